@@ -1,0 +1,87 @@
+"""The exceptions supplyline raises.
+
+Every error a user can cause derives from :class:`SupplylineError`, so a caller can catch one
+type. The tree::
+
+    SupplylineError
+    ├── ScenarioError      a scenario file is wrong (carries every problem found, with places)
+    ├── PlanError          the optimizer could not produce a plan
+    └── ReplayError        a replay asks for what the scenario cannot give
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+class SupplylineError(Exception):
+    """Base class of all errors that supplyline raises on purpose."""
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong in a scenario, located as precisely as the input allows.
+
+    Attributes
+    ----------
+    file:
+        The file that holds the value (the YAML file, or a CSV/GeoJSON table it names).
+    line:
+        1-based line in ``file``, or ``None`` when the value has no line of its own.
+    field:
+        Dotted path to the value, e.g. ``routes[12].length_km``.
+    expected:
+        What a valid value looks like.
+    got:
+        What was found, as the user wrote it.
+    """
+
+    file: str
+    line: int | None
+    field: str
+    expected: str
+    got: str
+
+    def __str__(self) -> str:
+        where = f"{self.file} line {self.line}" if self.line is not None else self.file
+        return f"{self.field}: expected {self.expected}, got {self.got} ({where})"
+
+
+class ScenarioError(SupplylineError):
+    """A scenario that cannot be used, with every problem found (not only the first)."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        if not problems:
+            raise ValueError("ScenarioError needs at least one problem")
+        self.problems = list(problems)
+        count = len(self.problems)
+        head = f"{count} problem{'s' if count != 1 else ''} in the scenario:"
+        super().__init__("\n".join([head, *(f"  - {p}" for p in self.problems)]))
+
+    @property
+    def file(self) -> str:
+        return self.problems[0].file
+
+    @property
+    def line(self) -> int | None:
+        return self.problems[0].line
+
+    @property
+    def field(self) -> str:
+        return self.problems[0].field
+
+    @property
+    def expected(self) -> str:
+        return self.problems[0].expected
+
+    @property
+    def got(self) -> str:
+        return self.problems[0].got
+
+
+class PlanError(SupplylineError):
+    """The optimizer failed in a way that yields no plan at all (not a shortfall)."""
+
+
+class ReplayError(SupplylineError):
+    """A replay names places, regions or amounts the scenario cannot supply."""

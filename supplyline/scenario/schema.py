@@ -1,0 +1,577 @@
+"""The scenario schema: the one declarative source of truth for what a scenario may say.
+
+Every field carries its unit (``json_schema_extra={"unit": ...}``), its default and a
+description; validation, defaults and the generated ``docs/scenario-reference.md`` all come
+from these classes. Cross-references between sections (a route naming an unknown place, ...)
+are checked in :mod:`supplyline.scenario.load`, which knows where each value was written.
+
+Dates are ISO dates (``1954-03-13``); day 0 of the model is ``start_date`` and the horizon
+runs to ``end_date`` inclusive.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+__all__ = [
+    "AirThreat",
+    "Commodity",
+    "DaySeriesStep",
+    "Demand",
+    "Metric",
+    "Mode",
+    "Observed",
+    "Place",
+    "Policy",
+    "RainSpell",
+    "Replay",
+    "ReplayCarriers",
+    "ReplayMobilization",
+    "ReserveTarget",
+    "RoadWork",
+    "Route",
+    "Sabotage",
+    "Scenario",
+    "Threats",
+    "Weights",
+    "WoundedFlow",
+]
+
+
+def _field(
+    description: str,
+    unit: str = "",
+    default: Any = ...,
+    **kwargs: Any,
+) -> Any:
+    """A pydantic Field that records its unit for validation messages and the reference."""
+    extra: dict[str, Any] = {"unit": unit} if unit else {}
+    if default is ...:
+        return Field(description=description, json_schema_extra=extra, **kwargs)
+    return Field(default, description=description, json_schema_extra=extra, **kwargs)
+
+
+class Strict(BaseModel):
+    """Base of every schema class: unknown fields are errors, so a typo never passes."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+Id = Annotated[
+    str,
+    Field(
+        pattern=r"^[a-z0-9][a-z0-9_\-]*$",
+        min_length=1,
+        max_length=64,
+        description="identifier: lower-case letters, digits, '_' or '-'",
+    ),
+]
+NonNegative = Annotated[float, Field(ge=0)]
+Fraction = Annotated[float, Field(ge=0, le=1)]
+
+
+class DaySeriesStep(Strict):
+    """One step of a day series: from ``start`` on, the series has ``value``."""
+
+    start: dt.date = _field("first day this value holds", "date")
+    value: NonNegative = _field("the value from that day on (unit of the series)")
+
+
+DaySeries = float | list[DaySeriesStep]
+"""A constant, or a step function given as steps sorted by ``start``."""
+
+
+class Commodity(Strict):
+    """Something that is mobilized, moved, stored and consumed."""
+
+    id: Id = _field("identifier used everywhere else in the scenario")
+    name: str = _field("display name", default="")
+    unit: Literal["kg", "person"] = _field(
+        "kg for goods; person for the one casualty commodity (wounded)", default="kg"
+    )
+    decay_per_day: Fraction = _field(
+        "fraction of a stock that spoils each day it is held", "1/day", default=0.0
+    )
+    shelf_life_days: Annotated[int, Field(gt=0)] | None = _field(
+        "days after which a stock is spoiled; converted to an equivalent daily decay "
+        "(1/shelf_life) when decay_per_day is 0",
+        "day",
+        default=None,
+    )
+    source: str = _field("where the figures come from, or 'estimate: reasoning'", default="")
+
+    def effective_decay_per_day(self) -> float:
+        """Daily spoilage fraction, from ``decay_per_day`` or else from the shelf life."""
+        if self.decay_per_day > 0 or self.shelf_life_days is None:
+            return self.decay_per_day
+        return 1.0 / self.shelf_life_days
+
+
+class Mode(Strict):
+    """A kind of carrier: porter, pack bicycle, pack horse, raft, truck, ..."""
+
+    id: Id = _field("identifier")
+    name: str = _field("display name", default="")
+    payload_kg: Annotated[float, Field(gt=0)] = _field("cargo one unit carries", "kg")
+    speed_loaded_km_per_day: Annotated[float, Field(gt=0)] = _field(
+        "distance a loaded unit covers per day on terrain factor 1", "km/day"
+    )
+    speed_empty_km_per_day: Annotated[float, Field(gt=0)] = _field(
+        "distance an empty (or wounded-carrying) unit covers per day", "km/day"
+    )
+    crew_per_unit: NonNegative = _field(
+        "persons mobilized per unit (a porter 1, a truck its driver and mate)", "person"
+    )
+    rations_kg_per_day: dict[str, NonNegative] = _field(
+        "what one unit (its crew and animals together) eats per day it is mobilized, "
+        "by commodity id",
+        "kg/day",
+        default_factory=dict,
+    )
+    fuel_commodity: str | None = _field(
+        "commodity burned per km (trucks); drawn where the trip starts", default=None
+    )
+    fuel_kg_per_km: NonNegative = _field("fuel one unit burns per km driven", "kg/km", default=0.0)
+    night_only: bool = _field(
+        "moves only at night (exposed to the night air-strike probability)", default=False
+    )
+    road_use: Annotated[float, Field(gt=0)] = _field(
+        "route capacity one movement of one unit takes up (a porter 1)", "movement", default=1.0
+    )
+    wounded_per_unit: NonNegative = _field(
+        "wounded persons one unit can carry instead of cargo (four stretcher bearers: 0.25)",
+        "person",
+        default=0.0,
+    )
+    units_from: Literal["labour", "owned"] = _field(
+        "'labour': any mobilized person can serve (porters); 'owned': units are limited by the "
+        "carriers places own (bicycles, horses, trucks, rafts)",
+        default="owned",
+    )
+    source: str = _field("where the figures come from, or 'estimate: reasoning'", default="")
+
+    @model_validator(mode="after")
+    def _fuel_named(self) -> Mode:
+        if self.fuel_kg_per_km > 0 and self.fuel_commodity is None:
+            raise ValueError("fuel_kg_per_km > 0 needs a fuel_commodity")
+        return self
+
+
+PlaceKind = Literal["locality", "depot", "junction", "front", "hospital"]
+
+
+class Place(Strict):
+    """A node of the network: a source village, a relay depot, a junction, a front, a hospital."""
+
+    id: Id = _field("identifier")
+    name: str = _field("display name", default="")
+    kind: PlaceKind = _field(
+        "locality (a source), depot (relay station), junction, front (consumers), hospital"
+    )
+    lat: Annotated[float, Field(ge=-90, le=90)] = _field("latitude, WGS84", "degree")
+    lon: Annotated[float, Field(ge=-180, le=180)] = _field("longitude, WGS84", "degree")
+    regions: list[str] = _field(
+        "region tags (e.g. northwest) that metrics and replays select places by",
+        default_factory=list,
+    )
+    population: NonNegative = _field("people living there (localities)", "person", default=0.0)
+    stock_kg: dict[str, NonNegative] = _field(
+        "food and goods held at the start, by commodity id (a locality's own stores, "
+        "a depot's or the front's stock)",
+        "kg",
+        default_factory=dict,
+    )
+    production_kg_per_day: dict[str, NonNegative] = _field(
+        "what the locality produces per day over the horizon, by commodity id", "kg/day",
+        default_factory=dict,
+    )
+    labour_share: Fraction | None = _field(
+        "share of the population able to serve; policy.labour_share when empty",
+        "fraction",
+        default=None,
+    )
+    labour_max_days_per_person: Annotated[float, Field(gt=0)] | None = _field(
+        "most days one person serves; policy.labour_max_days_per_person when empty",
+        "day",
+        default=None,
+    )
+    carriers: dict[str, Annotated[int, Field(ge=0)]] = _field(
+        "carrier units the place owns and can mobilize, by mode id", "unit",
+        default_factory=dict,
+    )
+    source: str = _field("where the figures come from, or 'estimate: reasoning'", default="")
+
+
+class Route(Strict):
+    """A road, trail, river stretch or ferry between two places; usable both ways unless one_way."""
+
+    id: Id | None = _field("identifier; 'FROM--TO' when empty", default=None)
+    name: str = _field("display name (e.g. Route 41, Pha Din pass)", default="")
+    from_: str = Field(alias="from", description="place id at one end")
+    to: str = _field("place id at the other end")
+    length_km: Annotated[float, Field(gt=0)] = _field("length", "km")
+    modes: list[str] = _field("mode ids that may use the route", min_length=1)
+    capacity_movements_per_day: Annotated[float, Field(gt=0)] | None = _field(
+        "unit movements per day and direction, shared by all modes through their road_use; "
+        "unlimited when empty",
+        "movement/day",
+        default=None,
+    )
+    capacity_tonnes_per_day: Annotated[float, Field(gt=0)] | None = _field(
+        "cargo per day and direction over all modes; unlimited when empty", "t/day",
+        default=None,
+    )
+    terrain_factor: Annotated[float, Field(ge=1)] = _field(
+        "divides carrier speeds (passes, mud, fords): 1 is flat road", "factor", default=1.0
+    )
+    one_way: bool = _field("usable only from 'from' to 'to'", default=False)
+    air_exposed: bool = _field("open to air attack (air threats apply)", default=True)
+    open_from: dt.date | None = _field(
+        "first day the route can be used (e.g. when a road being built is finished)", "date",
+        default=None,
+    )
+    repair_days: Annotated[float, Field(gt=0)] = _field(
+        "days the repair crew needs to restore the capacity a strike or sabotage took", "day",
+        default=1.0,
+    )
+    repair_crew: NonNegative = _field(
+        "persons kept on the route to repair it; they eat policy.labour_rations_kg_per_day "
+        "from the stock at 'from'",
+        "person",
+        default=0.0,
+    )
+    source: str = _field("where the figures come from, or 'estimate: reasoning'", default="")
+
+    @property
+    def key(self) -> str:
+        """The route's id, or ``FROM--TO`` when it has none."""
+        return self.id or f"{self.from_}--{self.to}"
+
+
+class ReserveTarget(Strict):
+    """Days of supply the front must hold on hand by a date."""
+
+    days_of_supply: NonNegative = _field("stock expressed in days of that day's demand", "day")
+    by: dt.date = _field("the date by which the reserve must be on hand", "date")
+
+
+class Demand(Strict):
+    """What one front consumes of one commodity per day: tabulated, or troops × ration."""
+
+    front: str = _field("place id of kind front")
+    commodity: str = _field("commodity id")
+    kg_per_day: DaySeries | None = _field(
+        "consumption per day (constant or steps); give this or troops + ration", "kg/day",
+        default=None,
+    )
+    troops: DaySeries | None = _field("people eating at the front (constant or steps)", "person",
+                                      default=None)
+    ration_kg_per_person_day: NonNegative | None = _field(
+        "what one of the troops eats per day", "kg/person/day", default=None
+    )
+    start: dt.date | None = _field("first day of demand; start_date when empty", "date",
+                                   default=None)
+    end: dt.date | None = _field("last day of demand; end_date when empty", "date", default=None)
+    reserves: list[ReserveTarget] = _field("reserve targets", default_factory=list)
+    source: str = _field("where the figures come from, or 'estimate: reasoning'", default="")
+
+    @model_validator(mode="after")
+    def _one_way_to_say_it(self) -> Demand:
+        tabulated = self.kg_per_day is not None
+        by_troops = self.troops is not None or self.ration_kg_per_person_day is not None
+        if tabulated == by_troops:
+            raise ValueError("give either kg_per_day, or troops and ration_kg_per_person_day")
+        if by_troops and (self.troops is None or self.ration_kg_per_person_day is None):
+            raise ValueError("troops and ration_kg_per_person_day go together")
+        return self
+
+
+class WoundedFlow(Strict):
+    """Wounded generated at a front who must reach a hospital within a number of days."""
+
+    front: str = _field("place id of kind front where the wounded arise")
+    persons_per_day: DaySeries = _field("wounded per day (constant or steps)", "person/day")
+    hospitals: list[str] = _field("place ids of kind hospital that may take them", min_length=1)
+    within_days: Annotated[int, Field(gt=0)] = _field(
+        "days within which a wounded person must reach a hospital", "day"
+    )
+    source: str = _field("where the figures come from, or 'estimate: reasoning'", default="")
+
+
+class RoadWork(Strict):
+    """Building or widening a route: labour-days that must be done by a date."""
+
+    route: str = _field("route id (or FROM--TO)")
+    crew_days: Annotated[float, Field(gt=0)] = _field("person-days of work needed", "person-day")
+    start: dt.date | None = _field("first day of work; start_date when empty", "date",
+                                   default=None)
+    by: dt.date = _field("date the work must be finished", "date")
+    source: str = _field("where the figures come from, or 'estimate: reasoning'", default="")
+
+
+class AirWindow(Strict):
+    """Air-strike probabilities over a date window (weather, season)."""
+
+    start: dt.date = _field("first day of the window", "date")
+    end: dt.date = _field("last day of the window", "date")
+    day_probability: Fraction = _field(
+        "chance per day that a route is struck while day movement uses it", "1/day"
+    )
+    night_probability: Fraction = _field(
+        "chance per day that night-only movement on the route is struck", "1/day", default=0.0
+    )
+
+
+class AirThreat(Strict):
+    """Air interdiction of exposed routes."""
+
+    routes: list[str] = _field(
+        "route ids (or FROM--TO) under this threat; all air-exposed routes when empty",
+        default_factory=list,
+    )
+    windows: list[AirWindow] = _field("probabilities by date window", min_length=1)
+    capacity_lost_fraction: Fraction = _field(
+        "share of the route's capacity a strike takes until repaired", "fraction"
+    )
+    cargo_destroyed_fraction: Fraction = _field(
+        "share of the cargo on the route that day a strike destroys", "fraction"
+    )
+    source: str = _field("where the figures come from, or 'estimate: reasoning'", default="")
+
+
+class Sabotage(Strict):
+    """Raids and sabotage on routes through an area, reduced by protection."""
+
+    regions: list[str] = _field("region tags; routes touching a place tagged so are exposed",
+                                min_length=1)
+    probability_per_day: Fraction = _field("chance per day a route there is hit", "1/day")
+    protection: Fraction = _field(
+        "share of that probability removed by troops guarding the routes", "fraction",
+        default=0.0,
+    )
+    capacity_lost_fraction: Fraction = _field("share of capacity lost until repaired",
+                                              "fraction")
+    cargo_destroyed_fraction: Fraction = _field("share of the day's cargo lost", "fraction",
+                                                default=0.0)
+    source: str = _field("where the figures come from, or 'estimate: reasoning'", default="")
+
+
+class RainSpell(Strict):
+    """A rainy season: on a rain day routes slow down and carry less."""
+
+    start: dt.date = _field("first day", "date")
+    end: dt.date = _field("last day", "date")
+    probability_per_day: Fraction = _field("chance that a day is a rain day", "1/day")
+    speed_factor: Annotated[float, Field(gt=0, le=1)] = _field(
+        "carrier speeds are multiplied by this on a rain day", "factor"
+    )
+    capacity_factor: Annotated[float, Field(ge=0, le=1)] = _field(
+        "route capacities are multiplied by this on a rain day", "factor"
+    )
+    source: str = _field("where the figures come from, or 'estimate: reasoning'", default="")
+
+
+class Threats(Strict):
+    """Everything that cuts routes or destroys cargo."""
+
+    air: list[AirThreat] = _field("air interdiction", default_factory=list)
+    sabotage: list[Sabotage] = _field("raids and sabotage by area", default_factory=list)
+    rain: list[RainSpell] = _field("rain spells", default_factory=list)
+
+
+class Weights(Strict):
+    """Objective weights, per unit. Shortfall must dominate everything else."""
+
+    shortfall_per_kg: Annotated[float, Field(gt=0)] = _field(
+        "cost of one kg of unmet demand (or reserve)", "cost/kg", default=1000.0
+    )
+    wounded_late_per_person: Annotated[float, Field(gt=0)] = _field(
+        "cost of one wounded person not evacuated in time", "cost/person", default=1000.0
+    )
+    labour_per_person_day: NonNegative = _field("cost of one labour-day", "cost/person-day",
+                                                default=0.1)
+    eaten_per_kg: NonNegative = _field("cost of one kg eaten or burned on the way", "cost/kg",
+                                       default=1.0)
+    taken_per_kg: NonNegative = _field("cost of one kg taken from a locality", "cost/kg",
+                                       default=0.1)
+    max_burden: NonNegative = _field(
+        "cost per unit of the largest burden (fairness, when no bound is set)", "cost",
+        default=1000.0,
+    )
+
+
+class Policy(Strict):
+    """The council's rules: what people keep, how much labour may be asked, fairness."""
+
+    subsistence_kg_per_person_day: dict[str, NonNegative] = _field(
+        "food each inhabitant keeps per day, by commodity id (never mobilized)", "kg/person/day",
+        default_factory=dict,
+    )
+    labour_share: Fraction = _field("default share of a population able to serve", "fraction",
+                                    default=0.2)
+    labour_max_days_per_person: Annotated[float, Field(gt=0)] = _field(
+        "default most days one person serves over the horizon", "day", default=60.0
+    )
+    labour_rations_kg_per_day: dict[str, NonNegative] = _field(
+        "what a road, repair or stretcher worker eats per day, by commodity id",
+        "kg/person/day",
+        default_factory=dict,
+    )
+    max_burden: Fraction | None = _field(
+        "largest burden (given / could give) any locality may bear; when empty the largest "
+        "burden is minimized with weights.max_burden",
+        "fraction",
+        default=None,
+    )
+    capacity_safety_margin: Fraction = _field(
+        "extra share of route capacity held back beyond the expected threat damage", "fraction",
+        default=0.0,
+    )
+    weights: Weights = _field("objective weights", default_factory=Weights)
+
+
+class ReplayMobilization(Strict):
+    """A fixed amount mobilized from the localities of some regions (or one place)."""
+
+    commodity: str = _field("commodity id")
+    regions: list[str] = _field("region tags whose localities give it", default_factory=list)
+    places: list[str] = _field("locality ids that give it", default_factory=list)
+    exclude_regions: list[str] = _field(
+        "region tags whose localities are left out (e.g. 'not the northwest')",
+        default_factory=list,
+    )
+    kg: NonNegative = _field("total given over the horizon", "kg")
+    source: str = _field("where the figure comes from, or 'estimate: reasoning'", default="")
+
+    @model_validator(mode="after")
+    def _selects_something(self) -> ReplayMobilization:
+        if not (self.regions or self.places or self.exclude_regions):
+            raise ValueError("name regions, places or exclude_regions")
+        return self
+
+
+class ReplayCarriers(Strict):
+    """A fixed number of carrier units of one mode."""
+
+    mode: str = _field("mode id")
+    units: NonNegative = _field("units mobilized in all", "unit")
+    source: str = _field("where the figure comes from, or 'estimate: reasoning'", default="")
+
+
+class Replay(Strict):
+    """Mobilization fixed to given (e.g. historical) figures, moved as physics allows."""
+
+    name: Id = _field("replay name, used as `--replay NAME`")
+    description: str = _field("what is replayed", default="")
+    mobilization: list[ReplayMobilization] = _field("amounts given", min_length=1)
+    carriers: list[ReplayCarriers] = _field("carrier numbers, when fixed too",
+                                            default_factory=list)
+
+
+class Metric(Strict):
+    """A quantity computed from a plan, for comparison with history.
+
+    kinds:
+    ``share_mobilized``: percent of ``commodity`` mobilized that came from localities tagged
+    ``regions``. ``share_consumed``: percent of ``commodity`` consumed at fronts that came from
+    them (stocks are taken as well mixed). ``mobilized_t``: tonnes of ``commodity`` (all goods
+    when empty) mobilized from ``regions`` (everywhere when empty). ``consumed_t``: tonnes
+    consumed at the fronts. ``through_t``: tonnes of goods that leave ``place`` over the
+    horizon. ``peak_delivered_t_per_day``: the largest daily tonnage arriving at the fronts.
+    ``demand_met_pct``: percent of demand met up to ``by`` (end_date when empty).
+    ``days_from``: days from ``start`` to end_date inclusive.
+    """
+
+    kind: Literal[
+        "share_mobilized",
+        "share_consumed",
+        "mobilized_t",
+        "consumed_t",
+        "through_t",
+        "peak_delivered_t_per_day",
+        "demand_met_pct",
+        "days_from",
+    ] = _field("what to compute (see the class description)")
+    commodity: str | None = _field("commodity id", default=None)
+    regions: list[str] = _field("region tags", default_factory=list)
+    place: str | None = _field("place id (through_t)", default=None)
+    start: dt.date | None = _field("first day (days_from)", "date", default=None)
+    by: dt.date | None = _field("last day counted (demand_met_pct)", "date", default=None)
+
+    @model_validator(mode="after")
+    def _has_its_arguments(self) -> Metric:
+        needs: dict[str, tuple[str, ...]] = {
+            "share_mobilized": ("commodity", "regions"),
+            "share_consumed": ("commodity", "regions"),
+            "through_t": ("place",),
+            "days_from": ("start",),
+        }
+        missing = [name for name in needs.get(self.kind, ()) if not getattr(self, name)]
+        if missing:
+            raise ValueError(f"metric {self.kind} needs {', '.join(missing)}")
+        return self
+
+
+class Observed(Strict):
+    """A historical figure that the model should reproduce, with its source and tolerance."""
+
+    id: Id = _field("identifier")
+    description: str = _field("what the figure is", default="")
+    metric: Metric = _field("how the model computes it")
+    value: float = _field("the historical value, in the metric's unit")
+    unit: str = _field("unit of value: '%', 't', 't/day' or 'day'")
+    tolerance: NonNegative = _field("largest accepted |model - value|, in the same unit",
+                                    default=0.0)
+    compare: Literal["within", "at_least", "at_most"] = _field(
+        "within: |model - value| <= tolerance; at_least: model >= value - tolerance (a figure "
+        "sourced as 'more than'); at_most: model <= value + tolerance",
+        default="within",
+    )
+    source: str = _field("where the figure comes from")
+    replay: str | None = _field("replay under which it is compared; the plain plan when empty",
+                                default=None)
+
+
+class Scenario(Strict):
+    """A whole scenario: the network, the carriers, the demand, the threats and the policy."""
+
+    name: Id = _field("short name (the built-ins: dien-bien-phu-1954, tutorial)")
+    title: str = _field("one-line title")
+    description: str = _field("what the scenario represents", default="")
+    start_date: dt.date = _field("day 0 of the model", "date")
+    end_date: dt.date = _field("last day of the horizon (inclusive)", "date")
+    commodities: list[Commodity] = _field("goods and the wounded", min_length=1)
+    modes: list[Mode] = _field("carrier kinds", min_length=1)
+    places: list[Place] = _field(
+        "places; or {file: places.csv} / {file: places.geojson} naming a table beside the YAML",
+        min_length=2,
+    )
+    routes: list[Route] = _field(
+        "routes; or {file: routes.csv} / {file: routes.geojson}", min_length=1
+    )
+    demand: list[Demand] = _field("consumption at the fronts", min_length=1)
+    wounded: list[WoundedFlow] = _field("casualty evacuation", default_factory=list)
+    road_works: list[RoadWork] = _field("road building and widening", default_factory=list)
+    threats: Threats = _field("air attack, sabotage and rain", default_factory=Threats)
+    policy: Policy = _field("rules of mobilization and objective weights",
+                            default_factory=Policy)
+    replays: list[Replay] = _field("fixed (e.g. historical) mobilizations", default_factory=list)
+    observed: list[Observed] = _field("historical figures to reproduce", default_factory=list)
+
+    @property
+    def days(self) -> int:
+        """Number of days in the horizon."""
+        return (self.end_date - self.start_date).days + 1
+
+    def day_index(self, date: dt.date) -> int:
+        """Day number of ``date`` (0 is ``start_date``); may fall outside the horizon."""
+        return (date - self.start_date).days
+
+    @model_validator(mode="after")
+    def _horizon_is_forward(self) -> Scenario:
+        if self.end_date < self.start_date:
+            raise ValueError("end_date must not be before start_date")
+        return self
