@@ -1,0 +1,72 @@
+"""Planning: the time-expanded fleet-flow LP, solved by HiGHS, and its result.
+
+>>> import supplyline as sl
+>>> p = sl.plan(sl.load("tutorial"))
+>>> p.status
+'optimal'
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from supplyline.errors import ReplayError
+from supplyline.network import Network, compile_network
+from supplyline.plan.diagnose import explain_shortfall
+from supplyline.plan.metrics import MetricValue, compare
+from supplyline.plan.model import build_lp, solve_lp
+from supplyline.plan.result import Finding, Plan, read_plan
+from supplyline.scenario.schema import Scenario
+
+__all__ = ["Finding", "MetricValue", "Plan", "plan", "validate"]
+
+
+def plan(
+    scenario: Scenario | Network,
+    replay: str | None = None,
+    solver: str = "choose",
+    progress: Callable[[str], None] | None = None,
+) -> Plan:
+    """Optimize mobilization and movement for a scenario.
+
+    Parameters
+    ----------
+    scenario:
+        A loaded scenario (or an already compiled Network).
+    replay:
+        Name of one of the scenario's replays: mobilization is fixed to its figures and the
+        model moves them as well as physics allows.
+    solver:
+        HiGHS solver: 'choose' (default), 'simplex' or 'ipm'.
+    progress:
+        Called with a short message at each step (building, solving, reading).
+    """
+    say = progress or (lambda _message: None)
+    net = scenario if isinstance(scenario, Network) else compile_network(scenario)
+    chosen = None
+    if replay is not None:
+        names = [r.name for r in net.scenario.replays]
+        if replay not in names:
+            raise ReplayError(
+                f"no replay named {replay!r} in scenario {net.scenario.name}; "
+                f"it has: {', '.join(names) or 'none'}"
+            )
+        chosen = net.scenario.replays[names.index(replay)]
+    say("building the LP")
+    lp = build_lp(net, chosen)
+    say(f"solving {lp.n_columns:,} variables × {lp.n_rows:,} constraints with HiGHS")
+    solution = solve_lp(lp, solver=solver)
+    say("reading the plan")
+    result = read_plan(lp, solution, replay)
+    explain_shortfall(lp, solution, result)
+    return result
+
+
+def validate(result: Plan) -> list[MetricValue]:
+    """Compare the scenario's observed figures that apply to this plan (its replay, or the plain
+    plan) with what the plan computes."""
+    return [
+        compare(result, observed)
+        for observed in result.network.scenario.observed
+        if observed.replay == result.replay
+    ]

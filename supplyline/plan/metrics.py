@@ -1,0 +1,134 @@
+"""The small metric vocabulary that compares a plan with history (``observed`` figures).
+
+Where a metric needs to know *where* food came from (``share_consumed``), stocks are taken as
+well mixed: everything that leaves a place on a day (cargo, rations, consumption) has the
+composition of what the place held that day. That origin is traced forward day by day.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+from supplyline.plan.result import Plan
+from supplyline.plan.variables import FloatArray
+from supplyline.scenario.schema import Metric, Observed
+
+
+def traced_share(plan: Plan, good: int, source: NDArray[np.bool_]) -> FloatArray:
+    """Share of each place's stock, per day, that was given by the ``source`` localities.
+
+    Returns an array [P, D]: on day t, the share of what place p held (and so of everything
+    that left it) that came from ``source``.
+    """
+    net = plan.network
+    days, n_p = plan.days, net.n_places
+    keep = 1.0 - net.decay_per_day[plan.goods[good]]
+    cargo = plan.cargo_kg[:, good, :]  # [L, D]
+    arrived = plan.arrived_kg()[:, good, :]
+    given = np.diff(plan.given_kg[:, good, :], axis=1, prepend=0.0)  # [P, D]
+    origin = net.arc_from[plan.leg_arc]
+    dest = net.arc_to[plan.leg_arc]
+    travel = plan.leg_days_loaded
+    share = np.zeros((n_p, days))
+    held = net.initial_stock_kg[:, plan.goods[good]].copy()  # pool before day 0: initial
+    held_src = np.zeros(n_p)
+    arrivals = np.zeros((n_p, days))
+    arrivals_src = np.zeros((n_p, days))
+    for t in range(days):
+        if t > 0:
+            held = keep * plan.stock_kg[:, good, t - 1]
+            held_src = keep * plan.stock_kg[:, good, t - 1] * share[:, t - 1]
+        pool = held + given[:, t] + arrivals[:, t]
+        pool_src = held_src + given[:, t] * source + arrivals_src[:, t]
+        share[:, t] = np.divide(pool_src, pool, out=np.zeros(n_p), where=pool > 1e-9)
+        leaving = cargo[:, t] > 0
+        if leaving.any():
+            arrive = t + travel[leaving]
+            ok = arrive < days
+            legs = np.nonzero(leaving)[0][ok]
+            np.add.at(arrivals, (dest[legs], arrive[ok]), arrived[legs, t])
+            np.add.at(arrivals_src, (dest[legs], arrive[ok]),
+                      arrived[legs, t] * share[origin[legs], t])
+    return np.clip(share, 0.0, 1.0)
+
+
+@dataclass
+class MetricValue:
+    """An observed figure next to what the model computes."""
+
+    id: str
+    description: str
+    model: float
+    value: float
+    unit: str
+    tolerance: float
+    compare: str
+    source: str
+    passed: bool
+
+
+def compute_metric(plan: Plan, metric: Metric) -> float:
+    """Evaluate one metric on a plan (units: %, t, t/day or day; see :class:`Metric`)."""
+    net = plan.network
+    sc = net.scenario
+    good = (
+        plan.good_ids.index(metric.commodity)
+        if metric.commodity is not None and metric.commodity in plan.good_ids
+        else None
+    )
+    goods = [good] if good is not None else list(range(len(plan.good_ids)))
+    mobilized = plan.mobilized_kg()  # [P, G]
+    if metric.kind == "days_from":
+        assert metric.start is not None  # checked by the schema
+        return float((sc.end_date - metric.start).days + 1)
+    if metric.kind == "share_mobilized":
+        chosen = net.places_in_regions(metric.regions)
+        total = mobilized[:, goods].sum()
+        return float(100.0 * mobilized[chosen][:, goods].sum() / total) if total > 0 else 0.0
+    if metric.kind == "share_consumed":
+        chosen = net.places_in_regions(metric.regions)
+        eaten = plan.consumed_kg[:, goods[0], :]
+        share = traced_share(plan, goods[0], chosen)
+        total = eaten.sum()
+        return float(100.0 * (eaten * share).sum() / total) if total > 0 else 0.0
+    if metric.kind == "mobilized_t":
+        chosen = net.places_in_regions(metric.regions)
+        return float(mobilized[chosen][:, goods].sum() / 1000.0)
+    if metric.kind == "consumed_t":
+        return float(plan.consumed_kg[:, goods, :].sum() / 1000.0)
+    if metric.kind == "through_t":
+        p = net.place_ids.index(str(metric.place))
+        leaving = net.arc_from[plan.leg_arc] == p
+        return float(plan.cargo_kg[leaving][:, goods, :].sum() / 1000.0)
+    if metric.kind == "peak_delivered_t_per_day":
+        return float(plan.consumed_kg[:, goods, :].sum(axis=(0, 1)).max(initial=0.0) / 1000.0)
+    # demand_met_pct
+    last = plan.days - 1 if metric.by is None else min(plan.days - 1, sc.day_index(metric.by))
+    demand = plan.demand_kg[:, goods, : last + 1].sum()
+    eaten = plan.consumed_kg[:, goods, : last + 1].sum()
+    return float(100.0 * eaten / demand) if demand > 0 else 100.0
+
+
+def compare(plan: Plan, observed: Observed) -> MetricValue:
+    """One observed figure against the plan."""
+    model = compute_metric(plan, observed.metric)
+    if observed.compare == "at_least":
+        passed = model >= observed.value - observed.tolerance
+    elif observed.compare == "at_most":
+        passed = model <= observed.value + observed.tolerance
+    else:
+        passed = abs(model - observed.value) <= observed.tolerance
+    return MetricValue(
+        id=observed.id,
+        description=observed.description,
+        model=model,
+        value=observed.value,
+        unit=observed.unit,
+        tolerance=observed.tolerance,
+        compare=observed.compare,
+        source=observed.source,
+        passed=bool(passed),
+    )

@@ -1,0 +1,273 @@
+"""Building the planning LP from a Network (and an optional replay) and solving it with HiGHS."""
+
+from __future__ import annotations
+
+import enum
+import os
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import highspy
+import numpy as np
+from numpy.typing import NDArray
+
+from supplyline.errors import PlanError, ReplayError
+from supplyline.network import Network
+from supplyline.plan.constraints import (
+    Assembled,
+    RowBlock,
+    assemble,
+    define_cargo_within_payload,
+    define_fleet_balance,
+    define_food_fairness,
+    define_giving_never_shrinks,
+    define_labour_days,
+    define_labour_fairness,
+    define_owned_carriers,
+    define_replay,
+    define_reserves,
+    define_road_works,
+    define_route_movements,
+    define_route_tonnage,
+    define_stock_balance,
+    define_wounded_balance,
+    define_wounded_in_time,
+    define_wounded_within_places,
+)
+from supplyline.plan.variables import FloatArray, Variables, define_variables
+from supplyline.scenario.schema import Replay
+
+#: Cost per kg·km of cargo moved: tiny, so that among equal plans the one that moves less wins.
+HAULAGE_COST_PER_KG_KM = 1e-6
+#: Cost per unit recruited: tiny, so that units are not recruited and released for nothing.
+RECRUIT_COST_PER_UNIT = 1e-3
+
+
+class SolveStatus(enum.Enum):
+    """What HiGHS said, in words."""
+
+    OPTIMAL = "optimal"
+    INFEASIBLE = "infeasible"
+    UNBOUNDED = "unbounded"
+    TIME_LIMIT = "time limit reached"
+    OTHER = "solver stopped"
+
+
+@dataclass
+class ReplaySpec:
+    """A replay turned into indices: which (locality, good) pairs it fixes and the totals."""
+
+    name: str
+    fixed: NDArray[np.bool_]  # [P, G] pairs whose giving the replay decides
+    given_sets: list[tuple[int, NDArray[np.bool_], float]]  # (commodity, places, kg)
+    carrier_caps: list[tuple[int, float]]  # (mode, units)
+
+
+@dataclass
+class LinearProgram:
+    """The assembled LP with what is needed to read its solution back."""
+
+    net: Network
+    variables: Variables
+    assembled: Assembled
+    cost: FloatArray
+    replay: ReplaySpec | None
+    build_seconds: float
+
+    @property
+    def n_columns(self) -> int:
+        return self.variables.n_columns
+
+    @property
+    def n_rows(self) -> int:
+        return int(self.assembled.row_lower.size)
+
+
+@dataclass
+class Solution:
+    """Primal values, row duals and the solver's verdict."""
+
+    status: SolveStatus
+    objective: float
+    x: FloatArray
+    row_dual: FloatArray
+    solve_seconds: float
+    solver: str
+
+
+def resolve_replay(net: Network, replay: Replay) -> ReplaySpec:
+    """Turn a scenario replay into index sets, checking the localities can give the amounts."""
+    goods = net.goods
+    fixed = np.ones((net.n_places, len(goods)), dtype=bool)
+    replayed = {e.commodity for e in replay.mobilization}
+    for cid in replayed:
+        fixed[:, goods.index(net.commodity_ids.index(cid))] = False
+    given_sets: list[tuple[int, NDArray[np.bool_], float]] = []
+    for entry in replay.mobilization:
+        c = net.commodity_ids.index(entry.commodity)
+        places = net.places_in_regions(entry.regions, entry.exclude_regions)
+        if entry.regions or entry.exclude_regions:
+            if entry.places:
+                places |= np.isin(net.place_ids, entry.places)
+        else:
+            places = np.isin(net.place_ids, entry.places) & net.is_locality
+        could = float(net.giveable_kg[places, c, -1].sum())
+        if entry.kg > could * (1 + 1e-9) + 1e-6:
+            who = ", ".join(entry.regions or entry.places) or (
+                "all but " + ", ".join(entry.exclude_regions)
+            )
+            raise ReplayError(
+                f"replay {replay.name}: {entry.kg / 1000:,.1f} t of {entry.commodity} from "
+                f"{who} is more than those localities can give above subsistence "
+                f"({could / 1000:,.1f} t over the horizon)"
+            )
+        fixed[places, goods.index(c)] = True
+        given_sets.append((c, places, entry.kg))
+    carrier_caps = [(net.mode_ids.index(e.mode), e.units) for e in replay.carriers]
+    return ReplaySpec(replay.name, fixed, given_sets, carrier_caps)
+
+
+def define_objective(net: Network, v: Variables, replay: ReplaySpec | None) -> FloatArray:
+    """Shortfall first, then the burden on the population, then fairness."""
+    w = net.scenario.policy.weights
+    cost = np.zeros(v.n_columns)
+
+    def put(cols: NDArray[np.int64], value: FloatArray | float) -> None:
+        cols_b, value_b = np.broadcast_arrays(cols, np.asarray(value, dtype=float))
+        keep = cols_b >= 0
+        np.add.at(cost, cols_b[keep], value_b[keep])
+
+    put(v.consumed, -w.shortfall_per_kg)
+    put(v.crew_fed, -w.shortfall_per_kg)
+    put(v.reserve_short, w.shortfall_per_kg)
+    put(v.road_work_short, w.shortfall_per_kg)
+    put(v.late, w.wounded_late_per_person)
+
+    legs = v.legs
+    crew = net.crew_per_unit
+    eat_per_day = net.rations_kg_per_day[:, v.goods].sum(axis=1)  # [M]
+    fuel_per_km = net.fuel_kg_per_km[:, v.goods].sum(axis=1)  # [M]
+    for dispatch, travel in ((v.loaded, legs.days_loaded), (v.empty, legs.days_empty)):
+        per_unit = (
+            w.labour_per_person_day * crew[legs.mode] * travel
+            + w.eaten_per_kg * (eat_per_day[legs.mode] * travel + fuel_per_km[legs.mode]
+                                * legs.length_km)
+        )
+        put(dispatch, per_unit[:, None])
+    per_idle_day = w.labour_per_person_day * crew + w.eaten_per_kg * eat_per_day  # [M]
+    put(v.idle, per_idle_day[None, :, None])
+    put(v.idle[:, :, -1], per_idle_day[None, :] * np.maximum(net.days_home, 0)
+        + w.eaten_per_kg * fuel_per_km[None, :] * net.km_home)
+    put(v.cargo, (HAULAGE_COST_PER_KG_KM * legs.length_km)[:, None, None])
+    worker_ration = float(net.labour_rations_kg_per_day[v.goods].sum())
+    put(v.road_work, w.labour_per_person_day + w.eaten_per_kg * worker_ration)
+    put(v.given[:, :, -1], w.taken_per_kg)
+    put(v.recruited, RECRUIT_COST_PER_UNIT)
+    cost[v.max_burden] += w.max_burden
+    return cost
+
+
+def build_lp(net: Network, replay: Replay | None = None) -> LinearProgram:
+    """Build the whole LP as one sparse matrix from the Network arrays."""
+    started = time.perf_counter()
+    spec = resolve_replay(net, replay) if replay is not None else None
+    v = define_variables(net, spec.fixed if spec else None)
+    blocks: list[RowBlock] = [
+        define_cargo_within_payload(net, v),
+        define_wounded_within_places(net, v),
+        define_route_movements(net, v),
+        define_route_tonnage(net, v),
+        define_fleet_balance(net, v),
+        define_stock_balance(net, v),
+        define_giving_never_shrinks(net, v),
+        define_wounded_balance(net, v),
+        define_wounded_in_time(net, v),
+        define_labour_fairness(net, v),
+        define_owned_carriers(net, v),
+        define_labour_days(net, v),
+        define_reserves(net, v),
+        *define_road_works(net, v),
+    ]
+    if spec is None:
+        blocks.append(define_food_fairness(net, v))
+    else:
+        blocks.extend(define_replay(net, v, spec.given_sets, spec.carrier_caps))
+    assembled = assemble(blocks, v.n_columns)
+    cost = define_objective(net, v, spec)
+    return LinearProgram(net, v, assembled, cost, spec, time.perf_counter() - started)
+
+
+_STATUS = {
+    highspy.HighsModelStatus.kOptimal: SolveStatus.OPTIMAL,
+    highspy.HighsModelStatus.kInfeasible: SolveStatus.INFEASIBLE,
+    highspy.HighsModelStatus.kUnbounded: SolveStatus.UNBOUNDED,
+    highspy.HighsModelStatus.kUnboundedOrInfeasible: SolveStatus.INFEASIBLE,
+    highspy.HighsModelStatus.kTimeLimit: SolveStatus.TIME_LIMIT,
+}
+
+
+def _quiet_highs() -> highspy.Highs:
+    """A Highs instance that prints nothing (HiGHS writes a banner to the C-level stdout when
+    the first instance of a process is made; it would spoil ``--json`` output)."""
+    sys.stdout.flush()
+    saved = os.dup(1)
+    try:
+        with open(os.devnull, "w") as devnull:
+            os.dup2(devnull.fileno(), 1)
+            h = highspy.Highs()  # type: ignore[no-untyped-call]
+    finally:
+        os.dup2(saved, 1)
+        os.close(saved)
+    h.setOptionValue("output_flag", False)
+    return h
+
+
+def solve_lp(
+    lp: LinearProgram,
+    solver: str = "choose",
+    time_limit_s: float | None = None,
+    log: Callable[[str], None] | None = None,
+) -> Solution:
+    """Solve with HiGHS (``solver``: 'choose', 'simplex' or 'ipm')."""
+    a = lp.assembled
+    model = highspy.HighsLp()
+    model.num_col_ = lp.n_columns
+    model.num_row_ = lp.n_rows
+    model.col_cost_ = lp.cost
+    model.col_lower_ = lp.variables.lower
+    model.col_upper_ = lp.variables.upper
+    model.row_lower_ = a.row_lower
+    model.row_upper_ = a.row_upper
+    model.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+    model.a_matrix_.start_ = a.matrix.indptr
+    model.a_matrix_.index_ = a.matrix.indices
+    model.a_matrix_.value_ = a.matrix.data
+    h = _quiet_highs()
+    h.setOptionValue("solver", solver)
+    if time_limit_s is not None:
+        h.setOptionValue("time_limit", float(time_limit_s))
+    h.passModel(model)
+    started = time.perf_counter()
+    h.run()
+    seconds = time.perf_counter() - started
+    status = _STATUS.get(h.getModelStatus(), SolveStatus.OTHER)
+    if status is not SolveStatus.OPTIMAL:
+        raise PlanError(
+            f"the optimizer found no plan ({status.value}: "
+            f"{h.modelStatusToString(h.getModelStatus())}); shortfall is always allowed, so "
+            "this means the scenario's fixed amounts (a replay's totals or a road work) cannot "
+            "all be met together"
+        )
+    sol = h.getSolution()
+    if log is not None:
+        log(f"HiGHS {solver}: {status.value} in {seconds:.2f} s")
+    return Solution(
+        status=status,
+        objective=float(h.getInfo().objective_function_value),
+        x=np.asarray(sol.col_value, dtype=float),
+        row_dual=np.asarray(sol.row_dual, dtype=float),
+        solve_seconds=seconds,
+        solver=solver,
+    )

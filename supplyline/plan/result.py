@@ -1,0 +1,460 @@
+"""The Plan: what the optimizer decided, read back from the LP solution, with its tables and
+key figures."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from supplyline.network import Network
+from supplyline.plan.model import LinearProgram, Solution
+from supplyline.plan.variables import FloatArray, IntArray
+
+#: Amounts below this (kg, units or persons) are solver noise and shown as zero.
+NOISE = 1e-6
+
+
+def _take(x: FloatArray, index: IntArray) -> FloatArray:
+    """Values of the columns in ``index`` (0 where the index is -1)."""
+    out = np.where(index >= 0, x[np.maximum(index, 0)], 0.0)
+    return np.where(np.abs(out) < NOISE, 0.0, out)
+
+
+@dataclass
+class Finding:
+    """Why some demand is not met, in domain words."""
+
+    front: str
+    commodity: str
+    first_day: int
+    first_date: str
+    shortfall_t: float
+    binding: list[str]
+
+
+@dataclass
+class Plan:
+    """A solved plan. Arrays use the Network's indices; the ``*_frame`` methods and
+    :meth:`to_frame` give labelled tables, :meth:`to_json` a JSON document.
+
+    Shapes: L legs, G goods (``goods`` holds their commodity indices), P places, M modes,
+    D days, K road works.
+    """
+
+    network: Network
+    replay: str | None
+    status: str
+    objective: float
+    build_seconds: float
+    solve_seconds: float
+    n_columns: int
+    n_rows: int
+    leg_arc: IntArray  # [L]
+    leg_mode: IntArray  # [L]
+    leg_days_loaded: IntArray  # [L]
+    leg_days_empty: IntArray  # [L]
+    goods: IntArray  # [G]
+    loaded_units: FloatArray  # [L, D]
+    empty_units: FloatArray  # [L, D]
+    cargo_kg: FloatArray  # [L, G, D]
+    wounded_carried: FloatArray  # [L, D]
+    idle_units: FloatArray  # [P, M, D]
+    recruited_units: FloatArray  # [P, M, D]
+    stock_kg: FloatArray  # [P, G, D]
+    given_kg: FloatArray  # [P, G, D] cumulative
+    consumed_kg: FloatArray  # [P, G, D]
+    demand_kg: FloatArray  # [P, G, D]
+    wounded_waiting: FloatArray  # [P, D]
+    wounded_late: FloatArray  # [D]
+    road_work_days: FloatArray  # [K, D]
+    road_work_from: FloatArray  # [K, P]
+    reserve_short_kg: FloatArray  # [n targets]
+    crew_fed_kg: FloatArray  # [R, G, D]
+    max_burden: float
+    findings: list[Finding] = field(default_factory=list)
+
+    # ----------------------------------------------------------------- derived quantities
+    @property
+    def days(self) -> int:
+        return self.network.days
+
+    @property
+    def good_ids(self) -> list[str]:
+        return [self.network.commodity_ids[c] for c in self.goods]
+
+    def arrived_kg(self) -> FloatArray:
+        """Cargo that reaches its destination [L, G, D by departure day] (after threats)."""
+        net = self.network
+        loss = net.cargo_loss[self.leg_arc, self.leg_mode, :]
+        return self.cargo_kg * (1.0 - loss)[:, None, :]
+
+    def lost_kg(self) -> FloatArray:
+        """Cargo destroyed by threats on the way [L, G, D by departure day]."""
+        return self.cargo_kg - self.arrived_kg()
+
+    def trip_rations_kg(self) -> FloatArray:
+        """Rations drawn for trips [L, G, D], at the place the trip leaves."""
+        net = self.network
+        rations = net.rations_kg_per_day[:, self.goods][self.leg_mode]  # [L, G]
+        per_loaded = rations * self.leg_days_loaded[:, None]
+        per_empty = rations * self.leg_days_empty[:, None]
+        return (
+            per_loaded[:, :, None] * self.loaded_units[:, None, :]
+            + per_empty[:, :, None] * self.empty_units[:, None, :]
+        )
+
+    def fuel_kg(self) -> FloatArray:
+        """Fuel burned on trips [L, G, D]."""
+        net = self.network
+        per_km = net.fuel_kg_per_km[:, self.goods][self.leg_mode]  # [L, G]
+        length = net.arc_length_km[self.leg_arc]
+        units = self.loaded_units + self.empty_units
+        return (per_km * length[:, None])[:, :, None] * units[:, None, :]
+
+    def idle_rations_kg(self) -> FloatArray:
+        """Rations eaten by units waiting at places [P, G, D]."""
+        rations = self.network.rations_kg_per_day[:, self.goods]  # [M, G]
+        return np.asarray(np.einsum("pmd,mg->pgd", self.idle_units, rations), dtype=float)
+
+    def way_home_kg(self) -> FloatArray:
+        """Rations and fuel drawn on the last day for the way home of units still out [P, G]."""
+        net = self.network
+        last = self.idle_units[:, :, -1]  # [P, M]
+        days = np.maximum(net.days_home, 0) * last
+        km = net.km_home * last
+        rations = net.rations_kg_per_day[:, self.goods]
+        fuel = net.fuel_kg_per_km[:, self.goods]
+        return np.asarray(days @ rations + km @ fuel, dtype=float)
+
+    def worker_rations_kg(self) -> FloatArray:
+        """Rations eaten by road-work and repair crews [G] over the horizon."""
+        net = self.network
+        ration = net.labour_rations_kg_per_day[self.goods]
+        road = self.road_work_days.sum() * ration
+        return np.asarray(road + self.crew_fed_kg.sum(axis=(0, 2)), dtype=float)
+
+    def spoiled_kg(self) -> FloatArray:
+        """Stock lost to spoilage [P, G, D]."""
+        decay = self.network.decay_per_day[self.goods]
+        previous = np.concatenate(
+            [np.zeros_like(self.stock_kg[:, :, :1]), self.stock_kg[:, :, :-1]], axis=2
+        )
+        return previous * decay[None, :, None]
+
+    def balance_kg(self) -> dict[str, FloatArray]:
+        """Where every kg went, per good [G]: what was there and given, against what was
+        consumed, eaten or burned on the way, spoiled, destroyed and still held at the end.
+        ``initial + mobilized == consumed + eaten + burned + spoiled + lost + final_stock``.
+        """
+        return {
+            "initial": self.network.initial_stock_kg[:, self.goods].sum(axis=0),
+            "mobilized": self.mobilized_kg().sum(axis=0),
+            "consumed": self.consumed_kg.sum(axis=(0, 2)),
+            "eaten": self.trip_rations_kg().sum(axis=(0, 2))
+            + self.idle_rations_kg().sum(axis=(0, 2))
+            + self.way_home_kg().sum(axis=0)
+            + self.worker_rations_kg(),
+            "burned": self.fuel_kg().sum(axis=(0, 2)),
+            "spoiled": self.spoiled_kg().sum(axis=(0, 2)),
+            "lost": self.lost_kg().sum(axis=(0, 2)),
+            "final_stock": self.stock_kg[:, :, -1].sum(axis=0),
+        }
+
+    def mobilized_kg(self) -> FloatArray:
+        """What each locality gave over the horizon [P, G]."""
+        return self.given_kg[:, :, -1]
+
+    def units_in_use(self) -> FloatArray:
+        """Units mobilized each day, waiting or on the way [M, D]."""
+        m_count, days = self.network.n_modes, self.days
+        on_way = np.zeros((m_count, days))
+        for units, travel in ((self.loaded_units, self.leg_days_loaded),
+                              (self.empty_units, self.leg_days_empty)):
+            for lag in range(int(travel.max(initial=0))):
+                moving = units * (lag < travel)[:, None]
+                shifted = np.zeros_like(moving)
+                shifted[:, lag:] = moving[:, : days - lag]
+                np.add.at(on_way, self.leg_mode, shifted)
+        return np.asarray(on_way + self.idle_units.sum(axis=0), dtype=float)
+
+    def labour_days(self) -> dict[str, float]:
+        """Person-days of carriers, road works and repair crews."""
+        crew = self.network.crew_per_unit
+        carriers = float((self.units_in_use() * crew[:, None]).sum())
+        road = float(self.road_work_days.sum())
+        repair = float(self.network.repair_crew_people.sum() * self.days)
+        return {"carriers": carriers, "road_works": road, "repair_crews": repair,
+                "total": carriers + road + repair}
+
+    def route_tonnes(self) -> FloatArray:
+        """Tonnes of cargo dispatched over each route (both directions) [R]."""
+        net = self.network
+        per_leg = self.cargo_kg.sum(axis=(1, 2)) / 1000.0
+        out = np.zeros(len(net.route_ids))
+        np.add.at(out, net.arc_route[self.leg_arc], per_leg)
+        return out
+
+    def route_at_capacity_days(self) -> IntArray:
+        """Days on which each route is used to its (derated) capacity in some direction [R]."""
+        net = self.network
+        use = np.zeros((net.n_arcs, self.days))
+        road_use = net.road_use[self.leg_mode][:, None]
+        np.add.at(use, self.leg_arc, road_use * (self.loaded_units + self.empty_units))
+        tonnes = np.zeros((net.n_arcs, self.days))
+        np.add.at(tonnes, self.leg_arc, self.cargo_kg.sum(axis=1))
+        cap_mov = net.capacity_movements[:, None] * net.capacity_factor
+        cap_kg = net.capacity_kg[:, None] * net.capacity_factor
+        full = ((use >= cap_mov * (1 - 1e-6)) & (cap_mov > 0)) | (
+            (tonnes >= cap_kg * (1 - 1e-6)) & (cap_kg > 0) & (tonnes > 0)
+        )
+        full &= (use > 0) | (tonnes > 0)
+        out = np.zeros(len(net.route_ids), dtype=np.int64)
+        np.add.at(out, net.arc_route, full.sum(axis=1))
+        return out
+
+    def burden(self) -> tuple[FloatArray, FloatArray]:
+        """Food burden (given / could give) and labour burden (persons / pool) [P]."""
+        net = self.network
+        could = net.giveable_kg[:, self.goods, -1].sum(axis=1)
+        food = np.divide(self.mobilized_kg().sum(axis=1), could, out=np.zeros(net.n_places),
+                         where=could > 0)
+        people = (self.recruited_units.sum(axis=2) * net.crew_per_unit[None, :]).sum(axis=1)
+        people = people + (self.road_work_from / net.labour_max_days[None, :]).sum(axis=0)
+        labour = np.divide(people, net.labour_people, out=np.zeros(net.n_places),
+                           where=net.labour_people > 0)
+        return food, labour
+
+    def kpis(self) -> dict[str, Any]:
+        """The headline figures: delivered vs demand, shortfall, mobilization, food eaten,
+        labour, carriers, burden."""
+        net = self.network
+        demand = self.demand_kg.sum(axis=(0, 2))
+        consumed = self.consumed_kg.sum(axis=(0, 2))
+        short_daily = (self.demand_kg - self.consumed_kg).sum(axis=0)  # [G, D]
+        trip = self.trip_rations_kg().sum(axis=(0, 2))
+        idle = self.idle_rations_kg().sum(axis=(0, 2)) + self.way_home_kg().sum(axis=0)
+        workers = self.worker_rations_kg()
+        food, labour = self.burden()
+        regions: dict[str, float] = {}
+        mob = self.mobilized_kg().sum(axis=1)
+        for p, tags in enumerate(net.place_regions):
+            for tag in sorted(tags) or ["(untagged)"]:
+                if mob[p] > 0:
+                    regions[tag] = regions.get(tag, 0.0) + mob[p] / 1000.0
+        in_use = self.units_in_use()
+        by_commodity = {
+            cid: {
+                "demand_t": demand[g] / 1000.0,
+                "delivered_t": consumed[g] / 1000.0,
+                "shortfall_t": (demand[g] - consumed[g]) / 1000.0,
+                "shortfall_days": int((short_daily[g] > 1.0).sum()),
+                "mobilized_t": float(self.mobilized_kg()[:, g].sum() / 1000.0),
+                "eaten_on_way_t": float((trip[g] + idle[g] + workers[g]) / 1000.0),
+                "burned_t": float(self.fuel_kg()[:, g].sum() / 1000.0),
+                "lost_t": float(self.lost_kg()[:, g].sum() / 1000.0),
+                "spoiled_t": float(self.spoiled_kg()[:, g].sum() / 1000.0),
+            }
+            for g, cid in enumerate(self.good_ids)
+        }
+        worst = np.argsort(-np.maximum(food, labour))[:5]
+        route_t = self.route_tonnes()
+        busiest = np.argsort(-route_t)[:5]
+        return {
+            "status": self.status,
+            "replay": self.replay,
+            "days": self.days,
+            "demand_t": float(demand.sum() / 1000.0),
+            "delivered_t": float(consumed.sum() / 1000.0),
+            "shortfall_t": float((demand.sum() - consumed.sum()) / 1000.0),
+            "shortfall_days": int((short_daily.sum(axis=0) > 1.0).sum()),
+            "mobilized_t": float(self.mobilized_kg().sum() / 1000.0),
+            "eaten_on_way_t": float((trip.sum() + idle.sum() + workers.sum()) / 1000.0),
+            "labour_days": self.labour_days()["total"],
+            "wounded_late_person_days": float(self.wounded_late.sum()),
+            "by_commodity": by_commodity,
+            "mobilized_by_region_t": regions,
+            "carriers": {
+                mid: {"recruited": float(self.recruited_units[:, m].sum()),
+                      "peak_in_use": float(in_use[m].max(initial=0.0))}
+                for m, mid in enumerate(net.mode_ids)
+            },
+            "most_burdened": [
+                {"place": net.place_ids[p], "food_burden": float(food[p]),
+                 "labour_burden": float(labour[p])}
+                for p in worst if max(food[p], labour[p]) > 0
+            ],
+            "max_burden": self.max_burden,
+            "busiest_routes": [
+                {"route": net.route_ids[r], "name": net.route_names[r],
+                 "tonnes": float(route_t[r])}
+                for r in busiest if route_t[r] > 0
+            ],
+            "findings": [f.__dict__ for f in self.findings],
+            "build_seconds": self.build_seconds,
+            "solve_seconds": self.solve_seconds,
+            "columns": self.n_columns,
+            "rows": self.n_rows,
+        }
+
+    # -------------------------------------------------------------------------- tables
+    def flows_frame(self) -> pd.DataFrame:
+        """Cargo per dispatch: day, route, from, to, mode, commodity, kg sent and arrived."""
+        net = self.network
+        arrived = self.arrived_kg()
+        leg, g, day = np.nonzero(self.cargo_kg > NOISE)
+        arc = self.leg_arc[leg]
+        return pd.DataFrame({
+            "day": day,
+            "date": [str(net.scenario.start_date + _days(int(d))) for d in day],
+            "route": [net.route_ids[r] for r in net.arc_route[arc]],
+            "from": [net.place_ids[p] for p in net.arc_from[arc]],
+            "to": [net.place_ids[p] for p in net.arc_to[arc]],
+            "mode": [net.mode_ids[m] for m in self.leg_mode[leg]],
+            "commodity": [self.good_ids[i] for i in g],
+            "kg": self.cargo_kg[leg, g, day],
+            "arrived_kg": arrived[leg, g, day],
+            "arrival_day": day + self.leg_days_loaded[leg],
+        })
+
+    def carriers_frame(self) -> pd.DataFrame:
+        """Units dispatched per day, route direction and mode, loaded and empty."""
+        net = self.network
+        leg, day = np.nonzero((self.loaded_units + self.empty_units) > NOISE)
+        arc = self.leg_arc[leg]
+        return pd.DataFrame({
+            "day": day,
+            "from": [net.place_ids[p] for p in net.arc_from[arc]],
+            "to": [net.place_ids[p] for p in net.arc_to[arc]],
+            "mode": [net.mode_ids[m] for m in self.leg_mode[leg]],
+            "loaded_units": self.loaded_units[leg, day],
+            "empty_units": self.empty_units[leg, day],
+            "wounded_carried": self.wounded_carried[leg, day],
+        })
+
+    def stocks_frame(self) -> pd.DataFrame:
+        """Stock per place, commodity and day (non-zero entries)."""
+        net = self.network
+        p, g, day = np.nonzero(self.stock_kg > NOISE)
+        return pd.DataFrame({
+            "day": day,
+            "place": [net.place_ids[i] for i in p],
+            "commodity": [self.good_ids[i] for i in g],
+            "kg": self.stock_kg[p, g, day],
+        })
+
+    def deliveries_frame(self) -> pd.DataFrame:
+        """Demand and consumption per front, commodity and day."""
+        net = self.network
+        p, g, day = np.nonzero(self.demand_kg > 0)
+        return pd.DataFrame({
+            "day": day,
+            "date": [str(net.scenario.start_date + _days(int(d))) for d in day],
+            "front": [net.place_ids[i] for i in p],
+            "commodity": [self.good_ids[i] for i in g],
+            "demand_kg": self.demand_kg[p, g, day],
+            "consumed_kg": self.consumed_kg[p, g, day],
+            "shortfall_kg": self.demand_kg[p, g, day] - self.consumed_kg[p, g, day],
+            "stock_kg": self.stock_kg[p, g, day],
+        })
+
+    def mobilization_frame(self) -> pd.DataFrame:
+        """Per locality: what it gave and could give per commodity, persons, burden."""
+        net = self.network
+        food, labour = self.burden()
+        mob = self.mobilized_kg()
+        could = net.giveable_kg[:, self.goods, -1]
+        people = (self.recruited_units.sum(axis=2) * net.crew_per_unit[None, :]).sum(axis=1)
+        rows: list[dict[str, Any]] = []
+        for p in np.nonzero(net.is_locality)[0]:
+            row: dict[str, Any] = {
+                "place": net.place_ids[p],
+                "regions": ";".join(sorted(net.place_regions[p])),
+                "persons": float(people[p]),
+                "labour_pool": float(net.labour_people[p]),
+                "food_burden": float(food[p]),
+                "labour_burden": float(labour[p]),
+            }
+            for g, cid in enumerate(self.good_ids):
+                row[f"{cid}_given_kg"] = float(mob[p, g])
+                row[f"{cid}_could_give_kg"] = float(could[p, g])
+            rows.append(row)
+        return pd.DataFrame(rows)
+
+    def routes_frame(self) -> pd.DataFrame:
+        """Per route: tonnes carried, days at capacity."""
+        net = self.network
+        return pd.DataFrame({
+            "route": net.route_ids,
+            "name": net.route_names,
+            "tonnes": self.route_tonnes(),
+            "days_at_capacity": self.route_at_capacity_days(),
+        })
+
+    TABLES = ("flows", "carriers", "stocks", "deliveries", "mobilization", "routes")
+
+    def to_frame(self, table: str = "deliveries") -> pd.DataFrame:
+        """One of the plan's tables by name (see ``Plan.TABLES``)."""
+        if table not in self.TABLES:
+            raise ValueError(f"table must be one of {', '.join(self.TABLES)}, got {table!r}")
+        frame: pd.DataFrame = getattr(self, f"{table}_frame")()
+        return frame
+
+    def to_json(self) -> str:
+        """The plan's key figures and tables as a JSON document."""
+        doc = {
+            "scenario": self.network.scenario.name,
+            "kpis": self.kpis(),
+            "tables": {
+                name: json.loads(self.to_frame(name).to_json(orient="records"))
+                for name in self.TABLES
+            },
+        }
+        return json.dumps(doc, indent=1, default=float)
+
+
+def _days(n: int) -> dt.timedelta:
+    return dt.timedelta(days=n)
+
+
+def read_plan(lp: LinearProgram, sol: Solution, replay: str | None) -> Plan:
+    """Read the LP solution back into a Plan."""
+    v, x, net = lp.variables, sol.x, lp.net
+    goods = v.goods
+    return Plan(
+        network=net,
+        replay=replay,
+        status=sol.status.value,
+        objective=sol.objective,
+        build_seconds=lp.build_seconds,
+        solve_seconds=sol.solve_seconds,
+        n_columns=lp.n_columns,
+        n_rows=lp.n_rows,
+        leg_arc=v.legs.arc,
+        leg_mode=v.legs.mode,
+        leg_days_loaded=v.legs.days_loaded,
+        leg_days_empty=v.legs.days_empty,
+        goods=goods,
+        loaded_units=_take(x, v.loaded),
+        empty_units=_take(x, v.empty),
+        cargo_kg=_take(x, v.cargo),
+        wounded_carried=_take(x, v.wounded),
+        idle_units=_take(x, v.idle),
+        recruited_units=_take(x, v.recruited),
+        stock_kg=_take(x, v.stock),
+        given_kg=_take(x, v.given),
+        consumed_kg=_take(x, v.consumed),
+        demand_kg=net.demand_kg[:, goods, :],
+        wounded_waiting=_take(x, v.waiting),
+        wounded_late=_take(x, v.late),
+        road_work_days=_take(x, v.road_work),
+        road_work_from=_take(x, v.road_work_from),
+        reserve_short_kg=_take(x, v.reserve_short),
+        crew_fed_kg=_take(x, v.crew_fed),
+        max_burden=float(x[v.max_burden]),
+    )
+

@@ -1,0 +1,217 @@
+"""The decision variables of the planning LP, laid out as index arrays over the Network.
+
+A *leg* is an (arc, mode) pair the mode may use. Every variable block is an integer array of
+column indices with the block's natural shape; ``-1`` marks a combination that has no
+variable (a mode that never reaches a place, a commodity a locality cannot give).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+from numpy.typing import NDArray
+
+from supplyline.network import Network
+
+IntArray = NDArray[np.int64]
+FloatArray = NDArray[np.float64]
+
+
+@dataclass
+class Columns:
+    """Bounds and costs of all columns, filled block by block."""
+
+    lower: list[FloatArray] = field(default_factory=list)
+    upper: list[FloatArray] = field(default_factory=list)
+    count: int = 0
+
+    def add(self, mask: NDArray[np.bool_], upper: FloatArray | float = np.inf) -> IntArray:
+        """Give each True entry of ``mask`` a new column (lower bound 0); -1 elsewhere."""
+        index = np.full(mask.shape, -1, dtype=np.int64)
+        n = int(mask.sum())
+        index[mask] = np.arange(self.count, self.count + n)
+        self.count += n
+        self.lower.append(np.zeros(n))
+        ub = np.broadcast_to(np.asarray(upper, dtype=float), mask.shape)[mask]
+        self.upper.append(np.array(ub, dtype=float))
+        return index
+
+    def bounds(self) -> tuple[FloatArray, FloatArray]:
+        return np.concatenate(self.lower), np.concatenate(self.upper)
+
+
+@dataclass
+class Legs:
+    """(arc, mode) pairs a mode may use, with their travel times."""
+
+    arc: IntArray  # [L]
+    mode: IntArray  # [L]
+    origin: IntArray  # [L] place
+    dest: IntArray  # [L] place
+    days_loaded: IntArray  # [L]
+    days_empty: IntArray  # [L]
+    length_km: FloatArray  # [L]
+
+
+def legs_of(net: Network) -> Legs:
+    arc, mode = np.nonzero(net.arc_allows)
+    return Legs(
+        arc=arc.astype(np.int64),
+        mode=mode.astype(np.int64),
+        origin=net.arc_from[arc],
+        dest=net.arc_to[arc],
+        days_loaded=net.travel_days_loaded[arc, mode],
+        days_empty=net.travel_days_empty[arc, mode],
+        length_km=net.arc_length_km[arc],
+    )
+
+
+@dataclass
+class Variables:
+    """Column indices of every variable block. Shapes: L legs, G goods, P places, M modes,
+    D days, K road works, R routes."""
+
+    legs: Legs
+    goods: IntArray  # [G] commodity index of each goods slot
+    loaded: IntArray  # [L, D] units dispatched with cargo
+    empty: IntArray  # [L, D] units dispatched empty or carrying wounded
+    cargo: IntArray  # [L, G, D] kg carried
+    wounded: IntArray  # [L, D] persons carried (-1 where the mode cannot carry them)
+    idle: IntArray  # [P, M, D] units waiting at a place at the end of the day
+    recruited: IntArray  # [P, M, D] units mobilized at a locality
+    released: IntArray  # [P, M, D] units sent home from a locality
+    stock: IntArray  # [P, G, D] kg held at the end of the day
+    given: IntArray  # [P, G, D] kg a locality has given up to the end of the day (cumulative)
+    consumed: IntArray  # [P, G, D] kg eaten at a front (at most the demand)
+    reserve_short: IntArray  # [n reserve targets] kg
+    waiting: IntArray  # [P, D] wounded waiting at a place that is not a hospital
+    late: IntArray  # [D] wounded not at a hospital within their time limit
+    road_work: IntArray  # [K, D] person-days worked
+    road_work_from: IntArray  # [K, P] person-days given by each locality
+    road_work_short: IntArray  # [K] person-days not done
+    crew_fed: IntArray  # [R, G, D] kg eaten by route repair crews (at most their need)
+    max_burden: int
+    n_columns: int
+    lower: FloatArray
+    upper: FloatArray
+
+
+def define_variables(net: Network, replay_fixed: NDArray[np.bool_] | None = None) -> Variables:
+    """Lay out every column of the LP.
+
+    ``replay_fixed`` [P, G] marks (locality, good) pairs whose giving a replay fixes; those not
+    covered by the replay but of a replayed commodity get an upper bound of zero elsewhere.
+    """
+    days = net.days
+    legs = legs_of(net)
+    n_legs = legs.arc.size
+    goods = np.array(net.goods, dtype=np.int64)
+    cols = Columns()
+    t = np.arange(days)
+
+    # A dispatch is allowed from the day the route opens until arrival is still in the horizon.
+    open_day = net.open_day[legs.arc][:, None]
+    loaded_ok = (t[None, :] >= open_day) & (t[None, :] + legs.days_loaded[:, None] <= days - 1)
+    empty_ok = (t[None, :] >= open_day) & (t[None, :] + legs.days_empty[:, None] <= days - 1)
+    loaded = cols.add(loaded_ok)
+    empty = cols.add(empty_ok)
+    cargo = cols.add(np.broadcast_to(loaded_ok[:, None, :], (n_legs, goods.size, days)).copy())
+    # Wounded leave only places where they can wait (never a hospital: they stay there).
+    carries_wounded = (
+        (net.wounded_per_unit[legs.mode] > 0)
+        & (net.wounded is not None)
+        & ~net.is_hospital[legs.origin]
+    )
+    wounded = cols.add(empty_ok & carries_wounded[:, None])
+
+    # Where each mode can be: the ends of its legs, and localities that can recruit it.
+    n_p, n_m = net.n_places, net.n_modes
+    present = np.zeros((n_p, n_m), dtype=bool)
+    present[legs.origin, legs.mode] = True
+    present[legs.dest, legs.mode] = True
+    can_recruit = (
+        net.is_locality[:, None]
+        & present
+        & np.where(net.owned_units[None, :], net.carriers_owned > 0, net.labour_people[:, None] > 0)
+    )
+    # Units left at the end must be able to go home (see Network.days_home).
+    idle_upper = np.full((n_p, n_m, days), np.inf)
+    idle_upper[:, :, -1] = np.where(net.days_home >= 0, np.inf, 0.0)
+    idle = cols.add(np.broadcast_to(present[:, :, None], (n_p, n_m, days)).copy(), idle_upper)
+    recruited = cols.add(np.broadcast_to(can_recruit[:, :, None], (n_p, n_m, days)).copy())
+    releasable = net.is_locality[:, None] & present
+    released = cols.add(np.broadcast_to(releasable[:, :, None], (n_p, n_m, days)).copy())
+
+    n_g = goods.size
+    stock = cols.add(np.ones((n_p, n_g, days), dtype=bool))
+    giveable = net.giveable_kg[:, goods, :]
+    gives = giveable[:, :, -1] > 0
+    give_upper = giveable.copy()
+    if replay_fixed is not None:
+        give_upper = np.where(replay_fixed[:, :, None], give_upper, 0.0)
+        gives &= replay_fixed
+    given = cols.add(np.broadcast_to(gives[:, :, None], giveable.shape).copy(), give_upper)
+    demand = net.demand_kg[:, goods, :]
+    consumed = cols.add(demand > 0, demand)
+    reserve_short = cols.add(np.ones(len(net.reserve_targets), dtype=bool))
+
+    has_wounded = net.wounded is not None and bool(net.wounded_per_day.sum() > 0)
+    wait_mask = np.zeros((n_p, days), dtype=bool)
+    if has_wounded:
+        touched = np.zeros(n_p, dtype=bool)
+        touched[legs.origin[carries_wounded]] = True
+        touched[legs.dest[carries_wounded]] = True
+        touched |= net.wounded_per_day.sum(axis=1) > 0
+        wait_mask[:] = (touched & ~net.is_hospital)[:, None]
+    waiting = cols.add(wait_mask)
+    late = cols.add(np.full(days, has_wounded))
+
+    works = net.road_works
+    work_mask = np.zeros((len(works), days), dtype=bool)
+    for k, w in enumerate(works):
+        work_mask[k, w.start_day : w.by_day + 1] = True
+    road_work = cols.add(work_mask)
+    from_mask = np.broadcast_to(
+        (net.is_locality & (net.labour_people > 0))[None, :], (len(works), n_p)
+    ).copy()
+    road_work_from = cols.add(from_mask)
+    road_work_short = cols.add(np.ones(len(works), dtype=bool))
+
+    need = (
+        net.repair_crew_people[:, None, None]
+        * net.labour_rations_kg_per_day[goods][None, :, None]
+        * np.ones((1, 1, days))
+    )
+    crew_fed = cols.add(need > 0, need)
+
+    max_burden_upper = 1.0 if net.scenario.policy.max_burden is None else (
+        net.scenario.policy.max_burden
+    )
+    max_burden = int(cols.add(np.ones(1, dtype=bool), max_burden_upper)[0])
+    lower, upper = cols.bounds()
+    return Variables(
+        legs=legs,
+        goods=goods,
+        loaded=loaded,
+        empty=empty,
+        cargo=cargo,
+        wounded=wounded,
+        idle=idle,
+        recruited=recruited,
+        released=released,
+        stock=stock,
+        given=given,
+        consumed=consumed,
+        reserve_short=reserve_short,
+        waiting=waiting,
+        late=late,
+        road_work=road_work,
+        road_work_from=road_work_from,
+        road_work_short=road_work_short,
+        crew_fed=crew_fed,
+        max_burden=max_burden,
+        n_columns=cols.count,
+        lower=lower,
+        upper=upper,
+    )

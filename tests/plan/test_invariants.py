@@ -1,0 +1,95 @@
+"""Invariants of the planner on random small networks (Hypothesis)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import supplyline as sl
+from tests.plan.builders import PORTER, place, route, scenario, village
+
+BICYCLE: dict[str, Any] = {
+    "id": "bicycle", "payload_kg": 200.0, "speed_loaded_km_per_day": 25.0,
+    "speed_empty_km_per_day": 40.0, "crew_per_unit": 1.0, "rations_kg_per_day": {"rice": 0.8},
+    "units_from": "owned",
+}
+
+
+@st.composite
+def small_networks(draw: st.DrawFn) -> dict[str, Any]:
+    n_villages = draw(st.integers(1, 3))
+    villages = [
+        village(f"v{i}", float(i), draw(st.floats(0.0, 30_000.0)),
+                carriers={"bicycle": draw(st.integers(0, 20))},
+                production_kg_per_day={"rice": draw(st.floats(0.0, 300.0))},
+                population=draw(st.floats(0.0, 2000.0)))
+        for i in range(n_villages)
+    ]
+    places = [*villages, place("relay", "depot", 5.0), place("front", "front", 6.0,
+              stock_kg={"rice": draw(st.floats(0.0, 5000.0)), "greens": 100.0})]
+    routes = [
+        route(f"v{i}", "relay", draw(st.floats(10.0, 150.0)), ["porter", "bicycle"],
+              capacity_movements_per_day=draw(st.floats(1.0, 200.0)))
+        for i in range(n_villages)
+    ]
+    routes.append(route("relay", "front", draw(st.floats(10.0, 150.0)), ["porter", "bicycle"],
+                        capacity_movements_per_day=draw(st.floats(1.0, 200.0))))
+    return {
+        "places": places,
+        "routes": routes,
+        "demand": draw(st.floats(50.0, 3000.0)),
+        "days": draw(st.integers(10, 40)),
+        "decay": draw(st.floats(0.0, 0.2)),
+    }
+
+
+def _build(spec: dict[str, Any], capacity_scale: float = 1.0, carrier_scale: int = 1,
+           ) -> sl.Scenario:
+    routes = [
+        {**r, "capacity_movements_per_day": r["capacity_movements_per_day"] * capacity_scale}
+        for r in spec["routes"]
+    ]
+    places = [
+        {**p, "carriers": {m: n * carrier_scale for m, n in p.get("carriers", {}).items()}}
+        for p in spec["places"]
+    ]
+    return scenario(
+        places, routes, spec["demand"], days=spec["days"], modes=[PORTER, BICYCLE],
+        commodities=[{"id": "rice"}, {"id": "greens", "decay_per_day": spec["decay"]}],
+        policy={"labour_max_days_per_person": 30.0, "labour_share": 0.3,
+                "subsistence_kg_per_person_day": {"rice": 0.3}},
+    )
+
+
+COMMON = settings(max_examples=25, deadline=None,
+                  suppress_health_check=[HealthCheck.too_slow])
+
+
+@COMMON
+@given(small_networks())
+def test_stocks_never_negative_and_every_kg_accounted_for(spec: dict[str, Any]) -> None:
+    result = sl.plan(_build(spec))
+    assert result.stock_kg.min() >= -1e-6
+    assert result.cargo_kg.min() >= -1e-6
+    b = result.balance_kg()
+    sources = b["initial"] + b["mobilized"]
+    uses = (b["consumed"] + b["eaten"] + b["burned"] + b["spoiled"] + b["lost"]
+            + b["final_stock"])
+    np.testing.assert_allclose(uses, sources, rtol=1e-6, atol=1e-3)
+    # Never more consumed than demanded, never more given than the locality can spare.
+    assert (result.consumed_kg <= result.demand_kg + 1e-6).all()
+    net = result.network
+    assert (result.given_kg <= net.giveable_kg[:, result.goods, :] + 1e-6).all()
+
+
+@COMMON
+@given(small_networks())
+def test_more_capacity_or_carriers_never_increase_shortfall(spec: dict[str, Any]) -> None:
+    base = sl.plan(_build(spec)).kpis()["shortfall_t"]
+    wider = sl.plan(_build(spec, capacity_scale=2.0)).kpis()["shortfall_t"]
+    more = sl.plan(_build(spec, carrier_scale=2)).kpis()["shortfall_t"]
+    assert wider <= base + 1e-6
+    assert more <= base + 1e-6
