@@ -1,0 +1,155 @@
+"""Replays, shortfall findings, wounded evacuation, road works, threats and the tables."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+import supplyline as sl
+from tests.plan.builders import place, route, scenario, village
+
+
+def _two_villages(**extra: object) -> sl.Scenario:
+    return scenario(
+        [village("near", 0.0, 50_000.0, regions=["hills"]),
+         village("far", -3.0, 50_000.0, regions=["plain"]),
+         place("front", "front", 1.0)],
+        [route("near", "front", 40.0), route("far", "near", 200.0)],
+        demand_kg_per_day=200.0,
+        days=60,
+        **extra,  # type: ignore[arg-type]
+    )
+
+
+def test_replay_fixes_what_each_region_gives() -> None:
+    sc = _two_villages(replays=[{
+        "name": "history",
+        "mobilization": [
+            {"commodity": "rice", "regions": ["hills"], "kg": 3000.0},
+            {"commodity": "rice", "exclude_regions": ["hills"], "kg": 9000.0},
+        ],
+    }])
+    result = sl.plan(sc, replay="history")
+    net = result.network
+    given = result.mobilized_kg()[:, 0]
+    assert given[net.place_ids.index("near")] == pytest.approx(3000.0)
+    assert given[net.place_ids.index("far")] == pytest.approx(9000.0)
+    # Without the replay the optimizer takes what is cheapest: all from the near village.
+    free = sl.plan(sc).mobilized_kg()[:, 0]
+    assert free[net.place_ids.index("far")] == pytest.approx(0.0, abs=1e-6)
+
+
+def test_unknown_replay_and_impossible_replay_are_domain_errors() -> None:
+    sc = _two_villages(replays=[{
+        "name": "too-much",
+        "mobilization": [{"commodity": "rice", "regions": ["hills"], "kg": 9e9}],
+    }])
+    with pytest.raises(sl.ReplayError, match="no replay named 'nope'.*it has: too-much"):
+        sl.plan(sc, replay="nope")
+    with pytest.raises(sl.ReplayError, match=r"9,000,000.0 t of rice from hills is more than"):
+        sl.plan(sc, replay="too-much")
+
+
+def test_shortfall_is_explained_by_the_route_at_capacity() -> None:
+    sc = scenario(
+        [village("v", 0.0, 1e6), place("front", "front", 1.0)],
+        [route("v", "front", 40.0, capacity_movements_per_day=10.0, id="pass")],
+        demand_kg_per_day=1000.0,
+        days=30,
+    )
+    result = sl.plan(sc)
+    assert len(result.findings) == 1
+    finding = result.findings[0]
+    assert finding.front == "front" and finding.commodity == "rice"
+    assert finding.first_day == 0  # nothing can arrive before the first trip does
+    # 10 porters a day × 20 kg, less the way back (2 days × 0.8 kg) eaten at the front.
+    assert result.consumed_kg.sum() < 30 * 10 * 20.0
+    assert any("route pass" in b and "capacity" in b for b in finding.binding)
+
+
+def test_shortfall_is_explained_by_exhausted_labour() -> None:
+    sc = scenario(
+        [village("v", 0.0, 1e6, population=100.0), place("front", "front", 1.0)],
+        [route("v", "front", 40.0)],
+        demand_kg_per_day=1000.0,
+        days=30,
+        policy={"labour_share": 0.1, "labour_max_days_per_person": 30.0},
+    )
+    result = sl.plan(sc)
+    people = (result.recruited_units.sum(axis=(1, 2))).sum()
+    assert people == pytest.approx(10.0)  # 10 % of 100 people
+    assert any("labour of v exhausted" in b for b in result.findings[0].binding)
+
+
+def test_wounded_are_carried_back_within_the_limit() -> None:
+    sc = scenario(
+        [village("v", 0.0, 1e6), place("front", "front", 1.0),
+         place("hospital", "hospital", -0.1)],
+        [route("v", "front", 40.0), route("hospital", "v", 10.0)],
+        demand_kg_per_day=500.0,
+        days=30,
+        commodities=[{"id": "rice"}, {"id": "wounded", "unit": "person"}],
+        wounded=[{"front": "front", "persons_per_day": 5.0, "hospitals": ["hospital"],
+                  "within_days": 6}],
+    )
+    result = sl.plan(sc)
+    assert result.wounded_late.sum() == pytest.approx(0.0, abs=1e-6)
+    # Everyone who arose early enough to reach the hospital in the horizon got there.
+    carried_from_front = result.wounded_carried[
+        result.network.arc_from[result.leg_arc] == result.network.place_ids.index("front")
+    ].sum()
+    assert carried_from_front >= 5.0 * (30 - 6) - 1e-6
+
+
+def test_road_work_is_staffed_fed_and_opens_the_route() -> None:
+    sc = scenario(
+        [village("v", 0.0, 1e6), place("front", "front", 1.0)],
+        [route("v", "front", 40.0, id="new-road", open_from="2020-01-11")],
+        demand_kg_per_day=100.0,
+        days=30,
+        road_works=[{"route": "new-road", "crew_days": 500.0, "by": "2020-01-10"}],
+        policy={"labour_share": 1.0, "labour_max_days_per_person": 100.0,
+                "labour_rations_kg_per_day": {"rice": 0.7}},
+    )
+    result = sl.plan(sc)
+    assert result.road_work_days.sum() == pytest.approx(500.0)
+    assert result.road_work_days[:, 10:].sum() == pytest.approx(0.0)
+    assert result.loaded_units[:, :10].sum() == pytest.approx(0.0)
+    assert result.worker_rations_kg()[0] == pytest.approx(500.0 * 0.7)
+    assert result.kpis()["labour_days"] >= 500.0
+
+
+def test_air_threat_derates_capacity_and_destroys_cargo_in_expectation() -> None:
+    threat = {"air": [{"windows": [{"start": "2020-01-01", "end": "2020-01-30",
+                                    "day_probability": 0.2}],
+                       "capacity_lost_fraction": 0.5, "cargo_destroyed_fraction": 0.25}]}
+    sc = scenario(
+        [village("v", 0.0, 1e6), place("front", "front", 1.0)],
+        [route("v", "front", 40.0, capacity_movements_per_day=100.0, repair_days=2.0)],
+        demand_kg_per_day=100.0,
+        days=30,
+        threats=threat,
+    )
+    net = sl.compile_network(sc)
+    assert net.capacity_factor[0, 0] == pytest.approx(1 - 0.2 * 0.5 * 2.0)
+    assert net.cargo_loss[0, 0, 0] == pytest.approx(0.2 * 0.25)
+    result = sl.plan(sc)
+    assert result.lost_kg().sum() == pytest.approx(0.05 * result.cargo_kg.sum(), rel=1e-9)
+
+
+def test_tables_and_json_agree_with_the_kpis() -> None:
+    result = sl.plan(_two_villages())
+    k = result.kpis()
+    deliveries = result.to_frame("deliveries")
+    assert deliveries["consumed_kg"].sum() / 1000 == pytest.approx(k["delivered_t"])
+    flows = result.to_frame("flows")
+    routes = result.to_frame("routes")
+    assert flows["kg"].sum() / 1000 == pytest.approx(routes["tonnes"].sum())
+    doc = json.loads(result.to_json())
+    assert doc["kpis"]["delivered_t"] == pytest.approx(k["delivered_t"])
+    assert set(doc["tables"]) == set(result.TABLES)
+    with pytest.raises(ValueError, match="table must be one of"):
+        result.to_frame("nope")
+    assert np.isfinite(k["labour_days"])
