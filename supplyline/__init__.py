@@ -3,16 +3,15 @@
 from supplyline.errors import PlanError, Problem, ReplayError, ScenarioError, SupplylineError
 from supplyline.network import Network, compile_network
 from supplyline.plan import Plan, plan, validate
+from supplyline.scenario.load import load
 from supplyline.scenario.schema import Scenario
 
 __version__ = "0.1.0"
 
+# The public API. Keep it a plain, sorted list; tests/test_public_api.py checks it.
 __all__ = [
     "Network",
     "Plan",
-    "compile_network",
-    "plan",
-    "validate",
     "PlanError",
     "Problem",
     "ReplayError",
@@ -20,4 +19,8 @@ __all__ = [
     "ScenarioError",
     "SupplylineError",
     "__version__",
+    "compile_network",
+    "load",
+    "plan",
+    "validate",
 ]

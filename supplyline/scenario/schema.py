@@ -57,7 +57,9 @@ def _field(
 class Strict(BaseModel):
     """Base of every schema class: unknown fields are errors, so a typo never passes."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    model_config = ConfigDict(
+        extra="forbid", frozen=True, populate_by_name=True, allow_inf_nan=False
+    )
 
 
 Id = Annotated[
@@ -80,7 +82,7 @@ class DaySeriesStep(Strict):
     value: NonNegative = _field("the value from that day on (unit of the series)")
 
 
-DaySeries = float | list[DaySeriesStep]
+DaySeries = NonNegative | list[DaySeriesStep]
 """A constant, or a step function given as steps sorted by ``start``."""
 
 

@@ -1,0 +1,393 @@
+"""Loading a scenario: from a file, a built-in name or a string, with precise errors.
+
+Reading happens in four passes, and every problem found is reported at once as one
+:class:`~supplyline.errors.ScenarioError`:
+
+1. YAML is read with the line of every value (:mod:`supplyline.scenario._yaml_lines`);
+2. ``places`` / ``routes`` given as ``{file: ...}`` are read from their CSV or GeoJSON table
+   (:mod:`supplyline.scenario.tables`);
+3. the data is validated against the schema (:mod:`supplyline.scenario.schema`), and each
+   pydantic error is turned into file, line, field, what was expected and what was written;
+4. once the schema passes, cross-references are checked (:mod:`supplyline.scenario._crossref`).
+"""
+
+from __future__ import annotations
+
+import re
+from importlib.resources import files
+from importlib.resources.abc import Traversable
+from pathlib import Path, PurePath
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from supplyline.errors import Problem, ScenarioError
+from supplyline.scenario._crossref import ScenarioParts, check_references
+from supplyline.scenario._describe import (
+    describe,
+    fields_by_key,
+    is_model,
+    split_annotated,
+    target_at,
+)
+from supplyline.scenario._yaml_lines import Locations, Spot, read_yaml, shown
+from supplyline.scenario._yaml_lines import Path as DataPath
+from supplyline.scenario.schema import Scenario
+from supplyline.scenario.tables import TABLE_MODELS, read_table
+
+__all__ = ["DEFAULT_SCENARIO", "builtin_names", "builtin_titles", "load", "load_text"]
+
+DEFAULT_SCENARIO = "dien-bien-phu-1954"
+"""The built-in scenario used when none is named."""
+
+_BUILTIN_DISPLAY = "supplyline/scenario/builtin"
+_TABLE_SUFFIXES = (".csv", ".geojson", ".json")
+
+
+def _builtin_folder() -> Traversable:
+    return files("supplyline.scenario").joinpath("builtin")
+
+
+def builtin_names() -> list[str]:
+    """Names of the scenarios shipped inside the package, sorted.
+
+    Examples
+    --------
+    >>> "dien-bien-phu-1954" in builtin_names()  # doctest: +SKIP
+    True
+    """
+    folder = _builtin_folder()
+    if not folder.is_dir():
+        return []
+    return sorted(
+        entry.name.removesuffix(".yaml")
+        for entry in folder.iterdir()
+        if entry.name.endswith(".yaml") and entry.is_file()
+    )
+
+
+def builtin_titles() -> dict[str, str]:
+    """The title of each built-in scenario, by name (``""`` when it cannot be read).
+
+    Titles are read without validating the scenarios, so a listing never fails.
+    """
+    titles: dict[str, str] = {}
+    for name in builtin_names():
+        try:
+            data = yaml.safe_load(_builtin_folder().joinpath(f"{name}.yaml").read_text("utf-8"))
+        except (yaml.YAMLError, OSError, UnicodeDecodeError):
+            data = None
+        title = data.get("title") if isinstance(data, dict) else None
+        titles[name] = title if isinstance(title, str) else ""
+    return titles
+
+
+def load(source: str | Path | None = None) -> Scenario:
+    """Load and validate a scenario.
+
+    Parameters
+    ----------
+    source:
+        ``None`` for the default built-in scenario (``dien-bien-phu-1954``); the name of a
+        built-in scenario (see :func:`builtin_names`); or the path of a YAML file.
+
+    Returns
+    -------
+    Scenario
+        The validated scenario.
+
+    Raises
+    ------
+    ScenarioError
+        With every problem found (file, line, field, what was expected, what was written).
+
+    Examples
+    --------
+    >>> import supplyline as sl
+    >>> scenario = sl.load()  # doctest: +SKIP
+    >>> scenario.days  # doctest: +SKIP
+    158
+    """
+    if source is None:
+        source = DEFAULT_SCENARIO
+    if isinstance(source, str) and _names_builtin(source):
+        folder = _builtin_folder()
+        entry = folder.joinpath(f"{source}.yaml")
+        return _parse(entry.read_bytes(), f"{_BUILTIN_DISPLAY}/{source}.yaml", folder)
+    path = Path(source)
+    shown_name = str(source)
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        expected = "an existing scenario file"
+        if isinstance(source, str) and not _looks_like_path(source):
+            names = ", ".join(builtin_names()) or "none installed"
+            expected += f" or a built-in scenario name ({names})"
+        raise ScenarioError([Problem(shown_name, None, "(file)", expected,
+                                     "no such file")]) from None
+    except IsADirectoryError:
+        raise ScenarioError([Problem(shown_name, None, "(file)", "a scenario file",
+                                     "a folder")]) from None
+    except (OSError, ValueError) as error:
+        reason = getattr(error, "strerror", None) or str(error)
+        raise ScenarioError([Problem(shown_name, None, "(file)", "a readable file",
+                                     reason)]) from None
+    return _parse(raw, shown_name, path.parent)
+
+
+def load_text(
+    text: str, filename: str = "<string>", base_dir: str | Path | None = None
+) -> Scenario:
+    """Load and validate a scenario given as YAML text.
+
+    Parameters
+    ----------
+    text:
+        The YAML text.
+    filename:
+        The name shown in error messages.
+    base_dir:
+        Folder that ``{file: ...}`` tables are read from; the folder of ``filename`` when
+        empty.
+
+    Returns
+    -------
+    Scenario
+        The validated scenario.
+
+    Raises
+    ------
+    ScenarioError
+        With every problem found; no other exception comes out, whatever the text.
+    """
+    if base_dir is None:
+        base_dir = Path(filename).parent if not filename.startswith("<") else Path(".")
+    return _parse_text(text, filename, Path(base_dir))
+
+
+def _names_builtin(source: str) -> bool:
+    return not _looks_like_path(source) and source in builtin_names()
+
+
+def _looks_like_path(source: str) -> bool:
+    return "/" in source or "\\" in source or source.lower().endswith((".yaml", ".yml"))
+
+
+# -- the passes -----------------------------------------------------------------------------
+
+
+def _parse(raw: bytes, file: str, base: Traversable) -> Scenario:
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = raw[: error.start].count(b"\n") + 1
+        raise ScenarioError([Problem(file, line, "(file)", "text encoded as UTF-8",
+                                     f"the byte {raw[error.start]:#04x}")]) from None
+    return _parse_text(text, file, base)
+
+
+def _parse_text(text: str, file: str, base: Traversable) -> Scenario:
+    data, locations, problems = read_yaml(text, file)
+    if data is None and not problems:
+        spot = locations.spots.get((), Spot(file, 1))
+        problems.append(Problem(file, spot.line, "(top level)", "a mapping of scenario fields",
+                                "an empty document"))
+    if data is None:
+        raise ScenarioError(problems)
+    if not isinstance(data, dict):
+        problems.append(Problem(file, 1, "(top level)", "a mapping of scenario fields",
+                                shown(data)))
+        raise ScenarioError(problems)
+    for section in TABLE_MODELS:
+        if isinstance(data.get(section), dict) and "file" in data[section]:
+            problems += _expand_table(data, section, file, base, locations)
+    try:
+        scenario = Scenario.model_validate(data)
+    except ValidationError as error:
+        problems += schema_problems(error, data, locations, file)
+        unreadable = {str(path[0]) for path in locations.reported if len(path) == 1}
+        problems += check_references(ScenarioParts.salvage(data, unreadable), locations, file)
+        raise ScenarioError(_ordered(problems, file)) from None
+    problems += check_references(ScenarioParts.of(scenario), locations, file)
+    if problems:
+        raise ScenarioError(_ordered(problems, file))
+    return scenario
+
+
+def _ordered(problems: list[Problem], file: str) -> list[Problem]:
+    """Problems in reading order: the scenario file first, then tables; each by line."""
+    unique = list(dict.fromkeys(problems))
+    return sorted(unique, key=lambda p: (p.file != file, p.file, p.line or 0))
+
+
+def _expand_table(
+    data: dict[str, Any], section: str, file: str, base: Traversable, locations: Locations
+) -> list[Problem]:
+    """Replace ``{file: ...}`` by the rows of that table; return the problems found."""
+    form: dict[str, Any] = data[section]
+    here = locations.spots.get((section,), Spot(file, None))
+    problems = [
+        Problem(file, _key_line(locations, (section, key)), f"{section}.{key}",
+                "only the key 'file' in a table reference", shown(key))
+        for key in form
+        if key != "file"
+    ]
+    name = form["file"]
+    line = _key_line(locations, (section, "file")) or here.line
+    if not isinstance(name, str) or not name.lower().endswith(_TABLE_SUFFIXES):
+        problems.append(Problem(file, line, f"{section}.file",
+                                "a file name ending in .csv or .geojson", shown(name)))
+        locations.reported.add((section,))
+        data[section] = []
+        return problems
+    table_file = str(PurePath(file).parent / name) if not file.startswith("<") else name
+    try:
+        entry = Path(name) if Path(name).is_absolute() else base.joinpath(name)
+        raw = entry.read_bytes()
+    except (OSError, ValueError) as error:
+        reason = "no such file" if isinstance(error, FileNotFoundError) else (
+            getattr(error, "strerror", None) or str(error))
+        problems.append(Problem(file, line, f"{section}.file",
+                                "a table file next to the scenario", f"{shown(name)}: {reason}"))
+        locations.reported.add((section,))
+        data[section] = []
+        return problems
+    table = read_table(section, raw, table_file)
+    data[section] = table.rows
+    locations.graft((section,), table.locations)
+    if table.unreadable:
+        locations.reported.add((section,))
+    return problems + table.problems
+
+
+def _key_line(locations: Locations, path: DataPath) -> int | None:
+    spot = locations.spots.get(path)
+    if spot is None:
+        return None
+    return spot.key_line or spot.line
+
+
+# -- schema errors in the user's words ------------------------------------------------------
+
+
+def schema_problems(
+    error: ValidationError, data: Any, locations: Locations, file: str
+) -> list[Problem]:
+    """Turn a pydantic ``ValidationError`` into located problems.
+
+    Parameters
+    ----------
+    error:
+        The error raised by ``Scenario.model_validate``.
+    data:
+        The data that was validated (to see what the user wrote).
+    locations:
+        Where each value of ``data`` was written.
+    file:
+        The scenario file, for values without a recorded place.
+
+    Returns
+    -------
+    list of Problem
+        One per error, with the union branch that did not apply left out.
+    """
+    problems: list[Problem] = []
+    for entry in error.errors(include_url=False):
+        loc = tuple(entry["loc"])
+        target = target_at(loc)
+        path: DataPath = target.path if target is not None else _strip_branches(loc)
+        if target is not None and not all(
+            isinstance(_value_at(data, where), list) == branch.startswith("list")
+            for where, branch in target.branches
+        ):
+            continue  # pydantic tried the other branch of a union (number or steps)
+        if locations.already_reported(path):
+            continue
+        problems.append(_problem(entry, path, target, data, locations, file))
+    return problems
+
+
+def _strip_branches(loc: tuple[Any, ...]) -> DataPath:
+    """A pydantic ``loc`` that left the schema, as far as it is a data path."""
+    target = target_at(loc[:-1]) if loc else None
+    prefix = target.path if target is not None else ()
+    return (*prefix, loc[-1]) if loc else ()
+
+
+def _value_at(data: Any, path: DataPath) -> Any:
+    for part in path:
+        in_list = isinstance(data, list) and isinstance(part, int) and 0 <= part < len(data)
+        if not (in_list or (isinstance(data, dict) and part in data)):
+            return None
+        data = data[part]
+    return data
+
+
+def _problem(
+    entry: Any, path: DataPath, target: Any, data: Any, locations: Locations, file: str
+) -> Problem:
+    kind: str = entry["type"]
+    spot = locations.nearest(path) or Spot(file, None)
+    line = spot.line
+    field = locations.field_name(path)
+    exact = locations.spots.get(path)
+    got = exact.text if exact is not None and exact.text is not None else shown(entry["input"])
+    unit = f" ({target.unit})" if target is not None and target.unit not in ("", "date") else ""
+    plain = describe(target.annotation, target.metadata) if target is not None else ""
+    if target is not None and target.branches and kind.endswith(("_type", "_parsing")):
+        # Neither form of a number-or-steps field: say both forms.
+        whole = target_at(target.branches[-1][0])
+        if whole is not None:
+            plain = describe(whole.annotation, whole.metadata)
+
+    if kind == "missing":
+        parent = locations.nearest(path[:-1]) or spot
+        expected = f"a required value: {plain}{unit}" if plain else "a required value"
+        return Problem(parent.file, parent.line, field, expected, "nothing")
+    if kind == "extra_forbidden":
+        owner = target_at(path[:-1])
+        model = split_annotated(owner.annotation)[0] if owner is not None else None
+        expected = "a known field"
+        if model is not None and is_model(model):
+            expected = f"a field of {model.__name__}" + _did_you_mean(
+                str(path[-1]), fields_by_key(model))
+        key_line = exact.key_line if exact is not None and exact.key_line else line
+        return Problem(spot.file, key_line, field, expected, f"unknown field {shown(path[-1])}")
+    if kind in ("value_error", "assertion_error"):
+        message = re.sub(r"^(Value|Assertion) error, ", "", str(entry["msg"]))
+        return Problem(spot.file, line, field, message, _named_values(message,
+                                                                      _value_at(data, path)))
+    if kind in ("too_short", "too_long"):
+        ctx = entry.get("ctx") or {}
+        bound = ctx.get("min_length" if kind == "too_short" else "max_length")
+        words = f"at {'least' if kind == 'too_short' else 'most'} {bound}"
+        expected = plain if words in plain else f"{plain or 'a value'} ({words} long)"
+        return Problem(spot.file, line, field, expected + unit, got)
+    if not plain:
+        plain = str(entry["msg"]).removeprefix("Input should be ").removeprefix("input should be ")
+    if kind == "date_from_datetime_inexact":
+        plain = "a date without a time of day"
+    if kind == "string_type" and isinstance(entry["input"], int | float):
+        plain += f" (write it in quotes: '{entry['input']}')"
+    if path in (("places",), ("routes",)) and kind == "list_type":
+        plain += f", or {{file: {path[0]}.csv}} / {{file: {path[0]}.geojson}}"
+    return Problem(spot.file, line, field, plain + unit, got)
+
+
+def _did_you_mean(word: str, choices: Any) -> str:
+    import difflib
+
+    match = difflib.get_close_matches(word, list(choices), n=1)
+    return f" (did you mean '{match[0]}'?)" if match else ""
+
+
+def _named_values(message: str, value: Any) -> str:
+    """For a rule across fields, the fields the message names and what they hold."""
+    if not isinstance(value, dict):
+        return shown(value)
+    named = [key for key in value if isinstance(key, str)
+             and re.search(rf"\b{re.escape(key)}\b", message)]
+    if not named:
+        return "none of them"
+    return ", ".join(f"{key} {shown(value[key])}" for key in named)

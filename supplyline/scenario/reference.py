@@ -1,0 +1,207 @@
+"""Generate the scenario reference (``docs/scenario-reference.md``) from the schema.
+
+Run ``python -m supplyline.scenario.reference > docs/scenario-reference.md`` after changing
+:mod:`supplyline.scenario.schema`; a test fails while the committed file is stale.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import inspect
+import re
+import typing
+from collections import deque
+from typing import Any, Literal
+
+from pydantic import BaseModel
+from pydantic.fields import FieldInfo
+
+from supplyline.scenario._describe import (
+    constraints_of,
+    fields_by_key,
+    is_model,
+    is_union,
+    number,
+    split_annotated,
+    union_members,
+    unit_of,
+)
+from supplyline.scenario.schema import Scenario
+
+__all__ = ["REGENERATE", "reachable_classes", "render_reference"]
+
+REGENERATE = "python -m supplyline.scenario.reference > docs/scenario-reference.md"
+"""The command that rewrites the committed reference."""
+
+_INTRO = f"""\
+# Scenario reference
+
+<!-- Generated from supplyline/scenario/schema.py by `{REGENERATE}`.
+     Do not edit by hand: change the schema and run the command again. -->
+
+A scenario is one YAML file. Its top level is a [Scenario](#scenario); every section below
+describes one kind of mapping that appears in it, with each field's type, unit, default and
+meaning. Check a file with `supplyline check FILE`: every problem is listed at once with its
+file, line and field.
+
+## Conventions
+
+- **Units**: time in days, weights in kg (reports show tonnes), distances in km. The unit of
+  each field is in its row below.
+- **Dates** are ISO dates (`1954-03-13`). Day 0 is `start_date`; the horizon runs to
+  `end_date` inclusive, and dates that the model acts on must fall inside it.
+- **Identifiers** are lower-case letters, digits, `_` and `-` (at most 64 characters). Write
+  an identifier that YAML would read as a number or a date in quotes (`id: '1954'`).
+- **Day series**: a field typed "number or list of DaySeriesStep" is either one number (the
+  same every day) or steps, sorted by `start`, each holding from its start until the next.
+  Before the first step the value is 0.
+- A **route** without an `id` is named `FROM--TO` (its two place ids) wherever routes are
+  referred to (threats, road works).
+- Unknown fields are errors, so a misspelt name never passes silently.
+- `source`: every figure should say where it comes from, or be marked
+  `estimate: reasoning`.
+
+## Places and routes in tables
+
+`places` and `routes` may live in a table beside the YAML file instead of a list:
+
+```yaml
+places: {{file: places.csv}}        # or places.geojson
+routes: {{file: routes.geojson}}    # or routes.csv
+```
+
+The path is relative to the YAML file.
+
+- **CSV**: the header row names the fields. A mapping field is spread over dotted columns
+  (`stock_kg.rice`, `production_kg_per_day.rice`, `carriers.bicycle`); a list field
+  (`regions`, `modes`) is one cell with items separated by `;`. An empty cell takes the
+  field's default. Rows whose first cell starts with `#` are comments. Errors name the CSV
+  file and line.
+- **GeoJSON**: a `FeatureCollection`. Places are `Point` features (coordinates
+  `[lon, lat]`), routes are `LineString` (or `MultiLineString`) features; the other fields
+  are the feature's properties (lists as JSON lists or `;`-separated text, mappings as JSON
+  objects or dotted names). A route without a `length_km` property gets the length of its
+  line (great-circle distance along it). Errors name the file and
+  `features[i].properties.field`.
+
+## Checks across sections
+
+Beyond each field's own type, `supplyline check` verifies that: ids are unique (commodities,
+modes, places, routes, replays, observed figures); every commodity, mode, place, route,
+region and replay that is referred to exists; demand and wounded flows start at places of
+kind `front`, wounded go to places of kind `hospital`, and replay mobilization comes from
+places of kind `locality`; every front is reached by some route; wounded flows have the one
+commodity of unit `person`; dates lie inside the horizon and end dates do not come before
+start dates; day-series steps are sorted by start.
+"""
+
+
+def reachable_classes(root: type[BaseModel] = Scenario) -> list[type[BaseModel]]:
+    """Schema classes reachable from ``root``, breadth first (``root`` first)."""
+    found: list[type[BaseModel]] = [root]
+    queue = deque([root])
+    while queue:
+        model = queue.popleft()
+        for info in model.model_fields.values():
+            for inner in _models_in(info.annotation):
+                if inner not in found:
+                    found.append(inner)
+                    queue.append(inner)
+    return found
+
+
+def _models_in(annotation: Any) -> list[type[BaseModel]]:
+    base, _ = split_annotated(annotation)
+    if is_model(base):
+        return [base]
+    return [model for arg in typing.get_args(base) for model in _models_in(arg)]
+
+
+def type_text(annotation: Any, metadata: typing.Iterable[Any] = ()) -> str:
+    """A compact, linked name of a schema type for the reference tables."""
+    base, inner = split_annotated(annotation)
+    limits = constraints_of([*metadata, *inner])
+    if is_union(base):
+        return " or ".join(type_text(member) for member in union_members(base))
+    if base is bool:
+        return "true/false"
+    if base in (float, int):
+        name = "number" if base is float else "whole number"
+        low = (">", limits.gt) if limits.gt is not None else ("≥", limits.ge)
+        high = ("<", limits.lt) if limits.lt is not None else ("≤", limits.le)
+        if low[1] is not None and high[1] is not None and (low[0], high[0]) == ("≥", "≤"):
+            return f"{name} {number(low[1])} to {number(high[1])}"
+        bounds = [f"{sign} {number(value)}" for sign, value in (low, high) if value is not None]
+        return " ".join([name, *bounds])
+    if base is str:
+        return "identifier" if limits.pattern else "text"
+    if base is dt.date:
+        return "date"
+    if typing.get_origin(base) is Literal:
+        return "one of " + ", ".join(f"`{arg}`" for arg in typing.get_args(base))
+    if typing.get_origin(base) is list:
+        (item,) = typing.get_args(base)
+        least = f" (at least {limits.min_length})" if limits.min_length else ""
+        return f"list of {type_text(item)}{least}"
+    if typing.get_origin(base) is dict:
+        return f"mapping: id → {type_text(typing.get_args(base)[1])}"
+    if is_model(base):
+        return f"[{base.__name__}](#{base.__name__.lower()})"
+    return "value"
+
+
+def _default_text(info: FieldInfo) -> str:
+    if info.is_required():
+        return "required"
+    if info.default_factory is not None:
+        value = info.default_factory()  # type: ignore[call-arg]
+        if isinstance(value, BaseModel):
+            return "all defaults"
+        return "empty" if not value else f"`{value}`"
+    value = info.default
+    if value is None:
+        return "empty"
+    if isinstance(value, bool):
+        return f"`{str(value).lower()}`"
+    if isinstance(value, float):
+        return f"`{number(value)}`"
+    return f"`{value}`" if value != "" else "`''`"
+
+
+def _markdown(text: str) -> str:
+    """Docstring or description text as Markdown (RST double backquotes to single)."""
+    return re.sub(r"``([^`]+)``", r"`\1`", text)
+
+
+def _cell(text: str) -> str:
+    return _markdown(text).replace("|", "\\|").replace("\n", " ")
+
+
+def render_class(model: type[BaseModel]) -> str:
+    """One section of the reference: the class's description and a table of its fields."""
+    lines = [f"## {model.__name__}", "", _markdown(inspect.cleandoc(model.__doc__ or "")), ""]
+    lines += ["| field | type | unit | default | description |",
+              "|---|---|---|---|---|"]
+    for key, (_, info) in fields_by_key(model).items():
+        lines.append(
+            f"| `{key}` | {_cell(type_text(info.annotation, info.metadata))} "
+            f"| {_cell(unit_of(info).replace('date', ''))} | {_cell(_default_text(info))} "
+            f"| {_cell(info.description or '')} |"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def render_reference() -> str:
+    """The whole scenario reference as Markdown.
+
+    Returns
+    -------
+    str
+        The text of ``docs/scenario-reference.md``.
+    """
+    sections = [render_class(model) for model in reachable_classes()]
+    return _INTRO + "\n" + "\n".join(sections)
+
+
+if __name__ == "__main__":
+    print(render_reference(), end="")

@@ -1,0 +1,195 @@
+"""What a scenario amounts to, before any planning: counts, totals and a sketch of the network.
+
+This is what ``supplyline show`` prints. The totals are upper bounds that ignore transport:
+what the localities hold and grow, what their people keep, how much labour they could give,
+and what the fronts ask for.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, deque
+from typing import Any
+
+from supplyline.scenario.schema import Route, Scenario
+from supplyline.scenario.series import demand_kg_per_day, series_over_horizon
+
+__all__ = ["network_sketch", "network_tree", "summarize"]
+
+
+def summarize(scenario: Scenario, longest: int = 5) -> dict[str, Any]:
+    """Counts and totals of a scenario, as plain JSON-ready data.
+
+    Parameters
+    ----------
+    scenario:
+        A validated scenario.
+    longest:
+        How many of the longest routes to list.
+
+    Returns
+    -------
+    dict
+        ``counts``; per goods commodity the tonnes held (``stock_t``), grown over the
+        horizon (``production_t``), kept by the people for their own food
+        (``subsistence_t``), the rest that could be given (``mobilizable_t``) and asked for
+        at the fronts (``demand_t``); ``labour`` (people who can serve, and person-days:
+        people × days each may serve, at most the horizon); ``wounded_persons`` over the
+        horizon; the ``longest_routes``; the ``network`` tree from each front; and the places
+        no front connects to (``unconnected``).
+    """
+    days = scenario.days
+    policy = scenario.policy
+    goods = [c.id for c in scenario.commodities if c.unit == "kg"]
+    rows: dict[str, dict[str, float]] = {
+        c: {"stock_t": 0.0, "production_t": 0.0, "subsistence_t": 0.0, "mobilizable_t": 0.0,
+            "demand_t": 0.0}
+        for c in goods
+    }
+    people = 0.0
+    person_days = 0.0
+    for place in scenario.places:
+        for commodity in goods:
+            stock = place.stock_kg.get(commodity, 0.0)
+            grown = place.production_kg_per_day.get(commodity, 0.0) * days
+            kept = place.population * policy.subsistence_kg_per_person_day.get(commodity, 0.0)
+            kept *= days
+            row = rows[commodity]
+            row["stock_t"] += stock / 1000
+            row["production_t"] += grown / 1000
+            row["subsistence_t"] += min(kept, stock + grown) / 1000
+            row["mobilizable_t"] += max(0.0, stock + grown - kept) / 1000
+        if place.population > 0:
+            share = place.labour_share if place.labour_share is not None else policy.labour_share
+            most = place.labour_max_days_per_person or policy.labour_max_days_per_person
+            people += place.population * share
+            person_days += place.population * share * min(most, days)
+    for demand in scenario.demand:
+        if demand.commodity in rows:
+            rows[demand.commodity]["demand_t"] += float(
+                demand_kg_per_day(demand, scenario).sum()) / 1000
+    wounded = sum(float(series_over_horizon(flow.persons_per_day, scenario).sum())
+                  for flow in scenario.wounded)
+    trees = network_tree(scenario)
+    connected = {node["place"] for tree in trees for node in tree["places"]}
+    by_length = sorted(scenario.routes, key=lambda route: (-route.length_km, route.key))
+    return {
+        "name": scenario.name,
+        "title": scenario.title,
+        "start_date": scenario.start_date.isoformat(),
+        "end_date": scenario.end_date.isoformat(),
+        "days": days,
+        "counts": {
+            "places": len(scenario.places),
+            "places_by_kind": dict(Counter(place.kind for place in scenario.places)),
+            "routes": len(scenario.routes),
+            "route_km": sum(route.length_km for route in scenario.routes),
+            "modes": len(scenario.modes),
+            "commodities": len(scenario.commodities),
+            "demands": len(scenario.demand),
+            "wounded_flows": len(scenario.wounded),
+            "road_works": len(scenario.road_works),
+            "replays": len(scenario.replays),
+            "observed": len(scenario.observed),
+        },
+        "commodities": [{"commodity": c, **totals} for c, totals in rows.items()],
+        "labour": {"people": people, "person_days": person_days},
+        "wounded_persons": wounded,
+        "longest_routes": [_route_row(route) for route in by_length[:longest]],
+        "network": trees,
+        "unconnected": [p.id for p in scenario.places if p.id not in connected],
+    }
+
+
+def _route_row(route: Route) -> dict[str, Any]:
+    return {"route": route.key, "name": route.name, "from": route.from_, "to": route.to,
+            "length_km": route.length_km, "modes": list(route.modes)}
+
+
+def network_tree(scenario: Scenario) -> list[dict[str, Any]]:
+    """The network seen from each front: a breadth-first tree over the routes.
+
+    Routes are followed both ways (the sketch shows where things are, not which way they
+    may move); nearer places come first.
+
+    Parameters
+    ----------
+    scenario:
+        A validated scenario.
+
+    Returns
+    -------
+    list of dict
+        One ``{"front", "places"}`` per front, in the order the fronts are listed.
+        ``places`` lists the places reached, breadth first, each as ``{"place", "kind",
+        "parent", "route", "length_km", "modes", "depth"}`` (the front itself first, with
+        ``parent`` and ``route`` empty and depth 0).
+    """
+    kinds = {place.id: place.kind for place in scenario.places}
+    links: dict[str, list[tuple[Route, str]]] = {place: [] for place in kinds}
+    for route in scenario.routes:
+        links.setdefault(route.from_, []).append((route, route.to))
+        links.setdefault(route.to, []).append((route, route.from_))
+    for neighbours in links.values():
+        neighbours.sort(key=lambda pair: (pair[0].length_km, pair[1]))
+    trees = []
+    for front in (place.id for place in scenario.places if place.kind == "front"):
+        nodes: list[dict[str, Any]] = [{"place": front, "kind": "front", "parent": None,
+                                        "route": None, "length_km": 0.0, "modes": [],
+                                        "depth": 0}]
+        seen = {front}
+        queue = deque([nodes[0]])
+        while queue:
+            node = queue.popleft()
+            for route, other in links.get(node["place"], []):
+                if other in seen:
+                    continue
+                seen.add(other)
+                child = {"place": other, "kind": kinds.get(other, "?"),
+                         "parent": node["place"], "route": route.key,
+                         "length_km": route.length_km, "modes": list(route.modes),
+                         "depth": node["depth"] + 1}
+                nodes.append(child)
+                queue.append(child)
+        trees.append({"front": front, "places": nodes})
+    return trees
+
+
+def network_sketch(scenario: Scenario, max_lines: int = 60) -> list[str]:
+    """A plain-text drawing of :func:`network_tree`, one line per place.
+
+    Parameters
+    ----------
+    scenario:
+        A validated scenario.
+    max_lines:
+        Most lines drawn per front; the rest is counted on a last line.
+
+    Returns
+    -------
+    list of str
+        Lines such as ``├── relay (depot)  25 km  porter, bicycle  via pass``.
+    """
+    lines: list[str] = []
+    for tree in network_tree(scenario):
+        nodes = tree["places"]
+        children: dict[str, list[dict[str, Any]]] = {}
+        for node in nodes[1:]:
+            children.setdefault(node["parent"], []).append(node)
+        drawn = [f"{tree['front']} (front)"]
+        stack = [(child, "", index == len(children.get(tree["front"], [])) - 1)
+                 for index, child in enumerate(children.get(tree["front"], []))]
+        stack.reverse()
+        while stack:
+            node, indent, last = stack.pop()
+            via = f"  via {node['route']}" if "--" not in node["route"] else ""
+            drawn.append(f"{indent}{'└── ' if last else '├── '}{node['place']} ({node['kind']})"
+                         f"  {node['length_km']:.4g} km  {', '.join(node['modes'])}{via}")
+            below = children.get(node["place"], [])
+            inner = indent + ("    " if last else "│   ")
+            stack += reversed([(child, inner, index == len(below) - 1)
+                               for index, child in enumerate(below)])
+        if len(drawn) > max_lines:
+            hidden = len(drawn) - max_lines
+            drawn = [*drawn[:max_lines], f"… and {hidden} more place{'s' * (hidden != 1)}"]
+        lines += drawn
+    return lines

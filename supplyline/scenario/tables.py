@@ -1,0 +1,401 @@
+"""Places and routes kept in a table beside the scenario: CSV or GeoJSON.
+
+A scenario may say ``places: {file: places.csv}`` (or ``.geojson``, and the same for
+``routes``) instead of listing them. Both forms are read into the same rows that the YAML
+form gives, with each value's file and line kept for error messages.
+
+CSV
+    The header row names the fields. A mapping field is spread over dotted columns
+    (``stock_kg.rice``, ``carriers.bicycle``); a list field (``regions``, ``modes``) is one
+    cell with items separated by ``;``. An empty cell takes the field's default. Rows whose
+    first cell starts with ``#`` are comments.
+GeoJSON
+    A ``FeatureCollection``. Places are ``Point`` features (coordinates ``[lon, lat]``),
+    routes are ``LineString`` (or ``MultiLineString``) features; the other fields are the
+    feature's properties, written as in CSV or as JSON lists and objects. A route without a
+    ``length_km`` property gets the length of its line (great-circle distance along it).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import itertools
+import json
+import math
+import re
+import typing
+from dataclasses import dataclass, field
+from typing import Any
+
+from pydantic import BaseModel
+
+from supplyline.errors import Problem
+from supplyline.scenario._describe import fields_by_key, split_annotated, without_none
+from supplyline.scenario._yaml_lines import Locations, Path, Spot, shown
+from supplyline.scenario.schema import Place, Route
+
+__all__ = ["TABLE_MODELS", "TableRows", "haversine_km", "line_length_km", "read_table"]
+
+TABLE_MODELS: dict[str, type[BaseModel]] = {"places": Place, "routes": Route}
+"""The scenario sections that may be kept in a table, and the class of their rows."""
+
+EARTH_RADIUS_KM = 6371.0088
+"""Mean Earth radius (IUGG), for great-circle distances."""
+
+
+@dataclass
+class TableRows:
+    """Rows read from a table, with where each value came from.
+
+    Attributes
+    ----------
+    rows:
+        One mapping per row, keyed like the YAML form.
+    locations:
+        Spots keyed by ``(row, field, ...)`` paths, relative to the section.
+    problems:
+        What was wrong in the table itself (bad header, bad geometry, ...).
+    unreadable:
+        Whether the table as a whole could not be read (no rows to check).
+    """
+
+    rows: list[dict[str, Any]] = field(default_factory=list)
+    locations: Locations = field(default_factory=Locations)
+    problems: list[Problem] = field(default_factory=list)
+    unreadable: bool = False
+
+    def fail(self, problem: Problem) -> TableRows:
+        """Record a problem that makes the whole table unreadable."""
+        self.problems.append(problem)
+        self.unreadable = True
+        return self
+
+
+def read_table(section: str, raw: bytes, file: str) -> TableRows:
+    """Read the rows of a ``places`` or ``routes`` table.
+
+    Parameters
+    ----------
+    section:
+        ``"places"`` or ``"routes"``.
+    raw:
+        The file's bytes.
+    file:
+        Its name as shown in messages; its suffix picks the format.
+
+    Returns
+    -------
+    TableRows
+        The rows, their locations and any problems found.
+    """
+    model = TABLE_MODELS[section]
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = raw[: error.start].count(b"\n") + 1
+        return TableRows().fail(Problem(file, line, section, "text encoded as UTF-8",
+                                        f"the byte {raw[error.start]:#04x}"))
+    if file.lower().endswith(".csv"):
+        return _read_csv(section, model, text, file)
+    return _read_geojson(section, model, text, file)
+
+
+def haversine_km(lon1: float, lat1: float, lon2: float, lat2: float) -> float:
+    """Great-circle distance in km between two points given in degrees."""
+    phi1, phi2 = math.radians(lat1), math.radians(lat2)
+    dphi = phi2 - phi1
+    dlam = math.radians(lon2 - lon1)
+    h = math.sin(dphi / 2) ** 2 + math.cos(phi1) * math.cos(phi2) * math.sin(dlam / 2) ** 2
+    return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(h)))
+
+
+def line_length_km(coordinates: list[tuple[float, float]]) -> float:
+    """Length in km along a line of ``(lon, lat)`` points.
+
+    Examples
+    --------
+    >>> round(line_length_km([(0.0, 0.0), (1.0, 0.0)]), 1)
+    111.2
+    """
+    return sum(
+        haversine_km(a[0], a[1], b[0], b[1])
+        for a, b in itertools.pairwise(coordinates)
+    )
+
+
+# -- fields ---------------------------------------------------------------------------------
+
+
+def _field_kinds(model: type[BaseModel]) -> dict[str, str]:
+    """``"list"``, ``"dict"`` or ``"scalar"`` for each key a user may write."""
+    kinds: dict[str, str] = {}
+    for key, (_, info) in fields_by_key(model).items():
+        base, _ = split_annotated(without_none(info.annotation))
+        origin = typing.get_origin(base)
+        kinds[key] = "list" if origin is list else "dict" if origin is dict else "scalar"
+    return kinds
+
+
+def _close(word: str, choices: typing.Iterable[str]) -> str:
+    import difflib
+
+    match = difflib.get_close_matches(word, list(choices), n=1)
+    return f" (did you mean '{match[0]}'?)" if match else ""
+
+
+def _cell_text(cell: str) -> str:
+    """A cell as written: numbers bare, other text quoted."""
+    try:
+        float(cell)
+    except ValueError:
+        return shown(cell)
+    return cell
+
+
+# -- CSV ------------------------------------------------------------------------------------
+
+
+def _read_csv(section: str, model: type[BaseModel], text: str, file: str) -> TableRows:
+    table = TableRows()
+    kinds = _field_kinds(model)
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        header = next(reader, None)
+    except csv.Error as error:
+        return table.fail(Problem(file, 1, "header", "a CSV header row", str(error)))
+    if header is None:
+        return table.fail(Problem(file, 1, "header", "a header row naming the fields",
+                                  "an empty file"))
+    columns = _csv_columns(model, kinds, [name.strip() for name in header], file, table)
+    next_line = reader.line_num + 1
+    while True:
+        line = next_line
+        try:
+            cells = next(reader, None)
+        except csv.Error as error:
+            table.problems.append(Problem(file, line, "row", "a well-formed CSV row",
+                                          str(error)))
+            break
+        next_line = reader.line_num + 1
+        if cells is None:
+            break
+        if not any(cell.strip() for cell in cells) or cells[0].lstrip().startswith("#"):
+            continue
+        index = len(table.rows)
+        if len(cells) > len(columns):
+            table.problems.append(Problem(
+                file, line, f"{section}[{index}]",
+                f"at most {len(columns)} cells (one per column)", f"{len(cells)} cells",
+            ))
+        row: dict[str, Any] = {}
+        table.locations.spots[(index,)] = Spot(file, line)
+        for position, (column, cell) in enumerate(zip(columns, cells, strict=False)):
+            value = cell.strip()
+            if column is None and value and header[position].strip() == "":
+                table.problems.append(Problem(file, line, f"{section}[{index}]",
+                                              "a value under a named column", shown(value)))
+            if column is None or value == "":
+                continue
+            _put(row, (index,), column, value, kinds, file, line, table.locations)
+        table.rows.append(row)
+    return table
+
+
+def _csv_columns(
+    model: type[BaseModel], kinds: dict[str, str], header: list[str], file: str,
+    table: TableRows,
+) -> list[tuple[str, str | None] | None]:
+    """Each header cell as ``(field, key)``; ``None`` for a column that is reported."""
+    columns: list[tuple[str, str | None] | None] = []
+    seen: set[str] = set()
+    allowed = [key if kinds[key] != "dict" else f"{key}.<id>" for key in kinds]
+    for name in header:
+        if name == "":
+            columns.append(None)  # an unnamed column (a trailing comma): must stay empty
+            continue
+        base, _, key = name.partition(".")
+        kind = kinds.get(base)
+        good = kind is not None and (kind == "dict") == bool(key)
+        if not good:
+            expected = f"a field of {model.__name__}" + _close(name, allowed)
+            if kind == "dict":
+                expected = f"a column {base}.<id> (one per id)"
+            table.problems.append(Problem(file, 1, f"column '{name}'", expected, shown(name)))
+            columns.append(None)
+        elif name in seen:
+            table.problems.append(Problem(file, 1, f"column '{name}'", "each column once",
+                                          "a second column of that name"))
+            columns.append(None)
+        else:
+            columns.append((base, key or None))
+        seen.add(name)
+    return columns
+
+
+def _put(
+    row: dict[str, Any], prefix: Path, column: tuple[str, str | None], value: Any,
+    kinds: dict[str, str], file: str, line: int | None, locations: Locations,
+) -> None:
+    """Store one cell (or property) in ``row``, splitting lists and dotted keys."""
+    base, key = column
+    text = _cell_text(value) if isinstance(value, str) else shown(value)
+    if key is not None:
+        inner = row.setdefault(base, {})
+        if isinstance(inner, dict):
+            inner[key] = value
+        locations.spots.setdefault((*prefix, base), Spot(file, line))
+        locations.spots[(*prefix, base, key)] = Spot(file, line, line, text)
+        return
+    if kinds.get(base) == "list" and isinstance(value, str):
+        value = [item.strip() for item in value.split(";") if item.strip()]
+        for position, item in enumerate(value):
+            locations.spots[(*prefix, base, position)] = Spot(file, line, line, shown(item))
+    row[base] = value
+    locations.spots[(*prefix, base)] = Spot(file, line, line, text)
+
+
+# -- GeoJSON --------------------------------------------------------------------------------
+
+_FEATURE = re.compile(r'"type"\s*:\s*"Feature"')
+
+
+def _read_geojson(section: str, model: type[BaseModel], text: str, file: str) -> TableRows:
+    table = TableRows()
+    try:
+        document = json.loads(text)
+    except json.JSONDecodeError as error:
+        return table.fail(Problem(file, error.lineno, "(JSON syntax)", "valid JSON",
+                                  error.msg))
+    except RecursionError:
+        return table.fail(Problem(file, None, "(JSON syntax)", "JSON nested less deeply",
+                                  "too deep nesting"))
+    features = document.get("features") if isinstance(document, dict) else None
+    if not isinstance(document, dict) or document.get("type") != "FeatureCollection" or (
+        not isinstance(features, list)
+    ):
+        return table.fail(Problem(file, 1, "(top level)",
+                                  "a GeoJSON FeatureCollection with a features list",
+                                  shown(document)))
+    starts = [match.start() for match in _FEATURE.finditer(text)]
+    if len(starts) != len(features):
+        starts = []
+    kinds = _field_kinds(model)
+    for index, feature in enumerate(features):
+        begin = starts[index] if starts else None
+        end = starts[index + 1] if starts and index + 1 < len(starts) else len(text)
+        line = text.count("\n", 0, begin) + 1 if begin is not None else None
+        where = f"features[{index}]"
+        table.locations.spots[(index,)] = Spot(file, line)
+        table.locations.labels[(index,)] = f"{where}.properties"
+        if not isinstance(feature, dict) or feature.get("type") != "Feature":
+            table.problems.append(Problem(file, line, where, "a GeoJSON Feature",
+                                          shown(feature)))
+            table.rows.append({})
+            continue
+        properties = feature.get("properties") or {}
+        if not isinstance(properties, dict):
+            table.problems.append(Problem(file, line, f"{where}.properties",
+                                          "a mapping of fields", shown(properties)))
+            properties = {}
+        row: dict[str, Any] = {}
+        for name, value in properties.items():
+            name_line = _line_of(text, f'"{name}"', begin, end) or line
+            base, _, key = str(name).partition(".")
+            if value is None:
+                continue
+            if kinds.get(base) is None or (key and kinds[base] != "dict"):
+                row[str(name)] = value  # unknown: the schema reports it, with its line
+                table.locations.spots[(index, str(name))] = Spot(file, name_line, name_line)
+                continue
+            if isinstance(value, dict) and not key:
+                for inner_key, inner in value.items():
+                    _put(row, (index,), (base, str(inner_key)), inner, kinds, file,
+                         name_line, table.locations)
+                continue
+            _put(row, (index,), (base, key or None), value, kinds, file, name_line,
+                 table.locations)
+        geometry = feature.get("geometry")
+        coords_line = _line_of(text, '"coordinates"', begin, end) or line
+        if section == "places":
+            _place_geometry(row, geometry, index, file, coords_line, table)
+        else:
+            _route_geometry(row, geometry, index, file, coords_line, table)
+        table.rows.append(row)
+    return table
+
+
+def _line_of(text: str, needle: str, begin: int | None, end: int) -> int | None:
+    if begin is None:
+        return None
+    found = text.find(needle, begin, end)
+    return text.count("\n", 0, found) + 1 if found >= 0 else None
+
+
+def _point(value: Any) -> tuple[float, float] | None:
+    if (
+        isinstance(value, list)
+        and len(value) in (2, 3)
+        and all(isinstance(x, int | float) and not isinstance(x, bool) for x in value)
+        and all(math.isfinite(x) for x in value)
+    ):
+        return float(value[0]), float(value[1])
+    return None
+
+
+def _place_geometry(
+    row: dict[str, Any], geometry: Any, index: int, file: str, line: int | None,
+    table: TableRows,
+) -> None:
+    where = f"features[{index}].geometry"
+    if geometry is None:
+        return
+    point = _point(geometry.get("coordinates")) if isinstance(geometry, dict) else None
+    if not isinstance(geometry, dict) or geometry.get("type") != "Point" or point is None:
+        table.problems.append(Problem(file, line, where, "a Point with coordinates [lon, lat]",
+                                      shown(geometry)))
+        table.locations.reported |= {(index, "lat"), (index, "lon")}
+        return
+    for name, value, position in (("lon", point[0], 0), ("lat", point[1], 1)):
+        written = row.get(name)
+        if written is not None and written != value:
+            table.problems.append(Problem(
+                file, line, f"features[{index}].properties.{name}",
+                f"the same {name} as the geometry ({value:g}), or no {name} property",
+                shown(written),
+            ))
+        row[name] = value
+        table.locations.spots[(index, name)] = Spot(file, line, line, f"{value:g}")
+        table.locations.labels[(index, name)] = f"{where}.coordinates[{position}]"
+
+
+def _route_geometry(
+    row: dict[str, Any], geometry: Any, index: int, file: str, line: int | None,
+    table: TableRows,
+) -> None:
+    where = f"features[{index}].geometry"
+    if geometry is None:
+        return
+    parts: list[Any] = []
+    kind = geometry.get("type") if isinstance(geometry, dict) else None
+    coordinates = geometry.get("coordinates") if isinstance(geometry, dict) else None
+    if kind == "LineString":
+        parts = [coordinates]
+    elif kind == "MultiLineString":
+        parts = coordinates if isinstance(coordinates, list) else [None]
+    lines = [[_point(p) for p in part] if isinstance(part, list) else [None] for part in parts]
+    if not lines or any(len(points) < 2 or None in points for points in lines):
+        table.problems.append(Problem(
+            file, line, where, "a LineString with at least two [lon, lat] points",
+            shown(geometry),
+        ))
+        table.locations.reported.add((index, "length_km"))
+        return
+    if "length_km" in row:
+        return
+    length = sum(line_length_km(typing.cast(list[tuple[float, float]], points))
+                 for points in lines)
+    row["length_km"] = length
+    table.locations.spots[(index, "length_km")] = Spot(file, line, line,
+                                                       f"{length:g} (from the geometry)")
+    table.locations.labels[(index, "length_km")] = f"{where}.coordinates"

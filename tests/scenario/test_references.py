@@ -1,0 +1,182 @@
+"""Cross-reference checks: each names the line of the value that refers to nothing."""
+
+from __future__ import annotations
+
+import pytest
+
+from .helpers import TINY_TEXT, by_field, edit, line_of, problems_in
+
+ROAD_WORK = """
+road_works:
+  - {route: ROUTE, crew_days: 500, start: START, by: BY}
+"""
+
+
+def _with_road_work(route: str = "pass", start: str = "1954-03-01",
+                    by: str = "1954-03-05") -> str:
+    work = ROAD_WORK.replace("ROUTE", route).replace("START", start).replace("BY", by)
+    return TINY_TEXT + work
+
+
+CASES = [
+    # (id, old, new, field, text on the reported line, part of `expected`)
+    ("route-unknown-place", "{from: ban-b, to: relay", "{from: ban-b, to: relai",
+     "routes[1].to", "relai", "a known place id (did you mean 'relay'?)"),
+    ("route-unknown-mode", "modes: [porter], terrain_factor", "modes: [portr], terrain_factor",
+     "routes[2].modes[0]", "portr", "a known mode id (did you mean 'porter'?)"),
+    ("route-to-itself", "{from: ban-b, to: relay", "{from: relay, to: relay",
+     "routes[1].to", "{from: relay, to: relay", "a place other than 'from'"),
+    ("mode-ration-commodity", "rations_kg_per_day: {rice: 0.9}",
+     "rations_kg_per_day: {rize: 0.9}", "modes[1].rations_kg_per_day.rize", "rize",
+     "a known commodity id"),
+    ("mode-fuel-commodity", "    rations_kg_per_day: {rice: 0.9}\n",
+     "    rations_kg_per_day: {rice: 0.9}\n    fuel_commodity: diesel\n",
+     "modes[1].fuel_commodity", "diesel", "a known commodity id"),
+    ("place-stock-commodity", "stock_kg: {rice: 15000}", "stock_kg: {rise: 15000}",
+     "places[1].stock_kg.rise", "rise", "a known commodity id"),
+    ("place-production-commodity", "production_kg_per_day: {rice: 500}",
+     "production_kg_per_day: {corn: 500}", "places[0].production_kg_per_day.corn", "corn",
+     "a known commodity id"),
+    ("place-carriers-mode", "carriers: {bicycle: 20}", "carriers: {horse: 20}",
+     "places[0].carriers.horse", "horse", "a known mode id"),
+    ("demand-not-a-front", "  - front: front\n    commodity: rice",
+     "  - front: relay\n    commodity: rice", "demand[0].front", "front: relay",
+     "a place of kind front"),
+    ("demand-unknown-place", "  - front: front\n    commodity: rice",
+     "  - front: nowhere\n    commodity: rice", "demand[0].front", "nowhere",
+     "a known place id"),
+    ("demand-unknown-commodity", "    commodity: rice\n    troops:",
+     "    commodity: salt\n    troops:", "demand[0].commodity", "salt",
+     "a known commodity id"),
+    ("demand-of-persons", "    commodity: rice\n    troops:",
+     "    commodity: wounded\n    troops:", "demand[0].commodity", "commodity: wounded",
+     "a goods commodity (unit kg)"),
+    ("front-unreached", "    to: front\n", "    to: hospital\n", "places[4].id", "id: front",
+     "a front that some route reaches"),
+    ("wounded-front-not-front", "  - front: front\n    persons_per_day",
+     "  - front: relay\n    persons_per_day", "wounded[0].front", "front: relay",
+     "a place of kind front"),
+    ("wounded-hospital-not-hospital", "hospitals: [hospital]", "hospitals: [relay]",
+     "wounded[0].hospitals[0]", "hospitals: [relay]", "a place of kind hospital"),
+    ("wounded-without-person-commodity", "    unit: person\n", "", "wounded", "wounded:",
+     "a commodity with unit: person"),
+    ("two-person-commodities", "    unit: person\n",
+     "    unit: person\n  - id: sick\n    unit: person  # again\n", "commodities[2].unit",
+     "person  # again", "one commodity of unit person"),
+    ("air-threat-route", "routes: [pass]", "routes: [pas]", "threats.air[0].routes[0]",
+     "routes: [pas]", "a known route id (did you mean 'pass'?)"),
+    ("air-window-reversed", "{start: 1954-03-01, end: 1954-03-10, day_probability",
+     "{start: 1954-03-05, end: 1954-03-01, day_probability",
+     "threats.air[0].windows[0].end", "end: 1954-03-01, day", "end on or after start"),
+    ("sabotage-region", "    - regions: [northwest]", "    - regions: [nortwest]",
+     "threats.sabotage[0].regions[0]", "nortwest",
+     "a region tag that some place has (did you mean 'northwest'?)"),
+    ("policy-commodity", "subsistence_kg_per_person_day: {rice: 0.5}",
+     "subsistence_kg_per_person_day: {rize: 0.5}",
+     "policy.subsistence_kg_per_person_day.rize", "rize", "a known commodity id"),
+    ("replay-commodity", "{commodity: rice, regions: [northwest], kg",
+     "{commodity: rize, regions: [northwest], kg", "replays[0].mobilization[0].commodity",
+     "rize", "a known commodity id"),
+    ("replay-region", "{commodity: rice, regions: [northwest], kg",
+     "{commodity: rice, regions: [north], kg", "replays[0].mobilization[0].regions[0]",
+     "north]", "a region tag"),
+    ("replay-place-kind", "{commodity: rice, regions: [northwest], kg",
+     "{commodity: rice, places: [relay], kg", "replays[0].mobilization[0].places[0]",
+     "places: [relay]", "a place of kind locality"),
+    ("replay-mode", "{mode: bicycle, units: 20}", "{mode: bike, units: 20}",
+     "replays[0].carriers[0].mode", "bike", "a known mode id"),
+    ("observed-commodity", "commodity: rice, regions: [northwest]}",
+     "commodity: rize, regions: [northwest]}", "observed[0].metric.commodity", "rize",
+     "a known commodity id"),
+    ("observed-region", "commodity: rice, regions: [northwest]}",
+     "commodity: rice, regions: [west]}", "observed[0].metric.regions[0]", "[west]",
+     "a region tag"),
+    ("observed-place", "metric: {kind: share_mobilized, commodity: rice, regions: [northwest]}",
+     "metric: {kind: through_t, place: relai}", "observed[0].metric.place", "relai",
+     "a known place id"),
+    ("observed-replay", "    replay: history", "    replay: histry", "observed[0].replay",
+     "histry", "a known replay id"),
+    ("observed-date", "metric: {kind: share_mobilized, commodity: rice, regions: [northwest]}",
+     "metric: {kind: days_from, start: 1954-01-01}", "observed[0].metric.start",
+     "1954-01-01", "a date from 1954-03-01 to 1954-03-10"),
+    ("demand-start-outside", "    start: 1954-03-02", "    start: 1954-02-02",
+     "demand[0].start", "1954-02-02", "a date from 1954-03-01 to 1954-03-10 (the horizon)"),
+    ("demand-end-before-start", "    start: 1954-03-02", "    start: 1954-03-05\n"
+     "    end: 1954-03-03", "demand[0].end", "end: 1954-03-03", "end on or after start"),
+    ("reserve-by-outside", "by: 1954-03-08", "by: 1954-04-08", "demand[0].reserves[0].by",
+     "1954-04-08", "the horizon"),
+    ("route-open-from-outside", "modes: [porter], air_exposed: false}",
+     "modes: [porter], air_exposed: false, open_from: 1955-01-01}", "routes[4].open_from",
+     "1955-01-01", "the horizon"),
+    ("steps-unsorted", "      - {start: 1954-03-06, value: 2000}",
+     "      - {start: 1954-03-01, value: 2000}", "demand[0].troops[1].start",
+     "{start: 1954-03-01, value: 2000}", "steps sorted by start"),
+    ("duplicate-place", "  - id: ban-b", "  - id: ban-a", "places[1].id", "- id: ban-a", 2,
+     ),
+    ("duplicate-route", "{from: ban-b, to: relay", "{from: ban-a, to: relay", "routes[1]",
+     "{from: ban-a, to: relay", 2),
+    ("duplicate-commodity", "  - id: wounded", "  - id: rice", "commodities[1].id",
+     "- id: rice", 2),
+]
+
+
+@pytest.mark.parametrize(("old", "new", "field", "where", "expected"),
+                         [case[1:] for case in CASES], ids=[case[0] for case in CASES])
+def test_reference_problem_is_located(old: str, new: str, field: str, where: str,
+                                      expected: str | int) -> None:
+    text = edit(TINY_TEXT, old, new)
+    problems = by_field(problems_in(text))
+    assert field in problems, sorted(problems)
+    problem = problems[field]
+    if isinstance(expected, int):  # a duplicate: reported at its second occurrence
+        assert problem.expected.startswith("a unique id (also used by")
+        assert problem.line == line_of(text, where, occurrence=expected)
+    else:
+        assert expected in problem.expected
+        assert problem.line == line_of(text, where)
+
+
+@pytest.mark.parametrize(("route", "start", "by", "field", "expected"), [
+    ("pas", "1954-03-01", "1954-03-05", "road_works[0].route", "a known route id"),
+    ("pass", "1954-02-01", "1954-03-05", "road_works[0].start", "the horizon"),
+    ("pass", "1954-03-01", "1954-04-05", "road_works[0].by", "the horizon"),
+    ("pass", "1954-03-06", "1954-03-05", "road_works[0].by", "by on or after start"),
+])
+def test_road_work_references(route: str, start: str, by: str, field: str,
+                              expected: str) -> None:
+    text = _with_road_work(route, start, by)
+    problems = by_field(problems_in(text))
+    assert expected in problems[field].expected
+    assert problems[field].line == line_of(text, "- {route:")
+
+
+def test_road_work_on_an_unnamed_route_uses_from_to() -> None:
+    from supplyline.scenario import load_text
+
+    assert load_text(_with_road_work("ban-b--relay")).road_works[0].route == "ban-b--relay"
+
+
+def test_every_reference_problem_is_reported_at_once() -> None:
+    text = TINY_TEXT
+    for old, new in [("{from: ban-b, to: relay", "{from: ban-b, to: relai"),
+                     ("carriers: {bicycle: 20}", "carriers: {horse: 20}"),
+                     ("hospitals: [hospital]", "hospitals: [relay]"),
+                     ("routes: [pass]", "routes: [pas]"),
+                     ("    replay: history", "    replay: histry")]:
+        text = edit(text, old, new)
+    problems = problems_in(text)
+    assert len(problems) == 5
+    assert [p.line for p in problems] == sorted(p.line or 0 for p in problems)
+
+
+def test_schema_and_reference_problems_come_together() -> None:
+    text = edit(TINY_TEXT, "length_km: 25", "length_km: -4")
+    text = edit(text, "routes: [pass]", "routes: [pas]")
+    assert set(by_field(problems_in(text))) == {"routes[3].length_km",
+                                                "threats.air[0].routes[0]"}
+
+
+def test_an_invalid_place_is_not_also_unknown() -> None:
+    # ban-b has a bad latitude: routes from it must not be reported as unknown places too.
+    text = edit(TINY_TEXT, "    lat: 21.60\n    lon: 103.20", "    lat: 121.60\n    lon: 103.20")
+    assert [p.field for p in problems_in(text)] == ["places[1].lat"]

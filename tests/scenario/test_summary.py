@@ -1,0 +1,52 @@
+"""``supplyline show``'s totals and network sketch, against the tiny scenario by hand."""
+
+from __future__ import annotations
+
+import pytest
+
+from supplyline.scenario.schema import Scenario
+from supplyline.scenario.summary import network_sketch, network_tree, summarize
+
+
+def test_totals(tiny: Scenario) -> None:
+    summary = summarize(tiny)
+    (rice,) = summary["commodities"]
+    assert rice["stock_t"] == pytest.approx(40 + 15 + 60)
+    assert rice["production_t"] == pytest.approx(0.5 * 10)
+    # 6000 people keep 0.5 kg a day for 10 days.
+    assert rice["subsistence_t"] == pytest.approx(30)
+    assert rice["mobilizable_t"] == pytest.approx(115 + 5 - 30)
+    assert rice["demand_t"] == pytest.approx(12.6)
+    # 2000 × 0.2 + 1000 × 0.2 + 3000 × 0.3 people, each for at most the 10-day horizon.
+    assert summary["labour"] == {"people": pytest.approx(1500),
+                                 "person_days": pytest.approx(15000)}
+    assert summary["wounded_persons"] == pytest.approx(50)
+    assert summary["counts"]["places_by_kind"] == {"locality": 3, "depot": 1, "front": 1,
+                                                   "hospital": 1}
+
+
+def test_longest_routes(tiny: Scenario) -> None:
+    longest = summarize(tiny, longest=3)["longest_routes"]
+    assert [row["route"] for row in longest] == ["long-trail", "ban-a--relay", "pass"]
+
+
+def test_tree_reaches_every_place_from_the_front(tiny: Scenario) -> None:
+    (tree,) = network_tree(tiny)
+    assert tree["front"] == "front"
+    places = {node["place"]: node for node in tree["places"]}
+    assert set(places) == {p.id for p in tiny.places}
+    assert places["relay"]["depth"] == 1
+    assert places["ban-c"]["parent"] == "relay"
+    assert summarize(tiny)["unconnected"] == []
+
+
+def test_sketch(tiny: Scenario) -> None:
+    assert network_sketch(tiny) == [
+        "front (front)",
+        "└── relay (depot)  25 km  porter, bicycle  via pass",
+        "    ├── hospital (hospital)  8 km  porter",
+        "    ├── ban-b (locality)  10 km  porter",
+        "    ├── ban-a (locality)  30 km  porter, bicycle",
+        "    └── ban-c (locality)  40 km  porter  via long-trail",
+    ]
+    assert network_sketch(tiny, max_lines=2)[-1] == "… and 4 more places"

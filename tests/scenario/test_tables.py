@@ -1,0 +1,166 @@
+"""Places and routes read from CSV and GeoJSON tables beside the YAML file."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+import supplyline as sl
+from supplyline.errors import Problem, ScenarioError
+from supplyline.scenario.tables import haversine_km, line_length_km
+
+from .helpers import DATA, TINY_TEXT, by_field, edit, line_of
+
+TABLES = DATA / "tables"
+
+
+def _numbers(scenario: sl.Scenario) -> list[tuple[object, ...]]:
+    return [(p.id, p.kind, p.lat, p.lon, p.regions, p.population, p.stock_kg,
+             p.production_kg_per_day, p.labour_share, p.carriers) for p in scenario.places]
+
+
+def test_csv_places_and_geojson_routes_match_the_yaml(tiny: sl.Scenario) -> None:
+    tables = sl.load(TABLES / "scenario.yaml")
+    assert _numbers(tables) == _numbers(tiny)
+    assert tables.routes[:4] == tiny.routes[:4]
+    assert tables.routes[4].air_exposed is False
+
+
+def test_geojson_places_and_csv_routes_match_the_yaml(tiny: sl.Scenario) -> None:
+    geo = sl.load(TABLES / "scenario-geo.yaml")
+    assert _numbers(geo) == _numbers(tiny)
+    assert geo.routes == tiny.routes
+
+
+def test_route_length_comes_from_its_line_when_not_given() -> None:
+    route = sl.load(TABLES / "scenario.yaml").routes[4]
+    expected = line_length_km([(103.15, 21.55), (103.12, 21.57), (103.10, 21.60)])
+    assert route.length_km == pytest.approx(expected)
+    assert 7 < route.length_km < 8.5
+
+
+def test_haversine_one_degree_of_latitude() -> None:
+    assert haversine_km(0.0, 0.0, 0.0, 1.0) == pytest.approx(111.19, abs=0.01)
+    assert haversine_km(103.0, 21.0, 103.0, 21.0) == 0.0
+
+
+@pytest.fixture
+def copy(tmp_path: Path) -> Path:
+    """A writable copy of the table scenarios."""
+    for path in TABLES.iterdir():
+        shutil.copy(path, tmp_path / path.name)
+    return tmp_path
+
+
+def _problems(path: Path) -> dict[str, Problem]:
+    with pytest.raises(ScenarioError) as caught:
+        sl.load(path)
+    return by_field(caught.value.problems)
+
+
+def _replace(path: Path, old: str, new: str) -> str:
+    text = edit(path.read_text(encoding="utf-8"), old, new)
+    path.write_text(text, encoding="utf-8")
+    return text
+
+
+def test_csv_problem_names_the_csv_file_and_line(copy: Path) -> None:
+    text = _replace(copy / "places.csv", "ban-b,Ban B,locality,21.60", "ban-b,Ban B,village,91.60")
+    problems = _problems(copy / "scenario.yaml")
+    kind, lat = problems["places[1].kind"], problems["places[1].lat"]
+    line = line_of(text, "ban-b,")
+    assert (kind.file, kind.line) == (str(copy / "places.csv"), line)
+    assert lat.line == line
+    assert lat.got == "91.60"
+
+
+def test_csv_unknown_column_is_reported_once_on_the_header(copy: Path) -> None:
+    _replace(copy / "places.csv", "stock_kg.rice,", "stok_kg.rice,")
+    problem = _problems(copy / "scenario.yaml")["column 'stok_kg.rice'"]
+    assert problem.line == 1
+    assert "did you mean 'stock_kg.<id>'" in problem.expected
+
+
+def test_csv_row_with_too_many_cells(copy: Path) -> None:
+    with (copy / "routes.csv").open("a", encoding="utf-8") as table:
+        table.write(",,ban-b,relay,12,porter,,,,surplus\n")
+    problems = _problems(copy / "scenario-geo.yaml")
+    assert problems["routes[5]"].line == 7
+
+
+def test_csv_list_and_dotted_columns(copy: Path) -> None:
+    scenario = sl.load(copy / "scenario-geo.yaml")
+    assert scenario.routes[3].modes == ["porter", "bicycle"]  # "porter; bicycle"
+    places = sl.load(copy / "scenario.yaml").places
+    assert places[0].carriers == {"bicycle": 20}
+    assert places[2].source == "estimate: for the tests, with a comma"
+
+
+def test_geojson_problem_names_the_feature(copy: Path) -> None:
+    text = _replace(copy / "routes.geojson", '"length_km": 10,', '"length_km": -10, "colour": 1,')
+    problems = _problems(copy / "scenario.yaml")
+    length = problems["features[1].properties.length_km"]
+    assert length.file == str(copy / "routes.geojson")
+    assert length.line == line_of(text, '"length_km": -10')
+    assert "features[1].properties.colour" in problems
+
+
+def test_geojson_bad_coordinates(copy: Path) -> None:
+    _replace(copy / "places.geojson", "[103.5, 21.7]", "[203.5, 21.7]")
+    problems = _problems(copy / "scenario-geo.yaml")
+    assert "features[2].geometry.coordinates[0]" in problems
+
+
+def test_geojson_line_with_one_point(copy: Path) -> None:
+    _replace(copy / "routes.geojson", "[[103.15, 21.55], [103.12, 21.57], [103.10, 21.60]]",
+             "[[103.15, 21.55]]")
+    problems = _problems(copy / "scenario.yaml")
+    assert list(problems) == ["features[4].geometry"]
+
+
+def test_geojson_syntax_error_is_located(copy: Path) -> None:
+    (copy / "places.geojson").write_text('{"type": "FeatureCollection",\n "features": [\n',
+                                         encoding="utf-8")
+    problems = _problems(copy / "scenario-geo.yaml")
+    assert list(problems) == ["(JSON syntax)"]
+
+
+def test_missing_table_names_the_yaml_line(tmp_path: Path) -> None:
+    start, end = TINY_TEXT.index("places:\n"), TINY_TEXT.index("routes:\n")
+    text = TINY_TEXT[:start] + "places: {file: nowhere.csv}\n" + TINY_TEXT[end:]
+    (tmp_path / "scenario.yaml").write_text(text, encoding="utf-8")
+    problems = _problems(tmp_path / "scenario.yaml")
+    assert list(problems) == ["places.file"]  # and no cascade of unknown places
+    problem = problems["places.file"]
+    assert problem.line == line_of(text, "nowhere.csv")
+    assert problem.file == str(tmp_path / "scenario.yaml")
+
+
+def test_table_of_an_unknown_format(tmp_path: Path) -> None:
+    start, end = TINY_TEXT.index("places:\n"), TINY_TEXT.index("routes:\n")
+    text = TINY_TEXT[:start] + "places: {file: places.xlsx}\n" + TINY_TEXT[end:]
+    (tmp_path / "scenario.yaml").write_text(text, encoding="utf-8")
+    problem = _problems(tmp_path / "scenario.yaml")["places.file"]
+    assert "ending in .csv or .geojson" in problem.expected
+
+
+def test_csv_trailing_empty_column_is_accepted(copy: Path) -> None:
+    text = (copy / "routes.csv").read_text(encoding="utf-8")
+    (copy / "routes.csv").write_text(text.replace("\n", ",\n"), encoding="utf-8")
+    assert len(sl.load(copy / "scenario-geo.yaml").routes) == 5
+
+
+def test_csv_value_under_an_unnamed_column(copy: Path) -> None:
+    text = (copy / "routes.csv").read_text(encoding="utf-8").replace("\n", ",\n")
+    text = text.replace("relay,hospital,8,porter,,,false,", "relay,hospital,8,porter,,,false,x")
+    (copy / "routes.csv").write_text(text, encoding="utf-8")
+    problem = _problems(copy / "scenario-geo.yaml")["routes[4]"]
+    assert (problem.line, problem.expected) == (6, "a value under a named column")
+
+
+def test_csv_with_a_byte_order_mark(copy: Path) -> None:
+    raw = (copy / "routes.csv").read_bytes()
+    (copy / "routes.csv").write_bytes(b"\xef\xbb\xbf" + raw)
+    assert len(sl.load(copy / "scenario-geo.yaml").routes) == 5

@@ -1,0 +1,140 @@
+"""The command line, as a user runs it."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+import supplyline as sl
+from supplyline.cli import app
+from supplyline.scenario import DEFAULT_SCENARIO, builtin_names
+
+runner = CliRunner()
+needs_default_builtin = pytest.mark.skipif(DEFAULT_SCENARIO not in builtin_names(),
+                                           reason="the default scenario is not installed")
+
+
+def line_of(text: str, needle: str) -> int:
+    return text.count("\n", 0, text.index(needle)) + 1
+
+
+@pytest.fixture
+def bad_file(tmp_path: Path, tiny_text: str) -> tuple[Path, str]:
+    """A scenario with three mistakes, and its text."""
+    text = tiny_text.replace("length_km: 25", "length_km: -4")
+    text = text.replace("    population: 1000", "    populaton: 1000")
+    text = text.replace("{from: ban-b, to: relay", "{from: ban-b, to: relai")
+    path = tmp_path / "bad.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path, text
+
+
+def test_version() -> None:
+    result = runner.invoke(app, ["--version"])
+    assert result.exit_code == 0
+    assert result.output.strip() == f"supplyline {sl.__version__}"
+
+
+def test_no_command_shows_help() -> None:
+    result = runner.invoke(app, [])
+    assert "check" in result.output and "show" in result.output
+
+
+def test_scenarios_lists_the_builtins() -> None:
+    result = runner.invoke(app, ["scenarios", "--json"])
+    assert result.exit_code == 0
+    listed = json.loads(result.output)
+    assert [entry["name"] for entry in listed] == builtin_names()
+    if builtin_names():
+        plain = runner.invoke(app, ["scenarios"])
+        assert plain.exit_code == 0
+        assert builtin_names()[0] in plain.output
+
+
+def test_check_ok(tiny_path: Path) -> None:
+    result = runner.invoke(app, ["check", str(tiny_path)])
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("OK: Tiny valley — 6 places, 5 routes, 2 modes")
+
+
+def test_check_ok_json(tiny_path: Path) -> None:
+    result = runner.invoke(app, ["check", str(tiny_path), "--json"])
+    assert result.exit_code == 0
+    assert json.loads(result.output)["ok"] is True
+
+
+def test_check_bad_file_lists_every_problem(bad_file: tuple[Path, str]) -> None:
+    path, text = bad_file
+    result = runner.invoke(app, ["check", str(path)])
+    assert result.exit_code == 2
+    lines = result.output.strip().splitlines()
+    assert lines[:3] == [
+        f"{path} line {line_of(text, 'populaton')}: places[1].populaton: expected a field "
+        "of Place (did you mean 'population'?), got unknown field 'populaton'",
+        f"{path} line {line_of(text, 'relai')}: routes[1].to: expected a known place id "
+        "(did you mean 'relay'?), got 'relai'",
+        f"{path} line {line_of(text, 'length_km: -4')}: routes[3].length_km: expected a "
+        "number > 0 (km), got -4",
+    ]
+    assert lines[3] == "3 problems found; nothing was done."
+    assert "Traceback" not in result.output
+
+
+def test_check_bad_file_json(bad_file: tuple[Path, str]) -> None:
+    path, _ = bad_file
+    result = runner.invoke(app, ["check", str(path), "--json"])
+    assert result.exit_code == 2
+    report = json.loads(result.output)
+    assert report["ok"] is False
+    assert {p["field"] for p in report["problems"]} == {
+        "places[1].populaton", "routes[1].to", "routes[3].length_km"}
+
+
+@pytest.mark.parametrize("content", [b"", b"::: not yaml [", b"\xff\xfe\x00garbage", b"- a\n"])
+def test_check_never_shows_a_traceback(tmp_path: Path, content: bytes) -> None:
+    path = tmp_path / "broken.yaml"
+    path.write_bytes(content)
+    result = runner.invoke(app, ["check", str(path)])
+    assert result.exit_code == 2
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert "broken.yaml" in result.output
+
+
+def test_check_missing_file(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["check", str(tmp_path / "nowhere.yaml")])
+    assert result.exit_code == 2
+    assert "no such file" in result.output
+
+
+def test_show(tiny_path: Path) -> None:
+    result = runner.invoke(app, ["show", str(tiny_path)])
+    assert result.exit_code == 0, result.output
+    for text in ("Tiny valley", "10 days", "rice", "115.0", "12.6", "1,500 people",
+                 "15,000 person-days", "long-trail", "└── relay (depot)  25 km"):
+        assert text in result.output
+
+
+def test_show_json(tiny_path: Path) -> None:
+    result = runner.invoke(app, ["show", str(tiny_path), "--json"])
+    assert result.exit_code == 0
+    summary = json.loads(result.output)
+    assert summary["days"] == 10
+    assert summary["commodities"][0]["demand_t"] == pytest.approx(12.6)
+    assert summary["longest_routes"][0]["route"] == "long-trail"
+    assert summary["network"][0]["front"] == "front"
+
+
+def test_show_bad_file_exits_2(bad_file: tuple[Path, str]) -> None:
+    result = runner.invoke(app, ["show", str(bad_file[0])])
+    assert result.exit_code == 2
+    assert "3 problems found" in result.output
+
+
+@needs_default_builtin
+def test_show_default_builtin() -> None:
+    result = runner.invoke(app, ["show"])
+    assert result.exit_code == 0, result.output
+    assert "(front)" in result.output
