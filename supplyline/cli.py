@@ -13,9 +13,12 @@ False``, and start with ``sc = load_or_exit(scenario, json_output)``.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+import time
 from dataclasses import asdict
-from typing import Annotated, Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
@@ -27,6 +30,9 @@ from supplyline.errors import Problem, ScenarioError
 from supplyline.scenario.load import DEFAULT_SCENARIO, builtin_titles, load
 from supplyline.scenario.schema import Scenario
 from supplyline.scenario.summary import network_sketch, summarize
+
+if TYPE_CHECKING:
+    from supplyline.plan.result import Plan
 
 __all__ = [
     "EXIT_BAD_INPUT",
@@ -216,3 +222,164 @@ def show(scenario: ScenarioArg = None, json_output: JsonOption = False) -> None:
     if summary["unconnected"]:
         stdout.print("Not connected to any front: " + ", ".join(summary["unconnected"]),
                      markup=False, soft_wrap=True)
+
+
+# -- planning -------------------------------------------------------------------------------
+
+ReplayOption = Annotated[
+    str | None,
+    typer.Option("--replay", metavar="NAME",
+                 help="Fix mobilization to one of the scenario's replays (e.g. historical)."),
+]
+SolverOption = Annotated[
+    str,
+    typer.Option("--solver", help="HiGHS solver: ipm (interior point), simplex or choose."),
+]
+
+
+def _limit_days(sc: Scenario, days: int | None) -> Scenario:
+    """The scenario cut to its first ``days`` days (``--days``), or exit 2 if that is no
+    horizon."""
+    if days is None:
+        return sc
+    if not 1 <= days <= sc.days:
+        stderr.print(f"--days: expected a whole number from 1 to {sc.days} (the scenario's "
+                     f"horizon), got {days}", markup=False, soft_wrap=True)
+        raise typer.Exit(EXIT_BAD_INPUT)
+    return sc.model_copy(update={"end_date": sc.start_date + dt.timedelta(days=days - 1)})
+
+
+def _plan_or_exit(sc: Scenario, replay: str | None, solver: str, quiet: bool) -> Plan:
+    """Solve with a progress display; a bad replay exits 2, a failed solve exits 1."""
+    from supplyline.errors import PlanError, ReplayError
+    from supplyline.plan import plan
+
+    if solver not in ("ipm", "simplex", "choose"):
+        stderr.print(f"--solver: expected ipm, simplex or choose, got {solver}", markup=False)
+        raise typer.Exit(EXIT_BAD_INPUT)
+    started = time.perf_counter()
+    try:
+        with stderr.status("planning", spinner="dots") as status:
+
+            def progress(message: str) -> None:
+                status.update(f"{message} ({time.perf_counter() - started:.0f} s)")
+
+            result = plan(sc, replay=replay, solver=solver, progress=None if quiet else progress)
+    except ReplayError as error:
+        stderr.print(f"--replay: {error}", markup=False, soft_wrap=True)
+        raise typer.Exit(EXIT_BAD_INPUT) from None
+    except PlanError as error:
+        stderr.print(str(error), markup=False, soft_wrap=True)
+        raise typer.Exit(EXIT_FAILED) from None
+    return result
+
+
+@app.command("plan")
+def plan_command(
+    scenario: ScenarioArg = None,
+    replay: ReplayOption = None,
+    days: Annotated[int | None, typer.Option("--days", help="Plan only the first N days.")]
+    = None,
+    solver: SolverOption = "ipm",
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", "--export", metavar="DIR",
+                     help="Write the plan (JSON), its tables (CSV, Parquet) and the routes "
+                          "with their flows (GeoJSON) to DIR."),
+    ] = None,
+    json_output: JsonOption = False,
+) -> None:
+    """Optimize what to mobilize where and how to move it; print what arrives."""
+    from supplyline.report import print_plan_summary
+
+    sc = _limit_days(load_or_exit(scenario, json_output), days)
+    result = _plan_or_exit(sc, replay, solver, quiet=json_output)
+    written = _export(result, out) if out is not None else []
+    if json_output:
+        print_json({"ok": True, "kpis": result.kpis(), "written": [str(p) for p in written]})
+        return
+    print_plan_summary(result, stdout)
+    if written:
+        stdout.print(f"Wrote {len(written)} files to {out}", markup=False, soft_wrap=True)
+
+
+def _export(result: Plan, directory: Path) -> list[Path]:
+    from supplyline.report import export_plan
+
+    try:
+        return export_plan(result, directory,
+                           notify=lambda m: stderr.print(m, markup=False, soft_wrap=True))
+    except OSError as error:
+        stderr.print(f"--out: cannot write to {directory}: {error.strerror}", markup=False)
+        raise typer.Exit(EXIT_BAD_INPUT) from None
+
+
+def _observed_replays(sc: Scenario, replay: str | None) -> list[str | None]:
+    """The replays to validate: the one asked for, or every one the observed figures name."""
+    if replay is not None:
+        return [replay]
+    named = sorted({o.replay for o in sc.observed if o.replay is not None})
+    plain: list[str | None] = [None] if any(o.replay is None for o in sc.observed) else []
+    return plain + list(named)
+
+
+@app.command()
+def validate(
+    scenario: ScenarioArg = None,
+    replay: ReplayOption = None,
+    solver: SolverOption = "ipm",
+    json_output: JsonOption = False,
+) -> None:
+    """Compare the scenario's observed (historical) figures with what the model computes.
+
+    Exit code 1 when any figure is outside its tolerance."""
+    from supplyline.plan import validate as compare_observed
+    from supplyline.report import print_validation
+
+    sc = load_or_exit(scenario, json_output)
+    replays = _observed_replays(sc, replay)
+    if not replays:
+        stderr.print(f"{sc.name} has no observed figures to validate against.", markup=False)
+        raise typer.Exit(EXIT_FAILED)
+    values = []
+    for name in replays:
+        values.extend(compare_observed(_plan_or_exit(sc, name, solver, quiet=json_output)))
+    failed = [v for v in values if not v.passed]
+    if json_output:
+        print_json({"ok": not failed, "figures": [asdict(v) for v in values]})
+    else:
+        print_validation(values, stdout)
+        stdout.print(f"{len(values) - len(failed)} of {len(values)} figures within tolerance.",
+                     markup=False)
+    if failed:
+        raise typer.Exit(EXIT_FAILED)
+
+
+@app.command()
+def report(
+    scenario: ScenarioArg = None,
+    replay: ReplayOption = None,
+    out: Annotated[
+        Path, typer.Option("--out", metavar="FILE", help="The HTML file to write.")
+    ] = Path("report.html"),
+    export: Annotated[
+        Path | None,
+        typer.Option("--export", metavar="DIR", help="Also write the tables and GeoJSON."),
+    ] = None,
+    solver: SolverOption = "ipm",
+) -> None:
+    """Plan the scenario and write a self-contained HTML report (opens offline)."""
+    from supplyline.plan import validate as compare_observed
+    from supplyline.report import write_report
+
+    sc = load_or_exit(scenario)
+    result = _plan_or_exit(sc, replay, solver, quiet=False)
+    values = compare_observed(result)
+    try:
+        path = write_report(result, out, values or None)
+    except OSError as error:
+        stderr.print(f"--out: cannot write {out}: {error.strerror}", markup=False)
+        raise typer.Exit(EXIT_BAD_INPUT) from None
+    if export is not None:
+        _export(result, export)
+    stdout.print(f"Wrote {path}", markup=False, soft_wrap=True)

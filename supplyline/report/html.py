@@ -1,0 +1,262 @@
+"""The HTML report: one self-contained file that opens offline in any browser.
+
+Charts and the map are inline SVG, the styling is inline CSS with the system's fonts, and the
+page needs no script: hover text comes from SVG ``<title>`` elements and navigation from plain
+anchors. Sections come from :data:`supplyline.report.sections.SECTIONS`.
+
+>>> import supplyline as sl
+>>> from pathlib import Path
+>>> from supplyline.report.html import write_report
+>>> write_report(sl.plan(sl.load("tutorial")), Path("report.html"))  # doctest: +SKIP
+PosixPath('report.html')
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from html import escape
+from pathlib import Path
+from typing import Any
+
+from supplyline import __version__
+from supplyline.plan.metrics import MetricValue
+from supplyline.plan.result import Plan
+from supplyline.report.facts import given_t, shortfall_words, shortfalls, source_groups
+from supplyline.report.sections import (
+    SECTIONS,
+    ReportContext,
+    Section,
+    SectionFunction,
+    day_date,
+    percent,
+)
+from supplyline.report.svg import fmt
+
+__all__ = ["render_report", "write_report"]
+
+CSS = """
+:root { --ink: #1f2933; --muted: #5f6b7a; --line: #dde3ea; --bg: #ffffff; --panel: #f6f8fa;
+  --accent: #0b5cab; --bad: #b3261e; --good: #1e7b34; }
+* { box-sizing: border-box; }
+body { margin: 0; color: var(--ink); background: var(--bg);
+  font: 15px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial,
+  sans-serif; }
+main { max-width: 1180px; margin: 0 auto; padding: 24px 28px 48px; }
+header.page h1 { font-size: 26px; margin: 0 0 4px; }
+header.page .sub { color: var(--muted); margin: 0 0 14px; }
+.facts { display: flex; flex-wrap: wrap; gap: 6px 18px; margin: 0 0 16px; padding: 0;
+  list-style: none; color: var(--muted); font-size: 14px; }
+.facts b { color: var(--ink); font-weight: 600; }
+.status { display: inline-block; padding: 0 8px; border-radius: 10px; font-size: 13px;
+  background: #e4f2e7; color: var(--good); font-weight: 600; }
+.status.warn { background: #fbe4e2; color: var(--bad); }
+.kpis { display: grid; grid-template-columns: repeat(auto-fit, minmax(170px, 1fr)); gap: 12px;
+  margin: 8px 0 18px; }
+.kpi { background: var(--panel); border: 1px solid var(--line); border-radius: 8px;
+  padding: 10px 14px; }
+.kpi .label { font-size: 12px; text-transform: uppercase; letter-spacing: .04em;
+  color: var(--muted); }
+.kpi .value { font-size: 24px; font-weight: 650; line-height: 1.25; }
+.kpi .detail { font-size: 13px; color: var(--muted); }
+.kpi.bad .value { color: var(--bad); }
+.findings { border-left: 4px solid var(--bad); background: #fdf3f2; padding: 10px 16px;
+  border-radius: 0 8px 8px 0; margin: 0 0 18px; }
+.findings h2 { font-size: 16px; margin: 0 0 6px; }
+.findings ul { margin: 0; padding-left: 20px; }
+nav.toc { display: flex; flex-wrap: wrap; gap: 4px 14px; font-size: 14px; margin: 0 0 8px;
+  padding: 8px 0; border-top: 1px solid var(--line); border-bottom: 1px solid var(--line); }
+nav.toc a { color: var(--accent); text-decoration: none; }
+.sections { display: grid; grid-template-columns: repeat(auto-fit, minmax(min(520px, 100%), 1fr));
+  gap: 8px 28px; }
+section { min-width: 0; }
+section.wide { grid-column: 1 / -1; }
+section h2 { font-size: 19px; margin: 22px 0 8px; padding-bottom: 4px;
+  border-bottom: 1px solid var(--line); }
+figure { margin: 0; }
+figcaption, .note { color: var(--muted); font-size: 13px; margin: 6px 0 0; }
+svg { display: block; width: 100%; height: auto; }
+svg.map { border: 1px solid var(--line); border-radius: 8px; background: var(--panel); }
+svg text { fill: #333; }
+svg .axis-title { fill: var(--muted); }
+svg .graticule { stroke: #dfe5ec; stroke-width: 1; }
+svg .graticule-label { fill: #98a2ad; font-size: 10px; }
+svg .label { font-size: 11.5px; paint-order: stroke; stroke: #fff; stroke-width: 3px;
+  stroke-linejoin: round; }
+svg .label-front { font-weight: 700; fill: #8e0000; }
+svg .legend text { font-size: 12px; }
+svg .legend-heading { font-weight: 650; fill: var(--ink); }
+ul.legend { display: flex; flex-wrap: wrap; gap: 2px 16px; list-style: none; margin: 4px 0 0;
+  padding: 0; font-size: 13px; }
+ul.legend li { display: flex; align-items: center; gap: 6px; }
+.swatch { display: inline-block; width: 18px; height: 10px; background: var(--c); }
+.swatch.line { height: 3px; }
+.swatch.dash { height: 0; border-top: 2px dashed var(--c); background: none; }
+.swatch.dot { width: 11px; height: 11px; border-radius: 50%; opacity: .7; }
+.swatch.diamond { width: 10px; height: 10px; transform: rotate(45deg); background: #fff;
+  border: 2px solid var(--c); }
+.table-wrap { overflow-x: auto; }
+.table-scroll { overflow: auto; max-height: 460px; border: 1px solid var(--line);
+  border-radius: 6px; }
+table { border-collapse: collapse; width: 100%; font-size: 13.5px; }
+th, td { padding: 5px 9px; border-bottom: 1px solid var(--line); text-align: left;
+  vertical-align: top; }
+th { background: var(--panel); font-weight: 600; position: sticky; top: 0; }
+td:first-child { min-width: 12em; }
+td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
+td.num { white-space: nowrap; }
+tbody tr:nth-child(even) { background: #fafbfc; }
+.badge { display: inline-block; padding: 0 8px; border-radius: 10px; font-size: 12px;
+  font-weight: 650; }
+.badge.pass { background: #e4f2e7; color: var(--good); }
+.badge.fail { background: #fbe4e2; color: var(--bad); }
+footer { margin-top: 36px; color: var(--muted); font-size: 12.5px;
+  border-top: 1px solid var(--line); padding-top: 10px; }
+@media print { .table-scroll { max-height: none; overflow: visible; } main { padding: 0; } }
+"""
+
+
+def _kpi(label: str, value: str, detail: str = "", bad: bool = False) -> str:
+    extra = f'<div class="detail">{escape(detail)}</div>' if detail else ""
+    css = "kpi bad" if bad else "kpi"
+    return (f'<div class="{css}"><div class="label">{escape(label)}</div>'
+            f'<div class="value">{escape(value)}</div>{extra}</div>')
+
+
+def _t(value: float) -> str:
+    return f"{fmt(value)} t"
+
+
+def header(plan: Plan) -> str:
+    """Title, horizon, solver status, headline figures and the findings."""
+    sc = plan.network.scenario
+    kpis: dict[str, Any] = plan.kpis()
+    start, end = day_date(plan, 0), day_date(plan, plan.days - 1)
+    ok = plan.status == "optimal"
+    facts = [
+        f"<li>Horizon <b>{escape(start)} – {escape(end)}</b> ({plan.days} days)</li>",
+        f"<li>Scenario <b>{escape(sc.name)}</b></li>",
+        "<li>Mobilization <b>"
+        + (f"replayed: {escape(plan.replay)}" if plan.replay else "optimized")
+        + "</b></li>",
+        f'<li>Solver <span class="status{"" if ok else " warn"}">{escape(plan.status)}</span> '
+        f"in {fmt(plan.build_seconds + plan.solve_seconds)} s</li>",
+    ]
+    demand, delivered = float(kpis["demand_t"]), float(kpis["delivered_t"])
+    met = delivered / demand if demand > 0 else 1.0
+    mobilized, eaten = float(kpis["mobilized_t"]), float(kpis["eaten_on_way_t"])
+    given = given_t(plan)
+    regions = [(label, float(given[mask].sum())) for label, mask in source_groups(plan.network)]
+    region_text = ", ".join(f"{label} {fmt(t)}" for label, t in
+                            sorted(regions, key=lambda kv: -kv[1])[:3] if t > 0)
+    labour = plan.labour_days()
+    cards = [
+        _kpi("Delivered", _t(delivered), f"of {_t(demand)} demanded ({percent(met)})",
+             bad=met < 0.999),
+        _kpi("Shortfall days", f"{kpis['shortfall_days']}", f"of {plan.days} days",
+             bad=kpis["shortfall_days"] > 0),
+        _kpi("Mobilized", _t(mobilized), region_text),
+        _kpi("Eaten on the way", _t(eaten),
+             f"{percent(eaten / mobilized)} of what was mobilized" if mobilized > 0 else ""),
+        _kpi("Labour-days", fmt(float(kpis["labour_days"])),
+             f"carriers {fmt(labour['carriers'])}, road works {fmt(labour['road_works'])}"),
+    ]
+    if kpis["wounded_late_person_days"] > 0:
+        cards.append(_kpi("Wounded waiting too long",
+                          f"{fmt(float(kpis['wounded_late_person_days']))}", "person-days",
+                          bad=True))
+    description = f'<p class="sub">{escape(sc.description)}</p>' if sc.description else ""
+    return (
+        f'<header class="page"><h1>{escape(sc.title)}</h1>{description}'
+        f'<ul class="facts">{"".join(facts)}</ul>'
+        f'<div class="kpis" id="kpis">{"".join(cards)}</div></header>{findings(plan)}'
+    )
+
+
+def findings(plan: Plan) -> str:
+    """Why demand is unmet, in words (empty when it is met)."""
+    items = []
+    for group in shortfalls(plan):
+        what, why = shortfall_words(plan, group)
+        items.append(f"<li><b>{escape(group.front)}</b> {escape(what)} {escape(why)}</li>")
+    if not items:
+        return ""
+    return (f'<div class="findings" id="findings"><h2>Why demand is not met</h2>'
+            f"<ul>{''.join(items)}</ul></div>")
+
+
+def render_report(
+    plan: Plan,
+    validation: Sequence[MetricValue] | None = None,
+    *,
+    results: Mapping[str, Any] | None = None,
+    sections: Sequence[SectionFunction] | None = None,
+) -> str:
+    """The report as one HTML document (a string).
+
+    Parameters
+    ----------
+    plan:
+        The solved plan to show.
+    validation:
+        Model-vs-history figures (from :func:`supplyline.validate`) for the validation table.
+    results:
+        Results of later capabilities by name, for the sections that show them.
+    sections:
+        The section functions to run, in order (default :data:`SECTIONS`).
+    """
+    context = ReportContext(validation=validation, results=dict(results or {}))
+    built: list[Section] = []
+    for make in SECTIONS if sections is None else sections:
+        section = make(plan, context)
+        if section is not None:
+            built.append(section)
+    toc = "".join(f'<a href="#{escape(s.id)}">{escape(s.title)}</a>' for s in built)
+    body = "".join(
+        f'<section id="{escape(s.id)}" class="{"wide" if s.wide else ""}">'
+        f"<h2>{escape(s.title)}</h2>{s.html}</section>"
+        for s in built
+    )
+    sc = plan.network.scenario
+    title = escape(f"{sc.title} — supply plan")
+    footer = (f"<footer>supplyline {escape(__version__)} · scenario {escape(sc.name)} · "
+              f"{plan.n_columns:,} variables × {plan.n_rows:,} constraints · "
+              "all figures in tonnes unless marked</footer>")
+    return (
+        "<!DOCTYPE html>\n"
+        '<html lang="en"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<title>{title}</title><style>{CSS}</style></head>"
+        f'<body><main>{header(plan)}<nav class="toc">{toc}</nav>'
+        f'<div class="sections">{body}</div>{footer}</main></body></html>\n'
+    )
+
+
+def write_report(
+    plan: Plan,
+    path: Path,
+    validation: list[MetricValue] | None = None,
+    *,
+    results: Mapping[str, Any] | None = None,
+) -> Path:
+    """Write the plan's report as one self-contained HTML file.
+
+    Parameters
+    ----------
+    plan:
+        The solved plan.
+    path:
+        Where to write the file; its folder is created if needed.
+    validation:
+        Model-vs-history figures (:func:`supplyline.validate`) to show in a table.
+    results:
+        Results of later capabilities by name (simulation, resilience), for their sections.
+
+    Returns
+    -------
+    Path
+        The path written.
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(render_report(plan, validation, results=results), encoding="utf-8")
+    return path

@@ -1,0 +1,365 @@
+"""The sections of the HTML report: one function each, ``(plan, context) -> Section | None``.
+
+A section function returns ``None`` when it has nothing to show (no validation figures, no
+simulation yet), and the page leaves it out. Adding a section to the report (e.g. Monte Carlo
+risk once a simulation is at hand in ``context.results``) is writing one such function and
+listing it in :data:`SECTIONS`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from html import escape
+from typing import Any
+
+import numpy as np
+
+from supplyline.plan.metrics import MetricValue
+from supplyline.plan.result import Plan
+from supplyline.report import svg
+from supplyline.report.facts import (
+    INITIAL_STOCK,
+    burden_bound,
+    commodity_name,
+    deliveries_by_source,
+    mode_name,
+    place_name,
+    route_facts,
+    short_label,
+    stock_days,
+)
+from supplyline.report.map import network_map
+from supplyline.report.svg import Bubble, Marker, Series, colour, fmt
+
+
+@dataclass(frozen=True)
+class Section:
+    """One part of the report: an anchor ``id``, a heading and its HTML body (already
+    escaped). ``wide`` sections span the page; others may sit two abreast."""
+
+    id: str
+    title: str
+    html: str
+    wide: bool = False
+
+
+@dataclass(frozen=True)
+class ReportContext:
+    """What a section may read besides the plan.
+
+    Attributes
+    ----------
+    validation:
+        Model-vs-history figures (:func:`supplyline.plan.validate`), when given.
+    results:
+        Results of later capabilities by name (e.g. ``"simulation"``, ``"resilience"``), for
+        the sections that show them.
+    """
+
+    validation: Sequence[MetricValue] | None = None
+    results: Mapping[str, Any] = field(default_factory=dict)
+
+
+SectionFunction = Callable[[Plan, ReportContext], Section | None]
+
+
+#: Routes that delivered less than this share of the busiest route's tonnes are left out of
+#: the eaten-on-the-way chart.
+MINOR_ROUTE_SHARE = 0.01
+
+
+# ------------------------------------------------------------------------------- helpers
+@dataclass(frozen=True)
+class Raw:
+    """A table cell that is markup built here (e.g. a badge), inserted without escaping."""
+
+    html: str
+
+
+def table(table_id: str, headers: Sequence[str], rows: Sequence[Sequence[Any]],
+          numeric: Sequence[bool] | None = None, scroll: bool = False) -> str:
+    """An HTML table: cells are escaped (floats formatted with :func:`svg.fmt`), except
+    :class:`Raw` ones."""
+    numeric = numeric or [False] * len(headers)
+    head = "".join(f'<th class="{"num" if n else ""}">{escape(h)}</th>'
+                   for h, n in zip(headers, numeric, strict=True))
+    body = []
+    for row in rows:
+        cells = []
+        for value, is_num in zip(row, numeric, strict=True):
+            if isinstance(value, Raw):
+                text = value.html
+            elif isinstance(value, float):
+                text = escape(fmt(value))
+            else:
+                text = escape(str(value))
+            cells.append(f'<td class="{"num" if is_num else ""}">{text}</td>')
+        body.append(f"<tr>{''.join(cells)}</tr>")
+    markup = (f'<table id="{escape(table_id)}"><thead><tr>{head}</tr></thead>'
+              f"<tbody>{''.join(body)}</tbody></table>")
+    return f'<div class="{"table-scroll" if scroll else "table-wrap"}">{markup}</div>'
+
+
+def figure(chart: str, legend: str = "", caption: str = "") -> str:
+    """A chart with its legend and a short reading guide."""
+    note = f"<figcaption>{escape(caption)}</figcaption>" if caption else ""
+    return f"<figure>{chart}{legend}{note}</figure>"
+
+
+def percent(share: float) -> str:
+    """A share as a percentage for tables."""
+    return f"{fmt(100.0 * share)}%"
+
+
+def day_date(plan: Plan, day: int) -> str:
+    """The date of day ``day`` of the plan, e.g. '7 May 1954'."""
+    date = plan.network.scenario.start_date + dt.timedelta(days=day)
+    return f"{date.day} {date:%b %Y}"
+
+
+# ------------------------------------------------------------------------------ sections
+def map_section(plan: Plan, context: ReportContext) -> Section:
+    """The network map: where things were given, carried and received."""
+    body = figure(
+        network_map(plan),
+        caption="Line width shows the tonnes carried over each route (both ways); colour the "
+        "mode that carried most; the arrow the main direction. Routes used to their capacity "
+        "on at least one day (chokepoints) glow orange. Hover over a route or place for its "
+        "figures.",
+    )
+    return Section("map", "Network and flows", body, wide=True)
+
+
+def stock_section(plan: Plan, context: ReportContext) -> Section | None:
+    """Stock at the fronts in days of supply, with the reserve targets."""
+    lines = stock_days(plan)
+    if not lines:
+        return None
+    series, markers, items = [], [], []
+    for i, line in enumerate(lines):
+        c = colour(i)
+        series.append(Series(line.label, line.days_of_supply, c))
+        items.append((c, line.label, "line"))
+        for day, wanted in line.targets:
+            held = float(line.days_of_supply[day])
+            when = day_date(plan, day)
+            markers.append(Marker(day, wanted, c, f"reserve target {line.label}: {fmt(wanted)} "
+                                  f"days by {when}; the plan holds {fmt(held)}"))
+    if markers:
+        items.append(("#555", "reserve target", "diamond"))
+    chart = svg.time_chart("chart-stock", "Front stock in days of supply", plan.network.scenario
+                           .start_date, series, "days of supply", markers=markers)
+    return Section("stock", "Front stock", figure(
+        chart, svg.legend(items),
+        "Stock held at the front at the end of each day, divided by that day's demand: how "
+        "many days the front could eat if supply stopped. Diamonds are the reserve targets."))
+
+
+def deliveries_section(plan: Plan, context: ReportContext) -> Section | None:
+    """What the fronts consumed each day, by the region that gave it."""
+    parts = deliveries_by_source(plan)
+    if not parts:
+        return None
+    series, items = [], []
+    for i, (label, daily_kg) in enumerate(parts):
+        c = "#9e9e9e" if label == INITIAL_STOCK else colour(i)
+        total = float(daily_kg.sum() / 1000.0)
+        series.append(Series(label, daily_kg / 1000.0, c, note=" t"))
+        items.append((c, f"{label} ({fmt(total)} t)", "box"))
+    demand = plan.demand_kg[plan.network.is_front].sum(axis=(0, 1)) / 1000.0
+    overlay = [Series("demand", demand, "#000", dashed=True)]
+    items.append(("#000", "demand", "dash"))
+    chart = svg.time_chart("chart-deliveries", "Deliveries per day by source region",
+                           plan.network.scenario.start_date, series, "t per day", stacked=True,
+                           overlay=overlay)
+    return Section("deliveries", "Deliveries by source region", figure(
+        chart, svg.legend(items),
+        "What the fronts consumed each day, split by the region whose localities gave it "
+        "(traced through every depot, stocks taken as well mixed). A gap below the dashed "
+        "demand line is a shortfall."))
+
+
+def carriers_section(plan: Plan, context: ReportContext) -> Section | None:
+    """Carriers mobilized each day, by mode."""
+    net = plan.network
+    in_use = plan.units_in_use()
+    used = [m for m in range(net.n_modes) if in_use[m].max(initial=0.0) > 1e-6]
+    if not used:
+        return None
+    peaks = [float(in_use[m].max()) for m in used]
+    log_y = max(peaks) / max(min(peaks), 1e-9) > 50
+    series = [Series(mode_name(net, m), in_use[m], colour(m), note=" units") for m in used]
+    items = [(colour(m), f"{short_label(mode_name(net, m))} (peak "
+              f"{fmt(float(in_use[m].max()))})", "line") for m in used]
+    chart = svg.time_chart("chart-carriers", "Carriers in use by mode",
+                           net.scenario.start_date, series,
+                           "units in use" + (" (log scale)" if log_y else ""), log_y=log_y,
+                           log_floor=1.0)
+    return Section("carriers", "Carriers in use", figure(
+        chart, svg.legend(items),
+        "Units of each mode mobilized each day, whether moving loaded, returning empty or "
+        "waiting at a place (all of them eat)."))
+
+
+def eaten_section(plan: Plan, context: ReportContext) -> Section | None:
+    """What carriers ate on each route against what it delivered, by route length."""
+    net = plan.network
+    facts = route_facts(plan)
+    bubbles = []
+    # Routes that delivered next to nothing (e.g. only wounded on the way back) would show
+    # huge ratios of no consequence: they are left out.
+    shown = facts.arrived_t > max(1e-6, MINOR_ROUTE_SHARE * float(facts.arrived_t.max(initial=0)))
+    for r in np.nonzero(shown)[0]:
+        delivered, eaten = float(facts.arrived_t[r]), float(facts.eaten_t[r])
+        main = int(facts.main_mode[r])
+        bubbles.append(Bubble(
+            float(facts.length_km[r]), 100.0 * eaten / delivered, delivered, colour(main),
+            f"{net.route_names[r]}: {fmt(float(facts.length_km[r]))} km, {fmt(delivered)} t "
+            f"delivered, {fmt(eaten)} t eaten or burned on the way ({mode_name(net, main)})"))
+    if not bubbles:
+        return None
+    modes = sorted({int(m) for m in facts.main_mode[shown]})
+    items = [(colour(m), short_label(mode_name(net, m)), "dot") for m in modes]
+    chart = svg.scatter_chart("chart-eaten", "Food eaten on the way against delivered, by "
+                              "route length", bubbles, "route length (km)",
+                              "eaten per t delivered (%)")
+    return Section("eaten", "Food eaten on the way", figure(
+        chart, svg.legend(items),
+        "Each bubble is a route; its area shows the tonnes delivered over it. Height: rations "
+        "and fuel drawn for its trips (loaded out and empty back) as a share of what arrived. "
+        "Longer stages cost more; relays keep stages short. Routes that delivered less than "
+        f"{fmt(100 * MINOR_ROUTE_SHARE)}% of the busiest one are left out."))
+
+
+def burden_section(plan: Plan, context: ReportContext) -> Section | None:
+    """Food and labour burden per locality against the fairness bound."""
+    net = plan.network
+    food, labour = plan.burden()
+    localities = [int(p) for p in np.nonzero(net.is_locality)[0]]
+    if not localities:
+        return None
+    shown = sorted(localities, key=lambda p: -max(food[p], labour[p]))[:30]
+    bound, bound_label = burden_bound(plan)
+    labels = [short_label(place_name(net, p), 40) for p in shown]
+    groups = [Series("food", food[shown], "#e69f00"), Series("labour", labour[shown], "#0072b2")]
+    chart = svg.bar_chart("chart-burden", "Burden per locality", labels, groups,
+                          "share of what it could give", bound=bound, bound_label=bound_label,
+                          percent=True)
+    items = [("#e69f00", "food given / could give", "box"),
+             ("#0072b2", "persons serving / labour pool", "box"),
+             ("#c00", f"{bound_label}: {percent(bound)}", "dash")]
+    more = (f" The {len(shown)} most burdened of {len(localities)} localities are shown."
+            if len(localities) > len(shown) else "")
+    return Section("burden", "Burden per locality", figure(
+        chart, svg.legend(items),
+        "What each locality gave as a share of what it could give above subsistence, and the "
+        "share of its labour pool that served." + more))
+
+
+def mobilization_section(plan: Plan, context: ReportContext) -> Section | None:
+    """The mobilization table: what each locality gave, sorted by tonnes given."""
+    net = plan.network
+    localities = [int(p) for p in np.nonzero(net.is_locality)[0]]
+    if not localities:
+        return None
+    given = plan.mobilized_kg()  # [P, G]
+    could = net.giveable_kg[:, plan.goods, -1]
+    goods = [g for g in range(len(plan.goods))
+             if could[localities, g].sum() > 0 or given[localities, g].sum() > 0]
+    food, labour = plan.burden()
+    persons = (plan.recruited_units.sum(axis=2) * net.crew_per_unit[None, :]).sum(axis=1)
+    order = sorted(localities, key=lambda p: (-float(given[p].sum()), net.place_ids[p]))
+    headers = ["locality", "regions",
+               *(f"{short_label(commodity_name(plan, g))} given (t)" for g in goods),
+               "persons serving", "labour pool", "food burden", "labour burden"]
+    rows = [
+        [place_name(net, p), ", ".join(sorted(net.place_regions[p])),
+         *(float(given[p, g]) / 1000.0 for g in goods), float(persons[p]),
+         float(net.labour_people[p]), percent(float(food[p])), percent(float(labour[p]))]
+        for p in order
+    ]
+    numeric = [False, False, *([True] * (len(goods) + 4))]
+    body = table("table-mobilization", headers, rows, numeric, scroll=len(rows) > 15)
+    return Section("mobilization", "Mobilization per locality", body, wide=True)
+
+
+def routes_section(plan: Plan, context: ReportContext) -> Section | None:
+    """The busiest routes."""
+    net = plan.network
+    facts = route_facts(plan)
+    tonnes = facts.tonnes
+    busiest = [int(r) for r in np.argsort(-tonnes, kind="stable")[:15] if tonnes[r] > 0]
+    if not busiest:
+        return None
+    headers = ["route", "from → to", "km", "modes", "main mode", "t forward", "t back",
+               "t arrived", "t eaten on the way", "days at capacity"]
+    rows = [
+        [net.route_names[r],
+         f"{short_label(place_name(net, int(facts.start[r])))} → "
+         f"{short_label(place_name(net, int(facts.end[r])))}",
+         float(facts.length_km[r]), ", ".join(facts.modes[r]),
+         short_label(mode_name(net, int(facts.main_mode[r]))), float(facts.forward_t[r]),
+         float(facts.back_t[r]), float(facts.arrived_t[r]), float(facts.eaten_t[r]),
+         int(facts.at_capacity_days[r])]
+        for r in busiest
+    ]
+    numeric = [False, False, True, False, False, True, True, True, True, True]
+    caption = (f"<p class=\"note\">The {len(busiest)} routes that carried most, of "
+               f"{len(net.route_ids)}, in tonnes dispatched; forward is the direction shown. "
+               "Days at capacity: days on which the route was used to "
+               "its capacity (after expected damage) in some direction.</p>")
+    return Section("routes", "Busiest routes", table("table-routes", headers, rows, numeric)
+                   + caption, wide=True)
+
+
+def balance_section(plan: Plan, context: ReportContext) -> Section:
+    """Where every tonne went, per good."""
+    balance = plan.balance_kg()
+    keys = ["initial", "mobilized", "consumed", "eaten", "burned", "spoiled", "lost",
+            "final_stock"]
+    headers = ["good", "initial stock", "mobilized", "consumed at fronts",
+               "eaten on the way", "fuel burned", "spoiled", "destroyed", "stock at end"]
+    rows = [[short_label(commodity_name(plan, g)), *(float(balance[k][g]) / 1000.0 for k in keys)]
+            for g in range(len(plan.goods))]
+    note = ("<p class=\"note\">Tonnes. Initial stock + mobilized = consumed + eaten + burned + "
+            "spoiled + destroyed + stock at end.</p>")
+    return Section("balance", "Where the food went",
+                   table("table-balance", headers, rows, [False, *([True] * 8)]) + note,
+                   wide=True)
+
+
+def validation_section(plan: Plan, context: ReportContext) -> Section | None:
+    """Model against history, when validation figures are given."""
+    if not context.validation:
+        return None
+    headers = ["figure", "model", "history", "unit", "tolerance", "compare", "source", "result"]
+    rows = []
+    for v in context.validation:
+        badge = ('<span class="badge pass">pass</span>' if v.passed
+                 else '<span class="badge fail">fail</span>')
+        label = f"{v.id}: {v.description}" if v.description else v.id
+        rows.append([label, float(v.model), float(v.value), v.unit, float(v.tolerance),
+                     v.compare.replace("_", " "), v.source, Raw(badge)])
+    passed = sum(v.passed for v in context.validation)
+    summary = (f'<p class="note">{passed} of {len(context.validation)} historical figures '
+               "reproduced within their tolerance.</p>")
+    return Section("validation", "Model against history", summary + table(
+        "table-validation", headers, rows,
+        [False, True, True, False, True, False, False, False]), wide=True)
+
+
+#: The report's sections in page order. Later capabilities add theirs here.
+SECTIONS: list[SectionFunction] = [
+    map_section,
+    deliveries_section,
+    stock_section,
+    carriers_section,
+    eaten_section,
+    burden_section,
+    mobilization_section,
+    routes_section,
+    balance_section,
+    validation_section,
+]

@@ -1,0 +1,394 @@
+"""A small kit of inline SVG charts: time series (lines or stacked areas), bubble scatter and
+grouped horizontal bars.
+
+Each chart is returned as markup to place in an HTML page: an ``<svg>`` element with an ``id``,
+a ``<title>`` for screen readers and hover text on every series, followed by an HTML legend.
+Nothing here needs a browser script, a font download or a plotting library; sizes are in CSS
+pixels of a ``viewBox``, so charts scale with the page.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from html import escape
+
+import numpy as np
+from numpy.typing import NDArray
+
+FloatArray = NDArray[np.float64]
+
+#: Colour-blind-safe palette (Okabe & Ito), then a few neutral extras.
+PALETTE = (
+    "#0072b2", "#e69f00", "#009e73", "#d55e00", "#cc79a7", "#56b4e9", "#f0e442", "#000000",
+    "#7f7f7f", "#8c564b",
+)
+GRID = "#e3e3e3"
+AXIS = "#555555"
+FONT_PX = 12
+
+#: Day steps the time axis may tick at.
+_DAY_STEPS = (1, 2, 5, 7, 14, 28, 56, 91, 182, 364)
+
+
+def colour(i: int) -> str:
+    """The ``i``-th colour of the palette (cycling)."""
+    return PALETTE[i % len(PALETTE)]
+
+
+def fmt(value: float, digits: int = 3) -> str:
+    """A number for a label: thousands separated, at most ``digits`` significant digits below
+    1,000, no trailing zeros.
+
+    >>> fmt(12345.6), fmt(0.1234), fmt(2.0), fmt(0.0)
+    ('12,346', '0.123', '2', '0')
+    """
+    if value == 0 or not math.isfinite(value):
+        return "0" if value == 0 else str(value)
+    if abs(value) >= 1000:
+        return f"{value:,.0f}"
+    decimals = max(0, digits - 1 - math.floor(math.log10(abs(value))))
+    text = f"{value:,.{decimals}f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def nice_ticks(lo: float, hi: float, count: int = 5) -> list[float]:
+    """Round tick values covering ``lo..hi`` (steps of 1, 2, 2.5 or 5 × 10^k).
+
+    >>> nice_ticks(0, 97)
+    [0.0, 20.0, 40.0, 60.0, 80.0, 100.0]
+    """
+    if not (math.isfinite(lo) and math.isfinite(hi)) or hi <= lo:
+        hi = lo + 1.0
+    raw = (hi - lo) / max(1, count)
+    power = 10.0 ** math.floor(math.log10(raw))
+    step = next(m * power for m in (1.0, 2.0, 2.5, 5.0, 10.0) if m * power >= raw)
+    first = math.floor(lo / step + 1e-9) * step
+    ticks: list[float] = []
+    value = first
+    while value < hi + step * 0.999:
+        ticks.append(round(value, 10))
+        value += step
+    return ticks
+
+
+def text_width(text: str, size: float = FONT_PX) -> float:
+    """Rough width of a label in a sans-serif font (0.56 em a character)."""
+    return 0.56 * size * len(text)
+
+
+def _num(value: float) -> str:
+    return f"{value:.1f}".rstrip("0").rstrip(".")
+
+
+def _points(xs: Sequence[float], ys: Sequence[float]) -> str:
+    return " ".join(f"{_num(x)},{_num(y)}" for x, y in zip(xs, ys, strict=True))
+
+
+@dataclass
+class Series:
+    """One line or band of a chart: ``values`` per x position (NaN leaves a gap)."""
+
+    label: str
+    values: FloatArray
+    colour: str
+    dashed: bool = False
+    note: str = ""
+
+
+@dataclass
+class Marker:
+    """A point drawn on top of a time chart (e.g. a reserve target)."""
+
+    x: float
+    y: float
+    colour: str
+    label: str
+
+
+@dataclass
+class Bubble:
+    """A point of a scatter chart; ``size`` sets its area."""
+
+    x: float
+    y: float
+    size: float
+    colour: str
+    label: str
+
+
+@dataclass
+class Axes:
+    """A plotting area and the linear (or log) scales that map data to pixels."""
+
+    width: float
+    height: float
+    x_lo: float
+    x_hi: float
+    y_lo: float
+    y_hi: float
+    left: float = 64.0
+    right: float = 16.0
+    top: float = 14.0
+    bottom: float = 40.0
+    log_y: bool = False
+    parts: list[str] = field(default_factory=list)
+
+    def x(self, value: float) -> float:
+        span = self.x_hi - self.x_lo or 1.0
+        return self.left + (value - self.x_lo) / span * (self.width - self.left - self.right)
+
+    def y(self, value: float) -> float:
+        lo, hi, v = self.y_lo, self.y_hi, value
+        if self.log_y:
+            lo, hi, v = math.log10(lo), math.log10(hi), math.log10(max(value, self.y_lo))
+        span = hi - lo or 1.0
+        return self.height - self.bottom - (v - lo) / span * (self.height - self.top - self.bottom)
+
+    def add(self, markup: str) -> None:
+        self.parts.append(markup)
+
+    def y_grid(self, ticks: Sequence[float], label: Callable[[float], str] = fmt) -> None:
+        for tick in ticks:
+            y = self.y(tick)
+            self.add(f'<line x1="{_num(self.left)}" x2="{_num(self.width - self.right)}" '
+                     f'y1="{_num(y)}" y2="{_num(y)}" stroke="{GRID}"/>')
+            self.add(f'<text x="{_num(self.left - 6)}" y="{_num(y + 4)}" '
+                     f'text-anchor="end">{escape(label(tick))}</text>')
+
+    def x_axis(self, ticks: Sequence[float], label: Callable[[float], str] = fmt) -> None:
+        base = self.height - self.bottom
+        self.add(f'<line x1="{_num(self.left)}" x2="{_num(self.width - self.right)}" '
+                 f'y1="{_num(base)}" y2="{_num(base)}" stroke="{AXIS}"/>')
+        for tick in ticks:
+            x = self.x(tick)
+            self.add(f'<line x1="{_num(x)}" x2="{_num(x)}" y1="{_num(base)}" '
+                     f'y2="{_num(base + 4)}" stroke="{AXIS}"/>')
+            self.add(f'<text x="{_num(x)}" y="{_num(base + 17)}" '
+                     f'text-anchor="middle">{escape(label(tick))}</text>')
+
+    def titles(self, x_title: str, y_title: str) -> None:
+        if x_title:
+            self.add(f'<text x="{_num((self.left + self.width - self.right) / 2)}" '
+                     f'y="{_num(self.height - 4)}" text-anchor="middle" '
+                     f'class="axis-title">{escape(x_title)}</text>')
+        if y_title:
+            mid = (self.top + self.height - self.bottom) / 2
+            self.add(f'<text transform="translate(14 {_num(mid)}) rotate(-90)" '
+                     f'text-anchor="middle" class="axis-title">{escape(y_title)}</text>')
+
+    def svg(self, chart_id: str, title: str) -> str:
+        return (
+            f'<svg id="{escape(chart_id)}" class="chart" viewBox="0 0 {_num(self.width)} '
+            f'{_num(self.height)}" role="img" aria-label="{escape(title)}" '
+            f'font-family="system-ui, -apple-system, Segoe UI, Roboto, Helvetica, Arial, '
+            f'sans-serif" font-size="{FONT_PX}" fill="{AXIS}">'
+            f"<title>{escape(title)}</title>{''.join(self.parts)}</svg>"
+        )
+
+
+def legend(items: Sequence[tuple[str, str, str]]) -> str:
+    """An HTML legend: (colour, label, shape) per item; shape is 'line', 'dash', 'box' or
+    'dot'."""
+    out = []
+    for swatch_colour, label, shape in items:
+        out.append(f'<li><span class="swatch {escape(shape)}" style="--c:{escape(swatch_colour)}">'
+                   f"</span>{escape(label)}</li>")
+    return f'<ul class="legend">{"".join(out)}</ul>'
+
+
+def _day_ticks(days: int) -> list[float]:
+    step = next((s for s in _DAY_STEPS if days / s <= 9), _DAY_STEPS[-1])
+    return [float(d) for d in range(0, days, step)]
+
+
+def _runs(values: FloatArray) -> list[tuple[int, int]]:
+    """Index ranges [start, stop) of consecutive finite values."""
+    finite = np.isfinite(values)
+    runs: list[tuple[int, int]] = []
+    start: int | None = None
+    for i, ok in enumerate(finite):
+        if ok and start is None:
+            start = i
+        elif not ok and start is not None:
+            runs.append((start, i))
+            start = None
+    if start is not None:
+        runs.append((start, len(values)))
+    return runs
+
+
+def time_chart(
+    chart_id: str,
+    title: str,
+    start: dt.date,
+    series: Sequence[Series],
+    y_title: str,
+    *,
+    stacked: bool = False,
+    markers: Sequence[Marker] = (),
+    overlay: Sequence[Series] = (),
+    log_y: bool = False,
+    log_floor: float = 0.0,
+    height: float = 300.0,
+) -> str:
+    """A chart over the days of the horizon: one line per series, or stacked bands.
+
+    Parameters
+    ----------
+    chart_id, title:
+        The ``id`` of the ``<svg>`` element and its accessible title.
+    start:
+        The date of day 0 (ticks are labelled with dates).
+    series:
+        Lines (or bands when ``stacked``), all of the same length (the days).
+    y_title:
+        Title of the y axis, with its unit.
+    markers:
+        Points drawn on top (e.g. reserve targets).
+    overlay:
+        Lines drawn over stacked bands (e.g. demand).
+    log_y:
+        Logarithmic y axis (values at or below zero leave gaps).
+    log_floor:
+        On a log axis, values below this leave gaps too (e.g. fractions of a unit).
+    """
+    days = max((len(s.values) for s in [*series, *overlay]), default=1)
+    data = [np.asarray(s.values, dtype=float) for s in series]
+    if stacked:
+        data = [np.nan_to_num(d) for d in data]
+        tops = np.cumsum(np.vstack(data), axis=0) if data else np.zeros((1, days))
+        values = [tops[-1], *(np.asarray(s.values, dtype=float) for s in overlay)]
+    else:
+        values = [*data, *(np.asarray(s.values, dtype=float) for s in overlay)]
+    values.extend(np.array([m.y]) for m in markers)
+    finite = np.concatenate([v[np.isfinite(v)] for v in values]) if values else np.zeros(1)
+    if log_y:
+        positive = finite[finite > max(log_floor, 0.0)]
+        lo = 10.0 ** math.floor(math.log10(positive.min())) if positive.size else 1.0
+        hi = 10.0 ** math.ceil(math.log10(positive.max())) if positive.size else 10.0
+        y_ticks = [10.0**k for k in range(round(math.log10(lo)), round(math.log10(hi)) + 1)]
+    else:
+        top = float(finite.max(initial=0.0)) or 1.0
+        y_ticks = nice_ticks(0.0, top)
+        lo, hi = 0.0, y_ticks[-1]
+    axes = Axes(width=560, height=height, x_lo=0, x_hi=max(days - 1, 1), y_lo=lo, y_hi=hi,
+                log_y=log_y)
+    axes.y_grid(y_ticks)
+
+    def date_label(day: float) -> str:
+        date = start + dt.timedelta(days=int(day))
+        return f"{date.day} {date:%b}"
+
+    axes.x_axis(_day_ticks(days), date_label)
+    axes.titles("", y_title)
+    xs = [axes.x(i) for i in range(days)]
+    if stacked:
+        below = np.zeros(days)
+        for s, d in zip(series, data, strict=True):
+            above = below + d
+            upper = [axes.y(v) for v in above]
+            lower = [axes.y(v) for v in below[::-1]]
+            axes.add(f'<polygon points="{_points(xs + xs[::-1], upper + lower)}" '
+                     f'fill="{s.colour}" fill-opacity="0.8" stroke="{s.colour}">'
+                     f"<title>{escape(s.label)}: {fmt(float(d.sum()))} in all"
+                     f"{escape(s.note)}</title></polygon>")
+            below = above
+    lines = list(overlay) if stacked else list(series)
+    for s in lines:
+        v = np.asarray(s.values, dtype=float)
+        if log_y:
+            v = np.where((v > 0) & (v >= log_floor), v, np.nan)
+        dash = ' stroke-dasharray="6 4"' if s.dashed else ""
+        for a, b in _runs(v):
+            ys = [axes.y(float(y)) for y in v[a:b]]
+            if b - a == 1:
+                axes.add(f'<circle cx="{_num(xs[a])}" cy="{_num(ys[0])}" r="2" '
+                         f'fill="{s.colour}"/>')
+                continue
+            axes.add(f'<polyline points="{_points(xs[a:b], ys)}" fill="none" '
+                     f'stroke="{s.colour}" stroke-width="2"{dash}>'
+                     f"<title>{escape(s.label)}{escape(s.note)}</title></polyline>")
+    for m in markers:
+        x, y = axes.x(m.x), axes.y(m.y)
+        axes.add(f'<path d="M{_num(x)} {_num(y - 7)} l6 7 l-6 7 l-6 -7 z" fill="#fff" '
+                 f'stroke="{m.colour}" stroke-width="2.5"><title>{escape(m.label)}</title></path>')
+    return axes.svg(chart_id, title)
+
+
+def scatter_chart(
+    chart_id: str,
+    title: str,
+    bubbles: Sequence[Bubble],
+    x_title: str,
+    y_title: str,
+    height: float = 300.0,
+) -> str:
+    """Bubbles on linear axes from zero; bubble area proportional to ``size``."""
+    x_max = max((b.x for b in bubbles), default=1.0) or 1.0
+    y_max = max((b.y for b in bubbles), default=1.0) or 1.0
+    x_ticks, y_ticks = nice_ticks(0.0, x_max * 1.05), nice_ticks(0.0, y_max * 1.1)
+    axes = Axes(width=560, height=height, x_lo=0, x_hi=x_ticks[-1], y_lo=0, y_hi=y_ticks[-1])
+    axes.y_grid(y_ticks)
+    axes.x_axis(x_ticks)
+    axes.titles(x_title, y_title)
+    biggest = max((b.size for b in bubbles), default=1.0) or 1.0
+    for b in sorted(bubbles, key=lambda b: -b.size):
+        radius = 3.0 + 15.0 * math.sqrt(max(b.size, 0.0) / biggest)
+        axes.add(f'<circle cx="{_num(axes.x(b.x))}" cy="{_num(axes.y(b.y))}" '
+                 f'r="{_num(radius)}" fill="{b.colour}" fill-opacity="0.55" '
+                 f'stroke="{b.colour}"><title>{escape(b.label)}</title></circle>')
+    return axes.svg(chart_id, title)
+
+
+def bar_chart(
+    chart_id: str,
+    title: str,
+    labels: Sequence[str],
+    groups: Sequence[Series],
+    x_title: str,
+    *,
+    bound: float | None = None,
+    bound_label: str = "",
+    percent: bool = False,
+) -> str:
+    """Grouped horizontal bars: one row per label, one bar per group in each row, and an
+    optional vertical line for a bound (e.g. the fairness limit)."""
+    row = 8.0 + 10.0 * len(groups)
+    left = min(220.0, 16.0 + max((text_width(label) for label in labels), default=40.0))
+    height = 14.0 + 40.0 + row * max(len(labels), 1)
+    top_value = max([*(float(np.nanmax(g.values, initial=0.0)) for g in groups),
+                     bound or 0.0]) or 1.0
+    ticks = nice_ticks(0.0, top_value)
+    axes = Axes(width=560, height=height, x_lo=0, x_hi=ticks[-1], y_lo=0, y_hi=1, left=left)
+
+    def tick_label(v: float) -> str:
+        return f"{fmt(100 * v)}%" if percent else fmt(v)
+
+    for tick in ticks:
+        x = axes.x(tick)
+        axes.add(f'<line x1="{_num(x)}" x2="{_num(x)}" y1="{_num(axes.top)}" '
+                 f'y2="{_num(height - axes.bottom)}" stroke="{GRID}"/>')
+    axes.x_axis(ticks, tick_label)
+    axes.titles(x_title, "")
+    for i, label in enumerate(labels):
+        y0 = axes.top + row * i
+        shown = label if text_width(label) < left - 12 else label[: int((left - 12) / 6.7)] + "…"
+        axes.add(f'<text x="{_num(left - 6)}" y="{_num(y0 + row / 2 + 4)}" '
+                 f'text-anchor="end">{escape(shown)}<title>{escape(label)}</title></text>')
+        for j, g in enumerate(groups):
+            value = float(g.values[i])
+            if not math.isfinite(value):
+                continue
+            axes.add(f'<rect x="{_num(left)}" y="{_num(y0 + 4 + 10 * j)}" '
+                     f'width="{_num(max(axes.x(value) - left, 0.0))}" height="9" '
+                     f'fill="{g.colour}"><title>{escape(label)}: {escape(g.label)} '
+                     f"{escape(tick_label(value))}</title></rect>")
+    if bound is not None:
+        x = axes.x(bound)
+        axes.add(f'<line x1="{_num(x)}" x2="{_num(x)}" y1="{_num(axes.top - 4)}" '
+                 f'y2="{_num(height - axes.bottom)}" stroke="#c00" stroke-width="2" '
+                 f'stroke-dasharray="5 3"><title>{escape(bound_label)}</title></line>')
+    return axes.svg(chart_id, title)

@@ -1,0 +1,60 @@
+"""Figures derived for the report add up to the plan's own totals."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import supplyline as sl
+from supplyline.report.facts import (
+    INITIAL_STOCK,
+    deliveries_by_source,
+    route_facts,
+    source_groups,
+    stock_days,
+)
+
+
+def test_routes_split_the_plans_tonnes_by_direction(valley_plan: sl.Plan) -> None:
+    facts = route_facts(valley_plan)
+    np.testing.assert_allclose(facts.tonnes, valley_plan.route_tonnes())
+    assert (facts.arrived_t <= facts.tonnes + 1e-9).all()
+    net = valley_plan.network
+    the_pass = net.route_index["pass"]
+    assert net.place_ids[facts.start[the_pass]] == "relay"
+    assert net.place_ids[facts.end[the_pass]] == "fork"
+    assert facts.back_t[the_pass] < facts.forward_t[the_pass]
+    assert facts.modes[the_pass] == ["porter", "bicycle"]
+    eaten = (valley_plan.trip_rations_kg() + valley_plan.fuel_kg()).sum() / 1000.0
+    assert facts.eaten_t.sum() == pytest.approx(eaten)
+
+
+def test_source_groups_are_disjoint_and_cover_the_localities(valley_plan: sl.Plan) -> None:
+    net = valley_plan.network
+    groups = source_groups(net)
+    assert [label for label, _ in groups] == ["northwest", "rear"]
+    stacked = np.vstack([mask for _, mask in groups]).astype(int)
+    assert (stacked.sum(axis=0) == net.is_locality.astype(int)).all()
+
+
+def test_deliveries_by_source_add_up_to_what_the_front_consumed(valley_plan: sl.Plan) -> None:
+    parts = deliveries_by_source(valley_plan)
+    labels = [label for label, _ in parts]
+    assert labels[0] == "northwest" and labels[-1] == INITIAL_STOCK
+    total = sum(daily for _, daily in parts)
+    eaten = valley_plan.consumed_kg[valley_plan.network.is_front].sum(axis=(0, 1))
+    np.testing.assert_allclose(total, eaten, rtol=1e-9, atol=1e-6)
+    initial = dict(parts)[INITIAL_STOCK].sum()
+    assert 0 < initial <= valley_plan.network.initial_stock_kg.sum() + 1e-6
+
+
+def test_stock_days_and_reserve_targets(valley_plan: sl.Plan) -> None:
+    lines = {line.label: line for line in stock_days(valley_plan)}
+    assert set(lines) == {"Rice", "Salt"}
+    rice = lines["Rice"]
+    assert np.isnan(rice.days_of_supply[0])  # no rice demand on the first day
+    assert rice.targets == [(7, pytest.approx(1.0))]
+    day = 5
+    expected = valley_plan.stock_kg[rice.front, rice.good, day] / valley_plan.demand_kg[
+        rice.front, rice.good, day]
+    assert rice.days_of_supply[day] == pytest.approx(expected)

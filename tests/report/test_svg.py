@@ -1,0 +1,61 @@
+"""The small SVG chart kit: ticks, labels and charts that stay well-formed on odd data."""
+
+from __future__ import annotations
+
+import datetime as dt
+import xml.etree.ElementTree as ET
+
+import numpy as np
+
+from supplyline.report import svg
+from supplyline.report.svg import Bubble, Marker, Series, fmt, nice_ticks
+
+START = dt.date(1954, 3, 1)
+
+
+def test_nice_ticks_cover_the_range_with_round_steps() -> None:
+    assert nice_ticks(0, 97) == [0, 20, 40, 60, 80, 100]
+    assert nice_ticks(0, 0.3) == [0, 0.1, 0.2, 0.3]
+    assert nice_ticks(0, 0) == [0, 0.2, 0.4, 0.6, 0.8, 1.0]
+    ticks = nice_ticks(0, 12_345)
+    assert ticks[0] == 0 and ticks[-1] >= 12_345
+
+
+def test_fmt() -> None:
+    assert [fmt(v) for v in (0.0, 2.0, 12345.6, 0.1234, 33.333)] == [
+        "0", "2", "12,346", "0.123", "33.3"]
+
+
+def test_time_chart_with_gaps_markers_and_a_log_axis() -> None:
+    values = np.array([np.nan, 1.0, 2.0, np.nan, 3.0, 0.0, 1000.0])
+    chart = svg.time_chart("c1", "a <chart>", START, [Series("s & t", values, "#000")],
+                           "units", markers=[Marker(2, 2.5, "#f00", "target")])
+    root = ET.fromstring(chart)
+    assert root.get("id") == "c1"
+    assert len(root.findall("{*}polyline")) == 2  # one per run between gaps
+    assert "a &lt;chart&gt;" in chart and "s &amp; t" in chart
+    log = svg.time_chart("c2", "log", START, [Series("s", values, "#000")], "units",
+                         log_y=True, log_floor=1.0)
+    ET.fromstring(log)
+    assert ">1,000<" in log and ">1<" in log
+
+
+def test_stacked_chart_and_an_empty_one() -> None:
+    bands = [Series("a", np.ones(5), "#000"), Series("b", np.full(5, 2.0), "#111")]
+    chart = svg.time_chart("c3", "stack", START, bands, "t", stacked=True,
+                           overlay=[Series("demand", np.full(5, 4.0), "#222", dashed=True)])
+    root = ET.fromstring(chart)
+    assert len(root.findall("{*}polygon")) == 2
+    ET.fromstring(svg.time_chart("c4", "empty", START, [], "t"))
+
+
+def test_scatter_and_bar_charts() -> None:
+    ET.fromstring(svg.scatter_chart("s1", "none", [], "x", "y"))
+    chart = svg.scatter_chart("s2", "one", [Bubble(10, 5, 3, "#000", "r")], "x", "y")
+    assert len(ET.fromstring(chart).findall("{*}circle")) == 1
+    bars = svg.bar_chart("b1", "burden", ["a", "a very long locality name indeed, too long"],
+                         [Series("food", np.array([0.2, np.nan]), "#000")], "share",
+                         bound=0.5, bound_label="bound", percent=True)
+    root = ET.fromstring(bars)
+    assert len(root.findall("{*}rect")) == 1
+    assert ">50%<" in bars and "…" in bars

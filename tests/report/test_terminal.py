@@ -1,0 +1,44 @@
+"""Terminal tables: the summary and the validation table say what the plan says."""
+
+from __future__ import annotations
+
+import dataclasses
+
+from rich.console import Console
+
+import supplyline as sl
+from supplyline.report.svg import fmt
+from supplyline.report.terminal import print_plan_summary, print_validation
+
+
+def _printed(show: object, *args: object) -> str:
+    console = Console(record=True, width=140, color_system=None)
+    show(*args, console)  # type: ignore[operator]
+    return console.export_text()
+
+
+def test_summary_has_every_table(valley_plan: sl.Plan) -> None:
+    text = _printed(print_plan_summary, valley_plan)
+    kpis = valley_plan.kpis()
+    for heading in ("Delivered vs demand", "Mobilized per region", "Carriers by mode",
+                    "Most burdened localities", "Busiest routes", "Why demand is not met"):
+        assert heading in text
+    assert f"{fmt(kpis['delivered_t'])} t of {fmt(kpis['demand_t'])} t demanded" in text
+    assert f"{kpis['shortfall_days']} of 10" in text
+    assert "labour-days" in text and "eaten on the way" in text
+    assert "The pass" in text and "Ban A" in text and "Porter" in text
+    assert "northwest" in text
+
+
+def test_summary_says_when_all_demand_is_met(valley_plan: sl.Plan) -> None:
+    all_met = dataclasses.replace(valley_plan, findings=[])
+    assert "All demand is met." in _printed(print_plan_summary, all_met)
+
+
+def test_validation_table(replay_plan: sl.Plan) -> None:
+    values = sl.validate(replay_plan)
+    text = _printed(print_validation, values)
+    assert "northwest-share" in text and "pass" in text and "FAIL" in text
+    assert "peak delivery <b>" in text
+    assert "1 of 2 figures within tolerance" in text
+    assert "No historical figures" in _printed(print_validation, [])
