@@ -257,18 +257,23 @@ def define_wounded_in_time(net: Network, v: Variables) -> RowBlock:
     return rows.block("wounded_in_time", ("day",), -INF, window)
 
 
-def _people_recruited(net: Network, v: Variables, rows: _Rows, sign: float) -> None:
-    """Add persons recruited at each locality (rows indexed by place) to ``rows``."""
-    crew = net.crew_per_unit[None, :, None] * np.ones((1, 1, net.days))
-    rows.add(rows.index[:, None, None], v.recruited, sign * crew)
-    per_person = 1.0 / net.labour_max_days
-    rows.add(rows.index[None, :], v.road_work_from, sign * per_person[None, :])
+def define_recruitment_so_far(net: Network, v: Variables) -> RowBlock:
+    """Units recruited at a place up to a day = up to yesterday + that day's. (The running
+    total carries the bounds on owned units and the labour pool, so those rows stay short.)"""
+    rows = _Rows(v.recruited_so_far >= 0)
+    idx = rows.index
+    rows.add(idx, v.recruited_so_far, 1.0)
+    rows.add(idx[:, :, 1:], v.recruited_so_far[:, :, :-1], -1.0)
+    rows.add(idx, v.recruited, -1.0)
+    return rows.block("recruitment_so_far", ("place", "mode", "day"), 0.0, 0.0)
 
 
 def define_labour_fairness(net: Network, v: Variables) -> RowBlock:
     """Persons a locality gives ≤ max burden × its labour pool (so never more than the pool)."""
     rows = _Rows(net.labour_people > 0)
-    _people_recruited(net, v, rows, 1.0)
+    rows.add(rows.index[:, None], v.recruited_so_far[:, :, -1], net.crew_per_unit[None, :])
+    per_person = 1.0 / net.labour_max_days
+    rows.add(rows.index[None, :], v.road_work_from, per_person[None, :])
     rows.add(rows.index, np.full(net.n_places, v.max_burden), -net.labour_people)
     return rows.block("labour_fairness", ("place",), -INF, 0.0)
 
@@ -282,26 +287,24 @@ def define_food_fairness(net: Network, v: Variables) -> RowBlock:
     return rows.block("food_fairness", ("place",), -INF, 0.0)
 
 
-def define_owned_carriers(net: Network, v: Variables) -> RowBlock:
-    """Units of an owned mode recruited at a place ≤ the units it owns."""
-    mask = net.owned_units[None, :] & (v.recruited[:, :, 0] >= 0)
-    rows = _Rows(mask)
-    rows.add(rows.index[:, :, None], v.recruited, 1.0)
-    return rows.block("owned_carriers", ("place", "mode"), -INF, net.carriers_owned)
-
-
 def define_labour_days(net: Network, v: Variables) -> RowBlock:
-    """Carrier crew-days ≤ Σ persons recruited × the days each may serve."""
-    rows = _Rows(np.ones(1, dtype=bool))
-    row0 = np.zeros(1, dtype=np.int64)
+    """Service days left after day t = left after t−1 + days brought by persons recruited on
+    t − crew-days worked on t (a trip's days all count on the day it leaves; units still out
+    at the end count their way home). What is left is never negative: by every day, carrier
+    crew-days ≤ Σ persons recruited so far × the days each may serve."""
+    rows = _Rows(np.ones(net.days, dtype=bool))
+    idx = rows.index
     legs = v.legs
     crew = net.crew_per_unit
-    rows.add(row0, v.idle, crew[None, :, None])
-    rows.add(row0, v.idle[:, :, -1], crew[None, :] * np.maximum(net.days_home, 0))
-    rows.add(row0, v.loaded, (crew[legs.mode] * legs.days_loaded)[:, None])
-    rows.add(row0, v.empty, (crew[legs.mode] * legs.days_empty)[:, None])
-    rows.add(row0, v.recruited, -(net.labour_max_days[:, None] * crew[None, :])[:, :, None])
-    return rows.block("labour_days", ("all",), -INF, 0.0)
+    rows.add(idx, v.labour_days_left, 1.0)
+    rows.add(idx[1:], v.labour_days_left[:-1], -1.0)
+    rows.add(idx[None, None, :], v.idle, crew[None, :, None])
+    rows.add(idx[-1:], v.idle[:, :, -1], crew[None, :] * np.maximum(net.days_home, 0))
+    rows.add(idx[None, :], v.loaded, (crew[legs.mode] * legs.days_loaded)[:, None])
+    rows.add(idx[None, :], v.empty, (crew[legs.mode] * legs.days_empty)[:, None])
+    rows.add(idx[None, None, :], v.recruited,
+             -(net.labour_max_days[:, None] * crew[None, :])[:, :, None])
+    return rows.block("labour_days", ("day",), 0.0, 0.0)
 
 
 def define_reserves(net: Network, v: Variables) -> RowBlock:
@@ -349,7 +352,7 @@ def define_replay(
     carriers = _Rows(np.ones(len(carrier_caps), dtype=bool))
     caps = np.zeros(len(carrier_caps))
     for i, (m, units) in enumerate(carrier_caps):
-        carriers.add(np.array([i]), v.recruited[:, m, :].ravel(), 1.0)
+        carriers.add(np.array([i]), v.recruited_so_far[:, m, -1], 1.0)
         caps[i] = units
     return [
         given.block("replay_given", ("entry",), amounts, amounts),

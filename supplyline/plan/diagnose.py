@@ -42,6 +42,14 @@ def _describe_rows(lp: LinearProgram, sol: Solution, limit: int) -> list[str]:
             text = (f"{net.place_ids[p]} gives all the {cid} it can above subsistence "
                     f"({v.upper[col] / 1000:,.1f} t)")
             scores[text] = scores.get(text, 0.0) + threshold
+    # Carriers all in use: the running total of owned units recruited at its upper bound.
+    owned_last = v.recruited_so_far[:, :, -1]
+    for p, m in zip(*np.nonzero(owned_last >= 0), strict=True):
+        col = owned_last[p, m]
+        if np.isfinite(v.upper[col]) and v.upper[col] > 0 and sol.x[col] >= v.upper[col] - 1e-6:
+            text = (f"all {v.upper[col]:,.0f} {net.mode_ids[m]} units of "
+                    f"{net.place_ids[p]} in use")
+            scores[text] = scores.get(text, 0.0) + threshold
     ranked = sorted(scores.items(), key=lambda kv: -kv[1])
     return [text for text, score in ranked[:limit] if score > threshold * 1e-3]
 
@@ -59,10 +67,6 @@ def _row_words(lp: LinearProgram, family: str, keys: np.ndarray) -> str | None:
         return f"labour of {net.place_ids[p]} exhausted ({net.labour_people[p]:,.0f} persons)"
     if family == "food_fairness":
         return f"fairness bound on what {net.place_ids[int(keys[0])]} may give"
-    if family == "owned_carriers":
-        p, m = int(keys[0]), int(keys[1])
-        return (f"all {net.carriers_owned[p, m]:,.0f} {net.mode_ids[m]} units of "
-                f"{net.place_ids[p]} in use")
     if family == "labour_days":
         return "labour-days: each person may serve only so many days"
     if family == "replay_given":

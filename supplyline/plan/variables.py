@@ -26,13 +26,19 @@ class Columns:
     upper: list[FloatArray] = field(default_factory=list)
     count: int = 0
 
-    def add(self, mask: NDArray[np.bool_], upper: FloatArray | float = np.inf) -> IntArray:
-        """Give each True entry of ``mask`` a new column (lower bound 0); -1 elsewhere."""
+    def add(
+        self,
+        mask: NDArray[np.bool_],
+        upper: FloatArray | float = np.inf,
+        lower: FloatArray | float = 0.0,
+    ) -> IntArray:
+        """Give each True entry of ``mask`` a new column (default bounds 0..inf); -1 elsewhere."""
         index = np.full(mask.shape, -1, dtype=np.int64)
         n = int(mask.sum())
         index[mask] = np.arange(self.count, self.count + n)
         self.count += n
-        self.lower.append(np.zeros(n))
+        lb = np.broadcast_to(np.asarray(lower, dtype=float), mask.shape)[mask]
+        self.lower.append(np.array(lb, dtype=float))
         ub = np.broadcast_to(np.asarray(upper, dtype=float), mask.shape)[mask]
         self.upper.append(np.array(ub, dtype=float))
         return index
@@ -80,6 +86,7 @@ class Variables:
     wounded: IntArray  # [L, D] persons carried (-1 where the mode cannot carry them)
     idle: IntArray  # [P, M, D] units waiting at a place at the end of the day
     recruited: IntArray  # [P, M, D] units mobilized at a locality
+    recruited_so_far: IntArray  # [P, M, D] units mobilized there up to the day (cumulative)
     released: IntArray  # [P, M, D] units sent home from a locality
     stock: IntArray  # [P, G, D] kg held at the end of the day
     given: IntArray  # [P, G, D] kg a locality has given up to the end of the day (cumulative)
@@ -91,6 +98,7 @@ class Variables:
     road_work_from: IntArray  # [K, P] person-days given by each locality
     road_work_short: IntArray  # [K] person-days not done
     crew_fed: IntArray  # [R, G, D] kg eaten by route repair crews (at most their need)
+    labour_days_left: IntArray  # [D] persons' service days still owed after the day
     max_burden: int
     n_columns: int
     lower: FloatArray
@@ -139,7 +147,10 @@ def define_variables(net: Network, replay_fixed: NDArray[np.bool_] | None = None
     idle_upper = np.full((n_p, n_m, days), np.inf)
     idle_upper[:, :, -1] = np.where(net.days_home >= 0, np.inf, 0.0)
     idle = cols.add(np.broadcast_to(present[:, :, None], (n_p, n_m, days)).copy(), idle_upper)
-    recruited = cols.add(np.broadcast_to(can_recruit[:, :, None], (n_p, n_m, days)).copy())
+    recruit_mask = np.broadcast_to(can_recruit[:, :, None], (n_p, n_m, days)).copy()
+    recruited = cols.add(recruit_mask)
+    owned_cap = np.where(net.owned_units[None, :], net.carriers_owned, np.inf)
+    recruited_so_far = cols.add(recruit_mask, owned_cap[:, :, None])
     releasable = net.is_locality[:, None] & present
     released = cols.add(np.broadcast_to(releasable[:, :, None], (n_p, n_m, days)).copy())
 
@@ -185,6 +196,10 @@ def define_variables(net: Network, replay_fixed: NDArray[np.bool_] | None = None
     )
     crew_fed = cols.add(need > 0, need)
 
+    # Running balance of service days: each person recruited brings the days he may serve,
+    # each crew-day spends one; by no day may more be worked than was brought.
+    labour_days_left = cols.add(np.ones(days, dtype=bool))
+
     max_burden_upper = 1.0 if net.scenario.policy.max_burden is None else (
         net.scenario.policy.max_burden
     )
@@ -199,6 +214,7 @@ def define_variables(net: Network, replay_fixed: NDArray[np.bool_] | None = None
         wounded=wounded,
         idle=idle,
         recruited=recruited,
+        recruited_so_far=recruited_so_far,
         released=released,
         stock=stock,
         given=given,
@@ -210,6 +226,7 @@ def define_variables(net: Network, replay_fixed: NDArray[np.bool_] | None = None
         road_work_from=road_work_from,
         road_work_short=road_work_short,
         crew_fed=crew_fed,
+        labour_days_left=labour_days_left,
         max_burden=max_burden,
         n_columns=cols.count,
         lower=lower,
