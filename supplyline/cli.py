@@ -349,8 +349,6 @@ def validate(
         print_json({"ok": not failed, "figures": [asdict(v) for v in values]})
     else:
         print_validation(values, stdout)
-        stdout.print(f"{len(values) - len(failed)} of {len(values)} figures within tolerance.",
-                     markup=False)
     if failed:
         raise typer.Exit(EXIT_FAILED)
 
