@@ -82,8 +82,8 @@ def compute_metric(plan: Plan, metric: Metric) -> float:
     goods = [good] if good is not None else list(range(len(plan.good_ids)))
     mobilized = plan.mobilized_kg()  # [P, G]
     if metric.kind == "days_from":
-        assert metric.start is not None  # checked by the schema
-        return float((sc.end_date - metric.start).days + 1)
+        start = metric.start or sc.start_date  # the schema requires start for this kind
+        return float((sc.end_date - start).days + 1)
     if metric.kind == "share_mobilized":
         chosen = net.places_in_regions(metric.regions)
         total = mobilized[:, goods].sum()

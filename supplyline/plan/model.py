@@ -208,6 +208,22 @@ _STATUS = {
 }
 
 
+def _failure_words(status: SolveStatus, detail: str) -> str:
+    """Why no plan came out, in the user's terms."""
+    if status is SolveStatus.INFEASIBLE:
+        return (
+            "no plan can satisfy the scenario's fixed amounts together (a replay's totals, "
+            "its carrier numbers or a road work); shortfall at the fronts is always allowed, "
+            f"so one of those is impossible with what the localities can give ({detail})"
+        )
+    if status is SolveStatus.TIME_LIMIT:
+        return (
+            "the optimizer reached its time limit before finding the best plan; plan fewer "
+            f"days (--days) or allow more time ({detail})"
+        )
+    return f"the optimizer stopped without a plan ({status.value}: {detail})"
+
+
 def _quiet_highs() -> highspy.Highs:
     """A Highs instance that prints nothing (HiGHS writes a banner to the C-level stdout when
     the first instance of a process is made; it would spoil ``--json`` output)."""
@@ -254,12 +270,7 @@ def solve_lp(
     seconds = time.perf_counter() - started
     status = _STATUS.get(h.getModelStatus(), SolveStatus.OTHER)
     if status is not SolveStatus.OPTIMAL:
-        raise PlanError(
-            f"the optimizer found no plan ({status.value}: "
-            f"{h.modelStatusToString(h.getModelStatus())}); shortfall is always allowed, so "
-            "this means the scenario's fixed amounts (a replay's totals or a road work) cannot "
-            "all be met together"
-        )
+        raise PlanError(_failure_words(status, h.modelStatusToString(h.getModelStatus())))
     sol = h.getSolution()
     if log is not None:
         log(f"HiGHS {solver}: {status.value} in {seconds:.2f} s")

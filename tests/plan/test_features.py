@@ -153,3 +153,11 @@ def test_tables_and_json_agree_with_the_kpis() -> None:
     with pytest.raises(ValueError, match="table must be one of"):
         result.to_frame("nope")
     assert np.isfinite(k["labour_days"])
+
+
+def test_a_solve_out_of_time_says_so_in_words() -> None:
+    from supplyline.plan.model import build_lp, solve_lp
+
+    lp = build_lp(sl.compile_network(_two_villages()))
+    with pytest.raises(sl.PlanError, match="time limit.*--days"):
+        solve_lp(lp, time_limit_s=0.0)
