@@ -24,7 +24,7 @@ __all__ = ["Finding", "MetricValue", "Plan", "plan", "validate"]
 def plan(
     scenario: Scenario | Network,
     replay: str | None = None,
-    solver: str = "choose",
+    solver: str = "ipm",
     progress: Callable[[str], None] | None = None,
 ) -> Plan:
     """Optimize mobilization and movement for a scenario.
@@ -37,7 +37,8 @@ def plan(
         Name of one of the scenario's replays: mobilization is fixed to its figures and the
         model moves them as well as physics allows.
     solver:
-        HiGHS solver: 'choose' (default), 'simplex' or 'ipm'.
+        HiGHS solver: 'ipm' (interior point with crossover, the default: far faster than
+        simplex on long horizons), 'simplex' or 'choose' (HiGHS decides).
     progress:
         Called with a short message at each step (building, solving, reading).
     """
