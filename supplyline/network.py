@@ -240,6 +240,25 @@ def _giveable(sc: Scenario, commodity_ids: list[str]) -> FloatArray:
     return out
 
 
+def shortest_days(
+    origin: IntArray, dest: IntArray, weight: FloatArray, n_places: int, targets: IntArray
+) -> FloatArray:
+    """Least total ``weight`` from each place to the nearest of ``targets`` over directed
+    edges ``origin → dest`` (inf where none is reachable). Parallel edges keep their least
+    weight (a sparse matrix would add them up)."""
+    if targets.size == 0 or origin.size == 0:
+        out = np.full(n_places, np.inf)
+        out[targets] = 0.0
+        return out
+    key = dest.astype(np.int64) * n_places + origin
+    order = np.lexsort((weight, key))
+    first = np.ones(order.size, dtype=bool)
+    first[1:] = key[order][1:] != key[order][:-1]
+    pick = order[first]
+    graph = csr_matrix((weight[pick], (dest[pick], origin[pick])), shape=(n_places, n_places))
+    return np.asarray(dijkstra(graph, directed=True, indices=targets, min_only=True))
+
+
 def _way_home(
     arc_from: IntArray, arc_to: IntArray, allows: BoolArray, cost: FloatArray,
     is_locality: BoolArray,
@@ -258,9 +277,7 @@ def _way_home(
         if not use.any() or homes.size == 0:
             out[homes, m] = 0
             continue
-        # Travel towards a home: distances from homes over reversed arcs.
-        graph = csr_matrix((cost[use, m], (arc_to[use], arc_from[use])), shape=(n_p, n_p))
-        dist = dijkstra(graph, directed=True, indices=homes, min_only=True)
+        dist = shortest_days(arc_from[use], arc_to[use], cost[use, m], n_p, homes)
         reachable = np.isfinite(dist)
         out[reachable, m] = dist[reachable]
     return out

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from numpy.typing import NDArray
 
-from supplyline.network import Network
+from supplyline.network import Network, shortest_days
 
 IntArray = NDArray[np.int64]
 FloatArray = NDArray[np.float64]
@@ -73,6 +73,16 @@ def legs_of(net: Network) -> Legs:
     )
 
 
+def _days_to_hospital(net: Network, legs: Legs) -> FloatArray:
+    """Fewest empty travel days from each place to a hospital, over the legs of modes that can
+    carry wounded (inf where none can be reached)."""
+    can = net.wounded_per_unit[legs.mode] > 0
+    return shortest_days(
+        legs.origin[can], legs.dest[can], legs.days_empty[can].astype(float), net.n_places,
+        np.nonzero(net.is_hospital)[0],
+    )
+
+
 @dataclass
 class Variables:
     """Column indices of every variable block. Shapes: L legs, G goods, P places, M modes,
@@ -126,10 +136,13 @@ def define_variables(net: Network, replay_fixed: NDArray[np.bool_] | None = None
     empty = cols.add(empty_ok)
     cargo = cols.add(np.broadcast_to(loaded_ok[:, None, :], (n_legs, goods.size, days)).copy())
     # Wounded leave only places where they can wait (never a hospital: they stay there).
+    # They only ever move closer to a hospital: a wounded person gains nothing from a detour.
+    to_hospital = _days_to_hospital(net, legs)
     carries_wounded = (
         (net.wounded_per_unit[legs.mode] > 0)
         & (net.wounded is not None)
         & ~net.is_hospital[legs.origin]
+        & (to_hospital[legs.dest] < to_hospital[legs.origin])
     )
     wounded = cols.add(empty_ok & carries_wounded[:, None])
 

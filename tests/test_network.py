@@ -1,0 +1,39 @@
+"""The compiled Network: travel times, ways home, parallel routes."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import supplyline as sl
+from supplyline.network import shortest_days, travel_days
+from tests.plan.builders import place, route, scenario, village
+
+
+def test_travel_days_round_up_and_are_at_least_one() -> None:
+    assert travel_days(100.0, 1.0, 25.0) == 4
+    assert travel_days(101.0, 1.0, 25.0) == 5
+    assert travel_days(10.0, 1.5, 25.0) == 1
+    assert travel_days(50.0, 2.0, 20.0) == 5
+
+
+def test_parallel_edges_keep_the_shorter_not_the_sum() -> None:
+    origin = np.array([0, 0, 1])
+    dest = np.array([1, 1, 2])
+    weight = np.array([5.0, 3.0, 2.0])
+    dist = shortest_days(origin, dest, weight, 3, np.array([2]))
+    assert dist.tolist() == [5.0, 2.0, 0.0]
+
+
+def test_way_home_over_two_parallel_routes() -> None:
+    sc = scenario(
+        [village("v", 0.0, 1000.0), place("front", "front", 1.0)],
+        [route("v", "front", 100.0, id="old-track"), route("v", "front", 40.0, id="new-road")],
+        demand_kg_per_day=10.0,
+    )
+    net = sl.compile_network(sc)
+    front = net.place_ids.index("front")
+    # Porters walk home empty at 25 km/day on the shorter road: 40 km, 2 days.
+    assert net.days_home[front, 0] == 2
+    assert net.km_home[front, 0] == pytest.approx(40.0)
+    assert net.days_home[net.place_ids.index("v"), 0] == 0
