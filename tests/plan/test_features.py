@@ -159,5 +159,5 @@ def test_a_solve_out_of_time_says_so_in_words() -> None:
     from supplyline.plan.model import build_lp, solve_lp
 
     lp = build_lp(sl.compile_network(_two_villages()))
-    with pytest.raises(sl.PlanError, match="time limit.*--days"):
+    with pytest.raises(sl.PlanError, match=r"time limit.*--days"):
         solve_lp(lp, time_limit_s=0.0)

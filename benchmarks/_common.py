@@ -1,0 +1,137 @@
+"""What the benchmark scripts share: the machine and versions, Markdown tables, and writing a
+section of ``docs/benchmarks.md`` in place."""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib.metadata
+import os
+import platform
+import re
+import resource
+import subprocess
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from types import TracebackType
+
+ROOT = Path(__file__).resolve().parent.parent
+DOC = ROOT / "docs" / "benchmarks.md"
+
+
+def peak_rss_mib() -> float:
+    """Largest resident set size of this process so far, in MiB (Linux reports KiB)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+
+
+def _machine_busy_seconds() -> float:
+    """CPU seconds all processes have used since boot (user, system, irq, steal), or NaN
+    where /proc/stat cannot be read."""
+    try:
+        with open("/proc/stat", encoding="ascii") as stat:
+            fields = stat.readline().split()[1:]
+    except OSError:
+        return float("nan")
+    user, nice, system, _idle, _iowait, irq, softirq, steal = (int(x) for x in fields[:8])
+    return (user + nice + system + irq + softirq + steal) / os.sysconf("SC_CLK_TCK")
+
+
+def _own_cpu_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+class OtherLoad:
+    """How many cores other processes kept busy while a measurement ran.
+
+    The machine may be shared; its figures are only comparable with this beside them::
+
+        with OtherLoad() as other:
+            ...
+        other.cores  # average cores used by everything but this process
+    """
+
+    def __enter__(self) -> OtherLoad:
+        self._wall = time.perf_counter()
+        self._busy = _machine_busy_seconds()
+        self._own = _own_cpu_seconds()
+        self.cores = float("nan")
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
+                 trace: TracebackType | None) -> None:
+        wall = time.perf_counter() - self._wall
+        others = (_machine_busy_seconds() - self._busy) - (_own_cpu_seconds() - self._own)
+        self.cores = max(0.0, others / wall) if wall > 0 else float("nan")
+
+
+def _run(command: list[str]) -> str:
+    try:
+        return subprocess.run(command, capture_output=True, text=True, check=False).stdout
+    except OSError:
+        return ""
+
+
+def machine() -> str:
+    """CPU model, cores and memory, from ``lscpu``, ``nproc`` and ``free -h``."""
+    model = "unknown CPU"
+    for line in _run(["lscpu"]).splitlines():
+        if line.startswith("Model name:"):
+            model = line.split(":", 1)[1].strip()
+    cores = _run(["nproc"]).strip() or str(os.cpu_count())
+    memory = "unknown"
+    for line in _run(["free", "-h"]).splitlines():
+        if line.startswith("Mem:"):
+            memory = line.split()[1]
+    return f"{model}, {cores} cores, {memory} memory, {platform.system()} {platform.machine()}"
+
+
+def versions(extra: Sequence[str] = ()) -> str:
+    """Python and the versions of the packages the measurements depend on."""
+    names = ["numpy", "scipy", "highspy", "pydantic", *extra]
+    parts = [f"Python {platform.python_version()}"]
+    for name in names:
+        try:
+            parts.append(f"{name} {importlib.metadata.version(name)}")
+        except importlib.metadata.PackageNotFoundError:
+            parts.append(f"{name} (not installed)")
+    return ", ".join(parts)
+
+
+def command_line() -> str:
+    """How this script was run, as a user would type it from the repository root."""
+    module = Path(sys.argv[0]).stem
+    return " ".join(["python -m", f"benchmarks.{module}", *sys.argv[1:]])
+
+
+def stamp(extra_versions: Sequence[str] = ()) -> str:
+    """The lines that head every section: date, machine, versions and command."""
+    return (
+        f"Measured {dt.date.today().isoformat()} on {machine()}.  \n"
+        f"{versions(extra_versions)}.  \n"
+        f"Command: `{command_line()}`"
+    )
+
+
+def table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
+    """A Markdown table with right-aligned columns after the first."""
+    align = ["---"] + ["---:"] * (len(header) - 1)
+    lines = ["| " + " | ".join(header) + " |", "| " + " | ".join(align) + " |"]
+    lines += ["| " + " | ".join(row) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+def write_section(name: str, body: str) -> None:
+    """Replace the text between ``<!-- name:start -->`` and ``<!-- name:end -->`` in
+    docs/benchmarks.md (appending the section when the markers are missing)."""
+    start, end = f"<!-- {name}:start -->", f"<!-- {name}:end -->"
+    text = DOC.read_text(encoding="utf-8") if DOC.exists() else "# Benchmarks\n"
+    block = f"{start}\n{body.strip()}\n{end}"
+    pattern = re.compile(re.escape(start) + ".*?" + re.escape(end), re.DOTALL)
+    if pattern.search(text):
+        text = pattern.sub(lambda _: block, text)
+    else:
+        text = text.rstrip("\n") + "\n\n" + block + "\n"
+    DOC.write_text(text, encoding="utf-8")
+    print(f"wrote the {name} section of {DOC.relative_to(ROOT)}")
