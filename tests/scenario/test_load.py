@@ -250,4 +250,6 @@ def test_alias_bomb_is_stopped() -> None:
 
 def test_deep_nesting_is_a_scenario_error() -> None:
     (problem,) = problems_in("a: " + "[" * 100_000 + "]" * 100_000 + "\n")
-    assert problem.expected == "at most 64 levels of nesting"
+    # Our own limit, or (PyYAML >= 6.0.4) the parser's, which reports it as a syntax error.
+    assert problem.line == 1
+    assert "nest" in f"{problem.expected} {problem.got}"
