@@ -138,9 +138,10 @@ def define_variables(net: Network, replay_fixed: NDArray[np.bool_] | None = None
     # Wounded leave only places where they can wait (never a hospital: they stay there).
     # They only ever move closer to a hospital: a wounded person gains nothing from a detour.
     to_hospital = _days_to_hospital(net, legs)
+    has_wounded = net.wounded is not None and bool(net.wounded_per_day.sum() > 0)
     carries_wounded = (
         (net.wounded_per_unit[legs.mode] > 0)
-        & (net.wounded is not None)
+        & has_wounded
         & ~net.is_hospital[legs.origin]
         & (to_hospital[legs.dest] < to_hospital[legs.origin])
     )
@@ -180,7 +181,6 @@ def define_variables(net: Network, replay_fixed: NDArray[np.bool_] | None = None
     consumed = cols.add(demand > 0, demand)
     reserve_short = cols.add(np.ones(len(net.reserve_targets), dtype=bool))
 
-    has_wounded = net.wounded is not None and bool(net.wounded_per_day.sum() > 0)
     wait_mask = np.zeros((n_p, days), dtype=bool)
     if has_wounded:
         touched = np.zeros(n_p, dtype=bool)
