@@ -129,7 +129,7 @@ def resolve_replay(net: Network, replay: Replay) -> ReplaySpec:
     return ReplaySpec(replay.name, fixed, given_sets, carrier_caps)
 
 
-def define_objective(net: Network, v: Variables, replay: ReplaySpec | None) -> FloatArray:
+def define_objective(net: Network, v: Variables) -> FloatArray:
     """Shortfall first, then the burden on the population, then fairness."""
     w = net.scenario.policy.weights
     cost = np.zeros(v.n_columns)
@@ -195,7 +195,7 @@ def build_lp(net: Network, replay: Replay | None = None) -> LinearProgram:
     else:
         blocks.extend(define_replay(net, v, spec.given_sets, spec.carrier_caps))
     assembled = assemble(blocks, v.n_columns)
-    cost = define_objective(net, v, spec)
+    cost = define_objective(net, v)
     return LinearProgram(net, v, assembled, cost, spec, time.perf_counter() - started)
 
 
