@@ -236,7 +236,8 @@ def _giveable(sc: Scenario, commodity_ids: list[str]) -> FloatArray:
                 place.stock_kg.get(cid, 0.0)
                 + (place.production_kg_per_day.get(cid, 0.0) - keep) * elapsed
             )
-            out[p, c] = np.clip(np.minimum.accumulate(surplus[::-1])[::-1], 0.0, None)
+            can = np.minimum.accumulate(surplus[::-1])[::-1]
+            out[p, c] = np.where(can >= 1e-6, can, 0.0)
     return out
 
 
@@ -309,7 +310,9 @@ def compile_network(sc: Scenario) -> Network:
         [p.labour_share if p.labour_share is not None else policy.labour_share for p in sc.places]
     )
     is_locality = np.array([p.kind == "locality" for p in sc.places])
-    labour_people = np.where(is_locality, population * share, 0.0)
+    # Below a millionth of a person or a milligram, an amount is noise that would only make
+    # the LP badly scaled.
+    labour_people = np.where(is_locality & (population * share >= 1e-6), population * share, 0.0)
     labour_max_days = np.array(
         [
             p.labour_max_days_per_person or policy.labour_max_days_per_person

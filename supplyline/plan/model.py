@@ -267,8 +267,17 @@ def solve_lp(
     h.passModel(model)
     started = time.perf_counter()
     h.run()
-    seconds = time.perf_counter() - started
     status = _STATUS.get(h.getModelStatus(), SolveStatus.OTHER)
+    if status is SolveStatus.OTHER and solver != "simplex":
+        # The interior point method can fail numerically where simplex does not: retry.
+        if log is not None:
+            log(f"HiGHS {solver} stopped ({h.modelStatusToString(h.getModelStatus())}); "
+                "retrying with simplex")
+        h.clearSolver()
+        h.setOptionValue("solver", "simplex")
+        h.run()
+        status = _STATUS.get(h.getModelStatus(), SolveStatus.OTHER)
+    seconds = time.perf_counter() - started
     if status is not SolveStatus.OPTIMAL:
         raise PlanError(_failure_words(status, h.modelStatusToString(h.getModelStatus())))
     sol = h.getSolution()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 import supplyline as sl
@@ -87,6 +87,35 @@ def test_stocks_never_negative_and_every_kg_accounted_for(spec: dict[str, Any]) 
 
 @COMMON
 @given(small_networks())
+@example(
+    spec={'places': [{'id': 'v0',
+       'kind': 'locality',
+       'lat': 0.0,
+       'lon': 0.0,
+       'population': 2.220446049250313e-16,
+       'stock_kg': {'rice': 0.0},
+       'carriers': {'bicycle': 1},
+       'production_kg_per_day': {'rice': 1.0}},
+      {'id': 'relay', 'kind': 'depot', 'lat': 0.0, 'lon': 5.0},
+      {'id': 'front',
+       'kind': 'front',
+       'lat': 0.0,
+       'lon': 6.0,
+       'stock_kg': {'rice': 1.0, 'greens': 100.0}}],
+     'routes': [{'from': 'v0',
+       'to': 'relay',
+       'length_km': 85.0,
+       'modes': ['porter', 'bicycle'],
+       'capacity_movements_per_day': 1.0},
+      {'from': 'relay',
+       'to': 'front',
+       'length_km': 10.0,
+       'modes': ['porter', 'bicycle'],
+       'capacity_movements_per_day': 1.0}],
+     'demand': 50.0,
+     'days': 34,
+     'decay': 0.0},
+).via("tiny population: labour pool below a millionth of a person")
 def test_more_capacity_or_carriers_never_increase_shortfall(spec: dict[str, Any]) -> None:
     base = sl.plan(_build(spec)).kpis()["shortfall_t"]
     wider = sl.plan(_build(spec, capacity_scale=2.0)).kpis()["shortfall_t"]
