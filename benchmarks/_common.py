@@ -100,9 +100,15 @@ def versions(extra: Sequence[str] = ()) -> str:
 
 
 def command_line() -> str:
-    """How this script was run, as a user would type it from the repository root."""
+    """How this script was run, as a user would type it from the repository root (less
+    ``--json PATH``, which only saves the raw figures somewhere)."""
     module = Path(sys.argv[0]).stem
-    return " ".join(["python -m", f"benchmarks.{module}", *sys.argv[1:]])
+    args = list(sys.argv[1:])
+    if "--json" in args:
+        at = args.index("--json")
+        del args[at : at + 2]
+    args = [a for a in args if not a.startswith("--json=")]
+    return " ".join(["python -m", f"benchmarks.{module}", *args])
 
 
 def stamp(extra_versions: Sequence[str] = ()) -> str:

@@ -50,7 +50,7 @@ now = done("load", now)
 lp = build_lp(compile_network(scenario))
 steps["columns"], steps["rows"] = lp.n_columns, lp.n_rows
 now = done("compile + build", now)
-solution = solve_lp(lp)
+solution = solve_lp(lp, solver="ipm")  # the default of `supplyline plan`
 now = done("solve", now)
 read_plan(lp, solution, None)
 done("read plan", now)
@@ -137,7 +137,7 @@ def main(argv: list[str] | None = None) -> None:
              f"{max(peaks):.0f} MiB", outcome]]
     how = (f"{runs} measured runs, each a fresh process, after one warm-up run"
            if runs > 1 else
-           "one measured run in a fresh process, after one warm-up run (the warm-up took more "
+           "One measured run in a fresh process, after one warm-up run (the warm-up took more "
            f"than {6 * TARGET_S:.0f} s, so more runs would tell nothing new)")
     lines = [
         table(["command", "median wall", "fastest", "slowest", "peak RSS", "finished"], rows),

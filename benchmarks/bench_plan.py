@@ -247,6 +247,7 @@ def main(argv: list[str] | None = None) -> None:
         return
 
     wanted = args.sizes.split(",")
+    sweep_started = time.perf_counter()
     results = []
     for label, places, days in SIZES:
         if label not in wanted:
@@ -270,6 +271,8 @@ def main(argv: list[str] | None = None) -> None:
         with open(args.json, "w", encoding="utf-8") as raw:
             json.dump(dict(results), raw, indent=1)
     body = report(results, solvers, args.time_limit)
+    minutes = (time.perf_counter() - sweep_started) / 60
+    body += f"\nThe whole run took {minutes:.1f} minutes."
     if args.highs_option:
         body = ("HiGHS options set for the solves: "
                 + ", ".join(f"`{o}`" for o in args.highs_option) + ".\n\n" + body)
