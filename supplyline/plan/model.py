@@ -262,6 +262,10 @@ def solve_lp(
     model.a_matrix_.value_ = a.matrix.data
     h = _quiet_highs()
     h.setOptionValue("solver", solver)
+    # Costs span 1e-6 (the haulage tie-break) to 1e3 (shortfall): once the dual simplex drops its
+    # cost perturbation (also in the clean-up after an interior-point crossover), thousands of
+    # dual infeasibilities are left, for minutes. Without the perturbation they are not.
+    h.setOptionValue("dual_simplex_cost_perturbation_multiplier", 0.0)
     if time_limit_s is not None:
         h.setOptionValue("time_limit", float(time_limit_s))
     h.passModel(model)
