@@ -40,8 +40,10 @@ def unsupported_features(net: Network) -> list[str]:
         found.append("road works")
     if (net.repair_crew_people > 0).any():
         found.append("repair crews")
-    if (net.open_day > 0).any():
+    if (net.open_step > 0).any():
         found.append("routes that open late")
+    if (net.step_length != 1).any():
+        found.append("planning steps longer than a day")
     return found
 
 
@@ -56,7 +58,7 @@ def build_pyomo_model(net: Network) -> pyo.ConcreteModel:
         raise ValueError("the Pyomo peer does not model " + ", ".join(missing))
     sc = net.scenario
     weights = sc.policy.weights
-    days = net.days
+    days = net.steps
     last = days - 1
     goods = net.goods
     n_p, n_m = net.n_places, net.n_modes

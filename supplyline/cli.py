@@ -235,6 +235,21 @@ SolverOption = Annotated[
     str,
     typer.Option("--solver", help="HiGHS solver: ipm (interior point), simplex or choose."),
 ]
+StepOption = Annotated[
+    int | None,
+    typer.Option("--step-days", min=1, metavar="N",
+                 help="Plan in steps of N days (default: the scenario's policy.step_days). "
+                      "1 is day by day; longer steps solve faster with coarser timing."),
+]
+
+
+def _with_step(sc: Scenario, step_days: int | None) -> Scenario:
+    """The scenario with its planning step set by ``--step-days`` (unchanged when None)."""
+    if step_days is None:
+        return sc
+    return sc.model_copy(
+        update={"policy": sc.policy.model_copy(update={"step_days": step_days})}
+    )
 
 
 def _limit_days(sc: Scenario, days: int | None) -> Scenario:
@@ -280,6 +295,7 @@ def plan_command(
     replay: ReplayOption = None,
     days: Annotated[int | None, typer.Option("--days", help="Plan only the first N days.")]
     = None,
+    step_days: StepOption = None,
     solver: SolverOption = "ipm",
     out: Annotated[
         Path | None,
@@ -292,7 +308,7 @@ def plan_command(
     """Optimize what to mobilize where and how to move it; print what arrives."""
     from supplyline.report import print_plan_summary
 
-    sc = _limit_days(load_or_exit(scenario, json_output), days)
+    sc = _with_step(_limit_days(load_or_exit(scenario, json_output), days), step_days)
     result = _plan_or_exit(sc, replay, solver, quiet=json_output)
     written = _export(result, out) if out is not None else []
     if json_output:
@@ -327,6 +343,7 @@ def _observed_replays(sc: Scenario, replay: str | None) -> list[str | None]:
 def validate(
     scenario: ScenarioArg = None,
     replay: ReplayOption = None,
+    step_days: StepOption = None,
     solver: SolverOption = "ipm",
     json_output: JsonOption = False,
 ) -> None:
@@ -336,7 +353,7 @@ def validate(
     from supplyline.plan import validate as compare_observed
     from supplyline.report import print_validation
 
-    sc = load_or_exit(scenario, json_output)
+    sc = _with_step(load_or_exit(scenario, json_output), step_days)
     replays = _observed_replays(sc, replay)
     if not replays:
         stderr.print(f"{sc.name} has no observed figures to validate against.", markup=False)
@@ -364,13 +381,14 @@ def report(
         Path | None,
         typer.Option("--export", metavar="DIR", help="Also write the tables and GeoJSON."),
     ] = None,
+    step_days: StepOption = None,
     solver: SolverOption = "ipm",
 ) -> None:
     """Plan the scenario and write a self-contained HTML report (opens offline)."""
     from supplyline.plan import validate as compare_observed
     from supplyline.report import write_report
 
-    sc = load_or_exit(scenario)
+    sc = _with_step(load_or_exit(scenario), step_days)
     result = _plan_or_exit(sc, replay, solver, quiet=False)
     values = compare_observed(result)
     try:

@@ -42,23 +42,31 @@ def travel_days(length_km: float, terrain_factor: float, speed_km_per_day: float
 
 @dataclass(frozen=True)
 class RoadWorkTask:
-    """Road work compiled to indices: ``crew_days`` of labour on days ``start_day..by_day``,
-    fed from the stock at place ``fed_at``."""
+    """Road work compiled to indices: ``crew_days`` of labour in steps
+    ``start_step..by_step``, fed from the stock at place ``fed_at``."""
 
     route: int
     fed_at: int
     crew_days: float
-    start_day: int
-    by_day: int
+    start_step: int
+    by_step: int
 
 
 @dataclass(frozen=True)
 class Network:
     """A scenario as arrays. Shapes are given in brackets: P places, A arcs, M modes,
-    C commodities, D days, R routes."""
+    C commodities, S planning steps, R routes.
+
+    Time runs in steps of ``step_days`` days (the last step may be shorter; ``step_length``
+    has each one's days). Amounts per step (demand, wounded, capacity) are sums over its days;
+    rations and speeds stay per day and travel stays in days.
+    """
 
     scenario: Scenario
-    days: int
+    steps: int
+    step_days: int
+    step_length: FloatArray  # [S] days in each step
+    step_start: IntArray  # [S] first day of each step (0 is the start date)
     place_ids: list[str]
     place_kind: list[str]
     lat: FloatArray  # [P] degrees
@@ -69,7 +77,7 @@ class Network:
     labour_max_days: FloatArray  # [P] days one person may serve
     carriers_owned: FloatArray  # [P, M] units
     initial_stock_kg: FloatArray  # [P, C] campaign stock at depots, junctions, fronts, hospitals
-    giveable_kg: FloatArray  # [P, C, D] most a locality can have given by the end of day t
+    giveable_kg: FloatArray  # [P, C, S] most a locality can have given by the end of step s
 
     commodity_ids: list[str]
     decay_per_day: FloatArray  # [C]
@@ -98,14 +106,14 @@ class Network:
     km_home: FloatArray  # [P, M] km of that way home (fuel for it)
     capacity_movements: FloatArray  # [A] per day (inf: unlimited)
     capacity_kg: FloatArray  # [A] per day (inf: unlimited)
-    open_day: IntArray  # [A] first usable day
-    capacity_factor: FloatArray  # [A, D] expected share of capacity left by threats
-    cargo_loss: FloatArray  # [A, M, D] expected share of cargo destroyed on a trip leaving day t
+    open_step: IntArray  # [A] first usable step
+    capacity_factor: FloatArray  # [A, S] expected share of capacity left by threats
+    cargo_loss: FloatArray  # [A, M, S] expected share of cargo destroyed on a trip leaving in s
 
-    demand_kg: FloatArray  # [P, C, D]
-    reserve_targets: list[tuple[int, int, int, float]]  # (place, commodity, day, kg)
-    wounded_per_day: FloatArray  # [P, D] persons generated at fronts
-    wounded_within_days: IntArray  # [P] days allowed (0 where no wounded arise)
+    demand_kg: FloatArray  # [P, C, S] kg wanted in each step
+    reserve_targets: list[tuple[int, int, int, float]]  # (place, commodity, step, kg)
+    wounded_arising: FloatArray  # [P, S] persons wounded at fronts in each step
+    wounded_recent: FloatArray  # [S] persons wounded within their evacuation limit of a step's end
     is_hospital: BoolArray  # [P]
     road_works: list[RoadWorkTask]
     repair_crew_people: FloatArray  # [R] persons kept on each route
@@ -133,6 +141,11 @@ class Network:
     def goods(self) -> list[int]:
         """Indices of the commodities counted in kg (everything but the wounded)."""
         return [c for c in range(self.n_commodities) if c != self.wounded]
+
+    def kept_share(self, commodities: IntArray | list[int]) -> FloatArray:
+        """Share of a stock that has not spoiled after each step [C', S]."""
+        keep = 1.0 - self.decay_per_day[np.asarray(commodities, dtype=np.int64)]
+        return np.asarray(keep[:, None] ** self.step_length[None, :], dtype=float)
 
     @property
     def is_locality(self) -> BoolArray:
@@ -284,17 +297,63 @@ def _way_home(
     return out
 
 
-def compile_network(sc: Scenario) -> Network:
-    """Compile a validated scenario into the arrays the planner and simulator read.
+class _Steps:
+    """The horizon's days grouped into planning steps: one day each for the first ``daily``
+    days, then ``size`` days each (the last may be shorter)."""
+
+    def __init__(self, days: int, size: int, daily: int = 0) -> None:
+        daily = min(daily, days) if size > 1 else days
+        self.start = np.concatenate(
+            [np.arange(daily), np.arange(daily, days, size)]
+        ).astype(np.int64)
+        self.length = np.diff(np.append(self.start, days)).astype(float)
+        self.end = self.start + self.length.astype(np.int64) - 1
+
+    def total(self, daily: FloatArray) -> FloatArray:
+        """Sum over each step's days (last axis)."""
+        return np.asarray(np.add.reduceat(daily, self.start, axis=-1), dtype=float)
+
+    def mean(self, daily: FloatArray) -> FloatArray:
+        """Mean over each step's days (last axis)."""
+        return np.asarray(self.total(daily) / self.length, dtype=float)
+
+    def of_day(self, day: int) -> int:
+        """The step that contains ``day``."""
+        return int(np.searchsorted(self.start, day, side="right")) - 1
+
+    def first_from(self, day: int) -> int:
+        """The first step that starts on or after ``day``."""
+        return int(np.searchsorted(self.start, day, side="left"))
+
+
+def _recent_wounded(arising: FloatArray, within_days: IntArray, steps: _Steps) -> FloatArray:
+    """Persons wounded within their evacuation limit (days) before the end of each step,
+    summed over the fronts [S]: at most these may not yet be at a hospital."""
+    cumulative = np.cumsum(arising, axis=1)  # [P, D]
+    recent = np.zeros(arising.shape[1])
+    for p in np.nonzero(within_days > 0)[0]:
+        lag = int(within_days[p])
+        before = np.concatenate([np.zeros(lag), cumulative[p, :-lag]])[: arising.shape[1]]
+        recent += cumulative[p] - before
+    return np.asarray(recent[steps.end], dtype=float)
+
+
+def compile_network(sc: Scenario, step_days: int | None = None) -> Network:
+    """Compile a validated scenario into the arrays the planner and simulator read, in steps
+    of ``step_days`` days after the policy's ``daily_start_days`` (default: the scenario's
+    ``policy.step_days``).
 
     Examples
     --------
     >>> import supplyline as sl
     >>> net = sl.compile_network(sl.load("tutorial"))
-    >>> net.days == sl.load("tutorial").days
+    >>> net.steps == sl.load("tutorial").days
+    True
+    >>> bool(sl.compile_network(sl.load("tutorial"), step_days=7).step_length.sum() == net.steps)
     True
     """
     days = sc.days
+    steps = _Steps(days, step_days or sc.policy.step_days, sc.policy.daily_start_days)
     place_ids = [p.id for p in sc.places]
     place_index = {pid: i for i, pid in enumerate(place_ids)}
     commodity_ids = [c.id for c in sc.commodities]
@@ -371,8 +430,10 @@ def compile_network(sc: Scenario) -> Network:
     tonnes = [routes[i].capacity_tonnes_per_day for i, _ in arcs]
     cap_kg = np.array([np.inf if t is None else t * 1000.0 for t in tonnes], dtype=np.float64)
     opens = [routes[i].open_from for i, _ in arcs]
-    open_day = np.array(
-        [0 if d is None else max(0, sc.day_index(d)) for d in opens], dtype=np.int64
+    # A route opening within a step is used from the next one.
+    open_step = np.array(
+        [0 if d is None else steps.first_from(max(0, sc.day_index(d))) for d in opens],
+        dtype=np.int64,
     )
     left, loss = _threat_factors(sc, routes, night_only)
 
@@ -385,7 +446,9 @@ def compile_network(sc: Scenario) -> Network:
         for target in d.reserves:
             t = sc.day_index(target.by)
             if 0 <= t < days:
-                reserves.append((p, c, t, target.days_of_supply * float(per_day[t])))
+                reserves.append(
+                    (p, c, steps.of_day(t), target.days_of_supply * float(per_day[t]))
+                )
 
     wounded_per_day = np.zeros((n_p, days))
     within = np.zeros(n_p, dtype=np.int64)
@@ -400,8 +463,8 @@ def compile_network(sc: Scenario) -> Network:
             route=route_index[w.route],
             fed_at=place_index[routes[route_index[w.route]].from_],
             crew_days=w.crew_days,
-            start_day=max(0, sc.day_index(w.start)) if w.start else 0,
-            by_day=min(days - 1, sc.day_index(w.by)),
+            start_step=steps.of_day(max(0, sc.day_index(w.start)) if w.start else 0),
+            by_step=steps.of_day(min(days - 1, sc.day_index(w.by))),
         )
         for w in sc.road_works
     ]
@@ -411,7 +474,10 @@ def compile_network(sc: Scenario) -> Network:
 
     return Network(
         scenario=sc,
-        days=days,
+        steps=int(steps.start.size),
+        step_days=int(steps.length.max(initial=1.0)),
+        step_length=steps.length,
+        step_start=steps.start,
         place_ids=place_ids,
         place_kind=[p.kind for p in sc.places],
         lat=np.array([p.lat for p in sc.places]),
@@ -422,7 +488,7 @@ def compile_network(sc: Scenario) -> Network:
         labour_max_days=labour_max_days,
         carriers_owned=carriers_owned,
         initial_stock_kg=initial_stock,
-        giveable_kg=_giveable(sc, commodity_ids),
+        giveable_kg=_giveable(sc, commodity_ids)[:, :, steps.end],
         commodity_ids=commodity_ids,
         decay_per_day=np.array([c.effective_decay_per_day() for c in sc.commodities]),
         wounded=wounded,
@@ -453,13 +519,13 @@ def compile_network(sc: Scenario) -> Network:
         ),
         capacity_movements=cap_mov,
         capacity_kg=cap_kg,
-        open_day=open_day,
-        capacity_factor=left[arc_route],
-        cargo_loss=loss[arc_route],
-        demand_kg=demand,
+        open_step=open_step,
+        capacity_factor=steps.mean(left[arc_route]),
+        cargo_loss=steps.mean(loss[arc_route]),
+        demand_kg=steps.total(demand),
         reserve_targets=reserves,
-        wounded_per_day=wounded_per_day,
-        wounded_within_days=within,
+        wounded_arising=steps.total(wounded_per_day),
+        wounded_recent=_recent_wounded(wounded_per_day, within, steps),
         is_hospital=is_hospital,
         road_works=works,
         repair_crew_people=np.array([r.repair_crew for r in routes], dtype=float),

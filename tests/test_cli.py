@@ -138,3 +138,18 @@ def test_show_default_builtin() -> None:
     result = runner.invoke(app, ["show"])
     assert result.exit_code == 0, result.output
     assert "(front)" in result.output
+
+
+def test_plan_in_steps_of_several_days() -> None:
+    result = runner.invoke(app, ["plan", "tutorial", "--step-days", "3", "--json"])
+    assert result.exit_code == 0, result.output
+    kpis = json.loads(result.output)["kpis"]
+    assert kpis["days"] == sl.load("tutorial").days
+    daily = json.loads(runner.invoke(app, ["plan", "tutorial", "--json"]).output)["kpis"]
+    assert kpis["columns"] < daily["columns"] / 2
+
+
+def test_plan_rejects_a_step_of_zero_days() -> None:
+    result = runner.invoke(app, ["plan", "tutorial", "--step-days", "0"])
+    assert result.exit_code == 2
+    assert "--step-days" in result.output

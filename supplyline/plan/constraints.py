@@ -2,7 +2,7 @@
 
 Each ``define_*`` function reads the Network arrays and the variable layout and returns a
 :class:`RowBlock`: sparse coefficients over local row numbers, row bounds, and for every row
-the indices that name it (place, commodity, day, ...) so that a binding row can be told back
+the indices that name it (place, commodity, step, ...) so that a binding row can be told back
 to the user in domain words. :func:`assemble` stacks the blocks into one matrix, once.
 """
 
@@ -79,8 +79,8 @@ class _Rows:
         )
 
 
-def _days(net: Network) -> IntArray:
-    return np.arange(net.days, dtype=np.int64)
+def _steps(net: Network) -> IntArray:
+    return np.arange(net.steps, dtype=np.int64)
 
 
 def define_cargo_within_payload(net: Network, v: Variables) -> RowBlock:
@@ -88,7 +88,7 @@ def define_cargo_within_payload(net: Network, v: Variables) -> RowBlock:
     rows = _Rows(v.loaded >= 0)
     rows.add(rows.index[:, None, :], v.cargo, 1.0)
     rows.add(rows.index, v.loaded, -net.payload_kg[v.legs.mode][:, None])
-    return rows.block("cargo_within_payload", ("leg", "day"), -INF, 0.0)
+    return rows.block("cargo_within_payload", ("leg", "step"), -INF, 0.0)
 
 
 def define_wounded_within_places(net: Network, v: Variables) -> RowBlock:
@@ -96,46 +96,45 @@ def define_wounded_within_places(net: Network, v: Variables) -> RowBlock:
     rows = _Rows(v.wounded >= 0)
     rows.add(rows.index, v.wounded, 1.0)
     rows.add(rows.index, v.empty, -net.wounded_per_unit[v.legs.mode][:, None])
-    return rows.block("wounded_within_places", ("leg", "day"), -INF, 0.0)
+    return rows.block("wounded_within_places", ("leg", "step"), -INF, 0.0)
 
 
 def define_route_movements(net: Network, v: Variables) -> RowBlock:
-    """Unit movements (weighted by road use) per arc and day within the derated capacity."""
+    """Unit movements (weighted by road use) per arc and step within the derated capacity."""
     limited = np.isfinite(net.capacity_movements)
-    rows = _Rows(np.broadcast_to(limited[:, None], (net.n_arcs, net.days)).copy())
+    rows = _Rows(np.broadcast_to(limited[:, None], (net.n_arcs, net.steps)).copy())
     use = net.road_use[v.legs.mode][:, None]
     arc_rows = rows.index[v.legs.arc]
     rows.add(arc_rows, v.loaded, use)
     rows.add(arc_rows, v.empty, use)
-    cap = np.where(limited, net.capacity_movements, 0.0)[:, None] * net.capacity_factor
-    return rows.block("route_movements", ("arc", "day"), -INF, cap)
+    per_day = np.where(limited, net.capacity_movements, 0.0)[:, None] * net.capacity_factor
+    return rows.block("route_movements", ("arc", "step"), -INF, per_day * net.step_length)
 
 
 def define_route_tonnage(net: Network, v: Variables) -> RowBlock:
-    """Cargo per arc and day within the derated tonnage capacity."""
+    """Cargo per arc and step within the derated tonnage capacity."""
     limited = np.isfinite(net.capacity_kg)
-    rows = _Rows(np.broadcast_to(limited[:, None], (net.n_arcs, net.days)).copy())
+    rows = _Rows(np.broadcast_to(limited[:, None], (net.n_arcs, net.steps)).copy())
     rows.add(rows.index[v.legs.arc][:, None, :], v.cargo, 1.0)
-    cap = np.where(limited, net.capacity_kg, 0.0)[:, None] * net.capacity_factor
-    return rows.block("route_tonnage", ("arc", "day"), -INF, cap)
+    per_day = np.where(limited, net.capacity_kg, 0.0)[:, None] * net.capacity_factor
+    return rows.block("route_tonnage", ("arc", "step"), -INF, per_day * net.step_length)
 
 
 def _arrival_rows(
-    index: IntArray, place: IntArray, second: IntArray, dispatch: IntArray, travel: IntArray
+    index: IntArray, place: IntArray, second: IntArray, dispatch: IntArray, arrive: IntArray
 ) -> tuple[IntArray, IntArray]:
-    """Rows of ``index[place, second, t + travel]`` for every dispatch column (leg, day)."""
-    days = dispatch.shape[1]
-    t = np.arange(days)[None, :]
-    arrive = t + travel[:, None]
-    ok = (dispatch >= 0) & (arrive < days)
+    """Rows of ``index[place, second, arrive[leg, s]]`` for every dispatch column (leg, s)."""
+    steps = dispatch.shape[1]
+    ok = (dispatch >= 0) & (arrive < steps)
     rows = np.full(dispatch.shape, -1, dtype=np.int64)
-    legs_i, days_i = np.nonzero(ok)
-    rows[legs_i, days_i] = index[place[legs_i], second[legs_i], arrive[legs_i, days_i]]
+    legs_i, steps_i = np.nonzero(ok)
+    rows[legs_i, steps_i] = index[place[legs_i], second[legs_i], arrive[legs_i, steps_i]]
     return rows, dispatch
 
 
 def define_fleet_balance(net: Network, v: Variables) -> RowBlock:
-    """Units at a place: yesterday's + recruited − released + arrived − dispatched = today's."""
+    """Units at a place: the last step's + recruited − released + arrived − dispatched =
+    this step's."""
     rows = _Rows(v.idle >= 0)
     idx = rows.index
     rows.add(idx, v.idle, 1.0)
@@ -146,36 +145,35 @@ def define_fleet_balance(net: Network, v: Variables) -> RowBlock:
     out_rows = idx[legs.origin, legs.mode, :]
     rows.add(out_rows, v.loaded, 1.0)
     rows.add(out_rows, v.empty, 1.0)
-    for dispatch, travel in ((v.loaded, legs.days_loaded), (v.empty, legs.days_empty)):
-        in_rows, cols = _arrival_rows(idx, legs.dest, legs.mode, dispatch, travel)
+    for dispatch, arrive in ((v.loaded, legs.arrive_loaded), (v.empty, legs.arrive_empty)):
+        in_rows, cols = _arrival_rows(idx, legs.dest, legs.mode, dispatch, arrive)
         rows.add(in_rows, cols, -1.0)
-    return rows.block("fleet_balance", ("place", "mode", "day"), 0.0, 0.0)
+    return rows.block("fleet_balance", ("place", "mode", "step"), 0.0, 0.0)
 
 
 def define_stock_balance(net: Network, v: Variables) -> RowBlock:
-    """Goods at a place: kept from yesterday (less spoilage) + given + arrived (less what
-    threats destroy) − dispatched − rations and fuel drawn − consumed = today's stock."""
+    """Goods at a place: kept from the last step (less spoilage) + given + arrived (less what
+    threats destroy) − dispatched − rations and fuel drawn − consumed = this step's stock."""
     n_g = v.goods.size
     rows = _Rows(v.stock >= 0)
     idx = rows.index
-    keep = 1.0 - net.decay_per_day[v.goods]
+    keep = net.kept_share(v.goods)  # [G, S]
     rows.add(idx, v.stock, 1.0)
-    rows.add(idx[:, :, 1:], v.stock[:, :, :-1], -keep[None, :, None])
+    rows.add(idx[:, :, 1:], v.stock[:, :, :-1], -keep[None, :, 1:])
     rows.add(idx, v.given, -1.0)
     rows.add(idx[:, :, 1:], v.given[:, :, :-1], 1.0)
 
     legs = v.legs
     goods_slots = np.arange(n_g)
-    # Cargo out and in; arrivals are reduced by the expected loss on the day they left.
+    # Cargo out and in; arrivals are reduced by the expected loss in the step they left.
     rows.add(idx[legs.origin][:, :, :], v.cargo, 1.0)
-    loss = net.cargo_loss[legs.arc, legs.mode, :]  # [L, D]
-    t = np.arange(net.days)
-    arrive = t[None, :] + legs.days_loaded[:, None]
-    ok = (v.loaded >= 0) & (arrive < net.days)
+    loss = net.cargo_loss[legs.arc, legs.mode, :]  # [L, S]
+    arrive = legs.arrive_loaded
+    ok = (v.loaded >= 0) & (arrive < net.steps)
     in_rows = np.full(v.cargo.shape, -1, dtype=np.int64)
-    legs_i, days_i = np.nonzero(ok)
-    in_rows[legs_i, :, days_i] = idx[
-        legs.dest[legs_i][:, None], goods_slots[None, :], arrive[legs_i, days_i][:, None]
+    legs_i, steps_i = np.nonzero(ok)
+    in_rows[legs_i, :, steps_i] = idx[
+        legs.dest[legs_i][:, None], goods_slots[None, :], arrive[legs_i, steps_i][:, None]
     ]
     rows.add(in_rows, v.cargo, -(1.0 - loss)[:, None, :])
 
@@ -190,7 +188,7 @@ def define_stock_balance(net: Network, v: Variables) -> RowBlock:
     # rations for the way home there.
     home = np.maximum(net.days_home, 0).astype(float)  # [P, M]
     for m in range(net.n_modes):
-        rows.add(idx, v.idle[:, m : m + 1, :], rations[m][None, :, None])
+        rows.add(idx, v.idle[:, m : m + 1, :], rations[m][None, :, None] * net.step_length)
         home_kg = home[:, m : m + 1] * rations[m][None, :] + net.km_home[:, m : m + 1] * fuel[m]
         rows.add(idx[:, :, -1], v.idle[:, m : m + 1, -1], home_kg)
     rows.add(idx, v.consumed, 1.0)
@@ -201,7 +199,7 @@ def define_stock_balance(net: Network, v: Variables) -> RowBlock:
 
     initial = np.zeros(idx.shape)
     initial[:, :, 0] = net.initial_stock_kg[:, v.goods]
-    return rows.block("stock_balance", ("place", "good", "day"), initial, initial)
+    return rows.block("stock_balance", ("place", "good", "step"), initial, initial)
 
 
 def define_giving_never_shrinks(net: Network, v: Variables) -> RowBlock:
@@ -211,11 +209,11 @@ def define_giving_never_shrinks(net: Network, v: Variables) -> RowBlock:
     rows = _Rows(mask)
     rows.add(rows.index[:, :, 1:], v.given[:, :, 1:], 1.0)
     rows.add(rows.index[:, :, 1:], v.given[:, :, :-1], -1.0)
-    return rows.block("giving_never_shrinks", ("place", "good", "day"), 0.0, INF)
+    return rows.block("giving_never_shrinks", ("place", "good", "step"), 0.0, INF)
 
 
 def define_wounded_balance(net: Network, v: Variables) -> RowBlock:
-    """Wounded at a place: yesterday's + arisen + arrived − carried away = today's."""
+    """Wounded at a place: the last step's + arisen + arrived − carried away = this step's."""
     rows = _Rows(v.waiting >= 0)
     idx = rows.index
     rows.add(idx, v.waiting, 1.0)
@@ -224,48 +222,42 @@ def define_wounded_balance(net: Network, v: Variables) -> RowBlock:
     rows.add(idx[legs.origin], v.wounded, 1.0)
     idx3 = idx[:, None, :]
     in_rows, cols = _arrival_rows(
-        idx3, legs.dest, np.zeros_like(legs.dest), v.wounded, legs.days_empty
+        idx3, legs.dest, np.zeros_like(legs.dest), v.wounded, legs.arrive_empty
     )
     rows.add(in_rows, cols, -1.0)
-    return rows.block("wounded_balance", ("place", "day"), net.wounded_per_day, net.wounded_per_day)
+    arising = net.wounded_arising
+    return rows.block("wounded_balance", ("place", "step"), arising, arising)
 
 
 def define_wounded_in_time(net: Network, v: Variables) -> RowBlock:
-    """Wounded not yet at a hospital on day t are at most those who arose in the last
-    ``within_days`` days (what is over is counted late)."""
+    """Wounded not yet at a hospital at the end of step s are at most those who arose within
+    their time limit before it (what is over is counted late)."""
     rows = _Rows(v.late >= 0)
     idx = rows.index
     if rows.keys.shape[0] == 0:
-        return rows.block("wounded_in_time", ("day",), -INF, INF)
+        return rows.block("wounded_in_time", ("step",), -INF, INF)
     rows.add(idx[None, :], v.waiting, 1.0)
-    legs = v.legs
-    days = net.days
-    for lag in range(int(legs.days_empty.max(initial=0))):
-        # A dispatch on day s is still on the way on days s .. s + travel - 1.
-        on_way = lag < legs.days_empty
-        t = np.arange(days) + lag
-        ok = on_way[:, None] & (t[None, :] < days) & (v.wounded >= 0)
-        target = np.where(ok, idx[np.minimum(t, days - 1)][None, :], -1)
+    steps = net.steps
+    lag = v.legs.arrive_empty - np.arange(steps)[None, :]  # [L, S]
+    for k in range(int(lag.max(initial=0))):
+        # A dispatch in step s is on the way at the end of steps s .. arrival - 1.
+        s = np.arange(steps) + k
+        ok = (k < lag) & (s[None, :] < steps) & (v.wounded >= 0)
+        target = np.where(ok, idx[np.minimum(s, steps - 1)][None, :], -1)
         rows.add(target, v.wounded, 1.0)
     rows.add(idx, v.late, -1.0)
-    cumulative = np.cumsum(net.wounded_per_day, axis=1)
-    window = np.zeros(days)
-    for p in np.nonzero(net.wounded_within_days > 0)[0]:
-        lag_p = int(net.wounded_within_days[p])
-        before = np.concatenate([np.zeros(lag_p), cumulative[p, :-lag_p]])[:days]
-        window += cumulative[p] - before
-    return rows.block("wounded_in_time", ("day",), -INF, window)
+    return rows.block("wounded_in_time", ("step",), -INF, net.wounded_recent)
 
 
 def define_recruitment_so_far(net: Network, v: Variables) -> RowBlock:
-    """Units recruited at a place up to a day = up to yesterday + that day's. (The running
+    """Units recruited at a place up to a step = up to the last step + this step's. (The running
     total carries the bounds on owned units and the labour pool, so those rows stay short.)"""
     rows = _Rows(v.recruited_so_far >= 0)
     idx = rows.index
     rows.add(idx, v.recruited_so_far, 1.0)
     rows.add(idx[:, :, 1:], v.recruited_so_far[:, :, :-1], -1.0)
     rows.add(idx, v.recruited, -1.0)
-    return rows.block("recruitment_so_far", ("place", "mode", "day"), 0.0, 0.0)
+    return rows.block("recruitment_so_far", ("place", "mode", "step"), 0.0, 0.0)
 
 
 def define_labour_fairness(net: Network, v: Variables) -> RowBlock:
@@ -288,23 +280,23 @@ def define_food_fairness(net: Network, v: Variables) -> RowBlock:
 
 
 def define_labour_days(net: Network, v: Variables) -> RowBlock:
-    """Service days left after day t = left after t−1 + days brought by persons recruited on
-    t − crew-days worked on t (a trip's days all count on the day it leaves; units still out
-    at the end count their way home). What is left is never negative: by every day, carrier
+    """Service days left after step s = left after s−1 + days brought by persons recruited
+    in s − crew-days worked in s (a trip's days all count in the step it leaves; units still
+    out at the end count their way home). What is left is never negative: by every step, carrier
     crew-days ≤ Σ persons recruited so far × the days each may serve."""
-    rows = _Rows(np.ones(net.days, dtype=bool))
+    rows = _Rows(np.ones(net.steps, dtype=bool))
     idx = rows.index
     legs = v.legs
     crew = net.crew_per_unit
     rows.add(idx, v.labour_days_left, 1.0)
     rows.add(idx[1:], v.labour_days_left[:-1], -1.0)
-    rows.add(idx[None, None, :], v.idle, crew[None, :, None])
+    rows.add(idx[None, None, :], v.idle, crew[None, :, None] * net.step_length)
     rows.add(idx[-1:], v.idle[:, :, -1], crew[None, :] * np.maximum(net.days_home, 0))
     rows.add(idx[None, :], v.loaded, (crew[legs.mode] * legs.days_loaded)[:, None])
     rows.add(idx[None, :], v.empty, (crew[legs.mode] * legs.days_empty)[:, None])
     rows.add(idx[None, None, :], v.recruited,
              -(net.labour_max_days[:, None] * crew[None, :])[:, :, None])
-    return rows.block("labour_days", ("day",), 0.0, 0.0)
+    return rows.block("labour_days", ("step",), 0.0, 0.0)
 
 
 def define_reserves(net: Network, v: Variables) -> RowBlock:

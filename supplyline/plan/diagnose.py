@@ -81,15 +81,15 @@ def explain_shortfall(lp: LinearProgram, sol: Solution, plan: Plan, limit: int =
     """Fill ``plan.findings``: per front and commodity that falls short, from which day, how
     much, and the constraints that bind."""
     net = plan.network
-    short = plan.demand_kg - plan.consumed_kg  # [P, G, D]
+    short = plan.demand_kg - plan.consumed_kg  # [P, G, S]
     binding: list[str] | None = None
     for p, g in zip(*np.nonzero(short.sum(axis=2) > 1.0), strict=True):
-        days = np.nonzero(short[p, g] > 1.0)[0]
-        if days.size == 0:
+        steps = np.nonzero(short[p, g] > 1.0)[0]
+        if steps.size == 0:
             continue
         if binding is None:
             binding = _describe_rows(lp, sol, limit)
-        first = int(days[0])
+        first = int(net.step_start[steps[0]])
         plan.findings.append(
             Finding(
                 front=net.place_ids[p],

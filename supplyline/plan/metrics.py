@@ -18,36 +18,36 @@ from supplyline.scenario.schema import Metric, Observed
 
 
 def traced_share(plan: Plan, good: int, source: NDArray[np.bool_]) -> FloatArray:
-    """Share of each place's stock, per day, that was given by the ``source`` localities.
+    """Share of each place's stock, per step, that was given by the ``source`` localities.
 
-    Returns an array [P, D]: on day t, the share of what place p held (and so of everything
+    Returns an array [P, S]: in step s, the share of what place p held (and so of everything
     that left it) that came from ``source``.
     """
     net = plan.network
-    days, n_p = plan.days, net.n_places
-    keep = 1.0 - net.decay_per_day[plan.goods[good]]
-    cargo = plan.cargo_kg[:, good, :]  # [L, D]
+    steps, n_p = plan.steps, net.n_places
+    keep = net.kept_share([plan.goods[good]])[0]  # [S]
+    cargo = plan.cargo_kg[:, good, :]  # [L, S]
     arrived = plan.arrived_kg()[:, good, :]
-    given = np.diff(plan.given_kg[:, good, :], axis=1, prepend=0.0)  # [P, D]
+    given = np.diff(plan.given_kg[:, good, :], axis=1, prepend=0.0)  # [P, S]
     origin = net.arc_from[plan.leg_arc]
     dest = net.arc_to[plan.leg_arc]
-    travel = plan.leg_days_loaded
-    share = np.zeros((n_p, days))
-    held = net.initial_stock_kg[:, plan.goods[good]].copy()  # pool before day 0: initial
+    arrive_at = plan.leg_arrive_loaded  # [L, S]
+    share = np.zeros((n_p, steps))
+    held = net.initial_stock_kg[:, plan.goods[good]].copy()  # pool before step 0: initial
     held_src = np.zeros(n_p)
-    arrivals = np.zeros((n_p, days))
-    arrivals_src = np.zeros((n_p, days))
-    for t in range(days):
+    arrivals = np.zeros((n_p, steps))
+    arrivals_src = np.zeros((n_p, steps))
+    for t in range(steps):
         if t > 0:
-            held = keep * plan.stock_kg[:, good, t - 1]
-            held_src = keep * plan.stock_kg[:, good, t - 1] * share[:, t - 1]
+            held = keep[t] * plan.stock_kg[:, good, t - 1]
+            held_src = held * share[:, t - 1]
         pool = held + given[:, t] + arrivals[:, t]
         pool_src = held_src + given[:, t] * source + arrivals_src[:, t]
         share[:, t] = np.divide(pool_src, pool, out=np.zeros(n_p), where=pool > 1e-9)
         leaving = cargo[:, t] > 0
         if leaving.any():
-            arrive = t + travel[leaving]
-            ok = arrive < days
+            arrive = arrive_at[leaving, t]
+            ok = arrive < steps
             legs = np.nonzero(leaving)[0][ok]
             np.add.at(arrivals, (dest[legs], arrive[ok]), arrived[legs, t])
             np.add.at(arrivals_src, (dest[legs], arrive[ok]),
@@ -104,9 +104,13 @@ def compute_metric(plan: Plan, metric: Metric) -> float:
         leaving = net.arc_from[plan.leg_arc] == p
         return float(plan.cargo_kg[leaving][:, goods, :].sum() / 1000.0)
     if metric.kind == "peak_delivered_t_per_day":
-        return float(plan.consumed_kg[:, goods, :].sum(axis=(0, 1)).max(initial=0.0) / 1000.0)
+        per_day = plan.consumed_kg[:, goods, :].sum(axis=(0, 1)) / plan.step_length
+        return float(per_day.max(initial=0.0) / 1000.0)
     # demand_met_pct
-    last = plan.days - 1 if metric.by is None else min(plan.days - 1, sc.day_index(metric.by))
+    last = plan.steps - 1
+    if metric.by is not None:
+        by_step = int(np.searchsorted(plan.step_start, sc.day_index(metric.by), "right")) - 1
+        last = min(last, by_step)
     demand = plan.demand_kg[:, goods, : last + 1].sum()
     eaten = plan.consumed_kg[:, goods, : last + 1].sum()
     return float(100.0 * eaten / demand) if demand > 0 else 100.0

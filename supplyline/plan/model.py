@@ -157,7 +157,7 @@ def define_objective(net: Network, v: Variables) -> FloatArray:
         )
         put(dispatch, per_unit[:, None])
     per_idle_day = w.labour_per_person_day * crew + w.eaten_per_kg * eat_per_day  # [M]
-    put(v.idle, per_idle_day[None, :, None])
+    put(v.idle, per_idle_day[None, :, None] * net.step_length)
     put(v.idle[:, :, -1], per_idle_day[None, :] * np.maximum(net.days_home, 0)
         + w.eaten_per_kg * fuel_per_km[None, :] * net.km_home)
     put(v.cargo, (HAULAGE_COST_PER_KG_KM * legs.length_km)[:, None, None])

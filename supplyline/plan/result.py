@@ -10,6 +10,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from numpy.typing import NDArray
 
 from supplyline.network import Network
 from supplyline.plan.model import LinearProgram, Solution
@@ -43,7 +44,7 @@ class Plan:
     :meth:`to_frame` give labelled tables, :meth:`to_json` a JSON document.
 
     Shapes: L legs, G goods (``goods`` holds their commodity indices), P places, M modes,
-    D days, K road works.
+    S planning steps (see :attr:`step_start`), K road works.
     """
 
     network: Network
@@ -58,47 +59,78 @@ class Plan:
     leg_mode: IntArray  # [L]
     leg_days_loaded: IntArray  # [L]
     leg_days_empty: IntArray  # [L]
+    leg_arrive_loaded: IntArray  # [L, S] arrival step by departure step (S: never)
+    leg_arrive_empty: IntArray  # [L, S]
     goods: IntArray  # [G]
-    loaded_units: FloatArray  # [L, D]
-    empty_units: FloatArray  # [L, D]
-    cargo_kg: FloatArray  # [L, G, D]
-    wounded_carried: FloatArray  # [L, D]
-    idle_units: FloatArray  # [P, M, D]
-    recruited_units: FloatArray  # [P, M, D]
-    stock_kg: FloatArray  # [P, G, D]
-    given_kg: FloatArray  # [P, G, D] cumulative
-    consumed_kg: FloatArray  # [P, G, D]
-    demand_kg: FloatArray  # [P, G, D]
-    wounded_waiting: FloatArray  # [P, D]
-    wounded_late: FloatArray  # [D]
-    road_work_days: FloatArray  # [K, D]
+    loaded_units: FloatArray  # [L, S]
+    empty_units: FloatArray  # [L, S]
+    cargo_kg: FloatArray  # [L, G, S]
+    wounded_carried: FloatArray  # [L, S]
+    idle_units: FloatArray  # [P, M, S]
+    recruited_units: FloatArray  # [P, M, S]
+    stock_kg: FloatArray  # [P, G, S]
+    given_kg: FloatArray  # [P, G, S] cumulative
+    consumed_kg: FloatArray  # [P, G, S]
+    demand_kg: FloatArray  # [P, G, S]
+    wounded_waiting: FloatArray  # [P, S]
+    wounded_late: FloatArray  # [S]
+    road_work_days: FloatArray  # [K, S]
     road_work_from: FloatArray  # [K, P]
     reserve_short_kg: FloatArray  # [n targets]
-    crew_fed_kg: FloatArray  # [R, G, D]
+    crew_fed_kg: FloatArray  # [R, G, S]
     max_burden: float
     findings: list[Finding] = field(default_factory=list)
 
     # ----------------------------------------------------------------- derived quantities
     @property
     def days(self) -> int:
-        return self.network.days
+        """Days in the horizon."""
+        return int(self.network.scenario.days)
+
+    @property
+    def steps(self) -> int:
+        """Planning steps in the horizon (the length of every time axis)."""
+        return self.network.steps
+
+    @property
+    def step_length(self) -> FloatArray:
+        """Days in each step [S]."""
+        return self.network.step_length
+
+    @property
+    def step_start(self) -> IntArray:
+        """First day of each step [S] (day 0 is the scenario's start date)."""
+        return self.network.step_start
+
+    def steps_description(self) -> str:
+        """How the horizon is cut into steps ('' when day by day)."""
+        longer = np.nonzero(self.step_length > 1)[0]
+        if longer.size == 0:
+            return ""
+        daily = int(longer[0])
+        first = f"the first {daily} days day by day, then " if daily else ""
+        return f"planned {first}in {self.network.step_days}-day steps"
+
+    def date_of(self, step: int) -> str:
+        """ISO date of a step's first day."""
+        return str(self.network.scenario.start_date + _days(int(self.step_start[step])))
 
     @property
     def good_ids(self) -> list[str]:
         return [self.network.commodity_ids[c] for c in self.goods]
 
     def arrived_kg(self) -> FloatArray:
-        """Cargo that reaches its destination [L, G, D by departure day] (after threats)."""
+        """Cargo that reaches its destination [L, G, S by departure step] (after threats)."""
         net = self.network
         loss = net.cargo_loss[self.leg_arc, self.leg_mode, :]
         return self.cargo_kg * (1.0 - loss)[:, None, :]
 
     def lost_kg(self) -> FloatArray:
-        """Cargo destroyed by threats on the way [L, G, D by departure day]."""
+        """Cargo destroyed by threats on the way [L, G, S by departure step]."""
         return self.cargo_kg - self.arrived_kg()
 
     def trip_rations_kg(self) -> FloatArray:
-        """Rations drawn for trips [L, G, D], at the place the trip leaves."""
+        """Rations drawn for trips [L, G, S], at the place the trip leaves."""
         net = self.network
         rations = net.rations_kg_per_day[:, self.goods][self.leg_mode]  # [L, G]
         per_loaded = rations * self.leg_days_loaded[:, None]
@@ -109,7 +141,7 @@ class Plan:
         )
 
     def fuel_kg(self) -> FloatArray:
-        """Fuel burned on trips [L, G, D]."""
+        """Fuel burned on trips [L, G, S]."""
         net = self.network
         per_km = net.fuel_kg_per_km[:, self.goods][self.leg_mode]  # [L, G]
         length = net.arc_length_km[self.leg_arc]
@@ -117,9 +149,10 @@ class Plan:
         return (per_km * length[:, None])[:, :, None] * units[:, None, :]
 
     def idle_rations_kg(self) -> FloatArray:
-        """Rations eaten by units waiting at places [P, G, D]."""
+        """Rations eaten by units waiting at places [P, G, S]."""
         rations = self.network.rations_kg_per_day[:, self.goods]  # [M, G]
-        return np.asarray(np.einsum("pmd,mg->pgd", self.idle_units, rations), dtype=float)
+        idle_days = self.idle_units * self.step_length
+        return np.asarray(np.einsum("pmd,mg->pgd", idle_days, rations), dtype=float)
 
     def way_home_kg(self) -> FloatArray:
         """Rations and fuel drawn on the last day for the way home of units still out [P, G]."""
@@ -139,12 +172,12 @@ class Plan:
         return np.asarray(road + self.crew_fed_kg.sum(axis=(0, 2)), dtype=float)
 
     def spoiled_kg(self) -> FloatArray:
-        """Stock lost to spoilage [P, G, D]."""
-        decay = self.network.decay_per_day[self.goods]
+        """Stock lost to spoilage [P, G, S]."""
+        spoils = 1.0 - self.network.kept_share(self.goods)  # [G, S]
         previous = np.concatenate(
             [np.zeros_like(self.stock_kg[:, :, :1]), self.stock_kg[:, :, :-1]], axis=2
         )
-        return previous * decay[None, :, None]
+        return previous * spoils[None, :, :]
 
     def balance_kg(self) -> dict[str, FloatArray]:
         """Where every kg went, per good [G]: what was there and given, against what was
@@ -170,24 +203,33 @@ class Plan:
         return self.given_kg[:, :, -1]
 
     def units_in_use(self) -> FloatArray:
-        """Units mobilized each day, waiting or on the way [M, D]."""
-        m_count, days = self.network.n_modes, self.days
-        on_way = np.zeros((m_count, days))
-        for units, travel in ((self.loaded_units, self.leg_days_loaded),
-                              (self.empty_units, self.leg_days_empty)):
-            for lag in range(int(travel.max(initial=0))):
-                moving = units * (lag < travel)[:, None]
+        """Units mobilized at the end of each step, waiting or on the way [M, S]."""
+        steps = self.steps
+        on_way = np.zeros((self.network.n_modes, steps))
+        for units, arrive in ((self.loaded_units, self.leg_arrive_loaded),
+                              (self.empty_units, self.leg_arrive_empty)):
+            lag = arrive - np.arange(steps)[None, :]
+            for k in range(int(lag.max(initial=0))):
+                moving = units * (k < lag)
                 shifted = np.zeros_like(moving)
-                shifted[:, lag:] = moving[:, : days - lag]
+                shifted[:, k:] = moving[:, : steps - k]
                 np.add.at(on_way, self.leg_mode, shifted)
         return np.asarray(on_way + self.idle_units.sum(axis=0), dtype=float)
 
+    def unit_days(self) -> FloatArray:
+        """Days each mode's units served, travelling or waiting [M] (the way home of units
+        still out at the end is not counted)."""
+        trips = (self.loaded_units.sum(axis=1) * self.leg_days_loaded
+                 + self.empty_units.sum(axis=1) * self.leg_days_empty)  # [L]
+        out = (self.idle_units * self.step_length).sum(axis=(0, 2))  # [M]
+        np.add.at(out, self.leg_mode, trips)
+        return np.asarray(out, dtype=float)
+
     def labour_days(self) -> dict[str, float]:
-        """Person-days of carriers, road works and repair crews."""
-        crew = self.network.crew_per_unit
-        carriers = float((self.units_in_use() * crew[:, None]).sum())
+        """Person-days of carriers (waiting and travelling), road works and repair crews."""
+        carriers = float((self.unit_days() * self.network.crew_per_unit).sum())
         road = float(self.road_work_days.sum())
-        repair = float(self.network.repair_crew_people.sum() * self.days)
+        repair = float(self.network.repair_crew_people.sum() * self.step_length.sum())
         return {"carriers": carriers, "road_works": road, "repair_crews": repair,
                 "total": carriers + road + repair}
 
@@ -202,19 +244,19 @@ class Plan:
     def route_at_capacity_days(self) -> IntArray:
         """Days on which each route is used to its (derated) capacity in some direction [R]."""
         net = self.network
-        use = np.zeros((net.n_arcs, self.days))
+        use = np.zeros((net.n_arcs, self.steps))
         road_use = net.road_use[self.leg_mode][:, None]
         np.add.at(use, self.leg_arc, road_use * (self.loaded_units + self.empty_units))
-        tonnes = np.zeros((net.n_arcs, self.days))
+        tonnes = np.zeros((net.n_arcs, self.steps))
         np.add.at(tonnes, self.leg_arc, self.cargo_kg.sum(axis=1))
-        cap_mov = net.capacity_movements[:, None] * net.capacity_factor
-        cap_kg = net.capacity_kg[:, None] * net.capacity_factor
+        cap_mov = net.capacity_movements[:, None] * net.capacity_factor * self.step_length
+        cap_kg = net.capacity_kg[:, None] * net.capacity_factor * self.step_length
         full = ((use >= cap_mov * (1 - 1e-6)) & (cap_mov > 0)) | (
             (tonnes >= cap_kg * (1 - 1e-6)) & (cap_kg > 0) & (tonnes > 0)
         )
         full &= (use > 0) | (tonnes > 0)
         out = np.zeros(len(net.route_ids), dtype=np.int64)
-        np.add.at(out, net.arc_route, full.sum(axis=1))
+        np.add.at(out, net.arc_route, (full * self.step_length).sum(axis=1).astype(np.int64))
         return out
 
     def burden(self) -> tuple[FloatArray, FloatArray]:
@@ -235,7 +277,7 @@ class Plan:
         net = self.network
         demand = self.demand_kg.sum(axis=(0, 2))
         consumed = self.consumed_kg.sum(axis=(0, 2))
-        short_daily = (self.demand_kg - self.consumed_kg).sum(axis=0)  # [G, D]
+        short_daily = (self.demand_kg - self.consumed_kg).sum(axis=0)  # [G, S]
         trip = self.trip_rations_kg().sum(axis=(0, 2))
         idle = self.idle_rations_kg().sum(axis=(0, 2)) + self.way_home_kg().sum(axis=0)
         workers = self.worker_rations_kg()
@@ -252,7 +294,7 @@ class Plan:
                 "demand_t": demand[g] / 1000.0,
                 "delivered_t": consumed[g] / 1000.0,
                 "shortfall_t": (demand[g] - consumed[g]) / 1000.0,
-                "shortfall_days": int((short_daily[g] > 1.0).sum()),
+                "shortfall_days": self._days_of(short_daily[g] > 1.0),
                 "mobilized_t": float(self.mobilized_kg()[:, g].sum() / 1000.0),
                 "eaten_on_way_t": float((trip[g] + idle[g] + workers[g]) / 1000.0),
                 "burned_t": float(self.fuel_kg()[:, g].sum() / 1000.0),
@@ -271,11 +313,11 @@ class Plan:
             "demand_t": float(demand.sum() / 1000.0),
             "delivered_t": float(consumed.sum() / 1000.0),
             "shortfall_t": float((demand.sum() - consumed.sum()) / 1000.0),
-            "shortfall_days": int((short_daily.sum(axis=0) > 1.0).sum()),
+            "shortfall_days": self._days_of(short_daily.sum(axis=0) > 1.0),
             "mobilized_t": float(self.mobilized_kg().sum() / 1000.0),
             "eaten_on_way_t": float((trip.sum() + idle.sum() + workers.sum()) / 1000.0),
             "labour_days": self.labour_days()["total"],
-            "wounded_late_person_days": float(self.wounded_late.sum()),
+            "wounded_late_person_days": float((self.wounded_late * self.step_length).sum()),
             "by_commodity": by_commodity,
             "mobilized_by_region_t": regions,
             "carriers": {
@@ -301,65 +343,71 @@ class Plan:
             "rows": self.n_rows,
         }
 
+    def _days_of(self, steps: NDArray[np.bool_]) -> int:
+        """Days in the steps marked True."""
+        return int(self.step_length[steps].sum())
+
     # -------------------------------------------------------------------------- tables
+    # Every table has ``day``, the first day of its step (0 is the start date).
     def flows_frame(self) -> pd.DataFrame:
         """Cargo per dispatch: day, route, from, to, mode, commodity, kg sent and arrived."""
         net = self.network
         arrived = self.arrived_kg()
-        leg, g, day = np.nonzero(self.cargo_kg > NOISE)
+        leg, g, step = np.nonzero(self.cargo_kg > NOISE)
         arc = self.leg_arc[leg]
+        day = self.step_start[step]
         return pd.DataFrame({
             "day": day,
-            "date": [str(net.scenario.start_date + _days(int(d))) for d in day],
+            "date": [self.date_of(int(s)) for s in step],
             "route": [net.route_ids[r] for r in net.arc_route[arc]],
             "from": [net.place_ids[p] for p in net.arc_from[arc]],
             "to": [net.place_ids[p] for p in net.arc_to[arc]],
             "mode": [net.mode_ids[m] for m in self.leg_mode[leg]],
             "commodity": [self.good_ids[i] for i in g],
-            "kg": self.cargo_kg[leg, g, day],
-            "arrived_kg": arrived[leg, g, day],
+            "kg": self.cargo_kg[leg, g, step],
+            "arrived_kg": arrived[leg, g, step],
             "arrival_day": day + self.leg_days_loaded[leg],
         })
 
     def carriers_frame(self) -> pd.DataFrame:
         """Units dispatched per day, route direction and mode, loaded and empty."""
         net = self.network
-        leg, day = np.nonzero((self.loaded_units + self.empty_units) > NOISE)
+        leg, step = np.nonzero((self.loaded_units + self.empty_units) > NOISE)
         arc = self.leg_arc[leg]
         return pd.DataFrame({
-            "day": day,
+            "day": self.step_start[step],
             "from": [net.place_ids[p] for p in net.arc_from[arc]],
             "to": [net.place_ids[p] for p in net.arc_to[arc]],
             "mode": [net.mode_ids[m] for m in self.leg_mode[leg]],
-            "loaded_units": self.loaded_units[leg, day],
-            "empty_units": self.empty_units[leg, day],
-            "wounded_carried": self.wounded_carried[leg, day],
+            "loaded_units": self.loaded_units[leg, step],
+            "empty_units": self.empty_units[leg, step],
+            "wounded_carried": self.wounded_carried[leg, step],
         })
 
     def stocks_frame(self) -> pd.DataFrame:
         """Stock per place, commodity and day (non-zero entries)."""
         net = self.network
-        p, g, day = np.nonzero(self.stock_kg > NOISE)
+        p, g, step = np.nonzero(self.stock_kg > NOISE)
         return pd.DataFrame({
-            "day": day,
+            "day": self.step_start[step],
             "place": [net.place_ids[i] for i in p],
             "commodity": [self.good_ids[i] for i in g],
-            "kg": self.stock_kg[p, g, day],
+            "kg": self.stock_kg[p, g, step],
         })
 
     def deliveries_frame(self) -> pd.DataFrame:
         """Demand and consumption per front, commodity and day."""
         net = self.network
-        p, g, day = np.nonzero(self.demand_kg > 0)
+        p, g, step = np.nonzero(self.demand_kg > 0)
         return pd.DataFrame({
-            "day": day,
-            "date": [str(net.scenario.start_date + _days(int(d))) for d in day],
+            "day": self.step_start[step],
+            "date": [self.date_of(int(s)) for s in step],
             "front": [net.place_ids[i] for i in p],
             "commodity": [self.good_ids[i] for i in g],
-            "demand_kg": self.demand_kg[p, g, day],
-            "consumed_kg": self.consumed_kg[p, g, day],
-            "shortfall_kg": self.demand_kg[p, g, day] - self.consumed_kg[p, g, day],
-            "stock_kg": self.stock_kg[p, g, day],
+            "demand_kg": self.demand_kg[p, g, step],
+            "consumed_kg": self.consumed_kg[p, g, step],
+            "shortfall_kg": self.demand_kg[p, g, step] - self.consumed_kg[p, g, step],
+            "stock_kg": self.stock_kg[p, g, step],
         })
 
     def mobilization_frame(self) -> pd.DataFrame:
@@ -438,6 +486,8 @@ def read_plan(lp: LinearProgram, sol: Solution, replay: str | None) -> Plan:
         leg_mode=v.legs.mode,
         leg_days_loaded=v.legs.days_loaded,
         leg_days_empty=v.legs.days_empty,
+        leg_arrive_loaded=v.legs.arrive_loaded,
+        leg_arrive_empty=v.legs.arrive_empty,
         goods=goods,
         loaded_units=_take(x, v.loaded),
         empty_units=_take(x, v.empty),

@@ -145,7 +145,7 @@ def source_groups(net: Network) -> list[tuple[str, BoolArray]]:
 
 
 def deliveries_by_source(plan: Plan) -> list[tuple[str, FloatArray]]:
-    """What the fronts consumed each day [D, kg], split by the region it was given in.
+    """What the fronts consumed in each step [S, kg], split by the region it was given in.
 
     Origins are traced through every depot with
     :func:`~supplyline.plan.metrics.traced_share` (stocks well mixed). What no locality gave
@@ -153,16 +153,16 @@ def deliveries_by_source(plan: Plan) -> list[tuple[str, FloatArray]]:
     """
     net = plan.network
     fronts = net.is_front
-    consumed = plan.consumed_kg[fronts]  # [F, G, D]
+    consumed = plan.consumed_kg[fronts]  # [F, G, S]
     total = consumed.sum(axis=(0, 1))
     out: list[tuple[str, FloatArray]] = []
-    traced = np.zeros(plan.days)
+    traced = np.zeros(plan.steps)
     for label, mask in source_groups(net):
-        daily = np.zeros(plan.days)
+        daily = np.zeros(plan.steps)
         for g in range(len(plan.goods)):
             if consumed[:, g].sum() <= 0:
                 continue
-            share = traced_share(plan, g, mask)[fronts]  # [F, D]
+            share = traced_share(plan, g, mask)[fronts]  # [F, S]
             daily += (consumed[:, g] * share).sum(axis=0)
         if daily.sum() > 0:
             out.append((label, daily))
@@ -180,22 +180,22 @@ class StockLine:
     label: str
     front: int
     good: int
-    days_of_supply: FloatArray  # [D], NaN on days without demand
-    targets: list[tuple[int, float]]  # (day, days of supply wanted)
+    days_of_supply: FloatArray  # [S], NaN in steps without demand
+    targets: list[tuple[int, float]]  # (step, days of supply wanted)
 
 
 def stock_days(plan: Plan) -> list[StockLine]:
-    """Stock at each front in days of that day's demand, per good with demand there."""
+    """Stock at each front in days of its daily demand, per good with demand there."""
     net = plan.network
     goods = [int(c) for c in plan.goods]
     fronts = [int(p) for p in np.nonzero(net.is_front)[0]]
     lines: list[StockLine] = []
     for p in fronts:
         for g in range(len(goods)):
-            demand = plan.demand_kg[p, g]
+            demand = plan.demand_kg[p, g] / plan.step_length  # kg a day
             if demand.sum() <= 0:
                 continue
-            ratio = np.divide(plan.stock_kg[p, g], demand, out=np.full(plan.days, np.nan),
+            ratio = np.divide(plan.stock_kg[p, g], demand, out=np.full(plan.steps, np.nan),
                               where=demand > 0)
             targets = [
                 (day, kg / float(demand[day]))

@@ -133,7 +133,8 @@ def header(plan: Plan) -> str:
     start, end = day_date(plan, 0), day_date(plan, plan.days - 1)
     ok = plan.status == "optimal"
     facts = [
-        f"<li>Horizon <b>{escape(start)} – {escape(end)}</b> ({plan.days} days)</li>",
+        f"<li>Horizon <b>{escape(start)} – {escape(end)}</b> ({plan.days} days"
+        f"{escape(', ' + plan.steps_description() if plan.steps_description() else '')})</li>",
         f"<li>Scenario <b>{escape(sc.name)}</b></li>",
         "<li>Mobilization <b>"
         + (f"replayed: {escape(plan.replay)}" if plan.replay else "optimized")

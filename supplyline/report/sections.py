@@ -144,13 +144,14 @@ def stock_section(plan: Plan, context: ReportContext) -> Section | None:
         items.append((c, line.label, "line"))
         for day, wanted in line.targets:
             held = float(line.days_of_supply[day])
-            when = day_date(plan, day)
+            when = day_date(plan, int(plan.step_start[day]))
             markers.append(Marker(day, wanted, c, f"reserve target {line.label}: {fmt(wanted)} "
                                   f"days by {when}; the plan holds {fmt(held)}"))
     if markers:
         items.append(("#555", "reserve target", "diamond"))
     chart = svg.time_chart("chart-stock", "Front stock in days of supply", plan.network.scenario
-                           .start_date, series, "days of supply", markers=markers)
+                           .start_date, series, "days of supply", markers=markers,
+                           step_days=plan.network.step_days)
     return Section("stock", "Front stock", figure(
         chart, svg.legend(items),
         "Stock held at the front at the end of each day, divided by that day's demand: how "
@@ -166,14 +167,14 @@ def deliveries_section(plan: Plan, context: ReportContext) -> Section | None:
     for i, (label, daily_kg) in enumerate(parts):
         c = "#9e9e9e" if label == INITIAL_STOCK else colour(i)
         total = float(daily_kg.sum() / 1000.0)
-        series.append(Series(label, daily_kg / 1000.0, c, note=" t"))
+        series.append(Series(label, daily_kg / plan.step_length / 1000.0, c, note=" t a day"))
         items.append((c, f"{label} ({fmt(total)} t)", "box"))
-    demand = plan.demand_kg[plan.network.is_front].sum(axis=(0, 1)) / 1000.0
+    demand = plan.demand_kg[plan.network.is_front].sum(axis=(0, 1)) / plan.step_length / 1000.0
     overlay = [Series("demand", demand, "#000", dashed=True)]
     items.append(("#000", "demand", "dash"))
     chart = svg.time_chart("chart-deliveries", "Deliveries per day by source region",
                            plan.network.scenario.start_date, series, "t per day", stacked=True,
-                           overlay=overlay)
+                           overlay=overlay, step_days=plan.network.step_days)
     return Section("deliveries", "Deliveries by source region", figure(
         chart, svg.legend(items),
         "What the fronts consumed each day, split by the region whose localities gave it "
@@ -196,7 +197,7 @@ def carriers_section(plan: Plan, context: ReportContext) -> Section | None:
     chart = svg.time_chart("chart-carriers", "Carriers in use by mode",
                            net.scenario.start_date, series,
                            "units in use" + (" (log scale)" if log_y else ""), log_y=log_y,
-                           log_floor=1.0)
+                           log_floor=1.0, step_days=net.step_days)
     return Section("carriers", "Carriers in use", figure(
         chart, svg.legend(items),
         "Units of each mode mobilized each day, whether moving loaded, returning empty or "

@@ -233,8 +233,10 @@ def time_chart(
     log_y: bool = False,
     log_floor: float = 0.0,
     height: float = 300.0,
+    step_days: int = 1,
 ) -> str:
-    """A chart over the days of the horizon: one line per series, or stacked bands.
+    """A chart over the horizon: one line per series, or stacked bands. Position ``i`` is
+    planning step ``i``, which starts on day ``i × step_days``.
 
     Parameters
     ----------
@@ -254,6 +256,8 @@ def time_chart(
         Logarithmic y axis (values at or below zero leave gaps).
     log_floor:
         On a log axis, values below this leave gaps too (e.g. fractions of a unit).
+    step_days:
+        Days per position (markers' ``x`` are positions too).
     """
     days = max((len(s.values) for s in [*series, *overlay]), default=1)
     data = [np.asarray(s.values, dtype=float) for s in series]
@@ -279,7 +283,7 @@ def time_chart(
     axes.y_grid(y_ticks)
 
     def date_label(day: float) -> str:
-        date = start + dt.timedelta(days=int(day))
+        date = start + dt.timedelta(days=int(day) * step_days)
         return f"{date.day} {date:%b}"
 
     axes.x_axis(_day_ticks(days), date_label)

@@ -90,9 +90,15 @@ def _regions(kpis: dict[str, Any]) -> Table:
     return table
 
 
+def _in_steps(plan: Plan) -> str:
+    steps = plan.steps_description()
+    return f", {steps}" if steps else ""
+
+
 def _carriers(plan: Plan) -> Table:
     net = plan.network
     in_use = plan.units_in_use()
+    unit_days = plan.unit_days()
     table = _table("Carriers by mode", "mode", "recruited", "peak in use", "persons at peak",
                    "unit-days", numeric=[False, True, True, True, True])
     for m in range(net.n_modes):
@@ -102,7 +108,7 @@ def _carriers(plan: Plan) -> Table:
         table.add_row(short_label(mode_name(net, m)),
                       fmt(float(plan.recruited_units[:, m].sum())),
                       fmt(peak), fmt(peak * float(net.crew_per_unit[m])),
-                      fmt(float(in_use[m].sum())))
+                      fmt(float(unit_days[m])))
     return table
 
 
@@ -171,7 +177,8 @@ def print_plan_summary(plan: Plan, console: Console) -> None:
     status_style = "green" if plan.status == "optimal" else "red"
     console.rule(Text(sc.title, style="bold"))
     console.print(Text.assemble(
-        f"{day_date(plan, 0)} – {day_date(plan, plan.days - 1)} ({plan.days} days){replay}; "
+        f"{day_date(plan, 0)} – {day_date(plan, plan.days - 1)} ({plan.days} days"
+        f"{_in_steps(plan)}){replay}; "
         "solver ", (plan.status, status_style),
         f" in {fmt(plan.build_seconds + plan.solve_seconds)} s"))
     console.print(_headline(plan, kpis))

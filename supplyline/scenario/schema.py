@@ -432,6 +432,20 @@ class Policy(Strict):
         "extra share of route capacity held back beyond the expected threat damage", "fraction",
         default=0.0,
     )
+    step_days: Annotated[int, Field(ge=1)] = _field(
+        "days in one planning step: the planner decides per step and a trip arrives in the "
+        "step whose start is nearest its arrival day (at least the next step), while "
+        "rations, fuel and labour still count its real days; longer steps solve long "
+        "horizons much faster, with timing coarsened to the step",
+        "day",
+        default=1,
+    )
+    daily_start_days: Annotated[int, Field(ge=0)] = _field(
+        "days at the start of the horizon planned day by day before steps of step_days "
+        "begin (while supply lines fill, short stages must not wait a whole step)",
+        "day",
+        default=0,
+    )
     weights: Weights = _field("objective weights", default_factory=Weights)
 
 

@@ -46,6 +46,29 @@ def test_single_porter_route_delivers_the_closed_form_fraction(km: float) -> Non
     assert arrived / (arrived + eaten) == pytest.approx(P / (P + R * (go + back)), rel=1e-6)
 
 
+@pytest.mark.parametrize("step_days", [2, 3, 7])
+def test_longer_planning_steps_keep_the_closed_form(step_days: int) -> None:
+    """Rations count real travel days whatever the step, so the fraction kept does not depend
+    on it (the horizon is long enough for all of it to arrive)."""
+    km, stock = 100.0, 20_000.0
+    sc = scenario(
+        [village("v", 0.0, stock), place("front", "front", 1.0)],
+        [route("v", "front", km)],
+        demand_kg_per_day=10_000.0,
+        days=120,
+        policy={"labour_max_days_per_person": 10_000.0, "labour_share": 1.0,
+                "step_days": step_days},
+    )
+    result = sl.plan(sc)
+    assert result.steps == math.ceil(120 / step_days)
+    go = _days(km, PORTER["speed_loaded_km_per_day"])
+    back = _days(km, PORTER["speed_empty_km_per_day"])
+    assert result.consumed_kg.sum() == pytest.approx(stock * _kept(P, R, go, back), rel=1e-6)
+    # Each trip is charged its real days: unit-days = trips x (go + back) when nobody waits.
+    trips = result.loaded_units.sum()
+    assert result.unit_days().sum() == pytest.approx(trips * (go + back), rel=1e-6)
+
+
 def test_relay_multiplies_the_two_stage_fractions() -> None:
     stock = 20_000.0
     places = [village("v", 0.0, stock), place("relay", "depot", 1.0),

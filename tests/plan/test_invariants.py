@@ -43,6 +43,8 @@ def small_networks(draw: st.DrawFn) -> dict[str, Any]:
         "demand": draw(st.floats(50.0, 3000.0)),
         "days": draw(st.integers(10, 40)),
         "decay": draw(st.floats(0.0, 0.2)),
+        "step_days": draw(st.sampled_from([1, 1, 2, 3, 7])),
+        "daily_start_days": draw(st.integers(0, 8)),
     }
 
 
@@ -60,7 +62,9 @@ def _build(spec: dict[str, Any], capacity_scale: float = 1.0, carrier_scale: int
         places, routes, spec["demand"], days=spec["days"], modes=[PORTER, BICYCLE],
         commodities=[{"id": "rice"}, {"id": "greens", "decay_per_day": spec["decay"]}],
         policy={"labour_max_days_per_person": 30.0, "labour_share": 0.3,
-                "subsistence_kg_per_person_day": {"rice": 0.3}},
+                "subsistence_kg_per_person_day": {"rice": 0.3},
+                "step_days": spec.get("step_days", 1),
+                "daily_start_days": spec.get("daily_start_days", 0)},
     )
 
 
