@@ -238,11 +238,19 @@ def define_wounded_in_time(net: Network, v: Variables) -> RowBlock:
         return rows.block("wounded_in_time", ("step",), -INF, INF)
     rows.add(idx[None, :], v.waiting, 1.0)
     steps = net.steps
-    lag = v.legs.arrive_empty - np.arange(steps)[None, :]  # [L, S]
+    legs = v.legs
+    lag = legs.arrive_empty - np.arange(steps)[None, :]  # [L, S]
+    # Leaving on the first day of its step, a trip of d days is under way until the end of
+    # day start + d − 1, in real days, whatever step the fleet balance lands it in.
+    under_way_until = net.step_start[None, :] + legs.days_empty[:, None] - 1  # [L, S]
     for k in range(int(lag.max(initial=0))):
-        # A dispatch in step s is on the way at the end of steps s .. arrival - 1.
+        # A dispatch in step s is on the way at the end of steps s .. arrival − 1 that end
+        # before it arrives.
         s = np.arange(steps) + k
-        ok = (k < lag) & (s[None, :] < steps) & (v.wounded >= 0)
+        end = net.step_start[np.minimum(s, steps - 1)] + net.step_length[
+            np.minimum(s, steps - 1)].astype(np.int64) - 1
+        ok = (k < lag) & (s[None, :] < steps) & (end[None, :] <= under_way_until)
+        ok &= v.wounded >= 0
         target = np.where(ok, idx[np.minimum(s, steps - 1)][None, :], -1)
         rows.add(target, v.wounded, 1.0)
     rows.add(idx, v.late, -1.0)
