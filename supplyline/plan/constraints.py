@@ -339,9 +339,10 @@ def define_road_works(net: Network, v: Variables) -> list[RowBlock]:
 
 def define_replay(
     net: Network, v: Variables, given_sets: list[tuple[int, NDArray[np.bool_], float]],
-    carrier_caps: list[tuple[int, float]],
+    carrier_caps: list[tuple[int, float]], labour_days: float | None = None,
 ) -> list[RowBlock]:
-    """A replay's amounts: Σ given by the chosen localities = the figure; carriers ≤ figure."""
+    """A replay's amounts: Σ given by the chosen localities = the figure; carriers ≤ figure;
+    labour-days served (carriers travelling and waiting, road works, repair crews) ≥ figure."""
     slot = {int(c): g for g, c in enumerate(v.goods)}
     given = _Rows(np.ones(len(given_sets), dtype=bool))
     amounts = np.zeros(len(given_sets))
@@ -354,9 +355,21 @@ def define_replay(
     for i, (m, units) in enumerate(carrier_caps):
         carriers.add(np.array([i]), v.recruited_so_far[:, m, -1], 1.0)
         caps[i] = units
+    labour = _Rows(np.ones(1 if labour_days is not None else 0, dtype=bool))
+    needed = 0.0
+    if labour_days is not None:
+        legs = v.legs
+        crew = net.crew_per_unit
+        row = np.zeros(1, dtype=np.int64)
+        labour.add(row[:, None], v.loaded, (crew[legs.mode] * legs.days_loaded)[:, None])
+        labour.add(row[:, None], v.empty, (crew[legs.mode] * legs.days_empty)[:, None])
+        labour.add(row[:, None, None], v.idle, crew[None, :, None] * net.step_length)
+        labour.add(row[:, None], v.road_work, 1.0)
+        needed = labour_days - float(net.repair_crew_people.sum() * net.step_length.sum())
     return [
         given.block("replay_given", ("entry",), amounts, amounts),
         carriers.block("replay_carriers", ("entry",), -INF, caps),
+        labour.block("replay_labour", ("entry",), needed, INF),
     ]
 
 

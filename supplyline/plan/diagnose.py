@@ -71,6 +71,8 @@ def _row_words(lp: LinearProgram, family: str, keys: np.ndarray) -> str | None:
         return "labour-days: each person may serve only so many days"
     if family == "replay_given":
         return "the replay's fixed mobilization"
+    if family == "replay_labour":
+        return "the replay's labour-days"
     if family == "replay_carriers":
         mode = net.mode_ids[lp.replay.carrier_caps[int(keys[0])][0]] if lp.replay else "?"
         return f"the replay's number of {mode} units"

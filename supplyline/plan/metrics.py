@@ -94,6 +94,10 @@ def compute_metric(plan: Plan, metric: Metric) -> float:
         share = traced_share(plan, goods[0], chosen)
         total = eaten.sum()
         return float(100.0 * (eaten * share).sum() / total) if total > 0 else 0.0
+    if metric.kind == "given_over_consumed":
+        chosen = net.places_in_regions(metric.regions)
+        used = plan.consumed_kg[:, goods, :].sum()
+        return float(100.0 * mobilized[chosen][:, goods].sum() / used) if used > 0 else 0.0
     if metric.kind == "mobilized_t":
         chosen = net.places_in_regions(metric.regions)
         return float(mobilized[chosen][:, goods].sum() / 1000.0)

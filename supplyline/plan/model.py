@@ -63,6 +63,7 @@ class ReplaySpec:
     fixed: NDArray[np.bool_]  # [P, G] pairs whose giving the replay decides
     given_sets: list[tuple[int, NDArray[np.bool_], float]]  # (commodity, places, kg)
     carrier_caps: list[tuple[int, float]]  # (mode, units)
+    labour_days: float | None = None  # person-days served at least
 
 
 @dataclass
@@ -126,7 +127,8 @@ def resolve_replay(net: Network, replay: Replay) -> ReplaySpec:
         fixed[places, goods.index(c)] = True
         given_sets.append((c, places, entry.kg))
     carrier_caps = [(net.mode_ids.index(e.mode), e.units) for e in replay.carriers]
-    return ReplaySpec(replay.name, fixed, given_sets, carrier_caps)
+    labour = replay.labour.person_days if replay.labour is not None else None
+    return ReplaySpec(replay.name, fixed, given_sets, carrier_caps, labour)
 
 
 def define_objective(net: Network, v: Variables) -> FloatArray:
@@ -193,7 +195,8 @@ def build_lp(net: Network, replay: Replay | None = None) -> LinearProgram:
     if spec is None:
         blocks.append(define_food_fairness(net, v))
     else:
-        blocks.extend(define_replay(net, v, spec.given_sets, spec.carrier_caps))
+        blocks.extend(define_replay(net, v, spec.given_sets, spec.carrier_caps,
+                                    spec.labour_days))
     assembled = assemble(blocks, v.n_columns)
     cost = define_objective(net, v)
     return LinearProgram(net, v, assembled, cost, spec, time.perf_counter() - started)

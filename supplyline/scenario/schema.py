@@ -477,6 +477,13 @@ class ReplayCarriers(Strict):
     source: str = _field("where the figure comes from, or 'estimate: reasoning'", default="")
 
 
+class ReplayLabour(Strict):
+    """The labour-days served in all (carriers, road works, repair crews)."""
+
+    person_days: NonNegative = _field("person-days served at least", "person-day")
+    source: str = _field("where the figure comes from, or 'estimate: reasoning'", default="")
+
+
 class Replay(Strict):
     """Mobilization fixed to given (e.g. historical) figures, moved as physics allows."""
 
@@ -485,6 +492,11 @@ class Replay(Strict):
     mobilization: list[ReplayMobilization] = _field("amounts given", min_length=1)
     carriers: list[ReplayCarriers] = _field("carrier numbers, when fixed too",
                                             default_factory=list)
+    labour: ReplayLabour | None = _field(
+        "labour-days served, when fixed too: the people mobilized serve (and eat) at least "
+        "this many days, waiting where the plan has no work for them",
+        default=None,
+    )
 
 
 class Metric(Strict):
@@ -493,7 +505,10 @@ class Metric(Strict):
     kinds:
     ``share_mobilized``: percent of ``commodity`` mobilized that came from localities tagged
     ``regions``. ``share_consumed``: percent of ``commodity`` consumed at fronts that came from
-    them (stocks are taken as well mixed). ``mobilized_t``: tonnes of ``commodity`` (all goods
+    them (stocks are taken as well mixed). ``given_over_consumed``: tonnes of ``commodity``
+    given by localities tagged ``regions`` as a percent of the tonnes of it consumed at the
+    fronts (a ratio of two totals, as a report that says "X t was N % of what was used" computes
+    it; it can exceed 100). ``mobilized_t``: tonnes of ``commodity`` (all goods
     when empty) mobilized from ``regions`` (everywhere when empty). ``consumed_t``: tonnes
     consumed at the fronts. ``through_t``: tonnes of goods that leave ``place`` over the
     horizon. ``peak_delivered_t_per_day``: the largest daily tonnage arriving at the fronts.
@@ -504,6 +519,7 @@ class Metric(Strict):
     kind: Literal[
         "share_mobilized",
         "share_consumed",
+        "given_over_consumed",
         "mobilized_t",
         "consumed_t",
         "through_t",
@@ -522,6 +538,7 @@ class Metric(Strict):
         needs: dict[str, tuple[str, ...]] = {
             "share_mobilized": ("commodity", "regions"),
             "share_consumed": ("commodity", "regions"),
+            "given_over_consumed": ("commodity", "regions"),
             "through_t": ("place",),
             "days_from": ("start",),
         }

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 import supplyline as sl
-from tests.plan.builders import place, route, scenario, village
+from tests.plan.builders import PORTER, place, route, scenario, village
 
 
 def _two_villages(**extra: object) -> sl.Scenario:
@@ -39,6 +39,38 @@ def test_replay_fixes_what_each_region_gives() -> None:
     # Without the replay the optimizer takes what is cheapest: all from the near village.
     free = sl.plan(sc).mobilized_kg()[:, 0]
     assert free[net.place_ids.index("far")] == pytest.approx(0.0, abs=1e-6)
+
+
+def test_replayed_labour_days_are_served_and_eaten() -> None:
+    """People mobilized beyond what the hauling needs still serve and eat: a porter-day eats
+    the porter's ration, so the extra labour-days eat exactly ration x extra days."""
+    history = {"name": "history",
+               "mobilization": [{"commodity": "rice", "regions": ["hills"], "kg": 12_000.0}]}
+    plain = sl.plan(_two_villages(replays=[history]), replay="history")
+    needed = plain.labour_days()["total"]
+    extra = 5_000.0
+    sc = _two_villages(replays=[{**history, "labour": {"person_days": needed + extra}}])
+    busy = sl.plan(sc, replay="history")
+    assert busy.labour_days()["total"] == pytest.approx(needed + extra, rel=1e-6)
+    ration = PORTER["rations_kg_per_day"]["rice"]
+    eaten = busy.kpis()["eaten_on_way_t"] - plain.kpis()["eaten_on_way_t"]
+    assert eaten * 1000.0 == pytest.approx(ration * extra, rel=1e-6)
+    # The food given is fixed and the front was eating all of it, so the front loses exactly
+    # what the extra days eat.
+    lost = plain.consumed_kg.sum() - busy.consumed_kg.sum()
+    assert lost == pytest.approx(ration * extra, rel=1e-6)
+
+
+def test_given_over_consumed_is_the_ratio_of_the_two_totals() -> None:
+    sc = _two_villages(observed=[{
+        "id": "hills-vs-used", "metric": {"kind": "given_over_consumed", "commodity": "rice",
+                                          "regions": ["hills"]},
+        "value": 50.0, "unit": "%", "tolerance": 100.0, "source": "test"}])
+    result = sl.plan(sc)
+    (value,) = sl.validate(result)
+    near = result.network.place_ids.index("near")
+    assert value.model == pytest.approx(
+        100.0 * result.mobilized_kg()[near, 0] / result.consumed_kg.sum())
 
 
 def test_unknown_replay_and_impossible_replay_are_domain_errors() -> None:
