@@ -142,16 +142,17 @@ def stock_section(plan: Plan, context: ReportContext) -> Section | None:
         c = colour(i)
         series.append(Series(line.label, line.days_of_supply, c))
         items.append((c, line.label, "line"))
-        for day, wanted in line.targets:
-            held = float(line.days_of_supply[day])
-            when = day_date(plan, int(plan.step_start[day]))
-            markers.append(Marker(day, wanted, c, f"reserve target {line.label}: {fmt(wanted)} "
-                                  f"days by {when}; the plan holds {fmt(held)}"))
+        for step, wanted in line.targets:
+            held = float(line.days_of_supply[step])
+            day = int(plan.step_start[step])
+            markers.append(Marker(float(day), wanted, c, f"reserve target {line.label}: "
+                                  f"{fmt(wanted)} days by {day_date(plan, day)}; the plan "
+                                  f"holds {fmt(held)}"))
     if markers:
         items.append(("#555", "reserve target", "diamond"))
     chart = svg.time_chart("chart-stock", "Front stock in days of supply", plan.network.scenario
                            .start_date, series, "days of supply", markers=markers,
-                           step_days=plan.network.step_days)
+                           days=plan.step_start)
     return Section("stock", "Front stock", figure(
         chart, svg.legend(items),
         "Stock held at the front at the end of each day, divided by that day's demand: how "
@@ -174,7 +175,7 @@ def deliveries_section(plan: Plan, context: ReportContext) -> Section | None:
     items.append(("#000", "demand", "dash"))
     chart = svg.time_chart("chart-deliveries", "Deliveries per day by source region",
                            plan.network.scenario.start_date, series, "t per day", stacked=True,
-                           overlay=overlay, step_days=plan.network.step_days)
+                           overlay=overlay, days=plan.step_start)
     return Section("deliveries", "Deliveries by source region", figure(
         chart, svg.legend(items),
         "What the fronts consumed each day, split by the region whose localities gave it "
@@ -197,7 +198,7 @@ def carriers_section(plan: Plan, context: ReportContext) -> Section | None:
     chart = svg.time_chart("chart-carriers", "Carriers in use by mode",
                            net.scenario.start_date, series,
                            "units in use" + (" (log scale)" if log_y else ""), log_y=log_y,
-                           log_floor=1.0, step_days=net.step_days)
+                           log_floor=1.0, days=plan.step_start)
     return Section("carriers", "Carriers in use", figure(
         chart, svg.legend(items),
         "Units of each mode mobilized each day, whether moving loaded, returning empty or "

@@ -233,10 +233,10 @@ def time_chart(
     log_y: bool = False,
     log_floor: float = 0.0,
     height: float = 300.0,
-    step_days: int = 1,
+    days: Sequence[int] | None = None,
 ) -> str:
-    """A chart over the horizon: one line per series, or stacked bands. Position ``i`` is
-    planning step ``i``, which starts on day ``i × step_days``.
+    """A chart over the horizon: one line per series, or stacked bands. Value ``i`` is drawn
+    at day ``days[i]`` (a planning step's first day; day ``i`` when not given).
 
     Parameters
     ----------
@@ -256,14 +256,15 @@ def time_chart(
         Logarithmic y axis (values at or below zero leave gaps).
     log_floor:
         On a log axis, values below this leave gaps too (e.g. fractions of a unit).
-    step_days:
-        Days per position (markers' ``x`` are positions too).
+    days:
+        The day of each value (markers' ``x`` are days too).
     """
-    days = max((len(s.values) for s in [*series, *overlay]), default=1)
+    count = max((len(s.values) for s in [*series, *overlay]), default=1)
+    at = np.arange(count) if days is None else np.asarray(days, dtype=float)[:count]
     data = [np.asarray(s.values, dtype=float) for s in series]
     if stacked:
         data = [np.nan_to_num(d) for d in data]
-        tops = np.cumsum(np.vstack(data), axis=0) if data else np.zeros((1, days))
+        tops = np.cumsum(np.vstack(data), axis=0) if data else np.zeros((1, count))
         values = [tops[-1], *(np.asarray(s.values, dtype=float) for s in overlay)]
     else:
         values = [*data, *(np.asarray(s.values, dtype=float) for s in overlay)]
@@ -278,19 +279,20 @@ def time_chart(
         top = float(finite.max(initial=0.0)) or 1.0
         y_ticks = nice_ticks(0.0, top)
         lo, hi = 0.0, y_ticks[-1]
-    axes = Axes(width=560, height=height, x_lo=0, x_hi=max(days - 1, 1), y_lo=lo, y_hi=hi,
+    last_day = int(at[-1]) if at.size else 0
+    axes = Axes(width=560, height=height, x_lo=0, x_hi=max(last_day, 1), y_lo=lo, y_hi=hi,
                 log_y=log_y)
     axes.y_grid(y_ticks)
 
     def date_label(day: float) -> str:
-        date = start + dt.timedelta(days=int(day) * step_days)
+        date = start + dt.timedelta(days=int(day))
         return f"{date.day} {date:%b}"
 
-    axes.x_axis(_day_ticks(days), date_label)
+    axes.x_axis(_day_ticks(last_day + 1), date_label)
     axes.titles("", y_title)
-    xs = [axes.x(i) for i in range(days)]
+    xs = [axes.x(float(day)) for day in at]
     if stacked:
-        below = np.zeros(days)
+        below = np.zeros(count)
         for s, d in zip(series, data, strict=True):
             above = below + d
             upper = [axes.y(v) for v in above]

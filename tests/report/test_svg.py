@@ -6,6 +6,7 @@ import datetime as dt
 import xml.etree.ElementTree as ET
 
 import numpy as np
+import pytest
 
 from supplyline.report import svg
 from supplyline.report.svg import Bubble, Marker, Series, fmt, nice_ticks
@@ -59,3 +60,14 @@ def test_scatter_and_bar_charts() -> None:
     root = ET.fromstring(bars)
     assert len(root.findall("{*}rect")) == 1
     assert ">50%<" in bars and "…" in bars
+
+
+def test_time_chart_places_steps_on_their_days() -> None:
+    # Planning steps: three single days, then steps of 4 days.
+    chart = svg.time_chart("c5", "steps", START, [Series("s", np.arange(5.0), "#000")], "t",
+                           days=[0, 1, 2, 6, 10])
+    root = ET.fromstring(chart)
+    (line,) = root.findall("{*}polyline")
+    xs = [float(p.split(",")[0]) for p in (line.get("points") or "").split()]
+    assert xs[3] - xs[2] == pytest.approx(4 * (xs[1] - xs[0]), rel=1e-3)
+    assert xs[4] - xs[3] == pytest.approx(4 * (xs[1] - xs[0]), rel=1e-3)
