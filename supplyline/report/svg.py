@@ -233,7 +233,7 @@ def time_chart(
     log_y: bool = False,
     log_floor: float = 0.0,
     height: float = 300.0,
-    days: Sequence[int] | None = None,
+    days: Sequence[int] | NDArray[np.int64] | None = None,
 ) -> str:
     """A chart over the horizon: one line per series, or stacked bands. Value ``i`` is drawn
     at day ``days[i]`` (a planning step's first day; day ``i`` when not given).
