@@ -6,15 +6,17 @@ from __future__ import annotations
 import datetime as dt
 import json
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
 from numpy.typing import NDArray
 
 from supplyline.network import Network
 from supplyline.plan.model import LinearProgram, Solution
 from supplyline.plan.variables import FloatArray, IntArray
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 #: Amounts below this (kg, units or persons) are solver noise and shown as zero.
 NOISE = 1e-6
@@ -356,7 +358,7 @@ class Plan:
         leg, g, step = np.nonzero(self.cargo_kg > NOISE)
         arc = self.leg_arc[leg]
         day = self.step_start[step]
-        return pd.DataFrame({
+        return _frame({
             "day": day,
             "date": [self.date_of(int(s)) for s in step],
             "route": [net.route_ids[r] for r in net.arc_route[arc]],
@@ -374,7 +376,7 @@ class Plan:
         net = self.network
         leg, step = np.nonzero((self.loaded_units + self.empty_units) > NOISE)
         arc = self.leg_arc[leg]
-        return pd.DataFrame({
+        return _frame({
             "day": self.step_start[step],
             "from": [net.place_ids[p] for p in net.arc_from[arc]],
             "to": [net.place_ids[p] for p in net.arc_to[arc]],
@@ -388,7 +390,7 @@ class Plan:
         """Stock per place, commodity and day (non-zero entries)."""
         net = self.network
         p, g, step = np.nonzero(self.stock_kg > NOISE)
-        return pd.DataFrame({
+        return _frame({
             "day": self.step_start[step],
             "place": [net.place_ids[i] for i in p],
             "commodity": [self.good_ids[i] for i in g],
@@ -399,7 +401,7 @@ class Plan:
         """Demand and consumption per front, commodity and day."""
         net = self.network
         p, g, step = np.nonzero(self.demand_kg > 0)
-        return pd.DataFrame({
+        return _frame({
             "day": self.step_start[step],
             "date": [self.date_of(int(s)) for s in step],
             "front": [net.place_ids[i] for i in p],
@@ -431,12 +433,12 @@ class Plan:
                 row[f"{cid}_given_kg"] = float(mob[p, g])
                 row[f"{cid}_could_give_kg"] = float(could[p, g])
             rows.append(row)
-        return pd.DataFrame(rows)
+        return _frame(rows)
 
     def routes_frame(self) -> pd.DataFrame:
         """Per route: tonnes carried, days at capacity."""
         net = self.network
-        return pd.DataFrame({
+        return _frame({
             "route": net.route_ids,
             "name": net.route_names,
             "tonnes": self.route_tonnes(),
@@ -463,6 +465,13 @@ class Plan:
             },
         }
         return json.dumps(doc, indent=1, default=float)
+
+
+def _frame(data: Any) -> pd.DataFrame:
+    """A pandas DataFrame (pandas is imported on first use: planning does not need it)."""
+    import pandas as pd
+
+    return pd.DataFrame(data)
 
 
 def _days(n: int) -> dt.timedelta:
