@@ -189,6 +189,16 @@ def print_plan_summary(plan: Plan, console: Console) -> None:
     _findings(plan, console)
 
 
+def _history(v: MetricValue) -> str:
+    """The historical figure with what counts as agreeing: '47 ± 5 %', '≥ 22,370 t'."""
+    if v.compare == "at_least":
+        return f"≥ {fmt(v.value - v.tolerance)} {v.unit}"
+    if v.compare == "at_most":
+        return f"≤ {fmt(v.value + v.tolerance)} {v.unit}"
+    spread = f" ± {fmt(v.tolerance)}" if v.tolerance else ""
+    return f"{fmt(v.value)}{spread} {v.unit}"
+
+
 def print_validation(values: Sequence[MetricValue], console: Console) -> None:
     """Print model-vs-history figures as a Rich table, with a pass count.
 
@@ -202,15 +212,16 @@ def print_validation(values: Sequence[MetricValue], console: Console) -> None:
     if not values:
         console.print("No historical figures apply to this plan.")
         return
-    table = _table("Model against history", "figure", "model", "history", "unit", "tolerance",
-                   "compare", "result", "source",
-                   numeric=[False, True, True, False, True, False, False, False])
-    for v in values:
-        label = Text.assemble(v.id, ("\n" + v.description if v.description else "", "dim"))
+    table = _table("Model against history", "figure", "model", "history", "result",
+                   numeric=[False, True, True, False])
+    for i, v in enumerate(values, start=1):
+        label = Text.assemble(f"{v.id} [{i}]", ("\n" + v.description if v.description else "",
+                                                "dim"))
         result = Text("pass", style="bold green") if v.passed else Text("FAIL", style="bold red")
-        table.add_row(label, fmt(v.model), fmt(v.value), v.unit, fmt(v.tolerance),
-                      v.compare.replace("_", " "), result, Text(v.source, style="dim"))
+        table.add_row(label, f"{fmt(v.model)} {v.unit}", _history(v), result)
     console.print(table)
+    for i, v in enumerate(values, start=1):
+        console.print(Text(f"[{i}] {v.source}", style="dim"), markup=False)
     passed = sum(v.passed for v in values)
     style = "green" if passed == len(values) else "red"
     console.print(Text(f"{passed} of {len(values)} figures within tolerance", style=style))

@@ -7,8 +7,9 @@ import dataclasses
 from rich.console import Console
 
 import supplyline as sl
+from supplyline.plan.metrics import MetricValue
 from supplyline.report.svg import fmt
-from supplyline.report.terminal import print_plan_summary, print_validation
+from supplyline.report.terminal import _history, print_plan_summary, print_validation
 
 
 def _printed(show: object, *args: object) -> str:
@@ -41,4 +42,15 @@ def test_validation_table(replay_plan: sl.Plan) -> None:
     assert "northwest-share" in text and "pass" in text and "FAIL" in text
     assert "peak delivery <b>" in text
     assert "1 of 2 figures within tolerance" in text
+    for i, v in enumerate(values, start=1):
+        assert f"[{i}] {v.source}" in text  # each figure's source, numbered
+        assert f"{fmt(v.value)}" in text
+
+
+def test_history_column_says_what_agrees() -> None:
+    base = MetricValue(id="x", description="", model=1.0, value=100.0, unit="t",
+                       tolerance=5.0, compare="within", source="s", passed=True)
+    assert _history(base) == "100 ± 5 t"
+    assert _history(dataclasses.replace(base, compare="at_least")) == "≥ 95 t"
+    assert _history(dataclasses.replace(base, compare="at_most", tolerance=0.0)) == "≤ 100 t"
     assert "No historical figures" in _printed(print_validation, [])
