@@ -57,14 +57,16 @@ class Network:
     """A scenario as arrays. Shapes are given in brackets: P places, A arcs, M modes,
     C commodities, S planning steps, R routes.
 
-    Time runs in steps of ``step_days`` days (the last step may be shorter; ``step_length``
-    has each one's days). Amounts per step (demand, wounded, capacity) are sums over its days;
-    rations and speeds stay per day and travel stays in days.
+    Time runs in steps: one day each for the policy's ``daily_start_days``, then
+    ``step_days`` days each (the last may be shorter); ``step_length`` and ``step_start`` give
+    each step's days. Amounts per step (demand, wounded, capacity) are sums over its days;
+    rations and speeds stay per day and travel stays in days. Compiled with ``step_days=1``
+    every step is a day, whatever the scenario's policy says.
     """
 
     scenario: Scenario
     steps: int
-    step_days: int
+    step_days: int  # days in the longest step
     step_length: FloatArray  # [S] days in each step
     step_start: IntArray  # [S] first day of each step (0 is the start date)
     place_ids: list[str]
