@@ -26,6 +26,7 @@ def plan(
     replay: str | None = None,
     solver: str = "ipm",
     progress: Callable[[str], None] | None = None,
+    time_limit_s: float | None = None,
 ) -> Plan:
     """Optimize mobilization and movement for a scenario.
 
@@ -41,6 +42,9 @@ def plan(
         simplex on long horizons), 'simplex' or 'choose' (HiGHS decides).
     progress:
         Called with a short message at each step (building, solving, reading).
+    time_limit_s:
+        Stop the solver after this many seconds (a :class:`PlanError` saying so); no limit
+        when ``None``.
     """
     say = progress or (lambda _message: None)
     net = scenario if isinstance(scenario, Network) else compile_network(scenario)
@@ -56,7 +60,7 @@ def plan(
     say("building the LP")
     lp = build_lp(net, chosen)
     say(f"solving {lp.n_columns:,} variables × {lp.n_rows:,} constraints with HiGHS")
-    solution = solve_lp(lp, solver=solver)
+    solution = solve_lp(lp, solver=solver, time_limit_s=time_limit_s)
     say("reading the plan")
     result = read_plan(lp, solution, replay)
     explain_shortfall(lp, solution, result)
