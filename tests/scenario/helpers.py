@@ -26,6 +26,20 @@ def line_of(text: str, needle: str, occurrence: int = 1) -> int:
     return text.count("\n", 0, position) + 1
 
 
+def in_order(text: str, pattern: str) -> bool:
+    """Whether ``text`` holds the parts of ``pattern`` separated by " … ", in that order.
+
+    Messages name a field's bounds; " … " stands for what may change (an upper bound).
+    """
+    position = 0
+    for part in pattern.split(" … "):
+        position = text.find(part, position)
+        if position < 0:
+            return False
+        position += len(part)
+    return True
+
+
 def edit(text: str, old: str, new: str) -> str:
     """``text`` with the one occurrence of ``old`` replaced (fails loudly if absent)."""
     assert text.count(old) == 1, f"{old!r} occurs {text.count(old)} times"
