@@ -1,170 +1,158 @@
 """Checks across sections of a scenario that the schema alone cannot make.
 
 Unknown or duplicate ids, places of the wrong kind, dates outside the horizon, steps out of
-order. Every problem names the line where the offending value was written.
+order, fronts that cannot be supplied or left (:mod:`supplyline.scenario._reach`). Every
+problem names the line where the offending value was written.
 
-The checks also run when the schema found problems, on the entries that did validate, so
-that one pass reports everything; ids are taken as written even from entries that failed,
-so one bad place does not make every route to it "unknown" too.
+The checks read the raw data one field at a time (:class:`Entry`), so they run whether or
+not the schema passed: a value that does not validate is skipped (the schema reports it),
+and every other value of the same entry is still checked. A route with a negative length,
+an unknown place and an unknown mode gives three problems. Ids are taken as written even
+from entries that failed, so one bad place does not make every route to it "unknown" too.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import difflib
+import functools
+import typing
 from collections.abc import Collection, Iterable
-from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Annotated, Any
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from supplyline.errors import Problem
+from supplyline.scenario._describe import is_model, is_union, split_annotated, union_members
+from supplyline.scenario._reach import Reach, findings
 from supplyline.scenario._yaml_lines import Locations, Path, shown
 from supplyline.scenario.schema import (
     AirThreat,
+    AirWindow,
     Commodity,
-    DaySeries,
+    DaySeriesStep,
     Demand,
+    Metric,
     Mode,
     Observed,
     Place,
     Policy,
     RainSpell,
     Replay,
+    ReplayCarriers,
+    ReplayMobilization,
     RoadWork,
     Route,
     Sabotage,
     Scenario,
+    Threats,
     WoundedFlow,
 )
 
-_M = TypeVar("_M", bound=BaseModel)
-_DATE = TypeAdapter(dt.date)
+__all__ = ["Entry", "check_references"]
 
 
-@dataclass
-class ScenarioParts:
-    """The parts of a scenario that validated, at the index where they were written.
-
-    ``None`` stands for an entry that failed validation. ``written`` holds the ids of each
-    section as written (valid entries or not), or ``None`` when the section itself could not
-    be read, in which case references to it are not checked.
-    """
-
-    start_date: dt.date | None
-    end_date: dt.date | None
-    commodities: list[Commodity | None]
-    modes: list[Mode | None]
-    places: list[Place | None]
-    routes: list[Route | None]
-    demand: list[Demand | None]
-    wounded: list[WoundedFlow | None]
-    road_works: list[RoadWork | None]
-    air: list[AirThreat | None]
-    sabotage: list[Sabotage | None]
-    rain: list[RainSpell | None]
-    policy: Policy | None
-    replays: list[Replay | None]
-    observed: list[Observed | None]
-    written: dict[str, set[str] | None]
-
-    @classmethod
-    def of(cls, sc: Scenario) -> ScenarioParts:
-        """The parts of a valid scenario (all of it)."""
-        return cls(
-            sc.start_date, sc.end_date, [*sc.commodities], [*sc.modes], [*sc.places],
-            [*sc.routes], [*sc.demand], [*sc.wounded], [*sc.road_works], [*sc.threats.air],
-            [*sc.threats.sabotage], [*sc.threats.rain], sc.policy, [*sc.replays],
-            [*sc.observed],
-            {
-                "commodities": {c.id for c in sc.commodities},
-                "modes": {m.id for m in sc.modes},
-                "places": {p.id for p in sc.places},
-                "routes": {r.key for r in sc.routes},
-                "replays": {r.name for r in sc.replays},
-            },
-        )
-
-    @classmethod
-    def salvage(cls, data: dict[str, Any], unreadable: Collection[str] = ()) -> ScenarioParts:
-        """Validate each entry of raw scenario data on its own, keeping those that pass.
-
-        Parameters
-        ----------
-        data:
-            The raw scenario mapping (after tables were read in).
-        unreadable:
-            Sections whose content could not be read at all (a missing table file).
-        """
-        threats = data.get("threats")
-        threats = threats if isinstance(threats, dict) else {}
-        written: dict[str, set[str] | None] = {}
-        for section, key in (("commodities", "id"), ("modes", "id"), ("places", "id"),
-                             ("replays", "name")):
-            written[section] = _written(data.get(section), key, section in unreadable)
-        routes = data.get("routes")
-        written["routes"] = None
-        if isinstance(routes, list) and routes and "routes" not in unreadable:
-            written["routes"] = {
-                str(item["id"]) if item.get("id") is not None
-                else f"{item.get('from')}--{item.get('to')}"
-                for item in routes if isinstance(item, dict)
-            }
-        return cls(
-            _valid_date(data.get("start_date")), _valid_date(data.get("end_date")),
-            _each(data.get("commodities"), Commodity), _each(data.get("modes"), Mode),
-            _each(data.get("places"), Place), _each(data.get("routes"), Route),
-            _each(data.get("demand"), Demand), _each(data.get("wounded"), WoundedFlow),
-            _each(data.get("road_works"), RoadWork), _each(threats.get("air"), AirThreat),
-            _each(threats.get("sabotage"), Sabotage), _each(threats.get("rain"), RainSpell),
-            _one(data.get("policy", {}), Policy), _each(data.get("replays"), Replay),
-            _each(data.get("observed"), Observed), written,
-        )
+@functools.cache
+def _adapter(model: type[BaseModel], name: str) -> TypeAdapter[Any]:
+    info = model.model_fields[name]
+    if info.metadata:
+        return TypeAdapter(Annotated[(info.annotation, *info.metadata)])
+    return TypeAdapter(info.annotation)
 
 
-def _written(items: Any, key: str, unreadable: bool) -> set[str] | None:
-    if unreadable or not isinstance(items, list) or not items:
-        return None  # an empty list here already fails the schema (at least one is needed)
-    return {str(item[key]) for item in items if isinstance(item, dict)
-            and item.get(key) is not None}
-
-
-def _one(item: Any, model: type[_M]) -> _M | None:
-    try:
-        return model.model_validate(item)
-    except (ValidationError, ValueError, TypeError):
-        return None
-
-
-def _each(items: Any, model: type[_M]) -> list[_M | None]:
-    return [_one(item, model) for item in items] if isinstance(items, list) else []
-
-
-def _valid_date(value: Any) -> dt.date | None:
-    try:
-        return _DATE.validate_python(value)
-    except (ValidationError, ValueError, TypeError):
-        return None
-
-
-def check_references(parts: ScenarioParts, locations: Locations, file: str) -> list[Problem]:
-    """Every cross-reference problem among the valid parts of a scenario.
+class Entry:
+    """One mapping of raw scenario data, read a field at a time against its schema class.
 
     Parameters
     ----------
-    parts:
-        The scenario, or what validated of it (:meth:`ScenarioParts.salvage`).
+    model:
+        The schema class the mapping should match.
+    data:
+        The mapping as written (anything else reads as an empty mapping).
+    path:
+        Where it is in the scenario, for messages.
+    """
+
+    def __init__(self, model: type[BaseModel], data: Any, path: Path) -> None:
+        self.model = model
+        self.readable = isinstance(data, dict)
+        self.data: dict[Any, Any] = data if isinstance(data, dict) else {}
+        self.path = path
+
+    def key(self, name: str) -> str:
+        """The key a user writes for field ``name`` (its alias, when it has one)."""
+        info = self.model.model_fields.get(name)
+        return (info.alias or name) if info is not None else name
+
+    def at(self, name: str, *more: str | int) -> Path:
+        """The data path of field ``name`` (and further keys below it)."""
+        return (*self.path, self.key(name), *more)
+
+    def get(self, name: str) -> Any:
+        """The field's value as the schema reads it; its default when not written.
+
+        ``None`` when the value does not validate, when a required field is missing, and
+        for a field this schema does not have.
+        """
+        info = self.model.model_fields.get(name)
+        if info is None:
+            return None
+        key = info.alias or name
+        if key not in self.data:
+            return None if info.is_required() else info.get_default(call_default_factory=True)
+        try:
+            return _adapter(self.model, name).validate_python(self.data[key])
+        except (ValidationError, ValueError, TypeError):
+            return None
+
+    def names(self, name: str) -> list[tuple[Path, str]]:
+        """Each text item of a list field (ids, region tags), with its path."""
+        items = self.data.get(self.key(name))
+        if not isinstance(items, list):
+            return []
+        return [(self.at(name, position), item) for position, item in enumerate(items)
+                if isinstance(item, str)]
+
+    def keys(self, name: str) -> list[str]:
+        """The text keys of a mapping field (``stock_kg``: commodity ids)."""
+        table = self.data.get(self.key(name))
+        return [key for key in table if isinstance(key, str)] if isinstance(table, dict) else []
+
+    def entries(self, name: str, model: type[BaseModel]) -> list[Entry]:
+        """The entries of a list field whose items are schema mappings."""
+        items = self.data.get(self.key(name))
+        if not isinstance(items, list):
+            return []
+        return [Entry(model, item, self.at(name, index)) for index, item in enumerate(items)]
+
+    def entry(self, name: str, model: type[BaseModel]) -> Entry:
+        """The mapping held by a field whose value is one schema mapping."""
+        return Entry(model, self.data.get(self.key(name)), self.at(name))
+
+
+def check_references(
+    data: dict[str, Any], locations: Locations, file: str, unreadable: Collection[str] = ()
+) -> list[Problem]:
+    """Every cross-reference problem in raw scenario data.
+
+    Parameters
+    ----------
+    data:
+        The scenario mapping as read (tables included), valid or not.
     locations:
         Where each value was written.
     file:
         The scenario file, for values without a recorded place.
+    unreadable:
+        Sections that could not be read at all (a missing table): nothing is compared
+        with their ids.
 
     Returns
     -------
     list of Problem
         Empty when the scenario is consistent.
     """
-    checker = _Checker(parts, locations, file)
+    checker = _Checker(data, locations, file, unreadable)
     checker.check_duplicates()
     checker.check_modes()
     checker.check_places()
@@ -176,6 +164,8 @@ def check_references(parts: ScenarioParts, locations: Locations, file: str) -> l
     checker.check_policy()
     checker.check_replays()
     checker.check_observed()
+    checker.check_dates(checker.top)
+    checker.check_reach()
     return checker.problems
 
 
@@ -186,26 +176,97 @@ def _did_you_mean(value: str, known: Collection[str]) -> str:
     return "" if known else " (none are defined)"
 
 
-def _present(items: Iterable[tuple[int, _M | None]]) -> Iterable[tuple[int, _M]]:
-    """``(index, entry)`` for the entries that validated."""
-    return ((index, item) for index, item in items if item is not None)
+def _written(items: Any, key: str, unreadable: bool) -> set[str] | None:
+    """The ids of a section as written, or ``None`` when there is nothing to compare with."""
+    if unreadable or not isinstance(items, list) or not items:
+        return None  # an empty list here already fails the schema (at least one is needed)
+    return {str(item[key]) for item in items if isinstance(item, dict)
+            and item.get(key) is not None}
+
+
+def _route_keys(routes: Any, unreadable: bool) -> set[str] | None:
+    if unreadable or not isinstance(routes, list) or not routes:
+        return None
+    return {str(item["id"]) if item.get("id") is not None
+            else f"{item.get('from')}--{item.get('to')}"
+            for item in routes if isinstance(item, dict)}
+
+
+def _date_fields(model: type[BaseModel]) -> list[str]:
+    dates = []
+    for name, info in model.model_fields.items():
+        base, _ = split_annotated(info.annotation)
+        members = union_members(base) if is_union(base) else [base]
+        if dt.date in members:
+            dates.append(name)
+    return dates
+
+
+def _schema_parts(annotation: Any) -> Iterable[tuple[str, type[BaseModel]]]:
+    """``("one", M)``, ``("list", M)`` or ``("dict", M)`` for each form of ``annotation``
+    that holds schema mappings."""
+    base, _ = split_annotated(annotation)
+    for member in union_members(base) if is_union(base) else [base]:
+        inner, _ = split_annotated(member)
+        origin = typing.get_origin(inner)
+        if is_model(inner):
+            yield "one", inner
+        elif origin in (list, dict):
+            item, _ = split_annotated(typing.get_args(inner)[-1])
+            if is_model(item):
+                yield ("list" if origin is list else "dict"), item
+
+
+# Models whose start and end are when the plan itself runs (not a season or a closure that
+# may run past the horizon): each date must lie within the horizon.
+_PLAN_DATES: tuple[type[BaseModel], ...] = (Demand,)
 
 
 class _Checker:
-    def __init__(self, parts: ScenarioParts, locations: Locations, file: str) -> None:
-        self.parts = parts
+    def __init__(self, data: dict[str, Any], locations: Locations, file: str,
+                 unreadable: Collection[str]) -> None:
         self.locations = locations
         self.file = file
         self.problems: list[Problem] = []
-        self.commodities = {c.id: c for c in parts.commodities if c is not None}
-        self.places: dict[str, Place] = {}
-        for place in parts.places:
-            if place is not None:
-                self.places.setdefault(place.id, place)
-        self.regions: set[str] | None = {
-            region for place in self.places.values() for region in place.regions
+        self.top = top = Entry(Scenario, data, ())
+        self.commodities = top.entries("commodities", Commodity)
+        self.modes = top.entries("modes", Mode)
+        self.place_entries = top.entries("places", Place)
+        self.routes = top.entries("routes", Route)
+        self.demand = top.entries("demand", Demand)
+        self.wounded = top.entries("wounded", WoundedFlow)
+        self.road_works = top.entries("road_works", RoadWork)
+        threats = top.entry("threats", Threats)
+        self.air = threats.entries("air", AirThreat)
+        self.sabotage = threats.entries("sabotage", Sabotage)
+        self.rain = threats.entries("rain", RainSpell)
+        self.policy = top.entry("policy", Policy)
+        self.replays = top.entries("replays", Replay)
+        self.observed = top.entries("observed", Observed)
+
+        self.written: dict[str, set[str] | None] = {
+            section: _written(data.get(section), key, section in unreadable)
+            for section, key in (("commodities", "id"), ("modes", "id"), ("places", "id"),
+                                 ("replays", "name"))
         }
-        if parts.written["places"] is None or None in parts.places:
+        self.written["routes"] = _route_keys(data.get("routes"), "routes" in unreadable)
+        self.places: dict[str, Entry] = {}
+        for place in self.place_entries:
+            place_id = place.get("id")
+            if place_id is not None:
+                self.places.setdefault(place_id, place)
+        self.units: dict[str, str | None] = {}
+        for mode in self.modes:
+            mode_id = mode.get("id")
+            if mode_id is not None:
+                self.units.setdefault(mode_id, mode.get("units_from"))
+        region_lists = [place.get("regions") for place in self.place_entries]
+        self.regions: set[str] | None = {
+            region for regions in region_lists if regions for region in regions
+        }
+        if self.written["places"] is None or None in region_lists or not all(
+            place.readable for place in self.place_entries
+        ):
             self.regions = None  # some place's regions could not be read
 
     # -- reporting ------------------------------------------------------------------------
@@ -227,11 +288,14 @@ class _Checker:
             return f"{spot.file} line {spot.line}"
         return f"line {spot.line}"
 
-    def known(self, path: Path, value: str, what: str, section: str,
+    def known(self, path: Path, value: Any, what: str, section: str,
               at_key: bool = False) -> bool:
-        """Whether ``value`` is an id of ``section``; reports it when it is not."""
-        known = self.parts.written[section]
-        if known is None:
+        """Whether ``value`` is an id of ``section``; reports it when it is not.
+
+        A value that is not text is left to the schema.
+        """
+        known = self.written[section]
+        if known is None or not isinstance(value, str):
             return False  # that section could not be read: nothing to compare with
         if value in known:
             return True
@@ -239,195 +303,317 @@ class _Checker:
                     at_key)
         return False
 
-    def commodity(self, path: Path, value: str, at_key: bool = False) -> None:
+    def commodity(self, path: Path, value: Any, at_key: bool = False) -> None:
         if self.known(path, value, "commodity", "commodities", at_key):
-            found = self.commodities.get(value)
-            if found is not None and found.unit != "kg":
+            found = next((c for c in self.commodities if c.get("id") == value), None)
+            if found is not None and found.get("unit") == "person":
                 self.report(path, "a goods commodity (unit kg)",
                             f"{shown(value)} (counted in persons)", at_key)
 
-    def place(self, path: Path, value: str, kind: str | None = None) -> None:
+    def place(self, path: Path, value: Any, kind: str | None = None) -> None:
         if self.known(path, value, "place", "places"):
             found = self.places.get(value)
-            if kind is not None and found is not None and found.kind != kind:
-                self.report(path, f"a place of kind {kind}", f"{shown(value)} (a {found.kind})")
+            found_kind = found.get("kind") if found is not None else None
+            if kind is not None and found_kind is not None and found_kind != kind:
+                self.report(path, f"a place of kind {kind}", f"{shown(value)} (a {found_kind})")
 
     def region(self, path: Path, value: str) -> None:
         if self.regions is not None and value not in self.regions:
             self.report(path, "a region tag that some place has"
                         + _did_you_mean(value, self.regions), shown(value))
 
+    def horizon(self) -> tuple[dt.date, dt.date] | None:
+        start, end = self.top.get("start_date"), self.top.get("end_date")
+        if start is None or end is None or end < start:
+            return None
+        return start, end
+
     def in_horizon(self, path: Path, date: dt.date | None) -> None:
-        start, end = self.parts.start_date, self.parts.end_date
-        if date is None or start is None or end is None or end < start:
+        horizon = self.horizon()
+        if date is None or horizon is None:
             return
+        start, end = horizon
         if not start <= date <= end:
             self.report(path, f"a date from {start} to {end} (the horizon)", date.isoformat())
 
-    def in_order(self, path: Path, first: dt.date | None, last: dt.date | None,
-                 names: tuple[str, str]) -> None:
+    def in_order(self, entry: Entry, names: tuple[str, str]) -> None:
+        first, last = entry.get(names[0]), entry.get(names[1])
         if first is not None and last is not None and first > last:
-            self.report(path, f"{names[1]} on or after {names[0]} ({first})", last.isoformat())
-
-    def steps_sorted(self, path: Path, series: DaySeries | None) -> None:
-        if not isinstance(series, list):
-            return
-        for index in range(1, len(series)):
-            if series[index].start <= series[index - 1].start:
-                self.report((*path, index, "start"),
-                            f"steps sorted by start, after {series[index - 1].start}",
-                            series[index].start.isoformat())
+            self.report(entry.at(names[1]), f"{names[1]} on or after {names[0]} ({first})",
+                        last.isoformat())
 
     # -- the checks -----------------------------------------------------------------------
 
     def check_duplicates(self) -> None:
-        parts = self.parts
-        sections: list[tuple[str, Iterable[tuple[int, str, str | None]]]] = [
-            ("commodities", ((i, c.id, "id") for i, c in _present(enumerate(parts.commodities)))),
-            ("modes", ((i, m.id, "id") for i, m in _present(enumerate(parts.modes)))),
-            ("places", ((i, p.id, "id") for i, p in _present(enumerate(parts.places)))),
-            ("routes", ((i, r.key, "id" if r.id else None)
-                        for i, r in _present(enumerate(parts.routes)))),
-            ("replays", ((i, r.name, "name") for i, r in _present(enumerate(parts.replays)))),
-            ("observed", ((i, o.id, "id") for i, o in _present(enumerate(parts.observed)))),
+        sections: list[tuple[list[Entry], str]] = [
+            (self.commodities, "id"), (self.modes, "id"), (self.place_entries, "id"),
+            (self.routes, "id"), (self.replays, "name"), (self.observed, "id"),
         ]
-        for section, keys in sections:
-            first: dict[str, int] = {}
-            for index, key, field in keys:
-                path: Path = (section, index, field) if field else (section, index)
+        for entries, field in sections:
+            first: dict[str, Entry] = {}
+            for entry in entries:
+                key = entry.get(field)
+                path = entry.at(field)
+                if entries is self.routes:
+                    key, path = self.route_key(entry), entry.path
+                    if entry.get("id") is not None:
+                        path = entry.at("id")
+                if key is None:
+                    continue
                 if key in first:
-                    where = self.line_of((section, first[key]))
-                    self.report(path, f"a unique id (also used by {section}[{first[key]}], "
-                                f"{where})", shown(key))
+                    where = self.line_of(first[key].path)
+                    self.report(path, f"a unique id (also used by "
+                                f"{self.locations.field_name(first[key].path)}, {where})",
+                                shown(key))
                 else:
-                    first[key] = index
+                    first[key] = entry
+
+    @staticmethod
+    def route_key(route: Entry) -> str | None:
+        """The route's id, or ``FROM--TO``; ``None`` when those cannot be read."""
+        if "id" in route.data:
+            key = route.get("id")
+            return key if isinstance(key, str) else None
+        origin, dest = route.get("from_"), route.get("to")
+        return f"{origin}--{dest}" if origin is not None and dest is not None else None
 
     def check_modes(self) -> None:
-        for index, mode in _present(enumerate(self.parts.modes)):
-            for commodity in mode.rations_kg_per_day:
-                self.commodity(("modes", index, "rations_kg_per_day", commodity), commodity,
+        for mode in self.modes:
+            for commodity in mode.keys("rations_kg_per_day"):
+                self.commodity(mode.at("rations_kg_per_day", commodity), commodity,
                                at_key=True)
-            if mode.fuel_commodity is not None:
-                self.commodity(("modes", index, "fuel_commodity"), mode.fuel_commodity)
+            self.commodity(mode.at("fuel_commodity"), mode.get("fuel_commodity"))
 
     def check_places(self) -> None:
-        for index, place in _present(enumerate(self.parts.places)):
+        for place in self.place_entries:
             for name in ("stock_kg", "production_kg_per_day"):
-                table: dict[str, float] = getattr(place, name)
-                for commodity in table:
-                    self.commodity(("places", index, name, commodity), commodity, at_key=True)
-            for mode in place.carriers:
-                self.known(("places", index, "carriers", mode), mode, "mode", "modes",
-                           at_key=True)
-        if None in self.parts.routes or self.parts.written["routes"] is None:
-            return  # an unreadable route might be the one that reaches a front
-        routes = [route for route in self.parts.routes if route is not None]
-        reached = {route.to for route in routes} | {
-            route.from_ for route in routes if not route.one_way
-        }
-        for index, place in _present(enumerate(self.parts.places)):
-            if place.kind == "front" and place.id not in reached:
-                self.report(("places", index, "id"), "a front that some route reaches",
-                            f"{shown(place.id)} (no route leads there)")
+                for commodity in place.keys(name):
+                    self.commodity(place.at(name, commodity), commodity, at_key=True)
+            for mode in place.keys("carriers"):
+                self.known(place.at("carriers", mode), mode, "mode", "modes", at_key=True)
 
     def check_routes(self) -> None:
-        for index, route in _present(enumerate(self.parts.routes)):
-            self.place(("routes", index, "from"), route.from_)
-            self.place(("routes", index, "to"), route.to)
-            if route.from_ == route.to:
-                self.report(("routes", index, "to"), "a place other than 'from'",
-                            shown(route.to))
-            for position, mode in enumerate(route.modes):
-                self.known(("routes", index, "modes", position), mode, "mode", "modes")
-            self.in_horizon(("routes", index, "open_from"), route.open_from)
+        for route in self.routes:
+            origin, dest = route.get("from_"), route.get("to")
+            self.place(route.at("from_"), origin)
+            self.place(route.at("to"), dest)
+            if origin is not None and origin == dest:
+                self.report(route.at("to"), "a place other than 'from'", shown(dest))
+            for path, mode in route.names("modes"):
+                self.known(path, mode, "mode", "modes")
 
     def check_demand(self) -> None:
-        for index, demand in _present(enumerate(self.parts.demand)):
-            path: Path = ("demand", index)
-            self.place((*path, "front"), demand.front, "front")
-            self.commodity((*path, "commodity"), demand.commodity)
-            self.in_horizon((*path, "start"), demand.start)
-            self.in_horizon((*path, "end"), demand.end)
-            self.in_order((*path, "end"), demand.start, demand.end, ("start", "end"))
-            self.steps_sorted((*path, "kg_per_day"), demand.kg_per_day)
-            self.steps_sorted((*path, "troops"), demand.troops)
-            for position, reserve in enumerate(demand.reserves):
-                self.in_horizon((*path, "reserves", position, "by"), reserve.by)
+        for demand in self.demand:
+            self.place(demand.at("front"), demand.get("front"), "front")
+            self.commodity(demand.at("commodity"), demand.get("commodity"))
+            self.in_order(demand, ("start", "end"))
 
     def check_wounded(self) -> None:
-        persons = [(i, c) for i, c in _present(enumerate(self.parts.commodities))
-                   if c.unit == "person"]
-        for index, _ in persons[1:]:
-            self.report(("commodities", index, "unit"),
-                        f"one commodity of unit person (the wounded: {persons[0][1].id})",
+        persons = [c for c in self.commodities if c.get("unit") == "person"]
+        for commodity in persons[1:]:
+            self.report(commodity.at("unit"),
+                        f"one commodity of unit person (the wounded: {persons[0].get('id')})",
                         "'person' again")
-        all_read = None not in self.parts.commodities
-        if self.parts.wounded and not persons and all_read:
+        all_read = all(c.readable and c.get("unit") is not None for c in self.commodities)
+        if self.wounded and not persons and all_read and self.written["commodities"]:
             self.report(("wounded",), "a commodity with unit: person to carry the wounded",
                         "no such commodity", at_key=True)
-        for index, flow in _present(enumerate(self.parts.wounded)):
-            self.place(("wounded", index, "front"), flow.front, "front")
-            for position, hospital in enumerate(flow.hospitals):
-                self.place(("wounded", index, "hospitals", position), hospital, "hospital")
-            self.steps_sorted(("wounded", index, "persons_per_day"), flow.persons_per_day)
+        for flow in self.wounded:
+            self.place(flow.at("front"), flow.get("front"), "front")
+            for path, hospital in flow.names("hospitals"):
+                self.place(path, hospital, "hospital")
 
     def check_road_works(self) -> None:
-        for index, work in _present(enumerate(self.parts.road_works)):
-            self.known(("road_works", index, "route"), work.route, "route", "routes")
-            self.in_horizon(("road_works", index, "start"), work.start)
-            self.in_horizon(("road_works", index, "by"), work.by)
-            self.in_order(("road_works", index, "by"), work.start, work.by, ("start", "by"))
+        for work in self.road_works:
+            self.known(work.at("route"), work.get("route"), "route", "routes")
+            self.in_order(work, ("start", "by"))
 
     def check_threats(self) -> None:
-        for index, air in _present(enumerate(self.parts.air)):
-            for position, route in enumerate(air.routes):
-                self.known(("threats", "air", index, "routes", position), route, "route",
-                           "routes")
-            for position, window in enumerate(air.windows):
-                self.in_order(("threats", "air", index, "windows", position, "end"),
-                              window.start, window.end, ("start", "end"))
-        for index, sabotage in _present(enumerate(self.parts.sabotage)):
-            for position, region in enumerate(sabotage.regions):
-                self.region(("threats", "sabotage", index, "regions", position), region)
-        for index, rain in _present(enumerate(self.parts.rain)):
-            self.in_order(("threats", "rain", index, "end"), rain.start, rain.end,
-                          ("start", "end"))
+        for air in self.air:
+            for path, route in air.names("routes"):
+                self.known(path, route, "route", "routes")
+            for window in air.entries("windows", AirWindow):
+                self.in_order(window, ("start", "end"))
+        for sabotage in self.sabotage:
+            for path, region in sabotage.names("regions"):
+                self.region(path, region)
+        for rain in self.rain:
+            self.in_order(rain, ("start", "end"))
+            for path, route in rain.names("routes"):
+                self.known(path, route, "route", "routes")
+            for path, region in rain.names("regions"):
+                self.region(path, region)
 
     def check_policy(self) -> None:
-        policy = self.parts.policy
-        if policy is None:
-            return
-        for name in ("subsistence_kg_per_person_day", "labour_rations_kg_per_day"):
-            table: dict[str, float] = getattr(policy, name)
-            for commodity in table:
-                self.commodity(("policy", name, commodity), commodity, at_key=True)
+        for name in ("subsistence_kg_per_person_day", "labour_rations_kg_per_day",
+                     "wounded_rations_kg_per_day"):
+            for commodity in self.policy.keys(name):
+                self.commodity(self.policy.at(name, commodity), commodity, at_key=True)
 
     def check_replays(self) -> None:
-        for index, replay in _present(enumerate(self.parts.replays)):
-            for position, given in enumerate(replay.mobilization):
-                path: Path = ("replays", index, "mobilization", position)
-                self.commodity((*path, "commodity"), given.commodity)
-                for number, place in enumerate(given.places):
-                    self.place((*path, "places", number), place, "locality")
+        for replay in self.replays:
+            for given in replay.entries("mobilization", ReplayMobilization):
+                self.commodity(given.at("commodity"), given.get("commodity"))
+                for path, place in given.names("places"):
+                    self.place(path, place, "locality")
                 for name in ("regions", "exclude_regions"):
-                    regions: list[str] = getattr(given, name)
-                    for number, region in enumerate(regions):
-                        self.region((*path, name, number), region)
-            for position, carriers in enumerate(replay.carriers):
-                self.known(("replays", index, "carriers", position, "mode"), carriers.mode,
-                           "mode", "modes")
+                    for path, region in given.names(name):
+                        self.region(path, region)
+            for carriers in replay.entries("carriers", ReplayCarriers):
+                self.known(carriers.at("mode"), carriers.get("mode"), "mode", "modes")
 
     def check_observed(self) -> None:
-        for index, observed in _present(enumerate(self.parts.observed)):
-            metric = observed.metric
-            path: Path = ("observed", index, "metric")
-            if metric.commodity is not None:
-                self.known((*path, "commodity"), metric.commodity, "commodity", "commodities")
-            if metric.place is not None:
-                self.known((*path, "place"), metric.place, "place", "places")
-            for position, region in enumerate(metric.regions):
-                self.region((*path, "regions", position), region)
-            self.in_horizon((*path, "start"), metric.start)
-            self.in_horizon((*path, "by"), metric.by)
-            if observed.replay is not None:
-                self.known(("observed", index, "replay"), observed.replay, "replay", "replays")
+        for observed in self.observed:
+            metric = observed.entry("metric", Metric)
+            self.known(metric.at("commodity"), metric.get("commodity"), "commodity",
+                       "commodities")
+            self.known(metric.at("place"), metric.get("place"), "place", "places")
+            for path, region in metric.names("regions"):
+                self.region(path, region)
+            self.known(observed.at("replay"), observed.get("replay"), "replay", "replays")
+
+    # -- dates ----------------------------------------------------------------------------
+
+    def check_dates(self, entry: Entry) -> None:
+        """Every date written anywhere (fields added to the schema later included).
+
+        A window of the world (a threat window, a rain spell, a closure) may run past the
+        horizon, but not lie wholly outside it; any other date must lie within it; a step
+        of a day series must hold on some day of it.
+        """
+        dates = _date_fields(entry.model) if entry.model is not Scenario else []
+        if {"start", "end"} <= set(dates) and entry.model not in _PLAN_DATES:
+            self.window_in_horizon(entry)
+            dates = [name for name in dates if name not in ("start", "end")]
+        for name in dates:
+            if entry.key(name) in entry.data:
+                self.in_horizon(entry.at(name), entry.get(name))
+        for name, info in entry.model.model_fields.items():
+            raw = entry.data.get(entry.key(name))
+            for form, model in _schema_parts(info.annotation):
+                if form == "one" and isinstance(raw, dict):
+                    self.check_dates(entry.entry(name, model))
+                elif form == "list" and isinstance(raw, list):
+                    children = entry.entries(name, model)
+                    if model is DaySeriesStep:
+                        self.check_steps(children)
+                    else:
+                        for child in children:
+                            self.check_dates(child)
+                elif form == "dict" and isinstance(raw, dict):
+                    for key in raw:
+                        self.check_dates(Entry(model, raw[key], entry.at(name, key)))
+
+    def window_in_horizon(self, window: Entry) -> None:
+        horizon = self.horizon()
+        first, last = window.get("start"), window.get("end")
+        if horizon is None or first is None or last is None or first > last:
+            return
+        start, end = horizon
+        expected = f"a window that overlaps the horizon ({start} to {end})"
+        if last < start:
+            self.report(window.at("end"), expected, f"{first} to {last} (before it)")
+        elif first > end:
+            self.report(window.at("start"), expected, f"{first} to {last} (after it)")
+
+    def check_steps(self, steps: list[Entry]) -> None:
+        """Steps sorted by start, each holding on some day of the horizon."""
+        starts = [step.get("start") for step in steps]
+        for index in range(1, len(steps)):
+            before, here = starts[index - 1], starts[index]
+            if before is not None and here is not None and here <= before:
+                self.report(steps[index].at("start"), f"steps sorted by start, after {before}",
+                            here.isoformat())
+        horizon = self.horizon()
+        if horizon is None:
+            return
+        start, end = horizon
+        for index, (step, first) in enumerate(zip(steps, starts, strict=True)):
+            following = starts[index + 1] if index + 1 < len(starts) else None
+            if first is None:
+                continue
+            if first > end:
+                self.report(step.at("start"), f"a step that starts by {end} (the horizon's "
+                            "last day)", first.isoformat())
+            elif following is not None and first < following <= start:
+                self.report(step.at("start"),
+                            f"a step that holds on some day from {start} (the next step "
+                            f"starts {following})", first.isoformat())
+
+    # -- reachability ---------------------------------------------------------------------
+
+    def check_reach(self) -> None:
+        """Fronts that goods cannot reach or units cannot leave; carriers that cannot move.
+
+        Runs only when every place, route and mode can be read and every reference between
+        them is known: a guess about a broken network would only repeat the problem.
+        """
+        net = self.network()
+        if net is None:
+            return
+        index = {place.get("id"): place for place in self.place_entries}
+        for finding in findings(net):
+            place = index[finding.place]
+            if finding.kind == "unreached":
+                linked = any(finding.place in (link.origin, link.dest) for link in net.links)
+                self.report(place.at("id"), "a front that some route reaches" if not linked
+                            else "a front that goods can reach (from a place that holds or "
+                            "produces them, along routes in their allowed direction, by "
+                            "modes whose units can get there)",
+                            f"{shown(finding.place)} (no route leads there)" if not linked
+                            else f"{shown(finding.place)} (no way there for goods)")
+            elif finding.kind == "stranded":
+                self.report(place.at("id"), f"a front that {finding.mode} units can leave for "
+                            "a place that puts them in service",
+                            f"{shown(finding.place)} ({finding.mode} units that go there can "
+                            "never come home)")
+            else:
+                self.report(place.at("carriers", str(finding.mode)),
+                            f"a mode that some route from {shown(finding.place)} allows",
+                            f"{shown(finding.mode)} (these units could never be used)",
+                            at_key=True)
+
+    def network(self) -> Reach | None:
+        """The network as :mod:`~supplyline.scenario._reach` sees it, if it can be read."""
+        if self.written["places"] is None or self.written["routes"] is None or (
+            self.written["modes"] is None
+        ):
+            return None
+        places = set(self.written["places"])
+        net = Reach(modes=list(self.units))
+        if len(self.units) != len(self.modes) or None in self.units.values():
+            return None
+        for route in self.routes:
+            origin, dest = route.get("from_"), route.get("to")
+            modes, one_way = route.get("modes"), route.get("one_way")
+            if origin not in places or dest not in places or modes is None or (
+                one_way is None or not set(modes) <= set(self.units)
+            ):
+                return None
+            net.add_route(origin, dest, modes, one_way)
+        if len(self.places) != len(self.place_entries):
+            return None  # a place without a readable id, or one id twice
+        for place_id, place in self.places.items():
+            kind, stock, made = place.get("kind"), place.get("stock_kg"), place.get(
+                "production_kg_per_day")
+            population, carriers = place.get("population"), place.get("carriers")
+            if None in (kind, stock, made, population, carriers):
+                return None
+            if any(value > 0 for value in stock.values()) or (
+                kind == "locality" and any(value > 0 for value in made.values())
+            ):
+                net.suppliers.add(place_id)
+            if kind == "front":
+                net.fronts.append(place_id)
+            owned = [mode for mode, units in carriers.items() if units > 0]
+            if owned:
+                net.owners[place_id] = [mode for mode in owned if mode in self.units]
+            for mode in owned:
+                net.homes.setdefault(mode, set()).add(place_id)
+            if kind == "locality" and population > 0:
+                for mode, units_from in self.units.items():
+                    if units_from == "labour":
+                        net.homes.setdefault(mode, set()).add(place_id)
+        net.demanded = {demand.get("front") for demand in self.demand} - {None}
+        return net
+

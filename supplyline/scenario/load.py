@@ -8,7 +8,8 @@ Reading happens in four passes, and every problem found is reported at once as o
    (:mod:`supplyline.scenario.tables`);
 3. the data is validated against the schema (:mod:`supplyline.scenario.schema`), and each
    pydantic error is turned into file, line, field, what was expected and what was written;
-4. once the schema passes, cross-references are checked (:mod:`supplyline.scenario._crossref`).
+4. cross-references are checked on the same data (:mod:`supplyline.scenario._crossref`),
+   whether or not the schema passed, skipping only the values that it could not read.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ import yaml
 from pydantic import ValidationError
 
 from supplyline.errors import Problem, ScenarioError
-from supplyline.scenario._crossref import ScenarioParts, check_references
+from supplyline.scenario._crossref import check_references
 from supplyline.scenario._describe import (
     describe,
     fields_by_key,
@@ -202,15 +203,14 @@ def _parse_text(text: str, file: str, base: Traversable) -> Scenario:
     for section in TABLE_MODELS:
         if isinstance(data.get(section), dict) and "file" in data[section]:
             problems += _expand_table(data, section, file, base, locations)
+    scenario: Scenario | None = None
     try:
         scenario = Scenario.model_validate(data)
     except ValidationError as error:
         problems += schema_problems(error, data, locations, file)
-        unreadable = {str(path[0]) for path in locations.reported if len(path) == 1}
-        problems += check_references(ScenarioParts.salvage(data, unreadable), locations, file)
-        raise ScenarioError(_ordered(problems, file)) from None
-    problems += check_references(ScenarioParts.of(scenario), locations, file)
-    if problems:
+    unreadable = {str(path[0]) for path in locations.reported if len(path) == 1}
+    problems += check_references(data, locations, file, unreadable)
+    if problems or scenario is None:
         raise ScenarioError(_ordered(problems, file))
     return scenario
 

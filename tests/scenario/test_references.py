@@ -180,3 +180,73 @@ def test_an_invalid_place_is_not_also_unknown() -> None:
     # ban-b has a bad latitude: routes from it must not be reported as unknown places too.
     text = edit(TINY_TEXT, "    lat: 21.60\n    lon: 103.20", "    lat: 121.60\n    lon: 103.20")
     assert [p.field for p in problems_in(text)] == ["places[1].lat"]
+
+
+# -- every problem at once, inside one entry and behind schema problems elsewhere -----------
+
+
+def test_every_problem_of_one_route() -> None:
+    text = edit(TINY_TEXT, "{from: ban-b, to: relay, length_km: 10, modes: [porter]}",
+                "{from: ban-b, to: relai, length_km: -10, modes: [portr]}")
+    problems = problems_in(text)
+    assert [p.field for p in problems] == ["routes[1].length_km", "routes[1].to",
+                                           "routes[1].modes[0]"]
+    assert {p.line for p in problems} == {line_of(text, "to: relai")}
+
+
+@pytest.mark.parametrize(("old", "new", "field"), [
+    ("labour_share: 0.3", "labour_share: 1.3", "places[2].labour_share"),
+    ("    lat: 21.60\n    lon: 103.20", "    lat: 121.60\n    lon: 103.20", "places[1].lat"),
+    ("probability_per_day: 0.01", "probability_per_day: 2",
+     "threats.sabotage[0].probability_per_day"),
+    ("    regions: [delta]\n", "    regions: [delta]\n    colour: red\n", "places[2].colour"),
+    ("title: Tiny valley", "title: [Tiny, valley]", "title"),
+    ("  labour_rations_kg_per_day: {rice: 0.8}", "  labour_rations_kg_per_day: {rice: -1}",
+     "policy.labour_rations_kg_per_day.rice"),
+])
+def test_schema_problem_does_not_hide_an_unknown_region(old: str, new: str, field: str) -> None:
+    text = edit(TINY_TEXT, "    - regions: [northwest]", "    - regions: [nortwest]")
+    text = edit(text, old, new)
+    assert set(by_field(problems_in(text))) == {field, "threats.sabotage[0].regions[0]"}
+
+
+def test_unreadable_regions_of_a_place_leave_region_tags_unchecked() -> None:
+    text = edit(TINY_TEXT, "    - regions: [northwest]", "    - regions: [nortwest]")
+    text = edit(text, "regions: [delta]", "regions: delta")
+    assert [p.field for p in problems_in(text)] == ["places[2].regions"]
+
+
+def test_a_demand_with_a_rule_broken_keeps_its_references_checked() -> None:
+    text = edit(TINY_TEXT, "  - front: front\n    commodity: rice",
+                "  - front: relay\n    commodity: rice")
+    text = edit(text, "    ration_kg_per_person_day: 0.9\n",
+                "    ration_kg_per_person_day: 0.9\n    kg_per_day: 4\n")
+    assert set(by_field(problems_in(text))) == {"demand[0]", "demand[0].front"}
+
+
+def test_a_wounded_flow_with_a_bad_value_keeps_its_references_checked() -> None:
+    text = edit(TINY_TEXT, "hospitals: [hospital]", "hospitals: [relay]")
+    text = edit(text, "within_days: 3", "within_days: 0")
+    assert set(by_field(problems_in(text))) == {"wounded[0].hospitals[0]",
+                                                "wounded[0].within_days"}
+
+
+def test_several_bad_entries_of_other_sections() -> None:
+    text = edit(TINY_TEXT, "{commodity: rice, regions: [northwest], kg: 20000}",
+                "{commodity: rize, regions: [northwest], kg: -20000}")
+    text = edit(text, "{mode: bicycle, units: 20}", "{mode: bike, units: -20}")
+    text = edit(text, "routes: [pass]", "routes: [pas, 5]")
+    text = edit(text, "cargo_destroyed_fraction: 0.2", "cargo_destroyed_fraction: 2")
+    assert set(by_field(problems_in(text))) == {
+        "replays[0].mobilization[0].commodity", "replays[0].mobilization[0].kg",
+        "replays[0].carriers[0].mode", "replays[0].carriers[0].units",
+        "threats.air[0].routes[0]", "threats.air[0].routes[1]",
+        "threats.air[0].cargo_destroyed_fraction",
+    }
+
+
+def test_an_entry_that_is_not_a_mapping() -> None:
+    text = edit(TINY_TEXT, "  - {from: ban-b, to: relay, length_km: 10, modes: [porter]}",
+                "  - 5")
+    text = edit(text, "routes: [pass]", "routes: [pas]")
+    assert set(by_field(problems_in(text))) == {"routes[1]", "threats.air[0].routes[0]"}

@@ -1,0 +1,143 @@
+"""Who can get where: fronts that goods cannot reach, units that cannot come home.
+
+The network is read per mode: a route lets a mode go from ``from`` to ``to``, and back unless
+it is ``one_way``. A mode's units start at their homes (the places that put them in service:
+any place that owns units of the mode, and for ``units_from: labour`` every locality with
+people) and can be wherever their routes lead from there. Goods start where they are held or
+produced and move along any route on which some mode has units, changing carriers where they
+are stored on the way.
+
+Three things are found, each a problem for ``supplyline check``:
+
+- a front with demand that no goods can reach;
+- a front that units of a mode can reach but never leave again for any of that mode's homes
+  (the units that go there can never come home);
+- a place that owns units of a mode that no route from it allows (they could never be used).
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+__all__ = ["Finding", "Reach", "findings"]
+
+
+@dataclass(frozen=True)
+class Link:
+    """One route as the search sees it."""
+
+    origin: str
+    dest: str
+    modes: tuple[str, ...]
+    one_way: bool
+
+
+@dataclass
+class Reach:
+    """What the search needs to know about a scenario.
+
+    Attributes
+    ----------
+    modes:
+        Every mode id.
+    links:
+        The routes.
+    homes:
+        For each mode, the places that put its units in service.
+    owners:
+        For each place, the modes it owns at least one unit of.
+    suppliers:
+        Places that hold or produce goods.
+    fronts:
+        Every front; ``demanded`` the fronts with demand.
+    """
+
+    modes: list[str] = field(default_factory=list)
+    links: list[Link] = field(default_factory=list)
+    homes: dict[str, set[str]] = field(default_factory=dict)
+    owners: dict[str, list[str]] = field(default_factory=dict)
+    suppliers: set[str] = field(default_factory=set)
+    fronts: list[str] = field(default_factory=list)
+    demanded: set[str] = field(default_factory=set)
+
+    def add_route(self, origin: str, dest: str, modes: Iterable[str], one_way: bool) -> None:
+        self.links.append(Link(origin, dest, tuple(modes), one_way))
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One problem: ``kind`` is ``"unreached"``, ``"stranded"`` or ``"idle"``.
+
+    ``place`` is the front (or, for ``"idle"``, the owner); ``mode`` the mode concerned
+    (``None`` for ``"unreached"``).
+    """
+
+    kind: str
+    place: str
+    mode: str | None = None
+
+
+def _steps(links: Iterable[Link], mode: str | None = None) -> dict[str, set[str]]:
+    """Where one can go next from each place: by ``mode``, or by any mode."""
+    nexts: dict[str, set[str]] = {}
+    for link in links:
+        if mode is not None and mode not in link.modes:
+            continue
+        nexts.setdefault(link.origin, set()).add(link.dest)
+        if not link.one_way:
+            nexts.setdefault(link.dest, set()).add(link.origin)
+    return nexts
+
+
+def _reachable(starts: Iterable[str], nexts: Mapping[str, set[str]]) -> set[str]:
+    seen = set(starts)
+    queue = deque(seen)
+    while queue:
+        here = queue.popleft()
+        for there in nexts.get(here, ()):
+            if there not in seen:
+                seen.add(there)
+                queue.append(there)
+    return seen
+
+
+def findings(net: Reach) -> list[Finding]:
+    """Every front that cannot be supplied or left, and every owned mode that cannot move.
+
+    Examples
+    --------
+    A one-way road to the front: goods get there, the porters never come back.
+
+    >>> net = Reach(modes=["porter"], homes={"porter": {"village"}},
+    ...             suppliers={"village"}, fronts=["front"], demanded={"front"})
+    >>> net.add_route("village", "front", ["porter"], one_way=True)
+    >>> findings(net)
+    [Finding(kind='stranded', place='front', mode='porter')]
+    """
+    found: list[Finding] = []
+    by_mode = {mode: _steps(net.links, mode) for mode in net.modes}
+    present = {mode: _reachable(net.homes.get(mode, ()), by_mode[mode]) for mode in net.modes}
+
+    # Goods take a step where some mode's units can be at the step's start.
+    goods_steps: dict[str, set[str]] = {}
+    for mode in net.modes:
+        for here, theres in by_mode[mode].items():
+            if here in present[mode]:
+                goods_steps.setdefault(here, set()).update(theres)
+    goods = _reachable(net.suppliers, goods_steps)
+    found += [Finding("unreached", front) for front in net.fronts
+              if front in net.demanded and front not in goods]
+
+    for front in net.fronts:
+        for mode in net.modes:
+            if front in present[mode] and not (
+                _reachable([front], by_mode[mode]) & net.homes.get(mode, set())
+            ):
+                found.append(Finding("stranded", front, mode))
+
+    for place, modes in net.owners.items():
+        found += [Finding("idle", place, mode) for mode in modes
+                  if mode in by_mode and not by_mode[mode].get(place)]
+    return found

@@ -1,0 +1,124 @@
+"""Fronts that goods cannot reach or carriers cannot leave, and carriers that cannot move."""
+
+from __future__ import annotations
+
+import pytest
+
+import supplyline as sl
+from supplyline.scenario import builtin_names, load_text
+from supplyline.scenario._reach import Finding, Reach, findings
+
+from .helpers import TINY_TEXT, by_field, edit, line_of, problems_in
+
+PASS = """    from: relay
+    to: front
+    length_km: 25
+    modes: [porter, bicycle]
+"""
+FRONT_ID = "  - id: front\n"
+
+
+def _pass(lines: str) -> str:
+    """tiny.yaml with the route from the relay to the front (the pass) written as ``lines``."""
+    return edit(TINY_TEXT, PASS, lines)
+
+
+def test_front_reached_only_against_a_one_way_route() -> None:
+    text = _pass("    from: front\n    to: relay\n    one_way: true\n    length_km: 25\n"
+                 "    modes: [porter, bicycle]\n")
+    problem = by_field(problems_in(text))["places[4].id"]
+    assert problem.line == line_of(text, FRONT_ID)
+    assert problem.got == "'front' (no way there for goods)"
+    assert "along routes in their allowed direction" in problem.expected
+
+
+def test_front_without_any_route() -> None:
+    text = edit(TINY_TEXT, "    to: front\n", "    to: hospital\n")
+    problem = by_field(problems_in(text))["places[4].id"]
+    assert problem.expected == "a front that some route reaches"
+    assert problem.got == "'front' (no route leads there)"
+
+
+def test_one_way_to_the_front_strands_the_carriers() -> None:
+    text = _pass(PASS + "    one_way: true\n")
+    problems = [p for p in problems_in(text) if p.field == "places[4].id"]
+    assert {p.got for p in problems} == {
+        "'front' (porter units that go there can never come home)",
+        "'front' (bicycle units that go there can never come home)",
+    }
+    assert all(p.line == line_of(text, FRONT_ID) for p in problems)
+
+
+def test_one_way_loop_is_a_way_home() -> None:
+    text = _pass(PASS + "    one_way: true\n")
+    text = edit(text, "  - {from: relay, to: hospital",
+                "  - {from: front, to: relay, length_km: 30, modes: [porter, bicycle], "
+                "one_way: true}\n  - {from: relay, to: hospital")
+    assert load_text(text).routes[3].one_way
+
+
+def test_goods_need_carriers_that_can_get_to_the_route() -> None:
+    # Only bicycles may use the pass, and no place owns a bicycle: nothing gets over it.
+    text = _pass(PASS.replace("[porter, bicycle]", "[bicycle]"))
+    text = edit(text, "    carriers: {bicycle: 20}\n", "")
+    problem = by_field(problems_in(text))["places[4].id"]
+    assert problem.got == "'front' (no way there for goods)"
+    assert "modes whose units can get there" in problem.expected
+
+
+def test_front_with_its_own_stock_is_supplied() -> None:
+    text = _pass(PASS.replace("[porter, bicycle]", "[bicycle]"))
+    text = edit(text, "    carriers: {bicycle: 20}\n", "")
+    text = edit(text, "    kind: front\n", "    kind: front\n    stock_kg: {rice: 1000}\n")
+    assert load_text(text).places[4].stock_kg == {"rice": 1000.0}
+
+
+def test_carriers_that_no_route_from_their_place_allows() -> None:
+    text = edit(TINY_TEXT, "    stock_kg: {rice: 15000}\n",
+                "    stock_kg: {rice: 15000}\n    carriers: {bicycle: 5}\n")
+    problem = by_field(problems_in(text))["places[1].carriers.bicycle"]
+    assert problem.line == line_of(text, "carriers: {bicycle: 5}")
+    assert problem.expected == "a mode that some route from 'ban-b' allows"
+    assert problem.got == "'bicycle' (these units could never be used)"
+
+
+def test_no_carriers_is_not_a_problem() -> None:
+    text = edit(TINY_TEXT, "    stock_kg: {rice: 15000}\n",
+                "    stock_kg: {rice: 15000}\n    carriers: {bicycle: 0}\n")
+    assert load_text(text).places[1].carriers == {"bicycle": 0}
+
+
+def test_a_depot_may_own_carriers() -> None:
+    text = edit(TINY_TEXT, "    kind: depot\n", "    kind: depot\n    carriers: {bicycle: 4}\n")
+    assert load_text(text).places[3].carriers == {"bicycle": 4}
+
+
+def test_unknown_place_on_a_route_gives_no_guess_about_the_front() -> None:
+    text = _pass(PASS.replace("to: front", "to: frnt"))
+    assert [p.field for p in problems_in(text)] == ["routes[3].to"]
+
+
+def test_schema_problem_elsewhere_does_not_hide_a_stranded_front() -> None:
+    text = _pass(PASS + "    one_way: true\n")
+    text = edit(text, "    tolerance: 10", "    tolerance: -10")
+    fields = [p.field for p in problems_in(text)]
+    assert "observed[0].tolerance" in fields
+    assert fields.count("places[4].id") == 2
+
+
+def test_findings_by_hand() -> None:
+    net = Reach(modes=["porter", "truck"], homes={"porter": {"a"}, "truck": {"depot"}},
+                owners={"depot": ["truck"]}, suppliers={"a"}, fronts=["f", "g"],
+                demanded={"f", "g"})
+    net.add_route("a", "f", ["porter"], one_way=False)
+    net.add_route("depot", "a", ["porter"], one_way=False)
+    net.add_route("a", "g", ["porter"], one_way=True)
+    assert findings(net) == [
+        Finding("stranded", "g", "porter"),
+        Finding("idle", "depot", "truck"),
+    ]
+
+
+@pytest.mark.parametrize("name", builtin_names())
+def test_builtin_scenarios_pass(name: str) -> None:
+    assert sl.load(name).name == name
