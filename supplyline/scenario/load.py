@@ -14,10 +14,12 @@ Reading happens in four passes, and every problem found is reported at once as o
 
 from __future__ import annotations
 
+import os
 import re
+import stat
 from importlib.resources import files
 from importlib.resources.abc import Traversable
-from pathlib import Path, PurePath
+from pathlib import Path, PurePath, PurePosixPath, PureWindowsPath
 from typing import Any
 
 import yaml
@@ -37,10 +39,25 @@ from supplyline.scenario._yaml_lines import Path as DataPath
 from supplyline.scenario.schema import Scenario
 from supplyline.scenario.tables import TABLE_MODELS, read_table
 
-__all__ = ["DEFAULT_SCENARIO", "builtin_names", "builtin_titles", "load", "load_text"]
+__all__ = [
+    "DEFAULT_SCENARIO",
+    "MAX_FILE_BYTES",
+    "builtin_names",
+    "builtin_titles",
+    "load",
+    "load_text",
+]
 
 DEFAULT_SCENARIO = "dien-bien-phu-1954"
 """The built-in scenario used when none is named."""
+
+MAX_FILE_BYTES = 20 * 1024 * 1024
+"""Largest scenario file, and largest table file, that is read: 20 MiB.
+
+A scenario of a few thousand places is far smaller; the limit keeps a mistaken or hostile
+file from taking minutes and gigabytes. Raise it with ``load(..., max_file_bytes=N)``
+(``None``: no limit). The built-in scenarios are read without it.
+"""
 
 _BUILTIN_DISPLAY = "supplyline/scenario/builtin"
 _TABLE_SUFFIXES = (".csv", ".geojson", ".json")
@@ -84,14 +101,23 @@ def builtin_titles() -> dict[str, str]:
     return titles
 
 
-def load(source: str | Path | None = None) -> Scenario:
+def load(
+    source: str | Path | None = None, *, max_file_bytes: int | None = MAX_FILE_BYTES
+) -> Scenario:
     """Load and validate a scenario.
+
+    Tables that the file names (``places: {file: places.csv}``) must be regular files inside
+    the scenario's folder (or below it): no absolute paths, no ``..``, no links that lead
+    out of it.
 
     Parameters
     ----------
     source:
         ``None`` for the default built-in scenario (``dien-bien-phu-1954``); the name of a
         built-in scenario (see :func:`builtin_names`); or the path of a YAML file.
+    max_file_bytes:
+        Largest scenario file, and largest table file, that is read (:data:`MAX_FILE_BYTES`
+        by default); ``None`` for no limit. Built-in scenarios are not limited.
 
     Returns
     -------
@@ -115,11 +141,11 @@ def load(source: str | Path | None = None) -> Scenario:
     if isinstance(source, str) and _names_builtin(source):
         folder = _builtin_folder()
         entry = folder.joinpath(f"{source}.yaml")
-        return _parse(entry.read_bytes(), f"{_BUILTIN_DISPLAY}/{source}.yaml", folder)
+        return _parse(entry.read_bytes(), f"{_BUILTIN_DISPLAY}/{source}.yaml", folder, None)
     path = Path(source)
     shown_name = str(source)
     try:
-        raw = path.read_bytes()
+        raw = read_limited(path, max_file_bytes)
     except FileNotFoundError:
         expected = "an existing scenario file"
         if isinstance(source, str) and not _looks_like_path(source):
@@ -127,18 +153,22 @@ def load(source: str | Path | None = None) -> Scenario:
             expected += f" or a built-in scenario name ({names})"
         raise ScenarioError([Problem(shown_name, None, "(file)", expected,
                                      "no such file")]) from None
-    except IsADirectoryError:
-        raise ScenarioError([Problem(shown_name, None, "(file)", "a scenario file",
-                                     "a folder")]) from None
+    except Refused as refused:
+        raise ScenarioError([Problem(shown_name, None, "(file)", refused.expected,
+                                     refused.got)]) from None
     except (OSError, ValueError) as error:
         reason = getattr(error, "strerror", None) or str(error)
         raise ScenarioError([Problem(shown_name, None, "(file)", "a readable file",
                                      reason)]) from None
-    return _parse(raw, shown_name, path.parent)
+    return _parse(raw, shown_name, path.parent, max_file_bytes)
 
 
 def load_text(
-    text: str, filename: str = "<string>", base_dir: str | Path | None = None
+    text: str,
+    filename: str = "<string>",
+    base_dir: str | Path | None = None,
+    *,
+    max_file_bytes: int | None = MAX_FILE_BYTES,
 ) -> Scenario:
     """Load and validate a scenario given as YAML text.
 
@@ -149,8 +179,11 @@ def load_text(
     filename:
         The name shown in error messages.
     base_dir:
-        Folder that ``{file: ...}`` tables are read from; the folder of ``filename`` when
-        empty.
+        Folder that ``{file: ...}`` tables are read from (they must lie inside it); the
+        folder of ``filename`` when empty.
+    max_file_bytes:
+        Largest text (UTF-8 encoded), and largest table file, that is read
+        (:data:`MAX_FILE_BYTES` by default); ``None`` for no limit.
 
     Returns
     -------
@@ -164,7 +197,13 @@ def load_text(
     """
     if base_dir is None:
         base_dir = Path(filename).parent if not filename.startswith("<") else Path(".")
-    return _parse_text(text, filename, Path(base_dir))
+    if max_file_bytes is not None and len(text) > max_file_bytes // 4:
+        size = len(text.encode("utf-8", "surrogatepass"))
+        if size > max_file_bytes:
+            refused = _too_big(size, max_file_bytes)
+            raise ScenarioError([Problem(filename, None, "(file)", refused.expected,
+                                         refused.got)])
+    return _parse_text(text, filename, Path(base_dir), max_file_bytes)
 
 
 def _names_builtin(source: str) -> bool:
@@ -178,17 +217,17 @@ def _looks_like_path(source: str) -> bool:
 # -- the passes -----------------------------------------------------------------------------
 
 
-def _parse(raw: bytes, file: str, base: Traversable) -> Scenario:
+def _parse(raw: bytes, file: str, base: Traversable, limit: int | None) -> Scenario:
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         line = raw[: error.start].count(b"\n") + 1
         raise ScenarioError([Problem(file, line, "(file)", "text encoded as UTF-8",
                                      f"the byte {raw[error.start]:#04x}")]) from None
-    return _parse_text(text, file, base)
+    return _parse_text(text, file, base, limit)
 
 
-def _parse_text(text: str, file: str, base: Traversable) -> Scenario:
+def _parse_text(text: str, file: str, base: Traversable, limit: int | None) -> Scenario:
     data, locations, problems = read_yaml(text, file)
     if data is None and not problems:
         spot = locations.spots.get((), Spot(file, 1))
@@ -202,7 +241,7 @@ def _parse_text(text: str, file: str, base: Traversable) -> Scenario:
         raise ScenarioError(problems)
     for section in TABLE_MODELS:
         if isinstance(data.get(section), dict) and "file" in data[section]:
-            problems += _expand_table(data, section, file, base, locations)
+            problems += _expand_table(data, section, file, base, locations, limit)
     scenario: Scenario | None = None
     try:
         scenario = Scenario.model_validate(data)
@@ -222,7 +261,8 @@ def _ordered(problems: list[Problem], file: str) -> list[Problem]:
 
 
 def _expand_table(
-    data: dict[str, Any], section: str, file: str, base: Traversable, locations: Locations
+    data: dict[str, Any], section: str, file: str, base: Traversable, locations: Locations,
+    limit: int | None,
 ) -> list[Problem]:
     """Replace ``{file: ...}`` by the rows of that table; return the problems found."""
     form: dict[str, Any] = data[section]
@@ -235,30 +275,126 @@ def _expand_table(
     ]
     name = form["file"]
     line = _key_line(locations, (section, "file")) or here.line
-    if not isinstance(name, str) or not name.lower().endswith(_TABLE_SUFFIXES):
-        problems.append(Problem(file, line, f"{section}.file",
-                                "a file name ending in .csv or .geojson", shown(name)))
+
+    def unreadable(expected: str, got: str) -> list[Problem]:
+        problems.append(Problem(file, line, f"{section}.file", expected, got))
         locations.reported.add((section,))
         data[section] = []
         return problems
+
+    if not isinstance(name, str) or not name.lower().endswith(_TABLE_SUFFIXES):
+        return unreadable("a file name ending in .csv or .geojson", shown(name))
     table_file = str(PurePath(file).parent / name) if not file.startswith("<") else name
     try:
-        entry = Path(name) if Path(name).is_absolute() else base.joinpath(name)
-        raw = entry.read_bytes()
+        if isinstance(base, Path):
+            raw = read_limited(inside(base, name), limit)
+        else:  # a built-in scenario inside the installed package
+            _check_relative(name)
+            raw = base.joinpath(name).read_bytes()
+    except Refused as refused:
+        return unreadable(refused.expected, f"{shown(name)} ({refused.got})")
     except (OSError, ValueError) as error:
         reason = "no such file" if isinstance(error, FileNotFoundError) else (
             getattr(error, "strerror", None) or str(error))
-        problems.append(Problem(file, line, f"{section}.file",
-                                "a table file next to the scenario", f"{shown(name)}: {reason}"))
-        locations.reported.add((section,))
-        data[section] = []
-        return problems
+        return unreadable("a table file next to the scenario", f"{shown(name)}: {reason}")
     table = read_table(section, raw, table_file)
     data[section] = table.rows
     locations.graft((section,), table.locations)
     if table.unreadable:
         locations.reported.add((section,))
     return problems + table.problems
+
+
+# -- reading files safely -------------------------------------------------------------------
+
+
+class Refused(Exception):
+    """A file that is not read: what was expected of it, and what it is (without its name)."""
+
+    def __init__(self, expected: str, got: str) -> None:
+        super().__init__(f"expected {expected}, got {got}")
+        self.expected = expected
+        self.got = got
+
+
+def _too_big(size: int, limit: int) -> Refused:
+    return Refused(f"a file of at most {limit:,} bytes (max_file_bytes; it can be raised)",
+                   f"{size:,} bytes")
+
+
+def _check_relative(name: str) -> None:
+    """Refuse a table name that is absolute or climbs out of the scenario's folder."""
+    windows = PureWindowsPath(name)
+    if PurePosixPath(name).is_absolute() or windows.is_absolute() or windows.drive:
+        raise Refused("a file name relative to the scenario's folder", "an absolute path")
+    if ".." in PurePosixPath(name.replace("\\", "/")).parts:
+        raise Refused("a file inside the scenario's folder", "a path through '..'")
+
+
+def inside(folder: Path, name: str) -> Path:
+    """The path of table ``name`` in ``folder``, refused unless it stays inside it.
+
+    Links are followed only as far as they lead to somewhere inside the folder; where a link
+    leads outside it is not said (the message must not map the machine's files).
+
+    Raises
+    ------
+    Refused
+        For an absolute name, a ``..`` or a link out of the folder.
+    """
+    _check_relative(name)
+    path = folder / name
+    try:
+        target = path.resolve()
+        home = folder.resolve()
+    except (OSError, RuntimeError):  # a loop of links
+        raise Refused("a file inside the scenario's folder", "a loop of links") from None
+    if not target.is_relative_to(home):
+        raise Refused("a file inside the scenario's folder", "a link to a place outside it")
+    return path
+
+
+def _kind(mode: int) -> str:
+    if stat.S_ISDIR(mode):
+        return "a folder"
+    if stat.S_ISFIFO(mode):
+        return "a named pipe (FIFO)"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return "not a regular file"
+
+
+def _check_kind(path: Path, info: os.stat_result, limit: int | None) -> None:
+    if not stat.S_ISREG(info.st_mode):
+        raise Refused("a regular file", _kind(info.st_mode))
+    if limit is not None and info.st_size > limit:
+        raise _too_big(info.st_size, limit)
+
+
+def read_limited(path: Path, limit: int | None) -> bytes:
+    """The bytes of a regular file of at most ``limit`` bytes (``None``: any size).
+
+    The file's kind is checked before it is opened (a FIFO would block, a device such as
+    ``/dev/zero`` never ends) and again on the opened file; at most ``limit + 1`` bytes are
+    read, so a file that grows meanwhile is refused too.
+
+    Raises
+    ------
+    Refused
+        For anything but a regular file, or a file over the limit.
+    OSError
+        When the file cannot be read (``FileNotFoundError`` when there is none).
+    """
+    _check_kind(path, os.stat(path), limit)
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+    with os.fdopen(os.open(path, flags), "rb") as handle:
+        _check_kind(path, os.fstat(handle.fileno()), limit)  # the file that was opened
+        raw = handle.read() if limit is None else handle.read(limit + 1)
+    if limit is not None and len(raw) > limit:
+        raise _too_big(len(raw), limit)
+    return raw
 
 
 def _key_line(locations: Locations, path: DataPath) -> int | None:
