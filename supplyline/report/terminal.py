@@ -21,6 +21,7 @@ from supplyline.report.facts import (
     shortfall_words,
     shortfalls,
 )
+from supplyline.report.inert import inert, plain
 from supplyline.report.sections import day_date, percent
 from supplyline.report.svg import fmt
 
@@ -70,7 +71,7 @@ def _commodities(kpis: dict[str, Any]) -> Table:
         if row["demand_t"] <= 0 and row["mobilized_t"] <= 0:
             continue
         met = row["delivered_t"] / row["demand_t"] if row["demand_t"] > 0 else 1.0
-        table.add_row(cid, fmt(row["demand_t"]), fmt(row["delivered_t"]),
+        table.add_row(inert(cid), fmt(row["demand_t"]), fmt(row["delivered_t"]),
                       Text(fmt(row["shortfall_t"]), style="red" if row["shortfall_t"] > 1e-3
                            else ""),
                       percent(met), str(row["shortfall_days"]), fmt(row["mobilized_t"]),
@@ -84,7 +85,7 @@ def _regions(kpis: dict[str, Any]) -> Table:
     total = sum(regions.values()) or 1.0
     table = _table("Mobilized per region", "region", "t", "share", numeric=[False, True, True])
     for tag, tonnes in sorted(regions.items(), key=lambda kv: -kv[1]):
-        table.add_row(tag, fmt(tonnes), percent(tonnes / total))
+        table.add_row(inert(tag), fmt(tonnes), percent(tonnes / total))
     if len(regions) > 1:
         table.caption = "a locality with several region tags counts in each of them"
     return table
@@ -105,7 +106,7 @@ def _carriers(plan: Plan) -> Table:
         peak = float(in_use[m].max(initial=0.0))
         if peak <= 1e-6 and plan.recruited_units[:, m].sum() <= 1e-6:
             continue
-        table.add_row(short_label(mode_name(net, m)),
+        table.add_row(inert(short_label(mode_name(net, m))),
                       fmt(float(plan.recruited_units[:, m].sum())),
                       fmt(peak), fmt(peak * float(net.crew_per_unit[m])),
                       fmt(float(unit_days[m])))
@@ -124,7 +125,7 @@ def _burden(plan: Plan, count: int = 8) -> Table:
         if max(food[p], labour[p]) <= 0:
             continue
         high = max(food[p], labour[p]) >= bound - 1e-6
-        table.add_row(short_label(place_name(net, int(p)), 40), percent(float(food[p])),
+        table.add_row(inert(short_label(place_name(net, int(p)), 40)), percent(float(food[p])),
                       percent(float(labour[p])), style="yellow" if high else "")
     return table
 
@@ -138,8 +139,8 @@ def _routes(plan: Plan, count: int = 8) -> Table:
         if facts.tonnes[r] <= 0:
             continue
         days = int(facts.at_capacity_days[r])
-        table.add_row(net.route_names[r],
-                      f"{net.place_ids[facts.start[r]]} → {net.place_ids[facts.end[r]]}",
+        table.add_row(inert(net.route_names[r]),
+                      inert(f"{net.place_ids[facts.start[r]]} → {net.place_ids[facts.end[r]]}"),
                       fmt(float(facts.length_km[r])), fmt(float(facts.tonnes[r])),
                       fmt(float(facts.eaten_t[r])),
                       Text(str(days), style="red" if days else ""))
@@ -154,7 +155,7 @@ def _findings(plan: Plan, console: Console) -> None:
     console.print("[bold red]Why demand is not met[/bold red]")
     for group in groups:
         what, why = shortfall_words(plan, group)
-        console.print(Text(f"• {group.front} {what} {why}"))
+        console.print(inert(f"• {group.front} {what} {why}"))
 
 
 def print_plan_summary(plan: Plan, console: Console) -> None:
@@ -173,9 +174,9 @@ def print_plan_summary(plan: Plan, console: Console) -> None:
     """
     sc = plan.network.scenario
     kpis = plan.kpis()
-    replay = f", replay {plan.replay}" if plan.replay else ""
+    replay = f", replay {plain(plan.replay)}" if plan.replay else ""
     status_style = "green" if plan.status == "optimal" else "red"
-    console.rule(Text(sc.title, style="bold"))
+    console.rule(Text(plain(sc.title), style="bold"))
     console.print(Text.assemble(
         f"{day_date(plan, 0)} – {day_date(plan, plan.days - 1)} ({plan.days} days"
         f"{_in_steps(plan)}){replay}; "
@@ -215,13 +216,13 @@ def print_validation(values: Sequence[MetricValue], console: Console) -> None:
     table = _table("Model against history", "figure", "model", "history", "result",
                    numeric=[False, True, True, False])
     for i, v in enumerate(values, start=1):
-        label = Text.assemble(f"{v.id} [{i}]", ("\n" + v.description if v.description else "",
-                                                "dim"))
+        label = Text.assemble(plain(f"{v.id} [{i}]"),
+                              (plain("\n" + v.description) if v.description else "", "dim"))
         result = Text("pass", style="bold green") if v.passed else Text("FAIL", style="bold red")
-        table.add_row(label, f"{fmt(v.model)} {v.unit}", _history(v), result)
+        table.add_row(label, inert(f"{fmt(v.model)} {v.unit}"), inert(_history(v)), result)
     console.print(table)
     for i, v in enumerate(values, start=1):
-        console.print(Text(f"[{i}] {v.source}", style="dim"), markup=False)
+        console.print(Text(plain(f"[{i}] {v.source}"), style="dim"))
     passed = sum(v.passed for v in values)
     style = "green" if passed == len(values) else "red"
     console.print(Text(f"{passed} of {len(values)} figures within tolerance", style=style))

@@ -1,15 +1,21 @@
-"""Terminal tables: the summary and the validation table say what the plan says."""
+"""Terminal tables: the summary and the validation table say what the plan says, and show
+the scenario's text as written, never as markup or terminal controls."""
 
 from __future__ import annotations
 
 import dataclasses
+import io
+from collections.abc import Callable
+from typing import Any
 
 from rich.console import Console
 
 import supplyline as sl
 from supplyline.plan.metrics import MetricValue
+from supplyline.report.inert import inert, plain
 from supplyline.report.svg import fmt
 from supplyline.report.terminal import _history, print_plan_summary, print_validation
+from supplyline.scenario.schema import Scenario
 
 
 def _printed(show: object, *args: object) -> str:
@@ -54,3 +60,45 @@ def test_history_column_says_what_agrees() -> None:
     assert _history(dataclasses.replace(base, compare="at_least")) == "≥ 95 t"
     assert _history(dataclasses.replace(base, compare="at_most", tolerance=0.0)) == "≤ 100 t"
     assert "No historical figures" in _printed(print_validation, [])
+
+
+MARKUP = "[/red]A[link=http://e.x]c[/link]"
+CONTROL = "\x1b]0;pwned\x07\x1b[2J\u202e"
+
+
+def test_names_from_the_scenario_are_inert(valley_doc: Callable[[], dict[str, Any]]) -> None:
+    doc = valley_doc(f"Valley [/bold] {CONTROL}")
+    doc["places"][0]["name"] = MARKUP
+    doc["places"][0]["regions"] = ["[bold]north[/]" + CONTROL]
+    doc["places"][5]["name"] = "Front [/red] " + CONTROL  # named in the findings
+    doc["routes"][3]["name"] = "[red]pass"
+    doc["modes"][0]["name"] = "Porter [/]"
+    plan = sl.plan(Scenario.model_validate(doc))
+    console = Console(record=True, width=200, force_terminal=True, color_system="truecolor",
+                      file=io.StringIO())
+    print_plan_summary(plan, console)
+    raw = console.file.getvalue()  # type: ignore[attr-defined]
+    assert "\x1b]8;" not in raw  # no hyperlink
+    for sequence in ("\x1b]0;", "\x1b[2J", "\x07", "\u202e"):
+        assert sequence not in raw
+    text = console.export_text()
+    for name in (MARKUP, "[bold]north[/]", "[red]pass", "Porter [/]", "Valley [/bold]",
+                 "Front [/red]"):
+        assert name in text
+    assert "\\u001b]0;pwned\\u0007\\u001b[2J\\u202e" in text  # shown, not obeyed
+
+
+def test_validation_figures_are_inert(replay_plan: sl.Plan) -> None:
+    values = [dataclasses.replace(v, id="x[/red]", unit="[link=http://e]t", source=CONTROL)
+              for v in sl.validate(replay_plan)]
+    console = Console(record=True, width=200, force_terminal=True, file=io.StringIO())
+    print_validation(values, console)
+    raw = console.file.getvalue()  # type: ignore[attr-defined]
+    assert "\x1b]8;" not in raw and "\x1b[2J" not in raw
+    assert "x[/red] [1]" in console.export_text()
+
+
+def test_plain_writes_control_characters_as_escapes() -> None:
+    assert plain("a\x1b[2Jb\x07\x9b\u202e") == "a\\u001b[2Jb\\u0007\\u009b\\u202e"
+    assert plain("line\nnext\ttab, Điện Biên Phủ") == "line\nnext\ttab, Điện Biên Phủ"
+    assert inert("[/red]").plain == "[/red]"

@@ -1,0 +1,46 @@
+"""Text from a scenario, made inert for the terminal.
+
+A scenario may come from someone the user does not trust, and its names, ids and descriptions
+end up on the user's terminal. Two things could go wrong there:
+
+- Rich reads ``[...]`` in a plain string as markup: ``[/red]`` crashes the output and
+  ``[link=...]`` makes a clickable link;
+- control characters reach the terminal raw: ``"\\x1b]0;x\\x07"`` retitles the window,
+  ``"\\x1b[2J"`` clears the screen, and the bidirectional overrides (U+202E) reorder what is
+  shown.
+
+:func:`inert` answers both: a :class:`rich.text.Text` (never read as markup) of :func:`plain`
+(every control character written out as a visible ``\\uXXXX`` escape; line breaks and tabs
+kept). Print scenario text through it, in cells, titles and messages alike.
+
+>>> plain("Ban [/red] A\\x1b[2J")
+'Ban [/red] A\\\\u001b[2J'
+>>> inert("[link=https://example.com]click[/link]").plain
+'[link=https://example.com]click[/link]'
+"""
+
+from __future__ import annotations
+
+import re
+
+from rich.text import Text
+
+__all__ = ["inert", "plain"]
+
+#: C0 controls but line feed and tab, DEL, C1 controls, and the bidirectional controls.
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def plain(text: object) -> str:
+    """``text`` with each control character written as a ``\\uXXXX`` escape.
+
+    The escape is also valid inside a JSON string, so JSON that is printed may go through
+    this function whole.
+    """
+    return _CONTROL.sub(lambda match: f"\\u{ord(match.group()):04x}", str(text))
+
+
+def inert(text: object) -> Text:
+    """``text`` ready for Rich: :func:`plain`, in a :class:`~rich.text.Text` so that brackets
+    are shown as written and never read as markup."""
+    return Text(plain(text))
