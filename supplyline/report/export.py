@@ -1,6 +1,10 @@
 """Exports of a plan to files other tools read: CSV and Parquet tables, GeoJSON of the routes
 with their flows, and the plan as JSON.
 
+Files are written whole or not at all (:mod:`supplyline.report.safe_write`), and text cells of
+the CSV files that a spreadsheet would run as a formula are neutralised
+(:func:`neutralise_formula`).
+
 >>> import supplyline as sl
 >>> from pathlib import Path
 >>> from supplyline.report.export import export_plan
@@ -14,18 +18,54 @@ import json
 import warnings
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from supplyline.plan.result import Plan
 from supplyline.report.facts import mode_name, route_facts
+from supplyline.report.safe_write import output_files
 
-__all__ = ["PARQUET_MISSING", "export_plan", "parquet_available", "routes_geojson"]
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = [
+    "FORMULA_START",
+    "PARQUET_MISSING",
+    "csv_safe",
+    "export_plan",
+    "neutralise_formula",
+    "parquet_available",
+    "routes_geojson",
+]
 
 #: Said once when Parquet files are skipped.
 PARQUET_MISSING = (
     "Parquet tables skipped: the pyarrow package is not installed "
     "(pip install 'supplyline[parquet]'); the CSV files hold the same tables."
 )
+
+
+#: How a cell starts when a spreadsheet may read it as a formula (OWASP, "CSV Injection").
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise_formula(value: Any) -> Any:
+    """A text cell that a spreadsheet would run as a formula, with a single quote before it
+    (shown as text); anything else, numbers included, as it is.
+
+    >>> neutralise_formula("=HYPERLINK(\"http://x\")"), neutralise_formula(-4.5)
+    ('\'=HYPERLINK("http://x")', -4.5)
+    """
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
+def csv_safe(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with :func:`neutralise_formula` applied to its headers and text columns."""
+    safe = frame.rename(columns=neutralise_formula)
+    for column in safe.columns[[dtype.kind in "OUT" for dtype in safe.dtypes]]:
+        safe[column] = safe[column].map(neutralise_formula)
+    return safe
 
 
 def parquet_available() -> bool:
@@ -90,12 +130,16 @@ def export_plan(
     Without pyarrow the Parquet files are skipped and ``notify`` is told why (by default a
     :class:`UserWarning`); nothing fails.
 
+    The files appear together when all are written (:func:`~supplyline.report.safe_write.
+    output_files`): after an error, none of them has changed.
+
     Parameters
     ----------
     plan:
         The solved plan.
     directory:
-        The folder to write into; existing files of the same names are replaced.
+        The folder to write into; existing files of the same names are replaced (a symlink
+        is replaced, not followed).
     notify:
         Called with a message when something is skipped.
 
@@ -103,25 +147,28 @@ def export_plan(
     -------
     list[Path]
         The files written, in order.
+
+    Raises
+    ------
+    supplyline.report.safe_write.OutputBusyError
+        When another run is writing into ``directory``.
+    OSError
+        When ``directory`` cannot be written.
     """
-    directory = Path(directory)
-    directory.mkdir(parents=True, exist_ok=True)
     say = notify or (lambda message: warnings.warn(message, UserWarning, stacklevel=3))
     parquet = parquet_available()
     if not parquet:
         say(PARQUET_MISSING)
-    written: list[Path] = []
-    for name in plan.TABLES:
-        frame = plan.to_frame(name)
-        csv_path = directory / f"{name}.csv"
-        frame.to_csv(csv_path, index=False)
-        written.append(csv_path)
-        if parquet:
-            parquet_path = directory / f"{name}.parquet"
-            frame.to_parquet(parquet_path, index=False)
-            written.append(parquet_path)
-    geojson_path = directory / "routes.geojson"
-    geojson_path.write_text(json.dumps(routes_geojson(plan), indent=1), encoding="utf-8")
-    json_path = directory / "plan.json"
-    json_path.write_text(plan.to_json(), encoding="utf-8")
-    return [*written, geojson_path, json_path]
+    with output_files(Path(directory)) as files:
+        for name in plan.TABLES:
+            frame = plan.to_frame(name)
+            with files.open(f"{name}.csv") as handle:
+                csv_safe(frame).to_csv(handle, index=False)
+            if parquet:
+                with files.open(f"{name}.parquet", binary=True) as handle:
+                    frame.to_parquet(handle, index=False)
+        with files.open("routes.geojson") as handle:
+            json.dump(routes_geojson(plan), handle, indent=1)
+        with files.open("plan.json") as handle:
+            handle.write(plan.to_json())
+    return files.written

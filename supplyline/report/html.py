@@ -22,6 +22,7 @@ from supplyline import __version__
 from supplyline.plan.metrics import MetricValue
 from supplyline.plan.result import Plan
 from supplyline.report.facts import given_t, shortfall_words, shortfalls, source_groups
+from supplyline.report.safe_write import output_files
 from supplyline.report.sections import (
     SECTIONS,
     ReportContext,
@@ -246,7 +247,9 @@ def write_report(
     plan:
         The solved plan.
     path:
-        Where to write the file; its folder is created if needed.
+        Where to write the file; its folder is created if needed. The file appears whole or
+        not at all, and a symlink at ``path`` is replaced, not followed
+        (:func:`~supplyline.report.safe_write.output_files`).
     validation:
         Model-vs-history figures (:func:`supplyline.validate`) to show in a table.
     results:
@@ -258,6 +261,7 @@ def write_report(
         The path written.
     """
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(render_report(plan, validation, results=results), encoding="utf-8")
+    page = render_report(plan, validation, results=results)
+    with output_files(path.parent) as files, files.open(path.name) as handle:
+        handle.write(page)
     return path

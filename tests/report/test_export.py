@@ -1,17 +1,31 @@
-"""Exports: CSV and Parquet tables, routes GeoJSON and plan JSON agree with the plan."""
+"""Exports: CSV and Parquet tables, routes GeoJSON and plan JSON agree with the plan; names
+that look like formulas are inert in CSV; files are written whole, one run at a time."""
 
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
 import pytest
 
 import supplyline as sl
-from supplyline.report import export
-from supplyline.report.export import PARQUET_MISSING, export_plan, routes_geojson
+from supplyline.report import export, write_report
+from supplyline.report.export import (
+    FORMULA_START,
+    PARQUET_MISSING,
+    csv_safe,
+    export_plan,
+    neutralise_formula,
+    routes_geojson,
+)
+from supplyline.report.safe_write import OutputBusyError, output_files
+from supplyline.scenario.schema import Scenario
 
 TOTALS = {  # table: (column, the plan's total of it)
     "flows": ("kg", lambda p: p.cargo_kg.sum()),
@@ -94,3 +108,136 @@ def test_parquet_is_skipped_with_a_message_without_pyarrow(
     assert (tmp_path / "flows.csv").is_file()
     with pytest.warns(UserWarning, match="pyarrow"):
         export_plan(valley_plan, tmp_path)
+
+
+# -- untrusted names and safe writes ---------------------------------------------------------
+
+HOSTILE = "=HYPERLINK(\"http://evil.example\",\"x\")"
+
+
+@pytest.fixture(scope="module")
+def hostile_plan(valley_doc: Callable[[], dict[str, Any]]) -> sl.Plan:
+    """The valley with a place, a route and a region named like spreadsheet formulas."""
+    doc = valley_doc()
+    doc["places"][0]["name"] = HOSTILE
+    doc["places"][0]["regions"] = ["@SUM(A1:A9)"]
+    doc["routes"][3]["name"] = "-2+3"
+    return sl.plan(Scenario.model_validate(doc))
+
+
+def test_csv_cells_that_start_a_formula_are_neutralised(hostile_plan: sl.Plan,
+                                                        tmp_path: Path) -> None:
+    export_plan(hostile_plan, tmp_path)
+    mobilization = pd.read_csv(tmp_path / "mobilization.csv")
+    assert "'@SUM(A1:A9)" in set(mobilization["regions"])
+    routes = pd.read_csv(tmp_path / "routes.csv")
+    assert "'-2+3" in set(routes["name"])
+    for path in tmp_path.glob("*.csv"):
+        frame = pd.read_csv(path, keep_default_na=False)
+        text = [column for column in frame.columns if frame[column].dtype.kind == "O"]
+        assert text, path  # every table has text columns to check
+        for column in text:
+            assert not frame[column].str.startswith(FORMULA_START).any(), (path, column)
+    # Parquet, GeoJSON and JSON keep the names as written.
+    assert "@SUM(A1:A9)" in set(pd.read_parquet(tmp_path / "mobilization.parquet")["regions"])
+    names = {f["properties"]["name"] for f in
+             json.loads((tmp_path / "routes.geojson").read_text(encoding="utf-8"))["features"]}
+    assert "-2+3" in names
+
+
+def test_neutralising_leaves_numbers_alone() -> None:
+    frame = pd.DataFrame({"name": ["=1+2", "+a", "-b", "@c", "\tt", "\rr", "ok", "a=b"],
+                          "kg": [-4.5, -1.0, 0.0, 1.0, 2.0, 3.0, 4.0, 5.0],
+                          "day": [-1, 0, 1, 2, 3, 4, 5, 6]})
+    safe = csv_safe(frame)
+    assert safe["name"].tolist() == ["'=1+2", "'+a", "'-b", "'@c", "'\tt", "'\rr", "ok", "a=b"]
+    assert safe["kg"].tolist() == frame["kg"].tolist()
+    assert safe["day"].tolist() == frame["day"].tolist()
+    assert list(safe.dtypes) == list(frame.dtypes)
+    assert neutralise_formula(-3) == -3
+    assert frame["name"].iloc[0] == "=1+2"  # the plan's own frame is not changed
+
+
+def test_a_failed_export_leaves_no_file_and_keeps_the_earlier_ones(
+    valley_plan: sl.Plan, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / "out"
+    earlier = {p.name: p.read_bytes() for p in export_plan(valley_plan, folder)}
+    calls = 0
+    original = pd.DataFrame.to_parquet
+
+    def fails_on_the_third(self: pd.DataFrame, *args: Any, **kwargs: Any) -> Any:
+        nonlocal calls
+        calls += 1
+        if calls == 3:
+            raise OSError(28, "No space left on device")
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(pd.DataFrame, "to_parquet", fails_on_the_third)
+    with pytest.raises(OSError, match="No space"):
+        export_plan(valley_plan, folder)
+    assert {p.name: p.read_bytes() for p in folder.iterdir()} == earlier
+    with pytest.raises(OSError, match="No space"):
+        calls = 0
+        export_plan(valley_plan, tmp_path / "fresh")
+    assert not (tmp_path / "fresh").exists()  # the folder it made is gone too
+
+
+KILLED_MIDWAY = """
+import sys, time
+from pathlib import Path
+import pandas as pd
+import supplyline as sl
+from supplyline.report.export import export_plan
+from tests.report.conftest import valley_document
+
+plan = sl.plan(sl.Scenario.model_validate(valley_document()))
+original, calls = pd.DataFrame.to_parquet, []
+
+def slow(self, *args, **kwargs):
+    calls.append(1)
+    if len(calls) == 3:
+        print("midway", flush=True)
+        time.sleep(60)
+    return original(self, *args, **kwargs)
+
+pd.DataFrame.to_parquet = slow
+export_plan(plan, Path(sys.argv[1]))
+"""
+
+
+def test_a_run_killed_during_export_leaves_no_truncated_file(tmp_path: Path) -> None:
+    folder = tmp_path / "out"
+    run = subprocess.Popen([sys.executable, "-c", KILLED_MIDWAY, str(folder)],
+                           stdout=subprocess.PIPE, text=True,
+                           cwd=Path(__file__).resolve().parents[2])
+    try:
+        assert run.stdout is not None and run.stdout.readline().strip() == "midway"
+    finally:
+        run.kill()
+        run.wait()
+    left = [p.name for p in folder.iterdir()]
+    assert left, "the run wrote its first files before it was killed"
+    assert all(name.startswith(".") and name.endswith(".tmp") for name in left), left
+
+
+def test_a_symlink_in_the_output_folder_is_not_followed(valley_plan: sl.Plan,
+                                                        tmp_path: Path) -> None:
+    target = tmp_path / "precious.txt"
+    target.write_text("keep me", encoding="utf-8")
+    folder = tmp_path / "out"
+    folder.mkdir()
+    (folder / "flows.csv").symlink_to(target)
+    (folder / "report.html").symlink_to(target)
+    export_plan(valley_plan, folder)
+    write_report(valley_plan, folder / "report.html")
+    assert target.read_text(encoding="utf-8") == "keep me"
+    assert not (folder / "flows.csv").is_symlink()
+    assert len(pd.read_csv(folder / "flows.csv")) == len(valley_plan.to_frame("flows"))
+    assert (folder / "report.html").read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+
+
+def test_two_exports_into_one_folder_cannot_mix(valley_plan: sl.Plan, tmp_path: Path) -> None:
+    with output_files(tmp_path), pytest.raises(OutputBusyError):
+        export_plan(valley_plan, tmp_path)
+    assert list(tmp_path.iterdir()) == []
