@@ -89,8 +89,12 @@ def test_check_bad_file_json(bad_file: tuple[Path, str]) -> None:
     assert result.exit_code == 2
     report = json.loads(result.output)
     assert report["ok"] is False
-    assert {p["field"] for p in report["problems"]} == {
+    error = report["error"]
+    assert error["kind"] == "scenario"
+    assert error["message"] == "3 problems found; nothing was done."
+    assert {p["field"] for p in error["problems"]} == {
         "places[1].populaton", "routes[1].to", "routes[3].length_km"}
+    assert set(error["problems"][0]) == {"file", "line", "field", "expected", "got"}
 
 
 @pytest.mark.parametrize("content", [b"", b"::: not yaml [", b"\xff\xfe\x00garbage", b"- a\n"])

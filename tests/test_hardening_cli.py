@@ -1,0 +1,283 @@
+"""The command line on untrusted scenarios and on every kind of failure: scenario text is
+inert, ``--json`` always answers with an object and the exit code of the text output, the
+solver has a time limit, and Ctrl-C ends a run cleanly."""
+
+from __future__ import annotations
+
+import dataclasses
+import importlib
+import json
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from supplyline.cli import DEFAULT_TIME_LIMIT_S, app
+from supplyline.errors import PlanError
+from supplyline.report.safe_write import output_files
+
+runner = CliRunner()
+planning = importlib.import_module("supplyline.plan")  # the module (sl.plan is the function)
+ROOT = Path(__file__).resolve().parents[1]
+
+HOSTILE_PLACE = "Ban [/red] A [link=https://evil.example]x[/link]"
+ESCAPES = r"\e]0;pwned\a\e[2J"  # YAML double-quoted escapes: ESC ... BEL ESC [2J
+
+
+@pytest.fixture
+def hostile(tmp_path: Path, tiny_text: str) -> Path:
+    """The tiny scenario with markup and terminal controls in its names."""
+    text = tiny_text.replace("title: Tiny valley", f'title: "Tiny [/bold] valley {ESCAPES}"')
+    text = text.replace("  - id: ban-a\n", f'  - id: ban-a\n    name: "{HOSTILE_PLACE}"\n')
+    text = text.replace("  - id: front\n", f'  - id: front\n    name: "Front [/red] {ESCAPES}"\n')
+    text = text.replace("    name: The pass\n", f'    name: "=cmd [red]pass {ESCAPES}"\n')
+    path = tmp_path / "hostile.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def run(*args: str) -> tuple[int, str]:
+    result = runner.invoke(app, list(args))
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.output
+    return result.exit_code, result.output
+
+
+def json_error(*args: str) -> tuple[int, dict[str, Any]]:
+    code, output = run(*args, "--json")
+    answer = json.loads(output)
+    assert answer["ok"] is False
+    assert {"kind", "message"} <= set(answer["error"])
+    return code, answer["error"]
+
+
+def no_raw_controls(text: str) -> None:
+    for sequence in ("\x1b", "\x07"):
+        assert sequence not in text
+
+
+# -- untrusted text ---------------------------------------------------------------------------
+
+
+def test_plan_prints_hostile_names_as_written(hostile: Path, tmp_path: Path) -> None:
+    code, output = run("plan", str(hostile), "--out", str(tmp_path / "out"))
+    assert code == 0, output
+    no_raw_controls(output)
+    for text in ("Tiny [/bold] valley", "\\u001b]0;pwned\\u0007\\u001b[2J", "Front [/red]"):
+        assert text in output
+    routes = (tmp_path / "out" / "routes.csv").read_text(encoding="utf-8")
+    assert ",'=cmd [red]pass" in routes
+
+
+def test_check_show_and_report_print_hostile_names_as_written(hostile: Path,
+                                                              tmp_path: Path) -> None:
+    for args in (["check", str(hostile)], ["show", str(hostile)],
+                 ["report", str(hostile), "--out", str(tmp_path / "r.html")]):
+        code, output = run(*args)
+        assert code == 0, output
+        no_raw_controls(output)
+    assert "Tiny [/bold] valley" in run("show", str(hostile))[1]
+    page = (tmp_path / "r.html").read_text(encoding="utf-8")
+    assert "Ban [/red] A [link=https://evil.example]x[/link]" in page
+
+
+def test_problems_echo_the_bad_value_inert(tmp_path: Path, tiny_text: str) -> None:
+    path = tmp_path / "bad.yaml"
+    path.write_text(tiny_text.replace("length_km: 25", f'length_km: "[/red]{ESCAPES}"'),
+                    encoding="utf-8")
+    code, output = run("check", str(path))
+    assert code == 2
+    no_raw_controls(output)
+    assert "[/red]" in output
+    code, output = run("check", str(path), "--json")
+    assert code == 2
+    no_raw_controls(output)
+    assert "[/red]" in json.loads(output)["error"]["problems"][0]["got"]
+
+
+# -- --json on every failure ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("args", [
+    ["plan", "tutorial", "--step-days", "0"],
+    ["plan", "tutorial", "--time-limit", "soon"],
+    ["plan", "tutorial", "--no-such-option"],
+    ["plann", "tutorial"],
+    ["validate", "tutorial", "--step-days", "x"],
+    ["report", "tutorial", "--time-limit", "-1"],
+    ["plan", "tutorial", "--days", "100000"],
+    ["plan", "tutorial", "--solver", "fast"],
+])
+def test_usage_errors_answer_in_json(args: list[str]) -> None:
+    code, error = json_error(*args)
+    assert code == 2
+    assert error["kind"] == "usage"
+    assert run(*args)[0] == 2  # the same code as the text output
+
+
+def test_scenario_problems_answer_in_json(tmp_path: Path) -> None:
+    path = tmp_path / "broken.yaml"
+    path.write_text("name: x\n", encoding="utf-8")
+    for command in ("check", "show", "plan", "validate", "report"):
+        code, error = json_error(command, str(path))
+        assert code == 2
+        assert error["kind"] == "scenario"
+        problem = error["problems"][0]
+        assert set(problem) == {"file", "line", "field", "expected", "got"}
+        assert problem["file"] == str(path)
+
+
+@pytest.mark.parametrize("command", ["plan", "validate", "report"])
+def test_an_unknown_replay_answers_in_json(command: str, tiny_path: Path,
+                                           tmp_path: Path) -> None:
+    args = [command, str(tiny_path), "--replay", "nope"]
+    if command == "report":
+        args += ["--out", str(tmp_path / "r.html")]
+    code, error = json_error(*args)
+    assert (code, error["kind"]) == (2, "replay")
+    assert "nope" in error["message"] and "history" in error["message"]
+    assert run(*args)[0] == 2
+    assert not (tmp_path / "r.html").exists()
+
+
+def test_an_infeasible_plan_answers_in_json(tiny_path: Path,
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    def infeasible(*args: Any, **kwargs: Any) -> Any:
+        raise PlanError("no plan can satisfy the scenario's fixed amounts together")
+
+    monkeypatch.setattr(planning, "plan", infeasible)
+    for command in ("plan", "validate", "report"):
+        code, error = json_error(command, str(tiny_path))
+        assert (code, error["kind"]) == (1, "plan")
+        assert "fixed amounts" in error["message"]
+        code, output = run(command, str(tiny_path))
+        assert code == 1 and "fixed amounts" in output
+
+
+def test_output_that_cannot_be_written_answers_in_json(tiny_path: Path, tmp_path: Path) -> None:
+    a_file = tmp_path / "a-file"
+    a_file.write_text("", encoding="utf-8")
+    code, error = json_error("plan", str(tiny_path), "--out", str(a_file / "out"))
+    assert (code, error["kind"], error["path"]) == (2, "output", str(a_file / "out"))
+    code, error = json_error("report", str(tiny_path), "--out", str(a_file / "r.html"))
+    assert (code, error["kind"]) == (2, "output")
+    code, output = run("plan", str(tiny_path), "--out", str(a_file / "out"))
+    assert code == 2 and "--out: cannot write" in output
+
+
+def test_a_folder_in_use_answers_in_json(tiny_path: Path, tmp_path: Path) -> None:
+    with output_files(tmp_path):  # another run writing there
+        code, error = json_error("plan", str(tiny_path), "--out", str(tmp_path))
+        assert (code, error["kind"]) == (1, "busy")
+        code, output = run("report", str(tiny_path), "--out", str(tmp_path / "r.html"))
+        assert code == 1 and "another run" in output
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_an_unexpected_error_still_answers_in_json(tiny_path: Path,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(*args: Any, **kwargs: Any) -> Any:
+        raise OverflowError("math range error")
+
+    monkeypatch.setattr(planning, "plan", broken)
+    code, error = json_error("plan", str(tiny_path))
+    assert (code, error["kind"]) == (1, "internal")
+    assert "OverflowError" in error["message"]
+
+
+def test_validation_failures_answer_in_json(tiny_path: Path,
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    original = planning.compare
+
+    def far_off(result: Any, observed: Any) -> Any:
+        return dataclasses.replace(original(result, observed), passed=False)
+
+    monkeypatch.setattr(planning, "compare", far_off)
+    code, output = run("validate", str(tiny_path), "--json")
+    answer = json.loads(output)
+    assert code == 1
+    assert answer["ok"] is False and answer["error"]["kind"] == "validation"
+    assert answer["figures"][0]["passed"] is False
+
+
+# -- validate with nothing to compare -----------------------------------------------------------
+
+
+def test_validate_with_no_observed_figures_says_so_and_exits_0(tmp_path: Path,
+                                                               tiny_text: str) -> None:
+    path = tmp_path / "unobserved.yaml"
+    path.write_text(tiny_text[: tiny_text.index("observed:")], encoding="utf-8")
+    code, output = run("validate", str(path))
+    assert code == 0
+    assert "no observed figures" in output
+    code, output = run("validate", str(path), "--replay", "history", "--json")
+    assert code == 0
+    answer = json.loads(output)
+    assert answer["ok"] is True and answer["figures"] == []
+    assert "replay history" in answer["message"]
+
+
+def test_validate_the_plain_plan_of_a_file_observed_only_under_a_replay(tiny_path: Path) -> None:
+    # tiny's one figure is for replay 'history': validating 'history' compares it
+    code, output = run("validate", str(tiny_path), "--replay", "history", "--json")
+    assert code in (0, 1)
+    assert [f["id"] for f in json.loads(output)["figures"]] == ["northwest-share"]
+
+
+# -- time limit and Ctrl-C -------------------------------------------------------------------
+
+
+def test_the_time_limit_reaches_the_solver(tiny_path: Path, tmp_path: Path,
+                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    limits: list[float | None] = []
+
+    def stop(*args: Any, time_limit_s: float | None = None, **kwargs: Any) -> Any:
+        limits.append(time_limit_s)
+        raise PlanError("the optimizer reached its time limit")
+
+    monkeypatch.setattr(planning, "plan", stop)
+    run("plan", str(tiny_path))
+    run("validate", str(tiny_path), "--time-limit", "12.5")
+    run("report", str(tiny_path), "--time-limit", "0", "--out", str(tmp_path / "r.html"))
+    assert limits == [DEFAULT_TIME_LIMIT_S, 12.5, None]
+    assert DEFAULT_TIME_LIMIT_S == 300
+    for command in ("plan", "validate", "report"):
+        words = " ".join(run(command, "--help")[1].replace("│", " ").split())
+        assert "(default: 300; 0: no limit)" in words
+
+
+def test_ctrl_c_during_the_solve_ends_cleanly(tiny_path: Path,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    def interrupted(*args: Any, **kwargs: Any) -> Any:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(planning, "plan", interrupted)
+    code, output = run("plan", str(tiny_path))
+    assert (code, output.strip()) == (1, "interrupted")
+    code, error = json_error("plan", str(tiny_path))
+    assert (code, error["kind"]) == (1, "interrupted")
+
+
+def test_ctrl_c_stops_a_long_solve_at_once(tmp_path: Path, tiny_text: str) -> None:
+    """A year of the tiny scenario takes HiGHS minutes; SIGINT ends the run within seconds."""
+    path = tmp_path / "year.yaml"
+    path.write_text(tiny_text.replace("end_date: 1954-03-10", "end_date: 1955-02-28"),
+                    encoding="utf-8")
+    out = tmp_path / "out"
+    process = subprocess.Popen(
+        [sys.executable, "-c", "from supplyline.cli import app; app()", "plan", str(path),
+         "--out", str(out), "--json"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT)
+    time.sleep(4)
+    process.send_signal(signal.SIGINT)
+    sent = time.perf_counter()
+    stdout, stderr = process.communicate(timeout=60)
+    assert time.perf_counter() - sent < 5
+    assert process.returncode == 1, stderr
+    assert json.loads(stdout)["error"]["kind"] == "interrupted"
+    assert "Traceback" not in stderr
+    assert not out.exists()
