@@ -10,17 +10,18 @@ from typing import Any
 
 import pytest
 import yaml
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, event, given, reject, settings
 from hypothesis import strategies as st
 
 import supplyline as sl
-from supplyline.errors import ScenarioError
+from supplyline.errors import ScenarioError, SupplylineError
 from supplyline.scenario import load_text
 
 from .helpers import TINY_TEXT
 
-FUZZ = settings(max_examples=200, deadline=None,
-                suppress_health_check=[HealthCheck.function_scoped_fixture])
+# The number of examples comes from the settings profile (tests/scenario/conftest.py): 200
+# with the default `ci`, 10,000 with `--hypothesis-profile=thorough`.
+FUZZ = settings(deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 TINY_DATA: dict[str, Any] = yaml.safe_load(TINY_TEXT)
 
 ODD_VALUES = st.one_of(
@@ -121,6 +122,43 @@ def test_broken_yaml_text(data: st.DataObject) -> None:
             cut = data.draw(st.integers(0, len(lines[where])), label="cut")
             lines = [*lines[:where], lines[where][:cut]]
     _survives("".join(lines))
+
+
+def _value_at(data: Any, path: tuple[Any, ...]) -> Any:
+    for part in path:
+        data = data[part]
+    return data
+
+
+NUMBER_PATHS = [path for path in ALL_PATHS
+                if isinstance(_value_at(TINY_DATA, path), int | float)
+                and not isinstance(_value_at(TINY_DATA, path), bool)]
+SCALES = st.sampled_from([0.0, 1e-300, 1e-6, 0.01, 0.5, 2.0, 10.0, 1e3, 1e6, 1e20, 1e200])
+
+# Planning is slower than loading: a quarter as many examples as the profile gives.
+PLANNED = settings(FUZZ, max_examples=max(10, settings.default.max_examples // 4))
+
+
+@PLANNED
+@given(st.data())
+def test_plan_on_variants_that_load(data: st.DataObject) -> None:
+    """A scenario that passes ``check`` plans, or fails with a documented error."""
+    scenario = copy.deepcopy(TINY_DATA)
+    for _ in range(data.draw(st.integers(1, 3), label="changes")):
+        path = data.draw(st.sampled_from(NUMBER_PATHS), label="path")
+        parent = _parent(scenario, path)
+        parent[path[-1]] = parent[path[-1]] * data.draw(SCALES, label="scale")
+    scenario["policy"]["step_days"] = data.draw(st.integers(1, 7), label="step_days")
+    dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+    try:
+        loaded = load_text(yaml.dump(scenario, Dumper=dumper, sort_keys=False))
+    except ScenarioError:
+        reject()  # only a variant that passes check is planned
+    replay = data.draw(st.sampled_from([None, "history"]), label="replay")
+    try:
+        sl.plan(loaded, replay=replay, time_limit_s=20)
+    except SupplylineError as error:
+        event(f"plan: {type(error).__name__}")
 
 
 @pytest.mark.parametrize("value", [
