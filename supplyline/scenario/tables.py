@@ -4,6 +4,12 @@ A scenario may say ``places: {file: places.csv}`` (or ``.geojson``, and the same
 ``routes``) instead of listing them. Both forms are read into the same rows that the YAML
 form gives, with each value's file and line kept for error messages.
 
+The file must be a regular file inside the scenario's folder or below it (``tables/x.csv``):
+an absolute path, a ``..`` or a link that leads out of the folder is refused, as is a file
+larger than :data:`supplyline.scenario.load.MAX_FILE_BYTES` (20 MiB, unless
+``load(..., max_file_bytes=...)`` says otherwise); see :func:`supplyline.scenario.load.inside`
+and :func:`supplyline.scenario.load.read_limited`.
+
 CSV
     The header row names the fields. A mapping field is spread over dotted columns
     (``stock_kg.rice``, ``carriers.bicycle``); a list field (``regions``, ``modes``) is one
