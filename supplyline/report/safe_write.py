@@ -11,7 +11,9 @@ every file of the set is complete. Hence:
   made it, and leaves the files of an earlier run as they were;
 - two runs cannot write into the same folder at once: the folder is locked
   (:func:`fcntl.flock`, released by the system when the process ends, so a killed run leaves
-  no stale lock) and the second run gets :class:`OutputBusyError`.
+  no stale lock) and the second run gets :class:`OutputBusyError`;
+- the temporary files of a run that was killed outright are removed by the next run into the
+  folder.
 
 >>> from pathlib import Path
 >>> with output_files(Path("out")) as files:  # doctest: +SKIP
@@ -23,6 +25,7 @@ from __future__ import annotations
 
 import errno
 import os
+import re
 import secrets
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
@@ -35,6 +38,9 @@ except ImportError:  # pragma: no cover - Windows: folders are not locked
     fcntl = None  # type: ignore[assignment]
 
 __all__ = ["OutputBusyError", "OutputFiles", "output_files"]
+
+#: The temporary files that :meth:`OutputFiles.open` makes.
+_TEMPORARY = re.compile(r"\..+\.[0-9a-f]{12}\.tmp")
 
 
 class OutputBusyError(OSError):
@@ -101,6 +107,9 @@ def output_files(directory: Path) -> Iterator[OutputFiles]:
     directory.mkdir(parents=True, exist_ok=True)
     try:
         with _locked(directory):
+            for left in directory.iterdir():  # by a killed run: no other run holds the lock
+                if _TEMPORARY.fullmatch(left.name):
+                    left.unlink(missing_ok=True)
             files = OutputFiles(directory)
             try:
                 yield files

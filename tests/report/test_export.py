@@ -206,7 +206,8 @@ export_plan(plan, Path(sys.argv[1]))
 """
 
 
-def test_a_run_killed_during_export_leaves_no_truncated_file(tmp_path: Path) -> None:
+def test_a_run_killed_during_export_leaves_no_truncated_file(valley_plan: sl.Plan,
+                                                             tmp_path: Path) -> None:
     folder = tmp_path / "out"
     run = subprocess.Popen([sys.executable, "-c", KILLED_MIDWAY, str(folder)],
                            stdout=subprocess.PIPE, text=True,
@@ -219,6 +220,10 @@ def test_a_run_killed_during_export_leaves_no_truncated_file(tmp_path: Path) -> 
     left = [p.name for p in folder.iterdir()]
     assert left, "the run wrote its first files before it was killed"
     assert all(name.startswith(".") and name.endswith(".tmp") for name in left), left
+    (folder / "notes.tmp").write_text("not ours", encoding="utf-8")
+    export_plan(valley_plan, folder)
+    assert not [p for p in folder.iterdir() if p.name.startswith(".")]  # cleared by the next run
+    assert (folder / "notes.tmp").is_file()
 
 
 def test_a_symlink_in_the_output_folder_is_not_followed(valley_plan: sl.Plan,
