@@ -100,7 +100,7 @@ class _Commands(TyperGroup):
         except KeyboardInterrupt:
             raise _Interrupted from None
 
-    def main(  # type: ignore[override]
+    def main(  # type: ignore[override]  # windows_expand_args passes through **extra
         self,
         args: Sequence[str] | None = None,
         prog_name: str | None = None,
@@ -115,8 +115,10 @@ class _Commands(TyperGroup):
                                   standalone_mode=standalone_mode and not json_output, **extra)
         except (_Interrupted, typer.Abort):
             code = _report("interrupted", "interrupted", EXIT_FAILED, json_output)
-        except ClickException as error:  # only with --json: Typer shows them otherwise
-            code = _report("usage", error.format_message(), error.exit_code, json_output)
+        except ClickException as error:
+            if not json_output:  # a caller's own standalone_mode=False
+                raise
+            code = _report("usage", error.format_message(), error.exit_code, True)
         except Exception as error:
             if not json_output:
                 raise
@@ -452,9 +454,10 @@ def _writing(target: Path, option: str, json_output: bool) -> Iterator[None]:
 def _export(result: Plan, directory: Path, option: str, json_output: bool) -> list[Path]:
     from supplyline.report import export_plan
 
+    written: list[Path] = []
     with _writing(directory, option, json_output):
-        return export_plan(result, directory, notify=lambda message: say(stderr, message))
-    raise AssertionError("unreachable")  # for the type checker: _writing never swallows
+        written = export_plan(result, directory, notify=lambda message: say(stderr, message))
+    return written
 
 
 @app.command("plan")

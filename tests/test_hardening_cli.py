@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from supplyline.cli import DEFAULT_TIME_LIMIT_S, app
+from supplyline.cli import DEFAULT_TIME_LIMIT_S, app, print_json
 from supplyline.errors import PlanError
 from supplyline.report.safe_write import output_files
 
@@ -281,3 +281,14 @@ def test_ctrl_c_stops_a_long_solve_at_once(tmp_path: Path, tiny_text: str) -> No
     assert json.loads(stdout)["error"]["kind"] == "interrupted"
     assert "Traceback" not in stderr
     assert not out.exists()
+
+
+def test_json_output_escapes_terminal_controls_and_keeps_the_text(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    name = "a\x1b[2J\x9b\u202eb [/red]"
+    print_json({"name": name})
+    printed = capsys.readouterr().out
+    for raw in ("\x1b", "\x9b", "\u202e"):
+        assert raw not in printed
+    assert json.loads(printed) == {"name": name}
