@@ -17,7 +17,7 @@ import datetime as dt
 import difflib
 import functools
 import typing
-from collections.abc import Collection, Iterable
+from collections.abc import Collection
 from typing import Annotated, Any
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
@@ -192,29 +192,35 @@ def _route_keys(routes: Any, unreadable: bool) -> set[str] | None:
             for item in routes if isinstance(item, dict)}
 
 
-def _date_fields(model: type[BaseModel]) -> list[str]:
+@functools.cache
+def _date_fields(model: type[BaseModel]) -> tuple[str, ...]:
+    """The fields of ``model`` that hold a date."""
     dates = []
     for name, info in model.model_fields.items():
         base, _ = split_annotated(info.annotation)
         members = union_members(base) if is_union(base) else [base]
         if dt.date in members:
             dates.append(name)
-    return dates
+    return tuple(dates)
 
 
-def _schema_parts(annotation: Any) -> Iterable[tuple[str, type[BaseModel]]]:
-    """``("one", M)``, ``("list", M)`` or ``("dict", M)`` for each form of ``annotation``
-    that holds schema mappings."""
-    base, _ = split_annotated(annotation)
-    for member in union_members(base) if is_union(base) else [base]:
-        inner, _ = split_annotated(member)
-        origin = typing.get_origin(inner)
-        if is_model(inner):
-            yield "one", inner
-        elif origin in (list, dict):
-            item, _ = split_annotated(typing.get_args(inner)[-1])
-            if is_model(item):
-                yield ("list" if origin is list else "dict"), item
+@functools.cache
+def _nested(model: type[BaseModel]) -> tuple[tuple[str, str, type[BaseModel]], ...]:
+    """``(field, form, M)`` for each field of ``model`` that holds schema mappings of class
+    ``M``, in the form ``"one"``, ``"list"`` or ``"dict"`` (one per form a union allows)."""
+    found = []
+    for name, info in model.model_fields.items():
+        base, _ = split_annotated(info.annotation)
+        for member in union_members(base) if is_union(base) else [base]:
+            inner, _ = split_annotated(member)
+            origin = typing.get_origin(inner)
+            if is_model(inner):
+                found.append((name, "one", inner))
+            elif origin in (list, dict):
+                item, _ = split_annotated(typing.get_args(inner)[-1])
+                if is_model(item):
+                    found.append((name, "list" if origin is list else "dict", item))
+    return tuple(found)
 
 
 # Models whose start and end are when the plan itself runs (not a season or a closure that
@@ -322,14 +328,16 @@ class _Checker:
             self.report(path, "a region tag that some place has"
                         + _did_you_mean(value, self.regions), shown(value))
 
+    @functools.cached_property
     def horizon(self) -> tuple[dt.date, dt.date] | None:
+        """``(start_date, end_date)``, or ``None`` when they cannot be read or are reversed."""
         start, end = self.top.get("start_date"), self.top.get("end_date")
         if start is None or end is None or end < start:
             return None
         return start, end
 
     def in_horizon(self, path: Path, date: dt.date | None) -> None:
-        horizon = self.horizon()
+        horizon = self.horizon
         if date is None or horizon is None:
             return
         start, end = horizon
@@ -481,31 +489,30 @@ class _Checker:
         horizon, but not lie wholly outside it; any other date must lie within it; a step
         of a day series must hold on some day of it.
         """
-        dates = _date_fields(entry.model) if entry.model is not Scenario else []
+        dates = list(_date_fields(entry.model)) if entry.model is not Scenario else []
         if {"start", "end"} <= set(dates) and entry.model not in _PLAN_DATES:
             self.window_in_horizon(entry)
             dates = [name for name in dates if name not in ("start", "end")]
         for name in dates:
             if entry.key(name) in entry.data:
                 self.in_horizon(entry.at(name), entry.get(name))
-        for name, info in entry.model.model_fields.items():
+        for name, form, model in _nested(entry.model):
             raw = entry.data.get(entry.key(name))
-            for form, model in _schema_parts(info.annotation):
-                if form == "one" and isinstance(raw, dict):
-                    self.check_dates(entry.entry(name, model))
-                elif form == "list" and isinstance(raw, list):
-                    children = entry.entries(name, model)
-                    if model is DaySeriesStep:
-                        self.check_steps(children)
-                    else:
-                        for child in children:
-                            self.check_dates(child)
-                elif form == "dict" and isinstance(raw, dict):
-                    for key in raw:
-                        self.check_dates(Entry(model, raw[key], entry.at(name, key)))
+            if form == "one" and isinstance(raw, dict):
+                self.check_dates(entry.entry(name, model))
+            elif form == "list" and isinstance(raw, list):
+                children = entry.entries(name, model)
+                if model is DaySeriesStep:
+                    self.check_steps(children)
+                else:
+                    for child in children:
+                        self.check_dates(child)
+            elif form == "dict" and isinstance(raw, dict):
+                for key in raw:
+                    self.check_dates(Entry(model, raw[key], entry.at(name, key)))
 
     def window_in_horizon(self, window: Entry) -> None:
-        horizon = self.horizon()
+        horizon = self.horizon
         first, last = window.get("start"), window.get("end")
         if horizon is None or first is None or last is None or first > last:
             return
@@ -524,7 +531,7 @@ class _Checker:
             if before is not None and here is not None and here <= before:
                 self.report(steps[index].at("start"), f"steps sorted by start, after {before}",
                             here.isoformat())
-        horizon = self.horizon()
+        horizon = self.horizon
         if horizon is None:
             return
         start, end = horizon
