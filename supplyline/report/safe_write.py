@@ -12,8 +12,8 @@ every file of the set is complete. Hence:
 - two runs cannot write into the same folder at once: the folder is locked
   (:func:`fcntl.flock`, released by the system when the process ends, so a killed run leaves
   no stale lock) and the second run gets :class:`OutputBusyError`;
-- the temporary files of a run that was killed outright are removed by the next run into the
-  folder.
+- the temporary files that a run killed outright left for a name are removed by the next
+  run that writes that name.
 
 >>> from pathlib import Path
 >>> with output_files(Path("out")) as files:  # doctest: +SKIP
@@ -39,9 +39,6 @@ except ImportError:  # pragma: no cover - Windows: folders are not locked
 
 __all__ = ["OutputBusyError", "OutputFiles", "output_files"]
 
-#: The temporary files that :meth:`OutputFiles.open` makes.
-_TEMPORARY = re.compile(r"\..+\.[0-9a-f]{12}\.tmp")
-
 
 class OutputBusyError(OSError):
     """Another run is writing into the same folder."""
@@ -63,6 +60,10 @@ class OutputFiles:
         if Path(name).name != name:
             raise ValueError(f"expected a file name without a folder, got {name!r}")
         final = self.directory / name
+        left = re.compile(rf"\.{re.escape(name)}\.[0-9a-f]{{12}}\.tmp")
+        for path in self.directory.iterdir():  # by a killed run: no other run holds the lock
+            if left.fullmatch(path.name):
+                path.unlink(missing_ok=True)
         temporary = self.directory / f".{name}.{secrets.token_hex(6)}.tmp"
         descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
         self._pending.append((temporary, final))
@@ -107,9 +108,6 @@ def output_files(directory: Path) -> Iterator[OutputFiles]:
     directory.mkdir(parents=True, exist_ok=True)
     try:
         with _locked(directory):
-            for left in directory.iterdir():  # by a killed run: no other run holds the lock
-                if _TEMPORARY.fullmatch(left.name):
-                    left.unlink(missing_ok=True)
             files = OutputFiles(directory)
             try:
                 yield files

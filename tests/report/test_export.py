@@ -221,8 +221,11 @@ def test_a_run_killed_during_export_leaves_no_truncated_file(valley_plan: sl.Pla
     assert left, "the run wrote its first files before it was killed"
     assert all(name.startswith(".") and name.endswith(".tmp") for name in left), left
     (folder / "notes.tmp").write_text("not ours", encoding="utf-8")
+    (folder / ".notes.tmp.0123456789ab.tmp").write_text("not ours", encoding="utf-8")
     export_plan(valley_plan, folder)
-    assert not [p for p in folder.iterdir() if p.name.startswith(".")]  # cleared by the next run
+    # the next run clears what was left for the names it writes, and nothing else
+    hidden = [p.name for p in folder.iterdir() if p.name.startswith(".")]
+    assert hidden == [".notes.tmp.0123456789ab.tmp"]
     assert (folder / "notes.tmp").is_file()
 
 
