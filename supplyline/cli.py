@@ -426,7 +426,7 @@ def _plan_or_exit(sc: Scenario, replay: str | None, solver: str, time_limit: flo
         while worker.is_alive():
             worker.join(0.2)
             if status is not None:
-                status.update(f"{plain(stage)} ({time.perf_counter() - started:.0f} s)")
+                status.update(inert(f"{stage} ({time.perf_counter() - started:.0f} s)"))
     error = outcome.get("error")
     if isinstance(error, ReplayError):
         fail("replay", f"--replay: {error}", EXIT_BAD_INPUT, json_output)
