@@ -5,6 +5,7 @@ from supplyline.network import Network, compile_network
 from supplyline.plan import Plan, plan, validate
 from supplyline.scenario.load import load
 from supplyline.scenario.schema import Scenario
+from supplyline.state import State
 
 __version__ = "0.1.0"
 
@@ -17,6 +18,7 @@ __all__ = [
     "ReplayError",
     "Scenario",
     "ScenarioError",
+    "State",
     "SupplylineError",
     "__version__",
     "compile_network",

@@ -2,13 +2,16 @@
 resilience code read.
 
 Indices: places ``p``, directed arcs ``a`` (a two-way route gives two arcs), modes ``m``,
-commodities ``c`` and days ``t`` (0 is the scenario's ``start_date``). Every array is NumPy;
-nothing here refers back to the pydantic objects except ``scenario`` (kept for names).
+commodities ``c``, days ``d`` (0 is the scenario's ``start_date``) and planning steps ``s``
+(see :class:`supplyline.grid.Grid`). The network holds the physical truth: travel times in
+real days, expected threats and closures by day; per-step arrays are that truth summed or
+averaged over the grid's steps. Every array is NumPy; nothing downstream reads ``scenario``
+for a number (it is kept for names, replays and observed figures).
 """
 
 from __future__ import annotations
 
-import math
+import datetime as dt
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -16,10 +19,11 @@ from numpy.typing import NDArray
 from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import dijkstra
 
-from supplyline.scenario.schema import Route, Scenario
+from supplyline.grid import Grid
+from supplyline.scenario.schema import Route, Scenario, Weights
 from supplyline.scenario.series import demand_kg_per_day, series_over_horizon
 
-__all__ = ["Network", "RoadWorkTask", "compile_network", "travel_days"]
+__all__ = ["Network", "RoadWorkTask", "WoundedGroup", "compile_network", "travel_time_days"]
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
@@ -28,16 +32,16 @@ BoolArray = NDArray[np.bool_]
 PLACE_KINDS = ("locality", "depot", "junction", "front", "hospital")
 
 
-def travel_days(length_km: float, terrain_factor: float, speed_km_per_day: float) -> int:
-    """Whole days a trip takes: ``ceil(length × terrain / speed)``, at least one day.
+def travel_time_days(length_km: float, terrain_factor: float, speed_km_per_day: float) -> float:
+    """Days of movement on a route in dry weather: ``length × terrain / speed``, a real number
+    (hours count: a 30 km stage at 150 km/day is 0.2 days).
 
-    >>> travel_days(100.0, 1.0, 25.0)
-    4
-    >>> travel_days(101.0, 1.0, 25.0)
-    5
+    >>> travel_time_days(100.0, 1.0, 25.0)
+    4.0
+    >>> travel_time_days(30.0, 1.0, 150.0)
+    0.2
     """
-    exact = length_km * terrain_factor / speed_km_per_day
-    return max(1, math.ceil(exact - 1e-9))
+    return length_km * terrain_factor / speed_km_per_day
 
 
 @dataclass(frozen=True)
@@ -53,22 +57,30 @@ class RoadWorkTask:
 
 
 @dataclass(frozen=True)
+class WoundedGroup:
+    """Wounded of one front who may go only to the given hospitals."""
+
+    front: int
+    hospitals: NDArray[np.bool_]  # [P]
+    within_days: int
+    arising: FloatArray  # [S] persons wounded in each step
+    recent: FloatArray  # [S] persons wounded within their limit before each step's end
+
+
+@dataclass(frozen=True)
 class Network:
     """A scenario as arrays. Shapes are given in brackets: P places, A arcs, M modes,
-    C commodities, S planning steps, R routes.
+    C commodities, D days, S planning steps, R routes.
 
-    Time runs in steps: one day each for the policy's ``daily_start_days``, then
-    ``step_days`` days each (the last may be shorter); ``step_length`` and ``step_start`` give
-    each step's days. Amounts per step (demand, wounded, capacity) are sums over its days;
-    rations and speeds stay per day and travel stays in days. Compiled with ``step_days=1``
-    every step is a day, whatever the scenario's policy says.
+    Time runs in the steps of ``grid``; amounts per step (demand, wounded, capacity) are sums
+    over its days, rations and speeds stay per day, and travel times are real days (see
+    :mod:`supplyline.accounting` for what a trip takes in each step).
     """
 
     scenario: Scenario
-    steps: int
-    step_days: int  # days in the longest step
-    step_length: FloatArray  # [S] days in each step
-    step_start: IntArray  # [S] first day of each step (0 is the start date)
+    grid: Grid
+    days: int
+    start_date: dt.date
     place_ids: list[str]
     place_kind: list[str]
     lat: FloatArray  # [P] degrees
@@ -78,8 +90,11 @@ class Network:
     labour_people: FloatArray  # [P] persons able to serve (share × population)
     labour_max_days: FloatArray  # [P] days one person may serve
     carriers_owned: FloatArray  # [P, M] units
+    can_serve: BoolArray  # [P, M] places that put units of a mode into service (their homes)
     initial_stock_kg: FloatArray  # [P, C] campaign stock at depots, junctions, fronts, hospitals
     giveable_kg: FloatArray  # [P, C, S] most a locality can have given by the end of step s
+    handling_kg_per_day: FloatArray  # [P] cargo loaded and unloaded per day (inf: unlimited)
+    stop_days: FloatArray  # [P] days every arriving unit spends there
 
     commodity_ids: list[str]
     decay_per_day: FloatArray  # [C]
@@ -89,7 +104,13 @@ class Network:
     payload_kg: FloatArray  # [M]
     crew_per_unit: FloatArray  # [M] persons
     rations_kg_per_day: FloatArray  # [M, C] per unit
+    return_carried: BoolArray  # [M] the food for the way back is carried out in the load
     fuel_kg_per_km: FloatArray  # [M, C] per unit (non-zero in the fuel commodity's column)
+    fuel_tank_kg: FloatArray  # [M] (inf: unlimited)
+    tank_round_trip: BoolArray  # [M]
+    availability: FloatArray  # [M] share of units in service that can travel on a day
+    load_days: FloatArray  # [M] loading + unloading time of a loaded trip
+    turnaround_days: FloatArray  # [M] added to every trip
     road_use: FloatArray  # [M]
     wounded_per_unit: FloatArray  # [M] persons
     owned_units: BoolArray  # [M] units limited by carriers owned
@@ -102,26 +123,59 @@ class Network:
     arc_to: IntArray  # [A]
     arc_length_km: FloatArray  # [A]
     arc_allows: BoolArray  # [A, M]
-    travel_days_loaded: IntArray  # [A, M]
-    travel_days_empty: IntArray  # [A, M]
-    days_home: IntArray  # [P, M] empty travel days to the nearest locality (-1: none reachable)
-    km_home: FloatArray  # [P, M] km of that way home (fuel for it)
+    move_days_loaded: FloatArray  # [A, M] dry-weather days of movement, loaded
+    move_days_empty: FloatArray  # [A, M]
+    slowdown: FloatArray  # [A, D] expected factor on movement time from rain (>= 1)
+    closed: BoolArray  # [A, D] the route cannot be used that day
+    days_home: FloatArray  # [P, M] empty travel days to the nearest home of the mode (-1: none)
+    homes: list[IntArray]  # per mode: its home places [H_m]
+    home_days: list[FloatArray]  # per mode [P, H_m]: empty days from each place to each home
+    home_km: list[FloatArray]  # per mode [P, H_m]: km of that way (inf: none)
     capacity_movements: FloatArray  # [A] per day (inf: unlimited)
     capacity_kg: FloatArray  # [A] per day (inf: unlimited)
     open_step: IntArray  # [A] first usable step
-    capacity_factor: FloatArray  # [A, S] expected share of capacity left by threats
+    capacity_factor: FloatArray  # [A, S] expected share of capacity left (threats, closures)
     cargo_loss: FloatArray  # [A, M, S] expected share of cargo destroyed on a trip leaving in s
+    strike_probability: FloatArray  # [A, M, D] chance a trip on the route is struck that day
+    repair_days: FloatArray  # [R]
 
     demand_kg: FloatArray  # [P, C, S] kg wanted in each step
     reserve_targets: list[tuple[int, int, int, float]]  # (place, commodity, step, kg)
-    wounded_arising: FloatArray  # [P, S] persons wounded at fronts in each step
-    wounded_recent: FloatArray  # [S] persons wounded within their evacuation limit of a step's end
+    wounded_groups: list[WoundedGroup]
+    wounded_rations_kg_per_day: FloatArray  # [C] per wounded person
     is_hospital: BoolArray  # [P]
     road_works: list[RoadWorkTask]
     repair_crew_people: FloatArray  # [R] persons kept on each route
     repair_fed_at: IntArray  # [R] place whose stock feeds them
     labour_rations_kg_per_day: FloatArray  # [C] per road, repair or stretcher worker
+    weights: Weights
+    max_burden_bound: float | None
     route_index: dict[str, int] = field(repr=False)
+
+    @property
+    def steps(self) -> int:
+        return self.grid.steps
+
+    @property
+    def step_days(self) -> int:
+        """Days in the longest step."""
+        return self.grid.longest
+
+    @property
+    def step_length(self) -> FloatArray:
+        return self.grid.length
+
+    @property
+    def step_start(self) -> IntArray:
+        return self.grid.start
+
+    @property
+    def wounded_arising(self) -> FloatArray:
+        """Persons wounded at each place in each step [P, S]."""
+        out = np.zeros((self.n_places, self.steps))
+        for g in self.wounded_groups:
+            out[g.front] += g.arising
+        return out
 
     @property
     def n_places(self) -> int:
@@ -179,20 +233,37 @@ def _route_arcs(route: Route, index: int) -> list[tuple[int, bool]]:
     return arcs
 
 
+def _routes_touching(sc: Scenario, routes: list[Route], regions: list[str]) -> list[int]:
+    """Routes with an end at a place tagged with any of ``regions``."""
+    tags = {p.id: set(p.regions) for p in sc.places}
+    wanted = set(regions)
+    return [i for i, r in enumerate(routes) if (tags[r.from_] | tags[r.to]) & wanted]
+
+
+def _day_span(sc: Scenario, start: dt.date, end: dt.date) -> tuple[int, int]:
+    """First and last day index of a date window, cut to the horizon (lo > hi: none)."""
+    return max(0, sc.day_index(start)), min(sc.days - 1, sc.day_index(end))
+
+
 def _threat_factors(
     sc: Scenario, routes: list[Route], night_only: BoolArray
-) -> tuple[FloatArray, FloatArray]:
-    """Expected capacity left [R, D] and expected cargo loss [R, M, D] per route.
+) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray, BoolArray]:
+    """Expected capacity left [R, D], expected cargo loss [R, M, D], strike probability
+    [R, M, D], expected slowdown of movement [R, D] and closed days [R, D] per route.
 
     A strike (probability ``p`` a day) takes ``lost`` of the capacity for ``repair_days``
     days, so on average ``p × lost × repair_days`` of it is missing; a rain day (probability
-    ``q``) multiplies capacity by ``factor``, so ``1 - q × (1 - factor)`` is left on average.
-    Cargo on the route that day is lost with probability ``p`` in share ``destroyed``.
+    ``q``) multiplies capacity by ``capacity_factor`` and speeds by ``speed_factor``, so
+    ``1 - q × (1 - capacity_factor)`` of the capacity is left and movement takes
+    ``1 - q + q / speed_factor`` times as long on average. Cargo on the route that day is
+    lost with probability ``p`` in share ``destroyed``. A closed day has no capacity.
     """
-    days, n_routes, n_modes = sc.days, len(routes), night_only.size
+    days, n_routes = sc.days, len(routes)
     lost = np.zeros((n_routes, days))
     loss_day = np.zeros((n_routes, days))
     loss_night = np.zeros((n_routes, days))
+    hit_day = np.zeros((n_routes, days))
+    hit_night = np.zeros((n_routes, days))
     keys = {r.key: i for i, r in enumerate(routes)}
     repair = np.array([r.repair_days for r in routes])
     for threat in sc.threats.air:
@@ -201,35 +272,47 @@ def _threat_factors(
         ]
         chosen = [i for i in chosen if routes[i].air_exposed]
         for window in threat.windows:
-            lo = max(0, sc.day_index(window.start))
-            hi = min(days - 1, sc.day_index(window.end))
+            lo, hi = _day_span(sc, window.start, window.end)
             if lo > hi:
                 continue
+            span = slice(lo, hi + 1)
             for i in chosen:
-                lost[i, lo : hi + 1] += (
-                    window.day_probability * threat.capacity_lost_fraction * repair[i]
-                )
-                loss_day[i, lo : hi + 1] += window.day_probability * threat.cargo_destroyed_fraction
-                loss_night[i, lo : hi + 1] += (
-                    window.night_probability * threat.cargo_destroyed_fraction
-                )
-    place_tags = {p.id: set(p.regions) for p in sc.places}
+                lost[i, span] += window.day_probability * threat.capacity_lost_fraction * repair[i]
+                loss_day[i, span] += window.day_probability * threat.cargo_destroyed_fraction
+                loss_night[i, span] += window.night_probability * threat.cargo_destroyed_fraction
+                hit_day[i, span] += window.day_probability
+                hit_night[i, span] += window.night_probability
     for raid in sc.threats.sabotage:
         probability = raid.probability_per_day * (1.0 - raid.protection)
-        for i, r in enumerate(routes):
-            if (place_tags[r.from_] | place_tags[r.to]) & set(raid.regions):
-                lost[i] += probability * raid.capacity_lost_fraction * repair[i]
-                loss_day[i] += probability * raid.cargo_destroyed_fraction
-                loss_night[i] += probability * raid.cargo_destroyed_fraction
+        for i in _routes_touching(sc, routes, raid.regions):
+            lost[i] += probability * raid.capacity_lost_fraction * repair[i]
+            loss_day[i] += probability * raid.cargo_destroyed_fraction
+            loss_night[i] += probability * raid.cargo_destroyed_fraction
+            hit_day[i] += probability
+            hit_night[i] += probability
     left = np.clip(1.0 - lost, 0.0, 1.0)
+    slowdown = np.ones((n_routes, days))
     for spell in sc.threats.rain:
-        lo = max(0, sc.day_index(spell.start))
-        hi = min(days - 1, sc.day_index(spell.end))
-        if lo <= hi:
-            left[:, lo : hi + 1] *= 1.0 - spell.probability_per_day * (1.0 - spell.capacity_factor)
-    left *= 1.0 - sc.policy.capacity_safety_margin
+        lo, hi = _day_span(sc, spell.start, spell.end)
+        if lo > hi:
+            continue
+        if spell.routes or spell.regions:
+            chosen = sorted({keys[k] for k in spell.routes}
+                            | set(_routes_touching(sc, routes, spell.regions)))
+        else:
+            chosen = list(range(n_routes))
+        q = spell.probability_per_day
+        left[chosen, lo : hi + 1] *= 1.0 - q * (1.0 - spell.capacity_factor)
+        slowdown[chosen, lo : hi + 1] *= 1.0 - q + q / spell.speed_factor
+    closed = np.zeros((n_routes, days), dtype=bool)
+    for i, r in enumerate(routes):
+        for closure in r.closed:
+            lo, hi = _day_span(sc, closure.start, closure.end)
+            closed[i, lo : hi + 1] = True
+    left = np.where(closed, 0.0, left * (1.0 - sc.policy.capacity_safety_margin))
     loss = np.where(night_only[None, :, None], loss_night[:, None, :], loss_day[:, None, :])
-    return left, np.clip(loss, 0.0, 1.0) * np.ones((n_routes, n_modes, days))
+    hit = np.where(night_only[None, :, None], hit_night[:, None, :], hit_day[:, None, :])
+    return left, np.clip(loss, 0.0, 1.0), np.clip(hit, 0.0, 1.0), slowdown, closed
 
 
 def _giveable(sc: Scenario, commodity_ids: list[str]) -> FloatArray:
@@ -256,6 +339,16 @@ def _giveable(sc: Scenario, commodity_ids: list[str]) -> FloatArray:
     return out
 
 
+def _quickest_edges(origin: IntArray, dest: IntArray, weight: FloatArray,
+                    n_places: int) -> IntArray:
+    """Of parallel edges between two places, the one of least weight (index into them)."""
+    key = dest.astype(np.int64) * n_places + origin
+    order = np.lexsort((weight, key))
+    first = np.ones(order.size, dtype=bool)
+    first[1:] = key[order][1:] != key[order][:-1]
+    return np.asarray(order[first], dtype=np.int64)
+
+
 def shortest_days(
     origin: IntArray, dest: IntArray, weight: FloatArray, n_places: int, targets: IntArray
 ) -> FloatArray:
@@ -266,78 +359,82 @@ def shortest_days(
         out = np.full(n_places, np.inf)
         out[targets] = 0.0
         return out
-    key = dest.astype(np.int64) * n_places + origin
-    order = np.lexsort((weight, key))
-    first = np.ones(order.size, dtype=bool)
-    first[1:] = key[order][1:] != key[order][:-1]
-    pick = order[first]
+    pick = _quickest_edges(origin, dest, weight, n_places)
     graph = csr_matrix((weight[pick], (dest[pick], origin[pick])), shape=(n_places, n_places))
     return np.asarray(dijkstra(graph, directed=True, indices=targets, min_only=True))
 
 
 def _way_home(
     arc_from: IntArray, arc_to: IntArray, allows: BoolArray, cost: FloatArray,
-    is_locality: BoolArray,
+    homes: BoolArray,
 ) -> FloatArray:
-    """Shortest way from each place to the nearest locality per mode, measured by ``cost``
-    [A, M] (empty travel days, or km); -1 where no locality can be reached.
+    """Shortest way from each place to the nearest home of each mode (a place that puts its
+    units into service), measured by ``cost`` [A, M] (empty travel days, or km); -1 where no
+    home can be reached.
 
-    Carriers still out when the horizon ends must walk (or drive) home; the planner charges
-    them the rations and fuel of that last trip.
+    Units still out when the horizon ends must walk (or drive) home; the planner charges
+    them the rations, fuel and days of that last trip.
     """
-    n_p, n_m = is_locality.size, allows.shape[1]
+    n_p, n_m = homes.shape
     out = np.full((n_p, n_m), -1.0)
-    homes = np.nonzero(is_locality)[0]
     for m in range(n_m):
+        targets = np.nonzero(homes[:, m])[0]
+        out[targets, m] = 0.0
         use = allows[:, m]
-        if not use.any() or homes.size == 0:
-            out[homes, m] = 0
+        if not use.any() or targets.size == 0:
             continue
-        dist = shortest_days(arc_from[use], arc_to[use], cost[use, m], n_p, homes)
+        dist = shortest_days(arc_from[use], arc_to[use], cost[use, m], n_p, targets)
         reachable = np.isfinite(dist)
         out[reachable, m] = dist[reachable]
     return out
 
 
-class _Steps:
-    """The horizon's days grouped into planning steps: one day each for the first ``daily``
-    days, then ``size`` days each (the last may be shorter)."""
+def _ways_home(
+    arc_from: IntArray, arc_to: IntArray, allows: BoolArray, days: FloatArray,
+    km: FloatArray, homes: BoolArray,
+) -> tuple[list[IntArray], list[FloatArray], list[FloatArray]]:
+    """Per mode: its homes, and the quickest empty way from every place to each of them, in
+    days and in km along that way (inf where there is none) [P, H_m]."""
+    n_p, n_m = homes.shape
+    places: list[IntArray] = []
+    out_days: list[FloatArray] = []
+    out_km: list[FloatArray] = []
+    for m in range(n_m):
+        targets = np.nonzero(homes[:, m])[0].astype(np.int64)
+        use = allows[:, m]
+        d = np.full((n_p, targets.size), np.inf)
+        k = np.full((n_p, targets.size), np.inf)
+        d[targets, np.arange(targets.size)] = 0.0
+        k[targets, np.arange(targets.size)] = 0.0
+        if use.any() and targets.size:
+            # Distances to each home over reversed edges; km along the quickest way.
+            f, t, w, x = arc_from[use], arc_to[use], days[use, m], km[use]
+            pick = _quickest_edges(f, t, w, n_p)
+            f, t, w, x = f[pick], t[pick], w[pick], x[pick]
+            graph = csr_matrix((w + 1e-12, (t, f)), shape=(n_p, n_p))
+            dist, pred = dijkstra(graph, directed=True, indices=targets,
+                                  return_predecessors=True)
+            d = dist.T
+            length = {(int(a), int(b)): float(y) for a, b, y in zip(t, f, x, strict=True)}
+            for j in range(targets.size):
+                order = np.argsort(dist[j])
+                for p in order:
+                    if not np.isfinite(dist[j, p]):
+                        break
+                    q = pred[j, p]
+                    k[p, j] = 0.0 if q < 0 else k[q, j] + length[(int(q), int(p))]
+        places.append(targets)
+        out_days.append(np.asarray(d, dtype=float))
+        out_km.append(np.asarray(k, dtype=float))
+    return places, out_days, out_km
 
-    def __init__(self, days: int, size: int, daily: int = 0) -> None:
-        daily = min(daily, days) if size > 1 else days
-        self.start = np.concatenate(
-            [np.arange(daily), np.arange(daily, days, size)]
-        ).astype(np.int64)
-        self.length = np.diff(np.append(self.start, days)).astype(float)
-        self.end = self.start + self.length.astype(np.int64) - 1
 
-    def total(self, daily: FloatArray) -> FloatArray:
-        """Sum over each step's days (last axis)."""
-        return np.asarray(np.add.reduceat(daily, self.start, axis=-1), dtype=float)
-
-    def mean(self, daily: FloatArray) -> FloatArray:
-        """Mean over each step's days (last axis)."""
-        return np.asarray(self.total(daily) / self.length, dtype=float)
-
-    def of_day(self, day: int) -> int:
-        """The step that contains ``day``."""
-        return int(np.searchsorted(self.start, day, side="right")) - 1
-
-    def first_from(self, day: int) -> int:
-        """The first step that starts on or after ``day``."""
-        return int(np.searchsorted(self.start, day, side="left"))
-
-
-def _recent_wounded(arising: FloatArray, within_days: IntArray, steps: _Steps) -> FloatArray:
-    """Persons wounded within their evacuation limit (days) before the end of each step,
-    summed over the fronts [S]: at most these may not yet be at a hospital."""
-    cumulative = np.cumsum(arising, axis=1)  # [P, D]
-    recent = np.zeros(arising.shape[1])
-    for p in np.nonzero(within_days > 0)[0]:
-        lag = int(within_days[p])
-        before = np.concatenate([np.zeros(lag), cumulative[p, :-lag]])[: arising.shape[1]]
-        recent += cumulative[p] - before
-    return np.asarray(recent[steps.end], dtype=float)
+def _recent(arising_daily: FloatArray, within: int, grid: Grid) -> FloatArray:
+    """Persons wounded within ``within`` days before the end of each step [S]: at most these
+    may not yet be at a hospital."""
+    cumulative = np.cumsum(arising_daily)
+    before = np.concatenate([np.zeros(within), cumulative[:-within]])[: cumulative.size]
+    return np.asarray((cumulative - before)[grid.end], dtype=float)
 
 
 def compile_network(sc: Scenario, step_days: int | None = None) -> Network:
@@ -355,7 +452,8 @@ def compile_network(sc: Scenario, step_days: int | None = None) -> Network:
     True
     """
     days = sc.days
-    steps = _Steps(days, step_days or sc.policy.step_days, sc.policy.daily_start_days)
+    policy = sc.policy
+    grid = Grid(days, step_days or policy.step_days, policy.daily_start_days)
     place_ids = [p.id for p in sc.places]
     place_index = {pid: i for i, pid in enumerate(place_ids)}
     commodity_ids = [c.id for c in sc.commodities]
@@ -363,7 +461,6 @@ def compile_network(sc: Scenario, step_days: int | None = None) -> Network:
     mode_ids = [m.id for m in sc.modes]
     mode_index = {mid: i for i, mid in enumerate(mode_ids)}
     n_p, n_c, n_m = len(place_ids), len(commodity_ids), len(mode_ids)
-    policy = sc.policy
 
     wounded = next((i for i, c in enumerate(sc.commodities) if c.unit == "person"), None)
     population = np.array([p.population for p in sc.places], dtype=float)
@@ -389,6 +486,12 @@ def compile_network(sc: Scenario, step_days: int | None = None) -> Network:
         if place.kind != "locality":
             for cid, kg in place.stock_kg.items():
                 initial_stock[p, com_index[cid]] = kg
+    owned_units = np.array([m.units_from == "owned" for m in sc.modes])
+    can_serve = np.where(owned_units[None, :], carriers_owned > 0, labour_people[:, None] > 0)
+    handling = np.array(
+        [np.inf if p.handling_tonnes_per_day is None else p.handling_tonnes_per_day * 1000.0
+         for p in sc.places]
+    )
 
     rations = np.zeros((n_m, n_c))
     fuel = np.zeros((n_m, n_c))
@@ -412,18 +515,18 @@ def compile_network(sc: Scenario, step_days: int | None = None) -> Network:
     n_a = len(arcs)
     arc_length = np.array([routes[i].length_km for i, _ in arcs])
     allows = np.zeros((n_a, n_m), dtype=bool)
-    t_loaded = np.zeros((n_a, n_m), dtype=np.int64)
-    t_empty = np.zeros((n_a, n_m), dtype=np.int64)
+    move_loaded = np.zeros((n_a, n_m))
+    move_empty = np.zeros((n_a, n_m))
     for a, (i, _) in enumerate(arcs):
         route = routes[i]
         for mid in route.modes:
             m = mode_index[mid]
             mode = sc.modes[m]
             allows[a, m] = True
-            t_loaded[a, m] = travel_days(
+            move_loaded[a, m] = travel_time_days(
                 route.length_km, route.terrain_factor, mode.speed_loaded_km_per_day
             )
-            t_empty[a, m] = travel_days(
+            move_empty[a, m] = travel_time_days(
                 route.length_km, route.terrain_factor, mode.speed_empty_km_per_day
             )
     cap_mov = np.array(
@@ -434,10 +537,11 @@ def compile_network(sc: Scenario, step_days: int | None = None) -> Network:
     opens = [routes[i].open_from for i, _ in arcs]
     # A route opening within a step is used from the next one.
     open_step = np.array(
-        [0 if d is None else steps.first_from(max(0, sc.day_index(d))) for d in opens],
+        [0 if d is None else grid.first_from(max(0, sc.day_index(d))) for d in opens],
         dtype=np.int64,
     )
-    left, loss = _threat_factors(sc, routes, night_only)
+    left, loss, hit, slowdown, closed = _threat_factors(sc, routes, night_only)
+    stop_days = np.array([p.stop_hours / 24.0 for p in sc.places])
 
     demand = np.zeros((n_p, n_c, days))
     reserves: list[tuple[int, int, int, float]] = []
@@ -449,15 +553,19 @@ def compile_network(sc: Scenario, step_days: int | None = None) -> Network:
             t = sc.day_index(target.by)
             if 0 <= t < days:
                 reserves.append(
-                    (p, c, steps.of_day(t), target.days_of_supply * float(per_day[t]))
+                    (p, c, grid.of_day(t), target.days_of_supply * float(per_day[t]))
                 )
 
-    wounded_per_day = np.zeros((n_p, days))
-    within = np.zeros(n_p, dtype=np.int64)
+    groups: list[WoundedGroup] = []
     for w in sc.wounded:
-        p = place_index[w.front]
-        wounded_per_day[p] += series_over_horizon(w.persons_per_day, sc)
-        within[p] = w.within_days if within[p] == 0 else min(within[p], w.within_days)
+        daily = series_over_horizon(w.persons_per_day, sc)
+        groups.append(WoundedGroup(
+            front=place_index[w.front],
+            hospitals=np.isin(place_ids, w.hospitals),
+            within_days=w.within_days,
+            arising=grid.total(daily),
+            recent=_recent(daily, w.within_days, grid),
+        ))
     is_hospital = np.array([p.kind == "hospital" for p in sc.places])
 
     works = [
@@ -465,21 +573,29 @@ def compile_network(sc: Scenario, step_days: int | None = None) -> Network:
             route=route_index[w.route],
             fed_at=place_index[routes[route_index[w.route]].from_],
             crew_days=w.crew_days,
-            start_step=steps.of_day(max(0, sc.day_index(w.start)) if w.start else 0),
-            by_step=steps.of_day(min(days - 1, sc.day_index(w.by))),
+            start_step=grid.of_day(max(0, sc.day_index(w.start)) if w.start else 0),
+            by_step=grid.of_day(min(days - 1, sc.day_index(w.by))),
         )
         for w in sc.road_works
     ]
     labour_rations = np.zeros(n_c)
     for cid, kg in policy.labour_rations_kg_per_day.items():
         labour_rations[com_index[cid]] = kg
+    wounded_rations = labour_rations.copy()
+    if policy.wounded_rations_kg_per_day is not None:
+        wounded_rations[:] = 0.0
+        for cid, kg in policy.wounded_rations_kg_per_day.items():
+            wounded_rations[com_index[cid]] = kg
+    turnaround = np.array([m.turnaround_hours / 24.0 for m in sc.modes])
+    homes_cost = move_empty + turnaround[None, :]
+    # Parallel routes between two places: keep the quickest for the way home.
+    ways = _ways_home(arc_from, arc_to, allows, homes_cost, arc_length, can_serve)
 
     return Network(
         scenario=sc,
-        steps=int(steps.start.size),
-        step_days=int(steps.length.max(initial=1.0)),
-        step_length=steps.length,
-        step_start=steps.start,
+        grid=grid,
+        days=days,
+        start_date=sc.start_date,
         place_ids=place_ids,
         place_kind=[p.kind for p in sc.places],
         lat=np.array([p.lat for p in sc.places]),
@@ -489,8 +605,11 @@ def compile_network(sc: Scenario, step_days: int | None = None) -> Network:
         labour_people=labour_people,
         labour_max_days=labour_max_days,
         carriers_owned=carriers_owned,
+        can_serve=can_serve,
         initial_stock_kg=initial_stock,
-        giveable_kg=_giveable(sc, commodity_ids)[:, :, steps.end],
+        giveable_kg=_giveable(sc, commodity_ids)[:, :, grid.end],
+        handling_kg_per_day=handling,
+        stop_days=stop_days,
         commodity_ids=commodity_ids,
         decay_per_day=np.array([c.effective_decay_per_day() for c in sc.commodities]),
         wounded=wounded,
@@ -498,10 +617,18 @@ def compile_network(sc: Scenario, step_days: int | None = None) -> Network:
         payload_kg=np.array([m.payload_kg for m in sc.modes]),
         crew_per_unit=np.array([m.crew_per_unit for m in sc.modes]),
         rations_kg_per_day=rations,
+        return_carried=np.array([m.return_food == "carried" for m in sc.modes]),
         fuel_kg_per_km=fuel,
+        fuel_tank_kg=np.array(
+            [np.inf if m.fuel_tank_kg is None else m.fuel_tank_kg for m in sc.modes]
+        ),
+        tank_round_trip=np.array([m.tank_round_trip for m in sc.modes]),
+        availability=np.array([m.availability for m in sc.modes]),
+        load_days=np.array([(m.loading_hours + m.unloading_hours) / 24.0 for m in sc.modes]),
+        turnaround_days=turnaround,
         road_use=np.array([m.road_use for m in sc.modes]),
         wounded_per_unit=np.array([m.wounded_per_unit for m in sc.modes]),
-        owned_units=np.array([m.units_from == "owned" for m in sc.modes]),
+        owned_units=owned_units,
         night_only=night_only,
         route_ids=[r.key for r in routes],
         route_names=[r.name or r.key for r in routes],
@@ -510,28 +637,31 @@ def compile_network(sc: Scenario, step_days: int | None = None) -> Network:
         arc_to=arc_to,
         arc_length_km=arc_length,
         arc_allows=allows,
-        travel_days_loaded=t_loaded,
-        travel_days_empty=t_empty,
-        days_home=_way_home(arc_from, arc_to, allows, t_empty.astype(float), is_locality)
-        .astype(np.int64),
-        km_home=np.maximum(
-            _way_home(arc_from, arc_to, allows, np.repeat(arc_length[:, None], n_m, 1),
-                      is_locality),
-            0.0,
-        ),
+        move_days_loaded=move_loaded,
+        move_days_empty=move_empty,
+        slowdown=slowdown[arc_route],
+        closed=closed[arc_route],
+        days_home=_way_home(arc_from, arc_to, allows, homes_cost, can_serve),
+        homes=ways[0],
+        home_days=ways[1],
+        home_km=ways[2],
         capacity_movements=cap_mov,
         capacity_kg=cap_kg,
         open_step=open_step,
-        capacity_factor=steps.mean(left[arc_route]),
-        cargo_loss=steps.mean(loss[arc_route]),
-        demand_kg=steps.total(demand),
+        capacity_factor=grid.mean(left[arc_route]),
+        cargo_loss=grid.mean(loss[arc_route]),
+        strike_probability=hit[arc_route],
+        repair_days=np.array([r.repair_days for r in routes], dtype=float),
+        demand_kg=grid.total(demand),
         reserve_targets=reserves,
-        wounded_arising=steps.total(wounded_per_day),
-        wounded_recent=_recent_wounded(wounded_per_day, within, steps),
+        wounded_groups=groups,
+        wounded_rations_kg_per_day=wounded_rations,
         is_hospital=is_hospital,
         road_works=works,
         repair_crew_people=np.array([r.repair_crew for r in routes], dtype=float),
         repair_fed_at=np.array([place_index[r.from_] for r in routes], dtype=np.int64),
         labour_rations_kg_per_day=labour_rations,
+        weights=policy.weights,
+        max_burden_bound=policy.max_burden,
         route_index=route_index,
     )

@@ -1,12 +1,26 @@
-"""Shared fixtures: the canonical test scenarios."""
+"""Shared fixtures (the canonical test scenarios) and the Hypothesis settings profiles."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 import supplyline as sl
+
+_SHARED = {
+    "deadline": None,
+    "suppress_health_check": [HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+}
+settings.register_profile("ci", max_examples=200, **_SHARED)
+settings.register_profile("thorough", max_examples=10_000, **_SHARED)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    if not config.getoption("--hypothesis-profile", default=None):
+        settings.load_profile("ci")
+
 
 DATA = Path(__file__).parent / "data"
 TINY = DATA / "tiny.yaml"

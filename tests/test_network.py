@@ -6,15 +6,15 @@ import numpy as np
 import pytest
 
 import supplyline as sl
-from supplyline.network import shortest_days, travel_days
+from supplyline.network import shortest_days, travel_time_days
 from tests.plan.builders import place, route, scenario, village
 
 
-def test_travel_days_round_up_and_are_at_least_one() -> None:
-    assert travel_days(100.0, 1.0, 25.0) == 4
-    assert travel_days(101.0, 1.0, 25.0) == 5
-    assert travel_days(10.0, 1.5, 25.0) == 1
-    assert travel_days(50.0, 2.0, 20.0) == 5
+def test_travel_times_are_real_days() -> None:
+    assert travel_time_days(100.0, 1.0, 25.0) == 4.0
+    assert travel_time_days(101.0, 1.0, 25.0) == pytest.approx(4.04)
+    assert travel_time_days(10.0, 1.5, 25.0) == pytest.approx(0.6)  # hours count
+    assert travel_time_days(50.0, 2.0, 20.0) == 5.0
 
 
 def test_parallel_edges_keep_the_shorter_not_the_sum() -> None:
@@ -33,7 +33,9 @@ def test_way_home_over_two_parallel_routes() -> None:
     )
     net = sl.compile_network(sc)
     front = net.place_ids.index("front")
-    # Porters walk home empty at 25 km/day on the shorter road: 40 km, 2 days.
-    assert net.days_home[front, 0] == 2
-    assert net.km_home[front, 0] == pytest.approx(40.0)
+    # Porters walk home empty at 25 km/day on the shorter road: 40 km, 1.6 days.
+    assert net.days_home[front, 0] == pytest.approx(1.6)
+    home = list(net.homes[0]).index(net.place_ids.index("v"))
+    assert net.home_days[0][front, home] == pytest.approx(1.6)
+    assert net.home_km[0][front, home] == pytest.approx(40.0)
     assert net.days_home[net.place_ids.index("v"), 0] == 0

@@ -17,6 +17,7 @@ PUBLIC = {
     "ReplayError",
     "Scenario",
     "ScenarioError",
+    "State",
     "SupplylineError",
     "__version__",
     "compile_network",

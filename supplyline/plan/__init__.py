@@ -10,15 +10,19 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from supplyline.errors import ReplayError
+from supplyline.errors import PlanError, ReplayError
 from supplyline.network import Network, compile_network
 from supplyline.plan.diagnose import explain_shortfall
 from supplyline.plan.metrics import MetricValue, compare
 from supplyline.plan.model import build_lp, solve_lp
 from supplyline.plan.result import Finding, Plan, read_plan
 from supplyline.scenario.schema import Scenario
+from supplyline.state import State
 
-__all__ = ["Finding", "MetricValue", "Plan", "plan", "validate"]
+#: The HiGHS solvers a plan may ask for.
+SOLVERS = ("ipm", "simplex", "choose")
+
+__all__ = ["SOLVERS", "Finding", "MetricValue", "Plan", "State", "plan", "validate"]
 
 
 def plan(
@@ -27,6 +31,8 @@ def plan(
     solver: str = "ipm",
     progress: Callable[[str], None] | None = None,
     time_limit_s: float | None = None,
+    state: State | None = None,
+    step_days: int | None = None,
 ) -> Plan:
     """Optimize mobilization and movement for a scenario.
 
@@ -45,9 +51,20 @@ def plan(
     time_limit_s:
         Stop the solver after this many seconds (a :class:`PlanError` saying so); no limit
         when ``None``.
+    state:
+        Where everything stands at the start (stocks, units waiting and on the way, what was
+        given, labour used, route damage); the scenario's own start when ``None``. Made for
+        the network compiled from ``scenario`` (see :meth:`State.initial`).
+    step_days:
+        Days per planning step after the policy's daily start (the policy's ``step_days``
+        when ``None``); ignored when ``scenario`` is an already compiled Network.
     """
+    if solver not in SOLVERS:
+        raise PlanError(f"solver must be one of {', '.join(SOLVERS)}, got {solver!r}")
+    if time_limit_s is not None and not time_limit_s > 0:
+        raise PlanError(f"time_limit_s must be a number of seconds > 0, got {time_limit_s!r}")
     say = progress or (lambda _message: None)
-    net = scenario if isinstance(scenario, Network) else compile_network(scenario)
+    net = scenario if isinstance(scenario, Network) else compile_network(scenario, step_days)
     chosen = None
     if replay is not None:
         names = [r.name for r in net.scenario.replays]
@@ -58,7 +75,10 @@ def plan(
             )
         chosen = net.scenario.replays[names.index(replay)]
     say("building the LP")
-    lp = build_lp(net, chosen)
+    try:
+        lp = build_lp(net, chosen, state)
+    except ValueError as error:  # a State that does not fit the network
+        raise PlanError(str(error)) from error
     say(f"solving {lp.n_columns:,} variables × {lp.n_rows:,} constraints with HiGHS")
     solution = solve_lp(lp, solver=solver, time_limit_s=time_limit_s)
     say("reading the plan")

@@ -14,6 +14,7 @@ import numpy as np
 import scipy.sparse as sp
 from numpy.typing import NDArray
 
+from supplyline.accounting import departure, time_charges
 from supplyline.network import Network
 from supplyline.plan.variables import FloatArray, IntArray, Variables
 
@@ -79,47 +80,6 @@ class _Rows:
         )
 
 
-def _steps(net: Network) -> IntArray:
-    return np.arange(net.steps, dtype=np.int64)
-
-
-def define_cargo_within_payload(net: Network, v: Variables) -> RowBlock:
-    """Cargo on a dispatch is at most payload × units dispatched loaded."""
-    rows = _Rows(v.loaded >= 0)
-    rows.add(rows.index[:, None, :], v.cargo, 1.0)
-    rows.add(rows.index, v.loaded, -net.payload_kg[v.legs.mode][:, None])
-    return rows.block("cargo_within_payload", ("leg", "step"), -INF, 0.0)
-
-
-def define_wounded_within_places(net: Network, v: Variables) -> RowBlock:
-    """Wounded carried on a dispatch are at most wounded_per_unit × units dispatched empty."""
-    rows = _Rows(v.wounded >= 0)
-    rows.add(rows.index, v.wounded, 1.0)
-    rows.add(rows.index, v.empty, -net.wounded_per_unit[v.legs.mode][:, None])
-    return rows.block("wounded_within_places", ("leg", "step"), -INF, 0.0)
-
-
-def define_route_movements(net: Network, v: Variables) -> RowBlock:
-    """Unit movements (weighted by road use) per arc and step within the derated capacity."""
-    limited = np.isfinite(net.capacity_movements)
-    rows = _Rows(np.broadcast_to(limited[:, None], (net.n_arcs, net.steps)).copy())
-    use = net.road_use[v.legs.mode][:, None]
-    arc_rows = rows.index[v.legs.arc]
-    rows.add(arc_rows, v.loaded, use)
-    rows.add(arc_rows, v.empty, use)
-    per_day = np.where(limited, net.capacity_movements, 0.0)[:, None] * net.capacity_factor
-    return rows.block("route_movements", ("arc", "step"), -INF, per_day * net.step_length)
-
-
-def define_route_tonnage(net: Network, v: Variables) -> RowBlock:
-    """Cargo per arc and step within the derated tonnage capacity."""
-    limited = np.isfinite(net.capacity_kg)
-    rows = _Rows(np.broadcast_to(limited[:, None], (net.n_arcs, net.steps)).copy())
-    rows.add(rows.index[v.legs.arc][:, None, :], v.cargo, 1.0)
-    per_day = np.where(limited, net.capacity_kg, 0.0)[:, None] * net.capacity_factor
-    return rows.block("route_tonnage", ("arc", "step"), -INF, per_day * net.step_length)
-
-
 def _arrival_rows(
     index: IntArray, place: IntArray, second: IntArray, dispatch: IntArray, arrive: IntArray
 ) -> tuple[IntArray, IntArray]:
@@ -132,9 +92,76 @@ def _arrival_rows(
     return rows, dispatch
 
 
-def define_fleet_balance(net: Network, v: Variables) -> RowBlock:
+def define_cargo_within_payload(net: Network, v: Variables) -> RowBlock:
+    """Cargo on a dispatch + the food its units eat on the way (and carry for the way back)
+    ≤ payload × units: cargo ≤ cargo_room × units dispatched loaded."""
+    rows = _Rows(v.loaded >= 0)
+    rows.add(rows.index[:, None, :], v.cargo, 1.0)
+    rows.add(rows.index, v.loaded, -v.legs.cargo_room)
+    return rows.block("cargo_within_payload", ("leg", "step"), -INF, 0.0)
+
+
+def define_wounded_within_places(net: Network, v: Variables) -> RowBlock:
+    """Wounded carried on a dispatch are at most wounded_per_unit × units dispatched empty."""
+    rows = _Rows(v.empty >= 0)
+    for w in range(v.wounded.shape[0]):
+        rows.add(rows.index, v.wounded[w], 1.0)
+    rows.add(rows.index, v.empty, -v.legs.wounded_per_unit[:, None])
+    block = rows.block("wounded_within_places", ("leg", "step"), -INF, 0.0)
+    # Keep only rows that carry wounded.
+    used = np.zeros(block.n_rows, dtype=bool)
+    used[block.row[block.val > 0]] = True
+    return _only(block, used)
+
+
+def _only(block: RowBlock, keep: NDArray[np.bool_]) -> RowBlock:
+    """The rows of ``block`` marked in ``keep``, renumbered."""
+    new = np.cumsum(keep) - 1
+    take = keep[block.row]
+    return RowBlock(block.family, block.key_names, block.keys[keep], block.lower[keep],
+                    block.upper[keep], new[block.row[take]], block.col[take], block.val[take])
+
+
+def define_route_movements(net: Network, v: Variables, factor: FloatArray) -> RowBlock:
+    """Unit movements (weighted by road use) per arc and step within the derated capacity."""
+    limited = np.isfinite(net.capacity_movements)
+    rows = _Rows(np.broadcast_to(limited[:, None], (net.n_arcs, net.steps)).copy())
+    use = net.road_use[v.legs.mode][:, None]
+    arc_rows = rows.index[v.legs.arc]
+    rows.add(arc_rows, v.loaded, use)
+    rows.add(arc_rows, v.empty, use)
+    per_day = np.where(limited, net.capacity_movements, 0.0)[:, None] * factor
+    return rows.block("route_movements", ("arc", "step"), -INF, per_day * net.step_length)
+
+
+def define_route_tonnage(net: Network, v: Variables, factor: FloatArray) -> RowBlock:
+    """Cargo per arc and step within the derated tonnage capacity."""
+    limited = np.isfinite(net.capacity_kg)
+    rows = _Rows(np.broadcast_to(limited[:, None], (net.n_arcs, net.steps)).copy())
+    rows.add(rows.index[v.legs.arc][:, None, :], v.cargo, 1.0)
+    per_day = np.where(limited, net.capacity_kg, 0.0)[:, None] * factor
+    return rows.block("route_tonnage", ("arc", "step"), -INF, per_day * net.step_length)
+
+
+def define_handling(net: Network, v: Variables) -> RowBlock:
+    """Cargo loaded and unloaded at a place per step within its handling capacity."""
+    limited = np.isfinite(net.handling_kg_per_day)
+    rows = _Rows(np.broadcast_to(limited[:, None], (net.n_places, net.steps)).copy())
+    legs = v.legs
+    rows.add(rows.index[legs.origin][:, None, :], v.cargo, 1.0)
+    idx3 = rows.index[:, None, :]
+    in_rows, _ = _arrival_rows(idx3, legs.dest, np.zeros_like(legs.dest), v.loaded,
+                               legs.cargo_arrives)
+    ok = in_rows >= 0
+    target = np.where(ok[:, None, :], in_rows[:, None, :], -1)
+    rows.add(np.broadcast_to(target, v.cargo.shape), v.cargo, 1.0)
+    cap = np.where(limited, net.handling_kg_per_day, 0.0)[:, None] * net.step_length
+    return rows.block("handling", ("place", "step"), -INF, cap)
+
+
+def define_fleet_balance(net: Network, v: Variables, units_in: FloatArray) -> RowBlock:
     """Units at a place: the last step's + recruited − released + arrived − dispatched =
-    this step's."""
+    this step's (+ units waiting at the start or arriving from before it)."""
     rows = _Rows(v.idle >= 0)
     idx = rows.index
     rows.add(idx, v.idle, 1.0)
@@ -148,12 +175,79 @@ def define_fleet_balance(net: Network, v: Variables) -> RowBlock:
     for dispatch, arrive in ((v.loaded, legs.arrive_loaded), (v.empty, legs.arrive_empty)):
         in_rows, cols = _arrival_rows(idx, legs.dest, legs.mode, dispatch, arrive)
         rows.add(in_rows, cols, -1.0)
-    return rows.block("fleet_balance", ("place", "mode", "step"), 0.0, 0.0)
+    _check_placed(units_in, v.idle, "units")
+    return rows.block("fleet_balance", ("place", "mode", "step"), units_in, units_in)
 
 
-def define_stock_balance(net: Network, v: Variables) -> RowBlock:
+def _check_placed(amounts: FloatArray, where: IntArray, what: str) -> None:
+    if np.any((amounts > 0) & (where < 0)):
+        raise ValueError(f"the start puts {what} where the network has no room for them")
+
+
+def define_service(net: Network, v: Variables, in_service: FloatArray) -> list[RowBlock]:
+    """Units in service by home: the last step's + recruited − released = this step's; and
+    the running total of units recruited (which the labour pool and replays bound)."""
+    rows = _Rows(v.in_service >= 0)
+    idx = rows.index
+    rows.add(idx, v.in_service, 1.0)
+    rows.add(idx[:, :, 1:], v.in_service[:, :, :-1], -1.0)
+    rows.add(idx, v.recruited, -1.0)
+    rows.add(idx, v.released, 1.0)
+    start = np.zeros(idx.shape)
+    start[:, :, 0] = in_service
+    _check_placed(start, v.in_service, "units in service")
+    so_far = _Rows(v.recruited_so_far >= 0)
+    sidx = so_far.index
+    so_far.add(sidx, v.recruited_so_far, 1.0)
+    so_far.add(sidx[:, :, 1:], v.recruited_so_far[:, :, :-1], -1.0)
+    so_far.add(sidx, v.recruited, -1.0)
+    return [
+        rows.block("service_balance", ("place", "mode", "step"), start, start),
+        so_far.block("recruitment_so_far", ("place", "mode", "step"), 0.0, 0.0),
+    ]
+
+
+def define_unit_time(net: Network, v: Variables, transit_days: FloatArray) -> list[RowBlock]:
+    """Every unit-day of a unit in service is spent travelling or waiting, per mode and step:
+    Σ trip days falling in the step + Σ waiting = step days × units in service; waiting
+    happens where units are (at most step days × the units there at its start or end); and
+    at least the unavailable share of the units waits."""
+    legs = v.legs
+    n_m, steps = net.n_modes, net.steps
+    time = _Rows(np.ones((n_m, steps), dtype=bool))
+    tidx = time.index
+    for dispatch, days in ((v.loaded, legs.days_loaded), (v.empty, legs.days_empty)):
+        for k, share in time_charges(net, days):
+            target = np.arange(steps)[None, :] + k
+            ok = target < steps
+            rows = np.where(ok, tidx[legs.mode[:, None], np.minimum(target, steps - 1)], -1)
+            time.add(rows, dispatch, share)
+    per_place = np.broadcast_to(tidx[None], v.waiting.shape)
+    time.add(per_place, v.waiting, 1.0)
+    time.add(per_place, v.in_service, -net.step_length[None, None, :])
+    where = _Rows(v.waiting >= 0)
+    widx = where.index
+    where.add(widx, v.waiting, 1.0)
+    length = net.step_length[None, None, :]
+    where.add(widx, v.idle, -length)
+    where.add(widx[:, :, 1:], v.idle[:, :, :-1], -length[:, :, 1:])
+    where.add(widx, v.recruited, -length)
+    unavailable = net.availability < 1.0
+    rest = _Rows(np.broadcast_to(unavailable[:, None], (n_m, steps)).copy())
+    ridx = rest.index
+    rest_rows = np.broadcast_to(ridx[None], v.waiting.shape)
+    rest.add(rest_rows, v.waiting, 1.0)
+    rest.add(rest_rows, v.in_service, -((1.0 - net.availability)[None, :, None] * length))
+    return [
+        time.block("unit_time", ("mode", "step"), -transit_days, -transit_days),
+        where.block("waiting_where_units_are", ("place", "mode", "step"), -INF, 0.0),
+        rest.block("availability", ("mode", "step"), 0.0, INF),
+    ]
+
+
+def define_stock_balance(net: Network, v: Variables, stock_in: FloatArray) -> RowBlock:
     """Goods at a place: kept from the last step (less spoilage) + given + arrived (less what
-    threats destroy) − dispatched − rations and fuel drawn − consumed = this step's stock."""
+    threats destroy) − dispatched − food and fuel drawn − consumed = this step's stock."""
     n_g = v.goods.size
     rows = _Rows(v.stock >= 0)
     idx = rows.index
@@ -164,42 +258,55 @@ def define_stock_balance(net: Network, v: Variables) -> RowBlock:
     rows.add(idx[:, :, 1:], v.given[:, :, :-1], 1.0)
 
     legs = v.legs
-    goods_slots = np.arange(n_g)
+    slots = np.arange(n_g)
+    out_rows = idx[legs.origin]  # [L, G, S]
     # Cargo out and in; arrivals are reduced by the expected loss in the step they left.
-    rows.add(idx[legs.origin][:, :, :], v.cargo, 1.0)
+    rows.add(out_rows, v.cargo, 1.0)
     loss = net.cargo_loss[legs.arc, legs.mode, :]  # [L, S]
-    arrive = legs.arrive_loaded
-    ok = (v.loaded >= 0) & (arrive < net.steps)
-    in_rows = np.full(v.cargo.shape, -1, dtype=np.int64)
-    legs_i, steps_i = np.nonzero(ok)
-    in_rows[legs_i, :, steps_i] = idx[
-        legs.dest[legs_i][:, None], goods_slots[None, :], arrive[legs_i, steps_i][:, None]
-    ]
-    rows.add(in_rows, v.cargo, -(1.0 - loss)[:, None, :])
-
-    # Rations for the whole trip and fuel for its length, drawn where the trip starts.
-    rations = net.rations_kg_per_day[:, v.goods]  # [M, G]
-    fuel = net.fuel_kg_per_km[:, v.goods]  # [M, G]
-    out_rows = idx[legs.origin]  # [L, G, D]
-    for dispatch, travel in ((v.loaded, legs.days_loaded), (v.empty, legs.days_empty)):
-        per_unit = rations[legs.mode] * travel[:, None] + fuel[legs.mode] * legs.length_km[:, None]
-        rows.add(out_rows, dispatch[:, None, :], per_unit[:, :, None])
+    rows.add(_landing_rows(idx, legs.dest, slots, v.loaded, legs.cargo_arrives), v.cargo,
+             -(1.0 - loss)[:, None, :])
+    # Food eaten on the way (inside the load), food carried out for the way back (handed
+    # over where the unit arrives) and fuel, drawn where each trip starts.
+    loaded = v.loaded[:, None, :]
+    rows.add(out_rows, loaded, legs.food_loaded + legs.food_carried_back
+             + legs.fuel_loaded[:, :, None])
+    rows.add(_landing_rows(idx, legs.dest, slots, v.loaded, legs.arrive_loaded), loaded,
+             -legs.food_carried_back)
+    rows.add(out_rows, v.empty[:, None, :], legs.food_empty + legs.fuel_empty[:, :, None])
     # Units waiting at a place eat from its stock; those still out at the end draw their
-    # rations for the way home there.
-    home = np.maximum(net.days_home, 0).astype(float)  # [P, M]
+    # food and fuel for the way home there.
+    rations = net.rations_kg_per_day[:, v.goods]  # [M, G]
+    fuel = net.fuel_kg_per_km[:, v.goods]
     for m in range(net.n_modes):
-        rows.add(idx, v.idle[:, m : m + 1, :], rations[m][None, :, None] * net.step_length)
-        home_kg = home[:, m : m + 1] * rations[m][None, :] + net.km_home[:, m : m + 1] * fuel[m]
-        rows.add(idx[:, :, -1], v.idle[:, m : m + 1, -1], home_kg)
+        rows.add(idx, v.waiting[:, m : m + 1, :], rations[m][None, :, None])
+        going = v.going_home[m]  # [P, H]
+        days = np.where(going >= 0, net.home_days[m], 0.0)
+        km = np.where(going >= 0, net.home_km[m], 0.0)
+        home_kg = days[:, :, None] * rations[m] + km[:, :, None] * fuel[m]  # [P, H, G]
+        rows.add(np.broadcast_to(idx[:, None, :, -1], home_kg.shape), going[:, :, None],
+                 home_kg)
     rows.add(idx, v.consumed, 1.0)
     worker_ration = net.labour_rations_kg_per_day[v.goods]
     for k, work in enumerate(net.road_works):
         rows.add(idx[work.fed_at], v.road_work[k][None, :], worker_ration[:, None])
     rows.add(idx[net.repair_fed_at], v.crew_fed, 1.0)
+    # The wounded eat too (see define_wounded).
+    for w in range(v.wounded.shape[0]):
+        rows.add(idx, v.wounded_fed[w], 1.0)
+    _check_placed(stock_in, v.stock, "stock")
+    return rows.block("stock_balance", ("place", "good", "step"), stock_in, stock_in)
 
-    initial = np.zeros(idx.shape)
-    initial[:, :, 0] = net.initial_stock_kg[:, v.goods]
-    return rows.block("stock_balance", ("place", "good", "step"), initial, initial)
+
+def _landing_rows(idx: IntArray, dest: IntArray, slots: IntArray, dispatch: IntArray,
+                  arrive: IntArray) -> IntArray:
+    """Stock rows [L, G, S] at the destination in the arrival step of each dispatch."""
+    steps = dispatch.shape[1]
+    ok = (dispatch >= 0) & (arrive < steps)
+    out = np.full((dispatch.shape[0], slots.size, steps), -1, dtype=np.int64)
+    legs_i, steps_i = np.nonzero(ok)
+    out[legs_i, :, steps_i] = idx[dest[legs_i][:, None], slots[None, :],
+                                  arrive[legs_i, steps_i][:, None]]
+    return out
 
 
 def define_giving_never_shrinks(net: Network, v: Variables) -> RowBlock:
@@ -212,99 +319,112 @@ def define_giving_never_shrinks(net: Network, v: Variables) -> RowBlock:
     return rows.block("giving_never_shrinks", ("place", "good", "step"), 0.0, INF)
 
 
-def define_wounded_balance(net: Network, v: Variables) -> RowBlock:
-    """Wounded at a place: the last step's + arisen + arrived − carried away = this step's."""
-    rows = _Rows(v.waiting >= 0)
-    idx = rows.index
-    rows.add(idx, v.waiting, 1.0)
-    rows.add(idx[:, 1:], v.waiting[:, :-1], -1.0)
+def define_wounded(net: Network, v: Variables) -> list[RowBlock]:
+    """Per wounded group: wounded at a place = the last step's + arisen + arrived − carried
+    away; and those not yet at one of their hospitals at the end of a step (waiting or still
+    on the way, in real days) are at most those wounded within their time limit before it
+    (what is over is counted late)."""
+    blocks: list[RowBlock] = []
     legs = v.legs
-    rows.add(idx[legs.origin], v.wounded, 1.0)
-    idx3 = idx[:, None, :]
-    in_rows, cols = _arrival_rows(
-        idx3, legs.dest, np.zeros_like(legs.dest), v.wounded, legs.arrive_empty
-    )
-    rows.add(in_rows, cols, -1.0)
-    arising = net.wounded_arising
-    return rows.block("wounded_balance", ("place", "step"), arising, arising)
-
-
-def define_wounded_in_time(net: Network, v: Variables) -> RowBlock:
-    """Wounded not yet at a hospital at the end of step s are at most those who arose within
-    their time limit before it (what is over is counted late)."""
-    rows = _Rows(v.late >= 0)
-    idx = rows.index
-    if rows.keys.shape[0] == 0:
-        return rows.block("wounded_in_time", ("step",), -INF, INF)
-    rows.add(idx[None, :], v.waiting, 1.0)
     steps = net.steps
-    legs = v.legs
-    lag = legs.arrive_empty - np.arange(steps)[None, :]  # [L, S]
-    # Leaving on the first day of its step, a trip of d days is under way until the end of
-    # day start + d − 1, in real days, whatever step the fleet balance lands it in.
-    under_way_until = net.step_start[None, :] + legs.days_empty[:, None] - 1  # [L, S]
-    for k in range(int(lag.max(initial=0))):
-        # A dispatch in step s is on the way at the end of steps s .. arrival − 1 that end
-        # before it arrives.
-        s = np.arange(steps) + k
-        end = net.step_start[np.minimum(s, steps - 1)] + net.step_length[
-            np.minimum(s, steps - 1)].astype(np.int64) - 1
-        ok = (k < lag) & (s[None, :] < steps) & (end[None, :] <= under_way_until)
-        ok &= v.wounded >= 0
-        target = np.where(ok, idx[np.minimum(s, steps - 1)][None, :], -1)
-        rows.add(target, v.wounded, 1.0)
-    rows.add(idx, v.late, -1.0)
-    return rows.block("wounded_in_time", ("step",), -INF, net.wounded_recent)
+    for w, group in enumerate(net.wounded_groups):
+        rows = _Rows(v.wounded_waiting[w] >= 0)
+        idx = rows.index
+        rows.add(idx, v.wounded_waiting[w], 1.0)
+        rows.add(idx[:, 1:], v.wounded_waiting[w][:, :-1], -1.0)
+        rows.add(idx[legs.origin], v.wounded[w], 1.0)
+        in_rows, cols = _arrival_rows(idx[:, None, :], legs.dest, np.zeros_like(legs.dest),
+                                      v.wounded[w], legs.arrive_empty)
+        rows.add(in_rows, cols, -1.0)
+        arising = np.zeros(idx.shape)
+        arising[group.front] = group.arising
+        blocks.append(rows.block("wounded_balance", ("place", "step"), arising, arising))
+
+        late = _Rows(v.late[w] >= 0)
+        lidx = late.index
+        late.add(lidx[None, :], v.wounded_waiting[w], 1.0)
+        ends = net.step_start + net.step_length  # [S] end time of each step
+        until = departure(net)[None, :] + legs.days_empty  # [L, S]
+        lag = int(np.max(legs.arrive_empty - np.arange(steps)[None, :], initial=0))
+        for k in range(lag + 1):
+            s = np.arange(steps) + k
+            inside = s < steps
+            on_way = inside[None, :] & (until > ends[np.minimum(s, steps - 1)][None, :])
+            target = np.where(on_way, lidx[np.minimum(s, steps - 1)][None, :], -1)
+            late.add(target, v.wounded[w], 1.0)
+        late.add(lidx, v.late[w], -1.0)
+        blocks.append(late.block("wounded_in_time", ("step",), -INF, group.recent))
+
+        # They eat where they wait, and take the food for the way from where they leave: at
+        # most what they need (a front with nothing to give them goes short, at the price of
+        # unmet demand).
+        ration = net.wounded_rations_kg_per_day[v.goods]  # [G]
+        fed = _Rows(v.wounded_fed[w] >= 0)
+        fidx = fed.index  # [P, G, S]
+        fed.add(fidx, v.wounded_fed[w], 1.0)
+        fed.add(fidx, v.wounded_waiting[w][:, None, :],
+                -ration[None, :, None] * net.step_length[None, None, :])
+        fed.add(fidx[legs.origin], v.wounded[w][:, None, :],
+                -ration[None, :, None] * legs.days_empty[:, None, :])
+        blocks.append(fed.block("wounded_fed", ("place", "good", "step"), -INF, 0.0))
+    return blocks
 
 
-def define_recruitment_so_far(net: Network, v: Variables) -> RowBlock:
-    """Units recruited at a place up to a step = up to the last step + this step's. (The running
-    total carries the bounds on owned units and the labour pool, so those rows stay short.)"""
-    rows = _Rows(v.recruited_so_far >= 0)
-    idx = rows.index
-    rows.add(idx, v.recruited_so_far, 1.0)
-    rows.add(idx[:, :, 1:], v.recruited_so_far[:, :, :-1], -1.0)
-    rows.add(idx, v.recruited, -1.0)
-    return rows.block("recruitment_so_far", ("place", "mode", "step"), 0.0, 0.0)
-
-
-def define_labour_fairness(net: Network, v: Variables) -> RowBlock:
+def define_labour_fairness(net: Network, v: Variables, people: FloatArray) -> RowBlock:
     """Persons a locality gives ≤ max burden × its labour pool (so never more than the pool)."""
-    rows = _Rows(net.labour_people > 0)
+    rows = _Rows(people > 0)
     rows.add(rows.index[:, None], v.recruited_so_far[:, :, -1], net.crew_per_unit[None, :])
     per_person = 1.0 / net.labour_max_days
     rows.add(rows.index[None, :], v.road_work_from, per_person[None, :])
-    rows.add(rows.index, np.full(net.n_places, v.max_burden), -net.labour_people)
+    rows.add(rows.index, np.full(net.n_places, v.max_burden), -people)
     return rows.block("labour_fairness", ("place",), -INF, 0.0)
 
 
-def define_food_fairness(net: Network, v: Variables) -> RowBlock:
+def define_food_fairness(net: Network, v: Variables, giveable: FloatArray) -> RowBlock:
     """Food a locality gives ≤ max burden × what it could give."""
-    could = net.giveable_kg[:, v.goods, -1].sum(axis=1)
+    could = giveable[:, v.goods, -1].sum(axis=1)
     rows = _Rows(could > 0)
     rows.add(rows.index[:, None], v.given[:, :, -1], 1.0)
     rows.add(rows.index, np.full(net.n_places, v.max_burden), -could)
     return rows.block("food_fairness", ("place",), -INF, 0.0)
 
 
-def define_labour_days(net: Network, v: Variables) -> RowBlock:
+def define_labour_days(net: Network, v: Variables, left_at_start: float) -> RowBlock:
     """Service days left after step s = left after s−1 + days brought by persons recruited
-    in s − crew-days worked in s (a trip's days all count in the step it leaves; units still
-    out at the end count their way home). What is left is never negative: by every step, carrier
-    crew-days ≤ Σ persons recruited so far × the days each may serve."""
+    in s − crew-days served in s (every day a unit is in service, travelling or waiting;
+    units still out at the end count their way home). What is left is never negative."""
     rows = _Rows(np.ones(net.steps, dtype=bool))
     idx = rows.index
-    legs = v.legs
     crew = net.crew_per_unit
     rows.add(idx, v.labour_days_left, 1.0)
     rows.add(idx[1:], v.labour_days_left[:-1], -1.0)
-    rows.add(idx[None, None, :], v.idle, crew[None, :, None] * net.step_length)
-    rows.add(idx[-1:], v.idle[:, :, -1], crew[None, :] * np.maximum(net.days_home, 0))
-    rows.add(idx[None, :], v.loaded, (crew[legs.mode] * legs.days_loaded)[:, None])
-    rows.add(idx[None, :], v.empty, (crew[legs.mode] * legs.days_empty)[:, None])
+    rows.add(idx[None, None, :], v.in_service, crew[None, :, None] * net.step_length)
+    for m in range(net.n_modes):
+        going = v.going_home[m]
+        days = np.where(going >= 0, net.home_days[m], 0.0)
+        rows.add(np.full(going.shape, idx[-1]), going, crew[m] * days)
     rows.add(idx[None, None, :], v.recruited,
              -(net.labour_max_days[:, None] * crew[None, :])[:, :, None])
-    return rows.block("labour_days", ("step",), 0.0, 0.0)
+    start = np.zeros(net.steps)
+    start[0] = left_at_start
+    return rows.block("labour_days", ("step",), start, start)
+
+
+def define_homecoming(net: Network, v: Variables) -> list[RowBlock]:
+    """At the end, the units at each place go home (Σ over homes = units there), and each
+    home gets back the units it has in service (Σ over places = units in service)."""
+    blocks: list[RowBlock] = []
+    for m in range(net.n_modes):
+        going = v.going_home[m]
+        where = _Rows(v.idle[:, m, -1] >= 0)
+        where.add(where.index[:, None], going, 1.0)
+        where.add(where.index, v.idle[:, m, -1], -1.0)
+        back = _Rows(v.in_service[net.homes[m], m, -1] >= 0)
+        back.add(back.index[None, :], going, 1.0)
+        back.add(back.index, v.in_service[net.homes[m], m, -1], -1.0)
+        blocks.append(where.block("going_home", ("place",), 0.0, 0.0))
+        blocks.append(back.block("coming_home", ("home",), 0.0, 0.0))
+    return blocks
 
 
 def define_reserves(net: Network, v: Variables) -> RowBlock:
@@ -342,7 +462,7 @@ def define_replay(
     carrier_caps: list[tuple[int, float]], labour_days: float | None = None,
 ) -> list[RowBlock]:
     """A replay's amounts: Σ given by the chosen localities = the figure; carriers ≤ figure;
-    labour-days served (carriers travelling and waiting, road works, repair crews) ≥ figure."""
+    labour-days served (carriers in service, road works, repair crews) ≥ figure."""
     slot = {int(c): g for g, c in enumerate(v.goods)}
     given = _Rows(np.ones(len(given_sets), dtype=bool))
     amounts = np.zeros(len(given_sets))
@@ -358,12 +478,13 @@ def define_replay(
     labour = _Rows(np.ones(1 if labour_days is not None else 0, dtype=bool))
     needed = 0.0
     if labour_days is not None:
-        legs = v.legs
         crew = net.crew_per_unit
         row = np.zeros(1, dtype=np.int64)
-        labour.add(row[:, None], v.loaded, (crew[legs.mode] * legs.days_loaded)[:, None])
-        labour.add(row[:, None], v.empty, (crew[legs.mode] * legs.days_empty)[:, None])
-        labour.add(row[:, None, None], v.idle, crew[None, :, None] * net.step_length)
+        labour.add(row[:, None, None], v.in_service, crew[None, :, None] * net.step_length)
+        for m in range(net.n_modes):
+            going = v.going_home[m]
+            days = np.where(going >= 0, net.home_days[m], 0.0)
+            labour.add(np.zeros(going.shape, dtype=np.int64), going, crew[m] * days)
         labour.add(row[:, None], v.road_work, 1.0)
         needed = labour_days - float(net.repair_crew_people.sum() * net.step_length.sum())
     return [

@@ -19,7 +19,7 @@ RELEVANT_SHARE = 1e-3
 
 def _describe_rows(lp: LinearProgram, sol: Solution, limit: int) -> list[str]:
     net = lp.net
-    weight = net.scenario.policy.weights.shortfall_per_kg
+    weight = net.weights.shortfall_per_kg
     threshold = weight * RELEVANT_SHARE
     scores: dict[str, float] = {}
     for block, offset in zip(lp.assembled.blocks, lp.assembled.offsets, strict=True):
@@ -42,13 +42,16 @@ def _describe_rows(lp: LinearProgram, sol: Solution, limit: int) -> list[str]:
             text = (f"{net.place_ids[p]} gives all the {cid} it can above subsistence "
                     f"({v.upper[col] / 1000:,.1f} t)")
             scores[text] = scores.get(text, 0.0) + threshold
-    # Carriers all in use: the running total of owned units recruited at its upper bound.
-    owned_last = v.recruited_so_far[:, :, -1]
-    for p, m in zip(*np.nonzero(owned_last >= 0), strict=True):
-        col = owned_last[p, m]
-        if np.isfinite(v.upper[col]) and v.upper[col] > 0 and sol.x[col] >= v.upper[col] - 1e-6:
-            text = (f"all {v.upper[col]:,.0f} {net.mode_ids[m]} units of "
-                    f"{net.place_ids[p]} in use")
+    # Carriers all in use: units in service at their upper bound (all the place owns) on
+    # some step.
+    for p, m in zip(*np.nonzero((v.in_service >= 0).any(axis=2)), strict=True):
+        cols = v.in_service[p, m]
+        cols = cols[cols >= 0]
+        cap = v.upper[cols]
+        full = np.isfinite(cap) & (cap > 0) & (sol.x[cols] >= cap - 1e-6)
+        if full.any():
+            text = (f"all {cap[0]:,.0f} {net.mode_ids[m]} units of "
+                    f"{net.place_ids[p]} in service")
             scores[text] = scores.get(text, 0.0) + threshold
     ranked = sorted(scores.items(), key=lambda kv: -kv[1])
     return [text for text, score in ranked[:limit] if score > threshold * 1e-3]
@@ -97,7 +100,7 @@ def explain_shortfall(lp: LinearProgram, sol: Solution, plan: Plan, limit: int =
                 front=net.place_ids[p],
                 commodity=plan.good_ids[g],
                 first_day=first,
-                first_date=str(net.scenario.start_date + np.timedelta64(first, "D").item()),
+                first_date=str(net.start_date + np.timedelta64(first, "D").item()),
                 shortfall_t=float(short[p, g].sum() / 1000.0),
                 binding=binding,
             )

@@ -23,21 +23,25 @@ from supplyline.plan.constraints import (
     define_fleet_balance,
     define_food_fairness,
     define_giving_never_shrinks,
+    define_handling,
+    define_homecoming,
     define_labour_days,
     define_labour_fairness,
-    define_recruitment_so_far,
     define_replay,
     define_reserves,
     define_road_works,
     define_route_movements,
     define_route_tonnage,
+    define_service,
     define_stock_balance,
-    define_wounded_balance,
-    define_wounded_in_time,
+    define_unit_time,
+    define_wounded,
     define_wounded_within_places,
 )
+from supplyline.plan.start import Start, start_from
 from supplyline.plan.variables import FloatArray, Variables, define_variables
 from supplyline.scenario.schema import Replay
+from supplyline.state import State
 
 #: Cost per kg·km of cargo moved: tiny, so that among equal plans the one that moves less wins.
 HAULAGE_COST_PER_KG_KM = 1e-6
@@ -76,6 +80,7 @@ class LinearProgram:
     cost: FloatArray
     replay: ReplaySpec | None
     build_seconds: float
+    start: Start
 
     @property
     def n_columns(self) -> int:
@@ -98,7 +103,7 @@ class Solution:
     solver: str
 
 
-def resolve_replay(net: Network, replay: Replay) -> ReplaySpec:
+def resolve_replay(net: Network, replay: Replay, giveable_kg: FloatArray) -> ReplaySpec:
     """Turn a scenario replay into index sets, checking the localities can give the amounts."""
     goods = net.goods
     fixed = np.ones((net.n_places, len(goods)), dtype=bool)
@@ -114,7 +119,7 @@ def resolve_replay(net: Network, replay: Replay) -> ReplaySpec:
                 places |= np.isin(net.place_ids, entry.places)
         else:
             places = np.isin(net.place_ids, entry.places) & net.is_locality
-        could = float(net.giveable_kg[places, c, -1].sum())
+        could = float(giveable_kg[places, c, -1].sum())
         if entry.kg > could * (1 + 1e-9) + 1e-6:
             who = ", ".join(entry.regions or entry.places) or (
                 "all but " + ", ".join(entry.exclude_regions)
@@ -133,7 +138,7 @@ def resolve_replay(net: Network, replay: Replay) -> ReplaySpec:
 
 def define_objective(net: Network, v: Variables) -> FloatArray:
     """Shortfall first, then the burden on the population, then fairness."""
-    w = net.scenario.policy.weights
+    w = net.weights
     cost = np.zeros(v.n_columns)
 
     def put(cols: NDArray[np.int64], value: FloatArray | float) -> None:
@@ -149,57 +154,72 @@ def define_objective(net: Network, v: Variables) -> FloatArray:
 
     legs = v.legs
     crew = net.crew_per_unit
+    # Every day a unit is in service costs its crew's labour; what it eats or burns costs
+    # where it is drawn (trips, waiting, the way home at the end).
+    put(v.in_service, w.labour_per_person_day * crew[None, :, None] * net.step_length)
+    put(v.loaded, w.eaten_per_kg * (legs.food_loaded.sum(axis=1)
+                                    + legs.fuel_loaded.sum(axis=1)[:, None]))
+    put(v.empty, w.eaten_per_kg * (legs.food_empty.sum(axis=1)
+                                   + legs.fuel_empty.sum(axis=1)[:, None]))
     eat_per_day = net.rations_kg_per_day[:, v.goods].sum(axis=1)  # [M]
     fuel_per_km = net.fuel_kg_per_km[:, v.goods].sum(axis=1)  # [M]
-    for dispatch, travel in ((v.loaded, legs.days_loaded), (v.empty, legs.days_empty)):
-        per_unit = (
-            w.labour_per_person_day * crew[legs.mode] * travel
-            + w.eaten_per_kg * (eat_per_day[legs.mode] * travel + fuel_per_km[legs.mode]
-                                * legs.length_km)
-        )
-        put(dispatch, per_unit[:, None])
-    per_idle_day = w.labour_per_person_day * crew + w.eaten_per_kg * eat_per_day  # [M]
-    put(v.idle, per_idle_day[None, :, None] * net.step_length)
-    put(v.idle[:, :, -1], per_idle_day[None, :] * np.maximum(net.days_home, 0)
-        + w.eaten_per_kg * fuel_per_km[None, :] * net.km_home)
+    put(v.waiting, w.eaten_per_kg * eat_per_day[None, :, None])
+    for m in range(net.n_modes):
+        going = v.going_home[m]
+        days = np.where(going >= 0, net.home_days[m], 0.0)
+        km = np.where(going >= 0, net.home_km[m], 0.0)
+        put(going, w.labour_per_person_day * crew[m] * days
+            + w.eaten_per_kg * (eat_per_day[m] * days + fuel_per_km[m] * km))
     put(v.cargo, (HAULAGE_COST_PER_KG_KM * legs.length_km)[:, None, None])
     worker_ration = float(net.labour_rations_kg_per_day[v.goods].sum())
     put(v.road_work, w.labour_per_person_day + w.eaten_per_kg * worker_ration)
+    # The wounded's food is a need: what is not fed costs as unmet demand, and what is fed
+    # costs as food eaten (so keeping them waiting never pays).
+    put(v.wounded_fed, -w.shortfall_per_kg + w.eaten_per_kg)
+    need = float(net.wounded_rations_kg_per_day[v.goods].sum()) * w.shortfall_per_kg
+    for g in range(v.wounded.shape[0]):
+        put(v.wounded_waiting[g], need * net.step_length[None, :])
+        put(v.wounded[g], need * legs.days_empty)
     put(v.given[:, :, -1], w.taken_per_kg)
     put(v.recruited, RECRUIT_COST_PER_UNIT)
     cost[v.max_burden] += w.max_burden
     return cost
 
 
-def build_lp(net: Network, replay: Replay | None = None) -> LinearProgram:
-    """Build the whole LP as one sparse matrix from the Network arrays."""
+def build_lp(net: Network, replay: Replay | None = None, state: State | None = None
+             ) -> LinearProgram:
+    """Build the whole LP as one sparse matrix from the Network arrays, starting from
+    ``state`` (the scenario's own start when ``None``)."""
     started = time.perf_counter()
-    spec = resolve_replay(net, replay) if replay is not None else None
-    v = define_variables(net, spec.fixed if spec else None)
+    start = start_from(net, state)
+    spec = resolve_replay(net, replay, start.giveable_kg) if replay is not None else None
+    v = define_variables(net, spec.fixed if spec else None, start.giveable_kg)
     blocks: list[RowBlock] = [
         define_cargo_within_payload(net, v),
         define_wounded_within_places(net, v),
-        define_route_movements(net, v),
-        define_route_tonnage(net, v),
-        define_fleet_balance(net, v),
-        define_stock_balance(net, v),
+        define_route_movements(net, v, start.capacity_factor),
+        define_route_tonnage(net, v, start.capacity_factor),
+        define_handling(net, v),
+        define_fleet_balance(net, v, start.units_in),
+        *define_service(net, v, start.in_service),
+        *define_unit_time(net, v, start.transit_days),
+        define_stock_balance(net, v, start.stock_in),
         define_giving_never_shrinks(net, v),
-        define_wounded_balance(net, v),
-        define_wounded_in_time(net, v),
-        define_labour_fairness(net, v),
-        define_recruitment_so_far(net, v),
-        define_labour_days(net, v),
+        *define_wounded(net, v),
+        define_labour_fairness(net, v, start.labour_people),
+        define_labour_days(net, v, start.labour_days_left),
+        *define_homecoming(net, v),
         define_reserves(net, v),
         *define_road_works(net, v),
     ]
     if spec is None:
-        blocks.append(define_food_fairness(net, v))
+        blocks.append(define_food_fairness(net, v, start.giveable_kg))
     else:
         blocks.extend(define_replay(net, v, spec.given_sets, spec.carrier_caps,
                                     spec.labour_days))
     assembled = assemble(blocks, v.n_columns)
     cost = define_objective(net, v)
-    return LinearProgram(net, v, assembled, cost, spec, time.perf_counter() - started)
+    return LinearProgram(net, v, assembled, cost, spec, time.perf_counter() - started, start)
 
 
 _STATUS = {

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from numpy.typing import NDArray
 
+from supplyline.accounting import Legs
 from supplyline.network import Network
 from supplyline.plan.model import LinearProgram, Solution
 from supplyline.plan.variables import FloatArray, IntArray
@@ -57,25 +58,27 @@ class Plan:
     solve_seconds: float
     n_columns: int
     n_rows: int
-    leg_arc: IntArray  # [L]
-    leg_mode: IntArray  # [L]
-    leg_days_loaded: IntArray  # [L]
-    leg_days_empty: IntArray  # [L]
-    leg_arrive_loaded: IntArray  # [L, S] arrival step by departure step (S: never)
-    leg_arrive_empty: IntArray  # [L, S]
+    legs: Legs  # the per-leg coefficients the plan was made with
     goods: IntArray  # [G]
     loaded_units: FloatArray  # [L, S]
     empty_units: FloatArray  # [L, S]
     cargo_kg: FloatArray  # [L, G, S]
     wounded_carried: FloatArray  # [L, S]
-    idle_units: FloatArray  # [P, M, S]
+    idle_units: FloatArray  # [P, M, S] units at a place at the end of the step
+    waiting_unit_days: FloatArray  # [P, M, S] unit-days spent waiting there in the step
     recruited_units: FloatArray  # [P, M, S]
+    released_units: FloatArray  # [P, M, S]
+    in_service_units: FloatArray  # [P, M, S] by home, at the end of the step
+    going_home_units: list[FloatArray]  # per mode [P, H_m]: units going home at the end
     stock_kg: FloatArray  # [P, G, S]
     given_kg: FloatArray  # [P, G, S] cumulative
     consumed_kg: FloatArray  # [P, G, S]
     demand_kg: FloatArray  # [P, G, S]
     wounded_waiting: FloatArray  # [P, S]
     wounded_late: FloatArray  # [S]
+    wounded_fed_kg: FloatArray  # [P, G, S] food the wounded ate
+    stock_in_kg: FloatArray  # [P, G, S] held at the start or arriving from before it
+    capacity_factor: FloatArray  # [A, S] capacity left (threats, closures, damage)
     road_work_days: FloatArray  # [K, S]
     road_work_from: FloatArray  # [K, P]
     reserve_short_kg: FloatArray  # [n targets]
@@ -85,9 +88,25 @@ class Plan:
 
     # ----------------------------------------------------------------- derived quantities
     @property
+    def leg_arc(self) -> IntArray:
+        """Arc of each leg [L]."""
+        return self.legs.arc
+
+    @property
+    def leg_mode(self) -> IntArray:
+        """Mode of each leg [L]."""
+        return self.legs.mode
+
+    @property
+    def leg_arrive_loaded(self) -> IntArray:
+        """Step from which the cargo of a trip leaving in each step is at its destination
+        [L, S] (S: never)."""
+        return self.legs.cargo_arrives
+
+    @property
     def days(self) -> int:
         """Days in the horizon."""
-        return int(self.network.scenario.days)
+        return self.network.days
 
     @property
     def steps(self) -> int:
@@ -115,7 +134,7 @@ class Plan:
 
     def date_of(self, step: int) -> str:
         """ISO date of a step's first day."""
-        return str(self.network.scenario.start_date + _days(int(self.step_start[step])))
+        return str(self.network.start_date + _days(int(self.step_start[step])))
 
     @property
     def good_ids(self) -> list[str]:
@@ -132,46 +151,46 @@ class Plan:
         return self.cargo_kg - self.arrived_kg()
 
     def trip_rations_kg(self) -> FloatArray:
-        """Rations drawn for trips [L, G, S], at the place the trip leaves."""
-        net = self.network
-        rations = net.rations_kg_per_day[:, self.goods][self.leg_mode]  # [L, G]
-        per_loaded = rations * self.leg_days_loaded[:, None]
-        per_empty = rations * self.leg_days_empty[:, None]
-        return (
-            per_loaded[:, :, None] * self.loaded_units[:, None, :]
-            + per_empty[:, :, None] * self.empty_units[:, None, :]
-        )
+        """Food eaten on trips [L, G, S by departure step], carried in the load from where
+        each trip starts (the food a loaded trip carries for the way back is eaten by the
+        return trip and counted there)."""
+        legs = self.legs
+        return np.asarray(legs.food_loaded * self.loaded_units[:, None, :]
+                          + legs.food_empty * self.empty_units[:, None, :], dtype=float)
 
     def fuel_kg(self) -> FloatArray:
         """Fuel burned on trips [L, G, S]."""
-        net = self.network
-        per_km = net.fuel_kg_per_km[:, self.goods][self.leg_mode]  # [L, G]
-        length = net.arc_length_km[self.leg_arc]
-        units = self.loaded_units + self.empty_units
-        return (per_km * length[:, None])[:, :, None] * units[:, None, :]
+        legs = self.legs
+        return np.asarray(legs.fuel_loaded[:, :, None] * self.loaded_units[:, None, :]
+                          + legs.fuel_empty[:, :, None] * self.empty_units[:, None, :],
+                          dtype=float)
 
     def idle_rations_kg(self) -> FloatArray:
         """Rations eaten by units waiting at places [P, G, S]."""
         rations = self.network.rations_kg_per_day[:, self.goods]  # [M, G]
-        idle_days = self.idle_units * self.step_length
-        return np.asarray(np.einsum("pmd,mg->pgd", idle_days, rations), dtype=float)
+        return np.asarray(np.einsum("pmd,mg->pgd", self.waiting_unit_days, rations),
+                          dtype=float)
 
     def way_home_kg(self) -> FloatArray:
         """Rations and fuel drawn on the last day for the way home of units still out [P, G]."""
         net = self.network
-        last = self.idle_units[:, :, -1]  # [P, M]
-        days = np.maximum(net.days_home, 0) * last
-        km = net.km_home * last
         rations = net.rations_kg_per_day[:, self.goods]
         fuel = net.fuel_kg_per_km[:, self.goods]
-        return np.asarray(days @ rations + km @ fuel, dtype=float)
+        out = np.zeros((net.n_places, self.goods.size))
+        for m, units in enumerate(self.going_home_units):
+            going = units > 0
+            days = (np.where(going, net.home_days[m], 0.0) * units).sum(axis=1)  # [P]
+            km = (np.where(going, net.home_km[m], 0.0) * units).sum(axis=1)
+            out += days[:, None] * rations[m] + km[:, None] * fuel[m]
+        return out
 
     def worker_rations_kg(self) -> FloatArray:
         """Rations eaten by road-work and repair crews [G] over the horizon."""
         net = self.network
         ration = net.labour_rations_kg_per_day[self.goods]
         road = self.road_work_days.sum() * ration
-        return np.asarray(road + self.crew_fed_kg.sum(axis=(0, 2)), dtype=float)
+        wounded = self.wounded_fed_kg.sum(axis=(0, 2))
+        return np.asarray(road + self.crew_fed_kg.sum(axis=(0, 2)) + wounded, dtype=float)
 
     def spoiled_kg(self) -> FloatArray:
         """Stock lost to spoilage [P, G, S]."""
@@ -182,12 +201,13 @@ class Plan:
         return previous * spoils[None, :, :]
 
     def balance_kg(self) -> dict[str, FloatArray]:
-        """Where every kg went, per good [G]: what was there and given, against what was
-        consumed, eaten or burned on the way, spoiled, destroyed and still held at the end.
+        """Where every kg went, per good [G]: what was there (at the start, or on the way to
+        arrive) and given, against what was consumed, eaten or burned on the way, spoiled,
+        destroyed and still held at the end.
         ``initial + mobilized == consumed + eaten + burned + spoiled + lost + final_stock``.
         """
         return {
-            "initial": self.network.initial_stock_kg[:, self.goods].sum(axis=0),
+            "initial": self.stock_in_kg.sum(axis=(0, 2)),
             "mobilized": self.mobilized_kg().sum(axis=0),
             "consumed": self.consumed_kg.sum(axis=(0, 2)),
             "eaten": self.trip_rations_kg().sum(axis=(0, 2))
@@ -205,31 +225,28 @@ class Plan:
         return self.given_kg[:, :, -1]
 
     def units_in_use(self) -> FloatArray:
-        """Units mobilized at the end of each step, waiting or on the way [M, S]."""
-        steps = self.steps
-        on_way = np.zeros((self.network.n_modes, steps))
-        for units, arrive in ((self.loaded_units, self.leg_arrive_loaded),
-                              (self.empty_units, self.leg_arrive_empty)):
-            lag = arrive - np.arange(steps)[None, :]
-            for k in range(int(lag.max(initial=0))):
-                moving = units * (k < lag)
-                shifted = np.zeros_like(moving)
-                shifted[:, k:] = moving[:, : steps - k]
-                np.add.at(on_way, self.leg_mode, shifted)
-        return np.asarray(on_way + self.idle_units.sum(axis=0), dtype=float)
+        """Units in service at the end of each step, travelling or waiting [M, S]."""
+        return np.asarray(self.in_service_units.sum(axis=0), dtype=float)
 
     def unit_days(self) -> FloatArray:
         """Days each mode's units served, travelling or waiting [M] (the way home of units
         still out at the end is not counted)."""
-        trips = (self.loaded_units.sum(axis=1) * self.leg_days_loaded
-                 + self.empty_units.sum(axis=1) * self.leg_days_empty)  # [L]
-        out = (self.idle_units * self.step_length).sum(axis=(0, 2))  # [M]
-        np.add.at(out, self.leg_mode, trips)
-        return np.asarray(out, dtype=float)
+        return np.asarray((self.in_service_units * self.step_length).sum(axis=(0, 2)),
+                          dtype=float)
+
+    def way_home_days(self) -> FloatArray:
+        """Unit-days of the way home of units still out at the end [M]."""
+        net = self.network
+        return np.array([
+            float((units * np.where(units > 0, net.home_days[m], 0.0)).sum())
+            for m, units in enumerate(self.going_home_units)
+        ])
 
     def labour_days(self) -> dict[str, float]:
-        """Person-days of carriers (waiting and travelling), road works and repair crews."""
-        carriers = float((self.unit_days() * self.network.crew_per_unit).sum())
+        """Person-days of carriers (in service, and on the way home of those still out at
+        the end), road works and repair crews."""
+        unit_days = self.unit_days() + self.way_home_days()
+        carriers = float((unit_days * self.network.crew_per_unit).sum())
         road = float(self.road_work_days.sum())
         repair = float(self.network.repair_crew_people.sum() * self.step_length.sum())
         return {"carriers": carriers, "road_works": road, "repair_crews": repair,
@@ -251,8 +268,8 @@ class Plan:
         np.add.at(use, self.leg_arc, road_use * (self.loaded_units + self.empty_units))
         tonnes = np.zeros((net.n_arcs, self.steps))
         np.add.at(tonnes, self.leg_arc, self.cargo_kg.sum(axis=1))
-        cap_mov = net.capacity_movements[:, None] * net.capacity_factor * self.step_length
-        cap_kg = net.capacity_kg[:, None] * net.capacity_factor * self.step_length
+        cap_mov = net.capacity_movements[:, None] * self.capacity_factor * self.step_length
+        cap_kg = net.capacity_kg[:, None] * self.capacity_factor * self.step_length
         full = ((use >= cap_mov * (1 - 1e-6)) & (cap_mov > 0)) | (
             (tonnes >= cap_kg * (1 - 1e-6)) & (cap_kg > 0) & (tonnes > 0)
         )
@@ -368,7 +385,7 @@ class Plan:
             "commodity": [self.good_ids[i] for i in g],
             "kg": self.cargo_kg[leg, g, step],
             "arrived_kg": arrived[leg, g, step],
-            "arrival_day": day + self.leg_days_loaded[leg],
+            "arrival_day": day + self.legs.days_loaded[leg, step],
         })
 
     def carriers_frame(self) -> pd.DataFrame:
@@ -491,29 +508,30 @@ def read_plan(lp: LinearProgram, sol: Solution, replay: str | None) -> Plan:
         solve_seconds=sol.solve_seconds,
         n_columns=lp.n_columns,
         n_rows=lp.n_rows,
-        leg_arc=v.legs.arc,
-        leg_mode=v.legs.mode,
-        leg_days_loaded=v.legs.days_loaded,
-        leg_days_empty=v.legs.days_empty,
-        leg_arrive_loaded=v.legs.arrive_loaded,
-        leg_arrive_empty=v.legs.arrive_empty,
+        legs=v.legs,
         goods=goods,
         loaded_units=_take(x, v.loaded),
         empty_units=_take(x, v.empty),
         cargo_kg=_take(x, v.cargo),
-        wounded_carried=_take(x, v.wounded),
+        wounded_carried=_take(x, v.wounded).sum(axis=0),
         idle_units=_take(x, v.idle),
+        waiting_unit_days=_take(x, v.waiting),
         recruited_units=_take(x, v.recruited),
+        released_units=_take(x, v.released),
+        in_service_units=_take(x, v.in_service),
+        going_home_units=[_take(x, cols) for cols in v.going_home],
         stock_kg=_take(x, v.stock),
         given_kg=_take(x, v.given),
         consumed_kg=_take(x, v.consumed),
         demand_kg=net.demand_kg[:, goods, :],
-        wounded_waiting=_take(x, v.waiting),
-        wounded_late=_take(x, v.late),
+        wounded_waiting=_take(x, v.wounded_waiting).sum(axis=0),
+        wounded_late=_take(x, v.late).sum(axis=0),
+        wounded_fed_kg=_take(x, v.wounded_fed).sum(axis=0),
+        stock_in_kg=lp.start.stock_in,
+        capacity_factor=lp.start.capacity_factor,
         road_work_days=_take(x, v.road_work),
         road_work_from=_take(x, v.road_work_from),
         reserve_short_kg=_take(x, v.reserve_short),
         crew_fed_kg=_take(x, v.crew_fed),
         max_burden=float(x[v.max_burden]),
     )
-

@@ -1,8 +1,9 @@
 """The decision variables of the planning LP, laid out as index arrays over the Network.
 
-A *leg* is an (arc, mode) pair the mode may use. Every variable block is an integer array of
-column indices with the block's natural shape; ``-1`` marks a combination that has no
-variable (a mode that never reaches a place, a commodity a locality cannot give).
+Every variable block is an integer array of column indices with the block's natural shape;
+``-1`` marks a combination that has no variable (a mode that never reaches a place, a
+commodity a locality cannot give). Per-leg coefficients come from
+:mod:`supplyline.accounting`.
 """
 
 from __future__ import annotations
@@ -12,15 +13,18 @@ from dataclasses import dataclass, field
 import numpy as np
 from numpy.typing import NDArray
 
+from supplyline.accounting import Legs, legs_of
 from supplyline.network import Network, shortest_days
 
 IntArray = NDArray[np.int64]
 FloatArray = NDArray[np.float64]
 
+__all__ = ["Columns", "Variables", "define_variables"]
+
 
 @dataclass
 class Columns:
-    """Bounds and costs of all columns, filled block by block."""
+    """Bounds of all columns, filled block by block."""
 
     lower: list[FloatArray] = field(default_factory=list)
     upper: list[FloatArray] = field(default_factory=list)
@@ -47,157 +51,118 @@ class Columns:
         return np.concatenate(self.lower), np.concatenate(self.upper)
 
 
-def arrival_steps(days: IntArray, step_start: IntArray, step_length: FloatArray) -> IntArray:
-    """The step in which a trip of ``days`` days leaving at the start of each step arrives
-    [L, S]: the step that holds the arrival day, or the next one when the day falls in its
-    later half, and at least the next step (nothing arrives in the step it left). ``S``
-    means after the horizon. With one-day steps a trip arrives exactly ``days`` steps later;
-    rations, fuel and labour always count real days.
-
-    >>> arrival_steps(np.array([1, 2, 5]), np.array([0, 3, 6, 9]), np.full(4, 3.0)).tolist()
-    [[1, 2, 3, 4], [1, 2, 3, 4], [2, 3, 4, 4]]
-    """
-    middle = step_start + step_length / 2.0
-    arrive_day = step_start[None, :] + days[:, None]
-    nearest = np.searchsorted(middle, arrive_day, side="right")
-    steps = step_start.size
-    return np.minimum(np.maximum(nearest, np.arange(1, steps + 1)[None, :]), steps).astype(
-        np.int64
-    )
-
-
-@dataclass
-class Legs:
-    """(arc, mode) pairs a mode may use, with their travel times: days (what the crew eat
-    and work) and steps (when they arrive)."""
-
-    arc: IntArray  # [L]
-    mode: IntArray  # [L]
-    origin: IntArray  # [L] place
-    dest: IntArray  # [L] place
-    days_loaded: IntArray  # [L]
-    days_empty: IntArray  # [L]
-    arrive_loaded: IntArray  # [L, S] step a loaded trip leaving in each step arrives (S: never)
-    arrive_empty: IntArray  # [L, S]
-    length_km: FloatArray  # [L]
-
-
-def legs_of(net: Network) -> Legs:
-    arc, mode = np.nonzero(net.arc_allows)
-    days_loaded = net.travel_days_loaded[arc, mode]
-    days_empty = net.travel_days_empty[arc, mode]
-    return Legs(
-        arc=arc.astype(np.int64),
-        mode=mode.astype(np.int64),
-        origin=net.arc_from[arc],
-        dest=net.arc_to[arc],
-        days_loaded=days_loaded,
-        days_empty=days_empty,
-        arrive_loaded=arrival_steps(days_loaded, net.step_start, net.step_length),
-        arrive_empty=arrival_steps(days_empty, net.step_start, net.step_length),
-        length_km=net.arc_length_km[arc],
-    )
-
-
-def _days_to_hospital(net: Network, legs: Legs) -> FloatArray:
-    """Fewest empty travel days from each place to a hospital, over the legs of modes that can
-    carry wounded (inf where none can be reached)."""
-    can = net.wounded_per_unit[legs.mode] > 0
+def _days_to_hospital(net: Network, legs: Legs, hospitals: NDArray[np.bool_]) -> FloatArray:
+    """Fewest empty travel days from each place to one of ``hospitals``, over the legs of
+    modes that can carry wounded (inf where none can be reached)."""
+    can = legs.wounded_per_unit > 0
     return shortest_days(
-        legs.origin[can], legs.dest[can], legs.days_empty[can].astype(float), net.n_places,
-        np.nonzero(net.is_hospital)[0],
+        legs.origin[can], legs.dest[can], legs.days_empty[can].min(axis=1), net.n_places,
+        np.nonzero(hospitals)[0],
     )
 
 
 @dataclass
 class Variables:
     """Column indices of every variable block. Shapes: L legs, G goods, P places, M modes,
-    S steps, K road works, R routes."""
+    S steps, K road works, R routes, W wounded groups."""
 
     legs: Legs
     goods: IntArray  # [G] commodity index of each goods slot
     loaded: IntArray  # [L, S] units dispatched with cargo
     empty: IntArray  # [L, S] units dispatched empty or carrying wounded
     cargo: IntArray  # [L, G, S] kg carried
-    wounded: IntArray  # [L, S] persons carried (-1 where the mode cannot carry them)
-    idle: IntArray  # [P, M, S] units waiting at a place at the end of the step
-    recruited: IntArray  # [P, M, S] units mobilized at a locality
-    recruited_so_far: IntArray  # [P, M, S] units mobilized there up to the step (cumulative)
-    released: IntArray  # [P, M, S] units sent home from a locality
+    wounded: IntArray  # [W, L, S] persons carried (-1 where they cannot be)
+    idle: IntArray  # [P, M, S] units at a place at the end of the step
+    waiting: IntArray  # [P, M, S] unit-days spent waiting at a place in the step
+    recruited: IntArray  # [P, M, S] units put into service at their home
+    recruited_so_far: IntArray  # [P, M, S] units put into service there up to the step
+    released: IntArray  # [P, M, S] units released at their home
+    in_service: IntArray  # [P, M, S] units in service by home at the end of the step
     stock: IntArray  # [P, G, S] kg held at the end of the step
     given: IntArray  # [P, G, S] kg a locality has given up to the end of the step (cumulative)
     consumed: IntArray  # [P, G, S] kg eaten at a front (at most the demand)
     reserve_short: IntArray  # [n reserve targets] kg
-    waiting: IntArray  # [P, S] wounded waiting at a place that is not a hospital
-    late: IntArray  # [S] wounded not at a hospital within their time limit
+    wounded_waiting: IntArray  # [W, P, S] wounded waiting at a place not yet their hospital
+    late: IntArray  # [W, S] wounded not at a hospital within their time limit
+    wounded_fed: IntArray  # [W, P, G, S] kg the wounded eat where they are or leave from
     road_work: IntArray  # [K, S] person-days worked
     road_work_from: IntArray  # [K, P] person-days given by each locality
     road_work_short: IntArray  # [K] person-days not done
     crew_fed: IntArray  # [R, G, S] kg eaten by route repair crews (at most their need)
     labour_days_left: IntArray  # [S] persons' service days still owed after the step
+    going_home: list[IntArray]  # per mode [P, H_m]: units at a place at the end going to
+    #                             each home of the mode (homes: Network.homes)
     max_burden: int
     n_columns: int
     lower: FloatArray
     upper: FloatArray
 
 
-def define_variables(net: Network, replay_fixed: NDArray[np.bool_] | None = None) -> Variables:
+def define_variables(
+    net: Network,
+    replay_fixed: NDArray[np.bool_] | None = None,
+    giveable_kg: FloatArray | None = None,
+) -> Variables:
     """Lay out every column of the LP.
 
     ``replay_fixed`` [P, G] marks (locality, good) pairs whose giving a replay fixes; those not
     covered by the replay but of a replayed commodity get an upper bound of zero elsewhere.
+    ``giveable_kg`` [P, C, S] replaces the network's (a State's giving so far taken off).
     """
     steps = net.steps
     legs = legs_of(net)
-    n_legs = legs.arc.size
-    goods = np.array(net.goods, dtype=np.int64)
+    n_legs = legs.n
+    goods = legs.goods
     cols = Columns()
-    t = np.arange(steps)
 
-    # A dispatch is allowed from the step the route opens until its arrival is still in the
-    # horizon.
-    open_step = net.open_step[legs.arc][:, None]
-    loaded_ok = (t[None, :] >= open_step) & (legs.arrive_loaded < steps)
-    empty_ok = (t[None, :] >= open_step) & (legs.arrive_empty < steps)
-    loaded = cols.add(loaded_ok)
-    empty = cols.add(empty_ok)
-    cargo = cols.add(np.broadcast_to(loaded_ok[:, None, :], (n_legs, goods.size, steps)).copy())
-    # Wounded leave only places where they can wait (never a hospital: they stay there).
-    # They only ever move closer to a hospital: a wounded person gains nothing from a detour.
-    to_hospital = _days_to_hospital(net, legs)
-    has_wounded = net.wounded is not None and bool(net.wounded_arising.sum() > 0)
-    carries_wounded = (
-        (net.wounded_per_unit[legs.mode] > 0)
-        & has_wounded
-        & ~net.is_hospital[legs.origin]
-        & (to_hospital[legs.dest] < to_hospital[legs.origin])
-    )
-    wounded = cols.add(empty_ok & carries_wounded[:, None])
+    loaded = cols.add(legs.loaded_ok)
+    empty = cols.add(legs.empty_ok)
+    cargo = cols.add(np.broadcast_to(legs.loaded_ok[:, None, :],
+                                     (n_legs, goods.size, steps)).copy())
+    # Wounded leave only places where they can wait (never one of their hospitals: they stay
+    # there), and only ever move closer to one of their hospitals.
+    groups = net.wounded_groups
+    wounded = np.full((len(groups), n_legs, steps), -1, dtype=np.int64)
+    wait_mask = np.zeros((len(groups), net.n_places, steps), dtype=bool)
+    for w, group in enumerate(groups):
+        if group.arising.sum() <= 0:
+            continue
+        to_hospital = _days_to_hospital(net, legs, group.hospitals)
+        carries = (
+            (legs.wounded_per_unit > 0)
+            & ~group.hospitals[legs.origin]
+            & (to_hospital[legs.dest] < to_hospital[legs.origin])
+        )
+        wounded[w] = cols.add(legs.empty_ok & carries[:, None])
+        touched = np.zeros(net.n_places, dtype=bool)
+        touched[legs.origin[carries]] = True
+        touched[legs.dest[carries]] = True
+        touched[group.front] = True
+        wait_mask[w] = (touched & ~group.hospitals)[:, None]
+    has_wounded = np.asarray(wait_mask.any(axis=(1, 2)), dtype=bool)
 
-    # Where each mode can be: the ends of its legs, and localities that can recruit it.
+    # Where each mode can be: the ends of its legs, and its homes.
     n_p, n_m = net.n_places, net.n_modes
     present = np.zeros((n_p, n_m), dtype=bool)
     present[legs.origin, legs.mode] = True
     present[legs.dest, legs.mode] = True
-    can_recruit = (
-        net.is_locality[:, None]
-        & present
-        & np.where(net.owned_units[None, :], net.carriers_owned > 0, net.labour_people[:, None] > 0)
-    )
+    home = net.can_serve & present
     # Units left at the end must be able to go home (see Network.days_home).
     idle_upper = np.full((n_p, n_m, steps), np.inf)
     idle_upper[:, :, -1] = np.where(net.days_home >= 0, np.inf, 0.0)
-    idle = cols.add(np.broadcast_to(present[:, :, None], (n_p, n_m, steps)).copy(), idle_upper)
-    recruit_mask = np.broadcast_to(can_recruit[:, :, None], (n_p, n_m, steps)).copy()
-    recruited = cols.add(recruit_mask)
+    at = np.broadcast_to(present[:, :, None], (n_p, n_m, steps)).copy()
+    idle = cols.add(at, idle_upper)
+    waiting = cols.add(at)
+    home_mask = np.broadcast_to(home[:, :, None], (n_p, n_m, steps)).copy()
+    recruited = cols.add(home_mask)
+    recruited_so_far = cols.add(home_mask)
+    released = cols.add(home_mask)
     owned_cap = np.where(net.owned_units[None, :], net.carriers_owned, np.inf)
-    recruited_so_far = cols.add(recruit_mask, owned_cap[:, :, None])
-    releasable = net.is_locality[:, None] & present
-    released = cols.add(np.broadcast_to(releasable[:, :, None], (n_p, n_m, steps)).copy())
+    in_service = cols.add(home_mask, owned_cap[:, :, None])
 
     n_g = goods.size
     stock = cols.add(np.ones((n_p, n_g, steps), dtype=bool))
-    giveable = net.giveable_kg[:, goods, :]
+    giveable = (net.giveable_kg if giveable_kg is None else giveable_kg)[:, goods, :]
     gives = giveable[:, :, -1] > 0
     give_upper = giveable.copy()
     if replay_fixed is not None:
@@ -208,20 +173,15 @@ def define_variables(net: Network, replay_fixed: NDArray[np.bool_] | None = None
     consumed = cols.add(demand > 0, demand)
     reserve_short = cols.add(np.ones(len(net.reserve_targets), dtype=bool))
 
-    wait_mask = np.zeros((n_p, steps), dtype=bool)
-    if has_wounded:
-        touched = np.zeros(n_p, dtype=bool)
-        touched[legs.origin[carries_wounded]] = True
-        touched[legs.dest[carries_wounded]] = True
-        touched |= net.wounded_arising.sum(axis=1) > 0
-        wait_mask[:] = (touched & ~net.is_hospital)[:, None]
-    waiting = cols.add(wait_mask)
-    late = cols.add(np.full(steps, has_wounded))
+    wounded_waiting = cols.add(wait_mask)
+    eats = net.wounded_rations_kg_per_day[goods] > 0
+    wounded_fed = cols.add(wait_mask[:, :, None, :] & eats[None, None, :, None])
+    late = cols.add(np.broadcast_to(has_wounded[:, None], (len(groups), steps)).copy())
 
     works = net.road_works
     work_mask = np.zeros((len(works), steps), dtype=bool)
-    for k, w in enumerate(works):
-        work_mask[k, w.start_step : w.by_step + 1] = True
+    for k, work in enumerate(works):
+        work_mask[k, work.start_step : work.by_step + 1] = True
     road_work = cols.add(work_mask)
     from_mask = np.broadcast_to(
         (net.is_locality & (net.labour_people > 0))[None, :], (len(works), n_p)
@@ -240,10 +200,16 @@ def define_variables(net: Network, replay_fixed: NDArray[np.bool_] | None = None
     # each crew-day spends one; by no day may more be worked than was brought.
     labour_days_left = cols.add(np.ones(steps, dtype=bool))
 
-    max_burden_upper = 1.0 if net.scenario.policy.max_burden is None else (
-        net.scenario.policy.max_burden
-    )
-    max_burden = int(cols.add(np.ones(1, dtype=bool), max_burden_upper)[0])
+    # At the end every unit still in service walks (or drives) home: to its own home, so
+    # that units of one home do not stand in for another's.
+    going_home = [
+        cols.add(present[:, m][:, None] & home[net.homes[m], m][None, :]
+                 & np.isfinite(net.home_days[m]))
+        for m in range(n_m)
+    ]
+
+    bound = 1.0 if net.max_burden_bound is None else net.max_burden_bound
+    max_burden = int(cols.add(np.ones(1, dtype=bool), bound)[0])
     lower, upper = cols.bounds()
     return Variables(
         legs=legs,
@@ -253,20 +219,24 @@ def define_variables(net: Network, replay_fixed: NDArray[np.bool_] | None = None
         cargo=cargo,
         wounded=wounded,
         idle=idle,
+        waiting=waiting,
         recruited=recruited,
         recruited_so_far=recruited_so_far,
         released=released,
+        in_service=in_service,
         stock=stock,
         given=given,
         consumed=consumed,
         reserve_short=reserve_short,
-        waiting=waiting,
+        wounded_waiting=wounded_waiting,
         late=late,
+        wounded_fed=wounded_fed,
         road_work=road_work,
         road_work_from=road_work_from,
         road_work_short=road_work_short,
         crew_fed=crew_fed,
         labour_days_left=labour_days_left,
+        going_home=going_home,
         max_burden=max_burden,
         n_columns=cols.count,
         lower=lower,

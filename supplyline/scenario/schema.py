@@ -18,6 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 __all__ = [
     "AirThreat",
+    "Closure",
     "Commodity",
     "DaySeriesStep",
     "Demand",
@@ -73,16 +74,29 @@ Id = Annotated[
 ]
 NonNegative = Annotated[float, Field(ge=0)]
 Fraction = Annotated[float, Field(ge=0, le=1)]
+# Bounds that keep the model's arithmetic finite and well scaled: values beyond them describe
+# nothing physical (a route longer than twice round the Earth, a carrier faster than an
+# aircraft, a ration of a tonne a day).
+Km = Annotated[float, Field(gt=0, le=100_000)]
+Speed = Annotated[float, Field(ge=0.01, le=25_000)]
+Kg = Annotated[float, Field(ge=0, le=1e12)]
+KgPerDay = Annotated[float, Field(ge=0, le=1e10)]
+Ration = Annotated[float, Field(ge=0, le=1_000)]
+Hours = Annotated[float, Field(ge=0, le=24 * 365)]
+Persons = Annotated[float, Field(ge=0, le=1e10)]
+Weight = Annotated[float, Field(ge=0, le=1e6)]
 
 
 class DaySeriesStep(Strict):
     """One step of a day series: from ``start`` on, the series has ``value``."""
 
     start: dt.date = _field("first day this value holds", "date")
-    value: NonNegative = _field("the value from that day on (unit of the series)")
+    value: Annotated[float, Field(ge=0, le=1e12)] = _field(
+        "the value from that day on (unit of the series)"
+    )
 
 
-DaySeries = NonNegative | list[DaySeriesStep]
+DaySeries = Annotated[float, Field(ge=0, le=1e12)] | list[DaySeriesStep]
 """A constant, or a step function given as steps sorted by ``start``."""
 
 
@@ -117,33 +131,75 @@ class Mode(Strict):
 
     id: Id = _field("identifier")
     name: str = _field("display name", default="")
-    payload_kg: Annotated[float, Field(gt=0)] = _field("cargo one unit carries", "kg")
-    speed_loaded_km_per_day: Annotated[float, Field(gt=0)] = _field(
-        "distance a loaded unit covers per day on terrain factor 1", "km/day"
+    payload_kg: Annotated[float, Field(gt=0, le=1e7)] = _field(
+        "what one unit carries: its cargo together with the food its crew and animals eat on "
+        "the way (rations travel inside the load)",
+        "kg",
     )
-    speed_empty_km_per_day: Annotated[float, Field(gt=0)] = _field(
+    speed_loaded_km_per_day: Speed = _field(
+        "distance a loaded unit covers per day on terrain factor 1 (a day's march, or a "
+        "night's drive); travel time is length × terrain_factor / speed, in real days",
+        "km/day",
+    )
+    speed_empty_km_per_day: Speed = _field(
         "distance an empty (or wounded-carrying) unit covers per day", "km/day"
     )
-    crew_per_unit: NonNegative = _field(
+    loading_hours: Hours = _field(
+        "hours to load a unit where a loaded trip starts", "hour", default=0.0
+    )
+    unloading_hours: Hours = _field(
+        "hours to unload a unit where a loaded trip ends", "hour", default=0.0
+    )
+    turnaround_hours: Hours = _field(
+        "hours added to every trip, loaded or empty (rest, watering, servicing)", "hour",
+        default=0.0,
+    )
+    availability: Annotated[float, Field(gt=0, le=1)] = _field(
+        "share of the units in service that are serviceable on a day (the rest wait, "
+        "and eat, under repair or rest)",
+        "fraction",
+        default=1.0,
+    )
+    crew_per_unit: Annotated[float, Field(ge=0, le=1e4)] = _field(
         "persons mobilized per unit (a porter 1, a truck its driver and mate)", "person"
     )
-    rations_kg_per_day: dict[str, NonNegative] = _field(
-        "what one unit (its crew and animals together) eats per day it is mobilized, "
-        "by commodity id",
+    rations_kg_per_day: dict[str, Ration] = _field(
+        "what one unit (its crew and animals together) eats per day it is in service, "
+        "by commodity id; on a trip it rides inside the payload",
         "kg/day",
         default_factory=dict,
     )
-    fuel_commodity: str | None = _field(
-        "commodity burned per km (trucks); drawn where the trip starts", default=None
+    return_food: Literal["fed_there", "carried"] = _field(
+        "'fed_there': the food for the way back is drawn where the return leg starts (it "
+        "must have been brought there); 'carried': it is carried out in the load too and "
+        "handed over at the destination for the way back",
+        default="fed_there",
     )
-    fuel_kg_per_km: NonNegative = _field("fuel one unit burns per km driven", "kg/km", default=0.0)
+    fuel_commodity: str | None = _field(
+        "commodity burned per km (trucks); filled into the tank where the trip starts",
+        default=None,
+    )
+    fuel_kg_per_km: Annotated[float, Field(ge=0, le=1e4)] = _field(
+        "fuel one unit burns per km driven", "kg/km", default=0.0
+    )
+    fuel_tank_kg: Annotated[float, Field(gt=0, le=1e7)] | None = _field(
+        "fuel a unit's tank holds (its range); a leg needing more is not driven; unlimited "
+        "when empty",
+        "kg",
+        default=None,
+    )
+    tank_round_trip: bool = _field(
+        "fill the tank at the origin for the way back too (the return leg burns no fuel "
+        "where it starts); the round trip must fit in fuel_tank_kg",
+        default=False,
+    )
     night_only: bool = _field(
         "moves only at night (exposed to the night air-strike probability)", default=False
     )
-    road_use: Annotated[float, Field(gt=0)] = _field(
+    road_use: Annotated[float, Field(gt=0, le=1e4)] = _field(
         "route capacity one movement of one unit takes up (a porter 1)", "movement", default=1.0
     )
-    wounded_per_unit: NonNegative = _field(
+    wounded_per_unit: Annotated[float, Field(ge=0, le=1e4)] = _field(
         "wounded persons one unit can carry instead of cargo (four stretcher bearers: 0.25)",
         "person",
         default=0.0,
@@ -159,6 +215,10 @@ class Mode(Strict):
     def _fuel_named(self) -> Mode:
         if self.fuel_kg_per_km > 0 and self.fuel_commodity is None:
             raise ValueError("fuel_kg_per_km > 0 needs a fuel_commodity")
+        if self.fuel_tank_kg is not None and self.fuel_kg_per_km == 0:
+            raise ValueError("fuel_tank_kg needs fuel_kg_per_km > 0")
+        if self.tank_round_trip and self.fuel_kg_per_km == 0:
+            raise ValueError("tank_round_trip needs fuel_kg_per_km > 0")
         return self
 
 
@@ -179,14 +239,14 @@ class Place(Strict):
         "region tags (e.g. northwest) that metrics and replays select places by",
         default_factory=list,
     )
-    population: NonNegative = _field("people living there (localities)", "person", default=0.0)
-    stock_kg: dict[str, NonNegative] = _field(
+    population: Persons = _field("people living there (localities)", "person", default=0.0)
+    stock_kg: dict[str, Kg] = _field(
         "food and goods held at the start, by commodity id (a locality's own stores, "
         "a depot's or the front's stock)",
         "kg",
         default_factory=dict,
     )
-    production_kg_per_day: dict[str, NonNegative] = _field(
+    production_kg_per_day: dict[str, KgPerDay] = _field(
         "what the locality produces per day over the horizon, by commodity id", "kg/day",
         default_factory=dict,
     )
@@ -195,16 +255,44 @@ class Place(Strict):
         "fraction",
         default=None,
     )
-    labour_max_days_per_person: Annotated[float, Field(gt=0)] | None = _field(
+    labour_max_days_per_person: Annotated[float, Field(gt=0, le=100_000)] | None = _field(
         "most days one person serves; policy.labour_max_days_per_person when empty",
         "day",
         default=None,
     )
-    carriers: dict[str, Annotated[int, Field(ge=0)]] = _field(
-        "carrier units the place owns and can mobilize, by mode id", "unit",
+    carriers: dict[str, Annotated[int, Field(ge=0, le=10**9)]] = _field(
+        "carrier units the place owns and puts into service, by mode id (any kind of place: "
+        "a village's bicycles, a depot's trucks); they come back here to be released",
+        "unit",
         default_factory=dict,
     )
+    handling_tonnes_per_day: Annotated[float, Field(gt=0, le=1e9)] | None = _field(
+        "cargo the place can load and unload per day, in and out together (a ferry landing, "
+        "a depot's own porters, an airfield); unlimited when empty",
+        "t/day",
+        default=None,
+    )
+    stop_hours: Hours = _field(
+        "hours every unit arriving here spends before it can go on (a ferry crossing, a "
+        "check point)",
+        "hour",
+        default=0.0,
+    )
     source: str = _field("where the figures come from, or 'estimate: reasoning'", default="")
+
+
+class Closure(Strict):
+    """Days on which a route cannot be used at all (a landslide, a flood, a blown bridge)."""
+
+    start: dt.date = _field("first closed day", "date")
+    end: dt.date = _field("last closed day", "date")
+    source: str = _field("where the figures come from, or 'estimate: reasoning'", default="")
+
+    @model_validator(mode="after")
+    def _forward(self) -> Closure:
+        if self.end < self.start:
+            raise ValueError("end must not be before start")
+        return self
 
 
 class Route(Strict):
@@ -214,19 +302,19 @@ class Route(Strict):
     name: str = _field("display name (e.g. Route 41, Pha Din pass)", default="")
     from_: str = Field(alias="from", description="place id at one end")
     to: str = _field("place id at the other end")
-    length_km: Annotated[float, Field(gt=0)] = _field("length", "km")
+    length_km: Km = _field("length", "km")
     modes: list[str] = _field("mode ids that may use the route", min_length=1)
-    capacity_movements_per_day: Annotated[float, Field(gt=0)] | None = _field(
+    capacity_movements_per_day: Annotated[float, Field(gt=0, le=1e9)] | None = _field(
         "unit movements per day and direction, shared by all modes through their road_use; "
         "unlimited when empty",
         "movement/day",
         default=None,
     )
-    capacity_tonnes_per_day: Annotated[float, Field(gt=0)] | None = _field(
+    capacity_tonnes_per_day: Annotated[float, Field(gt=0, le=1e9)] | None = _field(
         "cargo per day and direction over all modes; unlimited when empty", "t/day",
         default=None,
     )
-    terrain_factor: Annotated[float, Field(ge=1)] = _field(
+    terrain_factor: Annotated[float, Field(ge=1, le=100)] = _field(
         "divides carrier speeds (passes, mud, fords): 1 is flat road", "factor", default=1.0
     )
     one_way: bool = _field("usable only from 'from' to 'to'", default=False)
@@ -235,11 +323,15 @@ class Route(Strict):
         "first day the route can be used (e.g. when a road being built is finished)", "date",
         default=None,
     )
-    repair_days: Annotated[float, Field(gt=0)] = _field(
+    closed: list[Closure] = _field(
+        "date windows in which the route cannot be used (no trip may be on it)",
+        default_factory=list,
+    )
+    repair_days: Annotated[float, Field(gt=0, le=10_000)] = _field(
         "days the repair crew needs to restore the capacity a strike or sabotage took", "day",
         default=1.0,
     )
-    repair_crew: NonNegative = _field(
+    repair_crew: Persons = _field(
         "persons kept on the route to repair it; they eat policy.labour_rations_kg_per_day "
         "from the stock at 'from'",
         "person",
@@ -256,7 +348,9 @@ class Route(Strict):
 class ReserveTarget(Strict):
     """Days of supply the front must hold on hand by a date."""
 
-    days_of_supply: NonNegative = _field("stock expressed in days of that day's demand", "day")
+    days_of_supply: Annotated[float, Field(ge=0, le=10_000)] = _field(
+        "stock expressed in days of that day's demand", "day"
+    )
     by: dt.date = _field("the date by which the reserve must be on hand", "date")
 
 
@@ -271,7 +365,7 @@ class Demand(Strict):
     )
     troops: DaySeries | None = _field("people eating at the front (constant or steps)", "person",
                                       default=None)
-    ration_kg_per_person_day: NonNegative | None = _field(
+    ration_kg_per_person_day: Ration | None = _field(
         "what one of the troops eats per day", "kg/person/day", default=None
     )
     start: dt.date | None = _field("first day of demand; start_date when empty", "date",
@@ -297,7 +391,7 @@ class WoundedFlow(Strict):
     front: str = _field("place id of kind front where the wounded arise")
     persons_per_day: DaySeries = _field("wounded per day (constant or steps)", "person/day")
     hospitals: list[str] = _field("place ids of kind hospital that may take them", min_length=1)
-    within_days: Annotated[int, Field(gt=0)] = _field(
+    within_days: Annotated[int, Field(gt=0, le=10_000)] = _field(
         "days within which a wounded person must reach a hospital", "day"
     )
     source: str = _field("where the figures come from, or 'estimate: reasoning'", default="")
@@ -307,7 +401,9 @@ class RoadWork(Strict):
     """Building or widening a route: labour-days that must be done by a date."""
 
     route: str = _field("route id (or FROM--TO)")
-    crew_days: Annotated[float, Field(gt=0)] = _field("person-days of work needed", "person-day")
+    crew_days: Annotated[float, Field(gt=0, le=1e10)] = _field(
+        "person-days of work needed", "person-day"
+    )
     start: dt.date | None = _field("first day of work; start_date when empty", "date",
                                    default=None)
     by: dt.date = _field("date the work must be finished", "date")
@@ -364,11 +460,21 @@ class Sabotage(Strict):
 class RainSpell(Strict):
     """A rainy season: on a rain day routes slow down and carry less."""
 
+    routes: list[str] = _field(
+        "route ids (or FROM--TO) it falls on; with regions, either selects; every route when "
+        "both are empty",
+        default_factory=list,
+    )
+    regions: list[str] = _field(
+        "region tags: routes touching a place tagged so", default_factory=list
+    )
     start: dt.date = _field("first day", "date")
     end: dt.date = _field("last day", "date")
     probability_per_day: Fraction = _field("chance that a day is a rain day", "1/day")
     speed_factor: Annotated[float, Field(gt=0, le=1)] = _field(
-        "carrier speeds are multiplied by this on a rain day", "factor"
+        "carrier speeds are multiplied by this on a rain day (expected travel time grows "
+        "by the factor 1 - p + p / speed_factor)",
+        "factor",
     )
     capacity_factor: Annotated[float, Field(ge=0, le=1)] = _field(
         "route capacities are multiplied by this on a rain day", "factor"
@@ -387,19 +493,19 @@ class Threats(Strict):
 class Weights(Strict):
     """Objective weights, per unit. Shortfall must dominate everything else."""
 
-    shortfall_per_kg: Annotated[float, Field(gt=0)] = _field(
+    shortfall_per_kg: Annotated[float, Field(gt=0, le=1e6)] = _field(
         "cost of one kg of unmet demand (or reserve)", "cost/kg", default=1000.0
     )
-    wounded_late_per_person: Annotated[float, Field(gt=0)] = _field(
+    wounded_late_per_person: Annotated[float, Field(gt=0, le=1e6)] = _field(
         "cost of one wounded person not evacuated in time", "cost/person", default=1000.0
     )
-    labour_per_person_day: NonNegative = _field("cost of one labour-day", "cost/person-day",
+    labour_per_person_day: Weight = _field("cost of one labour-day", "cost/person-day",
                                                 default=0.1)
-    eaten_per_kg: NonNegative = _field("cost of one kg eaten or burned on the way", "cost/kg",
+    eaten_per_kg: Weight = _field("cost of one kg eaten or burned on the way", "cost/kg",
                                        default=1.0)
-    taken_per_kg: NonNegative = _field("cost of one kg taken from a locality", "cost/kg",
+    taken_per_kg: Weight = _field("cost of one kg taken from a locality", "cost/kg",
                                        default=0.1)
-    max_burden: NonNegative = _field(
+    max_burden: Weight = _field(
         "cost per unit of the largest burden (fairness, when no bound is set)", "cost",
         default=1000.0,
     )
@@ -408,19 +514,25 @@ class Weights(Strict):
 class Policy(Strict):
     """The council's rules: what people keep, how much labour may be asked, fairness."""
 
-    subsistence_kg_per_person_day: dict[str, NonNegative] = _field(
+    subsistence_kg_per_person_day: dict[str, Ration] = _field(
         "food each inhabitant keeps per day, by commodity id (never mobilized)", "kg/person/day",
         default_factory=dict,
     )
     labour_share: Fraction = _field("default share of a population able to serve", "fraction",
                                     default=0.2)
-    labour_max_days_per_person: Annotated[float, Field(gt=0)] = _field(
+    labour_max_days_per_person: Annotated[float, Field(gt=0, le=100_000)] = _field(
         "default most days one person serves over the horizon", "day", default=60.0
     )
-    labour_rations_kg_per_day: dict[str, NonNegative] = _field(
+    labour_rations_kg_per_day: dict[str, Ration] = _field(
         "what a road, repair or stretcher worker eats per day, by commodity id",
         "kg/person/day",
         default_factory=dict,
+    )
+    wounded_rations_kg_per_day: dict[str, Ration] | None = _field(
+        "what a wounded person eats per day while waiting or carried, by commodity id; "
+        "labour_rations_kg_per_day when empty",
+        "kg/person/day",
+        default=None,
     )
     max_burden: Fraction | None = _field(
         "largest burden (given / could give) any locality may bear; when empty the largest "
@@ -459,7 +571,7 @@ class ReplayMobilization(Strict):
         "region tags whose localities are left out (e.g. 'not the northwest')",
         default_factory=list,
     )
-    kg: NonNegative = _field("total given over the horizon", "kg")
+    kg: Kg = _field("total given over the horizon", "kg")
     source: str = _field("where the figure comes from, or 'estimate: reasoning'", default="")
 
     @model_validator(mode="after")
@@ -473,14 +585,16 @@ class ReplayCarriers(Strict):
     """A fixed number of carrier units of one mode."""
 
     mode: str = _field("mode id")
-    units: NonNegative = _field("units mobilized in all", "unit")
+    units: Annotated[float, Field(ge=0, le=1e9)] = _field("units mobilized in all", "unit")
     source: str = _field("where the figure comes from, or 'estimate: reasoning'", default="")
 
 
 class ReplayLabour(Strict):
     """The labour-days served in all (carriers, road works, repair crews)."""
 
-    person_days: NonNegative = _field("person-days served at least", "person-day")
+    person_days: Annotated[float, Field(ge=0, le=1e12)] = _field(
+        "person-days served at least", "person-day"
+    )
     source: str = _field("where the figure comes from, or 'estimate: reasoning'", default="")
 
 

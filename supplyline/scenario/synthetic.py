@@ -202,6 +202,7 @@ def synthetic_document(
     edges = _route_network(lat, lon, routes_per_place, rng)
     place_docs = _places(kinds, lat, lon, foods, mode_ids, rng)
     route_docs = _routes(edges, lat, lon, place_docs, mode_ids, rng)
+    _drop_unusable_carriers(place_docs, route_docs)
 
     end = START_DATE + dt.timedelta(days=days - 1)
     commodity_docs: list[dict[str, Any]] = []
@@ -370,6 +371,20 @@ def _places(
             doc["stock_kg"] = {foods[0]["id"]: float(rng.integers(5, 15) * 1000)}
         docs.append(doc)
     return docs
+
+
+def _drop_unusable_carriers(place_docs: list[dict[str, Any]],
+                            route_docs: list[dict[str, Any]]) -> None:
+    """A place keeps only carriers of modes some route from it allows (``check`` rejects the
+    others: they could never be used)."""
+    usable: dict[str, set[str]] = {}
+    for route in route_docs:
+        for end in (route["from"], route["to"]):  # synthetic routes are two-way
+            usable.setdefault(end, set()).update(route["modes"])
+    for doc in place_docs:
+        if "carriers" in doc:
+            allowed = usable.get(doc["id"], set())
+            doc["carriers"] = {m: n for m, n in doc["carriers"].items() if m in allowed}
 
 
 def _routes(

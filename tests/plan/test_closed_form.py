@@ -1,112 +1,224 @@
-"""The planner against closed forms derived in docs/model.md ("Closed forms").
+"""The planner against the closed forms of docs/model.md ("Carriers eat what they carry").
 
-One route, rations drawn where each leg starts: a loaded trip takes ``P + r·τg`` from the
-source and brings ``P``; the carrier's way back eats ``r·τb`` at the front. So of ``S`` kg
-mobilized, the front keeps ``S (P − r τb) / (P + r τg)``, and the gross delivered fraction
-is ``P / (P + r (τg + τb))``.
+Each test builds a small scenario whose answer follows from its inputs by hand, and runs it at
+steps of 1, 2 and 7 days: the step is a modelling choice that must not change what a unit can
+do. Speeds are chosen so that trips last whole days where a form needs the fleet to cycle
+without waiting.
 """
 
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import pytest
 
 import supplyline as sl
-from tests.plan.builders import PORTER, place, route, scenario, village
+from tests.plan.builders import place, route, scenario, village
 
-P, R = PORTER["payload_kg"], PORTER["rations_kg_per_day"]["rice"]
-
-
-def _days(km: float, speed: float) -> int:
-    return math.ceil(km / speed)
+STEPS = [1, 2, 7]
+L, R = 20.0, 0.8  # payload kg, ration kg/day
 
 
-def _kept(payload: float, ration: float, go: int, back: int) -> float:
-    return (payload - ration * back) / (payload + ration * go)
+def _porter(**extra: Any) -> dict[str, Any]:
+    """A porter walking 20 km a day loaded or empty (so a leg takes as long both ways)."""
+    return {"id": "porter", "payload_kg": L, "speed_loaded_km_per_day": 20.0,
+            "speed_empty_km_per_day": 20.0, "crew_per_unit": 1.0,
+            "rations_kg_per_day": {"rice": R}, "units_from": "labour", **extra}
 
 
-@pytest.mark.parametrize("km", [60.0, 100.0, 180.0])
-def test_single_porter_route_delivers_the_closed_form_fraction(km: float) -> None:
+def _one_leg(km: float, step: int, days: int = 120, **mode: Any) -> sl.Plan:
     stock = 20_000.0
     sc = scenario(
         [village("v", 0.0, stock), place("front", "front", 1.0)],
         [route("v", "front", km)],
         demand_kg_per_day=10_000.0,  # far more than can arrive: everything is used
-        days=90,
-    )
-    result = sl.plan(sc)
-    go = _days(km, PORTER["speed_loaded_km_per_day"])
-    back = _days(km, PORTER["speed_empty_km_per_day"])
-    consumed = result.consumed_kg.sum()
-    assert result.mobilized_kg().sum() == pytest.approx(stock, rel=1e-6)
-    assert consumed == pytest.approx(stock * _kept(P, R, go, back), rel=1e-6)
-    arrived = result.arrived_kg().sum()
-    eaten = result.trip_rations_kg().sum() + result.idle_rations_kg().sum()
-    assert arrived / (arrived + eaten) == pytest.approx(P / (P + R * (go + back)), rel=1e-6)
-
-
-@pytest.mark.parametrize("step_days", [2, 3, 7])
-def test_longer_planning_steps_keep_the_closed_form(step_days: int) -> None:
-    """Rations count real travel days whatever the step, so the fraction kept does not depend
-    on it (the horizon is long enough for all of it to arrive)."""
-    km, stock = 100.0, 20_000.0
-    sc = scenario(
-        [village("v", 0.0, stock), place("front", "front", 1.0)],
-        [route("v", "front", km)],
-        demand_kg_per_day=10_000.0,
-        days=120,
+        days=days,
+        modes=[_porter(**mode)],
         policy={"labour_max_days_per_person": 10_000.0, "labour_share": 1.0,
-                "step_days": step_days},
+                "step_days": step},
     )
-    result = sl.plan(sc)
-    assert result.steps == math.ceil(120 / step_days)
-    go = _days(km, PORTER["speed_loaded_km_per_day"])
-    back = _days(km, PORTER["speed_empty_km_per_day"])
-    assert result.consumed_kg.sum() == pytest.approx(stock * _kept(P, R, go, back), rel=1e-6)
-    # Each trip is charged its real days: unit-days = trips x (go + back) when nobody waits.
-    trips = result.loaded_units.sum()
-    assert result.unit_days().sum() == pytest.approx(trips * (go + back), rel=1e-6)
+    return sl.plan(sc)
 
 
-def test_relay_multiplies_the_two_stage_fractions() -> None:
+@pytest.mark.parametrize("step", STEPS)
+@pytest.mark.parametrize(("return_food", "k"), [("fed_there", 0), ("carried", 1)])
+def test_delivered_per_trip_is_payload_less_the_food_inside_the_load(
+    step: int, return_food: str, k: int
+) -> None:
+    """D = L − r·T·(1 + k): the cargo of a loaded trip is what the payload leaves after the
+    food for the way out (and back, when it is carried)."""
+    km = 100.0
+    days = km / 20.0
+    result = _one_leg(km, step, return_food=return_food)
+    out = result.legs.origin == 0  # the leg from the village to the front
+    trips = result.loaded_units[out].sum()
+    assert trips > 0
+    cargo = result.cargo_kg[out].sum()
+    assert cargo / trips == pytest.approx(L - R * days * (1 + k), rel=1e-6)
+    # Food rides inside the load: cargo and food together fill the payload, no more.
+    legs = result.legs
+    food = (legs.food_loaded + legs.food_carried_back).sum(axis=1)[out]  # [1, S] per unit
+    assert cargo + (food * result.loaded_units[out]).sum() == pytest.approx(trips * L,
+                                                                           rel=1e-6)
+    # Either way the front keeps L − 2·r·T per load: the way back is fed from what arrived.
+    kept = (L - 2 * R * days) / L
+    assert result.consumed_kg.sum() == pytest.approx(result.mobilized_kg().sum() * kept,
+                                                     rel=1e-6)
+
+
+@pytest.mark.parametrize("step", STEPS)
+@pytest.mark.parametrize(("return_food", "k"), [("fed_there", 0), ("carried", 1)])
+def test_no_leg_longer_than_payload_over_food_delivers(step: int, return_food: str,
+                                                       k: int) -> None:
+    """T* = L / (r·(1 + k)): a leg a little shorter delivers, a little longer does not. (The
+    front holds rice to feed the way back when it is not carried.)"""
+
+    def run(km: float) -> sl.Plan:
+        sc = scenario(
+            [village("v", 0.0, 1e6, stock_kg={"rice": 1e6, "ammo": 1e5}),
+             place("front", "front", 1.0, stock_kg={"rice": 1e6})],
+            [route("v", "front", km)],
+            demand_kg_per_day=0.0,
+            days=120,
+            modes=[_porter(return_food=return_food)],
+            commodities=[{"id": "rice"}, {"id": "ammo"}],
+            policy={"labour_max_days_per_person": 10_000.0, "labour_share": 1.0,
+                    "step_days": step},
+            demand=[{"front": "front", "commodity": "ammo", "kg_per_day": 1000.0}],
+        )
+        return sl.plan(sc)
+
+    longest_km = L / (R * (1 + k)) * 20.0
+    short, long_ = run(longest_km * 0.9), run(longest_km * 1.05)
+    ammo = short.good_ids.index("ammo")
+    assert short.consumed_kg[:, ammo].sum() > 0
+    assert long_.cargo_kg.sum() == 0.0
+    assert long_.consumed_kg.sum() == 0.0
+
+
+@pytest.mark.parametrize("step", STEPS)
+def test_relay_stages_multiply_their_fractions(step: int) -> None:
+    """Each stage keeps (L − 2·r·T_i) / L of what it carries (the way back fed at its end),
+    so n stages keep the product; carriers of each stage come home to their own station."""
+    bearer = _porter(id="bearer", units_from="owned")
     stock = 20_000.0
-    places = [village("v", 0.0, stock), place("relay", "depot", 1.0),
-              place("front", "front", 2.0)]
-    relayed = scenario(places, [route("v", "relay", 100.0), route("relay", "front", 100.0)],
-                       demand_kg_per_day=10_000.0, days=120)
-    direct = scenario(places, [route("v", "front", 200.0)], demand_kg_per_day=10_000.0,
-                      days=120)
-    stage = _kept(P, R, 5, 4)
-    whole = _kept(P, R, 10, 8)
-    assert sl.plan(relayed).consumed_kg.sum() == pytest.approx(stock * stage * stage, rel=1e-6)
-    assert sl.plan(direct).consumed_kg.sum() == pytest.approx(stock * whole, rel=1e-6)
-    assert stage * stage > whole  # relays pay the carriers' food per stage
+    stages = [60.0, 100.0, 40.0]  # km: 3, 5 and 2 days
+    names = ["v", "r1", "r2", "front"]
+    places = [village("v", 0.0, stock, carriers={"bearer": 5000}),
+              place("r1", "depot", 1.0, carriers={"bearer": 5000}),
+              place("r2", "depot", 2.0, carriers={"bearer": 5000}),
+              place("front", "front", 3.0)]
+    pairs = zip(names, names[1:], stages, strict=False)
+    routes = [route(a, b, km, ["bearer"]) for a, b, km in pairs]
+    sc = scenario(places, routes, demand_kg_per_day=10_000.0, days=150, modes=[bearer],
+                  policy={"labour_max_days_per_person": 10_000.0, "labour_share": 1.0,
+                          "step_days": step})
+    result = sl.plan(sc)
+    product = math.prod((L - 2 * R * km / 20.0) / L for km in stages)
+    assert result.mobilized_kg().sum() == pytest.approx(stock, rel=1e-6)
+    assert result.consumed_kg.sum() == pytest.approx(stock * product, rel=1e-6)
 
 
-def test_truck_burns_fuel_per_km_and_crew_eat_rice() -> None:
-    truck = {
-        "id": "truck", "payload_kg": 2000.0, "speed_loaded_km_per_day": 100.0,
-        "speed_empty_km_per_day": 100.0, "crew_per_unit": 2.0,
-        "rations_kg_per_day": {"rice": 1.6}, "fuel_commodity": "fuel", "fuel_kg_per_km": 0.25,
-        "units_from": "owned",
-    }
-    km, stock = 300.0, 100_000.0
+@pytest.mark.parametrize("step", STEPS)
+def test_a_train_hauling_its_own_fodder_grows_as_a_geometric_series(step: int) -> None:
+    """Animals that eat fodder the same train must haul: per cycle of c days each unit eats
+    q·L (q = r·c / L), so moving W₀ needs a fleet of W₀ / (1 − q) = W₀ (1 + q + q² + ...)
+    payloads: in unit-days, units × L = W₀ × c / (1 − q) summed over the horizon."""
+    mule = {"id": "mule", "payload_kg": 100.0, "speed_loaded_km_per_day": 25.0,
+            "speed_empty_km_per_day": 25.0, "crew_per_unit": 0.0,
+            "rations_kg_per_day": {"fodder": 5.0}, "return_food": "carried",
+            "units_from": "owned"}
+    km = 75.0  # 3 days each way: a 6-day cycle
     sc = scenario(
-        [village("v", 0.0, stock, carriers={"truck": 50}, stock_kg={"rice": stock, "fuel": 1e6}),
-         place("front", "front", 1.0, stock_kg={"fuel": 1e5})],
-        [route("v", "front", km, ["truck"])],
-        demand_kg_per_day=100_000.0,
-        days=60,
-        modes=[truck],
-        commodities=[{"id": "rice"}, {"id": "fuel"}],
+        [place("base", "depot", 0.0, carriers={"mule": 100_000},
+               stock_kg={"fodder": 1e7, "rice": 1e7}),
+         place("front", "front", 1.0)],
+        [route("base", "front", km, ["mule"])],
+        demand_kg_per_day=1_000.0,
+        days=84,
+        modes=[mule],
+        commodities=[{"id": "rice"}, {"id": "fodder"}],
+        policy={"step_days": step},
     )
     result = sl.plan(sc)
-    days = 3  # 300 km at 100 km/day, each way
-    per_trip_go, per_trip_back = 1.6 * days, 1.6 * days
-    trips = stock / (2000.0 + per_trip_go)
-    assert result.consumed_kg.sum() == pytest.approx(trips * (2000.0 - per_trip_back), rel=1e-6)
-    fuel = result.good_ids.index("fuel")
-    burned = result.fuel_kg()[:, fuel].sum()
-    # Every loaded trip comes back empty: 2 × 300 km at 0.25 kg/km; no trips for nothing.
-    assert burned == pytest.approx(trips * 2 * km * 0.25, rel=1e-6)
+    cycle = 2 * km / 25.0
+    q = 5.0 * cycle / 100.0
+    moved = result.cargo_kg[:, result.good_ids.index("rice")].sum()
+    assert moved > 0
+    # Unit-days in service, with the way home of units still out at the end.
+    fleet_payload_days = (result.unit_days() + result.way_home_days()).sum() * 100.0
+    assert fleet_payload_days == pytest.approx(moved * cycle / (1.0 - q), rel=1e-6)
+
+
+@pytest.mark.parametrize("step", STEPS)
+@pytest.mark.parametrize("cycle_hours", [1.0, 7.0, 30.0, 24.0 * 10])
+def test_throughput_is_units_times_availability_times_payload_over_cycle(
+    step: int, cycle_hours: float
+) -> None:
+    """Throughput = units × availability × payload × 24 h / cycle hours, whatever the step:
+    short cycles make several trips a day, long ones one every few days. Over a horizon of
+    H days the loads delivered lie between the formula over H − cycle − step and over
+    H + the way back (the first trip has to get there, and the last loads need not come back
+    within the horizon)."""
+    units, availability, payload = 40, 0.75, 2000.0
+    # A quarter of the cycle loading and unloading, three eighths moving each way at 60 km/day.
+    km = 60.0 * cycle_hours / 24.0 * 3.0 / 8.0
+    truck = {"id": "truck", "payload_kg": payload, "speed_loaded_km_per_day": 60.0,
+             "speed_empty_km_per_day": 60.0, "crew_per_unit": 1.0,
+             "loading_hours": cycle_hours / 8.0, "unloading_hours": cycle_hours / 8.0,
+             "availability": availability, "units_from": "owned"}
+    horizon = 56
+    sc = scenario(
+        [place("depot", "depot", 0.0, carriers={"truck": units}, stock_kg={"rice": 1e9}),
+         place("front", "front", 1.0)],
+        [route("depot", "front", km, ["truck"])],
+        demand_kg_per_day=1e8,
+        days=horizon,
+        modes=[truck],
+        policy={"step_days": step},
+    )
+    result = sl.plan(sc)
+    cycle_days = cycle_hours / 24.0
+    assert float(result.legs.days_loaded[0, 0] + result.legs.days_empty[0, 0]) == pytest.approx(
+        cycle_days, rel=1e-9)
+    per_day = units * availability * payload / cycle_days
+    delivered = result.cargo_kg.sum()
+    back = float(result.legs.days_empty[0, 0])
+    assert delivered <= per_day * (horizon + back) * (1 + 1e-6)
+    assert delivered >= per_day * (horizon - cycle_days - step) * (1 - 1e-6)
+
+
+def test_fuel_fills_a_tank_and_a_leg_beyond_its_range_is_not_driven() -> None:
+    truck = {"id": "truck", "payload_kg": 2000.0, "speed_loaded_km_per_day": 100.0,
+             "speed_empty_km_per_day": 100.0, "crew_per_unit": 2.0,
+             "rations_kg_per_day": {"rice": 1.6}, "fuel_commodity": "fuel",
+             "fuel_kg_per_km": 0.25, "fuel_tank_kg": 100.0, "units_from": "owned"}
+
+    def run(km: float, **extra: Any) -> sl.Plan:
+        sc = scenario(
+            [place("base", "depot", 0.0, carriers={"truck": 50},
+                   stock_kg={"rice": 1e6, "fuel": 1e6}),
+             place("front", "front", 1.0, stock_kg={"fuel": 1e5})],
+            [route("base", "front", km, ["truck"])],
+            demand_kg_per_day=100_000.0, days=30, modes=[{**truck, **extra}],
+            commodities=[{"id": "rice"}, {"id": "fuel"}],
+        )
+        return sl.plan(sc)
+
+    within = run(300.0)  # 75 kg of fuel a way
+    fuel = within.good_ids.index("fuel")
+    trips = within.loaded_units.sum() + within.empty_units.sum()
+    assert within.fuel_kg()[:, fuel].sum() == pytest.approx(trips * 300.0 * 0.25, rel=1e-6)
+    # Fuel is in the tank, not the load: the cargo is the payload less the crew's rice.
+    out = within.legs.origin == 0
+    assert within.cargo_kg[out].sum() / within.loaded_units[out].sum() == pytest.approx(
+        2000.0 - 1.6 * 3.0, rel=1e-6)
+    assert run(500.0).cargo_kg.sum() == 0.0  # 125 kg a way: beyond the tank
+    # Filling for the round trip at the base: 150 kg needed, the tank holds 100.
+    assert run(300.0, tank_round_trip=True).cargo_kg.sum() == 0.0
+    round_trip = run(300.0, tank_round_trip=True, fuel_tank_kg=200.0)
+    assert round_trip.cargo_kg.sum() > 0
+    drawn = round_trip.fuel_kg()[:, fuel].sum(axis=1)
+    empty_legs = round_trip.legs.origin == round_trip.network.place_ids.index("front")
+    assert drawn[empty_legs].sum() == 0.0  # the way back burns what was filled at the base

@@ -6,7 +6,8 @@ import numpy as np
 import pytest
 
 import supplyline as sl
-from supplyline.plan.variables import arrival_steps
+from supplyline.accounting import legs_of
+from supplyline.grid import Grid
 from tests.plan.builders import place, route, scenario, village
 
 
@@ -38,21 +39,44 @@ def test_step_amounts_are_sums_of_their_days() -> None:
     np.testing.assert_allclose(stepped.giveable_kg[..., 0], daily.giveable_kg[..., 6])
 
 
-def test_trips_arrive_in_the_step_nearest_their_arrival_day_and_never_the_same_step() -> None:
-    start = np.array([0, 1, 2, 5, 8])
-    length = np.array([1.0, 1.0, 3.0, 3.0, 3.0])
-    got = arrival_steps(np.array([1, 4, 30]), start, length)
-    # 1 day: the next day while steps are days, the next step later on.
-    assert got[0].tolist() == [1, 2, 3, 4, 5]
-    # 4 days from day 0 reach day 4, in the later half of step 2 (days 2-4): step 3. From
-    # day 2, day 6 is in the earlier half of step 3 (days 5-7): step 3. From day 5, day 9 is
-    # in the earlier half of step 4; from day 8 it ends after the horizon (5 = never).
-    assert got[1].tolist() == [3, 3, 3, 4, 5]
-    assert got[2].tolist() == [5, 5, 5, 5, 5]
+def _legs(km: float, step_days: int, daily_start_days: int = 0) -> sl.Plan:
+    sc = scenario(
+        [village("v", 0.0, 5_000.0), place("front", "front", 1.0)],
+        [route("v", "front", km)],
+        demand_kg_per_day=40.0,
+        days=30,
+        policy={"labour_max_days_per_person": 10_000.0, "labour_share": 1.0,
+                "step_days": step_days, "daily_start_days": daily_start_days},
+    )
+    return sl.compile_network(sc)
+
+
+def test_units_arrive_in_the_step_that_holds_their_arrival_and_cargo_a_step_later() -> None:
+    """A trip leaves at its step's start; the unit is at its destination from the step that
+    holds start + travel time (the same step for a short trip: it can go again), its cargo
+    from the step after it left at the earliest."""
+    net = _legs(30.0, 4)  # 1.5 days loaded at 20 km/day, 1.2 empty at 25
+    legs = legs_of(net)
+    out = int(np.nonzero(legs.origin == 0)[0][0])
+    assert legs.days_loaded[out, 0] == pytest.approx(1.5)
+    assert legs.arrive_loaded[out, :3].tolist() == [0, 1, 2]
+    assert legs.cargo_arrives[out, :3].tolist() == [1, 2, 3]
+    far = legs_of(_legs(100.0, 4))  # 5 days: the next step
+    assert far.arrive_loaded[0, :2].tolist() == [1, 2]
+    # Past the horizon: never (the step count).
+    assert far.arrive_loaded[0, -1] == net.steps
+
+
+def test_the_grid_spreads_a_trip_over_the_steps_it_spans() -> None:
+    grid = Grid(10, 4, daily=2)  # steps start on days 0, 1, 2, 6
+    parts = grid.overlap(np.array([1.0]), np.array([7.5]))
+    assert [(k, float(d[0])) for k, d in parts] == [(0, 1.0), (1, 4.0), (2, 1.5)]
+    assert sum(float(d[0]) for _, d in parts) == pytest.approx(6.5)
 
 
 def test_step_days_one_is_day_by_day() -> None:
-    net = sl.compile_network(_scenario(step_days=1, daily_start_days=5))
+    net = _legs(50.0, 1, daily_start_days=5)
     assert net.steps == 30
-    got = arrival_steps(np.array([1, 3]), net.step_start, net.step_length)
-    assert got[:, 0].tolist() == [1, 3]
+    legs = legs_of(net)
+    out = int(np.nonzero(legs.origin == 0)[0][0])
+    assert legs.arrive_loaded[out, 0] == 2  # 2.5 days: in day 2

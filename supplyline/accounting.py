@@ -1,0 +1,189 @@
+"""What a trip takes, written once: travel time, food and fuel, room left for cargo, crew-days.
+
+Every per-leg coefficient of the model lives here. The planner's constraints and objective,
+the plan's results and summaries (and the simulator) read them from :func:`legs_of`, so they
+cannot disagree on the physics.
+
+A *leg* is an (arc, mode) pair the mode may use. A trip leaving in step ``s`` leaves at the
+step's start (:func:`departure`) and takes its real travel time in days: movement (length ×
+terrain / speed, slowed by the expected rain of the step) plus the mode's loading, unloading
+and turnaround time and the stop at the destination. The unit is at its destination from
+the step that holds its arrival time on (the same step when the trip is shorter than the
+step, so a unit can make several trips in a step); the cargo from the next step at the
+earliest, so that a load never crosses several stages within one step.
+
+The rules (see docs/model.md, "Carriers eat what they carry"):
+
+- A unit's own food for the way rides inside its payload: cargo + rations ≤ payload. A mode
+  whose ``return_food`` is ``carried`` also carries the food for the way back and hands it
+  over at the destination, where the return leg draws it. So of a payload ``L`` a trip of
+  ``T`` days at ``r`` kg a day delivers ``L − r·T·(1 + k)``, ``k`` = 1 when the way back is
+  carried, and a leg longer than ``L / (r·(1 + k))`` delivers nothing.
+- Fuel fills a tank (``fuel_tank_kg``) where the trip starts; a leg that needs more than the
+  tank holds is not driven. With ``tank_round_trip`` the loaded trip fills for the way back
+  too and the empty trip draws nothing.
+- A unit's time is counted exactly: a trip spends ``T`` unit-days, spread over the steps it
+  spans, and a unit in service spends every day either travelling or waiting. Throughput is
+  therefore ``units × availability × payload / cycle`` whatever the step.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+from supplyline.network import Network
+
+__all__ = ["Legs", "departure", "legs_of", "time_charges"]
+
+FloatArray = NDArray[np.float64]
+IntArray = NDArray[np.int64]
+BoolArray = NDArray[np.bool_]
+
+
+@dataclass(frozen=True)
+class Legs:
+    """Per-leg coefficients. Shapes: L legs, G goods (the network's ``goods``), S steps.
+    Amounts are per unit and per trip."""
+
+    arc: IntArray  # [L]
+    mode: IntArray  # [L]
+    origin: IntArray  # [L] place
+    dest: IntArray  # [L] place
+    length_km: FloatArray  # [L]
+    goods: IntArray  # [G] commodity index of each goods slot
+    days_loaded: FloatArray  # [L, S] real days of a loaded trip leaving in step s
+    days_empty: FloatArray  # [L, S] real days of an empty (or wounded-carrying) trip
+    arrive_loaded: IntArray  # [L, S] step in which the unit arrives (S: after the horizon)
+    arrive_empty: IntArray  # [L, S]
+    cargo_arrives: IntArray  # [L, S] step from which its cargo is at the destination
+    food_loaded: FloatArray  # [L, G, S] eaten on a loaded trip, inside the load
+    food_carried_back: FloatArray  # [L, G, S] food for the way back carried out too
+    food_empty: FloatArray  # [L, G, S] eaten on an empty trip, drawn where it starts
+    fuel_loaded: FloatArray  # [L, G] filled where a loaded trip starts
+    fuel_empty: FloatArray  # [L, G] filled where an empty trip starts
+    cargo_room: FloatArray  # [L, S] payload left for cargo on a loaded trip (kg)
+    loaded_ok: BoolArray  # [L, S] a loaded trip can leave in step s
+    empty_ok: BoolArray  # [L, S] an empty trip can leave in step s
+    crew: FloatArray  # [L] persons per unit
+    wounded_per_unit: FloatArray  # [L]
+
+    @property
+    def n(self) -> int:
+        return int(self.arc.size)
+
+
+def departure(net: Network) -> FloatArray:
+    """When a trip leaving in each step leaves [S]: the step's start (days since day 0)."""
+    return np.asarray(net.grid.start, dtype=float)
+
+
+def _closed_during(net: Network, arc: IntArray, begin: FloatArray, end: FloatArray) -> BoolArray:
+    """Whether the route of each arc is closed on any day of ``[begin, end]`` [L, S]."""
+    closed = net.closed[arc].astype(np.int64)  # [L, D]
+    before = np.concatenate([np.zeros((arc.size, 1), dtype=np.int64), closed.cumsum(axis=1)],
+                            axis=1)  # [L, D + 1]: closed days before day d
+    first = np.clip(np.floor(begin).astype(np.int64), 0, net.days)
+    last = np.clip(np.floor(end).astype(np.int64) + 1, 0, net.days)
+    rows = np.arange(arc.size)[:, None]
+    return np.asarray(before[rows, last] - before[rows, first] > 0)
+
+
+def _trip_days(net: Network, arc: IntArray, mode: IntArray, move: FloatArray,
+               loaded: bool) -> FloatArray:
+    """Real days of a trip leaving in each step [L, S]: movement slowed by the step's expected
+    rain, plus handling and turnaround time, plus the stop at the destination."""
+    slow = net.grid.mean(net.slowdown[arc])  # [L, S]
+    fixed = net.turnaround_days[mode] + net.stop_days[net.arc_to[arc]]
+    if loaded:
+        fixed = fixed + net.load_days[mode]
+    return np.asarray(move[:, None] * slow + fixed[:, None], dtype=float)
+
+
+def legs_of(net: Network) -> Legs:
+    """The per-leg coefficients of a network on its grid."""
+    arc, mode = np.nonzero(net.arc_allows)
+    arc = arc.astype(np.int64)
+    mode = mode.astype(np.int64)
+    grid = net.grid
+    goods = np.array(net.goods, dtype=np.int64)
+    days_loaded = _trip_days(net, arc, mode, net.move_days_loaded[arc, mode], loaded=True)
+    days_empty = _trip_days(net, arc, mode, net.move_days_empty[arc, mode], loaded=False)
+    depart = departure(net)[None, :]
+    arrive_loaded = np.asarray(grid.of_time(depart + days_loaded), dtype=np.int64)
+    arrive_empty = np.asarray(grid.of_time(depart + days_empty), dtype=np.int64)
+    steps = np.arange(grid.steps)[None, :]
+    # Cargo can be used at the destination from the step after it left at the earliest: a load
+    # does not cross several stages within one step.
+    cargo_arrives = np.maximum(arrive_loaded, np.minimum(steps + 1, grid.steps))
+
+    ration = net.rations_kg_per_day[:, goods][mode]  # [L, G]
+    # The way back: the empty trip over the same route, or the way home where it is one way.
+    back = _way_back_days(net, arc, mode)  # [L, S]
+    carried = net.return_carried[mode][:, None, None]
+    food_loaded = ration[:, :, None] * days_loaded[:, None, :]
+    food_carried_back = np.where(carried, ration[:, :, None] * back[:, None, :], 0.0)
+    food_empty = ration[:, :, None] * days_empty[:, None, :]
+
+    per_km = net.fuel_kg_per_km[:, goods][mode]  # [L, G]
+    length = net.arc_length_km[arc]
+    one_way = per_km * length[:, None]
+    round_trip = net.tank_round_trip[mode][:, None]
+    fuel_loaded = np.where(round_trip, 2.0 * one_way, one_way)
+    fuel_empty = np.where(round_trip, 0.0, one_way)
+    tank = net.fuel_tank_kg[mode]
+    payload = net.payload_kg[mode]
+    cargo_room = payload[:, None] - food_loaded.sum(axis=1) - food_carried_back.sum(axis=1)
+
+    open_ = steps >= net.open_step[arc][:, None]
+    loaded_ok = (
+        open_
+        & (arrive_loaded < grid.steps)
+        & (cargo_arrives < grid.steps)
+        & (cargo_room > 1e-9 * payload[:, None])
+        & (fuel_loaded.sum(axis=1) <= tank)[:, None]
+        & ~_closed_during(net, arc, depart + 0 * days_loaded, depart + days_loaded)
+    )
+    empty_ok = (
+        open_
+        & (arrive_empty < grid.steps)
+        & (food_empty.sum(axis=1) <= payload[:, None])
+        & (fuel_empty.sum(axis=1) <= tank)[:, None]
+        & ~_closed_during(net, arc, depart + 0 * days_empty, depart + days_empty)
+    )
+    return Legs(
+        arc=arc, mode=mode, origin=net.arc_from[arc], dest=net.arc_to[arc], length_km=length,
+        goods=goods, days_loaded=days_loaded, days_empty=days_empty,
+        arrive_loaded=arrive_loaded, arrive_empty=arrive_empty, cargo_arrives=cargo_arrives,
+        food_loaded=food_loaded, food_carried_back=food_carried_back, food_empty=food_empty,
+        fuel_loaded=fuel_loaded, fuel_empty=fuel_empty, cargo_room=cargo_room,
+        loaded_ok=loaded_ok, empty_ok=empty_ok, crew=net.crew_per_unit[mode],
+        wounded_per_unit=net.wounded_per_unit[mode],
+    )
+
+
+def _way_back_days(net: Network, arc: IntArray, mode: IntArray) -> FloatArray:
+    """Days of the empty way back after a trip on each leg [L, S]: the empty trip on the
+    reverse arc of the same route, or, on a one-way route, the way home from the destination
+    (dry weather; 0 where there is none)."""
+    reverse = np.full(arc.size, -1, dtype=np.int64)
+    by_ends = {(int(f), int(t), int(r)): a for a, (f, t, r) in
+               enumerate(zip(net.arc_from, net.arc_to, net.arc_route, strict=True))}
+    for i, a in enumerate(arc):
+        reverse[i] = by_ends.get((int(net.arc_to[a]), int(net.arc_from[a]),
+                                  int(net.arc_route[a])), -1)
+    has = (reverse >= 0) & net.arc_allows[np.maximum(reverse, 0), mode]
+    rev = np.maximum(reverse, 0)
+    back = _trip_days(net, rev, mode, net.move_days_empty[rev, mode], loaded=False)
+    home = np.maximum(net.days_home[net.arc_to[arc], mode], 0.0)
+    return np.asarray(np.where(has[:, None], back, home[:, None]), dtype=float)
+
+
+def time_charges(net: Network, days: FloatArray) -> list[tuple[int, FloatArray]]:
+    """The unit-days a trip leaving in step ``s`` and lasting ``days`` [L, S] spends in step
+    ``s + k``, as a list of ``(k, days_in_that_step [L, S])``. They add up to the trip's days
+    (cut at the horizon's end)."""
+    depart = np.broadcast_to(departure(net)[None, :], days.shape)
+    return net.grid.overlap(depart, depart + days)

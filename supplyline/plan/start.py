@@ -1,0 +1,71 @@
+"""What a :class:`~supplyline.state.State` means for the LP: right-hand sides and bounds of
+the first steps (stocks, units waiting and arriving, units in service, labour owed), and what
+is left to give, to serve and to carry."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from supplyline.network import Network
+from supplyline.plan.variables import FloatArray
+from supplyline.state import State
+
+__all__ = ["Start", "start_from"]
+
+
+@dataclass(frozen=True)
+class Start:
+    """Shapes: P places, G goods, M modes, S steps, A arcs."""
+
+    stock_in: FloatArray  # [P, G, S] kg held at the start (step 0) or arriving on the way
+    units_in: FloatArray  # [P, M, S] units waiting at the start (step 0) or arriving
+    in_service: FloatArray  # [P, M] units in service by home at the start
+    transit_days: FloatArray  # [M, S] unit-days the units on the way still travel
+    labour_days_left: float
+    giveable_kg: FloatArray  # [P, C, S] what localities can still give by each step
+    labour_people: FloatArray  # [P] persons who can still be asked to serve
+    capacity_factor: FloatArray  # [A, S] capacity left, route damage included
+
+
+def start_from(net: Network, state: State | None) -> Start:
+    """The LP's start from ``state`` (the scenario's own start when ``None``)."""
+    state = state or State.initial(net)
+    state.check(net)
+    goods = np.array(net.goods, dtype=np.int64)
+    grid = net.grid
+    n_p, n_m, steps = net.n_places, net.n_modes, net.steps
+    stock_in = np.zeros((n_p, goods.size, steps))
+    stock_in[:, :, 0] = state.stock_kg[:, goods]
+    units_in = np.zeros((n_p, n_m, steps))
+    units_in[:, :, 0] = state.units_idle
+    transit_days = np.zeros((n_m, steps))
+    t = state.transit
+    if len(t):
+        arrive = np.asarray(grid.of_time(t.arrive_in_days), dtype=np.int64)
+        here = arrive < steps
+        np.add.at(units_in, (t.dest[here], t.mode[here], arrive[here]), t.units[here])
+        for g, c in enumerate(goods):
+            np.add.at(stock_in[:, g, :], (t.dest[here], arrive[here]), t.cargo_kg[here, c])
+        for k, days in grid.overlap(np.zeros(len(t)), t.arrive_in_days):
+            np.add.at(transit_days, (t.mode, np.minimum(k, steps - 1)),
+                      np.where(k < steps, days * t.units, 0.0))
+    giveable = np.maximum(net.giveable_kg - state.given_kg[:, :, None], 0.0)
+    giveable = np.where(giveable >= 1e-6, giveable, 0.0)
+    people = np.maximum(net.labour_people - state.persons, 0.0)
+    # Damage is repaired evenly over the route's repair days.
+    day = np.arange(net.days)[None, :]
+    left = 1.0 - state.route_damage[:, None] * np.clip(
+        1.0 - day / net.repair_days[:, None], 0.0, 1.0)  # [R, D]
+    factor = net.capacity_factor * grid.mean(left[net.arc_route])
+    return Start(
+        stock_in=stock_in,
+        units_in=units_in,
+        in_service=state.in_service.copy(),
+        transit_days=transit_days,
+        labour_days_left=float(state.labour_days_left),
+        giveable_kg=giveable,
+        labour_people=np.where(people >= 1e-6, people, 0.0),
+        capacity_factor=factor,
+    )

@@ -1,0 +1,110 @@
+"""`State`: where everything stands on a date — stocks, units waiting and on the way with
+their cargo, what each locality has given, labour used, route damage.
+
+The planner starts from a State (``sl.plan(scenario, state=...)``); :meth:`State.initial`
+is the scenario's own start. The simulator advances one and the ledger records one, so a
+re-plan starts from what really happened.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+import numpy as np
+from numpy.typing import NDArray
+
+from supplyline.network import Network
+
+__all__ = ["State", "Transit"]
+
+FloatArray = NDArray[np.float64]
+IntArray = NDArray[np.int64]
+
+
+@dataclass
+class Transit:
+    """Units on the way: ``units[i]`` of mode ``mode[i]`` reach place ``dest[i]`` after
+    ``arrive_in_days[i]`` days (from the State's date) with ``cargo_kg[i]`` [C] on board."""
+
+    dest: IntArray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    mode: IntArray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    arrive_in_days: FloatArray = field(default_factory=lambda: np.zeros(0))
+    units: FloatArray = field(default_factory=lambda: np.zeros(0))
+    cargo_kg: FloatArray = field(default_factory=lambda: np.zeros((0, 0)))
+
+    def __len__(self) -> int:
+        return int(self.dest.size)
+
+
+@dataclass
+class State:
+    """Everything the planner needs to start from a date. Shapes: P places, C commodities,
+    M modes, R routes, in the indices of the Network it was made for.
+
+    Units in service belong to a home place (``in_service``) and are either waiting at a
+    place (``units_idle``) or on the way (``transit``); the persons serving from a locality
+    (``persons``) count against its labour pool, and ``labour_days_left`` are the service
+    days they still owe.
+    """
+
+    date: dt.date
+    stock_kg: FloatArray  # [P, C] held at each place (at a locality: given, not yet moved)
+    units_idle: FloatArray  # [P, M] units in service waiting at each place
+    in_service: FloatArray  # [P, M] units in service by home place
+    transit: Transit
+    given_kg: FloatArray  # [P, C] given so far by each locality
+    persons: FloatArray  # [P] persons a locality has sent to serve so far
+    labour_days_left: float  # service days the persons in service still owe
+    route_damage: FloatArray  # [R] share of each route's capacity lost now (repaired over
+    #                           its repair_days)
+
+    @classmethod
+    def initial(cls, net: Network) -> State:
+        """The scenario's start: its initial stocks, nothing given, nobody serving."""
+        n_p, n_m, n_c = net.n_places, net.n_modes, net.n_commodities
+        return cls(
+            date=net.start_date,
+            stock_kg=net.initial_stock_kg.copy(),
+            units_idle=np.zeros((n_p, n_m)),
+            in_service=np.zeros((n_p, n_m)),
+            transit=Transit(cargo_kg=np.zeros((0, n_c))),
+            given_kg=np.zeros((n_p, n_c)),
+            persons=np.zeros(n_p),
+            labour_days_left=0.0,
+            route_damage=np.zeros(len(net.route_ids)),
+        )
+
+    def check(self, net: Network) -> None:
+        """Raise ``ValueError`` naming the field whose shape or values do not fit ``net``."""
+        n_p, n_m, n_c = net.n_places, net.n_modes, net.n_commodities
+        shapes = {
+            "stock_kg": (self.stock_kg, (n_p, n_c)),
+            "units_idle": (self.units_idle, (n_p, n_m)),
+            "in_service": (self.in_service, (n_p, n_m)),
+            "given_kg": (self.given_kg, (n_p, n_c)),
+            "persons": (self.persons, (n_p,)),
+            "route_damage": (self.route_damage, (len(net.route_ids),)),
+        }
+        for name, (array, shape) in shapes.items():
+            if np.shape(array) != shape:
+                raise ValueError(f"State.{name}: expected shape {shape}, got {np.shape(array)}")
+            if not np.all(np.isfinite(array)) or np.any(np.asarray(array) < 0):
+                raise ValueError(f"State.{name}: expected finite values >= 0")
+        if np.any(self.route_damage > 1):
+            raise ValueError("State.route_damage: expected shares from 0 to 1")
+        t = self.transit
+        n = len(t)
+        for name in ("mode", "arrive_in_days", "units"):
+            if np.shape(getattr(t, name)) != (n,):
+                raise ValueError(f"State.transit.{name}: expected shape ({n},)")
+        if np.shape(t.cargo_kg) != (n, n_c):
+            raise ValueError(f"State.transit.cargo_kg: expected shape ({n}, {n_c})")
+        if n and (t.dest.max() >= n_p or t.mode.max() >= n_m or t.arrive_in_days.min() < 0):
+            raise ValueError("State.transit: a place, mode or arrival out of range")
+        held = self.units_idle.sum(axis=0) + np.bincount(t.mode, t.units, minlength=n_m)
+        if not np.allclose(held, self.in_service.sum(axis=0), rtol=1e-6, atol=1e-6):
+            raise ValueError(
+                "State: units waiting and on the way must add up to the units in service, "
+                f"per mode: {held.tolist()} against {self.in_service.sum(axis=0).tolist()}"
+            )
