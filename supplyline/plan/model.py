@@ -289,6 +289,12 @@ def solve_lp(
     # cost perturbation (also in the clean-up after an interior-point crossover), thousands of
     # dual infeasibilities are left, for minutes. Without the perturbation they are not.
     h.setOptionValue("dual_simplex_cost_perturbation_multiplier", 0.0)
+    if solver == "ipm":
+        # Units may arrive within the step they left (short trips), so the fleet has many
+        # equally good circulations: the dual simplex that cleans up after crossover then
+        # stalls for minutes on the built-in scenario (more than 240 s), the primal simplex
+        # finishes in a few hundred iterations.
+        h.setOptionValue("simplex_strategy", 4)
     if time_limit_s is not None:
         h.setOptionValue("time_limit", float(time_limit_s))
     h.passModel(model)
