@@ -186,6 +186,31 @@ def define_objective(net: Network, v: Variables) -> FloatArray:
     return cost
 
 
+#: Coefficients beyond this size make the LP too badly scaled to solve reliably.
+LARGEST_COEFFICIENT = 1e12
+
+
+def _check_finite(a: Assembled, cost: FloatArray, v: Variables) -> None:
+    """Refuse an LP with a non-finite or absurdly large coefficient, naming the constraint
+    family it is in (the schema's bounds keep every input within physical limits, so this
+    guards the arithmetic that combines them)."""
+    data = a.matrix.tocoo()
+    bad = ~np.isfinite(data.data) | (np.abs(data.data) > LARGEST_COEFFICIENT)
+    if bad.any():
+        row = int(data.row[np.nonzero(bad)[0][0]])
+        block = int(np.searchsorted(a.offsets, row, side="right")) - 1
+        raise PlanError(
+            f"the scenario's numbers make a {a.blocks[block].family.replace('_', ' ')} "
+            f"coefficient of {data.data[bad][0]:.3g}; check the lengths, speeds, payloads and "
+            "rations it combines")
+    for name, values in (("cost", cost), ("row bound", np.r_[a.row_lower, a.row_upper]),
+                         ("variable bound", np.r_[v.lower, v.upper])):
+        if np.isnan(values).any() or (np.abs(values[np.isfinite(values)])
+                                      > LARGEST_COEFFICIENT * 1e3).any():
+            raise PlanError(f"the scenario's numbers make a {name} that is not a usable "
+                            "number; check its largest figures")
+
+
 def build_lp(net: Network, replay: Replay | None = None, state: State | None = None
              ) -> LinearProgram:
     """Build the whole LP as one sparse matrix from the Network arrays, starting from
@@ -219,6 +244,7 @@ def build_lp(net: Network, replay: Replay | None = None, state: State | None = N
                                     spec.labour_days))
     assembled = assemble(blocks, v.n_columns)
     cost = define_objective(net, v)
+    _check_finite(assembled, cost, v)
     return LinearProgram(net, v, assembled, cost, spec, time.perf_counter() - started, start)
 
 
@@ -242,7 +268,8 @@ def _failure_words(status: SolveStatus, detail: str) -> str:
     if status is SolveStatus.TIME_LIMIT:
         return (
             "the optimizer reached its time limit before finding the best plan; plan fewer "
-            f"days (--days) or allow more time ({detail})"
+            f"days (--days), in longer steps (--step-days) or allow more time (--time-limit) "
+            f"({detail})"
         )
     return f"the optimizer stopped without a plan ({status.value}: {detail})"
 

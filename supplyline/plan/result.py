@@ -290,6 +290,56 @@ class Plan:
                            where=net.labour_people > 0)
         return food, labour
 
+    def gave_up(self) -> list[str]:
+        """What the plan could not do besides meeting demand, in words: every penalty the
+        objective paid (road work undone, a reserve missed, wounded late or unfed, repair
+        crews unfed) and every replay cap that binds. Empty when there is none."""
+        net = self.network
+        notes: list[str] = []
+        for k, work in enumerate(net.road_works):
+            done = float(self.road_work_days[k].sum())
+            if work.crew_days - done > 1.0:
+                notes.append(
+                    f"road work on {net.route_ids[work.route]} left unfinished: "
+                    f"{work.crew_days - done:,.0f} of {work.crew_days:,.0f} person-days undone "
+                    f"by {self.date_of(work.by_step)}")
+        for i, (p, c, s, kg) in enumerate(net.reserve_targets):
+            short = float(self.reserve_short_kg[i])
+            if short > 1.0:
+                notes.append(
+                    f"reserve of {net.commodity_ids[c]} at {net.place_ids[p]} missed by "
+                    f"{_mass(short)} of {_mass(kg)} (step from {self.date_of(s)})")
+        late = float((self.wounded_late * self.step_length).sum())
+        if late > 0.5:
+            notes.append(f"wounded not at a hospital within their limit: {late:,.0f} "
+                         "person-days")
+        ration = net.wounded_rations_kg_per_day[self.goods]
+        need = ration * (float((self.wounded_waiting * self.step_length).sum())
+                         + float((self.wounded_carried * self.legs.days_empty).sum()))
+        unfed = need - self.wounded_fed_kg.sum(axis=(0, 2))
+        for g in np.nonzero(unfed > 1.0)[0]:
+            notes.append(f"wounded not fed: {_mass(unfed[g])} of {self.good_ids[g]} "
+                         "missing")
+        crew_need = (net.repair_crew_people[:, None] * net.labour_rations_kg_per_day[self.goods]
+                     [None, :] * float(self.step_length.sum()))
+        crew_unfed = crew_need.sum(axis=0) - self.crew_fed_kg.sum(axis=(0, 2))
+        for g in np.nonzero(crew_unfed > 1.0)[0]:
+            notes.append(f"repair crews not fed: {_mass(crew_unfed[g])} of "
+                         f"{self.good_ids[g]} missing")
+        if self.replay is not None:
+            replay = next(r for r in net.scenario.replays if r.name == self.replay)
+            for entry in replay.carriers:
+                m = net.mode_ids.index(entry.mode)
+                used = float(self.recruited_units[:, m].sum())
+                if used >= entry.units * (1 - 1e-6) - 1e-6:
+                    notes.append(f"the replay's cap of {entry.units:,.0f} {entry.mode} units "
+                                 "binds: all are used")
+                owned = float(net.carriers_owned[:, m].sum())
+                if net.owned_units[m] and entry.units > owned * (1 + 1e-9):
+                    notes.append(f"the replay caps {entry.mode} at {entry.units:,.0f} units, "
+                                 f"but the places own only {owned:,.0f}: the cap cannot bind")
+        return notes
+
     def kpis(self) -> dict[str, Any]:
         """The headline figures: delivered vs demand, shortfall, mobilization, food eaten,
         labour, carriers, burden."""
@@ -356,6 +406,7 @@ class Plan:
                 for r in busiest if route_t[r] > 0
             ],
             "findings": [f.__dict__ for f in self.findings],
+            "gave_up": self.gave_up(),
             "build_seconds": self.build_seconds,
             "solve_seconds": self.solve_seconds,
             "columns": self.n_columns,
@@ -489,6 +540,11 @@ def _frame(data: Any) -> pd.DataFrame:
     import pandas as pd
 
     return pd.DataFrame(data)
+
+
+def _mass(kg: float) -> str:
+    """'1,234.5 t', or '850 kg' below a tonne."""
+    return f"{kg / 1000:,.1f} t" if kg >= 1000 else f"{kg:,.0f} kg"
 
 
 def _days(n: int) -> dt.timedelta:

@@ -180,10 +180,15 @@ def findings(plan: Plan) -> str:
     for group in shortfalls(plan):
         what, why = shortfall_words(plan, group)
         items.append(f"<li><b>{escape(group.front)}</b> {escape(what)} {escape(why)}</li>")
-    if not items:
-        return ""
-    return (f'<div class="findings" id="findings"><h2>Why demand is not met</h2>'
-            f"<ul>{''.join(items)}</ul></div>")
+    notes = [f"<li>{escape(note)}</li>" for note in plan.gave_up()]
+    out = ""
+    if items:
+        out += (f'<div class="findings" id="findings"><h2>Why demand is not met</h2>'
+                f"<ul>{''.join(items)}</ul></div>")
+    if notes:
+        out += (f'<div class="findings" id="gave-up"><h2>What else the plan could not do</h2>'
+                f"<ul>{''.join(notes)}</ul></div>")
+    return out
 
 
 def render_report(

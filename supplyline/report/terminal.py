@@ -151,11 +151,16 @@ def _findings(plan: Plan, console: Console) -> None:
     groups = shortfalls(plan)
     if not groups:
         console.print("[green]All demand is met.[/green]")
-        return
-    console.print("[bold red]Why demand is not met[/bold red]")
-    for group in groups:
-        what, why = shortfall_words(plan, group)
-        console.print(inert(f"• {group.front} {what} {why}"))
+    else:
+        console.print("[bold red]Why demand is not met[/bold red]")
+        for group in groups:
+            what, why = shortfall_words(plan, group)
+            console.print(inert(f"• {group.front} {what} {why}"))
+    notes = plan.gave_up()
+    if notes:
+        console.print("[bold red]What else the plan could not do[/bold red]")
+        for note in notes:
+            console.print(inert(f"• {note}"))
 
 
 def print_plan_summary(plan: Plan, console: Console) -> None:

@@ -391,6 +391,18 @@ class _Checker:
                 self.commodity(mode.at("rations_kg_per_day", commodity), commodity,
                                at_key=True)
             self.commodity(mode.at("fuel_commodity"), mode.get("fuel_commodity"))
+        # road_use weighs a mode's movements against a route's movement capacity: it can act
+        # only where such a capacity is given.
+        limited: set[str] = set()
+        for route in self.routes:
+            if route.get("capacity_movements_per_day") is not None:
+                limited.update(m for _, m in route.names("modes"))
+        for mode in self.modes:
+            if "road_use" in mode.data and mode.get("id") not in limited:
+                self.report(mode.at("road_use"),
+                            "road_use only on a mode that uses a route with "
+                            "capacity_movements_per_day (elsewhere it has no effect)",
+                            shown(mode.get("road_use")))
 
     def check_places(self) -> None:
         for place in self.place_entries:
@@ -442,6 +454,11 @@ class _Checker:
                 self.known(path, route, "route", "routes")
             for window in air.entries("windows", AirWindow):
                 self.in_order(window, ("start", "end"))
+                night = window.get("night_probability")
+                if isinstance(night, int | float) and night > 0 and not self.night_modes():
+                    self.report(window.at("night_probability"),
+                                "0 when no mode is night_only (only night-only movement "
+                                "meets it)", shown(night))
         for sabotage in self.sabotage:
             for path, region in sabotage.names("regions"):
                 self.region(path, region)
@@ -451,6 +468,10 @@ class _Checker:
                 self.known(path, route, "route", "routes")
             for path, region in rain.names("regions"):
                 self.region(path, region)
+
+    def night_modes(self) -> bool:
+        """Whether some mode moves only at night (or the modes cannot be read)."""
+        return any(m.get("night_only") is True or not m.readable for m in self.modes)
 
     def check_policy(self) -> None:
         for name in ("subsistence_kg_per_person_day", "labour_rations_kg_per_day",

@@ -119,6 +119,16 @@ class Commodity(Strict):
     )
     source: str = _field("where the figures come from, or 'estimate: reasoning'", default="")
 
+    @model_validator(mode="after")
+    def _one_way_to_spoil(self) -> Commodity:
+        if self.shelf_life_days is not None and self.decay_per_day > 0:
+            raise ValueError("give decay_per_day or shelf_life_days, not both (the shelf life "
+                             "would never be used)")
+        if self.unit == "person" and (self.decay_per_day > 0 or self.shelf_life_days):
+            raise ValueError("the wounded (unit person) do not spoil: no decay_per_day or "
+                             "shelf_life_days")
+        return self
+
     def effective_decay_per_day(self) -> float:
         """Daily spoilage fraction, from ``decay_per_day`` or else from the shelf life."""
         if self.decay_per_day > 0 or self.shelf_life_days is None:
@@ -215,6 +225,8 @@ class Mode(Strict):
     def _fuel_named(self) -> Mode:
         if self.fuel_kg_per_km > 0 and self.fuel_commodity is None:
             raise ValueError("fuel_kg_per_km > 0 needs a fuel_commodity")
+        if self.fuel_commodity is not None and self.fuel_kg_per_km == 0:
+            raise ValueError("fuel_commodity needs fuel_kg_per_km > 0 (nothing would burn)")
         if self.fuel_tank_kg is not None and self.fuel_kg_per_km == 0:
             raise ValueError("fuel_tank_kg needs fuel_kg_per_km > 0")
         if self.tank_round_trip and self.fuel_kg_per_km == 0:
@@ -279,6 +291,20 @@ class Place(Strict):
         default=0.0,
     )
     source: str = _field("where the figures come from, or 'estimate: reasoning'", default="")
+
+    @model_validator(mode="after")
+    def _locality_fields_on_localities(self) -> Place:
+        if self.kind == "locality":
+            return self
+        used = [name for name in ("population", "production_kg_per_day", "labour_share")
+                if getattr(self, name)]
+        if used:
+            raise ValueError(f"{', '.join(used)} apply only to a place of kind locality (a "
+                             f"{self.kind} gives no food or labour)")
+        if self.labour_max_days_per_person is not None and not self.carriers:
+            raise ValueError("labour_max_days_per_person applies to a locality's people or to "
+                             "the crews of carriers the place owns; this place has neither")
+        return self
 
 
 class Closure(Strict):
@@ -560,6 +586,12 @@ class Policy(Strict):
     )
     weights: Weights = _field("objective weights", default_factory=Weights)
 
+    @model_validator(mode="after")
+    def _daily_start_needs_steps(self) -> Policy:
+        if self.daily_start_days > 0 and self.step_days == 1:
+            raise ValueError("daily_start_days needs step_days > 1 (day by day already)")
+        return self
+
 
 class ReplayMobilization(Strict):
     """A fixed amount mobilized from the localities of some regions (or one place)."""
@@ -613,6 +645,20 @@ class Replay(Strict):
     )
 
 
+#: The unit each metric kind is computed in.
+METRIC_UNITS = {
+    "share_mobilized": "%",
+    "share_consumed": "%",
+    "given_over_consumed": "%",
+    "mobilized_t": "t",
+    "consumed_t": "t",
+    "through_t": "t",
+    "peak_delivered_t_per_day": "t/day",
+    "demand_met_pct": "%",
+    "days_from": "day",
+}
+
+
 class Metric(Strict):
     """A quantity computed from a plan, for comparison with history.
 
@@ -659,6 +705,18 @@ class Metric(Strict):
         missing = [name for name in needs.get(self.kind, ()) if not getattr(self, name)]
         if missing:
             raise ValueError(f"metric {self.kind} needs {', '.join(missing)}")
+        reads = {
+            "commodity": set(METRIC_UNITS) - {"days_from"},
+            "regions": {"share_mobilized", "share_consumed", "given_over_consumed",
+                        "mobilized_t"},
+            "place": {"through_t"},
+            "start": {"days_from"},
+            "by": {"demand_met_pct"},
+        }
+        unused = [name for name, kinds in reads.items()
+                  if getattr(self, name) and self.kind not in kinds]
+        if unused:
+            raise ValueError(f"metric {self.kind} does not use {', '.join(unused)}")
         return self
 
 
@@ -669,7 +727,10 @@ class Observed(Strict):
     description: str = _field("what the figure is", default="")
     metric: Metric = _field("how the model computes it")
     value: float = _field("the historical value, in the metric's unit")
-    unit: str = _field("unit of value: '%', 't', 't/day' or 'day'")
+    unit: Literal["%", "t", "t/day", "day"] = _field(
+        "unit of value, the unit of the metric's kind: '%' (shares, demand met), 't', "
+        "'t/day' (peak delivered) or 'day' (days_from)"
+    )
     tolerance: NonNegative = _field("largest accepted |model - value|, in the same unit",
                                     default=0.0)
     compare: Literal["within", "at_least", "at_most"] = _field(
@@ -680,6 +741,14 @@ class Observed(Strict):
     source: str = _field("where the figure comes from")
     replay: str | None = _field("replay under which it is compared; the plain plan when empty",
                                 default=None)
+
+    @model_validator(mode="after")
+    def _unit_of_its_metric(self) -> Observed:
+        unit = METRIC_UNITS[self.metric.kind]
+        if self.unit != unit:
+            raise ValueError(f"a {self.metric.kind} figure is in {unit!r}, got unit "
+                             f"{self.unit!r}")
+        return self
 
 
 class Scenario(Strict):

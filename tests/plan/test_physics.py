@@ -1,0 +1,183 @@
+"""Physics the planner must respect: closures, rain, handling, availability, fleets that come
+home, trucks owned by a depot, the wounded, and planning from a State."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pytest
+
+import supplyline as sl
+from tests.plan.builders import PORTER, place, route, scenario, village
+
+POLICY = {"labour_max_days_per_person": 10_000.0, "labour_share": 1.0}
+
+
+def _line(km: float = 40.0, days: int = 30, **extra: Any) -> sl.Scenario:
+    """A village, a front 40 km (2 days loaded) away, a steady demand the porters can meet."""
+    return scenario(
+        [village("v", 0.0, 50_000.0), place("front", "front", 1.0)],
+        [route("v", "front", km, id="track", **extra.pop("route", {}))],
+        demand_kg_per_day=100.0, days=days, policy=POLICY, **extra,
+    )
+
+
+def test_a_closed_route_carries_nothing_on_its_closed_days() -> None:
+    sc = _line(route={"closed": [{"start": "2020-01-10", "end": "2020-01-16"}]})
+    result = sl.plan(sc)
+    out = result.legs.origin == 0
+    trips = result.loaded_units[out][0]
+    # A trip may not leave if it would be on the route on a closed day (2 days a trip).
+    assert trips[8:16].sum() == 0.0
+    assert trips[:8].sum() > 0 and trips[16:].sum() > 0
+    # Reserves built before the closure carry the front through it, or it goes short: either
+    # way nothing crossed.
+    assert result.status == "optimal"
+
+
+def test_rain_slows_carriers_by_its_expected_factor() -> None:
+    rain = {"start": "2020-01-01", "end": "2020-01-30", "probability_per_day": 0.5,
+            "speed_factor": 0.5, "capacity_factor": 1.0, "routes": ["track"]}
+    dry = sl.plan(_line())
+    wet = sl.plan(_line(threats={"rain": [rain]}))
+    # 1 - q + q / f = 1.5: 2 days of walking become 3.
+    assert wet.legs.days_loaded[0, 0] == pytest.approx(dry.legs.days_loaded[0, 0] * 1.5)
+    assert wet.labour_days()["carriers"] > dry.labour_days()["carriers"]
+
+
+def test_handling_capacity_bounds_what_a_place_loads_and_unloads() -> None:
+    sc = scenario(
+        [village("v", 0.0, 50_000.0), place("front", "front", 1.0,
+                                            handling_tonnes_per_day=0.05)],
+        [route("v", "front", 40.0)],
+        demand_kg_per_day=100.0, days=30, policy=POLICY,
+    )
+    result = sl.plan(sc)
+    into_front = result.legs.dest == 1
+    per_step = result.cargo_kg[into_front].sum(axis=(0, 1))
+    assert per_step.max() <= 50.0 + 1e-6
+    assert result.kpis()["shortfall_t"] > 0
+
+
+def test_trucks_owned_by_a_depot_are_put_into_service_and_come_home() -> None:
+    truck = {"id": "truck", "payload_kg": 2000.0, "speed_loaded_km_per_day": 100.0,
+             "speed_empty_km_per_day": 100.0, "crew_per_unit": 2.0,
+             "rations_kg_per_day": {"rice": 1.6}, "units_from": "owned"}
+    sc = scenario(
+        [place("depot", "depot", 0.0, carriers={"truck": 3}, stock_kg={"rice": 1e6}),
+         place("front", "front", 1.0)],
+        [route("depot", "front", 200.0, modes=["truck"])],
+        demand_kg_per_day=1000.0, days=30, modes=[truck],
+    )
+    result = sl.plan(sc)
+    assert result.kpis()["delivered_t"] > 0
+    assert result.in_service_units[0, 0].max() <= 3.0 + 1e-9
+    # Every truck still out at the end pays its way home to the depot.
+    depot = list(result.network.homes[0]).index(0)
+    assert result.going_home_units[0][:, depot].sum() == pytest.approx(
+        result.in_service_units[0, 0, -1])
+
+
+def test_carriers_go_home_to_the_village_they_came_from() -> None:
+    """Two villages along a line, each with its own porters: porters of the far village may
+    not be released at the near one (the way home is walked or paid)."""
+    places = [village("far", 0.0, 20_000.0), village("near", 1.0, 0.0),
+              place("front", "front", 2.0)]
+    sc = scenario(places, [route("far", "near", 100.0), route("near", "front", 100.0)],
+                  demand_kg_per_day=10_000.0, days=120, policy=POLICY)
+    result = sl.plan(sc)
+    net = result.network
+    far, near = net.place_ids.index("far"), net.place_ids.index("near")
+    released = result.released_units[:, 0].sum(axis=1)
+    recruited = result.recruited_units[:, 0].sum(axis=1)
+    for p in (far, near):
+        assert released[p] <= recruited[p] + 1e-6
+    # Each village's porters work their own stage and walk back (5 days out, 4 back): the
+    # front keeps (20 − 0.8·9) / 20 of each stage, no more (nobody saves a way home).
+    assert result.consumed_kg.sum() == pytest.approx(20_000.0 * 0.64 * 0.64, rel=1e-6)
+
+
+def test_the_wounded_go_only_to_their_hospitals_and_eat() -> None:
+    places = [village("v", 0.0, 50_000.0), place("front", "front", 1.0),
+              place("near-hospital", "hospital", 0.5), place("far-hospital", "hospital", 2.0)]
+    routes = [route("v", "front", 40.0), route("front", "near-hospital", 10.0),
+              route("front", "far-hospital", 60.0)]
+    wounded = [{"front": "front", "persons_per_day": 2.0, "hospitals": ["far-hospital"],
+                "within_days": 10}]
+    sc = scenario(places, routes, demand_kg_per_day=100.0, days=40, policy={
+        **POLICY, "labour_rations_kg_per_day": {"rice": 0.7}},
+        commodities=[{"id": "rice"}, {"id": "wounded", "unit": "person"}], wounded=wounded)
+    result = sl.plan(sc)
+    net = result.network
+    near = net.place_ids.index("near-hospital")
+    into_near = result.legs.dest == near
+    assert result.wounded_carried[into_near].sum() == 0.0
+    far = net.place_ids.index("far-hospital")
+    assert result.wounded_carried[result.legs.dest == far].sum() > 0
+    # They eat (the labour ration by default) where they wait and on the way.
+    assert result.wounded_fed_kg.sum() > 0
+    assert not any("late" in note for note in result.gave_up())
+
+
+def test_a_plan_starts_from_a_given_state() -> None:
+    sc = _line()
+    net = sl.compile_network(sc)
+    start = sl.State.initial(net)
+    front = net.place_ids.index("front")
+    start.stock_kg[front, 0] = 3_000.0  # a month of demand already at the front
+    result = sl.plan(net, state=start)
+    assert result.kpis()["shortfall_t"] == pytest.approx(0.0, abs=1e-6)
+    assert result.mobilized_kg().sum() == pytest.approx(0.0, abs=1e-3)
+    # The same as a scenario whose front holds that stock from the start.
+    with_stock = scenario(
+        [village("v", 0.0, 50_000.0), place("front", "front", 1.0, stock_kg={"rice": 3000.0})],
+        [route("v", "front", 40.0, id="track")], demand_kg_per_day=100.0, days=30,
+        policy=POLICY)
+    assert sl.plan(with_stock).objective == pytest.approx(result.objective, rel=1e-9)
+
+
+def test_units_and_cargo_on_the_way_arrive_from_the_state() -> None:
+    sc = _line(days=20)
+    net = sl.compile_network(sc)
+    start = sl.State.initial(net)
+    front = net.place_ids.index("front")
+    home = net.place_ids.index("v")
+    start.transit = sl.state.Transit(
+        dest=np.array([front]), mode=np.array([0]), arrive_in_days=np.array([1.5]),
+        units=np.array([100.0]), cargo_kg=np.array([[1_500.0]]))
+    start.in_service[home, 0] = 100.0
+    start.labour_days_left = 100.0 * 60
+    result = sl.plan(net, state=start)
+    # 1.5 t arrive in step 1 and feed the front for 15 days; the porters go home. Day 0
+    # goes short: nothing can be there before the first arrival.
+    assert result.stock_in_kg[front, 0, 1] == pytest.approx(1_500.0)
+    assert result.kpis()["delivered_t"] == pytest.approx(1.9, rel=1e-6)
+    assert result.consumed_kg[front, 0, 0] == 0.0
+    going = result.going_home_units[0][:, list(net.homes[0]).index(home)].sum()
+    assert going == pytest.approx(result.in_service_units[home, 0, -1], abs=1e-6)
+
+
+def test_a_state_that_does_not_fit_is_a_plan_error() -> None:
+    net = sl.compile_network(_line())
+    start = sl.State.initial(net)
+    start.units_idle = np.ones((net.n_places, net.n_modes))
+    with pytest.raises(sl.PlanError, match="add up to the units in service"):
+        sl.plan(net, state=start)
+    start = sl.State.initial(net)
+    start.stock_kg = np.zeros((1, 1))
+    with pytest.raises(sl.PlanError, match="stock_kg: expected shape"):
+        sl.plan(net, state=start)
+
+
+def test_an_unknown_solver_is_an_error() -> None:
+    with pytest.raises(sl.PlanError, match="solver must be one of"):
+        sl.plan(_line(), solver="fooo")
+
+
+def test_porter_rations_ride_in_the_load_on_the_default_scenario_routes() -> None:
+    """A porter with 20 kg on a leg of T days carries 20 − 0.8·T kg of cargo, not 20."""
+    result = sl.plan(_line(km=100.0))
+    out = result.legs.origin == 0
+    assert result.cargo_kg[out].sum() / result.loaded_units[out].sum() == pytest.approx(
+        PORTER["payload_kg"] - 0.8 * 5.0, rel=1e-6)
