@@ -285,16 +285,22 @@ def define_stock_balance(net: Network, v: Variables, stock_in: FloatArray) -> Ro
         home_kg = days[:, :, None] * rations[m] + km[:, :, None] * fuel[m]  # [P, H, G]
         rows.add(np.broadcast_to(idx[:, None, :, -1], home_kg.shape), going[:, :, None],
                  home_kg)
-    rows.add(idx, v.consumed, 1.0)
+    rows.add(idx, v.unmet, -1.0)  # consumed = demand − unmet
     worker_ration = net.labour_rations_kg_per_day[v.goods]
     for k, work in enumerate(net.road_works):
         rows.add(idx[work.fed_at], v.road_work[k][None, :], worker_ration[:, None])
-    rows.add(idx[net.repair_fed_at], v.crew_fed, 1.0)
+    rows.add(idx[net.repair_fed_at], v.crew_unfed, -1.0)  # fed = need − unfed
     # The wounded eat too (see define_wounded).
     for w in range(v.wounded.shape[0]):
         rows.add(idx, v.wounded_fed[w], 1.0)
     _check_placed(stock_in, v.stock, "stock")
-    return rows.block("stock_balance", ("place", "good", "step"), stock_in, stock_in)
+    # What the fronts and the repair crews eat in full moves to the right-hand side.
+    rhs = stock_in - net.demand_kg[:, v.goods, :]
+    crew_need = (net.repair_crew_people[:, None, None]
+                 * net.labour_rations_kg_per_day[v.goods][None, :, None]
+                 * net.step_length[None, None, :])  # [R, G, S]
+    np.add.at(rhs, net.repair_fed_at, -crew_need)
+    return rows.block("stock_balance", ("place", "good", "step"), rhs, rhs)
 
 
 def _landing_rows(idx: IntArray, dest: IntArray, slots: IntArray, dispatch: IntArray,

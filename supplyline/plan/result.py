@@ -85,6 +85,7 @@ class Plan:
     crew_fed_kg: FloatArray  # [R, G, S]
     max_burden: float
     findings: list[Finding] = field(default_factory=list)
+    solver_note: str = ""  # how optimality was established, when not by a basic solution
 
     # ----------------------------------------------------------------- derived quantities
     @property
@@ -377,6 +378,7 @@ class Plan:
         busiest = np.argsort(-route_t)[:5]
         return {
             "status": self.status,
+            "solver_note": self.solver_note,
             "replay": self.replay,
             "days": self.days,
             "demand_t": float(demand.sum() / 1000.0),
@@ -542,6 +544,13 @@ def _frame(data: Any) -> pd.DataFrame:
     return pd.DataFrame(data)
 
 
+def _crew_need(net: Network, goods: IntArray) -> FloatArray:
+    """What the route repair crews eat in full [R, G, S]."""
+    return np.asarray(net.repair_crew_people[:, None, None]
+                      * net.labour_rations_kg_per_day[goods][None, :, None]
+                      * net.step_length[None, None, :], dtype=float)
+
+
 def _mass(kg: float) -> str:
     """'1,234.5 t', or '850 kg' below a tonne."""
     return f"{kg / 1000:,.1f} t" if kg >= 1000 else f"{kg:,.0f} kg"
@@ -562,6 +571,7 @@ def read_plan(lp: LinearProgram, sol: Solution, replay: str | None) -> Plan:
         objective=sol.objective,
         build_seconds=lp.build_seconds,
         solve_seconds=sol.solve_seconds,
+        solver_note=sol.note,
         n_columns=lp.n_columns,
         n_rows=lp.n_rows,
         legs=v.legs,
@@ -578,7 +588,7 @@ def read_plan(lp: LinearProgram, sol: Solution, replay: str | None) -> Plan:
         going_home_units=[_take(x, cols) for cols in v.going_home],
         stock_kg=_take(x, v.stock),
         given_kg=_take(x, v.given),
-        consumed_kg=_take(x, v.consumed),
+        consumed_kg=np.where(v.unmet >= 0, net.demand_kg[:, goods, :] - _take(x, v.unmet), 0.0),
         demand_kg=net.demand_kg[:, goods, :],
         wounded_waiting=_take(x, v.wounded_waiting).sum(axis=0),
         wounded_late=_take(x, v.late).sum(axis=0),
@@ -588,6 +598,6 @@ def read_plan(lp: LinearProgram, sol: Solution, replay: str | None) -> Plan:
         road_work_days=_take(x, v.road_work),
         road_work_from=_take(x, v.road_work_from),
         reserve_short_kg=_take(x, v.reserve_short),
-        crew_fed_kg=_take(x, v.crew_fed),
+        crew_fed_kg=_crew_need(net, goods) - _take(x, v.crew_unfed),
         max_burden=float(x[v.max_burden]),
     )

@@ -80,7 +80,7 @@ class Variables:
     in_service: IntArray  # [P, M, S] units in service by home at the end of the step
     stock: IntArray  # [P, G, S] kg held at the end of the step
     given: IntArray  # [P, G, S] kg a locality has given up to the end of the step (cumulative)
-    consumed: IntArray  # [P, G, S] kg eaten at a front (at most the demand)
+    unmet: IntArray  # [P, G, S] kg of a front's demand not eaten (consumed = demand − unmet)
     reserve_short: IntArray  # [n reserve targets] kg
     wounded_waiting: IntArray  # [W, P, S] wounded waiting at a place not yet their hospital
     late: IntArray  # [W, S] wounded not at a hospital within their time limit
@@ -88,7 +88,7 @@ class Variables:
     road_work: IntArray  # [K, S] person-days worked
     road_work_from: IntArray  # [K, P] person-days given by each locality
     road_work_short: IntArray  # [K] person-days not done
-    crew_fed: IntArray  # [R, G, S] kg eaten by route repair crews (at most their need)
+    crew_unfed: IntArray  # [R, G, S] kg route repair crews need but do not eat
     labour_days_left: IntArray  # [S] persons' service days still owed after the step
     going_home: list[IntArray]  # per mode [P, H_m]: units at a place at the end going to
     #                             each home of the mode (homes: Network.homes)
@@ -170,7 +170,10 @@ def define_variables(
         gives &= replay_fixed
     given = cols.add(np.broadcast_to(gives[:, :, None], giveable.shape).copy(), give_upper)
     demand = net.demand_kg[:, goods, :]
-    consumed = cols.add(demand > 0, demand)
+    # Unmet demand rather than consumption is the variable, so that the objective counts
+    # what is missing (small) and not what is eaten (huge): the solver's relative tolerances
+    # then bound the burden terms tightly.
+    unmet = cols.add(demand > 0, demand)
     reserve_short = cols.add(np.ones(len(net.reserve_targets), dtype=bool))
 
     wounded_waiting = cols.add(wait_mask)
@@ -194,7 +197,7 @@ def define_variables(
         * net.labour_rations_kg_per_day[goods][None, :, None]
         * net.step_length[None, None, :]
     )
-    crew_fed = cols.add(need > 0, need)
+    crew_unfed = cols.add(need > 0, need)
 
     # Running balance of service days: each person recruited brings the days he may serve,
     # each crew-day spends one; by no day may more be worked than was brought.
@@ -226,7 +229,7 @@ def define_variables(
         in_service=in_service,
         stock=stock,
         given=given,
-        consumed=consumed,
+        unmet=unmet,
         reserve_short=reserve_short,
         wounded_waiting=wounded_waiting,
         late=late,
@@ -234,7 +237,7 @@ def define_variables(
         road_work=road_work,
         road_work_from=road_work_from,
         road_work_short=road_work_short,
-        crew_fed=crew_fed,
+        crew_unfed=crew_unfed,
         labour_days_left=labour_days_left,
         going_home=going_home,
         max_burden=max_burden,

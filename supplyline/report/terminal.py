@@ -187,6 +187,8 @@ def print_plan_summary(plan: Plan, console: Console) -> None:
         f"{_in_steps(plan)}){replay}; "
         "solver ", (plan.status, status_style),
         f" in {fmt(plan.build_seconds + plan.solve_seconds)} s"))
+    if plan.solver_note:
+        console.print(Text(plan.solver_note, style="dim"))
     console.print(_headline(plan, kpis))
     for table in (_commodities(kpis), _regions(kpis), _carriers(plan), _burden(plan),
                   _routes(plan)):

@@ -37,14 +37,15 @@ def small_networks(draw: st.DrawFn) -> dict[str, Any]:
     ]
     routes.append(route("relay", "front", draw(st.floats(10.0, 150.0)), ["porter", "bicycle"],
                         capacity_movements_per_day=draw(st.floats(1.0, 200.0))))
+    step_days = draw(st.sampled_from([1, 1, 2, 3, 7]))
     return {
         "places": places,
         "routes": routes,
         "demand": draw(st.floats(50.0, 3000.0)),
         "days": draw(st.integers(10, 40)),
         "decay": draw(st.floats(0.0, 0.2)),
-        "step_days": draw(st.sampled_from([1, 1, 2, 3, 7])),
-        "daily_start_days": draw(st.integers(0, 8)),
+        "step_days": step_days,
+        "daily_start_days": draw(st.integers(0, 8)) if step_days > 1 else 0,
     }
 
 

@@ -75,7 +75,7 @@ def test_the_grid_spreads_a_trip_over_the_steps_it_spans() -> None:
 
 
 def test_step_days_one_is_day_by_day() -> None:
-    net = _legs(50.0, 1, daily_start_days=5)
+    net = _legs(50.0, 1)
     assert net.steps == 30
     legs = legs_of(net)
     out = int(np.nonzero(legs.origin == 0)[0][0])
