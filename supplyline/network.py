@@ -315,7 +315,7 @@ def _threat_factors(
     return left, np.clip(loss, 0.0, 1.0), np.clip(hit, 0.0, 1.0), slowdown, closed
 
 
-def _giveable(sc: Scenario, commodity_ids: list[str]) -> FloatArray:
+def giveable_kg(sc: Scenario, commodity_ids: list[str]) -> FloatArray:
     """Most each locality can have given of each commodity by the end of each day.
 
     Its stores plus what it produced so far, minus what its people keep to live, and never so
@@ -607,7 +607,7 @@ def compile_network(sc: Scenario, step_days: int | None = None) -> Network:
         carriers_owned=carriers_owned,
         can_serve=can_serve,
         initial_stock_kg=initial_stock,
-        giveable_kg=_giveable(sc, commodity_ids)[:, :, grid.end],
+        giveable_kg=giveable_kg(sc, commodity_ids)[:, :, grid.end],
         handling_kg_per_day=handling,
         stop_days=stop_days,
         commodity_ids=commodity_ids,

@@ -131,7 +131,7 @@ def _interior_verdict(lp: LinearProgram, h: highspy.Highs) -> tuple[bool, str]:
                                                           lp.variables.upper, 0))),
     ])
     violation = float(np.nanmax(np.maximum(over, 0.0)))
-    gap = float(h.getInfo().primal_dual_objective_error)
+    gap = float(h.getInfo().primal_dual_objective_error)  # type: ignore[attr-defined]
     if violation > ACCEPT_VIOLATION or not gap <= ACCEPT_GAP:
         return False, ""
     return True, (

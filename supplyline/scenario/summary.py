@@ -47,6 +47,13 @@ def summarize(scenario: Scenario, longest: int = 5) -> dict[str, Any]:
     }
     people = 0.0
     person_days = 0.0
+    # What could be given is exactly what the planner may take: the localities' stores and
+    # produce above what their people keep, on every day (one formula, in the network).
+    from supplyline.network import giveable_kg
+
+    could = giveable_kg(scenario, goods)[:, :, -1].sum(axis=0)  # [goods]
+    for g, commodity in enumerate(goods):
+        rows[commodity]["mobilizable_t"] = float(could[g]) / 1000
     for place in scenario.places:
         for commodity in goods:
             stock = place.stock_kg.get(commodity, 0.0)
@@ -57,7 +64,6 @@ def summarize(scenario: Scenario, longest: int = 5) -> dict[str, Any]:
             row["stock_t"] += stock / 1000
             row["production_t"] += grown / 1000
             row["subsistence_t"] += min(kept, stock + grown) / 1000
-            row["mobilizable_t"] += max(0.0, stock + grown - kept) / 1000
         if place.population > 0:
             share = place.labour_share if place.labour_share is not None else policy.labour_share
             most = place.labour_max_days_per_person or policy.labour_max_days_per_person

@@ -79,3 +79,12 @@ def test_every_kg_of_the_campaign_is_accounted_for(replayed: Plan) -> None:
             + b["final_stock"])
     np.testing.assert_allclose(uses, b["initial"] + b["mobilized"], rtol=1e-5, atol=1.0)
     assert replayed.stock_kg.min() >= -1e-3
+
+
+def test_trucks_of_the_yen_bai_depot_carry_on_the_roads(replayed: Plan) -> None:
+    net = replayed.network
+    truck = net.mode_ids.index("truck")
+    on_trucks = replayed.cargo_kg[replayed.leg_mode == truck].sum()
+    assert on_trucks > 1_000_000.0  # more than a thousand tonnes
+    yen_bai = net.place_ids.index("yen-bai")
+    assert replayed.recruited_units[yen_bai, truck].sum() > 0

@@ -50,3 +50,17 @@ def test_sketch(tiny: Scenario) -> None:
         "    └── ban-c (locality)  40 km  porter  via long-trail",
     ]
     assert network_sketch(tiny, max_lines=2)[-1] == "… and 4 more places"
+
+
+def test_show_and_the_planner_agree_on_what_can_be_given() -> None:
+    """What `show` says could be given is what the planner may take, per commodity (the
+    Dien Bien Phu fuel is held at depots, so none of it can be given)."""
+    import supplyline as sl
+
+    sc = sl.load()
+    net = sl.compile_network(sc)
+    for row in summarize(sc)["commodities"]:
+        c = net.commodity_ids.index(row["commodity"])
+        assert row["mobilizable_t"] * 1000 == pytest.approx(net.giveable_kg[:, c, -1].sum())
+    fuel = next(r for r in summarize(sc)["commodities"] if r["commodity"] == "fuel")
+    assert fuel["mobilizable_t"] == 0.0 and fuel["stock_t"] > 0
