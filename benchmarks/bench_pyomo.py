@@ -61,14 +61,20 @@ def _columns_of(lp: Any, model: Any) -> dict[int, int]:
     put(model.empty, lambda i: v.empty[i])
     put(model.cargo, lambda i: v.cargo[i[0], slot[i[1]], i[2]])
     put(model.idle, lambda i: v.idle[i])
+    put(model.waiting, lambda i: v.waiting[i])
     put(model.recruited, lambda i: v.recruited[i])
     put(model.recruited_so_far, lambda i: v.recruited_so_far[i])
-    put(model.labour_days_left, lambda i: v.labour_days_left[i])
     put(model.released, lambda i: v.released[i])
+    put(model.in_service, lambda i: v.in_service[i])
+    put(model.labour_days_left, lambda i: v.labour_days_left[i])
     put(model.stock, lambda i: v.stock[i[0], slot[i[1]], i[2]])
     put(model.given, lambda i: v.given[i[0], slot[i[1]], i[2]])
-    put(model.consumed, lambda i: v.consumed[i[0], slot[i[1]], i[2]])
+    put(model.unmet, lambda i: v.unmet[i[0], slot[i[1]], i[2]])
     put(model.reserve_short, lambda i: v.reserve_short[i])
+    # The way home is indexed (place, mode, home place); ours by the home's position among
+    # the mode's homes.
+    home_slot = [{int(h): j for j, h in enumerate(homes)} for homes in lp.net.homes]
+    put(model.going_home, lambda i: v.going_home[i[1]][i[0], home_slot[i[1]][i[2]]])
     found[id(model.max_burden)] = v.max_burden
     if min(found.values()) < 0:
         raise ValueError("a Pyomo variable has no column in our LP")

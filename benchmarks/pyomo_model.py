@@ -1,18 +1,23 @@
 """The planning LP written again with Pyomo, as a peer for speed and a check of correctness.
 
-The model is built from the same :class:`~supplyline.network.Network` arrays as
+The model is built from the same :class:`~supplyline.network.Network` as
 :func:`supplyline.plan.model.build_lp`, constraint family by constraint family, in the way a
 Pyomo user would write it: index sets as lists of tuples, variables indexed by them, and one
-rule per family that sums the terms of each row. Nothing is taken from ``supplyline.plan``: the
-index sets are derived here again, so that agreeing objectives check both formulations.
+rule per family that sums the terms of each row. The physics is not derived again: the
+per-leg coefficients (travel days, arrival steps, food, fuel, room for cargo, which trips can
+leave) are read from :func:`supplyline.accounting.legs_of` and the start (stocks and units at
+the start, what is left to give, capacity left) from :func:`supplyline.plan.start.start_from`,
+as the planner reads them; what is written again here is the model itself, so that agreeing
+rows and objectives check both writings of it.
 
-It covers the features the synthetic scenarios use (see
-:mod:`supplyline.scenario.synthetic`): cargo within payload, route movements and tonnage,
-fleet balance with recruitment and release, recruitment so far (which carries the bound on
-owned carriers), stock balance with rations, fuel, spoilage, expected cargo loss and the
-way-home charge, giving that never shrinks within what a locality can give, labour and food
-fairness, the running balance of labour days, reserve targets and the objective. Wounded,
-road works, repair crews, routes that open late and replays are refused.
+It covers the plain plan from the scenario's own start (no replay, no State): cargo within
+the room a load leaves, route movements and tonnage, handling at places, fleet balance,
+units in service and recruitment so far, every unit-day travelling or waiting (waiting where
+units are, and at least the unavailable share), stock balance with spoilage, expected cargo
+loss, food and fuel drawn where trips start, food carried for the way back, units waiting
+and the way home, unmet demand, giving that never shrinks within what a locality can give,
+labour and food fairness, the running balance of labour days, the way home at the end and
+reserve targets, and the objective. Wounded, road works and repair crews are refused.
 
 Pyomo is a benchmark-only dependency: ``pip install -e '.[bench]'``.
 """
@@ -25,8 +30,10 @@ from typing import Any
 import numpy as np
 import pyomo.environ as pyo
 
+from supplyline.accounting import legs_of, time_charges
 from supplyline.network import Network
 from supplyline.plan.model import HAULAGE_COST_PER_KG_KM, RECRUIT_COST_PER_UNIT
+from supplyline.plan.start import start_from
 
 __all__ = ["build_pyomo_model", "unsupported_features"]
 
@@ -34,16 +41,12 @@ __all__ = ["build_pyomo_model", "unsupported_features"]
 def unsupported_features(net: Network) -> list[str]:
     """The features of ``net`` this peer does not model (empty when it models them all)."""
     found = []
-    if net.wounded is not None:
-        found.append("a wounded commodity")
+    if net.wounded is not None or net.wounded_groups:
+        found.append("wounded")
     if net.road_works:
         found.append("road works")
     if (net.repair_crew_people > 0).any():
         found.append("repair crews")
-    if (net.open_step > 0).any():
-        found.append("routes that open late")
-    if (net.step_length != 1).any():
-        found.append("planning steps longer than a day")
     return found
 
 
@@ -51,325 +54,426 @@ def _bound(value: float) -> float | None:
     return None if not np.isfinite(value) else float(value)
 
 
+def _row(terms: list[Any], make: Any) -> Any:
+    """The row ``make(sum of terms)``, or no row when it has no terms."""
+    if not terms:
+        return pyo.Constraint.Skip
+    return make(pyo.quicksum(terms))
+
+
 def build_pyomo_model(net: Network) -> pyo.ConcreteModel:
     """The planning LP of ``net`` as a Pyomo model (minimize ``model.cost``)."""
     missing = unsupported_features(net)
     if missing:
         raise ValueError("the Pyomo peer does not model " + ", ".join(missing))
-    sc = net.scenario
-    weights = sc.policy.weights
-    days = net.steps
-    last = days - 1
-    goods = net.goods
+    weights = net.weights
+    steps = net.steps
+    last = steps - 1
+    length = net.step_length
+    goods = list(net.goods)
+    slot = {c: g for g, c in enumerate(goods)}
     n_p, n_m = net.n_places, net.n_modes
-    is_locality = net.is_locality
+    crew = net.crew_per_unit
+    legs = legs_of(net)
+    start = start_from(net, None)
 
     # -- index sets ---------------------------------------------------------------------------
-    legs = [(int(a), int(m)) for a, m in zip(*np.nonzero(net.arc_allows), strict=True)]
-    leg_from = [int(net.arc_from[a]) for a, _ in legs]
-    leg_to = [int(net.arc_to[a]) for a, _ in legs]
-    go = [int(net.travel_days_loaded[a, m]) for a, m in legs]
-    back = [int(net.travel_days_empty[a, m]) for a, m in legs]
-    loaded_set = [(leg, t) for leg in range(len(legs)) for t in range(days - go[leg])]
-    empty_set = [(leg, t) for leg in range(len(legs)) for t in range(days - back[leg])]
-    cargo_set = [(leg, g, t) for leg, t in loaded_set for g in goods]
+    n_legs = legs.n
+    leg_mode = [int(m) for m in legs.mode]
+    leg_from = [int(p) for p in legs.origin]
+    leg_to = [int(p) for p in legs.dest]
+    loaded_set = [(int(leg), int(s)) for leg, s in zip(*np.nonzero(legs.loaded_ok), strict=True)]
+    empty_set = [(int(leg), int(s)) for leg, s in zip(*np.nonzero(legs.empty_ok), strict=True)]
+    cargo_set = [(leg, c, s) for leg, s in loaded_set for c in goods]
 
     present = np.zeros((n_p, n_m), dtype=bool)
-    for leg, (_, m) in enumerate(legs):
-        present[leg_from[leg], m] = present[leg_to[leg], m] = True
+    present[legs.origin, legs.mode] = True
+    present[legs.dest, legs.mode] = True
     place_modes = [(p, m) for p in range(n_p) for m in range(n_m) if present[p, m]]
-    recruits = [
-        (p, m)
-        for p, m in place_modes
-        if is_locality[p]
-        and (net.carriers_owned[p, m] > 0 if net.owned_units[m] else net.labour_people[p] > 0)
+    homes = [(p, m) for p, m in place_modes if net.can_serve[p, m]]
+    at_days = [(p, m, s) for p, m in place_modes for s in range(steps)]
+    home_days = [(p, m, s) for p, m in homes for s in range(steps)]
+    home_ok = set(homes)
+    # Units at a place at the end go back to one of their mode's homes: (place, mode, home).
+    going_set = [
+        (p, m, int(h))
+        for m in range(n_m)
+        for p in range(n_p) if present[p, m]
+        for j, h in enumerate(net.homes[m])
+        if (int(h), m) in home_ok and np.isfinite(net.home_days[m][p, j])
     ]
-    releases = [(p, m) for p, m in place_modes if is_locality[p]]
-    gives = [(p, g) for p in range(n_p) for g in goods if net.giveable_kg[p, g, last] > 0]
-    eats = [
-        (p, g, t) for p in range(n_p) for g in goods for t in range(days)
-        if net.demand_kg[p, g, t] > 0
+    home_slot = [{int(h): j for j, h in enumerate(net.homes[m])} for m in range(n_m)]
+
+    def way_home(p: int, m: int, h: int) -> tuple[float, float]:
+        j = home_slot[m][h]
+        return float(net.home_days[m][p, j]), float(net.home_km[m][p, j])
+
+    giveable = start.giveable_kg
+    gives = [(p, c) for p in range(n_p) for c in goods if giveable[p, c, last] > 0]
+    demand = net.demand_kg
+    short_set = [
+        (p, c, s) for p in range(n_p) for c in goods for s in range(steps) if demand[p, c, s] > 0
     ]
 
-    model = pyo.ConcreteModel(name=sc.name)
+    model = pyo.ConcreteModel(name=net.scenario.name)
     model.loaded = pyo.Var(loaded_set, domain=pyo.NonNegativeReals)
     model.empty = pyo.Var(empty_set, domain=pyo.NonNegativeReals)
     model.cargo = pyo.Var(cargo_set, domain=pyo.NonNegativeReals)
 
-    def idle_bounds(_: Any, p: int, m: int, t: int) -> tuple[float, float | None]:
-        return (0.0, 0.0 if t == last and net.days_home[p, m] < 0 else None)
+    def idle_bounds(_: Any, p: int, m: int, s: int) -> tuple[float, float | None]:
+        # Units left at the end must be able to go home.
+        return (0.0, 0.0 if s == last and net.days_home[p, m] < 0 else None)
 
-    model.idle = pyo.Var(
-        [(p, m, t) for p, m in place_modes for t in range(days)], bounds=idle_bounds
-    )
-    recruit_days = [(p, m, t) for p, m in recruits for t in range(days)]
-    model.recruited = pyo.Var(recruit_days, domain=pyo.NonNegativeReals)
-    # Units recruited so far (a running total): owned units are bounded by what a place owns.
-    model.recruited_so_far = pyo.Var(
-        recruit_days,
-        bounds=lambda _, p, m, t: (
+    model.idle = pyo.Var(at_days, bounds=idle_bounds)
+    model.waiting = pyo.Var(at_days, domain=pyo.NonNegativeReals)
+    model.recruited = pyo.Var(home_days, domain=pyo.NonNegativeReals)
+    model.recruited_so_far = pyo.Var(home_days, domain=pyo.NonNegativeReals)
+    model.released = pyo.Var(home_days, domain=pyo.NonNegativeReals)
+    # Units in service by home: owned units are bounded by what a place owns.
+    model.in_service = pyo.Var(
+        home_days,
+        bounds=lambda _, p, m, s: (
             0.0, float(net.carriers_owned[p, m]) if net.owned_units[m] else None
         ),
     )
-    model.released = pyo.Var(
-        [(p, m, t) for p, m in releases for t in range(days)], domain=pyo.NonNegativeReals
-    )
     model.stock = pyo.Var(
-        [(p, g, t) for p in range(n_p) for g in goods for t in range(days)],
+        [(p, c, s) for p in range(n_p) for c in goods for s in range(steps)],
         domain=pyo.NonNegativeReals,
     )
     model.given = pyo.Var(
-        [(p, g, t) for p, g in gives for t in range(days)],
-        bounds=lambda _, p, g, t: (0.0, _bound(float(net.giveable_kg[p, g, t]))),
+        [(p, c, s) for p, c in gives for s in range(steps)],
+        bounds=lambda _, p, c, s: (0.0, _bound(float(giveable[p, c, s]))),
     )
-    model.consumed = pyo.Var(eats, bounds=lambda _, p, g, t: (0.0, float(net.demand_kg[p, g, t])))
+    model.unmet = pyo.Var(short_set, bounds=lambda _, p, c, s: (0.0, float(demand[p, c, s])))
     model.reserve_short = pyo.Var(range(len(net.reserve_targets)), domain=pyo.NonNegativeReals)
-    model.labour_days_left = pyo.Var(range(days), domain=pyo.NonNegativeReals)
-    burden_cap = 1.0 if sc.policy.max_burden is None else sc.policy.max_burden
+    model.labour_days_left = pyo.Var(range(steps), domain=pyo.NonNegativeReals)
+    model.going_home = pyo.Var(going_set, domain=pyo.NonNegativeReals)
+    burden_cap = 1.0 if net.max_burden_bound is None else net.max_burden_bound
     model.max_burden = pyo.Var(bounds=(0.0, burden_cap))
 
-    # Lookups the rules read: legs by place and mode, arrivals by day.
-    loaded_ok = set(loaded_set)
-    empty_ok = set(empty_set)
-    legs_out: dict[tuple[int, int], list[int]] = defaultdict(list)
-    legs_in: dict[tuple[int, int], list[int]] = defaultdict(list)
+    # Lookups the rules read: legs by place and mode, dispatches by arrival step.
+    legs_out: dict[int, list[int]] = defaultdict(list)
     legs_on_arc: dict[int, list[int]] = defaultdict(list)
-    for leg, (a, m) in enumerate(legs):
-        legs_out[leg_from[leg], m].append(leg)
-        legs_in[leg_to[leg], m].append(leg)
-        legs_on_arc[a].append(leg)
-    modes_at: dict[int, list[int]] = defaultdict(list)
+    for leg in range(n_legs):
+        legs_out[leg_from[leg]].append(leg)
+        legs_on_arc[int(legs.arc[leg])].append(leg)
+    loaded_at: dict[tuple[int, int], list[int]] = defaultdict(list)  # (place, step): legs
+    empty_at: dict[tuple[int, int], list[int]] = defaultdict(list)
+    for leg, s in loaded_set:
+        loaded_at[leg_from[leg], s].append(leg)
+    for leg, s in empty_set:
+        empty_at[leg_from[leg], s].append(leg)
+    units_arrive: dict[tuple[int, int, int], list[Any]] = defaultdict(list)
+    cargo_lands: dict[tuple[int, int], list[tuple[int, int]]] = defaultdict(list)
+    unit_lands: dict[tuple[int, int], list[tuple[int, int]]] = defaultdict(list)
+    for leg, s in loaded_set:
+        arrive = int(legs.arrive_loaded[leg, s])
+        units_arrive[leg_to[leg], leg_mode[leg], arrive].append(model.loaded[leg, s])
+        unit_lands[leg_to[leg], arrive].append((leg, s))
+        cargo_lands[leg_to[leg], int(legs.cargo_arrives[leg, s])].append((leg, s))
+    for leg, s in empty_set:
+        arrive = int(legs.arrive_empty[leg, s])
+        units_arrive[leg_to[leg], leg_mode[leg], arrive].append(model.empty[leg, s])
+    places_of: dict[int, list[int]] = defaultdict(list)
     for p, m in place_modes:
-        modes_at[p].append(m)
-    recruit_ok = set(recruits)
-    release_ok = set(releases)
-    give_ok = set(gives)
-    eat_ok = set(eats)
+        places_of[m].append(p)
+    homes_of: dict[int, list[int]] = defaultdict(list)
+    for p, m in homes:
+        homes_of[m].append(p)
+    going_from: dict[tuple[int, int], list[int]] = defaultdict(list)
+    going_to: dict[tuple[int, int], list[int]] = defaultdict(list)
+    for p, m, h in going_set:
+        going_from[p, m].append(h)
+        going_to[h, m].append(p)
 
     # -- constraint families ------------------------------------------------------------------
-    payload = net.payload_kg
-
-    def cargo_within_payload(mdl: Any, leg: int, t: int) -> Any:
-        load = pyo.quicksum(mdl.cargo[leg, g, t] for g in goods)
-        return load - float(payload[legs[leg][1]]) * mdl.loaded[leg, t] <= 0
+    def cargo_within_payload(mdl: Any, leg: int, s: int) -> Any:
+        load = pyo.quicksum(mdl.cargo[leg, c, s] for c in goods)
+        return load - float(legs.cargo_room[leg, s]) * mdl.loaded[leg, s] <= 0
 
     model.cargo_within_payload = pyo.Constraint(loaded_set, rule=cargo_within_payload)
 
+    factor = start.capacity_factor
     limited_moves = [
-        (int(a), t) for a in np.nonzero(np.isfinite(net.capacity_movements))[0]
-        for t in range(days)
+        (int(a), s) for a in np.nonzero(np.isfinite(net.capacity_movements))[0]
+        for s in range(steps)
     ]
 
-    def route_movements(mdl: Any, a: int, t: int) -> Any:
+    def route_movements(mdl: Any, a: int, s: int) -> Any:
         terms = []
         for leg in legs_on_arc[a]:
-            use = float(net.road_use[legs[leg][1]])
-            if (leg, t) in loaded_ok:
-                terms.append(use * mdl.loaded[leg, t])
-            if (leg, t) in empty_ok:
-                terms.append(use * mdl.empty[leg, t])
-        if not terms:
-            return pyo.Constraint.Skip
-        cap = float(net.capacity_movements[a] * net.capacity_factor[a, t])
-        return pyo.quicksum(terms) <= cap
+            use = float(net.road_use[leg_mode[leg]])
+            if use == 0:
+                continue
+            if legs.loaded_ok[leg, s]:
+                terms.append(use * mdl.loaded[leg, s])
+            if legs.empty_ok[leg, s]:
+                terms.append(use * mdl.empty[leg, s])
+        cap = float(net.capacity_movements[a] * factor[a, s] * length[s])
+        return _row(terms, lambda e: e <= cap)
 
     model.route_movements = pyo.Constraint(limited_moves, rule=route_movements)
 
     limited_kg = [
-        (int(a), t) for a in np.nonzero(np.isfinite(net.capacity_kg))[0] for t in range(days)
+        (int(a), s) for a in np.nonzero(np.isfinite(net.capacity_kg))[0] for s in range(steps)
     ]
 
-    def route_tonnage(mdl: Any, a: int, t: int) -> Any:
+    def route_tonnage(mdl: Any, a: int, s: int) -> Any:
         terms = [
-            mdl.cargo[leg, g, t] for leg in legs_on_arc[a] if (leg, t) in loaded_ok for g in goods
+            mdl.cargo[leg, c, s] for leg in legs_on_arc[a] if legs.loaded_ok[leg, s]
+            for c in goods
         ]
-        if not terms:
-            return pyo.Constraint.Skip
-        return pyo.quicksum(terms) <= float(net.capacity_kg[a] * net.capacity_factor[a, t])
+        cap = float(net.capacity_kg[a] * factor[a, s] * length[s])
+        return _row(terms, lambda e: e <= cap)
 
     model.route_tonnage = pyo.Constraint(limited_kg, rule=route_tonnage)
 
-    def fleet_balance(mdl: Any, p: int, m: int, t: int) -> Any:
-        expr = mdl.idle[p, m, t]
-        if t > 0:
-            expr -= mdl.idle[p, m, t - 1]
-        if (p, m) in recruit_ok:
-            expr -= mdl.recruited[p, m, t]
-        if (p, m) in release_ok:
-            expr += mdl.released[p, m, t]
-        for leg in legs_out[p, m]:
-            if (leg, t) in loaded_ok:
-                expr += mdl.loaded[leg, t]
-            if (leg, t) in empty_ok:
-                expr += mdl.empty[leg, t]
-        for leg in legs_in[p, m]:
-            if (leg, t - go[leg]) in loaded_ok:
-                expr -= mdl.loaded[leg, t - go[leg]]
-            if (leg, t - back[leg]) in empty_ok:
-                expr -= mdl.empty[leg, t - back[leg]]
+    limited_handling = [
+        (int(p), s) for p in np.nonzero(np.isfinite(net.handling_kg_per_day))[0]
+        for s in range(steps)
+    ]
+
+    def handling(mdl: Any, p: int, s: int) -> Any:
+        terms = [mdl.cargo[leg, c, s] for leg in loaded_at[p, s] for c in goods]
+        terms += [mdl.cargo[leg, c, sent] for leg, sent in cargo_lands[p, s] for c in goods]
+        cap = float(net.handling_kg_per_day[p] * length[s])
+        return _row(terms, lambda e: e <= cap)
+
+    model.handling = pyo.Constraint(limited_handling, rule=handling)
+
+    def fleet_balance(mdl: Any, p: int, m: int, s: int) -> Any:
+        terms = [mdl.idle[p, m, s]]
+        if s > 0:
+            terms.append(-mdl.idle[p, m, s - 1])
+        if (p, m) in home_ok:
+            terms += [-mdl.recruited[p, m, s], mdl.released[p, m, s]]
+        terms += [mdl.loaded[leg, s] for leg in loaded_at[p, s] if leg_mode[leg] == m]
+        terms += [mdl.empty[leg, s] for leg in empty_at[p, s] if leg_mode[leg] == m]
+        terms += [-x for x in units_arrive[p, m, s]]
+        units = float(start.units_in[p, m, s])
+        return pyo.quicksum(terms) == units
+
+    model.fleet_balance = pyo.Constraint(at_days, rule=fleet_balance)
+
+    def service_balance(mdl: Any, p: int, m: int, s: int) -> Any:
+        expr = mdl.in_service[p, m, s] - mdl.recruited[p, m, s] + mdl.released[p, m, s]
+        if s > 0:
+            expr -= mdl.in_service[p, m, s - 1]
+        return expr == (float(start.in_service[p, m]) if s == 0 else 0.0)
+
+    model.service_balance = pyo.Constraint(home_days, rule=service_balance)
+
+    def recruitment_so_far(mdl: Any, p: int, m: int, s: int) -> Any:
+        expr = mdl.recruited_so_far[p, m, s] - mdl.recruited[p, m, s]
+        if s > 0:
+            expr -= mdl.recruited_so_far[p, m, s - 1]
         return expr == 0
 
-    model.fleet_balance = pyo.Constraint(
-        [(p, m, t) for p, m in place_modes for t in range(days)], rule=fleet_balance
+    model.recruitment_so_far = pyo.Constraint(home_days, rule=recruitment_so_far)
+
+    # Every unit-day in service is spent travelling or waiting: a trip's days are charged to
+    # the steps they fall in.
+    trip_days: dict[tuple[int, int], list[tuple[float, Any]]] = defaultdict(list)
+    for var, ok, days in ((model.loaded, legs.loaded_ok, legs.days_loaded),
+                          (model.empty, legs.empty_ok, legs.days_empty)):
+        for k, share in time_charges(net, days):
+            for leg, s in zip(*np.nonzero(ok & (share != 0)), strict=True):
+                if s + k < steps:
+                    trip_days[leg_mode[leg], int(s + k)].append((float(share[leg, s]),
+                                                                 var[int(leg), int(s)]))
+
+    def unit_time(mdl: Any, m: int, s: int) -> Any:
+        terms = [share * x for share, x in trip_days[m, s]]
+        terms += [mdl.waiting[p, m, s] for p in places_of[m]]
+        terms += [-float(length[s]) * mdl.in_service[p, m, s] for p in homes_of[m]]
+        rhs = -float(start.transit_days[m, s])
+        return _row(terms, lambda e: e == rhs)
+
+    model.unit_time = pyo.Constraint(
+        [(m, s) for m in range(n_m) for s in range(steps)], rule=unit_time
     )
 
-    keep = 1.0 - net.decay_per_day
+    def waiting_where_units_are(mdl: Any, p: int, m: int, s: int) -> Any:
+        days = float(length[s])
+        expr = mdl.waiting[p, m, s] - days * mdl.idle[p, m, s]
+        if s > 0:
+            expr -= days * mdl.idle[p, m, s - 1]
+        if (p, m) in home_ok:
+            expr -= days * mdl.recruited[p, m, s]
+        return expr <= 0
+
+    model.waiting_where_units_are = pyo.Constraint(at_days, rule=waiting_where_units_are)
+
+    def availability(mdl: Any, m: int, s: int) -> Any:
+        rest = float((1.0 - net.availability[m]) * length[s])
+        terms = [mdl.waiting[p, m, s] for p in places_of[m]]
+        terms += [-rest * mdl.in_service[p, m, s] for p in homes_of[m]]
+        return _row(terms, lambda e: e >= 0)
+
+    model.availability = pyo.Constraint(
+        [(m, s) for m in np.nonzero(net.availability < 1.0)[0].tolist() for s in range(steps)],
+        rule=availability,
+    )
+
+    keep = net.kept_share(goods)  # [G, S]
+    loss = net.cargo_loss[legs.arc, legs.mode, :]  # [L, S]
     rations = net.rations_kg_per_day
     fuel = net.fuel_kg_per_km
-    home_days = np.maximum(net.days_home, 0)
+    modes_at: dict[int, list[int]] = defaultdict(list)
+    for p, m in place_modes:
+        modes_at[p].append(m)
+    give_ok = set(gives)
+    short_ok = set(short_set)
 
-    def trip_kg(leg: int, g: int, travel: int) -> float:
-        """Rations for the trip and fuel for its length, per unit, drawn where it starts."""
-        a, m = legs[leg]
-        return float(rations[m, g] * travel + fuel[m, g] * net.arc_length_km[a])
-
-    def stock_balance(mdl: Any, p: int, g: int, t: int) -> Any:
-        expr = mdl.stock[p, g, t]
-        if t > 0:
-            expr -= float(keep[g]) * mdl.stock[p, g, t - 1]
-        if (p, g) in give_ok:
-            expr -= mdl.given[p, g, t]
-            if t > 0:
-                expr += mdl.given[p, g, t - 1]
+    def stock_balance(mdl: Any, p: int, c: int, s: int) -> Any:
+        g = slot[c]
+        terms = [mdl.stock[p, c, s]]
+        if s > 0:
+            terms.append(-float(keep[g, s]) * mdl.stock[p, c, s - 1])
+        if (p, c) in give_ok:
+            terms.append(-mdl.given[p, c, s])
+            if s > 0:
+                terms.append(mdl.given[p, c, s - 1])
+        # Cargo out; food eaten on the way, food carried for the way back and fuel, drawn
+        # where a trip starts.
+        for leg in loaded_at[p, s]:
+            terms.append(mdl.cargo[leg, c, s])
+            drawn = float(legs.food_loaded[leg, g, s] + legs.food_carried_back[leg, g, s]
+                          + legs.fuel_loaded[leg, g])
+            if drawn != 0:
+                terms.append(drawn * mdl.loaded[leg, s])
+        for leg in empty_at[p, s]:
+            drawn = float(legs.food_empty[leg, g, s] + legs.fuel_empty[leg, g])
+            if drawn != 0:
+                terms.append(drawn * mdl.empty[leg, s])
+        # Cargo in, less the expected loss on the way; the food for the way back handed over.
+        for leg, sent in cargo_lands[p, s]:
+            terms.append(-float(1.0 - loss[leg, sent]) * mdl.cargo[leg, c, sent])
+        for leg, sent in unit_lands[p, s]:
+            back = float(legs.food_carried_back[leg, g, sent])
+            if back != 0:
+                terms.append(-back * mdl.loaded[leg, sent])
+        # Units waiting eat; those still out at the end draw their way home.
         for m in modes_at[p]:
-            for leg in legs_out[p, m]:
-                if (leg, t) in loaded_ok:
-                    expr += mdl.cargo[leg, g, t]
-                    if trip_kg(leg, g, go[leg]) != 0:
-                        expr += trip_kg(leg, g, go[leg]) * mdl.loaded[leg, t]
-                if (leg, t) in empty_ok and trip_kg(leg, g, back[leg]) != 0:
-                    expr += trip_kg(leg, g, back[leg]) * mdl.empty[leg, t]
-            for leg in legs_in[p, m]:
-                sent = t - go[leg]
-                if (leg, sent) in loaded_ok:
-                    a, _ = legs[leg]
-                    expr -= float(1.0 - net.cargo_loss[a, m, sent]) * mdl.cargo[leg, g, sent]
-            eat = float(rations[m, g])
-            if t == last:
-                eat += float(home_days[p, m] * rations[m, g] + net.km_home[p, m] * fuel[m, g])
-            if eat != 0:
-                expr += eat * mdl.idle[p, m, t]
-        if (p, g, t) in eat_ok:
-            expr += mdl.consumed[p, g, t]
-        initial = float(net.initial_stock_kg[p, g]) if t == 0 else 0.0
-        return expr == initial
+            if rations[m, c] != 0:
+                terms.append(float(rations[m, c]) * mdl.waiting[p, m, s])
+            if s == last:
+                for h in going_from[p, m]:
+                    days, km = way_home(p, m, h)
+                    kg = float(days * rations[m, c] + km * fuel[m, c])
+                    if kg != 0:
+                        terms.append(kg * mdl.going_home[p, m, h])
+        if (p, c, s) in short_ok:
+            terms.append(-mdl.unmet[p, c, s])  # consumed = demand − unmet
+        rhs = float(start.stock_in[p, g, s] - demand[p, c, s])
+        return pyo.quicksum(terms) == rhs
 
     model.stock_balance = pyo.Constraint(
-        [(p, g, t) for p in range(n_p) for g in goods for t in range(days)], rule=stock_balance
+        [(p, c, s) for p in range(n_p) for c in goods for s in range(steps)], rule=stock_balance
     )
 
-    def giving_never_shrinks(mdl: Any, p: int, g: int, t: int) -> Any:
-        return mdl.given[p, g, t] - mdl.given[p, g, t - 1] >= 0
+    def giving_never_shrinks(mdl: Any, p: int, c: int, s: int) -> Any:
+        return mdl.given[p, c, s] - mdl.given[p, c, s - 1] >= 0
 
     model.giving_never_shrinks = pyo.Constraint(
-        [(p, g, t) for p, g in gives for t in range(1, days)], rule=giving_never_shrinks
+        [(p, c, s) for p, c in gives for s in range(1, steps)], rule=giving_never_shrinks
     )
 
-    crew = net.crew_per_unit
-
-    def recruitment_so_far(mdl: Any, p: int, m: int, t: int) -> Any:
-        expr = mdl.recruited_so_far[p, m, t] - mdl.recruited[p, m, t]
-        if t > 0:
-            expr -= mdl.recruited_so_far[p, m, t - 1]
-        return expr == 0
-
-    model.recruitment_so_far = pyo.Constraint(recruit_days, rule=recruitment_so_far)
+    people = start.labour_people
 
     def labour_fairness(mdl: Any, p: int) -> Any:
-        people = pyo.quicksum(
-            float(crew[m]) * mdl.recruited_so_far[p, m, last]
-            for m in modes_at[p] if (p, m) in recruit_ok and crew[m] != 0
-        )
-        return people - float(net.labour_people[p]) * mdl.max_burden <= 0
+        terms = [float(crew[m]) * mdl.recruited_so_far[p, m, last]
+                 for m in modes_at[p] if (p, m) in home_ok and crew[m] != 0]
+        terms.append(-float(people[p]) * mdl.max_burden)
+        return pyo.quicksum(terms) <= 0
 
     model.labour_fairness = pyo.Constraint(
-        [int(p) for p in np.nonzero(net.labour_people > 0)[0]], rule=labour_fairness
+        [int(p) for p in np.nonzero(people > 0)[0]], rule=labour_fairness
     )
 
-    could = net.giveable_kg[:, goods, last].sum(axis=1)
+    could = giveable[:, goods, last].sum(axis=1)
 
     def food_fairness(mdl: Any, p: int) -> Any:
-        given = pyo.quicksum(mdl.given[p, g, last] for g in goods if (p, g) in give_ok)
-        return given - float(could[p]) * mdl.max_burden <= 0
+        terms = [mdl.given[p, c, last] for c in goods if (p, c) in give_ok]
+        terms.append(-float(could[p]) * mdl.max_burden)
+        return pyo.quicksum(terms) <= 0
 
     model.food_fairness = pyo.Constraint(
         [int(p) for p in np.nonzero(could > 0)[0]], rule=food_fairness
     )
 
-    # Service days: a running balance per day. Persons recruited bring the days they may
-    # serve; crew-days spend them (a trip's all on the day it leaves; units idle on the last
-    # day also their way home). The balance never goes negative.
-    idle_by_day: dict[int, list[tuple[int, int]]] = {t: place_modes for t in range(days)}
-    loaded_by_day: dict[int, list[int]] = defaultdict(list)
-    empty_by_day: dict[int, list[int]] = defaultdict(list)
-    for leg, t in loaded_set:
-        loaded_by_day[t].append(leg)
-    for leg, t in empty_set:
-        empty_by_day[t].append(leg)
+    # Service days: a running balance per step. Persons recruited bring the days they may
+    # serve; every day a unit is in service spends its crew's (units still out at the end
+    # also their way home). The balance never goes negative.
+    def labour_days(mdl: Any, s: int) -> Any:
+        terms = [mdl.labour_days_left[s]]
+        if s > 0:
+            terms.append(-mdl.labour_days_left[s - 1])
+        terms += [float(crew[m] * length[s]) * mdl.in_service[p, m, s]
+                  for p, m in homes if crew[m] != 0]
+        if s == last:
+            for p, m, h in going_set:
+                days = float(crew[m] * way_home(p, m, h)[0])
+                if days != 0:
+                    terms.append(days * mdl.going_home[p, m, h])
+        terms += [-float(net.labour_max_days[p] * crew[m]) * mdl.recruited[p, m, s]
+                  for p, m in homes if crew[m] != 0]
+        rhs = float(start.labour_days_left) if s == 0 else 0.0
+        return pyo.quicksum(terms) == rhs
 
-    def labour_days(mdl: Any, t: int) -> Any:
-        expr = mdl.labour_days_left[t]
-        if t > 0:
-            expr -= mdl.labour_days_left[t - 1]
-        expr += pyo.quicksum(
-            float(crew[m] * (1 + (home_days[p, m] if t == last else 0))) * mdl.idle[p, m, t]
-            for p, m in idle_by_day[t] if crew[m] != 0
-        )
-        expr += pyo.quicksum(float(crew[legs[leg][1]] * go[leg]) * mdl.loaded[leg, t]
-                             for leg in loaded_by_day[t])
-        expr += pyo.quicksum(float(crew[legs[leg][1]] * back[leg]) * mdl.empty[leg, t]
-                             for leg in empty_by_day[t])
-        expr -= pyo.quicksum(
-            float(net.labour_max_days[p] * crew[m]) * mdl.recruited[p, m, t]
-            for p, m in recruits if crew[m] != 0
-        )
-        return expr == 0
+    model.labour_days = pyo.Constraint(range(steps), rule=labour_days)
 
-    model.labour_days = pyo.Constraint(range(days), rule=labour_days)
+    # At the end the units at each place go home, and each home gets back its units.
+    def going_home(mdl: Any, p: int, m: int) -> Any:
+        terms = [mdl.going_home[p, m, h] for h in going_from[p, m]]
+        return pyo.quicksum(terms) - mdl.idle[p, m, last] == 0
+
+    model.goes_home = pyo.Constraint(place_modes, rule=going_home)
+
+    def coming_home(mdl: Any, h: int, m: int) -> Any:
+        terms = [mdl.going_home[p, m, h] for p in going_to[h, m]]
+        return pyo.quicksum(terms) - mdl.in_service[h, m, last] == 0
+
+    model.coming_home = pyo.Constraint(homes, rule=coming_home)
 
     def reserve_target(mdl: Any, i: int) -> Any:
-        p, c, t, kg = net.reserve_targets[i]
-        return mdl.stock[p, c, t] + mdl.reserve_short[i] >= kg
+        p, c, s, kg = net.reserve_targets[i]
+        return mdl.stock[p, c, s] + mdl.reserve_short[i] >= kg
 
     model.reserve_target = pyo.Constraint(range(len(net.reserve_targets)), rule=reserve_target)
 
     # -- objective: shortfall first, then the burden on the population, then fairness -----------
-    eat_per_day = rations[:, goods].sum(axis=1)
-    fuel_per_km = fuel[:, goods].sum(axis=1)
+    eat_per_day = rations[:, goods].sum(axis=1)  # [M]
+    fuel_per_km = fuel[:, goods].sum(axis=1)  # [M]
+    per_loaded = weights.eaten_per_kg * (legs.food_loaded.sum(axis=1)
+                                         + legs.fuel_loaded.sum(axis=1)[:, None])  # [L, S]
+    per_empty = weights.eaten_per_kg * (legs.food_empty.sum(axis=1)
+                                        + legs.fuel_empty.sum(axis=1)[:, None])
 
-    def per_trip(leg: int, travel: int) -> float:
-        a, m = legs[leg]
-        return float(
-            weights.labour_per_person_day * crew[m] * travel
-            + weights.eaten_per_kg
-            * (eat_per_day[m] * travel + fuel_per_km[m] * net.arc_length_km[a])
-        )
+    def per_way_home(p: int, m: int, h: int) -> float:
+        days, km = way_home(p, m, h)
+        return float(weights.labour_per_person_day * crew[m] * days
+                     + weights.eaten_per_kg * (eat_per_day[m] * days + fuel_per_km[m] * km))
 
     def objective(mdl: Any) -> Any:
-        per_idle_day = weights.labour_per_person_day * crew + weights.eaten_per_kg * eat_per_day
-        cost = -weights.shortfall_per_kg * pyo.quicksum(mdl.consumed[i] for i in eats)
-        short = pyo.quicksum(mdl.reserve_short[i] for i in mdl.reserve_short)
-        cost += weights.shortfall_per_kg * short
-        cost += pyo.quicksum(per_trip(leg, go[leg]) * mdl.loaded[leg, t] for leg, t in loaded_set)
-        cost += pyo.quicksum(per_trip(leg, back[leg]) * mdl.empty[leg, t] for leg, t in empty_set)
-        cost += pyo.quicksum(
-            float(
-                per_idle_day[m]
-                + (per_idle_day[m] * home_days[p, m]
-                   + weights.eaten_per_kg * fuel_per_km[m] * net.km_home[p, m]
-                   if t == last else 0.0)
-            )
-            * mdl.idle[p, m, t]
-            for p, m, t in mdl.idle
-        )
-        cost += pyo.quicksum(
-            float(HAULAGE_COST_PER_KG_KM * net.arc_length_km[legs[leg][0]]) * mdl.cargo[leg, g, t]
-            for leg, g, t in cargo_set
-        )
-        cost += weights.taken_per_kg * pyo.quicksum(mdl.given[p, g, last] for p, g in gives)
-        cost += RECRUIT_COST_PER_UNIT * pyo.quicksum(mdl.recruited[i] for i in mdl.recruited)
-        cost += weights.max_burden * mdl.max_burden
-        return cost
+        w = weights
+        terms = [w.shortfall_per_kg * mdl.unmet[i] for i in short_set]
+        terms += [w.shortfall_per_kg * mdl.reserve_short[i] for i in mdl.reserve_short]
+        # Every day a unit is in service costs its crew's labour; what it eats or burns costs
+        # where it is drawn (trips, waiting, the way home at the end).
+        terms += [float(w.labour_per_person_day * crew[m] * length[s]) * mdl.in_service[p, m, s]
+                  for p, m, s in home_days]
+        terms += [float(per_loaded[leg, s]) * mdl.loaded[leg, s] for leg, s in loaded_set]
+        terms += [float(per_empty[leg, s]) * mdl.empty[leg, s] for leg, s in empty_set]
+        terms += [float(w.eaten_per_kg * eat_per_day[m]) * mdl.waiting[p, m, s]
+                  for p, m, s in at_days]
+        terms += [per_way_home(p, m, h) * mdl.going_home[p, m, h] for p, m, h in going_set]
+        terms += [float(HAULAGE_COST_PER_KG_KM * legs.length_km[leg]) * mdl.cargo[leg, c, s]
+                  for leg, c, s in cargo_set]
+        terms += [w.taken_per_kg * mdl.given[p, c, last] for p, c in gives]
+        terms += [RECRUIT_COST_PER_UNIT * mdl.recruited[i] for i in home_days]
+        terms.append(w.max_burden * mdl.max_burden)
+        return pyo.quicksum(terms)
 
     model.cost = pyo.Objective(rule=objective, sense=pyo.minimize)
     return model
