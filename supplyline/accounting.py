@@ -115,9 +115,12 @@ def legs_of(net: Network) -> Legs:
     arrive_loaded = np.asarray(grid.of_time(depart + days_loaded), dtype=np.int64)
     arrive_empty = np.asarray(grid.of_time(depart + days_empty), dtype=np.int64)
     steps = np.arange(grid.steps)[None, :]
-    # Cargo can be used at the destination from the step after it left at the earliest: a load
-    # does not cross several stages within one step.
-    cargo_arrives = np.maximum(arrive_loaded, np.minimum(steps + 1, grid.steps))
+    # Loads sent during a step leave, on average, in its middle: the cargo is at the
+    # destination from the step that holds that mean arrival (the same step for a stage
+    # shorter than half the step), never before the unit that carries it.
+    cargo_arrives = np.maximum(
+        np.asarray(grid.of_time(grid.middle[None, :] + days_loaded), dtype=np.int64),
+        arrive_loaded)
 
     ration = net.rations_kg_per_day[:, goods][mode]  # [L, G]
     # The way back: the empty trip over the same route, or the way home where it is one way.
