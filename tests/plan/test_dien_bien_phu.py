@@ -1,7 +1,8 @@
 """The reference scenario, replayed: the physics against the sourced figures.
 
 Two solves of the 158-day LP in the scenario's planning steps (about 40 s each on a 2-core
-machine): the historical replay, shared by most tests, and the plan. See docs/dien-bien-phu-1954.md for what each figure means.
+machine): the historical replay, shared by most tests, and the plan. See
+docs/dien-bien-phu-1954.md for what each figure means.
 """
 
 from __future__ import annotations
