@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import sys
 import threading
 import time
@@ -48,7 +49,7 @@ from supplyline import __version__
 from supplyline.errors import Problem, ScenarioError
 from supplyline.report.inert import inert, plain
 from supplyline.report.safe_write import OutputBusyError
-from supplyline.scenario.load import DEFAULT_SCENARIO, builtin_titles, load
+from supplyline.scenario.load import DEFAULT_SCENARIO, MAX_FILE_BYTES, builtin_titles, load
 from supplyline.scenario.schema import Scenario
 from supplyline.scenario.summary import network_sketch, summarize
 
@@ -204,6 +205,11 @@ def fail(kind: str, message: str, code: int, json_output: bool, **details: Any) 
     raise typer.Exit(_report(kind, message, code, json_output, **details))
 
 
+#: Environment variable that raises (or, at 0, lifts) the size limit on scenario and table
+#: files, in MiB (default: :data:`supplyline.scenario.load.MAX_FILE_BYTES`, 20 MiB).
+MAX_FILE_ENV = "SUPPLYLINE_MAX_FILE_MB"
+
+
 def load_or_exit(source: str | None, json_output: bool = False) -> Scenario:
     """Load a scenario for a command, or print every problem and exit with code 2.
 
@@ -221,8 +227,16 @@ def load_or_exit(source: str | None, json_output: bool = False) -> Scenario:
     Scenario
         The validated scenario; the function does not return when it is invalid.
     """
+    limit: int | None = MAX_FILE_BYTES
+    raw = os.environ.get(MAX_FILE_ENV, "").strip()
+    if raw:
+        try:
+            limit = None if float(raw) == 0 else int(float(raw) * 1024 * 1024)
+        except ValueError:
+            fail("usage", f"{MAX_FILE_ENV} must be a number of MiB (0: no limit), got {raw!r}",
+                 EXIT_BAD_INPUT, json_output)
     try:
-        return load(source)
+        return load(source, max_file_bytes=limit)
     except ScenarioError as error:
         if not json_output:
             for problem in error.problems:

@@ -296,3 +296,21 @@ def test_json_output_escapes_terminal_controls_and_keeps_the_text(
     for raw in ("\x1b", "\x9b", "\u202e"):
         assert raw not in printed
     assert json.loads(printed) == {"name": name}
+
+
+def test_the_file_size_limit_is_raised_or_lifted_from_the_environment(
+    tmp_path: Path, tiny_text: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    big = tmp_path / "big.yaml"
+    big.write_text(tiny_text + "\n# " + "x" * 200_000 + "\n", encoding="utf-8")
+    runner = CliRunner()
+    monkeypatch.setenv("SUPPLYLINE_MAX_FILE_MB", "0.1")
+    refused = runner.invoke(app, ["check", str(big)])
+    assert refused.exit_code == 2
+    assert "max_file_bytes" in refused.output or "larger" in refused.output
+    monkeypatch.setenv("SUPPLYLINE_MAX_FILE_MB", "1")
+    assert runner.invoke(app, ["check", str(big)]).exit_code == 0
+    monkeypatch.setenv("SUPPLYLINE_MAX_FILE_MB", "lots")
+    bad = runner.invoke(app, ["check", str(big), "--json"])
+    assert bad.exit_code == 2
+    assert json.loads(bad.stdout)["error"]["kind"] == "usage"
