@@ -44,14 +44,29 @@ def traced_share(plan: Plan, good: int, source: NDArray[np.bool_]) -> FloatArray
         pool = held + given[:, t] + arrivals[:, t]
         pool_src = held_src + given[:, t] * source + arrivals_src[:, t]
         share[:, t] = np.divide(pool_src, pool, out=np.zeros(n_p), where=pool > 1e-9)
-        leaving = cargo[:, t] > 0
-        if leaving.any():
-            arrive = arrive_at[leaving, t]
-            ok = arrive < steps
-            legs = np.nonzero(leaving)[0][ok]
-            np.add.at(arrivals, (dest[legs], arrive[ok]), arrived[legs, t])
-            np.add.at(arrivals_src, (dest[legs], arrive[ok]),
-                      arrived[legs, t] * share[origin[legs], t])
+        leaving = np.nonzero(cargo[:, t] > 0)[0]
+        arrive = arrive_at[leaving, t]
+        # Loads on short stages arrive within the step: they join their destination's pool
+        # in it, whose share may in turn depend on other such loads (a chain of stages), so
+        # the step's shares are settled by passes along the chain.
+        now = leaving[arrive == t]
+        for _ in range(len(now)):
+            if now.size == 0:
+                break
+            same = np.zeros(n_p)
+            same_src = np.zeros(n_p)
+            np.add.at(same, dest[now], arrived[now, t])
+            np.add.at(same_src, dest[now], arrived[now, t] * share[origin[now], t])
+            settled = np.divide(pool_src + same_src, pool + same, out=np.zeros(n_p),
+                                where=pool + same > 1e-9)
+            if np.allclose(settled, share[:, t], rtol=0.0, atol=1e-12):
+                break
+            share[:, t] = settled
+        later = (arrive > t) & (arrive < steps)
+        legs = leaving[later]
+        np.add.at(arrivals, (dest[legs], arrive[later]), arrived[legs, t])
+        np.add.at(arrivals_src, (dest[legs], arrive[later]),
+                  arrived[legs, t] * share[origin[legs], t])
     return np.clip(share, 0.0, 1.0)
 
 

@@ -60,7 +60,7 @@ def valley_document(title: str = "Valley <test> & co") -> dict[str, Any]:
             {"id": "long-trail", "name": "Long trail", "from": "ban-c", "to": "relay",
              "length_km": 45, "modes": ["porter"], "terrain_factor": 1.3},
             {"id": "pass", "name": "The pass", "from": "relay", "to": "fork", "length_km": 15,
-             "modes": ["porter", "bicycle"], "capacity_movements_per_day": 40},
+             "modes": ["porter", "bicycle"], "capacity_movements_per_day": 15},
             {"from": "fork", "to": "front", "length_km": 10, "modes": ["porter", "bicycle"]},
             {"from": "relay", "to": "hospital", "length_km": 8, "modes": ["porter"],
              "air_exposed": False},
