@@ -36,7 +36,7 @@ from numpy.typing import NDArray
 
 from supplyline.network import Network
 
-__all__ = ["Legs", "departure", "legs_of", "time_charges"]
+__all__ = ["Legs", "departure", "legs_of", "time_charges", "ways_home"]
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
@@ -182,6 +182,17 @@ def _way_back_days(net: Network, arc: IntArray, mode: IntArray) -> FloatArray:
     back = _trip_days(net, rev, mode, net.move_days_empty[rev, mode], loaded=False)
     home = np.maximum(net.days_home[net.arc_to[arc], mode], 0.0)
     return np.asarray(np.where(has[:, None], back, home[:, None]), dtype=float)
+
+
+def ways_home(net: Network) -> list[tuple[FloatArray, FloatArray]]:
+    """Per mode, the empty days and km of the way from each place to each of its homes
+    [P, H_m] (``Network.homes``), 0 where there is none (no unit may be there at the end).
+    A unit still out when the horizon ends pays this way home: its crew's days, their food
+    and the fuel."""
+    return [
+        (np.where(np.isfinite(days), days, 0.0), np.where(np.isfinite(km), km, 0.0))
+        for days, km in zip(net.home_days, net.home_km, strict=True)
+    ]
 
 
 def time_charges(net: Network, days: FloatArray) -> list[tuple[int, FloatArray]]:

@@ -14,7 +14,7 @@ import numpy as np
 import scipy.sparse as sp
 from numpy.typing import NDArray
 
-from supplyline.accounting import departure, time_charges
+from supplyline.accounting import departure, time_charges, ways_home
 from supplyline.network import Network
 from supplyline.plan.variables import FloatArray, IntArray, Variables
 
@@ -280,8 +280,7 @@ def define_stock_balance(net: Network, v: Variables, stock_in: FloatArray) -> Ro
     for m in range(net.n_modes):
         rows.add(idx, v.waiting[:, m : m + 1, :], rations[m][None, :, None])
         going = v.going_home[m]  # [P, H]
-        days = np.where(going >= 0, net.home_days[m], 0.0)
-        km = np.where(going >= 0, net.home_km[m], 0.0)
+        days, km = ways_home(net)[m]
         home_kg = days[:, :, None] * rations[m] + km[:, :, None] * fuel[m]  # [P, H, G]
         rows.add(np.broadcast_to(idx[:, None, :, -1], home_kg.shape), going[:, :, None],
                  home_kg)
@@ -407,7 +406,7 @@ def define_labour_days(net: Network, v: Variables, left_at_start: float) -> RowB
     rows.add(idx[None, None, :], v.in_service, crew[None, :, None] * net.step_length)
     for m in range(net.n_modes):
         going = v.going_home[m]
-        days = np.where(going >= 0, net.home_days[m], 0.0)
+        days, _ = ways_home(net)[m]
         rows.add(np.full(going.shape, idx[-1]), going, crew[m] * days)
     rows.add(idx[None, None, :], v.recruited,
              -(net.labour_max_days[:, None] * crew[None, :])[:, :, None])
@@ -489,7 +488,7 @@ def define_replay(
         labour.add(row[:, None, None], v.in_service, crew[None, :, None] * net.step_length)
         for m in range(net.n_modes):
             going = v.going_home[m]
-            days = np.where(going >= 0, net.home_days[m], 0.0)
+            days, _ = ways_home(net)[m]
             labour.add(np.zeros(going.shape, dtype=np.int64), going, crew[m] * days)
         labour.add(row[:, None], v.road_work, 1.0)
         needed = labour_days - float(net.repair_crew_people.sum() * net.step_length.sum())

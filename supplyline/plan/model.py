@@ -13,6 +13,7 @@ import highspy
 import numpy as np
 from numpy.typing import NDArray
 
+from supplyline.accounting import ways_home
 from supplyline.errors import PlanError, ReplayError
 from supplyline.network import Network
 from supplyline.plan.constraints import (
@@ -201,10 +202,10 @@ def define_objective(net: Network, v: Variables) -> FloatArray:
     eat_per_day = net.rations_kg_per_day[:, v.goods].sum(axis=1)  # [M]
     fuel_per_km = net.fuel_kg_per_km[:, v.goods].sum(axis=1)  # [M]
     put(v.waiting, w.eaten_per_kg * eat_per_day[None, :, None])
+    ways = ways_home(net)
     for m in range(net.n_modes):
         going = v.going_home[m]
-        days = np.where(going >= 0, net.home_days[m], 0.0)
-        km = np.where(going >= 0, net.home_km[m], 0.0)
+        days, km = ways[m]
         put(going, w.labour_per_person_day * crew[m] * days
             + w.eaten_per_kg * (eat_per_day[m] * days + fuel_per_km[m] * km))
     put(v.cargo, (HAULAGE_COST_PER_KG_KM * legs.length_km)[:, None, None])

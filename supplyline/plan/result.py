@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from numpy.typing import NDArray
 
-from supplyline.accounting import Legs
+from supplyline.accounting import Legs, ways_home
 from supplyline.network import Network
 from supplyline.plan.model import LinearProgram, Solution
 from supplyline.plan.variables import FloatArray, IntArray
@@ -178,10 +178,10 @@ class Plan:
         rations = net.rations_kg_per_day[:, self.goods]
         fuel = net.fuel_kg_per_km[:, self.goods]
         out = np.zeros((net.n_places, self.goods.size))
-        for m, units in enumerate(self.going_home_units):
-            going = units > 0
-            days = (np.where(going, net.home_days[m], 0.0) * units).sum(axis=1)  # [P]
-            km = (np.where(going, net.home_km[m], 0.0) * units).sum(axis=1)
+        for m, ((way_days, way_km), units) in enumerate(
+                zip(ways_home(net), self.going_home_units, strict=True)):
+            days = (way_days * units).sum(axis=1)  # [P]
+            km = (way_km * units).sum(axis=1)
             out += days[:, None] * rations[m] + km[:, None] * fuel[m]
         return out
 
@@ -237,10 +237,10 @@ class Plan:
 
     def way_home_days(self) -> FloatArray:
         """Unit-days of the way home of units still out at the end [M]."""
-        net = self.network
         return np.array([
-            float((units * np.where(units > 0, net.home_days[m], 0.0)).sum())
-            for m, units in enumerate(self.going_home_units)
+            float((units * days).sum())
+            for (days, _), units in zip(ways_home(self.network), self.going_home_units,
+                                        strict=True)
         ])
 
     def labour_days(self) -> dict[str, float]:
