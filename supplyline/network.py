@@ -94,6 +94,7 @@ class Network:
     initial_stock_kg: FloatArray  # [P, C] campaign stock at depots, junctions, fronts, hospitals
     giveable_kg: FloatArray  # [P, C, S] most a locality can have given by the end of step s
     handling_kg_per_day: FloatArray  # [P] cargo loaded and unloaded per day (inf: unlimited)
+    arrivals_per_day: FloatArray  # [P] units received per day (inf: unlimited)
     stop_days: FloatArray  # [P] days every arriving unit spends there
 
     commodity_ids: list[str]
@@ -609,6 +610,9 @@ def compile_network(sc: Scenario, step_days: int | None = None) -> Network:
         initial_stock_kg=initial_stock,
         giveable_kg=giveable_kg(sc, commodity_ids)[:, :, grid.end],
         handling_kg_per_day=handling,
+        arrivals_per_day=np.array(
+            [np.inf if p.handling_arrivals_per_day is None else p.handling_arrivals_per_day
+             for p in sc.places]),
         stop_days=stop_days,
         commodity_ids=commodity_ids,
         decay_per_day=np.array([c.effective_decay_per_day() for c in sc.commodities]),

@@ -159,6 +159,19 @@ def define_handling(net: Network, v: Variables) -> RowBlock:
     return rows.block("handling", ("place", "step"), -INF, cap)
 
 
+def define_arrivals(net: Network, v: Variables) -> RowBlock:
+    """Units arriving at a place per step (loaded or empty) within what it can receive."""
+    limited = np.isfinite(net.arrivals_per_day)
+    rows = _Rows(np.broadcast_to(limited[:, None, None], (net.n_places, 1, net.steps)).copy())
+    legs = v.legs
+    for dispatch, arrive in ((v.loaded, legs.arrive_loaded), (v.empty, legs.arrive_empty)):
+        in_rows, cols = _arrival_rows(rows.index, legs.dest, np.zeros_like(legs.dest),
+                                      dispatch, arrive)
+        rows.add(in_rows, cols, 1.0)
+    cap = np.where(limited, net.arrivals_per_day, 0.0)[:, None, None] * net.step_length
+    return rows.block("arrivals", ("place", "unit", "step"), -INF, cap)
+
+
 def define_fleet_balance(net: Network, v: Variables, units_in: FloatArray) -> RowBlock:
     """Units at a place: the last step's + recruited − released + arrived − dispatched =
     this step's (+ units waiting at the start or arriving from before it)."""

@@ -284,6 +284,12 @@ class Place(Strict):
         "t/day",
         default=None,
     )
+    handling_arrivals_per_day: Annotated[float, Field(gt=0, le=1e9)] | None = _field(
+        "carrier units the place can receive per day, loaded or empty (berths at a ferry "
+        "landing, stands at an airfield); unlimited when empty",
+        "unit/day",
+        default=None,
+    )
     stop_hours: Hours = _field(
         "hours every unit arriving here spends before it can go on (a ferry crossing, a "
         "check point)",

@@ -181,3 +181,25 @@ def test_porter_rations_ride_in_the_load_on_the_default_scenario_routes() -> Non
     out = result.legs.origin == 0
     assert result.cargo_kg[out].sum() / result.loaded_units[out].sum() == pytest.approx(
         PORTER["payload_kg"] - 0.8 * 5.0, rel=1e-6)
+
+
+def test_a_place_receives_no_more_units_a_day_than_it_can() -> None:
+    sc = scenario(
+        [village("v", 0.0, 50_000.0), place("front", "front", 1.0,
+                                            handling_arrivals_per_day=2.0)],
+        [route("v", "front", 40.0)],
+        demand_kg_per_day=100.0, days=30, policy=POLICY,
+    )
+    result = sl.plan(sc)
+    into_front = result.legs.dest == 1
+    arrived = np.zeros(result.steps)
+    legs = result.legs
+    for units, arrive_at in ((result.loaded_units, legs.arrive_loaded),
+                             (result.empty_units, legs.arrive_empty)):
+        for s in range(result.steps):
+            arrive = arrive_at[into_front, s]
+            here = arrive < result.steps
+            np.add.at(arrived, arrive[here], units[into_front, s][here])
+    assert arrived.max() <= 2.0 + 1e-6
+    # Two porters a day bring 2 × 18 kg: the front goes short of its 100 kg a day.
+    assert result.kpis()["shortfall_t"] > 0
