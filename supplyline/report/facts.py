@@ -210,7 +210,7 @@ def stock_days(plan: Plan) -> list[StockLine]:
 
 def burden_bound(plan: Plan) -> tuple[float, str]:
     """The fairness bound to compare burdens with, and what it is."""
-    bound = plan.network.scenario.policy.max_burden
+    bound = plan.network.max_burden_bound
     fixed = "; the replay's fixed figures may exceed it" if plan.replay else ""
     if bound is not None:
         return float(bound), "fairness bound set by the policy" + fixed
