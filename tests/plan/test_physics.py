@@ -203,3 +203,19 @@ def test_a_place_receives_no_more_units_a_day_than_it_can() -> None:
     assert arrived.max() <= 2.0 + 1e-6
     # Two porters a day bring 2 × 18 kg: the front goes short of its 100 kg a day.
     assert result.kpis()["shortfall_t"] > 0
+
+
+def test_what_the_objective_gave_up_is_reported(tiny_text: str) -> None:
+    """Road work that cannot be done by its date, and a replay cap above the units the places
+    own, are said in words (they used to pass as 'optimal' without a word)."""
+    from supplyline.scenario.load import load_text
+
+    text = tiny_text.replace(
+        "replays:",
+        "road_works:\n  - {route: long-trail, crew_days: 100000000, by: 1954-03-08}\n\nreplays:",
+    ).replace("{mode: bicycle, units: 20}", "{mode: bicycle, units: 5000}")
+    sc = load_text(text, "tiny.yaml")
+    notes = sl.plan(sc).gave_up()
+    assert any(n.startswith("road work on long-trail left unfinished") for n in notes)
+    replayed = sl.plan(sc, replay="history").gave_up()
+    assert any("caps bicycle at 5,000 units, but the places own only" in n for n in replayed)
