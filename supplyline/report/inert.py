@@ -10,8 +10,8 @@ end up on the user's terminal. Two things could go wrong there:
   shown.
 
 :func:`inert` answers both: a :class:`rich.text.Text` (never read as markup) of :func:`plain`
-(every control character written out as a visible ``\\uXXXX`` escape; line breaks and tabs
-kept). Print scenario text through it, in cells, titles and messages alike.
+(every control character written out as a visible four-hex-digit escape such as ``\\u001b``;
+line breaks and tabs kept). Print scenario text through it, in cells, titles and messages alike.
 
 >>> plain("Ban [/red] A\\x1b[2J")
 'Ban [/red] A\\\\u001b[2J'
@@ -32,7 +32,8 @@ _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u20
 
 
 def plain(text: object) -> str:
-    """``text`` with each control character written as a ``\\uXXXX`` escape.
+    """``text`` with each control character written as ``\\u`` and its four hex digits
+    (the escape character becomes ``\\u001b``).
 
     The escape is also valid inside a JSON string, so JSON that is printed may go through
     this function whole.
