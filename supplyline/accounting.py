@@ -36,7 +36,8 @@ from numpy.typing import NDArray
 
 from supplyline.network import Network
 
-__all__ = ["Legs", "departure", "legs_of", "time_charges", "ways_home"]
+__all__ = ["Legs", "departure", "legs_of", "repair_crew_food", "time_charges", "ways_home",
+           "wounded_food"]
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
@@ -193,6 +194,25 @@ def ways_home(net: Network) -> list[tuple[FloatArray, FloatArray]]:
         (np.where(np.isfinite(days), days, 0.0), np.where(np.isfinite(km), km, 0.0))
         for days, km in zip(net.home_days, net.home_km, strict=True)
     ]
+
+
+def repair_crew_food(net: Network) -> FloatArray:
+    """What the route repair crews eat in full in each step [R, G, S]: their persons ×
+    ``policy.labour_rations_kg_per_day`` × the step's days, drawn from the stock at each
+    route's ``from`` place (``Network.repair_fed_at``)."""
+    goods = np.array(net.goods, dtype=np.int64)
+    return np.asarray(net.repair_crew_people[:, None, None]
+                      * net.labour_rations_kg_per_day[goods][None, :, None]
+                      * net.step_length[None, None, :], dtype=float)
+
+
+def wounded_food(net: Network, legs: Legs) -> tuple[FloatArray, FloatArray]:
+    """What one wounded person eats: waiting through each step [G, S], and carried on a trip
+    leaving in each step [L, G, S] (taken where the trip starts)."""
+    ration = net.wounded_rations_kg_per_day[legs.goods]  # [G]
+    waiting = ration[:, None] * net.step_length[None, :]
+    carried = ration[None, :, None] * legs.days_empty[:, None, :]
+    return np.asarray(waiting, dtype=float), np.asarray(carried, dtype=float)
 
 
 def time_charges(net: Network, days: FloatArray) -> list[tuple[int, FloatArray]]:

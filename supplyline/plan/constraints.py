@@ -14,7 +14,13 @@ import numpy as np
 import scipy.sparse as sp
 from numpy.typing import NDArray
 
-from supplyline.accounting import departure, time_charges, ways_home
+from supplyline.accounting import (
+    departure,
+    repair_crew_food,
+    time_charges,
+    ways_home,
+    wounded_food,
+)
 from supplyline.network import Network
 from supplyline.plan.variables import FloatArray, IntArray, Variables
 
@@ -56,6 +62,16 @@ class _Rows:
         self._row.append(rows[keep].ravel())
         self._col.append(cols[keep].ravel())
         self._val.append(vals[keep].ravel())
+
+    def change(self, cols: IntArray, keep: FloatArray | float = 1.0, sign: float = 1.0) -> None:
+        """Add ``sign × (x[.., s] − keep × x[.., s−1])`` for a variable laid out like the rows
+        with time last: the step-to-step change of a running quantity (a stock, a fleet, a
+        running total)."""
+        self.add(self.index, cols, sign)
+        previous = np.asarray(keep, dtype=float)
+        if previous.ndim:
+            previous = previous[..., 1:]
+        self.add(self.index[..., 1:], cols[..., :-1], -sign * previous)
 
     def block(
         self,
@@ -177,8 +193,7 @@ def define_fleet_balance(net: Network, v: Variables, units_in: FloatArray) -> Ro
     this step's (+ units waiting at the start or arriving from before it)."""
     rows = _Rows(v.idle >= 0)
     idx = rows.index
-    rows.add(idx, v.idle, 1.0)
-    rows.add(idx[:, :, 1:], v.idle[:, :, :-1], -1.0)
+    rows.change(v.idle)
     rows.add(idx, v.recruited, -1.0)
     rows.add(idx, v.released, 1.0)
     legs = v.legs
@@ -202,8 +217,7 @@ def define_service(net: Network, v: Variables, in_service: FloatArray) -> list[R
     the running total of units recruited (which the labour pool and replays bound)."""
     rows = _Rows(v.in_service >= 0)
     idx = rows.index
-    rows.add(idx, v.in_service, 1.0)
-    rows.add(idx[:, :, 1:], v.in_service[:, :, :-1], -1.0)
+    rows.change(v.in_service)
     rows.add(idx, v.recruited, -1.0)
     rows.add(idx, v.released, 1.0)
     start = np.zeros(idx.shape)
@@ -211,8 +225,7 @@ def define_service(net: Network, v: Variables, in_service: FloatArray) -> list[R
     _check_placed(start, v.in_service, "units in service")
     so_far = _Rows(v.recruited_so_far >= 0)
     sidx = so_far.index
-    so_far.add(sidx, v.recruited_so_far, 1.0)
-    so_far.add(sidx[:, :, 1:], v.recruited_so_far[:, :, :-1], -1.0)
+    so_far.change(v.recruited_so_far)
     so_far.add(sidx, v.recruited, -1.0)
     return [
         rows.block("service_balance", ("place", "mode", "step"), start, start),
@@ -265,10 +278,8 @@ def define_stock_balance(net: Network, v: Variables, stock_in: FloatArray) -> Ro
     rows = _Rows(v.stock >= 0)
     idx = rows.index
     keep = net.kept_share(v.goods)  # [G, S]
-    rows.add(idx, v.stock, 1.0)
-    rows.add(idx[:, :, 1:], v.stock[:, :, :-1], -keep[None, :, 1:])
-    rows.add(idx, v.given, -1.0)
-    rows.add(idx[:, :, 1:], v.given[:, :, :-1], 1.0)
+    rows.change(v.stock, keep[None, :, :])
+    rows.change(v.given, sign=-1.0)  # given is a running total: this step's giving
 
     legs = v.legs
     slots = np.arange(n_g)
@@ -308,10 +319,7 @@ def define_stock_balance(net: Network, v: Variables, stock_in: FloatArray) -> Ro
     _check_placed(stock_in, v.stock, "stock")
     # What the fronts and the repair crews eat in full moves to the right-hand side.
     rhs = stock_in - net.demand_kg[:, v.goods, :]
-    crew_need = (net.repair_crew_people[:, None, None]
-                 * net.labour_rations_kg_per_day[v.goods][None, :, None]
-                 * net.step_length[None, None, :])  # [R, G, S]
-    np.add.at(rhs, net.repair_fed_at, -crew_need)
+    np.add.at(rhs, net.repair_fed_at, -repair_crew_food(net))
     return rows.block("stock_balance", ("place", "good", "step"), rhs, rhs)
 
 
@@ -348,8 +356,7 @@ def define_wounded(net: Network, v: Variables) -> list[RowBlock]:
     for w, group in enumerate(net.wounded_groups):
         rows = _Rows(v.wounded_waiting[w] >= 0)
         idx = rows.index
-        rows.add(idx, v.wounded_waiting[w], 1.0)
-        rows.add(idx[:, 1:], v.wounded_waiting[w][:, :-1], -1.0)
+        rows.change(v.wounded_waiting[w])
         rows.add(idx[legs.origin], v.wounded[w], 1.0)
         in_rows, cols = _arrival_rows(idx[:, None, :], legs.dest, np.zeros_like(legs.dest),
                                       v.wounded[w], legs.arrive_empty)
@@ -376,14 +383,12 @@ def define_wounded(net: Network, v: Variables) -> list[RowBlock]:
         # They eat where they wait, and take the food for the way from where they leave: at
         # most what they need (a front with nothing to give them goes short, at the price of
         # unmet demand).
-        ration = net.wounded_rations_kg_per_day[v.goods]  # [G]
+        waiting_food, carried_food = wounded_food(net, legs)
         fed = _Rows(v.wounded_fed[w] >= 0)
         fidx = fed.index  # [P, G, S]
         fed.add(fidx, v.wounded_fed[w], 1.0)
-        fed.add(fidx, v.wounded_waiting[w][:, None, :],
-                -ration[None, :, None] * net.step_length[None, None, :])
-        fed.add(fidx[legs.origin], v.wounded[w][:, None, :],
-                -ration[None, :, None] * legs.days_empty[:, None, :])
+        fed.add(fidx, v.wounded_waiting[w][:, None, :], -waiting_food[None])
+        fed.add(fidx[legs.origin], v.wounded[w][:, None, :], -carried_food)
         blocks.append(fed.block("wounded_fed", ("place", "good", "step"), -INF, 0.0))
     return blocks
 
@@ -414,8 +419,7 @@ def define_labour_days(net: Network, v: Variables, left_at_start: float) -> RowB
     rows = _Rows(np.ones(net.steps, dtype=bool))
     idx = rows.index
     crew = net.crew_per_unit
-    rows.add(idx, v.labour_days_left, 1.0)
-    rows.add(idx[1:], v.labour_days_left[:-1], -1.0)
+    rows.change(v.labour_days_left)
     rows.add(idx[None, None, :], v.in_service, crew[None, :, None] * net.step_length)
     for m in range(net.n_modes):
         going = v.going_home[m]

@@ -13,7 +13,7 @@ import highspy
 import numpy as np
 from numpy.typing import NDArray
 
-from supplyline.accounting import ways_home
+from supplyline.accounting import ways_home, wounded_food
 from supplyline.errors import PlanError, ReplayError
 from supplyline.network import Network
 from supplyline.plan.constraints import (
@@ -215,10 +215,10 @@ def define_objective(net: Network, v: Variables) -> FloatArray:
     # The wounded's food is a need: what is not fed costs as unmet demand, and what is fed
     # costs as food eaten (so keeping them waiting never pays).
     put(v.wounded_fed, -w.shortfall_per_kg + w.eaten_per_kg)
-    need = float(net.wounded_rations_kg_per_day[v.goods].sum()) * w.shortfall_per_kg
+    waiting_food, carried_food = wounded_food(net, legs)
     for g in range(v.wounded.shape[0]):
-        put(v.wounded_waiting[g], need * net.step_length[None, :])
-        put(v.wounded[g], need * legs.days_empty)
+        put(v.wounded_waiting[g], w.shortfall_per_kg * waiting_food.sum(axis=0)[None, :])
+        put(v.wounded[g], w.shortfall_per_kg * carried_food.sum(axis=1))
     put(v.given[:, :, -1], w.taken_per_kg)
     put(v.recruited, RECRUIT_COST_PER_UNIT)
     cost[v.max_burden] += w.max_burden

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from numpy.typing import NDArray
 
-from supplyline.accounting import Legs, ways_home
+from supplyline.accounting import Legs, repair_crew_food, ways_home, wounded_food
 from supplyline.network import Network
 from supplyline.plan.model import LinearProgram, Solution
 from supplyline.plan.variables import FloatArray, IntArray
@@ -314,16 +314,14 @@ class Plan:
         if late > 0.5:
             notes.append(f"wounded not at a hospital within their limit: {late:,.0f} "
                          "person-days")
-        ration = net.wounded_rations_kg_per_day[self.goods]
-        need = ration * (float((self.wounded_waiting * self.step_length).sum())
-                         + float((self.wounded_carried * self.legs.days_empty).sum()))
+        waiting_food, carried_food = wounded_food(net, self.legs)
+        need = (np.einsum("ps,gs->g", self.wounded_waiting, waiting_food)
+                + np.einsum("ls,lgs->g", self.wounded_carried, carried_food))
         unfed = need - self.wounded_fed_kg.sum(axis=(0, 2))
         for g in np.nonzero(unfed > 1.0)[0]:
             notes.append(f"wounded not fed: {_mass(unfed[g])} of {self.good_ids[g]} "
                          "missing")
-        crew_need = (net.repair_crew_people[:, None] * net.labour_rations_kg_per_day[self.goods]
-                     [None, :] * float(self.step_length.sum()))
-        crew_unfed = crew_need.sum(axis=0) - self.crew_fed_kg.sum(axis=(0, 2))
+        crew_unfed = (repair_crew_food(net) - self.crew_fed_kg).sum(axis=(0, 2))
         for g in np.nonzero(crew_unfed > 1.0)[0]:
             notes.append(f"repair crews not fed: {_mass(crew_unfed[g])} of "
                          f"{self.good_ids[g]} missing")
@@ -544,13 +542,6 @@ def _frame(data: Any) -> pd.DataFrame:
     return pd.DataFrame(data)
 
 
-def _crew_need(net: Network, goods: IntArray) -> FloatArray:
-    """What the route repair crews eat in full [R, G, S]."""
-    return np.asarray(net.repair_crew_people[:, None, None]
-                      * net.labour_rations_kg_per_day[goods][None, :, None]
-                      * net.step_length[None, None, :], dtype=float)
-
-
 def _mass(kg: float) -> str:
     """'1,234.5 t', or '850 kg' below a tonne."""
     return f"{kg / 1000:,.1f} t" if kg >= 1000 else f"{kg:,.0f} kg"
@@ -598,6 +589,6 @@ def read_plan(lp: LinearProgram, sol: Solution, replay: str | None) -> Plan:
         road_work_days=_take(x, v.road_work),
         road_work_from=_take(x, v.road_work_from),
         reserve_short_kg=_take(x, v.reserve_short),
-        crew_fed_kg=_crew_need(net, goods) - _take(x, v.crew_unfed),
+        crew_fed_kg=repair_crew_food(net) - _take(x, v.crew_unfed),
         max_burden=float(x[v.max_burden]),
     )

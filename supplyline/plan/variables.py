@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from numpy.typing import NDArray
 
-from supplyline.accounting import Legs, legs_of
+from supplyline.accounting import Legs, legs_of, repair_crew_food
 from supplyline.network import Network, shortest_days
 
 IntArray = NDArray[np.int64]
@@ -192,11 +192,7 @@ def define_variables(
     road_work_from = cols.add(from_mask)
     road_work_short = cols.add(np.ones(len(works), dtype=bool))
 
-    need = (
-        net.repair_crew_people[:, None, None]
-        * net.labour_rations_kg_per_day[goods][None, :, None]
-        * net.step_length[None, None, :]
-    )
+    need = repair_crew_food(net)
     crew_unfed = cols.add(need > 0, need)
 
     # Running balance of service days: each person recruited brings the days he may serve,
