@@ -194,7 +194,7 @@ def test_validation_failures_answer_in_json(tiny_path: Path,
     original = planning.compare
 
     def far_off(result: Any, observed: Any) -> Any:
-        return dataclasses.replace(original(result, observed), passed=False)
+        return dataclasses.replace(original(result, observed), passed=False, input_reason="")
 
     monkeypatch.setattr(planning, "compare", far_off)
     code, output = run("validate", str(tiny_path), "--json")

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
+from supplyline.plan.model import replay_places
 from supplyline.plan.result import Plan
 from supplyline.plan.variables import FloatArray
 from supplyline.scenario.schema import Metric, Observed
@@ -83,6 +84,12 @@ class MetricValue:
     compare: str
     source: str
     passed: bool
+    input_reason: str = ""  # why the figure is set by the scenario's inputs ('' : computed)
+
+    @property
+    def is_input(self) -> bool:
+        """Whether the figure follows from the inputs alone (shown, never a pass)."""
+        return bool(self.input_reason)
 
 
 def compute_metric(plan: Plan, metric: Metric) -> float:
@@ -135,6 +142,47 @@ def compute_metric(plan: Plan, metric: Metric) -> float:
     return float(100.0 * eaten / demand) if demand > 0 else 100.0
 
 
+def input_reason(plan: Plan, metric: Metric) -> str:
+    """Why a metric's value follows from the scenario's inputs alone ('' when the plan
+    computes it): date arithmetic; what a replay fixes (every locality's giving of the
+    commodity, region by region); consumption equal to the demand when all of it is met."""
+    if metric.kind == "days_from":
+        return "date arithmetic: the horizon's end less the given start"
+    net = plan.network
+    goods = ([plan.good_ids.index(metric.commodity)] if metric.commodity in plan.good_ids
+             else list(range(len(plan.good_ids))))
+
+    def given_is_input() -> bool:
+        if plan.replay is None:
+            return False
+        replay = next(r for r in net.scenario.replays if r.name == plan.replay)
+        chosen = net.places_in_regions(metric.regions) & net.is_locality
+        for g in goods:
+            entries = [e for e in replay.mobilization
+                       if e.commodity == plan.good_ids[g]]
+            if not entries:
+                return False
+            for entry in entries:
+                covered = replay_places(net, entry)
+                if (covered & chosen).any() and (covered & ~chosen).any():
+                    return False
+        return True
+
+    def consumed_is_input() -> bool:
+        demand = plan.demand_kg[:, goods, :].sum()
+        return bool(demand > 0 and abs(plan.consumed_kg[:, goods, :].sum() - demand)
+                    <= 1e-6 * demand)
+
+    if metric.kind in ("share_mobilized", "mobilized_t") and given_is_input():
+        return f"set by the replay {plan.replay!r}: its mobilization fixes what was given"
+    if metric.kind == "consumed_t" and consumed_is_input():
+        return "all demand is met, so consumption is the scenario's demand"
+    if metric.kind == "given_over_consumed" and given_is_input() and consumed_is_input():
+        return (f"the replay {plan.replay!r} fixes what was given and all demand is met: a "
+                "ratio of two inputs")
+    return ""
+
+
 def compare(plan: Plan, observed: Observed) -> MetricValue:
     """One observed figure against the plan."""
     model = compute_metric(plan, observed.metric)
@@ -154,4 +202,5 @@ def compare(plan: Plan, observed: Observed) -> MetricValue:
         compare=observed.compare,
         source=observed.source,
         passed=bool(passed),
+        input_reason=input_reason(plan, observed.metric),
     )

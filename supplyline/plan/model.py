@@ -42,7 +42,7 @@ from supplyline.plan.constraints import (
 )
 from supplyline.plan.start import Start, start_from
 from supplyline.plan.variables import FloatArray, Variables, define_variables
-from supplyline.scenario.schema import Replay
+from supplyline.scenario.schema import Replay, ReplayMobilization
 from supplyline.state import State
 
 #: Cost per kg·km of cargo moved: tiny, so that among equal plans the one that moves less wins.
@@ -142,6 +142,16 @@ def _interior_verdict(lp: LinearProgram, h: highspy.Highs) -> tuple[bool, str]:
         "(used to explain shortfalls) are approximate")
 
 
+def replay_places(net: Network, entry: ReplayMobilization) -> NDArray[np.bool_]:
+    """The localities a replay's mobilization entry covers [P]."""
+    if entry.regions or entry.exclude_regions:
+        places = net.places_in_regions(entry.regions, entry.exclude_regions)
+        if entry.places:
+            places |= np.isin(net.place_ids, entry.places)
+        return places
+    return np.asarray(np.isin(net.place_ids, entry.places) & net.is_locality)
+
+
 def resolve_replay(net: Network, replay: Replay, giveable_kg: FloatArray) -> ReplaySpec:
     """Turn a scenario replay into index sets, checking the localities can give the amounts."""
     goods = net.goods
@@ -152,12 +162,7 @@ def resolve_replay(net: Network, replay: Replay, giveable_kg: FloatArray) -> Rep
     given_sets: list[tuple[int, NDArray[np.bool_], float]] = []
     for entry in replay.mobilization:
         c = net.commodity_ids.index(entry.commodity)
-        places = net.places_in_regions(entry.regions, entry.exclude_regions)
-        if entry.regions or entry.exclude_regions:
-            if entry.places:
-                places |= np.isin(net.place_ids, entry.places)
-        else:
-            places = np.isin(net.place_ids, entry.places) & net.is_locality
+        places = replay_places(net, entry)
         could = float(giveable_kg[places, c, -1].sum())
         if entry.kg > could * (1 + 1e-9) + 1e-6:
             who = ", ".join(entry.regions or entry.places) or (

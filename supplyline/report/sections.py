@@ -339,14 +339,25 @@ def validation_section(plan: Plan, context: ReportContext) -> Section | None:
     headers = ["figure", "model", "history", "unit", "tolerance", "compare", "source", "result"]
     rows = []
     for v in context.validation:
-        badge = ('<span class="badge pass">pass</span>' if v.passed
-                 else '<span class="badge fail">fail</span>')
+        if v.is_input:
+            badge = f'<span class="badge" title="{escape(v.input_reason)}">input</span>'
+        elif v.passed:
+            badge = '<span class="badge pass">pass</span>'
+        else:
+            badge = '<span class="badge fail">fail</span>'
         label = f"{v.id}: {v.description}" if v.description else v.id
         rows.append([label, float(v.model), float(v.value), v.unit, float(v.tolerance),
                      v.compare.replace("_", " "), v.source, Raw(badge)])
-    passed = sum(v.passed for v in context.validation)
-    summary = (f'<p class="note">{passed} of {len(context.validation)} historical figures '
-               "reproduced within their tolerance.</p>")
+    computed = [v for v in context.validation if not v.is_input]
+    passed = sum(v.passed for v in computed)
+    inputs = [v for v in context.validation if v.is_input]
+    summary = (f'<p class="note">{passed} of {len(computed)} historical figures computed by '
+               "the model reproduced within their tolerance.")
+    if inputs:
+        summary += (" Set by the scenario's inputs, shown but not tested: "
+                    + "; ".join(f"{escape(v.id)} ({escape(v.input_reason)})" for v in inputs)
+                    + ".")
+    summary += "</p>"
     return Section("validation", "Model against history", summary + table(
         "table-validation", headers, rows,
         [False, True, True, False, True, False, False, False]), wide=True)

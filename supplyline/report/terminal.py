@@ -225,11 +225,22 @@ def print_validation(values: Sequence[MetricValue], console: Console) -> None:
     for i, v in enumerate(values, start=1):
         label = Text.assemble(plain(f"{v.id} [{i}]"),
                               (plain("\n" + v.description) if v.description else "", "dim"))
-        result = Text("pass", style="bold green") if v.passed else Text("FAIL", style="bold red")
+        if v.is_input:
+            result = Text("input", style="bold yellow")
+        elif v.passed:
+            result = Text("pass", style="bold green")
+        else:
+            result = Text("FAIL", style="bold red")
         table.add_row(label, inert(f"{fmt(v.model)} {v.unit}"), inert(_history(v)), result)
     console.print(table)
     for i, v in enumerate(values, start=1):
         console.print(Text(plain(f"[{i}] {v.source}"), style="dim"))
-    passed = sum(v.passed for v in values)
-    style = "green" if passed == len(values) else "red"
-    console.print(Text(f"{passed} of {len(values)} figures within tolerance", style=style))
+        if v.is_input:
+            console.print(Text(plain(f"    input, not a test: {v.input_reason}"), style="yellow"))
+    computed = [v for v in values if not v.is_input]
+    passed = sum(v.passed for v in computed)
+    style = "green" if passed == len(computed) else "red"
+    inputs = len(values) - len(computed)
+    also = f"; {inputs} set by the inputs, shown but not tested" if inputs else ""
+    console.print(Text(f"{passed} of {len(computed)} computed figures within tolerance{also}",
+                       style=style))

@@ -193,3 +193,41 @@ def test_a_solve_out_of_time_says_so_in_words() -> None:
     lp = build_lp(sl.compile_network(_two_villages()))
     with pytest.raises(sl.PlanError, match=r"time limit.*--days"):
         solve_lp(lp, time_limit_s=0.0)
+
+
+def test_figures_that_follow_from_the_inputs_are_shown_as_inputs_not_passes() -> None:
+    """A share the replay fixes, date arithmetic, and consumption that is the demand because
+    all of it is met are inputs: shown, never counted as reproduced."""
+    def figure(fid: str, metric: dict[str, object], value: float, unit: str,
+               replay: str | None = "history") -> dict[str, object]:
+        return {"id": fid, "metric": metric, "value": value, "unit": unit, "tolerance": 1.0,
+                "source": "test", "replay": replay}
+
+    sc = _two_villages(
+        replays=[{"name": "history", "mobilization": [
+            {"commodity": "rice", "regions": ["hills"], "kg": 3000.0},
+            {"commodity": "rice", "exclude_regions": ["hills"], "kg": 9000.0}]}],
+        observed=[
+            figure("hills-share", {"kind": "share_mobilized", "commodity": "rice",
+                                   "regions": ["hills"]}, 25.0, "%"),
+            figure("days", {"kind": "days_from", "start": "2020-01-31"}, 30.0, "day"),
+            figure("eaten", {"kind": "consumed_t", "commodity": "rice"}, 1.0, "t"),
+            figure("met", {"kind": "demand_met_pct", "commodity": "rice"}, 100.0, "%"),
+        ])
+    values = {v.id: v for v in sl.validate(sl.plan(sc, replay="history"))}
+    assert values["hills-share"].model == pytest.approx(25.0)
+    assert "replay 'history'" in values["hills-share"].input_reason
+    assert values["days"].input_reason.startswith("date arithmetic")
+    assert not values["met"].is_input  # the plan computes whether demand is met
+    # 12 t given cannot meet 60 days of 200 kg: consumption is the model's, not the demand.
+    assert not values["eaten"].is_input
+    # With a week's rice at the front from the start, all demand is met.
+    plain = scenario(
+        [village("near", 0.0, 50_000.0), place("front", "front", 1.0,
+                                               stock_kg={"rice": 1400.0})],
+        [route("near", "front", 40.0)], demand_kg_per_day=200.0, days=60,
+        observed=[figure("eaten", {"kind": "consumed_t", "commodity": "rice"}, 12.0, "t",
+                         None)])
+    (eaten,) = sl.validate(sl.plan(plain))
+    assert eaten.model == pytest.approx(12.0)
+    assert eaten.input_reason == "all demand is met, so consumption is the scenario's demand"

@@ -120,7 +120,9 @@ def test_validation_table_when_given(replay_page: str) -> None:
     assert 'id="table-validation"' in replay_page
     assert replay_page.count('class="badge pass"') == 1
     assert replay_page.count('class="badge fail"') == 1
-    assert "1 of 2 historical figures" in replay_page
+    assert replay_page.count('class="badge" title="set by the replay') == 1  # northwest-share
+    assert "1 of 2 historical figures computed by the model" in replay_page
+    assert "shown but not tested: northwest-share (set by the replay" in replay_page
     assert "replayed: history" in replay_page
 
 

@@ -46,8 +46,9 @@ def test_validation_table(replay_plan: sl.Plan) -> None:
     values = sl.validate(replay_plan)
     text = _printed(print_validation, values)
     assert "northwest-share" in text and "pass" in text and "FAIL" in text
+    assert "input" in text and "input, not a test: set by the replay 'history'" in text
     assert "peak delivery <b>" in text
-    assert "1 of 2 figures within tolerance" in text
+    assert "1 of 2 computed figures within tolerance; 1 set by the inputs" in text
     for i, v in enumerate(values, start=1):
         assert f"[{i}] {v.source}" in text  # each figure's source, numbered
         assert f"{fmt(v.value)}" in text
