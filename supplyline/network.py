@@ -365,31 +365,6 @@ def shortest_days(
     return np.asarray(dijkstra(graph, directed=True, indices=targets, min_only=True))
 
 
-def _way_home(
-    arc_from: IntArray, arc_to: IntArray, allows: BoolArray, cost: FloatArray,
-    homes: BoolArray,
-) -> FloatArray:
-    """Shortest way from each place to the nearest home of each mode (a place that puts its
-    units into service), measured by ``cost`` [A, M] (empty travel days, or km); -1 where no
-    home can be reached.
-
-    Units still out when the horizon ends must walk (or drive) home; the planner charges
-    them the rations, fuel and days of that last trip.
-    """
-    n_p, n_m = homes.shape
-    out = np.full((n_p, n_m), -1.0)
-    for m in range(n_m):
-        targets = np.nonzero(homes[:, m])[0]
-        out[targets, m] = 0.0
-        use = allows[:, m]
-        if not use.any() or targets.size == 0:
-            continue
-        dist = shortest_days(arc_from[use], arc_to[use], cost[use, m], n_p, targets)
-        reachable = np.isfinite(dist)
-        out[reachable, m] = dist[reachable]
-    return out
-
-
 def _ways_home(
     arc_from: IntArray, arc_to: IntArray, allows: BoolArray, days: FloatArray,
     km: FloatArray, homes: BoolArray,
@@ -428,6 +403,16 @@ def _ways_home(
         out_days.append(np.asarray(d, dtype=float))
         out_km.append(np.asarray(k, dtype=float))
     return places, out_days, out_km
+
+
+def _nearest_home(home_days: list[FloatArray], n_places: int) -> FloatArray:
+    """Empty days from each place to the nearest home of each mode [P, M] (-1: none)."""
+    out = np.full((n_places, len(home_days)), -1.0)
+    for m, days in enumerate(home_days):
+        if days.shape[1]:
+            nearest = days.min(axis=1)
+            out[:, m] = np.where(np.isfinite(nearest), nearest, -1.0)
+    return out
 
 
 def _recent(arising_daily: FloatArray, within: int, grid: Grid) -> FloatArray:
@@ -645,7 +630,7 @@ def compile_network(sc: Scenario, step_days: int | None = None) -> Network:
         move_days_empty=move_empty,
         slowdown=slowdown[arc_route],
         closed=closed[arc_route],
-        days_home=_way_home(arc_from, arc_to, allows, homes_cost, can_serve),
+        days_home=_nearest_home(ways[1], n_p),
         homes=ways[0],
         home_days=ways[1],
         home_km=ways[2],
