@@ -17,6 +17,7 @@ from supplyline.plan.metrics import MetricValue, compare
 from supplyline.plan.model import build_lp, solve_lp
 from supplyline.plan.result import Finding, Plan, read_plan
 from supplyline.scenario.schema import Scenario
+from supplyline.scenario.whatif import first_days
 from supplyline.state import State
 
 #: The HiGHS solvers a plan may ask for.
@@ -33,6 +34,8 @@ def plan(
     time_limit_s: float | None = None,
     state: State | None = None,
     step_days: int | None = None,
+    days: int | None = None,
+    solver_log: Callable[[str], None] | None = None,
 ) -> Plan:
     """Optimize mobilization and movement for a scenario.
 
@@ -58,13 +61,31 @@ def plan(
     step_days:
         Days per planning step after the policy's daily start (the policy's ``step_days``
         when ``None``); ignored when ``scenario`` is an already compiled Network.
+    days:
+        Plan only the first ``days`` days of the horizon (all of it when ``None``; the same
+        cut as ``supplyline plan --days``); ignored for an already compiled Network.
+    solver_log:
+        Called with each piece of HiGHS's own log while it solves (``plan --verbose``).
+
+    Examples
+    --------
+    >>> import supplyline as sl
+    >>> sl.plan(sl.load("tutorial"), days=10, step_days=2).days  # doctest: +SKIP
+    10
     """
     if solver not in SOLVERS:
         raise PlanError(f"solver must be one of {', '.join(SOLVERS)}, got {solver!r}")
     if time_limit_s is not None and not time_limit_s > 0:
         raise PlanError(f"time_limit_s must be a number of seconds > 0, got {time_limit_s!r}")
     say = progress or (lambda _message: None)
-    net = scenario if isinstance(scenario, Network) else compile_network(scenario, step_days)
+    if isinstance(scenario, Network):
+        net = scenario
+    else:
+        try:
+            scenario = first_days(scenario, days)
+        except ValueError as error:
+            raise PlanError(f"days: {error}") from None
+        net = compile_network(scenario, step_days)
     chosen = None
     if replay is not None:
         names = [r.name for r in net.scenario.replays]
@@ -80,7 +101,7 @@ def plan(
     except ValueError as error:  # a State that does not fit the network
         raise PlanError(str(error)) from error
     say(f"solving {lp.n_columns:,} variables × {lp.n_rows:,} constraints with HiGHS")
-    solution = solve_lp(lp, solver=solver, time_limit_s=time_limit_s)
+    solution = solve_lp(lp, solver=solver, time_limit_s=time_limit_s, solver_log=solver_log)
     say("reading the plan")
     result = read_plan(lp, solution, replay)
     explain_shortfall(lp, solution, result)
