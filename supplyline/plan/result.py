@@ -516,11 +516,12 @@ class Plan:
     TABLES = ("flows", "carriers", "stocks", "deliveries", "mobilization", "routes")
 
     def to_frame(self, table: str = "deliveries") -> pd.DataFrame:
-        """One of the plan's tables by name (see ``Plan.TABLES``)."""
-        if table not in self.TABLES:
-            raise ValueError(f"table must be one of {', '.join(self.TABLES)}, got {table!r}")
-        frame: pd.DataFrame = getattr(self, f"{table}_frame")()
-        return frame
+        """One of the plan's tables by name (see ``Plan.TABLES``), as exported: dates and
+        step lengths on tables by time, whole units beside the LP's values (see
+        :func:`supplyline.report.export.plan_table`)."""
+        from supplyline.report.export import plan_table
+
+        return plan_table(self, table)
 
     def to_json(self) -> str:
         """The plan's key figures and tables as a JSON document."""
@@ -528,11 +529,36 @@ class Plan:
             "scenario": self.network.scenario.name,
             "kpis": self.kpis(),
             "tables": {
-                name: json.loads(self.to_frame(name).to_json(orient="records"))
+                name: json.loads(self.to_frame(name).to_json(orient="records",
+                                                              date_format="iso"))
                 for name in self.TABLES
             },
         }
         return json.dumps(doc, indent=1, default=float)
+
+    def to_xarray(self) -> Any:
+        """The plan's arrays as an ``xarray.Dataset`` labelled by date, place, commodity,
+        mode and route (needs xarray: ``pip install 'supplyline[xarray]'``; see
+        :func:`supplyline.report.export.plan_dataset`)."""
+        from supplyline.report.export import plan_dataset
+
+        return plan_dataset(self)
+
+    # ------------------------------------------------------------------------ notebooks
+    def __repr__(self) -> str:
+        kpis = self.kpis()
+        replay = f", replay {self.replay!r}" if self.replay else ""
+        steps = self.steps_description()
+        return (f"<Plan {self.network.scenario.name!r}{replay}: {self.status}, {self.days} "
+                f"days{' ' + steps if steps else ''}; delivered {kpis['delivered_t']:,.1f} t "
+                f"of {kpis['demand_t']:,.1f} t, {kpis['shortfall_days']} shortfall days, "
+                f"mobilized {kpis['mobilized_t']:,.1f} t>")
+
+    def _repr_html_(self) -> str:
+        """What a notebook shows: the headline figures and the commodities."""
+        from supplyline.report.notebook import plan_html
+
+        return plan_html(self)
 
 
 def _frame(data: Any) -> pd.DataFrame:
