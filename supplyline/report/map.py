@@ -200,10 +200,10 @@ def route_curves(facts: RouteFacts, xy: list[Point], widths: FloatArray) -> list
         for r, w in zip(routes, ws, strict=True):
             middle = offset + w / 2  # distance of the curve's middle from the straight line
             offset += w + PARALLEL_GAP
-            a, b = xy[int(facts.start[r])], xy[int(facts.end[r])]
-            mx, my = (a[0] + b[0]) / 2, (a[1] + b[1]) / 2
+            one, two = xy[int(facts.start[r])], xy[int(facts.end[r])]
+            mx, my = (one[0] + two[0]) / 2, (one[1] + two[1]) / 2
             # A quadratic curve's middle lies halfway between the chord and the control point.
-            curves[r] = Curve(a, (mx + 2 * middle * nx, my + 2 * middle * ny), b)
+            curves[r] = Curve(one, (mx + 2 * middle * nx, my + 2 * middle * ny), two)
     return [c for c in curves if c is not None]
 
 
