@@ -361,7 +361,7 @@ class IdleCarriers:
 
     mode: int
     owned: float
-    idle: float
+    idle: float  # whole units
     sentence: str
 
 
@@ -400,7 +400,8 @@ def idle_carriers(plan: Plan, least_share: float = 0.05) -> list[IdleCarriers]:
     route_of_leg = net.arc_route[legs.arc]
     out: list[IdleCarriers] = []
     for m in range(net.n_modes):
-        idle = float(owned[m] - peak[m])
+        # Whole units: a unit in service part of the time is not idle.
+        idle = float(math.floor(owned[m] - peak[m] + 1e-6))
         if not net.owned_units[m] or idle < max(1.0, least_share * owned[m]):
             continue
         name = short_label(mode_name(net, m), 60).lower()

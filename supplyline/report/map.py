@@ -253,6 +253,20 @@ def _overlaps(boxes: FloatArray, box: Box) -> bool:
                        & (y2 > boxes[:, 1])))
 
 
+@dataclass(frozen=True)
+class Spot:
+    """Where a place's name is drawn: its box, its lines, the text anchor ('start', 'middle'
+    or 'end') at x ``tx``, and the leader line from ``start`` to ``end`` (no leader when
+    ``start`` is None)."""
+
+    box: Box
+    lines: list[str]
+    anchor: str
+    tx: float
+    start: Point | None
+    end: Point
+
+
 @dataclass
 class _Labeller:
     """Place names that never overlap each other or a place's symbol: each name takes the
@@ -265,7 +279,8 @@ class _Labeller:
     boxes: list[Box] = field(default_factory=list)
     parts: list[str] = field(default_factory=list)
     key: list[tuple[int, int, str]] = field(default_factory=list)  # (number, place, name)
-    placed: dict[int, str] = field(default_factory=dict)  # place -> name drawn on the map
+    placed: dict[int, Spot] = field(default_factory=dict)  # place -> where its name is
+    numbered: dict[int, int] = field(default_factory=dict)  # place -> its number's box
 
     def _inside(self, box: Box) -> bool:
         x1, y1, x2, y2 = box
@@ -344,8 +359,8 @@ class _Labeller:
             return
         _, box, start = best
         self.boxes.append(box)
-        self.placed[p] = name
         x1, y1, x2, _ = box
+        ex, ey = min(max(x, x1), x2), min(max(y, y1), box[3])
         if start is not None:
             ex = min(max(start[0], x1), x2)
             ey = min(max(start[1], y1), box[3])
@@ -355,6 +370,7 @@ class _Labeller:
             self._soften((start[0], start[1]), (ex, ey))
         anchor, tx = ("end", x2 - 1) if x2 <= x - radius else (
             ("start", x1 + 1) if x1 >= x + radius else ("middle", (x1 + x2) / 2))
+        self.placed[p] = Spot(box, lines, anchor, tx, start, (ex, ey))
         spans = "".join(f'<tspan x="{_n(tx)}" y="{_n(y1 + 10 + LINE_PX * i)}">{escape(line)}'
                         "</tspan>" for i, line in enumerate(lines))
         self.parts.append(f'<text text-anchor="{anchor}" class="{css}" '
@@ -380,6 +396,7 @@ class _Labeller:
                     if self._inside((bx, by, bx + size, by + size))
                     and not _overlaps(taken, (bx, by, bx + size, by + size))),
                    (spots[0][0], spots[0][1], spots[0][0] + size, spots[0][1] + size))
+        self.numbered[p] = len(self.boxes)
         self.boxes.append(box)
         cx, cy = box[0] + size / 2, box[1] + size / 2
         self.parts.append(
@@ -615,8 +632,27 @@ def hazard_notes(plan: Plan, hazards: list[list[Window]] | None = None) -> list[
     return notes
 
 
-def draw_map(plan: Plan) -> MapDrawing:
-    """The map of the plan's network and flows, with what it could not name on the map."""
+@dataclass(frozen=True)
+class Layout:
+    """Everything placed on the map, in its pixels: the projection, the places, the route
+    curves and widths, and the names (drawn by the SVG map and by ``plan.plot.map()``)."""
+
+    proj: Projection
+    width: float  # of the map, without its legend
+    height: float
+    xy: list[Point]
+    facts: RouteFacts
+    hazards: list[list[Window]]
+    widths: FloatArray
+    curves: list[Curve]
+    size_t: FloatArray
+    symbols: list[str]
+    labeller: _Labeller
+    legend: str
+
+
+def layout(plan: Plan) -> Layout:
+    """Project the places, draw the routes' curves and place every name."""
     net = plan.network
     facts = route_facts(plan)
     hazards = route_hazards(plan)
@@ -636,14 +672,23 @@ def draw_map(plan: Plan) -> MapDrawing:
                        for x, y in c.samples()]).reshape(-1, 3)
     labeller = _Labeller(map_width, height, points)
     symbols = _places_layer(plan, size_t, xy, labeller)
+    return Layout(proj, map_width, height, xy, facts, hazards, widths, curves, size_t,
+                  symbols, labeller, legend)
+
+
+def draw_map(plan: Plan) -> MapDrawing:
+    """The map of the plan's network and flows, with what it could not name on the map."""
+    net = plan.network
+    lay = layout(plan)
+    proj, map_width, height = lay.proj, lay.width, lay.height
     parts = [
         f'<rect width="{_n(map_width)}" height="{_n(height)}" fill="#f6f8fa"/>',
         *_graticule(proj, net.lat, net.lon, map_width, height),
-        *_routes_layer(plan, facts, curves, widths, hazards),
-        *symbols,
-        *labeller.parts,
+        *_routes_layer(plan, lay.facts, lay.curves, lay.widths, lay.hazards),
+        *lay.symbols,
+        *lay.labeller.parts,
         _scale_bar(proj, height, map_width),
-        f'<g class="legend">{legend}</g>',
+        f'<g class="legend">{lay.legend}</g>',
     ]
     title = f"Network map of {net.scenario.title}: routes by tonnes carried and main mode"
     svg = (
@@ -652,8 +697,8 @@ def draw_map(plan: Plan) -> MapDrawing:
         f'Helvetica, Arial, sans-serif" font-size="12" fill="#333">'
         f"<title>{escape(title)}</title>{''.join(parts)}</svg>"
     )
-    return MapDrawing(svg, [(n, name) for n, _, name in labeller.key],
-                      hazard_notes(plan, hazards))
+    return MapDrawing(svg, [(n, name) for n, _, name in lay.labeller.key],
+                      hazard_notes(plan, lay.hazards))
 
 
 def network_map(plan: Plan) -> str:
