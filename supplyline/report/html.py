@@ -84,6 +84,7 @@ svg .graticule-label { fill: #98a2ad; font-size: 10px; }
 svg .label { font-size: 11.5px; paint-order: stroke; stroke: #fff; stroke-width: 3px;
   stroke-linejoin: round; }
 svg .label-front { font-weight: 700; fill: #8e0000; }
+svg .inset-title { paint-order: stroke; stroke: #fff; stroke-width: 3px; stroke-linejoin: round; }
 svg .label-minor { fill: #5f6b7a; font-style: italic; }
 ul.map-key { columns: 2 320px; list-style: none; margin: 6px 0 0; padding: 0; font-size: 13px; }
 ul.map-key b { display: inline-block; min-width: 1.6em; }

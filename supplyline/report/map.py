@@ -276,6 +276,9 @@ class _Labeller:
     width: float
     height: float
     route_points: FloatArray  # [N, 3] points along the routes (soft obstacles) and weights
+    x0: float = 0.0  # the area's top left corner
+    y0: float = 0.0
+    bottom: float = 22.0  # kept free at the bottom (the scale bar)
     boxes: list[Box] = field(default_factory=list)
     parts: list[str] = field(default_factory=list)
     key: list[tuple[int, int, str]] = field(default_factory=list)  # (number, place, name)
@@ -284,7 +287,8 @@ class _Labeller:
 
     def _inside(self, box: Box) -> bool:
         x1, y1, x2, y2 = box
-        return x1 >= 2 and y1 >= 2 and x2 <= self.width - 2 and y2 <= self.height - 22
+        return (x1 >= self.x0 + 2 and y1 >= self.y0 + 2 and x2 <= self.x0 + self.width - 2
+                and y2 <= self.y0 + self.height - self.bottom)
 
     def _covered(self, box: Box) -> float:
         pts = self.route_points
@@ -560,10 +564,11 @@ def _place_symbol(kind: str, x: float, y: float, radius: float, tip: str,
     return _junction(x, y, tip), 3.5
 
 
-def _places_layer(plan: Plan, size_t: FloatArray, xy: list[Point], labeller: _Labeller
-                  ) -> list[str]:
-    """Place symbols (largest first); then every name, in order: fronts, hospitals, depots,
-    localities (largest first), junctions."""
+def _places_layer(plan: Plan, size_t: FloatArray, xy: list[Point], labeller: _Labeller,
+                  named: set[int] | None = None, shown: set[int] | None = None) -> list[str]:
+    """Symbols of the ``shown`` places (all by default; largest first); then the names of the
+    ``named`` ones (all by default), in order: fronts, hospitals, depots, localities (largest
+    first), junctions."""
     net = plan.network
     kinds = net.place_kind
     names = place_labels(net)
@@ -581,16 +586,108 @@ def _places_layer(plan: Plan, size_t: FloatArray, xy: list[Point], labeller: _La
             title = f"{names[p]} ({kind})"
         symbol, covers[p] = _place_symbol(kind, x, y, place_radius(tonnes, biggest),
                                           f"<title>{escape(title)}</title>", tonnes > 0)
-        symbols.append(symbol)
-        labeller.reserve(x, y, covers[p])
+        if shown is None or p in shown:
+            symbols.append(symbol)
+            labeller.reserve(x, y, covers[p])
     rank = {"front": 0, "hospital": 1, "depot": 2, "locality": 3, "junction": 4}
     for p in sorted(range(net.n_places), key=lambda p: (rank.get(kinds[p], 4), -size_t[p])):
+        if named is not None and p not in named:
+            continue
         x, y = xy[p]
         minor = kinds[p] == "junction" or (kinds[p] == "locality" and size_t[p] <= 0)
         css = "label label-front" if kinds[p] == "front" else (
             "label label-minor" if minor else "label")
         labeller.add(p, net.place_ids[p], names[p], x, y, covers[p], css)
     return symbols
+
+
+# ------------------------------------------------------------------------------- inset
+#: A front with at least CROWD_PLACES places (itself included) within CROWD_PX of it, two of
+#: them closer than CROWD_GAP_PX, gets an inset that magnifies its area.
+CROWD_PX = 90.0
+CROWD_PLACES = 4
+CROWD_GAP_PX = 28.0
+#: The inset magnifies at least this much (less is not worth it) and at most ...
+MIN_ZOOM = 1.8
+MAX_ZOOM = 6.0
+
+
+@dataclass(frozen=True)
+class Inset:
+    """A magnified view of the crowded area around a front: ``region`` of the main map
+    (px) drawn ``zoom`` times larger in ``box``. The places in the region are named in the
+    inset only."""
+
+    front: int
+    region: Box
+    box: Box
+    zoom: float
+    places: set[int]
+    labeller: _Labeller
+
+    def xy(self, point: Point) -> Point:
+        """A point of the main map in the inset."""
+        return (self.box[0] + (point[0] - self.region[0]) * self.zoom,
+                self.box[1] + (point[1] - self.region[1]) * self.zoom)
+
+    def back(self, point: Point) -> Point:
+        """A point of the inset on the main map."""
+        return (self.region[0] + (point[0] - self.box[0]) / self.zoom,
+                self.region[1] + (point[1] - self.box[1]) / self.zoom)
+
+
+def _crowd(xy: list[Point], fronts: list[int]) -> tuple[int, list[int]] | None:
+    """The first front (in the order given) whose surroundings are crowded, and the places
+    there."""
+    pts = np.array(xy)
+    for f in fronts:
+        near = [int(p) for p in np.nonzero(np.hypot(*(pts - pts[f]).T) <= CROWD_PX)[0]]
+        if len(near) < CROWD_PLACES:
+            continue
+        sub = pts[near]
+        gaps = np.hypot(*(sub[:, None, :] - sub[None, :, :]).transpose(2, 0, 1))
+        gaps[np.diag_indices(len(near))] = np.inf
+        if gaps.min() < CROWD_GAP_PX:
+            return f, near
+    return None
+
+
+def _inset_box(xy: list[Point], near: list[int], map_width: float, height: float,
+               points: FloatArray) -> tuple[Box, Box, float, float] | None:
+    """Where to magnify (the region, on the main map), where to draw it (a corner of the map
+    that covers no place and the fewest routes, or below the map), the zoom and the map's
+    height (grown when the inset goes below)."""
+    xs, ys = [xy[p][0] for p in near], [xy[p][1] for p in near]
+    w, h = round(0.38 * map_width), round(min(0.45 * height, 300.0))
+    span_x, span_y = max(xs) - min(xs) + 60, max(ys) - min(ys) + 60
+    zoom = min(w / span_x, h / span_y, MAX_ZOOM)
+    if zoom < MIN_ZOOM:
+        return None
+    cx, cy = (max(xs) + min(xs)) / 2, (max(ys) + min(ys)) / 2
+    region = (cx - w / zoom / 2, cy - h / zoom / 2, cx + w / zoom / 2, cy + h / zoom / 2)
+    pts = np.array(xy)
+    best: tuple[float, Box] | None = None
+    for bx, by in ((8.0, 8.0), (map_width - w - 8, 8.0), (8.0, height - h - 44),
+                   (map_width - w - 8, height - h - 8)):
+        box = (bx, by, bx + w, by + h)
+        inside = ((pts[:, 0] > box[0] - 12) & (pts[:, 0] < box[2] + 12)
+                  & (pts[:, 1] > box[1] - 12) & (pts[:, 1] < box[3] + 12))
+        covered = ((points[:, 0] > box[0]) & (points[:, 0] < box[2]) & (points[:, 1] > box[1])
+                   & (points[:, 1] < box[3]))
+        score = 1000.0 * int(inside.sum()) + float(points[covered, 2].sum())
+        if _boxes_meet(box, region):
+            score += 1e6
+        if best is None or score < best[0]:
+            best = (score, box)
+    assert best is not None
+    if best[0] < 1000.0:
+        return region, best[1], zoom, height
+    box = (map_width - w - 8, height + 4, map_width - 8, height + 4 + h)
+    return region, box, zoom, height + h + 12
+
+
+def _boxes_meet(a: Box, b: Box) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
 
 
 @dataclass(frozen=True)
@@ -649,6 +746,17 @@ class Layout:
     symbols: list[str]
     labeller: _Labeller
     legend: str
+    inset: Inset | None = None
+    inset_curves: list[Curve] = field(default_factory=list)
+    inset_symbols: list[str] = field(default_factory=list)
+
+
+def _weighted_samples(curves: list[Curve], widths: FloatArray) -> FloatArray:
+    """Points along the routes [N, 3] with weights: a label over a wide route hides more than
+    one over a thin, unused one."""
+    return np.array([(x, y, max(0.3, float(w) / 6.0))
+                     for c, w in zip(curves, widths, strict=True)
+                     for x, y in c.samples()]).reshape(-1, 3)
 
 
 def layout(plan: Plan) -> Layout:
@@ -666,14 +774,71 @@ def layout(plan: Plan) -> Layout:
     widths = np.array([route_width(float(t), biggest_route) if t > 0 else 1.2
                        for t in facts.tonnes])
     curves = route_curves(facts, xy, widths)
-    # A label over a wide route hides more than one over a thin, unused one.
-    points = np.array([(x, y, max(0.3, float(w) / 6.0)) for c, w in zip(curves, widths,
-                                                                       strict=True)
-                       for x, y in c.samples()]).reshape(-1, 3)
+    points = _weighted_samples(curves, widths)
+    fronts = sorted(np.nonzero(net.is_front)[0].tolist(), key=lambda p: -size_t[p])
+    crowd = _crowd(xy, fronts)
+    planned = _inset_box(xy, crowd[1], map_width, height, points) if crowd else None
+    if crowd is None or planned is None:
+        labeller = _Labeller(map_width, height, points)
+        symbols = _places_layer(plan, size_t, xy, labeller)
+        return Layout(proj, map_width, height, xy, facts, hazards, widths, curves, size_t,
+                      symbols, labeller, legend)
+    region, box, zoom, height = planned
+    in_region = {p for p, (x, y) in enumerate(xy)
+                 if region[0] <= x <= region[2] and region[1] <= y <= region[3]}
     labeller = _Labeller(map_width, height, points)
-    symbols = _places_layer(plan, size_t, xy, labeller)
+    labeller.boxes.append(box)
+    symbols = _places_layer(plan, size_t, xy, labeller,
+                            named=set(range(net.n_places)) - in_region)
+    # The inset: the same drawing, magnified, named by its own labeller (numbers shared).
+    inner = _Labeller(box[2] - box[0], box[3] - box[1], np.zeros((0, 3)), x0=box[0],
+                      y0=box[1], bottom=22.0, key=labeller.key)
+    inset = Inset(crowd[0], region, box, zoom, in_region, inner)
+    inset_xy = [inset.xy(pt) for pt in xy]
+    inset_curves = [Curve(inset.xy(c.a), inset.xy(c.c), inset.xy(c.b)) for c in curves]
+    samples = _weighted_samples(inset_curves, widths)
+    inner.route_points = samples[(samples[:, 0] > box[0]) & (samples[:, 0] < box[2])
+                                 & (samples[:, 1] > box[1]) & (samples[:, 1] < box[3])]
+    inner.boxes.append((box[0], box[1], box[0] + 260, box[1] + 18))  # its title
+    near_box = {p for p, (x, y) in enumerate(inset_xy)
+                if box[0] - 20 <= x <= box[2] + 20 and box[1] - 20 <= y <= box[3] + 20}
+    inset_symbols = _places_layer(plan, size_t, inset_xy, inner, named=in_region,
+                                  shown=near_box)
     return Layout(proj, map_width, height, xy, facts, hazards, widths, curves, size_t,
-                  symbols, labeller, legend)
+                  symbols, labeller, legend, inset, inset_curves, inset_symbols)
+
+
+def _inset_layer(plan: Plan, lay: Layout) -> list[str]:
+    """The inset: its frame on the main map, then the magnified drawing, clipped to its
+    box, with its names, a title and a scale bar."""
+    inset = lay.inset
+    if inset is None:
+        return []
+    net = plan.network
+    (rx1, ry1, rx2, ry2), (bx1, by1, bx2, by2) = inset.region, inset.box
+    clip = f"{MAP_ID}-inset-clip"
+    scale = lay.proj.scale * inset.zoom
+    target_km = (bx2 - bx1) * 0.3 / scale
+    power = 10.0 ** math.floor(math.log10(target_km))
+    km = max(m * power for m in (1.0, 2.0, 5.0) if m * power <= target_km)
+    px, sx, sy = km * scale, bx1 + 10, by2 - 12
+    name = short_label(place_name(net, inset.front), 60)
+    return [
+        f'<rect x="{_n(rx1)}" y="{_n(ry1)}" width="{_n(rx2 - rx1)}" height="{_n(ry2 - ry1)}" '
+        f'fill="none" stroke="{LEADER}" stroke-width="1.2" stroke-dasharray="4 3" '
+        'class="inset-frame"/>',
+        f'<g id="map-inset"><clipPath id="{clip}"><rect x="{_n(bx1)}" y="{_n(by1)}" '
+        f'width="{_n(bx2 - bx1)}" height="{_n(by2 - by1)}"/></clipPath>'
+        f'<rect x="{_n(bx1)}" y="{_n(by1)}" width="{_n(bx2 - bx1)}" height="{_n(by2 - by1)}" '
+        f'fill="#fff" stroke="{LEADER}" stroke-width="1.2"/>'
+        f'<g clip-path="url(#{clip})">'
+        + "".join(_routes_layer(plan, lay.facts, lay.inset_curves, lay.widths, lay.hazards))
+        + "".join(lay.inset_symbols) + "</g>" + "".join(inset.labeller.parts)
+        + f'<text x="{_n(bx1 + 6)}" y="{_n(by1 + 14)}" class="legend-heading inset-title">Around '
+        f"{escape(name)} (×{fmt(inset.zoom, 2)})</text>"
+        f'<rect x="{_n(sx)}" y="{_n(sy)}" width="{_n(px)}" height="4" fill="#333"/>'
+        f'<text x="{_n(sx + px + 4)}" y="{_n(sy + 5)}" font-size="10">{fmt(km)} km</text></g>',
+    ]
 
 
 def draw_map(plan: Plan) -> MapDrawing:
@@ -688,6 +853,7 @@ def draw_map(plan: Plan) -> MapDrawing:
         *lay.symbols,
         *lay.labeller.parts,
         _scale_bar(proj, height, map_width),
+        *_inset_layer(plan, lay),
         f'<g class="legend">{lay.legend}</g>',
     ]
     title = f"Network map of {net.scenario.title}: routes by tonnes carried and main mode"

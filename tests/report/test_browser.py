@@ -10,13 +10,17 @@ from __future__ import annotations
 
 import json
 import subprocess
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 import supplyline as sl
 from supplyline.report.html import write_report
+from supplyline.scenario.schema import Scenario
+from tests.report.test_map import _crowded_front
 
 CHROMIUM = Path("/usr/bin/chromium")
 FLAGS = (
@@ -142,12 +146,19 @@ def test_tutorial_report_screenshot(tutorial_report: Path, artifacts: Path,
     assert shot.stat().st_size > 50_000
 
 
-def test_map_names_do_not_overlap_in_a_browser(tutorial_report: Path, replay_plan: sl.Plan,
-                                               tmp_path: Path) -> None:
+def test_map_names_do_not_overlap_in_a_browser(
+    tutorial_report: Path, replay_plan: sl.Plan, valley_doc: Callable[[], dict[str, Any]],
+    tmp_path: Path,
+) -> None:
     """With the browser's real fonts, no two place names (or numbers) on the map overlap and
-    none sticks out of the map."""
+    none sticks out of the map: on the tutorial, the valley, and the valley with a crowded
+    front (names in a magnified inset)."""
     valley = write_report(replay_plan, tmp_path / "valley.html")
-    for page in (tutorial_report, valley):
+    doc = valley_doc()
+    _crowded_front(doc)
+    crowded = write_report(sl.plan(Scenario.model_validate(doc)), tmp_path / "crowded.html")
+    assert 'id="map-inset"' in crowded.read_text(encoding="utf-8")
+    for page in (tutorial_report, valley, crowded):
         probe = tmp_path / f"probe-{page.name}"
         probe.write_text(page.read_text(encoding="utf-8").replace(
             "</body>", MEASURE + "</body>"), encoding="utf-8")

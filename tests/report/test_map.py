@@ -263,3 +263,40 @@ def test_no_idle_sentence_when_every_owned_unit_served(valley_plan: sl.Plan) -> 
     expected = {m for m in range(net.n_modes)
                 if net.owned_units[m] and owned[m] - peak[m] >= max(1.0, 0.05 * owned[m])}
     assert {i.mode for i in idle_carriers(valley_plan)} == expected
+
+
+def _crowded_front(doc: dict[str, Any]) -> list[str]:
+    """Four hamlets close around the front; their ids."""
+    ids = []
+    for i, (dlat, dlon) in enumerate([(0.006, 0.004), (-0.005, 0.007), (0.009, -0.006),
+                                      (-0.008, -0.005)]):
+        pid = f"hamlet-{i}"
+        ids.append(pid)
+        doc["places"].append({"id": pid, "name": f"Hamlet {i} by the front", "kind": "junction",
+                              "lat": 21.39 + dlat, "lon": 103.02 + dlon})
+        doc["routes"].append({"from": pid, "to": "front", "length_km": 1, "modes": ["porter"]})
+    return ids
+
+
+def test_a_crowded_front_gets_a_magnified_inset(valley_doc: Doc, valley_plan: sl.Plan) -> None:
+    assert 'id="map-inset"' not in draw_map(valley_plan).svg  # the valley is not crowded
+    doc = valley_doc()
+    hamlets = _crowded_front(doc)
+    plan = _plan(doc)
+    lay = layout(plan)
+    assert lay.inset is not None and lay.inset.zoom >= 1.8
+    assert {plan.network.place_ids[p] for p in lay.inset.places} >= {"front", *hamlets}
+    svg = draw_map(plan).svg
+    main, inset = svg.split('<g id="map-inset">')
+    labels_main, _ = _names_on_map(main + "</svg>")
+    labels_inset, _ = _names_on_map("<svg><g>" + inset)  # the inset's group, then the legend
+    in_inset = {plan.network.place_ids[p] for p in lay.inset.places}
+    assert set(labels_inset) == in_inset  # named in the inset ...
+    assert not set(labels_main) & in_inset  # ... and only there
+    labels, numbered = _names_on_map(svg)
+    full = dict(zip(plan.network.place_ids, place_labels(plan.network), strict=True))
+    assert set(labels) | set(numbered) == set(full)
+    assert all(len(v) == 1 for v in labels.values())
+    # The inset does not cover any place of the main map.
+    x1, y1, x2, y2 = lay.inset.box
+    assert not any(x1 - 12 < x < x2 + 12 and y1 - 12 < y < y2 + 12 for x, y in lay.xy)

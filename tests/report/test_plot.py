@@ -85,3 +85,21 @@ def test_map_names_every_place_and_draws_every_route(
     assert ax.get_xlim()[1] - ax.get_xlim()[0] == pytest.approx(lay.width / lay.proj.scale)
     fig.savefig(tmp_path / "map.png")
     assert (tmp_path / "map.png").read_bytes()[:4] == b"\x89PNG"
+
+
+def test_map_of_a_crowded_front_has_an_inset(valley_doc: Callable[[], dict[str, Any]]) -> None:
+    from tests.report.test_map import _crowded_front
+
+    doc = valley_doc()
+    _crowded_front(doc)
+    plan = sl.plan(Scenario.model_validate(doc))
+    fig = plan.plot.map()
+    (inset,) = [a for a in fig.axes[0].child_axes if a.get_gid() == "inset"]
+    lay = layout(plan)
+    assert lay.inset is not None
+    gids = {a.get_gid() for a in inset.get_children() if a.get_gid()}
+    for p in lay.inset.places:
+        pid = plan.network.place_ids[p]
+        assert f"inset-place:{pid}" in gids or f"inset-number:{pid}" in gids
+    main = {a.get_gid() for a in fig.axes[0].get_children() if a.get_gid()}
+    assert not any(f"place:{plan.network.place_ids[p]}" in main for p in lay.inset.places)
