@@ -90,6 +90,7 @@ ul.map-key { columns: 2 320px; list-style: none; margin: 6px 0 0; padding: 0; fo
 ul.map-key b { display: inline-block; min-width: 1.6em; }
 .multiples { display: grid; grid-template-columns: repeat(auto-fill, minmax(240px, 1fr));
   gap: 4px 16px; }
+.multiples.one { grid-template-columns: 1fr; }
 .multiple h3 { font-size: 13.5px; margin: 4px 0 0; font-weight: 600; }
 ul.idle { font-size: 13.5px; margin: 8px 0 0; padding-left: 18px; }
 .hazards { font-size: 13px; margin: 6px 0 0; }

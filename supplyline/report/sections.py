@@ -184,7 +184,8 @@ def stock_section(plan: Plan, context: ReportContext) -> Section | None:
                  for i, p in enumerate(fronts)]
     if any_target:
         items.append(("#555", "reserve target", "diamond"))
-    body = f'<div class="multiples" id="chart-stock">{"".join(charts)}</div>'
+    css = "multiples" if len(goods) > 1 else "multiples one"
+    body = f'<div class="{css}" id="chart-stock">{"".join(charts)}</div>'
     return Section("stock", "Front stock", figure(
         body, svg.legend(items) if items else "",
         "Stock held at the front at the end of each day, divided by that day's demand: how "
