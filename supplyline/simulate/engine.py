@@ -50,7 +50,10 @@ class Compiled:
     night: Any  # [L] bool: the leg's mode moves by night only
     loaded: Any  # [L, S] planned units leaving loaded
     empty: Any  # [L, S] planned units leaving empty
-    per_unit: Any  # [L, G, S] planned cargo per loaded unit
+    cargo: Any  # [L, G, S] planned cargo
+    cargo_room: Any  # [L, S] room for cargo per loaded unit
+    loaded_ok: Any  # [L, S] a loaded trip can leave
+    empty_ok: Any  # [L, S]
     draw_loaded: Any  # [L, G, S] food and fuel drawn per loaded unit where it leaves
     draw_empty: Any  # [L, G, S]
     eat_loaded: Any  # [L, G, S] of which eaten on the way
@@ -117,9 +120,6 @@ def compile_plan(plan: Plan, xp: Any = np) -> Compiled:
     n_g = goods.size
     a = xp.asarray
 
-    loaded = plan.loaded_units
-    per_unit = np.divide(plan.cargo_kg, loaded[:, None, :], out=np.zeros_like(plan.cargo_kg),
-                         where=loaded[:, None, :] > 0)
     fuel_loaded = np.broadcast_to(legs.fuel_loaded[:, :, None], legs.food_loaded.shape)
     fuel_empty = np.broadcast_to(legs.fuel_empty[:, :, None], legs.food_empty.shape)
 
@@ -156,7 +156,8 @@ def compile_plan(plan: Plan, xp: Any = np) -> Compiled:
         start_xp=a(grid.start.astype(float)), middle=grid.middle.copy(),
         origin=a(legs.origin), dest=a(legs.dest), mode=a(legs.mode), arc=a(legs.arc),
         route=a(net.arc_route[legs.arc]), night=a(net.night_only[legs.mode]),
-        loaded=a(plan.loaded_units), empty=a(plan.empty_units), per_unit=a(per_unit),
+        loaded=a(plan.loaded_units), empty=a(plan.empty_units), cargo=a(plan.cargo_kg),
+        cargo_room=a(legs.cargo_room), loaded_ok=a(legs.loaded_ok), empty_ok=a(legs.empty_ok),
         draw_loaded=a(legs.food_loaded + legs.food_carried_back + fuel_loaded),
         draw_empty=a(legs.food_empty + fuel_empty),
         eat_loaded=a(legs.food_loaded), eat_empty=a(legs.food_empty),
@@ -200,9 +201,9 @@ class _Trips:
     whether each leg's units (loaded, empty) and cargo arrive within the step."""
 
     c: Compiled
-    loaded: Any  # [1, L] planned units
+    loaded: Any  # [R, L] units meant to leave (the plan's and those kept back before)
     empty: Any
-    per_unit: Any  # [1, L, G]
+    per_unit: Any  # [R, L, G]
     back_food: Any  # [1, L, G]
     loss: Any  # [R, L] share of cargo destroyed
     hit: Any  # [R, L] share of units lost
@@ -244,6 +245,9 @@ def run_chunk(c: Compiled, runs: int, rng: Any, threats: bool = True,
     n_a = int(c.capacity_kg.size)
     n_legs = int(c.loaded.shape[0])
     unsettled = 0
+    backlog_loaded = xp.zeros((runs, n_legs))
+    backlog_empty = xp.zeros((runs, n_legs))
+    backlog_cargo = xp.zeros((runs, n_legs, n_g))
     traced: dict[str, Any] = {}
     if trace:
         traced = {
@@ -307,10 +311,16 @@ def run_chunk(c: Compiled, runs: int, rng: Any, threats: bool = True,
         fixed_need = c.fixed_food[None, :, :, s] + xp.einsum("rpm,mg->rpg", waiting, c.rations)
         cap_mov = c.capacity_movements[None, :] * length * left
         cap_kg = c.capacity_kg[None, :] * length * left
-        plan_loaded = c.loaded[None, :, s]
-        plan_empty = c.empty[None, :, s]
-        per_unit = c.per_unit[None, :, :, s]
-        want = _by(plan_loaded + plan_empty, c.by_origin_mode).reshape(1, n_p, n_m)
+        # What each leg means to send: the plan's dispatches and what was kept back before
+        # (catching up as soon as it can), with units enough for the loads.
+        cargo_want = c.cargo[None, :, :, s] + backlog_cargo
+        room = c.cargo_room[None, :, s]
+        for_cargo = cargo_want.sum(axis=2) / xp.where(room > 0, room, 1.0)
+        plan_loaded = xp.where(c.loaded_ok[None, :, s], xp.maximum(
+            c.loaded[None, :, s] + backlog_loaded, for_cargo), 0.0)
+        plan_empty = xp.where(c.empty_ok[None, :, s], c.empty[None, :, s] + backlog_empty, 0.0)
+        per_unit = cargo_want / xp.where(plan_loaded > 0, plan_loaded, 1.0)[:, :, None]
+        want = _by(plan_loaded + plan_empty, c.by_origin_mode).reshape(runs, n_p, n_m)
 
         # --- on the way: the drawn travel time and strikes of each leg
         stretch = slow[:, c.arc] - c.slow_expected[None, :, s]
@@ -332,7 +342,6 @@ def run_chunk(c: Compiled, runs: int, rng: Any, threats: bool = True,
         for _ in range(MAX_PASSES):
             units_here, goods_here = trips.landing(f_loaded, f_empty, f_cargo)
             have = stock + goods_here
-            have = have - xp.minimum(c.consumed[None, :, :, s], have)
             have = have - xp.minimum(fixed_need, have)
             u = share(xp, (idle + units_here) * available[:, None, :], want)
             v = u.reshape(runs, n_p * n_m) @ c.by_origin_mode.T  # [R, L]
@@ -346,6 +355,7 @@ def run_chunk(c: Compiled, runs: int, rng: Any, threats: bool = True,
             have = have - _by((plan_loaded * v)[:, :, None] * c.draw_loaded[None, :, :, s]
                               + (plan_empty * v)[:, :, None] * c.draw_empty[None, :, :, s],
                               c.by_origin)
+            have = have - xp.minimum(c.consumed[None, :, :, s], have)
             cargo_share = share(xp, have, _by((plan_loaded * v)[:, :, None] * per_unit,
                                               c.by_origin))[:, c.origin, :]
             new_loaded = xp.minimum(f_loaded, v)
@@ -361,12 +371,10 @@ def run_chunk(c: Compiled, runs: int, rng: Any, threats: bool = True,
         else:
             unsettled += 1
 
-        # --- execute: what lands within the step, the front eats, people eat, units leave
+        # --- execute: what lands within the step, people eat, units leave, the front eats
         units_here, goods_here = trips.landing(f_loaded, f_empty, f_cargo)
         idle = idle + units_here
         stock = stock + goods_here
-        eaten_here = xp.minimum(c.consumed[None, :, :, s], stock)
-        stock = stock - eaten_here
         fed = xp.minimum(fixed_need, stock)
         stock = stock - fed
         tally["eaten"] += fed.sum(axis=1)
@@ -383,8 +391,11 @@ def run_chunk(c: Compiled, runs: int, rng: Any, threats: bool = True,
         eaten_trip = n_loaded[:, :, None] * eat_l + n_empty[:, :, None] * eat_e
         tally["eaten"] += eaten_trip.sum(axis=1)
         tally["burned"] += (trip - eaten_trip - back).sum(axis=1)
+        stock = stock - _by(trip, c.by_origin)
+        eaten_here = xp.minimum(c.consumed[None, :, :, s], stock)
+        stock = stock - eaten_here
         cargo = n_loaded[:, :, None] * per_unit * f_cargo
-        stock = stock - _by(trip + cargo, c.by_origin)
+        stock = stock - _by(cargo, c.by_origin)
         destroyed = cargo * loss[:, :, None]
         tally["destroyed"] += destroyed.sum(axis=1)
         cargo = cargo - destroyed
@@ -416,6 +427,9 @@ def run_chunk(c: Compiled, runs: int, rng: Any, threats: bool = True,
         # --- the step's end: releases, units kept back, a front's luck, the record
         idle = idle - xp.minimum(idle, c.released[None, :, :, s])
         kept_back = plan_loaded * (1.0 - f_loaded) + plan_empty * (1.0 - f_empty)
+        backlog_loaded = xp.maximum(c.loaded[None, :, s] + backlog_loaded - n_loaded, 0.0)
+        backlog_empty = xp.maximum(c.empty[None, :, s] + backlog_empty - n_empty, 0.0)
+        backlog_cargo = xp.maximum(cargo_want - n_loaded[:, :, None] * per_unit * f_cargo, 0.0)
         kept_back = _by(kept_back, c.by_origin_mode).reshape(runs, n_p, n_m)
         fixed_need = fixed_need + xp.einsum("rpm,mg->rpg", kept_back * length, c.rations)
         fed = xp.minimum(fixed_need, stock)
