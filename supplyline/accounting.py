@@ -36,8 +36,8 @@ from numpy.typing import NDArray
 
 from supplyline.network import Network
 
-__all__ = ["Legs", "departure", "legs_of", "repair_crew_food", "time_charges", "ways_home",
-           "wounded_food"]
+__all__ = ["Legs", "departure", "handling_days", "legs_of", "repair_crew_food", "time_charges",
+           "ways_home", "wounded_food"]
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
@@ -97,10 +97,18 @@ def _trip_days(net: Network, arc: IntArray, mode: IntArray, move: FloatArray,
     """Real days of a trip leaving in each step [L, S]: movement slowed by the step's expected
     rain, plus handling and turnaround time, plus the stop at the destination."""
     slow = net.grid.mean(net.slowdown[arc])  # [L, S]
+    fixed = handling_days(net, arc, mode, loaded)
+    return np.asarray(move[:, None] * slow + fixed[:, None], dtype=float)
+
+
+def handling_days(net: Network, arc: IntArray, mode: IntArray, loaded: bool) -> FloatArray:
+    """The part of a trip's days that rain does not stretch [L]: the mode's turnaround, its
+    loading and unloading on a loaded trip, and the stop at the destination. A trip lasts
+    ``movement days × slowdown + handling_days``."""
     fixed = net.turnaround_days[mode] + net.stop_days[net.arc_to[arc]]
     if loaded:
         fixed = fixed + net.load_days[mode]
-    return np.asarray(move[:, None] * slow + fixed[:, None], dtype=float)
+    return np.asarray(fixed, dtype=float)
 
 
 def legs_of(net: Network) -> Legs:

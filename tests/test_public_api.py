@@ -17,12 +17,15 @@ PUBLIC = {
     "ReplayError",
     "Scenario",
     "ScenarioError",
+    "Simulation",
+    "SimulationError",
     "State",
     "SupplylineError",
     "__version__",
     "compile_network",
     "load",
     "plan",
+    "simulate",
     "validate",
 }
 README = Path(__file__).parent.parent / "README.md"
@@ -51,7 +54,7 @@ def test_exported_objects_come_from_the_package() -> None:
 
 
 def test_error_tree() -> None:
-    for error in (sl.ScenarioError, sl.PlanError, sl.ReplayError):
+    for error in (sl.ScenarioError, sl.PlanError, sl.ReplayError, sl.SimulationError):
         assert issubclass(error, sl.SupplylineError)
 
 
