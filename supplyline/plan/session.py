@@ -114,6 +114,7 @@ class Session:
         self._basis = False
         self._base_basis: highspy.HighsBasis | None = None
         self._last: Outcome | None = None
+        self.solves = 0
         self._h = self._load()
         self._capacity_rows = self._route_capacity_rows()
 
@@ -143,8 +144,6 @@ class Session:
         # As solve_lp: no dual cost perturbation (costs span 1e-6 to 1e3), primal simplex
         # after the interior point's crossover.
         h.setOptionValue("dual_simplex_cost_perturbation_multiplier", 0.0)
-        if self.time_limit_s is not None:
-            h.setOptionValue("time_limit", float(self.time_limit_s))
         h.passModel(model)
         return h
 
@@ -276,6 +275,7 @@ class Session:
     def solve(self) -> Outcome:
         """Solve as the LP stands: from the last optimal basis when there is one."""
         h = self._h
+        self.solves += 1
         warm = self._basis
         if warm:
             h.setOptionValue("solver", "simplex")
@@ -285,6 +285,9 @@ class Session:
             if self.solver == "ipm":
                 h.setOptionValue("run_crossover", "on")
                 h.setOptionValue("simplex_strategy", SIMPLEX["primal"])
+        if self.time_limit_s is not None:
+            # HiGHS's limit is on the instance's total run time: allow this much more.
+            h.setOptionValue("time_limit", h.getRunTime() + float(self.time_limit_s))
         started = time.perf_counter()
         h.run()
         status = _STATUS.get(h.getModelStatus(), SolveStatus.OTHER)
