@@ -604,6 +604,10 @@ def resilience(
                      help="Cut only on these days: dates (1954-03-13:1954-04-01) or day "
                           "numbers from the start (10:30). Default: the whole horizon."),
     ] = None,
+    budget: Annotated[int, typer.Option("--budget", min=0, max=5, metavar="N",
+                                        help="Also find the N routes or places to make "
+                                             "safe from cutting (guards, air defence, "
+                                             "repair crews) against the worst cuts.")] = 0,
     days: Annotated[int | None, typer.Option("--days", help="Plan only the first N days.")]
     = None,
     step_days: StepOption = None,
@@ -646,7 +650,7 @@ def resilience(
 
         try:
             result = analyse(net, k=k, window=span, progress=progress,
-                             time_limit_s=time_limit or None)
+                             time_limit_s=time_limit or None, budget=budget)
         except PlanError as error:
             fail("plan", str(error), EXIT_FAILED, json_output)
     written: list[Path] = []

@@ -144,6 +144,24 @@ WORST_HEAD = ["k", "method", "worst set (full plan)", "+short t", "model t", "bo
               "gap"]
 
 
+def _defence_words(res: Resilience) -> str:
+    """What the best protection buys, in a sentence ('' without one)."""
+    d = res.defence
+    if d is None:
+        return ""
+    words = (f"With {d.budget} route(s) or place(s) made safe from cutting, the best "
+             f"choice is {', '.join(d.protected) or 'none (no choice helps)'}: the worst "
+             f"{d.k} cut(s) of the rest ({', '.join(d.attack.ids) or 'none'}) leave "
+             f"{fmt(d.attack.shortfall_kg / 1e3)} t short on the aggregated network, against "
+             f"{fmt(d.unprotected.shortfall_kg / 1e3)} t unprotected "
+             f"({', '.join(d.unprotected.ids)})")
+    if res.defence_checked is not None:
+        safe, open_ = res.defence_checked
+        words += (f"; on the full plan +{_cell(safe.extra_shortfall_t)} t against "
+                  f"+{_cell(open_.extra_shortfall_t)} t")
+    return words + "."
+
+
 def resilience_section(plan: Plan, context: ReportContext) -> Section | None:
     """The report section, when a :class:`Resilience` is in ``context.results``."""
     res = context.results.get("resilience")
@@ -166,6 +184,7 @@ def resilience_section(plan: Plan, context: ReportContext) -> Section | None:
                     [True, False, False, True, True, True, True])
             + table("resilience-worst", WORST_HEAD, _worst_rows(res),
                     [True, False, False, True, True, True, True])
+            + (f"<p>{escape(_defence_words(res))}</p>" if res.defence is not None else "")
             + "".join(f"<p class=\"note\">{escape(n)}.</p>" for n in res.notes))
     return Section("resilience", "Resilience: what the plan hangs on", body, wide=True)
 
@@ -189,5 +208,7 @@ def print_resilience(res: Resilience, console: Console, count: int = 15) -> None
         worst.add_row(*(inert(str(c)) for c in row))
     if res.worst:
         console.print(worst)
+    if res.defence is not None:
+        console.print(inert(_defence_words(res)))
     for note in res.notes:
         console.print(inert(f"Note: {note}."))

@@ -25,6 +25,7 @@ from supplyline.resilience.cuts import (
     n_minus_1,
 )
 from supplyline.resilience.interdiction import WorstCut, aggregate, greedy_cuts, worst_cuts
+from supplyline.resilience.protect import Defence, best_defence
 
 __all__ = ["EXACT_MAX_K", "Resilience", "WorstSet", "analyse", "parse_window"]
 
@@ -70,6 +71,9 @@ class Resilience:
     solves: int
     notes: list[str] = field(default_factory=list)
     plan: Plan | None = field(default=None, repr=False)  # the uncut plan
+    defence: Defence | None = None
+    #: the attacker's best answer to the defence, and to no defence, on the full plan
+    defence_checked: tuple[Impact, Impact] | None = None
 
     def to_dict(self) -> dict[str, Any]:
         def impact(i: Impact) -> dict[str, Any]:
@@ -98,6 +102,19 @@ class Resilience:
             }
 
         b = self.base
+        defence = None
+        if self.defence is not None:
+            d = self.defence
+            defence = {
+                "budget": d.budget, "k": d.k, "protected": list(d.protected),
+                "attack": list(d.attack.ids), "attack_shortfall_t": d.attack.shortfall_kg / 1e3,
+                "unprotected_attack": list(d.unprotected.ids),
+                "unprotected_shortfall_t": d.unprotected.shortfall_kg / 1e3,
+                "saved_t": d.saved_kg / 1e3, "mips": d.mips, "seconds": d.seconds,
+                "full_plan": None if self.defence_checked is None else {
+                    "protected": impact(self.defence_checked[0]),
+                    "unprotected": impact(self.defence_checked[1])},
+            }
         return {
             "version": JSON_VERSION,
             "scenario": self.scenario,
@@ -107,6 +124,7 @@ class Resilience:
                      "eaten_t": b.eaten_kg / 1000.0, "objective": b.objective},
             "ranking": [impact(i) for i in self.ranking],
             "worst": [worst(w) for w in self.worst],
+            "defence": defence,
             "seconds": self.seconds,
             "solves": self.solves,
             "notes": self.notes,
@@ -126,15 +144,18 @@ def analyse(
     window: tuple[int, int] | None = None,
     progress: Callable[[str, int, int], None] | None = None,
     time_limit_s: float | None = None,
+    budget: int = 0,
 ) -> Resilience:
-    """Plan, cut every route and place alone (N-1), and find the worst sets of 2..k cuts.
+    """Plan, cut every route and place alone (N-1), and find the worst sets of 2..k cuts;
+    with a ``budget``, the routes and places to make safe from cutting so that the worst
+    ``min(k, 3)`` cuts of the rest cost least (:mod:`supplyline.resilience.protect`).
 
     ``progress`` is called with a message, the work done and the work in all.
     """
     started = time.perf_counter()
     routes, places = candidates(net)
     sizes = list(range(2, k + 1))
-    total = 1 + len(routes) + len(places) + sum(CONFIRM for _ in sizes)
+    total = 1 + len(routes) + len(places) + sum(CONFIRM for _ in sizes) + 2 * (budget > 0)
     done = 0
 
     def step(message: str) -> None:
@@ -173,6 +194,16 @@ def analyse(
             step(f"worst {size}: {', '.join(r + p)}")
         done += CONFIRM - len(found)
         worst.append(entry)
+    defence = checked = None
+    if budget > 0:
+        defence = best_defence(agg, min(k, EXACT_MAX_K), budget, routes, places)
+        protected = cut_impact(session, base, base_x, defence.attack.routes,
+                               defence.attack.places, window)
+        step("defence: attack on the protected network")
+        unprotected = cut_impact(session, base, base_x, defence.unprotected.routes,
+                                 defence.unprotected.places, window)
+        step("defence: attack on the unprotected network")
+        checked = (protected, unprotected)
     notes = [
         "a cut is known to the plan in advance: the plan is made around it (stocks moved "
         "ahead, other routes used), as a planner who expects it would",
@@ -183,7 +214,8 @@ def analyse(
     dates = None if window is None else (
         str(start + dt.timedelta(days=window[0])), str(start + dt.timedelta(days=window[1])))
     return Resilience(net.scenario.name, window, dates, base, ranking, worst,
-                      time.perf_counter() - started, session.solves, notes, uncut)
+                      time.perf_counter() - started, session.solves, notes, uncut, defence,
+                      checked)
 
 
 def parse_window(text: str, start: dt.date, days: int) -> tuple[int, int]:

@@ -20,8 +20,8 @@ def run(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, object], Pa
     from tests.conftest import TINY
 
     out = tmp_path_factory.mktemp("res")
-    result = runner.invoke(app, ["resilience", str(TINY), "--k", "2", "--json",
-                                 "--out", str(out)])
+    result = runner.invoke(app, ["resilience", str(TINY), "--k", "2", "--budget", "1",
+                                 "--json", "--out", str(out)])
     assert result.exit_code == 0, result.output
     return json.loads(result.output), out
 
@@ -46,6 +46,13 @@ def test_json_ranks_every_route_and_place_but_the_front(run: tuple[dict[str, obj
     assert worst["model"]["gap"] <= 1e-6
     assert worst["model"]["bound_t"] >= worst["model"]["shortfall_t"] - 1e-9
     assert worst["confirmed"] and worst["confirmed"][0]["status"] == "optimal"
+    # One path to the front: no single protection helps against two cuts.
+    defence = res["defence"]
+    assert defence["budget"] == 1 and defence["k"] == 2
+    assert defence["saved_t"] == pytest.approx(0.0, abs=1e-6)
+    checked = defence["full_plan"]
+    assert checked["protected"]["extra_shortfall_t"] == pytest.approx(
+        checked["unprotected"]["extra_shortfall_t"], rel=1e-6)
 
 
 def test_files_and_report_section(run: tuple[dict[str, object], Path]) -> None:
