@@ -16,16 +16,21 @@ at a cut place, on any day of the window. A derating scales the route's capacity
 (movements and tonnage) on the window's days: in a step the window covers in part, by the
 share of its days that fall in it.
 
-How it is solved: the first solve runs HiGHS's interior point method *with* crossover (or the
-solver asked for), so that an optimal basis exists; every later solve changes only bounds and
-runs the dual simplex from that basis, which certifies optimality by a basic solution (the
-interior-point solutions that :func:`~supplyline.plan.model.solve_lp` accepts without
-crossover on large LPs have no basis to start from). A solve never raises on the solver's
+How it is solved: with warm re-solves (the default below
+:data:`~supplyline.plan.model.INTERIOR_ONLY_COLUMNS` columns), the first solve runs HiGHS's
+interior point method *with* crossover, so that an optimal basis exists, and every later
+solve changes only bounds and runs the dual simplex from the uncut LP's basis, which
+certifies optimality by a basic solution. On large LPs the simplex from a basis takes longer
+than a fresh interior point (on the built-in scenario it had not finished a single cut in
+the time the interior point solves the whole plan), so there every solve starts from
+scratch as :func:`~supplyline.plan.model.solve_lp` does: interior point without crossover,
+accepted when primal feasible with a vanishing gap. A solve never raises on the solver's
 verdict: its :class:`Outcome` carries the status.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -37,9 +42,11 @@ from supplyline.accounting import trips_on_days
 from supplyline.network import Network
 from supplyline.plan.model import (
     _STATUS,
+    INTERIOR_ONLY_COLUMNS,
     LinearProgram,
     Solution,
     SolveStatus,
+    _interior_verdict,
     _quiet_highs,
     build_lp,
 )
@@ -67,6 +74,7 @@ class Outcome:
     iterations: int
     warm: bool
     detail: str = ""
+    note: str = ""  # how optimality was established, when not by a basic solution
 
     @property
     def ok(self) -> bool:
@@ -95,20 +103,28 @@ def _day_mask(net: Network, days: tuple[int, int] | None) -> FloatArray:
 class Session:
     """One LP kept on one HiGHS instance: cut, derate, restore, re-solve warm.
 
-    ``simplex`` names the simplex strategy of the warm re-solves ('dual', the default:
-    bound changes keep the basis dual feasible; or 'primal').
+    ``resolve``: 'warm' re-solves by the simplex method from the uncut basis; 'cold' solves
+    every time from scratch (interior point, as :func:`~supplyline.plan.model.solve_lp`);
+    'auto' (the default) is warm below
+    :data:`~supplyline.plan.model.INTERIOR_ONLY_COLUMNS` columns and cold above (on the
+    built-in scenario the warm simplex takes longer than a fresh interior point: see
+    docs/benchmarks.md). ``simplex`` names the simplex strategy of warm re-solves ('dual',
+    the default: bound changes keep the basis dual feasible; or 'primal').
     """
 
     def __init__(self, lp: LinearProgram, solver: str = "ipm", simplex: str = "dual",
-                 time_limit_s: float | None = None) -> None:
+                 time_limit_s: float | None = None, resolve: str = "auto") -> None:
         if solver not in ("ipm", "simplex", "choose"):
             raise ValueError(f"solver must be ipm, simplex or choose, got {solver!r}")
+        if resolve not in ("auto", "warm", "cold"):
+            raise ValueError(f"resolve must be auto, warm or cold, got {resolve!r}")
         if simplex not in SIMPLEX:
             raise ValueError(f"simplex must be one of {', '.join(SIMPLEX)}, got {simplex!r}")
         self.lp = lp
         self.net = lp.net
         self.solver = solver
         self.simplex = simplex
+        self.resolve = resolve
         self.time_limit_s = time_limit_s
         self._changes = _Changes()
         self._basis = False
@@ -272,18 +288,38 @@ class Session:
         return upper
 
     # ------------------------------------------------------------------------ solving
+    @property
+    def warm_starts(self) -> bool:
+        """Whether re-solves start from a basis (see ``resolve``)."""
+        return self.resolve == "warm" or (self.resolve == "auto"
+                                          and self.lp.n_columns < INTERIOR_ONLY_COLUMNS)
+
+    def _as_it_stands(self) -> LinearProgram:
+        """The LP with the session's bounds (for checking an interior solution)."""
+        lp = self.lp
+        return dataclasses.replace(
+            lp, variables=dataclasses.replace(lp.variables, upper=self.column_upper()),
+            assembled=dataclasses.replace(lp.assembled, row_upper=self.row_upper()))
+
     def solve(self) -> Outcome:
-        """Solve as the LP stands: from the last optimal basis when there is one."""
+        """Solve as the LP stands: from the last optimal basis when re-solves are warm and
+        there is one; else from scratch as :func:`~supplyline.plan.model.solve_lp` does."""
         h = self._h
         self.solves += 1
-        warm = self._basis
+        warm = self._basis and self.warm_starts
+        interior_only = False
         if warm:
             h.setOptionValue("solver", "simplex")
             h.setOptionValue("simplex_strategy", SIMPLEX[self.simplex])
         else:
+            h.clearSolver()
             h.setOptionValue("solver", self.solver)
             if self.solver == "ipm":
-                h.setOptionValue("run_crossover", "on")
+                # Crossover gives the basis warm re-solves start from; without them, large
+                # LPs are accepted from the interior point as solve_lp accepts them.
+                interior_only = (not self.warm_starts
+                                 and self.lp.n_columns >= INTERIOR_ONLY_COLUMNS)
+                h.setOptionValue("run_crossover", "off" if interior_only else "on")
                 h.setOptionValue("simplex_strategy", SIMPLEX["primal"])
         if self.time_limit_s is not None:
             # HiGHS's limit is on the instance's total run time: allow this much more.
@@ -291,6 +327,16 @@ class Session:
         started = time.perf_counter()
         h.run()
         status = _STATUS.get(h.getModelStatus(), SolveStatus.OTHER)
+        note = ""
+        if interior_only and status is SolveStatus.OTHER:
+            accepted, note = _interior_verdict(self._as_it_stands(), h)
+            if accepted:
+                status = SolveStatus.OPTIMAL
+            else:
+                h.clearSolver()
+                h.setOptionValue("run_crossover", "on")
+                h.run()
+                status = _STATUS.get(h.getModelStatus(), SolveStatus.OTHER)
         if status is SolveStatus.OTHER and (warm or self.solver != "simplex"):
             # A numerical stop: start again from scratch with the simplex method.
             h.clearSolver()
@@ -311,7 +357,7 @@ class Session:
         out = Outcome(status=status,
                       objective=float(info.objective_function_value) if ok else float("nan"),
                       x=x, seconds=seconds, iterations=int(info.simplex_iteration_count),
-                      warm=warm, detail=detail)
+                      warm=warm, detail=detail, note=note)
         self._last = out
         return out
 
@@ -322,6 +368,6 @@ class Session:
             raise ValueError("no optimal solution to read: solve first")
         sol = Solution(status=out.status, objective=out.objective, x=out.x,
                        row_dual=np.zeros(self.lp.n_rows), solve_seconds=out.seconds,
-                       solver="simplex" if out.warm else self.solver)
+                       solver="simplex" if out.warm else self.solver, note=out.note)
         name = replay or (self.lp.replay.name if self.lp.replay is not None else None)
         return read_plan(self.lp, sol, name)

@@ -103,3 +103,32 @@ def test_plan_of_a_cut_reads_the_cut_solution(session: Session) -> None:
     cut = session.plan(session.solve())
     assert cut.route_tonnes()[session.net.route_index["pass"]] == 0.0
     assert cut.kpis()["shortfall_t"] > 0
+
+
+@pytest.mark.parametrize("interior_only", [False, True])
+def test_cold_resolves_equal_fresh_builds(tiny_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                          interior_only: bool) -> None:
+    """Re-solving from scratch (large LPs: interior point without crossover, accepted when
+    primal feasible with a vanishing gap) gives the same objectives."""
+    from supplyline.plan import session as session_module
+
+    if interior_only:
+        monkeypatch.setattr(session_module, "INTERIOR_ONLY_COLUMNS", 0)
+    s = Session.of(compile_network(sl.load(tiny_path)), resolve="cold")
+    assert not s.warm_starts
+    base = s.solve()
+    assert base.ok and not base.warm
+    s.cut(routes=["pass"], days=(2, 5))
+    out = s.solve()
+    assert out.ok and not out.warm
+    assert out.objective == pytest.approx(_fresh(s), rel=1e-6)
+    s.restore()
+    assert s.solve().objective == pytest.approx(base.objective, rel=1e-6)
+
+
+def test_bad_options_are_refused(tiny_path: Path) -> None:
+    lp = build_lp(compile_network(sl.load(tiny_path)))
+    for options, words in (({"resolve": "hot"}, "resolve"), ({"simplex": "x"}, "simplex"),
+                           ({"solver": "pdlp"}, "solver")):
+        with pytest.raises(ValueError, match=words):
+            Session(lp, **options)  # type: ignore[arg-type]
