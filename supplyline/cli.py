@@ -608,6 +608,10 @@ def resilience(
                                         help="Also find the N routes or places to make "
                                              "safe from cutting (guards, air defence, "
                                              "repair crews) against the worst cuts.")] = 0,
+    jobs: Annotated[int, typer.Option("--jobs", min=1, max=64, metavar="N",
+                                      help="Solve the cuts in N processes (large "
+                                           "scenarios, whose cuts are solved from "
+                                           "scratch).")] = 1,
     days: Annotated[int | None, typer.Option("--days", help="Plan only the first N days.")]
     = None,
     step_days: StepOption = None,
@@ -650,7 +654,7 @@ def resilience(
 
         try:
             result = analyse(net, k=k, window=span, progress=progress,
-                             time_limit_s=time_limit or None, budget=budget)
+                             time_limit_s=time_limit or None, budget=budget, jobs=jobs)
         except PlanError as error:
             fail("plan", str(error), EXIT_FAILED, json_output)
     written: list[Path] = []

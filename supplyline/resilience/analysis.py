@@ -145,12 +145,16 @@ def analyse(
     progress: Callable[[str, int, int], None] | None = None,
     time_limit_s: float | None = None,
     budget: int = 0,
+    jobs: int = 1,
+    resolve: str = "auto",
 ) -> Resilience:
     """Plan, cut every route and place alone (N-1), and find the worst sets of 2..k cuts;
     with a ``budget``, the routes and places to make safe from cutting so that the worst
     ``min(k, 3)`` cuts of the rest cost least (:mod:`supplyline.resilience.protect`).
 
-    ``progress`` is called with a message, the work done and the work in all.
+    ``progress`` is called with a message, the work done and the work in all. ``jobs``
+    processes solve the N-1 cuts when every solve starts from scratch (``resolve``: see
+    :class:`~supplyline.plan.session.Session`).
     """
     started = time.perf_counter()
     routes, places = candidates(net)
@@ -164,7 +168,7 @@ def analyse(
         if progress is not None:
             progress(message, done, total)
 
-    session = Session.of(net, time_limit_s=time_limit_s)
+    session = Session.of(net, time_limit_s=time_limit_s, resolve=resolve)
     out = session.solve()
     if not out.ok:
         raise PlanError(f"the uncut plan did not solve ({out.detail})")
@@ -173,7 +177,8 @@ def analyse(
     base_x = out.x
     assert base_x is not None
     step("uncut plan")
-    ranking = n_minus_1(session, base, base_x, routes, places, window, progress=step)
+    ranking = n_minus_1(session, base, base_x, routes, places, window, progress=step,
+                        jobs=jobs)
     agg = aggregate(net)
     worst: list[WorstSet] = []
     for size in sizes:

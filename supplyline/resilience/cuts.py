@@ -156,21 +156,53 @@ def rank(impacts: list[Impact]) -> list[Impact]:
     return sorted(impacts, key=key)
 
 
+_WORKER: tuple[Session, Figures, FloatArray, tuple[int, int] | None] | None = None
+
+
+def _start_worker(net: Network, base: Figures, base_x: FloatArray,
+                  window: tuple[int, int] | None) -> None:
+    global _WORKER
+    _WORKER = (Session.of(net, resolve="cold"), base, base_x, window)
+
+
+def _cut_in_worker(item: tuple[list[str], list[str]]) -> Impact:
+    assert _WORKER is not None
+    session, base, base_x, window = _WORKER
+    return cut_impact(session, base, base_x, item[0], item[1], window)
+
+
 def n_minus_1(session: Session, base: Figures, base_x: FloatArray,
               routes: Sequence[str] | None = None, places: Sequence[str] | None = None,
               window: tuple[int, int] | None = None,
-              progress: Callable[[str], None] | None = None) -> list[Impact]:
-    """Cut every route and every place (but the fronts) alone, ranked (see :func:`rank`)."""
+              progress: Callable[[str], None] | None = None, jobs: int = 1) -> list[Impact]:
+    """Cut every route and every place (but the fronts) alone, ranked (see :func:`rank`).
+
+    With ``jobs`` > 1 and a session that solves every cut from scratch
+    (``Session.warm_starts`` false), the cuts are solved by that many processes, each with
+    its own copy of the LP."""
     all_routes, all_places = candidates(session.net)
     routes = all_routes if routes is None else list(routes)
     places = all_places if places is None else list(places)
+    items: list[tuple[list[str], list[str]]] = (
+        [([r], []) for r in routes] + [([], [p]) for p in places])
+    labels = [f"route {r}" for r in routes] + [f"place {p}" for p in places]
     out: list[Impact] = []
-    for r in routes:
-        out.append(cut_impact(session, base, base_x, routes=[r], window=window))
+    if jobs > 1 and not session.warm_starts and len(items) > 1:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        methods = multiprocessing.get_all_start_methods()
+        context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+        with ProcessPoolExecutor(jobs, mp_context=context, initializer=_start_worker,
+                                 initargs=(session.net, base, base_x, window)) as pool:
+            for label, impact in zip(labels, pool.map(_cut_in_worker, items), strict=True):
+                out.append(impact)
+                if progress is not None:
+                    progress(label)
+        session.solves += sum(i.solved for i in out)
+        return rank(out)
+    for label, (r, p) in zip(labels, items, strict=True):
+        out.append(cut_impact(session, base, base_x, r, p, window))
         if progress is not None:
-            progress(f"route {r}")
-    for p in places:
-        out.append(cut_impact(session, base, base_x, places=[p], window=window))
-        if progress is not None:
-            progress(f"place {p}")
+            progress(label)
     return rank(out)

@@ -88,3 +88,17 @@ def test_candidates_leave_out_the_fronts() -> None:
     net = compile_network(series())
     routes, places = candidates(net)
     assert routes == ["v--j", "j--front"] and places == ["v", "j"]
+
+
+def test_cuts_in_processes_equal_cuts_in_turn(tiny: sl.Scenario) -> None:
+    """Solved from scratch in two processes, the ranking is the one solved in turn."""
+    s = Session.of(compile_network(tiny), resolve="cold")
+    out = s.solve()
+    base = figures_of(s.plan(out))
+    assert out.x is not None
+    serial = n_minus_1(s, base, out.x)
+    parallel = n_minus_1(s, base, out.x, jobs=2)
+    assert [i.ids for i in parallel] == [i.ids for i in serial]
+    for a, b in zip(parallel, serial, strict=True):
+        assert a.extra_shortfall_t == pytest.approx(b.extra_shortfall_t, rel=1e-6, abs=1e-6)
+        assert a.extra_objective == pytest.approx(b.extra_objective, rel=1e-6, abs=1e-3)
