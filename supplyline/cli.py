@@ -651,3 +651,98 @@ def report(
                     "written": [str(p) for p in written + exported]})
         return
     _say_written(written, exported, export)
+
+
+# ----------------------------------------------------------------------- resilience
+@app.command()
+def resilience(
+    scenario: ScenarioArg = None,
+    k: Annotated[int, typer.Option("--k", min=1, max=6, metavar="N",
+                                   help="Find the worst sets of 2..N cuts (exact up to 3, "
+                                        "greedy above).")] = 3,
+    window: Annotated[
+        str | None,
+        typer.Option("--window", metavar="START:END",
+                     help="Cut only on these days: dates (1954-03-13:1954-04-01) or day "
+                          "numbers from the start (10:30). Default: the whole horizon."),
+    ] = None,
+    budget: Annotated[int, typer.Option("--budget", min=0, max=5, metavar="N",
+                                        help="Also find the N routes or places to make "
+                                             "safe from cutting (guards, air defence, "
+                                             "repair crews) against the worst cuts.")] = 0,
+    jobs: Annotated[int, typer.Option("--jobs", min=1, max=64, metavar="N",
+                                      help="Solve the cuts in N processes (large "
+                                           "scenarios, whose cuts are solved from "
+                                           "scratch).")] = 1,
+    days: DaysOption = None,
+    step_days: StepOption = None,
+    time_limit: TimeLimitOption = DEFAULT_TIME_LIMIT_S,
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", metavar="DIR",
+                     help="Write resilience.json, resilience.csv (the ranking) and "
+                          "report.html (the plan's report with the resilience section)."),
+    ] = None,
+    json_output: JsonOption = False,
+) -> None:
+    """Cut every route and place in turn, find the worst sets of k cuts, and rank what the
+    plan hangs on."""
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from supplyline.errors import PlanError
+    from supplyline.network import compile_network
+    from supplyline.report import write_report
+    from supplyline.report.resilience import print_resilience
+    from supplyline.resilience.analysis import analyse, parse_window
+
+    sc = _limit_days(load_or_exit(scenario, json_output), days, json_output)
+    span = None
+    if window is not None:
+        try:
+            span = parse_window(window, sc.start_date, sc.days)
+        except ValueError as error:
+            fail("usage", f"--window: {error}", EXIT_BAD_INPUT, json_output)
+    net = compile_network(sc, step_days)
+    with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}"
+                  "/{task.total}"), TimeElapsedColumn(), console=stderr,
+                  disable=json_output, transient=True) as bar:
+        task = bar.add_task("planning", total=None)
+
+        def progress(message: str, done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total,
+                       description=plain(message)[:30].ljust(30))
+
+        try:
+            result = analyse(net, k=k, window=span, progress=progress,
+                             time_limit_s=time_limit or None, budget=budget, jobs=jobs)
+        except PlanError as error:
+            fail("plan", str(error), EXIT_FAILED, json_output)
+    written: list[Path] = []
+    if out is not None:
+        import csv
+
+        from supplyline.report.safe_write import output_files
+
+        with _writing(out, "--out", json_output), output_files(out) as files:
+            with files.open("resilience.json") as handle:
+                handle.write(result.to_json() + "\n")
+            with files.open("resilience.csv") as handle:
+                rows = csv.writer(handle, lineterminator="\n")
+                rows.writerow(["rank", "kind", "ids", "names", "extra_shortfall_t",
+                               "extra_labour_days", "extra_eaten_t", "status"])
+                for n, i in enumerate(result.ranking, start=1):
+                    rows.writerow([n, i.kind, " + ".join(i.ids), " + ".join(i.names),
+                                   f"{i.extra_shortfall_t:.6g}", f"{i.extra_labour_days:.6g}",
+                                   f"{i.extra_eaten_t:.6g}", i.status])
+        written = list(files.written)
+        if result.plan is not None:
+            with _writing(out, "--out", json_output):
+                written.append(write_report(result.plan, out / "report.html",
+                                            results={"resilience": result}))
+    if json_output:
+        print_json({"ok": True, "resilience": result.to_dict(),
+                    "written": [str(p) for p in written]})
+        return
+    print_resilience(result, stdout)
+    if written:
+        say(stdout, f"Wrote {len(written)} files to {out}")
