@@ -20,6 +20,7 @@ PUBLIC = {
     "State",
     "SupplylineError",
     "__version__",
+    "compare",
     "compile_network",
     "load",
     "plan",

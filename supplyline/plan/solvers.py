@@ -206,13 +206,13 @@ class Assessment:
         return max(0.0, self.objective - self.bound) / max(1.0, abs(self.objective))
 
     def words(self, who: str) -> str:
-        proven = (f"proven lower bound {self.bound:,.6g}, gap {self.gap:.1e}"
+        proven = (f"proven lower bound {self.bound:,.2f}, gap {self.gap:.1e}"
                   if np.isfinite(self.bound) else
                   f"no finite lower bound could be proven from its dual values "
                   f"({self.unbounded_columns:,} columns without an upper bound have a "
                   "negative reduced cost)")
         return (f"{who} to a relative tolerance of {FIRST_ORDER_TOLERANCE:.0e}: objective "
-                f"{self.objective:,.6g}, {proven}; largest row or bound violation "
+                f"{self.objective:,.2f}, {proven}; largest row or bound violation "
                 f"{self.violation_absolute:.2g} ({self.violation:.1e} relative); the dual "
                 "values (used to explain shortfalls) are approximate")
 
