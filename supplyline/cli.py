@@ -186,6 +186,9 @@ def error_object(kind: str, message: str, **details: Any) -> dict[str, Any]:
     give), ``plan`` (no plan could be made: infeasible, time limit, solver failure),
     ``output`` (an output path that cannot be written; with ``path``), ``busy`` (another run
     writes into the same folder; with ``path``), ``validation`` (figures out of tolerance),
+    ``vary`` (``--vary`` options that name nothing or give refused values; with
+    ``problems``: option, field, expected, got, file, line), ``sweep`` (a sweep that could
+    not start, or whose variants failed in part),
     ``interrupted`` (Ctrl-C) and ``internal`` (a bug: please report it).
     """
     return {"ok": False, "error": {"kind": kind, "message": message, **details}}

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 import os
+import re
+import shlex
 import signal
 from collections.abc import Iterator
 from pathlib import Path
@@ -24,6 +26,7 @@ distributed = pytest.importorskip("distributed")
 
 runner = CliRunner()
 TUTORIAL = "supplyline/scenario/builtin/tutorial.yaml"
+DOC = Path(__file__).parent.parent / "docs" / "sweep.md"
 EIGHT = ["modes.porter.payload_kg=20,25",
          "threats.air[0].windows[*].day_probability=0.2,0.5",
          "modes.bicycle.payload_kg=100:120:20"]
@@ -209,20 +212,28 @@ def test_a_failed_variant_is_reported_and_the_others_go_on(client: Any,
     assert table.loc[0, "delivered_t"] > 0
 
 
-def test_the_command_runs_on_a_scheduler_and_writes_the_table(client: Any,
-                                                              tmp_path: Path) -> None:
-    out, page = tmp_path / "t.parquet", tmp_path / "t.html"
-    result = runner.invoke(app, [
-        "sweep", "tutorial", "--vary", "modes.porter.payload_kg=20,25",
-        "--scheduler", client.scheduler.address, "--out", str(out), "--report", str(page),
-        "--json"])
+def test_the_documented_sweep_runs_as_written(client: Any, tmp_path: Path,
+                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    """docs/sweep.md's command (on the test cluster, by --scheduler) and its examples."""
+    text = DOC.read_text("utf-8")
+    command = shlex.split(re.findall(r"```\n(supplyline sweep.*?)```", text, re.S)[0]
+                          .replace("\\\n", " "))[1:]
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(app, [*command, "--scheduler", client.scheduler.address, "--json"])
     assert result.exit_code == 0, result.output
     answer = json.loads(result.output)
-    assert answer["ok"] and answer["variants"] == 2 and answer["done"] == 2
-    assert answer["written"] == [str(out), str(page)]
-    table = pd.read_parquet(out).sort_values("variant")
-    assert list(table["modes.porter.payload_kg"]) == [20, 25]
-    assert "Days at capacity per route" in page.read_text("utf-8")
+    assert answer["ok"] and answer["variants"] == 12 and answer["done"] == 12
+    assert answer["written"] == ["sweep.parquet", "sweep.html"]
+    table = pd.read_parquet("sweep.parquet").sort_values("variant")
+    assert list(table["modes.porter.payload_kg"]) == [15] * 3 + [20] * 3 + [25] * 3 + [30] * 3
+    assert "Days at capacity per route" in Path("sweep.html").read_text("utf-8")
+    for block in re.findall(r"```python\n(.*?)```", text, re.S):
+        exec(compile(block, str(DOC), "exec"), {})
+    # The errors shown are the errors given.
+    for line in re.findall(r"^(--vary .*)$", text, re.M):
+        option = line.split(": ", 1)[0].removeprefix("--vary ")
+        wrong = runner.invoke(app, ["sweep", "tutorial", "--vary", option])
+        assert wrong.exit_code == 2 and line in wrong.output.replace("\n", "")
 
 
 def test_an_unreachable_scheduler_is_a_failed_run(tmp_path: Path,
