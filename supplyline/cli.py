@@ -186,6 +186,9 @@ def error_object(kind: str, message: str, **details: Any) -> dict[str, Any]:
     give), ``plan`` (no plan could be made: infeasible, time limit, solver failure),
     ``output`` (an output path that cannot be written; with ``path``), ``busy`` (another run
     writes into the same folder; with ``path``), ``validation`` (figures out of tolerance),
+    ``vary`` (``--vary`` options that name nothing or give refused values; with
+    ``problems``: option, field, expected, got, file, line), ``sweep`` (a sweep that could
+    not start, or whose variants failed in part),
     ``interrupted`` (Ctrl-C) and ``internal`` (a bug: please report it).
     """
     return {"ok": False, "error": {"kind": kind, "message": message, **details}}
@@ -350,17 +353,21 @@ ReplayOption = Annotated[
                  help="Fix mobilization to one of the scenario's replays (e.g. historical)."),
 ]
 class Solver(StrEnum):
-    """The HiGHS solvers (``--solver``)."""
+    """The solvers ``--solver`` offers (the registry, :mod:`supplyline.plan.solvers`; a test
+    keeps the two the same)."""
 
     ipm = "ipm"
     simplex = "simplex"
     choose = "choose"
+    pdlp = "pdlp"
+    cuopt = "cuopt"
 
 
 SolverOption = Annotated[
     Solver,
-    typer.Option("--solver", help="HiGHS solver: ipm (interior point), simplex, or choose "
-                                  "(HiGHS decides)."),
+    typer.Option("--solver", help="LP solver: ipm (HiGHS interior point), simplex, choose "
+                                  "(HiGHS decides), pdlp (HiGHS first-order, gap to a proven "
+                                  "bound shown) or cuopt (GPU, the [gpu] extra)."),
 ]
 StepOption = Annotated[
     int | None,
@@ -429,6 +436,7 @@ def _plan_or_exit(sc: Scenario, replay: str | None, solver: Solver, time_limit: 
     from supplyline.errors import PlanError, ReplayError
     from supplyline.plan import plan
 
+    _check_solver(solver, json_output)
     stage = "planning"
     outcome: dict[str, Any] = {}
 
@@ -465,6 +473,18 @@ def _plan_or_exit(sc: Scenario, replay: str | None, solver: Solver, time_limit: 
         raise error
     result: Plan = outcome["plan"]
     return result
+
+
+def _check_solver(solver: str, json_output: bool) -> None:
+    """Exit 2 when ``--solver`` names no solver of the registry, or one that cannot run here
+    (its package or a GPU missing)."""
+    from supplyline.errors import PlanError
+    from supplyline.plan.solvers import check_solver
+
+    try:
+        check_solver(solver)
+    except PlanError as error:
+        fail("usage", f"--solver: {error}", EXIT_BAD_INPUT, json_output)
 
 
 @contextmanager
@@ -746,3 +766,158 @@ def resilience(
     print_resilience(result, stdout)
     if written:
         say(stdout, f"Wrote {len(written)} files to {out}")
+
+
+# -- sweeps ---------------------------------------------------------------------------------
+
+
+@app.command()
+def sweep(
+    scenario: ScenarioArg = None,
+    vary: Annotated[
+        list[str] | None,
+        typer.Option("--vary", metavar="PATH=VALUES",
+                     help="Values to take: PATH=START:STOP:STEP or PATH=V1,V2,... (repeat "
+                          "for more; every combination is one variant), e.g. "
+                          "'modes.porter.payload_kg=15:30:5'."),
+    ] = None,
+    replay: ReplayOption = None,
+    step_days: StepOption = None,
+    solver: SolverOption = Solver.ipm,
+    time_limit: TimeLimitOption = DEFAULT_TIME_LIMIT_S,
+    scheduler: Annotated[
+        str | None,
+        typer.Option("--scheduler", metavar="ADDRESS",
+                     help="A running Dask scheduler (tcp://HOST:8786); default: a local "
+                          "cluster on this machine."),
+    ] = None,
+    workers: Annotated[
+        int | None,
+        typer.Option("--workers", min=1, metavar="N",
+                     help="Worker processes of the local cluster (default: one per core)."),
+    ] = None,
+    out: Annotated[
+        Path, typer.Option("--out", metavar="FILE", help="The Parquet table to write.")
+    ] = Path("sweep.parquet"),
+    report_file: Annotated[
+        Path | None,
+        typer.Option("--report", metavar="FILE",
+                     help="Also write an HTML page with the variants side by side."),
+    ] = None,
+    json_output: JsonOption = False,
+) -> None:
+    """Plan every combination of some values of a scenario, on Dask; write one Parquet
+    table of the values and each plan's key figures.
+
+    Exit code 1 when any variant failed (each is listed with its reason; the others are in
+    the table), 2 when a --vary option names nothing or a value the scenario refuses."""
+    from supplyline.report.compare import compare_records, write_comparison
+    from supplyline.sweep import VaryError, make_variants, parse_vary
+    from supplyline.sweep.run import SweepError, SweepOptions, run_sweep
+
+    sc = with_step_days(load_or_exit(scenario, json_output), step_days)
+    _check_replay(sc, replay, json_output)
+    _check_solver(solver, json_output)
+    try:
+        problems = []
+        varies = []
+        for text in vary or []:
+            try:
+                varies.append(parse_vary(text))
+            except VaryError as error:
+                problems += error.problems
+        if problems:
+            raise VaryError(problems)
+        variants = make_variants(sc, varies, scenario)
+    except VaryError as error:
+        if not json_output:
+            for problem in error.problems:
+                say(stderr, str(problem))
+        count = len(error.problems)
+        fail("vary", f"{count} problem{'s' * (count != 1)} with --vary; nothing was run.",
+             EXIT_BAD_INPUT, json_output, problems=[asdict(p) for p in error.problems])
+    options = SweepOptions(replay=replay, solver=solver, time_limit_s=time_limit or None)
+    with ExitStack() as stack:
+        bar = None
+        if not json_output:
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+
+            bar = stack.enter_context(Progress(
+                "[progress.description]{task.description}", BarColumn(), MofNCompleteColumn(),
+                TimeElapsedColumn(), console=stderr, transient=True))
+            task = bar.add_task(f"{len(variants)} variants", total=len(variants))
+
+        def progress(done: int, failed: int, total: int) -> None:
+            if bar is not None:
+                words = f"{total} variants" + (f", {failed} failed" if failed else "")
+                bar.update(task, completed=done, description=words)
+
+        try:
+            with _writing(out, "--out", json_output):
+                result = run_sweep(variants, out, options, scheduler=scheduler,
+                                   workers=workers, progress=progress)
+        except SweepError as error:
+            fail("sweep", str(error), EXIT_FAILED, json_output)
+    labels = {v.index: f"#{v.index}" for v in variants}
+    comparison = compare_records(
+        {labels[i]: (r if r["status"] == "ok" else None)
+         for i, r in sorted(result.records.items())},
+        {labels[i]: reason for i, reason in sorted(result.failed.items())})
+    written = [out]
+    if report_file is not None:
+        with _writing(report_file, "--report", json_output):
+            write_comparison(comparison, report_file, f"Sweep of {sc.title}",
+                             {labels[v.index]: v.label for v in variants})
+        written.append(report_file)
+    done = len(result.records)
+    if json_output:
+        settings = {v.index: v.settings for v in variants}
+        failed = [{"variant": i, "settings": settings[i], "error": reason}
+                  for i, reason in sorted(result.failed.items())]
+        verdict: dict[str, Any] = {}
+        if result.failed or result.interrupted:
+            verdict = {"error": {"kind": "sweep", "message": _sweep_words(result, done)}}
+        print_json({
+            "ok": not (result.failed or result.interrupted), **verdict,
+            "variants": len(variants), "done": done, "failed": failed,
+            "workers": result.workers, "seconds": result.seconds,
+            "written": [str(p) for p in written],
+        })
+    else:
+        _print_sweep(variants, result.records, labels)
+        for i, reason in sorted(result.failed.items()):
+            say(stderr, f"{labels[i]} ({next(v.label for v in variants if v.index == i)}) "
+                        f"failed: {reason}")
+        say(stdout, f"{_sweep_words(result, done)}; wrote {', '.join(map(str, written))}")
+    if result.failed or result.interrupted:
+        raise typer.Exit(EXIT_FAILED)
+
+
+def _sweep_words(result: Any, done: int) -> str:
+    head = (f"interrupted after {done} of {result.total} variants" if result.interrupted
+            else f"{done} variants")
+    failed = f", {len(result.failed)} failed" if result.failed else ""
+    return (f"{head}{failed} in {result.seconds:.1f} s on {result.workers} "
+            f"worker{'s' * (result.workers != 1)}")
+
+
+def _print_sweep(variants: Sequence[Any], records: dict[int, dict[str, Any]],
+                 labels: dict[int, str]) -> None:
+    """One row per variant: its values and its headline figures."""
+    from supplyline.report.terminal import Column, FitTable
+
+    paths = list(variants[0].settings) if variants else []
+    table = FitTable("Variants", Column("#", numeric=True),
+                     *(Column(plain(path.rsplit(".", 1)[-1]), numeric=True) for path in paths),
+                     *(Column(header, numeric=True)
+                       for header in ("delivered t", "short t", "given t", "labour-days")))
+    for v in variants:
+        record = records.get(v.index)
+        values = [str(v.settings[p]) for p in paths]
+        if record is None or record["status"] != "ok":
+            figures = ["failed" if record is not None else "not run", "", "", ""]
+        else:
+            figures = [f"{record['delivered_t']:,.1f}", f"{record['shortfall_t']:,.1f}",
+                       f"{record['mobilized_t']:,.1f}", f"{record['labour_days']:,.0f}"]
+        table.add_row(labels[v.index].lstrip("#"), *values, *figures)
+    stdout.print(table)
