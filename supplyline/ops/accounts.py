@@ -26,7 +26,9 @@ __all__ = ["ROLES", "Account", "AccountError", "add_account", "check_password", 
 
 ROLES = ("council", "depot", "commune", "viewer")
 WRITES = {"commune": ("pledge", "contribution", "labour"), "depot": ("dispatch", "receipt")}
-_hasher = PasswordHasher()
+#: argon2id with its library's defaults (its parameters are kept in each hash, so a hash
+#: made with other parameters still verifies).
+hasher = PasswordHasher()
 
 
 class AccountError(ValueError):
@@ -63,7 +65,7 @@ def add_account(books: Books, name: str, password: str, role: str,
     if len(password) < 8:
         raise AccountError("password", "expected at least 8 characters")
     row = {"name": name, "role": role, "place": place,
-           "password_hash": _hasher.hash(password), "created_at": dt.datetime.now(dt.UTC)}
+           "password_hash": hasher.hash(password), "created_at": dt.datetime.now(dt.UTC)}
     with books.writing() as conn:
         found = conn.execute(select(t.account.c.name).where(t.account.c.name == name)).first()
         if found is not None and not replace:
@@ -92,10 +94,10 @@ def check_password(books: Books, name: str, password: str) -> Account | None:
     with books.reading() as conn:
         row = conn.execute(select(t.account).where(t.account.c.name == name)).first()
     if row is None:
-        _hasher.hash(password)  # the same time whether the name exists or not
+        hasher.hash(password)  # the same time whether the name exists or not
         return None
     try:
-        _hasher.verify(row.password_hash, password)
+        hasher.verify(row.password_hash, password)
     except (VerificationError, InvalidHashError):
         return None
     return Account(row.name, row.role, row.place)

@@ -206,6 +206,7 @@ class Books:
         self.engine = engine
         self.scenario = scenario
         self.index = Index(scenario)
+        self.cache: dict[Any, Any] = {}  # what is computed once from the scenario
         self.initial: dict[tuple[str, str], float] = {}
         self.owned: dict[tuple[str, str], float] = {}
         for place in scenario.places:
@@ -280,21 +281,22 @@ class Books:
     def _write_one(self, conn: Connection, entry: Entry, author: str,
                    allowed: Any) -> Recorded:
         dispatch: Dispatch | None = None
+        dispatch_id = 0
         receipt_of: int | None = None
         if isinstance(entry, Receipt):
             dispatch_id, dispatch = self._dispatch(conn, entry.dispatch)
             place = dispatch.to
-            if entry.corrects is None:
-                receipt_of = dispatch_id
-                got = conn.execute(select(t.entry.c.id)
-                                   .where(t.entry.c.receipt_of == dispatch_id)).scalar()
-                if got is not None:
-                    raise EntryError("dispatch", f"convoy {dispatch_id} was already received "
-                                                 f"(entry {got}); correct that receipt", 409)
         else:
             place = place_of(entry)
         if allowed is not None:
             allowed(entry, place)
+        if isinstance(entry, Receipt) and entry.corrects is None:
+            receipt_of = dispatch_id
+            got = conn.execute(select(t.entry.c.id)
+                               .where(t.entry.c.receipt_of == dispatch_id)).scalar()
+            if got is not None:
+                raise EntryError("dispatch", f"convoy {dispatch_id} was already received "
+                                             f"(entry {got}); correct that receipt", 409)
         undo: list[tuple[str, str, dt.date, float]] = []
         if entry.corrects is not None:
             undo = self._undo(conn, entry, place, allowed)

@@ -154,8 +154,11 @@ def _transit(books: Books, net: Network, as_of: dt.date) -> Transit:
     corrected = {r.corrects for r in books.entries(kind="dispatch") if r.corrects is not None}
     sent = [r for r in every if r.id not in corrected and root[r.id] not in received]
     # Trip times as the plan from the scenario's start reckons them.
-    base = compile_network(books.scenario, net.step_days)
-    legs = legs_of(base)
+    key = ("legs", net.step_days)
+    if key not in books.cache:
+        base_net = compile_network(books.scenario, net.step_days)
+        books.cache[key] = (base_net, legs_of(base_net))
+    base, legs = books.cache[key]
     n_c = net.n_commodities
     dest, modes, arrive, units = [], [], [], []
     cargo = np.zeros((len(sent), n_c))

@@ -66,3 +66,16 @@ def entry(kind: str, **fields: Any) -> dict[str, Any]:
     if "from_" in fields:
         fields["from"] = fields.pop("from_")
     return {"kind": kind, **fields}
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _quick_hashes() -> Iterator[None]:
+    """argon2 at its lightest in tests (the defaults take half a second a hash here)."""
+    from argon2 import PasswordHasher
+
+    from supplyline.ops import accounts
+
+    kept = accounts.hasher
+    accounts.hasher = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+    yield
+    accounts.hasher = kept
