@@ -131,7 +131,7 @@ function drawMap(routes) {
   const lats = places.map((p) => p.lat), lons = places.map((p) => p.lon);
   const [la0, la1, lo0, lo1] = [Math.min(...lats), Math.max(...lats), Math.min(...lons),
     Math.max(...lons)];
-  const px = (p) => pad + (w - 2 * pad) * (p.lon - lo0) / Math.max(1e-9, lo1 - lo0);
+  const px = (p) => pad + (w - 2 * pad - 70) * (p.lon - lo0) / Math.max(1e-9, lo1 - lo0);
   const py = (p) => h - pad - (h - 2 * pad) * (p.lat - la0) / Math.max(1e-9, la1 - la0);
   const at = Object.fromEntries(places.map((p) => [p.id, p]));
   const colour = { open: "#2e7d32", damaged: "#ef6c00", closed: "#b00020" };
