@@ -5,6 +5,7 @@ actual, day by day."""
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
 from functools import cached_property
 from typing import Any
 
@@ -14,6 +15,7 @@ from sqlalchemy import func, select
 from supplyline.network import Network, compile_network
 from supplyline.ops import tables as t
 from supplyline.ops.books import Books
+from supplyline.ops.entries import Pledge, Wounded
 from supplyline.ops.replan import closed_spans, route_damage, route_reports
 from supplyline.state import State
 
@@ -75,7 +77,48 @@ class Views:
                            "status": "closed" if shut else "damaged" if lost > 1e-6 else "open",
                            "capacity_lost": round(lost, 3)})
         return {"as_of": as_of.isoformat(), "entries": books.count(), "stocks": stocks,
-                "fronts": fronts, "routes": routes, "arrivals": self.arrivals()}
+                "fronts": fronts, "routes": routes, "localities": self.localities(as_of),
+                "wounded": self.wounded(as_of), "arrivals": self.arrivals()}
+
+    def localities(self, as_of: dt.date) -> list[dict[str, Any]]:
+        """Per locality, to ``as_of``: pledged (all, and due by then), given, and what the
+        plan in force asked."""
+        books, sc = self.books, self.books.scenario
+        pledged: dict[str, float] = defaultdict(float)
+        due: dict[str, float] = defaultdict(float)
+        for r in books.entries(kind="pledge", effective=True, until=as_of):
+            e = r.entry
+            assert isinstance(e, Pledge)
+            pledged[e.locality] += e.kg
+            if e.by <= as_of:
+                due[e.locality] += e.kg
+        with books.reading() as conn:
+            rows = conn.execute(
+                select(t.entry.c.place, func.sum(t.movement.c.delta))
+                .join(t.entry, t.entry.c.id == t.movement.c.entry_id)
+                .where(t.entry.c.kind == "contribution", t.movement.c.date <= as_of)
+                .group_by(t.entry.c.place)).all()
+        given = {place: float(kg) for place, kg in rows}
+        asked: dict[str, float] = defaultdict(float)
+        force = books.plan_in_force()
+        if force is not None:
+            start = dt.date.fromisoformat(force[1]["start"])
+            for place, values in force[1]["given"].items():
+                asked[place] = sum(values[:max(0, (as_of - start).days + 1)])
+        return [{"locality": p.id, "pledged_kg": round(pledged[p.id], 1),
+                 "pledged_due_kg": round(due[p.id], 1),
+                 "given_kg": round(given.get(p.id, 0.0), 1),
+                 "plan_kg": round(asked[p.id], 1)}
+                for p in sc.places if p.kind == "locality"]
+
+    def wounded(self, as_of: dt.date) -> dict[str, int]:
+        """Wounded brought to each hospital to ``as_of``."""
+        out: dict[str, int] = defaultdict(int)
+        for r in self.books.entries(kind="wounded", effective=True, until=as_of):
+            e = r.entry
+            assert isinstance(e, Wounded)
+            out[e.hospital] += e.persons
+        return dict(out)
 
     def arrivals(self) -> dict[str, Any]:
         """Cumulative kg arrived at the fronts by day: planned (plan in force) and actual."""

@@ -171,3 +171,36 @@ def test_repairs_and_reopening(books: Books) -> None:
     reports = route_reports(books, sc.start_date + dt.timedelta(days=9))
     assert route_damage(reports, sc, sc.start_date + dt.timedelta(days=3)) == {}
     np.testing.assert_equal(len(reports), 3)
+
+
+def test_the_overview_of_the_week(tmp_path: Path) -> None:
+    from supplyline.ops.overview import Views
+
+    sc = scenario()
+    books = open_books(tmp_path / "week.db", sc)
+    record_week(books)
+    books.append(entry("wounded", date=day(sc, 4), front="kestrel-town",
+                       hospital="district-hospital", persons=7), "council")
+    books.save_plan(tutorial_figures(), "council")
+    view = Views(books).overview(sc.start_date + dt.timedelta(days=6))
+    fronts = {f["front"]: f for f in view["fronts"]}
+    # 1,400 kg held against 3,000 people x 0.5 kg a day.
+    assert fronts["kestrel-town"]["kg"] == 1400
+    assert fronts["kestrel-town"]["days_of_supply"] == pytest.approx(1400 / 1500, abs=0.05)
+    routes = {r["id"]: r for r in view["routes"]}
+    assert routes["ridge-road"]["status"] == "closed"
+    assert routes["bridge-road"]["status"] == "damaged"
+    assert routes["bridge-road"]["capacity_lost"] == pytest.approx(0.5 * 3 / 4)
+    assert routes["gorge-path"]["status"] == "open"
+    places = {x["locality"]: x for x in view["localities"]}
+    assert (places["far-village"]["pledged_kg"], places["far-village"]["pledged_due_kg"]) == (
+        9000, 0)
+    assert places["high-village"]["given_kg"] == 2000
+    assert places["river-village"]["plan_kg"] == pytest.approx(
+        sum(tutorial_figures()["given"]["river-village"][:7]), abs=0.1)
+    assert view["wounded"] == {"district-hospital": 7}
+    actual = view["arrivals"]["actual_kg"]
+    assert (actual[1], actual[2], actual[-1]) == (0, 1400, 1400)
+    assert view["arrivals"]["planned_kg"][-1] == pytest.approx(
+        sum(tutorial_figures()["arrive"]["kestrel-town"]), abs=0.5)
+    books.close()

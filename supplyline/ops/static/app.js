@@ -95,6 +95,14 @@ async function loadOverview() {
   $("#stocks tbody").replaceChildren(...data.stocks.map((s) => el("tr",
     { "data-place": s.place, "data-good": s.good },
     el("td", {}, s.place), el("td", {}, s.good), el("td", { class: "num stock-kg" }, fmt(s.kg)))));
+  $("#localities tbody").replaceChildren(...data.localities.map((l) => el("tr", {},
+    el("td", {}, l.locality), el("td", { class: "num" }, fmt(l.pledged_kg)),
+    el("td", { class: "num" }, fmt(l.pledged_due_kg)),
+    el("td", { class: "num" + (l.given_kg < l.pledged_due_kg ? " low" : "") }, fmt(l.given_kg)),
+    el("td", { class: "num" }, fmt(l.plan_kg)))));
+  const wounded = Object.entries(data.wounded);
+  $("#wounded").textContent = wounded.length ? "Wounded brought in: " +
+    wounded.map(([h, n]) => h + " " + n).join(", ") : "";
   drawChart(data.arrivals);
   drawMap(data.routes);
 }
