@@ -210,6 +210,12 @@ def _headline(plan: Plan, kpis: dict[str, Any]) -> FitTable:
     table.add_row(bold + "labour-days", f"{fmt(labour['total'])} (carriers "
                   f"{fmt(labour['carriers'])}, road works {fmt(labour['road_works'])}, "
                   f"repair crews {fmt(labour['repair_crews'])})")
+    cost, per_t = kpis["cost"], kpis["cost"]["per_t_delivered"]
+    if cost["total"] > 0 and per_t is not None:
+        currency = inert(str(cost["currency"]))
+        table.add_row(bold + "cost", Text.assemble(
+            f"{fmt(per_t)} ", currency, " per tonne delivered "
+            f"({fmt(float(cost['total']))} ", currency, ")"))
     if kpis["wounded_late_person_days"] > 0:
         table.add_row(bold + "wounded waiting too long",
                       Text(f"{fmt(float(kpis['wounded_late_person_days']))} person-days",
@@ -268,15 +274,17 @@ def _carriers(plan: Plan) -> FitTable:
     net = plan.network
     in_use = plan.units_in_use()
     unit_days = plan.unit_days()
-    table = _table("Carriers by mode", "mode", "recruited", "peak in use", "persons at peak",
+    needed = plan.fleet_needed()
+    table = _table("Carriers by mode", "mode", "recruited", "needed", "persons at peak",
                    "unit-days", numeric=[False, True, True, True, True], prose=[0])
+    table.caption = "needed: the most in service at once, which the plan minimizes"
     for m in range(net.n_modes):
         peak = float(in_use[m].max(initial=0.0))
         if peak <= 1e-6 and plan.recruited_units[:, m].sum() <= 1e-6:
             continue
         table.add_row(short_label(mode_name(net, m), 10**6),
                       fmt(float(plan.recruited_units[:, m].sum())),
-                      fmt(peak), fmt(peak * float(net.crew_per_unit[m])),
+                      fmt(float(needed[m])), fmt(peak * float(net.crew_per_unit[m])),
                       fmt(float(unit_days[m])))
     return table
 
