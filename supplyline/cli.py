@@ -1047,3 +1047,84 @@ def serve(
     else:
         say(stdout, "Log in as 'council' with its password (--reset-council gives a new one)")
     uvicorn.run(create_app(books), host=host, port=port, log_level="warning")
+
+
+# -- simulation -----------------------------------------------------------------------------
+
+DeviceOption = Annotated[
+    str, typer.Option("--device", help="Where to run: cpu (NumPy) or gpu (CuPy, the [gpu] "
+                                       "extra and a CUDA GPU).")]
+
+
+def _simulate_or_exit(result: Plan, runs: int, seed: int | None, device: str,
+                      json_output: bool) -> Any:
+    """Run the simulation with a progress bar on standard error (none with ``--json``); a
+    device that is not there exits 2."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+
+    from supplyline.errors import SimulationError
+    from supplyline.simulate import DEVICES, simulate
+
+    if device not in DEVICES:
+        fail("usage", f"--device: expected {' or '.join(DEVICES)}, got {device}",
+             EXIT_BAD_INPUT, json_output)
+    with ExitStack() as stack:
+        tick = None
+        if not json_output:
+            bar = stack.enter_context(Progress(
+                "simulating", BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+                console=stderr, transient=True))
+            task = bar.add_task("simulating", total=runs)
+
+            def tick(done: int, total: int) -> None:
+                bar.update(task, completed=done)
+
+        try:
+            return simulate(result, runs=runs, seed=seed, device=device, progress=tick)
+        except SimulationError as error:
+            fail("usage", f"--device: {error}", EXIT_BAD_INPUT, json_output)
+
+
+@app.command("simulate")
+def simulate_command(
+    scenario: ScenarioArg = None,
+    replay: ReplayOption = None,
+    runs: Annotated[int, typer.Option("--runs", min=1, metavar="N",
+                                      help="Number of runs.")] = 10_000,
+    seed: Annotated[int | None, typer.Option(
+        "--seed", min=0, metavar="S", help="Seed: the same seed gives the same result "
+                                           "(default: fresh, and printed).")] = None,
+    device: DeviceOption = "cpu",
+    days: DaysOption = None,
+    step_days: StepOption = None,
+    solver: SolverOption = Solver.ipm,
+    time_limit: TimeLimitOption = DEFAULT_TIME_LIMIT_S,
+    verbose: VerboseOption = False,
+    export: Annotated[
+        Path | None,
+        typer.Option("--export", metavar="DIR",
+                     help="Write the simulation (JSON) and its tables (CSV, Parquet) into "
+                          "the folder DIR."),
+    ] = None,
+    json_output: JsonOption = False,
+) -> None:
+    """Plan, then run the plan many times under random strikes, raids, rain and
+    breakdowns: the chance and size of shortfall, days of reserve, what is lost."""
+    from supplyline.report.risk import export_simulation, print_simulation_summary
+
+    sc = _limit_days(load_or_exit(scenario, json_output), days, json_output)
+    _check_replay(sc, replay, json_output)
+    result = _simulate_or_exit(
+        _plan_or_exit(sc, replay, solver, time_limit, json_output, step_days, verbose),
+        runs, seed, device, json_output)
+    written: list[Path] = []
+    if export is not None:
+        with _writing(export, "--export", json_output):
+            written = export_simulation(result, export, notify=lambda m: say(stderr, m))
+    if json_output:
+        print_json({"ok": True, "simulation": json.loads(result.to_json()),
+                    "written": [str(p) for p in written]})
+        return
+    print_simulation_summary(result, stdout)
+    if written:
+        say(stdout, f"Wrote {len(written)} files to {export}")

@@ -30,6 +30,7 @@ from supplyline.report.facts import (
     shortfalls,
     source_groups,
 )
+from supplyline.report.risk import risk_section
 from supplyline.report.safe_write import output_files
 from supplyline.report.sections import (
     SECTIONS,
@@ -244,11 +245,12 @@ def render_report(
     results:
         Results of later capabilities by name, for the sections that show them.
     sections:
-        The section functions to run, in order (default :data:`SECTIONS`).
+        The section functions to run, in order (default :data:`SECTIONS`, then the risk
+        section of a simulation in ``results["simulation"]``).
     """
     context = ReportContext(validation=validation, results=dict(results or {}))
     built: list[Section] = []
-    for make in SECTIONS if sections is None else sections:
+    for make in [*SECTIONS, risk_section] if sections is None else sections:
         section = make(plan, context)
         if section is not None:
             built.append(section)
