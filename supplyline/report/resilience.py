@@ -35,8 +35,14 @@ def _reserve(i: Impact) -> str:
     return "lasts" if not days else f"{min(days)} d"
 
 
+#: Figures smaller than this are shown as 0 (solver noise, a few grams or minutes).
+SHOWN = 0.005
+
+
 def _cell(x: float) -> str:
-    return "—" if not np.isfinite(x) else fmt(x)
+    if not np.isfinite(x):
+        return "—"
+    return "0" if abs(x) < SHOWN else fmt(x)
 
 
 def _worst_impact(res: Resilience) -> Impact | None:

@@ -215,6 +215,9 @@ def analyse(
         "the worst sets are exact on the aggregated network (no time, carriers or labour) "
         "and measured on the full plan",
     ]
+    if window is not None:
+        notes.append("the aggregated network has no time: it picks the worst sets for the "
+                     "whole horizon; they are measured on the full plan cut in the window")
     start = net.start_date
     dates = None if window is None else (
         str(start + dt.timedelta(days=window[0])), str(start + dt.timedelta(days=window[1])))
