@@ -8,7 +8,7 @@ import json
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -26,6 +26,9 @@ from supplyline.resilience.cuts import (
 )
 from supplyline.resilience.interdiction import WorstCut, aggregate, greedy_cuts, worst_cuts
 from supplyline.resilience.protect import Defence, best_defence
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = ["EXACT_MAX_K", "Resilience", "WorstSet", "analyse", "parse_window"]
 
@@ -132,6 +135,21 @@ class Resilience:
 
     def to_json(self) -> str:
         return json.dumps(self.to_dict(), indent=2)
+
+    def to_frame(self) -> pd.DataFrame:
+        """The N-1 ranking as a table, worst first."""
+        import pandas as pd
+
+        return pd.DataFrame([
+            {"kind": i.kind, "ids": " + ".join(i.ids), "names": " + ".join(i.names),
+             "extra_shortfall_t": i.extra_shortfall_t, "extra_labour_days": i.extra_labour_days,
+             "extra_eaten_t": i.extra_eaten_t, "status": i.status}
+            for i in self.ranking])
+
+    def __repr__(self) -> str:
+        top = ", ".join(" + ".join(i.ids) for i in self.ranking[:3])
+        return (f"Resilience({self.scenario!r}: {len(self.ranking)} cuts ranked, worst "
+                f"{top}; {self.solves} solves in {self.seconds:.1f} s)")
 
 
 def _num(x: float) -> float | None:
