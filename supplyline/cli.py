@@ -608,6 +608,10 @@ def resilience(
                                         help="Also find the N routes or places to make "
                                              "safe from cutting (guards, air defence, "
                                              "repair crews) against the worst cuts.")] = 0,
+    worst_of: Annotated[str, typer.Option("--worst-of", metavar="routes|all",
+                                          help="What the worst sets and the protection may "
+                                               "take: routes only, or routes and places "
+                                               "(default).")] = "all",
     jobs: Annotated[int, typer.Option("--jobs", min=1, max=64, metavar="N",
                                       help="Solve the cuts in N processes (large "
                                            "scenarios, whose cuts are solved from "
@@ -642,6 +646,9 @@ def resilience(
             span = parse_window(window, sc.start_date, sc.days)
         except ValueError as error:
             fail("usage", f"--window: {error}", EXIT_BAD_INPUT, json_output)
+    if worst_of not in ("routes", "all"):
+        fail("usage", f"--worst-of: expected routes or all, got {worst_of}", EXIT_BAD_INPUT,
+             json_output)
     net = compile_network(sc)
     with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}"
                   "/{task.total}"), TimeElapsedColumn(), console=stderr,
@@ -654,7 +661,8 @@ def resilience(
 
         try:
             result = analyse(net, k=k, window=span, progress=progress,
-                             time_limit_s=time_limit or None, budget=budget, jobs=jobs)
+                             time_limit_s=time_limit or None, budget=budget, jobs=jobs,
+                             worst_of=worst_of)
         except PlanError as error:
             fail("plan", str(error), EXIT_FAILED, json_output)
     written: list[Path] = []

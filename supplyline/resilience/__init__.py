@@ -28,9 +28,12 @@ def resilience(
     jobs: int = 1,
     step_days: int | None = None,
     progress: Callable[[str, int, int], None] | None = None,
+    worst_of: str = "all",
 ) -> Resilience:
     """Cut every route and place in turn (N-1), find the worst sets of 2..k cuts and, with a
     ``budget``, the routes and places to make safe against them. ``window``: inclusive day
-    indices (0 the scenario's start) to cut on; the whole horizon when None."""
+    indices (0 the scenario's start) to cut on; the whole horizon when None. ``worst_of``:
+    'routes' to look for the worst sets among the routes only."""
     net = scenario if isinstance(scenario, Network) else compile_network(scenario, step_days)
-    return analyse(net, k=k, window=window, progress=progress, budget=budget, jobs=jobs)
+    return analyse(net, k=k, window=window, progress=progress, budget=budget, jobs=jobs,
+                   worst_of=worst_of)

@@ -73,6 +73,7 @@ class Resilience:
     seconds: float
     solves: int
     notes: list[str] = field(default_factory=list)
+    worst_of: str = "all"  # what the worst sets may cut: "all" or "routes"
     plan: Plan | None = field(default=None, repr=False)  # the uncut plan
     defence: Defence | None = None
     #: the attacker's best answer to the defence, and to no defence, on the full plan
@@ -126,6 +127,7 @@ class Resilience:
             "base": {"shortfall_t": b.shortfall_t, "labour_days": b.labour_days,
                      "eaten_t": b.eaten_kg / 1000.0, "objective": b.objective},
             "ranking": [impact(i) for i in self.ranking],
+            "worst_of": self.worst_of,
             "worst": [worst(w) for w in self.worst],
             "defence": defence,
             "seconds": self.seconds,
@@ -165,6 +167,7 @@ def analyse(
     budget: int = 0,
     jobs: int = 1,
     resolve: str = "auto",
+    worst_of: str = "all",
 ) -> Resilience:
     """Plan, cut every route and place alone (N-1), and find the worst sets of 2..k cuts;
     with a ``budget``, the routes and places to make safe from cutting so that the worst
@@ -172,10 +175,14 @@ def analyse(
 
     ``progress`` is called with a message, the work done and the work in all. ``jobs``
     processes solve the N-1 cuts when every solve starts from scratch (``resolve``: see
-    :class:`~supplyline.plan.session.Session`).
+    :class:`~supplyline.plan.session.Session`). ``worst_of``: 'all' (routes and places) or
+    'routes' (routes only) for the worst sets and the protection.
     """
+    if worst_of not in ("all", "routes"):
+        raise ValueError(f"worst_of must be 'all' or 'routes', got {worst_of!r}")
     started = time.perf_counter()
     routes, places = candidates(net)
+    hit_places = places if worst_of == "all" else []
     sizes = list(range(2, k + 1))
     total = 1 + len(routes) + len(places) + sum(CONFIRM for _ in sizes) + 2 * (budget > 0)
     done = 0
@@ -200,17 +207,18 @@ def analyse(
     agg = aggregate(net)
     worst: list[WorstSet] = []
     for size in sizes:
-        ids, value = greedy_cuts(agg, size, routes, places)
+        ids, value = greedy_cuts(agg, size, routes, hit_places)
         if size <= EXACT_MAX_K:
-            model = worst_cuts(agg, size, routes, places)
+            model = worst_cuts(agg, size, routes, hit_places)
             sets = [model]
             for _ in range(CONFIRM - 1):
-                sets.append(worst_cuts(agg, size, routes, places,
+                sets.append(worst_cuts(agg, size, routes, hit_places,
                                        exclude=[s.ids for s in sets]))
             found = [(s.shortfall_kg, s.routes, s.places) for s in sets]
             entry = WorstSet(size, "exact", model, ids, value)
         else:
-            found = [(value, [i for i in ids if i in routes], [i for i in ids if i in places])]
+            found = [(value, [i for i in ids if i in routes],
+                      [i for i in ids if i in hit_places])]
             entry = WorstSet(size, "greedy", None, ids, value)
         for kg, r, p in found:
             entry.confirmed.append((kg, cut_impact(session, base, base_x, r, p, window)))
@@ -219,7 +227,7 @@ def analyse(
         worst.append(entry)
     defence = checked = None
     if budget > 0:
-        defence = best_defence(agg, min(k, EXACT_MAX_K), budget, routes, places)
+        defence = best_defence(agg, min(k, EXACT_MAX_K), budget, routes, hit_places)
         protected = cut_impact(session, base, base_x, defence.attack.routes,
                                defence.attack.places, window)
         step("defence: attack on the protected network")
@@ -240,8 +248,8 @@ def analyse(
     dates = None if window is None else (
         str(start + dt.timedelta(days=window[0])), str(start + dt.timedelta(days=window[1])))
     return Resilience(net.scenario.name, window, dates, base, ranking, worst,
-                      time.perf_counter() - started, session.solves, notes, uncut, defence,
-                      checked)
+                      time.perf_counter() - started, session.solves, notes, worst_of, uncut,
+                      defence, checked)
 
 
 def parse_window(text: str, start: dt.date, days: int) -> tuple[int, int]:

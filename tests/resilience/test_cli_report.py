@@ -96,3 +96,17 @@ def test_parse_window_reads_dates_and_day_numbers() -> None:
     start = dt.date(1954, 3, 1)
     assert parse_window("1954-03-04:1954-03-07", start, 10) == (3, 6)
     assert parse_window("0:9", start, 10) == (0, 9)
+
+
+def test_worst_sets_among_routes_only(tiny_path: Path) -> None:
+    result = runner.invoke(app, ["resilience", str(tiny_path), "--k", "2", "--worst-of",
+                                 "routes", "--json"])
+    assert result.exit_code == 0, result.output
+    res = json.loads(result.output)["resilience"]
+    assert res["worst_of"] == "routes"
+    routes = {"ban-a--relay", "ban-b--relay", "long-trail", "pass", "relay--hospital"}
+    for w in res["worst"]:
+        assert set(w["model"]["ids"]) <= routes and w["model"]["ids"]
+        assert set(w["greedy"]["ids"]) <= routes
+    bad = runner.invoke(app, ["resilience", str(tiny_path), "--worst-of", "towns", "--json"])
+    assert bad.exit_code == 2 and "--worst-of" in json.loads(bad.output)["error"]["message"]
