@@ -25,7 +25,7 @@ from supplyline.resilience.cuts import (
     n_minus_1,
 )
 from supplyline.resilience.interdiction import WorstCut, aggregate, greedy_cuts, worst_cuts
-from supplyline.resilience.protect import Defence, best_defence
+from supplyline.resilience.protect import Allocation, Defence, allocate, best_defence
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -78,6 +78,7 @@ class Resilience:
     defence: Defence | None = None
     #: the attacker's best answer to the defence, and to no defence, on the full plan
     defence_checked: tuple[Impact, Impact] | None = None
+    allocation: Allocation | None = None  # protection against the expected threats
 
     def to_dict(self) -> dict[str, Any]:
         def impact(i: Impact) -> dict[str, Any]:
@@ -130,6 +131,12 @@ class Resilience:
             "worst_of": self.worst_of,
             "worst": [worst(w) for w in self.worst],
             "defence": defence,
+            "protection": None if self.allocation is None else {
+                "picks": [{"kind": k, "route": r, "objective": o, "shortfall_t": t}
+                          for k, r, o, t in self.allocation.picks],
+                "base_objective": self.allocation.base_objective,
+                "base_shortfall_t": self.allocation.base_shortfall_t,
+                "solves": self.allocation.solves, "seconds": self.allocation.seconds},
             "seconds": self.seconds,
             "solves": self.solves,
             "notes": self.notes,
@@ -168,6 +175,7 @@ def analyse(
     jobs: int = 1,
     resolve: str = "auto",
     worst_of: str = "all",
+    protect: dict[str, int] | None = None,
 ) -> Resilience:
     """Plan, cut every route and place alone (N-1), and find the worst sets of 2..k cuts;
     with a ``budget``, the routes and places to make safe from cutting so that the worst
@@ -176,7 +184,9 @@ def analyse(
     ``progress`` is called with a message, the work done and the work in all. ``jobs``
     processes solve the N-1 cuts when every solve starts from scratch (``resolve``: see
     :class:`~supplyline.plan.session.Session`). ``worst_of``: 'all' (routes and places) or
-    'routes' (routes only) for the worst sets and the protection.
+    'routes' (routes only) for the worst sets and the protection. ``protect``: units of
+    guards, air defence and repair crews to put where they lower the plan's cost most
+    against the expected threats (:func:`~supplyline.resilience.protect.allocate`).
     """
     if worst_of not in ("all", "routes"):
         raise ValueError(f"worst_of must be 'all' or 'routes', got {worst_of!r}")
@@ -184,7 +194,8 @@ def analyse(
     routes, places = candidates(net)
     hit_places = places if worst_of == "all" else []
     sizes = list(range(2, k + 1))
-    total = 1 + len(routes) + len(places) + sum(CONFIRM for _ in sizes) + 2 * (budget > 0)
+    total = (1 + len(routes) + len(places) + sum(CONFIRM for _ in sizes) + 2 * (budget > 0)
+             + bool(protect))
     done = 0
 
     def step(message: str) -> None:
@@ -235,6 +246,10 @@ def analyse(
                                  defence.unprotected.places, window)
         step("defence: attack on the unprotected network")
         checked = (protected, unprotected)
+    allocation = None
+    if protect:
+        allocation = allocate(net, protect)
+        step("protection against the expected threats")
     notes = [
         "a cut is known to the plan in advance: the plan is made around it (stocks moved "
         "ahead, other routes used), as a planner who expects it would",
@@ -249,7 +264,7 @@ def analyse(
         str(start + dt.timedelta(days=window[0])), str(start + dt.timedelta(days=window[1])))
     return Resilience(net.scenario.name, window, dates, base, ranking, worst,
                       time.perf_counter() - started, session.solves, notes, worst_of, uncut,
-                      defence, checked)
+                      defence, checked, allocation)
 
 
 def parse_window(text: str, start: dt.date, days: int) -> tuple[int, int]:

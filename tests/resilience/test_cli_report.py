@@ -110,3 +110,16 @@ def test_worst_sets_among_routes_only(tiny_path: Path) -> None:
         assert set(w["greedy"]["ids"]) <= routes
     bad = runner.invoke(app, ["resilience", str(tiny_path), "--worst-of", "towns", "--json"])
     assert bad.exit_code == 2 and "--worst-of" in json.loads(bad.output)["error"]["message"]
+
+
+def test_protect_places_units_and_refuses_bad_kinds(tiny_path: Path) -> None:
+    result = runner.invoke(app, ["resilience", str(tiny_path), "--k", "1", "--protect",
+                                 "air=1, repair=1", "--json"])
+    assert result.exit_code == 0, result.output
+    protection = json.loads(result.output)["resilience"]["protection"]
+    assert protection["picks"][0]["kind"] == "air" and protection["picks"][0]["route"] == "pass"
+    assert protection["picks"][-1]["objective"] < protection["base_objective"]
+    for bad in ("tanks=1", "air=x", "air"):
+        out = runner.invoke(app, ["resilience", str(tiny_path), "--protect", bad, "--json"])
+        assert out.exit_code == 2, bad
+        assert "--protect" in json.loads(out.output)["error"]["message"]
