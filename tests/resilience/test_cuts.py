@@ -56,6 +56,9 @@ def test_cutting_a_bridge_loses_everything_it_carried() -> None:
         assert impact.reserve_days["front"] is not None
     assert by_id[("j",)].extra_shortfall_t == pytest.approx(delivered_t, rel=1e-6)
     assert by_id[("v",)].extra_shortfall_t == pytest.approx(delivered_t, rel=1e-6)
+    # The village has one route: cutting it forbids the same trips, solved once.
+    assert by_id[("v",)].notes == ["forbids the same trips as v--j"]
+    assert by_id[("v",)].kind == "place" and by_id[("v",)].seconds == 0.0
     assert ranked[0].extra_shortfall_t == pytest.approx(delivered_t, rel=1e-6)
 
 
