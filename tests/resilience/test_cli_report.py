@@ -123,3 +123,11 @@ def test_protect_places_units_and_refuses_bad_kinds(tiny_path: Path) -> None:
         out = runner.invoke(app, ["resilience", str(tiny_path), "--protect", bad, "--json"])
         assert out.exit_code == 2, bad
         assert "--protect" in json.loads(out.output)["error"]["message"]
+
+
+def test_no_section_without_an_analysis(tiny: object) -> None:
+    import supplyline as sl
+    from supplyline.report import render_report
+
+    plan = sl.plan(tiny)  # type: ignore[arg-type]
+    assert 'id="resilience"' not in render_report(plan)
