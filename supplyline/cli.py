@@ -691,6 +691,17 @@ def resilience(
                                         help="Also find the N routes or places to make "
                                              "safe from cutting (guards, air defence, "
                                              "repair crews) against the worst cuts.")] = 0,
+    protect: Annotated[
+        str | None,
+        typer.Option("--protect", metavar="KIND=N,...",
+                     help="Units of guards, air (defence) and repair (crews) to put where "
+                          "they lower the plan's cost most against the expected threats, "
+                          "e.g. guards=2,air=1 (each unit: one plan per route tried)."),
+    ] = None,
+    worst_of: Annotated[str, typer.Option("--worst-of", metavar="routes|all",
+                                          help="What the worst sets and the protection may "
+                                               "take: routes only, or routes and places "
+                                               "(default).")] = "all",
     jobs: Annotated[int, typer.Option("--jobs", min=1, max=64, metavar="N",
                                       help="Solve the cuts in N processes (large "
                                            "scenarios, whose cuts are solved from "
@@ -723,6 +734,18 @@ def resilience(
             span = parse_window(window, sc.start_date, sc.days)
         except ValueError as error:
             fail("usage", f"--window: {error}", EXIT_BAD_INPUT, json_output)
+    if worst_of not in ("routes", "all"):
+        fail("usage", f"--worst-of: expected routes or all, got {worst_of}", EXIT_BAD_INPUT,
+             json_output)
+    units: dict[str, int] = {}
+    for part in (protect or "").split(","):
+        kind, _, count = part.strip().partition("=")
+        if not part.strip():
+            continue
+        if kind not in ("guards", "air", "repair") or not count.strip().isdigit():
+            fail("usage", f"--protect: expected KIND=N with KIND guards, air or repair and N "
+                          f"a whole number, got {part.strip()!r}", EXIT_BAD_INPUT, json_output)
+        units[kind] = units.get(kind, 0) + int(count)
     net = compile_network(sc, step_days)
     with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}"
                   "/{task.total}"), TimeElapsedColumn(), console=stderr,
@@ -735,7 +758,8 @@ def resilience(
 
         try:
             result = analyse(net, k=k, window=span, progress=progress,
-                             time_limit_s=time_limit or None, budget=budget, jobs=jobs)
+                             time_limit_s=time_limit or None, budget=budget, jobs=jobs,
+                             worst_of=worst_of, protect=units or None)
         except PlanError as error:
             fail("plan", str(error), EXIT_FAILED, json_output)
     written: list[Path] = []
