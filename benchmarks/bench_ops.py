@@ -140,11 +140,20 @@ def _fill(url: str, n: int) -> None:
             moves.append({"entry_id": next_id + 1, "place": "kestrel-town", "item": "rice",
                           "date": day, "delta": kg, "own": True})
             next_id += 2
+    kinds = {e["id"]: (e["kind"], e["place"]) for e in entries}
+    summed: dict[tuple[Any, ...], float] = {}
+    for m in moves:
+        kind, source = kinds[m["entry_id"]]
+        key = (m["place"], m["item"], m["date"], kind, source)
+        summed[key] = summed.get(key, 0.0) + m["delta"]
+    daily = [dict(zip(("place", "item", "date", "kind", "source"), key, strict=True),
+                  delta=delta) for key, delta in summed.items()]
     with books.writing() as conn:
         for i in range(0, len(entries), 5000):
             conn.execute(insert(t.entry), entries[i:i + 5000])
         for i in range(0, len(moves), 5000):
             conn.execute(insert(t.movement), moves[i:i + 5000])
+        conn.execute(insert(t.daily), daily)
     if books.postgres:  # the ids were given: move the sequence past them
         with books.writing() as conn:
             conn.exec_driver_sql("SELECT setval('entry_id_seq', (SELECT max(id) FROM entry))")

@@ -442,14 +442,18 @@ class Books:
         order)."""
         rows = [{"place": p, "item": i, "date": d, "kind": k, "source": src, "delta": x}
                 for (p, i, d, k, src), x in sorted(summed.items())]
-        if self.postgres:
-            from sqlalchemy.dialects.postgresql import insert as upsert
-        else:
-            from sqlalchemy.dialects.sqlite import insert as upsert  # type: ignore[assignment]
-        statement = upsert(t.daily).values(rows)
-        conn.execute(statement.on_conflict_do_update(
-            index_elements=["place", "item", "date", "kind", "source"],
-            set_={"delta": t.daily.c.delta + statement.excluded.delta}))
+        if "upsert" not in self.cache:  # made once, so that it is compiled once
+            if self.postgres:
+                from sqlalchemy.dialects.postgresql import insert as upsert
+            else:
+                from sqlalchemy.dialects.sqlite import (  # type: ignore[assignment]
+                    insert as upsert,
+                )
+            statement = upsert(t.daily)
+            self.cache["upsert"] = statement.on_conflict_do_update(
+                index_elements=["place", "item", "date", "kind", "source"],
+                set_={"delta": t.daily.c.delta + statement.excluded.delta})
+        conn.execute(self.cache["upsert"], rows)
 
     def _lock(self, conn: Connection, entries: list[Entry]) -> None:
         """PostgreSQL: take the lock of every place a batch touches, in one order, before
