@@ -1,7 +1,7 @@
 """The dashboard in a real browser (Playwright driving Debian's Chromium): a commune clerk
 logs in, records a contribution and sees the depot's stock change; a bad amount is shown at
-its field. A screenshot is kept in test-artifacts/. Skipped where Chromium or Playwright is
-missing."""
+its field; the ledger filters and exports CSV. A screenshot is kept in test-artifacts/.
+Skipped where Chromium or Playwright is missing."""
 
 from __future__ import annotations
 
@@ -92,5 +92,19 @@ def test_a_commune_clerk_records_a_contribution(server: str) -> None:
         assert page.locator("#chart polyline").count() == 2
         ARTIFACTS.mkdir(exist_ok=True)
         page.screenshot(path=str(ARTIFACTS / "dashboard-overview.png"), full_page=True)
+
+        # The ledger, filtered, and its CSV export.
+        page.click('nav [data-view="ledger"]')
+        page.wait_for_selector("#entries tbody tr")
+        row = page.inner_text("#entries tbody tr")
+        assert "contribution" in row and "high-clerk" in row and "1250" in row
+        page.select_option("#ledger-filters select[name=kind]", "pledge")
+        page.click("#ledger-filters button[type=submit]")
+        page.wait_for_function("document.querySelectorAll('#entries tbody tr').length === 0")
+        page.select_option("#ledger-filters select[name=kind]", "")
+        with page.expect_download() as download:
+            page.click("#csv")
+        lines = Path(download.value.path()).read_text(encoding="utf-8").splitlines()
+        assert lines[0].startswith("id,kind,date,place") and len(lines) == 2
         browser.close()
     assert errors == [] and outside == []
