@@ -246,7 +246,8 @@ def create_app(books: Books) -> FastAPI:
             force = books.plan_in_force()
             done = replan(books, body.as_of)
             kept = books.save_plan(done.figures, user.name) if body.keep else None
-        return {"id": kept, "status": done.plan.status, "kpis": _kpis(done.plan),
+        return {"id": kept, "in_force": None if force is None else force[0],
+                "status": done.plan.status, "kpis": _kpis(done.plan),
                 "changes": compare_plans(None if force is None else force[1], done.figures),
                 "state": state_json(done.state, done.plan.network)}
 

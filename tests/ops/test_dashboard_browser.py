@@ -1,6 +1,7 @@
 """The dashboard in a real browser (Playwright driving Debian's Chromium): a commune clerk
 logs in, records a contribution and sees the depot's stock change; a bad amount is shown at
-its field; the ledger filters and exports CSV. A screenshot is kept in test-artifacts/.
+its field; the ledger filters and exports CSV; the council re-plans. Screenshots are kept
+in test-artifacts/.
 Skipped where Chromium or Playwright is missing."""
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ def server(tmp_path: Path) -> Iterator[str]:
 
     books = open_books(tmp_path / "books.db", sl.load("tutorial"))
     add_account(books, "high-clerk", "high-password", "commune", "high-village")
+    add_account(books, "council", "council-password", "council")
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
@@ -106,5 +108,25 @@ def test_a_commune_clerk_records_a_contribution(server: str) -> None:
             page.click("#csv")
         lines = Path(download.value.path()).read_text(encoding="utf-8").splitlines()
         assert lines[0].startswith("id,kind,date,place") and len(lines) == 2
+        assert page.is_hidden('nav [data-view="replan"]')  # the council's only
+
+        # The council re-plans from the books.
+        page.click("#logout")
+        page.fill("#login-name", "council")
+        page.fill("#login-password", "council-password")
+        page.click("#login-button")
+        page.wait_for_selector("#overview:not([hidden])")
+        page.click('nav [data-view="replan"]')
+        page.fill("#replan-date", "2024-11-01")
+        page.click("#replan-button")
+        page.wait_for_selector("#err-as_of:has-text('expected a day after 2024-11-01')")
+        page.click("#plan-button")
+        page.wait_for_selector("#replan-status:has-text('kept as plan #1')", timeout=60_000)
+        page.fill("#replan-date", "2024-11-05")
+        page.click("#replan-button")
+        page.wait_for_selector("#replan-status:has-text('against plan #1')", timeout=60_000)
+        assert "Re-plan optimal, kept as plan #2" in page.inner_text("#replan-status")
+        assert page.locator("#changes tbody tr").count() > 3
+        page.screenshot(path=str(ARTIFACTS / "dashboard-replan.png"), full_page=True)
         browser.close()
     assert errors == [] and outside == []
