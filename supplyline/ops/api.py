@@ -252,10 +252,12 @@ def create_app(books: Books) -> FastAPI:
                 "state": state_json(done.state, done.plan.network)}
 
     def _in_horizon(day: dt.date, field: str) -> dt.date:
+        """``day`` (a query parameter) if it is inside the horizon; 422 otherwise."""
         sc = books.scenario
         if not sc.start_date <= day <= sc.end_date:
-            raise EntryError(field, f"expected a day from {sc.start_date} to {sc.end_date}, "
-                                    f"got {day}")
+            raise HTTPException(422, [{
+                "loc": ["query", field], "type": "value_error",
+                "msg": f"expected a day from {sc.start_date} to {sc.end_date}, got {day}"}])
         return day
 
     static = files("supplyline.ops").joinpath("static")
