@@ -426,6 +426,9 @@ class Books:
                         f"{good} the convoy carried, got {accounted[good]:,.1f} kg")
             moves = [(dispatch.to, good, d, kg) for good, kg in entry.received_kg.items()
                      if kg > 0]
+            # What was lost, by reason (counted where the convoy arrived).
+            moves += [(dispatch.to, f"lost:{loss.reason}:{loss.good}", d, loss.kg)
+                      for loss in entry.losses]
             return [*moves, (dispatch.to, f"unit:{dispatch.mode}", d, dispatch.units)]
         return []
 

@@ -76,7 +76,14 @@ class Views:
             routes.append({"id": rid, "name": r.name or rid, "from": r.from_, "to": r.to,
                            "status": "closed" if shut else "damaged" if lost > 1e-6 else "open",
                            "capacity_lost": round(lost, 3)})
+        by_reason: dict[tuple[str, str], float] = defaultdict(float)
+        for (_p, item), kg in balances.items():
+            if item.startswith("lost:"):
+                _lost, reason, good = item.split(":", 2)
+                by_reason[(reason, good)] += kg
         return {"as_of": as_of.isoformat(), "entries": books.count(), "stocks": stocks,
+                "losses": [{"reason": r, "good": g, "kg": round(kg, 1)}
+                           for (r, g), kg in sorted(by_reason.items()) if kg > 1e-6],
                 "fronts": fronts, "routes": routes, "localities": self.localities(as_of),
                 "wounded": self.wounded(as_of), "arrivals": self.arrivals()}
 

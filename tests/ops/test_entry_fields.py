@@ -52,19 +52,20 @@ CHANGES: list[tuple[str, str, Any]] = [
     ("dispatch", "cargo_kg", {"rice": 150}),
     ("receipt", "date", day(SC, 6)), ("receipt", "received_kg", {"rice": 240}),
     ("receipt", "dispatch", 5),
+    ("receipt", "losses", [{"good": "rice", "kg": 10, "reason": "raid"}]),
     ("wounded", "date", day(SC, 7)), ("wounded", "persons", 4),
     ("route", "date", day(SC, 2)), ("route", "route", "bridge-road"),
     ("route", "status", "closed"), ("route", "capacity_lost", 0.7),
 ]
 # Fields with no second value to try in the tutorial, each with why: the only good counted
 # in kg is rice, the only hospital the district hospital, the only front Kestrel town, the
-# only mode from labour the porter; `corrects` is what these tests use; `losses` is tried
-# with `received_kg` below, since both must add up to the cargo.
+# only mode from labour the porter; `corrects` is what these tests use.
 NOT_TRIED = {("pledge", "good"), ("contribution", "good"), ("labour", "mode"),
-             ("wounded", "hospital"), ("wounded", "front"), ("receipt", "losses")}
+             ("wounded", "hospital"), ("wounded", "front")}
 # What else a case needs: in the entry first written, and in its correction.
 BASE = {("dispatch", "mode"): {"from": "bridge", "to": "ridge-depot"}}
-ALSO = {("labour", "role"): {"mode": None}, ("route", "status"): {"capacity_lost": None}}
+ALSO = {("labour", "role"): {"mode": None}, ("route", "status"): {"capacity_lost": None},
+        ("receipt", "losses"): {"received_kg": {"rice": 240}}}
 MODELS = {"pledge": Pledge, "contribution": Contribution, "labour": Labour,
           "dispatch": Dispatch, "receipt": Receipt, "wounded": WoundedEntry,
           "route": RouteReport}

@@ -199,6 +199,7 @@ def test_the_overview_of_the_week(tmp_path: Path) -> None:
     assert places["river-village"]["plan_kg"] == pytest.approx(
         sum(tutorial_figures()["given"]["river-village"][:7]), abs=0.1)
     assert view["wounded"] == {"district-hospital": 7}
+    assert view["losses"] == [{"reason": "spoilage", "good": "rice", "kg": 50}]
     actual = view["arrivals"]["actual_kg"]
     assert (actual[1], actual[2], actual[-1]) == (0, 1400, 1400)
     assert view["arrivals"]["planned_kg"][-1] == pytest.approx(

@@ -100,6 +100,9 @@ async function loadOverview() {
     el("td", { class: "num" }, fmt(l.pledged_due_kg)),
     el("td", { class: "num" + (l.given_kg < l.pledged_due_kg ? " low" : "") }, fmt(l.given_kg)),
     el("td", { class: "num" }, fmt(l.plan_kg)))));
+  $("#losses").textContent = data.losses.length ? "Lost on the way: " +
+    data.losses.map((l) => fmt(l.kg) + " kg of " + l.good + " (" + l.reason + ")").join(", ") :
+    "";
   const wounded = Object.entries(data.wounded);
   $("#wounded").textContent = wounded.length ? "Wounded brought in: " +
     wounded.map(([h, n]) => h + " " + n).join(", ") : "";
