@@ -1048,6 +1048,8 @@ def serve(
     port: Annotated[int, typer.Option("--port", min=1, max=65535)] = 8000,
     reset_council: Annotated[bool, typer.Option(
         "--reset-council", help="Give the council account a new password.")] = False,
+    workers: Annotated[int, typer.Option(
+        "--workers", min=1, max=64, help="Server processes (more serve more clients).")] = 1,
 ) -> None:
     """Serve the books' API and dashboard (extra [web]) on this machine."""
     import secrets
@@ -1070,7 +1072,20 @@ def serve(
         say(stdout, "(kept hashed: note it now; --reset-council gives a new one)")
     else:
         say(stdout, "Log in as 'council' with its password (--reset-council gives a new one)")
-    uvicorn.run(create_app(books), host=host, port=port, log_level="warning")
+    if workers == 1:
+        uvicorn.run(create_app(books), host=host, port=port, log_level="warning")
+        return
+    books.close()
+    os.environ["SUPPLYLINE_BOOKS"] = db
+    os.environ["SUPPLYLINE_BOOKS_SCENARIO"] = scenario or _kept_source(db)
+    uvicorn.run("supplyline.ops.api:app_from_environment", factory=True, host=host,
+                port=port, workers=workers, log_level="warning")
+
+
+def _kept_source(db: str) -> str:
+    from supplyline.ops.books import books_source
+
+    return books_source(db) or DEFAULT_SCENARIO
 
 
 # -- simulation -----------------------------------------------------------------------------

@@ -11,7 +11,9 @@ cases nothing is written.
 import csv
 import datetime as dt
 import io
+import os
 import threading
+import time
 from importlib.resources import files
 from typing import Annotated, Any, Literal
 
@@ -43,7 +45,7 @@ from supplyline.ops.replan import (
     replan,
 )
 
-__all__ = ["create_app"]
+__all__ = ["app_from_environment", "create_app"]
 
 Kind = Literal["pledge", "contribution", "labour", "dispatch", "receipt", "wounded", "route"]
 _bearer = HTTPBearer(auto_error=False)
@@ -93,16 +95,21 @@ def create_app(books: Books) -> FastAPI:
             detail.append({"loc": loc, "msg": e["msg"], "type": e["type"]})
         return JSONResponse(status_code=422, content={"detail": detail})
 
-    known: dict[str, Account] = {}  # tokens seen, so that a request costs no query
+    # Tokens seen lately, so that a request costs no query (kept 30 s: an account replaced
+    # through another server process is seen within that time).
+    known: dict[str, tuple[float, Account]] = {}
 
     def account(credentials: Annotated[HTTPAuthorizationCredentials | None,
                                         Depends(_bearer)]) -> Account:
         found = None
         if credentials is not None:
-            token = credentials.credentials
-            found = known.get(token) or who(books, token)
-            if found is not None and len(known) < 100_000:
-                known[token] = found
+            token, now = credentials.credentials, time.monotonic()
+            seen = known.get(token)
+            found = seen[1] if seen and now - seen[0] < 30 else who(books, token)
+            if found is not None and (seen is None or now - seen[0] >= 30):
+                if len(known) > 100_000:
+                    known.clear()
+                known[token] = (now, found)
         if found is None:
             raise HTTPException(401, "log in first (POST /api/login), then send "
                                      "'Authorization: Bearer TOKEN'",
@@ -239,15 +246,18 @@ def create_app(books: Books) -> FastAPI:
             force = books.plan_in_force()
             done = replan(books, body.as_of)
             kept = books.save_plan(done.figures, user.name) if body.keep else None
-        return {"id": kept, "status": done.plan.status, "kpis": _kpis(done.plan),
+        return {"id": kept, "in_force": None if force is None else force[0],
+                "status": done.plan.status, "kpis": _kpis(done.plan),
                 "changes": compare_plans(None if force is None else force[1], done.figures),
                 "state": state_json(done.state, done.plan.network)}
 
     def _in_horizon(day: dt.date, field: str) -> dt.date:
+        """``day`` (a query parameter) if it is inside the horizon; 422 otherwise."""
         sc = books.scenario
         if not sc.start_date <= day <= sc.end_date:
-            raise EntryError(field, f"expected a day from {sc.start_date} to {sc.end_date}, "
-                                    f"got {day}")
+            raise HTTPException(422, [{
+                "loc": ["query", field], "type": "value_error",
+                "msg": f"expected a day from {sc.start_date} to {sc.end_date}, got {day}"}])
         return day
 
     static = files("supplyline.ops").joinpath("static")
@@ -271,3 +281,13 @@ def _kpis(result: Any) -> dict[str, Any]:
 
     kpis: dict[str, Any] = json.loads(json.dumps(result.kpis(), default=str))
     return kpis
+
+
+def app_from_environment() -> FastAPI:
+    """The app over the books named by ``SUPPLYLINE_BOOKS`` (URL) and
+    ``SUPPLYLINE_BOOKS_SCENARIO`` (how ``supplyline serve`` starts several processes)."""
+    from supplyline.ops.books import open_books
+    from supplyline.scenario.load import load
+
+    source = os.environ["SUPPLYLINE_BOOKS_SCENARIO"]
+    return create_app(open_books(os.environ["SUPPLYLINE_BOOKS"], load(source), source))

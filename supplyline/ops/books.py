@@ -21,7 +21,7 @@ import json
 import zlib
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from importlib.resources import files
 from pathlib import Path
@@ -250,6 +250,8 @@ class Books:
                    for i, data in enumerate(batch)]
         try:
             with self.writing() as conn:
+                if self.postgres:
+                    self._lock(conn, entries)
                 return [self._write(conn, e, author, allowed, i if len(batch) > 1 else None)
                         for i, e in enumerate(entries)]
         except IntegrityError as error:
@@ -298,13 +300,10 @@ class Books:
                 raise EntryError("dispatch", f"convoy {dispatch_id} was already received "
                                              f"(entry {got}); correct that receipt", 409)
         undo: list[tuple[str, str, dt.date, float]] = []
+        undone_place = place
         if entry.corrects is not None:
-            undo = self._undo(conn, entry, place, allowed)
+            undo, undone_place = self._undo(conn, entry, allowed)
         moves = self._moves(conn, entry, dispatch)
-        places = sorted({p for p, *_ in moves} | {p for p, *_ in undo} | {place})
-        if self.postgres:
-            for p in places:
-                conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _lock_key(p)})
         own = self._owned_units(conn, entry, moves)
         self._check_balances(conn, entry, own + undo)
         written_at = _now()
@@ -320,6 +319,12 @@ class Books:
                   "own": False} for p, i, d, x in undo]
         if rows:
             conn.execute(insert(t.movement), rows)
+            summed: dict[tuple[str, str, dt.date, str, str], float] = defaultdict(float)
+            for p, i, d, x in own:
+                summed[(p, i, d, entry.kind, place)] += x
+            for p, i, d, x in undo:
+                summed[(p, i, d, entry.kind, undone_place)] += x
+            self._add_daily(conn, summed)
         return Recorded(entry_id, entry.kind, entry.date, place, entry, entry.corrects,
                         author, written_at)
 
@@ -349,8 +354,8 @@ class Books:
         assert isinstance(found, Dispatch)
         return root, found
 
-    def _undo(self, conn: Connection, entry: Entry, place: str,
-              allowed: Any) -> list[tuple[str, str, dt.date, float]]:
+    def _undo(self, conn: Connection, entry: Entry, allowed: Any
+              ) -> tuple[list[tuple[str, str, dt.date, float]], str]:
         """Movements undoing the corrected entry's own effect; the correction must be of
         the same kind, the entry not yet corrected, a dispatch not yet received."""
         old = conn.execute(select(t.entry).where(t.entry.c.id == entry.corrects)).first()
@@ -384,7 +389,7 @@ class Books:
         rows = conn.execute(select(t.movement.c.place, t.movement.c.item, t.movement.c.date,
                                    t.movement.c.delta)
                             .where(t.movement.c.entry_id == old.id, t.movement.c.own)).all()
-        return [(r.place, r.item, r.date, -r.delta) for r in rows]
+        return [(r.place, r.item, r.date, -r.delta) for r in rows], str(old.place)
 
     def _moves(self, conn: Connection, entry: Entry,
                dispatch: Dispatch | None) -> list[tuple[str, str, dt.date, float]]:
@@ -421,15 +426,58 @@ class Books:
                         f"{good} the convoy carried, got {accounted[good]:,.1f} kg")
             moves = [(dispatch.to, good, d, kg) for good, kg in entry.received_kg.items()
                      if kg > 0]
+            # What was lost, by reason (counted where the convoy arrived).
+            moves += [(dispatch.to, f"lost:{loss.reason}:{loss.good}", d, loss.kg)
+                      for loss in entry.losses]
             return [*moves, (dispatch.to, f"unit:{dispatch.mode}", d, dispatch.units)]
         return []
 
     def _series(self, conn: Connection, place: str, item: str) -> dict[dt.date, float]:
         rows = conn.execute(
-            select(t.movement.c.date, func.sum(t.movement.c.delta))
-            .where(t.movement.c.place == place, t.movement.c.item == item)
-            .group_by(t.movement.c.date)).all()
+            select(t.daily.c.date, func.sum(t.daily.c.delta))
+            .where(t.daily.c.place == place, t.daily.c.item == item)
+            .group_by(t.daily.c.date)).all()
         return {d: float(x) for d, x in rows}
+
+    def _add_daily(self, conn: Connection,
+                   summed: dict[tuple[str, str, dt.date, str, str], float]) -> None:
+        """Add movements to the daily sums (keys in order, so that writers meet in the same
+        order)."""
+        rows = [{"place": p, "item": i, "date": d, "kind": k, "source": src, "delta": x}
+                for (p, i, d, k, src), x in sorted(summed.items())]
+        if "upsert" not in self.cache:  # made once, so that it is compiled once
+            if self.postgres:
+                from sqlalchemy.dialects.postgresql import insert as upsert
+            else:
+                from sqlalchemy.dialects.sqlite import (  # type: ignore[assignment]
+                    insert as upsert,
+                )
+            statement = upsert(t.daily)
+            self.cache["upsert"] = statement.on_conflict_do_update(
+                index_elements=["place", "item", "date", "kind", "source"],
+                set_={"delta": t.daily.c.delta + statement.excluded.delta})
+        conn.execute(self.cache["upsert"], rows)
+
+    def _lock(self, conn: Connection, entries: list[Entry]) -> None:
+        """PostgreSQL: take the lock of every place a batch touches, in one order, before
+        writing any of it (two batches never wait for each other in a circle)."""
+        places: set[str] = set()
+        for entry in entries:
+            if isinstance(entry, Receipt):
+                with suppress(EntryError):  # said when the entry is written
+                    places.add(self._dispatch(conn, entry.dispatch)[1].to)
+            else:
+                places.add(place_of(entry))
+            if isinstance(entry, Contribution):
+                places.add(entry.at)
+            if entry.corrects is not None:
+                places.update(conn.execute(
+                    select(t.movement.c.place).where(t.movement.c.entry_id == entry.corrects)
+                    .distinct()).scalars())
+                places.update(conn.execute(
+                    select(t.entry.c.place).where(t.entry.c.id == entry.corrects)).scalars())
+        for p in sorted(places):
+            conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _lock_key(p)})
 
     def _owned_units(self, conn: Connection, entry: Entry,
                      moves: list[tuple[str, str, dt.date, float]]
@@ -515,10 +563,10 @@ class Books:
         """What each place holds: goods (kg, scenario stocks included), ``unit:MODE``
         (units waiting) and ``service:MODE`` (units in service by home), counting the
         movements dated before ``before`` (all when ``None``)."""
-        q = select(t.movement.c.place, t.movement.c.item, func.sum(t.movement.c.delta)
-                   ).group_by(t.movement.c.place, t.movement.c.item)
+        q = select(t.daily.c.place, t.daily.c.item, func.sum(t.daily.c.delta)
+                   ).group_by(t.daily.c.place, t.daily.c.item)
         if before is not None:
-            q = q.where(t.movement.c.date < before)
+            q = q.where(t.daily.c.date < before)
         with self.reading() as conn:
             rows = conn.execute(q).all()
         out: dict[tuple[str, str], float] = dict(self.initial)

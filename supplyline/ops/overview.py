@@ -76,7 +76,14 @@ class Views:
             routes.append({"id": rid, "name": r.name or rid, "from": r.from_, "to": r.to,
                            "status": "closed" if shut else "damaged" if lost > 1e-6 else "open",
                            "capacity_lost": round(lost, 3)})
+        by_reason: dict[tuple[str, str], float] = defaultdict(float)
+        for (_p, item), kg in balances.items():
+            if item.startswith("lost:"):
+                _lost, reason, good = item.split(":", 2)
+                by_reason[(reason, good)] += kg
         return {"as_of": as_of.isoformat(), "entries": books.count(), "stocks": stocks,
+                "losses": [{"reason": r, "good": g, "kg": round(kg, 1)}
+                           for (r, g), kg in sorted(by_reason.items()) if kg > 1e-6],
                 "fronts": fronts, "routes": routes, "localities": self.localities(as_of),
                 "wounded": self.wounded(as_of), "arrivals": self.arrivals()}
 
@@ -94,10 +101,9 @@ class Views:
                 due[e.locality] += e.kg
         with books.reading() as conn:
             rows = conn.execute(
-                select(t.entry.c.place, func.sum(t.movement.c.delta))
-                .join(t.entry, t.entry.c.id == t.movement.c.entry_id)
-                .where(t.entry.c.kind == "contribution", t.movement.c.date <= as_of)
-                .group_by(t.entry.c.place)).all()
+                select(t.daily.c.source, func.sum(t.daily.c.delta))
+                .where(t.daily.c.kind == "contribution", t.daily.c.date <= as_of)
+                .group_by(t.daily.c.source)).all()
         given = {place: float(kg) for place, kg in rows}
         asked: dict[str, float] = defaultdict(float)
         force = books.plan_in_force()
@@ -129,11 +135,10 @@ class Views:
         actual = np.zeros(days)
         with books.reading() as conn:
             rows = conn.execute(
-                select(t.movement.c.date, func.sum(t.movement.c.delta))
-                .join(t.entry, t.entry.c.id == t.movement.c.entry_id)
-                .where(t.entry.c.kind == "receipt", t.movement.c.place.in_(fronts),
-                       t.movement.c.item.in_(sorted(books.index.goods)))
-                .group_by(t.movement.c.date)).all()
+                select(t.daily.c.date, func.sum(t.daily.c.delta))
+                .where(t.daily.c.kind == "receipt", t.daily.c.place.in_(fronts),
+                       t.daily.c.item.in_(sorted(books.index.goods)))
+                .group_by(t.daily.c.date)).all()
         for d, kg in rows:
             actual[(d - sc.start_date).days] += float(kg)
         planned = np.zeros(days)

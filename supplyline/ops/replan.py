@@ -4,8 +4,9 @@ and the re-plan of the rest of the horizon from what happened.
 The State *as of* a date counts every entry dated before it (the start of that day). The
 re-plan plans from that day to the scenario's end: the scenario is moved to start there
 (each locality's stores grown by what it produced and less what its people ate since the
-start, so what it can still give is the same), routes reported closed stay closed until a
-report reopens them, and the planner starts from the recorded State — what is in transit
+start, so what it can still give is the same; road works due before it taken as done, those
+under way cut to what is left of them at the same pace), routes reported closed stay closed
+until a report reopens them, and the planner starts from the recorded State — what is in transit
 arrives when its trip ends, what was given is gone, damaged routes are damaged.
 """
 
@@ -102,7 +103,17 @@ def scenario_from(sc: Scenario, as_of: dt.date, closed: dict[str, list[tuple[dt.
         if spans:
             r = r.model_copy(update={"closed": [*r.closed, *spans]})
         routes.append(r)
-    return sc.model_copy(update={"start_date": as_of, "places": places, "routes": routes})
+    works = []
+    for w in sc.road_works:
+        if w.by < as_of:
+            continue  # due before the re-plan's start: taken as done
+        begin = w.start or sc.start_date
+        if begin < as_of:  # under way: what is left of it, at the same pace
+            left = w.crew_days * ((w.by - as_of).days + 1) / ((w.by - begin).days + 1)
+            w = w.model_copy(update={"start": as_of, "crew_days": left})
+        works.append(w)
+    return sc.model_copy(update={"start_date": as_of, "places": places, "routes": routes,
+                                 "road_works": works})
 
 
 def recorded_state(books: Books, net: Network, as_of: dt.date) -> State:

@@ -18,7 +18,7 @@ from sqlalchemy import (
     Text,
 )
 
-__all__ = ["account", "entry", "meta", "metadata", "movement", "plan", "token"]
+__all__ = ["account", "daily", "entry", "meta", "metadata", "movement", "plan", "token"]
 
 metadata = MetaData()
 
@@ -51,8 +51,8 @@ movement = Table(
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("entry_id", Integer, ForeignKey("entry.id"), nullable=False, index=True),
     Column("place", String(200), nullable=False),
-    # A good's id, "unit:MODE" (units waiting there) or "service:MODE" (units in service
-    # with this place as their home).
+    # A good's id, "unit:MODE" (units waiting there), "service:MODE" (units in service
+    # with this place as their home) or "lost:REASON:GOOD" (lost on the way there).
     Column("item", String(220), nullable=False),
     Column("date", Date, nullable=False),
     Column("delta", Float, nullable=False),
@@ -60,6 +60,20 @@ movement = Table(
     Column("own", Boolean, nullable=False),
 )
 Index("movement_place_item_date", movement.c.place, movement.c.item, movement.c.date)
+
+# Movements summed per place, item, day, kind of entry and source (the place whose books
+# the entry is in, e.g. the locality that gave): what balances, days of supply, arrivals
+# and the balance checks read, small however many entries there are. Kept in the same
+# transaction as the movements.
+daily = Table(
+    "daily", metadata,
+    Column("place", String(200), primary_key=True),
+    Column("item", String(220), primary_key=True),
+    Column("date", Date, primary_key=True),
+    Column("kind", String(20), primary_key=True),
+    Column("source", String(200), primary_key=True),
+    Column("delta", Float, nullable=False),
+)
 
 account = Table(
     "account", metadata,

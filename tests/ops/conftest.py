@@ -52,7 +52,7 @@ def books(request: pytest.FixtureRequest, tmp_path: Path,
         return
     b = request.getfixturevalue("_postgres_books")
     with b.writing() as conn:
-        conn.execute(text("TRUNCATE token, account, movement, entry, plan "
+        conn.execute(text("TRUNCATE token, account, daily, movement, entry, plan "
                           "RESTART IDENTITY CASCADE"))
     yield b
 

@@ -34,7 +34,8 @@ def tokens(url: str, sc: sl.Scenario, names: dict[str, tuple[str, str | None]]
 
 
 @contextmanager
-def serving(url: str, log: Path) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
+def serving(url: str, log: Path, workers: int = 1
+            ) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
     """``supplyline serve`` on a free loopback port: (base URL, process)."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -43,7 +44,8 @@ def serving(url: str, log: Path) -> Iterator[tuple[str, subprocess.Popen[bytes]]
     with log.open("wb") as out:
         process = subprocess.Popen(
             [sys.executable, "-c", "from supplyline.cli import app; app()", "serve",
-             "--db", url, "--scenario", "tutorial", "--port", str(port)],
+             "--db", url, "--scenario", "tutorial", "--port", str(port),
+             "--workers", str(workers)],
             cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60

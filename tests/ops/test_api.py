@@ -167,6 +167,17 @@ def test_bad_input_gets_422_with_the_field(served: Any, data: dict[str, Any], lo
     assert books.count() == before
 
 
+def test_a_date_outside_the_horizon_is_located(served: Any) -> None:
+    _books, client, headers = served
+    for path, name in (("/api/state?as_of=2030-01-01", "as_of"),
+                       ("/api/overview?as_of=2024-10-01", "as_of"),
+                       ("/api/plan-vs-actual?until=2025-01-01", "until")):
+        got = client.get(path, headers=headers["viewer"])
+        assert got.status_code == 422
+        assert got.json()["detail"][0]["loc"] == ["query", name]
+        assert "expected a day from 2024-11-01 to 2024-11-30" in got.json()["detail"][0]["msg"]
+
+
 def test_council_plans_replans_and_makes_accounts(served: Any) -> None:
     _books, client, headers = served
     for who in ("depot", "commune", "viewer"):

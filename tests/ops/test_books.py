@@ -7,7 +7,7 @@ import datetime as dt
 from typing import Any
 
 import pytest
-from sqlalchemy import inspect
+from sqlalchemy import inspect, select
 
 import supplyline as sl
 from supplyline.ops import Books, BooksError, EntryError, open_books
@@ -216,7 +216,48 @@ def test_books_are_migrated_kept_and_bound_to_their_scenario(url: str,
     again = open_books(url, tutorial)
     assert again.count() == 1
     names = set(inspect(again.engine).get_table_names())
-    assert {"alembic_version", "entry", "movement", "account", "token", "plan"} <= names
+    assert {"alembic_version", "entry", "movement", "daily", "account", "token",
+            "plan"} <= names
     again.close()
     with pytest.raises(BooksError, match="kept for scenario 'tutorial'"):
         open_books(url, tutorial.model_copy(update={"name": "other"}))
+
+
+def test_the_daily_sums_are_filled_from_books_kept_before_them(url: str,
+                                                               tutorial: sl.Scenario) -> None:
+    """Books at the first revision, upgraded: the daily sums are made from the movements,
+    a correction's undoing in the books of the entry it undoes."""
+    from alembic import command
+    from alembic.config import Config
+    from sqlalchemy import insert
+
+    from supplyline.ops import tables as t
+    from supplyline.ops.books import _engine, _migrations, _now, database_url
+
+    engine = _engine(database_url(url))
+    config = Config()
+    config.set_main_option("script_location", _migrations())
+    with engine.connect() as conn:
+        config.attributes["connection"] = conn
+        command.upgrade(config, "0001")
+        day = dt.date(2024, 11, 2)
+        conn.execute(insert(t.entry), [
+            {"id": 1, "kind": "contribution", "date": day, "place": "high-village",
+             "payload": "{}", "corrects": None, "author": "a", "written_at": _now()},
+            {"id": 2, "kind": "contribution", "date": day, "place": "river-village",
+             "payload": "{}", "corrects": 1, "author": "a", "written_at": _now()}])
+        conn.execute(insert(t.movement), [
+            {"entry_id": 1, "place": "ridge-depot", "item": "rice", "date": day,
+             "delta": 100.0, "own": True},
+            {"entry_id": 2, "place": "ridge-depot", "item": "rice", "date": day,
+             "delta": -100.0, "own": False},
+            {"entry_id": 2, "place": "ridge-depot", "item": "rice", "date": day,
+             "delta": 70.0, "own": True}])
+        conn.commit()
+    engine.dispose()
+    books = open_books(url, tutorial)
+    with books.reading() as conn:
+        rows = {(r.source, r.delta) for r in conn.execute(select(t.daily))}
+    assert rows == {("high-village", 0.0), ("river-village", 70.0)}
+    assert books.balances()[("ridge-depot", "rice")] == 70
+    books.close()

@@ -1,7 +1,8 @@
 """The dashboard in a real browser (Playwright driving Debian's Chromium): a commune clerk
 logs in, records a contribution and sees the depot's stock change; a bad amount is shown at
-its field. A screenshot is kept in test-artifacts/. Skipped where Chromium or Playwright is
-missing."""
+its field; the ledger filters and exports CSV; the council re-plans. Screenshots are kept
+in test-artifacts/.
+Skipped where Chromium or Playwright is missing."""
 
 from __future__ import annotations
 
@@ -36,6 +37,7 @@ def server(tmp_path: Path) -> Iterator[str]:
 
     books = open_books(tmp_path / "books.db", sl.load("tutorial"))
     add_account(books, "high-clerk", "high-password", "commune", "high-village")
+    add_account(books, "council", "council-password", "council")
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
@@ -92,5 +94,39 @@ def test_a_commune_clerk_records_a_contribution(server: str) -> None:
         assert page.locator("#chart polyline").count() == 2
         ARTIFACTS.mkdir(exist_ok=True)
         page.screenshot(path=str(ARTIFACTS / "dashboard-overview.png"), full_page=True)
+
+        # The ledger, filtered, and its CSV export.
+        page.click('nav [data-view="ledger"]')
+        page.wait_for_selector("#entries tbody tr")
+        row = page.inner_text("#entries tbody tr")
+        assert "contribution" in row and "high-clerk" in row and "1250" in row
+        page.select_option("#ledger-filters select[name=kind]", "pledge")
+        page.click("#ledger-filters button[type=submit]")
+        page.wait_for_function("document.querySelectorAll('#entries tbody tr').length === 0")
+        page.select_option("#ledger-filters select[name=kind]", "")
+        with page.expect_download() as download:
+            page.click("#csv")
+        lines = Path(download.value.path()).read_text(encoding="utf-8").splitlines()
+        assert lines[0].startswith("id,kind,date,place") and len(lines) == 2
+        assert page.is_hidden('nav [data-view="replan"]')  # the council's only
+
+        # The council re-plans from the books.
+        page.click("#logout")
+        page.fill("#login-name", "council")
+        page.fill("#login-password", "council-password")
+        page.click("#login-button")
+        page.wait_for_selector("#overview:not([hidden])")
+        page.click('nav [data-view="replan"]')
+        page.fill("#replan-date", "2024-11-01")
+        page.click("#replan-button")
+        page.wait_for_selector("#err-as_of:has-text('expected a day after 2024-11-01')")
+        page.click("#plan-button")
+        page.wait_for_selector("#replan-status:has-text('kept as plan #1')", timeout=60_000)
+        page.fill("#replan-date", "2024-11-05")
+        page.click("#replan-button")
+        page.wait_for_selector("#replan-status:has-text('against plan #1')", timeout=60_000)
+        assert "Re-plan optimal, kept as plan #2" in page.inner_text("#replan-status")
+        assert page.locator("#changes tbody tr").count() > 3
+        page.screenshot(path=str(ARTIFACTS / "dashboard-replan.png"), full_page=True)
         browser.close()
     assert errors == [] and outside == []

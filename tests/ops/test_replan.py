@@ -199,8 +199,25 @@ def test_the_overview_of_the_week(tmp_path: Path) -> None:
     assert places["river-village"]["plan_kg"] == pytest.approx(
         sum(tutorial_figures()["given"]["river-village"][:7]), abs=0.1)
     assert view["wounded"] == {"district-hospital": 7}
+    assert view["losses"] == [{"reason": "spoilage", "good": "rice", "kg": 50}]
     actual = view["arrivals"]["actual_kg"]
     assert (actual[1], actual[2], actual[-1]) == (0, 1400, 1400)
     assert view["arrivals"]["planned_kg"][-1] == pytest.approx(
         sum(tutorial_figures()["arrive"]["kestrel-town"]), abs=0.5)
     books.close()
+
+
+def test_road_works_due_before_the_replan_are_taken_as_done() -> None:
+    from supplyline.ops.replan import scenario_from
+
+    sc = sl.load()  # the built-in scenario has one road work
+    (work,) = sc.road_works
+    assert work.start is not None
+    middle = work.start + (work.by - work.start) / 2
+    moved = scenario_from(sc, middle, {})
+    (left,) = moved.road_works
+    days = (work.by - work.start).days + 1
+    assert left.start == middle
+    assert left.crew_days == pytest.approx(work.crew_days * ((work.by - middle).days + 1) / days)
+    assert scenario_from(sc, work.by + dt.timedelta(days=1), {}).road_works == []
+    assert scenario_from(sc, work.start, {}).road_works == [work]

@@ -100,6 +100,9 @@ async function loadOverview() {
     el("td", { class: "num" }, fmt(l.pledged_due_kg)),
     el("td", { class: "num" + (l.given_kg < l.pledged_due_kg ? " low" : "") }, fmt(l.given_kg)),
     el("td", { class: "num" }, fmt(l.plan_kg)))));
+  $("#losses").textContent = data.losses.length ? "Lost on the way: " +
+    data.losses.map((l) => fmt(l.kg) + " kg of " + l.good + " (" + l.reason + ")").join(", ") :
+    "";
   const wounded = Object.entries(data.wounded);
   $("#wounded").textContent = wounded.length ? "Wounded brought in: " +
     wounded.map(([h, n]) => h + " " + n).join(", ") : "";
@@ -334,10 +337,21 @@ $("#replan-form").addEventListener("submit", async (event) => {
     return;
   }
   $("#replan-status").textContent = "Re-plan " + data.status + ", kept as plan #" + data.id +
-    " (now in force).";
+    " (now in force)" + (data.in_force === null ? "; there was no plan in force before." :
+    ", against plan #" + data.in_force + ".");
   $("#changes tbody").replaceChildren(...data.changes.map((c) => el("tr", {},
-    el("td", {}, c.what), el("td", {}, c.id), el("td", { class: "num" }, fmt(c.in_force_kg)),
+    el("td", {}, c.what), el("td", {}, c.id),
+    el("td", { class: "num" }, data.in_force === null ? "—" : fmt(c.in_force_kg)),
     el("td", { class: "num" }, fmt(c.replan_kg)))));
+});
+
+$("#plan-button").addEventListener("click", async () => {
+  $("#replan-status").textContent = "Planning from the scenario's start…";
+  const response = await api("/api/plans", { method: "POST" });
+  const data = await response.json();
+  $("#replan-status").textContent = response.ok ?
+    "Plan " + data.status + ", kept as plan #" + data.id + " (now in force)." :
+    "The plan failed: " + JSON.stringify(data.detail);
 });
 
 if (state.token) start(); else logout();
