@@ -22,6 +22,7 @@ False``, and start with ``sc = load_or_exit(scenario, json_output)``.
 
 from __future__ import annotations
 
+import difflib
 import json
 import os
 import sys
@@ -51,7 +52,7 @@ from supplyline.report.safe_write import OutputBusyError
 from supplyline.scenario.load import DEFAULT_SCENARIO, MAX_FILE_BYTES, builtin_titles, load
 from supplyline.scenario.schema import Scenario
 from supplyline.scenario.summary import network_sketch, summarize
-from supplyline.scenario.whatif import first_days, with_step_days
+from supplyline.scenario.whatif import first_days
 
 if TYPE_CHECKING:
     from supplyline.plan.result import Plan
@@ -411,8 +412,10 @@ def _check_replay(sc: Scenario, replay: str | None, json_output: bool) -> None:
     """Exit 2 when ``--replay`` names no replay of the scenario."""
     names = [r.name for r in sc.replays]
     if replay is not None and replay not in names:
-        fail("replay", f"--replay: no replay named {replay!r} in scenario {sc.name}; it has: "
-                       f"{', '.join(names) or 'none'}", EXIT_BAD_INPUT, json_output)
+        close = difflib.get_close_matches(replay, names, n=1)
+        hint = f" (did you mean {close[0]!r}?)" if close else ""
+        fail("replay", f"--replay: no replay named {replay!r} in scenario {sc.name}{hint}; it "
+                       f"has: {', '.join(names) or 'none'}", EXIT_BAD_INPUT, json_output)
 
 
 def _plan_or_exit(sc: Scenario, replay: str | None, solver: Solver, time_limit: float,
@@ -542,13 +545,14 @@ def plan_command(
     from supplyline.report.terminal import print_step_comparison, step_comparison
 
     sc = _limit_days(load_or_exit(scenario, json_output), days, json_output)
+    _check_replay(sc, replay, json_output)
     if out is not None:
         _check_suffix(out, (".json", ".html", ".pdf"), json_output)
     result = _plan_or_exit(sc, replay, solver, time_limit, json_output, step_days, verbose)
     daily = None
     if compare_daily:
-        daily = _plan_or_exit(with_step_days(sc, 1), replay, solver, time_limit, json_output,
-                              None, verbose) if result.steps_description() else result
+        daily = _plan_or_exit(sc, replay, solver, time_limit, json_output, 1,
+                              verbose) if result.steps_description() else result
     written = [_write_out(result, out, json_output)] if out is not None else []
     exported = _export(result, export, "--export", json_output) if export is not None else []
     if json_output:
@@ -642,6 +646,7 @@ def report(
     from supplyline.plan import validate as compare_observed
 
     sc = _limit_days(load_or_exit(scenario, json_output), days, json_output)
+    _check_replay(sc, replay, json_output)
     _check_suffix(out, (".html", ".pdf"), json_output)
     result = _plan_or_exit(sc, replay, solver, time_limit, json_output, step_days, verbose)
     written = [_write_out(result, out, json_output, compare_observed(result))]

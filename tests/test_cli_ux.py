@@ -56,7 +56,9 @@ def test_the_solver_lets_the_clock_run() -> None:
     clock.join()
     during = [t for t in ticks if started <= t <= ended]
     gaps = [b - a for a, b in zip([started, *during], [*during, ended], strict=True)]
-    assert max(gaps) < 0.1, f"the clock stopped {max(gaps):.2f} s in {ended - started:.2f} s"
+    # Were the solver to hold the interpreter, the clock would stop for the whole solve.
+    assert len(during) >= 3 and max(gaps) < 0.5 * (ended - started), (
+        f"the clock stopped {max(gaps):.2f} s in a {ended - started:.2f} s solve")
 
 
 def test_the_spinner_clock_ticks_through_a_long_solve(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -100,6 +102,10 @@ def test_an_unknown_scenario_name_gets_did_you_mean() -> None:
     result = invoke("check", "tutoral")
     assert result.exit_code == 2
     assert "did you mean 'tutorial'?" in result.output
+    for command in ("plan", "report", "validate"):
+        replay = invoke(command, "tutorial", "--replay", "pledge", "--json")
+        assert replay.exit_code == 2, command
+        assert "did you mean 'pledged'?" in json.loads(replay.stdout)["error"]["message"]
 
 
 def test_out_is_a_file_and_export_a_folder_everywhere(tmp_path: Path) -> None:

@@ -8,6 +8,7 @@ printed one block per row ("header: value" lines), so a narrow terminal loses no
 
 from __future__ import annotations
 
+import math
 import re
 import textwrap
 from collections.abc import Iterable, Iterator, Sequence
@@ -264,20 +265,25 @@ def _in_steps(plan: Plan) -> str:
     return f", {steps}" if steps else ""
 
 
+def _whole(units: float) -> str:
+    """Units or persons as the whole number needed: rounded up (70.6 porters are 71)."""
+    return f"{math.ceil(max(units - 1e-6, 0.0)):,}"
+
+
 def _carriers(plan: Plan) -> FitTable:
     net = plan.network
     in_use = plan.units_in_use()
     unit_days = plan.unit_days()
     table = _table("Carriers by mode", "mode", "recruited", "peak in use", "persons at peak",
                    "unit-days", numeric=[False, True, True, True, True], prose=[0])
+    table.caption = "units and persons rounded up to whole ones"
     for m in range(net.n_modes):
         peak = float(in_use[m].max(initial=0.0))
         if peak <= 1e-6 and plan.recruited_units[:, m].sum() <= 1e-6:
             continue
         table.add_row(short_label(mode_name(net, m), 10**6),
-                      fmt(float(plan.recruited_units[:, m].sum())),
-                      fmt(peak), fmt(peak * float(net.crew_per_unit[m])),
-                      fmt(float(unit_days[m])))
+                      _whole(float(plan.recruited_units[:, m].sum())), _whole(peak),
+                      _whole(peak * float(net.crew_per_unit[m])), fmt(float(unit_days[m])))
     return table
 
 

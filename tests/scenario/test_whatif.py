@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 import supplyline as sl
-from supplyline.scenario.whatif import WHAT_IF, first_days, with_step_days
+from supplyline.scenario.whatif import WHAT_IF, first_days
 
 
 @pytest.fixture(scope="module")
@@ -60,13 +60,12 @@ def test_a_path_that_names_nothing_says_so(tutorial: sl.Scenario) -> None:
         tutorial.replace({"modes..payload_kg": 20})
 
 
-def test_days_and_steps_are_cut_in_one_place(tutorial: sl.Scenario) -> None:
+def test_the_horizon_is_cut_in_one_place(tutorial: sl.Scenario) -> None:
     assert first_days(tutorial, 10).days == 10
     assert first_days(tutorial, None) is tutorial
     for bad in (0, tutorial.days + 1, 2.5):
         with pytest.raises(ValueError, match="whole number from 1 to 30"):
             first_days(tutorial, bad)  # type: ignore[arg-type]
-    assert with_step_days(tutorial, 4).policy.step_days == 4
     plan = sl.plan(tutorial, days=9, step_days=3)
     assert plan.days == 9 and plan.steps == 3
     with pytest.raises(sl.PlanError, match="days: expected a whole number"):
