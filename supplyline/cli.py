@@ -350,6 +350,8 @@ ReplayOption = Annotated[
     typer.Option("--replay", metavar="NAME",
                  help="Fix mobilization to one of the scenario's replays (e.g. historical)."),
 ]
+
+
 class Solver(StrEnum):
     """The HiGHS solvers (``--solver``)."""
 
