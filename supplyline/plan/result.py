@@ -19,6 +19,8 @@ from supplyline.plan.variables import FloatArray, IntArray
 if TYPE_CHECKING:
     import pandas as pd
 
+    from supplyline.plot import PlanPlots
+
 #: Amounts below this (kg, units or persons) are solver noise and shown as zero.
 NOISE = 1e-6
 
@@ -86,6 +88,14 @@ class Plan:
     max_burden: float
     findings: list[Finding] = field(default_factory=list)
     solver_note: str = ""  # how optimality was established, when not by a basic solution
+
+    @property
+    def plot(self) -> PlanPlots:
+        """Matplotlib figures of the plan: ``plan.plot.deliveries()``, ``.stock()``,
+        ``.map()`` (the ``plot`` extra; see :mod:`supplyline.plot`)."""
+        from supplyline.plot import PlanPlots
+
+        return PlanPlots(self)
 
     # ----------------------------------------------------------------- derived quantities
     @property
