@@ -391,6 +391,16 @@ ExportOption = Annotated[
 ]
 
 
+def _with_step(sc: Scenario, step_days: int | None) -> Scenario:
+    """The scenario with its planning step set by ``--step-days`` (unchanged when None); or
+    pass ``step_days`` to :func:`_plan_or_exit`, which gives it to the planner."""
+    if step_days is None:
+        return sc
+    return sc.model_copy(
+        update={"policy": sc.policy.model_copy(update={"step_days": step_days})}
+    )
+
+
 def _limit_days(sc: Scenario, days: int | None, json_output: bool) -> Scenario:
     """The scenario cut to its first ``days`` days (``--days``), or exit 2 if that is no
     horizon (:func:`supplyline.scenario.whatif.first_days`)."""
@@ -420,7 +430,7 @@ def _check_replay(sc: Scenario, replay: str | None, json_output: bool) -> None:
                        f"has: {', '.join(names) or 'none'}", EXIT_BAD_INPUT, json_output)
 
 
-def _plan_or_exit(sc: Scenario, replay: str | None, solver: Solver, time_limit: float,
+def _plan_or_exit(sc: Scenario, replay: str | None, solver: Solver | str, time_limit: float,
                   json_output: bool, step_days: int | None = None,
                   verbose: bool = False) -> Plan:
     """Solve, showing the stage and a running clock (none with ``--json``); a bad replay
@@ -434,6 +444,9 @@ def _plan_or_exit(sc: Scenario, replay: str | None, solver: Solver, time_limit: 
     from supplyline.errors import PlanError, ReplayError
     from supplyline.plan import plan
 
+    if str(solver) not in {choice.value for choice in Solver}:
+        fail("usage", f"--solver: expected ipm, simplex or choose, got {solver}",
+             EXIT_BAD_INPUT, json_output)
     stage = "planning"
     outcome: dict[str, Any] = {}
 
@@ -446,7 +459,7 @@ def _plan_or_exit(sc: Scenario, replay: str | None, solver: Solver, time_limit: 
 
     def solve() -> None:
         try:
-            outcome["plan"] = plan(sc, replay=replay, solver=solver.value, progress=progress,
+            outcome["plan"] = plan(sc, replay=replay, solver=str(solver), progress=progress,
                                    time_limit_s=time_limit or None, step_days=step_days,
                                    solver_log=solver_log if verbose else None)
         except BaseException as error:  # handed to the waiting thread
