@@ -418,6 +418,12 @@ def _check_suffix(out: Path, suffixes: Sequence[str], json_output: bool) -> None
                 if not out.suffix or out.is_dir() else "")
         fail("usage", f"--out: expected a file ending in {kinds}, got {str(out)!r}{hint}",
              EXIT_BAD_INPUT, json_output, path=str(out))
+    if out.suffix.lower() == ".pdf":  # said before planning, not after
+        from supplyline.report.pdf import find_chromium, unavailable
+
+        if find_chromium() is None:
+            fail("output", f"--out: cannot write {out}: {unavailable()}", EXIT_BAD_INPUT,
+                 json_output, path=str(out))
 
 
 def _check_replay(sc: Scenario, replay: str | None, json_output: bool) -> None:

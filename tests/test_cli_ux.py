@@ -146,10 +146,17 @@ def test_a_suffix_the_command_cannot_write_is_an_error(command: list[str],
 def test_report_as_pdf_without_chromium_is_a_clear_error(tmp_path: Path,
                                                          monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv(CHROMIUM_ENV, str(tmp_path / "no-such-browser"))
+
+    def no_planning(*args: Any, **kwargs: Any) -> None:
+        raise AssertionError("planned although the PDF cannot be written")
+
+    monkeypatch.setattr(importlib.import_module("supplyline.plan"), "plan", no_planning)
     target = tmp_path / "r.pdf"
-    result = invoke("report", "tutorial", "--days", "3", "--out", str(target))
-    assert result.exit_code == 2
-    assert "needs headless Chromium" in result.output
+    for command in ("report", "plan"):
+        result = invoke(command, "tutorial", "--days", "3", "--out", str(target), "--json")
+        assert result.exit_code == 2
+        error = json.loads(result.stdout)["error"]
+        assert error["kind"] == "output" and "needs headless Chromium" in error["message"]
     assert not target.exists()
 
 
