@@ -578,7 +578,8 @@ def plan_command(
     exported = _export(result, export, "--export", json_output) if export is not None else []
     if json_output:
         extra = {"compare_daily": step_comparison(result, daily)} if daily is not None else {}
-        print_json({"ok": True, "kpis": result.kpis(), **extra,
+        print_json({"ok": True, "kpis": result.kpis(),
+                    "steps": result.steps_description() or "day by day", **extra,
                     "written": [str(p) for p in written + exported]})
         return
     print_plan_summary(result, stdout)

@@ -175,7 +175,9 @@ def test_compare_daily_shows_what_steps_change() -> None:
     args = ("plan", "tutorial", "--days", "15", "--step-days", "3", "--compare-daily")
     result = invoke(*args, "--json")
     assert result.exit_code == 0, result.output
-    rows = {row["figure"]: row for row in json.loads(result.stdout)["compare_daily"]}
+    answer = json.loads(result.stdout)
+    assert answer["steps"] == "planned in 3-day steps"
+    rows = {row["figure"]: row for row in answer["compare_daily"]}
     stepped = sl.plan(sl.load("tutorial"), days=15, step_days=3).kpis()
     daily = sl.plan(sl.load("tutorial"), days=15, step_days=1).kpis()
     for figure in ("delivered_t", "mobilized_t", "eaten_on_way_t", "labour_days"):
@@ -192,6 +194,8 @@ def test_a_plan_day_by_day_says_nothing_of_steps() -> None:
     result = invoke("plan", "tutorial", "--days", "5")
     assert result.exit_code == 0
     assert "Timing is coarser" not in result.stdout
+    answer = json.loads(invoke("plan", "tutorial", "--days", "5", "--json").stdout)
+    assert answer["steps"] == "day by day"
 
 
 # -- JSON Schema ----------------------------------------------------------------------------
