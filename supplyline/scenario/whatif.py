@@ -19,6 +19,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 import yaml
+from pydantic import BaseModel
 
 from supplyline.errors import Problem, ScenarioError
 
@@ -85,6 +86,24 @@ def _set(document: dict[str, Any], path: str, value: Any) -> None:
     container[key] = value
 
 
+def _writable(path: str, value: Any) -> Any:
+    """``value`` as a scenario file would hold it (a section given as a schema object is
+    written out); a ScenarioError naming ``path`` when no file could hold it."""
+    if isinstance(value, BaseModel):
+        value = value.model_dump(mode="python", by_alias=True, exclude_unset=True)
+    elif isinstance(value, tuple):
+        value = list(value)
+    elif hasattr(value, "item") and callable(value.item):  # a NumPy number
+        value = value.item()
+    try:
+        yaml.safe_dump(value)
+    except yaml.YAMLError:
+        raise ScenarioError([Problem(
+            WHAT_IF, None, path, "a value a scenario file can hold (a number, text, a date, "
+            "or a list or mapping of them)", repr(value))]) from None
+    return value
+
+
 def document(scenario: Scenario) -> dict[str, Any]:
     """The scenario as the data of a scenario file: what was written (defaults left out),
     tables inline."""
@@ -128,7 +147,7 @@ def replace(scenario: Scenario, changes: Mapping[str, Any]) -> Scenario:
 
     data = document(scenario)
     for path, value in changes.items():
-        _set(data, path, value)
+        _set(data, path, _writable(path, value))
     text = yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
     try:
         return load_text(text, WHAT_IF, max_file_bytes=None)

@@ -70,3 +70,14 @@ def test_the_horizon_is_cut_in_one_place(tutorial: sl.Scenario) -> None:
     assert plan.days == 9 and plan.steps == 3
     with pytest.raises(sl.PlanError, match="days: expected a whole number"):
         sl.plan(tutorial, days=31)
+
+
+def test_values_may_be_schema_objects_or_numpy_numbers(tutorial: sl.Scenario) -> None:
+    import numpy as np
+
+    porter = tutorial.modes[0].model_copy(update={"payload_kg": 22.0})
+    changed = tutorial.replace({"modes.porter": porter,
+                                "routes.ridge-road.length_km": np.float64(15.0)})
+    assert changed.modes[0].payload_kg == 22
+    with pytest.raises(sl.ScenarioError, match="a value a scenario file can hold"):
+        tutorial.replace({"modes.porter.payload_kg": object()})
