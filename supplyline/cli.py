@@ -22,6 +22,7 @@ False``, and start with ``sc = load_or_exit(scenario, json_output)``.
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 import json
 import os
@@ -52,7 +53,7 @@ from supplyline.report.safe_write import OutputBusyError
 from supplyline.scenario.load import DEFAULT_SCENARIO, MAX_FILE_BYTES, builtin_titles, load
 from supplyline.scenario.schema import Scenario
 from supplyline.scenario.summary import network_sketch, summarize
-from supplyline.scenario.whatif import first_days
+from supplyline.scenario.whatif import first_days, with_step_days
 
 if TYPE_CHECKING:
     from supplyline.plan.result import Plan
@@ -187,6 +188,9 @@ def error_object(kind: str, message: str, **details: Any) -> dict[str, Any]:
     give), ``plan`` (no plan could be made: infeasible, time limit, solver failure),
     ``output`` (an output path that cannot be written; with ``path``), ``busy`` (another run
     writes into the same folder; with ``path``), ``validation`` (figures out of tolerance),
+    ``vary`` (``--vary`` options that name nothing or give refused values; with
+    ``problems``: option, field, expected, got, file, line), ``sweep`` (a sweep that could
+    not start, or whose variants failed in part),
     ``interrupted`` (Ctrl-C) and ``internal`` (a bug: please report it).
     """
     return {"ok": False, "error": {"kind": kind, "message": message, **details}}
@@ -353,17 +357,21 @@ ReplayOption = Annotated[
 
 
 class Solver(StrEnum):
-    """The HiGHS solvers (``--solver``)."""
+    """The solvers ``--solver`` offers (the registry, :mod:`supplyline.plan.solvers`; a test
+    keeps the two the same)."""
 
     ipm = "ipm"
     simplex = "simplex"
     choose = "choose"
+    pdlp = "pdlp"
+    cuopt = "cuopt"
 
 
 SolverOption = Annotated[
     Solver,
-    typer.Option("--solver", help="HiGHS solver: ipm (interior point), simplex, or choose "
-                                  "(HiGHS decides)."),
+    typer.Option("--solver", help="LP solver: ipm (HiGHS interior point), simplex, choose "
+                                  "(HiGHS decides), pdlp (HiGHS first-order, gap to a proven "
+                                  "bound shown) or cuopt (GPU, the [gpu] extra)."),
 ]
 StepOption = Annotated[
     int | None,
@@ -394,11 +402,7 @@ ExportOption = Annotated[
 def _with_step(sc: Scenario, step_days: int | None) -> Scenario:
     """The scenario with its planning step set by ``--step-days`` (unchanged when None); or
     pass ``step_days`` to :func:`_plan_or_exit`, which gives it to the planner."""
-    if step_days is None:
-        return sc
-    return sc.model_copy(
-        update={"policy": sc.policy.model_copy(update={"step_days": step_days})}
-    )
+    return with_step_days(sc, step_days)
 
 
 def _limit_days(sc: Scenario, days: int | None, json_output: bool) -> Scenario:
@@ -450,9 +454,7 @@ def _plan_or_exit(sc: Scenario, replay: str | None, solver: Solver | str, time_l
     from supplyline.errors import PlanError, ReplayError
     from supplyline.plan import plan
 
-    if str(solver) not in {choice.value for choice in Solver}:
-        fail("usage", f"--solver: expected ipm, simplex or choose, got {solver}",
-             EXIT_BAD_INPUT, json_output)
+    _check_solver(str(solver), json_output)
     stage = "planning"
     outcome: dict[str, Any] = {}
 
@@ -489,6 +491,18 @@ def _plan_or_exit(sc: Scenario, replay: str | None, solver: Solver | str, time_l
         raise error
     result: Plan = outcome["plan"]
     return result
+
+
+def _check_solver(solver: str, json_output: bool) -> None:
+    """Exit 2 when ``--solver`` names no solver of the registry, or one that cannot run here
+    (its package or a GPU missing)."""
+    from supplyline.errors import PlanError
+    from supplyline.plan.solvers import check_solver
+
+    try:
+        check_solver(solver)
+    except PlanError as error:
+        fail("usage", f"--solver: {error}", EXIT_BAD_INPUT, json_output)
 
 
 @contextmanager
@@ -678,3 +692,378 @@ def report(
                     "written": [str(p) for p in written + exported]})
         return
     _say_written(written, exported, export)
+
+
+# ----------------------------------------------------------------------- resilience
+@app.command()
+def resilience(
+    scenario: ScenarioArg = None,
+    k: Annotated[int, typer.Option("--k", min=1, max=6, metavar="N",
+                                   help="Find the worst sets of 2..N cuts (exact up to 3, "
+                                        "greedy above).")] = 3,
+    window: Annotated[
+        str | None,
+        typer.Option("--window", metavar="START:END",
+                     help="Cut only on these days: dates (1954-03-13:1954-04-01) or day "
+                          "numbers from the start (10:30). Default: the whole horizon."),
+    ] = None,
+    budget: Annotated[int, typer.Option("--budget", min=0, max=5, metavar="N",
+                                        help="Also find the N routes or places to make "
+                                             "safe from cutting (guards, air defence, "
+                                             "repair crews) against the worst cuts.")] = 0,
+    jobs: Annotated[int, typer.Option("--jobs", min=1, max=64, metavar="N",
+                                      help="Solve the cuts in N processes (large "
+                                           "scenarios, whose cuts are solved from "
+                                           "scratch).")] = 1,
+    days: DaysOption = None,
+    step_days: StepOption = None,
+    time_limit: TimeLimitOption = DEFAULT_TIME_LIMIT_S,
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", metavar="DIR",
+                     help="Write resilience.json, resilience.csv (the ranking) and "
+                          "report.html (the plan's report with the resilience section)."),
+    ] = None,
+    json_output: JsonOption = False,
+) -> None:
+    """Cut every route and place in turn, find the worst sets of k cuts, and rank what the
+    plan hangs on."""
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from supplyline.errors import PlanError
+    from supplyline.network import compile_network
+    from supplyline.report import write_report
+    from supplyline.report.resilience import print_resilience
+    from supplyline.resilience.analysis import analyse, parse_window
+
+    sc = _limit_days(load_or_exit(scenario, json_output), days, json_output)
+    span = None
+    if window is not None:
+        try:
+            span = parse_window(window, sc.start_date, sc.days)
+        except ValueError as error:
+            fail("usage", f"--window: {error}", EXIT_BAD_INPUT, json_output)
+    net = compile_network(sc, step_days)
+    with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}"
+                  "/{task.total}"), TimeElapsedColumn(), console=stderr,
+                  disable=json_output, transient=True) as bar:
+        task = bar.add_task("planning", total=None)
+
+        def progress(message: str, done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total,
+                       description=plain(message)[:30].ljust(30))
+
+        try:
+            result = analyse(net, k=k, window=span, progress=progress,
+                             time_limit_s=time_limit or None, budget=budget, jobs=jobs)
+        except PlanError as error:
+            fail("plan", str(error), EXIT_FAILED, json_output)
+    written: list[Path] = []
+    if out is not None:
+        import csv
+
+        from supplyline.report.safe_write import output_files
+
+        with _writing(out, "--out", json_output), output_files(out) as files:
+            with files.open("resilience.json") as handle:
+                handle.write(result.to_json() + "\n")
+            with files.open("resilience.csv") as handle:
+                rows = csv.writer(handle, lineterminator="\n")
+                rows.writerow(["rank", "kind", "ids", "names", "extra_shortfall_t",
+                               "extra_labour_days", "extra_eaten_t", "status"])
+                for n, i in enumerate(result.ranking, start=1):
+                    rows.writerow([n, i.kind, " + ".join(i.ids), " + ".join(i.names),
+                                   f"{i.extra_shortfall_t:.6g}", f"{i.extra_labour_days:.6g}",
+                                   f"{i.extra_eaten_t:.6g}", i.status])
+        written = list(files.written)
+        if result.plan is not None:
+            with _writing(out, "--out", json_output):
+                written.append(write_report(result.plan, out / "report.html",
+                                            results={"resilience": result}))
+    if json_output:
+        print_json({"ok": True, "resilience": result.to_dict(),
+                    "written": [str(p) for p in written]})
+        return
+    print_resilience(result, stdout)
+    if written:
+        say(stdout, f"Wrote {len(written)} files to {out}")
+
+
+# -- sweeps ---------------------------------------------------------------------------------
+
+
+@app.command()
+def sweep(
+    scenario: ScenarioArg = None,
+    vary: Annotated[
+        list[str] | None,
+        typer.Option("--vary", metavar="PATH=VALUES",
+                     help="Values to take: PATH=START:STOP:STEP or PATH=V1,V2,... (repeat "
+                          "for more; every combination is one variant), e.g. "
+                          "'modes.porter.payload_kg=15:30:5'."),
+    ] = None,
+    replay: ReplayOption = None,
+    step_days: StepOption = None,
+    solver: SolverOption = Solver.ipm,
+    time_limit: TimeLimitOption = DEFAULT_TIME_LIMIT_S,
+    scheduler: Annotated[
+        str | None,
+        typer.Option("--scheduler", metavar="ADDRESS",
+                     help="A running Dask scheduler (tcp://HOST:8786); default: a local "
+                          "cluster on this machine."),
+    ] = None,
+    workers: Annotated[
+        int | None,
+        typer.Option("--workers", min=1, metavar="N",
+                     help="Worker processes of the local cluster (default: one per core)."),
+    ] = None,
+    out: Annotated[
+        Path, typer.Option("--out", metavar="FILE", help="The Parquet table to write.")
+    ] = Path("sweep.parquet"),
+    report_file: Annotated[
+        Path | None,
+        typer.Option("--report", metavar="FILE",
+                     help="Also write an HTML page with the variants side by side."),
+    ] = None,
+    json_output: JsonOption = False,
+) -> None:
+    """Plan every combination of some values of a scenario, on Dask; write one Parquet
+    table of the values and each plan's key figures.
+
+    Exit code 1 when any variant failed (each is listed with its reason; the others are in
+    the table), 2 when a --vary option names nothing or a value the scenario refuses."""
+    from supplyline.report.compare import compare_records, write_comparison
+    from supplyline.sweep import VaryError, make_variants, parse_vary
+    from supplyline.sweep.run import SweepError, SweepOptions, run_sweep
+
+    sc = with_step_days(load_or_exit(scenario, json_output), step_days)
+    _check_replay(sc, replay, json_output)
+    _check_solver(solver, json_output)
+    try:
+        problems = []
+        varies = []
+        for text in vary or []:
+            try:
+                varies.append(parse_vary(text))
+            except VaryError as error:
+                problems += error.problems
+        if problems:
+            raise VaryError(problems)
+        variants = make_variants(sc, varies, scenario)
+    except VaryError as error:
+        if not json_output:
+            for problem in error.problems:
+                say(stderr, str(problem))
+        count = len(error.problems)
+        fail("vary", f"{count} problem{'s' * (count != 1)} with --vary; nothing was run.",
+             EXIT_BAD_INPUT, json_output, problems=[asdict(p) for p in error.problems])
+    options = SweepOptions(replay=replay, solver=solver, time_limit_s=time_limit or None)
+    with ExitStack() as stack:
+        bar = None
+        if not json_output:
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+
+            bar = stack.enter_context(Progress(
+                "[progress.description]{task.description}", BarColumn(), MofNCompleteColumn(),
+                TimeElapsedColumn(), console=stderr, transient=True))
+            task = bar.add_task(f"{len(variants)} variants", total=len(variants))
+
+        def progress(done: int, failed: int, total: int) -> None:
+            if bar is not None:
+                words = f"{total} variants" + (f", {failed} failed" if failed else "")
+                bar.update(task, completed=done, description=words)
+
+        try:
+            with _writing(out, "--out", json_output):
+                result = run_sweep(variants, out, options, scheduler=scheduler,
+                                   workers=workers, progress=progress)
+        except SweepError as error:
+            fail("sweep", str(error), EXIT_FAILED, json_output)
+    labels = {v.index: f"#{v.index}" for v in variants}
+    comparison = compare_records(
+        {labels[i]: (r if r["status"] == "ok" else None)
+         for i, r in sorted(result.records.items())},
+        {labels[i]: reason for i, reason in sorted(result.failed.items())})
+    written = [out]
+    if report_file is not None:
+        with _writing(report_file, "--report", json_output):
+            write_comparison(comparison, report_file, f"Sweep of {sc.title}",
+                             {labels[v.index]: v.label for v in variants})
+        written.append(report_file)
+    done = len(result.records)
+    if json_output:
+        settings = {v.index: v.settings for v in variants}
+        failed = [{"variant": i, "settings": settings[i], "error": reason}
+                  for i, reason in sorted(result.failed.items())]
+        verdict: dict[str, Any] = {}
+        if result.failed or result.interrupted:
+            verdict = {"error": {"kind": "sweep", "message": _sweep_words(result, done)}}
+        print_json({
+            "ok": not (result.failed or result.interrupted), **verdict,
+            "variants": len(variants), "done": done, "failed": failed,
+            "workers": result.workers, "seconds": result.seconds,
+            "written": [str(p) for p in written],
+        })
+    else:
+        _print_sweep(variants, result.records, labels)
+        for i, reason in sorted(result.failed.items()):
+            say(stderr, f"{labels[i]} ({next(v.label for v in variants if v.index == i)}) "
+                        f"failed: {reason}")
+        say(stdout, f"{_sweep_words(result, done)}; wrote {', '.join(map(str, written))}")
+    if result.failed or result.interrupted:
+        raise typer.Exit(EXIT_FAILED)
+
+
+def _sweep_words(result: Any, done: int) -> str:
+    head = (f"interrupted after {done} of {result.total} variants" if result.interrupted
+            else f"{done} variants")
+    failed = f", {len(result.failed)} failed" if result.failed else ""
+    return (f"{head}{failed} in {result.seconds:.1f} s on {result.workers} "
+            f"worker{'s' * (result.workers != 1)}")
+
+
+def _print_sweep(variants: Sequence[Any], records: dict[int, dict[str, Any]],
+                 labels: dict[int, str]) -> None:
+    """One row per variant: its values and its headline figures."""
+    from supplyline.report.terminal import Column, FitTable
+
+    paths = list(variants[0].settings) if variants else []
+    table = FitTable("Variants", Column("#", numeric=True),
+                     *(Column(plain(path.rsplit(".", 1)[-1]), numeric=True) for path in paths),
+                     *(Column(header, numeric=True)
+                       for header in ("delivered t", "short t", "given t", "labour-days")))
+    for v in variants:
+        record = records.get(v.index)
+        values = [str(v.settings[p]) for p in paths]
+        if record is None or record["status"] != "ok":
+            figures = ["failed" if record is not None else "not run", "", "", ""]
+        else:
+            figures = [f"{record['delivered_t']:,.1f}", f"{record['shortfall_t']:,.1f}",
+                       f"{record['mobilized_t']:,.1f}", f"{record['labour_days']:,.0f}"]
+        table.add_row(labels[v.index].lstrip("#"), *values, *figures)
+    stdout.print(table)
+
+
+# -- operate: the council's books (supplyline.ops) ------------------------------------------
+
+DEFAULT_BOOKS = "supplyline-books.db"
+DbOption = Annotated[
+    str,
+    typer.Option("--db", metavar="URL",
+                 help="The books: an SQLite file or a postgresql://USER@HOST/DB URL."),
+]
+
+
+def _books_or_exit(db: str, scenario: str | None, json_output: bool) -> Any:
+    """Open the books at ``db`` for ``scenario`` (by default the one the books were made
+    for, else the built-in default); exit 2 when they cannot be opened."""
+    from supplyline.ops.books import BooksError, books_source, open_books
+
+    try:
+        kept = books_source(db)
+    except Exception as error:  # an unreachable server or a bad URL, said below
+        kept = None
+        if scenario is None:
+            fail("db", f"--db: cannot read the books at {db}: {str(error).splitlines()[0]}",
+                 EXIT_BAD_INPUT, json_output)
+    source = scenario or kept or DEFAULT_SCENARIO
+    sc = load_or_exit(source, json_output)
+    try:
+        return open_books(db, sc, source)
+    except BooksError as error:
+        fail("db", f"--db: {error}", EXIT_BAD_INPUT, json_output)
+
+
+@app.command()
+def replan(
+    scenario: ScenarioArg = None,
+    db: DbOption = DEFAULT_BOOKS,
+    as_of: Annotated[str, typer.Option("--as-of", metavar="DATE",
+                                       help="Plan from the start of this day (YYYY-MM-DD).")]
+    = "",
+    keep: Annotated[bool, typer.Option("--keep/--dry-run",
+                                       help="Keep the re-plan as the plan in force.")] = True,
+    json_output: JsonOption = False,
+) -> None:
+    """Plan the rest of the horizon from what the books recorded; show what changed."""
+    from supplyline.errors import PlanError
+    from supplyline.ops.replan import compare_plans, figures_of
+    from supplyline.ops.replan import replan as make_replan
+    from supplyline.plan import plan as make_plan
+
+    try:
+        day = dt.date.fromisoformat(as_of)
+    except ValueError:
+        fail("usage", f"--as-of: expected a date YYYY-MM-DD, got {as_of!r}", EXIT_BAD_INPUT,
+             json_output)
+    books = _books_or_exit(db, scenario, json_output)
+    sc = books.scenario
+    if not sc.start_date < day <= sc.end_date:
+        fail("usage", f"--as-of: expected a day after {sc.start_date} and up to "
+                      f"{sc.end_date}, got {day}", EXIT_BAD_INPUT, json_output)
+    with ExitStack() as stack:
+        status = None if json_output else stack.enter_context(stderr.status("re-planning"))
+        try:
+            force = books.plan_in_force()
+            if force is None:
+                if status is not None:
+                    status.update("no plan in force: planning from the scenario's start")
+                first = figures_of(make_plan(sc))
+                force = (books.save_plan(first, "replan"), first)
+            if status is not None:
+                status.update(f"re-planning from {day}")
+            done = make_replan(books, day)
+        except PlanError as error:
+            fail("plan", str(error), EXIT_FAILED, json_output)
+    kept = books.save_plan(done.figures, "replan") if keep else None
+    changes = compare_plans(force[1], done.figures)
+    if json_output:
+        print_json({"ok": True, "status": done.plan.status, "kept": kept,
+                    "in_force": force[0], "changes": changes})
+        return
+    from supplyline.report.terminal import Column, FitTable
+
+    table = FitTable(f"Re-plan from {day} against plan #{force[0]} (tonnes from {day})",
+                     Column("What"), Column("Id"), Column("In force", numeric=True),
+                     Column("Re-plan", numeric=True), Column("Change", numeric=True))
+    for row in changes:
+        was, now = row["in_force_kg"] / 1000, row["replan_kg"] / 1000
+        table.add_row(row["what"], row["id"], f"{was:,.1f}", f"{now:,.1f}", f"{now - was:+,.1f}")
+    stdout.print(table)
+    say(stdout, f"Re-plan {done.plan.status}; " + (f"kept as plan #{kept}, now in force."
+                                                   if kept else "not kept (--dry-run)."))
+
+
+@app.command()
+def serve(
+    db: DbOption = DEFAULT_BOOKS,
+    scenario: Annotated[str | None, typer.Option(
+        "--scenario", metavar="FILE",
+        help=f"Scenario of new books (default: {DEFAULT_SCENARIO}).")] = None,
+    host: Annotated[str, typer.Option("--host", help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", min=1, max=65535)] = 8000,
+    reset_council: Annotated[bool, typer.Option(
+        "--reset-council", help="Give the council account a new password.")] = False,
+) -> None:
+    """Serve the books' API and dashboard (extra [web]) on this machine."""
+    import secrets
+
+    try:
+        import uvicorn
+
+        from supplyline.ops.accounts import add_account, has_council
+        from supplyline.ops.api import create_app
+    except ImportError as error:
+        fail("usage", f"serve needs the web extra (pip install 'supplyline[web]'): {error}",
+             EXIT_BAD_INPUT, False)
+    books = _books_or_exit(db, scenario, False)
+    url = f"http://{'localhost' if host == '127.0.0.1' else host}:{port}/"
+    say(stdout, f"The books of {books.scenario.name} ({db}) at {url}")
+    if reset_council or not has_council(books):
+        password = secrets.token_urlsafe(12)
+        add_account(books, "council", password, "council", replace=True)
+        say(stdout, f"Log in as 'council' with the password {password}")
+        say(stdout, "(kept hashed: note it now; --reset-council gives a new one)")
+    else:
+        say(stdout, "Log in as 'council' with its password (--reset-council gives a new one)")
+    uvicorn.run(create_app(books), host=host, port=port, log_level="warning")

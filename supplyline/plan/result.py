@@ -279,8 +279,11 @@ class Plan:
         np.add.at(use, self.leg_arc, road_use * (self.loaded_units + self.empty_units))
         tonnes = np.zeros((net.n_arcs, self.steps))
         np.add.at(tonnes, self.leg_arc, self.cargo_kg.sum(axis=1))
-        cap_mov = net.capacity_movements[:, None] * self.capacity_factor * self.step_length
-        cap_kg = net.capacity_kg[:, None] * self.capacity_factor * self.step_length
+        # A closed arc (factor 0) has no capacity, even where its capacity is unlimited (inf).
+        open_ = self.capacity_factor > 0
+        scale = self.capacity_factor * self.step_length
+        cap_mov = np.where(open_, net.capacity_movements[:, None], 0.0) * scale
+        cap_kg = np.where(open_, net.capacity_kg[:, None], 0.0) * scale
         full = ((use >= cap_mov * (1 - 1e-6)) & (cap_mov > 0)) | (
             (tonnes >= cap_kg * (1 - 1e-6)) & (cap_kg > 0) & (tonnes > 0)
         )

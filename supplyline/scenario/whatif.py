@@ -3,7 +3,9 @@
 :func:`replace` takes changes by dotted path (``"modes.porter.payload_kg"``; list items by
 id or by index) and runs the changed scenario through the whole loader: every problem comes
 back as a :class:`~supplyline.errors.ScenarioError` naming the field, exactly as for a file.
-:func:`first_days` cuts the horizon, for ``plan --days`` and ``sl.plan(days=...)`` alike.
+:func:`first_days` cuts the horizon, for ``plan --days`` and ``sl.plan(days=...)`` alike;
+:func:`with_step_days` sets the planning step of a scenario (``--step-days`` of commands that
+hand the scenario on, such as ``sweep``).
 
 >>> import supplyline as sl
 >>> sc = sl.load("tutorial")
@@ -26,7 +28,7 @@ from supplyline.errors import Problem, ScenarioError
 if TYPE_CHECKING:
     from supplyline.scenario.schema import Scenario
 
-__all__ = ["WHAT_IF", "document", "first_days", "replace"]
+__all__ = ["WHAT_IF", "document", "first_days", "replace", "with_step_days"]
 
 #: The "file" named in the problems of a what-if.
 WHAT_IF = "what-if"
@@ -171,3 +173,19 @@ def first_days(scenario: Scenario, days: int | None) -> Scenario:
                          f"horizon), got {days!r}")
     return scenario.model_copy(
         update={"end_date": scenario.start_date + dt.timedelta(days=days - 1)})
+
+
+def with_step_days(scenario: Scenario, step_days: int | None) -> Scenario:
+    """The scenario planned in steps of ``step_days`` days (unchanged when None).
+
+    Raises
+    ------
+    ValueError
+        When ``step_days`` is not a whole number ≥ 1.
+    """
+    if step_days is None:
+        return scenario
+    if isinstance(step_days, bool) or not isinstance(step_days, int) or step_days < 1:
+        raise ValueError(f"expected a whole number of days ≥ 1, got {step_days!r}")
+    policy = scenario.policy.model_copy(update={"step_days": step_days})
+    return scenario.model_copy(update={"policy": policy})

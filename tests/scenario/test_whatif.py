@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 import supplyline as sl
-from supplyline.scenario.whatif import WHAT_IF, first_days
+from supplyline.scenario.whatif import WHAT_IF, first_days, with_step_days
 
 
 @pytest.fixture(scope="module")
@@ -66,6 +66,10 @@ def test_the_horizon_is_cut_in_one_place(tutorial: sl.Scenario) -> None:
     for bad in (0, tutorial.days + 1, 2.5):
         with pytest.raises(ValueError, match="whole number from 1 to 30"):
             first_days(tutorial, bad)  # type: ignore[arg-type]
+    assert with_step_days(tutorial, 4).policy.step_days == 4
+    assert with_step_days(tutorial, None) is tutorial
+    with pytest.raises(ValueError, match="whole number of days"):
+        with_step_days(tutorial, 0)
     plan = sl.plan(tutorial, days=9, step_days=3)
     assert plan.days == 9 and plan.steps == 3
     with pytest.raises(sl.PlanError, match="days: expected a whole number"):
