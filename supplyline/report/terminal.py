@@ -26,6 +26,7 @@ from supplyline.plan.metrics import MetricValue
 from supplyline.plan.result import Plan
 from supplyline.report.facts import (
     burden_bound,
+    idle_carriers,
     mode_name,
     place_name,
     route_facts,
@@ -356,7 +357,8 @@ def print_plan_summary(plan: Plan, console: Console) -> None:
     """Print a plan's key figures as tables that fit the console's width.
 
     Shows delivered vs demand per commodity, shortfall days, tonnes mobilized per region,
-    food eaten on the way, labour-days, carriers by mode, the most burdened localities, the
+    food eaten on the way, labour-days, carriers by mode (and why any owned ones stayed idle),
+    the most burdened localities, the
     busiest routes, and the findings (why demand is unmet) in words; a plan made in steps of
     several days says what that changes.
 
@@ -383,8 +385,12 @@ def print_plan_summary(plan: Plan, console: Console) -> None:
     if note:
         console.print(Text(note, style="yellow"))
     console.print(_headline(plan, kpis))
-    for table in (_commodities(kpis), _goods_used(kpis), _regions(kpis), _carriers(plan),
-                  _burden(plan), _routes(plan)):
+    for table in (_commodities(kpis), _goods_used(kpis), _regions(kpis), _carriers(plan)):
+        if table.row_count:
+            console.print(table)
+    for idle in idle_carriers(plan):
+        console.print(inert(f"• {idle.sentence}"), style="yellow")
+    for table in (_burden(plan), _routes(plan)):
         if table.row_count:
             console.print(table)
     _findings(plan, console)

@@ -119,3 +119,18 @@ def test_carriers_are_counted_in_whole_units(valley_plan: sl.Plan) -> None:
                                f"{math.ceil(peak[m] - 1e-6):,}"], line
         shown += 1
     assert shown and "rounded up to whole ones" in text
+
+
+def test_idle_carriers_are_explained() -> None:
+    from supplyline.report.facts import idle_carriers
+
+    tutorial = sl.load("tutorial")
+    many = tutorial.replace({"places.river-village.carriers": {"bicycle": 400}})
+    plan = sl.plan(many, days=10)
+    idle = idle_carriers(plan)
+    assert idle, "400 bicycles at one village should leave some idle"
+    console = _console(80)
+    print_plan_summary(plan, console)
+    text = " ".join(console.export_text().split())
+    for entry in idle:
+        assert entry.sentence in text
