@@ -358,9 +358,8 @@ def print_plan_summary(plan: Plan, console: Console) -> None:
 
     Shows delivered vs demand per commodity, shortfall days, tonnes mobilized per region,
     food eaten on the way, labour-days, carriers by mode (and why any owned ones stayed idle),
-    the most burdened localities, the
-    busiest routes, and the findings (why demand is unmet) in words; a plan made in steps of
-    several days says what that changes.
+    the most burdened localities, the busiest routes, and the findings (why demand is unmet)
+    in words; a plan made in steps of several days says what that changes.
 
     Parameters
     ----------
