@@ -23,6 +23,7 @@ False``, and start with ``sc = load_or_exit(scenario, json_output)``.
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import json
 import os
 import sys
@@ -353,6 +354,8 @@ ReplayOption = Annotated[
     typer.Option("--replay", metavar="NAME",
                  help="Fix mobilization to one of the scenario's replays (e.g. historical)."),
 ]
+
+
 class Solver(StrEnum):
     """The solvers ``--solver`` offers (the registry, :mod:`supplyline.plan.solvers`; a test
     keeps the two the same)."""
@@ -396,6 +399,12 @@ ExportOption = Annotated[
 ]
 
 
+def _with_step(sc: Scenario, step_days: int | None) -> Scenario:
+    """The scenario with its planning step set by ``--step-days`` (unchanged when None); or
+    pass ``step_days`` to :func:`_plan_or_exit`, which gives it to the planner."""
+    return with_step_days(sc, step_days)
+
+
 def _limit_days(sc: Scenario, days: int | None, json_output: bool) -> Scenario:
     """The scenario cut to its first ``days`` days (``--days``), or exit 2 if that is no
     horizon (:func:`supplyline.scenario.whatif.first_days`)."""
@@ -413,17 +422,25 @@ def _check_suffix(out: Path, suffixes: Sequence[str], json_output: bool) -> None
                 if not out.suffix or out.is_dir() else "")
         fail("usage", f"--out: expected a file ending in {kinds}, got {str(out)!r}{hint}",
              EXIT_BAD_INPUT, json_output, path=str(out))
+    if out.suffix.lower() == ".pdf":  # said before planning, not after
+        from supplyline.report.pdf import find_chromium, unavailable
+
+        if find_chromium() is None:
+            fail("output", f"--out: cannot write {out}: {unavailable()}", EXIT_BAD_INPUT,
+                 json_output, path=str(out))
 
 
 def _check_replay(sc: Scenario, replay: str | None, json_output: bool) -> None:
     """Exit 2 when ``--replay`` names no replay of the scenario."""
     names = [r.name for r in sc.replays]
     if replay is not None and replay not in names:
-        fail("replay", f"--replay: no replay named {replay!r} in scenario {sc.name}; it has: "
-                       f"{', '.join(names) or 'none'}", EXIT_BAD_INPUT, json_output)
+        close = difflib.get_close_matches(replay, names, n=1)
+        hint = f" (did you mean {close[0]!r}?)" if close else ""
+        fail("replay", f"--replay: no replay named {replay!r} in scenario {sc.name}{hint}; it "
+                       f"has: {', '.join(names) or 'none'}", EXIT_BAD_INPUT, json_output)
 
 
-def _plan_or_exit(sc: Scenario, replay: str | None, solver: Solver, time_limit: float,
+def _plan_or_exit(sc: Scenario, replay: str | None, solver: Solver | str, time_limit: float,
                   json_output: bool, step_days: int | None = None,
                   verbose: bool = False) -> Plan:
     """Solve, showing the stage and a running clock (none with ``--json``); a bad replay
@@ -437,7 +454,7 @@ def _plan_or_exit(sc: Scenario, replay: str | None, solver: Solver, time_limit: 
     from supplyline.errors import PlanError, ReplayError
     from supplyline.plan import plan
 
-    _check_solver(solver, json_output)
+    _check_solver(str(solver), json_output)
     stage = "planning"
     outcome: dict[str, Any] = {}
 
@@ -450,7 +467,7 @@ def _plan_or_exit(sc: Scenario, replay: str | None, solver: Solver, time_limit: 
 
     def solve() -> None:
         try:
-            outcome["plan"] = plan(sc, replay=replay, solver=solver.value, progress=progress,
+            outcome["plan"] = plan(sc, replay=replay, solver=str(solver), progress=progress,
                                    time_limit_s=time_limit or None, step_days=step_days,
                                    solver_log=solver_log if verbose else None)
         except BaseException as error:  # handed to the waiting thread
@@ -563,18 +580,20 @@ def plan_command(
     from supplyline.report.terminal import print_step_comparison, step_comparison
 
     sc = _limit_days(load_or_exit(scenario, json_output), days, json_output)
+    _check_replay(sc, replay, json_output)
     if out is not None:
         _check_suffix(out, (".json", ".html", ".pdf"), json_output)
     result = _plan_or_exit(sc, replay, solver, time_limit, json_output, step_days, verbose)
     daily = None
     if compare_daily:
-        daily = _plan_or_exit(with_step_days(sc, 1), replay, solver, time_limit, json_output,
-                              None, verbose) if result.steps_description() else result
+        daily = _plan_or_exit(sc, replay, solver, time_limit, json_output, 1,
+                              verbose) if result.steps_description() else result
     written = [_write_out(result, out, json_output)] if out is not None else []
     exported = _export(result, export, "--export", json_output) if export is not None else []
     if json_output:
         extra = {"compare_daily": step_comparison(result, daily)} if daily is not None else {}
-        print_json({"ok": True, "kpis": result.kpis(), **extra,
+        print_json({"ok": True, "kpis": result.kpis(),
+                    "steps": result.steps_description() or "day by day", **extra,
                     "written": [str(p) for p in written + exported]})
         return
     print_plan_summary(result, stdout)
@@ -663,6 +682,7 @@ def report(
     from supplyline.plan import validate as compare_observed
 
     sc = _limit_days(load_or_exit(scenario, json_output), days, json_output)
+    _check_replay(sc, replay, json_output)
     _check_suffix(out, (".html", ".pdf"), json_output)
     result = _plan_or_exit(sc, replay, solver, time_limit, json_output, step_days, verbose)
     written = [_write_out(result, out, json_output, compare_observed(result))]
