@@ -119,7 +119,7 @@ class PlanPlots:
                 for step, wanted in line.targets:
                     ax.plot([dates[step]], [wanted], marker="D", color=c, markerfacecolor="#fff",
                             linestyle="none", label="reserve target")
-            ax.set_title(short_label(commodity_name(plan, g), 60))
+            ax.set_title(short_label(commodity_name(plan, g), 200))
             ax.set_ylim(bottom=0)
             ax.set_ylabel("days of supply")
             ax.tick_params(axis="x", labelrotation=30, labelsize="small")
@@ -152,7 +152,7 @@ class PlanPlots:
                     gid="map-key")
         used_modes = sorted({int(m) for m in lay.facts.main_mode if m >= 0})
         handles = [ax.plot([], [], color=colour(m), lw=4,
-                           label=short_label(mode_name(net, m), 30))[0] for m in used_modes]
+                           label=short_label(mode_name(net, m), 200))[0] for m in used_modes]
         if handles:
             ax.legend(handles=handles, loc="upper right", fontsize="small",
                       title="mode carrying most")
@@ -181,7 +181,7 @@ class PlanPlots:
             inner.set_aspect("equal")
             inner.set_xticks([])
             inner.set_yticks([])
-            name = short_label(place_name(net, inset.front), 60)
+            name = short_label(place_name(net, inset.front), 200)
             inner.set_title(f"Around {name}", fontsize=8, loc="left")
         return fig
 

@@ -404,7 +404,7 @@ def idle_carriers(plan: Plan, least_share: float = 0.05) -> list[IdleCarriers]:
         idle = float(math.floor(owned[m] - peak[m] + 1e-6))
         if not net.owned_units[m] or idle < max(1.0, least_share * owned[m]):
             continue
-        name = short_label(mode_name(net, m), 60).lower()
+        name = short_label(mode_name(net, m), 200).lower()
         count = f"{fmt(idle)} of {fmt(float(owned[m]))} {name} units idle"
         mine = legs.mode == m
         routes = set(route_of_leg[mine & np.isfinite(per_kg)].tolist())
@@ -428,7 +428,7 @@ def idle_carriers(plan: Plan, least_share: float = 0.05) -> list[IdleCarriers]:
         paid_avg = float(np.average(paid, weights=weights))
         carriers = sorted({int(x) for x in legs.mode[shared]},
                           key=lambda k: -float(cargo[shared & (legs.mode == k)].sum()))
-        who = " and ".join(short_label(mode_name(net, k), 60).lower() for k in carriers[:2])
+        who = " and ".join(short_label(mode_name(net, k), 200).lower() for k in carriers[:2])
         figures = (f"on the routes they may use, a round trip eats {fmt(1000 * own_avg)} kg "
                    f"per tonne delivered, against {fmt(1000 * paid_avg)} kg for {who}, "
                    "which carried there")

@@ -425,8 +425,11 @@ def _legend(plan: Plan, facts: RouteFacts, x0: float, biggest_route: float,
     def row(symbol: str, text: str, step: float = 18.0) -> None:
         nonlocal y
         rows.append(symbol)
-        rows.append(f'<text x="{_n(x0 + 40)}" y="{_n(y + 4)}">{escape(text)}</text>')
-        y += step
+        lines = wrap_name(text, 26)
+        spans = "".join(f'<tspan x="{_n(x0 + 40)}" y="{_n(y + 4 + 14 * i)}">{escape(line)}'
+                        "</tspan>" for i, line in enumerate(lines))
+        rows.append(f"<text>{spans}</text>")
+        y += step + 14 * (len(lines) - 1)
 
     def sample(attrs: str) -> str:
         return f'<line x1="{_n(x0)}" x2="{_n(x0 + 30)}" y1="{_n(y)}" y2="{_n(y)}" {attrs}/>'
@@ -435,7 +438,7 @@ def _legend(plan: Plan, facts: RouteFacts, x0: float, biggest_route: float,
     used_modes = sorted({int(m) for m in facts.main_mode if m >= 0})
     for m in used_modes:
         row(sample(f'stroke="{colour(m)}" stroke-width="5"'),
-            short_label(mode_name(net, m), 24))
+            short_label(mode_name(net, m), 200))
     row(sample(f'stroke="{UNUSED}" stroke-width="1.2" stroke-dasharray="4 3"'), "not used")
     row(sample(f'stroke="{CHOKEPOINT}" stroke-opacity="0.4" stroke-width="12"')
         + sample('stroke="#555" stroke-width="3"'), "at capacity ≥ 1 day")
@@ -822,7 +825,7 @@ def _inset_layer(plan: Plan, lay: Layout) -> list[str]:
     power = 10.0 ** math.floor(math.log10(target_km))
     km = max(m * power for m in (1.0, 2.0, 5.0) if m * power <= target_km)
     px, sx, sy = km * scale, bx1 + 10, by2 - 12
-    name = short_label(place_name(net, inset.front), 60)
+    name = short_label(place_name(net, inset.front), 200)
     return [
         f'<rect x="{_n(rx1)}" y="{_n(ry1)}" width="{_n(rx2 - rx1)}" height="{_n(ry2 - ry1)}" '
         f'fill="none" stroke="{LEADER}" stroke-width="1.2" stroke-dasharray="4 3" '

@@ -300,3 +300,17 @@ def test_a_crowded_front_gets_a_magnified_inset(valley_doc: Doc, valley_plan: sl
     # The inset does not cover any place of the main map.
     x1, y1, x2, y2 = lay.inset.box
     assert not any(x1 - 12 < x < x2 + 12 and y1 - 12 < y < y2 + 12 for x, y in lay.xy)
+
+
+def test_long_mode_and_place_names_are_never_cut_on_the_page(valley_doc: Doc) -> None:
+    doc = valley_doc()
+    long_mode = "Porter carrying a bamboo pole with two baskets over the hills"
+    doc["modes"][0]["name"] = long_mode
+    doc["places"][0]["name"] = "Ban A and the hamlets along the upper stream of the river"
+    plan = _plan(doc)
+    page = sl.report.render_report(plan)
+    assert "…" not in page
+    legend = draw_map(plan).svg.split('<g class="legend">')[1]
+    texts = [" ".join(s.text or "" for s in t.iter("tspan"))
+             for t in ET.fromstring(f"<g>{legend.removesuffix('</svg>')}").iter("text")]
+    assert long_mode in texts
