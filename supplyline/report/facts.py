@@ -400,8 +400,8 @@ def idle_carriers(plan: Plan, least_share: float = 0.05) -> list[IdleCarriers]:
     route_of_leg = net.arc_route[legs.arc]
     out: list[IdleCarriers] = []
     for m in range(net.n_modes):
-        # Whole units: a unit in service part of the time is not idle.
-        idle = float(math.floor(owned[m] - peak[m] + 1e-6))
+        # Whole units: the most in service, rounded up past the solver's noise.
+        idle = float(max(0.0, owned[m] - math.ceil(peak[m] - 0.01)))
         if not net.owned_units[m] or idle < max(1.0, least_share * owned[m]):
             continue
         name = short_label(mode_name(net, m), 200).lower()

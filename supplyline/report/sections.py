@@ -110,8 +110,22 @@ def figure(chart: str, legend: str = "", caption: str = "") -> str:
 
 
 def percent(share: float) -> str:
-    """A share as a percentage for tables."""
-    return f"{fmt(100.0 * share)}%"
+    """A share as a percentage for tables, to a hundredth of a percent (below that, solver
+    noise).
+
+    >>> percent(0.804), percent(7.7e-7)
+    ('80.4%', '0%')
+    """
+    return f"{fmt(round(100.0 * share, 2) + 0.0)}%"
+
+
+def tonnes(kg: float) -> float:
+    """Tonnes to the kg, for tables: the solver's noise (grams) shows as 0.
+
+    >>> tonnes(38.8e-3), tonnes(2_620_000.4)
+    (0.0, 2620.0)
+    """
+    return round(kg / 1000.0, 3) + 0.0
 
 
 def day_date(plan: Plan, day: int) -> str:
@@ -315,7 +329,7 @@ def mobilization_section(plan: Plan, context: ReportContext) -> Section | None:
                "persons serving", "labour pool", "food burden", "labour burden"]
     rows = [
         [place_name(net, p), ", ".join(sorted(net.place_regions[p])),
-         *(float(given[p, g]) / 1000.0 for g in goods), float(persons[p]),
+         *(tonnes(float(given[p, g])) for g in goods), float(persons[p]),
          float(net.labour_people[p]), percent(float(food[p])), percent(float(labour[p]))]
         for p in order
     ]
@@ -360,7 +374,7 @@ def balance_section(plan: Plan, context: ReportContext) -> Section:
     headers = ["good", "initial stock", "mobilized", "consumed at fronts",
                "eaten on the way", "fuel burned", "spoiled", "destroyed", "stock at end"]
     rows = [[short_label(commodity_name(plan, g), 200),
-             *(float(balance[k][g]) / 1000.0 for k in keys)] for g in range(len(plan.goods))]
+             *(tonnes(float(balance[k][g])) for k in keys)] for g in range(len(plan.goods))]
     note = ("<p class=\"note\">Tonnes. Initial stock + mobilized = consumed + eaten + burned + "
             "spoiled + destroyed + stock at end.</p>")
     return Section("balance", "Where the food went",

@@ -5,6 +5,7 @@ carriers explained from the plan's own figures."""
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import math
 import re
@@ -25,7 +26,13 @@ from supplyline.report.facts import (
     wrap_name,
 )
 from supplyline.report.map import PARALLEL_GAP, draw_map, layout
-from supplyline.report.sections import ReportContext, burden_section, stock_section
+from supplyline.report.sections import (
+    ReportContext,
+    burden_section,
+    mobilization_section,
+    stock_section,
+    table,
+)
 from supplyline.report.svg import nice_ticks
 from supplyline.scenario.schema import Scenario
 
@@ -260,9 +267,34 @@ def test_no_idle_sentence_when_every_owned_unit_served(valley_plan: sl.Plan) -> 
     net = valley_plan.network
     peak = valley_plan.units_in_use().max(axis=1)
     owned = net.carriers_owned.sum(axis=0)
-    expected = {m for m in range(net.n_modes)
-                if net.owned_units[m] and owned[m] - peak[m] >= max(1.0, 0.05 * owned[m])}
+    expected = {m for m in range(net.n_modes) if net.owned_units[m]
+                and owned[m] - math.ceil(peak[m] - 0.01) >= max(1.0, 0.05 * owned[m])}
     assert {i.mode for i in idle_carriers(valley_plan)} == expected
+
+
+def test_idle_units_are_whole_and_ignore_solver_noise(valley_doc: Doc) -> None:
+    doc = valley_doc()
+    _with_mules(doc, rations=6.0, routes=None)
+    plan = _plan(doc)
+    m = plan.network.mode_ids.index("mule")
+    plan.in_service_units[:, m, :] = 0.0
+    plan.in_service_units[0, m, 3] = 3e-6  # noise: no mule served
+    (idle,) = [i for i in idle_carriers(plan) if i.mode == m]
+    assert idle.idle == 30 and idle.sentence.startswith("30 of 30 pack mule units idle")
+    plan.in_service_units[0, m, 3] = 4.2  # four units and a part of a fifth served
+    (idle,) = [i for i in idle_carriers(plan) if i.mode == m]
+    assert idle.idle == 25
+
+
+def test_tables_show_no_solver_noise(valley_plan: sl.Plan) -> None:
+    given = valley_plan.given_kg.copy()
+    salt = valley_plan.good_ids.index("salt")
+    given[valley_plan.network.place_ids.index("ban-c"), salt, :] += 0.0388  # 39 g of noise
+    noisy = dataclasses.replace(valley_plan, given_kg=given)
+    section = mobilization_section(noisy, ReportContext())
+    assert section is not None
+    assert not re.search(r">-?0\.0000", section.html)
+    assert re.search(r">-?0\.0000", table("t", ["x"], [[0.0000388]], [True]))  # a control
 
 
 def _crowded_front(doc: dict[str, Any]) -> list[str]:
