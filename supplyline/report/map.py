@@ -324,11 +324,11 @@ class _Labeller:
                 out.append((ring, (bx, by, bx + w, by + h), (x + r * cx, y + r * cy)))
         return out
 
-    def _leader_blocked(self, start: Point, box: Box, own: Box) -> bool:
-        """Whether a leader from ``start`` to the box's nearest point crosses another
-        label or symbol."""
+    @staticmethod
+    def _leader_blocked(start: Point, box: Box, others: FloatArray) -> bool:
+        """Whether a leader from ``start`` to the box's nearest point crosses one of the
+        ``others`` boxes [N, 4] (labels and symbols but the place's own)."""
         end = (min(max(start[0], box[0]), box[2]), min(max(start[1], box[1]), box[3]))
-        others = np.array([b for b in self.boxes if b != own]) if self.boxes else np.zeros(0)
         if others.size == 0:
             return False
         for t in np.linspace(0.15, 0.85, 8):
@@ -346,6 +346,7 @@ class _Labeller:
         h = LINE_PX * len(lines)
         own = (x - radius, y - radius, x + radius, y + radius)
         taken = np.array(self.boxes) if self.boxes else np.zeros((0, 4))
+        others = taken[~np.all(taken == np.array(own), axis=1)]
         best: tuple[float, Box, Point | None] | None = None
         for cost, box, start in self._candidates(x, y, radius, w, h):
             if best is not None and cost >= best[0]:
@@ -355,7 +356,7 @@ class _Labeller:
             total = cost + ROUTE_COVER_COST * self._covered(box)
             if best is not None and total >= best[0]:
                 continue
-            if start is not None and self._leader_blocked(start, box, own):
+            if start is not None and self._leader_blocked(start, box, others):
                 continue
             best = (total, box, start)
         if best is None:
