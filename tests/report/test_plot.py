@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -103,3 +104,10 @@ def test_map_of_a_crowded_front_has_an_inset(valley_doc: Callable[[], dict[str, 
         assert f"inset-place:{pid}" in gids or f"inset-number:{pid}" in gids
     main = {a.get_gid() for a in fig.axes[0].get_children() if a.get_gid()}
     assert not any(f"place:{plan.network.place_ids[p]}" in main for p in lay.inset.places)
+
+
+def test_without_matplotlib_the_error_names_the_extra(valley_plan: sl.Plan,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(sys.modules, "matplotlib.figure", None)  # as if not installed
+    with pytest.raises(ImportError, match=r"pip install 'supplyline\[plot\]'"):
+        valley_plan.plot.stock()
