@@ -154,7 +154,10 @@ def map_section(plan: Plan, context: ReportContext) -> Section:
         "on at least one day (chokepoints) glow orange; a red dotted centre line marks air "
         "strikes or raids, a red no-entry sign a closure (dates above and on hover). Routes "
         "between the same two places are drawn bowed apart. Names that find no room are "
-        "numbered and listed under the map. Hover over a route or place for its figures.",
+        "numbered and listed under the map."
+        + (" The crowded area around the front (dashed frame) is magnified in the inset, "
+           "where its places are named." if 'id="map-inset"' in drawing.svg else "")
+        + " Hover over a route or place for its figures.",
     )
     return Section("map", "Network and flows", body, wide=True)
 
