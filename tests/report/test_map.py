@@ -79,6 +79,9 @@ def test_every_place_is_named_in_full_once(valley_plan: sl.Plan) -> None:
     boxes = [spot.box for spot in lay.labeller.placed.values()]
     for a, b in itertools.combinations(boxes, 2):
         assert not _boxes_overlap(a, b)
+    assert len(lay.labeller.symbols) == valley_plan.network.n_places
+    for a, b in itertools.product(boxes, lay.labeller.symbols):
+        assert not _boxes_overlap(a, b)
 
 
 def test_a_crowded_map_numbers_what_it_cannot_name(valley_doc: Doc) -> None:
