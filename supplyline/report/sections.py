@@ -417,6 +417,14 @@ def validation_section(plan: Plan, context: ReportContext) -> Section | None:
 
 
 #: The report's sections in page order. Later capabilities add theirs here.
+def resilience_section(plan: Plan, context: ReportContext) -> Section | None:
+    """What the plan hangs on, when a resilience analysis is in ``context.results``
+    (see :mod:`supplyline.report.resilience`)."""
+    from supplyline.report.resilience import resilience_section as section
+
+    return section(plan, context)
+
+
 SECTIONS: list[SectionFunction] = [
     map_section,
     deliveries_section,
@@ -428,4 +436,5 @@ SECTIONS: list[SectionFunction] = [
     routes_section,
     balance_section,
     validation_section,
+    resilience_section,
 ]
