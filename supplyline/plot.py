@@ -14,6 +14,8 @@ read from :mod:`supplyline.report.facts`. Needs the ``plot`` extra
 
 from __future__ import annotations
 
+import functools
+import io
 import math
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
@@ -54,13 +56,27 @@ except ImportError:  # pragma: no cover - depends on the environment
     pass
 
 
-def _figure(width: float, height: float) -> Figure:
-    """A new figure, without pyplot (no display, no global state)."""
+@functools.cache
+def _figure_class() -> type[Figure]:
+    """A matplotlib figure that draws itself as a PNG for IPython and Jupyter, so that a
+    notebook shows it even when pyplot was never imported."""
     try:
         from matplotlib.figure import Figure
-    except ImportError as exc:  # pragma: no cover - depends on the environment
+    except ImportError as exc:
         raise ImportError("plan.plot needs matplotlib: pip install 'supplyline[plot]'") from exc
-    return Figure(figsize=(width, height), layout="constrained")
+
+    class NotebookFigure(Figure):
+        def _repr_png_(self) -> bytes:
+            out = io.BytesIO()
+            self.savefig(out, format="png", bbox_inches="tight")
+            return out.getvalue()
+
+    return NotebookFigure
+
+
+def _figure(width: float, height: float) -> Figure:
+    """A new figure, without pyplot (no display, no global state)."""
+    return _figure_class()(figsize=(width, height), layout="constrained")
 
 
 class PlanPlots:

@@ -31,6 +31,8 @@ def test_deliveries_stack_the_regions_under_the_demand(valley_plan: sl.Plan) -> 
                 / valley_plan.step_length / 1000.0)
     np.testing.assert_allclose(np.asarray(demand.get_ydata(), dtype=float), expected)
     assert ax.get_ylabel() == "t per day"
+    # A notebook shows it even when pyplot was never imported.
+    assert fig._repr_png_()[:4] == b"\x89PNG"
 
 
 def test_stock_is_one_axes_per_good_at_the_front(valley_plan: sl.Plan) -> None:
@@ -108,6 +110,12 @@ def test_map_of_a_crowded_front_has_an_inset(valley_doc: Callable[[], dict[str, 
 
 def test_without_matplotlib_the_error_names_the_extra(valley_plan: sl.Plan,
                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    from supplyline import plot
+
+    plot._figure_class.cache_clear()
     monkeypatch.setitem(sys.modules, "matplotlib.figure", None)  # as if not installed
-    with pytest.raises(ImportError, match=r"pip install 'supplyline\[plot\]'"):
-        valley_plan.plot.stock()
+    try:
+        with pytest.raises(ImportError, match=r"pip install 'supplyline\[plot\]'"):
+            valley_plan.plot.stock()
+    finally:
+        plot._figure_class.cache_clear()
