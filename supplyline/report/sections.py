@@ -119,10 +119,10 @@ def percent(share: float) -> str:
     return f"{fmt(round(100.0 * share, 2) + 0.0)}%"
 
 
-def tonnes(kg: float) -> float:
+def tonnes_of(kg: float) -> float:
     """Tonnes to the kg, for tables: the solver's noise (grams) shows as 0.
 
-    >>> tonnes(38.8e-3), tonnes(2_620_000.4)
+    >>> tonnes_of(38.8e-3), tonnes_of(2_620_000.4)
     (0.0, 2620.0)
     """
     return round(kg / 1000.0, 3) + 0.0
@@ -332,7 +332,7 @@ def mobilization_section(plan: Plan, context: ReportContext) -> Section | None:
                "persons serving", "labour pool", "food burden", "labour burden"]
     rows = [
         [place_name(net, p), ", ".join(sorted(net.place_regions[p])),
-         *(tonnes(float(given[p, g])) for g in goods), float(persons[p]),
+         *(tonnes_of(float(given[p, g])) for g in goods), float(persons[p]),
          float(net.labour_people[p]), percent(float(food[p])), percent(float(labour[p]))]
         for p in order
     ]
@@ -355,8 +355,9 @@ def routes_section(plan: Plan, context: ReportContext) -> Section | None:
         [net.route_names[r],
          f"{place_name(net, int(facts.start[r]))} → {place_name(net, int(facts.end[r]))}",
          float(facts.length_km[r]), ", ".join(facts.modes[r]),
-         short_label(mode_name(net, int(facts.main_mode[r])), 200), float(facts.forward_t[r]),
-         float(facts.back_t[r]), float(facts.arrived_t[r]), float(facts.eaten_t[r]),
+         short_label(mode_name(net, int(facts.main_mode[r])), 200),
+         *(tonnes_of(1000.0 * float(t[r])) for t in (facts.forward_t, facts.back_t,
+                                                     facts.arrived_t, facts.eaten_t)),
          int(facts.at_capacity_days[r])]
         for r in busiest
     ]
@@ -377,7 +378,7 @@ def balance_section(plan: Plan, context: ReportContext) -> Section:
     headers = ["good", "initial stock", "mobilized", "consumed at fronts",
                "eaten on the way", "fuel burned", "spoiled", "destroyed", "stock at end"]
     rows = [[short_label(commodity_name(plan, g), 200),
-             *(tonnes(float(balance[k][g])) for k in keys)] for g in range(len(plan.goods))]
+             *(tonnes_of(float(balance[k][g])) for k in keys)] for g in range(len(plan.goods))]
     note = ("<p class=\"note\">Tonnes. Initial stock + mobilized = consumed + eaten + burned + "
             "spoiled + destroyed + stock at end.</p>")
     return Section("balance", "Where the food went",

@@ -30,6 +30,7 @@ from supplyline.report.sections import (
     ReportContext,
     burden_section,
     mobilization_section,
+    routes_section,
     stock_section,
     table,
 )
@@ -301,6 +302,10 @@ def test_tables_show_no_solver_noise(valley_plan: sl.Plan) -> None:
     section = mobilization_section(noisy, ReportContext())
     assert section is not None
     assert not re.search(r">-?0\.0000", section.html)
+    cargo = valley_plan.cargo_kg.copy()
+    cargo[:, 0, 0] += 0.0391  # 39 g on every leg, both ways of every route
+    routes = routes_section(dataclasses.replace(valley_plan, cargo_kg=cargo), ReportContext())
+    assert routes is not None and not re.search(r">-?0\.0000", routes.html)
     assert re.search(r">-?0\.0000", table("t", ["x"], [[0.0000388]], [True]))  # a control
 
 
