@@ -151,7 +151,11 @@ def _cuopt_missing() -> str | None:
 
 def _cuopt_pdlp(lp: LinearProgram, time_limit_s: float | None, log: Log) -> Solution:
     from cuopt import linear_programming as cu
-    from cuopt.linear_programming.solver_settings import SolverMethod
+
+    try:
+        from cuopt.linear_programming.solver_settings import SolverMethod
+    except ImportError:  # releases that keep it one module down
+        from cuopt.linear_programming.solver_settings.solver_settings import SolverMethod
 
     a = lp.assembled
     csr = a.matrix.tocsr()
@@ -172,7 +176,8 @@ def _cuopt_pdlp(lp: LinearProgram, time_limit_s: float | None, log: Log) -> Solu
     started = time.perf_counter()
     result = cu.Solve(model, settings)
     seconds = time.perf_counter() - started
-    status = str(result.get_termination_status().name).lower()
+    verdict = result.get_termination_status()
+    status = str(getattr(verdict, "name", verdict)).lower()
     if status != "optimal":
         kind = SolveStatus.TIME_LIMIT if "time" in status else (
             SolveStatus.INFEASIBLE if "infeasible" in status else SolveStatus.OTHER)
