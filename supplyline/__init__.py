@@ -1,10 +1,18 @@
 """supplyline: plan, simulate and run mobilized supply logistics under disruption."""
 
-from supplyline.errors import PlanError, Problem, ReplayError, ScenarioError, SupplylineError
+from supplyline.errors import (
+    PlanError,
+    Problem,
+    ReplayError,
+    ScenarioError,
+    SimulationError,
+    SupplylineError,
+)
 from supplyline.network import Network, compile_network
 from supplyline.plan import Plan, plan, validate
 from supplyline.scenario.load import load
 from supplyline.scenario.schema import Scenario
+from supplyline.simulate import Simulation, simulate
 from supplyline.state import State
 
 __version__ = "0.1.0"
@@ -21,6 +29,8 @@ __all__ = [
     "ReplayError",
     "Scenario",
     "ScenarioError",
+    "Simulation",
+    "SimulationError",
     "State",
     "SupplylineError",
     "__version__",
@@ -28,5 +38,6 @@ __all__ = [
     "compile_network",
     "load",
     "plan",
+    "simulate",
     "validate",
 ]

@@ -22,7 +22,6 @@ False``, and start with ``sc = load_or_exit(scenario, json_output)``.
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import os
 import sys
@@ -31,12 +30,12 @@ import time
 from collections.abc import Iterator, Sequence
 from contextlib import ExitStack, contextmanager
 from dataclasses import asdict
+from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 from rich.console import Console
-from rich.table import Table
 from rich.text import Text
 from typer.core import TyperGroup
 
@@ -52,6 +51,7 @@ from supplyline.report.safe_write import OutputBusyError
 from supplyline.scenario.load import DEFAULT_SCENARIO, MAX_FILE_BYTES, builtin_titles, load
 from supplyline.scenario.schema import Scenario
 from supplyline.scenario.summary import network_sketch, summarize
+from supplyline.scenario.whatif import first_days, with_step_days
 
 if TYPE_CHECKING:
     from supplyline.plan.result import Plan
@@ -279,6 +279,8 @@ def main(
 @app.command()
 def scenarios(json_output: JsonOption = False) -> None:
     """List the built-in scenarios."""
+    from supplyline.report.terminal import print_scenario_list
+
     titles = builtin_titles()
     if json_output:
         print_json([{"name": name, "title": title, "default": name == DEFAULT_SCENARIO}
@@ -287,11 +289,7 @@ def scenarios(json_output: JsonOption = False) -> None:
     if not titles:
         say(stderr, "No built-in scenarios are installed.")
         raise typer.Exit(EXIT_FAILED)
-    table = Table("name", "title", box=None, pad_edge=False)
-    for name, title in titles.items():
-        table.add_row(inert(name + (" (default)" if name == DEFAULT_SCENARIO else "")),
-                      inert(title))
-    stdout.print(table)
+    print_scenario_list(titles, DEFAULT_SCENARIO, stdout)
 
 
 @app.command()
@@ -303,54 +301,48 @@ def check(scenario: ScenarioArg = None, json_output: JsonOption = False) -> None
         print_json({"ok": True, "name": sc.name, "title": sc.title, "days": summary["days"],
                     "counts": summary["counts"]})
         return
-    say(stdout, f"OK: {sc.title} — {_counts_line(summary)}")
+    stdout.print(inert(f"OK: {sc.title} — {_counts_line(summary)}"))
 
 
 @app.command()
 def show(scenario: ScenarioArg = None, json_output: JsonOption = False) -> None:
     """Summarize a scenario: what it holds, what it asks for, and its network."""
+    from supplyline.report.terminal import print_scenario_summary
+
     sc = load_or_exit(scenario, json_output)
     summary = summarize(sc)
     if json_output:
         print_json(summary)
         return
-    counts = summary["counts"]
-    kinds = ", ".join(f"{n} {kind}" for kind, n in counts["places_by_kind"].items())
-    stdout.print(Text.assemble((plain(sc.title), "bold"), f" ({sc.name})"), soft_wrap=True)
-    say(stdout, f"{summary['start_date']} to {summary['end_date']}, {summary['days']} days; "
-                f"{counts['places']} places ({kinds}); {counts['routes']} routes "
-                f"({counts['route_km']:,.0f} km); {counts['modes']} modes; "
-                f"{counts['commodities']} commodities")
+    print_scenario_summary(sc.title, sc.name, summary, network_sketch(sc), stdout)
 
-    table = Table(title="Goods over the horizon (tonnes)", title_justify="left",
-                  caption="kept: the people's own food (subsistence); could give: the rest",
-                  caption_justify="left")
-    for header in ("commodity", "stock", "production", "kept", "could give", "demand"):
-        table.add_column(header, justify="left" if header == "commodity" else "right")
-    for row in summary["commodities"]:
-        table.add_row(inert(row["commodity"]), *(f"{row[key]:,.1f}" for key in (
-            "stock_t", "production_t", "subsistence_t", "mobilizable_t", "demand_t")))
-    stdout.print(table)
-    labour = summary["labour"]
-    say(stdout, f"Labour: {labour['people']:,.0f} people can serve, "
-                f"{labour['person_days']:,.0f} person-days in all.")
-    if counts["wounded_flows"]:
-        say(stdout, f"Wounded: {summary['wounded_persons']:,.0f} persons over the horizon.")
 
-    routes = Table(title="Longest routes", title_justify="left")
-    for header in ("route", "from", "to", "km", "modes"):
-        routes.add_column(header, justify="right" if header == "km" else "left",
-                          overflow="fold")
-    for row in summary["longest_routes"]:
-        routes.add_row(inert(row["route"]), inert(row["from"]), inert(row["to"]),
-                       f"{row['length_km']:,.1f}", inert(", ".join(row["modes"])))
-    stdout.print(routes)
+@app.command()
+def schema(
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", metavar="FILE",
+                     help="Write the schema to FILE (.json) instead of printing it."),
+    ] = None,
+    json_output: JsonOption = False,
+) -> None:
+    """Print the JSON Schema of scenario files (for editors that complete and check YAML)."""
+    from supplyline.report.safe_write import output_files
+    from supplyline.scenario.json_schema import scenario_json_schema
 
-    stdout.print("Network, from each front:", style="italic")
-    for line in network_sketch(sc):
-        say(stdout, line)
-    if summary["unconnected"]:
-        say(stdout, "Not connected to any front: " + ", ".join(summary["unconnected"]))
+    document = scenario_json_schema()
+    if out is None:
+        print_json(document)
+        return
+    _check_suffix(out, (".json",), json_output)
+    with _writing(out, "--out", json_output), output_files(out.parent) as files, \
+            files.open(out.name) as handle:
+        json.dump(document, handle, indent=2, ensure_ascii=False)
+        handle.write("\n")
+    if json_output:
+        print_json({"ok": True, "written": [str(out)]})
+    else:
+        say(stdout, f"Wrote {out}")
 
 
 # -- planning -------------------------------------------------------------------------------
@@ -360,11 +352,24 @@ ReplayOption = Annotated[
     typer.Option("--replay", metavar="NAME",
                  help="Fix mobilization to one of the scenario's replays (e.g. historical)."),
 ]
+
+
+class Solver(StrEnum):
+    """The solvers of the registry (``--solver``; :mod:`supplyline.plan.solvers`, which
+    tests/plan/test_solvers.py holds this list to)."""
+
+    ipm = "ipm"
+    simplex = "simplex"
+    choose = "choose"
+    pdlp = "pdlp"
+    cuopt = "cuopt"
+
+
 SolverOption = Annotated[
-    str,
-    typer.Option("--solver", help="LP solver: ipm (HiGHS interior point), simplex, choose, "
-                                  "pdlp (HiGHS first-order, gap to a proven bound shown) or "
-                                  "cuopt (GPU, the [gpu] extra)."),
+    Solver,
+    typer.Option("--solver", help="LP solver: ipm (HiGHS interior point), simplex, choose "
+                                  "(HiGHS decides), pdlp (HiGHS first-order; its gap to a "
+                                  "proven bound is shown) or cuopt (GPU, the [gpu] extra)."),
 ]
 StepOption = Annotated[
     int | None,
@@ -372,32 +377,43 @@ StepOption = Annotated[
                  help="Plan in steps of N days (default: the scenario's policy.step_days). "
                       "1 is day by day; longer steps solve faster with coarser timing."),
 ]
+DaysOption = Annotated[
+    int | None, typer.Option("--days", metavar="N", help="Plan only the first N days."),
+]
 TimeLimitOption = Annotated[
     float,
     typer.Option("--time-limit", min=0, metavar="SECONDS", show_default=False,
                  help=f"Stop the solver after SECONDS (default: {DEFAULT_TIME_LIMIT_S:.0f}; "
                       "0: no limit); the run then fails with exit code 1."),
 ]
-
-
-def _with_step(sc: Scenario, step_days: int | None) -> Scenario:
-    """The scenario with its planning step set by ``--step-days`` (unchanged when None)."""
-    if step_days is None:
-        return sc
-    return sc.model_copy(
-        update={"policy": sc.policy.model_copy(update={"step_days": step_days})}
-    )
+VerboseOption = Annotated[
+    bool, typer.Option("--verbose", "-v", help="Show the solver's own log (on stderr)."),
+]
+ExportOption = Annotated[
+    Path | None,
+    typer.Option("--export", metavar="DIR",
+                 help="Also write the plan's tables (CSV, Parquet), places and routes "
+                      "(GeoJSON) and the plan (JSON) into the folder DIR."),
+]
 
 
 def _limit_days(sc: Scenario, days: int | None, json_output: bool) -> Scenario:
     """The scenario cut to its first ``days`` days (``--days``), or exit 2 if that is no
-    horizon."""
-    if days is None:
-        return sc
-    if not 1 <= days <= sc.days:
-        fail("usage", f"--days: expected a whole number from 1 to {sc.days} (the scenario's "
-                      f"horizon), got {days}", EXIT_BAD_INPUT, json_output)
-    return sc.model_copy(update={"end_date": sc.start_date + dt.timedelta(days=days - 1)})
+    horizon (:func:`supplyline.scenario.whatif.first_days`)."""
+    try:
+        return first_days(sc, days)
+    except ValueError as error:
+        fail("usage", f"--days: {error}", EXIT_BAD_INPUT, json_output)
+
+
+def _check_suffix(out: Path, suffixes: Sequence[str], json_output: bool) -> None:
+    """Exit 2 when ``--out`` names a file of a kind this command cannot write."""
+    if out.suffix.lower() not in suffixes:
+        kinds = ", ".join(suffixes)
+        hint = (" (to write the tables into a folder, use --export DIR)"
+                if not out.suffix or out.is_dir() else "")
+        fail("usage", f"--out: expected a file ending in {kinds}, got {str(out)!r}{hint}",
+             EXIT_BAD_INPUT, json_output, path=str(out))
 
 
 def _check_replay(sc: Scenario, replay: str | None, json_output: bool) -> None:
@@ -408,14 +424,16 @@ def _check_replay(sc: Scenario, replay: str | None, json_output: bool) -> None:
                        f"{', '.join(names) or 'none'}", EXIT_BAD_INPUT, json_output)
 
 
-def _plan_or_exit(sc: Scenario, replay: str | None, solver: str, time_limit: float,
-                  json_output: bool) -> Plan:
+def _plan_or_exit(sc: Scenario, replay: str | None, solver: Solver, time_limit: float,
+                  json_output: bool, step_days: int | None = None,
+                  verbose: bool = False) -> Plan:
     """Solve, showing the stage and a running clock (none with ``--json``); a bad replay
-    exits 2, a failed solve exits 1.
+    exits 2, a failed solve exits 1. With ``verbose`` the solver's log goes to stderr.
 
-    The solve runs in a worker thread while this one waits: HiGHS does not come back to
-    Python until it is done, so without the thread neither the clock nor Ctrl-C could be
-    served meanwhile. After Ctrl-C the worker is left to the end of the process.
+    The solve runs in a worker thread while this one keeps the clock: HiGHS does not come
+    back to Python until it is done (it lets other threads run meanwhile), so without the
+    thread neither the clock nor Ctrl-C could be served. After Ctrl-C the worker is left to
+    the end of the process.
     """
     from supplyline.errors import PlanError, ReplayError
     from supplyline.plan import plan
@@ -428,10 +446,14 @@ def _plan_or_exit(sc: Scenario, replay: str | None, solver: str, time_limit: flo
         nonlocal stage
         stage = message
 
+    def solver_log(message: str) -> None:
+        stderr.print(Text(plain(message), style="dim"), end="", soft_wrap=True)
+
     def solve() -> None:
         try:
-            outcome["plan"] = plan(sc, replay=replay, solver=solver, progress=progress,
-                                   time_limit_s=time_limit or None)
+            outcome["plan"] = plan(sc, replay=replay, solver=solver.value, progress=progress,
+                                   time_limit_s=time_limit or None, step_days=step_days,
+                                   solver_log=solver_log if verbose else None)
         except BaseException as error:  # handed to the waiting thread
             outcome["error"] = error
 
@@ -489,36 +511,84 @@ def _export(result: Plan, directory: Path, option: str, json_output: bool) -> li
     return written
 
 
+def _write_out(result: Plan, out: Path, json_output: bool,
+               values: list[Any] | None = None) -> Path:
+    """Write ``--out``: the plan as JSON (.json), or its report as HTML (.html) or PDF
+    (.pdf)."""
+    from supplyline.report.pdf import PdfUnavailable, write_pdf
+    from supplyline.report.safe_write import output_files
+
+    with _writing(out, "--out", json_output):
+        suffix = out.suffix.lower()
+        if suffix == ".json":
+            with output_files(out.parent) as files, files.open(out.name) as handle:
+                handle.write(result.to_json())
+            return out
+        from supplyline.report import render_report, write_report
+
+        if suffix == ".html":
+            return write_report(result, out, values or None)
+        try:
+            return write_pdf(render_report(result, values or None), out)
+        except PdfUnavailable as error:
+            fail("output", f"--out: cannot write {out}: {error}", EXIT_BAD_INPUT, json_output,
+                 path=str(out))
+    return out  # pragma: no cover - _writing exits on every failure
+
+
 @app.command("plan")
 def plan_command(
     scenario: ScenarioArg = None,
     replay: ReplayOption = None,
-    days: Annotated[int | None, typer.Option("--days", help="Plan only the first N days.")]
-    = None,
+    days: DaysOption = None,
     step_days: StepOption = None,
-    solver: SolverOption = "ipm",
+    solver: SolverOption = Solver.ipm,
     time_limit: TimeLimitOption = DEFAULT_TIME_LIMIT_S,
     out: Annotated[
         Path | None,
-        typer.Option("--out", "--export", metavar="DIR",
-                     help="Write the plan (JSON), its tables (CSV, Parquet) and the routes "
-                          "with their flows (GeoJSON) to DIR."),
+        typer.Option("--out", metavar="FILE",
+                     help="Write the plan to FILE: .json (the plan's figures and tables), "
+                          ".html or .pdf (the report)."),
     ] = None,
+    export: ExportOption = None,
+    compare_daily: Annotated[
+        bool,
+        typer.Option("--compare-daily",
+                     help="Also plan day by day and show what the steps change."),
+    ] = False,
+    verbose: VerboseOption = False,
     json_output: JsonOption = False,
 ) -> None:
     """Optimize what to mobilize where and how to move it; print what arrives."""
     from supplyline.report import print_plan_summary
+    from supplyline.report.terminal import print_step_comparison, step_comparison
 
-    sc = load_or_exit(scenario, json_output)
-    sc = _with_step(_limit_days(sc, days, json_output), step_days)
-    result = _plan_or_exit(sc, replay, solver, time_limit, json_output)
-    written = _export(result, out, "--out", json_output) if out is not None else []
+    sc = _limit_days(load_or_exit(scenario, json_output), days, json_output)
+    if out is not None:
+        _check_suffix(out, (".json", ".html", ".pdf"), json_output)
+    result = _plan_or_exit(sc, replay, solver, time_limit, json_output, step_days, verbose)
+    daily = None
+    if compare_daily:
+        daily = _plan_or_exit(with_step_days(sc, 1), replay, solver, time_limit, json_output,
+                              None, verbose) if result.steps_description() else result
+    written = [_write_out(result, out, json_output)] if out is not None else []
+    exported = _export(result, export, "--export", json_output) if export is not None else []
     if json_output:
-        print_json({"ok": True, "kpis": result.kpis(), "written": [str(p) for p in written]})
+        extra = {"compare_daily": step_comparison(result, daily)} if daily is not None else {}
+        print_json({"ok": True, "kpis": result.kpis(), **extra,
+                    "written": [str(p) for p in written + exported]})
         return
     print_plan_summary(result, stdout)
-    if written:
-        say(stdout, f"Wrote {len(written)} files to {out}")
+    if daily is not None:
+        print_step_comparison(result, daily, stdout)
+    _say_written(written, exported, export)
+
+
+def _say_written(written: list[Path], exported: list[Path], folder: Path | None) -> None:
+    for path in written:
+        say(stdout, f"Wrote {path}")
+    if exported:
+        say(stdout, f"Wrote {len(exported)} files to {folder}")
 
 
 def _observed_replays(sc: Scenario, replay: str | None) -> list[str | None]:
@@ -536,8 +606,9 @@ def validate(
     scenario: ScenarioArg = None,
     replay: ReplayOption = None,
     step_days: StepOption = None,
-    solver: SolverOption = "ipm",
+    solver: SolverOption = Solver.ipm,
     time_limit: TimeLimitOption = DEFAULT_TIME_LIMIT_S,
+    verbose: VerboseOption = False,
     json_output: JsonOption = False,
 ) -> None:
     """Compare the scenario's observed (historical) figures with what the model computes.
@@ -546,7 +617,7 @@ def validate(
     from supplyline.plan import validate as compare_observed
     from supplyline.report import print_validation
 
-    sc = _with_step(load_or_exit(scenario, json_output), step_days)
+    sc = load_or_exit(scenario, json_output)
     _check_replay(sc, replay, json_output)
     replays = _observed_replays(sc, replay)
     if not replays:
@@ -560,7 +631,7 @@ def validate(
     values = []
     for name in replays:
         values.extend(compare_observed(_plan_or_exit(sc, name, solver, time_limit,
-                                                     json_output)))
+                                                     json_output, step_days, verbose)))
     failed = [v for v in values if not v.passed and not v.is_input]
     if json_output:
         verdict = {"error": {"kind": "validation", "message": f"{len(failed)} of {len(values)} "
@@ -577,33 +648,126 @@ def report(
     scenario: ScenarioArg = None,
     replay: ReplayOption = None,
     out: Annotated[
-        Path, typer.Option("--out", metavar="FILE", help="The HTML file to write.")
+        Path, typer.Option("--out", metavar="FILE",
+                           help="The report to write: .html (opens offline) or .pdf (printed "
+                                "by headless Chromium, when installed).")
     ] = Path("report.html"),
-    export: Annotated[
-        Path | None,
-        typer.Option("--export", metavar="DIR", help="Also write the tables and GeoJSON."),
-    ] = None,
+    export: ExportOption = None,
+    days: DaysOption = None,
     step_days: StepOption = None,
-    solver: SolverOption = "ipm",
+    solver: SolverOption = Solver.ipm,
     time_limit: TimeLimitOption = DEFAULT_TIME_LIMIT_S,
+    verbose: VerboseOption = False,
     json_output: JsonOption = False,
 ) -> None:
-    """Plan the scenario and write a self-contained HTML report (opens offline)."""
+    """Plan the scenario and write a self-contained report (HTML, or PDF)."""
     from supplyline.plan import validate as compare_observed
-    from supplyline.report import write_report
 
-    sc = _with_step(load_or_exit(scenario, json_output), step_days)
-    result = _plan_or_exit(sc, replay, solver, time_limit, json_output)
-    values = compare_observed(result)
-    with _writing(out, "--out", json_output):
-        path = write_report(result, out, values or None)
-    written = [path]
-    if export is not None:
-        written += _export(result, export, "--export", json_output)
+    sc = _limit_days(load_or_exit(scenario, json_output), days, json_output)
+    _check_suffix(out, (".html", ".pdf"), json_output)
+    result = _plan_or_exit(sc, replay, solver, time_limit, json_output, step_days, verbose)
+    written = [_write_out(result, out, json_output, compare_observed(result))]
+    exported = _export(result, export, "--export", json_output) if export is not None else []
     if json_output:
-        print_json({"ok": True, "written": [str(p) for p in written]})
+        print_json({"ok": True, "kpis": result.kpis(),
+                    "written": [str(p) for p in written + exported]})
         return
-    say(stdout, f"Wrote {path}")
+    _say_written(written, exported, export)
+
+
+# ----------------------------------------------------------------------- resilience
+@app.command()
+def resilience(
+    scenario: ScenarioArg = None,
+    k: Annotated[int, typer.Option("--k", min=1, max=6, metavar="N",
+                                   help="Find the worst sets of 2..N cuts (exact up to 3, "
+                                        "greedy above).")] = 3,
+    window: Annotated[
+        str | None,
+        typer.Option("--window", metavar="START:END",
+                     help="Cut only on these days: dates (1954-03-13:1954-04-01) or day "
+                          "numbers from the start (10:30). Default: the whole horizon."),
+    ] = None,
+    budget: Annotated[int, typer.Option("--budget", min=0, max=5, metavar="N",
+                                        help="Also find the N routes or places to make "
+                                             "safe from cutting (guards, air defence, "
+                                             "repair crews) against the worst cuts.")] = 0,
+    jobs: Annotated[int, typer.Option("--jobs", min=1, max=64, metavar="N",
+                                      help="Solve the cuts in N processes (large "
+                                           "scenarios, whose cuts are solved from "
+                                           "scratch).")] = 1,
+    days: DaysOption = None,
+    step_days: StepOption = None,
+    time_limit: TimeLimitOption = DEFAULT_TIME_LIMIT_S,
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", metavar="DIR",
+                     help="Write resilience.json, resilience.csv (the ranking) and "
+                          "report.html (the plan's report with the resilience section)."),
+    ] = None,
+    json_output: JsonOption = False,
+) -> None:
+    """Cut every route and place in turn, find the worst sets of k cuts, and rank what the
+    plan hangs on."""
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from supplyline.errors import PlanError
+    from supplyline.network import compile_network
+    from supplyline.report import write_report
+    from supplyline.report.resilience import print_resilience
+    from supplyline.resilience.analysis import analyse, parse_window
+
+    sc = _limit_days(load_or_exit(scenario, json_output), days, json_output)
+    span = None
+    if window is not None:
+        try:
+            span = parse_window(window, sc.start_date, sc.days)
+        except ValueError as error:
+            fail("usage", f"--window: {error}", EXIT_BAD_INPUT, json_output)
+    net = compile_network(sc, step_days)
+    with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}"
+                  "/{task.total}"), TimeElapsedColumn(), console=stderr,
+                  disable=json_output, transient=True) as bar:
+        task = bar.add_task("planning", total=None)
+
+        def progress(message: str, done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total,
+                       description=plain(message)[:30].ljust(30))
+
+        try:
+            result = analyse(net, k=k, window=span, progress=progress,
+                             time_limit_s=time_limit or None, budget=budget, jobs=jobs)
+        except PlanError as error:
+            fail("plan", str(error), EXIT_FAILED, json_output)
+    written: list[Path] = []
+    if out is not None:
+        import csv
+
+        from supplyline.report.safe_write import output_files
+
+        with _writing(out, "--out", json_output), output_files(out) as files:
+            with files.open("resilience.json") as handle:
+                handle.write(result.to_json() + "\n")
+            with files.open("resilience.csv") as handle:
+                rows = csv.writer(handle, lineterminator="\n")
+                rows.writerow(["rank", "kind", "ids", "names", "extra_shortfall_t",
+                               "extra_labour_days", "extra_eaten_t", "status"])
+                for n, i in enumerate(result.ranking, start=1):
+                    rows.writerow([n, i.kind, " + ".join(i.ids), " + ".join(i.names),
+                                   f"{i.extra_shortfall_t:.6g}", f"{i.extra_labour_days:.6g}",
+                                   f"{i.extra_eaten_t:.6g}", i.status])
+        written = list(files.written)
+        if result.plan is not None:
+            with _writing(out, "--out", json_output):
+                written.append(write_report(result.plan, out / "report.html",
+                                            results={"resilience": result}))
+    if json_output:
+        print_json({"ok": True, "resilience": result.to_dict(),
+                    "written": [str(p) for p in written]})
+        return
+    print_resilience(result, stdout)
+    if written:
+        say(stdout, f"Wrote {len(written)} files to {out}")
 
 
 # -- sweeps ---------------------------------------------------------------------------------
@@ -620,8 +784,9 @@ def sweep(
                           "'modes.porter.payload_kg=15:30:5'."),
     ] = None,
     replay: ReplayOption = None,
+    days: DaysOption = None,
     step_days: StepOption = None,
-    solver: SolverOption = "ipm",
+    solver: SolverOption = Solver.ipm,
     time_limit: TimeLimitOption = DEFAULT_TIME_LIMIT_S,
     scheduler: Annotated[
         str | None,
@@ -635,12 +800,13 @@ def sweep(
                      help="Worker processes of the local cluster (default: one per core)."),
     ] = None,
     out: Annotated[
-        Path, typer.Option("--out", metavar="FILE", help="The Parquet table to write.")
+        Path, typer.Option("--out", metavar="FILE",
+                           help="The table to write: a .parquet file.")
     ] = Path("sweep.parquet"),
     report_file: Annotated[
         Path | None,
         typer.Option("--report", metavar="FILE",
-                     help="Also write an HTML page with the variants side by side."),
+                     help="Also write an HTML page (.html) with the variants side by side."),
     ] = None,
     json_output: JsonOption = False,
 ) -> None:
@@ -653,7 +819,11 @@ def sweep(
     from supplyline.sweep import VaryError, make_variants, parse_vary
     from supplyline.sweep.run import SweepError, SweepOptions, run_sweep
 
-    sc = _with_step(load_or_exit(scenario, json_output), step_days)
+    sc = _limit_days(load_or_exit(scenario, json_output), days, json_output)
+    _check_suffix(out, (".parquet",), json_output)
+    if report_file is not None and report_file.suffix.lower() != ".html":
+        fail("usage", f"--report: expected a file ending in .html, got {str(report_file)!r}",
+             EXIT_BAD_INPUT, json_output, path=str(report_file))
     _check_replay(sc, replay, json_output)
     _check_solver(solver, json_output)
     try:
@@ -674,7 +844,8 @@ def sweep(
         count = len(error.problems)
         fail("vary", f"{count} problem{'s' * (count != 1)} with --vary; nothing was run.",
              EXIT_BAD_INPUT, json_output, problems=[asdict(p) for p in error.problems])
-    options = SweepOptions(replay=replay, solver=solver, time_limit_s=time_limit or None)
+    options = SweepOptions(replay=replay, solver=solver.value, time_limit_s=time_limit or None,
+                           step_days=step_days)
     with ExitStack() as stack:
         bar = None
         if not json_output:
@@ -742,16 +913,16 @@ def _sweep_words(result: Any, done: int) -> str:
 def _print_sweep(variants: Sequence[Any], records: dict[int, dict[str, Any]],
                  labels: dict[int, str]) -> None:
     """One row per variant: its values and its headline figures."""
+    from supplyline.report.terminal import Column, FitTable
+
     paths = list(variants[0].settings) if variants else []
-    table = Table(box=None, pad_edge=False)
-    table.add_column("#", justify="right")
-    for path in paths:
-        table.add_column(inert(path.rsplit(".", 1)[-1]), justify="right", overflow="fold")
-    for header in ("delivered t", "short t", "given t", "labour-days"):
-        table.add_column(header, justify="right")
+    table = FitTable("", Column("#", numeric=True),
+                     *(Column(path.rsplit(".", 1)[-1], numeric=True) for path in paths),
+                     *(Column(header, numeric=True) for header in (
+                         "delivered t", "short t", "given t", "labour-days")))
     for v in variants:
         record = records.get(v.index)
-        values = [inert(str(v.settings[p])) for p in paths]
+        values = [str(v.settings[p]) for p in paths]
         if record is None or record["status"] != "ok":
             figures = ["failed" if record is not None else "not run", "", "", ""]
         else:

@@ -340,8 +340,10 @@ def solve_lp(
     solver: str = "choose",
     time_limit_s: float | None = None,
     log: Callable[[str], None] | None = None,
+    solver_log: Callable[[str], None] | None = None,
 ) -> Solution:
-    """Solve with HiGHS (``solver``: 'choose', 'simplex' or 'ipm')."""
+    """Solve with HiGHS (``solver``: 'choose', 'simplex' or 'ipm'); ``solver_log`` is called
+    with each piece of HiGHS's own log (none is written when it is None)."""
     a = lp.assembled
     model = highspy.HighsLp()
     model.num_col_ = lp.n_columns
@@ -356,6 +358,10 @@ def solve_lp(
     model.a_matrix_.index_ = a.matrix.indices
     model.a_matrix_.value_ = a.matrix.data
     h = _quiet_highs()
+    if solver_log is not None:
+        h.setOptionValue("output_flag", True)
+        h.setOptionValue("log_to_console", False)
+        h.cbLogging += lambda event: solver_log(str(event.message))
     h.setOptionValue("solver", solver)
     # Costs span 1e-6 (the haulage tie-break) to 1e3 (shortfall): once the dual simplex drops its
     # cost perturbation (also in the clean-up after an interior-point crossover), thousands of

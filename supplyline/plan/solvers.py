@@ -59,7 +59,8 @@ DEFAULT_SOLVER = "ipm"
 FIRST_ORDER_TOLERANCE = 1e-7
 
 Log = Callable[[str], None] | None
-SolveFunction = Callable[[LinearProgram, float | None, Log], Solution]
+#: (lp, time limit in seconds, progress log, the solver's own log) -> solution
+SolveFunction = Callable[[LinearProgram, float | None, Log, Log], Solution]
 
 
 @dataclass(frozen=True)
@@ -78,8 +79,10 @@ class SolverEntry:
 
 
 def _highs(name: str) -> SolveFunction:
-    def run(lp: LinearProgram, time_limit_s: float | None, log: Log) -> Solution:
-        return solve_lp(lp, solver=name, time_limit_s=time_limit_s, log=log)
+    def run(lp: LinearProgram, time_limit_s: float | None, log: Log, solver_log: Log
+            ) -> Solution:
+        return solve_lp(lp, solver=name, time_limit_s=time_limit_s, log=log,
+                        solver_log=solver_log)
     return run
 
 
@@ -101,8 +104,13 @@ def _highs_model(lp: LinearProgram) -> highspy.HighsLp:
     return model
 
 
-def _highs_pdlp(lp: LinearProgram, time_limit_s: float | None, log: Log) -> Solution:
+def _highs_pdlp(lp: LinearProgram, time_limit_s: float | None, log: Log, solver_log: Log
+                ) -> Solution:
     h = _quiet_highs()
+    if solver_log is not None:
+        h.setOptionValue("output_flag", True)
+        h.setOptionValue("log_to_console", False)
+        h.cbLogging += lambda event: solver_log(str(event.message))
     h.setOptionValue("solver", "pdlp")
     h.setOptionValue("pdlp_optimality_tolerance", FIRST_ORDER_TOLERANCE)
     if time_limit_s is not None:
@@ -141,7 +149,7 @@ def _cuopt_missing() -> str | None:
     except Exception as error:  # a broken CUDA installation fails at import
         return f"NVIDIA cuOpt is installed but cannot be loaded: {error}"
     try:
-        import cupy
+        import cupy  # type: ignore[import-not-found]
 
         count = int(cupy.cuda.runtime.getDeviceCount())
     except Exception as error:
@@ -149,7 +157,8 @@ def _cuopt_missing() -> str | None:
     return None if count > 0 else "the GPU solver needs an NVIDIA GPU; CUDA finds none"
 
 
-def _cuopt_pdlp(lp: LinearProgram, time_limit_s: float | None, log: Log) -> Solution:
+def _cuopt_pdlp(lp: LinearProgram, time_limit_s: float | None, log: Log, solver_log: Log
+                ) -> Solution:
     from cuopt import linear_programming as cu
 
     try:
@@ -171,6 +180,7 @@ def _cuopt_pdlp(lp: LinearProgram, time_limit_s: float | None, log: Log) -> Solu
     settings = cu.SolverSettings()
     settings.set_parameter("method", int(SolverMethod.PDLP))
     settings.set_optimality_tolerance(FIRST_ORDER_TOLERANCE)
+    settings.set_parameter("log_to_console", solver_log is not None)
     if time_limit_s is not None:
         settings.set_parameter("time_limit", float(time_limit_s))
     started = time.perf_counter()
@@ -361,6 +371,8 @@ def check_solver(name: str) -> SolverEntry:
 
 
 def solve(lp: LinearProgram, solver: str = DEFAULT_SOLVER, time_limit_s: float | None = None,
-          log: Log = None) -> Solution:
-    """Solve ``lp`` with the registry's solver ``solver`` (see :func:`check_solver`)."""
-    return check_solver(solver).solve(lp, time_limit_s, log)
+          log: Log = None, solver_log: Log = None) -> Solution:
+    """Solve ``lp`` with the registry's solver ``solver`` (see :func:`check_solver`);
+    ``solver_log`` is called with each piece of the solver's own log (cuOpt writes its log
+    to the console instead)."""
+    return check_solver(solver).solve(lp, time_limit_s, log, solver_log)

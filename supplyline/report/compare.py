@@ -23,7 +23,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
-from rich.table import Table
 
 from supplyline.report.inert import inert
 
@@ -118,12 +117,12 @@ class Comparison:
         ):
             if frame.empty or frame.shape[1] == 0:
                 continue
-            table = Table(title=title, title_justify="left")
-            table.add_column("plan", overflow="fold")
-            for column in frame.columns:
-                table.add_column(inert(str(column)), justify="right", overflow="fold")
+            from supplyline.report.terminal import Column, FitTable
+
+            table = FitTable(title, Column("plan"),
+                             *(Column(str(c), numeric=True) for c in frame.columns))
             for label, row in list(frame.iterrows())[:max_rows]:
-                table.add_row(inert(str(label)), *(
+                table.add_row(str(label), *(
                     _number(v, digits if digits is not None else _digits(str(c)))
                     for c, v in row.items()))
             console.print(table)

@@ -84,6 +84,17 @@ svg .graticule-label { fill: #98a2ad; font-size: 10px; }
 svg .label { font-size: 11.5px; paint-order: stroke; stroke: #fff; stroke-width: 3px;
   stroke-linejoin: round; }
 svg .label-front { font-weight: 700; fill: #8e0000; }
+svg .inset-title { paint-order: stroke; stroke: #fff; stroke-width: 3px; stroke-linejoin: round; }
+svg .label-minor { fill: #5f6b7a; font-style: italic; }
+ul.map-key { columns: 2 320px; list-style: none; margin: 6px 0 0; padding: 0; font-size: 13px; }
+ul.map-key b { display: inline-block; min-width: 1.6em; }
+.multiples { display: grid; grid-template-columns: repeat(auto-fill, minmax(240px, 1fr));
+  gap: 4px 16px; }
+.multiples.one { grid-template-columns: 1fr; }
+.multiple h3 { font-size: 13.5px; margin: 4px 0 0; font-weight: 600; }
+ul.idle { font-size: 13.5px; margin: 8px 0 0; padding-left: 18px; }
+.hazards { font-size: 13px; margin: 6px 0 0; }
+.hazards ul { margin: 2px 0 0; padding-left: 18px; }
 svg .legend text { font-size: 12px; }
 svg .legend-heading { font-weight: 650; fill: var(--ink); }
 ul.legend { display: flex; flex-wrap: wrap; gap: 2px 16px; list-style: none; margin: 4px 0 0;

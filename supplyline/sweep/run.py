@@ -54,6 +54,7 @@ class SweepOptions:
     replay: str | None = None
     solver: str = "ipm"
     time_limit_s: float | None = None
+    step_days: int | None = None
 
 
 @dataclass
@@ -78,7 +79,7 @@ def run_variant(index: int, scenario: Scenario, options: SweepOptions) -> dict[s
     record: dict[str, Any] = {"variant": index}
     try:
         result = plan(scenario, replay=options.replay, solver=options.solver,
-                      time_limit_s=options.time_limit_s)
+                      time_limit_s=options.time_limit_s, step_days=options.step_days)
         record.update(plan_record(result), status="ok", error=None)
     except SupplylineError as error:
         record.update(status="failed", error=str(error))

@@ -33,7 +33,7 @@ TOTALS = {  # table: (column, the plan's total of it)
     "stocks": ("kg", lambda p: p.stock_kg.sum()),
     "routes": ("tonnes", lambda p: p.route_tonnes().sum()),
     "mobilization": ("rice_given_kg", lambda p: p.mobilized_kg()[:, 0].sum()),
-    "carriers": ("loaded_units", lambda p: p.loaded_units.sum()),
+    "carriers": ("loaded_units_lp", lambda p: p.loaded_units.sum()),
 }
 
 
@@ -61,7 +61,8 @@ def test_tables_round_trip_with_the_plans_totals(
     assert expected > 0
     for frame in (pd.read_csv(folder / f"{table}.csv"),
                   pd.read_parquet(folder / f"{table}.parquet")):
-        assert frame[column].sum() == pytest.approx(expected, rel=1e-9)
+        # amounts are rounded to 1e-6 (float noise), each row at most half of that off
+        assert frame[column].sum() == pytest.approx(expected, rel=1e-9, abs=1e-6 * len(frame))
         assert list(frame.columns) == list(valley_plan.to_frame(table).columns)
         assert len(frame) == len(valley_plan.to_frame(table))
 
