@@ -788,6 +788,17 @@ def sweep(
     step_days: StepOption = None,
     solver: SolverOption = Solver.ipm,
     time_limit: TimeLimitOption = DEFAULT_TIME_LIMIT_S,
+    simulate_runs: Annotated[
+        int | None,
+        typer.Option("--simulate", min=1, metavar="N",
+                     help="Also run each variant's plan N times under the scenario's threats "
+                          "(supplyline simulate); its figures join the table."),
+    ] = None,
+    seed: Annotated[
+        int,
+        typer.Option("--seed", min=0,
+                     help="Seed of the simulations, the same for every variant."),
+    ] = 0,
     scheduler: Annotated[
         str | None,
         typer.Option("--scheduler", metavar="ADDRESS",
@@ -845,7 +856,7 @@ def sweep(
         fail("vary", f"{count} problem{'s' * (count != 1)} with --vary; nothing was run.",
              EXIT_BAD_INPUT, json_output, problems=[asdict(p) for p in error.problems])
     options = SweepOptions(replay=replay, solver=solver.value, time_limit_s=time_limit or None,
-                           step_days=step_days)
+                           step_days=step_days, simulate=simulate_runs, seed=seed)
     with ExitStack() as stack:
         bar = None
         if not json_output:
@@ -916,17 +927,24 @@ def _print_sweep(variants: Sequence[Any], records: dict[int, dict[str, Any]],
     from supplyline.report.terminal import Column, FitTable
 
     paths = list(variants[0].settings) if variants else []
+    simulated = any("sim_p_any_shortfall" in r for r in records.values())
+    headers = ["delivered t", "short t", "given t", "labour-days"]
+    if simulated:
+        headers += ["P(short)", "sim. short t"]
     table = FitTable("", Column("#", numeric=True),
                      *(Column(path.rsplit(".", 1)[-1], numeric=True) for path in paths),
-                     *(Column(header, numeric=True) for header in (
-                         "delivered t", "short t", "given t", "labour-days")))
+                     *(Column(header, numeric=True) for header in headers))
     for v in variants:
         record = records.get(v.index)
         values = [str(v.settings[p]) for p in paths]
+        figures = [""] * len(headers)
         if record is None or record["status"] != "ok":
-            figures = ["failed" if record is not None else "not run", "", "", ""]
+            figures[0] = "failed" if record is not None else "not run"
         else:
-            figures = [f"{record['delivered_t']:,.1f}", f"{record['shortfall_t']:,.1f}",
-                       f"{record['mobilized_t']:,.1f}", f"{record['labour_days']:,.0f}"]
+            figures[:4] = [f"{record['delivered_t']:,.1f}", f"{record['shortfall_t']:,.1f}",
+                           f"{record['mobilized_t']:,.1f}", f"{record['labour_days']:,.0f}"]
+            if simulated:
+                figures[4:] = [f"{record['sim_p_any_shortfall']:.2f}",
+                               f"{record['sim_shortfall_t']:,.1f}"]
         table.add_row(labels[v.index].lstrip("#"), *values, *figures)
     stdout.print(table)

@@ -236,6 +236,30 @@ def test_the_documented_sweep_runs_as_written(client: Any, tmp_path: Path,
         assert wrong.exit_code == 2 and line in wrong.output.replace("\n", "")
 
 
+def test_simulations_join_the_table_with_one_seed_for_all(client: Any,
+                                                          tmp_path: Path) -> None:
+    out = tmp_path / "s.parquet"
+    result = runner.invoke(app, [
+        "sweep", "tutorial", "--vary", "threats.air[0].windows[*].day_probability=0.1,0.6",
+        "--simulate", "40", "--seed", "5", "--scheduler", client.scheduler.address,
+        "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "P(short)" in result.output
+    table = pd.read_parquet(out).set_index("variant").sort_index()
+    variants = make_variants(sl.load("tutorial"), [
+        parse_vary("threats.air[0].windows[*].day_probability=0.1,0.6")], "tutorial")
+    for v in variants:
+        here = sl.simulate(sl.plan(v.scenario), runs=40, seed=5).kpis()
+        row = table.loc[v.index]
+        assert row["sim_runs"] == 40
+        assert row["sim_p_any_shortfall"] == pytest.approx(here["p_any_shortfall"]["value"])
+        assert row["sim_shortfall_t"] == pytest.approx(here["shortfall_t"]["value"])
+        assert row["sim_shortfall_p90_t"] == pytest.approx(
+            here["shortfall_distribution_t"]["p90"])
+    # More air strikes, more goods destroyed.
+    assert table.loc[1, "sim_destroyed_t"] > table.loc[0, "sim_destroyed_t"]
+
+
 def test_an_unreachable_scheduler_is_a_failed_run(tmp_path: Path,
                                                   monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr("supplyline.sweep.run.CONNECT_TIMEOUT_S", 1)

@@ -52,6 +52,13 @@ KPIS: tuple[tuple[str, str, int], ...] = (
     ("wounded_late_person_days", "wounded late (person-days)", 0),
     ("max_burden", "largest burden", 3),
 )
+#: The simulation's figures a sweep's record may hold (``sweep --simulate``).
+SIMULATED_KPIS: tuple[tuple[str, str, int], ...] = (
+    ("sim_p_any_shortfall", "P(any shortfall), simulated", 3),
+    ("sim_shortfall_t", "shortfall (t), simulated mean", 1),
+    ("sim_shortfall_p90_t", "shortfall (t), simulated p90", 1),
+    ("sim_delivered_t", "delivered (t), simulated mean", 1),
+)
 #: The figures a record holds per name (region, route, commodity, mode).
 MAPS = ("mobilized_by_region_t", "delivered_by_commodity_t", "shortfall_by_commodity_t",
         "route_tonnes", "route_days_at_capacity", "carriers_recruited")
@@ -163,7 +170,7 @@ class Comparison:
 
 
 def _digits(label: str) -> int:
-    return next((d for _k, lab, d in KPIS if lab == label), 1)
+    return next((d for _k, lab, d in KPIS + SIMULATED_KPIS if lab == label), 1)
 
 
 def _number(value: Any, digits: int) -> str:
@@ -200,7 +207,9 @@ def compare_records(records: Mapping[str, Mapping[str, Any] | None],
         columns = [c for c in frame.columns if keep(frame[c])]
         return frame[sorted(columns)]
 
-    kpis = pd.DataFrame([{label: r.get(key) for key, label, _d in KPIS} for r in ok.values()],
+    shown = KPIS + tuple(k for k in SIMULATED_KPIS
+                         if any(r.get(k[0]) is not None for r in ok.values()))
+    kpis = pd.DataFrame([{label: r.get(key) for key, label, _d in shown} for r in ok.values()],
                         index=labels)
     regions = named("mobilized_by_region_t", lambda c: True)
     routes = named("route_days_at_capacity", lambda c: bool((c > 0).any()))
