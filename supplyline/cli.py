@@ -792,7 +792,7 @@ def sweep(
         int | None,
         typer.Option("--simulate", min=1, metavar="N",
                      help="Also run each variant's plan N times under the scenario's threats "
-                          "(supplyline simulate); its figures join the table."),
+                          "(sl.simulate); its figures join the table."),
     ] = None,
     seed: Annotated[
         int,
