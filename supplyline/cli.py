@@ -835,6 +835,10 @@ def sweep(
     if report_file is not None and report_file.suffix.lower() != ".html":
         fail("usage", f"--report: expected a file ending in .html, got {str(report_file)!r}",
              EXIT_BAD_INPUT, json_output, path=str(report_file))
+    if scheduler is not None and workers is not None:
+        fail("usage", "--workers: sets the size of the local cluster; with --scheduler the "
+                      "sweep runs on that cluster's workers (leave --workers out)",
+             EXIT_BAD_INPUT, json_output)
     _check_replay(sc, replay, json_output)
     _check_solver(solver, json_output)
     try:

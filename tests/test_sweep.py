@@ -95,6 +95,17 @@ def test_bad_paths_and_values_are_located_errors_before_anything_runs(
     assert not out.exists()
 
 
+def test_options_that_cannot_apply_are_usage_errors(tmp_path: Path) -> None:
+    for extra in (["--scheduler", "tcp://127.0.0.1:9", "--workers", "2"],
+                  ["--out", str(tmp_path / "table.csv")],
+                  ["--report", str(tmp_path / "page.pdf")],
+                  ["--solver", "fast"]):
+        result = runner.invoke(app, ["sweep", "tutorial", "--vary",
+                                     "modes.porter.payload_kg=20", *extra, "--json"])
+        assert result.exit_code == 2, (extra, result.output)
+        assert json.loads(result.output)["error"]["kind"] == "usage"
+
+
 def test_a_value_varied_twice_is_an_error() -> None:
     with pytest.raises(VaryError, match="also set by --vary"):
         make_variants(sl.load("tutorial"), [
