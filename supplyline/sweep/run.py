@@ -229,6 +229,11 @@ def _client(scheduler: str | None, workers: int | None, count: int) -> Iterator[
             raise SweepError(f"cannot reach the Dask scheduler at {scheduler}: "
                              f"{error}") from None
         try:
+            try:
+                client.wait_for_workers(1, timeout=CONNECT_TIMEOUT_S)
+            except (OSError, TimeoutError) as error:
+                raise SweepError(f"the Dask scheduler at {scheduler} has no workers (none "
+                                 f"joined within {CONNECT_TIMEOUT_S} s: {error})") from None
             yield client
         finally:
             client.close()
