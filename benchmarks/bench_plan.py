@@ -31,7 +31,9 @@ Run from the repository root::
 
     python -m benchmarks.bench_plan                       # print the table
     python -m benchmarks.bench_plan --write               # and update docs/benchmarks.md
-    python -m benchmarks.bench_plan --sizes 1e4,3e4       # a quick look (about a minute)
+    python -m benchmarks.bench_plan --sizes 1e4,3e4 --time-limit 60   # a quick look
+    python -m benchmarks.bench_plan --solvers ipm,pdlp --time-limit 120 \
+        --section bench_plan_pdlp --write                 # HiGHS's PDLP beside ipm
     python -m benchmarks.bench_plan --solvers cuopt,ipm --section bench_plan_gpu --write
                                                           # on a machine with an NVIDIA GPU
 """
@@ -296,9 +298,9 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", default=",".join(label for label, _, _ in SIZES),
                         help="comma-separated size labels to run (default: all)")
-    parser.add_argument("--solvers", default="ipm,simplex,pdlp",
-                        help="comma-separated solvers of the registry (default: "
-                             "ipm,simplex,pdlp)")
+    parser.add_argument("--solvers", default="ipm,simplex",
+                        help="comma-separated solvers of the registry (default: ipm,simplex; "
+                             "add pdlp or cuopt)")
     parser.add_argument("--reference", default="ipm",
                         help="the solver the others' objectives are compared with")
     parser.add_argument("--time-limit", type=float, default=600.0,
