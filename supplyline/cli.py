@@ -935,8 +935,10 @@ def _print_sweep(variants: Sequence[Any], records: dict[int, dict[str, Any]],
     headers = ["delivered t", "short t", "given t", "labour-days"]
     if simulated:
         headers += ["P(short)", "sim. short t"]
+    short = [path.rsplit(".", 1)[-1] for path in paths]
+    names = [s if short.count(s) == 1 else path for s, path in zip(short, paths, strict=True)]
     table = FitTable("", Column("#", numeric=True),
-                     *(Column(path.rsplit(".", 1)[-1], numeric=True) for path in paths),
+                     *(Column(name, numeric=True) for name in names),
                      *(Column(header, numeric=True) for header in headers))
     for v in variants:
         record = records.get(v.index)
