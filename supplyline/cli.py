@@ -22,6 +22,7 @@ False``, and start with ``sc = load_or_exit(scenario, json_output)``.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import sys
@@ -355,8 +356,8 @@ ReplayOption = Annotated[
 
 
 class Solver(StrEnum):
-    """The solvers of the registry (``--solver``; :mod:`supplyline.plan.solvers`, which
-    tests/plan/test_solvers.py holds this list to)."""
+    """The solvers ``--solver`` offers (the registry, :mod:`supplyline.plan.solvers`; a test
+    keeps the two the same)."""
 
     ipm = "ipm"
     simplex = "simplex"
@@ -368,8 +369,8 @@ class Solver(StrEnum):
 SolverOption = Annotated[
     Solver,
     typer.Option("--solver", help="LP solver: ipm (HiGHS interior point), simplex, choose "
-                                  "(HiGHS decides), pdlp (HiGHS first-order; its gap to a "
-                                  "proven bound is shown) or cuopt (GPU, the [gpu] extra)."),
+                                  "(HiGHS decides), pdlp (HiGHS first-order, gap to a proven "
+                                  "bound shown) or cuopt (GPU, the [gpu] extra)."),
 ]
 StepOption = Annotated[
     int | None,
@@ -937,8 +938,8 @@ def _print_sweep(variants: Sequence[Any], records: dict[int, dict[str, Any]],
         headers += ["P(short)", "sim. short t"]
     short = [path.rsplit(".", 1)[-1] for path in paths]
     names = [s if short.count(s) == 1 else path for s, path in zip(short, paths, strict=True)]
-    table = FitTable("", Column("#", numeric=True),
-                     *(Column(name, numeric=True) for name in names),
+    table = FitTable("Variants", Column("#", numeric=True),
+                     *(Column(plain(name), numeric=True) for name in names),
                      *(Column(header, numeric=True) for header in headers))
     for v in variants:
         record = records.get(v.index)
@@ -954,3 +955,128 @@ def _print_sweep(variants: Sequence[Any], records: dict[int, dict[str, Any]],
                                f"{record['sim_shortfall_t']:,.1f}"]
         table.add_row(labels[v.index].lstrip("#"), *values, *figures)
     stdout.print(table)
+
+
+# -- operate: the council's books (supplyline.ops) ------------------------------------------
+
+DEFAULT_BOOKS = "supplyline-books.db"
+DbOption = Annotated[
+    str,
+    typer.Option("--db", metavar="URL",
+                 help="The books: an SQLite file or a postgresql://USER@HOST/DB URL."),
+]
+
+
+def _books_or_exit(db: str, scenario: str | None, json_output: bool) -> Any:
+    """Open the books at ``db`` for ``scenario`` (by default the one the books were made
+    for, else the built-in default); exit 2 when they cannot be opened."""
+    from supplyline.ops.books import BooksError, books_source, open_books
+
+    try:
+        kept = books_source(db)
+    except Exception as error:  # an unreachable server or a bad URL, said below
+        kept = None
+        if scenario is None:
+            fail("db", f"--db: cannot read the books at {db}: {str(error).splitlines()[0]}",
+                 EXIT_BAD_INPUT, json_output)
+    source = scenario or kept or DEFAULT_SCENARIO
+    sc = load_or_exit(source, json_output)
+    try:
+        return open_books(db, sc, source)
+    except BooksError as error:
+        fail("db", f"--db: {error}", EXIT_BAD_INPUT, json_output)
+
+
+@app.command()
+def replan(
+    scenario: ScenarioArg = None,
+    db: DbOption = DEFAULT_BOOKS,
+    as_of: Annotated[str, typer.Option("--as-of", metavar="DATE",
+                                       help="Plan from the start of this day (YYYY-MM-DD).")]
+    = "",
+    keep: Annotated[bool, typer.Option("--keep/--dry-run",
+                                       help="Keep the re-plan as the plan in force.")] = True,
+    json_output: JsonOption = False,
+) -> None:
+    """Plan the rest of the horizon from what the books recorded; show what changed."""
+    from supplyline.errors import PlanError
+    from supplyline.ops.replan import compare_plans, figures_of
+    from supplyline.ops.replan import replan as make_replan
+    from supplyline.plan import plan as make_plan
+
+    try:
+        day = dt.date.fromisoformat(as_of)
+    except ValueError:
+        fail("usage", f"--as-of: expected a date YYYY-MM-DD, got {as_of!r}", EXIT_BAD_INPUT,
+             json_output)
+    books = _books_or_exit(db, scenario, json_output)
+    sc = books.scenario
+    if not sc.start_date < day <= sc.end_date:
+        fail("usage", f"--as-of: expected a day after {sc.start_date} and up to "
+                      f"{sc.end_date}, got {day}", EXIT_BAD_INPUT, json_output)
+    with ExitStack() as stack:
+        status = None if json_output else stack.enter_context(stderr.status("re-planning"))
+        try:
+            force = books.plan_in_force()
+            if force is None:
+                if status is not None:
+                    status.update("no plan in force: planning from the scenario's start")
+                first = figures_of(make_plan(sc))
+                force = (books.save_plan(first, "replan"), first)
+            if status is not None:
+                status.update(f"re-planning from {day}")
+            done = make_replan(books, day)
+        except PlanError as error:
+            fail("plan", str(error), EXIT_FAILED, json_output)
+    kept = books.save_plan(done.figures, "replan") if keep else None
+    changes = compare_plans(force[1], done.figures)
+    if json_output:
+        print_json({"ok": True, "status": done.plan.status, "kept": kept,
+                    "in_force": force[0], "changes": changes})
+        return
+    from supplyline.report.terminal import Column, FitTable
+
+    table = FitTable(f"Re-plan from {day} against plan #{force[0]} (tonnes from {day})",
+                     Column("What"), Column("Id"), Column("In force", numeric=True),
+                     Column("Re-plan", numeric=True), Column("Change", numeric=True))
+    for row in changes:
+        was, now = row["in_force_kg"] / 1000, row["replan_kg"] / 1000
+        table.add_row(row["what"], row["id"], f"{was:,.1f}", f"{now:,.1f}", f"{now - was:+,.1f}")
+    stdout.print(table)
+    say(stdout, f"Re-plan {done.plan.status}; " + (f"kept as plan #{kept}, now in force."
+                                                   if kept else "not kept (--dry-run)."))
+
+
+@app.command()
+def serve(
+    db: DbOption = DEFAULT_BOOKS,
+    scenario: Annotated[str | None, typer.Option(
+        "--scenario", metavar="FILE",
+        help=f"Scenario of new books (default: {DEFAULT_SCENARIO}).")] = None,
+    host: Annotated[str, typer.Option("--host", help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", min=1, max=65535)] = 8000,
+    reset_council: Annotated[bool, typer.Option(
+        "--reset-council", help="Give the council account a new password.")] = False,
+) -> None:
+    """Serve the books' API and dashboard (extra [web]) on this machine."""
+    import secrets
+
+    try:
+        import uvicorn
+
+        from supplyline.ops.accounts import add_account, has_council
+        from supplyline.ops.api import create_app
+    except ImportError as error:
+        fail("usage", f"serve needs the web extra (pip install 'supplyline[web]'): {error}",
+             EXIT_BAD_INPUT, False)
+    books = _books_or_exit(db, scenario, False)
+    url = f"http://{'localhost' if host == '127.0.0.1' else host}:{port}/"
+    say(stdout, f"The books of {books.scenario.name} ({db}) at {url}")
+    if reset_council or not has_council(books):
+        password = secrets.token_urlsafe(12)
+        add_account(books, "council", password, "council", replace=True)
+        say(stdout, f"Log in as 'council' with the password {password}")
+        say(stdout, "(kept hashed: note it now; --reset-council gives a new one)")
+    else:
+        say(stdout, "Log in as 'council' with its password (--reset-council gives a new one)")
+    uvicorn.run(create_app(books), host=host, port=port, log_level="warning")

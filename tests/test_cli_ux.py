@@ -56,7 +56,10 @@ def test_the_solver_lets_the_clock_run() -> None:
     clock.join()
     during = [t for t in ticks if started <= t <= ended]
     gaps = [b - a for a, b in zip([started, *during], [*during, ended], strict=True)]
-    assert max(gaps) < 0.1, f"the clock stopped {max(gaps):.2f} s in {ended - started:.2f} s"
+    # Were the thread held up for the whole solve, one gap would be the whole solve; a busy
+    # machine may delay a tick, never by half of it.
+    assert max(gaps) < 0.5 * (ended - started), (
+        f"the clock stopped {max(gaps):.2f} s in {ended - started:.2f} s")
 
 
 def test_the_spinner_clock_ticks_through_a_long_solve(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -319,9 +319,10 @@ def _failure_words(status: SolveStatus, detail: str) -> str:
     return f"the optimizer stopped without a plan ({status.value}: {detail})"
 
 
-def _quiet_highs() -> highspy.Highs:
+def _quiet_highs(solver_log: Callable[[str], None] | None = None) -> highspy.Highs:
     """A Highs instance that prints nothing (HiGHS writes a banner to the C-level stdout when
-    the first instance of a process is made; it would spoil ``--json`` output)."""
+    the first instance of a process is made; it would spoil ``--json`` output); its log goes
+    to ``solver_log`` when one is given."""
     sys.stdout.flush()
     saved = os.dup(1)
     try:
@@ -332,6 +333,10 @@ def _quiet_highs() -> highspy.Highs:
         os.dup2(saved, 1)
         os.close(saved)
     h.setOptionValue("output_flag", False)
+    if solver_log is not None:
+        h.setOptionValue("output_flag", True)
+        h.setOptionValue("log_to_console", False)
+        h.cbLogging += lambda event: solver_log(str(event.message))
     return h
 
 
@@ -357,11 +362,7 @@ def solve_lp(
     model.a_matrix_.start_ = a.matrix.indptr
     model.a_matrix_.index_ = a.matrix.indices
     model.a_matrix_.value_ = a.matrix.data
-    h = _quiet_highs()
-    if solver_log is not None:
-        h.setOptionValue("output_flag", True)
-        h.setOptionValue("log_to_console", False)
-        h.cbLogging += lambda event: solver_log(str(event.message))
+    h = _quiet_highs(solver_log)
     h.setOptionValue("solver", solver)
     # Costs span 1e-6 (the haulage tie-break) to 1e3 (shortfall): once the dual simplex drops its
     # cost perturbation (also in the clean-up after an interior-point crossover), thousands of

@@ -59,7 +59,7 @@ DEFAULT_SOLVER = "ipm"
 FIRST_ORDER_TOLERANCE = 1e-7
 
 Log = Callable[[str], None] | None
-#: (lp, time limit in seconds, progress log, the solver's own log) -> solution
+#: (lp, time limit in seconds, message log, the solver's own log) -> Solution
 SolveFunction = Callable[[LinearProgram, float | None, Log, Log], Solution]
 
 
@@ -79,8 +79,8 @@ class SolverEntry:
 
 
 def _highs(name: str) -> SolveFunction:
-    def run(lp: LinearProgram, time_limit_s: float | None, log: Log, solver_log: Log
-            ) -> Solution:
+    def run(lp: LinearProgram, time_limit_s: float | None, log: Log,
+            solver_log: Log) -> Solution:
         return solve_lp(lp, solver=name, time_limit_s=time_limit_s, log=log,
                         solver_log=solver_log)
     return run
@@ -104,13 +104,9 @@ def _highs_model(lp: LinearProgram) -> highspy.HighsLp:
     return model
 
 
-def _highs_pdlp(lp: LinearProgram, time_limit_s: float | None, log: Log, solver_log: Log
-                ) -> Solution:
-    h = _quiet_highs()
-    if solver_log is not None:
-        h.setOptionValue("output_flag", True)
-        h.setOptionValue("log_to_console", False)
-        h.cbLogging += lambda event: solver_log(str(event.message))
+def _highs_pdlp(lp: LinearProgram, time_limit_s: float | None, log: Log,
+                solver_log: Log) -> Solution:
+    h = _quiet_highs(solver_log)
     h.setOptionValue("solver", "pdlp")
     h.setOptionValue("pdlp_optimality_tolerance", FIRST_ORDER_TOLERANCE)
     if time_limit_s is not None:
@@ -149,7 +145,7 @@ def _cuopt_missing() -> str | None:
     except Exception as error:  # a broken CUDA installation fails at import
         return f"NVIDIA cuOpt is installed but cannot be loaded: {error}"
     try:
-        import cupy  # type: ignore[import-not-found]
+        import cupy
 
         count = int(cupy.cuda.runtime.getDeviceCount())
     except Exception as error:
@@ -157,8 +153,9 @@ def _cuopt_missing() -> str | None:
     return None if count > 0 else "the GPU solver needs an NVIDIA GPU; CUDA finds none"
 
 
-def _cuopt_pdlp(lp: LinearProgram, time_limit_s: float | None, log: Log, solver_log: Log
-                ) -> Solution:
+def _cuopt_pdlp(lp: LinearProgram, time_limit_s: float | None, log: Log,
+                solver_log: Log) -> Solution:
+    # cuOpt writes its own log to the console; ``solver_log`` has nothing to receive.
     from cuopt import linear_programming as cu
 
     try:
@@ -373,6 +370,5 @@ def check_solver(name: str) -> SolverEntry:
 def solve(lp: LinearProgram, solver: str = DEFAULT_SOLVER, time_limit_s: float | None = None,
           log: Log = None, solver_log: Log = None) -> Solution:
     """Solve ``lp`` with the registry's solver ``solver`` (see :func:`check_solver`);
-    ``solver_log`` is called with each piece of the solver's own log (cuOpt writes its log
-    to the console instead)."""
+    ``solver_log`` receives the solver's own log, where it gives one."""
     return check_solver(solver).solve(lp, time_limit_s, log, solver_log)
