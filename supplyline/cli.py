@@ -827,9 +827,21 @@ def sweep(
                           "'modes.porter.payload_kg=15:30:5'."),
     ] = None,
     replay: ReplayOption = None,
+    days: DaysOption = None,
     step_days: StepOption = None,
     solver: SolverOption = Solver.ipm,
     time_limit: TimeLimitOption = DEFAULT_TIME_LIMIT_S,
+    simulate_runs: Annotated[
+        int | None,
+        typer.Option("--simulate", min=1, metavar="N",
+                     help="Also run each variant's plan N times under the scenario's threats "
+                          "(sl.simulate); its figures join the table."),
+    ] = None,
+    seed: Annotated[
+        int,
+        typer.Option("--seed", min=0,
+                     help="Seed of the simulations, the same for every variant."),
+    ] = 0,
     scheduler: Annotated[
         str | None,
         typer.Option("--scheduler", metavar="ADDRESS",
@@ -842,12 +854,13 @@ def sweep(
                      help="Worker processes of the local cluster (default: one per core)."),
     ] = None,
     out: Annotated[
-        Path, typer.Option("--out", metavar="FILE", help="The Parquet table to write.")
+        Path, typer.Option("--out", metavar="FILE",
+                           help="The table to write: a .parquet file.")
     ] = Path("sweep.parquet"),
     report_file: Annotated[
         Path | None,
         typer.Option("--report", metavar="FILE",
-                     help="Also write an HTML page with the variants side by side."),
+                     help="Also write an HTML page (.html) with the variants side by side."),
     ] = None,
     json_output: JsonOption = False,
 ) -> None:
@@ -860,7 +873,15 @@ def sweep(
     from supplyline.sweep import VaryError, make_variants, parse_vary
     from supplyline.sweep.run import SweepError, SweepOptions, run_sweep
 
-    sc = with_step_days(load_or_exit(scenario, json_output), step_days)
+    sc = _limit_days(load_or_exit(scenario, json_output), days, json_output)
+    _check_suffix(out, (".parquet",), json_output)
+    if report_file is not None and report_file.suffix.lower() != ".html":
+        fail("usage", f"--report: expected a file ending in .html, got {str(report_file)!r}",
+             EXIT_BAD_INPUT, json_output, path=str(report_file))
+    if scheduler is not None and workers is not None:
+        fail("usage", "--workers: sets the size of the local cluster; with --scheduler the "
+                      "sweep runs on that cluster's workers (leave --workers out)",
+             EXIT_BAD_INPUT, json_output)
     _check_replay(sc, replay, json_output)
     _check_solver(solver, json_output)
     try:
@@ -881,7 +902,8 @@ def sweep(
         count = len(error.problems)
         fail("vary", f"{count} problem{'s' * (count != 1)} with --vary; nothing was run.",
              EXIT_BAD_INPUT, json_output, problems=[asdict(p) for p in error.problems])
-    options = SweepOptions(replay=replay, solver=solver, time_limit_s=time_limit or None)
+    options = SweepOptions(replay=replay, solver=solver.value, time_limit_s=time_limit or None,
+                           step_days=step_days, simulate=simulate_runs, seed=seed)
     with ExitStack() as stack:
         bar = None
         if not json_output:
@@ -952,18 +974,27 @@ def _print_sweep(variants: Sequence[Any], records: dict[int, dict[str, Any]],
     from supplyline.report.terminal import Column, FitTable
 
     paths = list(variants[0].settings) if variants else []
+    simulated = any("sim_p_any_shortfall" in r for r in records.values())
+    headers = ["delivered t", "short t", "given t", "labour-days"]
+    if simulated:
+        headers += ["P(short)", "sim. short t"]
+    short = [path.rsplit(".", 1)[-1] for path in paths]
+    names = [s if short.count(s) == 1 else path for s, path in zip(short, paths, strict=True)]
     table = FitTable("Variants", Column("#", numeric=True),
-                     *(Column(plain(path.rsplit(".", 1)[-1]), numeric=True) for path in paths),
-                     *(Column(header, numeric=True)
-                       for header in ("delivered t", "short t", "given t", "labour-days")))
+                     *(Column(plain(name), numeric=True) for name in names),
+                     *(Column(header, numeric=True) for header in headers))
     for v in variants:
         record = records.get(v.index)
         values = [str(v.settings[p]) for p in paths]
+        figures = [""] * len(headers)
         if record is None or record["status"] != "ok":
-            figures = ["failed" if record is not None else "not run", "", "", ""]
+            figures[0] = "failed" if record is not None else "not run"
         else:
-            figures = [f"{record['delivered_t']:,.1f}", f"{record['shortfall_t']:,.1f}",
-                       f"{record['mobilized_t']:,.1f}", f"{record['labour_days']:,.0f}"]
+            figures[:4] = [f"{record['delivered_t']:,.1f}", f"{record['shortfall_t']:,.1f}",
+                           f"{record['mobilized_t']:,.1f}", f"{record['labour_days']:,.0f}"]
+            if simulated:
+                figures[4:] = [f"{record['sim_p_any_shortfall']:.2f}",
+                               f"{record['sim_shortfall_t']:,.1f}"]
         table.add_row(labels[v.index].lstrip("#"), *values, *figures)
     stdout.print(table)
 
