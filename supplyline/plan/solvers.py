@@ -36,6 +36,7 @@ from supplyline.plan.model import (
     SolveStatus,
     _failure_words,
     _quiet_highs,
+    highs_model,
     solve_lp,
 )
 from supplyline.plan.variables import FloatArray
@@ -86,24 +87,6 @@ def _highs(name: str) -> SolveFunction:
     return run
 
 
-def _highs_model(lp: LinearProgram) -> highspy.HighsLp:
-    """The LP as HiGHS's model object (as :func:`~supplyline.plan.model.solve_lp` passes it)."""
-    a = lp.assembled
-    model = highspy.HighsLp()
-    model.num_col_ = lp.n_columns
-    model.num_row_ = lp.n_rows
-    model.col_cost_ = lp.cost
-    model.col_lower_ = lp.variables.lower
-    model.col_upper_ = lp.variables.upper
-    model.row_lower_ = a.row_lower
-    model.row_upper_ = a.row_upper
-    model.a_matrix_.format_ = highspy.MatrixFormat.kColwise
-    model.a_matrix_.start_ = a.matrix.indptr
-    model.a_matrix_.index_ = a.matrix.indices
-    model.a_matrix_.value_ = a.matrix.data
-    return model
-
-
 def _highs_pdlp(lp: LinearProgram, time_limit_s: float | None, log: Log,
                 solver_log: Log) -> Solution:
     h = _quiet_highs(solver_log)
@@ -111,7 +94,7 @@ def _highs_pdlp(lp: LinearProgram, time_limit_s: float | None, log: Log,
     h.setOptionValue("pdlp_optimality_tolerance", FIRST_ORDER_TOLERANCE)
     if time_limit_s is not None:
         h.setOptionValue("time_limit", float(time_limit_s))
-    h.passModel(_highs_model(lp))
+    h.passModel(highs_model(lp))
     started = time.perf_counter()
     h.run()
     seconds = time.perf_counter() - started
