@@ -85,3 +85,8 @@ class PlanError(SupplylineError):
 
 class ReplayError(SupplylineError):
     """A replay names places, regions or amounts the scenario cannot supply."""
+
+
+class SimulationError(SupplylineError):
+    """A simulation that cannot be run as asked (a bad number of runs, a device that is not
+    there)."""

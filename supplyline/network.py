@@ -23,7 +23,8 @@ from supplyline.grid import Grid
 from supplyline.scenario.schema import Route, Scenario, Weights
 from supplyline.scenario.series import demand_kg_per_day, series_over_horizon
 
-__all__ = ["Network", "RoadWorkTask", "WoundedGroup", "compile_network", "travel_time_days"]
+__all__ = ["Network", "RainSource", "RoadWorkTask", "StrikeSource", "WoundedGroup",
+           "compile_network", "threat_sources", "travel_time_days"]
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
@@ -158,6 +159,12 @@ class Network:
     price_per_kg: FloatArray  # [P, C] paid for what a locality gives
     cost_weight: float  # objective cost of one unit of money
     route_index: dict[str, int] = field(repr=False)
+    strikes: list[StrikeSource] = field(default_factory=list, repr=False)  # what the
+    #                            expected threats above are made of (the simulator samples it)
+    rains: list[RainSource] = field(default_factory=list, repr=False)
+    route_closed: BoolArray = field(  # [R, D] days each route cannot be used
+        default_factory=lambda: np.zeros((0, 0), dtype=bool), repr=False)
+    capacity_safety_margin: float = 0.0  # share of capacity the planner keeps in hand
 
     @property
     def steps(self) -> int:
@@ -252,11 +259,93 @@ def _day_span(sc: Scenario, start: dt.date, end: dt.date) -> tuple[int, int]:
     return max(0, sc.day_index(start)), min(sc.days - 1, sc.day_index(end))
 
 
+@dataclass(frozen=True)
+class StrikeSource:
+    """One source of strikes on routes, as the scenario gives it: an air threat (its windows
+    summed) or a sabotage raid (its probability reduced by protection). Each exposed route is
+    struck independently, by day with ``day_probability`` and by night with
+    ``night_probability`` (the same event when ``same_event``: a raid hits whatever moves).
+    A day strike (or the raid) takes ``capacity_lost`` of the route's capacity for its
+    ``repair_days``; a strike destroys ``cargo_destroyed`` of the cargo leaving on the route
+    that day by movement of its kind (day modes by day, night-only modes by night)."""
+
+    kind: str  # "air" or "sabotage"
+    routes: IntArray  # [k] route indices
+    day_probability: FloatArray  # [D]
+    night_probability: FloatArray  # [D]
+    capacity_lost: float
+    cargo_destroyed: float
+    same_event: bool
+
+
+@dataclass(frozen=True)
+class RainSource:
+    """A rain spell: each day a rain day with ``probability`` [D] (0 outside the spell), on
+    which the chosen routes' capacity is multiplied by ``capacity_factor`` and carrier
+    speeds by ``speed_factor``."""
+
+    routes: IntArray  # [k] route indices
+    probability: FloatArray  # [D]
+    speed_factor: float
+    capacity_factor: float
+
+
+def threat_sources(sc: Scenario, routes: list[Route]) -> tuple[list[StrikeSource],
+                                                               list[RainSource]]:
+    """The scenario's threats as per-route, per-day sources (see :class:`StrikeSource`)."""
+    days = sc.days
+    keys = {r.key: i for i, r in enumerate(routes)}
+    strikes: list[StrikeSource] = []
+    for threat in sc.threats.air:
+        chosen = [keys[k] for k in threat.routes] if threat.routes else [
+            i for i, r in enumerate(routes) if r.air_exposed
+        ]
+        chosen = [i for i in chosen if routes[i].air_exposed]
+        by_day = np.zeros(days)
+        by_night = np.zeros(days)
+        for window in threat.windows:
+            lo, hi = _day_span(sc, window.start, window.end)
+            if lo > hi:
+                continue
+            by_day[lo : hi + 1] += window.day_probability
+            by_night[lo : hi + 1] += window.night_probability
+        strikes.append(StrikeSource(
+            kind="air", routes=np.array(chosen, dtype=np.int64), day_probability=by_day,
+            night_probability=by_night, capacity_lost=threat.capacity_lost_fraction,
+            cargo_destroyed=threat.cargo_destroyed_fraction, same_event=False))
+    for raid in sc.threats.sabotage:
+        probability = np.full(days, raid.probability_per_day * (1.0 - raid.protection))
+        strikes.append(StrikeSource(
+            kind="sabotage",
+            routes=np.array(_routes_touching(sc, routes, raid.regions), dtype=np.int64),
+            day_probability=probability, night_probability=probability,
+            capacity_lost=raid.capacity_lost_fraction,
+            cargo_destroyed=raid.cargo_destroyed_fraction, same_event=True))
+    rains: list[RainSource] = []
+    for spell in sc.threats.rain:
+        lo, hi = _day_span(sc, spell.start, spell.end)
+        if lo > hi:
+            continue
+        if spell.routes or spell.regions:
+            chosen = sorted({keys[k] for k in spell.routes}
+                            | set(_routes_touching(sc, routes, spell.regions)))
+        else:
+            chosen = list(range(len(routes)))
+        probability = np.zeros(days)
+        probability[lo : hi + 1] = spell.probability_per_day
+        rains.append(RainSource(
+            routes=np.array(chosen, dtype=np.int64), probability=probability,
+            speed_factor=spell.speed_factor, capacity_factor=spell.capacity_factor))
+    return strikes, rains
+
+
 def _threat_factors(
-    sc: Scenario, routes: list[Route], night_only: BoolArray
+    sc: Scenario, routes: list[Route], night_only: BoolArray,
+    strikes: list[StrikeSource], rains: list[RainSource],
 ) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray, BoolArray]:
     """Expected capacity left [R, D], expected cargo loss [R, M, D], strike probability
-    [R, M, D], expected slowdown of movement [R, D] and closed days [R, D] per route.
+    [R, M, D], expected slowdown of movement [R, D] and closed days [R, D] per route, from
+    the threat sources (:func:`threat_sources`).
 
     A strike (probability ``p`` a day) takes ``lost`` of the capacity for ``repair_days``
     days, so on average ``p × lost × repair_days`` of it is missing; a rain day (probability
@@ -271,46 +360,21 @@ def _threat_factors(
     loss_night = np.zeros((n_routes, days))
     hit_day = np.zeros((n_routes, days))
     hit_night = np.zeros((n_routes, days))
-    keys = {r.key: i for i, r in enumerate(routes)}
     repair = np.array([r.repair_days for r in routes])
-    for threat in sc.threats.air:
-        chosen = [keys[k] for k in threat.routes] if threat.routes else [
-            i for i, r in enumerate(routes) if r.air_exposed
-        ]
-        chosen = [i for i in chosen if routes[i].air_exposed]
-        for window in threat.windows:
-            lo, hi = _day_span(sc, window.start, window.end)
-            if lo > hi:
-                continue
-            span = slice(lo, hi + 1)
-            for i in chosen:
-                lost[i, span] += window.day_probability * threat.capacity_lost_fraction * repair[i]
-                loss_day[i, span] += window.day_probability * threat.cargo_destroyed_fraction
-                loss_night[i, span] += window.night_probability * threat.cargo_destroyed_fraction
-                hit_day[i, span] += window.day_probability
-                hit_night[i, span] += window.night_probability
-    for raid in sc.threats.sabotage:
-        probability = raid.probability_per_day * (1.0 - raid.protection)
-        for i in _routes_touching(sc, routes, raid.regions):
-            lost[i] += probability * raid.capacity_lost_fraction * repair[i]
-            loss_day[i] += probability * raid.cargo_destroyed_fraction
-            loss_night[i] += probability * raid.cargo_destroyed_fraction
-            hit_day[i] += probability
-            hit_night[i] += probability
+    for source in strikes:
+        exposed = source.routes
+        p_day, p_night = source.day_probability[None, :], source.night_probability[None, :]
+        lost[exposed] += p_day * source.capacity_lost * repair[exposed][:, None]
+        loss_day[exposed] += p_day * source.cargo_destroyed
+        loss_night[exposed] += p_night * source.cargo_destroyed
+        hit_day[exposed] += p_day
+        hit_night[exposed] += p_night
     left = np.clip(1.0 - lost, 0.0, 1.0)
     slowdown = np.ones((n_routes, days))
-    for spell in sc.threats.rain:
-        lo, hi = _day_span(sc, spell.start, spell.end)
-        if lo > hi:
-            continue
-        if spell.routes or spell.regions:
-            chosen = sorted({keys[k] for k in spell.routes}
-                            | set(_routes_touching(sc, routes, spell.regions)))
-        else:
-            chosen = list(range(n_routes))
-        q = spell.probability_per_day
-        left[chosen, lo : hi + 1] *= 1.0 - q * (1.0 - spell.capacity_factor)
-        slowdown[chosen, lo : hi + 1] *= 1.0 - q + q / spell.speed_factor
+    for rain in rains:
+        q = rain.probability[None, :]
+        left[rain.routes] *= 1.0 - q * (1.0 - rain.capacity_factor)
+        slowdown[rain.routes] *= 1.0 - q + q / rain.speed_factor
     closed = np.zeros((n_routes, days), dtype=bool)
     for i, r in enumerate(routes):
         for closure in r.closed:
@@ -540,7 +604,8 @@ def compile_network(sc: Scenario, step_days: int | None = None) -> Network:
         [0 if d is None else grid.first_from(max(0, sc.day_index(d))) for d in opens],
         dtype=np.int64,
     )
-    left, loss, hit, slowdown, closed = _threat_factors(sc, routes, night_only)
+    strikes, rains = threat_sources(sc, routes)
+    left, loss, hit, slowdown, closed = _threat_factors(sc, routes, night_only, strikes, rains)
     stop_days = np.array([p.stop_hours / 24.0 for p in sc.places])
 
     demand = np.zeros((n_p, n_c, days))
@@ -673,4 +738,8 @@ def compile_network(sc: Scenario, step_days: int | None = None) -> Network:
         price_per_kg=_prices(sc, place_ids, commodity_ids),
         cost_weight=sc.costs.weight,
         route_index=route_index,
+        strikes=strikes,
+        rains=rains,
+        route_closed=closed,
+        capacity_safety_margin=policy.capacity_safety_margin,
     )

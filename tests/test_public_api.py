@@ -17,12 +17,16 @@ PUBLIC = {
     "ReplayError",
     "Scenario",
     "ScenarioError",
+    "Simulation",
+    "SimulationError",
     "State",
     "SupplylineError",
     "__version__",
+    "compare",
     "compile_network",
     "load",
     "plan",
+    "simulate",
     "validate",
 }
 README = Path(__file__).parent.parent / "README.md"
@@ -51,7 +55,7 @@ def test_exported_objects_come_from_the_package() -> None:
 
 
 def test_error_tree() -> None:
-    for error in (sl.ScenarioError, sl.PlanError, sl.ReplayError):
+    for error in (sl.ScenarioError, sl.PlanError, sl.ReplayError, sl.SimulationError):
         assert issubclass(error, sl.SupplylineError)
 
 

@@ -371,9 +371,10 @@ def _failure_words(status: SolveStatus, detail: str) -> str:
     return f"the optimizer stopped without a plan ({status.value}: {detail})"
 
 
-def _quiet_highs() -> highspy.Highs:
+def _quiet_highs(solver_log: Callable[[str], None] | None = None) -> highspy.Highs:
     """A Highs instance that prints nothing (HiGHS writes a banner to the C-level stdout when
-    the first instance of a process is made; it would spoil ``--json`` output)."""
+    the first instance of a process is made; it would spoil ``--json`` output); its log goes
+    to ``solver_log`` when one is given."""
     sys.stdout.flush()
     saved = os.dup(1)
     try:
@@ -384,6 +385,10 @@ def _quiet_highs() -> highspy.Highs:
         os.dup2(saved, 1)
         os.close(saved)
     h.setOptionValue("output_flag", False)
+    if solver_log is not None:
+        h.setOptionValue("output_flag", True)
+        h.setOptionValue("log_to_console", False)
+        h.cbLogging += lambda event: solver_log(str(event.message))
     return h
 
 
@@ -410,9 +415,11 @@ def solve_lp(
     solver: str = "choose",
     time_limit_s: float | None = None,
     log: Callable[[str], None] | None = None,
+    solver_log: Callable[[str], None] | None = None,
 ) -> Solution:
-    """Solve with HiGHS (``solver``: 'choose', 'simplex' or 'ipm')."""
-    h = _quiet_highs()
+    """Solve with HiGHS (``solver``: 'choose', 'simplex' or 'ipm'); ``solver_log`` is called
+    with each piece of HiGHS's own log (none is written when it is None)."""
+    h = _quiet_highs(solver_log)
     h.setOptionValue("solver", solver)
     # Costs span 1e-6 (the haulage tie-break) to 1e3 (shortfall): once the dual simplex drops its
     # cost perturbation (also in the clean-up after an interior-point crossover), thousands of

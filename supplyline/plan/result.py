@@ -25,6 +25,8 @@ from supplyline.plan.variables import FloatArray, IntArray
 if TYPE_CHECKING:
     import pandas as pd
 
+    from supplyline.plot import PlanPlots
+
 #: Amounts below this (kg, units or persons) are solver noise and shown as zero.
 NOISE = 1e-6
 
@@ -94,6 +96,14 @@ class Plan:
     money: dict[str, float] = field(default_factory=dict)  # cost by part (MONEY_PARTS)
     findings: list[Finding] = field(default_factory=list)
     solver_note: str = ""  # how optimality was established, when not by a basic solution
+
+    @property
+    def plot(self) -> PlanPlots:
+        """Matplotlib figures of the plan: ``plan.plot.deliveries()``, ``.stock()``,
+        ``.map()`` (the ``plot`` extra; see :mod:`supplyline.plot`)."""
+        from supplyline.plot import PlanPlots
+
+        return PlanPlots(self)
 
     # ----------------------------------------------------------------- derived quantities
     @property
@@ -312,8 +322,11 @@ class Plan:
         np.add.at(use, self.leg_arc, road_use * (self.loaded_units + self.empty_units))
         tonnes = np.zeros((net.n_arcs, self.steps))
         np.add.at(tonnes, self.leg_arc, self.cargo_kg.sum(axis=1))
-        cap_mov = net.capacity_movements[:, None] * self.capacity_factor * self.step_length
-        cap_kg = net.capacity_kg[:, None] * self.capacity_factor * self.step_length
+        # A closed arc (factor 0) has no capacity, even where its capacity is unlimited (inf).
+        open_ = self.capacity_factor > 0
+        scale = self.capacity_factor * self.step_length
+        cap_mov = np.where(open_, net.capacity_movements[:, None], 0.0) * scale
+        cap_kg = np.where(open_, net.capacity_kg[:, None], 0.0) * scale
         full = ((use >= cap_mov * (1 - 1e-6)) & (cap_mov > 0)) | (
             (tonnes >= cap_kg * (1 - 1e-6)) & (cap_kg > 0) & (tonnes > 0)
         )
@@ -563,11 +576,12 @@ class Plan:
     TABLES = ("flows", "carriers", "stocks", "deliveries", "mobilization", "routes")
 
     def to_frame(self, table: str = "deliveries") -> pd.DataFrame:
-        """One of the plan's tables by name (see ``Plan.TABLES``)."""
-        if table not in self.TABLES:
-            raise ValueError(f"table must be one of {', '.join(self.TABLES)}, got {table!r}")
-        frame: pd.DataFrame = getattr(self, f"{table}_frame")()
-        return frame
+        """One of the plan's tables by name (see ``Plan.TABLES``), as exported: dates and
+        step lengths on tables by time, whole units beside the LP's values (see
+        :func:`supplyline.report.export.plan_table`)."""
+        from supplyline.report.export import plan_table
+
+        return plan_table(self, table)
 
     def to_json(self) -> str:
         """The plan's key figures and tables as a JSON document."""
@@ -575,11 +589,36 @@ class Plan:
             "scenario": self.network.scenario.name,
             "kpis": self.kpis(),
             "tables": {
-                name: json.loads(self.to_frame(name).to_json(orient="records"))
+                name: json.loads(self.to_frame(name).to_json(orient="records",
+                                                              date_format="iso"))
                 for name in self.TABLES
             },
         }
         return json.dumps(doc, indent=1, default=float)
+
+    def to_xarray(self) -> Any:
+        """The plan's arrays as an ``xarray.Dataset`` labelled by date, place, commodity,
+        mode and route (needs xarray: ``pip install 'supplyline[xarray]'``; see
+        :func:`supplyline.report.export.plan_dataset`)."""
+        from supplyline.report.export import plan_dataset
+
+        return plan_dataset(self)
+
+    # ------------------------------------------------------------------------ notebooks
+    def __repr__(self) -> str:
+        kpis = self.kpis()
+        replay = f", replay {self.replay!r}" if self.replay else ""
+        steps = self.steps_description()
+        return (f"<Plan {self.network.scenario.name!r}{replay}: {self.status}, {self.days} "
+                f"days{' ' + steps if steps else ''}; delivered {kpis['delivered_t']:,.1f} t "
+                f"of {kpis['demand_t']:,.1f} t, {kpis['shortfall_days']} shortfall days, "
+                f"mobilized {kpis['mobilized_t']:,.1f} t>")
+
+    def _repr_html_(self) -> str:
+        """What a notebook shows: the headline figures and the commodities."""
+        from supplyline.report.notebook import plan_html
+
+        return plan_html(self)
 
 
 def _frame(data: Any) -> pd.DataFrame:

@@ -30,6 +30,7 @@ from supplyline.report.facts import (
     shortfalls,
     source_groups,
 )
+from supplyline.report.risk import risk_section
 from supplyline.report.safe_write import output_files
 from supplyline.report.sections import (
     SECTIONS,
@@ -92,6 +93,17 @@ svg .graticule-label { fill: #98a2ad; font-size: 10px; }
 svg .label { font-size: 11.5px; paint-order: stroke; stroke: #fff; stroke-width: 3px;
   stroke-linejoin: round; }
 svg .label-front { font-weight: 700; fill: #8e0000; }
+svg .inset-title { paint-order: stroke; stroke: #fff; stroke-width: 3px; stroke-linejoin: round; }
+svg .label-minor { fill: #5f6b7a; font-style: italic; }
+ul.map-key { columns: 2 320px; list-style: none; margin: 6px 0 0; padding: 0; font-size: 13px; }
+ul.map-key b { display: inline-block; min-width: 1.6em; }
+.multiples { display: grid; grid-template-columns: repeat(auto-fill, minmax(240px, 1fr));
+  gap: 4px 16px; }
+.multiples.one { grid-template-columns: 1fr; }
+.multiple h3 { font-size: 13.5px; margin: 4px 0 0; font-weight: 600; }
+ul.idle { font-size: 13.5px; margin: 8px 0 0; padding-left: 18px; }
+.hazards { font-size: 13px; margin: 6px 0 0; }
+.hazards ul { margin: 2px 0 0; padding-left: 18px; }
 svg .legend text { font-size: 12px; }
 svg .legend-heading { font-weight: 650; fill: var(--ink); }
 ul.legend { display: flex; flex-wrap: wrap; gap: 2px 16px; list-style: none; margin: 4px 0 0;
@@ -233,11 +245,12 @@ def render_report(
     results:
         Results of later capabilities by name, for the sections that show them.
     sections:
-        The section functions to run, in order (default :data:`SECTIONS`).
+        The section functions to run, in order (default :data:`SECTIONS`, then the risk
+        section of a simulation in ``results["simulation"]``).
     """
     context = ReportContext(validation=validation, results=dict(results or {}))
     built: list[Section] = []
-    for make in SECTIONS if sections is None else sections:
+    for make in [*SECTIONS, risk_section] if sections is None else sections:
         section = make(plan, context)
         if section is not None:
             built.append(section)

@@ -12,6 +12,7 @@ runs to ``end_date`` inclusive.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -902,6 +903,27 @@ class Scenario(Strict):
     def day_index(self, date: dt.date) -> int:
         """Day number of ``date`` (0 is ``start_date``); may fall outside the horizon."""
         return (date - self.start_date).days
+
+    def replace(self, changes: Mapping[str, Any]) -> Scenario:
+        """This scenario with values changed by dotted path, validated like a file (see
+        :func:`supplyline.scenario.whatif.replace`):
+        ``sc.replace({"modes.porter.payload_kg": 30, "policy.step_days": 3})``."""
+        from supplyline.scenario.whatif import replace
+
+        return replace(self, changes)
+
+    def __repr__(self) -> str:
+        return (f"<Scenario {self.name!r}: {self.start_date} to {self.end_date} ({self.days} "
+                f"days), {len(self.places)} places, {len(self.routes)} routes, "
+                f"{len(self.modes)} modes, {len(self.commodities)} commodities>")
+
+    __str__ = __repr__
+
+    def _repr_html_(self) -> str:
+        """What a notebook shows: the title, the counts and the goods against the demand."""
+        from supplyline.scenario.summary import summary_html
+
+        return summary_html(self)
 
     @model_validator(mode="after")
     def _horizon_is_forward(self) -> Scenario:

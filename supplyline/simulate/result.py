@@ -1,0 +1,254 @@
+"""`Simulation`: what many runs of a plan under threats give — the chance that each front
+goes short of each good on each day, the distribution of the total shortfall, days of
+reserve at the fronts as a fan, what was destroyed, spoiled and eaten, units lost,
+labour-days — each headline figure with its Monte Carlo standard error and the runs that
+would make it good to ±1 %."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from supplyline.plan.result import Plan
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = ["FAN", "SHORT_SHARE", "Simulation"]
+
+FloatArray = NDArray[np.float64]
+
+#: A front is short of a good on a day when it gets less than this share of its demand.
+SHORT_SHARE = 0.999
+#: The percentiles of a fan chart.
+FAN = (5, 25, 50, 75, 95)
+#: Version of the JSON document :meth:`Simulation.to_json` writes.
+JSON_VERSION = 1
+#: z of a two-sided 95 % interval.
+Z95 = 1.959963984540054
+
+
+@dataclass
+class Simulation:
+    """The runs of a plan. Per-run arrays have the runs first: N runs, G goods (the plan's
+    ``goods``), M modes; ``short_count`` counts runs by front (``fronts``, place indices),
+    good and step; the reserve fan is kept for the first ``fan_runs`` runs. Amounts in kg."""
+
+    plan: Plan
+    runs: int
+    seed: int | None
+    device: str
+    chunk: int
+    seconds: float
+    fronts: NDArray[np.int64]  # [F] place index of each front
+    initial_kg: FloatArray  # [N, G] at the start, or arriving from before it
+    given_kg: FloatArray  # [N, G]
+    consumed_kg: FloatArray  # [N, G] eaten at the fronts
+    eaten_kg: FloatArray  # [N, G] eaten by carriers, crews and the wounded
+    burned_kg: FloatArray  # [N, G] fuel
+    spoiled_kg: FloatArray  # [N, G]
+    destroyed_kg: FloatArray  # [N, G] by strikes and raids
+    unfed_kg: FloatArray  # [N, G] rations wanted and not there
+    final_stock_kg: FloatArray  # [N, G] held at the end
+    in_transit_kg: FloatArray  # [N, G] still on the way at the end
+    shortfall_kg: FloatArray  # [N, G] demand not eaten, over fronts and days
+    short_any: NDArray[np.bool_]  # [N] some front short of some good on some day
+    short_count: NDArray[np.int64]  # [F, G, S] runs in which the front is short that step
+    short_any_count: NDArray[np.int64]  # [S] runs in which some front is short that step
+    shortfall_by_step_kg: FloatArray  # [N, S] (float32) over fronts and goods
+    reserve_days: FloatArray  # [n, F, S] (float32) days the front could eat from its stock
+    front_stock_kg: FloatArray  # [N] mean stock held at the fronts over the steps
+    units_lost: FloatArray  # [N, M]
+    labour_days: FloatArray  # [N]
+    notes: list[str] = field(default_factory=list)
+
+    # ------------------------------------------------------------------ figures
+    @property
+    def network(self) -> Any:
+        return self.plan.network
+
+    def balance_kg(self) -> dict[str, FloatArray]:
+        """Where every kg went in each run [N, G]:
+        ``initial + given == consumed + eaten + burned + spoiled + destroyed + final_stock +
+        in_transit``."""
+        return {
+            "initial": self.initial_kg, "given": self.given_kg, "consumed": self.consumed_kg,
+            "eaten": self.eaten_kg, "burned": self.burned_kg, "spoiled": self.spoiled_kg,
+            "destroyed": self.destroyed_kg, "final_stock": self.final_stock_kg,
+            "in_transit": self.in_transit_kg,
+        }
+
+    def shortfall_probability(self) -> FloatArray:
+        """Chance that each front goes short of each good in each step [F, G, S]."""
+        return np.asarray(self.short_count / self.runs, dtype=float)
+
+    def shortfall_probability_by_step(self) -> FloatArray:
+        """Chance that some front goes short of some good in each step [S]."""
+        return np.asarray(self.short_any_count / self.runs, dtype=float)
+
+    def reserve_fan(self) -> FloatArray:
+        """Days of reserve at each front by step, percentiles :data:`FAN` [5, F, S] (NaN on
+        days without demand)."""
+        days = self.reserve_days.astype(float)
+        out = np.full((len(FAN), days.shape[1], days.shape[2]), np.nan)
+        has = ~np.all(np.isnan(days), axis=0)
+        if has.any():
+            out[:, has] = np.nanpercentile(days[:, has], FAN, axis=0)
+        return out
+
+    def kpis(self) -> dict[str, Any]:
+        """The headline figures, each as mean (or probability), its Monte Carlo standard
+        error and the runs that would bring its 95 % interval to ±1 % (of the mean; ±1
+        percentage point for a probability)."""
+        n = self.runs
+        total = self.shortfall_kg.sum(axis=1) / 1000.0
+        p = float(self.short_any.mean())
+        tail = np.sort(total)[int(np.floor(0.95 * n)):]
+        plan_kpis = self.plan.kpis()
+        figures = {
+            "p_any_shortfall": _probability(p, n),
+            "shortfall_t": _mean(total),
+            "delivered_t": _mean(self.consumed_kg.sum(axis=1) / 1000.0),
+            "destroyed_t": _mean(self.destroyed_kg.sum(axis=1) / 1000.0),
+            "spoiled_t": _mean(self.spoiled_kg.sum(axis=1) / 1000.0),
+            "eaten_t": _mean(self.eaten_kg.sum(axis=1) / 1000.0),
+            "burned_t": _mean(self.burned_kg.sum(axis=1) / 1000.0),
+            "unfed_t": _mean(self.unfed_kg.sum(axis=1) / 1000.0),
+            "units_lost": _mean(self.units_lost.sum(axis=1)),
+            "labour_days": _mean(self.labour_days),
+        }
+        return {
+            "runs": n,
+            "seed": self.seed,
+            "device": self.device,
+            "seconds": self.seconds,
+            "planned": {"shortfall_t": plan_kpis["shortfall_t"],
+                        "delivered_t": plan_kpis["delivered_t"],
+                        "labour_days": plan_kpis["labour_days"]},
+            **figures,
+            "shortfall_distribution_t": {
+                "mean": float(total.mean()),
+                "p50": float(np.percentile(total, 50)),
+                "p90": float(np.percentile(total, 90)),
+                "p99": float(np.percentile(total, 99)),
+                "cvar95": float(tail.mean()) if tail.size else float(total.max()),
+            },
+            "units_lost_by_mode": {
+                mid: float(self.units_lost[:, m].mean())
+                for m, mid in enumerate(self.network.mode_ids)
+            },
+            "worst_days": self._worst_days(),
+            "notes": list(self.notes),
+        }
+
+    def _worst_days(self, count: int = 5) -> list[dict[str, Any]]:
+        """The steps with the highest chance of some front going short."""
+        p = self.shortfall_probability_by_step()
+        order = [int(s) for s in np.argsort(-p, kind="stable")[:count] if p[s] > 0]
+        return [{"day": int(self.plan.step_start[s]), "date": self.plan.date_of(s),
+                 "p_shortfall": float(p[s])} for s in order]
+
+    # ------------------------------------------------------------------ tables
+    TABLES = ("days", "runs", "fan")
+
+    def days_frame(self) -> pd.DataFrame:
+        """Per front, good and step: demand, the planned consumption, the chance of going
+        short and the mean shortfall."""
+        import pandas as pd
+
+        net, plan = self.network, self.plan
+        prob = self.shortfall_probability()
+        rows = []
+        for i, f in enumerate(self.fronts):
+            for g, gid in enumerate(plan.good_ids):
+                for s in range(plan.steps):
+                    demand = float(plan.demand_kg[f, g, s])
+                    if demand <= 0:
+                        continue
+                    rows.append({
+                        "day": int(plan.step_start[s]), "date": plan.date_of(s),
+                        "front": net.place_ids[f], "commodity": gid, "demand_kg": demand,
+                        "planned_kg": float(plan.consumed_kg[f, g, s]),
+                        "p_shortfall": float(prob[i, g, s]),
+                    })
+        return pd.DataFrame(rows)
+
+    def runs_frame(self) -> pd.DataFrame:
+        """One row per run: shortfall, delivered, destroyed, spoiled, eaten, units lost,
+        labour-days."""
+        import pandas as pd
+
+        return pd.DataFrame({
+            "run": np.arange(self.runs),
+            "shortfall_kg": self.shortfall_kg.sum(axis=1),
+            "delivered_kg": self.consumed_kg.sum(axis=1),
+            "destroyed_kg": self.destroyed_kg.sum(axis=1),
+            "spoiled_kg": self.spoiled_kg.sum(axis=1),
+            "eaten_kg": self.eaten_kg.sum(axis=1),
+            "units_lost": self.units_lost.sum(axis=1),
+            "labour_days": self.labour_days,
+        })
+
+    def fan_frame(self) -> pd.DataFrame:
+        """Days of reserve at each front by step: percentiles 5, 25, 50, 75, 95."""
+        import pandas as pd
+
+        fan = self.reserve_fan()
+        rows = []
+        for i, f in enumerate(self.fronts):
+            for s in range(self.plan.steps):
+                if np.isnan(fan[0, i, s]):
+                    continue
+                row: dict[str, Any] = {"day": int(self.plan.step_start[s]),
+                                       "date": self.plan.date_of(s),
+                                       "front": self.network.place_ids[f]}
+                for k, q in enumerate(FAN):
+                    row[f"p{q}_days"] = float(fan[k, i, s])
+                rows.append(row)
+        return pd.DataFrame(rows)
+
+    def to_frame(self, table: str = "days") -> pd.DataFrame:
+        """One of the tables by name (see ``Simulation.TABLES``)."""
+        if table not in self.TABLES:
+            raise ValueError(f"table must be one of {', '.join(self.TABLES)}, got {table!r}")
+        frame: pd.DataFrame = getattr(self, f"{table}_frame")()
+        return frame
+
+    def to_json(self) -> str:
+        """The key figures, the by-day table and the fan as a JSON document (version
+        :data:`JSON_VERSION`); per-run rows are left out (see ``to_frame('runs')``)."""
+        doc = {
+            "version": JSON_VERSION,
+            "scenario": self.network.scenario.name,
+            "replay": self.plan.replay,
+            "kpis": self.kpis(),
+            "tables": {name: json.loads(self.to_frame(name).to_json(orient="records"))
+                       for name in ("days", "fan")},
+        }
+        return json.dumps(doc, indent=1, default=float)
+
+    def __repr__(self) -> str:
+        k = self.kpis()
+        return (f"Simulation({self.network.scenario.name!r}, runs={self.runs}, "
+                f"P(shortfall)={k['p_any_shortfall']['value']:.3f}, "
+                f"mean shortfall={k['shortfall_t']['value']:.1f} t)")
+
+
+def _mean(x: FloatArray) -> dict[str, float]:
+    """Mean, its standard error and the runs for a 95 % interval of ±1 % of the mean."""
+    n = x.size
+    mean = float(x.mean())
+    sd = float(x.std(ddof=1)) if n > 1 else 0.0
+    need = (Z95 * sd / (0.01 * abs(mean))) ** 2 if mean != 0 else 0.0
+    return {"value": mean, "se": sd / np.sqrt(n) if n else 0.0,
+            "runs_for_1pct": int(np.ceil(need))}
+
+
+def _probability(p: float, n: int) -> dict[str, float]:
+    """A probability, its standard error and the runs for ±1 percentage point (95 %)."""
+    return {"value": p, "se": float(np.sqrt(p * (1 - p) / n)) if n else 0.0,
+            "runs_for_1pct": int(np.ceil(Z95**2 * p * (1 - p) / 0.01**2))}

@@ -1,0 +1,174 @@
+"""The engine: a plan without threats is executed exactly; every kg is accounted for in
+every run; in expectation the draws agree with the planner's derating; seeds reproduce."""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+
+import supplyline as sl
+from supplyline.simulate.engine import compile_plan, run_chunk
+from supplyline.simulate.threats import ThreatSampler
+from tests.plan.test_invariants import _build, small_networks
+from tests.simulate.helpers import one_route, quiet_tutorial_plan, tutorial_plan
+
+TABLES = (("loaded", "loaded_units"), ("empty", "empty_units"), ("cargo", "cargo_kg"),
+          ("stock", "stock_kg"), ("idle", "idle_units"), ("consumed", "consumed_kg"))
+
+
+@pytest.mark.parametrize("step_days", [1, 4])
+def test_without_threats_one_run_is_the_plan(step_days: int) -> None:
+    plan = quiet_tutorial_plan(step_days)
+    out = run_chunk(compile_plan(plan), 1, np.random.default_rng(0), trace=True)
+    for name, attribute in TABLES:
+        expected = getattr(plan, attribute)
+        np.testing.assert_allclose(out[f"trace_{name}"][0], expected, rtol=1e-6, atol=1e-6,
+                                   err_msg=name)
+    assert out["unsettled"] == 0
+    np.testing.assert_allclose(out["destroyed"], 0.0, atol=1e-9)
+    np.testing.assert_allclose(out["consumed"][0], plan.consumed_kg.sum(axis=(0, 2)),
+                               rtol=1e-9)
+
+
+def test_a_run_that_falls_short_changes_what_is_sent() -> None:
+    """The same plan under its threats: some dispatch differs from the plan (the check
+    above cannot pass by executing nothing)."""
+    plan = tutorial_plan()
+    out = run_chunk(compile_plan(plan), 4, np.random.default_rng(3), trace=True)
+    assert np.abs(out["trace_cargo"] - plan.cargo_kg[None]).max() > 1.0
+    assert (out["destroyed"] > 0).any()
+
+
+def _balance(result: sl.Simulation) -> tuple[np.ndarray, np.ndarray]:
+    b = result.balance_kg()
+    sources = b["initial"] + b["given"]
+    uses = sum(b[k] for k in ("consumed", "eaten", "burned", "spoiled", "destroyed",
+                              "final_stock", "in_transit"))
+    return sources, uses
+
+
+def _threatened(spec: dict[str, Any]) -> sl.Scenario:
+    """A random small network with air strikes on the road to the front and rain."""
+    doc = _build(spec).model_dump(by_alias=True, exclude_none=True)
+    doc["modes"][1]["availability"] = 0.9
+    doc["threats"] = {
+        "air": [{"routes": ["relay--front"], "capacity_lost_fraction": 0.6,
+                 "cargo_destroyed_fraction": 0.3, "windows": [
+                     {"start": doc["start_date"], "end": doc["end_date"],
+                      "day_probability": 0.3}]}],
+        "rain": [{"start": doc["start_date"], "end": doc["end_date"],
+                  "probability_per_day": 0.3, "speed_factor": 0.5, "capacity_factor": 0.5}],
+    }
+    return sl.Scenario.model_validate(doc)
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(small_networks())
+def test_every_kg_is_accounted_for_in_every_run(spec: dict[str, Any]) -> None:
+    plan = sl.plan(_threatened(spec))
+    result = sl.simulate(plan, runs=16, seed=1)
+    sources, uses = _balance(result)
+    np.testing.assert_allclose(uses, sources, rtol=1e-6, atol=1e-3)
+    assert (result.consumed_kg.sum(axis=1) <= plan.demand_kg.sum() + 1e-6).all()
+    assert (result.shortfall_kg >= -1e-9).all()
+
+
+def test_mass_balance_holds_on_the_tutorial_under_its_threats() -> None:
+    result = sl.simulate(tutorial_plan(), runs=64, seed=2)
+    sources, uses = _balance(result)
+    np.testing.assert_allclose(uses, sources, rtol=1e-9, atol=1e-6)
+    assert result.destroyed_kg.sum() > 0
+
+
+def test_cargo_destroyed_matches_the_planners_derating() -> None:
+    """One route, strikes with probability p destroying d of the day's cargo, no capacity
+    lost: every run sends the plan's cargo, and on average p × d of it is destroyed —
+    the planner's expected loss — within 3 standard errors."""
+    plan = sl.plan(one_route(p=0.3, destroyed=0.4, lost=0.0))
+    sent = plan.cargo_kg.sum()
+    result = sl.simulate(plan, runs=400, seed=5, unit_losses=False)
+    destroyed = result.destroyed_kg.sum(axis=1)
+    closed_form = 0.3 * 0.4 * sent
+    np.testing.assert_allclose(plan.lost_kg().sum(), closed_form, rtol=1e-9)
+    se = destroyed.std(ddof=1) / np.sqrt(destroyed.size)
+    assert abs(destroyed.mean() - closed_form) < 3 * se
+    assert se < 0.05 * closed_form  # the test has power: 3 SE is well under the effect
+
+
+@pytest.mark.parametrize(("repair_days", "rain"), [(1.0, False), (2.5, False), (1.0, True)])
+def test_capacity_left_matches_the_planners_derating(repair_days: float, rain: bool) -> None:
+    """On average over runs and days the drawn capacity left is 1 − p × c × repair days
+    (times 1 − q × (1 − rain factor) in a rain spell), the planner's expected factor."""
+    doc = one_route(p=0.2, destroyed=0.1, lost=0.3, repair_days=repair_days).model_dump(
+        by_alias=True, exclude_none=True)
+    if rain:
+        doc["threats"]["rain"] = [{"start": doc["start_date"], "end": doc["end_date"],
+                                   "probability_per_day": 0.4, "speed_factor": 0.5,
+                                   "capacity_factor": 0.25}]
+    net = sl.compile_network(sl.Scenario.model_validate(doc))
+    runs = 4000
+    sampler = ThreatSampler(net, np, np.random.default_rng(11), runs)
+    left = np.array([sampler.day(d).capacity_left[:, 0] for d in range(net.days)])[5:]
+    slow = np.array([sampler.day(d).slowdown[:, 0] for d in range(net.days)])
+    per_run = left.mean(axis=0)
+    expected = net.capacity_factor[0, 5:].mean()
+    closed = (1 - 0.2 * 0.3 * repair_days) * ((1 - 0.4 * 0.75) if rain else 1.0)
+    assert expected == pytest.approx(closed, rel=1e-9)
+    se = per_run.std(ddof=1) / np.sqrt(runs)
+    assert abs(per_run.mean() - expected) < 3 * se
+    if rain:
+        assert abs(slow.mean() - net.slowdown[0].mean()) < 3 * slow.mean(axis=0).std() / 63
+
+
+def test_the_same_seed_gives_the_same_result_and_another_differs() -> None:
+    plan = tutorial_plan()
+    a = sl.simulate(plan, runs=50, seed=7)
+    b = sl.simulate(plan, runs=50, seed=7)
+    c = sl.simulate(plan, runs=50, seed=8)
+    for key in ("shortfall_kg", "destroyed_kg", "reserve_days", "units_lost"):
+        np.testing.assert_array_equal(getattr(a, key), getattr(b, key))
+    assert not np.array_equal(a.shortfall_kg, c.shortfall_kg)
+    assert not np.array_equal(a.destroyed_kg, c.destroyed_kg)
+
+
+def test_runs_are_independent_streams_whatever_the_chunks() -> None:
+    """Runs are cut into chunks of at most MAX_CHUNK; each chunk has its own stream, so the
+    first runs of a longer simulation are those of a shorter one."""
+    simulate_module = importlib.import_module("supplyline.simulate")
+    plan = tutorial_plan()
+    old = simulate_module.MAX_CHUNK
+    simulate_module.MAX_CHUNK = 10
+    try:
+        short = sl.simulate(plan, runs=20, seed=4)
+        long = sl.simulate(plan, runs=35, seed=4)
+    finally:
+        simulate_module.MAX_CHUNK = old
+    assert short.chunk == 10
+    np.testing.assert_array_equal(short.shortfall_kg, long.shortfall_kg[:20])
+    assert not np.array_equal(long.shortfall_kg[:10], long.shortfall_kg[10:20])
+
+
+def test_strikes_destroy_units_only_when_asked() -> None:
+    plan = sl.plan(one_route(p=0.3, destroyed=0.4, lost=0.0, days=20))
+    with_losses = sl.simulate(plan, runs=20, seed=1)
+    without = sl.simulate(plan, runs=20, seed=1, unit_losses=False)
+    assert with_losses.units_lost.sum() > 0
+    assert without.units_lost.sum() == 0
+    assert with_losses.labour_days.mean() < without.labour_days.mean()
+
+
+def test_availability_below_one_holds_units_back() -> None:
+    """A plan made with availability 1 but executed by units that break down: fewer
+    dispatches go than planned in some runs."""
+    doc = one_route(p=0.0, destroyed=0.0, lost=0.0, capacity=None, days=15).model_dump(
+        by_alias=True, exclude_none=True)
+    plan = sl.plan(sl.Scenario.model_validate(doc))
+    compiled = compile_plan(plan)
+    compiled.availability = np.array([0.8])
+    out = run_chunk(compiled, 30, np.random.default_rng(2), trace=True)
+    sent = out["trace_loaded"].sum(axis=(1, 2))
+    assert (sent < plan.loaded_units.sum() - 1e-6).any()
