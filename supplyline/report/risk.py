@@ -70,10 +70,10 @@ def print_simulation_summary(result: Simulation, console: Console) -> None:
     plan = result.plan
     console.print(inert(
         f"{result.runs:,} runs of the plan for {plan.network.scenario.title} "
-        f"(seed {result.seed}, {result.seconds:.1f} s on {result.device})"), soft_wrap=True)
+        f"(seed {result.seed}, {result.seconds:.1f} s on {result.device})"))
     console.print(inert(
         f"The plan expects {fmt(k['planned']['delivered_t'])} t delivered, "
-        f"{fmt(k['planned']['shortfall_t'])} t short."), soft_wrap=True)
+        f"{fmt(k['planned']['shortfall_t'])} t short."))
     table = Table(title="Risk (± Monte Carlo standard error)", title_justify="left",
                   title_style="bold")
     table.add_column("figure")
@@ -92,9 +92,9 @@ def print_simulation_summary(result: Simulation, console: Console) -> None:
         console.print(days)
     console.print(inert(
         f"A front is short on a day when it eats less than {fmt(100 * SHORT_SHARE)} % of "
-        "its demand."), style="italic", soft_wrap=True)
+        "its demand."), style="italic")
     for note in k["notes"]:
-        console.print(inert(f"Note: {note}"), soft_wrap=True)
+        console.print(inert(f"Note: {note}"))
 
 
 def export_simulation(result: Simulation, directory: Path,

@@ -405,7 +405,7 @@ def run_chunk(c: Compiled, runs: int, rng: Any, threats: bool = True,
         units_here, goods_here = trips.landing(f_loaded, f_empty, f_cargo)
         idle = idle + units_here
         stock = stock + goods_here
-        fed = xp.minimum(fixed_need, stock)
+        fed = xp.minimum(fixed_need, xp.maximum(stock, 0.0))
         stock = stock - fed
         tally["eaten"] += fed.sum(axis=1)
         fixed_need = fixed_need - fed
@@ -422,7 +422,7 @@ def run_chunk(c: Compiled, runs: int, rng: Any, threats: bool = True,
         tally["eaten"] += eaten_trip.sum(axis=1)
         tally["burned"] += (trip - eaten_trip - back).sum(axis=1)
         stock = stock - _by(trip, c.by_origin)
-        eaten_here = xp.minimum(c.consumed[None, :, :, s], stock)
+        eaten_here = xp.minimum(c.consumed[None, :, :, s], xp.maximum(stock, 0.0))
         stock = stock - eaten_here
         cargo = n_loaded[:, :, None] * per_unit * f_cargo
         stock = stock - _by(cargo, c.by_origin)
@@ -460,7 +460,7 @@ def run_chunk(c: Compiled, runs: int, rng: Any, threats: bool = True,
         backlog_cargo = xp.maximum(cargo_want - n_loaded[:, :, None] * per_unit * f_cargo, 0.0)
         kept_back = _by(kept_back, c.by_origin_mode).reshape(runs, n_p, n_m)
         fixed_need = fixed_need + xp.einsum("rpm,mg->rpg", kept_back * length, c.rations)
-        fed = xp.minimum(fixed_need, stock)
+        fed = xp.minimum(fixed_need, xp.maximum(stock, 0.0))
         stock = stock - fed
         tally["eaten"] += fed.sum(axis=1)
         tally["unfed"] += (fixed_need - fed).sum(axis=1)
