@@ -571,6 +571,11 @@ def report(
     step_days: StepOption = None,
     solver: SolverOption = "ipm",
     time_limit: TimeLimitOption = DEFAULT_TIME_LIMIT_S,
+    runs: Annotated[int | None, typer.Option(
+        "--runs", min=1, metavar="N",
+        help="Also simulate the plan N times and add the risk section.")] = None,
+    seed: Annotated[int | None, typer.Option(
+        "--seed", min=0, metavar="S", help="Seed of the simulation (with --runs).")] = None,
     json_output: JsonOption = False,
 ) -> None:
     """Plan the scenario and write a self-contained HTML report (opens offline)."""
@@ -580,8 +585,10 @@ def report(
     sc = _with_step(load_or_exit(scenario, json_output), step_days)
     result = _plan_or_exit(sc, replay, solver, time_limit, json_output)
     values = compare_observed(result)
+    results = ({"simulation": _simulate_or_exit(result, runs, seed, "cpu", json_output)}
+               if runs is not None else {})
     with _writing(out, "--out", json_output):
-        path = write_report(result, out, values or None)
+        path = write_report(result, out, values or None, results=results)
     written = [path]
     if export is not None:
         written += _export(result, export, "--export", json_output)

@@ -74,3 +74,14 @@ def test_report_has_a_risk_section_only_with_a_simulation() -> None:
     assert 'id="table-risk"' in page
     figure = risk_rows(simulation)[0][1]
     assert figure in page
+
+
+def test_report_runs_adds_the_risk_section(tmp_path: Path) -> None:
+    with_runs = tmp_path / "risk.html"
+    result = runner.invoke(app, ["report", "tutorial", "--runs", "20", "--seed", "1",
+                                 "--out", str(with_runs)])
+    assert result.exit_code == 0, result.output
+    assert 'id="risk"' in with_runs.read_text(encoding="utf-8")
+    bad = runner.invoke(app, ["report", "tutorial", "--runs", "0", "--out",
+                              str(tmp_path / "x.html")])
+    assert bad.exit_code == 2
