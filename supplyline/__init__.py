@@ -17,6 +17,9 @@ from supplyline.state import State
 
 __version__ = "0.1.0"
 
+# The report package reads __version__ on import: it comes after it.
+from supplyline.report.compare import compare
+
 # The public API. Keep it a plain, sorted list; tests/test_public_api.py checks it.
 __all__ = [
     "Network",
@@ -31,6 +34,7 @@ __all__ = [
     "State",
     "SupplylineError",
     "__version__",
+    "compare",
     "compile_network",
     "load",
     "plan",

@@ -37,7 +37,7 @@ from numpy.typing import NDArray
 from supplyline.network import Network
 
 __all__ = ["Legs", "departure", "handling_days", "legs_of", "repair_crew_food", "time_charges",
-           "ways_home", "wounded_food"]
+           "trips_on_days", "ways_home", "wounded_food"]
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
@@ -81,9 +81,11 @@ def departure(net: Network) -> FloatArray:
     return np.asarray(net.grid.start, dtype=float)
 
 
-def _closed_during(net: Network, arc: IntArray, begin: FloatArray, end: FloatArray) -> BoolArray:
-    """Whether the route of each arc is closed on any day of ``[begin, end]`` [L, S]."""
-    closed = net.closed[arc].astype(np.int64)  # [L, D]
+def _closed_during(net: Network, arc: IntArray, begin: FloatArray, end: FloatArray,
+                   closed_days: BoolArray | None = None) -> BoolArray:
+    """Whether the route of each arc is closed on any day of ``[begin, end]`` [L, S]
+    (on the days marked in ``closed_days`` [L, D] when given, else the network's)."""
+    closed = (net.closed[arc] if closed_days is None else closed_days).astype(np.int64)
     before = np.concatenate([np.zeros((arc.size, 1), dtype=np.int64), closed.cumsum(axis=1)],
                             axis=1)  # [L, D + 1]: closed days before day d
     first = np.clip(np.floor(begin).astype(np.int64), 0, net.days)
@@ -174,6 +176,15 @@ def legs_of(net: Network) -> Legs:
         loaded_ok=loaded_ok, empty_ok=empty_ok, crew=net.crew_per_unit[mode],
         wounded_per_unit=net.wounded_per_unit[mode],
     )
+
+
+def trips_on_days(net: Network, legs: Legs, days: BoolArray) -> tuple[BoolArray, BoolArray]:
+    """Which loaded and empty trips [L, S] are on their way on any of the days marked in
+    ``days`` [L, D]: the rule by which a route's closed days forbid a trip (a trip leaving
+    in step ``s`` is on its route from its departure to its arrival)."""
+    depart = np.broadcast_to(departure(net)[None, :], legs.days_loaded.shape)
+    return (_closed_during(net, legs.arc, depart, depart + legs.days_loaded, days),
+            _closed_during(net, legs.arc, depart, depart + legs.days_empty, days))
 
 
 def _way_back_days(net: Network, arc: IntArray, mode: IntArray) -> FloatArray:

@@ -23,6 +23,7 @@ False``, and start with ``sc = load_or_exit(scenario, json_output)``.
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import json
 import os
 import sys
@@ -31,12 +32,12 @@ import time
 from collections.abc import Iterator, Sequence
 from contextlib import ExitStack, contextmanager
 from dataclasses import asdict
+from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 from rich.console import Console
-from rich.table import Table
 from rich.text import Text
 from typer.core import TyperGroup
 
@@ -52,6 +53,7 @@ from supplyline.report.safe_write import OutputBusyError
 from supplyline.scenario.load import DEFAULT_SCENARIO, MAX_FILE_BYTES, builtin_titles, load
 from supplyline.scenario.schema import Scenario
 from supplyline.scenario.summary import network_sketch, summarize
+from supplyline.scenario.whatif import first_days, with_step_days
 
 if TYPE_CHECKING:
     from supplyline.plan.result import Plan
@@ -186,6 +188,9 @@ def error_object(kind: str, message: str, **details: Any) -> dict[str, Any]:
     give), ``plan`` (no plan could be made: infeasible, time limit, solver failure),
     ``output`` (an output path that cannot be written; with ``path``), ``busy`` (another run
     writes into the same folder; with ``path``), ``validation`` (figures out of tolerance),
+    ``vary`` (``--vary`` options that name nothing or give refused values; with
+    ``problems``: option, field, expected, got, file, line), ``sweep`` (a sweep that could
+    not start, or whose variants failed in part),
     ``interrupted`` (Ctrl-C) and ``internal`` (a bug: please report it).
     """
     return {"ok": False, "error": {"kind": kind, "message": message, **details}}
@@ -276,6 +281,8 @@ def main(
 @app.command()
 def scenarios(json_output: JsonOption = False) -> None:
     """List the built-in scenarios."""
+    from supplyline.report.terminal import print_scenario_list
+
     titles = builtin_titles()
     if json_output:
         print_json([{"name": name, "title": title, "default": name == DEFAULT_SCENARIO}
@@ -284,11 +291,7 @@ def scenarios(json_output: JsonOption = False) -> None:
     if not titles:
         say(stderr, "No built-in scenarios are installed.")
         raise typer.Exit(EXIT_FAILED)
-    table = Table("name", "title", box=None, pad_edge=False)
-    for name, title in titles.items():
-        table.add_row(inert(name + (" (default)" if name == DEFAULT_SCENARIO else "")),
-                      inert(title))
-    stdout.print(table)
+    print_scenario_list(titles, DEFAULT_SCENARIO, stdout)
 
 
 @app.command()
@@ -300,54 +303,48 @@ def check(scenario: ScenarioArg = None, json_output: JsonOption = False) -> None
         print_json({"ok": True, "name": sc.name, "title": sc.title, "days": summary["days"],
                     "counts": summary["counts"]})
         return
-    say(stdout, f"OK: {sc.title} — {_counts_line(summary)}")
+    stdout.print(inert(f"OK: {sc.title} — {_counts_line(summary)}"))
 
 
 @app.command()
 def show(scenario: ScenarioArg = None, json_output: JsonOption = False) -> None:
     """Summarize a scenario: what it holds, what it asks for, and its network."""
+    from supplyline.report.terminal import print_scenario_summary
+
     sc = load_or_exit(scenario, json_output)
     summary = summarize(sc)
     if json_output:
         print_json(summary)
         return
-    counts = summary["counts"]
-    kinds = ", ".join(f"{n} {kind}" for kind, n in counts["places_by_kind"].items())
-    stdout.print(Text.assemble((plain(sc.title), "bold"), f" ({sc.name})"), soft_wrap=True)
-    say(stdout, f"{summary['start_date']} to {summary['end_date']}, {summary['days']} days; "
-                f"{counts['places']} places ({kinds}); {counts['routes']} routes "
-                f"({counts['route_km']:,.0f} km); {counts['modes']} modes; "
-                f"{counts['commodities']} commodities")
+    print_scenario_summary(sc.title, sc.name, summary, network_sketch(sc), stdout)
 
-    table = Table(title="Goods over the horizon (tonnes)", title_justify="left",
-                  caption="kept: the people's own food (subsistence); could give: the rest",
-                  caption_justify="left")
-    for header in ("commodity", "stock", "production", "kept", "could give", "demand"):
-        table.add_column(header, justify="left" if header == "commodity" else "right")
-    for row in summary["commodities"]:
-        table.add_row(inert(row["commodity"]), *(f"{row[key]:,.1f}" for key in (
-            "stock_t", "production_t", "subsistence_t", "mobilizable_t", "demand_t")))
-    stdout.print(table)
-    labour = summary["labour"]
-    say(stdout, f"Labour: {labour['people']:,.0f} people can serve, "
-                f"{labour['person_days']:,.0f} person-days in all.")
-    if counts["wounded_flows"]:
-        say(stdout, f"Wounded: {summary['wounded_persons']:,.0f} persons over the horizon.")
 
-    routes = Table(title="Longest routes", title_justify="left")
-    for header in ("route", "from", "to", "km", "modes"):
-        routes.add_column(header, justify="right" if header == "km" else "left",
-                          overflow="fold")
-    for row in summary["longest_routes"]:
-        routes.add_row(inert(row["route"]), inert(row["from"]), inert(row["to"]),
-                       f"{row['length_km']:,.1f}", inert(", ".join(row["modes"])))
-    stdout.print(routes)
+@app.command()
+def schema(
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", metavar="FILE",
+                     help="Write the schema to FILE (.json) instead of printing it."),
+    ] = None,
+    json_output: JsonOption = False,
+) -> None:
+    """Print the JSON Schema of scenario files (for editors that complete and check YAML)."""
+    from supplyline.report.safe_write import output_files
+    from supplyline.scenario.json_schema import scenario_json_schema
 
-    stdout.print("Network, from each front:", style="italic")
-    for line in network_sketch(sc):
-        say(stdout, line)
-    if summary["unconnected"]:
-        say(stdout, "Not connected to any front: " + ", ".join(summary["unconnected"]))
+    document = scenario_json_schema()
+    if out is None:
+        print_json(document)
+        return
+    _check_suffix(out, (".json",), json_output)
+    with _writing(out, "--out", json_output), output_files(out.parent) as files, \
+            files.open(out.name) as handle:
+        json.dump(document, handle, indent=2, ensure_ascii=False)
+        handle.write("\n")
+    if json_output:
+        print_json({"ok": True, "written": [str(out)]})
+    else:
+        say(stdout, f"Wrote {out}")
 
 
 # -- planning -------------------------------------------------------------------------------
@@ -357,9 +354,24 @@ ReplayOption = Annotated[
     typer.Option("--replay", metavar="NAME",
                  help="Fix mobilization to one of the scenario's replays (e.g. historical)."),
 ]
+
+
+class Solver(StrEnum):
+    """The solvers ``--solver`` offers (the registry, :mod:`supplyline.plan.solvers`; a test
+    keeps the two the same)."""
+
+    ipm = "ipm"
+    simplex = "simplex"
+    choose = "choose"
+    pdlp = "pdlp"
+    cuopt = "cuopt"
+
+
 SolverOption = Annotated[
-    str,
-    typer.Option("--solver", help="HiGHS solver: ipm (interior point), simplex or choose."),
+    Solver,
+    typer.Option("--solver", help="LP solver: ipm (HiGHS interior point), simplex, choose "
+                                  "(HiGHS decides), pdlp (HiGHS first-order, gap to a proven "
+                                  "bound shown) or cuopt (GPU, the [gpu] extra)."),
 ]
 StepOption = Annotated[
     int | None,
@@ -367,57 +379,82 @@ StepOption = Annotated[
                  help="Plan in steps of N days (default: the scenario's policy.step_days). "
                       "1 is day by day; longer steps solve faster with coarser timing."),
 ]
+DaysOption = Annotated[
+    int | None, typer.Option("--days", metavar="N", help="Plan only the first N days."),
+]
 TimeLimitOption = Annotated[
     float,
     typer.Option("--time-limit", min=0, metavar="SECONDS", show_default=False,
                  help=f"Stop the solver after SECONDS (default: {DEFAULT_TIME_LIMIT_S:.0f}; "
                       "0: no limit); the run then fails with exit code 1."),
 ]
+VerboseOption = Annotated[
+    bool, typer.Option("--verbose", "-v", help="Show the solver's own log (on stderr)."),
+]
+ExportOption = Annotated[
+    Path | None,
+    typer.Option("--export", metavar="DIR",
+                 help="Also write the plan's tables (CSV, Parquet), places and routes "
+                      "(GeoJSON) and the plan (JSON) into the folder DIR."),
+]
 
 
 def _with_step(sc: Scenario, step_days: int | None) -> Scenario:
-    """The scenario with its planning step set by ``--step-days`` (unchanged when None)."""
-    if step_days is None:
-        return sc
-    return sc.model_copy(
-        update={"policy": sc.policy.model_copy(update={"step_days": step_days})}
-    )
+    """The scenario with its planning step set by ``--step-days`` (unchanged when None); or
+    pass ``step_days`` to :func:`_plan_or_exit`, which gives it to the planner."""
+    return with_step_days(sc, step_days)
 
 
 def _limit_days(sc: Scenario, days: int | None, json_output: bool) -> Scenario:
     """The scenario cut to its first ``days`` days (``--days``), or exit 2 if that is no
-    horizon."""
-    if days is None:
-        return sc
-    if not 1 <= days <= sc.days:
-        fail("usage", f"--days: expected a whole number from 1 to {sc.days} (the scenario's "
-                      f"horizon), got {days}", EXIT_BAD_INPUT, json_output)
-    return sc.model_copy(update={"end_date": sc.start_date + dt.timedelta(days=days - 1)})
+    horizon (:func:`supplyline.scenario.whatif.first_days`)."""
+    try:
+        return first_days(sc, days)
+    except ValueError as error:
+        fail("usage", f"--days: {error}", EXIT_BAD_INPUT, json_output)
+
+
+def _check_suffix(out: Path, suffixes: Sequence[str], json_output: bool) -> None:
+    """Exit 2 when ``--out`` names a file of a kind this command cannot write."""
+    if out.suffix.lower() not in suffixes:
+        kinds = ", ".join(suffixes)
+        hint = (" (to write the tables into a folder, use --export DIR)"
+                if not out.suffix or out.is_dir() else "")
+        fail("usage", f"--out: expected a file ending in {kinds}, got {str(out)!r}{hint}",
+             EXIT_BAD_INPUT, json_output, path=str(out))
+    if out.suffix.lower() == ".pdf":  # said before planning, not after
+        from supplyline.report.pdf import find_chromium, unavailable
+
+        if find_chromium() is None:
+            fail("output", f"--out: cannot write {out}: {unavailable()}", EXIT_BAD_INPUT,
+                 json_output, path=str(out))
 
 
 def _check_replay(sc: Scenario, replay: str | None, json_output: bool) -> None:
     """Exit 2 when ``--replay`` names no replay of the scenario."""
     names = [r.name for r in sc.replays]
     if replay is not None and replay not in names:
-        fail("replay", f"--replay: no replay named {replay!r} in scenario {sc.name}; it has: "
-                       f"{', '.join(names) or 'none'}", EXIT_BAD_INPUT, json_output)
+        close = difflib.get_close_matches(replay, names, n=1)
+        hint = f" (did you mean {close[0]!r}?)" if close else ""
+        fail("replay", f"--replay: no replay named {replay!r} in scenario {sc.name}{hint}; it "
+                       f"has: {', '.join(names) or 'none'}", EXIT_BAD_INPUT, json_output)
 
 
-def _plan_or_exit(sc: Scenario, replay: str | None, solver: str, time_limit: float,
-                  json_output: bool) -> Plan:
+def _plan_or_exit(sc: Scenario, replay: str | None, solver: Solver | str, time_limit: float,
+                  json_output: bool, step_days: int | None = None,
+                  verbose: bool = False) -> Plan:
     """Solve, showing the stage and a running clock (none with ``--json``); a bad replay
-    exits 2, a failed solve exits 1.
+    exits 2, a failed solve exits 1. With ``verbose`` the solver's log goes to stderr.
 
-    The solve runs in a worker thread while this one waits: HiGHS does not come back to
-    Python until it is done, so without the thread neither the clock nor Ctrl-C could be
-    served meanwhile. After Ctrl-C the worker is left to the end of the process.
+    The solve runs in a worker thread while this one keeps the clock: HiGHS does not come
+    back to Python until it is done (it lets other threads run meanwhile), so without the
+    thread neither the clock nor Ctrl-C could be served. After Ctrl-C the worker is left to
+    the end of the process.
     """
     from supplyline.errors import PlanError, ReplayError
     from supplyline.plan import plan
 
-    if solver not in ("ipm", "simplex", "choose"):
-        fail("usage", f"--solver: expected ipm, simplex or choose, got {solver}",
-             EXIT_BAD_INPUT, json_output)
+    _check_solver(str(solver), json_output)
     stage = "planning"
     outcome: dict[str, Any] = {}
 
@@ -425,10 +462,14 @@ def _plan_or_exit(sc: Scenario, replay: str | None, solver: str, time_limit: flo
         nonlocal stage
         stage = message
 
+    def solver_log(message: str) -> None:
+        stderr.print(Text(plain(message), style="dim"), end="", soft_wrap=True)
+
     def solve() -> None:
         try:
-            outcome["plan"] = plan(sc, replay=replay, solver=solver, progress=progress,
-                                   time_limit_s=time_limit or None)
+            outcome["plan"] = plan(sc, replay=replay, solver=str(solver), progress=progress,
+                                   time_limit_s=time_limit or None, step_days=step_days,
+                                   solver_log=solver_log if verbose else None)
         except BaseException as error:  # handed to the waiting thread
             outcome["error"] = error
 
@@ -450,6 +491,18 @@ def _plan_or_exit(sc: Scenario, replay: str | None, solver: str, time_limit: flo
         raise error
     result: Plan = outcome["plan"]
     return result
+
+
+def _check_solver(solver: str, json_output: bool) -> None:
+    """Exit 2 when ``--solver`` names no solver of the registry, or one that cannot run here
+    (its package or a GPU missing)."""
+    from supplyline.errors import PlanError
+    from supplyline.plan.solvers import check_solver
+
+    try:
+        check_solver(solver)
+    except PlanError as error:
+        fail("usage", f"--solver: {error}", EXIT_BAD_INPUT, json_output)
 
 
 @contextmanager
@@ -474,36 +527,87 @@ def _export(result: Plan, directory: Path, option: str, json_output: bool) -> li
     return written
 
 
+def _write_out(result: Plan, out: Path, json_output: bool,
+               values: list[Any] | None = None, results: dict[str, Any] | None = None,
+               ) -> Path:
+    """Write ``--out``: the plan as JSON (.json), or its report as HTML (.html) or PDF
+    (.pdf), with the sections of ``results`` (e.g. a simulation's risk)."""
+    from supplyline.report.pdf import PdfUnavailable, write_pdf
+    from supplyline.report.safe_write import output_files
+
+    with _writing(out, "--out", json_output):
+        suffix = out.suffix.lower()
+        if suffix == ".json":
+            with output_files(out.parent) as files, files.open(out.name) as handle:
+                handle.write(result.to_json())
+            return out
+        from supplyline.report import render_report, write_report
+
+        if suffix == ".html":
+            return write_report(result, out, values or None, results=results)
+        try:
+            return write_pdf(render_report(result, values or None, results=results), out)
+        except PdfUnavailable as error:
+            fail("output", f"--out: cannot write {out}: {error}", EXIT_BAD_INPUT, json_output,
+                 path=str(out))
+    return out  # pragma: no cover - _writing exits on every failure
+
+
 @app.command("plan")
 def plan_command(
     scenario: ScenarioArg = None,
     replay: ReplayOption = None,
-    days: Annotated[int | None, typer.Option("--days", help="Plan only the first N days.")]
-    = None,
+    days: DaysOption = None,
     step_days: StepOption = None,
-    solver: SolverOption = "ipm",
+    solver: SolverOption = Solver.ipm,
     time_limit: TimeLimitOption = DEFAULT_TIME_LIMIT_S,
     out: Annotated[
         Path | None,
-        typer.Option("--out", "--export", metavar="DIR",
-                     help="Write the plan (JSON), its tables (CSV, Parquet) and the routes "
-                          "with their flows (GeoJSON) to DIR."),
+        typer.Option("--out", metavar="FILE",
+                     help="Write the plan to FILE: .json (the plan's figures and tables), "
+                          ".html or .pdf (the report)."),
     ] = None,
+    export: ExportOption = None,
+    compare_daily: Annotated[
+        bool,
+        typer.Option("--compare-daily",
+                     help="Also plan day by day and show what the steps change."),
+    ] = False,
+    verbose: VerboseOption = False,
     json_output: JsonOption = False,
 ) -> None:
     """Optimize what to mobilize where and how to move it; print what arrives."""
     from supplyline.report import print_plan_summary
+    from supplyline.report.terminal import print_step_comparison, step_comparison
 
-    sc = load_or_exit(scenario, json_output)
-    sc = _with_step(_limit_days(sc, days, json_output), step_days)
-    result = _plan_or_exit(sc, replay, solver, time_limit, json_output)
-    written = _export(result, out, "--out", json_output) if out is not None else []
+    sc = _limit_days(load_or_exit(scenario, json_output), days, json_output)
+    _check_replay(sc, replay, json_output)
+    if out is not None:
+        _check_suffix(out, (".json", ".html", ".pdf"), json_output)
+    result = _plan_or_exit(sc, replay, solver, time_limit, json_output, step_days, verbose)
+    daily = None
+    if compare_daily:
+        daily = _plan_or_exit(sc, replay, solver, time_limit, json_output, 1,
+                              verbose) if result.steps_description() else result
+    written = [_write_out(result, out, json_output)] if out is not None else []
+    exported = _export(result, export, "--export", json_output) if export is not None else []
     if json_output:
-        print_json({"ok": True, "kpis": result.kpis(), "written": [str(p) for p in written]})
+        extra = {"compare_daily": step_comparison(result, daily)} if daily is not None else {}
+        print_json({"ok": True, "kpis": result.kpis(),
+                    "steps": result.steps_description() or "day by day", **extra,
+                    "written": [str(p) for p in written + exported]})
         return
     print_plan_summary(result, stdout)
-    if written:
-        say(stdout, f"Wrote {len(written)} files to {out}")
+    if daily is not None:
+        print_step_comparison(result, daily, stdout)
+    _say_written(written, exported, export)
+
+
+def _say_written(written: list[Path], exported: list[Path], folder: Path | None) -> None:
+    for path in written:
+        say(stdout, f"Wrote {path}")
+    if exported:
+        say(stdout, f"Wrote {len(exported)} files to {folder}")
 
 
 def _observed_replays(sc: Scenario, replay: str | None) -> list[str | None]:
@@ -521,8 +625,9 @@ def validate(
     scenario: ScenarioArg = None,
     replay: ReplayOption = None,
     step_days: StepOption = None,
-    solver: SolverOption = "ipm",
+    solver: SolverOption = Solver.ipm,
     time_limit: TimeLimitOption = DEFAULT_TIME_LIMIT_S,
+    verbose: VerboseOption = False,
     json_output: JsonOption = False,
 ) -> None:
     """Compare the scenario's observed (historical) figures with what the model computes.
@@ -531,7 +636,7 @@ def validate(
     from supplyline.plan import validate as compare_observed
     from supplyline.report import print_validation
 
-    sc = _with_step(load_or_exit(scenario, json_output), step_days)
+    sc = load_or_exit(scenario, json_output)
     _check_replay(sc, replay, json_output)
     replays = _observed_replays(sc, replay)
     if not replays:
@@ -545,7 +650,7 @@ def validate(
     values = []
     for name in replays:
         values.extend(compare_observed(_plan_or_exit(sc, name, solver, time_limit,
-                                                     json_output)))
+                                                     json_output, step_days, verbose)))
     failed = [v for v in values if not v.passed and not v.is_input]
     if json_output:
         verdict = {"error": {"kind": "validation", "message": f"{len(failed)} of {len(values)} "
@@ -562,15 +667,16 @@ def report(
     scenario: ScenarioArg = None,
     replay: ReplayOption = None,
     out: Annotated[
-        Path, typer.Option("--out", metavar="FILE", help="The HTML file to write.")
+        Path, typer.Option("--out", metavar="FILE",
+                           help="The report to write: .html (opens offline) or .pdf (printed "
+                                "by headless Chromium, when installed).")
     ] = Path("report.html"),
-    export: Annotated[
-        Path | None,
-        typer.Option("--export", metavar="DIR", help="Also write the tables and GeoJSON."),
-    ] = None,
+    export: ExportOption = None,
+    days: DaysOption = None,
     step_days: StepOption = None,
-    solver: SolverOption = "ipm",
+    solver: SolverOption = Solver.ipm,
     time_limit: TimeLimitOption = DEFAULT_TIME_LIMIT_S,
+    verbose: VerboseOption = False,
     runs: Annotated[int | None, typer.Option(
         "--runs", min=1, metavar="N",
         help="Also simulate the plan N times and add the risk section.")] = None,
@@ -578,24 +684,467 @@ def report(
         "--seed", min=0, metavar="S", help="Seed of the simulation (with --runs).")] = None,
     json_output: JsonOption = False,
 ) -> None:
-    """Plan the scenario and write a self-contained HTML report (opens offline)."""
+    """Plan the scenario and write a self-contained report (HTML, or PDF)."""
     from supplyline.plan import validate as compare_observed
-    from supplyline.report import write_report
 
-    sc = _with_step(load_or_exit(scenario, json_output), step_days)
-    result = _plan_or_exit(sc, replay, solver, time_limit, json_output)
-    values = compare_observed(result)
+    sc = _limit_days(load_or_exit(scenario, json_output), days, json_output)
+    _check_replay(sc, replay, json_output)
+    _check_suffix(out, (".html", ".pdf"), json_output)
+    result = _plan_or_exit(sc, replay, solver, time_limit, json_output, step_days, verbose)
     results = ({"simulation": _simulate_or_exit(result, runs, seed, "cpu", json_output)}
-               if runs is not None else {})
-    with _writing(out, "--out", json_output):
-        path = write_report(result, out, values or None, results=results)
-    written = [path]
-    if export is not None:
-        written += _export(result, export, "--export", json_output)
+               if runs is not None else None)
+    written = [_write_out(result, out, json_output, compare_observed(result), results)]
+    exported = _export(result, export, "--export", json_output) if export is not None else []
     if json_output:
-        print_json({"ok": True, "written": [str(p) for p in written]})
+        print_json({"ok": True, "kpis": result.kpis(),
+                    "written": [str(p) for p in written + exported]})
         return
-    say(stdout, f"Wrote {path}")
+    _say_written(written, exported, export)
+
+
+# ----------------------------------------------------------------------- resilience
+@app.command()
+def resilience(
+    scenario: ScenarioArg = None,
+    k: Annotated[int, typer.Option("--k", min=1, max=6, metavar="N",
+                                   help="Find the worst sets of 2..N cuts (exact up to 3, "
+                                        "greedy above).")] = 3,
+    window: Annotated[
+        str | None,
+        typer.Option("--window", metavar="START:END",
+                     help="Cut only on these days: dates (1954-03-13:1954-04-01) or day "
+                          "numbers from the start (10:30). Default: the whole horizon."),
+    ] = None,
+    budget: Annotated[int, typer.Option("--budget", min=0, max=5, metavar="N",
+                                        help="Also find the N routes or places to make "
+                                             "safe from cutting (guards, air defence, "
+                                             "repair crews) against the worst cuts.")] = 0,
+    protect: Annotated[
+        str | None,
+        typer.Option("--protect", metavar="KIND=N,...",
+                     help="Units of guards, air (defence) and repair (crews) to put where "
+                          "they lower the plan's cost most against the expected threats, "
+                          "e.g. guards=2,air=1 (each unit: one plan per route tried)."),
+    ] = None,
+    worst_of: Annotated[str, typer.Option("--worst-of", metavar="routes|all",
+                                          help="What the worst sets and the protection may "
+                                               "take: routes only, or routes and places "
+                                               "(default).")] = "all",
+    jobs: Annotated[int, typer.Option("--jobs", min=1, max=64, metavar="N",
+                                      help="Solve the cuts in N processes (large "
+                                           "scenarios, whose cuts are solved from "
+                                           "scratch).")] = 1,
+    days: DaysOption = None,
+    step_days: StepOption = None,
+    time_limit: TimeLimitOption = DEFAULT_TIME_LIMIT_S,
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", metavar="DIR",
+                     help="Write resilience.json, resilience.csv (the ranking) and "
+                          "report.html (the plan's report with the resilience section)."),
+    ] = None,
+    json_output: JsonOption = False,
+) -> None:
+    """Cut every route and place in turn, find the worst sets of k cuts, and rank what the
+    plan hangs on."""
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from supplyline.errors import PlanError
+    from supplyline.network import compile_network
+    from supplyline.report import write_report
+    from supplyline.report.resilience import print_resilience
+    from supplyline.resilience.analysis import analyse, parse_window
+
+    sc = _limit_days(load_or_exit(scenario, json_output), days, json_output)
+    span = None
+    if window is not None:
+        try:
+            span = parse_window(window, sc.start_date, sc.days)
+        except ValueError as error:
+            fail("usage", f"--window: {error}", EXIT_BAD_INPUT, json_output)
+    if worst_of not in ("routes", "all"):
+        fail("usage", f"--worst-of: expected routes or all, got {worst_of}", EXIT_BAD_INPUT,
+             json_output)
+    units: dict[str, int] = {}
+    for part in (protect or "").split(","):
+        kind, _, count = part.strip().partition("=")
+        if not part.strip():
+            continue
+        if kind not in ("guards", "air", "repair") or not count.strip().isdigit():
+            fail("usage", f"--protect: expected KIND=N with KIND guards, air or repair and N "
+                          f"a whole number, got {part.strip()!r}", EXIT_BAD_INPUT, json_output)
+        units[kind] = units.get(kind, 0) + int(count)
+    net = compile_network(sc, step_days)
+    with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}"
+                  "/{task.total}"), TimeElapsedColumn(), console=stderr,
+                  disable=json_output, transient=True) as bar:
+        task = bar.add_task("planning", total=None)
+
+        def progress(message: str, done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total,
+                       description=plain(message)[:30].ljust(30))
+
+        try:
+            result = analyse(net, k=k, window=span, progress=progress,
+                             time_limit_s=time_limit or None, budget=budget, jobs=jobs,
+                             worst_of=worst_of, protect=units or None)
+        except PlanError as error:
+            fail("plan", str(error), EXIT_FAILED, json_output)
+    written: list[Path] = []
+    if out is not None:
+        import csv
+
+        from supplyline.report.safe_write import output_files
+
+        with _writing(out, "--out", json_output), output_files(out) as files:
+            with files.open("resilience.json") as handle:
+                handle.write(result.to_json() + "\n")
+            with files.open("resilience.csv") as handle:
+                rows = csv.writer(handle, lineterminator="\n")
+                rows.writerow(["rank", "kind", "ids", "names", "extra_shortfall_t",
+                               "extra_labour_days", "extra_eaten_t", "status"])
+                for n, i in enumerate(result.ranking, start=1):
+                    rows.writerow([n, i.kind, " + ".join(i.ids), " + ".join(i.names),
+                                   f"{i.extra_shortfall_t:.6g}", f"{i.extra_labour_days:.6g}",
+                                   f"{i.extra_eaten_t:.6g}", i.status])
+        written = list(files.written)
+        if result.plan is not None:
+            with _writing(out, "--out", json_output):
+                written.append(write_report(result.plan, out / "report.html",
+                                            results={"resilience": result}))
+    if json_output:
+        print_json({"ok": True, "resilience": result.to_dict(),
+                    "written": [str(p) for p in written]})
+        return
+    print_resilience(result, stdout)
+    if written:
+        say(stdout, f"Wrote {len(written)} files to {out}")
+
+
+# -- sweeps ---------------------------------------------------------------------------------
+
+
+@app.command()
+def sweep(
+    scenario: ScenarioArg = None,
+    vary: Annotated[
+        list[str] | None,
+        typer.Option("--vary", metavar="PATH=VALUES",
+                     help="Values to take: PATH=START:STOP:STEP or PATH=V1,V2,... (repeat "
+                          "for more; every combination is one variant), e.g. "
+                          "'modes.porter.payload_kg=15:30:5'."),
+    ] = None,
+    replay: ReplayOption = None,
+    days: DaysOption = None,
+    step_days: StepOption = None,
+    solver: SolverOption = Solver.ipm,
+    time_limit: TimeLimitOption = DEFAULT_TIME_LIMIT_S,
+    simulate_runs: Annotated[
+        int | None,
+        typer.Option("--simulate", min=1, metavar="N",
+                     help="Also run each variant's plan N times under the scenario's threats "
+                          "(sl.simulate); its figures join the table."),
+    ] = None,
+    seed: Annotated[
+        int,
+        typer.Option("--seed", min=0,
+                     help="Seed of the simulations, the same for every variant."),
+    ] = 0,
+    scheduler: Annotated[
+        str | None,
+        typer.Option("--scheduler", metavar="ADDRESS",
+                     help="A running Dask scheduler (tcp://HOST:8786); default: a local "
+                          "cluster on this machine."),
+    ] = None,
+    workers: Annotated[
+        int | None,
+        typer.Option("--workers", min=1, metavar="N",
+                     help="Worker processes of the local cluster (default: one per core)."),
+    ] = None,
+    out: Annotated[
+        Path, typer.Option("--out", metavar="FILE",
+                           help="The table to write: a .parquet file.")
+    ] = Path("sweep.parquet"),
+    report_file: Annotated[
+        Path | None,
+        typer.Option("--report", metavar="FILE",
+                     help="Also write an HTML page (.html) with the variants side by side."),
+    ] = None,
+    json_output: JsonOption = False,
+) -> None:
+    """Plan every combination of some values of a scenario, on Dask; write one Parquet
+    table of the values and each plan's key figures.
+
+    Exit code 1 when any variant failed (each is listed with its reason; the others are in
+    the table), 2 when a --vary option names nothing or a value the scenario refuses."""
+    from supplyline.report.compare import compare_records, write_comparison
+    from supplyline.sweep import VaryError, make_variants, parse_vary
+    from supplyline.sweep.run import SweepError, SweepOptions, run_sweep
+
+    sc = _limit_days(load_or_exit(scenario, json_output), days, json_output)
+    _check_suffix(out, (".parquet",), json_output)
+    if report_file is not None and report_file.suffix.lower() != ".html":
+        fail("usage", f"--report: expected a file ending in .html, got {str(report_file)!r}",
+             EXIT_BAD_INPUT, json_output, path=str(report_file))
+    if scheduler is not None and workers is not None:
+        fail("usage", "--workers: sets the size of the local cluster; with --scheduler the "
+                      "sweep runs on that cluster's workers (leave --workers out)",
+             EXIT_BAD_INPUT, json_output)
+    _check_replay(sc, replay, json_output)
+    _check_solver(solver, json_output)
+    try:
+        problems = []
+        varies = []
+        for text in vary or []:
+            try:
+                varies.append(parse_vary(text))
+            except VaryError as error:
+                problems += error.problems
+        if problems:
+            raise VaryError(problems)
+        variants = make_variants(sc, varies, scenario)
+    except VaryError as error:
+        if not json_output:
+            for problem in error.problems:
+                say(stderr, str(problem))
+        count = len(error.problems)
+        fail("vary", f"{count} problem{'s' * (count != 1)} with --vary; nothing was run.",
+             EXIT_BAD_INPUT, json_output, problems=[asdict(p) for p in error.problems])
+    options = SweepOptions(replay=replay, solver=solver.value, time_limit_s=time_limit or None,
+                           step_days=step_days, simulate=simulate_runs, seed=seed)
+    with ExitStack() as stack:
+        bar = None
+        if not json_output:
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+
+            bar = stack.enter_context(Progress(
+                "[progress.description]{task.description}", BarColumn(), MofNCompleteColumn(),
+                TimeElapsedColumn(), console=stderr, transient=True))
+            task = bar.add_task(f"{len(variants)} variants", total=len(variants))
+
+        def progress(done: int, failed: int, total: int) -> None:
+            if bar is not None:
+                words = f"{total} variants" + (f", {failed} failed" if failed else "")
+                bar.update(task, completed=done, description=words)
+
+        try:
+            with _writing(out, "--out", json_output):
+                result = run_sweep(variants, out, options, scheduler=scheduler,
+                                   workers=workers, progress=progress)
+        except SweepError as error:
+            fail("sweep", str(error), EXIT_FAILED, json_output)
+    labels = {v.index: f"#{v.index}" for v in variants}
+    comparison = compare_records(
+        {labels[i]: (r if r["status"] == "ok" else None)
+         for i, r in sorted(result.records.items())},
+        {labels[i]: reason for i, reason in sorted(result.failed.items())})
+    written = [out]
+    if report_file is not None:
+        with _writing(report_file, "--report", json_output):
+            write_comparison(comparison, report_file, f"Sweep of {sc.title}",
+                             {labels[v.index]: v.label for v in variants})
+        written.append(report_file)
+    done = len(result.records)
+    if json_output:
+        settings = {v.index: v.settings for v in variants}
+        failed = [{"variant": i, "settings": settings[i], "error": reason}
+                  for i, reason in sorted(result.failed.items())]
+        verdict: dict[str, Any] = {}
+        if result.failed or result.interrupted:
+            verdict = {"error": {"kind": "sweep", "message": _sweep_words(result, done)}}
+        print_json({
+            "ok": not (result.failed or result.interrupted), **verdict,
+            "variants": len(variants), "done": done, "failed": failed,
+            "workers": result.workers, "seconds": result.seconds,
+            "written": [str(p) for p in written],
+        })
+    else:
+        _print_sweep(variants, result.records, labels)
+        for i, reason in sorted(result.failed.items()):
+            say(stderr, f"{labels[i]} ({next(v.label for v in variants if v.index == i)}) "
+                        f"failed: {reason}")
+        say(stdout, f"{_sweep_words(result, done)}; wrote {', '.join(map(str, written))}")
+    if result.failed or result.interrupted:
+        raise typer.Exit(EXIT_FAILED)
+
+
+def _sweep_words(result: Any, done: int) -> str:
+    head = (f"interrupted after {done} of {result.total} variants" if result.interrupted
+            else f"{done} variants")
+    failed = f", {len(result.failed)} failed" if result.failed else ""
+    return (f"{head}{failed} in {result.seconds:.1f} s on {result.workers} "
+            f"worker{'s' * (result.workers != 1)}")
+
+
+def _print_sweep(variants: Sequence[Any], records: dict[int, dict[str, Any]],
+                 labels: dict[int, str]) -> None:
+    """One row per variant: its values and its headline figures."""
+    from supplyline.report.terminal import Column, FitTable
+
+    paths = list(variants[0].settings) if variants else []
+    simulated = any("sim_p_any_shortfall" in r for r in records.values())
+    headers = ["delivered t", "short t", "given t", "labour-days"]
+    if simulated:
+        headers += ["P(short)", "sim. short t"]
+    short = [path.rsplit(".", 1)[-1] for path in paths]
+    names = [s if short.count(s) == 1 else path for s, path in zip(short, paths, strict=True)]
+    table = FitTable("Variants", Column("#", numeric=True),
+                     *(Column(plain(name), numeric=True) for name in names),
+                     *(Column(header, numeric=True) for header in headers))
+    for v in variants:
+        record = records.get(v.index)
+        values = [str(v.settings[p]) for p in paths]
+        figures = [""] * len(headers)
+        if record is None or record["status"] != "ok":
+            figures[0] = "failed" if record is not None else "not run"
+        else:
+            figures[:4] = [f"{record['delivered_t']:,.1f}", f"{record['shortfall_t']:,.1f}",
+                           f"{record['mobilized_t']:,.1f}", f"{record['labour_days']:,.0f}"]
+            if simulated:
+                figures[4:] = [f"{record['sim_p_any_shortfall']:.2f}",
+                               f"{record['sim_shortfall_t']:,.1f}"]
+        table.add_row(labels[v.index].lstrip("#"), *values, *figures)
+    stdout.print(table)
+
+
+# -- operate: the council's books (supplyline.ops) ------------------------------------------
+
+DEFAULT_BOOKS = "supplyline-books.db"
+DbOption = Annotated[
+    str,
+    typer.Option("--db", metavar="URL",
+                 help="The books: an SQLite file or a postgresql://USER@HOST/DB URL."),
+]
+
+
+def _books_or_exit(db: str, scenario: str | None, json_output: bool) -> Any:
+    """Open the books at ``db`` for ``scenario`` (by default the one the books were made
+    for, else the built-in default); exit 2 when they cannot be opened."""
+    from supplyline.ops.books import BooksError, books_source, open_books
+
+    try:
+        kept = books_source(db)
+    except Exception as error:  # an unreachable server or a bad URL, said below
+        kept = None
+        if scenario is None:
+            fail("db", f"--db: cannot read the books at {db}: {str(error).splitlines()[0]}",
+                 EXIT_BAD_INPUT, json_output)
+    source = scenario or kept or DEFAULT_SCENARIO
+    sc = load_or_exit(source, json_output)
+    try:
+        return open_books(db, sc, source)
+    except BooksError as error:
+        fail("db", f"--db: {error}", EXIT_BAD_INPUT, json_output)
+
+
+@app.command()
+def replan(
+    scenario: ScenarioArg = None,
+    db: DbOption = DEFAULT_BOOKS,
+    as_of: Annotated[str, typer.Option("--as-of", metavar="DATE",
+                                       help="Plan from the start of this day (YYYY-MM-DD).")]
+    = "",
+    keep: Annotated[bool, typer.Option("--keep/--dry-run",
+                                       help="Keep the re-plan as the plan in force.")] = True,
+    json_output: JsonOption = False,
+) -> None:
+    """Plan the rest of the horizon from what the books recorded; show what changed."""
+    from supplyline.errors import PlanError
+    from supplyline.ops.replan import compare_plans, figures_of
+    from supplyline.ops.replan import replan as make_replan
+    from supplyline.plan import plan as make_plan
+
+    try:
+        day = dt.date.fromisoformat(as_of)
+    except ValueError:
+        fail("usage", f"--as-of: expected a date YYYY-MM-DD, got {as_of!r}", EXIT_BAD_INPUT,
+             json_output)
+    books = _books_or_exit(db, scenario, json_output)
+    sc = books.scenario
+    if not sc.start_date < day <= sc.end_date:
+        fail("usage", f"--as-of: expected a day after {sc.start_date} and up to "
+                      f"{sc.end_date}, got {day}", EXIT_BAD_INPUT, json_output)
+    with ExitStack() as stack:
+        status = None if json_output else stack.enter_context(stderr.status("re-planning"))
+        try:
+            force = books.plan_in_force()
+            if force is None:
+                if status is not None:
+                    status.update("no plan in force: planning from the scenario's start")
+                first = figures_of(make_plan(sc))
+                force = (books.save_plan(first, "replan"), first)
+            if status is not None:
+                status.update(f"re-planning from {day}")
+            done = make_replan(books, day)
+        except PlanError as error:
+            fail("plan", str(error), EXIT_FAILED, json_output)
+    kept = books.save_plan(done.figures, "replan") if keep else None
+    changes = compare_plans(force[1], done.figures)
+    if json_output:
+        print_json({"ok": True, "status": done.plan.status, "kept": kept,
+                    "in_force": force[0], "changes": changes})
+        return
+    from supplyline.report.terminal import Column, FitTable
+
+    table = FitTable(f"Re-plan from {day} against plan #{force[0]} (tonnes from {day})",
+                     Column("What"), Column("Id"), Column("In force", numeric=True),
+                     Column("Re-plan", numeric=True), Column("Change", numeric=True))
+    for row in changes:
+        was, now = row["in_force_kg"] / 1000, row["replan_kg"] / 1000
+        table.add_row(row["what"], row["id"], f"{was:,.1f}", f"{now:,.1f}", f"{now - was:+,.1f}")
+    stdout.print(table)
+    say(stdout, f"Re-plan {done.plan.status}; " + (f"kept as plan #{kept}, now in force."
+                                                   if kept else "not kept (--dry-run)."))
+
+
+@app.command()
+def serve(
+    db: DbOption = DEFAULT_BOOKS,
+    scenario: Annotated[str | None, typer.Option(
+        "--scenario", metavar="FILE",
+        help=f"Scenario of new books (default: {DEFAULT_SCENARIO}).")] = None,
+    host: Annotated[str, typer.Option("--host", help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", min=1, max=65535)] = 8000,
+    reset_council: Annotated[bool, typer.Option(
+        "--reset-council", help="Give the council account a new password.")] = False,
+    workers: Annotated[int, typer.Option(
+        "--workers", min=1, max=64, help="Server processes (more serve more clients).")] = 1,
+) -> None:
+    """Serve the books' API and dashboard (extra [web]) on this machine."""
+    import secrets
+
+    try:
+        import uvicorn
+
+        from supplyline.ops.accounts import add_account, has_council
+        from supplyline.ops.api import create_app
+    except ImportError as error:
+        fail("usage", f"serve needs the web extra (pip install 'supplyline[web]'): {error}",
+             EXIT_BAD_INPUT, False)
+    books = _books_or_exit(db, scenario, False)
+    url = f"http://{'localhost' if host == '127.0.0.1' else host}:{port}/"
+    say(stdout, f"The books of {books.scenario.name} ({db}) at {url}")
+    if reset_council or not has_council(books):
+        password = secrets.token_urlsafe(12)
+        add_account(books, "council", password, "council", replace=True)
+        say(stdout, f"Log in as 'council' with the password {password}")
+        say(stdout, "(kept hashed: note it now; --reset-council gives a new one)")
+    else:
+        say(stdout, "Log in as 'council' with its password (--reset-council gives a new one)")
+    if workers == 1:
+        uvicorn.run(create_app(books), host=host, port=port, log_level="warning")
+        return
+    books.close()
+    os.environ["SUPPLYLINE_BOOKS"] = db
+    os.environ["SUPPLYLINE_BOOKS_SCENARIO"] = scenario or _kept_source(db)
+    uvicorn.run("supplyline.ops.api:app_from_environment", factory=True, host=host,
+                port=port, workers=workers, log_level="warning")
+
+
+def _kept_source(db: str) -> str:
+    from supplyline.ops.books import books_source
+
+    return books_source(db) or DEFAULT_SCENARIO
 
 
 # -- simulation -----------------------------------------------------------------------------
@@ -644,13 +1193,16 @@ def simulate_command(
         "--seed", min=0, metavar="S", help="Seed: the same seed gives the same result "
                                            "(default: fresh, and printed).")] = None,
     device: DeviceOption = "cpu",
+    days: DaysOption = None,
     step_days: StepOption = None,
-    solver: SolverOption = "ipm",
+    solver: SolverOption = Solver.ipm,
     time_limit: TimeLimitOption = DEFAULT_TIME_LIMIT_S,
-    out: Annotated[
+    verbose: VerboseOption = False,
+    export: Annotated[
         Path | None,
-        typer.Option("--out", metavar="DIR",
-                     help="Write the simulation (JSON) and its tables (CSV, Parquet) to DIR."),
+        typer.Option("--export", metavar="DIR",
+                     help="Write the simulation (JSON) and its tables (CSV, Parquet) into "
+                          "the folder DIR."),
     ] = None,
     json_output: JsonOption = False,
 ) -> None:
@@ -658,18 +1210,19 @@ def simulate_command(
     breakdowns: the chance and size of shortfall, days of reserve, what is lost."""
     from supplyline.report.risk import export_simulation, print_simulation_summary
 
-    sc = _with_step(load_or_exit(scenario, json_output), step_days)
+    sc = _limit_days(load_or_exit(scenario, json_output), days, json_output)
     _check_replay(sc, replay, json_output)
-    result = _simulate_or_exit(_plan_or_exit(sc, replay, solver, time_limit, json_output),
-                               runs, seed, device, json_output)
+    result = _simulate_or_exit(
+        _plan_or_exit(sc, replay, solver, time_limit, json_output, step_days, verbose),
+        runs, seed, device, json_output)
     written: list[Path] = []
-    if out is not None:
-        with _writing(out, "--out", json_output):
-            written = export_simulation(result, out, notify=lambda m: say(stderr, m))
+    if export is not None:
+        with _writing(export, "--export", json_output):
+            written = export_simulation(result, export, notify=lambda m: say(stderr, m))
     if json_output:
         print_json({"ok": True, "simulation": json.loads(result.to_json()),
                     "written": [str(p) for p in written]})
         return
     print_simulation_summary(result, stdout)
     if written:
-        say(stdout, f"Wrote {len(written)} files to {out}")
+        say(stdout, f"Wrote {len(written)} files to {export}")

@@ -64,7 +64,7 @@ def no_raw_controls(text: str) -> None:
 
 
 def test_plan_prints_hostile_names_as_written(hostile: Path, tmp_path: Path) -> None:
-    code, output = run("plan", str(hostile), "--out", str(tmp_path / "out"))
+    code, output = run("plan", str(hostile), "--export", str(tmp_path / "out"))
     assert code == 0, output
     no_raw_controls(output)
     for text in ("Tiny [/bold] valley", "\\u001b]0;pwned\\u0007\\u001b[2J", "Front [/red]"):
@@ -161,17 +161,19 @@ def test_an_infeasible_plan_answers_in_json(tiny_path: Path,
 def test_output_that_cannot_be_written_answers_in_json(tiny_path: Path, tmp_path: Path) -> None:
     a_file = tmp_path / "a-file"
     a_file.write_text("", encoding="utf-8")
-    code, error = json_error("plan", str(tiny_path), "--out", str(a_file / "out"))
+    code, error = json_error("plan", str(tiny_path), "--export", str(a_file / "out"))
     assert (code, error["kind"], error["path"]) == (2, "output", str(a_file / "out"))
     code, error = json_error("report", str(tiny_path), "--out", str(a_file / "r.html"))
     assert (code, error["kind"]) == (2, "output")
-    code, output = run("plan", str(tiny_path), "--out", str(a_file / "out"))
+    code, output = run("plan", str(tiny_path), "--export", str(a_file / "out"))
+    assert code == 2 and "--export: cannot write" in output
+    code, output = run("plan", str(tiny_path), "--out", str(a_file / "plan.json"))
     assert code == 2 and "--out: cannot write" in output
 
 
 def test_a_folder_in_use_answers_in_json(tiny_path: Path, tmp_path: Path) -> None:
     with output_files(tmp_path):  # another run writing there
-        code, error = json_error("plan", str(tiny_path), "--out", str(tmp_path))
+        code, error = json_error("plan", str(tiny_path), "--export", str(tmp_path))
         assert (code, error["kind"]) == (1, "busy")
         code, output = run("report", str(tiny_path), "--out", str(tmp_path / "r.html"))
         assert code == 1 and "another run" in output
@@ -270,7 +272,7 @@ def test_ctrl_c_stops_a_long_solve_at_once(tmp_path: Path, tiny_text: str) -> No
     out = tmp_path / "out"
     process = subprocess.Popen(
         [sys.executable, "-c", "from supplyline.cli import app; app()", "plan", str(path),
-         "--out", str(out), "--json"],
+         "--export", str(out), "--json"],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT)
     try:
         time.sleep(4)

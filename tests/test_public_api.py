@@ -22,6 +22,7 @@ PUBLIC = {
     "State",
     "SupplylineError",
     "__version__",
+    "compare",
     "compile_network",
     "load",
     "plan",

@@ -14,13 +14,15 @@ from supplyline.errors import PlanError, ReplayError
 from supplyline.network import Network, compile_network
 from supplyline.plan.diagnose import explain_shortfall
 from supplyline.plan.metrics import MetricValue, compare
-from supplyline.plan.model import build_lp, solve_lp
+from supplyline.plan.model import build_lp
 from supplyline.plan.result import Finding, Plan, read_plan
+from supplyline.plan.solvers import check_solver, solve, solver_names
 from supplyline.scenario.schema import Scenario
+from supplyline.scenario.whatif import first_days
 from supplyline.state import State
 
-#: The HiGHS solvers a plan may ask for.
-SOLVERS = ("ipm", "simplex", "choose")
+#: The solvers a plan may ask for (the registry, :mod:`supplyline.plan.solvers`).
+SOLVERS = solver_names()
 
 __all__ = ["SOLVERS", "Finding", "MetricValue", "Plan", "State", "plan", "validate"]
 
@@ -33,6 +35,8 @@ def plan(
     time_limit_s: float | None = None,
     state: State | None = None,
     step_days: int | None = None,
+    days: int | None = None,
+    solver_log: Callable[[str], None] | None = None,
 ) -> Plan:
     """Optimize mobilization and movement for a scenario.
 
@@ -44,8 +48,12 @@ def plan(
         Name of one of the scenario's replays: mobilization is fixed to its figures and the
         model moves them as well as physics allows.
     solver:
-        HiGHS solver: 'ipm' (interior point with crossover, the default: far faster than
-        simplex on long horizons), 'simplex' or 'choose' (HiGHS decides).
+        A solver of the registry (:data:`SOLVERS`, :mod:`supplyline.plan.solvers`): HiGHS's
+        'ipm' (interior point, the default: far faster than simplex on long horizons),
+        'simplex' or 'choose' (HiGHS decides); 'pdlp' (HiGHS's first-order method, its gap
+        to a proven bound in the plan's ``solver_note``); 'cuopt' (PDLP on a GPU, the
+        ``[gpu]`` extra). An unknown solver, or one that cannot run here, is a
+        :class:`PlanError` saying why.
     progress:
         Called with a short message at each step (building, solving, reading).
     time_limit_s:
@@ -58,13 +66,31 @@ def plan(
     step_days:
         Days per planning step after the policy's daily start (the policy's ``step_days``
         when ``None``); ignored when ``scenario`` is an already compiled Network.
+    days:
+        Plan only the first ``days`` days of the horizon (all of it when ``None``; the same
+        cut as ``supplyline plan --days``); ignored for an already compiled Network.
+    solver_log:
+        Called with each piece of the solver's own log while it solves (``plan --verbose``;
+        HiGHS's solvers).
+
+    Examples
+    --------
+    >>> import supplyline as sl
+    >>> sl.plan(sl.load("tutorial"), days=10, step_days=2).days  # doctest: +SKIP
+    10
     """
-    if solver not in SOLVERS:
-        raise PlanError(f"solver must be one of {', '.join(SOLVERS)}, got {solver!r}")
+    entry = check_solver(solver)
     if time_limit_s is not None and not time_limit_s > 0:
         raise PlanError(f"time_limit_s must be a number of seconds > 0, got {time_limit_s!r}")
     say = progress or (lambda _message: None)
-    net = scenario if isinstance(scenario, Network) else compile_network(scenario, step_days)
+    if isinstance(scenario, Network):
+        net = scenario
+    else:
+        try:
+            scenario = first_days(scenario, days)
+        except ValueError as error:
+            raise PlanError(f"days: {error}") from None
+        net = compile_network(scenario, step_days)
     chosen = None
     if replay is not None:
         names = [r.name for r in net.scenario.replays]
@@ -79,8 +105,9 @@ def plan(
         lp = build_lp(net, chosen, state)
     except ValueError as error:  # a State that does not fit the network
         raise PlanError(str(error)) from error
-    say(f"solving {lp.n_columns:,} variables × {lp.n_rows:,} constraints with HiGHS")
-    solution = solve_lp(lp, solver=solver, time_limit_s=time_limit_s)
+    say(f"solving {lp.n_columns:,} variables × {lp.n_rows:,} constraints with "
+        f"{entry.description}")
+    solution = solve(lp, solver=solver, time_limit_s=time_limit_s, solver_log=solver_log)
     say("reading the plan")
     result = read_plan(lp, solution, replay)
     explain_shortfall(lp, solution, result)

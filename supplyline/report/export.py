@@ -1,5 +1,12 @@
-"""Exports of a plan to files other tools read: CSV and Parquet tables, GeoJSON of the routes
-with their flows, and the plan as JSON.
+"""Exports of a plan to files other tools read: CSV and Parquet tables, GeoJSON of the places
+and of the routes with their flows, the plan as JSON, and an xarray Dataset.
+
+The tables say what they hold (:func:`plan_table`): every time table has the ``date`` its
+step starts on (a real date type) and ``step_days``, the days the step covers (amounts in a
+step of several days are the step's total); units and persons are whole numbers, rounded up,
+with the LP's fractional value beside them (``loaded_units`` and ``loaded_units_lp``); float
+noise is rounded away. :func:`read_table` reads a CSV or Parquet table back with the same
+column types.
 
 Files are written whole or not at all (:mod:`supplyline.report.safe_write`), and text cells of
 the CSV files that a spreadsheet would run as a formula are neutralised
@@ -18,24 +25,130 @@ import json
 import warnings
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Final
+
+import numpy as np
 
 from supplyline.plan.result import Plan
-from supplyline.report.facts import mode_name, route_facts
+from supplyline.report.facts import mode_name, place_name, route_facts
 from supplyline.report.safe_write import output_files
 
 if TYPE_CHECKING:
     import pandas as pd
+    import xarray as xr
 
 __all__ = [
+    "DATE_COLUMNS",
     "FORMULA_START",
     "PARQUET_MISSING",
     "csv_safe",
     "export_plan",
     "neutralise_formula",
     "parquet_available",
+    "places_geojson",
+    "plan_dataset",
+    "plan_table",
+    "read_table",
     "routes_geojson",
 ]
+
+#: Columns that hold dates, in any table that has them.
+DATE_COLUMNS = ("date", "arrival_date")
+#: The type of date columns (a day's midnight; the same whether read from CSV or Parquet).
+DATE_TYPE: Final = "datetime64[ns]"
+#: Decimals kept of fractional amounts: below a milligram, a millionth of a unit.
+DECIMALS = 6
+#: A fractional unit this close above a whole number is that number (solver noise).
+WHOLE_TOLERANCE = 1e-6
+
+
+def _is_counted(column: str) -> bool:
+    """Whether a column counts whole things (units, persons)."""
+    return column.endswith("_units") or column in ("units", "persons")
+
+
+def plan_table(plan: Plan, table: str) -> pd.DataFrame:
+    """One of the plan's tables (``Plan.TABLES``) as it is exported, saying what it holds.
+
+    - tables by time have ``date`` (the first day of the step, a date type) and
+      ``step_days`` (how many days the step covers: amounts in a step of several days are
+      that step's totals) after ``day``; ``arrival_day`` gets ``arrival_date``;
+    - units and persons are whole, rounded up (a plan for 910.56 porters needs 911), with
+      the LP's value in a column of the same name ending ``_lp``;
+    - fractional amounts are rounded to :data:`DECIMALS` decimals (70.00000000000023 is 70);
+    - ``routes`` has each route's ``from``, ``to``, ``length_km`` and ``modes`` (ids
+      separated by ';').
+
+    Examples
+    --------
+    >>> import supplyline as sl
+    >>> plan_table(sl.plan(sl.load("tutorial")), "carriers").columns[:4].tolist()
+    ... # doctest: +SKIP
+    ['day', 'date', 'step_days', 'from']
+    """
+    import pandas as pd
+
+    if table not in plan.TABLES:
+        raise ValueError(f"table must be one of {', '.join(plan.TABLES)}, got {table!r}")
+    frame: pd.DataFrame = getattr(plan, f"{table}_frame")()
+    columns = list(frame.columns)
+    if table == "routes":
+        facts = route_facts(plan)
+        net = plan.network
+        extra = pd.DataFrame({
+            "from": [net.place_ids[p] for p in facts.start],
+            "to": [net.place_ids[p] for p in facts.end],
+            "length_km": facts.length_km.astype(float),
+            "modes": [";".join(modes) for modes in facts.modes],
+        })
+        frame = pd.concat([frame[columns[:2]], extra, frame[columns[2:]]], axis=1)
+    if "day" in frame.columns:
+        day = frame["day"].to_numpy(dtype=np.int64)
+        step = np.searchsorted(plan.step_start, day, side="right") - 1
+        frame["day"] = day
+        frame["date"] = _dates(plan, day)
+        frame["step_days"] = plan.step_length[step].round().astype(np.int64)
+        if "arrival_day" in frame.columns:
+            frame["arrival_day"] = frame["arrival_day"].to_numpy(dtype=np.int64)
+            frame["arrival_date"] = _dates(plan, frame["arrival_day"].to_numpy())
+        order = ["day", "date", "step_days"]
+        rest = [c for c in frame.columns if c not in order]
+        if "arrival_date" in rest:
+            rest.remove("arrival_date")
+            rest.insert(rest.index("arrival_day") + 1, "arrival_date")
+        frame = frame[order + rest]
+    for column in list(frame.columns):
+        if frame[column].dtype.kind != "f":
+            continue
+        if _is_counted(column):
+            fractional = frame[column].to_numpy(dtype=float)
+            whole = np.ceil(np.maximum(fractional - WHOLE_TOLERANCE, 0.0)).astype(np.int64)
+            at = frame.columns.get_loc(column)
+            frame[column] = whole
+            frame.insert(int(at) + 1, f"{column}_lp", fractional.round(DECIMALS))  # type: ignore[arg-type]
+        else:
+            frame[column] = frame[column].round(DECIMALS)
+    return frame
+
+
+def _dates(plan: Plan, day: Any) -> Any:
+    start = np.datetime64(plan.network.start_date, "D")
+    return (start + np.asarray(day, dtype=np.int64).astype("timedelta64[D]")).astype(DATE_TYPE)
+
+
+def read_table(path: Path) -> pd.DataFrame:
+    """A table exported by :func:`export_plan`, read back from CSV or Parquet with the types
+    it was written with (dates as dates)."""
+    import pandas as pd
+
+    path = Path(path)
+    parquet = path.suffix.lower() == ".parquet"
+    frame = pd.read_parquet(path) if parquet else pd.read_csv(path)
+    for column in DATE_COLUMNS:
+        if column in frame.columns:
+            frame[column] = pd.to_datetime(frame[column]).to_numpy().astype(DATE_TYPE)
+    return frame
+
 
 #: Said once when Parquet files are skipped.
 PARQUET_MISSING = (
@@ -81,7 +194,7 @@ def routes_geojson(plan: Plan) -> dict[str, Any]:
     ``length_km``, ``modes`` (allowed), ``main_mode`` (carried most, or null),
     ``tonnes_forward`` (dispatched from → to), ``tonnes_backward`` (to → from), ``tonnes``
     (both), ``tonnes_arrived`` (after threats), ``tonnes_eaten`` (rations and fuel drawn for
-    trips on it) and ``days_at_capacity``.
+    trips on it) and ``days_at_capacity``; tonnes rounded to :data:`DECIMALS` decimals.
     """
     net = plan.network
     facts = route_facts(plan)
@@ -106,16 +219,94 @@ def routes_geojson(plan: Plan) -> dict[str, Any]:
                 "modes": facts.modes[r],
                 "main_mode": net.mode_ids[main] if main >= 0 else None,
                 "main_mode_name": mode_name(net, main) if main >= 0 else None,
-                "tonnes_forward": float(facts.forward_t[r]),
-                "tonnes_backward": float(facts.back_t[r]),
-                "tonnes": float(facts.tonnes[r]),
-                "tonnes_arrived": float(facts.arrived_t[r]),
-                "tonnes_eaten": float(facts.eaten_t[r]),
+                "tonnes_forward": round(float(facts.forward_t[r]), DECIMALS),
+                "tonnes_backward": round(float(facts.back_t[r]), DECIMALS),
+                "tonnes": round(float(facts.tonnes[r]), DECIMALS),
+                "tonnes_arrived": round(float(facts.arrived_t[r]), DECIMALS),
+                "tonnes_eaten": round(float(facts.eaten_t[r]), DECIMALS),
                 "days_at_capacity": int(facts.at_capacity_days[r]),
             },
         })
     return {"type": "FeatureCollection", "name": f"{net.scenario.name} routes",
             "features": features}
+
+
+def places_geojson(plan: Plan) -> dict[str, Any]:
+    """The places as a GeoJSON FeatureCollection of points with what the plan did there.
+
+    Properties: ``place`` (id), ``name``, ``kind``, ``given_kg`` (what a locality gave over
+    the horizon), ``received_kg`` (cargo that arrived there, after threats),
+    ``consumed_kg`` and ``demand_kg`` (at fronts), ``food_burden`` and ``labour_burden``
+    (shares of what a locality could give), and ``regions``.
+    """
+    net = plan.network
+    given = plan.mobilized_kg().sum(axis=1)
+    received = np.zeros(net.n_places)
+    np.add.at(received, net.arc_to[plan.leg_arc], plan.arrived_kg().sum(axis=(1, 2)))
+    consumed = plan.consumed_kg.sum(axis=(1, 2))
+    demand = plan.demand_kg.sum(axis=(1, 2))
+    food, labour = plan.burden()
+    features = []
+    for p, place_id in enumerate(net.place_ids):
+        features.append({
+            "type": "Feature",
+            "id": place_id,
+            "geometry": {"type": "Point", "coordinates": [float(net.lon[p]), float(net.lat[p])]},
+            "properties": {
+                "place": place_id,
+                "name": place_name(net, p),
+                "kind": net.place_kind[p],
+                "regions": sorted(net.place_regions[p]),
+                "given_kg": round(float(given[p]), DECIMALS),
+                "received_kg": round(float(received[p]), DECIMALS),
+                "consumed_kg": round(float(consumed[p]), DECIMALS),
+                "demand_kg": round(float(demand[p]), DECIMALS),
+                "food_burden": round(float(food[p]), DECIMALS),
+                "labour_burden": round(float(labour[p]), DECIMALS),
+            },
+        })
+    return {"type": "FeatureCollection", "name": f"{net.scenario.name} places",
+            "features": features}
+
+
+def plan_dataset(plan: Plan) -> xr.Dataset:
+    """The plan's arrays as an xarray Dataset, labelled by id and date.
+
+    Dimensions: ``date`` (the first day of each step; ``step_days`` says how many days it
+    covers), ``place``, ``commodity`` (goods), ``mode`` and ``route``. Variables: stocks,
+    what was given (running total), demand and consumption (kg); units recruited and in
+    service by home; and cargo dispatched per route (both directions) and commodity.
+    Needs the ``xarray`` package (``pip install 'supplyline[xarray]'``).
+    """
+    import xarray as xr
+
+    net = plan.network
+    cargo = np.zeros((len(net.route_ids), plan.goods.size, plan.steps))
+    np.add.at(cargo, net.arc_route[plan.leg_arc], plan.cargo_kg)
+    pgs = ("place", "commodity", "date")
+    pms = ("place", "mode", "date")
+    return xr.Dataset(
+        {
+            "stock_kg": (pgs, plan.stock_kg),
+            "given_kg": (pgs, plan.given_kg),
+            "demand_kg": (pgs, plan.demand_kg),
+            "consumed_kg": (pgs, plan.consumed_kg),
+            "recruited_units": (pms, plan.recruited_units),
+            "in_service_units": (pms, plan.in_service_units),
+            "cargo_kg": (("route", "commodity", "date"), cargo),
+        },
+        coords={
+            "date": _dates(plan, plan.step_start),
+            "step_days": ("date", plan.step_length.round().astype(np.int64)),
+            "place": net.place_ids,
+            "kind": ("place", net.place_kind),
+            "commodity": plan.good_ids,
+            "mode": net.mode_ids,
+            "route": net.route_ids,
+        },
+        attrs={"scenario": net.scenario.name, "status": plan.status,
+               "replay": plan.replay or ""},
+    )
 
 
 def export_plan(
@@ -125,8 +316,9 @@ def export_plan(
 ) -> list[Path]:
     """Write the plan's tables and geometry into ``directory`` (created if needed).
 
-    Writes ``<table>.csv`` and ``<table>.parquet`` for each name in ``Plan.TABLES``,
-    ``routes.geojson`` (:func:`routes_geojson`) and ``plan.json`` (``Plan.to_json()``).
+    Writes ``<table>.csv`` and ``<table>.parquet`` for each name in ``Plan.TABLES``
+    (:func:`plan_table`), ``places.geojson`` (:func:`places_geojson`), ``routes.geojson``
+    (:func:`routes_geojson`) and ``plan.json`` (``Plan.to_json()``).
     Without pyarrow the Parquet files are skipped and ``notify`` is told why (by default a
     :class:`UserWarning`); nothing fails.
 
@@ -161,12 +353,14 @@ def export_plan(
         say(PARQUET_MISSING)
     with output_files(Path(directory)) as files:
         for name in plan.TABLES:
-            frame = plan.to_frame(name)
+            frame = plan_table(plan, name)
             with files.open(f"{name}.csv") as handle:
                 csv_safe(frame).to_csv(handle, index=False)
             if parquet:
                 with files.open(f"{name}.parquet", binary=True) as handle:
                     frame.to_parquet(handle, index=False)
+        with files.open("places.geojson") as handle:
+            json.dump(places_geojson(plan), handle, indent=1)
         with files.open("routes.geojson") as handle:
             json.dump(routes_geojson(plan), handle, indent=1)
         with files.open("plan.json") as handle:

@@ -8,6 +8,7 @@ where the name says ``_t`` and in kg where it says ``_kg``.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -255,3 +256,186 @@ def shortfall_words(plan: Plan, shortfall: Shortfall) -> tuple[str, str]:
     what = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
     why = "; ".join(shortfall.binding) or "no single limit stands out"
     return f"is short of {what}.", f"What binds: {why}."
+
+
+def wrap_name(text: str, width: int = 28) -> list[str]:
+    """A name cut into balanced lines of about ``width`` characters at spaces, never inside a
+    word and never shortened: the lines joined by spaces give the name back.
+
+    >>> wrap_name("Son La villages (Son La, Thuan Chau); relay station at the town")
+    ['Son La villages (Son', 'La, Thuan Chau); relay', 'station at the town']
+    >>> wrap_name("Far village (down the river)")
+    ['Far village (down the river)']
+    """
+    words = text.split()
+    if len(text) <= width + 4 or len(words) < 2:
+        return [" ".join(words) or text]
+    count = math.ceil(len(text) / width)
+    target = math.ceil(len(text) / count) + 2
+    lines: list[str] = []
+    for word in words:
+        if lines and len(lines[-1]) + 1 + len(word) <= target:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return lines
+
+
+def place_labels(net: Network) -> list[str]:
+    """The full name of every place [P], made unique: a name that two places share gets the
+    place's id in brackets."""
+    names = [place_name(net, p) for p in range(net.n_places)]
+    seen: dict[str, int] = {}
+    for name in names:
+        seen[name] = seen.get(name, 0) + 1
+    return [name if seen[name] == 1 else f"{name} [{net.place_ids[p]}]"
+            for p, name in enumerate(names)]
+
+
+# ---------------------------------------------------------------------------- hazards
+@dataclass(frozen=True)
+class Window:
+    """Days ``first..last`` (inclusive, days since the start) on which a route is closed,
+    exposed to strikes (with the largest daily chance of a strike, ``level``) or slowed by
+    rain (``level``: the largest expected factor on travel time)."""
+
+    kind: str  # "closed", "strikes" or "rain"
+    first: int
+    last: int
+    level: float = 0.0
+
+
+def _windows(kind: str, values: FloatArray, on: BoolArray) -> list[Window]:
+    """Runs of consecutive days where ``on`` holds, with the largest value in each."""
+    out: list[Window] = []
+    days = np.nonzero(on)[0]
+    if days.size == 0:
+        return out
+    breaks = np.nonzero(np.diff(days) > 1)[0]
+    starts = np.concatenate([[0], breaks + 1])
+    stops = np.concatenate([breaks, [days.size - 1]])
+    for a, b in zip(starts, stops, strict=True):
+        first, last = int(days[a]), int(days[b])
+        out.append(Window(kind, first, last, float(values[first: last + 1].max())))
+    return out
+
+
+def route_hazards(plan: Plan) -> list[list[Window]]:
+    """Per route [R], the windows in which it is closed (``routes[].closed``), exposed to air
+    strikes or raids (any mode's daily chance of a strike above zero) and slowed by rain, read
+    from the network's daily arrays (the route's first arc: both directions share them)."""
+    net = plan.network
+    first_arc = np.unique(net.arc_route, return_index=True)[1]
+    out: list[list[Window]] = []
+    for a in first_arc:
+        strike = net.strike_probability[a].max(axis=0)  # [D], over modes
+        closed = net.closed[a]
+        out.append([
+            *_windows("closed", closed.astype(float), closed),
+            *_windows("strikes", strike, (strike > 0) & ~closed),
+            *_windows("rain", net.slowdown[a], net.slowdown[a] > 1.0 + 1e-9),
+        ])
+    return out
+
+
+def window_words(plan: Plan, window: Window) -> str:
+    """A window in words: 'closed 5 Nov – 12 Nov 1954', 'air strikes or raids 1 Dec 1953 –
+    7 May 1954 (up to 3% a day)', 'rain 1 Apr – 7 May 1954 (trips up to 1.4 × as long)'."""
+    start = plan.network.start_date
+    a, b = start + dt.timedelta(days=window.first), start + dt.timedelta(days=window.last)
+    first = f"{a.day} {a:%b}" + ("" if a.year == b.year else f" {a.year}")
+    span = f"{first} – {b.day} {b:%b %Y}" if window.last > window.first else (
+        f"{b.day} {b:%b %Y}")
+    if window.kind == "closed":
+        return f"closed {span}"
+    if window.kind == "strikes":
+        return f"air strikes or raids {span} (up to {fmt(100 * window.level)}% a day)"
+    return f"rain {span} (trips up to {fmt(window.level)} × as long)"
+
+
+# ------------------------------------------------------------------------ idle carriers
+@dataclass(frozen=True)
+class IdleCarriers:
+    """Units of a mode that a place owns but the plan never put into service at its peak,
+    and what the plan's own coefficients say about why."""
+
+    mode: int
+    owned: float
+    idle: float  # whole units
+    sentence: str
+
+
+def _eaten_per_kg(plan: Plan) -> FloatArray:
+    """Food and fuel a round trip on each leg draws per kg of cargo it delivers [L] (the
+    loaded trip, the food carried for the way back, the empty trip back; averaged over the
+    steps in which a loaded trip may leave), from the plan's per-leg coefficients."""
+    legs = plan.legs
+    carried = plan.network.return_carried[legs.mode][:, None]
+    food = (legs.food_loaded + legs.food_carried_back).sum(axis=1) + np.where(
+        carried, 0.0, legs.food_empty.sum(axis=1))
+    fuel = (legs.fuel_loaded + legs.fuel_empty).sum(axis=1)[:, None]
+    per_kg = np.where(legs.loaded_ok, (food + fuel) / np.maximum(legs.cargo_room, 1e-9), np.nan)
+    usable = legs.loaded_ok.any(axis=1)
+    out = np.full(legs.n, np.nan)
+    out[usable] = np.nanmean(per_kg[usable], axis=1)
+    return out
+
+
+def idle_carriers(plan: Plan, least_share: float = 0.05) -> list[IdleCarriers]:
+    """Modes whose owned units (``units_from: owned``) stayed idle: owned minus the most in
+    service on any day, when that is at least ``least_share`` of those owned and one unit.
+
+    The reason given is computed from the plan, never assumed: on the routes the idle mode
+    may use that carried cargo, what a round trip eats per tonne delivered by the idle mode
+    against the modes that carried (weighted by the tonnes they carried there). When the idle
+    mode eats more, that is the reason; when no route it may use carried anything, that is
+    said; otherwise only the figures are given (what holds it back is then not in them:
+    route capacity, the way from its homes, time)."""
+    net = plan.network
+    legs = plan.legs
+    peak = plan.units_in_use().max(axis=1, initial=0.0)
+    owned = net.carriers_owned.sum(axis=0)
+    per_kg = _eaten_per_kg(plan)
+    cargo = plan.cargo_kg.sum(axis=(1, 2))  # [L] kg over the horizon
+    route_of_leg = net.arc_route[legs.arc]
+    out: list[IdleCarriers] = []
+    for m in range(net.n_modes):
+        # Whole units: the most in service, rounded up past the solver's noise.
+        idle = float(max(0.0, owned[m] - math.ceil(peak[m] - 0.01)))
+        if not net.owned_units[m] or idle < max(1.0, least_share * owned[m]):
+            continue
+        name = short_label(mode_name(net, m), 200).lower()
+        count = f"{fmt(idle)} of {fmt(float(owned[m]))} {name} units idle"
+        mine = legs.mode == m
+        routes = set(route_of_leg[mine & np.isfinite(per_kg)].tolist())
+        shared = np.isin(route_of_leg, list(routes)) & ~mine & (cargo > 0)
+        if not routes:
+            out.append(IdleCarriers(m, float(owned[m]), idle, f"{count}: no route they may "
+                                    "use can carry a load in the horizon."))
+            continue
+        if not shared.any():
+            out.append(IdleCarriers(m, float(owned[m]), idle, f"{count}: nothing was carried "
+                                    "over the routes they may use, by any mode."))
+            continue
+        # Per route the idle mode may use, its own cost against what the carriers paid there.
+        used_routes = sorted(set(route_of_leg[shared].tolist()))
+        own = np.array([np.nanmin(per_kg[mine & (route_of_leg == r)]) for r in used_routes])
+        weights = np.array([cargo[shared & (route_of_leg == r)].sum() for r in used_routes])
+        paid = np.array([float(np.average(per_kg[shared & (route_of_leg == r)],
+                                          weights=cargo[shared & (route_of_leg == r)]))
+                         for r in used_routes])
+        own_avg = float(np.average(own, weights=weights))
+        paid_avg = float(np.average(paid, weights=weights))
+        carriers = sorted({int(x) for x in legs.mode[shared]},
+                          key=lambda k: -float(cargo[shared & (legs.mode == k)].sum()))
+        who = " and ".join(short_label(mode_name(net, k), 200).lower() for k in carriers[:2])
+        figures = (f"on the routes they may use, a round trip eats {fmt(1000 * own_avg)} kg "
+                   f"per tonne delivered, against {fmt(1000 * paid_avg)} kg for {who}, "
+                   "which carried there")
+        if own_avg > paid_avg * (1 + 1e-6):
+            sentence = f"{count}: {figures}, so the plan spends less food with {who}."
+        else:
+            sentence = (f"{count}, although {figures}: what held them back is not in these "
+                        "figures (route capacity, the way from their homes, or time).")
+        out.append(IdleCarriers(m, float(owned[m]), idle, sentence))
+    return out

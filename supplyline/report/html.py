@@ -18,10 +18,18 @@ from html import escape
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from supplyline import __version__
 from supplyline.plan.metrics import MetricValue
 from supplyline.plan.result import Plan
-from supplyline.report.facts import given_t, shortfall_words, shortfalls, source_groups
+from supplyline.report.facts import (
+    given_t,
+    mode_name,
+    shortfall_words,
+    shortfalls,
+    source_groups,
+)
 from supplyline.report.risk import risk_section
 from supplyline.report.safe_write import output_files
 from supplyline.report.sections import (
@@ -85,6 +93,17 @@ svg .graticule-label { fill: #98a2ad; font-size: 10px; }
 svg .label { font-size: 11.5px; paint-order: stroke; stroke: #fff; stroke-width: 3px;
   stroke-linejoin: round; }
 svg .label-front { font-weight: 700; fill: #8e0000; }
+svg .inset-title { paint-order: stroke; stroke: #fff; stroke-width: 3px; stroke-linejoin: round; }
+svg .label-minor { fill: #5f6b7a; font-style: italic; }
+ul.map-key { columns: 2 320px; list-style: none; margin: 6px 0 0; padding: 0; font-size: 13px; }
+ul.map-key b { display: inline-block; min-width: 1.6em; }
+.multiples { display: grid; grid-template-columns: repeat(auto-fill, minmax(240px, 1fr));
+  gap: 4px 16px; }
+.multiples.one { grid-template-columns: 1fr; }
+.multiple h3 { font-size: 13.5px; margin: 4px 0 0; font-weight: 600; }
+ul.idle { font-size: 13.5px; margin: 8px 0 0; padding-left: 18px; }
+.hazards { font-size: 13px; margin: 6px 0 0; }
+.hazards ul { margin: 2px 0 0; padding-left: 18px; }
 svg .legend text { font-size: 12px; }
 svg .legend-heading { font-weight: 650; fill: var(--ink); }
 ul.legend { display: flex; flex-wrap: wrap; gap: 2px 16px; list-style: none; margin: 4px 0 0;
@@ -163,6 +182,7 @@ def header(plan: Plan) -> str:
         _kpi("Labour-days", fmt(float(kpis["labour_days"])),
              f"carriers {fmt(labour['carriers'])}, road works {fmt(labour['road_works'])}"),
     ]
+    cards += fleet_and_cost_cards(plan)
     if kpis["wounded_late_person_days"] > 0:
         cards.append(_kpi("Wounded waiting too long",
                           f"{fmt(float(kpis['wounded_late_person_days']))}", "person-days",
@@ -173,6 +193,21 @@ def header(plan: Plan) -> str:
         f'<ul class="facts">{"".join(facts)}</ul>'
         f'<div class="kpis" id="kpis">{"".join(cards)}</div></header>{findings(plan)}'
     )
+
+
+def fleet_and_cost_cards(plan: Plan) -> list[str]:
+    """Headline cards for the fleet the plan needs (fewest units per mode) and, when the
+    scenario has a cost model, its cost per tonne delivered."""
+    net = plan.network
+    needed = plan.fleet_needed()
+    fleet = ", ".join(f"{escape(mode_name(net, m))} {fmt(float(needed[m]))}"
+                      for m in np.argsort(-needed, kind="stable") if needed[m] > 0)
+    cards = [_kpi("Fleet needed", fmt(float(needed.sum())), fleet)] if fleet else []
+    costs, per_t = plan.costs(), plan.cost_per_t()
+    if costs["total"] > 0 and per_t is not None:
+        cards.append(_kpi("Cost per tonne", f"{fmt(per_t)} {escape(net.currency)}",
+                          f"{fmt(costs['total'])} {escape(net.currency)} in all"))
+    return cards
 
 
 def findings(plan: Plan) -> str:

@@ -24,13 +24,14 @@ from supplyline.report.facts import (
     burden_bound,
     commodity_name,
     deliveries_by_source,
+    idle_carriers,
     mode_name,
     place_name,
     route_facts,
     short_label,
     stock_days,
 )
-from supplyline.report.map import network_map
+from supplyline.report.map import draw_map
 from supplyline.report.svg import Bubble, Marker, Series, colour, fmt
 
 
@@ -109,8 +110,22 @@ def figure(chart: str, legend: str = "", caption: str = "") -> str:
 
 
 def percent(share: float) -> str:
-    """A share as a percentage for tables."""
-    return f"{fmt(100.0 * share)}%"
+    """A share as a percentage for tables, to a hundredth of a percent (below that, solver
+    noise).
+
+    >>> percent(0.804), percent(7.7e-7)
+    ('80.4%', '0%')
+    """
+    return f"{fmt(round(100.0 * share, 2) + 0.0)}%"
+
+
+def tonnes_of(kg: float) -> float:
+    """Tonnes to the kg, for tables: the solver's noise (grams) shows as 0.
+
+    >>> tonnes_of(38.8e-3), tonnes_of(2_620_000.4)
+    (0.0, 2620.0)
+    """
+    return round(kg / 1000.0, 3) + 0.0
 
 
 def day_date(plan: Plan, day: int) -> str:
@@ -121,42 +136,78 @@ def day_date(plan: Plan, day: int) -> str:
 
 # ------------------------------------------------------------------------------ sections
 def map_section(plan: Plan, context: ReportContext) -> Section:
-    """The network map: where things were given, carried and received."""
+    """The network map: where things were given, carried and received; the places it names
+    by number, and the routes' closures and threats."""
+    drawing = draw_map(plan)
+    extra = ""
+    if drawing.numbered:
+        items = "".join(f"<li><b>{n}</b> {escape(name)}</li>" for n, name in drawing.numbered)
+        extra += f'<ul class="map-key" id="map-key">{items}</ul>'
+    if drawing.hazards:
+        items = "".join(f"<li>{escape(line)}</li>" for line in drawing.hazards)
+        extra += (f'<div class="hazards" id="map-hazards"><b>Closures and threats</b>'
+                  f"<ul>{items}</ul></div>")
     body = figure(
-        network_map(plan),
+        drawing.svg, extra,
         caption="Line width shows the tonnes carried over each route (both ways); colour the "
         "mode that carried most; the arrow the main direction. Routes used to their capacity "
-        "on at least one day (chokepoints) glow orange. Hover over a route or place for its "
-        "figures.",
+        "on at least one day (chokepoints) glow orange; a red dotted centre line marks air "
+        "strikes or raids, a red no-entry sign a closure (dates above and on hover). Routes "
+        "between the same two places are drawn bowed apart. Names that find no room are "
+        "numbered and listed under the map."
+        + (" The crowded area around the front (dashed frame) is magnified in the inset, "
+           "where its places are named." if 'id="map-inset"' in drawing.svg else "")
+        + " Hover over a route or place for its figures.",
     )
     return Section("map", "Network and flows", body, wide=True)
 
 
 def stock_section(plan: Plan, context: ReportContext) -> Section | None:
-    """Stock at the fronts in days of supply, with the reserve targets."""
+    """Stock at the fronts in days of supply, with the reserve targets: one small chart per
+    good (small multiples), each on its own scale, so that one good's peaks do not flatten
+    another's line; one line per front in each."""
     lines = stock_days(plan)
     if not lines:
         return None
-    series, markers, items = [], [], []
-    for i, line in enumerate(lines):
-        c = colour(i)
-        series.append(Series(line.label, line.days_of_supply, c))
-        items.append((c, line.label, "line"))
-        for step, wanted in line.targets:
-            held = float(line.days_of_supply[step])
-            day = int(plan.step_start[step])
-            markers.append(Marker(float(day), wanted, c, f"reserve target {line.label}: "
-                                  f"{fmt(wanted)} days by {day_date(plan, day)}; the plan "
-                                  f"holds {fmt(held)}"))
-    if markers:
+    fronts = sorted({line.front for line in lines})
+    goods = sorted({line.good for line in lines})
+    # One good: one chart of the usual size; more: small charts side by side.
+    small: dict[str, Any] = ({"width": 300.0, "height": 190.0, "max_ticks": 4}
+                             if len(goods) > 1 else {})
+    charts, any_target = [], False
+    for g in goods:
+        series, markers = [], []
+        for line in (x for x in lines if x.good == g):
+            c = colour(fronts.index(line.front))
+            series.append(Series(line.label, line.days_of_supply, c))
+            for step, wanted in line.targets:
+                held = float(line.days_of_supply[step])
+                day = int(plan.step_start[step])
+                markers.append(Marker(float(day), wanted, c, f"reserve target {line.label}: "
+                                      f"{fmt(wanted)} days by {day_date(plan, day)}; the plan "
+                                      f"holds {fmt(held)}"))
+        any_target = any_target or bool(markers)
+        name = commodity_name(plan, g)
+        good_id = plan.network.commodity_ids[int(plan.goods[g])]
+        chart = svg.time_chart(f"chart-stock-{good_id}", f"{name}: front stock in days of "
+                               "supply", plan.network.scenario.start_date, series,
+                               "days of supply", markers=markers, days=plan.step_start,
+                               **small)
+        charts.append(f'<div class="multiple"><h3>{escape(short_label(name, 200))}</h3>'
+                      f"{chart}</div>")
+    items = []
+    if len(fronts) > 1:
+        items = [(colour(i), short_label(place_name(plan.network, p), 200), "line")
+                 for i, p in enumerate(fronts)]
+    if any_target:
         items.append(("#555", "reserve target", "diamond"))
-    chart = svg.time_chart("chart-stock", "Front stock in days of supply", plan.network.scenario
-                           .start_date, series, "days of supply", markers=markers,
-                           days=plan.step_start)
+    css = "multiples" if len(goods) > 1 else "multiples one"
+    body = f'<div class="{css}" id="chart-stock">{"".join(charts)}</div>'
     return Section("stock", "Front stock", figure(
-        chart, svg.legend(items),
+        body, svg.legend(items) if items else "",
         "Stock held at the front at the end of each day, divided by that day's demand: how "
-        "many days the front could eat if supply stopped. Diamonds are the reserve targets."))
+        "many days the front could eat if supply stopped; one chart per good, each on its "
+        "own scale." + (" Diamonds are the reserve targets." if any_target else "")))
 
 
 def deliveries_section(plan: Plan, context: ReportContext) -> Section | None:
@@ -187,22 +238,25 @@ def carriers_section(plan: Plan, context: ReportContext) -> Section | None:
     """Carriers mobilized each day, by mode."""
     net = plan.network
     in_use = plan.units_in_use()
-    used = [m for m in range(net.n_modes) if in_use[m].max(initial=0.0) > 1e-6]
+    # Below a hundredth of a unit is solver noise, not a mode in use.
+    used = [m for m in range(net.n_modes) if in_use[m].max(initial=0.0) > 0.01]
     if not used:
         return None
     peaks = [float(in_use[m].max()) for m in used]
     log_y = max(peaks) / max(min(peaks), 1e-9) > 50
     series = [Series(mode_name(net, m), in_use[m], colour(m), note=" units") for m in used]
-    items = [(colour(m), f"{short_label(mode_name(net, m))} (peak "
+    items = [(colour(m), f"{short_label(mode_name(net, m), 200)} (peak "
               f"{fmt(float(in_use[m].max()))})", "line") for m in used]
     chart = svg.time_chart("chart-carriers", "Carriers in use by mode",
                            net.scenario.start_date, series,
                            "units in use" + (" (log scale)" if log_y else ""), log_y=log_y,
                            log_floor=1.0, days=plan.step_start)
+    idle = "".join(f"<li>{escape(i.sentence)}</li>" for i in idle_carriers(plan))
+    note = f'<ul class="idle" id="idle-carriers">{idle}</ul>' if idle else ""
     return Section("carriers", "Carriers in use", figure(
         chart, svg.legend(items),
         "Units of each mode mobilized each day, whether moving loaded, returning empty or "
-        "waiting at a place (all of them eat)."))
+        "waiting at a place (all of them eat).") + note)
 
 
 def eaten_section(plan: Plan, context: ReportContext) -> Section | None:
@@ -223,7 +277,7 @@ def eaten_section(plan: Plan, context: ReportContext) -> Section | None:
     if not bubbles:
         return None
     modes = sorted({int(m) for m in facts.main_mode[shown]})
-    items = [(colour(m), short_label(mode_name(net, m)), "dot") for m in modes]
+    items = [(colour(m), short_label(mode_name(net, m), 200), "dot") for m in modes]
     chart = svg.scatter_chart("chart-eaten", "Food eaten on the way against delivered, by "
                               "route length", bubbles, "route length (km)",
                               "eaten per t delivered (%)")
@@ -244,11 +298,11 @@ def burden_section(plan: Plan, context: ReportContext) -> Section | None:
         return None
     shown = sorted(localities, key=lambda p: -max(food[p], labour[p]))[:30]
     bound, bound_label = burden_bound(plan)
-    labels = [short_label(place_name(net, p), 40) for p in shown]
+    labels = [place_name(net, p) for p in shown]
     groups = [Series("food", food[shown], "#e69f00"), Series("labour", labour[shown], "#0072b2")]
     chart = svg.bar_chart("chart-burden", "Burden per locality", labels, groups,
                           "share of what it could give", bound=bound, bound_label=bound_label,
-                          percent=True)
+                          percent=True, width=1100)
     items = [("#e69f00", "food given / could give", "box"),
              ("#0072b2", "persons serving / labour pool", "box"),
              ("#c00", f"{bound_label}: {percent(bound)}", "dash")]
@@ -257,7 +311,7 @@ def burden_section(plan: Plan, context: ReportContext) -> Section | None:
     return Section("burden", "Burden per locality", figure(
         chart, svg.legend(items),
         "What each locality gave as a share of what it could give above subsistence, and the "
-        "share of its labour pool that served." + more))
+        "share of its labour pool that served." + more), wide=True)
 
 
 def mobilization_section(plan: Plan, context: ReportContext) -> Section | None:
@@ -274,11 +328,11 @@ def mobilization_section(plan: Plan, context: ReportContext) -> Section | None:
     persons = (plan.recruited_units.sum(axis=2) * net.crew_per_unit[None, :]).sum(axis=1)
     order = sorted(localities, key=lambda p: (-float(given[p].sum()), net.place_ids[p]))
     headers = ["locality", "regions",
-               *(f"{short_label(commodity_name(plan, g))} given (t)" for g in goods),
+               *(f"{short_label(commodity_name(plan, g), 200)} given (t)" for g in goods),
                "persons serving", "labour pool", "food burden", "labour burden"]
     rows = [
         [place_name(net, p), ", ".join(sorted(net.place_regions[p])),
-         *(float(given[p, g]) / 1000.0 for g in goods), float(persons[p]),
+         *(tonnes_of(float(given[p, g])) for g in goods), float(persons[p]),
          float(net.labour_people[p]), percent(float(food[p])), percent(float(labour[p]))]
         for p in order
     ]
@@ -299,11 +353,11 @@ def routes_section(plan: Plan, context: ReportContext) -> Section | None:
                "t arrived", "t eaten on the way", "days at capacity"]
     rows = [
         [net.route_names[r],
-         f"{short_label(place_name(net, int(facts.start[r])))} → "
-         f"{short_label(place_name(net, int(facts.end[r])))}",
+         f"{place_name(net, int(facts.start[r]))} → {place_name(net, int(facts.end[r]))}",
          float(facts.length_km[r]), ", ".join(facts.modes[r]),
-         short_label(mode_name(net, int(facts.main_mode[r]))), float(facts.forward_t[r]),
-         float(facts.back_t[r]), float(facts.arrived_t[r]), float(facts.eaten_t[r]),
+         short_label(mode_name(net, int(facts.main_mode[r])), 200),
+         *(tonnes_of(1000.0 * float(t[r])) for t in (facts.forward_t, facts.back_t,
+                                                     facts.arrived_t, facts.eaten_t)),
          int(facts.at_capacity_days[r])]
         for r in busiest
     ]
@@ -323,8 +377,8 @@ def balance_section(plan: Plan, context: ReportContext) -> Section:
             "final_stock"]
     headers = ["good", "initial stock", "mobilized", "consumed at fronts",
                "eaten on the way", "fuel burned", "spoiled", "destroyed", "stock at end"]
-    rows = [[short_label(commodity_name(plan, g)), *(float(balance[k][g]) / 1000.0 for k in keys)]
-            for g in range(len(plan.goods))]
+    rows = [[short_label(commodity_name(plan, g), 200),
+             *(tonnes_of(float(balance[k][g])) for k in keys)] for g in range(len(plan.goods))]
     note = ("<p class=\"note\">Tonnes. Initial stock + mobilized = consumed + eaten + burned + "
             "spoiled + destroyed + stock at end.</p>")
     return Section("balance", "Where the food went",
@@ -364,6 +418,14 @@ def validation_section(plan: Plan, context: ReportContext) -> Section | None:
 
 
 #: The report's sections in page order. Later capabilities add theirs here.
+def resilience_section(plan: Plan, context: ReportContext) -> Section | None:
+    """What the plan hangs on, when a resilience analysis is in ``context.results``
+    (see :mod:`supplyline.report.resilience`)."""
+    from supplyline.report.resilience import resilience_section as section
+
+    return section(plan, context)
+
+
 SECTIONS: list[SectionFunction] = [
     map_section,
     deliveries_section,
@@ -375,4 +437,5 @@ SECTIONS: list[SectionFunction] = [
     routes_section,
     balance_section,
     validation_section,
+    resilience_section,
 ]

@@ -199,8 +199,8 @@ def legend(items: Sequence[tuple[str, str, str]]) -> str:
     return f'<ul class="legend">{"".join(out)}</ul>'
 
 
-def _day_ticks(days: int) -> list[float]:
-    step = next((s for s in _DAY_STEPS if days / s <= 9), _DAY_STEPS[-1])
+def _day_ticks(days: int, most: int = 9) -> list[float]:
+    step = next((s for s in _DAY_STEPS if days / s <= most), _DAY_STEPS[-1])
     return [float(d) for d in range(0, days, step)]
 
 
@@ -234,6 +234,8 @@ def time_chart(
     log_floor: float = 0.0,
     height: float = 300.0,
     days: Sequence[int] | NDArray[np.int64] | None = None,
+    width: float = 560.0,
+    max_ticks: int = 9,
 ) -> str:
     """A chart over the horizon: one line per series, or stacked bands. Value ``i`` is drawn
     at day ``days[i]`` (a planning step's first day; day ``i`` when not given).
@@ -258,6 +260,9 @@ def time_chart(
         On a log axis, values below this leave gaps too (e.g. fractions of a unit).
     days:
         The day of each value (markers' ``x`` are days too).
+    width, max_ticks:
+        Width of the chart in px, and the most date ticks on its axis (fewer for a small
+        chart).
     """
     count = max((len(s.values) for s in [*series, *overlay]), default=1)
     at = np.arange(count) if days is None else np.asarray(days, dtype=float)[:count]
@@ -280,15 +285,15 @@ def time_chart(
         y_ticks = nice_ticks(0.0, top)
         lo, hi = 0.0, y_ticks[-1]
     last_day = int(at[-1]) if at.size else 0
-    axes = Axes(width=560, height=height, x_lo=0, x_hi=max(last_day, 1), y_lo=lo, y_hi=hi,
-                log_y=log_y)
+    axes = Axes(width=width, height=height, x_lo=0, x_hi=max(last_day, 1), y_lo=lo, y_hi=hi,
+                log_y=log_y, left=min(64.0, 30.0 + max(text_width(fmt(t)) for t in y_ticks)))
     axes.y_grid(y_ticks)
 
     def date_label(day: float) -> str:
         date = start + dt.timedelta(days=int(day))
         return f"{date.day} {date:%b}"
 
-    axes.x_axis(_day_ticks(last_day + 1), date_label)
+    axes.x_axis(_day_ticks(last_day + 1, max_ticks), date_label)
     axes.titles("", y_title)
     xs = [axes.x(float(day)) for day in at]
     if stacked:
@@ -359,16 +364,23 @@ def bar_chart(
     bound: float | None = None,
     bound_label: str = "",
     percent: bool = False,
+    width: float = 560.0,
 ) -> str:
     """Grouped horizontal bars: one row per label, one bar per group in each row, and an
-    optional vertical line for a bound (e.g. the fairness limit)."""
-    row = 8.0 + 10.0 * len(groups)
-    left = min(220.0, 16.0 + max((text_width(label) for label in labels), default=40.0))
+    optional vertical line for a bound (e.g. the fairness limit). Labels are shown in full:
+    the label column is as wide as the longest (up to 40 % of ``width``), longer ones wrap
+    onto more lines at spaces."""
+    chars = max(12, int(width * 0.4 / text_width("x")))
+    wrapped = [_wrap(label, chars) for label in labels]
+    lines = max((len(w) for w in wrapped), default=1)
+    row = max(8.0 + 10.0 * len(groups), 4.0 + 14.0 * lines)
+    left = 16.0 + max((text_width(line) for w in wrapped for line in w), default=40.0)
     height = 14.0 + 40.0 + row * max(len(labels), 1)
     top_value = max([*(float(np.nanmax(g.values, initial=0.0)) for g in groups),
                      bound or 0.0]) or 1.0
     ticks = nice_ticks(0.0, top_value)
-    axes = Axes(width=560, height=height, x_lo=0, x_hi=ticks[-1], y_lo=0, y_hi=1, left=left)
+    axes = Axes(width=width, height=height, x_lo=0, x_hi=ticks[-1], y_lo=0, y_hi=1,
+                left=left)
 
     def tick_label(v: float) -> str:
         return f"{fmt(100 * v)}%" if percent else fmt(v)
@@ -379,16 +391,18 @@ def bar_chart(
                  f'y2="{_num(height - axes.bottom)}" stroke="{GRID}"/>')
     axes.x_axis(ticks, tick_label)
     axes.titles(x_title, "")
+    bars = 10.0 * len(groups)
     for i, label in enumerate(labels):
         y0 = axes.top + row * i
-        shown = label if text_width(label) < left - 12 else label[: int((left - 12) / 6.7)] + "…"
-        axes.add(f'<text x="{_num(left - 6)}" y="{_num(y0 + row / 2 + 4)}" '
-                 f'text-anchor="end">{escape(shown)}<title>{escape(label)}</title></text>')
+        first = y0 + row / 2 + 4 - 7.0 * (len(wrapped[i]) - 1)
+        spans = "".join(f'<tspan x="{_num(left - 6)}" y="{_num(first + 14 * k)}">'
+                        f"{escape(line)}</tspan>" for k, line in enumerate(wrapped[i]))
+        axes.add(f'<text text-anchor="end" class="bar-label">{spans}</text>')
         for j, g in enumerate(groups):
             value = float(g.values[i])
             if not math.isfinite(value):
                 continue
-            axes.add(f'<rect x="{_num(left)}" y="{_num(y0 + 4 + 10 * j)}" '
+            axes.add(f'<rect x="{_num(left)}" y="{_num(y0 + (row - bars) / 2 + 10 * j)}" '
                      f'width="{_num(max(axes.x(value) - left, 0.0))}" height="9" '
                      f'fill="{g.colour}"><title>{escape(label)}: {escape(g.label)} '
                      f"{escape(tick_label(value))}</title></rect>")
@@ -398,3 +412,15 @@ def bar_chart(
                  f'y2="{_num(height - axes.bottom)}" stroke="#c00" stroke-width="2" '
                  f'stroke-dasharray="5 3"><title>{escape(bound_label)}</title></line>')
     return axes.svg(chart_id, title)
+
+
+def _wrap(text: str, chars: int) -> list[str]:
+    """``text`` in lines of at most ``chars`` characters at spaces (a longer word stays
+    whole)."""
+    lines: list[str] = []
+    for word in text.split():
+        if lines and len(lines[-1]) + 1 + len(word) <= chars:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return lines or [text]

@@ -1,12 +1,24 @@
-"""Summary tables of a plan and of its validation, printed in the terminal with Rich."""
+"""What the commands print in the terminal: plan summaries, validation tables, the scenario
+summary and lists, laid out to fit the terminal's width.
+
+Every table is a :class:`FitTable`: a number or an id is never cut or broken over two lines;
+names and descriptions wrap between words; and when even that does not fit, the table is
+printed one block per row ("header: value" lines), so a narrow terminal loses nothing.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import math
+import re
+import textwrap
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from rich.console import Console
+from rich import box
+from rich.console import Console, ConsoleOptions, RenderResult
+from rich.measure import Measurement
 from rich.table import Table
 from rich.text import Text
 
@@ -14,6 +26,7 @@ from supplyline.plan.metrics import MetricValue
 from supplyline.plan.result import Plan
 from supplyline.report.facts import (
     burden_bound,
+    idle_carriers,
     mode_name,
     place_name,
     route_facts,
@@ -25,67 +38,230 @@ from supplyline.report.inert import inert, plain
 from supplyline.report.sections import day_date, percent
 from supplyline.report.svg import fmt
 
-__all__ = ["print_plan_summary", "print_validation"]
+__all__ = [
+    "Column",
+    "FitTable",
+    "print_plan_summary",
+    "print_scenario_list",
+    "print_scenario_summary",
+    "print_step_comparison",
+    "print_validation",
+]
 
 
-def _table(title: str, *columns: str, numeric: Sequence[bool] = ()) -> Table:
-    table = Table(title=title, title_justify="left", title_style="bold")
-    for i, name in enumerate(columns):
-        right = i < len(numeric) and numeric[i]
-        table.add_column(name, justify="right" if right else "left")
-    return table
+@dataclass(frozen=True)
+class Column:
+    """A column of a :class:`FitTable`.
+
+    ``numeric`` columns are right-aligned; ``prose`` columns (names, titles, descriptions)
+    may wrap between words. Any other cell (numbers, ids, dates) is never broken.
+    """
+
+    header: str
+    numeric: bool = False
+    prose: bool = False
 
 
-def _headline(plan: Plan, kpis: dict[str, Any]) -> Table:
+Cell = str | Text
+
+
+def _text(cell: Cell) -> str:
+    return cell.plain if isinstance(cell, Text) else cell
+
+
+def _longest_word(text: str) -> int:
+    return max((Text(word).cell_len for word in text.split()), default=0)
+
+
+def _longest_line(text: str) -> int:
+    return max((Text(line).cell_len for line in text.split("\n")), default=0)
+
+
+class FitTable:
+    """A table that fits the width it is printed at without cutting a number or an id.
+
+    Each column is at least as wide as its longest unbreakable content (a whole number or
+    id; the longest word of a prose cell or of the header); room left over goes to the
+    columns that want it. When the table cannot fit even so, it is printed as one block per
+    row: the first cell, then ``header: value`` lines, wrapped between words.
+
+    >>> table = FitTable("Routes", Column("route"), Column("km", numeric=True))
+    >>> table.add_row("far-village--bridge", "16")
+    >>> Console(width=20).print(table)  # doctest: +SKIP
+    """
+
+    def __init__(self, title: str, *columns: Column, caption: str = "",
+                 show_header: bool = True, boxed: bool = True) -> None:
+        self.title = title
+        self.columns = columns
+        self.caption = caption
+        self.show_header = show_header
+        self.boxed = boxed
+        self.rows: list[tuple[tuple[Cell, ...], str]] = []
+
+    def add_row(self, *cells: Cell, style: str = "") -> None:
+        """Add a row: one cell per column (a plain string is shown as written, never read
+        as markup)."""
+        if len(cells) != len(self.columns):
+            raise ValueError(f"expected {len(self.columns)} cells, got {len(cells)}")
+        self.rows.append((cells, style))
+
+    @property
+    def row_count(self) -> int:
+        return len(self.rows)
+
+    def _bounds(self) -> tuple[list[int], list[int], list[int]]:
+        """Per column: the narrowest width that cuts nothing, the width of its widest cell,
+        and the width that also keeps its header on one line."""
+        least: list[int] = []
+        cells_most: list[int] = []
+        most: list[int] = []
+        for i, column in enumerate(self.columns):
+            cells = [_text(row[i]) for row, _ in self.rows]
+            header = column.header if self.show_header else ""
+            need = [_longest_word(header)] + [
+                _longest_word(cell) if column.prose else _longest_line(cell) for cell in cells]
+            least.append(max([*need, 1]))
+            cells_most.append(max([least[-1], *(_longest_line(cell) for cell in cells)]))
+            most.append(max(cells_most[-1], _longest_line(header)))
+        return least, cells_most, most
+
+    def _table(self, widths: Sequence[int]) -> Table:
+        table = Table(show_header=self.show_header, box=box.SIMPLE_HEAD if self.boxed else None,
+                      show_edge=False, padding=(0, 1) if self.boxed else (0, 2, 0, 0),
+                      pad_edge=False)
+        for column, width in zip(self.columns, widths, strict=True):
+            table.add_column(column.header, justify="right" if column.numeric else "left",
+                             width=width, overflow="fold")
+        for cells, style in self.rows:
+            table.add_row(*(inert(c) if isinstance(c, str) else c for c in cells),
+                          style=style or None)
+        return table
+
+    def widths(self, console: Console, width: int) -> list[int] | None:
+        """The column widths at ``width`` characters, or None when only blocks fit."""
+        least, cells_most, most = self._bounds()
+        frame = Measurement.get(console, console.options.update_width(10**6),
+                                self._table([1] * len(least))).maximum - len(least)
+        room = width - frame
+        if sum(most) <= room:
+            return most
+        if sum(least) > room:
+            return None
+        widths = list(least)
+        for target in (cells_most, most):  # the cells on one line first, then the headers
+            spare = room - sum(widths)
+            while spare > 0:
+                wanting = [i for i, w in enumerate(widths) if w < target[i]]
+                if not wanting:
+                    break
+                for i in wanting[:spare]:
+                    widths[i] += 1
+                spare -= min(spare, len(wanting))
+        return widths
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        widths = self.widths(console, options.max_width)
+        if self.title:
+            yield Text(plain(self.title), style="bold")
+        if widths is not None:
+            yield self._table(widths)
+        else:
+            yield from self._blocks()
+        if self.caption:
+            yield Text(plain(self.caption), style="dim")
+
+    def _blocks(self) -> Iterator[Text]:
+        """One block per row: the first cell, then ``header: value`` lines."""
+        for cells, style in self.rows:
+            skip = 1 if _text(cells[0]) or len(cells) == 1 else 2  # a heading that says something
+            first = cells[skip - 1]
+            yield Text.assemble("• ", inert(first) if isinstance(first, str) else first,
+                                style=style or "")
+            for column, cell in zip(self.columns[skip:], cells[skip:], strict=True):
+                value = inert(cell) if isinstance(cell, str) else cell
+                yield Text.assemble("    ", (plain(column.header), "dim"), ": ", value,
+                                    style=style or "")
+
+
+def _table(title: str, *columns: str, numeric: Sequence[bool] = (),
+           prose: Iterable[int] = ()) -> FitTable:
+    """A :class:`FitTable` from column names; ``numeric`` flags, ``prose`` column indices."""
+    wrapped = set(prose)
+    return FitTable(title, *(Column(name, numeric=i < len(numeric) and numeric[i],
+                                    prose=i in wrapped)
+                             for i, name in enumerate(columns)))
+
+
+def _headline(plan: Plan, kpis: dict[str, Any]) -> FitTable:
     demand, delivered = float(kpis["demand_t"]), float(kpis["delivered_t"])
     mobilized, eaten = float(kpis["mobilized_t"]), float(kpis["eaten_on_way_t"])
-    table = Table(show_header=False, box=None, padding=(0, 2))
-    table.add_column(style="bold")
-    table.add_column()
+    table = FitTable("", Column("figure", prose=True), Column("value", prose=True),
+                     show_header=False, boxed=False)
     met = delivered / demand if demand > 0 else 1.0
     style = "green" if met >= 0.999 else "red"
-    table.add_row("delivered", Text(f"{fmt(delivered)} t of {fmt(demand)} t demanded "
-                                    f"({percent(met)})", style=style))
-    table.add_row("shortfall days", Text(f"{kpis['shortfall_days']} of {plan.days}",
-                                         style="red" if kpis["shortfall_days"] else "green"))
-    table.add_row("mobilized", f"{fmt(mobilized)} t")
+    bold = Text("", style="bold")
+    table.add_row(bold + "delivered", Text(f"{fmt(delivered)} t of {fmt(demand)} t demanded "
+                                           f"({percent(met)})", style=style))
+    table.add_row(bold + "shortfall days", Text(f"{kpis['shortfall_days']} of {plan.days}",
+                  style="red" if kpis["shortfall_days"] else "green"))
+    table.add_row(bold + "mobilized", f"{fmt(mobilized)} t")
     share = f" ({percent(eaten / mobilized)} of mobilized)" if mobilized > 0 else ""
-    table.add_row("eaten on the way", f"{fmt(eaten)} t{share}")
+    table.add_row(bold + "eaten on the way", f"{fmt(eaten)} t{share}")
     labour = plan.labour_days()
-    table.add_row("labour-days", f"{fmt(labour['total'])} (carriers {fmt(labour['carriers'])}, "
-                  f"road works {fmt(labour['road_works'])}, repair crews "
-                  f"{fmt(labour['repair_crews'])})")
+    table.add_row(bold + "labour-days", f"{fmt(labour['total'])} (carriers "
+                  f"{fmt(labour['carriers'])}, road works {fmt(labour['road_works'])}, "
+                  f"repair crews {fmt(labour['repair_crews'])})")
+    cost, per_t = kpis["cost"], kpis["cost"]["per_t_delivered"]
+    if cost["total"] > 0 and per_t is not None:
+        currency = inert(str(cost["currency"]))
+        table.add_row(bold + "cost", Text.assemble(
+            f"{fmt(per_t)} ", currency, " per tonne delivered "
+            f"({fmt(float(cost['total']))} ", currency, ")"))
     if kpis["wounded_late_person_days"] > 0:
-        table.add_row("wounded waiting too long",
+        table.add_row(bold + "wounded waiting too long",
                       Text(f"{fmt(float(kpis['wounded_late_person_days']))} person-days",
                            style="red"))
     return table
 
 
-def _commodities(kpis: dict[str, Any]) -> Table:
+def _shown(row: dict[str, Any]) -> bool:
+    return bool(row["demand_t"] > 0 or row["mobilized_t"] > 0)
+
+
+def _commodities(kpis: dict[str, Any]) -> FitTable:
     table = _table("Delivered vs demand", "commodity", "demand", "delivered", "short", "met",
-                   "short days", "mobilized", "eaten", "destroyed", "spoiled",
-                   numeric=[False, *([True] * 9)])
-    table.caption = "tonnes; eaten: rations and fuel on the way"
+                   "short days", numeric=[False, *([True] * 5)])
+    table.caption = "tonnes"
     for cid, row in kpis["by_commodity"].items():
-        if row["demand_t"] <= 0 and row["mobilized_t"] <= 0:
+        if not _shown(row):
             continue
         met = row["delivered_t"] / row["demand_t"] if row["demand_t"] > 0 else 1.0
-        table.add_row(inert(cid), fmt(row["demand_t"]), fmt(row["delivered_t"]),
+        table.add_row(cid, fmt(row["demand_t"]), fmt(row["delivered_t"]),
                       Text(fmt(row["shortfall_t"]), style="red" if row["shortfall_t"] > 1e-3
                            else ""),
-                      percent(met), str(row["shortfall_days"]), fmt(row["mobilized_t"]),
-                      fmt(row["eaten_on_way_t"] + row["burned_t"]), fmt(row["lost_t"]),
-                      fmt(row["spoiled_t"]))
+                      percent(met), str(row["shortfall_days"]))
     return table
 
 
-def _regions(kpis: dict[str, Any]) -> Table:
+def _goods_used(kpis: dict[str, Any]) -> FitTable:
+    table = _table("Where the goods went", "commodity", "mobilized", "eaten", "destroyed",
+                   "spoiled", numeric=[False, *([True] * 4)])
+    table.caption = "tonnes; eaten: rations and fuel on the way"
+    for cid, row in kpis["by_commodity"].items():
+        if not _shown(row):
+            continue
+        table.add_row(cid, fmt(row["mobilized_t"]), fmt(row["eaten_on_way_t"] + row["burned_t"]),
+                      fmt(row["lost_t"]), fmt(row["spoiled_t"]))
+    return table
+
+
+def _regions(kpis: dict[str, Any]) -> FitTable:
     regions: dict[str, float] = kpis["mobilized_by_region_t"]
     total = sum(regions.values()) or 1.0
     table = _table("Mobilized per region", "region", "t", "share", numeric=[False, True, True])
     for tag, tonnes in sorted(regions.items(), key=lambda kv: -kv[1]):
-        table.add_row(inert(tag), fmt(tonnes), percent(tonnes / total))
+        table.add_row(tag, fmt(tonnes), percent(tonnes / total))
     if len(regions) > 1:
         table.caption = "a locality with several region tags counts in each of them"
     return table
@@ -96,51 +272,62 @@ def _in_steps(plan: Plan) -> str:
     return f", {steps}" if steps else ""
 
 
-def _carriers(plan: Plan) -> Table:
+def _whole(units: float) -> str:
+    """Units or persons as the whole number needed: rounded up (70.6 porters are 71)."""
+    return f"{math.ceil(max(units - 1e-6, 0.0)):,}"
+
+
+def _carriers(plan: Plan) -> FitTable:
     net = plan.network
     in_use = plan.units_in_use()
     unit_days = plan.unit_days()
-    table = _table("Carriers by mode", "mode", "recruited", "peak in use", "persons at peak",
-                   "unit-days", numeric=[False, True, True, True, True])
+    needed = plan.fleet_needed()
+    table = _table("Carriers by mode", "mode", "recruited", "needed", "persons at peak",
+                   "unit-days", numeric=[False, True, True, True, True], prose=[0])
+    table.caption = ("needed: the most in service at once, which the plan minimizes; units "
+                     "and persons rounded up to whole ones")
     for m in range(net.n_modes):
         peak = float(in_use[m].max(initial=0.0))
         if peak <= 1e-6 and plan.recruited_units[:, m].sum() <= 1e-6:
             continue
-        table.add_row(inert(short_label(mode_name(net, m))),
-                      fmt(float(plan.recruited_units[:, m].sum())),
-                      fmt(peak), fmt(peak * float(net.crew_per_unit[m])),
-                      fmt(float(unit_days[m])))
+        table.add_row(short_label(mode_name(net, m), 10**6),
+                      _whole(float(plan.recruited_units[:, m].sum())), _whole(float(needed[m])),
+                      _whole(peak * float(net.crew_per_unit[m])), fmt(float(unit_days[m])))
     return table
 
 
-def _burden(plan: Plan, count: int = 8) -> Table:
+def _burden(plan: Plan, count: int = 8) -> FitTable:
     net = plan.network
     food, labour = plan.burden()
     bound, what = burden_bound(plan)
     table = _table("Most burdened localities", "locality", "food burden", "labour burden",
-                   numeric=[False, True, True])
+                   numeric=[False, True, True], prose=[0])
     table.caption = f"bound {percent(bound)}: {what}"
     worst = np.argsort(-np.maximum(food, labour), kind="stable")[:count]
     for p in worst:
         if max(food[p], labour[p]) <= 0:
             continue
         high = max(food[p], labour[p]) >= bound - 1e-6
-        table.add_row(inert(short_label(place_name(net, int(p)), 40)), percent(float(food[p])),
+        table.add_row(short_label(place_name(net, int(p)), 10**6), percent(float(food[p])),
                       percent(float(labour[p])), style="yellow" if high else "")
     return table
 
 
-def _routes(plan: Plan, count: int = 8) -> Table:
+def _routes(plan: Plan, count: int = 8) -> FitTable:
     net = plan.network
     facts = route_facts(plan)
     table = _table("Busiest routes", "route", "from → to", "km", "t carried", "t eaten on way",
-                   "days at capacity", numeric=[False, False, True, True, True, True])
+                   "days at capacity", numeric=[False, False, True, True, True, True],
+                   prose=[0, 1])
     for r in np.argsort(-facts.tonnes, kind="stable")[:count]:
         if facts.tonnes[r] <= 0:
             continue
         days = int(facts.at_capacity_days[r])
-        table.add_row(inert(net.route_names[r]),
-                      inert(f"{net.place_ids[facts.start[r]]} → {net.place_ids[facts.end[r]]}"),
+        ends = f"{net.place_ids[facts.start[r]]} → {net.place_ids[facts.end[r]]}"
+        # A route without a name is called by its ends, which the next column shows.
+        name = "" if net.route_names[r] == net.route_ids[r] and "--" in net.route_ids[r] \
+            else net.route_names[r]
+        table.add_row(name, ends,
                       fmt(float(facts.length_km[r])), fmt(float(facts.tonnes[r])),
                       fmt(float(facts.eaten_t[r])),
                       Text(str(days), style="red" if days else ""))
@@ -163,12 +350,24 @@ def _findings(plan: Plan, console: Console) -> None:
             console.print(inert(f"• {note}"))
 
 
+def step_note(plan: Plan) -> str:
+    """What planning in steps of several days changes, in words ('' when day by day)."""
+    steps = plan.steps_description()
+    if not steps:
+        return ""
+    return (f"Timing is coarser when {steps}: a load arrives in the step that holds its "
+            "mean arrival, up to half a step early or late on each leg; totals of rations, "
+            "fuel and labour still count every trip's real days. `plan --compare-daily` shows "
+            "what the steps change against a day-by-day plan.")
+
+
 def print_plan_summary(plan: Plan, console: Console) -> None:
-    """Print a plan's key figures as Rich tables.
+    """Print a plan's key figures as tables that fit the console's width.
 
     Shows delivered vs demand per commodity, shortfall days, tonnes mobilized per region,
-    food eaten on the way, labour-days, carriers by mode, the most burdened localities, the
-    busiest routes, and the findings (why demand is unmet) in words.
+    food eaten on the way, labour-days, carriers by mode (and why any owned ones stayed idle),
+    the most burdened localities, the busiest routes, and the findings (why demand is unmet)
+    in words; a plan made in steps of several days says what that changes.
 
     Parameters
     ----------
@@ -189,9 +388,16 @@ def print_plan_summary(plan: Plan, console: Console) -> None:
         f" in {fmt(plan.build_seconds + plan.solve_seconds)} s"))
     if plan.solver_note:
         console.print(Text(plan.solver_note, style="dim"))
+    note = step_note(plan)
+    if note:
+        console.print(Text(note, style="yellow"))
     console.print(_headline(plan, kpis))
-    for table in (_commodities(kpis), _regions(kpis), _carriers(plan), _burden(plan),
-                  _routes(plan)):
+    for table in (_commodities(kpis), _goods_used(kpis), _regions(kpis), _carriers(plan)):
+        if table.row_count:
+            console.print(table)
+    for idle in idle_carriers(plan):
+        console.print(inert(f"• {idle.sentence}"), style="yellow")
+    for table in (_burden(plan), _routes(plan)):
         if table.row_count:
             console.print(table)
     _findings(plan, console)
@@ -221,7 +427,7 @@ def print_validation(values: Sequence[MetricValue], console: Console) -> None:
         console.print("No historical figures apply to this plan.")
         return
     table = _table("Model against history", "figure", "model", "history", "result",
-                   numeric=[False, True, True, False])
+                   numeric=[False, True, True, False], prose=[0])
     for i, v in enumerate(values, start=1):
         label = Text.assemble(plain(f"{v.id} [{i}]"),
                               (plain("\n" + v.description) if v.description else "", "dim"))
@@ -244,3 +450,112 @@ def print_validation(values: Sequence[MetricValue], console: Console) -> None:
     also = f"; {inputs} set by the inputs, shown but not tested" if inputs else ""
     console.print(Text(f"{passed} of {len(computed)} computed figures within tolerance{also}",
                        style=style))
+
+
+# -- scenarios ------------------------------------------------------------------------------
+
+_TREE = re.compile(r"^([│├└─ ]*)(.*)$")
+
+
+def _hanging(line: str, width: int) -> list[str]:
+    """A line of the network sketch wrapped between words, continued under its own branch
+    (ids and numbers are never broken)."""
+    match = _TREE.match(line)
+    prefix, body = (match.group(1), match.group(2)) if match else ("", line)
+    under = prefix.replace("├── ", "│   ").replace("└── ", "    ") + "    "
+    pieces = textwrap.wrap(body, max(20, width - len(under)), break_long_words=False,
+                           break_on_hyphens=False) or [""]
+    return [prefix + pieces[0], *(under + piece for piece in pieces[1:])]
+
+
+def print_scenario_list(titles: dict[str, str], default: str, console: Console) -> None:
+    """Print the built-in scenarios: name (the default marked) and title."""
+    table = _table("", "name", "title", prose=[1])
+    for name, title in titles.items():
+        table.add_row(name + (" (default)" if name == default else ""), title)
+    console.print(table)
+
+
+def print_scenario_summary(title: str, name: str, summary: dict[str, Any],
+                           sketch: Sequence[str], console: Console) -> None:
+    """Print what ``supplyline show`` shows: counts, goods, labour, the longest routes and a
+    sketch of the network (its lines wrapped under their own branch)."""
+    counts = summary["counts"]
+    kinds = ", ".join(f"{n} {kind}" for kind, n in counts["places_by_kind"].items())
+    console.print(Text.assemble((plain(title), "bold"), f" ({plain(name)})"))
+    console.print(inert(
+        f"{summary['start_date']} to {summary['end_date']}, {summary['days']} days; "
+        f"{counts['places']} places ({kinds}); {counts['routes']} routes "
+        f"({counts['route_km']:,.0f} km); {counts['modes']} modes; "
+        f"{counts['commodities']} commodities"))
+    goods = _table("Goods over the horizon (tonnes)", "commodity", "stock", "production",
+                   "kept", "could give", "demand", numeric=[False, *([True] * 5)])
+    goods.caption = "kept: the people's own food (subsistence); could give: the rest"
+    for row in summary["commodities"]:
+        goods.add_row(row["commodity"], *(f"{row[key]:,.1f}" for key in (
+            "stock_t", "production_t", "subsistence_t", "mobilizable_t", "demand_t")))
+    console.print(goods)
+    labour = summary["labour"]
+    console.print(f"Labour: {labour['people']:,.0f} people can serve, "
+                  f"{labour['person_days']:,.0f} person-days in all.")
+    if counts["wounded_flows"]:
+        console.print(f"Wounded: {summary['wounded_persons']:,.0f} persons over the horizon.")
+    routes = _table("Longest routes", "route", "from", "to", "km", "modes",
+                    numeric=[False, False, False, True, False], prose=[4])
+    for row in summary["longest_routes"]:
+        routes.add_row(row["route"], row["from"], row["to"], f"{row['length_km']:,.1f}",
+                       ", ".join(row["modes"]))
+    console.print(routes)
+    console.print("Network, from each front:", style="italic")
+    for line in sketch:
+        for piece in _hanging(line, console.width):
+            console.print(inert(piece), no_wrap=True, overflow="fold")
+    if summary["unconnected"]:
+        console.print(inert("Not connected to any front: " + ", ".join(summary["unconnected"])))
+
+
+# -- stepping -------------------------------------------------------------------------------
+
+#: The headline figures compared between a plan in steps and one day by day: kpis key, label.
+COMPARED = (
+    ("delivered_t", "delivered (t)"),
+    ("shortfall_days", "shortfall days"),
+    ("mobilized_t", "mobilized (t)"),
+    ("eaten_on_way_t", "eaten on the way (t)"),
+    ("labour_days", "labour-days"),
+    ("max_burden", "largest burden"),
+    ("seconds", "solve time (s)"),
+)
+
+
+def step_comparison(stepped: Plan, daily: Plan) -> list[dict[str, Any]]:
+    """The headline figures of a plan in steps against the same plan day by day: one row per
+    figure of :data:`COMPARED`, with ``figure``, ``stepped``, ``daily`` and ``difference``
+    (stepped minus daily)."""
+    rows = []
+    figures = []
+    for plan in (stepped, daily):
+        kpis = plan.kpis()
+        kpis["seconds"] = plan.build_seconds + plan.solve_seconds
+        figures.append(kpis)
+    for key, label in COMPARED:
+        a, b = float(figures[0][key]), float(figures[1][key])
+        rows.append({"figure": key, "label": label, "stepped": a, "daily": b,
+                     "difference": a - b})
+    return rows
+
+
+def print_step_comparison(stepped: Plan, daily: Plan, console: Console) -> None:
+    """Print :func:`step_comparison` as a table."""
+    steps = stepped.steps_description() or "planned day by day"
+    table = _table("Steps against day by day", "figure", "in steps", "day by day",
+                   "difference", numeric=[False, True, True, True], prose=[0])
+    table.caption = f"in steps: {steps}"
+    for row in step_comparison(stepped, daily):
+        share = row["figure"] == "max_burden"
+        shown = percent if share else fmt
+        diff = row["difference"]
+        sign = "+" if diff > 0 else ""
+        table.add_row(row["label"], shown(row["stepped"]), shown(row["daily"]),
+                      (f"{sign}{fmt(100 * diff)} points" if share else f"{sign}{fmt(diff)}"))
+    console.print(table)

@@ -151,6 +151,7 @@ def load(
         if isinstance(source, str) and not _looks_like_path(source):
             names = ", ".join(builtin_names()) or "none installed"
             expected += f" or a built-in scenario name ({names})"
+            expected += _did_you_mean(source, builtin_names())
         raise ScenarioError([Problem(shown_name, None, "(file)", expected,
                                      "no such file")]) from None
     except Refused as refused:

@@ -7,13 +7,14 @@ and what the fronts ask for.
 
 from __future__ import annotations
 
+import html
 from collections import Counter, deque
 from typing import Any
 
 from supplyline.scenario.schema import Route, Scenario
 from supplyline.scenario.series import demand_kg_per_day, series_over_horizon
 
-__all__ = ["network_sketch", "network_tree", "summarize"]
+__all__ = ["network_sketch", "network_tree", "summarize", "summary_html"]
 
 
 def summarize(scenario: Scenario, longest: int = 5) -> dict[str, Any]:
@@ -199,3 +200,22 @@ def network_sketch(scenario: Scenario, max_lines: int = 60) -> list[str]:
             drawn = [*drawn[:max_lines], f"… and {hidden} more place{'s' * (hidden != 1)}"]
         lines += drawn
     return lines
+
+
+def summary_html(scenario: Scenario) -> str:
+    """A short HTML summary of a scenario (what a notebook shows): title, horizon, counts,
+    and per commodity what the localities could give against the demand, in tonnes."""
+    summary = summarize(scenario)
+    counts = summary["counts"]
+    esc = html.escape
+    rows = "".join(
+        f"<tr><td>{esc(row['commodity'])}</td><td>{row['mobilizable_t']:,.1f}</td>"
+        f"<td>{row['demand_t']:,.1f}</td></tr>"
+        for row in summary["commodities"])
+    return (
+        f"<div><b>{esc(scenario.title)}</b> <code>{esc(scenario.name)}</code><br>"
+        f"{summary['start_date']} to {summary['end_date']} ({summary['days']} days); "
+        f"{counts['places']} places, {counts['routes']} routes ({counts['route_km']:,.0f} km), "
+        f"{counts['modes']} modes, {counts['commodities']} commodities"
+        "<table><thead><tr><th>commodity</th><th>could give (t)</th><th>demand (t)</th>"
+        f"</tr></thead><tbody>{rows}</tbody></table></div>")

@@ -42,7 +42,7 @@ def array_module(device: str) -> Any:
     if device == "cpu":
         return np
     try:
-        import cupy  # type: ignore[import-not-found]
+        import cupy
     except ImportError as error:
         raise SimulationError(
             "device 'gpu' needs CuPy and a CUDA GPU: pip install 'supplyline[gpu]'") from error

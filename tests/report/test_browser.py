@@ -10,13 +10,17 @@ from __future__ import annotations
 
 import json
 import subprocess
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 import supplyline as sl
 from supplyline.report.html import write_report
+from supplyline.scenario.schema import Scenario
+from tests.report.test_map import _crowded_front, _packed_hamlets
 
 CHROMIUM = Path("/usr/bin/chromium")
 FLAGS = (
@@ -95,3 +99,88 @@ def test_the_check_catches_a_page_that_goes_online(tmp_path: Path) -> None:
     seen = visit(bad, tmp_path, "--dump-dom")
     assert seen.requests == ["http://example.invalid/x.png"]
     assert any("boom" in line for line in seen.console)
+
+
+#: Appended to a scratch copy of a report (never to the report itself, which runs no script):
+#: measures every place name on the map with the browser's own fonts and writes the pairs
+#: that overlap, and the names that stick out of the map, into the page.
+MEASURE = """<script>
+const map = document.getElementById("network-map");
+const frame = map.querySelector("rect").getBBox();
+const boxes = [...map.querySelectorAll("text[data-place], g.map-number")].map(
+  el => [el.getAttribute("data-place"), el.getBBox()]);
+const found = [];
+for (let i = 0; i < boxes.length; i++) {
+  const [p, a] = boxes[i];
+  if (a.x < frame.x - 1 || a.y < frame.y - 1 || a.x + a.width > frame.x + frame.width + 1
+      || a.y + a.height > frame.y + frame.height + 1) found.push("outside " + p);
+  for (let j = i + 1; j < boxes.length; j++) {
+    const [q, b] = boxes[j];
+    if (a.x < b.x + b.width - 1 && b.x < a.x + a.width - 1 && a.y < b.y + b.height - 1
+        && b.y < a.y + a.height - 1) found.push("overlap " + p + " " + q);
+  }
+}
+const out = document.createElement("pre");
+out.id = "measured";
+out.textContent = JSON.stringify({names: boxes.length, problems: found});
+document.body.appendChild(out);
+</script>"""
+
+
+@pytest.fixture(scope="module")
+def tutorial_report(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    plan = sl.plan(sl.load("tutorial"))
+    folder = tmp_path_factory.mktemp("tutorial")
+    return write_report(plan, folder / "tutorial.html", sl.validate(plan))
+
+
+def test_tutorial_report_screenshot(tutorial_report: Path, artifacts: Path,
+                                    tmp_path: Path) -> None:
+    """The whole page of the built-in tutorial's report, kept in test-artifacts/ for a
+    person to look at."""
+    shot = artifacts / "tutorial-report.png"
+    shot.unlink(missing_ok=True)
+    seen = visit(tutorial_report, tmp_path, "--window-size=1200,4200", f"--screenshot={shot}")
+    assert seen.console == [] and seen.requests == []
+    assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert shot.stat().st_size > 50_000
+
+
+def test_map_names_do_not_overlap_in_a_browser(
+    tutorial_report: Path, replay_plan: sl.Plan, valley_doc: Callable[[], dict[str, Any]],
+    tmp_path: Path,
+) -> None:
+    """With the browser's real fonts, no two place names (or numbers) on the map overlap and
+    none sticks out of the map: on the tutorial, the valley, the valley with a crowded front
+    (names in a magnified inset) and with forty hamlets packed together (numbers)."""
+    valley = write_report(replay_plan, tmp_path / "valley.html")
+    doc = valley_doc()
+    _crowded_front(doc)
+    crowded = write_report(sl.plan(Scenario.model_validate(doc)), tmp_path / "crowded.html")
+    assert 'id="map-inset"' in crowded.read_text(encoding="utf-8")
+    doc = valley_doc()
+    _packed_hamlets(doc)  # forty long names within a few px: most become numbers
+    packed = write_report(sl.plan(Scenario.model_validate(doc)), tmp_path / "packed.html")
+    assert 'class="map-number"' in packed.read_text(encoding="utf-8")
+    for page in (tutorial_report, valley, crowded, packed):
+        probe = tmp_path / f"probe-{page.name}"
+        probe.write_text(page.read_text(encoding="utf-8").replace(
+            "</body>", MEASURE + "</body>"), encoding="utf-8")
+        dom = visit(probe, tmp_path, "--dump-dom").output
+        measured = json.loads(dom.split('<pre id="measured">')[1].split("</pre>")[0])
+        assert measured["names"] >= 7
+        assert measured["problems"] == [], page.name
+
+
+def test_the_overlap_probe_sees_an_overlap(tmp_path: Path) -> None:
+    """A control for the check above: two names written on top of each other."""
+    page = tmp_path / "overlap.html"
+    page.write_text(
+        '<!DOCTYPE html><title>x</title><body><svg id="network-map" viewBox="0 0 300 100">'
+        '<rect width="300" height="100"/><text x="10" y="50" data-place="a">Alpha village</text>'
+        '<text x="20" y="52" data-place="b">Beta village</text>'
+        '<text x="280" y="90" data-place="c">Gamma village</text></svg>'
+        + MEASURE + "</body>", encoding="utf-8")
+    dom = visit(page, tmp_path, "--dump-dom").output
+    measured = json.loads(dom.split('<pre id="measured">')[1].split("</pre>")[0])
+    assert sorted(measured["problems"]) == ["outside c", "overlap a b"]

@@ -33,7 +33,7 @@ TOTALS = {  # table: (column, the plan's total of it)
     "stocks": ("kg", lambda p: p.stock_kg.sum()),
     "routes": ("tonnes", lambda p: p.route_tonnes().sum()),
     "mobilization": ("rice_given_kg", lambda p: p.mobilized_kg()[:, 0].sum()),
-    "carriers": ("loaded_units", lambda p: p.loaded_units.sum()),
+    "carriers": ("loaded_units_lp", lambda p: p.loaded_units.sum()),
 }
 
 
@@ -61,7 +61,8 @@ def test_tables_round_trip_with_the_plans_totals(
     assert expected > 0
     for frame in (pd.read_csv(folder / f"{table}.csv"),
                   pd.read_parquet(folder / f"{table}.parquet")):
-        assert frame[column].sum() == pytest.approx(expected, rel=1e-9)
+        # amounts are rounded to 1e-6 (float noise), each row at most half of that off
+        assert frame[column].sum() == pytest.approx(expected, rel=1e-9, abs=1e-6 * len(frame))
         assert list(frame.columns) == list(valley_plan.to_frame(table).columns)
         assert len(frame) == len(valley_plan.to_frame(table))
 
@@ -78,11 +79,12 @@ def test_geojson_routes_carry_the_flows(valley_plan: sl.Plan) -> None:
         (lon_a, lat_a), (lon_b, lat_b) = geometry["coordinates"]
         a, b = net.place_ids.index(props["from"]), net.place_ids.index(props["to"])
         assert (lon_a, lat_a, lon_b, lat_b) == (net.lon[a], net.lat[a], net.lon[b], net.lat[b])
-        assert props["tonnes"] == pytest.approx(props["tonnes_forward"] + props["tonnes_backward"])
+        assert props["tonnes"] == pytest.approx(props["tonnes_forward"] + props["tonnes_backward"],
+                                                abs=2e-6)
         for key in ("name", "length_km", "modes", "days_at_capacity", "tonnes_arrived"):
             assert key in props
     tonnes = np.array([f["properties"]["tonnes"] for f in features])
-    np.testing.assert_allclose(tonnes, valley_plan.route_tonnes(), rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(tonnes, valley_plan.route_tonnes(), rtol=0, atol=5e-7)
     days = [f["properties"]["days_at_capacity"] for f in features]
     assert days == valley_plan.route_at_capacity_days().tolist()
     the_pass = next(f for f in features if f["properties"]["route"] == "pass")

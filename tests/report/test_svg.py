@@ -59,7 +59,16 @@ def test_scatter_and_bar_charts() -> None:
                          bound=0.5, bound_label="bound", percent=True)
     root = ET.fromstring(bars)
     assert len(root.findall("{*}rect")) == 1
-    assert ">50%<" in bars and "…" in bars
+    assert ">50%<" in bars and "…" not in bars
+    # A long label is shown in full, wrapped at spaces onto lines of the label column.
+    label = root.findall("{*}text[@class='bar-label']")[1]
+    lines = [span.text for span in label.findall("{*}tspan")]
+    assert " ".join(lines) == "a very long locality name indeed, too long"
+    narrow = ET.fromstring(svg.bar_chart("b2", "burden", ["a very long locality name indeed, "
+                                                          "too long"],
+                                         [Series("food", np.array([0.2]), "#000")], "share",
+                                         width=200))
+    assert len(narrow.findall("{*}text[@class='bar-label']/{*}tspan")) > 1
 
 
 def test_time_chart_places_steps_on_their_days() -> None:

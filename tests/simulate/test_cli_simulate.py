@@ -19,7 +19,7 @@ runner = CliRunner()
 def test_simulate_prints_the_risk_and_writes_files(tmp_path: Path) -> None:
     out = tmp_path / "sim"
     result = runner.invoke(app, ["simulate", "tutorial", "--runs", "40", "--seed", "2",
-                                 "--out", str(out)])
+                                 "--export", str(out)])
     assert result.exit_code == 0, result.output
     assert "40 runs of the plan" in result.output
     assert "chance some front goes short" in result.output

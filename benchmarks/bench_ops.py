@@ -1,0 +1,235 @@
+"""The books under load: acknowledged writes per second over HTTP on loopback, and the
+dashboard's overview with many entries in the books, on SQLite and on PostgreSQL.
+
+Writes: ``supplyline serve`` in its own process; ``--clients`` threads each post their share
+of ``--writes`` entries one by one (nine contributions in ten, the rest convoys that take
+from the depot's stock, so the balance check runs), each waiting for its answer. The figure
+is acknowledged entries (201) per second of wall time. Target: 500 a second.
+
+Overview: the books are filled with ``--entries`` entries (contributions, convoys and their
+receipts at the front, written straight into the tables in bulk: the fill is not what is
+measured), then ``GET /api/overview`` is timed ``--repeat`` times. Target: below 200 ms.
+
+PostgreSQL: the server named by ``--postgres URL``, else a throwaway one started from the
+distribution's ``initdb`` (as the tests do); skipped, saying so, when none can be had.
+
+Run from the repository root::
+
+    python -m benchmarks.bench_ops                        # print the tables
+    python -m benchmarks.bench_ops --write                # and update docs/benchmarks.md
+    python -m benchmarks.bench_ops --writes 300 --entries 2000   # a quick look
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import random
+import statistics
+import tempfile
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+import httpx
+from sqlalchemy import insert
+
+import supplyline as sl
+from benchmarks._common import OtherLoad, stamp, table, write_section
+from supplyline.ops import open_books
+from supplyline.ops import tables as t
+from tests.ops.live import serving, tokens
+from tests.ops.pg import fresh_database, server
+
+WRITES_TARGET = 500.0
+OVERVIEW_TARGET_MS = 200.0
+LOCALITIES = ["high-village", "terrace-village", "river-village", "far-village"]
+
+
+def _entry(rng: random.Random) -> dict[str, Any]:
+    day = f"2024-11-{rng.randint(2, 28):02d}"
+    if rng.random() < 0.9:
+        return {"kind": "contribution", "date": day, "locality": rng.choice(LOCALITIES),
+                "good": "rice", "kg": rng.randint(1, 40), "at": "ridge-depot"}
+    return {"kind": "dispatch", "date": day, "from": "ridge-depot", "to": "kestrel-town",
+            "mode": "porter", "units": 1, "cargo_kg": {"rice": rng.randint(1, 20)}}
+
+
+def _setup(url: str, sc: sl.Scenario, porters: int) -> str:
+    token = tokens(url, sc, {"council": ("council", None)})["council"]
+    books = open_books(url, sc)
+    books.append_many([
+        {"kind": "labour", "date": "2024-11-01", "locality": "high-village",
+         "persons": porters, "days": 30, "role": "carrier", "mode": "porter"},
+        {"kind": "dispatch", "date": "2024-11-01", "from": "high-village",
+         "to": "ridge-depot", "mode": "porter", "units": porters},
+        {"kind": "receipt", "date": "2024-11-01", "dispatch": 2}], "council")
+    books.close()
+    return token
+
+
+def writes(url: str, clients: int, total: int, folder: Path, workers: int
+           ) -> dict[str, Any]:
+    sc = sl.load("tutorial")
+    token = _setup(url, sc, total)
+    done: list[int] = []
+    lock = threading.Lock()
+
+    def client(i: int, base: str) -> None:
+        rng = random.Random(i)
+        ok = 0
+        with httpx.Client(headers={"Authorization": f"Bearer {token}"}, timeout=120) as http:
+            for _ in range(total // clients):
+                ok += http.post(base + "/api/entries", json=_entry(rng)).status_code == 201
+        with lock:
+            done.append(ok)
+
+    with serving(url, folder / "server.log", workers) as (base, _process), \
+            OtherLoad() as other:
+        threads = [threading.Thread(target=client, args=(i, base)) for i in range(clients)]
+        started = time.perf_counter()
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        wall = time.perf_counter() - started
+    return {"acknowledged": sum(done), "sent": clients * (total // clients), "wall_s": wall,
+            "per_s": sum(done) / wall, "other_cores": other.cores}
+
+
+def _fill(url: str, n: int) -> None:
+    """``n`` entries straight into the tables: contributions, and convoys with receipts."""
+    sc = sl.load("tutorial")
+    books = open_books(url, sc)
+    rng = random.Random(0)
+    now = dt.datetime.now(dt.UTC)
+    entries, moves = [], []
+    next_id = 1
+    while next_id <= n:
+        day = sc.start_date + dt.timedelta(days=rng.randint(0, sc.days - 1))
+        kg = float(rng.randint(1, 40))
+        locality = rng.choice(LOCALITIES)
+        payload = {"kind": "contribution", "date": day.isoformat(), "locality": locality,
+                   "good": "rice", "kg": kg, "at": "ridge-depot", "note": "",
+                   "corrects": None}
+        entries.append({"id": next_id, "kind": "contribution", "date": day, "place": locality,
+                        "payload": json.dumps(payload), "corrects": None, "receipt_of": None,
+                        "author": "fill", "written_at": now})
+        moves.append({"entry_id": next_id, "place": "ridge-depot", "item": "rice", "date": day,
+                      "delta": kg, "own": True})
+        next_id += 1
+        if rng.random() < 0.2 and next_id + 1 <= n:  # a convoy and its receipt
+            cargo = {"rice": kg}
+            sent = {"kind": "dispatch", "date": day.isoformat(), "from": "ridge-depot",
+                    "to": "kestrel-town", "mode": "porter", "units": 1.0, "cargo_kg": cargo,
+                    "note": "", "corrects": None}
+            entries.append({"id": next_id, "kind": "dispatch", "date": day,
+                            "place": "ridge-depot", "payload": json.dumps(sent),
+                            "corrects": None, "receipt_of": None, "author": "fill",
+                            "written_at": now})
+            moves.append({"entry_id": next_id, "place": "ridge-depot", "item": "rice",
+                          "date": day, "delta": -kg, "own": True})
+            got = {"kind": "receipt", "date": day.isoformat(), "dispatch": next_id,
+                   "received_kg": cargo, "losses": [], "note": "", "corrects": None}
+            entries.append({"id": next_id + 1, "kind": "receipt", "date": day,
+                            "place": "kestrel-town", "payload": json.dumps(got),
+                            "corrects": None, "receipt_of": next_id, "author": "fill",
+                            "written_at": now})
+            moves.append({"entry_id": next_id + 1, "place": "kestrel-town", "item": "rice",
+                          "date": day, "delta": kg, "own": True})
+            next_id += 2
+    kinds = {e["id"]: (e["kind"], e["place"]) for e in entries}
+    summed: dict[tuple[Any, ...], float] = {}
+    for m in moves:
+        kind, source = kinds[m["entry_id"]]
+        key = (m["place"], m["item"], m["date"], kind, source)
+        summed[key] = summed.get(key, 0.0) + m["delta"]
+    daily = [dict(zip(("place", "item", "date", "kind", "source"), key, strict=True),
+                  delta=delta) for key, delta in summed.items()]
+    with books.writing() as conn:
+        for i in range(0, len(entries), 5000):
+            conn.execute(insert(t.entry), entries[i:i + 5000])
+        for i in range(0, len(moves), 5000):
+            conn.execute(insert(t.movement), moves[i:i + 5000])
+        conn.execute(insert(t.daily), daily)
+    if books.postgres:  # the ids were given: move the sequence past them
+        with books.writing() as conn:
+            conn.exec_driver_sql("SELECT setval('entry_id_seq', (SELECT max(id) FROM entry))")
+    books.close()
+
+
+def overview(url: str, n: int, repeat: int, folder: Path) -> dict[str, Any]:
+    sc = sl.load("tutorial")
+    token = tokens(url, sc, {"council": ("council", None)})["council"]
+    _fill(url, n)
+    times = []
+    with serving(url, folder / "server.log") as (base, _process), OtherLoad() as other, \
+            httpx.Client(headers={"Authorization": f"Bearer {token}"}, timeout=120) as http:
+        got = http.get(base + "/api/overview")  # the first builds the network once
+        assert got.status_code == 200 and got.json()["entries"] == n, got.text[:300]
+        for _ in range(repeat):
+            started = time.perf_counter()
+            assert http.get(base + "/api/overview").status_code == 200
+            times.append((time.perf_counter() - started) * 1000)
+    return {"median_ms": statistics.median(times), "max_ms": max(times),
+            "other_cores": other.cores}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--clients", type=int, default=20)
+    parser.add_argument("--workers", type=int, default=1, help="server processes")
+    parser.add_argument("--writes", type=int, default=5000)
+    parser.add_argument("--entries", type=int, default=100_000)
+    parser.add_argument("--repeat", type=int, default=20)
+    parser.add_argument("--backends", default="sqlite,postgresql")
+    parser.add_argument("--postgres", default=None, help="URL of a PostgreSQL database")
+    parser.add_argument("--write", action="store_true", help="update docs/benchmarks.md")
+    args = parser.parse_args()
+    rows_w, rows_o = [], []
+    for backend in args.backends.split(","):
+        folder = Path(tempfile.mkdtemp(prefix="bench-ops-"))
+        if backend == "sqlite":
+            urls = [str(folder / "w.db"), str(folder / "o.db")]
+        else:
+            if args.postgres is None and server()[0] is None:
+                print(f"PostgreSQL skipped: {server()[1]}")
+                continue
+            urls = [args.postgres or fresh_database(), fresh_database()
+                    if args.postgres is None else args.postgres]
+        print(f"{backend}: {args.writes} writes from {args.clients} clients…", flush=True)
+        w = writes(urls[0], args.clients, args.writes, folder, args.workers)
+        rows_w.append([backend, f"{args.workers}", f"{args.clients}",
+                       f"{w['acknowledged']:,} of {w['sent']:,}",
+                       f"{w['wall_s']:.1f}", f"{w['per_s']:,.0f}",
+                       "yes" if w["per_s"] >= WRITES_TARGET else "no",
+                       f"{w['other_cores']:.1f}"])
+        if args.postgres is not None and backend != "sqlite":
+            print("overview on a --postgres database needs an empty one: give another URL "
+                  "or leave --postgres out")
+            continue
+        print(f"{backend}: overview with {args.entries:,} entries…", flush=True)
+        o = overview(urls[1], args.entries, args.repeat, folder)
+        rows_o.append([backend, f"{args.entries:,}", f"{o['median_ms']:.0f}",
+                       f"{o['max_ms']:.0f}",
+                       "yes" if o["median_ms"] < OVERVIEW_TARGET_MS else "no",
+                       f"{o['other_cores']:.1f}"])
+    text = (
+        "## The books under load\n\n" + stamp(["sqlalchemy", "fastapi", "uvicorn", "psycopg"])
+        + "\n\nAcknowledged writes per second over HTTP on loopback (target 500):\n\n"
+        + table(["books", "server processes", "clients", "acknowledged", "wall (s)",
+                 "per second", "target met", "other load (cores)"], rows_w)
+        + "\n\nThe overview (`GET /api/overview`) with many entries in the books "
+          "(target below 200 ms):\n\n"
+        + table(["books", "entries", "median (ms)", "slowest (ms)", "target met",
+                 "other load (cores)"], rows_o)
+    )
+    print(text)
+    if args.write:
+        write_section("bench_ops", text)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,9 @@
+"""Operate: the council's books (a ledger in a database), the State they give on any date,
+plan against actual, re-planning from what happened, and a web API and dashboard
+(``supplyline serve``, extra ``[web]``)."""
+
+from supplyline.ops.books import Books, BooksError, Recorded, open_books
+from supplyline.ops.entries import KINDS, EntryError, parse_entry
+
+__all__ = ["KINDS", "Books", "BooksError", "EntryError", "Recorded", "open_books",
+           "parse_entry"]

@@ -1,0 +1,135 @@
+"""Who may write what in the books: accounts with a role, passwords hashed with argon2,
+session tokens kept as SHA-256 digests (a token is 32 random bytes, so a fast hash is
+safe, and each request is checked without argon2's deliberate cost).
+
+Roles: ``council`` (everything), ``depot`` (a depot clerk: dispatches and receipts of its
+place), ``commune`` (a commune clerk: pledges, contributions and labour of its locality),
+``viewer`` (reads only).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from dataclasses import dataclass
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import delete, func, insert, select
+
+from supplyline.ops import tables as t
+from supplyline.ops.books import Books, digest
+from supplyline.ops.entries import Entry, EntryError
+
+__all__ = ["ROLES", "Account", "AccountError", "add_account", "check_password", "may_write",
+           "new_token", "who"]
+
+ROLES = ("council", "depot", "commune", "viewer")
+WRITES = {"commune": ("pledge", "contribution", "labour"), "depot": ("dispatch", "receipt")}
+#: argon2id with its library's defaults (its parameters are kept in each hash, so a hash
+#: made with other parameters still verifies).
+hasher = PasswordHasher()
+
+
+class AccountError(ValueError):
+    """A bad account: ``field`` names what is wrong."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(f"{field}: {message}")
+        self.field = field
+        self.message = message
+
+
+@dataclass(frozen=True)
+class Account:
+    name: str
+    role: str
+    place: str | None
+
+
+def add_account(books: Books, name: str, password: str, role: str,
+                place: str | None = None, replace: bool = False) -> Account:
+    """Create an account (or, with ``replace``, set a new password and role)."""
+    if role not in ROLES:
+        raise AccountError("role", f"expected one of {', '.join(ROLES)}, got {role!r}")
+    kinds = {p.id: p.kind for p in books.scenario.places}
+    if role == "commune" and kinds.get(place or "") != "locality":
+        raise AccountError("place", f"expected a locality for a commune clerk, got {place!r}")
+    if role == "depot" and kinds.get(place or "") in (None, "locality"):
+        raise AccountError("place", f"expected a place that is not a locality for a depot "
+                                    f"clerk, got {place!r}")
+    if role in ("council", "viewer") and place is not None:
+        raise AccountError("place", f"expected no place for role {role!r}, got {place!r}")
+    if not 1 <= len(name) <= 100:
+        raise AccountError("name", "expected 1 to 100 characters")
+    if len(password) < 8:
+        raise AccountError("password", "expected at least 8 characters")
+    row = {"name": name, "role": role, "place": place,
+           "password_hash": hasher.hash(password), "created_at": dt.datetime.now(dt.UTC)}
+    with books.writing() as conn:
+        found = conn.execute(select(t.account.c.name).where(t.account.c.name == name)).first()
+        if found is not None and not replace:
+            raise AccountError("name", f"an account named {name!r} exists")
+        if found is not None:
+            conn.execute(delete(t.token).where(t.token.c.account == name))
+            conn.execute(delete(t.account).where(t.account.c.name == name))
+        conn.execute(insert(t.account), row)
+    return Account(name, role, place)
+
+
+def accounts(books: Books) -> list[Account]:
+    with books.reading() as conn:
+        rows = conn.execute(select(t.account.c.name, t.account.c.role, t.account.c.place)
+                            .order_by(t.account.c.name)).all()
+    return [Account(r.name, r.role, r.place) for r in rows]
+
+
+def has_council(books: Books) -> bool:
+    with books.reading() as conn:
+        return bool(conn.execute(select(func.count()).select_from(t.account)
+                                 .where(t.account.c.role == "council")).scalar_one())
+
+
+def check_password(books: Books, name: str, password: str) -> Account | None:
+    with books.reading() as conn:
+        row = conn.execute(select(t.account).where(t.account.c.name == name)).first()
+    if row is None:
+        hasher.hash(password)  # the same time whether the name exists or not
+        return None
+    try:
+        hasher.verify(row.password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return None
+    return Account(row.name, row.role, row.place)
+
+
+def new_token(books: Books, account: Account) -> str:
+    token = secrets.token_urlsafe(32)
+    with books.writing() as conn:
+        conn.execute(insert(t.token), {"digest": digest(token), "account": account.name,
+                                       "created_at": dt.datetime.now(dt.UTC)})
+    return token
+
+
+def who(books: Books, token: str) -> Account | None:
+    """The account a session token belongs to."""
+    with books.reading() as conn:
+        row = conn.execute(
+            select(t.account.c.name, t.account.c.role, t.account.c.place)
+            .join(t.token, t.token.c.account == t.account.c.name)
+            .where(t.token.c.digest == digest(token))).first()
+    return None if row is None else Account(row.name, row.role, row.place)
+
+
+def may_write(account: Account, entry: Entry, place: str) -> None:
+    """Raise an :class:`EntryError` with status 403 unless ``account`` may write ``entry``
+    in the books of ``place``."""
+    if account.role == "council":
+        return
+    kinds = WRITES.get(account.role, ())
+    if entry.kind not in kinds:
+        raise EntryError("kind", f"a {account.role} account may not write {entry.kind} "
+                                 f"entries", 403)
+    if place != account.place:
+        raise EntryError("kind", f"the {account.role} clerk of {account.place} may not write "
+                                 f"in the books of {place}", 403)

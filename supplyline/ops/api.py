@@ -1,0 +1,293 @@
+"""The books over HTTP (FastAPI; extra ``[web]``): a REST API under ``/api`` (its OpenAPI
+schema at ``/openapi.json``, browsable at ``/docs``) and the dashboard at ``/``.
+
+Log in with ``POST /api/login`` (name and password) for a session token, then send it as
+``Authorization: Bearer TOKEN``. A clerk writing another place's books gets 403, bad input
+422 with the field (``detail[0].loc``) and what was expected (``detail[0].msg``); in both
+cases nothing is written.
+"""
+
+
+import csv
+import datetime as dt
+import io
+import os
+import threading
+import time
+from importlib.resources import files
+from typing import Annotated, Any, Literal
+
+from fastapi import Body, Depends, FastAPI, HTTPException, Query, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from fastapi.staticfiles import StaticFiles
+from pydantic import BaseModel, Field
+
+from supplyline.ops.accounts import (
+    Account,
+    AccountError,
+    accounts,
+    add_account,
+    check_password,
+    may_write,
+    new_token,
+    who,
+)
+from supplyline.ops.books import Books
+from supplyline.ops.entries import KINDS, Entry, EntryError
+from supplyline.ops.overview import Views, state_json
+from supplyline.ops.replan import (
+    compare_plans,
+    figures_of,
+    plan_vs_actual,
+    recorded_state,
+    replan,
+)
+
+__all__ = ["app_from_environment", "create_app"]
+
+Kind = Literal["pledge", "contribution", "labour", "dispatch", "receipt", "wounded", "route"]
+_bearer = HTTPBearer(auto_error=False)
+
+
+class Login(BaseModel):
+    name: str = Field(min_length=1, max_length=100)
+    password: str = Field(min_length=1, max_length=1000)
+
+
+class NewAccount(BaseModel):
+    name: str = Field(min_length=1, max_length=100)
+    password: str = Field(min_length=8, max_length=1000)
+    role: Literal["council", "depot", "commune", "viewer"]
+    place: str | None = Field(None, max_length=200)
+
+
+class ReplanRequest(BaseModel):
+    as_of: dt.date = Field(description="plan from the start of this day")
+    keep: bool = Field(True, description="keep the re-plan as the plan in force")
+
+
+def _problem(status: int, field: str, message: str) -> JSONResponse:
+    loc = ["body", *field.split(".")] if field else ["body"]
+    return JSONResponse(status_code=status,
+                        content={"detail": [{"loc": loc, "msg": message, "type": "value_error"}]})
+
+
+def create_app(books: Books) -> FastAPI:
+    """The API and dashboard over ``books``."""
+    app = FastAPI(title="supplyline books",
+                  description="The council's books: entries, State, plans, re-plans.")
+    views = Views(books)
+    planning = threading.Lock()
+
+    @app.exception_handler(EntryError)
+    def _entry_error(_request: Request, error: EntryError) -> JSONResponse:
+        return _problem(error.status, error.field, error.message)
+
+    @app.exception_handler(RequestValidationError)
+    def _invalid(_request: Request, error: RequestValidationError) -> JSONResponse:
+        detail = []
+        for e in error.errors():
+            loc = list(e["loc"])
+            if len(loc) > 1 and loc[0] == "body" and loc[1] in KINDS:
+                loc = [loc[0], *loc[2:]]  # the kind's own tag adds nothing
+            detail.append({"loc": loc, "msg": e["msg"], "type": e["type"]})
+        return JSONResponse(status_code=422, content={"detail": detail})
+
+    # Tokens seen lately, so that a request costs no query (kept 30 s: an account replaced
+    # through another server process is seen within that time).
+    known: dict[str, tuple[float, Account]] = {}
+
+    def account(credentials: Annotated[HTTPAuthorizationCredentials | None,
+                                        Depends(_bearer)]) -> Account:
+        found = None
+        if credentials is not None:
+            token, now = credentials.credentials, time.monotonic()
+            seen = known.get(token)
+            found = seen[1] if seen and now - seen[0] < 30 else who(books, token)
+            if found is not None and (seen is None or now - seen[0] >= 30):
+                if len(known) > 100_000:
+                    known.clear()
+                known[token] = (now, found)
+        if found is None:
+            raise HTTPException(401, "log in first (POST /api/login), then send "
+                                     "'Authorization: Bearer TOKEN'",
+                                headers={"WWW-Authenticate": "Bearer"})
+        return found
+
+    def council(user: Annotated[Account, Depends(account)]) -> Account:
+        if user.role != "council":
+            raise HTTPException(403, "only the council may do this")
+        return user
+
+    User = Annotated[Account, Depends(account)]
+    Council = Annotated[Account, Depends(council)]
+
+    @app.post("/api/login", tags=["accounts"])
+    def login(body: Login) -> dict[str, Any]:
+        found = check_password(books, body.name, body.password)
+        if found is None:
+            raise HTTPException(401, "no account with that name and password")
+        return {"token": new_token(books, found), "name": found.name, "role": found.role,
+                "place": found.place}
+
+    @app.get("/api/me", tags=["accounts"])
+    def me(user: User) -> dict[str, Any]:
+        return {"name": user.name, "role": user.role, "place": user.place}
+
+    @app.get("/api/accounts", tags=["accounts"])
+    def list_accounts(_user: Council) -> list[dict[str, Any]]:
+        return [{"name": a.name, "role": a.role, "place": a.place} for a in accounts(books)]
+
+    @app.post("/api/accounts", status_code=201, tags=["accounts"])
+    def create_account(body: NewAccount, _user: Council) -> dict[str, Any]:
+        known.clear()
+        try:
+            made = add_account(books, body.name, body.password, body.role, body.place)
+        except AccountError as error:
+            raise EntryError(error.field, error.message,
+                             409 if "exists" in error.message else 422) from error
+        return {"name": made.name, "role": made.role, "place": made.place}
+
+    @app.get("/api/scenario", tags=["scenario"])
+    def scenario(_user: User) -> dict[str, Any]:
+        sc = books.scenario
+        return {
+            "name": sc.name, "title": sc.title, "start_date": sc.start_date.isoformat(),
+            "end_date": sc.end_date.isoformat(),
+            "places": [{"id": p.id, "name": p.name or p.id, "kind": p.kind, "lat": p.lat,
+                        "lon": p.lon} for p in sc.places],
+            "routes": [{"id": r.id or f"{r.from_}--{r.to}", "name": r.name, "from": r.from_,
+                        "to": r.to, "modes": r.modes} for r in sc.routes],
+            "goods": sorted(books.index.goods),
+            "modes": [{"id": m.id, "name": m.name or m.id, "units_from": m.units_from,
+                       "payload_kg": m.payload_kg} for m in sc.modes],
+        }
+
+    Filters = dict[str, Any]
+
+    def filters(kind: Kind | None = None, place: Annotated[str | None, Query(max_length=200)]
+                = None, since: dt.date | None = None, until: dt.date | None = None,
+                effective: bool = False) -> Filters:
+        return {"kind": kind, "place": place, "since": since, "until": until,
+                "effective": effective}
+
+    @app.get("/api/entries", tags=["entries"])
+    def list_entries(_user: User, f: Annotated[Filters, Depends(filters)],
+                     limit: Annotated[int, Query(ge=1, le=10_000)] = 1000,
+                     offset: Annotated[int, Query(ge=0, le=2**31)] = 0
+                     ) -> list[dict[str, Any]]:
+        return [r.to_json() for r in books.entries(limit=limit, offset=offset, **f)]
+
+    @app.get("/api/entries.csv", tags=["entries"], response_class=Response)
+    def entries_csv(_user: User, f: Annotated[Filters, Depends(filters)]) -> Response:
+        out = io.StringIO()
+        writer = csv.writer(out)
+        writer.writerow(["id", "kind", "date", "place", "corrects", "author", "written_at",
+                         "entry"])
+        for r in books.entries(**f):
+            j = r.to_json()
+            writer.writerow([j["id"], j["kind"], j["date"], j["place"], j["corrects"] or "",
+                             j["author"], j["written_at"], _compact(j["entry"])])
+        return Response(out.getvalue(), media_type="text/csv",
+                        headers={"Content-Disposition": "attachment; filename=entries.csv"})
+
+    @app.post("/api/entries", status_code=201, tags=["entries"])
+    def write_entry(entry: Annotated[Entry, Body()], user: User) -> dict[str, Any]:
+        if user.role == "viewer":
+            raise EntryError("kind", "a viewer may not write", 403)
+        return books.append(entry, user.name, lambda e, p: may_write(user, e, p)).to_json()
+
+    @app.post("/api/entries/batch", status_code=201, tags=["entries"])
+    def write_batch(entries: Annotated[list[Entry], Body(max_length=1000)],
+                    user: User) -> list[dict[str, Any]]:
+        if user.role == "viewer":
+            raise EntryError("kind", "a viewer may not write", 403)
+        written = books.append_many(entries, user.name, lambda e, p: may_write(user, e, p))
+        return [r.to_json() for r in written]
+
+    @app.get("/api/state", tags=["state"])
+    def state(_user: User, as_of: dt.date | None = None) -> dict[str, Any]:
+        day = _in_horizon(as_of or views.today(), "as_of")
+        return state_json(recorded_state(books, views.network, day), views.network)
+
+    @app.get("/api/overview", tags=["state"])
+    def overview(_user: User, as_of: dt.date | None = None) -> dict[str, Any]:
+        return views.overview(None if as_of is None else _in_horizon(as_of, "as_of"))
+
+    @app.get("/api/plan-vs-actual", tags=["plans"])
+    def compared(_user: User, until: dt.date | None = None) -> list[dict[str, Any]]:
+        force = books.plan_in_force()
+        return plan_vs_actual(books, None if force is None else force[1],
+                              None if until is None else _in_horizon(until, "until"))
+
+    @app.get("/api/plans", tags=["plans"])
+    def plans(_user: User) -> list[dict[str, Any]]:
+        return books.plans()
+
+    @app.post("/api/plans", status_code=201, tags=["plans"])
+    def make_plan(user: Council) -> dict[str, Any]:
+        from supplyline.plan import plan
+
+        with planning:
+            result = plan(books.scenario)
+            figures = figures_of(result)
+            kept = books.save_plan(figures, user.name)
+        return {"id": kept, "status": result.status, "kpis": _kpis(result)}
+
+    @app.post("/api/replan", tags=["plans"])
+    def make_replan(body: ReplanRequest, user: Council) -> dict[str, Any]:
+        sc = books.scenario
+        if not sc.start_date < body.as_of <= sc.end_date:
+            raise EntryError("as_of", f"expected a day after {sc.start_date} and up to "
+                                      f"{sc.end_date}, got {body.as_of}")
+        with planning:
+            force = books.plan_in_force()
+            done = replan(books, body.as_of)
+            kept = books.save_plan(done.figures, user.name) if body.keep else None
+        return {"id": kept, "in_force": None if force is None else force[0],
+                "status": done.plan.status, "kpis": _kpis(done.plan),
+                "changes": compare_plans(None if force is None else force[1], done.figures),
+                "state": state_json(done.state, done.plan.network)}
+
+    def _in_horizon(day: dt.date, field: str) -> dt.date:
+        """``day`` (a query parameter) if it is inside the horizon; 422 otherwise."""
+        sc = books.scenario
+        if not sc.start_date <= day <= sc.end_date:
+            raise HTTPException(422, [{
+                "loc": ["query", field], "type": "value_error",
+                "msg": f"expected a day from {sc.start_date} to {sc.end_date}, got {day}"}])
+        return day
+
+    static = files("supplyline.ops").joinpath("static")
+    app.mount("/static", StaticFiles(directory=str(static)), name="static")
+
+    @app.get("/", response_class=HTMLResponse, include_in_schema=False)
+    def dashboard() -> HTMLResponse:
+        return HTMLResponse(static.joinpath("index.html").read_text(encoding="utf-8"))
+
+    return app
+
+
+def _compact(data: dict[str, Any]) -> str:
+    import json
+
+    return json.dumps(data, separators=(",", ":"), sort_keys=True)
+
+
+def _kpis(result: Any) -> dict[str, Any]:
+    import json
+
+    kpis: dict[str, Any] = json.loads(json.dumps(result.kpis(), default=str))
+    return kpis
+
+
+def app_from_environment() -> FastAPI:
+    """The app over the books named by ``SUPPLYLINE_BOOKS`` (URL) and
+    ``SUPPLYLINE_BOOKS_SCENARIO`` (how ``supplyline serve`` starts several processes)."""
+    from supplyline.ops.books import open_books
+    from supplyline.scenario.load import load
+
+    source = os.environ["SUPPLYLINE_BOOKS_SCENARIO"]
+    return create_app(open_books(os.environ["SUPPLYLINE_BOOKS"], load(source), source))

@@ -1,0 +1,669 @@
+"""The council's books in a database: append-only entries and the movements of goods and
+units they make.
+
+:func:`open_books` opens (or creates) the books at a database URL — an SQLite file by
+default, PostgreSQL by ``postgresql://`` URL — and applies the migrations shipped in the
+package. :meth:`Books.append` writes one entry (or :meth:`Books.append_many` a batch) in one
+transaction: the entry and its movements are written together or not at all. A dispatch
+that sends more than the place holds on any day from its date on, or a receipt for a convoy
+never sent, is refused with an :class:`EntryError` naming the field, and nothing is written.
+
+Writes to the same place are serialized (SQLite: ``BEGIN IMMEDIATE``, one writer at a time;
+PostgreSQL: a transaction-scoped advisory lock per place), so two clerks cannot both send
+the last sack.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import zlib
+from collections import defaultdict
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass
+from importlib.resources import files
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from alembic import command
+from alembic.config import Config
+from pydantic import ValidationError
+from sqlalchemy import (
+    Connection,
+    Engine,
+    create_engine,
+    event,
+    exists,
+    func,
+    insert,
+    select,
+    text,
+)
+from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.orm import aliased
+
+from supplyline.errors import SupplylineError
+from supplyline.ops import tables as t
+from supplyline.ops.entries import (
+    Contribution,
+    Dispatch,
+    Entry,
+    EntryError,
+    Index,
+    Labour,
+    Pledge,
+    Receipt,
+    RouteReport,
+    Wounded,
+    check_entry,
+    dump_entry,
+    parse_entry,
+)
+from supplyline.scenario.schema import Scenario
+
+__all__ = ["Books", "BooksError", "Recorded", "database_url", "digest", "open_books", "place_of"]
+
+#: Tolerance on kg and units (float sums).
+TOL = 1e-6
+
+
+class BooksError(SupplylineError):
+    """The books cannot be opened (bad URL, unreachable server, another scenario's books)."""
+
+
+@dataclass(frozen=True)
+class Recorded:
+    """An entry as written: its id, who wrote it and when, and what it corrects."""
+
+    id: int
+    kind: str
+    date: dt.date
+    place: str
+    entry: Entry
+    corrects: int | None
+    author: str
+    written_at: dt.datetime
+
+    def to_json(self) -> dict[str, Any]:
+        return {"id": self.id, "kind": self.kind, "date": self.date.isoformat(),
+                "place": self.place, "corrects": self.corrects, "author": self.author,
+                "written_at": self.written_at.isoformat(), "entry": dump_entry(self.entry)}
+
+
+def database_url(url_or_path: str | Path) -> str:
+    """An SQLAlchemy URL: ``postgresql://`` and ``postgres://`` use psycopg 3; a plain
+    path is an SQLite file."""
+    text_ = str(url_or_path)
+    for prefix in ("postgresql://", "postgres://"):
+        if text_.startswith(prefix):
+            return "postgresql+psycopg://" + text_[len(prefix):]
+    if "://" in text_:
+        return text_
+    return f"sqlite:///{text_}"
+
+
+def _engine(url: str) -> Engine:
+    if url.startswith("sqlite"):
+        engine = create_engine(url, connect_args={"timeout": 60, "check_same_thread": False},
+                               pool_size=32, max_overflow=32)
+
+        @event.listens_for(engine, "connect")
+        def _connect(dbapi: Any, _record: Any) -> None:
+            dbapi.isolation_level = None  # transactions are begun below
+            cursor = dbapi.cursor()
+            cursor.execute("PRAGMA journal_mode=WAL")
+            # WAL with synchronous=NORMAL: a committed transaction survives the process
+            # being killed; only a power cut may lose the last ones (never a half entry).
+            cursor.execute("PRAGMA synchronous=NORMAL")
+            cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.close()
+
+        @event.listens_for(engine, "begin")
+        def _begin(conn: Connection) -> None:
+            write = conn.get_execution_options().get("write", False)
+            conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+
+        return engine
+    return create_engine(url, pool_size=32, max_overflow=32, pool_pre_ping=True)
+
+
+def _migrations() -> str:
+    return str(files("supplyline.ops").joinpath("migrations"))
+
+
+def _upgrade(engine: Engine) -> None:
+    config = Config()
+    config.set_main_option("script_location", _migrations())
+    with engine.connect().execution_options(write=True) as conn:
+        config.attributes["connection"] = conn
+        command.upgrade(config, "head")
+        conn.commit()
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def open_books(url: str | Path, scenario: Scenario, source: str | None = None) -> Books:
+    """Open the books at ``url`` for ``scenario`` (created, and migrated to the current
+    schema, as needed). ``source`` is how the scenario was named (kept in the books)."""
+    full = database_url(url)
+    try:
+        engine = _engine(full)
+        _upgrade(engine)
+        with engine.connect().execution_options(write=True) as conn, conn.begin():
+            rows = {k: v for k, v in conn.execute(select(t.meta.c.key, t.meta.c.value)).all()}
+            if "scenario" not in rows:
+                conn.execute(insert(t.meta), [
+                    {"key": "scenario", "value": scenario.name},
+                    {"key": "source", "value": source or scenario.name},
+                ])
+            elif rows["scenario"] != scenario.name:
+                raise BooksError(f"these books are kept for scenario {rows['scenario']!r}, "
+                                 f"not {scenario.name!r}")
+    except (OperationalError, ValueError, ImportError) as error:
+        raise BooksError(f"cannot open the books at {_shown(full)}: "
+                         f"{str(error).splitlines()[0]}") from error
+    return Books(engine, scenario)
+
+
+def books_source(url: str | Path) -> str | None:
+    """The scenario source kept in existing books (``None`` when there are none yet)."""
+    full = database_url(url)
+    if full.startswith("sqlite:///") and not Path(full[len("sqlite:///"):]).exists():
+        return None
+    engine = _engine(full)
+    try:
+        with engine.connect() as conn:
+            value = conn.execute(
+                select(t.meta.c.value).where(t.meta.c.key == "source")).scalar_one_or_none()
+    except OperationalError:
+        return None
+    finally:
+        engine.dispose()
+    return value
+
+
+def _shown(url: str) -> str:
+    """A URL without its password."""
+    if "@" in url and "://" in url:
+        scheme, rest = url.split("://", 1)
+        return f"{scheme}://…@{rest.rsplit('@', 1)[1]}"
+    return url
+
+
+def _lock_key(place: str) -> int:
+    return zlib.crc32(place.encode()) - 2**31
+
+
+class Books:
+    """Entries and movements of one scenario's books (see the module's docstring)."""
+
+    def __init__(self, engine: Engine, scenario: Scenario) -> None:
+        self.engine = engine
+        self.scenario = scenario
+        self.index = Index(scenario)
+        self.cache: dict[Any, Any] = {}  # what is computed once from the scenario
+        self.initial: dict[tuple[str, str], float] = {}
+        self.owned: dict[tuple[str, str], float] = {}
+        for place in scenario.places:
+            if place.kind != "locality":
+                for good, kg in place.stock_kg.items():
+                    self.initial[(place.id, good)] = kg
+            for mode, units in place.carriers.items():
+                self.owned[(place.id, mode)] = float(units)
+
+    @property
+    def postgres(self) -> bool:
+        return self.engine.dialect.name == "postgresql"
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    @contextmanager
+    def writing(self) -> Iterator[Connection]:
+        """One write transaction (committed when the block ends without error)."""
+        with self.engine.connect().execution_options(write=True) as conn, conn.begin():
+            yield conn
+
+    @contextmanager
+    def reading(self) -> Iterator[Connection]:
+        with self.engine.connect() as conn, conn.begin():
+            yield conn
+
+    # --- writing -------------------------------------------------------------------------
+
+    def append(self, data: Entry | dict[str, Any], author: str,
+               allowed: Any = None) -> Recorded:
+        """Write one entry; :class:`EntryError` (nothing written) when it cannot be.
+        ``allowed(entry, place)`` may refuse it (raise) once its place is known."""
+        return self.append_many([data], author, allowed)[0]
+
+    def append_many(self, batch: Sequence[Entry | dict[str, Any]], author: str,
+                    allowed: Any = None) -> list[Recorded]:
+        """Write a batch of entries in one transaction: all or none. An error names the
+        entry's position (``3.kg``)."""
+        entries = [self._parse(data, i if len(batch) > 1 else None)
+                   for i, data in enumerate(batch)]
+        try:
+            with self.writing() as conn:
+                if self.postgres:
+                    self._lock(conn, entries)
+                return [self._write(conn, e, author, allowed, i if len(batch) > 1 else None)
+                        for i, e in enumerate(entries)]
+        except IntegrityError as error:
+            field = "dispatch" if "receipt_of" in str(error.orig) else "corrects"
+            raise EntryError(field, "the entry was corrected or the convoy received "
+                                    "meanwhile; read the books again", 409) from error
+
+    def _parse(self, data: Entry | dict[str, Any], position: int | None) -> Entry:
+        where = "" if position is None else f"{position}."
+        try:
+            entry = data if not isinstance(data, dict) else parse_entry(data)
+            check_entry(entry, self.index)
+        except ValidationError as error:
+            first = error.errors()[0]
+            loc = ".".join(str(x) for x in first["loc"][1:] or first["loc"])
+            raise EntryError(where + (loc or "kind"), first["msg"]) from error
+        except EntryError as error:
+            raise EntryError(where + error.field, error.message, error.status) from error
+        return entry
+
+    def _write(self, conn: Connection, entry: Entry, author: str, allowed: Any,
+               position: int | None) -> Recorded:
+        try:
+            return self._write_one(conn, entry, author, allowed)
+        except EntryError as error:
+            where = "" if position is None else f"{position}."
+            raise EntryError(where + error.field, error.message, error.status) from error
+
+    def _write_one(self, conn: Connection, entry: Entry, author: str,
+                   allowed: Any) -> Recorded:
+        dispatch: Dispatch | None = None
+        dispatch_id = 0
+        receipt_of: int | None = None
+        if isinstance(entry, Receipt):
+            dispatch_id, dispatch = self._dispatch(conn, entry.dispatch)
+            place = dispatch.to
+        else:
+            place = place_of(entry)
+        if allowed is not None:
+            allowed(entry, place)
+        if isinstance(entry, Receipt) and entry.corrects is None:
+            receipt_of = dispatch_id
+            got = conn.execute(select(t.entry.c.id)
+                               .where(t.entry.c.receipt_of == dispatch_id)).scalar()
+            if got is not None:
+                raise EntryError("dispatch", f"convoy {dispatch_id} was already received "
+                                             f"(entry {got}); correct that receipt", 409)
+        undo: list[tuple[str, str, dt.date, float]] = []
+        undone_place = place
+        if entry.corrects is not None:
+            undo, undone_place = self._undo(conn, entry, allowed)
+        moves = self._moves(conn, entry, dispatch)
+        own = self._owned_units(conn, entry, moves)
+        self._check_balances(conn, entry, own + undo)
+        written_at = _now()
+        entry_id = conn.execute(
+            insert(t.entry).returning(t.entry.c.id),
+            {"kind": entry.kind, "date": entry.date, "place": place,
+             "payload": json.dumps(dump_entry(entry)), "corrects": entry.corrects,
+             "receipt_of": receipt_of, "author": author, "written_at": written_at},
+        ).scalar_one()
+        rows = [{"entry_id": entry_id, "place": p, "item": i, "date": d, "delta": x,
+                 "own": True} for p, i, d, x in own]
+        rows += [{"entry_id": entry_id, "place": p, "item": i, "date": d, "delta": x,
+                  "own": False} for p, i, d, x in undo]
+        if rows:
+            conn.execute(insert(t.movement), rows)
+            summed: dict[tuple[str, str, dt.date, str, str], float] = defaultdict(float)
+            for p, i, d, x in own:
+                summed[(p, i, d, entry.kind, place)] += x
+            for p, i, d, x in undo:
+                summed[(p, i, d, entry.kind, undone_place)] += x
+            self._add_daily(conn, summed)
+        return Recorded(entry_id, entry.kind, entry.date, place, entry, entry.corrects,
+                        author, written_at)
+
+    def _dispatch(self, conn: Connection, dispatch_id: int) -> tuple[int, Dispatch]:
+        """The convoy a receipt names, as last corrected: (first entry's id, dispatch)."""
+        row = conn.execute(select(t.entry.c.kind, t.entry.c.corrects)
+                           .where(t.entry.c.id == dispatch_id)).first()
+        if row is None or row.kind != "dispatch":
+            raise EntryError("dispatch", f"expected the id of a dispatched convoy, got "
+                                         f"{dispatch_id}: no convoy was sent with that id")
+        root = dispatch_id
+        while True:  # back to the first entry of the convoy
+            up = conn.execute(select(t.entry.c.corrects).where(t.entry.c.id == root)).scalar()
+            if up is None:
+                break
+            root = up
+        latest = root
+        while True:
+            down = conn.execute(select(t.entry.c.id).where(t.entry.c.corrects == latest)
+                                ).scalar()
+            if down is None:
+                break
+            latest = down
+        payload = conn.execute(select(t.entry.c.payload).where(t.entry.c.id == latest)
+                               ).scalar_one()
+        found = parse_entry(json.loads(payload))
+        assert isinstance(found, Dispatch)
+        return root, found
+
+    def _undo(self, conn: Connection, entry: Entry, allowed: Any
+              ) -> tuple[list[tuple[str, str, dt.date, float]], str]:
+        """Movements undoing the corrected entry's own effect; the correction must be of
+        the same kind, the entry not yet corrected, a dispatch not yet received."""
+        old = conn.execute(select(t.entry).where(t.entry.c.id == entry.corrects)).first()
+        if old is None:
+            raise EntryError("corrects", f"expected the id of an entry, got {entry.corrects}")
+        if old.kind != entry.kind:
+            raise EntryError("corrects", f"expected an entry of kind {entry.kind!r}, entry "
+                                         f"{old.id} is a {old.kind!r}")
+        later = conn.execute(select(t.entry.c.id).where(t.entry.c.corrects == old.id)).scalar()
+        if later is not None:
+            raise EntryError("corrects", f"entry {old.id} is already corrected by entry "
+                                         f"{later}; correct that one", 409)
+        if allowed is not None:
+            allowed(parse_entry(json.loads(old.payload)), old.place)
+        if entry.kind == "dispatch":
+            root = old.id
+            while (up := conn.execute(select(t.entry.c.corrects)
+                                      .where(t.entry.c.id == root)).scalar()) is not None:
+                root = up
+            got = conn.execute(select(t.entry.c.id).where(t.entry.c.receipt_of == root)
+                               ).scalar()
+            if got is not None:
+                raise EntryError("corrects", f"convoy {root} was received (entry {got}); "
+                                             "correct the receipt instead", 409)
+        if isinstance(entry, Receipt):
+            old_receipt = parse_entry(json.loads(old.payload))
+            assert isinstance(old_receipt, Receipt)
+            if old_receipt.dispatch != entry.dispatch:
+                raise EntryError("dispatch", f"expected the convoy of the corrected receipt "
+                                             f"({old_receipt.dispatch}), got {entry.dispatch}")
+        rows = conn.execute(select(t.movement.c.place, t.movement.c.item, t.movement.c.date,
+                                   t.movement.c.delta)
+                            .where(t.movement.c.entry_id == old.id, t.movement.c.own)).all()
+        return [(r.place, r.item, r.date, -r.delta) for r in rows], str(old.place)
+
+    def _moves(self, conn: Connection, entry: Entry,
+               dispatch: Dispatch | None) -> list[tuple[str, str, dt.date, float]]:
+        """The entry's own movements: (place, item, date, delta)."""
+        d = entry.date
+        if isinstance(entry, Contribution):
+            return [(entry.at, entry.good, d, entry.kg)]
+        if isinstance(entry, Labour) and entry.role == "carrier":
+            assert entry.mode is not None
+            crew = self.index.modes[entry.mode].crew_per_unit or 1.0
+            units = entry.persons / crew
+            return [(entry.locality, f"unit:{entry.mode}", d, units),
+                    (entry.locality, f"service:{entry.mode}", d, units)]
+        if isinstance(entry, Dispatch):
+            moves = [(entry.from_, good, d, -kg) for good, kg in entry.cargo_kg.items()
+                     if kg > 0]
+            return [*moves, (entry.from_, f"unit:{entry.mode}", d, -entry.units)]
+        if isinstance(entry, Receipt):
+            assert dispatch is not None
+            if d < dispatch.date:
+                raise EntryError("date", f"expected a day on or after the convoy left "
+                                         f"({dispatch.date}), got {d}")
+            accounted: dict[str, float] = defaultdict(float)
+            for good, kg in entry.received_kg.items():
+                accounted[good] += kg
+            for loss in entry.losses:
+                accounted[loss.good] += loss.kg
+            for good in sorted(set(accounted) | set(dispatch.cargo_kg)):
+                sent = dispatch.cargo_kg.get(good, 0.0)
+                if abs(accounted[good] - sent) > 0.5 + 1e-9 * sent:
+                    raise EntryError(
+                        f"received_kg.{good}",
+                        f"expected received and lost to add up to the {sent:,.1f} kg of "
+                        f"{good} the convoy carried, got {accounted[good]:,.1f} kg")
+            moves = [(dispatch.to, good, d, kg) for good, kg in entry.received_kg.items()
+                     if kg > 0]
+            # What was lost, by reason (counted where the convoy arrived).
+            moves += [(dispatch.to, f"lost:{loss.reason}:{loss.good}", d, loss.kg)
+                      for loss in entry.losses]
+            return [*moves, (dispatch.to, f"unit:{dispatch.mode}", d, dispatch.units)]
+        return []
+
+    def _series(self, conn: Connection, place: str, item: str) -> dict[dt.date, float]:
+        rows = conn.execute(
+            select(t.daily.c.date, func.sum(t.daily.c.delta))
+            .where(t.daily.c.place == place, t.daily.c.item == item)
+            .group_by(t.daily.c.date)).all()
+        return {d: float(x) for d, x in rows}
+
+    def _add_daily(self, conn: Connection,
+                   summed: dict[tuple[str, str, dt.date, str, str], float]) -> None:
+        """Add movements to the daily sums (keys in order, so that writers meet in the same
+        order)."""
+        rows = [{"place": p, "item": i, "date": d, "kind": k, "source": src, "delta": x}
+                for (p, i, d, k, src), x in sorted(summed.items())]
+        if "upsert" not in self.cache:  # made once, so that it is compiled once
+            if self.postgres:
+                from sqlalchemy.dialects.postgresql import insert as upsert
+            else:
+                from sqlalchemy.dialects.sqlite import (  # type: ignore[assignment]
+                    insert as upsert,
+                )
+            statement = upsert(t.daily)
+            self.cache["upsert"] = statement.on_conflict_do_update(
+                index_elements=["place", "item", "date", "kind", "source"],
+                set_={"delta": t.daily.c.delta + statement.excluded.delta})
+        conn.execute(self.cache["upsert"], rows)
+
+    def _lock(self, conn: Connection, entries: list[Entry]) -> None:
+        """PostgreSQL: take the lock of every place a batch touches, in one order, before
+        writing any of it (two batches never wait for each other in a circle)."""
+        places: set[str] = set()
+        for entry in entries:
+            if isinstance(entry, Receipt):
+                with suppress(EntryError):  # said when the entry is written
+                    places.add(self._dispatch(conn, entry.dispatch)[1].to)
+            else:
+                places.add(place_of(entry))
+            if isinstance(entry, Contribution):
+                places.add(entry.at)
+            if entry.corrects is not None:
+                places.update(conn.execute(
+                    select(t.movement.c.place).where(t.movement.c.entry_id == entry.corrects)
+                    .distinct()).scalars())
+                places.update(conn.execute(
+                    select(t.entry.c.place).where(t.entry.c.id == entry.corrects)).scalars())
+        for p in sorted(places):
+            conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _lock_key(p)})
+
+    def _owned_units(self, conn: Connection, entry: Entry,
+                     moves: list[tuple[str, str, dt.date, float]]
+                     ) -> list[tuple[str, str, dt.date, float]]:
+        """A dispatch from the home of owned carriers puts into service the units it needs
+        beyond those waiting there (up to the units owned)."""
+        if not isinstance(entry, Dispatch):
+            return moves
+        key = (entry.from_, entry.mode)
+        owned = self.owned.get(key, 0.0)
+        if self.index.modes[entry.mode].units_from != "owned" or owned <= 0:
+            return moves
+        item = f"unit:{entry.mode}"
+        lowest = _lowest_after(self._series(conn, entry.from_, item), entry.date, -entry.units)
+        need = max(0.0, -lowest)
+        if need <= TOL:
+            return moves
+        serving = sum(self._series(conn, entry.from_, f"service:{entry.mode}").values())
+        if serving + need > owned + TOL:
+            raise EntryError("units", f"expected at most {max(0.0, lowest + entry.units):g} "
+                                      f"units of {entry.mode} waiting at {entry.from_} on "
+                                      f"{entry.date} and after, with {owned - serving:g} more "
+                                      f"it owns to put into service; got {entry.units:g}")
+        return [*moves, (entry.from_, item, entry.date, need),
+                (entry.from_, f"service:{entry.mode}", entry.date, need)]
+
+    def _check_balances(self, conn: Connection, entry: Entry,
+                        moves: list[tuple[str, str, dt.date, float]]) -> None:
+        """No place may hold less than nothing of a good or of waiting units on any day."""
+        taken: dict[tuple[str, str], list[tuple[dt.date, float]]] = defaultdict(list)
+        for place, item, d, delta in moves:
+            taken[(place, item)].append((d, delta))
+        for (place, item), deltas in taken.items():
+            if all(x >= 0 for _, x in deltas):
+                continue
+            series = self._series(conn, place, item)
+            first = min(d for d, x in deltas if x < 0)
+            for d, x in deltas:
+                series[d] = series.get(d, 0.0) + x
+            start = self.initial.get((place, item), 0.0)
+            running = start
+            for d in sorted(series):
+                running += series[d]
+                if d >= first and running < -TOL * max(1.0, abs(start)) - 1e-6:
+                    held = running - sum(x for day, x in deltas if day <= d)
+                    what = (f"units of {item[5:]} waiting" if item.startswith("unit:")
+                            else f"kg of {item}")
+                    field = _field_of(entry, item)
+                    raise EntryError(field, f"{place} holds {max(held, 0.0):,.1f} {what} on "
+                                            f"{d}; this entry would leave {running:,.1f}")
+
+    # --- reading -------------------------------------------------------------------------
+
+    def entries(self, *, kind: str | None = None, place: str | None = None,
+                since: dt.date | None = None, until: dt.date | None = None,
+                effective: bool = False, limit: int | None = None,
+                offset: int = 0) -> list[Recorded]:
+        """Entries in the order written, filtered; ``effective``: only those no later entry
+        corrects (what stands)."""
+        q = select(t.entry).order_by(t.entry.c.id)
+        if kind:
+            q = q.where(t.entry.c.kind == kind)
+        if place:
+            q = q.where(t.entry.c.place == place)
+        if since:
+            q = q.where(t.entry.c.date >= since)
+        if until:
+            q = q.where(t.entry.c.date <= until)
+        if effective:
+            later = aliased(t.entry)
+            q = q.where(~exists().where(later.c.corrects == t.entry.c.id))
+        if limit is not None:
+            q = q.limit(limit).offset(offset)
+        with self.reading() as conn:
+            rows = conn.execute(q).all()
+        return [_recorded(r) for r in rows]
+
+    def count(self) -> int:
+        with self.reading() as conn:
+            return int(conn.execute(select(func.count()).select_from(t.entry)).scalar_one())
+
+    def balances(self, before: dt.date | None = None) -> dict[tuple[str, str], float]:
+        """What each place holds: goods (kg, scenario stocks included), ``unit:MODE``
+        (units waiting) and ``service:MODE`` (units in service by home), counting the
+        movements dated before ``before`` (all when ``None``)."""
+        q = select(t.daily.c.place, t.daily.c.item, func.sum(t.daily.c.delta)
+                   ).group_by(t.daily.c.place, t.daily.c.item)
+        if before is not None:
+            q = q.where(t.daily.c.date < before)
+        with self.reading() as conn:
+            rows = conn.execute(q).all()
+        out: dict[tuple[str, str], float] = dict(self.initial)
+        for place, item, total in rows:
+            out[(place, item)] = out.get((place, item), 0.0) + float(total)
+        return out
+
+    def daily(self, item_kind: str, before: dt.date | None = None
+              ) -> list[tuple[str, dt.date, str, float]]:
+        """Sums of effective entries per (place, date, good) of one kind: contribution
+        (kg given by locality), dispatch (kg sent by route id), receipt (kg received by
+        place)."""
+        out: list[tuple[str, dt.date, str, float]] = []
+        for r in self.entries(kind=item_kind, effective=True,
+                              until=None if before is None else before - dt.timedelta(1)):
+            e = r.entry
+            if isinstance(e, Contribution):
+                out.append((e.locality, e.date, e.good, e.kg))
+            elif isinstance(e, Dispatch):
+                route = self.index.route_between(e.from_, e.to, e.mode) or ""
+                out += [(route, e.date, g, kg) for g, kg in e.cargo_kg.items()]
+            elif isinstance(e, Receipt):
+                out += [(r.place, e.date, g, kg) for g, kg in e.received_kg.items()]
+        return out
+
+    # --- plans ---------------------------------------------------------------------------
+
+    def save_plan(self, figures: dict[str, Any], author: str) -> int:
+        """Keep a plan's figures; the latest kept is the plan in force."""
+        with self.writing() as conn:
+            return int(conn.execute(
+                insert(t.plan).returning(t.plan.c.id),
+                {"start": dt.date.fromisoformat(figures["start"]), "author": author,
+                 "written_at": _now(), "status": str(figures.get("status", "")),
+                 "figures": json.dumps(figures)}).scalar_one())
+
+    def plan_in_force(self) -> tuple[int, dict[str, Any]] | None:
+        """(id, figures) of the latest plan kept, if any."""
+        with self.reading() as conn:
+            row = conn.execute(select(t.plan.c.id, t.plan.c.figures)
+                               .order_by(t.plan.c.id.desc()).limit(1)).first()
+        return None if row is None else (int(row.id), json.loads(row.figures))
+
+    def plans(self) -> list[dict[str, Any]]:
+        with self.reading() as conn:
+            rows = conn.execute(select(t.plan.c.id, t.plan.c.start, t.plan.c.author,
+                                       t.plan.c.written_at, t.plan.c.status)
+                                .order_by(t.plan.c.id)).all()
+        return [{"id": r.id, "start": r.start.isoformat(), "author": r.author,
+                 "written_at": r.written_at.isoformat(), "status": r.status} for r in rows]
+
+
+def _lowest_after(series: dict[dt.date, float], day: dt.date, delta: float) -> float:
+    """The lowest running total from ``day`` on once ``delta`` is added on ``day``."""
+    series = dict(series)
+    series[day] = series.get(day, 0.0) + delta
+    running, lowest = 0.0, np.inf
+    for d in sorted(series):
+        running += series[d]
+        if d >= day:
+            lowest = min(lowest, running)
+    return float(lowest)
+
+
+def _field_of(entry: Entry, item: str) -> str:
+    if isinstance(entry, Dispatch):
+        return "units" if item.startswith("unit:") else f"cargo_kg.{item}"
+    if isinstance(entry, Contribution):
+        return "kg"
+    if isinstance(entry, Receipt):
+        return f"received_kg.{item}"
+    return "corrects"
+
+
+def place_of(entry: Entry) -> str:
+    """Whose books an entry belongs to (a receipt's is its convoy's destination, known
+    only from the books)."""
+    if isinstance(entry, Pledge | Contribution | Labour):
+        return entry.locality
+    if isinstance(entry, Dispatch):
+        return entry.from_
+    if isinstance(entry, Wounded):
+        return entry.front
+    if isinstance(entry, RouteReport):
+        return entry.route
+    raise TypeError(f"the place of a {entry.kind} is read from the books")
+
+
+def _recorded(row: Any) -> Recorded:
+    written = row.written_at
+    if written.tzinfo is None:
+        written = written.replace(tzinfo=dt.UTC)
+    return Recorded(row.id, row.kind, row.date, row.place,
+                    parse_entry(json.loads(row.payload)), row.corrects, row.author, written)
+
+
+def digest(token_: str) -> str:
+    """SHA-256 of a session token (tokens are random, so a fast hash is enough)."""
+    return hashlib.sha256(token_.encode()).hexdigest()
+

@@ -1,0 +1,185 @@
+"""What the dashboard shows, read with aggregate queries (fast with many entries): stocks,
+days of supply at the fronts, route status, and arrivals at the fronts, planned against
+actual, day by day."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from functools import cached_property
+from typing import Any
+
+import numpy as np
+from sqlalchemy import func, select
+
+from supplyline.network import Network, compile_network
+from supplyline.ops import tables as t
+from supplyline.ops.books import Books
+from supplyline.ops.entries import Pledge, Wounded
+from supplyline.ops.replan import closed_spans, route_damage, route_reports
+from supplyline.state import State
+
+__all__ = ["Views", "state_json"]
+
+
+class Views:
+    """Read views of one books (the scenario's network compiled once)."""
+
+    def __init__(self, books: Books) -> None:
+        self.books = books
+
+    @cached_property
+    def network(self) -> Network:
+        return compile_network(self.books.scenario)
+
+    def today(self) -> dt.date:
+        """The day after the last entry (within the horizon; its start when empty)."""
+        sc = self.books.scenario
+        with self.books.reading() as conn:
+            last = conn.execute(select(func.max(t.entry.c.date))).scalar()
+        if last is None:
+            return sc.start_date
+        day: dt.date = min(sc.end_date, last + dt.timedelta(days=1))
+        return day
+
+    def overview(self, as_of: dt.date | None = None) -> dict[str, Any]:
+        books, sc, net = self.books, self.books.scenario, self.network
+        as_of = as_of or self.today()
+        balances = books.balances(before=as_of + dt.timedelta(days=1))
+        goods = sorted(books.index.goods)
+        kinds = {p.id: p.kind for p in sc.places}
+        stocks = [{"place": p, "good": g, "kg": round(kg, 1)}
+                  for (p, g), kg in sorted(balances.items())
+                  if g in books.index.goods and abs(kg) > 1e-6]
+        day = min(max((as_of - sc.start_date).days, 0), net.days - 1)
+        step = net.grid.of_day(day)
+        fronts = []
+        for i, pid in enumerate(net.place_ids):
+            if kinds[pid] != "front":
+                continue
+            for g in goods:
+                c = net.commodity_ids.index(g)
+                need = float(net.demand_kg[i, c, step] / net.step_length[step])
+                held = balances.get((pid, g), 0.0)
+                fronts.append({"front": pid, "good": g, "kg": round(held, 1),
+                               "need_kg_per_day": round(need, 1),
+                               "days_of_supply": None if need <= 0 else round(held / need, 1)})
+        reports = route_reports(books, as_of + dt.timedelta(days=1))
+        damage = route_damage(reports, sc, as_of)
+        closed = closed_spans(reports, sc.end_date)
+        routes = []
+        for r in sc.routes:
+            rid = r.id or f"{r.from_}--{r.to}"
+            shut = any(a <= as_of <= b for a, b in closed.get(rid, []))
+            shut = shut or any(c.start <= as_of <= c.end for c in r.closed)
+            lost = damage.get(rid, 0.0)
+            routes.append({"id": rid, "name": r.name or rid, "from": r.from_, "to": r.to,
+                           "status": "closed" if shut else "damaged" if lost > 1e-6 else "open",
+                           "capacity_lost": round(lost, 3)})
+        by_reason: dict[tuple[str, str], float] = defaultdict(float)
+        for (_p, item), kg in balances.items():
+            if item.startswith("lost:"):
+                _lost, reason, good = item.split(":", 2)
+                by_reason[(reason, good)] += kg
+        return {"as_of": as_of.isoformat(), "entries": books.count(), "stocks": stocks,
+                "losses": [{"reason": r, "good": g, "kg": round(kg, 1)}
+                           for (r, g), kg in sorted(by_reason.items()) if kg > 1e-6],
+                "fronts": fronts, "routes": routes, "localities": self.localities(as_of),
+                "wounded": self.wounded(as_of), "arrivals": self.arrivals()}
+
+    def localities(self, as_of: dt.date) -> list[dict[str, Any]]:
+        """Per locality, to ``as_of``: pledged (all, and due by then), given, and what the
+        plan in force asked."""
+        books, sc = self.books, self.books.scenario
+        pledged: dict[str, float] = defaultdict(float)
+        due: dict[str, float] = defaultdict(float)
+        for r in books.entries(kind="pledge", effective=True, until=as_of):
+            e = r.entry
+            assert isinstance(e, Pledge)
+            pledged[e.locality] += e.kg
+            if e.by <= as_of:
+                due[e.locality] += e.kg
+        with books.reading() as conn:
+            rows = conn.execute(
+                select(t.daily.c.source, func.sum(t.daily.c.delta))
+                .where(t.daily.c.kind == "contribution", t.daily.c.date <= as_of)
+                .group_by(t.daily.c.source)).all()
+        given = {place: float(kg) for place, kg in rows}
+        asked: dict[str, float] = defaultdict(float)
+        force = books.plan_in_force()
+        if force is not None:
+            start = dt.date.fromisoformat(force[1]["start"])
+            for place, values in force[1]["given"].items():
+                asked[place] = sum(values[:max(0, (as_of - start).days + 1)])
+        return [{"locality": p.id, "pledged_kg": round(pledged[p.id], 1),
+                 "pledged_due_kg": round(due[p.id], 1),
+                 "given_kg": round(given.get(p.id, 0.0), 1),
+                 "plan_kg": round(asked[p.id], 1)}
+                for p in sc.places if p.kind == "locality"]
+
+    def wounded(self, as_of: dt.date) -> dict[str, int]:
+        """Wounded brought to each hospital to ``as_of``."""
+        out: dict[str, int] = defaultdict(int)
+        for r in self.books.entries(kind="wounded", effective=True, until=as_of):
+            e = r.entry
+            assert isinstance(e, Wounded)
+            out[e.hospital] += e.persons
+        return dict(out)
+
+    def arrivals(self) -> dict[str, Any]:
+        """Cumulative kg arrived at the fronts by day: planned (plan in force) and actual."""
+        books, sc = self.books, self.books.scenario
+        fronts = [p.id for p in sc.places if p.kind == "front"]
+        days = sc.days
+        dates = [sc.start_date + dt.timedelta(days=i) for i in range(days)]
+        actual = np.zeros(days)
+        with books.reading() as conn:
+            rows = conn.execute(
+                select(t.daily.c.date, func.sum(t.daily.c.delta))
+                .where(t.daily.c.kind == "receipt", t.daily.c.place.in_(fronts),
+                       t.daily.c.item.in_(sorted(books.index.goods)))
+                .group_by(t.daily.c.date)).all()
+        for d, kg in rows:
+            actual[(d - sc.start_date).days] += float(kg)
+        planned = np.zeros(days)
+        force = books.plan_in_force()
+        if force is not None:
+            figures = force[1]
+            start = dt.date.fromisoformat(figures["start"])
+            for values in figures["arrive"].values():
+                for i, v in enumerate(values):
+                    k = (start - sc.start_date).days + i
+                    if 0 <= k < days:
+                        planned[k] += v
+        return {"dates": [d.isoformat() for d in dates],
+                "planned_kg": np.round(np.cumsum(planned), 1).tolist(),
+                "actual_kg": np.round(np.cumsum(actual), 1).tolist(),
+                "plan": None if force is None else force[0]}
+
+
+def state_json(state: State, net: Network) -> dict[str, Any]:
+    """A State with its places, goods, modes and routes named."""
+    places, goods, modes = net.place_ids, net.commodity_ids, net.mode_ids
+
+    def named(array: Any, columns: list[str]) -> dict[str, dict[str, float]]:
+        return {places[p]: {columns[c]: round(float(array[p, c]), 3)
+                            for c in range(len(columns)) if array[p, c] > 1e-9}
+                for p in range(len(places)) if np.any(array[p] > 1e-9)}
+
+    tr = state.transit
+    return {
+        "date": state.date.isoformat(),
+        "stock_kg": named(state.stock_kg, goods),
+        "units_idle": named(state.units_idle, modes),
+        "in_service": named(state.in_service, modes),
+        "given_kg": named(state.given_kg, goods),
+        "persons": {places[p]: float(v) for p, v in enumerate(state.persons) if v},
+        "labour_days_left": float(state.labour_days_left),
+        "route_damage": {net.route_ids[r]: float(v)
+                         for r, v in enumerate(state.route_damage) if v},
+        "transit": [{"to": places[int(tr.dest[i])], "mode": modes[int(tr.mode[i])],
+                     "units": float(tr.units[i]),
+                     "arrive_in_days": round(float(tr.arrive_in_days[i]), 3),
+                     "cargo_kg": {goods[c]: float(v) for c, v in enumerate(tr.cargo_kg[i]) if v}}
+                    for i in range(len(tr))],
+    }

@@ -1,0 +1,311 @@
+"""What the books say: the :class:`~supplyline.state.State` on a date, plan against actual,
+and the re-plan of the rest of the horizon from what happened.
+
+The State *as of* a date counts every entry dated before it (the start of that day). The
+re-plan plans from that day to the scenario's end: the scenario is moved to start there
+(each locality's stores grown by what it produced and less what its people ate since the
+start, so what it can still give is the same; road works due before it taken as done, those
+under way cut to what is left of them at the same pace), routes reported closed stay closed
+until a report reopens them, and the planner starts from the recorded State — what is in transit
+arrives when its trip ends, what was given is gone, damaged routes are damaged.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from supplyline.accounting import legs_of
+from supplyline.network import Network, compile_network
+from supplyline.ops.books import Books
+from supplyline.ops.entries import Contribution, Dispatch, Labour, Receipt, RouteReport
+from supplyline.scenario.schema import Closure, Scenario
+from supplyline.state import State, Transit
+
+__all__ = ["Figures", "compare_plans", "figures_of", "plan_vs_actual", "recorded_state",
+           "replan", "scenario_from"]
+
+
+def _days(a: dt.date, b: dt.date) -> int:
+    return (b - a).days
+
+
+def route_reports(books: Books, as_of: dt.date) -> list[RouteReport]:
+    found = [r.entry for r in books.entries(kind="route", effective=True,
+                                            until=as_of - dt.timedelta(days=1))]
+    reports = [e for e in found if isinstance(e, RouteReport)]
+    return sorted(reports, key=lambda e: e.date)
+
+
+def closed_spans(reports: list[RouteReport], end: dt.date) -> dict[str, list[tuple[dt.date,
+                                                                                     dt.date]]]:
+    """Per route, the days it was reported closed (to the horizon's end when not reopened)."""
+    opened: dict[str, dt.date] = {}
+    spans: dict[str, list[tuple[dt.date, dt.date]]] = defaultdict(list)
+    for e in reports:
+        if e.status == "closed" and e.route not in opened:
+            opened[e.route] = e.date
+        elif e.status in ("reopened", "repaired") and e.route in opened:
+            start = opened.pop(e.route)
+            if e.date > start:
+                spans[e.route].append((start, e.date - dt.timedelta(days=1)))
+    for route, start in opened.items():
+        spans[route].append((start, end))
+    return spans
+
+
+def route_damage(reports: list[RouteReport], sc: Scenario, as_of: dt.date) -> dict[str, float]:
+    """Share of each route's capacity lost on ``as_of``: a strike or damage takes its share
+    (on top of what is left of earlier damage), repaired evenly over the route's repair
+    days; a repair report ends it."""
+    repair = {r.id or f"{r.from_}--{r.to}": r.repair_days for r in sc.routes}
+    damage: dict[str, tuple[float, dt.date]] = {}
+
+    def left(route: str, day: dt.date) -> float:
+        if route not in damage:
+            return 0.0
+        share, since = damage[route]
+        return share * max(0.0, 1.0 - _days(since, day) / repair[route])
+
+    for e in reports:
+        if e.status in ("strike", "damage"):
+            assert e.capacity_lost is not None
+            now = left(e.route, e.date)
+            damage[e.route] = (min(1.0, now + e.capacity_lost * (1.0 - now)), e.date)
+        elif e.status == "repaired":
+            damage.pop(e.route, None)
+    return {route: left(route, as_of) for route in damage}
+
+
+def scenario_from(sc: Scenario, as_of: dt.date, closed: dict[str, list[tuple[dt.date, dt.date]]]
+                  ) -> Scenario:
+    """The scenario moved to start on ``as_of`` (see the module's docstring)."""
+    elapsed = _days(sc.start_date, as_of)
+    places = []
+    for p in sc.places:
+        if p.kind == "locality" and elapsed > 0:
+            stock = dict(p.stock_kg)
+            for c in sc.commodities:
+                keep = p.population * sc.policy.subsistence_kg_per_person_day.get(c.id, 0.0)
+                grown = p.production_kg_per_day.get(c.id, 0.0) - keep
+                if c.id in stock or grown:
+                    stock[c.id] = stock.get(c.id, 0.0) + grown * elapsed
+            p = p.model_copy(update={"stock_kg": stock})
+        places.append(p)
+    routes = []
+    for r in sc.routes:
+        rid = r.id or f"{r.from_}--{r.to}"
+        spans = [Closure(start=max(a, as_of), end=b) for a, b in closed.get(rid, []) if b >= as_of]
+        if spans:
+            r = r.model_copy(update={"closed": [*r.closed, *spans]})
+        routes.append(r)
+    works = []
+    for w in sc.road_works:
+        if w.by < as_of:
+            continue  # due before the re-plan's start: taken as done
+        begin = w.start or sc.start_date
+        if begin < as_of:  # under way: what is left of it, at the same pace
+            left = w.crew_days * ((w.by - as_of).days + 1) / ((w.by - begin).days + 1)
+            w = w.model_copy(update={"start": as_of, "crew_days": left})
+        works.append(w)
+    return sc.model_copy(update={"start_date": as_of, "places": places, "routes": routes,
+                                 "road_works": works})
+
+
+def recorded_state(books: Books, net: Network, as_of: dt.date) -> State:
+    """The State the books give at the start of ``as_of``, in the indices of ``net`` (the
+    scenario's network, or the one moved to start on ``as_of``)."""
+    sc = books.scenario
+    place = {p: i for i, p in enumerate(net.place_ids)}
+    com = {c: i for i, c in enumerate(net.commodity_ids)}
+    mode = {m: i for i, m in enumerate(net.mode_ids)}
+    state = State.initial(net)
+    state.date = as_of
+    state.stock_kg[:] = 0.0
+    for (p, item), value in books.balances(before=as_of).items():
+        if item in com:
+            state.stock_kg[place[p], com[item]] = max(value, 0.0)
+        elif item.startswith("unit:"):
+            state.units_idle[place[p], mode[item[5:]]] = max(value, 0.0)
+        elif item.startswith("service:"):
+            state.in_service[place[p], mode[item[8:]]] = max(value, 0.0)
+    until = as_of - dt.timedelta(days=1)
+    for r in books.entries(kind="contribution", effective=True, until=until):
+        e = r.entry
+        assert isinstance(e, Contribution)
+        state.given_kg[place[e.locality], com[e.good]] += e.kg
+    for r in books.entries(kind="labour", effective=True, until=until):
+        e = r.entry
+        assert isinstance(e, Labour)
+        state.persons[place[e.locality]] += e.persons
+        state.labour_days_left += e.persons * max(0.0, e.days - _days(e.date, as_of))
+    state.transit = _transit(books, net, as_of)
+    for route, share in route_damage(route_reports(books, as_of), sc, as_of).items():
+        state.route_damage[net.route_ids.index(route)] = share
+    return state
+
+
+def _transit(books: Books, net: Network, as_of: dt.date) -> Transit:
+    """Convoys sent before ``as_of`` and not received before it: they arrive when their
+    trip ends (at once when that is past)."""
+    until = as_of - dt.timedelta(days=1)
+    every = books.entries(kind="dispatch", until=until)
+    root: dict[int, int] = {}
+    for r in every:
+        root[r.id] = root[r.corrects] if r.corrects is not None else r.id
+    received = set()
+    for r in books.entries(kind="receipt", effective=True, until=until):
+        e = r.entry
+        assert isinstance(e, Receipt)
+        received.add(root.get(e.dispatch, e.dispatch))
+    corrected = {r.corrects for r in books.entries(kind="dispatch") if r.corrects is not None}
+    sent = [r for r in every if r.id not in corrected and root[r.id] not in received]
+    # Trip times as the plan from the scenario's start reckons them.
+    key = ("legs", net.step_days)
+    if key not in books.cache:
+        base_net = compile_network(books.scenario, net.step_days)
+        books.cache[key] = (base_net, legs_of(base_net))
+    base, legs = books.cache[key]
+    n_c = net.n_commodities
+    dest, modes, arrive, units = [], [], [], []
+    cargo = np.zeros((len(sent), n_c))
+    for i, r in enumerate(sent):
+        e = r.entry
+        assert isinstance(e, Dispatch)
+        a, b, m = (base.place_ids.index(e.from_), base.place_ids.index(e.to),
+                   base.mode_ids.index(e.mode))
+        leg = np.flatnonzero((base.arc_from[legs.arc] == a) & (base.arc_to[legs.arc] == b)
+                             & (legs.mode == m))
+        day = _days(books.scenario.start_date, e.date)
+        days = float(legs.days_loaded[leg[0], base.grid.of_day(day)]) if leg.size else 0.0
+        dest.append(net.place_ids.index(e.to))
+        modes.append(net.mode_ids.index(e.mode))
+        arrive.append(max(0.0, day + days - _days(books.scenario.start_date, as_of)))
+        units.append(e.units)
+        for good, kg in e.cargo_kg.items():
+            cargo[i, net.commodity_ids.index(good)] += kg
+    return Transit(dest=np.array(dest, dtype=np.int64), mode=np.array(modes, dtype=np.int64),
+                   arrive_in_days=np.array(arrive, dtype=float),
+                   units=np.array(units, dtype=float), cargo_kg=cargo)
+
+
+# --- plan figures and plan against actual -------------------------------------------------
+
+Figures = dict[str, Any]
+
+
+def figures_of(plan: Any) -> Figures:
+    """What a plan asks, by day (kg, all goods together): given by each locality, sent over
+    each route, arriving at each front."""
+    net: Network = plan.network
+    start = net.start_date
+    length = plan.step_length.astype(int)
+
+    def daily(per_step: np.ndarray) -> list[float]:
+        return [round(float(v), 3) for v in np.repeat(per_step / plan.step_length, length)]
+
+    given = np.diff(plan.given_kg.sum(axis=1), axis=1, prepend=0.0)  # [P, S]
+    out: Figures = {"start": start.isoformat(), "days": int(net.days), "status": plan.status,
+                    "given": {}, "route": {}, "arrive": {}}
+    for p, pid in enumerate(net.place_ids):
+        if net.is_locality[p] and given[p].sum() > 1e-6:
+            out["given"][pid] = daily(given[p])
+    sent = plan.cargo_kg.sum(axis=1)  # [L, S]
+    route = np.zeros((len(net.route_ids), plan.steps))
+    np.add.at(route, net.arc_route[plan.leg_arc], sent)
+    for r, rid in enumerate(net.route_ids):
+        out["route"][rid] = daily(route[r])
+    arrived = plan.arrived_kg().sum(axis=1)  # [L, S by departure]
+    legs = plan.legs
+    at = np.zeros((net.n_places, plan.steps + 1))
+    for k in range(plan.steps):
+        np.add.at(at, (legs.dest, legs.cargo_arrives[:, k]), arrived[:, k])
+    for p, pid in enumerate(net.place_ids):
+        if net.is_front[p]:
+            out["arrive"][pid] = daily(at[p, :plan.steps])
+    return out
+
+
+def _by_day(values: list[float], start: dt.date) -> dict[dt.date, float]:
+    return {start + dt.timedelta(days=i): v for i, v in enumerate(values)}
+
+
+def plan_vs_actual(books: Books, figures: Figures | None, until: dt.date | None = None
+                   ) -> list[dict[str, Any]]:
+    """Rows ``{what, id, date, planned_kg, actual_kg}`` per locality (given), route (sent)
+    and front (arrived) and day, from the plan's start (or the scenario's) to ``until``
+    (the scenario's end when ``None``)."""
+    sc = books.scenario
+    until = until or sc.end_date
+    planned: dict[tuple[str, str, dt.date], float] = defaultdict(float)
+    if figures is not None:
+        start = dt.date.fromisoformat(figures["start"])
+        for what, key in (("locality", "given"), ("route", "route"), ("front", "arrive")):
+            for name, values in figures[key].items():
+                for day, v in _by_day(values, start).items():
+                    planned[(what, name, day)] += v
+    actual: dict[tuple[str, str, dt.date], float] = defaultdict(float)
+    fronts = {p.id for p in sc.places if p.kind == "front"}
+    for what, kind in (("locality", "contribution"), ("route", "dispatch"),
+                       ("front", "receipt")):
+        for name, day, _good, kg in books.daily(kind):
+            if what != "front" or name in fronts:
+                actual[(what, name, day)] += kg
+    keys = sorted(set(planned) | set(actual))
+    return [{"what": w, "id": n, "date": d.isoformat(),
+             "planned_kg": round(planned.get((w, n, d), 0.0), 3),
+             "actual_kg": round(actual.get((w, n, d), 0.0), 3)}
+            for w, n, d in keys if d <= until and (planned.get((w, n, d), 0.0) > 1e-6
+                                                   or actual.get((w, n, d), 0.0) > 1e-6)]
+
+
+def compare_plans(old: Figures | None, new: Figures) -> list[dict[str, Any]]:
+    """Totals from the new plan's start on, by locality, route and front: what the plan in
+    force asked and what the re-plan asks."""
+    start = dt.date.fromisoformat(new["start"])
+    rows = []
+    for what, key in (("locality", "given"), ("route", "route"), ("front", "arrive")):
+        names = set(new[key]) | set(old[key] if old else {})
+        for name in sorted(names):
+            now = sum(new[key].get(name, []))
+            before = 0.0
+            if old:
+                s0 = dt.date.fromisoformat(old["start"])
+                before = sum(v for d, v in _by_day(old[key].get(name, []), s0).items()
+                             if d >= start)
+            if now > 1e-6 or before > 1e-6:
+                rows.append({"what": what, "id": name, "in_force_kg": round(before, 1),
+                             "replan_kg": round(now, 1)})
+    return rows
+
+
+@dataclass
+class Replan:
+    """A re-plan: the plan, the State it started from, and its figures."""
+
+    plan: Any
+    state: State
+    scenario: Scenario
+    figures: Figures
+
+
+def replan(books: Books, as_of: dt.date, solver: str = "ipm",
+           time_limit_s: float | None = None) -> Replan:
+    """Plan the rest of the horizon from the State the books give on ``as_of``."""
+    from supplyline.plan import plan as make_plan
+    from supplyline.plan.result import Plan
+
+    sc = books.scenario
+    if not sc.start_date < as_of <= sc.end_date:
+        raise ValueError(f"as-of date: expected a day after {sc.start_date} and up to "
+                         f"{sc.end_date}, got {as_of}")
+    reports = route_reports(books, as_of)
+    moved = scenario_from(sc, as_of, closed_spans(reports, sc.end_date))
+    net = compile_network(moved)
+    state = recorded_state(books, net, as_of)
+    result: Plan = make_plan(net, state=state, solver=solver, time_limit_s=time_limit_s)
+    return Replan(result, state, moved, figures_of(result))

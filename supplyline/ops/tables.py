@@ -1,0 +1,102 @@
+"""The tables of the books (SQLAlchemy Core). Changed only through a migration in
+``migrations/versions``."""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    Boolean,
+    Column,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+)
+
+__all__ = ["account", "daily", "entry", "meta", "metadata", "movement", "plan", "token"]
+
+metadata = MetaData()
+
+meta = Table(
+    "meta", metadata,
+    Column("key", String(100), primary_key=True),
+    Column("value", Text, nullable=False),
+)
+
+entry = Table(
+    "entry", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("kind", String(20), nullable=False),
+    Column("date", Date, nullable=False),
+    Column("place", String(200), nullable=False),
+    Column("payload", Text, nullable=False),
+    # The entry this one corrects (each entry is corrected at most once: the correction is
+    # corrected in its turn).
+    Column("corrects", Integer, ForeignKey("entry.id"), nullable=True, unique=True),
+    # On the first receipt of a convoy only: the dispatch it receives (one receipt a convoy).
+    Column("receipt_of", Integer, ForeignKey("entry.id"), nullable=True, unique=True),
+    Column("author", String(200), nullable=False),
+    Column("written_at", DateTime(timezone=True), nullable=False),
+)
+Index("entry_kind_date", entry.c.kind, entry.c.date)
+Index("entry_place_date", entry.c.place, entry.c.date)
+
+movement = Table(
+    "movement", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("entry_id", Integer, ForeignKey("entry.id"), nullable=False, index=True),
+    Column("place", String(200), nullable=False),
+    # A good's id, "unit:MODE" (units waiting there), "service:MODE" (units in service
+    # with this place as their home) or "lost:REASON:GOOD" (lost on the way there).
+    Column("item", String(220), nullable=False),
+    Column("date", Date, nullable=False),
+    Column("delta", Float, nullable=False),
+    # The entry's own effect (False: the undoing of the entry it corrects).
+    Column("own", Boolean, nullable=False),
+)
+Index("movement_place_item_date", movement.c.place, movement.c.item, movement.c.date)
+
+# Movements summed per place, item, day, kind of entry and source (the place whose books
+# the entry is in, e.g. the locality that gave): what balances, days of supply, arrivals
+# and the balance checks read, small however many entries there are. Kept in the same
+# transaction as the movements.
+daily = Table(
+    "daily", metadata,
+    Column("place", String(200), primary_key=True),
+    Column("item", String(220), primary_key=True),
+    Column("date", Date, primary_key=True),
+    Column("kind", String(20), primary_key=True),
+    Column("source", String(200), primary_key=True),
+    Column("delta", Float, nullable=False),
+)
+
+account = Table(
+    "account", metadata,
+    Column("name", String(100), primary_key=True),
+    Column("role", String(20), nullable=False),
+    Column("place", String(200), nullable=True),
+    Column("password_hash", Text, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+token = Table(
+    "token", metadata,
+    Column("digest", String(64), primary_key=True),
+    Column("account", String(100), ForeignKey("account.name"), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+plan = Table(
+    "plan", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("start", Date, nullable=False),
+    Column("author", String(200), nullable=False),
+    Column("written_at", DateTime(timezone=True), nullable=False),
+    Column("status", String(40), nullable=False),
+    Column("figures", Text, nullable=False),
+)

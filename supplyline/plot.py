@@ -1,0 +1,262 @@
+"""Matplotlib figures of a plan, for notebooks and scripts: ``plan.plot.deliveries()``,
+``plan.plot.stock()`` and ``plan.plot.map()``.
+
+Each returns a :class:`matplotlib.figure.Figure` built without pyplot, so nothing is shown
+and no display is needed (a notebook shows the figure returned by a cell; a script saves it
+with ``fig.savefig("map.png")``). The figures show the same figures as the HTML report,
+read from :mod:`supplyline.report.facts`. Needs the ``plot`` extra
+(``pip install 'supplyline[plot]'``).
+
+>>> import supplyline as sl
+>>> plan = sl.plan(sl.load("tutorial"))
+>>> plan.plot.stock().savefig("stock.png")  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import functools
+import io
+import math
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from supplyline.report.facts import (
+    INITIAL_STOCK,
+    commodity_name,
+    deliveries_by_source,
+    mode_name,
+    place_name,
+    short_label,
+    stock_days,
+)
+from supplyline.report.map import Curve, Layout, layout
+from supplyline.report.svg import colour
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+
+    from supplyline.plan.result import Plan
+
+__all__ = ["PlanPlots"]
+
+#: Colours of place kinds on the map (as in the HTML report).
+KIND_COLOURS = {"locality": "#2e7d32", "front": "#c62828", "depot": "#37474f",
+                "junction": "#607d8b", "hospital": "#c62828"}
+KIND_MARKERS = {"locality": "o", "front": "o", "depot": "s", "junction": ".", "hospital": "P"}
+
+
+try:  # the plot extra; without it plan.plot raises a clear ImportError on first use
+    from matplotlib.patches import PathPatch, Rectangle
+    from matplotlib.path import Path as MplPath
+except ImportError:  # pragma: no cover - depends on the environment
+    pass
+
+
+@functools.cache
+def _figure_class() -> type[Figure]:
+    """A matplotlib figure that draws itself as a PNG for IPython and Jupyter, so that a
+    notebook shows it even when pyplot was never imported."""
+    try:
+        from matplotlib.figure import Figure
+    except ImportError as exc:
+        raise ImportError("plan.plot needs matplotlib: pip install 'supplyline[plot]'") from exc
+
+    class NotebookFigure(Figure):
+        def _repr_png_(self) -> bytes:
+            out = io.BytesIO()
+            self.savefig(out, format="png", bbox_inches="tight")
+            return out.getvalue()
+
+    return NotebookFigure
+
+
+def _figure(width: float, height: float) -> Figure:
+    """A new figure, without pyplot (no display, no global state)."""
+    return _figure_class()(figsize=(width, height), layout="constrained")
+
+
+class PlanPlots:
+    """The plots of one plan (``plan.plot``)."""
+
+    def __init__(self, plan: Plan) -> None:
+        self.plan = plan
+
+    def _dates(self) -> NDArray[np.datetime64]:
+        """The first day of each step, as dates [S]."""
+        start = np.datetime64(self.plan.network.start_date, "D")
+        return start + self.plan.step_start.astype("timedelta64[D]")
+
+    def deliveries(self) -> Figure:
+        """What the fronts consumed each day (t a day), stacked by the region that gave it,
+        with the demand as a dashed line: one Axes; the bands' labels are the regions (and
+        the campaign stock at the start), the last line is the demand."""
+        plan = self.plan
+        fig = _figure(9, 4)
+        ax = fig.subplots()
+        per_day = plan.step_length * 1000.0
+        parts = deliveries_by_source(plan)
+        dates = self._dates()
+        if parts:
+            colours = ["#9e9e9e" if label == INITIAL_STOCK else colour(i)
+                       for i, (label, _) in enumerate(parts)]
+            ax.stackplot(dates, *[kg / per_day for _, kg in parts],
+                         labels=[label for label, _ in parts], colors=colours, alpha=0.85,
+                         step="post")
+        demand = plan.demand_kg[plan.network.is_front].sum(axis=(0, 1)) / per_day
+        ax.step(dates, demand, where="post", color="#000", linestyle="--", label="demand")
+        ax.set_ylabel("t per day")
+        ax.set_title("Deliveries per day by source region")
+        ax.set_ylim(bottom=0)
+        ax.legend(loc="upper left", fontsize="small")
+        fig.autofmt_xdate()
+        return fig
+
+    def stock(self) -> Figure:
+        """Stock at the fronts in days of supply: small multiples, one Axes per good with
+        demand at a front (each on its own scale), one line per front, reserve targets as
+        diamonds."""
+        plan = self.plan
+        lines = stock_days(plan)
+        goods = sorted({line.good for line in lines})
+        columns = min(3, max(1, len(goods)))
+        rows = max(1, math.ceil(len(goods) / columns))
+        fig = _figure(3.6 * columns + 0.6, 2.6 * rows + 0.4)
+        axes = np.atleast_1d(fig.subplots(rows, columns, sharex=True, squeeze=False)).ravel()
+        fronts = sorted({line.front for line in lines})
+        dates = self._dates()
+        for ax, g in zip(axes, goods, strict=False):
+            for line in (x for x in lines if x.good == g):
+                c = colour(fronts.index(line.front))
+                ax.plot(dates, line.days_of_supply, color=c, label=line.label)
+                for step, wanted in line.targets:
+                    ax.plot([dates[step]], [wanted], marker="D", color=c, markerfacecolor="#fff",
+                            linestyle="none", label="reserve target")
+            ax.set_title(short_label(commodity_name(plan, g), 200))
+            ax.set_ylim(bottom=0)
+            ax.set_ylabel("days of supply")
+            ax.tick_params(axis="x", labelrotation=30, labelsize="small")
+        for ax in axes[len(goods):]:
+            ax.set_visible(False)
+        fig.suptitle("Front stock in days of supply")
+        return fig
+
+    def map(self) -> Figure:
+        """The network, laid out as in the HTML report: routes as lines (width: tonnes
+        carried; colour: the mode that carried most; grey dashed: unused; red dotted: air
+        strikes or raids; a red ``x`` at a closure), routes between the same two places
+        bowed apart, places by kind, and every place named in full (with a leader line where
+        crowded, or by a number keyed under the map); a crowded front gets a magnified
+        inset. Coordinates are km east and north of the map's centre."""
+        plan = self.plan
+        net = plan.network
+        lay = layout(plan)
+        proj = lay.proj
+
+        def km(point: tuple[float, float]) -> tuple[float, float]:
+            return ((point[0] - proj.x0) / proj.scale, (proj.y0 - point[1]) / proj.scale)
+
+        fig = _figure(10, 10 * lay.height / lay.width + 0.6)
+        ax = fig.subplots()
+        _draw(ax, plan, lay, lay.curves, km, lay.labeller, "")
+        if lay.labeller.key:
+            key = "\n".join(f"{n}  {name}" for n, _, name in lay.labeller.key)
+            ax.text(0.0, -0.06, key, transform=ax.transAxes, va="top", fontsize=8,
+                    gid="map-key")
+        used_modes = sorted({int(m) for m in lay.facts.main_mode if m >= 0})
+        handles = [ax.plot([], [], color=colour(m), lw=4,
+                           label=short_label(mode_name(net, m), 200))[0] for m in used_modes]
+        if handles:
+            ax.legend(handles=handles, loc="upper right", fontsize="small",
+                      title="mode carrying most")
+        ax.set_xlim(-proj.x0 / proj.scale, (lay.width - proj.x0) / proj.scale)
+        ax.set_ylim((proj.y0 - lay.height) / proj.scale, proj.y0 / proj.scale)
+        ax.set_aspect("equal")
+        ax.set_xlabel("km east")
+        ax.set_ylabel("km north")
+        ax.set_title(f"Network and flows: {net.scenario.title}")
+        inset = lay.inset
+        if inset is not None:
+            (x1, y1), (x2, y2) = km(inset.box[:2]), km(inset.box[2:])
+            inner = ax.inset_axes((x1, y2, x2 - x1, y1 - y2), transform=ax.transData,
+                                  gid="inset")
+            (r1, s1), (r2, s2) = km(inset.region[:2]), km(inset.region[2:])
+            ax.add_patch(Rectangle((r1, s2), r2 - r1, s1 - s2, fill=False, linestyle="--",
+                                   edgecolor="#7b8794", zorder=7))
+
+            def inset_km(point: tuple[float, float]) -> tuple[float, float]:
+                return km(inset.back(point))
+
+            _draw(inner, plan, lay, lay.curves, km, inset.labeller, "inset-",
+                  labels_at=inset_km)
+            inner.set_xlim(r1, r2)
+            inner.set_ylim(s2, s1)
+            inner.set_aspect("equal")
+            inner.set_xticks([])
+            inner.set_yticks([])
+            name = short_label(place_name(net, inset.front), 200)
+            inner.set_title(f"Around {name}", fontsize=8, loc="left")
+        return fig
+
+
+def _draw(ax: Axes, plan: Plan, lay: Layout, curves: list[Curve],
+          km: Callable[[tuple[float, float]], tuple[float, float]], labeller: Any,
+          prefix: str, labels_at: Callable[[tuple[float, float]], tuple[float, float]]
+          | None = None) -> None:
+    """Routes, places and the names a labeller placed, on ``ax`` in km; ``labels_at`` maps
+    the labeller's pixels to km (``km`` by default); gids start with ``prefix``."""
+    net = plan.network
+    facts, tonnes = lay.facts, lay.facts.tonnes
+    at = labels_at or km
+    for r, curve in enumerate(curves):
+        path = MplPath([km(curve.a), km(curve.c), km(curve.b)],
+                       [MplPath.MOVETO, MplPath.CURVE3, MplPath.CURVE3])
+        used = tonnes[r] > 0
+        ax.add_patch(PathPatch(
+            path, fill=False, lw=0.7 * float(lay.widths[r]), capstyle="round",
+            edgecolor=colour(int(facts.main_mode[r])) if used else "#b0b7bf",
+            linestyle="-" if used else "--", alpha=0.9, zorder=2,
+            label=net.route_names[r], gid=f"{prefix}route:{net.route_ids[r]}"))
+        kinds = {w.kind for w in lay.hazards[r]}
+        if "strikes" in kinds:
+            ax.add_patch(PathPatch(path, fill=False, lw=1.0, edgecolor="#c62828",
+                                   linestyle=":", zorder=3,
+                                   gid=f"{prefix}strikes:{net.route_ids[r]}"))
+        if "closed" in kinds:
+            x, y = km(curve.at(0.3))
+            ax.plot([x], [y], marker="X", color="#c62828", markersize=9, zorder=4,
+                    linestyle="none", gid=f"{prefix}closed:{net.route_ids[r]}")
+    biggest = float(lay.size_t.max(initial=0.0)) or 1.0
+    for p in range(net.n_places):
+        kind = net.place_kind[p]
+        gave = lay.size_t[p] > 0
+        x, y = km(lay.xy[p])
+        sized = kind in ("locality", "front") and gave
+        face = "#fff" if kind == "hospital" or (kind == "locality" and not gave) else (
+            KIND_COLOURS[kind])
+        ax.scatter([x], [y], s=30.0 + 250.0 * float(lay.size_t[p]) / biggest if sized
+                   else 36.0, marker=KIND_MARKERS[kind], c=face,
+                   edgecolors=KIND_COLOURS[kind], linewidths=1.2, zorder=5,
+                   linestyle="--" if kind == "locality" and not gave else "-")
+    front = set(np.nonzero(net.is_front)[0].tolist())
+    for p, spot in labeller.placed.items():
+        if spot.start is not None:
+            (x1, y1), (x2, y2) = at(spot.start), at(spot.end)
+            ax.plot([x1, x2], [y1, y2], color="#7b8794", lw=0.6, zorder=4)
+        tx, top = at((spot.tx, spot.box[1]))
+        ax.text(tx, top, "\n".join(spot.lines), ha={"start": "left", "end": "right"}.get(
+                    spot.anchor, "center"), va="top", fontsize=7.5, zorder=6,
+                fontweight="bold" if p in front else "normal",
+                color="#8e0000" if p in front else "#222",
+                bbox={"boxstyle": "round,pad=0.05", "fc": "#ffffffa0", "ec": "none"},
+                gid=f"{prefix}place:{net.place_ids[p]}")
+    for p, index in labeller.numbered.items():
+        number = next(n for n, q, _ in labeller.key if q == p)
+        box = labeller.boxes[index]
+        x, y = at(((box[0] + box[2]) / 2, (box[1] + box[3]) / 2))
+        ax.text(x, y, str(number), ha="center", va="center", fontsize=7,
+                fontweight="bold", zorder=6, gid=f"{prefix}number:{net.place_ids[p]}",
+                bbox={"boxstyle": "circle,pad=0.15", "fc": "#fff", "ec": "#333"})

@@ -1,0 +1,39 @@
+"""What a notebook shows of a plan: a short HTML summary (``Plan._repr_html_``)."""
+
+from __future__ import annotations
+
+import html
+
+from supplyline.plan.result import Plan
+from supplyline.report.sections import day_date, percent
+from supplyline.report.svg import fmt
+
+__all__ = ["plan_html"]
+
+
+def plan_html(plan: Plan) -> str:
+    """The plan's headline figures and its commodities as a small HTML block."""
+    esc = html.escape
+    kpis = plan.kpis()
+    sc = plan.network.scenario
+    steps = plan.steps_description()
+    demand, delivered = float(kpis["demand_t"]), float(kpis["delivered_t"])
+    met = delivered / demand if demand > 0 else 1.0
+    rows = "".join(
+        f"<tr><td>{esc(cid)}</td><td>{fmt(row['demand_t'])}</td>"
+        f"<td>{fmt(row['delivered_t'])}</td><td>{fmt(row['shortfall_t'])}</td>"
+        f"<td>{row['shortfall_days']}</td><td>{fmt(row['mobilized_t'])}</td>"
+        f"<td>{fmt(row['eaten_on_way_t'] + row['burned_t'])}</td></tr>"
+        for cid, row in kpis["by_commodity"].items()
+        if row["demand_t"] > 0 or row["mobilized_t"] > 0)
+    replay = f", replay <code>{esc(plan.replay)}</code>" if plan.replay else ""
+    return (
+        f"<div><b>{esc(sc.title)}</b>{replay}<br>"
+        f"{day_date(plan, 0)} – {day_date(plan, plan.days - 1)} ({plan.days} days"
+        f"{', ' + esc(steps) if steps else ''}); solver {esc(plan.status)}<br>"
+        f"delivered <b>{fmt(delivered)} t</b> of {fmt(demand)} t ({percent(met)}); "
+        f"{kpis['shortfall_days']} shortfall days; mobilized {fmt(kpis['mobilized_t'])} t, "
+        f"{fmt(kpis['eaten_on_way_t'])} t eaten on the way"
+        "<table><thead><tr><th>commodity</th><th>demand (t)</th><th>delivered (t)</th>"
+        "<th>short (t)</th><th>short days</th><th>mobilized (t)</th><th>eaten (t)</th>"
+        f"</tr></thead><tbody>{rows}</tbody></table></div>")

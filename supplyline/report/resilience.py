@@ -1,0 +1,238 @@
+"""The resilience analysis in the report and the terminal: the N-1 ranking, the worst cut
+sets, and a map of the network with the critical routes and places marked and the worst cut
+set drawn.
+
+The map is drawn here, plainly (places at their coordinates, routes as lines), so that it
+reads the analysis alone: routes coloured and widened by what cutting them costs, places
+ringed likewise, the worst set struck through in red.
+"""
+
+from __future__ import annotations
+
+from html import escape
+
+import numpy as np
+from rich.console import Console
+from rich.table import Table
+
+from supplyline.network import Network
+from supplyline.plan.result import Plan
+from supplyline.report.inert import inert
+from supplyline.report.sections import ReportContext, Section, figure, table
+from supplyline.report.svg import fmt
+from supplyline.resilience.analysis import Resilience
+from supplyline.resilience.cuts import Impact
+
+__all__ = ["cut_map", "print_resilience", "resilience_section"]
+
+WIDTH, HEIGHT, PAD = 640.0, 460.0, 30.0
+#: Cuts that add less than this many tonnes of shortfall are not marked critical.
+CRITICAL_T = 0.5
+
+
+def _reserve(i: Impact) -> str:
+    days = [d for d in i.reserve_days.values() if d is not None]
+    return "lasts" if not days else f"{min(days)} d"
+
+
+#: Figures smaller than this are shown as 0 (solver noise, a few grams or minutes).
+SHOWN = 0.005
+
+
+def _cell(x: float) -> str:
+    if not np.isfinite(x):
+        return "—"
+    return "0" if abs(x) < SHOWN else fmt(x)
+
+
+def _worst_impact(res: Resilience) -> Impact | None:
+    best = [w.worst for w in res.worst if w.worst is not None]
+    return best[-1] if best else None
+
+
+def _xy(net: Network) -> list[tuple[float, float]]:
+    """Places on an equirectangular projection fitted to the box."""
+    lat, lon = net.lat, net.lon
+    scale_x = np.cos(np.radians(float(lat.mean()))) if lat.size else 1.0
+    x = lon * scale_x
+    span = max(float(x.max() - x.min()), float(lat.max() - lat.min()), 1e-9)
+    k = min((WIDTH - 2 * PAD) / span, (HEIGHT - 2 * PAD) / span)
+    return [(PAD + (float(a) - float(x.min())) * k, HEIGHT - PAD - (float(b) - float(lat.min()))
+             * k) for a, b in zip(x, lat, strict=True)]
+
+
+def cut_map(net: Network, res: Resilience) -> str:
+    """An SVG map: each route and place coloured by the shortfall its cut adds (grey: none),
+    the worst cut set struck through in red."""
+    xy = _xy(net)
+    by_id = {i.ids: i for i in res.ranking if len(i.ids) == 1}
+    worst = _worst_impact(res)
+    struck = set(worst.ids) if worst is not None else set()
+    biggest = max([i.extra_shortfall_t for i in res.ranking
+                   if np.isfinite(i.extra_shortfall_t)] + [1e-9])
+
+    def style(ident: str) -> tuple[str, float, str]:
+        i = by_id.get((ident,))
+        t = i.extra_shortfall_t if i is not None else 0.0
+        if not np.isfinite(t) or t < CRITICAL_T:
+            return "#b8c0c8", 1.5, "no shortfall added" if i is not None else "not cut"
+        share = t / biggest
+        colour = "#d9480f" if share > 0.5 else "#f59f00"
+        return colour, 2.0 + 6.0 * share, f"+{fmt(t)} t shortfall when cut"
+
+    parts = [f'<rect width="{WIDTH:.0f}" height="{HEIGHT:.0f}" fill="#f6f8fa"/>']
+    seen: set[int] = set()
+    for a in range(net.n_arcs):
+        r = int(net.arc_route[a])
+        if r in seen:
+            continue
+        seen.add(r)
+        rid = net.route_ids[r]
+        (x1, y1), (x2, y2) = xy[int(net.arc_from[a])], xy[int(net.arc_to[a])]
+        colour, width, words = style(rid)
+        tip = escape(f"{net.route_names[r]}: {words}")
+        parts.append(f'<line x1="{x1:.1f}" y1="{y1:.1f}" x2="{x2:.1f}" y2="{y2:.1f}" '
+                     f'stroke="{colour}" stroke-width="{width:.1f}" stroke-linecap="round">'
+                     f"<title>{tip}</title></line>")
+        if rid in struck:
+            mx, my = (x1 + x2) / 2, (y1 + y2) / 2
+            parts.append(f'<line x1="{x1:.1f}" y1="{y1:.1f}" x2="{x2:.1f}" y2="{y2:.1f}" '
+                         'stroke="#c92a2a" stroke-width="2" stroke-dasharray="6 4"/>'
+                         f'<path class="cut" d="M{mx - 7:.1f} {my - 7:.1f}L{mx + 7:.1f} '
+                         f'{my + 7:.1f}M{mx - 7:.1f} {my + 7:.1f}L{mx + 7:.1f} {my - 7:.1f}" '
+                         'stroke="#c92a2a" stroke-width="3"/>')
+    for p, pid in enumerate(net.place_ids):
+        x, y = xy[p]
+        colour, width, words = style(pid)
+        front = net.place_kind[p] == "front"
+        tip = escape(f"{pid} ({net.place_kind[p]}): {'front' if front else words}")
+        shape = (f'<rect x="{x - 6:.1f}" y="{y - 6:.1f}" width="12" height="12" '
+                 if front else f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{3 + width / 2:.1f}" ')
+        parts.append(f'{shape}fill="{"#343a40" if front else colour}" stroke="#fff">'
+                     f"<title>{tip}</title></{'rect' if front else 'circle'}>")
+        if pid in struck:
+            parts.append(f'<circle class="cut" cx="{x:.1f}" cy="{y:.1f}" r="10" fill="none" '
+                         'stroke="#c92a2a" stroke-width="3"/>')
+        if front or (by_id.get((pid,)) is not None
+                     and by_id[(pid,)].extra_shortfall_t >= CRITICAL_T):
+            parts.append(f'<text x="{x + 8:.1f}" y="{y - 6:.1f}" font-size="11">'
+                         f"{escape(pid)}</text>")
+    title = f"What cutting each route and place costs: {net.scenario.title}"
+    return (f'<svg id="cut-map" class="map" viewBox="0 0 {WIDTH:.0f} {HEIGHT:.0f}" '
+            f'role="img" aria-label="{escape(title)}" font-family="system-ui, sans-serif">'
+            f"<title>{escape(title)}</title>{''.join(parts)}</svg>")
+
+
+def _ranking_rows(res: Resilience, count: int) -> list[list[object]]:
+    return [[n, " + ".join(i.names), i.kind, _cell(i.extra_shortfall_t),
+             _cell(i.extra_labour_days), _cell(i.extra_eaten_t), _reserve(i)]
+            for n, i in enumerate(res.ranking[:count], start=1)]
+
+
+def _worst_rows(res: Resilience) -> list[list[object]]:
+    rows: list[list[object]] = []
+    for w in res.worst:
+        best = w.worst
+        m = w.model
+        rows.append([
+            w.k, w.method,
+            " + ".join(best.names) if best is not None else "—",
+            _cell(best.extra_shortfall_t) if best is not None else "—",
+            fmt(m.shortfall_kg / 1000.0) if m is not None else fmt(w.greedy_shortfall_kg / 1e3),
+            fmt(m.bound_kg / 1000.0) if m is not None else "—",
+            f"{100 * m.gap:.2g}%" if m is not None else "—",
+        ])
+    return rows
+
+
+RANKING_HEAD = ["#", "cut", "kind", "+short t", "+labour d", "+eaten t", "stock"]
+WORST_HEAD = ["k", "method", "worst set (full plan)", "+short t", "model t", "bound t",
+              "gap"]
+
+
+def _defence_words(res: Resilience) -> str:
+    """What the best protection buys, in a sentence ('' without one)."""
+    d = res.defence
+    if d is None:
+        return ""
+    words = (f"With {d.budget} route(s) or place(s) made safe from cutting, the best "
+             f"choice is {', '.join(d.protected) or 'none (no choice helps)'}: the worst "
+             f"{d.k} cut(s) of the rest ({', '.join(d.attack.ids) or 'none'}) leave "
+             f"{fmt(d.attack.shortfall_kg / 1e3)} t short on the aggregated network, against "
+             f"{fmt(d.unprotected.shortfall_kg / 1e3)} t unprotected "
+             f"({', '.join(d.unprotected.ids)})")
+    if res.defence_checked is not None:
+        safe, open_ = res.defence_checked
+        words += (f"; on the full plan +{_cell(safe.extra_shortfall_t)} t against "
+                  f"+{_cell(open_.extra_shortfall_t)} t")
+    return words + "."
+
+
+def _allocation_words(res: Resilience) -> str:
+    """Where the protection against the expected threats went ('' without one)."""
+    a = res.allocation
+    if a is None:
+        return ""
+    if not a.picks:
+        return "No unit of protection lowers the plan's cost against the expected threats."
+    placed = "; ".join(f"{kind} on {route}" for kind, route, _, _ in a.picks)
+    return (f"Protection against the expected threats, one unit at a time where it lowers "
+            f"the plan's cost most: {placed}. Shortfall {fmt(a.base_shortfall_t)} t → "
+            f"{fmt(a.shortfall_t)} t; objective {fmt(a.base_objective)} → "
+            f"{fmt(a.objective)}.")
+
+
+def resilience_section(plan: Plan, context: ReportContext) -> Section | None:
+    """The report section, when a :class:`Resilience` is in ``context.results``."""
+    res = context.results.get("resilience")
+    if not isinstance(res, Resilience):
+        return None
+    critical = [i for i in res.ranking if i.extra_shortfall_t >= CRITICAL_T]
+    when = ""
+    if res.window_dates is not None:
+        when = f" (cut from {res.window_dates[0]} to {res.window_dates[1]})"
+    lead = (f"<p>The uncut plan leaves {fmt(res.base.shortfall_t)} t short. Of "
+            f"{len(res.ranking)} routes and places cut one at a time{escape(when)}, "
+            f"{len(critical)} add shortfall. “stock” is how long the fronts' stocks last "
+            "once the cut begins before they go shorter than in the uncut plan.</p>")
+    body = (lead
+            + figure(cut_map(plan.network, res),
+                     caption="Routes and places by the shortfall their cut adds (orange; red "
+                     "above half the worst); the worst cut set found is struck through in "
+                     "red; fronts are black squares. Hover for the figures.")
+            + table("resilience-ranking", RANKING_HEAD, _ranking_rows(res, 30),
+                    [True, False, False, True, True, True, True])
+            + table("resilience-worst", WORST_HEAD, _worst_rows(res),
+                    [True, False, False, True, True, True, True])
+            + (f"<p>{escape(_defence_words(res))}</p>" if res.defence is not None else "")
+            + (f"<p>{escape(_allocation_words(res))}</p>" if res.allocation is not None
+               else "")
+            + "".join(f"<p class=\"note\">{escape(n)}.</p>" for n in res.notes))
+    return Section("resilience", "Resilience: what the plan hangs on", body, wide=True)
+
+
+def print_resilience(res: Resilience, console: Console, count: int = 15) -> None:
+    """The ranking and the worst sets as terminal tables (80 columns)."""
+    console.print(inert(f"Uncut plan: {fmt(res.base.shortfall_t)} t short. "
+                        f"{res.solves} solves in {res.seconds:.0f} s."))
+    ranking = Table(title="Cut one at a time (worst first)", title_justify="left")
+    for n, head in enumerate(RANKING_HEAD):
+        ranking.add_column(head, justify="right" if n in (0, 3, 4, 5, 6) else "left",
+                           max_width=28 if n == 1 else None, overflow="fold")
+    for row in _ranking_rows(res, count):
+        ranking.add_row(*(inert(str(c)) for c in row))
+    console.print(ranking)
+    worst = Table(title="Worst sets of k cuts", title_justify="left")
+    for n, head in enumerate(WORST_HEAD):
+        worst.add_column(head, justify="right" if n in (0, 3, 4, 5, 6) else "left",
+                         max_width=30 if n == 2 else None, overflow="fold")
+    for row in _worst_rows(res):
+        worst.add_row(*(inert(str(c)) for c in row))
+    if res.worst:
+        console.print(worst)
+    if res.defence is not None:
+        console.print(inert(_defence_words(res)))
+    if res.allocation is not None:
+        console.print(inert(_allocation_words(res)))
+    for note in res.notes:
+        console.print(inert(f"Note: {note}."))

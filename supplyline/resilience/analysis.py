@@ -1,0 +1,294 @@
+"""The whole resilience analysis of a scenario: the uncut plan, N-1 over every route and
+place, and the worst k cuts (exact on the aggregated network, confirmed on the full plan)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from supplyline.errors import PlanError
+from supplyline.network import Network
+from supplyline.plan.result import Plan
+from supplyline.plan.session import Session
+from supplyline.resilience.cuts import (
+    Figures,
+    Impact,
+    candidates,
+    cut_impact,
+    figures_of,
+    n_minus_1,
+)
+from supplyline.resilience.interdiction import WorstCut, aggregate, greedy_cuts, worst_cuts
+from supplyline.resilience.protect import Allocation, Defence, allocate, best_defence
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = ["EXACT_MAX_K", "Resilience", "WorstSet", "analyse", "parse_window"]
+
+#: Up to this k the worst cuts are found exactly (the MIP); above it, greedily.
+EXACT_MAX_K = 3
+#: How many of the aggregated model's worst sets are measured on the full plan.
+CONFIRM = 3
+#: Version of the JSON document.
+JSON_VERSION = 1
+
+
+@dataclass
+class WorstSet:
+    """The worst ``k`` cuts: the interdiction model's answer (exact, with its bound and gap,
+    or greedy above :data:`EXACT_MAX_K`), and its best sets measured on the full plan."""
+
+    k: int
+    method: str  # "exact" or "greedy"
+    model: WorstCut | None  # the MIP's answer (exact only)
+    greedy_ids: tuple[str, ...]
+    greedy_shortfall_kg: float  # on the aggregated model
+    confirmed: list[tuple[float, Impact]] = field(default_factory=list)  # (aggregated kg,
+    #                                                                        full plan)
+
+    @property
+    def worst(self) -> Impact | None:
+        """The confirmed set that costs most on the full plan."""
+        ok = [i for _, i in self.confirmed if np.isfinite(i.extra_shortfall_t)]
+        return max(ok, key=lambda i: (i.extra_shortfall_t, i.extra_objective), default=None)
+
+
+@dataclass
+class Resilience:
+    """What the plan hangs on. ``ranking``: N-1, worst first; ``worst``: per k."""
+
+    scenario: str
+    window: tuple[int, int] | None
+    window_dates: tuple[str, str] | None
+    base: Figures
+    ranking: list[Impact]
+    worst: list[WorstSet]
+    seconds: float
+    solves: int
+    notes: list[str] = field(default_factory=list)
+    worst_of: str = "all"  # what the worst sets may cut: "all" or "routes"
+    plan: Plan | None = field(default=None, repr=False)  # the uncut plan
+    defence: Defence | None = None
+    #: the attacker's best answer to the defence, and to no defence, on the full plan
+    defence_checked: tuple[Impact, Impact] | None = None
+    allocation: Allocation | None = None  # protection against the expected threats
+
+    def to_dict(self) -> dict[str, Any]:
+        def impact(i: Impact) -> dict[str, Any]:
+            return {
+                "kind": i.kind, "ids": list(i.ids), "names": list(i.names),
+                "status": i.status, "solved": i.solved,
+                "extra_shortfall_t": _num(i.extra_shortfall_t),
+                "extra_by_front_t": i.extra_by_front,
+                "extra_labour_days": _num(i.extra_labour_days),
+                "extra_eaten_t": _num(i.extra_eaten_t),
+                "reserve_days": i.reserve_days, "seconds": i.seconds, "notes": i.notes,
+            }
+
+        def worst(w: WorstSet) -> dict[str, Any]:
+            m = w.model
+            return {
+                "k": w.k, "method": w.method,
+                "model": None if m is None else {
+                    "ids": list(m.ids), "shortfall_t": m.shortfall_kg / 1000.0,
+                    "bound_t": m.bound_kg / 1000.0, "gap": m.gap, "status": m.status,
+                    "seconds": m.seconds, "nodes": m.nodes},
+                "greedy": {"ids": list(w.greedy_ids),
+                           "shortfall_t": w.greedy_shortfall_kg / 1000.0},
+                "confirmed": [{"aggregated_shortfall_t": kg / 1000.0, **impact(i)}
+                              for kg, i in w.confirmed],
+            }
+
+        b = self.base
+        defence = None
+        if self.defence is not None:
+            d = self.defence
+            defence = {
+                "budget": d.budget, "k": d.k, "protected": list(d.protected),
+                "attack": list(d.attack.ids), "attack_shortfall_t": d.attack.shortfall_kg / 1e3,
+                "unprotected_attack": list(d.unprotected.ids),
+                "unprotected_shortfall_t": d.unprotected.shortfall_kg / 1e3,
+                "saved_t": d.saved_kg / 1e3, "mips": d.mips, "seconds": d.seconds,
+                "full_plan": None if self.defence_checked is None else {
+                    "protected": impact(self.defence_checked[0]),
+                    "unprotected": impact(self.defence_checked[1])},
+            }
+        return {
+            "version": JSON_VERSION,
+            "scenario": self.scenario,
+            "window": None if self.window is None else {
+                "days": list(self.window), "dates": list(self.window_dates or ())},
+            "base": {"shortfall_t": b.shortfall_t, "labour_days": b.labour_days,
+                     "eaten_t": b.eaten_kg / 1000.0, "objective": b.objective},
+            "ranking": [impact(i) for i in self.ranking],
+            "worst_of": self.worst_of,
+            "worst": [worst(w) for w in self.worst],
+            "defence": defence,
+            "protection": None if self.allocation is None else {
+                "picks": [{"kind": k, "route": r, "objective": o, "shortfall_t": t}
+                          for k, r, o, t in self.allocation.picks],
+                "base_objective": self.allocation.base_objective,
+                "base_shortfall_t": self.allocation.base_shortfall_t,
+                "solves": self.allocation.solves, "seconds": self.allocation.seconds},
+            "seconds": self.seconds,
+            "solves": self.solves,
+            "notes": self.notes,
+        }
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_dict(), indent=2)
+
+    def to_frame(self) -> pd.DataFrame:
+        """The N-1 ranking as a table, worst first."""
+        import pandas as pd
+
+        return pd.DataFrame([
+            {"kind": i.kind, "ids": " + ".join(i.ids), "names": " + ".join(i.names),
+             "extra_shortfall_t": i.extra_shortfall_t, "extra_labour_days": i.extra_labour_days,
+             "extra_eaten_t": i.extra_eaten_t, "status": i.status}
+            for i in self.ranking])
+
+    def __repr__(self) -> str:
+        top = ", ".join(" + ".join(i.ids) for i in self.ranking[:3])
+        return (f"Resilience({self.scenario!r}: {len(self.ranking)} cuts ranked, worst "
+                f"{top}; {self.solves} solves in {self.seconds:.1f} s)")
+
+
+def _num(x: float) -> float | None:
+    return float(x) if np.isfinite(x) else None
+
+
+def analyse(
+    net: Network,
+    k: int = EXACT_MAX_K,
+    window: tuple[int, int] | None = None,
+    progress: Callable[[str, int, int], None] | None = None,
+    time_limit_s: float | None = None,
+    budget: int = 0,
+    jobs: int = 1,
+    resolve: str = "auto",
+    worst_of: str = "all",
+    protect: dict[str, int] | None = None,
+) -> Resilience:
+    """Plan, cut every route and place alone (N-1), and find the worst sets of 2..k cuts;
+    with a ``budget``, the routes and places to make safe from cutting so that the worst
+    ``min(k, 3)`` cuts of the rest cost least (:mod:`supplyline.resilience.protect`).
+
+    ``progress`` is called with a message, the work done and the work in all. ``jobs``
+    processes solve the N-1 cuts when every solve starts from scratch (``resolve``: see
+    :class:`~supplyline.plan.session.Session`). ``worst_of``: 'all' (routes and places) or
+    'routes' (routes only) for the worst sets and the protection. ``protect``: units of
+    guards, air defence and repair crews to put where they lower the plan's cost most
+    against the expected threats (:func:`~supplyline.resilience.protect.allocate`).
+    """
+    if worst_of not in ("all", "routes"):
+        raise ValueError(f"worst_of must be 'all' or 'routes', got {worst_of!r}")
+    started = time.perf_counter()
+    routes, places = candidates(net)
+    hit_places = places if worst_of == "all" else []
+    sizes = list(range(2, k + 1))
+    total = (1 + len(routes) + len(places) + sum(CONFIRM for _ in sizes) + 2 * (budget > 0)
+             + bool(protect))
+    done = 0
+
+    def step(message: str) -> None:
+        nonlocal done
+        done += 1
+        if progress is not None:
+            progress(message, done, total)
+
+    session = Session.of(net, time_limit_s=time_limit_s, resolve=resolve)
+    out = session.solve()
+    if not out.ok:
+        raise PlanError(f"the uncut plan did not solve ({out.detail})")
+    uncut = session.plan(out)
+    base = figures_of(uncut)
+    base_x = out.x
+    assert base_x is not None
+    step("uncut plan")
+    ranking = n_minus_1(session, base, base_x, routes, places, window, progress=step,
+                        jobs=jobs)
+    agg = aggregate(net)
+    worst: list[WorstSet] = []
+    for size in sizes:
+        ids, value = greedy_cuts(agg, size, routes, hit_places)
+        if size <= EXACT_MAX_K:
+            model = worst_cuts(agg, size, routes, hit_places)
+            sets = [model]
+            for _ in range(CONFIRM - 1):
+                sets.append(worst_cuts(agg, size, routes, hit_places,
+                                       exclude=[s.ids for s in sets]))
+            found = [(s.shortfall_kg, s.routes, s.places) for s in sets]
+            entry = WorstSet(size, "exact", model, ids, value)
+        else:
+            found = [(value, [i for i in ids if i in routes],
+                      [i for i in ids if i in hit_places])]
+            entry = WorstSet(size, "greedy", None, ids, value)
+        for kg, r, p in found:
+            entry.confirmed.append((kg, cut_impact(session, base, base_x, r, p, window)))
+            step(f"worst {size}: {', '.join(r + p)}")
+        done += CONFIRM - len(found)
+        worst.append(entry)
+    defence = checked = None
+    if budget > 0:
+        defence = best_defence(agg, min(k, EXACT_MAX_K), budget, routes, hit_places)
+        protected = cut_impact(session, base, base_x, defence.attack.routes,
+                               defence.attack.places, window)
+        step("defence: attack on the protected network")
+        unprotected = cut_impact(session, base, base_x, defence.unprotected.routes,
+                                 defence.unprotected.places, window)
+        step("defence: attack on the unprotected network")
+        checked = (protected, unprotected)
+    allocation = None
+    if protect:
+        allocation = allocate(net, protect)
+        step("protection against the expected threats")
+    notes = [
+        "a cut is known to the plan in advance: the plan is made around it (stocks moved "
+        "ahead, other routes used), as a planner who expects it would",
+        "the worst sets are exact on the aggregated network (no time, carriers or labour) "
+        "and measured on the full plan",
+    ]
+    if window is not None:
+        notes.append("the aggregated network has no time: it picks the worst sets for the "
+                     "whole horizon; they are measured on the full plan cut in the window")
+    start = net.start_date
+    dates = None if window is None else (
+        str(start + dt.timedelta(days=window[0])), str(start + dt.timedelta(days=window[1])))
+    return Resilience(net.scenario.name, window, dates, base, ranking, worst,
+                      time.perf_counter() - started, session.solves, notes, worst_of, uncut,
+                      defence, checked, allocation)
+
+
+def parse_window(text: str, start: dt.date, days: int) -> tuple[int, int]:
+    """``START:END`` as inclusive day indices (0 the scenario's start): each end an ISO date
+    (1954-03-13) or a day number counted from the start (0..days-1). ``ValueError`` says what
+    is wrong."""
+    ends = text.split(":")
+    if len(ends) != 2 or not all(e.strip() for e in ends):
+        raise ValueError(f"expected START:END (dates like 1954-03-13 or day numbers), "
+                         f"got {text!r}")
+    out: list[int] = []
+    for end in ends:
+        end = end.strip()
+        if end.lstrip("-").isdigit():
+            out.append(int(end))
+            continue
+        try:
+            out.append((dt.date.fromisoformat(end) - start).days)
+        except ValueError:
+            raise ValueError(f"{end!r} is neither a date (YYYY-MM-DD) nor a day number"
+                             ) from None
+    first, last = out
+    if not 0 <= first <= last < days:
+        last_date = start + dt.timedelta(days=days - 1)
+        raise ValueError(f"expected a window within the horizon ({start} to {last_date}, days "
+                         f"0 to {days - 1}) with START not after END, got {text!r}")
+    return first, last

@@ -1,0 +1,231 @@
+"""N-1 and cut sets on a solve session: cut routes and places, re-solve warm, and measure
+what the cut costs against the uncut plan.
+
+What is measured (:class:`Impact`): the extra shortfall per front and good, the extra
+labour-days and food eaten on the way, and for each front how many days after the window
+opens its stocks last before it goes shorter than in the uncut plan.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from supplyline.network import Network
+from supplyline.plan.result import Plan
+from supplyline.plan.session import Session
+from supplyline.plan.variables import FloatArray
+
+__all__ = ["Figures", "Impact", "candidates", "cut_impact", "figures_of", "n_minus_1"]
+
+#: Extra shortfall below this (kg per step and front) is solver noise.
+NOISE_KG = 1.0
+#: A cut whose columns carry less than this in the uncut plan leaves it as it is.
+UNUSED = 1e-6
+
+
+@dataclass
+class Figures:
+    """What a plan delivers and costs, for comparison. F fronts, G goods, S steps."""
+
+    fronts: list[str]
+    goods: list[str]
+    objective: float
+    short_kg: FloatArray  # [F, G, S] demand not met
+    labour_days: float
+    eaten_kg: float  # food and fuel eaten or burned on the way, by workers, by wounded
+
+    @property
+    def shortfall_t(self) -> float:
+        return float(self.short_kg.sum() / 1000.0)
+
+
+def figures_of(plan: Plan) -> Figures:
+    """The figures of a plan."""
+    net = plan.network
+    fronts = np.nonzero(net.is_front)[0]
+    short = np.maximum(plan.demand_kg - plan.consumed_kg, 0.0)[fronts]
+    balance = plan.balance_kg()
+    return Figures(
+        fronts=[net.place_ids[p] for p in fronts],
+        goods=plan.good_ids,
+        objective=plan.objective,
+        short_kg=short,
+        labour_days=plan.labour_days()["total"],
+        eaten_kg=float(balance["eaten"].sum() + balance["burned"].sum()),
+    )
+
+
+@dataclass
+class Impact:
+    """What cutting a set of routes and places costs against the uncut plan."""
+
+    kind: str  # "route", "place" or "set"
+    ids: tuple[str, ...]
+    names: tuple[str, ...]
+    status: str
+    solved: bool  # False: the uncut plan does not use it, so nothing changes
+    extra_shortfall_t: float
+    extra_by_front: dict[str, dict[str, float]]  # front -> good -> tonnes
+    extra_labour_days: float
+    extra_eaten_t: float
+    extra_objective: float
+    reserve_days: dict[str, int | None]  # front -> days its stocks last (None: no extra
+    #                                       shortfall within the horizon)
+    seconds: float = 0.0
+    iterations: int = 0
+    notes: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, object]:
+        return dict(self.__dict__)
+
+
+def candidates(net: Network) -> tuple[list[str], list[str]]:
+    """What N-1 cuts: every route, and every place but the fronts (cutting a front takes
+    all it needs by definition)."""
+    places = [p for p, front in zip(net.place_ids, net.is_front, strict=True) if not front]
+    return list(net.route_ids), places
+
+
+def _reserve_days(net: Network, base: Figures, cut: Figures,
+                  window: tuple[int, int] | None) -> dict[str, int | None]:
+    """Per front, days from the window's first day until the first step in which it goes
+    shorter than in the uncut plan (None when it never does)."""
+    first = 0 if window is None else window[0]
+    extra = (cut.short_kg - base.short_kg).sum(axis=1)  # [F, S]
+    out: dict[str, int | None] = {}
+    for f, front in enumerate(base.fronts):
+        worse = np.nonzero(extra[f] > NOISE_KG)[0]
+        out[front] = (max(0, int(net.step_start[worse[0]]) - first) if worse.size else None)
+    return out
+
+
+def _label(net: Network, routes: Sequence[str], places: Sequence[str]) -> tuple[str, ...]:
+    names = [net.route_names[net.route_index[r]] for r in routes]
+    return tuple(names + list(places))
+
+
+def cut_impact(session: Session, base: Figures, base_x: FloatArray,
+               routes: Sequence[str] = (), places: Sequence[str] = (),
+               window: tuple[int, int] | None = None) -> Impact:
+    """Cut ``routes`` and ``places`` on the window, re-solve, measure, restore."""
+    net = session.net
+    kind = "set" if len(routes) + len(places) > 1 else ("route" if routes else "place")
+    ids = tuple(routes) + tuple(places)
+    cols = session.cut_columns(routes, places, window)
+    zero = {f: {g: 0.0 for g in base.goods} for f in base.fronts}
+    if float(np.abs(base_x[cols]).sum()) < UNUSED:
+        return Impact(kind, ids, _label(net, routes, places), "optimal", False, 0.0, zero,
+                      0.0, 0.0, 0.0, {f: None for f in base.fronts},
+                      notes=["the plan does not use it"])
+    session.cut(routes, places, window)
+    out = session.solve()
+    try:
+        if not out.ok:
+            nan = float("nan")
+            return Impact(kind, ids, _label(net, routes, places), out.status.value, True,
+                          nan, zero, nan, nan, nan, {f: None for f in base.fronts},
+                          out.seconds, out.iterations, [out.detail])
+        cut = figures_of(session.plan(out))
+    finally:
+        session.restore()
+    extra = (cut.short_kg - base.short_kg).sum(axis=2) / 1000.0  # [F, G]
+    by_front = {f: {g: float(extra[i, j]) for j, g in enumerate(base.goods)}
+                for i, f in enumerate(base.fronts)}
+    return Impact(
+        kind, ids, _label(net, routes, places), out.status.value, True,
+        extra_shortfall_t=cut.shortfall_t - base.shortfall_t,
+        extra_by_front=by_front,
+        extra_labour_days=cut.labour_days - base.labour_days,
+        extra_eaten_t=(cut.eaten_kg - base.eaten_kg) / 1000.0,
+        extra_objective=cut.objective - base.objective,
+        reserve_days=_reserve_days(net, base, cut, window),
+        seconds=out.seconds, iterations=out.iterations,
+    )
+
+
+def rank(impacts: list[Impact]) -> list[Impact]:
+    """Largest extra shortfall first, then the largest extra cost in the objective (wounded
+    late, labour, food eaten); failed solves last."""
+    def key(i: Impact) -> tuple[bool, float, float]:
+        failed = not np.isfinite(i.extra_shortfall_t)
+        return (failed, -round(i.extra_shortfall_t, 3) if not failed else 0.0,
+                -i.extra_objective if not failed else 0.0)
+    return sorted(impacts, key=key)
+
+
+_WORKER: tuple[Session, Figures, FloatArray, tuple[int, int] | None] | None = None
+
+
+def _start_worker(net: Network, base: Figures, base_x: FloatArray,
+                  window: tuple[int, int] | None) -> None:
+    global _WORKER
+    _WORKER = (Session.of(net, resolve="cold"), base, base_x, window)
+
+
+def _cut_in_worker(item: tuple[list[str], list[str]]) -> Impact:
+    assert _WORKER is not None
+    session, base, base_x, window = _WORKER
+    return cut_impact(session, base, base_x, item[0], item[1], window)
+
+
+def n_minus_1(session: Session, base: Figures, base_x: FloatArray,
+              routes: Sequence[str] | None = None, places: Sequence[str] | None = None,
+              window: tuple[int, int] | None = None,
+              progress: Callable[[str], None] | None = None, jobs: int = 1) -> list[Impact]:
+    """Cut every route and every place (but the fronts) alone, ranked (see :func:`rank`).
+
+    With ``jobs`` > 1 and a session that solves every cut from scratch
+    (``Session.warm_starts`` false), the cuts are solved by that many processes, each with
+    its own copy of the LP."""
+    all_routes, all_places = candidates(session.net)
+    routes = all_routes if routes is None else list(routes)
+    places = all_places if places is None else list(places)
+    items: list[tuple[list[str], list[str]]] = (
+        [([r], []) for r in routes] + [([], [p]) for p in places])
+    labels = [f"route {r}" for r in routes] + [f"place {p}" for p in places]
+    # A cut that forbids exactly the trips another forbids (a village with one route, and
+    # that route) has its result: solved once.
+    first: dict[bytes, int] = {}
+    same: list[int] = []
+    for i, (r, p) in enumerate(items):
+        key = session.cut_columns(r, p, window).tobytes()
+        same.append(first.setdefault(key, i))
+    todo = [i for i in range(len(items)) if same[i] == i]
+    solved: dict[int, Impact] = {}
+    if jobs > 1 and not session.warm_starts and len(todo) > 1:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        methods = multiprocessing.get_all_start_methods()
+        context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+        with ProcessPoolExecutor(jobs, mp_context=context, initializer=_start_worker,
+                                 initargs=(session.net, base, base_x, window)) as pool:
+            results = pool.map(_cut_in_worker, [items[i] for i in todo])
+            for i, impact in zip(todo, results, strict=True):
+                solved[i] = impact
+                if progress is not None:
+                    progress(labels[i])
+        session.solves += sum(i.solved for i in solved.values())
+    else:
+        for i in todo:
+            r, p = items[i]
+            solved[i] = cut_impact(session, base, base_x, r, p, window)
+            if progress is not None:
+                progress(labels[i])
+    out: list[Impact] = []
+    for i, (r, p) in enumerate(items):
+        if same[i] == i:
+            out.append(solved[i])
+            continue
+        twin = solved[same[i]]
+        out.append(dataclasses.replace(
+            twin, kind="route" if r else "place", ids=tuple(r) + tuple(p),
+            names=_label(session.net, r, p), seconds=0.0, iterations=0,
+            notes=[*twin.notes, f"forbids the same trips as {' + '.join(twin.ids)}"]))
+        if progress is not None:
+            progress(labels[i])
+    return rank(out)

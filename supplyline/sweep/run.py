@@ -1,0 +1,365 @@
+"""Running a sweep's variants as independent plans on Dask, into one Parquet table.
+
+Every variant is one Dask task (:func:`run_variant`) that plans it (and, when asked,
+simulates the plan under the scenario's threats) and returns its record: the values varied,
+``status`` (``ok`` or ``failed``), ``error`` (the reason, for a failed variant), the plan's
+key figures (:func:`supplyline.report.compare.plan_record`) and the simulation's
+(``sim_`` figures). A variant that fails is recorded with its reason; the others go on.
+
+Results are written to the table as they arrive, in batches (one Parquet row group each), and
+kept by variant number: a task whose worker died is run again by Dask on another worker, and
+whatever happens, each variant is written once. Rows are in the order the variants finished;
+sort by ``variant`` for the order of the combinations. An interrupted sweep (Ctrl-C) keeps the
+variants finished so far.
+
+The cluster is a local one (worker processes on this machine, one thread each) unless a
+running Dask scheduler's address is given; its workers need supplyline installed.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import os
+import time
+import uuid
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from supplyline.errors import SupplylineError
+from supplyline.report.compare import KPIS, MAPS, plan_record
+from supplyline.scenario.schema import Scenario
+from supplyline.sweep.vary import Value, Variant, shown_value
+
+if TYPE_CHECKING:
+    import pyarrow as pa
+    from distributed import Client
+
+__all__ = ["SweepError", "SweepOptions", "SweepResult", "run_sweep", "run_variant"]
+
+#: Seconds allowed to reach a running scheduler.
+CONNECT_TIMEOUT_S = 20
+
+
+class SweepError(SupplylineError):
+    """A sweep that cannot start: Dask missing, a scheduler that cannot be reached."""
+
+
+@dataclass(frozen=True)
+class SweepOptions:
+    """How each variant is planned (as ``supplyline plan`` does with these options)."""
+
+    replay: str | None = None
+    solver: str = "ipm"
+    time_limit_s: float | None = None
+    step_days: int | None = None
+    #: Runs of the plan under the scenario's threats (:func:`supplyline.simulate`), or None.
+    simulate: int | None = None
+    #: The simulations' seed, the same for every variant (common random numbers: variants
+    #: differ by what was varied, not by their draws).
+    seed: int = 0
+
+
+#: The simulation's figures a record holds (``sim_`` columns): (name, where in
+#: :meth:`~supplyline.simulate.Simulation.kpis`).
+SIMULATED: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("sim_p_any_shortfall", ("p_any_shortfall", "value")),
+    ("sim_p_any_shortfall_se", ("p_any_shortfall", "se")),
+    ("sim_shortfall_t", ("shortfall_t", "value")),
+    ("sim_shortfall_t_se", ("shortfall_t", "se")),
+    ("sim_shortfall_p90_t", ("shortfall_distribution_t", "p90")),
+    ("sim_shortfall_cvar95_t", ("shortfall_distribution_t", "cvar95")),
+    ("sim_delivered_t", ("delivered_t", "value")),
+    ("sim_destroyed_t", ("destroyed_t", "value")),
+    ("sim_labour_days", ("labour_days", "value")),
+    ("sim_seconds", ("seconds",)),
+)
+
+
+def simulated_figures(kpis: dict[str, Any]) -> dict[str, float]:
+    """The ``sim_`` figures of a record from a simulation's key figures."""
+    out: dict[str, float] = {}
+    for name, where in SIMULATED:
+        value: Any = kpis
+        for key in where:
+            value = value[key]
+        out[name] = float(value)
+    return out
+
+
+@dataclass
+class SweepResult:
+    """What a sweep did: the records by variant, the table written, how long it took."""
+
+    records: dict[int, dict[str, Any]]
+    path: Path
+    seconds: float
+    workers: int
+    interrupted: bool = False
+    total: int = 0
+    failed: dict[int, str] = field(default_factory=dict)
+
+
+def run_variant(index: int, scenario: Scenario, options: SweepOptions) -> dict[str, Any]:
+    """Plan one variant; its record, ``status`` ``failed`` with the reason when no plan could
+    be made (never an exception: one variant must not stop the others)."""
+    from supplyline.plan import plan
+
+    started = time.perf_counter()
+    record: dict[str, Any] = {"variant": index}
+    try:
+        result = plan(scenario, replay=options.replay, solver=options.solver,
+                      time_limit_s=options.time_limit_s, step_days=options.step_days)
+        record.update(plan_record(result), status="ok", error=None)
+        if options.simulate is not None:
+            from supplyline.simulate import simulate
+
+            simulation = simulate(result, runs=options.simulate, seed=options.seed)
+            record.update(simulated_figures(simulation.kpis()), sim_runs=options.simulate)
+    except SupplylineError as error:
+        record.update(status="failed", error=str(error))
+    except Exception as error:  # a bug: reported with the variant, the others go on
+        record.update(status="failed", error=f"internal error: {type(error).__name__}: {error}")
+    record["wall_s"] = time.perf_counter() - started
+    return record
+
+
+# -- the table -------------------------------------------------------------------------------
+
+
+def _value_type(values: Sequence[Value]) -> pa.DataType:
+    import pyarrow as pa
+
+    if all(isinstance(v, bool) for v in values):
+        return pa.bool_()
+    if all(isinstance(v, int) and not isinstance(v, bool) for v in values):
+        return pa.int64()
+    if all(isinstance(v, int | float) and not isinstance(v, bool) for v in values):
+        return pa.float64()
+    return pa.string()
+
+
+def table_schema(variants: Sequence[Variant], simulated: bool = False) -> pa.Schema:
+    """The columns: ``variant``, ``label``, one per path varied, ``status``, ``error``, the
+    key figures, the per-name figures (maps) and the times; with ``simulated``, the
+    simulation's figures (``sim_runs`` and :data:`SIMULATED`)."""
+    import pyarrow as pa
+
+    paths = list(variants[0].settings) if variants else []
+    fields = [pa.field("variant", pa.int64()), pa.field("label", pa.string())]
+    for path in paths:
+        fields.append(pa.field(path, _value_type([v.settings[path] for v in variants])))
+    fields += [pa.field("status", pa.string()), pa.field("error", pa.string())]
+    fields += [pa.field(key, pa.float64()) for key, _label, _digits in KPIS]
+    fields += [pa.field("objective", pa.float64()), pa.field("columns", pa.int64()),
+               pa.field("rows", pa.int64()), pa.field("build_seconds", pa.float64()),
+               pa.field("solve_seconds", pa.float64()), pa.field("wall_s", pa.float64()),
+               pa.field("solver_note", pa.string())]
+    for name in MAPS:
+        kind = pa.int64() if name == "route_days_at_capacity" else pa.float64()
+        fields.append(pa.field(name, pa.map_(pa.string(), kind)))
+    if simulated:
+        fields.append(pa.field("sim_runs", pa.int64()))
+        fields += [pa.field(name, pa.float64()) for name, _where in SIMULATED]
+    return pa.schema(fields)
+
+
+def _row(record: dict[str, Any], variant: Variant, schema: pa.Schema) -> dict[str, Any]:
+    import pyarrow as pa
+
+    row = {name: record.get(name) for name in schema.names}
+    row["label"] = variant.label
+    for path, value in variant.settings.items():
+        row[path] = shown_value(value) if schema.field(path).type == pa.string() else value
+    return row
+
+
+class _Writer:
+    """Rows appended to a Parquet file in batches (one row group per batch)."""
+
+    def __init__(self, handle: Any, schema: pa.Schema, batch: int) -> None:
+        import pyarrow.parquet as pq
+
+        self.schema = schema
+        self.batch = batch
+        self.rows: list[dict[str, Any]] = []
+        self.writer = pq.ParquetWriter(handle, schema)
+
+    def add(self, row: dict[str, Any]) -> None:
+        self.rows.append(row)
+        if len(self.rows) >= self.batch:
+            self.flush()
+
+    def flush(self) -> None:
+        import pyarrow as pa
+
+        if self.rows:
+            self.writer.write_table(pa.Table.from_pylist(self.rows, schema=self.schema))
+            self.rows = []
+
+    def close(self) -> None:
+        self.flush()
+        self.writer.close()
+
+
+# -- the cluster -----------------------------------------------------------------------------
+
+
+def _dask() -> Any:
+    try:
+        import distributed
+    except ImportError:
+        raise SweepError("sweeps run on Dask, which is not installed: "
+                         "pip install 'supplyline[dask]'") from None
+    return distributed
+
+
+@contextmanager
+def _client(scheduler: str | None, workers: int | None, count: int) -> Iterator[Client]:
+    """A client of the scheduler at ``scheduler``, or of a local cluster of ``workers``
+    processes (one per core, at most one per variant, by default)."""
+    distributed = _dask()
+    if scheduler is not None:
+        try:
+            client = distributed.Client(scheduler, timeout=CONNECT_TIMEOUT_S)
+        except (OSError, TimeoutError, ValueError) as error:
+            raise SweepError(f"cannot reach the Dask scheduler at {scheduler}: "
+                             f"{error}") from None
+        try:
+            try:
+                client.wait_for_workers(1, timeout=CONNECT_TIMEOUT_S)
+            except (OSError, TimeoutError) as error:
+                raise SweepError(f"the Dask scheduler at {scheduler} has no workers (none "
+                                 f"joined within {CONNECT_TIMEOUT_S} s: {error})") from None
+            yield client
+        finally:
+            client.close()
+        return
+    n = workers or max(1, min(os.cpu_count() or 1, count))
+    cluster = distributed.LocalCluster(n_workers=n, threads_per_worker=1, processes=True,
+                                       dashboard_address=None, silence_logs=logging.CRITICAL)
+    try:
+        client = distributed.Client(cluster)
+        try:
+            yield client
+        finally:
+            client.close()
+    finally:
+        cluster.close()
+
+
+def run_sweep(
+    variants: Sequence[Variant],
+    out: Path,
+    options: SweepOptions | None = None,
+    *,
+    scheduler: str | None = None,
+    workers: int | None = None,
+    client: Client | None = None,
+    progress: Callable[[int, int, int], None] | None = None,
+    on_result: Callable[[dict[str, Any]], None] | None = None,
+    batch: int = 16,
+) -> SweepResult:
+    """Plan every variant on Dask and write the records to the Parquet file ``out``.
+
+    Parameters
+    ----------
+    variants:
+        The validated variants (:func:`~supplyline.sweep.vary.make_variants`).
+    out:
+        The Parquet file; written in place of any file of that name once the sweep ends
+        (interrupted or not).
+    options:
+        How each variant is planned.
+    scheduler:
+        Address of a running Dask scheduler (``tcp://host:8786``); a local cluster when
+        ``None``.
+    workers:
+        Worker processes of the local cluster (default: one per core, at most one per
+        variant).
+    client:
+        A Dask client to use instead (left open).
+    progress:
+        Called with (variants done, of which failed, total) as each one ends.
+    on_result:
+        Called with each record as it arrives.
+    batch:
+        Records per write to the table.
+
+    Raises
+    ------
+    SweepError
+        When Dask is missing or the scheduler cannot be reached.
+    OSError
+        When ``out`` cannot be written (before anything runs).
+    """
+    from supplyline.report.safe_write import output_files
+
+    distributed = _dask()
+    options = options or SweepOptions()
+    by_index = {v.index: v for v in variants}
+    if len(by_index) != len(variants):
+        raise ValueError("variants must have distinct indices")
+    schema = table_schema(variants, simulated=options.simulate is not None)
+    records: dict[int, dict[str, Any]] = {}
+    started = time.perf_counter()
+    interrupted = False
+    n_workers = 0
+    out = Path(out)
+    with output_files(out.parent) as files, files.open(out.name, binary=True) as handle:
+        writer = _Writer(handle, schema, batch)
+        try:
+            with _given_or_own(client, scheduler, workers, len(variants)) as dask:
+                n_workers = len(dask.scheduler_info().get("workers", {}))
+                token = uuid.uuid4().hex[:8]
+                futures = {
+                    dask.submit(run_variant, v.index, v.scenario, options, pure=False,
+                                key=f"supplyline-variant-{v.index}-{token}"): v.index
+                    for v in variants
+                }
+                try:
+                    for future in distributed.as_completed(futures):
+                        index = futures[future]
+                        record = _outcome(future, index)
+                        if index in records:  # never counted twice
+                            continue
+                        records[index] = record
+                        writer.add(_row(record, by_index[index], schema))
+                        if on_result is not None:
+                            on_result(record)
+                        if progress is not None:
+                            failed = sum(r["status"] != "ok" for r in records.values())
+                            progress(len(records), failed, len(variants))
+                except KeyboardInterrupt:
+                    interrupted = True
+                    dask.cancel(list(futures))  # type: ignore[no-untyped-call]
+        finally:
+            writer.close()
+    failed = {i: str(r["error"]) for i, r in records.items() if r["status"] != "ok"}
+    return SweepResult(records, out, time.perf_counter() - started, n_workers, interrupted,
+                       len(variants), failed)
+
+
+@contextmanager
+def _given_or_own(client: Client | None, scheduler: str | None, workers: int | None,
+                  count: int) -> Iterator[Client]:
+    if client is not None:
+        yield client
+        return
+    with _client(scheduler, workers, count) as own:
+        yield own
+
+
+def _outcome(future: Any, index: int) -> dict[str, Any]:
+    """A finished task's record; a task that Dask gave up on (its worker died too often, it
+    was cancelled) is a failed record with the reason."""
+    try:
+        record: dict[str, Any] = future.result()
+    except Exception as error:
+        reason = f"{type(error).__name__}: {error}" if str(error) else type(error).__name__
+        return {"variant": index, "status": "failed", "error": f"not run: {reason}",
+                "wall_s": math.nan}
+    return record

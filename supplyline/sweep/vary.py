@@ -1,0 +1,437 @@
+"""Variants of a scenario: ``--vary PATH=VALUES`` options turned into validated scenarios.
+
+A PATH names values in the scenario as written in its file: mapping keys joined by dots, a
+list element by its ``id`` (or ``name``), by index ``[0]``, or all of them ``[*]``::
+
+    modes.porter.payload_kg
+    threats.air[0].windows[*].day_probability
+    routes.ridge-road.capacity_movements_per_day
+
+VALUES are ``START:STOP:STEP`` (STOP included: ``15:30:5`` is 15, 20, 25, 30) or a comma
+list of YAML scalars (``0.2,0.5,0.8``; ``porter,bicycle``; ``true``). Every combination of
+the options is one variant.
+
+Each variant is the scenario's data with its values set, validated by the same schema and
+cross-reference checks as a file (:func:`supplyline.scenario.load.schema_problems`,
+``check_references``); a problem is reported with the option that caused it and, where the
+file has one, the line of the value it replaces. Nothing runs until every variant is valid.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import itertools
+import math
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from importlib.resources import files
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from supplyline.errors import Problem, SupplylineError
+from supplyline.scenario._crossref import check_references
+from supplyline.scenario._yaml_lines import Locations, Spot, dotted, read_yaml, shown
+from supplyline.scenario._yaml_lines import Path as DataPath
+from supplyline.scenario.load import builtin_names, schema_problems
+from supplyline.scenario.schema import Scenario
+
+__all__ = [
+    "MAX_VARIANTS",
+    "Variant",
+    "Vary",
+    "VaryError",
+    "VaryProblem",
+    "make_variants",
+    "parse_vary",
+]
+
+#: Most variants one sweep may have (every combination of the ``--vary`` options).
+MAX_VARIANTS = 100_000
+#: Most values one ``START:STOP:STEP`` range may give.
+MAX_RANGE_VALUES = 10_000
+
+Value = bool | int | float | str
+
+
+@dataclass(frozen=True)
+class Vary:
+    """One ``--vary`` option: where (``path``, as written) and the values to take."""
+
+    text: str
+    path: str
+    steps: tuple[Step, ...]
+    values: tuple[Value, ...]
+
+
+@dataclass(frozen=True)
+class Step:
+    """One step of a path: a mapping key, a list element by id, an index, or every element."""
+
+    key: str | None = None  # a mapping key, or an element's id when the node is a list
+    index: int | None = None
+    every: bool = False
+
+    def __str__(self) -> str:
+        if self.every:
+            return "[*]"
+        if self.index is not None:
+            return f"[{self.index}]"
+        return f".{self.key}"
+
+
+@dataclass(frozen=True)
+class VaryProblem:
+    """A ``--vary`` option that cannot be used, located in the option and, for a value the
+    schema refuses, in the scenario file."""
+
+    option: str  # the option's text, or the combination of values that fails
+    field: str
+    expected: str
+    got: str
+    file: str | None = None
+    line: int | None = None
+
+    def __str__(self) -> str:
+        where = ""
+        if self.file is not None:
+            where = f" ({self.file} line {self.line})" if self.line else f" ({self.file})"
+        return (f"--vary {self.option}: {self.field}{where}: expected {self.expected}, "
+                f"got {self.got}")
+
+
+class VaryError(SupplylineError):
+    """``--vary`` options that name no value of the scenario, or give values it refuses."""
+
+    def __init__(self, problems: Sequence[VaryProblem]) -> None:
+        self.problems = list(dict.fromkeys(problems))
+        count = len(self.problems)
+        head = f"{count} problem{'s' * (count != 1)} with --vary:"
+        super().__init__("\n".join([head, *(f"  - {p}" for p in self.problems)]))
+
+
+@dataclass(frozen=True)
+class Variant:
+    """One combination of values: its number in the sweep, the values by path, and the
+    validated scenario."""
+
+    index: int
+    settings: dict[str, Value]
+    scenario: Scenario = field(repr=False, compare=False)
+
+    @property
+    def label(self) -> str:
+        return ", ".join(f"{path}={shown_value(value)}" for path, value in self.settings.items())
+
+
+def shown_value(value: Value) -> str:
+    return ("true" if value else "false") if isinstance(value, bool) else str(value)
+
+
+# -- parsing ---------------------------------------------------------------------------------
+
+_STEP = re.compile(r"\[(\*|\d+)\]")
+_NAME = re.compile(r"[^.\[\]=]+")
+_NUMBER = r"\s*([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)\s*"
+_RANGE = re.compile(rf"^{_NUMBER}:{_NUMBER}:{_NUMBER}$")
+
+
+def parse_vary(text: str) -> Vary:
+    """Read one ``PATH=VALUES`` option.
+
+    Raises
+    ------
+    VaryError
+        When the option is not of that form, or its values are not usable.
+    """
+    def problem(field_: str, expected: str, got: str) -> VaryError:
+        return VaryError([VaryProblem(text, field_, expected, got)])
+
+    path, equals, spec = text.partition("=")
+    path = path.strip()
+    if not equals or not path:
+        raise problem("(option)", "PATH=VALUES, e.g. modes.porter.payload_kg=15:30:5",
+                      shown(text))
+    steps = _parse_path(path)
+    if steps is None:
+        raise problem("(path)", "keys joined by dots, with [N] or [*] after a list "
+                      "(e.g. threats.air[0].windows[*].day_probability)", shown(path))
+    values = _parse_values(spec)
+    if isinstance(values, str):
+        raise problem("(values)", values, shown(spec))
+    return Vary(text, path, steps, values)
+
+
+def _parse_path(path: str) -> tuple[Step, ...] | None:
+    steps: list[Step] = []
+    for part in path.split("."):
+        name = _NAME.match(part)
+        if name is None:
+            return None
+        steps.append(Step(key=name.group(0).strip()))
+        rest = part[name.end():]
+        while rest:
+            bracket = _STEP.match(rest)
+            if bracket is None:
+                return None
+            inner = bracket.group(1)
+            steps.append(Step(every=True) if inner == "*" else Step(index=int(inner)))
+            rest = rest[bracket.end():]
+    return tuple(steps)
+
+
+def _parse_values(spec: str) -> tuple[Value, ...] | str:
+    """The values of ``spec``, or what was expected when they cannot be read."""
+    ranged = _RANGE.match(spec)
+    if ranged is not None:
+        return _range(*ranged.groups())
+    if ":" in spec and "," not in spec and re.fullmatch(r"[-+0-9.eE:\s]+", spec):
+        return "START:STOP:STEP, three numbers (e.g. 15:30:5)"
+    parts = [part.strip() for part in spec.split(",")]
+    if not spec.strip() or any(not part for part in parts):
+        return "values separated by commas (e.g. 0.2,0.5,0.8) or START:STOP:STEP"
+    values: list[Value] = []
+    for part in parts:
+        try:
+            value = yaml.safe_load(part)
+        except yaml.YAMLError:
+            value = part
+        if isinstance(value, dt.date):
+            value = value.isoformat()
+        if value is None or isinstance(value, list | dict):
+            return f"plain values (numbers, words, true/false, dates); {part!r} is not one"
+        values.append(value)
+    if len(set(map(repr, values))) != len(values):
+        return "each value once"
+    return tuple(values)
+
+
+def _range(start_text: str, stop_text: str, step_text: str) -> tuple[Value, ...] | str:
+    start, stop, step = float(start_text), float(stop_text), float(step_text)
+    if not step > 0:
+        return "a STEP above 0 in START:STOP:STEP"
+    if stop < start:
+        return "STOP at least START in START:STOP:STEP"
+    count = math.floor((stop - start) / step * (1 + 1e-12) + 1e-9) + 1
+    if count > MAX_RANGE_VALUES:
+        return f"at most {MAX_RANGE_VALUES:,} values in a range"
+    whole = all(re.fullmatch(r"\s*[-+]?\d+\s*", t) for t in (start_text, stop_text, step_text))
+    if whole:
+        return tuple(int(start) + i * int(step) for i in range(count))
+    return tuple(float(f"{start + i * step:.12g}") for i in range(count))
+
+
+# -- applying to the scenario's data ---------------------------------------------------------
+
+
+def _element_names(items: list[Any]) -> list[str]:
+    names = []
+    for item in items:
+        if isinstance(item, dict):
+            name = item.get("id", item.get("name"))
+            if name is None and isinstance(item.get("from"), str):
+                name = f"{item['from']}--{item.get('to')}"  # a route's id when it has none
+            names.append(name if isinstance(name, str) else "")
+    return names
+
+
+def resolve(data: Any, vary: Vary) -> list[DataPath] | VaryProblem:
+    """The concrete data paths ``vary`` names in ``data`` (several with ``[*]``), or the
+    problem with its path. The last key may be a field the scenario leaves at its default
+    (the schema then says whether it exists)."""
+    nodes: list[tuple[DataPath, Any]] = [((), data)]
+    for number, step in enumerate(vary.steps):
+        last = number == len(vary.steps) - 1
+        written = "".join(str(s) for s in vary.steps[: number + 1]).lstrip(".")
+        following: list[tuple[DataPath, Any]] = []
+        for path, node in nodes:
+            shown_at = dotted(path) or "the scenario"
+            if isinstance(node, dict) and step.key is not None:
+                if step.key in node or last:
+                    following.append(((*path, step.key), node.get(step.key)))
+                elif number + 1 < len(vary.steps) and vary.steps[number + 1].key is not None:
+                    node[step.key] = {}  # a section left out; the schema checks the key
+                    following.append(((*path, step.key), node[step.key]))
+                else:
+                    return VaryProblem(vary.text, written, f"a list at {step.key} in "
+                                       f"{shown_at}", "nothing there")
+            elif isinstance(node, list) and step.every:
+                if not node:
+                    return VaryProblem(vary.text, written, f"elements in {shown_at}",
+                                       "an empty list")
+                following += [((*path, i), item) for i, item in enumerate(node)]
+            elif isinstance(node, list) and step.index is not None:
+                if step.index >= len(node):
+                    return VaryProblem(vary.text, written, f"an index below {len(node)} "
+                                       f"({shown_at} has {len(node)})",
+                                       str(step.index))
+                following.append(((*path, step.index), node[step.index]))
+            elif isinstance(node, list) and step.key is not None:
+                names = _element_names(node)
+                if step.key not in names:
+                    known = [n for n in names if n]
+                    listed = ", ".join(known[:12]) + (", ..." if len(known) > 12 else "")
+                    expected = (f"the id of an element of {shown_at} ({listed})" if names
+                                else f"an index [N] or [*] ({shown_at} is a list)")
+                    return VaryProblem(vary.text, written, expected, shown(step.key))
+                i = names.index(step.key)
+                following.append(((*path, i), node[i]))
+            else:
+                kind = "a list" if isinstance(node, list) else (
+                    "a section" if isinstance(node, dict) else f"the value {shown(node)}")
+                wanted = "a section" if step.key is not None else "a list"
+                return VaryProblem(vary.text, written, f"{wanted} at {shown_at}", kind)
+        nodes = following
+    return [path for path, _ in nodes]
+
+
+def _set(data: Any, path: DataPath, value: Value) -> None:
+    node = data
+    for part in path[:-1]:
+        node = node[part]
+    node[path[-1]] = value
+
+
+# -- validating ------------------------------------------------------------------------------
+
+
+@dataclass
+class _Source:
+    """The scenario's data as a file would give it, and where its values are written."""
+
+    data: dict[str, Any]
+    file: str
+    locations: Locations
+
+
+def _source(scenario: Scenario, source: str | Path | None) -> _Source:
+    """The scenario's data (from the validated scenario, tables included) and the locations
+    of its values in the file it came from, where that file can be read again."""
+    data = scenario.model_dump(mode="json", by_alias=True, exclude_unset=True)
+    text, file = None, str(source) if source is not None else f"{scenario.name}.yaml"
+    try:
+        if source is None or (isinstance(source, str) and source in builtin_names()
+                              and "/" not in source and not source.endswith((".yaml", ".yml"))):
+            name = source or scenario.name
+            file = f"supplyline/scenario/builtin/{name}.yaml"
+            text = files("supplyline.scenario").joinpath("builtin", f"{name}.yaml").read_text(
+                "utf-8")
+        else:
+            text = Path(source).read_text("utf-8-sig")
+    except (OSError, UnicodeDecodeError):
+        text = None
+    locations = Locations()
+    if text is not None:
+        _raw, locations, _problems = read_yaml(text, file)
+    return _Source(data, file, locations)
+
+
+def _validate(data: dict[str, Any], source: _Source, changed: list[DataPath]
+              ) -> tuple[Scenario | None, list[Problem]]:
+    """Validate variant data as a file is validated; values the variant changed are shown as
+    the variant gives them, at the line of the value they replace."""
+    locations = Locations(dict(source.locations.spots), dict(source.locations.labels))
+    for path in changed:
+        spot = locations.spots.get(path)
+        if spot is not None:
+            locations.spots[path] = Spot(spot.file, spot.line, spot.key_line, None)
+    problems: list[Problem] = []
+    scenario = None
+    try:
+        scenario = Scenario.model_validate(data)
+    except ValidationError as error:
+        problems += schema_problems(error, data, locations, source.file)
+    problems += check_references(data, locations, source.file, ())
+    return (None if problems else scenario), problems
+
+
+def _as_vary_problems(option: str, problems: list[Problem]) -> list[VaryProblem]:
+    return [VaryProblem(option, p.field, p.expected, p.got, p.file, p.line) for p in problems]
+
+
+def make_variants(scenario: Scenario, varies: Sequence[Vary],
+                  source: str | Path | None = None) -> list[Variant]:
+    """Every combination of the options' values, each a validated scenario.
+
+    Parameters
+    ----------
+    scenario:
+        The loaded, valid scenario.
+    varies:
+        The options (:func:`parse_vary`); at least one.
+    source:
+        What the scenario was loaded from (a path or a built-in name), to locate problems in
+        its file.
+
+    Raises
+    ------
+    VaryError
+        With every problem: paths that name nothing, the same value set twice, values the
+        schema or the cross-reference checks refuse (each value alone first, then the
+        combinations), too many variants.
+    """
+    if not varies:
+        raise VaryError([VaryProblem("", "(option)", "at least one --vary PATH=VALUES",
+                                     "none")])
+    base = _source(scenario, source)
+    problems: list[VaryProblem] = []
+    targets: list[list[DataPath]] = []
+    for vary in varies:
+        found = resolve(copy.deepcopy(base.data), vary)
+        if isinstance(found, VaryProblem):
+            problems.append(found)
+            targets.append([])
+        else:
+            targets.append(found)
+    owners: dict[DataPath, str] = {}
+    for vary, paths in zip(varies, targets, strict=True):
+        for path in paths:
+            if path in owners:
+                problems.append(VaryProblem(vary.text, dotted(path), "each value varied by "
+                                            "one --vary option", f"also set by --vary "
+                                            f"{owners[path]}"))
+            owners.setdefault(path, vary.text)
+    count = math.prod(len(vary.values) for vary in varies)
+    if count > MAX_VARIANTS:
+        problems.append(VaryProblem(" ".join(v.text for v in varies), "(combinations)",
+                                    f"at most {MAX_VARIANTS:,} variants", f"{count:,}"))
+    if problems:
+        raise VaryError(problems)
+
+    def build(values: Sequence[Value], which: Sequence[int]) -> tuple[dict[str, Any],
+                                                                      list[DataPath]]:
+        data = copy.deepcopy(base.data)
+        changed: list[DataPath] = []
+        for i, value in zip(which, values, strict=True):
+            resolve(data, varies[i])  # adds a left-out section where the path needs one
+            for path in targets[i]:
+                _set(data, path, value)
+                changed.append(path)
+        return data, changed
+
+    # Each value alone: a bad value is reported once, with its own option.
+    for i, vary in enumerate(varies):
+        for value in vary.values:
+            data, changed = build([value], [i])
+            _scenario, found_problems = _validate(data, base, changed)
+            problems += _as_vary_problems(f"{vary.path}={shown_value(value)}", found_problems)
+    if problems:
+        raise VaryError(problems)
+    variants: list[Variant] = []
+    everything = list(range(len(varies)))
+    for index, values in enumerate(itertools.product(*(v.values for v in varies))):
+        data, changed = build(values, everything)
+        settings = {v.path: value for v, value in zip(varies, values, strict=True)}
+        valid, found_problems = _validate(data, base, changed)
+        if valid is None:
+            label = ", ".join(f"{p}={shown_value(v)}" for p, v in settings.items())
+            problems += _as_vary_problems(label, found_problems)
+        else:
+            variants.append(Variant(index, settings, valid))
+    if problems:
+        raise VaryError(problems)
+    return variants

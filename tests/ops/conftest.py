@@ -1,0 +1,81 @@
+"""Books on SQLite and on PostgreSQL (skipped, saying why, only where no server can be had)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import text
+
+import supplyline as sl
+from supplyline.ops import Books, open_books
+from tests.ops.pg import fresh_database, server
+
+
+@pytest.fixture(scope="session")
+def tutorial() -> sl.Scenario:
+    return sl.load("tutorial")
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A new, empty database."""
+    if request.param == "sqlite":
+        return str(tmp_path / "books.db")
+    found, reason = server()
+    if found is None:
+        pytest.skip(reason)
+    return fresh_database()
+
+
+@pytest.fixture(scope="session")
+def _postgres_books(tutorial: sl.Scenario) -> Iterator[Books]:
+    found, reason = server()
+    if found is None:
+        pytest.skip(reason)
+    b = open_books(fresh_database(), tutorial)
+    yield b
+    b.close()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def books(request: pytest.FixtureRequest, tmp_path: Path,
+          tutorial: sl.Scenario) -> Iterator[Books]:
+    """Empty books (on PostgreSQL one database, emptied before each test)."""
+    if request.param == "sqlite":
+        b = open_books(tmp_path / "books.db", tutorial)
+        yield b
+        b.close()
+        return
+    b = request.getfixturevalue("_postgres_books")
+    with b.writing() as conn:
+        conn.execute(text("TRUNCATE token, account, daily, movement, entry, plan "
+                          "RESTART IDENTITY CASCADE"))
+    yield b
+
+
+def day(sc: sl.Scenario, i: int) -> str:
+    """ISO date of day ``i`` of the scenario."""
+    return (sc.start_date + dt.timedelta(days=i)).isoformat()
+
+
+def entry(kind: str, **fields: Any) -> dict[str, Any]:
+    if "from_" in fields:
+        fields["from"] = fields.pop("from_")
+    return {"kind": kind, **fields}
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _quick_hashes() -> Iterator[None]:
+    """argon2 at its lightest in tests (the defaults take half a second a hash here)."""
+    from argon2 import PasswordHasher
+
+    from supplyline.ops import accounts
+
+    kept = accounts.hasher
+    accounts.hasher = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+    yield
+    accounts.hasher = kept

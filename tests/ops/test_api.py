@@ -1,0 +1,242 @@
+"""The API: each role against each endpoint (allowed and refused, and nothing written when
+refused), 422 with the field on bad input, and generated input from the OpenAPI schema
+(no server error)."""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+import schemathesis
+from hypothesis import HealthCheck, given, settings
+
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore", DeprecationWarning)
+    from fastapi.testclient import TestClient
+
+import supplyline as sl
+from supplyline.ops import Books, open_books
+from supplyline.ops.accounts import add_account
+from supplyline.ops.api import create_app
+from tests.ops.conftest import entry
+
+ROLES = {"council": ("council", None), "depot": ("depot", "ridge-depot"),
+         "commune": ("commune", "high-village"), "viewer": ("viewer", None)}
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Books, TestClient,
+                                                                        dict[str, Any]]]:
+    books = open_books(tmp_path_factory.mktemp("api") / "books.db", sl.load("tutorial"))
+    for name, (role, place) in ROLES.items():
+        add_account(books, name, f"{name}-password", role, place)
+    client = TestClient(create_app(books))
+    headers = {}
+    for name in ROLES:
+        got = client.post("/api/login", json={"name": name, "password": f"{name}-password"})
+        assert got.status_code == 200
+        headers[name] = {"Authorization": f"Bearer {got.json()['token']}"}
+    headers["anonymous"] = {}
+    council = headers["council"]
+    for data in (
+        entry("contribution", date="2024-11-01", locality="high-village", good="rice",
+              kg=5000, at="ridge-depot"),
+        entry("labour", date="2024-11-01", locality="high-village", persons=100, days=20,
+              role="carrier", mode="porter"),
+        entry("dispatch", date="2024-11-01", from_="high-village", to="ridge-depot",
+              mode="porter", units=100),
+        entry("receipt", date="2024-11-01", dispatch=3),
+        entry("dispatch", date="2024-11-02", from_="ridge-depot", to="kestrel-town",
+              mode="porter", units=10, cargo_kg={"rice": 250}),
+    ):
+        assert client.post("/api/entries", json=data, headers=council).status_code == 201
+    yield books, client, headers
+    books.close()
+
+
+READS = ["/api/me", "/api/scenario", "/api/entries", "/api/entries.csv", "/api/state",
+         "/api/overview", "/api/plan-vs-actual", "/api/plans"]
+
+
+@pytest.mark.parametrize("who", [*ROLES, "anonymous"])
+def test_reads(served: Any, who: str) -> None:
+    _books, client, headers = served
+    for path in READS:
+        got = client.get(path, headers=headers[who])
+        assert got.status_code == (401 if who == "anonymous" else 200), (path, got.text)
+    got = client.get("/api/accounts", headers=headers[who])
+    assert got.status_code == {"council": 200, "anonymous": 401}.get(who, 403)
+
+
+def contribution(locality: str, kg: float = 10) -> dict[str, Any]:
+    return entry("contribution", date="2024-11-03", locality=locality, good="rice", kg=kg,
+                 at="ridge-depot")
+
+
+def dispatch(place: str) -> dict[str, Any]:
+    to = "kestrel-town" if place == "ridge-depot" else "ridge-depot"
+    return entry("dispatch", date="2024-11-03", from_=place, to=to, mode="porter", units=1,
+                 cargo_kg={"rice": 5})
+
+
+WRITES: list[tuple[str, dict[str, Any], set[str]]] = [
+    ("own contribution", contribution("high-village"), {"council", "commune"}),
+    ("another locality's", contribution("river-village"), {"council"}),
+    ("pledge", entry("pledge", date="2024-11-03", locality="high-village", good="rice",
+                     kg=100, by="2024-11-09"), {"council", "commune"}),
+    ("labour", entry("labour", date="2024-11-03", locality="high-village", persons=2,
+                     days=3, role="road_crew"), {"council", "commune"}),
+    ("own dispatch", dispatch("ridge-depot"), {"council", "depot"}),
+    ("another depot's", dispatch("bridge"), set()),
+    ("a front's receipt", entry("receipt", date="2024-11-03", dispatch=5,
+                          received_kg={"rice": 250}), {"council"}),
+    ("wounded", entry("wounded", date="2024-11-03", front="kestrel-town",
+                      hospital="district-hospital", persons=1), {"council"}),
+    ("route", entry("route", date="2024-11-03", route="gorge-path", status="damage",
+                    capacity_lost=0.1), {"council"}),
+]
+
+
+@pytest.mark.parametrize(("what", "data", "allowed"), WRITES, ids=[w[0] for w in WRITES])
+@pytest.mark.parametrize("who", [*ROLES, "anonymous"])
+def test_writes(served: Any, who: str, what: str, data: dict[str, Any],
+                allowed: set[str]) -> None:
+    books, client, headers = served
+    before = books.count()
+    got = client.post("/api/entries", json=data, headers=headers[who])
+    if who in allowed:
+        assert got.status_code == 201, got.text
+        assert got.json()["author"] == who
+        corrected = dict(data, corrects=got.json()["id"])  # leave the books as they were
+        if data["kind"] in ("dispatch", "contribution", "pledge", "labour", "route"):
+            corrected = _undone(corrected)
+        if corrected is not None:
+            assert client.post("/api/entries", json=corrected,
+                               headers=headers["council"]).status_code == 201
+        return
+    if what == "another depot's" and who == "council":
+        assert got.status_code == 422  # the bridge holds nothing
+    else:
+        assert got.status_code == (401 if who == "anonymous" else 403), got.text
+    assert books.count() == before
+
+
+def _undone(data: dict[str, Any]) -> dict[str, Any] | None:
+    if data["kind"] == "dispatch":
+        return dict(data, cargo_kg={})
+    if data["kind"] in ("contribution", "pledge"):
+        return dict(data, kg=0.001)
+    return None
+
+
+def test_the_depot_receives_its_own_convoys_only(served: Any) -> None:
+    _books, client, headers = served
+    # Convoy 5 goes to kestrel-town: not the ridge depot clerk's books.
+    got = client.post("/api/entries", json=entry("receipt", date="2024-11-03", dispatch=5,
+                                                 received_kg={"rice": 250}),
+                      headers=headers["depot"])
+    assert got.status_code == 403 and "kestrel-town" in got.json()["detail"][0]["msg"]
+
+
+def test_a_batch_with_one_entry_of_another_place_writes_nothing(served: Any) -> None:
+    books, client, headers = served
+    before = books.count()
+    got = client.post("/api/entries/batch", headers=headers["commune"],
+                      json=[contribution("high-village"), contribution("far-village")])
+    assert got.status_code == 403 and got.json()["detail"][0]["loc"] == ["body", "1", "kind"]
+    assert books.count() == before
+
+
+@pytest.mark.parametrize(("data", "loc", "says"), [
+    (contribution("high-village", kg=0), ["body", "kg"], "greater than 0"),
+    (contribution("nowhere"), ["body", "locality"], "expected a locality"),
+    ({"kind": "contribution", "date": "2024-11-03"}, ["body", "locality"], "required"),
+    ({"kind": "gift"}, ["body"], "tag"),
+    (dict(contribution("high-village"), date="someday"), ["body", "date"], "date"),
+])
+def test_bad_input_gets_422_with_the_field(served: Any, data: dict[str, Any], loc: list[str],
+                                           says: str) -> None:
+    books, client, headers = served
+    before = books.count()
+    got = client.post("/api/entries", json=data, headers=headers["council"])
+    assert got.status_code == 422
+    first = got.json()["detail"][0]
+    assert first["loc"] == loc and says in first["msg"], first
+    assert books.count() == before
+
+
+def test_a_date_outside_the_horizon_is_located(served: Any) -> None:
+    _books, client, headers = served
+    for path, name in (("/api/state?as_of=2030-01-01", "as_of"),
+                       ("/api/overview?as_of=2024-10-01", "as_of"),
+                       ("/api/plan-vs-actual?until=2025-01-01", "until")):
+        got = client.get(path, headers=headers["viewer"])
+        assert got.status_code == 422
+        assert got.json()["detail"][0]["loc"] == ["query", name]
+        assert "expected a day from 2024-11-01 to 2024-11-30" in got.json()["detail"][0]["msg"]
+
+
+def test_council_plans_replans_and_makes_accounts(served: Any) -> None:
+    _books, client, headers = served
+    for who in ("depot", "commune", "viewer"):
+        assert client.post("/api/plans", headers=headers[who]).status_code == 403
+        assert client.post("/api/replan", json={"as_of": "2024-11-04"},
+                           headers=headers[who]).status_code == 403
+        assert client.post("/api/accounts", headers=headers[who], json={
+            "name": "x", "password": "long-enough", "role": "viewer"}).status_code == 403
+    made = client.post("/api/plans", headers=headers["council"])
+    assert made.status_code == 201 and made.json()["status"] == "optimal"
+    again = client.post("/api/replan", json={"as_of": "2024-11-04"}, headers=headers["council"])
+    assert again.status_code == 200, again.text
+    body = again.json()
+    assert body["state"]["transit"][0]["to"] == "kestrel-town"
+    assert {c["what"] for c in body["changes"]} == {"locality", "route", "front"}
+    assert [p["id"] for p in client.get("/api/plans", headers=headers["viewer"]).json()] == [
+        made.json()["id"], body["id"]]
+    assert client.post("/api/replan", json={"as_of": "2024-11-01"},
+                       headers=headers["council"]).json()["detail"][0]["loc"] == ["body",
+                                                                                  "as_of"]
+    clerk = {"name": "bridge-clerk", "password": "bridge-password", "role": "depot",
+             "place": "high-village"}
+    got = client.post("/api/accounts", json=clerk, headers=headers["council"])
+    assert got.status_code == 422 and got.json()["detail"][0]["loc"] == ["body", "place"]
+    clerk["place"] = "bridge"
+    assert client.post("/api/accounts", json=clerk,
+                       headers=headers["council"]).status_code == 201
+    assert client.post("/api/login", json={"name": "bridge-clerk",
+                                           "password": "wrong-password"}).status_code == 401
+
+
+def test_the_dashboard_and_its_assets_are_served_from_the_package(served: Any) -> None:
+    _books, client, _headers = served
+    page = client.get("/")
+    assert page.status_code == 200 and "/static/app.js" in page.text
+    for asset in ("/static/app.js", "/static/app.css"):
+        got = client.get(asset)
+        assert got.status_code == 200 and "http" not in got.text.replace(
+            "http://www.w3.org/2000/svg", "")
+    assert "/api/entries" in client.get("/openapi.json").json()["paths"]
+
+
+def test_generated_input_never_gives_a_server_error(served: Any) -> None:
+    _books, client, headers = served
+    schema = schemathesis.openapi.from_asgi("/openapi.json", client.app).exclude(
+        path_regex="^/api/(plans|replan)$", method="POST")
+    cases = 0
+    for operation in schema.get_all_operations():
+        op = operation.ok()
+        strategy = op.as_strategy()
+
+        @settings(max_examples=5, deadline=None, database=None,
+                  suppress_health_check=list(HealthCheck))
+        @given(case=strategy)
+        def check(case: Any) -> None:
+            nonlocal cases
+            cases += 1
+            response = case.call(headers=headers["council"])
+            assert response.status_code < 500, (case.method, case.path, response.text)
+
+        check()
+    assert cases > 40

@@ -1,0 +1,263 @@
+"""The ledger: append-only entries checked against the scenario and the balances, refused
+with the field and nothing written, corrections as new entries; on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+from sqlalchemy import inspect, select
+
+import supplyline as sl
+from supplyline.ops import Books, BooksError, EntryError, open_books
+from tests.ops.conftest import day, entry
+
+
+def refused(books: Books, data: dict[str, Any] | list[dict[str, Any]], field: str,
+            says: str = "", status: int = 422) -> EntryError:
+    """``data`` is refused at ``field`` and nothing is written."""
+    before = books.count(), books.balances()
+    with pytest.raises(EntryError) as caught:
+        if isinstance(data, list):
+            books.append_many(data, "clerk")
+        else:
+            books.append(data, "clerk")
+    assert caught.value.field == field, caught.value
+    assert says in caught.value.message
+    assert caught.value.status == status
+    assert (books.count(), books.balances()) == before
+    return caught.value
+
+
+def give(books: Books, sc: sl.Scenario, kg: float, at: str = "ridge-depot", on: int = 0,
+         locality: str = "high-village") -> int:
+    return books.append(entry("contribution", date=day(sc, on), locality=locality,
+                              good="rice", kg=kg, at=at), "commune").id
+
+
+def porters(books: Books, sc: sl.Scenario, persons: int, on: int = 0) -> None:
+    books.append(entry("labour", date=day(sc, on), locality="high-village", persons=persons,
+                       days=10, role="carrier", mode="porter"), "commune")
+
+
+def send(sc: sl.Scenario, kg: float, on: int = 1, units: float = 10,
+         from_: str = "ridge-depot", to: str = "kestrel-town",
+         mode: str = "porter") -> dict[str, Any]:
+    return entry("dispatch", date=day(sc, on), from_=from_, to=to, mode=mode, units=units,
+                 cargo_kg={"rice": kg})
+
+
+def test_entries_are_written_with_who_and_when(books: Books, tutorial: sl.Scenario) -> None:
+    before = dt.datetime.now(dt.UTC)
+    first = give(books, tutorial, 1000)
+    (r,) = books.entries()
+    assert (r.id, r.kind, r.place, r.author, r.corrects) == (first, "contribution",
+                                                             "high-village", "commune", None)
+    assert before - dt.timedelta(seconds=1) <= r.written_at <= dt.datetime.now(dt.UTC)
+    assert books.balances()[("ridge-depot", "rice")] == 1000
+
+
+def test_dispatch_beyond_what_the_place_holds_is_refused(books: Books,
+                                                         tutorial: sl.Scenario) -> None:
+    give(books, tutorial, 1000)
+    give(books, tutorial, 300, on=2)
+    porters(books, tutorial, 100)
+    walk = books.append(send(tutorial, 0, on=0, units=100, from_="high-village",
+                             to="ridge-depot"), "clerk").id
+    books.append(entry("receipt", date=day(tutorial, 0), dispatch=walk), "depot")
+    error = refused(books, send(tutorial, 1200, on=1, units=60), "cargo_kg.rice",
+                    "holds 1,000.0 kg")
+    assert "ridge-depot" in error.message and "2024-11-02" in error.message
+    # On day 2 the depot holds 1,300 kg.
+    books.append(send(tutorial, 1200, on=2, units=60), "depot")
+    # Sending 200 on day 1 would leave day 2's dispatch short.
+    refused(books, send(tutorial, 200, on=1, units=10), "cargo_kg.rice", "would leave -100")
+    assert books.balances()[("ridge-depot", "rice")] == pytest.approx(100)
+
+
+def test_units_must_be_waiting_there(books: Books, tutorial: sl.Scenario) -> None:
+    give(books, tutorial, 1000)
+    refused(books, send(tutorial, 100, units=5), "units", "0.0 units of porter")
+
+
+def test_owned_carriers_go_into_service_up_to_those_owned(books: Books,
+                                                          tutorial: sl.Scenario) -> None:
+    give(books, tutorial, 5000, at="river-village", locality="river-village")
+    books.append(send(tutorial, 2400, units=25, from_="river-village", to="bridge",
+                      mode="bicycle"), "clerk")
+    held = books.balances()
+    assert held[("river-village", "service:bicycle")] == 25
+    assert held[("river-village", "unit:bicycle")] == 0
+    refused(books, send(tutorial, 100, units=16, from_="river-village", to="bridge",
+                        mode="bicycle"), "units", "15 more it owns")
+
+
+def test_receipts_account_for_every_kg_of_a_convoy_that_was_sent(
+        books: Books, tutorial: sl.Scenario) -> None:
+    give(books, tutorial, 1000)
+    porters(books, tutorial, 20)
+    moved = books.append(send(tutorial, 0, from_="high-village", to="ridge-depot", units=20),
+                         "clerk").id
+    books.append(entry("receipt", date=day(tutorial, 1), dispatch=moved), "depot")
+    convoy = books.append(send(tutorial, 400, units=20), "depot").id
+    refused(books, entry("receipt", date=day(tutorial, 2), dispatch=999,
+                         received_kg={"rice": 400}), "dispatch", "no convoy was sent")
+    refused(books, entry("receipt", date=day(tutorial, 2), dispatch=convoy,
+                         received_kg={"rice": 350}), "received_kg.rice", "400.0 kg of rice")
+    refused(books, entry("receipt", date=day(tutorial, 0), dispatch=convoy,
+                         received_kg={"rice": 400}), "date", "on or after")
+    books.append(entry("receipt", date=day(tutorial, 2), dispatch=convoy,
+                       received_kg={"rice": 350},
+                       losses=[{"good": "rice", "kg": 50, "reason": "strike"}]), "front")
+    held = books.balances()
+    assert held[("kestrel-town", "rice")] == 350
+    assert held[("kestrel-town", "unit:porter")] == 20
+    assert books.entries(kind="receipt")[-1].place == "kestrel-town"
+    refused(books, entry("receipt", date=day(tutorial, 2), dispatch=convoy,
+                         received_kg={"rice": 400}), "dispatch", "already", 409)
+
+
+def test_corrections_replace_what_they_correct(books: Books, tutorial: sl.Scenario) -> None:
+    first = give(books, tutorial, 1000)
+    second = books.append(entry("contribution", date=day(tutorial, 0), locality="high-village",
+                                good="rice", kg=800, at="ridge-depot", corrects=first),
+                          "council").id
+    assert books.balances()[("ridge-depot", "rice")] == 800
+    refused(books, entry("contribution", date=day(tutorial, 0), locality="high-village",
+                         good="rice", kg=10, at="ridge-depot", corrects=first),
+            "corrects", f"already corrected by entry {second}", 409)
+    # A correction of the correction stands alone: 600, not 1000 - 800 + 600.
+    books.append(entry("contribution", date=day(tutorial, 0), locality="high-village",
+                       good="rice", kg=600, at="ridge-depot", corrects=second), "council")
+    assert books.balances()[("ridge-depot", "rice")] == 600
+    assert [r.entry.kg for r in books.entries(effective=True)] == [600]  # type: ignore[union-attr]
+    assert len(books.entries()) == 3  # nothing updated or deleted
+    refused(books, entry("pledge", date=day(tutorial, 0), locality="high-village",
+                         good="rice", kg=10, by=day(tutorial, 3), corrects=first),
+            "corrects", "of kind 'pledge'")
+
+
+def test_a_correction_may_not_leave_less_than_nothing(books: Books,
+                                                      tutorial: sl.Scenario) -> None:
+    first = give(books, tutorial, 1000)
+    porters(books, tutorial, 40)
+    books.append(send(tutorial, 0, units=40, on=0, from_="high-village", to="ridge-depot"),
+                 "clerk")
+    books.append(entry("receipt", date=day(tutorial, 1), dispatch=3), "depot")
+    books.append(send(tutorial, 900, units=40, on=2), "depot")
+    refused(books, entry("contribution", date=day(tutorial, 0), locality="high-village",
+                         good="rice", kg=500, at="ridge-depot", corrects=first),
+            "kg", "would leave -400.0")
+
+
+def test_a_received_convoy_is_corrected_through_its_receipt(books: Books,
+                                                             tutorial: sl.Scenario) -> None:
+    porters(books, tutorial, 10)
+    sent = books.append(send(tutorial, 0, units=10, from_="high-village", to="ridge-depot"),
+                        "clerk").id
+    books.append(entry("receipt", date=day(tutorial, 1), dispatch=sent), "depot")
+    refused(books, send(tutorial, 0, units=5, from_="high-village", to="ridge-depot") | {
+        "corrects": sent}, "corrects", "correct the receipt", 409)
+
+
+@pytest.mark.parametrize(("data", "field", "says"), [
+    (entry("pledge", date="2024-11-02", locality="nowhere", good="rice", kg=1,
+           by="2024-11-05"), "locality", "expected a locality"),
+    (entry("pledge", date="2024-11-02", locality="high-village", good="wounded", kg=1,
+           by="2024-11-05"), "good", "a good counted in kg"),
+    (entry("pledge", date="2024-11-02", locality="high-village", good="rice", kg=1,
+           by="2024-11-01"), "by", "on or after"),
+    (entry("contribution", date="2024-12-25", locality="high-village", good="rice", kg=1,
+           at="ridge-depot"), "date", "horizon"),
+    (entry("contribution", date="2024-11-02", locality="high-village", good="rice", kg=-1,
+           at="ridge-depot"), "kg", "greater than 0"),
+    (entry("contribution", date="2024-11-02", locality="high-village", good="rice", kg=1,
+           at="far-village"), "at", "the locality itself"),
+    (entry("labour", date="2024-11-02", locality="high-village", persons=3, days=2,
+           role="carrier"), "mode", "carriers' mode"),
+    (entry("labour", date="2024-11-02", locality="high-village", persons=3, days=2,
+           role="carrier", mode="bicycle"), "mode", "from labour"),
+    (entry("labour", date="2024-11-02", locality="high-village", persons=3, days=2,
+           role="cook"), "role", "carrier"),
+    (entry("dispatch", date="2024-11-02", from_="high-village", to="kestrel-town",
+           mode="porter", units=1), "to", "joined to 'high-village'"),
+    (entry("dispatch", date="2024-11-02", from_="ridge-depot", to="kestrel-town",
+           mode="porter", units=1, cargo_kg={"rice": 26}), "cargo_kg", "at most 25 kg"),
+    (entry("wounded", date="2024-11-02", front="ridge-depot", hospital="district-hospital",
+           persons=2), "front", "a front"),
+    (entry("route", date="2024-11-02", route="ridge-road", status="strike"),
+     "capacity_lost", "share of capacity"),
+    (entry("route", date="2024-11-02", route="ridge-road", status="closed",
+           capacity_lost=0.5), "capacity_lost", "expected none"),
+    (entry("route", date="2024-11-02", route="nowhere", status="closed"), "route",
+     "a route id"),
+    (entry("receipt", date="2024-11-02", dispatch=1, surprise=1), "surprise", "Extra"),
+])
+def test_bad_entries_name_the_field(books: Books, data: dict[str, Any], field: str,
+                                    says: str) -> None:
+    refused(books, data, field, says)
+
+
+def test_a_batch_is_written_whole_or_not_at_all(books: Books, tutorial: sl.Scenario) -> None:
+    good = entry("contribution", date=day(tutorial, 0), locality="high-village", good="rice",
+                 kg=5, at="ridge-depot")
+    refused(books, [good, good, send(tutorial, 100)], "2.cargo_kg.rice")
+    assert len(books.append_many([good, good], "clerk")) == 2
+    assert books.count() == 2
+    assert books.balances()[("ridge-depot", "rice")] == 10
+
+
+def test_books_are_migrated_kept_and_bound_to_their_scenario(url: str,
+                                                             tutorial: sl.Scenario) -> None:
+    first = open_books(url, tutorial)
+    give(first, tutorial, 7)
+    first.close()
+    again = open_books(url, tutorial)
+    assert again.count() == 1
+    names = set(inspect(again.engine).get_table_names())
+    assert {"alembic_version", "entry", "movement", "daily", "account", "token",
+            "plan"} <= names
+    again.close()
+    with pytest.raises(BooksError, match="kept for scenario 'tutorial'"):
+        open_books(url, tutorial.model_copy(update={"name": "other"}))
+
+
+def test_the_daily_sums_are_filled_from_books_kept_before_them(url: str,
+                                                               tutorial: sl.Scenario) -> None:
+    """Books at the first revision, upgraded: the daily sums are made from the movements,
+    a correction's undoing in the books of the entry it undoes."""
+    from alembic import command
+    from alembic.config import Config
+    from sqlalchemy import insert
+
+    from supplyline.ops import tables as t
+    from supplyline.ops.books import _engine, _migrations, _now, database_url
+
+    engine = _engine(database_url(url))
+    config = Config()
+    config.set_main_option("script_location", _migrations())
+    with engine.connect() as conn:
+        config.attributes["connection"] = conn
+        command.upgrade(config, "0001")
+        day = dt.date(2024, 11, 2)
+        conn.execute(insert(t.entry), [
+            {"id": 1, "kind": "contribution", "date": day, "place": "high-village",
+             "payload": "{}", "corrects": None, "author": "a", "written_at": _now()},
+            {"id": 2, "kind": "contribution", "date": day, "place": "river-village",
+             "payload": "{}", "corrects": 1, "author": "a", "written_at": _now()}])
+        conn.execute(insert(t.movement), [
+            {"entry_id": 1, "place": "ridge-depot", "item": "rice", "date": day,
+             "delta": 100.0, "own": True},
+            {"entry_id": 2, "place": "ridge-depot", "item": "rice", "date": day,
+             "delta": -100.0, "own": False},
+            {"entry_id": 2, "place": "ridge-depot", "item": "rice", "date": day,
+             "delta": 70.0, "own": True}])
+        conn.commit()
+    engine.dispose()
+    books = open_books(url, tutorial)
+    with books.reading() as conn:
+        rows = {(r.source, r.delta) for r in conn.execute(select(t.daily))}
+    assert rows == {("high-village", 0.0), ("river-village", 70.0)}
+    assert books.balances()[("ridge-depot", "rice")] == 70
+    books.close()

@@ -1,0 +1,86 @@
+"""``supplyline replan`` and ``supplyline serve`` as the README shows them."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+from typer.testing import CliRunner
+
+import supplyline as sl
+from supplyline.cli import app
+from supplyline.ops import open_books
+from tests.ops.conftest import entry
+from tests.ops.live import ROOT
+
+
+def test_replan_from_the_books(tmp_path: Path) -> None:
+    db = tmp_path / "books.db"
+    sc = sl.load("tutorial")
+    books = open_books(db, sc)
+    books.append(entry("route", date="2024-11-03", route="ridge-road", status="closed"),
+                 "council")
+    books.close()
+    runner = CliRunner()
+    got = runner.invoke(app, ["replan", "--db", str(db), "--as-of", "2024-11-05", "--json"])
+    assert got.exit_code == 0, got.output
+    out = json.loads(got.output)
+    changes = {(c["what"], c["id"]): c for c in out["changes"]}
+    assert changes[("route", "ridge-road")]["replan_kg"] == 0
+    assert changes[("route", "ridge-road")]["in_force_kg"] > 0
+    assert (out["in_force"], out["kept"]) == (1, 2)
+    # The books remember their scenario: no FILE needed; the table fits 80 columns.
+    got = runner.invoke(app, ["replan", "--db", str(db), "--as-of", "2024-11-06",
+                              "--dry-run"])
+    assert got.exit_code == 0, got.output
+    assert "ridge-road" in got.output and "not kept" in got.output
+    assert max(len(line) for line in got.output.splitlines()) <= 80
+    for args, says in (
+        (["--as-of", "2024-11-01"], "expected a day after 2024-11-01"),
+        (["--as-of", "soon"], "expected a date YYYY-MM-DD"),
+        (["--as-of", "2024-11-05", "tiny-other"], "no such file"),
+    ):
+        got = runner.invoke(app, ["replan", "--db", str(db), *args, "--json"])
+        assert got.exit_code == 2 and says in got.output, got.output
+    got = runner.invoke(app, ["replan", "--db", str(db), "--as-of", "2024-11-05",
+                              str(ROOT / "tests" / "data" / "tiny.yaml"), "--json"])
+    assert got.exit_code == 2 and "kept for scenario 'tutorial'" in got.output
+
+
+def test_serve_prints_the_url_and_the_council_login(tmp_path: Path) -> None:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    process = subprocess.Popen(
+        [sys.executable, "-c", "from supplyline.cli import app; app()", "serve",
+         "--db", str(tmp_path / "books.db"), "--scenario", "tutorial", "--port", str(port)],
+        cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        assert process.stdout is not None
+        lines = [process.stdout.readline() for _ in range(3)]
+        url = f"http://localhost:{port}/"
+        assert url in lines[0], lines
+        password = re.search(r"Log in as 'council' with the password (\S+)", lines[1])
+        assert password is not None, lines
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                got = httpx.post(url + "api/login", json={"name": "council",
+                                                          "password": password.group(1)})
+                break
+            except httpx.HTTPError:
+                assert time.monotonic() < deadline
+                time.sleep(0.1)
+        assert got.status_code == 200 and got.json()["role"] == "council"
+        assert httpx.get(url).status_code == 200
+    finally:
+        process.terminate()
+        process.wait(10)

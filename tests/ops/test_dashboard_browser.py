@@ -1,0 +1,132 @@
+"""The dashboard in a real browser (Playwright driving Debian's Chromium): a commune clerk
+logs in, records a contribution and sees the depot's stock change; a bad amount is shown at
+its field; the ledger filters and exports CSV; the council re-plans. Screenshots are kept
+in test-artifacts/.
+Skipped where Chromium or Playwright is missing."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+import supplyline as sl
+from supplyline.ops import open_books
+from supplyline.ops.accounts import add_account
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+
+playwright_api = pytest.importorskip("playwright.sync_api")
+pytestmark = pytest.mark.skipif(
+    not CHROMIUM.exists(),
+    reason="the browser test needs Chromium at /usr/bin/chromium (apt-get install chromium)",
+)
+
+
+@pytest.fixture
+def server(tmp_path: Path) -> Iterator[str]:
+    """The API and dashboard on a free loopback port, in this process."""
+    import uvicorn
+
+    from supplyline.ops.api import create_app
+
+    books = open_books(tmp_path / "books.db", sl.load("tutorial"))
+    add_account(books, "high-clerk", "high-password", "commune", "high-village")
+    add_account(books, "council", "council-password", "council")
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    config = uvicorn.Config(create_app(books), host="127.0.0.1", port=port,
+                            log_level="warning")
+    running = uvicorn.Server(config)
+    thread = threading.Thread(target=running.run, daemon=True)
+    thread.start()
+    while not running.started:
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}/"
+    running.should_exit = True
+    thread.join(10)
+    books.close()
+
+
+def test_a_commune_clerk_records_a_contribution(server: str) -> None:
+    with playwright_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM),
+                                    args=["--no-sandbox", "--disable-gpu"])
+        page = browser.new_page()
+        outside: list[str] = []
+        page.on("request", lambda r: None if r.url.startswith(server) else outside.append(r.url))
+        errors: list[str] = []
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.goto(server)
+        page.fill("#login-name", "high-clerk")
+        page.fill("#login-password", "high-password")
+        page.click("#login-button")
+        page.wait_for_selector("#overview:not([hidden])")
+        depot = page.locator('#stocks tr[data-place="ridge-depot"] .stock-kg')
+        assert depot.count() == 0  # the depot holds nothing yet
+
+        page.click('nav [data-view="record"]')
+        page.select_option("#f-kind", "contribution")
+        page.fill("#f-date", "2024-11-02")
+        page.select_option("#f-at", "ridge-depot")
+        page.fill("#f-kg", "0")
+        page.click("#entry-submit")
+        error = page.locator("#err-kg")
+        error.wait_for(state="visible")
+        assert "greater than 0" in error.inner_text()
+        assert "bad" in (page.get_attribute("#f-kg", "class") or "")
+
+        page.fill("#f-kg", "1250")
+        page.click("#entry-submit")
+        page.wait_for_selector("#entry-ok:has-text('Recorded as entry #1')")
+        assert page.inner_text("#err-kg") == ""
+
+        page.click('nav [data-view="overview"]')
+        depot.wait_for()
+        assert depot.inner_text() == "1,250"
+        assert page.locator("#map line").count() == 8
+        assert page.locator("#chart polyline").count() == 2
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "dashboard-overview.png"), full_page=True)
+
+        # The ledger, filtered, and its CSV export.
+        page.click('nav [data-view="ledger"]')
+        page.wait_for_selector("#entries tbody tr")
+        row = page.inner_text("#entries tbody tr")
+        assert "contribution" in row and "high-clerk" in row and "1250" in row
+        page.select_option("#ledger-filters select[name=kind]", "pledge")
+        page.click("#ledger-filters button[type=submit]")
+        page.wait_for_function("document.querySelectorAll('#entries tbody tr').length === 0")
+        page.select_option("#ledger-filters select[name=kind]", "")
+        with page.expect_download() as download:
+            page.click("#csv")
+        lines = Path(download.value.path()).read_text(encoding="utf-8").splitlines()
+        assert lines[0].startswith("id,kind,date,place") and len(lines) == 2
+        assert page.is_hidden('nav [data-view="replan"]')  # the council's only
+
+        # The council re-plans from the books.
+        page.click("#logout")
+        page.fill("#login-name", "council")
+        page.fill("#login-password", "council-password")
+        page.click("#login-button")
+        page.wait_for_selector("#overview:not([hidden])")
+        page.click('nav [data-view="replan"]')
+        page.fill("#replan-date", "2024-11-01")
+        page.click("#replan-button")
+        page.wait_for_selector("#err-as_of:has-text('expected a day after 2024-11-01')")
+        page.click("#plan-button")
+        page.wait_for_selector("#replan-status:has-text('kept as plan #1')", timeout=60_000)
+        page.fill("#replan-date", "2024-11-05")
+        page.click("#replan-button")
+        page.wait_for_selector("#replan-status:has-text('against plan #1')", timeout=60_000)
+        assert "Re-plan optimal, kept as plan #2" in page.inner_text("#replan-status")
+        assert page.locator("#changes tbody tr").count() > 3
+        page.screenshot(path=str(ARTIFACTS / "dashboard-replan.png"), full_page=True)
+        browser.close()
+    assert errors == [] and outside == []

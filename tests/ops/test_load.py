@@ -1,0 +1,168 @@
+"""Many clients at once, and a server killed mid-batch, on SQLite and PostgreSQL: every
+acknowledged entry is in the books once, balances agree with a replay of the entries, and no
+entry is ever half written."""
+
+from __future__ import annotations
+
+import random
+import signal
+import threading
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from sqlalchemy import func, select
+
+import supplyline as sl
+from supplyline.ops import open_books
+from supplyline.ops import tables as t
+from supplyline.ops.books import Recorded
+from supplyline.ops.entries import Contribution, Dispatch, Labour, Receipt
+from tests.ops.conftest import entry
+from tests.ops.live import serving, tokens
+
+CLIENTS, ENTRIES = 20, 1000
+LOCALITIES = ["high-village", "terrace-village", "river-village", "far-village"]
+
+
+def work(i: int, n: int) -> list[dict[str, Any]]:
+    """Client ``i``'s entries: contributions to the ridge depot and convoys from it (some
+    of which find the depot empty and are refused)."""
+    rng = random.Random(i)
+    out = []
+    for _ in range(n):
+        day = f"2024-11-{rng.randint(2, 9):02d}"
+        if rng.random() < 0.7:
+            out.append(entry("contribution", date=day, locality=rng.choice(LOCALITIES),
+                             good="rice", kg=rng.randint(1, 40), at="ridge-depot"))
+        else:
+            out.append(entry("dispatch", date=day, from_="ridge-depot", to="kestrel-town",
+                             mode="porter", units=1, cargo_kg={"rice": rng.randint(1, 25)}))
+    return out
+
+
+def test_twenty_clients_write_a_thousand_entries(url: str, tutorial: sl.Scenario,
+                                                 tmp_path: Path) -> None:
+    token = tokens(url, tutorial, {"council": ("council", None)})["council"]
+    books = open_books(url, tutorial)
+    books.append_many([
+        entry("labour", date="2024-11-01", locality="high-village", persons=ENTRIES,
+              days=20, role="carrier", mode="porter"),
+        entry("dispatch", date="2024-11-01", from_="high-village", to="ridge-depot",
+              mode="porter", units=ENTRIES),
+        entry("receipt", date="2024-11-01", dispatch=2)], "council")
+    acknowledged: list[int] = []
+    refused: list[str] = []
+    lock = threading.Lock()
+
+    def client(i: int) -> None:
+        with httpx.Client(headers={"Authorization": f"Bearer {token}"}, timeout=60) as http:
+            for data in work(i, ENTRIES // CLIENTS):
+                got = http.post(base + "/api/entries", json=data)
+                with lock:
+                    if got.status_code == 201:
+                        acknowledged.append(got.json()["id"])
+                    else:
+                        assert got.status_code == 422, got.text
+                        refused.append(got.json()["detail"][0]["loc"][-1])
+
+    with serving(url, tmp_path / "server.log") as (base, _process):
+        threads = [threading.Thread(target=client, args=(i,)) for i in range(CLIENTS)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    assert len(acknowledged) + len(refused) == ENTRIES
+    assert set(refused) <= {"rice"}  # only convoys finding the depot short
+    written = books.entries()
+    ids = [r.id for r in written]
+    assert len(ids) == len(set(ids)) == len(acknowledged) + 3
+    assert set(acknowledged) == set(ids[3:])
+    # A replay of the entries, in the order written, gives the same balances.
+    held = books.balances()
+    assert {k: v for k, v in held.items() if abs(v) > 1e-9} == pytest.approx(
+        replay(written, tutorial))
+    assert min(held.values()) >= -1e-6
+    books.close()
+
+
+def replay(written: list[Recorded], sc: sl.Scenario) -> dict[tuple[str, str], float]:
+    """What each place holds after the entries (those of this test's kinds), by hand."""
+    out: dict[tuple[str, str], float] = defaultdict(float)
+    for p in sc.places:
+        for good, kg in p.stock_kg.items():
+            if p.kind != "locality":
+                out[(p.id, good)] += kg
+    sent: dict[int, Dispatch] = {}
+    for r in written:
+        e = r.entry
+        if isinstance(e, Contribution):
+            out[(e.at, e.good)] += e.kg
+        elif isinstance(e, Labour):
+            out[(e.locality, f"unit:{e.mode}")] += e.persons
+            out[(e.locality, f"service:{e.mode}")] += e.persons
+        elif isinstance(e, Dispatch):
+            sent[r.id] = e
+            out[(e.from_, f"unit:{e.mode}")] -= e.units
+            for good, kg in e.cargo_kg.items():
+                out[(e.from_, good)] -= kg
+        elif isinstance(e, Receipt):
+            convoy = sent[e.dispatch]
+            out[(convoy.to, f"unit:{convoy.mode}")] += convoy.units
+            for good, kg in e.received_kg.items():
+                out[(convoy.to, good)] += kg
+        else:
+            raise AssertionError(f"no replay for {e.kind}")
+    return {k: v for k, v in out.items() if abs(v) > 1e-9}
+
+
+def test_a_server_killed_mid_batch_loses_no_acknowledged_entry(url: str, tutorial: sl.Scenario,
+                                                               tmp_path: Path) -> None:
+    token = tokens(url, tutorial, {"council": ("council", None)})["council"]
+    acknowledged: list[int] = []
+    sent = threading.Event()
+    stop = threading.Event()
+
+    def client(base: str, k: int) -> None:
+        with httpx.Client(headers={"Authorization": f"Bearer {token}"}, timeout=30) as http:
+            batch = 0
+            while not stop.is_set():
+                batch += 1
+                body = [entry("contribution", date="2024-11-02", locality="far-village",
+                              good="rice", kg=j + 1, at="bridge", note=f"{k}-{batch}")
+                        for j in range(20)]
+                try:
+                    got = http.post(base + "/api/entries/batch", json=body)
+                except httpx.HTTPError:
+                    return
+                assert got.status_code == 201, got.text
+                acknowledged.extend(r["id"] for r in got.json())
+                if len(acknowledged) >= 200:
+                    sent.set()
+
+    with serving(url, tmp_path / "server.log") as (base, process):
+        threads = [threading.Thread(target=client, args=(base, k)) for k in range(4)]
+        for thread in threads:
+            thread.start()
+        assert sent.wait(60)
+        process.send_signal(signal.SIGKILL)
+        process.wait(10)
+        stop.set()
+        for thread in threads:
+            thread.join(30)
+    books = open_books(url, tutorial)
+    written = books.entries()
+    ids = {r.id for r in written}
+    assert set(acknowledged) <= ids
+    # Whole batches only, and every entry with its movement.
+    notes: dict[str, list[float]] = {}
+    for r in written:
+        notes.setdefault(r.entry.note, []).append(r.entry.kg)  # type: ignore[union-attr]
+    assert all(sorted(kgs) == [float(j + 1) for j in range(20)] for kgs in notes.values())
+    with books.reading() as conn:
+        moved = conn.execute(select(func.count(), func.sum(t.movement.c.delta))).one()
+    assert moved[0] == len(written)
+    assert moved[1] == pytest.approx(sum(r.entry.kg for r in written))  # type: ignore[union-attr]
+    books.close()

@@ -1,0 +1,223 @@
+"""A week of the tutorial in the books, the ridge road cut on day 3: the State on day 7 is
+the one computed by hand below, and the re-plan starts from it and goes round the cut."""
+
+from __future__ import annotations
+
+import datetime as dt
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+
+import supplyline as sl
+from supplyline.ops import Books, open_books
+from supplyline.ops.replan import (
+    compare_plans,
+    figures_of,
+    plan_vs_actual,
+    recorded_state,
+    replan,
+    route_damage,
+    route_reports,
+)
+from tests.ops.conftest import day, entry
+
+
+def scenario() -> sl.Scenario:
+    """The tutorial, its bridge road repaired in 4 days (so that damage shows on day 7)."""
+    sc = sl.load("tutorial")
+    routes = [r.model_copy(update={"repair_days": 4.0}) if r.id == "bridge-road" else r
+              for r in sc.routes]
+    return sc.model_copy(update={"routes": routes})
+
+
+def record_week(books: Books) -> None:
+    sc = books.scenario
+
+    def add(kind: str, on: int, **fields: object) -> int:
+        return books.append(entry(kind, date=day(sc, on), **fields), "clerk").id
+
+    add("labour", 0, locality="high-village", persons=60, days=20, role="carrier",
+        mode="porter")
+    add("labour", 0, locality="terrace-village", persons=30, days=5, role="road_crew")
+    add("contribution", 0, locality="high-village", good="rice", kg=2000, at="high-village")
+    add("contribution", 0, locality="terrace-village", good="rice", kg=3000, at="bridge")
+    add("pledge", 1, locality="far-village", good="rice", kg=9000, by=day(sc, 10))
+    up = add("dispatch", 0, from_="high-village", to="ridge-depot", mode="porter", units=60,
+             cargo_kg={"rice": 1500})
+    add("receipt", 1, dispatch=up, received_kg={"rice": 1450},
+        losses=[{"good": "rice", "kg": 50, "reason": "spoilage"}])
+    over = add("dispatch", 1, from_="ridge-depot", to="kestrel-town", mode="porter", units=60,
+               cargo_kg={"rice": 1400})
+    add("receipt", 2, dispatch=over, received_kg={"rice": 1400})
+    add("route", 3, route="ridge-road", status="closed")
+    back = add("dispatch", 4, from_="kestrel-town", to="bridge", mode="porter", units=60)
+    add("receipt", 6, dispatch=back)
+    add("contribution", 5, locality="river-village", good="rice", kg=2400, at="river-village")
+    bikes = add("dispatch", 5, from_="river-village", to="bridge", mode="bicycle", units=20,
+                cargo_kg={"rice": 2400})
+    add("receipt", 5, dispatch=bikes, received_kg={"rice": 2400})
+    add("route", 5, route="bridge-road", status="strike", capacity_lost=0.5)
+    add("dispatch", 6, from_="bridge", to="kestrel-town", mode="porter", units=60,
+        cargo_kg={"rice": 1500})
+    # Recorded on day 7 and after: not in the State as of day 7.
+    add("contribution", 7, locality="far-village", good="rice", kg=999, at="bridge")
+
+
+@cache
+def tutorial_figures() -> dict[str, Any]:
+    """The plan of the tutorial from its start, as kept in the books."""
+    return figures_of(sl.plan(sl.load("tutorial")))
+
+
+def test_the_state_on_day_7_is_the_hand_computed_one(tmp_path: Path) -> None:
+    sc = scenario()
+    books = open_books(tmp_path / "week.db", sc)
+    record_week(books)
+    net = sl.compile_network(sc)
+    as_of = sc.start_date + dt.timedelta(days=7)
+    s = recorded_state(books, net, as_of)
+    p = {pid: i for i, pid in enumerate(net.place_ids)}
+    rice, porter, bike = 0, 0, 1
+    held = {pid: float(s.stock_kg[i, rice]) for pid, i in p.items() if s.stock_kg[i, rice]}
+    assert held == pytest.approx({
+        "high-village": 2000 - 1500,  # given there, 1,500 carried away
+        "ridge-depot": 1450 - 1400,  # 50 kg spoiled on the way up
+        "kestrel-town": 1400,
+        "bridge": 3000 + 2400 - 1500,  # the 999 kg of day 7 not yet
+    })
+    assert s.units_idle[p["bridge"], bike] == 20 and s.units_idle[:, porter].sum() == 0
+    assert s.in_service[p["high-village"], porter] == 60
+    assert s.in_service[p["river-village"], bike] == 20
+    # The 60 porters that left the bridge on day 6 over the gorge path: 26 km x 1.6 / 20
+    # km a day = 2.08 days, so they arrive 6 + 2.08 - 7 = 1.08 days after the State's date.
+    t = s.transit
+    assert (t.dest.tolist(), t.mode.tolist(), t.units.tolist()) == (
+        [p["kestrel-town"]], [porter], [60.0])
+    assert t.arrive_in_days == pytest.approx([1.08])
+    assert t.cargo_kg[:, rice] == pytest.approx([1500])
+    assert s.given_kg[:, rice].tolist() == pytest.approx(
+        [2000 if pid == "high-village" else 3000 if pid == "terrace-village"
+         else 2400 if pid == "river-village" else 0 for pid in net.place_ids])
+    assert s.persons[p["high-village"]] == 60 and s.persons[p["terrace-village"]] == 30
+    # 60 carriers owe 20 - 7 days, the road crew's 5 days are served.
+    assert s.labour_days_left == pytest.approx(60 * 13)
+    # Half the bridge road struck on day 5, repaired over 4 days: a quarter left on day 7.
+    damage = dict(zip(net.route_ids, s.route_damage.tolist(), strict=True))
+    assert damage["bridge-road"] == pytest.approx(0.25)
+    assert sum(damage.values()) == pytest.approx(0.25)
+    s.check(net)
+    books.close()
+
+
+def test_replan_starts_from_the_books_and_goes_round_the_cut(books: Books) -> None:
+    sc = books.scenario
+    in_force = tutorial_figures()
+    assert sum(in_force["route"]["ridge-road"]) > 10_000  # the plan used the ridge road
+    books.save_plan(in_force, "council")
+    record_week(books)
+    as_of = sc.start_date + dt.timedelta(days=7)
+    done = replan(books, as_of)
+    plan = done.plan
+    assert plan.status == "optimal"
+    net = plan.network
+    assert net.start_date == as_of and net.days == sc.days - 7
+    p = {pid: i for i, pid in enumerate(net.place_ids)}
+    # Starts from the recorded stocks, and the convoy on the way arrives in step 1.
+    assert plan.stock_in_kg[p["bridge"], 0, 0] == pytest.approx(3900)
+    assert plan.stock_in_kg[p["kestrel-town"], 0, 0] == pytest.approx(1400)
+    assert plan.stock_in_kg[p["kestrel-town"], 0, 1] == pytest.approx(1500)
+    # Round the cut: nothing over the ridge road, the gorge path carries the town's food.
+    route = done.figures["route"]
+    assert sum(route["ridge-road"]) == 0
+    assert sum(route["gorge-path"]) > 10_000
+    ridge = net.route_ids.index("ridge-road")
+    assert net.closed[net.arc_route == ridge].all()
+    changes = {(r["what"], r["id"]): r for r in compare_plans(in_force, done.figures)}
+    assert changes[("route", "ridge-road")]["replan_kg"] == 0
+    assert changes[("route", "ridge-road")]["in_force_kg"] > 0
+
+
+def test_plan_vs_actual_by_locality_route_and_day(books: Books) -> None:
+    sc = books.scenario
+    figures = tutorial_figures()
+    record_week(books)
+    rows = plan_vs_actual(books, figures, sc.start_date + dt.timedelta(days=6))
+    got = {(r["what"], r["id"], r["date"]): r for r in rows}
+    assert got[("locality", "high-village", day(sc, 0))]["actual_kg"] == 2000
+    assert got[("route", "gorge-path", day(sc, 6))]["actual_kg"] == 1500
+    assert got[("front", "kestrel-town", day(sc, 2))]["actual_kg"] == 1400
+    planned = sum(r["planned_kg"] for r in rows if r["what"] == "front")
+    assert planned == pytest.approx(sum(figures["arrive"]["kestrel-town"][:7]), rel=1e-6)
+    assert all(r["date"] <= day(sc, 6) for r in rows)
+
+
+def test_repairs_and_reopening(books: Books) -> None:
+    sc = books.scenario
+    books.append(entry("route", date=day(sc, 1), route="ridge-road", status="strike",
+                       capacity_lost=0.5), "council")
+    books.append(entry("route", date=day(sc, 2), route="ridge-road", status="strike",
+                       capacity_lost=0.5), "council")
+    reports = route_reports(books, sc.start_date + dt.timedelta(days=9))
+    # Day 2: a quarter left of the first strike (repair 2 days), then half of the rest.
+    assert route_damage(reports, sc, sc.start_date + dt.timedelta(days=2)) == pytest.approx(
+        {"ridge-road": 0.25 + 0.5 * 0.75})
+    assert route_damage(reports, sc, sc.start_date + dt.timedelta(days=3)) == pytest.approx(
+        {"ridge-road": 0.625 / 2})
+    books.append(entry("route", date=day(sc, 3), route="ridge-road", status="repaired"),
+                 "council")
+    reports = route_reports(books, sc.start_date + dt.timedelta(days=9))
+    assert route_damage(reports, sc, sc.start_date + dt.timedelta(days=3)) == {}
+    np.testing.assert_equal(len(reports), 3)
+
+
+def test_the_overview_of_the_week(tmp_path: Path) -> None:
+    from supplyline.ops.overview import Views
+
+    sc = scenario()
+    books = open_books(tmp_path / "week.db", sc)
+    record_week(books)
+    books.append(entry("wounded", date=day(sc, 4), front="kestrel-town",
+                       hospital="district-hospital", persons=7), "council")
+    books.save_plan(tutorial_figures(), "council")
+    view = Views(books).overview(sc.start_date + dt.timedelta(days=6))
+    fronts = {f["front"]: f for f in view["fronts"]}
+    # 1,400 kg held against 3,000 people x 0.5 kg a day.
+    assert fronts["kestrel-town"]["kg"] == 1400
+    assert fronts["kestrel-town"]["days_of_supply"] == pytest.approx(1400 / 1500, abs=0.05)
+    routes = {r["id"]: r for r in view["routes"]}
+    assert routes["ridge-road"]["status"] == "closed"
+    assert routes["bridge-road"]["status"] == "damaged"
+    assert routes["bridge-road"]["capacity_lost"] == pytest.approx(0.5 * 3 / 4)
+    assert routes["gorge-path"]["status"] == "open"
+    places = {x["locality"]: x for x in view["localities"]}
+    assert (places["far-village"]["pledged_kg"], places["far-village"]["pledged_due_kg"]) == (
+        9000, 0)
+    assert places["high-village"]["given_kg"] == 2000
+    assert places["river-village"]["plan_kg"] == pytest.approx(
+        sum(tutorial_figures()["given"]["river-village"][:7]), abs=0.1)
+    assert view["wounded"] == {"district-hospital": 7}
+    assert view["losses"] == [{"reason": "spoilage", "good": "rice", "kg": 50}]
+    actual = view["arrivals"]["actual_kg"]
+    assert (actual[1], actual[2], actual[-1]) == (0, 1400, 1400)
+    assert view["arrivals"]["planned_kg"][-1] == pytest.approx(
+        sum(tutorial_figures()["arrive"]["kestrel-town"]), abs=0.5)
+    books.close()
+
+
+def test_road_works_due_before_the_replan_are_taken_as_done() -> None:
+    from supplyline.ops.replan import scenario_from
+
+    sc = sl.load()  # the built-in scenario has one road work
+    (work,) = sc.road_works
+    assert work.start is not None
+    middle = work.start + (work.by - work.start) / 2
+    moved = scenario_from(sc, middle, {})
+    (left,) = moved.road_works
+    days = (work.by - work.start).days + 1
+    assert left.start == middle
+    assert left.crew_days == pytest.approx(work.crew_days * ((work.by - middle).days + 1) / days)
+    assert scenario_from(sc, work.by + dt.timedelta(days=1), {}).road_works == []
+    assert scenario_from(sc, work.start, {}).road_works == [work]

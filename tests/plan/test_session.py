@@ -1,0 +1,134 @@
+"""The solve session: cuts, deratings and restores change bounds on one HiGHS instance, and a
+warm re-solve gives what a fresh build and solve of the changed LP gives."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import supplyline as sl
+from supplyline.network import compile_network
+from supplyline.plan.model import build_lp, solve_lp
+from supplyline.plan.session import Session, SolveStatus
+from supplyline.scenario.schema import Closure
+
+
+def _fresh(session: Session) -> float:
+    """Objective of the LP as the session stands, built and solved from scratch."""
+    lp = build_lp(session.net)
+    lp.variables.upper[:] = session.column_upper()
+    lp.assembled.row_upper[:] = session.row_upper()
+    return solve_lp(lp, solver="simplex").objective
+
+
+@pytest.fixture
+def session(tiny_path: Path) -> Session:
+    return Session.of(compile_network(sl.load(tiny_path)))
+
+
+def test_first_solve_equals_the_plan(session: Session, tiny_path: Path) -> None:
+    out = session.solve()
+    assert out.status is SolveStatus.OPTIMAL and not out.warm
+    assert out.objective == pytest.approx(sl.plan(sl.load(tiny_path)).objective, rel=1e-6)
+
+
+@pytest.mark.parametrize(("routes", "places", "days"), [
+    (["pass"], [], None),
+    (["pass"], [], (2, 5)),
+    ([], ["relay"], (0, 3)),
+    (["ban-a--relay", "ban-b--relay"], ["hospital"], None),
+])
+def test_warm_resolve_equals_fresh_build(session: Session, routes: list[str],
+                                         places: list[str],
+                                         days: tuple[int, int] | None) -> None:
+    base = session.solve().objective
+    session.cut(routes=routes, places=places, days=days)
+    out = session.solve()
+    assert out.warm and out.ok
+    assert out.objective == pytest.approx(_fresh(session), rel=1e-6)
+    assert out.objective > base  # every one of these cuts costs something
+    session.restore()
+    again = session.solve()
+    assert again.warm and again.objective == pytest.approx(base, rel=1e-6)
+
+
+def test_derate_scales_the_capacity_rows(session: Session) -> None:
+    session.solve()
+    session.derate("pass", 0.01, days=(3, 9))
+    out = session.solve()
+    assert out.warm and out.objective == pytest.approx(_fresh(session), rel=1e-6)
+    changed = session.row_upper() != session.lp.assembled.row_upper
+    assert changed.sum() > 0
+    assert np.allclose(session.row_upper()[changed],
+                       0.01 * session.lp.assembled.row_upper[changed])
+
+
+def test_derate_needs_a_capacity_limit(session: Session) -> None:
+    with pytest.raises(ValueError, match="no capacity limit"):
+        session.derate("ban-b--relay", 0.5)
+    with pytest.raises(ValueError, match="no route 'nowhere'"):
+        session.cut(routes=["nowhere"])
+    with pytest.raises(ValueError, match="window of days"):
+        session.cut(routes=["pass"], days=(5, 2))
+
+
+def test_a_cut_is_a_closure(tiny: sl.Scenario) -> None:
+    """Cutting a route on some days plans as the scenario with the route closed then."""
+    days = (3, 6)
+    closed = tiny.model_copy(deep=True)
+    route = next(r for r in closed.routes if r.key == "pass")
+    start = closed.start_date
+    route.closed.append(Closure(start=start + dt.timedelta(days=days[0]),
+                                end=start + dt.timedelta(days=days[1])))
+    s = Session.of(compile_network(tiny))
+    s.solve()
+    s.cut(routes=["pass"], days=days)
+    assert s.solve().objective == pytest.approx(sl.plan(closed).objective, rel=1e-6)
+
+
+def test_status_is_returned_not_raised(tiny_path: Path) -> None:
+    s = Session.of(compile_network(sl.load(tiny_path)), time_limit_s=1e-9)
+    out = s.solve()
+    assert out.status is SolveStatus.TIME_LIMIT and out.x is None
+    with pytest.raises(ValueError, match="solve first"):
+        s.plan()
+
+
+def test_plan_of_a_cut_reads_the_cut_solution(session: Session) -> None:
+    session.solve()
+    session.cut(routes=["pass"])
+    cut = session.plan(session.solve())
+    assert cut.route_tonnes()[session.net.route_index["pass"]] == 0.0
+    assert cut.kpis()["shortfall_t"] > 0
+
+
+@pytest.mark.parametrize("interior_only", [False, True])
+def test_cold_resolves_equal_fresh_builds(tiny_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                          interior_only: bool) -> None:
+    """Re-solving from scratch (large LPs: interior point without crossover, accepted when
+    primal feasible with a vanishing gap) gives the same objectives."""
+    from supplyline.plan import session as session_module
+
+    if interior_only:
+        monkeypatch.setattr(session_module, "INTERIOR_ONLY_COLUMNS", 0)
+    s = Session.of(compile_network(sl.load(tiny_path)), resolve="cold")
+    assert not s.warm_starts
+    base = s.solve()
+    assert base.ok and not base.warm
+    s.cut(routes=["pass"], days=(2, 5))
+    out = s.solve()
+    assert out.ok and not out.warm
+    assert out.objective == pytest.approx(_fresh(s), rel=1e-6)
+    s.restore()
+    assert s.solve().objective == pytest.approx(base.objective, rel=1e-6)
+
+
+def test_bad_options_are_refused(tiny_path: Path) -> None:
+    lp = build_lp(compile_network(sl.load(tiny_path)))
+    for options, words in (({"resolve": "hot"}, "resolve"), ({"simplex": "x"}, "simplex"),
+                           ({"solver": "pdlp"}, "solver")):
+        with pytest.raises(ValueError, match=words):
+            Session(lp, **options)  # type: ignore[arg-type]

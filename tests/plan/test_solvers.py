@@ -1,0 +1,107 @@
+"""The solver registry: HiGHS as before, PDLP judged against a proven bound, the GPU solver
+registered with a clear error where it cannot run (and checked against HiGHS where it can)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import numpy as np
+import pytest
+from typer.testing import CliRunner
+
+import supplyline as sl
+from supplyline.cli import Solver, app
+from supplyline.network import compile_network
+from supplyline.plan import SOLVERS
+from supplyline.plan.model import LinearProgram, Solution, build_lp, solve_lp
+from supplyline.plan.solvers import (
+    REGISTRY,
+    _cuopt_missing,
+    assess,
+    check_solver,
+    implied_upper_bounds,
+    lagrangian_bound,
+)
+
+runner = CliRunner()
+NO_GPU_SOLVER = _cuopt_missing()
+
+
+def short(scenario: sl.Scenario, days: int) -> sl.Scenario:
+    return scenario.model_copy(update={"end_date": scenario.start_date
+                                       + dt.timedelta(days=days - 1)})
+
+
+def test_the_registry_names_every_solver_and_plan_checks_it() -> None:
+    assert SOLVERS == tuple(REGISTRY) == ("ipm", "simplex", "choose", "pdlp", "cuopt")
+    assert tuple(Solver) == SOLVERS  # --solver offers exactly the registry
+    with pytest.raises(sl.PlanError, match="one of ipm, simplex, choose, pdlp, cuopt"):
+        sl.plan(sl.load("tutorial"), solver="fast")
+
+
+@pytest.mark.skipif(NO_GPU_SOLVER is None, reason="cuOpt and a GPU are here")
+def test_the_gpu_solver_says_what_is_missing() -> None:
+    with pytest.raises(sl.PlanError, match="cannot run here"):
+        check_solver("cuopt")
+    result = runner.invoke(app, ["plan", "tutorial", "--solver", "cuopt", "--json"])
+    assert result.exit_code == 2
+    error = json.loads(result.output)["error"]
+    assert error["kind"] == "usage" and error["message"].startswith("--solver:")
+    assert NO_GPU_SOLVER is not None and NO_GPU_SOLVER in error["message"]
+
+
+@pytest.fixture(scope="module")
+def tutorial_lp() -> tuple[LinearProgram, Solution]:
+    lp = build_lp(compile_network(sl.load("tutorial")))
+    return lp, solve_lp(lp, solver="simplex")
+
+
+def test_the_lagrangian_bound_of_the_optimal_duals_is_the_optimum(
+        tutorial_lp: tuple[LinearProgram, Solution]) -> None:
+    lp, solution = tutorial_lp
+    bound, unbounded = lagrangian_bound(lp, solution.row_dual, implied_upper_bounds(lp))
+    assert unbounded == 0
+    assert bound == pytest.approx(solution.objective, rel=1e-7)
+
+
+def test_any_dual_values_give_a_bound_below_the_optimum(
+        tutorial_lp: tuple[LinearProgram, Solution]) -> None:
+    lp, solution = tutorial_lp
+    upper = implied_upper_bounds(lp)
+    # Every feasible point lies within the implied bounds: the optimal one does.
+    assert np.all(solution.x <= upper + 1e-6 * (1 + np.abs(upper)))
+    rng = np.random.default_rng(3)
+    for scale in (1e-3, 1e-1, 1.0):
+        y = solution.row_dual * (1 + scale * rng.standard_normal(solution.row_dual.size))
+        bound, _ = lagrangian_bound(lp, y, upper)
+        assert bound <= solution.objective * (1 + 1e-9)
+
+
+def test_pdlp_reports_its_gap_against_a_proven_bound(tiny: sl.Scenario) -> None:
+    scenario = short(tiny, 4)
+    exact = sl.plan(scenario, solver="simplex")
+    first_order = sl.plan(scenario, solver="pdlp", time_limit_s=60)
+    assert first_order.objective == pytest.approx(exact.objective, rel=1e-5)
+    note = first_order.solver_note
+    assert note.startswith("HiGHS PDLP") and "proven lower bound" in note
+    lp = build_lp(compile_network(scenario))
+    x = np.zeros(lp.n_columns)
+    judged = assess(lp, x, np.zeros(lp.n_rows))  # nothing moves: infeasible, bound from 0
+    assert judged.violation > 0
+    assert judged.bound <= exact.objective
+    bound = float(note.split("proven lower bound ")[1].split(",")[0].replace(",", ""))
+    assert bound <= exact.objective * (1 + 1e-9)
+    gap = float(note.split("gap ")[1].split(";")[0])
+    assert gap < 1e-5
+
+
+@pytest.mark.skipif(NO_GPU_SOLVER is not None, reason=f"no GPU solver here: {NO_GPU_SOLVER}")
+def test_the_gpu_solver_agrees_with_highs(tiny: sl.Scenario) -> None:
+    for scenario in (short(tiny, 4), sl.load("tutorial")):
+        exact = sl.plan(scenario)
+        gpu = sl.plan(scenario, solver="cuopt", time_limit_s=120)
+        assert gpu.objective == pytest.approx(exact.objective, rel=1e-4)
+        assert gpu.kpis()["shortfall_t"] == pytest.approx(exact.kpis()["shortfall_t"],
+                                                          abs=1e-3)
+        assert "proven lower bound" in gpu.solver_note

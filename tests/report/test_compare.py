@@ -1,0 +1,63 @@
+"""Plans side by side (sl.compare), and the same from records (a sweep's table)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from rich.console import Console
+
+import supplyline as sl
+from supplyline.report.compare import compare_records, plan_record, write_comparison
+
+
+@pytest.fixture(scope="module")
+def two() -> dict[str, sl.Plan]:
+    base = sl.load("tutorial")
+    narrow = base.model_copy(update={"routes": [
+        r.model_copy(update={"capacity_movements_per_day": 40.0}) if r.id == "ridge-road"
+        else r for r in base.routes]})
+    return {"base": sl.plan(base), "narrow ridge": sl.plan(narrow)}
+
+
+def test_compare_shows_key_figures_regions_and_routes_at_capacity(
+        two: dict[str, sl.Plan]) -> None:
+    table = sl.compare(two)
+    assert list(table.kpis.index) == ["base", "narrow ridge"]
+    for label, plan in two.items():
+        kpis = plan.kpis()
+        assert table.kpis.loc[label, "delivered (t)"] == pytest.approx(kpis["delivered_t"])
+        assert table.kpis.loc[label, "labour-days"] == pytest.approx(kpis["labour_days"])
+        for region, tonnes in kpis["mobilized_by_region_t"].items():
+            assert table.regions.loc[label, region] == pytest.approx(tonnes)
+        days = dict(zip(plan.network.route_ids, plan.route_at_capacity_days(), strict=True))
+        for route in table.routes.columns:
+            assert table.routes.loc[label, route] == days[route]
+        assert {r for r, d in days.items() if d > 0} <= set(table.routes.columns)
+    # The narrower ridge road is at capacity on more days; the gorge path takes the rest.
+    assert table.routes.loc["narrow ridge", "ridge-road"] > table.routes.loc["base",
+                                                                              "ridge-road"]
+    assert table.tonnes.loc["narrow ridge", "gorge-path"] > 0
+    assert list(sl.compare(list(two.values())).kpis.index) == ["1", "2"]
+
+
+def test_records_read_back_give_the_same_comparison(two: dict[str, sl.Plan],
+                                                    tmp_path: Path) -> None:
+    records = {label: plan_record(plan) for label, plan in two.items()}
+    # A Parquet map column reads back as (key, value) pairs.
+    as_read = {label: {k: (list(v.items()) if isinstance(v, dict) else v)
+                       for k, v in r.items()} for label, r in records.items()}
+    direct, read = sl.compare(two), compare_records(as_read)
+    assert direct.kpis.equals(read.kpis) and direct.routes.equals(read.routes)
+    with_failure = compare_records({**records, "broken": None}, {"broken": "time limit"})
+    assert list(with_failure.kpis.index) == ["base", "narrow ridge"]
+    page = write_comparison(with_failure, tmp_path / "c.html", "Two plans",
+                            {"base": "as written", "broken": "a bad idea"})
+    html = page.read_text("utf-8")
+    assert "Given per region (t)" in html and "gorge-path" in html
+    assert "broken: time limit" in html and "a bad idea" in html
+    console = Console(width=80, record=True)
+    with_failure.print(console)
+    text = console.export_text()
+    assert "Days at capacity per route" in text and "broken: failed: time limit" in text
+    assert max(len(line) for line in text.splitlines()) <= 80

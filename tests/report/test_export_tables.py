@@ -1,0 +1,146 @@
+"""Exports that say what they hold: real dates and step lengths on every table by time,
+whole units beside the LP's values, no float noise, routes with their ends, places as
+GeoJSON points; tables read back with their types; the plan as an xarray Dataset."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import math
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import supplyline as sl
+from supplyline.report.export import (
+    DECIMALS,
+    export_plan,
+    places_geojson,
+    plan_dataset,
+    read_table,
+)
+
+TIMED = ("flows", "carriers", "stocks", "deliveries")
+
+
+@pytest.fixture(scope="module")
+def stepped() -> sl.Plan:
+    """The tutorial in 3-day steps after a daily first week."""
+    scenario = sl.load("tutorial").replace({"policy.daily_start_days": 6,
+                                            "policy.step_days": 3})
+    return sl.plan(scenario)
+
+
+@pytest.fixture(scope="module")
+def folder(stepped: sl.Plan, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    directory = tmp_path_factory.mktemp("tables")
+    export_plan(stepped, directory)
+    return directory
+
+
+@pytest.mark.parametrize("table", TIMED)
+def test_time_tables_have_dates_and_step_lengths(stepped: sl.Plan, table: str) -> None:
+    frame = stepped.to_frame(table)
+    assert len(frame) > 0
+    assert list(frame.columns[:3]) == ["day", "date", "step_days"]
+    assert frame["date"].dtype.kind == "M"
+    start = pd.Timestamp(stepped.network.start_date)
+    assert (frame["date"] == start + pd.to_timedelta(frame["day"], unit="D")).all()
+    length = dict(zip(stepped.step_start.tolist(), stepped.step_length.tolist(), strict=True))
+    assert (frame["step_days"] == frame["day"].map(length)).all()
+    assert set(frame["step_days"]) <= {1, 3}
+    if table == "deliveries":
+        assert set(frame["step_days"]) == {1, 3}
+
+
+def test_deliveries_of_a_step_are_its_total(stepped: sl.Plan) -> None:
+    frame = stepped.to_frame("deliveries")
+    daily_demand = frame["demand_kg"] / frame["step_days"]
+    late = frame[frame["day"] >= 9]  # 2.25 t a day from the 10th (4,500 people × 0.5 kg)
+    assert np.allclose(daily_demand[late.index], 2250.0)
+
+
+def test_units_are_whole_beside_the_lps_values(stepped: sl.Plan) -> None:
+    carriers = stepped.to_frame("carriers")
+    for column in ("loaded_units", "empty_units"):
+        whole, fractional = carriers[column], carriers[f"{column}_lp"]
+        assert whole.dtype == np.int64
+        assert ((whole >= fractional - 1e-6) & (whole < fractional + 1)).all()
+        assert fractional.sum() == pytest.approx(
+            getattr(stepped, column).sum(), rel=1e-9, abs=1e-6 * len(carriers))
+    assert (carriers["loaded_units_lp"] % 1 > 1e-3).any()  # there was something to round
+    people = stepped.to_frame("mobilization")
+    assert people["persons"].dtype == np.int64 and "persons_lp" in people
+
+
+def test_float_noise_is_rounded(stepped: sl.Plan) -> None:
+    for table in stepped.TABLES:
+        frame = stepped.to_frame(table)
+        for column in frame.columns[[dtype.kind == "f" for dtype in frame.dtypes]]:
+            values = frame[column].to_numpy()
+            assert np.array_equal(values, values.round(DECIMALS)), (table, column)
+
+
+def test_routes_have_ends_length_and_modes(stepped: sl.Plan) -> None:
+    routes = stepped.to_frame("routes")
+    scenario = stepped.network.scenario
+    assert list(routes.columns[:6]) == ["route", "name", "from", "to", "length_km", "modes"]
+    for route, row in zip(scenario.routes, routes.itertuples(index=False), strict=True):
+        assert (row.route, row[2], row.to) == (route.key, route.from_, route.to)
+        assert row.length_km == route.length_km
+        assert row.modes == ";".join(m for m in stepped.network.mode_ids if m in route.modes)
+
+
+@pytest.mark.parametrize("table", ["flows", "carriers", "stocks", "deliveries", "mobilization",
+                                   "routes"])
+@pytest.mark.parametrize("suffix", [".csv", ".parquet"])
+def test_tables_round_trip_with_their_types(stepped: sl.Plan, folder: Path, table: str,
+                                            suffix: str) -> None:
+    written = stepped.to_frame(table)
+    back = read_table(folder / f"{table}{suffix}")
+    assert back.dtypes.to_dict() == written.dtypes.to_dict()
+    pd.testing.assert_frame_equal(back, written, check_exact=False, rtol=1e-12)
+
+
+def test_places_geojson(stepped: sl.Plan, folder: Path) -> None:
+    doc = json.loads((folder / "places.geojson").read_text(encoding="utf-8"))
+    assert doc == json.loads(json.dumps(places_geojson(stepped)))
+    net = stepped.network
+    props = {f["id"]: f["properties"] for f in doc["features"]}
+    assert list(props) == net.place_ids
+    for feature in doc["features"]:
+        p = net.place_ids.index(feature["id"])
+        assert feature["geometry"] == {"type": "Point",
+                                       "coordinates": [net.lon[p], net.lat[p]]}
+    given = sum(props[p]["given_kg"] for p in props)
+    assert given == pytest.approx(stepped.mobilized_kg().sum(), abs=1e-3)
+    front = props["kestrel-town"]
+    assert front["kind"] == "front" and front["received_kg"] > 0
+    assert front["consumed_kg"] == pytest.approx(stepped.consumed_kg.sum(), abs=1e-3)
+    food, labour = stepped.burden()
+    river = net.place_ids.index("river-village")
+    assert props["river-village"]["food_burden"] == pytest.approx(food[river], abs=1e-6)
+    assert props["river-village"]["labour_burden"] == pytest.approx(labour[river], abs=1e-6)
+    assert all(math.isfinite(v) for f in props.values() for v in f.values()
+               if isinstance(v, float))
+
+
+def test_xarray_dataset(stepped: sl.Plan) -> None:
+    data = stepped.to_xarray()
+    assert data.equals(plan_dataset(stepped))
+    assert data.sizes["date"] == stepped.steps
+    assert data["step_days"].sum() == stepped.days
+    assert float(data["consumed_kg"].sum()) == pytest.approx(stepped.consumed_kg.sum())
+    assert float(data["cargo_kg"].sum()) == pytest.approx(stepped.cargo_kg.sum())
+    town = data["stock_kg"].sel(place="kestrel-town", commodity="rice")
+    assert town.sel(date="2024-11-01").item() == pytest.approx(
+        stepped.stock_kg[stepped.network.place_ids.index("kestrel-town"), 0, 0])
+
+
+def test_plan_json_has_iso_dates(stepped: sl.Plan) -> None:
+    doc = json.loads(stepped.to_json())
+    first = doc["tables"]["deliveries"][0]
+    date = stepped.network.start_date + dt.timedelta(days=first["day"])
+    assert first["date"] == f"{date.isoformat()}T00:00:00.000"

@@ -1,0 +1,136 @@
+"""Terminal output at 60, 80 and 120 columns: no number and no id is cut ("…") or broken over
+two lines, in every command; no line is wider than the terminal."""
+
+from __future__ import annotations
+
+import io
+import math
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+import pytest
+from rich.console import Console
+from typer.testing import CliRunner
+
+import supplyline as sl
+from supplyline import cli
+from supplyline.report.svg import fmt
+from supplyline.report.terminal import Column, FitTable, print_plan_summary, print_validation
+
+WIDTHS = (60, 80, 120)
+
+
+def _console(width: int) -> Console:
+    return Console(width=width, file=io.StringIO(), color_system=None, highlight=False,
+                   record=True)
+
+
+def _fits(text: str, width: int) -> None:
+    assert "…" not in text
+    for line in text.splitlines():
+        assert len(line.rstrip()) <= width, line
+
+
+def test_a_table_too_wide_for_the_terminal_is_laid_out_in_blocks() -> None:
+    table = FitTable("Routes", Column("route"), Column("from → to", prose=True),
+                     Column("km", numeric=True), Column("tonnes carried", numeric=True),
+                     caption="a caption that wraps between its words")
+    table.add_row("ridge-depot--district-hospital", "ridge-depot → district-hospital",
+                  "1,234.5", "98,765,432")
+    table.add_row("far-village--bridge", "far-village → bridge", "16", "25.2")
+    for width in range(30, 130, 7):
+        console = _console(width)
+        console.print(table)
+        text = console.export_text()
+        _fits(text, width)
+        for whole in ("ridge-depot--district-hospital", "district-hospital", "1,234.5",
+                      "98,765,432", "far-village--bridge"):
+            assert whole in text, (width, text)
+    narrow = _console(40)
+    narrow.print(table)
+    assert "    tonnes carried: 98,765,432" in narrow.export_text()  # one block per row
+    wide = _console(120)
+    wide.print(table)
+    assert re.search(r"ridge-depot--district-hospital +ridge-depot → district-hospital",
+                     wide.export_text())
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_plan_summary_and_validation_fit(width: int, valley_plan: sl.Plan,
+                                         replay_plan: sl.Plan) -> None:
+    console = _console(width)
+    print_plan_summary(valley_plan, console)
+    print_validation(sl.validate(replay_plan), console)
+    text = console.export_text()
+    _fits(text, width)
+    kpis = valley_plan.kpis()
+    net = valley_plan.network
+    for number in (fmt(kpis["delivered_t"]), fmt(kpis["demand_t"]), fmt(kpis["mobilized_t"])):
+        assert number in text
+    for route in np.nonzero(valley_plan.route_tonnes() > 0)[0]:
+        a, b = net.arc_from[net.arc_route == route][0], net.arc_to[net.arc_route == route][0]
+        assert net.place_ids[a] in text and net.place_ids[b] in text
+
+
+@pytest.fixture
+def console_at(monkeypatch: pytest.MonkeyPatch) -> Iterator[object]:
+    """Run commands with the command line's stdout at a given width."""
+    def at(width: int) -> Console:
+        console = _console(width)
+        monkeypatch.setattr(cli, "stdout", console)
+        return console
+    yield at
+
+
+def test_every_command_fits_80_columns(console_at: object, tmp_path: Path) -> None:
+    width = 80
+    runner = CliRunner()
+    commands = [["scenarios"], ["check", "tutorial"], ["show", "tutorial"],
+                ["show", "dien-bien-phu-1954"],
+                ["plan", "tutorial", "--days", "12", "--step-days", "3", "--compare-daily"],
+                ["validate", "tutorial", "--replay", "pledged"],
+                ["report", "tutorial", "--days", "6", "--out", str(tmp_path / "r.html")]]
+    for command in commands:
+        console = console_at(width)  # type: ignore[operator]
+        result = runner.invoke(cli.app, command)
+        assert result.exit_code == 0, (command, result.output)
+        text = console.export_text()
+        assert text.strip(), command
+        _fits(text, width)
+
+
+def test_carriers_are_counted_in_whole_units(valley_plan: sl.Plan) -> None:
+    console = _console(120)
+    print_plan_summary(valley_plan, console)
+    text = console.export_text()
+    net = valley_plan.network
+    peak = valley_plan.units_in_use().max(axis=1)
+    shown = 0
+    for m in range(net.n_modes):
+        recruited = float(valley_plan.recruited_units[:, m].sum())
+        if recruited <= 1e-6:
+            continue
+        name = net.scenario.modes[m].name or net.mode_ids[m]
+        line = next(line for line in text.splitlines() if line.startswith(name))
+        numbers = re.findall(r"[\d,.]+", line[len(name):])
+        assert numbers[:2] == [f"{math.ceil(recruited - 1e-6):,}",
+                               f"{math.ceil(peak[m] - 1e-6):,}"], line
+        shown += 1
+    assert shown and "rounded up to whole ones" in text
+
+
+def test_idle_carriers_are_explained() -> None:
+    from supplyline.report.facts import idle_carriers
+
+    tutorial = sl.load("tutorial")
+    many = tutorial.replace({"places.river-village.carriers": {"bicycle": 400}})
+    plan = sl.plan(many, days=10)
+    idle = idle_carriers(plan)
+    assert idle, "400 bicycles at one village should leave some idle"
+    console = _console(80)
+    print_plan_summary(plan, console)
+    text = " ".join(console.export_text().split())
+    for entry in idle:
+        assert entry.sentence in text

@@ -1,0 +1,360 @@
+"""The report's map: every place named in full and once, parallel routes drawn apart,
+closures and strike windows marked, idle localities distinct from junctions; and the charts
+beside it: front stock as small multiples, the burden chart sized to its rows, and idle
+carriers explained from the plan's own figures."""
+
+from __future__ import annotations
+
+import dataclasses
+import itertools
+import math
+import re
+import xml.etree.ElementTree as ET
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+import pytest
+
+import supplyline as sl
+from supplyline.report.facts import (
+    _eaten_per_kg,
+    idle_carriers,
+    place_labels,
+    route_hazards,
+    stock_days,
+    wrap_name,
+)
+from supplyline.report.map import PARALLEL_GAP, draw_map, layout
+from supplyline.report.sections import (
+    ReportContext,
+    burden_section,
+    mobilization_section,
+    routes_section,
+    stock_section,
+    table,
+)
+from supplyline.report.svg import nice_ticks
+from supplyline.scenario.schema import Scenario
+
+Doc = Callable[[], dict[str, Any]]
+SVG = ""  # inline SVG in HTML: no namespace
+
+
+def _names_on_map(svg: str) -> tuple[dict[str, list[str]], list[str]]:
+    """The names drawn as labels (place id -> each label's text, lines joined) and the
+    places shown by a number."""
+    root = ET.fromstring(svg)
+    labels: dict[str, list[str]] = {}
+    for text in root.iter(f"{SVG}text"):
+        place = text.get("data-place")
+        if place:
+            lines = [span.text or "" for span in text.iter(f"{SVG}tspan")]
+            labels.setdefault(place, []).append(" ".join(lines))
+    numbered = [g.get("data-place") or "" for g in root.iter(f"{SVG}g")
+                if g.get("class") == "map-number"]
+    return labels, numbered
+
+
+def _plan(doc: dict[str, Any]) -> sl.Plan:
+    return sl.plan(Scenario.model_validate(doc))
+
+
+def _boxes_overlap(a: tuple[float, ...], b: tuple[float, ...]) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
+def test_every_place_is_named_in_full_once(valley_plan: sl.Plan) -> None:
+    net = valley_plan.network
+    drawing = draw_map(valley_plan)
+    labels, numbered = _names_on_map(drawing.svg)
+    full = dict(zip(net.place_ids, place_labels(net), strict=True))
+    assert "…" not in drawing.svg
+    keyed = {name for _, name in drawing.numbered}
+    for place, name in full.items():
+        shown = labels.get(place, []) + ([name] if place in numbered and name in keyed else [])
+        assert shown == [name], place  # named once, in full, in a label or in the key
+    assert "fork" in labels  # a junction without a name is named by its id
+    # Labels sit apart from each other and from every place's symbol.
+    lay = layout(valley_plan)
+    boxes = [spot.box for spot in lay.labeller.placed.values()]
+    for a, b in itertools.combinations(boxes, 2):
+        assert not _boxes_overlap(a, b)
+    assert len(lay.labeller.symbols) == valley_plan.network.n_places
+    for a, b in itertools.product(boxes, lay.labeller.symbols):
+        assert not _boxes_overlap(a, b)
+
+
+def _packed_hamlets(doc: dict[str, Any], count: int = 40) -> None:
+    """Hamlets with long names packed around the fork (a few km apart at most)."""
+    for i in range(count):
+        doc["places"].append({
+            "id": f"hamlet-{i}", "name": f"Hamlet number {i} on the far side of the long ridge",
+            "kind": "junction", "lat": 21.47 + 0.002 * (i % 5), "lon": 103.08 + 0.002 * (i // 5)})
+        doc["routes"].append({"from": "fork", "to": f"hamlet-{i}", "length_km": 1,
+                              "modes": ["porter"]})
+
+
+def test_a_crowded_map_numbers_what_it_cannot_name(valley_doc: Doc) -> None:
+    doc = valley_doc()
+    _packed_hamlets(doc)
+    plan = _plan(doc)
+    drawing = draw_map(plan)
+    labels, numbered = _names_on_map(drawing.svg)
+    assert numbered, "some names cannot fit and are numbered"
+    assert [n for n, _ in drawing.numbered] == list(range(1, len(numbered) + 1))
+    full = dict(zip(plan.network.place_ids, place_labels(plan.network), strict=True))
+    assert sorted(name for _, name in drawing.numbered) == sorted(full[p] for p in numbered)
+    assert set(labels) | set(numbered) == set(full) and not set(labels) & set(numbered)
+    # The key is printed under the map in the report.
+    page = sl.report.render_report(plan)
+    assert 'id="map-key"' in page
+    assert "Hamlet number" in page.split('id="map-key"')[1].split("</ul>")[0]
+
+
+def test_names_wrap_without_losing_a_word() -> None:
+    name = "Son La villages (Son La, Thuan Chau, Mai Son, Yen Chau); relay station at the town"
+    lines = wrap_name(name)
+    assert len(lines) > 1 and " ".join(lines) == name
+    assert all(len(line) <= 34 for line in lines)
+
+
+def test_parallel_routes_are_drawn_apart(valley_doc: Doc) -> None:
+    doc = valley_doc()
+    doc["routes"].append({"id": "pass-trail", "name": "Pass trail", "from": "fork",
+                          "to": "relay", "length_km": 18, "modes": ["porter"]})
+    plan = _plan(doc)
+    lay = layout(plan)
+    index = plan.network.route_index
+    one, two = lay.curves[index["pass"]], lay.curves[index["pass-trail"]]
+    # Both end at the places ...
+    assert {one.a, one.b} == {two.a, two.b}
+    # ... and their middles stand apart by the half widths of both strokes and a gap.
+    (x1, y1), (x2, y2) = one.at(0.5), two.at(0.5)
+    apart = (lay.widths[index["pass"]] + lay.widths[index["pass-trail"]]) / 2 + PARALLEL_GAP
+    assert math.hypot(x2 - x1, y2 - y1) == pytest.approx(apart, rel=1e-6)
+    # A route alone between its places is straight.
+    alone = lay.curves[index["long-trail"]]
+    mx, my = (alone.a[0] + alone.b[0]) / 2, (alone.a[1] + alone.b[1]) / 2
+    assert alone.c == pytest.approx((mx, my))
+    svg = draw_map(plan).svg
+    assert len(re.findall(r'class="route(?:-unused)?"', svg)) == len(plan.network.route_ids)
+
+
+def test_closures_and_strike_windows_are_marked(valley_doc: Doc, valley_plan: sl.Plan) -> None:
+    plain = draw_map(valley_plan)
+    assert 'class="closure"' not in plain.svg and 'class="threatened"' not in plain.svg
+    assert plain.hazards == []
+    doc = valley_doc()
+    for route in doc["routes"]:
+        if route.get("id") == "long-trail":
+            route["closed"] = [{"start": "1954-03-03", "end": "1954-03-05"}]
+    doc["threats"] = {"air": [{"routes": ["pass"], "capacity_lost_fraction": 0.3,
+                               "cargo_destroyed_fraction": 0.1,
+                               "windows": [{"start": "1954-03-04", "end": "1954-03-08",
+                                            "day_probability": 0.25}]}]}
+    plan = _plan(doc)
+    hazards = route_hazards(plan)
+    index = plan.network.route_index
+    assert [(w.kind, w.first, w.last) for w in hazards[index["long-trail"]]] == [
+        ("closed", 2, 4)]
+    (strike,) = hazards[index["pass"]]
+    assert (strike.kind, strike.first, strike.last) == ("strikes", 3, 7)
+    assert strike.level == pytest.approx(0.25)
+    drawing = draw_map(plan)
+    on_map = drawing.svg.split('<g class="legend">')[0]
+    assert on_map.count('class="closure"') == 1
+    assert on_map.count('class="threatened"') == 1
+    assert "closed on some days" in drawing.svg and "air strikes or raids" in drawing.svg
+    assert "Closed 3 Mar – 5 Mar 1954: Long trail." in drawing.hazards
+    assert ("Air strikes or raids 4 Mar – 8 Mar 1954: The pass (up to 25% a day)."
+            in drawing.hazards)
+    page = sl.report.render_report(plan)
+    assert 'id="map-hazards"' in page and "Closed 3 Mar – 5 Mar 1954" in page
+
+
+def test_a_locality_that_gave_nothing_is_not_drawn_as_a_junction(valley_doc: Doc) -> None:
+    doc = valley_doc()
+    doc["places"].append({"id": "ban-d", "name": "Ban D", "kind": "locality", "lat": 21.7,
+                          "lon": 103.3, "regions": ["rear"], "population": 100})
+    doc["routes"].append({"from": "ban-d", "to": "relay", "length_km": 90,
+                          "modes": ["porter"]})
+    plan = _plan(doc)
+    assert plan.mobilized_kg()[plan.network.place_ids.index("ban-d")].sum() == 0
+    root = ET.fromstring(draw_map(plan).svg)
+    shapes = {el.get("class"): el for el in root.iter() if el.get("class") in (
+        "locality-idle", "junction") and el.find("title") is not None}  # not the legend's
+    idle, junction = shapes["locality-idle"], shapes["junction"]
+    assert "Ban D" in (idle.findtext(f"{SVG}title") or "")
+    assert float(idle.get("r") or 0) > float(junction.get("r") or 0)
+    assert idle.get("fill") != junction.get("fill")
+
+
+def test_front_stock_is_one_small_chart_per_good(valley_plan: sl.Plan) -> None:
+    section = stock_section(valley_plan, ReportContext())
+    assert section is not None
+    lines = stock_days(valley_plan)
+    goods = {valley_plan.network.commodity_ids[int(valley_plan.goods[line.good])]
+             for line in lines}
+    charts = re.findall(r'<svg id="chart-stock-([a-z]+)"', section.html)
+    assert sorted(charts) == sorted(goods) == ["rice", "salt"]
+    # Each chart has its own scale: its top tick is the one its own values need.
+    for good, chart in zip(charts, section.html.split('<svg id="chart-stock-')[1:],
+                           strict=True):
+        line = next(x for x in lines
+                    if valley_plan.network.commodity_ids[int(valley_plan.goods[x.good])]
+                    == good)
+        wanted = [t for _, t in line.targets]
+        top = nice_ticks(0.0, float(np.nanmax([*line.days_of_supply, *wanted])))[-1]
+        ticks = [float(t) for t in re.findall(r'text-anchor="end">([\d.]+)</text>', chart)]
+        assert max(ticks) == pytest.approx(top)
+
+
+def test_burden_chart_spans_the_page_and_names_every_locality(valley_plan: sl.Plan) -> None:
+    section = burden_section(valley_plan, ReportContext())
+    assert section is not None and section.wide
+    root = ET.fromstring(section.html.split("<figure>")[1].split("<ul")[0])
+    assert root.get("viewBox", "").split()[2] == "1100"
+    names = [" ".join(s.text or "" for s in t.iter(f"{SVG}tspan"))
+             for t in root.iter(f"{SVG}text") if t.get("class") == "bar-label"]
+    assert sorted(names) == ["Ban A", "Ban B", "Ban C"]
+    # Its height follows its rows: three localities, a short chart.
+    assert float(root.get("viewBox", "").split()[3]) < 200
+
+
+def _with_mules(doc: dict[str, Any], rations: float, routes: list[str] | None) -> None:
+    doc["modes"].append({"id": "mule", "name": "Pack mule", "payload_kg": 60,
+                         "speed_loaded_km_per_day": 20, "speed_empty_km_per_day": 25,
+                         "crew_per_unit": 0.5, "rations_kg_per_day": {"rice": rations},
+                         "units_from": "owned"})
+    doc["places"][0]["carriers"] = {**doc["places"][0].get("carriers", {}), "mule": 30}
+    for route in doc["routes"]:
+        if routes is None or route.get("id") in routes:
+            route["modes"].append("mule")
+
+
+def test_idle_mules_are_explained_by_what_they_eat(valley_doc: Doc) -> None:
+    doc = valley_doc()
+    _with_mules(doc, rations=6.0, routes=None)  # fodder: far more than a porter's rice
+    plan = _plan(doc)
+    m = plan.network.mode_ids.index("mule")
+    (idle,) = [i for i in idle_carriers(plan) if i.mode == m]
+    assert idle.owned == 30 and idle.idle >= 2 and idle.idle == int(idle.idle)
+    assert idle.sentence.startswith(f"{idle.idle:,.0f} of 30 pack mule units idle: on the "
+                                    "routes they may use, a round trip eats ")
+    own, other = (float(x.replace(",", "")) for x in
+                  re.findall(r"eats ([\d,.]+) kg per tonne delivered, against ([\d,.]+) kg",
+                             idle.sentence)[0])
+    assert own > other
+    # The figures are the legs' own: within what the mules' and the carriers' legs eat.
+    per_kg = 1000 * _eaten_per_kg(plan)
+    mule_legs = plan.legs.mode == m
+    carried = (plan.cargo_kg.sum(axis=(1, 2)) > 0) & ~mule_legs
+    assert np.nanmin(per_kg[mule_legs]) * 0.99 <= own <= np.nanmax(per_kg[mule_legs]) * 1.01
+    assert per_kg[carried].min() * 0.99 <= other <= per_kg[carried].max() * 1.01
+    assert "so the plan spends less food with" in idle.sentence
+    page = sl.report.render_report(plan)
+    assert 'id="idle-carriers"' in page and "pack mule units idle" in page
+
+
+def test_idle_carriers_without_a_reason_in_the_figures_get_the_figures_only(
+    valley_doc: Doc,
+) -> None:
+    doc = valley_doc()
+    _with_mules(doc, rations=0.1, routes=["long-trail"])  # cheap, but only on a far trail
+    plan = _plan(doc)
+    m = plan.network.mode_ids.index("mule")
+    sentences = [i.sentence for i in idle_carriers(plan) if i.mode == m]
+    assert len(sentences) == 1
+    assert ("what held them back is not in these figures" in sentences[0]
+            or "nothing was carried over the routes they may use" in sentences[0])
+    assert "spends less food" not in sentences[0]
+
+
+def test_no_idle_sentence_when_every_owned_unit_served(valley_plan: sl.Plan) -> None:
+    net = valley_plan.network
+    peak = valley_plan.units_in_use().max(axis=1)
+    owned = net.carriers_owned.sum(axis=0)
+    expected = {m for m in range(net.n_modes) if net.owned_units[m]
+                and owned[m] - math.ceil(peak[m] - 0.01) >= max(1.0, 0.05 * owned[m])}
+    assert {i.mode for i in idle_carriers(valley_plan)} == expected
+
+
+def test_idle_units_are_whole_and_ignore_solver_noise(valley_doc: Doc) -> None:
+    doc = valley_doc()
+    _with_mules(doc, rations=6.0, routes=None)
+    plan = _plan(doc)
+    m = plan.network.mode_ids.index("mule")
+    plan.in_service_units[:, m, :] = 0.0
+    plan.in_service_units[0, m, 3] = 3e-6  # noise: no mule served
+    (idle,) = [i for i in idle_carriers(plan) if i.mode == m]
+    assert idle.idle == 30 and idle.sentence.startswith("30 of 30 pack mule units idle")
+    plan.in_service_units[0, m, 3] = 4.2  # four units and a part of a fifth served
+    (idle,) = [i for i in idle_carriers(plan) if i.mode == m]
+    assert idle.idle == 25
+
+
+def test_tables_show_no_solver_noise(valley_plan: sl.Plan) -> None:
+    given = valley_plan.given_kg.copy()
+    salt = valley_plan.good_ids.index("salt")
+    given[valley_plan.network.place_ids.index("ban-c"), salt, :] += 0.0388  # 39 g of noise
+    noisy = dataclasses.replace(valley_plan, given_kg=given)
+    section = mobilization_section(noisy, ReportContext())
+    assert section is not None
+    assert not re.search(r">-?0\.0000", section.html)
+    cargo = valley_plan.cargo_kg.copy()
+    cargo[:, 0, 0] += 0.0391  # 39 g on every leg, both ways of every route
+    routes = routes_section(dataclasses.replace(valley_plan, cargo_kg=cargo), ReportContext())
+    assert routes is not None and not re.search(r">-?0\.0000", routes.html)
+    assert re.search(r">-?0\.0000", table("t", ["x"], [[0.0000388]], [True]))  # a control
+
+
+def _crowded_front(doc: dict[str, Any]) -> list[str]:
+    """Four hamlets close around the front; their ids."""
+    ids = []
+    for i, (dlat, dlon) in enumerate([(0.006, 0.004), (-0.005, 0.007), (0.009, -0.006),
+                                      (-0.008, -0.005)]):
+        pid = f"hamlet-{i}"
+        ids.append(pid)
+        doc["places"].append({"id": pid, "name": f"Hamlet {i} by the front", "kind": "junction",
+                              "lat": 21.39 + dlat, "lon": 103.02 + dlon})
+        doc["routes"].append({"from": pid, "to": "front", "length_km": 1, "modes": ["porter"]})
+    return ids
+
+
+def test_a_crowded_front_gets_a_magnified_inset(valley_doc: Doc, valley_plan: sl.Plan) -> None:
+    assert 'id="map-inset"' not in draw_map(valley_plan).svg  # the valley is not crowded
+    doc = valley_doc()
+    hamlets = _crowded_front(doc)
+    plan = _plan(doc)
+    lay = layout(plan)
+    assert lay.inset is not None and lay.inset.zoom >= 1.8
+    assert {plan.network.place_ids[p] for p in lay.inset.places} >= {"front", *hamlets}
+    svg = draw_map(plan).svg
+    main, inset = svg.split('<g id="map-inset">')
+    labels_main, _ = _names_on_map(main + "</svg>")
+    labels_inset, _ = _names_on_map("<svg><g>" + inset)  # the inset's group, then the legend
+    in_inset = {plan.network.place_ids[p] for p in lay.inset.places}
+    assert set(labels_inset) == in_inset  # named in the inset ...
+    assert not set(labels_main) & in_inset  # ... and only there
+    labels, numbered = _names_on_map(svg)
+    full = dict(zip(plan.network.place_ids, place_labels(plan.network), strict=True))
+    assert set(labels) | set(numbered) == set(full)
+    assert all(len(v) == 1 for v in labels.values())
+    # The inset does not cover any place of the main map.
+    x1, y1, x2, y2 = lay.inset.box
+    assert not any(x1 - 12 < x < x2 + 12 and y1 - 12 < y < y2 + 12 for x, y in lay.xy)
+
+
+def test_long_mode_and_place_names_are_never_cut_on_the_page(valley_doc: Doc) -> None:
+    doc = valley_doc()
+    long_mode = "Porter carrying a bamboo pole with two baskets over the hills"
+    doc["modes"][0]["name"] = long_mode
+    doc["places"][0]["name"] = "Ban A and the hamlets along the upper stream of the river"
+    plan = _plan(doc)
+    page = sl.report.render_report(plan)
+    assert "…" not in page
+    legend = draw_map(plan).svg.split('<g class="legend">')[1]
+    texts = [" ".join(s.text or "" for s in t.iter("tspan"))
+             for t in ET.fromstring(f"<g>{legend.removesuffix('</svg>')}").iter("text")]
+    assert long_mode in texts

@@ -1,0 +1,133 @@
+"""`supplyline resilience` on the tiny scenario, its files and its report section."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from supplyline.cli import app
+from supplyline.resilience.analysis import parse_window
+
+runner = CliRunner()
+
+
+@pytest.fixture(scope="module")
+def run(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, object], Path]:
+    from tests.conftest import TINY
+
+    out = tmp_path_factory.mktemp("res")
+    result = runner.invoke(app, ["resilience", str(TINY), "--k", "2", "--budget", "1",
+                                 "--json", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    return json.loads(result.output), out
+
+
+def test_json_ranks_every_route_and_place_but_the_front(run: tuple[dict[str, object],
+                                                                   Path]) -> None:
+    doc, _ = run
+    assert doc["ok"] is True
+    res = doc["resilience"]
+    assert isinstance(res, dict)
+    ranked = [tuple(i["ids"]) for i in res["ranking"]]
+    assert len(ranked) == 5 + 5  # five routes, six places less the front
+    assert ("front",) not in ranked
+    first = res["ranking"][0]
+    # The pass and the relay carry everything to the front: cutting either is the worst.
+    assert first["ids"] in (["pass"], ["relay"])
+    assert first["extra_shortfall_t"] > 0
+    shortfalls = [i["extra_shortfall_t"] for i in res["ranking"]]
+    assert shortfalls == sorted(shortfalls, reverse=True)
+    worst = res["worst"][0]
+    assert worst["k"] == 2 and worst["method"] == "exact"
+    assert worst["model"]["gap"] <= 1e-6
+    assert worst["model"]["bound_t"] >= worst["model"]["shortfall_t"] - 1e-9
+    assert worst["confirmed"] and worst["confirmed"][0]["status"] == "optimal"
+    # One path to the front: no single protection helps against two cuts.
+    defence = res["defence"]
+    assert defence["budget"] == 1 and defence["k"] == 2
+    assert defence["saved_t"] == pytest.approx(0.0, abs=1e-6)
+    checked = defence["full_plan"]
+    assert checked["protected"]["extra_shortfall_t"] == pytest.approx(
+        checked["unprotected"]["extra_shortfall_t"], rel=1e-6)
+
+
+def test_files_and_report_section(run: tuple[dict[str, object], Path]) -> None:
+    _doc, out = run
+    assert sorted(p.name for p in out.iterdir()) == ["report.html", "resilience.csv",
+                                                     "resilience.json"]
+    rows = list(csv.DictReader((out / "resilience.csv").open(encoding="utf-8")))
+    assert len(rows) == 10 and rows[0]["rank"] == "1"
+    html = (out / "report.html").read_text(encoding="utf-8")
+    assert 'id="resilience"' in html and 'id="cut-map"' in html
+    assert 'id="resilience-ranking"' in html and 'class="cut"' in html  # worst set drawn
+    assert json.loads((out / "resilience.json").read_text())["version"] == 1
+
+
+def test_the_terminal_tables_fit_80_columns(tiny_path: Path) -> None:
+    result = runner.invoke(app, ["resilience", str(tiny_path), "--k", "2",
+                                 "--window", "1954-03-04:1954-03-07"],
+                           env={"COLUMNS": "80"})
+    assert result.exit_code == 0, result.output
+    assert "Cut one at a time" in result.output and "Worst sets" in result.output
+    assert max(len(line) for line in result.output.splitlines()) <= 80
+
+
+@pytest.mark.parametrize(("window", "words"), [
+    ("1954-03-20:1954-03-25", "within the horizon"),
+    ("5", "START:END"),
+    ("4:2", "START not after END"),
+    ("soon:3", "neither a date"),
+])
+def test_a_bad_window_is_a_usage_error(tiny_path: Path, window: str, words: str) -> None:
+    result = runner.invoke(app, ["resilience", str(tiny_path), "--window", window, "--json"])
+    assert result.exit_code == 2
+    error = json.loads(result.output)["error"]
+    assert error["kind"] == "usage" and "--window" in error["message"]
+    assert words in error["message"]
+
+
+def test_parse_window_reads_dates_and_day_numbers() -> None:
+    import datetime as dt
+
+    start = dt.date(1954, 3, 1)
+    assert parse_window("1954-03-04:1954-03-07", start, 10) == (3, 6)
+    assert parse_window("0:9", start, 10) == (0, 9)
+
+
+def test_worst_sets_among_routes_only(tiny_path: Path) -> None:
+    result = runner.invoke(app, ["resilience", str(tiny_path), "--k", "2", "--worst-of",
+                                 "routes", "--json"])
+    assert result.exit_code == 0, result.output
+    res = json.loads(result.output)["resilience"]
+    assert res["worst_of"] == "routes"
+    routes = {"ban-a--relay", "ban-b--relay", "long-trail", "pass", "relay--hospital"}
+    for w in res["worst"]:
+        assert set(w["model"]["ids"]) <= routes and w["model"]["ids"]
+        assert set(w["greedy"]["ids"]) <= routes
+    bad = runner.invoke(app, ["resilience", str(tiny_path), "--worst-of", "towns", "--json"])
+    assert bad.exit_code == 2 and "--worst-of" in json.loads(bad.output)["error"]["message"]
+
+
+def test_protect_places_units_and_refuses_bad_kinds(tiny_path: Path) -> None:
+    result = runner.invoke(app, ["resilience", str(tiny_path), "--k", "1", "--protect",
+                                 "air=1, repair=1", "--json"])
+    assert result.exit_code == 0, result.output
+    protection = json.loads(result.output)["resilience"]["protection"]
+    assert protection["picks"][0]["kind"] == "air" and protection["picks"][0]["route"] == "pass"
+    assert protection["picks"][-1]["objective"] < protection["base_objective"]
+    for bad in ("tanks=1", "air=x", "air"):
+        out = runner.invoke(app, ["resilience", str(tiny_path), "--protect", bad, "--json"])
+        assert out.exit_code == 2, bad
+        assert "--protect" in json.loads(out.output)["error"]["message"]
+
+
+def test_no_section_without_an_analysis(tiny: object) -> None:
+    import supplyline as sl
+    from supplyline.report import render_report
+
+    plan = sl.plan(tiny)  # type: ignore[arg-type]
+    assert 'id="resilience"' not in render_report(plan)

@@ -1,0 +1,118 @@
+"""N-1 on series and parallel networks whose answers are known by hand."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+import supplyline as sl
+from supplyline.network import compile_network
+from supplyline.plan.session import Session
+from supplyline.resilience.cuts import candidates, figures_of, n_minus_1
+from tests.plan.builders import place, route, scenario, village
+
+
+def _session(sc: sl.Scenario) -> tuple[Session, Any, Any]:
+    s = Session.of(compile_network(sc))
+    out = s.solve()
+    assert out.ok
+    return s, figures_of(s.plan(out)), out.x
+
+
+def series(capacity_t: float | None = None) -> sl.Scenario:
+    """A village feeds the front through a junction: both routes are bridges. A capacity
+    of the demand's rate on the last leg keeps the front from stocking up ahead."""
+    last = {} if capacity_t is None else {"capacity_tonnes_per_day": capacity_t}
+    return scenario(
+        [village("v", 0.0, 50_000.0), place("j", "junction", 0.5),
+         place("front", "front", 1.0)],
+        [route("v", "j", 20.0), route("j", "front", 20.0, **last)],
+        demand_kg_per_day=200.0, days=20)
+
+
+def parallel(capacity_t: float) -> sl.Scenario:
+    """Two equal routes from the village to the front, each carrying up to capacity_t."""
+    return scenario(
+        [village("v", 0.0, 50_000.0), place("front", "front", 1.0)],
+        [route("v", "front", 20.0, id="north", capacity_tonnes_per_day=capacity_t),
+         route("v", "front", 20.0, id="south", capacity_tonnes_per_day=capacity_t)],
+        demand_kg_per_day=200.0, days=20)
+
+
+def test_cutting_a_bridge_loses_everything_it_carried() -> None:
+    s, base, x = _session(series())
+    delivered_t = (base.short_kg.size and
+                   float(s.net.demand_kg.sum() / 1000.0) - base.shortfall_t)
+    assert delivered_t > 1.0
+    ranked = n_minus_1(s, base, x)
+    by_id = {i.ids: i for i in ranked}
+    for r in ("v--j", "j--front"):
+        impact = by_id[(r,)]
+        assert impact.solved and impact.status == "optimal"
+        assert impact.extra_shortfall_t == pytest.approx(delivered_t, rel=1e-6)
+        assert impact.extra_by_front["front"]["rice"] == pytest.approx(delivered_t, rel=1e-6)
+        assert impact.extra_labour_days < 0  # nobody carries any more
+        assert impact.reserve_days["front"] is not None
+    assert by_id[("j",)].extra_shortfall_t == pytest.approx(delivered_t, rel=1e-6)
+    assert by_id[("v",)].extra_shortfall_t == pytest.approx(delivered_t, rel=1e-6)
+    # The village has one route: cutting it forbids the same trips, solved once.
+    assert by_id[("v",)].notes == ["forbids the same trips as v--j"]
+    assert by_id[("v",)].kind == "place" and by_id[("v",)].seconds == 0.0
+    assert ranked[0].extra_shortfall_t == pytest.approx(delivered_t, rel=1e-6)
+
+
+def test_a_window_cut_loses_only_its_days() -> None:
+    """The plan knows the cut ahead: with no room to stock up, it loses the window's days."""
+    s, base, x = _session(series(capacity_t=0.2))
+    whole = n_minus_1(s, base, x, routes=["j--front"], places=[])[0]
+    part = n_minus_1(s, base, x, routes=["j--front"], places=[], window=(10, 13))[0]
+    assert 0.8 - 0.2 <= part.extra_shortfall_t <= 0.8 + 0.4 < whole.extra_shortfall_t
+    days = part.reserve_days["front"]
+    assert days is not None and 0 <= days <= 4
+
+
+@pytest.mark.parametrize("capacity_t", [1.0, 0.1])
+def test_one_of_two_parallel_routes(capacity_t: float) -> None:
+    """With room for everything on either route, cutting one loses nothing; with room for
+    half, it loses what it carried."""
+    s, base, x = _session(parallel(capacity_t))
+    ranked = n_minus_1(s, base, x, places=[])
+    assert {i.ids for i in ranked} == {("north",), ("south",)}
+    if capacity_t >= 0.2:
+        for impact in ranked:
+            assert impact.extra_shortfall_t == pytest.approx(0.0, abs=1e-6)
+    else:
+        for impact in ranked:
+            assert impact.extra_shortfall_t > 0.5
+
+
+def test_candidates_leave_out_the_fronts() -> None:
+    net = compile_network(series())
+    routes, places = candidates(net)
+    assert routes == ["v--j", "j--front"] and places == ["v", "j"]
+
+
+def test_cuts_in_processes_equal_cuts_in_turn(tiny: sl.Scenario) -> None:
+    """Solved from scratch in two processes, the ranking is the one solved in turn."""
+    s = Session.of(compile_network(tiny), resolve="cold")
+    out = s.solve()
+    base = figures_of(s.plan(out))
+    assert out.x is not None
+    serial = n_minus_1(s, base, out.x)
+    parallel = n_minus_1(s, base, out.x, jobs=2)
+    assert [i.ids for i in parallel] == [i.ids for i in serial]
+    for a, b in zip(parallel, serial, strict=True):
+        assert a.extra_shortfall_t == pytest.approx(b.extra_shortfall_t, rel=1e-6, abs=1e-6)
+        assert a.extra_objective == pytest.approx(b.extra_objective, rel=1e-6, abs=1e-3)
+
+
+def test_the_python_api_ranks_and_tabulates(tiny: sl.Scenario) -> None:
+    from supplyline.resilience import resilience
+
+    res = resilience(tiny, k=2, window=(2, 6))
+    assert res.window == (2, 6) and res.window_dates == ("1954-03-03", "1954-03-07")
+    frame = res.to_frame()
+    assert list(frame["ids"]) == [" + ".join(i.ids) for i in res.ranking]
+    assert frame["extra_shortfall_t"].is_monotonic_decreasing
+    assert "10 cuts ranked" in repr(res)

@@ -1,0 +1,87 @@
+"""What-ifs: changed values go through the whole loader, so a mistake names its field as it
+would in a file; the horizon and the step are cut the same way from the API and the CLI."""
+
+from __future__ import annotations
+
+import pytest
+
+import supplyline as sl
+from supplyline.scenario.whatif import WHAT_IF, first_days, with_step_days
+
+
+@pytest.fixture(scope="module")
+def tutorial() -> sl.Scenario:
+    return sl.load("tutorial")
+
+
+def test_no_change_gives_the_same_scenario(tutorial: sl.Scenario) -> None:
+    assert tutorial.replace({}) == tutorial
+
+
+def test_values_are_changed_by_path(tutorial: sl.Scenario) -> None:
+    changed = tutorial.replace({
+        "modes.porter.payload_kg": 30,
+        "routes.ridge-road.length_km": 20,
+        "routes[0].terrain_factor": 1.5,
+        "policy.step_days": 3,
+        "places.river-village.stock_kg": {"rice": 70000},
+    })
+    assert changed.modes[0].payload_kg == 30
+    assert next(r for r in changed.routes if r.id == "ridge-road").length_km == 20
+    assert changed.routes[0].terrain_factor == 1.5
+    assert changed.policy.step_days == 3
+    assert next(p for p in changed.places if p.id == "river-village").stock_kg == {"rice": 70000}
+    assert tutorial.modes[0].payload_kg == 25  # the original is left as it was
+
+
+def test_a_bad_value_names_its_field(tutorial: sl.Scenario) -> None:
+    with pytest.raises(sl.ScenarioError) as caught:
+        tutorial.replace({"routes.ridge-road.capacity_movements_per_day": -5,
+                          "modes.porter.payload_kg": "heavy"})
+    problems = {p.field: p for p in caught.value.problems}
+    index = next(i for i, r in enumerate(tutorial.routes) if r.id == "ridge-road")
+    capacity = problems[f"routes[{index}].capacity_movements_per_day"]
+    assert capacity.file == WHAT_IF and capacity.got == "-5"
+    assert "number" in problems["modes[0].payload_kg"].expected
+
+
+def test_a_broken_reference_is_found_as_in_a_file(tutorial: sl.Scenario) -> None:
+    with pytest.raises(sl.ScenarioError) as caught:
+        tutorial.replace({"routes.ridge-road.to": "kestrel-twn"})
+    assert any("did you mean 'kestrel-town'" in p.expected for p in caught.value.problems)
+
+
+def test_a_path_that_names_nothing_says_so(tutorial: sl.Scenario) -> None:
+    with pytest.raises(sl.ScenarioError, match="did you mean 'porter'"):
+        tutorial.replace({"modes.portr.payload_kg": 20})
+    with pytest.raises(sl.ScenarioError, match="an index from 0 to"):
+        tutorial.replace({"routes.99.length_km": 20})
+    with pytest.raises(sl.ScenarioError, match="dotted path"):
+        tutorial.replace({"modes..payload_kg": 20})
+
+
+def test_the_horizon_is_cut_in_one_place(tutorial: sl.Scenario) -> None:
+    assert first_days(tutorial, 10).days == 10
+    assert first_days(tutorial, None) is tutorial
+    for bad in (0, tutorial.days + 1, 2.5):
+        with pytest.raises(ValueError, match="whole number from 1 to 30"):
+            first_days(tutorial, bad)  # type: ignore[arg-type]
+    assert with_step_days(tutorial, 4).policy.step_days == 4
+    assert with_step_days(tutorial, None) is tutorial
+    with pytest.raises(ValueError, match="whole number of days"):
+        with_step_days(tutorial, 0)
+    plan = sl.plan(tutorial, days=9, step_days=3)
+    assert plan.days == 9 and plan.steps == 3
+    with pytest.raises(sl.PlanError, match="days: expected a whole number"):
+        sl.plan(tutorial, days=31)
+
+
+def test_values_may_be_schema_objects_or_numpy_numbers(tutorial: sl.Scenario) -> None:
+    import numpy as np
+
+    porter = tutorial.modes[0].model_copy(update={"payload_kg": 22.0})
+    changed = tutorial.replace({"modes.porter": porter,
+                                "routes.ridge-road.length_km": np.float64(15.0)})
+    assert changed.modes[0].payload_kg == 22
+    with pytest.raises(sl.ScenarioError, match="a value a scenario file can hold"):
+        tutorial.replace({"modes.porter.payload_kg": object()})

@@ -1,0 +1,249 @@
+"""The command line as a new user meets it: a clock that ticks through a solve, the solver's
+log on demand, choices in --help, "did you mean", --out FILE and --export DIR alike in every
+command, what planning in steps changes, and the JSON Schema of scenario files."""
+
+from __future__ import annotations
+
+import importlib
+import io
+import json
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import pytest
+import yaml
+from rich.console import Console
+from typer.testing import CliRunner
+
+import supplyline as sl
+from supplyline import cli
+from supplyline.plan.model import build_lp, solve_lp
+from supplyline.report.pdf import CHROMIUM_ENV, find_chromium
+from supplyline.scenario.json_schema import scenario_json_schema
+from supplyline.scenario.load import builtin_names
+
+runner = CliRunner()
+BUILTIN = Path(cli.__file__).parent / "scenario" / "builtin"
+
+
+def invoke(*args: str) -> Any:
+    return runner.invoke(cli.app, list(args))
+
+
+# -- progress -------------------------------------------------------------------------------
+
+
+def test_the_solver_lets_the_clock_run() -> None:
+    """HiGHS lets other threads run while it solves, so the clock thread keeps ticking."""
+    lp = build_lp(sl.compile_network(sl.load("tutorial")))
+    ticks: list[float] = []
+    done = threading.Event()
+
+    def tick() -> None:
+        while not done.is_set():
+            ticks.append(time.perf_counter())
+            time.sleep(0.005)
+
+    clock = threading.Thread(target=tick)
+    clock.start()
+    started = time.perf_counter()
+    solve_lp(lp, solver="ipm")
+    ended = time.perf_counter()
+    done.set()
+    clock.join()
+    during = [t for t in ticks if started <= t <= ended]
+    gaps = [b - a for a, b in zip([started, *during], [*during, ended], strict=True)]
+    # Were the thread held up for the whole solve, one gap would be the whole solve; a busy
+    # machine may delay a tick, never by half of it.
+    assert max(gaps) < 0.5 * (ended - started), (
+        f"the clock stopped {max(gaps):.2f} s in {ended - started:.2f} s")
+
+
+def test_the_spinner_clock_ticks_through_a_long_solve(monkeypatch: pytest.MonkeyPatch) -> None:
+    planning = importlib.import_module("supplyline.plan")
+    tutorial = sl.load("tutorial")
+    made = sl.plan(tutorial, days=3)
+
+    def slow_plan(*args: Any, progress: Any = None, **kwargs: Any) -> sl.Plan:
+        progress("solving")
+        time.sleep(1.3)
+        return made
+
+    monkeypatch.setattr(planning, "plan", slow_plan)
+    shown = io.StringIO()
+    monkeypatch.setattr(cli, "stderr", Console(file=shown, force_terminal=True, width=80))
+    result = cli._plan_or_exit(tutorial, None, cli.Solver.ipm, 0, False)
+    assert result is made
+    assert "solving (0 s)" in shown.getvalue() and "solving (1 s)" in shown.getvalue()
+
+
+def test_verbose_shows_the_solvers_log() -> None:
+    quiet = invoke("plan", "tutorial", "--days", "4")
+    loud = invoke("plan", "tutorial", "--days", "4", "--verbose")
+    assert quiet.exit_code == loud.exit_code == 0
+    assert "Presolving model" in loud.stderr and "Presolving model" not in quiet.stderr
+    assert "Presolving model" not in loud.stdout
+
+
+# -- options --------------------------------------------------------------------------------
+
+
+def test_help_lists_the_solvers() -> None:
+    for command in ("plan", "validate", "report"):
+        result = invoke(command, "--help")
+        assert "ipm|simplex|choose" in result.output, command
+    bad = invoke("plan", "tutorial", "--solver", "barrier", "--json")
+    assert bad.exit_code == 2 and json.loads(bad.stdout)["error"]["kind"] == "usage"
+
+
+def test_an_unknown_scenario_name_gets_did_you_mean() -> None:
+    result = invoke("check", "tutoral")
+    assert result.exit_code == 2
+    assert "did you mean 'tutorial'?" in result.output
+    for command in ("plan", "report", "validate"):
+        replay = invoke(command, "tutorial", "--replay", "pledge", "--json")
+        assert replay.exit_code == 2, command
+        assert "did you mean 'pledged'?" in json.loads(replay.stdout)["error"]["message"]
+
+
+def test_out_is_a_file_and_export_a_folder_everywhere(tmp_path: Path) -> None:
+    plan_json = tmp_path / "plan.json"
+    result = invoke("plan", "tutorial", "--days", "4", "--out", str(plan_json),
+                    "--export", str(tmp_path / "tables"), "--json")
+    assert result.exit_code == 0, result.output
+    written = json.loads(result.stdout)["written"]
+    assert written[0] == str(plan_json)
+    assert json.loads(plan_json.read_text(encoding="utf-8"))["scenario"] == "tutorial"
+    assert (tmp_path / "tables" / "places.geojson").is_file()
+    page = tmp_path / "plan.html"
+    assert invoke("plan", "tutorial", "--days", "4", "--out", str(page)).exit_code == 0
+    assert page.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+    report = invoke("report", "tutorial", "--days", "4", "--out", str(tmp_path / "r.html"),
+                    "--export", str(tmp_path / "more"), "--json")
+    assert report.exit_code == 0, report.output
+    answer = json.loads(report.stdout)
+    assert answer["ok"] and answer["kpis"]["days"] == 4
+    assert answer["written"][0] == str(tmp_path / "r.html")
+    assert str(tmp_path / "more" / "routes.csv") in answer["written"]
+
+
+@pytest.mark.parametrize("command", [["plan", "tutorial", "--out"], ["report", "tutorial", "--out"],
+                                     ["schema", "--out"]])
+def test_a_suffix_the_command_cannot_write_is_an_error(command: list[str],
+                                                        tmp_path: Path) -> None:
+    target = tmp_path / "x.docx"
+    result = invoke(*command, str(target), "--json")
+    assert result.exit_code == 2, result.output
+    error = json.loads(result.stdout)["error"]
+    assert error["kind"] == "usage" and "x.docx" in error["message"]
+    assert not target.exists()
+    folder = invoke(*command, str(tmp_path / "tables"))
+    assert folder.exit_code == 2 and "use --export DIR" in folder.output
+
+
+def test_report_as_pdf_without_chromium_is_a_clear_error(tmp_path: Path,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(CHROMIUM_ENV, str(tmp_path / "no-such-browser"))
+
+    def no_planning(*args: Any, **kwargs: Any) -> None:
+        raise AssertionError("planned although the PDF cannot be written")
+
+    monkeypatch.setattr(importlib.import_module("supplyline.plan"), "plan", no_planning)
+    target = tmp_path / "r.pdf"
+    for command in ("report", "plan"):
+        result = invoke(command, "tutorial", "--days", "3", "--out", str(target), "--json")
+        assert result.exit_code == 2
+        error = json.loads(result.stdout)["error"]
+        assert error["kind"] == "output" and "needs headless Chromium" in error["message"]
+    assert not target.exists()
+
+
+@pytest.mark.skipif(find_chromium() is None, reason="needs Chromium to print a PDF")
+def test_report_as_pdf_is_a_pdf(tmp_path: Path) -> None:
+    target = tmp_path / "r.pdf"
+    result = invoke("report", "tutorial", "--days", "3", "--out", str(target))
+    assert result.exit_code == 0, result.output
+    assert target.read_bytes().startswith(b"%PDF")
+
+
+# -- steps ----------------------------------------------------------------------------------
+
+
+def test_compare_daily_shows_what_steps_change() -> None:
+    args = ("plan", "tutorial", "--days", "15", "--step-days", "3", "--compare-daily")
+    result = invoke(*args, "--json")
+    assert result.exit_code == 0, result.output
+    answer = json.loads(result.stdout)
+    assert answer["steps"] == "planned in 3-day steps"
+    rows = {row["figure"]: row for row in answer["compare_daily"]}
+    stepped = sl.plan(sl.load("tutorial"), days=15, step_days=3).kpis()
+    daily = sl.plan(sl.load("tutorial"), days=15, step_days=1).kpis()
+    for figure in ("delivered_t", "mobilized_t", "eaten_on_way_t", "labour_days"):
+        row = rows[figure]
+        assert row["stepped"] == pytest.approx(stepped[figure], rel=1e-6)
+        assert row["daily"] == pytest.approx(daily[figure], rel=1e-6)
+        assert row["difference"] == pytest.approx(row["stepped"] - row["daily"])
+    text = invoke(*args)
+    assert "planned in 3-day steps" in text.stdout
+    assert "Timing is coarser" in text.stdout and "Steps against day by day" in text.stdout
+
+
+def test_a_plan_day_by_day_says_nothing_of_steps() -> None:
+    result = invoke("plan", "tutorial", "--days", "5")
+    assert result.exit_code == 0
+    assert "Timing is coarser" not in result.stdout
+    answer = json.loads(invoke("plan", "tutorial", "--days", "5", "--json").stdout)
+    assert answer["steps"] == "day by day"
+
+
+# -- JSON Schema ----------------------------------------------------------------------------
+
+
+class _DatesAsText(yaml.SafeLoader):
+    """YAML read as an editor's schema check reads it: dates stay text."""
+
+
+_DatesAsText.yaml_implicit_resolvers = {
+    key: [entry for entry in resolvers if entry[0] != "tag:yaml.org,2002:timestamp"]
+    for key, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+def _errors(document: Any) -> list[str]:
+    validator = jsonschema.Draft202012Validator(scenario_json_schema(),
+                                                format_checker=jsonschema.FormatChecker())
+    return [f"{list(e.absolute_path)}: {e.message}" for e in validator.iter_errors(document)]
+
+
+def test_schema_is_valid_and_accepts_the_builtins() -> None:
+    jsonschema.Draft202012Validator.check_schema(scenario_json_schema())
+    assert builtin_names()
+    for name in builtin_names():
+        text = (BUILTIN / f"{name}.yaml").read_text(encoding="utf-8")
+        assert _errors(yaml.load(text, Loader=_DatesAsText)) == [], name
+
+
+@pytest.mark.parametrize(("old", "new", "field"), [
+    ("    payload_kg: 25\n", "    payload_kg: -25\n", "payload_kg"),
+    ("    kind: locality\n", "    kind: village\n", "kind"),
+    ("    population: 2500\n", "    populaton: 2500\n", "populaton"),
+    ("start_date: 2024-11-01", "start_date: 2024-13-01", "start_date"),
+])
+def test_schema_rejects_a_planted_mistake(old: str, new: str, field: str) -> None:
+    text = (BUILTIN / "tutorial.yaml").read_text(encoding="utf-8")
+    assert old in text
+    errors = _errors(yaml.load(text.replace(old, new, 1), Loader=_DatesAsText))
+    assert errors and any(field in error for error in errors), errors
+
+
+def test_schema_command_prints_and_writes_it(tmp_path: Path) -> None:
+    printed = invoke("schema")
+    assert printed.exit_code == 0
+    assert json.loads(printed.stdout) == json.loads(json.dumps(scenario_json_schema()))
+    target = tmp_path / "scenario.schema.json"
+    written = invoke("schema", "--out", str(target))
+    assert written.exit_code == 0, written.output
+    assert json.loads(target.read_text(encoding="utf-8"))["title"] == "supplyline scenario"

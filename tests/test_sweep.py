@@ -1,0 +1,284 @@
+"""Sweeps: --vary options, their errors, and the variants run on a Dask cluster (the same
+figures as the plans made one by one, whatever happens to a worker)."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shlex
+import signal
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+import supplyline as sl
+from supplyline.cli import app
+from supplyline.report.compare import KPIS, plan_record
+from supplyline.sweep import VaryError, make_variants, parse_vary
+from supplyline.sweep.run import SweepOptions, run_sweep
+
+distributed = pytest.importorskip("distributed")
+
+runner = CliRunner()
+TUTORIAL = "supplyline/scenario/builtin/tutorial.yaml"
+DOC = Path(__file__).parent.parent / "docs" / "sweep.md"
+EIGHT = ["modes.porter.payload_kg=20,25",
+         "threats.air[0].windows[*].day_probability=0.2,0.5",
+         "modes.bicycle.payload_kg=100:120:20"]
+
+
+def line_of(needle: str) -> int:
+    text = (Path(sl.__file__).parent / "scenario/builtin/tutorial.yaml").read_text("utf-8")
+    return text.count("\n", 0, text.index(needle)) + 1
+
+
+# -- --vary ----------------------------------------------------------------------------------
+
+
+def test_values_are_ranges_with_their_end_or_lists() -> None:
+    assert parse_vary("modes.porter.payload_kg=15:30:5").values == (15, 20, 25, 30)
+    assert parse_vary("x.y=0.1:0.3:0.1").values == (0.1, 0.2, 0.3)
+    assert parse_vary("x.y=0.2,0.5,0.8").values == (0.2, 0.5, 0.8)
+    assert parse_vary("x.y=porter,true,2024-11-05").values == ("porter", True, "2024-11-05")
+
+
+def test_every_combination_is_a_validated_variant() -> None:
+    base = sl.load("tutorial")
+    variants = make_variants(base, [parse_vary(t) for t in EIGHT], "tutorial")
+    assert len(variants) == 8
+    seen = {(v.scenario.modes[0].payload_kg, v.scenario.threats.air[0].windows[0]
+             .day_probability, v.scenario.modes[1].payload_kg) for v in variants}
+    assert seen == {(p, q, b) for p in (20, 25) for q in (0.2, 0.5) for b in (100, 120)}
+    assert variants[3].settings == {"modes.porter.payload_kg": 20,
+                                    "threats.air[0].windows[*].day_probability": 0.5,
+                                    "modes.bicycle.payload_kg": 120}
+    # Only what was varied changes.
+    assert variants[0].scenario.routes == base.routes
+    assert variants[0].scenario.places == base.places
+
+
+@pytest.mark.parametrize(("option", "field", "expected", "line"), [
+    ("modes.portr.payload_kg=15:30:5", "modes.portr", "the id of an element of modes "
+     "(porter, bicycle)", None),
+    ("threats.air[2].windows[*].day_probability=0.5", "threats.air[2]", "an index below 1",
+     None),
+    ("modes.porter.payload_kg.kg=5", "modes.porter.payload_kg.kg", "a section at "
+     "modes[0].payload_kg", None),
+    ("modes.porter.payload_kg=20,-5", "modes[0].payload_kg", "a number > 0",
+     "payload_kg: 25"),
+    ("threats.air[0].windows[*].day_probability=0.5,2", "threats.air[0].windows[0]"
+     ".day_probability", "a number from 0 to 1", "day_probability: 0.2"),
+    ("modes.porter.payload_kgg=20", "modes[0].payload_kgg", "did you mean 'payload_kg'", None),
+    ("routes.gorge-path.modes[0]=truck", "routes[6].modes[0]", "a known mode id", None),
+    ("modes.porter.payload_kg=30:15:5", "(values)", "STOP at least START", None),
+    ("modes.porter.payload_kg", "(option)", "PATH=VALUES", None),
+])
+def test_bad_paths_and_values_are_located_errors_before_anything_runs(
+        option: str, field: str, expected: str, line: str | None, tmp_path: Path) -> None:
+    out = tmp_path / "sweep.parquet"
+    result = runner.invoke(app, ["sweep", "tutorial", "--vary", "policy.labour_share=0.2,0.3",
+                                 "--vary", option, "--out", str(out), "--json"])
+    assert result.exit_code == 2, result.output
+    error = json.loads(result.output)["error"]
+    assert error["kind"] == "vary"
+    assert "nothing was run" in error["message"]
+    problem = next(p for p in error["problems"] if p["field"] == field)
+    assert expected in problem["expected"]
+    if line is not None:
+        assert problem["file"] == TUTORIAL
+        assert problem["line"] == line_of(line)
+    assert not out.exists()
+
+
+def test_options_that_cannot_apply_are_usage_errors(tmp_path: Path) -> None:
+    for extra in (["--scheduler", "tcp://127.0.0.1:9", "--workers", "2"],
+                  ["--out", str(tmp_path / "table.csv")],
+                  ["--report", str(tmp_path / "page.pdf")],
+                  ["--solver", "fast"]):
+        result = runner.invoke(app, ["sweep", "tutorial", "--vary",
+                                     "modes.porter.payload_kg=20", *extra, "--json"])
+        assert result.exit_code == 2, (extra, result.output)
+        assert json.loads(result.output)["error"]["kind"] == "usage"
+
+
+def test_a_value_varied_twice_is_an_error() -> None:
+    with pytest.raises(VaryError, match="also set by --vary"):
+        make_variants(sl.load("tutorial"), [
+            parse_vary("threats.air[0].windows[*].day_probability=0.1,0.2"),
+            parse_vary("threats.air[0].windows[0].day_probability=0.3")])
+
+
+def test_the_error_names_the_combination_that_fails(tmp_path: Path) -> None:
+    # Each value is valid alone; together a window would end before it starts.
+    result = runner.invoke(app, [
+        "sweep", "tutorial", "--out", str(tmp_path / "s.parquet"),
+        "--vary", "threats.air[0].windows[0].start=2024-11-01,2024-11-20",
+        "--vary", "threats.air[0].windows[0].end=2024-11-10,2024-11-30"])
+    assert result.exit_code == 2
+    assert ("--vary threats.air[0].windows[0].start=2024-11-20, "
+            "threats.air[0].windows[0].end=2024-11-10") in result.output
+
+
+# -- on a cluster ----------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def client() -> Iterator[Any]:
+    """A local cluster of two worker processes (a worker can be killed)."""
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                                  dashboard_address=None, silence_logs=50) as cluster, \
+            distributed.Client(cluster) as dask:
+        yield dask
+
+
+@pytest.fixture(scope="module")
+def eight() -> list[Any]:
+    return make_variants(sl.load("tutorial"), [parse_vary(t) for t in EIGHT], "tutorial")
+
+
+@pytest.fixture(scope="module")
+def one_by_one(eight: list[Any]) -> dict[int, dict[str, Any]]:
+    """The eight variants planned here, one after the other."""
+    return {v.index: plan_record(sl.plan(v.scenario)) for v in eight}
+
+
+def same_figures(record: dict[str, Any], expected: dict[str, Any]) -> None:
+    for key, _label, _digits in KPIS:
+        assert record[key] == pytest.approx(expected[key], rel=1e-6, abs=1e-6), key
+    assert record["objective"] == pytest.approx(expected["objective"], rel=1e-9)
+    for name in ("mobilized_by_region_t", "route_tonnes"):
+        got = dict(record[name])
+        assert got.keys() == expected[name].keys()
+        for key, value in expected[name].items():
+            assert got[key] == pytest.approx(value, rel=1e-6, abs=1e-6), (name, key)
+    assert dict(record["route_days_at_capacity"]) == expected["route_days_at_capacity"]
+
+
+def read_table(path: Path) -> pd.DataFrame:
+    table = pd.read_parquet(path)
+    assert sorted(table["variant"]) == list(range(8))  # every variant, each once
+    return table.set_index("variant").sort_index()
+
+
+def test_a_sweep_gives_the_figures_of_the_plans_made_one_by_one(
+        client: Any, eight: list[Any], one_by_one: dict[int, dict[str, Any]],
+        tmp_path: Path) -> None:
+    out = tmp_path / "sweep.parquet"
+    result = run_sweep(eight, out, client=client, batch=3)
+    assert sorted(result.records) == list(range(8)) and not result.failed
+    table = read_table(out)
+    assert (table["status"] == "ok").all()
+    for v in eight:
+        row = table.loc[v.index]
+        for path, value in v.settings.items():
+            assert row[path] == value
+        same_figures(result.records[v.index], one_by_one[v.index])
+        same_figures(row.to_dict(), one_by_one[v.index])
+
+
+def test_a_killed_worker_loses_nothing_and_counts_nothing_twice(
+        client: Any, eight: list[Any], one_by_one: dict[int, dict[str, Any]],
+        tmp_path: Path) -> None:
+    pids = client.run(os.getpid)
+    killed: list[list[str]] = []
+
+    def kill_a_busy_worker(_record: dict[str, Any]) -> None:
+        if killed:
+            return
+        busy = {address: keys for address, keys in client.processing().items() if keys}
+        if busy:
+            address, keys = next(iter(busy.items()))
+            killed.append(list(keys))
+            os.kill(pids[address], signal.SIGKILL)
+
+    out = tmp_path / "sweep.parquet"
+    result = run_sweep(eight, out, client=client, on_result=kill_a_busy_worker)
+    assert killed and killed[0], "no worker was busy when the first result came"
+    assert sorted(result.records) == list(range(8)) and not result.failed
+    table = read_table(out)
+    for v in eight:
+        same_figures(table.loc[v.index].to_dict(), one_by_one[v.index])
+    client.wait_for_workers(2, timeout=60)
+
+
+def test_a_failed_variant_is_reported_and_the_others_go_on(client: Any,
+                                                           tmp_path: Path) -> None:
+    # The pledged replay asks 20 t of the upper villages: with High village's spare rice
+    # gone they cannot give it.
+    variants = make_variants(sl.load("tutorial"),
+                             [parse_vary("places.high-village.stock_kg.rice=26200,16300")],
+                             "tutorial")
+    result = run_sweep(variants, tmp_path / "s.parquet", SweepOptions(replay="pledged"),
+                       client=client)
+    assert result.records[0]["status"] == "ok"
+    assert list(result.failed) == [1]
+    assert "more than those localities can give" in result.failed[1]
+    table = pd.read_parquet(tmp_path / "s.parquet").set_index("variant")
+    assert table.loc[1, "status"] == "failed" and "can give" in table.loc[1, "error"]
+    assert table.loc[0, "delivered_t"] > 0
+
+
+def test_the_documented_sweep_runs_as_written(client: Any, tmp_path: Path,
+                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    """docs/sweep.md's command (on the test cluster, by --scheduler) and its examples."""
+    text = DOC.read_text("utf-8")
+    command = shlex.split(re.findall(r"```\n(supplyline sweep.*?)```", text, re.S)[0]
+                          .replace("\\\n", " "))[1:]
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(app, [*command, "--scheduler", client.scheduler.address, "--json"])
+    assert result.exit_code == 0, result.output
+    answer = json.loads(result.output)
+    assert answer["ok"] and answer["variants"] == 12 and answer["done"] == 12
+    assert answer["written"] == ["sweep.parquet", "sweep.html"]
+    table = pd.read_parquet("sweep.parquet").sort_values("variant")
+    assert list(table["modes.porter.payload_kg"]) == [15] * 3 + [20] * 3 + [25] * 3 + [30] * 3
+    assert "Days at capacity per route" in Path("sweep.html").read_text("utf-8")
+    for block in re.findall(r"```python\n(.*?)```", text, re.S):
+        exec(compile(block, str(DOC), "exec"), {})
+    # The errors shown are the errors given.
+    for line in re.findall(r"^(--vary .*)$", text, re.M):
+        option = line.split(": ", 1)[0].removeprefix("--vary ")
+        wrong = runner.invoke(app, ["sweep", "tutorial", "--vary", option])
+        assert wrong.exit_code == 2 and line in wrong.output.replace("\n", "")
+
+
+def test_simulations_join_the_table_with_one_seed_for_all(client: Any,
+                                                          tmp_path: Path) -> None:
+    out = tmp_path / "s.parquet"
+    result = runner.invoke(app, [
+        "sweep", "tutorial", "--vary", "threats.air[0].windows[*].day_probability=0.1,0.6",
+        "--simulate", "40", "--seed", "5", "--scheduler", client.scheduler.address,
+        "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "P(short)" in result.output
+    table = pd.read_parquet(out).set_index("variant").sort_index()
+    variants = make_variants(sl.load("tutorial"), [
+        parse_vary("threats.air[0].windows[*].day_probability=0.1,0.6")], "tutorial")
+    for v in variants:
+        here = sl.simulate(sl.plan(v.scenario), runs=40, seed=5).kpis()
+        row = table.loc[v.index]
+        assert row["sim_runs"] == 40
+        assert row["sim_p_any_shortfall"] == pytest.approx(here["p_any_shortfall"]["value"])
+        assert row["sim_shortfall_t"] == pytest.approx(here["shortfall_t"]["value"])
+        assert row["sim_shortfall_p90_t"] == pytest.approx(
+            here["shortfall_distribution_t"]["p90"])
+    # More air strikes, more goods destroyed.
+    assert table.loc[1, "sim_destroyed_t"] > table.loc[0, "sim_destroyed_t"]
+
+
+def test_an_unreachable_scheduler_is_a_failed_run(tmp_path: Path,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("supplyline.sweep.run.CONNECT_TIMEOUT_S", 1)
+    out = tmp_path / "t.parquet"
+    result = runner.invoke(app, ["sweep", "tutorial", "--vary", "modes.porter.payload_kg=20",
+                                 "--scheduler", "tcp://127.0.0.1:9", "--out", str(out),
+                                 "--json"])
+    assert result.exit_code == 1, result.output
+    error = json.loads(result.output)["error"]
+    assert error["kind"] == "sweep" and "cannot reach the Dask scheduler" in error["message"]
+    assert not out.exists()
