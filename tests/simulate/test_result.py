@@ -84,6 +84,7 @@ def test_tables_and_json(result: sl.Simulation) -> None:
     with pytest.raises(ValueError, match="table must be one of"):
         result.to_frame("nope")
     assert "Simulation('tutorial', runs=120" in repr(result)
+    assert "chance some front goes short" in result._repr_html_()
 
 
 @pytest.mark.parametrize("runs", [0, -3, 2.5, True])
