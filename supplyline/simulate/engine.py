@@ -21,7 +21,6 @@ from typing import Any
 
 import numpy as np
 
-from supplyline.accounting import handling_days
 from supplyline.plan.result import Plan
 from supplyline.simulate.policy import MAX_PASSES, SETTLED, share
 from supplyline.simulate.threats import ThreatSampler
@@ -63,8 +62,6 @@ class Compiled:
     days_empty: Any
     move_loaded: Any  # [L] dry movement days
     move_empty: Any
-    handling_loaded: Any  # [L] days rain does not stretch
-    handling_empty: Any
     slow_expected: Any  # [L, S] the planner's expected slowdown in the step
     road_use: Any  # [L]
     capacity_movements: Any  # [A] per day (inf: unlimited)
@@ -200,8 +197,6 @@ def compile_plan(plan: Plan, xp: Any = np) -> Compiled:
         days_loaded=a(legs.days_loaded), days_empty=a(legs.days_empty),
         move_loaded=a(net.move_days_loaded[legs.arc, legs.mode]),
         move_empty=a(net.move_days_empty[legs.arc, legs.mode]),
-        handling_loaded=a(handling_days(net, legs.arc, legs.mode, loaded=True)),
-        handling_empty=a(handling_days(net, legs.arc, legs.mode, loaded=False)),
         slow_expected=a(grid.mean(net.slowdown[legs.arc])),
         road_use=a(net.road_use[legs.mode]),
         capacity_movements=a(_finite(net.capacity_movements)),
