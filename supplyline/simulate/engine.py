@@ -131,6 +131,11 @@ class _Sum:
         return x[:, self.target]
 
 
+def _largest(x: Any) -> float:
+    """The largest value of an array (0 when it is empty), on the host."""
+    return float(x.max()) if x.size else 0.0
+
+
 def _finite(capacity: np.ndarray) -> np.ndarray:
     """Capacities with unlimited as a huge finite number (so a closed day, 0 × it, is 0)."""
     return np.where(np.isfinite(capacity), capacity, 1e300)
@@ -387,8 +392,7 @@ def run_chunk(c: Compiled, runs: int, rng: Any, threats: bool = True,
             have = have - xp.minimum(c.consumed[None, :, :, s], have)
             new_cargo = share(xp, have, _by((plan_loaded * v)[:, :, None] * per_unit,
                                             c.by_origin))[:, c.origin, :]
-            change = max(float(xp.abs(v - leave).max(initial=0.0)),
-                         float(xp.abs(new_cargo - f_cargo).max(initial=0.0)))
+            change = max(_largest(xp.abs(v - leave)), _largest(xp.abs(new_cargo - f_cargo)))
             leave, f_cargo = v, new_cargo
             if change < SETTLED:
                 break
