@@ -27,8 +27,10 @@ from supplyline.simulate.result import FAN, SHORT_SHARE, Simulation
 if TYPE_CHECKING:
     from supplyline.plan.result import Plan
     from supplyline.report.sections import ReportContext, Section
+    from supplyline.simulate.target import RiskPlan
 
-__all__ = ["export_simulation", "print_simulation_summary", "risk_rows", "risk_section"]
+__all__ = ["export_simulation", "print_risk_search", "print_simulation_summary",
+           "risk_rows", "risk_search_json", "risk_section"]
 
 #: Shades of the fan chart, from the outer percentiles in.
 FAN_COLOURS = ("#9ecae1", "#4292c6", "#08306b", "#4292c6", "#9ecae1")
@@ -159,3 +161,26 @@ def simulation_json(result: Simulation) -> dict[str, Any]:
     """The simulation's document as a dict (for ``--json`` output)."""
     doc: dict[str, Any] = json.loads(result.to_json())
     return doc
+
+
+def risk_search_json(search: RiskPlan) -> dict[str, Any]:
+    """A risk search (``plan --risk``) as a JSON-ready dict: target, met, why, rounds."""
+    from dataclasses import asdict
+
+    return {"target": search.target, "met": search.met, "message": search.message,
+            "rounds": [asdict(r) for r in search.rounds]}
+
+
+def print_risk_search(search: RiskPlan, console: Console) -> None:
+    """Each plan of a risk search (``plan --risk``): what it kept in hand, what it cost,
+    the chance of shortfall; then whether the target held, in words."""
+    table = Table(title=f"Plans for a risk of at most {fmt(100 * search.target)} %",
+                  title_justify="left", title_style="bold")
+    for name in ("margin", "reserve", "from", "P(short)", "mobilized t", "labour-days"):
+        table.add_column(name, justify="left" if name == "from" else "right")
+    for r in search.rounds:
+        table.add_row(f"{fmt(100 * r.margin)} %", f"{r.reserve_days:g} d", r.from_date or "-",
+                      f"{fmt(100 * r.p_shortfall)} ± {fmt(100 * r.se, 2)} %",
+                      fmt(r.mobilized_t), fmt(r.labour_days))
+    console.print(table)
+    console.print(inert(("Met: " if search.met else "Not met: ") + search.message))
