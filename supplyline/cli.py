@@ -608,7 +608,8 @@ def plan_command(
     if compare_daily:
         daily = _plan_or_exit(sc, replay, solver, time_limit, json_output, 1,
                               verbose) if result.steps_description() else result
-    written = [_write_out(result, out, json_output)] if out is not None else []
+    found = {"risk_search": search} if search is not None else None
+    written = [_write_out(result, out, json_output, results=found)] if out is not None else []
     exported = _export(result, export, "--export", json_output) if export is not None else []
     if json_output:
         extra: dict[str, Any] = (

@@ -29,8 +29,9 @@ if TYPE_CHECKING:
     from supplyline.report.sections import ReportContext, Section
     from supplyline.simulate.target import RiskPlan
 
-__all__ = ["export_simulation", "print_risk_search", "print_simulation_summary",
-           "risk_rows", "risk_search_json", "risk_section"]
+__all__ = ["TRADEOFF_TARGETS", "export_simulation", "print_risk_search",
+           "print_simulation_summary", "risk_rows", "risk_search_json", "risk_search_section",
+           "risk_section", "tradeoff_rows"]
 
 #: Shades of the fan chart, from the outer percentiles in.
 FAN_COLOURS = ("#9ecae1", "#4292c6", "#08306b", "#4292c6", "#9ecae1")
@@ -184,3 +185,48 @@ def print_risk_search(search: RiskPlan, console: Console) -> None:
                       fmt(r.mobilized_t), fmt(r.labour_days))
     console.print(table)
     console.print(inert(("Met: " if search.met else "Not met: ") + search.message))
+
+
+#: The risk targets of the trade-off table.
+TRADEOFF_TARGETS = (0.5, 0.2, 0.1, 0.05, 0.01)
+
+
+def tradeoff_rows(search: RiskPlan) -> list[tuple[float, Any]]:
+    """For each target of :data:`TRADEOFF_TARGETS`, the first plan of the search whose chance
+    of shortfall is at most it (``None`` where none is)."""
+    return [(target, next((r for r in search.rounds if r.p_shortfall <= target), None))
+            for target in TRADEOFF_TARGETS]
+
+
+def risk_search_section(plan: Plan, context: ReportContext) -> Section | None:
+    """The plans of a risk search and the trade-off: what each risk target costs in tonnes
+    mobilized and labour-days, when a search (``plan --risk``) is in ``context.results``."""
+    from supplyline.report.sections import Section, table
+
+    search = context.results.get("risk_search")
+    if search is None or not getattr(search, "rounds", None):
+        return None
+    base = search.rounds[0]
+    rounds = [(f"{fmt(100 * r.margin)} %", f"{r.reserve_days:g}", r.from_date or "-",
+               f"{fmt(100 * r.p_shortfall)} ± {fmt(100 * r.se, 2)} %", fmt(r.mobilized_t),
+               fmt(r.mobilized_t - base.mobilized_t), fmt(r.labour_days),
+               fmt(r.labour_days - base.labour_days)) for r in search.rounds]
+    curve = []
+    for target, r in tradeoff_rows(search):
+        if r is None:
+            curve.append((f"{fmt(100 * target)} %", "not reached", "", ""))
+        else:
+            curve.append((f"{fmt(100 * target)} %", f"{fmt(100 * r.p_shortfall)} %",
+                          fmt(r.mobilized_t - base.mobilized_t),
+                          fmt(r.labour_days - base.labour_days)))
+    body = (f"<p>{escape(('Met: ' if search.met else 'Not met: ') + search.message)}</p>"
+            + table("table-risk-rounds", ["capacity kept", "reserve (days)", "from",
+                                          "chance of shortfall", "mobilized (t)", "extra (t)",
+                                          "labour-days", "extra labour-days"], rounds,
+                    [True, True, False, True, True, True, True, True])
+            + "<p>What each risk target costs: the first plan of the search that meets it, "
+              "against the plain plan.</p>"
+            + table("table-risk-tradeoff", ["risk target", "chance reached",
+                                            "extra mobilized (t)", "extra labour-days"],
+                    curve, [True, True, True, True]))
+    return Section("risk-target", "Safety against risk", body, wide=True)

@@ -92,3 +92,17 @@ def test_plan_risk_on_the_command_line(tmp_path: Path) -> None:
     assert ("Met: " in text.output) or ("Not met: " in text.output)
     bad = runner.invoke(app, ["plan", str(path), "--risk", "1.5", "--json"])
     assert bad.exit_code == 2 and "--risk" in json.loads(bad.output)["error"]["message"]
+
+
+def test_the_report_shows_the_search_and_what_each_target_costs(tmp_path: Path) -> None:
+    from supplyline.report import render_report
+    from supplyline.report.risk import tradeoff_rows
+
+    sc = _stocked_front(p=0.3, destroyed=0.3, lost=0.2)
+    search = plan_for_risk(sc, risk=0.2, runs=150, seed=2, max_rounds=5, unit_losses=False)
+    rows = dict(tradeoff_rows(search))
+    assert rows[0.5] is not None and rows[0.5].p_shortfall <= 0.5
+    assert rows[0.2] is search.rounds[-1]
+    page = render_report(search.plan, results={"risk_search": search})
+    assert 'id="table-risk-rounds"' in page and 'id="table-risk-tradeoff"' in page
+    assert 'id="risk-target"' not in render_report(search.plan)
