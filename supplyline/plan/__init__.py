@@ -81,6 +81,8 @@ def plan(
         plan again, until it holds (:func:`supplyline.simulate.target.plan_for_risk`). The
         plan returned is the last one; its ``risk`` holds every round and, in words, whether
         the target held and why not. Needs a Scenario (not a Network) and no ``state``.
+    risk_runs, seed:
+        Runs of each simulation of the search, and their seed (the same every round).
 
     Examples
     --------
