@@ -124,3 +124,14 @@ def test_gpu_agrees_with_cpu_within_monte_carlo_error() -> None:
     quiet = sl.simulate(quiet_tutorial_plan(), runs=3, seed=1, device="gpu")
     np.testing.assert_allclose(quiet.consumed_kg[0], quiet_tutorial_plan().consumed_kg.sum(
         axis=(0, 2)), rtol=1e-9)
+
+
+def test_the_first_example_of_the_simulation_page_runs() -> None:
+    import re
+    from pathlib import Path
+
+    page = Path(__file__).resolve().parents[2] / "docs" / "simulate.md"
+    block = re.findall(r"```python\n(.*?)```", page.read_text(encoding="utf-8"), re.S)[0]
+    namespace: dict[str, object] = {}
+    exec(compile(block, str(page), "exec"), namespace)
+    assert isinstance(namespace["risk"], sl.Simulation)
