@@ -244,7 +244,7 @@ def print_resilience(res: Resilience, console: Console, count: int = 15) -> None
     if res.worst:
         console.print(worst)
     if res.simulated:
-        sim = Table(title="Re-checked by simulation (plan made around each cut)",
+        sim = Table(title="Re-checked by simulation (the plan made around each cut)",
                     title_justify="left")
         for n, head in enumerate(SIMULATED_HEAD):
             sim.add_column(head, justify="left" if n == 0 else "right",

@@ -16,7 +16,7 @@ from supplyline.errors import PlanError
 from supplyline.network import Network
 from supplyline.plan.result import Plan
 from supplyline.plan.session import Session
-from supplyline.resilience.confirm import Checked, simulate_cuts
+from supplyline.resilience.confirm import Checked, check_plan, simulate_cuts
 from supplyline.resilience.cuts import (
     Figures,
     Impact,
@@ -26,7 +26,14 @@ from supplyline.resilience.cuts import (
     n_minus_1,
 )
 from supplyline.resilience.interdiction import WorstCut, aggregate, greedy_cuts, worst_cuts
-from supplyline.resilience.protect import Allocation, Defence, allocate, best_defence
+from supplyline.resilience.protect import (
+    Allocation,
+    Defence,
+    allocate,
+    best_defence,
+    plan_on,
+    protected,
+)
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -248,13 +255,13 @@ def analyse(
     defence = checked = None
     if budget > 0:
         defence = best_defence(agg, min(k, EXACT_MAX_K), budget, routes, hit_places)
-        protected = cut_impact(session, base, base_x, defence.attack.routes,
+        safe = cut_impact(session, base, base_x, defence.attack.routes,
                                defence.attack.places, window)
         step("defence: attack on the protected network")
         unprotected = cut_impact(session, base, base_x, defence.unprotected.routes,
                                  defence.unprotected.places, window)
         step("defence: attack on the unprotected network")
-        checked = (protected, unprotected)
+        checked = (safe, unprotected)
     allocation = None
     if protect:
         allocation = allocate(net, protect)
@@ -265,6 +272,11 @@ def analyse(
         simulated = simulate_cuts(session, uncut, top, simulate_runs, seed, window,
                                   progress=step)
         done += SIMULATED - len(top)
+        if allocation is not None and allocation.picks:
+            picks = [(kind, route) for kind, route, _, _ in allocation.picks]
+            plan = plan_on(protected(net, picks))
+            simulated.append(check_plan(tuple(f"{k} on {r}" for k, r in picks), plan,
+                                        simulate_runs, seed))
     notes = [
         "a cut is known to the plan in advance: the plan is made around it (stocks moved "
         "ahead, other routes used), as a planner who expects it would",

@@ -14,7 +14,7 @@ from supplyline.plan.result import Plan
 from supplyline.plan.session import Session
 from supplyline.resilience.cuts import Impact
 
-__all__ = ["Checked", "simulate_cuts"]
+__all__ = ["Checked", "check_plan", "simulate_cuts"]
 
 
 @dataclass
@@ -34,7 +34,8 @@ class Checked:
         return dict(self.__dict__, ids=list(self.ids))
 
 
-def _checked(ids: tuple[str, ...], plan: Plan, runs: int, seed: int) -> Checked:
+def check_plan(ids: tuple[str, ...], plan: Plan, runs: int, seed: int) -> Checked:
+    """``plan`` executed ``runs`` times (the network it was made on: its threats)."""
     from supplyline.simulate import simulate
 
     k = simulate(plan, runs=runs, seed=seed).kpis()
@@ -48,7 +49,7 @@ def simulate_cuts(session: Session, uncut: Plan, impacts: Sequence[Impact], runs
                   progress: Callable[[str], None] | None = None) -> list[Checked]:
     """The uncut plan, then the plan made around each cut of ``impacts``, simulated with the
     same seed (common random numbers: the differences are the cut's, not the draws')."""
-    out = [_checked((), uncut, runs, seed)]
+    out = [check_plan((), uncut, runs, seed)]
     if progress is not None:
         progress("simulated the uncut plan")
     for impact in impacts:
@@ -63,7 +64,7 @@ def simulate_cuts(session: Session, uncut: Plan, impacts: Sequence[Impact], runs
             plan = session.plan(solved)
         finally:
             session.restore()
-        out.append(_checked(impact.ids, plan, runs, seed))
+        out.append(check_plan(impact.ids, plan, runs, seed))
         if progress is not None:
             progress(f"simulated {' + '.join(impact.ids)}")
     return out

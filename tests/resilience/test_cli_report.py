@@ -135,10 +135,12 @@ def test_no_section_without_an_analysis(tiny: object) -> None:
 
 def test_the_top_cuts_are_rechecked_by_simulation(tiny_path: Path) -> None:
     result = runner.invoke(app, ["resilience", str(tiny_path), "--k", "1", "--simulate",
-                                 "100", "--json"])
+                                 "100", "--protect", "air=1", "--json"])
     assert result.exit_code == 0, result.output
     simulated = json.loads(result.output)["resilience"]["simulated"]
-    assert simulated[0]["ids"] == [] and len(simulated) == 6
+    # The uncut plan, the five worst cuts, and the plan on the protected network.
+    assert simulated[0]["ids"] == [] and len(simulated) == 7
+    assert simulated[-1]["ids"] == ["air on pass"]
     by_ids = {tuple(c["ids"]): c for c in simulated}
     uncut, cut = by_ids[()], by_ids[("pass",)]
     assert all(c["runs"] == 100 and 0.0 <= c["p_shortfall"] <= 1.0 for c in simulated)
