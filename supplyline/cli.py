@@ -755,6 +755,11 @@ def resilience(
                           "they lower the plan's cost most against the expected threats, "
                           "e.g. guards=2,air=1 (each unit: one plan per route tried)."),
     ] = None,
+    simulate_runs: Annotated[int, typer.Option("--simulate", min=0, max=1_000_000,
+                                               metavar="RUNS",
+                                               help="Re-check the uncut plan and the five "
+                                                    "worst cuts with RUNS Monte Carlo runs "
+                                                    "each (0: no simulation).")] = 0,
     worst_of: Annotated[str, typer.Option("--worst-of", metavar="routes|all",
                                           help="What the worst sets and the protection may "
                                                "take: routes only, or routes and places "
@@ -816,7 +821,8 @@ def resilience(
         try:
             result = analyse(net, k=k, window=span, progress=progress,
                              time_limit_s=time_limit or None, budget=budget, jobs=jobs,
-                             worst_of=worst_of, protect=units or None)
+                             worst_of=worst_of, protect=units or None,
+                             simulate_runs=simulate_runs)
         except PlanError as error:
             fail("plan", str(error), EXIT_FAILED, json_output)
     written: list[Path] = []

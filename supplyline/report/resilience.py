@@ -182,6 +182,17 @@ def _allocation_words(res: Resilience) -> str:
             f"{fmt(a.objective)}.")
 
 
+SIMULATED_HEAD = ["plan", "runs", "P(short)", "mean short t", "planned t"]
+
+
+def _simulated_rows(res: Resilience) -> list[list[object]]:
+    return [[" + ".join(c.ids) or "uncut", c.runs,
+             f"{100 * c.p_shortfall:.1f}% ± {100 * c.p_error:.1f}"
+             if np.isfinite(c.p_shortfall) else "—",
+             f"{_cell(c.shortfall_t)} ± {_cell(c.shortfall_error_t)}",
+             _cell(c.planned_shortfall_t)] for c in res.simulated]
+
+
 def resilience_section(plan: Plan, context: ReportContext) -> Section | None:
     """The report section, when a :class:`Resilience` is in ``context.results``."""
     res = context.results.get("resilience")
@@ -204,6 +215,8 @@ def resilience_section(plan: Plan, context: ReportContext) -> Section | None:
                     [True, False, False, True, True, True, True])
             + table("resilience-worst", WORST_HEAD, _worst_rows(res),
                     [True, False, False, True, True, True, True])
+            + (table("resilience-simulated", SIMULATED_HEAD, _simulated_rows(res),
+                     [False, True, True, True, True]) if res.simulated else "")
             + (f"<p>{escape(_defence_words(res))}</p>" if res.defence is not None else "")
             + (f"<p>{escape(_allocation_words(res))}</p>" if res.allocation is not None
                else "")
@@ -230,6 +243,15 @@ def print_resilience(res: Resilience, console: Console, count: int = 15) -> None
         worst.add_row(*(inert(str(c)) for c in row))
     if res.worst:
         console.print(worst)
+    if res.simulated:
+        sim = Table(title="Re-checked by simulation (the plan made around each cut)",
+                    title_justify="left")
+        for n, head in enumerate(SIMULATED_HEAD):
+            sim.add_column(head, justify="left" if n == 0 else "right",
+                           max_width=28 if n == 0 else None, overflow="fold")
+        for row in _simulated_rows(res):
+            sim.add_row(*(inert(str(c)) for c in row))
+        console.print(sim)
     if res.defence is not None:
         console.print(inert(_defence_words(res)))
     if res.allocation is not None:
