@@ -92,6 +92,8 @@ def test_a_commune_clerk_records_a_contribution(server: str) -> None:
         assert depot.inner_text() == "1,250"
         assert page.locator("#map line").count() == 8
         assert page.locator("#chart polyline").count() == 2
+        page.select_option("#compare", "locality|high-village")
+        page.wait_for_selector("#chart text:has-text('actual 1,250 kg')")
         ARTIFACTS.mkdir(exist_ok=True)
         page.screenshot(path=str(ARTIFACTS / "dashboard-overview.png"), full_page=True)
 

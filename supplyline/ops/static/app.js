@@ -106,9 +106,37 @@ async function loadOverview() {
   const wounded = Object.entries(data.wounded);
   $("#wounded").textContent = wounded.length ? "Wounded brought in: " +
     wounded.map(([h, n]) => h + " " + n).join(", ") : "";
+  state.arrivals = data.arrivals;
+  state.compared = null;
+  const choice = $("#compare");
+  choice.replaceChildren(el("option", { value: "" }, "arrived at the fronts"),
+    ...state.scenario.places.filter((p) => p.kind === "locality")
+      .map((p) => el("option", { value: "locality|" + p.id }, "given by " + p.id)),
+    ...state.scenario.routes.map((r) => el("option", { value: "route|" + r.id },
+      "sent over " + r.id)),
+    ...state.scenario.places.filter((p) => p.kind === "front")
+      .map((p) => el("option", { value: "front|" + p.id }, "arrived at " + p.id)));
   drawChart(data.arrivals);
   drawMap(data.routes);
 }
+
+// Plan against actual for one locality, route or front, day by day (cumulative).
+$("#compare").addEventListener("change", async () => {
+  const value = $("#compare").value;
+  if (!value) { drawChart(state.arrivals); return; }
+  if (!state.compared) state.compared = await (await api("/api/plan-vs-actual")).json();
+  const [what, id] = value.split("|");
+  const dates = state.arrivals.dates;
+  const planned = dates.map(() => 0), actual = dates.map(() => 0);
+  for (const row of state.compared) {
+    const i = dates.indexOf(row.date);
+    if (row.what === what && row.id === id && i >= 0) {
+      planned[i] += row.planned_kg; actual[i] += row.actual_kg;
+    }
+  }
+  const total = (values) => { let sum = 0; return values.map((v) => (sum += v)); };
+  drawChart({ dates, planned_kg: total(planned), actual_kg: total(actual) });
+});
 
 function drawChart(arrivals) {
   const w = 460, h = 200, pad = 40;
