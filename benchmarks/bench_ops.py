@@ -140,6 +140,9 @@ def _fill(url: str, n: int) -> None:
                             "written_at": now})
             moves.append({"entry_id": next_id, "place": "ridge-depot", "item": "rice",
                           "date": day, "delta": -kg, "own": True})
+            moves.append({"entry_id": next_id, "place": "ridge-depot",
+                          "item": "sent:ridge-road:rice", "date": day, "delta": kg,
+                          "own": True})
             got = {"kind": "receipt", "date": day.isoformat(), "dispatch": next_id,
                    "received_kg": cargo, "losses": [], "note": "", "corrects": None}
             entries.append({"id": next_id + 1, "kind": "receipt", "date": day,

@@ -406,6 +406,10 @@ class Books:
         if isinstance(entry, Dispatch):
             moves = [(entry.from_, good, d, -kg) for good, kg in entry.cargo_kg.items()
                      if kg > 0]
+            # What was sent over the route, by good (counted where it left).
+            route = self.index.route_between(entry.from_, entry.to, entry.mode)
+            moves += [(entry.from_, f"sent:{route}:{good}", d, kg)
+                      for good, kg in entry.cargo_kg.items() if kg > 0]
             return [*moves, (entry.from_, f"unit:{entry.mode}", d, -entry.units)]
         if isinstance(entry, Receipt):
             assert dispatch is not None
@@ -582,22 +586,28 @@ class Books:
             out[(place, item)] = out.get((place, item), 0.0) + float(total)
         return out
 
-    def daily(self, item_kind: str, before: dt.date | None = None
-              ) -> list[tuple[str, dt.date, str, float]]:
-        """Sums of effective entries per (place, date, good) of one kind: contribution
-        (kg given by locality), dispatch (kg sent by route id), receipt (kg received by
-        place)."""
-        out: list[tuple[str, dt.date, str, float]] = []
-        for r in self.entries(kind=item_kind, effective=True,
-                              until=None if before is None else before - dt.timedelta(1)):
-            e = r.entry
-            if isinstance(e, Contribution):
-                out.append((e.locality, e.date, e.good, e.kg))
-            elif isinstance(e, Dispatch):
-                route = self.index.route_between(e.from_, e.to, e.mode) or ""
-                out += [(route, e.date, g, kg) for g, kg in e.cargo_kg.items()]
-            elif isinstance(e, Receipt):
-                out += [(r.place, e.date, g, kg) for g, kg in e.received_kg.items()]
+    def actual_by_day(self) -> list[tuple[str, str, dt.date, float]]:
+        """What the books show, per day, as ``(what, id, date, kg)``: kg given by each
+        locality, sent over each route, received at each front (all goods together), read
+        from the daily sums."""
+        goods = sorted(self.index.goods)
+        fronts = [p.id for p in self.scenario.places if p.kind == "front"]
+        d = t.daily.c
+        with self.reading() as conn:
+            given = conn.execute(
+                select(d.source, d.date, func.sum(d.delta))
+                .where(d.kind == "contribution", d.item.in_(goods))
+                .group_by(d.source, d.date)).all()
+            sent = conn.execute(
+                select(d.item, d.date, func.sum(d.delta))
+                .where(d.item.like("sent:%")).group_by(d.item, d.date)).all()
+            arrived = conn.execute(
+                select(d.place, d.date, func.sum(d.delta))
+                .where(d.kind == "receipt", d.place.in_(fronts), d.item.in_(goods))
+                .group_by(d.place, d.date)).all()
+        out = [("locality", p, day, float(kg)) for p, day, kg in given]
+        out += [("route", item.split(":")[1], day, float(kg)) for item, day, kg in sent]
+        out += [("front", p, day, float(kg)) for p, day, kg in arrived]
         return out
 
     # --- plans ---------------------------------------------------------------------------

@@ -249,12 +249,8 @@ def plan_vs_actual(books: Books, figures: Figures | None, until: dt.date | None 
                 for day, v in _by_day(values, start).items():
                     planned[(what, name, day)] += v
     actual: dict[tuple[str, str, dt.date], float] = defaultdict(float)
-    fronts = {p.id for p in sc.places if p.kind == "front"}
-    for what, kind in (("locality", "contribution"), ("route", "dispatch"),
-                       ("front", "receipt")):
-        for name, day, _good, kg in books.daily(kind):
-            if what != "front" or name in fronts:
-                actual[(what, name, day)] += kg
+    for what, name, day, kg in books.actual_by_day():
+        actual[(what, name, day)] += kg
     keys = sorted(set(planned) | set(actual))
     return [{"what": w, "id": n, "date": d.isoformat(),
              "planned_kg": round(planned.get((w, n, d), 0.0), 3),
