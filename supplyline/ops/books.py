@@ -406,10 +406,7 @@ class Books:
         if isinstance(entry, Dispatch):
             moves = [(entry.from_, good, d, -kg) for good, kg in entry.cargo_kg.items()
                      if kg > 0]
-            # What was sent over the route, by good (counted where it left).
-            route = self.index.route_between(entry.from_, entry.to, entry.mode)
-            moves += [(entry.from_, f"sent:{route}:{good}", d, kg)
-                      for good, kg in entry.cargo_kg.items() if kg > 0]
+            moves += sent_moves(entry)
             return [*moves, (entry.from_, f"unit:{entry.mode}", d, -entry.units)]
         if isinstance(entry, Receipt):
             assert dispatch is not None
@@ -430,9 +427,7 @@ class Books:
                         f"{good} the convoy carried, got {accounted[good]:,.1f} kg")
             moves = [(dispatch.to, good, d, kg) for good, kg in entry.received_kg.items()
                      if kg > 0]
-            # What was lost, by reason (counted where the convoy arrived).
-            moves += [(dispatch.to, f"lost:{loss.reason}:{loss.good}", d, loss.kg)
-                      for loss in entry.losses]
+            moves += lost_moves(entry, dispatch.to)
             return [*moves, (dispatch.to, f"unit:{dispatch.mode}", d, dispatch.units)]
         return []
 
@@ -599,14 +594,17 @@ class Books:
                 .where(d.kind == "contribution", d.item.in_(goods))
                 .group_by(d.source, d.date)).all()
             sent = conn.execute(
-                select(d.item, d.date, func.sum(d.delta))
-                .where(d.item.like("sent:%")).group_by(d.item, d.date)).all()
+                select(d.place, d.item, d.date, func.sum(d.delta))
+                .where(d.item.like("sent:%")).group_by(d.place, d.item, d.date)).all()
             arrived = conn.execute(
                 select(d.place, d.date, func.sum(d.delta))
                 .where(d.kind == "receipt", d.place.in_(fronts), d.item.in_(goods))
                 .group_by(d.place, d.date)).all()
         out = [("locality", p, day, float(kg)) for p, day, kg in given]
-        out += [("route", item.split(":")[1], day, float(kg)) for item, day, kg in sent]
+        for place, item, day, kg in sent:
+            _sent, to, mode, _good = item.split(":")
+            route = self.index.route_between(place, to, mode) or f"{place}--{to}"
+            out.append(("route", route, day, float(kg)))
         out += [("front", p, day, float(kg)) for p, day, kg in arrived]
         return out
 
@@ -635,6 +633,19 @@ class Books:
                                 .order_by(t.plan.c.id)).all()
         return [{"id": r.id, "start": r.start.isoformat(), "author": r.author,
                  "written_at": r.written_at.isoformat(), "status": r.status} for r in rows]
+
+
+def sent_moves(entry: Dispatch) -> list[tuple[str, str, dt.date, float]]:
+    """What a convoy carried, by good, counted where it left as ``sent:TO:MODE:GOOD``."""
+    return [(entry.from_, f"sent:{entry.to}:{entry.mode}:{good}", entry.date, kg)
+            for good, kg in entry.cargo_kg.items() if kg > 0]
+
+
+def lost_moves(entry: Receipt, at: str) -> list[tuple[str, str, dt.date, float]]:
+    """What a convoy lost, by reason and good, counted where it arrived (``at``) as
+    ``lost:REASON:GOOD``."""
+    return [(at, f"lost:{loss.reason}:{loss.good}", entry.date, loss.kg)
+            for loss in entry.losses]
 
 
 def _lowest_after(series: dict[dt.date, float], day: dt.date, delta: float) -> float:

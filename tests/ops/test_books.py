@@ -4,6 +4,7 @@ with the field and nothing written, corrections as new entries; on SQLite and Po
 from __future__ import annotations
 
 import datetime as dt
+import json
 from typing import Any
 
 import pytest
@@ -225,8 +226,9 @@ def test_books_are_migrated_kept_and_bound_to_their_scenario(url: str,
 
 def test_the_daily_sums_are_filled_from_books_kept_before_them(url: str,
                                                                tutorial: sl.Scenario) -> None:
-    """Books at the first revision, upgraded: the daily sums are made from the movements,
-    a correction's undoing in the books of the entry it undoes."""
+    """Books at the first revision, upgraded: the daily sums are made from the movements
+    (a correction's undoing in the books of the entry it undoes), and what convoys carried
+    and lost from their entries."""
     from alembic import command
     from alembic.config import Config
     from sqlalchemy import insert
@@ -237,27 +239,43 @@ def test_the_daily_sums_are_filled_from_books_kept_before_them(url: str,
     engine = _engine(database_url(url))
     config = Config()
     config.set_main_option("script_location", _migrations())
+    day2 = dt.date(2024, 11, 2)
+
+    def written(i: int, kind: str, place: str, corrects: int | None, **data: Any) -> Any:
+        payload = {"kind": kind, "date": "2024-11-02", "note": "", "corrects": corrects,
+                   **data}
+        return {"id": i, "kind": kind, "date": day2, "place": place, "corrects": corrects,
+                "payload": json.dumps(payload), "author": "a", "written_at": _now()}
+
     with engine.connect() as conn:
         config.attributes["connection"] = conn
         command.upgrade(config, "0001")
-        day = dt.date(2024, 11, 2)
         conn.execute(insert(t.entry), [
-            {"id": 1, "kind": "contribution", "date": day, "place": "high-village",
-             "payload": "{}", "corrects": None, "author": "a", "written_at": _now()},
-            {"id": 2, "kind": "contribution", "date": day, "place": "river-village",
-             "payload": "{}", "corrects": 1, "author": "a", "written_at": _now()}])
+            written(1, "contribution", "high-village", None, locality="high-village",
+                    good="rice", kg=100.0, at="ridge-depot"),
+            written(2, "contribution", "river-village", 1, locality="river-village",
+                    good="rice", kg=70.0, at="ridge-depot"),
+            written(3, "dispatch", "ridge-depot", None, **{"from": "ridge-depot"},
+                    to="kestrel-town", mode="porter", units=1.0, cargo_kg={"rice": 20.0}),
+            written(4, "dispatch", "ridge-depot", 3, **{"from": "ridge-depot"},
+                    to="kestrel-town", mode="porter", units=1.0, cargo_kg={"rice": 15.0}),
+            written(5, "receipt", "kestrel-town", None, dispatch=3,
+                    received_kg={"rice": 10.0},
+                    losses=[{"good": "rice", "kg": 5.0, "reason": "raid"}])])
         conn.execute(insert(t.movement), [
-            {"entry_id": 1, "place": "ridge-depot", "item": "rice", "date": day,
-             "delta": 100.0, "own": True},
-            {"entry_id": 2, "place": "ridge-depot", "item": "rice", "date": day,
-             "delta": -100.0, "own": False},
-            {"entry_id": 2, "place": "ridge-depot", "item": "rice", "date": day,
-             "delta": 70.0, "own": True}])
+            {"entry_id": e, "place": "ridge-depot", "item": "rice", "date": day2,
+             "delta": x, "own": own}
+            for e, x, own in ((1, 100.0, True), (2, -100.0, False), (2, 70.0, True),
+                              (3, -20.0, True), (4, 20.0, False), (4, -15.0, True))])
         conn.commit()
     engine.dispose()
     books = open_books(url, tutorial)
     with books.reading() as conn:
-        rows = {(r.source, r.delta) for r in conn.execute(select(t.daily))}
-    assert rows == {("high-village", 0.0), ("river-village", 70.0)}
-    assert books.balances()[("ridge-depot", "rice")] == 70
+        rows = {(r.item, r.source, r.delta) for r in conn.execute(select(t.daily))}
+    assert rows == {("rice", "high-village", 0.0), ("rice", "river-village", 70.0),
+                    ("rice", "ridge-depot", -15.0),
+                    ("sent:kestrel-town:porter:rice", "ridge-depot", 15.0),
+                    ("lost:raid:rice", "kestrel-town", 5.0)}
+    assert books.balances()[("ridge-depot", "rice")] == 55
+    assert ("route", "ridge-road", day2, 15.0) in books.actual_by_day()
     books.close()

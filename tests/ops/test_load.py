@@ -19,7 +19,7 @@ import supplyline as sl
 from supplyline.ops import open_books
 from supplyline.ops import tables as t
 from supplyline.ops.books import Recorded
-from supplyline.ops.entries import Contribution, Dispatch, Index, Labour, Receipt
+from supplyline.ops.entries import Contribution, Dispatch, Labour, Receipt
 from tests.ops.conftest import entry
 from tests.ops.live import serving, tokens
 
@@ -106,10 +106,9 @@ def replay(written: list[Recorded], sc: sl.Scenario) -> dict[tuple[str, str], fl
         elif isinstance(e, Dispatch):
             sent[r.id] = e
             out[(e.from_, f"unit:{e.mode}")] -= e.units
-            route = Index(sc).route_between(e.from_, e.to, e.mode)
             for good, kg in e.cargo_kg.items():
                 out[(e.from_, good)] -= kg
-                out[(e.from_, f"sent:{route}:{good}")] += kg
+                out[(e.from_, f"sent:{e.to}:{e.mode}:{good}")] += kg
         elif isinstance(e, Receipt):
             convoy = sent[e.dispatch]
             out[(convoy.to, f"unit:{convoy.mode}")] += convoy.units
