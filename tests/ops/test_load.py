@@ -168,6 +168,8 @@ def test_a_server_killed_mid_batch_loses_no_acknowledged_entry(url: str, tutoria
     assert all(sorted(kgs) == [float(j + 1) for j in range(20)] for kgs in notes.values())
     with books.reading() as conn:
         moved = conn.execute(select(func.count(), func.sum(t.movement.c.delta))).one()
+        summed = conn.execute(select(func.sum(t.daily.c.delta))).scalar_one()
     assert moved[0] == len(written)
     assert moved[1] == pytest.approx(sum(r.entry.kg for r in written))  # type: ignore[union-attr]
+    assert summed == pytest.approx(moved[1])  # the daily sums written with them
     books.close()
