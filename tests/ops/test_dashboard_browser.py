@@ -130,5 +130,18 @@ def test_a_commune_clerk_records_a_contribution(server: str) -> None:
         assert "Re-plan optimal, kept as plan #2" in page.inner_text("#replan-status")
         assert page.locator("#changes tbody tr").count() > 3
         page.screenshot(path=str(ARTIFACTS / "dashboard-replan.png"), full_page=True)
+
+        # The council adds a depot clerk (a locality is no depot: said at the field).
+        page.click('nav [data-view="accounts"]')
+        page.wait_for_selector("#account-list tbody tr")
+        page.fill("#a-name", "bridge-clerk")
+        page.fill("#a-password", "bridge-password")
+        page.select_option("#a-role", "depot")
+        page.select_option("#a-place", "far-village")
+        page.click("#account-submit")
+        page.wait_for_selector("#aerr-place:has-text('not a locality')")
+        page.select_option("#a-place", "bridge")
+        page.click("#account-submit")
+        page.wait_for_selector("#account-list td:has-text('bridge-clerk')")
         browser.close()
     assert errors == [] and outside == []

@@ -82,7 +82,32 @@ function show(view) {
   document.querySelectorAll(".view").forEach((v) => { v.hidden = v.id !== view; });
   if (view === "overview") loadOverview();
   if (view === "ledger") loadLedger();
+  if (view === "accounts") loadAccounts();
 }
+
+// --- accounts (the council's) ---------------------------------------------------------------
+async function loadAccounts() {
+  const rows = await (await api("/api/accounts")).json();
+  $("#account-list tbody").replaceChildren(...rows.map((a) => el("tr", {},
+    el("td", {}, a.name), el("td", {}, a.role), el("td", {}, a.place || ""))));
+  $("#a-place").replaceChildren(el("option", { value: "" }, "(none)"),
+    ...state.scenario.places.map((p) => el("option", { value: p.id }, p.id)));
+}
+
+$("#account-form").addEventListener("submit", async (event) => {
+  event.preventDefault();
+  document.querySelectorAll("#account-form .error").forEach((e) => { e.textContent = ""; });
+  const body = { name: $("#a-name").value, password: $("#a-password").value,
+    role: $("#a-role").value };
+  if ($("#a-place").value) body.place = $("#a-place").value;
+  const response = await api("/api/accounts", { method: "POST", body: JSON.stringify(body) });
+  if (response.ok) { $("#a-password").value = ""; loadAccounts(); return; }
+  const data = await response.json();
+  for (const problem of (Array.isArray(data.detail) ? data.detail : [])) {
+    const target = $("#aerr-" + (problem.loc[1] || "form")) || $("#aerr-form");
+    target.textContent = problem.msg;
+  }
+});
 
 async function loadOverview() {
   const data = await (await api("/api/overview")).json();
