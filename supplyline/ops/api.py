@@ -30,6 +30,7 @@ from supplyline.ops.accounts import (
     accounts,
     add_account,
     check_password,
+    drop_token,
     may_write,
     new_token,
     who,
@@ -131,6 +132,14 @@ def create_app(books: Books) -> FastAPI:
             raise HTTPException(401, "no account with that name and password")
         return {"token": new_token(books, found), "name": found.name, "role": found.role,
                 "place": found.place}
+
+    @app.post("/api/logout", tags=["accounts"], status_code=204)
+    def logout(credentials: Annotated[HTTPAuthorizationCredentials | None,
+                                      Depends(_bearer)], _user: User) -> Response:
+        assert credentials is not None  # checked by _user
+        drop_token(books, credentials.credentials)
+        known.pop(credentials.credentials, None)
+        return Response(status_code=204)
 
     @app.get("/api/me", tags=["accounts"])
     def me(user: User) -> dict[str, Any]:

@@ -47,7 +47,10 @@ function logout() {
   $("#login").hidden = false;
   $("#who").textContent = "";
 }
-$("#logout").addEventListener("click", logout);
+$("#logout").addEventListener("click", async () => {
+  await api("/api/logout", { method: "POST" });
+  logout();
+});
 
 async function start() {
   const me = await api("/api/me");
