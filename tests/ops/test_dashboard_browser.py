@@ -6,9 +6,6 @@ Skipped where Chromium or Playwright is missing."""
 
 from __future__ import annotations
 
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -17,6 +14,7 @@ import pytest
 import supplyline as sl
 from supplyline.ops import open_books
 from supplyline.ops.accounts import add_account
+from tests.ops.live import in_process
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
@@ -31,26 +29,11 @@ pytestmark = pytest.mark.skipif(
 @pytest.fixture
 def server(tmp_path: Path) -> Iterator[str]:
     """The API and dashboard on a free loopback port, in this process."""
-    import uvicorn
-
-    from supplyline.ops.api import create_app
-
     books = open_books(tmp_path / "books.db", sl.load("tutorial"))
     add_account(books, "high-clerk", "high-password", "commune", "high-village")
     add_account(books, "council", "council-password", "council")
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    config = uvicorn.Config(create_app(books), host="127.0.0.1", port=port,
-                            log_level="warning")
-    running = uvicorn.Server(config)
-    thread = threading.Thread(target=running.run, daemon=True)
-    thread.start()
-    while not running.started:
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}/"
-    running.should_exit = True
-    thread.join(10)
+    with in_process(books) as base:
+        yield base + "/"
     books.close()
 
 
