@@ -23,6 +23,7 @@ False``, and start with ``sc = load_or_exit(scenario, json_output)``.
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import json
 import os
 import sys
@@ -353,6 +354,8 @@ ReplayOption = Annotated[
     typer.Option("--replay", metavar="NAME",
                  help="Fix mobilization to one of the scenario's replays (e.g. historical)."),
 ]
+
+
 class Solver(StrEnum):
     """The solvers ``--solver`` offers (the registry, :mod:`supplyline.plan.solvers`; a test
     keeps the two the same)."""
@@ -396,6 +399,12 @@ ExportOption = Annotated[
 ]
 
 
+def _with_step(sc: Scenario, step_days: int | None) -> Scenario:
+    """The scenario with its planning step set by ``--step-days`` (unchanged when None); or
+    pass ``step_days`` to :func:`_plan_or_exit`, which gives it to the planner."""
+    return with_step_days(sc, step_days)
+
+
 def _limit_days(sc: Scenario, days: int | None, json_output: bool) -> Scenario:
     """The scenario cut to its first ``days`` days (``--days``), or exit 2 if that is no
     horizon (:func:`supplyline.scenario.whatif.first_days`)."""
@@ -413,17 +422,25 @@ def _check_suffix(out: Path, suffixes: Sequence[str], json_output: bool) -> None
                 if not out.suffix or out.is_dir() else "")
         fail("usage", f"--out: expected a file ending in {kinds}, got {str(out)!r}{hint}",
              EXIT_BAD_INPUT, json_output, path=str(out))
+    if out.suffix.lower() == ".pdf":  # said before planning, not after
+        from supplyline.report.pdf import find_chromium, unavailable
+
+        if find_chromium() is None:
+            fail("output", f"--out: cannot write {out}: {unavailable()}", EXIT_BAD_INPUT,
+                 json_output, path=str(out))
 
 
 def _check_replay(sc: Scenario, replay: str | None, json_output: bool) -> None:
     """Exit 2 when ``--replay`` names no replay of the scenario."""
     names = [r.name for r in sc.replays]
     if replay is not None and replay not in names:
-        fail("replay", f"--replay: no replay named {replay!r} in scenario {sc.name}; it has: "
-                       f"{', '.join(names) or 'none'}", EXIT_BAD_INPUT, json_output)
+        close = difflib.get_close_matches(replay, names, n=1)
+        hint = f" (did you mean {close[0]!r}?)" if close else ""
+        fail("replay", f"--replay: no replay named {replay!r} in scenario {sc.name}{hint}; it "
+                       f"has: {', '.join(names) or 'none'}", EXIT_BAD_INPUT, json_output)
 
 
-def _plan_or_exit(sc: Scenario, replay: str | None, solver: Solver, time_limit: float,
+def _plan_or_exit(sc: Scenario, replay: str | None, solver: Solver | str, time_limit: float,
                   json_output: bool, step_days: int | None = None,
                   verbose: bool = False) -> Plan:
     """Solve, showing the stage and a running clock (none with ``--json``); a bad replay
@@ -437,7 +454,7 @@ def _plan_or_exit(sc: Scenario, replay: str | None, solver: Solver, time_limit: 
     from supplyline.errors import PlanError, ReplayError
     from supplyline.plan import plan
 
-    _check_solver(solver, json_output)
+    _check_solver(str(solver), json_output)
     stage = "planning"
     outcome: dict[str, Any] = {}
 
@@ -450,7 +467,7 @@ def _plan_or_exit(sc: Scenario, replay: str | None, solver: Solver, time_limit: 
 
     def solve() -> None:
         try:
-            outcome["plan"] = plan(sc, replay=replay, solver=solver.value, progress=progress,
+            outcome["plan"] = plan(sc, replay=replay, solver=str(solver), progress=progress,
                                    time_limit_s=time_limit or None, step_days=step_days,
                                    solver_log=solver_log if verbose else None)
         except BaseException as error:  # handed to the waiting thread
@@ -563,18 +580,20 @@ def plan_command(
     from supplyline.report.terminal import print_step_comparison, step_comparison
 
     sc = _limit_days(load_or_exit(scenario, json_output), days, json_output)
+    _check_replay(sc, replay, json_output)
     if out is not None:
         _check_suffix(out, (".json", ".html", ".pdf"), json_output)
     result = _plan_or_exit(sc, replay, solver, time_limit, json_output, step_days, verbose)
     daily = None
     if compare_daily:
-        daily = _plan_or_exit(with_step_days(sc, 1), replay, solver, time_limit, json_output,
-                              None, verbose) if result.steps_description() else result
+        daily = _plan_or_exit(sc, replay, solver, time_limit, json_output, 1,
+                              verbose) if result.steps_description() else result
     written = [_write_out(result, out, json_output)] if out is not None else []
     exported = _export(result, export, "--export", json_output) if export is not None else []
     if json_output:
         extra = {"compare_daily": step_comparison(result, daily)} if daily is not None else {}
-        print_json({"ok": True, "kpis": result.kpis(), **extra,
+        print_json({"ok": True, "kpis": result.kpis(),
+                    "steps": result.steps_description() or "day by day", **extra,
                     "written": [str(p) for p in written + exported]})
         return
     print_plan_summary(result, stdout)
@@ -663,6 +682,7 @@ def report(
     from supplyline.plan import validate as compare_observed
 
     sc = _limit_days(load_or_exit(scenario, json_output), days, json_output)
+    _check_replay(sc, replay, json_output)
     _check_suffix(out, (".html", ".pdf"), json_output)
     result = _plan_or_exit(sc, replay, solver, time_limit, json_output, step_days, verbose)
     written = [_write_out(result, out, json_output, compare_observed(result))]
@@ -691,6 +711,17 @@ def resilience(
                                         help="Also find the N routes or places to make "
                                              "safe from cutting (guards, air defence, "
                                              "repair crews) against the worst cuts.")] = 0,
+    protect: Annotated[
+        str | None,
+        typer.Option("--protect", metavar="KIND=N,...",
+                     help="Units of guards, air (defence) and repair (crews) to put where "
+                          "they lower the plan's cost most against the expected threats, "
+                          "e.g. guards=2,air=1 (each unit: one plan per route tried)."),
+    ] = None,
+    worst_of: Annotated[str, typer.Option("--worst-of", metavar="routes|all",
+                                          help="What the worst sets and the protection may "
+                                               "take: routes only, or routes and places "
+                                               "(default).")] = "all",
     jobs: Annotated[int, typer.Option("--jobs", min=1, max=64, metavar="N",
                                       help="Solve the cuts in N processes (large "
                                            "scenarios, whose cuts are solved from "
@@ -723,6 +754,18 @@ def resilience(
             span = parse_window(window, sc.start_date, sc.days)
         except ValueError as error:
             fail("usage", f"--window: {error}", EXIT_BAD_INPUT, json_output)
+    if worst_of not in ("routes", "all"):
+        fail("usage", f"--worst-of: expected routes or all, got {worst_of}", EXIT_BAD_INPUT,
+             json_output)
+    units: dict[str, int] = {}
+    for part in (protect or "").split(","):
+        kind, _, count = part.strip().partition("=")
+        if not part.strip():
+            continue
+        if kind not in ("guards", "air", "repair") or not count.strip().isdigit():
+            fail("usage", f"--protect: expected KIND=N with KIND guards, air or repair and N "
+                          f"a whole number, got {part.strip()!r}", EXIT_BAD_INPUT, json_output)
+        units[kind] = units.get(kind, 0) + int(count)
     net = compile_network(sc, step_days)
     with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}"
                   "/{task.total}"), TimeElapsedColumn(), console=stderr,
@@ -735,7 +778,8 @@ def resilience(
 
         try:
             result = analyse(net, k=k, window=span, progress=progress,
-                             time_limit_s=time_limit or None, budget=budget, jobs=jobs)
+                             time_limit_s=time_limit or None, budget=budget, jobs=jobs,
+                             worst_of=worst_of, protect=units or None)
         except PlanError as error:
             fail("plan", str(error), EXIT_FAILED, json_output)
     written: list[Path] = []
@@ -783,9 +827,21 @@ def sweep(
                           "'modes.porter.payload_kg=15:30:5'."),
     ] = None,
     replay: ReplayOption = None,
+    days: DaysOption = None,
     step_days: StepOption = None,
     solver: SolverOption = Solver.ipm,
     time_limit: TimeLimitOption = DEFAULT_TIME_LIMIT_S,
+    simulate_runs: Annotated[
+        int | None,
+        typer.Option("--simulate", min=1, metavar="N",
+                     help="Also run each variant's plan N times under the scenario's threats "
+                          "(sl.simulate); its figures join the table."),
+    ] = None,
+    seed: Annotated[
+        int,
+        typer.Option("--seed", min=0,
+                     help="Seed of the simulations, the same for every variant."),
+    ] = 0,
     scheduler: Annotated[
         str | None,
         typer.Option("--scheduler", metavar="ADDRESS",
@@ -798,12 +854,13 @@ def sweep(
                      help="Worker processes of the local cluster (default: one per core)."),
     ] = None,
     out: Annotated[
-        Path, typer.Option("--out", metavar="FILE", help="The Parquet table to write.")
+        Path, typer.Option("--out", metavar="FILE",
+                           help="The table to write: a .parquet file.")
     ] = Path("sweep.parquet"),
     report_file: Annotated[
         Path | None,
         typer.Option("--report", metavar="FILE",
-                     help="Also write an HTML page with the variants side by side."),
+                     help="Also write an HTML page (.html) with the variants side by side."),
     ] = None,
     json_output: JsonOption = False,
 ) -> None:
@@ -816,7 +873,15 @@ def sweep(
     from supplyline.sweep import VaryError, make_variants, parse_vary
     from supplyline.sweep.run import SweepError, SweepOptions, run_sweep
 
-    sc = with_step_days(load_or_exit(scenario, json_output), step_days)
+    sc = _limit_days(load_or_exit(scenario, json_output), days, json_output)
+    _check_suffix(out, (".parquet",), json_output)
+    if report_file is not None and report_file.suffix.lower() != ".html":
+        fail("usage", f"--report: expected a file ending in .html, got {str(report_file)!r}",
+             EXIT_BAD_INPUT, json_output, path=str(report_file))
+    if scheduler is not None and workers is not None:
+        fail("usage", "--workers: sets the size of the local cluster; with --scheduler the "
+                      "sweep runs on that cluster's workers (leave --workers out)",
+             EXIT_BAD_INPUT, json_output)
     _check_replay(sc, replay, json_output)
     _check_solver(solver, json_output)
     try:
@@ -837,7 +902,8 @@ def sweep(
         count = len(error.problems)
         fail("vary", f"{count} problem{'s' * (count != 1)} with --vary; nothing was run.",
              EXIT_BAD_INPUT, json_output, problems=[asdict(p) for p in error.problems])
-    options = SweepOptions(replay=replay, solver=solver, time_limit_s=time_limit or None)
+    options = SweepOptions(replay=replay, solver=solver.value, time_limit_s=time_limit or None,
+                           step_days=step_days, simulate=simulate_runs, seed=seed)
     with ExitStack() as stack:
         bar = None
         if not json_output:
@@ -908,18 +974,27 @@ def _print_sweep(variants: Sequence[Any], records: dict[int, dict[str, Any]],
     from supplyline.report.terminal import Column, FitTable
 
     paths = list(variants[0].settings) if variants else []
+    simulated = any("sim_p_any_shortfall" in r for r in records.values())
+    headers = ["delivered t", "short t", "given t", "labour-days"]
+    if simulated:
+        headers += ["P(short)", "sim. short t"]
+    short = [path.rsplit(".", 1)[-1] for path in paths]
+    names = [s if short.count(s) == 1 else path for s, path in zip(short, paths, strict=True)]
     table = FitTable("Variants", Column("#", numeric=True),
-                     *(Column(plain(path.rsplit(".", 1)[-1]), numeric=True) for path in paths),
-                     *(Column(header, numeric=True)
-                       for header in ("delivered t", "short t", "given t", "labour-days")))
+                     *(Column(plain(name), numeric=True) for name in names),
+                     *(Column(header, numeric=True) for header in headers))
     for v in variants:
         record = records.get(v.index)
         values = [str(v.settings[p]) for p in paths]
+        figures = [""] * len(headers)
         if record is None or record["status"] != "ok":
-            figures = ["failed" if record is not None else "not run", "", "", ""]
+            figures[0] = "failed" if record is not None else "not run"
         else:
-            figures = [f"{record['delivered_t']:,.1f}", f"{record['shortfall_t']:,.1f}",
-                       f"{record['mobilized_t']:,.1f}", f"{record['labour_days']:,.0f}"]
+            figures[:4] = [f"{record['delivered_t']:,.1f}", f"{record['shortfall_t']:,.1f}",
+                           f"{record['mobilized_t']:,.1f}", f"{record['labour_days']:,.0f}"]
+            if simulated:
+                figures[4:] = [f"{record['sim_p_any_shortfall']:.2f}",
+                               f"{record['sim_shortfall_t']:,.1f}"]
         table.add_row(labels[v.index].lstrip("#"), *values, *figures)
     stdout.print(table)
 
@@ -1062,3 +1137,84 @@ def _kept_source(db: str) -> str:
     from supplyline.ops.books import books_source
 
     return books_source(db) or DEFAULT_SCENARIO
+
+
+# -- simulation -----------------------------------------------------------------------------
+
+DeviceOption = Annotated[
+    str, typer.Option("--device", help="Where to run: cpu (NumPy) or gpu (CuPy, the [gpu] "
+                                       "extra and a CUDA GPU).")]
+
+
+def _simulate_or_exit(result: Plan, runs: int, seed: int | None, device: str,
+                      json_output: bool) -> Any:
+    """Run the simulation with a progress bar on standard error (none with ``--json``); a
+    device that is not there exits 2."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+
+    from supplyline.errors import SimulationError
+    from supplyline.simulate import DEVICES, simulate
+
+    if device not in DEVICES:
+        fail("usage", f"--device: expected {' or '.join(DEVICES)}, got {device}",
+             EXIT_BAD_INPUT, json_output)
+    with ExitStack() as stack:
+        tick = None
+        if not json_output:
+            bar = stack.enter_context(Progress(
+                "simulating", BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+                console=stderr, transient=True))
+            task = bar.add_task("simulating", total=runs)
+
+            def tick(done: int, total: int) -> None:
+                bar.update(task, completed=done)
+
+        try:
+            return simulate(result, runs=runs, seed=seed, device=device, progress=tick)
+        except SimulationError as error:
+            fail("usage", f"--device: {error}", EXIT_BAD_INPUT, json_output)
+
+
+@app.command("simulate")
+def simulate_command(
+    scenario: ScenarioArg = None,
+    replay: ReplayOption = None,
+    runs: Annotated[int, typer.Option("--runs", min=1, metavar="N",
+                                      help="Number of runs.")] = 10_000,
+    seed: Annotated[int | None, typer.Option(
+        "--seed", min=0, metavar="S", help="Seed: the same seed gives the same result "
+                                           "(default: fresh, and printed).")] = None,
+    device: DeviceOption = "cpu",
+    days: DaysOption = None,
+    step_days: StepOption = None,
+    solver: SolverOption = Solver.ipm,
+    time_limit: TimeLimitOption = DEFAULT_TIME_LIMIT_S,
+    verbose: VerboseOption = False,
+    export: Annotated[
+        Path | None,
+        typer.Option("--export", metavar="DIR",
+                     help="Write the simulation (JSON) and its tables (CSV, Parquet) into "
+                          "the folder DIR."),
+    ] = None,
+    json_output: JsonOption = False,
+) -> None:
+    """Plan, then run the plan many times under random strikes, raids, rain and
+    breakdowns: the chance and size of shortfall, days of reserve, what is lost."""
+    from supplyline.report.risk import export_simulation, print_simulation_summary
+
+    sc = _limit_days(load_or_exit(scenario, json_output), days, json_output)
+    _check_replay(sc, replay, json_output)
+    result = _simulate_or_exit(
+        _plan_or_exit(sc, replay, solver, time_limit, json_output, step_days, verbose),
+        runs, seed, device, json_output)
+    written: list[Path] = []
+    if export is not None:
+        with _writing(export, "--export", json_output):
+            written = export_simulation(result, export, notify=lambda m: say(stderr, m))
+    if json_output:
+        print_json({"ok": True, "simulation": json.loads(result.to_json()),
+                    "written": [str(p) for p in written]})
+        return
+    print_simulation_summary(result, stdout)
+    if written:
+        say(stdout, f"Wrote {len(written)} files to {export}")

@@ -152,6 +152,12 @@ class Network:
     labour_rations_kg_per_day: FloatArray  # [C] per road, repair or stretcher worker
     weights: Weights
     max_burden_bound: float | None
+    currency: str  # of every cost figure below
+    wage_per_person_day: float  # every person-day served (crews, road works, repair crews)
+    cost_per_unit_day: FloatArray  # [M] a unit's day in service beyond its crew's wages
+    cost_per_unit_km: FloatArray  # [M] a unit's km, loaded or empty
+    price_per_kg: FloatArray  # [P, C] paid for what a locality gives
+    cost_weight: float  # objective cost of one unit of money
     route_index: dict[str, int] = field(repr=False)
     strikes: list[StrikeSource] = field(default_factory=list, repr=False)  # what the
     #                            expected threats above are made of (the simulator samples it)
@@ -487,6 +493,14 @@ def _recent(arising_daily: FloatArray, within: int, grid: Grid) -> FloatArray:
     return np.asarray((cumulative - before)[grid.end], dtype=float)
 
 
+def _prices(sc: Scenario, place_ids: list[str], commodity_ids: list[str]) -> FloatArray:
+    """Price per kg of what each locality gives [P, C] (0 where none is set)."""
+    out = np.zeros((len(place_ids), len(commodity_ids)))
+    for price in sc.costs.prices:
+        out[place_ids.index(price.place), commodity_ids.index(price.commodity)] = price.per_kg
+    return out
+
+
 def compile_network(sc: Scenario, step_days: int | None = None) -> Network:
     """Compile a validated scenario into the arrays the planner and simulator read, in steps
     of ``step_days`` days after the policy's ``daily_start_days`` (default: the scenario's
@@ -717,6 +731,12 @@ def compile_network(sc: Scenario, step_days: int | None = None) -> Network:
         labour_rations_kg_per_day=labour_rations,
         weights=policy.weights,
         max_burden_bound=policy.max_burden,
+        currency=sc.costs.currency,
+        wage_per_person_day=sc.costs.wage_per_person_day,
+        cost_per_unit_day=np.array([sc.costs.per_unit_day.get(m, 0.0) for m in mode_ids]),
+        cost_per_unit_km=np.array([sc.costs.per_unit_km.get(m, 0.0) for m in mode_ids]),
+        price_per_kg=_prices(sc, place_ids, commodity_ids),
+        cost_weight=sc.costs.weight,
         route_index=route_index,
         strikes=strikes,
         rains=rains,

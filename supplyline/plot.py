@@ -14,6 +14,8 @@ read from :mod:`supplyline.report.facts`. Needs the ``plot`` extra
 
 from __future__ import annotations
 
+import functools
+import io
 import math
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
@@ -54,13 +56,27 @@ except ImportError:  # pragma: no cover - depends on the environment
     pass
 
 
-def _figure(width: float, height: float) -> Figure:
-    """A new figure, without pyplot (no display, no global state)."""
+@functools.cache
+def _figure_class() -> type[Figure]:
+    """A matplotlib figure that draws itself as a PNG for IPython and Jupyter, so that a
+    notebook shows it even when pyplot was never imported."""
     try:
         from matplotlib.figure import Figure
-    except ImportError as exc:  # pragma: no cover - depends on the environment
+    except ImportError as exc:
         raise ImportError("plan.plot needs matplotlib: pip install 'supplyline[plot]'") from exc
-    return Figure(figsize=(width, height), layout="constrained")
+
+    class NotebookFigure(Figure):
+        def _repr_png_(self) -> bytes:
+            out = io.BytesIO()
+            self.savefig(out, format="png", bbox_inches="tight")
+            return out.getvalue()
+
+    return NotebookFigure
+
+
+def _figure(width: float, height: float) -> Figure:
+    """A new figure, without pyplot (no display, no global state)."""
+    return _figure_class()(figsize=(width, height), layout="constrained")
 
 
 class PlanPlots:
@@ -119,7 +135,7 @@ class PlanPlots:
                 for step, wanted in line.targets:
                     ax.plot([dates[step]], [wanted], marker="D", color=c, markerfacecolor="#fff",
                             linestyle="none", label="reserve target")
-            ax.set_title(short_label(commodity_name(plan, g), 60))
+            ax.set_title(short_label(commodity_name(plan, g), 200))
             ax.set_ylim(bottom=0)
             ax.set_ylabel("days of supply")
             ax.tick_params(axis="x", labelrotation=30, labelsize="small")
@@ -152,7 +168,7 @@ class PlanPlots:
                     gid="map-key")
         used_modes = sorted({int(m) for m in lay.facts.main_mode if m >= 0})
         handles = [ax.plot([], [], color=colour(m), lw=4,
-                           label=short_label(mode_name(net, m), 30))[0] for m in used_modes]
+                           label=short_label(mode_name(net, m), 200))[0] for m in used_modes]
         if handles:
             ax.legend(handles=handles, loc="upper right", fontsize="small",
                       title="mode carrying most")
@@ -181,7 +197,7 @@ class PlanPlots:
             inner.set_aspect("equal")
             inner.set_xticks([])
             inner.set_yticks([])
-            name = short_label(place_name(net, inset.front), 60)
+            name = short_label(place_name(net, inset.front), 200)
             inner.set_title(f"Around {name}", fontsize=8, loc="left")
         return fig
 

@@ -235,8 +235,17 @@ def _vocabulary(doc: Doc, model: type[BaseModel], name: str) -> list[str] | None
         (s.Metric, "commodity"): goods,
         (s.Metric, "regions"): regions,
         (s.Metric, "place"): of_kind("depot"),
+        (s.Metric, "mode"): mode_ids,
+        (s.MetricTerm, "commodity"): goods,
+        (s.MetricTerm, "regions"): regions,
+        (s.MetricTerm, "place"): of_kind("depot"),
+        (s.MetricTerm, "mode"): mode_ids,
         (s.Observed, "replay"): [r["name"] for r in doc.get("replays", [])],
-        (s.Observed, "unit"): ["%", "t", "t/day", "day"],
+        (s.Observed, "unit"): ["%", "t", "t/day", "day", "kg", "short_ton", "1"],
+        (s.Costs, "per_unit_day"): mode_ids,
+        (s.Costs, "per_unit_km"): mode_ids,
+        (s.Price, "place"): of_kind("locality"),
+        (s.Price, "commodity"): goods,
     }
     return table.get((model, name))
 
@@ -307,6 +316,8 @@ def _plausible_value(slot: Slot, doc: Doc) -> Any:
         (s.Policy, "max_burden"): 0.5,
         (s.Metric, "start"): _day(doc, 5),
         (s.Metric, "by"): _day(doc, -5, from_end=True),
+        (s.MetricTerm, "start"): _day(doc, 5),
+        (s.MetricTerm, "by"): _day(doc, -5, from_end=True),
     }
     if (slot.model, slot.name) in special:
         return special[(slot.model, slot.name)]
@@ -342,6 +353,8 @@ def _new_entry(model: type[BaseModel], doc: Doc) -> Doc | None:
         s.ReplayCarriers: {"mode": owned[0] if owned else doc["modes"][0]["id"],
                            "units": 10.0},
         s.ReplayMobilization: {"commodity": goods[0], "regions": regions[:1], "kg": 1000.0},
+        s.Price: {"place": next(p["id"] for p in doc["places"] if p["kind"] == "locality"),
+                  "commodity": goods[0], "per_kg": 0.2},
         s.WoundedFlow: {"front": next(p["id"] for p in doc["places"] if p["kind"] == "front"),
                         "persons_per_day": 2.0, "within_days": 3,
                         "hospitals": [p["id"] for p in doc["places"]
@@ -350,9 +363,19 @@ def _new_entry(model: type[BaseModel], doc: Doc) -> Doc | None:
     return copy.deepcopy(entries.get(model))
 
 
-def _new_object(model: type[BaseModel]) -> Doc:
+def _new_object(model: type[BaseModel], doc: Doc | None = None) -> Doc:
     """A plausible mapping for a one-entry field that a scenario leaves empty."""
-    return {"person_days": 1000.0} if model is s.ReplayLabour else {}
+    if model is s.ReplayLabour:
+        return {"person_days": 1000.0}
+    if model is s.MetricTerm:
+        return {"kind": "mobilized_t"}
+    if model is s.Costs and doc is not None:
+        modes = [m["id"] for m in doc["modes"]]
+        locality = next(p["id"] for p in doc["places"] if p["kind"] == "locality")
+        return {"wage_per_person_day": 1.0, "per_unit_day": {modes[0]: 1.0},
+                "per_unit_km": {modes[0]: 0.1},
+                "prices": [{"place": locality, "commodity": _goods(doc)[0], "per_kg": 0.2}]}
+    return {}
 
 
 def _steps(doc: Doc, value: float) -> list[Doc]:
@@ -420,7 +443,7 @@ def contexts(slot: Slot, doc: Doc) -> Iterator[Context]:
                     below.append(Context(ctx.doc, (*ctx.owner, segment.key), ctx.note))
                     continue
                 new_doc = copy.deepcopy(ctx.doc)
-                _get(new_doc, ctx.owner)[segment.key] = _new_object(segment.model)
+                _get(new_doc, ctx.owner)[segment.key] = _new_object(segment.model, new_doc)
                 below.append(Context(new_doc, (*ctx.owner, segment.key),
                                      _join(ctx.note, f"set {segment.key}")))
                 continue
@@ -581,7 +604,7 @@ def changes(slot: Slot, kind: Kind, ctx: Context) -> list[tuple[str, Any]]:
     elif kind == "entry":
         inner = _entry_model(slot.annotation)
         if (value is None or not written) and inner is not None:
-            made = _new_object(inner[0])
+            made = _new_object(inner[0], doc)
             out.append((f"unset -> {made}", made))
     elif kind == "entries":
         items = list(value or [])

@@ -103,6 +103,10 @@ def test_an_unknown_scenario_name_gets_did_you_mean() -> None:
     result = invoke("check", "tutoral")
     assert result.exit_code == 2
     assert "did you mean 'tutorial'?" in result.output
+    for command in ("plan", "report", "validate"):
+        replay = invoke(command, "tutorial", "--replay", "pledge", "--json")
+        assert replay.exit_code == 2, command
+        assert "did you mean 'pledged'?" in json.loads(replay.stdout)["error"]["message"]
 
 
 def test_out_is_a_file_and_export_a_folder_everywhere(tmp_path: Path) -> None:
@@ -143,10 +147,17 @@ def test_a_suffix_the_command_cannot_write_is_an_error(command: list[str],
 def test_report_as_pdf_without_chromium_is_a_clear_error(tmp_path: Path,
                                                          monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv(CHROMIUM_ENV, str(tmp_path / "no-such-browser"))
+
+    def no_planning(*args: Any, **kwargs: Any) -> None:
+        raise AssertionError("planned although the PDF cannot be written")
+
+    monkeypatch.setattr(importlib.import_module("supplyline.plan"), "plan", no_planning)
     target = tmp_path / "r.pdf"
-    result = invoke("report", "tutorial", "--days", "3", "--out", str(target))
-    assert result.exit_code == 2
-    assert "needs headless Chromium" in result.output
+    for command in ("report", "plan"):
+        result = invoke(command, "tutorial", "--days", "3", "--out", str(target), "--json")
+        assert result.exit_code == 2
+        error = json.loads(result.stdout)["error"]
+        assert error["kind"] == "output" and "needs headless Chromium" in error["message"]
     assert not target.exists()
 
 
@@ -165,7 +176,9 @@ def test_compare_daily_shows_what_steps_change() -> None:
     args = ("plan", "tutorial", "--days", "15", "--step-days", "3", "--compare-daily")
     result = invoke(*args, "--json")
     assert result.exit_code == 0, result.output
-    rows = {row["figure"]: row for row in json.loads(result.stdout)["compare_daily"]}
+    answer = json.loads(result.stdout)
+    assert answer["steps"] == "planned in 3-day steps"
+    rows = {row["figure"]: row for row in answer["compare_daily"]}
     stepped = sl.plan(sl.load("tutorial"), days=15, step_days=3).kpis()
     daily = sl.plan(sl.load("tutorial"), days=15, step_days=1).kpis()
     for figure in ("delivered_t", "mobilized_t", "eaten_on_way_t", "labour_days"):
@@ -182,6 +195,8 @@ def test_a_plan_day_by_day_says_nothing_of_steps() -> None:
     result = invoke("plan", "tutorial", "--days", "5")
     assert result.exit_code == 0
     assert "Timing is coarser" not in result.stdout
+    answer = json.loads(invoke("plan", "tutorial", "--days", "5", "--json").stdout)
+    assert answer["steps"] == "day by day"
 
 
 # -- JSON Schema ----------------------------------------------------------------------------

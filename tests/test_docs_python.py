@@ -21,7 +21,9 @@ def test_the_walk_through_has_cells() -> None:
     assert len(_walk_through()) >= 5
 
 
-def test_the_walk_through_runs(capsys: pytest.CaptureFixture[str]) -> None:
+def test_the_walk_through_runs(capsys: pytest.CaptureFixture[str], tmp_path: Path,
+                               monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
     namespace: dict[str, object] = {}
     for number, cell in enumerate(_walk_through(), start=1):
         exec(compile(cell, f"docs/tutorial.md (cell {number})", "exec"), namespace)
@@ -29,3 +31,4 @@ def test_the_walk_through_runs(capsys: pytest.CaptureFixture[str]) -> None:
     assert "<Scenario 'tutorial'" in printed and "<Plan 'tutorial'" in printed
     assert "planned in 3-day steps" in printed
     assert "capacity_movements_per_day" in printed  # the what-if's mistake names its field
+    assert (tmp_path / "tutorial-map.png").read_bytes().startswith(b"\x89PNG")

@@ -71,6 +71,10 @@ DOCUMENTATION_ONLY: dict[str, str] = {
     "replays[].labour.source": "where the figure comes from",
     "observed[].description": "prose about the figure (echoed by validate, not compared)",
     "observed[].source": "where the figure comes from (echoed by validate, not compared)",
+    "costs.currency": "names the money of every cost figure (shown by plan and the report; "
+                      "an observed cost figure must be in it, which check tells)",
+    "costs.source": "where the figures come from",
+    "costs.prices[].source": "where the figure comes from",
 }
 
 

@@ -95,6 +95,17 @@ def test_bad_paths_and_values_are_located_errors_before_anything_runs(
     assert not out.exists()
 
 
+def test_options_that_cannot_apply_are_usage_errors(tmp_path: Path) -> None:
+    for extra in (["--scheduler", "tcp://127.0.0.1:9", "--workers", "2"],
+                  ["--out", str(tmp_path / "table.csv")],
+                  ["--report", str(tmp_path / "page.pdf")],
+                  ["--solver", "fast"]):
+        result = runner.invoke(app, ["sweep", "tutorial", "--vary",
+                                     "modes.porter.payload_kg=20", *extra, "--json"])
+        assert result.exit_code == 2, (extra, result.output)
+        assert json.loads(result.output)["error"]["kind"] == "usage"
+
+
 def test_a_value_varied_twice_is_an_error() -> None:
     with pytest.raises(VaryError, match="also set by --vary"):
         make_variants(sl.load("tutorial"), [
@@ -234,6 +245,30 @@ def test_the_documented_sweep_runs_as_written(client: Any, tmp_path: Path,
         option = line.split(": ", 1)[0].removeprefix("--vary ")
         wrong = runner.invoke(app, ["sweep", "tutorial", "--vary", option])
         assert wrong.exit_code == 2 and line in wrong.output.replace("\n", "")
+
+
+def test_simulations_join_the_table_with_one_seed_for_all(client: Any,
+                                                          tmp_path: Path) -> None:
+    out = tmp_path / "s.parquet"
+    result = runner.invoke(app, [
+        "sweep", "tutorial", "--vary", "threats.air[0].windows[*].day_probability=0.1,0.6",
+        "--simulate", "40", "--seed", "5", "--scheduler", client.scheduler.address,
+        "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "P(short)" in result.output
+    table = pd.read_parquet(out).set_index("variant").sort_index()
+    variants = make_variants(sl.load("tutorial"), [
+        parse_vary("threats.air[0].windows[*].day_probability=0.1,0.6")], "tutorial")
+    for v in variants:
+        here = sl.simulate(sl.plan(v.scenario), runs=40, seed=5).kpis()
+        row = table.loc[v.index]
+        assert row["sim_runs"] == 40
+        assert row["sim_p_any_shortfall"] == pytest.approx(here["p_any_shortfall"]["value"])
+        assert row["sim_shortfall_t"] == pytest.approx(here["shortfall_t"]["value"])
+        assert row["sim_shortfall_p90_t"] == pytest.approx(
+            here["shortfall_distribution_t"]["p90"])
+    # More air strikes, more goods destroyed.
+    assert table.loc[1, "sim_destroyed_t"] > table.loc[0, "sim_destroyed_t"]
 
 
 def test_an_unreachable_scheduler_is_a_failed_run(tmp_path: Path,

@@ -70,7 +70,8 @@ def plan(
         Plan only the first ``days`` days of the horizon (all of it when ``None``; the same
         cut as ``supplyline plan --days``); ignored for an already compiled Network.
     solver_log:
-        Called with each piece of HiGHS's own log while it solves (``plan --verbose``).
+        Called with each piece of the solver's own log while it solves (``plan --verbose``;
+        HiGHS's solvers).
 
     Examples
     --------

@@ -432,6 +432,16 @@ def define_labour_days(net: Network, v: Variables, left_at_start: float) -> RowB
     return rows.block("labour_days", ("step",), start, start)
 
 
+def define_fleet_peak(net: Network, v: Variables) -> RowBlock:
+    """The fleet of a mode is at least the units of it in service at the end of each step
+    (all homes together): Σh in_service[h, m, s] − fleet[m] ≤ 0."""
+    rows = _Rows(np.broadcast_to((v.fleet >= 0)[:, None], (net.n_modes, net.steps)).copy())
+    idx = rows.index
+    rows.add(np.broadcast_to(idx[None], v.in_service.shape), v.in_service, 1.0)
+    rows.add(idx, np.broadcast_to(v.fleet[:, None], idx.shape), -1.0)
+    return rows.block("fleet_peak", ("mode", "step"), -INF, 0.0)
+
+
 def define_homecoming(net: Network, v: Variables) -> list[RowBlock]:
     """At the end, the units at each place go home (Σ over homes = units there), and each
     home gets back the units it has in service (Σ over places = units in service)."""

@@ -1,60 +1,109 @@
-"""Why demand goes unmet: read from the LP's duals, told in domain words.
+"""Why demand goes unmet: the limits that hold food back from the front, in domain words.
 
-A constraint whose dual is non-zero binds: loosening it would lower the cost. When the plan
-falls short, the cost is dominated by the shortfall penalty, so the constraints with the
-largest duals are the ones that keep food from the front. We name them: a route at capacity,
-a locality's labour exhausted, carriers all in use, food taken down to subsistence.
+A limit is named only when it is **at its bound** in the solution (a route carrying its full
+capacity, a locality giving all it can, every unit a place owns in service) and **relaxing it
+reduces the shortfall**. Candidates are the limits at their bound whose dual is not zero,
+strongest first; each is then relaxed alone (the rows or bounds it stands for removed) and the
+LP solved again: only those that leave less demand unmet are named. A dual alone is not
+enough: the largest duals also come from the burden and fairness terms (a locality at the
+fairness bound binds because the largest burden is minimized, not because the front goes
+short), and two limits in series may each have a dual while relaxing either alone changes
+nothing.
+
+Re-solving is done on one HiGHS instance by simplex, each candidate warm-started from the
+last basis, for LPs up to :data:`VERIFY_COLUMNS` columns. Above, the candidates are named as
+limits at their bound with the largest duals (from an interior-point solution they are
+approximate), and the finding says they were not re-solved.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
+import highspy
 import numpy as np
 
-from supplyline.plan.model import LinearProgram, Solution
+from supplyline.plan.model import LinearProgram, Solution, _quiet_highs, highs_model
 from supplyline.plan.result import Finding, Plan
 
-#: A dual below this share of the shortfall weight is not reported as binding.
-RELEVANT_SHARE = 1e-3
+#: A dual below this share of the shortfall weight is not a candidate.
+RELEVANT_SHARE = 1e-6
+#: Re-solve to confirm each candidate for LPs up to this many columns.
+VERIFY_COLUMNS = 20_000
+#: A relaxation must cut the shortfall by more than this (kg, and share of it) to count.
+REDUCTION_KG = 1.0
+REDUCTION_SHARE = 1e-4
+#: Candidates re-solved at most, per plan (strongest first).
+MAX_RESOLVES = 8
+#: Relative slack within which a row or column is at its bound.
+AT_BOUND = 1e-6
+#: What a finding adds when its limits were not re-solved.
+UNVERIFIED = ("(limits at their bound with the largest duals; not confirmed by re-solving: "
+              "the plan is too large)")
 
 
-def _describe_rows(lp: LinearProgram, sol: Solution, limit: int) -> list[str]:
+@dataclass
+class Limit:
+    """One named limit: the rows and column bounds it stands for."""
+
+    text: str
+    rows: list[int] = field(default_factory=list)
+    columns: list[int] = field(default_factory=list)  # columns whose upper bound binds
+    score: float = 0.0
+
+
+def _at_bound(value: float, bound: float) -> bool:
+    return bool(np.isfinite(bound) and abs(value - bound) <= AT_BOUND * (1.0 + abs(bound)))
+
+
+def candidates(lp: LinearProgram, sol: Solution) -> list[Limit]:
+    """The limits at their bound whose duals are not zero, strongest first."""
     net = lp.net
-    weight = net.weights.shortfall_per_kg
-    threshold = weight * RELEVANT_SHARE
-    scores: dict[str, float] = {}
-    for block, offset in zip(lp.assembled.blocks, lp.assembled.offsets, strict=True):
+    threshold = net.weights.shortfall_per_kg * RELEVANT_SHARE
+    activity = lp.assembled.matrix @ sol.x
+    found: dict[str, Limit] = {}
+
+    def add(text: str, score: float, rows: tuple[int, ...] = (), cols: tuple[int, ...] = ()
+            ) -> None:
+        limit = found.setdefault(text, Limit(text))
+        limit.rows += rows
+        limit.columns += cols
+        limit.score += score
+
+    a = lp.assembled
+    for block, offset in zip(a.blocks, a.offsets, strict=True):
         if block.n_rows == 0:
             continue
         duals = np.abs(sol.row_dual[offset : offset + block.n_rows])
-        hot = np.nonzero(duals > threshold * 1e-3)[0]
-        for i in hot:
-            keys = block.keys[i]
-            text = _row_words(lp, block.family, keys)
+        for i in np.nonzero(duals > threshold)[0]:
+            row = int(offset + i)
+            if not (_at_bound(activity[row], a.row_upper[row])
+                    or _at_bound(activity[row], a.row_lower[row])):
+                continue
+            text = _row_words(lp, block.family, block.keys[i])
             if text is not None:
-                scores[text] = scores.get(text, 0.0) + float(duals[i])
-    # Food taken down to what the people must keep: 'given' columns at their upper bound.
+                add(text, float(duals[i]), rows=(row,))
     v = lp.variables
-    given_last = v.given[:, :, -1]
-    for p, g in zip(*np.nonzero(given_last >= 0), strict=True):
-        col = given_last[p, g]
-        if sol.x[col] >= v.upper[col] - 1e-6 and v.upper[col] > 0 and lp.replay is None:
-            cid = net.commodity_ids[v.goods[g]]
-            text = (f"{net.place_ids[p]} gives all the {cid} it can above subsistence "
-                    f"({v.upper[col] / 1000:,.1f} t)")
-            scores[text] = scores.get(text, 0.0) + threshold
-    # Carriers all in use: units in service at their upper bound (all the place owns) on
-    # some step.
+    # Food taken down to what the people must keep: 'given' at its upper bound.
+    if lp.replay is None:
+        given_last = v.given[:, :, -1]
+        for p, g in zip(*np.nonzero(given_last >= 0), strict=True):
+            col = int(given_last[p, g])
+            if v.upper[col] > 0 and _at_bound(sol.x[col], v.upper[col]):
+                cid = net.commodity_ids[v.goods[g]]
+                add(f"{net.place_ids[p]} gives all the {cid} it can above subsistence "
+                    f"({v.upper[col] / 1000:,.1f} t)", threshold, cols=(col,))
+    # Every unit a place owns in service on some step.
     for p, m in zip(*np.nonzero((v.in_service >= 0).any(axis=2)), strict=True):
         cols = v.in_service[p, m]
         cols = cols[cols >= 0]
         cap = v.upper[cols]
-        full = np.isfinite(cap) & (cap > 0) & (sol.x[cols] >= cap - 1e-6)
-        if full.any():
-            text = (f"all {cap[0]:,.0f} {net.mode_ids[m]} units of "
-                    f"{net.place_ids[p]} in service")
-            scores[text] = scores.get(text, 0.0) + threshold
-    ranked = sorted(scores.items(), key=lambda kv: -kv[1])
-    return [text for text, score in ranked[:limit] if score > threshold * 1e-3]
+        full = [c for c, u in zip(cols, cap, strict=True)
+                if np.isfinite(u) and u > 0 and _at_bound(sol.x[c], u)]
+        if full:
+            add(f"all {cap[0]:,.0f} {net.mode_ids[m]} units of {net.place_ids[p]} in service",
+                threshold, cols=tuple(int(c) for c in cols))
+    return sorted(found.values(), key=lambda limit: -limit.score)
 
 
 def _row_words(lp: LinearProgram, family: str, keys: np.ndarray) -> str | None:
@@ -65,13 +114,15 @@ def _row_words(lp: LinearProgram, family: str, keys: np.ndarray) -> str | None:
         what = "unit movements" if family == "route_movements" else "tonnage"
         return (f"route {route} ({net.place_ids[net.arc_from[a]]} → "
                 f"{net.place_ids[net.arc_to[a]]}) at its {what} capacity")
+    if family == "handling":
+        return f"handling at {net.place_ids[int(keys[0])]} at capacity"
+    if family == "arrivals":
+        return f"arrivals at {net.place_ids[int(keys[0])]} at capacity"
     if family == "labour_fairness":
         p = int(keys[0])
         return f"labour of {net.place_ids[p]} exhausted ({net.labour_people[p]:,.0f} persons)"
     if family == "food_fairness":
         return f"fairness bound on what {net.place_ids[int(keys[0])]} may give"
-    if family == "labour_days":
-        return "labour-days: each person may serve only so many days"
     if family == "replay_given":
         return "the replay's fixed mobilization"
     if family == "replay_labour":
@@ -82,9 +133,74 @@ def _row_words(lp: LinearProgram, family: str, keys: np.ndarray) -> str | None:
     return None
 
 
+def shortfall_kg(lp: LinearProgram, x: np.ndarray) -> float:
+    """Demand left unmet by a solution, kg (all fronts and goods)."""
+    cols = lp.variables.unmet[lp.variables.unmet >= 0]
+    return float(x[cols].sum())
+
+
+class Resolver:
+    """One HiGHS instance holding the LP, solved by simplex, so that removing a limit and
+    solving again starts from the last basis (a few iterations, not a new solve)."""
+
+    def __init__(self, lp: LinearProgram) -> None:
+        self.lp = lp
+        self.h = _quiet_highs()
+        self.h.setOptionValue("solver", "simplex")
+        self.h.setOptionValue("dual_simplex_cost_perturbation_multiplier", 0.0)
+        self.h.passModel(highs_model(lp))
+        self.base_kg = self._solve()
+
+    def _solve(self) -> float | None:
+        self.h.run()
+        if self.h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+            return None
+        return shortfall_kg(self.lp, np.asarray(self.h.getSolution().col_value))
+
+    def shortfall_without(self, limit: Limit) -> float | None:
+        """Demand left unmet with ``limit`` removed (its rows free, its columns' upper bounds
+        lifted), kg; ``None`` when HiGHS gives no optimum."""
+        a, v = self.lp.assembled, self.lp.variables
+        rows = np.asarray(limit.rows, dtype=np.int32)
+        cols = np.asarray(limit.columns, dtype=np.int32)
+        free = np.full(rows.size, np.inf)
+        self.h.changeRowsBounds(rows.size, rows, -free, free)  # type: ignore[attr-defined]
+        self.h.changeColsBounds(cols.size, cols, v.lower[cols], np.full(cols.size, np.inf))
+        try:
+            return self._solve()
+        finally:
+            self.h.changeRowsBounds(  # type: ignore[attr-defined]
+                rows.size, rows, a.row_lower[rows], a.row_upper[rows])
+            self.h.changeColsBounds(cols.size, cols, v.lower[cols], v.upper[cols])
+
+    def reduces_shortfall(self, limit: Limit) -> bool:
+        """Whether removing ``limit`` leaves less demand unmet."""
+        if self.base_kg is None:
+            return False
+        without = self.shortfall_without(limit)
+        cut = max(REDUCTION_KG, REDUCTION_SHARE * self.base_kg)
+        return without is not None and without < self.base_kg - cut
+
+
+def binding_limits(lp: LinearProgram, sol: Solution, limit: int = 5
+                   ) -> tuple[list[Limit], bool]:
+    """The limits to name and whether each was confirmed by re-solving."""
+    found = candidates(lp, sol)
+    if lp.n_columns > VERIFY_COLUMNS:
+        return found[:limit], False
+    resolver = Resolver(lp)
+    confirmed: list[Limit] = []
+    for candidate in found[:MAX_RESOLVES]:
+        if len(confirmed) >= limit:
+            break
+        if resolver.reduces_shortfall(candidate):
+            confirmed.append(candidate)
+    return confirmed, True
+
+
 def explain_shortfall(lp: LinearProgram, sol: Solution, plan: Plan, limit: int = 5) -> None:
     """Fill ``plan.findings``: per front and commodity that falls short, from which day, how
-    much, and the constraints that bind."""
+    much, and the limits that hold it back."""
     net = plan.network
     short = plan.demand_kg - plan.consumed_kg  # [P, G, S]
     binding: list[str] | None = None
@@ -93,7 +209,10 @@ def explain_shortfall(lp: LinearProgram, sol: Solution, plan: Plan, limit: int =
         if steps.size == 0:
             continue
         if binding is None:
-            binding = _describe_rows(lp, sol, limit)
+            limits, verified = binding_limits(lp, sol, limit)
+            binding = [found.text for found in limits]
+            if binding and not verified:
+                binding.append(UNVERIFIED)
         first = int(net.step_start[steps[0]])
         plan.findings.append(
             Finding(

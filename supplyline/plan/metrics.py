@@ -12,10 +12,12 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
+from supplyline.errors import PlanError
 from supplyline.plan.model import replay_places
 from supplyline.plan.result import Plan
 from supplyline.plan.variables import FloatArray
-from supplyline.scenario.schema import Metric, Observed
+from supplyline.scenario.schema import Metric, MetricTerm, Observed, metric_unit
+from supplyline.units import UnitProblem, convert
 
 
 def traced_share(plan: Plan, good: int, source: NDArray[np.bool_]) -> FloatArray:
@@ -92,60 +94,115 @@ class MetricValue:
         return bool(self.input_reason)
 
 
-def compute_metric(plan: Plan, metric: Metric) -> float:
-    """Evaluate one metric on a plan (units: %, t, t/day or day; see :class:`Metric`)."""
+def _window(plan: Plan, term: MetricTerm) -> NDArray[np.bool_]:
+    """Steps whose first day lies in the term's window ``start`` .. ``by`` [S] (all steps
+    when it gives none)."""
+    sc = plan.network.scenario
+    first = sc.day_index(term.start) if term.start is not None else 0
+    last = sc.day_index(term.by) if term.by is not None else plan.days - 1
+    return np.asarray((plan.step_start >= first) & (plan.step_start <= last), dtype=bool)
+
+
+def _places(plan: Plan, term: MetricTerm, default: NDArray[np.bool_]) -> NDArray[np.bool_]:
+    """The term's ``place`` as a mask [P], ``default`` when it names none."""
+    net = plan.network
+    if term.place is None:
+        return default
+    return np.asarray(np.arange(net.n_places) == net.place_ids.index(term.place), dtype=bool)
+
+
+def compute_term(plan: Plan, term: MetricTerm) -> float:
+    """Evaluate one quantity on a plan, in its kind's unit (``METRIC_UNITS``)."""
     net = plan.network
     sc = net.scenario
     good = (
-        plan.good_ids.index(metric.commodity)
-        if metric.commodity is not None and metric.commodity in plan.good_ids
+        plan.good_ids.index(term.commodity)
+        if term.commodity is not None and term.commodity in plan.good_ids
         else None
     )
     goods = [good] if good is not None else list(range(len(plan.good_ids)))
     mobilized = plan.mobilized_kg()  # [P, G]
-    if metric.kind == "days_from":
-        start = metric.start or sc.start_date  # the schema requires start for this kind
+    window = _window(plan, term)
+    everywhere = np.ones(net.n_places, dtype=bool)
+    mode = net.mode_ids.index(term.mode) if term.mode is not None else None
+    if term.kind == "days_from":
+        start = term.start or sc.start_date  # the schema requires start for this kind
         return float((sc.end_date - start).days + 1)
-    if metric.kind == "share_mobilized":
-        chosen = net.places_in_regions(metric.regions)
+    if term.kind == "share_mobilized":
+        chosen = net.places_in_regions(term.regions)
         total = mobilized[:, goods].sum()
         return float(100.0 * mobilized[chosen][:, goods].sum() / total) if total > 0 else 0.0
-    if metric.kind == "share_consumed":
-        chosen = net.places_in_regions(metric.regions)
+    if term.kind == "share_consumed":
+        chosen = net.places_in_regions(term.regions)
         eaten = plan.consumed_kg[:, goods[0], :]
         share = traced_share(plan, goods[0], chosen)
         total = eaten.sum()
         return float(100.0 * (eaten * share).sum() / total) if total > 0 else 0.0
-    if metric.kind == "given_over_consumed":
-        chosen = net.places_in_regions(metric.regions)
+    if term.kind == "given_over_consumed":
+        chosen = net.places_in_regions(term.regions)
         used = plan.consumed_kg[:, goods, :].sum()
         return float(100.0 * mobilized[chosen][:, goods].sum() / used) if used > 0 else 0.0
-    if metric.kind == "mobilized_t":
-        chosen = net.places_in_regions(metric.regions)
+    if term.kind == "mobilized_t":
+        chosen = net.places_in_regions(term.regions)
         return float(mobilized[chosen][:, goods].sum() / 1000.0)
-    if metric.kind == "consumed_t":
-        return float(plan.consumed_kg[:, goods, :].sum() / 1000.0)
-    if metric.kind == "through_t":
-        p = net.place_ids.index(str(metric.place))
+    if term.kind == "consumed_t":
+        return float(plan.consumed_kg[:, goods][:, :, window].sum() / 1000.0)
+    if term.kind in ("arrivals_t", "peak_delivered_t_per_day"):
+        where = _places(plan, term, net.is_front)
+        arrived = plan.arrivals_kg()[where][:, goods].sum(axis=(0, 1))  # [S]
+        if term.kind == "arrivals_t":
+            return float(arrived[window].sum() / 1000.0)
+        per_day = arrived[window] / plan.step_length[window]
+        return float(per_day.max(initial=0.0) / 1000.0)
+    if term.kind == "through_t":
+        p = net.place_ids.index(str(term.place))
         leaving = net.arc_from[plan.leg_arc] == p
         return float(plan.cargo_kg[leaving][:, goods, :].sum() / 1000.0)
-    if metric.kind == "peak_delivered_t_per_day":
-        per_day = plan.consumed_kg[:, goods, :].sum(axis=(0, 1)) / plan.step_length
-        return float(per_day.max(initial=0.0) / 1000.0)
+    if term.kind == "labour_days":
+        return float(plan.labour_days()["total"])
+    if term.kind in ("units_in_use", "units_recruited"):
+        homes = _places(plan, term, everywhere)
+        if term.kind == "units_recruited":
+            return float(plan.recruited_units[homes, mode][:, window].sum())
+        in_use = plan.in_service_units[homes, mode][:, window].sum(axis=0)
+        return float(in_use.max(initial=0.0))
+    if term.kind == "trips":
+        legs = _places(plan, term, everywhere)[net.arc_from[plan.leg_arc]]
+        if mode is not None:
+            legs &= plan.leg_mode == mode
+        return float(plan.trips()[legs][:, window].sum())
+    if term.kind == "cost_per_t":
+        per_t = plan.cost_per_t()
+        return float(per_t) if per_t is not None else 0.0
     # demand_met_pct
     last = plan.steps - 1
-    if metric.by is not None:
-        by_step = int(np.searchsorted(plan.step_start, sc.day_index(metric.by), "right")) - 1
+    if term.by is not None:
+        by_step = int(np.searchsorted(plan.step_start, sc.day_index(term.by), "right")) - 1
         last = min(last, by_step)
     demand = plan.demand_kg[:, goods, : last + 1].sum()
     eaten = plan.consumed_kg[:, goods, : last + 1].sum()
     return float(100.0 * eaten / demand) if demand > 0 else 100.0
 
 
+def compute_metric(plan: Plan, metric: Metric) -> float:
+    """Evaluate a metric on a plan in its own unit (:func:`metric_unit`): one quantity, or
+    its ratio to a second (``per``; 0 when the second is 0)."""
+    value = compute_term(plan, metric)
+    if metric.per is None:
+        return value
+    below = compute_term(plan, metric.per)
+    return value / below if below != 0 else 0.0
+
+
 def input_reason(plan: Plan, metric: Metric) -> str:
     """Why a metric's value follows from the scenario's inputs alone ('' when the plan
     computes it): date arithmetic; what a replay fixes (every locality's giving of the
     commodity, region by region); consumption equal to the demand when all of it is met."""
+    if metric.per is not None:
+        first, second = input_reason(plan, _term(metric)), input_reason(plan, _term(metric.per))
+        if first and second:
+            return f"a ratio of two figures set by the inputs ({first}; {second})"
+        return ""
     if metric.kind == "days_from":
         return "date arithmetic: the horizon's end less the given start"
     net = plan.network
@@ -183,9 +240,19 @@ def input_reason(plan: Plan, metric: Metric) -> str:
     return ""
 
 
+def _term(term: MetricTerm) -> Metric:
+    """A quantity as a metric of its own."""
+    return Metric.model_validate(term.model_dump(exclude={"per"}))
+
+
 def compare(plan: Plan, observed: Observed) -> MetricValue:
-    """One observed figure against the plan."""
-    model = compute_metric(plan, observed.metric)
+    """One observed figure against the plan, in the figure's own unit (the model's value is
+    converted to it)."""
+    unit = metric_unit(observed.metric, plan.network.currency)
+    try:
+        model = convert(compute_metric(plan, observed.metric), str(unit), observed.unit)
+    except UnitProblem as problem:
+        raise PlanError(f"observed figure {observed.id}: its unit must be {problem}") from None
     if observed.compare == "at_least":
         passed = model >= observed.value - observed.tolerance
     elif observed.compare == "at_most":

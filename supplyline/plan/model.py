@@ -23,6 +23,7 @@ from supplyline.plan.constraints import (
     define_arrivals,
     define_cargo_within_payload,
     define_fleet_balance,
+    define_fleet_peak,
     define_food_fairness,
     define_giving_never_shrinks,
     define_handling,
@@ -49,6 +50,10 @@ from supplyline.state import State
 HAULAGE_COST_PER_KG_KM = 1e-6
 #: Cost per unit recruited: tiny, so that units are not recruited and released for nothing.
 RECRUIT_COST_PER_UNIT = 1e-3
+#: Cost per kg and day of stock held at a front: tiny, so that a front eats from its stock as
+#: soon as it has it (of two plans that leave the same shortfall, the one that holds less at
+#: the front wins: it never goes short while stock waits there to be eaten later).
+FRONT_STOCK_COST_PER_KG_DAY = 1e-3
 
 
 class SolveStatus(enum.Enum):
@@ -180,17 +185,59 @@ def resolve_replay(net: Network, replay: Replay, giveable_kg: FloatArray) -> Rep
     return ReplaySpec(replay.name, fixed, given_sets, carrier_caps, labour)
 
 
-def define_objective(net: Network, v: Variables) -> FloatArray:
-    """Shortfall first, then the burden on the population, then fairness."""
-    w = net.weights
-    cost = np.zeros(v.n_columns)
+def _adder(cost: FloatArray) -> Callable[[NDArray[np.int64], FloatArray | float], None]:
+    """``put(cols, value)``: add ``value`` to the cost of each column (-1: none)."""
 
     def put(cols: NDArray[np.int64], value: FloatArray | float) -> None:
         cols_b, value_b = np.broadcast_arrays(cols, np.asarray(value, dtype=float))
         keep = cols_b >= 0
         np.add.at(cost, cols_b[keep], value_b[keep])
 
+    return put
+
+
+#: The parts of a plan's money cost, each a set of columns (see :func:`money_per_column`).
+MONEY_PARTS = ("wages", "unit_days", "unit_km", "food_bought")
+
+
+def money_per_column(net: Network, v: Variables) -> dict[str, FloatArray]:
+    """What each column costs in money, by part: wages of every person-day served (crews in
+    service and on their way home, road works), units' days in service, units' km, and food
+    bought from the localities. The repair crews' wages are a constant (see
+    :func:`fixed_money`)."""
+    out = {part: np.zeros(v.n_columns) for part in MONEY_PARTS}
+    wages, days, km, food = (_adder(out[part]) for part in MONEY_PARTS)
+    crew = net.crew_per_unit
+    wages(v.in_service, net.wage_per_person_day * crew[None, :, None] * net.step_length)
+    days(v.in_service, net.cost_per_unit_day[None, :, None] * net.step_length)
+    for m, (way_days, way_km) in enumerate(ways_home(net)):
+        wages(v.going_home[m], net.wage_per_person_day * crew[m] * way_days)
+        days(v.going_home[m], net.cost_per_unit_day[m] * way_days)
+        km(v.going_home[m], net.cost_per_unit_km[m] * np.where(np.isfinite(way_km), way_km,
+                                                                 0.0))
+    wages(v.road_work, net.wage_per_person_day)
+    per_km = (net.cost_per_unit_km[v.legs.mode] * v.legs.length_km)[:, None]
+    km(v.loaded, per_km)
+    km(v.empty, per_km)
+    food(v.given[:, :, -1], net.price_per_kg[:, v.goods])
+    return out
+
+
+def fixed_money(net: Network) -> float:
+    """Money every plan pays: the wages of the repair crews posted on the routes."""
+    return float(net.wage_per_person_day * net.repair_crew_people.sum()
+                 * net.step_length.sum())
+
+
+def define_objective(net: Network, v: Variables) -> FloatArray:
+    """Shortfall first, then the burden on the population, the fleet, money, and
+    fairness."""
+    w = net.weights
+    cost = np.zeros(v.n_columns)
+    put = _adder(cost)
+
     put(v.unmet, w.shortfall_per_kg)
+    put(v.stock[net.is_front], FRONT_STOCK_COST_PER_KG_DAY * net.step_length)
     put(v.crew_unfed, w.shortfall_per_kg)
     put(v.reserve_short, w.shortfall_per_kg)
     put(v.road_work_short, w.shortfall_per_kg)
@@ -226,6 +273,10 @@ def define_objective(net: Network, v: Variables) -> FloatArray:
         put(v.wounded[g], w.shortfall_per_kg * carried_food.sum(axis=1))
     put(v.given[:, :, -1], w.taken_per_kg)
     put(v.recruited, RECRUIT_COST_PER_UNIT)
+    put(v.fleet, w.fleet_per_unit)
+    if net.cost_weight > 0:
+        for part in money_per_column(net, v).values():
+            cost += net.cost_weight * part
     cost[v.max_burden] += w.max_burden
     return cost
 
@@ -279,6 +330,7 @@ def build_lp(net: Network, replay: Replay | None = None, state: State | None = N
         define_labour_fairness(net, v, start.labour_people),
         define_labour_days(net, v, start.labour_days_left),
         *define_homecoming(net, v),
+        define_fleet_peak(net, v),
         define_reserves(net, v),
         *define_road_works(net, v),
     ]
@@ -340,15 +392,8 @@ def _quiet_highs(solver_log: Callable[[str], None] | None = None) -> highspy.Hig
     return h
 
 
-def solve_lp(
-    lp: LinearProgram,
-    solver: str = "choose",
-    time_limit_s: float | None = None,
-    log: Callable[[str], None] | None = None,
-    solver_log: Callable[[str], None] | None = None,
-) -> Solution:
-    """Solve with HiGHS (``solver``: 'choose', 'simplex' or 'ipm'); ``solver_log`` is called
-    with each piece of HiGHS's own log (none is written when it is None)."""
+def highs_model(lp: LinearProgram) -> highspy.HighsLp:
+    """The LP as HiGHS takes it (columns, rows, column-wise matrix)."""
     a = lp.assembled
     model = highspy.HighsLp()
     model.num_col_ = lp.n_columns
@@ -362,6 +407,18 @@ def solve_lp(
     model.a_matrix_.start_ = a.matrix.indptr
     model.a_matrix_.index_ = a.matrix.indices
     model.a_matrix_.value_ = a.matrix.data
+    return model
+
+
+def solve_lp(
+    lp: LinearProgram,
+    solver: str = "choose",
+    time_limit_s: float | None = None,
+    log: Callable[[str], None] | None = None,
+    solver_log: Callable[[str], None] | None = None,
+) -> Solution:
+    """Solve with HiGHS (``solver``: 'choose', 'simplex' or 'ipm'); ``solver_log`` is called
+    with each piece of HiGHS's own log (none is written when it is None)."""
     h = _quiet_highs(solver_log)
     h.setOptionValue("solver", solver)
     # Costs span 1e-6 (the haulage tie-break) to 1e3 (shortfall): once the dual simplex drops its
@@ -379,7 +436,7 @@ def solve_lp(
         h.setOptionValue("run_crossover", "off")
     if time_limit_s is not None:
         h.setOptionValue("time_limit", float(time_limit_s))
-    h.passModel(model)
+    h.passModel(highs_model(lp))
     started = time.perf_counter()
     h.run()
     status = _STATUS.get(h.getModelStatus(), SolveStatus.OTHER)

@@ -13,7 +13,13 @@ from numpy.typing import NDArray
 
 from supplyline.accounting import Legs, repair_crew_food, ways_home, wounded_food
 from supplyline.network import Network
-from supplyline.plan.model import LinearProgram, Solution
+from supplyline.plan.model import (
+    MONEY_PARTS,
+    LinearProgram,
+    Solution,
+    fixed_money,
+    money_per_column,
+)
 from supplyline.plan.variables import FloatArray, IntArray
 
 if TYPE_CHECKING:
@@ -86,6 +92,8 @@ class Plan:
     reserve_short_kg: FloatArray  # [n targets]
     crew_fed_kg: FloatArray  # [R, G, S]
     max_burden: float
+    fleet_units: FloatArray = field(default_factory=lambda: np.zeros(0))  # [M] the LP's fleet
+    money: dict[str, float] = field(default_factory=dict)  # cost by part (MONEY_PARTS)
     findings: list[Finding] = field(default_factory=list)
     solver_note: str = ""  # how optimality was established, when not by a basic solution
 
@@ -239,6 +247,41 @@ class Plan:
         """Units in service at the end of each step, travelling or waiting [M, S]."""
         return np.asarray(self.in_service_units.sum(axis=0), dtype=float)
 
+    def fleet_needed(self) -> FloatArray:
+        """The fewest units of each mode the plan needs [M]: the most in service at once,
+        in whole units (the objective minimizes it after the shortfall)."""
+        peak = self.units_in_use().max(axis=1, initial=0.0)
+        return np.asarray(np.ceil(peak - 1e-6), dtype=float)
+
+    def arrivals_kg(self) -> FloatArray:
+        """Cargo arriving at each place [P, G, S by the step it arrives in] (after threats;
+        what arrives after the horizon is left out)."""
+        out = np.zeros((self.network.n_places, self.goods.size, self.steps))
+        arrived = self.arrived_kg()
+        when = self.leg_arrive_loaded  # [L, S]
+        leg, step = np.nonzero(when < self.steps)
+        dest = self.network.arc_to[self.leg_arc[leg]]
+        for g in range(self.goods.size):
+            np.add.at(out[:, g, :], (dest, when[leg, step]), arrived[leg, g, step])
+        return out
+
+    def trips(self) -> FloatArray:
+        """Loaded trips dispatched [L, S]."""
+        return self.loaded_units
+
+    def costs(self) -> dict[str, float]:
+        """The plan's money cost by part (wages, unit-days, unit-km, food bought, repair
+        crews' wages) and in total, in :attr:`Network.currency`."""
+        out = {part: float(self.money.get(part, 0.0)) for part in MONEY_PARTS}
+        out["repair_crews"] = fixed_money(self.network)
+        out["total"] = sum(out.values())
+        return out
+
+    def cost_per_t(self) -> float | None:
+        """Money per tonne consumed at the fronts (None when nothing is)."""
+        delivered = float(self.consumed_kg.sum()) / 1000.0
+        return self.costs()["total"] / delivered if delivered > 0 else None
+
     def unit_days(self) -> FloatArray:
         """Days each mode's units served, travelling or waiting [M] (the way home of units
         still out at the end is not counted)."""
@@ -370,6 +413,7 @@ class Plan:
                 if mob[p] > 0:
                     regions[tag] = regions.get(tag, 0.0) + mob[p] / 1000.0
         in_use = self.units_in_use()
+        needed = self.fleet_needed()
         by_commodity = {
             cid: {
                 "demand_t": demand[g] / 1000.0,
@@ -404,9 +448,12 @@ class Plan:
             "mobilized_by_region_t": regions,
             "carriers": {
                 mid: {"recruited": float(self.recruited_units[:, m].sum()),
-                      "peak_in_use": float(in_use[m].max(initial=0.0))}
+                      "peak_in_use": float(in_use[m].max(initial=0.0)),
+                      "needed": float(needed[m])}
                 for m, mid in enumerate(net.mode_ids)
             },
+            "cost": {"currency": net.currency, **self.costs(),
+                     "per_t_delivered": self.cost_per_t()},
             "most_burdened": [
                 {"place": net.place_ids[p], "food_burden": float(food[p]),
                  "labour_burden": float(labour[p])}
@@ -594,6 +641,8 @@ def read_plan(lp: LinearProgram, sol: Solution, replay: str | None) -> Plan:
     """Read the LP solution back into a Plan."""
     v, x, net = lp.variables, sol.x, lp.net
     goods = v.goods
+    money = {part: float(coefficients @ x)
+             for part, coefficients in money_per_column(net, v).items()}
     return Plan(
         network=net,
         replay=replay,
@@ -630,4 +679,6 @@ def read_plan(lp: LinearProgram, sol: Solution, replay: str | None) -> Plan:
         reserve_short_kg=_take(x, v.reserve_short),
         crew_fed_kg=repair_crew_food(net) - _take(x, v.crew_unfed),
         max_burden=float(x[v.max_burden]),
+        fleet_units=_take(x, v.fleet),
+        money=money,
     )

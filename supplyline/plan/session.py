@@ -16,8 +16,8 @@ at a cut place, on any day of the window. A derating scales the route's capacity
 (movements and tonnage) on the window's days: in a step the window covers in part, by the
 share of its days that fall in it.
 
-How it is solved: with warm re-solves (the default below
-:data:`~supplyline.plan.model.INTERIOR_ONLY_COLUMNS` columns), the first solve runs HiGHS's
+How it is solved: with warm re-solves (the default below :data:`WARM_MAX_COLUMNS` columns),
+the first solve runs HiGHS's
 interior point method *with* crossover, so that an optimal basis exists, and every later
 solve changes only bounds and runs the dual simplex from the uncut LP's basis, which
 certifies optimality by a basic solution. On large LPs the simplex from a basis takes longer
@@ -56,6 +56,12 @@ from supplyline.scenario.schema import Replay
 from supplyline.state import State
 
 __all__ = ["Outcome", "Session", "SolveStatus"]
+
+#: Below this many columns re-solves start warm by default (resolve='auto'); above it every
+#: solve starts from scratch. Measured (docs/resilience.md, "Cost"): on the tutorial (5,200
+#: columns) a warm cut takes about as long as a fresh solve, on the built-in scenario at
+#: 14-day steps (18,400 columns) four times longer, at 4-day steps (85,000) it does not end.
+WARM_MAX_COLUMNS = 10_000
 
 #: HiGHS simplex strategies by name.
 SIMPLEX = {"dual": 1, "primal": 4}
@@ -105,11 +111,10 @@ class Session:
 
     ``resolve``: 'warm' re-solves by the simplex method from the uncut basis; 'cold' solves
     every time from scratch (interior point, as :func:`~supplyline.plan.model.solve_lp`);
-    'auto' (the default) is warm below
-    :data:`~supplyline.plan.model.INTERIOR_ONLY_COLUMNS` columns and cold above (on the
-    built-in scenario the warm simplex takes longer than a fresh interior point: see
-    docs/benchmarks.md). ``simplex`` names the simplex strategy of warm re-solves ('dual',
-    the default: bound changes keep the basis dual feasible; or 'primal').
+    'auto' (the default) is warm below :data:`WARM_MAX_COLUMNS` columns and cold above
+    (on larger LPs the warm simplex takes longer than a fresh interior point). ``simplex``
+    names the simplex strategy of warm re-solves ('dual', the default: bound changes keep
+    the basis dual feasible; or 'primal').
     """
 
     def __init__(self, lp: LinearProgram, solver: str = "ipm", simplex: str = "dual",
@@ -292,7 +297,7 @@ class Session:
     def warm_starts(self) -> bool:
         """Whether re-solves start from a basis (see ``resolve``)."""
         return self.resolve == "warm" or (self.resolve == "auto"
-                                          and self.lp.n_columns < INTERIOR_ONLY_COLUMNS)
+                                          and self.lp.n_columns < WARM_MAX_COLUMNS)
 
     def _as_it_stands(self) -> LinearProgram:
         """The LP with the session's bounds (for checking an interior solution)."""

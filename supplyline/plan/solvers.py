@@ -36,6 +36,7 @@ from supplyline.plan.model import (
     SolveStatus,
     _failure_words,
     _quiet_highs,
+    highs_model,
     solve_lp,
 )
 from supplyline.plan.variables import FloatArray
@@ -86,24 +87,6 @@ def _highs(name: str) -> SolveFunction:
     return run
 
 
-def _highs_model(lp: LinearProgram) -> highspy.HighsLp:
-    """The LP as HiGHS's model object (as :func:`~supplyline.plan.model.solve_lp` passes it)."""
-    a = lp.assembled
-    model = highspy.HighsLp()
-    model.num_col_ = lp.n_columns
-    model.num_row_ = lp.n_rows
-    model.col_cost_ = lp.cost
-    model.col_lower_ = lp.variables.lower
-    model.col_upper_ = lp.variables.upper
-    model.row_lower_ = a.row_lower
-    model.row_upper_ = a.row_upper
-    model.a_matrix_.format_ = highspy.MatrixFormat.kColwise
-    model.a_matrix_.start_ = a.matrix.indptr
-    model.a_matrix_.index_ = a.matrix.indices
-    model.a_matrix_.value_ = a.matrix.data
-    return model
-
-
 def _highs_pdlp(lp: LinearProgram, time_limit_s: float | None, log: Log,
                 solver_log: Log) -> Solution:
     h = _quiet_highs(solver_log)
@@ -111,7 +94,7 @@ def _highs_pdlp(lp: LinearProgram, time_limit_s: float | None, log: Log,
     h.setOptionValue("pdlp_optimality_tolerance", FIRST_ORDER_TOLERANCE)
     if time_limit_s is not None:
         h.setOptionValue("time_limit", float(time_limit_s))
-    h.passModel(_highs_model(lp))
+    h.passModel(highs_model(lp))
     started = time.perf_counter()
     h.run()
     seconds = time.perf_counter() - started
@@ -157,7 +140,11 @@ def _cuopt_pdlp(lp: LinearProgram, time_limit_s: float | None, log: Log,
                 solver_log: Log) -> Solution:
     # cuOpt writes its own log to the console; ``solver_log`` has nothing to receive.
     from cuopt import linear_programming as cu
-    from cuopt.linear_programming.solver_settings import SolverMethod
+
+    try:
+        from cuopt.linear_programming.solver_settings import SolverMethod
+    except ImportError:  # releases that keep it one module down
+        from cuopt.linear_programming.solver_settings.solver_settings import SolverMethod
 
     a = lp.assembled
     csr = a.matrix.tocsr()
@@ -173,12 +160,14 @@ def _cuopt_pdlp(lp: LinearProgram, time_limit_s: float | None, log: Log,
     settings = cu.SolverSettings()
     settings.set_parameter("method", int(SolverMethod.PDLP))
     settings.set_optimality_tolerance(FIRST_ORDER_TOLERANCE)
+    settings.set_parameter("log_to_console", solver_log is not None)
     if time_limit_s is not None:
         settings.set_parameter("time_limit", float(time_limit_s))
     started = time.perf_counter()
     result = cu.Solve(model, settings)
     seconds = time.perf_counter() - started
-    status = str(result.get_termination_status().name).lower()
+    verdict = result.get_termination_status()
+    status = str(getattr(verdict, "name", verdict)).lower()
     if status != "optimal":
         kind = SolveStatus.TIME_LIMIT if "time" in status else (
             SolveStatus.INFEASIBLE if "infeasible" in status else SolveStatus.OTHER)
@@ -229,28 +218,37 @@ def implied_upper_bounds(lp: LinearProgram, rounds: int = 200) -> FloatArray:
     one row per round, so chains over the days take many) until no column gains a bound or
     after ``rounds``; the declared upper bound where it is smaller. Every feasible solution
     lies within them."""
-    a = lp.assembled.matrix.tocsr()
+    a = lp.assembled.matrix.tocsc()
+    n = a.shape[1]
     lower = lp.variables.lower
     upper = lp.variables.upper.astype(float).copy()
-    rows = np.repeat(np.arange(a.shape[0]), np.diff(a.indptr))
-    cols = a.indices
+    counts = np.diff(a.indptr)
+    cols = np.repeat(np.arange(n), counts)  # entries in column order: a column's are adjacent
+    rows = a.indices
     coef = a.data
+    used = counts > 0
+    starts = a.indptr[:-1][used]
     for _ in range(rounds):
         bounded = int(np.isfinite(upper).sum())
         for bound, sign in ((lp.assembled.row_upper, 1.0), (lp.assembled.row_lower, -1.0)):
             # sign * row <= sign * bound: the others' smallest contribution
             c = sign * coef
-            low_term = np.where(c > 0, c * lower[cols], c * upper[cols])
+            with np.errstate(invalid="ignore"):  # 0 x inf: treated as unbounded below
+                low_term = np.where(c > 0, c * lower[cols], c * upper[cols])
             infinite = ~np.isfinite(low_term)
-            finite_sum = np.bincount(rows, np.where(infinite, 0.0, low_term), a.shape[0])
+            term = np.where(infinite, 0.0, low_term)
+            finite_sum = np.bincount(rows, term, a.shape[0])
             n_inf = np.bincount(rows, infinite.astype(float), a.shape[0])
-            others = finite_sum[rows] - np.where(infinite, 0.0, low_term)
+            others = finite_sum[rows] - term
             ok = (c > 0) & np.isfinite(bound[rows]) & (n_inf[rows] - infinite == 0)
             limit = np.full(coef.size, np.inf)
-            limit[ok] = (sign * bound[rows[ok]] - others[ok]) / c[ok]
-            best = np.full(upper.size, np.inf)
-            np.minimum.at(best, cols, limit)
-            best = best + 1e-9 * (1.0 + np.abs(best))  # rounding never makes it too tight
+            r, ck = rows[ok], c[ok]
+            # Rounding in the sums never makes a bound too tight: a margin far above it.
+            slack = 1e-12 * (np.abs(finite_sum[r]) + np.abs(bound[r]) + np.abs(term[ok]))
+            limit[ok] = (sign * bound[r] - others[ok] + slack) / ck
+            best = np.full(n, np.inf)
+            best[used] = np.minimum.reduceat(limit, starts)
+            best = best + 1e-9 * (1.0 + np.abs(best))
             upper = np.minimum(upper, np.maximum(best, lower))
         if int(np.isfinite(upper).sum()) == bounded:
             break

@@ -92,6 +92,7 @@ class Variables:
     labour_days_left: IntArray  # [S] persons' service days still owed after the step
     going_home: list[IntArray]  # per mode [P, H_m]: units at a place at the end going to
     #                             each home of the mode (homes: Network.homes)
+    fleet: IntArray  # [M] the most units of the mode in service at once (-1: never in service)
     max_burden: int
     n_columns: int
     lower: FloatArray
@@ -207,6 +208,8 @@ def define_variables(
         for m in range(n_m)
     ]
 
+    fleet = cols.add(np.asarray(home.any(axis=0), dtype=bool))
+
     bound = 1.0 if net.max_burden_bound is None else net.max_burden_bound
     max_burden = int(cols.add(np.ones(1, dtype=bool), bound)[0])
     lower, upper = cols.bounds()
@@ -236,6 +239,7 @@ def define_variables(
         crew_unfed=crew_unfed,
         labour_days_left=labour_days_left,
         going_home=going_home,
+        fleet=fleet,
         max_burden=max_burden,
         n_columns=cols.count,
         lower=lower,

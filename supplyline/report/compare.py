@@ -23,7 +23,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
-from rich.table import Table
 
 from supplyline.report.inert import inert
 
@@ -52,6 +51,13 @@ KPIS: tuple[tuple[str, str, int], ...] = (
     ("labour_days", "labour-days", 0),
     ("wounded_late_person_days", "wounded late (person-days)", 0),
     ("max_burden", "largest burden", 3),
+)
+#: The simulation's figures a sweep's record may hold (``sweep --simulate``).
+SIMULATED_KPIS: tuple[tuple[str, str, int], ...] = (
+    ("sim_p_any_shortfall", "P(any shortfall), simulated", 3),
+    ("sim_shortfall_t", "shortfall (t), simulated mean", 1),
+    ("sim_shortfall_p90_t", "shortfall (t), simulated p90", 1),
+    ("sim_delivered_t", "delivered (t), simulated mean", 1),
 )
 #: The figures a record holds per name (region, route, commodity, mode).
 MAPS = ("mobilized_by_region_t", "delivered_by_commodity_t", "shortfall_by_commodity_t",
@@ -118,12 +124,12 @@ class Comparison:
         ):
             if frame.empty or frame.shape[1] == 0:
                 continue
-            table = Table(title=title, title_justify="left")
-            table.add_column("plan", overflow="fold")
-            for column in frame.columns:
-                table.add_column(inert(str(column)), justify="right", overflow="fold")
+            from supplyline.report.terminal import Column, FitTable
+
+            table = FitTable(title, Column("plan"),
+                             *(Column(str(c), numeric=True) for c in frame.columns))
             for label, row in list(frame.iterrows())[:max_rows]:
-                table.add_row(inert(str(label)), *(
+                table.add_row(str(label), *(
                     _number(v, digits if digits is not None else _digits(str(c)))
                     for c, v in row.items()))
             console.print(table)
@@ -164,7 +170,7 @@ class Comparison:
 
 
 def _digits(label: str) -> int:
-    return next((d for _k, lab, d in KPIS if lab == label), 1)
+    return next((d for _k, lab, d in KPIS + SIMULATED_KPIS if lab == label), 1)
 
 
 def _number(value: Any, digits: int) -> str:
@@ -201,7 +207,9 @@ def compare_records(records: Mapping[str, Mapping[str, Any] | None],
         columns = [c for c in frame.columns if keep(frame[c])]
         return frame[sorted(columns)]
 
-    kpis = pd.DataFrame([{label: r.get(key) for key, label, _d in KPIS} for r in ok.values()],
+    shown = KPIS + tuple(k for k in SIMULATED_KPIS
+                         if any(r.get(k[0]) is not None for r in ok.values()))
+    kpis = pd.DataFrame([{label: r.get(key) for key, label, _d in shown} for r in ok.values()],
                         index=labels)
     regions = named("mobilized_by_region_t", lambda c: True)
     routes = named("route_days_at_capacity", lambda c: bool((c > 0).any()))

@@ -194,7 +194,7 @@ def routes_geojson(plan: Plan) -> dict[str, Any]:
     ``length_km``, ``modes`` (allowed), ``main_mode`` (carried most, or null),
     ``tonnes_forward`` (dispatched from → to), ``tonnes_backward`` (to → from), ``tonnes``
     (both), ``tonnes_arrived`` (after threats), ``tonnes_eaten`` (rations and fuel drawn for
-    trips on it) and ``days_at_capacity``.
+    trips on it) and ``days_at_capacity``; tonnes rounded to :data:`DECIMALS` decimals.
     """
     net = plan.network
     facts = route_facts(plan)
@@ -219,11 +219,11 @@ def routes_geojson(plan: Plan) -> dict[str, Any]:
                 "modes": facts.modes[r],
                 "main_mode": net.mode_ids[main] if main >= 0 else None,
                 "main_mode_name": mode_name(net, main) if main >= 0 else None,
-                "tonnes_forward": float(facts.forward_t[r]),
-                "tonnes_backward": float(facts.back_t[r]),
-                "tonnes": float(facts.tonnes[r]),
-                "tonnes_arrived": float(facts.arrived_t[r]),
-                "tonnes_eaten": float(facts.eaten_t[r]),
+                "tonnes_forward": round(float(facts.forward_t[r]), DECIMALS),
+                "tonnes_backward": round(float(facts.back_t[r]), DECIMALS),
+                "tonnes": round(float(facts.tonnes[r]), DECIMALS),
+                "tonnes_arrived": round(float(facts.arrived_t[r]), DECIMALS),
+                "tonnes_eaten": round(float(facts.eaten_t[r]), DECIMALS),
                 "days_at_capacity": int(facts.at_capacity_days[r]),
             },
         })

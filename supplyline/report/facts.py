@@ -400,11 +400,11 @@ def idle_carriers(plan: Plan, least_share: float = 0.05) -> list[IdleCarriers]:
     route_of_leg = net.arc_route[legs.arc]
     out: list[IdleCarriers] = []
     for m in range(net.n_modes):
-        # Whole units: a unit in service part of the time is not idle.
-        idle = float(math.floor(owned[m] - peak[m] + 1e-6))
+        # Whole units: the most in service, rounded up past the solver's noise.
+        idle = float(max(0.0, owned[m] - math.ceil(peak[m] - 0.01)))
         if not net.owned_units[m] or idle < max(1.0, least_share * owned[m]):
             continue
-        name = short_label(mode_name(net, m), 60).lower()
+        name = short_label(mode_name(net, m), 200).lower()
         count = f"{fmt(idle)} of {fmt(float(owned[m]))} {name} units idle"
         mine = legs.mode == m
         routes = set(route_of_leg[mine & np.isfinite(per_kg)].tolist())
@@ -428,7 +428,7 @@ def idle_carriers(plan: Plan, least_share: float = 0.05) -> list[IdleCarriers]:
         paid_avg = float(np.average(paid, weights=weights))
         carriers = sorted({int(x) for x in legs.mode[shared]},
                           key=lambda k: -float(cargo[shared & (legs.mode == k)].sum()))
-        who = " and ".join(short_label(mode_name(net, k), 60).lower() for k in carriers[:2])
+        who = " and ".join(short_label(mode_name(net, k), 200).lower() for k in carriers[:2])
         figures = (f"on the routes they may use, a round trip eats {fmt(1000 * own_avg)} kg "
                    f"per tonne delivered, against {fmt(1000 * paid_avg)} kg for {who}, "
                    "which carried there")

@@ -18,10 +18,19 @@ from html import escape
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from supplyline import __version__
 from supplyline.plan.metrics import MetricValue
 from supplyline.plan.result import Plan
-from supplyline.report.facts import given_t, shortfall_words, shortfalls, source_groups
+from supplyline.report.facts import (
+    given_t,
+    mode_name,
+    shortfall_words,
+    shortfalls,
+    source_groups,
+)
+from supplyline.report.risk import risk_section
 from supplyline.report.safe_write import output_files
 from supplyline.report.sections import (
     SECTIONS,
@@ -173,6 +182,7 @@ def header(plan: Plan) -> str:
         _kpi("Labour-days", fmt(float(kpis["labour_days"])),
              f"carriers {fmt(labour['carriers'])}, road works {fmt(labour['road_works'])}"),
     ]
+    cards += fleet_and_cost_cards(plan)
     if kpis["wounded_late_person_days"] > 0:
         cards.append(_kpi("Wounded waiting too long",
                           f"{fmt(float(kpis['wounded_late_person_days']))}", "person-days",
@@ -183,6 +193,21 @@ def header(plan: Plan) -> str:
         f'<ul class="facts">{"".join(facts)}</ul>'
         f'<div class="kpis" id="kpis">{"".join(cards)}</div></header>{findings(plan)}'
     )
+
+
+def fleet_and_cost_cards(plan: Plan) -> list[str]:
+    """Headline cards for the fleet the plan needs (fewest units per mode) and, when the
+    scenario has a cost model, its cost per tonne delivered."""
+    net = plan.network
+    needed = plan.fleet_needed()
+    fleet = ", ".join(f"{escape(mode_name(net, m))} {fmt(float(needed[m]))}"
+                      for m in np.argsort(-needed, kind="stable") if needed[m] > 0)
+    cards = [_kpi("Fleet needed", fmt(float(needed.sum())), fleet)] if fleet else []
+    costs, per_t = plan.costs(), plan.cost_per_t()
+    if costs["total"] > 0 and per_t is not None:
+        cards.append(_kpi("Cost per tonne", f"{fmt(per_t)} {escape(net.currency)}",
+                          f"{fmt(costs['total'])} {escape(net.currency)} in all"))
+    return cards
 
 
 def findings(plan: Plan) -> str:
@@ -220,11 +245,12 @@ def render_report(
     results:
         Results of later capabilities by name, for the sections that show them.
     sections:
-        The section functions to run, in order (default :data:`SECTIONS`).
+        The section functions to run, in order (default :data:`SECTIONS`, then the risk
+        section of a simulation in ``results["simulation"]``).
     """
     context = ReportContext(validation=validation, results=dict(results or {}))
     built: list[Section] = []
-    for make in SECTIONS if sections is None else sections:
+    for make in [*SECTIONS, risk_section] if sections is None else sections:
         section = make(plan, context)
         if section is not None:
             built.append(section)

@@ -148,6 +148,8 @@ LABEL_FONT = 11.5
 LABEL_CHARS = 28
 #: Distances (px) from a place at which a label may sit at the end of a leader line.
 LEADER_RINGS = (16.0, 28.0, 44.0, 64.0, 90.0)
+#: ... and at which a number (for a name that found no spot) may sit.
+NUMBER_RINGS = (*LEADER_RINGS, 120.0, 160.0, 210.0, 270.0)
 #: Cost of a label covering one sample point of a route (about 4 px of a 6 px wide line).
 ROUTE_COVER_COST = 6.0
 
@@ -279,7 +281,8 @@ class _Labeller:
     x0: float = 0.0  # the area's top left corner
     y0: float = 0.0
     bottom: float = 22.0  # kept free at the bottom (the scale bar)
-    boxes: list[Box] = field(default_factory=list)
+    boxes: list[Box] = field(default_factory=list)  # names and numbers placed
+    symbols: list[Box] = field(default_factory=list)  # places' symbols
     parts: list[str] = field(default_factory=list)
     key: list[tuple[int, int, str]] = field(default_factory=list)  # (number, place, name)
     placed: dict[int, Spot] = field(default_factory=dict)  # place -> where its name is
@@ -299,10 +302,10 @@ class _Labeller:
         return float(pts[inside, 2].sum())
 
     def reserve(self, x: float, y: float, radius: float) -> None:
-        self.boxes.append((x - radius, y - radius, x + radius, y + radius))
+        self.symbols.append((x - radius, y - radius, x + radius, y + radius))
 
-    def _candidates(self, x: float, y: float, r: float, w: float,
-                    h: float) -> list[tuple[float, Box, Point | None]]:
+    def _candidates(self, x: float, y: float, r: float, w: float, h: float,
+                    rings: tuple[float, ...]) -> list[tuple[float, Box, Point | None]]:
         """(base cost, box, start of the leader line or None) for every spot."""
         out: list[tuple[float, Box, Point | None]] = []
         g = 3.0
@@ -314,7 +317,7 @@ class _Labeller:
         ]
         for i, (bx, by) in enumerate(near):
             out.append((0.5 * i, (bx, by, bx + w, by + h), None))
-        for ring in LEADER_RINGS:
+        for ring in rings:
             for k in range(16):
                 angle = 2 * math.pi * k / 16
                 cx, cy = math.cos(angle), math.sin(angle)
@@ -324,11 +327,11 @@ class _Labeller:
                 out.append((ring, (bx, by, bx + w, by + h), (x + r * cx, y + r * cy)))
         return out
 
-    def _leader_blocked(self, start: Point, box: Box, own: Box) -> bool:
-        """Whether a leader from ``start`` to the box's nearest point crosses another
-        label or symbol."""
+    @staticmethod
+    def _leader_blocked(start: Point, box: Box, others: FloatArray) -> bool:
+        """Whether a leader from ``start`` to the box's nearest point crosses one of the
+        ``others`` boxes [N, 4] (the names placed so far)."""
         end = (min(max(start[0], box[0]), box[2]), min(max(start[1], box[1]), box[3]))
-        others = np.array([b for b in self.boxes if b != own]) if self.boxes else np.zeros(0)
         if others.size == 0:
             return False
         for t in np.linspace(0.15, 0.85, 8):
@@ -339,15 +342,19 @@ class _Labeller:
                 return True
         return False
 
-    def add(self, p: int, place_id: str, name: str, x: float, y: float, radius: float,
-            css: str) -> None:
-        lines = wrap_name(name, LABEL_CHARS)
-        w = max(text_width(line, LABEL_FONT) for line in lines) + 2
-        h = LINE_PX * len(lines)
-        own = (x - radius, y - radius, x + radius, y + radius)
-        taken = np.array(self.boxes) if self.boxes else np.zeros((0, 4))
+    def _best_spot(self, x: float, y: float, radius: float, w: float, h: float,
+                   rings: tuple[float, ...] = LEADER_RINGS, cross_names: bool = False
+                   ) -> tuple[Box, Point | None] | None:
+        """The cheapest free spot for a ``w`` × ``h`` box by the place at (x, y), and where
+        its leader line starts (None: next to the place); None when no spot is free. Leader
+        lines never cross a name placed before, unless ``cross_names``."""
+        everything = [*self.boxes, *self.symbols]
+        taken = np.array(everything) if everything else np.zeros((0, 4))
+        # A leader line may cross other places' symbols (in a tight cluster it must), never
+        # another name.
+        others = np.array(self.boxes) if self.boxes and not cross_names else np.zeros((0, 4))
         best: tuple[float, Box, Point | None] | None = None
-        for cost, box, start in self._candidates(x, y, radius, w, h):
+        for cost, box, start in self._candidates(x, y, radius, w, h, rings):
             if best is not None and cost >= best[0]:
                 continue
             if not self._inside(box) or _overlaps(taken, box):
@@ -355,26 +362,38 @@ class _Labeller:
             total = cost + ROUTE_COVER_COST * self._covered(box)
             if best is not None and total >= best[0]:
                 continue
-            if start is not None and self._leader_blocked(start, box, own):
+            if start is not None and self._leader_blocked(start, box, others):
                 continue
             best = (total, box, start)
-        if best is None:
-            self._number(p, place_id, name, x, y, radius, taken)
+        return None if best is None else (best[1], best[2])
+
+    def _leader(self, start: Point | None, box: Box, x: float, y: float) -> Point:
+        """Draw the leader line from ``start`` to the box (if any); where it ends."""
+        x1, y1, x2, y2 = box
+        if start is None:
+            return min(max(x, x1), x2), min(max(y, y1), y2)
+        end = (min(max(start[0], x1), x2), min(max(start[1], y1), y2))
+        self.parts.append(f'<line x1="{_n(start[0])}" y1="{_n(start[1])}" x2="{_n(end[0])}" '
+                          f'y2="{_n(end[1])}" class="leader" stroke="{LEADER}" '
+                          'stroke-width="0.9"/>')
+        self._soften(start, end)
+        return end
+
+    def add(self, p: int, place_id: str, name: str, x: float, y: float, radius: float,
+            css: str) -> None:
+        lines = wrap_name(name, LABEL_CHARS)
+        w = max(text_width(line, LABEL_FONT) for line in lines) + 2
+        spot = self._best_spot(x, y, radius, w, LINE_PX * len(lines))
+        if spot is None:
+            self._number(p, place_id, name, x, y, radius)
             return
-        _, box, start = best
+        box, start = spot
         self.boxes.append(box)
+        end = self._leader(start, box, x, y)
         x1, y1, x2, _ = box
-        ex, ey = min(max(x, x1), x2), min(max(y, y1), box[3])
-        if start is not None:
-            ex = min(max(start[0], x1), x2)
-            ey = min(max(start[1], y1), box[3])
-            self.parts.append(f'<line x1="{_n(start[0])}" y1="{_n(start[1])}" x2="{_n(ex)}" '
-                              f'y2="{_n(ey)}" class="leader" stroke="{LEADER}" '
-                              'stroke-width="0.9"/>')
-            self._soften((start[0], start[1]), (ex, ey))
         anchor, tx = ("end", x2 - 1) if x2 <= x - radius else (
             ("start", x1 + 1) if x1 >= x + radius else ("middle", (x1 + x2) / 2))
-        self.placed[p] = Spot(box, lines, anchor, tx, start, (ex, ey))
+        self.placed[p] = Spot(box, lines, anchor, tx, start, end)
         spans = "".join(f'<tspan x="{_n(tx)}" y="{_n(y1 + 10 + LINE_PX * i)}">{escape(line)}'
                         "</tspan>" for i, line in enumerate(lines))
         self.parts.append(f'<text text-anchor="{anchor}" class="{css}" '
@@ -388,18 +407,18 @@ class _Labeller:
         weighted = np.hstack([pts, np.full((steps, 1), 0.5)])
         self.route_points = np.vstack([self.route_points, weighted])
 
-    def _number(self, p: int, place_id: str, name: str, x: float, y: float, radius: float,
-                taken: FloatArray) -> None:
+    def _number(self, p: int, place_id: str, name: str, x: float, y: float,
+                radius: float) -> None:
+        """A numbered badge instead of the name, in the cheapest free spot (with a leader
+        line when away from the place; on the place itself when none is free)."""
         number = len(self.key) + 1
         self.key.append((number, p, name))
         size = 14.0
-        spots = [(x + radius + 1, y - radius - size + 2), (x - radius - size - 1, y - radius - size
-                                                          + 2),
-                 (x + radius + 1, y + radius - 2), (x - radius - size - 1, y + radius - 2)]
-        box = next(((bx, by, bx + size, by + size) for bx, by in spots
-                    if self._inside((bx, by, bx + size, by + size))
-                    and not _overlaps(taken, (bx, by, bx + size, by + size))),
-                   (spots[0][0], spots[0][1], spots[0][0] + size, spots[0][1] + size))
+        # A leader crossing a name is better than a number on top of the cluster.
+        spot = (self._best_spot(x, y, radius, size, size, NUMBER_RINGS)
+                or self._best_spot(x, y, radius, size, size, NUMBER_RINGS, cross_names=True))
+        box, start = spot or ((x - size / 2, y - size / 2, x + size / 2, y + size / 2), None)
+        self._leader(start, box, x, y)
         self.numbered[p] = len(self.boxes)
         self.boxes.append(box)
         cx, cy = box[0] + size / 2, box[1] + size / 2
@@ -425,8 +444,11 @@ def _legend(plan: Plan, facts: RouteFacts, x0: float, biggest_route: float,
     def row(symbol: str, text: str, step: float = 18.0) -> None:
         nonlocal y
         rows.append(symbol)
-        rows.append(f'<text x="{_n(x0 + 40)}" y="{_n(y + 4)}">{escape(text)}</text>')
-        y += step
+        lines = wrap_name(text, 26)
+        spans = "".join(f'<tspan x="{_n(x0 + 40)}" y="{_n(y + 4 + 14 * i)}">{escape(line)}'
+                        "</tspan>" for i, line in enumerate(lines))
+        rows.append(f"<text>{spans}</text>")
+        y += step + 14 * (len(lines) - 1)
 
     def sample(attrs: str) -> str:
         return f'<line x1="{_n(x0)}" x2="{_n(x0 + 30)}" y1="{_n(y)}" y2="{_n(y)}" {attrs}/>'
@@ -435,7 +457,7 @@ def _legend(plan: Plan, facts: RouteFacts, x0: float, biggest_route: float,
     used_modes = sorted({int(m) for m in facts.main_mode if m >= 0})
     for m in used_modes:
         row(sample(f'stroke="{colour(m)}" stroke-width="5"'),
-            short_label(mode_name(net, m), 24))
+            short_label(mode_name(net, m), 200))
     row(sample(f'stroke="{UNUSED}" stroke-width="1.2" stroke-dasharray="4 3"'), "not used")
     row(sample(f'stroke="{CHOKEPOINT}" stroke-opacity="0.4" stroke-width="12"')
         + sample('stroke="#555" stroke-width="3"'), "at capacity ≥ 1 day")
@@ -822,7 +844,7 @@ def _inset_layer(plan: Plan, lay: Layout) -> list[str]:
     power = 10.0 ** math.floor(math.log10(target_km))
     km = max(m * power for m in (1.0, 2.0, 5.0) if m * power <= target_km)
     px, sx, sy = km * scale, bx1 + 10, by2 - 12
-    name = short_label(place_name(net, inset.front), 60)
+    name = short_label(place_name(net, inset.front), 200)
     return [
         f'<rect x="{_n(rx1)}" y="{_n(ry1)}" width="{_n(rx2 - rx1)}" height="{_n(ry2 - ry1)}" '
         f'fill="none" stroke="{LEADER}" stroke-width="1.2" stroke-dasharray="4 3" '

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from supplyline.report.safe_write import output_files
 
-__all__ = ["CHROMIUM_ENV", "PdfUnavailable", "find_chromium", "write_pdf"]
+__all__ = ["CHROMIUM_ENV", "PdfUnavailable", "find_chromium", "unavailable", "write_pdf"]
 
 #: Environment variable naming the Chromium (or Chrome) executable to print with.
 CHROMIUM_ENV = "SUPPLYLINE_CHROMIUM"
@@ -42,6 +42,12 @@ def find_chromium() -> str | None:
     return None
 
 
+def unavailable() -> str:
+    """What to do when there is no Chromium to print with."""
+    return ("writing PDF needs headless Chromium (Debian: apt-get install chromium; or set "
+            f"{CHROMIUM_ENV}); write .html instead and print it from a browser")
+
+
 def write_pdf(page: str, path: Path, timeout_s: float = 120.0) -> Path:
     """Print the HTML ``page`` to the PDF file ``path`` (written whole or not at all).
 
@@ -52,9 +58,7 @@ def write_pdf(page: str, path: Path, timeout_s: float = 120.0) -> Path:
     """
     chromium = find_chromium()
     if chromium is None:
-        raise PdfUnavailable(
-            "writing PDF needs headless Chromium (Debian: apt-get install chromium; or set "
-            f"{CHROMIUM_ENV}); write .html instead and print it from a browser")
+        raise PdfUnavailable(unavailable())
     path = Path(path)
     with tempfile.TemporaryDirectory(prefix="supplyline-pdf-") as scratch:
         source = Path(scratch) / "report.html"

@@ -35,8 +35,14 @@ def _reserve(i: Impact) -> str:
     return "lasts" if not days else f"{min(days)} d"
 
 
+#: Figures smaller than this are shown as 0 (solver noise, a few grams or minutes).
+SHOWN = 0.005
+
+
 def _cell(x: float) -> str:
-    return "—" if not np.isfinite(x) else fmt(x)
+    if not np.isfinite(x):
+        return "—"
+    return "0" if abs(x) < SHOWN else fmt(x)
 
 
 def _worst_impact(res: Resilience) -> Impact | None:
@@ -162,6 +168,20 @@ def _defence_words(res: Resilience) -> str:
     return words + "."
 
 
+def _allocation_words(res: Resilience) -> str:
+    """Where the protection against the expected threats went ('' without one)."""
+    a = res.allocation
+    if a is None:
+        return ""
+    if not a.picks:
+        return "No unit of protection lowers the plan's cost against the expected threats."
+    placed = "; ".join(f"{kind} on {route}" for kind, route, _, _ in a.picks)
+    return (f"Protection against the expected threats, one unit at a time where it lowers "
+            f"the plan's cost most: {placed}. Shortfall {fmt(a.base_shortfall_t)} t → "
+            f"{fmt(a.shortfall_t)} t; objective {fmt(a.base_objective)} → "
+            f"{fmt(a.objective)}.")
+
+
 def resilience_section(plan: Plan, context: ReportContext) -> Section | None:
     """The report section, when a :class:`Resilience` is in ``context.results``."""
     res = context.results.get("resilience")
@@ -185,6 +205,8 @@ def resilience_section(plan: Plan, context: ReportContext) -> Section | None:
             + table("resilience-worst", WORST_HEAD, _worst_rows(res),
                     [True, False, False, True, True, True, True])
             + (f"<p>{escape(_defence_words(res))}</p>" if res.defence is not None else "")
+            + (f"<p>{escape(_allocation_words(res))}</p>" if res.allocation is not None
+               else "")
             + "".join(f"<p class=\"note\">{escape(n)}.</p>" for n in res.notes))
     return Section("resilience", "Resilience: what the plan hangs on", body, wide=True)
 
@@ -210,5 +232,7 @@ def print_resilience(res: Resilience, console: Console, count: int = 15) -> None
         console.print(worst)
     if res.defence is not None:
         console.print(inert(_defence_words(res)))
+    if res.allocation is not None:
+        console.print(inert(_allocation_words(res)))
     for note in res.notes:
         console.print(inert(f"Note: {note}."))

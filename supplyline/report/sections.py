@@ -110,8 +110,22 @@ def figure(chart: str, legend: str = "", caption: str = "") -> str:
 
 
 def percent(share: float) -> str:
-    """A share as a percentage for tables."""
-    return f"{fmt(100.0 * share)}%"
+    """A share as a percentage for tables, to a hundredth of a percent (below that, solver
+    noise).
+
+    >>> percent(0.804), percent(7.7e-7)
+    ('80.4%', '0%')
+    """
+    return f"{fmt(round(100.0 * share, 2) + 0.0)}%"
+
+
+def tonnes_of(kg: float) -> float:
+    """Tonnes to the kg, for tables: the solver's noise (grams) shows as 0.
+
+    >>> tonnes_of(38.8e-3), tonnes_of(2_620_000.4)
+    (0.0, 2620.0)
+    """
+    return round(kg / 1000.0, 3) + 0.0
 
 
 def day_date(plan: Plan, day: int) -> str:
@@ -140,7 +154,10 @@ def map_section(plan: Plan, context: ReportContext) -> Section:
         "on at least one day (chokepoints) glow orange; a red dotted centre line marks air "
         "strikes or raids, a red no-entry sign a closure (dates above and on hover). Routes "
         "between the same two places are drawn bowed apart. Names that find no room are "
-        "numbered and listed under the map. Hover over a route or place for its figures.",
+        "numbered and listed under the map."
+        + (" The crowded area around the front (dashed frame) is magnified in the inset, "
+           "where its places are named." if 'id="map-inset"' in drawing.svg else "")
+        + " Hover over a route or place for its figures.",
     )
     return Section("map", "Network and flows", body, wide=True)
 
@@ -176,11 +193,11 @@ def stock_section(plan: Plan, context: ReportContext) -> Section | None:
                                "supply", plan.network.scenario.start_date, series,
                                "days of supply", markers=markers, days=plan.step_start,
                                **small)
-        charts.append(f'<div class="multiple"><h3>{escape(short_label(name, 60))}</h3>'
+        charts.append(f'<div class="multiple"><h3>{escape(short_label(name, 200))}</h3>'
                       f"{chart}</div>")
     items = []
     if len(fronts) > 1:
-        items = [(colour(i), short_label(place_name(plan.network, p), 60), "line")
+        items = [(colour(i), short_label(place_name(plan.network, p), 200), "line")
                  for i, p in enumerate(fronts)]
     if any_target:
         items.append(("#555", "reserve target", "diamond"))
@@ -228,7 +245,7 @@ def carriers_section(plan: Plan, context: ReportContext) -> Section | None:
     peaks = [float(in_use[m].max()) for m in used]
     log_y = max(peaks) / max(min(peaks), 1e-9) > 50
     series = [Series(mode_name(net, m), in_use[m], colour(m), note=" units") for m in used]
-    items = [(colour(m), f"{short_label(mode_name(net, m))} (peak "
+    items = [(colour(m), f"{short_label(mode_name(net, m), 200)} (peak "
               f"{fmt(float(in_use[m].max()))})", "line") for m in used]
     chart = svg.time_chart("chart-carriers", "Carriers in use by mode",
                            net.scenario.start_date, series,
@@ -260,7 +277,7 @@ def eaten_section(plan: Plan, context: ReportContext) -> Section | None:
     if not bubbles:
         return None
     modes = sorted({int(m) for m in facts.main_mode[shown]})
-    items = [(colour(m), short_label(mode_name(net, m)), "dot") for m in modes]
+    items = [(colour(m), short_label(mode_name(net, m), 200), "dot") for m in modes]
     chart = svg.scatter_chart("chart-eaten", "Food eaten on the way against delivered, by "
                               "route length", bubbles, "route length (km)",
                               "eaten per t delivered (%)")
@@ -311,11 +328,11 @@ def mobilization_section(plan: Plan, context: ReportContext) -> Section | None:
     persons = (plan.recruited_units.sum(axis=2) * net.crew_per_unit[None, :]).sum(axis=1)
     order = sorted(localities, key=lambda p: (-float(given[p].sum()), net.place_ids[p]))
     headers = ["locality", "regions",
-               *(f"{short_label(commodity_name(plan, g))} given (t)" for g in goods),
+               *(f"{short_label(commodity_name(plan, g), 200)} given (t)" for g in goods),
                "persons serving", "labour pool", "food burden", "labour burden"]
     rows = [
         [place_name(net, p), ", ".join(sorted(net.place_regions[p])),
-         *(float(given[p, g]) / 1000.0 for g in goods), float(persons[p]),
+         *(tonnes_of(float(given[p, g])) for g in goods), float(persons[p]),
          float(net.labour_people[p]), percent(float(food[p])), percent(float(labour[p]))]
         for p in order
     ]
@@ -336,11 +353,11 @@ def routes_section(plan: Plan, context: ReportContext) -> Section | None:
                "t arrived", "t eaten on the way", "days at capacity"]
     rows = [
         [net.route_names[r],
-         f"{short_label(place_name(net, int(facts.start[r])))} → "
-         f"{short_label(place_name(net, int(facts.end[r])))}",
+         f"{place_name(net, int(facts.start[r]))} → {place_name(net, int(facts.end[r]))}",
          float(facts.length_km[r]), ", ".join(facts.modes[r]),
-         short_label(mode_name(net, int(facts.main_mode[r]))), float(facts.forward_t[r]),
-         float(facts.back_t[r]), float(facts.arrived_t[r]), float(facts.eaten_t[r]),
+         short_label(mode_name(net, int(facts.main_mode[r])), 200),
+         *(tonnes_of(1000.0 * float(t[r])) for t in (facts.forward_t, facts.back_t,
+                                                     facts.arrived_t, facts.eaten_t)),
          int(facts.at_capacity_days[r])]
         for r in busiest
     ]
@@ -360,8 +377,8 @@ def balance_section(plan: Plan, context: ReportContext) -> Section:
             "final_stock"]
     headers = ["good", "initial stock", "mobilized", "consumed at fronts",
                "eaten on the way", "fuel burned", "spoiled", "destroyed", "stock at end"]
-    rows = [[short_label(commodity_name(plan, g)), *(float(balance[k][g]) / 1000.0 for k in keys)]
-            for g in range(len(plan.goods))]
+    rows = [[short_label(commodity_name(plan, g), 200),
+             *(tonnes_of(float(balance[k][g])) for k in keys)] for g in range(len(plan.goods))]
     note = ("<p class=\"note\">Tonnes. Initial stock + mobilized = consumed + eaten + burned + "
             "spoiled + destroyed + stock at end.</p>")
     return Section("balance", "Where the food went",

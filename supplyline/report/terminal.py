@@ -8,6 +8,7 @@ printed one block per row ("header: value" lines), so a narrow terminal loses no
 
 from __future__ import annotations
 
+import math
 import re
 import textwrap
 from collections.abc import Iterable, Iterator, Sequence
@@ -25,6 +26,7 @@ from supplyline.plan.metrics import MetricValue
 from supplyline.plan.result import Plan
 from supplyline.report.facts import (
     burden_bound,
+    idle_carriers,
     mode_name,
     place_name,
     route_facts,
@@ -210,6 +212,12 @@ def _headline(plan: Plan, kpis: dict[str, Any]) -> FitTable:
     table.add_row(bold + "labour-days", f"{fmt(labour['total'])} (carriers "
                   f"{fmt(labour['carriers'])}, road works {fmt(labour['road_works'])}, "
                   f"repair crews {fmt(labour['repair_crews'])})")
+    cost, per_t = kpis["cost"], kpis["cost"]["per_t_delivered"]
+    if cost["total"] > 0 and per_t is not None:
+        currency = inert(str(cost["currency"]))
+        table.add_row(bold + "cost", Text.assemble(
+            f"{fmt(per_t)} ", currency, " per tonne delivered "
+            f"({fmt(float(cost['total']))} ", currency, ")"))
     if kpis["wounded_late_person_days"] > 0:
         table.add_row(bold + "wounded waiting too long",
                       Text(f"{fmt(float(kpis['wounded_late_person_days']))} person-days",
@@ -264,20 +272,27 @@ def _in_steps(plan: Plan) -> str:
     return f", {steps}" if steps else ""
 
 
+def _whole(units: float) -> str:
+    """Units or persons as the whole number needed: rounded up (70.6 porters are 71)."""
+    return f"{math.ceil(max(units - 1e-6, 0.0)):,}"
+
+
 def _carriers(plan: Plan) -> FitTable:
     net = plan.network
     in_use = plan.units_in_use()
     unit_days = plan.unit_days()
-    table = _table("Carriers by mode", "mode", "recruited", "peak in use", "persons at peak",
+    needed = plan.fleet_needed()
+    table = _table("Carriers by mode", "mode", "recruited", "needed", "persons at peak",
                    "unit-days", numeric=[False, True, True, True, True], prose=[0])
+    table.caption = ("needed: the most in service at once, which the plan minimizes; units "
+                     "and persons rounded up to whole ones")
     for m in range(net.n_modes):
         peak = float(in_use[m].max(initial=0.0))
         if peak <= 1e-6 and plan.recruited_units[:, m].sum() <= 1e-6:
             continue
         table.add_row(short_label(mode_name(net, m), 10**6),
-                      fmt(float(plan.recruited_units[:, m].sum())),
-                      fmt(peak), fmt(peak * float(net.crew_per_unit[m])),
-                      fmt(float(unit_days[m])))
+                      _whole(float(plan.recruited_units[:, m].sum())), _whole(float(needed[m])),
+                      _whole(peak * float(net.crew_per_unit[m])), fmt(float(unit_days[m])))
     return table
 
 
@@ -350,9 +365,9 @@ def print_plan_summary(plan: Plan, console: Console) -> None:
     """Print a plan's key figures as tables that fit the console's width.
 
     Shows delivered vs demand per commodity, shortfall days, tonnes mobilized per region,
-    food eaten on the way, labour-days, carriers by mode, the most burdened localities, the
-    busiest routes, and the findings (why demand is unmet) in words; a plan made in steps of
-    several days says what that changes.
+    food eaten on the way, labour-days, carriers by mode (and why any owned ones stayed idle),
+    the most burdened localities, the busiest routes, and the findings (why demand is unmet)
+    in words; a plan made in steps of several days says what that changes.
 
     Parameters
     ----------
@@ -377,8 +392,12 @@ def print_plan_summary(plan: Plan, console: Console) -> None:
     if note:
         console.print(Text(note, style="yellow"))
     console.print(_headline(plan, kpis))
-    for table in (_commodities(kpis), _goods_used(kpis), _regions(kpis), _carriers(plan),
-                  _burden(plan), _routes(plan)):
+    for table in (_commodities(kpis), _goods_used(kpis), _regions(kpis), _carriers(plan)):
+        if table.row_count:
+            console.print(table)
+    for idle in idle_carriers(plan):
+        console.print(inert(f"• {idle.sentence}"), style="yellow")
+    for table in (_burden(plan), _routes(plan)):
         if table.row_count:
             console.print(table)
     _findings(plan, console)

@@ -1,2 +1,41 @@
 """Resilience: which routes and places everything hangs on, the worst cuts an adversary can
-make, and where protection pays (see docs/resilience.md)."""
+make, and where protection pays (see docs/resilience.md).
+
+>>> import supplyline as sl
+>>> from supplyline.resilience import resilience
+>>> res = resilience(sl.load("tutorial"), k=2)
+>>> res.ranking[0].ids
+('bridge',)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from supplyline.network import Network, compile_network
+from supplyline.resilience.analysis import EXACT_MAX_K, Resilience, WorstSet, analyse
+from supplyline.resilience.cuts import Impact
+from supplyline.scenario.schema import Scenario
+
+__all__ = ["EXACT_MAX_K", "Impact", "Resilience", "WorstSet", "resilience"]
+
+
+def resilience(
+    scenario: Scenario | Network,
+    k: int = EXACT_MAX_K,
+    window: tuple[int, int] | None = None,
+    budget: int = 0,
+    jobs: int = 1,
+    step_days: int | None = None,
+    progress: Callable[[str, int, int], None] | None = None,
+    worst_of: str = "all",
+    protect: dict[str, int] | None = None,
+) -> Resilience:
+    """Cut every route and place in turn (N-1), find the worst sets of 2..k cuts and, with a
+    ``budget``, the routes and places to make safe against them. ``window``: inclusive day
+    indices (0 the scenario's start) to cut on; the whole horizon when None. ``worst_of``:
+    'routes' to look for the worst sets among the routes only. ``protect``: units of
+    ``guards``, ``air`` defence and ``repair`` crews to place against the expected threats."""
+    net = scenario if isinstance(scenario, Network) else compile_network(scenario, step_days)
+    return analyse(net, k=k, window=window, progress=progress, budget=budget, jobs=jobs,
+                   worst_of=worst_of, protect=protect)

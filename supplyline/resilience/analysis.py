@@ -8,7 +8,7 @@ import json
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -25,7 +25,10 @@ from supplyline.resilience.cuts import (
     n_minus_1,
 )
 from supplyline.resilience.interdiction import WorstCut, aggregate, greedy_cuts, worst_cuts
-from supplyline.resilience.protect import Defence, best_defence
+from supplyline.resilience.protect import Allocation, Defence, allocate, best_defence
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = ["EXACT_MAX_K", "Resilience", "WorstSet", "analyse", "parse_window"]
 
@@ -70,10 +73,12 @@ class Resilience:
     seconds: float
     solves: int
     notes: list[str] = field(default_factory=list)
+    worst_of: str = "all"  # what the worst sets may cut: "all" or "routes"
     plan: Plan | None = field(default=None, repr=False)  # the uncut plan
     defence: Defence | None = None
     #: the attacker's best answer to the defence, and to no defence, on the full plan
     defence_checked: tuple[Impact, Impact] | None = None
+    allocation: Allocation | None = None  # protection against the expected threats
 
     def to_dict(self) -> dict[str, Any]:
         def impact(i: Impact) -> dict[str, Any]:
@@ -123,8 +128,15 @@ class Resilience:
             "base": {"shortfall_t": b.shortfall_t, "labour_days": b.labour_days,
                      "eaten_t": b.eaten_kg / 1000.0, "objective": b.objective},
             "ranking": [impact(i) for i in self.ranking],
+            "worst_of": self.worst_of,
             "worst": [worst(w) for w in self.worst],
             "defence": defence,
+            "protection": None if self.allocation is None else {
+                "picks": [{"kind": k, "route": r, "objective": o, "shortfall_t": t}
+                          for k, r, o, t in self.allocation.picks],
+                "base_objective": self.allocation.base_objective,
+                "base_shortfall_t": self.allocation.base_shortfall_t,
+                "solves": self.allocation.solves, "seconds": self.allocation.seconds},
             "seconds": self.seconds,
             "solves": self.solves,
             "notes": self.notes,
@@ -132,6 +144,21 @@ class Resilience:
 
     def to_json(self) -> str:
         return json.dumps(self.to_dict(), indent=2)
+
+    def to_frame(self) -> pd.DataFrame:
+        """The N-1 ranking as a table, worst first."""
+        import pandas as pd
+
+        return pd.DataFrame([
+            {"kind": i.kind, "ids": " + ".join(i.ids), "names": " + ".join(i.names),
+             "extra_shortfall_t": i.extra_shortfall_t, "extra_labour_days": i.extra_labour_days,
+             "extra_eaten_t": i.extra_eaten_t, "status": i.status}
+            for i in self.ranking])
+
+    def __repr__(self) -> str:
+        top = ", ".join(" + ".join(i.ids) for i in self.ranking[:3])
+        return (f"Resilience({self.scenario!r}: {len(self.ranking)} cuts ranked, worst "
+                f"{top}; {self.solves} solves in {self.seconds:.1f} s)")
 
 
 def _num(x: float) -> float | None:
@@ -147,6 +174,8 @@ def analyse(
     budget: int = 0,
     jobs: int = 1,
     resolve: str = "auto",
+    worst_of: str = "all",
+    protect: dict[str, int] | None = None,
 ) -> Resilience:
     """Plan, cut every route and place alone (N-1), and find the worst sets of 2..k cuts;
     with a ``budget``, the routes and places to make safe from cutting so that the worst
@@ -154,12 +183,19 @@ def analyse(
 
     ``progress`` is called with a message, the work done and the work in all. ``jobs``
     processes solve the N-1 cuts when every solve starts from scratch (``resolve``: see
-    :class:`~supplyline.plan.session.Session`).
+    :class:`~supplyline.plan.session.Session`). ``worst_of``: 'all' (routes and places) or
+    'routes' (routes only) for the worst sets and the protection. ``protect``: units of
+    guards, air defence and repair crews to put where they lower the plan's cost most
+    against the expected threats (:func:`~supplyline.resilience.protect.allocate`).
     """
+    if worst_of not in ("all", "routes"):
+        raise ValueError(f"worst_of must be 'all' or 'routes', got {worst_of!r}")
     started = time.perf_counter()
     routes, places = candidates(net)
+    hit_places = places if worst_of == "all" else []
     sizes = list(range(2, k + 1))
-    total = 1 + len(routes) + len(places) + sum(CONFIRM for _ in sizes) + 2 * (budget > 0)
+    total = (1 + len(routes) + len(places) + sum(CONFIRM for _ in sizes) + 2 * (budget > 0)
+             + bool(protect))
     done = 0
 
     def step(message: str) -> None:
@@ -182,17 +218,18 @@ def analyse(
     agg = aggregate(net)
     worst: list[WorstSet] = []
     for size in sizes:
-        ids, value = greedy_cuts(agg, size, routes, places)
+        ids, value = greedy_cuts(agg, size, routes, hit_places)
         if size <= EXACT_MAX_K:
-            model = worst_cuts(agg, size, routes, places)
+            model = worst_cuts(agg, size, routes, hit_places)
             sets = [model]
             for _ in range(CONFIRM - 1):
-                sets.append(worst_cuts(agg, size, routes, places,
+                sets.append(worst_cuts(agg, size, routes, hit_places,
                                        exclude=[s.ids for s in sets]))
             found = [(s.shortfall_kg, s.routes, s.places) for s in sets]
             entry = WorstSet(size, "exact", model, ids, value)
         else:
-            found = [(value, [i for i in ids if i in routes], [i for i in ids if i in places])]
+            found = [(value, [i for i in ids if i in routes],
+                      [i for i in ids if i in hit_places])]
             entry = WorstSet(size, "greedy", None, ids, value)
         for kg, r, p in found:
             entry.confirmed.append((kg, cut_impact(session, base, base_x, r, p, window)))
@@ -201,7 +238,7 @@ def analyse(
         worst.append(entry)
     defence = checked = None
     if budget > 0:
-        defence = best_defence(agg, min(k, EXACT_MAX_K), budget, routes, places)
+        defence = best_defence(agg, min(k, EXACT_MAX_K), budget, routes, hit_places)
         protected = cut_impact(session, base, base_x, defence.attack.routes,
                                defence.attack.places, window)
         step("defence: attack on the protected network")
@@ -209,18 +246,25 @@ def analyse(
                                  defence.unprotected.places, window)
         step("defence: attack on the unprotected network")
         checked = (protected, unprotected)
+    allocation = None
+    if protect:
+        allocation = allocate(net, protect)
+        step("protection against the expected threats")
     notes = [
         "a cut is known to the plan in advance: the plan is made around it (stocks moved "
         "ahead, other routes used), as a planner who expects it would",
         "the worst sets are exact on the aggregated network (no time, carriers or labour) "
         "and measured on the full plan",
     ]
+    if window is not None:
+        notes.append("the aggregated network has no time: it picks the worst sets for the "
+                     "whole horizon; they are measured on the full plan cut in the window")
     start = net.start_date
     dates = None if window is None else (
         str(start + dt.timedelta(days=window[0])), str(start + dt.timedelta(days=window[1])))
     return Resilience(net.scenario.name, window, dates, base, ranking, worst,
-                      time.perf_counter() - started, session.solves, notes, uncut, defence,
-                      checked)
+                      time.perf_counter() - started, session.solves, notes, worst_of, uncut,
+                      defence, checked, allocation)
 
 
 def parse_window(text: str, start: dt.date, days: int) -> tuple[int, int]:

@@ -8,6 +8,7 @@ opens its stocks last before it goes shorter than in the uncut plan.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
@@ -186,8 +187,16 @@ def n_minus_1(session: Session, base: Figures, base_x: FloatArray,
     items: list[tuple[list[str], list[str]]] = (
         [([r], []) for r in routes] + [([], [p]) for p in places])
     labels = [f"route {r}" for r in routes] + [f"place {p}" for p in places]
-    out: list[Impact] = []
-    if jobs > 1 and not session.warm_starts and len(items) > 1:
+    # A cut that forbids exactly the trips another forbids (a village with one route, and
+    # that route) has its result: solved once.
+    first: dict[bytes, int] = {}
+    same: list[int] = []
+    for i, (r, p) in enumerate(items):
+        key = session.cut_columns(r, p, window).tobytes()
+        same.append(first.setdefault(key, i))
+    todo = [i for i in range(len(items)) if same[i] == i]
+    solved: dict[int, Impact] = {}
+    if jobs > 1 and not session.warm_starts and len(todo) > 1:
         import multiprocessing
         from concurrent.futures import ProcessPoolExecutor
 
@@ -195,14 +204,28 @@ def n_minus_1(session: Session, base: Figures, base_x: FloatArray,
         context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
         with ProcessPoolExecutor(jobs, mp_context=context, initializer=_start_worker,
                                  initargs=(session.net, base, base_x, window)) as pool:
-            for label, impact in zip(labels, pool.map(_cut_in_worker, items), strict=True):
-                out.append(impact)
+            results = pool.map(_cut_in_worker, [items[i] for i in todo])
+            for i, impact in zip(todo, results, strict=True):
+                solved[i] = impact
                 if progress is not None:
-                    progress(label)
-        session.solves += sum(i.solved for i in out)
-        return rank(out)
-    for label, (r, p) in zip(labels, items, strict=True):
-        out.append(cut_impact(session, base, base_x, r, p, window))
+                    progress(labels[i])
+        session.solves += sum(i.solved for i in solved.values())
+    else:
+        for i in todo:
+            r, p = items[i]
+            solved[i] = cut_impact(session, base, base_x, r, p, window)
+            if progress is not None:
+                progress(labels[i])
+    out: list[Impact] = []
+    for i, (r, p) in enumerate(items):
+        if same[i] == i:
+            out.append(solved[i])
+            continue
+        twin = solved[same[i]]
+        out.append(dataclasses.replace(
+            twin, kind="route" if r else "place", ids=tuple(r) + tuple(p),
+            names=_label(session.net, r, p), seconds=0.0, iterations=0,
+            notes=[*twin.notes, f"forbids the same trips as {' + '.join(twin.ids)}"]))
         if progress is not None:
-            progress(label)
+            progress(labels[i])
     return rank(out)

@@ -27,16 +27,20 @@ from supplyline.scenario._describe import is_model, is_union, split_annotated, u
 from supplyline.scenario._reach import Reach, findings
 from supplyline.scenario._yaml_lines import Locations, Path, shown
 from supplyline.scenario.schema import (
+    METRIC_UNITS,
     AirThreat,
     AirWindow,
     Commodity,
+    Costs,
     DaySeriesStep,
     Demand,
     Metric,
+    MetricTerm,
     Mode,
     Observed,
     Place,
     Policy,
+    Price,
     RainSpell,
     Replay,
     ReplayCarriers,
@@ -48,6 +52,7 @@ from supplyline.scenario.schema import (
     Threats,
     WoundedFlow,
 )
+from supplyline.units import UnitProblem, convert, currency_unit
 
 __all__ = ["Entry", "check_references"]
 
@@ -164,6 +169,7 @@ def check_references(
     checker.check_policy()
     checker.check_replays()
     checker.check_observed()
+    checker.check_costs()
     checker.check_dates(checker.top)
     checker.check_reach()
     return checker.problems
@@ -249,6 +255,7 @@ class _Checker:
         self.policy = top.entry("policy", Policy)
         self.replays = top.entries("replays", Replay)
         self.observed = top.entries("observed", Observed)
+        self.costs = top.entry("costs", Costs)
 
         self.written: dict[str, set[str] | None] = {
             section: _written(data.get(section), key, section in unreadable)
@@ -494,12 +501,41 @@ class _Checker:
     def check_observed(self) -> None:
         for observed in self.observed:
             metric = observed.entry("metric", Metric)
-            self.known(metric.at("commodity"), metric.get("commodity"), "commodity",
-                       "commodities")
-            self.known(metric.at("place"), metric.get("place"), "place", "places")
-            for path, region in metric.names("regions"):
-                self.region(path, region)
+            for term in (metric, metric.entry("per", MetricTerm)):
+                self.known(term.at("commodity"), term.get("commodity"), "commodity",
+                           "commodities")
+                self.known(term.at("place"), term.get("place"), "place", "places")
+                self.known(term.at("mode"), term.get("mode"), "mode", "modes")
+                for path, region in term.names("regions"):
+                    self.region(path, region)
             self.known(observed.at("replay"), observed.get("replay"), "replay", "replays")
+            self.money_unit(observed, metric)
+
+    def money_unit(self, observed: Entry, metric: Entry) -> None:
+        """A figure about money is in the scenario's currency (per the metric's unit)."""
+        kinds = [metric.get("kind"), metric.entry("per", MetricTerm).get("kind")]
+        unit = observed.get("unit")
+        if not isinstance(unit, str) or not any(
+                "CURRENCY" in METRIC_UNITS.get(k, "") for k in kinds if isinstance(k, str)):
+            return
+        currency = self.costs.get("currency") or "USD"
+        if not isinstance(currency, str):
+            return
+        try:
+            units = [METRIC_UNITS[k].replace("CURRENCY", currency_unit(currency))
+                     for k in kinds if isinstance(k, str) and k in METRIC_UNITS]
+            convert(1.0, unit, units[0] if len(units) == 1 else f"({units[0]}) / ({units[1]})")
+        except UnitProblem as problem:
+            self.report(observed.at("unit"), f"{problem}, in the scenario's currency "
+                        f"{currency}", shown(unit))
+
+    def check_costs(self) -> None:
+        for name in ("per_unit_day", "per_unit_km"):
+            for mode in self.costs.keys(name):
+                self.known(self.costs.at(name, mode), mode, "mode", "modes", at_key=True)
+        for price in self.costs.entries("prices", Price):
+            self.place(price.at("place"), price.get("place"), "locality")
+            self.commodity(price.at("commodity"), price.get("commodity"))
 
     # -- dates ----------------------------------------------------------------------------
 

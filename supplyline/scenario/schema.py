@@ -21,13 +21,16 @@ __all__ = [
     "AirThreat",
     "Closure",
     "Commodity",
+    "Costs",
     "DaySeriesStep",
     "Demand",
     "Metric",
+    "MetricTerm",
     "Mode",
     "Observed",
     "Place",
     "Policy",
+    "Price",
     "RainSpell",
     "Replay",
     "ReplayCarriers",
@@ -542,6 +545,10 @@ class Weights(Strict):
         "cost per unit of the largest burden (fairness, when no bound is set)", "cost",
         default=1000.0,
     )
+    fleet_per_unit: Weight = _field(
+        "cost per unit of a mode's fleet (the most units in service at once): after the "
+        "shortfall, the plan runs the fewest units it needs", "cost/unit", default=1.0,
+    )
 
 
 class Policy(Strict):
@@ -652,36 +659,65 @@ class Replay(Strict):
     )
 
 
-#: The unit each metric kind is computed in.
+class Price(Strict):
+    """What a kg of a commodity costs at a locality (paid for what it gives)."""
+
+    place: str = _field("locality id")
+    commodity: str = _field("commodity id")
+    per_kg: Annotated[float, Field(ge=0, le=1e9)] = _field("price of one kg", "currency/kg")
+    source: str = _field("where the figure comes from, or 'estimate: reasoning'", default="")
+
+
+class Costs(Strict):
+    """The money a plan costs: wages, hire, running costs and food bought, in one currency.
+    The plan reports the cost and the cost per tonne delivered; ``weight`` sets how much one
+    unit of money counts in the objective against the burden on the people."""
+
+    currency: str = _field("the currency of every figure here (USD, VND, ...)",
+                           default="USD", pattern=r"^[A-Za-z][A-Za-z_]{0,15}$")
+    wage_per_person_day: Annotated[float, Field(ge=0, le=1e9)] = _field(
+        "wage of one labour-day: every person-day served by carriers' crews, road works and "
+        "repair crews", "currency/person-day", default=0.0)
+    per_unit_day: dict[str, Annotated[float, Field(ge=0, le=1e9)]] = _field(
+        "by mode id: cost of one unit's day in service beyond its crew's wages (a carrier-day: "
+        "hire, upkeep, fodder bought)", "currency/unit-day", default_factory=dict)
+    per_unit_km: dict[str, Annotated[float, Field(ge=0, le=1e9)]] = _field(
+        "by mode id: running cost of one unit over one km, loaded or empty (wear, tyres, "
+        "fuel when fuel is not a commodity)", "currency/unit-km", default_factory=dict)
+    prices: list[Price] = _field("price per kg of what localities give", default_factory=list)
+    weight: Weight = _field(
+        "objective cost of one unit of money, against the burden weights (0: report costs "
+        "without minimizing them)", "cost/currency", default=1.0)
+    source: str = _field("where the figures come from, or 'estimate: reasoning'", default="")
+
+
+#: The unit each metric kind is computed in (pint syntax, see :mod:`supplyline.units`; the
+#: currency of ``cost_per_t`` is the scenario's).
 METRIC_UNITS = {
     "share_mobilized": "%",
     "share_consumed": "%",
     "given_over_consumed": "%",
     "mobilized_t": "t",
     "consumed_t": "t",
+    "arrivals_t": "t",
     "through_t": "t",
     "peak_delivered_t_per_day": "t/day",
     "demand_met_pct": "%",
     "days_from": "day",
+    "labour_days": "person*day",
+    "units_in_use": "unit",
+    "units_recruited": "unit",
+    "trips": "trip",
+    "cost_per_t": "CURRENCY/t",
 }
 
+#: The kinds that read a date window (``start`` to ``by``, the whole horizon when empty).
+WINDOW_KINDS = {"arrivals_t", "peak_delivered_t_per_day", "units_in_use", "units_recruited",
+                "trips", "consumed_t"}
 
-class Metric(Strict):
-    """A quantity computed from a plan, for comparison with history.
 
-    kinds:
-    ``share_mobilized``: percent of ``commodity`` mobilized that came from localities tagged
-    ``regions``. ``share_consumed``: percent of ``commodity`` consumed at fronts that came from
-    them (stocks are taken as well mixed). ``given_over_consumed``: tonnes of ``commodity``
-    given by localities tagged ``regions`` as a percent of the tonnes of it consumed at the
-    fronts (a ratio of two totals, as a report that says "X t was N % of what was used" computes
-    it; it can exceed 100). ``mobilized_t``: tonnes of ``commodity`` (all goods
-    when empty) mobilized from ``regions`` (everywhere when empty). ``consumed_t``: tonnes
-    consumed at the fronts. ``through_t``: tonnes of goods that leave ``place`` over the
-    horizon. ``peak_delivered_t_per_day``: the largest daily tonnage arriving at the fronts.
-    ``demand_met_pct``: percent of demand met up to ``by`` (end_date when empty).
-    ``days_from``: days from ``start`` to end_date inclusive.
-    """
+class MetricTerm(Strict):
+    """A quantity computed from a plan (see :class:`Metric` for the kinds)."""
 
     kind: Literal[
         "share_mobilized",
@@ -689,42 +725,92 @@ class Metric(Strict):
         "given_over_consumed",
         "mobilized_t",
         "consumed_t",
+        "arrivals_t",
         "through_t",
         "peak_delivered_t_per_day",
         "demand_met_pct",
         "days_from",
+        "labour_days",
+        "units_in_use",
+        "units_recruited",
+        "trips",
+        "cost_per_t",
     ] = _field("what to compute (see the class description)")
     commodity: str | None = _field("commodity id", default=None)
     regions: list[str] = _field("region tags", default_factory=list)
-    place: str | None = _field("place id (through_t)", default=None)
-    start: dt.date | None = _field("first day (days_from)", "date", default=None)
-    by: dt.date | None = _field("last day counted (demand_met_pct)", "date", default=None)
+    place: str | None = _field(
+        "place id: where arrivals, trips or tonnes leaving are counted; the home of the units "
+        "counted", default=None)
+    mode: str | None = _field("mode id (units, trips; all modes when empty)", default=None)
+    start: dt.date | None = _field("first day (days_from; a window's first day)", "date",
+                                   default=None)
+    by: dt.date | None = _field("last day counted (demand_met_pct; a window's last day)",
+                                "date", default=None)
 
     @model_validator(mode="after")
-    def _has_its_arguments(self) -> Metric:
+    def _has_its_arguments(self) -> MetricTerm:
         needs: dict[str, tuple[str, ...]] = {
             "share_mobilized": ("commodity", "regions"),
             "share_consumed": ("commodity", "regions"),
             "given_over_consumed": ("commodity", "regions"),
             "through_t": ("place",),
             "days_from": ("start",),
+            "units_in_use": ("mode",),
+            "units_recruited": ("mode",),
         }
         missing = [name for name in needs.get(self.kind, ()) if not getattr(self, name)]
         if missing:
             raise ValueError(f"metric {self.kind} needs {', '.join(missing)}")
         reads = {
-            "commodity": set(METRIC_UNITS) - {"days_from"},
+            "commodity": set(METRIC_UNITS) - {"days_from", "labour_days", "units_in_use",
+                                              "units_recruited", "trips"},
             "regions": {"share_mobilized", "share_consumed", "given_over_consumed",
                         "mobilized_t"},
-            "place": {"through_t"},
-            "start": {"days_from"},
-            "by": {"demand_met_pct"},
+            "place": {"through_t", "arrivals_t", "peak_delivered_t_per_day", "trips",
+                      "units_in_use", "units_recruited"},
+            "mode": {"units_in_use", "units_recruited", "trips"},
+            "start": {"days_from"} | WINDOW_KINDS,
+            "by": {"demand_met_pct"} | WINDOW_KINDS,
         }
         unused = [name for name, kinds in reads.items()
                   if getattr(self, name) and self.kind not in kinds]
         if unused:
             raise ValueError(f"metric {self.kind} does not use {', '.join(unused)}")
+        if self.start is not None and self.by is not None and self.by < self.start:
+            raise ValueError("a window's by must not be before its start")
         return self
+
+
+class Metric(MetricTerm):
+    """A quantity computed from a plan, for comparison with history; with ``per``, its
+    ratio to a second quantity.
+
+    kinds:
+    ``share_mobilized``: percent of ``commodity`` mobilized that came from localities tagged
+    ``regions``. ``share_consumed``: percent of ``commodity`` consumed at fronts that came from
+    them (stocks are taken as well mixed: the physical, traced share). ``given_over_consumed``:
+    tonnes of ``commodity`` given by localities tagged ``regions`` as a percent of the tonnes
+    of it consumed at the fronts (a ratio of two totals, as a report that says "X t was N % of
+    what was used" computes it; it can exceed 100). ``mobilized_t``: tonnes of ``commodity``
+    (all goods when empty) mobilized from ``regions`` (everywhere when empty).
+    ``consumed_t``: tonnes consumed at the fronts. ``arrivals_t``: tonnes arriving at
+    ``place`` (the fronts when empty), after what threats destroy. ``through_t``: tonnes of
+    goods that leave ``place``. ``peak_delivered_t_per_day``: the largest daily tonnage
+    arriving at the fronts (or ``place``). ``demand_met_pct``: percent of demand met up to
+    ``by`` (end_date when empty). ``days_from``: days from ``start`` to end_date inclusive.
+    ``labour_days``: person-days served (carriers' crews, road works, repair crews).
+    ``units_in_use``: the most units of ``mode`` in service at once (of the home ``place``
+    when given); over the whole horizon, the fleet the plan needs, which it minimizes after
+    the shortfall. ``units_recruited``: units of ``mode`` put into service.
+    ``trips``: loaded trips of ``mode`` (all when empty) leaving ``place`` (anywhere when
+    empty). ``cost_per_t``: the plan's cost (see ``costs``) per tonne consumed at the fronts.
+    Kinds that count over time read the window ``start`` to ``by`` (each day of a planning
+    step counts with its step).
+    """
+
+    per: MetricTerm | None = _field(
+        "a second quantity: the figure is this one divided by it (units divide too: t / t "
+        "is a ratio, written '%' or '1')", default=None)
 
 
 class Observed(Strict):
@@ -733,10 +819,11 @@ class Observed(Strict):
     id: Id = _field("identifier")
     description: str = _field("what the figure is", default="")
     metric: Metric = _field("how the model computes it")
-    value: float = _field("the historical value, in the metric's unit")
-    unit: Literal["%", "t", "t/day", "day"] = _field(
-        "unit of value, the unit of the metric's kind: '%' (shares, demand met), 't', "
-        "'t/day' (peak delivered) or 'day' (days_from)"
+    value: float = _field("the historical value, in ``unit``")
+    unit: str = _field(
+        "unit of value and tolerance, read by pint and converted to the metric's own: t, kg, "
+        "short_ton, long_ton, t/day, %, day, person*day, unit, trip, USD/t (the scenario's "
+        "currency per mass); one that measures another quantity is an error"
     )
     tolerance: NonNegative = _field("largest accepted |model - value|, in the same unit",
                                     default=0.0)
@@ -751,11 +838,33 @@ class Observed(Strict):
 
     @model_validator(mode="after")
     def _unit_of_its_metric(self) -> Observed:
-        unit = METRIC_UNITS[self.metric.kind]
-        if self.unit != unit:
-            raise ValueError(f"a {self.metric.kind} figure is in {unit!r}, got unit "
-                             f"{self.unit!r}")
+        from supplyline.units import UnitProblem, convert
+
+        unit = metric_unit(self.metric, None)
+        if unit is None:  # money: checked against the scenario's currency
+            return self
+        try:
+            convert(1.0, self.unit, unit)
+        except UnitProblem as problem:
+            raise ValueError(f"{problem} for the {self.metric.kind} figure") from None
         return self
+
+
+def metric_unit(metric: Metric, currency: str | None) -> str | None:
+    """The unit a metric is computed in (pint syntax); ``None`` when it involves money and
+    no currency is given."""
+    terms: list[MetricTerm] = [metric] + ([metric.per] if metric.per is not None else [])
+    units: list[str] = []
+    for term in terms:
+        unit = METRIC_UNITS[term.kind]
+        if "CURRENCY" in unit:
+            if currency is None:
+                return None
+            from supplyline.units import currency_unit
+
+            unit = unit.replace("CURRENCY", currency_unit(currency))
+        units.append(unit)
+    return units[0] if len(units) == 1 else f"({units[0]}) / ({units[1]})"
 
 
 class Scenario(Strict):
@@ -783,6 +892,8 @@ class Scenario(Strict):
                             default_factory=Policy)
     replays: list[Replay] = _field("fixed (e.g. historical) mobilizations", default_factory=list)
     observed: list[Observed] = _field("historical figures to reproduce", default_factory=list)
+    costs: Costs = _field("the money a plan costs (wages, hire, running costs, prices)",
+                          default_factory=Costs)
 
     @property
     def days(self) -> int:

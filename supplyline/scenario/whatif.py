@@ -3,8 +3,9 @@
 :func:`replace` takes changes by dotted path (``"modes.porter.payload_kg"``; list items by
 id or by index) and runs the changed scenario through the whole loader: every problem comes
 back as a :class:`~supplyline.errors.ScenarioError` naming the field, exactly as for a file.
-:func:`first_days` cuts the horizon (``plan --days``, ``sl.plan(days=...)``) and
-:func:`with_step_days` sets the planning step (``--step-days``).
+:func:`first_days` cuts the horizon, for ``plan --days`` and ``sl.plan(days=...)`` alike;
+:func:`with_step_days` sets the planning step of a scenario (``--step-days`` of commands that
+hand the scenario on, such as ``sweep``).
 
 >>> import supplyline as sl
 >>> sc = sl.load("tutorial")
@@ -20,13 +21,14 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 import yaml
+from pydantic import BaseModel
 
 from supplyline.errors import Problem, ScenarioError
 
 if TYPE_CHECKING:
     from supplyline.scenario.schema import Scenario
 
-__all__ = ["WHAT_IF", "first_days", "replace", "with_step_days"]
+__all__ = ["WHAT_IF", "document", "first_days", "replace", "with_step_days"]
 
 #: The "file" named in the problems of a what-if.
 WHAT_IF = "what-if"
@@ -86,6 +88,24 @@ def _set(document: dict[str, Any], path: str, value: Any) -> None:
     container[key] = value
 
 
+def _writable(path: str, value: Any) -> Any:
+    """``value`` as a scenario file would hold it (a section given as a schema object is
+    written out); a ScenarioError naming ``path`` when no file could hold it."""
+    if isinstance(value, BaseModel):
+        value = value.model_dump(mode="python", by_alias=True, exclude_unset=True)
+    elif isinstance(value, tuple):
+        value = list(value)
+    elif hasattr(value, "item") and callable(value.item):  # a NumPy number
+        value = value.item()
+    try:
+        yaml.safe_dump(value)
+    except yaml.YAMLError:
+        raise ScenarioError([Problem(
+            WHAT_IF, None, path, "a value a scenario file can hold (a number, text, a date, "
+            "or a list or mapping of them)", repr(value))]) from None
+    return value
+
+
 def document(scenario: Scenario) -> dict[str, Any]:
     """The scenario as the data of a scenario file: what was written (defaults left out),
     tables inline."""
@@ -129,7 +149,7 @@ def replace(scenario: Scenario, changes: Mapping[str, Any]) -> Scenario:
 
     data = document(scenario)
     for path, value in changes.items():
-        _set(data, path, value)
+        _set(data, path, _writable(path, value))
     text = yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
     try:
         return load_text(text, WHAT_IF, max_file_bytes=None)
@@ -156,7 +176,13 @@ def first_days(scenario: Scenario, days: int | None) -> Scenario:
 
 
 def with_step_days(scenario: Scenario, step_days: int | None) -> Scenario:
-    """The scenario planned in steps of ``step_days`` days (unchanged when None)."""
+    """The scenario planned in steps of ``step_days`` days (unchanged when None).
+
+    Raises
+    ------
+    ValueError
+        When ``step_days`` is not a whole number ≥ 1.
+    """
     if step_days is None:
         return scenario
     if isinstance(step_days, bool) or not isinstance(step_days, int) or step_days < 1:

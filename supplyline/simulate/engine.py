@@ -23,7 +23,7 @@ import numpy as np
 
 from supplyline.accounting import handling_days
 from supplyline.plan.result import Plan
-from supplyline.simulate.policy import MAX_PASSES, share
+from supplyline.simulate.policy import MAX_PASSES, SETTLED, share
 from supplyline.simulate.threats import ThreatSampler
 
 __all__ = ["Compiled", "compile_plan", "run_chunk"]
@@ -97,6 +97,11 @@ class Compiled:
     n_places: int
     n_modes: int
     n_goods: int
+
+
+def _host(xp: Any, value: Any) -> np.ndarray:
+    """An array on the host (NumPy)."""
+    return np.asarray(value if xp is np else xp.asnumpy(value))
 
 
 def _finite(capacity: np.ndarray) -> np.ndarray:
@@ -225,6 +230,58 @@ class _Trips:
         return units.reshape(units.shape[0], c.n_places, c.n_modes), goods
 
 
+def _units_that_leave(c: Compiled, active: np.ndarray, idle: Any, available: Any,
+                      want: Any, returning: Any) -> Any:
+    """The share of its planned dispatches each (place, mode) can send [R, P·M]: the
+    greatest ``u`` in [0, 1] with ``want × u <= available × (idle + units landing within
+    the step)``,
+    where the legs out of a place send ``u`` of what they want and ``returning`` [R, L] of
+    each leg's planned units land within the step per unit share sent. Units that go round
+    within the step (out and back) count; a round that loses some of them sends fewer.
+    Solved exactly (policy iteration on the places that cannot send all: a few linear
+    solves), only over the ``active`` (place, mode) pairs."""
+    xp = c.xp
+    runs = want.shape[0]
+    out = xp.ones_like(want)
+    if active.size == 0:
+        return out
+    works = xp.broadcast_to(available[:, None, :], idle.shape).reshape(runs, -1)
+    b_all = idle.reshape(runs, -1) * works
+    # Where every place can send all it wants even if all others do, nothing binds.
+    reach = b_all + (returning @ c.by_dest_mode) * works
+    short = ((reach < want * (1.0 - 1e-12)) & (want > 0)).any(axis=1)
+    rows = np.nonzero(_host(xp, short))[0]
+    if rows.size == 0:
+        return out
+    r = xp.asarray(rows)
+    idx = xp.asarray(active)
+    n = int(active.size)
+    w = want[r][:, idx]
+    b = b_all[r][:, idx]
+    dest = c.by_dest_mode[:, idx]  # [L, n]
+    origin = c.by_origin_mode[:, idx]
+    # Units that land at i and can travel, per unit share sent from j [R', n, n].
+    flow = ((dest.T[None, :, :] * returning[r][:, None, :]) @ origin) * works[r][:, idx][
+        :, :, None]
+    eye = xp.eye(n)[None]
+    u = xp.ones((rows.size, n))
+    binding = xp.zeros((rows.size, n), dtype=bool)
+    for round_ in range(n + 1):
+        reach = b + (flow @ u[:, :, None])[:, :, 0]
+        now = binding | ((reach < w * (1.0 - 1e-12)) & (w > 0))
+        if round_ > 0 and bool((now == binding).all()):
+            break
+        binding = now  # places that cannot send all stay so
+        system = xp.where(binding[:, :, None], w[:, :, None] * eye - flow, eye)
+        system = system + 1e-12 * eye * (1.0 + w[:, :, None])
+        rhs = xp.where(binding, b, 1.0)
+        u = xp.clip(xp.linalg.solve(system, rhs[:, :, None])[:, :, 0], 0.0, 1.0)
+    part = out[r]
+    part[:, idx] = u
+    out[r] = part
+    return out
+
+
 def _step_of(xp: Any, c: Compiled, time: Any) -> Any:
     """The step holding each time (``steps`` at or past the horizon's end)."""
     step = xp.searchsorted(c.start_xp, time, side="right") - 1
@@ -336,40 +393,50 @@ def run_chunk(c: Compiled, runs: int, rng: Any, threats: bool = True,
         # --- the policy (see policy.py) as a fixed point: loads that arrive within the step
         # serve it, so each place's means depend on what reaches it; from the plan's own
         # dispatches (shares 1) down to what every place can do with what reaches it.
-        f_loaded = xp.ones((runs, n_legs))
-        f_empty = xp.ones((runs, n_legs))
+        # Units and goods that land within the step serve it: the policy is a fixed point.
+        # Each round takes the capacity and ration shares of the last round's dispatches,
+        # solves exactly for the units that can leave from each place (units going round
+        # within the step included), and shares the loads out afresh.
+        f_units = xp.ones((runs, n_legs))
         f_cargo = xp.ones((runs, n_legs, n_g))
+        leave = xp.ones((runs, n_legs))  # share of the units the places can send
+        cut = xp.ones((runs, n_legs))  # share of those the route and their rations allow
+        comes_back = (plan_loaded * trips.now_loaded + plan_empty * trips.now_empty) * (
+            1.0 - hit)
+        active = np.nonzero(_host(xp, want.reshape(runs, -1).max(axis=0)) > 0)[0]
         for _ in range(MAX_PASSES):
-            units_here, goods_here = trips.landing(f_loaded, f_empty, f_cargo)
+            units_here, goods_here = trips.landing(f_units, f_units, f_cargo)
             have = stock + goods_here
             have = have - xp.minimum(fixed_need, have)
-            u = share(xp, (idle + units_here) * available[:, None, :], want)
-            v = u.reshape(runs, n_p * n_m) @ c.by_origin_mode.T  # [R, L]
-            moves = _by((plan_loaded + plan_empty) * v * c.road_use[None, :], c.by_arc)
-            kgs = _by(plan_loaded * v * per_unit.sum(axis=2), c.by_arc)
-            v = v * (xp.minimum(share(xp, cap_mov, moves), share(xp, cap_kg, kgs)) @ c.by_arc.T)
-            trip = (plan_loaded * v)[:, :, None] * c.draw_loaded[None, :, :, s] + (
-                plan_empty * v)[:, :, None] * c.draw_empty[None, :, :, s]
-            trip_need = _by(trip, c.by_origin)
-            v = v * (share(xp, have, trip_need).min(axis=2) @ c.by_origin.T)
-            have = have - _by((plan_loaded * v)[:, :, None] * c.draw_loaded[None, :, :, s]
-                              + (plan_empty * v)[:, :, None] * c.draw_empty[None, :, :, s],
-                              c.by_origin)
+            moves = _by((plan_loaded + plan_empty) * leave * c.road_use[None, :], c.by_arc)
+            kgs = _by(plan_loaded * leave * per_unit.sum(axis=2), c.by_arc)
+            k = xp.minimum(share(xp, cap_mov, moves), share(xp, cap_kg, kgs)) @ c.by_arc.T
+            trip = (plan_loaded * leave * k)[:, :, None] * c.draw_loaded[None, :, :, s] + (
+                plan_empty * leave * k)[:, :, None] * c.draw_empty[None, :, :, s]
+            fed_trips = share(xp, have, _by(trip, c.by_origin)).min(axis=2) @ c.by_origin.T
+            # Only ever tighter, so that the rounds settle.
+            cut = xp.minimum(cut, k * fed_trips)
+            u = _units_that_leave(c, active, idle, available, want.reshape(runs, -1),
+                                  comes_back * cut)
+            leave = u @ c.by_origin_mode.T
+            new_units = leave * cut
+            have = have - _by((plan_loaded * new_units)[:, :, None] * c.draw_loaded[None, :, :, s]
+                              + (plan_empty * new_units)[:, :, None]
+                              * c.draw_empty[None, :, :, s], c.by_origin)
             have = have - xp.minimum(c.consumed[None, :, :, s], have)
-            cargo_share = share(xp, have, _by((plan_loaded * v)[:, :, None] * per_unit,
-                                              c.by_origin))[:, c.origin, :]
-            new_loaded = xp.minimum(f_loaded, v)
-            new_empty = xp.minimum(f_empty, v)
-            new_cargo = xp.minimum(f_cargo, cargo_share)
-            change = float(xp.maximum(
-                xp.abs(new_loaded - f_loaded).max(initial=0.0),
-                xp.maximum(xp.abs(new_empty - f_empty).max(initial=0.0),
-                           xp.abs(new_cargo - f_cargo).max(initial=0.0))))
-            f_loaded, f_empty, f_cargo = new_loaded, new_empty, new_cargo
-            if change < 1e-12:
+            new_cargo = share(xp, have, _by((plan_loaded * new_units)[:, :, None] * per_unit,
+                                            c.by_origin))[:, c.origin, :]
+            # Settled when no share of a dispatch or load changes by more than SETTLED.
+            goes = (plan_loaded + plan_empty) > 0
+            moved = xp.where(goes, xp.abs(f_units - new_units), 0.0).max(initial=0.0)
+            loads = (plan_loaded * new_units)[:, :, None] * per_unit > 0
+            kg = xp.where(loads, xp.abs(f_cargo - new_cargo), 0.0).max(initial=0.0)
+            f_units, f_cargo = new_units, new_cargo
+            if max(float(moved), float(kg)) < SETTLED:
                 break
         else:
             unsettled += 1
+        f_loaded = f_empty = f_units
 
         # --- execute: what lands within the step, people eat, units leave, the front eats
         units_here, goods_here = trips.landing(f_loaded, f_empty, f_cargo)
@@ -425,7 +492,7 @@ def run_chunk(c: Compiled, runs: int, rng: Any, threats: bool = True,
                 else:
                     pipe[:, t] += _by(amount * mask, c.by_dest)
         # --- the step's end: releases, units kept back, a front's luck, the record
-        idle = idle - xp.minimum(idle, c.released[None, :, :, s])
+        idle = idle - xp.clip(c.released[None, :, :, s], 0.0, xp.maximum(idle, 0.0))
         kept_back = plan_loaded * (1.0 - f_loaded) + plan_empty * (1.0 - f_empty)
         backlog_loaded = xp.maximum(c.loaded[None, :, s] + backlog_loaded - n_loaded, 0.0)
         backlog_empty = xp.maximum(c.empty[None, :, s] + backlog_empty - n_empty, 0.0)

@@ -1,21 +1,33 @@
 """What is sent when reality falls short of the plan.
 
-Each step, at each place, what is there (kept from the last step less spoilage, given,
-arrived) serves the plan's uses in this order:
+Each step every leg means to send the plan's dispatch and load, plus what it kept back
+before (a leg catches up as soon as it can: what was not sent is sent later, with units
+enough for the loads; a leg that cannot be used that step keeps it waiting). At each place,
+what is there (kept from the last step less spoilage, given, arrived) serves the uses in this
+order:
 
-1. **The front eats first**: the consumption the plan gives it, as far as the stock goes.
-2. **People eat**: carriers waiting there, road-work and repair crews, the wounded, and on
-   the last day the food for the way home. What is missing is recorded as *unfed*.
-3. **Units leave**: a dispatch goes as far as units are there and available (the mode's
-   sampled availability), the route's capacity that day allows (what damage and rain left
-   of it) and their rations and fuel for the trip are there; each of these cuts every
-   planned dispatch it touches by the same share (*pro rata*).
-4. **Cargo**: the units that leave take their planned load per unit; where a good is short
-   at the place, every load of it leaving there is cut by the same share (*pro rata*).
+1. **People on the line eat**: carriers waiting there, road-work and repair crews, the
+   wounded, and on the last day the food for the way home. What is missing is *unfed*.
+2. **Units leave** as far as units are there and can travel (the mode's drawn
+   availability), the route's capacity that day allows (what damage and rain left of it),
+   and their rations and fuel for the trip are there; each of these cuts every dispatch it
+   touches by the same share (*pro rata*). Carriers eat before the front, so that a front
+   short of food does not also strand the carriers that feed it.
+3. **The front eats** the consumption the plan gives it.
+4. **Cargo**: the units that leave take their loads; where a good is short at a place,
+   every load of it leaving there is cut by the same share (*pro rata*); what is not loaded
+   waits for the next step.
 
-Loads that arrive within the step are used in the same step: the step is executed in passes
-until nothing more lands (at most :data:`MAX_PASSES`). Units kept back wait where they are
-and eat there. What is left at a front beyond the plan's own stock that day is eaten up to
+Units and loads that arrive within the step serve it, as the planner counts them (a unit
+may make several short trips in a step). So a place's means depend on what reaches it from
+places whose means depend on it in turn: the step's execution is the largest that is
+consistent, found in rounds (at most :data:`MAX_PASSES`). Each round takes the capacity and
+ration shares of the previous one (only ever tighter), solves exactly for the share of its
+dispatches each place can send with the units it has and those that come back to it within
+the step, and shares the loads out afresh. A step that has not settled after the last round
+is executed with the last round's shares and counted in the simulation's notes.
+
+After the step, what is left at a front beyond the plan's own stock that day is eaten up to
 the demand (a lucky run feeds more than the plan where the plan fell short).
 """
 
@@ -23,17 +35,18 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["MAX_PASSES", "share"]
+__all__ = ["MAX_PASSES", "SETTLED", "share"]
 
-#: Passes over one step: loads arriving within the step they left are used in it, one more
-#: stage a pass.
-MAX_PASSES = 12
+#: Rounds of the policy within one step at most.
+MAX_PASSES = 8
+#: A round that changes no share of a dispatch or load by more than this settles the step.
+SETTLED = 1e-6
 
 
 def share(xp: Any, have: Any, want: Any) -> Any:
     """The share of ``want`` that ``have`` covers: ``min(1, have / want)``, 1 where nothing
     is wanted. A shortfall under a millionth of what is wanted is rounding (1)."""
     safe = xp.where(want > 0, want, 1.0)
-    out = xp.minimum(1.0, have / safe)
+    out = xp.minimum(have, safe) / safe
     out = xp.where(out > 1.0 - 1e-6, 1.0, out)
     return xp.where(want > 0, xp.maximum(out, 0.0), 1.0)

@@ -6,6 +6,7 @@ Dask, into one Parquet table of inputs and key figures.
 (15, 20, 25, 30)
 """
 
+from supplyline.sweep.run import SweepError, SweepOptions, SweepResult, run_sweep
 from supplyline.sweep.vary import (
     Variant,
     Vary,
@@ -15,4 +16,15 @@ from supplyline.sweep.vary import (
     parse_vary,
 )
 
-__all__ = ["Variant", "Vary", "VaryError", "VaryProblem", "make_variants", "parse_vary"]
+__all__ = [
+    "SweepError",
+    "SweepOptions",
+    "SweepResult",
+    "Variant",
+    "Vary",
+    "VaryError",
+    "VaryProblem",
+    "make_variants",
+    "parse_vary",
+    "run_sweep",
+]

@@ -1,9 +1,10 @@
 """Running a sweep's variants as independent plans on Dask, into one Parquet table.
 
-Every variant is one Dask task (:func:`run_variant`) that plans it and returns its record:
-the values varied, ``status`` (``ok`` or ``failed``), ``error`` (the reason, for a failed
-variant) and the plan's key figures (:func:`supplyline.report.compare.plan_record`). A
-variant that fails is recorded with its reason; the others go on.
+Every variant is one Dask task (:func:`run_variant`) that plans it (and, when asked,
+simulates the plan under the scenario's threats) and returns its record: the values varied,
+``status`` (``ok`` or ``failed``), ``error`` (the reason, for a failed variant), the plan's
+key figures (:func:`supplyline.report.compare.plan_record`) and the simulation's
+(``sim_`` figures). A variant that fails is recorded with its reason; the others go on.
 
 Results are written to the table as they arrive, in batches (one Parquet row group each), and
 kept by variant number: a task whose worker died is run again by Dask on another worker, and
@@ -54,6 +55,39 @@ class SweepOptions:
     replay: str | None = None
     solver: str = "ipm"
     time_limit_s: float | None = None
+    step_days: int | None = None
+    #: Runs of the plan under the scenario's threats (:func:`supplyline.simulate`), or None.
+    simulate: int | None = None
+    #: The simulations' seed, the same for every variant (common random numbers: variants
+    #: differ by what was varied, not by their draws).
+    seed: int = 0
+
+
+#: The simulation's figures a record holds (``sim_`` columns): (name, where in
+#: :meth:`~supplyline.simulate.Simulation.kpis`).
+SIMULATED: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("sim_p_any_shortfall", ("p_any_shortfall", "value")),
+    ("sim_p_any_shortfall_se", ("p_any_shortfall", "se")),
+    ("sim_shortfall_t", ("shortfall_t", "value")),
+    ("sim_shortfall_t_se", ("shortfall_t", "se")),
+    ("sim_shortfall_p90_t", ("shortfall_distribution_t", "p90")),
+    ("sim_shortfall_cvar95_t", ("shortfall_distribution_t", "cvar95")),
+    ("sim_delivered_t", ("delivered_t", "value")),
+    ("sim_destroyed_t", ("destroyed_t", "value")),
+    ("sim_labour_days", ("labour_days", "value")),
+    ("sim_seconds", ("seconds",)),
+)
+
+
+def simulated_figures(kpis: dict[str, Any]) -> dict[str, float]:
+    """The ``sim_`` figures of a record from a simulation's key figures."""
+    out: dict[str, float] = {}
+    for name, where in SIMULATED:
+        value: Any = kpis
+        for key in where:
+            value = value[key]
+        out[name] = float(value)
+    return out
 
 
 @dataclass
@@ -78,8 +112,13 @@ def run_variant(index: int, scenario: Scenario, options: SweepOptions) -> dict[s
     record: dict[str, Any] = {"variant": index}
     try:
         result = plan(scenario, replay=options.replay, solver=options.solver,
-                      time_limit_s=options.time_limit_s)
+                      time_limit_s=options.time_limit_s, step_days=options.step_days)
         record.update(plan_record(result), status="ok", error=None)
+        if options.simulate is not None:
+            from supplyline.simulate import simulate
+
+            simulation = simulate(result, runs=options.simulate, seed=options.seed)
+            record.update(simulated_figures(simulation.kpis()), sim_runs=options.simulate)
     except SupplylineError as error:
         record.update(status="failed", error=str(error))
     except Exception as error:  # a bug: reported with the variant, the others go on
@@ -103,9 +142,10 @@ def _value_type(values: Sequence[Value]) -> pa.DataType:
     return pa.string()
 
 
-def table_schema(variants: Sequence[Variant]) -> pa.Schema:
+def table_schema(variants: Sequence[Variant], simulated: bool = False) -> pa.Schema:
     """The columns: ``variant``, ``label``, one per path varied, ``status``, ``error``, the
-    key figures, the per-name figures (maps) and the times."""
+    key figures, the per-name figures (maps) and the times; with ``simulated``, the
+    simulation's figures (``sim_runs`` and :data:`SIMULATED`)."""
     import pyarrow as pa
 
     paths = list(variants[0].settings) if variants else []
@@ -121,6 +161,9 @@ def table_schema(variants: Sequence[Variant]) -> pa.Schema:
     for name in MAPS:
         kind = pa.int64() if name == "route_days_at_capacity" else pa.float64()
         fields.append(pa.field(name, pa.map_(pa.string(), kind)))
+    if simulated:
+        fields.append(pa.field("sim_runs", pa.int64()))
+        fields += [pa.field(name, pa.float64()) for name, _where in SIMULATED]
     return pa.schema(fields)
 
 
@@ -186,6 +229,11 @@ def _client(scheduler: str | None, workers: int | None, count: int) -> Iterator[
             raise SweepError(f"cannot reach the Dask scheduler at {scheduler}: "
                              f"{error}") from None
         try:
+            try:
+                client.wait_for_workers(1, timeout=CONNECT_TIMEOUT_S)
+            except (OSError, TimeoutError) as error:
+                raise SweepError(f"the Dask scheduler at {scheduler} has no workers (none "
+                                 f"joined within {CONNECT_TIMEOUT_S} s: {error})") from None
             yield client
         finally:
             client.close()
@@ -255,7 +303,7 @@ def run_sweep(
     by_index = {v.index: v for v in variants}
     if len(by_index) != len(variants):
         raise ValueError("variants must have distinct indices")
-    schema = table_schema(variants)
+    schema = table_schema(variants, simulated=options.simulate is not None)
     records: dict[int, dict[str, Any]] = {}
     started = time.perf_counter()
     interrupted = False

@@ -1,8 +1,9 @@
 """The reference scenario, replayed: the physics against the sourced figures.
 
-Two solves of the 158-day LP in the scenario's planning steps (about 40 s each on a 2-core
-machine): the historical replay, shared by most tests, and the plan. See
-docs/dien-bien-phu-1954.md for what each figure means.
+Two solves of the 158-day LP in the scenario's planning steps (about 40 s each on a quiet
+2-core machine): the historical replay, shared by most tests, and the plan. See
+docs/dien-bien-phu-1954.md for what each figure means. ``validate`` fails several figures on
+this scenario on purpose: the tests hold the honest figures, not a pass.
 """
 
 from __future__ import annotations
@@ -34,57 +35,73 @@ def test_replay_gives_the_sourced_mobilization(replayed: Plan) -> None:
     assert _figure(replayed, "northwest-share-of-rice-mobilized") == pytest.approx(27.0, abs=0.1)
 
 
-def test_rice_used_at_the_front_matches_the_sourced_need(replayed: Plan) -> None:
-    # ANH: 16,000 t needed on the battle line; PANO implies about 15,500 t used.
-    used = _figure(replayed, "rice-used-at-front")
-    assert 15_000.0 <= used <= 16_500.0
-
-
-def test_every_computed_figure_holds(replayed: Plan) -> None:
-    values = sl.validate(replayed)
-    failed = [(v.id, v.model, v.value) for v in values if not v.passed and not v.is_input]
-    assert not failed
-
-
-def test_the_27_percent_is_shown_as_the_replays_input(replayed: Plan) -> None:
-    """The replay gives the Northwest 7,300 t of 27,000: the 27 % follows from it and is
-    never reported as reproduced."""
+def test_the_front_eats_what_the_sourced_strength_eats(replayed: Plan) -> None:
+    """Demand is the sourced strength (87,000 at peak, labourers included, with an estimated
+    build-up) at 0.9 kg a day: 11,717,000 person-days, 10,545 t. The replay feeds it in
+    full, so the rice used at the front is the demand (an input) and falls short of the
+    sourced 16,000 t need by more than its tolerance (docs/dien-bien-phu-1954.md)."""
     values = {v.id: v for v in sl.validate(replayed)}
-    share = values["northwest-share-of-rice-mobilized"]
-    assert share.is_input and "replay 'historical'" in share.input_reason
-    # The front's consumption falls short of the demand, so the 47 % and the rice used are
-    # the model's (a replayed numerator over a computed consumption).
-    assert not values["northwest-share-of-rice-consumed"].is_input
-    assert not values["rice-used-at-front"].is_input
+    used = values["rice-used-at-front"]
+    assert used.model == pytest.approx(11_717_000 * 0.9 / 1000.0, rel=1e-6)
+    assert used.is_input and not used.passed
+    assert used.value - used.model > 5_000.0
 
 
-def test_northwest_rice_is_47_percent_of_the_rice_used_at_the_front(replayed: Plan) -> None:
-    # PANO: 7,300 t, 47 % of the rice used on the battlefield (a ratio of the two totals).
-    used = _figure(replayed, "rice-used-at-front")
-    assert _figure(replayed, "northwest-share-of-rice-consumed") == pytest.approx(
-        100.0 * 7_300.0 / used, rel=1e-9)
-    assert abs(_figure(replayed, "northwest-share-of-rice-consumed") - 47.0) <= 5.0
-
-
-def test_the_shift_comes_from_food_that_never_reaches_the_battle_line(replayed: Plan) -> None:
-    """27 % of what was given but 47 % of what was used: of the 27,000 t, only the front's
-    need is used there; the people serving eat much of the rest on the way."""
-    b = replayed.balance_kg()
+def test_the_delivered_fraction_is_what_the_front_needs_over_what_was_mobilized(
+        replayed: Plan) -> None:
+    """Sources: 16,000 t at the front of 25,000 t (64 %), or 15,500 of 27,000 (57 %). In the
+    replay the front takes its demand and the rest stays in the rear: 39 %, a ratio of two
+    inputs, shown and not tested."""
+    values = {v.id: v for v in sl.validate(replayed)}
+    fraction = values["rice-delivered-of-mobilized"]
     rice = replayed.good_ids.index("rice")
-    mobilized, used = b["mobilized"][rice], b["consumed"][rice]
-    assert mobilized - used > 10_000_000.0
-    assert b["eaten"][rice] > 0.5 * (mobilized - used)
-    # Traced grain by grain through the depots, Northwest rice is also a larger share of the
-    # front's rice than of what was given (the far rear's rice is eaten on the long hauls).
+    expected = 100.0 * replayed.consumed_kg[:, rice].sum() / replayed.mobilized_kg()[:, rice].sum()
+    assert fraction.model == pytest.approx(expected, rel=1e-9)
+    assert 35.0 < fraction.model < 45.0
+    assert fraction.is_input and not fraction.passed
+
+
+def test_the_47_percent_is_checked_as_the_traced_share(replayed: Plan) -> None:
+    """PANO's 47 % of the rice used at the front: computed as the physical share (traced
+    through the depots), with the article's ratio of totals shown beside it as an input."""
+    values = {v.id: v for v in sl.validate(replayed)}
+    traced = values["northwest-share-of-rice-consumed"]
+    rice = replayed.good_ids.index("rice")
     net = replayed.network
     share = traced_share(replayed, rice, net.places_in_regions(["northwest"]))
-    eaten_at_front = replayed.consumed_kg[:, rice, :]
-    traced = 100.0 * (eaten_at_front * share).sum() / eaten_at_front.sum()
-    assert traced > _figure(replayed, "northwest-share-of-rice-mobilized") + 5.0
+    eaten = replayed.consumed_kg[:, rice, :]
+    assert traced.model == pytest.approx(100.0 * (eaten * share).sum() / eaten.sum(), rel=1e-9)
+    assert not traced.is_input
+    # The shift from 27 % of what was given shows physically: the far rear's rice stays behind.
+    assert traced.model > values["northwest-share-of-rice-mobilized"].model + 10.0
+    ratio = values["northwest-rice-over-rice-used"]
+    assert ratio.is_input
+    assert ratio.model == pytest.approx(100.0 * 7_300.0 / values["rice-used-at-front"].model,
+                                        rel=1e-9)
 
 
-def test_the_replay_serves_the_sourced_labour_days(replayed: Plan) -> None:
-    assert replayed.labour_days()["total"] >= 9_030_000.0 * (1 - 1e-6)
+def test_labour_days_are_an_output_far_below_the_sources(replayed: Plan) -> None:
+    """No labour floor: the people serve the days the plan needs, compared with the sourced
+    9-12 million (docs: food only, by the cheapest carriers)."""
+    values = {v.id: v for v in sl.validate(replayed)}
+    labour = values["labour-days-served"]
+    assert labour.unit == "Mperson*day"
+    assert labour.model == pytest.approx(replayed.labour_days()["total"] / 1e6, rel=1e-9)
+    assert not labour.is_input and not labour.passed
+    assert labour.model < 3.0
+
+
+def test_what_the_front_does_not_need_stays_in_the_rear(replayed: Plan) -> None:
+    """Of the 27,000 t given, the front needs 10,545 t: the optimizer moves no more than
+    that and its carriers' food, and leaves the rest where it was given, mostly outside the
+    Northwest."""
+    b = replayed.balance_kg()
+    rice = replayed.good_ids.index("rice")
+    left = b["final_stock"][rice]
+    assert left > 0.5 * (b["mobilized"][rice] - b["consumed"][rice])
+    net = replayed.network
+    rear = net.is_locality & ~net.places_in_regions(["northwest"])
+    assert replayed.stock_kg[rear, rice, -1].sum() > 0.8 * left
 
 
 def test_every_kg_of_the_campaign_is_accounted_for(replayed: Plan) -> None:

@@ -11,7 +11,7 @@ import pytest
 from typer.testing import CliRunner
 
 import supplyline as sl
-from supplyline.cli import app
+from supplyline.cli import Solver, app
 from supplyline.network import compile_network
 from supplyline.plan import SOLVERS
 from supplyline.plan.model import LinearProgram, Solution, build_lp, solve_lp
@@ -35,6 +35,7 @@ def short(scenario: sl.Scenario, days: int) -> sl.Scenario:
 
 def test_the_registry_names_every_solver_and_plan_checks_it() -> None:
     assert SOLVERS == tuple(REGISTRY) == ("ipm", "simplex", "choose", "pdlp", "cuopt")
+    assert tuple(Solver) == SOLVERS  # --solver offers exactly the registry
     with pytest.raises(sl.PlanError, match="one of ipm, simplex, choose, pdlp, cuopt"):
         sl.plan(sl.load("tutorial"), solver="fast")
 

@@ -20,7 +20,7 @@ import pytest
 import supplyline as sl
 from supplyline.report.html import write_report
 from supplyline.scenario.schema import Scenario
-from tests.report.test_map import _crowded_front
+from tests.report.test_map import _crowded_front, _packed_hamlets
 
 CHROMIUM = Path("/usr/bin/chromium")
 FLAGS = (
@@ -151,14 +151,18 @@ def test_map_names_do_not_overlap_in_a_browser(
     tmp_path: Path,
 ) -> None:
     """With the browser's real fonts, no two place names (or numbers) on the map overlap and
-    none sticks out of the map: on the tutorial, the valley, and the valley with a crowded
-    front (names in a magnified inset)."""
+    none sticks out of the map: on the tutorial, the valley, the valley with a crowded front
+    (names in a magnified inset) and with forty hamlets packed together (numbers)."""
     valley = write_report(replay_plan, tmp_path / "valley.html")
     doc = valley_doc()
     _crowded_front(doc)
     crowded = write_report(sl.plan(Scenario.model_validate(doc)), tmp_path / "crowded.html")
     assert 'id="map-inset"' in crowded.read_text(encoding="utf-8")
-    for page in (tutorial_report, valley, crowded):
+    doc = valley_doc()
+    _packed_hamlets(doc)  # forty long names within a few px: most become numbers
+    packed = write_report(sl.plan(Scenario.model_validate(doc)), tmp_path / "packed.html")
+    assert 'class="map-number"' in packed.read_text(encoding="utf-8")
+    for page in (tutorial_report, valley, crowded, packed):
         probe = tmp_path / f"probe-{page.name}"
         probe.write_text(page.read_text(encoding="utf-8").replace(
             "</body>", MEASURE + "</body>"), encoding="utf-8")

@@ -4,6 +4,7 @@ two lines, in every command; no line is wider than the terminal."""
 from __future__ import annotations
 
 import io
+import math
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -98,3 +99,38 @@ def test_every_command_fits_80_columns(console_at: object, tmp_path: Path) -> No
         text = console.export_text()
         assert text.strip(), command
         _fits(text, width)
+
+
+def test_carriers_are_counted_in_whole_units(valley_plan: sl.Plan) -> None:
+    console = _console(120)
+    print_plan_summary(valley_plan, console)
+    text = console.export_text()
+    net = valley_plan.network
+    peak = valley_plan.units_in_use().max(axis=1)
+    shown = 0
+    for m in range(net.n_modes):
+        recruited = float(valley_plan.recruited_units[:, m].sum())
+        if recruited <= 1e-6:
+            continue
+        name = net.scenario.modes[m].name or net.mode_ids[m]
+        line = next(line for line in text.splitlines() if line.startswith(name))
+        numbers = re.findall(r"[\d,.]+", line[len(name):])
+        assert numbers[:2] == [f"{math.ceil(recruited - 1e-6):,}",
+                               f"{math.ceil(peak[m] - 1e-6):,}"], line
+        shown += 1
+    assert shown and "rounded up to whole ones" in text
+
+
+def test_idle_carriers_are_explained() -> None:
+    from supplyline.report.facts import idle_carriers
+
+    tutorial = sl.load("tutorial")
+    many = tutorial.replace({"places.river-village.carriers": {"bicycle": 400}})
+    plan = sl.plan(many, days=10)
+    idle = idle_carriers(plan)
+    assert idle, "400 bicycles at one village should leave some idle"
+    console = _console(80)
+    print_plan_summary(plan, console)
+    text = " ".join(console.export_text().split())
+    for entry in idle:
+        assert entry.sentence in text

@@ -5,6 +5,7 @@ carriers explained from the plan's own figures."""
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import math
 import re
@@ -25,7 +26,14 @@ from supplyline.report.facts import (
     wrap_name,
 )
 from supplyline.report.map import PARALLEL_GAP, draw_map, layout
-from supplyline.report.sections import ReportContext, burden_section, stock_section
+from supplyline.report.sections import (
+    ReportContext,
+    burden_section,
+    mobilization_section,
+    routes_section,
+    stock_section,
+    table,
+)
 from supplyline.report.svg import nice_ticks
 from supplyline.scenario.schema import Scenario
 
@@ -72,17 +80,24 @@ def test_every_place_is_named_in_full_once(valley_plan: sl.Plan) -> None:
     boxes = [spot.box for spot in lay.labeller.placed.values()]
     for a, b in itertools.combinations(boxes, 2):
         assert not _boxes_overlap(a, b)
+    assert len(lay.labeller.symbols) == valley_plan.network.n_places
+    for a, b in itertools.product(boxes, lay.labeller.symbols):
+        assert not _boxes_overlap(a, b)
 
 
-def test_a_crowded_map_numbers_what_it_cannot_name(valley_doc: Doc) -> None:
-    doc = valley_doc()
-    # Forty hamlets with long names packed around the fork.
-    for i in range(40):
+def _packed_hamlets(doc: dict[str, Any], count: int = 40) -> None:
+    """Hamlets with long names packed around the fork (a few km apart at most)."""
+    for i in range(count):
         doc["places"].append({
             "id": f"hamlet-{i}", "name": f"Hamlet number {i} on the far side of the long ridge",
             "kind": "junction", "lat": 21.47 + 0.002 * (i % 5), "lon": 103.08 + 0.002 * (i // 5)})
         doc["routes"].append({"from": "fork", "to": f"hamlet-{i}", "length_km": 1,
                               "modes": ["porter"]})
+
+
+def test_a_crowded_map_numbers_what_it_cannot_name(valley_doc: Doc) -> None:
+    doc = valley_doc()
+    _packed_hamlets(doc)
     plan = _plan(doc)
     drawing = draw_map(plan)
     labels, numbered = _names_on_map(drawing.svg)
@@ -260,9 +275,38 @@ def test_no_idle_sentence_when_every_owned_unit_served(valley_plan: sl.Plan) -> 
     net = valley_plan.network
     peak = valley_plan.units_in_use().max(axis=1)
     owned = net.carriers_owned.sum(axis=0)
-    expected = {m for m in range(net.n_modes)
-                if net.owned_units[m] and owned[m] - peak[m] >= max(1.0, 0.05 * owned[m])}
+    expected = {m for m in range(net.n_modes) if net.owned_units[m]
+                and owned[m] - math.ceil(peak[m] - 0.01) >= max(1.0, 0.05 * owned[m])}
     assert {i.mode for i in idle_carriers(valley_plan)} == expected
+
+
+def test_idle_units_are_whole_and_ignore_solver_noise(valley_doc: Doc) -> None:
+    doc = valley_doc()
+    _with_mules(doc, rations=6.0, routes=None)
+    plan = _plan(doc)
+    m = plan.network.mode_ids.index("mule")
+    plan.in_service_units[:, m, :] = 0.0
+    plan.in_service_units[0, m, 3] = 3e-6  # noise: no mule served
+    (idle,) = [i for i in idle_carriers(plan) if i.mode == m]
+    assert idle.idle == 30 and idle.sentence.startswith("30 of 30 pack mule units idle")
+    plan.in_service_units[0, m, 3] = 4.2  # four units and a part of a fifth served
+    (idle,) = [i for i in idle_carriers(plan) if i.mode == m]
+    assert idle.idle == 25
+
+
+def test_tables_show_no_solver_noise(valley_plan: sl.Plan) -> None:
+    given = valley_plan.given_kg.copy()
+    salt = valley_plan.good_ids.index("salt")
+    given[valley_plan.network.place_ids.index("ban-c"), salt, :] += 0.0388  # 39 g of noise
+    noisy = dataclasses.replace(valley_plan, given_kg=given)
+    section = mobilization_section(noisy, ReportContext())
+    assert section is not None
+    assert not re.search(r">-?0\.0000", section.html)
+    cargo = valley_plan.cargo_kg.copy()
+    cargo[:, 0, 0] += 0.0391  # 39 g on every leg, both ways of every route
+    routes = routes_section(dataclasses.replace(valley_plan, cargo_kg=cargo), ReportContext())
+    assert routes is not None and not re.search(r">-?0\.0000", routes.html)
+    assert re.search(r">-?0\.0000", table("t", ["x"], [[0.0000388]], [True]))  # a control
 
 
 def _crowded_front(doc: dict[str, Any]) -> list[str]:
@@ -300,3 +344,17 @@ def test_a_crowded_front_gets_a_magnified_inset(valley_doc: Doc, valley_plan: sl
     # The inset does not cover any place of the main map.
     x1, y1, x2, y2 = lay.inset.box
     assert not any(x1 - 12 < x < x2 + 12 and y1 - 12 < y < y2 + 12 for x, y in lay.xy)
+
+
+def test_long_mode_and_place_names_are_never_cut_on_the_page(valley_doc: Doc) -> None:
+    doc = valley_doc()
+    long_mode = "Porter carrying a bamboo pole with two baskets over the hills"
+    doc["modes"][0]["name"] = long_mode
+    doc["places"][0]["name"] = "Ban A and the hamlets along the upper stream of the river"
+    plan = _plan(doc)
+    page = sl.report.render_report(plan)
+    assert "…" not in page
+    legend = draw_map(plan).svg.split('<g class="legend">')[1]
+    texts = [" ".join(s.text or "" for s in t.iter("tspan"))
+             for t in ET.fromstring(f"<g>{legend.removesuffix('</svg>')}").iter("text")]
+    assert long_mode in texts

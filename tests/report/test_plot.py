@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -30,6 +31,8 @@ def test_deliveries_stack_the_regions_under_the_demand(valley_plan: sl.Plan) -> 
                 / valley_plan.step_length / 1000.0)
     np.testing.assert_allclose(np.asarray(demand.get_ydata(), dtype=float), expected)
     assert ax.get_ylabel() == "t per day"
+    # A notebook shows it even when pyplot was never imported.
+    assert fig._repr_png_()[:4] == b"\x89PNG"
 
 
 def test_stock_is_one_axes_per_good_at_the_front(valley_plan: sl.Plan) -> None:
@@ -103,3 +106,16 @@ def test_map_of_a_crowded_front_has_an_inset(valley_doc: Callable[[], dict[str, 
         assert f"inset-place:{pid}" in gids or f"inset-number:{pid}" in gids
     main = {a.get_gid() for a in fig.axes[0].get_children() if a.get_gid()}
     assert not any(f"place:{plan.network.place_ids[p]}" in main for p in lay.inset.places)
+
+
+def test_without_matplotlib_the_error_names_the_extra(valley_plan: sl.Plan,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    from supplyline import plot
+
+    plot._figure_class.cache_clear()
+    monkeypatch.setitem(sys.modules, "matplotlib.figure", None)  # as if not installed
+    try:
+        with pytest.raises(ImportError, match=r"pip install 'supplyline\[plot\]'"):
+            valley_plan.plot.stock()
+    finally:
+        plot._figure_class.cache_clear()

@@ -96,3 +96,38 @@ def test_parse_window_reads_dates_and_day_numbers() -> None:
     start = dt.date(1954, 3, 1)
     assert parse_window("1954-03-04:1954-03-07", start, 10) == (3, 6)
     assert parse_window("0:9", start, 10) == (0, 9)
+
+
+def test_worst_sets_among_routes_only(tiny_path: Path) -> None:
+    result = runner.invoke(app, ["resilience", str(tiny_path), "--k", "2", "--worst-of",
+                                 "routes", "--json"])
+    assert result.exit_code == 0, result.output
+    res = json.loads(result.output)["resilience"]
+    assert res["worst_of"] == "routes"
+    routes = {"ban-a--relay", "ban-b--relay", "long-trail", "pass", "relay--hospital"}
+    for w in res["worst"]:
+        assert set(w["model"]["ids"]) <= routes and w["model"]["ids"]
+        assert set(w["greedy"]["ids"]) <= routes
+    bad = runner.invoke(app, ["resilience", str(tiny_path), "--worst-of", "towns", "--json"])
+    assert bad.exit_code == 2 and "--worst-of" in json.loads(bad.output)["error"]["message"]
+
+
+def test_protect_places_units_and_refuses_bad_kinds(tiny_path: Path) -> None:
+    result = runner.invoke(app, ["resilience", str(tiny_path), "--k", "1", "--protect",
+                                 "air=1, repair=1", "--json"])
+    assert result.exit_code == 0, result.output
+    protection = json.loads(result.output)["resilience"]["protection"]
+    assert protection["picks"][0]["kind"] == "air" and protection["picks"][0]["route"] == "pass"
+    assert protection["picks"][-1]["objective"] < protection["base_objective"]
+    for bad in ("tanks=1", "air=x", "air"):
+        out = runner.invoke(app, ["resilience", str(tiny_path), "--protect", bad, "--json"])
+        assert out.exit_code == 2, bad
+        assert "--protect" in json.loads(out.output)["error"]["message"]
+
+
+def test_no_section_without_an_analysis(tiny: object) -> None:
+    import supplyline as sl
+    from supplyline.report import render_report
+
+    plan = sl.plan(tiny)  # type: ignore[arg-type]
+    assert 'id="resilience"' not in render_report(plan)

@@ -56,6 +56,9 @@ def test_cutting_a_bridge_loses_everything_it_carried() -> None:
         assert impact.reserve_days["front"] is not None
     assert by_id[("j",)].extra_shortfall_t == pytest.approx(delivered_t, rel=1e-6)
     assert by_id[("v",)].extra_shortfall_t == pytest.approx(delivered_t, rel=1e-6)
+    # The village has one route: cutting it forbids the same trips, solved once.
+    assert by_id[("v",)].notes == ["forbids the same trips as v--j"]
+    assert by_id[("v",)].kind == "place" and by_id[("v",)].seconds == 0.0
     assert ranked[0].extra_shortfall_t == pytest.approx(delivered_t, rel=1e-6)
 
 
@@ -102,3 +105,14 @@ def test_cuts_in_processes_equal_cuts_in_turn(tiny: sl.Scenario) -> None:
     for a, b in zip(parallel, serial, strict=True):
         assert a.extra_shortfall_t == pytest.approx(b.extra_shortfall_t, rel=1e-6, abs=1e-6)
         assert a.extra_objective == pytest.approx(b.extra_objective, rel=1e-6, abs=1e-3)
+
+
+def test_the_python_api_ranks_and_tabulates(tiny: sl.Scenario) -> None:
+    from supplyline.resilience import resilience
+
+    res = resilience(tiny, k=2, window=(2, 6))
+    assert res.window == (2, 6) and res.window_dates == ("1954-03-03", "1954-03-07")
+    frame = res.to_frame()
+    assert list(frame["ids"]) == [" + ".join(i.ids) for i in res.ranking]
+    assert frame["extra_shortfall_t"].is_monotonic_decreasing
+    assert "10 cuts ranked" in repr(res)

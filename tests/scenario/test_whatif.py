@@ -60,14 +60,28 @@ def test_a_path_that_names_nothing_says_so(tutorial: sl.Scenario) -> None:
         tutorial.replace({"modes..payload_kg": 20})
 
 
-def test_days_and_steps_are_cut_in_one_place(tutorial: sl.Scenario) -> None:
+def test_the_horizon_is_cut_in_one_place(tutorial: sl.Scenario) -> None:
     assert first_days(tutorial, 10).days == 10
     assert first_days(tutorial, None) is tutorial
     for bad in (0, tutorial.days + 1, 2.5):
         with pytest.raises(ValueError, match="whole number from 1 to 30"):
             first_days(tutorial, bad)  # type: ignore[arg-type]
     assert with_step_days(tutorial, 4).policy.step_days == 4
+    assert with_step_days(tutorial, None) is tutorial
+    with pytest.raises(ValueError, match="whole number of days"):
+        with_step_days(tutorial, 0)
     plan = sl.plan(tutorial, days=9, step_days=3)
     assert plan.days == 9 and plan.steps == 3
     with pytest.raises(sl.PlanError, match="days: expected a whole number"):
         sl.plan(tutorial, days=31)
+
+
+def test_values_may_be_schema_objects_or_numpy_numbers(tutorial: sl.Scenario) -> None:
+    import numpy as np
+
+    porter = tutorial.modes[0].model_copy(update={"payload_kg": 22.0})
+    changed = tutorial.replace({"modes.porter": porter,
+                                "routes.ridge-road.length_km": np.float64(15.0)})
+    assert changed.modes[0].payload_kg == 22
+    with pytest.raises(sl.ScenarioError, match="a value a scenario file can hold"):
+        tutorial.replace({"modes.porter.payload_kg": object()})

@@ -1,0 +1,161 @@
+"""Risk from a simulation: the terminal summary of ``supplyline simulate``, its files, and
+the report's risk section (fan charts of reserve days, the chance of shortfall by day, the
+risk table).
+
+Formatting only: every figure comes from :class:`supplyline.simulate.Simulation`.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from html import escape
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+from rich.console import Console
+from rich.table import Table
+
+from supplyline.report import svg
+from supplyline.report.export import PARQUET_MISSING, csv_safe, parquet_available
+from supplyline.report.inert import inert
+from supplyline.report.safe_write import output_files
+from supplyline.report.svg import Series, fmt
+from supplyline.simulate.result import FAN, SHORT_SHARE, Simulation
+
+if TYPE_CHECKING:
+    from supplyline.plan.result import Plan
+    from supplyline.report.sections import ReportContext, Section
+
+__all__ = ["export_simulation", "print_simulation_summary", "risk_rows", "risk_section"]
+
+#: Shades of the fan chart, from the outer percentiles in.
+FAN_COLOURS = ("#9ecae1", "#4292c6", "#08306b", "#4292c6", "#9ecae1")
+
+
+def _pm(figure: dict[str, Any], digits: int = 3, unit: str = "") -> str:
+    """'12.3 ± 0.4 t' (the Monte Carlo standard error)."""
+    return f"{fmt(figure['value'], digits)} ± {fmt(figure['se'], 2)}{unit}"
+
+
+def risk_rows(result: Simulation) -> list[tuple[str, str, str]]:
+    """The risk table: (figure, value ± standard error, runs for ±1 %)."""
+    k = result.kpis()
+    dist = k["shortfall_distribution_t"]
+    p = k["p_any_shortfall"]
+    rows = [
+        ("chance some front goes short", f"{fmt(100 * p['value'])} ± "
+         f"{fmt(100 * p['se'], 2)} %", f"{p['runs_for_1pct']:,}"),
+        ("shortfall, mean", _pm(k["shortfall_t"], unit=" t"),
+         f"{k['shortfall_t']['runs_for_1pct']:,}"),
+        ("shortfall, P50 / P90 / P99", f"{fmt(dist['p50'])} / {fmt(dist['p90'])} / "
+         f"{fmt(dist['p99'])} t", ""),
+        ("shortfall, mean of worst 5 %", f"{fmt(dist['cvar95'])} t", ""),
+    ]
+    for key, label, unit in (("delivered_t", "delivered", " t"),
+                             ("destroyed_t", "destroyed by strikes and raids", " t"),
+                             ("spoiled_t", "spoiled", " t"),
+                             ("eaten_t", "eaten on the way", " t"),
+                             ("unfed_t", "rations not there", " t"),
+                             ("units_lost", "units lost", ""),
+                             ("labour_days", "labour-days", "")):
+        rows.append((label, _pm(k[key], unit=unit), f"{k[key]['runs_for_1pct']:,}"))
+    return rows
+
+
+def print_simulation_summary(result: Simulation, console: Console) -> None:
+    """The simulation's headline figures and worst days, in at most 80 columns."""
+    k = result.kpis()
+    plan = result.plan
+    console.print(inert(
+        f"{result.runs:,} runs of the plan for {plan.network.scenario.title} "
+        f"(seed {result.seed}, {result.seconds:.1f} s on {result.device})"), soft_wrap=True)
+    console.print(inert(
+        f"The plan expects {fmt(k['planned']['delivered_t'])} t delivered, "
+        f"{fmt(k['planned']['shortfall_t'])} t short."), soft_wrap=True)
+    table = Table(title="Risk (± Monte Carlo standard error)", title_justify="left",
+                  title_style="bold")
+    table.add_column("figure")
+    table.add_column("value", justify="right")
+    table.add_column("runs for ±1 %", justify="right")
+    for row in risk_rows(result):
+        table.add_row(*(inert(cell) for cell in row))
+    console.print(table)
+    worst = k["worst_days"]
+    if worst:
+        days = Table(title="Days most at risk", title_justify="left", title_style="bold")
+        days.add_column("date")
+        days.add_column("chance some front is short", justify="right")
+        for row in worst:
+            days.add_row(inert(row["date"]), f"{fmt(100 * row['p_shortfall'])} %")
+        console.print(days)
+    console.print(inert(
+        f"A front is short on a day when it eats less than {fmt(100 * SHORT_SHARE)} % of "
+        "its demand."), style="italic", soft_wrap=True)
+    for note in k["notes"]:
+        console.print(inert(f"Note: {note}"), soft_wrap=True)
+
+
+def export_simulation(result: Simulation, directory: Path,
+                      notify: Callable[[str], None] | None = None) -> list[Path]:
+    """Write ``simulation.json`` and the tables ``sim_days``, ``sim_fan`` and ``sim_runs``
+    (CSV, and Parquet when pyarrow is installed) into ``directory``; all or nothing."""
+    parquet = parquet_available()
+    if not parquet and notify is not None:
+        notify(PARQUET_MISSING)
+    with output_files(Path(directory)) as files:
+        for name in result.TABLES:
+            frame = result.to_frame(name)
+            with files.open(f"sim_{name}.csv") as handle:
+                csv_safe(frame).to_csv(handle, index=False)
+            if parquet:
+                with files.open(f"sim_{name}.parquet", binary=True) as handle:
+                    frame.to_parquet(handle, index=False)
+        with files.open("simulation.json") as handle:
+            handle.write(result.to_json())
+    return files.written
+
+
+def risk_section(plan: Plan, context: ReportContext) -> Section | None:
+    """The risk section, when a simulation of this plan is in ``context.results``."""
+    from supplyline.report.sections import Section, figure, table
+
+    result = context.results.get("simulation")
+    if not isinstance(result, Simulation):
+        return None
+    net = plan.network
+    start = net.scenario.start_date
+    intro = f"{result.runs:,} runs of this plan under its threats (seed {result.seed})."
+    parts = [f"<p>{escape(intro)}"
+             " Each run draws strikes, raids, rain and breakdowns day by day and executes the"
+             " plan as far as stock, units and routes allow.</p>"]
+    fan = result.reserve_fan()
+    for i, f in enumerate(result.fronts):
+        if np.all(np.isnan(fan[:, i])):
+            continue
+        series = [Series(f"P{q}", fan[k, i], FAN_COLOURS[k], dashed=q != 50)
+                  for k, q in enumerate(FAN)]
+        name = net.place_ids[f]
+        chart = svg.time_chart(f"chart-fan-{i}", f"Days of reserve at {name}", start, series,
+                               "days of supply", days=plan.step_start)
+        parts.append(figure(chart, svg.legend([(c, f"P{q}", "line") for c, q in
+                                               zip(FAN_COLOURS, FAN, strict=True)]),
+                            f"Stock at {name} at the end of each day in days of its demand: "
+                            "the middle line is the median run, the others the 5th, 25th, "
+                            "75th and 95th percentiles."))
+    p = result.shortfall_probability_by_step()
+    chart = svg.time_chart("chart-p-short", "Chance of shortfall by day", start,
+                           [Series("some front short", 100.0 * p, "#c62828")], "% of runs",
+                           days=plan.step_start)
+    parts.append(figure(chart, caption="Share of runs in which some front eats less than "
+                        f"{fmt(100 * SHORT_SHARE)} % of its demand that day."))
+    parts.append(table("table-risk", ["figure", "value ± standard error", "runs for ±1 %"],
+                       risk_rows(result), [False, True, True]))
+    return Section("risk", "Risk (Monte Carlo)", "".join(parts), wide=True)
+
+
+def simulation_json(result: Simulation) -> dict[str, Any]:
+    """The simulation's document as a dict (for ``--json`` output)."""
+    doc: dict[str, Any] = json.loads(result.to_json())
+    return doc

@@ -1,0 +1,69 @@
+"""Units of the figures a scenario compares with history, read and converted with pint.
+
+``t``, ``kg``, ``short_ton``, ``long_ton``, ``t/day``, ``%``, ``day``, ``person*day``,
+``unit`` (a carrier unit: a porter, a bicycle, a truck), ``trip`` and money: a currency is
+its own dimension, named by the scenario's ``costs.currency`` (``USD/t``), never converted
+into another.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+
+import pint
+
+__all__ = ["UnitProblem", "convert", "currency_unit", "parse", "registry"]
+
+
+class UnitProblem(ValueError):
+    """A unit that cannot be read, or is not the quantity expected; the message says what
+    was expected ('a unit of mass (like t)')."""
+
+
+@functools.cache
+def registry() -> pint.UnitRegistry[float]:
+    """The one registry (made on first use: building it takes a fraction of a second)."""
+    reg: pint.UnitRegistry[float] = pint.UnitRegistry()
+    reg.define("person = [person] = persons")
+    reg.define("carrier_unit = [carrier] = unit = units")
+    reg.define("trip = [trip] = trips")
+    return reg
+
+
+_CURRENCY = re.compile(r"^[A-Za-z][A-Za-z_]{0,15}$")
+
+
+def currency_unit(code: str) -> str:
+    """The unit name of a currency (defined on first use as a dimension of its own)."""
+    if not _CURRENCY.match(code):
+        raise UnitProblem(f"a currency is a short code of letters (USD, VND), got {code!r}")
+    reg = registry()
+    if code not in reg:
+        reg.define(f"{code} = [currency_{code}]")
+    return code
+
+
+def parse(text: str) -> pint.Unit:
+    """A unit as written ('t', '%', 'short_ton', 'USD/t'); :class:`UnitProblem` otherwise."""
+    written = text.strip()
+    if not written:
+        raise UnitProblem("a unit (t, kg, %, day, person*day, unit, trip, USD/t, ...)")
+    try:
+        return registry().Unit(written)
+    except (pint.errors.UndefinedUnitError, pint.errors.DefinitionSyntaxError,
+            AttributeError, TypeError, ValueError, AssertionError) as error:
+        raise UnitProblem("a known unit (t, kg, short_ton, long_ton, t/day, %, day, "
+                          "person*day, unit, trip, the scenario's currency per t...)"
+                          ) from error
+
+
+def convert(value: float, unit: str, to: str) -> float:
+    """``value`` in ``unit`` expressed in ``to``; :class:`UnitProblem` when they measure
+    different quantities."""
+    reg = registry()
+    have, want = parse(unit), parse(to)
+    if have.dimensionality != want.dimensionality:
+        raise UnitProblem(f"a unit of {want.dimensionality} (like {to!r}), not of "
+                          f"{have.dimensionality}")
+    return float(reg.Quantity(value, have).to(want).magnitude)

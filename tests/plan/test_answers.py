@@ -1,0 +1,307 @@
+"""Answers users ask: how many units, what it costs, when the front eats, figures in real
+units, and explanations that are true (issue 9)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+
+import supplyline as sl
+from supplyline.accounting import ways_home
+from supplyline.errors import ScenarioError
+from supplyline.plan.diagnose import binding_limits, shortfall_kg
+from supplyline.plan.metrics import compare
+from supplyline.plan.model import build_lp, solve_lp
+from supplyline.scenario.load import load_text
+from supplyline.scenario.schema import Observed, Scenario
+from tests.plan.builders import PORTER, place, route, scenario, village
+from tests.plan.test_invariants import _build, small_networks
+
+BICYCLE: dict[str, Any] = {
+    "id": "bicycle", "payload_kg": 200.0, "speed_loaded_km_per_day": 25.0,
+    "speed_empty_km_per_day": 40.0, "crew_per_unit": 1.0, "rations_kg_per_day": {"rice": 0.8},
+    "units_from": "owned",
+}
+
+
+def _one_route(days: int = 30, **extra: Any) -> Scenario:
+    return scenario(
+        [village("v", 0.0, 1e6, carriers={"bicycle": 200}), place("front", "front", 1.0)],
+        [route("v", "front", 60.0, ["porter", "bicycle"])],
+        demand_kg_per_day=500.0, days=days, modes=[PORTER, BICYCLE], **extra)
+
+
+# -- fleet -----------------------------------------------------------------------------------
+
+
+def test_the_plan_runs_the_fewest_units_it_needs() -> None:
+    """A steady demand over one route needs a steady fleet: the peak in service is what the
+    throughput needs (units × payload / cycle), not an arbitrary number."""
+    result = sl.plan(_one_route())
+    assert result.kpis()["shortfall_t"] <= 1.0 + 1e-6  # the two days before the first arrives
+    bicycle = result.network.mode_ids.index("bicycle")
+    needed = result.fleet_needed()[bicycle]
+    # 500 kg a day; a bicycle's cycle is 60/25 + 60/40 = 3.9 days for 200 kg less the food
+    # for 2.4 days loaded: per bicycle (200 − 0.8 × 2.4) / 3.9 kg a day.
+    per_day = (200.0 - 0.8 * 2.4) / 3.9
+    assert needed <= np.ceil(500.0 / per_day) + 2  # the first trips fill the pipeline
+    assert result.kpis()["carriers"]["bicycle"]["needed"] == needed
+    # Without the fleet term the same plan may run any fleet the labour cost allows.
+    free = sl.plan(_one_route(policy={"labour_max_days_per_person": 10_000.0,
+                                      "labour_share": 1.0,
+                                      "weights": {"fleet_per_unit": 0.0}}))
+    assert free.fleet_needed()[bicycle] >= needed - 1e-6
+
+
+# -- cost -------------------------------------------------------------------------------------
+
+
+def test_cost_per_tonne_adds_wages_unit_days_km_and_prices() -> None:
+    costs = {"currency": "VND", "wage_per_person_day": 2.0, "per_unit_day": {"bicycle": 1.0},
+             "per_unit_km": {"bicycle": 0.1}, "prices": [
+                 {"place": "v", "commodity": "rice", "per_kg": 0.5}], "weight": 0.0}
+    result = sl.plan(_one_route(costs=costs))
+    net = result.network
+    c = result.costs()
+    bicycle = net.mode_ids.index("bicycle")
+    unit_days = result.unit_days() + result.way_home_days()
+    persons = float((unit_days * net.crew_per_unit).sum())
+    assert c["wages"] == pytest.approx(2.0 * persons, rel=1e-6)
+    assert c["unit_days"] == pytest.approx(1.0 * unit_days[bicycle], rel=1e-6)
+    trips = result.loaded_units + result.empty_units
+    km = (trips.sum(axis=1) * result.legs.length_km)[result.leg_mode == bicycle].sum()
+    home_km = sum(float((units * way_km).sum()) for (_, way_km), units, m in zip(
+        ways_home(net), result.going_home_units, range(net.n_modes),
+        strict=True) if m == bicycle)
+    assert c["unit_km"] == pytest.approx(0.1 * (km + home_km), rel=1e-6)
+    assert c["food_bought"] == pytest.approx(0.5 * result.mobilized_kg().sum(), rel=1e-6)
+    delivered_t = result.consumed_kg.sum() / 1000.0
+    assert result.cost_per_t() == pytest.approx(c["total"] / delivered_t)
+    kpis = result.kpis()
+    assert kpis["cost"]["currency"] == "VND"
+    assert kpis["cost"]["per_t_delivered"] == pytest.approx(c["total"] / delivered_t)
+
+
+def test_money_weight_trades_cost_against_the_burden() -> None:
+    """Bicycles cost money by the km, porters only labour: with money weighed, the plan
+    moves work to porters and costs less."""
+    costs = {"per_unit_km": {"bicycle": 5.0}}
+    cheap = sl.plan(_one_route(costs={**costs, "weight": 0.0}))
+    weighed = sl.plan(_one_route(costs={**costs, "weight": 1.0}))
+    assert weighed.kpis()["shortfall_t"] == pytest.approx(cheap.kpis()["shortfall_t"],
+                                                          abs=1e-3)
+    assert weighed.costs()["total"] < cheap.costs()["total"] - 1.0
+
+
+# -- when the front eats ----------------------------------------------------------------------
+
+
+def test_the_front_eats_its_stock_before_going_short() -> None:
+    """800 kg at the front, 100 kg a day and nothing else: the front eats for 8 days and then
+    goes short, never short while stock waits."""
+    sc = scenario([village("v", 0.0, 0.0), place("front", "front", 1.0,
+                                                  stock_kg={"rice": 800.0})],
+                  [route("v", "front", 40.0)], demand_kg_per_day=100.0, days=20)
+    result = sl.plan(sc)
+    front = result.network.place_ids.index("front")
+    short = (result.demand_kg - result.consumed_kg)[front, 0]
+    held = result.stock_kg[front, 0]
+    assert not ((short > 1e-6) & (held > 1e-6)).any()
+    np.testing.assert_allclose(result.consumed_kg[front, 0, :8], 100.0, atol=1e-6)
+
+
+def test_peak_delivered_counts_arrivals_not_consumption() -> None:
+    """Arrivals in a day can exceed what the front eats that day (stock building up for a
+    reserve): the peak is of arrivals."""
+    sc = _one_route(days=20)
+    doc = sc.model_dump(by_alias=True, mode="json")
+    doc["demand"][0]["reserves"] = [{"days_of_supply": 10.0, "by": "2020-01-12"}]
+    doc["observed"] = [{"id": "peak", "metric": {"kind": "peak_delivered_t_per_day"},
+                        "value": 1.0, "unit": "t/day", "source": "test"}]
+    result = sl.plan(Scenario.model_validate(doc))
+    arrivals = result.arrivals_kg().sum(axis=(0, 1)) / result.step_length
+    (peak,) = sl.validate(result)
+    assert peak.model == pytest.approx(arrivals.max() / 1000.0)
+    assert peak.model > result.consumed_kg.sum(axis=(0, 1)).max() / 1000.0 + 0.1
+
+
+# -- the observed vocabulary and units --------------------------------------------------------
+
+
+def _observed(*figures: dict[str, Any], **extra: Any) -> Scenario:
+    doc = _one_route(**extra).model_dump(by_alias=True, mode="json")
+    doc["observed"] = [{"source": "test", "tolerance": 0.0, **f} for f in figures]
+    return Scenario.model_validate(doc)
+
+
+def test_metrics_per_place_window_mode_and_ratio() -> None:
+    sc = _observed(
+        {"id": "arrived", "metric": {"kind": "arrivals_t", "place": "front",
+                                     "start": "2020-01-05", "by": "2020-01-10"},
+         "value": 1.0, "unit": "kg"},
+        {"id": "trips", "metric": {"kind": "trips", "mode": "bicycle", "place": "v"},
+         "value": 1.0, "unit": "trip"},
+        {"id": "fleet", "metric": {"kind": "units_in_use", "mode": "bicycle"},
+         "value": 1.0, "unit": "units"},
+        {"id": "recruited", "metric": {"kind": "units_recruited", "mode": "bicycle"},
+         "value": 1.0, "unit": "unit"},
+        {"id": "labour", "metric": {"kind": "labour_days"}, "value": 1.0,
+         "unit": "person*day"},
+        {"id": "fraction", "metric": {"kind": "consumed_t", "per": {"kind": "mobilized_t"}},
+         "value": 50.0, "unit": "%"},
+        {"id": "eaten-short-tons", "metric": {"kind": "consumed_t"}, "value": 1.0,
+         "unit": "short_ton"},
+        {"id": "cost", "metric": {"kind": "cost_per_t"}, "value": 1.0, "unit": "VND/kg"},
+        costs={"currency": "VND", "wage_per_person_day": 1.0},
+    )
+    result = sl.plan(sc)
+    got = {v.id: v.model for v in sl.validate(result)}
+    net = result.network
+    front, v = net.place_ids.index("front"), net.place_ids.index("v")
+    days = (result.step_start >= 4) & (result.step_start <= 9)
+    assert got["arrived"] == pytest.approx(result.arrivals_kg()[front][:, days].sum())
+    bicycle = net.mode_ids.index("bicycle")
+    legs = (net.arc_from[result.leg_arc] == v) & (result.leg_mode == bicycle)
+    assert got["trips"] == pytest.approx(result.loaded_units[legs].sum())
+    assert got["fleet"] == pytest.approx(result.units_in_use()[bicycle].max())
+    assert got["recruited"] == pytest.approx(result.recruited_units[:, bicycle].sum())
+    assert got["labour"] == pytest.approx(result.labour_days()["total"])
+    assert got["fraction"] == pytest.approx(
+        100.0 * result.consumed_kg.sum() / result.mobilized_kg().sum())
+    assert got["eaten-short-tons"] == pytest.approx(result.consumed_kg.sum() / 907.18474)
+    assert got["cost"] == pytest.approx(result.cost_per_t() / 1000.0)
+
+
+def test_a_figure_in_other_units_gets_the_same_verdict() -> None:
+    """1 t = 1.10231 short tons: the same figure written in either unit passes or fails
+    alike, the tolerance converted with it."""
+    result = sl.plan(_one_route())
+    eaten_t = result.consumed_kg.sum() / 1000.0
+    for value, tolerance, unit in ((eaten_t + 0.5, 0.6, "t"),
+                                   ((eaten_t + 0.5) * 1.1023113, 0.6 * 1.1023113, "short_ton"),
+                                   ((eaten_t + 0.5) * 1000.0, 600.0, "kg")):
+        for share, verdict in ((1.0, True), (0.5, False)):
+            figure = Observed.model_validate({
+                "id": "x", "metric": {"kind": "consumed_t"}, "value": value,
+                "tolerance": tolerance * share, "unit": unit, "source": "test"})
+            assert compare(result, figure).passed is verdict, unit
+
+
+TUTORIAL = Path(sl.__file__).parent / "scenario" / "builtin" / "tutorial.yaml"
+TUTORIAL_FIGURE = """  - id: extra
+    metric: {kind: arrivals_t}
+    value: 3
+    unit: UNIT
+    source: test
+"""
+
+
+@pytest.mark.parametrize(("unit", "expected"), [
+    ("furlong", "observed[2]"), ("parsecs of rice", "observed[2]"),
+    ("person*day", "observed[2]"), ("USD/t", "observed[2]")])
+def test_an_unknown_or_mismatched_unit_is_a_located_error(unit: str, expected: str) -> None:
+    text = TUTORIAL.read_text(encoding="utf-8")
+    bad = text + TUTORIAL_FIGURE.replace("UNIT", repr(unit))
+    with pytest.raises(ScenarioError) as caught:
+        load_text(bad, "tutorial.yaml")
+    message = str(caught.value)
+    assert expected in message and "line" in message and repr(unit) in message
+
+
+def test_a_cost_figure_in_another_currency_is_a_located_error() -> None:
+    text = TUTORIAL.read_text(encoding="utf-8")
+    figure = TUTORIAL_FIGURE.replace("arrivals_t", "cost_per_t").replace("UNIT", "USD/t")
+    with pytest.raises(ScenarioError, match=r"observed\[2\]\.unit.*VND.*'USD/t'"):
+        load_text(text + figure + "costs: {currency: VND}\n", "tutorial.yaml")
+    assert load_text(text + figure.replace("USD", "VND") + "costs: {currency: VND}\n",
+                     "tutorial.yaml").observed[2].unit == "VND/t"
+
+
+# -- explanations -----------------------------------------------------------------------------
+
+
+def _activity(lp: Any, x: np.ndarray) -> np.ndarray:
+    return np.asarray(lp.assembled.matrix @ x)
+
+
+def _loosened(lp: Any, rows: list[int], cols: list[int]) -> Any:
+    """The LP with the named rows' bounds and columns' upper bounds moved out by their own
+    size (a relaxation of the limit, not its removal)."""
+    a = lp.assembled
+    lower, upper = a.row_lower.copy(), a.row_upper.copy()
+    upper[rows] += np.maximum(np.abs(upper[rows]), 10.0)
+    lower[rows] -= np.maximum(np.abs(lower[rows]), 10.0)
+    v_upper = lp.variables.upper.copy()
+    v_upper[cols] = 2.0 * v_upper[cols] + 10.0
+    return replace(lp, assembled=replace(a, row_lower=lower, row_upper=upper),
+                   variables=replace(lp.variables, upper=v_upper))
+
+
+@settings(max_examples=6, derandomize=True, deadline=None,
+          suppress_health_check=[HealthCheck.too_slow])
+@given(small_networks())
+def test_each_named_limit_is_at_its_bound_and_relaxing_it_reduces_the_shortfall(
+        spec: dict[str, Any]) -> None:
+    lp = build_lp(sl.compile_network(_build(spec)))
+    sol = solve_lp(lp)
+    base = shortfall_kg(lp, sol.x)
+    limits, verified = binding_limits(lp, sol)
+    assert verified
+    if base <= 1.0:
+        return
+    r = _activity(lp, sol.x)
+    a = lp.assembled
+    for limit in limits:
+        for row in limit.rows:
+            at = min(abs(r[row] - a.row_upper[row]), abs(r[row] - a.row_lower[row]))
+            assert at <= 1e-5 * (1 + abs(a.row_upper[row]) if np.isfinite(a.row_upper[row])
+                                 else 1 + abs(a.row_lower[row])), limit.text
+        for col in limit.columns[:1]:
+            assert np.isfinite(lp.variables.upper[col])
+        assert any(sol.x[c] >= lp.variables.upper[c] - 1e-5 * (1 + lp.variables.upper[c])
+                   for c in limit.columns) or not limit.columns, limit.text
+        looser = solve_lp(_loosened(lp, limit.rows, limit.columns))
+        assert shortfall_kg(lp, looser.x) < base - 1e-3, limit.text
+
+
+def test_a_locality_at_the_fairness_bound_is_not_named_when_a_route_holds_the_food() -> None:
+    """The old explanation named 'labour of v exhausted' whenever the fairness row bound
+    (the largest burden is minimized, so the most burdened locality is always at it); here
+    the pass's capacity holds the food back and more labour would change nothing."""
+    sc = scenario(
+        [village("v", 0.0, 1e6, population=100_000.0), place("front", "front", 1.0)],
+        [route("v", "front", 40.0, capacity_movements_per_day=10.0, id="pass")],
+        demand_kg_per_day=1000.0, days=30)
+    result = sl.plan(sc)
+    (finding,) = result.findings
+    assert any("route pass" in b for b in finding.binding)
+    assert not any("labour of v" in b for b in finding.binding)
+
+
+def test_plan_output_json_and_report_give_the_fleet_and_the_cost_per_tonne() -> None:
+    import io
+    import json
+
+    from rich.console import Console
+
+    from supplyline.report import print_plan_summary
+    from supplyline.report.html import header
+
+    result = sl.plan(_one_route(costs={"currency": "VND", "wage_per_person_day": 3.0}))
+    per_t = result.cost_per_t()
+    assert per_t is not None and per_t > 0
+    out = io.StringIO()
+    print_plan_summary(result, Console(file=out, width=80))
+    text = out.getvalue()
+    assert "needed" in text and "VND per tonne delivered" in text
+    assert f"{result.fleet_needed()[1]:,.0f}" in text
+    doc = json.loads(result.to_json())
+    assert doc["kpis"]["cost"]["per_t_delivered"] == pytest.approx(per_t)
+    assert doc["kpis"]["carriers"]["bicycle"]["needed"] == result.fleet_needed()[1]
+    page = header(result)
+    assert "Fleet needed" in page and "Cost per tonne" in page and "VND" in page
