@@ -581,6 +581,17 @@ class Books:
             out[(place, item)] = out.get((place, item), 0.0) + float(total)
         return out
 
+    def given(self, before: dt.date | None = None) -> dict[tuple[str, str], float]:
+        """kg each locality gave of each good (contributions dated before ``before``)."""
+        d = t.daily.c
+        q = select(d.source, d.item, func.sum(d.delta)).where(
+            d.kind == "contribution", d.item.in_(sorted(self.index.goods))
+        ).group_by(d.source, d.item)
+        if before is not None:
+            q = q.where(d.date < before)
+        with self.reading() as conn:
+            return {(p, g): float(kg) for p, g, kg in conn.execute(q).all()}
+
     def actual_by_day(self) -> list[tuple[str, str, dt.date, float]]:
         """What the books show, per day, as ``(what, id, date, kg)``: kg given by each
         locality, sent over each route, received at each front (all goods together), read

@@ -22,7 +22,7 @@ import numpy as np
 from supplyline.accounting import legs_of
 from supplyline.network import Network, compile_network
 from supplyline.ops.books import Books
-from supplyline.ops.entries import Contribution, Dispatch, Labour, Receipt, RouteReport
+from supplyline.ops.entries import Dispatch, Labour, Receipt, RouteReport
 from supplyline.scenario.schema import Closure, Scenario
 from supplyline.state import State, Transit
 
@@ -134,10 +134,8 @@ def recorded_state(books: Books, net: Network, as_of: dt.date) -> State:
         elif item.startswith("service:"):
             state.in_service[place[p], mode[item[8:]]] = max(value, 0.0)
     until = as_of - dt.timedelta(days=1)
-    for r in books.entries(kind="contribution", effective=True, until=until):
-        e = r.entry
-        assert isinstance(e, Contribution)
-        state.given_kg[place[e.locality], com[e.good]] += e.kg
+    for (locality, good), kg in books.given(before=as_of).items():
+        state.given_kg[place[locality], com[good]] = max(kg, 0.0)
     for r in books.entries(kind="labour", effective=True, until=until):
         e = r.entry
         assert isinstance(e, Labour)
