@@ -279,3 +279,41 @@ def test_the_daily_sums_are_filled_from_books_kept_before_them(url: str,
     assert books.balances()[("ridge-depot", "rice")] == 55
     assert ("route", "ridge-road", day2, 15.0) in books.actual_by_day()
     books.close()
+
+
+def test_what_was_lost_is_not_counted_twice_by_the_migration(url: str,
+                                                             tutorial: sl.Scenario) -> None:
+    """A receipt written at revision 0002 kept its losses already: 0003 adds none."""
+    from alembic import command
+    from alembic.config import Config
+
+    from supplyline.ops import tables as t
+    from supplyline.ops.books import Books, _engine, _migrations, database_url
+
+    engine = _engine(database_url(url))
+    config = Config()
+    config.set_main_option("script_location", _migrations())
+    with engine.connect() as conn:
+        config.attributes["connection"] = conn
+        command.upgrade(config, "0002")
+        conn.commit()
+    early = Books(engine, tutorial)  # the writing of revision 0002 (lost:, no sent:)
+    give(early, tutorial, 100)
+    porters(early, tutorial, 10)
+    walk = early.append(send(tutorial, 0, on=0, units=10, from_="high-village",
+                             to="ridge-depot"), "c").id
+    early.append(entry("receipt", date=day(tutorial, 0), dispatch=walk), "c")
+    convoy = early.append(send(tutorial, 50, units=10), "c").id
+    early.append(entry("receipt", date=day(tutorial, 2), dispatch=convoy,
+                       received_kg={"rice": 40},
+                       losses=[{"good": "rice", "kg": 10, "reason": "raid"}]), "c")
+    with early.writing() as conn:  # as 0002 wrote it: nothing sent
+        conn.execute(t.movement.delete().where(t.movement.c.item.like("sent:%")))
+        conn.execute(t.daily.delete().where(t.daily.c.item.like("sent:%")))
+    engine.dispose()
+    books = open_books(url, tutorial)
+    held = books.balances()
+    assert held[("kestrel-town", "lost:raid:rice")] == 10
+    assert held[("ridge-depot", "sent:kestrel-town:porter:rice")] == 50
+    assert held[("ridge-depot", "rice")] == 50
+    books.close()

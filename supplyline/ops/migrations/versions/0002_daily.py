@@ -1,13 +1,9 @@
-"""Movements summed per place, item, day, kind and source (table ``daily``); what convoys
-carried (``sent:TO:MODE:GOOD`` where they left) and lost (``lost:REASON:GOOD`` where they
-arrived) kept as movements too. Both filled for the entries already written.
+"""Movements summed per place, item, day, kind and source (table ``daily``), filled from the
+movements already written.
 
 Revision ID: 0002
 Revises: 0001
 """
-
-import json
-from typing import Any
 
 import sqlalchemy as sa
 from alembic import op
@@ -17,40 +13,8 @@ down_revision = "0001"
 branch_labels = None
 depends_on = None
 
-entry = sa.table("entry", sa.column("id", sa.Integer), sa.column("kind", sa.String),
-                 sa.column("date", sa.Date), sa.column("place", sa.String),
-                 sa.column("payload", sa.Text), sa.column("corrects", sa.Integer))
-movement = sa.table("movement", sa.column("entry_id", sa.Integer),
-                    sa.column("place", sa.String), sa.column("item", sa.String),
-                    sa.column("date", sa.Date), sa.column("delta", sa.Float),
-                    sa.column("own", sa.Boolean))
-
-
-def _carried(row: Any) -> list[tuple[str, str, float]]:
-    """(place, item, kg) a dispatch sent or a receipt lost, read from its payload."""
-    data = json.loads(row.payload)
-    if row.kind == "dispatch":
-        return [(data["from"], f"sent:{data['to']}:{data['mode']}:{good}", kg)
-                for good, kg in data.get("cargo_kg", {}).items() if kg > 0]
-    return [(row.place, f"lost:{loss['reason']}:{loss['good']}", loss["kg"])
-            for loss in data.get("losses", [])]
-
 
 def upgrade() -> None:
-    conn = op.get_bind()
-    rows = conn.execute(sa.select(entry).where(entry.c.kind.in_(["dispatch", "receipt"]))
-                        ).all()
-    by_id = {r.id: r for r in rows}
-    added = []
-    for r in rows:
-        added += [{"entry_id": r.id, "place": p, "item": i, "date": r.date, "delta": kg,
-                   "own": True} for p, i, kg in _carried(r)]
-        old = by_id.get(r.corrects)
-        if old is not None:
-            added += [{"entry_id": r.id, "place": p, "item": i, "date": old.date,
-                       "delta": -kg, "own": False} for p, i, kg in _carried(old)]
-    if added:
-        conn.execute(sa.insert(movement), added)
     op.create_table(
         "daily",
         sa.Column("place", sa.String(200), primary_key=True),
@@ -74,4 +38,3 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_table("daily")
-    op.execute("DELETE FROM movement WHERE item LIKE 'sent:%' OR item LIKE 'lost:%'")
