@@ -141,8 +141,8 @@ def _fill(url: str, n: int) -> None:
             moves.append({"entry_id": next_id, "place": "ridge-depot", "item": "rice",
                           "date": day, "delta": -kg, "own": True})
             moves.append({"entry_id": next_id, "place": "ridge-depot",
-                          "item": "sent:kestrel-town:porter:rice", "date": day, "delta": kg,
-                          "own": True})
+                          "item": "sent:kestrel-town:porter:rice:ridge-road", "date": day,
+                          "delta": kg, "own": True})
             got = {"kind": "receipt", "date": day.isoformat(), "dispatch": next_id,
                    "received_kg": cargo, "losses": [], "note": "", "corrects": None}
             entries.append({"id": next_id + 1, "kind": "receipt", "date": day,

@@ -406,7 +406,7 @@ class Books:
         if isinstance(entry, Dispatch):
             moves = [(entry.from_, good, d, -kg) for good, kg in entry.cargo_kg.items()
                      if kg > 0]
-            moves += sent_moves(entry)
+            moves += sent_moves(entry, self.index.route_of(entry))
             return [*moves, (entry.from_, f"unit:{entry.mode}", d, -entry.units)]
         if isinstance(entry, Receipt):
             assert dispatch is not None
@@ -613,9 +613,11 @@ class Books:
                 .group_by(d.place, d.date)).all()
         out = [("locality", p, day, float(kg)) for p, day, kg in given]
         for place, item, day, kg in sent:
-            _sent, to, mode, _good = item.split(":")
-            route = self.index.route_between(place, to, mode) or f"{place}--{to}"
-            out.append(("route", route, day, float(kg)))
+            # sent:TO:MODE:GOOD:ROUTE (the route missing where the migration of books
+            # written before routes were named filled it: the one joining the places)
+            _sent, to, mode, _good, *named = item.split(":")
+            joining = self.index.routes_between(place, to, mode) or [f"{place}--{to}"]
+            out.append(("route", named[0] if named else joining[0], day, float(kg)))
         out += [("front", p, day, float(kg)) for p, day, kg in arrived]
         return out
 
@@ -646,9 +648,10 @@ class Books:
                  "written_at": r.written_at.isoformat(), "status": r.status} for r in rows]
 
 
-def sent_moves(entry: Dispatch) -> list[tuple[str, str, dt.date, float]]:
-    """What a convoy carried, by good, counted where it left as ``sent:TO:MODE:GOOD``."""
-    return [(entry.from_, f"sent:{entry.to}:{entry.mode}:{good}", entry.date, kg)
+def sent_moves(entry: Dispatch, route: str) -> list[tuple[str, str, dt.date, float]]:
+    """What a convoy carried, by good, counted where it left as
+    ``sent:TO:MODE:GOOD:ROUTE``."""
+    return [(entry.from_, f"sent:{entry.to}:{entry.mode}:{good}:{route}", entry.date, kg)
             for good, kg in entry.cargo_kg.items() if kg > 0]
 
 

@@ -176,8 +176,9 @@ def _transit(books: Books, net: Network, as_of: dt.date) -> Transit:
         assert isinstance(e, Dispatch)
         a, b, m = (base.place_ids.index(e.from_), base.place_ids.index(e.to),
                    base.mode_ids.index(e.mode))
+        route = base.route_ids.index(books.index.route_of(e))
         leg = np.flatnonzero((base.arc_from[legs.arc] == a) & (base.arc_to[legs.arc] == b)
-                             & (legs.mode == m))
+                             & (legs.mode == m) & (base.arc_route[legs.arc] == route))
         day = _days(books.scenario.start_date, e.date)
         days = float(legs.days_loaded[leg[0], base.grid.of_day(day)]) if leg.size else 0.0
         dest.append(net.place_ids.index(e.to))

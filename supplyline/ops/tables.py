@@ -53,7 +53,7 @@ movement = Table(
     Column("place", String(200), nullable=False),
     # A good's id, "unit:MODE" (units waiting there), "service:MODE" (units in service
     # with this place as their home), "lost:REASON:GOOD" (lost on the way there) or
-    # "sent:TO:MODE:GOOD" (sent from there).
+    # "sent:TO:MODE:GOOD:ROUTE" (sent from there).
     Column("item", String(220), nullable=False),
     Column("date", Date, nullable=False),
     Column("delta", Float, nullable=False),

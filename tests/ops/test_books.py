@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -316,4 +317,35 @@ def test_what_was_lost_is_not_counted_twice_by_the_migration(url: str,
     assert held[("kestrel-town", "lost:raid:rice")] == 10
     assert held[("ridge-depot", "sent:kestrel-town:porter:rice")] == 50
     assert held[("ridge-depot", "rice")] == 50
+    books.close()
+
+
+def test_a_convoy_names_its_route_where_several_join_its_ends(tmp_path: Path,
+                                                              tutorial: sl.Scenario) -> None:
+    """A second, longer track beside the ridge road: a convoy must say which it takes; its
+    tonnes count on that route, and it arrives when a trip over it ends."""
+    from supplyline.network import compile_network
+    from supplyline.ops.replan import recorded_state
+    from supplyline.scenario.schema import Route
+
+    track = Route.model_validate({"id": "ridge-track", "from": "ridge-depot",
+                                  "to": "kestrel-town", "length_km": 30, "modes": ["porter"]})
+    sc = tutorial.model_copy(update={"routes": [*tutorial.routes, track]})
+    books = open_books(tmp_path / "books.db", sc)
+    give(books, sc, 1000)
+    porters(books, sc, 40)
+    walk = books.append(send(sc, 0, on=0, units=40, from_="high-village", to="ridge-depot"),
+                        "c").id
+    books.append(entry("receipt", date=day(sc, 0), dispatch=walk), "c")
+    refused(books, send(sc, 250), "route", "ridge-road, ridge-track join")
+    refused(books, send(sc, 250) | {"route": "gorge-path"}, "route",
+            "expected a route from 'ridge-depot' to 'kestrel-town'")
+    books.append(send(sc, 250) | {"route": "ridge-track"}, "c")
+    books.append(send(sc, 100, units=4) | {"route": "ridge-road"}, "c")
+    sent = {(what, name): kg for what, name, _d, kg in books.actual_by_day()
+            if what == "route"}
+    assert sent == {("route", "ridge-track"): 250, ("route", "ridge-road"): 100}
+    # 30 km at 20 km a day: 1.5 days from day 1 (the road: 14 x 1.4 / 20 = 0.98 days).
+    state = recorded_state(books, compile_network(sc), sc.start_date + dt.timedelta(days=2))
+    assert sorted(state.transit.arrive_in_days.tolist()) == pytest.approx([0.0, 0.5])
     books.close()

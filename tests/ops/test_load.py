@@ -116,7 +116,7 @@ def replay(written: list[Recorded], sc: sl.Scenario) -> dict[tuple[str, str], fl
             out[(e.from_, f"unit:{e.mode}")] -= e.units
             for good, kg in e.cargo_kg.items():
                 out[(e.from_, good)] -= kg
-                out[(e.from_, f"sent:{e.to}:{e.mode}:{good}")] += kg
+                out[(e.from_, f"sent:{e.to}:{e.mode}:{good}:ridge-road")] += kg
         elif isinstance(e, Receipt):
             convoy = sent[e.dispatch]
             out[(convoy.to, f"unit:{convoy.mode}")] += convoy.units

@@ -257,7 +257,8 @@ function fieldsOf(kind) {
         .map((m) => m.id)]]],
     dispatch: [date, ["from", "From", me.role === "depot" ? [me.place] : all],
       ["to", "To", all], ["mode", "Mode", modes], ["units", "Units", "number"],
-      ["good", "Good", goods], ["cargo_kg", "Cargo kg", "number"]],
+      ["good", "Good", goods], ["cargo_kg", "Cargo kg", "number"],
+      ["route", "Route (where several)", ["", ...sc.routes.map((r) => r.id)]]],
     receipt: [date, ["dispatch", "Convoy (dispatch #)", "number"], ["good", "Good", goods],
       ["received_kg", "Received kg", "number"], ["lost", "Lost kg", "number"],
       ["reason", "Reason of loss", ["", "strike", "raid", "spoilage", "eaten"]]],
@@ -302,7 +303,7 @@ function entryFromForm() {
   if (kind === "contribution") { take("locality", "good", "at"); takeNumber("kg"); }
   if (kind === "labour") { take("locality", "role", "mode"); takeNumber("persons", "days"); }
   if (kind === "dispatch") {
-    take("from", "to", "mode"); takeNumber("units");
+    take("from", "to", "mode", "route"); takeNumber("units");
     if (value("cargo_kg") !== undefined) entry.cargo_kg = { [value("good")]: number("cargo_kg") };
   }
   if (kind === "receipt") {

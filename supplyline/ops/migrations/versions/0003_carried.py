@@ -1,4 +1,4 @@
-"""What convoys carried (``sent:TO:MODE:GOOD`` where they left) and lost
+"""What convoys carried (``sent:TO:MODE:GOOD:ROUTE`` where they left) and lost
 (``lost:REASON:GOOD`` where they arrived) kept as movements, filled for the entries written
 before (those that lack them), and the daily sums made again from all movements.
 
@@ -30,7 +30,8 @@ def _carried(row: Any) -> list[tuple[str, str, float]]:
     """(place, item, kg) a dispatch sent or a receipt lost, read from its payload."""
     data = json.loads(row.payload)
     if row.kind == "dispatch":
-        return [(data["from"], f"sent:{data['to']}:{data['mode']}:{good}", kg)
+        route = f":{data['route']}" if data.get("route") else ""  # else read as the only
+        return [(data["from"], f"sent:{data['to']}:{data['mode']}:{good}{route}", kg)
                 for good, kg in data.get("cargo_kg", {}).items() if kg > 0]
     return [(row.place, f"lost:{loss['reason']}:{loss['good']}", loss["kg"])
             for loss in data.get("losses", [])]
