@@ -185,9 +185,10 @@ def create_app(books: Books) -> FastAPI:
     @app.get("/api/entries", tags=["entries"])
     def list_entries(_user: User, f: Annotated[Filters, Depends(filters)],
                      limit: Annotated[int, Query(ge=1, le=10_000)] = 1000,
-                     offset: Annotated[int, Query(ge=0, le=2**31)] = 0
-                     ) -> list[dict[str, Any]]:
-        return [r.to_json() for r in books.entries(limit=limit, offset=offset, **f)]
+                     offset: Annotated[int, Query(ge=0, le=2**31)] = 0,
+                     newest: bool = False) -> list[dict[str, Any]]:
+        return [r.to_json() for r in books.entries(limit=limit, offset=offset, newest=newest,
+                                                   **f)]
 
     @app.get("/api/entries.csv", tags=["entries"], response_class=Response)
     def entries_csv(_user: User, f: Annotated[Filters, Depends(filters)]) -> Response:

@@ -541,10 +541,10 @@ class Books:
     def entries(self, *, kind: str | None = None, place: str | None = None,
                 since: dt.date | None = None, until: dt.date | None = None,
                 effective: bool = False, limit: int | None = None,
-                offset: int = 0) -> list[Recorded]:
-        """Entries in the order written, filtered; ``effective``: only those no later entry
-        corrects (what stands)."""
-        q = select(t.entry).order_by(t.entry.c.id)
+                offset: int = 0, newest: bool = False) -> list[Recorded]:
+        """Entries in the order written (``newest`` first), filtered; ``effective``: only
+        those no later entry corrects (what stands)."""
+        q = select(t.entry).order_by(t.entry.c.id.desc() if newest else t.entry.c.id)
         if kind:
             q = q.where(t.entry.c.kind == kind)
         if place:

@@ -131,6 +131,21 @@ def _undone(data: dict[str, Any]) -> dict[str, Any] | None:
     return None
 
 
+def test_the_ledger_filters_and_pages(served: Any) -> None:
+    _books, client, headers = served
+    every = client.get("/api/entries", headers=headers["viewer"]).json()
+    assert [r["id"] for r in every] == sorted(r["id"] for r in every)
+    newest = client.get("/api/entries?newest=true&limit=2", headers=headers["viewer"]).json()
+    assert [r["id"] for r in newest] == [every[-1]["id"], every[-2]["id"]]
+    dispatches = client.get("/api/entries?kind=dispatch&place=ridge-depot",
+                            headers=headers["viewer"]).json()
+    assert dispatches and {(r["kind"], r["place"]) for r in dispatches} == {
+        ("dispatch", "ridge-depot")}
+    csv = client.get("/api/entries.csv?kind=labour", headers=headers["viewer"]).text
+    assert csv.splitlines()[0].startswith("id,kind,date") and all(
+        ",labour," in line for line in csv.splitlines()[1:])
+
+
 def test_a_token_ends_at_logout(served: Any) -> None:
     _books, client, _headers = served
     token = client.post("/api/login", json={"name": "viewer",

@@ -364,7 +364,7 @@ function ledgerQuery() {
 }
 
 async function loadLedger() {
-  const rows = await (await api("/api/entries?" + ledgerQuery())).json();
+  const rows = await (await api("/api/entries?newest=true&" + ledgerQuery())).json();
   $("#entries tbody").replaceChildren(...rows.map((r) => el("tr", {},
     el("td", {}, String(r.id)), el("td", {}, r.kind), el("td", {}, r.date),
     el("td", {}, r.place), el("td", {}, r.corrects ? String(r.corrects) : ""),
