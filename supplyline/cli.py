@@ -142,6 +142,9 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_show_locals=False,
+    # Help text is Markdown: "[gpu]" is shown as written (Rich markup would eat it), and a
+    # docstring's lines are joined into paragraphs that wrap at the terminal's width.
+    rich_markup_mode="markdown",
 )
 
 stdout = Console(highlight=False)
