@@ -253,6 +253,10 @@ def test_idle_mules_are_explained_by_what_they_eat(valley_doc: Doc) -> None:
     assert np.nanmin(per_kg[mule_legs]) * 0.99 <= own <= np.nanmax(per_kg[mule_legs]) * 1.01
     assert per_kg[carried].min() * 0.99 <= other <= per_kg[carried].max() * 1.01
     assert "so the plan spends less food with" in idle.sentence
+    # ... and how many of the modes that carried instead served at most.
+    peak = plan.units_in_use().max(axis=1)
+    porter = plan.network.mode_ids.index("porter")
+    assert f"{math.ceil(peak[porter] - 0.01):,} porter units" in idle.sentence
     page = sl.report.render_report(plan)
     assert 'id="idle-carriers"' in page and "pack mule units idle" in page
 
