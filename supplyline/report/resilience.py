@@ -243,13 +243,10 @@ def print_resilience(res: Resilience, console: Console, count: int = 15) -> None
     if res.worst:
         console.print(worst)
     if res.simulated:
-        sim = Table(title="Re-checked by simulation (the plan made around each cut)",
-                    title_justify="left")
-        for n, head in enumerate(SIMULATED_HEAD):
-            sim.add_column(head, justify="left" if n == 0 else "right",
-                           max_width=28 if n == 0 else None, overflow="fold")
+        sim = FitTable("Re-checked by simulation (the plan made around each cut)", *(
+            Column(head, numeric=n > 0, prose=n == 0) for n, head in enumerate(SIMULATED_HEAD)))
         for row in _simulated_rows(res):
-            sim.add_row(*(inert(str(c)) for c in row))
+            sim.add_row(*(str(c) for c in row))
         console.print(sim)
     if res.defence is not None:
         console.print(inert(_defence_words(res)))
