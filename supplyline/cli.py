@@ -372,9 +372,11 @@ class Solver(StrEnum):
 
 SolverOption = Annotated[
     Solver,
-    typer.Option("--solver", help="LP solver: ipm (HiGHS interior point), simplex, choose "
-                                  "(HiGHS decides), pdlp (HiGHS first-order, gap to a proven "
-                                  "bound shown) or cuopt (GPU, the [gpu] extra)."),
+    # A short metavar: the choices are named in the help, which wraps between words.
+    typer.Option("--solver", metavar="NAME",
+                 help="LP solver: ipm (HiGHS interior point), simplex, choose (HiGHS "
+                      "decides), pdlp (HiGHS first-order, gap to a proven bound shown) or "
+                      "cuopt (GPU, the [gpu] extra)."),
 ]
 StepOption = Annotated[
     int | None,
