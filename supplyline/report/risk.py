@@ -15,13 +15,13 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from rich.console import Console
-from rich.table import Table
 
 from supplyline.report import svg
 from supplyline.report.export import PARQUET_MISSING, csv_safe, parquet_available
 from supplyline.report.inert import inert
 from supplyline.report.safe_write import output_files
 from supplyline.report.svg import Series, fmt
+from supplyline.report.terminal import Column, FitTable
 from supplyline.simulate.result import FAN, SHORT_SHARE, Simulation
 
 if TYPE_CHECKING:
@@ -77,21 +77,17 @@ def print_simulation_summary(result: Simulation, console: Console) -> None:
     console.print(inert(
         f"The plan expects {fmt(k['planned']['delivered_t'])} t delivered, "
         f"{fmt(k['planned']['shortfall_t'])} t short."))
-    table = Table(title="Risk (± Monte Carlo standard error)", title_justify="left",
-                  title_style="bold")
-    table.add_column("figure")
-    table.add_column("value", justify="right")
-    table.add_column("runs for ±1 %", justify="right")
+    table = FitTable("Risk (± Monte Carlo standard error)", Column("figure", prose=True),
+                     Column("value", numeric=True), Column("runs for ±1 %", numeric=True))
     for row in risk_rows(result):
-        table.add_row(*(inert(cell) for cell in row))
+        table.add_row(*row)
     console.print(table)
     worst = k["worst_days"]
     if worst:
-        days = Table(title="Days most at risk", title_justify="left", title_style="bold")
-        days.add_column("date")
-        days.add_column("chance some front is short", justify="right")
+        days = FitTable("Days most at risk", Column("date"),
+                        Column("chance some front is short", numeric=True))
         for row in worst:
-            days.add_row(inert(row["date"]), f"{fmt(100 * row['p_shortfall'])} %")
+            days.add_row(str(row["date"]), f"{fmt(100 * row['p_shortfall'])} %")
         console.print(days)
     console.print(inert(
         f"A front is short on a day when it eats less than {fmt(100 * SHORT_SHARE)} % of "
@@ -175,10 +171,10 @@ def risk_search_json(search: RiskPlan) -> dict[str, Any]:
 def print_risk_search(search: RiskPlan, console: Console) -> None:
     """Each plan of a risk search (``plan --risk``): what it kept in hand, what it cost,
     the chance of shortfall; then whether the target held, in words."""
-    table = Table(title=f"Plans for a risk of at most {fmt(100 * search.target)} %",
-                  title_justify="left", title_style="bold")
-    for name in ("margin", "reserve", "from", "P(short)", "mobilized t", "labour-days"):
-        table.add_column(name, justify="left" if name == "from" else "right")
+    table = FitTable(f"Plans for a risk of at most {fmt(100 * search.target)} %",
+                     *(Column(name, numeric=name != "from")
+                       for name in ("margin", "reserve", "from", "P(short)", "mobilized t",
+                                    "labour-days")))
     for r in search.rounds:
         table.add_row(f"{fmt(100 * r.margin)} %", f"{r.reserve_days:g} d", r.from_date or "-",
                       f"{fmt(100 * r.p_shortfall)} ± {fmt(100 * r.se, 2)} %",
