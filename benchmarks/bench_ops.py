@@ -30,6 +30,7 @@ import statistics
 import tempfile
 import threading
 import time
+from http.client import HTTPConnection
 from pathlib import Path
 from typing import Any
 
@@ -78,11 +79,19 @@ def writes(url: str, clients: int, total: int, folder: Path, workers: int
     lock = threading.Lock()
 
     def client(i: int, base: str) -> None:
+        # The standard library's client, one kept-alive connection each: a light load
+        # generator, so that the clients take little of the machine from the server.
         rng = random.Random(i)
         ok = 0
-        with httpx.Client(headers={"Authorization": f"Bearer {token}"}, timeout=120) as http:
-            for _ in range(total // clients):
-                ok += http.post(base + "/api/entries", json=_entry(rng)).status_code == 201
+        host, port = base.split("//")[1].split(":")
+        http = HTTPConnection(host, int(port), timeout=120)
+        headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+        for _ in range(total // clients):
+            http.request("POST", "/api/entries", json.dumps(_entry(rng)), headers)
+            response = http.getresponse()
+            response.read()
+            ok += response.status == 201
+        http.close()
         with lock:
             done.append(ok)
 
@@ -131,6 +140,9 @@ def _fill(url: str, n: int) -> None:
                             "written_at": now})
             moves.append({"entry_id": next_id, "place": "ridge-depot", "item": "rice",
                           "date": day, "delta": -kg, "own": True})
+            moves.append({"entry_id": next_id, "place": "ridge-depot",
+                          "item": "sent:kestrel-town:porter:rice:ridge-road", "date": day,
+                          "delta": kg, "own": True})
             got = {"kind": "receipt", "date": day.isoformat(), "dispatch": next_id,
                    "received_kg": cargo, "losses": [], "note": "", "corrects": None}
             entries.append({"id": next_id + 1, "kind": "receipt", "date": day,

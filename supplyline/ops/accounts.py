@@ -21,8 +21,8 @@ from supplyline.ops import tables as t
 from supplyline.ops.books import Books, digest
 from supplyline.ops.entries import Entry, EntryError
 
-__all__ = ["ROLES", "Account", "AccountError", "add_account", "check_password", "may_write",
-           "new_token", "who"]
+__all__ = ["ROLES", "Account", "AccountError", "add_account", "check_password", "drop_token",
+           "may_write", "new_token", "who"]
 
 ROLES = ("council", "depot", "commune", "viewer")
 WRITES = {"commune": ("pledge", "contribution", "labour"), "depot": ("dispatch", "receipt")}
@@ -109,6 +109,12 @@ def new_token(books: Books, account: Account) -> str:
         conn.execute(insert(t.token), {"digest": digest(token), "account": account.name,
                                        "created_at": dt.datetime.now(dt.UTC)})
     return token
+
+
+def drop_token(books: Books, token: str) -> None:
+    """End a session: the token is forgotten."""
+    with books.writing() as conn:
+        conn.execute(delete(t.token).where(t.token.c.digest == digest(token)))
 
 
 def who(books: Books, token: str) -> Account | None:

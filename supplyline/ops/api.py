@@ -30,6 +30,7 @@ from supplyline.ops.accounts import (
     accounts,
     add_account,
     check_password,
+    drop_token,
     may_write,
     new_token,
     who,
@@ -132,6 +133,14 @@ def create_app(books: Books) -> FastAPI:
         return {"token": new_token(books, found), "name": found.name, "role": found.role,
                 "place": found.place}
 
+    @app.post("/api/logout", tags=["accounts"], status_code=204)
+    def logout(credentials: Annotated[HTTPAuthorizationCredentials | None,
+                                      Depends(_bearer)], _user: User) -> Response:
+        assert credentials is not None  # checked by _user
+        drop_token(books, credentials.credentials)
+        known.pop(credentials.credentials, None)
+        return Response(status_code=204)
+
     @app.get("/api/me", tags=["accounts"])
     def me(user: User) -> dict[str, Any]:
         return {"name": user.name, "role": user.role, "place": user.place}
@@ -176,9 +185,10 @@ def create_app(books: Books) -> FastAPI:
     @app.get("/api/entries", tags=["entries"])
     def list_entries(_user: User, f: Annotated[Filters, Depends(filters)],
                      limit: Annotated[int, Query(ge=1, le=10_000)] = 1000,
-                     offset: Annotated[int, Query(ge=0, le=2**31)] = 0
-                     ) -> list[dict[str, Any]]:
-        return [r.to_json() for r in books.entries(limit=limit, offset=offset, **f)]
+                     offset: Annotated[int, Query(ge=0, le=2**31)] = 0,
+                     newest: bool = False) -> list[dict[str, Any]]:
+        return [r.to_json() for r in books.entries(limit=limit, offset=offset, newest=newest,
+                                                   **f)]
 
     @app.get("/api/entries.csv", tags=["entries"], response_class=Response)
     def entries_csv(_user: User, f: Annotated[Filters, Depends(filters)]) -> Response:

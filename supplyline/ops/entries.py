@@ -103,6 +103,8 @@ class Dispatch(_Entry):
     mode: Ident
     units: Annotated[float, Field(gt=0, le=1e9, allow_inf_nan=False)]
     cargo_kg: dict[Ident, Kg] = Field(default_factory=dict)
+    route: Ident | None = Field(None, description="the route taken, where several join "
+                                                  "from and to")
 
 
 class Loss(BaseModel):
@@ -177,14 +179,16 @@ class Index:
         self.start = sc.start_date
         self.end = sc.end_date
 
-    def route_between(self, a: str, b: str, mode: str) -> str | None:
-        """Id of a route that ``mode`` may use from ``a`` to ``b``."""
-        for rid, r in self.routes.items():
-            if mode not in r.modes:
-                continue
-            if (r.from_, r.to) == (a, b) or (not r.one_way and (r.from_, r.to) == (b, a)):
-                return rid
-        return None
+    def routes_between(self, a: str, b: str, mode: str) -> list[str]:
+        """Ids of the routes that ``mode`` may use from ``a`` to ``b``."""
+        return [rid for rid, r in self.routes.items() if mode in r.modes and (
+            (r.from_, r.to) == (a, b) or (not r.one_way and (r.from_, r.to) == (b, a)))]
+
+    def route_of(self, entry: Dispatch) -> str:
+        """The route a convoy took: the one it names, else the only one joining its ends."""
+        if entry.route is not None:
+            return entry.route
+        return self.routes_between(entry.from_, entry.to, entry.mode)[0]
 
 
 def _one_of(field: str, value: str, choices: Any, what: str) -> None:
@@ -231,9 +235,17 @@ def check_entry(entry: Entry, ix: Index) -> None:
         _place(ix, "from", entry.from_, PLACE_KINDS, "a place")
         _place(ix, "to", entry.to, PLACE_KINDS, "a place")
         _one_of("mode", entry.mode, ix.modes, "a mode")
-        if ix.route_between(entry.from_, entry.to, entry.mode) is None:
+        joining = ix.routes_between(entry.from_, entry.to, entry.mode)
+        if not joining:
             raise EntryError("to", f"expected a place joined to {entry.from_!r} by a route "
                                    f"that {entry.mode!r} may use, got {entry.to!r}")
+        if entry.route is not None and entry.route not in joining:
+            raise EntryError("route", f"expected a route from {entry.from_!r} to "
+                                      f"{entry.to!r} that {entry.mode!r} may use "
+                                      f"({', '.join(joining)}), got {entry.route!r}")
+        if entry.route is None and len(joining) > 1:
+            raise EntryError("route", f"expected the route taken: {', '.join(joining)} join "
+                                      f"{entry.from_!r} and {entry.to!r}, got none")
         for good in entry.cargo_kg:
             _one_of(f"cargo_kg.{good}", good, ix.goods, "a good counted in kg")
         payload = ix.modes[entry.mode].payload_kg * entry.units

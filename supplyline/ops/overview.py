@@ -99,12 +99,9 @@ class Views:
             pledged[e.locality] += e.kg
             if e.by <= as_of:
                 due[e.locality] += e.kg
-        with books.reading() as conn:
-            rows = conn.execute(
-                select(t.daily.c.source, func.sum(t.daily.c.delta))
-                .where(t.daily.c.kind == "contribution", t.daily.c.date <= as_of)
-                .group_by(t.daily.c.source)).all()
-        given = {place: float(kg) for place, kg in rows}
+        given: dict[str, float] = defaultdict(float)
+        for (place, _good), kg in books.given(before=as_of + dt.timedelta(days=1)).items():
+            given[place] += kg
         asked: dict[str, float] = defaultdict(float)
         force = books.plan_in_force()
         if force is not None:

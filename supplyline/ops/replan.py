@@ -22,7 +22,7 @@ import numpy as np
 from supplyline.accounting import legs_of
 from supplyline.network import Network, compile_network
 from supplyline.ops.books import Books
-from supplyline.ops.entries import Contribution, Dispatch, Labour, Receipt, RouteReport
+from supplyline.ops.entries import Dispatch, Labour, Receipt, RouteReport
 from supplyline.scenario.schema import Closure, Scenario
 from supplyline.state import State, Transit
 
@@ -134,10 +134,8 @@ def recorded_state(books: Books, net: Network, as_of: dt.date) -> State:
         elif item.startswith("service:"):
             state.in_service[place[p], mode[item[8:]]] = max(value, 0.0)
     until = as_of - dt.timedelta(days=1)
-    for r in books.entries(kind="contribution", effective=True, until=until):
-        e = r.entry
-        assert isinstance(e, Contribution)
-        state.given_kg[place[e.locality], com[e.good]] += e.kg
+    for (locality, good), kg in books.given(before=as_of).items():
+        state.given_kg[place[locality], com[good]] = max(kg, 0.0)
     for r in books.entries(kind="labour", effective=True, until=until):
         e = r.entry
         assert isinstance(e, Labour)
@@ -178,8 +176,9 @@ def _transit(books: Books, net: Network, as_of: dt.date) -> Transit:
         assert isinstance(e, Dispatch)
         a, b, m = (base.place_ids.index(e.from_), base.place_ids.index(e.to),
                    base.mode_ids.index(e.mode))
+        route = base.route_ids.index(books.index.route_of(e))
         leg = np.flatnonzero((base.arc_from[legs.arc] == a) & (base.arc_to[legs.arc] == b)
-                             & (legs.mode == m))
+                             & (legs.mode == m) & (base.arc_route[legs.arc] == route))
         day = _days(books.scenario.start_date, e.date)
         days = float(legs.days_loaded[leg[0], base.grid.of_day(day)]) if leg.size else 0.0
         dest.append(net.place_ids.index(e.to))
@@ -249,12 +248,8 @@ def plan_vs_actual(books: Books, figures: Figures | None, until: dt.date | None 
                 for day, v in _by_day(values, start).items():
                     planned[(what, name, day)] += v
     actual: dict[tuple[str, str, dt.date], float] = defaultdict(float)
-    fronts = {p.id for p in sc.places if p.kind == "front"}
-    for what, kind in (("locality", "contribution"), ("route", "dispatch"),
-                       ("front", "receipt")):
-        for name, day, _good, kg in books.daily(kind):
-            if what != "front" or name in fronts:
-                actual[(what, name, day)] += kg
+    for what, name, day, kg in books.actual_by_day():
+        actual[(what, name, day)] += kg
     keys = sorted(set(planned) | set(actual))
     return [{"what": w, "id": n, "date": d.isoformat(),
              "planned_kg": round(planned.get((w, n, d), 0.0), 3),

@@ -7,6 +7,7 @@ import os
 import socket
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -15,7 +16,7 @@ from pathlib import Path
 import httpx
 
 import supplyline as sl
-from supplyline.ops import open_books
+from supplyline.ops import Books, open_books
 from supplyline.ops.accounts import Account, add_account, new_token
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -31,6 +32,32 @@ def tokens(url: str, sc: sl.Scenario, names: dict[str, tuple[str, str | None]]
         out[name] = new_token(books, Account(name, role, place))
     books.close()
     return out
+
+
+@contextmanager
+def in_process(books: Books) -> Iterator[str]:
+    """The API and dashboard over ``books`` on a free loopback port, served by a thread of
+    this process: its base URL."""
+    import uvicorn
+
+    from supplyline.ops.api import create_app
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    running = uvicorn.Server(uvicorn.Config(create_app(books), host="127.0.0.1", port=port,
+                                            log_level="warning"))
+    thread = threading.Thread(target=running.run, daemon=True)
+    thread.start()
+    while not running.started:
+        if not thread.is_alive():
+            raise RuntimeError("the server did not start")
+        time.sleep(0.05)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        running.should_exit = True
+        thread.join(10)
 
 
 @contextmanager

@@ -131,6 +131,31 @@ def _undone(data: dict[str, Any]) -> dict[str, Any] | None:
     return None
 
 
+def test_the_ledger_filters_and_pages(served: Any) -> None:
+    _books, client, headers = served
+    every = client.get("/api/entries", headers=headers["viewer"]).json()
+    assert [r["id"] for r in every] == sorted(r["id"] for r in every)
+    newest = client.get("/api/entries?newest=true&limit=2", headers=headers["viewer"]).json()
+    assert [r["id"] for r in newest] == [every[-1]["id"], every[-2]["id"]]
+    dispatches = client.get("/api/entries?kind=dispatch&place=ridge-depot",
+                            headers=headers["viewer"]).json()
+    assert dispatches and {(r["kind"], r["place"]) for r in dispatches} == {
+        ("dispatch", "ridge-depot")}
+    csv = client.get("/api/entries.csv?kind=labour", headers=headers["viewer"]).text
+    assert csv.splitlines()[0].startswith("id,kind,date") and all(
+        ",labour," in line for line in csv.splitlines()[1:])
+
+
+def test_a_token_ends_at_logout(served: Any) -> None:
+    _books, client, _headers = served
+    token = client.post("/api/login", json={"name": "viewer",
+                                            "password": "viewer-password"}).json()["token"]
+    mine = {"Authorization": f"Bearer {token}"}
+    assert client.get("/api/me", headers=mine).status_code == 200
+    assert client.post("/api/logout", headers=mine).status_code == 204
+    assert client.get("/api/me", headers=mine).status_code == 401
+
+
 def test_the_depot_receives_its_own_convoys_only(served: Any) -> None:
     _books, client, headers = served
     # Convoy 5 goes to kestrel-town: not the ridge depot clerk's books.
@@ -223,7 +248,7 @@ def test_the_dashboard_and_its_assets_are_served_from_the_package(served: Any) -
 def test_generated_input_never_gives_a_server_error(served: Any) -> None:
     _books, client, headers = served
     schema = schemathesis.openapi.from_asgi("/openapi.json", client.app).exclude(
-        path_regex="^/api/(plans|replan)$", method="POST")
+        path_regex="^/api/(plans|replan|logout)$", method="POST")
     cases = 0
     for operation in schema.get_all_operations():
         op = operation.ok()

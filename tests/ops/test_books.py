@@ -4,6 +4,8 @@ with the field and nothing written, corrections as new entries; on SQLite and Po
 from __future__ import annotations
 
 import datetime as dt
+import json
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -225,8 +227,9 @@ def test_books_are_migrated_kept_and_bound_to_their_scenario(url: str,
 
 def test_the_daily_sums_are_filled_from_books_kept_before_them(url: str,
                                                                tutorial: sl.Scenario) -> None:
-    """Books at the first revision, upgraded: the daily sums are made from the movements,
-    a correction's undoing in the books of the entry it undoes."""
+    """Books at the first revision, upgraded: the daily sums are made from the movements
+    (a correction's undoing in the books of the entry it undoes), and what convoys carried
+    and lost from their entries."""
     from alembic import command
     from alembic.config import Config
     from sqlalchemy import insert
@@ -237,27 +240,112 @@ def test_the_daily_sums_are_filled_from_books_kept_before_them(url: str,
     engine = _engine(database_url(url))
     config = Config()
     config.set_main_option("script_location", _migrations())
+    day2 = dt.date(2024, 11, 2)
+
+    def written(i: int, kind: str, place: str, corrects: int | None, **data: Any) -> Any:
+        payload = {"kind": kind, "date": "2024-11-02", "note": "", "corrects": corrects,
+                   **data}
+        return {"id": i, "kind": kind, "date": day2, "place": place, "corrects": corrects,
+                "payload": json.dumps(payload), "author": "a", "written_at": _now()}
+
     with engine.connect() as conn:
         config.attributes["connection"] = conn
         command.upgrade(config, "0001")
-        day = dt.date(2024, 11, 2)
         conn.execute(insert(t.entry), [
-            {"id": 1, "kind": "contribution", "date": day, "place": "high-village",
-             "payload": "{}", "corrects": None, "author": "a", "written_at": _now()},
-            {"id": 2, "kind": "contribution", "date": day, "place": "river-village",
-             "payload": "{}", "corrects": 1, "author": "a", "written_at": _now()}])
+            written(1, "contribution", "high-village", None, locality="high-village",
+                    good="rice", kg=100.0, at="ridge-depot"),
+            written(2, "contribution", "river-village", 1, locality="river-village",
+                    good="rice", kg=70.0, at="ridge-depot"),
+            written(3, "dispatch", "ridge-depot", None, **{"from": "ridge-depot"},
+                    to="kestrel-town", mode="porter", units=1.0, cargo_kg={"rice": 20.0}),
+            written(4, "dispatch", "ridge-depot", 3, **{"from": "ridge-depot"},
+                    to="kestrel-town", mode="porter", units=1.0, cargo_kg={"rice": 15.0}),
+            written(5, "receipt", "kestrel-town", None, dispatch=3,
+                    received_kg={"rice": 10.0},
+                    losses=[{"good": "rice", "kg": 5.0, "reason": "raid"}])])
         conn.execute(insert(t.movement), [
-            {"entry_id": 1, "place": "ridge-depot", "item": "rice", "date": day,
-             "delta": 100.0, "own": True},
-            {"entry_id": 2, "place": "ridge-depot", "item": "rice", "date": day,
-             "delta": -100.0, "own": False},
-            {"entry_id": 2, "place": "ridge-depot", "item": "rice", "date": day,
-             "delta": 70.0, "own": True}])
+            {"entry_id": e, "place": "ridge-depot", "item": "rice", "date": day2,
+             "delta": x, "own": own}
+            for e, x, own in ((1, 100.0, True), (2, -100.0, False), (2, 70.0, True),
+                              (3, -20.0, True), (4, 20.0, False), (4, -15.0, True))])
         conn.commit()
     engine.dispose()
     books = open_books(url, tutorial)
     with books.reading() as conn:
-        rows = {(r.source, r.delta) for r in conn.execute(select(t.daily))}
-    assert rows == {("high-village", 0.0), ("river-village", 70.0)}
-    assert books.balances()[("ridge-depot", "rice")] == 70
+        rows = {(r.item, r.source, r.delta) for r in conn.execute(select(t.daily))}
+    assert rows == {("rice", "high-village", 0.0), ("rice", "river-village", 70.0),
+                    ("rice", "ridge-depot", -15.0),
+                    ("sent:kestrel-town:porter:rice", "ridge-depot", 15.0),
+                    ("lost:raid:rice", "kestrel-town", 5.0)}
+    assert books.balances()[("ridge-depot", "rice")] == 55
+    assert ("route", "ridge-road", day2, 15.0) in books.actual_by_day()
+    books.close()
+
+
+def test_what_was_lost_is_not_counted_twice_by_the_migration(url: str,
+                                                             tutorial: sl.Scenario) -> None:
+    """A receipt written at revision 0002 kept its losses already: 0003 adds none."""
+    from alembic import command
+    from alembic.config import Config
+
+    from supplyline.ops import tables as t
+    from supplyline.ops.books import Books, _engine, _migrations, database_url
+
+    engine = _engine(database_url(url))
+    config = Config()
+    config.set_main_option("script_location", _migrations())
+    with engine.connect() as conn:
+        config.attributes["connection"] = conn
+        command.upgrade(config, "0002")
+        conn.commit()
+    early = Books(engine, tutorial)  # the writing of revision 0002 (lost:, no sent:)
+    give(early, tutorial, 100)
+    porters(early, tutorial, 10)
+    walk = early.append(send(tutorial, 0, on=0, units=10, from_="high-village",
+                             to="ridge-depot"), "c").id
+    early.append(entry("receipt", date=day(tutorial, 0), dispatch=walk), "c")
+    convoy = early.append(send(tutorial, 50, units=10), "c").id
+    early.append(entry("receipt", date=day(tutorial, 2), dispatch=convoy,
+                       received_kg={"rice": 40},
+                       losses=[{"good": "rice", "kg": 10, "reason": "raid"}]), "c")
+    with early.writing() as conn:  # as 0002 wrote it: nothing sent
+        conn.execute(t.movement.delete().where(t.movement.c.item.like("sent:%")))
+        conn.execute(t.daily.delete().where(t.daily.c.item.like("sent:%")))
+    engine.dispose()
+    books = open_books(url, tutorial)
+    held = books.balances()
+    assert held[("kestrel-town", "lost:raid:rice")] == 10
+    assert held[("ridge-depot", "sent:kestrel-town:porter:rice")] == 50
+    assert held[("ridge-depot", "rice")] == 50
+    books.close()
+
+
+def test_a_convoy_names_its_route_where_several_join_its_ends(tmp_path: Path,
+                                                              tutorial: sl.Scenario) -> None:
+    """A second, longer track beside the ridge road: a convoy must say which it takes; its
+    tonnes count on that route, and it arrives when a trip over it ends."""
+    from supplyline.network import compile_network
+    from supplyline.ops.replan import recorded_state
+    from supplyline.scenario.schema import Route
+
+    track = Route.model_validate({"id": "ridge-track", "from": "ridge-depot",
+                                  "to": "kestrel-town", "length_km": 30, "modes": ["porter"]})
+    sc = tutorial.model_copy(update={"routes": [*tutorial.routes, track]})
+    books = open_books(tmp_path / "books.db", sc)
+    give(books, sc, 1000)
+    porters(books, sc, 40)
+    walk = books.append(send(sc, 0, on=0, units=40, from_="high-village", to="ridge-depot"),
+                        "c").id
+    books.append(entry("receipt", date=day(sc, 0), dispatch=walk), "c")
+    refused(books, send(sc, 250), "route", "ridge-road, ridge-track join")
+    refused(books, send(sc, 250) | {"route": "gorge-path"}, "route",
+            "expected a route from 'ridge-depot' to 'kestrel-town'")
+    books.append(send(sc, 250) | {"route": "ridge-track"}, "c")
+    books.append(send(sc, 100, units=4) | {"route": "ridge-road"}, "c")
+    sent = {(what, name): kg for what, name, _d, kg in books.actual_by_day()
+            if what == "route"}
+    assert sent == {("route", "ridge-track"): 250, ("route", "ridge-road"): 100}
+    # 30 km at 20 km a day: 1.5 days from day 1 (the road: 14 x 1.4 / 20 = 0.98 days).
+    state = recorded_state(books, compile_network(sc), sc.start_date + dt.timedelta(days=2))
+    assert sorted(state.transit.arrive_in_days.tolist()) == pytest.approx([0.0, 0.5])
     books.close()

@@ -6,9 +6,6 @@ Skipped where Chromium or Playwright is missing."""
 
 from __future__ import annotations
 
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -17,6 +14,7 @@ import pytest
 import supplyline as sl
 from supplyline.ops import open_books
 from supplyline.ops.accounts import add_account
+from tests.ops.live import in_process
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
@@ -31,26 +29,11 @@ pytestmark = pytest.mark.skipif(
 @pytest.fixture
 def server(tmp_path: Path) -> Iterator[str]:
     """The API and dashboard on a free loopback port, in this process."""
-    import uvicorn
-
-    from supplyline.ops.api import create_app
-
     books = open_books(tmp_path / "books.db", sl.load("tutorial"))
     add_account(books, "high-clerk", "high-password", "commune", "high-village")
     add_account(books, "council", "council-password", "council")
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    config = uvicorn.Config(create_app(books), host="127.0.0.1", port=port,
-                            log_level="warning")
-    running = uvicorn.Server(config)
-    thread = threading.Thread(target=running.run, daemon=True)
-    thread.start()
-    while not running.started:
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}/"
-    running.should_exit = True
-    thread.join(10)
+    with in_process(books) as base:
+        yield base + "/"
     books.close()
 
 
@@ -92,6 +75,8 @@ def test_a_commune_clerk_records_a_contribution(server: str) -> None:
         assert depot.inner_text() == "1,250"
         assert page.locator("#map line").count() == 8
         assert page.locator("#chart polyline").count() == 2
+        page.select_option("#compare", "locality|high-village")
+        page.wait_for_selector("#chart text:has-text('actual 1,250 kg')")
         ARTIFACTS.mkdir(exist_ok=True)
         page.screenshot(path=str(ARTIFACTS / "dashboard-overview.png"), full_page=True)
 
@@ -128,5 +113,18 @@ def test_a_commune_clerk_records_a_contribution(server: str) -> None:
         assert "Re-plan optimal, kept as plan #2" in page.inner_text("#replan-status")
         assert page.locator("#changes tbody tr").count() > 3
         page.screenshot(path=str(ARTIFACTS / "dashboard-replan.png"), full_page=True)
+
+        # The council adds a depot clerk (a locality is no depot: said at the field).
+        page.click('nav [data-view="accounts"]')
+        page.wait_for_selector("#account-list tbody tr")
+        page.fill("#a-name", "bridge-clerk")
+        page.fill("#a-password", "bridge-password")
+        page.select_option("#a-role", "depot")
+        page.select_option("#a-place", "far-village")
+        page.click("#account-submit")
+        page.wait_for_selector("#aerr-place:has-text('not a locality')")
+        page.select_option("#a-place", "bridge")
+        page.click("#account-submit")
+        page.wait_for_selector("#account-list td:has-text('bridge-clerk')")
         browser.close()
     assert errors == [] and outside == []

@@ -47,7 +47,10 @@ function logout() {
   $("#login").hidden = false;
   $("#who").textContent = "";
 }
-$("#logout").addEventListener("click", logout);
+$("#logout").addEventListener("click", async () => {
+  await api("/api/logout", { method: "POST" });
+  logout();
+});
 
 async function start() {
   const me = await api("/api/me");
@@ -82,7 +85,32 @@ function show(view) {
   document.querySelectorAll(".view").forEach((v) => { v.hidden = v.id !== view; });
   if (view === "overview") loadOverview();
   if (view === "ledger") loadLedger();
+  if (view === "accounts") loadAccounts();
 }
+
+// --- accounts (the council's) ---------------------------------------------------------------
+async function loadAccounts() {
+  const rows = await (await api("/api/accounts")).json();
+  $("#account-list tbody").replaceChildren(...rows.map((a) => el("tr", {},
+    el("td", {}, a.name), el("td", {}, a.role), el("td", {}, a.place || ""))));
+  $("#a-place").replaceChildren(el("option", { value: "" }, "(none)"),
+    ...state.scenario.places.map((p) => el("option", { value: p.id }, p.id)));
+}
+
+$("#account-form").addEventListener("submit", async (event) => {
+  event.preventDefault();
+  document.querySelectorAll("#account-form .error").forEach((e) => { e.textContent = ""; });
+  const body = { name: $("#a-name").value, password: $("#a-password").value,
+    role: $("#a-role").value };
+  if ($("#a-place").value) body.place = $("#a-place").value;
+  const response = await api("/api/accounts", { method: "POST", body: JSON.stringify(body) });
+  if (response.ok) { $("#a-password").value = ""; loadAccounts(); return; }
+  const data = await response.json();
+  for (const problem of (Array.isArray(data.detail) ? data.detail : [])) {
+    const target = $("#aerr-" + (problem.loc[1] || "form")) || $("#aerr-form");
+    target.textContent = problem.msg;
+  }
+});
 
 async function loadOverview() {
   const data = await (await api("/api/overview")).json();
@@ -106,9 +134,37 @@ async function loadOverview() {
   const wounded = Object.entries(data.wounded);
   $("#wounded").textContent = wounded.length ? "Wounded brought in: " +
     wounded.map(([h, n]) => h + " " + n).join(", ") : "";
+  state.arrivals = data.arrivals;
+  state.compared = null;
+  const choice = $("#compare");
+  choice.replaceChildren(el("option", { value: "" }, "arrived at the fronts"),
+    ...state.scenario.places.filter((p) => p.kind === "locality")
+      .map((p) => el("option", { value: "locality|" + p.id }, "given by " + p.id)),
+    ...state.scenario.routes.map((r) => el("option", { value: "route|" + r.id },
+      "sent over " + r.id)),
+    ...state.scenario.places.filter((p) => p.kind === "front")
+      .map((p) => el("option", { value: "front|" + p.id }, "arrived at " + p.id)));
   drawChart(data.arrivals);
   drawMap(data.routes);
 }
+
+// Plan against actual for one locality, route or front, day by day (cumulative).
+$("#compare").addEventListener("change", async () => {
+  const value = $("#compare").value;
+  if (!value) { drawChart(state.arrivals); return; }
+  if (!state.compared) state.compared = await (await api("/api/plan-vs-actual")).json();
+  const [what, id] = value.split("|");
+  const dates = state.arrivals.dates;
+  const planned = dates.map(() => 0), actual = dates.map(() => 0);
+  for (const row of state.compared) {
+    const i = dates.indexOf(row.date);
+    if (row.what === what && row.id === id && i >= 0) {
+      planned[i] += row.planned_kg; actual[i] += row.actual_kg;
+    }
+  }
+  const total = (values) => { let sum = 0; return values.map((v) => (sum += v)); };
+  drawChart({ dates, planned_kg: total(planned), actual_kg: total(actual) });
+});
 
 function drawChart(arrivals) {
   const w = 460, h = 200, pad = 40;
@@ -201,7 +257,8 @@ function fieldsOf(kind) {
         .map((m) => m.id)]]],
     dispatch: [date, ["from", "From", me.role === "depot" ? [me.place] : all],
       ["to", "To", all], ["mode", "Mode", modes], ["units", "Units", "number"],
-      ["good", "Good", goods], ["cargo_kg", "Cargo kg", "number"]],
+      ["good", "Good", goods], ["cargo_kg", "Cargo kg", "number"],
+      ["route", "Route (where several)", ["", ...sc.routes.map((r) => r.id)]]],
     receipt: [date, ["dispatch", "Convoy (dispatch #)", "number"], ["good", "Good", goods],
       ["received_kg", "Received kg", "number"], ["lost", "Lost kg", "number"],
       ["reason", "Reason of loss", ["", "strike", "raid", "spoilage", "eaten"]]],
@@ -246,7 +303,7 @@ function entryFromForm() {
   if (kind === "contribution") { take("locality", "good", "at"); takeNumber("kg"); }
   if (kind === "labour") { take("locality", "role", "mode"); takeNumber("persons", "days"); }
   if (kind === "dispatch") {
-    take("from", "to", "mode"); takeNumber("units");
+    take("from", "to", "mode", "route"); takeNumber("units");
     if (value("cargo_kg") !== undefined) entry.cargo_kg = { [value("good")]: number("cargo_kg") };
   }
   if (kind === "receipt") {
@@ -307,7 +364,7 @@ function ledgerQuery() {
 }
 
 async function loadLedger() {
-  const rows = await (await api("/api/entries?" + ledgerQuery())).json();
+  const rows = await (await api("/api/entries?newest=true&" + ledgerQuery())).json();
   $("#entries tbody").replaceChildren(...rows.map((r) => el("tr", {},
     el("td", {}, String(r.id)), el("td", {}, r.kind), el("td", {}, r.date),
     el("td", {}, r.place), el("td", {}, r.corrects ? String(r.corrects) : ""),
