@@ -142,6 +142,9 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_show_locals=False,
+    # Help text is Markdown: "[gpu]" is shown as written (Rich markup would eat it), and a
+    # docstring's lines are joined into paragraphs that wrap at the terminal's width.
+    rich_markup_mode="markdown",
 )
 
 stdout = Console(highlight=False)
@@ -528,9 +531,10 @@ def _export(result: Plan, directory: Path, option: str, json_output: bool) -> li
 
 
 def _write_out(result: Plan, out: Path, json_output: bool,
-               values: list[Any] | None = None) -> Path:
+               values: list[Any] | None = None, results: dict[str, Any] | None = None,
+               ) -> Path:
     """Write ``--out``: the plan as JSON (.json), or its report as HTML (.html) or PDF
-    (.pdf)."""
+    (.pdf), with the sections of ``results`` (e.g. a simulation's risk)."""
     from supplyline.report.pdf import PdfUnavailable, write_pdf
     from supplyline.report.safe_write import output_files
 
@@ -543,9 +547,9 @@ def _write_out(result: Plan, out: Path, json_output: bool,
         from supplyline.report import render_report, write_report
 
         if suffix == ".html":
-            return write_report(result, out, values or None)
+            return write_report(result, out, values or None, results=results)
         try:
-            return write_pdf(render_report(result, values or None), out)
+            return write_pdf(render_report(result, values or None, results=results), out)
         except PdfUnavailable as error:
             fail("output", f"--out: cannot write {out}: {error}", EXIT_BAD_INPUT, json_output,
                  path=str(out))
@@ -573,6 +577,14 @@ def plan_command(
                      help="Also plan day by day and show what the steps change."),
     ] = False,
     verbose: VerboseOption = False,
+    risk: Annotated[float | None, typer.Option(
+        "--risk", metavar="P", help="Plan so that some front goes short on some day in at "
+        "most this share of simulated runs (e.g. 0.05): plan, simulate, keep more capacity "
+        "and reserves in hand, plan again.")] = None,
+    risk_runs: Annotated[int, typer.Option("--risk-runs", min=1, metavar="N",
+                                           help="Runs per simulation with --risk.")] = 1000,
+    seed: Annotated[int, typer.Option("--seed", min=0, metavar="S",
+                                      help="Seed of the simulations (with --risk).")] = 0,
     json_output: JsonOption = False,
 ) -> None:
     """Optimize what to mobilize where and how to move it; print what arrives."""
@@ -583,15 +595,32 @@ def plan_command(
     _check_replay(sc, replay, json_output)
     if out is not None:
         _check_suffix(out, (".json", ".html", ".pdf"), json_output)
-    result = _plan_or_exit(sc, replay, solver, time_limit, json_output, step_days, verbose)
+    search = None
+    if risk is not None:
+        from supplyline.simulate.target import plan_for_risk
+
+        if not 0.0 < risk < 1.0:
+            fail("usage", f"--risk: expected a share between 0 and 1 (e.g. 0.05), got {risk}",
+                 EXIT_BAD_INPUT, json_output)
+        search = plan_for_risk(sc, risk, runs=risk_runs, seed=seed, plan=lambda s: (
+            _plan_or_exit(s, replay, solver, time_limit, json_output, step_days, verbose)))
+        result = search.plan
+    else:
+        result = _plan_or_exit(sc, replay, solver, time_limit, json_output, step_days, verbose)
     daily = None
     if compare_daily:
         daily = _plan_or_exit(sc, replay, solver, time_limit, json_output, 1,
                               verbose) if result.steps_description() else result
-    written = [_write_out(result, out, json_output)] if out is not None else []
+    found = {"risk_search": search} if search is not None else None
+    written = [_write_out(result, out, json_output, results=found)] if out is not None else []
     exported = _export(result, export, "--export", json_output) if export is not None else []
     if json_output:
-        extra = {"compare_daily": step_comparison(result, daily)} if daily is not None else {}
+        extra: dict[str, Any] = (
+            {"compare_daily": step_comparison(result, daily)} if daily is not None else {})
+        if search is not None:
+            from supplyline.report.risk import risk_search_json
+
+            extra["risk"] = risk_search_json(search)
         print_json({"ok": True, "kpis": result.kpis(),
                     "steps": result.steps_description() or "day by day", **extra,
                     "written": [str(p) for p in written + exported]})
@@ -599,6 +628,10 @@ def plan_command(
     print_plan_summary(result, stdout)
     if daily is not None:
         print_step_comparison(result, daily, stdout)
+    if search is not None:
+        from supplyline.report.risk import print_risk_search
+
+        print_risk_search(search, stdout)
     _say_written(written, exported, export)
 
 
@@ -676,6 +709,11 @@ def report(
     solver: SolverOption = Solver.ipm,
     time_limit: TimeLimitOption = DEFAULT_TIME_LIMIT_S,
     verbose: VerboseOption = False,
+    runs: Annotated[int | None, typer.Option(
+        "--runs", min=1, metavar="N",
+        help="Also simulate the plan N times and add the risk section.")] = None,
+    seed: Annotated[int | None, typer.Option(
+        "--seed", min=0, metavar="S", help="Seed of the simulation (with --runs).")] = None,
     json_output: JsonOption = False,
 ) -> None:
     """Plan the scenario and write a self-contained report (HTML, or PDF)."""
@@ -685,7 +723,9 @@ def report(
     _check_replay(sc, replay, json_output)
     _check_suffix(out, (".html", ".pdf"), json_output)
     result = _plan_or_exit(sc, replay, solver, time_limit, json_output, step_days, verbose)
-    written = [_write_out(result, out, json_output, compare_observed(result))]
+    results = ({"simulation": _simulate_or_exit(result, runs, seed, "cpu", json_output)}
+               if runs is not None else None)
+    written = [_write_out(result, out, json_output, compare_observed(result), results)]
     exported = _export(result, export, "--export", json_output) if export is not None else []
     if json_output:
         print_json({"ok": True, "kpis": result.kpis(),
@@ -718,6 +758,11 @@ def resilience(
                           "they lower the plan's cost most against the expected threats, "
                           "e.g. guards=2,air=1 (each unit: one plan per route tried)."),
     ] = None,
+    simulate_runs: Annotated[int, typer.Option("--simulate", min=0, max=1_000_000,
+                                               metavar="RUNS",
+                                               help="Re-check the uncut plan and the five "
+                                                    "worst cuts with RUNS Monte Carlo runs "
+                                                    "each (0: no simulation).")] = 0,
     worst_of: Annotated[str, typer.Option("--worst-of", metavar="routes|all",
                                           help="What the worst sets and the protection may "
                                                "take: routes only, or routes and places "
@@ -779,7 +824,8 @@ def resilience(
         try:
             result = analyse(net, k=k, window=span, progress=progress,
                              time_limit_s=time_limit or None, budget=budget, jobs=jobs,
-                             worst_of=worst_of, protect=units or None)
+                             worst_of=worst_of, protect=units or None,
+                             simulate_runs=simulate_runs)
         except PlanError as error:
             fail("plan", str(error), EXIT_FAILED, json_output)
     written: list[Path] = []

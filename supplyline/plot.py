@@ -254,6 +254,9 @@ def _draw(ax: Axes, plan: Plan, lay: Layout, curves: list[Curve],
                 bbox={"boxstyle": "round,pad=0.05", "fc": "#ffffffa0", "ec": "none"},
                 gid=f"{prefix}place:{net.place_ids[p]}")
     for p, index in labeller.numbered.items():
+        if p in labeller.number_leaders:
+            (x1, y1), (x2, y2) = (at(pt) for pt in labeller.number_leaders[p])
+            ax.plot([x1, x2], [y1, y2], color="#7b8794", lw=0.6, zorder=4)
         number = next(n for n, q, _ in labeller.key if q == p)
         box = labeller.boxes[index]
         x, y = at(((box[0] + box[2]) / 2, (box[1] + box[3]) / 2))

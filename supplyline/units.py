@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import functools
 import re
+from typing import TYPE_CHECKING
 
-import pint
+if TYPE_CHECKING:  # pint is imported on first use: every command would pay 0.2 s for it
+    import pint
 
 __all__ = ["UnitProblem", "convert", "currency_unit", "parse", "registry"]
 
@@ -24,6 +26,8 @@ class UnitProblem(ValueError):
 @functools.cache
 def registry() -> pint.UnitRegistry[float]:
     """The one registry (made on first use: building it takes a fraction of a second)."""
+    import pint
+
     reg: pint.UnitRegistry[float] = pint.UnitRegistry()
     reg.define("person = [person] = persons")
     reg.define("carrier_unit = [carrier] = unit = units")
@@ -46,6 +50,8 @@ def currency_unit(code: str) -> str:
 
 def parse(text: str) -> pint.Unit:
     """A unit as written ('t', '%', 'short_ton', 'USD/t'); :class:`UnitProblem` otherwise."""
+    import pint
+
     written = text.strip()
     if not written:
         raise UnitProblem("a unit (t, kg, %, day, person*day, unit, trip, USD/t, ...)")

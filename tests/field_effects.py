@@ -367,8 +367,8 @@ def _new_object(model: type[BaseModel], doc: Doc | None = None) -> Doc:
     """A plausible mapping for a one-entry field that a scenario leaves empty."""
     if model is s.ReplayLabour:
         return {"person_days": 1000.0}
-    if model is s.MetricTerm:
-        return {"kind": "mobilized_t"}
+    if model is s.MetricTerm:  # a percent over a percent: a figure in any unit of 1 reads it
+        return {"kind": "demand_met_pct", **({"commodity": _goods(doc)[0]} if doc else {})}
     if model is s.Costs and doc is not None:
         modes = [m["id"] for m in doc["modes"]]
         locality = next(p["id"] for p in doc["places"] if p["kind"] == "locality")

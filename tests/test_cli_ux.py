@@ -95,6 +95,7 @@ def test_help_lists_the_solvers() -> None:
     for command in ("plan", "validate", "report"):
         result = invoke(command, "--help")
         assert "ipm|simplex|choose" in result.output, command
+        assert "[gpu] extra" in " ".join(result.output.replace("│", " ").split())
     bad = invoke("plan", "tutorial", "--solver", "barrier", "--json")
     assert bad.exit_code == 2 and json.loads(bad.stdout)["error"]["kind"] == "usage"
 

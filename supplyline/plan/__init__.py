@@ -37,6 +37,9 @@ def plan(
     step_days: int | None = None,
     days: int | None = None,
     solver_log: Callable[[str], None] | None = None,
+    risk: float | None = None,
+    risk_runs: int = 1000,
+    seed: int = 0,
 ) -> Plan:
     """Optimize mobilization and movement for a scenario.
 
@@ -72,6 +75,14 @@ def plan(
     solver_log:
         Called with each piece of the solver's own log while it solves (``plan --verbose``;
         HiGHS's solvers).
+    risk:
+        A target for the chance that some front goes short on some day, in ``risk_runs``
+        simulated runs (``seed``): plan, simulate, keep more capacity and reserves in hand,
+        plan again, until it holds (:func:`supplyline.simulate.target.plan_for_risk`). The
+        plan returned is the last one; its ``risk`` holds every round and, in words, whether
+        the target held and why not. Needs a Scenario (not a Network) and no ``state``.
+    risk_runs, seed:
+        Runs of each simulation of the search, and their seed (the same every round).
 
     Examples
     --------
@@ -80,6 +91,20 @@ def plan(
     10
     """
     entry = check_solver(solver)
+    if risk is not None:
+        if isinstance(scenario, Network) or state is not None:
+            raise PlanError("risk: plans that meet a risk target start from a scenario's "
+                            "own start (a Scenario, no state)")
+        from supplyline.simulate.target import plan_for_risk
+
+        def one(sc: Scenario) -> Plan:
+            return plan(sc, replay=replay, solver=solver, progress=progress,
+                        time_limit_s=time_limit_s, step_days=step_days, days=days,
+                        solver_log=solver_log)
+
+        search = plan_for_risk(scenario, risk, runs=risk_runs, seed=seed, plan=one)
+        search.plan.risk = search
+        return search.plan
     if time_limit_s is not None and not time_limit_s > 0:
         raise PlanError(f"time_limit_s must be a number of seconds > 0, got {time_limit_s!r}")
     say = progress or (lambda _message: None)

@@ -184,7 +184,10 @@ class Resolver:
 
 def binding_limits(lp: LinearProgram, sol: Solution, limit: int = 5
                    ) -> tuple[list[Limit], bool]:
-    """The limits to name and whether each was confirmed by re-solving."""
+    """The limits to name and whether each was confirmed by re-solving (none when no demand
+    goes unmet)."""
+    if shortfall_kg(lp, sol.x) <= REDUCTION_KG:
+        return [], True
     found = candidates(lp, sol)
     if lp.n_columns > VERIFY_COLUMNS:
         return found[:limit], False

@@ -96,6 +96,7 @@ class Plan:
     money: dict[str, float] = field(default_factory=dict)  # cost by part (MONEY_PARTS)
     findings: list[Finding] = field(default_factory=list)
     solver_note: str = ""  # how optimality was established, when not by a basic solution
+    risk: Any = None  # the search that made it, with sl.plan(..., risk=): a RiskPlan
 
     @property
     def plot(self) -> PlanPlots:

@@ -49,6 +49,7 @@ from supplyline.plan.model import (
     _interior_verdict,
     _quiet_highs,
     build_lp,
+    highs_model,
 )
 from supplyline.plan.result import Plan, read_plan
 from supplyline.plan.variables import FloatArray, IntArray
@@ -148,24 +149,11 @@ class Session:
 
     # ------------------------------------------------------------------------ loading
     def _load(self) -> highspy.Highs:
-        lp, a = self.lp, self.lp.assembled
-        model = highspy.HighsLp()
-        model.num_col_ = lp.n_columns
-        model.num_row_ = lp.n_rows
-        model.col_cost_ = lp.cost
-        model.col_lower_ = lp.variables.lower
-        model.col_upper_ = lp.variables.upper
-        model.row_lower_ = a.row_lower
-        model.row_upper_ = a.row_upper
-        model.a_matrix_.format_ = highspy.MatrixFormat.kColwise
-        model.a_matrix_.start_ = a.matrix.indptr
-        model.a_matrix_.index_ = a.matrix.indices
-        model.a_matrix_.value_ = a.matrix.data
         h = _quiet_highs()
         # As solve_lp: no dual cost perturbation (costs span 1e-6 to 1e3), primal simplex
         # after the interior point's crossover.
         h.setOptionValue("dual_simplex_cost_perturbation_multiplier", 0.0)
-        h.passModel(model)
+        h.passModel(highs_model(self.lp))
         return h
 
     def _route_capacity_rows(self) -> dict[str, tuple[IntArray, IntArray]]:

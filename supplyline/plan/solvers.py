@@ -259,9 +259,9 @@ def lagrangian_bound(lp: LinearProgram, row_dual: FloatArray, upper: FloatArray 
                      ) -> tuple[float, int]:
     """A lower bound on the LP's optimum from any row dual values ``y``:
     min over the column box of (c - A'y)'x, plus min over the row range of y's. Valid whatever
-    ``y`` is; tight when ``y`` is optimal. Returns the bound and the number of columns that
-    make it -inf (a negative reduced cost with no upper bound). ``upper``: column upper bounds
-    to use (e.g. :func:`implied_upper_bounds`)."""
+    ``y`` is (to the rounding of its computation); tight when ``y`` is optimal. Returns the
+    bound and the number of columns that make it -inf (a negative reduced cost with no upper
+    bound). ``upper``: column upper bounds to use (e.g. :func:`implied_upper_bounds`)."""
     a = lp.assembled
     upper = lp.variables.upper if upper is None else upper
     lower = lp.variables.lower
@@ -269,6 +269,10 @@ def lagrangian_bound(lp: LinearProgram, row_dual: FloatArray, upper: FloatArray 
     y = np.where((y > 0) & ~np.isfinite(a.row_lower), 0.0, y)
     y = np.where((y < 0) & ~np.isfinite(a.row_upper), 0.0, y)
     reduced = lp.cost - a.matrix.T @ y
+    # A reduced cost within the rounding of its own computation is zero (it would otherwise
+    # make the bound -inf on a column without an upper bound for a difference of 1e-16).
+    noise = 1e-12 * (np.abs(lp.cost) + abs(a.matrix).T @ np.abs(y))
+    reduced = np.where(np.abs(reduced) <= noise, 0.0, reduced)
     rows = np.where(y > 0, y * np.where(np.isfinite(a.row_lower), a.row_lower, 0.0),
                     y * np.where(np.isfinite(a.row_upper), a.row_upper, 0.0))
     at_lower = reduced > 0

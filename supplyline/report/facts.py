@@ -429,9 +429,12 @@ def idle_carriers(plan: Plan, least_share: float = 0.05) -> list[IdleCarriers]:
         carriers = sorted({int(x) for x in legs.mode[shared]},
                           key=lambda k: -float(cargo[shared & (legs.mode == k)].sum()))
         who = " and ".join(short_label(mode_name(net, k), 200).lower() for k in carriers[:2])
+        served = " and ".join(f"{math.ceil(peak[k] - 0.01):,} "
+                           f"{short_label(mode_name(net, k), 200).lower()}"
+                           for k in carriers[:2])
         figures = (f"on the routes they may use, a round trip eats {fmt(1000 * own_avg)} kg "
                    f"per tonne delivered, against {fmt(1000 * paid_avg)} kg for {who}, "
-                   "which carried there")
+                   f"which carried there (at most {served} units in service at once)")
         if own_avg > paid_avg * (1 + 1e-6):
             sentence = f"{count}: {figures}, so the plan spends less food with {who}."
         else:

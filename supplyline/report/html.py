@@ -30,7 +30,7 @@ from supplyline.report.facts import (
     shortfalls,
     source_groups,
 )
-from supplyline.report.risk import risk_section
+from supplyline.report.risk import risk_search_section, risk_section
 from supplyline.report.safe_write import output_files
 from supplyline.report.sections import (
     SECTIONS,
@@ -250,7 +250,7 @@ def render_report(
     """
     context = ReportContext(validation=validation, results=dict(results or {}))
     built: list[Section] = []
-    for make in [*SECTIONS, risk_section] if sections is None else sections:
+    for make in [*SECTIONS, risk_section, risk_search_section] if sections is None else sections:
         section = make(plan, context)
         if section is not None:
             built.append(section)

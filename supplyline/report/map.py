@@ -287,6 +287,7 @@ class _Labeller:
     key: list[tuple[int, int, str]] = field(default_factory=list)  # (number, place, name)
     placed: dict[int, Spot] = field(default_factory=dict)  # place -> where its name is
     numbered: dict[int, int] = field(default_factory=dict)  # place -> its number's box
+    number_leaders: dict[int, tuple[Point, Point]] = field(default_factory=dict)
 
     def _inside(self, box: Box) -> bool:
         x1, y1, x2, y2 = box
@@ -418,7 +419,9 @@ class _Labeller:
         spot = (self._best_spot(x, y, radius, size, size, NUMBER_RINGS)
                 or self._best_spot(x, y, radius, size, size, NUMBER_RINGS, cross_names=True))
         box, start = spot or ((x - size / 2, y - size / 2, x + size / 2, y + size / 2), None)
-        self._leader(start, box, x, y)
+        end = self._leader(start, box, x, y)
+        if start is not None:
+            self.number_leaders[p] = (start, end)
         self.numbered[p] = len(self.boxes)
         self.boxes.append(box)
         cx, cy = box[0] + size / 2, box[1] + size / 2

@@ -13,7 +13,6 @@ from html import escape
 
 import numpy as np
 from rich.console import Console
-from rich.table import Table
 
 from supplyline.network import Network
 from supplyline.plan.result import Plan
@@ -182,6 +181,17 @@ def _allocation_words(res: Resilience) -> str:
             f"{fmt(a.objective)}.")
 
 
+SIMULATED_HEAD = ["plan", "runs", "P(short)", "mean short t", "planned t"]
+
+
+def _simulated_rows(res: Resilience) -> list[list[object]]:
+    return [[" + ".join(c.ids) or "uncut", c.runs,
+             f"{100 * c.p_shortfall:.1f}% ± {100 * c.p_error:.1f}"
+             if np.isfinite(c.p_shortfall) else "—",
+             f"{_cell(c.shortfall_t)} ± {_cell(c.shortfall_error_t)}",
+             _cell(c.planned_shortfall_t)] for c in res.simulated]
+
+
 def resilience_section(plan: Plan, context: ReportContext) -> Section | None:
     """The report section, when a :class:`Resilience` is in ``context.results``."""
     res = context.results.get("resilience")
@@ -204,6 +214,8 @@ def resilience_section(plan: Plan, context: ReportContext) -> Section | None:
                     [True, False, False, True, True, True, True])
             + table("resilience-worst", WORST_HEAD, _worst_rows(res),
                     [True, False, False, True, True, True, True])
+            + (table("resilience-simulated", SIMULATED_HEAD, _simulated_rows(res),
+                     [False, True, True, True, True]) if res.simulated else "")
             + (f"<p>{escape(_defence_words(res))}</p>" if res.defence is not None else "")
             + (f"<p>{escape(_allocation_words(res))}</p>" if res.allocation is not None
                else "")
@@ -212,24 +224,30 @@ def resilience_section(plan: Plan, context: ReportContext) -> Section | None:
 
 
 def print_resilience(res: Resilience, console: Console, count: int = 15) -> None:
-    """The ranking and the worst sets as terminal tables (80 columns)."""
+    """The ranking and the worst sets as terminal tables that fit the console (numbers and ids
+    never cut: see :class:`~supplyline.report.terminal.FitTable`)."""
     console.print(inert(f"Uncut plan: {fmt(res.base.shortfall_t)} t short. "
                         f"{res.solves} solves in {res.seconds:.0f} s."))
-    ranking = Table(title="Cut one at a time (worst first)", title_justify="left")
-    for n, head in enumerate(RANKING_HEAD):
-        ranking.add_column(head, justify="right" if n in (0, 3, 4, 5, 6) else "left",
-                           max_width=28 if n == 1 else None, overflow="fold")
+    from supplyline.report.terminal import Column, FitTable
+
+    numeric = (0, 3, 4, 5, 6)
+    ranking = FitTable("Cut one at a time (worst first)", *(
+        Column(head, numeric=n in numeric, prose=n == 1) for n, head in enumerate(RANKING_HEAD)))
     for row in _ranking_rows(res, count):
-        ranking.add_row(*(inert(str(c)) for c in row))
+        ranking.add_row(*(str(c) for c in row))
     console.print(ranking)
-    worst = Table(title="Worst sets of k cuts", title_justify="left")
-    for n, head in enumerate(WORST_HEAD):
-        worst.add_column(head, justify="right" if n in (0, 3, 4, 5, 6) else "left",
-                         max_width=30 if n == 2 else None, overflow="fold")
+    worst = FitTable("Worst sets of k cuts", *(
+        Column(head, numeric=n in numeric, prose=n == 2) for n, head in enumerate(WORST_HEAD)))
     for row in _worst_rows(res):
-        worst.add_row(*(inert(str(c)) for c in row))
+        worst.add_row(*(str(c) for c in row))
     if res.worst:
         console.print(worst)
+    if res.simulated:
+        sim = FitTable("Re-checked by simulation (the plan made around each cut)", *(
+            Column(head, numeric=n > 0, prose=n == 0) for n, head in enumerate(SIMULATED_HEAD)))
+        for row in _simulated_rows(res):
+            sim.add_row(*(str(c) for c in row))
+        console.print(sim)
     if res.defence is not None:
         console.print(inert(_defence_words(res)))
     if res.allocation is not None:

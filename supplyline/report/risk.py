@@ -27,8 +27,11 @@ from supplyline.simulate.result import FAN, SHORT_SHARE, Simulation
 if TYPE_CHECKING:
     from supplyline.plan.result import Plan
     from supplyline.report.sections import ReportContext, Section
+    from supplyline.simulate.target import RiskPlan
 
-__all__ = ["export_simulation", "print_simulation_summary", "risk_rows", "risk_section"]
+__all__ = ["TRADEOFF_TARGETS", "export_simulation", "print_risk_search",
+           "print_simulation_summary", "risk_rows", "risk_search_json", "risk_search_section",
+           "risk_section", "tradeoff_rows"]
 
 #: Shades of the fan chart, from the outer percentiles in.
 FAN_COLOURS = ("#9ecae1", "#4292c6", "#08306b", "#4292c6", "#9ecae1")
@@ -70,10 +73,10 @@ def print_simulation_summary(result: Simulation, console: Console) -> None:
     plan = result.plan
     console.print(inert(
         f"{result.runs:,} runs of the plan for {plan.network.scenario.title} "
-        f"(seed {result.seed}, {result.seconds:.1f} s on {result.device})"), soft_wrap=True)
+        f"(seed {result.seed}, {result.seconds:.1f} s on {result.device})"))
     console.print(inert(
         f"The plan expects {fmt(k['planned']['delivered_t'])} t delivered, "
-        f"{fmt(k['planned']['shortfall_t'])} t short."), soft_wrap=True)
+        f"{fmt(k['planned']['shortfall_t'])} t short."))
     table = Table(title="Risk (± Monte Carlo standard error)", title_justify="left",
                   title_style="bold")
     table.add_column("figure")
@@ -92,9 +95,9 @@ def print_simulation_summary(result: Simulation, console: Console) -> None:
         console.print(days)
     console.print(inert(
         f"A front is short on a day when it eats less than {fmt(100 * SHORT_SHARE)} % of "
-        "its demand."), style="italic", soft_wrap=True)
+        "its demand."), style="italic")
     for note in k["notes"]:
-        console.print(inert(f"Note: {note}"), soft_wrap=True)
+        console.print(inert(f"Note: {note}"))
 
 
 def export_simulation(result: Simulation, directory: Path,
@@ -159,3 +162,71 @@ def simulation_json(result: Simulation) -> dict[str, Any]:
     """The simulation's document as a dict (for ``--json`` output)."""
     doc: dict[str, Any] = json.loads(result.to_json())
     return doc
+
+
+def risk_search_json(search: RiskPlan) -> dict[str, Any]:
+    """A risk search (``plan --risk``) as a JSON-ready dict: target, met, why, rounds."""
+    from dataclasses import asdict
+
+    return {"target": search.target, "met": search.met, "message": search.message,
+            "rounds": [asdict(r) for r in search.rounds]}
+
+
+def print_risk_search(search: RiskPlan, console: Console) -> None:
+    """Each plan of a risk search (``plan --risk``): what it kept in hand, what it cost,
+    the chance of shortfall; then whether the target held, in words."""
+    table = Table(title=f"Plans for a risk of at most {fmt(100 * search.target)} %",
+                  title_justify="left", title_style="bold")
+    for name in ("margin", "reserve", "from", "P(short)", "mobilized t", "labour-days"):
+        table.add_column(name, justify="left" if name == "from" else "right")
+    for r in search.rounds:
+        table.add_row(f"{fmt(100 * r.margin)} %", f"{r.reserve_days:g} d", r.from_date or "-",
+                      f"{fmt(100 * r.p_shortfall)} ± {fmt(100 * r.se, 2)} %",
+                      fmt(r.mobilized_t), fmt(r.labour_days))
+    console.print(table)
+    console.print(inert(("Met: " if search.met else "Not met: ") + search.message))
+
+
+#: The risk targets of the trade-off table.
+TRADEOFF_TARGETS = (0.5, 0.2, 0.1, 0.05, 0.01)
+
+
+def tradeoff_rows(search: RiskPlan) -> list[tuple[float, Any]]:
+    """For each target of :data:`TRADEOFF_TARGETS`, the first plan of the search whose chance
+    of shortfall is at most it (``None`` where none is)."""
+    return [(target, next((r for r in search.rounds if r.p_shortfall <= target), None))
+            for target in TRADEOFF_TARGETS]
+
+
+def risk_search_section(plan: Plan, context: ReportContext) -> Section | None:
+    """The plans of a risk search and the trade-off: what each risk target costs in tonnes
+    mobilized and labour-days, when a search (``plan --risk``) is in ``context.results``."""
+    from supplyline.report.sections import Section, table
+
+    search = context.results.get("risk_search")
+    if search is None or not getattr(search, "rounds", None):
+        return None
+    base = search.rounds[0]
+    rounds = [(f"{fmt(100 * r.margin)} %", f"{r.reserve_days:g}", r.from_date or "-",
+               f"{fmt(100 * r.p_shortfall)} ± {fmt(100 * r.se, 2)} %", fmt(r.mobilized_t),
+               fmt(r.mobilized_t - base.mobilized_t), fmt(r.labour_days),
+               fmt(r.labour_days - base.labour_days)) for r in search.rounds]
+    curve = []
+    for target, r in tradeoff_rows(search):
+        if r is None:
+            curve.append((f"{fmt(100 * target)} %", "not reached", "", ""))
+        else:
+            curve.append((f"{fmt(100 * target)} %", f"{fmt(100 * r.p_shortfall)} %",
+                          fmt(r.mobilized_t - base.mobilized_t),
+                          fmt(r.labour_days - base.labour_days)))
+    body = (f"<p>{escape(('Met: ' if search.met else 'Not met: ') + search.message)}</p>"
+            + table("table-risk-rounds", ["capacity kept", "reserve (days)", "from",
+                                          "chance of shortfall", "mobilized (t)", "extra (t)",
+                                          "labour-days", "extra labour-days"], rounds,
+                    [True, True, False, True, True, True, True, True])
+            + "<p>What each risk target costs: the first plan of the search that meets it, "
+              "against the plain plan.</p>"
+            + table("table-risk-tradeoff", ["risk target", "chance reached",
+                                            "extra mobilized (t)", "extra labour-days"],
+                    curve, [True, True, True, True]))
+    return Section("risk-target", "Safety against risk", body, wide=True)

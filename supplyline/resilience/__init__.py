@@ -30,12 +30,14 @@ def resilience(
     progress: Callable[[str, int, int], None] | None = None,
     worst_of: str = "all",
     protect: dict[str, int] | None = None,
+    simulate_runs: int = 0,
 ) -> Resilience:
     """Cut every route and place in turn (N-1), find the worst sets of 2..k cuts and, with a
     ``budget``, the routes and places to make safe against them. ``window``: inclusive day
     indices (0 the scenario's start) to cut on; the whole horizon when None. ``worst_of``:
     'routes' to look for the worst sets among the routes only. ``protect``: units of
-    ``guards``, ``air`` defence and ``repair`` crews to place against the expected threats."""
+    ``guards``, ``air`` defence and ``repair`` crews to place against the expected threats.
+    ``simulate_runs``: Monte Carlo runs to re-check the uncut plan and the top cuts."""
     net = scenario if isinstance(scenario, Network) else compile_network(scenario, step_days)
     return analyse(net, k=k, window=window, progress=progress, budget=budget, jobs=jobs,
-                   worst_of=worst_of, protect=protect)
+                   worst_of=worst_of, protect=protect, simulate_runs=simulate_runs)

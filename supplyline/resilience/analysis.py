@@ -16,6 +16,7 @@ from supplyline.errors import PlanError
 from supplyline.network import Network
 from supplyline.plan.result import Plan
 from supplyline.plan.session import Session
+from supplyline.resilience.confirm import Checked, check_plan, simulate_cuts
 from supplyline.resilience.cuts import (
     Figures,
     Impact,
@@ -25,7 +26,14 @@ from supplyline.resilience.cuts import (
     n_minus_1,
 )
 from supplyline.resilience.interdiction import WorstCut, aggregate, greedy_cuts, worst_cuts
-from supplyline.resilience.protect import Allocation, Defence, allocate, best_defence
+from supplyline.resilience.protect import (
+    Allocation,
+    Defence,
+    allocate,
+    best_defence,
+    plan_on,
+    protected,
+)
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -36,6 +44,8 @@ __all__ = ["EXACT_MAX_K", "Resilience", "WorstSet", "analyse", "parse_window"]
 EXACT_MAX_K = 3
 #: How many of the aggregated model's worst sets are measured on the full plan.
 CONFIRM = 3
+#: How many of the top cuts are re-checked by simulation.
+SIMULATED = 5
 #: Version of the JSON document.
 JSON_VERSION = 1
 
@@ -79,6 +89,7 @@ class Resilience:
     #: the attacker's best answer to the defence, and to no defence, on the full plan
     defence_checked: tuple[Impact, Impact] | None = None
     allocation: Allocation | None = None  # protection against the expected threats
+    simulated: list[Checked] = field(default_factory=list)  # uncut first, then the top cuts
 
     def to_dict(self) -> dict[str, Any]:
         def impact(i: Impact) -> dict[str, Any]:
@@ -131,6 +142,7 @@ class Resilience:
             "worst_of": self.worst_of,
             "worst": [worst(w) for w in self.worst],
             "defence": defence,
+            "simulated": [c.to_dict() for c in self.simulated],
             "protection": None if self.allocation is None else {
                 "picks": [{"kind": k, "route": r, "objective": o, "shortfall_t": t}
                           for k, r, o, t in self.allocation.picks],
@@ -176,6 +188,8 @@ def analyse(
     resolve: str = "auto",
     worst_of: str = "all",
     protect: dict[str, int] | None = None,
+    simulate_runs: int = 0,
+    seed: int = 1,
 ) -> Resilience:
     """Plan, cut every route and place alone (N-1), and find the worst sets of 2..k cuts;
     with a ``budget``, the routes and places to make safe from cutting so that the worst
@@ -187,6 +201,8 @@ def analyse(
     'routes' (routes only) for the worst sets and the protection. ``protect``: units of
     guards, air defence and repair crews to put where they lower the plan's cost most
     against the expected threats (:func:`~supplyline.resilience.protect.allocate`).
+    ``simulate_runs``: re-check the uncut plan and the top :data:`SIMULATED` cuts of the
+    ranking with that many Monte Carlo runs each (:mod:`supplyline.resilience.confirm`).
     """
     if worst_of not in ("all", "routes"):
         raise ValueError(f"worst_of must be 'all' or 'routes', got {worst_of!r}")
@@ -195,7 +211,7 @@ def analyse(
     hit_places = places if worst_of == "all" else []
     sizes = list(range(2, k + 1))
     total = (1 + len(routes) + len(places) + sum(CONFIRM for _ in sizes) + 2 * (budget > 0)
-             + bool(protect))
+             + bool(protect) + (1 + SIMULATED) * (simulate_runs > 0))
     done = 0
 
     def step(message: str) -> None:
@@ -239,17 +255,28 @@ def analyse(
     defence = checked = None
     if budget > 0:
         defence = best_defence(agg, min(k, EXACT_MAX_K), budget, routes, hit_places)
-        protected = cut_impact(session, base, base_x, defence.attack.routes,
+        safe = cut_impact(session, base, base_x, defence.attack.routes,
                                defence.attack.places, window)
         step("defence: attack on the protected network")
         unprotected = cut_impact(session, base, base_x, defence.unprotected.routes,
                                  defence.unprotected.places, window)
         step("defence: attack on the unprotected network")
-        checked = (protected, unprotected)
+        checked = (safe, unprotected)
     allocation = None
     if protect:
         allocation = allocate(net, protect)
         step("protection against the expected threats")
+    simulated: list[Checked] = []
+    if simulate_runs > 0:
+        top = [i for i in ranking if i.status == "optimal"][:SIMULATED]
+        simulated = simulate_cuts(session, uncut, top, simulate_runs, seed, window,
+                                  progress=step)
+        done += SIMULATED - len(top)
+        if allocation is not None and allocation.picks:
+            picks = [(kind, route) for kind, route, _, _ in allocation.picks]
+            plan = plan_on(protected(net, picks))
+            simulated.append(check_plan(tuple(f"{k} on {r}" for k, r in picks), plan,
+                                        simulate_runs, seed))
     notes = [
         "a cut is known to the plan in advance: the plan is made around it (stocks moved "
         "ahead, other routes used), as a planner who expects it would",
@@ -264,7 +291,7 @@ def analyse(
         str(start + dt.timedelta(days=window[0])), str(start + dt.timedelta(days=window[1])))
     return Resilience(net.scenario.name, window, dates, base, ranking, worst,
                       time.perf_counter() - started, session.solves, notes, worst_of, uncut,
-                      defence, checked, allocation)
+                      defence, checked, allocation, simulated)
 
 
 def parse_window(text: str, start: dt.date, days: int) -> tuple[int, int]:

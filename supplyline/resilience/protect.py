@@ -21,14 +21,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from supplyline.network import Network, compile_network
+from supplyline.network import Network, StrikeSource, _threat_factors
 from supplyline.plan.model import build_lp, solve_lp
-from supplyline.plan.result import read_plan
-from supplyline.plan.variables import FloatArray
+from supplyline.plan.result import Plan, read_plan
 from supplyline.resilience.interdiction import Aggregate, WorstCut, worst_cuts
 
-__all__ = ["EFFECTS", "Allocation", "Defence", "allocate", "best_defence", "protected",
-           "protection_effects"]
+__all__ = ["EFFECTS", "Allocation", "Defence", "allocate", "best_defence",
+           "candidates_to_protect", "plan_on", "protected"]
 
 
 @dataclass
@@ -113,71 +112,72 @@ class Allocation:
         return self.picks[-1][3] if self.picks else self.base_shortfall_t
 
 
-def _variant(net: Network, kind: str, route: int) -> Network:
-    """The network compiled with ``route`` free of the threat ``kind`` protects against
-    (no air strikes, no raids; or repaired at once, for repair crews: a tenth of its repair
-    days stands in for the limit)."""
+def protected(net: Network, picks: Sequence[tuple[str, str]]) -> Network:
+    """The network with the protections in ``picks`` (kind, route id) in place, threats
+    and expectations alike: each unit of ``air`` or ``guards`` on a route takes
+    :data:`EFFECTS` of the chance of its air strikes or raids there (the route gets a threat
+    source of its own, the rest keep theirs), each unit of ``repair`` the same share of its
+    repair days; the expected capacity, cargo loss and strike chance are recomputed from the
+    sources as the network computes them, so plans and simulations both see the protection."""
     sc = net.scenario
+    kinds = {"air": "air", "guards": "sabotage"}
+    scale: dict[tuple[str, int], float] = {}
     routes = list(sc.routes)
-    if kind == "air":
-        routes[route] = routes[route].model_copy(update={"air_exposed": False})
-        variant = sc.model_copy(update={"routes": routes})
-    elif kind == "guards":
-        variant = sc.model_copy(update={"threats": sc.threats.model_copy(
-            update={"sabotage": []})})
-    else:
-        routes[route] = routes[route].model_copy(
-            update={"repair_days": routes[route].repair_days * 0.1})
-        variant = sc.model_copy(update={"routes": routes})
-    return compile_network(variant, net.grid.size)
+    for kind, rid in picks:
+        if kind not in EFFECTS:
+            raise ValueError(f"protection kinds are {', '.join(KINDS)}, got {kind!r}")
+        r = net.route_index[rid]
+        if kind == "repair":
+            routes[r] = routes[r].model_copy(
+                update={"repair_days": routes[r].repair_days * (1.0 - EFFECTS[kind])})
+        else:
+            key = (kinds[kind], r)
+            scale[key] = scale.get(key, 1.0) * (1.0 - EFFECTS[kind])
+    strikes: list[StrikeSource] = []
+    for source in net.strikes:
+        mine = [int(r) for r in source.routes if (source.kind, int(r)) in scale]
+        rest = np.array([r for r in source.routes if int(r) not in mine], dtype=np.int64)
+        strikes.append(dataclasses.replace(source, routes=rest))
+        for r in mine:
+            f = scale[(source.kind, r)]
+            strikes.append(dataclasses.replace(
+                source, routes=np.array([r], dtype=np.int64),
+                day_probability=source.day_probability * f,
+                night_probability=source.night_probability * f))
+    left, loss, hit, _, _ = _threat_factors(sc, routes, net.night_only, strikes, net.rains)
+    arcs = net.arc_route
+    return dataclasses.replace(
+        net, capacity_factor=net.grid.mean(left[arcs]), cargo_loss=net.grid.mean(loss[arcs]),
+        strike_probability=hit[arcs], strikes=strikes,
+        repair_days=np.array([r.repair_days for r in routes], dtype=float))
 
 
-def protection_effects(net: Network) -> dict[tuple[str, str], tuple[FloatArray, FloatArray]]:
-    """For every kind of protection and route it changes anything on: the change of the
-    expected capacity left [A, S] and of the cargo destroyed [A, M, S] on the route's arcs
-    that one unit brings (:data:`EFFECTS`). Threats add up per route, so a share ``e`` of a
-    threat removed changes both by ``e`` times the change without it (repair: the capacity a
-    hit takes scales with the repair days, ``e`` of it removed)."""
-    out: dict[tuple[str, str], tuple[FloatArray, FloatArray]] = {}
-    no_raids = _variant(net, "guards", 0) if net.scenario.threats.sabotage else None
+def candidates_to_protect(net: Network) -> list[tuple[str, str]]:
+    """Every (kind, route) where one unit changes anything: routes under air strikes (air
+    defence, repair crews) or raids (guards, repair crews)."""
+    out: list[tuple[str, str]] = []
     for r, rid in enumerate(net.route_ids):
-        arcs = net.arc_route == r
-        for kind in KINDS:
-            if kind == "guards":
-                if no_raids is None:
-                    continue
-                free = no_raids
-            else:
-                free = _variant(net, kind, r)
-            share = EFFECTS[kind] / (0.9 if kind == "repair" else 1.0)
-            factor = np.where(arcs[:, None], share * (free.capacity_factor
-                                                      - net.capacity_factor), 0.0)
-            loss = np.where(arcs[:, None, None], share * (free.cargo_loss - net.cargo_loss),
-                            0.0)
-            if np.abs(factor).max(initial=0.0) > 1e-9 or np.abs(loss).max(initial=0.0) > 1e-9:
-                out[(kind, rid)] = (factor, loss)
+        hit_by = {s.kind for s in net.strikes if r in s.routes
+                  and (s.day_probability.any() or s.night_probability.any())}
+        if "air" in hit_by:
+            out.append(("air", rid))
+        if "sabotage" in hit_by:
+            out.append(("guards", rid))
+        if hit_by and any(s.capacity_lost > 0 for s in net.strikes if r in s.routes):
+            out.append(("repair", rid))
     return out
 
 
-def protected(net: Network, effects: dict[tuple[str, str], tuple[FloatArray, FloatArray]],
-              picks: Sequence[tuple[str, str]]) -> Network:
-    """The network with the protections in ``picks`` (kind, route) in place."""
-    factor = net.capacity_factor.copy()
-    loss = net.cargo_loss.copy()
-    for pick in picks:
-        d_factor, d_loss = effects[pick]
-        factor += d_factor
-        loss += d_loss
-    return dataclasses.replace(net, capacity_factor=np.clip(factor, 0.0, 1.0),
-                               cargo_loss=np.clip(loss, 0.0, 1.0))
+def plan_on(net: Network) -> Plan:
+    """The plan of ``net``."""
+    lp = build_lp(net)
+    return read_plan(lp, solve_lp(lp), None)
 
 
 def _cost(net: Network) -> tuple[float, float]:
     """The plan's objective and shortfall (t) on ``net``."""
-    lp = build_lp(net)
-    sol = solve_lp(lp)
-    plan = read_plan(lp, sol, None)
-    return sol.objective, float(plan.kpis()["shortfall_t"])
+    plan = plan_on(net)
+    return plan.objective, float(plan.kpis()["shortfall_t"])
 
 
 def allocate(net: Network, budget: dict[str, int],
@@ -190,7 +190,7 @@ def allocate(net: Network, budget: dict[str, int],
         if kind not in EFFECTS or units < 0:
             raise ValueError(f"a protection budget gives units >= 0 of {', '.join(KINDS)}, "
                              f"got {kind}={units}")
-    effects = protection_effects(net)
+    effects = candidates_to_protect(net)
     base_objective, base_short = _cost(net)
     left = dict(budget)
     picks: list[tuple[str, str]] = []
@@ -201,7 +201,7 @@ def allocate(net: Network, budget: dict[str, int],
         for pick in effects:
             if left.get(pick[0], 0) <= 0 or pick in picks:
                 continue
-            objective, short = _cost(protected(net, effects, [*picks, pick]))
+            objective, short = _cost(protected(net, [*picks, pick]))
             out.solves += 1
             if progress is not None:
                 progress(f"{pick[0]} on {pick[1]}")

@@ -763,7 +763,7 @@ class MetricTerm(Strict):
             raise ValueError(f"metric {self.kind} needs {', '.join(missing)}")
         reads = {
             "commodity": set(METRIC_UNITS) - {"days_from", "labour_days", "units_in_use",
-                                              "units_recruited", "trips"},
+                                              "units_recruited", "trips", "cost_per_t"},
             "regions": {"share_mobilized", "share_consumed", "given_over_consumed",
                         "mobilized_t"},
             "place": {"through_t", "arrivals_t", "peak_delivered_t_per_day", "trips",

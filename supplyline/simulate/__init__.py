@@ -111,11 +111,13 @@ def simulate(
     parts: dict[str, list[Any]] = {}
     done = 0
     unsettled = 0
+    owed = 0.0
     for i in range(n_chunks):
         size = min(chunk, runs - done)
         out = run_chunk(compiled, size, _generator(xp, seeds[i]), threats=threats,
                         unit_losses=unit_losses)
         unsettled += int(out.pop("unsettled"))
+        owed = max(owed, float(_host(xp, out.pop("units_owed")).max(initial=0.0)))
         for key, value in _reduce(compiled, out, keep_fan=max(0, FAN_RUNS - done)).items():
             parts.setdefault(key, []).append(value)
         done += size
@@ -126,16 +128,22 @@ def simulate(
     return Simulation(
         plan=plan, runs=runs, seed=int(sequence.entropy) if seed is None else seed,  # type: ignore[arg-type]
         device=device, chunk=chunk, seconds=time.perf_counter() - started,
-        fronts=compiled.fronts.astype(np.int64), **merged, notes=_notes(unsettled, runs),
+        fronts=compiled.fronts.astype(np.int64), **merged, notes=_notes(unsettled, owed),
     )
 
 
-def _notes(unsettled: int, runs: int) -> list[str]:
-    if not unsettled:
-        return []
-    return [f"{unsettled} steps (over all chunks of runs) did not settle within "
-            f"{MAX_PASSES} rounds of the shortfall policy: what was sent there may overdraw "
-            "a stock by a little"]
+def _notes(unsettled: int, owed: float) -> list[str]:
+    """What the reader should know about how the runs went."""
+    notes = []
+    if unsettled:
+        notes.append(f"{unsettled} steps (summed over chunks of runs) had not settled after "
+                     f"{MAX_PASSES} rounds of the shortfall policy; they went with the last "
+                     "round's shares")
+    if owed > 0.5:
+        notes.append(f"at worst {owed:,.1f} units were sent from places within a step before "
+                     "the units the plan had coming back there arrived (owed, and repaid from "
+                     "the next arrivals)")
+    return notes
 
 
 def _host(xp: Any, value: Any) -> np.ndarray:

@@ -21,7 +21,6 @@ from typing import Any
 
 import numpy as np
 
-from supplyline.accounting import handling_days
 from supplyline.plan.result import Plan
 from supplyline.simulate.policy import MAX_PASSES, SETTLED, share
 from supplyline.simulate.threats import ThreatSampler
@@ -63,19 +62,17 @@ class Compiled:
     days_empty: Any
     move_loaded: Any  # [L] dry movement days
     move_empty: Any
-    handling_loaded: Any  # [L] days rain does not stretch
-    handling_empty: Any
     slow_expected: Any  # [L, S] the planner's expected slowdown in the step
     road_use: Any  # [L]
     capacity_movements: Any  # [A] per day (inf: unlimited)
     capacity_kg: Any  # [A] per day
     open_share: Any  # host [A, D] 1 on days the route is open
     arc_route: Any  # [A]
-    by_origin: Any  # [L, P] one-hot
-    by_dest: Any  # [L, P]
-    by_origin_mode: Any  # [L, P·M]
-    by_dest_mode: Any  # [L, P·M]
-    by_arc: Any  # [L, A]
+    by_origin: _Sum  # legs → places they leave
+    by_dest: _Sum  # legs → places they reach
+    by_origin_mode: _Sum  # legs → (place, mode) they leave
+    by_dest_mode: _Sum  # legs → (place, mode) they reach
+    by_arc: _Sum  # legs → arcs
     keep: Any  # [G, S] share of a stock not spoiled in the step
     stock_in: Any  # [P, G, S] at the start, or arriving from before it
     given: Any  # [P, G, S] given in the step
@@ -102,6 +99,41 @@ class Compiled:
 def _host(xp: Any, value: Any) -> np.ndarray:
     """An array on the host (NumPy)."""
     return np.asarray(value if xp is np else xp.asnumpy(value))
+
+
+class _Sum:
+    """Sums over legs into their targets (places, (place, mode) pairs or arcs), along the
+    legs' axis (1): ``[R, L] → [R, T]``, ``[R, L, G] → [R, T, G]``; and back: the value of
+    each leg's target (``spread``). On NumPy a segment sum (no BLAS threads to wake for a
+    small product); on CuPy a product with the one-hot matrix."""
+
+    def __init__(self, xp: Any, target: np.ndarray, size: int) -> None:
+        self.xp = xp
+        self.size = size
+        self.target = xp.asarray(target)
+        self.onehot = xp.asarray(_one_hot(target, size)) if xp is not np else None
+        order = np.argsort(target, kind="stable")
+        self.order = order
+        self.targets, self.starts = np.unique(target[order], return_index=True)
+
+    def __call__(self, x: Any) -> Any:
+        if self.onehot is not None:
+            if x.ndim == 2:
+                return x @ self.onehot
+            return self.xp.einsum("rlg,lt->rtg", x, self.onehot)
+        out = np.zeros((x.shape[0], self.size, *x.shape[2:]))
+        if self.targets.size:
+            out[:, self.targets] = np.add.reduceat(x[:, self.order], self.starts, axis=1)
+        return out
+
+    def spread(self, x: Any) -> Any:
+        """Each leg's target's value: ``[R, T] → [R, L]``."""
+        return x[:, self.target]
+
+
+def _largest(x: Any) -> float:
+    """The largest value of an array (0 when it is empty), on the host."""
+    return float(x.max()) if x.size else 0.0
 
 
 def _finite(capacity: np.ndarray) -> np.ndarray:
@@ -170,17 +202,15 @@ def compile_plan(plan: Plan, xp: Any = np) -> Compiled:
         days_loaded=a(legs.days_loaded), days_empty=a(legs.days_empty),
         move_loaded=a(net.move_days_loaded[legs.arc, legs.mode]),
         move_empty=a(net.move_days_empty[legs.arc, legs.mode]),
-        handling_loaded=a(handling_days(net, legs.arc, legs.mode, loaded=True)),
-        handling_empty=a(handling_days(net, legs.arc, legs.mode, loaded=False)),
         slow_expected=a(grid.mean(net.slowdown[legs.arc])),
         road_use=a(net.road_use[legs.mode]),
         capacity_movements=a(_finite(net.capacity_movements)),
         capacity_kg=a(_finite(net.capacity_kg)),
         open_share=1.0 - closed, arc_route=a(net.arc_route),
-        by_origin=a(_one_hot(legs.origin, n_p)), by_dest=a(_one_hot(legs.dest, n_p)),
-        by_origin_mode=a(_one_hot(legs.origin * n_m + legs.mode, n_p * n_m)),
-        by_dest_mode=a(_one_hot(legs.dest * n_m + legs.mode, n_p * n_m)),
-        by_arc=a(_one_hot(legs.arc, net.n_arcs)),
+        by_origin=_Sum(xp, legs.origin, n_p), by_dest=_Sum(xp, legs.dest, n_p),
+        by_origin_mode=_Sum(xp, legs.origin * n_m + legs.mode, n_p * n_m),
+        by_dest_mode=_Sum(xp, legs.dest * n_m + legs.mode, n_p * n_m),
+        by_arc=_Sum(xp, legs.arc, net.n_arcs),
         keep=a(net.kept_share(goods)), stock_in=a(plan.stock_in_kg), given=a(given),
         units_in=a(units_in), recruited=a(plan.recruited_units),
         released=a(plan.released_units), fixed_food=a(fixed),
@@ -193,11 +223,9 @@ def compile_plan(plan: Plan, xp: Any = np) -> Compiled:
     )
 
 
-def _by(x: Any, onehot: Any) -> Any:
+def _by(x: Any, group: _Sum) -> Any:
     """Sum legs into places (or arcs): [R, L] → [R, P]; [R, L, G] → [R, P, G]."""
-    if x.ndim == 2:
-        return x @ onehot
-    return (x.transpose(0, 2, 1) @ onehot).transpose(0, 2, 1)
+    return group(x)
 
 
 @dataclass
@@ -228,58 +256,6 @@ class _Trips:
         goods = _by(cargo * ((1.0 - self.loss) * self.now_cargo)[:, :, None]
                     + (n_loaded * self.now_loaded)[:, :, None] * self.back_food, c.by_dest)
         return units.reshape(units.shape[0], c.n_places, c.n_modes), goods
-
-
-def _units_that_leave(c: Compiled, active: np.ndarray, idle: Any, available: Any,
-                      want: Any, returning: Any) -> Any:
-    """The share of its planned dispatches each (place, mode) can send [R, P·M]: the
-    greatest ``u`` in [0, 1] with ``want × u <= available × (idle + units landing within
-    the step)``,
-    where the legs out of a place send ``u`` of what they want and ``returning`` [R, L] of
-    each leg's planned units land within the step per unit share sent. Units that go round
-    within the step (out and back) count; a round that loses some of them sends fewer.
-    Solved exactly (policy iteration on the places that cannot send all: a few linear
-    solves), only over the ``active`` (place, mode) pairs."""
-    xp = c.xp
-    runs = want.shape[0]
-    out = xp.ones_like(want)
-    if active.size == 0:
-        return out
-    works = xp.broadcast_to(available[:, None, :], idle.shape).reshape(runs, -1)
-    b_all = idle.reshape(runs, -1) * works
-    # Where every place can send all it wants even if all others do, nothing binds.
-    reach = b_all + (returning @ c.by_dest_mode) * works
-    short = ((reach < want * (1.0 - 1e-12)) & (want > 0)).any(axis=1)
-    rows = np.nonzero(_host(xp, short))[0]
-    if rows.size == 0:
-        return out
-    r = xp.asarray(rows)
-    idx = xp.asarray(active)
-    n = int(active.size)
-    w = want[r][:, idx]
-    b = b_all[r][:, idx]
-    dest = c.by_dest_mode[:, idx]  # [L, n]
-    origin = c.by_origin_mode[:, idx]
-    # Units that land at i and can travel, per unit share sent from j [R', n, n].
-    flow = ((dest.T[None, :, :] * returning[r][:, None, :]) @ origin) * works[r][:, idx][
-        :, :, None]
-    eye = xp.eye(n)[None]
-    u = xp.ones((rows.size, n))
-    binding = xp.zeros((rows.size, n), dtype=bool)
-    for round_ in range(n + 1):
-        reach = b + (flow @ u[:, :, None])[:, :, 0]
-        now = binding | ((reach < w * (1.0 - 1e-12)) & (w > 0))
-        if round_ > 0 and bool((now == binding).all()):
-            break
-        binding = now  # places that cannot send all stay so
-        system = xp.where(binding[:, :, None], w[:, :, None] * eye - flow, eye)
-        system = system + 1e-12 * eye * (1.0 + w[:, :, None])
-        rhs = xp.where(binding, b, 1.0)
-        u = xp.clip(xp.linalg.solve(system, rhs[:, :, None])[:, :, 0], 0.0, 1.0)
-    part = out[r]
-    part[:, idx] = u
-    out[r] = part
-    return out
 
 
 def _step_of(xp: Any, c: Compiled, time: Any) -> Any:
@@ -324,6 +300,7 @@ def run_chunk(c: Compiled, runs: int, rng: Any, threats: bool = True,
     tally = {key: zeros_g.copy() for key in (
         "initial", "given", "consumed", "eaten", "burned", "spoiled", "destroyed", "unfed")}
     lost_units = xp.zeros((runs, n_m))
+    owed = xp.zeros(runs)  # most units the places owed at the end of a step
     lost_unit_days = xp.zeros((runs, n_m))
     short = xp.zeros((runs, n_f, n_g, steps))
     reserve_days = xp.zeros((runs, n_f, steps))
@@ -390,59 +367,44 @@ def run_chunk(c: Compiled, runs: int, rng: Any, threats: bool = True,
         trips = _Trips(c, plan_loaded, plan_empty, per_unit, c.back_food[None, :, :, s], loss,
                        hit, at_l == s, at_e == s, at_cargo == s)
 
-        # --- the policy (see policy.py) as a fixed point: loads that arrive within the step
-        # serve it, so each place's means depend on what reaches it; from the plan's own
-        # dispatches (shares 1) down to what every place can do with what reaches it.
-        # Units and goods that land within the step serve it: the policy is a fixed point.
-        # Each round takes the capacity and ration shares of the last round's dispatches,
-        # solves exactly for the units that can leave from each place (units going round
-        # within the step included), and shares the loads out afresh.
-        f_units = xp.ones((runs, n_legs))
-        f_cargo = xp.ones((runs, n_legs, n_g))
-        leave = xp.ones((runs, n_legs))  # share of the units the places can send
-        cut = xp.ones((runs, n_legs))  # share of those the route and their rations allow
-        comes_back = (plan_loaded * trips.now_loaded + plan_empty * trips.now_empty) * (
-            1.0 - hit)
-        active = np.nonzero(_host(xp, want.reshape(runs, -1).max(axis=0)) > 0)[0]
+        # --- the policy (see policy.py), in rounds: units and loads that land within the
+        # step serve it, so a place's means depend on what reaches it. The first round
+        # counts on what the plan has landing (units going round within the step, as the
+        # planner counts them); each next one on what the last round's dispatches land.
+        ready = xp.where(idle > 0, idle * available[:, None, :], idle)
+        leave = xp.ones((runs, n_legs))  # share of each leg's units that leave
+        f_cargo = xp.ones((runs, n_legs, n_g))  # share of their loads taken
         for _ in range(MAX_PASSES):
-            units_here, goods_here = trips.landing(f_units, f_units, f_cargo)
+            units_here, goods_here = trips.landing(leave, leave, f_cargo)
             have = stock + goods_here
             have = have - xp.minimum(fixed_need, have)
-            moves = _by((plan_loaded + plan_empty) * leave * c.road_use[None, :], c.by_arc)
-            kgs = _by(plan_loaded * leave * per_unit.sum(axis=2), c.by_arc)
-            k = xp.minimum(share(xp, cap_mov, moves), share(xp, cap_kg, kgs)) @ c.by_arc.T
-            trip = (plan_loaded * leave * k)[:, :, None] * c.draw_loaded[None, :, :, s] + (
-                plan_empty * leave * k)[:, :, None] * c.draw_empty[None, :, :, s]
-            fed_trips = share(xp, have, _by(trip, c.by_origin)).min(axis=2) @ c.by_origin.T
-            # Only ever tighter, so that the rounds settle.
-            cut = xp.minimum(cut, k * fed_trips)
-            u = _units_that_leave(c, active, idle, available, want.reshape(runs, -1),
-                                  comes_back * cut)
-            leave = u @ c.by_origin_mode.T
-            new_units = leave * cut
-            have = have - _by((plan_loaded * new_units)[:, :, None] * c.draw_loaded[None, :, :, s]
-                              + (plan_empty * new_units)[:, :, None]
-                              * c.draw_empty[None, :, :, s], c.by_origin)
+            units = share(xp, ready + units_here * available[:, None, :], want)
+            v = c.by_origin_mode.spread(units.reshape(runs, -1))  # [R, L]
+            moves = _by((plan_loaded + plan_empty) * v * c.road_use[None, :], c.by_arc)
+            kgs = _by(plan_loaded * v * per_unit.sum(axis=2), c.by_arc)
+            v = v * c.by_arc.spread(xp.minimum(share(xp, cap_mov, moves), share(xp, cap_kg, kgs)))
+            trip = ((plan_loaded * v)[:, :, None] * c.draw_loaded[None, :, :, s]
+                    + (plan_empty * v)[:, :, None] * c.draw_empty[None, :, :, s])
+            v = v * c.by_origin.spread(share(xp, have, _by(trip, c.by_origin)).min(axis=2))
+            have = have - _by((plan_loaded * v)[:, :, None] * c.draw_loaded[None, :, :, s]
+                              + (plan_empty * v)[:, :, None] * c.draw_empty[None, :, :, s],
+                              c.by_origin)
             have = have - xp.minimum(c.consumed[None, :, :, s], have)
-            new_cargo = share(xp, have, _by((plan_loaded * new_units)[:, :, None] * per_unit,
+            new_cargo = share(xp, have, _by((plan_loaded * v)[:, :, None] * per_unit,
                                             c.by_origin))[:, c.origin, :]
-            # Settled when no share of a dispatch or load changes by more than SETTLED.
-            goes = (plan_loaded + plan_empty) > 0
-            moved = xp.where(goes, xp.abs(f_units - new_units), 0.0).max(initial=0.0)
-            loads = (plan_loaded * new_units)[:, :, None] * per_unit > 0
-            kg = xp.where(loads, xp.abs(f_cargo - new_cargo), 0.0).max(initial=0.0)
-            f_units, f_cargo = new_units, new_cargo
-            if max(float(moved), float(kg)) < SETTLED:
+            change = max(_largest(xp.abs(v - leave)), _largest(xp.abs(new_cargo - f_cargo)))
+            leave, f_cargo = v, new_cargo
+            if change < SETTLED:
                 break
         else:
             unsettled += 1
-        f_loaded = f_empty = f_units
+        f_loaded = f_empty = leave
 
         # --- execute: what lands within the step, people eat, units leave, the front eats
         units_here, goods_here = trips.landing(f_loaded, f_empty, f_cargo)
         idle = idle + units_here
         stock = stock + goods_here
-        fed = xp.minimum(fixed_need, stock)
+        fed = xp.minimum(fixed_need, xp.maximum(stock, 0.0))
         stock = stock - fed
         tally["eaten"] += fed.sum(axis=1)
         fixed_need = fixed_need - fed
@@ -459,7 +421,7 @@ def run_chunk(c: Compiled, runs: int, rng: Any, threats: bool = True,
         tally["eaten"] += eaten_trip.sum(axis=1)
         tally["burned"] += (trip - eaten_trip - back).sum(axis=1)
         stock = stock - _by(trip, c.by_origin)
-        eaten_here = xp.minimum(c.consumed[None, :, :, s], stock)
+        eaten_here = xp.minimum(c.consumed[None, :, :, s], xp.maximum(stock, 0.0))
         stock = stock - eaten_here
         cargo = n_loaded[:, :, None] * per_unit * f_cargo
         stock = stock - _by(cargo, c.by_origin)
@@ -482,12 +444,10 @@ def run_chunk(c: Compiled, runs: int, rng: Any, threats: bool = True,
             flows = (amount.sum(axis=2) > 0) & later
             if not bool(flows.any()):
                 continue
-            lo = int(xp.where(flows, at, steps).min())
-            hi = int(xp.where(flows, at, s).max())
-            for t in range(lo, hi + 1):
+            for t in (int(t) for t in _host(xp, xp.unique(at[flows]))):
                 mask = (at == t)[:, :, None]
                 if by_mode:
-                    pipe[:, t] += ((amount[:, :, 0] * mask[:, :, 0]) @ c.by_dest_mode).reshape(
+                    pipe[:, t] += _by(amount[:, :, 0] * mask[:, :, 0], c.by_dest_mode).reshape(
                         runs, n_p, n_m)
                 else:
                     pipe[:, t] += _by(amount * mask, c.by_dest)
@@ -499,7 +459,7 @@ def run_chunk(c: Compiled, runs: int, rng: Any, threats: bool = True,
         backlog_cargo = xp.maximum(cargo_want - n_loaded[:, :, None] * per_unit * f_cargo, 0.0)
         kept_back = _by(kept_back, c.by_origin_mode).reshape(runs, n_p, n_m)
         fixed_need = fixed_need + xp.einsum("rpm,mg->rpg", kept_back * length, c.rations)
-        fed = xp.minimum(fixed_need, stock)
+        fed = xp.minimum(fixed_need, xp.maximum(stock, 0.0))
         stock = stock - fed
         tally["eaten"] += fed.sum(axis=1)
         tally["unfed"] += (fixed_need - fed).sum(axis=1)
@@ -508,6 +468,7 @@ def run_chunk(c: Compiled, runs: int, rng: Any, threats: bool = True,
         stock = stock - extra
         eaten_here += extra
         tally["consumed"] += eaten_here.sum(axis=1)
+        owed = xp.maximum(owed, xp.maximum(-idle, 0.0).sum(axis=(1, 2)))
         if trace:
             traced["trace_loaded"][:, :, s] = n_loaded
             traced["trace_empty"][:, :, s] = n_empty
@@ -538,5 +499,6 @@ def run_chunk(c: Compiled, runs: int, rng: Any, threats: bool = True,
         "reserve_days": reserve_days,
         "front_stock": front_stock,
         "unsettled": unsettled,
+        "units_owed": owed,
         **traced,
     }

@@ -20,12 +20,13 @@ order:
 
 Units and loads that arrive within the step serve it, as the planner counts them (a unit
 may make several short trips in a step). So a place's means depend on what reaches it from
-places whose means depend on it in turn: the step's execution is the largest that is
-consistent, found in rounds (at most :data:`MAX_PASSES`). Each round takes the capacity and
-ration shares of the previous one (only ever tighter), solves exactly for the share of its
-dispatches each place can send with the units it has and those that come back to it within
-the step, and shares the loads out afresh. A step that has not settled after the last round
-is executed with the last round's shares and counted in the simulation's notes.
+places whose means depend on it in turn. The step is settled in rounds (at most
+:data:`MAX_PASSES`): the first counts on the units and loads the plan has landing within the
+step, each next one on what the last round's dispatches land. A step that has not settled
+after the last round goes with the last round's shares (the simulation's notes count them);
+a place that then sent more units than came back to it within the step *owes* them: its
+units go below zero and the next arrivals pay them back first (the notes give the largest
+debt).
 
 After the step, what is left at a front beyond the plan's own stock that day is eaten up to
 the demand (a lucky run feeds more than the plan where the plan fell short).

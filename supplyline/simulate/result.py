@@ -237,6 +237,21 @@ class Simulation:
                 f"P(shortfall)={k['p_any_shortfall']['value']:.3f}, "
                 f"mean shortfall={k['shortfall_t']['value']:.1f} t)")
 
+    def _repr_html_(self) -> str:
+        """What a notebook shows: the risk table."""
+        from html import escape
+
+        from supplyline.report.risk import risk_rows
+
+        rows = "".join(f"<tr><td>{escape(a)}</td><td style='text-align:right'>{escape(b)}"
+                       f"</td><td style='text-align:right'>{escape(c)}</td></tr>"
+                       for a, b, c in risk_rows(self))
+        title = escape(f"{self.runs:,} runs of the plan for {self.network.scenario.title} "
+                       f"(seed {self.seed})")
+        return (f"<div><p><b>{title}</b></p><table><thead><tr><th>figure</th>"
+                f"<th>value ± standard error</th><th>runs for ±1 %</th></tr></thead>"
+                f"<tbody>{rows}</tbody></table></div>")
+
 
 def _mean(x: FloatArray) -> dict[str, float]:
     """Mean, its standard error and the runs for a 95 % interval of ±1 % of the mean."""

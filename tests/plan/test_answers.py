@@ -305,3 +305,20 @@ def test_plan_output_json_and_report_give_the_fleet_and_the_cost_per_tonne() -> 
     assert doc["kpis"]["carriers"]["bicycle"]["needed"] == result.fleet_needed()[1]
     page = header(result)
     assert "Fleet needed" in page and "Cost per tonne" in page and "VND" in page
+
+
+@pytest.mark.parametrize(("metric", "words"), [
+    ({"kind": "consumed_t", "mode": "bicycle"}, "does not use mode"),
+    ({"kind": "cost_per_t", "commodity": "rice"}, "does not use commodity"),
+    ({"kind": "units_in_use"}, "needs mode"),
+    ({"kind": "arrivals_t", "start": "2020-01-10", "by": "2020-01-05"}, "before its start"),
+    ({"kind": "trips", "per": {"kind": "days_from"}}, "needs start"),
+])
+def test_a_metric_says_what_it_needs_and_refuses_what_it_ignores(metric: dict[str, Any],
+                                                                  words: str) -> None:
+    from pydantic import ValidationError
+
+    from supplyline.scenario.schema import Metric
+
+    with pytest.raises(ValidationError, match=words):
+        Metric.model_validate(metric)

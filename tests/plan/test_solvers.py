@@ -22,6 +22,7 @@ from supplyline.plan.solvers import (
     check_solver,
     implied_upper_bounds,
     lagrangian_bound,
+    solve,
 )
 
 runner = CliRunner()
@@ -62,7 +63,9 @@ def test_the_lagrangian_bound_of_the_optimal_duals_is_the_optimum(
     lp, solution = tutorial_lp
     bound, unbounded = lagrangian_bound(lp, solution.row_dual, implied_upper_bounds(lp))
     assert unbounded == 0
-    assert bound == pytest.approx(solution.objective, rel=1e-7)
+    # Below the optimum, by no more than the simplex's dual tolerance (1e-7 per reduced cost)
+    # allows over the columns' implied bounds.
+    assert solution.objective * (1 - 1e-6) <= bound <= solution.objective * (1 + 1e-12)
 
 
 def test_any_dual_values_give_a_bound_below_the_optimum(
@@ -83,17 +86,25 @@ def test_pdlp_reports_its_gap_against_a_proven_bound(tiny: sl.Scenario) -> None:
     exact = sl.plan(scenario, solver="simplex")
     first_order = sl.plan(scenario, solver="pdlp", time_limit_s=60)
     assert first_order.objective == pytest.approx(exact.objective, rel=1e-5)
-    note = first_order.solver_note
-    assert note.startswith("HiGHS PDLP") and "proven lower bound" in note
+    assert first_order.solver_note.startswith("HiGHS PDLP")
+    # The note says what assess() finds: a bound that is below the optimum (or none).
     lp = build_lp(compile_network(scenario))
-    x = np.zeros(lp.n_columns)
-    judged = assess(lp, x, np.zeros(lp.n_rows))  # nothing moves: infeasible, bound from 0
-    assert judged.violation > 0
-    assert judged.bound <= exact.objective
-    bound = float(note.split("proven lower bound ")[1].split(",")[0].replace(",", ""))
-    assert bound <= exact.objective * (1 + 1e-9)
-    gap = float(note.split("gap ")[1].split(";")[0])
-    assert gap < 1e-5
+    solution = solve(lp, solver="pdlp", time_limit_s=60)
+    judged = assess(lp, solution.x, solution.row_dual)
+    assert solution.note == judged.words(solution.note.split(" to a relative")[0])
+    assert judged.bound <= exact.objective * (1 + 1e-9)
+    if np.isfinite(judged.bound):
+        assert f"proven lower bound {judged.bound:,.2f}, gap {judged.gap:.1e}" in solution.note
+    else:
+        assert "no finite lower bound could be proven" in solution.note
+    assert judged.violation_absolute > 0  # a first-order answer is not exactly feasible
+    # With the exact answer and its duals the same measure finds no gap to speak of.
+    reference = solve_lp(lp, solver="simplex")
+    tight = assess(lp, reference.x, reference.row_dual)
+    assert tight.gap < 1e-6 and tight.violation < 1e-9
+    # Nothing moving is no answer: its violation says so, and its bound stays a bound.
+    nothing = assess(lp, np.zeros(lp.n_columns), np.zeros(lp.n_rows))
+    assert nothing.violation > 0 and nothing.bound <= exact.objective
 
 
 @pytest.mark.skipif(NO_GPU_SOLVER is not None, reason=f"no GPU solver here: {NO_GPU_SOLVER}")
@@ -104,4 +115,4 @@ def test_the_gpu_solver_agrees_with_highs(tiny: sl.Scenario) -> None:
         assert gpu.objective == pytest.approx(exact.objective, rel=1e-4)
         assert gpu.kpis()["shortfall_t"] == pytest.approx(exact.kpis()["shortfall_t"],
                                                           abs=1e-3)
-        assert "proven lower bound" in gpu.solver_note
+        assert "lower bound" in gpu.solver_note

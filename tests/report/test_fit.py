@@ -134,3 +134,24 @@ def test_idle_carriers_are_explained() -> None:
     text = " ".join(console.export_text().split())
     for entry in idle:
         assert entry.sentence in text
+
+
+def test_resilience_tables_never_break_an_id(monkeypatch: pytest.MonkeyPatch) -> None:
+    from types import SimpleNamespace
+
+    from supplyline.report import resilience
+
+    long_id = "terrace-village--ridge-depot-upper-trail"
+    monkeypatch.setattr(resilience, "_ranking_rows", lambda res, count: [
+        [1, long_id, "route", "48.5", "-1,144", "-0.96", "2 d"],
+        [2, "Gorge path (safe, slow)", "route", "0", "0", "0", "lasts"]])
+    monkeypatch.setattr(resilience, "_worst_rows", lambda res: [
+        [2, "interdiction", f"{long_id} + bridge", "61.2", "60.1", "64.0", "6.5%"]])
+    res = SimpleNamespace(base=SimpleNamespace(shortfall_t=0.0), solves=9, seconds=2.0,
+                          worst=[object()], defence=None, allocation=None, notes=[])
+    for width in WIDTHS:
+        console = _console(width)
+        resilience.print_resilience(res, console)  # type: ignore[arg-type]
+        text = console.export_text()
+        _fits(text, width)
+        assert long_id in text and "-1,144" in text and "6.5%" in text

@@ -119,3 +119,22 @@ def test_without_matplotlib_the_error_names_the_extra(valley_plan: sl.Plan,
             valley_plan.plot.stock()
     finally:
         plot._figure_class.cache_clear()
+
+
+def test_map_draws_the_leader_lines_of_names_and_numbers(
+    valley_doc: Callable[[], dict[str, Any]],
+) -> None:
+    from tests.report.test_map import _packed_hamlets
+
+    doc = valley_doc()
+    _packed_hamlets(doc)
+    plan = sl.plan(Scenario.model_validate(doc))
+    lay = layout(plan)
+    assert lay.labeller.number_leaders  # some numbers sit away from their hamlet
+    leaders = (sum(spot.start is not None for spot in lay.labeller.placed.values())
+               + len(lay.labeller.number_leaders))
+    (ax,) = plan.plot.map().axes
+    grey = [line for line in ax.get_lines() if line.get_color() == "#7b8794"]
+    assert len(grey) == leaders
+    numbers = [a for a in ax.get_children() if (a.get_gid() or "").startswith("number:")]
+    assert len(numbers) == len(lay.labeller.key)

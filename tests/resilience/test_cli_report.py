@@ -131,3 +131,19 @@ def test_no_section_without_an_analysis(tiny: object) -> None:
 
     plan = sl.plan(tiny)  # type: ignore[arg-type]
     assert 'id="resilience"' not in render_report(plan)
+
+
+def test_the_top_cuts_are_rechecked_by_simulation(tiny_path: Path) -> None:
+    result = runner.invoke(app, ["resilience", str(tiny_path), "--k", "1", "--simulate",
+                                 "100", "--protect", "air=1", "--json"])
+    assert result.exit_code == 0, result.output
+    simulated = json.loads(result.output)["resilience"]["simulated"]
+    # The uncut plan, the five worst cuts, and the plan on the protected network.
+    assert simulated[0]["ids"] == [] and len(simulated) == 7
+    assert simulated[-1]["ids"] == ["air on pass"]
+    by_ids = {tuple(c["ids"]): c for c in simulated}
+    uncut, cut = by_ids[()], by_ids[("pass",)]
+    assert all(c["runs"] == 100 and 0.0 <= c["p_shortfall"] <= 1.0 for c in simulated)
+    # Nothing reaches the front without the pass, whatever the threats draw.
+    assert cut["shortfall_t"] == pytest.approx(cut["planned_shortfall_t"], rel=1e-6)
+    assert cut["shortfall_t"] > uncut["shortfall_t"] and cut["p_shortfall"] == 1.0

@@ -1,5 +1,6 @@
-"""Protection against the expected threats: the effects of one unit against their closed
-forms, and the greedy allocation on the tiny scenario."""
+"""Protection against the expected threats: one unit against its closed form (in the
+planner's expectations and in the simulator's draws), and the greedy allocation on the tiny
+scenario."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import pytest
 
 import supplyline as sl
 from supplyline.network import compile_network
-from supplyline.resilience.protect import allocate, protected, protection_effects
+from supplyline.resilience.protect import allocate, candidates_to_protect, plan_on, protected
 
 
 def test_one_unit_removes_its_share_of_the_threat(tiny: sl.Scenario) -> None:
@@ -18,21 +19,44 @@ def test_one_unit_removes_its_share_of_the_threat(tiny: sl.Scenario) -> None:
     (half the repair time) 0.1 × 0.5 / 2 of the capacity and no cargo."""
     net = compile_network(tiny)
     margin = 1.0 - tiny.policy.capacity_safety_margin
-    effects = protection_effects(net)
     arcs = np.array([net.route_ids[r] == "pass" for r in net.arc_route])
-    d_factor, d_loss = effects[("air", "pass")]
-    assert np.allclose(d_loss[arcs], -0.1 * 0.2 / 2)
-    assert np.allclose(d_factor[arcs], 0.1 * 0.5 / 2 * margin)
-    assert not d_factor[~arcs].any() and not d_loss[~arcs].any()
-    d_factor, d_loss = effects[("repair", "pass")]
-    assert np.allclose(d_factor[arcs], 0.1 * 0.5 / 2 * margin) and not d_loss.any()
-    # Raids hit the routes touching the northwest villages only.
-    guarded = {route for kind, route in effects if kind == "guards"}
-    assert guarded == {"ban-a--relay", "ban-b--relay"}
-    # Routes away from every threat take no protection.
-    assert not any(route == "relay--hospital" for _, route in effects)
-    net2 = protected(net, effects, [("air", "pass")])
-    assert np.allclose(net2.cargo_loss[arcs], net.cargo_loss[arcs] - 0.01)
+    air = protected(net, [("air", "pass")])
+    assert np.allclose(air.cargo_loss[arcs], net.cargo_loss[arcs] - 0.1 * 0.2 / 2)
+    assert np.allclose(air.capacity_factor[arcs],
+                       net.capacity_factor[arcs] + 0.1 * 0.5 / 2 * margin)
+    assert np.array_equal(air.cargo_loss[~arcs], net.cargo_loss[~arcs])
+    assert np.array_equal(air.capacity_factor[~arcs], net.capacity_factor[~arcs])
+    # The simulator draws from the sources: the pass now has one of its own, at half.
+    own = [s for s in air.strikes if s.routes.tolist() == [net.route_index["pass"]]]
+    assert len(own) == 1 and np.allclose(own[0].day_probability, 0.05)
+    repair = protected(net, [("repair", "pass")])
+    assert repair.repair_days[net.route_index["pass"]] == pytest.approx(0.5)
+    assert np.allclose(repair.capacity_factor[arcs],
+                       net.capacity_factor[arcs] + 0.1 * 0.5 / 2 * margin)
+    assert np.array_equal(repair.cargo_loss, net.cargo_loss)
+    both = protected(net, [("air", "pass"), ("air", "pass")])  # two units: a quarter left
+    assert np.allclose(both.cargo_loss[arcs], net.cargo_loss[arcs] - 0.1 * 0.2 * 3 / 4)
+
+
+def test_candidates_are_the_threatened_routes(tiny: sl.Scenario) -> None:
+    net = compile_network(tiny)
+    found = candidates_to_protect(net)
+    assert {r for k, r in found if k == "guards"} == {"ban-a--relay", "ban-b--relay"}
+    assert {r for k, r in found if k == "air"} == {"pass"}  # the one route air threatens
+    assert ("air", "pass") in found and ("repair", "pass") in found
+    assert not any(r == "relay--hospital" for _, r in found)  # sheltered, no raids
+
+
+def test_protection_shows_in_the_simulation(tiny: sl.Scenario) -> None:
+    """The same plan simulated on the network with air defence on the pass loses less."""
+    from supplyline.simulate import simulate
+
+    net = compile_network(tiny)
+    plan = plan_on(net)
+    guarded = plan_on(protected(net, [("air", "pass")]))
+    lost = simulate(plan, runs=300, seed=3).kpis()["destroyed_t"]
+    fewer = simulate(guarded, runs=300, seed=3).kpis()["destroyed_t"]
+    assert fewer["value"] < lost["value"] - 3 * (fewer["se"] + lost["se"])
 
 
 def test_allocation_puts_air_defence_on_the_pass(tiny: sl.Scenario) -> None:

@@ -1,0 +1,166 @@
+"""Plans that meet a risk target: plan, simulate, hold more in hand where and when the runs
+go short, plan again, until the chance that some front goes short on some day is at most
+the target, or say why it cannot be.
+
+Each round that misses the target asks the planner for more safety in two ways: it keeps a
+larger share of every route's capacity in hand (``policy.capacity_safety_margin``, +5 points a
+round, at most 50 %), so that a plan does not count on capacity the strikes and rain often
+take; and it asks for one more day of supply on hand at the fronts (reserve targets) every
+day from the first one whose chance of shortfall is above the target.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from supplyline.errors import SimulationError
+from supplyline.plan.result import Plan
+from supplyline.scenario.schema import Scenario
+from supplyline.simulate.result import Simulation
+
+__all__ = ["MARGIN_STEP", "MAX_MARGIN", "RiskPlan", "RiskRound", "plan_for_risk"]
+
+#: The capacity margin added a round, and the most it goes to.
+MARGIN_STEP = 0.05
+MAX_MARGIN = 0.5
+
+
+@dataclass
+class RiskRound:
+    """One plan of the search and what its runs gave."""
+
+    margin: float  # share of route capacity kept in hand
+    reserve_days: float  # days of supply asked on hand at the fronts on the risky days
+    from_date: str | None  # first day those reserves are asked for
+    p_shortfall: float  # chance that some front goes short on some day
+    se: float
+    mobilized_t: float
+    labour_days: float
+    planned_shortfall_t: float
+
+
+@dataclass
+class RiskPlan:
+    """The last plan of the search, its simulation, every round and whether the target held,
+    with why not in words."""
+
+    plan: Plan
+    simulation: Simulation
+    target: float
+    met: bool
+    message: str
+    rounds: list[RiskRound] = field(default_factory=list)
+
+
+def _hardened(scenario: Scenario, margin: float, reserve_days: float,
+              first: dt.date | None) -> Scenario:
+    """The scenario with a capacity margin and daily reserve targets from ``first``."""
+    doc: dict[str, Any] = scenario.model_dump(by_alias=True, exclude_none=True)
+    doc["policy"]["capacity_safety_margin"] = margin
+    if reserve_days > 0 and first is not None:
+        for demand in doc.get("demand", []):
+            dates = [first + dt.timedelta(days=k) for k in range(scenario.days)]
+            kept = [r for r in demand.get("reserves", [])]
+            for date in dates:
+                if date <= scenario.end_date:
+                    kept.append({"days_of_supply": reserve_days, "by": date})
+            demand["reserves"] = kept
+    return Scenario.model_validate(doc)
+
+
+def plan_for_risk(
+    scenario: Scenario,
+    risk: float,
+    runs: int = 1000,
+    seed: int = 0,
+    max_rounds: int = 6,
+    unit_losses: bool = True,
+    plan: Callable[[Scenario], Plan] | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> RiskPlan:
+    """Search for a plan whose chance of any shortfall is at most ``risk`` in ``runs``
+    simulated runs (the same ``seed`` each round: rounds differ by the plan, not the draws).
+
+    ``plan`` makes a plan of a scenario (default :func:`supplyline.plan` with its defaults);
+    ``unit_losses`` is passed to :func:`supplyline.simulate`.
+    """
+    from supplyline.simulate import simulate
+
+    if not 0.0 < risk < 1.0:
+        raise SimulationError(f"risk must be a probability between 0 and 1, got {risk!r}")
+    if max_rounds < 1:
+        raise SimulationError(f"max_rounds must be at least 1, got {max_rounds!r}")
+    if plan is None:
+        from supplyline.plan import plan as make_plan
+
+        plan = make_plan
+    say = progress or (lambda _message: None)
+    margin = float(scenario.policy.capacity_safety_margin)
+    reserve = 0.0
+    first: dt.date | None = None
+    rounds: list[RiskRound] = []
+    for k in range(max_rounds):
+        say(f"round {k + 1}: planning (margin {margin:.0%}, reserves {reserve:g} days)")
+        result = plan(_hardened(scenario, margin, reserve, first))
+        say(f"round {k + 1}: simulating {runs:,} runs")
+        simulation = simulate(result, runs=runs, seed=seed, unit_losses=unit_losses)
+        kpis = simulation.kpis()
+        p = kpis["p_any_shortfall"]
+        plan_kpis = result.kpis()
+        rounds.append(RiskRound(
+            margin=margin, reserve_days=reserve,
+            from_date=None if first is None else first.isoformat(),
+            p_shortfall=float(p["value"]), se=float(p["se"]),
+            mobilized_t=float(plan_kpis["mobilized_t"]),
+            labour_days=float(plan_kpis["labour_days"]),
+            planned_shortfall_t=float(plan_kpis["shortfall_t"])))
+        if p["value"] <= risk:
+            return RiskPlan(result, simulation, risk, True, _met(rounds[-1], risk), rounds)
+        by_step = simulation.shortfall_probability_by_step()
+        risky = np.nonzero(by_step > risk)[0]
+        if risky.size:
+            first = scenario.start_date + dt.timedelta(days=int(result.step_start[risky[0]]))
+        reserve += 1.0
+        margin = min(margin + MARGIN_STEP, MAX_MARGIN)
+    return RiskPlan(result, simulation, risk, False, _why_not(result, simulation, rounds, risk),
+                    rounds)
+
+
+def _met(last: RiskRound, risk: float) -> str:
+    days = "day" if last.reserve_days == 1 else "days"
+    reserves = (f" and {last.reserve_days:g} {days} of supply on hand at the fronts from "
+                f"{last.from_date}" if last.reserve_days else "")
+    return (f"some front goes short in {last.p_shortfall:.1%} of runs (target {risk:.0%}) "
+            f"with {last.margin:.0%} of route capacity kept in hand{reserves}; the plan "
+            f"mobilizes {last.mobilized_t:,.1f} t with {last.labour_days:,.0f} labour-days")
+
+
+def _why_not(plan: Plan, simulation: Simulation, rounds: list[RiskRound], risk: float) -> str:
+    last = rounds[-1]
+    head = (f"after {len(rounds)} plans, some front still goes short in "
+            f"{last.p_shortfall:.1%} of runs (target {risk:.0%}), with {last.margin:.0%} of "
+            f"route capacity kept in hand and {last.reserve_days:g} days of reserve asked")
+    if last.planned_shortfall_t > 0.5:
+        return (head + f": the plan itself leaves {last.planned_shortfall_t:,.1f} t of demand "
+                "unmet, so no margin or reserve can cover the risk; more carriers, more "
+                "mobilization or another route would")
+    lost = float(simulation.units_lost.sum(axis=1).mean())
+    if lost > 0.01 * float(plan.units_in_use().max(initial=0.0)):
+        return (head + f": strikes destroy {lost:,.0f} units a run on average with their "
+                "cargo, and the plan does not replace them; more carriers would")
+    missed = float(plan.reserve_short_kg.sum()) / 1000.0
+    routes = plan.route_at_capacity_days()
+    busiest = int(np.argmax(routes)) if routes.size else -1
+    worst = simulation.kpis()["worst_days"]
+    when = f"; the worst day is {worst[0]['date']}" if worst else ""
+    if missed > 0.5:
+        name = plan.network.route_names[busiest] if busiest >= 0 else "the routes"
+        return (head + f": the reserves asked for are missed by {missed:,.1f} t, so the line "
+                f"cannot carry more than it does; {name}, at capacity on {routes[busiest]} "
+                f"days, limits it: a second route or more capacity there would{when}")
+    return head + f": more rounds (a larger margin or reserve) may reach it{when}"

@@ -1,0 +1,87 @@
+"""``supplyline simulate`` as a user runs it, and the report's risk section."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+import supplyline as sl
+from supplyline.cli import app
+from supplyline.report import render_report
+from supplyline.report.risk import risk_rows
+from tests.simulate.helpers import tutorial_plan
+
+runner = CliRunner()
+
+
+def test_simulate_prints_the_risk_and_writes_files(tmp_path: Path) -> None:
+    out = tmp_path / "sim"
+    result = runner.invoke(app, ["simulate", "tutorial", "--runs", "40", "--seed", "2",
+                                 "--export", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "40 runs of the plan" in result.output
+    assert "chance some front goes short" in result.output
+    lines = [line for line in result.output.splitlines() if not line.startswith("Wrote")]
+    assert max(len(line) for line in lines) <= 80
+    names = {p.name for p in out.iterdir()}
+    assert {"simulation.json", "sim_days.csv", "sim_fan.csv", "sim_runs.csv"} <= names
+    doc = json.loads((out / "simulation.json").read_text(encoding="utf-8"))
+    assert doc["kpis"]["runs"] == 40 and doc["kpis"]["seed"] == 2
+
+
+def test_simulate_json_is_reproducible() -> None:
+    args = ["simulate", "tutorial", "--runs", "30", "--seed", "5", "--json"]
+    first = runner.invoke(app, args)
+    second = runner.invoke(app, args)
+    assert first.exit_code == 0, first.output
+    a, b = json.loads(first.output), json.loads(second.output)
+    assert a["ok"] is True
+    a["simulation"]["kpis"].pop("seconds")
+    b["simulation"]["kpis"].pop("seconds")
+    assert a == b
+
+
+def test_simulate_bad_options_exit_2() -> None:
+    bad_device = runner.invoke(app, ["simulate", "tutorial", "--runs", "5", "--device",
+                                     "abacus", "--json"])
+    assert bad_device.exit_code == 2
+    error = json.loads(bad_device.output)["error"]
+    assert error["kind"] == "usage" and "--device" in error["message"]
+    bad_runs = runner.invoke(app, ["simulate", "tutorial", "--runs", "0"])
+    assert bad_runs.exit_code == 2
+    bad_replay = runner.invoke(app, ["simulate", "tutorial", "--replay", "nope", "--json"])
+    assert bad_replay.exit_code == 2
+    assert "no replay named 'nope'" in json.loads(bad_replay.output)["error"]["message"]
+
+
+def test_simulate_bad_scenario_exit_2(tmp_path: Path) -> None:
+    path = tmp_path / "bad.yaml"
+    path.write_text("name: x\n", encoding="utf-8")
+    result = runner.invoke(app, ["simulate", str(path), "--runs", "3"])
+    assert result.exit_code == 2
+    assert "Traceback" not in result.output
+
+
+def test_report_has_a_risk_section_only_with_a_simulation() -> None:
+    plan = tutorial_plan()
+    assert 'id="risk"' not in render_report(plan)
+    simulation = sl.simulate(plan, runs=30, seed=1)
+    page = render_report(plan, results={"simulation": simulation})
+    assert 'id="risk"' in page
+    assert 'id="chart-fan-0"' in page and 'id="chart-p-short"' in page
+    assert 'id="table-risk"' in page
+    figure = risk_rows(simulation)[0][1]
+    assert figure in page
+
+
+def test_report_runs_adds_the_risk_section(tmp_path: Path) -> None:
+    with_runs = tmp_path / "risk.html"
+    result = runner.invoke(app, ["report", "tutorial", "--runs", "20", "--seed", "1",
+                                 "--out", str(with_runs)])
+    assert result.exit_code == 0, result.output
+    assert 'id="risk"' in with_runs.read_text(encoding="utf-8")
+    bad = runner.invoke(app, ["report", "tutorial", "--runs", "0", "--out",
+                              str(tmp_path / "x.html")])
+    assert bad.exit_code == 2

@@ -1,0 +1,42 @@
+"""The array engine against the SimPy reference model of the same rules
+(benchmarks/simpy_reference.py): identical without threats, the same distributions under
+them (two-sample Kolmogorov-Smirnov). The test uses 50 reference runs against 400 engine
+runs (the reference is slow); ``benchmarks/bench_simulate.py --ks`` runs 2,000 each."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from scipy.stats import ks_2samp
+
+import supplyline as sl
+from benchmarks.simpy_reference import simulate_reference
+from tests.simulate.helpers import quiet_tutorial_plan, tutorial_plan
+
+
+def test_without_threats_the_reference_and_the_engine_agree_exactly() -> None:
+    plan = quiet_tutorial_plan()
+    (ref,) = simulate_reference(plan, runs=1, seed=0)
+    sim = sl.simulate(plan, runs=1, seed=0)
+    assert ref.consumed_kg == pytest.approx(float(sim.consumed_kg.sum()), rel=1e-9)
+    assert ref.front_stock_kg == pytest.approx(float(sim.front_stock_kg[0]), rel=1e-9,
+                                               abs=1e-9)
+    assert ref.shortfall_kg == pytest.approx(0.0, abs=1e-6)
+    assert ref.balance_error_kg < 1e-6
+
+
+def test_under_threats_the_distributions_agree() -> None:
+    plan = tutorial_plan()
+    ref = simulate_reference(plan, runs=50, seed=11)
+    sim = sl.simulate(plan, runs=400, seed=12)
+    short_ref = np.array([r.shortfall_kg for r in ref])
+    short_sim = sim.shortfall_kg.sum(axis=1)
+    stock_ref = np.array([r.front_stock_kg for r in ref])
+    assert short_ref.std() > 0 and short_sim.std() > 0  # the test is not vacuous
+    assert ks_2samp(short_ref, short_sim).pvalue > 0.01
+    assert ks_2samp(stock_ref, sim.front_stock_kg).pvalue > 0.01
+    destroyed_ref = np.array([r.destroyed_kg for r in ref])
+    destroyed_sim = sim.destroyed_kg.sum(axis=1)
+    se = np.sqrt(destroyed_ref.var(ddof=1) / 50 + destroyed_sim.var(ddof=1) / 400)
+    assert abs(destroyed_ref.mean() - destroyed_sim.mean()) < 4 * se
+    assert max(r.balance_error_kg for r in ref) < 1e-6

@@ -1,0 +1,137 @@
+"""What a simulation reports: probabilities, distributions, fans, standard errors, tables,
+JSON; errors for bad arguments."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+import supplyline as sl
+from supplyline.simulate.result import FAN, SHORT_SHARE
+from tests.simulate.helpers import quiet_tutorial_plan, tutorial_plan
+
+
+@pytest.fixture(scope="module")
+def result() -> sl.Simulation:
+    return sl.simulate(tutorial_plan(), runs=120, seed=3)
+
+
+def test_kpis_are_consistent_with_the_runs(result: sl.Simulation) -> None:
+    k = result.kpis()
+    total_t = result.shortfall_kg.sum(axis=1) / 1000.0
+    assert k["runs"] == 120 and k["seed"] == 3
+    assert k["shortfall_t"]["value"] == pytest.approx(total_t.mean())
+    assert k["shortfall_t"]["se"] == pytest.approx(total_t.std(ddof=1) / np.sqrt(120))
+    dist = k["shortfall_distribution_t"]
+    assert dist["p50"] <= dist["p90"] <= dist["p99"] <= total_t.max() + 1e-9
+    assert dist["cvar95"] >= dist["p90"] - 1e-9
+    assert dist["cvar95"] == pytest.approx(np.sort(total_t)[114:].mean())
+    p = k["p_any_shortfall"]
+    assert p["value"] == pytest.approx(result.short_any.mean())
+    assert p["se"] == pytest.approx(np.sqrt(p["value"] * (1 - p["value"]) / 120))
+    # The runs needed for ±1 % (95 %): (1.96 σ / (0.01 μ))².
+    need = (1.959963984540054 * total_t.std(ddof=1) / (0.01 * total_t.mean())) ** 2
+    assert k["shortfall_t"]["runs_for_1pct"] == int(np.ceil(need))
+    delivered = result.consumed_kg.sum(axis=1) + result.shortfall_kg.sum(axis=1)
+    np.testing.assert_allclose(delivered, tutorial_plan().demand_kg.sum(), rtol=1e-9)
+
+
+def test_shortfall_probability_by_front_good_and_day(result: sl.Simulation) -> None:
+    prob = result.shortfall_probability()
+    plan = result.plan
+    assert prob.shape == (1, 1, plan.steps)
+    assert ((prob >= 0) & (prob <= 1)).all()
+    # No demand in the first two days (the town lives on its own stores): never short.
+    assert prob[0, 0, :2].sum() == 0
+    by_step = result.shortfall_probability_by_step()
+    assert (by_step >= prob.max(axis=(0, 1)) - 1e-12).all()
+    assert SHORT_SHARE < 1
+
+
+def test_reserve_fan_is_ordered(result: sl.Simulation) -> None:
+    fan = result.reserve_fan()
+    assert fan.shape == (len(FAN), 1, result.plan.steps)
+    has = ~np.isnan(fan[0, 0])
+    assert not has[:2].any() and has[2:].all()
+    assert (np.diff(fan[:, 0, has], axis=0) >= -1e-9).all()
+
+
+def test_without_threats_nothing_is_short_and_the_spread_is_nil() -> None:
+    result = sl.simulate(quiet_tutorial_plan(), runs=20, seed=1)
+    k = result.kpis()
+    assert k["p_any_shortfall"]["value"] == 0.0
+    assert k["shortfall_t"]["value"] == pytest.approx(0.0, abs=1e-6)
+    assert k["destroyed_t"]["value"] == 0.0
+    assert np.ptp(result.consumed_kg) < 1e-6
+
+
+def test_tables_and_json(result: sl.Simulation) -> None:
+    days = result.to_frame("days")
+    assert set(days.columns) >= {"day", "date", "front", "commodity", "demand_kg",
+                                 "planned_kg", "p_shortfall"}
+    assert len(days) == int((result.plan.demand_kg > 0).sum())
+    runs = result.to_frame("runs")
+    assert len(runs) == 120
+    np.testing.assert_allclose(runs["shortfall_kg"], result.shortfall_kg.sum(axis=1))
+    fan = result.to_frame("fan")
+    assert list(fan.columns[-5:]) == [f"p{q}_days" for q in FAN]
+    doc = json.loads(result.to_json())
+    assert doc["version"] == 1 and doc["scenario"] == "tutorial"
+    assert doc["kpis"]["runs"] == 120
+    assert len(doc["tables"]["days"]) == len(days)
+    with pytest.raises(ValueError, match="table must be one of"):
+        result.to_frame("nope")
+    assert "Simulation('tutorial', runs=120" in repr(result)
+    assert "chance some front goes short" in result._repr_html_()
+
+
+@pytest.mark.parametrize("runs", [0, -3, 2.5, True])
+def test_bad_runs_are_refused(runs: object) -> None:
+    with pytest.raises(sl.SimulationError, match="runs must be a whole number"):
+        sl.simulate(tutorial_plan(), runs=runs)  # type: ignore[arg-type]
+
+
+def test_bad_device_is_refused() -> None:
+    with pytest.raises(sl.SimulationError, match="device must be one of"):
+        sl.simulate(tutorial_plan(), runs=2, device="tpu")
+
+
+def _has_gpu() -> bool:
+    try:
+        import cupy  # type: ignore[import-not-found]
+
+        return bool(cupy.cuda.runtime.getDeviceCount())
+    except Exception:
+        return False
+
+
+@pytest.mark.skipif(_has_gpu(), reason="a GPU is here")
+def test_gpu_without_cupy_or_gpu_says_so() -> None:
+    with pytest.raises(sl.SimulationError, match="gpu"):
+        sl.simulate(tutorial_plan(), runs=2, device="gpu")
+
+
+@pytest.mark.skipif(not _has_gpu(), reason="needs CuPy and a CUDA GPU")
+def test_gpu_agrees_with_cpu_within_monte_carlo_error() -> None:
+    plan = tutorial_plan()
+    cpu = sl.simulate(plan, runs=400, seed=9)
+    gpu = sl.simulate(plan, runs=400, seed=9, device="gpu")
+    a, b = cpu.shortfall_kg.sum(axis=1), gpu.shortfall_kg.sum(axis=1)
+    se = np.sqrt(a.var(ddof=1) / a.size + b.var(ddof=1) / b.size)
+    assert abs(a.mean() - b.mean()) < 4 * se + 1e-6
+    quiet = sl.simulate(quiet_tutorial_plan(), runs=3, seed=1, device="gpu")
+    np.testing.assert_allclose(quiet.consumed_kg[0], quiet_tutorial_plan().consumed_kg.sum(
+        axis=(0, 2)), rtol=1e-9)
+
+
+def test_the_first_example_of_the_simulation_page_runs() -> None:
+    import re
+    from pathlib import Path
+
+    page = Path(__file__).resolve().parents[2] / "docs" / "simulate.md"
+    block = re.findall(r"```python\n(.*?)```", page.read_text(encoding="utf-8"), re.S)[0]
+    namespace: dict[str, object] = {}
+    exec(compile(block, str(page), "exec"), namespace)
+    assert isinstance(namespace["risk"], sl.Simulation)

@@ -1,0 +1,108 @@
+"""Plans that meet a risk target (supplyline.simulate.target)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+import supplyline as sl
+from supplyline.simulate.target import plan_for_risk
+from tests.simulate.helpers import one_route
+
+
+def _stocked_front(**threat: float) -> sl.Scenario:
+    """One road under strikes to a front that holds three days of supply at the start."""
+    doc = one_route(**threat, capacity=60.0, days=20).model_dump(by_alias=True,
+                                                                 exclude_none=True)
+    doc["places"][1]["stock_kg"] = {"rice": 1200.0}
+    return sl.Scenario.model_validate(doc)
+
+
+def test_a_risk_target_is_met_by_holding_more_in_hand() -> None:
+    """Strikes destroy a share of the day's cargo: the plan, made just in time, goes short
+    in most runs; reserves on hand bring the chance under the target."""
+    sc = _stocked_front(p=0.3, destroyed=0.3, lost=0.2)
+    plain = sl.simulate(sl.plan(sc), runs=150, seed=2, unit_losses=False).kpis()[
+        "p_any_shortfall"]["value"]
+    assert plain > 0.5
+    result = plan_for_risk(sc, risk=0.2, runs=150, seed=2, max_rounds=5, unit_losses=False)
+    assert result.rounds[0].p_shortfall == pytest.approx(plain)
+    assert result.met, result.message
+    assert result.rounds[-1].p_shortfall <= 0.2
+    assert len(result.rounds) >= 2 and result.rounds[-1].reserve_days >= 1
+    assert "kept in hand" in result.message
+    # The safety costs something: more is mobilized than by the plain plan.
+    assert result.rounds[-1].mobilized_t > result.rounds[0].mobilized_t
+
+
+def test_units_lost_for_good_are_named() -> None:
+    """With the carriers destroyed with their cargo, the line wears out: the search says the
+    plan does not replace them."""
+    result = plan_for_risk(_stocked_front(p=0.3, destroyed=0.3, lost=0.2), risk=0.2,
+                           runs=60, seed=2, max_rounds=2)
+    assert not result.met
+    assert "the plan does not replace them" in result.message
+
+
+def test_an_unmeetable_target_says_why() -> None:
+    """Demand above what the road can ever carry: the plan itself falls short."""
+    sc = one_route(p=0.2, destroyed=0.1, lost=0.5, capacity=2.0, days=15)
+    result = plan_for_risk(sc, risk=0.05, runs=40, seed=1, max_rounds=2)
+    assert not result.met
+    assert "the plan itself leaves" in result.message
+    assert len(result.rounds) == 2
+
+
+@pytest.mark.parametrize("risk", [0.0, 1.0, -0.1])
+def test_a_bad_target_is_refused(risk: float) -> None:
+    with pytest.raises(sl.SimulationError, match="risk must be"):
+        plan_for_risk(one_route(p=0.1, destroyed=0.1, lost=0.1), risk=risk)
+
+
+def test_sl_plan_with_a_risk_target_keeps_the_search() -> None:
+    sc = _stocked_front(p=0.3, destroyed=0.3, lost=0.2)
+    plan = sl.plan(sc, risk=0.2, risk_runs=40, seed=1)
+    assert plan.risk is not None and plan.risk.plan is plan
+    assert len(plan.risk.rounds) >= 1 and plan.risk.target == 0.2
+    with pytest.raises(sl.PlanError, match="risk"):
+        sl.plan(sl.compile_network(sc), risk=0.2)
+
+
+def test_plan_risk_on_the_command_line(tmp_path: Path) -> None:
+    import json
+
+    from typer.testing import CliRunner
+
+    from supplyline.cli import app
+
+    path = tmp_path / "road.yaml"
+    doc = _stocked_front(p=0.3, destroyed=0.05, lost=0.2).model_dump(
+        mode="json", by_alias=True, exclude_none=True)
+    path.write_text(yaml.safe_dump(doc), encoding="utf-8")
+    runner = CliRunner()
+    result = runner.invoke(app, ["plan", str(path), "--risk", "0.3", "--risk-runs", "40",
+                                 "--json"])
+    assert result.exit_code == 0, result.output
+    risk = json.loads(result.output)["risk"]
+    assert risk["target"] == 0.3 and risk["rounds"] and risk["message"]
+    text = runner.invoke(app, ["plan", str(path), "--risk", "0.3", "--risk-runs", "40"])
+    assert "Plans for a risk of at most 30 %" in text.output
+    assert ("Met: " in text.output) or ("Not met: " in text.output)
+    bad = runner.invoke(app, ["plan", str(path), "--risk", "1.5", "--json"])
+    assert bad.exit_code == 2 and "--risk" in json.loads(bad.output)["error"]["message"]
+
+
+def test_the_report_shows_the_search_and_what_each_target_costs(tmp_path: Path) -> None:
+    from supplyline.report import render_report
+    from supplyline.report.risk import tradeoff_rows
+
+    sc = _stocked_front(p=0.3, destroyed=0.3, lost=0.2)
+    search = plan_for_risk(sc, risk=0.2, runs=150, seed=2, max_rounds=5, unit_losses=False)
+    rows = dict(tradeoff_rows(search))
+    assert rows[0.5] is not None and rows[0.5].p_shortfall <= 0.5
+    assert rows[0.2] is search.rounds[-1]
+    page = render_report(search.plan, results={"risk_search": search})
+    assert 'id="table-risk-rounds"' in page and 'id="table-risk-tradeoff"' in page
+    assert 'id="risk-target"' not in render_report(search.plan)
