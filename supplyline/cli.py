@@ -585,6 +585,10 @@ def plan_command(
                                            help="Runs per simulation with --risk.")] = 1000,
     seed: Annotated[int, typer.Option("--seed", min=0, metavar="S",
                                       help="Seed of the simulations (with --risk).")] = 0,
+    unit_losses: Annotated[bool, typer.Option(
+        "--unit-losses/--no-unit-losses",
+        help="In the simulations of --risk, a strike destroys the same share of the units "
+             "on a trip as of their cargo (default), or units are never lost.")] = True,
     json_output: JsonOption = False,
 ) -> None:
     """Optimize what to mobilize where and how to move it; print what arrives."""
@@ -602,8 +606,9 @@ def plan_command(
         if not 0.0 < risk < 1.0:
             fail("usage", f"--risk: expected a share between 0 and 1 (e.g. 0.05), got {risk}",
                  EXIT_BAD_INPUT, json_output)
-        search = plan_for_risk(sc, risk, runs=risk_runs, seed=seed, plan=lambda s: (
-            _plan_or_exit(s, replay, solver, time_limit, json_output, step_days, verbose)))
+        search = plan_for_risk(sc, risk, runs=risk_runs, seed=seed, unit_losses=unit_losses,
+                               plan=lambda s: _plan_or_exit(s, replay, solver, time_limit,
+                                                            json_output, step_days, verbose))
         result = search.plan
     else:
         result = _plan_or_exit(sc, replay, solver, time_limit, json_output, step_days, verbose)
@@ -1187,13 +1192,17 @@ def _kept_source(db: str) -> str:
 
 # -- simulation -----------------------------------------------------------------------------
 
+UnitLossesOption = Annotated[
+    bool, typer.Option("--unit-losses/--no-unit-losses",
+                       help="A strike destroys the same share of the units on a trip as of "
+                            "their cargo (default), or units are never lost.")]
 DeviceOption = Annotated[
     str, typer.Option("--device", help="Where to run: cpu (NumPy) or gpu (CuPy, the [gpu] "
                                        "extra and a CUDA GPU).")]
 
 
 def _simulate_or_exit(result: Plan, runs: int, seed: int | None, device: str,
-                      json_output: bool) -> Any:
+                      json_output: bool, unit_losses: bool = True) -> Any:
     """Run the simulation with a progress bar on standard error (none with ``--json``); a
     device that is not there exits 2."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
@@ -1216,7 +1225,8 @@ def _simulate_or_exit(result: Plan, runs: int, seed: int | None, device: str,
                 bar.update(task, completed=done)
 
         try:
-            return simulate(result, runs=runs, seed=seed, device=device, progress=tick)
+            return simulate(result, runs=runs, seed=seed, device=device, progress=tick,
+                            unit_losses=unit_losses)
         except SimulationError as error:
             fail("usage", f"--device: {error}", EXIT_BAD_INPUT, json_output)
 
@@ -1231,6 +1241,7 @@ def simulate_command(
         "--seed", min=0, metavar="S", help="Seed: the same seed gives the same result "
                                            "(default: fresh, and printed).")] = None,
     device: DeviceOption = "cpu",
+    unit_losses: UnitLossesOption = True,
     days: DaysOption = None,
     step_days: StepOption = None,
     solver: SolverOption = Solver.ipm,
@@ -1252,7 +1263,7 @@ def simulate_command(
     _check_replay(sc, replay, json_output)
     result = _simulate_or_exit(
         _plan_or_exit(sc, replay, solver, time_limit, json_output, step_days, verbose),
-        runs, seed, device, json_output)
+        runs, seed, device, json_output, unit_losses)
     written: list[Path] = []
     if export is not None:
         with _writing(export, "--export", json_output):

@@ -85,3 +85,12 @@ def test_report_runs_adds_the_risk_section(tmp_path: Path) -> None:
     bad = runner.invoke(app, ["report", "tutorial", "--runs", "0", "--out",
                               str(tmp_path / "x.html")])
     assert bad.exit_code == 2
+
+
+def test_simulate_without_unit_losses() -> None:
+    args = ["simulate", "tutorial", "--runs", "20", "--seed", "3", "--json"]
+    lost = json.loads(runner.invoke(app, args).output)["simulation"]["kpis"]["units_lost"]
+    kept = runner.invoke(app, [*args, "--no-unit-losses"])
+    assert kept.exit_code == 0, kept.output
+    assert lost["value"] > 0
+    assert json.loads(kept.output)["simulation"]["kpis"]["units_lost"]["value"] == 0

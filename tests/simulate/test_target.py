@@ -90,6 +90,9 @@ def test_plan_risk_on_the_command_line(tmp_path: Path) -> None:
     text = runner.invoke(app, ["plan", str(path), "--risk", "0.3", "--risk-runs", "40"])
     assert "Plans for a risk of at most 30 %" in text.output
     assert ("Met: " in text.output) or ("Not met: " in text.output)
+    spared = runner.invoke(app, ["plan", str(path), "--risk", "0.3", "--risk-runs", "40",
+                                 "--no-unit-losses", "--json"])
+    assert spared.exit_code == 0, spared.output
     bad = runner.invoke(app, ["plan", str(path), "--risk", "1.5", "--json"])
     assert bad.exit_code == 2 and "--risk" in json.loads(bad.output)["error"]["message"]
 
