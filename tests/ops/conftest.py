@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -41,11 +42,21 @@ def _postgres_books(tutorial: sl.Scenario) -> Iterator[Books]:
     b.close()
 
 
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory, tutorial: sl.Scenario) -> Path:
+    """Empty books of the tutorial on SQLite, migrated once (copied for each test)."""
+    path = tmp_path_factory.mktemp("template") / "books.db"
+    open_books(path, tutorial).close()
+    return path
+
+
 @pytest.fixture(params=["sqlite", "postgresql"])
-def books(request: pytest.FixtureRequest, tmp_path: Path,
-          tutorial: sl.Scenario) -> Iterator[Books]:
-    """Empty books (on PostgreSQL one database, emptied before each test)."""
+def books(request: pytest.FixtureRequest, tmp_path: Path, tutorial: sl.Scenario,
+          sqlite_template: Path) -> Iterator[Books]:
+    """Empty books (on SQLite a copy of migrated empty books; on PostgreSQL one database,
+    emptied before each test)."""
     if request.param == "sqlite":
+        shutil.copy(sqlite_template, tmp_path / "books.db")
         b = open_books(tmp_path / "books.db", tutorial)
         yield b
         b.close()

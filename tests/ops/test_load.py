@@ -151,7 +151,7 @@ def test_a_server_killed_mid_batch_loses_no_acknowledged_entry(url: str, tutoria
                     failures.append(got.text)
                     return
                 acknowledged.extend(r["id"] for r in got.json())
-                if len(acknowledged) >= 200:
+                if len(acknowledged) >= 100:
                     sent.set()
 
     with serving(url, tmp_path / "server.log") as (base, process):
