@@ -888,7 +888,7 @@ def sweep(
         int | None,
         typer.Option("--simulate", min=1, metavar="N",
                      help="Also run each variant's plan N times under the scenario's threats "
-                          "(sl.simulate); its figures join the table."),
+                          "(as supplyline simulate does); its figures join the table."),
     ] = None,
     seed: Annotated[
         int,
