@@ -332,9 +332,11 @@ class Plan:
             (tonnes >= cap_kg * (1 - 1e-6)) & (cap_kg > 0) & (tonnes > 0)
         )
         full &= (use > 0) | (tonnes > 0)
-        out = np.zeros(len(net.route_ids), dtype=np.int64)
-        np.add.at(out, net.arc_route, (full * self.step_length).sum(axis=1).astype(np.int64))
-        return out
+        # A route is at capacity on a day when either of its directions is: its days are
+        # counted once, not once per direction.
+        route_full = np.zeros((len(net.route_ids), self.steps), dtype=bool)
+        np.logical_or.at(route_full, net.arc_route, full)
+        return (route_full * self.step_length).sum(axis=1).astype(np.int64)
 
     def burden(self) -> tuple[FloatArray, FloatArray]:
         """Food burden (given / could give) and labour burden (persons / pool) [P]."""

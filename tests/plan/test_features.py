@@ -231,3 +231,14 @@ def test_figures_that_follow_from_the_inputs_are_shown_as_inputs_not_passes() ->
     (eaten,) = sl.validate(sl.plan(plain))
     assert eaten.model == pytest.approx(12.0)
     assert eaten.input_reason == "all demand is met, so consumption is the scenario's demand"
+
+
+def test_a_route_full_both_ways_counts_each_day_once() -> None:
+    """Loaded units one way and empty ones back: both directions of the ridge road are at its
+    movement capacity on the same days, which count once (never more days than the plan)."""
+    import supplyline as sl
+
+    sc = sl.load("tutorial").replace({"routes[ridge-road].capacity_movements_per_day": 40})
+    plan = sl.plan(sc)
+    days = dict(zip(plan.network.route_ids, plan.route_at_capacity_days(), strict=True))
+    assert 0 < days["ridge-road"] <= plan.days
