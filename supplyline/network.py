@@ -352,14 +352,18 @@ def _threat_factors(
     ``q``) multiplies capacity by ``capacity_factor`` and speeds by ``speed_factor``, so
     ``1 - q × (1 - capacity_factor)`` of the capacity is left and movement takes
     ``1 - q + q / speed_factor`` times as long on average. Cargo on the route that day is
-    lost with probability ``p`` in share ``destroyed``. A closed day has no capacity.
+    lost with probability ``p`` in share ``destroyed``. Several sources on one route: their
+    expected losses add; the chance of a strike is that of at least one, ``1 - Π(1 - p)``.
+    A closed day has no capacity.
     """
     days, n_routes = sc.days, len(routes)
     lost = np.zeros((n_routes, days))
     loss_day = np.zeros((n_routes, days))
     loss_night = np.zeros((n_routes, days))
-    hit_day = np.zeros((n_routes, days))
-    hit_night = np.zeros((n_routes, days))
+    # The chance of at least one strike: independent sources miss together with the product
+    # of their chances of missing (what they destroy and take, in expectation, simply adds).
+    miss_day = np.ones((n_routes, days))
+    miss_night = np.ones((n_routes, days))
     repair = np.array([r.repair_days for r in routes])
     for source in strikes:
         exposed = source.routes
@@ -367,8 +371,8 @@ def _threat_factors(
         lost[exposed] += p_day * source.capacity_lost * repair[exposed][:, None]
         loss_day[exposed] += p_day * source.cargo_destroyed
         loss_night[exposed] += p_night * source.cargo_destroyed
-        hit_day[exposed] += p_day
-        hit_night[exposed] += p_night
+        miss_day[exposed] *= 1.0 - p_day
+        miss_night[exposed] *= 1.0 - p_night
     left = np.clip(1.0 - lost, 0.0, 1.0)
     slowdown = np.ones((n_routes, days))
     for rain in rains:
@@ -382,6 +386,7 @@ def _threat_factors(
             closed[i, lo : hi + 1] = True
     left = np.where(closed, 0.0, left * (1.0 - sc.policy.capacity_safety_margin))
     loss = np.where(night_only[None, :, None], loss_night[:, None, :], loss_day[:, None, :])
+    hit_day, hit_night = 1.0 - miss_day, 1.0 - miss_night
     hit = np.where(night_only[None, :, None], hit_night[:, None, :], hit_day[:, None, :])
     return left, np.clip(loss, 0.0, 1.0), np.clip(hit, 0.0, 1.0), slowdown, closed
 

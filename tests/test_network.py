@@ -39,3 +39,25 @@ def test_way_home_over_two_parallel_routes() -> None:
     assert net.home_days[0][front, home] == pytest.approx(1.6)
     assert net.home_km[0][front, home] == pytest.approx(40.0)
     assert net.days_home[net.place_ids.index("v"), 0] == 0
+
+
+def test_two_strike_sources_on_a_route_strike_it_at_least_once_not_in_sum() -> None:
+    """Independent sources: the chance of a strike is 1 - (1 - p1)(1 - p2) (0.65 for 0.3 and
+    0.5, never their sum 0.8); their expected cargo losses add."""
+    from supplyline.network import StrikeSource, _threat_factors
+
+    sc = sl.load("tutorial").replace({"threats": {"air": [], "sabotage": []}})
+    net = sl.compile_network(sc)
+    days = sc.days
+
+    def source(p: float) -> StrikeSource:
+        return StrikeSource(kind="air", routes=np.array([0]), day_probability=np.full(days, p),
+                            night_probability=np.zeros(days), capacity_lost=0.0,
+                            cargo_destroyed=0.1, same_event=False)
+
+    _, loss, hit, _, _ = _threat_factors(sc, list(sc.routes), net.night_only,
+                                         [source(0.3), source(0.5)], [])
+    day_mode = int(np.flatnonzero(~net.night_only)[0])
+    assert hit[0, day_mode] == pytest.approx(np.full(days, 0.65))
+    assert loss[0, day_mode] == pytest.approx(np.full(days, 0.3 * 0.1 + 0.5 * 0.1))
+    assert not hit[1:].any()
