@@ -414,8 +414,13 @@ def idle_carriers(plan: Plan, least_share: float = 0.05) -> list[IdleCarriers]:
                                     "use can carry a load in the horizon."))
             continue
         if not shared.any():
-            out.append(IdleCarriers(m, float(owned[m]), idle, f"{count}: nothing was carried "
-                                    "over the routes they may use, by any mode."))
+            if (mine & (cargo > 0)).any():
+                words = (f"{count}: no other mode carried over the routes they may use, and "
+                         f"at most {fmt(float(math.ceil(peak[m] - 0.01)))} of them were needed "
+                         "in service at once for what was sent there.")
+            else:
+                words = f"{count}: nothing was carried over the routes they may use, by any mode."
+            out.append(IdleCarriers(m, float(owned[m]), idle, words))
             continue
         # Per route the idle mode may use, its own cost against what the carriers paid there.
         used_routes = sorted(set(route_of_leg[shared].tolist()))

@@ -155,3 +155,17 @@ def test_resilience_tables_never_break_an_id(monkeypatch: pytest.MonkeyPatch) ->
         text = console.export_text()
         _fits(text, width)
         assert long_id in text and "-1,144" in text and "6.5%" in text
+
+
+def test_idle_carriers_of_the_only_mode_that_carried_say_so() -> None:
+    """The tutorial's bicycles carry alone over the routes they may use: the sentence must not
+    say that nothing was carried there, and names how many were needed at once."""
+    from supplyline.report.facts import idle_carriers
+
+    plan = sl.plan(sl.load("tutorial"))
+    m = plan.network.mode_ids.index("bicycle")
+    (idle,) = [i for i in idle_carriers(plan) if i.mode == m]
+    assert "nothing was carried" not in idle.sentence
+    assert "no other mode carried" in idle.sentence
+    needed = int(np.ceil(plan.units_in_use()[m].max() - 0.01))
+    assert f"at most {needed} of them" in idle.sentence
