@@ -39,7 +39,7 @@ def _peer(net: Any, cols: Any) -> float:
 
     lp = build_lp(net)
     lp.variables.upper[cols] = 0.0
-    return solve_lp(lp).objective
+    return solve_lp(lp, solver="ipm").objective  # as a plan is solved
 
 
 def run(scenario: str, step_days: int | None, limit: int | None, peer: bool,
