@@ -781,9 +781,9 @@ def resilience(
     days: DaysOption = None,
     step_days: StepOption = None,
     time_limit: TimeLimitOption = DEFAULT_TIME_LIMIT_S,
-    out: Annotated[
+    export: Annotated[
         Path | None,
-        typer.Option("--out", metavar="DIR",
+        typer.Option("--export", metavar="DIR",
                      help="Write resilience.json, resilience.csv (the ranking) and "
                           "report.html (the plan's report with the resilience section)."),
     ] = None,
@@ -836,12 +836,12 @@ def resilience(
         except PlanError as error:
             fail("plan", str(error), EXIT_FAILED, json_output)
     written: list[Path] = []
-    if out is not None:
+    if export is not None:
         import csv
 
         from supplyline.report.safe_write import output_files
 
-        with _writing(out, "--out", json_output), output_files(out) as files:
+        with _writing(export, "--export", json_output), output_files(export) as files:
             with files.open("resilience.json") as handle:
                 handle.write(result.to_json() + "\n")
             with files.open("resilience.csv") as handle:
@@ -854,8 +854,8 @@ def resilience(
                                    f"{i.extra_eaten_t:.6g}", i.status])
         written = list(files.written)
         if result.plan is not None:
-            with _writing(out, "--out", json_output):
-                written.append(write_report(result.plan, out / "report.html",
+            with _writing(export, "--export", json_output):
+                written.append(write_report(result.plan, export / "report.html",
                                             results={"resilience": result}))
     if json_output:
         print_json({"ok": True, "resilience": result.to_dict(),
@@ -863,7 +863,7 @@ def resilience(
         return
     print_resilience(result, stdout)
     if written:
-        say(stdout, f"Wrote {len(written)} files to {out}")
+        say(stdout, f"Wrote {len(written)} files to {export}")
 
 
 # -- sweeps ---------------------------------------------------------------------------------

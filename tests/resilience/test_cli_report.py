@@ -21,7 +21,7 @@ def run(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, object], Pa
 
     out = tmp_path_factory.mktemp("res")
     result = runner.invoke(app, ["resilience", str(TINY), "--k", "2", "--budget", "1",
-                                 "--json", "--out", str(out)])
+                                 "--json", "--export", str(out)])
     assert result.exit_code == 0, result.output
     return json.loads(result.output), out
 
