@@ -336,7 +336,8 @@ class Plan:
         # counted once, not once per direction.
         route_full = np.zeros((len(net.route_ids), self.steps), dtype=bool)
         np.logical_or.at(route_full, net.arc_route, full)
-        return (route_full * self.step_length).sum(axis=1).astype(np.int64)
+        days: IntArray = (route_full * self.step_length).sum(axis=1).astype(np.int64)
+        return days
 
     def burden(self) -> tuple[FloatArray, FloatArray]:
         """Food burden (given / could give) and labour burden (persons / pool) [P]."""

@@ -31,7 +31,7 @@ import numpy as np
 
 from supplyline.plan.result import Plan
 from supplyline.report.facts import mode_name, place_name, route_facts
-from supplyline.report.safe_write import output_files
+from supplyline.report.safe_write import OutputFiles, output_files
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -309,6 +309,16 @@ def plan_dataset(plan: Plan) -> xr.Dataset:
     )
 
 
+
+def write_table(files: OutputFiles, stem: str, frame: pd.DataFrame, parquet: bool) -> None:
+    """Write ``frame`` as ``stem.csv`` (text cells made inert for spreadsheets) and, when
+    ``parquet``, as ``stem.parquet``, through ``files`` (an :func:`output_files` batch)."""
+    with files.open(f"{stem}.csv") as handle:
+        csv_safe(frame).to_csv(handle, index=False)
+    if parquet:
+        with files.open(f"{stem}.parquet", binary=True) as handle:
+            frame.to_parquet(handle, index=False)
+
 def export_plan(
     plan: Plan,
     directory: Path,
@@ -353,12 +363,7 @@ def export_plan(
         say(PARQUET_MISSING)
     with output_files(Path(directory)) as files:
         for name in plan.TABLES:
-            frame = plan_table(plan, name)
-            with files.open(f"{name}.csv") as handle:
-                csv_safe(frame).to_csv(handle, index=False)
-            if parquet:
-                with files.open(f"{name}.parquet", binary=True) as handle:
-                    frame.to_parquet(handle, index=False)
+            write_table(files, name, plan_table(plan, name), parquet)
         with files.open("places.geojson") as handle:
             json.dump(places_geojson(plan), handle, indent=1)
         with files.open("routes.geojson") as handle:

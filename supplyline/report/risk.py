@@ -17,7 +17,7 @@ import numpy as np
 from rich.console import Console
 
 from supplyline.report import svg
-from supplyline.report.export import PARQUET_MISSING, csv_safe, parquet_available
+from supplyline.report.export import PARQUET_MISSING, parquet_available, write_table
 from supplyline.report.inert import inert
 from supplyline.report.safe_write import output_files
 from supplyline.report.svg import Series, fmt
@@ -105,12 +105,7 @@ def export_simulation(result: Simulation, directory: Path,
         notify(PARQUET_MISSING)
     with output_files(Path(directory)) as files:
         for name in result.TABLES:
-            frame = result.to_frame(name)
-            with files.open(f"sim_{name}.csv") as handle:
-                csv_safe(frame).to_csv(handle, index=False)
-            if parquet:
-                with files.open(f"sim_{name}.parquet", binary=True) as handle:
-                    frame.to_parquet(handle, index=False)
+            write_table(files, f"sim_{name}", result.to_frame(name), parquet)
         with files.open("simulation.json") as handle:
             handle.write(result.to_json())
     return files.written
