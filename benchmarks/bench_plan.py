@@ -77,8 +77,8 @@ def _use_highs_options(options: list[str]) -> None:
 
     make = model._quiet_highs
 
-    def configured() -> Any:
-        h = make()
+    def configured(solver_log: Any = None) -> Any:
+        h = make(solver_log)
         for option in options:
             key, value = option.split("=", 1)
             if h.setOptionValue(key, value) != highspy.HighsStatus.kOk:
