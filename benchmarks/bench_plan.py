@@ -185,6 +185,8 @@ def _solve_cell(result: dict[str, Any], limit: float) -> str:
         return f"{result['wall_s']:.1f} s"
     if status == "time limit":
         return f"time limit ({limit:.0f} s)"
+    if "objective" in result:  # an answer the solver could not prove optimal (pdhg-jax)
+        return f"{result['wall_s']:.1f} s, not proven"
     return status[:60]
 
 

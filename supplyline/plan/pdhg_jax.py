@@ -188,33 +188,42 @@ class PdhgRun:
     repair_seconds: float  # the duals' repair (:func:`repair_duals`)
     device: str
     tolerance: float
+    #: Every 2 s of the run: (seconds, iterations, primal objective, dual objective, relative
+    #: gap, relative primal residual, relative dual residual), MPAX's own measures.
+    history: tuple[tuple[float, ...], ...] = ()
 
 
 class _Watch:
-    """The host side of the loop's callback: the deadline and the log."""
+    """The host side of the loop's callback: the deadline, the log and the history."""
 
     def __init__(self, solver_log: Log) -> None:
         self.deadline = math.inf
         self.expired = False
         self.solver_log = solver_log
         self.started = time.perf_counter()
-        self.logged = -math.inf
+        self.noted = -math.inf
+        self.history: list[tuple[float, ...]] = []
 
     def start(self, time_limit_s: float | None) -> None:
         self.started = time.perf_counter()
         self.deadline = math.inf if time_limit_s is None else self.started + time_limit_s
         self.expired = False
-        self.logged = -math.inf
+        self.noted = -math.inf
+        self.history = []
 
     def __call__(self, iteration: Any, primal: Any, dual: Any, gap: Any, primal_res: Any,
                  dual_res: Any) -> np.bool_:
         now = time.perf_counter()
-        if self.solver_log is not None and now - self.logged >= LOG_EVERY_S:
-            self.logged = now
-            self.solver_log(
-                f"{int(iteration):>10,} iterations {now - self.started:8.1f} s  primal "
-                f"{float(primal):.8e}  dual {float(dual):.8e}  relative gap {float(gap):.1e}"
-                f"  residuals {float(primal_res):.1e} / {float(dual_res):.1e}")
+        if now - self.noted >= LOG_EVERY_S:
+            self.noted = now
+            point = (now - self.started, float(iteration), float(primal), float(dual),
+                     float(gap), float(primal_res), float(dual_res))
+            self.history.append(point)
+            if self.solver_log is not None:
+                self.solver_log(
+                    f"{int(iteration):>10,} iterations {point[0]:8.1f} s  primal "
+                    f"{point[2]:.8e}  dual {point[3]:.8e}  relative gap {point[4]:.1e}  "
+                    f"residuals {point[5]:.1e} / {point[6]:.1e}")
         if now >= self.deadline:
             self.expired = True
         return np.bool_(self.expired)
@@ -289,7 +298,8 @@ class Compiled:
         return PdhgRun(x=x, row_dual=y, status=status, iterations=int(result.iteration_count),
                        setup_seconds=self.setup_seconds, compile_seconds=self.compile_seconds,
                        solve_seconds=seconds, repair_seconds=time.perf_counter() - started,
-                       device=device_words(), tolerance=self.tolerance)
+                       device=device_words(), tolerance=self.tolerance,
+                       history=tuple(self.watch.history))
 
 
 def compile_pdhg(lp: LinearProgram, tolerance: float, solver_log: Log = None,
