@@ -37,6 +37,7 @@ import argparse
 import json
 import math
 import os
+import shlex
 import sys
 import time
 from pathlib import Path
@@ -240,7 +241,12 @@ def main(argv: list[str] | None = None) -> None:
     limits = [float(v) for v in args.time_limits.split(",") if v]
     per_size = {label: limits[min(i, len(limits) - 1)] for i, label in enumerate(labels)}
     args.out.mkdir(parents=True, exist_ok=True)
-    results: dict[str, Any] = {"stamp": stamp(["jax", "jaxlib", "mpax"]),
+    # The command as typed, the output folder (a path of that machine) as OUT.
+    typed = ["OUT" if not a.startswith("-") and Path(a) == args.out else a
+             for a in sys.argv[1:]]
+    head = stamp(["jax", "jaxlib", "mpax"]).rsplit("Command:", 1)[0]
+    command = "python -m benchmarks.gpu_lp " + shlex.join(typed)
+    results: dict[str, Any] = {"stamp": f"{head}Command: `{command}`",
                                "device": device_words(), "tolerance": tolerance,
                                "time_limits": per_size, "highs_threads": args.highs_threads,
                                "sizes": {}}
