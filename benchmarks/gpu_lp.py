@@ -21,7 +21,9 @@ every step (a run cut short keeps what it measured) and the table to ``OUT/gpu_l
 the table is printed too.
 
 Needs numpy, scipy, pydantic, PyYAML, rich, pint, highspy, jax and mpax (the ``[gpu]``
-extra); run from the repository root::
+extra); on a machine without internet that has numpy, scipy and jax, the wheels of
+``benchmarks/gpu_requirements.txt`` (how to fetch and install them: its first lines). Run
+from the repository root::
 
     python -m benchmarks.gpu_lp OUT                       # 1e4, 1e5, 1e6 (about 4 minutes)
     python -m benchmarks.gpu_lp OUT --sizes 1e4 --time-limits 60 --highs-threads 2  # CPU
