@@ -10,9 +10,10 @@ name        solver
 ``pdlp``    HiGHS PDLP, a first-order method (primal-dual hybrid gradient): fast per
             iteration, but its answer is only as accurate as its tolerance
 ``cuopt``   NVIDIA cuOpt's PDLP on a GPU (the ``[gpu]`` extra, an NVIDIA GPU with CUDA 12)
-``pdhg-jax`` MPAX's PDHG (r²HPDHG) on JAX: the GPU where JAX has one, else the CPU (the
-            ``[gpu]`` extra, or ``jax`` and ``mpax``; :mod:`supplyline.plan.pdhg_jax`)
 =========== ============================================================================
+
+and ``pdhg-jax``: MPAX's PDHG (r²HPDHG) on JAX, on the GPU where JAX has one, else on the CPU
+(the ``[gpu]`` extra, or ``jax`` and ``mpax``; :mod:`supplyline.plan.pdhg_jax`).
 
 A first-order answer is never taken on trust: :func:`assess` measures how far it is from
 feasible (the largest row or bound violation) and computes a **proven** lower bound on the
@@ -210,11 +211,12 @@ def _jax_pdhg(lp: LinearProgram, time_limit_s: float | None, log: Log,
     judged = assess(lp, run.x, run.row_dual)
     # Its own criteria are relative to the norms of the whole LP: the answer is called
     # optimal only when the proven gap and every row's violation are within the tolerance.
-    proven = judged.gap <= tolerance and judged.violation <= max(tolerance, ACCEPT_VIOLATION)
+    worst = max(tolerance, ACCEPT_VIOLATION)
+    proven = judged.gap <= tolerance and judged.violation <= worst
     note = judged.words(who)
     if not proven:
-        note += (f"; NOT proven optimal: MPAX's own criteria were met, but the proven gap or "
-                 f"the largest violation exceeds {tolerance:.0e}")
+        note += (f"; NOT proven optimal: MPAX's own criteria were met, but not a proven gap "
+                 f"within {tolerance:.0e} and every violation within {worst:.0e}")
     return Solution(status=SolveStatus.OPTIMAL if proven else SolveStatus.OTHER,
                     objective=judged.objective, x=run.x,
                     row_dual=np.where(np.isfinite(run.row_dual), run.row_dual, 0.0),
