@@ -77,8 +77,8 @@ def _use_highs_options(options: list[str]) -> None:
 
     make = model._quiet_highs
 
-    def configured() -> Any:
-        h = make()
+    def configured(solver_log: Any = None) -> Any:
+        h = make(solver_log)
         for option in options:
             key, value = option.split("=", 1)
             if h.setOptionValue(key, value) != highspy.HighsStatus.kOk:
@@ -185,6 +185,8 @@ def _solve_cell(result: dict[str, Any], limit: float) -> str:
         return f"{result['wall_s']:.1f} s"
     if status == "time limit":
         return f"time limit ({limit:.0f} s)"
+    if "objective" in result:  # an answer the solver could not prove optimal (pdhg-jax)
+        return f"{result['wall_s']:.1f} s, not proven"
     return status[:60]
 
 

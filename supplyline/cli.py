@@ -368,6 +368,7 @@ class Solver(StrEnum):
     choose = "choose"
     pdlp = "pdlp"
     cuopt = "cuopt"
+    pdhg_jax = "pdhg-jax"
 
 
 SolverOption = Annotated[
@@ -375,8 +376,9 @@ SolverOption = Annotated[
     # A short metavar: the choices are named in the help, which wraps between words.
     typer.Option("--solver", metavar="NAME",
                  help="LP solver: ipm (HiGHS interior point), simplex, choose (HiGHS "
-                      "decides), pdlp (HiGHS first-order, gap to a proven bound shown) or "
-                      "cuopt (GPU, the [gpu] extra)."),
+                      "decides), pdlp (HiGHS first-order, gap to a proven bound shown), "
+                      "cuopt (GPU, the [gpu] extra) or pdhg-jax (PDHG on JAX: the GPU "
+                      "where there is one, the [gpu] extra)."),
 ]
 StepOption = Annotated[
     int | None,

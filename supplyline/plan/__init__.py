@@ -55,7 +55,8 @@ def plan(
         'ipm' (interior point, the default: far faster than simplex on long horizons),
         'simplex' or 'choose' (HiGHS decides); 'pdlp' (HiGHS's first-order method, its gap
         to a proven bound in the plan's ``solver_note``); 'cuopt' (PDLP on a GPU, the
-        ``[gpu]`` extra). An unknown solver, or one that cannot run here, is a
+        ``[gpu]`` extra); 'pdhg-jax' (MPAX's PDHG on JAX, the GPU where JAX has one, else
+        the CPU; the ``[gpu]`` extra). An unknown solver, or one that cannot run here, is a
         :class:`PlanError` saying why.
     progress:
         Called with a short message at each step (building, solving, reading).

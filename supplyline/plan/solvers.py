@@ -12,6 +12,9 @@ name        solver
 ``cuopt``   NVIDIA cuOpt's PDLP on a GPU (the ``[gpu]`` extra, an NVIDIA GPU with CUDA 12)
 =========== ============================================================================
 
+and ``pdhg-jax``: MPAX's PDHG (r²HPDHG) on JAX, on the GPU where JAX has one, else on the CPU
+(the ``[gpu]`` extra, or ``jax`` and ``mpax``; :mod:`supplyline.plan.pdhg_jax`).
+
 A first-order answer is never taken on trust: :func:`assess` measures how far it is from
 feasible (the largest row or bound violation) and computes a **proven** lower bound on the
 optimum from its dual values (the Lagrangian bound, valid for any dual values, with upper
@@ -179,6 +182,48 @@ def _cuopt_pdlp(lp: LinearProgram, time_limit_s: float | None, log: Log,
     return _first_order_solution(lp, x, y, seconds, "cuopt", "cuOpt PDLP on the GPU")
 
 
+# -- PDHG on JAX (MPAX): the GPU where JAX has one, else the CPU ---------------------------
+
+
+def _jax_missing() -> str | None:
+    from supplyline.plan.pdhg_jax import missing
+
+    return missing()
+
+
+def _jax_pdhg(lp: LinearProgram, time_limit_s: float | None, log: Log,
+              solver_log: Log) -> Solution:
+    from supplyline.plan.model import ACCEPT_VIOLATION
+    from supplyline.plan.pdhg_jax import solve_pdhg
+
+    tolerance = FIRST_ORDER_TOLERANCE
+    run = solve_pdhg(lp, tolerance, time_limit_s, solver_log)
+    who = f"MPAX PDHG on JAX ({run.device}, {run.iterations:,} iterations)"
+    if log is not None:
+        log(f"{who}: {run.status} in {run.solve_seconds:.2f} s after a "
+            f"{run.compile_seconds:.2f} s compile")
+    if run.status != "optimal":
+        kind = {"time limit": SolveStatus.TIME_LIMIT,
+                "primal infeasible": SolveStatus.INFEASIBLE}.get(run.status, SolveStatus.OTHER)
+        raise PlanError(_failure_words(kind, f"MPAX PDHG: {run.status}"))
+    if run.x.size != lp.n_columns or not np.all(np.isfinite(run.x)):
+        raise PlanError(f"{who} returned no usable solution")
+    judged = assess(lp, run.x, run.row_dual)
+    # Its own criteria are relative to the norms of the whole LP: the answer is called
+    # optimal only when the proven gap and every row's violation are within the tolerance.
+    worst = max(tolerance, ACCEPT_VIOLATION)
+    proven = judged.gap <= tolerance and judged.violation <= worst
+    note = judged.words(who)
+    if not proven:
+        note += (f"; NOT proven optimal: MPAX's own criteria were met, but not a proven gap "
+                 f"within {tolerance:.0e} and every violation within {worst:.0e}")
+    return Solution(status=SolveStatus.OPTIMAL if proven else SolveStatus.OTHER,
+                    objective=judged.objective, x=run.x,
+                    row_dual=np.where(np.isfinite(run.row_dual), run.row_dual, 0.0),
+                    solve_seconds=run.setup_seconds + run.compile_seconds + run.solve_seconds,
+                    solver="pdhg-jax", note=note)
+
+
 # -- judging a first-order answer -----------------------------------------------------------
 
 
@@ -336,6 +381,8 @@ REGISTRY: dict[str, SolverEntry] = {
                     _highs_pdlp, first_order=True),
         SolverEntry("cuopt", "NVIDIA cuOpt PDLP on a GPU ([gpu] extra)", _cuopt_pdlp,
                     missing=_cuopt_missing, first_order=True),
+        SolverEntry("pdhg-jax", "MPAX PDHG on JAX, the GPU where there is one ([gpu] extra)",
+                    _jax_pdhg, missing=_jax_missing, first_order=True),
     )
 }
 

@@ -384,7 +384,7 @@ def print_plan_summary(plan: Plan, console: Console) -> None:
     console.print(Text.assemble(
         f"{day_date(plan, 0)} – {day_date(plan, plan.days - 1)} ({plan.days} days"
         f"{_in_steps(plan)}){replay}; "
-        "solver ", (plan.status, status_style),
+        "solver ", (plan.status.removeprefix("solver "), status_style),
         f" in {fmt(plan.build_seconds + plan.solve_seconds)} s"))
     if plan.solver_note:
         console.print(Text(plan.solver_note, style="dim"))

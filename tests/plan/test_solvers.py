@@ -35,9 +35,10 @@ def short(scenario: sl.Scenario, days: int) -> sl.Scenario:
 
 
 def test_the_registry_names_every_solver_and_plan_checks_it() -> None:
-    assert SOLVERS == tuple(REGISTRY) == ("ipm", "simplex", "choose", "pdlp", "cuopt")
+    assert SOLVERS == tuple(REGISTRY) == ("ipm", "simplex", "choose", "pdlp", "cuopt",
+                                          "pdhg-jax")
     assert tuple(Solver) == SOLVERS  # --solver offers exactly the registry
-    with pytest.raises(sl.PlanError, match="one of ipm, simplex, choose, pdlp, cuopt"):
+    with pytest.raises(sl.PlanError, match="one of ipm, simplex, choose, pdlp, cuopt, pdhg-jax"):
         sl.plan(sl.load("tutorial"), solver="fast")
 
 
