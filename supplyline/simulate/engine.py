@@ -1,13 +1,21 @@
 """The Monte Carlo engine: a plan executed step by step for many runs at once.
 
-Every quantity is an array with the runs first (runs × places × goods, runs × legs, ...), in
-the array module passed in (``numpy``, or ``cupy`` on a GPU: the code is the same). The plan
-is executed on its own step grid (day by day where the plan is daily); threats are drawn day
-by day (:mod:`supplyline.simulate.threats`); what is sent when reality falls short follows
+Every quantity is an array in the array module passed in (``numpy``, or ``cupy`` on a GPU:
+the code is the same), with the runs last: places × goods × runs, legs × runs, ... so that
+every operation runs over the runs in contiguous memory and sums over legs into places,
+(place, mode) pairs or arcs are one sparse product (:class:`_Sum`). The plan is executed on
+its own step grid (day by day where the plan is daily); threats are drawn day by day
+(:mod:`supplyline.simulate.threats`); what is sent when reality falls short follows
 :mod:`supplyline.simulate.policy`. Every per-leg coefficient (travel days, food and fuel per
 trip, room for cargo, arrival steps) is the planner's own, read from the plan's
 :class:`~supplyline.accounting.Legs`; only the day's draws move them (a wet day stretches the
 movement time by the drawn slowdown instead of the expected one).
+
+A run starts from the plan's own start, or from a given :class:`~supplyline.state.State`
+(:func:`compile_plan`): its stocks, the units waiting and on the way with their cargo (read
+by the planner's own :func:`~supplyline.plan.start.start_from`), what localities have given
+so far (they give as planned, never beyond what they have left) and the route damage it
+holds (repaired as the planner repairs it).
 
 What the engine does not redraw: what localities give, units recruited and released, road
 work, and the wounded's food follow the plan (their amounts are drawn from stock like any
@@ -16,31 +24,34 @@ other use); units do not go home at the end (their food for the way is drawn as 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+import scipy.sparse
 
 from supplyline.plan.result import Plan
+from supplyline.plan.start import damage_factor, start_from
 from supplyline.simulate.policy import MAX_PASSES, SETTLED, share
 from supplyline.simulate.threats import ThreatSampler
+from supplyline.state import State
 
 __all__ = ["Compiled", "compile_plan", "run_chunk"]
 
 
 @dataclass
 class Compiled:
-    """A plan as the arrays the engine reads, in the array module ``xp``. Shapes: L legs,
-    G goods, P places, M modes, A arcs, S steps, F places with demand (fronts)."""
+    """A plan as the arrays the engine reads, on the host (NumPy), in the plan's shapes:
+    L legs, G goods, P places, M modes, A arcs, S steps, F places with demand (fronts). The
+    engine moves them to the array module ``xp`` once, step first (:meth:`device`)."""
 
     xp: Any
     plan: Plan
     steps: int
     days: int
-    step_start: Any  # host [S] int
-    step_length: Any  # host [S] float
-    start_xp: Any  # [S] float, for arrival steps
-    middle: Any  # host [S]
+    step_start: Any  # [S] int
+    step_length: Any  # [S] float
+    middle: Any  # [S]
     origin: Any  # [L]
     dest: Any
     mode: Any
@@ -66,13 +77,9 @@ class Compiled:
     road_use: Any  # [L]
     capacity_movements: Any  # [A] per day (inf: unlimited)
     capacity_kg: Any  # [A] per day
-    open_share: Any  # host [A, D] 1 on days the route is open
+    open_share: Any  # [A, D] 1 on days the route is open
+    damage: Any  # [A, S] capacity left by the route damage held at the start
     arc_route: Any  # [A]
-    by_origin: _Sum  # legs → places they leave
-    by_dest: _Sum  # legs → places they reach
-    by_origin_mode: _Sum  # legs → (place, mode) they leave
-    by_dest_mode: _Sum  # legs → (place, mode) they reach
-    by_arc: _Sum  # legs → arcs
     keep: Any  # [G, S] share of a stock not spoiled in the step
     stock_in: Any  # [P, G, S] at the start, or arriving from before it
     given: Any  # [P, G, S] given in the step
@@ -85,15 +92,22 @@ class Compiled:
     consumed: Any  # [P, G, S] planned consumption
     demand: Any  # [P, G, S]
     plan_stock: Any  # [P, G, S]
-    fronts: Any  # host [F] places with demand
-    front_daily: Any  # host [F, G, S] demand per day
-    availability: Any  # host [M]
-    in_service: Any  # host [M, S] planned units in service
-    crew: Any  # host [M]
+    fronts: Any  # [F] places with demand
+    front_daily: Any  # [F, G, S] demand per day
+    availability: Any  # [M]
+    in_service: Any  # [M, S] planned units in service
+    crew: Any  # [M]
     labour_planned: float
     n_places: int
     n_modes: int
     n_goods: int
+    _device: _Device | None = field(default=None, repr=False)
+
+    def device(self) -> _Device:
+        """The arrays in ``xp``, step first, with the sums the engine uses (made once)."""
+        if self._device is None:
+            self._device = _Device(self)
+        return self._device
 
 
 def _host(xp: Any, value: Any) -> np.ndarray:
@@ -101,34 +115,67 @@ def _host(xp: Any, value: Any) -> np.ndarray:
     return np.asarray(value if xp is np else xp.asnumpy(value))
 
 
+class _Landing:
+    """What lands within the step: per share of each leg sent, its units
+    (``units`` [L, R]) and cargo (``cargo`` [L, G, R] per share of its loads taken), and the
+    food for the way back (``back`` [Eb, R] or None)."""
+
+    def __init__(self, d: _Device, units: Any, cargo: Any, back: Any) -> None:
+        self.d = d
+        self.units = units
+        self.cargo = cargo
+        self.back = back
+
+    def __call__(self, leave: Any, take: Any) -> tuple[Any, Any]:
+        """Units [P, M, R] and goods [P, G, R] that land within the step when each leg
+        sends the share ``leave`` [L, R] of its units and each place loads the share
+        ``take`` [P, G, R] of what its legs were to load."""
+        d = self.d
+        p, m, runs = d.units_in.shape[1], d.units_in.shape[2], leave.shape[-1]
+        units_here = d.by_dest_mode(leave * self.units).reshape(p, m, runs)
+        goods_here = d.by_dest(self.cargo * take[d.origin] * leave[:, None, :])
+        if self.back is not None:
+            goods_here += d.back_to(self.back * leave[d.back_leg]).reshape(goods_here.shape)
+        return units_here, goods_here
+
+
 class _Sum:
-    """Sums over legs into their targets (places, (place, mode) pairs or arcs), along the
-    legs' axis (1): ``[R, L] → [R, T]``, ``[R, L, G] → [R, T, G]``; and back: the value of
-    each leg's target (``spread``). On NumPy a segment sum (no BLAS threads to wake for a
-    small product); on CuPy a product with the one-hot matrix."""
+    """Sums the rows of an array (legs, or (leg, good) entries) into their targets (places,
+    (place, mode) pairs, arcs, goods) along the first axis: ``[N, ...] → [T, ...]``; and
+    back, each row's target's value (``spread``). On NumPy a SciPy sparse product (one
+    multiply-add per row and run); on CuPy a product with the dense one-hot matrix."""
 
     def __init__(self, xp: Any, target: np.ndarray, size: int) -> None:
+        target = np.asarray(target, dtype=np.int64)
         self.xp = xp
         self.size = size
+        self.target_host = target
         self.target = xp.asarray(target)
-        self.onehot = xp.asarray(_one_hot(target, size)) if xp is not np else None
-        order = np.argsort(target, kind="stable")
-        self.order = order
-        self.targets, self.starts = np.unique(target[order], return_index=True)
+        n = target.size
+        if xp is np:
+            self.matrix: Any = scipy.sparse.csr_matrix(
+                (np.ones(n), (target, np.arange(n))), shape=(size, n))
+        else:
+            self.matrix = xp.asarray(_one_hot(target, size).T.copy())
 
     def __call__(self, x: Any) -> Any:
-        if self.onehot is not None:
-            if x.ndim == 2:
-                return x @ self.onehot
-            return self.xp.einsum("rlg,lt->rtg", x, self.onehot)
-        out = np.zeros((x.shape[0], self.size, *x.shape[2:]))
-        if self.targets.size:
-            out[:, self.targets] = np.add.reduceat(x[:, self.order], self.starts, axis=1)
-        return out
+        flat = x.reshape(x.shape[0], -1)
+        out = np.asarray(self.matrix @ flat) if self.xp is np else self.matrix @ flat
+        return out.reshape(self.size, *x.shape[1:])
 
     def spread(self, x: Any) -> Any:
-        """Each leg's target's value: ``[R, T] → [R, L]``."""
-        return x[:, self.target]
+        """Each row's target's value: ``[T, ...] → [N, ...]``."""
+        return x[self.target]
+
+    def subset(self, rows: np.ndarray) -> _Sum:
+        """The sum over some of the rows only (``rows``: host indices)."""
+        return _Sum(self.xp, self.target_host[rows], self.size)
+
+
+def _one_hot(index: np.ndarray, size: int) -> np.ndarray:
+    out = np.zeros((index.size, size))
+    out[np.arange(index.size), index] = 1.0
+    return out
 
 
 def _largest(x: Any) -> float:
@@ -141,21 +188,29 @@ def _finite(capacity: np.ndarray) -> np.ndarray:
     return np.where(np.isfinite(capacity), capacity, 1e300)
 
 
-def _one_hot(index: np.ndarray, size: int) -> np.ndarray:
-    out = np.zeros((index.size, size))
-    out[np.arange(index.size), index] = 1.0
-    return out
+def _entries(*coefficients: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The (leg, good) pairs [E] where any of the ``[L, G, S]`` coefficients is non-zero in
+    some step: the engine computes draws and food for the way back on these only."""
+    nonzero = np.zeros(coefficients[0].shape[:2], dtype=bool)
+    for c in coefficients:
+        nonzero |= (c != 0).any(axis=2)
+    leg, good = np.nonzero(nonzero)
+    return leg.astype(np.int64), good.astype(np.int64)
 
 
-def compile_plan(plan: Plan, xp: Any = np) -> Compiled:
-    """The plan's arrays the engine reads, moved to ``xp``."""
+def compile_plan(plan: Plan, xp: Any = np, state: State | None = None) -> Compiled:
+    """The plan's arrays the engine reads (``xp``: the array module it runs in).
+
+    With ``state``, the runs start from it instead of the plan's own start: its stocks and
+    the units waiting and on the way with their cargo (as the planner reads them), route
+    damage repaired as the planner repairs it, and localities that give as planned but
+    never beyond what they have left after what the State says they gave."""
     net = plan.network
     legs = plan.legs
     grid = net.grid
     n_p, n_m, steps = net.n_places, net.n_modes, net.steps
     goods = plan.goods
     n_g = goods.size
-    a = xp.asarray
 
     fuel_loaded = np.broadcast_to(legs.fuel_loaded[:, :, None], legs.food_loaded.shape)
     fuel_empty = np.broadcast_to(legs.fuel_empty[:, :, None], legs.food_empty.shape)
@@ -168,7 +223,66 @@ def compile_plan(plan: Plan, xp: Any = np) -> Compiled:
         fixed[work.fed_at] += ration[:, None] * plan.road_work_days[k][None, :]
     fixed[:, :, -1] += plan.way_home_kg()
 
-    # Units at the start or arriving from before it: what the fleet balance leaves over.
+    given_total = plan.given_kg
+    if state is None:
+        stock_in = plan.stock_in_kg
+        units_in = _units_at_start(plan)
+        # The route damage the plan's start held: what its capacity has beyond the network's.
+        base = net.capacity_factor
+        damage = np.where(base > 0, plan.capacity_factor / np.where(base > 0, base, 1.0), 1.0)
+        damage = np.clip(damage, 0.0, 1.0)
+    else:
+        if state.date != net.start_date:
+            raise ValueError(f"the State is of {state.date}, the plan starts on "
+                             f"{net.start_date}")
+        start = start_from(net, state)
+        stock_in = start.stock_in
+        units_in = start.units_in
+        damage = damage_factor(net, state.route_damage)
+        # Localities give as planned, never more than they have left.
+        given_total = np.minimum(given_total, start.giveable_kg[:, goods, :])
+
+    given = np.diff(given_total, axis=2, prepend=0.0)
+    demand = plan.demand_kg
+    fronts = np.nonzero(demand.sum(axis=(1, 2)) > 0)[0]
+    closed = net.closed.astype(float)
+    labour = plan.labour_days()
+    return Compiled(
+        xp=xp, plan=plan, steps=steps, days=net.days,
+        step_start=grid.start.copy(), step_length=grid.length.copy(), middle=grid.middle.copy(),
+        origin=legs.origin, dest=legs.dest, mode=legs.mode, arc=legs.arc,
+        route=net.arc_route[legs.arc], night=net.night_only[legs.mode],
+        loaded=plan.loaded_units, empty=plan.empty_units, cargo=plan.cargo_kg,
+        cargo_room=legs.cargo_room, loaded_ok=legs.loaded_ok, empty_ok=legs.empty_ok,
+        draw_loaded=legs.food_loaded + legs.food_carried_back + fuel_loaded,
+        draw_empty=legs.food_empty + fuel_empty,
+        eat_loaded=legs.food_loaded, eat_empty=legs.food_empty,
+        back_food=legs.food_carried_back,
+        days_loaded=legs.days_loaded, days_empty=legs.days_empty,
+        move_loaded=net.move_days_loaded[legs.arc, legs.mode],
+        move_empty=net.move_days_empty[legs.arc, legs.mode],
+        slow_expected=grid.mean(net.slowdown[legs.arc]),
+        road_use=net.road_use[legs.mode],
+        capacity_movements=_finite(net.capacity_movements),
+        capacity_kg=_finite(net.capacity_kg),
+        open_share=1.0 - closed, damage=damage, arc_route=net.arc_route,
+        keep=net.kept_share(goods), stock_in=stock_in, given=given,
+        units_in=units_in, recruited=plan.recruited_units,
+        released=plan.released_units, fixed_food=fixed,
+        waiting=plan.waiting_unit_days, rations=net.rations_kg_per_day[:, goods],
+        consumed=plan.consumed_kg, demand=demand, plan_stock=plan.stock_kg,
+        fronts=fronts, front_daily=demand[fronts] / grid.length[None, None, :],
+        availability=net.availability.copy(), in_service=plan.units_in_use(),
+        crew=net.crew_per_unit.copy(), labour_planned=float(labour["total"]),
+        n_places=n_p, n_modes=n_m, n_goods=n_g,
+    )
+
+
+def _units_at_start(plan: Plan) -> np.ndarray:
+    """Units at the plan's start or arriving from before it [P, M, S]: what the plan's
+    fleet balance leaves over."""
+    net, legs = plan.network, plan.legs
+    n_p, n_m, steps = net.n_places, net.n_modes, net.steps
     out = np.zeros((n_p, n_m, steps))
     arrived = np.zeros((n_p, n_m, steps))
     for dispatch, arrive in ((plan.loaded_units, legs.arrive_loaded),
@@ -180,325 +294,385 @@ def compile_plan(plan: Plan, xp: Any = np) -> Compiled:
     previous = np.concatenate([np.zeros((n_p, n_m, 1)), plan.idle_units[:, :, :-1]], axis=2)
     units_in = (plan.idle_units - previous - plan.recruited_units + plan.released_units
                 + out - arrived)
-    units_in = np.where(units_in > 1e-6, units_in, 0.0)
-
-    given = np.diff(plan.given_kg, axis=2, prepend=0.0)
-    demand = plan.demand_kg
-    fronts = np.nonzero(demand.sum(axis=(1, 2)) > 0)[0]
-    closed = net.closed.astype(float)
-    labour = plan.labour_days()
-    return Compiled(
-        xp=xp, plan=plan, steps=steps, days=net.days,
-        step_start=grid.start.copy(), step_length=grid.length.copy(),
-        start_xp=a(grid.start.astype(float)), middle=grid.middle.copy(),
-        origin=a(legs.origin), dest=a(legs.dest), mode=a(legs.mode), arc=a(legs.arc),
-        route=a(net.arc_route[legs.arc]), night=a(net.night_only[legs.mode]),
-        loaded=a(plan.loaded_units), empty=a(plan.empty_units), cargo=a(plan.cargo_kg),
-        cargo_room=a(legs.cargo_room), loaded_ok=a(legs.loaded_ok), empty_ok=a(legs.empty_ok),
-        draw_loaded=a(legs.food_loaded + legs.food_carried_back + fuel_loaded),
-        draw_empty=a(legs.food_empty + fuel_empty),
-        eat_loaded=a(legs.food_loaded), eat_empty=a(legs.food_empty),
-        back_food=a(legs.food_carried_back),
-        days_loaded=a(legs.days_loaded), days_empty=a(legs.days_empty),
-        move_loaded=a(net.move_days_loaded[legs.arc, legs.mode]),
-        move_empty=a(net.move_days_empty[legs.arc, legs.mode]),
-        slow_expected=a(grid.mean(net.slowdown[legs.arc])),
-        road_use=a(net.road_use[legs.mode]),
-        capacity_movements=a(_finite(net.capacity_movements)),
-        capacity_kg=a(_finite(net.capacity_kg)),
-        open_share=1.0 - closed, arc_route=a(net.arc_route),
-        by_origin=_Sum(xp, legs.origin, n_p), by_dest=_Sum(xp, legs.dest, n_p),
-        by_origin_mode=_Sum(xp, legs.origin * n_m + legs.mode, n_p * n_m),
-        by_dest_mode=_Sum(xp, legs.dest * n_m + legs.mode, n_p * n_m),
-        by_arc=_Sum(xp, legs.arc, net.n_arcs),
-        keep=a(net.kept_share(goods)), stock_in=a(plan.stock_in_kg), given=a(given),
-        units_in=a(units_in), recruited=a(plan.recruited_units),
-        released=a(plan.released_units), fixed_food=a(fixed),
-        waiting=a(plan.waiting_unit_days), rations=a(net.rations_kg_per_day[:, goods]),
-        consumed=a(plan.consumed_kg), demand=a(demand), plan_stock=a(plan.stock_kg),
-        fronts=fronts, front_daily=demand[fronts] / grid.length[None, None, :],
-        availability=net.availability.copy(), in_service=plan.units_in_use(),
-        crew=net.crew_per_unit.copy(), labour_planned=float(labour["total"]),
-        n_places=n_p, n_modes=n_m, n_goods=n_g,
-    )
+    return np.where(units_in > 1e-6, units_in, 0.0)
 
 
-def _by(x: Any, group: _Sum) -> Any:
-    """Sum legs into places (or arcs): [R, L] → [R, P]; [R, L, G] → [R, P, G]."""
-    return group(x)
+class _Device:
+    """The compiled plan in the engine's array module, step first (one step's slice is one
+    contiguous block), with the sums over legs and (leg, good) entries."""
+
+    def __init__(self, c: Compiled) -> None:
+        xp = c.xp
+        self.xp = xp
+        n_p, n_m, n_g = c.n_places, c.n_modes, c.n_goods
+
+        def steps_first(x: np.ndarray) -> Any:
+            """[..., S] on the host → [S, ...] in xp."""
+            return xp.asarray(np.ascontiguousarray(np.moveaxis(np.asarray(x), -1, 0)))
+
+        self.origin = xp.asarray(c.origin)
+        self.arc = xp.asarray(c.arc)
+        self.route = xp.asarray(c.route)
+        self.night = xp.asarray(c.night)[:, None]
+        self.loaded = steps_first(c.loaded)  # [S, L]
+        self.empty = steps_first(c.empty)
+        self.cargo = steps_first(c.cargo)  # [S, L, G]
+        self.cargo_room = steps_first(c.cargo_room)
+        self.loaded_ok = steps_first(c.loaded_ok)
+        self.empty_ok = steps_first(c.empty_ok)
+        self.days_loaded = steps_first(c.days_loaded)
+        self.days_empty = steps_first(c.days_empty)
+        self.slow_expected = steps_first(c.slow_expected)
+        self.move_loaded = xp.asarray(c.move_loaded)[:, None]
+        self.move_empty = xp.asarray(c.move_empty)[:, None]
+        self.road_use = xp.asarray(c.road_use)[:, None]
+        # Food and fuel per trip on the (leg, good) pairs that draw any; the food for the
+        # way back on those that carry it.
+        draw_leg, draw_good = _entries(c.draw_loaded, c.draw_empty)
+        self.draw_leg = xp.asarray(draw_leg)
+        self.draw_loaded = steps_first(c.draw_loaded[draw_leg, draw_good])  # [S, Ed]
+        self.draw_empty = steps_first(c.draw_empty[draw_leg, draw_good])
+        self.eat_loaded = steps_first(c.eat_loaded[draw_leg, draw_good])
+        self.eat_empty = steps_first(c.eat_empty[draw_leg, draw_good])
+        self.draw_at = _Sum(xp, c.origin[draw_leg] * n_g + draw_good, n_p * n_g)
+        self.draw_good = _Sum(xp, draw_good, n_g)
+        back_leg, back_good = _entries(c.back_food)
+        self.has_back = back_leg.size > 0
+        self.back_leg = xp.asarray(back_leg)
+        self.back = steps_first(c.back_food[back_leg, back_good])  # [S, Eb]
+        self.back_good = _Sum(xp, back_good, n_g)
+        self.back_to = _Sum(xp, c.dest[back_leg] * n_g + back_good, n_p * n_g)
+        # Sums over legs.
+        self.by_origin = _Sum(xp, c.origin, n_p)
+        self.by_dest = _Sum(xp, c.dest, n_p)
+        self.by_origin_mode = _Sum(xp, c.origin * n_m + c.mode, n_p * n_m)
+        self.by_dest_mode = _Sum(xp, c.dest * n_m + c.mode, n_p * n_m)
+        self.by_arc = _Sum(xp, c.arc, int(c.capacity_kg.size))
+        self.by_mode = _Sum(xp, c.mode, n_m)
+        self.capacity_movements = xp.asarray(c.capacity_movements)[:, None]
+        self.capacity_kg = xp.asarray(c.capacity_kg)[:, None]
+        self.open_share = steps_first(c.open_share)  # [D, A]
+        self.damage = steps_first(c.damage)  # [S, A]
+        self.arc_route = xp.asarray(c.arc_route)
+        self.keep = steps_first(c.keep)[:, :, None]  # [S, G, 1]
+        self.stock_in = steps_first(c.stock_in)[..., None]  # [S, P, G, 1]
+        self.given = steps_first(c.given)[..., None]
+        self.units_in = steps_first(c.units_in + c.recruited)[..., None]  # [S, P, M, 1]
+        self.released = steps_first(c.released)[..., None]
+        self.fixed_food = steps_first(c.fixed_food)[..., None]
+        # Food of the units the plan keeps waiting, per unit alive: [S, P·G, M].
+        waiting_food = np.asarray(c.waiting)[:, :, None, :] * np.asarray(c.rations)[None, :, :,
+                                                                                    None]
+        self.waiting_food = steps_first(
+            waiting_food.transpose(0, 2, 1, 3).reshape(n_p * n_g, n_m, c.steps))
+        self.rations_t = xp.asarray(np.ascontiguousarray(np.asarray(c.rations).T))  # [G, M]
+        self.consumed = steps_first(c.consumed)[..., None]
+        self.demand = steps_first(c.demand)[..., None]
+        self.plan_stock = steps_first(c.plan_stock)[..., None]
+        self.fronts = xp.asarray(c.fronts)
+        self.front_daily = steps_first(c.front_daily)[..., None]  # [S, F, G, 1]
+        self.front_has_demand = self.front_daily > 0
+        # The step holding each whole day (and ``steps`` from the horizon's end): trips
+        # leave and steps start on whole days.
+        day_step = np.searchsorted(c.step_start, np.arange(c.days), side="right") - 1
+        self.day_step = xp.asarray(np.append(day_step, c.steps).astype(np.int64))
+        self.initial = c.stock_in.sum(axis=0)  # [G, S] host: the same in every run
+        self.given_total = c.given.sum(axis=0)
+
+    def step_of(self, time: Any, days: int) -> Any:
+        """The step holding each time (``steps`` at or past the horizon's end)."""
+        xp = self.xp
+        day = xp.clip(xp.floor(time), 0, days).astype(np.int64)
+        return self.day_step[day]
 
 
 @dataclass
-class _Trips:
-    """One step's dispatches of every run as drawn: planned units and loads, losses, and
-    whether each leg's units (loaded, empty) and cargo arrive within the step."""
+class _Pending:
+    """What arrives in later steps: goods [P, G, R] and units [P, M, R] by step, and the
+    cargo still on the way at the horizon's end [G, R]."""
 
-    c: Compiled
-    loaded: Any  # [R, L] units meant to leave (the plan's and those kept back before)
-    empty: Any
-    per_unit: Any  # [R, L, G]
-    back_food: Any  # [1, L, G]
-    loss: Any  # [R, L] share of cargo destroyed
-    hit: Any  # [R, L] share of units lost
-    now_loaded: Any  # [R, L] bool
-    now_empty: Any
-    now_cargo: Any
+    cargo: dict[int, Any]
+    units: dict[int, Any]
+    in_transit: Any
 
-    def landing(self, f_loaded: Any, f_empty: Any, f_cargo: Any) -> tuple[Any, Any]:
-        """Units [R, P, M] and goods [R, P, G] that arrive within the step when each leg
-        sends the shares ``f_loaded``, ``f_empty`` of its planned units and ``f_cargo`` of
-        their planned loads."""
-        c = self.c
-        n_loaded = self.loaded * f_loaded
-        units = _by((n_loaded * self.now_loaded + self.empty * f_empty * self.now_empty)
-                    * (1.0 - self.hit), c.by_dest_mode)
-        cargo = n_loaded[:, :, None] * self.per_unit * f_cargo
-        goods = _by(cargo * ((1.0 - self.loss) * self.now_cargo)[:, :, None]
-                    + (n_loaded * self.now_loaded)[:, :, None] * self.back_food, c.by_dest)
-        return units.reshape(units.shape[0], c.n_places, c.n_modes), goods
-
-
-def _step_of(xp: Any, c: Compiled, time: Any) -> Any:
-    """The step holding each time (``steps`` at or past the horizon's end)."""
-    step = xp.searchsorted(c.start_xp, time, side="right") - 1
-    return xp.where(time >= c.days, c.steps, step)
+    def add(self, amount: Any, at: Any, s: int, steps: int, to: _Sum, shape: tuple[int, int],
+            cargo: bool = False, by_good: _Sum | None = None) -> None:
+        """Send ``amount`` to arrive in step ``at`` [N, R] (after the step ``s``) where
+        ``to`` sums it into ``shape``: units [N, R] per leg into places × modes, or (with
+        ``cargo``) goods per leg [N, G, R] or per (leg, good) entry [N, R] into places ×
+        goods; cargo arriving after the horizon is still on the way at the end (summed by
+        good by ``by_good`` for entries)."""
+        flows = amount > 0
+        if flows.ndim == 3:
+            flows = flows.any(axis=1)
+        flows &= at > s
+        if not bool(flows.any()):
+            return
+        when = at[flows]
+        first, last = int(when.min()), int(when.max())
+        book = self.cargo if cargo else self.units
+        for t in range(first, last + 1):
+            mask = at == t
+            if first < t < last and not bool((mask & flows).any()):
+                continue
+            part = amount * (mask[:, None, :] if amount.ndim == 3 else mask)
+            if t >= steps:
+                if cargo:
+                    self.in_transit += (part.sum(axis=0) if by_good is None
+                                        else by_good(part))
+                continue
+            summed = to(part).reshape(*shape, part.shape[-1])
+            if t in book:
+                book[t] += summed
+            else:
+                book[t] = summed
 
 
 def run_chunk(c: Compiled, runs: int, rng: Any, threats: bool = True,
               unit_losses: bool = True, trace: bool = False) -> dict[str, Any]:
-    """Execute the plan ``runs`` times. Returns per-run arrays (in ``xp``): see
-    :class:`supplyline.simulate.result.Simulation` for what each holds. With ``trace``,
+    """Execute the plan ``runs`` times. Returns per-run arrays (in ``xp``, the runs first):
+    see :class:`supplyline.simulate.result.Simulation` for what each holds. With ``trace``,
     also every step's dispatches, cargo, stocks, units waiting and consumption (``trace_*``,
     in the plan's shapes with the runs first)."""
     xp = c.xp
+    d = c.device()
     n_p, n_m, n_g, steps = c.n_places, c.n_modes, c.n_goods, c.steps
     n_f = int(c.fronts.size)
-    fronts = xp.asarray(c.fronts)
     sampler = ThreatSampler(c.plan.network, xp, rng, runs, enabled=threats)
     n_a = int(c.capacity_kg.size)
     n_legs = int(c.loaded.shape[0])
     unsettled = 0
-    backlog_loaded = xp.zeros((runs, n_legs))
-    backlog_empty = xp.zeros((runs, n_legs))
-    backlog_cargo = xp.zeros((runs, n_legs, n_g))
-    traced: dict[str, Any] = {}
+    backlog_loaded = xp.zeros((n_legs, runs))
+    backlog_empty = xp.zeros((n_legs, runs))
+    backlog_cargo = xp.zeros((n_legs, n_g, runs))
+    traced: dict[str, list[Any]] = {}
     if trace:
-        traced = {
-            "trace_loaded": xp.zeros((runs, n_legs, steps)),
-            "trace_empty": xp.zeros((runs, n_legs, steps)),
-            "trace_cargo": xp.zeros((runs, n_legs, n_g, steps)),
-            "trace_stock": xp.zeros((runs, n_p, n_g, steps)),
-            "trace_idle": xp.zeros((runs, n_p, n_m, steps)),
-            "trace_consumed": xp.zeros((runs, n_p, n_g, steps)),
-        }
+        traced = {key: [] for key in ("trace_loaded", "trace_empty", "trace_cargo",
+                                      "trace_stock", "trace_idle", "trace_consumed")}
 
-    stock = xp.zeros((runs, n_p, n_g))
-    idle = xp.zeros((runs, n_p, n_m))
-    cargo_pipe = xp.zeros((runs, steps + 1, n_p, n_g))
-    units_pipe = xp.zeros((runs, steps + 1, n_p, n_m))
-    zeros_g = xp.zeros((runs, n_g))
-    tally = {key: zeros_g.copy() for key in (
-        "initial", "given", "consumed", "eaten", "burned", "spoiled", "destroyed", "unfed")}
-    lost_units = xp.zeros((runs, n_m))
+    stock = xp.zeros((n_p, n_g, runs))
+    idle = xp.zeros((n_p, n_m, runs))
+    pending = _Pending(cargo={}, units={}, in_transit=xp.zeros((n_g, runs)))
+    tally = {key: xp.zeros((n_g, runs)) for key in (
+        "consumed", "eaten", "burned", "spoiled", "destroyed", "unfed")}
+    lost_units = xp.zeros((n_m, runs))
     owed = xp.zeros(runs)  # most units the places owed at the end of a step
-    lost_unit_days = xp.zeros((runs, n_m))
-    short = xp.zeros((runs, n_f, n_g, steps))
-    reserve_days = xp.zeros((runs, n_f, steps))
-    front_stock = xp.zeros((runs, n_f, steps))
+    lost_unit_days = xp.zeros((n_m, runs))
+    short = xp.zeros((steps, n_f, n_g, runs))
+    reserve_days = xp.zeros((steps, n_f, runs))
+    front_stock = xp.zeros((steps, n_f, runs))
+    fronts = d.fronts
+    availability = np.asarray(c.availability, dtype=float)
+    a_dev = xp.asarray(availability)[:, None]
 
     for s in range(steps):
         length = float(c.step_length[s])
         first = int(c.step_start[s])
         # --- the step's days: damage, rain, strikes (means over its days)
-        left = xp.zeros((runs, n_a))
-        slow = xp.zeros((runs, n_a))
+        left_q = xp.zeros((n_a, runs))
+        slow_q = xp.zeros((sampler.n_routes, runs))
         loss_day = xp.zeros((runs, sampler.n_routes))
         loss_night = xp.zeros((runs, sampler.n_routes))
-        for d in range(first, first + int(length)):
-            draw = sampler.day(d)
-            left += draw.capacity_left[:, c.arc_route] * xp.asarray(c.open_share[:, d])
-            slow += draw.slowdown[:, c.arc_route]
+        for day in range(first, first + int(length)):
+            draw = sampler.day(day)
+            left_q += draw.capacity_left.T[d.arc_route] * d.open_share[day][:, None]
+            slow_q += draw.slowdown.T
             loss_day += draw.loss_day
             loss_night += draw.loss_night
-        left /= length
-        slow /= length
-        loss = xp.where(c.night[None, :], loss_night[:, c.route], loss_day[:, c.route]) / length
+        left = left_q * (d.damage[s][:, None] / length)  # [A, R]
+        slow = slow_q[d.arc_route] / length  # [A, R]
+        loss = xp.where(d.night, loss_night.T[d.route], loss_day.T[d.route]) / length  # [L, R]
         # Units in service that can travel: the binomial share of the mode's availability
         # (normal approximation), against the share the plan counted on.
-        z = rng.standard_normal((runs, n_m))
-        a = xp.asarray(c.availability)
-        units = xp.asarray(np.maximum(c.in_service[:, s], 1.0))
-        drawn = xp.clip(a + xp.sqrt(a * (1.0 - a) / units) * z, 0.0, 1.0)
-        available = xp.minimum(1.0, drawn / a)  # [R, M]
-        alive = 1.0 - lost_units / xp.asarray(np.maximum(c.in_service[:, s], 1e-9))
+        z = rng.standard_normal((runs, n_m)).T
+        in_service = np.asarray(c.in_service[:, s], dtype=float)
+        units = xp.asarray(np.maximum(in_service, 1.0))[:, None]
+        drawn = xp.clip(a_dev + xp.sqrt(a_dev * (1.0 - a_dev) / units) * z, 0.0, 1.0)
+        available = xp.minimum(1.0, drawn / a_dev)  # [M, R]
+        alive = 1.0 - lost_units / xp.asarray(np.maximum(in_service, 1e-9))[:, None]
         alive = xp.clip(alive, 0.0, 1.0)
 
         # --- what is there at the step's start
-        kept = stock * c.keep[None, :, s]
-        tally["spoiled"] += (stock - kept).sum(axis=1)
-        stock = kept + c.stock_in[None, :, :, s] + c.given[None, :, :, s] + cargo_pipe[:, s]
-        tally["initial"] += c.stock_in[:, :, s].sum(axis=0)[None, :]
-        tally["given"] += c.given[:, :, s].sum(axis=0)[None, :]
-        idle = idle + units_pipe[:, s] + c.units_in[None, :, :, s] + c.recruited[None, :, :, s]
+        kept = stock * d.keep[s]
+        tally["spoiled"] += (stock - kept).sum(axis=0)
+        stock = kept + d.stock_in[s] + d.given[s]
+        if s in pending.cargo:
+            stock = stock + pending.cargo.pop(s)
+        idle = idle + d.units_in[s]
+        if s in pending.units:
+            idle = idle + pending.units.pop(s)
 
-        waiting = c.waiting[None, :, :, s] * alive[:, None, :]  # [R, P, M]
-        fixed_need = c.fixed_food[None, :, :, s] + xp.einsum("rpm,mg->rpg", waiting, c.rations)
-        cap_mov = c.capacity_movements[None, :] * length * left
-        cap_kg = c.capacity_kg[None, :] * length * left
+        fixed_need = d.fixed_food[s] + (d.waiting_food[s] @ alive).reshape(n_p, n_g, runs)
+        cap_mov = d.capacity_movements * length * left
+        cap_kg = d.capacity_kg * length * left
         # What each leg means to send: the plan's dispatches and what was kept back before
         # (catching up as soon as it can), with units enough for the loads.
-        cargo_want = c.cargo[None, :, :, s] + backlog_cargo
-        room = c.cargo_room[None, :, s]
-        for_cargo = cargo_want.sum(axis=2) / xp.where(room > 0, room, 1.0)
-        plan_loaded = xp.where(c.loaded_ok[None, :, s], xp.maximum(
-            c.loaded[None, :, s] + backlog_loaded, for_cargo), 0.0)
-        plan_empty = xp.where(c.empty_ok[None, :, s], c.empty[None, :, s] + backlog_empty, 0.0)
-        per_unit = cargo_want / xp.where(plan_loaded > 0, plan_loaded, 1.0)[:, :, None]
-        want = _by(plan_loaded + plan_empty, c.by_origin_mode).reshape(runs, n_p, n_m)
+        cargo_want = d.cargo[s][:, :, None] + backlog_cargo  # [L, G, R]
+        room = d.cargo_room[s][:, None]
+        for_cargo = cargo_want.sum(axis=1) / xp.where(room > 0, room, 1.0)
+        plan_loaded = xp.where(d.loaded_ok[s][:, None], xp.maximum(
+            d.loaded[s][:, None] + backlog_loaded, for_cargo), 0.0)  # [L, R]
+        plan_empty = xp.where(d.empty_ok[s][:, None], d.empty[s][:, None] + backlog_empty, 0.0)
+        has_loaded = plan_loaded > 0
+        per_unit = cargo_want / xp.where(has_loaded, plan_loaded, 1.0)[:, None, :]
+        loads_full = xp.where(has_loaded[:, None, :], cargo_want, 0.0)  # plan_loaded × per_unit
+        want = d.by_origin_mode(plan_loaded + plan_empty).reshape(n_p, n_m, runs)
+        draws_full = (plan_loaded[d.draw_leg] * d.draw_loaded[s][:, None]
+                      + plan_empty[d.draw_leg] * d.draw_empty[s][:, None])  # [Ed, R]
 
         # --- on the way: the drawn travel time and strikes of each leg
-        stretch = slow[:, c.arc] - c.slow_expected[None, :, s]
-        days_l = c.days_loaded[None, :, s] + c.move_loaded[None, :] * stretch
-        days_e = c.days_empty[None, :, s] + c.move_empty[None, :] * stretch
-        at_l = _step_of(xp, c, first + days_l)
-        at_e = _step_of(xp, c, first + days_e)
-        at_cargo = xp.maximum(_step_of(xp, c, float(c.middle[s]) + days_l), at_l)
+        stretch = slow[d.arc] - d.slow_expected[s][:, None]
+        days_l = d.days_loaded[s][:, None] + d.move_loaded * stretch
+        days_e = d.days_empty[s][:, None] + d.move_empty * stretch
+        at_l = d.step_of(first + days_l, c.days)
+        at_e = d.step_of(first + days_e, c.days)
+        at_cargo = xp.maximum(d.step_of(float(c.middle[s]) + days_l, c.days), at_l)
         hit = loss if unit_losses else xp.zeros_like(loss)
-        trips = _Trips(c, plan_loaded, plan_empty, per_unit, c.back_food[None, :, :, s], loss,
-                       hit, at_l == s, at_e == s, at_cargo == s)
+        # What lands within the step, per share of each leg sent (units) and per share of
+        # its loads taken (cargo, food for the way back).
+        now_l = at_l == s
+        units_land = (plan_loaded * now_l + plan_empty * (at_e == s)) * (1.0 - hit)
+        cargo_land = loads_full * ((1.0 - loss) * (at_cargo == s))[:, None, :]
+        back_land = (plan_loaded * now_l)[d.back_leg] * d.back[s][:, None] if d.has_back else None
+        lands = bool(units_land.any()) or bool(cargo_land.any()) or (
+            back_land is not None and bool(back_land.any()))
+
+        landing = _Landing(d, units_land, cargo_land, back_land)
 
         # --- the policy (see policy.py), in rounds: units and loads that land within the
         # step serve it, so a place's means depend on what reaches it. The first round
         # counts on what the plan has landing (units going round within the step, as the
         # planner counts them); each next one on what the last round's dispatches land.
-        ready = xp.where(idle > 0, idle * available[:, None, :], idle)
-        leave = xp.ones((runs, n_legs))  # share of each leg's units that leave
-        f_cargo = xp.ones((runs, n_legs, n_g))  # share of their loads taken
+        ready = xp.where(idle > 0, idle * available[None], idle)
+        moves_full = (plan_loaded + plan_empty) * d.road_use
+        kgs_full = plan_loaded * per_unit.sum(axis=1)
+        leave = xp.ones((n_legs, runs))  # share of each leg's units that leave
+        take = xp.ones((n_p, n_g, runs))  # share of the loads each place takes
         for _ in range(MAX_PASSES):
-            units_here, goods_here = trips.landing(leave, leave, f_cargo)
-            have = stock + goods_here
+            if lands:
+                units_here, goods_here = landing(leave, take)
+                have = stock + goods_here
+                units_there = ready + units_here * available[None]
+            else:
+                have = stock
+                units_there = ready
             have = have - xp.minimum(fixed_need, have)
-            units = share(xp, ready + units_here * available[:, None, :], want)
-            v = c.by_origin_mode.spread(units.reshape(runs, -1))  # [R, L]
-            moves = _by((plan_loaded + plan_empty) * v * c.road_use[None, :], c.by_arc)
-            kgs = _by(plan_loaded * v * per_unit.sum(axis=2), c.by_arc)
-            v = v * c.by_arc.spread(xp.minimum(share(xp, cap_mov, moves), share(xp, cap_kg, kgs)))
-            trip = ((plan_loaded * v)[:, :, None] * c.draw_loaded[None, :, :, s]
-                    + (plan_empty * v)[:, :, None] * c.draw_empty[None, :, :, s])
-            v = v * c.by_origin.spread(share(xp, have, _by(trip, c.by_origin)).min(axis=2))
-            have = have - _by((plan_loaded * v)[:, :, None] * c.draw_loaded[None, :, :, s]
-                              + (plan_empty * v)[:, :, None] * c.draw_empty[None, :, :, s],
-                              c.by_origin)
-            have = have - xp.minimum(c.consumed[None, :, :, s], have)
-            new_cargo = share(xp, have, _by((plan_loaded * v)[:, :, None] * per_unit,
-                                            c.by_origin))[:, c.origin, :]
-            change = max(_largest(xp.abs(v - leave)), _largest(xp.abs(new_cargo - f_cargo)))
-            leave, f_cargo = v, new_cargo
-            if change < SETTLED:
+            v = d.by_origin_mode.spread(share(xp, units_there, want).reshape(n_p * n_m, runs))
+            moves = d.by_arc(moves_full * v)
+            kgs = d.by_arc(kgs_full * v)
+            v = v * d.by_arc.spread(xp.minimum(share(xp, cap_mov, moves), share(xp, cap_kg, kgs)))
+            trip = d.draw_at(draws_full * v[d.draw_leg]).reshape(n_p, n_g, runs)
+            fed = share(xp, have, trip).min(axis=1)  # [P, R]
+            v = v * d.by_origin.spread(fed)
+            have = have - trip * fed[:, None, :]
+            have = have - xp.minimum(d.consumed[s], have)
+            new_take = share(xp, have, d.by_origin(loads_full * v[:, None, :]))
+            change = max(_largest(xp.abs(v - leave)), _largest(xp.abs(new_take - take)))
+            leave, take = v, new_take
+            if change < SETTLED or not lands:
                 break
         else:
             unsettled += 1
-        f_loaded = f_empty = leave
 
         # --- execute: what lands within the step, people eat, units leave, the front eats
-        units_here, goods_here = trips.landing(f_loaded, f_empty, f_cargo)
-        idle = idle + units_here
-        stock = stock + goods_here
+        if lands:
+            units_here, goods_here = landing(leave, take)
+            idle = idle + units_here
+            stock = stock + goods_here
         fed = xp.minimum(fixed_need, xp.maximum(stock, 0.0))
         stock = stock - fed
-        tally["eaten"] += fed.sum(axis=1)
+        tally["eaten"] += fed.sum(axis=0)
         fixed_need = fixed_need - fed
-        n_loaded = plan_loaded * f_loaded
-        n_empty = plan_empty * f_empty
-        sent = n_loaded + n_empty
-        idle = idle - _by(sent, c.by_origin_mode).reshape(runs, n_p, n_m)
-        eat_l = c.eat_loaded[None, :, :, s]
-        eat_e = c.eat_empty[None, :, :, s]
-        back = n_loaded[:, :, None] * c.back_food[None, :, :, s]
-        trip = (n_loaded[:, :, None] * c.draw_loaded[None, :, :, s]
-                + n_empty[:, :, None] * c.draw_empty[None, :, :, s])
-        eaten_trip = n_loaded[:, :, None] * eat_l + n_empty[:, :, None] * eat_e
-        tally["eaten"] += eaten_trip.sum(axis=1)
-        tally["burned"] += (trip - eaten_trip - back).sum(axis=1)
-        stock = stock - _by(trip, c.by_origin)
-        eaten_here = xp.minimum(c.consumed[None, :, :, s], xp.maximum(stock, 0.0))
+        n_loaded = plan_loaded * leave
+        n_empty = plan_empty * leave
+        idle = idle - d.by_origin_mode(n_loaded + n_empty).reshape(n_p, n_m, runs)
+        trip = draws_full * leave[d.draw_leg]  # [Ed, R]
+        eaten_trip = (n_loaded[d.draw_leg] * d.eat_loaded[s][:, None]
+                      + n_empty[d.draw_leg] * d.eat_empty[s][:, None])
+        tally["eaten"] += d.draw_good(eaten_trip)
+        burned = d.draw_good(trip - eaten_trip)
+        back = None
+        if d.has_back:
+            back = n_loaded[d.back_leg] * d.back[s][:, None]  # [Eb, R]
+            burned -= d.back_good(back)
+        tally["burned"] += burned
+        stock = stock - d.draw_at(trip).reshape(n_p, n_g, runs)
+        eaten_here = xp.minimum(d.consumed[s], xp.maximum(stock, 0.0))
         stock = stock - eaten_here
-        cargo = n_loaded[:, :, None] * per_unit * f_cargo
-        stock = stock - _by(cargo, c.by_origin)
-        destroyed = cargo * loss[:, :, None]
-        tally["destroyed"] += destroyed.sum(axis=1)
+        cargo = loads_full * (take[d.origin] * leave[:, None, :])  # [L, G, R] sent
+        stock = stock - d.by_origin(cargo)
+        backlog_cargo = xp.maximum(cargo_want - cargo, 0.0)
+        if trace:
+            traced["trace_cargo"].append(cargo)
+        destroyed = cargo * loss[:, None, :]
+        tally["destroyed"] += destroyed.sum(axis=0)
         cargo = cargo - destroyed
         lost_l = n_loaded * hit
         lost_e = n_empty * hit
-        lost = _by(lost_l + lost_e, c.by_origin_mode).reshape(runs, n_p, n_m).sum(axis=1)
+        lost = d.by_mode(lost_l + lost_e)
         lost_units += lost
         lost_unit_days += lost * (c.days - first)
         # What arrives in later steps (or after the horizon: still on the way at the end).
-        for amount, at, pipe, by_mode in (
-            (cargo, at_cargo, cargo_pipe, False),
-            (back, at_l, cargo_pipe, False),
-            ((n_loaded - lost_l)[:, :, None], at_l, units_pipe, True),
-            ((n_empty - lost_e)[:, :, None], at_e, units_pipe, True),
-        ):
-            later = at > s
-            flows = (amount.sum(axis=2) > 0) & later
-            if not bool(flows.any()):
-                continue
-            for t in (int(t) for t in _host(xp, xp.unique(at[flows]))):
-                mask = (at == t)[:, :, None]
-                if by_mode:
-                    pipe[:, t] += _by(amount[:, :, 0] * mask[:, :, 0], c.by_dest_mode).reshape(
-                        runs, n_p, n_m)
-                else:
-                    pipe[:, t] += _by(amount * mask, c.by_dest)
+        pending.add(cargo, at_cargo, s, steps, d.by_dest, (n_p, n_g), cargo=True)
+        if back is not None:
+            pending.add(back, at_l[d.back_leg], s, steps, d.back_to, (n_p, n_g),
+                        cargo=True, by_good=d.back_good)
+        pending.add(n_loaded - lost_l, at_l, s, steps, d.by_dest_mode, (n_p, n_m))
+        pending.add(n_empty - lost_e, at_e, s, steps, d.by_dest_mode, (n_p, n_m))
         # --- the step's end: releases, units kept back, a front's luck, the record
-        idle = idle - xp.clip(c.released[None, :, :, s], 0.0, xp.maximum(idle, 0.0))
-        kept_back = plan_loaded * (1.0 - f_loaded) + plan_empty * (1.0 - f_empty)
-        backlog_loaded = xp.maximum(c.loaded[None, :, s] + backlog_loaded - n_loaded, 0.0)
-        backlog_empty = xp.maximum(c.empty[None, :, s] + backlog_empty - n_empty, 0.0)
-        backlog_cargo = xp.maximum(cargo_want - n_loaded[:, :, None] * per_unit * f_cargo, 0.0)
-        kept_back = _by(kept_back, c.by_origin_mode).reshape(runs, n_p, n_m)
-        fixed_need = fixed_need + xp.einsum("rpm,mg->rpg", kept_back * length, c.rations)
+        idle = idle - xp.clip(d.released[s], 0.0, xp.maximum(idle, 0.0))
+        kept_back = (plan_loaded + plan_empty) * (1.0 - leave)
+        backlog_loaded = xp.maximum(d.loaded[s][:, None] + backlog_loaded - n_loaded, 0.0)
+        backlog_empty = xp.maximum(d.empty[s][:, None] + backlog_empty - n_empty, 0.0)
+        kept_back = d.by_origin_mode(kept_back).reshape(n_p, n_m, runs)
+        fixed_need = fixed_need + xp.matmul(d.rations_t, kept_back * length)
         fed = xp.minimum(fixed_need, xp.maximum(stock, 0.0))
         stock = stock - fed
-        tally["eaten"] += fed.sum(axis=1)
-        tally["unfed"] += (fixed_need - fed).sum(axis=1)
-        spare = xp.maximum(stock - c.plan_stock[None, :, :, s], 0.0)
-        extra = xp.minimum(xp.maximum(c.demand[None, :, :, s] - eaten_here, 0.0), spare)
+        tally["eaten"] += fed.sum(axis=0)
+        tally["unfed"] += (fixed_need - fed).sum(axis=0)
+        spare = xp.maximum(stock - d.plan_stock[s], 0.0)
+        extra = xp.minimum(xp.maximum(d.demand[s] - eaten_here, 0.0), spare)
         stock = stock - extra
-        eaten_here += extra
-        tally["consumed"] += eaten_here.sum(axis=1)
-        owed = xp.maximum(owed, xp.maximum(-idle, 0.0).sum(axis=(1, 2)))
+        eaten_here = eaten_here + extra
+        tally["consumed"] += eaten_here.sum(axis=0)
+        owed = xp.maximum(owed, xp.maximum(-idle, 0.0).sum(axis=(0, 1)))
         if trace:
-            traced["trace_loaded"][:, :, s] = n_loaded
-            traced["trace_empty"][:, :, s] = n_empty
-            traced["trace_cargo"][:, :, :, s] = n_loaded[:, :, None] * per_unit * f_cargo
-            traced["trace_stock"][:, :, :, s] = stock
-            traced["trace_idle"][:, :, :, s] = idle
-            traced["trace_consumed"][:, :, :, s] = eaten_here
+            traced["trace_loaded"].append(n_loaded)
+            traced["trace_empty"].append(n_empty)
+            traced["trace_stock"].append(stock)
+            traced["trace_idle"].append(idle)
+            traced["trace_consumed"].append(eaten_here)
         if n_f:
-            front_demand = c.demand[fronts, :, s]
-            short[:, :, :, s] = xp.maximum(front_demand[None] - eaten_here[:, fronts, :], 0.0)
-            held = stock[:, fronts, :]
-            daily = xp.asarray(c.front_daily[:, :, s])
-            days_held = xp.where(daily[None] > 0, held / xp.where(daily > 0, daily, 1.0)[None],
-                                 xp.inf)
-            reserve = days_held.min(axis=2)  # the good that runs out first
-            reserve_days[:, :, s] = xp.where(xp.isfinite(reserve), reserve, xp.nan)
-            front_stock[:, :, s] = held.sum(axis=2)
+            held = stock[fronts]  # [F, G, R]
+            short[s] = xp.maximum(d.demand[s][fronts] - eaten_here[fronts], 0.0)
+            daily = d.front_daily[s]
+            days_held = xp.where(d.front_has_demand[s],
+                                 held / xp.where(d.front_has_demand[s], daily, 1.0), xp.inf)
+            reserve = days_held.min(axis=1)  # the good that runs out first
+            reserve_days[s] = xp.where(xp.isfinite(reserve), reserve, xp.nan)
+            front_stock[s] = held.sum(axis=1)
 
-    in_transit = cargo_pipe[:, steps].sum(axis=1)
-    crew = xp.asarray(c.crew)
-    return {
-        **tally,
-        "final_stock": stock.sum(axis=1),
-        "in_transit": in_transit,
-        "units_lost": lost_units,
-        "labour_days": c.labour_planned - (lost_unit_days * crew[None, :]).sum(axis=1),
-        "short": short,
-        "reserve_days": reserve_days,
-        "front_stock": front_stock,
+    def runs_first(x: Any) -> Any:
+        return xp.ascontiguousarray(xp.moveaxis(x, -1, 0))
+
+    crew = xp.asarray(c.crew)[:, None]
+    out = {key: runs_first(value) for key, value in tally.items()}
+    initial = xp.asarray(d.initial.sum(axis=1))
+    given = xp.asarray(d.given_total.sum(axis=1))
+    out["initial"] = xp.broadcast_to(initial[None, :], (runs, n_g)).copy()
+    out["given"] = xp.broadcast_to(given[None, :], (runs, n_g)).copy()
+    out.update({
+        "final_stock": runs_first(stock.sum(axis=0)),
+        "in_transit": runs_first(pending.in_transit),
+        "units_lost": runs_first(lost_units),
+        "labour_days": c.labour_planned - (lost_unit_days * crew).sum(axis=0),
+        "short": xp.ascontiguousarray(xp.transpose(short, (3, 1, 2, 0))),
+        "reserve_days": xp.ascontiguousarray(xp.transpose(reserve_days, (2, 1, 0))),
+        "front_stock": xp.ascontiguousarray(xp.transpose(front_stock, (2, 1, 0))),
         "unsettled": unsettled,
         "units_owed": owed,
-        **traced,
-    }
+    })
+    for key, values in traced.items():
+        stacked = xp.stack(values, axis=-1)  # [..., R, S]
+        out[key] = xp.ascontiguousarray(xp.moveaxis(stacked, -2, 0))
+    return out
