@@ -36,7 +36,13 @@ from supplyline.simulate.policy import MAX_PASSES, SETTLED, share
 from supplyline.simulate.threats import ThreatSampler
 from supplyline.state import State
 
-__all__ = ["Compiled", "compile_plan", "run_chunk"]
+__all__ = ["ROUND_DTYPE", "Compiled", "compile_plan", "run_chunk"]
+
+#: The policy's rounds (:mod:`supplyline.simulate.policy`) run in single precision: they
+#: decide the share of each dispatch and load that goes (to about 1e-7, against rounds that
+#: settle at 1e-6); the amounts sent, the stocks and every tally are double precision, so
+#: that every run's mass balance holds exactly.
+ROUND_DTYPE = np.float32
 
 
 @dataclass
@@ -115,52 +121,40 @@ def _host(xp: Any, value: Any) -> np.ndarray:
     return np.asarray(value if xp is np else xp.asnumpy(value))
 
 
-class _Landing:
-    """What lands within the step: per share of each leg sent, its units
-    (``units`` [L, R]) and cargo (``cargo`` [L, G, R] per share of its loads taken), and the
-    food for the way back (``back`` [Eb, R] or None)."""
-
-    def __init__(self, d: _Device, units: Any, cargo: Any, back: Any) -> None:
-        self.d = d
-        self.units = units
-        self.cargo = cargo
-        self.back = back
-
-    def __call__(self, leave: Any, take: Any) -> tuple[Any, Any]:
-        """Units [P, M, R] and goods [P, G, R] that land within the step when each leg
-        sends the share ``leave`` [L, R] of its units and each place loads the share
-        ``take`` [P, G, R] of what its legs were to load."""
-        d = self.d
-        p, m, runs = d.units_in.shape[1], d.units_in.shape[2], leave.shape[-1]
-        units_here = d.by_dest_mode(leave * self.units).reshape(p, m, runs)
-        goods_here = d.by_dest(self.cargo * take[d.origin] * leave[:, None, :])
-        if self.back is not None:
-            goods_here += d.back_to(self.back * leave[d.back_leg]).reshape(goods_here.shape)
-        return units_here, goods_here
-
-
 class _Sum:
     """Sums the rows of an array (legs, or (leg, good) entries) into their targets (places,
-    (place, mode) pairs, arcs, goods) along the first axis: ``[N, ...] → [T, ...]``; and
-    back, each row's target's value (``spread``). On NumPy a SciPy sparse product (one
-    multiply-add per row and run); on CuPy a product with the dense one-hot matrix."""
+    (place, mode) pairs, arcs, goods; rows whose target is < 0 are left out) along the
+    first axis: ``[N, ...] → [T, ...]``; and back, each row's target's value (``spread``).
+    On NumPy a SciPy sparse product (one multiply-add per row and run); on CuPy a product
+    with the dense one-hot matrix."""
 
     def __init__(self, xp: Any, target: np.ndarray, size: int) -> None:
-        target = np.asarray(target, dtype=np.int64)
         self.xp = xp
         self.size = size
-        self.target_host = target
-        self.target = xp.asarray(target)
-        n = target.size
-        if xp is np:
-            self.matrix: Any = scipy.sparse.csr_matrix(
-                (np.ones(n), (target, np.arange(n))), shape=(size, n))
-        else:
-            self.matrix = xp.asarray(_one_hot(target, size).T.copy())
+        self.target_host = np.asarray(target, dtype=np.int64)
+        self.target = xp.asarray(self.target_host)
+        self._matrices: dict[Any, Any] = {}
+        self._subsets: dict[bytes, _Sum] = {}
+
+    def _matrix(self, dtype: Any) -> Any:
+        matrix = self._matrices.get(dtype)
+        if matrix is None:
+            n = self.target_host.size
+            rows = np.nonzero(self.target_host >= 0)[0]  # a target < 0: the row is left out
+            if self.xp is np:
+                matrix = scipy.sparse.csr_matrix(
+                    (np.ones(rows.size, dtype=dtype), (self.target_host[rows], rows)),
+                    shape=(self.size, n))
+            else:
+                matrix = self.xp.asarray(
+                    _one_hot(self.target_host, self.size).T.astype(dtype))
+            self._matrices[dtype] = matrix
+        return matrix
 
     def __call__(self, x: Any) -> Any:
         flat = x.reshape(x.shape[0], -1)
-        out = np.asarray(self.matrix @ flat) if self.xp is np else self.matrix @ flat
+        product = self._matrix(x.dtype) @ flat
+        out = np.asarray(product) if self.xp is np else product
         return out.reshape(self.size, *x.shape[1:])
 
     def spread(self, x: Any) -> Any:
@@ -168,13 +162,21 @@ class _Sum:
         return x[self.target]
 
     def subset(self, rows: np.ndarray) -> _Sum:
-        """The sum over some of the rows only (``rows``: host indices)."""
-        return _Sum(self.xp, self.target_host[rows], self.size)
+        """The sum over some of the rows only (``rows``: host indices), kept for reuse."""
+        key = rows.tobytes()
+        found = self._subsets.get(key)
+        if found is None:
+            found = _Sum(self.xp, self.target_host[rows], self.size)
+            if len(self._subsets) < 4096:
+                self._subsets[key] = found
+        return found
 
 
 def _one_hot(index: np.ndarray, size: int) -> np.ndarray:
+    """[N, size]: 1 at each row's index (none where it is < 0)."""
     out = np.zeros((index.size, size))
-    out[np.arange(index.size), index] = 1.0
+    rows = np.nonzero(index >= 0)[0]
+    out[rows, index[rows]] = 1.0
     return out
 
 
@@ -185,7 +187,7 @@ def _largest(x: Any) -> float:
 
 def _finite(capacity: np.ndarray) -> np.ndarray:
     """Capacities with unlimited as a huge finite number (so a closed day, 0 × it, is 0)."""
-    return np.where(np.isfinite(capacity), capacity, 1e300)
+    return np.where(np.isfinite(capacity), capacity, 1e30)
 
 
 def _entries(*coefficients: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -311,15 +313,17 @@ class _Device:
             return xp.asarray(np.ascontiguousarray(np.moveaxis(np.asarray(x), -1, 0)))
 
         self.origin = xp.asarray(c.origin)
+        self.origin_mode = xp.asarray(c.origin * n_m + c.mode)
         self.arc = xp.asarray(c.arc)
         self.route = xp.asarray(c.route)
-        self.night = xp.asarray(c.night)[:, None]
+        self.night = xp.asarray(np.asarray(c.night, dtype=np.int64))
         self.loaded = steps_first(c.loaded)  # [S, L]
         self.empty = steps_first(c.empty)
         self.cargo = steps_first(c.cargo)  # [S, L, G]
-        self.cargo_room = steps_first(c.cargo_room)
-        self.loaded_ok = steps_first(c.loaded_ok)
-        self.empty_ok = steps_first(c.empty_ok)
+        self.room = steps_first(np.where(c.cargo_room > 0, c.cargo_room, 1.0))
+        self.loaded_ok_share = steps_first(np.asarray(c.loaded_ok, dtype=float))
+        self.all_loaded_ok = np.asarray(np.asarray(c.loaded_ok).all(axis=0))  # [S] host
+        self.empty_ok_share = steps_first(np.asarray(c.empty_ok, dtype=float))
         self.days_loaded = steps_first(c.days_loaded)
         self.days_empty = steps_first(c.days_empty)
         self.slow_expected = steps_first(c.slow_expected)
@@ -367,6 +371,7 @@ class _Device:
             waiting_food.transpose(0, 2, 1, 3).reshape(n_p * n_g, n_m, c.steps))
         self.rations_t = xp.asarray(np.ascontiguousarray(np.asarray(c.rations).T))  # [G, M]
         self.consumed = steps_first(c.consumed)[..., None]
+        self.consumed_rounds = self.consumed.astype(ROUND_DTYPE)
         self.demand = steps_first(c.demand)[..., None]
         self.plan_stock = steps_first(c.plan_stock)[..., None]
         self.fronts = xp.asarray(c.fronts)
@@ -375,15 +380,88 @@ class _Device:
         # The step holding each whole day (and ``steps`` from the horizon's end): trips
         # leave and steps start on whole days.
         day_step = np.searchsorted(c.step_start, np.arange(c.days), side="right") - 1
-        self.day_step = xp.asarray(np.append(day_step, c.steps).astype(np.int64))
+        self.day_step_host = np.append(day_step, c.steps).astype(np.int64)
+        self.day_step = xp.asarray(self.day_step_host)
+        self._dry: dict[int, _Arrivals] = {}
         self.initial = c.stock_in.sum(axis=0)  # [G, S] host: the same in every run
         self.given_total = c.given.sum(axis=0)
+
+    def dry(self, c: Compiled, s: int) -> _Arrivals:
+        """When the trips leaving in step ``s`` arrive in a run where no rain can fall in
+        the step (the same in every run): the engine's rule, with the slowdown 1."""
+        found = self._dry.get(s)
+        if found is None:
+            found = self._dry[s] = _Arrivals(c, self, s)
+        return found
 
     def step_of(self, time: Any, days: int) -> Any:
         """The step holding each time (``steps`` at or past the horizon's end)."""
         xp = self.xp
         day = xp.clip(xp.floor(time), 0, days).astype(np.int64)
         return self.day_step[day]
+
+
+class _Arrivals:
+    """When the trips leaving in a step arrive, where that is the same in every run (no rain
+    can fall in the step): the steps [L, 1] of each leg's units (loaded, empty) and cargo,
+    and the sums that put what arrives later into ``_Pending`` in one product each."""
+
+    def __init__(self, c: Compiled, d: _Device, s: int) -> None:
+        xp = c.xp
+        n_p, n_m, n_g, steps = c.n_places, c.n_modes, c.n_goods, c.steps
+        stretch = 1.0 - np.asarray(c.slow_expected)[:, s]  # the drawn slowdown is 1
+
+        def step_of(time: np.ndarray) -> np.ndarray:
+            day = np.clip(np.floor(time), 0, c.days).astype(np.int64)
+            return np.asarray(d.day_step_host[day])
+
+        first = float(c.step_start[s])
+        days_l = np.asarray(c.days_loaded)[:, s] + np.asarray(c.move_loaded) * stretch
+        days_e = np.asarray(c.days_empty)[:, s] + np.asarray(c.move_empty) * stretch
+        self.at_loaded = step_of(first + days_l)
+        self.at_empty = step_of(first + days_e)
+        self.at_cargo = np.maximum(step_of(float(c.middle[s]) + days_l), self.at_loaded)
+        self.loaded = xp.asarray(self.at_loaded)[:, None]
+        self.empty = xp.asarray(self.at_empty)[:, None]
+        self.cargo = xp.asarray(self.at_cargo)[:, None]
+        self.s = s
+        self.steps = steps
+        dest_mode = np.asarray(c.dest) * n_m + np.asarray(c.mode)
+        self.units_loaded = self._later(self.at_loaded, dest_mode, n_p * n_m, xp)
+        self.units_empty = self._later(self.at_empty, dest_mode, n_p * n_m, xp)
+        self.goods = self._later(self.at_cargo, np.asarray(c.dest), n_p, xp)
+        self.goods_after = xp.asarray(np.nonzero(self.at_cargo >= steps)[0])
+        back_leg = _host(xp, d.back_leg)
+        back_at = self.at_loaded[back_leg]
+        self.back = self._later(back_at, _host(xp, d.back_to.target), n_p * n_g, xp)
+        self.back_after = np.nonzero(back_at >= steps)[0]
+
+    def _later(self, at: np.ndarray, target: np.ndarray, size: int,
+               xp: Any) -> tuple[_Sum, list[int]]:
+        """The sum of what arrives after the step and before the horizon's end, by step:
+        row ``(t - s - 1) × size + target`` for what arrives in step ``t``; and those t."""
+        later = (at > self.s) & (at < self.steps)
+        when = sorted({int(t) for t in at[later]})
+        k = np.where(later, at - self.s - 1, -1)
+        span = (max(when) - self.s) if when else 0
+        rows = np.where(later, k * size + target, -1)
+        return _Sum(xp, rows, span * size), when
+
+    def send(self, pending: _Pending, amount: Any, which: tuple[_Sum, list[int]],
+             shape: tuple[int, int], cargo: bool) -> None:
+        """Put ``amount`` (per leg or entry) into ``pending`` by the step it arrives in."""
+        total, when = which
+        if not when:
+            return
+        runs = amount.shape[-1]
+        sums = total(amount).reshape(-1, *shape, runs)
+        book = pending.cargo if cargo else pending.units
+        for t in when:
+            part = sums[t - self.s - 1]
+            if t in book:
+                book[t] += part
+            else:
+                book[t] = part
 
 
 @dataclass
@@ -395,37 +473,47 @@ class _Pending:
     units: dict[int, Any]
     in_transit: Any
 
-    def add(self, amount: Any, at: Any, s: int, steps: int, to: _Sum, shape: tuple[int, int],
-            cargo: bool = False, by_good: _Sum | None = None) -> None:
+    def add(self, amount: Any, at: Any, flows: Any, s: int, steps: int, to: _Sum,
+            shape: tuple[int, int], cargo: bool = False, by_good: _Sum | None = None) -> None:
         """Send ``amount`` to arrive in step ``at`` [N, R] (after the step ``s``) where
         ``to`` sums it into ``shape``: units [N, R] per leg into places × modes, or (with
         ``cargo``) goods per leg [N, G, R] or per (leg, good) entry [N, R] into places ×
-        goods; cargo arriving after the horizon is still on the way at the end (summed by
-        good by ``by_good`` for entries)."""
-        flows = amount > 0
-        if flows.ndim == 3:
-            flows = flows.any(axis=1)
-        flows &= at > s
+        goods. ``flows`` [N, R] marks where something may be sent. Cargo arriving after the
+        horizon is still on the way at the end (summed by good by ``by_good`` for
+        entries)."""
+        xp = to.xp
+        flows = flows & (at > s)
         if not bool(flows.any()):
             return
-        when = at[flows]
-        first, last = int(when.min()), int(when.max())
+        first, last = s + 1, int((at * flows).max())
         book = self.cargo if cargo else self.units
-        for t in range(first, last + 1):
-            mask = at == t
-            if first < t < last and not bool((mask & flows).any()):
+        for t in range(first, min(last, steps if cargo else steps - 1) + 1):
+            mask = flows & (at == t)
+            rows = np.nonzero(_host(xp, mask.any(axis=1)))[0]
+            if rows.size == 0:
                 continue
-            part = amount * (mask[:, None, :] if amount.ndim == 3 else mask)
+            part = amount[xp.asarray(rows)]
+            mask = mask[xp.asarray(rows)]
+            # Rows that arrive then in some runs only: the others' part is not theirs.
+            partial = np.nonzero(_host(xp, ~mask.all(axis=1)))[0]
+            if partial.size:
+                at_partial = xp.asarray(partial)
+                keep = mask[at_partial]
+                part[at_partial] *= keep[:, None, :] if part.ndim == 3 else keep
             if t >= steps:
-                if cargo:
-                    self.in_transit += (part.sum(axis=0) if by_good is None
-                                        else by_good(part))
+                self.in_transit += (part.sum(axis=0) if by_good is None
+                                    else by_good.subset(rows)(part))
                 continue
-            summed = to(part).reshape(*shape, part.shape[-1])
+            summed = to.subset(rows)(part).reshape(*shape, part.shape[-1])
             if t in book:
                 book[t] += summed
             else:
                 book[t] = summed
+
+
+def _rows(xp: Any, x: Any) -> np.ndarray:
+    """The rows of ``x`` [N, ...] with something non-zero (host indices)."""
+    return np.nonzero(_host(xp, (x != 0).reshape(x.shape[0], -1).any(axis=1)))[0]
 
 
 def run_chunk(c: Compiled, runs: int, rng: Any, threats: bool = True,
@@ -436,6 +524,7 @@ def run_chunk(c: Compiled, runs: int, rng: Any, threats: bool = True,
     in the plan's shapes with the runs first)."""
     xp = c.xp
     d = c.device()
+    low = ROUND_DTYPE
     n_p, n_m, n_g, steps = c.n_places, c.n_modes, c.n_goods, c.steps
     n_f = int(c.fronts.size)
     sampler = ThreatSampler(c.plan.network, xp, rng, runs, enabled=threats)
@@ -462,26 +551,24 @@ def run_chunk(c: Compiled, runs: int, rng: Any, threats: bool = True,
     reserve_days = xp.zeros((steps, n_f, runs))
     front_stock = xp.zeros((steps, n_f, runs))
     fronts = d.fronts
-    availability = np.asarray(c.availability, dtype=float)
-    a_dev = xp.asarray(availability)[:, None]
+    a_dev = xp.asarray(np.asarray(c.availability, dtype=float))[:, None]
 
     for s in range(steps):
         length = float(c.step_length[s])
         first = int(c.step_start[s])
         # --- the step's days: damage, rain, strikes (means over its days)
-        left_q = xp.zeros((n_a, runs))
+        left = xp.zeros((n_a, runs))
         slow_q = xp.zeros((sampler.n_routes, runs))
-        loss_day = xp.zeros((runs, sampler.n_routes))
-        loss_night = xp.zeros((runs, sampler.n_routes))
+        loss_q = xp.zeros((2, sampler.n_routes, runs))  # by day, by night
         for day in range(first, first + int(length)):
             draw = sampler.day(day)
-            left_q += draw.capacity_left.T[d.arc_route] * d.open_share[day][:, None]
+            left += draw.capacity_left.T[d.arc_route] * d.open_share[day][:, None]
             slow_q += draw.slowdown.T
-            loss_day += draw.loss_day
-            loss_night += draw.loss_night
-        left = left_q * (d.damage[s][:, None] / length)  # [A, R]
+            loss_q[0] += draw.loss_day.T
+            loss_q[1] += draw.loss_night.T
+        left *= d.damage[s][:, None] / length  # [A, R]
         slow = slow_q[d.arc_route] / length  # [A, R]
-        loss = xp.where(d.night, loss_night.T[d.route], loss_day.T[d.route]) / length  # [L, R]
+        loss = loss_q[d.night, d.route] / length  # [L, R]
         # Units in service that can travel: the binomial share of the mode's availability
         # (normal approximation), against the share the plan counted on.
         z = rng.standard_normal((runs, n_m)).T
@@ -497,96 +584,95 @@ def run_chunk(c: Compiled, runs: int, rng: Any, threats: bool = True,
         tally["spoiled"] += (stock - kept).sum(axis=0)
         stock = kept + d.stock_in[s] + d.given[s]
         if s in pending.cargo:
-            stock = stock + pending.cargo.pop(s)
+            stock += pending.cargo.pop(s)
         idle = idle + d.units_in[s]
         if s in pending.units:
-            idle = idle + pending.units.pop(s)
+            idle += pending.units.pop(s)
 
         fixed_need = d.fixed_food[s] + (d.waiting_food[s] @ alive).reshape(n_p, n_g, runs)
-        cap_mov = d.capacity_movements * length * left
-        cap_kg = d.capacity_kg * length * left
+        cap = xp.stack([d.capacity_movements * length * left, d.capacity_kg * length * left],
+                       axis=1)  # [A, 2, R]: movements, kg
         # What each leg means to send: the plan's dispatches and what was kept back before
         # (catching up as soon as it can), with units enough for the loads.
         cargo_want = d.cargo[s][:, :, None] + backlog_cargo  # [L, G, R]
-        room = d.cargo_room[s][:, None]
-        for_cargo = cargo_want.sum(axis=1) / xp.where(room > 0, room, 1.0)
-        plan_loaded = xp.where(d.loaded_ok[s][:, None], xp.maximum(
-            d.loaded[s][:, None] + backlog_loaded, for_cargo), 0.0)  # [L, R]
-        plan_empty = xp.where(d.empty_ok[s][:, None], d.empty[s][:, None] + backlog_empty, 0.0)
-        has_loaded = plan_loaded > 0
-        per_unit = cargo_want / xp.where(has_loaded, plan_loaded, 1.0)[:, None, :]
-        loads_full = xp.where(has_loaded[:, None, :], cargo_want, 0.0)  # plan_loaded × per_unit
-        want = d.by_origin_mode(plan_loaded + plan_empty).reshape(n_p, n_m, runs)
-        draws_full = (plan_loaded[d.draw_leg] * d.draw_loaded[s][:, None]
-                      + plan_empty[d.draw_leg] * d.draw_empty[s][:, None])  # [Ed, R]
+        cargo_total = cargo_want.sum(axis=1)  # [L, R]
+        plan_loaded = xp.maximum(d.loaded[s][:, None] + backlog_loaded,
+                                 cargo_total / d.room[s][:, None]) * d.loaded_ok_share[s][:, None]
+        plan_empty = (d.empty[s][:, None] + backlog_empty) * d.empty_ok_share[s][:, None]
+        # The loads of the units that may leave (a leg that cannot be used keeps its cargo
+        # waiting): each unit leaving loaded takes its share of them.
+        if d.all_loaded_ok[s]:
+            loads = cargo_want
+            kgs = cargo_total
+        else:
+            ok = d.loaded_ok_share[s][:, None]
+            loads = cargo_want * ok[:, :, None]
+            kgs = cargo_total * ok
+        sent_full = plan_loaded + plan_empty
+        want = d.by_origin_mode(sent_full).reshape(n_p, n_m, runs)
+        draws = (plan_loaded[d.draw_leg] * d.draw_loaded[s][:, None]
+                 + plan_empty[d.draw_leg] * d.draw_empty[s][:, None])  # [Ed, R]
 
-        # --- on the way: the drawn travel time and strikes of each leg
-        stretch = slow[d.arc] - d.slow_expected[s][:, None]
-        days_l = d.days_loaded[s][:, None] + d.move_loaded * stretch
-        days_e = d.days_empty[s][:, None] + d.move_empty * stretch
-        at_l = d.step_of(first + days_l, c.days)
-        at_e = d.step_of(first + days_e, c.days)
-        at_cargo = xp.maximum(d.step_of(float(c.middle[s]) + days_l, c.days), at_l)
+        # --- on the way: the drawn travel time and strikes of each leg (the same in every
+        # run where no rain can fall in the step)
+        fixed = d.dry(c, s) if not sampler.may_rain(first, first + int(length)) else None
+        if fixed is not None:
+            at_l, at_e, at_cargo = fixed.loaded, fixed.empty, fixed.cargo
+        else:
+            stretch = slow[d.arc] - d.slow_expected[s][:, None]
+            days_l = d.days_loaded[s][:, None] + d.move_loaded * stretch
+            days_e = d.days_empty[s][:, None] + d.move_empty * stretch
+            at_l = d.step_of(first + days_l, c.days)
+            at_e = d.step_of(first + days_e, c.days)
+            at_cargo = xp.maximum(d.step_of(float(c.middle[s]) + days_l, c.days), at_l)
         hit = loss if unit_losses else xp.zeros_like(loss)
-        # What lands within the step, per share of each leg sent (units) and per share of
-        # its loads taken (cargo, food for the way back).
+        # What lands within the step, per share of each leg sent: its units, its cargo
+        # (per share of its loads taken) and the food for the way back; only the legs
+        # where some does.
         now_l = at_l == s
         units_land = (plan_loaded * now_l + plan_empty * (at_e == s)) * (1.0 - hit)
-        cargo_land = loads_full * ((1.0 - loss) * (at_cargo == s))[:, None, :]
-        back_land = (plan_loaded * now_l)[d.back_leg] * d.back[s][:, None] if d.has_back else None
-        lands = bool(units_land.any()) or bool(cargo_land.any()) or (
-            back_land is not None and bool(back_land.any()))
-
-        landing = _Landing(d, units_land, cargo_land, back_land)
+        now_cargo = at_cargo == s
+        cargo_kept = (1.0 - loss) * now_cargo  # [L, R]
+        land = _Land(
+            xp, d, n_p, n_m, n_g, runs,
+            units_rows=_rows(xp, units_land), cargo_rows=_rows(xp, cargo_kept * kgs),
+            back=((plan_loaded * now_l)[d.back_leg] * d.back[s][:, None] if d.has_back
+                  else None))
 
         # --- the policy (see policy.py), in rounds: units and loads that land within the
         # step serve it, so a place's means depend on what reaches it. The first round
         # counts on what the plan has landing (units going round within the step, as the
         # planner counts them); each next one on what the last round's dispatches land.
-        ready = xp.where(idle > 0, idle * available[None], idle)
-        moves_full = (plan_loaded + plan_empty) * d.road_use
-        kgs_full = plan_loaded * per_unit.sum(axis=1)
-        leave = xp.ones((n_legs, runs))  # share of each leg's units that leave
-        take = xp.ones((n_p, n_g, runs))  # share of the loads each place takes
-        for _ in range(MAX_PASSES):
-            if lands:
-                units_here, goods_here = landing(leave, take)
-                have = stock + goods_here
-                units_there = ready + units_here * available[None]
-            else:
-                have = stock
-                units_there = ready
-            have = have - xp.minimum(fixed_need, have)
-            v = d.by_origin_mode.spread(share(xp, units_there, want).reshape(n_p * n_m, runs))
-            moves = d.by_arc(moves_full * v)
-            kgs = d.by_arc(kgs_full * v)
-            v = v * d.by_arc.spread(xp.minimum(share(xp, cap_mov, moves), share(xp, cap_kg, kgs)))
-            trip = d.draw_at(draws_full * v[d.draw_leg]).reshape(n_p, n_g, runs)
-            fed = share(xp, have, trip).min(axis=1)  # [P, R]
-            v = v * d.by_origin.spread(fed)
-            have = have - trip * fed[:, None, :]
-            have = have - xp.minimum(d.consumed[s], have)
-            new_take = share(xp, have, d.by_origin(loads_full * v[:, None, :]))
-            change = max(_largest(xp.abs(v - leave)), _largest(xp.abs(new_take - take)))
-            leave, take = v, new_take
-            if change < SETTLED or not lands:
-                break
-        else:
-            unsettled += 1
+        ready = xp.minimum(idle, idle * available[None])  # units owed (< 0) are owed whole
+        leave, take, settled = _policy(
+            xp, d, land.rounds(units_land, loads, cargo_kept, low),
+            stock=stock.astype(low), fixed=fixed_need.astype(low),
+            ready=ready.astype(low), available=available.astype(low)[None],
+            want=want.astype(low), cap=cap.astype(low),
+            per_leg=xp.stack([sent_full * d.road_use, kgs], axis=1).astype(low),
+            draws=draws.astype(low), loads=loads.astype(low),
+            consumed=d.consumed_rounds[s])
+        unsettled += not settled
+        leave = leave.astype(np.float64)
+        take = take.astype(np.float64)
 
         # --- execute: what lands within the step, people eat, units leave, the front eats
-        if lands:
-            units_here, goods_here = landing(leave, take)
+        n_loaded = plan_loaded * leave
+        n_empty = plan_empty * leave
+        cargo = loads * (take[d.origin] * leave[:, None, :])  # [L, G, R] sent
+        destroyed = cargo * loss[:, None, :]
+        arrived = cargo - destroyed
+        units_here, goods_here = land.execute(units_land, arrived, now_cargo, leave)
+        if units_here is not None:
             idle = idle + units_here
+        if goods_here is not None:
             stock = stock + goods_here
         fed = xp.minimum(fixed_need, xp.maximum(stock, 0.0))
         stock = stock - fed
         tally["eaten"] += fed.sum(axis=0)
         fixed_need = fixed_need - fed
-        n_loaded = plan_loaded * leave
-        n_empty = plan_empty * leave
         idle = idle - d.by_origin_mode(n_loaded + n_empty).reshape(n_p, n_m, runs)
-        trip = draws_full * leave[d.draw_leg]  # [Ed, R]
+        trip = draws * leave[d.draw_leg]  # [Ed, R]
         eaten_trip = (n_loaded[d.draw_leg] * d.eat_loaded[s][:, None]
                       + n_empty[d.draw_leg] * d.eat_empty[s][:, None])
         tally["eaten"] += d.draw_good(eaten_trip)
@@ -599,29 +685,41 @@ def run_chunk(c: Compiled, runs: int, rng: Any, threats: bool = True,
         stock = stock - d.draw_at(trip).reshape(n_p, n_g, runs)
         eaten_here = xp.minimum(d.consumed[s], xp.maximum(stock, 0.0))
         stock = stock - eaten_here
-        cargo = loads_full * (take[d.origin] * leave[:, None, :])  # [L, G, R] sent
         stock = stock - d.by_origin(cargo)
         backlog_cargo = xp.maximum(cargo_want - cargo, 0.0)
         if trace:
             traced["trace_cargo"].append(cargo)
-        destroyed = cargo * loss[:, None, :]
         tally["destroyed"] += destroyed.sum(axis=0)
-        cargo = cargo - destroyed
         lost_l = n_loaded * hit
         lost_e = n_empty * hit
         lost = d.by_mode(lost_l + lost_e)
         lost_units += lost
         lost_unit_days += lost * (c.days - first)
         # What arrives in later steps (or after the horizon: still on the way at the end).
-        pending.add(cargo, at_cargo, s, steps, d.by_dest, (n_p, n_g), cargo=True)
-        if back is not None:
-            pending.add(back, at_l[d.back_leg], s, steps, d.back_to, (n_p, n_g),
-                        cargo=True, by_good=d.back_good)
-        pending.add(n_loaded - lost_l, at_l, s, steps, d.by_dest_mode, (n_p, n_m))
-        pending.add(n_empty - lost_e, at_e, s, steps, d.by_dest_mode, (n_p, n_m))
+        if fixed is not None:
+            fixed.send(pending, arrived, fixed.goods, (n_p, n_g), cargo=True)
+            fixed.send(pending, n_loaded - lost_l, fixed.units_loaded, (n_p, n_m), cargo=False)
+            fixed.send(pending, n_empty - lost_e, fixed.units_empty, (n_p, n_m), cargo=False)
+            if fixed.goods_after.size:
+                pending.in_transit += arrived[fixed.goods_after].sum(axis=0)
+            if back is not None:
+                fixed.send(pending, back, fixed.back, (n_p, n_g), cargo=True)
+                if fixed.back_after.size:
+                    rows = fixed.back_after
+                    pending.in_transit += d.back_good.subset(rows)(back[xp.asarray(rows)])
+        else:
+            sending = n_loaded > 0
+            pending.add(arrived, at_cargo, sending, s, steps, d.by_dest, (n_p, n_g), cargo=True)
+            if back is not None:
+                pending.add(back, at_l[d.back_leg], sending[d.back_leg], s, steps, d.back_to,
+                            (n_p, n_g), cargo=True, by_good=d.back_good)
+            pending.add(n_loaded - lost_l, at_l, sending, s, steps, d.by_dest_mode,
+                        (n_p, n_m))
+            pending.add(n_empty - lost_e, at_e, n_empty > 0, s, steps, d.by_dest_mode,
+                        (n_p, n_m))
         # --- the step's end: releases, units kept back, a front's luck, the record
         idle = idle - xp.clip(d.released[s], 0.0, xp.maximum(idle, 0.0))
-        kept_back = (plan_loaded + plan_empty) * (1.0 - leave)
+        kept_back = sent_full * (1.0 - leave)
         backlog_loaded = xp.maximum(d.loaded[s][:, None] + backlog_loaded - n_loaded, 0.0)
         backlog_empty = xp.maximum(d.empty[s][:, None] + backlog_empty - n_empty, 0.0)
         kept_back = d.by_origin_mode(kept_back).reshape(n_p, n_m, runs)
@@ -676,3 +774,135 @@ def run_chunk(c: Compiled, runs: int, rng: Any, threats: bool = True,
         stacked = xp.stack(values, axis=-1)  # [..., R, S]
         out[key] = xp.ascontiguousarray(xp.moveaxis(stacked, -2, 0))
     return out
+
+
+class _Land:
+    """What lands within a step: the units of the legs ``units_rows``, the cargo of the
+    legs ``cargo_rows`` and the food for the way back (``back`` [Eb, R] per share of each
+    leg sent, or None), summed where they arrive."""
+
+    def __init__(self, xp: Any, d: _Device, n_p: int, n_m: int, n_g: int, runs: int,
+                 units_rows: np.ndarray, cargo_rows: np.ndarray, back: Any) -> None:
+        self.xp = xp
+        self.d = d
+        self.shape_units = (n_p, n_m, runs)
+        self.shape_goods = (n_p, n_g, runs)
+        self.units_rows = units_rows
+        self.cargo_rows = cargo_rows
+        self.units_dev = xp.asarray(units_rows)
+        self.cargo_dev = xp.asarray(cargo_rows)
+        self.units_sum = d.by_dest_mode.subset(units_rows)
+        self.cargo_sum = d.by_dest.subset(cargo_rows)
+        self.cargo_origin = d.origin[self.cargo_dev]
+        self.back = back
+        if back is not None and not bool(back.any()):
+            self.back = None
+        self.any = bool(units_rows.size or cargo_rows.size or self.back is not None)
+
+    def rounds(self, units: Any, loads: Any, kept: Any, dtype: Any) -> _Landing | None:
+        """What the policy's rounds need, in ``dtype``: per share of each leg sent, the
+        units [L, R] and cargo that land ([L, G, R] loads × share kept and arriving now)."""
+        if not self.any:
+            return None
+        rows = self.cargo_dev
+        return _Landing(
+            self, units=units[self.units_dev].astype(dtype),
+            cargo=(loads[rows] * kept[rows][:, None, :]).astype(dtype),
+            back=None if self.back is None else self.back.astype(dtype))
+
+    def execute(self, units: Any, arrived: Any, now: Any, leave: Any) -> tuple[Any, Any]:
+        """Units [P, M, R] and goods [P, G, R] that land (None where none do) when each leg
+        sends the share ``leave`` [L, R] of its units: ``units`` [L, R] per share sent, the
+        cargo ``arrived`` [L, G, R] where it arrives ``now`` [L, R], and the food for the
+        way back."""
+        units_here = goods_here = None
+        if self.units_rows.size:
+            rows = self.units_dev
+            units_here = self.units_sum(units[rows] * leave[rows]).reshape(self.shape_units)
+        if self.cargo_rows.size:
+            rows = self.cargo_dev
+            goods_here = self.cargo_sum(arrived[rows] * now[rows][:, None, :]).reshape(
+                self.shape_goods)
+        if self.back is not None:
+            back = self.d.back_to(self.back * leave[self.d.back_leg]).reshape(self.shape_goods)
+            goods_here = back if goods_here is None else goods_here + back
+        return units_here, goods_here
+
+
+class _Landing:
+    """What lands within a step in the policy's rounds, per share of each leg sent
+    (``units`` [Lu, R], ``cargo`` [Lc, G, R] per share of the loads taken, ``back`` [Eb, R])."""
+
+    def __init__(self, land: _Land, units: Any, cargo: Any, back: Any) -> None:
+        self.land = land
+        self.units = units
+        self.cargo = cargo
+        self.back = back
+
+    def __call__(self, leave: Any, take: Any) -> tuple[Any, Any]:
+        """Units [P, M, R] and goods [P, G, R] that land when each leg sends the share
+        ``leave`` [L, R] of its units and each place loads the share ``take`` [P, G, R] of
+        what its legs were to load."""
+        land = self.land
+        xp = land.xp
+        if land.units_rows.size:
+            units = land.units_sum(leave[land.units_dev] * self.units).reshape(land.shape_units)
+        else:
+            units = xp.zeros(land.shape_units, dtype=leave.dtype)
+        if land.cargo_rows.size:
+            goods = land.cargo_sum(self.cargo * take[land.cargo_origin]
+                                   * leave[land.cargo_dev][:, None, :])
+            goods = goods.reshape(land.shape_goods)
+        else:
+            goods = xp.zeros(land.shape_goods, dtype=leave.dtype)
+        if self.back is not None:
+            goods = goods + land.d.back_to(self.back * leave[land.d.back_leg]).reshape(
+                land.shape_goods)
+        return units, goods
+
+
+def _policy(xp: Any, d: _Device, landing: _Landing | None, *, stock: Any, fixed: Any,
+            ready: Any, available: Any, want: Any, cap: Any, per_leg: Any, draws: Any,
+            loads: Any, consumed: Any) -> tuple[Any, Any, bool]:
+    """The policy's rounds for one step (:mod:`supplyline.simulate.policy`): the share of
+    each leg's units that leave [L, R] and of each place's loads that are taken [P, G, R],
+    and whether the rounds settled. ``stock`` [P, G, R] is there before what lands within
+    the step; ``fixed`` [P, G, R] is eaten first; ``ready`` [P, M, R] units can travel
+    (``available`` [1, M, R] of those that land); ``want`` [P, M, R] units the legs mean to
+    send; ``cap`` [A, 2, R] the arcs' movements and kg, against ``per_leg`` [L, 2, R] each
+    leg's movements and kg; ``draws`` [Ed, R] the food and fuel for the trips; ``loads``
+    [L, G, R] the loads; ``consumed`` [P, G, 1] what the fronts eat."""
+    with np.errstate(over="ignore"):  # unlimited capacity is infinite in single precision
+        return _rounds(xp, d, landing, stock, fixed, ready, available, want, cap, per_leg,
+                       draws, loads, consumed)
+
+
+def _rounds(xp: Any, d: _Device, landing: _Landing | None, stock: Any, fixed: Any,
+            ready: Any, available: Any, want: Any, cap: Any, per_leg: Any, draws: Any,
+            loads: Any, consumed: Any) -> tuple[Any, Any, bool]:
+    n_p, n_g, runs = stock.shape
+    leave = xp.ones((d.origin.size, runs), dtype=stock.dtype)
+    take = xp.ones((n_p, n_g, runs), dtype=stock.dtype)
+    have_start = stock
+    units_there = ready
+    for _ in range(MAX_PASSES):
+        if landing is not None:
+            units_here, goods_here = landing(leave, take)
+            have_start = stock + goods_here
+            units_there = ready + units_here * available
+        # People on the line eat first; then units leave as far as units, the routes'
+        # capacity and their rations and fuel allow; the front eats; the loads are taken.
+        have = xp.maximum(have_start - fixed, 0.0)
+        v = share(xp, units_there, want).reshape(-1, runs)[d.origin_mode]
+        used = d.by_arc(per_leg * v[:, None, :])
+        v = v * share(xp, cap, used).min(axis=1)[d.arc]
+        trip = d.draw_at(draws * v[d.draw_leg]).reshape(n_p, n_g, runs)
+        fed = share(xp, have, trip).min(axis=1)  # [P, R]
+        v = v * fed[d.origin]
+        have = xp.maximum(have - trip * fed[:, None, :] - consumed, 0.0)
+        new_take = share(xp, have, d.by_origin(loads * v[:, None, :]))
+        change = max(_largest(xp.abs(v - leave)), _largest(xp.abs(new_take - take)))
+        leave, take = v, new_take
+        if change < SETTLED or landing is None:
+            return leave, take, True
+    return leave, take, False
