@@ -121,6 +121,30 @@ def _host(xp: Any, value: Any) -> np.ndarray:
     return np.asarray(value if xp is np else xp.asnumpy(value))
 
 
+class _Linear:
+    """A fixed linear map ``[N, ...] → [T, ...]`` along the first axis, given by a host
+    matrix [T, N]: a SciPy sparse product on NumPy (no BLAS threads), a dense product on
+    CuPy."""
+
+    def __init__(self, xp: Any, matrix: np.ndarray) -> None:
+        self.xp = xp
+        self.shape = matrix.shape
+        self.host = np.asarray(matrix, dtype=float)
+        self._matrices: dict[Any, Any] = {}
+
+    def __call__(self, x: Any) -> Any:
+        matrix = self._matrices.get(x.dtype)
+        if matrix is None:
+            if self.xp is np:
+                matrix = scipy.sparse.csr_matrix(self.host.astype(x.dtype))
+            else:
+                matrix = self.xp.asarray(self.host.astype(x.dtype))
+            self._matrices[x.dtype] = matrix
+        product = matrix @ x.reshape(x.shape[0], -1)
+        out = np.asarray(product) if self.xp is np else product
+        return out.reshape(self.shape[0], *x.shape[1:])
+
+
 class _Sum:
     """Sums the rows of an array (legs, or (leg, good) entries) into their targets (places,
     (place, mode) pairs, arcs, goods; rows whose target is < 0 are left out) along the
@@ -367,9 +391,11 @@ class _Device:
         # Food of the units the plan keeps waiting, per unit alive: [S, P·G, M].
         waiting_food = np.asarray(c.waiting)[:, :, None, :] * np.asarray(c.rations)[None, :, :,
                                                                                     None]
-        self.waiting_food = steps_first(
-            waiting_food.transpose(0, 2, 1, 3).reshape(n_p * n_g, n_m, c.steps))
-        self.rations_t = xp.asarray(np.ascontiguousarray(np.asarray(c.rations).T))  # [G, M]
+        waiting_food = waiting_food.transpose(3, 0, 2, 1).reshape(c.steps, n_p * n_g, n_m)
+        self.waiting_food = [_Linear(xp, w) for w in waiting_food]  # [P·G, M] per step
+        # Rations of units per day, (place, mode) → (place, good): [P·G, P·M].
+        rations = np.kron(np.eye(n_p), np.asarray(c.rations).T)
+        self.rations = _Linear(xp, rations)
         self.consumed = steps_first(c.consumed)[..., None]
         self.consumed_rounds = self.consumed.astype(ROUND_DTYPE)
         self.demand = steps_first(c.demand)[..., None]
@@ -439,13 +465,13 @@ class _Arrivals:
     def _later(self, at: np.ndarray, target: np.ndarray, size: int,
                xp: Any) -> tuple[_Sum, list[int]]:
         """The sum of what arrives after the step and before the horizon's end, by step:
-        row ``(t - s - 1) × size + target`` for what arrives in step ``t``; and those t."""
+        row ``i × size + target`` for what arrives in the i-th of those steps; and those."""
         later = (at > self.s) & (at < self.steps)
         when = sorted({int(t) for t in at[later]})
-        k = np.where(later, at - self.s - 1, -1)
-        span = (max(when) - self.s) if when else 0
-        rows = np.where(later, k * size + target, -1)
-        return _Sum(xp, rows, span * size), when
+        block = np.full(self.steps + 1, -1)
+        block[when] = np.arange(len(when))
+        rows = np.where(later, block[at] * size + target, -1)
+        return _Sum(xp, rows, len(when) * size), when
 
     def send(self, pending: _Pending, amount: Any, which: tuple[_Sum, list[int]],
              shape: tuple[int, int], cargo: bool) -> None:
@@ -454,14 +480,13 @@ class _Arrivals:
         if not when:
             return
         runs = amount.shape[-1]
-        sums = total(amount).reshape(-1, *shape, runs)
+        sums = total(amount).reshape(len(when), *shape, runs)
         book = pending.cargo if cargo else pending.units
-        for t in when:
-            part = sums[t - self.s - 1]
+        for i, t in enumerate(when):
             if t in book:
-                book[t] += part
+                book[t] += sums[i]
             else:
-                book[t] = part
+                book[t] = sums[i]
 
 
 @dataclass
@@ -589,7 +614,7 @@ def run_chunk(c: Compiled, runs: int, rng: Any, threats: bool = True,
         if s in pending.units:
             idle += pending.units.pop(s)
 
-        fixed_need = d.fixed_food[s] + (d.waiting_food[s] @ alive).reshape(n_p, n_g, runs)
+        fixed_need = d.fixed_food[s] + d.waiting_food[s](alive).reshape(n_p, n_g, runs)
         cap = xp.stack([d.capacity_movements * length * left, d.capacity_kg * length * left],
                        axis=1)  # [A, 2, R]: movements, kg
         # What each leg means to send: the plan's dispatches and what was kept back before
@@ -723,7 +748,8 @@ def run_chunk(c: Compiled, runs: int, rng: Any, threats: bool = True,
         backlog_loaded = xp.maximum(d.loaded[s][:, None] + backlog_loaded - n_loaded, 0.0)
         backlog_empty = xp.maximum(d.empty[s][:, None] + backlog_empty - n_empty, 0.0)
         kept_back = d.by_origin_mode(kept_back).reshape(n_p, n_m, runs)
-        fixed_need = fixed_need + xp.matmul(d.rations_t, kept_back * length)
+        fixed_need = fixed_need + d.rations(kept_back.reshape(n_p * n_m, runs) * length).reshape(
+            n_p, n_g, runs)
         fed = xp.minimum(fixed_need, xp.maximum(stock, 0.0))
         stock = stock - fed
         tally["eaten"] += fed.sum(axis=0)
