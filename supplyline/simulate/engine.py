@@ -36,13 +36,7 @@ from supplyline.simulate.policy import MAX_PASSES, SETTLED, share
 from supplyline.simulate.threats import ThreatSampler
 from supplyline.state import State
 
-__all__ = ["ROUND_DTYPE", "Compiled", "compile_plan", "run_chunk"]
-
-#: The policy's rounds (:mod:`supplyline.simulate.policy`) run in single precision: they
-#: decide the share of each dispatch and load that goes (to about 1e-7, against rounds that
-#: settle at 1e-6); the amounts sent, the stocks and every tally are double precision, so
-#: that every run's mass balance holds exactly.
-ROUND_DTYPE = np.float32
+__all__ = ["Compiled", "compile_plan", "run_chunk"]
 
 
 @dataclass
@@ -397,7 +391,6 @@ class _Device:
         rations = np.kron(np.eye(n_p), np.asarray(c.rations).T)
         self.rations = _Linear(xp, rations)
         self.consumed = steps_first(c.consumed)[..., None]
-        self.consumed_rounds = self.consumed.astype(ROUND_DTYPE)
         self.demand = steps_first(c.demand)[..., None]
         self.plan_stock = steps_first(c.plan_stock)[..., None]
         self.fronts = xp.asarray(c.fronts)
@@ -549,7 +542,6 @@ def run_chunk(c: Compiled, runs: int, rng: Any, threats: bool = True,
     in the plan's shapes with the runs first)."""
     xp = c.xp
     d = c.device()
-    low = ROUND_DTYPE
     n_p, n_m, n_g, steps = c.n_places, c.n_modes, c.n_goods, c.steps
     n_f = int(c.fronts.size)
     sampler = ThreatSampler(c.plan.network, xp, rng, runs, enabled=threats)
@@ -670,16 +662,11 @@ def run_chunk(c: Compiled, runs: int, rng: Any, threats: bool = True,
         # planner counts them); each next one on what the last round's dispatches land.
         ready = xp.minimum(idle, idle * available[None])  # units owed (< 0) are owed whole
         leave, take, settled = _policy(
-            xp, d, land.rounds(units_land, loads, cargo_kept, low),
-            stock=stock.astype(low), fixed=fixed_need.astype(low),
-            ready=ready.astype(low), available=available.astype(low)[None],
-            want=want.astype(low), cap=cap.astype(low),
-            per_leg=xp.stack([sent_full * d.road_use, kgs], axis=1).astype(low),
-            draws=draws.astype(low), loads=loads.astype(low),
-            consumed=d.consumed_rounds[s])
+            xp, d, land.rounds(units_land, loads, cargo_kept), stock=stock, fixed=fixed_need,
+            ready=ready, available=available[None], want=want, cap=cap,
+            per_leg=xp.stack([sent_full * d.road_use, kgs], axis=1), draws=draws, loads=loads,
+            consumed=d.consumed[s])
         unsettled += not settled
-        leave = leave.astype(np.float64)
-        take = take.astype(np.float64)
 
         # --- execute: what lands within the step, people eat, units leave, the front eats
         n_loaded = plan_loaded * leave
@@ -825,16 +812,15 @@ class _Land:
             self.back = None
         self.any = bool(units_rows.size or cargo_rows.size or self.back is not None)
 
-    def rounds(self, units: Any, loads: Any, kept: Any, dtype: Any) -> _Landing | None:
-        """What the policy's rounds need, in ``dtype``: per share of each leg sent, the
+    def rounds(self, units: Any, loads: Any, kept: Any) -> _Landing | None:
+        """What the policy's rounds need: per share of each leg sent, the
         units [L, R] and cargo that land ([L, G, R] loads × share kept and arriving now)."""
         if not self.any:
             return None
         rows = self.cargo_dev
         return _Landing(
-            self, units=units[self.units_dev].astype(dtype),
-            cargo=(loads[rows] * kept[rows][:, None, :]).astype(dtype),
-            back=None if self.back is None else self.back.astype(dtype))
+            self, units=units[self.units_dev], cargo=loads[rows] * kept[rows][:, None, :],
+            back=self.back)
 
     def execute(self, units: Any, arrived: Any, now: Any, leave: Any) -> tuple[Any, Any]:
         """Units [P, M, R] and goods [P, G, R] that land (None where none do) when each leg
@@ -898,14 +884,6 @@ def _policy(xp: Any, d: _Device, landing: _Landing | None, *, stock: Any, fixed:
     send; ``cap`` [A, 2, R] the arcs' movements and kg, against ``per_leg`` [L, 2, R] each
     leg's movements and kg; ``draws`` [Ed, R] the food and fuel for the trips; ``loads``
     [L, G, R] the loads; ``consumed`` [P, G, 1] what the fronts eat."""
-    with np.errstate(over="ignore"):  # unlimited capacity is infinite in single precision
-        return _rounds(xp, d, landing, stock, fixed, ready, available, want, cap, per_leg,
-                       draws, loads, consumed)
-
-
-def _rounds(xp: Any, d: _Device, landing: _Landing | None, stock: Any, fixed: Any,
-            ready: Any, available: Any, want: Any, cap: Any, per_leg: Any, draws: Any,
-            loads: Any, consumed: Any) -> tuple[Any, Any, bool]:
     n_p, n_g, runs = stock.shape
     leave = xp.ones((d.origin.size, runs), dtype=stock.dtype)
     take = xp.ones((n_p, n_g, runs), dtype=stock.dtype)
