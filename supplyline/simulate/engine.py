@@ -38,6 +38,9 @@ from supplyline.state import State
 
 __all__ = ["Compiled", "compile_plan", "run_chunk"]
 
+#: A capacity this large is unlimited (:func:`_finite`).
+UNLIMITED = 1e30
+
 
 @dataclass
 class Compiled:
@@ -205,7 +208,7 @@ def _largest(x: Any) -> float:
 
 def _finite(capacity: np.ndarray) -> np.ndarray:
     """Capacities with unlimited as a huge finite number (so a closed day, 0 × it, is 0)."""
-    return np.where(np.isfinite(capacity), capacity, 1e30)
+    return np.where(np.isfinite(capacity), capacity, UNLIMITED)
 
 
 def _entries(*coefficients: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -332,6 +335,20 @@ class _Device:
 
         self.origin = xp.asarray(c.origin)
         self.origin_mode = xp.asarray(c.origin * n_m + c.mode)
+        # The policy's rounds look only at what can bind: the (place, mode) pairs that legs
+        # leave from, the (place, good) pairs that trips draw from, the arcs' limited
+        # capacities (an unlimited one binds only where nothing of the route is left).
+        pairs, om_of_leg = np.unique(np.asarray(c.origin) * n_m + np.asarray(c.mode),
+                                     return_inverse=True)
+        self.leave_pairs = xp.asarray(pairs)  # [OM] (place, mode) flat
+        self.leave_pair_mode = xp.asarray(pairs % n_m)
+        self.leave_pair_of_leg = xp.asarray(om_of_leg.ravel())
+        index = np.full(n_p * n_m, -1)
+        index[pairs] = np.arange(pairs.size)
+        self.dest_leave_pair = index[np.asarray(c.dest) * n_m + np.asarray(c.mode)]  # host [L]
+        self.capacity = {
+            "limited": _CapacityLayout(c, xp, limited_only=True),
+            "all": _CapacityLayout(c, xp, limited_only=False)}
         self.arc = xp.asarray(c.arc)
         self.route = xp.asarray(c.route)
         self.night = xp.asarray(np.asarray(c.night, dtype=np.int64))
@@ -357,6 +374,8 @@ class _Device:
         self.eat_loaded = steps_first(c.eat_loaded[draw_leg, draw_good])
         self.eat_empty = steps_first(c.eat_empty[draw_leg, draw_good])
         self.draw_at = _Sum(xp, c.origin[draw_leg] * n_g + draw_good, n_p * n_g)
+        self.draws = _DrawLayout(xp, c.origin[draw_leg] * n_g + draw_good, np.asarray(c.origin),
+                                 n_g)
         self.draw_good = _Sum(xp, draw_good, n_g)
         back_leg, back_good = _entries(c.back_food)
         self.has_back = back_leg.size > 0
@@ -391,6 +410,10 @@ class _Device:
         rations = np.kron(np.eye(n_p), np.asarray(c.rations).T)
         self.rations = _Linear(xp, rations)
         self.consumed = steps_first(c.consumed)[..., None]
+        consumed = np.asarray(c.consumed).reshape(n_p * n_g, c.steps)
+        self.consumed_rows = [(xp.asarray(np.nonzero(consumed[:, s])[0]),
+                               xp.asarray(consumed[np.nonzero(consumed[:, s])[0], s])[:, None])
+                              for s in range(c.steps)]
         self.demand = steps_first(c.demand)[..., None]
         self.plan_stock = steps_first(c.plan_stock)[..., None]
         self.fronts = xp.asarray(c.fronts)
@@ -418,6 +441,71 @@ class _Device:
         xp = self.xp
         day = xp.clip(xp.floor(time), 0, days).astype(np.int64)
         return self.day_step[day]
+
+
+class _CapacityLayout:
+    """The arcs' capacities as the policy's rounds check them: rows (arc, movements or kg)
+    [K], the (leg, kind) entries that use each row [E], and for each leg its rows in the
+    rounds' shares (K: none, a share of 1). With ``limited_only``, the rows of limited
+    capacities only (enough where every route has something left)."""
+
+    def __init__(self, c: Compiled, xp: Any, limited_only: bool) -> None:
+        self.xp = xp
+        capacities = (np.asarray(c.capacity_movements), np.asarray(c.capacity_kg))
+        arc = np.asarray(c.arc)
+        rows_arc: list[np.ndarray] = []
+        rows_cap: list[np.ndarray] = []
+        entry_leg: list[np.ndarray] = []
+        entry_kind: list[np.ndarray] = []
+        entry_row: list[np.ndarray] = []
+        self.leg_rows: list[Any] = []
+        k = 0
+        for kind, capacity in enumerate(capacities):
+            arcs = np.nonzero(capacity < UNLIMITED)[0] if limited_only else np.arange(
+                capacity.size)
+            if arcs.size == 0:
+                continue
+            row_of_arc = np.full(capacity.size, -1)
+            row_of_arc[arcs] = k + np.arange(arcs.size)
+            legs = np.nonzero(row_of_arc[arc] >= 0)[0]
+            rows_arc.append(arcs)
+            rows_cap.append(capacity[arcs])
+            entry_leg.append(legs)
+            entry_kind.append(np.full(legs.size, kind))
+            entry_row.append(row_of_arc[arc[legs]])
+            k += arcs.size
+            self.leg_rows.append((row_of_arc[arc], kind))
+        self.rows = k
+        self.rows_arc: Any = xp.asarray(np.concatenate(rows_arc)) if k else None
+        self.rows_capacity: Any = xp.asarray(np.concatenate(rows_cap))[:, None] if k else None
+        self.entry_leg: Any = xp.asarray(np.concatenate(entry_leg)) if k else None
+        self.entry_kind: Any = xp.asarray(np.concatenate(entry_kind)) if k else None
+        self.entry_sum: Any = _Sum(xp, np.concatenate(entry_row), k) if k else None
+        self.leg_rows = [xp.asarray(np.where(rows >= 0, rows, k)) for rows, _ in self.leg_rows]
+
+
+class _DrawLayout:
+    """The (place, good) pairs trips draw from [D] (``pairs``, flat), the sum of the
+    (leg, good) draw entries into them, and the pairs of each place ([Pd, most goods],
+    padded with D: none) and each leg's place among those (Pd: none)."""
+
+    def __init__(self, xp: Any, entry_pair: np.ndarray, origin: np.ndarray, n_g: int) -> None:
+        pairs, of_entry = np.unique(entry_pair, return_inverse=True)
+        self.size = pairs.size
+        self.pairs = xp.asarray(pairs)
+        self.sum = _Sum(xp, of_entry.ravel(), pairs.size)
+        places, place_of_pair = np.unique(pairs // n_g, return_inverse=True)
+        place_of_pair = place_of_pair.ravel()
+        most = int(np.bincount(place_of_pair).max(initial=0)) if pairs.size else 0
+        pad = np.full((places.size, max(most, 1)), pairs.size)
+        for i in range(places.size):
+            mine = np.nonzero(place_of_pair == i)[0]
+            pad[i, :mine.size] = mine
+        self.place_pairs = xp.asarray(pad)
+        self.place_of_pair = xp.asarray(place_of_pair)
+        row = np.full(int(origin.max(initial=0)) + 1, places.size)
+        row[places] = np.arange(places.size)
+        self.leg_place = xp.asarray(row[origin])
 
 
 class _Arrivals:
@@ -607,8 +695,6 @@ def run_chunk(c: Compiled, runs: int, rng: Any, threats: bool = True,
             idle += pending.units.pop(s)
 
         fixed_need = d.fixed_food[s] + d.waiting_food[s](alive).reshape(n_p, n_g, runs)
-        cap = xp.stack([d.capacity_movements * length * left, d.capacity_kg * length * left],
-                       axis=1)  # [A, 2, R]: movements, kg
         # What each leg means to send: the plan's dispatches and what was kept back before
         # (catching up as soon as it can), with units enough for the loads.
         cargo_want = d.cargo[s][:, :, None] + backlog_cargo  # [L, G, R]
@@ -661,11 +747,22 @@ def run_chunk(c: Compiled, runs: int, rng: Any, threats: bool = True,
         # counts on what the plan has landing (units going round within the step, as the
         # planner counts them); each next one on what the last round's dispatches land.
         ready = xp.minimum(idle, idle * available[None])  # units owed (< 0) are owed whole
+        # The capacities that can bind (unlimited ones where nothing of a route is left).
+        layout = d.capacity["limited" if bool((left >= 1e-12).all()) else "all"]
+        capacity = None
+        if layout.rows:
+            capacity = _Capacity(
+                layout, cap=layout.rows_capacity * length * left[layout.rows_arc],
+                per_entry=xp.stack([sent_full * d.road_use, kgs])[layout.entry_kind,
+                                                                   layout.entry_leg])
+        pairs = d.leave_pairs
         leave, take, settled = _policy(
-            xp, d, land.rounds(units_land, loads, cargo_kept), stock=stock, fixed=fixed_need,
-            ready=ready, available=available[None], want=want, cap=cap,
-            per_leg=xp.stack([sent_full * d.road_use, kgs], axis=1), draws=draws, loads=loads,
-            consumed=d.consumed[s])
+            xp, d, land.rounds(units_land, loads, cargo_kept),
+            stock=stock, fixed=fixed_need,
+            ready=ready.reshape(n_p * n_m, runs)[pairs],
+            available=available[d.leave_pair_mode],
+            want=want.reshape(n_p * n_m, runs)[pairs], capacity=capacity, draws=draws,
+            loads=loads, consumed=d.consumed_rows[s])
         unsettled += not settled
 
         # --- execute: what lands within the step, people eat, units leave, the front eats
@@ -805,6 +902,7 @@ class _Land:
         self.units_dev = xp.asarray(units_rows)
         self.cargo_dev = xp.asarray(cargo_rows)
         self.units_sum = d.by_dest_mode.subset(units_rows)
+        self.units_to_pairs = _Sum(xp, d.dest_leave_pair[units_rows], int(d.leave_pairs.size))
         self.cargo_sum = d.by_dest.subset(cargo_rows)
         self.cargo_origin = d.origin[self.cargo_dev]
         self.back = back
@@ -852,15 +950,16 @@ class _Landing:
         self.back = back
 
     def __call__(self, leave: Any, take: Any) -> tuple[Any, Any]:
-        """Units [P, M, R] and goods [P, G, R] that land when each leg sends the share
+        """Units [OM, R] (at the (place, mode) pairs legs leave from) and goods [P, G, R]
+        that land when each leg sends the share
         ``leave`` [L, R] of its units and each place loads the share ``take`` [P, G, R] of
         what its legs were to load."""
         land = self.land
         xp = land.xp
         if land.units_rows.size:
-            units = land.units_sum(leave[land.units_dev] * self.units).reshape(land.shape_units)
+            units = land.units_to_pairs(leave[land.units_dev] * self.units)
         else:
-            units = xp.zeros(land.shape_units, dtype=leave.dtype)
+            units = xp.zeros((land.units_to_pairs.size, leave.shape[-1]))
         if land.cargo_rows.size:
             goods = land.cargo_sum(self.cargo * take[land.cargo_origin]
                                    * leave[land.cargo_dev][:, None, :])
@@ -873,20 +972,45 @@ class _Landing:
         return units, goods
 
 
+class _Capacity:
+    """One step's capacities as the rounds check them (see :class:`_CapacityLayout`):
+    ``cap`` [K, R] and each entry's use per share of its leg sent ``per_entry`` [E, R]."""
+
+    def __init__(self, layout: _CapacityLayout, cap: Any, per_entry: Any) -> None:
+        self.layout = layout
+        self.cap = cap
+        self.per_entry = per_entry
+
+    def share(self, xp: Any, v: Any) -> Any:
+        """The share of each leg's dispatch [L, R] the capacities allow when the legs send
+        the shares ``v`` [L, R] (pro rata on each arc)."""
+        layout = self.layout
+        used = layout.entry_sum(self.per_entry * v[layout.entry_leg])
+        allowed = share(xp, self.cap, used)
+        allowed = xp.concatenate([allowed, xp.ones((1, allowed.shape[1]))])
+        out = allowed[layout.leg_rows[0]]
+        for rows in layout.leg_rows[1:]:
+            out = xp.minimum(out, allowed[rows])
+        return out
+
+
 def _policy(xp: Any, d: _Device, landing: _Landing | None, *, stock: Any, fixed: Any,
-            ready: Any, available: Any, want: Any, cap: Any, per_leg: Any, draws: Any,
-            loads: Any, consumed: Any) -> tuple[Any, Any, bool]:
+            ready: Any, available: Any, want: Any, capacity: _Capacity | None, draws: Any,
+            loads: Any, consumed: tuple[Any, Any]) -> tuple[Any, Any, bool]:
     """The policy's rounds for one step (:mod:`supplyline.simulate.policy`): the share of
     each leg's units that leave [L, R] and of each place's loads that are taken [P, G, R],
     and whether the rounds settled. ``stock`` [P, G, R] is there before what lands within
-    the step; ``fixed`` [P, G, R] is eaten first; ``ready`` [P, M, R] units can travel
-    (``available`` [1, M, R] of those that land); ``want`` [P, M, R] units the legs mean to
-    send; ``cap`` [A, 2, R] the arcs' movements and kg, against ``per_leg`` [L, 2, R] each
-    leg's movements and kg; ``draws`` [Ed, R] the food and fuel for the trips; ``loads``
-    [L, G, R] the loads; ``consumed`` [P, G, 1] what the fronts eat."""
+    the step; ``fixed`` [P, G, R] is eaten first; at the (place, mode) pairs legs leave from
+    [OM], ``ready`` [OM, R] units can travel (``available`` [OM, R] of those that land) and
+    ``want`` [OM, R] units the legs mean to send; ``capacity`` the arcs' limits (None:
+    none can bind); ``draws`` [Ed, R] the food and fuel for the trips; ``loads`` [L, G, R]
+    the loads; ``consumed`` what the fronts eat (flat (place, good) rows and amounts)."""
     n_p, n_g, runs = stock.shape
-    leave = xp.ones((d.origin.size, runs), dtype=stock.dtype)
-    take = xp.ones((n_p, n_g, runs), dtype=stock.dtype)
+    draw = d.draws
+    ones = xp.ones((1, runs))
+    eaten_rows, eaten = consumed
+    leave = xp.ones((d.origin.size, runs))
+    take = xp.ones((n_p, n_g, runs))
     have_start = stock
     units_there = ready
     for _ in range(MAX_PASSES):
@@ -896,15 +1020,19 @@ def _policy(xp: Any, d: _Device, landing: _Landing | None, *, stock: Any, fixed:
             units_there = ready + units_here * available
         # People on the line eat first; then units leave as far as units, the routes'
         # capacity and their rations and fuel allow; the front eats; the loads are taken.
-        have = xp.maximum(have_start - fixed, 0.0)
-        v = share(xp, units_there, want).reshape(-1, runs)[d.origin_mode]
-        used = d.by_arc(per_leg * v[:, None, :])
-        v = v * share(xp, cap, used).min(axis=1)[d.arc]
-        trip = d.draw_at(draws * v[d.draw_leg]).reshape(n_p, n_g, runs)
-        fed = share(xp, have, trip).min(axis=1)  # [P, R]
-        v = v * fed[d.origin]
-        have = xp.maximum(have - trip * fed[:, None, :] - consumed, 0.0)
-        new_take = share(xp, have, d.by_origin(loads * v[:, None, :]))
+        have = xp.maximum(have_start - fixed, 0.0).reshape(n_p * n_g, runs)
+        v = share(xp, units_there, want)[d.leave_pair_of_leg]
+        if capacity is not None:
+            v = v * capacity.share(xp, v)
+        if draw.size:
+            trip = draw.sum(draws * v[d.draw_leg])  # [D, R]
+            here = have[draw.pairs]
+            fed = xp.concatenate([share(xp, here, trip), ones])[draw.place_pairs].min(axis=1)
+            v = v * xp.concatenate([fed, ones])[draw.leg_place]
+            have[draw.pairs] = xp.maximum(here - trip * fed[draw.place_of_pair], 0.0)
+        if eaten_rows.size:
+            have[eaten_rows] = xp.maximum(have[eaten_rows] - eaten, 0.0)
+        new_take = share(xp, have.reshape(n_p, n_g, runs), d.by_origin(loads * v[:, None, :]))
         change = max(_largest(xp.abs(v - leave)), _largest(xp.abs(new_take - take)))
         leave, take = v, new_take
         if change < SETTLED or landing is None:
