@@ -118,6 +118,11 @@ def _host(xp: Any, value: Any) -> np.ndarray:
     return np.asarray(value if xp is np else xp.asnumpy(value))
 
 
+def _times(xp: Any, matrix: Any, x: Any) -> Any:
+    """``matrix @ x`` for a 2-D ``x``: a SciPy CSR matrix on NumPy, a dense one on CuPy."""
+    return np.asarray(matrix @ x) if xp is np else matrix @ x
+
+
 class _Linear:
     """A fixed linear map ``[N, ...] → [T, ...]`` along the first axis, given by a host
     matrix [T, N]: a SciPy sparse product on NumPy (no BLAS threads), a dense product on
@@ -137,8 +142,7 @@ class _Linear:
             else:
                 matrix = self.xp.asarray(self.host.astype(x.dtype))
             self._matrices[x.dtype] = matrix
-        product = matrix @ x.reshape(x.shape[0], -1)
-        out = np.asarray(product) if self.xp is np else product
+        out = _times(self.xp, matrix, x.reshape(x.shape[0], -1))
         return out.reshape(self.shape[0], *x.shape[1:])
 
 
@@ -174,8 +178,7 @@ class _Sum:
 
     def __call__(self, x: Any) -> Any:
         flat = x.reshape(x.shape[0], -1)
-        product = self._matrix(x.dtype) @ flat
-        out = np.asarray(product) if self.xp is np else product
+        out = _times(self.xp, self._matrix(x.dtype), flat)
         return out.reshape(self.size, *x.shape[1:])
 
     def spread(self, x: Any) -> Any:

@@ -51,9 +51,11 @@ def share(xp: Any, have: Any, want: Any) -> Any:
     (Written with arithmetic only, no ``where``, which is slow in NumPy: where nothing is
     wanted (``want`` is never negative) the quotient is made huge, so that it is 1.)"""
     none = want <= 0
-    huge = xp.asarray(_HUGE, dtype=have.dtype)
-    out = xp.clip((have + none * huge) / (want + none), 0.0, 1.0)
-    return xp.maximum(out, out > 1.0 - 1e-6)
+    out = none * xp.asarray(_HUGE, dtype=have.dtype)
+    out += have
+    out /= want + none
+    xp.clip(out, 0.0, 1.0, out=out)
+    return xp.maximum(out, out > 1.0 - 1e-6, out=out)
 
 
 #: Larger than any amount the engine compares (finite in single precision).
