@@ -428,8 +428,20 @@ class _Device:
         self.day_step_host = np.append(day_step, c.steps).astype(np.int64)
         self.day_step = xp.asarray(self.day_step_host)
         self._dry: dict[int, _Arrivals] = {}
+        self._to_pairs: dict[bytes, _Sum] = {}
         self.initial = c.stock_in.sum(axis=0)  # [G, S] host: the same in every run
         self.given_total = c.given.sum(axis=0)
+
+    def to_leave_pairs(self, rows: np.ndarray) -> _Sum:
+        """The sum of legs ``rows`` into the (place, mode) pairs legs leave from, where they
+        arrive (units that land where no leg leaves are left out), kept for reuse."""
+        key = rows.tobytes()
+        found = self._to_pairs.get(key)
+        if found is None:
+            found = _Sum(self.xp, self.dest_leave_pair[rows], int(self.leave_pairs.size))
+            if len(self._to_pairs) < 4096:
+                self._to_pairs[key] = found
+        return found
 
     def dry(self, c: Compiled, s: int) -> _Arrivals:
         """When the trips leaving in step ``s`` arrive in a run where no rain can fall in
@@ -905,7 +917,7 @@ class _Land:
         self.units_dev = xp.asarray(units_rows)
         self.cargo_dev = xp.asarray(cargo_rows)
         self.units_sum = d.by_dest_mode.subset(units_rows)
-        self.units_to_pairs = _Sum(xp, d.dest_leave_pair[units_rows], int(d.leave_pairs.size))
+        self.units_to_pairs = d.to_leave_pairs(units_rows)
         self.cargo_sum = d.by_dest.subset(cargo_rows)
         self.cargo_origin = d.origin[self.cargo_dev]
         self.back = back
