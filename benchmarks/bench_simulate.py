@@ -355,12 +355,13 @@ def main() -> None:
     args = parser.parse_args()
 
     if args.save_plan:
-        plan, plan_s = _plan(args.scenario)
+        plan, seconds = _plan(args.scenario)
         Path(args.save_plan).write_bytes(pickle.dumps(plan, protocol=pickle.HIGHEST_PROTOCOL))
-        print(f"planned {args.scenario} in {plan_s:.0f} s; wrote {args.save_plan}")
+        print(f"planned {args.scenario} in {seconds:.0f} s; wrote {args.save_plan}")
         return
+    plan_s: float | None = None
     if args.plan_pickle:
-        plan, plan_s = _load_plan(args.plan_pickle), None
+        plan = _load_plan(args.plan_pickle)
         scenario = str(getattr(getattr(plan.network, "scenario", None), "name", args.scenario))
     else:
         plan, plan_s = _plan(args.scenario)
