@@ -13,8 +13,9 @@ from __future__ import annotations
 
 import os
 import time
+from collections import deque
 from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
 import numpy as np
@@ -151,15 +152,14 @@ def simulate(
     unsettled = 0
     owed = 0.0
     done = 0
-    with ThreadPoolExecutor(max_workers=workers) if workers > 1 else _Serial() as pool:
-        for reduced, chunk_unsettled, chunk_owed in pool.map(one, range(n_chunks)):
-            unsettled += chunk_unsettled
-            owed = max(owed, chunk_owed)
-            for key, value in reduced.items():
-                parts.setdefault(key, []).append(value)
-            done = min(runs, done + chunk)
-            if progress is not None:
-                progress(done, runs)
+    for reduced, chunk_unsettled, chunk_owed in _in_order(one, n_chunks, workers):
+        unsettled += chunk_unsettled
+        owed = max(owed, chunk_owed)
+        for key, value in reduced.items():
+            parts.setdefault(key, []).append(value)
+        done = min(runs, done + chunk)
+        if progress is not None:
+            progress(done, runs)
     merged = {key: (np.sum(values, axis=0) if key.endswith("_count")
                     else np.concatenate(values, axis=0)) for key, values in parts.items()}
     return Simulation(
@@ -177,17 +177,23 @@ def _cores() -> int:
         return os.cpu_count() or 1
 
 
-class _Serial:
-    """An executor that runs each call in turn, in this thread (one worker)."""
-
-    def __enter__(self) -> _Serial:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        return None
-
-    def map(self, fn: Callable[[int], Any], items: range) -> Iterator[Any]:
-        return (fn(i) for i in items)
+def _in_order(fn: Callable[[int], Any], n: int, workers: int) -> Iterator[Any]:
+    """``fn(0), fn(1), ...`` in order, computed by ``workers`` threads at most twice as many
+    ahead as there are threads; an interruption (Ctrl-C) cancels what has not started."""
+    if workers <= 1:
+        yield from (fn(i) for i in range(n))
+        return
+    pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="simulate")
+    try:
+        ahead: deque[Future[Any]] = deque()
+        started = 0
+        for _ in range(n):
+            while started < n and len(ahead) < 2 * workers:
+                ahead.append(pool.submit(fn, started))
+                started += 1
+            yield ahead.popleft().result()
+    finally:
+        pool.shutdown(wait=False, cancel_futures=True)
 
 
 def _notes(unsettled: int, owed: float) -> list[str]:
