@@ -58,5 +58,5 @@ def share(xp: Any, have: Any, want: Any) -> Any:
     return xp.maximum(out, out > 1.0 - 1e-6, out=out)
 
 
-#: Larger than any amount the engine compares (finite in single precision).
+#: Larger than any amount the engine compares.
 _HUGE = 1e30
