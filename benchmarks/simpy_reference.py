@@ -169,7 +169,7 @@ class _Line:
         draws = self.threats.days
         # The step's means over its days, per arc and per leg.
         left = [sum(draws[d]["left"][int(net.arc_route[a])] * c.open_share[a, d] for d in days)
-                / length for a in range(net.n_arcs)]
+                / length * float(c.damage[a, s]) for a in range(net.n_arcs)]
         slow = [sum(draws[d]["slow"][int(net.arc_route[a])] for d in days) / length
                 for a in range(net.n_arcs)]
         loss = [sum(draws[d]["loss_night" if self.night[i] else "loss_day"][self.route[i]]

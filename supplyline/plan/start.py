@@ -12,7 +12,7 @@ from supplyline.network import Network
 from supplyline.plan.variables import FloatArray
 from supplyline.state import State
 
-__all__ = ["Start", "start_from"]
+__all__ = ["Start", "damage_factor", "start_from"]
 
 
 @dataclass(frozen=True)
@@ -54,11 +54,7 @@ def start_from(net: Network, state: State | None) -> Start:
     giveable = np.maximum(net.giveable_kg - state.given_kg[:, :, None], 0.0)
     giveable = np.where(giveable >= 1e-6, giveable, 0.0)
     people = np.maximum(net.labour_people - state.persons, 0.0)
-    # Damage is repaired evenly over the route's repair days.
-    day = np.arange(net.days)[None, :]
-    left = 1.0 - state.route_damage[:, None] * np.clip(
-        1.0 - day / net.repair_days[:, None], 0.0, 1.0)  # [R, D]
-    factor = net.capacity_factor * grid.mean(left[net.arc_route])
+    factor = net.capacity_factor * damage_factor(net, state.route_damage)
     return Start(
         stock_in=stock_in,
         units_in=units_in,
@@ -69,3 +65,13 @@ def start_from(net: Network, state: State | None) -> Start:
         labour_people=np.where(people >= 1e-6, people, 0.0),
         capacity_factor=factor,
     )
+
+
+def damage_factor(net: Network, route_damage: FloatArray) -> FloatArray:
+    """The share of each arc's capacity [A, S] that the damage held at the start
+    (``State.route_damage`` [R]) leaves in each step: damage is repaired evenly over the
+    route's repair days."""
+    day = np.arange(net.days)[None, :]
+    left = 1.0 - np.asarray(route_damage)[:, None] * np.clip(
+        1.0 - day / net.repair_days[:, None], 0.0, 1.0)  # [R, D]
+    return net.grid.mean(left[net.arc_route])

@@ -11,8 +11,11 @@ The engine's rules: :mod:`supplyline.simulate.engine`; what is sent when reality
 
 from __future__ import annotations
 
+import os
 import time
-from collections.abc import Callable
+from collections import deque
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
 import numpy as np
@@ -22,15 +25,20 @@ from supplyline.plan.result import Plan
 from supplyline.simulate.engine import Compiled, compile_plan, run_chunk
 from supplyline.simulate.policy import MAX_PASSES
 from supplyline.simulate.result import SHORT_SHARE, Simulation
+from supplyline.state import State
 
 __all__ = ["DEVICES", "Simulation", "array_module", "simulate"]
 
 #: Where the runs can be computed.
 DEVICES = ("cpu", "gpu")
-#: Memory one chunk of runs may take (bytes): the runs are cut into chunks that fit.
-CHUNK_BYTES = 256 * 2**20
-#: Most runs in one chunk (the same chunks, and so the same results, for a seed whatever N).
-MAX_CHUNK = 1000
+#: Memory one chunk of runs may take (bytes), on the CPU and on a GPU: the runs are cut
+#: into chunks that fit.
+CHUNK_BYTES = {"cpu": 256 * 2**20, "gpu": 16 * 2**30}
+#: Most runs in one chunk (the same chunks, and so the same results, for a seed whatever
+#: N): on the CPU chunks small enough for the cores' caches, on a GPU large enough to keep
+#: it busy.
+MAX_CHUNK = 500
+MAX_CHUNK_GPU = 2**17
 #: Runs whose reserve days are kept for the fan chart.
 FAN_RUNS = 20_000
 
@@ -60,13 +68,20 @@ def _generator(xp: Any, seed: np.random.SeedSequence) -> Any:
     return xp.random.default_rng(int(seed.generate_state(1, dtype=np.uint64)[0]))
 
 
-def chunk_size(compiled: Compiled) -> int:
-    """Runs per chunk: at most :data:`MAX_CHUNK`, fewer where one run's arrays are large."""
+def chunk_size(compiled: Compiled, device: str = "cpu") -> int:
+    """Runs per chunk: at most :data:`MAX_CHUNK` (:data:`MAX_CHUNK_GPU` on a GPU), fewer
+    where one run's arrays would not fit in :data:`CHUNK_BYTES`."""
     c = compiled
-    per_run = 8 * ((c.steps + 1) * c.n_places * (c.n_goods + c.n_modes) * 2
-                   + c.fronts.size * c.steps * (c.n_goods + 3)
-                   + c.loaded.shape[0] * (c.n_goods + 8) * 4)
-    return int(max(1, min(MAX_CHUNK, CHUNK_BYTES // max(per_run, 1))))
+    plan = c.plan
+    legs, goods, places = c.loaded.shape[0], c.n_goods, c.n_places
+    # Steps ahead that units and cargo may arrive in (one more for a wet trip).
+    ahead = 2 + int(max(0, (np.maximum(plan.legs.arrive_empty, plan.legs.cargo_arrives)
+                            - np.arange(c.steps)[None, :]).max(initial=0)))
+    per_run = 8 * (16 * legs * goods + 40 * legs
+                   + (ahead + 10) * places * (goods + c.n_modes)
+                   + int(c.fronts.size) * c.steps * (goods + 2))
+    most = MAX_CHUNK_GPU if device == "gpu" else MAX_CHUNK
+    return int(max(1, min(most, CHUNK_BYTES[device] // max(per_run, 1))))
 
 
 def simulate(
@@ -77,6 +92,8 @@ def simulate(
     threats: bool = True,
     unit_losses: bool = True,
     progress: Callable[[int, int], None] | None = None,
+    state: State | None = None,
+    workers: int | None = None,
 ) -> Simulation:
     """Execute ``plan`` ``runs`` times under the scenario's threats.
 
@@ -98,29 +115,49 @@ def simulate(
         A strike destroys the same share of the units on the trip as of their cargo.
     progress:
         Called with (runs done, runs) after each chunk.
+    state:
+        Start every run from this :class:`~supplyline.state.State` (of the plan's network,
+        on the plan's first day) instead of the plan's own start: its stocks, units waiting
+        and on the way with their cargo, what was given so far and route damage.
+    workers:
+        Chunks of runs computed at once on the CPU, each in its own thread (default: the
+        cores this process may use); the result does not depend on it.
     """
     if not isinstance(runs, int) or isinstance(runs, bool) or runs < 1:
         raise SimulationError(f"runs must be a whole number >= 1, got {runs!r}")
     xp = array_module(device)
     sequence = np.random.SeedSequence(seed)
     started = time.perf_counter()
-    compiled = compile_plan(plan, xp)
-    chunk = chunk_size(compiled)
+    try:
+        compiled = compile_plan(plan, xp, state=state)
+    except ValueError as error:
+        raise SimulationError(str(error)) from error
+    compiled.device()  # made once, before any thread reads it
+    chunk = chunk_size(compiled, device)
     n_chunks = -(-runs // chunk)
     seeds = sequence.spawn(n_chunks)
-    parts: dict[str, list[Any]] = {}
-    done = 0
-    unsettled = 0
-    owed = 0.0
-    for i in range(n_chunks):
-        size = min(chunk, runs - done)
+    if workers is None:
+        workers = _cores() if xp is np else 1
+    workers = max(1, min(int(workers), n_chunks))
+
+    def one(i: int) -> tuple[dict[str, np.ndarray], int, float]:
+        size = min(chunk, runs - i * chunk)
         out = run_chunk(compiled, size, _generator(xp, seeds[i]), threats=threats,
                         unit_losses=unit_losses)
-        unsettled += int(out.pop("unsettled"))
-        owed = max(owed, float(_host(xp, out.pop("units_owed")).max(initial=0.0)))
-        for key, value in _reduce(compiled, out, keep_fan=max(0, FAN_RUNS - done)).items():
+        unsettled = int(out.pop("unsettled"))
+        owed = float(_host(xp, out.pop("units_owed")).max(initial=0.0))
+        return _reduce(compiled, out, keep_fan=max(0, FAN_RUNS - i * chunk)), unsettled, owed
+
+    parts: dict[str, list[Any]] = {}
+    unsettled = 0
+    owed = 0.0
+    done = 0
+    for reduced, chunk_unsettled, chunk_owed in _in_order(one, n_chunks, workers):
+        unsettled += chunk_unsettled
+        owed = max(owed, chunk_owed)
+        for key, value in reduced.items():
             parts.setdefault(key, []).append(value)
-        done += size
+        done = min(runs, done + chunk)
         if progress is not None:
             progress(done, runs)
     merged = {key: (np.sum(values, axis=0) if key.endswith("_count")
@@ -130,6 +167,33 @@ def simulate(
         device=device, chunk=chunk, seconds=time.perf_counter() - started,
         fronts=compiled.fronts.astype(np.int64), **merged, notes=_notes(unsettled, owed),
     )
+
+
+def _cores() -> int:
+    """The cores this process may use."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def _in_order(fn: Callable[[int], Any], n: int, workers: int) -> Iterator[Any]:
+    """``fn(0), fn(1), ...`` in order, computed by ``workers`` threads at most twice as many
+    ahead as there are threads; an interruption (Ctrl-C) cancels what has not started."""
+    if workers <= 1:
+        yield from (fn(i) for i in range(n))
+        return
+    pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="simulate")
+    try:
+        ahead: deque[Future[Any]] = deque()
+        started = 0
+        for _ in range(n):
+            while started < n and len(ahead) < 2 * workers:
+                ahead.append(pool.submit(fn, started))
+                started += 1
+            yield ahead.popleft().result()
+    finally:
+        pool.shutdown(wait=False, cancel_futures=True)
 
 
 def _notes(unsettled: int, owed: float) -> list[str]:
@@ -151,23 +215,24 @@ def _host(xp: Any, value: Any) -> np.ndarray:
 
 
 def _reduce(c: Compiled, out: dict[str, Any], keep_fan: int) -> dict[str, np.ndarray]:
-    """One chunk's per-run arrays, on the host, in the shapes :class:`Simulation` keeps."""
+    """One chunk's per-run arrays in the shapes :class:`Simulation` keeps, reduced where
+    they are (on the device) and then moved to the host."""
     xp = c.xp
-    h = {key: _host(xp, value) for key, value in out.items()}
-    short = h["short"]  # [R, F, G, S]
-    demand = np.asarray(c.plan.demand_kg[c.fronts])  # [F, G, S]
+    short = out["short"]  # [R, F, G, S]
+    demand = xp.asarray(np.asarray(c.plan.demand_kg[c.fronts]))  # [F, G, S]
     is_short = short > (1.0 - SHORT_SHARE) * demand[None] + 1e-6
-    return {
-        "initial_kg": h["initial"], "given_kg": h["given"], "consumed_kg": h["consumed"],
-        "eaten_kg": h["eaten"], "burned_kg": h["burned"], "spoiled_kg": h["spoiled"],
-        "destroyed_kg": h["destroyed"], "unfed_kg": h["unfed"],
-        "final_stock_kg": h["final_stock"], "in_transit_kg": h["in_transit"],
+    reduced = {
+        "initial_kg": out["initial"], "given_kg": out["given"], "consumed_kg": out["consumed"],
+        "eaten_kg": out["eaten"], "burned_kg": out["burned"], "spoiled_kg": out["spoiled"],
+        "destroyed_kg": out["destroyed"], "unfed_kg": out["unfed"],
+        "final_stock_kg": out["final_stock"], "in_transit_kg": out["in_transit"],
         "shortfall_kg": short.sum(axis=(1, 3)),
         "short_any": is_short.any(axis=(1, 2, 3)),
         "short_count": is_short.sum(axis=0).astype(np.int64),
         "short_any_count": is_short.any(axis=(1, 2)).sum(axis=0).astype(np.int64),
         "shortfall_by_step_kg": short.sum(axis=(1, 2)).astype(np.float32),
-        "reserve_days": h["reserve_days"][:keep_fan].astype(np.float32),
-        "front_stock_kg": h["front_stock"].sum(axis=1).mean(axis=1),
-        "units_lost": h["units_lost"], "labour_days": h["labour_days"],
+        "reserve_days": out["reserve_days"][:keep_fan].astype(np.float32),
+        "front_stock_kg": out["front_stock"].sum(axis=1).mean(axis=1),
+        "units_lost": out["units_lost"], "labour_days": out["labour_days"],
     }
+    return {key: _host(xp, value) for key, value in reduced.items()}

@@ -1,13 +1,21 @@
 """The Monte Carlo engine: a plan executed step by step for many runs at once.
 
-Every quantity is an array with the runs first (runs × places × goods, runs × legs, ...), in
-the array module passed in (``numpy``, or ``cupy`` on a GPU: the code is the same). The plan
-is executed on its own step grid (day by day where the plan is daily); threats are drawn day
-by day (:mod:`supplyline.simulate.threats`); what is sent when reality falls short follows
+Every quantity is an array in the array module passed in (``numpy``, or ``cupy`` on a GPU:
+the code is the same), with the runs last: places × goods × runs, legs × runs, ... so that
+every operation runs over the runs in contiguous memory and sums over legs into places,
+(place, mode) pairs or arcs are one sparse product (:class:`_Sum`). The plan is executed on
+its own step grid (day by day where the plan is daily); threats are drawn day by day
+(:mod:`supplyline.simulate.threats`); what is sent when reality falls short follows
 :mod:`supplyline.simulate.policy`. Every per-leg coefficient (travel days, food and fuel per
 trip, room for cargo, arrival steps) is the planner's own, read from the plan's
 :class:`~supplyline.accounting.Legs`; only the day's draws move them (a wet day stretches the
 movement time by the drawn slowdown instead of the expected one).
+
+A run starts from the plan's own start, or from a given :class:`~supplyline.state.State`
+(:func:`compile_plan`): its stocks, the units waiting and on the way with their cargo (read
+by the planner's own :func:`~supplyline.plan.start.start_from`), what localities have given
+so far (they give as planned, never beyond what they have left) and the route damage it
+holds (repaired as the planner repairs it).
 
 What the engine does not redraw: what localities give, units recruited and released, road
 work, and the wounded's food follow the plan (their amounts are drawn from stock like any
@@ -16,31 +24,37 @@ other use); units do not go home at the end (their food for the way is drawn as 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+import scipy.sparse
 
 from supplyline.plan.result import Plan
+from supplyline.plan.start import damage_factor, start_from
 from supplyline.simulate.policy import MAX_PASSES, SETTLED, share
 from supplyline.simulate.threats import ThreatSampler
+from supplyline.state import State
 
 __all__ = ["Compiled", "compile_plan", "run_chunk"]
+
+#: A capacity this large is unlimited (:func:`_finite`).
+UNLIMITED = 1e30
 
 
 @dataclass
 class Compiled:
-    """A plan as the arrays the engine reads, in the array module ``xp``. Shapes: L legs,
-    G goods, P places, M modes, A arcs, S steps, F places with demand (fronts)."""
+    """A plan as the arrays the engine reads, on the host (NumPy), in the plan's shapes:
+    L legs, G goods, P places, M modes, A arcs, S steps, F places with demand (fronts). The
+    engine moves them to the array module ``xp`` once, step first (:meth:`device`)."""
 
     xp: Any
     plan: Plan
     steps: int
     days: int
-    step_start: Any  # host [S] int
-    step_length: Any  # host [S] float
-    start_xp: Any  # [S] float, for arrival steps
-    middle: Any  # host [S]
+    step_start: Any  # [S] int
+    step_length: Any  # [S] float
+    middle: Any  # [S]
     origin: Any  # [L]
     dest: Any
     mode: Any
@@ -66,13 +80,9 @@ class Compiled:
     road_use: Any  # [L]
     capacity_movements: Any  # [A] per day (inf: unlimited)
     capacity_kg: Any  # [A] per day
-    open_share: Any  # host [A, D] 1 on days the route is open
+    open_share: Any  # [A, D] 1 on days the route is open
+    damage: Any  # [A, S] capacity left by the route damage held at the start
     arc_route: Any  # [A]
-    by_origin: _Sum  # legs → places they leave
-    by_dest: _Sum  # legs → places they reach
-    by_origin_mode: _Sum  # legs → (place, mode) they leave
-    by_dest_mode: _Sum  # legs → (place, mode) they reach
-    by_arc: _Sum  # legs → arcs
     keep: Any  # [G, S] share of a stock not spoiled in the step
     stock_in: Any  # [P, G, S] at the start, or arriving from before it
     given: Any  # [P, G, S] given in the step
@@ -85,15 +95,22 @@ class Compiled:
     consumed: Any  # [P, G, S] planned consumption
     demand: Any  # [P, G, S]
     plan_stock: Any  # [P, G, S]
-    fronts: Any  # host [F] places with demand
-    front_daily: Any  # host [F, G, S] demand per day
-    availability: Any  # host [M]
-    in_service: Any  # host [M, S] planned units in service
-    crew: Any  # host [M]
+    fronts: Any  # [F] places with demand
+    front_daily: Any  # [F, G, S] demand per day
+    availability: Any  # [M]
+    in_service: Any  # [M, S] planned units in service
+    crew: Any  # [M]
     labour_planned: float
     n_places: int
     n_modes: int
     n_goods: int
+    _device: _Device | None = field(default=None, repr=False)
+
+    def device(self) -> _Device:
+        """The arrays in ``xp``, step first, with the sums the engine uses (made once)."""
+        if self._device is None:
+            self._device = _Device(self)
+        return self._device
 
 
 def _host(xp: Any, value: Any) -> np.ndarray:
@@ -101,34 +118,90 @@ def _host(xp: Any, value: Any) -> np.ndarray:
     return np.asarray(value if xp is np else xp.asnumpy(value))
 
 
+def _times(xp: Any, matrix: Any, x: Any) -> Any:
+    """``matrix @ x`` for a 2-D ``x``: a SciPy CSR matrix on NumPy, a dense one on CuPy."""
+    return np.asarray(matrix @ x) if xp is np else matrix @ x
+
+
+class _Linear:
+    """A fixed linear map ``[N, ...] → [T, ...]`` along the first axis, given by a host
+    matrix [T, N]: a SciPy sparse product on NumPy (no BLAS threads), a dense product on
+    CuPy."""
+
+    def __init__(self, xp: Any, matrix: np.ndarray) -> None:
+        self.xp = xp
+        self.shape = matrix.shape
+        self.host = np.asarray(matrix, dtype=float)
+        self._matrices: dict[Any, Any] = {}
+
+    def __call__(self, x: Any) -> Any:
+        matrix = self._matrices.get(x.dtype)
+        if matrix is None:
+            if self.xp is np:
+                matrix = scipy.sparse.csr_matrix(self.host.astype(x.dtype))
+            else:
+                matrix = self.xp.asarray(self.host.astype(x.dtype))
+            self._matrices[x.dtype] = matrix
+        out = _times(self.xp, matrix, x.reshape(x.shape[0], -1))
+        return out.reshape(self.shape[0], *x.shape[1:])
+
+
 class _Sum:
-    """Sums over legs into their targets (places, (place, mode) pairs or arcs), along the
-    legs' axis (1): ``[R, L] → [R, T]``, ``[R, L, G] → [R, T, G]``; and back: the value of
-    each leg's target (``spread``). On NumPy a segment sum (no BLAS threads to wake for a
-    small product); on CuPy a product with the one-hot matrix."""
+    """Sums the rows of an array (legs, or (leg, good) entries) into their targets (places,
+    (place, mode) pairs, arcs, goods; rows whose target is < 0 are left out) along the
+    first axis: ``[N, ...] → [T, ...]``; and back, each row's target's value (``spread``).
+    On NumPy a SciPy sparse product (one multiply-add per row and run); on CuPy a product
+    with the dense one-hot matrix."""
 
     def __init__(self, xp: Any, target: np.ndarray, size: int) -> None:
         self.xp = xp
         self.size = size
-        self.target = xp.asarray(target)
-        self.onehot = xp.asarray(_one_hot(target, size)) if xp is not np else None
-        order = np.argsort(target, kind="stable")
-        self.order = order
-        self.targets, self.starts = np.unique(target[order], return_index=True)
+        self.target_host = np.asarray(target, dtype=np.int64)
+        self.target = xp.asarray(self.target_host)
+        self._matrices: dict[Any, Any] = {}
+        self._subsets: dict[bytes, _Sum] = {}
+
+    def _matrix(self, dtype: Any) -> Any:
+        matrix = self._matrices.get(dtype)
+        if matrix is None:
+            n = self.target_host.size
+            rows = np.nonzero(self.target_host >= 0)[0]  # a target < 0: the row is left out
+            if self.xp is np:
+                matrix = scipy.sparse.csr_matrix(
+                    (np.ones(rows.size, dtype=dtype), (self.target_host[rows], rows)),
+                    shape=(self.size, n))
+            else:
+                matrix = self.xp.asarray(
+                    _one_hot(self.target_host, self.size).T.astype(dtype))
+            self._matrices[dtype] = matrix
+        return matrix
 
     def __call__(self, x: Any) -> Any:
-        if self.onehot is not None:
-            if x.ndim == 2:
-                return x @ self.onehot
-            return self.xp.einsum("rlg,lt->rtg", x, self.onehot)
-        out = np.zeros((x.shape[0], self.size, *x.shape[2:]))
-        if self.targets.size:
-            out[:, self.targets] = np.add.reduceat(x[:, self.order], self.starts, axis=1)
-        return out
+        flat = x.reshape(x.shape[0], -1)
+        out = _times(self.xp, self._matrix(x.dtype), flat)
+        return out.reshape(self.size, *x.shape[1:])
 
     def spread(self, x: Any) -> Any:
-        """Each leg's target's value: ``[R, T] → [R, L]``."""
-        return x[:, self.target]
+        """Each row's target's value: ``[T, ...] → [N, ...]``."""
+        return x[self.target]
+
+    def subset(self, rows: np.ndarray) -> _Sum:
+        """The sum over some of the rows only (``rows``: host indices), kept for reuse."""
+        key = rows.tobytes()
+        found = self._subsets.get(key)
+        if found is None:
+            found = _Sum(self.xp, self.target_host[rows], self.size)
+            if len(self._subsets) < 4096:
+                self._subsets[key] = found
+        return found
+
+
+def _one_hot(index: np.ndarray, size: int) -> np.ndarray:
+    """[N, size]: 1 at each row's index (none where it is < 0)."""
+    out = np.zeros((index.size, size))
+    rows = np.nonzero(index >= 0)[0]
+    out[rows, index[rows]] = 1.0
+    return out
 
 
 def _largest(x: Any) -> float:
@@ -138,24 +211,32 @@ def _largest(x: Any) -> float:
 
 def _finite(capacity: np.ndarray) -> np.ndarray:
     """Capacities with unlimited as a huge finite number (so a closed day, 0 × it, is 0)."""
-    return np.where(np.isfinite(capacity), capacity, 1e300)
+    return np.where(np.isfinite(capacity), capacity, UNLIMITED)
 
 
-def _one_hot(index: np.ndarray, size: int) -> np.ndarray:
-    out = np.zeros((index.size, size))
-    out[np.arange(index.size), index] = 1.0
-    return out
+def _entries(*coefficients: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The (leg, good) pairs [E] where any of the ``[L, G, S]`` coefficients is non-zero in
+    some step: the engine computes draws and food for the way back on these only."""
+    nonzero = np.zeros(coefficients[0].shape[:2], dtype=bool)
+    for c in coefficients:
+        nonzero |= (c != 0).any(axis=2)
+    leg, good = np.nonzero(nonzero)
+    return leg.astype(np.int64), good.astype(np.int64)
 
 
-def compile_plan(plan: Plan, xp: Any = np) -> Compiled:
-    """The plan's arrays the engine reads, moved to ``xp``."""
+def compile_plan(plan: Plan, xp: Any = np, state: State | None = None) -> Compiled:
+    """The plan's arrays the engine reads (``xp``: the array module it runs in).
+
+    With ``state``, the runs start from it instead of the plan's own start: its stocks and
+    the units waiting and on the way with their cargo (as the planner reads them), route
+    damage repaired as the planner repairs it, and localities that give as planned but
+    never beyond what they have left after what the State says they gave."""
     net = plan.network
     legs = plan.legs
     grid = net.grid
     n_p, n_m, steps = net.n_places, net.n_modes, net.steps
     goods = plan.goods
     n_g = goods.size
-    a = xp.asarray
 
     fuel_loaded = np.broadcast_to(legs.fuel_loaded[:, :, None], legs.food_loaded.shape)
     fuel_empty = np.broadcast_to(legs.fuel_empty[:, :, None], legs.food_empty.shape)
@@ -168,7 +249,66 @@ def compile_plan(plan: Plan, xp: Any = np) -> Compiled:
         fixed[work.fed_at] += ration[:, None] * plan.road_work_days[k][None, :]
     fixed[:, :, -1] += plan.way_home_kg()
 
-    # Units at the start or arriving from before it: what the fleet balance leaves over.
+    given_total = plan.given_kg
+    if state is None:
+        stock_in = plan.stock_in_kg
+        units_in = _units_at_start(plan)
+        # The route damage the plan's start held: what its capacity has beyond the network's.
+        base = net.capacity_factor
+        damage = np.where(base > 0, plan.capacity_factor / np.where(base > 0, base, 1.0), 1.0)
+        damage = np.clip(damage, 0.0, 1.0)
+    else:
+        if state.date != net.start_date:
+            raise ValueError(f"the State is of {state.date}, the plan starts on "
+                             f"{net.start_date}")
+        start = start_from(net, state)
+        stock_in = start.stock_in
+        units_in = start.units_in
+        damage = damage_factor(net, state.route_damage)
+        # Localities give as planned, never more than they have left.
+        given_total = np.minimum(given_total, start.giveable_kg[:, goods, :])
+
+    given = np.diff(given_total, axis=2, prepend=0.0)
+    demand = plan.demand_kg
+    fronts = np.nonzero(demand.sum(axis=(1, 2)) > 0)[0]
+    closed = net.closed.astype(float)
+    labour = plan.labour_days()
+    return Compiled(
+        xp=xp, plan=plan, steps=steps, days=net.days,
+        step_start=grid.start.copy(), step_length=grid.length.copy(), middle=grid.middle.copy(),
+        origin=legs.origin, dest=legs.dest, mode=legs.mode, arc=legs.arc,
+        route=net.arc_route[legs.arc], night=net.night_only[legs.mode],
+        loaded=plan.loaded_units, empty=plan.empty_units, cargo=plan.cargo_kg,
+        cargo_room=legs.cargo_room, loaded_ok=legs.loaded_ok, empty_ok=legs.empty_ok,
+        draw_loaded=legs.food_loaded + legs.food_carried_back + fuel_loaded,
+        draw_empty=legs.food_empty + fuel_empty,
+        eat_loaded=legs.food_loaded, eat_empty=legs.food_empty,
+        back_food=legs.food_carried_back,
+        days_loaded=legs.days_loaded, days_empty=legs.days_empty,
+        move_loaded=net.move_days_loaded[legs.arc, legs.mode],
+        move_empty=net.move_days_empty[legs.arc, legs.mode],
+        slow_expected=grid.mean(net.slowdown[legs.arc]),
+        road_use=net.road_use[legs.mode],
+        capacity_movements=_finite(net.capacity_movements),
+        capacity_kg=_finite(net.capacity_kg),
+        open_share=1.0 - closed, damage=damage, arc_route=net.arc_route,
+        keep=net.kept_share(goods), stock_in=stock_in, given=given,
+        units_in=units_in, recruited=plan.recruited_units,
+        released=plan.released_units, fixed_food=fixed,
+        waiting=plan.waiting_unit_days, rations=net.rations_kg_per_day[:, goods],
+        consumed=plan.consumed_kg, demand=demand, plan_stock=plan.stock_kg,
+        fronts=fronts, front_daily=demand[fronts] / grid.length[None, None, :],
+        availability=net.availability.copy(), in_service=plan.units_in_use(),
+        crew=net.crew_per_unit.copy(), labour_planned=float(labour["total"]),
+        n_places=n_p, n_modes=n_m, n_goods=n_g,
+    )
+
+
+def _units_at_start(plan: Plan) -> np.ndarray:
+    """Units at the plan's start or arriving from before it [P, M, S]: what the plan's
+    fleet balance leaves over."""
+    net, legs = plan.network, plan.legs
+    n_p, n_m, steps = net.n_places, net.n_modes, net.steps
     out = np.zeros((n_p, n_m, steps))
     arrived = np.zeros((n_p, n_m, steps))
     for dispatch, arrive in ((plan.loaded_units, legs.arrive_loaded),
@@ -180,325 +320,736 @@ def compile_plan(plan: Plan, xp: Any = np) -> Compiled:
     previous = np.concatenate([np.zeros((n_p, n_m, 1)), plan.idle_units[:, :, :-1]], axis=2)
     units_in = (plan.idle_units - previous - plan.recruited_units + plan.released_units
                 + out - arrived)
-    units_in = np.where(units_in > 1e-6, units_in, 0.0)
-
-    given = np.diff(plan.given_kg, axis=2, prepend=0.0)
-    demand = plan.demand_kg
-    fronts = np.nonzero(demand.sum(axis=(1, 2)) > 0)[0]
-    closed = net.closed.astype(float)
-    labour = plan.labour_days()
-    return Compiled(
-        xp=xp, plan=plan, steps=steps, days=net.days,
-        step_start=grid.start.copy(), step_length=grid.length.copy(),
-        start_xp=a(grid.start.astype(float)), middle=grid.middle.copy(),
-        origin=a(legs.origin), dest=a(legs.dest), mode=a(legs.mode), arc=a(legs.arc),
-        route=a(net.arc_route[legs.arc]), night=a(net.night_only[legs.mode]),
-        loaded=a(plan.loaded_units), empty=a(plan.empty_units), cargo=a(plan.cargo_kg),
-        cargo_room=a(legs.cargo_room), loaded_ok=a(legs.loaded_ok), empty_ok=a(legs.empty_ok),
-        draw_loaded=a(legs.food_loaded + legs.food_carried_back + fuel_loaded),
-        draw_empty=a(legs.food_empty + fuel_empty),
-        eat_loaded=a(legs.food_loaded), eat_empty=a(legs.food_empty),
-        back_food=a(legs.food_carried_back),
-        days_loaded=a(legs.days_loaded), days_empty=a(legs.days_empty),
-        move_loaded=a(net.move_days_loaded[legs.arc, legs.mode]),
-        move_empty=a(net.move_days_empty[legs.arc, legs.mode]),
-        slow_expected=a(grid.mean(net.slowdown[legs.arc])),
-        road_use=a(net.road_use[legs.mode]),
-        capacity_movements=a(_finite(net.capacity_movements)),
-        capacity_kg=a(_finite(net.capacity_kg)),
-        open_share=1.0 - closed, arc_route=a(net.arc_route),
-        by_origin=_Sum(xp, legs.origin, n_p), by_dest=_Sum(xp, legs.dest, n_p),
-        by_origin_mode=_Sum(xp, legs.origin * n_m + legs.mode, n_p * n_m),
-        by_dest_mode=_Sum(xp, legs.dest * n_m + legs.mode, n_p * n_m),
-        by_arc=_Sum(xp, legs.arc, net.n_arcs),
-        keep=a(net.kept_share(goods)), stock_in=a(plan.stock_in_kg), given=a(given),
-        units_in=a(units_in), recruited=a(plan.recruited_units),
-        released=a(plan.released_units), fixed_food=a(fixed),
-        waiting=a(plan.waiting_unit_days), rations=a(net.rations_kg_per_day[:, goods]),
-        consumed=a(plan.consumed_kg), demand=a(demand), plan_stock=a(plan.stock_kg),
-        fronts=fronts, front_daily=demand[fronts] / grid.length[None, None, :],
-        availability=net.availability.copy(), in_service=plan.units_in_use(),
-        crew=net.crew_per_unit.copy(), labour_planned=float(labour["total"]),
-        n_places=n_p, n_modes=n_m, n_goods=n_g,
-    )
+    return np.where(units_in > 1e-6, units_in, 0.0)
 
 
-def _by(x: Any, group: _Sum) -> Any:
-    """Sum legs into places (or arcs): [R, L] → [R, P]; [R, L, G] → [R, P, G]."""
-    return group(x)
+class _Device:
+    """The compiled plan in the engine's array module, step first (one step's slice is one
+    contiguous block), with the sums over legs and (leg, good) entries."""
+
+    def __init__(self, c: Compiled) -> None:
+        xp = c.xp
+        self.xp = xp
+        n_p, n_m, n_g = c.n_places, c.n_modes, c.n_goods
+
+        def steps_first(x: np.ndarray) -> Any:
+            """[..., S] on the host → [S, ...] in xp."""
+            return xp.asarray(np.ascontiguousarray(np.moveaxis(np.asarray(x), -1, 0)))
+
+        self.origin = xp.asarray(c.origin)
+        self.origin_mode = xp.asarray(c.origin * n_m + c.mode)
+        # The policy's rounds look only at what can bind: the (place, mode) pairs that legs
+        # leave from, the (place, good) pairs that trips draw from, the arcs' limited
+        # capacities (an unlimited one binds only where nothing of the route is left).
+        pairs, om_of_leg = np.unique(np.asarray(c.origin) * n_m + np.asarray(c.mode),
+                                     return_inverse=True)
+        self.leave_pairs = xp.asarray(pairs)  # [OM] (place, mode) flat
+        self.leave_pair_mode = xp.asarray(pairs % n_m)
+        self.leave_pair_of_leg = xp.asarray(om_of_leg.ravel())
+        index = np.full(n_p * n_m, -1)
+        index[pairs] = np.arange(pairs.size)
+        self.dest_leave_pair = index[np.asarray(c.dest) * n_m + np.asarray(c.mode)]  # host [L]
+        self.capacity = {
+            "limited": _CapacityLayout(c, xp, limited_only=True),
+            "all": _CapacityLayout(c, xp, limited_only=False)}
+        self.arc = xp.asarray(c.arc)
+        self.route = xp.asarray(c.route)
+        self.night = xp.asarray(np.asarray(c.night, dtype=np.int64))
+        self.loaded = steps_first(c.loaded)  # [S, L]
+        self.empty = steps_first(c.empty)
+        self.cargo = steps_first(c.cargo)  # [S, L, G]
+        self.room = steps_first(np.where(c.cargo_room > 0, c.cargo_room, 1.0))
+        self.loaded_ok_share = steps_first(np.asarray(c.loaded_ok, dtype=float))
+        self.all_loaded_ok = np.asarray(np.asarray(c.loaded_ok).all(axis=0))  # [S] host
+        self.empty_ok_share = steps_first(np.asarray(c.empty_ok, dtype=float))
+        self.days_loaded = steps_first(c.days_loaded)
+        self.days_empty = steps_first(c.days_empty)
+        self.slow_expected = steps_first(c.slow_expected)
+        self.move_loaded = xp.asarray(c.move_loaded)[:, None]
+        self.move_empty = xp.asarray(c.move_empty)[:, None]
+        self.road_use = xp.asarray(c.road_use)[:, None]
+        # Food and fuel per trip on the (leg, good) pairs that draw any; the food for the
+        # way back on those that carry it.
+        draw_leg, draw_good = _entries(c.draw_loaded, c.draw_empty)
+        self.draw_leg = xp.asarray(draw_leg)
+        self.draw_loaded = steps_first(c.draw_loaded[draw_leg, draw_good])  # [S, Ed]
+        self.draw_empty = steps_first(c.draw_empty[draw_leg, draw_good])
+        self.eat_loaded = steps_first(c.eat_loaded[draw_leg, draw_good])
+        self.eat_empty = steps_first(c.eat_empty[draw_leg, draw_good])
+        self.draw_at = _Sum(xp, c.origin[draw_leg] * n_g + draw_good, n_p * n_g)
+        self.draws = _DrawLayout(xp, c.origin[draw_leg] * n_g + draw_good, np.asarray(c.origin),
+                                 n_g)
+        self.draw_good = _Sum(xp, draw_good, n_g)
+        back_leg, back_good = _entries(c.back_food)
+        self.has_back = back_leg.size > 0
+        self.back_leg = xp.asarray(back_leg)
+        self.back = steps_first(c.back_food[back_leg, back_good])  # [S, Eb]
+        self.back_good = _Sum(xp, back_good, n_g)
+        self.back_to = _Sum(xp, c.dest[back_leg] * n_g + back_good, n_p * n_g)
+        # Sums over legs.
+        self.by_origin = _Sum(xp, c.origin, n_p)
+        self.by_dest = _Sum(xp, c.dest, n_p)
+        self.by_origin_mode = _Sum(xp, c.origin * n_m + c.mode, n_p * n_m)
+        self.by_dest_mode = _Sum(xp, c.dest * n_m + c.mode, n_p * n_m)
+        self.by_arc = _Sum(xp, c.arc, int(c.capacity_kg.size))
+        self.by_mode = _Sum(xp, c.mode, n_m)
+        self.capacity_movements = xp.asarray(c.capacity_movements)[:, None]
+        self.capacity_kg = xp.asarray(c.capacity_kg)[:, None]
+        self.open_share = steps_first(c.open_share)  # [D, A]
+        self.damage = steps_first(c.damage)  # [S, A]
+        self.arc_route = xp.asarray(c.arc_route)
+        self.keep = steps_first(c.keep)[:, :, None]  # [S, G, 1]
+        self.stock_in = steps_first(c.stock_in)[..., None]  # [S, P, G, 1]
+        self.given = steps_first(c.given)[..., None]
+        self.units_in = steps_first(c.units_in + c.recruited)[..., None]  # [S, P, M, 1]
+        self.released = steps_first(c.released)[..., None]
+        self.fixed_food = steps_first(c.fixed_food)[..., None]
+        # Food of the units the plan keeps waiting, per unit alive: [S, P·G, M].
+        waiting_food = np.asarray(c.waiting)[:, :, None, :] * np.asarray(c.rations)[None, :, :,
+                                                                                    None]
+        waiting_food = waiting_food.transpose(3, 0, 2, 1).reshape(c.steps, n_p * n_g, n_m)
+        self.waiting_food = [_Linear(xp, w) for w in waiting_food]  # [P·G, M] per step
+        # Rations of units per day, (place, mode) → (place, good): [P·G, P·M].
+        rations = np.kron(np.eye(n_p), np.asarray(c.rations).T)
+        self.rations = _Linear(xp, rations)
+        self.consumed = steps_first(c.consumed)[..., None]
+        consumed = np.asarray(c.consumed).reshape(n_p * n_g, c.steps)
+        self.consumed_rows = [(xp.asarray(np.nonzero(consumed[:, s])[0]),
+                               xp.asarray(consumed[np.nonzero(consumed[:, s])[0], s])[:, None])
+                              for s in range(c.steps)]
+        self.demand = steps_first(c.demand)[..., None]
+        self.plan_stock = steps_first(c.plan_stock)[..., None]
+        self.fronts = xp.asarray(c.fronts)
+        self.front_daily = steps_first(c.front_daily)[..., None]  # [S, F, G, 1]
+        self.front_has_demand = self.front_daily > 0
+        # The step holding each whole day (and ``steps`` from the horizon's end): trips
+        # leave and steps start on whole days.
+        day_step = np.searchsorted(c.step_start, np.arange(c.days), side="right") - 1
+        self.day_step_host = np.append(day_step, c.steps).astype(np.int64)
+        self.day_step = xp.asarray(self.day_step_host)
+        self._dry: dict[int, _Arrivals] = {}
+        self._to_pairs: dict[bytes, _Sum] = {}
+        self.initial = c.stock_in.sum(axis=0)  # [G, S] host: the same in every run
+        self.given_total = c.given.sum(axis=0)
+
+    def to_leave_pairs(self, rows: np.ndarray) -> _Sum:
+        """The sum of legs ``rows`` into the (place, mode) pairs legs leave from, where they
+        arrive (units that land where no leg leaves are left out), kept for reuse."""
+        key = rows.tobytes()
+        found = self._to_pairs.get(key)
+        if found is None:
+            found = _Sum(self.xp, self.dest_leave_pair[rows], int(self.leave_pairs.size))
+            if len(self._to_pairs) < 4096:
+                self._to_pairs[key] = found
+        return found
+
+    def dry(self, c: Compiled, s: int) -> _Arrivals:
+        """When the trips leaving in step ``s`` arrive in a run where no rain can fall in
+        the step (the same in every run): the engine's rule, with the slowdown 1."""
+        found = self._dry.get(s)
+        if found is None:
+            found = self._dry[s] = _Arrivals(c, self, s)
+        return found
+
+    def step_of(self, time: Any, days: int) -> Any:
+        """The step holding each time (``steps`` at or past the horizon's end)."""
+        xp = self.xp
+        day = xp.clip(xp.floor(time), 0, days).astype(np.int64)
+        return self.day_step[day]
+
+
+class _CapacityLayout:
+    """The arcs' capacities as the policy's rounds check them: rows (arc, movements or kg)
+    [K], the (leg, kind) entries that use each row [E], and for each leg its rows in the
+    rounds' shares (K: none, a share of 1). With ``limited_only``, the rows of limited
+    capacities only (enough where every route has something left)."""
+
+    def __init__(self, c: Compiled, xp: Any, limited_only: bool) -> None:
+        self.xp = xp
+        capacities = (np.asarray(c.capacity_movements), np.asarray(c.capacity_kg))
+        arc = np.asarray(c.arc)
+        rows_arc: list[np.ndarray] = []
+        rows_cap: list[np.ndarray] = []
+        entry_leg: list[np.ndarray] = []
+        entry_kind: list[np.ndarray] = []
+        entry_row: list[np.ndarray] = []
+        self.leg_rows: list[Any] = []
+        k = 0
+        for kind, capacity in enumerate(capacities):
+            arcs = np.nonzero(capacity < UNLIMITED)[0] if limited_only else np.arange(
+                capacity.size)
+            if arcs.size == 0:
+                continue
+            row_of_arc = np.full(capacity.size, -1)
+            row_of_arc[arcs] = k + np.arange(arcs.size)
+            legs = np.nonzero(row_of_arc[arc] >= 0)[0]
+            rows_arc.append(arcs)
+            rows_cap.append(capacity[arcs])
+            entry_leg.append(legs)
+            entry_kind.append(np.full(legs.size, kind))
+            entry_row.append(row_of_arc[arc[legs]])
+            k += arcs.size
+            self.leg_rows.append((row_of_arc[arc], kind))
+        self.rows = k
+        self.rows_arc: Any = xp.asarray(np.concatenate(rows_arc)) if k else None
+        self.rows_capacity: Any = xp.asarray(np.concatenate(rows_cap))[:, None] if k else None
+        self.entry_leg: Any = xp.asarray(np.concatenate(entry_leg)) if k else None
+        self.entry_kind: Any = xp.asarray(np.concatenate(entry_kind)) if k else None
+        self.entry_sum: Any = _Sum(xp, np.concatenate(entry_row), k) if k else None
+        self.leg_rows = [xp.asarray(np.where(rows >= 0, rows, k)) for rows, _ in self.leg_rows]
+
+
+class _DrawLayout:
+    """The (place, good) pairs trips draw from [D] (``pairs``, flat), the sum of the
+    (leg, good) draw entries into them, and the pairs of each place ([Pd, most goods],
+    padded with D: none) and each leg's place among those (Pd: none)."""
+
+    def __init__(self, xp: Any, entry_pair: np.ndarray, origin: np.ndarray, n_g: int) -> None:
+        pairs, of_entry = np.unique(entry_pair, return_inverse=True)
+        self.size = pairs.size
+        self.pairs = xp.asarray(pairs)
+        self.sum = _Sum(xp, of_entry.ravel(), pairs.size)
+        places, place_of_pair = np.unique(pairs // n_g, return_inverse=True)
+        place_of_pair = place_of_pair.ravel()
+        most = int(np.bincount(place_of_pair).max(initial=0)) if pairs.size else 0
+        pad = np.full((places.size, max(most, 1)), pairs.size)
+        for i in range(places.size):
+            mine = np.nonzero(place_of_pair == i)[0]
+            pad[i, :mine.size] = mine
+        self.place_pairs = xp.asarray(pad)
+        self.place_of_pair = xp.asarray(place_of_pair)
+        row = np.full(int(origin.max(initial=0)) + 1, places.size)
+        row[places] = np.arange(places.size)
+        self.leg_place = xp.asarray(row[origin])
+
+
+class _Arrivals:
+    """When the trips leaving in a step arrive, where that is the same in every run (no rain
+    can fall in the step): the steps [L, 1] of each leg's units (loaded, empty) and cargo,
+    and the sums that put what arrives later into ``_Pending`` in one product each."""
+
+    def __init__(self, c: Compiled, d: _Device, s: int) -> None:
+        xp = c.xp
+        n_p, n_m, n_g, steps = c.n_places, c.n_modes, c.n_goods, c.steps
+        stretch = 1.0 - np.asarray(c.slow_expected)[:, s]  # the drawn slowdown is 1
+
+        def step_of(time: np.ndarray) -> np.ndarray:
+            day = np.clip(np.floor(time), 0, c.days).astype(np.int64)
+            return np.asarray(d.day_step_host[day])
+
+        first = float(c.step_start[s])
+        days_l = np.asarray(c.days_loaded)[:, s] + np.asarray(c.move_loaded) * stretch
+        days_e = np.asarray(c.days_empty)[:, s] + np.asarray(c.move_empty) * stretch
+        self.at_loaded = step_of(first + days_l)
+        self.at_empty = step_of(first + days_e)
+        self.at_cargo = np.maximum(step_of(float(c.middle[s]) + days_l), self.at_loaded)
+        self.loaded = xp.asarray(self.at_loaded)[:, None]
+        self.empty = xp.asarray(self.at_empty)[:, None]
+        self.cargo = xp.asarray(self.at_cargo)[:, None]
+        self.s = s
+        self.steps = steps
+        dest_mode = np.asarray(c.dest) * n_m + np.asarray(c.mode)
+        self.units_loaded = self._later(self.at_loaded, dest_mode, n_p * n_m, xp)
+        self.units_empty = self._later(self.at_empty, dest_mode, n_p * n_m, xp)
+        self.goods = self._later(self.at_cargo, np.asarray(c.dest), n_p, xp)
+        self.goods_after = xp.asarray(np.nonzero(self.at_cargo >= steps)[0])
+        back_leg = _host(xp, d.back_leg)
+        back_at = self.at_loaded[back_leg]
+        self.back = self._later(back_at, _host(xp, d.back_to.target), n_p * n_g, xp)
+        self.back_after = np.nonzero(back_at >= steps)[0]
+
+    def _later(self, at: np.ndarray, target: np.ndarray, size: int,
+               xp: Any) -> tuple[_Sum, list[int]]:
+        """The sum of what arrives after the step and before the horizon's end, by step:
+        row ``i × size + target`` for what arrives in the i-th of those steps; and those."""
+        later = (at > self.s) & (at < self.steps)
+        when = sorted({int(t) for t in at[later]})
+        block = np.full(self.steps + 1, -1)
+        block[when] = np.arange(len(when))
+        rows = np.where(later, block[at] * size + target, -1)
+        return _Sum(xp, rows, len(when) * size), when
+
+    def send(self, pending: _Pending, amount: Any, which: tuple[_Sum, list[int]],
+             shape: tuple[int, int], cargo: bool) -> None:
+        """Put ``amount`` (per leg or entry) into ``pending`` by the step it arrives in."""
+        total, when = which
+        if not when:
+            return
+        runs = amount.shape[-1]
+        sums = total(amount).reshape(len(when), *shape, runs)
+        book = pending.cargo if cargo else pending.units
+        for i, t in enumerate(when):
+            if t in book:
+                book[t] += sums[i]
+            else:
+                book[t] = sums[i]
 
 
 @dataclass
-class _Trips:
-    """One step's dispatches of every run as drawn: planned units and loads, losses, and
-    whether each leg's units (loaded, empty) and cargo arrive within the step."""
+class _Pending:
+    """What arrives in later steps: goods [P, G, R] and units [P, M, R] by step, and the
+    cargo still on the way at the horizon's end [G, R]."""
 
-    c: Compiled
-    loaded: Any  # [R, L] units meant to leave (the plan's and those kept back before)
-    empty: Any
-    per_unit: Any  # [R, L, G]
-    back_food: Any  # [1, L, G]
-    loss: Any  # [R, L] share of cargo destroyed
-    hit: Any  # [R, L] share of units lost
-    now_loaded: Any  # [R, L] bool
-    now_empty: Any
-    now_cargo: Any
+    cargo: dict[int, Any]
+    units: dict[int, Any]
+    in_transit: Any
 
-    def landing(self, f_loaded: Any, f_empty: Any, f_cargo: Any) -> tuple[Any, Any]:
-        """Units [R, P, M] and goods [R, P, G] that arrive within the step when each leg
-        sends the shares ``f_loaded``, ``f_empty`` of its planned units and ``f_cargo`` of
-        their planned loads."""
-        c = self.c
-        n_loaded = self.loaded * f_loaded
-        units = _by((n_loaded * self.now_loaded + self.empty * f_empty * self.now_empty)
-                    * (1.0 - self.hit), c.by_dest_mode)
-        cargo = n_loaded[:, :, None] * self.per_unit * f_cargo
-        goods = _by(cargo * ((1.0 - self.loss) * self.now_cargo)[:, :, None]
-                    + (n_loaded * self.now_loaded)[:, :, None] * self.back_food, c.by_dest)
-        return units.reshape(units.shape[0], c.n_places, c.n_modes), goods
+    def add(self, amount: Any, at: Any, flows: Any, s: int, steps: int, to: _Sum,
+            shape: tuple[int, int], cargo: bool = False, by_good: _Sum | None = None) -> None:
+        """Send ``amount`` to arrive in step ``at`` [N, R] (after the step ``s``) where
+        ``to`` sums it into ``shape``: units [N, R] per leg into places × modes, or (with
+        ``cargo``) goods per leg [N, G, R] or per (leg, good) entry [N, R] into places ×
+        goods. ``flows`` [N, R] marks where something may be sent. Cargo arriving after the
+        horizon is still on the way at the end (summed by good by ``by_good`` for
+        entries)."""
+        xp = to.xp
+        flows = flows & (at > s)
+        if not bool(flows.any()):
+            return
+        first, last = s + 1, int((at * flows).max())
+        book = self.cargo if cargo else self.units
+        for t in range(first, min(last, steps if cargo else steps - 1) + 1):
+            mask = flows & (at == t)
+            rows = np.nonzero(_host(xp, mask.any(axis=1)))[0]
+            if rows.size == 0:
+                continue
+            part = amount[xp.asarray(rows)]
+            mask = mask[xp.asarray(rows)]
+            # Rows that arrive then in some runs only: the others' part is not theirs.
+            partial = np.nonzero(_host(xp, ~mask.all(axis=1)))[0]
+            if partial.size:
+                at_partial = xp.asarray(partial)
+                keep = mask[at_partial]
+                part[at_partial] *= keep[:, None, :] if part.ndim == 3 else keep
+            if t >= steps:
+                self.in_transit += (part.sum(axis=0) if by_good is None
+                                    else by_good.subset(rows)(part))
+                continue
+            summed = to.subset(rows)(part).reshape(*shape, part.shape[-1])
+            if t in book:
+                book[t] += summed
+            else:
+                book[t] = summed
 
 
-def _step_of(xp: Any, c: Compiled, time: Any) -> Any:
-    """The step holding each time (``steps`` at or past the horizon's end)."""
-    step = xp.searchsorted(c.start_xp, time, side="right") - 1
-    return xp.where(time >= c.days, c.steps, step)
+def _rows(xp: Any, x: Any) -> np.ndarray:
+    """The rows of ``x`` [N, ...] with something non-zero (host indices)."""
+    return np.nonzero(_host(xp, (x != 0).reshape(x.shape[0], -1).any(axis=1)))[0]
 
 
 def run_chunk(c: Compiled, runs: int, rng: Any, threats: bool = True,
               unit_losses: bool = True, trace: bool = False) -> dict[str, Any]:
-    """Execute the plan ``runs`` times. Returns per-run arrays (in ``xp``): see
-    :class:`supplyline.simulate.result.Simulation` for what each holds. With ``trace``,
+    """Execute the plan ``runs`` times. Returns per-run arrays (in ``xp``, the runs first):
+    see :class:`supplyline.simulate.result.Simulation` for what each holds. With ``trace``,
     also every step's dispatches, cargo, stocks, units waiting and consumption (``trace_*``,
     in the plan's shapes with the runs first)."""
     xp = c.xp
+    d = c.device()
     n_p, n_m, n_g, steps = c.n_places, c.n_modes, c.n_goods, c.steps
     n_f = int(c.fronts.size)
-    fronts = xp.asarray(c.fronts)
     sampler = ThreatSampler(c.plan.network, xp, rng, runs, enabled=threats)
     n_a = int(c.capacity_kg.size)
     n_legs = int(c.loaded.shape[0])
     unsettled = 0
-    backlog_loaded = xp.zeros((runs, n_legs))
-    backlog_empty = xp.zeros((runs, n_legs))
-    backlog_cargo = xp.zeros((runs, n_legs, n_g))
-    traced: dict[str, Any] = {}
+    backlog_loaded = xp.zeros((n_legs, runs))
+    backlog_empty = xp.zeros((n_legs, runs))
+    backlog_cargo = xp.zeros((n_legs, n_g, runs))
+    traced: dict[str, list[Any]] = {}
     if trace:
-        traced = {
-            "trace_loaded": xp.zeros((runs, n_legs, steps)),
-            "trace_empty": xp.zeros((runs, n_legs, steps)),
-            "trace_cargo": xp.zeros((runs, n_legs, n_g, steps)),
-            "trace_stock": xp.zeros((runs, n_p, n_g, steps)),
-            "trace_idle": xp.zeros((runs, n_p, n_m, steps)),
-            "trace_consumed": xp.zeros((runs, n_p, n_g, steps)),
-        }
+        traced = {key: [] for key in ("trace_loaded", "trace_empty", "trace_cargo",
+                                      "trace_stock", "trace_idle", "trace_consumed")}
 
-    stock = xp.zeros((runs, n_p, n_g))
-    idle = xp.zeros((runs, n_p, n_m))
-    cargo_pipe = xp.zeros((runs, steps + 1, n_p, n_g))
-    units_pipe = xp.zeros((runs, steps + 1, n_p, n_m))
-    zeros_g = xp.zeros((runs, n_g))
-    tally = {key: zeros_g.copy() for key in (
-        "initial", "given", "consumed", "eaten", "burned", "spoiled", "destroyed", "unfed")}
-    lost_units = xp.zeros((runs, n_m))
+    stock = xp.zeros((n_p, n_g, runs))
+    idle = xp.zeros((n_p, n_m, runs))
+    pending = _Pending(cargo={}, units={}, in_transit=xp.zeros((n_g, runs)))
+    tally = {key: xp.zeros((n_g, runs)) for key in (
+        "consumed", "eaten", "burned", "spoiled", "destroyed", "unfed")}
+    lost_units = xp.zeros((n_m, runs))
     owed = xp.zeros(runs)  # most units the places owed at the end of a step
-    lost_unit_days = xp.zeros((runs, n_m))
-    short = xp.zeros((runs, n_f, n_g, steps))
-    reserve_days = xp.zeros((runs, n_f, steps))
-    front_stock = xp.zeros((runs, n_f, steps))
+    lost_unit_days = xp.zeros((n_m, runs))
+    short = xp.zeros((steps, n_f, n_g, runs))
+    reserve_days = xp.zeros((steps, n_f, runs))
+    front_stock = xp.zeros((steps, n_f, runs))
+    fronts = d.fronts
+    a_dev = xp.asarray(np.asarray(c.availability, dtype=float))[:, None]
 
     for s in range(steps):
         length = float(c.step_length[s])
         first = int(c.step_start[s])
         # --- the step's days: damage, rain, strikes (means over its days)
-        left = xp.zeros((runs, n_a))
-        slow = xp.zeros((runs, n_a))
-        loss_day = xp.zeros((runs, sampler.n_routes))
-        loss_night = xp.zeros((runs, sampler.n_routes))
-        for d in range(first, first + int(length)):
-            draw = sampler.day(d)
-            left += draw.capacity_left[:, c.arc_route] * xp.asarray(c.open_share[:, d])
-            slow += draw.slowdown[:, c.arc_route]
-            loss_day += draw.loss_day
-            loss_night += draw.loss_night
-        left /= length
-        slow /= length
-        loss = xp.where(c.night[None, :], loss_night[:, c.route], loss_day[:, c.route]) / length
+        left = xp.zeros((n_a, runs))
+        slow_q = xp.zeros((sampler.n_routes, runs))
+        loss_q = xp.zeros((2, sampler.n_routes, runs))  # by day, by night
+        for day in range(first, first + int(length)):
+            draw = sampler.day(day)
+            left += draw.capacity_left.T[d.arc_route] * d.open_share[day][:, None]
+            slow_q += draw.slowdown.T
+            loss_q[0] += draw.loss_day.T
+            loss_q[1] += draw.loss_night.T
+        left *= d.damage[s][:, None] / length  # [A, R]
+        slow = slow_q[d.arc_route] / length  # [A, R]
+        loss = loss_q[d.night, d.route] / length  # [L, R]
         # Units in service that can travel: the binomial share of the mode's availability
         # (normal approximation), against the share the plan counted on.
-        z = rng.standard_normal((runs, n_m))
-        a = xp.asarray(c.availability)
-        units = xp.asarray(np.maximum(c.in_service[:, s], 1.0))
-        drawn = xp.clip(a + xp.sqrt(a * (1.0 - a) / units) * z, 0.0, 1.0)
-        available = xp.minimum(1.0, drawn / a)  # [R, M]
-        alive = 1.0 - lost_units / xp.asarray(np.maximum(c.in_service[:, s], 1e-9))
+        z = rng.standard_normal((runs, n_m)).T
+        in_service = np.asarray(c.in_service[:, s], dtype=float)
+        units = xp.asarray(np.maximum(in_service, 1.0))[:, None]
+        drawn = xp.clip(a_dev + xp.sqrt(a_dev * (1.0 - a_dev) / units) * z, 0.0, 1.0)
+        available = xp.minimum(1.0, drawn / a_dev)  # [M, R]
+        alive = 1.0 - lost_units / xp.asarray(np.maximum(in_service, 1e-9))[:, None]
         alive = xp.clip(alive, 0.0, 1.0)
 
         # --- what is there at the step's start
-        kept = stock * c.keep[None, :, s]
-        tally["spoiled"] += (stock - kept).sum(axis=1)
-        stock = kept + c.stock_in[None, :, :, s] + c.given[None, :, :, s] + cargo_pipe[:, s]
-        tally["initial"] += c.stock_in[:, :, s].sum(axis=0)[None, :]
-        tally["given"] += c.given[:, :, s].sum(axis=0)[None, :]
-        idle = idle + units_pipe[:, s] + c.units_in[None, :, :, s] + c.recruited[None, :, :, s]
+        kept = stock * d.keep[s]
+        tally["spoiled"] += (stock - kept).sum(axis=0)
+        stock = kept + d.stock_in[s] + d.given[s]
+        if s in pending.cargo:
+            stock += pending.cargo.pop(s)
+        idle = idle + d.units_in[s]
+        if s in pending.units:
+            idle += pending.units.pop(s)
 
-        waiting = c.waiting[None, :, :, s] * alive[:, None, :]  # [R, P, M]
-        fixed_need = c.fixed_food[None, :, :, s] + xp.einsum("rpm,mg->rpg", waiting, c.rations)
-        cap_mov = c.capacity_movements[None, :] * length * left
-        cap_kg = c.capacity_kg[None, :] * length * left
+        fixed_need = d.fixed_food[s] + d.waiting_food[s](alive).reshape(n_p, n_g, runs)
         # What each leg means to send: the plan's dispatches and what was kept back before
         # (catching up as soon as it can), with units enough for the loads.
-        cargo_want = c.cargo[None, :, :, s] + backlog_cargo
-        room = c.cargo_room[None, :, s]
-        for_cargo = cargo_want.sum(axis=2) / xp.where(room > 0, room, 1.0)
-        plan_loaded = xp.where(c.loaded_ok[None, :, s], xp.maximum(
-            c.loaded[None, :, s] + backlog_loaded, for_cargo), 0.0)
-        plan_empty = xp.where(c.empty_ok[None, :, s], c.empty[None, :, s] + backlog_empty, 0.0)
-        per_unit = cargo_want / xp.where(plan_loaded > 0, plan_loaded, 1.0)[:, :, None]
-        want = _by(plan_loaded + plan_empty, c.by_origin_mode).reshape(runs, n_p, n_m)
+        cargo_want = d.cargo[s][:, :, None] + backlog_cargo  # [L, G, R]
+        cargo_total = cargo_want.sum(axis=1)  # [L, R]
+        plan_loaded = xp.maximum(d.loaded[s][:, None] + backlog_loaded,
+                                 cargo_total / d.room[s][:, None]) * d.loaded_ok_share[s][:, None]
+        plan_empty = (d.empty[s][:, None] + backlog_empty) * d.empty_ok_share[s][:, None]
+        # The loads of the units that may leave (a leg that cannot be used keeps its cargo
+        # waiting): each unit leaving loaded takes its share of them.
+        if d.all_loaded_ok[s]:
+            loads = cargo_want
+            kgs = cargo_total
+        else:
+            ok = d.loaded_ok_share[s][:, None]
+            loads = cargo_want * ok[:, :, None]
+            kgs = cargo_total * ok
+        sent_full = plan_loaded + plan_empty
+        want = d.by_origin_mode(sent_full).reshape(n_p, n_m, runs)
+        draws = (plan_loaded[d.draw_leg] * d.draw_loaded[s][:, None]
+                 + plan_empty[d.draw_leg] * d.draw_empty[s][:, None])  # [Ed, R]
 
-        # --- on the way: the drawn travel time and strikes of each leg
-        stretch = slow[:, c.arc] - c.slow_expected[None, :, s]
-        days_l = c.days_loaded[None, :, s] + c.move_loaded[None, :] * stretch
-        days_e = c.days_empty[None, :, s] + c.move_empty[None, :] * stretch
-        at_l = _step_of(xp, c, first + days_l)
-        at_e = _step_of(xp, c, first + days_e)
-        at_cargo = xp.maximum(_step_of(xp, c, float(c.middle[s]) + days_l), at_l)
+        # --- on the way: the drawn travel time and strikes of each leg (the same in every
+        # run where no rain can fall in the step)
+        fixed = d.dry(c, s) if not sampler.may_rain(first, first + int(length)) else None
+        if fixed is not None:
+            at_l, at_e, at_cargo = fixed.loaded, fixed.empty, fixed.cargo
+        else:
+            stretch = slow[d.arc] - d.slow_expected[s][:, None]
+            days_l = d.days_loaded[s][:, None] + d.move_loaded * stretch
+            days_e = d.days_empty[s][:, None] + d.move_empty * stretch
+            at_l = d.step_of(first + days_l, c.days)
+            at_e = d.step_of(first + days_e, c.days)
+            at_cargo = xp.maximum(d.step_of(float(c.middle[s]) + days_l, c.days), at_l)
         hit = loss if unit_losses else xp.zeros_like(loss)
-        trips = _Trips(c, plan_loaded, plan_empty, per_unit, c.back_food[None, :, :, s], loss,
-                       hit, at_l == s, at_e == s, at_cargo == s)
+        # What lands within the step, per share of each leg sent: its units, its cargo
+        # (per share of its loads taken) and the food for the way back; only the legs
+        # where some does.
+        now_l = at_l == s
+        units_land = (plan_loaded * now_l + plan_empty * (at_e == s)) * (1.0 - hit)
+        now_cargo = at_cargo == s
+        cargo_kept = (1.0 - loss) * now_cargo  # [L, R]
+        land = _Land(
+            xp, d, n_p, n_m, n_g, runs,
+            units_rows=_rows(xp, units_land), cargo_rows=_rows(xp, cargo_kept * kgs),
+            back=((plan_loaded * now_l)[d.back_leg] * d.back[s][:, None] if d.has_back
+                  else None))
 
         # --- the policy (see policy.py), in rounds: units and loads that land within the
         # step serve it, so a place's means depend on what reaches it. The first round
         # counts on what the plan has landing (units going round within the step, as the
         # planner counts them); each next one on what the last round's dispatches land.
-        ready = xp.where(idle > 0, idle * available[:, None, :], idle)
-        leave = xp.ones((runs, n_legs))  # share of each leg's units that leave
-        f_cargo = xp.ones((runs, n_legs, n_g))  # share of their loads taken
-        for _ in range(MAX_PASSES):
-            units_here, goods_here = trips.landing(leave, leave, f_cargo)
-            have = stock + goods_here
-            have = have - xp.minimum(fixed_need, have)
-            units = share(xp, ready + units_here * available[:, None, :], want)
-            v = c.by_origin_mode.spread(units.reshape(runs, -1))  # [R, L]
-            moves = _by((plan_loaded + plan_empty) * v * c.road_use[None, :], c.by_arc)
-            kgs = _by(plan_loaded * v * per_unit.sum(axis=2), c.by_arc)
-            v = v * c.by_arc.spread(xp.minimum(share(xp, cap_mov, moves), share(xp, cap_kg, kgs)))
-            trip = ((plan_loaded * v)[:, :, None] * c.draw_loaded[None, :, :, s]
-                    + (plan_empty * v)[:, :, None] * c.draw_empty[None, :, :, s])
-            v = v * c.by_origin.spread(share(xp, have, _by(trip, c.by_origin)).min(axis=2))
-            have = have - _by((plan_loaded * v)[:, :, None] * c.draw_loaded[None, :, :, s]
-                              + (plan_empty * v)[:, :, None] * c.draw_empty[None, :, :, s],
-                              c.by_origin)
-            have = have - xp.minimum(c.consumed[None, :, :, s], have)
-            new_cargo = share(xp, have, _by((plan_loaded * v)[:, :, None] * per_unit,
-                                            c.by_origin))[:, c.origin, :]
-            change = max(_largest(xp.abs(v - leave)), _largest(xp.abs(new_cargo - f_cargo)))
-            leave, f_cargo = v, new_cargo
-            if change < SETTLED:
-                break
-        else:
-            unsettled += 1
-        f_loaded = f_empty = leave
+        ready = xp.minimum(idle, idle * available[None])  # units owed (< 0) are owed whole
+        # The capacities that can bind (unlimited ones where nothing of a route is left).
+        layout = d.capacity["limited" if bool((left >= 1e-12).all()) else "all"]
+        capacity = None
+        if layout.rows:
+            capacity = _Capacity(
+                layout, cap=layout.rows_capacity * length * left[layout.rows_arc],
+                per_entry=xp.stack([sent_full * d.road_use, kgs])[layout.entry_kind,
+                                                                   layout.entry_leg])
+        pairs = d.leave_pairs
+        leave, take, settled = _policy(
+            xp, d, land.rounds(units_land, loads, cargo_kept),
+            stock=stock, fixed=fixed_need,
+            ready=ready.reshape(n_p * n_m, runs)[pairs],
+            available=available[d.leave_pair_mode],
+            want=want.reshape(n_p * n_m, runs)[pairs], capacity=capacity, draws=draws,
+            loads=loads, consumed=d.consumed_rows[s])
+        unsettled += not settled
 
         # --- execute: what lands within the step, people eat, units leave, the front eats
-        units_here, goods_here = trips.landing(f_loaded, f_empty, f_cargo)
-        idle = idle + units_here
-        stock = stock + goods_here
+        n_loaded = plan_loaded * leave
+        n_empty = plan_empty * leave
+        cargo = loads * (take[d.origin] * leave[:, None, :])  # [L, G, R] sent
+        destroyed = cargo * loss[:, None, :]
+        arrived = cargo - destroyed
+        units_here, goods_here = land.execute(units_land, arrived, now_cargo, leave)
+        if units_here is not None:
+            idle = idle + units_here
+        if goods_here is not None:
+            stock = stock + goods_here
         fed = xp.minimum(fixed_need, xp.maximum(stock, 0.0))
         stock = stock - fed
-        tally["eaten"] += fed.sum(axis=1)
+        tally["eaten"] += fed.sum(axis=0)
         fixed_need = fixed_need - fed
-        n_loaded = plan_loaded * f_loaded
-        n_empty = plan_empty * f_empty
-        sent = n_loaded + n_empty
-        idle = idle - _by(sent, c.by_origin_mode).reshape(runs, n_p, n_m)
-        eat_l = c.eat_loaded[None, :, :, s]
-        eat_e = c.eat_empty[None, :, :, s]
-        back = n_loaded[:, :, None] * c.back_food[None, :, :, s]
-        trip = (n_loaded[:, :, None] * c.draw_loaded[None, :, :, s]
-                + n_empty[:, :, None] * c.draw_empty[None, :, :, s])
-        eaten_trip = n_loaded[:, :, None] * eat_l + n_empty[:, :, None] * eat_e
-        tally["eaten"] += eaten_trip.sum(axis=1)
-        tally["burned"] += (trip - eaten_trip - back).sum(axis=1)
-        stock = stock - _by(trip, c.by_origin)
-        eaten_here = xp.minimum(c.consumed[None, :, :, s], xp.maximum(stock, 0.0))
+        idle = idle - d.by_origin_mode(n_loaded + n_empty).reshape(n_p, n_m, runs)
+        trip = draws * leave[d.draw_leg]  # [Ed, R]
+        eaten_trip = (n_loaded[d.draw_leg] * d.eat_loaded[s][:, None]
+                      + n_empty[d.draw_leg] * d.eat_empty[s][:, None])
+        tally["eaten"] += d.draw_good(eaten_trip)
+        burned = d.draw_good(trip - eaten_trip)
+        back = None
+        if d.has_back:
+            back = n_loaded[d.back_leg] * d.back[s][:, None]  # [Eb, R]
+            burned -= d.back_good(back)
+        tally["burned"] += burned
+        stock = stock - d.draw_at(trip).reshape(n_p, n_g, runs)
+        eaten_here = xp.minimum(d.consumed[s], xp.maximum(stock, 0.0))
         stock = stock - eaten_here
-        cargo = n_loaded[:, :, None] * per_unit * f_cargo
-        stock = stock - _by(cargo, c.by_origin)
-        destroyed = cargo * loss[:, :, None]
-        tally["destroyed"] += destroyed.sum(axis=1)
-        cargo = cargo - destroyed
+        stock = stock - d.by_origin(cargo)
+        backlog_cargo = xp.maximum(cargo_want - cargo, 0.0)
+        if trace:
+            traced["trace_cargo"].append(cargo)
+        tally["destroyed"] += destroyed.sum(axis=0)
         lost_l = n_loaded * hit
         lost_e = n_empty * hit
-        lost = _by(lost_l + lost_e, c.by_origin_mode).reshape(runs, n_p, n_m).sum(axis=1)
+        lost = d.by_mode(lost_l + lost_e)
         lost_units += lost
         lost_unit_days += lost * (c.days - first)
         # What arrives in later steps (or after the horizon: still on the way at the end).
-        for amount, at, pipe, by_mode in (
-            (cargo, at_cargo, cargo_pipe, False),
-            (back, at_l, cargo_pipe, False),
-            ((n_loaded - lost_l)[:, :, None], at_l, units_pipe, True),
-            ((n_empty - lost_e)[:, :, None], at_e, units_pipe, True),
-        ):
-            later = at > s
-            flows = (amount.sum(axis=2) > 0) & later
-            if not bool(flows.any()):
-                continue
-            for t in (int(t) for t in _host(xp, xp.unique(at[flows]))):
-                mask = (at == t)[:, :, None]
-                if by_mode:
-                    pipe[:, t] += _by(amount[:, :, 0] * mask[:, :, 0], c.by_dest_mode).reshape(
-                        runs, n_p, n_m)
-                else:
-                    pipe[:, t] += _by(amount * mask, c.by_dest)
+        if fixed is not None:
+            fixed.send(pending, arrived, fixed.goods, (n_p, n_g), cargo=True)
+            fixed.send(pending, n_loaded - lost_l, fixed.units_loaded, (n_p, n_m), cargo=False)
+            fixed.send(pending, n_empty - lost_e, fixed.units_empty, (n_p, n_m), cargo=False)
+            if fixed.goods_after.size:
+                pending.in_transit += arrived[fixed.goods_after].sum(axis=0)
+            if back is not None:
+                fixed.send(pending, back, fixed.back, (n_p, n_g), cargo=True)
+                if fixed.back_after.size:
+                    rows = fixed.back_after
+                    pending.in_transit += d.back_good.subset(rows)(back[xp.asarray(rows)])
+        else:
+            sending = n_loaded > 0
+            pending.add(arrived, at_cargo, sending, s, steps, d.by_dest, (n_p, n_g), cargo=True)
+            if back is not None:
+                pending.add(back, at_l[d.back_leg], sending[d.back_leg], s, steps, d.back_to,
+                            (n_p, n_g), cargo=True, by_good=d.back_good)
+            pending.add(n_loaded - lost_l, at_l, sending, s, steps, d.by_dest_mode,
+                        (n_p, n_m))
+            pending.add(n_empty - lost_e, at_e, n_empty > 0, s, steps, d.by_dest_mode,
+                        (n_p, n_m))
         # --- the step's end: releases, units kept back, a front's luck, the record
-        idle = idle - xp.clip(c.released[None, :, :, s], 0.0, xp.maximum(idle, 0.0))
-        kept_back = plan_loaded * (1.0 - f_loaded) + plan_empty * (1.0 - f_empty)
-        backlog_loaded = xp.maximum(c.loaded[None, :, s] + backlog_loaded - n_loaded, 0.0)
-        backlog_empty = xp.maximum(c.empty[None, :, s] + backlog_empty - n_empty, 0.0)
-        backlog_cargo = xp.maximum(cargo_want - n_loaded[:, :, None] * per_unit * f_cargo, 0.0)
-        kept_back = _by(kept_back, c.by_origin_mode).reshape(runs, n_p, n_m)
-        fixed_need = fixed_need + xp.einsum("rpm,mg->rpg", kept_back * length, c.rations)
+        idle = idle - xp.clip(d.released[s], 0.0, xp.maximum(idle, 0.0))
+        kept_back = sent_full * (1.0 - leave)
+        backlog_loaded = xp.maximum(d.loaded[s][:, None] + backlog_loaded - n_loaded, 0.0)
+        backlog_empty = xp.maximum(d.empty[s][:, None] + backlog_empty - n_empty, 0.0)
+        kept_back = d.by_origin_mode(kept_back).reshape(n_p, n_m, runs)
+        fixed_need = fixed_need + d.rations(kept_back.reshape(n_p * n_m, runs) * length).reshape(
+            n_p, n_g, runs)
         fed = xp.minimum(fixed_need, xp.maximum(stock, 0.0))
         stock = stock - fed
-        tally["eaten"] += fed.sum(axis=1)
-        tally["unfed"] += (fixed_need - fed).sum(axis=1)
-        spare = xp.maximum(stock - c.plan_stock[None, :, :, s], 0.0)
-        extra = xp.minimum(xp.maximum(c.demand[None, :, :, s] - eaten_here, 0.0), spare)
+        tally["eaten"] += fed.sum(axis=0)
+        tally["unfed"] += (fixed_need - fed).sum(axis=0)
+        spare = xp.maximum(stock - d.plan_stock[s], 0.0)
+        extra = xp.minimum(xp.maximum(d.demand[s] - eaten_here, 0.0), spare)
         stock = stock - extra
-        eaten_here += extra
-        tally["consumed"] += eaten_here.sum(axis=1)
-        owed = xp.maximum(owed, xp.maximum(-idle, 0.0).sum(axis=(1, 2)))
+        eaten_here = eaten_here + extra
+        tally["consumed"] += eaten_here.sum(axis=0)
+        owed = xp.maximum(owed, xp.maximum(-idle, 0.0).sum(axis=(0, 1)))
         if trace:
-            traced["trace_loaded"][:, :, s] = n_loaded
-            traced["trace_empty"][:, :, s] = n_empty
-            traced["trace_cargo"][:, :, :, s] = n_loaded[:, :, None] * per_unit * f_cargo
-            traced["trace_stock"][:, :, :, s] = stock
-            traced["trace_idle"][:, :, :, s] = idle
-            traced["trace_consumed"][:, :, :, s] = eaten_here
+            traced["trace_loaded"].append(n_loaded)
+            traced["trace_empty"].append(n_empty)
+            traced["trace_stock"].append(stock)
+            traced["trace_idle"].append(idle)
+            traced["trace_consumed"].append(eaten_here)
         if n_f:
-            front_demand = c.demand[fronts, :, s]
-            short[:, :, :, s] = xp.maximum(front_demand[None] - eaten_here[:, fronts, :], 0.0)
-            held = stock[:, fronts, :]
-            daily = xp.asarray(c.front_daily[:, :, s])
-            days_held = xp.where(daily[None] > 0, held / xp.where(daily > 0, daily, 1.0)[None],
-                                 xp.inf)
-            reserve = days_held.min(axis=2)  # the good that runs out first
-            reserve_days[:, :, s] = xp.where(xp.isfinite(reserve), reserve, xp.nan)
-            front_stock[:, :, s] = held.sum(axis=2)
+            held = stock[fronts]  # [F, G, R]
+            short[s] = xp.maximum(d.demand[s][fronts] - eaten_here[fronts], 0.0)
+            daily = d.front_daily[s]
+            days_held = xp.where(d.front_has_demand[s],
+                                 held / xp.where(d.front_has_demand[s], daily, 1.0), xp.inf)
+            reserve = days_held.min(axis=1)  # the good that runs out first
+            reserve_days[s] = xp.where(xp.isfinite(reserve), reserve, xp.nan)
+            front_stock[s] = held.sum(axis=1)
 
-    in_transit = cargo_pipe[:, steps].sum(axis=1)
-    crew = xp.asarray(c.crew)
-    return {
-        **tally,
-        "final_stock": stock.sum(axis=1),
-        "in_transit": in_transit,
-        "units_lost": lost_units,
-        "labour_days": c.labour_planned - (lost_unit_days * crew[None, :]).sum(axis=1),
-        "short": short,
-        "reserve_days": reserve_days,
-        "front_stock": front_stock,
+    def runs_first(x: Any) -> Any:
+        return xp.ascontiguousarray(xp.moveaxis(x, -1, 0))
+
+    crew = xp.asarray(c.crew)[:, None]
+    out = {key: runs_first(value) for key, value in tally.items()}
+    initial = xp.asarray(d.initial.sum(axis=1))
+    given = xp.asarray(d.given_total.sum(axis=1))
+    out["initial"] = xp.broadcast_to(initial[None, :], (runs, n_g)).copy()
+    out["given"] = xp.broadcast_to(given[None, :], (runs, n_g)).copy()
+    out.update({
+        "final_stock": runs_first(stock.sum(axis=0)),
+        "in_transit": runs_first(pending.in_transit),
+        "units_lost": runs_first(lost_units),
+        "labour_days": c.labour_planned - (lost_unit_days * crew).sum(axis=0),
+        "short": xp.ascontiguousarray(xp.transpose(short, (3, 1, 2, 0))),
+        "reserve_days": xp.ascontiguousarray(xp.transpose(reserve_days, (2, 1, 0))),
+        "front_stock": xp.ascontiguousarray(xp.transpose(front_stock, (2, 1, 0))),
         "unsettled": unsettled,
         "units_owed": owed,
-        **traced,
-    }
+    })
+    for key, values in traced.items():
+        stacked = xp.stack(values, axis=-1)  # [..., R, S]
+        out[key] = xp.ascontiguousarray(xp.moveaxis(stacked, -2, 0))
+    return out
+
+
+class _Land:
+    """What lands within a step: the units of the legs ``units_rows``, the cargo of the
+    legs ``cargo_rows`` and the food for the way back (``back`` [Eb, R] per share of each
+    leg sent, or None), summed where they arrive."""
+
+    def __init__(self, xp: Any, d: _Device, n_p: int, n_m: int, n_g: int, runs: int,
+                 units_rows: np.ndarray, cargo_rows: np.ndarray, back: Any) -> None:
+        self.xp = xp
+        self.d = d
+        self.shape_units = (n_p, n_m, runs)
+        self.shape_goods = (n_p, n_g, runs)
+        self.units_rows = units_rows
+        self.cargo_rows = cargo_rows
+        self.units_dev = xp.asarray(units_rows)
+        self.cargo_dev = xp.asarray(cargo_rows)
+        self.units_sum = d.by_dest_mode.subset(units_rows)
+        self.units_to_pairs = d.to_leave_pairs(units_rows)
+        self.cargo_sum = d.by_dest.subset(cargo_rows)
+        self.cargo_origin = d.origin[self.cargo_dev]
+        self.back = back
+        if back is not None and not bool(back.any()):
+            self.back = None
+        self.any = bool(units_rows.size or cargo_rows.size or self.back is not None)
+
+    def rounds(self, units: Any, loads: Any, kept: Any) -> _Landing | None:
+        """What the policy's rounds need: per share of each leg sent, the
+        units [L, R] and cargo that land ([L, G, R] loads × share kept and arriving now)."""
+        if not self.any:
+            return None
+        rows = self.cargo_dev
+        return _Landing(
+            self, units=units[self.units_dev], cargo=loads[rows] * kept[rows][:, None, :],
+            back=self.back)
+
+    def execute(self, units: Any, arrived: Any, now: Any, leave: Any) -> tuple[Any, Any]:
+        """Units [P, M, R] and goods [P, G, R] that land (None where none do) when each leg
+        sends the share ``leave`` [L, R] of its units: ``units`` [L, R] per share sent, the
+        cargo ``arrived`` [L, G, R] where it arrives ``now`` [L, R], and the food for the
+        way back."""
+        units_here = goods_here = None
+        if self.units_rows.size:
+            rows = self.units_dev
+            units_here = self.units_sum(units[rows] * leave[rows]).reshape(self.shape_units)
+        if self.cargo_rows.size:
+            rows = self.cargo_dev
+            goods_here = self.cargo_sum(arrived[rows] * now[rows][:, None, :]).reshape(
+                self.shape_goods)
+        if self.back is not None:
+            back = self.d.back_to(self.back * leave[self.d.back_leg]).reshape(self.shape_goods)
+            goods_here = back if goods_here is None else goods_here + back
+        return units_here, goods_here
+
+
+class _Landing:
+    """What lands within a step in the policy's rounds, per share of each leg sent
+    (``units`` [Lu, R], ``cargo`` [Lc, G, R] per share of the loads taken, ``back`` [Eb, R])."""
+
+    def __init__(self, land: _Land, units: Any, cargo: Any, back: Any) -> None:
+        self.land = land
+        self.units = units
+        self.cargo = cargo
+        self.back = back
+
+    def __call__(self, leave: Any, take: Any) -> tuple[Any, Any]:
+        """Units [OM, R] (at the (place, mode) pairs legs leave from) and goods [P, G, R]
+        that land when each leg sends the share
+        ``leave`` [L, R] of its units and each place loads the share ``take`` [P, G, R] of
+        what its legs were to load."""
+        land = self.land
+        xp = land.xp
+        if land.units_rows.size:
+            units = land.units_to_pairs(leave[land.units_dev] * self.units)
+        else:
+            units = xp.zeros((land.units_to_pairs.size, leave.shape[-1]))
+        if land.cargo_rows.size:
+            goods = land.cargo_sum(self.cargo * take[land.cargo_origin]
+                                   * leave[land.cargo_dev][:, None, :])
+            goods = goods.reshape(land.shape_goods)
+        else:
+            goods = xp.zeros(land.shape_goods, dtype=leave.dtype)
+        if self.back is not None:
+            goods = goods + land.d.back_to(self.back * leave[land.d.back_leg]).reshape(
+                land.shape_goods)
+        return units, goods
+
+
+class _Capacity:
+    """One step's capacities as the rounds check them (see :class:`_CapacityLayout`):
+    ``cap`` [K, R] and each entry's use per share of its leg sent ``per_entry`` [E, R]."""
+
+    def __init__(self, layout: _CapacityLayout, cap: Any, per_entry: Any) -> None:
+        self.layout = layout
+        self.cap = cap
+        self.per_entry = per_entry
+
+    def share(self, xp: Any, v: Any) -> Any:
+        """The share of each leg's dispatch [L, R] the capacities allow when the legs send
+        the shares ``v`` [L, R] (pro rata on each arc)."""
+        layout = self.layout
+        used = layout.entry_sum(self.per_entry * v[layout.entry_leg])
+        allowed = share(xp, self.cap, used)
+        allowed = xp.concatenate([allowed, xp.ones((1, allowed.shape[1]))])
+        out = allowed[layout.leg_rows[0]]
+        for rows in layout.leg_rows[1:]:
+            out = xp.minimum(out, allowed[rows])
+        return out
+
+
+def _policy(xp: Any, d: _Device, landing: _Landing | None, *, stock: Any, fixed: Any,
+            ready: Any, available: Any, want: Any, capacity: _Capacity | None, draws: Any,
+            loads: Any, consumed: tuple[Any, Any]) -> tuple[Any, Any, bool]:
+    """The policy's rounds for one step (:mod:`supplyline.simulate.policy`): the share of
+    each leg's units that leave [L, R] and of each place's loads that are taken [P, G, R],
+    and whether the rounds settled. ``stock`` [P, G, R] is there before what lands within
+    the step; ``fixed`` [P, G, R] is eaten first; at the (place, mode) pairs legs leave from
+    [OM], ``ready`` [OM, R] units can travel (``available`` [OM, R] of those that land) and
+    ``want`` [OM, R] units the legs mean to send; ``capacity`` the arcs' limits (None:
+    none can bind); ``draws`` [Ed, R] the food and fuel for the trips; ``loads`` [L, G, R]
+    the loads; ``consumed`` what the fronts eat (flat (place, good) rows and amounts)."""
+    n_p, n_g, runs = stock.shape
+    draw = d.draws
+    ones = xp.ones((1, runs))
+    eaten_rows, eaten = consumed
+    leave = xp.ones((d.origin.size, runs))
+    take = xp.ones((n_p, n_g, runs))
+    have_start = stock
+    units_there = ready
+    for _ in range(MAX_PASSES):
+        if landing is not None:
+            units_here, goods_here = landing(leave, take)
+            have_start = stock + goods_here
+            units_there = ready + units_here * available
+        # People on the line eat first; then units leave as far as units, the routes'
+        # capacity and their rations and fuel allow; the front eats; the loads are taken.
+        have = xp.maximum(have_start - fixed, 0.0).reshape(n_p * n_g, runs)
+        v = share(xp, units_there, want)[d.leave_pair_of_leg]
+        if capacity is not None:
+            v = v * capacity.share(xp, v)
+        if draw.size:
+            trip = draw.sum(draws * v[d.draw_leg])  # [D, R]
+            here = have[draw.pairs]
+            fed = xp.concatenate([share(xp, here, trip), ones])[draw.place_pairs].min(axis=1)
+            v = v * xp.concatenate([fed, ones])[draw.leg_place]
+            have[draw.pairs] = xp.maximum(here - trip * fed[draw.place_of_pair], 0.0)
+        if eaten_rows.size:
+            have[eaten_rows] = xp.maximum(have[eaten_rows] - eaten, 0.0)
+        new_take = share(xp, have.reshape(n_p, n_g, runs), d.by_origin(loads * v[:, None, :]))
+        change = max(_largest(xp.abs(v - leave)), _largest(xp.abs(new_take - take)))
+        leave, take = v, new_take
+        if change < SETTLED or landing is None:
+            return leave, take, True
+    return leave, take, False

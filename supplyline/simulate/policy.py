@@ -46,8 +46,17 @@ SETTLED = 1e-6
 
 def share(xp: Any, have: Any, want: Any) -> Any:
     """The share of ``want`` that ``have`` covers: ``min(1, have / want)``, 1 where nothing
-    is wanted. A shortfall under a millionth of what is wanted is rounding (1)."""
-    safe = xp.where(want > 0, want, 1.0)
-    out = xp.minimum(have, safe) / safe
-    out = xp.where(out > 1.0 - 1e-6, 1.0, out)
-    return xp.where(want > 0, xp.maximum(out, 0.0), 1.0)
+    is wanted. A shortfall under a millionth of what is wanted is rounding (1).
+
+    (Written with arithmetic only, no ``where``, which is slow in NumPy: where nothing is
+    wanted (``want`` is never negative) the quotient is made huge, so that it is 1.)"""
+    none = want <= 0
+    out = none * xp.asarray(_HUGE, dtype=have.dtype)
+    out += have
+    out /= want + none
+    xp.clip(out, 0.0, 1.0, out=out)
+    return xp.maximum(out, out > 1.0 - 1e-6, out=out)
+
+
+#: Larger than any amount the engine compares.
+_HUGE = 1e30

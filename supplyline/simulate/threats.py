@@ -40,53 +40,62 @@ class DayDraw:
 
 class ThreatSampler:
     """Draws the threats of ``net`` day by day for ``runs`` runs, with the random generator
-    ``rng`` of the array module ``xp`` (NumPy or CuPy)."""
+    ``rng`` of the array module ``xp`` (NumPy or CuPy). The arrays are kept with the runs
+    last (routes × runs); a day's draw gives them with the runs first (transposed views)."""
 
     def __init__(self, net: Network, xp: Any, rng: Any, runs: int, enabled: bool = True) -> None:
         self.xp = xp
         self.rng = rng
         self.runs = runs
         self.n_routes = len(net.route_ids)
-        self.strikes = net.strikes if enabled else []
-        self.rains = net.rains if enabled else []
+        self.strikes = [s for s in net.strikes if len(s.routes)] if enabled else []
+        self.rains = [r for r in net.rains if len(r.routes)] if enabled else []
         repair = np.asarray(net.repair_days, dtype=float)
         self.window = int(np.ceil(repair.max(initial=1.0))) + 1
         # The weight of a strike k days ago on today's damage: whole days, then the rest.
         k = np.arange(self.window)[None, :]
-        self.weights = xp.asarray(np.clip(repair[:, None] - k, 0.0, 1.0))  # [Q, W]
-        self.recent = xp.zeros((runs, self.n_routes, self.window))  # damage added k days ago
+        weights = np.clip(repair[:, None] - k, 0.0, 1.0)  # [Q, W]
+        self.weights = [xp.asarray(weights[:, j])[:, None] for j in range(self.window)]
+        self.recent = [xp.zeros((self.n_routes, runs)) for _ in range(self.window)]
+        self.today = 0  # the slot of ``recent`` that holds today's damage
         self.strike_routes = [xp.asarray(s.routes) for s in self.strikes]
         self.rain_routes = [xp.asarray(r.routes) for r in self.rains]
 
+    def may_rain(self, first: int, end: int) -> bool:
+        """Whether a rain day can be drawn on any of the days ``first`` to ``end - 1``."""
+        return any(bool((np.asarray(spell.probability[first:end]) > 0).any())
+                   for spell in self.rains)
+
     def day(self, d: int) -> DayDraw:
         xp, runs, q = self.xp, self.runs, self.n_routes
-        added = xp.zeros((runs, q))
-        loss_day = xp.zeros((runs, q))
-        loss_night = xp.zeros((runs, q))
+        added = xp.zeros((q, runs))
+        loss_day = xp.zeros((q, runs))
+        loss_night = xp.zeros((q, runs))
         for source, routes in zip(self.strikes, self.strike_routes, strict=True):
-            if routes.size == 0:
-                continue
             p_day = float(source.day_probability[d])
             p_night = float(source.night_probability[d])
             if p_day <= 0.0 and p_night <= 0.0:
                 continue
-            by_day = self.rng.random((runs, int(routes.size))) < p_day
+            by_day = self.rng.random((int(routes.size), runs)) < p_day
             by_night = (by_day if source.same_event
-                        else self.rng.random((runs, int(routes.size))) < p_night)
-            added[:, routes] += by_day * source.capacity_lost
-            loss_day[:, routes] += by_day * source.cargo_destroyed
-            loss_night[:, routes] += by_night * source.cargo_destroyed
-        self.recent = xp.roll(self.recent, 1, axis=2)
-        self.recent[:, :, 0] = added
-        damage = (self.recent * self.weights[None, :, :]).sum(axis=2)
+                        else self.rng.random((int(routes.size), runs)) < p_night)
+            added[routes] += by_day * source.capacity_lost
+            loss_day[routes] += by_day * source.cargo_destroyed
+            loss_night[routes] += by_night * source.cargo_destroyed
+        self.today = (self.today + 1) % self.window
+        self.recent[self.today] = added
+        damage = added * self.weights[0]
+        for k in range(1, self.window):
+            damage += self.recent[(self.today - k) % self.window] * self.weights[k]
         left = xp.clip(1.0 - damage, 0.0, 1.0)
-        slowdown = xp.ones((runs, q))
+        slowdown = xp.ones((q, runs))
         for spell, routes in zip(self.rains, self.rain_routes, strict=True):
             p = float(spell.probability[d])
-            if p <= 0.0 or routes.size == 0:
+            if p <= 0.0:
                 continue
-            wet = self.rng.random((runs, int(routes.size))) < p
-            left[:, routes] *= xp.where(wet, spell.capacity_factor, 1.0)
-            slowdown[:, routes] *= xp.where(wet, 1.0 / spell.speed_factor, 1.0)
-        return DayDraw(capacity_left=left, slowdown=slowdown,
-                       loss_day=xp.minimum(loss_day, 1.0), loss_night=xp.minimum(loss_night, 1.0))
+            wet = self.rng.random((int(routes.size), runs)) < p
+            left[routes] *= xp.where(wet, spell.capacity_factor, 1.0)
+            slowdown[routes] *= xp.where(wet, 1.0 / spell.speed_factor, 1.0)
+        return DayDraw(capacity_left=left.T, slowdown=slowdown.T,
+                       loss_day=xp.minimum(loss_day, 1.0).T,
+                       loss_night=xp.minimum(loss_night, 1.0).T)

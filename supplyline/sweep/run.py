@@ -117,7 +117,8 @@ def run_variant(index: int, scenario: Scenario, options: SweepOptions) -> dict[s
         if options.simulate is not None:
             from supplyline.simulate import simulate
 
-            simulation = simulate(result, runs=options.simulate, seed=options.seed)
+            # One thread: the sweep runs its variants side by side already.
+            simulation = simulate(result, runs=options.simulate, seed=options.seed, workers=1)
             record.update(simulated_figures(simulation.kpis()), sim_runs=options.simulate)
     except SupplylineError as error:
         record.update(status="failed", error=str(error))

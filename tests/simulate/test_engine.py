@@ -157,6 +157,17 @@ def test_runs_are_independent_streams_whatever_the_chunks() -> None:
     assert not np.array_equal(long.shortfall_kg[:10], long.shortfall_kg[10:20])
 
 
+def test_the_result_does_not_depend_on_the_threads(monkeypatch: pytest.MonkeyPatch) -> None:
+    simulate_module = importlib.import_module("supplyline.simulate")
+    monkeypatch.setattr(simulate_module, "MAX_CHUNK", 16)
+    plan = tutorial_plan()
+    one = sl.simulate(plan, runs=100, seed=4, workers=1)
+    three = sl.simulate(plan, runs=100, seed=4, workers=3)
+    assert one.chunk == three.chunk == 16
+    for key in ("shortfall_kg", "destroyed_kg", "reserve_days", "units_lost", "short_count"):
+        np.testing.assert_array_equal(getattr(one, key), getattr(three, key))
+
+
 def test_strikes_destroy_units_only_when_asked() -> None:
     plan = sl.plan(one_route(p=0.3, destroyed=0.4, lost=0.0, days=20))
     with_losses = sl.simulate(plan, runs=20, seed=1)

@@ -126,6 +126,21 @@ def test_gpu_agrees_with_cpu_within_monte_carlo_error() -> None:
         axis=(0, 2)), rtol=1e-9)
 
 
+@pytest.mark.skipif(not _has_gpu(), reason="needs CuPy and a CUDA GPU")
+def test_gpu_with_the_cpus_random_numbers_gives_the_cpus_runs() -> None:
+    import cupy  # type: ignore[import-not-found]
+
+    from benchmarks.bench_simulate import HostRandom
+    from supplyline.simulate.engine import compile_plan, run_chunk
+
+    plan = tutorial_plan()
+    a = run_chunk(compile_plan(plan), 200, np.random.default_rng(3))
+    b = run_chunk(compile_plan(plan, cupy), 200, HostRandom(np.random.default_rng(3), cupy))
+    for key in ("consumed", "destroyed", "eaten", "final_stock", "short", "units_lost"):
+        np.testing.assert_allclose(cupy.asnumpy(b[key]), a[key], rtol=1e-6, atol=1e-6,
+                                   err_msg=key)
+
+
 def test_the_first_example_of_the_simulation_page_runs() -> None:
     import re
     from pathlib import Path
