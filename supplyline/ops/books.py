@@ -622,10 +622,21 @@ class Books:
                         f"received_kg.{good}",
                         f"expected received and lost to add up to the {sent:,.1f} kg of "
                         f"{good} the convoy carried, got {accounted[good]:,.1f} kg")
+            lost_units = 0.0
+            for i, gone in enumerate(entry.units_lost):
+                lost_units += gone.units
+                if lost_units > dispatch.units * (1 + 1e-9) + TOL:
+                    raise EntryError(
+                        f"units_lost.{i}.units",
+                        f"expected at most the {dispatch.units:g} units the convoy took "
+                        f"lost in all, got {lost_units:g}")
             moves = [(dispatch.to, good, d, kg) for good, kg in entry.received_kg.items()
                      if kg > 0]
-            moves += lost_moves(entry, dispatch.to)
-            return [*moves, (dispatch.to, f"unit:{dispatch.mode}", d, dispatch.units)]
+            moves += lost_moves(entry, dispatch.to, dispatch.mode)
+            arrived = max(0.0, dispatch.units - lost_units)
+            if arrived > TOL:
+                moves.append((dispatch.to, f"unit:{dispatch.mode}", d, arrived))
+            return moves
         return []
 
     def _statement(self, name: str) -> Any:
@@ -880,11 +891,13 @@ def sent_moves(entry: Dispatch, route: str) -> list[tuple[str, str, dt.date, flo
             for good, kg in entry.cargo_kg.items() if kg > 0]
 
 
-def lost_moves(entry: Receipt, at: str) -> list[tuple[str, str, dt.date, float]]:
-    """What a convoy lost, by reason and good, counted where it arrived (``at``) as
-    ``lost:REASON:GOOD``."""
+def lost_moves(entry: Receipt, at: str, mode: str) -> list[tuple[str, str, dt.date, float]]:
+    """What a convoy lost, counted where it arrived (``at``): kg by reason and good as
+    ``lost:REASON:GOOD``, units of its ``mode`` by reason as ``unitlost:REASON:MODE``."""
     return [(at, f"lost:{loss.reason}:{loss.good}", entry.date, loss.kg)
-            for loss in entry.losses]
+            for loss in entry.losses] + [
+        (at, f"unitlost:{loss.reason}:{mode}", entry.date, loss.units)
+        for loss in entry.units_lost]
 
 
 def _plain(entry: Entry) -> bool:

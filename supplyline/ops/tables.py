@@ -52,7 +52,8 @@ movement = Table(
     Column("entry_id", Integer, ForeignKey("entry.id"), nullable=False, index=True),
     Column("place", String(200), nullable=False),
     # A good's id, "unit:MODE" (units waiting there), "service:MODE" (units in service
-    # with this place as their home), "lost:REASON:GOOD" (lost on the way there) or
+    # with this place as their home, lost ones included), "lost:REASON:GOOD" (kg lost on
+    # the way there), "unitlost:REASON:MODE" (units lost on the way there) or
     # "sent:TO:MODE:GOOD:ROUTE" (sent from there).
     Column("item", String(220), nullable=False),
     Column("date", Date, nullable=False),
