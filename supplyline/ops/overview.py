@@ -171,6 +171,7 @@ def state_json(state: State, net: Network) -> dict[str, Any]:
                 for p in range(len(places)) if np.any(array[p] > 1e-9)}
 
     tr = state.transit
+    w = state.wounded
     return {
         "date": state.date.isoformat(),
         "stock_kg": named(state.stock_kg, goods),
@@ -186,4 +187,9 @@ def state_json(state: State, net: Network) -> dict[str, Any]:
                      "arrive_in_days": round(float(tr.arrive_in_days[i]), 3),
                      "cargo_kg": {goods[c]: float(v) for c, v in enumerate(tr.cargo_kg[i]) if v}}
                     for i in range(len(tr))],
+        "wounded": [{"front": places[net.wounded_groups[int(w.group[i])].front],
+                     "at": places[int(w.place[i])], "persons": round(float(w.persons[i]), 3),
+                     "arrive_in_days": round(float(w.arrive_in_days[i]), 3),
+                     "wounded_days_ago": float(w.wounded_days_ago[i])}
+                    for i in range(len(w))],
     }

@@ -23,12 +23,13 @@ import numpy as np
 from supplyline.accounting import legs_of
 from supplyline.network import Network, compile_network
 from supplyline.ops.books import Books
-from supplyline.ops.entries import Dispatch, Labour, Receipt, RouteReport
+from supplyline.ops.entries import Dispatch, Labour, Receipt, RouteReport, Wounded
 from supplyline.scenario.schema import Closure, Scenario
-from supplyline.state import FloatArray, State, Transit
+from supplyline.scenario.series import series_over_horizon
+from supplyline.state import FloatArray, State, Transit, WoundedWaiting
 
 __all__ = ["Figures", "compare_plans", "figures_of", "lost_by_home", "plan_vs_actual",
-           "recorded_state", "replan", "scenario_from"]
+           "recorded_state", "replan", "scenario_from", "wounded_waiting"]
 
 
 def _days(a: dt.date, b: dt.date) -> int:
@@ -179,9 +180,50 @@ def recorded_state(books: Books, net: Network, as_of: dt.date) -> State:
     state.labour_days_left = max(0.0, state.labour_days_left - float(
         np.minimum(persons_lost * per_person, owed).sum()))
     state.transit = _transit(books, net, as_of)
+    state.wounded = wounded_waiting(books, net, as_of)
     for route, share in route_damage(route_reports(books, as_of), sc, as_of).items():
         state.route_damage[net.route_ids.index(route)] = share
     return state
+
+
+def wounded_waiting(books: Books, net: Network, as_of: dt.date) -> WoundedWaiting:
+    """The wounded not yet at a hospital at the start of ``as_of``: those the scenario says
+    arose at each front before then, less those the books say were brought in from it
+    (``wounded`` entries; the oldest first, a front's flows that name the entry's hospital
+    first), waiting at their front, by the day they were wounded."""
+    sc = books.scenario
+    elapsed = _days(sc.start_date, as_of)
+    if not sc.wounded or elapsed <= 0:
+        return WoundedWaiting()
+    arisen = [series_over_horizon(w.persons_per_day, sc)[:elapsed].copy() for w in sc.wounded]
+    for r in books.entries(kind="wounded", effective=True,
+                           until=as_of - dt.timedelta(days=1)):
+        e = r.entry
+        assert isinstance(e, Wounded)
+        left = float(e.persons)
+        flows = sorted((j for j, w in enumerate(sc.wounded) if w.front == e.front),
+                       key=lambda j: e.hospital not in sc.wounded[j].hospitals)
+        for j in flows:
+            for d in np.flatnonzero(arisen[j] > 0):
+                taken = min(left, float(arisen[j][d]))
+                arisen[j][d] -= taken
+                left -= taken
+                if left <= 0:
+                    break
+            if left <= 0:
+                break
+    group, place, persons, ago = [], [], [], []
+    for j, daily in enumerate(arisen):
+        for d in np.flatnonzero(daily > 1e-9):
+            group.append(j)
+            place.append(net.place_ids.index(sc.wounded[j].front))
+            persons.append(float(daily[d]))
+            ago.append(float(elapsed - d))
+    return WoundedWaiting(group=np.array(group, dtype=np.int64),
+                          place=np.array(place, dtype=np.int64),
+                          persons=np.array(persons, dtype=float),
+                          arrive_in_days=np.zeros(len(group)),
+                          wounded_days_ago=np.array(ago, dtype=float))
 
 
 def _transit(books: Books, net: Network, as_of: dt.date) -> Transit:
