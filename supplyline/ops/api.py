@@ -30,6 +30,7 @@ from starlette.concurrency import run_in_threadpool
 from supplyline.ops.accounts import (
     Account,
     AccountError,
+    Locked,
     accounts,
     add_account,
     check_password,
@@ -134,7 +135,11 @@ def create_app(books: Books) -> FastAPI:
 
     @app.post("/api/login", tags=["accounts"])
     def login(body: Login) -> dict[str, Any]:
-        found = check_password(books, body.name, body.password)
+        try:
+            found = check_password(books, body.name, body.password)
+        except Locked as locked:
+            raise HTTPException(429, str(locked),
+                                headers={"Retry-After": str(locked.seconds)}) from locked
         if found is None:
             raise HTTPException(401, "no account with that name and password")
         return {"token": new_token(books, found), "name": found.name, "role": found.role,

@@ -262,6 +262,15 @@ def _shown(url: str) -> str:
     return url
 
 
+def shown_url(url: str) -> str:
+    """A database URL as it may be printed: its password, if any, left out."""
+    if "://" not in url or "@" not in url:
+        return url
+    scheme, rest = url.split("://", 1)
+    who, where = rest.rsplit("@", 1)
+    return f"{scheme}://{who.split(':', 1)[0]}:…@{where}" if ":" in who else url
+
+
 def _lock_key(place: str) -> int:
     return zlib.crc32(place.encode()) - 2**31
 

@@ -18,7 +18,8 @@ from sqlalchemy import (
     Text,
 )
 
-__all__ = ["account", "daily", "entry", "meta", "metadata", "movement", "plan", "token"]
+__all__ = ["account", "daily", "entry", "login_failure", "meta", "metadata", "movement", "plan",
+           "token"]
 
 metadata = MetaData()
 
@@ -91,6 +92,14 @@ token = Table(
     Column("digest", String(64), primary_key=True),
     Column("account", String(100), ForeignKey("account.name"), nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+# Failed logins in a row per account; ``locked_until``: no login before then.
+login_failure = Table(
+    "login_failure", metadata,
+    Column("account", String(100), ForeignKey("account.name"), primary_key=True),
+    Column("failures", Integer, nullable=False),
+    Column("locked_until", DateTime(timezone=True), nullable=True),
 )
 
 plan = Table(

@@ -32,6 +32,10 @@ $("#login-form").addEventListener("submit", async (event) => {
   event.preventDefault();
   const body = { name: $("#login-name").value, password: $("#login-password").value };
   const response = await api("/api/login", { method: "POST", body: JSON.stringify(body) });
+  if (response.status === 429) {
+    $("#login-error").textContent = (await response.json()).detail;
+    return;
+  }
   if (!response.ok) { $("#login-error").textContent = "Wrong name or password."; return; }
   const data = await response.json();
   state.token = data.token;
