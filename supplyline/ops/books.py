@@ -8,9 +8,11 @@ transaction: the entry and its movements are written together or not at all. A d
 that sends more than the place holds on any day from its date on, or a receipt for a convoy
 never sent, is refused with an :class:`EntryError` naming the field, and nothing is written.
 
-Writes to the same place are serialized (SQLite: ``BEGIN IMMEDIATE``, one writer at a time;
-PostgreSQL: a transaction-scoped advisory lock per place), so two clerks cannot both send
-the last sack.
+Writes that could take the same sack are serialized (SQLite: ``BEGIN IMMEDIATE``, one
+writer at a time; PostgreSQL: a transaction-scoped advisory lock per place whose balances an
+entry may lower), so two clerks cannot both send the last sack. :meth:`Books.submit` (what
+the API writes through) hands entries to the books' writer thread, which writes those that
+arrive meanwhile in one transaction (a group commit), each batch still whole or not at all.
 """
 
 from __future__ import annotations
