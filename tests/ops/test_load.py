@@ -45,16 +45,8 @@ def work(i: int, n: int) -> list[dict[str, Any]]:
     return out
 
 
-def test_twenty_clients_write_a_thousand_entries(url: str, tutorial: sl.Scenario,
-                                                 tmp_path: Path) -> None:
-    token = tokens(url, tutorial, {"council": ("council", None)})["council"]
-    books = open_books(url, tutorial)
-    books.append_many([
-        entry("labour", date="2024-11-01", locality="high-village", persons=ENTRIES,
-              days=20, role="carrier", mode="porter"),
-        entry("dispatch", date="2024-11-01", from_="high-village", to="ridge-depot",
-              mode="porter", units=ENTRIES),
-        entry("receipt", date="2024-11-01", dispatch=2)], "council")
+def _twenty_clients(base: str, token: str) -> tuple[list[int], list[str]]:
+    """Each of the clients posts its entries one by one: (ids acknowledged, refused where)."""
     acknowledged: list[int] = []
     refused: list[str] = []
     lock = threading.Lock()
@@ -76,12 +68,32 @@ def test_twenty_clients_write_a_thousand_entries(url: str, tutorial: sl.Scenario
                                    else f"status {got.status}")
         http.close()
 
-    with in_process(books) as base:
-        threads = [threading.Thread(target=client, args=(i,)) for i in range(CLIENTS)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
+    threads = [threading.Thread(target=client, args=(i,)) for i in range(CLIENTS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return acknowledged, refused
+
+
+@pytest.mark.parametrize("processes", [1, 2])
+def test_twenty_clients_write_a_thousand_entries(url: str, tutorial: sl.Scenario,
+                                                 tmp_path: Path, processes: int) -> None:
+    """One server process (in this one), or two (``supplyline serve --workers 2``)."""
+    token = tokens(url, tutorial, {"council": ("council", None)})["council"]
+    books = open_books(url, tutorial)
+    books.append_many([
+        entry("labour", date="2024-11-01", locality="high-village", persons=ENTRIES,
+              days=20, role="carrier", mode="porter"),
+        entry("dispatch", date="2024-11-01", from_="high-village", to="ridge-depot",
+              mode="porter", units=ENTRIES),
+        entry("receipt", date="2024-11-01", dispatch=2)], "council")
+    if processes == 1:
+        with in_process(books) as base:
+            acknowledged, refused = _twenty_clients(base, token)
+    else:
+        with serving(url, tmp_path / "server.log", processes) as (base, _process):
+            acknowledged, refused = _twenty_clients(base, token)
     assert len(acknowledged) + len(refused) == ENTRIES
     assert set(refused) <= {"rice"}  # only convoys finding the depot short
     written = books.entries()
