@@ -1,12 +1,15 @@
 """The books under load: acknowledged writes per second over HTTP on loopback, and the
 dashboard's overview with many entries in the books, on SQLite and on PostgreSQL.
 
-Writes: ``supplyline serve`` in its own process; ``--clients`` threads each post their share
-of ``--writes`` entries one by one (nine contributions in ten, the rest convoys that take
-from the depot's stock, so the balance check runs), each waiting for its answer. The figure
-is acknowledged entries (201) per second of wall time. Target: 500 a second. "Other load"
-is what the rest of the machine used meanwhile (the server, its workers and PostgreSQL are
-not counted in it).
+Writes: ``supplyline serve`` in its own process (and again with ``--workers 2``: one row
+per number of server processes in ``--workers``, fresh books each); ``--clients`` threads
+each post their share of ``--writes`` entries one by one (nine contributions in ten, the
+rest convoys that take from the depot's stock, so the balance check runs), each waiting for
+its answer. The figure is acknowledged entries (201) per second of wall time. Target: 500 a
+second. "Server CPU" is the CPU time the server, its workers and PostgreSQL used per
+acknowledged write (steadier than the rate on a shared machine); "other load" is what the
+rest of the machine used meanwhile (the server, its workers and PostgreSQL are not counted
+in it).
 
 Overview: the books are filled with ``--entries`` entries (contributions, convoys and their
 receipts at the front, written straight into the tables in bulk: the fill is not what is
@@ -52,32 +55,58 @@ OVERVIEW_TARGET_MS = 200.0
 LOCALITIES = ["high-village", "terrace-village", "river-village", "far-village"]
 
 
-def _ours(server: int) -> list[int]:
-    """The server process, its children (``--workers``) and the PostgreSQL processes: what
-    this measurement runs besides itself."""
-    pids = []
+def _parent(pid: int) -> int:
+    try:
+        return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
+    except (OSError, ValueError, IndexError):
+        return -1
+
+
+def _postgres(url: str) -> list[int]:
+    """The PostgreSQL processes working for the database at ``url`` (its backends, and the
+    server's own: the WAL writer, the checkpointer...), where the server runs here."""
+    if "://" not in url:
+        return []
+    import psycopg
+
+    try:
+        with psycopg.connect(url) as conn:
+            rows = conn.execute(
+                "SELECT pid FROM pg_stat_activity WHERE pid <> pg_backend_pid() AND "
+                "(datname = current_database() OR backend_type <> 'client backend')"
+            ).fetchall()
+    except psycopg.Error:
+        return []
+    return [int(pid) for (pid,) in rows if Path(f"/proc/{pid}").exists()]
+
+
+def _ours(server: int, url: str) -> list[int]:
+    """The server process, its children (``--workers``) and the PostgreSQL processes of
+    its books: what this measurement runs besides itself."""
+    pids = [server, *_postgres(url)]
     for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-            name = stat.read_text().split("(", 1)[1].rsplit(")", 1)[0]
-        except OSError:
-            continue
-        pid, parent = int(stat.parent.name), int(fields[1])
-        if pid == server or parent == server or name == "postgres":
-            pids.append(pid)
+        if _parent(int(stat.parent.name)) == server:
+            pids.append(int(stat.parent.name))
     return pids
 
 
-def _cpu_seconds(pids: list[int]) -> float:
-    """CPU seconds (user and system) the processes have used so far."""
-    total = 0
+def _cpu_seconds(pids: list[int]) -> dict[int, float]:
+    """CPU seconds (user and system) each process has used so far."""
+    out = {}
     for pid in pids:
         try:
             fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
         except OSError:
             continue
-        total += int(fields[11]) + int(fields[12])
-    return total / os.sysconf("SC_CLK_TCK")
+        out[pid] = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return out
+
+
+def _used(before: dict[int, float], server: int, url: str) -> float:
+    """CPU seconds our processes used since ``before`` (those started since counted
+    whole: a PostgreSQL backend opened for a new connection)."""
+    now = _cpu_seconds(_ours(server, url))
+    return sum(v - before.get(pid, 0.0) for pid, v in now.items())
 
 
 def _entry(rng: random.Random) -> dict[str, Any]:
@@ -127,8 +156,7 @@ def writes(url: str, clients: int, total: int, folder: Path, workers: int
             done.append(ok)
 
     with serving(url, folder / "server.log", workers) as (base, process):
-        ours = _ours(process.pid)
-        used = _cpu_seconds(ours)
+        before = _cpu_seconds(_ours(process.pid, url))
         with OtherLoad() as other:
             threads = [threading.Thread(target=client, args=(i, base))
                        for i in range(clients)]
@@ -138,9 +166,10 @@ def writes(url: str, clients: int, total: int, folder: Path, workers: int
             for thread in threads:
                 thread.join()
             wall = time.perf_counter() - started
-        used = _cpu_seconds(ours) - used
+        used = _used(before, process.pid, url)
     return {"acknowledged": sum(done), "sent": clients * (total // clients), "wall_s": wall,
-            "per_s": sum(done) / wall, "other_cores": max(0.0, other.cores - used / wall)}
+            "per_s": sum(done) / wall, "cpu_ms": 1000 * used / max(sum(done), 1),
+            "other_cores": max(0.0, other.cores - used / wall)}
 
 
 def _fill(url: str, n: int) -> None:
@@ -216,15 +245,14 @@ def overview(url: str, n: int, repeat: int, folder: Path) -> dict[str, Any]:
             httpx.Client(headers={"Authorization": f"Bearer {token}"}, timeout=120) as http:
         got = http.get(base + "/api/overview")  # the first builds the network once
         assert got.status_code == 200 and got.json()["entries"] == n, got.text[:300]
-        ours = _ours(process.pid)
-        used = _cpu_seconds(ours)
+        before = _cpu_seconds(_ours(process.pid, url))
         began = time.perf_counter()
         with OtherLoad() as other:
             for _ in range(repeat):
                 started = time.perf_counter()
                 assert http.get(base + "/api/overview").status_code == 200
                 times.append((time.perf_counter() - started) * 1000)
-        used = (_cpu_seconds(ours) - used) / (time.perf_counter() - began)
+        used = _used(before, process.pid, url) / (time.perf_counter() - began)
     return {"median_ms": statistics.median(times), "max_ms": max(times),
             "other_cores": max(0.0, other.cores - used)}
 
@@ -232,7 +260,8 @@ def overview(url: str, n: int, repeat: int, folder: Path) -> dict[str, Any]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--clients", type=int, default=20)
-    parser.add_argument("--workers", type=int, default=1, help="server processes")
+    parser.add_argument("--workers", default="1,2",
+                        help="server processes: one row of writes for each number listed")
     parser.add_argument("--writes", type=int, default=5000)
     parser.add_argument("--entries", type=int, default=100_000)
     parser.add_argument("--repeat", type=int, default=20)
@@ -243,27 +272,37 @@ def main() -> None:
     rows_w, rows_o = [], []
     for backend in args.backends.split(","):
         folder = Path(tempfile.mkdtemp(prefix="bench-ops-"))
+        processes = [int(n) for n in args.workers.split(",")]
+        if backend != "sqlite" and args.postgres is None and server()[0] is None:
+            print(f"PostgreSQL skipped: {server()[1]}")
+            continue
+        if args.postgres is not None and backend != "sqlite" and len(processes) > 1:
+            print("several --workers on a --postgres database need an empty one each: "
+                  "give one number, or leave --postgres out")
+            processes = processes[:1]
+        for workers in processes:
+            if backend == "sqlite":
+                url = str(folder / f"w{workers}.db")
+            else:
+                url = args.postgres or fresh_database()
+            print(f"{backend}: {args.writes} writes from {args.clients} clients, "
+                  f"{workers} server process(es)…", flush=True)
+            w = writes(url, args.clients, args.writes, folder, workers)
+            rows_w.append([backend, f"{workers}", f"{args.clients}",
+                           f"{w['acknowledged']:,} of {w['sent']:,}",
+                           f"{w['wall_s']:.1f}", f"{w['per_s']:,.0f}",
+                           "yes" if w["per_s"] >= WRITES_TARGET else "no",
+                           f"{w['cpu_ms']:.2f}", f"{w['other_cores']:.1f}"])
         if backend == "sqlite":
-            urls = [str(folder / "w.db"), str(folder / "o.db")]
+            overview_url = str(folder / "o.db")
+        elif args.postgres is None:
+            overview_url = fresh_database()
         else:
-            if args.postgres is None and server()[0] is None:
-                print(f"PostgreSQL skipped: {server()[1]}")
-                continue
-            urls = [args.postgres or fresh_database(), fresh_database()
-                    if args.postgres is None else args.postgres]
-        print(f"{backend}: {args.writes} writes from {args.clients} clients…", flush=True)
-        w = writes(urls[0], args.clients, args.writes, folder, args.workers)
-        rows_w.append([backend, f"{args.workers}", f"{args.clients}",
-                       f"{w['acknowledged']:,} of {w['sent']:,}",
-                       f"{w['wall_s']:.1f}", f"{w['per_s']:,.0f}",
-                       "yes" if w["per_s"] >= WRITES_TARGET else "no",
-                       f"{w['other_cores']:.1f}"])
-        if args.postgres is not None and backend != "sqlite":
             print("overview on a --postgres database needs an empty one: give another URL "
                   "or leave --postgres out")
             continue
         print(f"{backend}: overview with {args.entries:,} entries…", flush=True)
-        o = overview(urls[1], args.entries, args.repeat, folder)
+        o = overview(overview_url, args.entries, args.repeat, folder)
         rows_o.append([backend, f"{args.entries:,}", f"{o['median_ms']:.0f}",
                        f"{o['max_ms']:.0f}",
                        "yes" if o["median_ms"] < OVERVIEW_TARGET_MS else "no",
@@ -272,7 +311,8 @@ def main() -> None:
         "## The books under load\n\n" + stamp(["sqlalchemy", "fastapi", "uvicorn", "psycopg"])
         + "\n\nAcknowledged writes per second over HTTP on loopback (target 500):\n\n"
         + table(["books", "server processes", "clients", "acknowledged", "wall (s)",
-                 "per second", "target met", "other load (cores)"], rows_w)
+                 "per second", "target met", "server CPU per write (ms)",
+                 "other load (cores)"], rows_w)
         + "\n\nThe overview (`GET /api/overview`) with many entries in the books "
           "(target below 200 ms):\n\n"
         + table(["books", "entries", "median (ms)", "slowest (ms)", "target met",

@@ -1170,7 +1170,9 @@ def serve(
              EXIT_BAD_INPUT, False)
     books = _books_or_exit(db, scenario, False)
     url = f"http://{'localhost' if host == '127.0.0.1' else host}:{port}/"
-    say(stdout, f"The books of {books.scenario.name} ({db}) at {url}")
+    from supplyline.ops.books import shown_url
+
+    say(stdout, f"The books of {books.scenario.name} ({shown_url(db)}) at {url}")
     if reset_council or not has_council(books):
         password = secrets.token_urlsafe(12)
         add_account(books, "council", password, "council", replace=True)

@@ -1,5 +1,6 @@
 """`State`: where everything stands on a date — stocks, units waiting and on the way with
-their cargo, what each locality has given, labour used, route damage.
+their cargo, what each locality has given, labour used, route damage, the wounded not yet
+at a hospital.
 
 The planner starts from a State (``sl.plan(scenario, state=...)``); :meth:`State.initial`
 is the scenario's own start. The simulator advances one and the ledger records one, so a
@@ -16,7 +17,7 @@ from numpy.typing import NDArray
 
 from supplyline.network import Network
 
-__all__ = ["State", "Transit"]
+__all__ = ["State", "Transit", "WoundedWaiting"]
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
@@ -35,6 +36,24 @@ class Transit:
 
     def __len__(self) -> int:
         return int(self.dest.size)
+
+
+@dataclass
+class WoundedWaiting:
+    """Wounded not yet at one of their hospitals: ``persons[i]`` of the scenario's wounded
+    flow ``group[i]`` (its index in ``scenario.wounded``) at place ``place[i]`` — waiting
+    there, or reaching it after ``arrive_in_days[i]`` days (from the State's date) when on
+    the way — wounded ``wounded_days_ago[i]`` days before the State's date (their time limit
+    runs from then)."""
+
+    group: IntArray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    place: IntArray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    persons: FloatArray = field(default_factory=lambda: np.zeros(0))
+    arrive_in_days: FloatArray = field(default_factory=lambda: np.zeros(0))
+    wounded_days_ago: FloatArray = field(default_factory=lambda: np.zeros(0))
+
+    def __len__(self) -> int:
+        return int(self.group.size)
 
 
 @dataclass
@@ -58,6 +77,7 @@ class State:
     labour_days_left: float  # service days the persons in service still owe
     route_damage: FloatArray  # [R] share of each route's capacity lost now (repaired over
     #                           its repair_days)
+    wounded: WoundedWaiting = field(default_factory=WoundedWaiting)  # not yet at a hospital
 
     @classmethod
     def initial(cls, net: Network) -> State:
@@ -102,6 +122,19 @@ class State:
             raise ValueError(f"State.transit.cargo_kg: expected shape ({n}, {n_c})")
         if n and (t.dest.max() >= n_p or t.mode.max() >= n_m or t.arrive_in_days.min() < 0):
             raise ValueError("State.transit: a place, mode or arrival out of range")
+        w = self.wounded
+        for name in ("place", "persons", "arrive_in_days", "wounded_days_ago"):
+            if np.shape(getattr(w, name)) != (len(w),):
+                raise ValueError(f"State.wounded.{name}: expected shape ({len(w)},)")
+        if len(w):
+            if w.group.min() < 0 or w.group.max() >= len(net.wounded_groups):
+                raise ValueError(f"State.wounded.group: expected indices of the scenario's "
+                                 f"{len(net.wounded_groups)} wounded flows")
+            if w.place.min() < 0 or w.place.max() >= n_p:
+                raise ValueError("State.wounded.place: a place out of range")
+            numbers = np.concatenate([w.persons, w.arrive_in_days, w.wounded_days_ago])
+            if not np.all(np.isfinite(numbers)) or np.any(numbers < 0):
+                raise ValueError("State.wounded: expected finite persons and days >= 0")
         held = self.units_idle.sum(axis=0) + np.bincount(t.mode, t.units, minlength=n_m)
         if not np.allclose(held, self.in_service.sum(axis=0), rtol=1e-6, atol=1e-6):
             raise ValueError(

@@ -5,30 +5,50 @@ safe, and each request is checked without argon2's deliberate cost).
 Roles: ``council`` (everything), ``depot`` (a depot clerk: dispatches and receipts of its
 place), ``commune`` (a commune clerk: pledges, contributions and labour of its locality),
 ``viewer`` (reads only).
+
+After :data:`MAX_FAILED` wrong passwords in a row an account is locked for
+:data:`LOCK_SECONDS` (no password is checked meanwhile, the right one neither); a login
+that succeeds, or a new password, starts the count again.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import math
 import secrets
 from dataclasses import dataclass
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import delete, func, insert, select, update
 
 from supplyline.ops import tables as t
 from supplyline.ops.books import Books, digest
 from supplyline.ops.entries import Entry, EntryError
 
-__all__ = ["ROLES", "Account", "AccountError", "add_account", "check_password", "drop_token",
-           "may_write", "new_token", "who"]
+__all__ = ["LOCK_SECONDS", "MAX_FAILED", "ROLES", "Account", "AccountError", "Locked",
+           "add_account", "check_password", "drop_token", "may_write", "new_token", "who"]
 
 ROLES = ("council", "depot", "commune", "viewer")
 WRITES = {"commune": ("pledge", "contribution", "labour"), "depot": ("dispatch", "receipt")}
 #: argon2id with its library's defaults (its parameters are kept in each hash, so a hash
 #: made with other parameters still verifies).
 hasher = PasswordHasher()
+#: Wrong passwords in a row that lock an account, and for how long.
+MAX_FAILED = 5
+LOCK_SECONDS = 300
+
+
+class Locked(Exception):
+    """An account locked after too many wrong passwords: ``seconds`` until it opens."""
+
+    def __init__(self, name: str, seconds: int) -> None:
+        super().__init__(f"too many wrong passwords for {name!r}: try again in {seconds} s")
+        self.seconds = seconds
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
 
 
 class AccountError(ValueError):
@@ -72,6 +92,7 @@ def add_account(books: Books, name: str, password: str, role: str,
             raise AccountError("name", f"an account named {name!r} exists")
         if found is not None:
             conn.execute(delete(t.token).where(t.token.c.account == name))
+            conn.execute(delete(t.login_failure).where(t.login_failure.c.account == name))
             conn.execute(delete(t.account).where(t.account.c.name == name))
         conn.execute(insert(t.account), row)
     return Account(name, role, place)
@@ -91,16 +112,46 @@ def has_council(books: Books) -> bool:
 
 
 def check_password(books: Books, name: str, password: str) -> Account | None:
+    """The account, when ``password`` is its password; :class:`Locked` when it is locked
+    (see the module's docstring)."""
     with books.reading() as conn:
         row = conn.execute(select(t.account).where(t.account.c.name == name)).first()
+        failed = conn.execute(select(t.login_failure.c.locked_until)
+                              .where(t.login_failure.c.account == name)).first()
     if row is None:
         hasher.hash(password)  # the same time whether the name exists or not
         return None
+    now = _now()
+    if failed is not None and failed.locked_until is not None:
+        until = failed.locked_until
+        if until.tzinfo is None:
+            until = until.replace(tzinfo=dt.UTC)
+        if until > now:
+            raise Locked(name, max(1, math.ceil((until - now).total_seconds())))
     try:
         hasher.verify(row.password_hash, password)
     except (VerificationError, InvalidHashError):
+        _failed(books, name, now)
         return None
+    if failed is not None:
+        with books.writing() as conn:
+            conn.execute(delete(t.login_failure).where(t.login_failure.c.account == name))
     return Account(row.name, row.role, row.place)
+
+
+def _failed(books: Books, name: str, now: dt.datetime) -> None:
+    """Count a wrong password; the last of too many in a row locks the account."""
+    with books.writing() as conn:
+        failures = conn.execute(select(t.login_failure.c.failures)
+                                .where(t.login_failure.c.account == name)).scalar()
+        count = (failures or 0) + 1
+        locked = now + dt.timedelta(seconds=LOCK_SECONDS) if count >= MAX_FAILED else None
+        values = {"failures": 0 if locked else count, "locked_until": locked}
+        if failures is None:
+            conn.execute(insert(t.login_failure), {"account": name, **values})
+        else:
+            conn.execute(update(t.login_failure)
+                         .where(t.login_failure.c.account == name).values(**values))
 
 
 def new_token(books: Books, account: Account) -> str:

@@ -8,9 +8,11 @@ cases nothing is written.
 """
 
 
+import asyncio
 import csv
 import datetime as dt
 import io
+import json
 import os
 import threading
 import time
@@ -23,10 +25,12 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel, Field
+from starlette.concurrency import run_in_threadpool
 
 from supplyline.ops.accounts import (
     Account,
     AccountError,
+    Locked,
     accounts,
     add_account,
     check_password,
@@ -97,27 +101,31 @@ def create_app(books: Books) -> FastAPI:
         return JSONResponse(status_code=422, content={"detail": detail})
 
     # Tokens seen lately, so that a request costs no query (kept 30 s: an account replaced
-    # through another server process is seen within that time).
+    # through another server process is seen within that time). The check runs on the
+    # event loop, without a hop to a worker thread, unless the token must be looked up.
     known: dict[str, tuple[float, Account]] = {}
 
-    def account(credentials: Annotated[HTTPAuthorizationCredentials | None,
-                                        Depends(_bearer)]) -> Account:
+    async def account(credentials: Annotated[HTTPAuthorizationCredentials | None,
+                                              Depends(_bearer)]) -> Account:
         found = None
         if credentials is not None:
             token, now = credentials.credentials, time.monotonic()
             seen = known.get(token)
-            found = seen[1] if seen and now - seen[0] < 30 else who(books, token)
-            if found is not None and (seen is None or now - seen[0] >= 30):
-                if len(known) > 100_000:
-                    known.clear()
-                known[token] = (now, found)
+            if seen is not None and now - seen[0] < 30:
+                found = seen[1]
+            else:
+                found = await run_in_threadpool(who, books, token)
+                if found is not None:
+                    if len(known) > 100_000:
+                        known.clear()
+                    known[token] = (now, found)
         if found is None:
             raise HTTPException(401, "log in first (POST /api/login), then send "
                                      "'Authorization: Bearer TOKEN'",
                                 headers={"WWW-Authenticate": "Bearer"})
         return found
 
-    def council(user: Annotated[Account, Depends(account)]) -> Account:
+    async def council(user: Annotated[Account, Depends(account)]) -> Account:
         if user.role != "council":
             raise HTTPException(403, "only the council may do this")
         return user
@@ -127,7 +135,11 @@ def create_app(books: Books) -> FastAPI:
 
     @app.post("/api/login", tags=["accounts"])
     def login(body: Login) -> dict[str, Any]:
-        found = check_password(books, body.name, body.password)
+        try:
+            found = check_password(books, body.name, body.password)
+        except Locked as locked:
+            raise HTTPException(429, str(locked),
+                                headers={"Retry-After": str(locked.seconds)}) from locked
         if found is None:
             raise HTTPException(401, "no account with that name and password")
         return {"token": new_token(books, found), "name": found.name, "role": found.role,
@@ -203,19 +215,28 @@ def create_app(books: Books) -> FastAPI:
         return Response(out.getvalue(), media_type="text/csv",
                         headers={"Content-Disposition": "attachment; filename=entries.csv"})
 
-    @app.post("/api/entries", status_code=201, tags=["entries"])
-    def write_entry(entry: Annotated[Entry, Body()], user: User) -> dict[str, Any]:
+    async def write(entries: list[Entry], user: Account) -> list[dict[str, Any]]:
+        """Entries written by the books' writer (one transaction for the entries that
+        arrive meanwhile), answered once committed."""
         if user.role == "viewer":
             raise EntryError("kind", "a viewer may not write", 403)
-        return books.append(entry, user.name, lambda e, p: may_write(user, e, p)).to_json()
-
-    @app.post("/api/entries/batch", status_code=201, tags=["entries"])
-    def write_batch(entries: Annotated[list[Entry], Body(max_length=1000)],
-                    user: User) -> list[dict[str, Any]]:
-        if user.role == "viewer":
-            raise EntryError("kind", "a viewer may not write", 403)
-        written = books.append_many(entries, user.name, lambda e, p: may_write(user, e, p))
+        written = await asyncio.wrap_future(
+            books.submit(entries, user.name, lambda e, p: may_write(user, e, p)))
         return [r.to_json() for r in written]
+
+    def created(content: Any) -> Response:
+        return Response(json.dumps(content), status_code=201, media_type="application/json")
+
+    @app.post("/api/entries", status_code=201, tags=["entries"],
+              response_model=dict[str, Any])
+    async def write_entry(entry: Annotated[Entry, Body()], user: User) -> Response:
+        return created((await write([entry], user))[0])
+
+    @app.post("/api/entries/batch", status_code=201, tags=["entries"],
+              response_model=list[dict[str, Any]])
+    async def write_batch(entries: Annotated[list[Entry], Body(max_length=1000)],
+                          user: User) -> Response:
+        return created(await write(entries, user))
 
     @app.get("/api/state", tags=["state"])
     def state(_user: User, as_of: dt.date | None = None) -> dict[str, Any]:
@@ -281,14 +302,10 @@ def create_app(books: Books) -> FastAPI:
 
 
 def _compact(data: dict[str, Any]) -> str:
-    import json
-
     return json.dumps(data, separators=(",", ":"), sort_keys=True)
 
 
 def _kpis(result: Any) -> dict[str, Any]:
-    import json
-
     kpis: dict[str, Any] = json.loads(json.dumps(result.kpis(), default=str))
     return kpis
 

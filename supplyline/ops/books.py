@@ -8,9 +8,11 @@ transaction: the entry and its movements are written together or not at all. A d
 that sends more than the place holds on any day from its date on, or a receipt for a convoy
 never sent, is refused with an :class:`EntryError` naming the field, and nothing is written.
 
-Writes to the same place are serialized (SQLite: ``BEGIN IMMEDIATE``, one writer at a time;
-PostgreSQL: a transaction-scoped advisory lock per place), so two clerks cannot both send
-the last sack.
+Writes that could take the same sack are serialized (SQLite: ``BEGIN IMMEDIATE``, one
+writer at a time; PostgreSQL: a transaction-scoped advisory lock per place whose balances an
+entry may lower), so two clerks cannot both send the last sack. :meth:`Books.submit` (what
+the API writes through) hands entries to the books' writer thread, which writes those that
+arrive meanwhile in one transaction (a group commit), each batch still whole or not at all.
 """
 
 from __future__ import annotations
@@ -18,11 +20,14 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import queue
+import threading
 import zlib
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
+from concurrent.futures import Future
 from contextlib import contextmanager, suppress
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib.resources import files
 from pathlib import Path
 from typing import Any
@@ -91,6 +96,70 @@ class Recorded:
         return {"id": self.id, "kind": self.kind, "date": self.date.isoformat(),
                 "place": self.place, "corrects": self.corrects, "author": self.author,
                 "written_at": self.written_at.isoformat(), "entry": dump_entry(self.entry)}
+
+
+Move = tuple[str, str, dt.date, float]  # (place, item, date, delta)
+
+#: The most entries the writer puts in one transaction.
+GROUP_ENTRIES = 1000
+
+
+@dataclass
+class _Prepared:
+    """An entry checked against the books, with the movements it makes."""
+
+    entry: Entry
+    place: str
+    receipt_of: int | None
+    own: list[Move]
+    undo: list[Move]
+    undone_place: str
+
+
+@dataclass
+class _Job:
+    """Entries to write together, or none of them."""
+
+    entries: list[Entry]
+    author: str
+    allowed: Any
+    future: Future[list[Recorded]] = field(default_factory=Future)
+
+
+DailyKey = tuple[str, str, dt.date, str, str]  # (place, item, date, kind, source)
+
+
+class _Group:
+    """What one write transaction has checked but not yet written.
+
+    New entries that are neither receipts nor corrections (their checks read only the daily
+    sums) wait in ``ready`` to be inserted together. The daily sums are added to once, at
+    the end, in one statement with the rows in order (``summed``), so that two writers
+    never wait for each other's rows in a circle; meanwhile the checks read them through
+    ``pending`` (what this transaction adds) on top of ``read`` (what the books held, read
+    once a place and item)."""
+
+    def __init__(self) -> None:
+        self.ready: list[tuple[_Prepared, _Job]] = []
+        self.read: dict[tuple[str, str], dict[dt.date, float]] = {}
+        self.pending: dict[tuple[str, str], dict[dt.date, float]] = {}
+        self.summed: dict[DailyKey, float] = {}
+        self.written_at = _now()  # one time for the transaction's entries
+
+    def add(self, kind: str, source: str, moves: list[Move]) -> None:
+        """Movements written by an entry of ``kind`` in the books of ``source``."""
+        for p, i, d, x in moves:
+            series = self.pending.setdefault((p, i), {})
+            series[d] = series.get(d, 0.0) + x
+            key = (p, i, d, kind, source)
+            self.summed[key] = self.summed.get(key, 0.0) + x
+
+    def saved(self) -> tuple[dict[tuple[str, str], dict[dt.date, float]], dict[DailyKey, float]]:
+        return {k: dict(v) for k, v in self.pending.items()}, dict(self.summed)
+
+    def restore(self, saved: tuple[dict[tuple[str, str], dict[dt.date, float]],
+                                   dict[DailyKey, float]]) -> None:
+        self.pending, self.summed = saved
 
 
 def database_url(url_or_path: str | Path) -> str:
@@ -195,6 +264,15 @@ def _shown(url: str) -> str:
     return url
 
 
+def shown_url(url: str) -> str:
+    """A database URL as it may be printed: its password, if any, left out."""
+    if "://" not in url or "@" not in url:
+        return url
+    scheme, rest = url.split("://", 1)
+    who, where = rest.rsplit("@", 1)
+    return f"{scheme}://{who.split(':', 1)[0]}:…@{where}" if ":" in who else url
+
+
 def _lock_key(place: str) -> int:
     return zlib.crc32(place.encode()) - 2**31
 
@@ -215,12 +293,20 @@ class Books:
                     self.initial[(place.id, good)] = kg
             for mode, units in place.carriers.items():
                 self.owned[(place.id, mode)] = float(units)
+        self._jobs: queue.SimpleQueue[_Job | None] = queue.SimpleQueue()
+        self._writer: threading.Thread | None = None
+        self._writer_lock = threading.Lock()
 
     @property
     def postgres(self) -> bool:
         return self.engine.dialect.name == "postgresql"
 
     def close(self) -> None:
+        with self._writer_lock:
+            if self._writer is not None:
+                self._jobs.put(None)
+                self._writer.join(60)
+                self._writer = None
         self.engine.dispose()
 
     @contextmanager
@@ -252,12 +338,139 @@ class Books:
             with self.writing() as conn:
                 if self.postgres:
                     self._lock(conn, entries)
-                return [self._write(conn, e, author, allowed, i if len(batch) > 1 else None)
-                        for i, e in enumerate(entries)]
+                group = _Group()
+                written = self._write_all(conn, _Job(entries, author, allowed), group)
+                self._add_daily(conn, group)
+                return written
         except IntegrityError as error:
             field = "dispatch" if "receipt_of" in str(error.orig) else "corrects"
             raise EntryError(field, "the entry was corrected or the convoy received "
                                     "meanwhile; read the books again", 409) from error
+
+    def submit(self, batch: Sequence[Entry | dict[str, Any]], author: str,
+               allowed: Any = None) -> Future[list[Recorded]]:
+        """Write a batch of entries as :meth:`append_many` does, by the books' writer
+        thread; the future gives the entries as written, or the :class:`EntryError`.
+
+        The writer writes the batches submitted while it was busy in one transaction, one
+        commit for all (a group commit): each batch is still written whole or not at all
+        and answered only once committed, and one refused leaves the others as they are.
+        Many clients writing one entry each then cost one transaction, not one each."""
+        job = _Job([], author, allowed)
+        try:
+            job.entries = [self._parse(data, i if len(batch) > 1 else None)
+                           for i, data in enumerate(batch)]
+        except EntryError as error:
+            job.future.set_exception(error)
+            return job.future
+        with self._writer_lock:
+            if self._writer is None:
+                self._writer = threading.Thread(target=self._write_jobs, daemon=True,
+                                                name="books-writer")
+                self._writer.start()
+            self._jobs.put(job)
+        return job.future
+
+    def _write_jobs(self) -> None:
+        """The writer thread: take what was submitted meanwhile, write it as one group."""
+        while True:
+            job = self._jobs.get()
+            if job is None:
+                return
+            jobs, size, stop = [job], len(job.entries), False
+            while size < GROUP_ENTRIES:
+                try:
+                    more = self._jobs.get_nowait()
+                except queue.Empty:
+                    break
+                if more is None:
+                    stop = True
+                    break
+                jobs.append(more)
+                size += len(more.entries)
+            # A job its caller cancelled before it ran (a client gone) is not written.
+            jobs = [one for one in jobs if one.future.set_running_or_notify_cancel()]
+            if jobs:
+                self._write_group(jobs)
+            if stop:
+                return
+
+    def _write_group(self, jobs: list[_Job]) -> None:
+        """Write jobs in one transaction; when it fails as a whole (a conflict with another
+        writer, a lost connection), each job again in its own, so that only a job at fault
+        fails."""
+        outcomes: dict[int, list[Recorded] | EntryError] = {}
+        try:
+            with self.writing() as conn:
+                if self.postgres:
+                    self._lock(conn, [e for job in jobs for e in job.entries])
+                group = _Group()
+                for k, job in enumerate(jobs):
+                    first = job.entries[0] if job.entries else None
+                    if len(job.entries) == 1 and first is not None and _plain(first):
+                        # Checks only read (see _prepare): a refused entry wrote nothing.
+                        try:
+                            ready = self._prepare(conn, first, job.allowed, group)
+                        except EntryError as error:
+                            outcomes[k] = error
+                            continue
+                        group.add(first.kind, ready.place, ready.own)
+                        group.ready.append((ready, job))
+                        continue
+                    # Written at once, after those waiting (ids in the order checked).
+                    self._flush(conn, group, jobs, outcomes)
+                    saved = group.saved()
+                    savepoint = conn.begin_nested()
+                    try:
+                        outcomes[k] = self._write_all(conn, job, group)
+                    except EntryError as error:
+                        savepoint.rollback()
+                        group.restore(saved)
+                        outcomes[k] = error
+                        continue
+                    savepoint.commit()
+                self._flush(conn, group, jobs, outcomes)
+                self._add_daily(conn, group)
+        except Exception:  # nothing was written: each job alone says why
+            for job in jobs:
+                try:
+                    job.future.set_result(self.append_many(job.entries, job.author,
+                                                           job.allowed))
+                except Exception as error:  # handed to the caller
+                    job.future.set_exception(error)
+            return
+        for k, job in enumerate(jobs):
+            outcome = outcomes[k]
+            if isinstance(outcome, EntryError):
+                job.future.set_exception(outcome)
+            else:
+                job.future.set_result(outcome)
+
+    def _flush(self, conn: Connection, group: _Group, jobs: list[_Job],
+               outcomes: dict[int, list[Recorded] | EntryError]) -> None:
+        """Insert the entries waiting in the group."""
+        if group.ready:
+            position = {id(job): k for k, job in enumerate(jobs)}
+            written = self._insert(conn, [(ready, job.author) for ready, job in group.ready],
+                                   group.written_at)
+            for (_ready, job), recorded in zip(group.ready, written, strict=True):
+                outcomes[position[id(job)]] = [recorded]
+            group.ready.clear()
+
+    def _write_all(self, conn: Connection, job: _Job, group: _Group) -> list[Recorded]:
+        """A job's entries, checked and inserted one after the other (their daily sums
+        left in ``group``); an :class:`EntryError` names the entry's position in a batch."""
+        out = []
+        for i, entry in enumerate(job.entries):
+            try:
+                ready = self._prepare(conn, entry, job.allowed, group)
+            except EntryError as error:
+                where = "" if len(job.entries) == 1 else f"{i}."
+                raise EntryError(where + error.field, error.message, error.status) from error
+            group.add(entry.kind, ready.place, ready.own)
+            group.add(entry.kind, ready.undone_place, ready.undo)
+            out += self._insert(conn, [(ready, job.author)], group.written_at)
+        return out
 
     def _parse(self, data: Entry | dict[str, Any], position: int | None) -> Entry:
         where = "" if position is None else f"{position}."
@@ -272,16 +485,11 @@ class Books:
             raise EntryError(where + error.field, error.message, error.status) from error
         return entry
 
-    def _write(self, conn: Connection, entry: Entry, author: str, allowed: Any,
-               position: int | None) -> Recorded:
-        try:
-            return self._write_one(conn, entry, author, allowed)
-        except EntryError as error:
-            where = "" if position is None else f"{position}."
-            raise EntryError(where + error.field, error.message, error.status) from error
-
-    def _write_one(self, conn: Connection, entry: Entry, author: str,
-                   allowed: Any) -> Recorded:
+    def _prepare(self, conn: Connection, entry: Entry, allowed: Any,
+                 group: _Group) -> _Prepared:
+        """Every check of an entry against the books, and the movements it makes: reads
+        only, so that an :class:`EntryError` raised here leaves the transaction as it was.
+        The daily sums are read through ``group`` (what it adds counted)."""
         dispatch: Dispatch | None = None
         dispatch_id = 0
         receipt_of: int | None = None
@@ -299,34 +507,34 @@ class Books:
             if got is not None:
                 raise EntryError("dispatch", f"convoy {dispatch_id} was already received "
                                              f"(entry {got}); correct that receipt", 409)
-        undo: list[tuple[str, str, dt.date, float]] = []
+        undo: list[Move] = []
         undone_place = place
         if entry.corrects is not None:
             undo, undone_place = self._undo(conn, entry, allowed)
         moves = self._moves(conn, entry, dispatch)
-        own = self._owned_units(conn, entry, moves)
-        self._check_balances(conn, entry, own + undo)
-        written_at = _now()
-        entry_id = conn.execute(
-            insert(t.entry).returning(t.entry.c.id),
-            {"kind": entry.kind, "date": entry.date, "place": place,
-             "payload": json.dumps(dump_entry(entry)), "corrects": entry.corrects,
-             "receipt_of": receipt_of, "author": author, "written_at": written_at},
-        ).scalar_one()
+        own = self._owned_units(conn, entry, moves, group)
+        self._check_balances(conn, entry, own + undo, group)
+        return _Prepared(entry, place, receipt_of, own, undo, undone_place)
+
+    def _insert(self, conn: Connection, ready: list[tuple[_Prepared, str]],
+                written_at: dt.datetime) -> list[Recorded]:
+        """Insert prepared entries (each with its author) and their movements: two
+        statements however many entries (their daily sums are the group's)."""
+        ids = conn.execute(self._statement("entry"), [
+            {"kind": r.entry.kind, "date": r.entry.date, "place": r.place,
+             "payload": json.dumps(dump_entry(r.entry)), "corrects": r.entry.corrects,
+             "receipt_of": r.receipt_of, "author": author, "written_at": written_at}
+            for r, author in ready]).scalars().all()
         rows = [{"entry_id": entry_id, "place": p, "item": i, "date": d, "delta": x,
-                 "own": True} for p, i, d, x in own]
-        rows += [{"entry_id": entry_id, "place": p, "item": i, "date": d, "delta": x,
-                  "own": False} for p, i, d, x in undo]
+                 "own": own}
+                for (r, _author), entry_id in zip(ready, ids, strict=True)
+                for own, moves in ((True, r.own), (False, r.undo))
+                for p, i, d, x in moves]
         if rows:
-            conn.execute(insert(t.movement), rows)
-            summed: dict[tuple[str, str, dt.date, str, str], float] = defaultdict(float)
-            for p, i, d, x in own:
-                summed[(p, i, d, entry.kind, place)] += x
-            for p, i, d, x in undo:
-                summed[(p, i, d, entry.kind, undone_place)] += x
-            self._add_daily(conn, summed)
-        return Recorded(entry_id, entry.kind, entry.date, place, entry, entry.corrects,
-                        author, written_at)
+            conn.execute(self._statement("movement"), rows)
+        return [Recorded(entry_id, r.entry.kind, r.entry.date, r.place, r.entry,
+                         r.entry.corrects, author, written_at)
+                for (r, author), entry_id in zip(ready, ids, strict=True)]
 
     def _dispatch(self, conn: Connection, dispatch_id: int) -> tuple[int, Dispatch]:
         """The convoy a receipt names, as last corrected: (first entry's id, dispatch)."""
@@ -425,25 +633,57 @@ class Books:
                         f"received_kg.{good}",
                         f"expected received and lost to add up to the {sent:,.1f} kg of "
                         f"{good} the convoy carried, got {accounted[good]:,.1f} kg")
+            lost_units = 0.0
+            for i, gone in enumerate(entry.units_lost):
+                lost_units += gone.units
+                if lost_units > dispatch.units * (1 + 1e-9) + TOL:
+                    raise EntryError(
+                        f"units_lost.{i}.units",
+                        f"expected at most the {dispatch.units:g} units the convoy took "
+                        f"lost in all, got {lost_units:g}")
             moves = [(dispatch.to, good, d, kg) for good, kg in entry.received_kg.items()
                      if kg > 0]
-            moves += lost_moves(entry, dispatch.to)
-            return [*moves, (dispatch.to, f"unit:{dispatch.mode}", d, dispatch.units)]
+            moves += lost_moves(entry, dispatch.to, dispatch.mode)
+            arrived = max(0.0, dispatch.units - lost_units)
+            if arrived > TOL:
+                moves.append((dispatch.to, f"unit:{dispatch.mode}", d, arrived))
+            return moves
         return []
 
-    def _series(self, conn: Connection, place: str, item: str) -> dict[dt.date, float]:
+    def _statement(self, name: str) -> Any:
+        """Insert statements made once, so that they are compiled once."""
+        if name not in self.cache:
+            if name == "entry":
+                self.cache[name] = insert(t.entry).returning(t.entry.c.id,
+                                                             sort_by_parameter_order=True)
+            else:
+                self.cache[name] = insert(t.movement)
+        return self.cache[name]
+
+    def _series(self, conn: Connection, place: str, item: str,
+                group: _Group | None = None) -> dict[dt.date, float]:
+        """A place's daily sums of an item, by date (through ``group`` when given)."""
+        if group is not None:
+            key = (place, item)
+            if key not in group.read:
+                group.read[key] = self._series(conn, place, item)
+            out = dict(group.read[key])
+            for d, x in group.pending.get(key, {}).items():
+                out[d] = out.get(d, 0.0) + x
+            return out
         rows = conn.execute(
             select(t.daily.c.date, func.sum(t.daily.c.delta))
             .where(t.daily.c.place == place, t.daily.c.item == item)
             .group_by(t.daily.c.date)).all()
         return {d: float(x) for d, x in rows}
 
-    def _add_daily(self, conn: Connection,
-                   summed: dict[tuple[str, str, dt.date, str, str], float]) -> None:
-        """Add movements to the daily sums (keys in order, so that writers meet in the same
-        order)."""
+    def _add_daily(self, conn: Connection, group: _Group) -> None:
+        """Add a transaction's movements to the daily sums: one statement, the rows in
+        order (two writers meeting on the same rows take them in the same order)."""
+        if not group.summed:
+            return
         rows = [{"place": p, "item": i, "date": d, "kind": k, "source": src, "delta": x}
-                for (p, i, d, k, src), x in sorted(summed.items())]
+                for (p, i, d, k, src), x in sorted(group.summed.items())]
         if "upsert" not in self.cache:  # made once, so that it is compiled once
             if self.postgres:
                 from sqlalchemy.dialects.postgresql import insert as upsert
@@ -456,20 +696,21 @@ class Books:
                 index_elements=["place", "item", "date", "kind", "source"],
                 set_={"delta": t.daily.c.delta + statement.excluded.delta})
         conn.execute(self.cache["upsert"], rows)
+        group.summed = {}
 
     def _lock(self, conn: Connection, entries: list[Entry]) -> None:
-        """PostgreSQL: take the lock of every place a batch touches, in one order, before
-        writing any of it (two batches never wait for each other in a circle).
+        """PostgreSQL: take the locks of the places whose balances the entries may lower
+        (or that a receipt or a correction touches), in one order, in one statement, before
+        writing any of them: two writers that could both take the last sack of a place are
+        one after the other, and never wait for each other in a circle.
 
-        A lone entry that only adds to one daily sum at most (a contribution, say) takes
-        none: what it adds cannot make another writer's balance check wrong, and holding one
-        row it cannot be part of a circle of writers waiting for each other."""
-        if len(entries) == 1 and entries[0].corrects is None and (
-                isinstance(entries[0], Contribution | Pledge | Wounded | RouteReport)
-                or (isinstance(entries[0], Labour) and entries[0].role != "carrier")):
-            return
+        A new entry that only adds (a contribution, labour, a pledge, wounded, a route
+        report) takes none: what it adds cannot make another writer's check wrong, and the
+        daily sums are added to at the end of a transaction with their rows in order."""
         places: set[str] = set()
         for entry in entries:
+            if entry.corrects is None and not isinstance(entry, Dispatch | Receipt):
+                continue
             if isinstance(entry, Receipt):
                 with suppress(EntryError):  # said when the entry is written
                     places.add(self._dispatch(conn, entry.dispatch)[1].to)
@@ -483,12 +724,15 @@ class Books:
                     .distinct()).scalars())
                 places.update(conn.execute(
                     select(t.entry.c.place).where(t.entry.c.id == entry.corrects)).scalars())
-        for p in sorted(places):
-            conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _lock_key(p)})
+        if places:  # the locks taken in the order of the places' names
+            conn.execute(text(
+                "SELECT pg_advisory_xact_lock(k) FROM unnest(CAST(:keys AS bigint[])) "
+                "WITH ORDINALITY AS u(k, n) ORDER BY n"),
+                {"keys": [_lock_key(p) for p in sorted(places)]})
 
     def _owned_units(self, conn: Connection, entry: Entry,
-                     moves: list[tuple[str, str, dt.date, float]]
-                     ) -> list[tuple[str, str, dt.date, float]]:
+                     moves: list[tuple[str, str, dt.date, float]],
+                     group: _Group | None = None) -> list[tuple[str, str, dt.date, float]]:
         """A dispatch from the home of owned carriers puts into service the units it needs
         beyond those waiting there (up to the units owned)."""
         if not isinstance(entry, Dispatch):
@@ -498,11 +742,13 @@ class Books:
         if self.index.modes[entry.mode].units_from != "owned" or owned <= 0:
             return moves
         item = f"unit:{entry.mode}"
-        lowest = _lowest_after(self._series(conn, entry.from_, item), entry.date, -entry.units)
+        lowest = _lowest_after(self._series(conn, entry.from_, item, group), entry.date,
+                               -entry.units)
         need = max(0.0, -lowest)
         if need <= TOL:
             return moves
-        serving = sum(self._series(conn, entry.from_, f"service:{entry.mode}").values())
+        serving = sum(self._series(conn, entry.from_, f"service:{entry.mode}",
+                                   group).values())
         if serving + need > owned + TOL:
             raise EntryError("units", f"expected at most {max(0.0, lowest + entry.units):g} "
                                       f"units of {entry.mode} waiting at {entry.from_} on "
@@ -512,7 +758,8 @@ class Books:
                 (entry.from_, f"service:{entry.mode}", entry.date, need)]
 
     def _check_balances(self, conn: Connection, entry: Entry,
-                        moves: list[tuple[str, str, dt.date, float]]) -> None:
+                        moves: list[tuple[str, str, dt.date, float]],
+                        group: _Group | None = None) -> None:
         """No place may hold less than nothing of a good or of waiting units on any day."""
         taken: dict[tuple[str, str], list[tuple[dt.date, float]]] = defaultdict(list)
         for place, item, d, delta in moves:
@@ -520,7 +767,7 @@ class Books:
         for (place, item), deltas in taken.items():
             if all(x >= 0 for _, x in deltas):
                 continue
-            series = self._series(conn, place, item)
+            series = self._series(conn, place, item, group)
             first = min(d for d, x in deltas if x < 0)
             for d, x in deltas:
                 series[d] = series.get(d, 0.0) + x
@@ -655,11 +902,19 @@ def sent_moves(entry: Dispatch, route: str) -> list[tuple[str, str, dt.date, flo
             for good, kg in entry.cargo_kg.items() if kg > 0]
 
 
-def lost_moves(entry: Receipt, at: str) -> list[tuple[str, str, dt.date, float]]:
-    """What a convoy lost, by reason and good, counted where it arrived (``at``) as
-    ``lost:REASON:GOOD``."""
+def lost_moves(entry: Receipt, at: str, mode: str) -> list[tuple[str, str, dt.date, float]]:
+    """What a convoy lost, counted where it arrived (``at``): kg by reason and good as
+    ``lost:REASON:GOOD``, units of its ``mode`` by reason as ``unitlost:REASON:MODE``."""
     return [(at, f"lost:{loss.reason}:{loss.good}", entry.date, loss.kg)
-            for loss in entry.losses]
+            for loss in entry.losses] + [
+        (at, f"unitlost:{loss.reason}:{mode}", entry.date, loss.units)
+        for loss in entry.units_lost]
+
+
+def _plain(entry: Entry) -> bool:
+    """A new entry whose checks read only the daily sums (not a receipt, not a
+    correction): the writer may insert it later in its transaction."""
+    return entry.corrects is None and not isinstance(entry, Receipt)
 
 
 def _lowest_after(series: dict[dt.date, float], day: dt.date, delta: float) -> float:

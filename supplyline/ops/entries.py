@@ -29,6 +29,7 @@ __all__ = [
     "Pledge",
     "Receipt",
     "RouteReport",
+    "UnitLoss",
     "Wounded",
     "check_entry",
     "parse_entry",
@@ -115,14 +116,26 @@ class Loss(BaseModel):
     reason: Literal["strike", "raid", "spoilage", "eaten"]
 
 
+class UnitLoss(BaseModel):
+    """Carriers that did not come back from a trip, and why."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    units: Annotated[float, Field(gt=0, le=1e9, allow_inf_nan=False)]
+    reason: Literal["strike", "raid", "breakdown", "illness", "desertion"]
+
+
 class Receipt(_Entry):
     """A convoy's arrival: what was received and what was lost on the way, and why. Every
-    kg dispatched is either received or lost."""
+    kg dispatched is either received or lost; every unit sent arrives (and waits at the
+    destination) unless ``units_lost`` says it was lost on the way, and why."""
 
     kind: Literal["receipt"] = "receipt"
     dispatch: Annotated[int, Field(ge=1, le=2**62)]
     received_kg: dict[Ident, Kg] = Field(default_factory=dict)
     losses: list[Loss] = Field(default_factory=list, max_length=100)
+    units_lost: list[UnitLoss] = Field(default_factory=list, max_length=100,
+                                       description="carriers lost on the way, and why")
 
 
 class Wounded(_Entry):

@@ -77,13 +77,20 @@ class Views:
                            "status": "closed" if shut else "damaged" if lost > 1e-6 else "open",
                            "capacity_lost": round(lost, 3)})
         by_reason: dict[tuple[str, str], float] = defaultdict(float)
-        for (_p, item), kg in balances.items():
+        units_by_reason: dict[tuple[str, str], float] = defaultdict(float)
+        for (_p, item), value in balances.items():
             if item.startswith("lost:"):
                 _lost, reason, good = item.split(":", 2)
-                by_reason[(reason, good)] += kg
+                by_reason[(reason, good)] += value
+            elif item.startswith("unitlost:"):
+                _lost, reason, mode = item.split(":", 2)
+                units_by_reason[(reason, mode)] += value
         return {"as_of": as_of.isoformat(), "entries": books.count(), "stocks": stocks,
                 "losses": [{"reason": r, "good": g, "kg": round(kg, 1)}
                            for (r, g), kg in sorted(by_reason.items()) if kg > 1e-6],
+                "units_lost": [{"reason": r, "mode": m, "units": round(units, 2)}
+                               for (r, m), units in sorted(units_by_reason.items())
+                               if units > 1e-9],
                 "fronts": fronts, "routes": routes, "localities": self.localities(as_of),
                 "wounded": self.wounded(as_of), "arrivals": self.arrivals()}
 
@@ -164,6 +171,7 @@ def state_json(state: State, net: Network) -> dict[str, Any]:
                 for p in range(len(places)) if np.any(array[p] > 1e-9)}
 
     tr = state.transit
+    w = state.wounded
     return {
         "date": state.date.isoformat(),
         "stock_kg": named(state.stock_kg, goods),
@@ -179,4 +187,9 @@ def state_json(state: State, net: Network) -> dict[str, Any]:
                      "arrive_in_days": round(float(tr.arrive_in_days[i]), 3),
                      "cargo_kg": {goods[c]: float(v) for c, v in enumerate(tr.cargo_kg[i]) if v}}
                     for i in range(len(tr))],
+        "wounded": [{"front": places[net.wounded_groups[int(w.group[i])].front],
+                     "at": places[int(w.place[i])], "persons": round(float(w.persons[i]), 3),
+                     "arrive_in_days": round(float(w.arrive_in_days[i]), 3),
+                     "wounded_days_ago": float(w.wounded_days_ago[i])}
+                    for i in range(len(w))],
     }

@@ -12,6 +12,7 @@ arrives when its trip ends, what was given is gone, damaged routes are damaged.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
@@ -22,12 +23,13 @@ import numpy as np
 from supplyline.accounting import legs_of
 from supplyline.network import Network, compile_network
 from supplyline.ops.books import Books
-from supplyline.ops.entries import Dispatch, Labour, Receipt, RouteReport
+from supplyline.ops.entries import Dispatch, Labour, Receipt, RouteReport, Wounded
 from supplyline.scenario.schema import Closure, Scenario
-from supplyline.state import State, Transit
+from supplyline.scenario.series import series_over_horizon
+from supplyline.state import FloatArray, State, Transit, WoundedWaiting
 
-__all__ = ["Figures", "compare_plans", "figures_of", "plan_vs_actual", "recorded_state",
-           "replan", "scenario_from"]
+__all__ = ["Figures", "compare_plans", "figures_of", "lost_by_home", "plan_vs_actual",
+           "recorded_state", "replan", "scenario_from", "wounded_waiting"]
 
 
 def _days(a: dt.date, b: dt.date) -> int:
@@ -116,6 +118,26 @@ def scenario_from(sc: Scenario, as_of: dt.date, closed: dict[str, list[tuple[dt.
                                  "road_works": works})
 
 
+def lost_by_home(balances: dict[tuple[str, str], float], net: Network) -> FloatArray:
+    """Units lost on the way [P, M], by home: the books record which convoy lost them, not
+    whose they were, so each mode's losses are shared among the homes of its units in
+    service in proportion to their units."""
+    mode = {m: i for i, m in enumerate(net.mode_ids)}
+    place = {p: i for i, p in enumerate(net.place_ids)}
+    serving = np.zeros((net.n_places, net.n_modes))
+    lost = np.zeros(net.n_modes)
+    for (p, item), value in balances.items():
+        if item.startswith("service:"):
+            serving[place[p], mode[item[8:]]] = max(value, 0.0)
+        elif item.startswith("unitlost:"):
+            lost[mode[item.rsplit(":", 1)[1]]] += max(value, 0.0)
+    total = serving.sum(axis=0)
+    share = np.divide(serving, total[None, :], out=np.zeros_like(serving),
+                      where=total[None, :] > 0)
+    out: FloatArray = np.minimum(share * lost[None, :], serving)
+    return out
+
+
 def recorded_state(books: Books, net: Network, as_of: dt.date) -> State:
     """The State the books give at the start of ``as_of``, in the indices of ``net`` (the
     scenario's network, or the one moved to start on ``as_of``)."""
@@ -126,7 +148,8 @@ def recorded_state(books: Books, net: Network, as_of: dt.date) -> State:
     state = State.initial(net)
     state.date = as_of
     state.stock_kg[:] = 0.0
-    for (p, item), value in books.balances(before=as_of).items():
+    balances = books.balances(before=as_of)
+    for (p, item), value in balances.items():
         if item in com:
             state.stock_kg[place[p], com[item]] = max(value, 0.0)
         elif item.startswith("unit:"):
@@ -136,15 +159,71 @@ def recorded_state(books: Books, net: Network, as_of: dt.date) -> State:
     until = as_of - dt.timedelta(days=1)
     for (locality, good), kg in books.given(before=as_of).items():
         state.given_kg[place[locality], com[good]] = max(kg, 0.0)
+    # Carriers registered (persons, and the service days they owe) per home and mode.
+    carriers = np.zeros((net.n_places, net.n_modes))
+    owed = np.zeros((net.n_places, net.n_modes))
     for r in books.entries(kind="labour", effective=True, until=until):
         e = r.entry
         assert isinstance(e, Labour)
+        days = e.persons * max(0.0, e.days - _days(e.date, as_of))
         state.persons[place[e.locality]] += e.persons
-        state.labour_days_left += e.persons * max(0.0, e.days - _days(e.date, as_of))
+        state.labour_days_left += days
+        if e.role == "carrier" and e.mode is not None:
+            carriers[place[e.locality], mode[e.mode]] += e.persons
+            owed[place[e.locality], mode[e.mode]] += days
+    # Units lost on the way leave service; carriers lost owe no more days (each lost
+    # person the average days its home's carriers of the mode still owe).
+    lost = lost_by_home(balances, net)
+    state.in_service = np.maximum(state.in_service - lost, 0.0)
+    persons_lost = lost * net.crew_per_unit[None, :]
+    per_person = np.divide(owed, carriers, out=np.zeros_like(owed), where=carriers > 0)
+    state.labour_days_left = max(0.0, state.labour_days_left - float(
+        np.minimum(persons_lost * per_person, owed).sum()))
     state.transit = _transit(books, net, as_of)
+    state.wounded = wounded_waiting(books, net, as_of)
     for route, share in route_damage(route_reports(books, as_of), sc, as_of).items():
         state.route_damage[net.route_ids.index(route)] = share
     return state
+
+
+def wounded_waiting(books: Books, net: Network, as_of: dt.date) -> WoundedWaiting:
+    """The wounded not yet at a hospital at the start of ``as_of``: those the scenario says
+    arose at each front before then, less those the books say were brought in from it
+    (``wounded`` entries; the oldest first, a front's flows that name the entry's hospital
+    first), waiting at their front, by the day they were wounded."""
+    sc = books.scenario
+    elapsed = _days(sc.start_date, as_of)
+    if not sc.wounded or elapsed <= 0:
+        return WoundedWaiting()
+    arisen = [series_over_horizon(w.persons_per_day, sc)[:elapsed].copy() for w in sc.wounded]
+    for r in books.entries(kind="wounded", effective=True,
+                           until=as_of - dt.timedelta(days=1)):
+        e = r.entry
+        assert isinstance(e, Wounded)
+        left = float(e.persons)
+        flows = sorted((j for j, w in enumerate(sc.wounded) if w.front == e.front),
+                       key=lambda j: e.hospital not in sc.wounded[j].hospitals)
+        for j in flows:
+            for d in np.flatnonzero(arisen[j] > 0):
+                taken = min(left, float(arisen[j][d]))
+                arisen[j][d] -= taken
+                left -= taken
+                if left <= 0:
+                    break
+            if left <= 0:
+                break
+    group, place, persons, ago = [], [], [], []
+    for j, daily in enumerate(arisen):
+        for d in np.flatnonzero(daily > 1e-9):
+            group.append(j)
+            place.append(net.place_ids.index(sc.wounded[j].front))
+            persons.append(float(daily[d]))
+            ago.append(float(elapsed - d))
+    return WoundedWaiting(group=np.array(group, dtype=np.int64),
+                          place=np.array(place, dtype=np.int64),
+                          persons=np.array(persons, dtype=float),
+                          arrive_in_days=np.zeros(len(group)),
+                          wounded_days_ago=np.array(ago, dtype=float))
 
 
 def _transit(books: Books, net: Network, as_of: dt.date) -> Transit:
@@ -301,6 +380,12 @@ def replan(books: Books, as_of: dt.date, solver: str = "ipm",
     reports = route_reports(books, as_of)
     moved = scenario_from(sc, as_of, closed_spans(reports, sc.end_date))
     net = compile_network(moved)
+    # Owned carriers lost on the way are gone: their homes own fewer.
+    lost = np.where(net.owned_units[None, :], lost_by_home(books.balances(before=as_of), net),
+                    0.0)
+    if lost.any():
+        net = dataclasses.replace(net, carriers_owned=np.maximum(net.carriers_owned - lost,
+                                                                 0.0))
     state = recorded_state(books, net, as_of)
     result: Plan = make_plan(net, state=state, solver=solver, time_limit_s=time_limit_s)
     return Replan(result, state, moved, figures_of(result))

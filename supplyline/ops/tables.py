@@ -18,7 +18,8 @@ from sqlalchemy import (
     Text,
 )
 
-__all__ = ["account", "daily", "entry", "meta", "metadata", "movement", "plan", "token"]
+__all__ = ["account", "daily", "entry", "login_failure", "meta", "metadata", "movement", "plan",
+           "token"]
 
 metadata = MetaData()
 
@@ -52,7 +53,8 @@ movement = Table(
     Column("entry_id", Integer, ForeignKey("entry.id"), nullable=False, index=True),
     Column("place", String(200), nullable=False),
     # A good's id, "unit:MODE" (units waiting there), "service:MODE" (units in service
-    # with this place as their home), "lost:REASON:GOOD" (lost on the way there) or
+    # with this place as their home, lost ones included), "lost:REASON:GOOD" (kg lost on
+    # the way there), "unitlost:REASON:MODE" (units lost on the way there) or
     # "sent:TO:MODE:GOOD:ROUTE" (sent from there).
     Column("item", String(220), nullable=False),
     Column("date", Date, nullable=False),
@@ -90,6 +92,14 @@ token = Table(
     Column("digest", String(64), primary_key=True),
     Column("account", String(100), ForeignKey("account.name"), nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+# Failed logins in a row per account; ``locked_until``: no login before then.
+login_failure = Table(
+    "login_failure", metadata,
+    Column("account", String(100), ForeignKey("account.name"), primary_key=True),
+    Column("failures", Integer, nullable=False),
+    Column("locked_until", DateTime(timezone=True), nullable=True),
 )
 
 plan = Table(

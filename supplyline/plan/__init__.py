@@ -17,6 +17,7 @@ from supplyline.plan.metrics import MetricValue, compare
 from supplyline.plan.model import build_lp
 from supplyline.plan.result import Finding, Plan, read_plan
 from supplyline.plan.solvers import check_solver, solve, solver_names
+from supplyline.plan.start import network_from
 from supplyline.scenario.schema import Scenario
 from supplyline.scenario.whatif import first_days
 from supplyline.state import State
@@ -128,7 +129,7 @@ def plan(
         chosen = net.scenario.replays[names.index(replay)]
     say("building the LP")
     try:
-        lp = build_lp(net, chosen, state)
+        lp = build_lp(network_from(net, state), chosen, state)
     except ValueError as error:  # a State that does not fit the network
         raise PlanError(str(error)) from error
     say(f"solving {lp.n_columns:,} variables × {lp.n_rows:,} constraints with "

@@ -52,6 +52,7 @@ from supplyline.plan.model import (
     highs_model,
 )
 from supplyline.plan.result import Plan, read_plan
+from supplyline.plan.start import network_from
 from supplyline.plan.variables import FloatArray, IntArray
 from supplyline.scenario.schema import Replay
 from supplyline.state import State
@@ -145,7 +146,8 @@ class Session:
            **options: object) -> Session:
         """Build the LP of ``net`` (see :func:`~supplyline.plan.model.build_lp`) and open a
         session on it."""
-        return cls(build_lp(net, replay, state), **options)  # type: ignore[arg-type]
+        lp = build_lp(network_from(net, state), replay, state)
+        return cls(lp, **options)  # type: ignore[arg-type]
 
     # ------------------------------------------------------------------------ loading
     def _load(self) -> highspy.Highs:

@@ -1,18 +1,59 @@
 """What a :class:`~supplyline.state.State` means for the LP: right-hand sides and bounds of
-the first steps (stocks, units waiting and arriving, units in service, labour owed), and what
-is left to give, to serve and to carry."""
+the first steps (stocks, units waiting and arriving, units in service, labour owed), what
+is left to give, to serve and to carry, and the wounded still to bring to a hospital."""
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 import numpy as np
 
-from supplyline.network import Network
+from supplyline.network import Network, WoundedGroup
 from supplyline.plan.variables import FloatArray
 from supplyline.state import State
 
-__all__ = ["Start", "damage_factor", "start_from"]
+__all__ = ["Start", "damage_factor", "network_from", "start_from"]
+
+
+def network_from(net: Network, state: State | None) -> Network:
+    """``net`` with the State's wounded among those the plan brings to a hospital (``net``
+    itself when it has none): those at their flow's front arise there in the first step
+    (or in the step they reach it, when on the way); those elsewhere (at a depot, on the
+    way to one) form a flow of their own from that place, to the same hospitals within the
+    same limit. Their limit runs from the day they were wounded: they count as within it
+    until then, late after. Those already at one of their hospitals, or arriving after the
+    horizon, are left out. Raises ``ValueError`` where the State does not fit ``net``."""
+    if state is None:
+        return net
+    state.check(net)
+    w = state.wounded
+    if not len(w):
+        return net
+    grid, steps = net.grid, net.steps
+    flows = [(g.front, g.hospitals, g.within_days, g.arising.copy(), g.recent.copy())
+             for g in net.wounded_groups]
+    own: dict[tuple[int, int], int] = {}  # (flow, place) -> the flow of those waiting there
+    for i in range(len(w)):
+        flow, place, persons = int(w.group[i]), int(w.place[i]), float(w.persons[i])
+        front, hospitals, within = flows[flow][:3]
+        step = int(grid.of_time(float(w.arrive_in_days[i])))
+        if persons <= 0 or hospitals[place] or step >= steps:
+            continue
+        if place != front:
+            if (flow, place) not in own:
+                own[(flow, place)] = len(flows)
+                flows.append((place, hospitals, within, np.zeros(steps), np.zeros(steps)))
+            flow = own[(flow, place)]
+        flows[flow][3][step] += persons
+        # Within their limit at the end of a step while its last day is fewer than
+        # `within` days after the one they were wounded on (as the scenario's own).
+        inside = (np.arange(steps) >= step) & (grid.end + w.wounded_days_ago[i] < within)
+        flows[flow][4][inside] += persons
+    groups = [WoundedGroup(front=front, hospitals=hospitals, within_days=within,
+                           arising=arising, recent=recent)
+              for front, hospitals, within, arising, recent in flows]
+    return dataclasses.replace(net, wounded_groups=groups)
 
 
 @dataclass(frozen=True)

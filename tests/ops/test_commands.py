@@ -84,3 +84,12 @@ def test_serve_prints_the_url_and_the_council_login(tmp_path: Path) -> None:
     finally:
         process.terminate()
         process.wait(10)
+
+
+def test_serve_prints_a_database_url_without_its_password() -> None:
+    from supplyline.ops.books import shown_url
+
+    assert shown_url("postgresql://clerk:s3cret@db.example:5432/books") == \
+        "postgresql://clerk:…@db.example:5432/books"
+    assert shown_url("postgresql://clerk@db.example/books") == "postgresql://clerk@db.example/books"
+    assert shown_url("supplyline-books.db") == "supplyline-books.db"

@@ -128,3 +128,59 @@ def test_a_commune_clerk_records_a_contribution(server: str) -> None:
         page.wait_for_selector("#account-list td:has-text('bridge-clerk')")
         browser.close()
     assert errors == [] and outside == []
+
+
+@pytest.fixture
+def long_names(tmp_path: Path) -> Iterator[str]:
+    """The tutorial with long place names, 40 porters sent to the ridge depot (convoy 2)."""
+    sc = sl.load("tutorial")
+    places = [p.model_copy(update={"name": f"{p.name}, a long way from anywhere else"})
+              for p in sc.places]
+    books = open_books(tmp_path / "books.db", sc.model_copy(update={"places": places}))
+    add_account(books, "council", "council-password", "council")
+    books.append_many([
+        {"kind": "labour", "date": "2024-11-01", "locality": "high-village", "persons": 40,
+         "days": 20, "role": "carrier", "mode": "porter"},
+        {"kind": "dispatch", "date": "2024-11-01", "from": "high-village",
+         "to": "ridge-depot", "mode": "porter", "units": 40}], "council")
+    with in_process(books) as base:
+        yield base + "/"
+    books.close()
+
+
+def test_units_lost_are_recorded_and_no_place_name_runs_off_the_map(long_names: str) -> None:
+    with playwright_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM),
+                                    args=["--no-sandbox", "--disable-gpu"])
+        page = browser.new_page()
+        errors: list[str] = []
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.goto(long_names)
+        page.fill("#login-name", "council")
+        page.fill("#login-password", "council-password")
+        page.click("#login-button")
+        page.wait_for_selector("#overview:not([hidden])")
+        page.wait_for_selector("#map text[data-place]")
+        width = float(page.get_attribute("#map svg", "width") or 0)
+        spans = page.eval_on_selector_all(
+            "#map text[data-place]",
+            "ts => ts.map(t => { const b = t.getBBox(); return [b.x, b.x + b.width]; })")
+        assert len(spans) == 8 and width > 0
+        assert all(left >= 0 and right <= width for left, right in spans), spans
+
+        page.click('nav [data-view="record"]')
+        page.select_option("#f-kind", "receipt")
+        page.fill("#f-dispatch", "2")
+        page.fill("#f-units_lost", "41")
+        page.select_option("#f-unit_reason", "strike")
+        page.click("#entry-submit")
+        page.wait_for_selector("#err-units_lost:has-text('at most the 40 units')")
+        page.fill("#f-units_lost", "3")
+        page.click("#entry-submit")
+        page.wait_for_selector("#entry-ok:has-text('Recorded as entry #3')")
+        page.click('nav [data-view="overview"]')
+        page.wait_for_selector("#losses:has-text('3 porter units (strike)')")
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "dashboard-long-names.png"), full_page=True)
+        browser.close()
+    assert errors == []

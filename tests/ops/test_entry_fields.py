@@ -54,6 +54,7 @@ CHANGES: list[tuple[str, str, Any]] = [
     ("receipt", "date", day(SC, 6)), ("receipt", "received_kg", {"rice": 240}),
     ("receipt", "dispatch", 5),
     ("receipt", "losses", [{"good": "rice", "kg": 10, "reason": "raid"}]),
+    ("receipt", "units_lost", [{"units": 2, "reason": "strike"}]),
     ("wounded", "date", day(SC, 7)), ("wounded", "persons", 4),
     ("route", "date", day(SC, 2)), ("route", "route", "bridge-road"),
     ("route", "status", "closed"), ("route", "capacity_lost", 0.7),

@@ -45,16 +45,8 @@ def work(i: int, n: int) -> list[dict[str, Any]]:
     return out
 
 
-def test_twenty_clients_write_a_thousand_entries(url: str, tutorial: sl.Scenario,
-                                                 tmp_path: Path) -> None:
-    token = tokens(url, tutorial, {"council": ("council", None)})["council"]
-    books = open_books(url, tutorial)
-    books.append_many([
-        entry("labour", date="2024-11-01", locality="high-village", persons=ENTRIES,
-              days=20, role="carrier", mode="porter"),
-        entry("dispatch", date="2024-11-01", from_="high-village", to="ridge-depot",
-              mode="porter", units=ENTRIES),
-        entry("receipt", date="2024-11-01", dispatch=2)], "council")
+def _twenty_clients(base: str, token: str) -> tuple[list[int], list[str]]:
+    """Each of the clients posts its entries one by one: (ids acknowledged, refused where)."""
     acknowledged: list[int] = []
     refused: list[str] = []
     lock = threading.Lock()
@@ -76,12 +68,32 @@ def test_twenty_clients_write_a_thousand_entries(url: str, tutorial: sl.Scenario
                                    else f"status {got.status}")
         http.close()
 
-    with in_process(books) as base:
-        threads = [threading.Thread(target=client, args=(i,)) for i in range(CLIENTS)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
+    threads = [threading.Thread(target=client, args=(i,)) for i in range(CLIENTS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return acknowledged, refused
+
+
+@pytest.mark.parametrize("processes", [1, 2])
+def test_twenty_clients_write_a_thousand_entries(url: str, tutorial: sl.Scenario,
+                                                 tmp_path: Path, processes: int) -> None:
+    """One server process (in this one), or two (``supplyline serve --workers 2``)."""
+    token = tokens(url, tutorial, {"council": ("council", None)})["council"]
+    books = open_books(url, tutorial)
+    books.append_many([
+        entry("labour", date="2024-11-01", locality="high-village", persons=ENTRIES,
+              days=20, role="carrier", mode="porter"),
+        entry("dispatch", date="2024-11-01", from_="high-village", to="ridge-depot",
+              mode="porter", units=ENTRIES),
+        entry("receipt", date="2024-11-01", dispatch=2)], "council")
+    if processes == 1:
+        with in_process(books) as base:
+            acknowledged, refused = _twenty_clients(base, token)
+    else:
+        with serving(url, tmp_path / "server.log", processes) as (base, _process):
+            acknowledged, refused = _twenty_clients(base, token)
     assert len(acknowledged) + len(refused) == ENTRIES
     assert set(refused) <= {"rice"}  # only convoys finding the depot short
     written = books.entries()
@@ -180,4 +192,58 @@ def test_a_server_killed_mid_batch_loses_no_acknowledged_entry(url: str, tutoria
     assert moved[0] == len(written)
     assert moved[1] == pytest.approx(sum(r.entry.kg for r in written))  # type: ignore[union-attr]
     assert summed == pytest.approx(moved[1])  # the daily sums written with them
+    books.close()
+
+
+@pytest.mark.parametrize("processes", [1, 2])
+def test_clients_racing_for_the_last_sacks_get_exactly_what_is_there(
+        url: str, tutorial: sl.Scenario, tmp_path: Path, processes: int) -> None:
+    """1,000 kg at the depot, 20 clients sending 10 convoys of 10 kg each at once: exactly
+    100 are acknowledged, the others refused at the rice, and the depot holds nothing."""
+    token = tokens(url, tutorial, {"council": ("council", None)})["council"]
+    books = open_books(url, tutorial)
+    books.append_many([
+        entry("labour", date="2024-11-01", locality="high-village", persons=200,
+              days=20, role="carrier", mode="porter"),
+        entry("dispatch", date="2024-11-01", from_="high-village", to="ridge-depot",
+              mode="porter", units=200),
+        entry("receipt", date="2024-11-01", dispatch=2),
+        entry("contribution", date="2024-11-01", locality="high-village", good="rice",
+              kg=1000, at="ridge-depot")], "council")
+    convoy = entry("dispatch", date="2024-11-02", from_="ridge-depot", to="kestrel-town",
+                   mode="porter", units=1, cargo_kg={"rice": 10})
+    answers: list[int] = []
+    lock = threading.Lock()
+
+    def client(base: str) -> None:
+        host, port = base.split("//")[1].split(":")
+        http = HTTPConnection(host, int(port), timeout=60)
+        headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+        for _ in range(10):
+            http.request("POST", "/api/entries", json.dumps(convoy), headers)
+            got = http.getresponse()
+            body = json.loads(got.read())
+            assert got.status == 201 or body["detail"][0]["loc"][-1] == "rice", body
+            with lock:
+                answers.append(got.status)
+        http.close()
+
+    def race(base: str) -> None:
+        threads = [threading.Thread(target=client, args=(base,)) for _ in range(20)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+
+    if processes == 1:
+        with in_process(books) as base:
+            race(base)
+    else:
+        with serving(url, tmp_path / "server.log", processes) as (base, _process):
+            race(base)
+    assert sorted(set(answers)) == [201, 422] and answers.count(201) == 100
+    held = books.balances()
+    assert held[("ridge-depot", "rice")] == pytest.approx(0.0, abs=1e-6)
+    assert held[("ridge-depot", "unit:porter")] == pytest.approx(100)
+    assert books.count() == 4 + 100
     books.close()

@@ -32,6 +32,10 @@ $("#login-form").addEventListener("submit", async (event) => {
   event.preventDefault();
   const body = { name: $("#login-name").value, password: $("#login-password").value };
   const response = await api("/api/login", { method: "POST", body: JSON.stringify(body) });
+  if (response.status === 429) {
+    $("#login-error").textContent = (await response.json()).detail;
+    return;
+  }
   if (!response.ok) { $("#login-error").textContent = "Wrong name or password."; return; }
   const data = await response.json();
   state.token = data.token;
@@ -128,9 +132,10 @@ async function loadOverview() {
     el("td", { class: "num" }, fmt(l.pledged_due_kg)),
     el("td", { class: "num" + (l.given_kg < l.pledged_due_kg ? " low" : "") }, fmt(l.given_kg)),
     el("td", { class: "num" }, fmt(l.plan_kg)))));
-  $("#losses").textContent = data.losses.length ? "Lost on the way: " +
-    data.losses.map((l) => fmt(l.kg) + " kg of " + l.good + " (" + l.reason + ")").join(", ") :
-    "";
+  const lost = [
+    ...data.losses.map((l) => fmt(l.kg) + " kg of " + l.good + " (" + l.reason + ")"),
+    ...data.units_lost.map((u) => fmt(u.units) + " " + u.mode + " units (" + u.reason + ")")];
+  $("#losses").textContent = lost.length ? "Lost on the way: " + lost.join(", ") : "";
   const wounded = Object.entries(data.wounded);
   $("#wounded").textContent = wounded.length ? "Wounded brought in: " +
     wounded.map(([h, n]) => h + " " + n).join(", ") : "";
@@ -198,7 +203,7 @@ function drawMap(routes) {
   const lats = places.map((p) => p.lat), lons = places.map((p) => p.lon);
   const [la0, la1, lo0, lo1] = [Math.min(...lats), Math.max(...lats), Math.min(...lons),
     Math.max(...lons)];
-  const px = (p) => pad + (w - 2 * pad - 70) * (p.lon - lo0) / Math.max(1e-9, lo1 - lo0);
+  const px = (p) => pad + (w - 2 * pad) * (p.lon - lo0) / Math.max(1e-9, lo1 - lo0);
   const py = (p) => h - pad - (h - 2 * pad) * (p.lat - la0) / Math.max(1e-9, la1 - la0);
   const at = Object.fromEntries(places.map((p) => [p.id, p]));
   const colour = { open: "#2e7d32", damaged: "#ef6c00", closed: "#b00020" };
@@ -217,11 +222,37 @@ function drawMap(routes) {
   for (const p of places) {
     root.append(svg("circle", { cx: px(p), cy: py(p), r: 5,
       fill: p.kind === "front" ? "#b00020" : p.kind === "locality" ? "#555" : "#1f5f8b" }));
-    const t = svg("text", { x: px(p) + 7, y: py(p) + 3 }); t.textContent = p.name;
+    const t = svg("text", { x: px(p) + 7, y: py(p) + 3, "data-place": p.id,
+      "data-x": px(p) });
+    t.textContent = p.name;
     root.append(t);
   }
   $("#map").replaceChildren(root,
     el("p", {}, "green: open · orange: damaged · red, dashed: closed"));
+  root.querySelectorAll("text[data-place]").forEach((t) => fitLabel(t, w));
+}
+
+// A place's name that would run off the map's right edge is written on the left of its
+// place instead; one too long for either side is shortened (the whole name as its tooltip).
+function fitLabel(t, w) {
+  const x = Number(t.dataset.x);
+  const box = () => t.getBBox();
+  if (box().width === 0) return;  // not drawn (the view is hidden)
+  if (box().x + box().width > w - 2) {
+    t.setAttribute("text-anchor", "end");
+    t.setAttribute("x", x - 7);
+  }
+  if (box().x < 2) {
+    t.setAttribute("text-anchor", "start");
+    t.setAttribute("x", x + 7);
+    const full = t.textContent;
+    let n = full.length;
+    while (n > 1 && box().x + box().width > w - 2) {
+      n -= 1;
+      t.textContent = full.slice(0, n) + "…";
+    }
+    const tip = svg("title"); tip.textContent = full; t.append(tip);
+  }
 }
 
 // --- record ---------------------------------------------------------------------------------
@@ -261,7 +292,10 @@ function fieldsOf(kind) {
       ["route", "Route (where several)", ["", ...sc.routes.map((r) => r.id)]]],
     receipt: [date, ["dispatch", "Convoy (dispatch #)", "number"], ["good", "Good", goods],
       ["received_kg", "Received kg", "number"], ["lost", "Lost kg", "number"],
-      ["reason", "Reason of loss", ["", "strike", "raid", "spoilage", "eaten"]]],
+      ["reason", "Reason of loss", ["", "strike", "raid", "spoilage", "eaten"]],
+      ["units_lost", "Units lost", "number"],
+      ["unit_reason", "Reason units were lost",
+        ["", "strike", "raid", "breakdown", "illness", "desertion"]]],
     wounded: [date, ["front", "Front", placesOf(["front"])],
       ["hospital", "Hospital", placesOf(["hospital"])], ["persons", "Persons", "number"]],
     route: [date, ["route", "Route", sc.routes.map((r) => r.id)],
@@ -314,6 +348,9 @@ function entryFromForm() {
     if (value("lost") !== undefined) {
       entry.losses = [{ good: value("good"), kg: number("lost"), reason: value("reason") }];
     }
+    if (value("units_lost") !== undefined) {
+      entry.units_lost = [{ units: number("units_lost"), reason: value("unit_reason") }];
+    }
   }
   if (kind === "wounded") { take("front", "hospital"); takeNumber("persons"); }
   if (kind === "route") { take("route", "status"); takeNumber("capacity_lost"); }
@@ -324,6 +361,7 @@ function entryFromForm() {
 function fieldOf(loc) {
   const path = loc.slice(1).map(String);
   if (path[0] === "losses") return path[2] === "reason" ? "reason" : "lost";
+  if (path[0] === "units_lost") return path[2] === "reason" ? "unit_reason" : "units_lost";
   return path[0] || "form";
 }
 

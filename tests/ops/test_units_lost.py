@@ -1,0 +1,133 @@
+"""Carriers lost on the way: a receipt says how many units of its convoy did not come back
+and why; they do not wait at the destination, leave service (their carriers owe no more
+days), show on the overview, and owned ones are not owned any more in a re-plan. Losing
+more units than were sent is refused at the field, and nothing is written. On SQLite and
+PostgreSQL."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pytest
+
+import supplyline as sl
+from supplyline.ops import Books
+from supplyline.ops.overview import Views
+from supplyline.ops.replan import lost_by_home, recorded_state, replan
+from tests.ops.conftest import day, entry
+from tests.ops.test_books import refused
+
+
+def porters_to_depot(books: Books, sc: sl.Scenario, persons: int = 40) -> int:
+    """``persons`` porters of the high village registered for 20 days and sent to the ridge
+    depot with 20 kg of rice each: the convoy's id."""
+    books.append(entry("labour", date=day(sc, 0), locality="high-village", persons=persons,
+                       days=20, role="carrier", mode="porter"), "commune")
+    books.append(entry("contribution", date=day(sc, 0), locality="high-village", good="rice",
+                       kg=20 * persons, at="high-village"), "commune")
+    return books.append(entry("dispatch", date=day(sc, 0), from_="high-village",
+                              to="ridge-depot", mode="porter", units=persons,
+                              cargo_kg={"rice": 20 * persons}), "council").id
+
+
+def test_units_lost_on_the_way_leave_the_books_state(books: Books,
+                                                      tutorial: sl.Scenario) -> None:
+    convoy = porters_to_depot(books, tutorial)
+    books.append(entry("receipt", date=day(tutorial, 1), dispatch=convoy,
+                       received_kg={"rice": 750},
+                       losses=[{"good": "rice", "kg": 50, "reason": "strike"}],
+                       units_lost=[{"units": 3, "reason": "strike"},
+                                   {"units": 1, "reason": "illness"}]), "depot")
+    held = books.balances()
+    assert held[("ridge-depot", "unit:porter")] == pytest.approx(36)
+    assert held[("ridge-depot", "unitlost:strike:porter")] == pytest.approx(3)
+    assert held[("ridge-depot", "unitlost:illness:porter")] == pytest.approx(1)
+    assert held[("high-village", "service:porter")] == pytest.approx(40)  # put in service
+
+    net = sl.compile_network(tutorial)
+    s = recorded_state(books, net, tutorial.start_date + dt.timedelta(days=5))
+    p, porter = net.place_ids.index, net.mode_ids.index("porter")
+    assert s.units_idle[p("ridge-depot"), porter] == pytest.approx(36)
+    assert s.in_service[p("high-village"), porter] == pytest.approx(36)
+    assert s.persons[p("high-village")] == 40  # given, lost or not
+    # 36 carriers owe 20 - 5 days each; the 4 lost owe nothing.
+    assert s.labour_days_left == pytest.approx(36 * 15)
+    s.check(net)
+
+    overview = Views(books).overview()
+    assert overview["units_lost"] == [{"reason": "illness", "mode": "porter", "units": 1.0},
+                                      {"reason": "strike", "mode": "porter", "units": 3.0}]
+    assert overview["losses"] == [{"reason": "strike", "good": "rice", "kg": 50.0}]
+
+
+def test_losing_more_units_than_were_sent_is_refused(books: Books,
+                                                     tutorial: sl.Scenario) -> None:
+    convoy = porters_to_depot(books, tutorial, persons=10)
+    refused(books, entry("receipt", date=day(tutorial, 1), dispatch=convoy,
+                         received_kg={"rice": 200},
+                         units_lost=[{"units": 6, "reason": "raid"},
+                                     {"units": 5, "reason": "desertion"}]),
+            "units_lost.1.units", "at most the 10 units the convoy took lost in all, got 11")
+    refused(books, entry("receipt", date=day(tutorial, 1), dispatch=convoy,
+                         received_kg={"rice": 200},
+                         units_lost=[{"units": 1, "reason": "ambush"}]),
+            "units_lost.0.reason", "strike")
+    # All of them lost is a receipt like any other; no units wait at the depot.
+    books.append(entry("receipt", date=day(tutorial, 1), dispatch=convoy,
+                       received_kg={"rice": 200},
+                       units_lost=[{"units": 10, "reason": "raid"}]), "depot")
+    assert books.balances().get(("ridge-depot", "unit:porter"), 0.0) == 0.0
+
+
+def test_a_corrected_receipt_brings_the_units_back(books: Books,
+                                                   tutorial: sl.Scenario) -> None:
+    convoy = porters_to_depot(books, tutorial, persons=10)
+    first = books.append(entry("receipt", date=day(tutorial, 1), dispatch=convoy,
+                               received_kg={"rice": 200},
+                               units_lost=[{"units": 4, "reason": "strike"}]), "depot").id
+    books.append(entry("receipt", date=day(tutorial, 1), dispatch=convoy, corrects=first,
+                       received_kg={"rice": 200},
+                       units_lost=[{"units": 1, "reason": "breakdown"}]), "depot")
+    held = books.balances()
+    assert held[("ridge-depot", "unit:porter")] == pytest.approx(9)
+    assert held[("ridge-depot", "unitlost:strike:porter")] == pytest.approx(0)
+    assert held[("ridge-depot", "unitlost:breakdown:porter")] == pytest.approx(1)
+
+
+def test_owned_carriers_lost_are_shared_among_their_homes(books: Books,
+                                                          tutorial: sl.Scenario) -> None:
+    """Bicycles of two villages meet at the bridge; a convoy of them loses 5: the books do
+    not say whose, so the two homes lose them in proportion to their bicycles in service."""
+    sent = []
+    for village, units in (("river-village", 30), ("far-village", 10)):
+        books.append(entry("contribution", date=day(tutorial, 0), locality=village,
+                           good="rice", kg=100, at=village), "commune")
+        sent.append(books.append(entry("dispatch", date=day(tutorial, 0), from_=village,
+                                       to="bridge", mode="bicycle", units=units,
+                                       cargo_kg={"rice": 100}), "council").id)
+    for convoy in sent:
+        books.append(entry("receipt", date=day(tutorial, 0), dispatch=convoy,
+                           received_kg={"rice": 100}), "council")
+    onward = books.append(entry("dispatch", date=day(tutorial, 1), from_="bridge",
+                                to="ridge-depot", mode="bicycle", units=20), "council").id
+    books.append(entry("receipt", date=day(tutorial, 2), dispatch=onward,
+                       units_lost=[{"units": 5, "reason": "strike"}]), "council")
+    net = sl.compile_network(tutorial)
+    bike = net.mode_ids.index("bicycle")
+    lost = lost_by_home(books.balances(), net)[:, bike]
+    p = net.place_ids.index
+    assert lost[p("river-village")] == pytest.approx(3.75)
+    assert lost[p("far-village")] == pytest.approx(1.25)
+    assert lost.sum() == pytest.approx(5)
+    s = recorded_state(books, net, tutorial.start_date + dt.timedelta(days=3))
+    assert s.in_service[:, bike].sum() == pytest.approx(35)
+    assert s.units_idle[:, bike].sum() == pytest.approx(35)
+    assert np.all(s.in_service >= 0)
+    s.check(net)
+    # The re-plan's villages own the bicycles they have left.
+    done = replan(books, tutorial.start_date + dt.timedelta(days=3))
+    owned = done.plan.network.carriers_owned[:, bike]
+    assert owned[p("river-village")] == pytest.approx(40 - 3.75)
+    assert owned[p("far-village")] == pytest.approx(30 - 1.25)
+    assert done.plan.status == "optimal"
