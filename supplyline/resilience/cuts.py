@@ -200,8 +200,11 @@ def n_minus_1(session: Session, base: Figures, base_x: FloatArray,
         import multiprocessing
         from concurrent.futures import ProcessPoolExecutor
 
+        # Not "fork": a process that has started threads (HiGHS's, JAX's, a web server's)
+        # can deadlock in a forked child. A fork server is forked before any of them.
         methods = multiprocessing.get_all_start_methods()
-        context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+        context = multiprocessing.get_context(
+            "forkserver" if "forkserver" in methods else "spawn")
         with ProcessPoolExecutor(jobs, mp_context=context, initializer=_start_worker,
                                  initargs=(session.net, base, base_x, window)) as pool:
             results = pool.map(_cut_in_worker, [items[i] for i in todo])
