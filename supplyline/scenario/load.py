@@ -523,6 +523,11 @@ def _problem(
         message = re.sub(r"^(Value|Assertion) error, ", "", str(entry["msg"]))
         return Problem(spot.file, line, field, message, _named_values(message,
                                                                       _value_at(data, path)))
+    if kind == "below_resolution":
+        # A figure too small to be told from 0: the range from the smallest value on.
+        if target is not None:
+            plain = describe(target.annotation, target.metadata, resolution=True)
+        return Problem(spot.file, line, field, plain + unit, got)
     if kind in ("too_short", "too_long"):
         ctx = entry.get("ctx") or {}
         bound = ctx.get("min_length" if kind == "too_short" else "max_length")
