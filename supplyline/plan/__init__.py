@@ -12,7 +12,7 @@ from collections.abc import Callable
 
 from supplyline.errors import PlanError, ReplayError
 from supplyline.network import Network, compile_network
-from supplyline.plan.diagnose import explain_shortfall
+from supplyline.plan.diagnose import RESOLVE_SECONDS, explain_shortfall
 from supplyline.plan.metrics import MetricValue, compare
 from supplyline.plan.model import build_lp
 from supplyline.plan.result import Finding, Plan, read_plan
@@ -137,7 +137,8 @@ def plan(
     solution = solve(lp, solver=solver, time_limit_s=time_limit_s, solver_log=solver_log)
     say("reading the plan")
     result = read_plan(lp, solution, replay)
-    explain_shortfall(lp, solution, result)
+    explain_shortfall(lp, solution, result, seconds=RESOLVE_SECONDS if time_limit_s is None
+                      else min(RESOLVE_SECONDS, time_limit_s))
     return result
 
 

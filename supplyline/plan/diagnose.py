@@ -11,9 +11,11 @@ short), and two limits in series may each have a dual while relaxing either alon
 nothing.
 
 Re-solving is done on one HiGHS instance by simplex, each candidate warm-started from the
-last basis, for LPs up to :data:`VERIFY_COLUMNS` columns. Above, the candidates are named as
-limits at their bound with the largest duals (from an interior-point solution they are
-approximate), and the finding says they were not re-solved.
+last basis, for LPs up to :data:`VERIFY_COLUMNS` columns, within :data:`RESOLVE_SECONDS` in
+all. Above that size, or when the re-solves run out of time (the dual simplex can stall on
+a badly scaled LP), the candidates are named as limits at their bound with the largest duals
+(from an interior-point solution they are approximate), and the finding says they were not
+re-solved, and why.
 """
 
 from __future__ import annotations
@@ -37,9 +39,14 @@ REDUCTION_SHARE = 1e-4
 MAX_RESOLVES = 8
 #: Relative slack within which a row or column is at its bound.
 AT_BOUND = 1e-6
+#: Seconds the re-solves of one plan may take in all (at most the plan's own time limit).
+RESOLVE_SECONDS = 60.0
 #: What a finding adds when its limits were not re-solved.
 UNVERIFIED = ("(limits at their bound with the largest duals; not confirmed by re-solving: "
               "the plan is too large)")
+#: What a finding adds when the re-solves ran out of time.
+UNFINISHED = ("(limits at their bound with the largest duals; not confirmed by re-solving: "
+              "the re-solves ran out of time)")
 
 
 @dataclass
@@ -141,19 +148,26 @@ def shortfall_kg(lp: LinearProgram, x: np.ndarray) -> float:
 
 class Resolver:
     """One HiGHS instance holding the LP, solved by simplex, so that removing a limit and
-    solving again starts from the last basis (a few iterations, not a new solve)."""
+    solving again starts from the last basis (a few iterations, not a new solve); all the
+    solves together within ``seconds`` (no limit when None)."""
 
-    def __init__(self, lp: LinearProgram) -> None:
+    def __init__(self, lp: LinearProgram, seconds: float | None = None) -> None:
         self.lp = lp
+        self.timed_out = False
         self.h = _quiet_highs()
         self.h.setOptionValue("solver", "simplex")
         self.h.setOptionValue("dual_simplex_cost_perturbation_multiplier", 0.0)
+        if seconds is not None:
+            self.h.setOptionValue("time_limit", float(seconds))  # the instance's whole run
         self.h.passModel(highs_model(lp))
         self.base_kg = self._solve()
 
     def _solve(self) -> float | None:
         self.h.run()
-        if self.h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+        status = self.h.getModelStatus()
+        if status == highspy.HighsModelStatus.kTimeLimit:
+            self.timed_out = True
+        if status != highspy.HighsModelStatus.kOptimal:
             return None
         return shortfall_kg(self.lp, np.asarray(self.h.getSolution().col_value))
 
@@ -182,28 +196,32 @@ class Resolver:
         return without is not None and without < self.base_kg - cut
 
 
-def binding_limits(lp: LinearProgram, sol: Solution, limit: int = 5
-                   ) -> tuple[list[Limit], bool]:
+def binding_limits(lp: LinearProgram, sol: Solution, limit: int = 5,
+                   seconds: float | None = None) -> tuple[list[Limit], bool]:
     """The limits to name and whether each was confirmed by re-solving (none when no demand
-    goes unmet)."""
+    goes unmet); the re-solves take at most ``seconds`` in all, after which the limits with
+    the largest duals are named, unconfirmed."""
     if shortfall_kg(lp, sol.x) <= REDUCTION_KG:
         return [], True
     found = candidates(lp, sol)
     if lp.n_columns > VERIFY_COLUMNS:
         return found[:limit], False
-    resolver = Resolver(lp)
+    resolver = Resolver(lp, seconds)
     confirmed: list[Limit] = []
     for candidate in found[:MAX_RESOLVES]:
-        if len(confirmed) >= limit:
+        if len(confirmed) >= limit or resolver.timed_out:
             break
         if resolver.reduces_shortfall(candidate):
             confirmed.append(candidate)
+    if resolver.timed_out:
+        return found[:limit], False
     return confirmed, True
 
 
-def explain_shortfall(lp: LinearProgram, sol: Solution, plan: Plan, limit: int = 5) -> None:
+def explain_shortfall(lp: LinearProgram, sol: Solution, plan: Plan, limit: int = 5,
+                      seconds: float | None = RESOLVE_SECONDS) -> None:
     """Fill ``plan.findings``: per front and commodity that falls short, from which day, how
-    much, and the limits that hold it back."""
+    much, and the limits that hold it back (re-solves within ``seconds`` in all)."""
     net = plan.network
     short = plan.demand_kg - plan.consumed_kg  # [P, G, S]
     binding: list[str] | None = None
@@ -212,10 +230,10 @@ def explain_shortfall(lp: LinearProgram, sol: Solution, plan: Plan, limit: int =
         if steps.size == 0:
             continue
         if binding is None:
-            limits, verified = binding_limits(lp, sol, limit)
+            limits, verified = binding_limits(lp, sol, limit, seconds)
             binding = [found.text for found in limits]
             if binding and not verified:
-                binding.append(UNVERIFIED)
+                binding.append(UNVERIFIED if lp.n_columns > VERIFY_COLUMNS else UNFINISHED)
         first = int(net.step_start[steps[0]])
         plan.findings.append(
             Finding(

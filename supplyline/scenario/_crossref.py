@@ -399,10 +399,11 @@ class _Checker:
                                at_key=True)
             self.commodity(mode.at("fuel_commodity"), mode.get("fuel_commodity"))
         # road_use weighs a mode's movements against a route's movement capacity: it can act
-        # only where such a capacity is given.
+        # only where such a capacity is given (written: one the schema refuses is reported
+        # there, not again here).
         limited: set[str] = set()
         for route in self.routes:
-            if route.get("capacity_movements_per_day") is not None:
+            if route.data.get("capacity_movements_per_day") is not None:
                 limited.update(m for _, m in route.names("modes"))
         for mode in self.modes:
             if "road_use" in mode.data and mode.get("id") not in limited:

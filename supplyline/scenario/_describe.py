@@ -6,6 +6,7 @@ read the schema through these functions, so the two always say the same thing.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import types
 import typing
@@ -15,7 +16,7 @@ from typing import Any, Literal
 from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
-from supplyline.scenario.schema import DaySeriesStep, Scenario
+from supplyline.scenario.schema import DaySeriesStep, NonzeroAtLeast, Scenario
 
 Path = tuple[str | int, ...]
 
@@ -33,6 +34,16 @@ class Constraints:
     min_length: int | None = None
     max_length: int | None = None
     pattern: str | None = None
+    least: float | None = None  # a value other than 0 is at least this (NonzeroAtLeast)
+
+    def allows_zero(self) -> bool:
+        return self.least is not None and self.ge is not None and self.ge <= 0
+
+    def nonzero(self) -> Constraints:
+        """The bounds of a value other than 0: from ``least`` on, when there is one."""
+        if self.least is None:
+            return self
+        return dataclasses.replace(self, gt=None, ge=self.least, least=None)
 
 
 def constraints_of(metadata: typing.Iterable[Any]) -> Constraints:
@@ -42,6 +53,9 @@ def constraints_of(metadata: typing.Iterable[Any]) -> Constraints:
         if isinstance(item, FieldInfo):
             found.update(vars(constraints_of(item.metadata)))
             found = {key: value for key, value in found.items() if value is not None}
+            continue
+        if isinstance(item, NonzeroAtLeast):
+            found["least"] = item.least
             continue
         for name in _BOUND_NAMES:
             value = getattr(item, name, None)
@@ -105,7 +119,8 @@ def bounds_text(limits: Constraints) -> str:
     return ""
 
 
-def describe(annotation: Any, metadata: typing.Iterable[Any] = ()) -> str:
+def describe(annotation: Any, metadata: typing.Iterable[Any] = (), *,
+             resolution: bool = False) -> str:
     """What a value of this schema type looks like, in plain words.
 
     Parameters
@@ -114,6 +129,10 @@ def describe(annotation: Any, metadata: typing.Iterable[Any] = ()) -> str:
         A schema annotation (``float``, ``list[Route]``, ``Annotated[...]``, ...).
     metadata:
         Extra constraint objects that pydantic moved out of the annotation.
+    resolution:
+        Say the smallest value other than 0 (:class:`~supplyline.scenario.schema.
+        NonzeroAtLeast`): ``"0, or a number from 1e-09 to 1"`` rather than ``"a number from
+        0 to 1"``, for a value refused as too small to be told from 0.
 
     Returns
     -------
@@ -126,11 +145,15 @@ def describe(annotation: Any, metadata: typing.Iterable[Any] = ()) -> str:
     if is_union(base):
         members = union_members(base)
         if _is_day_series(members):
-            return f"{describe(members[0])}, or a list of steps (start, value)"
-        return ", or ".join(describe(member) for member in members)
+            first = describe(members[0], resolution=resolution)
+            return f"{first}, or a list of steps (start, value)"
+        return ", or ".join(describe(member, resolution=resolution) for member in members)
     if base is bool:
         return "true or false"
     if base is float:
+        if resolution and limits.least is not None:
+            zero = "0, or " if limits.allows_zero() else ""
+            return f"{zero}a number" + bounds_text(limits.nonzero())
         return "a number" + bounds_text(limits)
     if base is int:
         return "a whole number" + bounds_text(limits)

@@ -46,6 +46,7 @@ __all__ = [
     "builtin_titles",
     "load",
     "load_text",
+    "validate_data",
 ]
 
 DEFAULT_SCENARIO = "dien-bien-phu-1954"
@@ -243,6 +244,35 @@ def _parse_text(text: str, file: str, base: Traversable, limit: int | None) -> S
     for section in TABLE_MODELS:
         if isinstance(data.get(section), dict) and "file" in data[section]:
             problems += _expand_table(data, section, file, base, locations, limit)
+    scenario, found = validate_data(data, locations, file)
+    problems += found
+    if problems or scenario is None:
+        raise ScenarioError(_ordered(problems, file))
+    return scenario
+
+
+def validate_data(
+    data: dict[str, Any], locations: Locations, file: str
+) -> tuple[Scenario | None, list[Problem]]:
+    """Validate a scenario's data as a file's is validated: the schema, then the
+    cross-references (whether or not the schema passed, skipping only the sections that could
+    not be read).
+
+    Parameters
+    ----------
+    data:
+        The data, tables inline (a file's, or a scenario's with values changed).
+    locations:
+        Where each value was written (empty where there is no file).
+    file:
+        The name shown for values without a recorded place.
+
+    Returns
+    -------
+    tuple
+        The scenario (``None`` when there is any problem) and every problem found.
+    """
+    problems: list[Problem] = []
     scenario: Scenario | None = None
     try:
         scenario = Scenario.model_validate(data)
@@ -250,9 +280,7 @@ def _parse_text(text: str, file: str, base: Traversable, limit: int | None) -> S
         problems += schema_problems(error, data, locations, file)
     unreadable = {str(path[0]) for path in locations.reported if len(path) == 1}
     problems += check_references(data, locations, file, unreadable)
-    if problems or scenario is None:
-        raise ScenarioError(_ordered(problems, file))
-    return scenario
+    return (None if problems else scenario), problems
 
 
 def _ordered(problems: list[Problem], file: str) -> list[Problem]:
@@ -495,6 +523,11 @@ def _problem(
         message = re.sub(r"^(Value|Assertion) error, ", "", str(entry["msg"]))
         return Problem(spot.file, line, field, message, _named_values(message,
                                                                       _value_at(data, path)))
+    if kind == "below_resolution":
+        # A figure too small to be told from 0: the range from the smallest value on.
+        if target is not None:
+            plain = describe(target.annotation, target.metadata, resolution=True)
+        return Problem(spot.file, line, field, plain + unit, got)
     if kind in ("too_short", "too_long"):
         ctx = entry.get("ctx") or {}
         bound = ctx.get("min_length" if kind == "too_short" else "max_length")

@@ -26,7 +26,7 @@ from supplyline.scenario._describe import (
     union_members,
     unit_of,
 )
-from supplyline.scenario.schema import Scenario
+from supplyline.scenario.schema import RESOLUTION, Scenario
 
 __all__ = ["REGENERATE", "reachable_classes", "render_reference"]
 
@@ -48,6 +48,11 @@ file, line and field.
 
 - **Units**: time in days, weights in kg (reports show tonnes), distances in km. The unit of
   each field is in its row below.
+- **Resolution**: a quantity that may be 0 is 0 or at least {RESOLUTION:g} of its unit (its
+  type reads "0 or number {RESOLUTION:g} to ..."); one that may not be 0 starts at
+  {RESOLUTION:g}, or at a physical minimum (a route of a metre, a quarter of an hour of
+  service, rain that slows carriers a hundredfold). A figure in between is an error, never
+  rounded to 0 in silence: the planner could not tell it from 0.
 - **Dates** are ISO dates (`1954-03-13`). Day 0 is `start_date`; the horizon runs to
   `end_date` inclusive, and dates that the model acts on must fall inside it.
 - **Identifiers** are lower-case letters, digits, `_` and `-` (at most 64 characters). Write
@@ -127,6 +132,9 @@ def type_text(annotation: Any, metadata: typing.Iterable[Any] = ()) -> str:
         return "true/false"
     if base in (float, int):
         name = "number" if base is float else "whole number"
+        if limits.least is not None:
+            name = f"0 or {name}" if limits.allows_zero() else name
+            limits = limits.nonzero()
         low = (">", limits.gt) if limits.gt is not None else ("≥", limits.ge)
         high = ("<", limits.lt) if limits.lt is not None else ("≤", limits.le)
         if low[1] is not None and high[1] is not None and (low[0], high[0]) == ("≥", "≤"):

@@ -13,11 +13,22 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    GetCoreSchemaHandler,
+    GetJsonSchemaHandler,
+    model_validator,
+)
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import CoreSchema, PydanticCustomError, core_schema
 
 __all__ = [
+    "RESOLUTION",
     "AirThreat",
     "Closure",
     "Commodity",
@@ -27,6 +38,7 @@ __all__ = [
     "Metric",
     "MetricTerm",
     "Mode",
+    "NonzeroAtLeast",
     "Observed",
     "Place",
     "Policy",
@@ -76,31 +88,74 @@ Id = Annotated[
         description="identifier: lower-case letters, digits, '_' or '-'",
     ),
 ]
+#: The smallest amount other than 0 that a quantity of the model may be, in its own unit
+#: (kg, person, kg/day, fraction, cost, ...): a value between 0 and this is a check error
+#: ("expected 0, or a number from 1e-09 to ..."), never rounded away in silence. Below it the
+#: LP solver drops coefficients (HiGHS ignores matrix entries of at most 1e-9) and sums lose
+#: values to rounding (1 - 1e-38 is 1), while no figure of a real campaign is that small.
+#: Where a physical minimum applies, it takes the place of this one (a route of a metre).
+RESOLUTION = 1e-9
+
+
+@dataclass(frozen=True)
+class NonzeroAtLeast:
+    """``Annotated`` marker of a quantity that is 0 or at least ``least`` (where the field's
+    own bounds allow 0; otherwise at least ``least``). A value in between is refused, with
+    the field's range from ``least`` on, so that a tiny figure is never silently taken for 0
+    (nor turned into a coefficient the solver cannot use). Written once, read by the loader's
+    messages, the reference and the JSON Schema."""
+
+    least: float
+
+    def __get_pydantic_core_schema__(self, source: Any,
+                                     handler: GetCoreSchemaHandler) -> CoreSchema:
+        return core_schema.no_info_after_validator_function(self.check, handler(source))
+
+    def __get_pydantic_json_schema__(self, schema: CoreSchema,
+                                     handler: GetJsonSchemaHandler) -> JsonSchemaValue:
+        json_schema = handler(schema)
+        json_schema["not"] = {"exclusiveMinimum": 0, "exclusiveMaximum": self.least}
+        return json_schema
+
+    def check(self, value: float) -> float:
+        if 0 < value < self.least:
+            raise PydanticCustomError("below_resolution", "0, or at least {least}",
+                                      {"least": self.least})
+        return value
+
+
+#: Values other than 0 are at least RESOLUTION.
+Resolved = NonzeroAtLeast(RESOLUTION)
+
 NonNegative = Annotated[float, Field(ge=0)]
-Fraction = Annotated[float, Field(ge=0, le=1)]
+Fraction = Annotated[float, Field(ge=0, le=1), Resolved]
 # Bounds that keep the model's arithmetic finite and well scaled: values beyond them describe
-# nothing physical (a route longer than twice round the Earth, a carrier faster than an
-# aircraft, a ration of a tonne a day).
-Km = Annotated[float, Field(gt=0, le=100_000)]
+# nothing physical (a route longer than twice round the Earth or shorter than a metre, a
+# carrier faster than an aircraft, a ration of a tonne a day), and values between 0 and
+# RESOLUTION nothing measurable.
+Km = Annotated[float, Field(gt=0, le=100_000), NonzeroAtLeast(0.001)]
 Speed = Annotated[float, Field(ge=0.01, le=25_000)]
-Kg = Annotated[float, Field(ge=0, le=1e12)]
-KgPerDay = Annotated[float, Field(ge=0, le=1e10)]
-Ration = Annotated[float, Field(ge=0, le=1_000)]
-Hours = Annotated[float, Field(ge=0, le=24 * 365)]
-Persons = Annotated[float, Field(ge=0, le=1e10)]
-Weight = Annotated[float, Field(ge=0, le=1e6)]
+Kg = Annotated[float, Field(ge=0, le=1e12), Resolved]
+KgPerDay = Annotated[float, Field(ge=0, le=1e10), Resolved]
+Ration = Annotated[float, Field(ge=0, le=1_000), Resolved]
+Hours = Annotated[float, Field(ge=0, le=24 * 365), Resolved]
+Persons = Annotated[float, Field(ge=0, le=1e10), Resolved]
+Weight = Annotated[float, Field(ge=0, le=1e6), Resolved]
+#: Days one person serves at most: at least a quarter of an hour (below, one person's work
+#: weighs more than a hundred persons' in the fairness rows, and the figure means nothing).
+ServiceDays = Annotated[float, Field(gt=0, le=100_000), NonzeroAtLeast(0.01)]
 
 
 class DaySeriesStep(Strict):
     """One step of a day series: from ``start`` on, the series has ``value``."""
 
     start: dt.date = _field("first day this value holds", "date")
-    value: Annotated[float, Field(ge=0, le=1e12)] = _field(
+    value: Annotated[float, Field(ge=0, le=1e12), Resolved] = _field(
         "the value from that day on (unit of the series)"
     )
 
 
-DaySeries = Annotated[float, Field(ge=0, le=1e12)] | list[DaySeriesStep]
+DaySeries = Annotated[float, Field(ge=0, le=1e12), Resolved] | list[DaySeriesStep]
 """A constant, or a step function given as steps sorted by ``start``."""
 
 
@@ -145,7 +200,7 @@ class Mode(Strict):
 
     id: Id = _field("identifier")
     name: str = _field("display name", default="")
-    payload_kg: Annotated[float, Field(gt=0, le=1e7)] = _field(
+    payload_kg: Annotated[float, Field(gt=0, le=1e7), Resolved] = _field(
         "what one unit carries: its cargo together with the food its crew and animals eat on "
         "the way (rations travel inside the load)",
         "kg",
@@ -168,13 +223,13 @@ class Mode(Strict):
         "hours added to every trip, loaded or empty (rest, watering, servicing)", "hour",
         default=0.0,
     )
-    availability: Annotated[float, Field(gt=0, le=1)] = _field(
+    availability: Annotated[float, Field(gt=0, le=1), Resolved] = _field(
         "share of the units in service that are serviceable on a day (the rest wait, "
         "and eat, under repair or rest)",
         "fraction",
         default=1.0,
     )
-    crew_per_unit: Annotated[float, Field(ge=0, le=1e4)] = _field(
+    crew_per_unit: Annotated[float, Field(ge=0, le=1e4), Resolved] = _field(
         "persons mobilized per unit (a porter 1, a truck its driver and mate)", "person"
     )
     rations_kg_per_day: dict[str, Ration] = _field(
@@ -193,10 +248,10 @@ class Mode(Strict):
         "commodity burned per km (trucks); filled into the tank where the trip starts",
         default=None,
     )
-    fuel_kg_per_km: Annotated[float, Field(ge=0, le=1e4)] = _field(
+    fuel_kg_per_km: Annotated[float, Field(ge=0, le=1e4), Resolved] = _field(
         "fuel one unit burns per km driven", "kg/km", default=0.0
     )
-    fuel_tank_kg: Annotated[float, Field(gt=0, le=1e7)] | None = _field(
+    fuel_tank_kg: Annotated[float, Field(gt=0, le=1e7), Resolved] | None = _field(
         "fuel a unit's tank holds (its range); a leg needing more is not driven; unlimited "
         "when empty",
         "kg",
@@ -210,10 +265,10 @@ class Mode(Strict):
     night_only: bool = _field(
         "moves only at night (exposed to the night air-strike probability)", default=False
     )
-    road_use: Annotated[float, Field(gt=0, le=1e4)] = _field(
+    road_use: Annotated[float, Field(gt=0, le=1e4), Resolved] = _field(
         "route capacity one movement of one unit takes up (a porter 1)", "movement", default=1.0
     )
-    wounded_per_unit: Annotated[float, Field(ge=0, le=1e4)] = _field(
+    wounded_per_unit: Annotated[float, Field(ge=0, le=1e4), Resolved] = _field(
         "wounded persons one unit can carry instead of cargo (four stretcher bearers: 0.25)",
         "person",
         default=0.0,
@@ -271,7 +326,7 @@ class Place(Strict):
         "fraction",
         default=None,
     )
-    labour_max_days_per_person: Annotated[float, Field(gt=0, le=100_000)] | None = _field(
+    labour_max_days_per_person: ServiceDays | None = _field(
         "most days one person serves; policy.labour_max_days_per_person when empty",
         "day",
         default=None,
@@ -282,13 +337,13 @@ class Place(Strict):
         "unit",
         default_factory=dict,
     )
-    handling_tonnes_per_day: Annotated[float, Field(gt=0, le=1e9)] | None = _field(
+    handling_tonnes_per_day: Annotated[float, Field(gt=0, le=1e9), Resolved] | None = _field(
         "cargo the place can load and unload per day, in and out together (a ferry landing, "
         "a depot's own porters, an airfield); unlimited when empty",
         "t/day",
         default=None,
     )
-    handling_arrivals_per_day: Annotated[float, Field(gt=0, le=1e9)] | None = _field(
+    handling_arrivals_per_day: Annotated[float, Field(gt=0, le=1e9), Resolved] | None = _field(
         "carrier units the place can receive per day, loaded or empty (berths at a ferry "
         "landing, stands at an airfield); unlimited when empty",
         "unit/day",
@@ -340,13 +395,13 @@ class Route(Strict):
     to: str = _field("place id at the other end")
     length_km: Km = _field("length", "km")
     modes: list[str] = _field("mode ids that may use the route", min_length=1)
-    capacity_movements_per_day: Annotated[float, Field(gt=0, le=1e9)] | None = _field(
+    capacity_movements_per_day: Annotated[float, Field(gt=0, le=1e9), Resolved] | None = _field(
         "unit movements per day and direction, shared by all modes through their road_use; "
         "unlimited when empty",
         "movement/day",
         default=None,
     )
-    capacity_tonnes_per_day: Annotated[float, Field(gt=0, le=1e9)] | None = _field(
+    capacity_tonnes_per_day: Annotated[float, Field(gt=0, le=1e9), Resolved] | None = _field(
         "cargo per day and direction over all modes; unlimited when empty", "t/day",
         default=None,
     )
@@ -363,7 +418,7 @@ class Route(Strict):
         "date windows in which the route cannot be used (no trip may be on it)",
         default_factory=list,
     )
-    repair_days: Annotated[float, Field(gt=0, le=10_000)] = _field(
+    repair_days: Annotated[float, Field(gt=0, le=10_000), Resolved] = _field(
         "days the repair crew needs to restore the capacity a strike or sabotage took", "day",
         default=1.0,
     )
@@ -384,7 +439,7 @@ class Route(Strict):
 class ReserveTarget(Strict):
     """Days of supply the front must hold on hand by a date."""
 
-    days_of_supply: Annotated[float, Field(ge=0, le=10_000)] = _field(
+    days_of_supply: Annotated[float, Field(ge=0, le=10_000), Resolved] = _field(
         "stock expressed in days of that day's demand", "day"
     )
     by: dt.date = _field("the date by which the reserve must be on hand", "date")
@@ -437,7 +492,7 @@ class RoadWork(Strict):
     """Building or widening a route: labour-days that must be done by a date."""
 
     route: str = _field("route id (or FROM--TO)")
-    crew_days: Annotated[float, Field(gt=0, le=1e10)] = _field(
+    crew_days: Annotated[float, Field(gt=0, le=1e10), Resolved] = _field(
         "person-days of work needed", "person-day"
     )
     start: dt.date | None = _field("first day of work; start_date when empty", "date",
@@ -507,12 +562,12 @@ class RainSpell(Strict):
     start: dt.date = _field("first day", "date")
     end: dt.date = _field("last day", "date")
     probability_per_day: Fraction = _field("chance that a day is a rain day", "1/day")
-    speed_factor: Annotated[float, Field(gt=0, le=1)] = _field(
+    speed_factor: Annotated[float, Field(gt=0, le=1), NonzeroAtLeast(0.01)] = _field(
         "carrier speeds are multiplied by this on a rain day (expected travel time grows "
         "by the factor 1 - p + p / speed_factor)",
         "factor",
     )
-    capacity_factor: Annotated[float, Field(ge=0, le=1)] = _field(
+    capacity_factor: Annotated[float, Field(ge=0, le=1), Resolved] = _field(
         "route capacities are multiplied by this on a rain day", "factor"
     )
     source: str = _field("where the figures come from, or 'estimate: reasoning'", default="")
@@ -529,10 +584,10 @@ class Threats(Strict):
 class Weights(Strict):
     """Objective weights, per unit. Shortfall must dominate everything else."""
 
-    shortfall_per_kg: Annotated[float, Field(gt=0, le=1e6)] = _field(
+    shortfall_per_kg: Annotated[float, Field(gt=0, le=1e6), Resolved] = _field(
         "cost of one kg of unmet demand (or reserve)", "cost/kg", default=1000.0
     )
-    wounded_late_per_person: Annotated[float, Field(gt=0, le=1e6)] = _field(
+    wounded_late_per_person: Annotated[float, Field(gt=0, le=1e6), Resolved] = _field(
         "cost of one wounded person not evacuated in time", "cost/person", default=1000.0
     )
     labour_per_person_day: Weight = _field("cost of one labour-day", "cost/person-day",
@@ -560,7 +615,7 @@ class Policy(Strict):
     )
     labour_share: Fraction = _field("default share of a population able to serve", "fraction",
                                     default=0.2)
-    labour_max_days_per_person: Annotated[float, Field(gt=0, le=100_000)] = _field(
+    labour_max_days_per_person: ServiceDays = _field(
         "default most days one person serves over the horizon", "day", default=60.0
     )
     labour_rations_kg_per_day: dict[str, Ration] = _field(
@@ -631,14 +686,15 @@ class ReplayCarriers(Strict):
     """A fixed number of carrier units of one mode."""
 
     mode: str = _field("mode id")
-    units: Annotated[float, Field(ge=0, le=1e9)] = _field("units mobilized in all", "unit")
+    units: Annotated[float, Field(ge=0, le=1e9), Resolved] = _field("units mobilized in all",
+                                                                    "unit")
     source: str = _field("where the figure comes from, or 'estimate: reasoning'", default="")
 
 
 class ReplayLabour(Strict):
     """The labour-days served in all (carriers, road works, repair crews)."""
 
-    person_days: Annotated[float, Field(ge=0, le=1e12)] = _field(
+    person_days: Annotated[float, Field(ge=0, le=1e12), Resolved] = _field(
         "person-days served at least", "person-day"
     )
     source: str = _field("where the figure comes from, or 'estimate: reasoning'", default="")
@@ -664,7 +720,8 @@ class Price(Strict):
 
     place: str = _field("locality id")
     commodity: str = _field("commodity id")
-    per_kg: Annotated[float, Field(ge=0, le=1e9)] = _field("price of one kg", "currency/kg")
+    per_kg: Annotated[float, Field(ge=0, le=1e9), Resolved] = _field("price of one kg",
+                                                                     "currency/kg")
     source: str = _field("where the figure comes from, or 'estimate: reasoning'", default="")
 
 
@@ -675,13 +732,13 @@ class Costs(Strict):
 
     currency: str = _field("the currency of every figure here (USD, VND, ...)",
                            default="USD", pattern=r"^[A-Za-z][A-Za-z_]{0,15}$")
-    wage_per_person_day: Annotated[float, Field(ge=0, le=1e9)] = _field(
+    wage_per_person_day: Annotated[float, Field(ge=0, le=1e9), Resolved] = _field(
         "wage of one labour-day: every person-day served by carriers' crews, road works and "
         "repair crews", "currency/person-day", default=0.0)
-    per_unit_day: dict[str, Annotated[float, Field(ge=0, le=1e9)]] = _field(
+    per_unit_day: dict[str, Annotated[float, Field(ge=0, le=1e9), Resolved]] = _field(
         "by mode id: cost of one unit's day in service beyond its crew's wages (a carrier-day: "
         "hire, upkeep, fodder bought)", "currency/unit-day", default_factory=dict)
-    per_unit_km: dict[str, Annotated[float, Field(ge=0, le=1e9)]] = _field(
+    per_unit_km: dict[str, Annotated[float, Field(ge=0, le=1e9), Resolved]] = _field(
         "by mode id: running cost of one unit over one km, loaded or empty (wear, tyres, "
         "fuel when fuel is not a commodity)", "currency/unit-km", default_factory=dict)
     prices: list[Price] = _field("price per kg of what localities give", default_factory=list)

@@ -1,11 +1,13 @@
 """What-ifs: a scenario with some of its values changed, validated as a file would be.
 
-:func:`replace` takes changes by dotted path (``"modes.porter.payload_kg"``; list items by
-id or by index) and runs the changed scenario through the whole loader: every problem comes
-back as a :class:`~supplyline.errors.ScenarioError` naming the field, exactly as for a file.
-:func:`first_days` cuts the horizon, for ``plan --days`` and ``sl.plan(days=...)`` alike;
-:func:`with_step_days` sets the planning step of a scenario (``--step-days`` of commands that
-hand the scenario on, such as ``sweep``).
+:func:`replace` takes changes by dotted path, in the grammar of
+:mod:`supplyline.scenario.paths` that the sweep's ``--vary`` reads too
+(``"modes.porter.payload_kg"``; list elements by id, by index ``[N]``, or all of them
+``[*]``), and validates the changed scenario as the loader validates a file: every problem
+comes back as a :class:`~supplyline.errors.ScenarioError` naming the field, exactly as for a
+file. :func:`first_days` cuts the horizon, for ``plan --days`` and ``sl.plan(days=...)``
+alike; :func:`with_step_days` sets the planning step of a scenario (``--step-days`` of
+commands that hand the scenario on, such as ``sweep``).
 
 >>> import supplyline as sl
 >>> sc = sl.load("tutorial")
@@ -16,7 +18,6 @@ hand the scenario on, such as ``sweep``).
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -24,6 +25,8 @@ import yaml
 from pydantic import BaseModel
 
 from supplyline.errors import Problem, ScenarioError
+from supplyline.scenario._yaml_lines import Locations
+from supplyline.scenario.paths import PathError, document, parse_path, set_value
 
 if TYPE_CHECKING:
     from supplyline.scenario.schema import Scenario
@@ -32,60 +35,6 @@ __all__ = ["WHAT_IF", "document", "first_days", "replace", "with_step_days"]
 
 #: The "file" named in the problems of a what-if.
 WHAT_IF = "what-if"
-
-
-def _keys(item: Any) -> list[str]:
-    """How a list item may be named in a path: its id, name, or front and commodity."""
-    if not isinstance(item, dict):
-        return []
-    keys = [str(item[key]) for key in ("id", "name") if isinstance(item.get(key), str)]
-    if "front" in item and "commodity" in item:
-        keys.append(f"{item['front']}:{item['commodity']}")
-    if "from" in item and "to" in item:
-        keys.append(f"{item['from']}--{item['to']}")
-    return keys
-
-
-def _step(node: Any, part: str, walked: str) -> tuple[Any, str | int]:
-    """The key or index that ``part`` names in ``node`` (a ScenarioError when none)."""
-    if isinstance(node, dict):
-        return node, part
-    if isinstance(node, list):
-        if part.lstrip("-").isdigit():
-            index = int(part)
-            if -len(node) <= index < len(node):
-                return node, index
-            raise _unknown(walked, part, f"an index from 0 to {len(node) - 1}")
-        names = {key: i for i, item in enumerate(node) for key in _keys(item)}
-        if part in names:
-            return node, names[part]
-        close = difflib.get_close_matches(part, list(names), n=1)
-        hint = f" (did you mean '{close[0]}'?)" if close else ""
-        raise _unknown(walked, part, f"the id or index of an item{hint}")
-    raise _unknown(walked, part, "a field of a section (this value has none)")
-
-
-def _unknown(walked: str, part: str, expected: str) -> ScenarioError:
-    where = f"{walked}.{part}" if walked else part
-    return ScenarioError([Problem(WHAT_IF, None, where, expected, repr(part))])
-
-
-def _set(document: dict[str, Any], path: str, value: Any) -> None:
-    parts = path.replace("[", ".").replace("]", "").split(".")
-    if not path or any(not part for part in parts):
-        raise ScenarioError([Problem(WHAT_IF, None, path or "(path)",
-                                     "a dotted path such as 'modes.porter.payload_kg'",
-                                     repr(path))])
-    node: Any = document
-    walked = ""
-    for part in parts[:-1]:
-        container, key = _step(node, part, walked)
-        if isinstance(container, dict) and key not in container:
-            container[key] = {}
-        node = container[key]
-        walked = f"{walked}.{part}" if walked else part
-    container, key = _step(node, parts[-1], walked)
-    container[key] = value
 
 
 def _writable(path: str, value: Any) -> Any:
@@ -106,14 +55,6 @@ def _writable(path: str, value: Any) -> Any:
     return value
 
 
-def document(scenario: Scenario) -> dict[str, Any]:
-    """The scenario as the data of a scenario file: what was written (defaults left out),
-    tables inline."""
-    data: dict[str, Any] = scenario.model_dump(mode="python", by_alias=True,
-                                               exclude_unset=True)
-    return data
-
-
 def replace(scenario: Scenario, changes: Mapping[str, Any]) -> Scenario:
     """The scenario with ``changes`` made, validated like a file.
 
@@ -122,10 +63,12 @@ def replace(scenario: Scenario, changes: Mapping[str, Any]) -> Scenario:
     scenario:
         The scenario to start from (it is not changed).
     changes:
-        New values by dotted path: a section, then a field, list items named by their id
-        (``modes.porter.payload_kg``), by ``front:commodity`` for demand, by ``from--to``
-        for a route without an id, or by index (``routes.3.length_km`` or
-        ``routes[3].length_km``). A value may be a whole section or item.
+        New values by dotted path (:mod:`supplyline.scenario.paths`): a section, then a
+        field; list elements named by their id (``modes.porter.payload_kg``), by
+        ``front:commodity`` for demand, by ``from--to`` for a route, by index
+        (``routes[3].length_km``, or ``routes.3.length_km`` where no element is called
+        ``3``), or all of them (``threats.air[0].windows[*].day_probability``). A value
+        may be a whole section or element. Changes are made in order.
 
     Returns
     -------
@@ -136,7 +79,7 @@ def replace(scenario: Scenario, changes: Mapping[str, Any]) -> Scenario:
     ------
     ScenarioError
         Every problem of the changed scenario, named by field, with ``what-if`` as the file;
-        or a path that names nothing.
+        or every path that names nothing (with "did you mean" for a misspelt id).
 
     Examples
     --------
@@ -145,17 +88,23 @@ def replace(scenario: Scenario, changes: Mapping[str, Any]) -> Scenario:
     Traceback (most recent call last):
     supplyline.errors.ScenarioError: what-if: modes[0].payload_kg: expected a number > 0 ...
     """
-    from supplyline.scenario.load import load_text
+    from supplyline.scenario.load import validate_data
 
     data = document(scenario)
+    problems: list[Problem] = []
     for path, value in changes.items():
-        _set(data, path, _writable(path, value))
-    text = yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
-    try:
-        return load_text(text, WHAT_IF, max_file_bytes=None)
-    except ScenarioError as error:
-        raise ScenarioError([Problem(WHAT_IF, None, p.field, p.expected, p.got)
-                             for p in error.problems]) from None
+        try:
+            set_value(data, parse_path(path), _writable(path, value))
+        except PathError as error:
+            problems.append(Problem(WHAT_IF, None, error.field, error.expected, error.got))
+        except ScenarioError as error:
+            problems += error.problems
+    if problems:
+        raise ScenarioError(problems)
+    changed, problems = validate_data(data, Locations(), WHAT_IF)
+    if changed is None:
+        raise ScenarioError(problems)
+    return changed
 
 
 def first_days(scenario: Scenario, days: int | None) -> Scenario:

@@ -1,7 +1,9 @@
 """Variants of a scenario: ``--vary PATH=VALUES`` options turned into validated scenarios.
 
-A PATH names values in the scenario as written in its file: mapping keys joined by dots, a
-list element by its ``id`` (or ``name``), by index ``[0]``, or all of them ``[*]``::
+A PATH names values in the scenario as written in its file, in the grammar that
+``Scenario.replace`` reads too (:mod:`supplyline.scenario.paths`): mapping keys joined by
+dots, a list element by its ``id`` (or ``name``, ``FROM--TO``, ``FRONT:COMMODITY``), by index
+``[0]``, or all of them ``[*]``::
 
     modes.porter.payload_kg
     threats.air[0].windows[*].day_probability
@@ -12,9 +14,9 @@ list of YAML scalars (``0.2,0.5,0.8``; ``porter,bicycle``; ``true``). Every comb
 the options is one variant.
 
 Each variant is the scenario's data with its values set, validated by the same schema and
-cross-reference checks as a file (:func:`supplyline.scenario.load.schema_problems`,
-``check_references``); a problem is reported with the option that caused it and, where the
-file has one, the line of the value it replaces. Nothing runs until every variant is valid.
+cross-reference checks as a file (:func:`supplyline.scenario.load.validate_data`); a problem
+is reported with the option that caused it and, where the file has one, the line of the
+value it replaces. Nothing runs until every variant is valid.
 """
 
 from __future__ import annotations
@@ -31,13 +33,19 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from pydantic import ValidationError
 
 from supplyline.errors import Problem, SupplylineError
-from supplyline.scenario._crossref import check_references
 from supplyline.scenario._yaml_lines import Locations, Spot, dotted, read_yaml, shown
 from supplyline.scenario._yaml_lines import Path as DataPath
-from supplyline.scenario.load import builtin_names, schema_problems
+from supplyline.scenario.load import builtin_names, validate_data
+from supplyline.scenario.paths import (
+    PathError,
+    Step,
+    assign,
+    document,
+    parse_path,
+    resolve,
+)
 from supplyline.scenario.schema import Scenario
 
 __all__ = [
@@ -66,22 +74,6 @@ class Vary:
     path: str
     steps: tuple[Step, ...]
     values: tuple[Value, ...]
-
-
-@dataclass(frozen=True)
-class Step:
-    """One step of a path: a mapping key, a list element by id, an index, or every element."""
-
-    key: str | None = None  # a mapping key, or an element's id when the node is a list
-    index: int | None = None
-    every: bool = False
-
-    def __str__(self) -> str:
-        if self.every:
-            return "[*]"
-        if self.index is not None:
-            return f"[{self.index}]"
-        return f".{self.key}"
 
 
 @dataclass(frozen=True)
@@ -134,8 +126,6 @@ def shown_value(value: Value) -> str:
 
 # -- parsing ---------------------------------------------------------------------------------
 
-_STEP = re.compile(r"\[(\*|\d+)\]")
-_NAME = re.compile(r"[^.\[\]=]+")
 _NUMBER = r"\s*([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)\s*"
 _RANGE = re.compile(rf"^{_NUMBER}:{_NUMBER}:{_NUMBER}$")
 
@@ -156,32 +146,14 @@ def parse_vary(text: str) -> Vary:
     if not equals or not path:
         raise problem("(option)", "PATH=VALUES, e.g. modes.porter.payload_kg=15:30:5",
                       shown(text))
-    steps = _parse_path(path)
-    if steps is None:
-        raise problem("(path)", "keys joined by dots, with [N] or [*] after a list "
-                      "(e.g. threats.air[0].windows[*].day_probability)", shown(path))
+    try:
+        steps = parse_path(path)
+    except PathError as error:
+        raise problem(error.field, error.expected, error.got) from None
     values = _parse_values(spec)
     if isinstance(values, str):
         raise problem("(values)", values, shown(spec))
     return Vary(text, path, steps, values)
-
-
-def _parse_path(path: str) -> tuple[Step, ...] | None:
-    steps: list[Step] = []
-    for part in path.split("."):
-        name = _NAME.match(part)
-        if name is None:
-            return None
-        steps.append(Step(key=name.group(0).strip()))
-        rest = part[name.end():]
-        while rest:
-            bracket = _STEP.match(rest)
-            if bracket is None:
-                return None
-            inner = bracket.group(1)
-            steps.append(Step(every=True) if inner == "*" else Step(index=int(inner)))
-            rest = rest[bracket.end():]
-    return tuple(steps)
 
 
 def _parse_values(spec: str) -> tuple[Value, ...] | str:
@@ -228,72 +200,12 @@ def _range(start_text: str, stop_text: str, step_text: str) -> tuple[Value, ...]
 # -- applying to the scenario's data ---------------------------------------------------------
 
 
-def _element_names(items: list[Any]) -> list[str]:
-    names = []
-    for item in items:
-        if isinstance(item, dict):
-            name = item.get("id", item.get("name"))
-            if name is None and isinstance(item.get("from"), str):
-                name = f"{item['from']}--{item.get('to')}"  # a route's id when it has none
-            names.append(name if isinstance(name, str) else "")
-    return names
-
-
-def resolve(data: Any, vary: Vary) -> list[DataPath] | VaryProblem:
-    """The concrete data paths ``vary`` names in ``data`` (several with ``[*]``), or the
-    problem with its path. The last key may be a field the scenario leaves at its default
-    (the schema then says whether it exists)."""
-    nodes: list[tuple[DataPath, Any]] = [((), data)]
-    for number, step in enumerate(vary.steps):
-        last = number == len(vary.steps) - 1
-        written = "".join(str(s) for s in vary.steps[: number + 1]).lstrip(".")
-        following: list[tuple[DataPath, Any]] = []
-        for path, node in nodes:
-            shown_at = dotted(path) or "the scenario"
-            if isinstance(node, dict) and step.key is not None:
-                if step.key in node or last:
-                    following.append(((*path, step.key), node.get(step.key)))
-                elif number + 1 < len(vary.steps) and vary.steps[number + 1].key is not None:
-                    node[step.key] = {}  # a section left out; the schema checks the key
-                    following.append(((*path, step.key), node[step.key]))
-                else:
-                    return VaryProblem(vary.text, written, f"a list at {step.key} in "
-                                       f"{shown_at}", "nothing there")
-            elif isinstance(node, list) and step.every:
-                if not node:
-                    return VaryProblem(vary.text, written, f"elements in {shown_at}",
-                                       "an empty list")
-                following += [((*path, i), item) for i, item in enumerate(node)]
-            elif isinstance(node, list) and step.index is not None:
-                if step.index >= len(node):
-                    return VaryProblem(vary.text, written, f"an index below {len(node)} "
-                                       f"({shown_at} has {len(node)})",
-                                       str(step.index))
-                following.append(((*path, step.index), node[step.index]))
-            elif isinstance(node, list) and step.key is not None:
-                names = _element_names(node)
-                if step.key not in names:
-                    known = [n for n in names if n]
-                    listed = ", ".join(known[:12]) + (", ..." if len(known) > 12 else "")
-                    expected = (f"the id of an element of {shown_at} ({listed})" if names
-                                else f"an index [N] or [*] ({shown_at} is a list)")
-                    return VaryProblem(vary.text, written, expected, shown(step.key))
-                i = names.index(step.key)
-                following.append(((*path, i), node[i]))
-            else:
-                kind = "a list" if isinstance(node, list) else (
-                    "a section" if isinstance(node, dict) else f"the value {shown(node)}")
-                wanted = "a section" if step.key is not None else "a list"
-                return VaryProblem(vary.text, written, f"{wanted} at {shown_at}", kind)
-        nodes = following
-    return [path for path, _ in nodes]
-
-
-def _set(data: Any, path: DataPath, value: Value) -> None:
-    node = data
-    for part in path[:-1]:
-        node = node[part]
-    node[path[-1]] = value
+def _resolve(data: Any, vary: Vary) -> list[DataPath] | VaryProblem:
+    """The places in ``data`` that ``vary`` names (several with ``[*]``), or the problem."""
+    try:
+        return resolve(data, vary.steps)
+    except PathError as error:
+        return VaryProblem(vary.text, error.field, error.expected, error.got)
 
 
 # -- validating ------------------------------------------------------------------------------
@@ -311,7 +223,7 @@ class _Source:
 def _source(scenario: Scenario, source: str | Path | None) -> _Source:
     """The scenario's data (from the validated scenario, tables included) and the locations
     of its values in the file it came from, where that file can be read again."""
-    data = scenario.model_dump(mode="json", by_alias=True, exclude_unset=True)
+    data = document(scenario)
     text, file = None, str(source) if source is not None else f"{scenario.name}.yaml"
     try:
         if source is None or (isinstance(source, str) and source in builtin_names()
@@ -339,14 +251,7 @@ def _validate(data: dict[str, Any], source: _Source, changed: list[DataPath]
         spot = locations.spots.get(path)
         if spot is not None:
             locations.spots[path] = Spot(spot.file, spot.line, spot.key_line, None)
-    problems: list[Problem] = []
-    scenario = None
-    try:
-        scenario = Scenario.model_validate(data)
-    except ValidationError as error:
-        problems += schema_problems(error, data, locations, source.file)
-    problems += check_references(data, locations, source.file, ())
-    return (None if problems else scenario), problems
+    return validate_data(data, locations, source.file)
 
 
 def _as_vary_problems(option: str, problems: list[Problem]) -> list[VaryProblem]:
@@ -381,7 +286,7 @@ def make_variants(scenario: Scenario, varies: Sequence[Vary],
     problems: list[VaryProblem] = []
     targets: list[list[DataPath]] = []
     for vary in varies:
-        found = resolve(copy.deepcopy(base.data), vary)
+        found = _resolve(copy.deepcopy(base.data), vary)
         if isinstance(found, VaryProblem):
             problems.append(found)
             targets.append([])
@@ -407,9 +312,9 @@ def make_variants(scenario: Scenario, varies: Sequence[Vary],
         data = copy.deepcopy(base.data)
         changed: list[DataPath] = []
         for i, value in zip(which, values, strict=True):
-            resolve(data, varies[i])  # adds a left-out section where the path needs one
+            resolve(data, varies[i].steps)  # adds a left-out section where the path needs one
             for path in targets[i]:
-                _set(data, path, value)
+                assign(data, path, value)
                 changed.append(path)
         return data, changed
 

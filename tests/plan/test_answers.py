@@ -14,9 +14,15 @@ from hypothesis import HealthCheck, given, settings
 import supplyline as sl
 from supplyline.accounting import ways_home
 from supplyline.errors import ScenarioError
-from supplyline.plan.diagnose import binding_limits, shortfall_kg
+from supplyline.plan.diagnose import (
+    UNFINISHED,
+    binding_limits,
+    explain_shortfall,
+    shortfall_kg,
+)
 from supplyline.plan.metrics import compare
 from supplyline.plan.model import build_lp, solve_lp
+from supplyline.plan.result import read_plan
 from supplyline.scenario.load import load_text
 from supplyline.scenario.schema import Observed, Scenario
 from tests.plan.builders import PORTER, place, route, scenario, village
@@ -281,6 +287,24 @@ def test_a_locality_at_the_fairness_bound_is_not_named_when_a_route_holds_the_fo
     (finding,) = result.findings
     assert any("route pass" in b for b in finding.binding)
     assert not any("labour of v" in b for b in finding.binding)
+
+
+def test_re_solves_that_run_out_of_time_name_the_candidates_unconfirmed() -> None:
+    """The re-solves are bounded (a stalled dual simplex held a 1-second plan for more than
+    ten minutes): out of time, the limits with the largest duals are named, and said to be
+    unconfirmed."""
+    sc = scenario(
+        [village("v", 0.0, 1e6, population=100_000.0), place("front", "front", 1.0)],
+        [route("v", "front", 40.0, capacity_movements_per_day=10.0, id="pass")],
+        demand_kg_per_day=1000.0, days=30)
+    lp = build_lp(sl.compile_network(sc))
+    sol = solve_lp(lp)
+    limits, verified = binding_limits(lp, sol, seconds=1e-9)
+    assert not verified and any("route pass" in limit.text for limit in limits)
+    result = read_plan(lp, sol, None)
+    explain_shortfall(lp, sol, result, seconds=1e-9)
+    (finding,) = result.findings
+    assert finding.binding[-1] == UNFINISHED
 
 
 def test_plan_output_json_and_report_give_the_fleet_and_the_cost_per_tonne() -> None:

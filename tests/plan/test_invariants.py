@@ -9,6 +9,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 import supplyline as sl
+from supplyline.scenario.schema import RESOLUTION
 from tests.plan.builders import PORTER, place, route, scenario, village
 
 BICYCLE: dict[str, Any] = {
@@ -18,18 +19,23 @@ BICYCLE: dict[str, Any] = {
 }
 
 
+def amounts(most: float) -> st.SearchStrategy[float]:
+    """Quantities from 0 to ``most``, as a scenario holds them: 0 or at least RESOLUTION."""
+    return st.floats(0.0, most).map(lambda value: value if value >= RESOLUTION else 0.0)
+
+
 @st.composite
 def small_networks(draw: st.DrawFn) -> dict[str, Any]:
     n_villages = draw(st.integers(1, 3))
     villages = [
-        village(f"v{i}", float(i), draw(st.floats(0.0, 30_000.0)),
+        village(f"v{i}", float(i), draw(amounts(30_000.0)),
                 carriers={"bicycle": draw(st.integers(0, 20))},
-                production_kg_per_day={"rice": draw(st.floats(0.0, 300.0))},
-                population=draw(st.floats(0.0, 2000.0)))
+                production_kg_per_day={"rice": draw(amounts(300.0))},
+                population=draw(amounts(2000.0)))
         for i in range(n_villages)
     ]
     places = [*villages, place("relay", "depot", 5.0), place("front", "front", 6.0,
-              stock_kg={"rice": draw(st.floats(0.0, 5000.0)), "greens": 100.0})]
+              stock_kg={"rice": draw(amounts(5000.0)), "greens": 100.0})]
     routes = [
         route(f"v{i}", "relay", draw(st.floats(10.0, 150.0)), ["porter", "bicycle"],
               capacity_movements_per_day=draw(st.floats(1.0, 200.0)))
@@ -43,7 +49,7 @@ def small_networks(draw: st.DrawFn) -> dict[str, Any]:
         "routes": routes,
         "demand": draw(st.floats(50.0, 3000.0)),
         "days": draw(st.integers(10, 40)),
-        "decay": draw(st.floats(0.0, 0.2)),
+        "decay": draw(amounts(0.2)),
         "step_days": step_days,
         "daily_start_days": draw(st.integers(0, 8)) if step_days > 1 else 0,
     }
@@ -97,7 +103,7 @@ def test_stocks_never_negative_and_every_kg_accounted_for(spec: dict[str, Any]) 
        'kind': 'locality',
        'lat': 0.0,
        'lon': 0.0,
-       'population': 2.220446049250313e-16,
+       'population': 1e-09,
        'stock_kg': {'rice': 0.0},
        'carriers': {'bicycle': 1},
        'production_kg_per_day': {'rice': 1.0}},
