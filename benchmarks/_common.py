@@ -91,10 +91,17 @@ def versions(extra: Sequence[str] = ()) -> str:
     """Python and the versions of the packages the measurements depend on."""
     names = ["numpy", "scipy", "highspy", "pydantic", *extra]
     parts = [f"Python {platform.python_version()}"]
+    # An import name can come from a distribution of another name (cupy from cupy-cuda13x).
+    providers = importlib.metadata.packages_distributions()
     for name in names:
-        try:
-            parts.append(f"{name} {importlib.metadata.version(name)}")
-        except importlib.metadata.PackageNotFoundError:
+        for dist in [name, *providers.get(name, [])]:
+            try:
+                version = importlib.metadata.version(dist)
+            except importlib.metadata.PackageNotFoundError:
+                continue
+            parts.append(f"{name} {version}" + (f" ({dist})" if dist != name else ""))
+            break
+        else:
             parts.append(f"{name} (not installed)")
     return ", ".join(parts)
 
