@@ -118,7 +118,10 @@ def simulate(
     state:
         Start every run from this :class:`~supplyline.state.State` (of the plan's network,
         on the plan's first day) instead of the plan's own start: its stocks, units waiting
-        and on the way with their cargo, what was given so far and route damage.
+        and on the way with their cargo, what was given so far and route damage. Its
+        wounded are not read here: the wounded are not re-simulated, their food is drawn
+        as the plan has it, so make the plan from the same State (``sl.plan(...,
+        state=...)`` carries them).
     workers:
         Chunks of runs computed at once on the CPU, each in its own thread (default: the
         cores this process may use); the result does not depend on it.
