@@ -29,7 +29,7 @@ import os
 import sys
 import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import ExitStack, contextmanager
 from dataclasses import asdict
 from enum import StrEnum
@@ -149,6 +149,28 @@ app = typer.Typer(
 
 stdout = Console(highlight=False)
 stderr = Console(stderr=True, highlight=False)
+
+
+def _progress_lines() -> Callable[[str, int, int], None] | None:
+    """Where standard error is not a terminal (a log file, a pipe, a batch job), a progress
+    bar shows nothing until the end: then each step of long work is one plain line on
+    standard error instead (``[12/48   5m03s] message``, within 80 columns). None on a
+    terminal."""
+    if stderr.is_terminal:
+        return None
+    started = time.perf_counter()
+
+    def line(message: str, done: int, total: int) -> None:
+        minutes, seconds = divmod(int(time.perf_counter() - started), 60)
+        width = len(str(total))
+        head = f"[{done:>{width}}/{total} {minutes:>3}m{seconds:02d}s] "
+        text = plain(message)
+        room = 80 - len(head)
+        if len(text) > room:
+            text = text[:room - 1] + "…"
+        stderr.print(head + text, soft_wrap=True, markup=False, highlight=False)
+
+    return line
 
 ScenarioArg = Annotated[
     str | None,
@@ -825,10 +847,13 @@ def resilience(
                   "/{task.total}"), TimeElapsedColumn(), console=stderr,
                   disable=json_output, transient=True) as bar:
         task = bar.add_task("planning", total=None)
+        lines = _progress_lines()
 
         def progress(message: str, done: int, total: int) -> None:
             bar.update(task, completed=done, total=total,
                        description=plain(message)[:30].ljust(30))
+            if lines is not None:
+                lines(message, done, total)
 
         try:
             result = analyse(net, k=k, window=span, progress=progress,

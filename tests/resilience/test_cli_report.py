@@ -23,7 +23,7 @@ def run(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, object], Pa
     result = runner.invoke(app, ["resilience", str(TINY), "--k", "2", "--budget", "1",
                                  "--json", "--export", str(out)])
     assert result.exit_code == 0, result.output
-    return json.loads(result.output), out
+    return json.loads(result.stdout), out
 
 
 def test_json_ranks_every_route_and_place_but_the_front(run: tuple[dict[str, object],
@@ -85,7 +85,7 @@ def test_the_terminal_tables_fit_80_columns(tiny_path: Path) -> None:
 def test_a_bad_window_is_a_usage_error(tiny_path: Path, window: str, words: str) -> None:
     result = runner.invoke(app, ["resilience", str(tiny_path), "--window", window, "--json"])
     assert result.exit_code == 2
-    error = json.loads(result.output)["error"]
+    error = json.loads(result.stdout)["error"]
     assert error["kind"] == "usage" and "--window" in error["message"]
     assert words in error["message"]
 
@@ -102,27 +102,27 @@ def test_worst_sets_among_routes_only(tiny_path: Path) -> None:
     result = runner.invoke(app, ["resilience", str(tiny_path), "--k", "2", "--worst-of",
                                  "routes", "--json"])
     assert result.exit_code == 0, result.output
-    res = json.loads(result.output)["resilience"]
+    res = json.loads(result.stdout)["resilience"]
     assert res["worst_of"] == "routes"
     routes = {"ban-a--relay", "ban-b--relay", "long-trail", "pass", "relay--hospital"}
     for w in res["worst"]:
         assert set(w["model"]["ids"]) <= routes and w["model"]["ids"]
         assert set(w["greedy"]["ids"]) <= routes
     bad = runner.invoke(app, ["resilience", str(tiny_path), "--worst-of", "towns", "--json"])
-    assert bad.exit_code == 2 and "--worst-of" in json.loads(bad.output)["error"]["message"]
+    assert bad.exit_code == 2 and "--worst-of" in json.loads(bad.stdout)["error"]["message"]
 
 
 def test_protect_places_units_and_refuses_bad_kinds(tiny_path: Path) -> None:
     result = runner.invoke(app, ["resilience", str(tiny_path), "--k", "1", "--protect",
                                  "air=1, repair=1", "--json"])
     assert result.exit_code == 0, result.output
-    protection = json.loads(result.output)["resilience"]["protection"]
+    protection = json.loads(result.stdout)["resilience"]["protection"]
     assert protection["picks"][0]["kind"] == "air" and protection["picks"][0]["route"] == "pass"
     assert protection["picks"][-1]["objective"] < protection["base_objective"]
     for bad in ("tanks=1", "air=x", "air"):
         out = runner.invoke(app, ["resilience", str(tiny_path), "--protect", bad, "--json"])
         assert out.exit_code == 2, bad
-        assert "--protect" in json.loads(out.output)["error"]["message"]
+        assert "--protect" in json.loads(out.stdout)["error"]["message"]
 
 
 def test_no_section_without_an_analysis(tiny: object) -> None:
@@ -137,7 +137,7 @@ def test_the_top_cuts_are_rechecked_by_simulation(tiny_path: Path) -> None:
     result = runner.invoke(app, ["resilience", str(tiny_path), "--k", "1", "--simulate",
                                  "100", "--protect", "air=1", "--json"])
     assert result.exit_code == 0, result.output
-    simulated = json.loads(result.output)["resilience"]["simulated"]
+    simulated = json.loads(result.stdout)["resilience"]["simulated"]
     # The uncut plan, the five worst cuts, and the plan on the protected network.
     assert simulated[0]["ids"] == [] and len(simulated) == 7
     assert simulated[-1]["ids"] == ["air on pass"]
@@ -147,3 +147,17 @@ def test_the_top_cuts_are_rechecked_by_simulation(tiny_path: Path) -> None:
     # Nothing reaches the front without the pass, whatever the threats draw.
     assert cut["shortfall_t"] == pytest.approx(cut["planned_shortfall_t"], rel=1e-6)
     assert cut["shortfall_t"] > uncut["shortfall_t"] and cut["p_shortfall"] == 1.0
+
+
+def test_without_a_terminal_each_step_is_a_line_on_standard_error(tiny_path: Path) -> None:
+    """A progress bar shows nothing in a log file: there each step is one plain line."""
+    result = runner.invoke(app, ["resilience", str(tiny_path), "--k", "2", "--json"])
+    assert result.exit_code == 0, result.output
+    json.loads(result.stdout)  # standard output stays one JSON document
+    lines = result.stderr.splitlines()
+    assert lines, "no progress on standard error"
+    counts = [line.split("]")[0].strip("[").split()[0] for line in lines]
+    done = [int(c.split("/")[0]) for c in counts]
+    total = {int(c.split("/")[1]) for c in counts}
+    assert len(total) == 1 and done == sorted(done) and done[-1] == total.pop()
+    assert all(len(line) <= 80 for line in lines)
