@@ -24,11 +24,6 @@ from supplyline.simulate.engine import Compiled, compile_plan
 
 __all__ = ["ReferenceRun", "simulate_reference"]
 
-#: The engine's constants, restated: rounds of the policy in a step, when a round settles.
-MAX_ROUNDS = 8
-SETTLED = 1e-6
-
-
 @dataclass
 class ReferenceRun:
     """What one run gives (kg summed over goods unless said)."""
@@ -197,22 +192,7 @@ class _Line:
             for m in range(n_m):
                 fixed[p] += c.waiting[p, m, s] * alive[m] * c.rations[m]
 
-        # What each leg means to send.
-        plan_loaded, plan_empty = [0.0] * n_l, [0.0] * n_l
-        cargo_want = c.cargo[:, :, s] + self.backlog_cargo
-        per_unit = np.zeros((n_l, n_g))
-        for i in range(n_l):
-            room = float(c.cargo_room[i, s])
-            for_cargo = cargo_want[i].sum() / (room if room > 0 else 1.0)
-            if c.loaded_ok[i, s]:
-                plan_loaded[i] = max(float(c.loaded[i, s]) + self.backlog_loaded[i], for_cargo)
-            if c.empty_ok[i, s]:
-                plan_empty[i] = float(c.empty[i, s]) + self.backlog_empty[i]
-            per_unit[i] = cargo_want[i] / (plan_loaded[i] if plan_loaded[i] > 0 else 1.0)
-        want = np.zeros((n_p, n_m))
-        for i in range(n_l):
-            want[self.origin[i], self.mode[i]] += plan_loaded[i] + plan_empty[i]
-        # When what leaves arrives.
+        # When what leaves in the step arrives.
         at_l, at_e, at_c = [0] * n_l, [0] * n_l, [0] * n_l
         for i in range(n_l):
             stretch = slow[self.arc[i]] - float(c.slow_expected[i, s])
@@ -222,33 +202,76 @@ class _Line:
             at_e[i] = self._step_of(first + d_e)
             at_c[i] = max(self._step_of(float(c.middle[s]) + d_l), at_l[i])
 
-        def landing(leave: list[float], take: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-            units = np.zeros((n_p, n_m))
-            goods = np.zeros((n_p, n_g))
+        # The step's days, each with its share of the step's plan.
+        n_days = int(length)
+        fixed_day = fixed / n_days
+        consumed_day = c.consumed[:, :, s] / n_days
+        eaten_here = np.zeros((n_p, n_g))
+        advanced = (np.zeros((n_p, n_m)), np.zeros((n_p, n_g)))
+        landed = advanced
+        for j in range(n_days):
+            # What each leg means to send today.
+            plan_loaded, plan_empty = [0.0] * n_l, [0.0] * n_l
+            cargo_want = c.cargo[:, :, s] / n_days + self.backlog_cargo
+            per_unit = np.zeros((n_l, n_g))
             for i in range(n_l):
-                p, m = self.dest[i], self.mode[i]
-                going_l = plan_loaded[i] * leave[i]
-                if at_l[i] == s:
-                    units[p, m] += going_l * (1 - hit[i])
-                    goods[p] += going_l * c.back_food[i, :, s]
-                if at_e[i] == s:
-                    units[p, m] += plan_empty[i] * leave[i] * (1 - hit[i])
-                if at_c[i] == s:
-                    goods[p] += going_l * per_unit[i] * take[i] * (1 - loss[i])
-            return units, goods
+                room = float(c.cargo_room[i, s])
+                for_cargo = cargo_want[i].sum() / (room if room > 0 else 1.0)
+                if c.loaded_ok[i, s]:
+                    plan_loaded[i] = max(float(c.loaded[i, s]) / n_days + self.backlog_loaded[i],
+                                         for_cargo)
+                if c.empty_ok[i, s]:
+                    plan_empty[i] = float(c.empty[i, s]) / n_days + self.backlog_empty[i]
+                per_unit[i] = cargo_want[i] / (plan_loaded[i] if plan_loaded[i] > 0 else 1.0)
+            want = np.zeros((n_p, n_m))
+            for i in range(n_l):
+                want[self.origin[i], self.mode[i]] += plan_loaded[i] + plan_empty[i]
 
-        # The rounds of the policy.
-        leave = [1.0] * n_l
-        take = np.ones((n_l, n_g))
-        ready = np.where(self.idle > 0, self.idle * np.asarray(available)[None, :], self.idle)
-        for _ in range(MAX_ROUNDS):
-            units_here, goods_here = landing(leave, take)
-            have = self.stock + goods_here
-            have = have - np.minimum(fixed, have)
+            def landing(leave: list[float], take: np.ndarray,
+                        plan_loaded: list[float] = plan_loaded,
+                        plan_empty: list[float] = plan_empty,
+                        per_unit: np.ndarray = per_unit) -> tuple[np.ndarray, np.ndarray]:
+                """What lands within the step when the legs send today's dispatches in the
+                shares ``leave`` of their units and ``take`` of their loads."""
+                units = np.zeros((n_p, n_m))
+                goods = np.zeros((n_p, n_g))
+                for i in range(n_l):
+                    p, m = self.dest[i], self.mode[i]
+                    going_l = plan_loaded[i] * leave[i]
+                    if at_l[i] == s:
+                        units[p, m] += going_l * (1 - hit[i])
+                        goods[p] += going_l * c.back_food[i, :, s]
+                    if at_e[i] == s:
+                        units[p, m] += plan_empty[i] * leave[i] * (1 - hit[i])
+                    if at_c[i] == s:
+                        goods[p] += going_l * per_unit[i] * take[i] * (1 - loss[i])
+                return units, goods
+
+            # Within the step, what was sent yesterday lands today; on the first day, what
+            # the last day will send is advanced as planned.
+            if j == 0:  # the plan's own, not what legs kept back before
+                plan_l = [float(c.loaded[i, s]) / n_days if c.loaded_ok[i, s] else 0.0
+                          for i in range(n_l)]
+                plan_e = [float(c.empty[i, s]) / n_days if c.empty_ok[i, s] else 0.0
+                          for i in range(n_l)]
+                plan_u = (c.cargo[:, :, s] / n_days) / np.maximum(np.asarray(plan_l), 1e-300
+                                                                   )[:, None]
+                advanced = landing([1.0] * n_l, np.ones((n_l, n_g)), plan_l, plan_e, plan_u)
+                arriving = advanced
+            else:
+                arriving = landed
+            self.idle = self.idle + arriving[0]
+            self.stock = self.stock + arriving[1]
+
+            # The policy: one pass over what is here.
+            ready = np.where(self.idle > 0, self.idle * np.asarray(available)[None, :],
+                             self.idle)
+            have = self.stock - np.minimum(fixed_day, self.stock)
+            have = np.maximum(have, 0.0)
             u = np.ones((n_p, n_m))
             for p in range(n_p):
                 for m in range(n_m):
-                    u[p, m] = _share(ready[p, m] + units_here[p, m] * available[m], want[p, m])
+                    u[p, m] = _share(ready[p, m], want[p, m])
             v = [float(u[self.origin[i], self.mode[i]]) for i in range(n_l)]
             moves = [0.0] * net.n_arcs
             kgs = [0.0] * net.n_arcs
@@ -258,8 +281,8 @@ class _Line:
                 kgs[self.arc[i]] += plan_loaded[i] * v[i] * float(per_unit[i].sum())
             for i in range(n_l):
                 a = self.arc[i]
-                v[i] *= min(_share(c.capacity_movements[a] * length * left[a], moves[a]),
-                            _share(c.capacity_kg[a] * length * left[a], kgs[a]))
+                v[i] *= min(_share(c.capacity_movements[a] * left[a], moves[a]),
+                            _share(c.capacity_kg[a] * left[a], kgs[a]))
             trips = np.zeros((n_p, n_g))
             for i in range(n_l):
                 trips[self.origin[i]] += (plan_loaded[i] * v[i] * c.draw_loaded[i, :, s]
@@ -270,70 +293,70 @@ class _Line:
             for i in range(n_l):
                 have[self.origin[i]] -= (plan_loaded[i] * v[i] * c.draw_loaded[i, :, s]
                                          + plan_empty[i] * v[i] * c.draw_empty[i, :, s])
-            have = have - np.minimum(c.consumed[:, :, s], have)
+            have = np.maximum(have, 0.0)
+            have = have - np.minimum(consumed_day, have)
             loads = np.zeros((n_p, n_g))
             for i in range(n_l):
                 loads[self.origin[i]] += plan_loaded[i] * v[i] * per_unit[i]
-            new_take = np.array([[_share(have[self.origin[i], g], loads[self.origin[i], g])
-                                  for g in range(n_g)] for i in range(n_l)]).reshape(n_l, n_g)
-            change = max(max((abs(a - b) for a, b in zip(v, leave, strict=True)), default=0.0),
-                         float(np.abs(new_take - take).max(initial=0.0)))
-            leave, take = v, new_take
-            if change < SETTLED:
-                break
+            take = np.array([[_share(have[self.origin[i], g], loads[self.origin[i], g])
+                              for g in range(n_g)] for i in range(n_l)]).reshape(n_l, n_g)
+            leave = v
 
-        # Execute.
-        units_here, goods_here = landing(leave, take)
-        self.idle = self.idle + units_here
-        self.stock = self.stock + goods_here
-        fed = np.minimum(fixed, np.maximum(self.stock, 0.0))
-        self.stock -= fed
-        fixed = fixed - fed
-        self.tally["eaten"] += float(fed.sum())
-        eaten_here = np.zeros((n_p, n_g))
-        cargo = np.zeros((n_l, n_g))
-        n_loaded = [plan_loaded[i] * leave[i] for i in range(n_l)]
-        n_empty = [plan_empty[i] * leave[i] for i in range(n_l)]
-        for i in range(n_l):
-            o, m = self.origin[i], self.mode[i]
-            self.idle[o, m] -= n_loaded[i] + n_empty[i]
-            trip = n_loaded[i] * c.draw_loaded[i, :, s] + n_empty[i] * c.draw_empty[i, :, s]
-            eaten = n_loaded[i] * c.eat_loaded[i, :, s] + n_empty[i] * c.eat_empty[i, :, s]
-            back = n_loaded[i] * c.back_food[i, :, s]
-            self.tally["eaten"] += float(eaten.sum())
-            self.tally["burned"] += float((trip - eaten - back).sum())
-            self.stock[o] -= trip
-        eaten_here = np.minimum(c.consumed[:, :, s], np.maximum(self.stock, 0.0))
-        self.stock -= eaten_here
-        for i in range(n_l):
-            o, m = self.origin[i], self.mode[i]
-            cargo[i] = n_loaded[i] * per_unit[i] * take[i]
-            self.stock[o] -= cargo[i]
-            destroyed = cargo[i] * loss[i]
-            self.tally["destroyed"] += float(destroyed.sum())
-            lost_l, lost_e = n_loaded[i] * hit[i], n_empty[i] * hit[i]
-            self.lost[m] += lost_l + lost_e
-            d, back = self.dest[i], n_loaded[i] * c.back_food[i, :, s]
-            if at_c[i] > s:
-                self.cargo_pipe[at_c[i], d] += cargo[i] - destroyed
-            if at_l[i] > s:
-                self.cargo_pipe[at_l[i], d] += back
-                self.units_pipe[at_l[i], d, m] += n_loaded[i] - lost_l
-            if at_e[i] > s:
-                self.units_pipe[at_e[i], d, m] += n_empty[i] - lost_e
+            # Execute the day.
+            fed = np.minimum(fixed_day, np.maximum(self.stock, 0.0))
+            self.stock -= fed
+            hungry = fixed_day - fed
+            self.tally["eaten"] += float(fed.sum())
+            n_loaded = [plan_loaded[i] * leave[i] for i in range(n_l)]
+            n_empty = [plan_empty[i] * leave[i] for i in range(n_l)]
+            for i in range(n_l):
+                o, m = self.origin[i], self.mode[i]
+                self.idle[o, m] -= n_loaded[i] + n_empty[i]
+                trip = (n_loaded[i] * c.draw_loaded[i, :, s]
+                        + n_empty[i] * c.draw_empty[i, :, s])
+                eaten = n_loaded[i] * c.eat_loaded[i, :, s] + n_empty[i] * c.eat_empty[i, :, s]
+                back = n_loaded[i] * c.back_food[i, :, s]
+                self.tally["eaten"] += float(eaten.sum())
+                self.tally["burned"] += float((trip - eaten - back).sum())
+                self.stock[o] -= trip
+            eaten_today = np.minimum(consumed_day, np.maximum(self.stock, 0.0))
+            self.stock -= eaten_today
+            eaten_here += eaten_today
+            for i in range(n_l):
+                o, m = self.origin[i], self.mode[i]
+                cargo = n_loaded[i] * per_unit[i] * take[i]
+                self.stock[o] -= cargo
+                destroyed = cargo * loss[i]
+                self.tally["destroyed"] += float(destroyed.sum())
+                lost_l, lost_e = n_loaded[i] * hit[i], n_empty[i] * hit[i]
+                self.lost[m] += lost_l + lost_e
+                d, back = self.dest[i], n_loaded[i] * c.back_food[i, :, s]
+                if at_c[i] > s:
+                    self.cargo_pipe[at_c[i], d] += cargo - destroyed
+                if at_l[i] > s:
+                    self.cargo_pipe[at_l[i], d] += back
+                    self.units_pipe[at_l[i], d, m] += n_loaded[i] - lost_l
+                if at_e[i] > s:
+                    self.units_pipe[at_e[i], d, m] += n_empty[i] - lost_e
+                self.backlog_loaded[i] = max(float(c.loaded[i, s]) / n_days
+                                             + self.backlog_loaded[i] - n_loaded[i], 0.0)
+                self.backlog_empty[i] = max(float(c.empty[i, s]) / n_days
+                                            + self.backlog_empty[i] - n_empty[i], 0.0)
+                self.backlog_cargo[i] = np.maximum(cargo_want[i] - cargo, 0.0)
+            landed = landing(leave, take)
+            # Units that did not leave wait where they are today, and eat there.
+            for i in range(n_l):
+                kept_back = (plan_loaded[i] + plan_empty[i]) * (1 - leave[i])
+                hungry[self.origin[i]] += kept_back * c.rations[self.mode[i]]
+            fed = np.minimum(hungry, np.maximum(self.stock, 0.0))
+            self.stock -= fed
+            self.tally["eaten"] += float(fed.sum())
+        # The last day's landings, less what the first day had advanced of them.
+        self.idle = self.idle + landed[0] - advanced[0]
+        self.stock = self.stock + landed[1] - advanced[1]
+
         # The step's end.
         self.idle -= np.clip(c.released[:, :, s], 0.0, np.maximum(self.idle, 0.0))
-        for i in range(n_l):
-            kept_back = plan_loaded[i] * (1 - leave[i]) + plan_empty[i] * (1 - leave[i])
-            fixed[self.origin[i]] += kept_back * length * c.rations[self.mode[i]]
-            self.backlog_loaded[i] = max(float(c.loaded[i, s]) + self.backlog_loaded[i]
-                                         - n_loaded[i], 0.0)
-            self.backlog_empty[i] = max(float(c.empty[i, s]) + self.backlog_empty[i]
-                                        - n_empty[i], 0.0)
-            self.backlog_cargo[i] = np.maximum(cargo_want[i] - cargo[i], 0.0)
-        fed = np.minimum(fixed, np.maximum(self.stock, 0.0))
-        self.stock -= fed
-        self.tally["eaten"] += float(fed.sum())
         spare = np.maximum(self.stock - c.plan_stock[:, :, s], 0.0)
         extra = np.minimum(np.maximum(c.demand[:, :, s] - eaten_here, 0.0), spare)
         self.stock -= extra

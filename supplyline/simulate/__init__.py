@@ -23,7 +23,6 @@ import numpy as np
 from supplyline.errors import SimulationError
 from supplyline.plan.result import Plan
 from supplyline.simulate.engine import Compiled, compile_plan, run_chunk
-from supplyline.simulate.policy import MAX_PASSES
 from supplyline.simulate.result import SHORT_SHARE, Simulation
 from supplyline.state import State
 
@@ -143,21 +142,20 @@ def simulate(
         workers = _cores() if xp is np else 1
     workers = max(1, min(int(workers), n_chunks))
 
-    def one(i: int) -> tuple[dict[str, np.ndarray], int, float]:
+    def one(i: int) -> tuple[dict[str, np.ndarray], tuple[float, float]]:
         size = min(chunk, runs - i * chunk)
         out = run_chunk(compiled, size, _generator(xp, seeds[i]), threats=threats,
                         unit_losses=unit_losses)
-        unsettled = int(out.pop("unsettled"))
-        owed = float(_host(xp, out.pop("units_owed")).max(initial=0.0))
-        return _reduce(compiled, out, keep_fan=max(0, FAN_RUNS - i * chunk)), unsettled, owed
+        owed = (float(_host(xp, out.pop("units_owed")).max(initial=0.0)),
+                float(_host(xp, out.pop("goods_owed_kg")).max(initial=0.0)))
+        return _reduce(compiled, out, keep_fan=max(0, FAN_RUNS - i * chunk)), owed
 
     parts: dict[str, list[Any]] = {}
-    unsettled = 0
-    owed = 0.0
+    owed, owed_kg = 0.0, 0.0
     done = 0
-    for reduced, chunk_unsettled, chunk_owed in _in_order(one, n_chunks, workers):
-        unsettled += chunk_unsettled
+    for reduced, (chunk_owed, chunk_owed_kg) in _in_order(one, n_chunks, workers):
         owed = max(owed, chunk_owed)
+        owed_kg = max(owed_kg, chunk_owed_kg)
         for key, value in reduced.items():
             parts.setdefault(key, []).append(value)
         done = min(runs, done + chunk)
@@ -168,7 +166,7 @@ def simulate(
     return Simulation(
         plan=plan, runs=runs, seed=int(sequence.entropy) if seed is None else seed,  # type: ignore[arg-type]
         device=device, chunk=chunk, seconds=time.perf_counter() - started,
-        fronts=compiled.fronts.astype(np.int64), **merged, notes=_notes(unsettled, owed),
+        fronts=compiled.fronts.astype(np.int64), **merged, notes=_notes(owed, owed_kg),
     )
 
 
@@ -199,17 +197,13 @@ def _in_order(fn: Callable[[int], Any], n: int, workers: int) -> Iterator[Any]:
         pool.shutdown(wait=False, cancel_futures=True)
 
 
-def _notes(unsettled: int, owed: float) -> list[str]:
+def _notes(owed: float, owed_kg: float) -> list[str]:
     """What the reader should know about how the runs went."""
     notes = []
-    if unsettled:
-        notes.append(f"{unsettled} steps (summed over chunks of runs) had not settled after "
-                     f"{MAX_PASSES} rounds of the shortfall policy; they went with the last "
-                     "round's shares")
-    if owed > 0.5:
-        notes.append(f"at worst {owed:,.1f} units were sent from places within a step before "
-                     "the units the plan had coming back there arrived (owed, and repaid from "
-                     "the next arrivals)")
+    if owed > 0.5 or owed_kg > 0.5:
+        notes.append(f"at worst {owed:,.1f} units and {owed_kg:,.0f} kg were owed at a step's "
+                     "end: a step's first day counts on what its last day sends back within "
+                     "the step, and the last day sent less (repaid from the next arrivals)")
     return notes
 
 

@@ -32,7 +32,7 @@ import scipy.sparse
 
 from supplyline.plan.result import Plan
 from supplyline.plan.start import damage_factor, start_from
-from supplyline.simulate.policy import MAX_PASSES, SETTLED, share
+from supplyline.simulate.policy import share
 from supplyline.simulate.threats import ThreatSampler
 from supplyline.state import State
 
@@ -650,7 +650,6 @@ def run_chunk(c: Compiled, runs: int, rng: Any, threats: bool = True,
     sampler = ThreatSampler(c.plan.network, xp, rng, runs, enabled=threats)
     n_a = int(c.capacity_kg.size)
     n_legs = int(c.loaded.shape[0])
-    unsettled = 0
     backlog_loaded = xp.zeros((n_legs, runs))
     backlog_empty = xp.zeros((n_legs, runs))
     backlog_cargo = xp.zeros((n_legs, n_g, runs))
@@ -666,6 +665,7 @@ def run_chunk(c: Compiled, runs: int, rng: Any, threats: bool = True,
         "consumed", "eaten", "burned", "spoiled", "destroyed", "unfed")}
     lost_units = xp.zeros((n_m, runs))
     owed = xp.zeros(runs)  # most units the places owed at the end of a step
+    owed_kg = xp.zeros(runs)  # most goods
     lost_unit_days = xp.zeros((n_m, runs))
     short = xp.zeros((steps, n_f, n_g, runs))
     reserve_days = xp.zeros((steps, n_f, runs))
@@ -709,27 +709,20 @@ def run_chunk(c: Compiled, runs: int, rng: Any, threats: bool = True,
         if s in pending.units:
             idle += pending.units.pop(s)
 
-        fixed_need = d.fixed_food[s] + d.waiting_food[s](alive).reshape(n_p, n_g, runs)
-        # What each leg means to send: the plan's dispatches and what was kept back before
-        # (catching up as soon as it can), with units enough for the loads.
-        cargo_want = d.cargo[s][:, :, None] + backlog_cargo  # [L, G, R]
-        cargo_total = cargo_want.sum(axis=1)  # [L, R]
-        plan_loaded = xp.maximum(d.loaded[s][:, None] + backlog_loaded,
-                                 cargo_total / d.room[s][:, None]) * d.loaded_ok_share[s][:, None]
-        plan_empty = (d.empty[s][:, None] + backlog_empty) * d.empty_ok_share[s][:, None]
-        # The loads of the units that may leave (a leg that cannot be used keeps its cargo
-        # waiting): each unit leaving loaded takes its share of them.
-        if d.all_loaded_ok[s]:
-            loads = cargo_want
-            kgs = cargo_total
-        else:
-            ok = d.loaded_ok_share[s][:, None]
-            loads = cargo_want * ok[:, :, None]
-            kgs = cargo_total * ok
-        sent_full = plan_loaded + plan_empty
-        want = d.by_origin_mode(sent_full).reshape(n_p, n_m, runs)
-        draws = (plan_loaded[d.draw_leg] * d.draw_loaded[s][:, None]
-                 + plan_empty[d.draw_leg] * d.draw_empty[s][:, None])  # [Ed, R]
+        # --- the step's days. Each day sends its share of the step's dispatches (and what
+        # it kept back before: a leg catches up as soon as it can). What lands within the
+        # step lands the next day; on the first day, what the last day will land is
+        # advanced as planned, and the step's end settles the account.
+        n_days = int(length)
+        per_day = 1.0 / n_days
+        fixed_day = (d.fixed_food[s] + d.waiting_food[s](alive).reshape(n_p, n_g, runs)) \
+            * per_day
+        front_day = d.consumed[s] * per_day
+        eaten_rows, eaten_step = d.consumed_rows[s]
+        consumed_day = (eaten_rows, eaten_step * per_day)
+        loaded_day = d.loaded[s][:, None] * per_day
+        empty_day = d.empty[s][:, None] * per_day
+        cargo_day = d.cargo[s][:, :, None] * per_day
 
         # --- on the way: the drawn travel time and strikes of each leg (the same in every
         # run where no rain can fall in the step)
@@ -744,81 +737,130 @@ def run_chunk(c: Compiled, runs: int, rng: Any, threats: bool = True,
             at_e = d.step_of(first + days_e, c.days)
             at_cargo = xp.maximum(d.step_of(float(c.middle[s]) + days_l, c.days), at_l)
         hit = loss if unit_losses else xp.zeros_like(loss)
-        # What lands within the step, per share of each leg sent: its units, its cargo
-        # (per share of its loads taken) and the food for the way back; only the legs
-        # where some does.
         now_l = at_l == s
-        units_land = (plan_loaded * now_l + plan_empty * (at_e == s)) * (1.0 - hit)
+        now_e = at_e == s
         now_cargo = at_cargo == s
         cargo_kept = (1.0 - loss) * now_cargo  # [L, R]
-        land = _Land(
-            xp, d, n_p, n_m, n_g, runs,
-            units_rows=_rows(xp, units_land), cargo_rows=_rows(xp, cargo_kept * kgs),
-            back=((plan_loaded * now_l)[d.back_leg] * d.back[s][:, None] if d.has_back
-                  else None))
-
-        # --- the policy (see policy.py), in rounds: units and loads that land within the
-        # step serve it, so a place's means depend on what reaches it. The first round
-        # counts on what the plan has landing (units going round within the step, as the
-        # planner counts them); each next one on what the last round's dispatches land.
-        ready = xp.minimum(idle, idle * available[None])  # units owed (< 0) are owed whole
         # The capacities that can bind (unlimited ones where nothing of a route is left).
         layout = d.capacity["limited" if bool((left >= 1e-12).all()) else "all"]
-        capacity = None
-        if layout.rows:
-            capacity = _Capacity(
-                layout, cap=layout.rows_capacity * length * left[layout.rows_arc],
-                per_entry=xp.stack([sent_full * d.road_use, kgs])[layout.entry_kind,
-                                                                   layout.entry_leg])
-        pairs = d.leave_pairs
-        leave, take, settled = _policy(
-            xp, d, land.rounds(units_land, loads, cargo_kept),
-            stock=stock, fixed=fixed_need,
-            ready=ready.reshape(n_p * n_m, runs)[pairs],
-            available=available[d.leave_pair_mode],
-            want=want.reshape(n_p * n_m, runs)[pairs], capacity=capacity, draws=draws,
-            loads=loads, consumed=d.consumed_rows[s])
-        unsettled += not settled
+        cap_day = layout.rows_capacity * left[layout.rows_arc] if layout.rows else None
 
-        # --- execute: what lands within the step, people eat, units leave, the front eats
-        n_loaded = plan_loaded * leave
-        n_empty = plan_empty * leave
-        cargo = loads * (take[d.origin] * leave[:, None, :])  # [L, G, R] sent
-        destroyed = cargo * loss[:, None, :]
-        arrived = cargo - destroyed
-        units_here, goods_here = land.execute(units_land, arrived, now_cargo, leave)
-        if units_here is not None:
-            idle = idle + units_here
-        if goods_here is not None:
-            stock = stock + goods_here
-        fed = xp.minimum(fixed_need, xp.maximum(stock, 0.0))
-        stock = stock - fed
-        tally["eaten"] += fed.sum(axis=0)
-        fixed_need = fixed_need - fed
-        idle = idle - d.by_origin_mode(n_loaded + n_empty).reshape(n_p, n_m, runs)
-        trip = draws * leave[d.draw_leg]  # [Ed, R]
-        eaten_trip = (n_loaded[d.draw_leg] * d.eat_loaded[s][:, None]
-                      + n_empty[d.draw_leg] * d.eat_empty[s][:, None])
-        tally["eaten"] += d.draw_good(eaten_trip)
-        burned = d.draw_good(trip - eaten_trip)
-        back = None
-        if d.has_back:
-            back = n_loaded[d.back_leg] * d.back[s][:, None]  # [Eb, R]
-            burned -= d.back_good(back)
-        tally["burned"] += burned
-        stock = stock - d.draw_at(trip).reshape(n_p, n_g, runs)
-        eaten_here = xp.minimum(d.consumed[s], xp.maximum(stock, 0.0))
-        stock = stock - eaten_here
-        stock = stock - d.by_origin(cargo)
-        backlog_cargo = xp.maximum(cargo_want - cargo, 0.0)
-        if trace:
-            traced["trace_cargo"].append(cargo)
-        tally["destroyed"] += destroyed.sum(axis=0)
+        sent_loaded = xp.zeros((n_legs, runs))
+        sent_empty = xp.zeros((n_legs, runs))
+        sent_cargo = xp.zeros((n_legs, n_g, runs))
+        sent_arrived = xp.zeros((n_legs, n_g, runs))
+        eaten_here = xp.zeros((n_p, n_g, runs))
+        advanced: tuple[Any, Any] = (None, None)
+        landed: tuple[Any, Any] = (None, None)
+        for j in range(n_days):
+            # What each leg means to send today, with units enough for the loads.
+            cargo_want = cargo_day + backlog_cargo  # [L, G, R]
+            cargo_total = cargo_want.sum(axis=1)  # [L, R]
+            plan_loaded = xp.maximum(loaded_day + backlog_loaded,
+                                     cargo_total / d.room[s][:, None]) \
+                * d.loaded_ok_share[s][:, None]
+            plan_empty = (empty_day + backlog_empty) * d.empty_ok_share[s][:, None]
+            # The loads of the units that may leave (a leg that cannot be used keeps its
+            # cargo waiting): each unit leaving loaded takes its share of them.
+            if d.all_loaded_ok[s]:
+                loads = cargo_want
+                kgs = cargo_total
+            else:
+                ok = d.loaded_ok_share[s][:, None]
+                loads = cargo_want * ok[:, :, None]
+                kgs = cargo_total * ok
+            sent_full = plan_loaded + plan_empty
+            want = d.by_origin_mode(sent_full).reshape(n_p, n_m, runs)
+            draws = (plan_loaded[d.draw_leg] * d.draw_loaded[s][:, None]
+                     + plan_empty[d.draw_leg] * d.draw_empty[s][:, None])  # [Ed, R]
+            # What lands within the step, per share of each leg sent: its units, and its
+            # cargo and the food for the way back (only the legs where some does).
+            units_land = (plan_loaded * now_l + plan_empty * now_e) * (1.0 - hit)
+            land = _Land(xp, d, n_p, n_m, n_g, runs, units_rows=_rows(xp, units_land),
+                         cargo_rows=_rows(xp, cargo_kept * kgs),
+                         back=((plan_loaded * now_l)[d.back_leg] * d.back[s][:, None]
+                               if d.has_back else None))
+            if j == 0:
+                # The plan's own (not what legs kept back before: that is sent first).
+                ahead = _Land(xp, d, n_p, n_m, n_g, runs, units_rows=land.units_rows,
+                              cargo_rows=land.cargo_rows,
+                              back=((loaded_day * now_l)[d.back_leg] * d.back[s][:, None]
+                                    if d.has_back else None))
+                planned = cargo_day * d.loaded_ok_share[s][:, None, None]
+                advanced = ahead.execute(
+                    (loaded_day * d.loaded_ok_share[s][:, None] * now_l
+                     + empty_day * d.empty_ok_share[s][:, None] * now_e) * (1.0 - hit),
+                    planned - planned * loss[:, None, :], now_cargo, xp.ones_like(units_land))
+                idle, stock = _plus(idle, stock, advanced)
+            else:
+                idle, stock = _plus(idle, stock, landed)
+            # The policy (see policy.py): what is here serves, in one pass.
+            ready = xp.minimum(idle, idle * available[None])  # units owed (< 0): owed whole
+            capacity = None
+            if cap_day is not None:
+                capacity = _Capacity(
+                    layout, cap=cap_day,
+                    per_entry=xp.stack([sent_full * d.road_use, kgs])[layout.entry_kind,
+                                                                       layout.entry_leg])
+            pairs = d.leave_pairs
+            leave, take = _policy(
+                xp, d, stock=stock, fixed=fixed_day,
+                ready=ready.reshape(n_p * n_m, runs)[pairs],
+                want=want.reshape(n_p * n_m, runs)[pairs], capacity=capacity, draws=draws,
+                loads=loads, consumed=consumed_day)
+
+            # --- execute: people eat, units leave, the front eats, the loads are taken
+            n_loaded = plan_loaded * leave
+            n_empty = plan_empty * leave
+            cargo = loads * (take[d.origin] * leave[:, None, :])  # [L, G, R] sent
+            destroyed = cargo * loss[:, None, :]
+            arrived = cargo - destroyed
+            fixed_need = fixed_day
+            fed = xp.minimum(fixed_need, xp.maximum(stock, 0.0))
+            stock = stock - fed
+            tally["eaten"] += fed.sum(axis=0)
+            fixed_need = fixed_need - fed
+            idle = idle - d.by_origin_mode(n_loaded + n_empty).reshape(n_p, n_m, runs)
+            trip = draws * leave[d.draw_leg]  # [Ed, R]
+            eaten_trip = (n_loaded[d.draw_leg] * d.eat_loaded[s][:, None]
+                          + n_empty[d.draw_leg] * d.eat_empty[s][:, None])
+            tally["eaten"] += d.draw_good(eaten_trip)
+            burned = d.draw_good(trip - eaten_trip)
+            if d.has_back:
+                burned -= d.back_good(n_loaded[d.back_leg] * d.back[s][:, None])
+            tally["burned"] += burned
+            stock = stock - d.draw_at(trip).reshape(n_p, n_g, runs)
+            eaten_today = xp.minimum(front_day, xp.maximum(stock, 0.0))
+            stock = stock - eaten_today
+            eaten_here = eaten_here + eaten_today
+            stock = stock - d.by_origin(cargo)
+            tally["destroyed"] += destroyed.sum(axis=0)
+            lost = d.by_mode((n_loaded + n_empty) * hit)
+            lost_units += lost
+            lost_unit_days += lost * (c.days - first - j)
+            landed = land.execute(units_land, arrived, now_cargo, leave)
+            sent_loaded = sent_loaded + n_loaded
+            sent_empty = sent_empty + n_empty
+            sent_cargo = sent_cargo + cargo
+            sent_arrived = sent_arrived + arrived
+            # What was not sent waits: the units that did not leave eat where they are
+            # today, and what they were to send is sent as soon as it can be.
+            kept_back = d.by_origin_mode(sent_full * (1.0 - leave)).reshape(n_p * n_m, runs)
+            fixed_need = fixed_need + d.rations(kept_back).reshape(n_p, n_g, runs)
+            fed = xp.minimum(fixed_need, xp.maximum(stock, 0.0))
+            stock = stock - fed
+            tally["eaten"] += fed.sum(axis=0)
+            tally["unfed"] += (fixed_need - fed).sum(axis=0)
+            backlog_cargo = xp.maximum(cargo_want - cargo, 0.0)
+            backlog_loaded = xp.maximum(loaded_day + backlog_loaded - n_loaded, 0.0)
+            backlog_empty = xp.maximum(empty_day + backlog_empty - n_empty, 0.0)
+        # The last day's landings, less what the first day had advanced of them.
+        idle, stock = _plus(idle, stock, landed)
+        idle, stock = _plus(idle, stock, advanced, sign=-1.0)
+        n_loaded, n_empty, arrived = sent_loaded, sent_empty, sent_arrived
         lost_l = n_loaded * hit
         lost_e = n_empty * hit
-        lost = d.by_mode(lost_l + lost_e)
-        lost_units += lost
-        lost_unit_days += lost * (c.days - first)
+        back = n_loaded[d.back_leg] * d.back[s][:, None] if d.has_back else None
         # What arrives in later steps (or after the horizon: still on the way at the end).
         if fixed is not None:
             fixed.send(pending, arrived, fixed.goods, (n_p, n_g), cargo=True)
@@ -841,24 +883,17 @@ def run_chunk(c: Compiled, runs: int, rng: Any, threats: bool = True,
                         (n_p, n_m))
             pending.add(n_empty - lost_e, at_e, n_empty > 0, s, steps, d.by_dest_mode,
                         (n_p, n_m))
-        # --- the step's end: releases, units kept back, a front's luck, the record
+        if trace:
+            traced["trace_cargo"].append(sent_cargo)
+        # --- the step's end: releases, a front's luck, the record
         idle = idle - xp.clip(d.released[s], 0.0, xp.maximum(idle, 0.0))
-        kept_back = sent_full * (1.0 - leave)
-        backlog_loaded = xp.maximum(d.loaded[s][:, None] + backlog_loaded - n_loaded, 0.0)
-        backlog_empty = xp.maximum(d.empty[s][:, None] + backlog_empty - n_empty, 0.0)
-        kept_back = d.by_origin_mode(kept_back).reshape(n_p, n_m, runs)
-        fixed_need = fixed_need + d.rations(kept_back.reshape(n_p * n_m, runs) * length).reshape(
-            n_p, n_g, runs)
-        fed = xp.minimum(fixed_need, xp.maximum(stock, 0.0))
-        stock = stock - fed
-        tally["eaten"] += fed.sum(axis=0)
-        tally["unfed"] += (fixed_need - fed).sum(axis=0)
         spare = xp.maximum(stock - d.plan_stock[s], 0.0)
         extra = xp.minimum(xp.maximum(d.demand[s] - eaten_here, 0.0), spare)
         stock = stock - extra
         eaten_here = eaten_here + extra
         tally["consumed"] += eaten_here.sum(axis=0)
         owed = xp.maximum(owed, xp.maximum(-idle, 0.0).sum(axis=(0, 1)))
+        owed_kg = xp.maximum(owed_kg, xp.maximum(-stock, 0.0).sum(axis=(0, 1)))
         if trace:
             traced["trace_loaded"].append(n_loaded)
             traced["trace_empty"].append(n_empty)
@@ -892,8 +927,8 @@ def run_chunk(c: Compiled, runs: int, rng: Any, threats: bool = True,
         "short": xp.ascontiguousarray(xp.transpose(short, (3, 1, 2, 0))),
         "reserve_days": xp.ascontiguousarray(xp.transpose(reserve_days, (2, 1, 0))),
         "front_stock": xp.ascontiguousarray(xp.transpose(front_stock, (2, 1, 0))),
-        "unsettled": unsettled,
         "units_owed": owed,
+        "goods_owed_kg": owed_kg,
     })
     for key, values in traced.items():
         stacked = xp.stack(values, axis=-1)  # [..., R, S]
@@ -925,16 +960,6 @@ class _Land:
             self.back = None
         self.any = bool(units_rows.size or cargo_rows.size or self.back is not None)
 
-    def rounds(self, units: Any, loads: Any, kept: Any) -> _Landing | None:
-        """What the policy's rounds need: per share of each leg sent, the
-        units [L, R] and cargo that land ([L, G, R] loads × share kept and arriving now)."""
-        if not self.any:
-            return None
-        rows = self.cargo_dev
-        return _Landing(
-            self, units=units[self.units_dev], cargo=loads[rows] * kept[rows][:, None, :],
-            back=self.back)
-
     def execute(self, units: Any, arrived: Any, now: Any, leave: Any) -> tuple[Any, Any]:
         """Units [P, M, R] and goods [P, G, R] that land (None where none do) when each leg
         sends the share ``leave`` [L, R] of its units: ``units`` [L, R] per share sent, the
@@ -952,39 +977,6 @@ class _Land:
             back = self.d.back_to(self.back * leave[self.d.back_leg]).reshape(self.shape_goods)
             goods_here = back if goods_here is None else goods_here + back
         return units_here, goods_here
-
-
-class _Landing:
-    """What lands within a step in the policy's rounds, per share of each leg sent
-    (``units`` [Lu, R], ``cargo`` [Lc, G, R] per share of the loads taken, ``back`` [Eb, R])."""
-
-    def __init__(self, land: _Land, units: Any, cargo: Any, back: Any) -> None:
-        self.land = land
-        self.units = units
-        self.cargo = cargo
-        self.back = back
-
-    def __call__(self, leave: Any, take: Any) -> tuple[Any, Any]:
-        """Units [OM, R] (at the (place, mode) pairs legs leave from) and goods [P, G, R]
-        that land when each leg sends the share
-        ``leave`` [L, R] of its units and each place loads the share ``take`` [P, G, R] of
-        what its legs were to load."""
-        land = self.land
-        xp = land.xp
-        if land.units_rows.size:
-            units = land.units_to_pairs(leave[land.units_dev] * self.units)
-        else:
-            units = xp.zeros((land.units_to_pairs.size, leave.shape[-1]))
-        if land.cargo_rows.size:
-            goods = land.cargo_sum(self.cargo * take[land.cargo_origin]
-                                   * leave[land.cargo_dev][:, None, :])
-            goods = goods.reshape(land.shape_goods)
-        else:
-            goods = xp.zeros(land.shape_goods, dtype=leave.dtype)
-        if self.back is not None:
-            goods = goods + land.d.back_to(self.back * leave[land.d.back_leg]).reshape(
-                land.shape_goods)
-        return units, goods
 
 
 class _Capacity:
@@ -1009,47 +1001,45 @@ class _Capacity:
         return out
 
 
-def _policy(xp: Any, d: _Device, landing: _Landing | None, *, stock: Any, fixed: Any,
-            ready: Any, available: Any, want: Any, capacity: _Capacity | None, draws: Any,
-            loads: Any, consumed: tuple[Any, Any]) -> tuple[Any, Any, bool]:
-    """The policy's rounds for one step (:mod:`supplyline.simulate.policy`): the share of
-    each leg's units that leave [L, R] and of each place's loads that are taken [P, G, R],
-    and whether the rounds settled. ``stock`` [P, G, R] is there before what lands within
-    the step; ``fixed`` [P, G, R] is eaten first; at the (place, mode) pairs legs leave from
-    [OM], ``ready`` [OM, R] units can travel (``available`` [OM, R] of those that land) and
-    ``want`` [OM, R] units the legs mean to send; ``capacity`` the arcs' limits (None:
-    none can bind); ``draws`` [Ed, R] the food and fuel for the trips; ``loads`` [L, G, R]
-    the loads; ``consumed`` what the fronts eat (flat (place, good) rows and amounts)."""
+def _plus(idle: Any, stock: Any, landed: tuple[Any, Any], sign: float = 1.0
+          ) -> tuple[Any, Any]:
+    """Units [P, M, R] and goods [P, G, R] with what ``landed`` (either may be None) added
+    (or, with ``sign`` -1, taken away)."""
+    units, goods = landed
+    if units is not None:
+        idle = idle + sign * units
+    if goods is not None:
+        stock = stock + sign * goods
+    return idle, stock
+
+
+def _policy(xp: Any, d: _Device, *, stock: Any, fixed: Any, ready: Any, want: Any,
+            capacity: _Capacity | None, draws: Any, loads: Any,
+            consumed: tuple[Any, Any]) -> tuple[Any, Any]:
+    """The policy for one day (:mod:`supplyline.simulate.policy`): the share of each leg's
+    units that leave [L, R] and of each place's loads that are taken [P, G, R]. ``stock``
+    [P, G, R] is what is there; ``fixed`` [P, G, R] is eaten first; at the (place, mode)
+    pairs legs leave from [OM], ``ready`` [OM, R] units can travel and ``want`` [OM, R]
+    units the legs mean to send; ``capacity`` the arcs' limits (None: none can bind);
+    ``draws`` [Ed, R] the food and fuel for the trips; ``loads`` [L, G, R] the loads;
+    ``consumed`` what the fronts eat (flat (place, good) rows and amounts)."""
     n_p, n_g, runs = stock.shape
     draw = d.draws
     ones = xp.ones((1, runs))
     eaten_rows, eaten = consumed
-    leave = xp.ones((d.origin.size, runs))
-    take = xp.ones((n_p, n_g, runs))
-    have_start = stock
-    units_there = ready
-    for _ in range(MAX_PASSES):
-        if landing is not None:
-            units_here, goods_here = landing(leave, take)
-            have_start = stock + goods_here
-            units_there = ready + units_here * available
-        # People on the line eat first; then units leave as far as units, the routes'
-        # capacity and their rations and fuel allow; the front eats; the loads are taken.
-        have = xp.maximum(have_start - fixed, 0.0).reshape(n_p * n_g, runs)
-        v = share(xp, units_there, want)[d.leave_pair_of_leg]
-        if capacity is not None:
-            v = v * capacity.share(xp, v)
-        if draw.size:
-            trip = draw.sum(draws * v[d.draw_leg])  # [D, R]
-            here = have[draw.pairs]
-            fed = xp.concatenate([share(xp, here, trip), ones])[draw.place_pairs].min(axis=1)
-            v = v * xp.concatenate([fed, ones])[draw.leg_place]
-            have[draw.pairs] = xp.maximum(here - trip * fed[draw.place_of_pair], 0.0)
-        if eaten_rows.size:
-            have[eaten_rows] = xp.maximum(have[eaten_rows] - eaten, 0.0)
-        new_take = share(xp, have.reshape(n_p, n_g, runs), d.by_origin(loads * v[:, None, :]))
-        change = max(_largest(xp.abs(v - leave)), _largest(xp.abs(new_take - take)))
-        leave, take = v, new_take
-        if change < SETTLED or landing is None:
-            return leave, take, True
-    return leave, take, False
+    # People on the line eat first; then units leave as far as units, the routes' capacity
+    # and their rations and fuel allow; the front eats; the loads are taken.
+    have = xp.maximum(stock - fixed, 0.0).reshape(n_p * n_g, runs)
+    v = share(xp, ready, want)[d.leave_pair_of_leg]
+    if capacity is not None:
+        v = v * capacity.share(xp, v)
+    if draw.size:
+        trip = draw.sum(draws * v[d.draw_leg])  # [D, R]
+        here = have[draw.pairs]
+        fed = xp.concatenate([share(xp, here, trip), ones])[draw.place_pairs].min(axis=1)
+        v = v * xp.concatenate([fed, ones])[draw.leg_place]
+        have[draw.pairs] = xp.maximum(here - trip * fed[draw.place_of_pair], 0.0)
+    if eaten_rows.size:
+        have[eaten_rows] = xp.maximum(have[eaten_rows] - eaten, 0.0)
+    take = share(xp, have.reshape(n_p, n_g, runs), d.by_origin(loads * v[:, None, :]))
+    return v, take

@@ -18,8 +18,9 @@ REFERENCE_RUNS = 50
 ENGINE_RUNS = 2_000
 
 
-def test_without_threats_the_reference_and_the_engine_agree_exactly() -> None:
-    plan = quiet_tutorial_plan()
+@pytest.mark.parametrize("step_days", [1, 4])
+def test_without_threats_the_reference_and_the_engine_agree_exactly(step_days: int) -> None:
+    plan = quiet_tutorial_plan(step_days)
     (ref,) = simulate_reference(plan, runs=1, seed=0)
     sim = sl.simulate(plan, runs=1, seed=0)
     assert ref.consumed_kg == pytest.approx(float(sim.consumed_kg.sum()), rel=1e-9)
