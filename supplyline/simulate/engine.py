@@ -748,7 +748,6 @@ def run_chunk(c: Compiled, runs: int, rng: Any, threats: bool = True,
         sent_loaded = xp.zeros((n_legs, runs))
         sent_empty = xp.zeros((n_legs, runs))
         sent_cargo = xp.zeros((n_legs, n_g, runs))
-        sent_arrived = xp.zeros((n_legs, n_g, runs))
         eaten_here = xp.zeros((n_p, n_g, runs))
         advanced: tuple[Any, Any] = (None, None)
         landed: tuple[Any, Any] = (None, None)
@@ -777,20 +776,19 @@ def run_chunk(c: Compiled, runs: int, rng: Any, threats: bool = True,
             # cargo and the food for the way back (only the legs where some does).
             units_land = (plan_loaded * now_l + plan_empty * now_e) * (1.0 - hit)
             land = _Land(xp, d, n_p, n_m, n_g, runs, units_rows=_rows(xp, units_land),
-                         cargo_rows=_rows(xp, cargo_kept * kgs),
+                         cargo_rows=_rows(xp, cargo_kept * kgs), keep=cargo_kept,
                          back=((plan_loaded * now_l)[d.back_leg] * d.back[s][:, None]
                                if d.has_back else None))
             if j == 0:
                 # The plan's own (not what legs kept back before: that is sent first).
                 ahead = _Land(xp, d, n_p, n_m, n_g, runs, units_rows=land.units_rows,
-                              cargo_rows=land.cargo_rows,
+                              cargo_rows=land.cargo_rows, keep=cargo_kept,
                               back=((loaded_day * now_l)[d.back_leg] * d.back[s][:, None]
                                     if d.has_back else None))
-                planned = cargo_day * d.loaded_ok_share[s][:, None, None]
                 advanced = ahead.execute(
                     (loaded_day * d.loaded_ok_share[s][:, None] * now_l
                      + empty_day * d.empty_ok_share[s][:, None] * now_e) * (1.0 - hit),
-                    planned - planned * loss[:, None, :], now_cargo, xp.ones_like(units_land))
+                    cargo_day * d.loaded_ok_share[s][:, None, None], xp.ones_like(units_land))
                 idle, stock = _plus(idle, stock, advanced)
             else:
                 idle, stock = _plus(idle, stock, landed)
@@ -813,8 +811,6 @@ def run_chunk(c: Compiled, runs: int, rng: Any, threats: bool = True,
             n_loaded = plan_loaded * leave
             n_empty = plan_empty * leave
             cargo = loads * (take[d.origin] * leave[:, None, :])  # [L, G, R] sent
-            destroyed = cargo * loss[:, None, :]
-            arrived = cargo - destroyed
             fixed_need = fixed_day
             fed = xp.minimum(fixed_need, xp.maximum(stock, 0.0))
             stock = stock - fed
@@ -834,15 +830,13 @@ def run_chunk(c: Compiled, runs: int, rng: Any, threats: bool = True,
             stock = stock - eaten_today
             eaten_here = eaten_here + eaten_today
             stock = stock - d.by_origin(cargo)
-            tally["destroyed"] += destroyed.sum(axis=0)
             lost = d.by_mode((n_loaded + n_empty) * hit)
             lost_units += lost
             lost_unit_days += lost * (c.days - first - j)
-            landed = land.execute(units_land, arrived, now_cargo, leave)
+            landed = land.execute(units_land, cargo, leave)
             sent_loaded = sent_loaded + n_loaded
             sent_empty = sent_empty + n_empty
             sent_cargo = sent_cargo + cargo
-            sent_arrived = sent_arrived + arrived
             # What was not sent waits: the units that did not leave eat where they are
             # today, and what they were to send is sent as soon as it can be.
             kept_back = d.by_origin_mode(sent_full * (1.0 - leave)).reshape(n_p * n_m, runs)
@@ -851,13 +845,16 @@ def run_chunk(c: Compiled, runs: int, rng: Any, threats: bool = True,
             stock = stock - fed
             tally["eaten"] += fed.sum(axis=0)
             tally["unfed"] += (fixed_need - fed).sum(axis=0)
-            backlog_cargo = xp.maximum(cargo_want - cargo, 0.0)
+            backlog_cargo = cargo_want - cargo  # not negative: cargo ≤ loads ≤ cargo_want
             backlog_loaded = xp.maximum(loaded_day + backlog_loaded - n_loaded, 0.0)
             backlog_empty = xp.maximum(empty_day + backlog_empty - n_empty, 0.0)
         # The last day's landings, less what the first day had advanced of them.
         idle, stock = _plus(idle, stock, landed)
         idle, stock = _plus(idle, stock, advanced, sign=-1.0)
-        n_loaded, n_empty, arrived = sent_loaded, sent_empty, sent_arrived
+        n_loaded, n_empty = sent_loaded, sent_empty
+        destroyed = sent_cargo * loss[:, None, :]  # the step's strikes, the same each day
+        arrived = sent_cargo - destroyed
+        tally["destroyed"] += destroyed.sum(axis=0)
         lost_l = n_loaded * hit
         lost_e = n_empty * hit
         back = n_loaded[d.back_leg] * d.back[s][:, None] if d.has_back else None
@@ -938,12 +935,12 @@ def run_chunk(c: Compiled, runs: int, rng: Any, threats: bool = True,
 
 class _Land:
     """What lands within a step: the units of the legs ``units_rows``, the cargo of the
-    legs ``cargo_rows`` and the food for the way back (``back`` [Eb, R] per share of each
-    leg sent, or None), summed where they arrive."""
+    legs ``cargo_rows`` (the share ``keep`` [L, R] of what they send: what strikes leave of
+    it) and the food for the way back (``back`` [Eb, R] per share of each leg sent, or
+    None), summed where they arrive."""
 
     def __init__(self, xp: Any, d: _Device, n_p: int, n_m: int, n_g: int, runs: int,
-                 units_rows: np.ndarray, cargo_rows: np.ndarray, back: Any) -> None:
-        self.xp = xp
+                 units_rows: np.ndarray, cargo_rows: np.ndarray, keep: Any, back: Any) -> None:
         self.d = d
         self.shape_units = (n_p, n_m, runs)
         self.shape_goods = (n_p, n_g, runs)
@@ -952,26 +949,22 @@ class _Land:
         self.units_dev = xp.asarray(units_rows)
         self.cargo_dev = xp.asarray(cargo_rows)
         self.units_sum = d.by_dest_mode.subset(units_rows)
-        self.units_to_pairs = d.to_leave_pairs(units_rows)
         self.cargo_sum = d.by_dest.subset(cargo_rows)
-        self.cargo_origin = d.origin[self.cargo_dev]
+        self.keep = keep[self.cargo_dev][:, None, :] if cargo_rows.size else None
         self.back = back
         if back is not None and not bool(back.any()):
             self.back = None
-        self.any = bool(units_rows.size or cargo_rows.size or self.back is not None)
 
-    def execute(self, units: Any, arrived: Any, now: Any, leave: Any) -> tuple[Any, Any]:
+    def execute(self, units: Any, cargo: Any, leave: Any) -> tuple[Any, Any]:
         """Units [P, M, R] and goods [P, G, R] that land (None where none do) when each leg
         sends the share ``leave`` [L, R] of its units: ``units`` [L, R] per share sent, the
-        cargo ``arrived`` [L, G, R] where it arrives ``now`` [L, R], and the food for the
-        way back."""
+        cargo sent ``cargo`` [L, G, R] (or [L, G, 1]), and the food for the way back."""
         units_here = goods_here = None
         if self.units_rows.size:
             rows = self.units_dev
             units_here = self.units_sum(units[rows] * leave[rows]).reshape(self.shape_units)
-        if self.cargo_rows.size:
-            rows = self.cargo_dev
-            goods_here = self.cargo_sum(arrived[rows] * now[rows][:, None, :]).reshape(
+        if self.keep is not None:
+            goods_here = self.cargo_sum(cargo[self.cargo_dev] * self.keep).reshape(
                 self.shape_goods)
         if self.back is not None:
             back = self.d.back_to(self.back * leave[self.d.back_leg]).reshape(self.shape_goods)
