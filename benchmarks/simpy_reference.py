@@ -287,9 +287,13 @@ class _Line:
             for i in range(n_l):
                 trips[self.origin[i]] += (plan_loaded[i] * v[i] * c.draw_loaded[i, :, s]
                                           + plan_empty[i] * v[i] * c.draw_empty[i, :, s])
-            fed_share = [min(_share(have[p, g], trips[p, g]) for g in range(n_g))
-                         for p in range(n_p)]
-            v = [v[i] * fed_share[self.origin[i]] for i in range(n_l)]
+            # Each leg as far as the goods it draws are there where it leaves.
+            for i in range(n_l):
+                o = self.origin[i]
+                draw = (plan_loaded[i] * v[i] * c.draw_loaded[i, :, s]
+                        + plan_empty[i] * v[i] * c.draw_empty[i, :, s])
+                v[i] *= min((_share(have[o, g], trips[o, g]) for g in range(n_g)
+                             if draw[g] > 0), default=1.0)
             for i in range(n_l):
                 have[self.origin[i]] -= (plan_loaded[i] * v[i] * c.draw_loaded[i, :, s]
                                          + plan_empty[i] * v[i] * c.draw_empty[i, :, s])

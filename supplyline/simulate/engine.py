@@ -377,8 +377,8 @@ class _Device:
         self.eat_loaded = steps_first(c.eat_loaded[draw_leg, draw_good])
         self.eat_empty = steps_first(c.eat_empty[draw_leg, draw_good])
         self.draw_at = _Sum(xp, c.origin[draw_leg] * n_g + draw_good, n_p * n_g)
-        self.draws = _DrawLayout(xp, c.origin[draw_leg] * n_g + draw_good, np.asarray(c.origin),
-                                 n_g)
+        self.draws = _DrawLayout(xp, c.origin[draw_leg] * n_g + draw_good, draw_leg,
+                                 int(np.asarray(c.origin).size))
         self.draw_good = _Sum(xp, draw_good, n_g)
         back_leg, back_good = _entries(c.back_food)
         self.has_back = back_leg.size > 0
@@ -501,26 +501,23 @@ class _CapacityLayout:
 
 class _DrawLayout:
     """The (place, good) pairs trips draw from [D] (``pairs``, flat), the sum of the
-    (leg, good) draw entries into them, and the pairs of each place ([Pd, most goods],
-    padded with D: none) and each leg's place among those (Pd: none)."""
+    (leg, good) draw entries [Ed] into them, the pair of each entry, and each leg's entries
+    ([L, most goods a leg draws], padded with Ed: none)."""
 
-    def __init__(self, xp: Any, entry_pair: np.ndarray, origin: np.ndarray, n_g: int) -> None:
+    def __init__(self, xp: Any, entry_pair: np.ndarray, entry_leg: np.ndarray,
+                 n_legs: int) -> None:
         pairs, of_entry = np.unique(entry_pair, return_inverse=True)
+        of_entry = of_entry.ravel()
         self.size = pairs.size
         self.pairs = xp.asarray(pairs)
-        self.sum = _Sum(xp, of_entry.ravel(), pairs.size)
-        places, place_of_pair = np.unique(pairs // n_g, return_inverse=True)
-        place_of_pair = place_of_pair.ravel()
-        most = int(np.bincount(place_of_pair).max(initial=0)) if pairs.size else 0
-        pad = np.full((places.size, max(most, 1)), pairs.size)
-        for i in range(places.size):
-            mine = np.nonzero(place_of_pair == i)[0]
-            pad[i, :mine.size] = mine
-        self.place_pairs = xp.asarray(pad)
-        self.place_of_pair = xp.asarray(place_of_pair)
-        row = np.full(int(origin.max(initial=0)) + 1, places.size)
-        row[places] = np.arange(places.size)
-        self.leg_place = xp.asarray(row[origin])
+        self.sum = _Sum(xp, of_entry, pairs.size)
+        self.entry_pair = xp.asarray(of_entry)
+        most = int(np.bincount(entry_leg, minlength=n_legs).max(initial=0))
+        pad = np.full((n_legs, max(most, 1)), entry_leg.size)
+        for leg in range(n_legs):
+            mine = np.nonzero(entry_leg == leg)[0]
+            pad[leg, :mine.size] = mine
+        self.leg_entries = xp.asarray(pad)
 
 
 class _Arrivals:
@@ -1027,11 +1024,14 @@ def _policy(xp: Any, d: _Device, *, stock: Any, fixed: Any, ready: Any, want: An
     if capacity is not None:
         v = v * capacity.share(xp, v)
     if draw.size:
-        trip = draw.sum(draws * v[d.draw_leg])  # [D, R]
+        # Each leg goes as far as the food and fuel it draws are there: where a good is
+        # short at a place, the share there cuts every leg that draws it.
+        wanted = draws * v[d.draw_leg]  # [Ed, R]
         here = have[draw.pairs]
-        fed = xp.concatenate([share(xp, here, trip), ones])[draw.place_pairs].min(axis=1)
-        v = v * xp.concatenate([fed, ones])[draw.leg_place]
-        have[draw.pairs] = xp.maximum(here - trip * fed[draw.place_of_pair], 0.0)
+        pair_share = share(xp, here, draw.sum(wanted))  # [D, R]
+        entry_share = xp.maximum(pair_share[draw.entry_pair], wanted <= 0)
+        v = v * xp.concatenate([entry_share, ones])[draw.leg_entries].min(axis=1)
+        have[draw.pairs] = xp.maximum(here - draw.sum(draws * v[d.draw_leg]), 0.0)
     if eaten_rows.size:
         have[eaten_rows] = xp.maximum(have[eaten_rows] - eaten, 0.0)
     take = share(xp, have.reshape(n_p, n_g, runs), d.by_origin(loads * v[:, None, :]))

@@ -13,7 +13,8 @@ day's uses in this order:
 2. **Units leave** as far as units are there and can travel (the mode's drawn
    availability), the route's capacity that day allows (what damage and rain left of it),
    and their rations and fuel for the trip are there; each of these cuts every dispatch it
-   touches by the same share (*pro rata*). Carriers eat before the front, so that a front
+   touches by the same share (*pro rata*): a good short at a place holds back the legs
+   that draw it there, and only those. Carriers eat before the front, so that a front
    short of food does not also strand the carriers that feed it.
 3. **The front eats** its share of the consumption the plan gives it.
 4. **Cargo**: the units that leave take their loads; where a good is short at a place,
