@@ -151,19 +151,36 @@ stdout = Console(highlight=False)
 stderr = Console(stderr=True, highlight=False)
 
 
-def _progress_lines() -> Callable[[str, int, int], None] | None:
+#: Where many steps come fast (chunks of runs, variants), at most one progress line this
+#: often (seconds) in a log file.
+LINE_EVERY_S = 5.0
+
+
+def _progress_lines(every_s: float = 0.0) -> Callable[..., None] | None:
     """Where standard error is not a terminal (a log file, a pipe, a batch job), a progress
-    bar shows nothing until the end: then each step of long work is one plain line on
-    standard error instead (``[12/48   5m03s] message``, within 80 columns). None on a
-    terminal."""
+    bar or a spinner shows nothing until the end: then each step of long work is one plain
+    line on standard error instead (``[12/48   5m03s] message``, or ``[  5m03s] message``
+    where there is no count), within 80 columns, with or without ``--json`` (standard output
+    stays the answer). With ``every_s``, a counted step is printed only that long after the
+    last line, and always the last one. None on a terminal."""
     if stderr.is_terminal:
         return None
     started = time.perf_counter()
+    last = -float("inf")
 
-    def line(message: str, done: int, total: int) -> None:
-        minutes, seconds = divmod(int(time.perf_counter() - started), 60)
-        width = len(str(total))
-        head = f"[{done:>{width}}/{total} {minutes:>3}m{seconds:02d}s] "
+    def line(message: str, done: int | None = None, total: int | None = None) -> None:
+        nonlocal last
+        now = time.perf_counter()
+        if done is not None and done != total and now - last < every_s:
+            return
+        last = now
+        minutes, seconds = divmod(int(now - started), 60)
+        clock = f"{minutes:>3}m{seconds:02d}s"
+        if done is None or total is None:
+            head = f"[{clock}] "
+        else:
+            width = len(str(total))
+            head = f"[{done:>{width}}/{total} {clock}] "
         text = plain(message)
         room = 80 - len(head)
         if len(text) > room:
@@ -171,6 +188,7 @@ def _progress_lines() -> Callable[[str, int, int], None] | None:
         stderr.print(head + text, soft_wrap=True, markup=False, highlight=False)
 
     return line
+
 
 ScenarioArg = Annotated[
     str | None,
@@ -487,9 +505,13 @@ def _plan_or_exit(sc: Scenario, replay: str | None, solver: Solver | str, time_l
     stage = "planning"
     outcome: dict[str, Any] = {}
 
+    lines = _progress_lines()
+
     def progress(message: str) -> None:
         nonlocal stage
         stage = message
+        if lines is not None:
+            lines(message)
 
     def solver_log(message: str) -> None:
         stderr.print(Text(plain(message), style="dim"), end="", soft_wrap=True)
@@ -994,10 +1016,14 @@ def sweep(
                 TimeElapsedColumn(), console=stderr, transient=True))
             task = bar.add_task(f"{len(variants)} variants", total=len(variants))
 
+        lines = _progress_lines(every_s=LINE_EVERY_S)
+
         def progress(done: int, failed: int, total: int) -> None:
+            words = f"{total} variants" + (f", {failed} failed" if failed else "")
             if bar is not None:
-                words = f"{total} variants" + (f", {failed} failed" if failed else "")
                 bar.update(task, completed=done, description=words)
+            if lines is not None:
+                lines(f"{done} of {words}", done, total)
 
         try:
             with _writing(out, "--out", json_output):
@@ -1245,15 +1271,19 @@ def _simulate_or_exit(result: Plan, runs: int, seed: int | None, device: str,
         fail("usage", f"--device: expected {' or '.join(DEVICES)}, got {device}",
              EXIT_BAD_INPUT, json_output)
     with ExitStack() as stack:
-        tick = None
+        bar = None
         if not json_output:
             bar = stack.enter_context(Progress(
                 "simulating", BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
                 console=stderr, transient=True))
             task = bar.add_task("simulating", total=runs)
+        lines = _progress_lines(every_s=LINE_EVERY_S)
 
-            def tick(done: int, total: int) -> None:
+        def tick(done: int, total: int) -> None:
+            if bar is not None:
                 bar.update(task, completed=done)
+            if lines is not None:
+                lines(f"simulated {done:,} of {total:,} runs", done, total)
 
         try:
             return simulate(result, runs=runs, seed=seed, device=device, progress=tick,

@@ -46,7 +46,7 @@ def test_no_command_shows_help() -> None:
 def test_scenarios_lists_the_builtins() -> None:
     result = runner.invoke(app, ["scenarios", "--json"])
     assert result.exit_code == 0
-    listed = json.loads(result.output)
+    listed = json.loads(result.stdout)
     assert [entry["name"] for entry in listed] == builtin_names()
     if builtin_names():
         plain = runner.invoke(app, ["scenarios"])
@@ -63,7 +63,7 @@ def test_check_ok(tiny_path: Path) -> None:
 def test_check_ok_json(tiny_path: Path) -> None:
     result = runner.invoke(app, ["check", str(tiny_path), "--json"])
     assert result.exit_code == 0
-    assert json.loads(result.output)["ok"] is True
+    assert json.loads(result.stdout)["ok"] is True
 
 
 def test_check_bad_file_lists_every_problem(bad_file: tuple[Path, str]) -> None:
@@ -89,7 +89,7 @@ def test_check_bad_file_json(bad_file: tuple[Path, str]) -> None:
     path, _ = bad_file
     result = runner.invoke(app, ["check", str(path), "--json"])
     assert result.exit_code == 2
-    report = json.loads(result.output)
+    report = json.loads(result.stdout)
     assert report["ok"] is False
     error = report["error"]
     assert error["kind"] == "scenario"
@@ -126,7 +126,7 @@ def test_show(tiny_path: Path) -> None:
 def test_show_json(tiny_path: Path) -> None:
     result = runner.invoke(app, ["show", str(tiny_path), "--json"])
     assert result.exit_code == 0
-    summary = json.loads(result.output)
+    summary = json.loads(result.stdout)
     assert summary["days"] == 10
     assert summary["commodities"][0]["demand_t"] == pytest.approx(12.6)
     assert summary["longest_routes"][0]["route"] == "long-trail"
@@ -149,9 +149,9 @@ def test_show_default_builtin() -> None:
 def test_plan_in_steps_of_several_days() -> None:
     result = runner.invoke(app, ["plan", "tutorial", "--step-days", "3", "--json"])
     assert result.exit_code == 0, result.output
-    kpis = json.loads(result.output)["kpis"]
+    kpis = json.loads(result.stdout)["kpis"]
     assert kpis["days"] == sl.load("tutorial").days
-    daily = json.loads(runner.invoke(app, ["plan", "tutorial", "--json"]).output)["kpis"]
+    daily = json.loads(runner.invoke(app, ["plan", "tutorial", "--json"]).stdout)["kpis"]
     assert kpis["columns"] < daily["columns"] / 2
 
 

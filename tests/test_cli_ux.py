@@ -251,3 +251,32 @@ def test_schema_command_prints_and_writes_it(tmp_path: Path) -> None:
     written = invoke("schema", "--out", str(target))
     assert written.exit_code == 0, written.output
     assert json.loads(target.read_text(encoding="utf-8"))["title"] == "supplyline scenario"
+
+
+def progress_lines(stderr: str) -> list[tuple[int | None, int | None, str]]:
+    """The plain progress lines ``[done/total   0m05s] message`` (or ``[  0m05s] message``):
+    (done, total, message) each; every other line of standard error must be blank, and
+    each within 80 columns."""
+    found = []
+    for line in filter(None, stderr.splitlines()):
+        match = re.fullmatch(r"\[(?:\s*(\d+)/(\d+))?\s+\d+m\d\ds\] (.+)", line)
+        assert match and len(line) <= 80, line
+        done, total = (int(match[1]), int(match[2])) if match[1] else (None, None)
+        found.append((done, total, match[3]))
+    return found
+
+
+def test_without_a_terminal_plan_and_simulate_print_plain_progress_lines() -> None:
+    """In a log file a spinner or a bar shows nothing until the end: there each stage of the
+    plan and each stretch of runs is a plain line on standard error, with or without --json
+    (standard output stays the answer)."""
+    planned = runner.invoke(cli.app, ["plan", "tutorial", "--json"])
+    assert planned.exit_code == 0, planned.output
+    json.loads(planned.stdout)
+    stages = [message for _, _, message in progress_lines(planned.stderr)]
+    assert stages[0] == "building the LP" and any(s.startswith("solving") for s in stages)
+    simulated = runner.invoke(cli.app, ["simulate", "tutorial", "--runs", "1200", "--seed", "1"])
+    assert simulated.exit_code == 0, simulated.output
+    counted = [line for line in progress_lines(simulated.stderr) if line[0] is not None]
+    assert counted[-1] == (1200, 1200, "simulated 1,200 of 1,200 runs")
+    assert [done for done, _, _ in counted] == sorted(done for done, _, _ in counted)

@@ -42,9 +42,11 @@ def hostile(tmp_path: Path, tiny_text: str) -> Path:
 
 
 def run(*args: str) -> tuple[int, str]:
+    """The exit code and what was printed (with ``--json``, standard output only: progress
+    lines go to standard error)."""
     result = runner.invoke(app, list(args))
     assert result.exception is None or isinstance(result.exception, SystemExit), result.output
-    return result.exit_code, result.output
+    return result.exit_code, result.stdout if "--json" in args else result.output
 
 
 def json_error(*args: str) -> tuple[int, dict[str, Any]]:

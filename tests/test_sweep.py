@@ -84,7 +84,7 @@ def test_bad_paths_and_values_are_located_errors_before_anything_runs(
     result = runner.invoke(app, ["sweep", "tutorial", "--vary", "policy.labour_share=0.2,0.3",
                                  "--vary", option, "--out", str(out), "--json"])
     assert result.exit_code == 2, result.output
-    error = json.loads(result.output)["error"]
+    error = json.loads(result.stdout)["error"]
     assert error["kind"] == "vary"
     assert "nothing was run" in error["message"]
     problem = next(p for p in error["problems"] if p["field"] == field)
@@ -103,7 +103,7 @@ def test_options_that_cannot_apply_are_usage_errors(tmp_path: Path) -> None:
         result = runner.invoke(app, ["sweep", "tutorial", "--vary",
                                      "modes.porter.payload_kg=20", *extra, "--json"])
         assert result.exit_code == 2, (extra, result.output)
-        assert json.loads(result.output)["error"]["kind"] == "usage"
+        assert json.loads(result.stdout)["error"]["kind"] == "usage"
 
 
 def test_a_value_varied_twice_is_an_error() -> None:
@@ -232,9 +232,12 @@ def test_the_documented_sweep_runs_as_written(client: Any, tmp_path: Path,
     monkeypatch.chdir(tmp_path)
     result = runner.invoke(app, [*command, "--scheduler", client.scheduler.address, "--json"])
     assert result.exit_code == 0, result.output
-    answer = json.loads(result.output)
+    answer = json.loads(result.stdout)
     assert answer["ok"] and answer["variants"] == 12 and answer["done"] == 12
     assert answer["written"] == ["sweep.parquet", "sweep.html"]
+    # Without a terminal the progress is plain lines on standard error, the last one whole.
+    assert result.stderr.splitlines()[-1].startswith("[12/12 ")
+    assert result.stderr.splitlines()[-1].endswith("] 12 of 12 variants")
     table = pd.read_parquet("sweep.parquet").sort_values("variant")
     assert list(table["modes.porter.payload_kg"]) == [15] * 3 + [20] * 3 + [25] * 3 + [30] * 3
     assert "Days at capacity per route" in Path("sweep.html").read_text("utf-8")
@@ -279,6 +282,6 @@ def test_an_unreachable_scheduler_is_a_failed_run(tmp_path: Path,
                                  "--scheduler", "tcp://127.0.0.1:9", "--out", str(out),
                                  "--json"])
     assert result.exit_code == 1, result.output
-    error = json.loads(result.output)["error"]
+    error = json.loads(result.stdout)["error"]
     assert error["kind"] == "sweep" and "cannot reach the Dask scheduler" in error["message"]
     assert not out.exists()

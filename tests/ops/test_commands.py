@@ -31,7 +31,7 @@ def test_replan_from_the_books(tmp_path: Path) -> None:
     runner = CliRunner()
     got = runner.invoke(app, ["replan", "--db", str(db), "--as-of", "2024-11-05", "--json"])
     assert got.exit_code == 0, got.output
-    out = json.loads(got.output)
+    out = json.loads(got.stdout)
     changes = {(c["what"], c["id"]): c for c in out["changes"]}
     assert changes[("route", "ridge-road")]["replan_kg"] == 0
     assert changes[("route", "ridge-road")]["in_force_kg"] > 0

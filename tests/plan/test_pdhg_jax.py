@@ -171,6 +171,6 @@ def test_without_jax_the_solver_says_what_to_install(monkeypatch: pytest.MonkeyP
         check_solver("pdhg-jax")
     result = runner.invoke(app, ["plan", "tutorial", "--solver", "pdhg-jax", "--json"])
     assert result.exit_code == 2
-    error = json.loads(result.output)["error"]
+    error = json.loads(result.stdout)["error"]
     assert error["kind"] == "usage" and "jax and mpax (jax is missing)" in error["message"]
     assert "Traceback" not in result.output

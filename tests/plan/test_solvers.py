@@ -48,7 +48,7 @@ def test_the_gpu_solver_says_what_is_missing() -> None:
         check_solver("cuopt")
     result = runner.invoke(app, ["plan", "tutorial", "--solver", "cuopt", "--json"])
     assert result.exit_code == 2
-    error = json.loads(result.output)["error"]
+    error = json.loads(result.stdout)["error"]
     assert error["kind"] == "usage" and error["message"].startswith("--solver:")
     assert NO_GPU_SOLVER is not None and NO_GPU_SOLVER in error["message"]
 

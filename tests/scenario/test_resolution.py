@@ -138,7 +138,7 @@ def test_a_tiny_figure_in_a_file_names_its_line(tmp_path: Path) -> None:
     file.write_text(text, "utf-8")
     result = CliRunner().invoke(app, ["check", str(file), "--json"])
     assert result.exit_code == 2, result.output
-    problems = {p["field"]: p for p in json.loads(result.output)["error"]["problems"]}
+    problems = {p["field"]: p for p in json.loads(result.stdout)["error"]["problems"]}
     assert set(problems) == {"places[1].population", "demand[0].ration_kg_per_person_day",
                              "routes[5].length_km"}
     population = problems["places[1].population"]

@@ -36,7 +36,7 @@ def test_simulate_json_is_reproducible() -> None:
     first = runner.invoke(app, args)
     second = runner.invoke(app, args)
     assert first.exit_code == 0, first.output
-    a, b = json.loads(first.output), json.loads(second.output)
+    a, b = json.loads(first.stdout), json.loads(second.stdout)
     assert a["ok"] is True
     a["simulation"]["kpis"].pop("seconds")
     b["simulation"]["kpis"].pop("seconds")
@@ -47,13 +47,13 @@ def test_simulate_bad_options_exit_2() -> None:
     bad_device = runner.invoke(app, ["simulate", "tutorial", "--runs", "5", "--device",
                                      "abacus", "--json"])
     assert bad_device.exit_code == 2
-    error = json.loads(bad_device.output)["error"]
+    error = json.loads(bad_device.stdout)["error"]
     assert error["kind"] == "usage" and "--device" in error["message"]
     bad_runs = runner.invoke(app, ["simulate", "tutorial", "--runs", "0"])
     assert bad_runs.exit_code == 2
     bad_replay = runner.invoke(app, ["simulate", "tutorial", "--replay", "nope", "--json"])
     assert bad_replay.exit_code == 2
-    assert "no replay named 'nope'" in json.loads(bad_replay.output)["error"]["message"]
+    assert "no replay named 'nope'" in json.loads(bad_replay.stdout)["error"]["message"]
 
 
 def test_simulate_bad_scenario_exit_2(tmp_path: Path) -> None:
@@ -89,8 +89,8 @@ def test_report_runs_adds_the_risk_section(tmp_path: Path) -> None:
 
 def test_simulate_without_unit_losses() -> None:
     args = ["simulate", "tutorial", "--runs", "20", "--seed", "3", "--json"]
-    lost = json.loads(runner.invoke(app, args).output)["simulation"]["kpis"]["units_lost"]
+    lost = json.loads(runner.invoke(app, args).stdout)["simulation"]["kpis"]["units_lost"]
     kept = runner.invoke(app, [*args, "--no-unit-losses"])
     assert kept.exit_code == 0, kept.output
     assert lost["value"] > 0
-    assert json.loads(kept.output)["simulation"]["kpis"]["units_lost"]["value"] == 0
+    assert json.loads(kept.stdout)["simulation"]["kpis"]["units_lost"]["value"] == 0

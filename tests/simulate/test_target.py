@@ -85,7 +85,7 @@ def test_plan_risk_on_the_command_line(tmp_path: Path) -> None:
     result = runner.invoke(app, ["plan", str(path), "--risk", "0.3", "--risk-runs", "40",
                                  "--json"])
     assert result.exit_code == 0, result.output
-    risk = json.loads(result.output)["risk"]
+    risk = json.loads(result.stdout)["risk"]
     assert risk["target"] == 0.3 and risk["rounds"] and risk["message"]
     text = runner.invoke(app, ["plan", str(path), "--risk", "0.3", "--risk-runs", "40"])
     assert "Plans for a risk of at most 30 %" in text.output
@@ -94,7 +94,7 @@ def test_plan_risk_on_the_command_line(tmp_path: Path) -> None:
                                  "--no-unit-losses", "--json"])
     assert spared.exit_code == 0, spared.output
     bad = runner.invoke(app, ["plan", str(path), "--risk", "1.5", "--json"])
-    assert bad.exit_code == 2 and "--risk" in json.loads(bad.output)["error"]["message"]
+    assert bad.exit_code == 2 and "--risk" in json.loads(bad.stdout)["error"]["message"]
 
 
 def test_the_report_shows_the_search_and_what_each_target_costs(tmp_path: Path) -> None:
