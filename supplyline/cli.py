@@ -489,9 +489,11 @@ def _check_replay(sc: Scenario, replay: str | None, json_output: bool) -> None:
 
 def _plan_or_exit(sc: Scenario, replay: str | None, solver: Solver | str, time_limit: float,
                   json_output: bool, step_days: int | None = None,
-                  verbose: bool = False) -> Plan:
-    """Solve, showing the stage and a running clock (none with ``--json``); a bad replay
-    exits 2, a failed solve exits 1. With ``verbose`` the solver's log goes to stderr.
+                  verbose: bool = False, lines: Callable[..., None] | None = None) -> Plan:
+    """Solve, showing the stage and a running clock (none with ``--json``; without a
+    terminal, a line for each stage, on the clock of ``lines`` where given: see
+    :func:`_progress_lines`); a bad replay exits 2, a failed solve exits 1. With ``verbose``
+    the solver's log goes to stderr.
 
     The solve runs in a worker thread while this one keeps the clock: HiGHS does not come
     back to Python until it is done (it lets other threads run meanwhile), so without the
@@ -505,7 +507,7 @@ def _plan_or_exit(sc: Scenario, replay: str | None, solver: Solver | str, time_l
     stage = "planning"
     outcome: dict[str, Any] = {}
 
-    lines = _progress_lines()
+    lines = lines or _progress_lines()
 
     def progress(message: str) -> None:
         nonlocal stage
@@ -654,9 +656,20 @@ def plan_command(
         if not 0.0 < risk < 1.0:
             fail("usage", f"--risk: expected a share between 0 and 1 (e.g. 0.05), got {risk}",
                  EXIT_BAD_INPUT, json_output)
+        lines = _progress_lines()
+
+        def round_said(message: str) -> None:
+            """Each round of the search, as it starts planning or simulating."""
+            if lines is not None:
+                lines(message)
+            elif not json_output:
+                stderr.print(Text(plain(message), style="dim"))
+
         search = plan_for_risk(sc, risk, runs=risk_runs, seed=seed, unit_losses=unit_losses,
                                plan=lambda s: _plan_or_exit(s, replay, solver, time_limit,
-                                                            json_output, step_days, verbose))
+                                                            json_output, step_days, verbose,
+                                                            lines),
+                               progress=round_said)
         result = search.plan
     else:
         result = _plan_or_exit(sc, replay, solver, time_limit, json_output, step_days, verbose)

@@ -105,7 +105,8 @@ def plan_for_risk(
     first: dt.date | None = None
     rounds: list[RiskRound] = []
     for k in range(max_rounds):
-        say(f"round {k + 1}: planning (margin {margin:.0%}, reserves {reserve:g} days)")
+        days = "day" if reserve == 1 else "days"
+        say(f"round {k + 1}: planning (margin {margin:.0%}, reserves {reserve:g} {days})")
         result = plan(_hardened(scenario, margin, reserve, first))
         say(f"round {k + 1}: simulating {runs:,} runs")
         simulation = simulate(result, runs=runs, seed=seed, unit_losses=unit_losses)

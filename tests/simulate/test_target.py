@@ -87,6 +87,13 @@ def test_plan_risk_on_the_command_line(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     risk = json.loads(result.stdout)["risk"]
     assert risk["target"] == 0.3 and risk["rounds"] and risk["message"]
+    # Without a terminal, each round is a line on standard error, on one clock with the
+    # stages of its plan.
+    said = [line.split("] ", 1)[1] for line in result.stderr.splitlines() if "] " in line]
+    assert said[0] == "round 1: planning (margin 0%, reserves 0 days)"
+    assert "round 1: simulating 40 runs" in said
+    assert said.index("round 1: simulating 40 runs") > said.index("building the LP")
+    assert len([s for s in said if s.startswith("round ")]) == 2 * len(risk["rounds"])
     text = runner.invoke(app, ["plan", str(path), "--risk", "0.3", "--risk-runs", "40"])
     assert "Plans for a risk of at most 30 %" in text.output
     assert ("Met: " in text.output) or ("Not met: " in text.output)
