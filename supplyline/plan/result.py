@@ -351,6 +351,37 @@ class Plan:
                            where=net.labour_people > 0)
         return food, labour
 
+    def _reserves_missed(self) -> list[str]:
+        """The reserve targets missed by more than a kg, in words: one line for each
+        (front, good) and run of steps in a row (a reserve asked for every day would
+        otherwise be a line a day)."""
+        net = self.network
+        missed: dict[tuple[int, int], list[tuple[int, float, float]]] = {}
+        for i, (p, c, s, kg) in enumerate(net.reserve_targets):
+            short = float(self.reserve_short_kg[i])
+            if short > 1.0:
+                missed.setdefault((p, c), []).append((s, short, kg))
+        notes = []
+        for (p, c), targets in missed.items():
+            targets.sort()
+            runs = [[targets[0]]]
+            for target in targets[1:]:
+                if target[0] - runs[-1][-1][0] <= 1:
+                    runs[-1].append(target)
+                else:
+                    runs.append([target])
+            what = f"reserve of {net.commodity_ids[c]} at {net.place_ids[p]} missed by"
+            for run in runs:
+                _, short, kg = max(run, key=lambda target: target[1])
+                if len(run) == 1:
+                    notes.append(f"{what} {_mass(short)} of {_mass(kg)} (step from "
+                                 f"{self.date_of(run[0][0])})")
+                else:
+                    notes.append(f"{what} up to {_mass(short)} of {_mass(kg)} ({len(run)} "
+                                 f"targets, steps from {self.date_of(run[0][0])} to "
+                                 f"{self.date_of(run[-1][0])})")
+        return notes
+
     def gave_up(self) -> list[str]:
         """What the plan could not do besides meeting demand, in words: every penalty the
         objective paid (road work undone, a reserve missed, wounded late or unfed, repair
@@ -364,12 +395,7 @@ class Plan:
                     f"road work on {net.route_ids[work.route]} left unfinished: "
                     f"{work.crew_days - done:,.0f} of {work.crew_days:,.0f} person-days undone "
                     f"by {self.date_of(work.by_step)}")
-        for i, (p, c, s, kg) in enumerate(net.reserve_targets):
-            short = float(self.reserve_short_kg[i])
-            if short > 1.0:
-                notes.append(
-                    f"reserve of {net.commodity_ids[c]} at {net.place_ids[p]} missed by "
-                    f"{_mass(short)} of {_mass(kg)} (step from {self.date_of(s)})")
+        notes.extend(self._reserves_missed())
         late = float((self.wounded_late * self.step_length).sum())
         if late > 0.5:
             notes.append(f"wounded not at a hospital within their limit: {late:,.0f} "

@@ -219,3 +219,26 @@ def test_what_the_objective_gave_up_is_reported(tiny_text: str) -> None:
     assert any(n.startswith("road work on long-trail left unfinished") for n in notes)
     replayed = sl.plan(sc, replay="history").gave_up()
     assert any("caps bicycle at 5,000 units, but the places own only" in n for n in replayed)
+
+
+def test_reserves_missed_on_days_in_a_row_are_one_line() -> None:
+    """A reserve asked for every day and missed every day is one line per front and good,
+    with how many targets it missed and the largest miss, not a line a day."""
+    import re
+
+    from supplyline.simulate.target import _hardened
+
+    base = sl.load("tutorial")
+    result = sl.plan(_hardened(base, 0.0, 60.0, base.start_date))
+    net = result.network
+    missed = [(p, c, s) for i, (p, c, s, _) in enumerate(net.reserve_targets)
+              if result.reserve_short_kg[i] > 1.0]
+    assert len(missed) > len({(p, c) for p, c, _ in missed})  # some missed in a row
+    notes = [n for n in result.gave_up() if n.startswith("reserve of ")]
+    counted = 0
+    for note in notes:
+        match = re.search(r"\((\d+) targets, steps from (\S+) to (\S+)\)$", note)
+        counted += int(match[1]) if match else 1
+        assert match is None or match[2] < match[3]
+    assert counted == len(missed)
+    assert len(notes) < len(missed)
