@@ -377,9 +377,11 @@ class Plan:
                     notes.append(f"{what} {_mass(short)} of {_mass(kg)} (step from "
                                  f"{self.date_of(run[0][0])})")
                 else:
+                    first, last = run[0][0], run[-1][0]
+                    steps = (f"step from {self.date_of(first)}" if first == last else
+                             f"steps from {self.date_of(first)} to {self.date_of(last)}")
                     notes.append(f"{what} up to {_mass(short)} of {_mass(kg)} ({len(run)} "
-                                 f"targets, steps from {self.date_of(run[0][0])} to "
-                                 f"{self.date_of(run[-1][0])})")
+                                 f"targets, {steps})")
         return notes
 
     def gave_up(self) -> list[str]:

@@ -105,8 +105,7 @@ def plan_for_risk(
     first: dt.date | None = None
     rounds: list[RiskRound] = []
     for k in range(max_rounds):
-        days = "day" if reserve == 1 else "days"
-        say(f"round {k + 1}: planning (margin {margin:.0%}, reserves {reserve:g} {days})")
+        say(f"round {k + 1}: planning (margin {margin:.0%}, reserves {_days(reserve)})")
         result = plan(_hardened(scenario, margin, reserve, first))
         say(f"round {k + 1}: simulating {runs:,} runs")
         simulation = simulate(result, runs=runs, seed=seed, unit_losses=unit_losses)
@@ -132,9 +131,13 @@ def plan_for_risk(
                     rounds)
 
 
+def _days(n: float) -> str:
+    """``n`` days in words: "1 day", "2.5 days"."""
+    return f"{n:g} day" + ("" if n == 1 else "s")
+
+
 def _met(last: RiskRound, risk: float) -> str:
-    days = "day" if last.reserve_days == 1 else "days"
-    reserves = (f" and {last.reserve_days:g} {days} of supply on hand at the fronts from "
+    reserves = (f" and {_days(last.reserve_days)} of supply on hand at the fronts from "
                 f"{last.from_date}" if last.reserve_days else "")
     return (f"some front goes short in {last.p_shortfall:.1%} of runs (target {risk:.0%}) "
             f"with {last.margin:.0%} of route capacity kept in hand{reserves}; the plan "
