@@ -203,7 +203,8 @@ def _notes(owed: float, owed_kg: float) -> list[str]:
     if owed > 0.5 or owed_kg > 0.5:
         notes.append(f"at worst {owed:,.1f} units and {owed_kg:,.0f} kg were owed at a step's "
                      "end: a step's first day counts on what its last day sends back within "
-                     "the step, and the last day sent less (repaid from the next arrivals)")
+                     "the step, and the last day sent less (the next arrivals there pay it, if any "
+                     "come)")
     return notes
 
 

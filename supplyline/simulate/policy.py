@@ -26,10 +26,11 @@ Units that do not leave wait where they are and eat there that day.
 Units and cargo that the plan has arriving within the step (a unit may make several short
 trips in a step, as the planner counts them) arrive the next day, so that a shortfall moves
 one stage a day along the line and a loop of trips turns at most once a day. On a step's
-first day, the arrivals the plan has within the step are advanced at the shares their legs
-last sent with; the step's end settles the account with what its last day actually sent
-(a place may then *owe* units or goods, repaid from its next arrivals; the simulation's
-notes give the largest). Each day is one pass: there is no fixed point to solve.
+first day, the arrivals the plan has within the step are advanced as planned (the plan's
+own dispatches of a day, not what legs kept back before); the step's end settles the
+account with what its last day actually sent (a place may then *owe* units or goods, paid
+by its next arrivals if any come; the simulation's notes give the largest). Each day is
+one pass: there is no fixed point to solve.
 
 Executed without threats and with availability 1, this is the plan: each day's share is
 feasible because the plan's stocks and units at a step's end and start are not negative

@@ -4,6 +4,7 @@ JSON; errors for bad arguments."""
 from __future__ import annotations
 
 import json
+import re
 
 import numpy as np
 import pytest
@@ -150,3 +151,16 @@ def test_the_first_example_of_the_simulation_page_runs() -> None:
     namespace: dict[str, object] = {}
     exec(compile(block, str(page), "exec"), namespace)
     assert isinstance(namespace["risk"], sl.Simulation)
+
+
+def test_what_a_step_borrowed_and_did_not_get_back_is_said() -> None:
+    """A step's first day counts on what its last day sends back within the step: under
+    threats the last day sends less and a place owes it, which the simulation says; a run
+    of the quiet plan owes nothing and says nothing."""
+    threatened = sl.simulate(tutorial_plan(), runs=200, seed=1)
+    owed = [note for note in threatened.notes if "were owed at a step's end" in note]
+    assert len(owed) == 1
+    units, kg = (float(x.replace(",", "")) for x in re.findall(
+        r"at worst ([\d,.]+) units and ([\d,]+) kg", owed[0])[0])
+    assert units > 0.5 or kg > 0.5
+    assert sl.simulate(quiet_tutorial_plan(), runs=20, seed=1).notes == []
