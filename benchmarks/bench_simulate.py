@@ -4,7 +4,8 @@ reference model (``benchmarks/simpy_reference.py``) and across devices.
 - ``N`` runs of a scenario's plan over its whole horizon on the CPU: wall time, CPU time
   (the cores used), runs per second, peak memory (the resident set sampled during the
   simulation; the runs are cut into chunks so that it stays bounded whatever N); target:
-  10,000 runs of the built-in scenario below 10 s on 2 cores, below 2 GiB;
+  10,000 runs of the built-in scenario below 10 s on 2 cores, below 2 GiB; in single
+  precision (the default) and, as the peer, the same runs in double precision;
 - per run, against the reference model on the same plan, measured in the same process
   (target: at least 300× faster);
 - ``--device gpu`` (CuPy): 1,000,000 runs on the GPU (target: below 1 minute), and the
@@ -103,21 +104,23 @@ def _load_plan(path: str) -> Any:
         return pickle.load(handle)  # a file this script wrote (--save-plan)
 
 
-def measure_cpu(plan: Any, runs: int, seed: int, workers: int | None) -> dict[str, Any]:
+def measure_cpu(plan: Any, runs: int, seed: int, workers: int | None,
+                precision: str = "single") -> dict[str, Any]:
     import supplyline as sl
 
-    sl.simulate(plan, runs=min(runs, 50), seed=seed + 1)  # warm-up: the compiled plan's caches
+    # Warm-up: the compiled plan's caches.
+    sl.simulate(plan, runs=min(runs, 50), seed=seed + 1, precision=precision)
     with OtherLoad() as other, PeakRss() as memory:
         started = time.perf_counter()
         cpu = time.process_time()
-        result = sl.simulate(plan, runs=runs, seed=seed, workers=workers)
+        result = sl.simulate(plan, runs=runs, seed=seed, workers=workers, precision=precision)
         wall = time.perf_counter() - started
         cpu = time.process_time() - cpu
     kpis = result.kpis()
     return {"runs": runs, "wall_s": wall, "cpu_s": cpu, "cores_used": cpu / wall,
             "per_run_ms": 1000.0 * wall / runs, "peak_rss_mib": memory.peak_mib,
             "rss_growth_mib": memory.peak_mib - memory.start_mib, "chunk": result.chunk,
-            "workers": workers, "others_cores": other.cores,
+            "workers": workers, "others_cores": other.cores, "precision": precision,
             "mean_shortfall_t": kpis["shortfall_t"]["value"],
             "p_any_shortfall": kpis["p_any_shortfall"]["value"]}
 
@@ -288,7 +291,16 @@ def render(figures: dict[str, Any]) -> str:
             f"< {TARGET_CPU_S:.0f} s" if builtin else "—",
             f"{cpu['per_run_ms']:.2f} ms a run; {cpu['cores_used']:.1f} cores used "
             f"(CPU {cpu['cpu_s']:.1f} s); chunks of {cpu['chunk']:,} runs; others' load "
-            f"{cpu['others_cores']:.1f} cores"])
+            f"{cpu['others_cores']:.1f} cores; single precision (the default); mean "
+            f"shortfall {cpu['mean_shortfall_t']:,.1f} t"])
+        double = figures.get("cpu_double")
+        if double:
+            rows.append([
+                "the same runs in double precision (the peer)", f"{double['wall_s']:.1f} s",
+                "—", f"{double['per_run_ms']:.2f} ms a run; {double['cores_used']:.1f} cores "
+                f"used; chunks of {double['chunk']:,} runs; mean shortfall "
+                f"{double['mean_shortfall_t']:,.1f} t; single precision "
+                f"{double['wall_s'] / cpu['wall_s']:.1f}× as fast"])
         rows.append([
             "peak memory of that simulation", f"{cpu['peak_rss_mib']:,.0f} MiB",
             f"< {TARGET_MEMORY_MIB:,.0f} MiB",
@@ -371,6 +383,9 @@ def main() -> None:
     if args.device == "cpu":
         figures["cpu"] = measure_cpu(plan, args.runs, args.seed, args.workers)
         print(f"CPU: {args.runs:,} runs in {figures['cpu']['wall_s']:.1f} s", flush=True)
+        figures["cpu_double"] = measure_cpu(plan, args.runs, args.seed, args.workers,
+                                            precision="double")
+        print(f"CPU, double precision: {figures['cpu_double']['wall_s']:.1f} s", flush=True)
         if args.reference_runs:
             figures["reference"] = measure_reference(plan, args.reference_runs, args.seed)
     else:

@@ -1271,17 +1271,26 @@ DeviceOption = Annotated[
                                        "extra and a CUDA GPU).")]
 
 
+PrecisionOption = Annotated[
+    str, typer.Option("--precision", help="single (float32, the default: about twice as "
+                                          "fast) or double (float64) for every amount.")]
+
+
 def _simulate_or_exit(result: Plan, runs: int, seed: int | None, device: str,
-                      json_output: bool, unit_losses: bool = True) -> Any:
+                      json_output: bool, unit_losses: bool = True,
+                      precision: str = "single") -> Any:
     """Run the simulation with a progress bar on standard error (none with ``--json``); a
     device that is not there exits 2."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
 
     from supplyline.errors import SimulationError
-    from supplyline.simulate import DEVICES, simulate
+    from supplyline.simulate import DEVICES, PRECISIONS, simulate
 
     if device not in DEVICES:
         fail("usage", f"--device: expected {' or '.join(DEVICES)}, got {device}",
+             EXIT_BAD_INPUT, json_output)
+    if precision not in PRECISIONS:
+        fail("usage", f"--precision: expected {' or '.join(PRECISIONS)}, got {precision}",
              EXIT_BAD_INPUT, json_output)
     with ExitStack() as stack:
         bar = None
@@ -1300,7 +1309,7 @@ def _simulate_or_exit(result: Plan, runs: int, seed: int | None, device: str,
 
         try:
             return simulate(result, runs=runs, seed=seed, device=device, progress=tick,
-                            unit_losses=unit_losses)
+                            unit_losses=unit_losses, precision=precision)
         except SimulationError as error:
             fail("usage", f"--device: {error}", EXIT_BAD_INPUT, json_output)
 
@@ -1315,6 +1324,7 @@ def simulate_command(
         "--seed", min=0, metavar="S", help="Seed: the same seed gives the same result "
                                            "(default: fresh, and printed).")] = None,
     device: DeviceOption = "cpu",
+    precision: PrecisionOption = "single",
     unit_losses: UnitLossesOption = True,
     days: DaysOption = None,
     step_days: StepOption = None,
@@ -1337,7 +1347,7 @@ def simulate_command(
     _check_replay(sc, replay, json_output)
     result = _simulate_or_exit(
         _plan_or_exit(sc, replay, solver, time_limit, json_output, step_days, verbose),
-        runs, seed, device, json_output, unit_losses)
+        runs, seed, device, json_output, unit_losses, precision)
     written: list[Path] = []
     if export is not None:
         with _writing(export, "--export", json_output):

@@ -73,7 +73,8 @@ def print_simulation_summary(result: Simulation, console: Console) -> None:
     plan = result.plan
     console.print(inert(
         f"{result.runs:,} runs of the plan for {plan.network.scenario.title} "
-        f"(seed {result.seed}, {result.seconds:.1f} s on {result.device})"))
+        f"(seed {result.seed}, {result.seconds:.1f} s on {result.device}, "
+        f"{result.precision} precision)"))
     console.print(inert(
         f"The plan expects {fmt(k['planned']['delivered_t'])} t delivered, "
         f"{fmt(k['planned']['shortfall_t'])} t short."))

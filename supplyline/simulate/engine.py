@@ -104,6 +104,7 @@ class Compiled:
     n_places: int
     n_modes: int
     n_goods: int
+    dtype: Any = np.float64  # the engine's floating-point type
     _device: _Device | None = field(default=None, repr=False)
 
     def device(self) -> _Device:
@@ -224,8 +225,10 @@ def _entries(*coefficients: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return leg.astype(np.int64), good.astype(np.int64)
 
 
-def compile_plan(plan: Plan, xp: Any = np, state: State | None = None) -> Compiled:
-    """The plan's arrays the engine reads (``xp``: the array module it runs in).
+def compile_plan(plan: Plan, xp: Any = np, state: State | None = None,
+                 dtype: Any = np.float64) -> Compiled:
+    """The plan's arrays the engine reads (``xp``: the array module it runs in; ``dtype``:
+    the floating-point type it computes in).
 
     With ``state``, the runs start from it instead of the plan's own start: its stocks and
     the units waiting and on the way with their cargo (as the planner reads them), route
@@ -300,7 +303,7 @@ def compile_plan(plan: Plan, xp: Any = np, state: State | None = None) -> Compil
         fronts=fronts, front_daily=demand[fronts] / grid.length[None, None, :],
         availability=net.availability.copy(), in_service=plan.units_in_use(),
         crew=net.crew_per_unit.copy(), labour_planned=float(labour["total"]),
-        n_places=n_p, n_modes=n_m, n_goods=n_g,
+        n_places=n_p, n_modes=n_m, n_goods=n_g, dtype=np.dtype(dtype),
     )
 
 
@@ -332,9 +335,18 @@ class _Device:
         self.xp = xp
         n_p, n_m, n_g = c.n_places, c.n_modes, c.n_goods
 
-        def steps_first(x: np.ndarray) -> Any:
-            """[..., S] on the host → [S, ...] in xp."""
-            return xp.asarray(np.ascontiguousarray(np.moveaxis(np.asarray(x), -1, 0)))
+        self.dtype = dtype = c.dtype
+
+        def real(x: Any) -> Any:
+            """Numbers on the host → xp, in the engine's floating-point type."""
+            return xp.asarray(np.asarray(x, dtype=dtype))
+
+        def steps_first(x: np.ndarray, times: bool = False) -> Any:
+            """[..., S] on the host → [S, ...] in xp (numbers in the engine's type; times
+            in days stay in double precision: the step a trip lands in is their floor)."""
+            x = np.moveaxis(np.asarray(x), -1, 0)
+            return xp.asarray(np.ascontiguousarray(
+                x, dtype=dtype if x.dtype.kind == "f" and not times else x.dtype))
 
         self.origin = xp.asarray(c.origin)
         self.origin_mode = xp.asarray(c.origin * n_m + c.mode)
@@ -362,12 +374,12 @@ class _Device:
         self.loaded_ok_share = steps_first(np.asarray(c.loaded_ok, dtype=float))
         self.all_loaded_ok = np.asarray(np.asarray(c.loaded_ok).all(axis=0))  # [S] host
         self.empty_ok_share = steps_first(np.asarray(c.empty_ok, dtype=float))
-        self.days_loaded = steps_first(c.days_loaded)
-        self.days_empty = steps_first(c.days_empty)
-        self.slow_expected = steps_first(c.slow_expected)
+        self.days_loaded = steps_first(c.days_loaded, times=True)
+        self.days_empty = steps_first(c.days_empty, times=True)
+        self.slow_expected = steps_first(c.slow_expected, times=True)
         self.move_loaded = xp.asarray(c.move_loaded)[:, None]
         self.move_empty = xp.asarray(c.move_empty)[:, None]
-        self.road_use = xp.asarray(c.road_use)[:, None]
+        self.road_use = real(c.road_use)[:, None]
         # Food and fuel per trip on the (leg, good) pairs that draw any; the food for the
         # way back on those that carry it.
         draw_leg, draw_good = _entries(c.draw_loaded, c.draw_empty)
@@ -393,8 +405,8 @@ class _Device:
         self.by_dest_mode = _Sum(xp, c.dest * n_m + c.mode, n_p * n_m)
         self.by_arc = _Sum(xp, c.arc, int(c.capacity_kg.size))
         self.by_mode = _Sum(xp, c.mode, n_m)
-        self.capacity_movements = xp.asarray(c.capacity_movements)[:, None]
-        self.capacity_kg = xp.asarray(c.capacity_kg)[:, None]
+        self.capacity_movements = real(c.capacity_movements)[:, None]
+        self.capacity_kg = real(c.capacity_kg)[:, None]
         self.open_share = steps_first(c.open_share)  # [D, A]
         self.damage = steps_first(c.damage)  # [S, A]
         self.arc_route = xp.asarray(c.arc_route)
@@ -415,7 +427,7 @@ class _Device:
         self.consumed = steps_first(c.consumed)[..., None]
         consumed = np.asarray(c.consumed).reshape(n_p * n_g, c.steps)
         self.consumed_rows = [(xp.asarray(np.nonzero(consumed[:, s])[0]),
-                               xp.asarray(consumed[np.nonzero(consumed[:, s])[0], s])[:, None])
+                               real(consumed[np.nonzero(consumed[:, s])[0], s])[:, None])
                               for s in range(c.steps)]
         self.demand = steps_first(c.demand)[..., None]
         self.plan_stock = steps_first(c.plan_stock)[..., None]
@@ -492,7 +504,8 @@ class _CapacityLayout:
             self.leg_rows.append((row_of_arc[arc], kind))
         self.rows = k
         self.rows_arc: Any = xp.asarray(np.concatenate(rows_arc)) if k else None
-        self.rows_capacity: Any = xp.asarray(np.concatenate(rows_cap))[:, None] if k else None
+        self.rows_capacity: Any = (xp.asarray(np.concatenate(rows_cap).astype(c.dtype))[:, None]
+                                   if k else None)
         self.entry_leg: Any = xp.asarray(np.concatenate(entry_leg)) if k else None
         self.entry_kind: Any = xp.asarray(np.concatenate(entry_kind)) if k else None
         self.entry_sum: Any = _Sum(xp, np.concatenate(entry_row), k) if k else None
@@ -640,43 +653,47 @@ def run_chunk(c: Compiled, runs: int, rng: Any, threats: bool = True,
     see :class:`supplyline.simulate.result.Simulation` for what each holds. With ``trace``,
     also every step's dispatches, cargo, stocks, units waiting and consumption (``trace_*``,
     in the plan's shapes with the runs first)."""
-    xp = c.xp
     d = c.device()
+    xp, dtype = c.xp, d.dtype
     n_p, n_m, n_g, steps = c.n_places, c.n_modes, c.n_goods, c.steps
     n_f = int(c.fronts.size)
-    sampler = ThreatSampler(c.plan.network, xp, rng, runs, enabled=threats)
+    sampler = ThreatSampler(c.plan.network, xp, rng, runs, enabled=threats, dtype=dtype)
+
+    def zeros(*shape: int) -> Any:
+        return xp.zeros(shape, dtype=dtype)
+
     n_a = int(c.capacity_kg.size)
     n_legs = int(c.loaded.shape[0])
-    backlog_loaded = xp.zeros((n_legs, runs))
-    backlog_empty = xp.zeros((n_legs, runs))
-    backlog_cargo = xp.zeros((n_legs, n_g, runs))
+    backlog_loaded = zeros(n_legs, runs)
+    backlog_empty = zeros(n_legs, runs)
+    backlog_cargo = zeros(n_legs, n_g, runs)
     traced: dict[str, list[Any]] = {}
     if trace:
         traced = {key: [] for key in ("trace_loaded", "trace_empty", "trace_cargo",
                                       "trace_stock", "trace_idle", "trace_consumed")}
 
-    stock = xp.zeros((n_p, n_g, runs))
-    idle = xp.zeros((n_p, n_m, runs))
-    pending = _Pending(cargo={}, units={}, in_transit=xp.zeros((n_g, runs)))
-    tally = {key: xp.zeros((n_g, runs)) for key in (
+    stock = zeros(n_p, n_g, runs)
+    idle = zeros(n_p, n_m, runs)
+    pending = _Pending(cargo={}, units={}, in_transit=zeros(n_g, runs))
+    tally = {key: zeros(n_g, runs) for key in (
         "consumed", "eaten", "burned", "spoiled", "destroyed", "unfed")}
-    lost_units = xp.zeros((n_m, runs))
+    lost_units = zeros(n_m, runs)
     owed = xp.zeros(runs)  # most units the places owed at the end of a step
     owed_kg = xp.zeros(runs)  # most goods
-    lost_unit_days = xp.zeros((n_m, runs))
-    short = xp.zeros((steps, n_f, n_g, runs))
-    reserve_days = xp.zeros((steps, n_f, runs))
-    front_stock = xp.zeros((steps, n_f, runs))
+    lost_unit_days = zeros(n_m, runs)
+    short = zeros(steps, n_f, n_g, runs)
+    reserve_days = zeros(steps, n_f, runs)
+    front_stock = zeros(steps, n_f, runs)
     fronts = d.fronts
-    a_dev = xp.asarray(np.asarray(c.availability, dtype=float))[:, None]
+    a_dev = xp.asarray(np.asarray(c.availability, dtype=dtype))[:, None]
 
     for s in range(steps):
         length = float(c.step_length[s])
         first = int(c.step_start[s])
         # --- the step's days: damage, rain, strikes (means over its days)
-        left = xp.zeros((n_a, runs))
-        slow_q = xp.zeros((sampler.n_routes, runs))
-        loss_q = xp.zeros((2, sampler.n_routes, runs))  # by day, by night
+        left = zeros(n_a, runs)
+        slow_q = zeros(sampler.n_routes, runs)
+        loss_q = zeros(2, sampler.n_routes, runs)  # by day, by night
         for day in range(first, first + int(length)):
             draw = sampler.day(day)
             left += draw.capacity_left.T[d.arc_route] * d.open_share[day][:, None]
@@ -688,8 +705,8 @@ def run_chunk(c: Compiled, runs: int, rng: Any, threats: bool = True,
         loss = loss_q[d.night, d.route] / length  # [L, R]
         # Units in service that can travel: the binomial share of the mode's availability
         # (normal approximation), against the share the plan counted on.
-        z = rng.standard_normal((runs, n_m)).T
-        in_service = np.asarray(c.in_service[:, s], dtype=float)
+        z = rng.standard_normal((runs, n_m)).T.astype(dtype)
+        in_service = np.asarray(c.in_service[:, s], dtype=dtype)
         units = xp.asarray(np.maximum(in_service, 1.0))[:, None]
         drawn = xp.clip(a_dev + xp.sqrt(a_dev * (1.0 - a_dev) / units) * z, 0.0, 1.0)
         available = xp.minimum(1.0, drawn / a_dev)  # [M, R]
@@ -742,10 +759,10 @@ def run_chunk(c: Compiled, runs: int, rng: Any, threats: bool = True,
         layout = d.capacity["limited" if bool((left >= 1e-12).all()) else "all"]
         cap_day = layout.rows_capacity * left[layout.rows_arc] if layout.rows else None
 
-        sent_loaded = xp.zeros((n_legs, runs))
-        sent_empty = xp.zeros((n_legs, runs))
-        sent_cargo = xp.zeros((n_legs, n_g, runs))
-        eaten_here = xp.zeros((n_p, n_g, runs))
+        sent_loaded = zeros(n_legs, runs)
+        sent_empty = zeros(n_legs, runs)
+        sent_cargo = zeros(n_legs, n_g, runs)
+        eaten_here = zeros(n_p, n_g, runs)
         advanced: tuple[Any, Any] = (None, None)
         landed: tuple[Any, Any] = (None, None)
         for j in range(n_days):
@@ -798,7 +815,7 @@ def run_chunk(c: Compiled, runs: int, rng: Any, threats: bool = True,
                     per_entry=xp.stack([sent_full * d.road_use, kgs])[layout.entry_kind,
                                                                        layout.entry_leg])
             pairs = d.leave_pairs
-            leave, take = _policy(
+            leave, take, offered = _policy(
                 xp, d, stock=stock, fixed=fixed_day,
                 ready=ready.reshape(n_p * n_m, runs)[pairs],
                 want=want.reshape(n_p * n_m, runs)[pairs], capacity=capacity, draws=draws,
@@ -807,7 +824,8 @@ def run_chunk(c: Compiled, runs: int, rng: Any, threats: bool = True,
             # --- execute: people eat, units leave, the front eats, the loads are taken
             n_loaded = plan_loaded * leave
             n_empty = plan_empty * leave
-            cargo = loads * (take[d.origin] * leave[:, None, :])  # [L, G, R] sent
+            leaving, leaving_here = offered  # the loads of the units leaving, and by place
+            cargo = leaving * take[d.origin]  # [L, G, R] sent
             fixed_need = fixed_day
             fed = xp.minimum(fixed_need, xp.maximum(stock, 0.0))
             stock = stock - fed
@@ -826,14 +844,14 @@ def run_chunk(c: Compiled, runs: int, rng: Any, threats: bool = True,
             eaten_today = xp.minimum(front_day, xp.maximum(stock, 0.0))
             stock = stock - eaten_today
             eaten_here = eaten_here + eaten_today
-            stock = stock - d.by_origin(cargo)
+            stock = stock - take * leaving_here  # the loads taken, by place
             lost = d.by_mode((n_loaded + n_empty) * hit)
             lost_units += lost
             lost_unit_days += lost * (c.days - first - j)
             landed = land.execute(units_land, cargo, leave)
             sent_loaded = sent_loaded + n_loaded
             sent_empty = sent_empty + n_empty
-            sent_cargo = sent_cargo + cargo
+            sent_cargo += cargo
             # What was not sent waits: the units that did not leave eat where they are
             # today, and what they were to send is sent as soon as it can be.
             kept_back = d.by_origin_mode(sent_full * (1.0 - leave)).reshape(n_p * n_m, runs)
@@ -842,7 +860,8 @@ def run_chunk(c: Compiled, runs: int, rng: Any, threats: bool = True,
             stock = stock - fed
             tally["eaten"] += fed.sum(axis=0)
             tally["unfed"] += (fixed_need - fed).sum(axis=0)
-            backlog_cargo = cargo_want - cargo  # not negative: cargo ≤ loads ≤ cargo_want
+            cargo_want -= cargo  # not negative: cargo ≤ loads ≤ cargo_want
+            backlog_cargo = cargo_want
             backlog_loaded = xp.maximum(loaded_day + backlog_loaded - n_loaded, 0.0)
             backlog_empty = xp.maximum(empty_day + backlog_empty - n_empty, 0.0)
         # The last day's landings, less what the first day had advanced of them.
@@ -905,7 +924,7 @@ def run_chunk(c: Compiled, runs: int, rng: Any, threats: bool = True,
             front_stock[s] = held.sum(axis=1)
 
     def runs_first(x: Any) -> Any:
-        return xp.ascontiguousarray(xp.moveaxis(x, -1, 0))
+        return xp.ascontiguousarray(xp.moveaxis(x, -1, 0), dtype=np.float64)
 
     crew = xp.asarray(c.crew)[:, None]
     out = {key: runs_first(value) for key, value in tally.items()}
@@ -918,15 +937,15 @@ def run_chunk(c: Compiled, runs: int, rng: Any, threats: bool = True,
         "in_transit": runs_first(pending.in_transit),
         "units_lost": runs_first(lost_units),
         "labour_days": c.labour_planned - (lost_unit_days * crew).sum(axis=0),
-        "short": xp.ascontiguousarray(xp.transpose(short, (3, 1, 2, 0))),
-        "reserve_days": xp.ascontiguousarray(xp.transpose(reserve_days, (2, 1, 0))),
-        "front_stock": xp.ascontiguousarray(xp.transpose(front_stock, (2, 1, 0))),
+        "short": xp.ascontiguousarray(xp.transpose(short, (3, 1, 2, 0)), dtype=np.float64),
+        "reserve_days": xp.ascontiguousarray(xp.transpose(reserve_days, (2, 1, 0)), dtype=np.float64),
+        "front_stock": xp.ascontiguousarray(xp.transpose(front_stock, (2, 1, 0)), dtype=np.float64),
         "units_owed": owed,
         "goods_owed_kg": owed_kg,
     })
     for key, values in traced.items():
         stacked = xp.stack(values, axis=-1)  # [..., R, S]
-        out[key] = xp.ascontiguousarray(xp.moveaxis(stacked, -2, 0))
+        out[key] = xp.ascontiguousarray(xp.moveaxis(stacked, -2, 0), dtype=np.float64)
     return out
 
 
@@ -984,7 +1003,7 @@ class _Capacity:
         layout = self.layout
         used = layout.entry_sum(self.per_entry * v[layout.entry_leg])
         allowed = share(xp, self.cap, used)
-        allowed = xp.concatenate([allowed, xp.ones((1, allowed.shape[1]))])
+        allowed = xp.concatenate([allowed, xp.ones((1, allowed.shape[1]), dtype=allowed.dtype)])
         out = allowed[layout.leg_rows[0]]
         for rows in layout.leg_rows[1:]:
             out = xp.minimum(out, allowed[rows])
@@ -1005,9 +1024,10 @@ def _plus(idle: Any, stock: Any, landed: tuple[Any, Any], sign: float = 1.0
 
 def _policy(xp: Any, d: _Device, *, stock: Any, fixed: Any, ready: Any, want: Any,
             capacity: _Capacity | None, draws: Any, loads: Any,
-            consumed: tuple[Any, Any]) -> tuple[Any, Any]:
+            consumed: tuple[Any, Any]) -> tuple[Any, Any, tuple[Any, Any]]:
     """The policy for one day (:mod:`supplyline.simulate.policy`): the share of each leg's
-    units that leave [L, R] and of each place's loads that are taken [P, G, R]. ``stock``
+    units that leave [L, R] and of each place's loads that are taken [P, G, R]; and the
+    loads of the units that leave [L, G, R], with their sum by place [P, G, R]. ``stock``
     [P, G, R] is what is there; ``fixed`` [P, G, R] is eaten first; at the (place, mode)
     pairs legs leave from [OM], ``ready`` [OM, R] units can travel and ``want`` [OM, R]
     units the legs mean to send; ``capacity`` the arcs' limits (None: none can bind);
@@ -1015,7 +1035,7 @@ def _policy(xp: Any, d: _Device, *, stock: Any, fixed: Any, ready: Any, want: An
     ``consumed`` what the fronts eat (flat (place, good) rows and amounts)."""
     n_p, n_g, runs = stock.shape
     draw = d.draws
-    ones = xp.ones((1, runs))
+    ones = xp.ones((1, runs), dtype=stock.dtype)
     eaten_rows, eaten = consumed
     # People on the line eat first; then units leave as far as units, the routes' capacity
     # and their rations and fuel allow; the front eats; the loads are taken.
@@ -1034,5 +1054,7 @@ def _policy(xp: Any, d: _Device, *, stock: Any, fixed: Any, ready: Any, want: An
         have[draw.pairs] = xp.maximum(here - draw.sum(draws * v[d.draw_leg]), 0.0)
     if eaten_rows.size:
         have[eaten_rows] = xp.maximum(have[eaten_rows] - eaten, 0.0)
-    take = share(xp, have.reshape(n_p, n_g, runs), d.by_origin(loads * v[:, None, :]))
-    return v, take
+    offered = loads * v[:, None, :]
+    offered_here = d.by_origin(offered)
+    take = share(xp, have.reshape(n_p, n_g, runs), offered_here)
+    return v, take, (offered, offered_here)

@@ -42,6 +42,7 @@ class Simulation:
     runs: int
     seed: int | None
     device: str
+    precision: str  # 'single' or 'double': the floating-point type of the runs
     chunk: int
     seconds: float
     fronts: NDArray[np.int64]  # [F] place index of each front
@@ -125,6 +126,7 @@ class Simulation:
             "runs": n,
             "seed": self.seed,
             "device": self.device,
+            "precision": self.precision,
             "seconds": self.seconds,
             "planned": {"shortfall_t": plan_kpis["shortfall_t"],
                         "delivered_t": plan_kpis["delivered_t"],

@@ -43,8 +43,10 @@ class ThreatSampler:
     ``rng`` of the array module ``xp`` (NumPy or CuPy). The arrays are kept with the runs
     last (routes × runs); a day's draw gives them with the runs first (transposed views)."""
 
-    def __init__(self, net: Network, xp: Any, rng: Any, runs: int, enabled: bool = True) -> None:
+    def __init__(self, net: Network, xp: Any, rng: Any, runs: int, enabled: bool = True,
+                 dtype: Any = np.float64) -> None:
         self.xp = xp
+        self.dtype = dtype
         self.rng = rng
         self.runs = runs
         self.n_routes = len(net.route_ids)
@@ -55,8 +57,9 @@ class ThreatSampler:
         # The weight of a strike k days ago on today's damage: whole days, then the rest.
         k = np.arange(self.window)[None, :]
         weights = np.clip(repair[:, None] - k, 0.0, 1.0)  # [Q, W]
-        self.weights = [xp.asarray(weights[:, j])[:, None] for j in range(self.window)]
-        self.recent = [xp.zeros((self.n_routes, runs)) for _ in range(self.window)]
+        self.weights = [xp.asarray(weights[:, j].astype(dtype))[:, None]
+                        for j in range(self.window)]
+        self.recent = [xp.zeros((self.n_routes, runs), dtype=dtype) for _ in range(self.window)]
         self.today = 0  # the slot of ``recent`` that holds today's damage
         self.strike_routes = [xp.asarray(s.routes) for s in self.strikes]
         self.rain_routes = [xp.asarray(r.routes) for r in self.rains]
@@ -68,9 +71,9 @@ class ThreatSampler:
 
     def day(self, d: int) -> DayDraw:
         xp, runs, q = self.xp, self.runs, self.n_routes
-        added = xp.zeros((q, runs))
-        loss_day = xp.zeros((q, runs))
-        loss_night = xp.zeros((q, runs))
+        added = xp.zeros((q, runs), dtype=self.dtype)
+        loss_day = xp.zeros((q, runs), dtype=self.dtype)
+        loss_night = xp.zeros((q, runs), dtype=self.dtype)
         for source, routes in zip(self.strikes, self.strike_routes, strict=True):
             p_day = float(source.day_probability[d])
             p_night = float(source.night_probability[d])
@@ -88,7 +91,7 @@ class ThreatSampler:
         for k in range(1, self.window):
             damage += self.recent[(self.today - k) % self.window] * self.weights[k]
         left = xp.clip(1.0 - damage, 0.0, 1.0)
-        slowdown = xp.ones((q, runs))
+        slowdown = xp.ones((q, runs), dtype=self.dtype)
         for spell, routes in zip(self.rains, self.rain_routes, strict=True):
             p = float(spell.probability[d])
             if p <= 0.0:

@@ -29,6 +29,15 @@ def test_simulate_prints_the_risk_and_writes_files(tmp_path: Path) -> None:
     assert {"simulation.json", "sim_days.csv", "sim_fan.csv", "sim_runs.csv"} <= names
     doc = json.loads((out / "simulation.json").read_text(encoding="utf-8"))
     assert doc["kpis"]["runs"] == 40 and doc["kpis"]["seed"] == 2
+    assert doc["kpis"]["precision"] == "single"
+    assert "single precision" in result.output
+
+
+def test_simulate_in_double_precision() -> None:
+    result = runner.invoke(app, ["simulate", "tutorial", "--runs", "10", "--seed", "2",
+                                 "--precision", "double", "--json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["simulation"]["kpis"]["precision"] == "double"
 
 
 def test_simulate_json_is_reproducible() -> None:
@@ -49,6 +58,11 @@ def test_simulate_bad_options_exit_2() -> None:
     assert bad_device.exit_code == 2
     error = json.loads(bad_device.stdout)["error"]
     assert error["kind"] == "usage" and "--device" in error["message"]
+    bad_precision = runner.invoke(app, ["simulate", "tutorial", "--runs", "5", "--precision",
+                                        "half", "--json"])
+    assert bad_precision.exit_code == 2
+    message = json.loads(bad_precision.stdout)["error"]["message"]
+    assert message == "--precision: expected single or double, got half"
     bad_runs = runner.invoke(app, ["simulate", "tutorial", "--runs", "0"])
     assert bad_runs.exit_code == 2
     bad_replay = runner.invoke(app, ["simulate", "tutorial", "--replay", "nope", "--json"])

@@ -66,7 +66,8 @@ def test_a_plan_from_a_state_run_from_that_state_is_the_plan(step_days: int) -> 
         np.testing.assert_allclose(out[f"trace_{name}"][0], getattr(plan, attribute),
                                    rtol=1e-6, atol=1e-6, err_msg=name)
     assert float(out["units_owed"].max()) < 1e-6 and float(out["goods_owed_kg"].max()) < 1e-6
-    result = sl.simulate(plan, runs=2, seed=1, threats=False, state=state)
+    result = sl.simulate(plan, runs=2, seed=1, threats=False, state=state,
+                         precision="double")
     np.testing.assert_allclose(result.consumed_kg.sum(axis=1), plan.consumed_kg.sum(),
                                rtol=1e-6)
     b = result.balance_kg()
