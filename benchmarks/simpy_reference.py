@@ -118,15 +118,14 @@ class _Line:
         self.threats = threats
         self.rng = rng
         self.unit_losses = unit_losses
-        plan = c.plan
-        legs = plan.legs
-        self.origin = [int(x) for x in legs.origin]
-        self.dest = [int(x) for x in legs.dest]
-        self.mode = [int(x) for x in legs.mode]
-        self.arc = [int(x) for x in legs.arc]
-        self.route = [int(plan.network.arc_route[a]) for a in self.arc]
-        self.night = [bool(plan.network.night_only[m]) for m in self.mode]
-        n_l, n_p, n_m, n_g = legs.n, c.n_places, c.n_modes, c.n_goods
+        # The legs the engine executes (those the plan uses).
+        self.origin = [int(x) for x in c.origin]
+        self.dest = [int(x) for x in c.dest]
+        self.mode = [int(x) for x in c.mode]
+        self.arc = [int(x) for x in c.arc]
+        self.route = [int(x) for x in c.route]
+        self.night = [bool(x) for x in c.night]
+        n_l, n_p, n_m, n_g = len(self.origin), c.n_places, c.n_modes, c.n_goods
         self.n = (n_l, n_p, n_m, n_g)
         self.stock = np.zeros((n_p, n_g))
         self.idle = np.zeros((n_p, n_m))

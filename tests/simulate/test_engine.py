@@ -274,3 +274,26 @@ def test_single_precision_gives_the_runs_of_double_precision() -> None:
 def test_an_unknown_precision_is_an_error() -> None:
     with pytest.raises(sl.SimulationError, match="precision must be one of single, double"):
         sl.simulate(tutorial_plan(), runs=2, precision="half")
+
+
+def test_legs_the_plan_does_not_use_are_left_out() -> None:
+    """A leg with a crumb of a unit over the whole horizon (what an interior point solution
+    spreads) is not executed; the runs are the plan's on every other leg, and the traces
+    keep the plan's legs."""
+    import dataclasses
+
+    from supplyline.simulate.engine import MIN_LEG_UNITS
+
+    plan = quiet_tutorial_plan(1)
+    used = (plan.loaded_units + plan.empty_units).sum(axis=1) >= MIN_LEG_UNITS
+    crumb = int(np.nonzero(~used)[0][0])
+    empty = plan.empty_units.copy()
+    empty[crumb, 3] = 0.1 * MIN_LEG_UNITS
+    with_crumb = dataclasses.replace(plan, empty_units=empty)
+    compiled = compile_plan(with_crumb)
+    np.testing.assert_array_equal(compiled.legs, np.nonzero(used)[0])
+    out = run_chunk(compiled, 1, np.random.default_rng(0), trace=True)
+    assert out["trace_loaded"].shape[1] == plan.loaded_units.shape[0]
+    np.testing.assert_allclose(out["trace_loaded"][0], plan.loaded_units, rtol=1e-6, atol=1e-6)
+    np.testing.assert_allclose(out["trace_empty"][0], plan.empty_units, rtol=1e-6, atol=1e-6)
+    assert out["trace_empty"][0, crumb].max() == 0.0
