@@ -325,6 +325,7 @@ class _Line:
             eaten_today = np.minimum(consumed_day, np.maximum(self.stock, 0.0))
             self.stock -= eaten_today
             eaten_here += eaten_today
+            back_later: list[tuple[int, float]] = []
             for i in range(n_l):
                 o, m = self.origin[i], self.mode[i]
                 cargo = n_loaded[i] * per_unit[i] * take[i]
@@ -341,11 +342,17 @@ class _Line:
                     self.units_pipe[at_l[i], d, m] += n_loaded[i] - lost_l
                 if at_e[i] > s:
                     self.units_pipe[at_e[i], d, m] += n_empty[i] - lost_e
-                self.backlog_loaded[i] = max(float(c.loaded[i, s]) / n_days
-                                             + self.backlog_loaded[i] - n_loaded[i], 0.0)
+                # Units sent beyond the plan to carry loads kept back come back empty
+                # on the leg back.
+                beyond = n_loaded[i] - (float(c.loaded[i, s]) / n_days + self.backlog_loaded[i])
+                self.backlog_loaded[i] = max(-beyond, 0.0)
                 self.backlog_empty[i] = max(float(c.empty[i, s]) / n_days
                                             + self.backlog_empty[i] - n_empty[i], 0.0)
+                if beyond > 0.0 and c.reverse[i] >= 0:
+                    back_later.append((int(c.reverse[i]), beyond))
                 self.backlog_cargo[i] = np.maximum(cargo_want[i] - cargo, 0.0)
+            for leg, units in back_later:
+                self.backlog_empty[leg] += units
             landed = landing(leave, take)
             # Units that did not leave wait where they are today, and eat there.
             for i in range(n_l):

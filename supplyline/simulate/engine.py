@@ -114,6 +114,7 @@ class Compiled:
     dtype: Any = np.float64  # the engine's floating-point type
     legs: Any = None  # [L] the plan's index of each leg the engine executes
     n_legs_plan: int = 0  # the plan's legs
+    reverse: Any = None  # [L] the leg back (same mode, the other way; -1: none)
     _device: _Device | None = field(default=None, repr=False)
 
     def device(self) -> _Device:
@@ -317,8 +318,23 @@ def compile_plan(plan: Plan, xp: Any = np, state: State | None = None,
         legs=np.arange(legs.origin.size), n_legs_plan=int(legs.origin.size),
     )
     # (A plan that sends nothing anywhere keeps its legs: the engine needs one at least.)
-    return _used_legs(compiled, used) if used.size else compiled
+    compiled = _used_legs(compiled, used) if used.size else compiled
+    compiled.reverse = _reverse(compiled, net.arc_route)
+    return compiled
 
+
+def _reverse(c: Compiled, arc_route: np.ndarray) -> np.ndarray:
+    """Each leg's way back: the leg of the same mode from its destination to its origin
+    (on the same route where there are several), -1 where there is none."""
+    out = np.full(np.asarray(c.origin).size, -1, dtype=np.int64)
+    route = np.asarray(arc_route)[np.asarray(c.arc)]
+    for leg in range(out.size):
+        back = np.nonzero((c.origin == c.dest[leg]) & (c.dest == c.origin[leg])
+                          & (c.mode == c.mode[leg]))[0]
+        if back.size:
+            same = back[route[back] == route[leg]]
+            out[leg] = int((same if same.size else back)[0])
+    return out
 
 #: The fields of :class:`Compiled` with one row per leg.
 _PER_LEG = ("origin", "dest", "mode", "arc", "route", "night", "loaded", "empty", "cargo",
@@ -431,6 +447,7 @@ class _Device:
         self.by_dest_mode = _Sum(xp, c.dest * n_m + c.mode, n_p * n_m)
         self.by_arc = _Sum(xp, c.arc, int(c.capacity_kg.size))
         self.by_mode = _Sum(xp, c.mode, n_m)
+        self.to_reverse = _Sum(xp, c.reverse, int(np.asarray(c.origin).size))
         self.capacity_movements = real(c.capacity_movements)[:, None]
         self.capacity_kg = real(c.capacity_kg)[:, None]
         self.open_share = steps_first(c.open_share)  # [D, A]
@@ -888,8 +905,12 @@ def run_chunk(c: Compiled, runs: int, rng: Any, threats: bool = True,
             tally["unfed"] += (fixed_need - fed).sum(axis=0)
             cargo_want -= cargo  # not negative: cargo ≤ loads ≤ cargo_want
             backlog_cargo = cargo_want
-            backlog_loaded = xp.maximum(loaded_day + backlog_loaded - n_loaded, 0.0)
-            backlog_empty = xp.maximum(empty_day + backlog_empty - n_empty, 0.0)
+            # Units sent beyond the plan to carry loads kept back come back empty on the
+            # leg back (the plan has no return for them).
+            beyond = n_loaded - (loaded_day + backlog_loaded)
+            backlog_loaded = xp.maximum(-beyond, 0.0)
+            backlog_empty = xp.maximum(empty_day + backlog_empty - n_empty, 0.0) \
+                + d.to_reverse(xp.maximum(beyond, 0.0))
         # The last day's landings, less what the first day had advanced of them.
         idle, stock = _plus(idle, stock, landed)
         idle, stock = _plus(idle, stock, advanced, sign=-1.0)

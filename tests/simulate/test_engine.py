@@ -297,3 +297,31 @@ def test_legs_the_plan_does_not_use_are_left_out() -> None:
     np.testing.assert_allclose(out["trace_loaded"][0], plan.loaded_units, rtol=1e-6, atol=1e-6)
     np.testing.assert_allclose(out["trace_empty"][0], plan.empty_units, rtol=1e-6, atol=1e-6)
     assert out["trace_empty"][0, crumb].max() == 0.0
+
+
+def test_units_sent_beyond_the_plan_come_back_on_the_leg_back() -> None:
+    """Units sent beyond the plan to carry loads kept back (a relay that sent its porters
+    half loaded) have no return in the plan: they come back empty on the leg back, instead
+    of waiting where they landed to the end."""
+    plan = tutorial_plan()
+    compiled = compile_plan(plan)
+    origin, dest, mode = (np.asarray(x) for x in (compiled.origin, compiled.dest, compiled.mode))
+    has = compiled.reverse >= 0
+    assert has.any()
+    back = compiled.reverse[has]
+    np.testing.assert_array_equal(origin[back], dest[has])
+    np.testing.assert_array_equal(dest[back], origin[has])
+    np.testing.assert_array_equal(mode[back], mode[has])
+
+    def surplus_at_the_end(reverse: np.ndarray) -> tuple[float, float]:
+        c = compile_plan(plan)
+        c.reverse = reverse
+        out = run_chunk(c, 200, np.random.default_rng(3), trace=True)
+        idle = out["trace_idle"][:, :, :, -1]
+        surplus = np.maximum(idle - plan.idle_units[None, :, :, -1], 0.0).sum()
+        return float(surplus), float(out["trace_empty"].sum())
+
+    with_rule = surplus_at_the_end(compiled.reverse)
+    without = surplus_at_the_end(np.full_like(compiled.reverse, -1))
+    assert with_rule[0] < without[0] - 1.0  # fewer units left where the plan has no use
+    assert with_rule[1] > without[1]  # because more came back empty
