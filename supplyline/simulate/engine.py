@@ -336,6 +336,7 @@ def _reverse(c: Compiled, arc_route: np.ndarray) -> np.ndarray:
             out[leg] = int((same if same.size else back)[0])
     return out
 
+
 #: The fields of :class:`Compiled` with one row per leg.
 _PER_LEG = ("origin", "dest", "mode", "arc", "route", "night", "loaded", "empty", "cargo",
             "cargo_room", "loaded_ok", "empty_ok", "draw_loaded", "draw_empty", "eat_loaded",
@@ -984,9 +985,9 @@ def run_chunk(c: Compiled, runs: int, rng: Any, threats: bool = True,
         "in_transit": runs_first(pending.in_transit),
         "units_lost": runs_first(lost_units),
         "labour_days": c.labour_planned - (lost_unit_days * crew).sum(axis=0),
-        "short": xp.ascontiguousarray(xp.transpose(short, (3, 1, 2, 0)), dtype=np.float64),
-        "reserve_days": xp.ascontiguousarray(xp.transpose(reserve_days, (2, 1, 0)), dtype=np.float64),
-        "front_stock": xp.ascontiguousarray(xp.transpose(front_stock, (2, 1, 0)), dtype=np.float64),
+        "short": runs_first(xp.transpose(short, (1, 2, 0, 3))),  # [R, F, G, S]
+        "reserve_days": runs_first(xp.transpose(reserve_days, (1, 0, 2))),  # [R, F, S]
+        "front_stock": runs_first(xp.transpose(front_stock, (1, 0, 2))),
         "units_owed": owed,
         "goods_owed_kg": owed_kg,
     })
