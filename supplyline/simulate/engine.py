@@ -52,8 +52,10 @@ MIN_LEG_UNITS = 0.01
 @dataclass
 class Compiled:
     """A plan as the arrays the engine reads, on the host (NumPy), in the plan's shapes:
-    L legs, G goods, P places, M modes, A arcs, S steps, F places with demand (fronts). The
-    engine moves them to the array module ``xp`` once, step first (:meth:`device`)."""
+    L legs (those the plan uses: see :data:`MIN_LEG_UNITS`; ``legs`` gives each one's index
+    among the plan's), G goods, P places, M modes, A arcs, S steps, F places with demand
+    (fronts). The engine moves them to the array module ``xp`` once, step first
+    (:meth:`device`), in its floating-point type ``dtype``."""
 
     xp: Any
     plan: Plan
