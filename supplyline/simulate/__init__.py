@@ -23,7 +23,7 @@ import numpy as np
 from supplyline.errors import SimulationError
 from supplyline.plan.result import Plan
 from supplyline.simulate.engine import Compiled, compile_plan, run_chunk
-from supplyline.simulate.result import SHORT_SHARE, Simulation
+from supplyline.simulate.result import Simulation, is_short
 from supplyline.state import State
 
 __all__ = ["DEVICES", "PRECISIONS", "Simulation", "array_module", "simulate"]
@@ -232,16 +232,16 @@ def _reduce(c: Compiled, out: dict[str, Any], keep_fan: int) -> dict[str, np.nda
     xp = c.xp
     short = out["short"]  # [R, F, G, S]
     demand = xp.asarray(np.asarray(c.plan.demand_kg[c.fronts]))  # [F, G, S]
-    is_short = short > (1.0 - SHORT_SHARE) * demand[None] + 1e-6
+    short_days = is_short(short, demand[None])
     reduced = {
         "initial_kg": out["initial"], "given_kg": out["given"], "consumed_kg": out["consumed"],
         "eaten_kg": out["eaten"], "burned_kg": out["burned"], "spoiled_kg": out["spoiled"],
         "destroyed_kg": out["destroyed"], "unfed_kg": out["unfed"],
         "final_stock_kg": out["final_stock"], "in_transit_kg": out["in_transit"],
         "shortfall_kg": short.sum(axis=(1, 3)),
-        "short_any": is_short.any(axis=(1, 2, 3)),
-        "short_count": is_short.sum(axis=0).astype(np.int64),
-        "short_any_count": is_short.any(axis=(1, 2)).sum(axis=0).astype(np.int64),
+        "short_any": short_days.any(axis=(1, 2, 3)),
+        "short_count": short_days.sum(axis=0).astype(np.int64),
+        "short_any_count": short_days.any(axis=(1, 2)).sum(axis=0).astype(np.int64),
         "shortfall_by_step_kg": short.sum(axis=(1, 2)).astype(np.float32),
         "reserve_days": out["reserve_days"][:keep_fan].astype(np.float32),
         "front_stock_kg": out["front_stock"].sum(axis=1).mean(axis=1),

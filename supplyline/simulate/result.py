@@ -18,12 +18,18 @@ from supplyline.plan.result import Plan
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["FAN", "SHORT_SHARE", "Simulation"]
+__all__ = ["FAN", "SHORT_SHARE", "Simulation", "is_short"]
 
 FloatArray = NDArray[np.float64]
 
 #: A front is short of a good on a day when it gets less than this share of its demand.
 SHORT_SHARE = 0.999
+
+
+def is_short(short_kg: Any, demand_kg: Any) -> Any:
+    """Where a shortfall counts as short (:data:`SHORT_SHARE`): ``short_kg`` and
+    ``demand_kg`` of the same shape (or broadcast), in any array module."""
+    return short_kg > (1.0 - SHORT_SHARE) * demand_kg + 1e-6
 #: The percentiles of a fan chart.
 FAN = (5, 25, 50, 75, 95)
 #: Version of the JSON document :meth:`Simulation.to_json` writes.

@@ -21,7 +21,7 @@ import numpy as np
 from supplyline.errors import SimulationError
 from supplyline.plan.result import Plan
 from supplyline.scenario.schema import Scenario
-from supplyline.simulate.result import Simulation
+from supplyline.simulate.result import Simulation, is_short
 
 __all__ = ["MARGIN_STEP", "MAX_MARGIN", "RiskPlan", "RiskRound", "plan_for_risk"]
 
@@ -121,6 +121,10 @@ def plan_for_risk(
             planned_shortfall_t=float(plan_kpis["shortfall_t"])))
         if p["value"] <= risk:
             return RiskPlan(result, simulation, risk, True, _met(rounds[-1], risk), rounds)
+        own = _own_short_steps(result)
+        if own.size:  # no margin or reserve makes a plan deliver more on those days
+            return RiskPlan(result, simulation, risk, False,
+                            _plan_short(result, own, rounds[-1], risk), rounds)
         by_step = simulation.shortfall_probability_by_step()
         risky = np.nonzero(by_step > risk)[0]
         if risky.size:
@@ -129,6 +133,28 @@ def plan_for_risk(
         margin = min(margin + MARGIN_STEP, MAX_MARGIN)
     return RiskPlan(result, simulation, risk, False, _why_not(result, simulation, rounds, risk),
                     rounds)
+
+
+def _own_short_steps(plan: Plan) -> np.ndarray:
+    """The steps on which the plan itself leaves some front short (as a run is counted
+    short): every run goes short on such a step or before it, since a run delivers no more
+    than the plan (what a lucky run has in hand beyond the plan's stock it can only have
+    kept back from an earlier day)."""
+    fronts = np.nonzero(plan.demand_kg.sum(axis=(1, 2)) > 0)[0]
+    demand = plan.demand_kg[fronts]
+    short = np.maximum(demand - plan.consumed_kg[fronts], 0.0)
+    return np.nonzero(is_short(short, demand).any(axis=(0, 1)))[0]
+
+
+def _plan_short(plan: Plan, steps: np.ndarray, last: RiskRound, risk: float) -> str:
+    days = float(plan.network.grid.length[steps].sum())
+    span = (f"from {plan.date_of(int(steps[0]))} to {plan.date_of(int(steps[-1]))}"
+            if steps.size > 1 else f"on {plan.date_of(int(steps[0]))}")
+    return (f"some front goes short in {last.p_shortfall:.1%} of runs (target {risk:.0%}): "
+            f"the plan itself falls short on {_days(days)} ({span}), "
+            f"{last.planned_shortfall_t:,.1f} t in all, so every run goes short on or before "
+            "those days whatever margin or reserve is kept; more carriers, more mobilization "
+            "or another route would")
 
 
 def _days(n: float) -> str:

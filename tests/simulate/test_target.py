@@ -47,12 +47,15 @@ def test_units_lost_for_good_are_named() -> None:
 
 
 def test_an_unmeetable_target_says_why() -> None:
-    """Demand above what the road can ever carry: the plan itself falls short."""
+    """Demand above what the road can ever carry: the plan itself falls short on every day,
+    so every run does, and the search stops after its first plan."""
     sc = one_route(p=0.2, destroyed=0.1, lost=0.5, capacity=2.0, days=15)
-    result = plan_for_risk(sc, risk=0.05, runs=40, seed=1, max_rounds=2)
+    result = plan_for_risk(sc, risk=0.05, runs=40, seed=1, max_rounds=3)
     assert not result.met
-    assert "the plan itself leaves" in result.message
-    assert len(result.rounds) == 2
+    assert len(result.rounds) == 1 and result.rounds[0].p_shortfall == 1.0
+    assert "the plan itself falls short on 15 days (from 2020-01-01 to 2020-01-15)" in \
+        result.message
+    assert "every run goes short on or before those days" in result.message
 
 
 @pytest.mark.parametrize("risk", [0.0, 1.0, -0.1])
