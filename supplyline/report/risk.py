@@ -121,7 +121,8 @@ def risk_section(plan: Plan, context: ReportContext) -> Section | None:
         return None
     net = plan.network
     start = net.scenario.start_date
-    intro = f"{result.runs:,} runs of this plan under its threats (seed {result.seed})."
+    intro = (f"{result.runs:,} runs of this plan under its threats (seed {result.seed}, "
+             f"{result.precision} precision).")
     parts = [f"<p>{escape(intro)}"
              " Each run draws strikes, raids, rain and breakdowns day by day and executes the"
              " plan as far as stock, units and routes allow.</p>"]
