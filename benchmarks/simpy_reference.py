@@ -348,8 +348,8 @@ class _Line:
                 self.backlog_loaded[i] = max(-beyond, 0.0)
                 self.backlog_empty[i] = max(float(c.empty[i, s]) / n_days
                                             + self.backlog_empty[i] - n_empty[i], 0.0)
-                if beyond > 0.0 and c.reverse[i] >= 0:
-                    back_later.append((int(c.reverse[i]), beyond))
+                if beyond > 0.0 and c.reverse[i] >= 0:  # those that strikes leave
+                    back_later.append((int(c.reverse[i]), beyond * (1 - hit[i])))
                 self.backlog_cargo[i] = np.maximum(cargo_want[i] - cargo, 0.0)
             for leg, units in back_later:
                 self.backlog_empty[leg] += units

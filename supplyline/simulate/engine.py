@@ -909,11 +909,11 @@ def run_chunk(c: Compiled, runs: int, rng: Any, threats: bool = True,
             cargo_want -= cargo  # not negative: cargo ≤ loads ≤ cargo_want
             backlog_cargo = cargo_want
             # Units sent beyond the plan to carry loads kept back come back empty on the
-            # leg back (the plan has no return for them).
+            # leg back (the plan has no return for them), those that strikes leave.
             beyond = n_loaded - (loaded_day + backlog_loaded)
             backlog_loaded = xp.maximum(-beyond, 0.0)
             backlog_empty = xp.maximum(empty_day + backlog_empty - n_empty, 0.0) \
-                + d.to_reverse(xp.maximum(beyond, 0.0))
+                + d.to_reverse(xp.maximum(beyond, 0.0) * (1.0 - hit))
         # The last day's landings, less what the first day had advanced of them.
         idle, stock = _plus(idle, stock, landed)
         idle, stock = _plus(idle, stock, advanced, sign=-1.0)
