@@ -187,17 +187,25 @@ def trips_on_days(net: Network, legs: Legs, days: BoolArray) -> tuple[BoolArray,
             _closed_during(net, legs.arc, depart, depart + legs.days_empty, days))
 
 
-def _way_back_days(net: Network, arc: IntArray, mode: IntArray) -> FloatArray:
-    """Days of the empty way back after a trip on each leg [L, S]: the empty trip on the
-    reverse arc of the same route, or, on a one-way route, the way home from the destination
-    (dry weather; 0 where there is none)."""
+def way_back_arcs(net: Network, arc: IntArray, mode: IntArray) -> IntArray:
+    """The way back of a trip on each leg (arc, mode) [L]: the reverse arc of the same
+    route where the mode may use it, -1 where there is none (a one-way route)."""
     reverse = np.full(arc.size, -1, dtype=np.int64)
     by_ends = {(int(f), int(t), int(r)): a for a, (f, t, r) in
                enumerate(zip(net.arc_from, net.arc_to, net.arc_route, strict=True))}
     for i, a in enumerate(arc):
         reverse[i] = by_ends.get((int(net.arc_to[a]), int(net.arc_from[a]),
                                   int(net.arc_route[a])), -1)
-    has = (reverse >= 0) & net.arc_allows[np.maximum(reverse, 0), mode]
+    allowed = net.arc_allows[np.maximum(reverse, 0), mode]
+    return np.where((reverse >= 0) & allowed, reverse, -1)
+
+
+def _way_back_days(net: Network, arc: IntArray, mode: IntArray) -> FloatArray:
+    """Days of the empty way back after a trip on each leg [L, S]: the empty trip on the
+    reverse arc of the same route (:func:`way_back_arcs`), or, on a one-way route, the way
+    home from the destination (dry weather; 0 where there is none)."""
+    reverse = way_back_arcs(net, arc, mode)
+    has = reverse >= 0
     rev = np.maximum(reverse, 0)
     back = _trip_days(net, rev, mode, net.move_days_empty[rev, mode], loaded=False)
     home = np.maximum(net.days_home[net.arc_to[arc], mode], 0.0)

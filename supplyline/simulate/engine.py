@@ -31,6 +31,8 @@ from typing import Any
 import numpy as np
 import scipy.sparse
 
+from supplyline.accounting import way_back_arcs
+from supplyline.network import Network
 from supplyline.plan.result import Plan
 from supplyline.plan.start import damage_factor, start_from
 from supplyline.simulate.policy import share
@@ -116,7 +118,7 @@ class Compiled:
     dtype: Any = np.float64  # the engine's floating-point type
     legs: Any = None  # [L] the plan's index of each leg the engine executes
     n_legs_plan: int = 0  # the plan's legs
-    reverse: Any = None  # [L] the leg back (same mode, the other way; -1: none)
+    reverse: Any = None  # [L] the leg back (same mode, the reverse arc of the same route; -1: none)
     _device: _Device | None = field(default=None, repr=False)
 
     def device(self) -> _Device:
@@ -321,22 +323,20 @@ def compile_plan(plan: Plan, xp: Any = np, state: State | None = None,
     )
     # (A plan that sends nothing anywhere keeps its legs: the engine needs one at least.)
     compiled = _used_legs(compiled, used) if used.size else compiled
-    compiled.reverse = _reverse(compiled, net.arc_route)
+    compiled.reverse = _way_back_legs(net, compiled)
     return compiled
 
 
-def _reverse(c: Compiled, arc_route: np.ndarray) -> np.ndarray:
-    """Each leg's way back: the leg of the same mode from its destination to its origin
-    (on the same route where there are several), -1 where there is none."""
-    out = np.full(np.asarray(c.origin).size, -1, dtype=np.int64)
-    route = np.asarray(arc_route)[np.asarray(c.arc)]
-    for leg in range(out.size):
-        back = np.nonzero((c.origin == c.dest[leg]) & (c.dest == c.origin[leg])
-                          & (c.mode == c.mode[leg]))[0]
-        if back.size:
-            same = back[route[back] == route[leg]]
-            out[leg] = int((same if same.size else back)[0])
-    return out
+def _way_back_legs(net: Network, c: Compiled) -> np.ndarray:
+    """Each leg's way back among the legs the engine executes: the leg of the same mode on
+    the planner's way back (:func:`supplyline.accounting.way_back_arcs`), -1 where there is
+    none or the plan does not use it."""
+    arc, mode = np.asarray(c.arc), np.asarray(c.mode)
+    back_arc = way_back_arcs(net, arc, mode)
+    leg_of = {(int(a), int(m)): i for i, (a, m) in enumerate(zip(arc, mode, strict=True))}
+    return np.array([leg_of.get((int(a), int(m)), -1) for a, m in zip(back_arc, mode,
+                                                                      strict=True)],
+                    dtype=np.int64)
 
 
 #: The fields of :class:`Compiled` with one row per leg.

@@ -24,7 +24,8 @@ day's uses in this order:
 Units that do not leave wait where they are and eat there that day. A leg that sends more
 units than the plan (to carry loads kept back from an earlier day: units left half loaded
 where the goods were short) has no return for them in the plan: those the strikes leave come
-back empty on the leg back (the same mode the other way), as soon as they can.
+back empty on the leg back (the same mode on the reverse arc of the same route: the
+planner's way back), as soon as they can.
 
 Units and cargo that the plan has arriving within the step (a unit may make several short
 trips in a step, as the planner counts them) arrive the next day, so that a shortfall moves
