@@ -140,10 +140,8 @@ def _own_short_steps(plan: Plan) -> np.ndarray:
     short): every run goes short on such a step or before it, since a run delivers no more
     than the plan (what a lucky run has in hand beyond the plan's stock it can only have
     kept back from an earlier day)."""
-    fronts = np.nonzero(plan.demand_kg.sum(axis=(1, 2)) > 0)[0]
-    demand = plan.demand_kg[fronts]
-    short = np.maximum(demand - plan.consumed_kg[fronts], 0.0)
-    return np.nonzero(is_short(short, demand).any(axis=(0, 1)))[0]
+    short = np.maximum(plan.demand_kg - plan.consumed_kg, 0.0)  # nil where there is no demand
+    return np.nonzero(is_short(short, plan.demand_kg).any(axis=(0, 1)))[0]
 
 
 def _plan_short(plan: Plan, steps: np.ndarray, last: RiskRound, risk: float) -> str:
