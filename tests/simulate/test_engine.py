@@ -237,17 +237,18 @@ def test_a_good_short_at_a_place_holds_back_only_the_legs_that_draw_it() -> None
     legs = np.array([0, 1])  # both leave place 0; leg 0 draws good 0, leg 1 good 1
     d = SimpleNamespace(draws=_DrawLayout(np, np.array([0, 1]), legs, 2),
                         leave_pair_of_leg=legs, draw_leg=legs,
-                        by_origin=_Sum(np, np.array([0, 0]), 1))
+                        cargo_leg=legs,  # cargo pairs: (leg 0, good 0), (leg 1, good 1)
+                        load_pairs=np.array([0, 1]), cargo_at_origin=_Sum(np, legs, 2))
     stock = np.array([[[10.0], [0.0]]])  # [P, G, R]: rice there, no fuel
     leave, _, _ = _policy(np, d, stock=stock, fixed=np.zeros_like(stock),
                        ready=np.ones((2, 1)), want=np.ones((2, 1)), capacity=None,
-                       draws=np.ones((2, 1)), loads=np.zeros((2, 2, 1)),
+                       draws=np.ones((2, 1)), loads=np.zeros((2, 1)),
                        consumed=(np.array([], dtype=np.int64), np.zeros((0, 1))))
     np.testing.assert_allclose(leave[:, 0], [1.0, 0.0])
     stock[0, 1, 0] = 0.5  # half the fuel: half the fuel leg goes
     leave, _, _ = _policy(np, d, stock=stock, fixed=np.zeros_like(stock),
                        ready=np.ones((2, 1)), want=np.ones((2, 1)), capacity=None,
-                       draws=np.ones((2, 1)), loads=np.zeros((2, 2, 1)),
+                       draws=np.ones((2, 1)), loads=np.zeros((2, 1)),
                        consumed=(np.array([], dtype=np.int64), np.zeros((0, 1))))
     np.testing.assert_allclose(leave[:, 0], [1.0, 0.5])
 
