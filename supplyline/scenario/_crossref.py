@@ -60,9 +60,10 @@ __all__ = ["Entry", "check_references"]
 @functools.cache
 def _adapter(model: type[BaseModel], name: str) -> TypeAdapter[Any]:
     info = model.model_fields[name]
+    annotation: Any = info.annotation
     if info.metadata:
-        return TypeAdapter(Annotated[(info.annotation, *info.metadata)])
-    return TypeAdapter(info.annotation)
+        annotation = Annotated[(annotation, *info.metadata)]
+    return TypeAdapter(annotation)
 
 
 class Entry:
