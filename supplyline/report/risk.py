@@ -18,6 +18,7 @@ from rich.console import Console
 
 from supplyline.report import svg
 from supplyline.report.export import PARQUET_MISSING, parquet_available, write_table
+from supplyline.report.facts import place_name, short_label
 from supplyline.report.inert import inert
 from supplyline.report.safe_write import output_files
 from supplyline.report.svg import Series, fmt
@@ -132,14 +133,18 @@ def risk_section(plan: Plan, context: ReportContext) -> Section | None:
             continue
         series = [Series(f"P{q}", fan[k, i], FAN_COLOURS[k], dashed=q != 50)
                   for k, q in enumerate(FAN)]
-        name = net.place_ids[f]
+        name = short_label(place_name(net, int(f)))
         chart = svg.time_chart(f"chart-fan-{i}", f"Days of reserve at {name}", start, series,
                                "days of supply", days=plan.step_start)
+        owes = bool(np.nanmin(fan[:, i]) < 0)
         parts.append(figure(chart, svg.legend([(c, f"P{q}", "line") for c, q in
                                                zip(FAN_COLOURS, FAN, strict=True)]),
-                            f"Stock at {name} at the end of each day in days of its demand: "
+                            f"Stock at {name} at the end of each step in days of its demand: "
                             "the middle line is the median run, the others the 5th, 25th, "
-                            "75th and 95th percentiles."))
+                            "75th and 95th percentiles."
+                            + (" Below 0 the place owes food: on a step's first day it ate "
+                               "what the plan brings within the step, and less came."
+                               if owes else "")))
     p = result.shortfall_probability_by_step()
     chart = svg.time_chart("chart-p-short", "Chance of shortfall by day", start,
                            [Series("some front short", 100.0 * p, "#c62828")], "% of runs",

@@ -281,9 +281,11 @@ def time_chart(
         hi = 10.0 ** math.ceil(math.log10(positive.max())) if positive.size else 10.0
         y_ticks = [10.0**k for k in range(round(math.log10(lo)), round(math.log10(hi)) + 1)]
     else:
-        top = float(finite.max(initial=0.0)) or 1.0
-        y_ticks = nice_ticks(0.0, top)
-        lo, hi = 0.0, y_ticks[-1]
+        # From 0, or from below it where some value is negative (nothing drawn outside).
+        bottom = min(0.0, float(finite.min(initial=0.0)))
+        top = max(0.0, float(finite.max(initial=0.0)))
+        y_ticks = nice_ticks(bottom, top if top > bottom else bottom + 1.0)
+        lo, hi = y_ticks[0], y_ticks[-1]
     last_day = int(at[-1]) if at.size else 0
     axes = Axes(width=width, height=height, x_lo=0, x_hi=max(last_day, 1), y_lo=lo, y_hi=hi,
                 log_y=log_y, left=min(64.0, 30.0 + max(text_width(fmt(t)) for t in y_ticks)))

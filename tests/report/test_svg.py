@@ -41,6 +41,18 @@ def test_time_chart_with_gaps_markers_and_a_log_axis() -> None:
     assert ">1,000<" in log and ">1<" in log
 
 
+def test_a_line_chart_with_negative_values_draws_them_inside_its_axes() -> None:
+    """A stock owed (below 0) widens the axis below 0: no point falls outside the plot."""
+    values = np.array([0.0, 0.8, -1.7, 0.2])
+    chart = svg.time_chart("c5", "owed", START, [Series("s", values, "#000")], "days")
+    root = ET.fromstring(chart)
+    height = float(root.get("viewBox").split()[3])
+    (line,) = root.findall("{*}polyline")
+    ys = [float(point.split(",")[1]) for point in line.get("points").split()]
+    assert 0 <= min(ys) and max(ys) <= height - 30  # above the x axis's labels
+    assert ">-2<" in chart and ">0<" in chart  # ticks below 0 and at 0
+
+
 def test_stacked_chart_and_an_empty_one() -> None:
     bands = [Series("a", np.ones(5), "#000"), Series("b", np.full(5, 2.0), "#111")]
     chart = svg.time_chart("c3", "stack", START, bands, "t", stacked=True,
