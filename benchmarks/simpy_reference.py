@@ -371,6 +371,11 @@ class _Line:
         extra = np.minimum(np.maximum(c.demand[:, :, s] - eaten_here, 0.0), spare)
         self.stock -= extra
         eaten_here += extra
+        # A front eats only what came (the engine's rule): what it owes now, up to what it
+        # ate in the step, it went short of.
+        unfounded = np.minimum(np.maximum(-self.stock[c.fronts], 0.0), eaten_here[c.fronts])
+        self.stock[c.fronts] += unfounded
+        eaten_here[c.fronts] -= unfounded
         self.tally["consumed"] += float(eaten_here.sum())
         short = float(np.maximum(c.demand[c.fronts, :, s] - eaten_here[c.fronts], 0.0).sum())
         self.short += short

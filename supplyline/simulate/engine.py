@@ -985,6 +985,13 @@ def run_chunk(c: Compiled, runs: int, rng: Any, threats: bool = True,
         extra = xp.minimum(xp.maximum(d.demand[s] - eaten_here, 0.0), spare)
         stock = stock - extra
         eaten_here = eaten_here + extra
+        if n_f:
+            # A front eats only what came: what it owes at the step's end, up to what it
+            # ate in the step, it ate on the first day from arrivals advanced as planned
+            # that did not come. It went short of it instead, and owes nothing for it.
+            unfounded = xp.minimum(xp.maximum(-stock[fronts], 0.0), eaten_here[fronts])
+            stock[fronts] += unfounded
+            eaten_here[fronts] -= unfounded
         tally["consumed"] += eaten_here.sum(axis=0)
         owed = xp.maximum(owed, xp.maximum(-idle, 0.0).sum(axis=(0, 1)))
         owed_kg = xp.maximum(owed_kg, xp.maximum(-stock, 0.0).sum(axis=(0, 1)))

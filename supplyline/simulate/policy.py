@@ -41,7 +41,10 @@ feasible because the plan's stocks and units at a step's end and start are not n
 and every use and arrival is spread evenly over the step.
 
 After the step, what is left at a front beyond the plan's own stock that day is eaten up to
-the demand (a lucky run feeds more than the plan where the plan fell short).
+the demand (a lucky run feeds more than the plan where the plan fell short). A front eats
+only what came: what it owes at the step's end, up to what it ate in the step, it ate on
+the first day from arrivals advanced as planned that did not come; that is counted short,
+not eaten, and the front no longer owes it.
 """
 
 from __future__ import annotations

@@ -43,6 +43,23 @@ def test_a_run_that_falls_short_changes_what_is_sent() -> None:
     assert (out["destroyed"] > 0).any()
 
 
+@pytest.mark.parametrize("step_days", [1, 4])
+def test_a_front_eats_only_what_came(step_days: int) -> None:
+    """A step's first day advances the arrivals the plan has within the step; where fewer
+    came, a front that ate them went short instead: at no step's end does a front owe food
+    while counting as eaten what it owes."""
+    plan = tutorial_plan() if step_days == 1 else sl.plan(sl.load("tutorial"), step_days=4)
+    c = compile_plan(plan)
+    out = run_chunk(c, 50, np.random.default_rng(2), trace=True)
+    fronts = np.asarray(c.fronts)
+    owed = np.maximum(-out["trace_stock"][:, fronts], 0.0)
+    eaten = out["trace_consumed"][:, fronts]
+    assert np.minimum(owed, eaten).max() < 1e-6
+    short = out["short"].sum(axis=(1, 2, 3))
+    np.testing.assert_allclose(short + out["consumed"].sum(axis=1), plan.demand_kg.sum(),
+                               rtol=1e-9)
+
+
 def _balance(result: sl.Simulation) -> tuple[np.ndarray, np.ndarray]:
     b = result.balance_kg()
     sources = b["initial"] + b["given"]
