@@ -49,7 +49,7 @@ def test_a_line_chart_with_negative_values_draws_them_inside_its_axes() -> None:
     height = float(root.get("viewBox").split()[3])
     (line,) = root.findall("{*}polyline")
     ys = [float(point.split(",")[1]) for point in line.get("points").split()]
-    assert 0 <= min(ys) and max(ys) <= height - 30  # above the x axis's labels
+    assert min(ys) >= 0 and max(ys) <= height - 30  # above the x axis's labels
     assert ">-2<" in chart and ">0<" in chart  # ticks below 0 and at 0
 
 
