@@ -12,7 +12,9 @@ Run from the repository root::
     python -m benchmarks.bench_resilience --write            # and update docs/benchmarks.md
     python -m benchmarks.bench_resilience tutorial --limit 4 # a quick check at small size
 
-``--limit N`` cuts only the first N routes and N places; ``--jobs N`` solves the cuts in N
+``--step-days N`` and ``--daily-start-days N`` set the grid (the scenario's policy where not
+given; the built-in figures of docs/resilience.md are at ``--step-days 14
+--daily-start-days 0``); ``--limit N`` cuts only the first N routes and N places; ``--jobs N`` solves the cuts in N
 processes (where they are solved from scratch); ``--no-peer`` skips the peer;
 ``--peer-limit N`` builds and solves from scratch only the first N cuts (the peer's total
 is then estimated from their mean, and said so).
@@ -43,18 +45,24 @@ def _peer(net: Any, cols: Any) -> float:
 
 
 def run(scenario: str, step_days: int | None, limit: int | None, peer: bool,
-        peer_limit: int | None, k: int, jobs: int = 1) -> dict[str, Any]:
+        peer_limit: int | None, k: int, jobs: int = 1,
+        daily_start_days: int | None = None) -> dict[str, Any]:
     import supplyline as sl
     from supplyline.network import compile_network
     from supplyline.plan.session import Session
     from supplyline.resilience.cuts import candidates, cut_impact, figures_of, n_minus_1
     from supplyline.resilience.interdiction import aggregate, worst_cuts
 
-    net = compile_network(sl.load(scenario), step_days)
+    sc = sl.load(scenario)
+    if daily_start_days is not None:
+        sc = sc.model_copy(update={"policy": sc.policy.model_copy(
+            update={"daily_start_days": daily_start_days})})
+    net = compile_network(sc, step_days)
     routes, places = candidates(net)
     if limit is not None:
         routes, places = routes[:limit], places[:limit]
     out: dict[str, Any] = {"scenario": scenario, "step_days": net.step_days, "jobs": jobs,
+                           "daily_start_days": sc.policy.daily_start_days,
                            "routes": len(routes), "places": len(places)}
     with OtherLoad() as other:
         started = time.perf_counter()
@@ -121,7 +129,10 @@ def markdown(r: dict[str, Any]) -> str:
     ]
     w = r["worst"]
     return (
-        f"{stamp()}\n\nScenario `{r['scenario']}` in {r['step_days']}-day steps, "
+        f"{stamp()}\n\nScenario `{r['scenario']}` in {r['step_days']}-day steps"
+        + (f" after {r['daily_start_days']} days day by day"
+           if r.get("daily_start_days") else " from the first day")
+        + ", "
         f"{r['columns']:,} columns; {r['routes']} routes and {r['places']} places cut "
         f"({r['solved']} re-solved {r['resolve']} in {r['jobs']} process(es), the rest "
         f"unused by the plan); uncut plan "
@@ -138,6 +149,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("scenario", nargs="?", default="dien-bien-phu-1954")
     parser.add_argument("--step-days", type=int, default=None)
+    parser.add_argument("--daily-start-days", type=int, default=None)
     parser.add_argument("--limit", type=int, default=None)
     parser.add_argument("--no-peer", action="store_true")
     parser.add_argument("--peer-limit", type=int, default=None)
@@ -147,7 +159,7 @@ def main() -> None:
     parser.add_argument("--json", metavar="PATH", default=None)
     args = parser.parse_args()
     result = run(args.scenario, args.step_days, args.limit, not args.no_peer, args.peer_limit,
-                 args.k, args.jobs)
+                 args.k, args.jobs, args.daily_start_days)
     text = markdown(result)
     print(text)
     if args.json:

@@ -839,6 +839,14 @@ def resilience(
                                            "scratch).")] = 1,
     days: DaysOption = None,
     step_days: StepOption = None,
+    daily_days: Annotated[
+        int | None,
+        typer.Option("--daily-days", min=0, metavar="N",
+                     help="Plan the first N days day by day, then in steps (default: the "
+                          "scenario's policy; with neither this nor --step-days, a scenario "
+                          "whose plan has more than 20,000 variables is planned in 14-day "
+                          "steps from the first day, and the output says so)."),
+    ] = None,
     time_limit: TimeLimitOption = DEFAULT_TIME_LIMIT_S,
     export: Annotated[
         Path | None,
@@ -853,9 +861,9 @@ def resilience(
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
     from supplyline.errors import PlanError
-    from supplyline.network import compile_network
     from supplyline.report import write_report
     from supplyline.report.resilience import print_resilience
+    from supplyline.resilience import analysis_grid
     from supplyline.resilience.analysis import analyse, parse_window
 
     sc = _limit_days(load_or_exit(scenario, json_output), days, json_output)
@@ -877,7 +885,12 @@ def resilience(
             fail("usage", f"--protect: expected KIND=N with KIND guards, air or repair and N "
                           f"a whole number, got {part.strip()!r}", EXIT_BAD_INPUT, json_output)
         units[kind] = units.get(kind, 0) + int(count)
-    net = compile_network(sc, step_days)
+    try:
+        net, grid_note = analysis_grid(sc, step_days, daily_days)
+    except ValueError as error:
+        fail("usage", f"--daily-days: {error}", EXIT_BAD_INPUT, json_output)
+    if grid_note is not None and not json_output:
+        say(stderr, f"Resilience is {grid_note}.")
     with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}"
                   "/{task.total}"), TimeElapsedColumn(), console=stderr,
                   disable=json_output, transient=True) as bar:
@@ -897,6 +910,8 @@ def resilience(
                              simulate_runs=simulate_runs)
         except PlanError as error:
             fail("plan", str(error), EXIT_FAILED, json_output)
+    if grid_note is not None:
+        result.notes.insert(0, grid_note)
     written: list[Path] = []
     if export is not None:
         import csv

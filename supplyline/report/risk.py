@@ -199,7 +199,7 @@ def tradeoff_rows(search: RiskPlan) -> list[tuple[float, Any]]:
 def risk_search_section(plan: Plan, context: ReportContext) -> Section | None:
     """The plans of a risk search and the trade-off: what each risk target costs in tonnes
     mobilized and labour-days, when a search (``plan --risk``) is in ``context.results``."""
-    from supplyline.report.sections import Section, table
+    from supplyline.report.sections import Section, figure, table
 
     search = context.results.get("risk_search")
     if search is None or not getattr(search, "rounds", None):
@@ -217,7 +217,21 @@ def risk_search_section(plan: Plan, context: ReportContext) -> Section | None:
             curve.append((f"{fmt(100 * target)} %", f"{fmt(100 * r.p_shortfall)} %",
                           fmt(r.mobilized_t - base.mobilized_t),
                           fmt(r.labour_days - base.labour_days)))
+    bubbles = [svg.Bubble(100 * r.p_shortfall, r.mobilized_t - base.mobilized_t,
+                          max(r.labour_days - base.labour_days, 0.0), "#1f77b4",
+                          f"capacity kept {fmt(100 * r.margin)} %, reserve {r.reserve_days:g} "
+                          f"days: chance of shortfall {fmt(100 * r.p_shortfall)} %, "
+                          f"{fmt(r.mobilized_t - base.mobilized_t)} t and "
+                          f"{fmt(r.labour_days - base.labour_days)} labour-days more")
+               for r in search.rounds]
+    chart = figure(svg.scatter_chart("chart-risk-tradeoff", "What safety costs", bubbles,
+                                     "chance some front goes short (%)",
+                                     "extra mobilized (t)"),
+                   "", "Each plan of the search: its chance of shortfall in simulation against "
+                   "the tonnes it mobilizes beyond the plain plan; a bubble's area is its "
+                   "extra labour-days.")
     body = (f"<p>{escape(('Met: ' if search.met else 'Not met: ') + search.message)}</p>"
+            + chart
             + table("table-risk-rounds", ["capacity kept", "reserve (days)", "from",
                                           "chance of shortfall", "mobilized (t)", "extra (t)",
                                           "labour-days", "extra labour-days"], rounds,

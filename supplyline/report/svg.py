@@ -339,11 +339,14 @@ def scatter_chart(
     y_title: str,
     height: float = 300.0,
 ) -> str:
-    """Bubbles on linear axes from zero; bubble area proportional to ``size``."""
+    """Bubbles on linear axes from zero (from below it where some value is negative);
+    bubble area proportional to ``size``."""
     x_max = max((b.x for b in bubbles), default=1.0) or 1.0
     y_max = max((b.y for b in bubbles), default=1.0) or 1.0
-    x_ticks, y_ticks = nice_ticks(0.0, x_max * 1.05), nice_ticks(0.0, y_max * 1.1)
-    axes = Axes(width=560, height=height, x_lo=0, x_hi=x_ticks[-1], y_lo=0, y_hi=y_ticks[-1])
+    y_min = min(0.0, *(b.y for b in bubbles))
+    x_ticks, y_ticks = nice_ticks(0.0, x_max * 1.05), nice_ticks(y_min * 1.1, y_max * 1.1)
+    axes = Axes(width=560, height=height, x_lo=0, x_hi=x_ticks[-1], y_lo=y_ticks[0],
+                y_hi=y_ticks[-1])
     axes.y_grid(y_ticks)
     axes.x_axis(x_ticks)
     axes.titles(x_title, y_title)

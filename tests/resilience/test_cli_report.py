@@ -161,3 +161,34 @@ def test_without_a_terminal_each_step_is_a_line_on_standard_error(tiny_path: Pat
     total = {int(c.split("/")[1]) for c in counts}
     assert len(total) == 1 and done == sorted(done) and done[-1] == total.pop()
     assert all(len(line) <= 80 for line in lines)
+
+
+def test_a_large_scenario_is_analysed_on_a_coarse_grid_unless_one_is_asked_for() -> None:
+    """N-1 solves the plan once per route and place: the built-in scenario (84,759 columns
+    on its own grid) is analysed in 14-day steps from its first day, and says so; a small
+    scenario keeps its own grid, and a grid asked for is the one used."""
+    import supplyline as sl
+    from supplyline.plan.variables import define_variables
+    from supplyline.resilience import ANALYSIS_MAX_COLUMNS, COARSE_STEP_DAYS, analysis_grid
+
+    builtin = sl.load("dien-bien-phu-1954")
+    net, note = analysis_grid(builtin)
+    assert note is not None and f"{COARSE_STEP_DAYS}-day steps from the first day" in note
+    assert net.step_days == COARSE_STEP_DAYS and net.grid.length[0] == COARSE_STEP_DAYS
+    assert define_variables(net).n_columns <= ANALYSIS_MAX_COLUMNS
+    own, note = analysis_grid(builtin, step_days=4)
+    assert note is None and own.step_days == 4 and own.grid.length[0] == 1  # daily start kept
+    none_daily, _ = analysis_grid(builtin, step_days=7, daily_days=0)
+    assert none_daily.grid.length[0] == 7
+    tutorial = sl.load("tutorial")
+    small, note = analysis_grid(tutorial)
+    assert note is None and small.steps == sl.compile_network(tutorial).steps
+    with pytest.raises(ValueError, match="day by day already"):
+        analysis_grid(tutorial, daily_days=3)  # the tutorial plans in steps of one day
+
+
+def test_daily_days_that_cannot_be_is_a_usage_error(tiny_path: Path) -> None:
+    out = runner.invoke(app, ["resilience", str(tiny_path), "--daily-days", "2",
+                              "--step-days", "1", "--json"])
+    assert out.exit_code == 2
+    assert "--daily-days" in json.loads(out.stdout)["error"]["message"]

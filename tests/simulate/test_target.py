@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -110,6 +111,7 @@ def test_plan_risk_on_the_command_line(tmp_path: Path) -> None:
 def test_the_report_shows_the_search_and_what_each_target_costs(tmp_path: Path) -> None:
     from supplyline.report import render_report
     from supplyline.report.risk import tradeoff_rows
+    from supplyline.report.svg import fmt
 
     sc = _stocked_front(p=0.3, destroyed=0.3, lost=0.2)
     search = plan_for_risk(sc, risk=0.2, runs=150, seed=2, max_rounds=5, unit_losses=False)
@@ -118,4 +120,10 @@ def test_the_report_shows_the_search_and_what_each_target_costs(tmp_path: Path) 
     assert rows[0.2] is search.rounds[-1]
     page = render_report(search.plan, results={"risk_search": search})
     assert 'id="table-risk-rounds"' in page and 'id="table-risk-tradeoff"' in page
+    # The curve: one point per plan of the search, at its chance of shortfall.
+    chart = re.search(r'<svg id="chart-risk-tradeoff".*?</svg>', page, re.S)
+    assert chart is not None
+    assert chart.group(0).count("<circle") == len(search.rounds)
+    for r in search.rounds:
+        assert f"chance of shortfall {fmt(100 * r.p_shortfall)} %" in chart.group(0)
     assert 'id="risk-target"' not in render_report(search.plan)
