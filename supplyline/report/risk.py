@@ -226,7 +226,7 @@ def risk_search_section(plan: Plan, context: ReportContext) -> Section | None:
                for r in search.rounds]
     chart = figure(svg.scatter_chart("chart-risk-tradeoff", "What safety costs", bubbles,
                                      "chance some front goes short (%)",
-                                     "extra mobilized (t)"),
+                                     "extra mobilized (t)", x_top=100.0),
                    "", "Each plan of the search: its chance of shortfall in simulation against "
                    "the tonnes it mobilizes beyond the plain plan; a bubble's area is its "
                    "extra labour-days.")

@@ -338,13 +338,16 @@ def scatter_chart(
     x_title: str,
     y_title: str,
     height: float = 300.0,
+    x_top: float | None = None,
 ) -> str:
-    """Bubbles on linear axes from zero (from below it where some value is negative);
-    bubble area proportional to ``size``."""
+    """Bubbles on linear axes from zero (from below it where some value is negative), the
+    x axis up to ``x_top`` when given (e.g. 100 for a percentage); bubble area proportional
+    to ``size``."""
     x_max = max((b.x for b in bubbles), default=1.0) or 1.0
     y_max = max((b.y for b in bubbles), default=1.0) or 1.0
     y_min = min(0.0, *(b.y for b in bubbles))
-    x_ticks, y_ticks = nice_ticks(0.0, x_max * 1.05), nice_ticks(y_min * 1.1, y_max * 1.1)
+    x_ticks = nice_ticks(0.0, x_max * 1.05 if x_top is None else max(x_top, x_max))
+    y_ticks = nice_ticks(y_min * 1.1, y_max * 1.1)
     axes = Axes(width=560, height=height, x_lo=0, x_hi=x_ticks[-1], y_lo=y_ticks[0],
                 y_hi=y_ticks[-1])
     axes.y_grid(y_ticks)
