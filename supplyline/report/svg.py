@@ -345,7 +345,7 @@ def scatter_chart(
     to ``size``."""
     x_max = max((b.x for b in bubbles), default=1.0) or 1.0
     y_max = max((b.y for b in bubbles), default=1.0) or 1.0
-    y_min = min(0.0, *(b.y for b in bubbles))
+    y_min = min([0.0, *(b.y for b in bubbles)])
     x_ticks = nice_ticks(0.0, x_max * 1.05 if x_top is None else max(x_top, x_max))
     y_ticks = nice_ticks(y_min * 1.1, y_max * 1.1)
     axes = Axes(width=560, height=height, x_lo=0, x_hi=x_ticks[-1], y_lo=y_ticks[0],
