@@ -270,7 +270,7 @@ class Spot:
 
 
 @dataclass
-class _Labeller:
+class Labeller:
     """Place names that never overlap each other or a place's symbol: each name takes the
     cheapest free spot, next to its place or at the end of a leader line, where it covers
     the fewest route lines; a name with no free spot becomes a number keyed below the map."""
@@ -589,7 +589,7 @@ def _place_symbol(kind: str, x: float, y: float, radius: float, tip: str,
     return _junction(x, y, tip), 3.5
 
 
-def _places_layer(plan: Plan, size_t: FloatArray, xy: list[Point], labeller: _Labeller,
+def _places_layer(plan: Plan, size_t: FloatArray, xy: list[Point], labeller: Labeller,
                   named: set[int] | None = None, shown: set[int] | None = None) -> list[str]:
     """Symbols of the ``shown`` places (all by default; largest first); then the names of the
     ``named`` ones (all by default), in order: fronts, hospitals, depots, localities (largest
@@ -648,7 +648,7 @@ class Inset:
     box: Box
     zoom: float
     places: set[int]
-    labeller: _Labeller
+    labeller: Labeller
 
     def xy(self, point: Point) -> Point:
         """A point of the main map in the inset."""
@@ -769,7 +769,7 @@ class Layout:
     curves: list[Curve]
     size_t: FloatArray
     symbols: list[str]
-    labeller: _Labeller
+    labeller: Labeller
     legend: str
     inset: Inset | None = None
     inset_curves: list[Curve] = field(default_factory=list)
@@ -804,19 +804,19 @@ def layout(plan: Plan) -> Layout:
     crowd = _crowd(xy, fronts)
     planned = _inset_box(xy, crowd[1], map_width, height, points) if crowd else None
     if crowd is None or planned is None:
-        labeller = _Labeller(map_width, height, points)
+        labeller = Labeller(map_width, height, points)
         symbols = _places_layer(plan, size_t, xy, labeller)
         return Layout(proj, map_width, height, xy, facts, hazards, widths, curves, size_t,
                       symbols, labeller, legend)
     region, box, zoom, height = planned
     in_region = {p for p, (x, y) in enumerate(xy)
                  if region[0] <= x <= region[2] and region[1] <= y <= region[3]}
-    labeller = _Labeller(map_width, height, points)
+    labeller = Labeller(map_width, height, points)
     labeller.boxes.append(box)
     symbols = _places_layer(plan, size_t, xy, labeller,
                             named=set(range(net.n_places)) - in_region)
     # The inset: the same drawing, magnified, named by its own labeller (numbers shared).
-    inner = _Labeller(box[2] - box[0], box[3] - box[1], np.zeros((0, 3)), x0=box[0],
+    inner = Labeller(box[2] - box[0], box[3] - box[1], np.zeros((0, 3)), x0=box[0],
                       y0=box[1], bottom=22.0, key=labeller.key)
     inset = Inset(crowd[0], region, box, zoom, in_region, inner)
     inset_xy = [inset.xy(pt) for pt in xy]

@@ -17,6 +17,7 @@ from rich.console import Console
 from supplyline.network import Network
 from supplyline.plan.result import Plan
 from supplyline.report.inert import inert
+from supplyline.report.map import Labeller
 from supplyline.report.sections import ReportContext, Section, figure, table
 from supplyline.report.svg import fmt
 from supplyline.resilience.analysis import Resilience
@@ -80,6 +81,7 @@ def cut_map(net: Network, res: Resilience) -> str:
         return colour, 2.0 + 6.0 * share, f"+{fmt(t)} t shortfall when cut"
 
     parts = [f'<rect width="{WIDTH:.0f}" height="{HEIGHT:.0f}" fill="#f6f8fa"/>']
+    samples: list[np.ndarray] = []  # points along the routes, that names should not cover
     seen: set[int] = set()
     for a in range(net.n_arcs):
         r = int(net.arc_route[a])
@@ -89,6 +91,8 @@ def cut_map(net: Network, res: Resilience) -> str:
         rid = net.route_ids[r]
         (x1, y1), (x2, y2) = xy[int(net.arc_from[a])], xy[int(net.arc_to[a])]
         colour, width, words = style(rid)
+        t = np.linspace(0.0, 1.0, max(2, int(np.hypot(x2 - x1, y2 - y1) / 4)))[:, None]
+        samples.append(np.hstack([x1 + (x2 - x1) * t, y1 + (y2 - y1) * t, np.ones_like(t)]))
         tip = escape(f"{net.route_names[r]}: {words}")
         parts.append(f'<line x1="{x1:.1f}" y1="{y1:.1f}" x2="{x2:.1f}" y2="{y2:.1f}" '
                      f'stroke="{colour}" stroke-width="{width:.1f}" stroke-linecap="round">'
@@ -100,10 +104,17 @@ def cut_map(net: Network, res: Resilience) -> str:
                          f'<path class="cut" d="M{mx - 7:.1f} {my - 7:.1f}L{mx + 7:.1f} '
                          f'{my + 7:.1f}M{mx - 7:.1f} {my + 7:.1f}L{mx + 7:.1f} {my - 7:.1f}" '
                          'stroke="#c92a2a" stroke-width="3"/>')
+    # Names never overlap each other or a place (the report map's labeller): the fronts' and
+    # the worst set's first, then the places whose cut adds most.
+    labeller = Labeller(WIDTH, HEIGHT, np.vstack(samples) if samples else np.zeros((0, 3)),
+                        bottom=4.0)
+    named: list[tuple[float, int, float]] = []
     for p, pid in enumerate(net.place_ids):
         x, y = xy[p]
         colour, width, words = style(pid)
         front = net.place_kind[p] == "front"
+        radius = 7.0 if front else 3 + width / 2
+        labeller.reserve(x, y, radius)
         tip = escape(f"{pid} ({net.place_kind[p]}): {'front' if front else words}")
         shape = (f'<rect x="{x - 6:.1f}" y="{y - 6:.1f}" width="12" height="12" '
                  if front else f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{3 + width / 2:.1f}" ')
@@ -112,10 +123,18 @@ def cut_map(net: Network, res: Resilience) -> str:
         if pid in struck:
             parts.append(f'<circle class="cut" cx="{x:.1f}" cy="{y:.1f}" r="10" fill="none" '
                          'stroke="#c92a2a" stroke-width="3"/>')
-        if front or (by_id.get((pid,)) is not None
-                     and by_id[(pid,)].extra_shortfall_t >= CRITICAL_T):
-            parts.append(f'<text x="{x + 8:.1f}" y="{y - 6:.1f}" font-size="11">'
-                         f"{escape(pid)}</text>")
+        impact = by_id.get((pid,))
+        added = impact.extra_shortfall_t if impact is not None else 0.0
+        if front or pid in struck or added >= CRITICAL_T:
+            named.append((np.inf if front or pid in struck else added, p, radius))
+    for _, p, radius in sorted(named, reverse=True):
+        front = net.place_kind[p] == "front"
+        labeller.add(p, net.place_ids[p], net.place_ids[p], *xy[p], radius,
+                     "label label-front" if front else "label")
+    parts.extend(labeller.parts)
+    if labeller.key:  # names with no free spot are numbered: the key, under the map
+        key = "; ".join(f"{n} {name}" for n, _, name in labeller.key)
+        parts.append(f'<text x="6" y="{HEIGHT - 6:.0f}" font-size="10">{escape(key)}</text>')
     title = f"What cutting each route and place costs: {net.scenario.title}"
     return (f'<svg id="cut-map" class="map" viewBox="0 0 {WIDTH:.0f} {HEIGHT:.0f}" '
             f'role="img" aria-label="{escape(title)}" font-family="system-ui, sans-serif">'

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -64,6 +65,13 @@ def test_files_and_report_section(run: tuple[dict[str, object], Path]) -> None:
     html = (out / "report.html").read_text(encoding="utf-8")
     assert 'id="resilience"' in html and 'id="cut-map"' in html
     assert 'id="resilience-ranking"' in html and 'class="cut"' in html  # worst set drawn
+    # Names on the cut map: the front's, the critical places', never two on one spot.
+    cut_map = re.search(r'<svg id="cut-map".*?</svg>', html, re.S)
+    assert cut_map is not None
+    named = re.findall(r'<text text-anchor="(\w+)" class="[^"]*" data-place="([^"]+)">'
+                       r'<tspan x="([\d.]+)" y="([\d.]+)"', cut_map.group(0))
+    assert "front" in {place for _, place, _, _ in named}
+    assert len({(x, y) for _, _, x, y in named}) == len(named)
     assert json.loads((out / "resilience.json").read_text())["version"] == 1
 
 
