@@ -14,8 +14,9 @@ Run from the repository root::
 
 ``--step-days N`` and ``--daily-start-days N`` set the grid (the scenario's policy where not
 given; the built-in figures of docs/resilience.md are at ``--step-days 14
---daily-start-days 0``); ``--limit N`` cuts only the first N routes and N places; ``--jobs N`` solves the cuts in N
-processes (where they are solved from scratch); ``--no-peer`` skips the peer;
+--daily-start-days 0``); ``--limit N`` cuts only the first N routes and N places;
+``--jobs N`` solves the cuts in N processes (where they are solved from scratch);
+``--no-peer`` skips the peer;
 ``--peer-limit N`` builds and solves from scratch only the first N cuts (the peer's total
 is then estimated from their mean, and said so).
 """
