@@ -47,6 +47,32 @@ def _peer(net: Any, cols: Any) -> float:
     return solve_lp(lp, solver="ipm").objective  # as a plan is solved
 
 
+_PEER_NET: Any = None
+
+
+def _peer_start(net: Any) -> None:
+    global _PEER_NET
+    _PEER_NET = net
+
+
+def _peer_job(cols: Any) -> float:
+    return _peer(_PEER_NET, cols)
+
+
+def _peers(net: Any, cut_cols: list[Any], jobs: int) -> list[float]:
+    """The peer's objectives, in ``jobs`` processes as the session solves its cuts."""
+    if jobs <= 1 or len(cut_cols) <= 1:
+        return [_peer(net, cols) for cols in cut_cols]
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
+    with ProcessPoolExecutor(jobs, mp_context=context, initializer=_peer_start,
+                             initargs=(net,)) as pool:
+        return list(pool.map(_peer_job, cut_cols))
+
+
 def run(scenario: str, step_days: int | None, limit: int | None, peer: bool,
         peer_limit: int | None, k: int, jobs: int = 1,
         daily_start_days: int | None = None) -> dict[str, Any]:
@@ -89,12 +115,13 @@ def run(scenario: str, step_days: int | None, limit: int | None, peer: bool,
     if peer:
         count = len(cuts) if peer_limit is None else min(peer_limit, len(cuts))
         diffs = []
+        cut_cols = [session.cut_columns(r, p) for r, p in cuts[:count]]
         with OtherLoad() as other:
             peer_started = time.perf_counter()
-            for (r, p), objective in list(zip(cuts, objectives, strict=True))[:count]:
-                value = _peer(net, session.cut_columns(r, p))
-                diffs.append(abs(value - objective) / max(1.0, abs(value)))
+            values = _peers(net, cut_cols, jobs)
             spent = time.perf_counter() - peer_started
+        for value, objective in zip(values, objectives[:count], strict=True):
+            diffs.append(abs(value - objective) / max(1.0, abs(value)))
         out["peer_cuts"] = count
         out["peer_s"] = spent * len(cuts) / count if count else float("nan")
         out["peer_estimated"] = count < len(cuts)
@@ -125,7 +152,8 @@ def markdown(r: dict[str, Any]) -> str:
         ["N-1: session (uncut plan and every cut)", _fmt(r["n1_total_s"]), f"{TARGET_N1_S:.0f}",
          _fmt(r["other_cores"])],
         ["N-1: the cuts alone on the session", _fmt(r["n1_s"]), "", ""],
-        ["N-1: peer, each cut built and solved from scratch" + est, _fmt(peer), "",
+        ["N-1: peer, each cut built and solved from scratch in "
+         + f"{r['jobs']} process(es)" + est, _fmt(peer), "",
          _fmt(r.get("peer_other_cores", float("nan")))],
         [f"worst {r['worst']['k']}: MIP and its set on the full plan", _fmt(r["worst_s"]),
          f"{TARGET_WORST_S:.0f}", _fmt(r["worst_other_cores"])],
@@ -137,7 +165,8 @@ def markdown(r: dict[str, Any]) -> str:
            if r.get("daily_start_days") else " from the first day")
         + ", "
         f"{r['columns']:,} columns; {r['routes']} routes and {r['places']} places cut "
-        f"({r['solved']} re-solved {r['resolve']} in {r['jobs']} process(es), the rest "
+        f"({r['solved']} re-solved {r['resolve']} in "
+        f"{r['jobs'] if r['resolve'] == 'from scratch' else 1} process(es), the rest "
         f"unused by the plan); uncut plan "
         f"{_fmt(r['base_s'])} s. Largest relative difference of a cut's objective between "
         f"session and peer: {r.get('largest_relative_difference', float('nan')):.1e}.\n\n"
