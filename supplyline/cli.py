@@ -890,7 +890,7 @@ def resilience(
     except ValueError as error:
         fail("usage", f"--daily-days: {error}", EXIT_BAD_INPUT, json_output)
     if grid_note is not None and not json_output:
-        say(stderr, f"Resilience is {grid_note}.")
+        stderr.print(inert(f"Resilience is {grid_note}."))  # wrapped at words
     with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}"
                   "/{task.total}"), TimeElapsedColumn(), console=stderr,
                   disable=json_output, transient=True) as bar:
