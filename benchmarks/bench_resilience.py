@@ -63,12 +63,11 @@ def _peers(net: Any, cut_cols: list[Any], jobs: int) -> list[float]:
     """The peer's objectives, in ``jobs`` processes as the session solves its cuts."""
     if jobs <= 1 or len(cut_cols) <= 1:
         return [_peer(net, cols) for cols in cut_cols]
-    import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    methods = multiprocessing.get_all_start_methods()
-    context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
-    with ProcessPoolExecutor(jobs, mp_context=context, initializer=_peer_start,
+    from supplyline.resilience.cuts import process_context
+
+    with ProcessPoolExecutor(jobs, mp_context=process_context(), initializer=_peer_start,
                              initargs=(net,)) as pool:
         return list(pool.map(_peer_job, cut_cols))
 
@@ -81,12 +80,10 @@ def run(scenario: str, step_days: int | None, limit: int | None, peer: bool,
     from supplyline.plan.session import Session
     from supplyline.resilience.cuts import candidates, cut_impact, figures_of, n_minus_1
     from supplyline.resilience.interdiction import aggregate, worst_cuts
+    from supplyline.scenario.whatif import with_daily_days, with_step_days
 
-    sc = sl.load(scenario)
-    if daily_start_days is not None:
-        sc = sc.model_copy(update={"policy": sc.policy.model_copy(
-            update={"daily_start_days": daily_start_days})})
-    net = compile_network(sc, step_days)
+    sc = with_daily_days(with_step_days(sl.load(scenario), step_days), daily_start_days)
+    net = compile_network(sc)
     routes, places = candidates(net)
     if limit is not None:
         routes, places = routes[:limit], places[:limit]

@@ -12,59 +12,21 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from supplyline.network import Network, compile_network
-from supplyline.plan.variables import define_variables
-from supplyline.resilience.analysis import EXACT_MAX_K, Resilience, WorstSet, analyse
+from supplyline.network import Network
+from supplyline.resilience.analysis import (
+    ANALYSIS_MAX_COLUMNS,
+    COARSE_STEP_DAYS,
+    EXACT_MAX_K,
+    Resilience,
+    WorstSet,
+    analyse,
+    analysis_grid,
+)
 from supplyline.resilience.cuts import Impact
 from supplyline.scenario.schema import Scenario
 
 __all__ = ["ANALYSIS_MAX_COLUMNS", "COARSE_STEP_DAYS", "EXACT_MAX_K", "Impact", "Resilience",
            "WorstSet", "analysis_grid", "resilience"]
-
-#: A scenario whose own grid gives a planning LP of more columns than this is analysed in
-#: steps of :data:`COARSE_STEP_DAYS` days from its first day, unless a grid is asked for: N-1
-#: solves the plan once per route and place. On the built-in scenario its own grid gives
-#: 84,759 columns a solve (N-1 had not finished after 72 minutes on 2 cores), 14-day steps
-#: 18,444 (N-1 in 39 s; docs/benchmarks.md).
-ANALYSIS_MAX_COLUMNS = 20_000
-COARSE_STEP_DAYS = 14
-
-
-def analysis_grid(scenario: Scenario, step_days: int | None = None,
-                  daily_days: int | None = None) -> tuple[Network, str | None]:
-    """The network resilience analyses ``scenario`` on, and a note saying why where it is not
-    the grid asked for: with ``step_days`` or ``daily_days`` (days planned day by day before
-    the steps), that grid; else the scenario's own, or steps of :data:`COARSE_STEP_DAYS`
-    days from the first day where its own has more than :data:`ANALYSIS_MAX_COLUMNS`
-    columns.
-
-    Raises
-    ------
-    ValueError
-        When the grid asked for cannot be made (``daily_days`` with steps of one day).
-    """
-    if step_days is not None or daily_days is not None:
-        if daily_days is not None:
-            steps = scenario.policy.step_days if step_days is None else step_days
-            if daily_days < 0:
-                raise ValueError(f"daily days: expected a whole number ≥ 0, got {daily_days}")
-            if daily_days > 0 and steps == 1:
-                raise ValueError("daily days: with steps of one day every day is planned day "
-                                 "by day already (give --step-days above 1, or leave this out)")
-            scenario = scenario.model_copy(update={"policy": scenario.policy.model_copy(
-                update={"daily_start_days": daily_days})})
-        return compile_network(scenario, step_days), None
-    net = compile_network(scenario)
-    columns = define_variables(net).n_columns
-    if columns <= ANALYSIS_MAX_COLUMNS:
-        return net, None
-    coarse = scenario.model_copy(update={"policy": scenario.policy.model_copy(
-        update={"daily_start_days": 0, "step_days": COARSE_STEP_DAYS})})
-    note = (f"planned in {COARSE_STEP_DAYS}-day steps from the first day: the scenario's own "
-            f"grid gives {columns:,} columns a solve, and N-1 solves the plan once per route "
-            "and place (--step-days and --daily-days choose the grid)")
-    return compile_network(coarse), note
-
 
 def resilience(
     scenario: Scenario | Network,

@@ -13,9 +13,10 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from supplyline.errors import PlanError
-from supplyline.network import Network
+from supplyline.network import Network, compile_network
 from supplyline.plan.result import Plan
 from supplyline.plan.session import Session
+from supplyline.plan.variables import define_variables
 from supplyline.resilience.confirm import Checked, check_plan, simulate_cuts
 from supplyline.resilience.cuts import (
     Figures,
@@ -34,11 +35,14 @@ from supplyline.resilience.protect import (
     plan_on,
     protected,
 )
+from supplyline.scenario.schema import Scenario
+from supplyline.scenario.whatif import with_daily_days, with_step_days
 
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["EXACT_MAX_K", "Resilience", "WorstSet", "analyse", "parse_window"]
+__all__ = ["ANALYSIS_MAX_COLUMNS", "COARSE_STEP_DAYS", "EXACT_MAX_K", "Resilience", "WorstSet",
+           "analyse", "analysis_grid", "parse_window"]
 
 #: Up to this k the worst cuts are found exactly (the MIP); above it, greedily.
 EXACT_MAX_K = 3
@@ -175,6 +179,44 @@ class Resilience:
 
 def _num(x: float) -> float | None:
     return float(x) if np.isfinite(x) else None
+
+
+#: A scenario whose own grid gives a planning LP of more columns than this is analysed in
+#: steps of :data:`COARSE_STEP_DAYS` days from its first day, unless a grid is asked for: N-1
+#: solves the plan once per route and place. On the built-in scenario its own grid gives
+#: 84,759 columns a solve (N-1 had not finished after 72 minutes on 2 cores), 14-day steps
+#: 18,444 (N-1 in 39 s; docs/benchmarks.md).
+ANALYSIS_MAX_COLUMNS = 20_000
+COARSE_STEP_DAYS = 14
+
+
+def analysis_grid(scenario: Scenario, step_days: int | None = None,
+                  daily_days: int | None = None) -> tuple[Network, str | None]:
+    """The network resilience analyses ``scenario`` on, and a note saying why where it is not
+    the grid asked for: with ``step_days`` or ``daily_days`` (days planned day by day before
+    the steps), that grid; else the scenario's own, or steps of :data:`COARSE_STEP_DAYS`
+    days from the first day where its own has more than :data:`ANALYSIS_MAX_COLUMNS`
+    columns.
+
+    Raises
+    ------
+    ValueError
+        When the grid asked for cannot be made (see
+        :func:`~supplyline.scenario.whatif.with_daily_days`).
+    """
+    if step_days is not None or daily_days is not None:
+        asked = with_daily_days(with_step_days(scenario, step_days), daily_days)
+        return compile_network(asked), None
+    net = compile_network(scenario)
+    columns = define_variables(net).n_columns
+    if columns <= ANALYSIS_MAX_COLUMNS:
+        return net, None
+    coarse = with_daily_days(with_step_days(scenario, COARSE_STEP_DAYS), 0)
+    note = (f"planned in {COARSE_STEP_DAYS}-day steps from the first day: the scenario's own "
+            f"grid gives {columns:,} columns a solve, and N-1 solves the plan once per route "
+            "and place (--step-days and --daily-days choose the grid)")
+    return compile_network(coarse), note
+
 
 
 def analyse(

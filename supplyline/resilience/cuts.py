@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -19,7 +20,8 @@ from supplyline.plan.result import Plan
 from supplyline.plan.session import Session
 from supplyline.plan.variables import FloatArray
 
-__all__ = ["Figures", "Impact", "candidates", "cut_impact", "figures_of", "n_minus_1"]
+__all__ = ["Figures", "Impact", "candidates", "cut_impact", "figures_of", "n_minus_1",
+           "process_context"]
 
 #: Extra shortfall below this (kg per step and front) is solver noise.
 NOISE_KG = 1.0
@@ -172,6 +174,16 @@ def _cut_in_worker(item: tuple[list[str], list[str]]) -> Impact:
     return cut_impact(session, base, base_x, item[0], item[1], window)
 
 
+def process_context() -> Any:
+    """The way worker processes are started for solves in parallel: not "fork" (a process
+    that has started threads, HiGHS's, JAX's or a web server's, can deadlock in a forked
+    child) but a fork server, forked before any of them, or "spawn" where there is none."""
+    import multiprocessing
+
+    methods = multiprocessing.get_all_start_methods()
+    return multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
+
+
 def n_minus_1(session: Session, base: Figures, base_x: FloatArray,
               routes: Sequence[str] | None = None, places: Sequence[str] | None = None,
               window: tuple[int, int] | None = None,
@@ -197,15 +209,9 @@ def n_minus_1(session: Session, base: Figures, base_x: FloatArray,
     todo = [i for i in range(len(items)) if same[i] == i]
     solved: dict[int, Impact] = {}
     if jobs > 1 and not session.warm_starts and len(todo) > 1:
-        import multiprocessing
         from concurrent.futures import ProcessPoolExecutor
 
-        # Not "fork": a process that has started threads (HiGHS's, JAX's, a web server's)
-        # can deadlock in a forked child. A fork server is forked before any of them.
-        methods = multiprocessing.get_all_start_methods()
-        context = multiprocessing.get_context(
-            "forkserver" if "forkserver" in methods else "spawn")
-        with ProcessPoolExecutor(jobs, mp_context=context, initializer=_start_worker,
+        with ProcessPoolExecutor(jobs, mp_context=process_context(), initializer=_start_worker,
                                  initargs=(session.net, base, base_x, window)) as pool:
             results = pool.map(_cut_in_worker, [items[i] for i in todo])
             for i, impact in zip(todo, results, strict=True):

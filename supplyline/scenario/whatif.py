@@ -7,7 +7,8 @@
 comes back as a :class:`~supplyline.errors.ScenarioError` naming the field, exactly as for a
 file. :func:`first_days` cuts the horizon, for ``plan --days`` and ``sl.plan(days=...)``
 alike; :func:`with_step_days` sets the planning step of a scenario (``--step-days`` of
-commands that hand the scenario on, such as ``sweep``).
+commands that hand the scenario on, such as ``sweep``) and :func:`with_daily_days` the days
+planned day by day before the steps (``resilience --daily-days``).
 
 >>> import supplyline as sl
 >>> sc = sl.load("tutorial")
@@ -31,7 +32,8 @@ from supplyline.scenario.paths import PathError, document, parse_path, set_value
 if TYPE_CHECKING:
     from supplyline.scenario.schema import Scenario
 
-__all__ = ["WHAT_IF", "document", "first_days", "replace", "with_step_days"]
+__all__ = ["WHAT_IF", "document", "first_days", "replace", "with_daily_days",
+           "with_step_days"]
 
 #: The "file" named in the problems of a what-if.
 WHAT_IF = "what-if"
@@ -137,4 +139,25 @@ def with_step_days(scenario: Scenario, step_days: int | None) -> Scenario:
     if isinstance(step_days, bool) or not isinstance(step_days, int) or step_days < 1:
         raise ValueError(f"expected a whole number of days ≥ 1, got {step_days!r}")
     policy = scenario.policy.model_copy(update={"step_days": step_days})
+    return scenario.model_copy(update={"policy": policy})
+
+
+def with_daily_days(scenario: Scenario, daily_days: int | None) -> Scenario:
+    """The scenario planned day by day for its first ``daily_days`` days, then in its steps
+    (unchanged when None; 0: in steps from the first day).
+
+    Raises
+    ------
+    ValueError
+        When ``daily_days`` is not a whole number ≥ 0, or is above 0 where the scenario's
+        steps are of one day (every day is planned day by day already).
+    """
+    if daily_days is None:
+        return scenario
+    if isinstance(daily_days, bool) or not isinstance(daily_days, int) or daily_days < 0:
+        raise ValueError(f"expected a whole number of days ≥ 0, got {daily_days!r}")
+    if daily_days > 0 and scenario.policy.step_days == 1:
+        raise ValueError("with steps of one day every day is planned day by day already "
+                         "(give steps above 1 day, or leave this out)")
+    policy = scenario.policy.model_copy(update={"daily_start_days": daily_days})
     return scenario.model_copy(update={"policy": policy})

@@ -8,9 +8,11 @@ import re
 from pathlib import Path
 
 import pytest
+import yaml
 from typer.testing import CliRunner
 
 from supplyline.cli import app
+from supplyline.report.resilience import CRITICAL_T
 from supplyline.resilience.analysis import parse_window
 
 runner = CliRunner()
@@ -57,6 +59,8 @@ def test_json_ranks_every_route_and_place_but_the_front(run: tuple[dict[str, obj
 
 
 def test_files_and_report_section(run: tuple[dict[str, object], Path]) -> None:
+    from tests.conftest import TINY
+
     _doc, out = run
     assert sorted(p.name for p in out.iterdir()) == ["report.html", "resilience.csv",
                                                      "resilience.json"]
@@ -70,8 +74,20 @@ def test_files_and_report_section(run: tuple[dict[str, object], Path]) -> None:
     assert cut_map is not None
     named = re.findall(r'<text text-anchor="(\w+)" class="[^"]*" data-place="([^"]+)">'
                        r'<tspan x="([\d.]+)" y="([\d.]+)"', cut_map.group(0))
-    assert "front" in {place for _, place, _, _ in named}
+    places = {place for _, place, _, _ in named}
     assert len({(x, y) for _, _, x, y in named}) == len(named)
+    # The front, the worst set's places and every place whose cut adds shortfall.
+    res = _doc["resilience"]
+    assert isinstance(res, dict)
+    # (The worst set: the last k's confirmed set that costs most on the full plan; the JSON
+    # leaves out the objective that breaks a tie, so any set at that cost may be it.)
+    confirmed = [w for w in res["worst"] if w["confirmed"]][-1]["confirmed"]
+    most = max(c["extra_shortfall_t"] for c in confirmed)
+    adding = {i["ids"][0] for i in res["ranking"]
+              if i["kind"] == "place" and i["extra_shortfall_t"] >= CRITICAL_T}
+    ids = {place["id"] for place in yaml.safe_load(TINY.read_text())["places"]}
+    assert any(places == {"front"} | ((set(c["ids"]) | adding) & ids)
+               for c in confirmed if c["extra_shortfall_t"] == most)
     assert json.loads((out / "resilience.json").read_text())["version"] == 1
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 import supplyline as sl
-from supplyline.scenario.whatif import WHAT_IF, first_days, with_step_days
+from supplyline.scenario.whatif import WHAT_IF, first_days, with_daily_days, with_step_days
 
 
 @pytest.fixture(scope="module")
@@ -75,6 +75,19 @@ def test_the_horizon_is_cut_in_one_place(tutorial: sl.Scenario) -> None:
     assert plan.days == 9 and plan.steps == 3
     with pytest.raises(sl.PlanError, match="days: expected a whole number"):
         sl.plan(tutorial, days=31)
+
+
+def test_the_days_planned_day_by_day_before_the_steps(tutorial: sl.Scenario) -> None:
+    stepped = with_daily_days(with_step_days(tutorial, 4), 6)
+    assert stepped.policy.daily_start_days == 6 and stepped.policy.step_days == 4
+    net = sl.compile_network(stepped)
+    assert list(net.grid.length[:7]) == [1, 1, 1, 1, 1, 1, 4]  # six days, then 4-day steps
+    assert with_daily_days(tutorial, None) is tutorial
+    for bad in (-1, 1.5):
+        with pytest.raises(ValueError, match="whole number of days ≥ 0"):
+            with_daily_days(stepped, bad)  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="planned day by day already"):
+        with_daily_days(tutorial, 3)  # the tutorial plans in steps of one day
 
 
 def test_values_may_be_schema_objects_or_numpy_numbers(tutorial: sl.Scenario) -> None:

@@ -317,6 +317,30 @@ def test_legs_the_plan_does_not_use_are_left_out() -> None:
     assert out["trace_empty"][0, crumb].max() == 0.0
 
 
+def test_cargo_the_plan_does_not_carry_stays_where_it_is() -> None:
+    """A (leg, good) pair with a crumb of cargo over the whole horizon (under MIN_CARGO_KG)
+    is not loaded; every other pair carries what the plan carries."""
+    import dataclasses
+
+    from supplyline.simulate.engine import MIN_CARGO_KG
+
+    plan = quiet_tutorial_plan(1)
+    carried = plan.cargo_kg.sum(axis=2)
+    # A leg the plan uses for empty trips only, where a loaded trip may leave.
+    empty_only = (plan.empty_units.sum(axis=1) > 1.0) & (carried.sum(axis=1) == 0.0)
+    leg, step = (int(x[0]) for x in np.nonzero(empty_only[:, None] & plan.legs.loaded_ok))
+    good = 0
+    cargo = plan.cargo_kg.copy()
+    cargo[leg, good, step] = 0.5 * MIN_CARGO_KG
+    compiled = compile_plan(dataclasses.replace(plan, cargo_kg=cargo))
+    row = int(np.nonzero(np.asarray(compiled.legs) == leg)[0][0])
+    assert np.asarray(compiled.cargo)[row, good].max() == 0.0
+    out = run_chunk(compiled, 1, np.random.default_rng(0), trace=True)
+    assert out["trace_cargo"][0, leg, good].max() == 0.0
+    np.testing.assert_allclose(out["trace_cargo"][0], plan.cargo_kg, rtol=1e-6, atol=1e-6)
+    assert (carried >= MIN_CARGO_KG).sum() > 0  # the others do carry
+
+
 def test_units_sent_beyond_the_plan_come_back_on_the_leg_back() -> None:
     """Units sent beyond the plan to carry loads kept back (a relay that sent its porters
     half loaded) have no return in the plan: they come back empty on the leg back, instead
