@@ -18,17 +18,13 @@ what the optimum gains from same-day exchanges.
 
 from __future__ import annotations
 
-import argparse
 import re
 
 import numpy as np
 
-from benchmarks._common import machine, versions
-from supplyline.network import compile_network
-from supplyline.plan.model import LinearProgram, Solution, build_lp, solve_lp
+from benchmarks.lp_restricted import daily_lp, daily_parser
+from supplyline.plan.model import LinearProgram, Solution, solve_lp
 from supplyline.plan.solvers import assess
-from supplyline.scenario.load import load
-from supplyline.scenario.whatif import first_days, with_step_days
 
 BoolArray = np.ndarray
 
@@ -148,18 +144,11 @@ def _solve(lp: LinearProgram, fixed: BoolArray) -> tuple[float, int, float, floa
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("scenario", nargs="?", default="dien-bien-phu-1954")
-    parser.add_argument("--days", type=int, default=30)
+    parser = daily_parser(__doc__ or "")
     parser.add_argument("--in-order", action="store_true",
                         help="require what a trip draws to be there before it leaves")
     args = parser.parse_args()
-    sc = with_step_days(first_days(load(args.scenario), args.days), 1)
-    lp = build_lp(compile_network(sc))
-    print(machine())
-    print(versions())
-    print(f"{args.scenario}, first {args.days} days day by day: {lp.n_columns:,} columns, "
-          f"{lp.n_rows:,} rows")
+    lp = daily_lp(args.scenario, args.days)
     seconds, iterations, objective, gap, full = _solve(lp, np.zeros(lp.n_columns, dtype=bool))
     print(f"full solve:   {seconds:6.2f} s, {iterations} iterations, objective "
           f"{objective:,.4f}, proven gap {gap:.1e}, largest |dual| "

@@ -58,17 +58,27 @@ def unused_columns(lp: LinearProgram, x: np.ndarray) -> np.ndarray:
     return drop
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+def daily_parser(doc: str) -> argparse.ArgumentParser:
+    """The command line of a script on the first days of a scenario, day by day."""
+    parser = argparse.ArgumentParser(description=doc.split("\n\n")[0])
     parser.add_argument("scenario", nargs="?", default="dien-bien-phu-1954")
     parser.add_argument("--days", type=int, default=30)
-    args = parser.parse_args()
-    sc = with_step_days(first_days(load(args.scenario), args.days), 1)
-    lp = build_lp(compile_network(sc))
+    return parser
+
+
+def daily_lp(scenario: str, days: int) -> LinearProgram:
+    """The LP of the scenario's first ``days`` days day by day, announced with the machine."""
+    lp = build_lp(compile_network(with_step_days(first_days(load(scenario), days), 1)))
     print(machine())
     print(versions())
-    print(f"{args.scenario}, first {args.days} days day by day: {lp.n_columns:,} columns, "
+    print(f"{scenario}, first {days} days day by day: {lp.n_columns:,} columns, "
           f"{lp.n_rows:,} rows")
+    return lp
+
+
+def main() -> None:
+    args = daily_parser(__doc__ or "").parse_args()
+    lp = daily_lp(args.scenario, args.days)
     full = solve_lp(lp, "ipm")
     own = assess(lp, full.x, full.row_dual)
     print(f"full solve:       {full.solve_seconds:6.2f} s  objective {full.objective:,.4f}  "
