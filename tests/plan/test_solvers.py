@@ -24,6 +24,7 @@ from supplyline.plan.solvers import (
     lagrangian_bound,
     solve,
 )
+from supplyline.scenario.whatif import first_days, with_step_days
 
 runner = CliRunner()
 NO_GPU_SOLVER = _cuopt_missing()
@@ -117,3 +118,31 @@ def test_the_gpu_solver_agrees_with_highs(tiny: sl.Scenario) -> None:
         assert gpu.kpis()["shortfall_t"] == pytest.approx(exact.kpis()["shortfall_t"],
                                                           abs=1e-3)
         assert "lower bound" in gpu.solver_note
+
+
+def test_a_crossover_that_does_not_finish_leaves_the_interior_solution(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Small LPs are solved by interior point with crossover; when crossover's clean-up is
+    stopped (here at once), the interior solution is taken, judged as large LPs' are."""
+    from supplyline.plan import model
+
+    lp = build_lp(compile_network(sl.load("tutorial")))
+    assert lp.n_columns < model.INTERIOR_ONLY_COLUMNS
+    basic = solve_lp(lp, "ipm")
+    monkeypatch.setattr(model, "CLEANUP_ITERATIONS", 0)
+    said: list[str] = []
+    interior = solve_lp(lp, "ipm", log=said.append)
+    assert any("crossover did not finish" in line for line in said)
+    assert interior.objective == pytest.approx(basic.objective, rel=1e-7)
+    assert not any("retrying with simplex" in line for line in said)
+
+
+def test_the_built_in_first_two_weeks_day_by_day_plan_in_seconds() -> None:
+    """17,488 columns, under the size solved without crossover: crossover's simplex clean-up
+    loses its way on this LP (for the whole time limit before it was stopped)."""
+    sc = with_step_days(first_days(sl.load(), 14), 1)
+    lp = build_lp(compile_network(sc))
+    solved = solve_lp(lp, "ipm", time_limit_s=60)
+    judged = assess(lp, solved.x, solved.row_dual)
+    assert judged.gap < 1e-6
+    assert judged.violation < 1e-6
