@@ -42,6 +42,7 @@ from supplyline.accounting import trips_on_days
 from supplyline.network import Network
 from supplyline.plan.model import (
     _STATUS,
+    CLEANUP_ITERATIONS,
     INTERIOR_ONLY_COLUMNS,
     LinearProgram,
     Solution,
@@ -135,6 +136,7 @@ class Session:
         self.time_limit_s = time_limit_s
         self._changes = _Changes()
         self._basis = False
+        self._crossover_fails = False  # crossover's clean-up did not finish on this LP
         self._base_basis: highspy.HighsBasis | None = None
         self._last: Outcome | None = None
         self.solves = 0
@@ -302,7 +304,7 @@ class Session:
         h = self._h
         self.solves += 1
         warm = self._basis and self.warm_starts
-        interior_only = False
+        interior_only = crossover = False
         if warm:
             h.setOptionValue("solver", "simplex")
             h.setOptionValue("simplex_strategy", SIMPLEX[self.simplex])
@@ -312,22 +314,33 @@ class Session:
             if self.solver == "ipm":
                 # Crossover gives the basis warm re-solves start from; without them, large
                 # LPs are accepted from the interior point as solve_lp accepts them.
-                interior_only = (not self.warm_starts
-                                 and self.lp.n_columns >= INTERIOR_ONLY_COLUMNS)
-                h.setOptionValue("run_crossover", "off" if interior_only else "on")
+                interior_only = self._crossover_fails or (
+                    not self.warm_starts and self.lp.n_columns >= INTERIOR_ONLY_COLUMNS)
+                crossover = not interior_only
+                h.setOptionValue("run_crossover", "on" if crossover else "off")
                 h.setOptionValue("simplex_strategy", SIMPLEX["primal"])
+                if crossover:  # as solve_lp: a clean-up that runs on is stopped
+                    h.setOptionValue("simplex_iteration_limit", CLEANUP_ITERATIONS)
         if self.time_limit_s is not None:
             # HiGHS's limit is on the instance's total run time: allow this much more.
             h.setOptionValue("time_limit", h.getRunTime() + float(self.time_limit_s))
         started = time.perf_counter()
         h.run()
         status = _STATUS.get(h.getModelStatus(), SolveStatus.OTHER)
+        h.setOptionValue("simplex_iteration_limit", 2**31 - 1)
+        if crossover and status is SolveStatus.OTHER:
+            # Without a basis, the session's later solves start from scratch without it.
+            self._crossover_fails = interior_only = True
+            h.clearSolver()
+            h.setOptionValue("run_crossover", "off")
+            h.run()
+            status = _STATUS.get(h.getModelStatus(), SolveStatus.OTHER)
         note = ""
         if interior_only and status is SolveStatus.OTHER:
             accepted, note = _interior_verdict(self._as_it_stands(), h)
             if accepted:
                 status = SolveStatus.OPTIMAL
-            else:
+            elif not self._crossover_fails:
                 h.clearSolver()
                 h.setOptionValue("run_crossover", "on")
                 h.run()

@@ -132,3 +132,23 @@ def test_bad_options_are_refused(tiny_path: Path) -> None:
                            ({"solver": "pdlp"}, "solver")):
         with pytest.raises(ValueError, match=words):
             Session(lp, **options)  # type: ignore[arg-type]
+
+
+def test_a_crossover_that_does_not_finish_leaves_cold_interior_solves(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """When crossover's clean-up is stopped (here at once; the tutorial's takes a few
+    iterations), the session takes the interior solution, has no basis to start from, and
+    solves from scratch without crossover."""
+    from supplyline.plan import session as session_module
+
+    planned = sl.plan(sl.load("tutorial")).objective
+    monkeypatch.setattr(session_module, "CLEANUP_ITERATIONS", 0)
+    s = Session.of(compile_network(sl.load("tutorial")), resolve="warm")
+    base = s.solve()
+    assert base.ok and base.objective == pytest.approx(planned, rel=1e-6)
+    s.cut(routes=["bridge-road"], days=(2, 5))
+    out = s.solve()
+    assert out.ok and not out.warm
+    assert out.objective == pytest.approx(_fresh(s), rel=1e-6)
+    s.restore()
+    assert s.solve().objective == pytest.approx(planned, rel=1e-6)
