@@ -398,6 +398,14 @@ def _quiet_highs(solver_log: Callable[[str], None] | None = None) -> highspy.Hig
     return h
 
 
+def _run_again(h: highspy.Highs, crossover: bool) -> SolveStatus:
+    """Solve again from scratch, with or without crossover after the interior point."""
+    h.clearSolver()
+    h.setOptionValue("run_crossover", "on" if crossover else "off")
+    h.run()
+    return _STATUS.get(h.getModelStatus(), SolveStatus.OTHER)
+
+
 def highs_model(lp: LinearProgram) -> highspy.HighsLp:
     """The LP as HiGHS takes it (columns, rows, column-wise matrix)."""
     a = lp.assembled
@@ -455,10 +463,7 @@ def solve_lp(
         # interior solution as a large LP's is judged.
         if log is not None:
             log("crossover did not finish; solving again without it")
-        h.clearSolver()
-        h.setOptionValue("run_crossover", "off")
-        h.run()
-        status = _STATUS.get(h.getModelStatus(), SolveStatus.OTHER)
+        status = _run_again(h, crossover=False)
         interior_only = True
     h.setOptionValue("simplex_iteration_limit", 2**31 - 1)
     if interior_only and status is SolveStatus.OTHER:
@@ -468,10 +473,7 @@ def solve_lp(
         elif not crossover_failed:
             if log is not None:
                 log("the interior point solution is not accurate enough; running crossover")
-            h.clearSolver()
-            h.setOptionValue("run_crossover", "on")
-            h.run()
-            status = _STATUS.get(h.getModelStatus(), SolveStatus.OTHER)
+            status = _run_again(h, crossover=True)
     if status is SolveStatus.OTHER and solver != "simplex":
         # The interior point method can fail numerically where simplex does not: retry.
         if log is not None:

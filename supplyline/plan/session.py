@@ -49,6 +49,7 @@ from supplyline.plan.model import (
     SolveStatus,
     _interior_verdict,
     _quiet_highs,
+    _run_again,
     build_lp,
     highs_model,
 )
@@ -331,20 +332,14 @@ class Session:
         if crossover and status is SolveStatus.OTHER:
             # Without a basis, the session's later solves start from scratch without it.
             self._crossover_fails = interior_only = True
-            h.clearSolver()
-            h.setOptionValue("run_crossover", "off")
-            h.run()
-            status = _STATUS.get(h.getModelStatus(), SolveStatus.OTHER)
+            status = _run_again(h, crossover=False)
         note = ""
         if interior_only and status is SolveStatus.OTHER:
             accepted, note = _interior_verdict(self._as_it_stands(), h)
             if accepted:
                 status = SolveStatus.OPTIMAL
             elif not self._crossover_fails:
-                h.clearSolver()
-                h.setOptionValue("run_crossover", "on")
-                h.run()
-                status = _STATUS.get(h.getModelStatus(), SolveStatus.OTHER)
+                status = _run_again(h, crossover=True)
         if status is SolveStatus.OTHER and (warm or self.solver != "simplex"):
             # A numerical stop: start again from scratch with the simplex method.
             h.clearSolver()
