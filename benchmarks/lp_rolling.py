@@ -88,7 +88,7 @@ def main() -> None:
     args = parser.parse_args()
     if not 1 <= args.commit <= args.window:
         parser.error("--commit must be from 1 to --window")
-    daily_lp(args.scenario, args.days)  # announce the machine and the whole LP
+    whole = daily_lp(args.scenario, args.days)  # announced with the machine
     # Every window solved as the planner solves large LPs (interior point, no crossover).
     model.INTERIOR_ONLY_COLUMNS = 0
     started = time.perf_counter()
@@ -115,7 +115,6 @@ def main() -> None:
     print(f"rolling horizon (window {args.window}, commit {args.commit}): objective "
           f"{rolling:,.4f}; solves {solving:.1f} s, {time.perf_counter() - started:.1f} s "
           "in all")
-    whole = _lp(args.scenario, args.days)
     judged = assess(whole, x, stitched_duals(whole, windows))
     proven = (f"gap {judged.gap:.1e}" if np.isfinite(judged.bound) else
               f"no bound ({judged.unbounded_columns:,} columns without an upper bound have a "

@@ -115,12 +115,17 @@ class Solution:
 #: built-in scenario crossover and its simplex clean-up take longer than the interior point
 #: itself and, depending on the model, stall (see docs/benchmarks.md).
 INTERIOR_ONLY_COLUMNS = 20_000
-#: Crossover's simplex clean-up is stopped after this many iterations; the interior point's own
-#: solution is then taken when it passes the checks below. A clean-up that works takes a
-#: handful (0-4 on the tutorial and the built-in scenario's first week day by day); one that
-#: fails runs on: the built-in's first 10 days day by day took 41,209 before giving up, its
-#: first 14 days lost its way for 28 s and then the whole time limit.
+#: On LPs below INTERIOR_ONLY_COLUMNS, crossover's simplex clean-up is stopped after this many
+#: iterations; the interior point's own solution is then taken when it passes the checks
+#: below. There a clean-up that works takes a handful (4 on the tutorial, 0 on the built-in
+#: scenario's first week day by day, 14 on its 14-day grid); one that fails runs on: the
+#: built-in's first 10 days day by day took 41,209 before giving up, its first 14 days lost
+#: its way for 28 s and then the whole time limit. (Larger LPs run crossover only in a
+#: session with warm re-solves, which needs its basis: there the clean-up is not stopped; on
+#: the built-in in 14-day steps after 21 days day by day it takes 26,127 and works.)
 CLEANUP_ITERATIONS = 5_000
+#: HiGHS's "no limit" for an iteration count.
+NO_ITERATION_LIMIT = int(highspy.kHighsIInf)
 #: An interior solution is accepted as optimal when no row or bound is violated by more than
 #: this (relative to 1 + |bound|) ...
 ACCEPT_VIOLATION = 1e-6
@@ -465,7 +470,7 @@ def solve_lp(
             log("crossover did not finish; solving again without it")
         status = _run_again(h, crossover=False)
         interior_only = True
-    h.setOptionValue("simplex_iteration_limit", 2**31 - 1)
+    h.setOptionValue("simplex_iteration_limit", NO_ITERATION_LIMIT)
     if interior_only and status is SolveStatus.OTHER:
         accepted, note = _interior_verdict(lp, h)
         if accepted:

@@ -44,6 +44,7 @@ from supplyline.plan.model import (
     _STATUS,
     CLEANUP_ITERATIONS,
     INTERIOR_ONLY_COLUMNS,
+    NO_ITERATION_LIMIT,
     LinearProgram,
     Solution,
     SolveStatus,
@@ -320,7 +321,8 @@ class Session:
                 crossover = not interior_only
                 h.setOptionValue("run_crossover", "on" if crossover else "off")
                 h.setOptionValue("simplex_strategy", SIMPLEX["primal"])
-                if crossover:  # as solve_lp: a clean-up that runs on is stopped
+                if crossover and self.lp.n_columns < INTERIOR_ONLY_COLUMNS:
+                    # As solve_lp: a clean-up that runs on is stopped (see CLEANUP_ITERATIONS).
                     h.setOptionValue("simplex_iteration_limit", CLEANUP_ITERATIONS)
         if self.time_limit_s is not None:
             # HiGHS's limit is on the instance's total run time: allow this much more.
@@ -328,7 +330,7 @@ class Session:
         started = time.perf_counter()
         h.run()
         status = _STATUS.get(h.getModelStatus(), SolveStatus.OTHER)
-        h.setOptionValue("simplex_iteration_limit", 2**31 - 1)
+        h.setOptionValue("simplex_iteration_limit", NO_ITERATION_LIMIT)
         if crossover and status is SolveStatus.OTHER:
             # Without a basis, the session's later solves start from scratch without it.
             self._crossover_fails = interior_only = True
