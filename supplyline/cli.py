@@ -25,8 +25,10 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import json
+import math
 import os
 import sys
+import textwrap
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -50,10 +52,16 @@ from supplyline import __version__
 from supplyline.errors import Problem, ScenarioError
 from supplyline.report.inert import inert, plain
 from supplyline.report.safe_write import OutputBusyError
-from supplyline.scenario.load import DEFAULT_SCENARIO, MAX_FILE_BYTES, builtin_titles, load
+from supplyline.scenario.load import (
+    DEFAULT_SCENARIO,
+    MAX_FILE_BYTES,
+    MAX_FILE_ENV,
+    builtin_titles,
+    load,
+)
 from supplyline.scenario.schema import Scenario
 from supplyline.scenario.summary import network_sketch, summarize
-from supplyline.scenario.whatif import first_days, with_step_days
+from supplyline.scenario.whatif import first_days
 
 if TYPE_CHECKING:
     from supplyline.plan.result import Plan
@@ -212,8 +220,17 @@ def format_problem(problem: Problem) -> str:
 
 def say(console: Console, message: str) -> None:
     """Print a message that may hold text from the scenario, as it is (see
-    :func:`~supplyline.report.inert.inert`), on one line however long."""
-    console.print(inert(message), soft_wrap=True)
+    :func:`~supplyline.report.inert.inert`). On a terminal it is wrapped to the terminal's
+    width between words (never inside a path, a date or an id), its following lines
+    indented; into a file or a pipe each message stays one line, for grep and logs."""
+    if not console.is_terminal:
+        console.print(inert(message), soft_wrap=True)
+        return
+    for paragraph in plain(message).split("\n"):
+        lines = textwrap.wrap(paragraph, width=max(console.width, 40), subsequent_indent="  ",
+                              break_long_words=False, break_on_hyphens=False) or [""]
+        for line in lines:
+            console.print(inert(line), soft_wrap=True)
 
 
 def print_json(data: Any) -> None:
@@ -253,10 +270,6 @@ def fail(kind: str, message: str, code: int, json_output: bool, **details: Any) 
     raise typer.Exit(_report(kind, message, code, json_output, **details))
 
 
-#: Environment variable that raises (or, at 0, lifts) the size limit on scenario and table
-#: files, in MiB (default: :data:`supplyline.scenario.load.MAX_FILE_BYTES`, 20 MiB).
-MAX_FILE_ENV = "SUPPLYLINE_MAX_FILE_MB"
-
 
 def load_or_exit(source: str | None, json_output: bool = False) -> Scenario:
     """Load a scenario for a command, or print every problem and exit with code 2.
@@ -279,10 +292,13 @@ def load_or_exit(source: str | None, json_output: bool = False) -> Scenario:
     raw = os.environ.get(MAX_FILE_ENV, "").strip()
     if raw:
         try:
-            limit = None if float(raw) == 0 else int(float(raw) * 1024 * 1024)
+            mib = float(raw)
         except ValueError:
-            fail("usage", f"{MAX_FILE_ENV} must be a number of MiB (0: no limit), got {raw!r}",
-                 EXIT_BAD_INPUT, json_output)
+            mib = math.nan
+        if not mib >= 0 or math.isinf(mib):
+            fail("usage", f"{MAX_FILE_ENV}: expected a number of MiB ≥ 0 (0: no limit), got "
+                          f"{raw!r}", EXIT_BAD_INPUT, json_output)
+        limit = None if mib == 0 else int(mib * 1024 * 1024)
     try:
         return load(source, max_file_bytes=limit)
     except ScenarioError as error:
@@ -446,10 +462,12 @@ ExportOption = Annotated[
 ]
 
 
-def _with_step(sc: Scenario, step_days: int | None) -> Scenario:
-    """The scenario with its planning step set by ``--step-days`` (unchanged when None); or
-    pass ``step_days`` to :func:`_plan_or_exit`, which gives it to the planner."""
-    return with_step_days(sc, step_days)
+def _check_step_days(sc: Scenario, step_days: int | None, json_output: bool) -> None:
+    """Exit 2 when ``--step-days`` is longer than the horizon planned (it would be cut to it
+    in silence)."""
+    if step_days is not None and step_days > sc.days:
+        fail("usage", f"--step-days: expected at most the horizon ({sc.days} days), got "
+                      f"{step_days}", EXIT_BAD_INPUT, json_output)
 
 
 def _limit_days(sc: Scenario, days: int | None, json_output: bool) -> Scenario:
@@ -504,6 +522,7 @@ def _plan_or_exit(sc: Scenario, replay: str | None, solver: Solver | str, time_l
     from supplyline.plan import plan
 
     _check_solver(str(solver), json_output)
+    _check_step_days(sc, step_days, json_output)
     stage = "planning"
     outcome: dict[str, Any] = {}
 
@@ -885,6 +904,7 @@ def resilience(
             fail("usage", f"--protect: expected KIND=N with KIND guards, air or repair and N "
                           f"a whole number, got {part.strip()!r}", EXIT_BAD_INPUT, json_output)
         units[kind] = units.get(kind, 0) + int(count)
+    _check_step_days(sc, step_days, json_output)
     try:
         net, grid_note = analysis_grid(sc, step_days, daily_days)
     except ValueError as error:
@@ -1001,13 +1021,19 @@ def sweep(
     the table), 2 when a --vary option names nothing or a value the scenario refuses."""
     from supplyline.report.compare import compare_records, write_comparison
     from supplyline.sweep import VaryError, make_variants, parse_vary
-    from supplyline.sweep.run import SweepError, SweepOptions, run_sweep
+    from supplyline.sweep.run import SweepError, SweepOptions, address_problem, run_sweep
 
-    sc = _limit_days(load_or_exit(scenario, json_output), days, json_output)
+    whole = load_or_exit(scenario, json_output)
+    sc = _limit_days(whole, days, json_output)
+    _check_step_days(sc, step_days, json_output)
     _check_suffix(out, (".parquet",), json_output)
     if report_file is not None and report_file.suffix.lower() != ".html":
         fail("usage", f"--report: expected a file ending in .html, got {str(report_file)!r}",
              EXIT_BAD_INPUT, json_output, path=str(report_file))
+    if scheduler is not None and (wrong := address_problem(scheduler)) is not None:
+        fail("usage", f"--scheduler: expected a Dask scheduler's address like "
+                      f"tcp://HOST:8786, got {scheduler!r} ({wrong})", EXIT_BAD_INPUT,
+             json_output)
     if scheduler is not None and workers is not None:
         fail("usage", "--workers: sets the size of the local cluster; with --scheduler the "
                       "sweep runs on that cluster's workers (leave --workers out)",
@@ -1024,7 +1050,7 @@ def sweep(
                 problems += error.problems
         if problems:
             raise VaryError(problems)
-        variants = make_variants(sc, varies, scenario)
+        variants = make_variants(whole, varies, scenario, days)
     except VaryError as error:
         if not json_output:
             for problem in error.problems:
@@ -1165,7 +1191,10 @@ def _books_or_exit(db: str, scenario: str | None, json_output: bool) -> Any:
 
 @app.command()
 def replan(
-    scenario: ScenarioArg = None,
+    scenario: Annotated[str | None, typer.Argument(
+        metavar="FILE", show_default=False,
+        help="Scenario YAML file or built-in name (default: the scenario the books are kept "
+             "for).")] = None,
     db: DbOption = DEFAULT_BOOKS,
     as_of: Annotated[str, typer.Option("--as-of", metavar="DATE",
                                        help="Plan from the start of this day (YYYY-MM-DD).")]
@@ -1287,8 +1316,8 @@ DeviceOption = Annotated[
 
 
 PrecisionOption = Annotated[
-    str, typer.Option("--precision", help="single (float32, the default: about twice as "
-                                          "fast) or double (float64) for every amount.")]
+    str, typer.Option("--precision", help="single (float32, the default: about 1.5 times "
+                                          "as fast) or double (float64) for every amount.")]
 
 
 def _simulate_or_exit(result: Plan, runs: int, seed: int | None, device: str,

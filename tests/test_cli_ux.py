@@ -280,3 +280,20 @@ def test_without_a_terminal_plan_and_simulate_print_plain_progress_lines() -> No
     counted = [line for line in progress_lines(simulated.stderr) if line[0] is not None]
     assert counted[-1] == (1200, 1200, "simulated 1,200 of 1,200 runs")
     assert [done for done, _, _ in counted] == sorted(done for done, _, _ in counted)
+
+
+def test_problems_wrap_at_a_terminal_and_stay_one_line_in_a_pipe() -> None:
+    """At an 80-column terminal a long problem is wrapped between words with its following
+    lines indented (a path, a date or an id never split); into a file each problem stays
+    one line for grep."""
+    problem = ("/very/long/folder/name/of/the/user/my-valley.yaml line 172: "
+               "routes[5].length_km: expected a number > 0 and <= 100000 (km), got -14")
+    shown = io.StringIO()
+    cli.say(Console(file=shown, force_terminal=True, width=80, color_system=None), problem)
+    lines = shown.getvalue().splitlines()
+    assert len(lines) == 2 and all(len(line) <= 80 for line in lines), lines
+    assert lines[0].startswith("/very/long/folder/name/of/the/user/my-valley.yaml line 172:")
+    assert lines[1].startswith("  ") and " ".join(shown.getvalue().split()) == problem
+    piped = io.StringIO()
+    cli.say(Console(file=piped, width=80), problem)
+    assert piped.getvalue() == problem + "\n"

@@ -106,11 +106,34 @@ def test_options_that_cannot_apply_are_usage_errors(tmp_path: Path) -> None:
         assert json.loads(result.stdout)["error"]["kind"] == "usage"
 
 
+def test_a_field_that_does_not_exist_is_said_once_not_once_per_value() -> None:
+    with pytest.raises(VaryError) as caught:
+        make_variants(sl.load("tutorial"), [parse_vary("modes.porter.payload_kgg=20,25,30")])
+    (problem,) = caught.value.problems
+    assert problem.field == "modes[0].payload_kgg" and "payload_kg" in problem.expected
+
+
 def test_a_value_varied_twice_is_an_error() -> None:
     with pytest.raises(VaryError, match="also set by --vary"):
         make_variants(sl.load("tutorial"), [
             parse_vary("threats.air[0].windows[*].day_probability=0.1,0.2"),
             parse_vary("threats.air[0].windows[0].day_probability=0.3")])
+
+
+def test_days_cut_each_variant_after_it_is_validated_whole() -> None:
+    """--days 5 leaves the tutorial's later troops and reserve dates outside the horizon:
+    each variant is validated as its file would be, then cut, as `plan --days` cuts."""
+    tutorial = sl.load("tutorial")
+    variants = make_variants(tutorial, [parse_vary("modes.porter.payload_kg=20,25")],
+                             days=5)
+    assert [v.scenario.days for v in variants] == [5, 5]
+    assert [v.scenario.modes[0].payload_kg for v in variants] == [20, 25]
+    with pytest.raises(VaryError) as caught:
+        make_variants(tutorial, [parse_vary("end_date=2024-11-25,2024-11-30")], days=28)
+    (problem,) = caught.value.problems
+    assert (problem.option, problem.field, problem.got) == ("end_date=2024-11-25", "--days",
+                                                           "28")
+    assert "(25 days)" in problem.expected
 
 
 def test_the_error_names_the_combination_that_fails(tmp_path: Path) -> None:

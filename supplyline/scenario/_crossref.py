@@ -173,6 +173,7 @@ def check_references(
     checker.check_costs()
     checker.check_dates(checker.top)
     checker.check_reach()
+    checker.check_unused()
     return checker.problems
 
 
@@ -241,6 +242,7 @@ class _Checker:
         self.locations = locations
         self.file = file
         self.problems: list[Problem] = []
+        self.named_commodities: set[str] = set()  # commodity ids some other value names
         self.top = top = Entry(Scenario, data, ())
         self.commodities = top.entries("commodities", Commodity)
         self.modes = top.entries("modes", Mode)
@@ -312,6 +314,8 @@ class _Checker:
         if known is None or not isinstance(value, str):
             return False  # that section could not be read: nothing to compare with
         if value in known:
+            if section == "commodities":
+                self.named_commodities.add(value)
             return True
         self.report(path, f"a known {what} id" + _did_you_mean(value, known), shown(value),
                     at_key)
@@ -638,6 +642,96 @@ class _Checker:
                             f"a mode that some route from {shown(finding.place)} allows",
                             f"{shown(finding.mode)} (these units could never be used)",
                             at_key=True)
+
+    # -- what can never act ---------------------------------------------------------------
+
+    def check_unused(self) -> None:
+        """Values written that nothing can ever use: a mode on no route, an owned mode no
+        place owns, a commodity nothing names, a place no route reaches, an air threat on a
+        route not open to air attack, repair days on a route nothing strikes, carrying
+        wounded where there are none, steps longer than the horizon. Each would be dropped in
+        silence; each is reported where it was written.
+
+        Runs only on what can be read: a broken section is the schema's to report.
+        """
+        routes_read = self.written["routes"] is not None and all(
+            r.readable and r.get("from_") is not None and r.get("to") is not None
+            and r.get("modes") is not None for r in self.routes)
+        places_read = self.written["places"] is not None and all(
+            p.readable and p.get("carriers") is not None for p in self.place_entries)
+        if routes_read:
+            self.unused_modes(places_read)
+            self.unreached_places()
+            self.unstruck_routes()
+        if self.written["commodities"] is not None:
+            for commodity in self.commodities:
+                commodity_id, unit = commodity.get("id"), commodity.get("unit")
+                used = (bool(self.wounded) if unit == "person"
+                        else commodity_id in self.named_commodities)
+                if commodity_id is not None and unit is not None and not used:
+                    self.report(commodity.at("id"), "a commodity that some demand, stock, "
+                                "ration, fuel or replay names (else it is never used)"
+                                if unit != "person" else "a commodity of unit person only "
+                                "where wounded are given (it carries them)",
+                                f"{shown(commodity_id)} (named nowhere)" if unit != "person"
+                                else f"{shown(commodity_id)} (no wounded section)")
+        if not self.wounded:
+            for mode in self.modes:
+                if "wounded_per_unit" in mode.data and mode.get("wounded_per_unit"):
+                    self.report(mode.at("wounded_per_unit"), "wounded_per_unit only where "
+                                "wounded are given (no wounded section: none to carry)",
+                                shown(mode.get("wounded_per_unit")))
+        horizon = self.horizon
+        if horizon is not None:
+            days = (horizon[1] - horizon[0]).days + 1
+            for name, most in (("step_days", days), ("daily_start_days", days - 1)):
+                value = self.policy.get(name)
+                if name in self.policy.data and isinstance(value, int) and value > most:
+                    self.report(self.policy.at(name), f"at most {most} (the horizon is "
+                                f"{days} days: more is never used)", shown(value))
+
+    def unused_modes(self, places_read: bool) -> None:
+        on_routes = {mode for route in self.routes for _, mode in route.names("modes")}
+        owned = {mode for place in self.place_entries
+                 for mode, units in (place.get("carriers") or {}).items() if units > 0}
+        for mode in self.modes:
+            mode_id = mode.get("id")
+            if mode_id is None:
+                continue
+            if mode_id not in on_routes:
+                self.report(mode.at("id"), "a mode that some route lists in its modes (else "
+                            "it is never used)", f"{shown(mode_id)} (on no route)")
+            elif places_read and mode.get("units_from") == "owned" and mode_id not in owned:
+                self.report(mode.at("id"), "an owned mode (units_from: owned) that some "
+                            "place has carriers of (else no unit of it exists)",
+                            f"{shown(mode_id)} (no place owns any)")
+
+    def unreached_places(self) -> None:
+        ends = {route.get(end) for route in self.routes for end in ("from_", "to")}
+        demanded = {demand.get("front") for demand in self.demand}
+        for place in self.place_entries:
+            place_id = place.get("id")
+            if place_id is None or place_id in ends:
+                continue
+            if place.get("kind") == "front" and place_id in demanded:
+                continue  # a front with demand and no route: check_reach says so
+            self.report(place.at("id"), "a place that some route reaches (else nothing "
+                        "there is ever used)", f"{shown(place_id)} (on no route)")
+
+    def unstruck_routes(self) -> None:
+        """Air threats named on routes closed to air attack (they would never strike)."""
+        by_key: dict[str, Entry] = {}
+        for route in self.routes:
+            by_key[f"{route.get('from_')}--{route.get('to')}"] = route
+            if isinstance(route.get("id"), str):
+                by_key[route.get("id")] = route
+        for air in self.air:
+            for path, name in air.names("routes"):
+                named = by_key.get(name)
+                if named is not None and named.get("air_exposed") is False:
+                    self.report(path, "a route open to air attack (air threats strike only "
+                                "routes with air_exposed: true)", f"{shown(name)} "
+                                "(air_exposed: false)")
 
     def network(self) -> Reach | None:
         """The network as :mod:`~supplyline.scenario._reach` sees it, if it can be read."""

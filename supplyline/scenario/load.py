@@ -42,6 +42,7 @@ from supplyline.scenario.tables import TABLE_MODELS, read_table
 __all__ = [
     "DEFAULT_SCENARIO",
     "MAX_FILE_BYTES",
+    "MAX_FILE_ENV",
     "builtin_names",
     "builtin_titles",
     "load",
@@ -59,6 +60,10 @@ A scenario of a few thousand places is far smaller; the limit keeps a mistaken o
 file from taking minutes and gigabytes. Raise it with ``load(..., max_file_bytes=N)``
 (``None``: no limit). The built-in scenarios are read without it.
 """
+
+#: Environment variable with which the command line raises (or, at 0, lifts) that limit, in
+#: MiB.
+MAX_FILE_ENV = "SUPPLYLINE_MAX_FILE_MB"
 
 _BUILTIN_DISPLAY = "supplyline/scenario/builtin"
 _TABLE_SUFFIXES = (".csv", ".geojson", ".json")
@@ -143,6 +148,9 @@ def load(
         folder = _builtin_folder()
         entry = folder.joinpath(f"{source}.yaml")
         return _parse(entry.read_bytes(), f"{_BUILTIN_DISPLAY}/{source}.yaml", folder, None)
+    if isinstance(source, str) and not source.strip():
+        raise ScenarioError([Problem("(scenario)", None, "(file)", "a scenario file or a "
+                                     "built-in scenario name", "an empty name")])
     path = Path(source)
     shown_name = str(source)
     try:
@@ -347,7 +355,8 @@ class Refused(Exception):
 
 
 def _too_big(size: int, limit: int) -> Refused:
-    return Refused(f"a file of at most {limit:,} bytes (max_file_bytes; it can be raised)",
+    return Refused(f"a file of at most {limit:,} bytes (raise the limit with max_file_bytes, "
+                   f"or {MAX_FILE_ENV} in MiB on the command line)",
                    f"{size:,} bytes")
 
 
@@ -469,7 +478,10 @@ def schema_problems(
             continue  # pydantic tried the other branch of a union (number or steps)
         if locations.already_reported(path):
             continue
-        problems.append(_problem(entry, path, target, data, locations, file))
+        # A model's rules across fields come as one error of one line per rule broken.
+        for message in str(entry["msg"]).split("\n"):
+            problems.append(_problem({**entry, "msg": message}, path, target, data, locations,
+                                     file))
     return problems
 
 
@@ -498,6 +510,7 @@ def _problem(
     field = locations.field_name(path)
     exact = locations.spots.get(path)
     got = exact.text if exact is not None and exact.text is not None else shown(entry["input"])
+    got = got or "nothing"  # a key written with no value
     unit = f" ({target.unit})" if target is not None and target.unit not in ("", "date") else ""
     plain = describe(target.annotation, target.metadata) if target is not None else ""
     if target is not None and target.branches and kind.endswith(("_type", "_parsing")):

@@ -22,6 +22,8 @@ from pydantic import (
     Field,
     GetCoreSchemaHandler,
     GetJsonSchemaHandler,
+    ValidationInfo,
+    field_validator,
     model_validator,
 )
 from pydantic.json_schema import JsonSchemaValue
@@ -124,38 +126,67 @@ class NonzeroAtLeast:
         return value
 
 
+@dataclass(frozen=True)
+class NotTrueOrFalse:
+    """``Annotated`` marker of a number field: ``true`` and ``false`` are refused, where
+    pydantic would read them as 1 and 0 (YAML reads yes, no, on and off as them too), so that
+    a value written by mistake is an error rather than a silently different number."""
+
+    def __get_pydantic_core_schema__(self, source: Any,
+                                     handler: GetCoreSchemaHandler) -> CoreSchema:
+        return core_schema.no_info_before_validator_function(self.check, handler(source))
+
+    def check(self, value: Any) -> Any:
+        if isinstance(value, bool):
+            raise PydanticCustomError("number_type", "a number, not true or false")
+        return value
+
+
+#: Marks every number field (see :class:`NotTrueOrFalse`).
+Number = NotTrueOrFalse()
+
+
+def refuse(broken: list[str]) -> None:
+    """Raise every rule across a model's fields that its values break, at once: one line
+    each, which the loader reports as one problem each (so a fix never reveals another)."""
+    if broken:
+        raise ValueError("\n".join(broken))
+
+
 #: Values other than 0 are at least RESOLUTION.
 Resolved = NonzeroAtLeast(RESOLUTION)
 
-NonNegative = Annotated[float, Field(ge=0)]
-Fraction = Annotated[float, Field(ge=0, le=1), Resolved]
+NonNegative = Annotated[float, Field(ge=0), Number]
+Fraction = Annotated[float, Field(ge=0, le=1), Resolved, Number]
 # Bounds that keep the model's arithmetic finite and well scaled: values beyond them describe
 # nothing physical (a route longer than twice round the Earth or shorter than a metre, a
 # carrier faster than an aircraft, a ration of a tonne a day), and values between 0 and
 # RESOLUTION nothing measurable.
-Km = Annotated[float, Field(gt=0, le=100_000), NonzeroAtLeast(0.001)]
-Speed = Annotated[float, Field(ge=0.01, le=25_000)]
-Kg = Annotated[float, Field(ge=0, le=1e12), Resolved]
-KgPerDay = Annotated[float, Field(ge=0, le=1e10), Resolved]
-Ration = Annotated[float, Field(ge=0, le=1_000), Resolved]
-Hours = Annotated[float, Field(ge=0, le=24 * 365), Resolved]
-Persons = Annotated[float, Field(ge=0, le=1e10), Resolved]
-Weight = Annotated[float, Field(ge=0, le=1e6), Resolved]
+Km = Annotated[float, Field(gt=0, le=100_000), NonzeroAtLeast(0.001), Number]
+Speed = Annotated[float, Field(ge=0.01, le=25_000), Number]
+Kg = Annotated[float, Field(ge=0, le=1e12), Resolved, Number]
+#: A capacity (per day), where one is given.
+Capacity = Annotated[float, Field(gt=0, le=1e9), Resolved, Number]
+KgPerDay = Annotated[float, Field(ge=0, le=1e10), Resolved, Number]
+Ration = Annotated[float, Field(ge=0, le=1_000), Resolved, Number]
+Hours = Annotated[float, Field(ge=0, le=24 * 365), Resolved, Number]
+Persons = Annotated[float, Field(ge=0, le=1e10), Resolved, Number]
+Weight = Annotated[float, Field(ge=0, le=1e6), Resolved, Number]
 #: Days one person serves at most: at least a quarter of an hour (below, one person's work
 #: weighs more than a hundred persons' in the fairness rows, and the figure means nothing).
-ServiceDays = Annotated[float, Field(gt=0, le=100_000), NonzeroAtLeast(0.01)]
+ServiceDays = Annotated[float, Field(gt=0, le=100_000), NonzeroAtLeast(0.01), Number]
 
 
 class DaySeriesStep(Strict):
     """One step of a day series: from ``start`` on, the series has ``value``."""
 
     start: dt.date = _field("first day this value holds", "date")
-    value: Annotated[float, Field(ge=0, le=1e12), Resolved] = _field(
+    value: Annotated[float, Field(ge=0, le=1e12), Resolved, Number] = _field(
         "the value from that day on (unit of the series)"
     )
 
 
-DaySeries = Annotated[float, Field(ge=0, le=1e12), Resolved] | list[DaySeriesStep]
+DaySeries = Annotated[float, Field(ge=0, le=1e12), Resolved, Number] | list[DaySeriesStep]
 """A constant, or a step function given as steps sorted by ``start``."""
 
 
@@ -170,7 +201,7 @@ class Commodity(Strict):
     decay_per_day: Fraction = _field(
         "fraction of a stock that spoils each day it is held", "1/day", default=0.0
     )
-    shelf_life_days: Annotated[int, Field(gt=0)] | None = _field(
+    shelf_life_days: Annotated[int, Field(gt=0), Number] | None = _field(
         "days after which a stock is spoiled; converted to an equivalent daily decay "
         "(1/shelf_life) when decay_per_day is 0",
         "day",
@@ -180,12 +211,14 @@ class Commodity(Strict):
 
     @model_validator(mode="after")
     def _one_way_to_spoil(self) -> Commodity:
+        broken = []
         if self.shelf_life_days is not None and self.decay_per_day > 0:
-            raise ValueError("give decay_per_day or shelf_life_days, not both (the shelf life "
-                             "would never be used)")
+            broken.append("decay_per_day or shelf_life_days, not both (the shelf life would "
+                          "never be used)")
         if self.unit == "person" and (self.decay_per_day > 0 or self.shelf_life_days):
-            raise ValueError("the wounded (unit person) do not spoil: no decay_per_day or "
-                             "shelf_life_days")
+            broken.append("no decay_per_day or shelf_life_days for unit person (the wounded "
+                          "do not spoil)")
+        refuse(broken)
         return self
 
     def effective_decay_per_day(self) -> float:
@@ -200,7 +233,7 @@ class Mode(Strict):
 
     id: Id = _field("identifier")
     name: str = _field("display name", default="")
-    payload_kg: Annotated[float, Field(gt=0, le=1e7), Resolved] = _field(
+    payload_kg: Annotated[float, Field(gt=0, le=1e7), Resolved, Number] = _field(
         "what one unit carries: its cargo together with the food its crew and animals eat on "
         "the way (rations travel inside the load)",
         "kg",
@@ -223,13 +256,13 @@ class Mode(Strict):
         "hours added to every trip, loaded or empty (rest, watering, servicing)", "hour",
         default=0.0,
     )
-    availability: Annotated[float, Field(gt=0, le=1), Resolved] = _field(
+    availability: Annotated[float, Field(gt=0, le=1), Resolved, Number] = _field(
         "share of the units in service that are serviceable on a day (the rest wait, "
         "and eat, under repair or rest)",
         "fraction",
         default=1.0,
     )
-    crew_per_unit: Annotated[float, Field(ge=0, le=1e4), Resolved] = _field(
+    crew_per_unit: Annotated[float, Field(ge=0, le=1e4), Resolved, Number] = _field(
         "persons mobilized per unit (a porter 1, a truck its driver and mate)", "person"
     )
     rations_kg_per_day: dict[str, Ration] = _field(
@@ -248,10 +281,10 @@ class Mode(Strict):
         "commodity burned per km (trucks); filled into the tank where the trip starts",
         default=None,
     )
-    fuel_kg_per_km: Annotated[float, Field(ge=0, le=1e4), Resolved] = _field(
+    fuel_kg_per_km: Annotated[float, Field(ge=0, le=1e4), Resolved, Number] = _field(
         "fuel one unit burns per km driven", "kg/km", default=0.0
     )
-    fuel_tank_kg: Annotated[float, Field(gt=0, le=1e7), Resolved] | None = _field(
+    fuel_tank_kg: Annotated[float, Field(gt=0, le=1e7), Resolved, Number] | None = _field(
         "fuel a unit's tank holds (its range); a leg needing more is not driven; unlimited "
         "when empty",
         "kg",
@@ -265,10 +298,10 @@ class Mode(Strict):
     night_only: bool = _field(
         "moves only at night (exposed to the night air-strike probability)", default=False
     )
-    road_use: Annotated[float, Field(gt=0, le=1e4), Resolved] = _field(
+    road_use: Annotated[float, Field(gt=0, le=1e4), Resolved, Number] = _field(
         "route capacity one movement of one unit takes up (a porter 1)", "movement", default=1.0
     )
-    wounded_per_unit: Annotated[float, Field(ge=0, le=1e4), Resolved] = _field(
+    wounded_per_unit: Annotated[float, Field(ge=0, le=1e4), Resolved, Number] = _field(
         "wounded persons one unit can carry instead of cargo (four stretcher bearers: 0.25)",
         "person",
         default=0.0,
@@ -282,14 +315,16 @@ class Mode(Strict):
 
     @model_validator(mode="after")
     def _fuel_named(self) -> Mode:
+        broken = []
         if self.fuel_kg_per_km > 0 and self.fuel_commodity is None:
-            raise ValueError("fuel_kg_per_km > 0 needs a fuel_commodity")
-        if self.fuel_commodity is not None and self.fuel_kg_per_km == 0:
-            raise ValueError("fuel_commodity needs fuel_kg_per_km > 0 (nothing would burn)")
-        if self.fuel_tank_kg is not None and self.fuel_kg_per_km == 0:
-            raise ValueError("fuel_tank_kg needs fuel_kg_per_km > 0")
-        if self.tank_round_trip and self.fuel_kg_per_km == 0:
-            raise ValueError("tank_round_trip needs fuel_kg_per_km > 0")
+            broken.append("a fuel_commodity where fuel_kg_per_km > 0 (what the mode burns)")
+        burns = "fuel_kg_per_km > 0 where {} is given (else it is never used)"
+        if self.fuel_kg_per_km == 0:
+            given = [("fuel_commodity", self.fuel_commodity is not None),
+                     ("fuel_tank_kg", self.fuel_tank_kg is not None),
+                     ("tank_round_trip", self.tank_round_trip)]
+            broken += [burns.format(name) for name, is_given in given if is_given]
+        refuse(broken)
         return self
 
 
@@ -304,8 +339,8 @@ class Place(Strict):
     kind: PlaceKind = _field(
         "locality (a source), depot (relay station), junction, front (consumers), hospital"
     )
-    lat: Annotated[float, Field(ge=-90, le=90)] = _field("latitude, WGS84", "degree")
-    lon: Annotated[float, Field(ge=-180, le=180)] = _field("longitude, WGS84", "degree")
+    lat: Annotated[float, Field(ge=-90, le=90), Number] = _field("latitude, WGS84", "degree")
+    lon: Annotated[float, Field(ge=-180, le=180), Number] = _field("longitude, WGS84", "degree")
     regions: list[str] = _field(
         "region tags (e.g. northwest) that metrics and replays select places by",
         default_factory=list,
@@ -331,19 +366,19 @@ class Place(Strict):
         "day",
         default=None,
     )
-    carriers: dict[str, Annotated[int, Field(ge=0, le=10**9)]] = _field(
+    carriers: dict[str, Annotated[int, Field(ge=0, le=10**9), Number]] = _field(
         "carrier units the place owns and puts into service, by mode id (any kind of place: "
         "a village's bicycles, a depot's trucks); they come back here to be released",
         "unit",
         default_factory=dict,
     )
-    handling_tonnes_per_day: Annotated[float, Field(gt=0, le=1e9), Resolved] | None = _field(
+    handling_tonnes_per_day: Capacity | None = _field(
         "cargo the place can load and unload per day, in and out together (a ferry landing, "
         "a depot's own porters, an airfield); unlimited when empty",
         "t/day",
         default=None,
     )
-    handling_arrivals_per_day: Annotated[float, Field(gt=0, le=1e9), Resolved] | None = _field(
+    handling_arrivals_per_day: Capacity | None = _field(
         "carrier units the place can receive per day, loaded or empty (berths at a ferry "
         "landing, stands at an airfield); unlimited when empty",
         "unit/day",
@@ -361,14 +396,14 @@ class Place(Strict):
     def _locality_fields_on_localities(self) -> Place:
         if self.kind == "locality":
             return self
-        used = [name for name in ("population", "production_kg_per_day", "labour_share")
-                if getattr(self, name)]
-        if used:
-            raise ValueError(f"{', '.join(used)} apply only to a place of kind locality (a "
-                             f"{self.kind} gives no food or labour)")
+        broken = [f"no {name} on a place of kind {self.kind} (only a locality gives food "
+                  f"or labour)"
+                  for name in ("population", "production_kg_per_day", "labour_share")
+                  if getattr(self, name)]
         if self.labour_max_days_per_person is not None and not self.carriers:
-            raise ValueError("labour_max_days_per_person applies to a locality's people or to "
-                             "the crews of carriers the place owns; this place has neither")
+            broken.append("no labour_max_days_per_person on a place with neither people (a "
+                          "locality) nor carriers of its own")
+        refuse(broken)
         return self
 
 
@@ -395,17 +430,17 @@ class Route(Strict):
     to: str = _field("place id at the other end")
     length_km: Km = _field("length", "km")
     modes: list[str] = _field("mode ids that may use the route", min_length=1)
-    capacity_movements_per_day: Annotated[float, Field(gt=0, le=1e9), Resolved] | None = _field(
+    capacity_movements_per_day: Capacity | None = _field(
         "unit movements per day and direction, shared by all modes through their road_use; "
         "unlimited when empty",
         "movement/day",
         default=None,
     )
-    capacity_tonnes_per_day: Annotated[float, Field(gt=0, le=1e9), Resolved] | None = _field(
+    capacity_tonnes_per_day: Capacity | None = _field(
         "cargo per day and direction over all modes; unlimited when empty", "t/day",
         default=None,
     )
-    terrain_factor: Annotated[float, Field(ge=1, le=100)] = _field(
+    terrain_factor: Annotated[float, Field(ge=1, le=100), Number] = _field(
         "divides carrier speeds (passes, mud, fords): 1 is flat road", "factor", default=1.0
     )
     one_way: bool = _field("usable only from 'from' to 'to'", default=False)
@@ -418,7 +453,7 @@ class Route(Strict):
         "date windows in which the route cannot be used (no trip may be on it)",
         default_factory=list,
     )
-    repair_days: Annotated[float, Field(gt=0, le=10_000), Resolved] = _field(
+    repair_days: Annotated[float, Field(gt=0, le=10_000), Resolved, Number] = _field(
         "days the repair crew needs to restore the capacity a strike or sabotage took", "day",
         default=1.0,
     )
@@ -439,7 +474,7 @@ class Route(Strict):
 class ReserveTarget(Strict):
     """Days of supply the front must hold on hand by a date."""
 
-    days_of_supply: Annotated[float, Field(ge=0, le=10_000), Resolved] = _field(
+    days_of_supply: Annotated[float, Field(ge=0, le=10_000), Resolved, Number] = _field(
         "stock expressed in days of that day's demand", "day"
     )
     by: dt.date = _field("the date by which the reserve must be on hand", "date")
@@ -482,7 +517,7 @@ class WoundedFlow(Strict):
     front: str = _field("place id of kind front where the wounded arise")
     persons_per_day: DaySeries = _field("wounded per day (constant or steps)", "person/day")
     hospitals: list[str] = _field("place ids of kind hospital that may take them", min_length=1)
-    within_days: Annotated[int, Field(gt=0, le=10_000)] = _field(
+    within_days: Annotated[int, Field(gt=0, le=10_000), Number] = _field(
         "days within which a wounded person must reach a hospital", "day"
     )
     source: str = _field("where the figures come from, or 'estimate: reasoning'", default="")
@@ -492,7 +527,7 @@ class RoadWork(Strict):
     """Building or widening a route: labour-days that must be done by a date."""
 
     route: str = _field("route id (or FROM--TO)")
-    crew_days: Annotated[float, Field(gt=0, le=1e10), Resolved] = _field(
+    crew_days: Annotated[float, Field(gt=0, le=1e10), Resolved, Number] = _field(
         "person-days of work needed", "person-day"
     )
     start: dt.date | None = _field("first day of work; start_date when empty", "date",
@@ -562,12 +597,12 @@ class RainSpell(Strict):
     start: dt.date = _field("first day", "date")
     end: dt.date = _field("last day", "date")
     probability_per_day: Fraction = _field("chance that a day is a rain day", "1/day")
-    speed_factor: Annotated[float, Field(gt=0, le=1), NonzeroAtLeast(0.01)] = _field(
+    speed_factor: Annotated[float, Field(gt=0, le=1), NonzeroAtLeast(0.01), Number] = _field(
         "carrier speeds are multiplied by this on a rain day (expected travel time grows "
         "by the factor 1 - p + p / speed_factor)",
         "factor",
     )
-    capacity_factor: Annotated[float, Field(ge=0, le=1), Resolved] = _field(
+    capacity_factor: Annotated[float, Field(ge=0, le=1), Resolved, Number] = _field(
         "route capacities are multiplied by this on a rain day", "factor"
     )
     source: str = _field("where the figures come from, or 'estimate: reasoning'", default="")
@@ -584,10 +619,10 @@ class Threats(Strict):
 class Weights(Strict):
     """Objective weights, per unit. Shortfall must dominate everything else."""
 
-    shortfall_per_kg: Annotated[float, Field(gt=0, le=1e6), Resolved] = _field(
+    shortfall_per_kg: Annotated[float, Field(gt=0, le=1e6), Resolved, Number] = _field(
         "cost of one kg of unmet demand (or reserve)", "cost/kg", default=1000.0
     )
-    wounded_late_per_person: Annotated[float, Field(gt=0, le=1e6), Resolved] = _field(
+    wounded_late_per_person: Annotated[float, Field(gt=0, le=1e6), Resolved, Number] = _field(
         "cost of one wounded person not evacuated in time", "cost/person", default=1000.0
     )
     labour_per_person_day: Weight = _field("cost of one labour-day", "cost/person-day",
@@ -639,15 +674,16 @@ class Policy(Strict):
         "extra share of route capacity held back beyond the expected threat damage", "fraction",
         default=0.0,
     )
-    step_days: Annotated[int, Field(ge=1)] = _field(
-        "days in one planning step: the planner decides per step and a trip arrives in the "
-        "step whose start is nearest its arrival day (at least the next step), while "
-        "rations, fuel and labour still count its real days; longer steps solve long "
-        "horizons much faster, with timing coarsened to the step",
+    step_days: Annotated[int, Field(ge=1), Number] = _field(
+        "days in one planning step: the planner decides per step; a unit arrives in the "
+        "step that holds its arrival time and its cargo in the step that holds the mean "
+        "arrival of loads sent through the step, while rations, fuel and labour still count "
+        "the real days; longer steps solve long horizons much faster, with timing coarsened "
+        "to the step",
         "day",
         default=1,
     )
-    daily_start_days: Annotated[int, Field(ge=0)] = _field(
+    daily_start_days: Annotated[int, Field(ge=0), Number] = _field(
         "days at the start of the horizon planned day by day before steps of step_days "
         "begin (while supply lines fill, short stages must not wait a whole step)",
         "day",
@@ -686,15 +722,15 @@ class ReplayCarriers(Strict):
     """A fixed number of carrier units of one mode."""
 
     mode: str = _field("mode id")
-    units: Annotated[float, Field(ge=0, le=1e9), Resolved] = _field("units mobilized in all",
-                                                                    "unit")
+    units: Annotated[float, Field(ge=0, le=1e9), Resolved, Number] = _field(
+        "units mobilized in all", "unit")
     source: str = _field("where the figure comes from, or 'estimate: reasoning'", default="")
 
 
 class ReplayLabour(Strict):
     """The labour-days served in all (carriers, road works, repair crews)."""
 
-    person_days: Annotated[float, Field(ge=0, le=1e12), Resolved] = _field(
+    person_days: Annotated[float, Field(ge=0, le=1e12), Resolved, Number] = _field(
         "person-days served at least", "person-day"
     )
     source: str = _field("where the figure comes from, or 'estimate: reasoning'", default="")
@@ -720,7 +756,7 @@ class Price(Strict):
 
     place: str = _field("locality id")
     commodity: str = _field("commodity id")
-    per_kg: Annotated[float, Field(ge=0, le=1e9), Resolved] = _field("price of one kg",
+    per_kg: Annotated[float, Field(ge=0, le=1e9), Resolved, Number] = _field("price of one kg",
                                                                      "currency/kg")
     source: str = _field("where the figure comes from, or 'estimate: reasoning'", default="")
 
@@ -732,13 +768,13 @@ class Costs(Strict):
 
     currency: str = _field("the currency of every figure here (USD, VND, ...)",
                            default="USD", pattern=r"^[A-Za-z][A-Za-z_]{0,15}$")
-    wage_per_person_day: Annotated[float, Field(ge=0, le=1e9), Resolved] = _field(
+    wage_per_person_day: Annotated[float, Field(ge=0, le=1e9), Resolved, Number] = _field(
         "wage of one labour-day: every person-day served by carriers' crews, road works and "
         "repair crews", "currency/person-day", default=0.0)
-    per_unit_day: dict[str, Annotated[float, Field(ge=0, le=1e9), Resolved]] = _field(
+    per_unit_day: dict[str, Annotated[float, Field(ge=0, le=1e9), Resolved, Number]] = _field(
         "by mode id: cost of one unit's day in service beyond its crew's wages (a carrier-day: "
         "hire, upkeep, fodder bought)", "currency/unit-day", default_factory=dict)
-    per_unit_km: dict[str, Annotated[float, Field(ge=0, le=1e9), Resolved]] = _field(
+    per_unit_km: dict[str, Annotated[float, Field(ge=0, le=1e9), Resolved, Number]] = _field(
         "by mode id: running cost of one unit over one km, loaded or empty (wear, tyres, "
         "fuel when fuel is not a commodity)", "currency/unit-km", default_factory=dict)
     prices: list[Price] = _field("price per kg of what localities give", default_factory=list)
@@ -876,7 +912,7 @@ class Observed(Strict):
     id: Id = _field("identifier")
     description: str = _field("what the figure is", default="")
     metric: Metric = _field("how the model computes it")
-    value: float = _field("the historical value, in ``unit``")
+    value: Annotated[float, Number] = _field("the historical value, in ``unit``")
     unit: str = _field(
         "unit of value and tolerance, read by pint and converted to the metric's own: t, kg, "
         "short_ton, long_ton, t/day, %, day, person*day, unit, trip, USD/t (the scenario's "
@@ -982,8 +1018,11 @@ class Scenario(Strict):
 
         return summary_html(self)
 
-    @model_validator(mode="after")
-    def _horizon_is_forward(self) -> Scenario:
-        if self.end_date < self.start_date:
-            raise ValueError("end_date must not be before start_date")
-        return self
+    @field_validator("end_date")
+    @classmethod
+    def _horizon_is_forward(cls, end: dt.date, info: ValidationInfo) -> dt.date:
+        # A field's own check, so that it is reported beside the file's other problems.
+        start = info.data.get("start_date")
+        if start is not None and end < start:
+            raise ValueError(f"a date on or after start_date ({start})")
+        return end

@@ -218,6 +218,25 @@ def _dask() -> Any:
     return distributed
 
 
+def address_problem(scheduler: str) -> str | None:
+    """What is wrong with a Dask scheduler's address as written (``tcp://HOST:PORT``), or
+    None when it can be tried (whether anything answers there is known only by trying)."""
+    try:
+        from distributed.comm.addressing import parse_address, parse_host_port
+        from distributed.comm.registry import backends
+    except ImportError:
+        return None  # the sweep says that Dask is missing
+    try:
+        scheme, location = parse_address(scheduler)
+        if scheme not in backends:
+            return f"a scheme of {', '.join(sorted(backends))}, not {scheme!r}"
+        if scheme != "inproc":
+            parse_host_port(location)
+    except ValueError as error:
+        return str(error)
+    return None
+
+
 @contextmanager
 def _client(scheduler: str | None, workers: int | None, count: int) -> Iterator[Client]:
     """A client of the scheduler at ``scheduler``, or of a local cluster of ``workers``

@@ -47,6 +47,7 @@ from supplyline.scenario.paths import (
     resolve,
 )
 from supplyline.scenario.schema import Scenario
+from supplyline.scenario.whatif import first_days
 
 __all__ = [
     "MAX_VARIANTS",
@@ -259,7 +260,7 @@ def _as_vary_problems(option: str, problems: list[Problem]) -> list[VaryProblem]
 
 
 def make_variants(scenario: Scenario, varies: Sequence[Vary],
-                  source: str | Path | None = None) -> list[Variant]:
+                  source: str | Path | None = None, days: int | None = None) -> list[Variant]:
     """Every combination of the options' values, each a validated scenario.
 
     Parameters
@@ -271,6 +272,9 @@ def make_variants(scenario: Scenario, varies: Sequence[Vary],
     source:
         What the scenario was loaded from (a path or a built-in name), to locate problems in
         its file.
+    days:
+        Plan only the first ``days`` days of each variant (``--days``; None: the whole
+        horizon). Each variant is validated whole first, as its file would be.
 
     Raises
     ------
@@ -320,10 +324,13 @@ def make_variants(scenario: Scenario, varies: Sequence[Vary],
 
     # Each value alone: a bad value is reported once, with its own option.
     for i, vary in enumerate(varies):
+        said: set[tuple[str, str, str]] = set()  # a wrong field is wrong for every value
         for value in vary.values:
             data, changed = build([value], [i])
             _scenario, found_problems = _validate(data, base, changed)
-            problems += _as_vary_problems(f"{vary.path}={shown_value(value)}", found_problems)
+            new = [p for p in found_problems if (p.field, p.expected, p.got) not in said]
+            said.update((p.field, p.expected, p.got) for p in new)
+            problems += _as_vary_problems(f"{vary.path}={shown_value(value)}", new)
     if problems:
         raise VaryError(problems)
     variants: list[Variant] = []
@@ -332,11 +339,16 @@ def make_variants(scenario: Scenario, varies: Sequence[Vary],
         data, changed = build(values, everything)
         settings = {v.path: value for v, value in zip(varies, values, strict=True)}
         valid, found_problems = _validate(data, base, changed)
+        label = ", ".join(f"{p}={shown_value(v)}" for p, v in settings.items())
         if valid is None:
-            label = ", ".join(f"{p}={shown_value(v)}" for p, v in settings.items())
             problems += _as_vary_problems(label, found_problems)
-        else:
-            variants.append(Variant(index, settings, valid))
+            continue
+        if days is not None and days > valid.days:
+            problems.append(VaryProblem(label, "--days", f"at most the variant's horizon "
+                                        f"({valid.days} days)", str(days)))
+            continue
+        # Validated whole, as its file would be, then cut to its first days.
+        variants.append(Variant(index, settings, first_days(valid, days)))
     if problems:
         raise VaryError(problems)
     return variants

@@ -127,4 +127,4 @@ def test_dates_are_checked_beside_schema_problems() -> None:
 
 def test_no_horizon_no_date_checks() -> None:
     text = edit(TINY_TEXT, "end_date: 1954-03-10", "end_date: 1954-02-10")
-    assert [p.field for p in problems_in(text)] == ["(top level)"]
+    assert [p.field for p in problems_in(text)] == ["end_date"]

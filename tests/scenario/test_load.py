@@ -88,6 +88,26 @@ def test_three_planted_mistakes_come_back_together() -> None:
     assert unknown.got == "'relais'"
 
 
+def test_rules_across_fields_are_reported_beside_the_others_and_each_once() -> None:
+    """A backwards horizon, and two rules one place breaks, come back with a mistake in
+    another section: fixing one never reveals the next."""
+    text = edit(TINY_TEXT, "end_date: 1954-03-10", "end_date: 1954-02-10")
+    text = edit(text, "    kind: depot\n", "    kind: depot\n    labour_share: 0.5\n"
+                "    labour_max_days_per_person: 10\n")
+    text = edit(text, "length_km: 25", "length_km: -4")
+    problems = problems_in(text)
+    fields = [p.field for p in problems]
+    assert sorted(fields) == ["end_date", "places[3]", "places[3]", "routes[3].length_km"]
+    end = next(p for p in problems if p.field == "end_date")
+    assert end.line == line_of(text, "end_date: 1954-02-10")
+    assert (end.expected, end.got) == ("a date on or after start_date (1954-03-01)",
+                                       "1954-02-10")
+    depot = [p for p in problems if p.field == "places[3]"]
+    assert in_order(depot[0].expected, "no labour_share on a place of kind depot")
+    assert in_order(depot[1].expected, "no labour_max_days_per_person")
+    assert depot[0].got == "kind 'depot', labour_share 0.5"
+
+
 def test_error_message_names_field_expected_got_and_line() -> None:
     text = edit(TINY_TEXT, "length_km: 25", "length_km: -4")
     with pytest.raises(ScenarioError) as caught:
@@ -124,8 +144,8 @@ SCHEMA_CASES = [
      "- front: front", "troops and ration_kg_per_person_day go together"),
     ("bad-date", "end_date: 1954-03-10", "end_date: 1954-13-10", "end_date",
      "end_date", "a date (YYYY-MM-DD)"),
-    ("end-before-start", "end_date: 1954-03-10", "end_date: 1954-02-10", "(top level)",
-     "name: tiny", "end_date must not be before start_date"),
+    ("end-before-start", "end_date: 1954-03-10", "end_date: 1954-02-10", "end_date",
+     "end_date", "a date on or after start_date (1954-03-01)"),
     ("literal", "    unit: person", "    unit: persons", "commodities[1].unit",
      "unit: persons", "one of 'kg', 'person'"),
     ("fraction", "labour_share: 0.3", "labour_share: 1.3", "places[2].labour_share",
@@ -146,7 +166,13 @@ SCHEMA_CASES = [
      "air_exposed: maybe", "true or false"),
     ("fuel-needs-commodity", "    rations_kg_per_day: {rice: 0.9}\n",
      "    rations_kg_per_day: {rice: 0.9}\n    fuel_kg_per_km: 0.1\n", "modes[1]",
-     "- id: bicycle", "fuel_kg_per_km > 0 needs a fuel_commodity"),
+     "- id: bicycle", "a fuel_commodity where fuel_kg_per_km > 0"),
+    ("true-as-number", "length_km: 10", "length_km: true", "routes[1].length_km",
+     "length_km: true", "a number > 0 … (km)"),
+    ("yes-as-count", "carriers: {bicycle: 20}", "carriers: {bicycle: yes}",
+     "places[0].carriers.bicycle", "bicycle: yes", "a whole number … (unit)"),
+    ("false-as-days", "within_days: 3", "within_days: false", "wounded[0].within_days",
+     "within_days: false", "a whole number"),
     ("metric-arguments", "metric: {kind: share_mobilized, commodity: rice, regions: "
      "[northwest]}", "metric: {kind: through_t}", "observed[0].metric",
      "kind: through_t", "metric through_t needs place"),
@@ -176,6 +202,20 @@ def test_schema_problem_is_located(old: str, new: str, field: str, where: str,
     assert in_order(problem.expected, expected)
     assert problem.file == "tiny.yaml"
     assert problem.line == line_of(text, where)
+
+
+def test_a_key_without_a_value_got_nothing() -> None:
+    text = edit(TINY_TEXT, "    length_km: 25\n", "    length_km:\n")
+    (problem,) = problems_in(text)
+    assert (problem.field, problem.got) == ("routes[3].length_km", "nothing")
+
+
+def test_an_empty_name_is_not_read_as_the_current_folder() -> None:
+    with pytest.raises(ScenarioError) as caught:
+        sl.load("")
+    (problem,) = caught.value.problems
+    assert (problem.expected, problem.got) == (
+        "a scenario file or a built-in scenario name", "an empty name")
 
 
 def test_unknown_key_is_reported_at_its_own_line() -> None:

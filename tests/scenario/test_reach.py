@@ -70,7 +70,9 @@ def test_front_with_its_own_stock_is_supplied() -> None:
     text = _pass(PASS.replace("[porter, bicycle]", "[bicycle]"))
     text = edit(text, "    carriers: {bicycle: 20}\n", "")
     text = edit(text, "    kind: front\n", "    kind: front\n    stock_kg: {rice: 1000}\n")
-    assert load_text(text).places[4].stock_kg == {"rice": 1000.0}
+    # The front is not "unreached"; only the bicycles, owned by no place, are never used.
+    assert [(p.field, p.got) for p in problems_in(text)] == [
+        ("modes[1].id", "'bicycle' (no place owns any)")]
 
 
 def test_carriers_that_no_route_from_their_place_allows() -> None:

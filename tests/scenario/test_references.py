@@ -165,7 +165,9 @@ def test_every_reference_problem_is_reported_at_once() -> None:
                      ("    replay: history", "    replay: histry")]:
         text = edit(text, old, new)
     problems = problems_in(text)
-    assert len(problems) == 5
+    # The five, and the bicycles that no place owns once ban-a's are horses.
+    assert len(problems) == 6
+    assert "'bicycle' (no place owns any)" in {p.got for p in problems}
     assert [p.line for p in problems] == sorted(p.line or 0 for p in problems)
 
 
@@ -250,3 +252,51 @@ def test_an_entry_that_is_not_a_mapping() -> None:
                 "  - 5")
     text = edit(text, "routes: [pass]", "routes: [pas]")
     assert set(by_field(problems_in(text))) == {"routes[1]", "threats.air[0].routes[0]"}
+
+
+# -- what can never be used is an error, where it was written -------------------------------
+
+WOUNDED = """wounded:
+  - front: front
+    persons_per_day: 5
+    hospitals: [hospital]
+    within_days: 3
+"""
+
+UNUSED = [
+    # (id, old, new, field, text on the reported line, what it got)
+    ("mode-on-no-route", "\nplaces:\n", "  - {id: mule, payload_kg: 60, speed_loaded_km_per_day: "
+     "15, speed_empty_km_per_day: 20, crew_per_unit: 1, units_from: labour}\n\nplaces:\n",
+     "modes[2].id",
+     "id: mule", "'mule' (on no route)"),
+    ("commodity-named-nowhere", "  - id: wounded\n", "  - {id: salt, name: Salt}\n"
+     "  - id: wounded\n", "commodities[1].id", "id: salt", "'salt' (named nowhere)"),
+    ("place-on-no-route", "\nroutes:\n", "  - {id: ban-d, kind: locality, lat: 21.8, lon: "
+     "103.6, population: 500, stock_kg: {rice: 9000}}\n\nroutes:\n", "places[6].id",
+     "id: ban-d", "'ban-d' (on no route)"),
+    ("air-threat-on-a-sheltered-route", "routes: [pass]", "routes: [relay--hospital]",
+     "threats.air[0].routes[0]", "routes: [relay--hospital]",
+     "'relay--hospital' (air_exposed: false)"),
+    ("steps-longer-than-the-horizon", "  subsistence_kg_per_person_day:",
+     "  step_days: 30\n  subsistence_kg_per_person_day:", "policy.step_days", "step_days: 30",
+     "30"),
+]
+
+
+@pytest.mark.parametrize(("old", "new", "field", "where", "got"),
+                         [case[1:] for case in UNUSED], ids=[case[0] for case in UNUSED])
+def test_what_can_never_be_used_is_located(old: str, new: str, field: str, where: str,
+                                           got: str) -> None:
+    text = edit(TINY_TEXT, old, new)
+    problems = by_field(problems_in(text))
+    assert set(problems) == {field}, problems
+    assert problems[field].line == line_of(text, where)
+    assert problems[field].got == got
+
+
+def test_without_wounded_their_commodity_and_carrying_are_never_used() -> None:
+    text = edit(TINY_TEXT, WOUNDED, "")
+    problems = by_field(problems_in(text))
+    assert set(problems) == {"commodities[1].id", "modes[0].wounded_per_unit"}
+    assert problems["commodities[1].id"].got == "'wounded' (no wounded section)"
+    assert problems["modes[0].wounded_per_unit"].line == line_of(text, "wounded_per_unit")
