@@ -193,11 +193,9 @@ def _jax_missing() -> str | None:
 
 def _jax_pdhg(lp: LinearProgram, time_limit_s: float | None, log: Log,
               solver_log: Log) -> Solution:
-    from supplyline.plan.model import ACCEPT_VIOLATION
     from supplyline.plan.pdhg_jax import solve_pdhg
 
-    tolerance = FIRST_ORDER_TOLERANCE
-    run = solve_pdhg(lp, tolerance, time_limit_s, solver_log)
+    run = solve_pdhg(lp, FIRST_ORDER_TOLERANCE, time_limit_s, solver_log)
     who = f"MPAX PDHG on JAX ({run.device}, {run.iterations:,} iterations)"
     if log is not None:
         log(f"{who}: {run.status} in {run.solve_seconds:.2f} s after a "
@@ -206,22 +204,9 @@ def _jax_pdhg(lp: LinearProgram, time_limit_s: float | None, log: Log,
         kind = {"time limit": SolveStatus.TIME_LIMIT,
                 "primal infeasible": SolveStatus.INFEASIBLE}.get(run.status, SolveStatus.OTHER)
         raise PlanError(_failure_words(kind, f"MPAX PDHG: {run.status}"))
-    if run.x.size != lp.n_columns or not np.all(np.isfinite(run.x)):
-        raise PlanError(f"{who} returned no usable solution")
-    judged = assess(lp, run.x, run.row_dual)
-    # Its own criteria are relative to the norms of the whole LP: the answer is called
-    # optimal only when the proven gap and every row's violation are within the tolerance.
-    worst = max(tolerance, ACCEPT_VIOLATION)
-    proven = judged.gap <= tolerance and judged.violation <= worst
-    note = judged.words(who)
-    if not proven:
-        note += (f"; NOT proven optimal: MPAX's own criteria were met, but not a proven gap "
-                 f"within {tolerance:.0e} and every violation within {worst:.0e}")
-    return Solution(status=SolveStatus.OPTIMAL if proven else SolveStatus.OTHER,
-                    objective=judged.objective, x=run.x,
-                    row_dual=np.where(np.isfinite(run.row_dual), run.row_dual, 0.0),
-                    solve_seconds=run.setup_seconds + run.compile_seconds + run.solve_seconds,
-                    solver="pdhg-jax", note=note)
+    return _first_order_solution(
+        lp, run.x, run.row_dual, run.setup_seconds + run.compile_seconds + run.solve_seconds,
+        "pdhg-jax", who)
 
 
 # -- judging a first-order answer -----------------------------------------------------------
@@ -362,12 +347,26 @@ def assess(lp: LinearProgram, x: FloatArray, row_dual: FloatArray) -> Assessment
 
 def _first_order_solution(lp: LinearProgram, x: FloatArray, y: FloatArray, seconds: float,
                           name: str, who: str) -> Solution:
+    """A first-order solver's answer, judged by :func:`assess`. Its own stopping criteria are
+    relative to norms of the whole LP, so they are not taken on trust: the answer is called
+    optimal only when the proven gap is within ``FIRST_ORDER_TOLERANCE`` and every row's
+    violation within that or the planner's ``ACCEPT_VIOLATION``; otherwise its status says
+    the solver stopped, and its note why."""
+    from supplyline.plan.model import ACCEPT_VIOLATION
+
     if x.size != lp.n_columns or not np.all(np.isfinite(x)):
         raise PlanError(f"{who} returned no usable solution")
     judged = assess(lp, x, y)
-    return Solution(status=SolveStatus.OPTIMAL, objective=judged.objective, x=x,
-                    row_dual=np.where(np.isfinite(y), y, 0.0), solve_seconds=seconds,
-                    solver=name, note=judged.words(who))
+    worst = max(FIRST_ORDER_TOLERANCE, ACCEPT_VIOLATION)
+    proven = judged.gap <= FIRST_ORDER_TOLERANCE and judged.violation <= worst
+    note = judged.words(who)
+    if not proven:
+        note += (f"; NOT proven optimal: the solver's own criteria were met, but not a proven "
+                 f"gap within {FIRST_ORDER_TOLERANCE:.0e} and every violation within "
+                 f"{worst:.0e}")
+    return Solution(status=SolveStatus.OPTIMAL if proven else SolveStatus.OTHER,
+                    objective=judged.objective, x=x, row_dual=np.where(np.isfinite(y), y, 0.0),
+                    solve_seconds=seconds, solver=name, note=note)
 
 
 # -- the registry ---------------------------------------------------------------------------
