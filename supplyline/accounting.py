@@ -9,8 +9,9 @@ step's start (:func:`departure`) and takes its real travel time in days: movemen
 terrain / speed, slowed by the expected rain of the step) plus the mode's loading, unloading
 and turnaround time and the stop at the destination. The unit is at its destination from
 the step that holds its arrival time on (the same step when the trip is shorter than the
-step, so a unit can make several trips in a step); the cargo from the next step at the
-earliest, so that a load never crosses several stages within one step.
+step, so a unit can make several trips in a step). Loads sent during a step leave, on
+average, in its middle: the cargo is at the destination from the step that holds that mean
+arrival (the same step for a stage shorter than half the step), never before its unit.
 
 The rules (see docs/model.md, "Carriers eat what they carry"):
 
