@@ -81,15 +81,16 @@ def add_account(books: Books, name: str, password: str, role: str,
     if role in ("council", "viewer") and place is not None:
         raise AccountError("place", f"expected no place for role {role!r}, got {place!r}")
     if not 1 <= len(name) <= 100:
-        raise AccountError("name", "expected 1 to 100 characters")
+        raise AccountError("name", f"expected 1 to 100 characters, got {len(name)}")
     if len(password) < 8:
-        raise AccountError("password", "expected at least 8 characters")
+        raise AccountError("password", f"expected at least 8 characters, got {len(password)}")
     row = {"name": name, "role": role, "place": place,
            "password_hash": hasher.hash(password), "created_at": dt.datetime.now(dt.UTC)}
     with books.writing() as conn:
         found = conn.execute(select(t.account.c.name).where(t.account.c.name == name)).first()
         if found is not None and not replace:
-            raise AccountError("name", f"an account named {name!r} exists")
+            raise AccountError("name", f"expected a name no account has, got {name!r}, "
+                                       "which exists")
         if found is not None:
             conn.execute(delete(t.token).where(t.token.c.account == name))
             conn.execute(delete(t.login_failure).where(t.login_failure.c.account == name))

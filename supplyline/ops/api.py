@@ -40,7 +40,7 @@ from supplyline.ops.accounts import (
     who,
 )
 from supplyline.ops.books import Books
-from supplyline.ops.entries import KINDS, Entry, EntryError
+from supplyline.ops.entries import Entry, EntryError, said
 from supplyline.ops.overview import Views, state_json
 from supplyline.ops.replan import (
     compare_plans,
@@ -94,10 +94,8 @@ def create_app(books: Books) -> FastAPI:
     def _invalid(_request: Request, error: RequestValidationError) -> JSONResponse:
         detail = []
         for e in error.errors():
-            loc = list(e["loc"])
-            if len(loc) > 1 and loc[0] == "body" and loc[1] in KINDS:
-                loc = [loc[0], *loc[2:]]  # the kind's own tag adds nothing
-            detail.append({"loc": loc, "msg": e["msg"], "type": e["type"]})
+            loc, message = said(e)
+            detail.append({"loc": loc, "msg": message, "type": e["type"]})
         return JSONResponse(status_code=422, content={"detail": detail})
 
     # Tokens seen lately, so that a request costs no query (kept 30 s: an account replaced
@@ -173,15 +171,16 @@ def create_app(books: Books) -> FastAPI:
 
     @app.get("/api/scenario", tags=["scenario"])
     def scenario(_user: User) -> dict[str, Any]:
-        sc = books.scenario
+        sc, ix = books.scenario, books.index
         return {
             "name": sc.name, "title": sc.title, "start_date": sc.start_date.isoformat(),
-            "end_date": sc.end_date.isoformat(),
+            "end_date": sc.end_date.isoformat(), "today": views.today().isoformat(),
             "places": [{"id": p.id, "name": p.name or p.id, "kind": p.kind, "lat": p.lat,
                         "lon": p.lon} for p in sc.places],
-            "routes": [{"id": r.id or f"{r.from_}--{r.to}", "name": r.name, "from": r.from_,
-                        "to": r.to, "modes": r.modes} for r in sc.routes],
-            "goods": sorted(books.index.goods),
+            "routes": [{"id": rid, "name": ix.route_name(rid), "from": r.from_, "to": r.to,
+                        "modes": r.modes} for rid, r in ix.routes.items()],
+            "goods": [{"id": c.id, "name": c.name or c.id} for c in sc.commodities
+                      if c.id in ix.goods],
             "modes": [{"id": m.id, "name": m.name or m.id, "units_from": m.units_from,
                        "payload_kg": m.payload_kg} for m in sc.modes],
         }

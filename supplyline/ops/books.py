@@ -35,6 +35,7 @@ from typing import Any
 import numpy as np
 from alembic import command
 from alembic.config import Config
+from alembic.util import CommandError
 from pydantic import ValidationError
 from sqlalchemy import (
     Connection,
@@ -47,7 +48,7 @@ from sqlalchemy import (
     select,
     text,
 )
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import ArgumentError, IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import aliased
 
 from supplyline.errors import SupplylineError
@@ -66,8 +67,10 @@ from supplyline.ops.entries import (
     check_entry,
     dump_entry,
     parse_entry,
+    said,
 )
 from supplyline.scenario.schema import Scenario
+from supplyline.scenario.series import demand_kg_per_day
 
 __all__ = ["Books", "BooksError", "Recorded", "database_url", "digest", "open_books", "place_of"]
 
@@ -233,35 +236,59 @@ def open_books(url: str | Path, scenario: Scenario, source: str | None = None) -
             elif rows["scenario"] != scenario.name:
                 raise BooksError(f"these books are kept for scenario {rows['scenario']!r}, "
                                  f"not {scenario.name!r}")
-    except (OperationalError, ValueError, ImportError) as error:
-        raise BooksError(f"cannot open the books at {_shown(full)}: "
-                         f"{str(error).splitlines()[0]}") from error
+    except _CANNOT_OPEN as error:
+        raise _cannot_open(url, error) from error
     return Books(engine, scenario)
 
 
+#: What opening books at a URL that is no database for them raises (said by _cannot_open).
+_CANNOT_OPEN = (SQLAlchemyError, CommandError, ValueError, ImportError)
+
+
+def _cannot_open(url: str | Path, error: Exception) -> BooksError:
+    """Why the books at ``url`` cannot be opened: what was expected, what was found."""
+    full = database_url(url)
+    first_line = str(error).splitlines()[0] if str(error) else type(error).__name__
+    if isinstance(error, ArgumentError):  # no such dialect, or no URL at all
+        expected = "an SQLite file or a postgresql://USER@HOST/DB URL"
+        got = f"a URL of scheme {str(url).split('://', 1)[0]!r}"
+    elif full.startswith("sqlite:///"):
+        path = Path(full[len("sqlite:///"):])
+        expected = "an SQLite database file, new or existing, in a folder that exists"
+        if path.is_dir():
+            got = "a folder"
+        elif not path.parent.is_dir():
+            got = f"a file in {str(path.parent)!r}, a folder that does not exist"
+        elif path.is_file() and "file is not a database" in first_line:
+            got = "a file that is not an SQLite database"
+        else:
+            got = first_line
+    else:
+        expected = "a PostgreSQL server that accepts the connection and the books' schema"
+        got = first_line
+    return BooksError(f"cannot open the books at {shown_url(str(url))}: expected {expected}, "
+                      f"got {got}")
+
+
 def books_source(url: str | Path) -> str | None:
-    """The scenario source kept in existing books (``None`` when there are none yet)."""
+    """The scenario source kept in existing books (``None`` when there are none yet, or they
+    cannot be read: :func:`open_books` says why)."""
     full = database_url(url)
     if full.startswith("sqlite:///") and not Path(full[len("sqlite:///"):]).exists():
         return None
-    engine = _engine(full)
+    try:
+        engine = _engine(full)
+    except _CANNOT_OPEN:
+        return None
     try:
         with engine.connect() as conn:
             value = conn.execute(
                 select(t.meta.c.value).where(t.meta.c.key == "source")).scalar_one_or_none()
-    except OperationalError:
+    except _CANNOT_OPEN:
         return None
     finally:
         engine.dispose()
     return value
-
-
-def _shown(url: str) -> str:
-    """A URL without its password."""
-    if "@" in url and "://" in url:
-        scheme, rest = url.split("://", 1)
-        return f"{scheme}://…@{rest.rsplit('@', 1)[1]}"
-    return url
 
 
 def shown_url(url: str) -> str:
@@ -478,9 +505,8 @@ class Books:
             entry = data if not isinstance(data, dict) else parse_entry(data)
             check_entry(entry, self.index)
         except ValidationError as error:
-            first = error.errors()[0]
-            loc = ".".join(str(x) for x in first["loc"][1:] or first["loc"])
-            raise EntryError(where + (loc or "kind"), first["msg"]) from error
+            loc, message = said(error.errors()[0])
+            raise EntryError(where + ".".join(str(x) for x in loc), message) from error
         except EntryError as error:
             raise EntryError(where + error.field, error.message, error.status) from error
         return entry
@@ -839,6 +865,57 @@ class Books:
         with self.reading() as conn:
             return {(p, g): float(kg) for p, g, kg in conn.execute(q).all()}
 
+    def on_hand(self, before: dt.date, eaten_before: dt.date | None = None
+                ) -> dict[tuple[str, str], float]:
+        """:meth:`balances` counting the movements dated before ``before``, less what the
+        fronts ate on the days before ``eaten_before`` (``before`` when ``None``): what
+        each place holds (:meth:`eaten`)."""
+        out = self.balances(before=before)
+        for key, kg in self.eaten(before if eaten_before is None else eaten_before).items():
+            out[key] = out.get(key, 0.0) - kg
+        return out
+
+    def eaten(self, before: dt.date) -> dict[tuple[str, str], float]:
+        """kg of each good each front ate on the days before ``before``.
+
+        The books record what arrived, not what was eaten: a front eats the scenario's
+        demand of each day from what it holds that day (its stock at the start of the day
+        and that day's movements), never more than it holds. What a front holds is what
+        it received less what it sent and what it ate by then."""
+        sc = self.scenario
+        days = min(max((before - sc.start_date).days, 0), sc.days)
+        if "demand" not in self.cache:
+            wanted: dict[tuple[str, str], np.ndarray] = defaultdict(lambda: np.zeros(sc.days))
+            for d in sc.demand:
+                if d.commodity in self.index.goods:
+                    wanted[(d.front, d.commodity)] += demand_kg_per_day(d, sc)
+            self.cache["demand"] = dict(wanted)
+        wants: dict[tuple[str, str], np.ndarray] = self.cache["demand"]
+        if days == 0 or not wants:
+            return {}
+        c = t.daily.c
+        moved: dict[tuple[str, str], np.ndarray] = defaultdict(lambda: np.zeros(days))
+        with self.reading() as conn:
+            rows = conn.execute(
+                select(c.place, c.item, c.date, func.sum(c.delta))
+                .where(c.place.in_(sorted({p for p, _ in wants})),
+                       c.item.in_(sorted({g for _, g in wants})),
+                       c.date >= sc.start_date, c.date < before)
+                .group_by(c.place, c.item, c.date)).all()
+        for place, good, day, kg in rows:
+            if (place, good) in wants:
+                moved[(place, good)][(day - sc.start_date).days] += float(kg)
+        out = {}
+        for key, want in wants.items():
+            held, ate = self.initial.get(key, 0.0), 0.0
+            for delta, need in zip(moved[key], want[:days], strict=True):
+                held += float(delta)
+                bite = min(max(held, 0.0), float(need))
+                held, ate = held - bite, ate + bite
+            if ate > 0:
+                out[key] = ate
+        return out
+
     def actual_by_day(self) -> list[tuple[str, str, dt.date, float]]:
         """What the books show, per day, as ``(what, id, date, kg)``: kg given by each
         locality, sent over each route, received at each front (all goods together), read
@@ -954,9 +1031,9 @@ def place_of(entry: Entry) -> str:
 
 
 def _recorded(row: Any) -> Recorded:
-    written = row.written_at
-    if written.tzinfo is None:
-        written = written.replace(tzinfo=dt.UTC)
+    written = row.written_at  # kept in UTC; a server may hand it back in its own zone
+    written = written.replace(tzinfo=dt.UTC) if written.tzinfo is None else \
+        written.astimezone(dt.UTC)
     return Recorded(row.id, row.kind, row.date, row.place,
                     parse_entry(json.loads(row.payload)), row.corrects, row.author, written)
 

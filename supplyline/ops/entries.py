@@ -11,11 +11,13 @@ for a receipt.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 
 from supplyline.errors import SupplylineError
+from supplyline.scenario._yaml_lines import shown
 from supplyline.scenario.schema import Scenario
 
 __all__ = [
@@ -33,6 +35,7 @@ __all__ = [
     "Wounded",
     "check_entry",
     "parse_entry",
+    "said",
 ]
 
 Kg = Annotated[float, Field(ge=0, le=1e12, allow_inf_nan=False)]
@@ -173,6 +176,64 @@ def parse_entry(data: Any) -> Entry:
     return entry
 
 
+#: What was expected, by pydantic's type of error (those that need no more than the type).
+_EXPECTED = {
+    **dict.fromkeys(("int_parsing", "int_type", "int_from_float"), "a whole number"),
+    **dict.fromkeys(("float_parsing", "float_type"), "a number"),
+    "finite_number": "a finite number",
+    **dict.fromkeys(("bool_parsing", "bool_type"), "true or false"),
+    **dict.fromkeys(("date_parsing", "date_type", "date_from_datetime_parsing",
+                     "date_from_datetime_inexact"), "a date YYYY-MM-DD"),
+    "string_type": "text",
+    **dict.fromkeys(("dict_type", "model_type", "model_attributes_type"),
+                    "an object {name: value, ...}"),
+    "list_type": "a list",
+    "json_invalid": "a JSON document",
+}
+_BOUNDS = {"greater_than": ("gt", "greater than"), "greater_than_equal": ("ge", "of at least"),
+           "less_than": ("lt", "less than"), "less_than_equal": ("le", "of at most")}
+
+
+def said(error: Mapping[str, Any]) -> tuple[list[str | int], str]:
+    """A pydantic error (one of ``ValidationError.errors()``) as the books say every error:
+    where (its ``loc``, an entry's own ``kind`` tag left out; a bad or missing kind at
+    ``kind``) and "expected ..., got ..."."""
+    kind, ctx, value = error["type"], error.get("ctx") or {}, error.get("input")
+    loc = [x for i, x in enumerate(error["loc"])
+           if not (x in KINDS and (i == 0 or error["loc"][i - 1] == "body"
+                                   or isinstance(error["loc"][i - 1], int)))]
+    got = shown(value)
+    if kind in _EXPECTED:
+        expected = _EXPECTED[kind]
+    elif kind in _BOUNDS:
+        key, words = _BOUNDS[kind]
+        expected = f"a number {words} {_number(ctx[key])}"
+    elif kind in ("string_too_short", "string_too_long", "too_short", "too_long"):
+        least = kind.endswith("short")
+        bound = ctx["min_length" if least else "max_length"]
+        what = "character" if kind.startswith("string") else "item"
+        count = len(value) if isinstance(value, str | list | dict) else 0
+        expected = f"at {'least' if least else 'most'} {bound} {what}{'s' * (bound != 1)}"
+        got = f"{count} {what}{'s' * (count != 1)}"
+    elif kind == "literal_error":
+        expected = f"one of {ctx['expected']}"
+    elif kind in ("union_tag_invalid", "union_tag_not_found"):
+        loc.append(str(ctx["discriminator"]).strip("'"))
+        expected = "one of " + ", ".join(repr(k) for k in KINDS)
+        got = shown(ctx["tag"]) if kind == "union_tag_invalid" else "nothing"
+    elif kind == "missing":
+        expected, got = "a value", "nothing"
+    elif kind == "extra_forbidden":
+        expected, got = "a known field", f"unknown field {shown(loc[-1] if loc else '')}"
+    else:
+        expected = str(error["msg"]).removeprefix("Input should be ")
+    return loc, f"expected {expected}, got {got}"
+
+
+def _number(x: Any) -> str:
+    return f"{int(x):,}" if float(x).is_integer() else f"{x:g}"
+
+
 def dump_entry(entry: Entry) -> dict[str, Any]:
     """The entry as JSON-ready data (``from`` spelled as written)."""
     data: dict[str, Any] = entry.model_dump(mode="json", by_alias=True)
@@ -191,6 +252,10 @@ class Index:
         self.routes = {r.id or f"{r.from_}--{r.to}": r for r in sc.routes}
         self.start = sc.start_date
         self.end = sc.end_date
+
+    def route_name(self, rid: str) -> str:
+        """A route's name for a reader (:meth:`Scenario.route_title`)."""
+        return self.scenario.route_title(self.routes[rid])
 
     def routes_between(self, a: str, b: str, mode: str) -> list[str]:
         """Ids of the routes that ``mode`` may use from ``a`` to ``b``."""

@@ -45,7 +45,8 @@ class Views:
     def overview(self, as_of: dt.date | None = None) -> dict[str, Any]:
         books, sc, net = self.books, self.books.scenario, self.network
         as_of = as_of or self.today()
-        balances = books.balances(before=as_of + dt.timedelta(days=1))
+        # The entries dated up to and including as_of; what the fronts ate before it.
+        balances = books.on_hand(before=as_of + dt.timedelta(days=1), eaten_before=as_of)
         goods = sorted(books.index.goods)
         kinds = {p.id: p.kind for p in sc.places}
         stocks = [{"place": p, "good": g, "kg": round(kg, 1)}
@@ -73,9 +74,9 @@ class Views:
             shut = any(a <= as_of <= b for a, b in closed.get(rid, []))
             shut = shut or any(c.start <= as_of <= c.end for c in r.closed)
             lost = damage.get(rid, 0.0)
-            routes.append({"id": rid, "name": r.name or rid, "from": r.from_, "to": r.to,
-                           "status": "closed" if shut else "damaged" if lost > 1e-6 else "open",
-                           "capacity_lost": round(lost, 3)})
+            status = "closed" if shut else "damaged" if lost > 1e-6 else "open"
+            routes.append({"id": rid, "name": books.index.route_name(rid), "from": r.from_,
+                           "to": r.to, "status": status, "capacity_lost": round(lost, 3)})
         by_reason: dict[tuple[str, str], float] = defaultdict(float)
         units_by_reason: dict[tuple[str, str], float] = defaultdict(float)
         for (_p, item), value in balances.items():

@@ -148,7 +148,7 @@ def recorded_state(books: Books, net: Network, as_of: dt.date) -> State:
     state = State.initial(net)
     state.date = as_of
     state.stock_kg[:] = 0.0
-    balances = books.balances(before=as_of)
+    balances = books.on_hand(before=as_of)
     for (p, item), value in balances.items():
         if item in com:
             state.stock_kg[place[p], com[item]] = max(value, 0.0)

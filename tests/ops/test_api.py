@@ -17,7 +17,7 @@ with warnings.catch_warnings():
     from fastapi.testclient import TestClient
 
 import supplyline as sl
-from supplyline.ops import Books, open_books
+from supplyline.ops import Books, EntryError, open_books
 from supplyline.ops.accounts import add_account
 from supplyline.ops.api import create_app
 from tests.ops.conftest import entry
@@ -146,6 +146,23 @@ def test_the_ledger_filters_and_pages(served: Any) -> None:
         ",labour," in line for line in csv.splitlines()[1:])
 
 
+def test_the_scenario_and_the_overview_give_names(served: Any) -> None:
+    """What the dashboard shows: the scenario's names (a route without one is named by the
+    places it joins), and the books' today, which a new entry's date starts as."""
+    from supplyline.ops.overview import Views
+
+    books, client, headers = served
+    got = client.get("/api/scenario", headers=headers["viewer"]).json()
+    routes = {r["id"]: r["name"] for r in got["routes"]}
+    assert routes["ridge-road"] == "Ridge road (exposed)"
+    assert routes["high-village--ridge-depot"] == \
+        "High village (on the ridge) – Ridge relief depot"
+    assert got["goods"] == [{"id": "rice", "name": "Rice"}]
+    assert got["today"] == Views(books).today().isoformat()
+    overview = client.get("/api/overview", headers=headers["viewer"]).json()
+    assert {r["id"]: r["name"] for r in overview["routes"]} == routes
+
+
 def test_a_token_ends_at_logout(served: Any) -> None:
     _books, client, _headers = served
     token = client.post("/api/login", json={"name": "viewer",
@@ -174,22 +191,72 @@ def test_a_batch_with_one_entry_of_another_place_writes_nothing(served: Any) -> 
     assert books.count() == before
 
 
+KINDS_SAID = "'pledge', 'contribution', 'labour', 'dispatch', 'receipt', 'wounded', 'route'"
+
+
 @pytest.mark.parametrize(("data", "loc", "says"), [
-    (contribution("high-village", kg=0), ["body", "kg"], "greater than 0"),
+    (contribution("high-village", kg=0), ["body", "kg"],
+     "expected a number greater than 0, got 0"),
     (contribution("nowhere"), ["body", "locality"], "expected a locality"),
-    ({"kind": "contribution", "date": "2024-11-03"}, ["body", "locality"], "required"),
-    ({"kind": "gift"}, ["body"], "tag"),
-    (dict(contribution("high-village"), date="someday"), ["body", "date"], "date"),
+    ({"kind": "contribution", "date": "2024-11-03"}, ["body", "locality"],
+     "expected a value, got nothing"),
+    ({"kind": "gift"}, ["body", "kind"], f"expected one of {KINDS_SAID}, got 'gift'"),
+    ({"date": "2024-11-03"}, ["body", "kind"], f"expected one of {KINDS_SAID}, got nothing"),
+    (dict(contribution("high-village"), date="someday"), ["body", "date"],
+     "expected a date YYYY-MM-DD, got 'someday'"),
+    (dict(contribution("high-village"), kg="lots"), ["body", "kg"],
+     "expected a number, got 'lots'"),
+    (dict(contribution("high-village"), colour="red"), ["body", "colour"],
+     "expected a known field, got unknown field 'colour'"),
+    (entry("labour", date="2024-11-03", locality="high-village", persons=1.5, days=2,
+           role="carrier", mode="porter"), ["body", "persons"],
+     "expected a whole number, got 1.5"),
+    (entry("labour", date="2024-11-03", locality="high-village", persons=1, days=2,
+           role="boss"), ["body", "role"],
+     "expected one of 'carrier', 'road_crew' or 'stretcher_bearer', got 'boss'"),
+    (entry("route", date="2024-11-03", route="ridge-road", status="damage",
+           capacity_lost=2), ["body", "capacity_lost"],
+     "expected a number of at most 1, got 2"),
 ])
 def test_bad_input_gets_422_with_the_field(served: Any, data: dict[str, Any], loc: list[str],
                                            says: str) -> None:
+    """Said as every error of the books is: the field, and "expected ..., got ..."."""
     books, client, headers = served
     before = books.count()
     got = client.post("/api/entries", json=data, headers=headers["council"])
     assert got.status_code == 422
     first = got.json()["detail"][0]
-    assert first["loc"] == loc and says in first["msg"], first
+    assert first["loc"] == loc and first["msg"].startswith(says), first
     assert books.count() == before
+
+
+@pytest.mark.parametrize(("path", "body", "loc", "says"), [
+    ("/api/replan", {"as_of": ""}, ["body", "as_of"], "expected a date YYYY-MM-DD, got '' "),
+    ("/api/replan", {}, ["body", "as_of"], "expected a value, got nothing"),
+    ("/api/accounts", {"name": "x", "password": "short", "role": "viewer"},
+     ["body", "password"], "expected at least 8 characters, got 5 characters"),
+    ("/api/accounts", {"name": "x", "password": "long-enough", "role": "king"},
+     ["body", "role"], "expected one of 'council', 'depot', 'commune' or 'viewer', got 'king'"),
+])
+def test_bad_requests_are_said_as_entries_are(served: Any, path: str, body: dict[str, Any],
+                                              loc: list[str], says: str) -> None:
+    _books, client, headers = served
+    got = client.post(path, json=body, headers=headers["council"])
+    assert got.status_code == 422
+    first = got.json()["detail"][0]
+    assert first["loc"] == loc and first["msg"].startswith(says), first
+    assert "short" not in first["msg"]  # a password is never repeated
+
+
+def test_the_python_api_says_bad_entries_as_the_http_api(books: Books) -> None:
+    with pytest.raises(EntryError) as error:
+        books.append(dict(contribution("high-village"), date="someday"), "clerk")
+    assert (error.value.field, error.value.message) == (
+        "date", "expected a date YYYY-MM-DD, got 'someday'")
+    with pytest.raises(EntryError) as error:
+        books.append_many([contribution("high-village"), {"kind": "gift"}], "clerk")
+    assert (error.value.field, error.value.message) == (
+        "1.kind", f"expected one of {KINDS_SAID}, got 'gift'")
 
 
 def test_a_date_outside_the_horizon_is_located(served: Any) -> None:
@@ -238,6 +305,7 @@ def test_the_dashboard_and_its_assets_are_served_from_the_package(served: Any) -
     _books, client, _headers = served
     page = client.get("/")
     assert page.status_code == 200 and "/static/app.js" in page.text
+    assert '<link rel="icon" href="data:,">' in page.text  # no request for /favicon.ico
     for asset in ("/static/app.js", "/static/app.css"):
         got = client.get(asset)
         assert got.status_code == 200 and "http" not in got.text.replace(

@@ -194,7 +194,8 @@ def test_a_received_convoy_is_corrected_through_its_receipt(books: Books,
            capacity_lost=0.5), "capacity_lost", "expected none"),
     (entry("route", date="2024-11-02", route="nowhere", status="closed"), "route",
      "a route id"),
-    (entry("receipt", date="2024-11-02", dispatch=1, surprise=1), "surprise", "Extra"),
+    (entry("receipt", date="2024-11-02", dispatch=1, surprise=1), "surprise",
+     "expected a known field, got unknown field 'surprise'"),
 ])
 def test_bad_entries_name_the_field(books: Books, data: dict[str, Any], field: str,
                                     says: str) -> None:
@@ -349,3 +350,39 @@ def test_a_convoy_names_its_route_where_several_join_its_ends(tmp_path: Path,
     state = recorded_state(books, compile_network(sc), sc.start_date + dt.timedelta(days=2))
     assert sorted(state.transit.arrive_in_days.tolist()) == pytest.approx([0.0, 0.5])
     books.close()
+
+
+def test_a_front_eats_its_demand_from_what_it_holds(books: Books,
+                                                    tutorial: sl.Scenario) -> None:
+    """Kestrel town eats 3,000 people x 0.5 kg a day from day 2 on: what it holds is what
+    it received less what it ate, and it never eats more than it holds."""
+    for on, kg in ((0, 5000), (7, 1000)):
+        books.append(entry("contribution", date=day(tutorial, on), locality="high-village",
+                           good="rice", kg=kg, at="kestrel-town"), "council")
+
+    def before(on: int) -> dt.date:
+        return tutorial.start_date + dt.timedelta(days=on)
+
+    ate = [books.eaten(before(on)).get(("kestrel-town", "rice"), 0.0) for on in range(10)]
+    # 1,500 kg a day from day 2 until the 5,000 kg are eaten (500 kg on day 5); nothing on
+    # day 6; the 1,000 kg of day 7 eaten that day.
+    assert ate == [0, 0, 0, 1500, 3000, 4500, 5000, 5000, 6000, 6000]
+    assert books.on_hand(before(4))[("kestrel-town", "rice")] == 5000 - 3000
+    # The overview's day counts its own entries, and what was eaten before it.
+    assert books.on_hand(before(8), eaten_before=before(7))[("kestrel-town", "rice")] == 1000
+    assert books.balances()[("kestrel-town", "rice")] == 6000  # the movements themselves
+
+
+def test_the_time_an_entry_was_written_is_said_in_utc() -> None:
+    """A server may hand the time back in its own zone: it is said in UTC."""
+    from types import SimpleNamespace
+
+    from supplyline.ops.books import _recorded
+
+    pledge = entry("pledge", date="2024-11-02", locality="high-village", good="rice", kg=1,
+                   by="2024-11-03")
+    row = SimpleNamespace(id=1, kind="pledge", date=dt.date(2024, 11, 2),
+                          place="high-village", payload=json.dumps(pledge), corrects=None,
+                          author="clerk", written_at=dt.datetime(
+                              2024, 11, 2, 13, 0, tzinfo=dt.timezone(dt.timedelta(hours=7))))
+    assert _recorded(row).to_json()["written_at"] == "2024-11-02T06:00:00+00:00"

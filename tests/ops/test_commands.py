@@ -12,6 +12,7 @@ import time
 from pathlib import Path
 
 import httpx
+import pytest
 from typer.testing import CliRunner
 
 import supplyline as sl
@@ -93,3 +94,29 @@ def test_serve_prints_a_database_url_without_its_password() -> None:
         "postgresql://clerk:…@db.example:5432/books"
     assert shown_url("postgresql://clerk@db.example/books") == "postgresql://clerk@db.example/books"
     assert shown_url("supplyline-books.db") == "supplyline-books.db"
+
+
+SQLITE = "expected an SQLite database file, new or existing, in a folder that exists"
+
+
+@pytest.mark.parametrize(("db", "says"), [
+    ("scenario.yaml", f"{SQLITE}, got a file that is not an SQLite database"),
+    ("folder", f"{SQLITE}, got a folder"),
+    ("missing/books.db", f"{SQLITE}, got a file in 'missing', a folder that does not exist"),
+    ("foo://bar", "expected an SQLite file or a postgresql://USER@HOST/DB URL, got a URL of "
+                  "scheme 'foo'"),
+])
+def test_books_that_cannot_be_opened_are_said_with_exit_2(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, db: str, says: str) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "scenario.yaml").write_text((ROOT / "tests" / "data" / "tiny.yaml").read_text())
+    (tmp_path / "folder").mkdir()
+    runner = CliRunner()
+    for args in (["replan", "tutorial", "--db", db, "--as-of", "2024-11-05"],
+                 ["replan", "--db", db, "--as-of", "2024-11-05", "--json"],
+                 ["serve", "--db", db, "--scenario", "tutorial"],
+                 ["serve", "--db", db]):
+        got = runner.invoke(app, args, terminal_width=400)
+        assert got.exit_code == 2, (args, got.output)
+        assert f"--db: cannot open the books at {db}: {says}" in " ".join(got.output.split())
+        assert isinstance(got.exception, SystemExit)  # said, not raised

@@ -7,7 +7,9 @@ Skipped where Chromium or Playwright is missing."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from itertools import pairwise
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -73,10 +75,13 @@ def test_a_commune_clerk_records_a_contribution(server: str) -> None:
         page.click('nav [data-view="overview"]')
         depot.wait_for()
         assert depot.inner_text() == "1,250"
-        assert page.locator("#map line").count() == 8
-        assert page.locator("#chart polyline").count() == 2
+        assert page.locator("#map path[data-route]").count() == 8
+        # No plan, nothing arrived at the fronts: said, not a blank chart.
+        assert page.inner_text("#chart") == ("No plan yet, and nothing recorded: the council "
+                                             "plans under Re-plan.")
         page.select_option("#compare", "locality|high-village")
-        page.wait_for_selector("#chart text:has-text('actual 1,250 kg')")
+        page.wait_for_selector("#chart text:has-text('actual: 1,250 kg by today')")
+        assert page.locator("#chart polyline").count() == 1  # no plan line
         ARTIFACTS.mkdir(exist_ok=True)
         page.screenshot(path=str(ARTIFACTS / "dashboard-overview.png"), full_page=True)
 
@@ -84,7 +89,7 @@ def test_a_commune_clerk_records_a_contribution(server: str) -> None:
         page.click('nav [data-view="ledger"]')
         page.wait_for_selector("#entries tbody tr")
         row = page.inner_text("#entries tbody tr")
-        assert "contribution" in row and "high-clerk" in row and "1250" in row
+        assert "contribution" in row and "high-clerk" in row and "Rice · 1,250 kg" in row
         page.select_option("#ledger-filters select[name=kind]", "pledge")
         page.click("#ledger-filters button[type=submit]")
         page.wait_for_function("document.querySelectorAll('#entries tbody tr').length === 0")
@@ -161,7 +166,7 @@ def test_units_lost_are_recorded_and_no_place_name_runs_off_the_map(long_names: 
         page.click("#login-button")
         page.wait_for_selector("#overview:not([hidden])")
         page.wait_for_selector("#map text[data-place]")
-        width = float(page.get_attribute("#map svg", "width") or 0)
+        width = float((page.get_attribute("#map svg", "viewBox") or "0 0 0 0").split()[2])
         spans = page.eval_on_selector_all(
             "#map text[data-place]",
             "ts => ts.map(t => { const b = t.getBBox(); return [b.x, b.x + b.width]; })")
@@ -184,3 +189,193 @@ def test_units_lost_are_recorded_and_no_place_name_runs_off_the_map(long_names: 
         page.screenshot(path=str(ARTIFACTS / "dashboard-long-names.png"), full_page=True)
         browser.close()
     assert errors == []
+
+
+# --- the overview, the ledger and the forms on a phone and on a wide screen ------------------
+
+WEEK = [
+    {"kind": "pledge", "date": "2024-11-01", "locality": "river-village", "good": "rice",
+     "kg": 15000, "by": "2024-11-05"},
+    {"kind": "contribution", "date": "2024-11-01", "locality": "river-village",
+     "good": "rice", "kg": 3000, "at": "river-village"},
+    {"kind": "dispatch", "date": "2024-11-02", "from": "river-village", "to": "bridge",
+     "mode": "bicycle", "units": 20, "cargo_kg": {"rice": 2400}, "note": "first convoy"},
+    {"kind": "receipt", "date": "2024-11-03", "dispatch": 3, "received_kg": {"rice": 2350},
+     "losses": [{"good": "rice", "kg": 50, "reason": "spoilage"}]},
+    {"kind": "dispatch", "date": "2024-11-03", "from": "bridge", "to": "ridge-depot",
+     "mode": "bicycle", "units": 20, "cargo_kg": {"rice": 2300}},
+    {"kind": "receipt", "date": "2024-11-04", "dispatch": 5, "received_kg": {"rice": 2300}},
+    {"kind": "dispatch", "date": "2024-11-04", "from": "ridge-depot", "to": "kestrel-town",
+     "mode": "bicycle", "units": 20, "cargo_kg": {"rice": 2300}},
+    {"kind": "receipt", "date": "2024-11-05", "dispatch": 7, "received_kg": {"rice": 1900},
+     "losses": [{"good": "rice", "kg": 400, "reason": "strike"}],
+     "units_lost": [{"units": 2, "reason": "strike"}]},
+    {"kind": "route", "date": "2024-11-05", "route": "ridge-road", "status": "strike",
+     "capacity_lost": 0.5},
+    {"kind": "route", "date": "2024-11-05", "route": "gorge-path", "status": "closed"},
+    {"kind": "wounded", "date": "2024-11-05", "front": "kestrel-town",
+     "hospital": "district-hospital", "persons": 6},
+]
+
+
+@pytest.fixture
+def week(tmp_path: Path) -> Iterator[str]:
+    """The tutorial's first five days in the books (today is 6 Nov), and a plan in force
+    that brings 1,000 kg a day to Kestrel town."""
+    sc = sl.load("tutorial")
+    books = open_books(tmp_path / "books.db", sc)
+    add_account(books, "council", "council-password", "council")
+    books.append_many(WEEK, "council")
+    books.save_plan({"start": "2024-11-01", "days": 30, "status": "optimal", "given": {},
+                     "route": {}, "arrive": {"kestrel-town": [1000.0] * 30}}, "council")
+    with in_process(books) as base:
+        yield base + "/"
+    books.close()
+
+
+@pytest.fixture
+def browser() -> Iterator[Any]:
+    with playwright_api.sync_playwright() as p:
+        launched = p.chromium.launch(executable_path=str(CHROMIUM),
+                                     args=["--no-sandbox", "--disable-gpu"])
+        yield launched
+        launched.close()
+
+
+def council_page(browser: Any, base: str, width: int) -> tuple[Any, list[str]]:
+    """The council logged in on a screen ``width`` px wide; what went wrong is listed (page
+    errors, answers of 400 and more: a missing icon is one)."""
+    page = browser.new_context(viewport={"width": width, "height": 800}).new_page()
+    problems: list[str] = []
+    page.on("pageerror", lambda e: problems.append(str(e)))
+    page.on("response", lambda r: problems.append(f"{r.status} {r.url}")
+            if r.status >= 400 else None)
+    page.goto(base)
+    page.fill("#login-name", "council")
+    page.fill("#login-password", "council-password")
+    page.click("#login-button")
+    page.wait_for_selector("#overview:not([hidden]) #map svg")
+    return page, problems
+
+
+def box(page: Any, selector: str) -> dict[str, float]:
+    found: dict[str, float] = page.locator(selector).first.bounding_box()
+    return found
+
+
+def test_on_a_phone_everything_stays_inside_its_panel(week: str, browser: Any) -> None:
+    page, problems = council_page(browser, week, 390)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    panel = box(page, "#overview")
+    for figure in ("#chart svg", "#map svg", "#fronts", "#localities", "#stocks"):
+        inside = box(page, figure)
+        assert inside["x"] >= panel["x"] and \
+            inside["x"] + inside["width"] <= panel["x"] + panel["width"] + 0.5, figure
+    # One column: the chart comes below the stocks.
+    assert box(page, "#chart svg")["y"] > box(page, "#stocks")["y"]
+    page.click('nav [data-view="ledger"]')
+    page.wait_for_selector("#entries tbody tr")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    # The ledger is wider than a phone: it scrolls in its own box, not the page.
+    scroller = page.locator("#ledger .scroll")
+    assert scroller.evaluate("s => s.scrollWidth > s.clientWidth")
+    assert scroller.evaluate("s => getComputedStyle(s).overflowX") == "auto"
+    # A date, an id or a name is never broken across lines.
+    lines = page.eval_on_selector_all(
+        "#entries td.nowrap, #entries .token",
+        "els => els.map(e => { const r = document.createRange(); r.selectNodeContents(e); "
+        "return [e.textContent, new Set([...r.getClientRects()].map(c => c.top)).size]; })")
+    assert lines and all(n == 1 for _text, n in lines), [t for t, n in lines if n != 1]
+    for view in ("record", "replan", "accounts"):
+        page.click(f'nav [data-view="{view}"]')
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390, view
+    assert problems == []
+
+
+def test_on_a_wide_screen_the_overview_has_two_columns(week: str, browser: Any) -> None:
+    page, problems = council_page(browser, week, 1280)
+    assert box(page, "#chart svg")["x"] > box(page, "#stocks")["x"] + box(page, "#stocks")["width"]
+    assert problems == []
+
+
+def test_the_overview_speaks_the_scenario_s_names_and_units(week: str, browser: Any) -> None:
+    page, _problems = council_page(browser, week, 1280)
+    assert page.inner_text("#fronts tbody td") == "Kestrel town (cut off)"
+    assert page.inner_text("#localities tbody td") == "High village (on the ridge)"
+    stock = page.locator('#stocks tr[data-place="kestrel-town"] td')
+    # 1,900 kg arrived on 5 Nov; the town ate 1,500 kg that day.
+    assert stock.all_inner_texts() == ["Kestrel town (cut off)", "Rice", "400"]
+    assert page.inner_text("#wounded") == "Wounded brought in: District hospital: 6 persons"
+    assert "2 Pack bicycle units (strike)" in page.inner_text("#losses")
+    options = page.locator("#compare option").all_inner_texts()
+    assert "given by River village" in options and "sent over Ridge road (exposed)" in options
+
+
+def test_the_chart_stops_at_today_with_readable_ticks(week: str, browser: Any) -> None:
+    page, _problems = council_page(browser, week, 1280)
+    actual = page.get_attribute('#chart polyline[data-series="actual"]', "points") or ""
+    points = [tuple(map(float, p.split(","))) for p in actual.split()]
+    assert len(points) == 6  # 1 to 6 Nov: none after today
+    assert points[-1][0] == float(page.get_attribute("#chart line.today", "x1") or 0)
+    planned = page.get_attribute('#chart polyline[data-series="planned"]', "points") or ""
+    assert len(planned.split()) == 30
+    ticks = page.eval_on_selector_all(
+        "#chart text.tick", "ts => ts.map(t => [t.textContent, t.getBBox().y, "
+                            "t.getBBox().height])")
+    assert [t[0] for t in ticks] == ["0 kg", "10,000 kg", "20,000 kg", "30,000 kg"]
+    for (_a, y0, _h), (_b, y1, height) in pairwise(ticks):
+        assert y0 - y1 > height  # apart, not on top of each other
+    assert page.locator("#chart text:has-text('today 2024-11-06')").count() == 1
+
+
+def test_the_map_names_stay_readable_above_the_routes(week: str, browser: Any) -> None:
+    page, _problems = council_page(browser, week, 1280)
+    # Every name is drawn after every line and marker, with a halo.
+    order = page.eval_on_selector_all("#map > svg > *", "els => els.map(e => e.tagName)")
+    assert order.index("text") > max(i for i, tag in enumerate(order) if tag != "text")
+    assert "stroke" in page.eval_on_selector("#map text", "t => getComputedStyle(t).paintOrder")
+    # The gorge path goes round the ridge depot's marker, not through it.
+    nearest = page.evaluate("""() => {
+        const path = document.querySelector('#map path[data-route="gorge-path"]');
+        const depot = document.querySelector('#map text[data-place="ridge-depot"]');
+        const x = Number(depot.dataset.x), y = Number(depot.getAttribute('y')) - 4;
+        let best = Infinity;
+        for (let s = 0; s <= path.getTotalLength(); s += 1) {
+            const p = path.getPointAtLength(s);
+            best = Math.min(best, Math.hypot(p.x - x, p.y - y));
+        }
+        return best; }""")
+    assert nearest >= 10
+    legend = page.locator("#map .legend li").all_inner_texts()
+    assert legend == ["front", "locality", "depot or junction", "hospital", "route open",
+                      "route damaged", "route closed"]
+
+
+def test_the_ledger_reads_as_text(week: str, browser: Any) -> None:
+    page, _problems = council_page(browser, week, 1280)
+    page.click('nav [data-view="ledger"]')
+    row = page.locator("#entries tbody tr", has_text="first convoy")
+    row.wait_for()
+    cells = row.locator("td").all_inner_texts()
+    assert cells[:6] == ["3", "dispatch", "2024-11-02", "River village", "", "council"]
+    assert cells[6].endswith(" UTC")
+    assert cells[7] == ("from River village · to Bridge junction · Pack bicycle · 20 units · "
+                        "cargo Rice 2,400 kg · note “first convoy”")
+    every = " ".join(page.locator("#entries td.entry").all_inner_texts())
+    assert "null" not in every and "{" not in every and '""' not in every
+    assert "capacity lost 50 %" in every and "losses Rice 400 kg (strike)" in every
+
+
+def test_the_forms_start_at_today_and_say_what_was_expected(week: str, browser: Any) -> None:
+    page, _problems = council_page(browser, week, 1280)
+    page.click('nav [data-view="record"]')
+    assert page.input_value("#f-date") == "2024-11-06"  # the books' today
+    page.select_option("#f-kind", "dispatch")
+    assert page.input_value("#f-date") == "2024-11-06"
+    assert "River village" in page.locator("#f-from option").all_inner_texts()
+    page.click('nav [data-view="replan"]')
+    assert page.input_value("#replan-date") == "2024-11-06"
+    page.fill("#replan-date", "")
+    page.click("#replan-button")
+    page.wait_for_selector("#err-as_of:has-text('expected')")
+    assert page.inner_text("#err-as_of") == "as_of: expected a date YYYY-MM-DD, got '' (empty)"

@@ -20,3 +20,15 @@ def test_the_python_example_runs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
                           "this entry would leave -800.0")
     assert printed[1] == "1200.0"
     assert printed[2] == "optimal 1200.0"
+
+
+def test_the_dashboard_s_views_are_the_menu_s() -> None:
+    """The views the doc names in bold are the menu's items (and no more)."""
+    page = (Path(__file__).resolve().parents[2] / "supplyline" / "ops" / "static" /
+            "index.html").read_text(encoding="utf-8")
+    menu = {label.lower() for label in re.findall(r'<button data-view="\w+"[^>]*>([^<]+)<',
+                                                  page)}
+    text = DOC.read_text(encoding="utf-8")
+    section = text.split("## The dashboard", 1)[1].split("\n## ", 1)[0]
+    assert set(re.findall(r"\*\*([^*]+)\*\*", section)) == menu == {
+        "overview", "record", "ledger", "re-plan", "accounts"}

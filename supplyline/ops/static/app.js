@@ -19,6 +19,15 @@ const svg = (tag, attrs = {}) => {
 const fmt = (x) => (x === null || x === undefined) ? "—" :
   Number(x).toLocaleString("en", { maximumFractionDigits: 1 });
 
+// The scenario's names of its places, routes, goods and modes (ids only where typed).
+const named = (what, id) => (state.names && state.names[what][id]) || id;
+const placeName = (id) => named("place", id);
+const routeName = (id) => named("route", id);
+const goodName = (id) => named("good", id);
+const modeName = (id) => named("mode", id);
+const placeOrRoute = (id) => (state.names.place[id] ? placeName(id) : routeName(id));
+const byId = (rows) => Object.fromEntries(rows.map((r) => [r.id, r.name]));
+
 async function api(path, options = {}) {
   const headers = Object.assign({ "Content-Type": "application/json" }, options.headers || {});
   if (state.token) headers.Authorization = "Bearer " + state.token;
@@ -26,6 +35,11 @@ async function api(path, options = {}) {
   if (response.status === 401 && path !== "/api/login") { logout(); }
   return response;
 }
+
+// An error answer as text: each problem as "FIELD: expected ..., got ...".
+const problemText = (detail) => (Array.isArray(detail) ?
+  detail.map((d) => (d.loc.length > 1 ? d.loc.slice(1).join(".") + ": " : "") + d.msg)
+    .join("; ") : String(detail));
 
 // --- log in ---------------------------------------------------------------------------------
 $("#login-form").addEventListener("submit", async (event) => {
@@ -61,9 +75,13 @@ async function start() {
   if (!me.ok) { logout(); return; }
   state.me = await me.json();
   state.scenario = await (await api("/api/scenario")).json();
+  const sc = state.scenario;
+  state.names = { place: byId(sc.places), route: byId(sc.routes), good: byId(sc.goods),
+    mode: byId(sc.modes) };
+  state.today = sc.today;
   $("#title").textContent = "— " + (state.scenario.title || state.scenario.name);
   $("#who").textContent = state.me.name + " (" + state.me.role +
-    (state.me.place ? ", " + state.me.place : "") + ")";
+    (state.me.place ? ", " + placeName(state.me.place) : "") + ")";
   $("#login").hidden = true;
   $("#nav").hidden = false;
   document.querySelectorAll("[data-council]").forEach((b) => {
@@ -76,6 +94,10 @@ async function start() {
   const filterKinds = $("#ledger-filters select[name=kind]");
   filterKinds.replaceChildren(el("option", { value: "" }, "any"),
     ...ALL_KINDS.map((k) => el("option", { value: k }, k)));
+  $("#ledger-filters select[name=place]").replaceChildren(el("option", { value: "" }, "any"),
+    ...sc.places.map((p) => el("option", { value: p.id }, p.name)),
+    ...sc.routes.map((r) => el("option", { value: r.id }, r.name)));
+  $("#replan-date").value = state.today;
   drawFields();
   show("overview");
 }
@@ -96,9 +118,10 @@ function show(view) {
 async function loadAccounts() {
   const rows = await (await api("/api/accounts")).json();
   $("#account-list tbody").replaceChildren(...rows.map((a) => el("tr", {},
-    el("td", {}, a.name), el("td", {}, a.role), el("td", {}, a.place || ""))));
+    el("td", {}, a.name), el("td", {}, a.role),
+    el("td", {}, a.place ? placeName(a.place) : ""))));
   $("#a-place").replaceChildren(el("option", { value: "" }, "(none)"),
-    ...state.scenario.places.map((p) => el("option", { value: p.id }, p.id)));
+    ...state.scenario.places.map((p) => el("option", { value: p.id }, p.name)));
 }
 
 $("#account-form").addEventListener("submit", async (event) => {
@@ -118,37 +141,40 @@ $("#account-form").addEventListener("submit", async (event) => {
 
 async function loadOverview() {
   const data = await (await api("/api/overview")).json();
+  state.today = data.as_of;
   $("#as-of").textContent = "as of " + data.as_of + " · " + data.entries + " entries";
   $("#fronts tbody").replaceChildren(...data.fronts.map((f) => el("tr", {},
-    el("td", {}, f.front), el("td", {}, f.good), el("td", { class: "num" }, fmt(f.kg)),
-    el("td", { class: "num" }, fmt(f.need_kg_per_day)),
+    el("td", {}, placeName(f.front)), el("td", {}, goodName(f.good)),
+    el("td", { class: "num" }, fmt(f.kg)), el("td", { class: "num" }, fmt(f.need_kg_per_day)),
     el("td", { class: "num" + (f.days_of_supply !== null && f.days_of_supply < 3 ? " low" : "") },
       fmt(f.days_of_supply)))));
   $("#stocks tbody").replaceChildren(...data.stocks.map((s) => el("tr",
     { "data-place": s.place, "data-good": s.good },
-    el("td", {}, s.place), el("td", {}, s.good), el("td", { class: "num stock-kg" }, fmt(s.kg)))));
+    el("td", {}, placeName(s.place)), el("td", {}, goodName(s.good)),
+    el("td", { class: "num stock-kg" }, fmt(s.kg)))));
   $("#localities tbody").replaceChildren(...data.localities.map((l) => el("tr", {},
-    el("td", {}, l.locality), el("td", { class: "num" }, fmt(l.pledged_kg)),
+    el("td", {}, placeName(l.locality)), el("td", { class: "num" }, fmt(l.pledged_kg)),
     el("td", { class: "num" }, fmt(l.pledged_due_kg)),
     el("td", { class: "num" + (l.given_kg < l.pledged_due_kg ? " low" : "") }, fmt(l.given_kg)),
     el("td", { class: "num" }, fmt(l.plan_kg)))));
   const lost = [
-    ...data.losses.map((l) => fmt(l.kg) + " kg of " + l.good + " (" + l.reason + ")"),
-    ...data.units_lost.map((u) => fmt(u.units) + " " + u.mode + " units (" + u.reason + ")")];
+    ...data.losses.map((l) => fmt(l.kg) + " kg of " + goodName(l.good) + " (" + l.reason + ")"),
+    ...data.units_lost.map((u) => fmt(u.units) + " " + modeName(u.mode) + " units (" +
+      u.reason + ")")];
   $("#losses").textContent = lost.length ? "Lost on the way: " + lost.join(", ") : "";
   const wounded = Object.entries(data.wounded);
   $("#wounded").textContent = wounded.length ? "Wounded brought in: " +
-    wounded.map(([h, n]) => h + " " + n).join(", ") : "";
+    wounded.map(([h, n]) => placeName(h) + ": " + fmt(n) + (n === 1 ? " person" : " persons"))
+      .join(", ") : "";
   state.arrivals = data.arrivals;
   state.compared = null;
-  const choice = $("#compare");
-  choice.replaceChildren(el("option", { value: "" }, "arrived at the fronts"),
-    ...state.scenario.places.filter((p) => p.kind === "locality")
-      .map((p) => el("option", { value: "locality|" + p.id }, "given by " + p.id)),
-    ...state.scenario.routes.map((r) => el("option", { value: "route|" + r.id },
-      "sent over " + r.id)),
-    ...state.scenario.places.filter((p) => p.kind === "front")
-      .map((p) => el("option", { value: "front|" + p.id }, "arrived at " + p.id)));
+  const sc = state.scenario;
+  $("#compare").replaceChildren(el("option", { value: "" }, "arrived at the fronts"),
+    ...sc.places.filter((p) => p.kind === "locality")
+      .map((p) => el("option", { value: "locality|" + p.id }, "given by " + p.name)),
+    ...sc.routes.map((r) => el("option", { value: "route|" + r.id }, "sent over " + r.name)),
+    ...sc.places.filter((p) => p.kind === "front")
+      .map((p) => el("option", { value: "front|" + p.id }, "arrived at " + p.name)));
   drawChart(data.arrivals);
   drawMap(data.routes);
 }
@@ -168,50 +194,125 @@ $("#compare").addEventListener("change", async () => {
     }
   }
   const total = (values) => { let sum = 0; return values.map((v) => (sum += v)); };
-  drawChart({ dates, planned_kg: total(planned), actual_kg: total(actual) });
+  drawChart({ dates, planned_kg: total(planned), actual_kg: total(actual),
+    plan: state.arrivals.plan });
 });
 
-function drawChart(arrivals) {
-  const w = 460, h = 200, pad = 40;
-  const top = Math.max(1, ...arrivals.planned_kg, ...arrivals.actual_kg);
-  const n = arrivals.dates.length;
-  const x = (i) => pad + (w - pad - 10) * i / Math.max(1, n - 1);
-  const y = (v) => h - 20 - (h - 40) * v / top;
-  const root = svg("svg", { width: w, height: h, role: "img",
-    "aria-label": "cumulative kg arrived at the fronts, planned and actual" });
-  root.append(svg("line", { x1: pad, y1: h - 20, x2: w - 10, y2: h - 20, stroke: "#999" }));
-  root.append(svg("line", { x1: pad, y1: 20, x2: pad, y2: h - 20, stroke: "#999" }));
-  const line = (values, colour, dash) => svg("polyline", {
-    points: values.map((v, i) => x(i) + "," + y(v)).join(" "), fill: "none",
-    stroke: colour, "stroke-width": 2, "stroke-dasharray": dash });
-  root.append(line(arrivals.planned_kg, "#1f5f8b", "5,3"), line(arrivals.actual_kg, "#c0392b", ""));
-  const label = (tx, ty, text, colour) => {
-    const t = svg("text", { x: tx, y: ty, fill: colour }); t.textContent = text; return t;
+// A figure is drawn as wide as its column (so that its text is of the page's size), then
+// scales with it (viewBox).
+const figureWidth = (where) => Math.max(300, Math.min(640, $(where).clientWidth || 460));
+
+// About four round steps from 0 to at least `top`: 1, 2, 2.5 or 5 times a power of ten.
+function ticks(top) {
+  const rough = top / 4, power = 10 ** Math.floor(Math.log10(rough));
+  const step = [1, 2, 2.5, 5, 10].map((m) => m * power).find((s) => s >= rough);
+  const out = [];
+  for (let v = 0; v < top + step; v += step) out.push(v);
+  return out;
+}
+
+// Cumulative kg, planned (dashed, the whole horizon) and actual (to today, where a marker
+// stands); a message instead when there is no plan and nothing recorded.
+function drawChart(series) {
+  const { dates, planned_kg: planned } = series;
+  const n = dates.length;
+  const today = Math.max(0, dates.indexOf(state.today));
+  const actual = series.actual_kg.slice(0, today + 1);
+  const anything = (values) => values.some((v) => v > 0);
+  if (!anything(planned) && !anything(actual)) {
+    $("#chart").replaceChildren(el("p", { class: "empty" }, series.plan === null ?
+      "No plan yet, and nothing recorded: the council plans under Re-plan." :
+      "Nothing planned or recorded for this yet."));
+    return;
+  }
+  const w = figureWidth("#chart"), h = 240, left = 72, right = 14, top = 40, bottom = 34;
+  const marks = ticks(Math.max(...planned, ...actual));
+  const most = marks[marks.length - 1];
+  const x = (i) => left + (w - left - right) * i / Math.max(1, n - 1);
+  const y = (v) => h - bottom - (h - top - bottom) * v / most;
+  const root = svg("svg", { viewBox: `0 0 ${w} ${h}`, class: "figure", role: "img",
+    "aria-label": "cumulative kg, planned and actual" });
+  const text = (tx, ty, words, attrs = {}) => {
+    const t = svg("text", Object.assign({ x: tx, y: ty, fill: "#555" }, attrs));
+    t.textContent = words; return t;
   };
-  root.append(label(pad + 5, 14, "planned (dashed) " + fmt(arrivals.planned_kg[n - 1]) + " kg",
-    "#1f5f8b"));
-  root.append(label(pad + 230, 14, "actual " + fmt(arrivals.actual_kg[n - 1]) + " kg", "#c0392b"));
-  root.append(label(pad, h - 5, arrivals.dates[0], "#555"));
-  root.append(label(w - 80, h - 5, arrivals.dates[n - 1], "#555"));
-  root.append(label(2, 24, fmt(top), "#555"));
+  for (const v of marks) {
+    root.append(svg("line", { x1: left, y1: y(v), x2: w - right, y2: y(v),
+      stroke: v === 0 ? "#999" : "#eee" }));
+    root.append(text(left - 6, y(v) + 4, fmt(v) + " kg", { "text-anchor": "end",
+      class: "tick" }));
+  }
+  root.append(svg("line", { x1: left, y1: top, x2: left, y2: h - bottom, stroke: "#999" }));
+  root.append(svg("line", { x1: x(today), y1: top, x2: x(today), y2: h - bottom,
+    stroke: "#888", "stroke-dasharray": "2,3", class: "today" }));
+  const line = (values, colour, dash, name) => svg("polyline", {
+    points: values.map((v, i) => x(i) + "," + y(v)).join(" "), fill: "none",
+    stroke: colour, "stroke-width": 2, "stroke-dasharray": dash, "data-series": name });
+  if (series.plan !== null) root.append(line(planned, "#1f5f8b", "5,3", "planned"));
+  root.append(line(actual, "#c0392b", "", "actual"));
+  root.append(svg("circle", { cx: x(today), cy: y(actual[actual.length - 1]), r: 3.5,
+    fill: "#c0392b" }));
+  root.append(text(left, 12, series.plan === null ? "no plan in force" :
+    "planned (dashed): " + fmt(planned[n - 1]) + " kg by " + dates[n - 1], { fill: "#1f5f8b" }));
+  root.append(text(left, 27, "actual: " + fmt(actual[actual.length - 1]) + " kg by today",
+    { fill: "#c0392b" }));
+  root.append(text(left, h - bottom + 14, dates[0]));
+  root.append(text(w - right, h - bottom + 14, dates[n - 1], { "text-anchor": "end" }));
+  root.append(text(x(today), h - 4, "today " + dates[today],
+    { "text-anchor": today < n / 2 ? "start" : "end" }));
   $("#chart").replaceChildren(root);
+}
+
+const PLACE_COLOUR = { front: "#b00020", locality: "#555", depot: "#1f5f8b",
+  junction: "#1f5f8b", hospital: "#00897b" };
+const ROUTE_COLOUR = { open: "#2e7d32", damaged: "#ef6c00", closed: "#b00020" };
+
+// A route's line from a to b: straight, or bent round the markers of the places it would
+// cross (and apart from another route joining the same places).
+function routePath(a, b, markers, apart) {
+  const dx = b[0] - a[0], dy = b[1] - a[1], length = Math.hypot(dx, dy) || 1;
+  const [nx, ny] = [-dy / length, dx / length];
+  const mid = [(a[0] + b[0]) / 2, (a[1] + b[1]) / 2];
+  const curve = (k) => {
+    const c = [mid[0] + 2 * k * nx, mid[1] + 2 * k * ny];
+    const at = (t) => [(1 - t) ** 2 * a[0] + 2 * t * (1 - t) * c[0] + t * t * b[0],
+      (1 - t) ** 2 * a[1] + 2 * t * (1 - t) * c[1] + t * t * b[1]];
+    return { c, at };
+  };
+  const clearance = (k) => {  // how near the line comes to another place's marker
+    const { at } = curve(k);
+    let nearest = Infinity;
+    for (let t = 0.05; t < 1; t += 0.05) {
+      const [px, py] = at(t);
+      for (const [mx, my] of markers) nearest = Math.min(nearest, Math.hypot(mx - px, my - py));
+    }
+    return nearest;
+  };
+  const bends = [0, 12, -12, 20, -20, 30, -30, 45, -45, 60, -60].map((k) => k + apart);
+  const k = bends.find((b) => clearance(b) >= 14) ??
+    bends.reduce((best, b) => (clearance(b) > clearance(best) ? b : best));
+  const { c } = curve(k);
+  return `M${a[0]},${a[1]} Q${c[0]},${c[1]} ${b[0]},${b[1]}`;
 }
 
 function drawMap(routes) {
   const places = state.scenario.places;
-  const w = 460, h = 300, pad = 30;
+  const w = figureWidth("#map"), h = Math.round(w * 0.65), pad = 30;
   const lats = places.map((p) => p.lat), lons = places.map((p) => p.lon);
   const [la0, la1, lo0, lo1] = [Math.min(...lats), Math.max(...lats), Math.min(...lons),
     Math.max(...lons)];
   const px = (p) => pad + (w - 2 * pad) * (p.lon - lo0) / Math.max(1e-9, lo1 - lo0);
   const py = (p) => h - pad - (h - 2 * pad) * (p.lat - la0) / Math.max(1e-9, la1 - la0);
-  const at = Object.fromEntries(places.map((p) => [p.id, p]));
-  const colour = { open: "#2e7d32", damaged: "#ef6c00", closed: "#b00020" };
-  const root = svg("svg", { width: w, height: h, role: "img", "aria-label": "routes today" });
+  const at = Object.fromEntries(places.map((p) => [p.id, [px(p), py(p)]]));
+  const root = svg("svg", { viewBox: `0 0 ${w} ${h}`, class: "figure", role: "img",
+    "aria-label": "routes today" });
+  const pairs = {};
   for (const r of routes) {
-    const a = at[r.from], b = at[r.to];
-    const line = svg("line", { x1: px(a), y1: py(a), x2: px(b), y2: py(b),
-      stroke: colour[r.status], "stroke-width": 3,
+    const pair = [r.from, r.to].sort().join("|");
+    const apart = 8 * (pairs[pair] = (pairs[pair] ?? -1) + 1);
+    const others = places.filter((p) => p.id !== r.from && p.id !== r.to).map((p) => at[p.id]);
+    const line = svg("path", { d: routePath(at[r.from], at[r.to], others, apart),
+      fill: "none", stroke: ROUTE_COLOUR[r.status], "stroke-width": 3,
       "stroke-dasharray": r.status === "closed" ? "6,4" : "", "data-route": r.id,
       "data-status": r.status });
     const tip = svg("title"); tip.textContent = r.name + ": " + r.status +
@@ -220,15 +321,29 @@ function drawMap(routes) {
     root.append(line);
   }
   for (const p of places) {
-    root.append(svg("circle", { cx: px(p), cy: py(p), r: 5,
-      fill: p.kind === "front" ? "#b00020" : p.kind === "locality" ? "#555" : "#1f5f8b" }));
-    const t = svg("text", { x: px(p) + 7, y: py(p) + 3, "data-place": p.id,
-      "data-x": px(p) });
+    root.append(svg("circle", { cx: px(p), cy: py(p), r: 5, fill: PLACE_COLOUR[p.kind],
+      stroke: "#fff", "stroke-width": 1 }));
+  }
+  for (const p of places) {  // after every line and marker: the names stay on top
+    const t = svg("text", { x: px(p) + 7, y: py(p) + 4, "data-place": p.id, "data-x": px(p) });
     t.textContent = p.name;
     root.append(t);
   }
-  $("#map").replaceChildren(root,
-    el("p", {}, "green: open · orange: damaged · red, dashed: closed"));
+  const swatch = (drawn) => {
+    const box = svg("svg", { width: 22, height: 12, "aria-hidden": "true" });
+    box.append(drawn);
+    return box;
+  };
+  const kinds = [["front", "front"], ["locality", "locality"], ["depot", "depot or junction"],
+    ["hospital", "hospital"]].filter(([k]) => places.some((p) => p.kind === k ||
+      (k === "depot" && p.kind === "junction")));
+  const legend = el("ul", { class: "legend" },
+    ...kinds.map(([k, words]) => el("li", {}, swatch(svg("circle", { cx: 11, cy: 6, r: 5,
+      fill: PLACE_COLOUR[k] })), words)),
+    ...Object.entries(ROUTE_COLOUR).map(([status, colour]) => el("li", {},
+      swatch(svg("line", { x1: 1, y1: 6, x2: 21, y2: 6, stroke: colour, "stroke-width": 3,
+        "stroke-dasharray": status === "closed" ? "6,4" : "" })), "route " + status)));
+  $("#map").replaceChildren(root, legend);
   root.querySelectorAll("text[data-place]").forEach((t) => fitLabel(t, w));
 }
 
@@ -264,6 +379,11 @@ function kindsFor(role) {
   return [];
 }
 
+// How the value of an entry's field is shown: by its name where it names something.
+const NAMED_BY = { locality: placeName, at: placeName, from: placeName, to: placeName,
+  front: placeName, hospital: placeName, good: goodName, mode: modeName, route: routeName };
+const choice = (field, v) => (v === "" ? "" : (NAMED_BY[field] || String)(v));
+
 function placesOf(kinds) {
   return state.scenario.places.filter((p) => kinds.includes(p.kind)).map((p) => p.id);
 }
@@ -274,7 +394,7 @@ function fieldsOf(kind) {
   const localities = mine(["locality"]);
   const all = placesOf(["locality", "depot", "junction", "front", "hospital"]);
   const depots = placesOf(["depot", "junction", "front", "hospital"]);
-  const goods = sc.goods, modes = sc.modes.map((m) => m.id);
+  const goods = sc.goods.map((g) => g.id), modes = sc.modes.map((m) => m.id);
   const date = ["date", "Date", "date"];
   const note = ["note", "Note", "text"], corrects = ["corrects", "Corrects entry #", "number"];
   const table = {
@@ -305,6 +425,7 @@ function fieldsOf(kind) {
   return [...table[kind], note, corrects];
 }
 
+// The kind's fields; a date starts as the one typed before, else the books' today.
 function drawFields() {
   const kind = $("#f-kind").value;
   if (!kind) return;
@@ -312,11 +433,12 @@ function drawFields() {
     const id = "f-" + name;
     let input;
     if (Array.isArray(type)) {
-      input = el("select", { name, id }, ...type.map((v) => el("option", { value: v }, v)));
+      input = el("select", { name, id },
+        ...type.map((v) => el("option", { value: v }, choice(name, v))));
     } else {
       input = el("input", { name, id, type: type === "number" ? "text" : type,
         inputmode: type === "number" ? "decimal" : "text" });
-      if (type === "date") input.value = state.scenario.start_date;
+      if (type === "date") input.value = ($("#" + id) || {}).value || state.today;
     }
     return el("div", { class: "field" }, el("label", { for: id }, label), input,
       el("span", { class: "error", id: "err-" + name }));
@@ -385,8 +507,10 @@ $("#entry-form").addEventListener("submit", async (event) => {
     [{ loc: ["body"], msg: String(data.detail) }];
   for (const problem of problems) {
     const name = fieldOf(problem.loc);
-    const target = $("#err-" + name) || $("#err-form");
-    target.textContent = (target.textContent ? target.textContent + "; " : "") + problem.msg;
+    const atField = $("#err-" + name);
+    const target = atField || $("#err-form");
+    const said = atField ? problem.msg : problemText([problem]);  // elsewhere: named
+    target.textContent = (target.textContent ? target.textContent + "; " : "") + said;
     const input = $("#f-" + name);
     if (input) input.classList.add("bad");
   }
@@ -401,13 +525,49 @@ function ledgerQuery() {
   return q.toString();
 }
 
+// An entry as text: its fields by name, the empty ones and those in their own columns left
+// out; a value is never broken across lines.
+const LEDGER_LABEL = { cargo_kg: "cargo", received_kg: "received", units_lost: "units lost",
+  capacity_lost: "capacity lost", dispatch: "convoy", locality: "", good: "", kg: "",
+  persons: "", days: "", mode: "", units: "", note: "note" };
+const LEDGER_UNIT = { persons: " persons", units: " units", days: " days", kg: " kg" };
+function ledgerValue(field, v) {
+  const kg = (good, x) => goodName(good) + " " + fmt(x) + " kg";
+  if (field === "cargo_kg" || field === "received_kg") {
+    return Object.entries(v).map(([good, x]) => kg(good, x)).join(", ");
+  }
+  if (field === "losses") return v.map((l) => kg(l.good, l.kg) + " (" + l.reason + ")").join(", ");
+  if (field === "units_lost") {
+    return v.map((u) => fmt(u.units) + " (" + u.reason + ")").join(", ");
+  }
+  if (field === "capacity_lost") return fmt(100 * v) + " %";
+  if (field === "dispatch") return "#" + v;
+  if (field === "note") return "“" + v + "”";
+  if (typeof v === "number") return fmt(v) + (LEDGER_UNIT[field] || "");
+  return choice(field, v);
+}
+function describeEntry(entry) {
+  const parts = [];
+  const { note, ...fields } = entry;  // the note last
+  for (const [field, v] of Object.entries({ ...fields, note })) {
+    const empty = v === null || v === "" || (typeof v === "object" && Object.keys(v).length === 0);
+    if (empty || ["kind", "date", "corrects"].includes(field)) continue;
+    const label = LEDGER_LABEL[field] ?? field.replaceAll("_", " ");
+    const words = (label ? label + " " : "") + ledgerValue(field, v);
+    if (parts.length) parts.push(" · ");
+    parts.push(el("span", { class: field === "note" ? "" : "token" }, words));
+  }
+  return parts;
+}
+
 async function loadLedger() {
   const rows = await (await api("/api/entries?newest=true&" + ledgerQuery())).json();
   $("#entries tbody").replaceChildren(...rows.map((r) => el("tr", {},
-    el("td", {}, String(r.id)), el("td", {}, r.kind), el("td", {}, r.date),
-    el("td", {}, r.place), el("td", {}, r.corrects ? String(r.corrects) : ""),
-    el("td", {}, r.author), el("td", {}, r.written_at.slice(0, 19).replace("T", " ")),
-    el("td", {}, JSON.stringify(r.entry)))));
+    el("td", { class: "num" }, String(r.id)), el("td", {}, r.kind),
+    el("td", { class: "nowrap" }, r.date), el("td", {}, placeOrRoute(r.place)),
+    el("td", { class: "num" }, r.corrects ? "#" + r.corrects : ""), el("td", {}, r.author),
+    el("td", { class: "nowrap" }, r.written_at.slice(0, 16).replace("T", " ") + " UTC"),
+    el("td", { class: "entry" }, ...describeEntry(r.entry)))));
 }
 $("#ledger-filters").addEventListener("submit", (event) => { event.preventDefault(); loadLedger(); });
 $("#csv").addEventListener("click", async () => {
@@ -427,15 +587,15 @@ $("#replan-form").addEventListener("submit", async (event) => {
   const data = await response.json();
   if (!response.ok) {
     $("#replan-status").textContent = "";
-    $("#err-as_of").textContent = Array.isArray(data.detail) ?
-      data.detail.map((d) => d.msg).join("; ") : String(data.detail);
+    $("#err-as_of").textContent = problemText(data.detail);
     return;
   }
   $("#replan-status").textContent = "Re-plan " + data.status + ", kept as plan #" + data.id +
     " (now in force)" + (data.in_force === null ? "; there was no plan in force before." :
     ", against plan #" + data.in_force + ".");
+  const what = { locality: placeName, front: placeName, route: routeName };
   $("#changes tbody").replaceChildren(...data.changes.map((c) => el("tr", {},
-    el("td", {}, c.what), el("td", {}, c.id),
+    el("td", {}, c.what), el("td", {}, what[c.what](c.id)),
     el("td", { class: "num" }, data.in_force === null ? "—" : fmt(c.in_force_kg)),
     el("td", { class: "num" }, fmt(c.replan_kg)))));
 });
@@ -446,7 +606,7 @@ $("#plan-button").addEventListener("click", async () => {
   const data = await response.json();
   $("#replan-status").textContent = response.ok ?
     "Plan " + data.status + ", kept as plan #" + data.id + " (now in force)." :
-    "The plan failed: " + JSON.stringify(data.detail);
+    "The plan failed: " + problemText(data.detail);
 });
 
 if (state.token) start(); else logout();
