@@ -29,6 +29,18 @@ if TYPE_CHECKING:
 
 #: Amounts below this (kg, units or persons) are solver noise and shown as zero.
 NOISE = 1e-6
+#: A count of units this far above a whole number is that number: an interior point answer
+#: without crossover (the planner's on large LPs) leaves crumbs of up to a few thousandths
+#: of a unit on modes and days it does not use (8.8e-6 of a raft on the built-in scenario),
+#: which are no unit to find. The one rule for counting units and persons whole.
+WHOLE_UNIT_TOLERANCE = 0.01
+
+
+def whole_units(count: FloatArray | float) -> FloatArray:
+    """Units or persons as the whole number needed: rounded up past
+    :data:`WHOLE_UNIT_TOLERANCE` (70.6 porters are 71; 56.004 are 56; 8.8e-6 is none)."""
+    return np.asarray(np.ceil(np.maximum(np.asarray(count, dtype=float)
+                                         - WHOLE_UNIT_TOLERANCE, 0.0)), dtype=float)
 
 
 def _take(x: FloatArray, index: IntArray) -> FloatArray:
@@ -251,8 +263,7 @@ class Plan:
     def fleet_needed(self) -> FloatArray:
         """The fewest units of each mode the plan needs [M]: the most in service at once,
         in whole units (the objective minimizes it after the shortfall)."""
-        peak = self.units_in_use().max(axis=1, initial=0.0)
-        return np.asarray(np.ceil(peak - 1e-6), dtype=float)
+        return whole_units(self.units_in_use().max(axis=1, initial=0.0))
 
     def arrivals_kg(self) -> FloatArray:
         """Cargo arriving at each place [P, G, S by the step it arrives in] (after threats;
@@ -384,10 +395,25 @@ class Plan:
                                  f"targets, {steps})")
         return notes
 
-    def gave_up(self) -> list[str]:
+    def wounded_unfed_kg(self) -> FloatArray:
+        """Food the wounded needed and did not eat [P, G, S]: where they wait, and the food
+        for the way where they leave (:func:`~supplyline.accounting.wounded_food`), less
+        what they ate."""
+        waiting, carried = wounded_food(self.network, self.legs)
+        need = self.wounded_waiting[:, None, :] * waiting[None]
+        np.add.at(need, self.legs.origin, self.wounded_carried[:, None, :] * carried)
+        return np.asarray(need - self.wounded_fed_kg, dtype=float)
+
+    def crew_unfed_kg(self) -> FloatArray:
+        """Food the routes' repair crews needed and did not eat [R, G, S] (they eat at their
+        route's ``Network.repair_fed_at`` place)."""
+        return np.asarray(repair_crew_food(self.network) - self.crew_fed_kg, dtype=float)
+
+    def gave_up(self, unfed: bool = True) -> list[str]:
         """What the plan could not do besides meeting demand, in words: every penalty the
         objective paid (road work undone, a reserve missed, wounded late or unfed, repair
-        crews unfed) and every replay cap that binds. Empty when there is none."""
+        crews unfed; the last two left out with ``unfed=False``, for a reader that tells
+        them place by place) and every replay cap that binds. Empty when there is none."""
         net = self.network
         notes: list[str] = []
         for k, work in enumerate(net.road_works):
@@ -402,17 +428,11 @@ class Plan:
         if late > 0.5:
             notes.append(f"wounded not at a hospital within their limit: {late:,.0f} "
                          "person-days")
-        waiting_food, carried_food = wounded_food(net, self.legs)
-        need = (np.einsum("ps,gs->g", self.wounded_waiting, waiting_food)
-                + np.einsum("ls,lgs->g", self.wounded_carried, carried_food))
-        unfed = need - self.wounded_fed_kg.sum(axis=(0, 2))
-        for g in np.nonzero(unfed > 1.0)[0]:
-            notes.append(f"wounded not fed: {_mass(unfed[g])} of {self.good_ids[g]} "
-                         "missing")
-        crew_unfed = (repair_crew_food(net) - self.crew_fed_kg).sum(axis=(0, 2))
-        for g in np.nonzero(crew_unfed > 1.0)[0]:
-            notes.append(f"repair crews not fed: {_mass(crew_unfed[g])} of "
-                         f"{self.good_ids[g]} missing")
+        for who, missing in (("wounded", self.wounded_unfed_kg()),
+                             ("repair crews", self.crew_unfed_kg())):
+            total = missing.sum(axis=(0, 2)) if unfed else np.zeros(0)
+            for g in np.nonzero(total > 1.0)[0]:
+                notes.append(f"{who} not fed: {_mass(total[g])} of {self.good_ids[g]} missing")
         if self.replay is not None:
             replay = next(r for r in net.scenario.replays if r.name == self.replay)
             for entry in replay.carriers:

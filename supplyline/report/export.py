@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Any, Final
 
 import numpy as np
 
-from supplyline.plan.result import Plan
+from supplyline.plan.result import Plan, whole_units
 from supplyline.report.facts import mode_name, place_name, route_facts
 from supplyline.report.safe_write import OutputFiles, output_files
 
@@ -58,8 +58,6 @@ DATE_COLUMNS = ("date", "arrival_date")
 DATE_TYPE: Final = "datetime64[ns]"
 #: Decimals kept of fractional amounts: below a milligram, a millionth of a unit.
 DECIMALS = 6
-#: A fractional unit this close above a whole number is that number (solver noise).
-WHOLE_TOLERANCE = 1e-6
 
 
 def _is_counted(column: str) -> bool:
@@ -122,7 +120,7 @@ def plan_table(plan: Plan, table: str) -> pd.DataFrame:
             continue
         if _is_counted(column):
             fractional = frame[column].to_numpy(dtype=float)
-            whole = np.ceil(np.maximum(fractional - WHOLE_TOLERANCE, 0.0)).astype(np.int64)
+            whole = whole_units(fractional).astype(np.int64)
             at = frame.columns.get_loc(column)
             frame[column] = whole
             frame.insert(int(at) + 1, f"{column}_lp", fractional.round(DECIMALS))  # type: ignore[arg-type]

@@ -15,13 +15,33 @@ import numpy as np
 
 from supplyline.network import BoolArray, FloatArray, IntArray, Network
 from supplyline.plan.metrics import traced_share
-from supplyline.plan.result import Plan
+from supplyline.plan.result import Plan, whole_units
 from supplyline.report.svg import fmt
 
 #: Label of the share of front consumption that was already in stock at the start.
 INITIAL_STOCK = "campaign stock at start"
 #: Label of the localities that carry no region tag.
 UNTAGGED = "(untagged)"
+
+
+#: What the report shows amounts to: below half a kg, an amount is the solver's noise and 0
+#: (tables show tonnes to the kg).
+KG_RESOLUTION = 0.5
+
+
+def whole(count: float) -> int:
+    """Units or persons as the whole number needed, by the plan's one rule
+    (:func:`supplyline.plan.result.whole_units`, as the headline's "Fleet needed").
+
+    >>> whole(70.6), whole(56.0000004), whole(0.0)
+    (71, 56, 0)
+    """
+    return int(whole_units(count))
+
+
+def mass_words(kg: float) -> str:
+    """An amount in words: '4.2 kg' below a tonne, '2.4 t' from a tonne."""
+    return f"{fmt(kg)} kg" if kg < 1000 else f"{fmt(kg / 1000.0)} t"
 
 
 def short_label(text: str, limit: int = 30) -> str:
@@ -46,6 +66,12 @@ def place_name(net: Network, p: int) -> str:
 def mode_name(net: Network, m: int) -> str:
     """Display name of mode ``m`` (its id when it has no name)."""
     return net.scenario.modes[m].name or net.mode_ids[m]
+
+
+def route_name(net: Network, r: int) -> str:
+    """Display name of route ``r`` (:meth:`~supplyline.scenario.schema.Scenario.route_title`:
+    its name, else its two places' names)."""
+    return net.scenario.route_title(net.scenario.routes[r])
 
 
 def commodity_name(plan: Plan, g: int) -> str:
@@ -196,7 +222,11 @@ def stock_days(plan: Plan) -> list[StockLine]:
             demand = plan.demand_kg[p, g] / plan.step_length  # kg a day
             if demand.sum() <= 0:
                 continue
-            ratio = np.divide(plan.stock_kg[p, g], demand, out=np.full(plan.steps, np.nan),
+            # Stock below the report's resolution is none: the solver's crumbs (a
+            # millionth of a day) would otherwise set a chart's scale.
+            stock = np.where(np.abs(plan.stock_kg[p, g]) < KG_RESOLUTION, 0.0,
+                             plan.stock_kg[p, g])
+            ratio = np.divide(stock, demand, out=np.full(plan.steps, np.nan),
                               where=demand > 0)
             targets = [
                 (day, kg / float(demand[day]))
@@ -382,8 +412,9 @@ def _eaten_per_kg(plan: Plan) -> FloatArray:
 
 
 def idle_carriers(plan: Plan, least_share: float = 0.05) -> list[IdleCarriers]:
-    """Modes whose owned units (``units_from: owned``) stayed idle: owned minus the most in
-    service on any day, when that is at least ``least_share`` of those owned and one unit.
+    """Modes whose owned units (``units_from: owned``) stayed idle: owned minus the fleet the
+    plan needs (``Plan.fleet_needed``: the most in service on any day, in whole units, as the
+    headline counts it), when that is at least ``least_share`` of those owned and one unit.
 
     The reason given is computed from the plan, never assumed: on the routes the idle mode
     may use that carried cargo, what a round trip eats per tonne delivered by the idle mode
@@ -393,15 +424,14 @@ def idle_carriers(plan: Plan, least_share: float = 0.05) -> list[IdleCarriers]:
     route capacity, the way from its homes, time)."""
     net = plan.network
     legs = plan.legs
-    peak = plan.units_in_use().max(axis=1, initial=0.0)
+    needed = plan.fleet_needed()  # the most in service at once, in whole units
     owned = net.carriers_owned.sum(axis=0)
     per_kg = _eaten_per_kg(plan)
     cargo = plan.cargo_kg.sum(axis=(1, 2))  # [L] kg over the horizon
     route_of_leg = net.arc_route[legs.arc]
     out: list[IdleCarriers] = []
     for m in range(net.n_modes):
-        # Whole units: the most in service, rounded up past the solver's noise.
-        idle = float(max(0.0, owned[m] - math.ceil(peak[m] - 0.01)))
+        idle = float(max(0.0, owned[m] - needed[m]))
         if not net.owned_units[m] or idle < max(1.0, least_share * owned[m]):
             continue
         name = short_label(mode_name(net, m), 200).lower()
@@ -416,7 +446,7 @@ def idle_carriers(plan: Plan, least_share: float = 0.05) -> list[IdleCarriers]:
         if not shared.any():
             if (mine & (cargo > 0)).any():
                 words = (f"{count}: no other mode carried over the routes they may use, and "
-                         f"at most {fmt(float(math.ceil(peak[m] - 0.01)))} of them were needed "
+                         f"at most {fmt(float(needed[m]))} of them were needed "
                          "in service at once for what was sent there.")
             else:
                 words = f"{count}: nothing was carried over the routes they may use, by any mode."
@@ -434,7 +464,7 @@ def idle_carriers(plan: Plan, least_share: float = 0.05) -> list[IdleCarriers]:
         carriers = sorted({int(x) for x in legs.mode[shared]},
                           key=lambda k: -float(cargo[shared & (legs.mode == k)].sum()))
         who = " and ".join(short_label(mode_name(net, k), 200).lower() for k in carriers[:2])
-        served = " and ".join(f"{math.ceil(peak[k] - 0.01):,} "
+        served = " and ".join(f"{needed[k]:,.0f} "
                            f"{short_label(mode_name(net, k), 200).lower()}"
                            for k in carriers[:2])
         figures = (f"on the routes they may use, a round trip eats {fmt(1000 * own_avg)} kg "
@@ -446,4 +476,64 @@ def idle_carriers(plan: Plan, least_share: float = 0.05) -> list[IdleCarriers]:
             sentence = (f"{count}, although {figures}: what held them back is not in these "
                         "figures (route capacity, the way from their homes, or time).")
         out.append(IdleCarriers(m, float(owned[m]), idle, sentence))
+    return out
+
+
+# ------------------------------------------------------------------------- unfed people
+
+
+@dataclass(frozen=True)
+class Unfed:
+    """Food that the wounded, or the repair crews, went without at one place: ``kg`` of
+    ``good`` (its name) at ``place`` (its name), from day ``first`` to day ``last``."""
+
+    who: str  # "wounded" or "repair crews"
+    good: str
+    place: str
+    first: int
+    last: int
+    kg: float
+
+
+def unfed(plan: Plan) -> list[Unfed]:
+    """Where and when the wounded and the repair crews went without food, per place and good
+    (places where less than :data:`KG_RESOLUTION` was missing are left out), from
+    ``Plan.wounded_unfed_kg`` and ``Plan.crew_unfed_kg`` (crews eat at their route's
+    ``repair_fed_at`` place). The days are those on which at least a hundredth of the
+    place's worst step was missing."""
+    net = plan.network
+    wounded = plan.wounded_unfed_kg()
+    crews = np.zeros_like(wounded)
+    np.add.at(crews, net.repair_fed_at, plan.crew_unfed_kg())
+    out: list[Unfed] = []
+    for who, missing in (("wounded", wounded), ("repair crews", crews)):
+        for p, g in zip(*np.nonzero(missing.sum(axis=2) >= KG_RESOLUTION), strict=True):
+            by_step = missing[p, g]
+            steps = np.flatnonzero(by_step >= 0.01 * by_step.max())
+            out.append(Unfed(who, commodity_name(plan, int(g)), place_name(net, int(p)),
+                             int(plan.step_start[steps[0]]),
+                             int(plan.step_start[steps[-1]] + plan.step_length[steps[-1]] - 1),
+                             float(by_step.sum())))
+    return out
+
+
+def unfed_words(plan: Plan) -> list[str]:
+    """:func:`unfed` in words, one sentence for each who and good: 'The wounded went without
+    4.2 kg of rice: at Kestrel town (cut off) on 1 Nov 2024.'"""
+    start = plan.network.start_date
+    groups: dict[tuple[str, str], list[Unfed]] = {}
+    for u in unfed(plan):
+        groups.setdefault((u.who, u.good), []).append(u)
+    out = []
+    for (who, good), places in groups.items():
+        where = []
+        for u in sorted(places, key=lambda u: (u.first, -u.kg)):
+            a, b = start + dt.timedelta(days=u.first), start + dt.timedelta(days=u.last)
+            first = f"{a.day} {a:%b}" + ("" if a.year == b.year else f" {a.year}")
+            when = (f"on {b.day} {b:%b %Y}" if u.first == u.last
+                    else f"from {first} to {b.day} {b:%b %Y}")
+            where.append(f"{mass_words(u.kg)} at {u.place} {when}" if len(places) > 1
+                         else f"at {u.place} {when}")
+        total = mass_words(sum(u.kg for u in places))
+        out.append(f"The {who} went without {total} of {good.lower()}: {'; '.join(where)}.")
     return out

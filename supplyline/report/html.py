@@ -26,9 +26,11 @@ from supplyline.plan.result import Plan
 from supplyline.report.facts import (
     given_t,
     mode_name,
+    short_label,
     shortfall_words,
     shortfalls,
     source_groups,
+    unfed_words,
 )
 from supplyline.report.risk import risk_search_section, risk_section
 from supplyline.report.safe_write import output_files
@@ -60,7 +62,7 @@ header.page .sub { color: var(--muted); margin: 0 0 14px; }
 .status { display: inline-block; padding: 0 8px; border-radius: 10px; font-size: 13px;
   background: #e4f2e7; color: var(--good); font-weight: 600; }
 .status.warn { background: #fbe4e2; color: var(--bad); }
-.kpis { display: grid; grid-template-columns: repeat(auto-fit, minmax(170px, 1fr)); gap: 12px;
+.kpis { display: grid; grid-template-columns: repeat(auto-fit, minmax(150px, 1fr)); gap: 12px;
   margin: 8px 0 18px; }
 .kpi { background: var(--panel); border: 1px solid var(--line); border-radius: 8px;
   padding: 10px 14px; }
@@ -69,10 +71,17 @@ header.page .sub { color: var(--muted); margin: 0 0 14px; }
 .kpi .value { font-size: 24px; font-weight: 650; line-height: 1.25; }
 .kpi .detail { font-size: 13px; color: var(--muted); }
 .kpi.bad .value { color: var(--bad); }
+.kpi ul.fleet { list-style: none; margin: 2px 0 0; padding: 0; font-size: 14px;
+  line-height: 1.45; }
+.kpi ul.fleet li { break-inside: avoid; }
+.kpi ul.fleet b { font-size: 18px; font-weight: 650; font-variant-numeric: tabular-nums; }
+@media (min-width: 640px) { .kpi.wide { grid-column: span 2; }
+  .kpi.wide ul.fleet { columns: 2; column-gap: 16px; } }
 .findings { border-left: 4px solid var(--bad); background: #fdf3f2; padding: 10px 16px;
   border-radius: 0 8px 8px 0; margin: 0 0 18px; }
 .findings h2 { font-size: 16px; margin: 0 0 6px; }
 .findings ul { margin: 0; padding-left: 20px; }
+.findings.minor { border-left-color: #b26a00; background: #fdf7ea; }
 nav.toc { display: flex; flex-wrap: wrap; gap: 4px 14px; font-size: 14px; margin: 0 0 8px;
   padding: 8px 0; border-top: 1px solid var(--line); border-bottom: 1px solid var(--line); }
 nav.toc a { color: var(--accent); text-decoration: none; }
@@ -85,7 +94,18 @@ section h2 { font-size: 19px; margin: 22px 0 8px; padding-bottom: 4px;
 figure { margin: 0; }
 figcaption, .note { color: var(--muted); font-size: 13px; margin: 6px 0 0; }
 svg { display: block; width: 100%; height: auto; }
-svg.map { border: 1px solid var(--line); border-radius: 8px; background: var(--panel); }
+svg.map { border: 1px solid var(--line); border-radius: 8px;
+  background: rgba(222, 229, 237, .3); }
+/* What is wider than the screen (a chart at its smallest readable size, a table) scrolls
+   sideways in its own box; a shadow at an edge shows that there is more that way. */
+.scroll-x, .table-wrap, .table-scroll { overflow-x: auto;
+  background: linear-gradient(to right, #fff 50%, rgba(255, 255, 255, 0)) left / 40px 100%
+      no-repeat local,
+    linear-gradient(to left, #fff 50%, rgba(255, 255, 255, 0)) right / 40px 100% no-repeat local,
+    radial-gradient(farthest-side at 0 50%, rgba(0, 0, 0, .28), rgba(0, 0, 0, 0)) left / 16px
+      100% no-repeat scroll,
+    radial-gradient(farthest-side at 100% 50%, rgba(0, 0, 0, .28), rgba(0, 0, 0, 0)) right /
+      16px 100% no-repeat scroll; }
 svg text { fill: #333; }
 svg .axis-title { fill: var(--muted); }
 svg .graticule { stroke: #dfe5ec; stroke-width: 1; }
@@ -115,8 +135,7 @@ ul.legend li { display: flex; align-items: center; gap: 6px; }
 .swatch.dot { width: 11px; height: 11px; border-radius: 50%; opacity: .7; }
 .swatch.diamond { width: 10px; height: 10px; transform: rotate(45deg); background: #fff;
   border: 2px solid var(--c); }
-.table-wrap { overflow-x: auto; }
-.table-scroll { overflow: auto; max-height: 460px; border: 1px solid var(--line);
+.table-scroll { overflow-y: auto; max-height: 460px; border: 1px solid var(--line);
   border-radius: 6px; }
 table { border-collapse: collapse; width: 100%; font-size: 13.5px; }
 th, td { padding: 5px 9px; border-bottom: 1px solid var(--line); text-align: left;
@@ -125,7 +144,7 @@ th { background: var(--panel); font-weight: 600; position: sticky; top: 0; }
 td:first-child { min-width: 12em; }
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
 td.num { white-space: nowrap; }
-tbody tr:nth-child(even) { background: #fafbfc; }
+tbody tr:nth-child(even) { background: rgba(31, 41, 51, .025); }
 .badge { display: inline-block; padding: 0 8px; border-radius: 10px; font-size: 12px;
   font-weight: 650; }
 .badge.pass { background: #e4f2e7; color: var(--good); }
@@ -133,6 +152,7 @@ tbody tr:nth-child(even) { background: #fafbfc; }
 footer { margin-top: 36px; color: var(--muted); font-size: 12.5px;
   border-top: 1px solid var(--line); padding-top: 10px; }
 @media print { .table-scroll { max-height: none; overflow: visible; } main { padding: 0; } }
+@media (max-width: 600px) { main { padding: 16px 14px 40px; } }
 """
 
 
@@ -196,13 +216,24 @@ def header(plan: Plan) -> str:
 
 
 def fleet_and_cost_cards(plan: Plan) -> list[str]:
-    """Headline cards for the fleet the plan needs (fewest units per mode) and, when the
-    scenario has a cost model, its cost per tonne delivered."""
+    """Headline cards for the fleet the plan needs and, when the scenario has a cost model,
+    its cost per tonne delivered.
+
+    The fleet is told mode by mode (porters and trucks do not add up to one number): the
+    fewest units of each the plan needs, the most in service at once in whole units
+    (``Plan.fleet_needed``); the carriers chart's legend gives the same figures."""
     net = plan.network
     needed = plan.fleet_needed()
-    fleet = ", ".join(f"{escape(mode_name(net, m))} {fmt(float(needed[m]))}"
-                      for m in np.argsort(-needed, kind="stable") if needed[m] > 0)
-    cards = [_kpi("Fleet needed", fmt(float(needed.sum())), fleet)] if fleet else []
+    modes = [int(m) for m in np.argsort(-needed, kind="stable") if needed[m] > 0]
+    cards = []
+    if modes:
+        items = "".join(f'<li title="{escape(mode_name(net, m))}"><b>{fmt(float(needed[m]))}'
+                        f"</b> {escape(short_label(mode_name(net, m), 200))}</li>"
+                        for m in modes)
+        wide = " wide" if len(modes) > 2 else ""
+        cards.append(f'<div class="kpi fleet{wide}" id="kpi-fleet"><div class="label">Fleet '
+                     f'needed</div><ul class="fleet">{items}</ul><div class="detail">most in '
+                     "service at once</div></div>")
     costs, per_t = plan.costs(), plan.cost_per_t()
     if costs["total"] > 0 and per_t is not None:
         cards.append(_kpi("Cost per tonne", f"{fmt(per_t)} {escape(net.currency)}",
@@ -216,13 +247,16 @@ def findings(plan: Plan) -> str:
     for group in shortfalls(plan):
         what, why = shortfall_words(plan, group)
         items.append(f"<li><b>{escape(group.front)}</b> {escape(what)} {escape(why)}</li>")
-    notes = [f"<li>{escape(note)}</li>" for note in plan.gave_up()]
+    # Who went unfed is told here with place and date, not as the plan's totals.
+    notes = [f"<li>{escape(note)}</li>" for note in [*plan.gave_up(unfed=False),
+                                                     *unfed_words(plan)]]
     out = ""
     if items:
         out += (f'<div class="findings" id="findings"><h2>Why demand is not met</h2>'
                 f"<ul>{''.join(items)}</ul></div>")
     if notes:
-        out += (f'<div class="findings" id="gave-up"><h2>What else the plan could not do</h2>'
+        out += (f'<div class="findings minor" id="gave-up"><h2>What else the plan could not '
+                "do</h2>"
                 f"<ul>{''.join(notes)}</ul></div>")
     return out
 

@@ -31,11 +31,12 @@ from supplyline.report.facts import (
     received_t,
     route_facts,
     route_hazards,
+    route_name,
     short_label,
     window_words,
     wrap_name,
 )
-from supplyline.report.svg import colour, fmt, nice_ticks, text_width
+from supplyline.report.svg import colour, fmt, nice_ticks, size_style, text_width
 
 MAP_ID = "network-map"
 WIDTH = 1100.0
@@ -49,7 +50,11 @@ FRONT = "#c62828"
 DEPOT = "#37474f"
 JUNCTION = "#607d8b"
 ARROW = "#1f2933"
-UNUSED = "#b0b7bf"
+UNUSED = "#7b8794"
+#: An unused route: a dashed grey line on a white casing, drawn over the used routes, so that
+#: it shows wherever it runs.
+UNUSED_CASING = 'stroke="#fff" stroke-width="3.4" stroke-opacity="0.85"'
+UNUSED_LINE = f'stroke="{UNUSED}" stroke-width="1.6" stroke-dasharray="5 3"'
 CHOKEPOINT = "#ff3d00"
 HAZARD = "#c62828"
 LEADER = "#7b8794"
@@ -183,16 +188,71 @@ class Curve:
         return [self.at(i / (count - 1)) for i in range(count)]
 
 
+#: A route alone between its places is drawn straight unless it would pass closer than this
+#: (px) to the centre of a place it does not end at (a large place's symbol and a wide
+#: route's half); then it bends away from that place, at most ``MAX_BEND`` of its length
+#: out at its middle.
+PASS_CLEARANCE = 20.0
+MAX_BEND = 0.35
+
+
+def _clearance(curve: Curve, others: FloatArray) -> float:
+    """How close the curve comes to any of the points ``others`` [N, 2] (inf: none)."""
+    if others.size == 0:
+        return math.inf
+    pts = np.array(curve.samples(2.0))
+    return float(np.hypot(pts[:, None, 0] - others[None, :, 0],
+                          pts[:, None, 1] - others[None, :, 1]).min())
+
+
+def _bent(one: Point, two: Point, others: FloatArray) -> Curve:
+    """The curve from ``one`` to ``two``: straight when it passes no place of ``others``
+    [N, 2] within :data:`PASS_CLEARANCE`, otherwise the gentlest quadratic curve (to either
+    side) that does, or the one that comes least close within :data:`MAX_BEND`. Places
+    within the clearance of an end are left out (no curve avoids them)."""
+    mx, my = (one[0] + two[0]) / 2, (one[1] + two[1]) / 2
+    straight = Curve(one, (mx, my), two)
+    length = math.hypot(two[0] - one[0], two[1] - one[1])
+    if others.size:
+        far = ((np.hypot(others[:, 0] - one[0], others[:, 1] - one[1]) >= PASS_CLEARANCE)
+               & (np.hypot(others[:, 0] - two[0], others[:, 1] - two[1]) >= PASS_CLEARANCE))
+        others = others[far]
+    if length == 0 or _clearance(straight, others) >= PASS_CLEARANCE:
+        return straight
+    nx, ny = (one[1] - two[1]) / length, (two[0] - one[0]) / length
+    best, best_gap = straight, _clearance(straight, others)
+    steps = 12
+    for k in range(1, steps + 1):
+        middle = MAX_BEND * length * k / steps  # distance of the curve's middle from the chord
+        for side in (1.0, -1.0):
+            # A quadratic curve's middle lies halfway between the chord and the control point.
+            curve = Curve(one, (mx + 2 * side * middle * nx, my + 2 * side * middle * ny), two)
+            gap = _clearance(curve, others)
+            if gap >= PASS_CLEARANCE:
+                return curve
+            if gap > best_gap:
+                best, best_gap = curve, gap
+    return best
+
+
 def route_curves(facts: RouteFacts, xy: list[Point], widths: FloatArray) -> list[Curve]:
     """How each route is drawn [R]. Routes that join the same two places are bowed apart,
     side by side at their middle with ``PARALLEL_GAP`` between their strokes; a route alone
-    between its places is straight."""
+    between its places is straight, unless it would run through another place: then it is
+    bent gently away from it (:func:`_bent`), so that it does not read as two routes that
+    meet there."""
     groups: dict[tuple[int, int], list[int]] = {}
     for r in range(len(facts.start)):
         a, b = int(facts.start[r]), int(facts.end[r])
         groups.setdefault((min(a, b), max(a, b)), []).append(r)
     curves: list[Curve | None] = [None] * len(facts.start)
+    places = np.array(xy, dtype=float).reshape(-1, 2)
     for (lo, hi), routes in groups.items():
+        if len(routes) == 1:
+            others = np.delete(places, [lo, hi], axis=0)
+            r = routes[0]
+            curves[r] = _bent(xy[int(facts.start[r])], xy[int(facts.end[r])], others)
+            continue
         (x1, y1), (x2, y2) = xy[lo], xy[hi]
         length = math.hypot(x2 - x1, y2 - y1)
         nx, ny = ((y1 - y2) / length, (x2 - x1) / length) if length > 0 else (0.0, -1.0)
@@ -235,7 +295,9 @@ def _closure_sign(x: float, y: float, tip: str = "") -> str:
 def _route_title(plan: Plan, facts: RouteFacts, r: int, hazards: list[Window]) -> str:
     net = plan.network
     a, b = place_name(net, int(facts.start[r])), place_name(net, int(facts.end[r]))
-    text = (f"{net.route_names[r]} ({a} – {b}), {fmt(float(facts.length_km[r]))} km, "
+    name = route_name(net, r)
+    text = (f"{name}{'' if name == f'{a} – {b}' else f' ({a} – {b})'}, "
+            f"{fmt(float(facts.length_km[r]))} km, "
             f"modes: {', '.join(facts.modes[r])}; {fmt(float(facts.forward_t[r]))} t "
             f"{a} → {b}, {fmt(float(facts.back_t[r]))} t {b} → {a}")
     days = int(facts.at_capacity_days[r])
@@ -461,7 +523,7 @@ def _legend(plan: Plan, facts: RouteFacts, x0: float, biggest_route: float,
     for m in used_modes:
         row(sample(f'stroke="{colour(m)}" stroke-width="5"'),
             short_label(mode_name(net, m), 200))
-    row(sample(f'stroke="{UNUSED}" stroke-width="1.2" stroke-dasharray="4 3"'), "not used")
+    row(sample(UNUSED_CASING) + sample(UNUSED_LINE), "not used")
     row(sample(f'stroke="{CHOKEPOINT}" stroke-opacity="0.4" stroke-width="12"')
         + sample('stroke="#555" stroke-width="3"'), "at capacity ≥ 1 day")
     straight = Curve((x0, y), (x0 + 15, y), (x0 + 30, y))
@@ -537,7 +599,7 @@ def _routes_layer(plan: Plan, facts: RouteFacts, curves: list[Curve], widths: Fl
     arrows and closure signs."""
     net = plan.network
     tonnes = facts.tonnes
-    highlights, lines, marks, arrows = [], [], [], []
+    highlights, lines, unused, marks, arrows = [], [], [], [], []
     for r in sorted(range(len(net.route_ids)), key=lambda r: -tonnes[r]):
         curve = curves[r]
         d = f'd="{curve.path()}" fill="none"'
@@ -549,8 +611,8 @@ def _routes_layer(plan: Plan, facts: RouteFacts, curves: list[Curve], widths: Fl
                               f'stroke-width="{_n(width + 10)}" stroke-linecap="round" '
                               f'class="chokepoint">{title}</path>')
         if tonnes[r] <= 0:
-            lines.append(f'<path {d} stroke="{UNUSED}" stroke-width="1.2" '
-                         f'stroke-dasharray="4 3" class="route-unused">{title}</path>')
+            unused.append(f'<path {d} {UNUSED_CASING}/><path {d} {UNUSED_LINE} '
+                          f'class="route-unused">{title}</path>')
         else:
             stroke = colour(int(facts.main_mode[r]))
             lines.append(f'<path {d} stroke="{stroke}" stroke-width="{_n(width)}" '
@@ -565,7 +627,7 @@ def _routes_layer(plan: Plan, facts: RouteFacts, curves: list[Curve], widths: Fl
         if "closed" in kinds:
             x, y = curve.at(0.3)
             arrows.append(_closure_sign(x, y, title))
-    return [*highlights, *lines, *marks, *arrows]
+    return [*highlights, *lines, *unused, *marks, *arrows]
 
 
 def _place_symbol(kind: str, x: float, y: float, radius: float, tip: str,
@@ -738,7 +800,7 @@ def hazard_notes(plan: Plan, hazards: list[list[Window]] | None = None) -> list[
             words = window_words(plan, w)
             level = words[words.index(" (") + 1:] if " (" in words else ""
             groups.setdefault((order[w.kind], w.first, w.last), []).append(
-                (net.route_names[r], level))
+                (route_name(net, r), level))
     notes = []
     for (kind, first, last), routes in sorted(groups.items()):
         words = window_words(plan, Window(("closed", "strikes", "rain")[kind], first, last))
@@ -872,7 +934,9 @@ def draw_map(plan: Plan) -> MapDrawing:
     lay = layout(plan)
     proj, map_width, height = lay.proj, lay.width, lay.height
     parts = [
-        f'<rect width="{_n(map_width)}" height="{_n(height)}" fill="#f6f8fa"/>',
+        # The map's frame; its tint is the page's (see svg.map there): translucent, so that
+        # a scrolling box's edge shadow shows through (sections.figure).
+        f'<rect width="{_n(map_width)}" height="{_n(height)}" fill="none"/>',
         *_graticule(proj, net.lat, net.lon, map_width, height),
         *_routes_layer(plan, lay.facts, lay.curves, lay.widths, lay.hazards),
         *lay.symbols,
@@ -883,7 +947,8 @@ def draw_map(plan: Plan) -> MapDrawing:
     ]
     title = f"Network map of {net.scenario.title}: routes by tonnes carried and main mode"
     svg = (
-        f'<svg id="{MAP_ID}" class="map" viewBox="0 0 {_n(WIDTH)} {_n(height)}" role="img" '
+        f'<svg id="{MAP_ID}" class="map" viewBox="0 0 {_n(WIDTH)} {_n(height)}" '
+        f'{size_style(WIDTH)} role="img" '
         f'aria-label="{escape(title)}" font-family="system-ui, -apple-system, Segoe UI, Roboto, '
         f'Helvetica, Arial, sans-serif" font-size="12" fill="#333">'
         f"<title>{escape(title)}</title>{''.join(parts)}</svg>"

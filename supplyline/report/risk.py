@@ -18,7 +18,7 @@ from rich.console import Console
 
 from supplyline.report import svg
 from supplyline.report.export import PARQUET_MISSING, parquet_available, write_table
-from supplyline.report.facts import place_name, short_label
+from supplyline.report.facts import mode_name, place_name, short_label
 from supplyline.report.inert import inert
 from supplyline.report.safe_write import output_files
 from supplyline.report.svg import Series, fmt
@@ -34,8 +34,9 @@ __all__ = ["TRADEOFF_TARGETS", "export_simulation", "print_risk_search",
            "print_simulation_summary", "risk_rows", "risk_search_json", "risk_search_section",
            "risk_section", "tradeoff_rows"]
 
-#: Shades of the fan chart, from the outer percentiles in.
-FAN_COLOURS = ("#9ecae1", "#4292c6", "#08306b", "#4292c6", "#9ecae1")
+#: The fan chart: a light band between the outer percentiles of :data:`FAN` (5th and 95th),
+#: a darker one between the inner ones (25th and 75th), and the median as a line.
+FAN_OUTER, FAN_INNER, FAN_MEDIAN = "#c6dbef", "#6baed6", "#08306b"
 
 
 def _pm(figure: dict[str, Any], digits: int = 3, unit: str = "") -> str:
@@ -57,14 +58,20 @@ def risk_rows(result: Simulation) -> list[tuple[str, str, str]]:
          f"{fmt(dist['p99'])} t", ""),
         ("shortfall, mean of worst 5 %", f"{fmt(dist['cvar95'])} t", ""),
     ]
-    for key, label, unit in (("delivered_t", "delivered", " t"),
-                             ("destroyed_t", "destroyed by strikes and raids", " t"),
-                             ("spoiled_t", "spoiled", " t"),
-                             ("eaten_t", "eaten on the way", " t"),
-                             ("unfed_t", "rations not there", " t"),
-                             ("units_lost", "units lost", ""),
-                             ("labour_days", "labour-days", "")):
-        rows.append((label, _pm(k[key], unit=unit), f"{k[key]['runs_for_1pct']:,}"))
+    for key, label in (("delivered_t", "delivered (eaten at the fronts)"),
+                       ("destroyed_t", "destroyed by strikes and raids"),
+                       ("spoiled_t", "spoiled"),
+                       ("eaten_t", "eaten on the way by carriers, crews and the wounded"),
+                       ("unfed_t", "food carriers, crews and the wounded went without (not "
+                                   "at hand where they were)")):
+        rows.append((label, _pm(k[key], unit=" t"), f"{k[key]['runs_for_1pct']:,}"))
+    net = result.network
+    for mode, lost in k["units_lost_by_mode"].items():
+        m = net.mode_ids.index(mode)
+        if lost > 0:
+            rows.append((f"{short_label(mode_name(net, m), 200).lower()} units lost to strikes "
+                         "and raids, mean", fmt(lost), ""))
+    rows.append(("labour-days", _pm(k["labour_days"]), f"{k['labour_days']['runs_for_1pct']:,}"))
     return rows
 
 
@@ -126,22 +133,32 @@ def risk_section(plan: Plan, context: ReportContext) -> Section | None:
              f"{result.precision} precision).")
     parts = [f"<p>{escape(intro)}"
              " Each run draws strikes, raids, rain and breakdowns day by day and executes the"
-             " plan as far as stock, units and routes allow.</p>"]
+             " plan as far as stock, units and routes allow. The figures below are the runs';"
+             " those at the top of the page are the plan's own, which counts only the"
+             " threats' expected losses. They measure different things: a run hit harder than"
+             " expected goes short where the plan does not, and its carriers eat more while"
+             " held up.</p>"]
     fan = result.reserve_fan()
+    low, inner_low, median, inner_high, high = (FAN.index(q) for q in (5, 25, 50, 75, 95))
+    key = svg.legend([(FAN_OUTER, "P5–P95: 9 runs in 10", "box"),
+                      (FAN_INNER, "P25–P75: half the runs", "box"),
+                      (FAN_MEDIAN, "median run", "line")])
     for i, f in enumerate(result.fronts):
         if np.all(np.isnan(fan[:, i])):
             continue
-        series = [Series(f"P{q}", fan[k, i], FAN_COLOURS[k], dashed=q != 50)
-                  for k, q in enumerate(FAN)]
+        bands = [svg.Band("5th to 95th percentile", fan[low, i], fan[high, i], FAN_OUTER),
+                 svg.Band("25th to 75th percentile", fan[inner_low, i], fan[inner_high, i],
+                          FAN_INNER)]
         name = short_label(place_name(net, int(f)))
-        chart = svg.time_chart(f"chart-fan-{i}", f"Days of reserve at {name}", start, series,
-                               "days of supply", days=plan.step_start)
+        chart = svg.time_chart(f"chart-fan-{i}", f"Days of reserve at {name}", start,
+                               [Series("median run", fan[median, i], FAN_MEDIAN)],
+                               "days of supply", bands=bands, days=plan.step_start)
         owes = bool(np.nanmin(fan[:, i]) < 0)
-        parts.append(figure(chart, svg.legend([(c, f"P{q}", "line") for c, q in
-                                               zip(FAN_COLOURS, FAN, strict=True)]),
+        parts.append(figure(chart, key,
                             f"Stock at {name} at the end of each step in days of its demand: "
-                            "the middle line is the median run, the others the 5th, 25th, "
-                            "75th and 95th percentiles."
+                            "the line is the median run; the light band holds the runs "
+                            "between the 5th and 95th percentiles, the dark one those "
+                            "between the 25th and 75th."
                             + (" Below 0 the place owes food: on a step's first day it ate "
                                "what the plan brings within the step, and less came."
                                if owes else "")))

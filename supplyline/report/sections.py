@@ -9,6 +9,7 @@ listing it in :data:`SECTIONS`.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from html import escape
@@ -28,8 +29,10 @@ from supplyline.report.facts import (
     mode_name,
     place_name,
     route_facts,
+    route_name,
     short_label,
     stock_days,
+    whole,
 )
 from supplyline.report.map import draw_map
 from supplyline.report.svg import Bubble, Marker, Series, colour, fmt
@@ -104,9 +107,11 @@ def table(table_id: str, headers: Sequence[str], rows: Sequence[Sequence[Any]],
 
 
 def figure(chart: str, legend: str = "", caption: str = "") -> str:
-    """A chart with its legend and a short reading guide."""
+    """A chart with its legend and a short reading guide. The chart sits in a box that
+    scrolls sideways where the screen is narrower than the chart's smallest readable size
+    (:func:`svg.size_style`)."""
     note = f"<figcaption>{escape(caption)}</figcaption>" if caption else ""
-    return f"<figure>{chart}{legend}{note}</figure>"
+    return f'<figure><div class="scroll-x">{chart}</div>{legend}{note}</figure>'
 
 
 def percent(share: float) -> str:
@@ -152,9 +157,10 @@ def map_section(plan: Plan, context: ReportContext) -> Section:
         caption="Line width shows the tonnes carried over each route (both ways); colour the "
         "mode that carried most; the arrow the main direction. Routes used to their capacity "
         "on at least one day (chokepoints) glow orange; a red dotted centre line marks air "
-        "strikes or raids, a red no-entry sign a closure (dates above and on hover). Routes "
-        "between the same two places are drawn bowed apart. Names that find no room are "
-        "numbered and listed under the map."
+        "strikes or raids, a red no-entry sign a closure (dates above and on hover); dashed "
+        "grey routes carried nothing. Routes between the same two places are drawn bowed "
+        "apart, and a route that would run through a place it does not end at bends around "
+        "it. Names that find no room are numbered and listed under the map."
         + (" The crowded area around the front (dashed frame) is magnified in the inset, "
            "where its places are named." if 'id="map-inset"' in drawing.svg else "")
         + " Hover over a route or place for its figures.",
@@ -195,16 +201,15 @@ def stock_section(plan: Plan, context: ReportContext) -> Section | None:
                                **small)
         charts.append(f'<div class="multiple"><h3>{escape(short_label(name, 200))}</h3>'
                       f"{chart}</div>")
-    items = []
-    if len(fronts) > 1:
-        items = [(colour(i), short_label(place_name(plan.network, p), 200), "line")
-                 for i, p in enumerate(fronts)]
+    # Which front each line is, also when there is one front.
+    items = [(colour(i), short_label(place_name(plan.network, p), 200), "line")
+             for i, p in enumerate(fronts)]
     if any_target:
         items.append(("#555", "reserve target", "diamond"))
     css = "multiples" if len(goods) > 1 else "multiples one"
     body = f'<div class="{css}" id="chart-stock">{"".join(charts)}</div>'
     return Section("stock", "Front stock", figure(
-        body, svg.legend(items) if items else "",
+        body, svg.legend(items),
         "Stock held at the front at the end of each day, divided by that day's demand: how "
         "many days the front could eat if supply stopped; one chart per good, each on its "
         "own scale." + (" Diamonds are the reserve targets." if any_target else "")))
@@ -235,28 +240,35 @@ def deliveries_section(plan: Plan, context: ReportContext) -> Section | None:
 
 
 def carriers_section(plan: Plan, context: ReportContext) -> Section | None:
-    """Carriers mobilized each day, by mode."""
+    """Carriers in service each day, by mode: one line for every mode of the headline's
+    fleet (``Plan.fleet_needed``: a mode the plan uses only crumbs of is in neither), its
+    legend giving the same whole numbers."""
     net = plan.network
     in_use = plan.units_in_use()
-    # Below a hundredth of a unit is solver noise, not a mode in use.
-    used = [m for m in range(net.n_modes) if in_use[m].max(initial=0.0) > 0.01]
-    if not used:
+    needed = plan.fleet_needed()
+    fleet = [int(m) for m in np.argsort(-needed, kind="stable") if needed[m] > 0]
+    if not fleet:
         return None
-    peaks = [float(in_use[m].max()) for m in used]
-    log_y = max(peaks) / max(min(peaks), 1e-9) > 50
-    series = [Series(mode_name(net, m), in_use[m], colour(m), note=" units") for m in used]
-    items = [(colour(m), f"{short_label(mode_name(net, m), 200)} (peak "
-              f"{fmt(float(in_use[m].max()))})", "line") for m in used]
+    peaks = {m: float(in_use[m].max()) for m in fleet}
+    log_y = max(peaks.values()) / min(peaks.values()) > 50
+    # A log axis starts at the power of ten below the smallest mode's peak: every mode of
+    # the fleet shows, a fraction of a unit too.
+    floor = 10.0 ** math.floor(math.log10(min(peaks.values())))
+    series = [Series(mode_name(net, m), in_use[m], colour(m), note=" units") for m in fleet]
+    items = [(colour(m), f"{short_label(mode_name(net, m), 200)}: {fmt(float(needed[m]))} "
+              "needed", "line") for m in fleet]
     chart = svg.time_chart("chart-carriers", "Carriers in use by mode",
                            net.scenario.start_date, series,
                            "units in use" + (" (log scale)" if log_y else ""), log_y=log_y,
-                           log_floor=1.0, days=plan.step_start)
+                           log_floor=floor, days=plan.step_start)
     idle = "".join(f"<li>{escape(i.sentence)}</li>" for i in idle_carriers(plan))
     note = f'<ul class="idle" id="idle-carriers">{idle}</ul>' if idle else ""
     return Section("carriers", "Carriers in use", figure(
         chart, svg.legend(items),
         "Units of each mode mobilized each day, whether moving loaded, returning empty or "
-        "waiting at a place (all of them eat).") + note)
+        "waiting at a place (all of them eat). The lines are the plan's units, fractions "
+        "included; the number needed is the most in service at once, in whole units, as in "
+        "the headline.") + note)
 
 
 def eaten_section(plan: Plan, context: ReportContext) -> Section | None:
@@ -272,7 +284,7 @@ def eaten_section(plan: Plan, context: ReportContext) -> Section | None:
         main = int(facts.main_mode[r])
         bubbles.append(Bubble(
             float(facts.length_km[r]), 100.0 * eaten / delivered, delivered, colour(main),
-            f"{net.route_names[r]}: {fmt(float(facts.length_km[r]))} km, {fmt(delivered)} t "
+            f"{route_name(net, int(r))}: {fmt(float(facts.length_km[r]))} km, {fmt(delivered)} t "
             f"delivered, {fmt(eaten)} t eaten or burned on the way ({mode_name(net, main)})"))
     if not bubbles:
         return None
@@ -332,7 +344,7 @@ def mobilization_section(plan: Plan, context: ReportContext) -> Section | None:
                "persons serving", "labour pool", "food burden", "labour burden"]
     rows = [
         [place_name(net, p), ", ".join(sorted(net.place_regions[p])),
-         *(tonnes_of(float(given[p, g])) for g in goods), float(persons[p]),
+         *(tonnes_of(float(given[p, g])) for g in goods), float(whole(float(persons[p]))),
          float(net.labour_people[p]), percent(float(food[p])), percent(float(labour[p]))]
         for p in order
     ]
@@ -352,7 +364,7 @@ def routes_section(plan: Plan, context: ReportContext) -> Section | None:
     headers = ["route", "from → to", "km", "modes", "main mode", "t forward", "t back",
                "t arrived", "t eaten on the way", "days at capacity"]
     rows = [
-        [net.route_names[r],
+        [route_name(net, r),
          f"{place_name(net, int(facts.start[r]))} → {place_name(net, int(facts.end[r]))}",
          float(facts.length_km[r]), ", ".join(facts.modes[r]),
          short_label(mode_name(net, int(facts.main_mode[r])), 200),

@@ -4,7 +4,10 @@ grouped horizontal bars.
 Each chart is returned as markup to place in an HTML page: an ``<svg>`` element with an ``id``,
 a ``<title>`` for screen readers and hover text on every series, followed by an HTML legend.
 Nothing here needs a browser script, a font download or a plotting library; sizes are in CSS
-pixels of a ``viewBox``, so charts scale with the page.
+pixels of a ``viewBox``. A chart is drawn at its own width where the page has room, never
+wider (its text keeps the size it was laid out for), and never narrower than
+:data:`MIN_SCALE` of it: on a narrow screen it scrolls sideways instead
+(:func:`size_style`).
 """
 
 from __future__ import annotations
@@ -29,6 +32,10 @@ GRID = "#e3e3e3"
 AXIS = "#555555"
 FONT_PX = 12
 
+#: The smallest share of its own width a chart (or the map) is shrunk to on a narrow screen:
+#: its 12 px text stays at least 9 px; below that, the chart scrolls sideways.
+MIN_SCALE = 0.75
+
 #: Day steps the time axis may tick at.
 _DAY_STEPS = (1, 2, 5, 7, 14, 28, 56, 91, 182, 364)
 
@@ -52,6 +59,26 @@ def fmt(value: float, digits: int = 3) -> str:
     decimals = max(0, digits - 1 - math.floor(math.log10(abs(value))))
     text = f"{value:,.{decimals}f}"
     return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def tick_text(value: float) -> str:
+    """A tick label, compact whatever the scale: :func:`fmt`, except that a value below a
+    thousandth is written with its power of ten, so that a label never runs long.
+
+    >>> tick_text(0.25), tick_text(12000), tick_text(8e-7), tick_text(0)
+    ('0.25', '12,000', '8e-7', '0')
+    """
+    if value == 0 or abs(value) >= 1e-3:
+        return fmt(value)
+    mantissa, exponent = f"{value:.1e}".split("e")
+    return f"{mantissa.rstrip('0').rstrip('.')}e{int(exponent)}"
+
+
+def size_style(width: float) -> str:
+    """The ``style`` attribute that draws an SVG of ``width`` px (its ``viewBox`` width) at
+    that width at most, and at :data:`MIN_SCALE` of it at least (a scrolling container,
+    :func:`supplyline.report.sections.figure`, holds what is wider than the screen)."""
+    return f'style="max-width:{_num(width)}px;min-width:{_num(MIN_SCALE * width)}px"'
 
 
 def nice_ticks(lo: float, hi: float, count: int = 5) -> list[float]:
@@ -96,6 +123,17 @@ class Series:
     colour: str
     dashed: bool = False
     note: str = ""
+
+
+@dataclass
+class Band:
+    """A shaded band of a time chart between ``low`` and ``high`` per x position (NaN in
+    either leaves a gap), e.g. the runs between two percentiles."""
+
+    label: str
+    low: FloatArray
+    high: FloatArray
+    colour: str
 
 
 @dataclass
@@ -150,7 +188,7 @@ class Axes:
     def add(self, markup: str) -> None:
         self.parts.append(markup)
 
-    def y_grid(self, ticks: Sequence[float], label: Callable[[float], str] = fmt) -> None:
+    def y_grid(self, ticks: Sequence[float], label: Callable[[float], str] = tick_text) -> None:
         for tick in ticks:
             y = self.y(tick)
             self.add(f'<line x1="{_num(self.left)}" x2="{_num(self.width - self.right)}" '
@@ -182,7 +220,8 @@ class Axes:
     def svg(self, chart_id: str, title: str) -> str:
         return (
             f'<svg id="{escape(chart_id)}" class="chart" viewBox="0 0 {_num(self.width)} '
-            f'{_num(self.height)}" role="img" aria-label="{escape(title)}" '
+            f'{_num(self.height)}" {size_style(self.width)} role="img" '
+            f'aria-label="{escape(title)}" '
             f'font-family="system-ui, -apple-system, Segoe UI, Roboto, Helvetica, Arial, '
             f'sans-serif" font-size="{FONT_PX}" fill="{AXIS}">'
             f"<title>{escape(title)}</title>{''.join(self.parts)}</svg>"
@@ -230,6 +269,7 @@ def time_chart(
     stacked: bool = False,
     markers: Sequence[Marker] = (),
     overlay: Sequence[Series] = (),
+    bands: Sequence[Band] = (),
     log_y: bool = False,
     log_floor: float = 0.0,
     height: float = 300.0,
@@ -254,6 +294,8 @@ def time_chart(
         Points drawn on top (e.g. reserve targets).
     overlay:
         Lines drawn over stacked bands (e.g. demand).
+    bands:
+        Shaded bands drawn under the lines, in the order given (e.g. the widest first).
     log_y:
         Logarithmic y axis (values at or below zero leave gaps).
     log_floor:
@@ -273,6 +315,7 @@ def time_chart(
         values = [tops[-1], *(np.asarray(s.values, dtype=float) for s in overlay)]
     else:
         values = [*data, *(np.asarray(s.values, dtype=float) for s in overlay)]
+    values.extend(np.asarray(v, dtype=float) for b in bands for v in (b.low, b.high))
     values.extend(np.array([m.y]) for m in markers)
     finite = np.concatenate([v[np.isfinite(v)] for v in values]) if values else np.zeros(1)
     if log_y:
@@ -287,8 +330,9 @@ def time_chart(
         y_ticks = nice_ticks(bottom, top if top > bottom else bottom + 1.0)
         lo, hi = y_ticks[0], y_ticks[-1]
     last_day = int(at[-1]) if at.size else 0
+    # Room for the longest tick label between the axis title and the axis: none is cut.
     axes = Axes(width=width, height=height, x_lo=0, x_hi=max(last_day, 1), y_lo=lo, y_hi=hi,
-                log_y=log_y, left=min(64.0, 30.0 + max(text_width(fmt(t)) for t in y_ticks)))
+                log_y=log_y, left=30.0 + max(text_width(tick_text(t)) for t in y_ticks))
     axes.y_grid(y_ticks)
 
     def date_label(day: float) -> str:
@@ -309,6 +353,16 @@ def time_chart(
                      f"<title>{escape(s.label)}: {fmt(float(d.sum()))} in all"
                      f"{escape(s.note)}</title></polygon>")
             below = above
+    for band in bands:
+        low, high = (np.asarray(v, dtype=float) for v in (band.low, band.high))
+        for a, b in _runs(low + high):
+            if b - a < 2:  # a lone step has no width to shade
+                continue
+            upper = [axes.y(float(v)) for v in high[a:b]]
+            lower = [axes.y(float(v)) for v in low[a:b][::-1]]
+            axes.add(f'<polygon points="{_points(xs[a:b] + xs[a:b][::-1], upper + lower)}" '
+                     f'fill="{band.colour}" stroke="none" class="band">'
+                     f"<title>{escape(band.label)}</title></polygon>")
     lines = list(overlay) if stacked else list(series)
     for s in lines:
         v = np.asarray(s.values, dtype=float)

@@ -8,7 +8,6 @@ printed one block per row ("header: value" lines), so a narrow terminal loses no
 
 from __future__ import annotations
 
-import math
 import re
 import textwrap
 from collections.abc import Iterable, Iterator, Sequence
@@ -33,6 +32,7 @@ from supplyline.report.facts import (
     short_label,
     shortfall_words,
     shortfalls,
+    whole,
 )
 from supplyline.report.inert import inert, plain
 from supplyline.report.sections import day_date, percent
@@ -273,8 +273,9 @@ def _in_steps(plan: Plan) -> str:
 
 
 def _whole(units: float) -> str:
-    """Units or persons as the whole number needed: rounded up (70.6 porters are 71)."""
-    return f"{math.ceil(max(units - 1e-6, 0.0)):,}"
+    """Units or persons as the whole number needed (:func:`facts.whole`: 70.6 porters are
+    71)."""
+    return f"{whole(units):,}"
 
 
 def _carriers(plan: Plan) -> FitTable:

@@ -1012,6 +1012,14 @@ class Scenario(Strict):
 
     __str__ = __repr__
 
+    def route_title(self, route: Route) -> str:
+        """What a route is called for a reader: its name, else the names of the two places
+        it joins ('Far village – Bridge junction'); its id only where a place has no name."""
+        if route.name:
+            return route.name
+        names = {p.id: p.name or p.id for p in self.places}
+        return f"{names.get(route.from_, route.from_)} – {names.get(route.to, route.to)}"
+
     def _repr_html_(self) -> str:
         """What a notebook shows: the title, the counts and the goods against the demand."""
         from supplyline.scenario.summary import summary_html

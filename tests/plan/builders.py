@@ -46,13 +46,16 @@ def scenario(
 
     start = dt.date(2020, 1, 1)
     front = next(p["id"] for p in places if p["kind"] == "front")
+    modes = modes or [PORTER]
+    if "wounded" not in extra:  # carrying wounded where there are none is a check error
+        modes = [{k: v for k, v in m.items() if k != "wounded_per_unit"} for m in modes]
     doc: dict[str, Any] = {
         "name": "test",
         "title": "test scenario",
         "start_date": start.isoformat(),
         "end_date": (start + dt.timedelta(days=days - 1)).isoformat(),
         "commodities": commodities or [{"id": "rice"}],
-        "modes": modes or [PORTER],
+        "modes": modes,
         "places": places,
         "routes": routes,
         "demand": [{"front": front, "commodity": "rice", "kg_per_day": demand_kg_per_day}],

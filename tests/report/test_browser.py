@@ -184,3 +184,41 @@ def test_the_overlap_probe_sees_an_overlap(tmp_path: Path) -> None:
     dom = visit(page, tmp_path, "--dump-dom").output
     measured = json.loads(dom.split('<pre id="measured">')[1].split("</pre>")[0])
     assert sorted(measured["problems"]) == ["outside c", "overlap a b"]
+
+
+#: Appended to a scratch copy of a report: the drawn width of every chart and map against
+#: the width it was laid out for (its viewBox), and whether the page itself is wider than
+#: the window.
+SIZES = """<script>
+const found = [...document.querySelectorAll("svg.chart, svg.map")].map(el => [
+  el.id, el.getBoundingClientRect().width, el.viewBox.baseVal.width]);
+const out = document.createElement("pre");
+out.id = "measured";
+out.textContent = JSON.stringify({charts: found, page: document.documentElement.scrollWidth,
+                                  window: window.innerWidth});
+document.body.appendChild(out);
+</script>"""
+
+
+def test_charts_keep_their_size_on_a_wide_page_and_a_readable_one_on_a_phone(
+    tmp_path: Path,
+) -> None:
+    """On a desktop, no chart is stretched past the width it was laid out for (the risk
+    section spans the page: its charts stay 560 px, their text 12 px); on a phone, none
+    shrinks below three quarters of it (text of 9 px at least): they scroll in their own
+    box, and the page itself is no wider than the screen."""
+    plan = sl.plan(sl.load("tutorial"))
+    page = write_report(plan, tmp_path / "risk.html",
+                        results={"simulation": sl.simulate(plan, runs=20, seed=1)})
+    probe = tmp_path / "probe.html"
+    probe.write_text(page.read_text(encoding="utf-8").replace("</body>", SIZES + "</body>"),
+                     encoding="utf-8")
+    for window, check in ((1280, lambda drawn, laid: drawn <= laid + 0.5),
+                          (390, lambda drawn, laid: drawn >= 0.75 * laid - 0.5)):
+        dom = visit(probe, tmp_path, f"--window-size={window},2000", "--dump-dom").output
+        measured = json.loads(dom.split('<pre id="measured">')[1].split("</pre>")[0])
+        ids = [chart_id for chart_id, _, _ in measured["charts"]]
+        assert {"network-map", "chart-fan-0", "chart-p-short", "chart-burden"} <= set(ids)
+        for chart_id, drawn, laid in measured["charts"]:
+            assert check(drawn, laid), (window, chart_id, drawn, laid)
+        assert measured["page"] <= measured["window"], window

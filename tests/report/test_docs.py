@@ -22,3 +22,18 @@ def test_the_examples_in_the_report_page_run(tmp_path: Path,
     assert (tmp_path / "tables" / "routes.geojson").is_file()
     for name in ("deliveries", "stock", "map"):
         assert (tmp_path / f"{name}.png").read_bytes()[:4] == b"\x89PNG"
+
+
+def test_the_page_states_the_rounding_the_tables_use() -> None:
+    """Tables round tonnes to the kg, then show three significant figures: the page says so,
+    with examples that hold."""
+    from supplyline.report.sections import percent, tonnes_of
+    from supplyline.report.svg import fmt
+
+    text = " ".join(DOC.read_text(encoding="utf-8").split())
+    assert ("Tonnes are rounded to the kg, then shown to three significant figures (61,523.4 "
+            "kg shows as 61.5 t; from 1,000 t on, in whole tonnes: 2,620 t)") in text
+    assert fmt(tonnes_of(61_523.4)) == "61.5" and fmt(tonnes_of(2_620_000.4)) == "2,620"
+    assert "(80.4 %, 2.16 %)" in text and (percent(0.804), percent(0.021634)) == ("80.4%",
+                                                                                  "2.16%")
+    assert "shown to the kg" not in text

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+import math
 import re
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
@@ -9,11 +11,21 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
 
 import supplyline as sl
-from supplyline.report.html import render_report, write_report
-from supplyline.report.sections import SECTIONS, ReportContext, Section
+from supplyline.report import facts
+from supplyline.report.facts import place_name, unfed
+from supplyline.report.html import findings, render_report, write_report
+from supplyline.report.sections import (
+    SECTIONS,
+    ReportContext,
+    Section,
+    carriers_section,
+    mobilization_section,
+)
+from supplyline.report.svg import colour, fmt
 from supplyline.scenario.schema import Scenario
 
 CHART_IDS = ("network-map", "chart-deliveries", "chart-stock", "chart-carriers", "chart-eaten",
@@ -160,3 +172,108 @@ def test_a_plan_that_moves_nothing_leaves_out_the_empty_charts(
     assert sections == ["map", "burden", "mobilization", "balance"]
     assert "Why demand is not met" not in page
     assert 'id="network-map"' in page and _parse(page).errors == []
+
+
+def _kpi_fleet(page: str) -> str:
+    found = re.search(r'<div class="kpi fleet[^"]*" id="kpi-fleet">.*?</ul>', page, re.S)
+    assert found is not None
+    return found.group(0)
+
+
+def test_the_fleet_is_told_mode_by_mode_as_whole_units(page: str, valley_plan: sl.Plan) -> None:
+    """No cross-mode sum: each mode's units needed, the same whole numbers as the carriers
+    chart's legend."""
+    needed = valley_plan.fleet_needed()
+    net = valley_plan.network
+    fleet = _kpi_fleet(page)
+    shown = re.findall(r"<li[^>]*><b>([\d,]+)</b> ([^<]+)</li>", fleet)
+    assert shown == [(f"{needed[m]:,.0f}", net.scenario.modes[m].name)
+                     for m in np.argsort(-needed, kind="stable") if needed[m] > 0]
+    assert len(shown) == 2 and f">{needed.sum():,.0f}<" not in fleet
+    legend = page.split('id="chart-carriers"')[1].split("</ul>")[0]
+    for count, name in shown:
+        assert f"{name}: {count} needed" in legend
+    assert "peak" not in legend
+
+
+def _in_service(plan: sl.Plan, mode: str, peak: float) -> sl.Plan:
+    units = plan.in_service_units.copy()
+    m = plan.network.mode_ids.index(mode)
+    units[:, m, :] *= peak / units[:, m, :].sum(axis=0).max()
+    return dataclasses.replace(plan, in_service_units=units)
+
+
+def test_every_mode_of_the_fleet_shows_in_the_carriers_chart(valley_plan: sl.Plan) -> None:
+    """A mode below one unit is drawn on the log axis (which starts below it), and a mode
+    of which the plan leaves only crumbs is in neither the fleet nor the chart."""
+    plan = _in_service(_in_service(valley_plan, "porter", 300.0), "bicycle", 0.455)
+    section = carriers_section(plan, ReportContext())
+    assert section is not None and "(log scale)" in section.html
+    chart = ET.fromstring(re.search(r"<svg.*?</svg>", section.html, re.S).group(0))  # type: ignore[union-attr]
+    assert {p.get("stroke") for p in chart.iter("polyline")} == {colour(0), colour(1)}
+    assert ">0.1<" in section.html and "Pack bicycle: 1 needed" in section.html
+    crumbs = _in_service(valley_plan, "bicycle", 8e-6)
+    assert crumbs.fleet_needed()[1] == 0  # no bicycle to find ...
+    section = carriers_section(crumbs, ReportContext())
+    assert section is not None
+    chart = ET.fromstring(re.search(r"<svg.*?</svg>", section.html, re.S).group(0))  # type: ignore[union-attr]
+    assert {p.get("stroke") for p in chart.iter("polyline")} == {colour(0)}  # ... none drawn
+    assert "Pack bicycle" not in section.html
+
+
+def test_persons_serving_are_whole(valley_plan: sl.Plan) -> None:
+    section = mobilization_section(valley_plan, ReportContext())
+    assert section is not None
+    net = valley_plan.network
+    persons = (valley_plan.recruited_units.sum(axis=2) * net.crew_per_unit[None, :]).sum(axis=1)
+    assert any(p != round(p) for p in persons)  # the LP's are fractional
+    rows = re.findall(r"<tr><td[^>]*>([^<]+)</td>(.*?)</tr>", section.html)
+    column = ["locality", "regions", "Rice given (t)", "Salt given (t)",
+              "persons serving"].index("persons serving")
+    for name, cells in rows:
+        p = [place_name(net, q) for q in range(net.n_places)].index(name)
+        shown = re.findall(r"<td[^>]*>([^<]*)</td>", cells)[column - 1]
+        assert shown == f"{math.ceil(persons[p] - 1e-6):,}"
+
+
+def test_stock_chart_names_its_front_and_routes_are_named(page: str) -> None:
+    legend = page.split('id="chart-stock"')[1].split("</ul>")[0]
+    assert "The valley" in legend  # one front: its line is still named
+    routes = page.split('id="table-routes"')[1].split("</table>")[0]
+    assert "--" not in routes  # no route id ("ban-a--relay"): names
+    assert "<td class=\"\">Ban A – Relay 1</td>" in routes
+
+
+def test_every_chart_scrolls_in_its_own_box_on_a_narrow_screen(page: str) -> None:
+    charts = re.findall(r'(.{30})<svg id="([^"]+)"', page)
+    assert len(charts) >= 6
+    for before, chart_id in charts:
+        assert before.endswith('<div class="scroll-x">') or chart_id.startswith(
+            "chart-stock-"), chart_id
+    assert ".scroll-x, .table-wrap, .table-scroll { overflow-x: auto;" in page
+
+
+def test_unfed_wounded_are_told_with_place_date_and_name(valley_plan: sl.Plan) -> None:
+    """The plan's own note names neither place nor date, and the good by its id: the report
+    tells where and when, by name, with the same amount."""
+    (note,) = [n for n in valley_plan.gave_up() if n.startswith("wounded not fed:")]
+    (missing,) = unfed(valley_plan)
+    assert (missing.who, missing.good, missing.place) == ("wounded", "Rice", "The valley")
+    assert note == f"wounded not fed: {missing.kg:,.0f} kg of rice missing"
+    assert missing.first < missing.last
+    box = findings(valley_plan)
+    assert "not fed" not in box and '<div class="findings minor" id="gave-up">' in box
+    assert (f"<li>The wounded went without {fmt(missing.kg)} kg of rice: at The valley from "
+            f"{missing.first + 1} Mar to {missing.last + 1} Mar 1954.</li>") in box
+    assert "wounded not at a hospital within their limit" in box  # the plan's other notes
+
+
+def test_food_missing_at_several_places_is_one_sentence(
+    valley_plan: sl.Plan, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(facts, "unfed", lambda plan: [
+        facts.Unfed("repair crews", "Milled rice", "Pha Din pass", 0, 1, 800.0),
+        facts.Unfed("repair crews", "Milled rice", "Lung Lo pass", 0, 0, 1600.0)])
+    assert facts.unfed_words(valley_plan) == [
+        "The repair crews went without 2.4 t of milled rice: 1.6 t at Lung Lo pass on "
+        "1 Mar 1954; 800 kg at Pha Din pass from 1 Mar to 2 Mar 1954."]

@@ -25,7 +25,7 @@ from supplyline.report.facts import (
     stock_days,
     wrap_name,
 )
-from supplyline.report.map import PARALLEL_GAP, draw_map, layout
+from supplyline.report.map import MAX_BEND, PARALLEL_GAP, PASS_CLEARANCE, draw_map, layout
 from supplyline.report.sections import (
     ReportContext,
     burden_section,
@@ -212,7 +212,7 @@ def test_front_stock_is_one_small_chart_per_good(valley_plan: sl.Plan) -> None:
 def test_burden_chart_spans_the_page_and_names_every_locality(valley_plan: sl.Plan) -> None:
     section = burden_section(valley_plan, ReportContext())
     assert section is not None and section.wide
-    root = ET.fromstring(section.html.split("<figure>")[1].split("<ul")[0])
+    root = ET.fromstring(re.search(r"<svg.*?</svg>", section.html, re.S).group(0))  # type: ignore[union-attr]
     assert root.get("viewBox", "").split()[2] == "1100"
     names = [" ".join(s.text or "" for s in t.iter(f"{SVG}tspan"))
              for t in root.iter(f"{SVG}text") if t.get("class") == "bar-label"]
@@ -253,9 +253,8 @@ def test_idle_mules_are_explained_by_what_they_eat(valley_doc: Doc) -> None:
     assert per_kg[carried].min() * 0.99 <= other <= per_kg[carried].max() * 1.01
     assert "so the plan spends less food with" in idle.sentence
     # ... and how many of the modes that carried instead served at most.
-    peak = plan.units_in_use().max(axis=1)
     porter = plan.network.mode_ids.index("porter")
-    assert f"{math.ceil(peak[porter] - 0.01):,} porter units" in idle.sentence
+    assert f"{plan.fleet_needed()[porter]:,.0f} porter units" in idle.sentence
     page = sl.report.render_report(plan)
     assert 'id="idle-carriers"' in page and "pack mule units idle" in page
 
@@ -278,23 +277,29 @@ def test_no_idle_sentence_when_every_owned_unit_served(valley_plan: sl.Plan) -> 
     net = valley_plan.network
     peak = valley_plan.units_in_use().max(axis=1)
     owned = net.carriers_owned.sum(axis=0)
+    needed = valley_plan.fleet_needed()
+    assert (needed == np.ceil(peak - 1e-6)).all()
     expected = {m for m in range(net.n_modes) if net.owned_units[m]
-                and owned[m] - math.ceil(peak[m] - 0.01) >= max(1.0, 0.05 * owned[m])}
+                and owned[m] - needed[m] >= max(1.0, 0.05 * owned[m])}
     assert {i.mode for i in idle_carriers(valley_plan)} == expected
 
 
-def test_idle_units_are_whole_and_ignore_solver_noise(valley_doc: Doc) -> None:
+def test_idle_units_are_whole_and_agree_with_the_headline_fleet(valley_doc: Doc) -> None:
+    """Idle units are those owned less the fleet the headline counts (``fleet_needed``):
+    the two never disagree, and noise below the plan's tolerance is no unit."""
     doc = valley_doc()
     _with_mules(doc, rations=6.0, routes=None)
     plan = _plan(doc)
     m = plan.network.mode_ids.index("mule")
     plan.in_service_units[:, m, :] = 0.0
-    plan.in_service_units[0, m, 3] = 3e-6  # noise: no mule served
+    plan.in_service_units[0, m, 3] = 5e-7  # noise: no mule served
     (idle,) = [i for i in idle_carriers(plan) if i.mode == m]
     assert idle.idle == 30 and idle.sentence.startswith("30 of 30 pack mule units idle")
-    plan.in_service_units[0, m, 3] = 4.2  # four units and a part of a fifth served
-    (idle,) = [i for i in idle_carriers(plan) if i.mode == m]
-    assert idle.idle == 25
+    for served, needed in ((3e-6, 0), (0.004, 0), (0.4, 1), (4.2, 5), (4.004, 4)):
+        # crumbs (of an interior point answer), a part of one unit, a part of a fifth
+        plan.in_service_units[0, m, 3] = served
+        (idle,) = [i for i in idle_carriers(plan) if i.mode == m]
+        assert idle.idle == 30 - plan.fleet_needed()[m] == 30 - needed
 
 
 def test_tables_show_no_solver_noise(valley_plan: sl.Plan) -> None:
@@ -361,3 +366,59 @@ def test_long_mode_and_place_names_are_never_cut_on_the_page(valley_doc: Doc) ->
     texts = [" ".join(s.text or "" for s in t.iter("tspan"))
              for t in ET.fromstring(f"<g>{legend.removesuffix('</svg>')}").iter("text")]
     assert long_mode in texts
+
+
+def test_a_route_that_would_run_through_a_place_bends_around_it() -> None:
+    """On the tutorial, Far village → Bridge junction runs straight through River village,
+    and the unused gorge path Bridge junction → Kestrel town through the ridge depot: each
+    is drawn as a gentle curve clear of the place, so it does not read as a chain of two
+    routes; a route with no place in its way stays straight."""
+    plan = sl.plan(sl.load("tutorial"))
+    net = plan.network
+    lay = layout(plan)
+    ids = net.route_ids
+    for route, place in (("far-village--bridge", "river-village"),
+                         ("gorge-path", "ridge-depot")):
+        curve = lay.curves[ids.index(route)]
+        px, py = lay.xy[net.place_ids.index(place)]
+        mx, my = (curve.a[0] + curve.b[0]) / 2, (curve.a[1] + curve.b[1]) / 2
+        chord = math.hypot(curve.b[0] - curve.a[0], curve.b[1] - curve.a[1])
+        t = np.linspace(0.0, 1.0, 200)
+        along = np.array([(curve.a[0] + (curve.b[0] - curve.a[0]) * s,
+                           curve.a[1] + (curve.b[1] - curve.a[1]) * s) for s in t])
+        assert np.hypot(*(along - (px, py)).T).min() < 8  # straight, it would cross the place
+        drawn = np.array([curve.at(s) for s in t])
+        assert np.hypot(*(drawn - (px, py)).T).min() >= PASS_CLEARANCE
+        bend = math.hypot(curve.c[0] - mx, curve.c[1] - my) / 2
+        assert 0 < bend <= MAX_BEND * chord  # gentle
+    straight = lay.curves[ids.index("terrace-village--bridge")]
+    assert straight.c == ((straight.a[0] + straight.b[0]) / 2, (straight.a[1] + straight.b[1]) / 2)
+
+
+def test_unused_routes_are_drawn_over_the_used_ones_on_a_white_casing() -> None:
+    svg = draw_map(sl.plan(sl.load("tutorial"))).svg
+    unused = svg.index('class="route-unused"')
+    assert unused > svg.rindex('class="route"')  # after (over) every used route
+    path = svg[svg.rindex("<path", 0, unused):unused]
+    assert 'stroke-width="1.6" stroke-dasharray="5 3"' in path
+    casing = svg[svg.rindex("<path", 0, svg.rindex("<path", 0, unused)):]
+    assert casing.startswith("<path") and 'stroke="#fff" stroke-width="3.4"' in casing[:200]
+
+
+def test_front_stock_below_half_a_kg_is_none(valley_plan: sl.Plan) -> None:
+    """The solver's crumbs (a millionth of a day of supply) are no stock: they would set the
+    chart's scale and its ticks (0.0000008) would run out of the chart."""
+    stock = valley_plan.stock_kg.copy()
+    front = valley_plan.network.place_ids.index("front")
+    salt = valley_plan.good_ids.index("salt")
+    stock[front, salt, :] = 4e-4  # 0.4 g: 1e-5 days of 40 kg a day
+    stock[front, salt, 2] = 2.0  # 2 kg: 0.05 days, shown
+    noisy = dataclasses.replace(valley_plan, stock_kg=stock)
+    (line,) = [x for x in stock_days(noisy) if x.good == salt]
+    shown = line.days_of_supply[np.isfinite(line.days_of_supply)]
+    assert set(np.round(shown, 6)) <= {0.0, 0.05} and 0.05 in np.round(shown, 6)
+    section = stock_section(noisy, ReportContext())
+    assert section is not None
+    chart = section.html.split('<svg id="chart-stock-salt"')[1].split("</svg>")[0]
+    ticks = re.findall(r'text-anchor="end">([^<]+)</text>', chart)
+    assert ticks == ["0", "0.01", "0.02", "0.03", "0.04", "0.05"]

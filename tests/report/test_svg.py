@@ -92,3 +92,48 @@ def test_time_chart_places_steps_on_their_days() -> None:
     xs = [float(p.split(",")[0]) for p in (line.get("points") or "").split()]
     assert xs[3] - xs[2] == pytest.approx(4 * (xs[1] - xs[0]), rel=1e-3)
     assert xs[4] - xs[3] == pytest.approx(4 * (xs[1] - xs[0]), rel=1e-3)
+
+
+def _size(chart: str) -> tuple[float, float, float]:
+    """The width of a chart's viewBox and the largest and smallest width its style allows."""
+    root = ET.fromstring(chart)
+    style = dict(part.split(":") for part in (root.get("style") or "").split(";") if part)
+    return (float(root.get("viewBox", "").split()[2]),
+            float(style.get("max-width", "nan").removesuffix("px")),
+            float(style.get("min-width", "nan").removesuffix("px")))
+
+
+def test_charts_are_drawn_at_their_own_width_at_most_and_at_a_readable_width_at_least() -> None:
+    """Not stretched across a wide section (the text would grow with it), and not shrunk on
+    a phone below three quarters of its size (its text would shrink below 9 px)."""
+    line = svg.time_chart("c1", "t", START, [Series("s", np.ones(5), "#000")], "units")
+    scatter = svg.scatter_chart("c2", "s", [Bubble(1, 1, 1, "#000", "b")], "x", "y")
+    bars = svg.bar_chart("c3", "b", ["a"], [Series("g", np.ones(1), "#000")], "x",
+                         width=1100)
+    for chart, width in ((line, 560), (scatter, 560), (bars, 1100)):
+        assert _size(chart) == (width, width, 0.75 * width)
+
+
+def test_a_chart_of_tiny_values_keeps_its_tick_labels_inside_it() -> None:
+    """Values around a millionth: labels are short (a power of ten) and the axis leaves
+    them room between the axis title (at x 14, ±7 px) and the axis."""
+    values = np.array([0.0, 8e-7, 2e-6, 1.3e-6])
+    chart = svg.time_chart("c7", "tiny", START, [Series("s", values, "#000")], "days")
+    root = ET.fromstring(chart)
+    ticks = [t for t in root.iter("text") if t.get("text-anchor") == "end"]
+    assert [t.text for t in ticks] == ["0", "5e-7", "1e-6", "1.5e-6", "2e-6"]
+    for tick in ticks:
+        assert float(tick.get("x", "0")) - svg.text_width(tick.text or "") >= 22
+    assert svg.tick_text(0.0000008) == "8e-7" and svg.tick_text(0.25) == "0.25"
+
+
+def test_bands_are_shaded_under_the_lines() -> None:
+    low, high = np.array([0.0, 1.0, np.nan, 1.0]), np.array([2.0, 3.0, np.nan, 4.0])
+    chart = svg.time_chart("c8", "fan", START, [Series("median", (low + high) / 2, "#00f")],
+                           "days", bands=[svg.Band("P5–P95", low, high, "#abc")])
+    root = ET.fromstring(chart)
+    polygons = root.findall("{*}polygon")
+    assert [p.get("fill") for p in polygons] == ["#abc"]  # one: the gap leaves a lone point
+    assert len(polygons[0].get("points", "").split()) == 4  # two days, up and back
+    assert chart.index("<polygon") < chart.index("<polyline")  # under the line
+    assert ">4<" in chart  # the axis covers the band

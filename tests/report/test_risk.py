@@ -1,0 +1,66 @@
+"""The report's risk section: fan charts drawn as shaded bands at their own size, and a table
+whose figures say what they are and how they differ from the plan's headline."""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+
+import pytest
+
+import supplyline as sl
+from supplyline.report.risk import FAN_INNER, FAN_MEDIAN, FAN_OUTER, risk_rows, risk_section
+from supplyline.report.sections import ReportContext, Section
+
+
+@pytest.fixture(scope="module")
+def simulation() -> sl.Simulation:
+    return sl.simulate(sl.plan(sl.load("tutorial")), runs=40, seed=1)
+
+
+@pytest.fixture(scope="module")
+def section(simulation: sl.Simulation) -> Section:
+    made = risk_section(simulation.plan, ReportContext(results={"simulation": simulation}))
+    assert made is not None
+    return made
+
+
+def test_the_fan_is_two_shaded_bands_and_a_median_line_with_a_legend_that_matches(
+    section: Section,
+) -> None:
+    svg = re.search(r'<svg id="chart-fan-0".*?</svg>', section.html, re.S)
+    assert svg is not None
+    root = ET.fromstring(svg.group(0))
+    fills = [p.get("fill") for p in root.iter("polygon")]
+    assert set(fills) == {FAN_OUTER, FAN_INNER}
+    assert fills.index(FAN_OUTER) < fills.index(FAN_INNER)  # the light band under the dark
+    assert {line.get("stroke") for line in root.iter("polyline")} == {FAN_MEDIAN}
+    legend = section.html[svg.end():].split("</ul>")[0]
+    swatches = re.findall(r'class="swatch (\w+)" style="--c:([^"]+)"></span>([^<]+)<', legend)
+    assert swatches == [("box", FAN_OUTER, "P5–P95: 9 runs in 10"),
+                        ("box", FAN_INNER, "P25–P75: half the runs"),
+                        ("line", FAN_MEDIAN, "median run")]
+
+
+def test_risk_charts_are_drawn_at_their_own_width_in_the_wide_section(section: Section) -> None:
+    assert section.wide
+    charts = re.findall(r'<svg id="chart-[^"]+"[^>]*>', section.html)
+    assert len(charts) == 2
+    for chart in charts:
+        assert 'viewBox="0 0 560 ' in chart and "max-width:560px" in chart
+
+
+def test_the_risk_section_says_how_its_figures_differ_from_the_plans(
+    section: Section, simulation: sl.Simulation,
+) -> None:
+    first_figure = section.html.index("<svg")
+    assert "those at the top of the page are the plan's own" in section.html[:first_figure]
+    labels = [label for label, _, _ in risk_rows(simulation)]
+    assert "units lost" not in labels and "rations not there" not in labels
+    assert "eaten on the way by carriers, crews and the wounded" in labels
+    lost = simulation.units_lost.mean(axis=0)
+    net = simulation.network
+    for m in range(net.n_modes):  # units lost, by mode: porters and bicycles do not add up
+        name = f"{net.scenario.modes[m].name.lower()} units lost to strikes and raids, mean"
+        assert (name in labels) == (lost[m] > 0)
+    assert lost.sum() > 0
