@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
+import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
@@ -133,3 +134,16 @@ def test_more_capacity_or_carriers_never_increase_shortfall(spec: dict[str, Any]
     more = sl.plan(_build(spec, carrier_scale=2)).kpis()["shortfall_t"]
     assert wider <= base + 1e-6
     assert more <= base + 1e-6
+
+
+@COMMON
+@given(small_networks())
+def test_the_default_solve_agrees_with_the_dual_simplex(spec: dict[str, Any]) -> None:
+    """The planner's interior point (with crossover, or its checked interior answer where
+    crossover's clean-up is stopped) and HiGHS's dual simplex, two algorithms, give the same
+    optimum and the same shortfall."""
+    sc = _build(spec)
+    default, simplex = sl.plan(sc, solver="ipm"), sl.plan(sc, solver="simplex")
+    assert default.objective == pytest.approx(simplex.objective, rel=1e-6, abs=1e-6)
+    assert default.kpis()["shortfall_t"] == pytest.approx(simplex.kpis()["shortfall_t"],
+                                                          abs=1e-3)
