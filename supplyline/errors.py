@@ -11,6 +11,7 @@ type. The tree::
 
 from __future__ import annotations
 
+import numbers
 from dataclasses import dataclass
 
 
@@ -90,3 +91,16 @@ class ReplayError(SupplylineError):
 class SimulationError(SupplylineError):
     """A simulation that cannot be run as asked (a bad number of runs, a device that is not
     there)."""
+
+
+def not_whole(value: object, least: int) -> bool:
+    """Whether an argument is not a whole number (an ``int`` or a NumPy integer; never
+    ``True`` or ``False``) of at least ``least``: the one check of every count, day and seed
+    the Python API takes."""
+    return (isinstance(value, bool) or not isinstance(value, numbers.Integral)
+            or int(value) < least)
+
+
+def not_number(value: object) -> bool:
+    """Whether an argument is not a real number (``True`` and ``False`` are not)."""
+    return isinstance(value, bool) or not isinstance(value, numbers.Real)

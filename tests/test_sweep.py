@@ -113,6 +113,16 @@ def test_a_field_that_does_not_exist_is_said_once_not_once_per_value() -> None:
     assert problem.field == "modes[0].payload_kgg" and "payload_kg" in problem.expected
 
 
+def test_a_variant_may_ask_what_a_file_may_not_say() -> None:
+    """No bicycle at all is a question to ask of a sweep, though a file that owns none and
+    lists them on routes is a check error (they could never be used)."""
+    variants = make_variants(sl.load("tutorial"), [
+        parse_vary("places.river-village.carriers.bicycle=0,40"),
+        parse_vary("places.far-village.carriers.bicycle=0")])
+    owners = [sum(p.carriers.get("bicycle", 0) for p in v.scenario.places) for v in variants]
+    assert owners == [0, 40]
+
+
 def test_a_value_varied_twice_is_an_error() -> None:
     with pytest.raises(VaryError, match="also set by --vary"):
         make_variants(sl.load("tutorial"), [

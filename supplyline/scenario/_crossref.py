@@ -137,7 +137,8 @@ class Entry:
 
 
 def check_references(
-    data: dict[str, Any], locations: Locations, file: str, unreadable: Collection[str] = ()
+    data: dict[str, Any], locations: Locations, file: str, unreadable: Collection[str] = (),
+    unused: bool = True,
 ) -> list[Problem]:
     """Every cross-reference problem in raw scenario data.
 
@@ -152,6 +153,8 @@ def check_references(
     unreadable:
         Sections that could not be read at all (a missing table): nothing is compared
         with their ids.
+    unused:
+        Also report what can never be used (:meth:`_Checker.check_unused`).
 
     Returns
     -------
@@ -173,7 +176,8 @@ def check_references(
     checker.check_costs()
     checker.check_dates(checker.top)
     checker.check_reach()
-    checker.check_unused()
+    if unused:
+        checker.check_unused()
     return checker.problems
 
 
@@ -242,6 +246,7 @@ class _Checker:
         self.locations = locations
         self.file = file
         self.problems: list[Problem] = []
+        self.unreadable = set(unreadable)
         self.named_commodities: set[str] = set()  # commodity ids some other value names
         self.top = top = Entry(Scenario, data, ())
         self.commodities = top.entries("commodities", Commodity)
@@ -663,7 +668,9 @@ class _Checker:
             self.unused_modes(places_read)
             self.unreached_places()
             self.unstruck_routes()
-        if self.written["commodities"] is not None:
+        naming = ("demand", "places", "modes", "policy", "replays", "observed", "costs",
+                  "wounded")
+        if self.written["commodities"] is not None and self.sections_read(naming):
             for commodity in self.commodities:
                 commodity_id, unit = commodity.get("id"), commodity.get("unit")
                 used = (bool(self.wounded) if unit == "person"
@@ -675,7 +682,7 @@ class _Checker:
                                 "where wounded are given (it carries them)",
                                 f"{shown(commodity_id)} (named nowhere)" if unit != "person"
                                 else f"{shown(commodity_id)} (no wounded section)")
-        if not self.wounded:
+        if not self.top.data.get("wounded") and self.sections_read(("wounded",)):
             for mode in self.modes:
                 if "wounded_per_unit" in mode.data and mode.get("wounded_per_unit"):
                     self.report(mode.at("wounded_per_unit"), "wounded_per_unit only where "
@@ -689,6 +696,21 @@ class _Checker:
                 if name in self.policy.data and isinstance(value, int) and value > most:
                     self.report(self.policy.at(name), f"at most {most} (the horizon is "
                                 f"{days} days: more is never used)", shown(value))
+
+    def sections_read(self, names: tuple[str, ...]) -> bool:
+        """Whether each of these sections is absent or read whole (a mapping where the
+        schema has one, else a list of mappings): only then can nothing in them name a
+        value."""
+        for name in names:
+            value = self.top.data.get(name)
+            if value is None:
+                continue
+            one = is_model(split_annotated(Scenario.model_fields[name].annotation)[0])
+            whole = (isinstance(value, dict) if one else isinstance(value, list)
+                     and all(isinstance(v, dict) for v in value))
+            if name in self.unreadable or not whole:
+                return False
+        return True
 
     def unused_modes(self, places_read: bool) -> None:
         on_routes = {mode for route in self.routes for _, mode in route.names("modes")}
@@ -709,22 +731,22 @@ class _Checker:
     def unreached_places(self) -> None:
         ends = {route.get(end) for route in self.routes for end in ("from_", "to")}
         demanded = {demand.get("front") for demand in self.demand}
+        road_works = bool(self.top.data.get("road_works"))
         for place in self.place_entries:
             place_id = place.get("id")
             if place_id is None or place_id in ends:
                 continue
             if place.get("kind") == "front" and place_id in demanded:
                 continue  # a front with demand and no route: check_reach says so
+            if road_works and place.get("kind") == "locality" and place.get("population"):
+                continue  # its people may work on the roads, wherever they live
             self.report(place.at("id"), "a place that some route reaches (else nothing "
                         "there is ever used)", f"{shown(place_id)} (on no route)")
 
     def unstruck_routes(self) -> None:
         """Air threats named on routes closed to air attack (they would never strike)."""
-        by_key: dict[str, Entry] = {}
-        for route in self.routes:
-            by_key[f"{route.get('from_')}--{route.get('to')}"] = route
-            if isinstance(route.get("id"), str):
-                by_key[route.get("id")] = route
+        by_key = {key: route for route in self.routes
+                  if (key := self.route_key(route)) is not None}
         for air in self.air:
             for path, name in air.names("routes"):
                 named = by_key.get(name)

@@ -260,7 +260,7 @@ def _parse_text(text: str, file: str, base: Traversable, limit: int | None) -> S
 
 
 def validate_data(
-    data: dict[str, Any], locations: Locations, file: str
+    data: dict[str, Any], locations: Locations, file: str, unused: bool = True
 ) -> tuple[Scenario | None, list[Problem]]:
     """Validate a scenario's data as a file's is validated: the schema, then the
     cross-references (whether or not the schema passed, skipping only the sections that could
@@ -274,6 +274,10 @@ def validate_data(
         Where each value was written (empty where there is no file).
     file:
         The name shown for values without a recorded place.
+    unused:
+        Also report what can never be used (a mode on no route, ...). A file must not say
+        such things; a what-if or a sweep's variant may (no trucks at all is a question to
+        ask), so they pass False.
 
     Returns
     -------
@@ -287,7 +291,7 @@ def validate_data(
     except ValidationError as error:
         problems += schema_problems(error, data, locations, file)
     unreadable = {str(path[0]) for path in locations.reported if len(path) == 1}
-    problems += check_references(data, locations, file, unreadable)
+    problems += check_references(data, locations, file, unreadable, unused)
     return (None if problems else scenario), problems
 
 

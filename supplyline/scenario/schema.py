@@ -417,7 +417,7 @@ class Closure(Strict):
     @model_validator(mode="after")
     def _forward(self) -> Closure:
         if self.end < self.start:
-            raise ValueError("end must not be before start")
+            raise ValueError("an end on or after start")
         return self
 
 
@@ -505,9 +505,9 @@ class Demand(Strict):
         tabulated = self.kg_per_day is not None
         by_troops = self.troops is not None or self.ration_kg_per_person_day is not None
         if tabulated == by_troops:
-            raise ValueError("give either kg_per_day, or troops and ration_kg_per_person_day")
+            raise ValueError("either kg_per_day, or troops and ration_kg_per_person_day")
         if by_troops and (self.troops is None or self.ration_kg_per_person_day is None):
-            raise ValueError("troops and ration_kg_per_person_day go together")
+            raise ValueError("troops and ration_kg_per_person_day together")
         return self
 
 
@@ -694,7 +694,7 @@ class Policy(Strict):
     @model_validator(mode="after")
     def _daily_start_needs_steps(self) -> Policy:
         if self.daily_start_days > 0 and self.step_days == 1:
-            raise ValueError("daily_start_days needs step_days > 1 (day by day already)")
+            raise ValueError("daily_start_days only with step_days > 1 (else all is day by day)")
         return self
 
 
@@ -714,7 +714,7 @@ class ReplayMobilization(Strict):
     @model_validator(mode="after")
     def _selects_something(self) -> ReplayMobilization:
         if not (self.regions or self.places or self.exclude_regions):
-            raise ValueError("name regions, places or exclude_regions")
+            raise ValueError("some regions, places or exclude_regions")
         return self
 
 
@@ -853,7 +853,7 @@ class MetricTerm(Strict):
         }
         missing = [name for name in needs.get(self.kind, ()) if not getattr(self, name)]
         if missing:
-            raise ValueError(f"metric {self.kind} needs {', '.join(missing)}")
+            raise ValueError(f"{', '.join(missing)} for metric {self.kind}")
         reads = {
             "commodity": set(METRIC_UNITS) - {"days_from", "labour_days", "units_in_use",
                                               "units_recruited", "trips", "cost_per_t"},
@@ -868,9 +868,10 @@ class MetricTerm(Strict):
         unused = [name for name, kinds in reads.items()
                   if getattr(self, name) and self.kind not in kinds]
         if unused:
-            raise ValueError(f"metric {self.kind} does not use {', '.join(unused)}")
+            raise ValueError(f"no {', '.join(unused)} for metric {self.kind} (it does not "
+                             "use them)")
         if self.start is not None and self.by is not None and self.by < self.start:
-            raise ValueError("a window's by must not be before its start")
+            raise ValueError("a window's by on or after its start")
         return self
 
 

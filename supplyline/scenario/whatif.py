@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 import yaml
 from pydantic import BaseModel
 
-from supplyline.errors import Problem, ScenarioError
+from supplyline.errors import Problem, ScenarioError, not_whole
 from supplyline.scenario._yaml_lines import Locations
 from supplyline.scenario.paths import PathError, document, parse_path, set_value
 
@@ -103,7 +103,7 @@ def replace(scenario: Scenario, changes: Mapping[str, Any]) -> Scenario:
             problems += error.problems
     if problems:
         raise ScenarioError(problems)
-    changed, problems = validate_data(data, Locations(), WHAT_IF)
+    changed, problems = validate_data(data, Locations(), WHAT_IF, unused=False)
     if changed is None:
         raise ScenarioError(problems)
     return changed
@@ -119,11 +119,11 @@ def first_days(scenario: Scenario, days: int | None) -> Scenario:
     """
     if days is None:
         return scenario
-    if isinstance(days, bool) or not isinstance(days, int) or not 1 <= days <= scenario.days:
+    if not_whole(days, 1) or int(days) > scenario.days:
         raise ValueError(f"expected a whole number from 1 to {scenario.days} (the scenario's "
                          f"horizon), got {days!r}")
     return scenario.model_copy(
-        update={"end_date": scenario.start_date + dt.timedelta(days=days - 1)})
+        update={"end_date": scenario.start_date + dt.timedelta(days=int(days) - 1)})
 
 
 def with_step_days(scenario: Scenario, step_days: int | None) -> Scenario:
@@ -136,9 +136,9 @@ def with_step_days(scenario: Scenario, step_days: int | None) -> Scenario:
     """
     if step_days is None:
         return scenario
-    if isinstance(step_days, bool) or not isinstance(step_days, int) or step_days < 1:
+    if not_whole(step_days, 1):
         raise ValueError(f"expected a whole number of days ≥ 1, got {step_days!r}")
-    policy = scenario.policy.model_copy(update={"step_days": step_days})
+    policy = scenario.policy.model_copy(update={"step_days": int(step_days)})
     return scenario.model_copy(update={"policy": policy})
 
 

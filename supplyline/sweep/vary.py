@@ -245,14 +245,15 @@ def _source(scenario: Scenario, source: str | Path | None) -> _Source:
 
 def _validate(data: dict[str, Any], source: _Source, changed: list[DataPath]
               ) -> tuple[Scenario | None, list[Problem]]:
-    """Validate variant data as a file is validated; values the variant changed are shown as
-    the variant gives them, at the line of the value they replace."""
+    """Validate variant data as a file is validated (but for what can never be used: a
+    variant without trucks asks a question); values the variant changed are shown as the
+    variant gives them, at the line of the value they replace."""
     locations = Locations(dict(source.locations.spots), dict(source.locations.labels))
     for path in changed:
         spot = locations.spots.get(path)
         if spot is not None:
             locations.spots[path] = Spot(spot.file, spot.line, spot.key_line, None)
-    return validate_data(data, locations, source.file)
+    return validate_data(data, locations, source.file, unused=False)
 
 
 def _as_vary_problems(option: str, problems: list[Problem]) -> list[VaryProblem]:

@@ -332,11 +332,12 @@ def test_plan_output_json_and_report_give_the_fleet_and_the_cost_per_tonne() -> 
 
 
 @pytest.mark.parametrize(("metric", "words"), [
-    ({"kind": "consumed_t", "mode": "bicycle"}, "does not use mode"),
-    ({"kind": "cost_per_t", "commodity": "rice"}, "does not use commodity"),
-    ({"kind": "units_in_use"}, "needs mode"),
-    ({"kind": "arrivals_t", "start": "2020-01-10", "by": "2020-01-05"}, "before its start"),
-    ({"kind": "trips", "per": {"kind": "days_from"}}, "needs start"),
+    ({"kind": "consumed_t", "mode": "bicycle"}, "no mode for metric consumed_t"),
+    ({"kind": "cost_per_t", "commodity": "rice"}, "no commodity for metric cost_per_t"),
+    ({"kind": "units_in_use"}, "mode for metric units_in_use"),
+    ({"kind": "arrivals_t", "start": "2020-01-10", "by": "2020-01-05"},
+     "by on or after its start"),
+    ({"kind": "trips", "per": {"kind": "days_from"}}, "start for metric days_from"),
 ])
 def test_a_metric_says_what_it_needs_and_refuses_what_it_ignores(metric: dict[str, Any],
                                                                   words: str) -> None:

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from .helpers import TINY_TEXT, by_field, edit, line_of, problems_in
+from supplyline.scenario import load_text
+
+from .helpers import DATA, TINY_TEXT, by_field, edit, line_of, problems_in
 
 ROAD_WORK = """
 road_works:
@@ -300,3 +302,32 @@ def test_without_wounded_their_commodity_and_carrying_are_never_used() -> None:
     assert set(problems) == {"commodities[1].id", "modes[0].wounded_per_unit"}
     assert problems["commodities[1].id"].got == "'wounded' (no wounded section)"
     assert problems["modes[0].wounded_per_unit"].line == line_of(text, "wounded_per_unit")
+
+
+def test_a_locality_on_no_route_may_still_work_on_the_roads() -> None:
+    place = ("  - {id: ban-d, kind: locality, lat: 21.8, lon: 103.6, population: 5000}\n"
+             "\nroutes:\n")
+    text = edit(TINY_TEXT, "\nroutes:\n", place)
+    assert set(by_field(problems_in(text))) == {"places[6].id"}  # nothing to do there ...
+    text += "\nroad_works:\n  - {route: pass, crew_days: 500, start: 1954-03-01, by: 1954-03-05}\n"
+    load_text(text, "tiny.yaml", base_dir=DATA)  # ... but with road works they may work
+
+
+def test_an_unreadable_section_adds_no_never_used_guesses() -> None:
+    """Wounded given as a mapping: the schema says so, and neither their commodity nor the
+    porters' wounded_per_unit is called unused on a guess."""
+    text = edit(TINY_TEXT, WOUNDED, "wounded: {front: front}\n")
+    assert set(by_field(problems_in(text))) == {"wounded"}
+
+
+def test_an_air_threat_names_the_route_its_key_names() -> None:
+    """A sheltered parallel route with an id does not stand in for the exposed one named
+    FROM--TO."""
+    text = edit(TINY_TEXT, "  - {from: ban-b, to: relay, length_km: 10, modes: [porter]}\n",
+                "  - {from: ban-b, to: relay, length_km: 10, modes: [porter]}\n"
+                "  - {id: ban-a-relay-2, from: ban-a, to: relay, length_km: 12, "
+                "modes: [porter], air_exposed: false}\n")
+    text = edit(text, "routes: [pass]", "routes: [ban-a--relay]")
+    load_text(text, "tiny.yaml", base_dir=DATA)
+    text = edit(text, "routes: [ban-a--relay]", "routes: [ban-a-relay-2]")
+    assert [p.got for p in problems_in(text)] == ["'ban-a-relay-2' (air_exposed: false)"]
