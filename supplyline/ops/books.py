@@ -786,27 +786,40 @@ class Books:
     def _check_balances(self, conn: Connection, entry: Entry,
                         moves: list[tuple[str, str, dt.date, float]],
                         group: _Group | None = None) -> None:
-        """No place may hold less than nothing of a good or of waiting units on any day."""
+        """No place may hold less than nothing of a good or of waiting units on any day; a
+        front holds what it received less what it sent and what it ate (:meth:`eaten`)."""
         taken: dict[tuple[str, str], list[tuple[dt.date, float]]] = defaultdict(list)
         for place, item, d, delta in moves:
             taken[(place, item)].append((d, delta))
+        wants = self._wants()
+        start_date = self.scenario.start_date
         for (place, item), deltas in taken.items():
             if all(x >= 0 for _, x in deltas):
                 continue
             series = self._series(conn, place, item, group)
             first = min(d for d, x in deltas if x < 0)
-            for d, x in deltas:
-                series[d] = series.get(d, 0.0) + x
             start = self.initial.get((place, item), 0.0)
-            running = start
-            for d in sorted(series):
-                running += series[d]
+            # What it holds after each day's movements, without this entry and with it.
+            dates = sorted({*series, *(d for d, _ in deltas)})
+            if (place, item) in wants:  # every day, for the front eats every day
+                last = max(dates)
+                dates = [start_date + dt.timedelta(days=i)
+                         for i in range((last - start_date).days + 1)]
+            mine: dict[dt.date, float] = defaultdict(float)
+            for d, x in deltas:
+                mine[d] += x
+            before = np.array([series.get(d, 0.0) for d in dates])
+            after = before + np.array([mine.get(d, 0.0) for d in dates])
+            want = wants.get((place, item), np.zeros(0))[:len(dates)]
+            want = np.pad(want, (0, len(dates) - want.size))  # none past the horizon
+            _ate, held = _fronts_eat(start, before, want)
+            _ate, left = _fronts_eat(start, after, want)
+            for d, was, running in zip(dates, held, left, strict=True):
                 if d >= first and running < -TOL * max(1.0, abs(start)) - 1e-6:
-                    held = running - sum(x for day, x in deltas if day <= d)
                     what = (f"units of {item[5:]} waiting" if item.startswith("unit:")
                             else f"kg of {item}")
                     field = _field_of(entry, item)
-                    raise EntryError(field, f"{place} holds {max(held, 0.0):,.1f} {what} on "
+                    raise EntryError(field, f"{place} holds {max(was, 0.0):,.1f} {what} on "
                                             f"{d}; this entry would leave {running:,.1f}")
 
     # --- reading -------------------------------------------------------------------------
@@ -884,13 +897,7 @@ class Books:
         it received less what it sent and what it ate by then."""
         sc = self.scenario
         days = min(max((before - sc.start_date).days, 0), sc.days)
-        if "demand" not in self.cache:
-            wanted: dict[tuple[str, str], np.ndarray] = defaultdict(lambda: np.zeros(sc.days))
-            for d in sc.demand:
-                if d.commodity in self.index.goods:
-                    wanted[(d.front, d.commodity)] += demand_kg_per_day(d, sc)
-            self.cache["demand"] = dict(wanted)
-        wants: dict[tuple[str, str], np.ndarray] = self.cache["demand"]
+        wants = self._wants()
         if days == 0 or not wants:
             return {}
         c = t.daily.c
@@ -900,21 +907,30 @@ class Books:
                 select(c.place, c.item, c.date, func.sum(c.delta))
                 .where(c.place.in_(sorted({p for p, _ in wants})),
                        c.item.in_(sorted({g for _, g in wants})),
-                       c.date >= sc.start_date, c.date < before)
+                       c.date >= sc.start_date,
+                       c.date < sc.start_date + dt.timedelta(days=days))
                 .group_by(c.place, c.item, c.date)).all()
         for place, good, day, kg in rows:
             if (place, good) in wants:
                 moved[(place, good)][(day - sc.start_date).days] += float(kg)
         out = {}
         for key, want in wants.items():
-            held, ate = self.initial.get(key, 0.0), 0.0
-            for delta, need in zip(moved[key], want[:days], strict=True):
-                held += float(delta)
-                bite = min(max(held, 0.0), float(need))
-                held, ate = held - bite, ate + bite
+            ate, _held = _fronts_eat(self.initial.get(key, 0.0), moved[key], want[:days])
             if ate > 0:
                 out[key] = ate
         return out
+
+    def _wants(self) -> dict[tuple[str, str], np.ndarray]:
+        """The scenario's demand by (front, good): kg a day over the horizon."""
+        if "demand" not in self.cache:
+            sc = self.scenario
+            wanted: dict[tuple[str, str], np.ndarray] = defaultdict(lambda: np.zeros(sc.days))
+            for d in sc.demand:
+                if d.commodity in self.index.goods:
+                    wanted[(d.front, d.commodity)] += demand_kg_per_day(d, sc)
+            self.cache["demand"] = dict(wanted)
+        wants: dict[tuple[str, str], np.ndarray] = self.cache["demand"]
+        return wants
 
     def actual_by_day(self) -> list[tuple[str, str, dt.date, float]]:
         """What the books show, per day, as ``(what, id, date, kg)``: kg given by each
@@ -1028,6 +1044,21 @@ def place_of(entry: Entry) -> str:
     if isinstance(entry, RouteReport):
         return entry.route
     raise TypeError(f"the place of a {entry.kind} is read from the books")
+
+
+def _fronts_eat(start: float, moved: np.ndarray, want: np.ndarray) -> tuple[float, np.ndarray]:
+    """A place day by day from ``start``: each day's movements ``moved``, then it eats the
+    day's ``want`` from what it holds, never more (the rule of :meth:`Books.eaten`; zeros
+    for a place that eats nothing). What it ate in all, and what it held each day after the
+    day's movements, before eating."""
+    held, ate = start, 0.0
+    before_eating = np.empty(moved.size)
+    for i, (delta, need) in enumerate(zip(moved, want, strict=True)):
+        held += float(delta)
+        before_eating[i] = held
+        bite = min(max(held, 0.0), float(need))
+        held, ate = held - bite, ate + bite
+    return ate, before_eating
 
 
 def _recorded(row: Any) -> Recorded:

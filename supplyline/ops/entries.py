@@ -18,7 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 
 from supplyline.errors import SupplylineError
 from supplyline.scenario._yaml_lines import shown
-from supplyline.scenario.schema import Scenario
+from supplyline.scenario.schema import Number, Scenario
 
 __all__ = [
     "KINDS",
@@ -38,8 +38,8 @@ __all__ = [
     "said",
 ]
 
-Kg = Annotated[float, Field(ge=0, le=1e12, allow_inf_nan=False)]
-PositiveKg = Annotated[float, Field(gt=0, le=1e12, allow_inf_nan=False)]
+Kg = Annotated[float, Field(ge=0, le=1e12, allow_inf_nan=False), Number]
+PositiveKg = Annotated[float, Field(gt=0, le=1e12, allow_inf_nan=False), Number]
 Note = Annotated[str, Field(max_length=2000)]
 Ident = Annotated[str, Field(min_length=1, max_length=200)]
 
@@ -60,7 +60,7 @@ class _Entry(BaseModel):
 
     date: dt.date = Field(description="the day it happened")
     note: Note = Field("", description="free text kept with the entry")
-    corrects: Annotated[int, Field(ge=1, le=2**62)] | None = Field(
+    corrects: Annotated[int, Field(ge=1, le=2**62), Number] | None = Field(
         None, description="id of the entry this one corrects (replaces)")
 
 
@@ -91,8 +91,8 @@ class Labour(_Entry):
 
     kind: Literal["labour"] = "labour"
     locality: Ident
-    persons: Annotated[int, Field(gt=0, le=10**9)]
-    days: Annotated[float, Field(gt=0, le=100_000, allow_inf_nan=False)]
+    persons: Annotated[int, Field(gt=0, le=10**9), Number]
+    days: Annotated[float, Field(gt=0, le=100_000, allow_inf_nan=False), Number]
     role: Literal["carrier", "road_crew", "stretcher_bearer"]
     mode: Ident | None = None
 
@@ -105,7 +105,7 @@ class Dispatch(_Entry):
     from_: Ident = Field(alias="from")
     to: Ident
     mode: Ident
-    units: Annotated[float, Field(gt=0, le=1e9, allow_inf_nan=False)]
+    units: Annotated[float, Field(gt=0, le=1e9, allow_inf_nan=False), Number]
     cargo_kg: dict[Ident, Kg] = Field(default_factory=dict)
     route: Ident | None = Field(None, description="the route taken, where several join "
                                                   "from and to")
@@ -124,7 +124,7 @@ class UnitLoss(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    units: Annotated[float, Field(gt=0, le=1e9, allow_inf_nan=False)]
+    units: Annotated[float, Field(gt=0, le=1e9, allow_inf_nan=False), Number]
     reason: Literal["strike", "raid", "breakdown", "illness", "desertion"]
 
 
@@ -134,7 +134,7 @@ class Receipt(_Entry):
     destination) unless ``units_lost`` says it was lost on the way, and why."""
 
     kind: Literal["receipt"] = "receipt"
-    dispatch: Annotated[int, Field(ge=1, le=2**62)]
+    dispatch: Annotated[int, Field(ge=1, le=2**62), Number]
     received_kg: dict[Ident, Kg] = Field(default_factory=dict)
     losses: list[Loss] = Field(default_factory=list, max_length=100)
     units_lost: list[UnitLoss] = Field(default_factory=list, max_length=100,
@@ -147,7 +147,7 @@ class Wounded(_Entry):
     kind: Literal["wounded"] = "wounded"
     front: Ident
     hospital: Ident
-    persons: Annotated[int, Field(gt=0, le=10**9)]
+    persons: Annotated[int, Field(gt=0, le=10**9), Number]
 
 
 class RouteReport(_Entry):
@@ -158,7 +158,7 @@ class RouteReport(_Entry):
     kind: Literal["route"] = "route"
     route: Ident
     status: Literal["strike", "damage", "repaired", "closed", "reopened"]
-    capacity_lost: Annotated[float, Field(gt=0, le=1, allow_inf_nan=False)] | None = None
+    capacity_lost: Annotated[float, Field(gt=0, le=1, allow_inf_nan=False), Number] | None = None
 
 
 Entry = Annotated[
@@ -179,7 +179,7 @@ def parse_entry(data: Any) -> Entry:
 #: What was expected, by pydantic's type of error (those that need no more than the type).
 _EXPECTED = {
     **dict.fromkeys(("int_parsing", "int_type", "int_from_float"), "a whole number"),
-    **dict.fromkeys(("float_parsing", "float_type"), "a number"),
+    **dict.fromkeys(("float_parsing", "float_type", "number_type"), "a number"),
     "finite_number": "a finite number",
     **dict.fromkeys(("bool_parsing", "bool_type"), "true or false"),
     **dict.fromkeys(("date_parsing", "date_type", "date_from_datetime_parsing",

@@ -196,6 +196,10 @@ def test_a_received_convoy_is_corrected_through_its_receipt(books: Books,
      "a route id"),
     (entry("receipt", date="2024-11-02", dispatch=1, surprise=1), "surprise",
      "expected a known field, got unknown field 'surprise'"),
+    (entry("dispatch", date="2024-11-02", from_="ridge-depot", to="kestrel-town",
+           mode="porter", units=True), "units", "expected a number, got true"),
+    (entry("contribution", date="2024-11-02", locality="high-village", good="rice", kg=True,
+           at="ridge-depot"), "kg", "expected a number, got true"),
 ])
 def test_bad_entries_name_the_field(books: Books, data: dict[str, Any], field: str,
                                     says: str) -> None:
@@ -371,6 +375,21 @@ def test_a_front_eats_its_demand_from_what_it_holds(books: Books,
     # The overview's day counts its own entries, and what was eaten before it.
     assert books.on_hand(before(8), eaten_before=before(7))[("kestrel-town", "rice")] == 1000
     assert books.balances()[("kestrel-town", "rice")] == 6000  # the movements themselves
+
+
+def test_a_front_cannot_send_away_what_it_has_eaten(books: Books,
+                                                   tutorial: sl.Scenario) -> None:
+    """The check on a dispatch counts what the front ate, as the overview and the re-plan
+    do: 5,000 kg at Kestrel town on day 0 are eaten by day 5 (1,500 kg a day from day 2)."""
+    give(books, tutorial, 5000, at="kestrel-town")
+    porters(books, tutorial, 20)
+    for a, b, on in (("high-village", "ridge-depot", 0), ("ridge-depot", "kestrel-town", 1)):
+        sent = books.append(send(tutorial, 0, on=on, units=20, from_=a, to=b), "clerk")
+        books.append(entry("receipt", date=day(tutorial, on + 1), dispatch=sent.id), "clerk")
+    back = {"from_": "kestrel-town", "to": "ridge-depot"}
+    books.append(send(tutorial, 200, on=3, **back), "clerk")  # 3,500 kg are still there
+    refused(books, send(tutorial, 200, on=6, **back), "cargo_kg.rice",
+            "kestrel-town holds 0.0 kg of rice on 2024-11-07")
 
 
 def test_the_time_an_entry_was_written_is_said_in_utc() -> None:
