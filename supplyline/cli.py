@@ -495,6 +495,13 @@ def _check_suffix(out: Path, suffixes: Sequence[str], json_output: bool) -> None
                  json_output, path=str(out))
 
 
+def _check_export(folder: Path | None, json_output: bool) -> None:
+    """Exit 2 when ``--export`` names something that is not a folder, before any work."""
+    if folder is not None and folder.exists() and not folder.is_dir():
+        fail("usage", f"--export: expected a folder (new or existing), got {str(folder)!r}, "
+                      "a file", EXIT_BAD_INPUT, json_output, path=str(folder))
+
+
 def _check_replay(sc: Scenario, replay: str | None, json_output: bool) -> None:
     """Exit 2 when ``--replay`` names no replay of the scenario."""
     names = [r.name for r in sc.replays]
@@ -666,6 +673,7 @@ def plan_command(
 
     sc = _limit_days(load_or_exit(scenario, json_output), days, json_output)
     _check_replay(sc, replay, json_output)
+    _check_export(export, json_output)
     if out is not None:
         _check_suffix(out, (".json", ".html", ".pdf"), json_output)
     search = None
@@ -806,6 +814,7 @@ def report(
 
     sc = _limit_days(load_or_exit(scenario, json_output), days, json_output)
     _check_replay(sc, replay, json_output)
+    _check_export(export, json_output)
     _check_suffix(out, (".html", ".pdf"), json_output)
     result = _plan_or_exit(sc, replay, solver, time_limit, json_output, step_days, verbose)
     results = ({"simulation": _simulate_or_exit(result, runs, seed, "cpu", json_output)}
@@ -886,6 +895,7 @@ def resilience(
     from supplyline.resilience.analysis import analyse, parse_window
 
     sc = _limit_days(load_or_exit(scenario, json_output), days, json_output)
+    _check_export(export, json_output)
     span = None
     if window is not None:
         try:
@@ -1389,6 +1399,7 @@ def simulate_command(
 
     sc = _limit_days(load_or_exit(scenario, json_output), days, json_output)
     _check_replay(sc, replay, json_output)
+    _check_export(export, json_output)
     result = _simulate_or_exit(
         _plan_or_exit(sc, replay, solver, time_limit, json_output, step_days, verbose),
         runs, seed, device, json_output, unit_losses, precision)

@@ -324,3 +324,14 @@ def test_the_file_size_limit_is_raised_or_lifted_from_the_environment(
         assert bad.exit_code == 2
         error = json.loads(bad.stdout)["error"]
         assert error["kind"] == "usage" and "SUPPLYLINE_MAX_FILE_MB" in error["message"]
+
+
+def test_an_export_that_is_a_file_is_refused_before_any_work(tmp_path: Path) -> None:
+    taken = tmp_path / "afile"
+    taken.write_text("mine", encoding="utf-8")
+    for command in ("plan", "report", "simulate", "resilience"):
+        code, error = json_error(command, "tutorial", "--export", str(taken))
+        assert code == 2 and error["kind"] == "usage", (command, error)
+        assert error["message"] == (f"--export: expected a folder (new or existing), got "
+                                    f"{str(taken)!r}, a file")
+    assert taken.read_text(encoding="utf-8") == "mine"

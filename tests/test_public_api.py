@@ -6,6 +6,9 @@ import importlib.metadata
 import re
 import types
 from pathlib import Path
+from typing import Any
+
+import pytest
 
 import supplyline as sl
 
@@ -68,3 +71,48 @@ def test_readme_python_example_runs() -> None:
     assert blocks, "README.md has no Python example"
     for block in blocks:
         exec(compile(block, "README.md", "exec"), {})
+
+
+# -- arguments: a wrong one is said by name, never a deep traceback or a quiet wrong answer --
+
+
+@pytest.fixture(scope="module")
+def tutorial() -> sl.Scenario:
+    return sl.load("tutorial")
+
+
+@pytest.fixture(scope="module")
+def short_plan(tutorial: sl.Scenario) -> sl.Plan:
+    return sl.plan(tutorial, days=3)
+
+
+@pytest.mark.parametrize(("call", "error", "words"), [
+    (lambda sc, p: sl.plan("tutorial"), TypeError, "scenario: expected a Scenario"),
+    (lambda sc, p: sl.plan(sc, step_days=0), sl.PlanError, "step_days: expected a whole"),
+    (lambda sc, p: sl.plan(sc, step_days=2.5), sl.PlanError, "got 2.5"),
+    (lambda sc, p: sl.plan(sc, time_limit_s="10"), sl.PlanError, "time_limit_s: expected"),
+    (lambda sc, p: sl.plan(sc, risk="x"), sl.SimulationError, "risk must be a probability"),
+    (lambda sc, p: sl.plan(sc, risk=0.2, seed=-1), sl.SimulationError, "seed must be"),
+    (lambda sc, p: sl.simulate(sc, runs=10), TypeError, "plan: expected a Plan"),
+    (lambda sc, p: sl.simulate(p, runs=10, seed=1.5), sl.SimulationError, "seed must be"),
+    (lambda sc, p: sl.simulate(p, runs=10, workers=0), sl.SimulationError, "workers must"),
+    (lambda sc, p: sl.validate(sc), TypeError, "result: expected a Plan"),
+    (lambda sc, p: sl.compare(p), TypeError, "expected a list of plans"),
+    (lambda sc, p: sl.compare([]), TypeError, "at least one plan"),
+    (lambda sc, p: sl.compare([sc]), TypeError, "1: Scenario"),
+])
+def test_a_wrong_argument_is_named(call: Any, error: type[Exception], words: str,
+                                   tutorial: sl.Scenario, short_plan: sl.Plan) -> None:
+    with pytest.raises(error, match=re.escape(words)):
+        call(tutorial, short_plan)
+
+
+def test_numpy_integers_are_whole_numbers(tutorial: sl.Scenario) -> None:
+    """Counts from a notebook often come as NumPy integers: days, steps, runs and seeds
+    take them as the ints they are."""
+    import numpy as np
+
+    made = sl.plan(tutorial, days=np.int64(4), step_days=np.int64(2))
+    assert made.days == 4 and made.steps_description()
+    ran = sl.simulate(made, runs=np.int64(20), seed=np.int64(3))
+    assert ran.runs == 20

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from supplyline.errors import PlanError, ReplayError
+from supplyline.errors import PlanError, ReplayError, not_number, not_whole
 from supplyline.network import Network, compile_network
 from supplyline.plan.diagnose import RESOLVE_SECONDS, explain_shortfall
 from supplyline.plan.metrics import MetricValue, compare
@@ -92,6 +92,14 @@ def plan(
     >>> sl.plan(sl.load("tutorial"), days=10, step_days=2).days  # doctest: +SKIP
     10
     """
+    if not isinstance(scenario, Scenario | Network):
+        raise TypeError(f"scenario: expected a Scenario (sl.load(...)) or a compiled Network, "
+                        f"got {type(scenario).__name__}")
+    if step_days is not None and not_whole(step_days, 1):
+        raise PlanError(f"step_days: expected a whole number of days ≥ 1, got {step_days!r}")
+    if time_limit_s is not None and (not_number(time_limit_s) or not time_limit_s > 0):
+        raise PlanError(f"time_limit_s: expected a number of seconds > 0, got "
+                        f"{time_limit_s!r}")
     entry = check_solver(solver)
     if risk is not None:
         if isinstance(scenario, Network) or state is not None:
@@ -107,8 +115,6 @@ def plan(
         search = plan_for_risk(scenario, risk, runs=risk_runs, seed=seed, plan=one)
         search.plan.risk = search
         return search.plan
-    if time_limit_s is not None and not time_limit_s > 0:
-        raise PlanError(f"time_limit_s must be a number of seconds > 0, got {time_limit_s!r}")
     say = progress or (lambda _message: None)
     if isinstance(scenario, Network):
         net = scenario
@@ -117,7 +123,7 @@ def plan(
             scenario = first_days(scenario, days)
         except ValueError as error:
             raise PlanError(f"days: {error}") from None
-        net = compile_network(scenario, step_days)
+        net = compile_network(scenario, None if step_days is None else int(step_days))
     chosen = None
     if replay is not None:
         names = [r.name for r in net.scenario.replays]
@@ -144,7 +150,29 @@ def plan(
 
 def validate(result: Plan) -> list[MetricValue]:
     """Compare the scenario's observed figures that apply to this plan (its replay, or the plain
-    plan) with what the plan computes."""
+    plan) with what the plan computes.
+
+    Parameters
+    ----------
+    result:
+        A plan (``sl.plan(scenario, replay=...)``).
+
+    Returns
+    -------
+    list of MetricValue
+        One per observed figure of the plan's replay (or of the plain plan): the model's
+        value in the figure's unit, the figure, its tolerance, and whether it passes or
+        follows from the inputs alone.
+
+    Raises
+    ------
+    TypeError
+        When ``result`` is not a Plan.
+    PlanError
+        When a figure's unit cannot be converted to the metric's.
+    """
+    if not isinstance(result, Plan):
+        raise TypeError(f"result: expected a Plan (sl.plan(...)), got {type(result).__name__}")
     return [
         compare(result, observed)
         for observed in result.network.scenario.observed

@@ -376,8 +376,8 @@ def _failure_words(status: SolveStatus, detail: str) -> str:
     if status is SolveStatus.TIME_LIMIT:
         return (
             "the optimizer reached its time limit before finding the best plan; plan fewer "
-            f"days (--days), in longer steps (--step-days) or allow more time (--time-limit) "
-            f"({detail})"
+            "days (--days, or days= in Python), in longer steps (--step-days, step_days=) or "
+            f"allow more time (--time-limit, time_limit_s=) ({detail})"
         )
     return f"the optimizer stopped without a plan ({status.value}: {detail})"
 

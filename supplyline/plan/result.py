@@ -29,6 +29,9 @@ if TYPE_CHECKING:
 
 #: Amounts below this (kg, units or persons) are solver noise and shown as zero.
 NOISE = 1e-6
+#: Food a group (the wounded, the repair crews) went without is noted when it is more than
+#: this many kg of a good in all: the one threshold of every output that tells it.
+UNFED_NOTE_KG = 1.0
 #: A count of units this far above a whole number is that number: an interior point answer
 #: without crossover (the planner's on large LPs) leaves crumbs of up to a few thousandths
 #: of a unit on modes and days it does not use (8.8e-6 of a raft on the built-in scenario),
@@ -431,7 +434,7 @@ class Plan:
         for who, missing in (("wounded", self.wounded_unfed_kg()),
                              ("repair crews", self.crew_unfed_kg())):
             total = missing.sum(axis=(0, 2)) if unfed else np.zeros(0)
-            for g in np.nonzero(total > 1.0)[0]:
+            for g in np.nonzero(total > UNFED_NOTE_KG)[0]:
                 notes.append(f"{who} not fed: {_mass(total[g])} of {self.good_ids[g]} missing")
         if self.replay is not None:
             replay = next(r for r in net.scenario.replays if r.name == self.replay)

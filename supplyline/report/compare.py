@@ -185,10 +185,26 @@ def compare(plans: Sequence[Plan] | Mapping[str, Plan]) -> Comparison:
     Parameters
     ----------
     plans:
-        The plans, labelled (a mapping from label to plan) or not (labelled 1, 2, ...).
+        The plans, labelled (a mapping from label to plan) or not (labelled 1, 2, ...); at
+        least one.
+
+    Raises
+    ------
+    TypeError
+        For anything but plans (a single plan: pass ``[plan]``), or none.
     """
+    from supplyline.plan.result import Plan
+
+    if isinstance(plans, Plan) or not isinstance(plans, Sequence | Mapping):
+        raise TypeError(f"plans: expected a list of plans or a mapping of label to plan, "
+                        f"got {type(plans).__name__}")
     labelled = dict(plans) if isinstance(plans, Mapping) else {
         str(i + 1): plan for i, plan in enumerate(plans)}
+    wrong = [f"{label}: {type(p).__name__}" for label, p in labelled.items()
+             if not isinstance(p, Plan)]
+    if wrong or not labelled:
+        raise TypeError(f"plans: expected at least one plan (sl.plan(...)), got "
+                        f"{', '.join(wrong) or 'none'}")
     return compare_records({label: plan_record(plan) for label, plan in labelled.items()})
 
 

@@ -15,7 +15,7 @@ import numpy as np
 
 from supplyline.network import BoolArray, FloatArray, IntArray, Network
 from supplyline.plan.metrics import traced_share
-from supplyline.plan.result import Plan, whole_units
+from supplyline.plan.result import UNFED_NOTE_KG, Plan, whole_units
 from supplyline.report.svg import fmt
 
 #: Label of the share of front consumption that was already in stock at the start.
@@ -493,27 +493,31 @@ class Unfed:
     first: int
     last: int
     kg: float
+    total: float  # kg of the good the group went without at every place
 
 
 def unfed(plan: Plan) -> list[Unfed]:
-    """Where and when the wounded and the repair crews went without food, per place and good
-    (places where less than :data:`KG_RESOLUTION` was missing are left out), from
-    ``Plan.wounded_unfed_kg`` and ``Plan.crew_unfed_kg`` (crews eat at their route's
-    ``repair_fed_at`` place). The days are those on which at least a hundredth of the
-    place's worst step was missing."""
+    """Where and when the wounded and the repair crews went without food, per place and good,
+    from ``Plan.wounded_unfed_kg`` and ``Plan.crew_unfed_kg`` (crews eat at their route's
+    ``repair_fed_at`` place): for the goods the plan notes (more than ``UNFED_NOTE_KG`` in
+    all, as ``Plan.gave_up`` does), the places with at least a hundredth of that. The days
+    are those on which at least a hundredth of the place's worst step was missing."""
     net = plan.network
     wounded = plan.wounded_unfed_kg()
     crews = np.zeros_like(wounded)
     np.add.at(crews, net.repair_fed_at, plan.crew_unfed_kg())
     out: list[Unfed] = []
     for who, missing in (("wounded", wounded), ("repair crews", crews)):
-        for p, g in zip(*np.nonzero(missing.sum(axis=2) >= KG_RESOLUTION), strict=True):
+        at_place = missing.sum(axis=2)  # [P, G]
+        total = at_place.sum(axis=0)
+        noted = (total > UNFED_NOTE_KG)[None, :] & (at_place >= 0.01 * total[None, :])
+        for p, g in zip(*np.nonzero(noted), strict=True):
             by_step = missing[p, g]
             steps = np.flatnonzero(by_step >= 0.01 * by_step.max())
             out.append(Unfed(who, commodity_name(plan, int(g)), place_name(net, int(p)),
                              int(plan.step_start[steps[0]]),
                              int(plan.step_start[steps[-1]] + plan.step_length[steps[-1]] - 1),
-                             float(by_step.sum())))
+                             float(by_step.sum()), float(total[g])))
     return out
 
 
@@ -534,6 +538,6 @@ def unfed_words(plan: Plan) -> list[str]:
                     else f"from {first} to {b.day} {b:%b %Y}")
             where.append(f"{mass_words(u.kg)} at {u.place} {when}" if len(places) > 1
                          else f"at {u.place} {when}")
-        total = mass_words(sum(u.kg for u in places))
+        total = mass_words(places[0].total)
         out.append(f"The {who} went without {total} of {good.lower()}: {'; '.join(where)}.")
     return out

@@ -143,6 +143,13 @@ def cut_map(net: Network, res: Resilience) -> str:
             f"<title>{escape(title)}</title>{''.join(parts)}</svg>")
 
 
+def _more(res: Resilience, count: int) -> str:
+    """What a ranking cut at ``count`` rows leaves out, in words ('' when nothing)."""
+    left = len(res.ranking) - count
+    return (f"{left} more cuts rank below these; all {len(res.ranking)} are in the export "
+            f"(--export DIR: resilience.csv)." if left > 0 else "")
+
+
 def _ranking_rows(res: Resilience, count: int) -> list[list[object]]:
     return [[n, " + ".join(i.names), i.kind, _cell(i.extra_shortfall_t),
              _cell(i.extra_labour_days), _cell(i.extra_eaten_t), _reserve(i)]
@@ -219,13 +226,17 @@ def resilience_section(plan: Plan, context: ReportContext) -> Section | None:
     if not isinstance(res, Resilience):
         return None
     critical = [i for i in res.ranking if i.extra_shortfall_t >= CRITICAL_T]
+    some = [i for i in res.ranking if i.extra_shortfall_t > 0.0005]  # half a kg: any at all
     when = ""
     if res.window_dates is not None:
         when = f" (cut from {res.window_dates[0]} to {res.window_dates[1]})"
+    lesser = len(some) - len(critical)
     lead = (f"<p>The uncut plan leaves {fmt(res.base.shortfall_t)} t short. Of "
             f"{len(res.ranking)} routes and places cut one at a time{escape(when)}, "
-            f"{len(critical)} add shortfall. “stock” is how long the fronts' stocks last "
-            "once the cut begins before they go shorter than in the uncut plan.</p>")
+            f"{len(critical)} add {fmt(CRITICAL_T)} t of shortfall or more"
+            + (f", and {lesser} add less" if lesser > 0 else "")
+            + ". “stock” is how long the fronts' stocks last once the cut begins before "
+            "they go shorter than in the uncut plan.</p>")
     body = (lead
             + figure(cut_map(plan.network, res),
                      caption="Routes and places by the shortfall their cut adds (orange; red "
@@ -233,6 +244,7 @@ def resilience_section(plan: Plan, context: ReportContext) -> Section | None:
                      "red; fronts are black squares. Hover for the figures.")
             + table("resilience-ranking", RANKING_HEAD, _ranking_rows(res, 30),
                     [True, False, False, True, True, True, True])
+            + (f'<p class="note">{escape(_more(res, 30))}</p>' if _more(res, 30) else "")
             + table("resilience-worst", WORST_HEAD, _worst_rows(res),
                     [True, False, False, True, True, True, True])
             + (table("resilience-simulated", SIMULATED_HEAD, _simulated_rows(res),
@@ -257,6 +269,8 @@ def print_resilience(res: Resilience, console: Console, count: int = 15) -> None
     for row in _ranking_rows(res, count):
         ranking.add_row(*(str(c) for c in row))
     console.print(ranking)
+    if _more(res, count):
+        console.print(inert(_more(res, count)))
     worst = FitTable("Worst sets of k cuts", *(
         Column(head, numeric=n in numeric, prose=n == 2) for n, head in enumerate(WORST_HEAD)))
     for row in _worst_rows(res):

@@ -39,9 +39,24 @@ __all__ = ["TRADEOFF_TARGETS", "export_simulation", "print_risk_search",
 FAN_OUTER, FAN_INNER, FAN_MEDIAN = "#c6dbef", "#6baed6", "#08306b"
 
 
-def _pm(figure: dict[str, Any], digits: int = 3, unit: str = "") -> str:
+def _error(se: float, value: float, runs: int) -> str:
+    """A Monte Carlo standard error as shown: none from one run ('—'), and rounding noise
+    of a figure that does not vary (below a billionth of it) as 0."""
+    if runs < 2:
+        return "—"
+    return fmt(0.0 if abs(se) <= 1e-9 * max(1.0, abs(value)) else se, 2)
+
+
+def _pm(figure: dict[str, Any], runs: int, digits: int = 3, unit: str = "",
+        scale: float = 1.0) -> str:
     """'12.3 ± 0.4 t' (the Monte Carlo standard error)."""
-    return f"{fmt(figure['value'], digits)} ± {fmt(figure['se'], 2)}{unit}"
+    value, se = scale * figure["value"], scale * figure["se"]
+    return f"{fmt(value, digits)} ± {_error(se, value, runs)}{unit}"
+
+
+def _runs_for(figure: dict[str, Any], runs: int) -> str:
+    """Runs that would make the figure good to ±1 % ('—' from one run)."""
+    return f"{figure['runs_for_1pct']:,}" if runs >= 2 else "—"
 
 
 def risk_rows(result: Simulation) -> list[tuple[str, str, str]]:
@@ -49,11 +64,10 @@ def risk_rows(result: Simulation) -> list[tuple[str, str, str]]:
     k = result.kpis()
     dist = k["shortfall_distribution_t"]
     p = k["p_any_shortfall"]
+    n = result.runs
     rows = [
-        ("chance some front goes short", f"{fmt(100 * p['value'])} ± "
-         f"{fmt(100 * p['se'], 2)} %", f"{p['runs_for_1pct']:,}"),
-        ("shortfall, mean", _pm(k["shortfall_t"], unit=" t"),
-         f"{k['shortfall_t']['runs_for_1pct']:,}"),
+        ("chance some front goes short", _pm(p, n, unit=" %", scale=100.0), _runs_for(p, n)),
+        ("shortfall, mean", _pm(k["shortfall_t"], n, unit=" t"), _runs_for(k["shortfall_t"], n)),
         ("shortfall, P50 / P90 / P99", f"{fmt(dist['p50'])} / {fmt(dist['p90'])} / "
          f"{fmt(dist['p99'])} t", ""),
         ("shortfall, mean of worst 5 %", f"{fmt(dist['cvar95'])} t", ""),
@@ -64,14 +78,14 @@ def risk_rows(result: Simulation) -> list[tuple[str, str, str]]:
                        ("eaten_t", "eaten on the way by carriers, crews and the wounded"),
                        ("unfed_t", "food carriers, crews and the wounded went without (not "
                                    "at hand where they were)")):
-        rows.append((label, _pm(k[key], unit=" t"), f"{k[key]['runs_for_1pct']:,}"))
+        rows.append((label, _pm(k[key], n, unit=" t"), _runs_for(k[key], n)))
     net = result.network
     for mode, lost in k["units_lost_by_mode"].items():
         m = net.mode_ids.index(mode)
         if lost > 0:
             rows.append((f"{short_label(mode_name(net, m), 200).lower()} units lost to strikes "
                          "and raids, mean", fmt(lost), ""))
-    rows.append(("labour-days", _pm(k["labour_days"]), f"{k['labour_days']['runs_for_1pct']:,}"))
+    rows.append(("labour-days", _pm(k["labour_days"], n), _runs_for(k["labour_days"], n)))
     return rows
 
 
@@ -80,7 +94,8 @@ def print_simulation_summary(result: Simulation, console: Console) -> None:
     k = result.kpis()
     plan = result.plan
     console.print(inert(
-        f"{result.runs:,} runs of the plan for {plan.network.scenario.title} "
+        f"{result.runs:,} run{'s' * (result.runs != 1)} of the plan for "
+        f"{plan.network.scenario.title} "
         f"(seed {result.seed}, {result.seconds:.1f} s on {result.device}, "
         f"{result.precision} precision)"))
     console.print(inert(

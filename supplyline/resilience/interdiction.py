@@ -98,7 +98,8 @@ def aggregate(net: Network) -> Aggregate:
     gain, per_move = gains(net)
     open_days = (net.capacity_factor * net.step_length[None, :]).sum(axis=1)  # [A]
     tonnage = net.capacity_kg * open_days
-    movements = net.capacity_movements * open_days * per_move
+    with np.errstate(invalid="ignore"):  # no limit (inf) × no room per move (0): no limit
+        movements = net.capacity_movements * open_days * per_move
     capacity = np.minimum(np.where(np.isfinite(tonnage), tonnage, np.inf),
                           np.where(np.isfinite(movements), movements, np.inf))
     keep = gain > 0

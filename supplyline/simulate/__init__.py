@@ -20,7 +20,7 @@ from typing import Any
 
 import numpy as np
 
-from supplyline.errors import SimulationError
+from supplyline.errors import SimulationError, not_whole
 from supplyline.plan.result import Plan
 from supplyline.simulate.engine import Compiled, compile_plan, run_chunk
 from supplyline.simulate.result import Simulation, is_short
@@ -133,11 +133,18 @@ def simulate(
         Chunks of runs computed at once on the CPU, each in its own thread (default: the
         cores this process may use); the result does not depend on it.
     precision:
-        'single' (float32, the default: about twice as fast) or 'double' (float64) for
+        'single' (float32, the default: about 1.5 times as fast) or 'double' (float64) for
         every amount (see :data:`PRECISIONS`). The random draws are the same in both.
     """
-    if not isinstance(runs, int) or isinstance(runs, bool) or runs < 1:
+    if not isinstance(plan, Plan):
+        raise TypeError(f"plan: expected a Plan (sl.plan(...)), got {type(plan).__name__}")
+    if not_whole(runs, 1):
         raise SimulationError(f"runs must be a whole number >= 1, got {runs!r}")
+    if seed is not None and not_whole(seed, 0):
+        raise SimulationError(f"seed must be a whole number >= 0 or None, got {seed!r}")
+    if workers is not None and not_whole(workers, 1):
+        raise SimulationError(f"workers must be a whole number >= 1 or None, got {workers!r}")
+    runs = int(runs)
     if precision not in PRECISIONS:
         raise SimulationError(f"precision must be one of {', '.join(PRECISIONS)}, "
                               f"got {precision!r}")

@@ -148,7 +148,8 @@ def test_resilience_tables_never_break_an_id(monkeypatch: pytest.MonkeyPatch) ->
     monkeypatch.setattr(resilience, "_worst_rows", lambda res: [
         [2, "interdiction", f"{long_id} + bridge", "61.2", "60.1", "64.0", "6.5%"]])
     res = SimpleNamespace(base=SimpleNamespace(shortfall_t=0.0), solves=9, seconds=2.0,
-                          worst=[object()], simulated=[], defence=None, allocation=None, notes=[])
+                          worst=[object()], simulated=[], defence=None, allocation=None, notes=[],
+                          ranking=[object(), object()])
     for width in WIDTHS:
         console = _console(width)
         resilience.print_resilience(res, console)  # type: ignore[arg-type]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import math
 import re
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
@@ -15,6 +14,7 @@ import numpy as np
 import pytest
 
 import supplyline as sl
+from supplyline.plan.result import whole_units
 from supplyline.report import facts
 from supplyline.report.facts import place_name, unfed
 from supplyline.report.html import findings, render_report, write_report
@@ -233,7 +233,7 @@ def test_persons_serving_are_whole(valley_plan: sl.Plan) -> None:
     for name, cells in rows:
         p = [place_name(net, q) for q in range(net.n_places)].index(name)
         shown = re.findall(r"<td[^>]*>([^<]*)</td>", cells)[column - 1]
-        assert shown == f"{math.ceil(persons[p] - 1e-6):,}"
+        assert shown == f"{int(whole_units(persons[p])):,}"
 
 
 def test_stock_chart_names_its_front_and_routes_are_named(page: str) -> None:
@@ -272,8 +272,27 @@ def test_food_missing_at_several_places_is_one_sentence(
     valley_plan: sl.Plan, monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setattr(facts, "unfed", lambda plan: [
-        facts.Unfed("repair crews", "Milled rice", "Pha Din pass", 0, 1, 800.0),
-        facts.Unfed("repair crews", "Milled rice", "Lung Lo pass", 0, 0, 1600.0)])
+        facts.Unfed("repair crews", "Milled rice", "Pha Din pass", 0, 1, 800.0, 2400.0),
+        facts.Unfed("repair crews", "Milled rice", "Lung Lo pass", 0, 0, 1600.0, 2400.0)])
     assert facts.unfed_words(valley_plan) == [
         "The repair crews went without 2.4 t of milled rice: 1.6 t at Lung Lo pass on "
         "1 Mar 1954; 800 kg at Pha Din pass from 1 Mar to 2 Mar 1954."]
+
+
+def test_food_gone_without_is_noted_by_one_threshold_everywhere(
+    valley_plan: sl.Plan, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """3 places x 0.45 kg are noted by the report and by the plan's notes alike (terminal,
+    JSON); 0.6 kg at one place by neither."""
+    shape = valley_plan.wounded_fed_kg.shape
+    no_crews = np.zeros(valley_plan.crew_fed_kg.shape)
+    monkeypatch.setattr(sl.Plan, "crew_unfed_kg", lambda self: no_crews)
+    for spread, noted in (([0.45, 0.45, 0.45], True), ([0.6], False)):
+        missing = np.zeros(shape)
+        missing[: len(spread), 0, 0] = spread
+        monkeypatch.setattr(sl.Plan, "wounded_unfed_kg", lambda self, m=missing: m)
+        in_report = [u for u in unfed(valley_plan) if u.who == "wounded"]
+        in_notes = [n for n in valley_plan.gave_up() if n.startswith("wounded not fed")]
+        assert (bool(in_report), bool(in_notes)) == (noted, noted)
+        if noted:
+            assert len(in_report) == 3 and in_report[0].total == pytest.approx(1.35)

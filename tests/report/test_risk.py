@@ -64,3 +64,25 @@ def test_the_risk_section_says_how_its_figures_differ_from_the_plans(
         name = f"{net.scenario.modes[m].name.lower()} units lost to strikes and raids, mean"
         assert (name in labels) == (lost[m] > 0)
     assert lost.sum() > 0
+
+
+def test_one_run_has_no_standard_error_and_a_constant_has_none_to_speak_of() -> None:
+    from supplyline.report.risk import _error, risk_rows
+
+    assert _error(0.4, 12.0, runs=1) == "—"
+    assert _error(1.5e-14, 1636.45, runs=2000) == "0"
+    assert _error(0.4, 12.0, runs=2000) == "0.4"
+    one = sl.simulate(sl.plan(sl.load("tutorial"), days=5), runs=1, seed=1)
+    rows = dict((figure, (value, more)) for figure, value, more in risk_rows(one))
+    assert rows["shortfall, mean"][0].endswith("± — t") and rows["shortfall, mean"][1] == "—"
+
+
+def test_a_ranking_cut_short_says_how_many_more_there_are() -> None:
+    from types import SimpleNamespace
+
+    from supplyline.report.resilience import _more
+
+    res = SimpleNamespace(ranking=[object()] * 48)
+    assert _more(res, 15) == ("33 more cuts rank below these; all 48 are in the export "  # type: ignore[arg-type]
+                              "(--export DIR: resilience.csv).")
+    assert _more(res, 48) == ""  # type: ignore[arg-type]
