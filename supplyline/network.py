@@ -166,6 +166,12 @@ class Network:
         default_factory=lambda: np.zeros((0, 0), dtype=bool), repr=False)
     capacity_safety_margin: float = 0.0  # share of capacity the planner keeps in hand
 
+    def __repr__(self) -> str:
+        """One line, not the arrays: '<Network 'tutorial': 8 places, 8 routes, ...>'."""
+        return (f"<Network {self.scenario.name!r}: {self.n_places} places, "
+                f"{len(self.route_ids)} routes, {self.n_modes} modes, {self.scenario.days} "
+                f"days in {self.steps} steps>")
+
     @property
     def steps(self) -> int:
         return self.grid.steps

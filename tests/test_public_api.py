@@ -116,3 +116,14 @@ def test_numpy_integers_are_whole_numbers(tutorial: sl.Scenario) -> None:
     assert made.days == 4 and made.steps_description()
     ran = sl.simulate(made, runs=np.int64(20), seed=np.int64(3))
     assert ran.runs == 20
+
+
+def test_a_network_and_a_comparison_show_themselves_briefly(tutorial: sl.Scenario,
+                                                             short_plan: sl.Plan) -> None:
+    net = sl.compile_network(tutorial)
+    assert repr(net) == ("<Network 'tutorial': 8 places, 8 routes, 2 modes, 30 days in 30 "
+                         "steps>")
+    shown = sl.compare([short_plan, short_plan])._repr_html_()
+    assert shown.startswith("<") and "<table" in shown
+    with pytest.raises(IndexError, match="step: expected 0 to 2, got 3"):
+        short_plan.date_of(3)

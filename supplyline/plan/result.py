@@ -168,7 +168,15 @@ class Plan:
         return f"planned {first}in {self.network.step_days}-day steps"
 
     def date_of(self, step: int) -> str:
-        """ISO date of a step's first day."""
+        """ISO date of a step's first day (steps 0 to ``steps - 1``).
+
+        Raises
+        ------
+        IndexError
+            For a step outside the plan.
+        """
+        if not 0 <= step < self.steps:
+            raise IndexError(f"step: expected 0 to {self.steps - 1}, got {step}")
         return str(self.network.start_date + _days(int(self.step_start[step])))
 
     @property

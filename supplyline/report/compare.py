@@ -138,6 +138,10 @@ class Comparison:
         for label, reason in self.failed.items():
             console.print(inert(f"{label}: failed: {reason}"), soft_wrap=True)
 
+    def _repr_html_(self) -> str:
+        """What a notebook shows: the tables side by side (:meth:`to_html`)."""
+        return self.to_html()
+
     def to_html(self) -> str:
         """The tables as one HTML ``<section>`` (for a report page)."""
         parts = ['<section class="wide" id="compare"><h2>Side by side</h2>']

@@ -106,8 +106,11 @@ def _reserve_days(net: Network, base: Figures, cut: Figures,
 
 
 def _label(net: Network, routes: Sequence[str], places: Sequence[str]) -> tuple[str, ...]:
-    names = [net.route_names[net.route_index[r]] for r in routes]
-    return tuple(names + list(places))
+    """What the cut routes and places are called for a reader (their names; ids stay in
+    ``Impact.ids``)."""
+    sc = net.scenario
+    names = [sc.route_title(sc.routes[net.route_index[r]]) for r in routes]
+    return tuple(names + [sc.places[net.place_ids.index(p)].name or p for p in places])
 
 
 def cut_impact(session: Session, base: Figures, base_x: FloatArray,

@@ -116,3 +116,18 @@ def test_the_python_api_ranks_and_tabulates(tiny: sl.Scenario) -> None:
     assert list(frame["ids"]) == [" + ".join(i.ids) for i in res.ranking]
     assert frame["extra_shortfall_t"].is_monotonic_decreasing
     assert "10 cuts ranked" in repr(res)
+
+
+def test_cuts_are_named_for_a_reader_and_kept_by_id() -> None:
+    """A route without a name is called after its places, a place by its name; the ids stay
+    in ``ids`` for the export and the command line."""
+    sc = series()
+    places = [{**p, "name": n} for p, n in zip(
+        [p.model_dump(by_alias=True, exclude_none=True) for p in sc.places],
+        ["Upper village", "Junction", "The front"], strict=True)]
+    named = sl.Scenario.model_validate({**sc.model_dump(by_alias=True, exclude_none=True),
+                                        "places": places})
+    s, base, x = _session(named)
+    by_id = {i.ids: i for i in n_minus_1(s, base, x)}
+    assert by_id[("v--j",)].names == ("Upper village – Junction",)
+    assert by_id[("j",)].names == ("Junction",)
