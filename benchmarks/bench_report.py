@@ -1,10 +1,11 @@
 """How long the report's map and the whole HTML report take as the network grows.
 
 For each size, a synthetic scenario (three days, porters and pack bicycles, rice and salt) is
-planned first (not timed here: see bench_plan), then the map is laid out and drawn (names
-placed, parallel routes bowed, inset chosen), the whole report is rendered, and, with the
-``plot`` extra, the matplotlib map is drawn. Each step runs ``--repeat`` times; the best time
-is kept.
+planned first, in one step of its three days (not timed here, and not what is measured: day
+by day, the plan of 1,000 places ran past ten minutes; see bench_plan), then the map is
+laid out and drawn (names placed, parallel routes bowed, inset chosen), the whole report is
+rendered, and, with the ``plot`` extra, the matplotlib map is drawn. Each step runs
+``--repeat`` times; the best time is kept.
 
 Run from the repository root::
 
@@ -43,7 +44,7 @@ def measure(places: int, repeat: int) -> list[str]:
     """One row of the table: places, routes, seconds for the map, the report and the
     matplotlib map, names shown by number, and whether an inset was drawn."""
     scenario = synthetic_scenario(places=places, days=3, modes=2, commodities=2, seed=0)
-    plan = sl.plan(scenario)
+    plan = sl.plan(scenario, step_days=3)
     map_s, drawing = _best(lambda: draw_map(plan), repeat)
     report_s, _ = _best(lambda: render_report(plan), repeat)
     try:
@@ -67,8 +68,15 @@ def main() -> None:
         print(" | ".join(rows[-1]), flush=True)
     header = ["places", "routes", "map (s)", "whole report (s)", "plot.map() (s)",
               "names by number", "inset"]
+    verdict = ""
+    biggest = [r for r in rows if r[0] == "1,000"]
+    if biggest:
+        seconds = float(biggest[0][3])
+        verdict = (f" Measured: {seconds:.2f} s — "
+                   + ("**met**." if seconds < TARGET_S else "**NOT met**."))
     body = (f"{stamp(['matplotlib'])}\n\n{table(header, rows)}\n\n"
-            f"Target: the report of 1,000 places in under {TARGET_S:g} s.")
+            f"Target: the report of 1,000 places in under {TARGET_S:g} s.{verdict} Each plan "
+            "is made in one step of its three days; its solve is not timed.")
     print(body)
     if args.write:
         write_section("bench_report", "## Report and map\n\n" + body)
