@@ -1114,10 +1114,13 @@ def sweep(
         verdict: dict[str, Any] = {}
         if result.failed or result.interrupted:
             verdict = {"error": {"kind": "sweep", "message": _sweep_words(result, done)}}
+        # Each variant that planned: its values and its record (the table's row).
+        results = [{"variant": i, "settings": settings[i], **r}
+                   for i, r in sorted(result.records.items()) if r["status"] == "ok"]
         print_json({
             "ok": not (result.failed or result.interrupted), **verdict,
             "variants": len(variants), "done": done, "failed": failed,
-            "workers": result.workers, "seconds": result.seconds,
+            "results": results, "workers": result.workers, "seconds": result.seconds,
             "written": [str(p) for p in written],
         })
     else:

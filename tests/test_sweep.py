@@ -268,6 +268,11 @@ def test_the_documented_sweep_runs_as_written(client: Any, tmp_path: Path,
     answer = json.loads(result.stdout)
     assert answer["ok"] and answer["variants"] == 12 and answer["done"] == 12
     assert answer["written"] == ["sweep.parquet", "sweep.html"]
+    # Each variant's values and figures, as the table's row.
+    assert [r["variant"] for r in answer["results"]] == list(range(12))
+    first = answer["results"][0]
+    assert first["settings"]["modes.porter.payload_kg"] == 15
+    assert first["status"] == "ok" and first["delivered_t"] > 0
     # Without a terminal the progress is plain lines on standard error, the last one whole.
     assert result.stderr.splitlines()[-1].startswith("[12/12 ")
     assert result.stderr.splitlines()[-1].endswith("] 12 of 12 variants")
