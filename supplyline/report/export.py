@@ -61,7 +61,8 @@ DECIMALS = 6
 
 
 def _is_counted(column: str) -> bool:
-    """Whether a column counts whole things (units, persons)."""
+    """Whether a column counts whole things (units, persons) that a plan decides; a mean
+    over simulated runs (``units_lost``) is not one of them."""
     return column.endswith("_units") or column in ("units", "persons")
 
 
@@ -100,6 +101,13 @@ def plan_table(plan: Plan, table: str) -> pd.DataFrame:
             "modes": [";".join(modes) for modes in facts.modes],
         })
         frame = pd.concat([frame[columns[:2]], extra, frame[columns[2:]]], axis=1)
+    return as_exported(plan, frame)
+
+
+def as_exported(plan: Plan, frame: pd.DataFrame) -> pd.DataFrame:
+    """A table of the plan, or of a simulation of it, saying what it holds (the rules of
+    :func:`plan_table`): dates and step lengths after ``day``, units and persons whole
+    beside their ``_lp`` values, amounts to :data:`DECIMALS` decimals."""
     if "day" in frame.columns:
         day = frame["day"].to_numpy(dtype=np.int64)
         step = np.searchsorted(plan.step_start, day, side="right") - 1

@@ -164,8 +164,8 @@ class Simulation:
     TABLES = ("days", "runs", "fan")
 
     def days_frame(self) -> pd.DataFrame:
-        """Per front, good and step: demand, the planned consumption, the chance of going
-        short and the mean shortfall."""
+        """Per front, good and step: ``demand_kg``, the consumption the plan expects
+        (``planned_kg``) and the share of runs in which it went short (``p_shortfall``)."""
         import pandas as pd
 
         net, plan = self.network, self.plan
@@ -183,11 +183,15 @@ class Simulation:
                         "planned_kg": float(plan.consumed_kg[f, g, s]),
                         "p_shortfall": float(prob[i, g, s]),
                     })
-        return pd.DataFrame(rows)
+        return pd.DataFrame(rows, columns=["day", "date", "front", "commodity", "demand_kg",
+                                           "planned_kg", "p_shortfall"])
 
     def runs_frame(self) -> pd.DataFrame:
-        """One row per run: shortfall, delivered, destroyed, spoiled, eaten, units lost,
-        labour-days."""
+        """One row per run, its totals over the horizon: ``shortfall_kg`` (demand not
+        eaten at the fronts), ``delivered_kg`` (eaten there), ``destroyed_kg`` (by strikes
+        and raids), ``spoiled_kg``, ``eaten_kg`` (by carriers, crews and the wounded on the
+        way), ``units_lost`` (units destroyed with their cargo, all modes) and
+        ``labour_days``."""
         import pandas as pd
 
         return pd.DataFrame({
@@ -206,7 +210,7 @@ class Simulation:
         import pandas as pd
 
         fan = self.reserve_fan()
-        rows = []
+        rows: list[dict[str, Any]] = []
         for i, f in enumerate(self.fronts):
             for s in range(self.plan.steps):
                 if np.isnan(fan[0, i, s]):
@@ -217,14 +221,19 @@ class Simulation:
                 for k, q in enumerate(FAN):
                     row[f"p{q}_days"] = float(fan[k, i, s])
                 rows.append(row)
-        return pd.DataFrame(rows)
+        return pd.DataFrame(rows, columns=["day", "date", "front",
+                                           *(f"p{q}_days" for q in FAN)])
 
     def to_frame(self, table: str = "days") -> pd.DataFrame:
-        """One of the tables by name (see ``Simulation.TABLES``)."""
+        """One of the tables by name (see ``Simulation.TABLES``), as the plan's are
+        exported (:func:`supplyline.report.export.as_exported`): ``date`` a date type and
+        ``step_days`` after ``day``, amounts rounded to a milligram."""
+        from supplyline.report.export import as_exported
+
         if table not in self.TABLES:
             raise ValueError(f"table must be one of {', '.join(self.TABLES)}, got {table!r}")
         frame: pd.DataFrame = getattr(self, f"{table}_frame")()
-        return frame
+        return as_exported(self.plan, frame)
 
     def to_json(self) -> str:
         """The key figures, the by-day table and the fan as a JSON document (version
@@ -234,7 +243,8 @@ class Simulation:
             "scenario": self.network.scenario.name,
             "replay": self.plan.replay,
             "kpis": self.kpis(),
-            "tables": {name: json.loads(self.to_frame(name).to_json(orient="records"))
+            "tables": {name: json.loads(self.to_frame(name).to_json(orient="records",
+                                                                    date_format="iso"))
                        for name in ("days", "fan")},
         }
         return json.dumps(doc, indent=1, default=float)

@@ -89,6 +89,20 @@ def test_tables_and_json(result: sl.Simulation) -> None:
     assert "chance some front goes short" in result._repr_html_()
 
 
+def test_tables_are_typed_as_the_plans_and_join_them(result: sl.Simulation) -> None:
+    """A date is a date and a step says its days, as in the plan's tables, so the two join;
+    an empty table keeps its columns."""
+    days = result.to_frame("days")
+    assert str(days["date"].dtype).startswith("datetime64")
+    assert list(days.columns[:3]) == ["day", "date", "step_days"]
+    joined = result.plan.to_frame("deliveries").merge(days, on=["date", "front", "commodity"])
+    assert len(joined) == len(days)
+    short = sl.simulate(sl.plan(sl.load("tutorial"), days=1), runs=3, seed=1)
+    for table in ("days", "fan"):
+        empty = short.to_frame(table)
+        assert empty.empty and "date" in empty.columns and "front" in empty.columns
+
+
 @pytest.mark.parametrize("runs", [0, -3, 2.5, True])
 def test_bad_runs_are_refused(runs: object) -> None:
     with pytest.raises(sl.SimulationError, match="runs must be a whole number"):
