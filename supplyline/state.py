@@ -95,8 +95,18 @@ class State:
             route_damage=np.zeros(len(net.route_ids)),
         )
 
+    def check_start(self, net: Network) -> None:
+        """:meth:`check`, and that the State stands at the network's start, as a plan or a
+        simulation from it must (a re-plan compiles the rest of the horizon from the State's
+        date)."""
+        if self.date != net.start_date:
+            raise ValueError(f"State.date: expected {net.start_date} (the network's start), "
+                             f"got {self.date}")
+        self.check(net)
+
     def check(self, net: Network) -> None:
-        """Raise ``ValueError`` naming the field whose shape or values do not fit ``net``."""
+        """Raise ``ValueError`` naming the field whose shape or values do not fit ``net`` (its
+        indices; the date is :meth:`check_start`'s)."""
         n_p, n_m, n_c = net.n_places, net.n_modes, net.n_commodities
         shapes = {
             "stock_kg": (self.stock_kg, (n_p, n_c)),

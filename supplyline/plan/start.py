@@ -26,7 +26,7 @@ def network_from(net: Network, state: State | None) -> Network:
     horizon, are left out. Raises ``ValueError`` where the State does not fit ``net``."""
     if state is None:
         return net
-    state.check(net)
+    state.check_start(net)
     w = state.wounded
     if not len(w):
         return net
@@ -73,7 +73,7 @@ class Start:
 def start_from(net: Network, state: State | None) -> Start:
     """The LP's start from ``state`` (the scenario's own start when ``None``)."""
     state = state or State.initial(net)
-    state.check(net)
+    state.check_start(net)
     goods = np.array(net.goods, dtype=np.int64)
     grid = net.grid
     n_p, n_m, steps = net.n_places, net.n_modes, net.steps

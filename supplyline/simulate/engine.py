@@ -281,10 +281,7 @@ def compile_plan(plan: Plan, xp: Any = np, state: State | None = None,
         damage = np.where(base > 0, plan.capacity_factor / np.where(base > 0, base, 1.0), 1.0)
         damage = np.clip(damage, 0.0, 1.0)
     else:
-        if state.date != net.start_date:
-            raise ValueError(f"the State is of {state.date}, the plan starts on "
-                             f"{net.start_date}")
-        start = start_from(net, state)
+        start = start_from(net, state)  # checks the State against the network, its date too
         stock_in = start.stock_in
         units_in = start.units_in
         damage = damage_factor(net, state.route_damage)

@@ -4,6 +4,7 @@ what was given, route damage) instead of the scenario's own start."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import numpy as np
 import pytest
@@ -112,8 +113,12 @@ def test_cargo_on_the_way_at_the_start_arrives_as_the_state_says() -> None:
 
 
 def test_a_state_of_another_day_is_an_error() -> None:
+    """Planning and simulating alike: a State stands at the network's start."""
     plan = quiet_tutorial_plan()
     state = sl.State.initial(plan.network)
     state.date = state.date + dt.timedelta(days=3)
-    with pytest.raises(sl.SimulationError, match="the State is of 2024-11-04"):
+    said = re.escape("State.date: expected 2024-11-01 (the network's start), got 2024-11-04")
+    with pytest.raises(sl.SimulationError, match=said):
         sl.simulate(plan, runs=2, seed=1, state=state)
+    with pytest.raises(sl.PlanError, match=said):
+        sl.plan(plan.network, state=state)
