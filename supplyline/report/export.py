@@ -291,15 +291,24 @@ def plan_dataset(plan: Plan) -> xr.Dataset:
     np.add.at(cargo, net.arc_route[plan.leg_arc], plan.cargo_kg)
     pgs = ("place", "commodity", "date")
     pms = ("place", "mode", "date")
+
+    def said(units: str, words: str) -> dict[str, str]:
+        return {"units": units, "description": words}
+
     return xr.Dataset(
         {
-            "stock_kg": (pgs, plan.stock_kg),
-            "given_kg": (pgs, plan.given_kg),
-            "demand_kg": (pgs, plan.demand_kg),
-            "consumed_kg": (pgs, plan.consumed_kg),
-            "recruited_units": (pms, plan.recruited_units),
-            "in_service_units": (pms, plan.in_service_units),
-            "cargo_kg": (("route", "commodity", "date"), cargo),
+            "stock_kg": (pgs, plan.stock_kg, said("kg", "held at the end of the step")),
+            "given_kg": (pgs, plan.given_kg, said(
+                "kg", "given by the locality up to the end of the step: a running total, "
+                "not the step's (its difference along date is)")),
+            "demand_kg": (pgs, plan.demand_kg, said("kg", "the front's demand in the step")),
+            "consumed_kg": (pgs, plan.consumed_kg, said("kg", "eaten at the front in the step")),
+            "recruited_units": (pms, plan.recruited_units, said(
+                "unit", "units put into service at their home in the step")),
+            "in_service_units": (pms, plan.in_service_units, said(
+                "unit", "units of this home in service at the end of the step")),
+            "cargo_kg": (("route", "commodity", "date"), cargo, said(
+                "kg", "cargo dispatched over the route in the step, both directions")),
         },
         coords={
             "date": _dates(plan, plan.step_start),

@@ -139,6 +139,9 @@ def test_xarray_dataset(stepped: sl.Plan) -> None:
     town = data["stock_kg"].sel(place="kestrel-town", commodity="rice")
     assert town.sel(date="2024-11-01").item() == pytest.approx(
         stepped.stock_kg[stepped.network.place_ids.index("kestrel-town"), 0, 0])
+    # Every variable says its unit and what it holds; the running total says so.
+    assert all(set(data[v].attrs) == {"units", "description"} for v in data.data_vars)
+    assert "running total" in data["given_kg"].attrs["description"]
 
 
 def test_plan_json_has_iso_dates(stepped: sl.Plan) -> None:
