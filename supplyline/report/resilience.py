@@ -210,6 +210,10 @@ def _allocation_words(res: Resilience) -> str:
 
 
 SIMULATED_HEAD = ["plan", "runs", "P(short)", "mean short t", "planned t"]
+#: The tables' titles, in the terminal and the report alike.
+RANKING_TITLE = "Cut one at a time (worst first)"
+WORST_TITLE = "Worst sets of k cuts"
+SIMULATED_TITLE = "Re-checked by simulation (the plan made around each cut)"
 
 
 def _simulated_rows(res: Resilience) -> list[list[object]]:
@@ -242,13 +246,16 @@ def resilience_section(plan: Plan, context: ReportContext) -> Section | None:
                      caption="Routes and places by the shortfall their cut adds (orange; red "
                      "above half the worst); the worst cut set found is struck through in "
                      "red; fronts are black squares. Hover for the figures.")
+            + f"<h3>{RANKING_TITLE}</h3>"
             + table("resilience-ranking", RANKING_HEAD, _ranking_rows(res, 30),
                     [True, False, False, True, True, True, True])
             + (f'<p class="note">{escape(_more(res, 30))}</p>' if _more(res, 30) else "")
-            + table("resilience-worst", WORST_HEAD, _worst_rows(res),
-                    [True, False, False, True, True, True, True])
-            + (table("resilience-simulated", SIMULATED_HEAD, _simulated_rows(res),
-                     [False, True, True, True, True]) if res.simulated else "")
+            + (f"<h3>{WORST_TITLE}</h3>" + table(
+                "resilience-worst", WORST_HEAD, _worst_rows(res),
+                [True, False, False, True, True, True, True]) if res.worst else "")
+            + (f"<h3>{SIMULATED_TITLE}</h3>" + table(
+                "resilience-simulated", SIMULATED_HEAD, _simulated_rows(res),
+                [False, True, True, True, True]) if res.simulated else "")
             + (f"<p>{escape(_defence_words(res))}</p>" if res.defence is not None else "")
             + (f"<p>{escape(_allocation_words(res))}</p>" if res.allocation is not None
                else "")
@@ -264,21 +271,21 @@ def print_resilience(res: Resilience, console: Console, count: int = 15) -> None
     from supplyline.report.terminal import Column, FitTable
 
     numeric = (0, 3, 4, 5, 6)
-    ranking = FitTable("Cut one at a time (worst first)", *(
+    ranking = FitTable(RANKING_TITLE, *(
         Column(head, numeric=n in numeric, prose=n == 1) for n, head in enumerate(RANKING_HEAD)))
     for row in _ranking_rows(res, count):
         ranking.add_row(*(str(c) for c in row))
     console.print(ranking)
     if _more(res, count):
         console.print(inert(_more(res, count)))
-    worst = FitTable("Worst sets of k cuts", *(
+    worst = FitTable(WORST_TITLE, *(
         Column(head, numeric=n in numeric, prose=n == 2) for n, head in enumerate(WORST_HEAD)))
     for row in _worst_rows(res):
         worst.add_row(*(str(c) for c in row))
     if res.worst:
         console.print(worst)
     if res.simulated:
-        sim = FitTable("Re-checked by simulation (the plan made around each cut)", *(
+        sim = FitTable(SIMULATED_TITLE, *(
             Column(head, numeric=n > 0, prose=n == 0) for n, head in enumerate(SIMULATED_HEAD)))
         for row in _simulated_rows(res):
             sim.add_row(*(str(c) for c in row))

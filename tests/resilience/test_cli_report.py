@@ -69,6 +69,9 @@ def test_files_and_report_section(run: tuple[dict[str, object], Path]) -> None:
     html = (out / "report.html").read_text(encoding="utf-8")
     assert 'id="resilience"' in html and 'id="cut-map"' in html
     assert 'id="resilience-ranking"' in html and 'class="cut"' in html  # worst set drawn
+    # Each table under its own title, as in the terminal.
+    assert html.index("<h3>Cut one at a time (worst first)</h3>") < html.index(
+        'id="resilience-ranking"') < html.index("<h3>Worst sets of k cuts</h3>")
     # Names on the cut map: the front's, the critical places', never two on one spot.
     cut_map = re.search(r'<svg id="cut-map".*?</svg>', html, re.S)
     assert cut_map is not None
