@@ -37,6 +37,8 @@ class Grid:
         ).astype(np.int64)
         self.length: FloatArray = np.diff(np.append(self.start, days)).astype(float)
         self.end: IntArray = self.start + self.length.astype(np.int64) - 1
+        for shared in (self.start, self.length, self.end):  # one grid, many readers
+            shared.flags.writeable = False
 
     @property
     def steps(self) -> int:

@@ -11,8 +11,10 @@ for a number (it is kept for names, replays and observed figures).
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 import numpy as np
 from numpy.typing import NDArray
@@ -512,6 +514,24 @@ def _prices(sc: Scenario, place_ids: list[str], commodity_ids: list[str]) -> Flo
     return out
 
 
+T = TypeVar("T")
+
+
+def read_only(made: T) -> T:
+    """``made`` (a dataclass) with its NumPy arrays made read-only, so that changing an array
+    a caller was given fails loudly instead of changing, in silence, every plan that shares
+    it (a Network is shared by the plans made from it)."""
+    for f in dataclasses.fields(made):  # type: ignore[arg-type]
+        value = getattr(made, f.name)
+        parts = value if isinstance(value, list | tuple) else [value]
+        for part in parts:
+            if isinstance(part, np.ndarray):
+                part.flags.writeable = False
+            elif dataclasses.is_dataclass(part) and not isinstance(part, type):
+                read_only(part)  # the grid, the wounded groups, the threats' sources
+    return made
+
+
 def compile_network(sc: Scenario, step_days: int | None = None) -> Network:
     """Compile a validated scenario into the arrays the planner and simulator read, in steps
     of ``step_days`` days after the policy's ``daily_start_days`` (default: the scenario's
@@ -667,7 +687,7 @@ def compile_network(sc: Scenario, step_days: int | None = None) -> Network:
     # Parallel routes between two places: keep the quickest for the way home.
     ways = _ways_home(arc_from, arc_to, allows, homes_cost, arc_length, can_serve)
 
-    return Network(
+    return read_only(Network(
         scenario=sc,
         grid=grid,
         days=days,
@@ -753,4 +773,4 @@ def compile_network(sc: Scenario, step_days: int | None = None) -> Network:
         rains=rains,
         route_closed=closed,
         capacity_safety_margin=policy.capacity_safety_margin,
-    )
+    ))

@@ -127,3 +127,15 @@ def test_a_network_and_a_comparison_show_themselves_briefly(tutorial: sl.Scenari
     assert shown.startswith("<") and "<table" in shown
     with pytest.raises(IndexError, match="step: expected 0 to 2, got 3"):
         short_plan.date_of(3)
+
+
+def test_a_plans_arrays_cannot_be_changed_in_silence(tutorial: sl.Scenario) -> None:
+    """A Network is shared by every plan made from it: changing one of their arrays in
+    place fails loudly instead of changing the others."""
+    net = sl.compile_network(tutorial)
+    first, second = sl.plan(net, days=3), sl.plan(net)
+    with pytest.raises(ValueError, match="read-only"):
+        first.step_length[:] = 2.0
+    with pytest.raises(ValueError, match="read-only"):
+        first.given_kg[0, 0, 0] = 1.0
+    assert second.labour_days()["total"] == sl.plan(net).labour_days()["total"]

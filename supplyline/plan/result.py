@@ -12,7 +12,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from supplyline.accounting import Legs, repair_crew_food, ways_home, wounded_food
-from supplyline.network import Network
+from supplyline.network import Network, read_only
 from supplyline.plan.model import (
     MONEY_PARTS,
     LinearProgram,
@@ -706,7 +706,7 @@ def read_plan(lp: LinearProgram, sol: Solution, replay: str | None) -> Plan:
     goods = v.goods
     money = {part: float(coefficients @ x)
              for part, coefficients in money_per_column(net, v).items()}
-    return Plan(
+    return read_only(Plan(
         network=net,
         replay=replay,
         status=sol.status.value,
@@ -744,4 +744,4 @@ def read_plan(lp: LinearProgram, sol: Solution, replay: str | None) -> Plan:
         max_burden=float(x[v.max_burden]),
         fleet_units=_take(x, v.fleet),
         money=money,
-    )
+    ))

@@ -17,6 +17,7 @@ import numpy as np
 import pytest
 
 import supplyline as sl
+from supplyline.plan.result import whole_units
 from supplyline.report.facts import (
     _eaten_per_kg,
     idle_carriers,
@@ -278,7 +279,7 @@ def test_no_idle_sentence_when_every_owned_unit_served(valley_plan: sl.Plan) -> 
     peak = valley_plan.units_in_use().max(axis=1)
     owned = net.carriers_owned.sum(axis=0)
     needed = valley_plan.fleet_needed()
-    assert (needed == np.ceil(peak - 1e-6)).all()
+    assert (needed == whole_units(peak)).all()
     expected = {m for m in range(net.n_modes) if net.owned_units[m]
                 and owned[m] - needed[m] >= max(1.0, 0.05 * owned[m])}
     assert {i.mode for i in idle_carriers(valley_plan)} == expected
@@ -289,15 +290,18 @@ def test_idle_units_are_whole_and_agree_with_the_headline_fleet(valley_doc: Doc)
     the two never disagree, and noise below the plan's tolerance is no unit."""
     doc = valley_doc()
     _with_mules(doc, rations=6.0, routes=None)
-    plan = _plan(doc)
-    m = plan.network.mode_ids.index("mule")
-    plan.in_service_units[:, m, :] = 0.0
-    plan.in_service_units[0, m, 3] = 5e-7  # noise: no mule served
+    made = _plan(doc)
+    m = made.network.mode_ids.index("mule")
+    units = made.in_service_units.copy()  # a plan's arrays are read-only: a changed copy
+    units[:, m, :] = 0.0
+    units[0, m, 3] = 5e-7  # noise: no mule served
+    plan = dataclasses.replace(made, in_service_units=units)
     (idle,) = [i for i in idle_carriers(plan) if i.mode == m]
     assert idle.idle == 30 and idle.sentence.startswith("30 of 30 pack mule units idle")
     for served, needed in ((3e-6, 0), (0.004, 0), (0.4, 1), (4.2, 5), (4.004, 4)):
         # crumbs (of an interior point answer), a part of one unit, a part of a fifth
-        plan.in_service_units[0, m, 3] = served
+        units[0, m, 3] = served
+        plan = dataclasses.replace(made, in_service_units=units)
         (idle,) = [i for i in idle_carriers(plan) if i.mode == m]
         assert idle.idle == 30 - plan.fleet_needed()[m] == 30 - needed
 
