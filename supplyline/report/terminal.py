@@ -289,7 +289,7 @@ def _carriers(plan: Plan) -> FitTable:
                      "and persons rounded up to whole ones")
     for m in range(net.n_modes):
         peak = float(in_use[m].max(initial=0.0))
-        if peak <= 1e-6 and plan.recruited_units[:, m].sum() <= 1e-6:
+        if needed[m] == 0:  # none in service beyond the solver's crumbs: a mode not used
             continue
         table.add_row(short_label(mode_name(net, m), 10**6),
                       _whole(float(plan.recruited_units[:, m].sum())), _whole(float(needed[m])),

@@ -3,8 +3,8 @@ two lines, in every command; no line is wider than the terminal."""
 
 from __future__ import annotations
 
+import dataclasses
 import io
-import math
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -16,6 +16,7 @@ from typer.testing import CliRunner
 
 import supplyline as sl
 from supplyline import cli
+from supplyline.plan.result import whole_units
 from supplyline.report.svg import fmt
 from supplyline.report.terminal import Column, FitTable, print_plan_summary, print_validation
 
@@ -110,15 +111,31 @@ def test_carriers_are_counted_in_whole_units(valley_plan: sl.Plan) -> None:
     shown = 0
     for m in range(net.n_modes):
         recruited = float(valley_plan.recruited_units[:, m].sum())
-        if recruited <= 1e-6:
+        if whole_units(peak[m]) == 0:
             continue
         name = net.scenario.modes[m].name or net.mode_ids[m]
         line = next(line for line in text.splitlines() if line.startswith(name))
         numbers = re.findall(r"[\d,.]+", line[len(name):])
-        assert numbers[:2] == [f"{math.ceil(recruited - 1e-6):,}",
-                               f"{math.ceil(peak[m] - 1e-6):,}"], line
+        assert numbers[:2] == [f"{int(whole_units(recruited)):,}",
+                               f"{int(whole_units(peak[m])):,}"], line
         shown += 1
     assert shown and "rounded up to whole ones" in text
+
+
+def test_a_mode_with_only_crumbs_in_service_is_not_a_carrier(valley_plan: sl.Plan) -> None:
+    """An interior point answer leaves crumbs on modes it does not use (a raft at 8.8e-6 of a
+    unit on the built-in scenario): the table shows no such mode, as the fleet counts none."""
+    units = valley_plan.in_service_units.copy()
+    recruited = valley_plan.recruited_units.copy()
+    units[:, 1, :] *= 8.8e-6 / units[:, 1, :].sum(axis=0).max()
+    recruited[:, 1, :] = 0.004  # crumbs adding up to more than a hundredth
+    crumbs = dataclasses.replace(valley_plan, in_service_units=units, recruited_units=recruited)
+    assert crumbs.fleet_needed()[1] == 0
+    console = _console(120)
+    print_plan_summary(crumbs, console)
+    name = crumbs.network.scenario.modes[1].name or crumbs.network.mode_ids[1]
+    table = console.export_text().split("Carriers by mode")[1].split("needed: the most")[0]
+    assert name not in table
 
 
 def test_idle_carriers_are_explained() -> None:
