@@ -121,7 +121,7 @@ class Network:
     night_only: BoolArray  # [M]
 
     route_ids: list[str]
-    route_names: list[str]
+    route_names: list[str]  # what a reader calls each route (Scenario.route_title)
     arc_route: IntArray  # [A]
     arc_from: IntArray  # [A]
     arc_to: IntArray  # [A]
@@ -730,7 +730,7 @@ def compile_network(sc: Scenario, step_days: int | None = None) -> Network:
         owned_units=owned_units,
         night_only=night_only,
         route_ids=[r.key for r in routes],
-        route_names=[r.name or r.key for r in routes],
+        route_names=[sc.route_title(r) for r in routes],
         arc_route=arc_route,
         arc_from=arc_from,
         arc_to=arc_to,

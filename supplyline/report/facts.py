@@ -69,9 +69,10 @@ def mode_name(net: Network, m: int) -> str:
 
 
 def route_name(net: Network, r: int) -> str:
-    """Display name of route ``r`` (:meth:`~supplyline.scenario.schema.Scenario.route_title`:
-    its name, else its two places' names)."""
-    return net.scenario.route_title(net.scenario.routes[r])
+    """Display name of route ``r`` (``Network.route_names``, from
+    :meth:`~supplyline.scenario.schema.Scenario.route_title`: its name, else its two places'
+    names)."""
+    return net.route_names[r]
 
 
 def commodity_name(plan: Plan, g: int) -> str:

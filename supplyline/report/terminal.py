@@ -325,9 +325,10 @@ def _routes(plan: Plan, count: int = 8) -> FitTable:
             continue
         days = int(facts.at_capacity_days[r])
         ends = f"{net.place_ids[facts.start[r]]} → {net.place_ids[facts.end[r]]}"
-        # A route without a name is called by its ends, which the next column shows.
-        name = "" if net.route_names[r] == net.route_ids[r] and "--" in net.route_ids[r] \
-            else net.route_names[r]
+        # A route without a name is called by its ends, which the next column shows (its
+        # id, where it has one: the id is what options and exports name it by).
+        route = net.scenario.routes[r]
+        name = route.name or (route.id or "")
         table.add_row(name, ends,
                       fmt(float(facts.length_km[r])), fmt(float(facts.tonnes[r])),
                       fmt(float(facts.eaten_t[r])),

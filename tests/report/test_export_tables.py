@@ -149,3 +149,17 @@ def test_plan_json_has_iso_dates(stepped: sl.Plan) -> None:
     first = doc["tables"]["deliveries"][0]
     date = stepped.network.start_date + dt.timedelta(days=first["day"])
     assert first["date"] == f"{date.isoformat()}T00:00:00.000"
+
+
+def test_a_route_without_a_name_is_called_after_its_places_everywhere(
+        stepped: sl.Plan) -> None:
+    """One rule for what a reader calls a route (``Scenario.route_title``), in the tables and
+    the JSON as in the report and the dashboard."""
+    sc = stepped.network.scenario
+    unnamed = next(r for r in sc.routes if not r.name)
+    title = sc.route_title(unnamed)
+    assert " – " in title and "--" not in title
+    routes = stepped.to_frame("routes").set_index("route")
+    assert routes.loc[unnamed.key, "name"] == title
+    names = {row["route"]: row["name"] for row in json.loads(stepped.to_json())["tables"]["routes"]}
+    assert names[unnamed.key] == title
