@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from supplyline.errors import PlanError, ReplayError, not_number, not_whole
+from supplyline.errors import PlanError, ReplayError, not_number
 from supplyline.network import Network, compile_network
 from supplyline.plan.diagnose import RESOLVE_SECONDS, explain_shortfall
 from supplyline.plan.metrics import MetricValue, compare
@@ -19,7 +19,7 @@ from supplyline.plan.result import Finding, Plan, read_plan
 from supplyline.plan.solvers import check_solver, solve, solver_names
 from supplyline.plan.start import network_from
 from supplyline.scenario.schema import Scenario
-from supplyline.scenario.whatif import first_days
+from supplyline.scenario.whatif import first_days, with_step_days
 from supplyline.state import State
 
 #: The solvers a plan may ask for (the registry, :mod:`supplyline.plan.solvers`).
@@ -95,8 +95,6 @@ def plan(
     if not isinstance(scenario, Scenario | Network):
         raise TypeError(f"scenario: expected a Scenario (sl.load(...)) or a compiled Network, "
                         f"got {type(scenario).__name__}")
-    if step_days is not None and not_whole(step_days, 1):
-        raise PlanError(f"step_days: expected a whole number of days ≥ 1, got {step_days!r}")
     if time_limit_s is not None and (not_number(time_limit_s) or not time_limit_s > 0):
         raise PlanError(f"time_limit_s: expected a number of seconds > 0, got "
                         f"{time_limit_s!r}")
@@ -123,7 +121,11 @@ def plan(
             scenario = first_days(scenario, days)
         except ValueError as error:
             raise PlanError(f"days: {error}") from None
-        net = compile_network(scenario, None if step_days is None else int(step_days))
+        try:
+            scenario = with_step_days(scenario, step_days)
+        except ValueError as error:
+            raise PlanError(f"step_days: {error}") from None
+        net = compile_network(scenario)
     chosen = None
     if replay is not None:
         names = [r.name for r in net.scenario.replays]

@@ -68,13 +68,6 @@ def mode_name(net: Network, m: int) -> str:
     return net.scenario.modes[m].name or net.mode_ids[m]
 
 
-def route_name(net: Network, r: int) -> str:
-    """Display name of route ``r`` (``Network.route_names``, from
-    :meth:`~supplyline.scenario.schema.Scenario.route_title`: its name, else its two places'
-    names)."""
-    return net.route_names[r]
-
-
 def commodity_name(plan: Plan, g: int) -> str:
     """Display name of good ``g`` of the plan (its id when it has no name)."""
     c = int(plan.goods[g])

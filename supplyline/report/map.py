@@ -31,7 +31,6 @@ from supplyline.report.facts import (
     received_t,
     route_facts,
     route_hazards,
-    route_name,
     short_label,
     window_words,
     wrap_name,
@@ -295,7 +294,7 @@ def _closure_sign(x: float, y: float, tip: str = "") -> str:
 def _route_title(plan: Plan, facts: RouteFacts, r: int, hazards: list[Window]) -> str:
     net = plan.network
     a, b = place_name(net, int(facts.start[r])), place_name(net, int(facts.end[r]))
-    name = route_name(net, r)
+    name = net.route_names[r]
     text = (f"{name}{'' if name == f'{a} – {b}' else f' ({a} – {b})'}, "
             f"{fmt(float(facts.length_km[r]))} km, "
             f"modes: {', '.join(facts.modes[r])}; {fmt(float(facts.forward_t[r]))} t "
@@ -800,7 +799,7 @@ def hazard_notes(plan: Plan, hazards: list[list[Window]] | None = None) -> list[
             words = window_words(plan, w)
             level = words[words.index(" (") + 1:] if " (" in words else ""
             groups.setdefault((order[w.kind], w.first, w.last), []).append(
-                (route_name(net, r), level))
+                (net.route_names[r], level))
     notes = []
     for (kind, first, last), routes in sorted(groups.items()):
         words = window_words(plan, Window(("closed", "strikes", "rain")[kind], first, last))

@@ -16,7 +16,6 @@ from rich.console import Console
 
 from supplyline.network import Network
 from supplyline.plan.result import Plan
-from supplyline.report.facts import route_name
 from supplyline.report.inert import inert
 from supplyline.report.map import Labeller
 from supplyline.report.sections import ReportContext, Section, figure, table
@@ -94,7 +93,7 @@ def cut_map(net: Network, res: Resilience) -> str:
         colour, width, words = style(rid)
         t = np.linspace(0.0, 1.0, max(2, int(np.hypot(x2 - x1, y2 - y1) / 4)))[:, None]
         samples.append(np.hstack([x1 + (x2 - x1) * t, y1 + (y2 - y1) * t, np.ones_like(t)]))
-        tip = escape(f"{route_name(net, r)}: {words}")
+        tip = escape(f"{net.route_names[r]}: {words}")
         parts.append(f'<line x1="{x1:.1f}" y1="{y1:.1f}" x2="{x2:.1f}" y2="{y2:.1f}" '
                      f'stroke="{colour}" stroke-width="{width:.1f}" stroke-linecap="round">'
                      f"<title>{tip}</title></line>")

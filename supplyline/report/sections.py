@@ -29,7 +29,6 @@ from supplyline.report.facts import (
     mode_name,
     place_name,
     route_facts,
-    route_name,
     short_label,
     stock_days,
     whole,
@@ -284,7 +283,7 @@ def eaten_section(plan: Plan, context: ReportContext) -> Section | None:
         main = int(facts.main_mode[r])
         bubbles.append(Bubble(
             float(facts.length_km[r]), 100.0 * eaten / delivered, delivered, colour(main),
-            f"{route_name(net, int(r))}: {fmt(float(facts.length_km[r]))} km, {fmt(delivered)} t "
+            f"{net.route_names[int(r)]}: {fmt(float(facts.length_km[r]))} km, {fmt(delivered)} t "
             f"delivered, {fmt(eaten)} t eaten or burned on the way ({mode_name(net, main)})"))
     if not bubbles:
         return None
@@ -364,7 +363,7 @@ def routes_section(plan: Plan, context: ReportContext) -> Section | None:
     headers = ["route", "from → to", "km", "modes", "main mode", "t forward", "t back",
                "t arrived", "t eaten on the way", "days at capacity"]
     rows = [
-        [route_name(net, r),
+        [net.route_names[r],
          f"{place_name(net, int(facts.start[r]))} → {place_name(net, int(facts.end[r]))}",
          float(facts.length_km[r]), ", ".join(facts.modes[r]),
          short_label(mode_name(net, int(facts.main_mode[r])), 200),

@@ -26,7 +26,7 @@ from supplyline.simulate.engine import Compiled, compile_plan, run_chunk
 from supplyline.simulate.result import Simulation, is_short
 from supplyline.state import State
 
-__all__ = ["DEVICES", "PRECISIONS", "Simulation", "array_module", "simulate"]
+__all__ = ["DEVICES", "PRECISIONS", "Simulation", "array_module", "check_seed", "simulate"]
 
 #: Where the runs can be computed.
 DEVICES = ("cpu", "gpu")
@@ -90,6 +90,13 @@ def chunk_size(compiled: Compiled, device: str = "cpu") -> int:
     return int(max(1, min(most, CHUNK_BYTES[device] // max(per_run, 1))))
 
 
+def check_seed(seed: object) -> None:
+    """Raise :class:`SimulationError` unless ``seed`` is a whole number >= 0 or None (the
+    seed of :class:`numpy.random.SeedSequence`)."""
+    if seed is not None and not_whole(seed, 0):
+        raise SimulationError(f"seed must be a whole number >= 0 or None, got {seed!r}")
+
+
 def simulate(
     plan: Plan,
     runs: int = 10_000,
@@ -140,8 +147,7 @@ def simulate(
         raise TypeError(f"plan: expected a Plan (sl.plan(...)), got {type(plan).__name__}")
     if not_whole(runs, 1):
         raise SimulationError(f"runs must be a whole number >= 1, got {runs!r}")
-    if seed is not None and not_whole(seed, 0):
-        raise SimulationError(f"seed must be a whole number >= 0 or None, got {seed!r}")
+    check_seed(seed)
     if workers is not None and not_whole(workers, 1):
         raise SimulationError(f"workers must be a whole number >= 1 or None, got {workers!r}")
     runs = int(runs)

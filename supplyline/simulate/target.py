@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from supplyline.errors import SimulationError, not_number, not_whole
+from supplyline.errors import SimulationError, not_number
 from supplyline.plan.result import Plan
 from supplyline.scenario.schema import Scenario
 from supplyline.simulate.result import Simulation, is_short
@@ -89,12 +89,11 @@ def plan_for_risk(
     ``plan`` makes a plan of a scenario (default :func:`supplyline.plan` with its defaults);
     ``unit_losses`` is passed to :func:`supplyline.simulate`.
     """
-    from supplyline.simulate import simulate
+    from supplyline.simulate import check_seed, simulate
 
     if not_number(risk) or not 0.0 < risk < 1.0:
         raise SimulationError(f"risk must be a probability between 0 and 1, got {risk!r}")
-    if seed is not None and not_whole(seed, 0):
-        raise SimulationError(f"seed must be a whole number >= 0 or None, got {seed!r}")
+    check_seed(seed)
     if max_rounds < 1:
         raise SimulationError(f"max_rounds must be at least 1, got {max_rounds!r}")
     if plan is None:
