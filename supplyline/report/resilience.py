@@ -9,6 +9,7 @@ ringed likewise, the worst set struck through in red.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from html import escape
 
 import numpy as np
@@ -16,16 +17,22 @@ from rich.console import Console
 
 from supplyline.network import Network
 from supplyline.plan.result import Plan
+from supplyline.report.facts import place_labels
 from supplyline.report.inert import inert
 from supplyline.report.map import Labeller
 from supplyline.report.sections import ReportContext, Section, figure, table
 from supplyline.report.svg import fmt, size_style
 from supplyline.resilience.analysis import Resilience
-from supplyline.resilience.cuts import Impact
+from supplyline.resilience.cuts import Impact, called
 
 __all__ = ["cut_map", "print_resilience", "resilience_section"]
 
 WIDTH, HEIGHT, PAD = 640.0, 460.0, 30.0
+#: The legend's panel, right of the map.
+LEGEND_WIDTH = 210.0
+#: The map's colours: a cut that adds no shortfall, one that adds some, one that adds more
+#: than half the worst single cut's, and the worst set of cuts found.
+GREY, ORANGE, DARK_ORANGE, RED = "#b8c0c8", "#f59f00", "#d9480f", "#c92a2a"
 #: Cuts that add less than this many tonnes of shortfall are not marked critical.
 CRITICAL_T = 0.5
 
@@ -75,12 +82,13 @@ def cut_map(net: Network, res: Resilience) -> str:
         i = by_id.get((ident,))
         t = i.extra_shortfall_t if i is not None else 0.0
         if not np.isfinite(t) or t < CRITICAL_T:
-            return "#b8c0c8", 1.5, "no shortfall added" if i is not None else "not cut"
+            return GREY, 1.5, "no shortfall added" if i is not None else "not cut"
         share = t / biggest
-        colour = "#d9480f" if share > 0.5 else "#f59f00"
+        colour = DARK_ORANGE if share > 0.5 else ORANGE
         return colour, 2.0 + 6.0 * share, f"+{fmt(t)} t shortfall when cut"
 
-    parts = [f'<rect width="{WIDTH:.0f}" height="{HEIGHT:.0f}" fill="#f6f8fa"/>']
+    names = place_labels(net)
+    parts = [f'<rect width="{WIDTH + LEGEND_WIDTH:.0f}" height="{HEIGHT:.0f}" fill="#f6f8fa"/>']
     samples: list[np.ndarray] = []  # points along the routes, that names should not cover
     seen: set[int] = set()
     for a in range(net.n_arcs):
@@ -100,10 +108,10 @@ def cut_map(net: Network, res: Resilience) -> str:
         if rid in struck:
             mx, my = (x1 + x2) / 2, (y1 + y2) / 2
             parts.append(f'<line x1="{x1:.1f}" y1="{y1:.1f}" x2="{x2:.1f}" y2="{y2:.1f}" '
-                         'stroke="#c92a2a" stroke-width="2" stroke-dasharray="6 4"/>'
+                         f'stroke="{RED}" stroke-width="2" stroke-dasharray="6 4"/>'
                          f'<path class="cut" d="M{mx - 7:.1f} {my - 7:.1f}L{mx + 7:.1f} '
                          f'{my + 7:.1f}M{mx - 7:.1f} {my + 7:.1f}L{mx + 7:.1f} {my - 7:.1f}" '
-                         'stroke="#c92a2a" stroke-width="3"/>')
+                         f'stroke="{RED}" stroke-width="3"/>')
     # Names never overlap each other or a place (the report map's labeller): the fronts' and
     # the worst set's first, then the places whose cut adds most.
     labeller = Labeller(WIDTH, HEIGHT, np.vstack(samples) if samples else np.zeros((0, 3)),
@@ -115,31 +123,69 @@ def cut_map(net: Network, res: Resilience) -> str:
         front = net.place_kind[p] == "front"
         radius = 7.0 if front else 3 + width / 2
         labeller.reserve(x, y, radius)
-        tip = escape(f"{pid} ({net.place_kind[p]}): {'front' if front else words}")
+        tip = escape(f"{names[p]} ({net.place_kind[p]}): {'front' if front else words}")
         shape = (f'<rect x="{x - 6:.1f}" y="{y - 6:.1f}" width="12" height="12" '
                  if front else f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{3 + width / 2:.1f}" ')
         parts.append(f'{shape}fill="{"#343a40" if front else colour}" stroke="#fff">'
                      f"<title>{tip}</title></{'rect' if front else 'circle'}>")
         if pid in struck:
             parts.append(f'<circle class="cut" cx="{x:.1f}" cy="{y:.1f}" r="10" fill="none" '
-                         'stroke="#c92a2a" stroke-width="3"/>')
+                         f'stroke="{RED}" stroke-width="3"/>')
         impact = by_id.get((pid,))
         added = impact.extra_shortfall_t if impact is not None else 0.0
         if front or pid in struck or added >= CRITICAL_T:
             named.append((np.inf if front or pid in struck else added, p, radius))
     for _, p, radius in sorted(named, reverse=True):
         front = net.place_kind[p] == "front"
-        labeller.add(p, net.place_ids[p], net.place_ids[p], *xy[p], radius,
+        labeller.add(p, net.place_ids[p], names[p], *xy[p], radius,
                      "label label-front" if front else "label")
     parts.extend(labeller.parts)
     if labeller.key:  # names with no free spot are numbered: the key, under the map
         key = "; ".join(f"{n} {name}" for n, _, name in labeller.key)
         parts.append(f'<text x="6" y="{HEIGHT - 6:.0f}" font-size="10">{escape(key)}</text>')
+    parts.append(_cut_legend(WIDTH + 10, worst is not None))
     title = f"What cutting each route and place costs: {net.scenario.title}"
-    return (f'<svg id="cut-map" class="map" viewBox="0 0 {WIDTH:.0f} {HEIGHT:.0f}" '
-            f'{size_style(WIDTH)} role="img" aria-label="{escape(title)}" '
+    return (f'<svg id="cut-map" class="map" viewBox="0 0 {WIDTH + LEGEND_WIDTH:.0f} '
+            f'{HEIGHT:.0f}" {size_style(WIDTH + LEGEND_WIDTH)} role="img" '
+            f'aria-label="{escape(title)}" '
             'font-family="system-ui, sans-serif">'
             f"<title>{escape(title)}</title>{''.join(parts)}</svg>")
+
+
+def _cut_legend(x0: float, worst: bool) -> str:
+    """The cut map's legend, a column at ``x0``: what each colour and mark means."""
+    rows = [f'<text x="{x0:.0f}" y="24" font-size="12" font-weight="700">When cut</text>']
+    y = 44.0
+
+    def row(symbol: str, text: str) -> None:
+        nonlocal y
+        rows.append(symbol + f'<text x="{x0 + 38:.0f}" y="{y + 4:.0f}" font-size="11">'
+                    f"{escape(text)}</text>")
+        y += 22
+
+    def line(colour: str, width: float, extra: str = "") -> str:
+        return (f'<line x1="{x0:.0f}" y1="{y:.0f}" x2="{x0 + 28:.0f}" y2="{y:.0f}" '
+                f'stroke="{colour}" stroke-width="{width:.1f}" stroke-linecap="round"{extra}/>')
+
+    row(line(GREY, 1.5), "adds no shortfall")
+    row(line(ORANGE, 3.5), f"adds {fmt(CRITICAL_T)} t or more")
+    row(line(DARK_ORANGE, 7.0), "over half the worst cut's")
+    rows.append(f'<text x="{x0:.0f}" y="{y + 2:.0f}" font-size="11" fill="#555">'
+                "(places ringed alike; wider:</text>")
+    rows.append(f'<text x="{x0:.0f}" y="{y + 16:.0f}" font-size="11" fill="#555">'
+                "adds more)</text>")
+    y += 40
+    if worst:
+        cx = x0 + 14
+        row(line(GREY, 3.0) + line(RED, 2.0, ' stroke-dasharray="6 4"')
+            + f'<path d="M{cx - 6:.0f} {y - 6:.0f}L{cx + 6:.0f} {y + 6:.0f}M{cx - 6:.0f} '
+            f'{y + 6:.0f}L{cx + 6:.0f} {y - 6:.0f}" stroke="{RED}" stroke-width="3"/>',
+            "route in the worst set")
+        row(f'<circle cx="{cx:.0f}" cy="{y:.0f}" r="8" fill="none" stroke="{RED}" '
+            'stroke-width="3"/>', "place in the worst set")
+    row(f'<rect x="{x0 + 8:.0f}" y="{y - 6:.0f}" width="12" height="12" fill="#343a40"/>',
+        "front")
+    return "".join(rows)
 
 
 def _more(res: Resilience, count: int) -> str:
@@ -176,17 +222,23 @@ WORST_HEAD = ["k", "method", "worst set (full plan)", "+short t", "model t", "bo
               "gap"]
 
 
+def _called(res: Resilience, ids: Sequence[str]) -> str:
+    """Routes and places by id, as a reader calls them (ids when the plan is not at hand)."""
+    names = called(res.plan.network, ids) if res.plan is not None else tuple(ids)
+    return ", ".join(names)
+
+
 def _defence_words(res: Resilience) -> str:
     """What the best protection buys, in a sentence ('' without one)."""
     d = res.defence
     if d is None:
         return ""
     words = (f"With {d.budget} route(s) or place(s) made safe from cutting, the best "
-             f"choice is {', '.join(d.protected) or 'none (no choice helps)'}: the worst "
-             f"{d.k} cut(s) of the rest ({', '.join(d.attack.ids) or 'none'}) leave "
+             f"choice is {_called(res, d.protected) or 'none (no choice helps)'}: the worst "
+             f"{d.k} cut(s) of the rest ({_called(res, d.attack.ids) or 'none'}) leave "
              f"{fmt(d.attack.shortfall_kg / 1e3)} t short on the aggregated network, against "
              f"{fmt(d.unprotected.shortfall_kg / 1e3)} t unprotected "
-             f"({', '.join(d.unprotected.ids)})")
+             f"({_called(res, d.unprotected.ids)})")
     if res.defence_checked is not None:
         safe, open_ = res.defence_checked
         words += (f"; on the full plan +{_cell(safe.extra_shortfall_t)} t against "
@@ -195,17 +247,20 @@ def _defence_words(res: Resilience) -> str:
 
 
 def _allocation_words(res: Resilience) -> str:
-    """Where the protection against the expected threats went ('' without one)."""
+    """Where the protection against the expected threats went, and what was left unplaced
+    and why ('' without one)."""
     a = res.allocation
     if a is None:
         return ""
+    left = "; ".join(f"{units} {kind} ({why})" for kind, (units, why) in a.unplaced().items())
     if not a.picks:
-        return "No unit of protection lowers the plan's cost against the expected threats."
-    placed = "; ".join(f"{kind} on {route}" for kind, route, _, _ in a.picks)
+        return ("No unit of protection lowers the plan's cost against the expected threats"
+                + (f": {left}." if left else "."))
+    placed = "; ".join(f"{kind} on {_called(res, [route])}" for kind, route, _, _ in a.picks)
     return (f"Protection against the expected threats, one unit at a time where it lowers "
             f"the plan's cost most: {placed}. Shortfall {fmt(a.base_shortfall_t)} t → "
             f"{fmt(a.shortfall_t)} t; objective {fmt(a.base_objective)} → "
-            f"{fmt(a.objective)}.")
+            f"{fmt(a.objective)}." + (f" Not placed: {left}." if left else ""))
 
 
 SIMULATED_HEAD = ["plan", "runs", "P(short)", "mean short t", "planned t"]
@@ -242,9 +297,8 @@ def resilience_section(plan: Plan, context: ReportContext) -> Section | None:
             "they go shorter than in the uncut plan.</p>")
     body = (lead
             + figure(cut_map(plan.network, res),
-                     caption="Routes and places by the shortfall their cut adds (orange; red "
-                     "above half the worst); the worst cut set found is struck through in "
-                     "red; fronts are black squares. Hover for the figures.")
+                     caption="Routes and places by the shortfall their cut adds; the worst "
+                     "cut set found is struck through in red. Hover for the figures.")
             + f"<h3>{RANKING_TITLE}</h3>"
             + table("resilience-ranking", RANKING_HEAD, _ranking_rows(res, 30),
                     [True, False, False, True, True, True, True])

@@ -152,6 +152,8 @@ class Resilience:
                           for k, r, o, t in self.allocation.picks],
                 "base_objective": self.allocation.base_objective,
                 "base_shortfall_t": self.allocation.base_shortfall_t,
+                "unplaced": [{"kind": k, "units": n, "why": why}
+                             for k, (n, why) in self.allocation.unplaced().items()],
                 "solves": self.allocation.solves, "seconds": self.allocation.seconds},
             "seconds": self.seconds,
             "solves": self.solves,

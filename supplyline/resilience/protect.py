@@ -90,6 +90,9 @@ def best_defence(agg: Aggregate, k: int, budget: int, routes: Sequence[str] | No
 #: crew halves the repair time (so the capacity a hit takes away, for half as long).
 EFFECTS: dict[str, float] = {"guards": 0.5, "air": 0.5, "repair": 0.5}
 KINDS = tuple(EFFECTS)
+#: The threat each kind of protection counters (a route takes one unit of each kind).
+COUNTERS: dict[str, str] = {"guards": "raids", "air": "air strikes",
+                            "repair": "strikes or raids that cut capacity"}
 
 
 @dataclass
@@ -102,6 +105,27 @@ class Allocation:
     base_shortfall_t: float
     solves: int
     seconds: float
+    budget: dict[str, int] = dataclasses.field(default_factory=dict)  # units asked, by kind
+    threatened: dict[str, int] = dataclasses.field(default_factory=dict)  # routes it can help
+
+    def unplaced(self) -> dict[str, tuple[int, str]]:
+        """Units of each kind left unplaced, and why: no route under the threat the kind
+        counters, every route it can help has its one unit, or none where one more lowers
+        the plan's cost."""
+        out: dict[str, tuple[int, str]] = {}
+        for kind, units in self.budget.items():
+            placed = sum(1 for k, _, _, _ in self.picks if k == kind)
+            if units <= placed:
+                continue
+            routes = self.threatened.get(kind, 0)
+            if routes == 0:
+                why = f"no route is under {COUNTERS[kind]}"
+            elif placed == routes:
+                why = f"each of the {routes} route(s) under {COUNTERS[kind]} has one"
+            else:
+                why = "no other route where one lowers the plan's cost"
+            out[kind] = (units - placed, why)
+        return out
 
     @property
     def objective(self) -> float:
@@ -194,7 +218,9 @@ def allocate(net: Network, budget: dict[str, int],
     base_objective, base_short = _cost(net)
     left = dict(budget)
     picks: list[tuple[str, str]] = []
-    out = Allocation([], base_objective, base_short, 1, 0.0)
+    out = Allocation([], base_objective, base_short, 1, 0.0, budget=dict(budget),
+                     threatened={kind: sum(1 for k, _ in effects if k == kind)
+                                 for kind in budget})
     best_objective = base_objective
     while any(units > 0 for units in left.values()):
         best: tuple[float, float, tuple[str, str]] | None = None

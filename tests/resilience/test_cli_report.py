@@ -11,6 +11,7 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
+import supplyline as sl
 from supplyline.cli import app
 from supplyline.report.resilience import CRITICAL_T
 from supplyline.resilience.analysis import parse_window
@@ -219,3 +220,19 @@ def test_daily_days_that_cannot_be_is_a_usage_error(tiny_path: Path) -> None:
                               "--step-days", "1", "--json"])
     assert out.exit_code == 2
     assert "--daily-days" in json.loads(out.stdout)["error"]["message"]
+
+
+def test_the_cut_map_names_places_and_says_what_its_marks_mean(tiny: sl.Scenario) -> None:
+    from supplyline.network import compile_network
+    from supplyline.report.resilience import cut_map
+    from supplyline.resilience.analysis import analyse
+
+    places = [p.model_copy(update={"name": "The front line"}) if p.id == "front" else p
+              for p in tiny.places]
+    net = compile_network(tiny.model_copy(update={"places": places}))
+    svg = cut_map(net, analyse(net, k=2))
+    assert 'data-place="front"><tspan' in svg and ">The front line</tspan>" in svg
+    assert "The front line (front): front" in svg  # its tooltip
+    for words in ("When cut", "adds no shortfall", "adds 0.5 t or more",
+                  "over half the worst cut", "in the worst set", ">front</text>"):
+        assert words in svg, words

@@ -70,3 +70,31 @@ def test_allocation_puts_air_defence_on_the_pass(tiny: sl.Scenario) -> None:
     assert objectives == sorted(objectives, reverse=True)
     with pytest.raises(ValueError, match="protection budget"):
         allocate(net, {"tanks": 1})
+
+
+def test_allocation_says_what_it_left_and_why(tiny: sl.Scenario) -> None:
+    """Units that find no route are named with the reason, never dropped in silence."""
+    from supplyline.report.resilience import _allocation_words
+    from supplyline.resilience.analysis import Resilience
+
+    net = compile_network(tiny)
+    guarded = sum(1 for k, _ in candidates_to_protect(net) if k == "guards")
+    out = allocate(net, {"air": 3, "guards": guarded + 1})
+    placed = {k: sum(1 for kind, _, _, _ in out.picks if kind == k) for k in ("air", "guards")}
+    left = out.unplaced()
+    assert placed["air"] == 1  # one route under air strikes, one unit a route
+    assert left["air"] == (2, "each of the 1 route(s) under air strikes has one")
+    assert left["guards"][0] == guarded + 1 - placed["guards"] >= 1
+    words = _allocation_words(Resilience(
+        scenario="tiny", window=None, window_dates=None, base=None,  # type: ignore[arg-type]
+        ranking=[], worst=[], seconds=0.0, solves=0, allocation=out))
+    assert "Not placed: 2 air (each of the 1 route(s) under air strikes has one)" in words
+    assert "air on pass" in words  # a Resilience without its plan names routes by id
+
+
+def test_allocation_without_any_threat_says_so(tiny: sl.Scenario) -> None:
+    net = compile_network(tiny.model_copy(update={"threats": tiny.threats.model_copy(
+        update={"sabotage": []})}))
+    out = allocate(net, {"guards": 2})
+    assert out.picks == [] and out.solves == 1
+    assert out.unplaced() == {"guards": (2, "no route is under raids")}
