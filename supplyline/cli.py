@@ -1032,6 +1032,7 @@ def sweep(
     from supplyline.report.compare import compare_records, write_comparison
     from supplyline.sweep import VaryError, make_variants, parse_vary
     from supplyline.sweep.run import SweepError, SweepOptions, address_problem, run_sweep
+    from supplyline.sweep.vary import short_label
 
     whole = load_or_exit(scenario, json_output)
     sc = _limit_days(whole, days, json_output)
@@ -1096,15 +1097,18 @@ def sweep(
         except SweepError as error:
             fail("sweep", str(error), EXIT_FAILED, json_output)
     labels = {v.index: f"#{v.index}" for v in variants}
-    comparison = compare_records(
-        {labels[i]: (r if r["status"] == "ok" else None)
-         for i, r in sorted(result.records.items())},
-        {labels[i]: reason for i, reason in sorted(result.failed.items())})
     written = [out]
     if report_file is not None:
+        # The report labels each variant by its values, and routes by their names.
+        called = {v.index: f"#{v.index} {short_label(v)}" for v in variants}
+        comparison = compare_records(
+            {called[i]: (r if r["status"] == "ok" else None)
+             for i, r in sorted(result.records.items())},
+            {called[i]: reason for i, reason in sorted(result.failed.items())},
+            route_names={r.key: sc.route_title(r) for r in sc.routes})
         with _writing(report_file, "--report", json_output):
             write_comparison(comparison, report_file, f"Sweep of {sc.title}",
-                             {labels[v.index]: v.label for v in variants})
+                             {called[v.index]: v.label for v in variants})
         written.append(report_file)
     done = len(result.records)
     if json_output:
@@ -1145,14 +1149,14 @@ def _print_sweep(variants: Sequence[Any], records: dict[int, dict[str, Any]],
                  labels: dict[int, str]) -> None:
     """One row per variant: its values and its headline figures."""
     from supplyline.report.terminal import Column, FitTable
+    from supplyline.sweep.vary import short_names
 
     paths = list(variants[0].settings) if variants else []
     simulated = any("sim_p_any_shortfall" in r for r in records.values())
     headers = ["delivered t", "short t", "given t", "labour-days"]
     if simulated:
         headers += ["P(short)", "sim. short t"]
-    short = [path.rsplit(".", 1)[-1] for path in paths]
-    names = [s if short.count(s) == 1 else path for s, path in zip(short, paths, strict=True)]
+    names = short_names(paths)
     table = FitTable("Variants", Column("#", numeric=True),
                      *(Column(plain(name), numeric=True) for name in names),
                      *(Column(header, numeric=True) for header in headers))

@@ -278,7 +278,11 @@ def test_the_documented_sweep_runs_as_written(client: Any, tmp_path: Path,
     assert result.stderr.splitlines()[-1].endswith("] 12 of 12 variants")
     table = pd.read_parquet("sweep.parquet").sort_values("variant")
     assert list(table["modes.porter.payload_kg"]) == [15] * 3 + [20] * 3 + [25] * 3 + [30] * 3
-    assert "Days at capacity per route" in Path("sweep.html").read_text("utf-8")
+    page = Path("sweep.html").read_text("utf-8")
+    assert "Days at capacity per route" in page
+    # Variants go by their values under short names, routes by their names.
+    assert "<th>#0 payload_kg=15, day_probability=0.2</th>" in page
+    assert "<th>Ridge road (exposed)</th>" in page and "<th>ridge-road</th>" not in page
     for block in re.findall(r"```python\n(.*?)```", text, re.S):
         exec(compile(block, str(DOC), "exec"), {})
     # The errors shown are the errors given.

@@ -209,13 +209,18 @@ def compare(plans: Sequence[Plan] | Mapping[str, Plan]) -> Comparison:
     if wrong or not labelled:
         raise TypeError(f"plans: expected at least one plan (sl.plan(...)), got "
                         f"{', '.join(wrong) or 'none'}")
-    return compare_records({label: plan_record(plan) for label, plan in labelled.items()})
+    names = {rid: name for plan in labelled.values()
+             for rid, name in zip(plan.network.route_ids, plan.network.route_names, strict=True)}
+    return compare_records({label: plan_record(plan) for label, plan in labelled.items()},
+                           route_names=names)
 
 
 def compare_records(records: Mapping[str, Mapping[str, Any] | None],
-                    failed: Mapping[str, str] | None = None) -> Comparison:
+                    failed: Mapping[str, str] | None = None,
+                    route_names: Mapping[str, str] | None = None) -> Comparison:
     """Records (:func:`plan_record`, or a sweep table's rows) side by side; a record of
-    ``None`` is a plan that failed, with its reason in ``failed``."""
+    ``None`` is a plan that failed, with its reason in ``failed``. ``route_names`` (route
+    id: what a reader calls it) names the route tables' columns; ids where it has none."""
     import pandas as pd
 
     ok = {label: r for label, r in records.items() if r is not None}
@@ -227,13 +232,19 @@ def compare_records(records: Mapping[str, Mapping[str, Any] | None],
         columns = [c for c in frame.columns if keep(frame[c])]
         return frame[sorted(columns)]
 
+    def by_name(frame: pd.DataFrame) -> pd.DataFrame:
+        """Route columns under their names (a name two routes share keeps the id too)."""
+        called = [(route_names or {}).get(c, c) for c in frame.columns]
+        return frame.set_axis([n if called.count(n) == 1 else f"{n} [{c}]"
+                               for n, c in zip(called, frame.columns, strict=True)], axis=1)
+
     shown = KPIS + tuple(k for k in SIMULATED_KPIS
                          if any(r.get(k[0]) is not None for r in ok.values()))
     kpis = pd.DataFrame([{label: r.get(key) for key, label, _d in shown} for r in ok.values()],
                         index=labels)
     regions = named("mobilized_by_region_t", lambda c: True)
-    routes = named("route_days_at_capacity", lambda c: bool((c > 0).any()))
-    tonnes = named("route_tonnes", lambda c: bool((c > 1e-9).any()))
+    routes = by_name(named("route_days_at_capacity", lambda c: bool((c > 0).any())))
+    tonnes = by_name(named("route_tonnes", lambda c: bool((c > 1e-9).any())))
     return Comparison(kpis, regions, routes.astype("int64"), tonnes, dict(failed or {}))
 
 

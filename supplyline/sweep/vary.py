@@ -57,6 +57,8 @@ __all__ = [
     "VaryProblem",
     "make_variants",
     "parse_vary",
+    "short_label",
+    "short_names",
 ]
 
 #: Most variants one sweep may have (every combination of the ``--vary`` options).
@@ -119,6 +121,21 @@ class Variant:
     @property
     def label(self) -> str:
         return ", ".join(f"{path}={shown_value(value)}" for path, value in self.settings.items())
+
+
+def short_names(paths: Sequence[str]) -> list[str]:
+    """What a reader calls each varied path: its last part (``payload_kg``), the whole path
+    where two paths share it."""
+    last = [path.rsplit(".", 1)[-1] for path in paths]
+    return [s if last.count(s) == 1 else path for s, path in zip(last, paths, strict=True)]
+
+
+def short_label(variant: Variant) -> str:
+    """A variant's values under their short names (``payload_kg=15, day_probability=0.2``):
+    what labels it in a comparison, beside its full :attr:`Variant.label`."""
+    names = short_names(list(variant.settings))
+    return ", ".join(f"{name}={shown_value(value)}"
+                     for name, value in zip(names, variant.settings.values(), strict=True))
 
 
 def shown_value(value: Value) -> str:

@@ -30,14 +30,15 @@ def test_compare_shows_key_figures_regions_and_routes_at_capacity(
         assert table.kpis.loc[label, "labour-days"] == pytest.approx(kpis["labour_days"])
         for region, tonnes in kpis["mobilized_by_region_t"].items():
             assert table.regions.loc[label, region] == pytest.approx(tonnes)
-        days = dict(zip(plan.network.route_ids, plan.route_at_capacity_days(), strict=True))
+        # Routes go by their names (Network.route_names).
+        days = dict(zip(plan.network.route_names, plan.route_at_capacity_days(), strict=True))
         for route in table.routes.columns:
             assert table.routes.loc[label, route] == days[route]
         assert {r for r, d in days.items() if d > 0} <= set(table.routes.columns)
     # The narrower ridge road is at capacity on more days; the gorge path takes the rest.
-    assert table.routes.loc["narrow ridge", "ridge-road"] > table.routes.loc["base",
-                                                                              "ridge-road"]
-    assert table.tonnes.loc["narrow ridge", "gorge-path"] > 0
+    ridge = "Ridge road (exposed)"
+    assert table.routes.loc["narrow ridge", ridge] > table.routes.loc["base", ridge]
+    assert table.tonnes.loc["narrow ridge", "Gorge path (safe, slow)"] > 0
     assert list(sl.compare(list(two.values())).kpis.index) == ["1", "2"]
 
 
@@ -47,8 +48,14 @@ def test_records_read_back_give_the_same_comparison(two: dict[str, sl.Plan],
     # A Parquet map column reads back as (key, value) pairs.
     as_read = {label: {k: (list(v.items()) if isinstance(v, dict) else v)
                        for k, v in r.items()} for label, r in records.items()}
-    direct, read = sl.compare(two), compare_records(as_read)
+    net = two["base"].network
+    names = dict(zip(net.route_ids, net.route_names, strict=True))
+    direct, read = sl.compare(two), compare_records(as_read, route_names=names)
     assert direct.kpis.equals(read.kpis) and direct.routes.equals(read.routes)
+    # Without names, a route goes by its id; a name two routes share keeps its id too.
+    assert "ridge-road" in compare_records(as_read).routes.columns
+    same = compare_records(as_read, route_names={"ridge-road": "Road", "gorge-path": "Road"})
+    assert {"Road [ridge-road]", "Road [gorge-path]"} <= set(same.tonnes.columns)
     with_failure = compare_records({**records, "broken": None}, {"broken": "time limit"})
     assert list(with_failure.kpis.index) == ["base", "narrow ridge"]
     page = write_comparison(with_failure, tmp_path / "c.html", "Two plans",
