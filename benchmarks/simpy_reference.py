@@ -354,10 +354,16 @@ class _Line:
             for leg, units in back_later:
                 self.backlog_empty[leg] += units
             landed = landing(leave, take)
-            # Units that did not leave wait where they are today, and eat there.
+            # Units that did not leave wait where they are today, and eat there: only those
+            # there, beyond the plan's own waiting (fed with the step's fixed food).
+            kept_back = np.zeros((n_p, n_m))
             for i in range(n_l):
-                kept_back = (plan_loaded[i] + plan_empty[i]) * (1 - leave[i])
-                hungry[self.origin[i]] += kept_back * c.rations[self.mode[i]]
+                kept_back[self.origin[i], self.mode[i]] += \
+                    (plan_loaded[i] + plan_empty[i]) * (1 - leave[i])
+            for p in range(n_p):
+                for m in range(n_m):
+                    there = self.idle[p, m] - c.waiting[p, m, s] / length * alive[m]
+                    hungry[p] += min(kept_back[p, m], max(there, 0.0)) * c.rations[m]
             fed = np.minimum(hungry, np.maximum(self.stock, 0.0))
             self.stock -= fed
             self.tally["eaten"] += float(fed.sum())

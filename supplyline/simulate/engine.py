@@ -486,6 +486,9 @@ class _Device:
                                                                                     None]
         waiting_food = waiting_food.transpose(3, 0, 2, 1).reshape(c.steps, n_p * n_g, n_m)
         self.waiting_food = [_Linear(xp, w) for w in waiting_food]  # [P·G, M] per step
+        # Units the plan keeps waiting on a day of each step, per unit alive: [S, P, M, 1].
+        waiting_day = np.asarray(c.waiting) / np.asarray(c.step_length)[None, None, :]
+        self.waiting_day = steps_first(waiting_day)[..., None]
         # Rations of units per day, (place, mode) → (place, good): [P·G, P·M].
         rations = np.kron(np.eye(n_p), np.asarray(c.rations).T)
         self.rations = _Linear(xp, rations)
@@ -923,8 +926,12 @@ def run_chunk(c: Compiled, runs: int, rng: Any, threats: bool = True,
             sent_empty = sent_empty + n_empty
             sent_cargo += cargo
             # What was not sent waits: the units that did not leave eat where they are
-            # today, and what they were to send is sent as soon as it can be.
+            # today, and what they were to send is sent as soon as it can be. Only units
+            # that are there eat there: those waiting beyond the plan's own waiting (fed
+            # above), not units lost, still on the way or never come.
             kept_back = d.by_origin_mode(sent_full * (1.0 - leave)).reshape(n_p * n_m, runs)
+            there = (idle - d.waiting_day[s] * alive[None]).reshape(n_p * n_m, runs)
+            kept_back = xp.minimum(kept_back, xp.maximum(there, 0.0))
             fixed_need = fixed_need + d.rations(kept_back).reshape(n_p, n_g, runs)
             fed = xp.minimum(fixed_need, xp.maximum(stock, 0.0))
             stock = stock - fed

@@ -21,7 +21,9 @@ day's uses in this order:
    every load of it leaving there is cut by the same share (*pro rata*); what is not loaded
    waits for the next day.
 
-Units that do not leave wait where they are and eat there that day. A leg that sends more
+Units that do not leave wait where they are and eat there that day: only units that are
+there (beyond those the plan keeps waiting, fed as planned), not units lost, still on the way
+or never come. A leg that sends more
 units than the plan (to carry loads kept back from an earlier day: units left half loaded
 where the goods were short) has no return for them in the plan: those the strikes leave come
 back empty on the leg back (the same mode on the reverse arc of the same route: the
