@@ -92,17 +92,17 @@ class _Threats:
             yield env.timeout(1)
 
     def _damage(self, env: simpy.Environment) -> Any:
-        """After the day's draws: damage of strikes of the last repair days, whole days,
-        then the rest of the last one."""
+        """After the day's draws: damage of the strikes of the days before, whole days for
+        the repair days, then the rest of the last one (none on a strike's own day)."""
         yield env.timeout(0.5)
         for d in range(self.net.days):
             today = self.days[d]
             for route, repair in enumerate(self.repair):
                 damage = 0.0
-                for k in range(math.ceil(repair) + 1):
+                for k in range(1, math.ceil(repair) + 2):
                     if d - k >= 0:
-                        damage += self.days[d - k]["added"][route] * min(max(repair - k, 0.0),
-                                                                         1.0)
+                        damage += self.days[d - k]["added"][route] * min(
+                            max(repair - (k - 1), 0.0), 1.0)
                 today["left"][route] *= min(max(1.0 - damage, 0.0), 1.0)
                 today["loss_day"][route] = min(today["loss_day"][route], 1.0)
                 today["loss_night"][route] = min(today["loss_night"][route], 1.0)

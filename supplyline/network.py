@@ -26,7 +26,7 @@ from supplyline.scenario.schema import Route, Scenario, Weights
 from supplyline.scenario.series import demand_kg_per_day, series_over_horizon
 
 __all__ = ["Network", "RainSource", "RoadWorkTask", "StrikeSource", "WoundedGroup",
-           "compile_network", "threat_sources", "travel_time_days"]
+           "compile_network", "damage_weights", "threat_sources", "travel_time_days"]
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
@@ -267,6 +267,20 @@ def _day_span(sc: Scenario, start: dt.date, end: dt.date) -> tuple[int, int]:
     return max(0, sc.day_index(start)), min(sc.days - 1, sc.day_index(end))
 
 
+def damage_weights(repair_days: FloatArray, window: int) -> FloatArray:
+    """How much of a strike's capacity loss holds on a route ``k`` days after it [Q, window]:
+    none on the day itself (the strike destroys its share of what moves that day; the damage
+    it does to the road holds from the next day), then whole days for ``repair_days``, the
+    last in part when they are not whole. A strike's weights sum to its ``repair_days``, so
+    that on average ``p × lost × repair_days`` of the capacity is missing, as the planner
+    expects; the same day's cargo sees the capacity earlier strikes left, whatever today's
+    strike does, so the cargo it destroys is ``p × destroyed`` of what moves, as the planner
+    expects too."""
+    k = np.arange(window)[None, :]
+    repair = np.asarray(repair_days, dtype=float)[:, None]
+    return np.where(k >= 1, np.clip(repair - (k - 1), 0.0, 1.0), 0.0)
+
+
 @dataclass(frozen=True)
 class StrikeSource:
     """One source of strikes on routes, as the scenario gives it: an air threat (its windows
@@ -274,8 +288,9 @@ class StrikeSource:
     struck independently, by day with ``day_probability`` and by night with
     ``night_probability`` (the same event when ``same_event``: a raid hits whatever moves).
     A day strike (or the raid) takes ``capacity_lost`` of the route's capacity for its
-    ``repair_days``; a strike destroys ``cargo_destroyed`` of the cargo leaving on the route
-    that day by movement of its kind (day modes by day, night-only modes by night)."""
+    ``repair_days``, from the next day (:func:`damage_weights`); a strike destroys
+    ``cargo_destroyed`` of the cargo leaving on the route that day by movement of its kind
+    (day modes by day, night-only modes by night)."""
 
     kind: str  # "air" or "sabotage"
     routes: IntArray  # [k] route indices
@@ -356,9 +371,11 @@ def _threat_factors(
     the threat sources (:func:`threat_sources`).
 
     A strike (probability ``p`` a day) takes ``lost`` of the capacity for ``repair_days``
-    days, so on average ``p × lost × repair_days`` of it is missing; a rain day (probability
-    ``q``) multiplies capacity by ``capacity_factor`` and speeds by ``speed_factor``, so
-    ``1 - q × (1 - capacity_factor)`` of the capacity is left and movement takes
+    days from the next (:func:`damage_weights`), so on average ``p × lost × repair_days`` of
+    it is missing (where ``p`` holds over the repair days: the mean of the draws); a rain day
+    (probability ``q``) multiplies capacity by ``capacity_factor`` and speeds by
+    ``speed_factor``, so ``1 - q × (1 - capacity_factor)`` of the capacity is left and
+    movement takes
     ``1 - q + q / speed_factor`` times as long on average. Cargo on the route that day is
     lost with probability ``p`` in share ``destroyed``. Several sources on one route: their
     expected losses add; the chance of a strike is that of at least one, ``1 - Π(1 - p)``.

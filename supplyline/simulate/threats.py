@@ -7,8 +7,9 @@ slowdown are computed from; here each run draws them day by day:
 - each exposed route is struck by day with its source's day probability and, independently,
   by night with its night probability (a raid is one event by day and night alike);
 - a day strike (or a raid) adds the source's ``capacity_lost`` to the route's damage for its
-  ``repair_days`` (the last day in part when they are not whole), so that on average
-  ``p × lost × repair_days`` of the capacity is missing, as the planner assumes;
+  ``repair_days`` from the next day (the last day in part when they are not whole:
+  :func:`~supplyline.network.damage_weights`), so that on average ``p × lost ×
+  repair_days`` of the capacity is missing, as the planner assumes;
 - a strike destroys ``cargo_destroyed`` of the cargo leaving on the route that day by
   movement of its kind (day modes by day, night-only modes by night); several strikes on one
   day add up, at most everything;
@@ -23,7 +24,7 @@ from typing import Any
 
 import numpy as np
 
-from supplyline.network import Network
+from supplyline.network import Network, damage_weights
 
 __all__ = ["DayDraw", "ThreatSampler"]
 
@@ -53,10 +54,9 @@ class ThreatSampler:
         self.strikes = [s for s in net.strikes if len(s.routes)] if enabled else []
         self.rains = [r for r in net.rains if len(r.routes)] if enabled else []
         repair = np.asarray(net.repair_days, dtype=float)
-        self.window = int(np.ceil(repair.max(initial=1.0))) + 1
-        # The weight of a strike k days ago on today's damage: whole days, then the rest.
-        k = np.arange(self.window)[None, :]
-        weights = np.clip(repair[:, None] - k, 0.0, 1.0)  # [Q, W]
+        self.window = int(np.ceil(repair.max(initial=1.0))) + 2
+        # The weight of a strike k days ago on today's damage (none on its own day).
+        weights = damage_weights(repair, self.window)  # [Q, W]
         self.weights = [xp.asarray(weights[:, j].astype(dtype))[:, None]
                         for j in range(self.window)]
         self.recent = [xp.zeros((self.n_routes, runs), dtype=dtype) for _ in range(self.window)]
