@@ -26,7 +26,7 @@ from supplyline.scenario.schema import Route, Scenario, Weights
 from supplyline.scenario.series import demand_kg_per_day, series_over_horizon
 
 __all__ = ["Network", "RainSource", "RoadWorkTask", "StrikeSource", "WoundedGroup",
-           "compile_network", "damage_weights", "threat_sources", "travel_time_days"]
+           "compile_network", "damage_held", "damage_weights", "threat_sources", "travel_time_days"]
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
@@ -267,18 +267,26 @@ def _day_span(sc: Scenario, start: dt.date, end: dt.date) -> tuple[int, int]:
     return max(0, sc.day_index(start)), min(sc.days - 1, sc.day_index(end))
 
 
+def damage_held(share: FloatArray, days_left: FloatArray, days: int) -> FloatArray:
+    """The share of each route's capacity [R, days] that damage takes, day by day from now:
+    ``share`` [R] for ``days_left`` [R] whole days, the last in part when they are not whole,
+    then none. The one repair rule: a strike's damage, a State's and the books' alike."""
+    t = np.arange(days)[None, :]
+    left = np.asarray(days_left, dtype=float)[:, None]
+    return np.asarray(share, dtype=float)[:, None] * np.clip(left - t, 0.0, 1.0)
+
+
 def damage_weights(repair_days: FloatArray, window: int) -> FloatArray:
     """How much of a strike's capacity loss holds on a route ``k`` days after it [Q, window]:
     none on the day itself (the strike destroys its share of what moves that day; the damage
-    it does to the road holds from the next day), then whole days for ``repair_days``, the
-    last in part when they are not whole. A strike's weights sum to its ``repair_days``, so
-    that on average ``p × lost × repair_days`` of the capacity is missing, as the planner
-    expects; the same day's cargo sees the capacity earlier strikes left, whatever today's
-    strike does, so the cargo it destroys is ``p × destroyed`` of what moves, as the planner
-    expects too."""
-    k = np.arange(window)[None, :]
-    repair = np.asarray(repair_days, dtype=float)[:, None]
-    return np.where(k >= 1, np.clip(repair - (k - 1), 0.0, 1.0), 0.0)
+    it does to the road holds from the next day), then for ``repair_days``
+    (:func:`damage_held`). A strike's weights sum to its ``repair_days``, so that on average
+    ``p × lost × repair_days`` of the capacity is missing, as the planner expects; the same
+    day's cargo sees the capacity earlier strikes left, whatever today's strike does, so the
+    cargo it destroys is ``p × destroyed`` of what moves, as the planner expects too."""
+    repair = np.asarray(repair_days, dtype=float)
+    held = damage_held(np.ones_like(repair), repair, window - 1)
+    return np.hstack([np.zeros((repair.size, 1)), held])
 
 
 @dataclass(frozen=True)

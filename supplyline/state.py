@@ -75,8 +75,9 @@ class State:
     given_kg: FloatArray  # [P, C] given so far by each locality
     persons: FloatArray  # [P] persons a locality has sent to serve so far
     labour_days_left: float  # service days the persons in service still owe
-    route_damage: FloatArray  # [R] share of each route's capacity lost now (repaired over
-    #                           its repair_days)
+    route_damage: FloatArray  # [R] share of each route's capacity lost now
+    route_damage_days: FloatArray  # [R] days from now the damage still holds (then repaired:
+    #                                network.damage_held)
     wounded: WoundedWaiting = field(default_factory=WoundedWaiting)  # not yet at a hospital
 
     @classmethod
@@ -93,6 +94,7 @@ class State:
             persons=np.zeros(n_p),
             labour_days_left=0.0,
             route_damage=np.zeros(len(net.route_ids)),
+            route_damage_days=np.zeros(len(net.route_ids)),
         )
 
     def check_start(self, net: Network) -> None:
@@ -115,6 +117,7 @@ class State:
             "given_kg": (self.given_kg, (n_p, n_c)),
             "persons": (self.persons, (n_p,)),
             "route_damage": (self.route_damage, (len(net.route_ids),)),
+            "route_damage_days": (self.route_damage_days, (len(net.route_ids),)),
         }
         for name, (array, shape) in shapes.items():
             if np.shape(array) != shape:
@@ -123,6 +126,9 @@ class State:
                 raise ValueError(f"State.{name}: expected finite values >= 0")
         if np.any(self.route_damage > 1):
             raise ValueError("State.route_damage: expected shares from 0 to 1")
+        if np.any((self.route_damage > 0) & (self.route_damage_days <= 0)):
+            raise ValueError("State.route_damage_days: expected the days a route's damage "
+                             "still holds (> 0) where it has damage")
         t = self.transit
         n = len(t)
         for name in ("mode", "arrive_in_days", "units"):

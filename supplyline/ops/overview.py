@@ -73,7 +73,7 @@ class Views:
             rid = r.id or f"{r.from_}--{r.to}"
             shut = any(a <= as_of <= b for a, b in closed.get(rid, []))
             shut = shut or any(c.start <= as_of <= c.end for c in r.closed)
-            lost = damage.get(rid, 0.0)
+            lost = damage[rid].share if rid in damage else 0.0
             status = "closed" if shut else "damaged" if lost > 1e-6 else "open"
             routes.append({"id": rid, "name": books.index.route_name(rid), "from": r.from_,
                            "to": r.to, "status": status, "capacity_lost": round(lost, 3)})
@@ -183,6 +183,8 @@ def state_json(state: State, net: Network) -> dict[str, Any]:
         "labour_days_left": float(state.labour_days_left),
         "route_damage": {net.route_ids[r]: float(v)
                          for r, v in enumerate(state.route_damage) if v},
+        "route_damage_days": {net.route_ids[r]: float(state.route_damage_days[r])
+                              for r, v in enumerate(state.route_damage) if v},
         "transit": [{"to": places[int(tr.dest[i])], "mode": modes[int(tr.mode[i])],
                      "units": float(tr.units[i]),
                      "arrive_in_days": round(float(tr.arrive_in_days[i]), 3),

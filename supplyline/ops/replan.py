@@ -60,27 +60,38 @@ def closed_spans(reports: list[RouteReport], end: dt.date) -> dict[str, list[tup
     return spans
 
 
-def route_damage(reports: list[RouteReport], sc: Scenario, as_of: dt.date) -> dict[str, float]:
-    """Share of each route's capacity lost on ``as_of``: a strike or damage takes its share
-    (on top of what is left of earlier damage), repaired evenly over the route's repair
-    days; a repair report ends it."""
-    repair = {r.id or f"{r.from_}--{r.to}": r.repair_days for r in sc.routes}
-    damage: dict[str, tuple[float, dt.date]] = {}
+@dataclass(frozen=True)
+class Damage:
+    """What the reported strikes and damage take from a route on a date: ``share`` of its
+    capacity for ``days`` more days (from that date on, the last in part), by the one repair
+    rule (:func:`~supplyline.network.damage_held`)."""
 
-    def left(route: str, day: dt.date) -> float:
-        if route not in damage:
-            return 0.0
-        share, since = damage[route]
-        return share * max(0.0, 1.0 - _days(since, day) / repair[route])
+    share: float
+    days: float
 
+
+def route_damage(reports: list[RouteReport], sc: Scenario, as_of: dt.date) -> dict[str, Damage]:
+    """The damage each route holds on ``as_of``: a strike or damage takes its share of the
+    route's capacity from its date for the route's repair days; strikes that hold together
+    add up (at most the whole capacity), and hold, together, as many capacity-days as they
+    would apart; a repair report ends them all."""
+    repair = {r.key: r.repair_days for r in sc.routes}
+    held: dict[str, list[tuple[float, float]]] = {}  # route: (share, days left on as_of)
     for e in reports:
+        if e.date > as_of:
+            continue
         if e.status in ("strike", "damage"):
             assert e.capacity_lost is not None
-            now = left(e.route, e.date)
-            damage[e.route] = (min(1.0, now + e.capacity_lost * (1.0 - now)), e.date)
+            left = repair[e.route] - _days(e.date, as_of)
+            if left > 0:
+                held.setdefault(e.route, []).append((e.capacity_lost, left))
         elif e.status == "repaired":
-            damage.pop(e.route, None)
-    return {route: left(route, as_of) for route in damage}
+            held.pop(e.route, None)
+    out: dict[str, Damage] = {}
+    for route, parts in held.items():
+        share = sum(s for s, _ in parts)
+        out[route] = Damage(min(1.0, share), sum(s * d for s, d in parts) / share)
+    return out
 
 
 def scenario_from(sc: Scenario, as_of: dt.date, closed: dict[str, list[tuple[dt.date, dt.date]]]
@@ -181,8 +192,9 @@ def recorded_state(books: Books, net: Network, as_of: dt.date) -> State:
         np.minimum(persons_lost * per_person, owed).sum()))
     state.transit = _transit(books, net, as_of)
     state.wounded = wounded_waiting(books, net, as_of)
-    for route, share in route_damage(route_reports(books, as_of), sc, as_of).items():
-        state.route_damage[net.route_ids.index(route)] = share
+    for route, damage in route_damage(route_reports(books, as_of), sc, as_of).items():
+        state.route_damage[net.route_ids.index(route)] = damage.share
+        state.route_damage_days[net.route_ids.index(route)] = damage.days
     return state
 
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from supplyline.network import Network, WoundedGroup
+from supplyline.network import Network, WoundedGroup, damage_held
 from supplyline.plan.variables import FloatArray
 from supplyline.state import State
 
@@ -95,7 +95,7 @@ def start_from(net: Network, state: State | None) -> Start:
     giveable = np.maximum(net.giveable_kg - state.given_kg[:, :, None], 0.0)
     giveable = np.where(giveable >= 1e-6, giveable, 0.0)
     people = np.maximum(net.labour_people - state.persons, 0.0)
-    factor = net.capacity_factor * damage_factor(net, state.route_damage)
+    factor = net.capacity_factor * damage_factor(net, state)
     return Start(
         stock_in=stock_in,
         units_in=units_in,
@@ -108,11 +108,9 @@ def start_from(net: Network, state: State | None) -> Start:
     )
 
 
-def damage_factor(net: Network, route_damage: FloatArray) -> FloatArray:
-    """The share of each arc's capacity [A, S] that the damage held at the start
-    (``State.route_damage`` [R]) leaves in each step: damage is repaired evenly over the
-    route's repair days."""
-    day = np.arange(net.days)[None, :]
-    left = 1.0 - np.asarray(route_damage)[:, None] * np.clip(
-        1.0 - day / net.repair_days[:, None], 0.0, 1.0)  # [R, D]
+def damage_factor(net: Network, state: State) -> FloatArray:
+    """The share of each arc's capacity [A, S] that the damage a State holds
+    (``State.route_damage`` for ``State.route_damage_days``) leaves in each step, by the one
+    repair rule (:func:`~supplyline.network.damage_held`)."""
+    left = 1.0 - damage_held(state.route_damage, state.route_damage_days, net.days)  # [R, D]
     return net.grid.mean(left[net.arc_route])

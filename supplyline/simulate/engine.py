@@ -284,7 +284,7 @@ def compile_plan(plan: Plan, xp: Any = np, state: State | None = None,
         start = start_from(net, state)  # checks the State against the network, its date too
         stock_in = start.stock_in
         units_in = start.units_in
-        damage = damage_factor(net, state.route_damage)
+        damage = damage_factor(net, state)
         # Localities give as planned, never more than they have left.
         given_total = np.minimum(given_total, start.giveable_kg[:, goods, :])
 

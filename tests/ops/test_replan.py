@@ -14,6 +14,7 @@ import pytest
 import supplyline as sl
 from supplyline.ops import Books, open_books
 from supplyline.ops.replan import (
+    Damage,
     compare_plans,
     figures_of,
     plan_vs_actual,
@@ -105,10 +106,12 @@ def test_the_state_on_day_7_is_the_hand_computed_one(tmp_path: Path) -> None:
     assert s.persons[p["high-village"]] == 60 and s.persons[p["terrace-village"]] == 30
     # 60 carriers owe 20 - 7 days, the road crew's 5 days are served.
     assert s.labour_days_left == pytest.approx(60 * 13)
-    # Half the bridge road struck on day 5, repaired over 4 days: a quarter left on day 7.
+    # Half the bridge road struck on day 5, repaired in 4 days: half lost on day 7, for 2
+    # days more (the one repair rule: whole until repaired).
     damage = dict(zip(net.route_ids, s.route_damage.tolist(), strict=True))
-    assert damage["bridge-road"] == pytest.approx(0.25)
-    assert sum(damage.values()) == pytest.approx(0.25)
+    days = dict(zip(net.route_ids, s.route_damage_days.tolist(), strict=True))
+    assert damage["bridge-road"] == pytest.approx(0.5) and days["bridge-road"] == 2
+    assert sum(damage.values()) == pytest.approx(0.5)
     s.check(net)
     books.close()
 
@@ -163,11 +166,13 @@ def test_repairs_and_reopening(books: Books) -> None:
     books.append(entry("route", date=day(sc, 2), route="ridge-road", status="strike",
                        capacity_lost=0.5), "council")
     reports = route_reports(books, sc.start_date + dt.timedelta(days=9))
-    # Day 2: a quarter left of the first strike (repair 2 days), then half of the rest.
-    assert route_damage(reports, sc, sc.start_date + dt.timedelta(days=2)) == pytest.approx(
-        {"ridge-road": 0.25 + 0.5 * 0.75})
-    assert route_damage(reports, sc, sc.start_date + dt.timedelta(days=3)) == pytest.approx(
-        {"ridge-road": 0.625 / 2})
+    # Day 2: both strikes hold (repair 2 days), the first for one day more, the second for
+    # two: the whole capacity for 1.5 days, the capacity-days of the two apart.
+    assert route_damage(reports, sc, sc.start_date + dt.timedelta(days=2)) == {
+        "ridge-road": Damage(1.0, 1.5)}
+    # Day 3: the first is repaired, the second holds a day more.
+    assert route_damage(reports, sc, sc.start_date + dt.timedelta(days=3)) == {
+        "ridge-road": Damage(0.5, 1.0)}
     books.append(entry("route", date=day(sc, 3), route="ridge-road", status="repaired"),
                  "council")
     reports = route_reports(books, sc.start_date + dt.timedelta(days=9))
@@ -193,7 +198,8 @@ def test_the_overview_of_the_week(tmp_path: Path) -> None:
     routes = {r["id"]: r for r in view["routes"]}
     assert routes["ridge-road"]["status"] == "closed"
     assert routes["bridge-road"]["status"] == "damaged"
-    assert routes["bridge-road"]["capacity_lost"] == pytest.approx(0.5 * 3 / 4)
+    # Struck by half on day 5, repaired in 4 days: half lost on day 6 still.
+    assert routes["bridge-road"]["capacity_lost"] == pytest.approx(0.5)
     assert routes["gorge-path"]["status"] == "open"
     places = {x["locality"]: x for x in view["localities"]}
     assert (places["far-village"]["pledged_kg"], places["far-village"]["pledged_due_kg"]) == (

@@ -45,6 +45,7 @@ def _state(net: sl.Network) -> sl.State:
     state.persons[place("terrace-village")] = 20.0
     state.labour_days_left = 30.0 * 20
     state.route_damage[net.route_ids.index("ridge-road")] = 0.5
+    state.route_damage_days[net.route_ids.index("ridge-road")] = 1.5
     return state
 
 
@@ -122,3 +123,24 @@ def test_a_state_of_another_day_is_an_error() -> None:
         sl.simulate(plan, runs=2, seed=1, state=state)
     with pytest.raises(sl.PlanError, match=said):
         sl.plan(plan.network, state=state)
+
+
+def test_a_states_damage_holds_whole_until_repaired() -> None:
+    """The one repair rule (network.damage_held), for a State as for a strike: the share lost
+    holds whole for the days left, the last in part, then none; a State with damage and no
+    days left is refused."""
+    from supplyline.network import damage_held
+    from supplyline.plan.start import damage_factor
+
+    net = _quiet_network(1)
+    state = sl.State.initial(net)
+    ridge = net.route_ids.index("ridge-road")
+    state.route_damage[ridge] = 0.5
+    state.route_damage_days[ridge] = 1.5
+    arcs = net.arc_route == ridge
+    np.testing.assert_allclose(damage_factor(net, state)[arcs][:, :3], [[0.5, 0.75, 1.0]] * 2)
+    np.testing.assert_allclose(damage_held(np.array([0.4]), np.array([2.0]), 4),
+                               [[0.4, 0.4, 0.0, 0.0]])
+    state.route_damage_days[ridge] = 0.0
+    with pytest.raises(ValueError, match="route_damage_days"):
+        state.check(net)
