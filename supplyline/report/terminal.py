@@ -285,8 +285,9 @@ def _carriers(plan: Plan) -> FitTable:
     needed = plan.fleet_needed()
     table = _table("Carriers by mode", "mode", "recruited", "needed", "persons at peak",
                    "unit-days", numeric=[False, True, True, True, True], prose=[0])
-    table.caption = ("needed: the most in service at once, which the plan minimizes; units "
-                     "and persons rounded up to whole ones")
+    table.caption = ("recruited: put into service over the plan (a unit released and taken "
+                     "again counts each time); needed: the most in service at once, which "
+                     "the plan minimizes; units and persons rounded up to whole ones")
     for m in range(net.n_modes):
         peak = float(in_use[m].max(initial=0.0))
         if needed[m] == 0:  # none in service beyond the solver's crumbs: a mode not used

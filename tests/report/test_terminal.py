@@ -103,3 +103,18 @@ def test_plain_writes_control_characters_as_escapes() -> None:
     assert plain("a\x1b[2Jb\x07\x9b\u202e") == "a\\u001b[2Jb\\u0007\\u009b\\u202e"
     assert plain("line\nnext\ttab, Điện Biên Phủ") == "line\nnext\ttab, Điện Biên Phủ"
     assert inert("[/red]").plain == "[/red]"
+
+
+def test_the_carriers_table_says_what_recruited_counts() -> None:
+    """An owned mode may be recruited more times than it has units (released and taken
+    again): the table says so, since 85 recruited of 70 owned bicycles reads as an error."""
+    from supplyline.report.terminal import print_plan_summary
+
+    plan = sl.plan(sl.load("tutorial"))
+    bicycle = plan.network.mode_ids.index("bicycle")
+    assert plan.recruited_units[:, bicycle].sum() > 70  # more recruitments than bicycles
+    console = Console(width=80, record=True)
+    print_plan_summary(plan, console)
+    text = " ".join(console.export_text().split())
+    assert "recruited: put into service over the plan (a unit released and taken again " \
+           "counts each time)" in text
