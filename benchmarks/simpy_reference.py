@@ -161,14 +161,13 @@ class _Line:
         first = int(c.step_start[s])
         days = range(first, first + int(length))
         draws = self.threats.days
-        # The step's means over its days, per arc and per leg.
-        left = [sum(draws[d]["left"][int(net.arc_route[a])] * c.open_share[a, d] for d in days)
-                / length * float(c.damage[a, s]) for a in range(net.n_arcs)]
+        # Each day's capacity and cargo loss, per arc and per leg; the step's mean slowdown.
+        left_days = [[draws[d]["left"][int(net.arc_route[a])] * c.open_share[a, d]
+                      * float(c.damage[a, s]) for a in range(net.n_arcs)] for d in days]
         slow = [sum(draws[d]["slow"][int(net.arc_route[a])] for d in days) / length
                 for a in range(net.n_arcs)]
-        loss = [sum(draws[d]["loss_night" if self.night[i] else "loss_day"][self.route[i]]
-                    for d in days) / length for i in range(n_l)]
-        hit = loss if self.unit_losses else [0.0] * n_l
+        loss_days = [[draws[d]["loss_night" if self.night[i] else "loss_day"][self.route[i]]
+                      for i in range(n_l)] for d in days]
         available = []
         for m in range(n_m):
             a = float(c.availability[m])
@@ -209,6 +208,8 @@ class _Line:
         advanced = (np.zeros((n_p, n_m)), np.zeros((n_p, n_g)))
         landed = advanced
         for j in range(n_days):
+            left, loss = left_days[j], loss_days[j]
+            hit = loss if self.unit_losses else [0.0] * n_l
             # What each leg means to send today.
             plan_loaded, plan_empty = [0.0] * n_l, [0.0] * n_l
             cargo_want = c.cargo[:, :, s] / n_days + self.backlog_cargo
@@ -229,7 +230,8 @@ class _Line:
             def landing(leave: list[float], take: np.ndarray,
                         plan_loaded: list[float] = plan_loaded,
                         plan_empty: list[float] = plan_empty,
-                        per_unit: np.ndarray = per_unit) -> tuple[np.ndarray, np.ndarray]:
+                        per_unit: np.ndarray = per_unit, hit: list[float] = hit,
+                        loss: list[float] = loss) -> tuple[np.ndarray, np.ndarray]:
                 """What lands within the step when the legs send today's dispatches in the
                 shares ``leave`` of their units and ``take`` of their loads."""
                 units = np.zeros((n_p, n_m))

@@ -370,6 +370,20 @@ def threat_sources(sc: Scenario, routes: list[Route]) -> tuple[list[StrikeSource
     return strikes, rains
 
 
+def _expected_damage(p_day: FloatArray, repair_days: FloatArray) -> FloatArray:
+    """The expected share of a route's capacity a source's day strikes take on each day, per
+    share a strike takes [k, D]: the chance of a strike ``j`` days before, times its weight
+    then (:func:`damage_weights`, the simulator's own). Where ``p`` holds over a strike's
+    repair days this is ``p × repair_days``; a strike's damage starts the day after it."""
+    window = int(np.ceil(float(np.max(repair_days, initial=1.0)))) + 2
+    weights = damage_weights(repair_days, window)  # [k, W]
+    days = p_day.size
+    out = np.zeros((repair_days.size, days))
+    for j in range(1, window):
+        out[:, j:] += weights[:, j:j + 1] * p_day[None, : days - j]
+    return out
+
+
 def _threat_factors(
     sc: Scenario, routes: list[Route], night_only: BoolArray,
     strikes: list[StrikeSource], rains: list[RainSource],
@@ -380,7 +394,8 @@ def _threat_factors(
 
     A strike (probability ``p`` a day) takes ``lost`` of the capacity for ``repair_days``
     days from the next (:func:`damage_weights`), so on average ``p × lost × repair_days`` of
-    it is missing (where ``p`` holds over the repair days: the mean of the draws); a rain day
+    it is missing where ``p`` holds over the repair days (:func:`_expected_damage`: the mean
+    of the simulator's draws, day by day); a rain day
     (probability ``q``) multiplies capacity by ``capacity_factor`` and speeds by
     ``speed_factor``, so ``1 - q × (1 - capacity_factor)`` of the capacity is left and
     movement takes
@@ -401,7 +416,8 @@ def _threat_factors(
     for source in strikes:
         exposed = source.routes
         p_day, p_night = source.day_probability[None, :], source.night_probability[None, :]
-        lost[exposed] += p_day * source.capacity_lost * repair[exposed][:, None]
+        lost[exposed] += source.capacity_lost * _expected_damage(
+            source.day_probability, repair[exposed])
         loss_day[exposed] += p_day * source.cargo_destroyed
         loss_night[exposed] += p_night * source.cargo_destroyed
         miss_day[exposed] *= 1.0 - p_day

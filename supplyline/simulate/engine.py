@@ -732,7 +732,6 @@ def run_chunk(c: Compiled, runs: int, rng: Any, threats: bool = True,
     def zeros(*shape: int) -> Any:
         return xp.zeros(shape, dtype=dtype)
 
-    n_a = int(c.capacity_kg.size)
     n_legs = int(c.loaded.shape[0])
     backlog_loaded = zeros(n_legs, runs)
     backlog_empty = zeros(n_legs, runs)
@@ -761,19 +760,19 @@ def run_chunk(c: Compiled, runs: int, rng: Any, threats: bool = True,
     for s in range(steps):
         length = float(c.step_length[s])
         first = int(c.step_start[s])
-        # --- the step's days: damage, rain, strikes (means over its days)
-        left = zeros(n_a, runs)
+        # --- the step's days: damage, rain and strikes, each day its own capacity and
+        # cargo loss (a strike falls on its day, not spread over the step); travel times
+        # on the plan's grid from the step's mean slowdown.
+        left_days: list[Any] = []  # [A, R] per day
+        loss_days: list[Any] = []  # [L, R] per day
         slow_q = zeros(sampler.n_routes, runs)
-        loss_q = zeros(2, sampler.n_routes, runs)  # by day, by night
         for day in range(first, first + int(length)):
             draw = sampler.day(day)
-            left += draw.capacity_left.T[d.arc_route] * d.open_share[day][:, None]
+            left_days.append(draw.capacity_left.T[d.arc_route] * d.open_share[day][:, None]
+                             * d.damage[s][:, None])
             slow_q += draw.slowdown.T
-            loss_q[0] += draw.loss_day.T
-            loss_q[1] += draw.loss_night.T
-        left *= d.damage[s][:, None] / length  # [A, R]
+            loss_days.append(xp.stack([draw.loss_day.T, draw.loss_night.T])[d.night, d.route])
         slow = slow_q[d.arc_route] / length  # [A, R]
-        loss = loss_q[d.night, d.route] / length  # [L, R]
         # Units in service that can travel: the binomial share of the mode's availability
         # (normal approximation), against the share the plan counted on.
         z = rng.standard_normal((runs, n_m)).T.astype(dtype)
@@ -821,22 +820,27 @@ def run_chunk(c: Compiled, runs: int, rng: Any, threats: bool = True,
             at_l = d.step_of(first + days_l, c.days)
             at_e = d.step_of(first + days_e, c.days)
             at_cargo = xp.maximum(d.step_of(float(c.middle[s]) + days_l, c.days), at_l)
-        hit = loss if unit_losses else xp.zeros_like(loss)
         now_l = at_l == s
         now_e = at_e == s
         now_cargo = at_cargo == s
-        cargo_kept = (1.0 - loss) * now_cargo  # [L, R]
-        # The capacities that can bind (unlimited ones where nothing of a route is left).
-        layout = d.capacity["limited" if bool((left >= 1e-12).all()) else "all"]
-        cap_day = layout.rows_capacity * left[layout.rows_arc] if layout.rows else None
 
         sent_loaded = zeros(n_legs, runs)
         sent_empty = zeros(n_legs, runs)
         sent_cargo = zeros(n_c, runs)
+        destroyed = zeros(n_c, runs)
+        lost_l = zeros(n_legs, runs)
+        lost_e = zeros(n_legs, runs)
         eaten_here = zeros(n_p, n_g, runs)
         advanced: tuple[Any, Any] = (None, None)
         landed: tuple[Any, Any] = (None, None)
         for j in range(n_days):
+            # Today's cargo loss and capacity (unlimited ones where nothing of a route is
+            # left).
+            loss, left = loss_days[j], left_days[j]
+            hit = loss if unit_losses else xp.zeros_like(loss)
+            cargo_kept = (1.0 - loss) * now_cargo  # [L, R]
+            layout = d.capacity["limited" if bool((left >= 1e-12).all()) else "all"]
+            cap_day = layout.rows_capacity * left[layout.rows_arc] if layout.rows else None
             # What each leg means to send today, with units enough for the loads.
             cargo_want = cargo_day + backlog_cargo  # [C, R]
             cargo_total = d.cargo_by_leg(cargo_want)  # [L, R]
@@ -919,6 +923,9 @@ def run_chunk(c: Compiled, runs: int, rng: Any, threats: bool = True,
             # The loads taken, where they leave (``stock`` is this day's own array here).
             stock.reshape(n_p * n_g, runs)[d.load_pairs] -= take * leaving_here
             lost = d.by_mode((n_loaded + n_empty) * hit)
+            lost_l += n_loaded * hit
+            lost_e += n_empty * hit
+            destroyed += cargo * loss[d.cargo_leg]
             lost_units += lost
             lost_unit_days += lost * (c.days - first - j)
             landed = land.execute(units_land, cargo, leave)
@@ -949,11 +956,8 @@ def run_chunk(c: Compiled, runs: int, rng: Any, threats: bool = True,
         idle, stock = _plus(idle, stock, landed)
         idle, stock = _plus(idle, stock, advanced, sign=-1.0)
         n_loaded, n_empty = sent_loaded, sent_empty
-        destroyed = sent_cargo * loss[d.cargo_leg]  # the step's strikes, the same each day
-        arrived = sent_cargo - destroyed
+        arrived = sent_cargo - destroyed  # each day's cargo, less that day's strikes'
         tally["destroyed"] += d.cargo_good(destroyed)
-        lost_l = n_loaded * hit
-        lost_e = n_empty * hit
         back = n_loaded[d.back_leg] * d.back[s][:, None] if d.has_back else None
         # What arrives in later steps (or after the horizon: still on the way at the end).
         if fixed is not None:

@@ -165,7 +165,9 @@ def test_air_threat_derates_capacity_and_destroys_cargo_in_expectation() -> None
         threats=threat,
     )
     net = sl.compile_network(sc)
-    assert net.capacity_factor[0, 0] == pytest.approx(1 - 0.2 * 0.5 * 2.0)
+    # A strike's damage holds from the next day for its repair days: nothing struck before
+    # the first day, one day of strikes behind the second, then 1 - p × lost × repair_days.
+    assert net.capacity_factor[0, :4] == pytest.approx([1.0, 1 - 0.2 * 0.5, 0.8, 0.8])
     assert net.cargo_loss[0, 0, 0] == pytest.approx(0.2 * 0.25)
     result = sl.plan(sc)
     assert result.lost_kg().sum() == pytest.approx(0.05 * result.cargo_kg.sum(), rel=1e-9)
