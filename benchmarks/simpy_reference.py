@@ -241,7 +241,7 @@ class _Line:
                     going_l = plan_loaded[i] * leave[i]
                     if at_l[i] == s:
                         units[p, m] += going_l * (1 - hit[i])
-                        goods[p] += going_l * c.back_food[i, :, s]
+                        goods[p] += going_l * (1 - hit[i]) * c.back_food[i, :, s]
                     if at_e[i] == s:
                         units[p, m] += plan_empty[i] * leave[i] * (1 - hit[i])
                     if at_c[i] == s:
@@ -336,7 +336,9 @@ class _Line:
                 self.tally["destroyed"] += float(destroyed.sum())
                 lost_l, lost_e = n_loaded[i] * hit[i], n_empty[i] * hit[i]
                 self.lost[m] += lost_l + lost_e
-                d, back = self.dest[i], n_loaded[i] * c.back_food[i, :, s]
+                # The food for the way back goes with its unit: a unit lost loses it.
+                d, back = self.dest[i], (n_loaded[i] - lost_l) * c.back_food[i, :, s]
+                self.tally["destroyed"] += float((lost_l * c.back_food[i, :, s]).sum())
                 if at_c[i] > s:
                     self.cargo_pipe[at_c[i], d] += cargo - destroyed
                 if at_l[i] > s:

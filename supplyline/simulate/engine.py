@@ -864,16 +864,17 @@ def run_chunk(c: Compiled, runs: int, rng: Any, threats: bool = True,
             # What lands within the step, per share of each leg sent: its units, and its
             # cargo and the food for the way back (only the legs where some does).
             units_land = (plan_loaded * now_l + plan_empty * now_e) * (1.0 - hit)
+            # (The food a unit carries for the way back goes with it: a unit lost loses it.)
             land = _Land(xp, d, n_p, n_m, n_g, runs, units_rows=_rows(xp, units_land),
                          cargo_rows=_rows(xp, cargo_kept * kgs), keep=cargo_kept,
-                         back=((plan_loaded * now_l)[d.back_leg] * d.back[s][:, None]
-                               if d.has_back else None))
+                         back=((plan_loaded * now_l * (1.0 - hit))[d.back_leg]
+                               * d.back[s][:, None] if d.has_back else None))
             if j == 0:
                 # The plan's own (not what legs kept back before: that is sent first).
                 ahead = _Land(xp, d, n_p, n_m, n_g, runs, units_rows=land.units_rows,
                               cargo_rows=land.cargo_rows, keep=cargo_kept,
-                              back=((loaded_day * now_l)[d.back_leg] * d.back[s][:, None]
-                                    if d.has_back else None))
+                              back=((loaded_day * now_l * (1.0 - hit))[d.back_leg]
+                                    * d.back[s][:, None] if d.has_back else None))
                 advanced = ahead.execute(
                     (loaded_day * d.loaded_ok_share[s][:, None] * now_l
                      + empty_day * d.empty_ok_share[s][:, None] * now_e) * (1.0 - hit),
@@ -915,6 +916,8 @@ def run_chunk(c: Compiled, runs: int, rng: Any, threats: bool = True,
             burned = d.draw_good(trip - eaten_trip)
             if d.has_back:
                 burned -= d.back_good(n_loaded[d.back_leg] * d.back[s][:, None])
+                tally["destroyed"] += d.back_good((n_loaded * hit)[d.back_leg]
+                                                  * d.back[s][:, None])
             tally["burned"] += burned
             stock = stock - d.draw_at(trip).reshape(n_p, n_g, runs)
             eaten_today = xp.minimum(front_day, xp.maximum(stock, 0.0))
@@ -958,7 +961,7 @@ def run_chunk(c: Compiled, runs: int, rng: Any, threats: bool = True,
         n_loaded, n_empty = sent_loaded, sent_empty
         arrived = sent_cargo - destroyed  # each day's cargo, less that day's strikes'
         tally["destroyed"] += d.cargo_good(destroyed)
-        back = n_loaded[d.back_leg] * d.back[s][:, None] if d.has_back else None
+        back = (n_loaded - lost_l)[d.back_leg] * d.back[s][:, None] if d.has_back else None
         # What arrives in later steps (or after the horizon: still on the way at the end).
         if fixed is not None:
             fixed.send(pending, arrived, fixed.goods, (n_p, n_g), cargo=True)

@@ -412,3 +412,34 @@ def test_each_day_of_a_step_has_its_own_strikes() -> None:
     daily, stepped = short(1), short(3)
     assert daily > 1.0
     assert stepped > 0.5 * daily
+
+
+def test_a_unit_lost_loses_the_food_it_carried_for_the_way_back() -> None:
+    """Strikes every day destroy half of what moves and, with unit losses, half the units:
+    the food those units carried for the way back is destroyed with them (it arrived
+    before), so what is destroyed is half the cargo and half that food, and the run
+    balances."""
+    from supplyline.accounting import legs_of
+    from tests.plan.builders import PORTER, place, route, scenario, village
+
+    sc = scenario(
+        [village("v", 0.0, 200_000.0), place("front", "front", 1.0)],
+        [route("v", "front", 20.0, ["porter"], id="road")],
+        demand_kg_per_day=400.0, days=20, modes=[{**PORTER, "return_food": "carried"}],
+        threats={"air": [{"routes": ["road"], "capacity_lost_fraction": 0.0,
+                          "cargo_destroyed_fraction": 0.5,
+                          "windows": [{"start": "2020-01-01", "end": "2020-12-31",
+                                       "day_probability": 1.0}]}]})
+    plan = sl.plan(sc)
+    back = legs_of(plan.network).food_carried_back.sum(axis=1)  # [L, S] per unit
+    out = run_chunk(compile_plan(plan, np, dtype=np.float64), 1, np.random.default_rng(0),
+                    threats=True, unit_losses=True, trace=True)
+    cargo = float(np.asarray(out["trace_cargo"][0]).sum())
+    carried_back = float((np.asarray(out["trace_loaded"][0]) * back).sum())
+    assert carried_back > 10.0
+    assert float(out["destroyed"].sum()) == pytest.approx(0.5 * (cargo + carried_back))
+    sim = sl.simulate(plan, runs=1, seed=0, precision="double")
+    b = sim.balance_kg()
+    uses = sum(b[k] for k in ("consumed", "eaten", "burned", "spoiled", "destroyed",
+                              "final_stock", "in_transit"))
+    assert uses == pytest.approx(b["initial"] + b["given"], rel=1e-9)
