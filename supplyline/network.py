@@ -379,7 +379,7 @@ def _expected_damage(p_day: FloatArray, repair_days: FloatArray) -> FloatArray:
     weights = damage_weights(repair_days, window)  # [k, W]
     days = p_day.size
     out = np.zeros((repair_days.size, days))
-    for j in range(1, window):
+    for j in range(1, min(window, days)):
         out[:, j:] += weights[:, j:j + 1] * p_day[None, : days - j]
     return out
 

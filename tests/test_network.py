@@ -61,3 +61,12 @@ def test_two_strike_sources_on_a_route_strike_it_at_least_once_not_in_sum() -> N
     assert hit[0, day_mode] == pytest.approx(np.full(days, 0.65))
     assert loss[0, day_mode] == pytest.approx(np.full(days, 0.3 * 0.1 + 0.5 * 0.1))
     assert not hit[1:].any()
+
+
+def test_a_horizon_shorter_than_the_repair_days_plans() -> None:
+    """The planner's expected damage looks back over a strike's repair days: a horizon
+    shorter than them (a re-plan with a few days left) still plans."""
+    from tests.simulate.helpers import one_route
+
+    plan = sl.plan(one_route(p=0.3, destroyed=0.2, lost=0.5, repair_days=5.0, days=3))
+    assert plan.capacity_factor[0, 0] == 1.0 and plan.capacity_factor[0, 2] < 1.0

@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 
 from supplyline.accounting import legs_of
-from supplyline.network import Network, compile_network
+from supplyline.network import Network, compile_network, damage_held
 from supplyline.ops.books import Books
 from supplyline.ops.entries import Dispatch, Labour, Receipt, RouteReport, Wounded
 from supplyline.scenario.schema import Closure, Scenario
@@ -73,8 +73,10 @@ class Damage:
 def route_damage(reports: list[RouteReport], sc: Scenario, as_of: dt.date) -> dict[str, Damage]:
     """The damage each route holds on ``as_of``: a strike or damage takes its share of the
     route's capacity from its date for the route's repair days; strikes that hold together
-    add up (at most the whole capacity), and hold, together, as many capacity-days as they
-    would apart; a repair report ends them all."""
+    add up, day by day, to at most the whole capacity. One share and one count of days
+    stand for them all: the share lost now, for as many days as keep the capacity-days
+    they take together (staggered strikes are so evened out). A repair report ends them
+    all."""
     repair = {r.key: r.repair_days for r in sc.routes}
     held: dict[str, list[tuple[float, float]]] = {}  # route: (share, days left on as_of)
     for e in reports:
@@ -89,8 +91,12 @@ def route_damage(reports: list[RouteReport], sc: Scenario, as_of: dt.date) -> di
             held.pop(e.route, None)
     out: dict[str, Damage] = {}
     for route, parts in held.items():
-        share = sum(s for s, _ in parts)
-        out[route] = Damage(min(1.0, share), sum(s * d for s, d in parts) / share)
+        shares, days = np.array(parts).T
+        # Day by day, the strikes' damage adds up to at most the whole capacity; the route
+        # keeps those capacity-days, at the share lost now.
+        lost = np.minimum(damage_held(shares, days, int(np.ceil(days.max()))).sum(axis=0), 1.0)
+        share = min(1.0, float(shares.sum()))
+        out[route] = Damage(share, float(lost.sum()) / share)
     return out
 
 

@@ -223,9 +223,13 @@ WORST_HEAD = ["k", "method", "worst set (full plan)", "+short t", "model t", "bo
 
 
 def _called(res: Resilience, ids: Sequence[str]) -> str:
-    """Routes and places by id, as a reader calls them (ids when the plan is not at hand)."""
-    names = called(res.plan.network, ids) if res.plan is not None else tuple(ids)
-    return ", ".join(names)
+    """Routes and places by id (one id names one or the other: ``check`` refuses a route id
+    that is a place's), as a reader calls them; ids when the plan is not at hand."""
+    if res.plan is None:
+        return ", ".join(ids)
+    net = res.plan.network
+    routes = [i for i in ids if i in net.route_index]
+    return ", ".join(called(net, routes, [i for i in ids if i not in net.route_index]))
 
 
 def _defence_words(res: Resilience) -> str:

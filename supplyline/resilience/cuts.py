@@ -108,15 +108,16 @@ def _reserve_days(net: Network, base: Figures, cut: Figures,
 def _label(net: Network, routes: Sequence[str], places: Sequence[str]) -> tuple[str, ...]:
     """What the cut routes and places are called for a reader (their names; ids stay in
     ``Impact.ids``)."""
-    return called(net, [*routes, *places])
+    return called(net, routes, places)
 
 
-def called(net: Network, ids: Sequence[str]) -> tuple[str, ...]:
+def called(net: Network, routes: Sequence[str] = (), places: Sequence[str] = ()
+           ) -> tuple[str, ...]:
     """What routes and places, given by id, are called for a reader: a route's title, a
     place's name (its id when it has none)."""
     sc = net.scenario
-    return tuple(net.route_names[net.route_index[i]] if i in net.route_index
-                 else sc.places[net.place_ids.index(i)].name or i for i in ids)
+    return tuple([net.route_names[net.route_index[r]] for r in routes]
+                 + [sc.places[net.place_ids.index(p)].name or p for p in places])
 
 
 def cut_impact(session: Session, base: Figures, base_x: FloatArray,

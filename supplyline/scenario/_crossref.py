@@ -392,6 +392,16 @@ class _Checker:
                                 shown(key))
                 else:
                     first[key] = entry
+        # A cut, a protection and a report name a route or a place by its id alone.
+        places = {e.get("id"): e for e in self.place_entries if e.get("id") is not None}
+        for entry in self.routes:
+            key = self.route_key(entry)
+            if key is not None and key in places:
+                where = self.line_of(places[key].path)
+                self.report(entry.at("id") if entry.get("id") is not None else entry.path,
+                            f"a route id no place has (also the id of "
+                            f"{self.locations.field_name(places[key].at('id'))}, {where})",
+                            shown(key))
 
     @staticmethod
     def route_key(route: Entry) -> str | None:

@@ -92,7 +92,8 @@ The path is relative to the YAML file.
 ## Checks across sections
 
 Beyond each field's own type, `supplyline check` verifies that: ids are unique (commodities,
-modes, places, routes, replays, observed figures); every commodity, mode, place, route,
+modes, places, routes, replays, observed figures), and no route has a place's id (a cut or
+a protection names either by its id alone); every commodity, mode, place, route,
 region and replay that is referred to exists; demand and wounded flows start at places of
 kind `front`, wounded go to places of kind `hospital`, and replay mobilization comes from
 places of kind `locality`; every front is reached by some route; wounded flows have the one

@@ -230,3 +230,19 @@ def test_road_works_due_before_the_replan_are_taken_as_done() -> None:
     assert left.crew_days == pytest.approx(work.crew_days * ((work.by - middle).days + 1) / days)
     assert scenario_from(sc, work.by + dt.timedelta(days=1), {}).road_works == []
     assert scenario_from(sc, work.start, {}).road_works == [work]
+
+
+def test_strikes_that_add_past_the_whole_capacity_keep_their_capacity_days(
+        tmp_path: Path) -> None:
+    """Two strikes of 0.8 on the bridge road (repaired in 4 days), on days 1 and 4: on day 4
+    the whole capacity for 1 day, then 0.8 for 3 (3.4 capacity-days), held as the whole
+    capacity for 3.4 days (the two apart would take 0.8 + 3.2 = 4.0)."""
+    sc = scenario()
+    books = open_books(tmp_path / "strikes.db", sc)
+    for on in (1, 4):
+        books.append(entry("route", date=day(sc, on), route="bridge-road", status="strike",
+                           capacity_lost=0.8), "council")
+    reports = route_reports(books, sc.start_date + dt.timedelta(days=9))
+    damage = route_damage(reports, sc, sc.start_date + dt.timedelta(days=4))["bridge-road"]
+    assert damage.share == 1.0 and damage.days == pytest.approx(3.4)
+    books.close()

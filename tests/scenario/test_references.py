@@ -119,6 +119,9 @@ CASES = [
      "{from: ban-a, to: relay", 2),
     ("duplicate-commodity", "  - id: wounded", "  - id: rice", "commodities[1].id",
      "- id: rice", 2),
+    # A cut or a protection names a route or a place by its id alone.
+    ("route-id-of-a-place", "  - id: pass\n", "  - id: relay\n", "routes[3].id",
+     "  - id: relay\n    name: The pass", "a route id no place has (also the id of places["),
 ]
 
 
