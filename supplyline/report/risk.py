@@ -109,9 +109,14 @@ def print_simulation_summary(result: Simulation, console: Console) -> None:
     worst = k["worst_days"]
     if worst:
         days = FitTable("Days most at risk", Column("date"),
-                        Column("chance some front is short", numeric=True))
+                        Column("chance some front is short", numeric=True),
+                        Column("the plan short too"))
         for row in worst:
-            days.add_row(str(row["date"]), f"{fmt(100 * row['p_shortfall'])} %")
+            days.add_row(str(row["date"]), f"{fmt(100 * row['p_shortfall'])} %",
+                         "yes" if row["plan_short"] else "")
+        if any(row["plan_short"] for row in worst):
+            days.caption = ("yes: the plan itself is short that day (what it cannot bring "
+                            "in time), so runs go short then even when all goes as planned")
         console.print(days)
     console.print(inert(
         f"A front is short on a day when it eats less than {fmt(100 * SHORT_SHARE)} % of "

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
 __all__ = ["FAN", "SHORT_SHARE", "Simulation", "is_short"]
 
 FloatArray = NDArray[np.float64]
+BoolArray = NDArray[np.bool_]
 
 #: A front is short of a good on a day when it gets less than this share of its demand.
 SHORT_SHARE = 0.999
@@ -153,12 +154,23 @@ class Simulation:
             "notes": list(self.notes),
         }
 
+    def planned_short_by_step(self) -> BoolArray:
+        """Whether the plan itself has some front go short of some good in each step [S]
+        (by the runs' rule, :func:`is_short`): a run short then may only be as short as
+        planned."""
+        plan, fronts = self.plan, self.fronts
+        demand = plan.demand_kg[fronts]
+        short = is_short(demand - plan.consumed_kg[fronts], demand)
+        return np.asarray(short.any(axis=(0, 1)), dtype=bool)
+
     def _worst_days(self, count: int = 5) -> list[dict[str, Any]]:
-        """The steps with the highest chance of some front going short."""
+        """The steps with the highest chance of some front going short, and whether the
+        plan itself goes short then."""
         p = self.shortfall_probability_by_step()
+        planned = self.planned_short_by_step()
         order = [int(s) for s in np.argsort(-p, kind="stable")[:count] if p[s] > 0]
         return [{"day": int(self.plan.step_start[s]), "date": self.plan.date_of(s),
-                 "p_shortfall": float(p[s])} for s in order]
+                 "p_shortfall": float(p[s]), "plan_short": bool(planned[s])} for s in order]
 
     # ------------------------------------------------------------------ tables
     TABLES = ("days", "runs", "fan")

@@ -179,3 +179,25 @@ def test_what_a_step_borrowed_and_did_not_get_back_is_said() -> None:
         r"at worst ([\d,.]+) units and ([\d,]+) kg", owed[0])[0])
     assert units > 0.5 or kg > 0.5
     assert sl.simulate(quiet_tutorial_plan(), runs=20, seed=1).notes == []
+
+
+def test_the_days_most_at_risk_say_where_the_plan_is_short_too() -> None:
+    """A front nothing can reach on the first day is short then in the plan, so in every
+    run: the worst days say so, in the figures and the terminal."""
+    from rich.console import Console
+
+    from supplyline.report.risk import print_simulation_summary
+    from tests.simulate.helpers import one_route
+
+    plan = sl.plan(one_route(p=0.3, destroyed=0.2, lost=0.5))
+    short = plan.demand_kg - plan.consumed_kg
+    assert short[:, :, 0].sum() > 0 and short[:, :, 5:].sum() == pytest.approx(0, abs=1e-6)
+    sim = sl.simulate(plan, runs=200, seed=1)
+    worst = sim.kpis()["worst_days"]
+    first = [row for row in worst if row["day"] == 0]
+    assert first and first[0]["p_shortfall"] == 1.0 and first[0]["plan_short"] is True
+    assert all(not row["plan_short"] for row in worst if row["day"] >= 5)
+    console = Console(width=80, record=True)
+    print_simulation_summary(sim, console)
+    text = " ".join(console.export_text().split())
+    assert "the plan short too" in text and "so runs go short then even when all goes" in text
