@@ -1327,6 +1327,11 @@ UnitLossesOption = Annotated[
     bool, typer.Option("--unit-losses/--no-unit-losses",
                        help="A strike destroys the same share of the units on a trip as of "
                             "their cargo (default), or units are never lost.")]
+BreakdownsOption = Annotated[
+    bool, typer.Option("--breakdowns/--no-breakdowns",
+                       help="Draw the share of each mode's units that can travel around its "
+                            "availability (default), or take exactly the share the plan "
+                            "counts on.")]
 DeviceOption = Annotated[
     str, typer.Option("--device", help="Where to run: cpu (NumPy) or gpu (CuPy, the [gpu] "
                                        "extra and a CUDA GPU).")]
@@ -1339,7 +1344,7 @@ PrecisionOption = Annotated[
 
 def _simulate_or_exit(result: Plan, runs: int, seed: int | None, device: str,
                       json_output: bool, unit_losses: bool = True,
-                      precision: str = "single") -> Any:
+                      precision: str = "single", breakdowns: bool = True) -> Any:
     """Run the simulation with a progress bar on standard error (none with ``--json``); a
     device that is not there exits 2."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
@@ -1370,7 +1375,8 @@ def _simulate_or_exit(result: Plan, runs: int, seed: int | None, device: str,
 
         try:
             return simulate(result, runs=runs, seed=seed, device=device, progress=tick,
-                            unit_losses=unit_losses, precision=precision)
+                            unit_losses=unit_losses, precision=precision,
+                            breakdowns=breakdowns)
         except SimulationError as error:
             fail("usage", f"--device: {error}", EXIT_BAD_INPUT, json_output)
 
@@ -1387,6 +1393,7 @@ def simulate_command(
     device: DeviceOption = "cpu",
     precision: PrecisionOption = "single",
     unit_losses: UnitLossesOption = True,
+    breakdowns: BreakdownsOption = True,
     days: DaysOption = None,
     step_days: StepOption = None,
     solver: SolverOption = Solver.ipm,
@@ -1409,7 +1416,7 @@ def simulate_command(
     _check_export(export, json_output)
     result = _simulate_or_exit(
         _plan_or_exit(sc, replay, solver, time_limit, json_output, step_days, verbose),
-        runs, seed, device, json_output, unit_losses, precision)
+        runs, seed, device, json_output, unit_losses, precision, breakdowns)
     written: list[Path] = []
     if export is not None:
         with _writing(export, "--export", json_output):

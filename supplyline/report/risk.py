@@ -97,7 +97,8 @@ def print_simulation_summary(result: Simulation, console: Console) -> None:
         f"{result.runs:,} run{'s' * (result.runs != 1)} of the plan for "
         f"{plan.network.scenario.title} "
         f"(seed {result.seed}, {result.seconds:.1f} s on {result.device}, "
-        f"{result.precision} precision)"))
+        f"{result.precision} precision"
+        + (f"; {result.assumptions()}" if result.assumptions() else "") + ")"))
     console.print(inert(
         f"The plan expects {fmt(k['planned']['delivered_t'])} t delivered, "
         f"{fmt(k['planned']['shortfall_t'])} t short."))

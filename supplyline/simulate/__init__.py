@@ -108,6 +108,7 @@ def simulate(
     state: State | None = None,
     workers: int | None = None,
     precision: str = "single",
+    breakdowns: bool = True,
 ) -> Simulation:
     """Execute ``plan`` ``runs`` times under the scenario's threats.
 
@@ -124,9 +125,13 @@ def simulate(
         'cpu' (NumPy) or 'gpu' (CuPy, the ``[gpu]`` extra).
     threats:
         Draw strikes, raids and rain (``False``: every day dry and quiet; availability is
-        still drawn).
+        still drawn unless ``breakdowns`` is ``False``).
     unit_losses:
         A strike destroys the same share of the units on the trip as of their cargo.
+    breakdowns:
+        Draw the share of each mode's units that can travel around its ``availability``
+        (``False``: exactly the share the plan counts on). With ``threats`` off too, a run
+        is the plan executed as planned.
     progress:
         Called with (runs done, runs) after each chunk.
     state:
@@ -172,7 +177,7 @@ def simulate(
     def one(i: int) -> tuple[dict[str, np.ndarray], tuple[float, float]]:
         size = min(chunk, runs - i * chunk)
         out = run_chunk(compiled, size, _generator(xp, seeds[i]), threats=threats,
-                        unit_losses=unit_losses)
+                        unit_losses=unit_losses, breakdowns=breakdowns)
         owed = (float(_host(xp, out.pop("units_owed")).max(initial=0.0)),
                 float(_host(xp, out.pop("goods_owed_kg")).max(initial=0.0)))
         return _reduce(compiled, out, keep_fan=max(0, FAN_RUNS - i * chunk)), owed
@@ -194,6 +199,7 @@ def simulate(
         plan=plan, runs=runs, seed=int(sequence.entropy) if seed is None else seed,  # type: ignore[arg-type]
         device=device, precision=precision, chunk=chunk, seconds=time.perf_counter() - started,
         fronts=compiled.fronts.astype(np.int64), **merged, notes=_notes(owed, owed_kg),
+        threats=bool(threats), unit_losses=bool(unit_losses), breakdowns=bool(breakdowns),
     )
 
 

@@ -718,7 +718,8 @@ def _rows(xp: Any, x: Any) -> np.ndarray:
 
 
 def run_chunk(c: Compiled, runs: int, rng: Any, threats: bool = True,
-              unit_losses: bool = True, trace: bool = False) -> dict[str, Any]:
+              unit_losses: bool = True, trace: bool = False,
+              breakdowns: bool = True) -> dict[str, Any]:
     """Execute the plan ``runs`` times. Returns per-run arrays (in ``xp``, the runs first):
     see :class:`supplyline.simulate.result.Simulation` for what each holds. With ``trace``,
     also every step's dispatches, cargo, stocks, units waiting and consumption (``trace_*``,
@@ -780,6 +781,8 @@ def run_chunk(c: Compiled, runs: int, rng: Any, threats: bool = True,
         units = xp.asarray(np.maximum(in_service, 1.0))[:, None]
         drawn = xp.clip(a_dev + xp.sqrt(a_dev * (1.0 - a_dev) / units) * z, 0.0, 1.0)
         available = xp.minimum(1.0, drawn / a_dev)  # [M, R]
+        if not breakdowns:  # (drawn all the same: the other draws stay the same runs')
+            available = xp.ones_like(available)
         alive = 1.0 - lost_units / xp.asarray(np.maximum(in_service, 1e-9))[:, None]
         alive = xp.clip(alive, 0.0, 1.0)
 

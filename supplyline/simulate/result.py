@@ -73,6 +73,17 @@ class Simulation:
     units_lost: FloatArray  # [N, M]
     labour_days: FloatArray  # [N]
     notes: list[str] = field(default_factory=list)
+    threats: bool = True  # strikes, raids and rain drawn
+    unit_losses: bool = True  # strikes destroy units as well as cargo
+    breakdowns: bool = True  # each mode's availability drawn
+
+    def assumptions(self) -> str:
+        """What these runs leave out, in words ('' when they draw everything)."""
+        left = [words for drawn, words in (
+            (self.threats, "without strikes, raids or rain"),
+            (self.unit_losses or not self.threats, "without unit losses"),
+            (self.breakdowns, "without breakdowns")) if not drawn]
+        return ", ".join(left)
 
     # ------------------------------------------------------------------ figures
     @property
@@ -134,6 +145,9 @@ class Simulation:
             "seed": self.seed,
             "device": self.device,
             "precision": self.precision,
+            "threats": self.threats,
+            "unit_losses": self.unit_losses,
+            "breakdowns": self.breakdowns,
             "seconds": self.seconds,
             "planned": {"shortfall_t": plan_kpis["shortfall_t"],
                         "delivered_t": plan_kpis["delivered_t"],
@@ -277,7 +291,8 @@ class Simulation:
                        f"</td><td style='text-align:right'>{escape(c)}</td></tr>"
                        for a, b, c in risk_rows(self))
         title = escape(f"{self.runs:,} runs of the plan for {self.network.scenario.title} "
-                       f"(seed {self.seed})")
+                       f"(seed {self.seed}"
+                       + (f"; {self.assumptions()}" if self.assumptions() else "") + ")")
         return (f"<div><p><b>{title}</b></p><table><thead><tr><th>figure</th>"
                 f"<th>value ± standard error</th><th>runs for ±1 %</th></tr></thead>"
                 f"<tbody>{rows}</tbody></table></div>")

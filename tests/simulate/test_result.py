@@ -201,3 +201,29 @@ def test_the_days_most_at_risk_say_where_the_plan_is_short_too() -> None:
     print_simulation_summary(sim, console)
     text = " ".join(console.export_text().split())
     assert "the plan short too" in text and "so runs go short then even when all goes" in text
+
+
+def test_without_threats_or_breakdowns_a_run_is_the_plan() -> None:
+    """With availability below 1, runs without threats still draw breakdowns and differ
+    from the plan; without breakdowns too, a run is the plan executed as planned. What the
+    runs leave out is said with them."""
+    from rich.console import Console
+
+    from supplyline.report.risk import print_simulation_summary
+
+    sc = sl.load("tutorial")
+    sc = sc.replace({"threats.air": [], "modes.porter.availability": 0.8,
+                     "modes.bicycle.availability": 0.8})
+    plan = sl.plan(sc)
+    planned = float(plan.consumed_kg.sum())
+    drawn = sl.simulate(plan, runs=50, seed=2, threats=False, precision="double")
+    assert abs(float(drawn.consumed_kg.sum(axis=1).mean()) - planned) > 100.0
+    exact = sl.simulate(plan, runs=2, seed=2, threats=False, breakdowns=False,
+                        precision="double")
+    np.testing.assert_allclose(exact.consumed_kg.sum(axis=1), planned, rtol=1e-9)
+    assert exact.kpis()["breakdowns"] is False and drawn.kpis()["breakdowns"] is True
+    console = Console(width=80, record=True)
+    print_simulation_summary(exact, console)
+    head = " ".join(console.export_text().split())
+    assert "; without strikes, raids or rain, without breakdowns)" in head
+    assert drawn.assumptions() == "without strikes, raids or rain"
