@@ -85,9 +85,10 @@ def best_defence(agg: Aggregate, k: int, budget: int, routes: Sequence[str] | No
 
 
 # ------------------------------------------------------------------ expected threats
-#: What one unit of each protection does on its route (estimates, to be set per scenario):
-#: a guard post halves the raids' chance, air defence halves the strikes' chance, a repair
-#: crew halves the repair time (so the capacity a hit takes away, for half as long).
+#: What one unit of each protection does on its route (estimates, the same for every
+#: scenario; the scenario file has no field for them): a guard post halves the raids'
+#: chance, air defence halves the strikes' chance, a repair crew halves the repair time (so
+#: the capacity a hit takes away, for half as long).
 EFFECTS: dict[str, float] = {"guards": 0.5, "air": 0.5, "repair": 0.5}
 KINDS = tuple(EFFECTS)
 #: The threat each kind of protection counters (a route takes one unit of each kind).
