@@ -119,6 +119,14 @@ def print_simulation_summary(result: Simulation, console: Console) -> None:
             days.caption = ("yes: the plan itself is short that day (what it cannot bring "
                             "in time), so runs go short then even when all goes as planned")
         console.print(days)
+    planned = result.planned_short_by_step()
+    if planned.any():
+        first = result.plan.date_of(int(np.argmax(planned)))
+        days_short = round(float(result.plan.step_length[planned].sum()))
+        console.print(inert(
+            f"The plan itself leaves some front short on {days_short} "
+            f"day{'s' * (days_short != 1)} from {first}: every run is short then too, so "
+            "the days most at risk list first those the plan meets."))
     console.print(inert(
         f"A front is short on a day when it eats less than {fmt(100 * SHORT_SHARE)} % of "
         "its demand."), style="italic")

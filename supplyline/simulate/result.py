@@ -178,11 +178,12 @@ class Simulation:
         return np.asarray(short.any(axis=(0, 1)), dtype=bool)
 
     def _worst_days(self, count: int = 5) -> list[dict[str, Any]]:
-        """The steps with the highest chance of some front going short, and whether the
-        plan itself goes short then."""
+        """The steps with the highest chance of some front going short, those the plan
+        meets first (where the plan itself goes short every run does, which says nothing of
+        risk), then those it does not; each says whether the plan itself goes short then."""
         p = self.shortfall_probability_by_step()
         planned = self.planned_short_by_step()
-        order = [int(s) for s in np.argsort(-p, kind="stable")[:count] if p[s] > 0]
+        order = [int(s) for s in np.lexsort((-p, planned))[:count] if p[s] > 0]
         return [{"day": int(self.plan.step_start[s]), "date": self.plan.date_of(s),
                  "p_shortfall": float(p[s]), "plan_short": bool(planned[s])} for s in order]
 
