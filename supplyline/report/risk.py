@@ -119,14 +119,9 @@ def print_simulation_summary(result: Simulation, console: Console) -> None:
             days.caption = ("yes: the plan itself is short that day (what it cannot bring "
                             "in time), so runs go short then even when all goes as planned")
         console.print(days)
-    planned = result.planned_short_by_step()
-    if planned.any():
-        first = result.plan.date_of(int(np.argmax(planned)))
-        days_short = round(float(result.plan.step_length[planned].sum()))
-        console.print(inert(
-            f"The plan itself leaves some front short on {days_short} "
-            f"day{'s' * (days_short != 1)} from {first}: every run is short then too, so "
-            "the days most at risk list first those the plan meets."))
+    if _planned_short_words(result):
+        console.print(inert(_planned_short_words(result) + ", so the days most at risk list "
+                            "first those the plan meets."))
     console.print(inert(
         f"A front is short on a day when it eats less than {fmt(100 * SHORT_SHARE)} % of "
         "its demand."), style="italic")
@@ -149,6 +144,18 @@ def export_simulation(result: Simulation, directory: Path,
     return files.written
 
 
+def _planned_short_words(result: Simulation) -> str:
+    """On how many days, from when, the plan itself leaves some front short (so every run
+    too), in words ('' when never)."""
+    planned = result.planned_short_by_step()
+    if not planned.any():
+        return ""
+    first = result.plan.date_of(int(np.argmax(planned)))
+    days = round(float(result.plan.step_length[planned].sum()))
+    return (f"The plan itself leaves some front short on {days} day{'s' * (days != 1)} from "
+            f"{first}: every run is short then too")
+
+
 def risk_section(plan: Plan, context: ReportContext) -> Section | None:
     """The risk section, when a simulation of this plan is in ``context.results``."""
     from supplyline.report.sections import Section, figure, table
@@ -158,11 +165,18 @@ def risk_section(plan: Plan, context: ReportContext) -> Section | None:
         return None
     net = plan.network
     start = net.scenario.start_date
+    left_out = result.assumptions()
     intro = (f"{result.runs:,} runs of this plan under its threats (seed {result.seed}, "
-             f"{result.precision} precision).")
+             f"{result.precision} precision" + (f"; {left_out}" if left_out else "") + ").")
+    drawn = (["strikes", "raids", "rain"] if result.threats else []) + (
+        ["breakdowns"] if result.breakdowns else [])
+    draws = (", ".join(drawn[:-1]) + " and " + drawn[-1]) if len(drawn) > 1 else (
+        drawn[0] if drawn else "")
     parts = [f"<p>{escape(intro)}"
-             " Each run draws strikes, raids, rain and breakdowns day by day and executes the"
-             " plan as far as stock, units and routes allow. The figures below are the runs';"
+             + (f" Each run draws {draws} day by day and executes" if draws
+                else " Each run executes")
+             + " the plan as far as stock, units and routes allow. The figures below are the"
+             " runs';"
              " those at the top of the page are the plan's own, which counts only the"
              " threats' expected losses. They measure different things: a run hit harder than"
              " expected goes short where the plan does not, and its carriers eat more while"
@@ -196,7 +210,9 @@ def risk_section(plan: Plan, context: ReportContext) -> Section | None:
                            [Series("some front short", 100.0 * p, "#c62828")], "% of runs",
                            days=plan.step_start)
     parts.append(figure(chart, caption="Share of runs in which some front eats less than "
-                        f"{fmt(100 * SHORT_SHARE)} % of its demand that day."))
+                        f"{fmt(100 * SHORT_SHARE)} % of its demand that day."
+                        + (f" {_planned_short_words(result)}." if _planned_short_words(result)
+                           else "")))
     parts.append(table("table-risk", ["figure", "value ± standard error", "runs for ±1 %"],
                        risk_rows(result), [False, True, True]))
     return Section("risk", "Risk (Monte Carlo)", "".join(parts), wide=True)

@@ -88,6 +88,19 @@ def test_report_has_a_risk_section_only_with_a_simulation() -> None:
     assert 'id="table-risk"' in page
     figure = risk_rows(simulation)[0][1]
     assert figure in page
+    assert "Each run draws strikes, raids, rain and breakdowns day by day" in page
+
+
+def test_the_risk_section_says_what_the_runs_left_out_and_where_the_plan_is_short() -> None:
+    from tests.simulate.helpers import one_route
+
+    plan = sl.plan(one_route(p=0.3, destroyed=0.2, lost=0.5))  # short on its first day
+    simulation = sl.simulate(plan, runs=30, seed=1, breakdowns=False)
+    page = " ".join(render_report(plan, results={"simulation": simulation}).split())
+    assert "single precision; without breakdowns)." in page
+    assert "Each run draws strikes, raids and rain day by day" in page
+    assert "The plan itself leaves some front short on 1 day from 2020-01-01: every run is " \
+           "short then too." in page
 
 
 def test_report_runs_adds_the_risk_section(tmp_path: Path) -> None:
