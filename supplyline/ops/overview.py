@@ -76,7 +76,9 @@ class Views:
             lost = damage[rid].share if rid in damage else 0.0
             status = "closed" if shut else "damaged" if lost > 1e-6 else "open"
             routes.append({"id": rid, "name": books.index.route_name(rid), "from": r.from_,
-                           "to": r.to, "status": status, "capacity_lost": round(lost, 3)})
+                           "to": r.to, "status": status, "capacity_lost": round(lost, 3),
+                           "repaired_in_days": round(damage[rid].days, 1)
+                           if lost > 1e-6 else None})
         by_reason: dict[tuple[str, str], float] = defaultdict(float)
         units_by_reason: dict[tuple[str, str], float] = defaultdict(float)
         for (_p, item), value in balances.items():

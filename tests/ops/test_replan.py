@@ -200,6 +200,8 @@ def test_the_overview_of_the_week(tmp_path: Path) -> None:
     assert routes["bridge-road"]["status"] == "damaged"
     # Struck by half on day 5, repaired in 4 days: half lost on day 6 still.
     assert routes["bridge-road"]["capacity_lost"] == pytest.approx(0.5)
+    assert routes["bridge-road"]["repaired_in_days"] == 3  # in 4 days from day 5
+    assert routes["gorge-path"]["repaired_in_days"] is None
     assert routes["gorge-path"]["status"] == "open"
     places = {x["locality"]: x for x in view["localities"]}
     assert (places["far-village"]["pledged_kg"], places["far-village"]["pledged_due_kg"]) == (

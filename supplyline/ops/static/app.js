@@ -316,7 +316,9 @@ function drawMap(routes) {
       "stroke-dasharray": r.status === "closed" ? "6,4" : "", "data-route": r.id,
       "data-status": r.status });
     const tip = svg("title"); tip.textContent = r.name + ": " + r.status +
-      (r.capacity_lost ? " (" + Math.round(100 * r.capacity_lost) + " % of capacity lost)" : "");
+      (r.capacity_lost ? " (" + Math.round(100 * r.capacity_lost) + " % of capacity lost, " +
+        "repaired in " + r.repaired_in_days + " day" + (r.repaired_in_days === 1 ? "" : "s") +
+        ")" : "");
     line.append(tip);
     root.append(line);
   }
