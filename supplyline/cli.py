@@ -1327,6 +1327,10 @@ UnitLossesOption = Annotated[
     bool, typer.Option("--unit-losses/--no-unit-losses",
                        help="A strike destroys the same share of the units on a trip as of "
                             "their cargo (default), or units are never lost.")]
+ThreatsOption = Annotated[
+    bool, typer.Option("--threats/--no-threats",
+                       help="Draw the scenario's strikes, raids and rain (default), or run "
+                            "every day dry and quiet.")]
 BreakdownsOption = Annotated[
     bool, typer.Option("--breakdowns/--no-breakdowns",
                        help="Draw the share of each mode's units that can travel around its "
@@ -1344,7 +1348,8 @@ PrecisionOption = Annotated[
 
 def _simulate_or_exit(result: Plan, runs: int, seed: int | None, device: str,
                       json_output: bool, unit_losses: bool = True,
-                      precision: str = "single", breakdowns: bool = True) -> Any:
+                      precision: str = "single", breakdowns: bool = True,
+                      threats: bool = True) -> Any:
     """Run the simulation with a progress bar on standard error (none with ``--json``); a
     device that is not there exits 2."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
@@ -1376,7 +1381,7 @@ def _simulate_or_exit(result: Plan, runs: int, seed: int | None, device: str,
         try:
             return simulate(result, runs=runs, seed=seed, device=device, progress=tick,
                             unit_losses=unit_losses, precision=precision,
-                            breakdowns=breakdowns)
+                            breakdowns=breakdowns, threats=threats)
         except SimulationError as error:
             fail("usage", f"--device: {error}", EXIT_BAD_INPUT, json_output)
 
@@ -1392,6 +1397,7 @@ def simulate_command(
                                            "(default: fresh, and printed).")] = None,
     device: DeviceOption = "cpu",
     precision: PrecisionOption = "single",
+    threats: ThreatsOption = True,
     unit_losses: UnitLossesOption = True,
     breakdowns: BreakdownsOption = True,
     days: DaysOption = None,
@@ -1416,7 +1422,7 @@ def simulate_command(
     _check_export(export, json_output)
     result = _simulate_or_exit(
         _plan_or_exit(sc, replay, solver, time_limit, json_output, step_days, verbose),
-        runs, seed, device, json_output, unit_losses, precision, breakdowns)
+        runs, seed, device, json_output, unit_losses, precision, breakdowns, threats)
     written: list[Path] = []
     if export is not None:
         with _writing(export, "--export", json_output):

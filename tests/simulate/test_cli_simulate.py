@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 import supplyline as sl
@@ -121,3 +122,19 @@ def test_simulate_without_unit_losses() -> None:
     assert kept.exit_code == 0, kept.output
     assert lost["value"] > 0
     assert json.loads(kept.stdout)["simulation"]["kpis"]["units_lost"]["value"] == 0
+
+
+def test_without_threats_or_breakdowns_the_command_runs_the_plan_as_planned() -> None:
+    """`--no-threats --no-breakdowns`: every run is the plan (the tutorial's plan meets its
+    demand in full), and the first line says what the runs left out."""
+    result = runner.invoke(app, ["simulate", "tutorial", "--runs", "20", "--seed", "1",
+                                 "--no-threats", "--no-breakdowns", "--precision", "double",
+                                 "--json"])
+    assert result.exit_code == 0, result.output
+    k = json.loads(result.stdout)["simulation"]["kpis"]
+    assert (k["threats"], k["unit_losses"], k["breakdowns"]) == (False, True, False)
+    assert k["shortfall_t"]["value"] == pytest.approx(k["planned"]["shortfall_t"], abs=1e-6)
+    assert k["delivered_t"]["value"] == pytest.approx(k["planned"]["delivered_t"], rel=1e-9)
+    plain = runner.invoke(app, ["simulate", "tutorial", "--runs", "20", "--seed", "1",
+                                "--no-threats"], env={"COLUMNS": "80"})
+    assert "without strikes, raids or rain)" in " ".join(plain.output.split())
