@@ -26,7 +26,8 @@ from supplyline.scenario.schema import Route, Scenario, Weights
 from supplyline.scenario.series import demand_kg_per_day, series_over_horizon
 
 __all__ = ["Network", "RainSource", "RoadWorkTask", "StrikeSource", "WoundedGroup",
-           "compile_network", "damage_held", "damage_weights", "threat_sources", "travel_time_days"]
+           "compile_network", "damage_held", "damage_weights", "damage_window", "threat_sources",
+           "travel_time_days"]
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
@@ -276,6 +277,12 @@ def damage_held(share: FloatArray, days_left: FloatArray, days: int) -> FloatArr
     return np.asarray(share, dtype=float)[:, None] * np.clip(left - t, 0.0, 1.0)
 
 
+def damage_window(repair_days: FloatArray) -> int:
+    """Days back a strike's damage can reach today (:func:`damage_weights`): its own day, the
+    whole repair days after it and the part of the last."""
+    return int(np.ceil(float(np.max(repair_days, initial=1.0)))) + 2
+
+
 def damage_weights(repair_days: FloatArray, window: int) -> FloatArray:
     """How much of a strike's capacity loss holds on a route ``k`` days after it [Q, window]:
     none on the day itself (the strike destroys its share of what moves that day; the damage
@@ -375,7 +382,7 @@ def _expected_damage(p_day: FloatArray, repair_days: FloatArray) -> FloatArray:
     share a strike takes [k, D]: the chance of a strike ``j`` days before, times its weight
     then (:func:`damage_weights`, the simulator's own). Where ``p`` holds over a strike's
     repair days this is ``p × repair_days``; a strike's damage starts the day after it."""
-    window = int(np.ceil(float(np.max(repair_days, initial=1.0)))) + 2
+    window = damage_window(repair_days)
     weights = damage_weights(repair_days, window)  # [k, W]
     days = p_day.size
     out = np.zeros((repair_days.size, days))
@@ -395,10 +402,9 @@ def _threat_factors(
     A strike (probability ``p`` a day) takes ``lost`` of the capacity for ``repair_days``
     days from the next (:func:`damage_weights`), so on average ``p × lost × repair_days`` of
     it is missing where ``p`` holds over the repair days (:func:`_expected_damage`: the mean
-    of the simulator's draws, day by day); a rain day
-    (probability ``q``) multiplies capacity by ``capacity_factor`` and speeds by
-    ``speed_factor``, so ``1 - q × (1 - capacity_factor)`` of the capacity is left and
-    movement takes
+    of the simulator's draws, day by day). A rain day (probability ``q``) multiplies
+    capacity by ``capacity_factor`` and speeds by ``speed_factor``, so
+    ``1 - q × (1 - capacity_factor)`` of the capacity is left and movement takes
     ``1 - q + q / speed_factor`` times as long on average. Cargo on the route that day is
     lost with probability ``p`` in share ``destroyed``. Several sources on one route: their
     expected losses add; the chance of a strike is that of at least one, ``1 - Π(1 - p)``.

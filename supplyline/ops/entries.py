@@ -249,7 +249,7 @@ class Index:
         self.goods = {c.id for c in sc.commodities if c.unit == "kg"}
         self.wounded = {c.id for c in sc.commodities if c.unit == "person"}
         self.modes = {m.id: m for m in sc.modes}
-        self.routes = {r.id or f"{r.from_}--{r.to}": r for r in sc.routes}
+        self.routes = {r.key: r for r in sc.routes}
         self.start = sc.start_date
         self.end = sc.end_date
 

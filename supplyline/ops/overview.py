@@ -70,7 +70,7 @@ class Views:
         closed = closed_spans(reports, sc.end_date)
         routes = []
         for r in sc.routes:
-            rid = r.id or f"{r.from_}--{r.to}"
+            rid = r.key
             shut = any(a <= as_of <= b for a, b in closed.get(rid, []))
             shut = shut or any(c.start <= as_of <= c.end for c in r.closed)
             lost = damage[rid].share if rid in damage else 0.0

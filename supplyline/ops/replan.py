@@ -117,7 +117,7 @@ def scenario_from(sc: Scenario, as_of: dt.date, closed: dict[str, list[tuple[dt.
         places.append(p)
     routes = []
     for r in sc.routes:
-        rid = r.id or f"{r.from_}--{r.to}"
+        rid = r.key
         spans = [Closure(start=max(a, as_of), end=b) for a, b in closed.get(rid, []) if b >= as_of]
         if spans:
             r = r.model_copy(update={"closed": [*r.closed, *spans]})

@@ -119,9 +119,10 @@ def print_simulation_summary(result: Simulation, console: Console) -> None:
             days.caption = ("yes: the plan itself is short that day (what it cannot bring "
                             "in time), so runs go short then even when all goes as planned")
         console.print(days)
-    if _planned_short_words(result):
-        console.print(inert(_planned_short_words(result) + ", so the days most at risk list "
-                            "first those the plan meets."))
+    planned_short = _planned_short_words(result)
+    if planned_short:
+        console.print(inert(planned_short + ", so the days most at risk list first those the "
+                            "plan meets."))
     console.print(inert(
         f"A front is short on a day when it eats less than {fmt(100 * SHORT_SHARE)} % of "
         "its demand."), style="italic")
@@ -168,10 +169,7 @@ def risk_section(plan: Plan, context: ReportContext) -> Section | None:
     left_out = result.assumptions()
     intro = (f"{result.runs:,} runs of this plan under its threats (seed {result.seed}, "
              f"{result.precision} precision" + (f"; {left_out}" if left_out else "") + ").")
-    drawn = (["strikes", "raids", "rain"] if result.threats else []) + (
-        ["breakdowns"] if result.breakdowns else [])
-    draws = (", ".join(drawn[:-1]) + " and " + drawn[-1]) if len(drawn) > 1 else (
-        drawn[0] if drawn else "")
+    draws = result.drawn()
     parts = [f"<p>{escape(intro)}"
              + (f" Each run draws {draws} day by day and executes" if draws
                 else " Each run executes")
@@ -206,13 +204,13 @@ def risk_section(plan: Plan, context: ReportContext) -> Section | None:
                                "what the plan brings within the step, and less came."
                                if owes else "")))
     p = result.shortfall_probability_by_step()
+    planned_short = _planned_short_words(result)
     chart = svg.time_chart("chart-p-short", "Chance of shortfall by day", start,
                            [Series("some front short", 100.0 * p, "#c62828")], "% of runs",
                            days=plan.step_start)
     parts.append(figure(chart, caption="Share of runs in which some front eats less than "
                         f"{fmt(100 * SHORT_SHARE)} % of its demand that day."
-                        + (f" {_planned_short_words(result)}." if _planned_short_words(result)
-                           else "")))
+                        + (f" {planned_short}." if planned_short else "")))
     parts.append(table("table-risk", ["figure", "value ± standard error", "runs for ±1 %"],
                        risk_rows(result), [False, True, True]))
     return Section("risk", "Risk (Monte Carlo)", "".join(parts), wide=True)

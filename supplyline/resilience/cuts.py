@@ -105,16 +105,10 @@ def _reserve_days(net: Network, base: Figures, cut: Figures,
     return out
 
 
-def _label(net: Network, routes: Sequence[str], places: Sequence[str]) -> tuple[str, ...]:
-    """What the cut routes and places are called for a reader (their names; ids stay in
-    ``Impact.ids``)."""
-    return called(net, routes, places)
-
-
 def called(net: Network, routes: Sequence[str] = (), places: Sequence[str] = ()
            ) -> tuple[str, ...]:
     """What routes and places, given by id, are called for a reader: a route's title, a
-    place's name (its id when it has none)."""
+    place's name (its id when it has none); ids stay in ``Impact.ids``."""
     sc = net.scenario
     return tuple([net.route_names[net.route_index[r]] for r in routes]
                  + [sc.places[net.place_ids.index(p)].name or p for p in places])
@@ -130,7 +124,7 @@ def cut_impact(session: Session, base: Figures, base_x: FloatArray,
     cols = session.cut_columns(routes, places, window)
     zero = {f: {g: 0.0 for g in base.goods} for f in base.fronts}
     if float(np.abs(base_x[cols]).sum()) < UNUSED:
-        return Impact(kind, ids, _label(net, routes, places), "optimal", False, 0.0, zero,
+        return Impact(kind, ids, called(net, routes, places), "optimal", False, 0.0, zero,
                       0.0, 0.0, 0.0, {f: None for f in base.fronts},
                       notes=["the plan does not use it"])
     session.cut(routes, places, window)
@@ -138,7 +132,7 @@ def cut_impact(session: Session, base: Figures, base_x: FloatArray,
     try:
         if not out.ok:
             nan = float("nan")
-            return Impact(kind, ids, _label(net, routes, places), out.status.value, True,
+            return Impact(kind, ids, called(net, routes, places), out.status.value, True,
                           nan, zero, nan, nan, nan, {f: None for f in base.fronts},
                           out.seconds, out.iterations, [out.detail])
         cut = figures_of(session.plan(out))
@@ -148,7 +142,7 @@ def cut_impact(session: Session, base: Figures, base_x: FloatArray,
     by_front = {f: {g: float(extra[i, j]) for j, g in enumerate(base.goods)}
                 for i, f in enumerate(base.fronts)}
     return Impact(
-        kind, ids, _label(net, routes, places), out.status.value, True,
+        kind, ids, called(net, routes, places), out.status.value, True,
         extra_shortfall_t=cut.shortfall_t - base.shortfall_t,
         extra_by_front=by_front,
         extra_labour_days=cut.labour_days - base.labour_days,
@@ -243,7 +237,7 @@ def n_minus_1(session: Session, base: Figures, base_x: FloatArray,
         twin = solved[same[i]]
         out.append(dataclasses.replace(
             twin, kind="route" if r else "place", ids=tuple(r) + tuple(p),
-            names=_label(session.net, r, p), seconds=0.0, iterations=0,
+            names=called(session.net, r, p), seconds=0.0, iterations=0,
             notes=[*twin.notes, f"forbids the same trips as {' + '.join(twin.ids)}"]))
         if progress is not None:
             progress(labels[i])

@@ -77,13 +77,21 @@ class Simulation:
     unit_losses: bool = True  # strikes destroy units as well as cargo
     breakdowns: bool = True  # each mode's availability drawn
 
+    def _draws(self) -> list[tuple[bool, tuple[str, ...], str]]:
+        """What the runs may draw: (drawn, what that is, in words when left out)."""
+        return [(self.threats, ("strikes", "raids", "rain"), "without strikes, raids or rain"),
+                # (without strikes no unit is lost: nothing more is left out)
+                (self.unit_losses or not self.threats, (), "without unit losses"),
+                (self.breakdowns, ("breakdowns",), "without breakdowns")]
+
+    def drawn(self) -> str:
+        """What these runs draw day by day, in words ('' when nothing)."""
+        words = [w for drawn, what, _ in self._draws() if drawn for w in what]
+        return ", ".join(words[:-1]) + " and " + words[-1] if len(words) > 1 else "".join(words)
+
     def assumptions(self) -> str:
         """What these runs leave out, in words ('' when they draw everything)."""
-        left = [words for drawn, words in (
-            (self.threats, "without strikes, raids or rain"),
-            (self.unit_losses or not self.threats, "without unit losses"),
-            (self.breakdowns, "without breakdowns")) if not drawn]
-        return ", ".join(left)
+        return ", ".join(w for drawn, _, w in self._draws() if not drawn)
 
     # ------------------------------------------------------------------ figures
     @property
@@ -170,8 +178,7 @@ class Simulation:
 
     def planned_short_by_step(self) -> BoolArray:
         """Whether the plan itself has some front go short of some good in each step [S]
-        (by the runs' rule, :func:`is_short`): a run short then may only be as short as
-        planned."""
+        (by the runs' rule, :func:`is_short`): every run is short then too, as planned."""
         plan, fronts = self.plan, self.fronts
         demand = plan.demand_kg[fronts]
         short = is_short(demand - plan.consumed_kg[fronts], demand)

@@ -24,7 +24,7 @@ from typing import Any
 
 import numpy as np
 
-from supplyline.network import Network, damage_weights
+from supplyline.network import Network, damage_weights, damage_window
 
 __all__ = ["DayDraw", "ThreatSampler"]
 
@@ -54,7 +54,7 @@ class ThreatSampler:
         self.strikes = [s for s in net.strikes if len(s.routes)] if enabled else []
         self.rains = [r for r in net.rains if len(r.routes)] if enabled else []
         repair = np.asarray(net.repair_days, dtype=float)
-        self.window = int(np.ceil(repair.max(initial=1.0))) + 2
+        self.window = damage_window(repair)
         # The weight of a strike k days ago on today's damage (none on its own day).
         weights = damage_weights(repair, self.window)  # [Q, W]
         self.weights = [xp.asarray(weights[:, j].astype(dtype))[:, None]

@@ -235,3 +235,4 @@ def test_without_threats_or_breakdowns_a_run_is_the_plan() -> None:
     head = " ".join(console.export_text().split())
     assert "; without strikes, raids or rain, without breakdowns)" in head
     assert drawn.assumptions() == "without strikes, raids or rain"
+    assert (drawn.drawn(), exact.drawn()) == ("breakdowns", "")
