@@ -35,7 +35,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from supplyline.network import Network
+from supplyline.network import Network, fixed_days
 
 __all__ = ["Legs", "departure", "handling_days", "legs_of", "repair_crew_food", "time_charges",
            "trips_on_days", "ways_home", "wounded_food"]
@@ -108,10 +108,8 @@ def handling_days(net: Network, arc: IntArray, mode: IntArray, loaded: bool) -> 
     """The part of a trip's days that rain does not stretch [L]: the mode's turnaround, its
     loading and unloading on a loaded trip, and the stop at the destination. A trip lasts
     ``movement days × slowdown + handling_days``."""
-    fixed = net.turnaround_days[mode] + net.stop_days[net.arc_to[arc]]
-    if loaded:
-        fixed = fixed + net.load_days[mode]
-    return np.asarray(fixed, dtype=float)
+    return fixed_days(net.turnaround_days[mode], net.stop_days[net.arc_to[arc]],
+                      net.load_days[mode] if loaded else 0.0)
 
 
 def legs_of(net: Network) -> Legs:

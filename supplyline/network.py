@@ -48,6 +48,18 @@ def travel_time_days(length_km: float, terrain_factor: float, speed_km_per_day: 
     return length_km * terrain_factor / speed_km_per_day
 
 
+def fixed_days(turnaround_days: FloatArray, stop_days_at_dest: FloatArray,
+               load_days: FloatArray | float = 0.0) -> FloatArray:
+    """The days of a trip that rain does not stretch: the mode's turnaround, the stop at the
+    destination and, on a loaded trip, the loading and unloading. A trip lasts movement days
+    × slowdown + these; a way home is a chain of empty trips, each with its own stop.
+
+    >>> float(fixed_days(np.array(0.25), np.array(0.5)))
+    0.75
+    """
+    return np.asarray(turnaround_days + stop_days_at_dest + load_days, dtype=float)
+
+
 @dataclass(frozen=True)
 class RoadWorkTask:
     """Road work compiled to indices: ``crew_days`` of labour in steps
@@ -730,7 +742,9 @@ def compile_network(sc: Scenario, step_days: int | None = None) -> Network:
         for cid, kg in policy.wounded_rations_kg_per_day.items():
             wounded_rations[com_index[cid]] = kg
     turnaround = np.array([m.turnaround_hours / 24.0 for m in sc.modes])
-    homes_cost = move_empty + turnaround[None, :]
+    # The way home is a chain of empty trips in dry weather, each lasting what the trip
+    # rule gives (accounting.handling_days): movement, turnaround and the stop where it ends.
+    homes_cost = move_empty + fixed_days(turnaround[None, :], stop_days[arc_to][:, None])
     # Parallel routes between two places: keep the quickest for the way home.
     ways = _ways_home(arc_from, arc_to, allows, homes_cost, arc_length, can_serve)
 

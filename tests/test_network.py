@@ -7,7 +7,7 @@ import pytest
 
 import supplyline as sl
 from supplyline.network import shortest_days, travel_time_days
-from tests.plan.builders import place, route, scenario, village
+from tests.plan.builders import PORTER, place, route, scenario, village
 
 
 def test_travel_times_are_real_days() -> None:
@@ -39,6 +39,30 @@ def test_way_home_over_two_parallel_routes() -> None:
     assert net.home_days[0][front, home] == pytest.approx(1.6)
     assert net.home_km[0][front, home] == pytest.approx(40.0)
     assert net.days_home[net.place_ids.index("v"), 0] == 0
+
+
+def test_the_way_home_is_a_chain_of_empty_trips_with_their_stops() -> None:
+    """A way home of two stages lasts what its two empty trips last: movement, the mode's
+    turnaround and the stop where each ends (the trip rule of accounting, in dry weather),
+    not movement and turnaround alone."""
+    from supplyline.accounting import legs_of
+
+    porter = {**PORTER, "turnaround_hours": 6.0}
+    sc = scenario(
+        [village("v", 0.0, 1000.0, stop_hours=12.0), place("j", "junction", 0.5, stop_hours=3.0),
+         place("front", "front", 1.0)],
+        [route("v", "j", 25.0), route("j", "front", 50.0)],
+        demand_kg_per_day=10.0, modes=[porter],
+    )
+    net = sl.compile_network(sc)
+    front, j = net.place_ids.index("front"), net.place_ids.index("j")
+    # front -> j: 2 days walking + 6 h turnaround + 3 h stop; j -> v: 1 day + 6 h + 12 h.
+    assert net.days_home[j, 0] == pytest.approx(1.0 + 0.25 + 0.5)
+    assert net.days_home[front, 0] == pytest.approx(2.0 + 0.25 + 0.125 + 1.75)
+    # One stage home lasts what the empty trip on it lasts (no rain here).
+    legs = legs_of(net)
+    back = np.flatnonzero((legs.origin == j) & (legs.dest == net.place_ids.index("v")))
+    assert legs.days_empty[back, 0] == pytest.approx([net.days_home[j, 0]])
 
 
 def test_two_strike_sources_on_a_route_strike_it_at_least_once_not_in_sum() -> None:
