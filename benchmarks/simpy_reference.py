@@ -130,6 +130,8 @@ class _Line:
         self.stock = np.zeros((n_p, n_g))
         self.idle = np.zeros((n_p, n_m))
         self.cargo_pipe = np.zeros((c.steps + 1, n_p, n_g))
+        # Of it, the cargo (not the food for the way back) that a place must unload.
+        self.unload_pipe = np.zeros((c.steps + 1, n_p))
         self.units_pipe = np.zeros((c.steps + 1, n_p, n_m))
         self.backlog_loaded = [0.0] * n_l
         self.backlog_empty = [0.0] * n_l
@@ -180,6 +182,8 @@ class _Line:
         kept = self.stock * np.asarray(c.keep)[None, :, s]
         self.tally["spoiled"] += float((self.stock - kept).sum())
         self.stock = kept + c.stock_in[:, :, s] + c.given[:, :, s] + self.cargo_pipe[s]
+        # What each place may still load and unload in the step (inf: unlimited).
+        handling_left = np.asarray(c.handling, dtype=float) * length - self.unload_pipe[s]
         self.tally["initial"] += float(c.stock_in[:, :, s].sum())
         self.tally["given"] += float(c.given[:, :, s].sum())
         self.idle = self.idle + self.units_pipe[s] + c.units_in[:, :, s] + c.recruited[:, :, s]
@@ -280,10 +284,26 @@ class _Line:
                 moves[self.arc[i]] += (plan_loaded[i] + plan_empty[i]) * v[i] * float(
                     net.road_use[self.mode[i]])
                 kgs[self.arc[i]] += plan_loaded[i] * v[i] * float(per_unit[i].sum())
+            # A place whose handling is limited: the loads leaving it and those landing
+            # there within the step.
+            handled = np.zeros(n_p)
+            for i in range(n_l):
+                kg = plan_loaded[i] * v[i] * float(per_unit[i].sum())
+                handled[self.origin[i]] += kg
+                if at_c[i] == s:
+                    handled[self.dest[i]] += kg * (1 - loss[i])
+            cut = [1.0] * n_l  # only the legs with loads that leave or land there
+            for i in range(n_l):
+                o, d = self.origin[i], self.dest[i]
+                kg = plan_loaded[i] * v[i] * float(per_unit[i].sum())
+                if kg > 0:
+                    cut[i] = _share(max(handling_left[o], 0.0), handled[o])
+                if kg * (1 - loss[i]) > 0 and at_c[i] == s:
+                    cut[i] = min(cut[i], _share(max(handling_left[d], 0.0), handled[d]))
             for i in range(n_l):
                 a = self.arc[i]
                 v[i] *= min(_share(c.capacity_movements[a] * left[a], moves[a]),
-                            _share(c.capacity_kg[a] * left[a], kgs[a]))
+                            _share(c.capacity_kg[a] * left[a], kgs[a]), cut[i])
             trips = np.zeros((n_p, n_g))
             for i in range(n_l):
                 trips[self.origin[i]] += (plan_loaded[i] * v[i] * c.draw_loaded[i, :, s]
@@ -339,8 +359,12 @@ class _Line:
                 # The food for the way back goes with its unit: a unit lost loses it.
                 d, back = self.dest[i], (n_loaded[i] - lost_l) * c.back_food[i, :, s]
                 self.tally["destroyed"] += float((lost_l * c.back_food[i, :, s]).sum())
+                handling_left[o] -= cargo.sum()
+                if at_c[i] == s:
+                    handling_left[d] -= (cargo - destroyed).sum()
                 if at_c[i] > s:
                     self.cargo_pipe[at_c[i], d] += cargo - destroyed
+                    self.unload_pipe[at_c[i], d] += (cargo - destroyed).sum()
                 if at_l[i] > s:
                     self.cargo_pipe[at_l[i], d] += back
                     self.units_pipe[at_l[i], d, m] += n_loaded[i] - lost_l

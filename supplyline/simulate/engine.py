@@ -125,6 +125,7 @@ class Compiled:
     legs: Any = None  # [L] the plan's index of each leg the engine executes
     n_legs_plan: int = 0  # the plan's legs
     reverse: Any = None  # [L] the leg back (same mode, the reverse arc of the same route; -1: none)
+    handling: Any = None  # [P] kg a place can load and unload per day (inf: unlimited)
     _device: _Device | None = field(default=None, repr=False)
 
     def device(self) -> _Device:
@@ -323,6 +324,7 @@ def compile_plan(plan: Plan, xp: Any = np, state: State | None = None,
         crew=net.crew_per_unit.copy(), labour_planned=float(labour["total"]),
         n_places=n_p, n_modes=n_m, n_goods=n_g, dtype=np.dtype(dtype),
         legs=np.arange(legs.origin.size), n_legs_plan=int(legs.origin.size),
+        handling=net.handling_kg_per_day.copy(),
     )
     # (A plan that sends nothing anywhere keeps its legs: the engine needs one at least.)
     compiled = _used_legs(compiled, used) if used.size else compiled
@@ -411,9 +413,6 @@ class _Device:
         index = np.full(n_p * n_m, -1)
         index[pairs] = np.arange(pairs.size)
         self.dest_leave_pair = index[np.asarray(c.dest) * n_m + np.asarray(c.mode)]  # host [L]
-        self.capacity = {
-            "limited": _CapacityLayout(c, xp, limited_only=True),
-            "all": _CapacityLayout(c, xp, limited_only=False)}
         self.arc = xp.asarray(c.arc)
         self.route = xp.asarray(c.route)
         self.night = xp.asarray(np.asarray(c.night, dtype=np.int64))
@@ -436,6 +435,24 @@ class _Device:
         self.cargo_at_origin = _Sum(xp, load_pair_of.ravel(), load_pairs.size)
         self.cargo_to = _Sum(xp, np.asarray(c.dest)[cargo_leg] * n_g + cargo_good, n_p * n_g)
         self.cargo_good = _Sum(xp, cargo_good, n_g)
+        # The places whose handling is limited where loads leave or land: in each step the
+        # loads leaving them and the cargo landing there stay within their handling, as
+        # the planner's rows have it (``handling`` [H, 1], kg per day).
+        limited = np.isfinite(np.asarray(c.handling, dtype=float))
+        ends = np.concatenate([np.asarray(c.origin)[cargo_leg], np.asarray(c.dest)[cargo_leg]])
+        handled = np.intersect1d(np.nonzero(limited)[0], ends)
+        self.handled_host = handled
+        self.handled = xp.asarray(handled)
+        self.handling = real(np.asarray(c.handling, dtype=float)[handled])[:, None]
+        row_of_place = np.full(n_p, -1)
+        row_of_place[handled] = np.arange(handled.size)
+        # The loads taken at the (place, good) pairs loads leave from [Q] → those places [H].
+        self.loads_handled = _Sum(xp, row_of_place[load_pairs // n_g], handled.size)
+        # The cargo on the (leg, good) pairs [C] → the places it lands at [H].
+        self.lands_handled = _Sum(xp, row_of_place[np.asarray(c.dest)[cargo_leg]], handled.size)
+        self.capacity = {
+            "limited": _CapacityLayout(c, xp, limited_only=True, handled=handled),
+            "all": _CapacityLayout(c, xp, limited_only=False, handled=handled)}
         self.room = steps_first(np.where(c.cargo_room > 0, c.cargo_room, 1.0))
         self.loaded_ok_share = steps_first(np.asarray(c.loaded_ok, dtype=float))
         self.all_loaded_ok = np.asarray(np.asarray(c.loaded_ok).all(axis=0))  # [S] host
@@ -542,9 +559,13 @@ class _CapacityLayout:
     """The arcs' capacities as the policy's rounds check them: rows (arc, movements or kg)
     [K], the (leg, kind) entries that use each row [E], and for each leg its rows in the
     rounds' shares (K: none, a share of 1). With ``limited_only``, the rows of limited
-    capacities only (enough where every route has something left)."""
+    capacities only (enough where every route has something left). After the arcs' rows
+    come those of the places whose handling is limited (``handled``, host indices), which
+    the loads leaving them use (kind 1, kg) and the loads that land there within the step
+    (kind 2, kg)."""
 
-    def __init__(self, c: Compiled, xp: Any, limited_only: bool) -> None:
+    def __init__(self, c: Compiled, xp: Any, limited_only: bool,
+                 handled: np.ndarray) -> None:
         self.xp = xp
         capacities = (np.asarray(c.capacity_movements), np.asarray(c.capacity_kg))
         arc = np.asarray(c.arc)
@@ -554,6 +575,9 @@ class _CapacityLayout:
         entry_kind: list[np.ndarray] = []
         entry_row: list[np.ndarray] = []
         self.leg_rows: list[Any] = []
+        # The kinds of use whose rows cut only the legs that use them (a place's handling
+        # holds back loads, not units leaving empty or landing later); -1: every leg.
+        self.users_only: list[int] = []
         k = 0
         for kind, capacity in enumerate(capacities):
             arcs = np.nonzero(capacity < UNLIMITED)[0] if limited_only else np.arange(
@@ -570,10 +594,25 @@ class _CapacityLayout:
             entry_row.append(row_of_arc[arc[legs]])
             k += arcs.size
             self.leg_rows.append((row_of_arc[arc], kind))
+            self.users_only.append(-1)
+        self.arc_rows = k
+        if handled.size:
+            origin = np.asarray(c.origin)
+            row_of_place = np.full(c.n_places, -1)
+            row_of_place[handled] = k + np.arange(handled.size)
+            for kind, ends in ((1, origin), (2, np.asarray(c.dest))):
+                legs = np.nonzero(row_of_place[ends] >= 0)[0]
+                entry_leg.append(legs)
+                entry_kind.append(np.full(legs.size, kind))
+                entry_row.append(row_of_place[ends[legs]])
+                self.leg_rows.append((row_of_place[ends], kind))
+                self.users_only.append(kind)
+            k += handled.size
         self.rows = k
-        self.rows_arc: Any = xp.asarray(np.concatenate(rows_arc)) if k else None
+        arcs_here = self.arc_rows > 0
+        self.rows_arc: Any = xp.asarray(np.concatenate(rows_arc)) if arcs_here else None
         self.rows_capacity: Any = (xp.asarray(np.concatenate(rows_cap).astype(c.dtype))[:, None]
-                                   if k else None)
+                                   if arcs_here else None)
         self.entry_leg: Any = xp.asarray(np.concatenate(entry_leg)) if k else None
         self.entry_kind: Any = xp.asarray(np.concatenate(entry_kind)) if k else None
         self.entry_sum: Any = _Sum(xp, np.concatenate(entry_row), k) if k else None
@@ -650,8 +689,9 @@ class _Arrivals:
         return _Sum(xp, rows, len(when) * size), when
 
     def send(self, pending: _Pending, amount: Any, which: tuple[_Sum, list[int]],
-             shape: tuple[int, int], cargo: bool) -> None:
-        """Put ``amount`` (per leg or entry) into ``pending`` by the step it arrives in."""
+             shape: tuple[int, int], cargo: bool, handled: Any = None) -> None:
+        """Put ``amount`` (per leg or entry) into ``pending`` by the step it arrives in
+        (with ``handled``, cargo that also counts against those places' handling)."""
         total, when = which
         if not when:
             return
@@ -659,29 +699,40 @@ class _Arrivals:
         sums = total(amount).reshape(len(when), *shape, runs)
         book = pending.cargo if cargo else pending.units
         for i, t in enumerate(when):
-            if t in book:
-                book[t] += sums[i]
-            else:
-                book[t] = sums[i]
+            _book(book, t, sums[i])
+            if handled is not None:
+                _book(pending.handled, t, sums[i][handled].sum(axis=1))
+
+
+def _book(book: dict[int, Any], t: int, amount: Any) -> None:
+    """Add ``amount`` to what arrives in step ``t``."""
+    if t in book:
+        book[t] += amount
+    else:
+        book[t] = amount
 
 
 @dataclass
 class _Pending:
     """What arrives in later steps: goods [P, G, R] and units [P, M, R] by step, and the
-    cargo still on the way at the horizon's end [G, R]."""
+    cargo still on the way at the horizon's end [G, R]; and of the goods, the cargo that
+    lands at each place whose handling is limited [H, R] (see ``_Device.handled``)."""
 
     cargo: dict[int, Any]
     units: dict[int, Any]
     in_transit: Any
+    handled: dict[int, Any] = field(default_factory=dict)
 
     def add(self, amount: Any, at: Any, flows: Any, s: int, steps: int, to: _Sum,
-            shape: tuple[int, int], cargo: bool = False, by_good: _Sum | None = None) -> None:
+            shape: tuple[int, int], cargo: bool = False, by_good: _Sum | None = None,
+            handled: Any = None) -> None:
         """Send ``amount`` to arrive in step ``at`` [N, R] (after the step ``s``) where
         ``to`` sums it into ``shape``: units [N, R] per leg into places × modes, or (with
         ``cargo``) goods per leg [N, G, R] or per (leg, good) entry [N, R] into places ×
         goods. ``flows`` [N, R] marks where something may be sent. Cargo arriving after the
         horizon is still on the way at the end (summed by good by ``by_good`` for
-        entries)."""
+        entries). With ``handled``, the cargo also counts against those places' handling
+        in the step it lands."""
         xp = to.xp
         flows = flows & (at > s)
         if not bool(flows.any()):
@@ -706,10 +757,9 @@ class _Pending:
                                     else by_good.subset(rows)(part))
                 continue
             summed = to.subset(rows)(part).reshape(*shape, part.shape[-1])
-            if t in book:
-                book[t] += summed
-            else:
-                book[t] = summed
+            _book(book, t, summed)
+            if handled is not None:
+                _book(self.handled, t, summed[handled].sum(axis=1))
 
 
 def _rows(xp: Any, x: Any) -> np.ndarray:
@@ -792,6 +842,13 @@ def run_chunk(c: Compiled, runs: int, rng: Any, threats: bool = True,
         stock = kept + d.stock_in[s] + d.given[s]
         if s in pending.cargo:
             stock += pending.cargo.pop(s)
+        # What the places whose handling is limited may still load and unload in the step:
+        # their handling over its days, less the cargo that lands there from earlier steps
+        # (the step's own loads and landings are taken off as they are sent).
+        handling_left = (d.handling * length + zeros(d.handled_host.size, runs)
+                         if d.handled_host.size else None)
+        if handling_left is not None and s in pending.handled:
+            handling_left = handling_left - pending.handled.pop(s)
         idle = idle + d.units_in[s]
         if s in pending.units:
             idle += pending.units.pop(s)
@@ -843,7 +900,7 @@ def run_chunk(c: Compiled, runs: int, rng: Any, threats: bool = True,
             hit = loss if unit_losses else xp.zeros_like(loss)
             cargo_kept = (1.0 - loss) * now_cargo  # [L, R]
             layout = d.capacity["limited" if bool((left >= 1e-12).all()) else "all"]
-            cap_day = layout.rows_capacity * left[layout.rows_arc] if layout.rows else None
+            cap_day = _capacity_today(xp, layout, left, handling_left)
             # What each leg means to send today, with units enough for the loads.
             cargo_want = cargo_day + backlog_cargo  # [C, R]
             cargo_total = d.cargo_by_leg(cargo_want)  # [L, R]
@@ -890,10 +947,12 @@ def run_chunk(c: Compiled, runs: int, rng: Any, threats: bool = True,
             ready = xp.minimum(idle, idle * available[None])  # units owed (< 0): owed whole
             capacity = None
             if cap_day is not None:
-                capacity = _Capacity(
-                    layout, cap=cap_day,
-                    per_entry=xp.stack([sent_full * d.road_use, kgs])[layout.entry_kind,
-                                                                       layout.entry_leg])
+                # Per share of each leg sent: its road use, its loads where they leave,
+                # and (where handling is limited) those that land within the step.
+                uses = [sent_full * d.road_use, kgs]
+                if handling_left is not None:
+                    uses.append(kgs * cargo_kept)
+                capacity = _Capacity(layout, cap=cap_day, uses=xp.stack(uses))
             pairs = d.leave_pairs
             leave, take, offered = _policy(
                 xp, d, stock=stock, fixed=fixed_day,
@@ -928,6 +987,9 @@ def run_chunk(c: Compiled, runs: int, rng: Any, threats: bool = True,
             eaten_here = eaten_here + eaten_today
             # The loads taken, where they leave (``stock`` is this day's own array here).
             stock.reshape(n_p * n_g, runs)[d.load_pairs] -= take * leaving_here
+            if handling_left is not None:  # what left, and what lands within the step
+                handling_left = (handling_left - d.loads_handled(take * leaving_here)
+                                 - d.lands_handled(cargo * cargo_kept[d.cargo_leg]))
             lost = d.by_mode((n_loaded + n_empty) * hit)
             lost_l += n_loaded * hit
             lost_e += n_empty * hit
@@ -966,8 +1028,9 @@ def run_chunk(c: Compiled, runs: int, rng: Any, threats: bool = True,
         tally["destroyed"] += d.cargo_good(destroyed)
         back = (n_loaded - lost_l)[d.back_leg] * d.back[s][:, None] if d.has_back else None
         # What arrives in later steps (or after the horizon: still on the way at the end).
+        handled = d.handled if d.handled_host.size else None
         if fixed is not None:
-            fixed.send(pending, arrived, fixed.goods, (n_p, n_g), cargo=True)
+            fixed.send(pending, arrived, fixed.goods, (n_p, n_g), cargo=True, handled=handled)
             fixed.send(pending, n_loaded - lost_l, fixed.units_loaded, (n_p, n_m), cargo=False)
             fixed.send(pending, n_empty - lost_e, fixed.units_empty, (n_p, n_m), cargo=False)
             if fixed.goods_after.size:
@@ -981,7 +1044,8 @@ def run_chunk(c: Compiled, runs: int, rng: Any, threats: bool = True,
         else:
             sending = n_loaded > 0
             pending.add(arrived, at_cargo[d.cargo_leg], sending[d.cargo_leg], s, steps,
-                        d.cargo_to, (n_p, n_g), cargo=True, by_good=d.cargo_good)
+                        d.cargo_to, (n_p, n_g), cargo=True, by_good=d.cargo_good,
+                        handled=handled)
             if back is not None:
                 pending.add(back, at_l[d.back_leg], sending[d.back_leg], s, steps, d.back_to,
                             (n_p, n_g), cargo=True, by_good=d.back_good)
@@ -1098,12 +1162,14 @@ class _Land:
 
 class _Capacity:
     """One step's capacities as the rounds check them (see :class:`_CapacityLayout`):
-    ``cap`` [K, R] and each entry's use per share of its leg sent ``per_entry`` [E, R]."""
+    ``cap`` [K, R] and each leg's use of each kind per share of it sent ``uses``
+    [kinds, L, R]."""
 
-    def __init__(self, layout: _CapacityLayout, cap: Any, per_entry: Any) -> None:
+    def __init__(self, layout: _CapacityLayout, cap: Any, uses: Any) -> None:
         self.layout = layout
         self.cap = cap
-        self.per_entry = per_entry
+        self.uses = uses
+        self.per_entry = uses[layout.entry_kind, layout.entry_leg]
 
     def share(self, xp: Any, v: Any) -> Any:
         """The share of each leg's dispatch [L, R] the capacities allow when the legs send
@@ -1112,10 +1178,28 @@ class _Capacity:
         used = layout.entry_sum(self.per_entry * v[layout.entry_leg])
         allowed = share(xp, self.cap, used)
         allowed = xp.concatenate([allowed, xp.ones((1, allowed.shape[1]), dtype=allowed.dtype)])
-        out = allowed[layout.leg_rows[0]]
-        for rows in layout.leg_rows[1:]:
-            out = xp.minimum(out, allowed[rows])
+        out = None
+        for rows, kind in zip(layout.leg_rows, layout.users_only, strict=True):
+            mine = allowed[rows]
+            if kind >= 0:
+                mine = xp.where(self.uses[kind] > 0, mine, 1.0)
+            out = mine if out is None else xp.minimum(out, mine)
         return out
+
+
+def _capacity_today(xp: Any, layout: _CapacityLayout, left: Any,
+                    handling_left: Any) -> Any:
+    """Today's capacities [K, R] in the rows of ``layout`` (None: none): the arcs' limits
+    with what is ``left`` of them [A, R], then what the places whose handling is limited
+    may still load in the step [H, R]."""
+    parts = []
+    if layout.arc_rows:
+        parts.append(layout.rows_capacity * left[layout.rows_arc])
+    if handling_left is not None:
+        parts.append(xp.maximum(handling_left, 0.0))
+    if not parts:
+        return None
+    return parts[0] if len(parts) == 1 else xp.concatenate(parts)
 
 
 def _plus(idle: Any, stock: Any, landed: tuple[Any, Any], sign: float = 1.0

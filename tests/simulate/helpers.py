@@ -39,6 +39,20 @@ def quiet_tutorial_plan(step_days: int = 1) -> sl.Plan:
     return sl.plan(sl.Scenario.model_validate(doc))
 
 
+@functools.cache
+def handling_plan(threats: bool, step_days: int = 1) -> sl.Plan:
+    """The tutorial with the ridge depot loading and unloading at most 4 t a day: its
+    plan loads up to 6.6 t a day there without the limit."""
+    doc = builtin_document("tutorial")
+    if not threats:
+        doc = without_threats(doc)
+    if step_days > 1:
+        doc["policy"] = {**doc["policy"], "step_days": step_days, "daily_start_days": 3}
+    doc["places"] = [{**p, "handling_tonnes_per_day": 4} if p["id"] == "ridge-depot" else p
+                     for p in doc["places"]]
+    return sl.plan(sl.Scenario.model_validate(doc))
+
+
 def one_route(p: float, destroyed: float, lost: float, repair_days: float = 1.0,
               capacity: float | None = None, days: int = 40) -> sl.Scenario:
     """A village feeding a front over one 20 km route under air strikes."""

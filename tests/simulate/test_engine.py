@@ -14,7 +14,7 @@ import supplyline as sl
 from supplyline.simulate.engine import compile_plan, run_chunk
 from supplyline.simulate.threats import ThreatSampler
 from tests.plan.test_invariants import _build, small_networks
-from tests.simulate.helpers import one_route, quiet_tutorial_plan, tutorial_plan
+from tests.simulate.helpers import handling_plan, one_route, quiet_tutorial_plan, tutorial_plan
 
 TABLES = (("loaded", "loaded_units"), ("empty", "empty_units"), ("cargo", "cargo_kg"),
           ("stock", "stock_kg"), ("idle", "idle_units"), ("consumed", "consumed_kg"))
@@ -443,3 +443,40 @@ def test_a_unit_lost_loses_the_food_it_carried_for_the_way_back() -> None:
     uses = sum(b[k] for k in ("consumed", "eaten", "burned", "spoiled", "destroyed",
                               "final_stock", "in_transit"))
     assert uses == pytest.approx(b["initial"] + b["given"], rel=1e-9)
+
+
+def _handled_kg(plan: sl.Plan, cargo: np.ndarray, place: str) -> np.ndarray:
+    """Cargo loaded and unloaded at ``place`` per step [R, S] from the runs' cargo
+    [R, L, G, S], with the plan's landing steps (right where no rain falls), counting the
+    cargo destroyed on the way too (so never less than what landed)."""
+    legs, p = plan.legs, plan.network.place_ids.index(place)
+    steps = plan.network.steps
+    handled = cargo[:, legs.origin == p].sum(axis=(1, 2))
+    for leg in np.nonzero(legs.dest == p)[0]:
+        for s in range(steps):
+            if legs.cargo_arrives[leg, s] < steps:
+                handled[:, legs.cargo_arrives[leg, s]] += cargo[:, leg, :, s].sum(axis=1)
+    return np.asarray(handled)
+
+
+@pytest.mark.parametrize("step_days", [1, 4])
+def test_without_threats_a_place_with_limited_handling_is_the_plan(step_days: int) -> None:
+    plan = handling_plan(threats=False, step_days=step_days)
+    cap = 4000.0 * plan.network.grid.length
+    assert (_handled_kg(plan, plan.cargo_kg[None], "ridge-depot") > 0.99 * cap).any()  # binds
+    out = run_chunk(compile_plan(plan), 1, np.random.default_rng(0), trace=True)
+    for name, attribute in TABLES:
+        np.testing.assert_allclose(out[f"trace_{name}"][0], getattr(plan, attribute),
+                                   rtol=1e-6, atol=1e-6, err_msg=name)
+
+
+def test_runs_never_load_and_unload_more_than_a_place_can_handle() -> None:
+    """Under strikes, legs catch up on what they kept back: the loads leaving the ridge
+    depot and those landing there are cut to what it can handle in each step (before the
+    rule, 25 % of run-days went over its 4 t, by up to 1.7 times)."""
+    plan = handling_plan(threats=True)
+    out = run_chunk(compile_plan(plan), 200, np.random.default_rng(1), trace=True)
+    handled = _handled_kg(plan, out["trace_cargo"], "ridge-depot")
+    cap = 4000.0 * plan.network.grid.length
+    assert handled.max() > 0.99 * cap.max()  # the limit binds in some runs
+    assert (handled <= cap[None] * (1 + 1e-6) + 1e-3).all()
