@@ -132,6 +132,11 @@ class _Line:
         self.cargo_pipe = np.zeros((c.steps + 1, n_p, n_g))
         # Of it, the cargo (not the food for the way back) that a place must unload.
         self.unload_pipe = np.zeros((c.steps + 1, n_p))
+        # The units each place may still receive in each step (inf: unlimited; after the
+        # horizon's end, unlimited).
+        self.arrivals_left = np.full((c.steps + 1, n_p), np.inf)
+        self.arrivals_left[:-1] = np.asarray(c.arrivals, dtype=float)[None, :] \
+            * np.asarray(c.step_length, dtype=float)[:, None]
         self.units_pipe = np.zeros((c.steps + 1, n_p, n_m))
         self.backlog_loaded = [0.0] * n_l
         self.backlog_empty = [0.0] * n_l
@@ -292,14 +297,23 @@ class _Line:
                 handled[self.origin[i]] += kg
                 if at_c[i] == s:
                     handled[self.dest[i]] += kg * (1 - loss[i])
-            cut = [1.0] * n_l  # only the legs with loads that leave or land there
+            # A place whose arrivals are limited: the units landing there in each step.
+            arriving = np.zeros((c.steps + 1, n_p))
             for i in range(n_l):
+                arriving[at_l[i], self.dest[i]] += plan_loaded[i] * v[i] * (1 - hit[i])
+                arriving[at_e[i], self.dest[i]] += plan_empty[i] * v[i] * (1 - hit[i])
+            cut = [1.0] * n_l  # only the legs with loads that leave or land there, or
+            for i in range(n_l):  # with units that land there
                 o, d = self.origin[i], self.dest[i]
                 kg = plan_loaded[i] * v[i] * float(per_unit[i].sum())
                 if kg > 0:
                     cut[i] = _share(max(handling_left[o], 0.0), handled[o])
                 if kg * (1 - loss[i]) > 0 and at_c[i] == s:
                     cut[i] = min(cut[i], _share(max(handling_left[d], 0.0), handled[d]))
+                for units, at in ((plan_loaded[i], at_l[i]), (plan_empty[i], at_e[i])):
+                    if units * v[i] * (1 - hit[i]) > 0:
+                        cut[i] = min(cut[i], _share(max(self.arrivals_left[at, d], 0.0),
+                                                    arriving[at, d]))
             for i in range(n_l):
                 a = self.arc[i]
                 v[i] *= min(_share(c.capacity_movements[a] * left[a], moves[a]),
@@ -355,6 +369,8 @@ class _Line:
                 destroyed = cargo * loss[i]
                 self.tally["destroyed"] += float(destroyed.sum())
                 lost_l, lost_e = n_loaded[i] * hit[i], n_empty[i] * hit[i]
+                self.arrivals_left[at_l[i], self.dest[i]] -= n_loaded[i] - lost_l
+                self.arrivals_left[at_e[i], self.dest[i]] -= n_empty[i] - lost_e
                 self.lost[m] += lost_l + lost_e
                 # The food for the way back goes with its unit: a unit lost loses it.
                 d, back = self.dest[i], (n_loaded[i] - lost_l) * c.back_food[i, :, s]

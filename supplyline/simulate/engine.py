@@ -126,6 +126,8 @@ class Compiled:
     n_legs_plan: int = 0  # the plan's legs
     reverse: Any = None  # [L] the leg back (same mode, the reverse arc of the same route; -1: none)
     handling: Any = None  # [P] kg a place can load and unload per day (inf: unlimited)
+    arrivals: Any = None  # [P] units a place can receive per day (inf: unlimited)
+    max_slow: Any = None  # [L] the largest slowdown rain may draw on the leg's route
     _device: _Device | None = field(default=None, repr=False)
 
     def device(self) -> _Device:
@@ -324,7 +326,8 @@ def compile_plan(plan: Plan, xp: Any = np, state: State | None = None,
         crew=net.crew_per_unit.copy(), labour_planned=float(labour["total"]),
         n_places=n_p, n_modes=n_m, n_goods=n_g, dtype=np.dtype(dtype),
         legs=np.arange(legs.origin.size), n_legs_plan=int(legs.origin.size),
-        handling=net.handling_kg_per_day.copy(),
+        handling=net.handling_kg_per_day.copy(), arrivals=net.arrivals_per_day.copy(),
+        max_slow=_max_slowdown(net)[net.arc_route[legs.arc]],
     )
     # (A plan that sends nothing anywhere keeps its legs: the engine needs one at least.)
     compiled = _used_legs(compiled, used) if used.size else compiled
@@ -350,7 +353,38 @@ def _way_back_legs(net: Network, c: Compiled) -> np.ndarray:
 _PER_LEG = ("origin", "dest", "mode", "arc", "route", "night", "loaded", "empty", "cargo",
             "cargo_room", "loaded_ok", "empty_ok", "draw_loaded", "draw_empty", "eat_loaded",
             "eat_empty", "back_food", "days_loaded", "days_empty", "move_loaded",
-            "move_empty", "slow_expected", "road_use", "legs")
+            "move_empty", "slow_expected", "road_use", "legs", "max_slow")
+
+
+def _landing_offsets(c: Compiled, received: np.ndarray) -> int:
+    """How many steps, from the one a trip leaves in, the trips to the places
+    ``received`` may land in: under the slowest rain each route may draw (0: none)."""
+    if received.size == 0:
+        return 0
+    into = np.nonzero(np.isin(np.asarray(c.dest), received))[0]
+    if into.size == 0:
+        return 0
+    start = np.asarray(c.step_start, dtype=float)[None, :]
+    stretch = np.asarray(c.max_slow)[into, None] - np.asarray(c.slow_expected)[into]
+    steps = np.arange(c.steps)[None, :]
+    most = 0
+    for days, move in ((c.days_loaded, c.move_loaded), (c.days_empty, c.move_empty)):
+        worst = np.asarray(days)[into] + np.asarray(move)[into, None] * np.maximum(stretch, 0.0)
+        day = np.clip(np.floor(start + worst), 0, c.days).astype(np.int64)
+        at = np.searchsorted(np.asarray(c.step_start), day, side="right") - 1
+        at = np.where(day >= c.days, c.steps, at)
+        most = max(most, int((np.minimum(at, c.steps) - steps).max(initial=0)))
+    return most + 1
+
+
+def _max_slowdown(net: Network) -> np.ndarray:
+    """The largest slowdown a day's rain may draw on each route [R]: every spell that may
+    fall on it wet at once."""
+    out = np.ones(len(net.route_ids))
+    for spell in net.rains:
+        if spell.probability.max(initial=0.0) > 0.0:
+            out[spell.routes] /= spell.speed_factor
+    return out
 
 
 def _used_legs(c: Compiled, used: np.ndarray) -> Compiled:
@@ -450,9 +484,22 @@ class _Device:
         self.loads_handled = _Sum(xp, row_of_place[load_pairs // n_g], handled.size)
         # The cargo on the (leg, good) pairs [C] → the places it lands at [H].
         self.lands_handled = _Sum(xp, row_of_place[np.asarray(c.dest)[cargo_leg]], handled.size)
+        # The places whose arrivals are limited where legs land: the units landing there
+        # in a step stay within what they can receive in it (``arrivals`` [Ha, 1, 1]);
+        # a trip leaving in step s lands at most ``offsets`` - 1 steps later.
+        received = np.nonzero(np.isfinite(np.asarray(c.arrivals, dtype=float))
+                              & np.isin(np.arange(n_p), np.asarray(c.dest)))[0]
+        self.received_host = received
+        self.arrivals = real(np.asarray(c.arrivals, dtype=float)[received])[:, None, None]
+        self.offsets = _landing_offsets(c, received)
+        row_of_place = np.full(n_p, -1)
+        row_of_place[received] = np.arange(received.size)
+        self.lands_received = _Sum(xp, row_of_place[np.asarray(c.dest)], received.size)
         self.capacity = {
-            "limited": _CapacityLayout(c, xp, limited_only=True, handled=handled),
-            "all": _CapacityLayout(c, xp, limited_only=False, handled=handled)}
+            "limited": _CapacityLayout(c, xp, limited_only=True, handled=handled,
+                                       received=received, offsets=self.offsets),
+            "all": _CapacityLayout(c, xp, limited_only=False, handled=handled,
+                                   received=received, offsets=self.offsets)}
         self.room = steps_first(np.where(c.cargo_room > 0, c.cargo_room, 1.0))
         self.loaded_ok_share = steps_first(np.asarray(c.loaded_ok, dtype=float))
         self.all_loaded_ok = np.asarray(np.asarray(c.loaded_ok).all(axis=0))  # [S] host
@@ -562,10 +609,12 @@ class _CapacityLayout:
     capacities only (enough where every route has something left). After the arcs' rows
     come those of the places whose handling is limited (``handled``, host indices), which
     the loads leaving them use (kind 1, kg) and the loads that land there within the step
-    (kind 2, kg)."""
+    (kind 2, kg); then those of the places whose arrivals are limited (``received``), one
+    for each step from this one on that a trip may land in (``offsets`` of them: kind
+    3 + k for the units landing k steps later)."""
 
-    def __init__(self, c: Compiled, xp: Any, limited_only: bool,
-                 handled: np.ndarray) -> None:
+    def __init__(self, c: Compiled, xp: Any, limited_only: bool, handled: np.ndarray,
+                 received: np.ndarray, offsets: int) -> None:
         self.xp = xp
         capacities = (np.asarray(c.capacity_movements), np.asarray(c.capacity_kg))
         arc = np.asarray(c.arc)
@@ -608,7 +657,22 @@ class _CapacityLayout:
                 self.leg_rows.append((row_of_place[ends], kind))
                 self.users_only.append(kind)
             k += handled.size
+        if received.size:
+            dest = np.asarray(c.dest)
+            row_of_place = np.full(c.n_places, -1)
+            row_of_place[received] = np.arange(received.size)
+            legs = np.nonzero(row_of_place[dest] >= 0)[0]
+            for offset in range(offsets):
+                rows = np.where(row_of_place[dest] >= 0,
+                                k + row_of_place[dest] * offsets + offset, -1)
+                entry_leg.append(legs)
+                entry_kind.append(np.full(legs.size, 3 + offset))
+                entry_row.append(rows[legs])
+                self.leg_rows.append((rows, 3 + offset))
+                self.users_only.append(3 + offset)
+            k += received.size * offsets
         self.rows = k
+        self.has_places = bool(handled.size or received.size)
         arcs_here = self.arc_rows > 0
         self.rows_arc: Any = xp.asarray(np.concatenate(rows_arc)) if arcs_here else None
         self.rows_capacity: Any = (xp.asarray(np.concatenate(rows_cap).astype(c.dtype))[:, None]
@@ -807,6 +871,14 @@ def run_chunk(c: Compiled, runs: int, rng: Any, threats: bool = True,
     front_stock = zeros(steps, n_f, runs)
     fronts = d.fronts
     a_dev = xp.asarray(np.asarray(c.availability, dtype=dtype))[:, None]
+    # What the places whose arrivals are limited may still receive in each step (and,
+    # after the horizon's end, without limit) [Ha, S + offsets, R].
+    arrivals_left = None
+    if d.received_host.size:
+        per_step = np.concatenate([np.asarray(c.step_length, dtype=float),
+                                   np.full(d.offsets, UNLIMITED)])
+        arrivals_left = d.arrivals * xp.asarray(per_step.astype(dtype))[None, :, None] \
+            + zeros(d.received_host.size, steps + d.offsets, runs)
 
     for s in range(steps):
         length = float(c.step_length[s])
@@ -900,7 +972,9 @@ def run_chunk(c: Compiled, runs: int, rng: Any, threats: bool = True,
             hit = loss if unit_losses else xp.zeros_like(loss)
             cargo_kept = (1.0 - loss) * now_cargo  # [L, R]
             layout = d.capacity["limited" if bool((left >= 1e-12).all()) else "all"]
-            cap_day = _capacity_today(xp, layout, left, handling_left)
+            cap_day = _capacity_today(xp, layout, left, handling_left,
+                                      None if arrivals_left is None
+                                      else arrivals_left[:, s:s + d.offsets])
             # What each leg means to send today, with units enough for the loads.
             cargo_want = cargo_day + backlog_cargo  # [C, R]
             cargo_total = d.cargo_by_leg(cargo_want)  # [L, R]
@@ -949,9 +1023,12 @@ def run_chunk(c: Compiled, runs: int, rng: Any, threats: bool = True,
             if cap_day is not None:
                 # Per share of each leg sent: its road use, its loads where they leave,
                 # and (where handling is limited) those that land within the step.
+                # and (where arrivals are limited) its units landing k steps from now.
                 uses = [sent_full * d.road_use, kgs]
-                if handling_left is not None:
+                if layout.has_places:
                     uses.append(kgs * cargo_kept)
+                if arrivals_left is not None:
+                    uses += _landing(plan_loaded, plan_empty, at_l, at_e, s, d.offsets, hit)
                 capacity = _Capacity(layout, cap=cap_day, uses=xp.stack(uses))
             pairs = d.leave_pairs
             leave, take, offered = _policy(
@@ -990,6 +1067,10 @@ def run_chunk(c: Compiled, runs: int, rng: Any, threats: bool = True,
             if handling_left is not None:  # what left, and what lands within the step
                 handling_left = (handling_left - d.loads_handled(take * leaving_here)
                                  - d.lands_handled(cargo * cargo_kept[d.cargo_leg]))
+            if arrivals_left is not None:  # the units that will land there, by step
+                landing = _landing(n_loaded, n_empty, at_l, at_e, s, d.offsets, hit)
+                for k, units in enumerate(landing):
+                    arrivals_left[:, s + k] -= d.lands_received(units)
             lost = d.by_mode((n_loaded + n_empty) * hit)
             lost_l += n_loaded * hit
             lost_e += n_empty * hit
@@ -1187,16 +1268,28 @@ class _Capacity:
         return out
 
 
-def _capacity_today(xp: Any, layout: _CapacityLayout, left: Any,
-                    handling_left: Any) -> Any:
+def _landing(loaded: Any, empty: Any, at_l: Any, at_e: Any, s: int, offsets: int,
+             hit: Any) -> list[Any]:
+    """The units of each leg [L, R] that land 0, 1, ... ``offsets`` - 1 steps after step
+    ``s`` when it sends ``loaded`` and ``empty`` units landing in steps ``at_l`` and
+    ``at_e`` (those the strikes leave)."""
+    return [(loaded * (at_l == s + k) + empty * (at_e == s + k)) * (1.0 - hit)
+            for k in range(offsets)]
+
+
+def _capacity_today(xp: Any, layout: _CapacityLayout, left: Any, handling_left: Any,
+                    arrivals_left: Any) -> Any:
     """Today's capacities [K, R] in the rows of ``layout`` (None: none): the arcs' limits
     with what is ``left`` of them [A, R], then what the places whose handling is limited
-    may still load in the step [H, R]."""
+    may still load in the step [H, R], then what the places whose arrivals are limited
+    may still receive in this step and the next ones [Ha, offsets, R]."""
     parts = []
     if layout.arc_rows:
         parts.append(layout.rows_capacity * left[layout.rows_arc])
     if handling_left is not None:
         parts.append(xp.maximum(handling_left, 0.0))
+    if arrivals_left is not None:
+        parts.append(xp.maximum(arrivals_left, 0.0).reshape(-1, arrivals_left.shape[-1]))
     if not parts:
         return None
     return parts[0] if len(parts) == 1 else xp.concatenate(parts)

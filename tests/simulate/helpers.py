@@ -40,17 +40,23 @@ def quiet_tutorial_plan(step_days: int = 1) -> sl.Plan:
 
 
 @functools.cache
-def handling_plan(threats: bool, step_days: int = 1) -> sl.Plan:
-    """The tutorial with the ridge depot loading and unloading at most 4 t a day: its
-    plan loads up to 6.6 t a day there without the limit."""
+def limited_plan(field: str, value: float, threats: bool = True,
+                 step_days: int = 1) -> sl.Plan:
+    """The tutorial with one limit of the ridge depot set (``handling_tonnes_per_day``,
+    ``handling_arrivals_per_day``): at 4 t a day its plan loads and unloads up to 6.6 t a
+    day there without the limit; at 45 units a day it receives up to 58 without it."""
     doc = builtin_document("tutorial")
     if not threats:
         doc = without_threats(doc)
     if step_days > 1:
         doc["policy"] = {**doc["policy"], "step_days": step_days, "daily_start_days": 3}
-    doc["places"] = [{**p, "handling_tonnes_per_day": 4} if p["id"] == "ridge-depot" else p
+    doc["places"] = [{**p, field: value} if p["id"] == "ridge-depot" else p
                      for p in doc["places"]]
     return sl.plan(sl.Scenario.model_validate(doc))
+
+
+HANDLING = ("handling_tonnes_per_day", 4.0)
+ARRIVALS = ("handling_arrivals_per_day", 45.0)
 
 
 def one_route(p: float, destroyed: float, lost: float, repair_days: float = 1.0,

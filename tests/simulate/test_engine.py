@@ -14,7 +14,14 @@ import supplyline as sl
 from supplyline.simulate.engine import compile_plan, run_chunk
 from supplyline.simulate.threats import ThreatSampler
 from tests.plan.test_invariants import _build, small_networks
-from tests.simulate.helpers import handling_plan, one_route, quiet_tutorial_plan, tutorial_plan
+from tests.simulate.helpers import (
+    ARRIVALS,
+    HANDLING,
+    limited_plan,
+    one_route,
+    quiet_tutorial_plan,
+    tutorial_plan,
+)
 
 TABLES = (("loaded", "loaded_units"), ("empty", "empty_units"), ("cargo", "cargo_kg"),
           ("stock", "stock_kg"), ("idle", "idle_units"), ("consumed", "consumed_kg"))
@@ -445,38 +452,76 @@ def test_a_unit_lost_loses_the_food_it_carried_for_the_way_back() -> None:
     assert uses == pytest.approx(b["initial"] + b["given"], rel=1e-9)
 
 
-def _handled_kg(plan: sl.Plan, cargo: np.ndarray, place: str) -> np.ndarray:
-    """Cargo loaded and unloaded at ``place`` per step [R, S] from the runs' cargo
-    [R, L, G, S], with the plan's landing steps (right where no rain falls), counting the
-    cargo destroyed on the way too (so never less than what landed)."""
+def _at_place(plan: sl.Plan, per_leg: list[tuple[np.ndarray, np.ndarray]], place: str,
+              leaving: np.ndarray | None = None) -> np.ndarray:
+    """What ``place`` handles per step [R, S]: ``leaving`` [R, S] (what leaves it) plus
+    what the legs into it land, each ``(amount [R, L, S], landing step [L, S])`` pair
+    summed into the step it lands in (the plan's, right where no rain falls)."""
     legs, p = plan.legs, plan.network.place_ids.index(place)
     steps = plan.network.steps
-    handled = cargo[:, legs.origin == p].sum(axis=(1, 2))
+    runs = per_leg[0][0].shape[0]
+    out = np.zeros((runs, steps)) if leaving is None else leaving.copy()
     for leg in np.nonzero(legs.dest == p)[0]:
-        for s in range(steps):
-            if legs.cargo_arrives[leg, s] < steps:
-                handled[:, legs.cargo_arrives[leg, s]] += cargo[:, leg, :, s].sum(axis=1)
-    return np.asarray(handled)
+        for amount, at in per_leg:
+            for s in range(steps):
+                if at[leg, s] < steps:
+                    out[:, at[leg, s]] += amount[:, leg, s]
+    return out
 
 
+def _handled_kg(plan: sl.Plan, cargo: np.ndarray) -> np.ndarray:
+    """Cargo loaded and unloaded at the ridge depot per step [R, S] from the runs' cargo
+    [R, L, G, S] (counting the cargo destroyed on the way too: never less than landed)."""
+    p = plan.network.place_ids.index("ridge-depot")
+    loads = cargo[:, plan.legs.origin == p].sum(axis=(1, 2))
+    return _at_place(plan, [(cargo.sum(axis=2), plan.legs.cargo_arrives)], "ridge-depot",
+                     leaving=loads)
+
+
+def _received(plan: sl.Plan, loaded: np.ndarray, empty: np.ndarray) -> np.ndarray:
+    """Units landing at the ridge depot per step [R, S] from the runs' dispatches."""
+    legs = plan.legs
+    return _at_place(plan, [(loaded, legs.arrive_loaded), (empty, legs.arrive_empty)],
+                     "ridge-depot")
+
+
+def _used(plan: sl.Plan, limit: tuple[str, float], trace: dict[str, np.ndarray]
+          ) -> np.ndarray:
+    if limit == HANDLING:
+        return _handled_kg(plan, trace["trace_cargo"])
+    return _received(plan, trace["trace_loaded"], trace["trace_empty"])
+
+
+LIMITS = pytest.mark.parametrize("limit", [HANDLING, ARRIVALS], ids=["handling", "arrivals"])
+
+
+@LIMITS
 @pytest.mark.parametrize("step_days", [1, 4])
-def test_without_threats_a_place_with_limited_handling_is_the_plan(step_days: int) -> None:
-    plan = handling_plan(threats=False, step_days=step_days)
-    cap = 4000.0 * plan.network.grid.length
-    assert (_handled_kg(plan, plan.cargo_kg[None], "ridge-depot") > 0.99 * cap).any()  # binds
+def test_without_threats_a_place_with_a_limit_is_the_plan(limit: tuple[str, float],
+                                                         step_days: int) -> None:
+    plan = limited_plan(*limit, threats=False, step_days=step_days)
+    cap = limit[1] * (1000.0 if limit == HANDLING else 1.0) * plan.network.grid.length
+    planned = {"trace_cargo": plan.cargo_kg[None], "trace_loaded": plan.loaded_units[None],
+               "trace_empty": plan.empty_units[None]}
+    assert (_used(plan, limit, planned) > 0.99 * cap).any()  # the limit binds the plan
     out = run_chunk(compile_plan(plan), 1, np.random.default_rng(0), trace=True)
     for name, attribute in TABLES:
         np.testing.assert_allclose(out[f"trace_{name}"][0], getattr(plan, attribute),
                                    rtol=1e-6, atol=1e-6, err_msg=name)
 
 
-def test_runs_never_load_and_unload_more_than_a_place_can_handle() -> None:
-    """Under strikes, legs catch up on what they kept back: the loads leaving the ridge
-    depot and those landing there are cut to what it can handle in each step (before the
-    rule, 25 % of run-days went over its 4 t, by up to 1.7 times)."""
-    plan = handling_plan(threats=True)
-    out = run_chunk(compile_plan(plan), 200, np.random.default_rng(1), trace=True)
-    handled = _handled_kg(plan, out["trace_cargo"], "ridge-depot")
-    cap = 4000.0 * plan.network.grid.length
-    assert handled.max() > 0.99 * cap.max()  # the limit binds in some runs
-    assert (handled <= cap[None] * (1 + 1e-6) + 1e-3).all()
+@LIMITS
+def test_runs_never_load_unload_or_receive_more_than_a_place_can(
+        limit: tuple[str, float]) -> None:
+    """Under strikes, legs catch up on what they kept back: what the ridge depot loads and
+    unloads, or the units it receives, are cut to its limit in each step. Before the
+    rule, a quarter of the run-days went over its 4 t (by up to 1.7 times), a fifth over
+    its 45 units (by up to 2.4 times). (Without unit losses: a unit lost on the way does
+    not arrive, which the count here, from what is sent, cannot tell.)"""
+    plan = limited_plan(*limit)
+    out = run_chunk(compile_plan(plan), 200, np.random.default_rng(1), trace=True,
+                    unit_losses=False)
+    used = _used(plan, limit, out)
+    cap = limit[1] * (1000.0 if limit == HANDLING else 1.0) * plan.network.grid.length
+    assert used.max() > 0.99 * cap.max()  # the limit binds in some runs
+    assert (used <= cap[None] * (1 + 1e-6) + 1e-3).all()

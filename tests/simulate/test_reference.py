@@ -12,7 +12,13 @@ from scipy.stats import ks_2samp
 
 import supplyline as sl
 from benchmarks.simpy_reference import simulate_reference
-from tests.simulate.helpers import handling_plan, quiet_tutorial_plan, tutorial_plan
+from tests.simulate.helpers import (
+    ARRIVALS,
+    HANDLING,
+    limited_plan,
+    quiet_tutorial_plan,
+    tutorial_plan,
+)
 
 REFERENCE_RUNS = 50
 ENGINE_RUNS = 2_000
@@ -30,11 +36,13 @@ def test_without_threats_the_reference_and_the_engine_agree_exactly(step_days: i
     assert ref.balance_error_kg < 1e-6
 
 
-@pytest.mark.parametrize("handling", [False, True], ids=["tutorial", "handling-limited"])
-def test_under_threats_the_distributions_agree(handling: bool) -> None:
-    """On the tutorial, and with the ridge depot's handling limited to 4 t a day (which
-    holds back loads in about a quarter of the runs' days)."""
-    plan = handling_plan(threats=True) if handling else tutorial_plan()
+@pytest.mark.parametrize("limit", [None, HANDLING, ARRIVALS],
+                         ids=["tutorial", "handling-limited", "arrivals-limited"])
+def test_under_threats_the_distributions_agree(limit: tuple[str, float] | None) -> None:
+    """On the tutorial, and with the ridge depot's handling limited to 4 t a day or its
+    arrivals to 45 units a day (each holds back loads in a fifth to a quarter of the
+    runs' days)."""
+    plan = tutorial_plan() if limit is None else limited_plan(*limit)
     ref = simulate_reference(plan, runs=REFERENCE_RUNS, seed=11)
     sim = sl.simulate(plan, runs=ENGINE_RUNS, seed=12)
     short_ref = np.array([r.shortfall_kg for r in ref])
