@@ -115,12 +115,16 @@ def figure(chart: str, legend: str = "", caption: str = "") -> str:
 
 def percent(share: float) -> str:
     """A share as a percentage for tables, to a hundredth of a percent (below that, solver
-    noise).
+    noise); a share short of the whole by more than that never reads 100%.
 
-    >>> percent(0.804), percent(7.7e-7)
-    ('80.4%', '0%')
+    >>> percent(0.804), percent(7.7e-7), percent(0.99958), percent(0.999999)
+    ('80.4%', '0%', '99.96%', '100%')
     """
-    return f"{fmt(round(100.0 * share, 2) + 0.0)}%"
+    value = round(100.0 * share, 2) + 0.0
+    text = fmt(value)
+    if value < 100.0 and text == "100":
+        text = f"{value:.2f}".rstrip("0").rstrip(".")
+    return f"{text}%"
 
 
 def tonnes_of(kg: float) -> float:

@@ -258,12 +258,13 @@ def _goods_used(kpis: dict[str, Any]) -> FitTable:
 
 def _regions(kpis: dict[str, Any]) -> FitTable:
     regions: dict[str, float] = kpis["mobilized_by_region_t"]
-    total = sum(regions.values()) or 1.0
+    total = float(kpis["mobilized_t"]) or 1.0
     table = _table("Mobilized per region", "region", "t", "share", numeric=[False, True, True])
     for tag, tonnes in sorted(regions.items(), key=lambda kv: -kv[1]):
         table.add_row(tag, fmt(tonnes), percent(tonnes / total))
     if len(regions) > 1:
-        table.caption = "a locality with several region tags counts in each of them"
+        table.caption = ("share: of all that was mobilized; a locality with several region "
+                         "tags counts in each of them")
     return table
 
 

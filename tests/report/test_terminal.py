@@ -118,3 +118,21 @@ def test_the_carriers_table_says_what_recruited_counts() -> None:
     text = " ".join(console.export_text().split())
     assert "recruited: put into service over the plan (a unit released and taken again " \
            "counts each time)" in text
+
+
+def test_region_shares_are_of_all_that_was_mobilized() -> None:
+    """A locality with two region tags counts in each: the shares are of what was
+    mobilized (60 t of 100 t is 60 %), not of the tags' double-counted sum (50 %)."""
+    from supplyline.report.terminal import _regions
+
+    table = _regions({"mobilized_by_region_t": {"north": 60.0, "hills": 60.0},
+                      "mobilized_t": 100.0})
+    shares = [str(cells[2]) for cells, _style in table.rows]
+    assert shares == ["60%", "60%"]
+
+
+def test_a_shortfall_never_reads_as_all_delivered() -> None:
+    from supplyline.report.sections import percent
+
+    assert percent(11_232.0 / 11_237.0) == "99.96%"
+    assert percent(1.0) == "100%" and percent(0.5) == "50%"
