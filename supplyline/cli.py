@@ -496,10 +496,37 @@ def _check_suffix(out: Path, suffixes: Sequence[str], json_output: bool) -> None
 
 
 def _check_export(folder: Path | None, json_output: bool) -> None:
-    """Exit 2 when ``--export`` names something that is not a folder, before any work."""
-    if folder is not None and folder.exists() and not folder.is_dir():
+    """Exit 2 when ``--export`` names something that is not a folder or a folder that
+    cannot be made, before any work (a new folder is made now)."""
+    if folder is None:
+        return
+    if folder.exists() and not folder.is_dir():
         fail("usage", f"--export: expected a folder (new or existing), got {str(folder)!r}, "
                       "a file", EXIT_BAD_INPUT, json_output, path=str(folder))
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        fail("usage", f"--export: expected a folder that can be made, got {str(folder)!r} "
+                      f"({error.strerror or error})", EXIT_BAD_INPUT, json_output,
+             path=str(folder))
+
+
+def _check_device(device: str, precision: str, json_output: bool) -> None:
+    """Exit 2 when ``--device`` or ``--precision`` names what is not there, before any
+    work."""
+    from supplyline.errors import SimulationError
+    from supplyline.simulate import DEVICES, PRECISIONS, array_module
+
+    if device not in DEVICES:
+        fail("usage", f"--device: expected {' or '.join(DEVICES)}, got {device}",
+             EXIT_BAD_INPUT, json_output)
+    if precision not in PRECISIONS:
+        fail("usage", f"--precision: expected {' or '.join(PRECISIONS)}, got {precision}",
+             EXIT_BAD_INPUT, json_output)
+    try:
+        array_module(device)
+    except SimulationError as error:
+        fail("usage", f"--device: {error}", EXIT_BAD_INPUT, json_output)
 
 
 def _check_replay(sc: Scenario, replay: str | None, json_output: bool) -> None:
@@ -1355,14 +1382,9 @@ def _simulate_or_exit(result: Plan, runs: int, seed: int | None, device: str,
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
 
     from supplyline.errors import SimulationError
-    from supplyline.simulate import DEVICES, PRECISIONS, simulate
+    from supplyline.simulate import simulate
 
-    if device not in DEVICES:
-        fail("usage", f"--device: expected {' or '.join(DEVICES)}, got {device}",
-             EXIT_BAD_INPUT, json_output)
-    if precision not in PRECISIONS:
-        fail("usage", f"--precision: expected {' or '.join(PRECISIONS)}, got {precision}",
-             EXIT_BAD_INPUT, json_output)
+    _check_device(device, precision, json_output)
     with ExitStack() as stack:
         bar = None
         if not json_output:
@@ -1419,6 +1441,7 @@ def simulate_command(
 
     sc = _limit_days(load_or_exit(scenario, json_output), days, json_output)
     _check_replay(sc, replay, json_output)
+    _check_device(device, precision, json_output)
     _check_export(export, json_output)
     result = _simulate_or_exit(
         _plan_or_exit(sc, replay, solver, time_limit, json_output, step_days, verbose),
