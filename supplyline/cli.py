@@ -496,19 +496,21 @@ def _check_suffix(out: Path, suffixes: Sequence[str], json_output: bool) -> None
 
 
 def _check_export(folder: Path | None, json_output: bool) -> None:
-    """Exit 2 when ``--export`` names something that is not a folder or a folder that
-    cannot be made, before any work (a new folder is made now)."""
+    """Exit 2 when ``--export`` names something that is not a folder, or a new folder
+    whose nearest existing parent is not a folder it may write in, before any work
+    (nothing is made yet: an interrupted run leaves nothing behind)."""
     if folder is None:
         return
     if folder.exists() and not folder.is_dir():
         fail("usage", f"--export: expected a folder (new or existing), got {str(folder)!r}, "
                       "a file", EXIT_BAD_INPUT, json_output, path=str(folder))
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError as error:
-        fail("usage", f"--export: expected a folder that can be made, got {str(folder)!r} "
-                      f"({error.strerror or error})", EXIT_BAD_INPUT, json_output,
-             path=str(folder))
+    parent = folder.absolute()
+    while not parent.exists():
+        parent = parent.parent
+    if not parent.is_dir() or not os.access(parent, os.W_OK | os.X_OK):
+        why = "not a folder" if not parent.is_dir() else "not writable"
+        fail("output", f"--export: cannot write {folder}: {parent} is {why}",
+             EXIT_BAD_INPUT, json_output, path=str(folder))
 
 
 def _check_device(device: str, precision: str, json_output: bool) -> None:

@@ -88,6 +88,7 @@ def test_bad_simulate_options_exit_2_before_planning(tmp_path: Path,
         result = runner.invoke(app, ["simulate", "tutorial", "--runs", "5", "--json", *option])
         assert result.exit_code == 2, (option, result.output)
         assert json.loads(result.stdout)["error"]["message"].startswith(option[0])
+    assert "cannot write" in json.loads(result.stdout)["error"]["message"]
 
 
 def test_simulate_bad_scenario_exit_2(tmp_path: Path) -> None:
