@@ -648,13 +648,13 @@ class Plan:
 
     def to_json(self) -> str:
         """The plan's key figures and tables as a JSON document."""
+        from supplyline.report.export import json_records
+
         doc = {
             "scenario": self.network.scenario.name,
             "kpis": self.kpis(),
             "tables": {
-                name: json.loads(self.to_frame(name).to_json(orient="records",
-                                                              date_format="iso"))
-                for name in self.TABLES
+                name: json_records(self.to_frame(name)) for name in self.TABLES
             },
         }
         return json.dumps(doc, indent=1, default=float)

@@ -104,6 +104,17 @@ def plan_table(plan: Plan, table: str) -> pd.DataFrame:
     return as_exported(plan, frame)
 
 
+def json_records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """A table as JSON records, dates written as days (``2024-11-03``), as everywhere
+    else in the JSON the tool writes."""
+    out = frame.copy()
+    for column in out.columns:
+        if out[column].dtype.kind == "M":
+            out[column] = out[column].dt.strftime("%Y-%m-%d")
+    records: list[dict[str, Any]] = json.loads(out.to_json(orient="records"))
+    return records
+
+
 def as_exported(plan: Plan, frame: pd.DataFrame) -> pd.DataFrame:
     """A table of the plan, or of a simulation of it, saying what it holds (the rules of
     :func:`plan_table`): dates and step lengths after ``day``, units and persons whole

@@ -272,14 +272,14 @@ class Simulation:
     def to_json(self) -> str:
         """The key figures, the by-day table and the fan as a JSON document (version
         :data:`JSON_VERSION`); per-run rows are left out (see ``to_frame('runs')``)."""
+        from supplyline.report.export import json_records
+
         doc = {
             "version": JSON_VERSION,
             "scenario": self.network.scenario.name,
             "replay": self.plan.replay,
             "kpis": self.kpis(),
-            "tables": {name: json.loads(self.to_frame(name).to_json(orient="records",
-                                                                    date_format="iso"))
-                       for name in ("days", "fan")},
+            "tables": {name: json_records(self.to_frame(name)) for name in ("days", "fan")},
         }
         return json.dumps(doc, indent=1, default=float)
 

@@ -236,3 +236,22 @@ def test_without_threats_or_breakdowns_a_run_is_the_plan() -> None:
     assert "; without strikes, raids or rain, without breakdowns)" in head
     assert drawn.assumptions() == "without strikes, raids or rain"
     assert (drawn.drawn(), exact.drawn()) == ("breakdowns", "")
+
+
+def test_json_tables_write_dates_as_days() -> None:
+    """Every date in the JSON the tool writes is a day (``2024-11-03``): the tables of a
+    plan and of a simulation, as ``worst_days`` and the CSV exports."""
+    import json
+    import re
+
+    plan = tutorial_plan()
+    day = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+    simulation = json.loads(sl.simulate(plan, runs=8, seed=1).to_json())
+    planned = json.loads(plan.to_json())
+    for tables in (simulation["tables"], planned["tables"]):
+        for rows in tables.values():
+            for row in rows[:3]:
+                for key, value in row.items():
+                    if key.endswith("date"):
+                        assert day.match(value), (key, value)
+    assert day.match(simulation["kpis"]["worst_days"][0]["date"])
