@@ -33,8 +33,9 @@ def is_short(short_kg: Any, demand_kg: Any) -> Any:
     return short_kg > (1.0 - SHORT_SHARE) * demand_kg + 1e-6
 #: The percentiles of a fan chart.
 FAN = (5, 25, 50, 75, 95)
-#: Version of the JSON document :meth:`Simulation.to_json` writes.
-JSON_VERSION = 1
+#: Version of the JSON document :meth:`Simulation.to_json` writes (2: its tables' dates
+#: are days, ``2024-11-03``, no longer times).
+JSON_VERSION = 2
 #: z of a two-sided 95 % interval.
 Z95 = 1.959963984540054
 

@@ -80,7 +80,7 @@ def test_tables_and_json(result: sl.Simulation) -> None:
     fan = result.to_frame("fan")
     assert list(fan.columns[-5:]) == [f"p{q}_days" for q in FAN]
     doc = json.loads(result.to_json())
-    assert doc["version"] == 1 and doc["scenario"] == "tutorial"
+    assert doc["version"] == 2 and doc["scenario"] == "tutorial"
     assert doc["kpis"]["runs"] == 120
     assert len(doc["tables"]["days"]) == len(days)
     with pytest.raises(ValueError, match="table must be one of"):
