@@ -1090,7 +1090,7 @@ def sweep(
                 problems += error.problems
         if problems:
             raise VaryError(problems)
-        variants = make_variants(whole, varies, scenario, days)
+        variants = make_variants(whole, varies, scenario, days, replay)
     except VaryError as error:
         if not json_output:
             for problem in error.problems:

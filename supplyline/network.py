@@ -22,7 +22,7 @@ from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import dijkstra
 
 from supplyline.grid import Grid
-from supplyline.scenario.schema import Route, Scenario, Weights
+from supplyline.scenario.schema import Replay, ReplayMobilization, Route, Scenario, Weights
 from supplyline.scenario.series import demand_kg_per_day, series_over_horizon
 
 __all__ = ["Network", "RainSource", "RoadWorkTask", "StrikeSource", "WoundedGroup",
@@ -545,6 +545,34 @@ def _ways_home(
         out_days.append(np.asarray(d, dtype=float))
         out_km.append(np.asarray(k, dtype=float))
     return places, out_days, out_km
+
+
+def replay_places(net: Network, entry: ReplayMobilization) -> BoolArray:
+    """The localities a replay's mobilization entry covers [P]."""
+    if entry.regions or entry.exclude_regions:
+        places = net.places_in_regions(entry.regions, entry.exclude_regions)
+        if entry.places:
+            places |= np.isin(net.place_ids, entry.places)
+        return places
+    return np.asarray(np.isin(net.place_ids, entry.places) & net.is_locality)
+
+
+def replay_beyond(net: Network, replay: Replay, giveable_kg: FloatArray
+                  ) -> list[tuple[int, str, float]]:
+    """The mobilization entries of ``replay`` that ask more than their localities can give
+    above subsistence over the horizon: (entry index, sentence, kg they can give)."""
+    out = []
+    for i, entry in enumerate(replay.mobilization):
+        c = net.commodity_ids.index(entry.commodity)
+        could = float(giveable_kg[replay_places(net, entry), c, -1].sum())
+        if entry.kg > could * (1 + 1e-9) + 1e-6:
+            who = ", ".join(entry.regions or entry.places) or (
+                "all but " + ", ".join(entry.exclude_regions)
+            )
+            out.append((i, f"{entry.kg / 1000:,.1f} t of {entry.commodity} from {who} is "
+                           f"more than those localities can give above subsistence "
+                           f"({could / 1000:,.1f} t over the horizon)", could))
+    return out
 
 
 def _nearest_home(home_days: list[FloatArray], n_places: int) -> FloatArray:

@@ -130,6 +130,27 @@ def test_a_value_varied_twice_is_an_error() -> None:
             parse_vary("threats.air[0].windows[0].day_probability=0.3")])
 
 
+def test_a_value_varied_twice_does_not_hide_a_bad_value() -> None:
+    with pytest.raises(VaryError) as caught:
+        make_variants(sl.load("tutorial"), [parse_vary("modes.porter.payload_kg=-1"),
+                                            parse_vary("modes.porter.payload_kg=2")])
+    said = {(p.option, p.got) for p in caught.value.problems}
+    assert ("modes.porter.payload_kg=-1", "-1") in said
+    assert any("also set by" in got for _option, got in said)
+
+
+def test_a_variant_whose_replay_cannot_be_given_is_refused_before_anything_runs() -> None:
+    """With --replay, each variant's replay must ask no more than its localities can give
+    (the planner refuses it; the sweep used to run the others and fail that variant);
+    without it, the variant plans freely."""
+    vary = [parse_vary("replays.pledged.mobilization[0].kg=20000,90000")]
+    with pytest.raises(VaryError) as caught:
+        make_variants(sl.load("tutorial"), vary, replay="pledged")
+    (problem,) = caught.value.problems
+    assert problem.field == "replays[0].mobilization[0].kg" and problem.got == "90,000"
+    assert len(make_variants(sl.load("tutorial"), vary)) == 2
+
+
 def test_days_cut_each_variant_after_it_is_validated_whole() -> None:
     """--days 5 leaves the tutorial's later troops and reserve dates outside the horizon:
     each variant is validated as its file would be, then cut, as `plan --days` cuts."""

@@ -13,7 +13,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from supplyline.errors import PlanError
-from supplyline.plan.model import replay_places
+from supplyline.network import replay_places
 from supplyline.plan.result import Plan
 from supplyline.plan.variables import FloatArray
 from supplyline.scenario.schema import Metric, MetricTerm, Observed, metric_unit

@@ -15,7 +15,7 @@ from numpy.typing import NDArray
 
 from supplyline.accounting import ways_home, wounded_food
 from supplyline.errors import PlanError, ReplayError
-from supplyline.network import Network
+from supplyline.network import Network, replay_beyond, replay_places
 from supplyline.plan.constraints import (
     Assembled,
     RowBlock,
@@ -43,7 +43,7 @@ from supplyline.plan.constraints import (
 )
 from supplyline.plan.start import Start, start_from
 from supplyline.plan.variables import FloatArray, Variables, define_variables
-from supplyline.scenario.schema import Replay, ReplayMobilization
+from supplyline.scenario.schema import Replay
 from supplyline.state import State
 
 #: Cost per kg·km of cargo moved: tiny, so that among equal plans the one that moves less wins.
@@ -158,16 +158,6 @@ def _interior_verdict(lp: LinearProgram, h: highspy.Highs) -> tuple[bool, str]:
         "(used to explain shortfalls) are approximate")
 
 
-def replay_places(net: Network, entry: ReplayMobilization) -> NDArray[np.bool_]:
-    """The localities a replay's mobilization entry covers [P]."""
-    if entry.regions or entry.exclude_regions:
-        places = net.places_in_regions(entry.regions, entry.exclude_regions)
-        if entry.places:
-            places |= np.isin(net.place_ids, entry.places)
-        return places
-    return np.asarray(np.isin(net.place_ids, entry.places) & net.is_locality)
-
-
 def resolve_replay(net: Network, replay: Replay, giveable_kg: FloatArray) -> ReplaySpec:
     """Turn a scenario replay into index sets, checking the localities can give the amounts."""
     goods = net.goods
@@ -175,20 +165,13 @@ def resolve_replay(net: Network, replay: Replay, giveable_kg: FloatArray) -> Rep
     replayed = {e.commodity for e in replay.mobilization}
     for cid in replayed:
         fixed[:, goods.index(net.commodity_ids.index(cid))] = False
+    beyond = replay_beyond(net, replay, giveable_kg)
+    if beyond:
+        raise ReplayError(f"replay {replay.name}: {beyond[0][1]}")
     given_sets: list[tuple[int, NDArray[np.bool_], float]] = []
     for entry in replay.mobilization:
         c = net.commodity_ids.index(entry.commodity)
         places = replay_places(net, entry)
-        could = float(giveable_kg[places, c, -1].sum())
-        if entry.kg > could * (1 + 1e-9) + 1e-6:
-            who = ", ".join(entry.regions or entry.places) or (
-                "all but " + ", ".join(entry.exclude_regions)
-            )
-            raise ReplayError(
-                f"replay {replay.name}: {entry.kg / 1000:,.1f} t of {entry.commodity} from "
-                f"{who} is more than those localities can give above subsistence "
-                f"({could / 1000:,.1f} t over the horizon)"
-            )
         fixed[places, goods.index(c)] = True
         given_sets.append((c, places, entry.kg))
     carrier_caps = [(net.mode_ids.index(e.mode), e.units) for e in replay.carriers]

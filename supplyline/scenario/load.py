@@ -260,7 +260,8 @@ def _parse_text(text: str, file: str, base: Traversable, limit: int | None) -> S
 
 
 def validate_data(
-    data: dict[str, Any], locations: Locations, file: str, unused: bool = True
+    data: dict[str, Any], locations: Locations, file: str, unused: bool = True,
+    replay: str | None = None,
 ) -> tuple[Scenario | None, list[Problem]]:
     """Validate a scenario's data as a file's is validated: the schema, then the
     cross-references (whether or not the schema passed, skipping only the sections that could
@@ -277,7 +278,10 @@ def validate_data(
     unused:
         Also report what can never be used (a mode on no route, ...). A file must not say
         such things; a what-if or a sweep's variant may (no trucks at all is a question to
-        ask), so they pass False.
+        ask), so they pass False. With it, every replay must ask no more giving than its
+        localities can give; without it, only ``replay``'s (the one to be planned).
+    replay:
+        The replay that will be planned, checked even when ``unused`` is False.
 
     Returns
     -------
@@ -292,7 +296,36 @@ def validate_data(
         problems += schema_problems(error, data, locations, file)
     unreadable = {str(path[0]) for path in locations.reported if len(path) == 1}
     problems += check_references(data, locations, file, unreadable, unused)
+    if scenario is not None and not problems:
+        names = None if unused else {replay} - {None}
+        problems += _replay_problems(scenario, locations, file, names)
     return (None if problems else scenario), problems
+
+
+def _replay_problems(scenario: Scenario, locations: Locations, file: str,
+                     names: set[str | None] | None) -> list[Problem]:
+    """A replay (of ``names``; None: every one) that fixes more giving than its localities
+    can give above subsistence over the horizon can never be planned (the planner's own
+    rule: :func:`supplyline.network.replay_beyond`)."""
+    from supplyline.network import compile_network, replay_beyond
+
+    chosen = [(r, replay) for r, replay in enumerate(scenario.replays)
+              if replay.mobilization and (names is None or replay.name in names)]
+    if not chosen:
+        return []
+    net = compile_network(scenario)
+    problems = []
+    for r, replay in chosen:
+        for i, _sentence, could in replay_beyond(net, replay, net.giveable_kg):
+            path = ("replays", r, "mobilization", i, "kg")
+            spot = locations.nearest(path)
+            problems.append(Problem(
+                spot.file if spot else file, _key_line(locations, path) or (
+                    spot.line if spot else None), locations.field_name(path),
+                f"at most {could:,.0f} kg: what those localities can give above "
+                "subsistence over the horizon",
+                f"{replay.mobilization[i].kg:,.0f}"))
+    return problems
 
 
 def _ordered(problems: list[Problem], file: str) -> list[Problem]:

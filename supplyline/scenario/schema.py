@@ -708,7 +708,8 @@ class ReplayMobilization(Strict):
         "region tags whose localities are left out (e.g. 'not the northwest')",
         default_factory=list,
     )
-    kg: Kg = _field("total given over the horizon", "kg")
+    kg: Kg = _field("total given over the horizon: at most what those localities can give "
+                    "above subsistence over it", "kg")
     source: str = _field("where the figure comes from, or 'estimate: reasoning'", default="")
 
     @model_validator(mode="after")

@@ -260,17 +260,18 @@ def _source(scenario: Scenario, source: str | Path | None) -> _Source:
     return _Source(data, file, locations)
 
 
-def _validate(data: dict[str, Any], source: _Source, changed: list[DataPath]
-              ) -> tuple[Scenario | None, list[Problem]]:
+def _validate(data: dict[str, Any], source: _Source, changed: list[DataPath],
+              replay: str | None) -> tuple[Scenario | None, list[Problem]]:
     """Validate variant data as a file is validated (but for what can never be used: a
-    variant without trucks asks a question); values the variant changed are shown as the
-    variant gives them, at the line of the value they replace."""
+    variant without trucks asks a question; of the replays, only ``replay``, the one to be
+    planned, must be possible); values the variant changed are shown as the variant gives
+    them, at the line of the value they replace."""
     locations = Locations(dict(source.locations.spots), dict(source.locations.labels))
     for path in changed:
         spot = locations.spots.get(path)
         if spot is not None:
             locations.spots[path] = Spot(spot.file, spot.line, spot.key_line, None)
-    return validate_data(data, locations, source.file, unused=False)
+    return validate_data(data, locations, source.file, unused=False, replay=replay)
 
 
 def _as_vary_problems(option: str, problems: list[Problem]) -> list[VaryProblem]:
@@ -278,7 +279,8 @@ def _as_vary_problems(option: str, problems: list[Problem]) -> list[VaryProblem]
 
 
 def make_variants(scenario: Scenario, varies: Sequence[Vary],
-                  source: str | Path | None = None, days: int | None = None) -> list[Variant]:
+                  source: str | Path | None = None, days: int | None = None,
+                  replay: str | None = None) -> list[Variant]:
     """Every combination of the options' values, each a validated scenario.
 
     Parameters
@@ -293,6 +295,9 @@ def make_variants(scenario: Scenario, varies: Sequence[Vary],
     days:
         Plan only the first ``days`` days of each variant (``--days``; None: the whole
         horizon). Each variant is validated whole first, as its file would be.
+    replay:
+        The replay each variant is planned with (``--replay``): a variant whose replay asks
+        more giving than its localities can give is refused with the others' problems.
 
     Raises
     ------
@@ -326,8 +331,6 @@ def make_variants(scenario: Scenario, varies: Sequence[Vary],
     if count > MAX_VARIANTS:
         problems.append(VaryProblem(" ".join(v.text for v in varies), "(combinations)",
                                     f"at most {MAX_VARIANTS:,} variants", f"{count:,}"))
-    if problems:
-        raise VaryError(problems)
 
     def build(values: Sequence[Value], which: Sequence[int]) -> tuple[dict[str, Any],
                                                                       list[DataPath]]:
@@ -342,10 +345,12 @@ def make_variants(scenario: Scenario, varies: Sequence[Vary],
 
     # Each value alone: a bad value is reported once, with its own option.
     for i, vary in enumerate(varies):
+        if not targets[i]:
+            continue  # a path that names nothing: reported above
         said: set[tuple[str, str, str]] = set()  # a wrong field is wrong for every value
         for value in vary.values:
             data, changed = build([value], [i])
-            _scenario, found_problems = _validate(data, base, changed)
+            _scenario, found_problems = _validate(data, base, changed, replay)
             new = [p for p in found_problems if (p.field, p.expected, p.got) not in said]
             said.update((p.field, p.expected, p.got) for p in new)
             problems += _as_vary_problems(f"{vary.path}={shown_value(value)}", new)
@@ -356,7 +361,7 @@ def make_variants(scenario: Scenario, varies: Sequence[Vary],
     for index, values in enumerate(itertools.product(*(v.values for v in varies))):
         data, changed = build(values, everything)
         settings = {v.path: value for v, value in zip(varies, values, strict=True)}
-        valid, found_problems = _validate(data, base, changed)
+        valid, found_problems = _validate(data, base, changed, replay)
         label = ", ".join(f"{p}={shown_value(v)}" for p, v in settings.items())
         if valid is None:
             problems += _as_vary_problems(label, found_problems)

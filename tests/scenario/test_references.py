@@ -334,3 +334,18 @@ def test_an_air_threat_names_the_route_its_key_names() -> None:
     load_text(text, "tiny.yaml", base_dir=DATA)
     text = edit(text, "routes: [ban-a--relay]", "routes: [ban-a-relay-2]")
     assert [p.got for p in problems_in(text)] == ["'ban-a-relay-2' (air_exposed: false)"]
+
+
+def test_a_replay_asking_more_than_its_localities_can_give_is_located() -> None:
+    """The planner refuses such a replay; `check` says so first, at the amount's line
+    (it was found only by `plan --replay`, as an error of the option)."""
+    import importlib.resources
+
+    text = (importlib.resources.files("supplyline") / "scenario" / "builtin"
+            / "tutorial.yaml").read_text(encoding="utf-8")
+    bad = edit(text, "kg: 20000, source", "kg: 90000, source")
+    found = by_field(problems_in(bad, "tutorial.yaml"))
+    problem = found["replays[0].mobilization[0].kg"]
+    assert problem.line == line_of(bad, "kg: 90000")
+    assert "at most 25,000 kg" in problem.expected and problem.got == "90,000"
+    assert load_text(text, "tutorial.yaml", base_dir=DATA).replays[0].mobilization[0].kg == 20000
