@@ -7,6 +7,7 @@ Formatting only: every figure comes from :class:`supplyline.simulate.Simulation`
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections.abc import Callable
 from html import escape
@@ -109,11 +110,13 @@ def print_simulation_summary(result: Simulation, console: Console) -> None:
     console.print(table)
     worst = k["worst_days"]
     if worst:
-        days = FitTable("Days most at risk", Column("date"),
+        stepped = any(row["step_days"] > 1 for row in worst)
+        days = FitTable("Steps most at risk" if stepped else "Days most at risk",
+                        Column("step" if stepped else "date"),
                         Column("chance some front is short", numeric=True),
                         Column("the plan short too"))
         for row in worst:
-            days.add_row(str(row["date"]), f"{fmt(100 * row['p_shortfall'])} %",
+            days.add_row(period(row), f"{fmt(100 * row['p_shortfall'])} %",
                          "yes" if row["plan_short"] else "")
         if any(row["plan_short"] for row in worst):
             days.caption = ("yes: the plan itself is short that day (what it cannot bring "
@@ -121,8 +124,9 @@ def print_simulation_summary(result: Simulation, console: Console) -> None:
         console.print(days)
     planned_short = _planned_short_words(result)
     if planned_short:
-        console.print(inert(planned_short + ", so the days most at risk list first those the "
-                            "plan meets."))
+        unit = "steps" if worst and any(row["step_days"] > 1 for row in worst) else "days"
+        console.print(inert(planned_short + f", so the {unit} most at risk list first those "
+                            "the plan meets."))
     console.print(inert(
         f"A front is short on a day when it eats less than {fmt(100 * SHORT_SHARE)} % of "
         "its demand."), style="italic")
@@ -143,6 +147,15 @@ def export_simulation(result: Simulation, directory: Path,
         with files.open("simulation.json") as handle:
             handle.write(result.to_json())
     return files.written
+
+
+def period(row: dict[str, Any]) -> str:
+    """The day of a row of ``worst_days``, or the days of its step: ``2024-11-04``,
+    ``2024-11-01 to 2024-11-03``."""
+    first = dt.date.fromisoformat(str(row["date"]))
+    if row["step_days"] <= 1:
+        return first.isoformat()
+    return f"{first} to {first + dt.timedelta(days=row['step_days'] - 1)}"
 
 
 def _planned_short_words(result: Simulation) -> str:

@@ -193,6 +193,7 @@ class Simulation:
         planned = self.planned_short_by_step()
         order = [int(s) for s in np.lexsort((-p, planned))[:count] if p[s] > 0]
         return [{"day": int(self.plan.step_start[s]), "date": self.plan.date_of(s),
+                 "step_days": round(float(self.plan.step_length[s])),
                  "p_shortfall": float(p[s]), "plan_short": bool(planned[s])} for s in order]
 
     # ------------------------------------------------------------------ tables

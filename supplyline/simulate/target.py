@@ -185,8 +185,11 @@ def _why_not(plan: Plan, simulation: Simulation, rounds: list[RiskRound], risk: 
     missed = float(plan.reserve_short_kg.sum()) / 1000.0
     routes = plan.route_at_capacity_days()
     busiest = int(np.argmax(routes)) if routes.size else -1
+    from supplyline.report.risk import period
+
     worst = simulation.kpis()["worst_days"]
-    when = f"; the worst day is {worst[0]['date']}" if worst else ""
+    when = (f"; the worst {'step' if worst[0]['step_days'] > 1 else 'day'} is "
+            f"{period(worst[0])}" if worst else "")
     if missed > 0.5:
         name = plan.network.route_names[busiest] if busiest >= 0 else "the routes"
         return (head + f": the reserves asked for are missed by {missed:,.1f} t, so the line "

@@ -158,3 +158,15 @@ def test_without_threats_or_breakdowns_the_command_runs_the_plan_as_planned() ->
     plain = runner.invoke(app, ["simulate", "tutorial", "--runs", "20", "--seed", "1",
                                 "--no-threats"], env={"COLUMNS": "80"})
     assert "without strikes, raids or rain)" in " ".join(plain.output.split())
+
+
+def test_a_stepped_plan_lists_its_steps_most_at_risk_as_their_dates() -> None:
+    """A step of three days is shown as its three days, not as its first day alone (which
+    read as a day before the demand starts)."""
+    result = runner.invoke(app, ["simulate", "tutorial", "--runs", "100", "--seed", "1",
+                                 "--days", "10", "--step-days", "3"])
+    assert result.exit_code == 0, result.output
+    assert "Steps most at risk" in result.output
+    assert "2024-11-04 to 2024-11-06" in result.output
+    daily = runner.invoke(app, ["simulate", "tutorial", "--runs", "50", "--seed", "1"])
+    assert "Days most at risk" in daily.output and " to 2024" not in daily.output
