@@ -178,6 +178,8 @@ def database_url(url_or_path: str | Path) -> str:
 
 
 def _engine(url: str) -> Engine:
+    if url.split("://", 1)[0].split("+", 1)[0] not in ("sqlite", "postgresql"):
+        raise ValueError(f"the books are kept in SQLite or PostgreSQL, not at {url!r}")
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"timeout": 60, "check_same_thread": False},
                                pool_size=32, max_overflow=32)
@@ -249,7 +251,9 @@ def _cannot_open(url: str | Path, error: Exception) -> BooksError:
     """Why the books at ``url`` cannot be opened: what was expected, what was found."""
     full = database_url(url)
     first_line = str(error).splitlines()[0] if str(error) else type(error).__name__
-    if isinstance(error, ArgumentError):  # no such dialect, or no URL at all
+    scheme = full.split("://", 1)[0].split("+", 1)[0]
+    if isinstance(error, ArgumentError) or scheme not in ("sqlite", "postgresql"):
+        # No such dialect, no URL at all, or a database the books are not kept in.
         expected = "an SQLite file or a postgresql://USER@HOST/DB URL"
         got = f"a URL of scheme {str(url).split('://', 1)[0]!r}"
     elif full.startswith("sqlite:///"):

@@ -105,6 +105,9 @@ SQLITE = "expected an SQLite database file, new or existing, in a folder that ex
     ("missing/books.db", f"{SQLITE}, got a file in 'missing', a folder that does not exist"),
     ("foo://bar", "expected an SQLite file or a postgresql://USER@HOST/DB URL, got a URL of "
                   "scheme 'foo'"),
+    # A database SQLAlchemy knows, but the books are not kept in (its driver missing or not).
+    ("mysql://x/y", "expected an SQLite file or a postgresql://USER@HOST/DB URL, got a URL of "
+                    "scheme 'mysql'"),
 ])
 def test_books_that_cannot_be_opened_are_said_with_exit_2(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch, db: str, says: str) -> None:
