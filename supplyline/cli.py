@@ -944,6 +944,9 @@ def resilience(
                           f"a whole number, got {part.strip()!r}", EXIT_BAD_INPUT, json_output)
         units[kind] = units.get(kind, 0) + int(count)
     _check_step_days(sc, step_days, json_output)
+    if daily_days is not None and daily_days > sc.days:
+        fail("usage", f"--daily-days: expected at most the horizon ({sc.days} days), got "
+                      f"{daily_days}", EXIT_BAD_INPUT, json_output)
     try:
         net, grid_note = analysis_grid(sc, step_days, daily_days)
     except ValueError as error:

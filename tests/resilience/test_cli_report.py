@@ -220,6 +220,13 @@ def test_daily_days_that_cannot_be_is_a_usage_error(tiny_path: Path) -> None:
                               "--step-days", "1", "--json"])
     assert out.exit_code == 2
     assert "--daily-days" in json.loads(out.stdout)["error"]["message"]
+    # Longer than the horizon: refused as --step-days is, whatever the steps.
+    for steps in (["--step-days", "3"], []):
+        out = runner.invoke(app, ["resilience", "tutorial", "--daily-days", "40", *steps,
+                                  "--json"])
+        assert out.exit_code == 2
+        assert json.loads(out.stdout)["error"]["message"] == (
+            "--daily-days: expected at most the horizon (30 days), got 40")
 
 
 def test_the_cut_map_names_places_and_says_what_its_marks_mean(tiny: sl.Scenario) -> None:
