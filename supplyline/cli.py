@@ -730,9 +730,11 @@ def plan_command(
     else:
         result = _plan_or_exit(sc, replay, solver, time_limit, json_output, step_days, verbose)
     daily = None
-    if compare_daily:
-        daily = _plan_or_exit(sc, replay, solver, time_limit, json_output, 1,
-                              verbose) if result.steps_description() else result
+    if compare_daily and result.steps_description():
+        daily = _plan_or_exit(sc, replay, solver, time_limit, json_output, 1, verbose)
+    elif compare_daily and not json_output:
+        say(stderr, "--compare-daily: the plan is day by day already; there are no steps to "
+                    "compare.")
     found = {"risk_search": search} if search is not None else None
     written = [_write_out(result, out, json_output, results=found)] if out is not None else []
     exported = _export(result, export, "--export", json_output) if export is not None else []

@@ -201,6 +201,10 @@ def test_a_plan_day_by_day_says_nothing_of_steps() -> None:
     assert "Timing is coarser" not in result.stdout
     answer = json.loads(invoke("plan", "tutorial", "--days", "5", "--json").stdout)
     assert answer["steps"] == "day by day"
+    # Nothing to compare: said once, not a table of zero differences.
+    compared = invoke("plan", "tutorial", "--days", "5", "--compare-daily")
+    assert compared.exit_code == 0 and "Steps against day by day" not in compared.stdout
+    assert "day by day already" in compared.output
 
 
 # -- JSON Schema ----------------------------------------------------------------------------
