@@ -324,10 +324,11 @@ def analyse(
     notes = [
         "a cut is known to the plan in advance: the plan is made around it (stocks moved "
         "ahead, other routes used), as a planner who expects it would",
-        "the worst sets are exact on the aggregated network (no time, carriers or labour) "
-        "and measured on the full plan",
     ]
-    if window is not None:
+    if worst:
+        notes.append("the worst sets are exact on the aggregated network (no time, carriers "
+                     "or labour) and measured on the full plan")
+    if window is not None and worst:
         notes.append("the aggregated network has no time: it picks the worst sets for the "
                      "whole horizon; they are measured on the full plan cut in the window")
     start = net.start_date

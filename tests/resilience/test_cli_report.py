@@ -147,6 +147,9 @@ def test_protect_places_units_and_refuses_bad_kinds(tiny_path: Path) -> None:
     protection = json.loads(result.stdout)["resilience"]["protection"]
     assert protection["picks"][0]["kind"] == "air" and protection["picks"][0]["route"] == "pass"
     assert protection["picks"][-1]["objective"] < protection["base_objective"]
+    # With no worst sets (k 1), nothing is said of how they are found.
+    notes = json.loads(result.stdout)["resilience"]["notes"]
+    assert notes and not any("worst sets" in note for note in notes)
     for bad in ("tanks=1", "air=x", "air"):
         out = runner.invoke(app, ["resilience", str(tiny_path), "--protect", bad, "--json"])
         assert out.exit_code == 2, bad
