@@ -1286,10 +1286,12 @@ def replan(
             fail("plan", str(error), EXIT_FAILED, json_output)
     kept = books.save_plan(done.figures, "replan") if keep else None
     changes = compare_plans(force[1], done.figures)
+    kpis = done.plan.kpis()  # the re-plan's, from the as-of day (as the API gives them)
     if json_output:
         print_json({"ok": True, "status": done.plan.status, "kept": kept,
-                    "in_force": force[0], "changes": changes})
+                    "in_force": force[0], "kpis": kpis, "changes": changes})
         return
+    from supplyline.report.svg import fmt
     from supplyline.report.terminal import Column, FitTable
 
     table = FitTable(f"Re-plan from {day} against plan #{force[0]} (tonnes from {day})",
@@ -1299,6 +1301,10 @@ def replan(
         was, now = row["in_force_kg"] / 1000, row["replan_kg"] / 1000
         table.add_row(row["what"], row["id"], f"{was:,.1f}", f"{now:,.1f}", f"{now - was:+,.1f}")
     stdout.print(table)
+    short = float(kpis["shortfall_t"])
+    stdout.print(inert(f"The re-plan feeds the fronts {fmt(kpis['delivered_t'])} t of "
+                       f"the {fmt(kpis['demand_t'])} t they need from {day}: "
+                       + (f"{fmt(short)} t short." if short >= 0.0005 else "all of it.")))
     say(stdout, f"Re-plan {done.plan.status}; " + (f"kept as plan #{kept}, now in force."
                                                    if kept else "not kept (--dry-run)."))
 

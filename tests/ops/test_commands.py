@@ -37,11 +37,17 @@ def test_replan_from_the_books(tmp_path: Path) -> None:
     assert changes[("route", "ridge-road")]["replan_kg"] == 0
     assert changes[("route", "ridge-road")]["in_force_kg"] > 0
     assert (out["in_force"], out["kept"]) == (1, 2)
+    # How short the re-plan goes, from the as-of day: its own figures.
+    kpis = out["kpis"]
+    assert kpis["shortfall_t"] == pytest.approx(kpis["demand_t"] - kpis["delivered_t"])
+    # From 5 Nov: 5 days of 1.5 t, then 21 days of 2.25 t.
+    assert kpis["demand_t"] == pytest.approx(5 * 1.5 + 21 * 2.25)
     # The books remember their scenario: no FILE needed; the table fits 80 columns.
     got = runner.invoke(app, ["replan", "--db", str(db), "--as-of", "2024-11-06",
                               "--dry-run"])
     assert got.exit_code == 0, got.output
     assert "ridge-road" in got.output and "not kept" in got.output
+    assert "t they need from 2024-11-06" in got.output
     assert max(len(line) for line in got.output.splitlines()) <= 80
     for args, says in (
         (["--as-of", "2024-11-01"], "expected a day after 2024-11-01"),
