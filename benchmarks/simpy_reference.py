@@ -130,13 +130,13 @@ class _Line:
         self.stock = np.zeros((n_p, n_g))
         self.idle = np.zeros((n_p, n_m))
         self.cargo_pipe = np.zeros((c.steps + 1, n_p, n_g))
-        # Of it, the cargo (not the food for the way back) that a place must unload.
-        self.unload_pipe = np.zeros((c.steps + 1, n_p))
-        # The units each place may still receive in each step (inf: unlimited; after the
-        # horizon's end, unlimited).
+        # The cargo each place may still load and unload, and the units it may still
+        # receive, in each step (inf: unlimited; after the horizon's end, unlimited).
+        length = np.asarray(c.step_length, dtype=float)[:, None]
+        self.handling_left = np.full((c.steps + 1, n_p), np.inf)
+        self.handling_left[:-1] = np.asarray(c.handling, dtype=float)[None, :] * length
         self.arrivals_left = np.full((c.steps + 1, n_p), np.inf)
-        self.arrivals_left[:-1] = np.asarray(c.arrivals, dtype=float)[None, :] \
-            * np.asarray(c.step_length, dtype=float)[:, None]
+        self.arrivals_left[:-1] = np.asarray(c.arrivals, dtype=float)[None, :] * length
         self.units_pipe = np.zeros((c.steps + 1, n_p, n_m))
         self.backlog_loaded = [0.0] * n_l
         self.backlog_empty = [0.0] * n_l
@@ -187,8 +187,6 @@ class _Line:
         kept = self.stock * np.asarray(c.keep)[None, :, s]
         self.tally["spoiled"] += float((self.stock - kept).sum())
         self.stock = kept + c.stock_in[:, :, s] + c.given[:, :, s] + self.cargo_pipe[s]
-        # What each place may still load and unload in the step (inf: unlimited).
-        handling_left = np.asarray(c.handling, dtype=float) * length - self.unload_pipe[s]
         self.tally["initial"] += float(c.stock_in[:, :, s].sum())
         self.tally["given"] += float(c.given[:, :, s].sum())
         self.idle = self.idle + self.units_pipe[s] + c.units_in[:, :, s] + c.recruited[:, :, s]
@@ -289,14 +287,13 @@ class _Line:
                 moves[self.arc[i]] += (plan_loaded[i] + plan_empty[i]) * v[i] * float(
                     net.road_use[self.mode[i]])
                 kgs[self.arc[i]] += plan_loaded[i] * v[i] * float(per_unit[i].sum())
-            # A place whose handling is limited: the loads leaving it and those landing
-            # there within the step.
-            handled = np.zeros(n_p)
+            # A place whose handling is limited: the loads leaving it in this step and
+            # those landing there, in the step they land in.
+            handled = np.zeros((c.steps + 1, n_p))
             for i in range(n_l):
                 kg = plan_loaded[i] * v[i] * float(per_unit[i].sum())
-                handled[self.origin[i]] += kg
-                if at_c[i] == s:
-                    handled[self.dest[i]] += kg * (1 - loss[i])
+                handled[s, self.origin[i]] += kg
+                handled[at_c[i], self.dest[i]] += kg * (1 - loss[i])
             # A place whose arrivals are limited: the units landing there in each step.
             arriving = np.zeros((c.steps + 1, n_p))
             for i in range(n_l):
@@ -307,9 +304,10 @@ class _Line:
                 o, d = self.origin[i], self.dest[i]
                 kg = plan_loaded[i] * v[i] * float(per_unit[i].sum())
                 if kg > 0:
-                    cut[i] = _share(max(handling_left[o], 0.0), handled[o])
-                if kg * (1 - loss[i]) > 0 and at_c[i] == s:
-                    cut[i] = min(cut[i], _share(max(handling_left[d], 0.0), handled[d]))
+                    cut[i] = _share(max(self.handling_left[s, o], 0.0), handled[s, o])
+                if kg * (1 - loss[i]) > 0:
+                    cut[i] = min(cut[i], _share(max(self.handling_left[at_c[i], d], 0.0),
+                                                handled[at_c[i], d]))
                 for units, at in ((plan_loaded[i], at_l[i]), (plan_empty[i], at_e[i])):
                     if units * v[i] * (1 - hit[i]) > 0:
                         cut[i] = min(cut[i], _share(max(self.arrivals_left[at, d], 0.0),
@@ -375,12 +373,10 @@ class _Line:
                 # The food for the way back goes with its unit: a unit lost loses it.
                 d, back = self.dest[i], (n_loaded[i] - lost_l) * c.back_food[i, :, s]
                 self.tally["destroyed"] += float((lost_l * c.back_food[i, :, s]).sum())
-                handling_left[o] -= cargo.sum()
-                if at_c[i] == s:
-                    handling_left[d] -= (cargo - destroyed).sum()
+                self.handling_left[s, o] -= cargo.sum()
+                self.handling_left[at_c[i], d] -= (cargo - destroyed).sum()
                 if at_c[i] > s:
                     self.cargo_pipe[at_c[i], d] += cargo - destroyed
-                    self.unload_pipe[at_c[i], d] += (cargo - destroyed).sum()
                 if at_l[i] > s:
                     self.cargo_pipe[at_l[i], d] += back
                     self.units_pipe[at_l[i], d, m] += n_loaded[i] - lost_l

@@ -740,7 +740,8 @@ def plan_command(
     exported = _export(result, export, "--export", json_output) if export is not None else []
     if json_output:
         extra: dict[str, Any] = (
-            {"compare_daily": step_comparison(result, daily)} if daily is not None else {})
+            {"compare_daily": step_comparison(result, daily)} if daily is not None
+            else {"compare_daily": []} if compare_daily else {})  # []: day by day already
         if search is not None:
             from supplyline.report.risk import risk_search_json
 

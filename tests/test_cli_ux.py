@@ -205,6 +205,9 @@ def test_a_plan_day_by_day_says_nothing_of_steps() -> None:
     compared = invoke("plan", "tutorial", "--days", "5", "--compare-daily")
     assert compared.exit_code == 0 and "Steps against day by day" not in compared.stdout
     assert "day by day already" in compared.output
+    answer = json.loads(invoke("plan", "tutorial", "--days", "5", "--compare-daily",
+                               "--json").stdout)
+    assert answer["compare_daily"] == []
 
 
 # -- JSON Schema ----------------------------------------------------------------------------

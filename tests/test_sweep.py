@@ -348,3 +348,12 @@ def test_an_unreachable_scheduler_is_a_failed_run(tmp_path: Path,
     error = json.loads(result.stdout)["error"]
     assert error["kind"] == "sweep" and "cannot reach the Dask scheduler" in error["message"]
     assert not out.exists()
+
+
+def test_a_replay_is_judged_on_each_combination_not_on_each_value_alone() -> None:
+    """More people in the high village eat more of its stock: the pledged replay cannot be
+    given at the base stock, but can with more stock; only the combination decides."""
+    varies = [parse_vary("places.high-village.population=5000"),
+              parse_vary("places.high-village.stock_kg.rice=100000,120000")]
+    variants = make_variants(sl.load("tutorial"), varies, replay="pledged")
+    assert len(variants) == 2

@@ -322,10 +322,18 @@ def _replay_problems(scenario: Scenario, locations: Locations, file: str,
             problems.append(Problem(
                 spot.file if spot else file, _key_line(locations, path) or (
                     spot.line if spot else None), locations.field_name(path),
-                f"at most {could:,.0f} kg: what those localities can give above "
-                "subsistence over the horizon",
-                f"{replay.mobilization[i].kg:,.0f}"))
+                f"at most {_kg(could)} kg: what those localities can give above "
+                "subsistence over the horizon", _kg(replay.mobilization[i].kg)))
     return problems
+
+
+def _kg(kg: float) -> str:
+    """Kilograms to a tenth, so that a value just over a bound never reads as equal to it.
+
+    >>> _kg(25000.0), _kg(25000.04), _kg(25000.4)
+    ('25,000', '25,000', '25,000.4')
+    """
+    return f"{kg:,.1f}".removesuffix(".0")
 
 
 def _ordered(problems: list[Problem], file: str) -> list[Problem]:

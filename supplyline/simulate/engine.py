@@ -356,19 +356,21 @@ _PER_LEG = ("origin", "dest", "mode", "arc", "route", "night", "loaded", "empty"
             "move_empty", "slow_expected", "road_use", "legs", "max_slow")
 
 
-def _landing_offsets(c: Compiled, received: np.ndarray) -> int:
-    """How many steps, from the one a trip leaves in, the trips to the places
-    ``received`` may land in: under the slowest rain each route may draw (0: none)."""
-    if received.size == 0:
+def _landing_offsets(c: Compiled, places: np.ndarray) -> int:
+    """How many steps, from the one a trip leaves in, the trips to ``places`` and their
+    cargo may land in: under the slowest rain each route may draw (0: none)."""
+    if places.size == 0:
         return 0
-    into = np.nonzero(np.isin(np.asarray(c.dest), received))[0]
+    into = np.nonzero(np.isin(np.asarray(c.dest), places))[0]
     if into.size == 0:
         return 0
-    start = np.asarray(c.step_start, dtype=float)[None, :]
     stretch = np.asarray(c.max_slow)[into, None] - np.asarray(c.slow_expected)[into]
     steps = np.arange(c.steps)[None, :]
     most = 0
-    for days, move in ((c.days_loaded, c.move_loaded), (c.days_empty, c.move_empty)):
+    for days, move, leave in ((c.days_loaded, c.move_loaded, c.step_start),
+                              (c.days_empty, c.move_empty, c.step_start),
+                              (c.days_loaded, c.move_loaded, c.middle)):  # the cargo
+        start = np.asarray(leave, dtype=float)[None, :]
         worst = np.asarray(days)[into] + np.asarray(move)[into, None] * np.maximum(stretch, 0.0)
         day = np.clip(np.floor(start + worst), 0, c.days).astype(np.int64)
         at = np.searchsorted(np.asarray(c.step_start), day, side="right") - 1
@@ -471,13 +473,12 @@ class _Device:
         self.cargo_good = _Sum(xp, cargo_good, n_g)
         # The places whose handling is limited where loads leave or land: in each step the
         # loads leaving them and the cargo landing there stay within their handling, as
-        # the planner's rows have it (``handling`` [H, 1], kg per day).
+        # the planner's rows have it (``handling`` [H, 1, 1], kg per day).
         limited = np.isfinite(np.asarray(c.handling, dtype=float))
         ends = np.concatenate([np.asarray(c.origin)[cargo_leg], np.asarray(c.dest)[cargo_leg]])
         handled = np.intersect1d(np.nonzero(limited)[0], ends)
         self.handled_host = handled
-        self.handled = xp.asarray(handled)
-        self.handling = real(np.asarray(c.handling, dtype=float)[handled])[:, None]
+        self.handling = real(np.asarray(c.handling, dtype=float)[handled])[:, None, None]
         row_of_place = np.full(n_p, -1)
         row_of_place[handled] = np.arange(handled.size)
         # The loads taken at the (place, good) pairs loads leave from [Q] → those places [H].
@@ -485,13 +486,15 @@ class _Device:
         # The cargo on the (leg, good) pairs [C] → the places it lands at [H].
         self.lands_handled = _Sum(xp, row_of_place[np.asarray(c.dest)[cargo_leg]], handled.size)
         # The places whose arrivals are limited where legs land: the units landing there
-        # in a step stay within what they can receive in it (``arrivals`` [Ha, 1, 1]);
-        # a trip leaving in step s lands at most ``offsets`` - 1 steps later.
+        # in a step stay within what they can receive in it (``arrivals`` [Ha, 1, 1]).
+        # A trip leaving in step s, and its cargo, land at most ``offsets`` - 1 steps later:
+        # what lands at such places counts against the step it lands in.
         received = np.nonzero(np.isfinite(np.asarray(c.arrivals, dtype=float))
                               & np.isin(np.arange(n_p), np.asarray(c.dest)))[0]
         self.received_host = received
         self.arrivals = real(np.asarray(c.arrivals, dtype=float)[received])[:, None, None]
-        self.offsets = _landing_offsets(c, received)
+        limited_places = np.union1d(handled, received)
+        self.offsets = max(_landing_offsets(c, limited_places), 1) if limited_places.size else 0
         row_of_place = np.full(n_p, -1)
         row_of_place[received] = np.arange(received.size)
         self.lands_received = _Sum(xp, row_of_place[np.asarray(c.dest)], received.size)
@@ -607,11 +610,12 @@ class _CapacityLayout:
     [K], the (leg, kind) entries that use each row [E], and for each leg its rows in the
     rounds' shares (K: none, a share of 1). With ``limited_only``, the rows of limited
     capacities only (enough where every route has something left). After the arcs' rows
-    come those of the places whose handling is limited (``handled``, host indices), which
-    the loads leaving them use (kind 1, kg) and the loads that land there within the step
-    (kind 2, kg); then those of the places whose arrivals are limited (``received``), one
-    for each step from this one on that a trip may land in (``offsets`` of them: kind
-    3 + k for the units landing k steps later)."""
+    come those of the places whose handling is limited (``handled``, host indices), then
+    those of the places whose arrivals are limited (``received``): one for each step from
+    this one on that a trip may land in (``offsets`` of them, place first). The loads
+    leaving a handled place use its row of this step (kind 1, kg); the loads landing there
+    k steps later its row of that step (kind 2 + k, kg); the units landing at a received
+    place k steps later its row of that step (kind 2 + offsets + k)."""
 
     def __init__(self, c: Compiled, xp: Any, limited_only: bool, handled: np.ndarray,
                  received: np.ndarray, offsets: int) -> None:
@@ -645,32 +649,32 @@ class _CapacityLayout:
             self.leg_rows.append((row_of_arc[arc], kind))
             self.users_only.append(-1)
         self.arc_rows = k
-        if handled.size:
-            origin = np.asarray(c.origin)
-            row_of_place = np.full(c.n_places, -1)
-            row_of_place[handled] = k + np.arange(handled.size)
-            for kind, ends in ((1, origin), (2, np.asarray(c.dest))):
-                legs = np.nonzero(row_of_place[ends] >= 0)[0]
-                entry_leg.append(legs)
-                entry_kind.append(np.full(legs.size, kind))
-                entry_row.append(row_of_place[ends[legs]])
-                self.leg_rows.append((row_of_place[ends], kind))
-                self.users_only.append(kind)
-            k += handled.size
-        if received.size:
-            dest = np.asarray(c.dest)
-            row_of_place = np.full(c.n_places, -1)
-            row_of_place[received] = np.arange(received.size)
-            legs = np.nonzero(row_of_place[dest] >= 0)[0]
+        dest = np.asarray(c.dest)
+
+        def add(rows: np.ndarray, kind: int) -> None:
+            """The legs with a row (>= 0) in ``rows`` [L] use it by ``kind``."""
+            legs = np.nonzero(rows >= 0)[0]
+            entry_leg.append(legs)
+            entry_kind.append(np.full(legs.size, kind))
+            entry_row.append(rows[legs])
+            self.leg_rows.append((rows, kind))
+            self.users_only.append(kind)
+
+        for places, first_kind, leaving in ((handled, 2, True), (received, 2 + offsets, False)):
+            if not places.size:
+                continue
+            index = np.full(c.n_places, -1)
+            index[places] = np.arange(places.size)
+
+            def row(ends: np.ndarray, offset: int, base: int = k,
+                    index: np.ndarray = index) -> np.ndarray:
+                return np.where(index[ends] >= 0, base + index[ends] * offsets + offset, -1)
+
+            if leaving:
+                add(row(np.asarray(c.origin), 0), 1)
             for offset in range(offsets):
-                rows = np.where(row_of_place[dest] >= 0,
-                                k + row_of_place[dest] * offsets + offset, -1)
-                entry_leg.append(legs)
-                entry_kind.append(np.full(legs.size, 3 + offset))
-                entry_row.append(rows[legs])
-                self.leg_rows.append((rows, 3 + offset))
-                self.users_only.append(3 + offset)
-            k += received.size * offsets
+                add(row(dest, offset), first_kind + offset)
+            k += places.size * offsets
         self.rows = k
         self.has_places = bool(handled.size or received.size)
         arcs_here = self.arc_rows > 0
@@ -753,9 +757,8 @@ class _Arrivals:
         return _Sum(xp, rows, len(when) * size), when
 
     def send(self, pending: _Pending, amount: Any, which: tuple[_Sum, list[int]],
-             shape: tuple[int, int], cargo: bool, handled: Any = None) -> None:
-        """Put ``amount`` (per leg or entry) into ``pending`` by the step it arrives in
-        (with ``handled``, cargo that also counts against those places' handling)."""
+             shape: tuple[int, int], cargo: bool) -> None:
+        """Put ``amount`` (per leg or entry) into ``pending`` by the step it arrives in."""
         total, when = which
         if not when:
             return
@@ -764,8 +767,6 @@ class _Arrivals:
         book = pending.cargo if cargo else pending.units
         for i, t in enumerate(when):
             _book(book, t, sums[i])
-            if handled is not None:
-                _book(pending.handled, t, sums[i][handled].sum(axis=1))
 
 
 def _book(book: dict[int, Any], t: int, amount: Any) -> None:
@@ -779,24 +780,20 @@ def _book(book: dict[int, Any], t: int, amount: Any) -> None:
 @dataclass
 class _Pending:
     """What arrives in later steps: goods [P, G, R] and units [P, M, R] by step, and the
-    cargo still on the way at the horizon's end [G, R]; and of the goods, the cargo that
-    lands at each place whose handling is limited [H, R] (see ``_Device.handled``)."""
+    cargo still on the way at the horizon's end [G, R]."""
 
     cargo: dict[int, Any]
     units: dict[int, Any]
     in_transit: Any
-    handled: dict[int, Any] = field(default_factory=dict)
 
     def add(self, amount: Any, at: Any, flows: Any, s: int, steps: int, to: _Sum,
-            shape: tuple[int, int], cargo: bool = False, by_good: _Sum | None = None,
-            handled: Any = None) -> None:
+            shape: tuple[int, int], cargo: bool = False, by_good: _Sum | None = None) -> None:
         """Send ``amount`` to arrive in step ``at`` [N, R] (after the step ``s``) where
         ``to`` sums it into ``shape``: units [N, R] per leg into places × modes, or (with
         ``cargo``) goods per leg [N, G, R] or per (leg, good) entry [N, R] into places ×
         goods. ``flows`` [N, R] marks where something may be sent. Cargo arriving after the
         horizon is still on the way at the end (summed by good by ``by_good`` for
-        entries). With ``handled``, the cargo also counts against those places' handling
-        in the step it lands."""
+        entries)."""
         xp = to.xp
         flows = flows & (at > s)
         if not bool(flows.any()):
@@ -822,8 +819,6 @@ class _Pending:
                 continue
             summed = to.subset(rows)(part).reshape(*shape, part.shape[-1])
             _book(book, t, summed)
-            if handled is not None:
-                _book(self.handled, t, summed[handled].sum(axis=1))
 
 
 def _rows(xp: Any, x: Any) -> np.ndarray:
@@ -871,14 +866,17 @@ def run_chunk(c: Compiled, runs: int, rng: Any, threats: bool = True,
     front_stock = zeros(steps, n_f, runs)
     fronts = d.fronts
     a_dev = xp.asarray(np.asarray(c.availability, dtype=dtype))[:, None]
-    # What the places whose arrivals are limited may still receive in each step (and,
-    # after the horizon's end, without limit) [Ha, S + offsets, R].
-    arrivals_left = None
-    if d.received_host.size:
-        per_step = np.concatenate([np.asarray(c.step_length, dtype=float),
-                                   np.full(d.offsets, UNLIMITED)])
-        arrivals_left = d.arrivals * xp.asarray(per_step.astype(dtype))[None, :, None] \
-            + zeros(d.received_host.size, steps + d.offsets, runs)
+    # What the places whose handling or arrivals are limited may still load and unload,
+    # or receive, in each step (and, after the horizon's end, without limit)
+    # [H or Ha, S + offsets, R].
+    per_step = xp.asarray(np.concatenate([np.asarray(c.step_length, dtype=float),
+                                          np.full(d.offsets, UNLIMITED)]).astype(dtype))
+    handling_left = (d.handling * per_step[None, :, None]
+                     + zeros(d.handled_host.size, steps + d.offsets, runs)
+                     if d.handled_host.size else None)
+    arrivals_left = (d.arrivals * per_step[None, :, None]
+                     + zeros(d.received_host.size, steps + d.offsets, runs)
+                     if d.received_host.size else None)
 
     for s in range(steps):
         length = float(c.step_length[s])
@@ -914,13 +912,6 @@ def run_chunk(c: Compiled, runs: int, rng: Any, threats: bool = True,
         stock = kept + d.stock_in[s] + d.given[s]
         if s in pending.cargo:
             stock += pending.cargo.pop(s)
-        # What the places whose handling is limited may still load and unload in the step:
-        # their handling over its days, less the cargo that lands there from earlier steps
-        # (the step's own loads and landings are taken off as they are sent).
-        handling_left = (d.handling * length + zeros(d.handled_host.size, runs)
-                         if d.handled_host.size else None)
-        if handling_left is not None and s in pending.handled:
-            handling_left = handling_left - pending.handled.pop(s)
         idle = idle + d.units_in[s]
         if s in pending.units:
             idle += pending.units.pop(s)
@@ -972,9 +963,10 @@ def run_chunk(c: Compiled, runs: int, rng: Any, threats: bool = True,
             hit = loss if unit_losses else xp.zeros_like(loss)
             cargo_kept = (1.0 - loss) * now_cargo  # [L, R]
             layout = d.capacity["limited" if bool((left >= 1e-12).all()) else "all"]
-            cap_day = _capacity_today(xp, layout, left, handling_left,
-                                      None if arrivals_left is None
-                                      else arrivals_left[:, s:s + d.offsets])
+            cap_day = _capacity_today(
+                xp, layout, left,
+                *(None if budget is None else budget[:, s:s + d.offsets]
+                  for budget in (handling_left, arrivals_left)))
             # What each leg means to send today, with units enough for the loads.
             cargo_want = cargo_day + backlog_cargo  # [C, R]
             cargo_total = d.cargo_by_leg(cargo_want)  # [L, R]
@@ -1022,12 +1014,11 @@ def run_chunk(c: Compiled, runs: int, rng: Any, threats: bool = True,
             capacity = None
             if cap_day is not None:
                 # Per share of each leg sent: its road use, its loads where they leave,
-                # and (where handling is limited) those that land within the step.
-                # and (where arrivals are limited) its units landing k steps from now.
+                # and (where places are limited) its loads and units landing k steps on.
                 uses = [sent_full * d.road_use, kgs]
                 if layout.has_places:
-                    uses.append(kgs * cargo_kept)
-                if arrivals_left is not None:
+                    uses += [kgs * (1.0 - loss) * (at_cargo == s + k)
+                             for k in range(d.offsets)]
                     uses += _landing(plan_loaded, plan_empty, at_l, at_e, s, d.offsets, hit)
                 capacity = _Capacity(layout, cap=cap_day, uses=xp.stack(uses))
             pairs = d.leave_pairs
@@ -1064,9 +1055,12 @@ def run_chunk(c: Compiled, runs: int, rng: Any, threats: bool = True,
             eaten_here = eaten_here + eaten_today
             # The loads taken, where they leave (``stock`` is this day's own array here).
             stock.reshape(n_p * n_g, runs)[d.load_pairs] -= take * leaving_here
-            if handling_left is not None:  # what left, and what lands within the step
-                handling_left = (handling_left - d.loads_handled(take * leaving_here)
-                                 - d.lands_handled(cargo * cargo_kept[d.cargo_leg]))
+            if handling_left is not None:  # what left, and what will land there, by step
+                handling_left[:, s] -= d.loads_handled(take * leaving_here)
+                kept = cargo * (1.0 - loss)[d.cargo_leg]
+                for k in range(d.offsets):
+                    handling_left[:, s + k] -= d.lands_handled(
+                        kept * (at_cargo == s + k)[d.cargo_leg])
             if arrivals_left is not None:  # the units that will land there, by step
                 landing = _landing(n_loaded, n_empty, at_l, at_e, s, d.offsets, hit)
                 for k, units in enumerate(landing):
@@ -1109,9 +1103,8 @@ def run_chunk(c: Compiled, runs: int, rng: Any, threats: bool = True,
         tally["destroyed"] += d.cargo_good(destroyed)
         back = (n_loaded - lost_l)[d.back_leg] * d.back[s][:, None] if d.has_back else None
         # What arrives in later steps (or after the horizon: still on the way at the end).
-        handled = d.handled if d.handled_host.size else None
         if fixed is not None:
-            fixed.send(pending, arrived, fixed.goods, (n_p, n_g), cargo=True, handled=handled)
+            fixed.send(pending, arrived, fixed.goods, (n_p, n_g), cargo=True)
             fixed.send(pending, n_loaded - lost_l, fixed.units_loaded, (n_p, n_m), cargo=False)
             fixed.send(pending, n_empty - lost_e, fixed.units_empty, (n_p, n_m), cargo=False)
             if fixed.goods_after.size:
@@ -1125,8 +1118,7 @@ def run_chunk(c: Compiled, runs: int, rng: Any, threats: bool = True,
         else:
             sending = n_loaded > 0
             pending.add(arrived, at_cargo[d.cargo_leg], sending[d.cargo_leg], s, steps,
-                        d.cargo_to, (n_p, n_g), cargo=True, by_good=d.cargo_good,
-                        handled=handled)
+                        d.cargo_to, (n_p, n_g), cargo=True, by_good=d.cargo_good)
             if back is not None:
                 pending.add(back, at_l[d.back_leg], sending[d.back_leg], s, steps, d.back_to,
                             (n_p, n_g), cargo=True, by_good=d.back_good)
@@ -1281,15 +1273,14 @@ def _capacity_today(xp: Any, layout: _CapacityLayout, left: Any, handling_left: 
                     arrivals_left: Any) -> Any:
     """Today's capacities [K, R] in the rows of ``layout`` (None: none): the arcs' limits
     with what is ``left`` of them [A, R], then what the places whose handling is limited
-    may still load in the step [H, R], then what the places whose arrivals are limited
-    may still receive in this step and the next ones [Ha, offsets, R]."""
+    may still load and unload [H, offsets, R] and what those whose arrivals are limited
+    may still receive [Ha, offsets, R], in this step and the next ones."""
     parts = []
     if layout.arc_rows:
         parts.append(layout.rows_capacity * left[layout.rows_arc])
-    if handling_left is not None:
-        parts.append(xp.maximum(handling_left, 0.0))
-    if arrivals_left is not None:
-        parts.append(xp.maximum(arrivals_left, 0.0).reshape(-1, arrivals_left.shape[-1]))
+    for budget in (handling_left, arrivals_left):
+        if budget is not None:
+            parts.append(xp.maximum(budget, 0.0).reshape(-1, budget.shape[-1]))
     if not parts:
         return None
     return parts[0] if len(parts) == 1 else xp.concatenate(parts)

@@ -328,9 +328,10 @@ def make_variants(scenario: Scenario, varies: Sequence[Vary],
                                             f"{owners[path]}"))
             owners.setdefault(path, vary.text)
     count = math.prod(len(vary.values) for vary in varies)
-    if count > MAX_VARIANTS:
+    if count > MAX_VARIANTS:  # said at once: each value is not checked first
         problems.append(VaryProblem(" ".join(v.text for v in varies), "(combinations)",
                                     f"at most {MAX_VARIANTS:,} variants", f"{count:,}"))
+        raise VaryError(problems)
 
     def build(values: Sequence[Value], which: Sequence[int]) -> tuple[dict[str, Any],
                                                                       list[DataPath]]:
@@ -350,7 +351,9 @@ def make_variants(scenario: Scenario, varies: Sequence[Vary],
         said: set[tuple[str, str, str]] = set()  # a wrong field is wrong for every value
         for value in vary.values:
             data, changed = build([value], [i])
-            _scenario, found_problems = _validate(data, base, changed, replay)
+            # (Whether the replay can be given depends on the other values too: it is
+            # checked on the combinations.)
+            _scenario, found_problems = _validate(data, base, changed, None)
             new = [p for p in found_problems if (p.field, p.expected, p.got) not in said]
             said.update((p.field, p.expected, p.got) for p in new)
             problems += _as_vary_problems(f"{vary.path}={shown_value(value)}", new)

@@ -17,6 +17,7 @@ from tests.plan.test_invariants import _build, small_networks
 from tests.simulate.helpers import (
     ARRIVALS,
     HANDLING,
+    builtin_document,
     limited_plan,
     one_route,
     quiet_tutorial_plan,
@@ -525,3 +526,33 @@ def test_runs_never_load_unload_or_receive_more_than_a_place_can(
     cap = limit[1] * (1000.0 if limit == HANDLING else 1.0) * plan.network.grid.length
     assert used.max() > 0.99 * cap.max()  # the limit binds in some runs
     assert (used <= cap[None] * (1 + 1e-6) + 1e-3).all()
+
+
+@LIMITS
+def test_what_lands_in_a_later_step_counts_in_that_step(limit: tuple[str, float]) -> None:
+    """The bridge road made 40 km (a trip of 2.4 days into the ridge depot) and struck:
+    what its legs send lands steps later, and counts against the depot's limit of the
+    step it lands in (before, cargo landing from earlier steps went over it by up to
+    1.9 times on 5 % of the run-days)."""
+    doc = builtin_document("tutorial")
+    doc["places"] = [{**p, limit[0]: limit[1]} if p["id"] == "ridge-depot" else p
+                     for p in doc["places"]]
+    for route in doc["routes"]:
+        if route.get("id") == "bridge-road":
+            route.update(length_km=40, air_exposed=True, capacity_movements_per_day=400,
+                         repair_days=3)
+    doc["threats"]["air"].append({
+        "routes": ["bridge-road"], "capacity_lost_fraction": 1.0,
+        "cargo_destroyed_fraction": 0.0,
+        "windows": [{"start": "2024-11-01", "end": "2024-11-30", "day_probability": 0.3}]})
+    plan = sl.plan(sl.Scenario.model_validate(doc))
+    legs, depot = plan.legs, plan.network.place_ids.index("ridge-depot")
+    into = legs.dest == depot
+    assert (legs.cargo_arrives[into] > np.arange(plan.network.steps)[None, :]).any()
+    out = run_chunk(compile_plan(plan), 100, np.random.default_rng(1), trace=True,
+                    unit_losses=False)
+    used = _used(plan, limit, out)
+    cap = limit[1] * (1000.0 if limit == HANDLING else 1.0) * plan.network.grid.length
+    assert used.max() > 0.99 * cap.max()
+    assert (used <= cap[None] * (1 + 1e-6) + 1e-3).all()
+
