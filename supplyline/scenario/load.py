@@ -36,6 +36,7 @@ from supplyline.scenario._describe import (
 )
 from supplyline.scenario._yaml_lines import Locations, Spot, read_yaml, shown
 from supplyline.scenario._yaml_lines import Path as DataPath
+from supplyline.scenario.paths import document
 from supplyline.scenario.schema import Scenario
 from supplyline.scenario.tables import TABLE_MODELS, read_table
 
@@ -254,9 +255,33 @@ def _parse_text(text: str, file: str, base: Traversable, limit: int | None) -> S
             problems += _expand_table(data, section, file, base, locations, limit)
     scenario, found = validate_data(data, locations, file)
     problems += found
+    if scenario is not None and not problems:
+        problems += _quoted(data, document(scenario), (), locations, file)
     if problems or scenario is None:
         raise ScenarioError(_ordered(problems, file))
     return scenario
+
+
+def _quoted(raw: Any, valid: Any, path: DataPath, locations: Locations,
+            file: str) -> list[Problem]:
+    """Numbers and yes/no values written in the scenario file as quoted text
+    (``population: "1200"``): the schema reads them, but an editor checking the file
+    against the JSON Schema refuses them, so ``check`` does too. (A CSV table's cells are
+    all text: only values written in the YAML file itself count.)"""
+    if isinstance(raw, dict) and isinstance(valid, dict):
+        return [p for key, value in raw.items() if key in valid
+                for p in _quoted(value, valid[key], (*path, key), locations, file)]
+    if isinstance(raw, list) and isinstance(valid, list) and len(raw) == len(valid):
+        return [p for i, (value, checked) in enumerate(zip(raw, valid, strict=True))
+                for p in _quoted(value, checked, (*path, i), locations, file)]
+    if not isinstance(raw, str) or not isinstance(valid, int | float):
+        return []
+    spot = locations.spots.get(path)
+    if spot is None or spot.file != file:
+        return []
+    expected = ("true or false" if isinstance(valid, bool)
+                else "a number") + ", written without quotes"
+    return [Problem(file, spot.line, locations.field_name(path), expected, shown(raw))]
 
 
 def validate_data(

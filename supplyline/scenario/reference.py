@@ -57,6 +57,9 @@ file, line and field.
   `end_date` inclusive, and dates that the model acts on must fall inside it.
 - **Identifiers** are lower-case letters, digits, `_` and `-` (at most 64 characters). Write
   an identifier that YAML would read as a number or a date in quotes (`id: '1954'`).
+- **Numbers and true/false** are written without quotes (`population: 1200`,
+  `air_exposed: false`): quoted, they are text, which `check` refuses as the JSON Schema
+  does. (A CSV table's cells are read by their column's type.)
 - **Day series**: a field typed "number or list of DaySeriesStep" is either one number (the
   same every day) or steps, sorted by `start`, each holding from its start until the next.
   Before the first step the value is 0.

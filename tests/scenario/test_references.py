@@ -349,3 +349,22 @@ def test_a_replay_asking_more_than_its_localities_can_give_is_located() -> None:
     assert problem.line == line_of(bad, "kg: 90000")
     assert "at most 25,000 kg" in problem.expected and problem.got == "90,000"
     assert load_text(text, "tutorial.yaml", base_dir=DATA).replays[0].mobilization[0].kg == 20000
+
+
+def test_numbers_and_yes_no_written_as_quoted_text_are_located() -> None:
+    """The schema would read them, but an editor checking the file against the JSON Schema
+    refuses them: all of them at once, at their lines. A CSV table's cells, all text, are
+    not concerned (tests/data/tables loads)."""
+    import importlib.resources
+
+    text = (importlib.resources.files("supplyline") / "scenario" / "builtin"
+            / "tutorial.yaml").read_text(encoding="utf-8")
+    bad = edit(text, "population: 1200", 'population: "1200"')
+    bad = edit(bad, "length_km: 6,", 'length_km: "6",')
+    bad = edit(bad, "terrain_factor: 1.5,\n     air_exposed: false}",
+               "terrain_factor: 1.5,\n     air_exposed: 'false'}")
+    found = by_field(problems_in(bad, "tutorial.yaml"))
+    assert found["places[0].population"].expected == "a number, written without quotes"
+    assert found["places[0].population"].line == line_of(bad, 'population: "1200"')
+    assert found["routes[0].length_km"].got == "'6'"
+    assert found["routes[0].air_exposed"].expected == "true or false, written without quotes"
