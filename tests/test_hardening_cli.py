@@ -271,10 +271,11 @@ def test_ctrl_c_during_the_solve_ends_cleanly(tiny_path: Path,
 
 
 def test_ctrl_c_stops_a_long_solve_at_once(tmp_path: Path, tiny_text: str) -> None:
-    """A year of the tiny scenario takes HiGHS minutes; SIGINT ends the run within seconds.
-    (Over a year the villages eat what its replay asks them to give: it goes.)"""
-    path = tmp_path / "year.yaml"
-    year = tiny_text.replace("end_date: 1954-03-10", "end_date: 1955-02-28")
+    """Three years of the tiny scenario take HiGHS minutes (one year, seconds); SIGINT ends
+    the run within seconds. (Over such a horizon the villages eat what its replay asks them
+    to give: it goes.)"""
+    path = tmp_path / "years.yaml"
+    year = tiny_text.replace("end_date: 1954-03-10", "end_date: 1957-02-28")
     path.write_text(year[:year.index("replays:")] + year[year.index("observed:"):],
                     encoding="utf-8")
     out = tmp_path / "out"
