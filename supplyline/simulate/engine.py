@@ -358,7 +358,7 @@ _PER_LEG = ("origin", "dest", "mode", "arc", "route", "night", "loaded", "empty"
 
 def _landing_offsets(c: Compiled, places: np.ndarray) -> int:
     """How many steps, from the one a trip leaves in, the trips to ``places`` and their
-    cargo may land in: under the slowest rain each route may draw (0: none)."""
+    cargo may land in: under the slowest rain each route may draw, and one more (0: none)."""
     if places.size == 0:
         return 0
     into = np.nonzero(np.isin(np.asarray(c.dest), places))[0]
@@ -376,7 +376,9 @@ def _landing_offsets(c: Compiled, places: np.ndarray) -> int:
         at = np.searchsorted(np.asarray(c.step_start), day, side="right") - 1
         at = np.where(day >= c.days, c.steps, at)
         most = max(most, int((np.minimum(at, c.steps) - steps).max(initial=0)))
-    return most + 1
+    # One more than the latest landing step so counted: a run draws its slowdowns in its
+    # own floating-point type, whose rounding may carry a trip past a day's edge.
+    return most + 2
 
 
 def _max_slowdown(net: Network) -> np.ndarray:
