@@ -195,6 +195,23 @@ def test_compare_daily_shows_what_steps_change() -> None:
     assert "Timing is coarser" in text.stdout and "Steps against day by day" in text.stdout
 
 
+def test_a_plan_in_steps_is_compared_with_day_by_day_where_that_is_affordable(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Where the plan day by day is small (the tutorial's 15 days: 2,598 variables), `plan`
+    in steps shows what the steps change without being asked; where it is large, it says
+    how to ask."""
+    args = ("plan", "tutorial", "--days", "15", "--step-days", "3")
+    shown = invoke(*args)
+    assert "Steps against day by day" in shown.stdout
+    assert "below shows what the steps change" in " ".join(shown.stdout.split())
+    assert json.loads(invoke(*args, "--json").stdout)["compare_daily"]
+    monkeypatch.setattr(cli, "COMPARE_DAILY_UP_TO", 1_000)
+    told = invoke(*args)
+    assert "Steps against day by day" not in told.stdout
+    assert "`plan --compare-daily` shows" in " ".join(told.stdout.split())
+    assert "compare_daily" not in json.loads(invoke(*args, "--json").stdout)
+
+
 def test_a_plan_day_by_day_says_nothing_of_steps() -> None:
     result = invoke("plan", "tutorial", "--days", "5")
     assert result.exit_code == 0

@@ -354,18 +354,21 @@ def _findings(plan: Plan, console: Console) -> None:
             console.print(inert(f"• {note}"))
 
 
-def step_note(plan: Plan) -> str:
-    """What planning in steps of several days changes, in words ('' when day by day)."""
+def step_note(plan: Plan, compared: bool = False) -> str:
+    """What planning in steps of several days changes, in words ('' when day by day);
+    ``compared``: the plan day by day is shown beside it."""
     steps = plan.steps_description()
     if not steps:
         return ""
+    where = ("The table \"Steps against day by day\" below shows what the steps change."
+             if compared else "`plan --compare-daily` shows what the steps change against "
+             "a day-by-day plan.")
     return (f"Timing is coarser when {steps}: a load arrives in the step that holds its "
             "mean arrival, up to half a step early or late on each leg; totals of rations, "
-            "fuel and labour still count every trip's real days. `plan --compare-daily` shows "
-            "what the steps change against a day-by-day plan.")
+            f"fuel and labour still count every trip's real days. {where}")
 
 
-def print_plan_summary(plan: Plan, console: Console) -> None:
+def print_plan_summary(plan: Plan, console: Console, compared: bool = False) -> None:
     """Print a plan's key figures as tables that fit the console's width.
 
     Shows delivered vs demand per commodity, shortfall days, tonnes mobilized per region,
@@ -379,6 +382,8 @@ def print_plan_summary(plan: Plan, console: Console) -> None:
         The solved plan.
     console:
         Where to print (``rich.console.Console()`` for the terminal).
+    compared:
+        The plan day by day is printed after it (the step note points there).
     """
     sc = plan.network.scenario
     kpis = plan.kpis()
@@ -392,7 +397,7 @@ def print_plan_summary(plan: Plan, console: Console) -> None:
         f" in {fmt(plan.build_seconds + plan.solve_seconds)} s"))
     if plan.solver_note:
         console.print(Text(plan.solver_note, style="dim"))
-    note = step_note(plan)
+    note = step_note(plan, compared)
     if note:
         console.print(Text(note, style="yellow"))
     console.print(_headline(plan, kpis))
