@@ -36,7 +36,6 @@ from supplyline.scenario._describe import (
 )
 from supplyline.scenario._yaml_lines import Locations, Spot, read_yaml, shown
 from supplyline.scenario._yaml_lines import Path as DataPath
-from supplyline.scenario.paths import document
 from supplyline.scenario.schema import Scenario
 from supplyline.scenario.tables import TABLE_MODELS, read_table
 
@@ -255,33 +254,57 @@ def _parse_text(text: str, file: str, base: Traversable, limit: int | None) -> S
             problems += _expand_table(data, section, file, base, locations, limit)
     scenario, found = validate_data(data, locations, file)
     problems += found
-    if scenario is not None and not problems:
-        problems += _quoted(data, document(scenario), (), locations, file)
+    problems += _quoted(data, locations, file, {p.field for p in problems})
     if problems or scenario is None:
         raise ScenarioError(_ordered(problems, file))
     return scenario
 
 
-def _quoted(raw: Any, valid: Any, path: DataPath, locations: Locations,
-            file: str) -> list[Problem]:
+#: The types pydantic's strict mode wants where the lax mode reads text as a number or yes/no.
+_WANTS_NUMBER = {"float_type": "a number", "int_type": "a whole number",
+                 "bool_type": "true or false"}
+
+
+def _quoted(data: dict[str, Any], locations: Locations, file: str,
+            already: set[str]) -> list[Problem]:
     """Numbers and yes/no values written in the scenario file as quoted text
-    (``population: "1200"``): the schema reads them, but an editor checking the file
-    against the JSON Schema refuses them, so ``check`` does too. (A CSV table's cells are
-    all text: only values written in the YAML file itself count.)"""
-    if isinstance(raw, dict) and isinstance(valid, dict):
-        return [p for key, value in raw.items() if key in valid
-                for p in _quoted(value, valid[key], (*path, key), locations, file)]
-    if isinstance(raw, list) and isinstance(valid, list) and len(raw) == len(valid):
-        return [p for i, (value, checked) in enumerate(zip(raw, valid, strict=True))
-                for p in _quoted(value, checked, (*path, i), locations, file)]
-    if not isinstance(raw, str) or not isinstance(valid, int | float):
-        return []
-    spot = locations.spots.get(path)
-    if spot is None or spot.file != file:
-        return []
-    expected = ("true or false" if isinstance(valid, bool)
-                else "a number") + ", written without quotes"
-    return [Problem(file, spot.line, locations.field_name(path), expected, shown(raw))]
+    (``population: "1200"``): the schema's lax reading takes them, but an editor checking
+    the file against the JSON Schema refuses them, so ``check`` does too, beside the file's
+    other problems (``already``: their fields, not said twice). A CSV table's cells are all
+    text: only values written in the YAML file itself count."""
+    try:
+        Scenario.model_validate(data, strict=True)
+    except ValidationError as error:
+        problems: list[Problem] = []
+        said = set(already)
+        for found in error.errors():
+            wanted = _WANTS_NUMBER.get(found["type"])
+            if wanted is None or not isinstance(found["input"], str):
+                continue
+            path = _data_path(data, found["loc"])
+            spot = locations.spots.get(path)
+            field = locations.field_name(path)
+            if spot is None or spot.file != file or field in said:
+                continue
+            said.add(field)
+            problems.append(Problem(file, spot.line, field, f"{wanted}, written without quotes",
+                                    shown(found["input"])))
+        return problems
+    return []
+
+
+def _data_path(data: Any, loc: tuple[Any, ...]) -> DataPath:
+    """The path in ``data`` of a pydantic ``loc`` (union branches and the like left out)."""
+    path: list[str | int] = []
+    here = data
+    for part in loc:
+        in_dict = isinstance(here, dict) and part in here
+        in_list = isinstance(here, list) and isinstance(part, int) and 0 <= part < len(here)
+        if not (in_dict or in_list):
+            continue
+        here = here[part]
+        path.append(part)
+    return tuple(path)
 
 
 def validate_data(

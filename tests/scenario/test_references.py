@@ -363,7 +363,9 @@ def test_numbers_and_yes_no_written_as_quoted_text_are_located() -> None:
     bad = edit(bad, "length_km: 6,", 'length_km: "6",')
     bad = edit(bad, "terrain_factor: 1.5,\n     air_exposed: false}",
                "terrain_factor: 1.5,\n     air_exposed: 'false'}")
+    bad = edit(bad, "    lon: 85.601\n", "    lon: 85.601\n    colour: red\n")  # another
     found = by_field(problems_in(bad, "tutorial.yaml"))
+    assert "places[0].colour" in found  # said beside them, all at once
     assert found["places[0].population"].expected == "a number, written without quotes"
     assert found["places[0].population"].line == line_of(bad, 'population: "1200"')
     assert found["routes[0].length_km"].got == "'6'"
