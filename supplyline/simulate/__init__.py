@@ -195,10 +195,11 @@ def simulate(
             progress(done, runs)
     merged = {key: (np.sum(values, axis=0) if key.endswith("_count")
                     else np.concatenate(values, axis=0)) for key, values in parts.items()}
+    notes = _notes(owed, owed_kg, daily=not plan.steps_description())
     return Simulation(
         plan=plan, runs=runs, seed=int(sequence.entropy) if seed is None else seed,  # type: ignore[arg-type]
         device=device, precision=precision, chunk=chunk, seconds=time.perf_counter() - started,
-        fronts=compiled.fronts.astype(np.int64), **merged, notes=_notes(owed, owed_kg),
+        fronts=compiled.fronts.astype(np.int64), **merged, notes=notes,
         threats=bool(threats), unit_losses=bool(unit_losses), breakdowns=bool(breakdowns),
     )
 
@@ -230,14 +231,18 @@ def _in_order(fn: Callable[[int], Any], n: int, workers: int) -> Iterator[Any]:
         pool.shutdown(wait=False, cancel_futures=True)
 
 
-def _notes(owed: float, owed_kg: float) -> list[str]:
-    """What the reader should know about how the runs went."""
+def _notes(owed: float, owed_kg: float, daily: bool = False) -> list[str]:
+    """What the reader should know about how the runs went (``daily``: the plan is day by
+    day, each step a day)."""
     notes = []
     if owed > 0.5 or owed_kg > 0.5:
-        notes.append(f"at worst {owed:,.1f} units and {owed_kg:,.0f} kg were owed at a step's "
-                     "end: a step's first day counts on what its last day sends back within "
-                     "the step, and the last day sent less (the next arrivals there pay it, if any "
-                     "come)")
+        notes.append(
+            f"at worst {owed:,.1f} units and {owed_kg:,.0f} kg were owed at a day's end: "
+            "each day counts on what the plan has coming back within the day, and less came "
+            "(the next arrivals there pay it, if any come)" if daily else
+            f"at worst {owed:,.1f} units and {owed_kg:,.0f} kg were owed at a step's end: a "
+            "step's first day counts on what its last day sends back within the step, and "
+            "the last day sent less (the next arrivals there pay it, if any come)")
     return notes
 
 
