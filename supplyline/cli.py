@@ -1298,7 +1298,8 @@ def replan(
                 if status is not None:
                     status.update("no plan in force: planning from the scenario's start")
                 first = figures_of(make_plan(sc))
-                force = (books.save_plan(first, "replan"), first)
+                # Kept as the plan in force, but not by a dry run (which writes nothing).
+                force = (books.save_plan(first, "replan") if keep else None, first)
             if status is not None:
                 status.update(f"re-planning from {day}")
             done = make_replan(books, day)
@@ -1314,17 +1315,24 @@ def replan(
     from supplyline.report.svg import fmt
     from supplyline.report.terminal import Column, FitTable
 
-    table = FitTable(f"Re-plan from {day} against plan #{force[0]} (tonnes from {day})",
+    against = (f"plan #{force[0]}" if force[0] is not None
+               else "the plan from the scenario's start (not kept)")
+    table = FitTable(f"Re-plan from {day} against {against} (tonnes from {day})",
                      Column("What"), Column("Id"), Column("In force", numeric=True),
                      Column("Re-plan", numeric=True), Column("Change", numeric=True))
     for row in changes:
         was, now = row["in_force_kg"] / 1000, row["replan_kg"] / 1000
         table.add_row(row["what"], row["id"], f"{was:,.1f}", f"{now:,.1f}", f"{now - was:+,.1f}")
     stdout.print(table)
-    short = float(kpis["shortfall_t"])
-    stdout.print(inert(f"The re-plan feeds the fronts {fmt(kpis['delivered_t'])} t of "
-                       f"the {fmt(kpis['demand_t'])} t they need from {day}: "
-                       + (f"{fmt(short)} t short." if short >= 0.0005 else "all of it.")))
+    short, need = float(kpis["shortfall_t"]), fmt(kpis["demand_t"])
+    stdout.print(inert(f"The re-plan leaves the fronts {fmt(short)} t short of the {need} t "
+                       f"they need from {day}." if short >= 0.0005 else
+                       f"The re-plan meets all of the {need} t the fronts need from {day}."))
+    gave_up = done.plan.gave_up()  # as plan says them
+    if gave_up:
+        stdout.print("[bold red]What else the re-plan could not do[/bold red]")
+        for note in gave_up:
+            stdout.print(inert(f"• {note}"))
     say(stdout, f"Re-plan {done.plan.status}; " + (f"kept as plan #{kept}, now in force."
                                                    if kept else "not kept (--dry-run)."))
 
