@@ -86,7 +86,12 @@ def risk_rows(result: Simulation) -> list[tuple[str, str, str]]:
         if lost > 0:
             rows.append((f"{short_label(mode_name(net, m), 200).lower()} units lost to strikes "
                          "and raids, mean", fmt(lost), ""))
-    rows.append(("labour-days", _pm(k["labour_days"], n), _runs_for(k["labour_days"], n)))
+    label = "labour-days"
+    if any(lost > 0 for lost in k["units_lost_by_mode"].values()):
+        planned = fmt(result.plan.labour_days()["total"])
+        label = (f"labour-days (the plan's {planned}, less the days the crews of units lost "
+                 "would have served)")
+    rows.append((label, _pm(k["labour_days"], n), _runs_for(k["labour_days"], n)))
     return rows
 
 
