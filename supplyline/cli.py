@@ -1410,7 +1410,7 @@ DeviceOption = Annotated[
 
 
 PrecisionOption = Annotated[
-    str, typer.Option("--precision", help="single (float32, the default: about 1.6 times "
+    str, typer.Option("--precision", help="single (float32, the default: 1.6 to 1.7 times "
                                           "as fast) or double (float64) for every amount.")]
 
 
@@ -1425,7 +1425,6 @@ def _simulate_or_exit(result: Plan, runs: int, seed: int | None, device: str,
     from supplyline.errors import SimulationError
     from supplyline.simulate import simulate
 
-    _check_device(device, precision, json_output)
     with ExitStack() as stack:
         bar = None
         if not json_output:

@@ -7,7 +7,6 @@ Formatting only: every figure comes from :class:`supplyline.simulate.Simulation`
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from collections.abc import Callable
 from html import escape
@@ -24,7 +23,7 @@ from supplyline.report.inert import inert
 from supplyline.report.safe_write import output_files
 from supplyline.report.svg import Series, fmt
 from supplyline.report.terminal import Column, FitTable
-from supplyline.simulate.result import FAN, SHORT_SHARE, Simulation
+from supplyline.simulate.result import FAN, SHORT_SHARE, Simulation, period
 
 if TYPE_CHECKING:
     from supplyline.plan.result import Plan
@@ -152,15 +151,6 @@ def export_simulation(result: Simulation, directory: Path,
         with files.open("simulation.json") as handle:
             handle.write(result.to_json())
     return files.written
-
-
-def period(row: dict[str, Any]) -> str:
-    """The day of a row of ``worst_days``, or the days of its step: ``2024-11-04``,
-    ``2024-11-01 to 2024-11-03``."""
-    first = dt.date.fromisoformat(str(row["date"]))
-    if row["step_days"] <= 1:
-        return first.isoformat()
-    return f"{first} to {first + dt.timedelta(days=row['step_days'] - 1)}"
 
 
 def _planned_short_words(result: Simulation) -> str:

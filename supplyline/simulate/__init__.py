@@ -145,7 +145,7 @@ def simulate(
         Chunks of runs computed at once on the CPU, each in its own thread (default: the
         cores this process may use); the result does not depend on it.
     precision:
-        'single' (float32, the default: about 1.6 times as fast) or 'double' (float64) for
+        'single' (float32, the default: 1.6 to 1.7 times as fast) or 'double' (float64) for
         every amount (see :data:`PRECISIONS`). The random draws are the same in both.
     """
     if not isinstance(plan, Plan):

@@ -6,6 +6,7 @@ would make it good to ±1 %."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -306,6 +307,15 @@ class Simulation:
         return (f"<div><p><b>{title}</b></p><table><thead><tr><th>figure</th>"
                 f"<th>value ± standard error</th><th>runs for ±1 %</th></tr></thead>"
                 f"<tbody>{rows}</tbody></table></div>")
+
+
+def period(row: dict[str, Any]) -> str:
+    """The day of a row of ``worst_days``, or the days of its step: ``2024-11-04``,
+    ``2024-11-01 to 2024-11-03``."""
+    first = dt.date.fromisoformat(str(row["date"]))
+    if row["step_days"] <= 1:
+        return first.isoformat()
+    return f"{first} to {first + dt.timedelta(days=row['step_days'] - 1)}"
 
 
 def _mean(x: FloatArray) -> dict[str, float]:

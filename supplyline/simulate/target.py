@@ -21,7 +21,7 @@ import numpy as np
 from supplyline.errors import SimulationError, not_number
 from supplyline.plan.result import Plan
 from supplyline.scenario.schema import Scenario
-from supplyline.simulate.result import Simulation, is_short
+from supplyline.simulate.result import Simulation, is_short, period
 
 __all__ = ["MARGIN_STEP", "MAX_MARGIN", "RiskPlan", "RiskRound", "plan_for_risk"]
 
@@ -185,8 +185,6 @@ def _why_not(plan: Plan, simulation: Simulation, rounds: list[RiskRound], risk: 
     missed = float(plan.reserve_short_kg.sum()) / 1000.0
     routes = plan.route_at_capacity_days()
     busiest = int(np.argmax(routes)) if routes.size else -1
-    from supplyline.report.risk import period
-
     worst = simulation.kpis()["worst_days"]
     when = (f"; the worst {'step' if worst[0]['step_days'] > 1 else 'day'} is "
             f"{period(worst[0])}" if worst else "")
