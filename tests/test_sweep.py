@@ -141,14 +141,30 @@ def test_a_value_varied_twice_does_not_hide_a_bad_value() -> None:
 
 def test_a_variant_whose_replay_cannot_be_given_is_refused_before_anything_runs() -> None:
     """With --replay, each variant's replay must ask no more than its localities can give
-    (the planner refuses it; the sweep used to run the others and fail that variant);
-    without it, the variant plans freely."""
+    (the planner refuses it; the sweep used to run the others and fail that variant)."""
     vary = [parse_vary("replays.pledged.mobilization[0].kg=20000,90000")]
     with pytest.raises(VaryError) as caught:
         make_variants(sl.load("tutorial"), vary, replay="pledged")
     (problem,) = caught.value.problems
     assert problem.field == "replays[0].mobilization[0].kg" and problem.got == "90,000"
-    assert len(make_variants(sl.load("tutorial"), vary)) == 2
+
+
+def test_a_value_no_plan_reads_is_an_error_before_anything_runs() -> None:
+    """Varying a replay the sweep does not plan with, a historical figure or a source gives
+    the same plan for every value: each is said at its option (a sweep without --replay
+    used to accept a replay that could never be given, and plan every variant alike)."""
+    tutorial = sl.load("tutorial")
+    with pytest.raises(VaryError) as caught:
+        make_variants(tutorial, [parse_vary("replays.pledged.mobilization[0].kg=20000,90000"),
+                                 parse_vary("observed[0].value=1,2"),
+                                 parse_vary("modes.porter.source=a,b")])
+    said = {p.field: p for p in caught.value.problems}
+    assert set(said) >= {"replays[0].mobilization[0].kg", "observed[0].value",
+                         "modes[0].source"}
+    assert "--replay pledged" in said["replays[0].mobilization[0].kg"].expected
+    assert "validate" in said["observed[0].value"].got
+    kg = [parse_vary("replays.pledged.mobilization[0].kg=20000,25000")]
+    assert len(make_variants(tutorial, kg, replay="pledged")) == 2
 
 
 def test_days_cut_each_variant_after_it_is_validated_whole() -> None:

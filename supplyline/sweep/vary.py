@@ -274,6 +274,29 @@ def _validate(data: dict[str, Any], source: _Source, changed: list[DataPath],
     return validate_data(data, locations, source.file, unused=False, replay=replay)
 
 
+#: Fields that only describe (the reader's text): no plan reads them.
+_TEXT_FIELDS = ("title", "description", "source")
+
+
+def _unread(data: dict[str, Any], path: DataPath,
+            replay: str | None) -> tuple[str, str] | None:
+    """What is expected and what was found where ``path`` names a value that none of the
+    sweep's plans reads, so that varying it would give the same plan again and again: the
+    historical figures (read by ``validate``), a replay other than the one planned, text."""
+    expected = "a value the sweep's plans read"
+    if path[0] == "observed":
+        return expected, "a historical figure (read only by validate)"
+    if path[0] == "replays" and len(path) > 1:
+        name = str(data["replays"][path[1]].get("name", path[1]))
+        if replay != name:
+            planned = "no replay" if replay is None else f"replay {replay!r}"
+            return (f"{expected}: replay {name!r} is read only when the sweep plans with it "
+                    f"(--replay {name})", f"a sweep that plans {planned}")
+    if isinstance(path[-1], str) and path[-1] in _TEXT_FIELDS:
+        return expected, f"text ({path[-1]}), which no plan reads"
+    return None
+
+
 def _as_vary_problems(option: str, problems: list[Problem]) -> list[VaryProblem]:
     return [VaryProblem(option, p.field, p.expected, p.got, p.file, p.line) for p in problems]
 
@@ -327,6 +350,11 @@ def make_variants(scenario: Scenario, varies: Sequence[Vary],
                                             "one --vary option", f"also set by --vary "
                                             f"{owners[path]}"))
             owners.setdefault(path, vary.text)
+    for vary, paths in zip(varies, targets, strict=True):
+        for path in paths:
+            unread = _unread(base.data, path, replay)
+            if unread is not None:
+                problems.append(VaryProblem(vary.text, dotted(path), *unread))
     count = math.prod(len(vary.values) for vary in varies)
     if count > MAX_VARIANTS:  # said at once: each value is not checked first
         problems.append(VaryProblem(" ".join(v.text for v in varies), "(combinations)",
