@@ -717,7 +717,11 @@ def plan_command(
 ) -> None:
     """Optimize what to mobilize where and how to move it; print what arrives."""
     from supplyline.report import print_plan_summary
-    from supplyline.report.terminal import print_step_comparison, step_comparison
+    from supplyline.report.terminal import (
+        print_step_comparison,
+        step_comparison,
+        step_gave_up,
+    )
 
     sc = _limit_days(load_or_exit(scenario, json_output), days, json_output)
     _check_replay(sc, replay, json_output)
@@ -759,7 +763,8 @@ def plan_command(
     exported = _export(result, export, "--export", json_output) if export is not None else []
     if json_output:
         extra: dict[str, Any] = (
-            {"compare_daily": step_comparison(result, daily)} if daily is not None
+            {"compare_daily": step_comparison(result, daily),
+             "compare_daily_could_not_do": step_gave_up(result, daily)} if daily is not None
             else {"compare_daily": []} if compare_daily else {})  # []: day by day already
         if search is not None:
             from supplyline.report.risk import risk_search_json

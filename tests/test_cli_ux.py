@@ -190,9 +190,19 @@ def test_compare_daily_shows_what_steps_change() -> None:
         assert row["stepped"] == pytest.approx(stepped[figure], rel=1e-6)
         assert row["daily"] == pytest.approx(daily[figure], rel=1e-6)
         assert row["difference"] == pytest.approx(row["stepped"] - row["daily"])
+    # What only one plan could not do, beside the figures (here the wounded's rice, which
+    # only the plan day by day leaves a few kg short).
+    only = answer["compare_daily_could_not_do"]
+    said = {"stepped": sl.plan(sl.load("tutorial"), days=15, step_days=3).gave_up(),
+            "daily": sl.plan(sl.load("tutorial"), days=15, step_days=1).gave_up()}
+    assert only["daily"] == [n for n in said["daily"] if n not in said["stepped"]]
+    assert only["stepped"] == [n for n in said["stepped"] if n not in said["daily"]]
+    assert only["daily"] and "wounded not fed" in only["daily"][0]
     text = invoke(*args)
     assert "planned in 3-day steps" in text.stdout
     assert "Timing is coarser" in text.stdout and "Steps against day by day" in text.stdout
+    assert f"Could not do, only day by day: {only['daily'][0]}." in " ".join(
+        text.stdout.split())
 
 
 def test_a_plan_in_steps_is_compared_with_day_by_day_where_that_is_affordable(

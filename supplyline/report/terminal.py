@@ -46,6 +46,7 @@ __all__ = [
     "print_scenario_summary",
     "print_step_comparison",
     "print_validation",
+    "step_gave_up",
 ]
 
 
@@ -554,8 +555,18 @@ def step_comparison(stepped: Plan, daily: Plan) -> list[dict[str, Any]]:
     return rows
 
 
+def step_gave_up(stepped: Plan, daily: Plan) -> dict[str, list[str]]:
+    """What only one of a plan in steps and the same plan day by day could not do besides
+    meeting demand (:meth:`Plan.gave_up`): ``stepped`` and ``daily``, each the notes the
+    other plan does not have."""
+    said = {"stepped": stepped.gave_up(), "daily": daily.gave_up()}
+    return {"stepped": [n for n in said["stepped"] if n not in said["daily"]],
+            "daily": [n for n in said["daily"] if n not in said["stepped"]]}
+
+
 def print_step_comparison(stepped: Plan, daily: Plan, console: Console) -> None:
-    """Print :func:`step_comparison` as a table."""
+    """Print :func:`step_comparison` as a table, then what only one of the two plans could
+    not do (:func:`step_gave_up`)."""
     steps = stepped.steps_description() or "planned day by day"
     table = _table("Steps against day by day", "figure", "in steps", "day by day",
                    "difference", numeric=[False, True, True, True], prose=[0])
@@ -568,3 +579,6 @@ def print_step_comparison(stepped: Plan, daily: Plan, console: Console) -> None:
         table.add_row(row["label"], shown(row["stepped"]), shown(row["daily"]),
                       (f"{sign}{fmt(100 * diff)} points" if share else f"{sign}{fmt(diff)}"))
     console.print(table)
+    for key, which in (("stepped", "in steps"), ("daily", "day by day")):
+        for note in step_gave_up(stepped, daily)[key]:
+            console.print(Text(f"Could not do, only {which}: {note}.", style="dim"))
