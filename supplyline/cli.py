@@ -64,6 +64,7 @@ from supplyline.scenario.summary import network_sketch, summarize
 from supplyline.scenario.whatif import first_days
 
 if TYPE_CHECKING:
+    from supplyline.errors import PlanError
     from supplyline.plan.result import Plan
 
 __all__ = [
@@ -544,10 +545,21 @@ def _check_replay(sc: Scenario, replay: str | None, json_output: bool) -> None:
 def _plan_or_exit(sc: Scenario, replay: str | None, solver: Solver | str, time_limit: float,
                   json_output: bool, step_days: int | None = None,
                   verbose: bool = False, lines: Callable[..., None] | None = None) -> Plan:
+    """:func:`_solve` for a plan the command needs: a failed solve exits 1."""
+    result = _solve(sc, replay, solver, time_limit, json_output, step_days, verbose, lines)
+    assert result is not None  # without ``failed``, _solve exits instead
+    return result
+
+
+def _solve(sc: Scenario, replay: str | None, solver: Solver | str, time_limit: float,
+           json_output: bool, step_days: int | None = None,
+           verbose: bool = False, lines: Callable[..., None] | None = None,
+           failed: Callable[[PlanError], None] | None = None) -> Plan | None:
     """Solve, showing the stage and a running clock (none with ``--json``; without a
     terminal, a line for each stage, on the clock of ``lines`` where given: see
-    :func:`_progress_lines`); a bad replay exits 2, a failed solve exits 1. With ``verbose``
-    the solver's log goes to stderr.
+    :func:`_progress_lines`); a bad replay exits 2, a failed solve exits 1 (or, where
+    ``failed`` is given, is handed to it and None is returned: a plan that is only a
+    comparison). With ``verbose`` the solver's log goes to stderr.
 
     The solve runs in a worker thread while this one keeps the clock: HiGHS does not come
     back to Python until it is done (it lets other threads run meanwhile), so without the
@@ -594,6 +606,9 @@ def _plan_or_exit(sc: Scenario, replay: str | None, solver: Solver | str, time_l
     if isinstance(error, ReplayError):
         fail("replay", f"--replay: {error}", EXIT_BAD_INPUT, json_output)
     if isinstance(error, PlanError):
+        if failed is not None:
+            failed(error)
+            return None
         fail("plan", str(error), EXIT_FAILED, json_output)
     if error is not None:
         raise error
@@ -753,8 +768,17 @@ def plan_command(
     else:
         result = _plan_or_exit(sc, replay, solver, time_limit, json_output, step_days, verbose)
     daily = None
+    daily_failed: list[str] = []
     if result.steps_description() and (compare_daily or _daily_affordable(sc)):
-        daily = _plan_or_exit(sc, replay, solver, time_limit, json_output, 1, verbose)
+        # The plan is made: a comparison that cannot be made is said, not a failed command.
+        def failed(error: PlanError) -> None:
+            late = time_limit and "time limit" in str(error)
+            daily_failed.append(
+                f"the plan day by day, to compare with, was not made within the time limit "
+                f"({time_limit:g} s; --time-limit 0: no limit)" if late else
+                f"the plan day by day, to compare with, could not be made: {error}")
+
+        daily = _solve(sc, replay, solver, time_limit, json_output, 1, verbose, failed=failed)
     elif compare_daily and not json_output:
         say(stderr, "--compare-daily: the plan is day by day already; there are no steps to "
                     "compare.")
@@ -765,6 +789,8 @@ def plan_command(
         extra: dict[str, Any] = (
             {"compare_daily": step_comparison(result, daily),
              "compare_daily_could_not_do": step_gave_up(result, daily)} if daily is not None
+            else {"compare_daily": None, "compare_daily_error": daily_failed[0]}
+            if daily_failed
             else {"compare_daily": []} if compare_daily else {})  # []: day by day already
         if search is not None:
             from supplyline.report.risk import risk_search_json
@@ -777,6 +803,8 @@ def plan_command(
     print_plan_summary(result, stdout, compared=daily is not None)
     if daily is not None:
         print_step_comparison(result, daily, stdout)
+    for words in daily_failed:
+        say(stderr, words[0].upper() + words[1:] + ".")
     if search is not None:
         from supplyline.report.risk import print_risk_search
 

@@ -222,6 +222,34 @@ def test_a_plan_in_steps_is_compared_with_day_by_day_where_that_is_affordable(
     assert "compare_daily" not in json.loads(invoke(*args, "--json").stdout)
 
 
+def test_a_comparison_that_cannot_be_made_is_said_and_the_plan_stands(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The built-in scenario's plan day by day takes about as long as the default time
+    limit: where it stops, the plan in steps is still printed (exit 0), and the comparison's
+    failure is said with how to lift the limit."""
+    from supplyline.errors import PlanError
+
+    plan_package = importlib.import_module("supplyline.plan")  # (sl.plan is the function)
+    made = plan_package.plan
+
+    def plan(sc: sl.Scenario, **options: Any) -> Any:
+        if options.get("step_days") == 1:
+            raise PlanError("the optimizer reached its time limit before finding the best "
+                            "plan")
+        return made(sc, **options)
+
+    monkeypatch.setattr(plan_package, "plan", plan)
+    args = ("plan", "tutorial", "--days", "15", "--step-days", "3", "--compare-daily")
+    shown = invoke(*args)
+    assert shown.exit_code == 0, shown.output
+    assert "Steps against day by day" not in shown.stdout and "All demand" in shown.stdout
+    said = " ".join(shown.stderr.split())
+    assert "not made within the time limit (300 s; --time-limit 0: no limit)" in said
+    answer = json.loads(invoke(*args, "--json").stdout)
+    assert answer["ok"] and answer["compare_daily"] is None
+    assert "time limit" in answer["compare_daily_error"]
+
+
 def test_a_plan_day_by_day_says_nothing_of_steps() -> None:
     result = invoke("plan", "tutorial", "--days", "5")
     assert result.exit_code == 0
