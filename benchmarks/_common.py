@@ -110,12 +110,16 @@ def _run(command: list[str]) -> str:
 
 
 def machine() -> str:
-    """CPU model, cores and memory, from ``lscpu``, ``nproc`` and ``free -h``."""
+    """CPU model, cores and memory, from ``lscpu``, the cores this process may run on and
+    ``free -h``."""
     model = "unknown CPU"
     for line in _run(["lscpu"]).splitlines():
         if line.startswith("Model name:"):
             model = line.split(":", 1)[1].strip()
-    cores = _run(["nproc"]).strip() or str(os.cpu_count())
+    # Not `nproc`: it reports OMP_NUM_THREADS, which a Dask cluster sets to 1 in the
+    # process that starts it (the sweep's table once said "1 cores" on a 2-core machine).
+    cores = str(len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity")
+                else os.cpu_count())
     memory = "unknown"
     for line in _run(["free", "-h"]).splitlines():
         if line.startswith("Mem:"):
