@@ -316,9 +316,11 @@ def lagrangian_bound(lp: LinearProgram, row_dual: FloatArray, upper: FloatArray 
     return float(columns.sum() + rows.sum()), 0
 
 
-def assess(lp: LinearProgram, x: FloatArray, row_dual: FloatArray) -> Assessment:
+def assess(lp: LinearProgram, x: FloatArray, row_dual: FloatArray,
+           upper: FloatArray | None = None) -> Assessment:
     """Objective, proven bound (the better of ``row_dual`` and its negation: solvers differ
-    in sign) and violations of an answer ``x``."""
+    in sign) and violations of an answer ``x``; ``upper``: the LP's
+    :func:`implied_upper_bounds` where they are at hand (computed here otherwise)."""
     a = lp.assembled
     v = lp.variables
     r = a.matrix @ x
@@ -332,7 +334,7 @@ def assess(lp: LinearProgram, x: FloatArray, row_dual: FloatArray) -> Assessment
 
     row_abs, row_rel = excess(r, a.row_lower, a.row_upper)
     col_abs, col_rel = excess(x, v.lower, v.upper)
-    upper = implied_upper_bounds(lp)
+    upper = implied_upper_bounds(lp) if upper is None else upper
     bound, unbounded = max(lagrangian_bound(lp, row_dual, upper),
                            lagrangian_bound(lp, -row_dual, upper),
                            key=lambda pair: (pair[0], -pair[1]))

@@ -162,6 +162,25 @@ def test_a_crossover_that_does_not_finish_leaves_the_interior_solution(
     assert not any("retrying with simplex" in line for line in said)
 
 
+def test_an_interior_answer_says_the_gap_its_duals_prove(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A large LP's interior answer (taken without crossover) says the gap to the lower
+    bound its own dual values prove, the figure `assess` gives, beside HiGHS's own."""
+    from supplyline.plan import model
+
+    lp = build_lp(compile_network(sl.load("tutorial")))
+    basic = solve_lp(lp, "ipm")
+    monkeypatch.setattr(model, "INTERIOR_ONLY_COLUMNS", 0)
+    interior = solve_lp(lp, "ipm")
+    judged = assess(lp, interior.x, interior.row_dual)
+    assert f"proven gap {judged.gap:.1e} to the lower bound" in interior.note
+    assert judged.gap < 1e-7
+    assert interior.note.startswith("interior point without crossover: ")
+    assert interior.note.endswith("are approximate")
+    assert interior.objective == pytest.approx(basic.objective, rel=1e-7)
+    assert "proven gap" not in basic.note  # a basic optimal solution needs no such figure
+
+
 def test_the_built_in_first_two_weeks_day_by_day_plan_in_seconds() -> None:
     """17,488 columns, under the size solved without crossover: crossover's simplex clean-up
     loses its way on this LP (for the whole time limit before it was stopped)."""
