@@ -50,8 +50,10 @@ KPIS: tuple[tuple[str, str, int], ...] = (
     ("eaten_on_way_t", "eaten on the way (t)", 1),
     ("labour_days", "labour-days", 0),
     ("wounded_late_person_days", "wounded late (person-days)", 0),
-    ("max_burden", "largest burden", 3),
+    ("max_burden", "largest burden (%)", 1),
 )
+#: Key figures that are shares, shown in percent as everywhere else.
+PERCENT = frozenset({"max_burden"})
 #: The simulation's figures a sweep's record may hold (``sweep --simulate``).
 SIMULATED_KPIS: tuple[tuple[str, str, int], ...] = (
     ("sim_p_any_shortfall", "P(any shortfall), simulated", 3),
@@ -156,14 +158,16 @@ class Comparison:
                 parts.append('<p class="note">None in any plan.</p>')
                 continue
             head = "".join(f"<th>{escape(str(c))}</th>" for c in frame.columns)
-            parts.append(f"<table><thead><tr><th>plan</th>{head}</tr></thead><tbody>")
+            # A table wider than the page scrolls in its own box (a sweep of many values).
+            parts.append(f'<div class="table-wrap"><table><thead><tr><th>plan</th>{head}'
+                         "</tr></thead><tbody>")
             for label, row in frame.iterrows():
                 cells = "".join(
                     f'<td class="num">'
                     f"{escape(_number(v, digits if digits is not None else _digits(str(c))))}"
                     "</td>" for c, v in row.items())
                 parts.append(f"<tr><th>{escape(str(label))}</th>{cells}</tr>")
-            parts.append("</tbody></table>")
+            parts.append("</tbody></table></div>")
         if self.failed:
             parts.append("<h3>Failed</h3><ul>")
             parts += [f"<li>{escape(label)}: {escape(reason)}</li>"
@@ -240,8 +244,12 @@ def compare_records(records: Mapping[str, Mapping[str, Any] | None],
 
     shown = KPIS + tuple(k for k in SIMULATED_KPIS
                          if any(r.get(k[0]) is not None for r in ok.values()))
-    kpis = pd.DataFrame([{label: r.get(key) for key, label, _d in shown} for r in ok.values()],
-                        index=labels)
+    def figure(record: Mapping[str, Any], key: str) -> Any:
+        value = record.get(key)
+        return 100.0 * value if key in PERCENT and value is not None else value
+
+    kpis = pd.DataFrame([{label: figure(r, key) for key, label, _d in shown}
+                         for r in ok.values()], index=labels)
     regions = named("mobilized_by_region_t", lambda c: True)
     routes = by_name(named("route_days_at_capacity", lambda c: bool((c > 0).any())))
     tonnes = by_name(named("route_tonnes", lambda c: bool((c > 1e-9).any())))

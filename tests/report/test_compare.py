@@ -28,6 +28,9 @@ def test_compare_shows_key_figures_regions_and_routes_at_capacity(
         kpis = plan.kpis()
         assert table.kpis.loc[label, "delivered (t)"] == pytest.approx(kpis["delivered_t"])
         assert table.kpis.loc[label, "labour-days"] == pytest.approx(kpis["labour_days"])
+        # A share in percent, as the plan's summary shows it.
+        assert table.kpis.loc[label, "largest burden (%)"] == pytest.approx(
+            100 * kpis["max_burden"])
         for region, tonnes in kpis["mobilized_by_region_t"].items():
             assert table.regions.loc[label, region] == pytest.approx(tonnes)
         # Routes go by their names (Network.route_names).
@@ -63,6 +66,8 @@ def test_records_read_back_give_the_same_comparison(two: dict[str, sl.Plan],
     html = page.read_text("utf-8")
     assert "Given per region (t)" in html and "gorge-path" in html
     assert "broken: time limit" in html and "a bad idea" in html
+    # Each table scrolls in its own box where it is wider than the page (many values).
+    assert html.count('<div class="table-wrap"><table>') == html.count("<thead>") >= 3
     console = Console(width=80, record=True)
     with_failure.print(console)
     text = console.export_text()
