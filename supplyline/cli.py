@@ -1273,10 +1273,20 @@ DbOption = Annotated[
 ]
 
 
-def _books_or_exit(db: str, scenario: str | None, json_output: bool) -> Any:
+def _books_or_exit(db: str, scenario: str | None, json_output: bool,
+                   existing: bool = False) -> Any:
     """Open the books at ``db`` for ``scenario`` (by default the one the books were made
-    for, else the built-in default); exit 2 when they cannot be opened."""
-    from supplyline.ops.books import BooksError, books_source, open_books
+    for, else the built-in default); exit 2 when they cannot be opened, or, with
+    ``existing``, when ``db`` names an SQLite file that is not there (a mistyped path would
+    otherwise start new, empty books)."""
+    from supplyline.ops.books import BooksError, books_source, database_url, open_books
+
+    full = database_url(db)
+    file = Path(full[len("sqlite:///"):]) if full.startswith("sqlite:///") else None
+    if existing and file is not None and not file.exists() and file.parent.is_dir():
+        fail("db", f"--db: no books at {db}: expected books that `supplyline serve --db "
+                   f"{db}` has started (or a postgresql:// URL), found no such file",
+             EXIT_BAD_INPUT, json_output, path=str(db))
 
     try:
         kept = books_source(db)
@@ -1313,12 +1323,15 @@ def replan(
     from supplyline.ops.replan import replan as make_replan
     from supplyline.plan import plan as make_plan
 
+    if not as_of:
+        fail("usage", "--as-of: required: the day to plan from (YYYY-MM-DD)", EXIT_BAD_INPUT,
+             json_output)
     try:
         day = dt.date.fromisoformat(as_of)
     except ValueError:
         fail("usage", f"--as-of: expected a date YYYY-MM-DD, got {as_of!r}", EXIT_BAD_INPUT,
              json_output)
-    books = _books_or_exit(db, scenario, json_output)
+    books = _books_or_exit(db, scenario, json_output, existing=True)
     sc = books.scenario
     if not sc.start_date < day <= sc.end_date:
         fail("usage", f"--as-of: expected a day after {sc.start_date} and up to "

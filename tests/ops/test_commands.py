@@ -132,6 +132,23 @@ def test_books_that_cannot_be_opened_are_said_with_exit_2(
         assert isinstance(got.exception, SystemExit)  # said, not raised
 
 
+def test_replan_refuses_books_that_are_not_there(tmp_path: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """A mistyped --db (or none, in a folder without books) used to start new, empty books
+    and re-plan as if nothing had been recorded; and --as-of is required."""
+    monkeypatch.chdir(tmp_path)
+    runner = CliRunner()
+    for args in (["--db", "nope.db"], []):
+        got = runner.invoke(app, ["replan", *args, "--as-of", "2024-11-05", "--json"])
+        assert got.exit_code == 2, got.output
+        error = json.loads(got.stdout)["error"]
+        assert error["kind"] == "db" and "no books at" in error["message"]
+        assert "supplyline serve" in error["message"]
+    assert not any(tmp_path.iterdir())  # nothing made
+    got = runner.invoke(app, ["replan", "--db", "nope.db"])
+    assert got.exit_code == 2 and "--as-of: required" in got.output
+
+
 def test_a_dry_run_on_books_without_a_plan_keeps_none(tmp_path: Path) -> None:
     """With no plan in force, the plan from the scenario's start is what a re-plan is
     compared with; a dry run keeps neither (it used to keep that first plan)."""
