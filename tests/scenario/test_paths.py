@@ -27,7 +27,10 @@ def tutorial() -> sl.Scenario:
 
 def via_vary(scenario: sl.Scenario, path: str, value: Any) -> sl.Scenario:
     text = "true" if value is True else str(value)
-    variants = make_variants(scenario, [parse_vary(f"{path}={text}")], "tutorial")
+    # A replay's values are read only by a sweep that plans with it.
+    replay = "pledged" if path.startswith("replays.pledged") else None
+    variants = make_variants(scenario, [parse_vary(f"{path}={text}")], "tutorial",
+                             replay=replay)
     assert len(variants) == 1
     return variants[0].scenario
 
