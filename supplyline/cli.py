@@ -1356,9 +1356,9 @@ def replan(
     kpis = done.plan.kpis()  # the re-plan's, from the as-of day (as the API gives them)
     if json_output:
         print_json({"ok": True, "status": done.plan.status, "kept": kept,
-                    "in_force": force[0], "kpis": kpis, "changes": changes})
+                    "in_force": force[0], "kpis": kpis, "changes": changes,
+                    "outcome": done.outcome(day)})
         return
-    from supplyline.report.svg import fmt
     from supplyline.report.terminal import Column, FitTable
 
     against = (f"plan #{force[0]}" if force[0] is not None
@@ -1370,15 +1370,8 @@ def replan(
         was, now = row["in_force_kg"] / 1000, row["replan_kg"] / 1000
         table.add_row(row["what"], row["id"], f"{was:,.1f}", f"{now:,.1f}", f"{now - was:+,.1f}")
     stdout.print(table)
-    short, need = float(kpis["shortfall_t"]), fmt(kpis["demand_t"])
-    stdout.print(inert(f"The re-plan leaves the fronts {fmt(short)} t short of the {need} t "
-                       f"they need from {day}." if short >= 0.0005 else
-                       f"The re-plan meets all of the {need} t the fronts need from {day}."))
-    gave_up = done.plan.gave_up()  # as plan says them
-    if gave_up:
-        stdout.print("[bold red]What else the re-plan could not do[/bold red]")
-        for note in gave_up:
-            stdout.print(inert(f"• {note}"))
+    for words in done.outcome(day):
+        stdout.print(inert(words))
     say(stdout, f"Re-plan {done.plan.status}; " + (f"kept as plan #{kept}, now in force."
                                                    if kept else "not kept (--dry-run)."))
 

@@ -279,6 +279,7 @@ def create_app(books: Books) -> FastAPI:
         return {"id": kept, "in_force": None if force is None else force[0],
                 "status": done.plan.status, "kpis": _kpis(done.plan),
                 "changes": compare_plans(None if force is None else force[1], done.figures),
+                "outcome": done.outcome(body.as_of),
                 "state": state_json(done.state, done.plan.network)}
 
     def _in_horizon(day: dt.date, field: str) -> dt.date:

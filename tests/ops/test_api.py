@@ -285,6 +285,11 @@ def test_council_plans_replans_and_makes_accounts(served: Any) -> None:
     body = again.json()
     assert body["state"]["transit"][0]["to"] == "kestrel-town"
     assert {c["what"] for c in body["changes"]} == {"locality", "route", "front"}
+    # How short it leaves the fronts from the as-of day, and what else it could not do.
+    short, need = body["kpis"]["shortfall_t"], body["kpis"]["demand_t"]
+    assert body["outcome"][0].startswith(
+        "The re-plan leaves the fronts" if short >= 0.0005 else "The re-plan meets all")
+    assert str(need).split(".")[0][:2] in body["outcome"][0]
     assert [p["id"] for p in client.get("/api/plans", headers=headers["viewer"]).json()] == [
         made.json()["id"], body["id"]]
     assert client.post("/api/replan", json={"as_of": "2024-11-01"},

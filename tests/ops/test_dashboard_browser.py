@@ -117,6 +117,8 @@ def test_a_commune_clerk_records_a_contribution(server: str) -> None:
         page.wait_for_selector("#replan-status:has-text('against plan #1')", timeout=60_000)
         assert "Re-plan optimal, kept as plan #2" in page.inner_text("#replan-status")
         assert page.locator("#changes tbody tr").count() > 3
+        # How short the re-plan leaves the fronts, as the command line says it.
+        assert page.inner_text("#replan-outcome li").startswith("The re-plan ")
         page.screenshot(path=str(ARTIFACTS / "dashboard-replan.png"), full_page=True)
 
         # The council adds a depot clerk (a locality is no depot: said at the field).

@@ -584,6 +584,7 @@ $("#replan-form").addEventListener("submit", async (event) => {
   event.preventDefault();
   $("#err-as_of").textContent = "";
   $("#replan-status").textContent = "Planning…";
+  $("#replan-outcome").replaceChildren();
   const response = await api("/api/replan", { method: "POST",
     body: JSON.stringify({ as_of: $("#replan-date").value }) });
   const data = await response.json();
@@ -595,6 +596,8 @@ $("#replan-form").addEventListener("submit", async (event) => {
   $("#replan-status").textContent = "Re-plan " + data.status + ", kept as plan #" + data.id +
     " (now in force)" + (data.in_force === null ? "; there was no plan in force before." :
     ", against plan #" + data.in_force + ".");
+  // How short it leaves the fronts, and what else it could not do: as the command says it.
+  $("#replan-outcome").replaceChildren(...data.outcome.map((words) => el("li", {}, words)));
   const what = { locality: placeName, front: placeName, route: routeName };
   $("#changes tbody").replaceChildren(...data.changes.map((c) => el("tr", {},
     el("td", {}, c.what), el("td", {}, what[c.what](c.id)),
