@@ -282,6 +282,13 @@ def _place(ix: Index, field: str, value: str, kinds: tuple[str, ...], what: str)
         raise EntryError(field, f"expected {what} ({shown}), got {value!r}")
 
 
+def _whole(field: str, units: float) -> None:
+    """Carriers are counted whole: a porter, a bicycle, a truck. (The schema keeps a number,
+    so that books written before this rule still read.)"""
+    if units != round(units):
+        raise EntryError(field, f"expected a whole number of units, got {units:g}")
+
+
 def check_entry(entry: Entry, ix: Index) -> None:
     """Raise :class:`EntryError` where ``entry`` does not fit the scenario."""
     if not ix.start <= entry.date <= ix.end:
@@ -310,6 +317,7 @@ def check_entry(entry: Entry, ix: Index) -> None:
             raise EntryError("mode", f"expected no mode for role {entry.role!r}, "
                                      f"got {entry.mode!r}")
     elif isinstance(entry, Dispatch):
+        _whole("units", entry.units)
         _place(ix, "from", entry.from_, PLACE_KINDS, "a place")
         _place(ix, "to", entry.to, PLACE_KINDS, "a place")
         _one_of("mode", entry.mode, ix.modes, "a mode")
@@ -336,6 +344,8 @@ def check_entry(entry: Entry, ix: Index) -> None:
             _one_of(f"received_kg.{good}", good, ix.goods, "a good counted in kg")
         for i, loss in enumerate(entry.losses):
             _one_of(f"losses.{i}.good", loss.good, ix.goods, "a good counted in kg")
+        for i, gone in enumerate(entry.units_lost):
+            _whole(f"units_lost.{i}.units", gone.units)
     elif isinstance(entry, Wounded):
         _place(ix, "front", entry.front, ("front",), "a front")
         _place(ix, "hospital", entry.hospital, ("hospital",), "a hospital")

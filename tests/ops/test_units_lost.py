@@ -73,6 +73,14 @@ def test_losing_more_units_than_were_sent_is_refused(books: Books,
                          received_kg={"rice": 200},
                          units_lost=[{"units": 1, "reason": "ambush"}]),
             "units_lost.0.reason", "strike")
+    # Carriers are counted whole, sent or lost (half a porter used to be taken).
+    refused(books, entry("receipt", date=day(tutorial, 1), dispatch=convoy,
+                         received_kg={"rice": 200},
+                         units_lost=[{"units": 0.5, "reason": "illness"}]),
+            "units_lost.0.units", "expected a whole number of units, got 0.5")
+    refused(books, entry("dispatch", date=day(tutorial, 1), from_="ridge-depot",
+                         to="kestrel-town", mode="porter", units=2.5, cargo_kg={}),
+            "units", "expected a whole number of units, got 2.5")
     # All of them lost is a receipt like any other; no units wait at the depot.
     books.append(entry("receipt", date=day(tutorial, 1), dispatch=convoy,
                        received_kg={"rice": 200},
