@@ -144,6 +144,13 @@ def test_the_ledger_filters_and_pages(served: Any) -> None:
     csv = client.get("/api/entries.csv?kind=labour", headers=headers["viewer"]).text
     assert csv.splitlines()[0].startswith("id,kind,date") and all(
         ",labour," in line for line in csv.splitlines()[1:])
+    # A mistyped place is said at the field, not answered with an empty list.
+    for path in ("/api/entries?place=ridge-depo", "/api/entries.csv?place=ridge-depo"):
+        got = client.get(path, headers=headers["viewer"])
+        assert got.status_code == 422
+        (problem,) = got.json()["detail"]
+        assert problem["loc"] == ["query", "place"]
+        assert "(did you mean 'ridge-depot'?), got 'ridge-depo'" in problem["msg"]
 
 
 def test_the_scenario_and_the_overview_give_names(served: Any) -> None:
