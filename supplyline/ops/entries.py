@@ -188,7 +188,6 @@ _EXPECTED = {
     **dict.fromkeys(("dict_type", "model_type", "model_attributes_type"),
                     "an object {name: value, ...}"),
     "list_type": "a list",
-    "json_invalid": "a JSON document",
 }
 _BOUNDS = {"greater_than": ("gt", "greater than"), "greater_than_equal": ("ge", "of at least"),
            "less_than": ("lt", "less than"), "less_than_equal": ("le", "of at most")}
@@ -221,6 +220,11 @@ def said(error: Mapping[str, Any]) -> tuple[list[str | int], str]:
         loc.append(str(ctx["discriminator"]).strip("'"))
         expected = "one of " + ", ".join(repr(k) for k in KINDS)
         got = shown(ctx["tag"]) if kind == "union_tag_invalid" else "nothing"
+    elif kind == "json_invalid":  # the body is no JSON: its loc ends at the character
+        at = loc.pop() if loc and isinstance(loc[-1], int) else None
+        expected = "a JSON document"
+        got = (f"text that is not JSON ({ctx.get('error', 'cannot be read')}"
+               + (f", at character {at})" if at is not None else ")"))
     elif kind == "missing":
         expected, got = "a value", "nothing"
     elif kind == "extra_forbidden":

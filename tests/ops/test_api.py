@@ -255,6 +255,20 @@ def test_bad_requests_are_said_as_entries_are(served: Any, path: str, body: dict
     assert "short" not in first["msg"]  # a password is never repeated
 
 
+def test_a_body_that_is_not_json_is_said_as_such(served: Any) -> None:
+    """A cut-off body used to be said as "got an empty mapping" at ["body", 23]."""
+    books, client, headers = served
+    before = books.count()
+    got = client.post("/api/entries", content=b'{"kind":"contribution",',
+                      headers={**headers["council"], "Content-Type": "application/json"})
+    assert got.status_code == 422
+    first = got.json()["detail"][0]
+    assert first["loc"] == ["body"]
+    assert first["msg"].startswith("expected a JSON document, got text that is not JSON (")
+    assert first["msg"].endswith(", at character 23)")
+    assert books.count() == before
+
+
 def test_the_python_api_says_bad_entries_as_the_http_api(books: Books) -> None:
     with pytest.raises(EntryError) as error:
         books.append(dict(contribution("high-village"), date="someday"), "clerk")
