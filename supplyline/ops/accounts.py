@@ -189,5 +189,9 @@ def may_write(account: Account, entry: Entry, place: str) -> None:
         raise EntryError("kind", f"a {account.role} account may not write {entry.kind} "
                                  f"entries", 403)
     if place != account.place:
-        raise EntryError("kind", f"the {account.role} clerk of {account.place} may not write "
-                                 f"in the books of {place}", 403)
+        # Said at the field that names the place (a receipt's is its convoy's).
+        field = {"pledge": "locality", "contribution": "locality", "labour": "locality",
+                 "dispatch": "from", "wounded": "front", "route": "route",
+                 "receipt": "dispatch"}.get(entry.kind, "kind")
+        raise EntryError(field, f"the {account.role} clerk of {account.place} may not write "
+                                f"in the books of {place}", 403)

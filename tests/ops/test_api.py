@@ -194,7 +194,7 @@ def test_a_batch_with_one_entry_of_another_place_writes_nothing(served: Any) -> 
     before = books.count()
     got = client.post("/api/entries/batch", headers=headers["commune"],
                       json=[contribution("high-village"), contribution("far-village")])
-    assert got.status_code == 403 and got.json()["detail"][0]["loc"] == ["body", "1", "kind"]
+    assert got.status_code == 403 and got.json()["detail"][0]["loc"] == ["body", "1", "locality"]
     assert books.count() == before
 
 
