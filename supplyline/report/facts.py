@@ -239,7 +239,9 @@ def burden_bound(plan: Plan) -> tuple[float, str]:
     fixed = "; the replay's fixed figures may exceed it" if plan.replay else ""
     if bound is not None:
         return float(bound), "fairness bound set by the policy" + fixed
-    return float(plan.max_burden), "largest burden the optimizer allowed (minimized)" + fixed
+    return float(plan.max_burden), ("largest burden of the plan, lowered as far as it is "
+                                    "worth against the other costs "
+                                    "(policy.weights.max_burden)" + fixed)
 
 
 @dataclass(frozen=True)
