@@ -800,7 +800,8 @@ def plan_command(
                     "steps": result.steps_description() or "day by day", **extra,
                     "written": [str(p) for p in written + exported]})
         return
-    print_plan_summary(result, stdout, compared=daily is not None)
+    print_plan_summary(result, stdout, compared=daily is not None,
+                       risk_shown=search is not None)
     if daily is not None:
         print_step_comparison(result, daily, stdout)
     for words in daily_failed:

@@ -250,6 +250,25 @@ def test_a_comparison_that_cannot_be_made_is_said_and_the_plan_stands(
     assert "time limit" in answer["compare_daily_error"]
 
 
+def test_a_plan_under_threats_says_where_to_see_the_risk() -> None:
+    """The tutorial's plan meets all demand on the threats' average, while most simulated
+    runs go short somewhere: the summary points to the simulation (not after a risk
+    search, which shows it)."""
+    from supplyline.report.terminal import RISK_HINT
+
+    said = " ".join(invoke("plan", "tutorial", "--days", "10").stdout.split())
+    assert "All demand is met." in said and RISK_HINT in said
+    searched = invoke("plan", "tutorial", "--days", "10", "--risk", "0.5", "--risk-runs", "50")
+    assert searched.exit_code == 0 and RISK_HINT not in " ".join(searched.stdout.split())
+    calm = sl.load("tutorial").model_copy(update={"threats": sl.load("tutorial").threats
+                                                  .model_copy(update={"air": [], "sabotage": [],
+                                                                      "rain": []})})
+    console = Console(width=80, record=True)
+    from supplyline.report.terminal import print_plan_summary
+    print_plan_summary(sl.plan(calm, days=5), console)
+    assert "average effect" not in console.export_text()
+
+
 def test_a_plan_day_by_day_says_nothing_of_steps() -> None:
     result = invoke("plan", "tutorial", "--days", "5")
     assert result.exit_code == 0

@@ -10,8 +10,8 @@ cases nothing is written.
 
 import asyncio
 import csv
-import difflib
 import datetime as dt
+import difflib
 import io
 import json
 import os

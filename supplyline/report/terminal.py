@@ -369,13 +369,15 @@ def step_note(plan: Plan, compared: bool = False) -> str:
             f"fuel and labour still count every trip's real days. {where}")
 
 
-def print_plan_summary(plan: Plan, console: Console, compared: bool = False) -> None:
+def print_plan_summary(plan: Plan, console: Console, compared: bool = False,
+                       risk_shown: bool = False) -> None:
     """Print a plan's key figures as tables that fit the console's width.
 
     Shows delivered vs demand per commodity, shortfall days, tonnes mobilized per region,
     food eaten on the way, labour-days, carriers by mode (and why any owned ones stayed idle),
     the most burdened localities, the busiest routes, and the findings (why demand is unmet)
-    in words; a plan made in steps of several days says what that changes.
+    in words; a plan made in steps of several days says what that changes; under threats,
+    where to see the risk (:data:`RISK_HINT`), unless ``risk_shown`` (a risk search follows).
 
     Parameters
     ----------
@@ -411,6 +413,16 @@ def print_plan_summary(plan: Plan, console: Console, compared: bool = False) -> 
         if table.row_count:
             console.print(table)
     _findings(plan, console)
+    threats = plan.network.scenario.threats
+    if not risk_shown and plan.risk is None and (threats.air or threats.sabotage
+                                                  or threats.rain):
+        console.print(Text(RISK_HINT, style="dim"))
+
+
+#: Said under a plan whose scenario has threats: the plan counts on their average.
+RISK_HINT = ("The plan counts on the threats' average effect and replaces no carrier lost "
+             "to them: `supplyline simulate` shows how often the fronts go short when they "
+             "strike, and `plan --risk 0.05` plans to a chance of shortfall.")
 
 
 def _history(v: MetricValue) -> str:
