@@ -1042,11 +1042,13 @@ def resilience(
             with files.open("resilience.csv") as handle:
                 rows = csv.writer(handle, lineterminator="\n")
                 rows.writerow(["rank", "kind", "ids", "names", "extra_shortfall_t",
-                               "extra_labour_days", "extra_eaten_t", "status"])
+                               "extra_wounded_late_person_days", "extra_labour_days",
+                               "extra_eaten_t", "status"])
                 for n, i in enumerate(result.ranking, start=1):
                     rows.writerow([n, i.kind, " + ".join(i.ids), " + ".join(i.names),
-                                   f"{i.extra_shortfall_t:.6g}", f"{i.extra_labour_days:.6g}",
-                                   f"{i.extra_eaten_t:.6g}", i.status])
+                                   f"{i.extra_shortfall_t:.6g}", f"{i.extra_wounded_late:.6g}",
+                                   f"{i.extra_labour_days:.6g}", f"{i.extra_eaten_t:.6g}",
+                                   i.status])
         written = list(files.written)
         if result.plan is not None:
             with _writing(export, "--export", json_output):

@@ -420,6 +420,10 @@ class Plan:
         route's ``Network.repair_fed_at`` place)."""
         return np.asarray(repair_crew_food(self.network) - self.crew_fed_kg, dtype=float)
 
+    def wounded_late_person_days(self) -> float:
+        """Person-days the wounded spend beyond their time limit away from a hospital."""
+        return float((self.wounded_late * self.step_length).sum())
+
     def gave_up(self, unfed: bool = True) -> list[str]:
         """What the plan could not do besides meeting demand, in words: every penalty the
         objective paid (road work undone, a reserve missed, wounded late or unfed, repair
@@ -435,7 +439,7 @@ class Plan:
                     f"{work.crew_days - done:,.0f} of {work.crew_days:,.0f} person-days undone "
                     f"by {self.date_of(work.by_step)}")
         notes.extend(self._reserves_missed())
-        late = float((self.wounded_late * self.step_length).sum())
+        late = self.wounded_late_person_days()
         if late > 0.5:
             notes.append(f"wounded not at a hospital within their limit: {late:,.0f} "
                          "person-days")
@@ -506,7 +510,7 @@ class Plan:
             "mobilized_t": float(self.mobilized_kg().sum() / 1000.0),
             "eaten_on_way_t": float((trip.sum() + idle.sum() + workers.sum()) / 1000.0),
             "labour_days": self.labour_days()["total"],
-            "wounded_late_person_days": float((self.wounded_late * self.step_length).sum()),
+            "wounded_late_person_days": self.wounded_late_person_days(),
             "by_commodity": by_commodity,
             "mobilized_by_region_t": regions,
             "carriers": {

@@ -197,7 +197,8 @@ def _more(res: Resilience, count: int) -> str:
 
 def _ranking_rows(res: Resilience, count: int) -> list[list[object]]:
     return [[n, " + ".join(i.names), i.kind, _cell(i.extra_shortfall_t),
-             _cell(i.extra_labour_days), _cell(i.extra_eaten_t), _reserve(i)]
+             _cell(i.extra_wounded_late), _cell(i.extra_labour_days), _cell(i.extra_eaten_t),
+             _reserve(i)]
             for n, i in enumerate(res.ranking[:count], start=1)]
 
 
@@ -217,7 +218,11 @@ def _worst_rows(res: Resilience) -> list[list[object]]:
     return rows
 
 
-RANKING_HEAD = ["#", "cut", "kind", "+short t", "+labour d", "+eaten t", "stock"]
+RANKING_HEAD = ["#", "cut", "kind", "+short t", "+late p-d", "+labour d", "+eaten t",
+                "stock"]
+#: The columns of each table that hold numbers (right-aligned).
+RANKING_NUMERIC = (0, 3, 4, 5, 6, 7)
+WORST_NUMERIC = (0, 3, 4, 5, 6)
 WORST_HEAD = ["k", "method", "worst set (full plan)", "+short t", "model t", "bound t",
               "gap"]
 
@@ -305,11 +310,11 @@ def resilience_section(plan: Plan, context: ReportContext) -> Section | None:
                      "cut set found is struck through in red. Hover for the figures.")
             + f"<h3>{RANKING_TITLE}</h3>"
             + table("resilience-ranking", RANKING_HEAD, _ranking_rows(res, 30),
-                    [True, False, False, True, True, True, True])
+                    [n in RANKING_NUMERIC for n in range(len(RANKING_HEAD))])
             + (f'<p class="note">{escape(_more(res, 30))}</p>' if _more(res, 30) else "")
             + (f"<h3>{WORST_TITLE}</h3>" + table(
                 "resilience-worst", WORST_HEAD, _worst_rows(res),
-                [True, False, False, True, True, True, True]) if res.worst else "")
+                [n in WORST_NUMERIC for n in range(len(WORST_HEAD))]) if res.worst else "")
             + (f"<h3>{SIMULATED_TITLE}</h3>" + table(
                 "resilience-simulated", SIMULATED_HEAD, _simulated_rows(res),
                 [False, True, True, True, True]) if res.simulated else "")
@@ -327,16 +332,17 @@ def print_resilience(res: Resilience, console: Console, count: int = 15) -> None
                         f"{res.solves} solves in {res.seconds:.0f} s."))
     from supplyline.report.terminal import Column, FitTable
 
-    numeric = (0, 3, 4, 5, 6)
     ranking = FitTable(RANKING_TITLE, *(
-        Column(head, numeric=n in numeric, prose=n == 1) for n, head in enumerate(RANKING_HEAD)))
+        Column(head, numeric=n in RANKING_NUMERIC, prose=n == 1)
+        for n, head in enumerate(RANKING_HEAD)))
     for row in _ranking_rows(res, count):
         ranking.add_row(*(str(c) for c in row))
     console.print(ranking)
     if _more(res, count):
         console.print(inert(_more(res, count)))
     worst = FitTable(WORST_TITLE, *(
-        Column(head, numeric=n in numeric, prose=n == 2) for n, head in enumerate(WORST_HEAD)))
+        Column(head, numeric=n in WORST_NUMERIC, prose=n == 2)
+        for n, head in enumerate(WORST_HEAD)))
     for row in _worst_rows(res):
         worst.add_row(*(str(c) for c in row))
     if res.worst:

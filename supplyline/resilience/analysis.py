@@ -104,6 +104,7 @@ class Resilience:
                 "extra_by_front_t": i.extra_by_front,
                 "extra_labour_days": _num(i.extra_labour_days),
                 "extra_eaten_t": _num(i.extra_eaten_t),
+                "extra_wounded_late_person_days": _num(i.extra_wounded_late),
                 "reserve_days": i.reserve_days, "seconds": i.seconds, "notes": i.notes,
             }
 
@@ -170,7 +171,8 @@ class Resilience:
         return pd.DataFrame([
             {"kind": i.kind, "ids": " + ".join(i.ids), "names": " + ".join(i.names),
              "extra_shortfall_t": i.extra_shortfall_t, "extra_labour_days": i.extra_labour_days,
-             "extra_eaten_t": i.extra_eaten_t, "status": i.status}
+             "extra_eaten_t": i.extra_eaten_t,
+             "extra_wounded_late_person_days": i.extra_wounded_late, "status": i.status}
             for i in self.ranking])
 
     def __repr__(self) -> str:

@@ -39,6 +39,7 @@ class Figures:
     short_kg: FloatArray  # [F, G, S] demand not met
     labour_days: float
     eaten_kg: float  # food and fuel eaten or burned on the way, by workers, by wounded
+    wounded_late: float = 0.0  # person-days beyond their time limit
 
     @property
     def shortfall_t(self) -> float:
@@ -58,6 +59,7 @@ def figures_of(plan: Plan) -> Figures:
         short_kg=short,
         labour_days=plan.labour_days()["total"],
         eaten_kg=float(balance["eaten"].sum() + balance["burned"].sum()),
+        wounded_late=plan.wounded_late_person_days(),
     )
 
 
@@ -80,6 +82,7 @@ class Impact:
     seconds: float = 0.0
     iterations: int = 0
     notes: list[str] = field(default_factory=list)
+    extra_wounded_late: float = 0.0  # person-days beyond the wounded's time limit
 
     def to_dict(self) -> dict[str, object]:
         return dict(self.__dict__)
@@ -134,7 +137,7 @@ def cut_impact(session: Session, base: Figures, base_x: FloatArray,
             nan = float("nan")
             return Impact(kind, ids, called(net, routes, places), out.status.value, True,
                           nan, zero, nan, nan, nan, {f: None for f in base.fronts},
-                          out.seconds, out.iterations, [out.detail])
+                          out.seconds, out.iterations, [out.detail], nan)
         cut = figures_of(session.plan(out))
     finally:
         session.restore()
@@ -150,12 +153,13 @@ def cut_impact(session: Session, base: Figures, base_x: FloatArray,
         extra_objective=cut.objective - base.objective,
         reserve_days=_reserve_days(net, base, cut, window),
         seconds=out.seconds, iterations=out.iterations,
+        extra_wounded_late=cut.wounded_late - base.wounded_late,
     )
 
 
 def rank(impacts: list[Impact]) -> list[Impact]:
     """Largest extra shortfall first, then the largest extra cost in the objective (wounded
-    late, labour, food eaten); failed solves last."""
+    late, labour, food eaten: each has its column); failed solves last."""
     def key(i: Impact) -> tuple[bool, float, float]:
         failed = not np.isfinite(i.extra_shortfall_t)
         return (failed, -round(i.extra_shortfall_t, 3) if not failed else 0.0,

@@ -131,3 +131,16 @@ def test_cuts_are_named_for_a_reader_and_kept_by_id() -> None:
     by_id = {i.ids: i for i in n_minus_1(s, base, x)}
     assert by_id[("v--j",)].names == ("Upper village – Junction",)
     assert by_id[("j",)].names == ("Junction",)
+
+
+def test_a_cut_that_leaves_the_wounded_late_says_by_how_much() -> None:
+    """On the tutorial the route to the district hospital ranks above the ridge road, which
+    costs far more labour: its cut leaves the wounded late, and the ranking says so."""
+    s, base, x = _session(sl.load("tutorial"))
+    ranked = n_minus_1(s, base, x)
+    by_id = {i.ids: i for i in ranked}
+    hospital = by_id[("ridge-depot--district-hospital",)]
+    ridge = by_id[("ridge-road",)]
+    assert hospital.extra_wounded_late > 100 * max(ridge.extra_wounded_late, 1.0)
+    assert ridge.extra_labour_days > 100 * hospital.extra_labour_days
+    assert ranked.index(hospital) < ranked.index(ridge)
