@@ -160,8 +160,8 @@ def test_resilience_tables_never_break_an_id(monkeypatch: pytest.MonkeyPatch) ->
 
     long_id = "terrace-village--ridge-depot-upper-trail"
     monkeypatch.setattr(resilience, "_ranking_rows", lambda res, count: [
-        [1, long_id, "route", "48.5", "-1,144", "-0.96", "2 d"],
-        [2, "Gorge path (safe, slow)", "route", "0", "0", "0", "lasts"]])
+        [1, long_id, "route", "48.5", "1,512", "-1,144", "-0.96", "2 d"],
+        [2, "Gorge path (safe, slow)", "route", "0", "0", "0", "0", "lasts"]])
     monkeypatch.setattr(resilience, "_worst_rows", lambda res: [
         [2, "interdiction", f"{long_id} + bridge", "61.2", "60.1", "64.0", "6.5%"]])
     res = SimpleNamespace(base=SimpleNamespace(shortfall_t=0.0), solves=9, seconds=2.0,
