@@ -192,17 +192,31 @@ def test_compare_daily_shows_what_steps_change() -> None:
         assert row["difference"] == pytest.approx(row["stepped"] - row["daily"])
     # What only one plan could not do, beside the figures (here the wounded's rice, which
     # only the plan day by day leaves a few kg short).
-    only = answer["compare_daily_could_not_do"]
-    said = {"stepped": sl.plan(sl.load("tutorial"), days=15, step_days=3).gave_up(),
-            "daily": sl.plan(sl.load("tutorial"), days=15, step_days=1).gave_up()}
-    assert only["daily"] == [n for n in said["daily"] if n not in said["stepped"]]
-    assert only["stepped"] == [n for n in said["stepped"] if n not in said["daily"]]
-    assert only["daily"] and "wounded not fed" in only["daily"][0]
+    (only,) = answer["compare_daily_could_not_do"]
+    assert sl.plan(sl.load("tutorial"), days=15, step_days=3).gave_up() == []
+    (note,) = sl.plan(sl.load("tutorial"), days=15, step_days=1).gave_up()
+    assert only == {"what": "wounded not fed", "stepped": None, "daily": note}
     text = invoke(*args)
     assert "planned in 3-day steps" in text.stdout
     assert "Timing is coarser" in text.stdout and "Steps against day by day" in text.stdout
-    assert f"Could not do, only day by day: {only['daily'][0]}." in " ".join(
-        text.stdout.split())
+    assert f"Could not do, only day by day: {note}." in " ".join(text.stdout.split())
+
+
+def test_what_both_plans_could_not_do_is_said_once_with_both_amounts() -> None:
+    """Notes with amounts differ as text when both plans fail the same thing: they are
+    matched by what was not done, not said as each plan's alone."""
+    from types import SimpleNamespace
+
+    from supplyline.report.terminal import step_gave_up
+
+    late = "wounded not at a hospital within their limit"
+    stepped = SimpleNamespace(gave_up=lambda: [f"{late}: 4,244 person-days",
+                                               "wounded not fed: 4 kg of rice missing"])
+    daily = SimpleNamespace(gave_up=lambda: [f"{late}: 4,086 person-days",
+                                             "wounded not fed: 4 kg of rice missing"])
+    assert step_gave_up(stepped, daily) == [  # type: ignore[arg-type]
+        {"what": late, "stepped": f"{late}: 4,244 person-days",
+         "daily": f"{late}: 4,086 person-days"}]
 
 
 def test_a_plan_in_steps_is_compared_with_day_by_day_where_that_is_affordable(

@@ -23,7 +23,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import delete, func, insert, select, update
 
 from supplyline.ops import tables as t
-from supplyline.ops.books import Books, digest
+from supplyline.ops.books import PLACE_FIELD, Books, digest
 from supplyline.ops.entries import Entry, EntryError
 
 __all__ = ["LOCK_SECONDS", "MAX_FAILED", "ROLES", "Account", "AccountError", "Locked",
@@ -189,9 +189,5 @@ def may_write(account: Account, entry: Entry, place: str) -> None:
         raise EntryError("kind", f"a {account.role} account may not write {entry.kind} "
                                  f"entries", 403)
     if place != account.place:
-        # Said at the field that names the place (a receipt's is its convoy's).
-        field = {"pledge": "locality", "contribution": "locality", "labour": "locality",
-                 "dispatch": "from", "wounded": "front", "route": "route",
-                 "receipt": "dispatch"}.get(entry.kind, "kind")
-        raise EntryError(field, f"the {account.role} clerk of {account.place} may not write "
-                                f"in the books of {place}", 403)
+        raise EntryError(PLACE_FIELD[entry.kind], f"the {account.role} clerk of "
+                         f"{account.place} may not write in the books of {place}", 403)

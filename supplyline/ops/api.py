@@ -191,14 +191,16 @@ def create_app(books: Books) -> FastAPI:
     def filters(kind: Kind | None = None, place: Annotated[str | None, Query(max_length=200)]
                 = None, since: dt.date | None = None, until: dt.date | None = None,
                 effective: bool = False) -> Filters:
-        places = books.index.places
-        if place is not None and place not in places:
-            # A mistyped place would read as "no entries".
-            close = difflib.get_close_matches(place, list(places), n=1)
+        # Whose books: a place's, or a route's (its reports). A mistyped one would read as
+        # "no entries".
+        known = [*books.index.places, *books.index.routes]
+        if place is not None and place not in known:
+            close = difflib.get_close_matches(place, known, n=1)
             hint = f" (did you mean {close[0]!r}?)" if close else ""
             raise HTTPException(422, [{
                 "loc": ["query", "place"], "type": "value_error",
-                "msg": f"expected a place id of the scenario{hint}, got {place!r}"}])
+                "msg": f"expected the id of a place or a route of the scenario{hint}, got "
+                       f"{place!r}"}])
         return {"kind": kind, "place": place, "since": since, "until": until,
                 "effective": effective}
 

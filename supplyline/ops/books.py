@@ -607,7 +607,10 @@ class Books:
             raise EntryError("corrects", f"entry {old.id} is already corrected by entry "
                                          f"{later}; correct that one", 409)
         if allowed is not None:
-            allowed(parse_entry(json.loads(old.payload)), old.place)
+            try:
+                allowed(parse_entry(json.loads(old.payload)), old.place)
+            except EntryError as error:  # the entry to correct is another's: said there
+                raise EntryError("corrects", error.message, error.status) from error
         if entry.kind == "dispatch":
             root = old.id
             while (up := conn.execute(select(t.entry.c.corrects)
@@ -1036,9 +1039,16 @@ def _field_of(entry: Entry, item: str) -> str:
     return "corrects"
 
 
+#: The field of each kind of entry that says whose books it belongs to (:func:`place_of`;
+#: a receipt's is that of the dispatch it names).
+PLACE_FIELD = {"pledge": "locality", "contribution": "locality", "labour": "locality",
+               "dispatch": "from", "wounded": "front", "route": "route",
+               "receipt": "dispatch"}
+
+
 def place_of(entry: Entry) -> str:
     """Whose books an entry belongs to (a receipt's is its convoy's destination, known
-    only from the books)."""
+    only from the books); the field that names it is :data:`PLACE_FIELD`'s."""
     if isinstance(entry, Pledge | Contribution | Labour):
         return entry.locality
     if isinstance(entry, Dispatch):

@@ -169,11 +169,23 @@ class _ImpliedBounds(threading.Thread):
         super().__init__(name="supplyline-bounds", daemon=True)
         self.lp = lp
         self.upper: FloatArray | None = None
+        self.error: Exception | None = None
+        self._stopped = threading.Event()
 
     def run(self) -> None:
         from supplyline.plan.solvers import implied_upper_bounds
 
-        self.upper = implied_upper_bounds(self.lp)
+        try:
+            self.upper = implied_upper_bounds(self.lp,
+                                              keep_going=lambda: not self._stopped.is_set())
+        except Exception as error:  # said in the plan's note; the plan stands
+            self.error = error
+
+    def stop(self) -> None:
+        """End the work (after its current round) where no proven gap will be asked for: a
+        failed solve, a crossover or simplex run after all."""
+        self._stopped.set()
+        self.join()
 
 
 def _with_proven_gap(note: str, lp: LinearProgram, h: highspy.Highs,
@@ -187,12 +199,18 @@ def _with_proven_gap(note: str, lp: LinearProgram, h: highspy.Highs,
     if bounds is not None:
         bounds.join()
     solution = h.getSolution()
-    judged = assess(lp, np.asarray(solution.col_value, dtype=float),
-                    np.asarray(solution.row_dual, dtype=float),
-                    bounds.upper if bounds is not None else None)
-    proven = (f"proven gap {judged.gap:.1e} to the lower bound its dual values give"
-              if np.isfinite(judged.bound) else
-              "no finite lower bound could be proven from its dual values")
+    try:
+        if bounds is not None and bounds.error is not None:
+            raise bounds.error
+        judged = assess(lp, np.asarray(solution.col_value, dtype=float),
+                        np.asarray(solution.row_dual, dtype=float),
+                        bounds.upper if bounds is not None else None)
+    except Exception as error:  # the gap is a figure to show: its failure fails no plan
+        proven = f"no proven gap could be computed ({type(error).__name__}: {error})"
+    else:
+        proven = (f"proven gap {judged.gap:.1e} to the lower bound its dual values give"
+                  if np.isfinite(judged.bound) else
+                  "no finite lower bound could be proven from its dual values")
     head, _, tail = note.partition("; ")
     return f"{head}, {proven}; {tail}" if tail else f"{note}; {proven}"
 
@@ -484,6 +502,17 @@ def solve_lp(
     bounds = _ImpliedBounds(lp) if interior_only else None
     if bounds is not None:
         bounds.start()
+    try:
+        return _solved(lp, h, solver, interior_only, bounds, started, log)
+    finally:
+        if bounds is not None:
+            bounds.stop()  # ended on every path: a failed solve leaves no work behind
+
+
+def _solved(lp: LinearProgram, h: highspy.Highs, solver: str, interior_only: bool,
+            bounds: _ImpliedBounds | None, started: float,
+            log: Callable[[str], None] | None) -> Solution:
+    """Run HiGHS as :func:`solve_lp` set it up, judge its answer, and retry as needed."""
     h.run()
     status = _STATUS.get(h.getModelStatus(), SolveStatus.OTHER)
     note = ""
@@ -504,6 +533,8 @@ def solve_lp(
         elif not crossover_failed:
             if log is not None:
                 log("the interior point solution is not accurate enough; running crossover")
+            if bounds is not None:
+                bounds.stop()  # no proven gap is asked of a basic solution
             status = _run_again(h, crossover=True)
     elif interior_only and status is SolveStatus.OPTIMAL:
         note = _with_proven_gap(
@@ -515,6 +546,8 @@ def solve_lp(
         if log is not None:
             log(f"HiGHS {solver} stopped ({h.modelStatusToString(h.getModelStatus())}); "
                 "retrying with simplex")
+        if bounds is not None:
+            bounds.stop()
         h.clearSolver()
         h.setOptionValue("solver", "simplex")
         h.run()

@@ -242,12 +242,13 @@ class Assessment:
                 "values (used to explain shortfalls) are approximate")
 
 
-def implied_upper_bounds(lp: LinearProgram, rounds: int = 200) -> FloatArray:
+def implied_upper_bounds(lp: LinearProgram, rounds: int = 200,
+                         keep_going: Callable[[], bool] | None = None) -> FloatArray:
     """Upper bounds on the columns that the rows imply (each row's activity, the other
     columns at their most favourable bound), tightened round after round (a bound travels
     one row per round, so chains over the days take many) until no column gains a bound or
-    after ``rounds``; the declared upper bound where it is smaller. Every feasible solution
-    lies within them."""
+    after ``rounds``, or when ``keep_going`` says to stop; the declared upper bound where it
+    is smaller. Every feasible solution lies within them (after any round)."""
     a = lp.assembled.matrix.tocsc()
     n = a.shape[1]
     lower = lp.variables.lower
@@ -259,6 +260,8 @@ def implied_upper_bounds(lp: LinearProgram, rounds: int = 200) -> FloatArray:
     used = counts > 0
     starts = a.indptr[:-1][used]
     for _ in range(rounds):
+        if keep_going is not None and not keep_going():
+            break
         bounded = int(np.isfinite(upper).sum())
         for bound, sign in ((lp.assembled.row_upper, 1.0), (lp.assembled.row_lower, -1.0)):
             # sign * row <= sign * bound: the others' smallest contribution

@@ -567,13 +567,21 @@ def step_comparison(stepped: Plan, daily: Plan) -> list[dict[str, Any]]:
     return rows
 
 
-def step_gave_up(stepped: Plan, daily: Plan) -> dict[str, list[str]]:
-    """What only one of a plan in steps and the same plan day by day could not do besides
-    meeting demand (:meth:`Plan.gave_up`): ``stepped`` and ``daily``, each the notes the
-    other plan does not have."""
-    said = {"stepped": stepped.gave_up(), "daily": daily.gave_up()}
-    return {"stepped": [n for n in said["stepped"] if n not in said["daily"]],
-            "daily": [n for n in said["daily"] if n not in said["stepped"]]}
+def step_gave_up(stepped: Plan, daily: Plan) -> list[dict[str, str | None]]:
+    """What a plan in steps and the same plan day by day could not do besides meeting demand
+    (:meth:`Plan.gave_up`), where the two differ: one row per thing not done (what a note
+    says before its colon), with each plan's note (``stepped``, ``daily``; None where that
+    plan did it). Notes the two plans share word for word are left out."""
+    def keyed(notes: list[str]) -> dict[str, str]:
+        return {note.split(": ", 1)[0]: note for note in notes}
+
+    said = keyed(stepped.gave_up()), keyed(daily.gave_up())
+    rows: list[dict[str, str | None]] = []
+    for what in dict.fromkeys([*said[0], *said[1]]):
+        a, b = said[0].get(what), said[1].get(what)
+        if a != b:
+            rows.append({"what": what, "stepped": a, "daily": b})
+    return rows
 
 
 def print_step_comparison(stepped: Plan, daily: Plan, console: Console) -> None:
@@ -591,6 +599,12 @@ def print_step_comparison(stepped: Plan, daily: Plan, console: Console) -> None:
         table.add_row(row["label"], shown(row["stepped"]), shown(row["daily"]),
                       (f"{sign}{fmt(100 * diff)} points" if share else f"{sign}{fmt(diff)}"))
     console.print(table)
-    for key, which in (("stepped", "in steps"), ("daily", "day by day")):
-        for note in step_gave_up(stepped, daily)[key]:
-            console.print(Text(f"Could not do, only {which}: {note}.", style="dim"))
+    for row in step_gave_up(stepped, daily):
+        a, b = row["stepped"], row["daily"]
+        if a is not None and b is not None:
+            words = (f"Could not do, in both: {row['what']}: {a.split(': ', 1)[-1]} in steps, "
+                     f"{b.split(': ', 1)[-1]} day by day.")
+        else:
+            words = (f"Could not do, only in steps: {a}." if a is not None else
+                     f"Could not do, only day by day: {b}.")
+        console.print(Text(words, style="dim"))

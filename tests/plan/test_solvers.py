@@ -181,6 +181,30 @@ def test_an_interior_answer_says_the_gap_its_duals_prove(
     assert "proven gap" not in basic.note  # a basic optimal solution needs no such figure
 
 
+def test_the_bounds_beside_the_solve_never_fail_a_plan_nor_outlive_it(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The implied bounds are computed on a thread beside the interior point: a failure there
+    is said in the note and the plan stands; a solve that fails leaves no thread behind."""
+    import threading
+
+    from supplyline.plan import model, solvers
+
+    lp = build_lp(compile_network(sl.load("tutorial")))
+    monkeypatch.setattr(model, "INTERIOR_ONLY_COLUMNS", 0)
+
+    def broken(*_args: object, **_kwargs: object) -> None:
+        raise MemoryError("no room")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(solvers, "implied_upper_bounds", broken)
+        solved = solve_lp(lp, "ipm")
+    assert solved.status.value == "optimal"
+    assert "no proven gap could be computed (MemoryError: no room)" in solved.note
+    with pytest.raises(sl.PlanError):
+        solve_lp(lp, "ipm", time_limit_s=1e-9)
+    assert not any(t.name == "supplyline-bounds" for t in threading.enumerate())
+
+
 def test_the_built_in_first_two_weeks_day_by_day_plan_in_seconds() -> None:
     """17,488 columns, under the size solved without crossover: crossover's simplex clean-up
     loses its way on this LP (for the whole time limit before it was stopped)."""
