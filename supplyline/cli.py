@@ -778,7 +778,11 @@ def plan_command(
                 f"({time_limit:g} s; --time-limit 0: no limit)" if late else
                 f"the plan day by day, to compare with, could not be made: {error}")
 
-        daily = _solve(sc, replay, solver, time_limit, json_output, 1, verbose, failed=failed)
+        # After a risk search, the scenario it planned (more margin and reserves), so that
+        # the comparison shows what the steps change and nothing else.
+        compared = result.network.scenario if search is not None else sc
+        daily = _solve(compared, replay, solver, time_limit, json_output, 1, verbose,
+                       failed=failed)
     elif compare_daily and not json_output:
         say(stderr, "--compare-daily: the plan is day by day already; there are no steps to "
                     "compare.")
@@ -1032,23 +1036,15 @@ def resilience(
         result.notes.insert(0, grid_note)
     written: list[Path] = []
     if export is not None:
-        import csv
-
         from supplyline.report.safe_write import output_files
 
         with _writing(export, "--export", json_output), output_files(export) as files:
             with files.open("resilience.json") as handle:
                 handle.write(result.to_json() + "\n")
             with files.open("resilience.csv") as handle:
-                rows = csv.writer(handle, lineterminator="\n")
-                rows.writerow(["rank", "kind", "ids", "names", "extra_shortfall_t",
-                               "extra_wounded_late_person_days", "extra_labour_days",
-                               "extra_eaten_t", "status"])
-                for n, i in enumerate(result.ranking, start=1):
-                    rows.writerow([n, i.kind, " + ".join(i.ids), " + ".join(i.names),
-                                   f"{i.extra_shortfall_t:.6g}", f"{i.extra_wounded_late:.6g}",
-                                   f"{i.extra_labour_days:.6g}", f"{i.extra_eaten_t:.6g}",
-                                   i.status])
+                ranking = result.to_frame()  # one list of columns, as Python gets it
+                ranking.insert(0, "rank", range(1, len(ranking) + 1))
+                ranking.to_csv(handle, index=False, lineterminator="\n", float_format="%.6g")
         written = list(files.written)
         if result.plan is not None:
             with _writing(export, "--export", json_output):

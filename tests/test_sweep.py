@@ -165,6 +165,14 @@ def test_a_value_no_plan_reads_is_an_error_before_anything_runs() -> None:
     assert "validate" in said["observed[0].value"].got
     kg = [parse_vary("replays.pledged.mobilization[0].kg=20000,25000")]
     assert len(make_variants(tutorial, kg, replay="pledged")) == 2
+    # With [*] over two replays, the one planned varies: the option is read.
+    data = tutorial.model_dump(mode="json", by_alias=True, exclude_none=True)
+    data["replays"].append({**data["replays"][0], "name": "other"})
+    two = sl.Scenario.model_validate(data)
+    every = [parse_vary("replays[*].mobilization[0].kg=20000,25000")]
+    assert len(make_variants(two, every, replay="pledged")) == 2
+    with pytest.raises(VaryError):
+        make_variants(two, every)
 
 
 def test_days_cut_each_variant_after_it_is_validated_whole() -> None:

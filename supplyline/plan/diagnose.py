@@ -6,7 +6,7 @@ reduces the shortfall**. Candidates are the limits at their bound whose dual is 
 strongest first; each is then relaxed alone (the rows or bounds it stands for removed) and the
 LP solved again: only those that leave less demand unmet are named. A dual alone is not
 enough: the largest duals also come from the burden and fairness terms (a locality at the
-fairness bound binds because the largest burden is minimized, not because the front goes
+fairness bound binds because the largest burden is in the objective, not because the front goes
 short), and two limits in series may each have a dual while relaxing either alone changes
 nothing.
 

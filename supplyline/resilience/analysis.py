@@ -170,9 +170,10 @@ class Resilience:
 
         return pd.DataFrame([
             {"kind": i.kind, "ids": " + ".join(i.ids), "names": " + ".join(i.names),
-             "extra_shortfall_t": i.extra_shortfall_t, "extra_labour_days": i.extra_labour_days,
-             "extra_eaten_t": i.extra_eaten_t,
-             "extra_wounded_late_person_days": i.extra_wounded_late, "status": i.status}
+             "extra_shortfall_t": i.extra_shortfall_t,
+             "extra_wounded_late_person_days": i.extra_wounded_late,
+             "extra_labour_days": i.extra_labour_days, "extra_eaten_t": i.extra_eaten_t,
+             "status": i.status}
             for i in self.ranking])
 
     def __repr__(self) -> str:

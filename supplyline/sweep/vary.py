@@ -351,10 +351,12 @@ def make_variants(scenario: Scenario, varies: Sequence[Vary],
                                             f"{owners[path]}"))
             owners.setdefault(path, vary.text)
     for vary, paths in zip(varies, targets, strict=True):
-        for path in paths:
-            unread = _unread(base.data, path, replay)
-            if unread is not None:
-                problems.append(VaryProblem(vary.text, dotted(path), *unread))
+        # An option no plan reads at all (with [*], some of its values may be read: the
+        # replay planned among others).
+        unread = [(path, _unread(base.data, path, replay)) for path in paths]
+        if paths and all(why is not None for _path, why in unread):
+            problems += [VaryProblem(vary.text, dotted(path), *why)
+                         for path, why in unread if why is not None]
     count = math.prod(len(vary.values) for vary in varies)
     if count > MAX_VARIANTS:  # said at once: each value is not checked first
         problems.append(VaryProblem(" ".join(v.text for v in varies), "(combinations)",

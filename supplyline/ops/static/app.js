@@ -606,6 +606,7 @@ $("#replan-form").addEventListener("submit", async (event) => {
 });
 
 $("#plan-button").addEventListener("click", async () => {
+  $("#replan-outcome").replaceChildren();  // what a re-plan said is not this plan's
   $("#replan-status").textContent = "Planning from the scenario's start…";
   const response = await api("/api/plans", { method: "POST" });
   const data = await response.json();
