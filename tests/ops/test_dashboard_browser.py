@@ -174,6 +174,9 @@ def test_units_lost_are_recorded_and_no_place_name_runs_off_the_map(long_names: 
             "ts => ts.map(t => { const b = t.getBBox(); return [b.x, b.x + b.width]; })")
         assert len(spans) == 8 and width > 0
         assert all(left >= 0 and right <= width for left, right in spans), spans
+        # Nor does a list of long names run past the page (the chart's "Show" list did).
+        assert page.evaluate("document.documentElement.scrollWidth") <= page.evaluate(
+            "document.documentElement.clientWidth")
 
         page.click('nav [data-view="record"]')
         page.select_option("#f-kind", "receipt")
@@ -275,6 +278,18 @@ def test_on_a_phone_everything_stays_inside_its_panel(week: str, browser: Any) -
             inside["x"] + inside["width"] <= panel["x"] + panel["width"] + 0.5, figure
     # One column: the chart comes below the stocks.
     assert box(page, "#chart svg")["y"] > box(page, "#stocks")["y"]
+    # The map's names stay on the map and clear of each other (placed around their dots).
+    names = page.eval_on_selector_all("#map text[data-place]", "ts => ts.map(t => { "
+                                      "const b = t.getBBox(); return [b.x, b.y, b.width, "
+                                      "b.height]; })")
+    width, height = (float(v) for v in
+                     (page.get_attribute("#map svg", "viewBox") or "0 0 0 0").split()[2:])
+    assert len(names) == 8 and all(x >= 0 and x + w <= width and y >= 0 and y + h <= height
+                                   for x, y, w, h in names), names
+    assert not any(a[0] < b[0] + b[2] and b[0] < a[0] + a[2] and a[1] < b[1] + b[3]
+                   and b[1] < a[1] + a[3] for i, a in enumerate(names) for b in names[i + 1:])
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.locator("#map").screenshot(path=str(ARTIFACTS / "dashboard-map-phone.png"))
     page.click('nav [data-view="ledger"]')
     page.wait_for_selector("#entries tbody tr")
     assert page.evaluate("document.documentElement.scrollWidth") <= 390

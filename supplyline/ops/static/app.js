@@ -327,7 +327,8 @@ function drawMap(routes) {
       stroke: "#fff", "stroke-width": 1 }));
   }
   for (const p of places) {  // after every line and marker: the names stay on top
-    const t = svg("text", { x: px(p) + 7, y: py(p) + 4, "data-place": p.id, "data-x": px(p) });
+    const t = svg("text", { x: px(p) + 7, y: py(p) + 4, "data-place": p.id, "data-x": px(p),
+      "data-y": py(p) });
     t.textContent = p.name;
     root.append(t);
   }
@@ -346,7 +347,62 @@ function drawMap(routes) {
       swatch(svg("line", { x1: 1, y1: 6, x2: 21, y2: 6, stroke: colour, "stroke-width": 3,
         "stroke-dasharray": status === "closed" ? "6,4" : "" })), "route " + status)));
   $("#map").replaceChildren(root, legend);
+  placeLabels(root, w, h);
   root.querySelectorAll("text[data-place]").forEach((t) => fitLabel(t, w));
+}
+
+// Where a place's name goes: of twelve spots around its marker, the one that covers the
+// fewest other names, markers and route lines and stays on the map (on the right first).
+const SPOTS = [[7, 4, "start"], [-7, 4, "end"], [0, -9, "middle"], [0, 17, "middle"],
+  [5, -6, "start"], [-5, -6, "end"], [5, 15, "start"], [-5, 15, "end"],
+  [9, -14, "start"], [-9, -14, "end"], [9, 23, "start"], [-9, 23, "end"]];
+
+function routePoints(root) {
+  const points = [];
+  root.querySelectorAll("path[data-route]").forEach((path) => {
+    const [ax, ay, cx, cy, bx, by] = (path.getAttribute("d").match(/-?[\d.]+/g) || [])
+      .map(Number);
+    const steps = Math.max(20, Math.ceil((Math.hypot(cx - ax, cy - ay) +
+      Math.hypot(bx - cx, by - cy)) / 3));  // a point every 3 px or closer: a name
+    for (let t = 0; t <= 1.0001; t += 1 / steps) {  // crossed by a line covers some
+      const u = 1 - t;
+      points.push([u * u * ax + 2 * u * t * cx + t * t * bx,
+        u * u * ay + 2 * u * t * cy + t * t * by]);
+    }
+  });
+  return points;
+}
+
+function placeLabels(root, w, h) {
+  const lines = routePoints(root);
+  const markers = [...root.querySelectorAll("circle")].map((c) =>
+    [Number(c.getAttribute("cx")), Number(c.getAttribute("cy"))]);
+  const placed = [];
+  const inside = (b, [x, y], margin) => x >= b.x - margin && x <= b.x + b.width + margin &&
+    y >= b.y - margin && y <= b.y + b.height + margin;
+  const meet = (a, b) => a.x < b.x + b.width && b.x < a.x + a.width &&
+    a.y < b.y + b.height && b.y < a.y + a.height;
+  root.querySelectorAll("text[data-place]").forEach((t) => {
+    const x = Number(t.dataset.x), y = Number(t.dataset.y);
+    if (t.getBBox().width === 0) return;  // not drawn (the view is hidden)
+    let best = null;
+    for (const [dx, dy, anchor] of SPOTS) {
+      t.setAttribute("x", x + dx); t.setAttribute("y", y + dy);
+      t.setAttribute("text-anchor", anchor);
+      const b = t.getBBox();
+      const off = b.x < 2 || b.x + b.width > w - 2 || b.y < 0 || b.y + b.height > h;
+      // Off the map is worst, then over another name, over a marker, over a line.
+      const score = 1e6 * off + 1e4 * placed.filter((o) => meet(o, b)).length +
+        1e3 * markers.filter((m) => inside(b, m, 4)).length +
+        lines.filter((q) => inside(b, q, 1)).length;
+      if (best === null || score < best.score) best = { score, dx, dy, anchor };
+      if (score === 0) break;
+    }
+    t.setAttribute("x", x + best.dx); t.setAttribute("y", y + best.dy);
+    t.setAttribute("text-anchor", best.anchor);
+    t.dataset.dx = best.dx;
+    placed.push(t.getBBox());
+  });
 }
 
 // A place's name that would run off the map's right edge is written on the left of its
