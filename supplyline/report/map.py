@@ -269,7 +269,9 @@ def route_curves(facts: RouteFacts, xy: list[Point], widths: FloatArray) -> list
 
 
 def _arrow(curve: Curve, size: float, fill: str, forward: bool) -> str:
-    """A small triangle at the middle of a curve, pointing along it (or back)."""
+    """A small arrowhead at the middle of a curve, pointing along it (or back): long and
+    notched at the back, so that which way it points is read at a glance (a near-equilateral
+    triangle was read backwards)."""
     (x1, y1), (x2, y2) = curve.a, curve.b
     if math.hypot(x2 - x1, y2 - y1) < 3 * size:
         return ""
@@ -277,10 +279,11 @@ def _arrow(curve: Curve, size: float, fill: str, forward: bool) -> str:
     norm = math.hypot(tx, ty) or 1.0
     ux, uy = (tx / norm, ty / norm) if forward else (-tx / norm, -ty / norm)
     mx, my = curve.at(0.5)
-    tip = (mx + ux * size, my + uy * size)
-    left = (mx - ux * size - uy * size * 0.8, my - uy * size + ux * size * 0.8)
-    right = (mx - ux * size + uy * size * 0.8, my - uy * size - ux * size * 0.8)
-    points = " ".join(f"{_n(x)},{_n(y)}" for x, y in (tip, left, right))
+    tip = (mx + ux * 1.2 * size, my + uy * 1.2 * size)
+    left = (mx - ux * size - uy * size * 0.75, my - uy * size + ux * size * 0.75)
+    notch = (mx - ux * 0.35 * size, my - uy * 0.35 * size)
+    right = (mx - ux * size + uy * size * 0.75, my - uy * size - ux * size * 0.75)
+    points = " ".join(f"{_n(x)},{_n(y)}" for x, y in (tip, left, notch, right))
     return f'<polygon points="{points}" fill="{fill}" fill-opacity="0.8"/>'
 
 
