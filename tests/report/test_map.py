@@ -426,3 +426,24 @@ def test_front_stock_below_half_a_kg_is_none(valley_plan: sl.Plan) -> None:
     chart = section.html.split('<svg id="chart-stock-salt"')[1].split("</svg>")[0]
     ticks = re.findall(r'text-anchor="end">([^<]+)</text>', chart)
     assert ticks == ["0", "0.01", "0.02", "0.03", "0.04", "0.05"]
+
+
+def test_a_flow_arrow_is_a_long_notched_head_pointing_its_way() -> None:
+    """A near-equilateral triangle was read backwards: the head is longer than it is wide
+    and notched at the back, and it points along the route (or back along it)."""
+    import math
+    import re
+
+    from supplyline.report.map import Curve, _arrow
+
+    curve = Curve((0.0, 0.0), (50.0, 0.0), (100.0, 0.0))
+    for forward, sign in ((True, 1.0), (False, -1.0)):
+        points = [tuple(map(float, p.split(","))) for p in
+                  re.search(r'points="([^"]+)"', _arrow(curve, 6.0, "#000", forward))
+                  .group(1).split()]  # type: ignore[union-attr]
+        tip, left, notch, right = points
+        assert sign * (tip[0] - 50.0) > 0 and sign * (notch[0] - 50.0) < 0  # its way
+        length = abs(tip[0] - left[0])
+        width = math.dist(left, right)
+        assert length > 1.2 * width  # long, not equilateral
+        assert abs(notch[0] - 50.0) < abs(left[0] - 50.0)  # the back is notched
