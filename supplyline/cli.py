@@ -1321,6 +1321,7 @@ def replan(
     from supplyline.ops.replan import compare_plans, figures_of
     from supplyline.ops.replan import replan as make_replan
     from supplyline.plan import plan as make_plan
+    from supplyline.report.facts import replan_outcome
 
     if not as_of:
         fail("usage", "--as-of: required: the day to plan from (YYYY-MM-DD)", EXIT_BAD_INPUT,
@@ -1356,7 +1357,7 @@ def replan(
     if json_output:
         print_json({"ok": True, "status": done.plan.status, "kept": kept,
                     "in_force": force[0], "kpis": kpis, "changes": changes,
-                    "outcome": done.outcome(day)})
+                    "outcome": replan_outcome(done.plan, day)})
         return
     from supplyline.report.terminal import Column, FitTable
 
@@ -1369,7 +1370,7 @@ def replan(
         was, now = row["in_force_kg"] / 1000, row["replan_kg"] / 1000
         table.add_row(row["what"], row["id"], f"{was:,.1f}", f"{now:,.1f}", f"{now - was:+,.1f}")
     stdout.print(table)
-    for words in done.outcome(day):
+    for words in replan_outcome(done.plan, day):
         stdout.print(inert(words))
     say(stdout, f"Re-plan {done.plan.status}; " + (f"kept as plan #{kept}, now in force."
                                                    if kept else "not kept (--dry-run)."))

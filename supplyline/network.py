@@ -187,6 +187,13 @@ class Network:
                 f"{len(self.route_ids)} routes, {self.n_modes} modes, {self.scenario.days} "
                 f"days in {self.steps} steps>")
 
+    def threatened(self) -> bool:
+        """Whether a strike, a raid or rain can fall on some route within the horizon."""
+        return (any(src.routes.size and (src.day_probability.any()
+                                         or src.night_probability.any())
+                    for src in self.strikes)
+                or any(rain.routes.size and rain.probability.any() for rain in self.rains))
+
     @property
     def steps(self) -> int:
         return self.grid.steps

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 import supplyline as sl
-from supplyline.network import shortest_days, travel_time_days
+from supplyline.network import compile_network, shortest_days, travel_time_days
 from tests.plan.builders import PORTER, place, route, scenario, village
 
 
@@ -94,3 +94,18 @@ def test_a_horizon_shorter_than_the_repair_days_plans() -> None:
 
     plan = sl.plan(one_route(p=0.3, destroyed=0.2, lost=0.5, repair_days=5.0, days=3))
     assert plan.capacity_factor[0, 0] == 1.0 and plan.capacity_factor[0, 2] < 1.0
+
+
+def test_a_network_is_threatened_only_by_threats_that_can_fall_in_its_horizon() -> None:
+    """The plan's hint to simulate reads this: an air window after the days planned, or a
+    scenario without threats, threatens nothing."""
+    from supplyline.scenario.whatif import first_days
+
+    tutorial = sl.load("tutorial")
+    assert compile_network(tutorial).threatened()
+    late = tutorial.replace({"threats.air[0].windows[0].start": "2024-11-20"})
+    assert compile_network(late).threatened()
+    assert not compile_network(first_days(late, 10)).threatened()
+    calm = tutorial.model_copy(update={"threats": tutorial.threats.model_copy(
+        update={"air": []})})
+    assert not compile_network(calm).threatened()

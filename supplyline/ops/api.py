@@ -50,6 +50,7 @@ from supplyline.ops.replan import (
     recorded_state,
     replan,
 )
+from supplyline.report.facts import replan_outcome
 
 __all__ = ["app_from_environment", "create_app"]
 
@@ -290,7 +291,7 @@ def create_app(books: Books) -> FastAPI:
         return {"id": kept, "in_force": None if force is None else force[0],
                 "status": done.plan.status, "kpis": _kpis(done.plan),
                 "changes": compare_plans(None if force is None else force[1], done.figures),
-                "outcome": done.outcome(body.as_of),
+                "outcome": replan_outcome(done.plan, body.as_of),
                 "state": state_json(done.state, done.plan.network)}
 
     def _in_horizon(day: dt.date, field: str) -> dt.date:

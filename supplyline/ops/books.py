@@ -60,10 +60,7 @@ from supplyline.ops.entries import (
     EntryError,
     Index,
     Labour,
-    Pledge,
     Receipt,
-    RouteReport,
-    Wounded,
     check_entry,
     dump_entry,
     parse_entry,
@@ -1047,17 +1044,13 @@ PLACE_FIELD = {"pledge": "locality", "contribution": "locality", "labour": "loca
 
 
 def place_of(entry: Entry) -> str:
-    """Whose books an entry belongs to (a receipt's is its convoy's destination, known
-    only from the books); the field that names it is :data:`PLACE_FIELD`'s."""
-    if isinstance(entry, Pledge | Contribution | Labour):
-        return entry.locality
-    if isinstance(entry, Dispatch):
-        return entry.from_
-    if isinstance(entry, Wounded):
-        return entry.front
-    if isinstance(entry, RouteReport):
-        return entry.route
-    raise TypeError(f"the place of a {entry.kind} is read from the books")
+    """Whose books an entry belongs to: its :data:`PLACE_FIELD` (a receipt's is its convoy's
+    destination, known only from the books)."""
+    if isinstance(entry, Receipt):
+        raise TypeError("the place of a receipt is read from the books")
+    field = PLACE_FIELD[entry.kind]
+    place: str = getattr(entry, "from_" if field == "from" else field)
+    return place
 
 
 def _fronts_eat(start: float, moved: np.ndarray, want: np.ndarray) -> tuple[float, np.ndarray]:

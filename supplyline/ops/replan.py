@@ -384,19 +384,6 @@ class Replan:
     scenario: Scenario
     figures: Figures
 
-    def outcome(self, as_of: dt.date) -> list[str]:
-        """What the re-plan gives the fronts, in words, as the command line and the
-        dashboard say it: how short it leaves them of what they need from ``as_of``, then
-        what else it could not do (:meth:`~supplyline.plan.result.Plan.gave_up`)."""
-        from supplyline.report.svg import fmt
-
-        kpis = self.plan.kpis()
-        short, need = float(kpis["shortfall_t"]), fmt(kpis["demand_t"])
-        head = (f"The re-plan leaves the fronts {fmt(short)} t short of the {need} t they "
-                f"need from {as_of}." if short >= 0.0005 else
-                f"The re-plan meets all of the {need} t the fronts need from {as_of}.")
-        return [head, *(f"It could not do this either: {note}." for note in self.plan.gave_up())]
-
 
 def replan(books: Books, as_of: dt.date, solver: str = "ipm",
            time_limit_s: float | None = None) -> Replan:

@@ -284,6 +284,18 @@ def shortfall_words(plan: Plan, shortfall: Shortfall) -> tuple[str, str]:
     return f"is short of {what}.", f"What binds: {why}."
 
 
+def replan_outcome(plan: Plan, as_of: dt.date) -> list[str]:
+    """What a re-plan (made from ``as_of``) gives the fronts, in words, as the command line
+    and the dashboard say it: how short it leaves them of what they need from that day,
+    then what else it could not do (:meth:`Plan.gave_up`)."""
+    kpis = plan.kpis()
+    short, need = float(kpis["shortfall_t"]), fmt(kpis["demand_t"])
+    head = (f"The re-plan leaves the fronts {fmt(short)} t short of the {need} t they need "
+            f"from {as_of}." if short >= 0.0005 else
+            f"The re-plan meets all of the {need} t the fronts need from {as_of}.")
+    return [head, *(f"It could not do this either: {note}." for note in plan.gave_up())]
+
+
 def wrap_name(text: str, width: int = 28) -> list[str]:
     """A name cut into balanced lines of about ``width`` characters at spaces, never inside a
     word and never shortened: the lines joined by spaces give the name back.

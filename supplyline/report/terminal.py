@@ -413,9 +413,7 @@ def print_plan_summary(plan: Plan, console: Console, compared: bool = False,
         if table.row_count:
             console.print(table)
     _findings(plan, console)
-    threats = plan.network.scenario.threats
-    if not risk_shown and plan.risk is None and (threats.air or threats.sabotage
-                                                  or threats.rain):
+    if not risk_shown and plan.risk is None and plan.network.threatened():
         console.print(Text(RISK_HINT, style="dim"))
 
 
