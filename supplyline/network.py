@@ -21,9 +21,11 @@ from numpy.typing import NDArray
 from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import dijkstra
 
+from supplyline.errors import not_whole
 from supplyline.grid import Grid
 from supplyline.scenario.schema import Replay, ReplayMobilization, Route, Scenario, Weights
 from supplyline.scenario.series import demand_kg_per_day, series_over_horizon
+from supplyline.scenario.whatif import check
 
 __all__ = ["Network", "RainSource", "RoadWorkTask", "StrikeSource", "WoundedGroup",
            "compile_network", "damage_held", "damage_weights", "damage_window", "threat_sources",
@@ -639,7 +641,19 @@ def compile_network(sc: Scenario, step_days: int | None = None) -> Network:
     True
     >>> bool(sl.compile_network(sl.load("tutorial"), step_days=7).step_length.sum() == net.steps)
     True
+
+    Raises
+    ------
+    TypeError
+        When ``sc`` is not a Scenario.
+    ScenarioError
+        When ``sc`` (built or changed in Python) is not one a scenario file could be.
+    ValueError
+        When ``step_days`` is not a whole number ≥ 1.
     """
+    check(sc)
+    if step_days is not None and not_whole(step_days, 1):
+        raise ValueError(f"step_days: expected a whole number of days ≥ 1, got {step_days!r}")
     days = sc.days
     policy = sc.policy
     grid = Grid(days, step_days or policy.step_days, policy.daily_start_days)

@@ -154,14 +154,16 @@ def check_references(
         Sections that could not be read at all (a missing table): nothing is compared
         with their ids.
     unused:
-        Also report what can never be used (:meth:`_Checker.check_unused`).
+        Also report what can never be used (:meth:`_Checker.check_unused`), dates after
+        the horizon included: without it, a what-if (a shorter horizon among them) may
+        leave what comes after its horizon unused.
 
     Returns
     -------
     list of Problem
         Empty when the scenario is consistent.
     """
-    checker = _Checker(data, locations, file, unreadable)
+    checker = _Checker(data, locations, file, unreadable, after_horizon=not unused)
     checker.check_duplicates()
     checker.check_modes()
     checker.check_places()
@@ -242,8 +244,11 @@ _PLAN_DATES: tuple[type[BaseModel], ...] = (Demand,)
 
 class _Checker:
     def __init__(self, data: dict[str, Any], locations: Locations, file: str,
-                 unreadable: Collection[str]) -> None:
+                 unreadable: Collection[str], after_horizon: bool = False) -> None:
         self.locations = locations
+        #: Whether dates after the horizon pass: what-ifs and a plan of the first days only
+        #: may leave what comes later unused (see :func:`check_references`).
+        self.after_horizon = after_horizon
         self.file = file
         self.problems: list[Problem] = []
         self.unreadable = set(unreadable)
@@ -301,13 +306,15 @@ class _Checker:
         self.problems.append(Problem(file, line, self.locations.field_name(path), expected,
                                      got))
 
-    def line_of(self, path: Path) -> str:
+    def named(self, path: Path) -> str:
+        """The field at ``path`` and, where it was written in a file, its line."""
+        name = self.locations.field_name(path)
         spot = self.locations.nearest(path)
         if spot is None or spot.line is None:
-            return self.locations.field_name(path)
+            return name
         if spot.file != self.file:
-            return f"{spot.file} line {spot.line}"
-        return f"line {spot.line}"
+            return f"{name}, {spot.file} line {spot.line}"
+        return f"{name}, line {spot.line}"
 
     def known(self, path: Path, value: Any, what: str, section: str,
               at_key: bool = False) -> bool:
@@ -358,7 +365,7 @@ class _Checker:
         if date is None or horizon is None:
             return
         start, end = horizon
-        if not start <= date <= end:
+        if date < start or (date > end and not self.after_horizon):
             self.report(path, f"a date from {start} to {end} (the horizon)", date.isoformat())
 
     def in_order(self, entry: Entry, names: tuple[str, str]) -> None:
@@ -386,10 +393,8 @@ class _Checker:
                 if key is None:
                     continue
                 if key in first:
-                    where = self.line_of(first[key].path)
                     self.report(path, f"a unique id (also used by "
-                                f"{self.locations.field_name(first[key].path)}, {where})",
-                                shown(key))
+                                f"{self.named(first[key].path)})", shown(key))
                 else:
                     first[key] = entry
         # A cut, a protection and a report name a route or a place by its id alone.
@@ -397,11 +402,9 @@ class _Checker:
         for entry in self.routes:
             key = self.route_key(entry)
             if key is not None and key in places:
-                where = self.line_of(places[key].path)
                 self.report(entry.at("id") if entry.get("id") is not None else entry.path,
                             f"a route id no place has (also the id of "
-                            f"{self.locations.field_name(places[key].at('id'))}, {where})",
-                            shown(key))
+                            f"{self.named(places[key].at('id'))})", shown(key))
 
     @staticmethod
     def route_key(route: Entry) -> str | None:
@@ -598,7 +601,7 @@ class _Checker:
         expected = f"a window that overlaps the horizon ({start} to {end})"
         if last < start:
             self.report(window.at("end"), expected, f"{first} to {last} (before it)")
-        elif first > end:
+        elif first > end and not self.after_horizon:
             self.report(window.at("start"), expected, f"{first} to {last} (after it)")
 
     def check_steps(self, steps: list[Entry]) -> None:
@@ -618,6 +621,8 @@ class _Checker:
             if first is None:
                 continue
             if first > end:
+                if self.after_horizon:
+                    continue
                 self.report(step.at("start"), f"a step that starts by {end} (the horizon's "
                             "last day)", first.isoformat())
             elif following is not None and first < following <= start:

@@ -32,7 +32,7 @@ from supplyline.scenario.paths import PathError, document, parse_path, set_value
 if TYPE_CHECKING:
     from supplyline.scenario.schema import Scenario
 
-__all__ = ["WHAT_IF", "document", "first_days", "replace", "with_daily_days",
+__all__ = ["WHAT_IF", "check", "document", "first_days", "replace", "with_daily_days",
            "with_step_days"]
 
 #: The "file" named in the problems of a what-if.
@@ -124,6 +124,29 @@ def first_days(scenario: Scenario, days: int | None) -> Scenario:
                          f"horizon), got {days!r}")
     return scenario.model_copy(
         update={"end_date": scenario.start_date + dt.timedelta(days=int(days) - 1)})
+
+
+def check(scenario: Scenario) -> None:
+    """Check a scenario built or changed in Python (``Scenario.model_validate``,
+    ``model_copy``) as a what-if is checked: the schema's rules and the cross-references
+    that a model alone does not check (a route to a known place, unique ids, ...).
+
+    Raises
+    ------
+    TypeError
+        When ``scenario`` is not a Scenario.
+    ScenarioError
+        Every problem, named by field, with ``what-if`` as the file.
+    """
+    from supplyline.scenario.load import validate_data
+    from supplyline.scenario.schema import Scenario
+
+    if not isinstance(scenario, Scenario):
+        raise TypeError("scenario: expected a Scenario (sl.load(...)), got "
+                        f"{type(scenario).__name__}")
+    checked, problems = validate_data(document(scenario), Locations(), WHAT_IF, unused=False)
+    if checked is None:
+        raise ScenarioError(problems)
 
 
 def with_step_days(scenario: Scenario, step_days: int | None) -> Scenario:

@@ -99,3 +99,44 @@ def test_values_may_be_schema_objects_or_numpy_numbers(tutorial: sl.Scenario) ->
     assert changed.modes[0].payload_kg == 22
     with pytest.raises(sl.ScenarioError, match="a value a scenario file can hold"):
         tutorial.replace({"modes.porter.payload_kg": object()})
+
+
+def test_a_scenario_built_in_python_is_checked_before_it_is_planned(
+        tutorial: sl.Scenario) -> None:
+    """A model alone checks no cross-reference; compiling it checks it as a what-if."""
+    data = tutorial.model_dump()
+    data["routes"][0]["to"] = "nowhere"
+    with pytest.raises(sl.ScenarioError) as caught:
+        sl.plan(sl.Scenario.model_validate(data))
+    problem, = caught.value.problems
+    assert (problem.file, problem.field, problem.got) == (WHAT_IF, "routes[0].to", "'nowhere'")
+    # model_copy checks nothing at all, not even the schema's bounds.
+    porter = tutorial.modes[0].model_copy(update={"payload_kg": -25.0})
+    negative = tutorial.model_copy(update={"modes": [porter, *tutorial.modes[1:]]})
+    with pytest.raises(sl.ScenarioError, match=r"modes\[0\]\.payload_kg"):
+        sl.compile_network(negative)
+    data = tutorial.model_dump()
+    data["places"].append(dict(data["places"][0]))
+    with pytest.raises(sl.ScenarioError) as caught:
+        sl.compile_network(sl.Scenario.model_validate(data))
+    problem, = caught.value.problems
+    assert problem.expected == "a unique id (also used by places[0])"
+    with pytest.raises(TypeError, match="expected a Scenario"):
+        sl.compile_network("tutorial")  # type: ignore[arg-type]
+
+
+def test_a_what_if_may_leave_what_comes_after_its_horizon_unused(
+        tutorial: sl.Scenario) -> None:
+    """The tutorial's later troops, reserves and wounded lie after a 5-day horizon."""
+    short = first_days(tutorial, 5)
+    assert sl.compile_network(short).steps == 5
+    assert tutorial.replace({"end_date": short.end_date}) == short
+    with pytest.raises(sl.ScenarioError, match=r"a date from 2024-11-01"):
+        tutorial.replace({"demand[0].reserves[0].by": "2024-10-01"})  # before: still wrong
+
+
+@pytest.mark.parametrize("step_days", [0, -2, 1.5, True])
+def test_compiling_in_steps_takes_whole_days_only(tutorial: sl.Scenario,
+                                                  step_days: object) -> None:
+    with pytest.raises(ValueError, match=r"step_days: expected a whole number of days ≥ 1"):
+        sl.compile_network(tutorial, step_days=step_days)  # type: ignore[arg-type]
