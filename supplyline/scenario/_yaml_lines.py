@@ -8,6 +8,7 @@ errors, which arrive as paths, are then turned back into places in the file the 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -35,6 +36,15 @@ _SCALAR_TAGS = {
     "tag:yaml.org,2002:str",
     "tag:yaml.org,2002:timestamp",
 }
+_INT_TAG = "tag:yaml.org,2002:int"
+_FLOAT_TAG = "tag:yaml.org,2002:float"
+_STR_TAG = "tag:yaml.org,2002:str"
+#: Numbers as YAML 1.2 writes them (and as a reader expects): YAML 1.1, which PyYAML reads,
+#: also takes ``1:30`` as 90 (base 60) and ``0750`` as 488 (octal), and ``1e+07`` (no dot)
+#: as text. Plain numbers are read by these; other text PyYAML took as a number stays text.
+_DECIMAL = re.compile(r"[-+]?[0-9][0-9_]*")
+_HEX_OR_OCTAL = re.compile(r"0x[0-9a-fA-F_]+|0o[0-7_]+")
+_FLOAT = re.compile(r"[-+]?(\.[0-9]+|[0-9][0-9_]*(\.[0-9_]*)?)([eE][-+]?[0-9]+)?")
 _MAP_TAG = "tag:yaml.org,2002:map"
 _SEQ_TAG = "tag:yaml.org,2002:seq"
 
@@ -194,6 +204,8 @@ class _Builder:
         if node.tag not in _SCALAR_TAGS:
             self._bad_tag(node, path)
             return node.value
+        if not node.style and node.tag in (_INT_TAG, _FLOAT_TAG, _STR_TAG):  # plain
+            return _number(node)
         constructor = SafeConstructor.yaml_constructors[node.tag]
         try:
             return constructor(self._constructor, node)
@@ -224,6 +236,21 @@ class _Builder:
             first_line[key] = key_line
             result[key] = self.build(value_node, (*path, key), key_line)
         return result
+
+
+def _number(node: ScalarNode) -> Any:
+    """A plain scalar that YAML 1.1 or 1.2 reads as a number: its value as YAML 1.2 reads
+    it, or its text where only YAML 1.1 would read a number (validation then says so)."""
+    text = node.value
+    if _DECIMAL.fullmatch(text):
+        return int(text.replace("_", ""), 10)
+    if _HEX_OR_OCTAL.fullmatch(text):
+        return int(text.replace("_", ""), 0)
+    if _FLOAT.fullmatch(text):
+        return float(text.replace("_", ""))
+    if node.tag == _FLOAT_TAG and ":" not in text:  # .inf, .nan (refused by validation)
+        return SafeConstructor.yaml_constructors[_FLOAT_TAG](SafeConstructor(), node)
+    return text
 
 
 class _TooDeep(Exception):

@@ -370,3 +370,20 @@ def test_numbers_and_yes_no_written_as_quoted_text_are_located() -> None:
     assert found["places[0].population"].line == line_of(bad, 'population: "1200"')
     assert found["routes[0].length_km"].got == "'6'"
     assert found["routes[0].air_exposed"].expected == "true or false, written without quotes"
+
+
+def test_numbers_are_read_as_yaml_1_2_writes_them() -> None:
+    """YAML 1.1 (PyYAML's) reads ``1:30`` as 90 and ``0750`` as 488 without a word, and
+    ``2.5e+1`` but not ``1e+07``: numbers are read as written, and base-60 text is refused."""
+    import importlib.resources
+
+    text = (importlib.resources.files("supplyline") / "scenario" / "builtin"
+            / "tutorial.yaml").read_text(encoding="utf-8")
+    written = edit(text, "population: 1200", "population: 01200")
+    written = edit(written, "length_km: 6,", "length_km: 6e+0,")
+    scenario = load_text(written, "tutorial.yaml", base_dir=DATA)
+    assert scenario.places[0].population == 1200
+    assert scenario.routes[0].length_km == 6
+    bad = edit(text, "population: 1200", "population: 20:00")
+    problem = by_field(problems_in(bad, "tutorial.yaml"))["places[0].population"]
+    assert (problem.line, problem.got) == (line_of(bad, "population: 20:00"), "'20:00'")
