@@ -213,7 +213,7 @@ def _date_fields(model: type[BaseModel]) -> tuple[str, ...]:
     for name, info in model.model_fields.items():
         base, _ = split_annotated(info.annotation)
         members = union_members(base) if is_union(base) else [base]
-        if dt.date in members:
+        if dt.date in [split_annotated(member)[0] for member in members]:
             dates.append(name)
     return tuple(dates)
 

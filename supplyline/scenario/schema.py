@@ -12,12 +12,14 @@ runs to ``end_date`` inclusive.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
 from pydantic import (
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     GetCoreSchemaHandler,
@@ -58,6 +60,21 @@ __all__ = [
     "Weights",
     "WoundedFlow",
 ]
+
+
+_NUMBER_TEXT = re.compile(r"[-+]?[0-9]+(\.[0-9]*)?")
+
+
+def _no_number(value: Any) -> Any:
+    """A date is written as a date: pydantic would read a number as seconds since 1970."""
+    number = isinstance(value, int | float) and not isinstance(value, bool)
+    if number or (isinstance(value, str) and _NUMBER_TEXT.fullmatch(value.strip())):
+        raise ValueError("a date (YYYY-MM-DD)")
+    return value
+
+
+#: A calendar day, written YYYY-MM-DD (a number is refused, not read as a Unix time).
+Date = Annotated[dt.date, BeforeValidator(_no_number)]
 
 
 def _field(
@@ -180,7 +197,7 @@ ServiceDays = Annotated[float, Field(gt=0, le=100_000), NonzeroAtLeast(0.01), Nu
 class DaySeriesStep(Strict):
     """One step of a day series: from ``start`` on, the series has ``value``."""
 
-    start: dt.date = _field("first day this value holds", "date")
+    start: Date = _field("first day this value holds", "date")
     value: Annotated[float, Field(ge=0, le=1e12), Resolved, Number] = _field(
         "the value from that day on (unit of the series)"
     )
@@ -410,8 +427,8 @@ class Place(Strict):
 class Closure(Strict):
     """Days on which a route cannot be used at all (a landslide, a flood, a blown bridge)."""
 
-    start: dt.date = _field("first closed day", "date")
-    end: dt.date = _field("last closed day", "date")
+    start: Date = _field("first closed day", "date")
+    end: Date = _field("last closed day", "date")
     source: str = _field("where the figures come from, or 'estimate: reasoning'", default="")
 
     @model_validator(mode="after")
@@ -445,7 +462,7 @@ class Route(Strict):
     )
     one_way: bool = _field("usable only from 'from' to 'to'", default=False)
     air_exposed: bool = _field("open to air attack (air threats apply)", default=True)
-    open_from: dt.date | None = _field(
+    open_from: Date | None = _field(
         "first day the route can be used (e.g. when a road being built is finished)", "date",
         default=None,
     )
@@ -477,7 +494,7 @@ class ReserveTarget(Strict):
     days_of_supply: Annotated[float, Field(ge=0, le=10_000), Resolved, Number] = _field(
         "stock expressed in days of that day's demand", "day"
     )
-    by: dt.date = _field("the date by which the reserve must be on hand", "date")
+    by: Date = _field("the date by which the reserve must be on hand", "date")
 
 
 class Demand(Strict):
@@ -494,9 +511,9 @@ class Demand(Strict):
     ration_kg_per_person_day: Ration | None = _field(
         "what one of the troops eats per day", "kg/person/day", default=None
     )
-    start: dt.date | None = _field("first day of demand; start_date when empty", "date",
+    start: Date | None = _field("first day of demand; start_date when empty", "date",
                                    default=None)
-    end: dt.date | None = _field("last day of demand; end_date when empty", "date", default=None)
+    end: Date | None = _field("last day of demand; end_date when empty", "date", default=None)
     reserves: list[ReserveTarget] = _field("reserve targets", default_factory=list)
     source: str = _field("where the figures come from, or 'estimate: reasoning'", default="")
 
@@ -530,17 +547,17 @@ class RoadWork(Strict):
     crew_days: Annotated[float, Field(gt=0, le=1e10), Resolved, Number] = _field(
         "person-days of work needed", "person-day"
     )
-    start: dt.date | None = _field("first day of work; start_date when empty", "date",
+    start: Date | None = _field("first day of work; start_date when empty", "date",
                                    default=None)
-    by: dt.date = _field("date the work must be finished", "date")
+    by: Date = _field("date the work must be finished", "date")
     source: str = _field("where the figures come from, or 'estimate: reasoning'", default="")
 
 
 class AirWindow(Strict):
     """Air-strike probabilities over a date window (weather, season)."""
 
-    start: dt.date = _field("first day of the window", "date")
-    end: dt.date = _field("last day of the window", "date")
+    start: Date = _field("first day of the window", "date")
+    end: Date = _field("last day of the window", "date")
     day_probability: Fraction = _field(
         "chance per day that a route is struck while day movement uses it", "1/day"
     )
@@ -594,8 +611,8 @@ class RainSpell(Strict):
     regions: list[str] = _field(
         "region tags: routes touching a place tagged so", default_factory=list
     )
-    start: dt.date = _field("first day", "date")
-    end: dt.date = _field("last day", "date")
+    start: Date = _field("first day", "date")
+    end: Date = _field("last day", "date")
     probability_per_day: Fraction = _field("chance that a day is a rain day", "1/day")
     speed_factor: Annotated[float, Field(gt=0, le=1), NonzeroAtLeast(0.01), Number] = _field(
         "carrier speeds are multiplied by this on a rain day (expected travel time grows "
@@ -836,9 +853,9 @@ class MetricTerm(Strict):
         "place id: where arrivals, trips or tonnes leaving are counted; the home of the units "
         "counted", default=None)
     mode: str | None = _field("mode id (units, trips; all modes when empty)", default=None)
-    start: dt.date | None = _field("first day (days_from; a window's first day)", "date",
+    start: Date | None = _field("first day (days_from; a window's first day)", "date",
                                    default=None)
-    by: dt.date | None = _field("last day counted (demand_met_pct; a window's last day)",
+    by: Date | None = _field("last day counted (demand_met_pct; a window's last day)",
                                 "date", default=None)
 
     @model_validator(mode="after")
@@ -968,8 +985,8 @@ class Scenario(Strict):
     name: Id = _field("short name (the built-ins: dien-bien-phu-1954, tutorial)")
     title: str = _field("one-line title")
     description: str = _field("what the scenario represents", default="")
-    start_date: dt.date = _field("day 0 of the model", "date")
-    end_date: dt.date = _field("last day of the horizon (inclusive)", "date")
+    start_date: Date = _field("day 0 of the model", "date")
+    end_date: Date = _field("last day of the horizon (inclusive)", "date")
     commodities: list[Commodity] = _field("goods and the wounded", min_length=1)
     modes: list[Mode] = _field("carrier kinds", min_length=1)
     places: list[Place] = _field(

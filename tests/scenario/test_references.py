@@ -387,3 +387,16 @@ def test_numbers_are_read_as_yaml_1_2_writes_them() -> None:
     bad = edit(text, "population: 1200", "population: 20:00")
     problem = by_field(problems_in(bad, "tutorial.yaml"))["places[0].population"]
     assert (problem.line, problem.got) == (line_of(bad, "population: 20:00"), "'20:00'")
+
+
+@pytest.mark.parametrize("written", ["0", "20241110", "'1731196800'"])
+def test_a_number_is_not_read_as_a_date(written: str) -> None:
+    """Pydantic reads a number as seconds since 1970: `start_date: 0` was 1970-01-01."""
+    import importlib.resources
+
+    text = (importlib.resources.files("supplyline") / "scenario" / "builtin"
+            / "tutorial.yaml").read_text(encoding="utf-8")
+    bad = edit(text, "start_date: 2024-11-01", f"start_date: {written}")
+    problem = by_field(problems_in(bad, "tutorial.yaml"))["start_date"]
+    assert problem.expected == "a date (YYYY-MM-DD)"
+    assert problem.line == line_of(bad, f"start_date: {written}")
