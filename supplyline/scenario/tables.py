@@ -189,10 +189,11 @@ def _read_csv(section: str, model: type[BaseModel], text: str, file: str) -> Tab
         if not any(cell.strip() for cell in cells) or cells[0].lstrip().startswith("#"):
             continue
         index = len(table.rows)
-        if len(cells) > len(columns):
+        if len(cells) != len(columns):  # a cell left out moves the next ones under the wrong column
             table.problems.append(Problem(
                 file, line, f"{section}[{index}]",
-                f"at most {len(columns)} cells (one per column)", f"{len(cells)} cells",
+                f"{len(columns)} cells (one per column; an empty one as nothing between "
+                "commas)", f"{len(cells)} cells",
             ))
         row: dict[str, Any] = {}
         table.locations.spots[(index,)] = Spot(file, line)

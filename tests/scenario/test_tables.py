@@ -90,6 +90,17 @@ def test_csv_row_with_too_many_cells(copy: Path) -> None:
     assert problems["routes[5]"].line == 7
 
 
+def test_csv_row_with_too_few_cells(copy: Path) -> None:
+    """A cell left out moved the next ones under the wrong column, without a word."""
+    header = (copy / "routes.csv").read_text(encoding="utf-8").splitlines()[0]
+    with (copy / "routes.csv").open("a", encoding="utf-8") as table:
+        table.write("ban-b,relay,12\n")
+    problem = _problems(copy / "scenario-geo.yaml")["routes[5]"]
+    assert problem.line == 7
+    assert problem.expected.startswith(f"{len(header.split(','))} cells (one per column")
+    assert problem.got == "3 cells"
+
+
 def test_csv_list_and_dotted_columns(copy: Path) -> None:
     scenario = sl.load(copy / "scenario-geo.yaml")
     assert scenario.routes[3].modes == ["porter", "bicycle"]  # "porter; bicycle"
