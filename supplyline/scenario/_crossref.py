@@ -669,7 +669,8 @@ class _Checker:
         """Values written that nothing can ever use: a mode on no route, an owned mode no
         place owns, a commodity nothing names, a place no route reaches, an air threat on a
         route not open to air attack, repair days on a route nothing strikes, carrying
-        wounded where there are none, steps longer than the horizon. Each would be dropped in
+        or feeding wounded where there are none, carriers owned of a mode whose units are
+        people (units_from: labour), steps longer than the horizon. Each would be dropped in
         silence; each is reported where it was written.
 
         Runs only on what can be read: a broken section is the schema's to report.
@@ -679,6 +680,7 @@ class _Checker:
             and r.get("modes") is not None for r in self.routes)
         places_read = self.written["places"] is not None and all(
             p.readable and p.get("carriers") is not None for p in self.place_entries)
+        self.labour_carriers()
         if routes_read:
             self.unused_modes(places_read)
             self.unreached_places()
@@ -703,6 +705,11 @@ class _Checker:
                     self.report(mode.at("wounded_per_unit"), "wounded_per_unit only where "
                                 "wounded are given (no wounded section: none to carry)",
                                 shown(mode.get("wounded_per_unit")))
+            rations = self.policy.data.get(self.policy.key("wounded_rations_kg_per_day"))
+            if rations:
+                self.report(self.policy.at("wounded_rations_kg_per_day"), "wounded rations "
+                            "only where wounded are given (no wounded section: none to "
+                            "feed)", "rations of " + ", ".join(map(str, rations)))
         horizon = self.horizon
         if horizon is not None:
             days = (horizon[1] - horizon[0]).days + 1
@@ -742,6 +749,19 @@ class _Checker:
                 self.report(mode.at("id"), "an owned mode (units_from: owned) that some "
                             "place has carriers of (else no unit of it exists)",
                             f"{shown(mode_id)} (no place owns any)")
+
+    def labour_carriers(self) -> None:
+        """Carriers a place owns of a mode whose units come from labour: its units are the
+        locality's people, so the number owned is never read."""
+        from_labour = {mode.get("id") for mode in self.modes
+                       if mode.get("units_from") == "labour"}
+        for place in self.place_entries:
+            for mode in place.keys("carriers"):
+                if mode in from_labour:
+                    self.report(place.at("carriers", mode), "carriers of an owned mode "
+                                "(units_from: owned); a labour mode's units are the "
+                                "locality's people", f"{shown(mode)} (units_from: labour)",
+                                at_key=True)
 
     def unreached_places(self) -> None:
         ends = {route.get(end) for route in self.routes for end in ("from_", "to")}

@@ -282,6 +282,9 @@ UNUSED = [
     ("air-threat-on-a-sheltered-route", "routes: [pass]", "routes: [relay--hospital]",
      "threats.air[0].routes[0]", "routes: [relay--hospital]",
      "'relay--hospital' (air_exposed: false)"),
+    ("carriers-of-a-labour-mode", "carriers: {bicycle: 20}",
+     "carriers: {bicycle: 20, porter: 40}", "places[0].carriers.porter",
+     "carriers: {bicycle: 20, porter: 40}", "'porter' (units_from: labour)"),
     ("steps-longer-than-the-horizon", "  subsistence_kg_per_person_day:",
      "  step_days: 30\n  subsistence_kg_per_person_day:", "policy.step_days", "step_days: 30",
      "30"),
@@ -305,6 +308,11 @@ def test_without_wounded_their_commodity_and_carrying_are_never_used() -> None:
     assert set(problems) == {"commodities[1].id", "modes[0].wounded_per_unit"}
     assert problems["commodities[1].id"].got == "'wounded' (no wounded section)"
     assert problems["modes[0].wounded_per_unit"].line == line_of(text, "wounded_per_unit")
+    fed = edit(text, "  subsistence_kg_per_person_day:",
+               "  wounded_rations_kg_per_day: {rice: 0.5}\n  subsistence_kg_per_person_day:")
+    problem = by_field(problems_in(fed))["policy.wounded_rations_kg_per_day"]
+    assert problem.line == line_of(fed, "wounded_rations_kg_per_day")
+    assert problem.got == "rations of rice"
 
 
 def test_a_locality_on_no_route_may_still_work_on_the_roads() -> None:
