@@ -138,7 +138,7 @@ class Entry:
 
 def check_references(
     data: dict[str, Any], locations: Locations, file: str, unreadable: Collection[str] = (),
-    unused: bool = True,
+    unused: bool = True, compiled: bool = False,
 ) -> list[Problem]:
     """Every cross-reference problem in raw scenario data.
 
@@ -154,16 +154,19 @@ def check_references(
         Sections that could not be read at all (a missing table): nothing is compared
         with their ids.
     unused:
-        Also report what can never be used (:meth:`_Checker.check_unused`), dates after
-        the horizon included: without it, a what-if (a shorter horizon among them) may
-        leave what comes after its horizon unused.
+        Also report what can never be used (:meth:`_Checker.check_unused`).
+    compiled:
+        Check the scenario as it is compiled for a plan (:func:`supplyline.scenario.whatif
+        .check`): what the planner leaves unused passes, dates outside the horizon (a plan
+        of the first days, or one from a later day, leaves them) and carriers that no route
+        lets move.
 
     Returns
     -------
     list of Problem
         Empty when the scenario is consistent.
     """
-    checker = _Checker(data, locations, file, unreadable, after_horizon=not unused)
+    checker = _Checker(data, locations, file, unreadable, compiled)
     checker.check_duplicates()
     checker.check_modes()
     checker.check_places()
@@ -244,11 +247,10 @@ _PLAN_DATES: tuple[type[BaseModel], ...] = (Demand,)
 
 class _Checker:
     def __init__(self, data: dict[str, Any], locations: Locations, file: str,
-                 unreadable: Collection[str], after_horizon: bool = False) -> None:
+                 unreadable: Collection[str], compiled: bool = False) -> None:
         self.locations = locations
-        #: Whether dates after the horizon pass: what-ifs and a plan of the first days only
-        #: may leave what comes later unused (see :func:`check_references`).
-        self.after_horizon = after_horizon
+        #: Whether what the planner leaves unused passes (see :func:`check_references`).
+        self.compiled = compiled
         self.file = file
         self.problems: list[Problem] = []
         self.unreadable = set(unreadable)
@@ -365,7 +367,7 @@ class _Checker:
         if date is None or horizon is None:
             return
         start, end = horizon
-        if date < start or (date > end and not self.after_horizon):
+        if not start <= date <= end and not self.compiled:
             self.report(path, f"a date from {start} to {end} (the horizon)", date.isoformat())
 
     def in_order(self, entry: Entry, names: tuple[str, str]) -> None:
@@ -599,9 +601,11 @@ class _Checker:
             return
         start, end = horizon
         expected = f"a window that overlaps the horizon ({start} to {end})"
+        if self.compiled:
+            return
         if last < start:
             self.report(window.at("end"), expected, f"{first} to {last} (before it)")
-        elif first > end and not self.after_horizon:
+        elif first > end:
             self.report(window.at("start"), expected, f"{first} to {last} (after it)")
 
     def check_steps(self, steps: list[Entry]) -> None:
@@ -613,7 +617,7 @@ class _Checker:
                 self.report(steps[index].at("start"), f"steps sorted by start, after {before}",
                             here.isoformat())
         horizon = self.horizon
-        if horizon is None:
+        if horizon is None or self.compiled:
             return
         start, end = horizon
         for index, (step, first) in enumerate(zip(steps, starts, strict=True)):
@@ -621,8 +625,6 @@ class _Checker:
             if first is None:
                 continue
             if first > end:
-                if self.after_horizon:
-                    continue
                 self.report(step.at("start"), f"a step that starts by {end} (the horizon's "
                             "last day)", first.isoformat())
             elif following is not None and first < following <= start:
@@ -657,7 +659,7 @@ class _Checker:
                             "a place that puts them in service",
                             f"{shown(finding.place)} ({finding.mode} units that go there can "
                             "never come home)")
-            else:
+            elif not self.compiled:
                 self.report(place.at("carriers", str(finding.mode)),
                             f"a mode that some route from {shown(finding.place)} allows",
                             f"{shown(finding.mode)} (these units could never be used)",

@@ -309,7 +309,7 @@ def _data_path(data: Any, loc: tuple[Any, ...]) -> DataPath:
 
 def validate_data(
     data: dict[str, Any], locations: Locations, file: str, unused: bool = True,
-    replay: str | None = None,
+    replay: str | None = None, compiled: bool = False,
 ) -> tuple[Scenario | None, list[Problem]]:
     """Validate a scenario's data as a file's is validated: the schema, then the
     cross-references (whether or not the schema passed, skipping only the sections that could
@@ -330,6 +330,9 @@ def validate_data(
         localities can give; without it, only ``replay``'s (the one to be planned).
     replay:
         The replay that will be planned, checked even when ``unused`` is False.
+    compiled:
+        Check the scenario as it is compiled for a plan: what the planner leaves unused
+        passes (:func:`~supplyline.scenario._crossref.check_references`).
 
     Returns
     -------
@@ -343,7 +346,7 @@ def validate_data(
     except ValidationError as error:
         problems += schema_problems(error, data, locations, file)
     unreadable = {str(path[0]) for path in locations.reported if len(path) == 1}
-    problems += check_references(data, locations, file, unreadable, unused)
+    problems += check_references(data, locations, file, unreadable, unused, compiled)
     if scenario is not None and not problems:
         names = None if unused else {replay} - {None}
         problems += _replay_problems(scenario, locations, file, names)

@@ -128,8 +128,10 @@ def first_days(scenario: Scenario, days: int | None) -> Scenario:
 
 def check(scenario: Scenario) -> None:
     """Check a scenario built or changed in Python (``Scenario.model_validate``,
-    ``model_copy``) as a what-if is checked: the schema's rules and the cross-references
-    that a model alone does not check (a route to a known place, unique ids, ...).
+    ``model_copy``) before it is compiled: the schema's rules and the cross-references that
+    a model alone does not check (a route to a known place, unique ids, ...). What the
+    planner leaves unused passes, as in a what-if, and so do dates outside the horizon: a
+    plan of the first days, or one from a later day, leaves them.
 
     Raises
     ------
@@ -144,7 +146,8 @@ def check(scenario: Scenario) -> None:
     if not isinstance(scenario, Scenario):
         raise TypeError("scenario: expected a Scenario (sl.load(...)), got "
                         f"{type(scenario).__name__}")
-    checked, problems = validate_data(document(scenario), Locations(), WHAT_IF, unused=False)
+    checked, problems = validate_data(document(scenario), Locations(), WHAT_IF, unused=False,
+                                      compiled=True)
     if checked is None:
         raise ScenarioError(problems)
 

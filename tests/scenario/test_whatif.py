@@ -3,6 +3,8 @@ would in a file; the horizon and the step are cut the same way from the API and 
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 import supplyline as sl
@@ -125,14 +127,17 @@ def test_a_scenario_built_in_python_is_checked_before_it_is_planned(
         sl.compile_network("tutorial")  # type: ignore[arg-type]
 
 
-def test_a_what_if_may_leave_what_comes_after_its_horizon_unused(
+def test_a_plan_of_the_first_days_or_from_a_later_day_compiles(
         tutorial: sl.Scenario) -> None:
-    """The tutorial's later troops, reserves and wounded lie after a 5-day horizon."""
+    """The tutorial's later troops, reserves and wounded lie after a 5-day horizon, and its
+    demand starts before a horizon that starts on the 4th (a re-plan's): the planner leaves
+    them, as a file must not."""
     short = first_days(tutorial, 5)
     assert sl.compile_network(short).steps == 5
-    assert tutorial.replace({"end_date": short.end_date}) == short
-    with pytest.raises(sl.ScenarioError, match=r"a date from 2024-11-01"):
-        tutorial.replace({"demand[0].reserves[0].by": "2024-10-01"})  # before: still wrong
+    later = tutorial.model_copy(update={"start_date": dt.date(2024, 11, 4)})
+    assert sl.compile_network(later).steps == 27
+    with pytest.raises(sl.ScenarioError, match="the horizon"):
+        tutorial.replace({"end_date": short.end_date})  # a what-if must not
 
 
 @pytest.mark.parametrize("step_days", [0, -2, 1.5, True])
