@@ -328,11 +328,9 @@ def _routes(plan: Plan, count: int = 8) -> FitTable:
             continue
         days = int(facts.at_capacity_days[r])
         ends = f"{net.place_ids[facts.start[r]]} → {net.place_ids[facts.end[r]]}"
-        # A route without a name is called by its ends, which the next column shows (its
-        # id, where it has one: the id is what options and exports name it by).
-        route = net.scenario.routes[r]
-        name = route.name or (route.id or "")
-        table.add_row(name, ends,
+        # Named as everywhere else (a route without a name by its two places' names); the
+        # ends are ids, which options and exports take.
+        table.add_row(net.route_names[r], ends,
                       fmt(float(facts.length_km[r])), fmt(float(facts.tonnes[r])),
                       fmt(float(facts.eaten_t[r])),
                       Text(str(days), style="red" if days else ""))
