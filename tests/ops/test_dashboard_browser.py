@@ -67,10 +67,27 @@ def test_a_commune_clerk_records_a_contribution(server: str) -> None:
         assert "greater than 0" in error.inner_text()
         assert "bad" in (page.get_attribute("#f-kg", "class") or "")
 
+        # What the clerk typed is judged as typed: a number as the overview writes it is
+        # refused at its field ("got nothing" before, as the form sent null).
+        page.fill("#f-kg", "1,250")
+        page.click("#entry-submit")
+        page.wait_for_selector("#err-kg:has-text(\"expected a number, got '1,250'\")")
+
         page.fill("#f-kg", "1250")
         page.click("#entry-submit")
         page.wait_for_selector("#entry-ok:has-text('Recorded as entry #1')")
         assert page.inner_text("#err-kg") == ""
+        # An entry's number as the ledger writes it corrects that entry (the form sent
+        # null, so "#1" recorded a second contribution).
+        page.fill("#f-kg", "1200")
+        page.fill("#f-corrects", "#1")
+        page.click("#entry-submit")
+        page.wait_for_selector("#entry-ok:has-text('Recorded as entry #2')")
+        page.fill("#f-corrects", "")
+        page.fill("#f-kg", "1250")
+        page.fill("#f-corrects", "#2")
+        page.click("#entry-submit")
+        page.wait_for_selector("#entry-ok:has-text('Recorded as entry #3')")
 
         page.click('nav [data-view="overview"]')
         depot.wait_for()
@@ -97,7 +114,8 @@ def test_a_commune_clerk_records_a_contribution(server: str) -> None:
         with page.expect_download() as download:
             page.click("#csv")
         lines = Path(download.value.path()).read_text(encoding="utf-8").splitlines()
-        assert lines[0].startswith("id,kind,date,place") and len(lines) == 2
+        assert lines[0].startswith("id,kind,date,place") and len(lines) == 4
+        assert [line.split(",")[4] for line in lines[1:]] == ["", "1", "2"]  # corrects
         assert page.is_hidden('nav [data-view="replan"]')  # the council's only
 
         # The council re-plans from the books.

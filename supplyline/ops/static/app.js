@@ -505,10 +505,21 @@ function drawFields() {
 }
 $("#f-kind").addEventListener("change", drawFields);
 
+const PLAIN_NUMBER = /^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/;
+const ENTRY_IDS = ["corrects", "dispatch"];
+
 function entryFromForm() {
   const form = new FormData($("#entry-form"));
   const value = (k) => { const v = form.get(k); return v === null || v === "" ? undefined : v; };
-  const number = (k) => value(k) === undefined ? undefined : Number(value(k));
+  // A number as typed: an entry's number may be written as the ledger shows it ("#12");
+  // anything else that is not a plain number goes as typed, for the books to refuse at
+  // its field ("1,200", "12 kg"), never as nothing.
+  const number = (k) => {
+    const typed = value(k);
+    if (typed === undefined) return undefined;
+    const text = ENTRY_IDS.includes(k) ? typed.trim().replace(/^#/, "") : typed.trim();
+    return PLAIN_NUMBER.test(text) ? Number(text) : typed;
+  };
   const kind = value("kind");
   const entry = { kind, date: value("date"), note: value("note"), corrects: number("corrects") };
   const take = (...keys) => keys.forEach((k) => { entry[k] = value(k); });
