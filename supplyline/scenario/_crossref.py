@@ -157,9 +157,9 @@ def check_references(
         Also report what can never be used (:meth:`_Checker.check_unused`).
     compiled:
         Check the scenario as it is compiled for a plan (:func:`supplyline.scenario.whatif
-        .check`): what the planner leaves unused passes, dates outside the horizon (a plan
-        of the first days, or one from a later day, leaves them) and carriers that no route
-        lets move.
+        .check`): the references that compiling reads, not what the planner leaves unused
+        or short (dates outside the horizon, which a plan of the first days or one from a
+        later day leaves; values without effect; fronts that nothing can reach).
 
     Returns
     -------
@@ -431,7 +431,7 @@ class _Checker:
             if route.data.get("capacity_movements_per_day") is not None:
                 limited.update(m for _, m in route.names("modes"))
         for mode in self.modes:
-            if "road_use" in mode.data and mode.get("id") not in limited:
+            if "road_use" in mode.data and mode.get("id") not in limited and not self.compiled:
                 self.report(mode.at("road_use"),
                             "road_use only on a mode that uses a route with "
                             "capacity_movements_per_day (elsewhere it has no effect)",
@@ -641,7 +641,7 @@ class _Checker:
         them is known: a guess about a broken network would only repeat the problem.
         """
         net = self.network()
-        if net is None:
+        if net is None or self.compiled:
             return
         index = {place.get("id"): place for place in self.place_entries}
         for finding in findings(net):
@@ -659,7 +659,7 @@ class _Checker:
                             "a place that puts them in service",
                             f"{shown(finding.place)} ({finding.mode} units that go there can "
                             "never come home)")
-            elif not self.compiled:
+            else:
                 self.report(place.at("carriers", str(finding.mode)),
                             f"a mode that some route from {shown(finding.place)} allows",
                             f"{shown(finding.mode)} (these units could never be used)",

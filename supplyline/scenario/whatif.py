@@ -130,8 +130,9 @@ def check(scenario: Scenario) -> None:
     """Check a scenario built or changed in Python (``Scenario.model_validate``,
     ``model_copy``) before it is compiled: the schema's rules and the cross-references that
     a model alone does not check (a route to a known place, unique ids, ...). What the
-    planner leaves unused passes, as in a what-if, and so do dates outside the horizon: a
-    plan of the first days, or one from a later day, leaves them.
+    planner leaves unused or short passes: dates outside the horizon (a plan of the first
+    days, or one from a later day, leaves them), values without effect, fronts that nothing
+    can reach.
 
     Raises
     ------
@@ -153,7 +154,8 @@ def check(scenario: Scenario) -> None:
 
 
 def with_step_days(scenario: Scenario, step_days: int | None) -> Scenario:
-    """The scenario planned in steps of ``step_days`` days (unchanged when None).
+    """The scenario planned in steps of ``step_days`` days (unchanged when None); in steps
+    of one day, every day is planned day by day, so its ``daily_start_days`` goes.
 
     Raises
     ------
@@ -164,7 +166,9 @@ def with_step_days(scenario: Scenario, step_days: int | None) -> Scenario:
         return scenario
     if not_whole(step_days, 1):
         raise ValueError(f"expected a whole number of days ≥ 1, got {step_days!r}")
-    policy = scenario.policy.model_copy(update={"step_days": int(step_days)})
+    # In steps of one day every day is planned day by day: no first days apart.
+    daily = {"daily_start_days": 0} if step_days == 1 and scenario.policy.daily_start_days else {}
+    policy = scenario.policy.model_copy(update={"step_days": int(step_days), **daily})
     return scenario.model_copy(update={"policy": policy})
 
 

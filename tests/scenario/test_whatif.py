@@ -140,6 +140,15 @@ def test_a_plan_of_the_first_days_or_from_a_later_day_compiles(
         tutorial.replace({"end_date": short.end_date})  # a what-if must not
 
 
+def test_steps_of_one_day_drop_the_days_planned_apart(tutorial: sl.Scenario) -> None:
+    """``daily_start_days`` with steps of one day is a check error; the built-in scenario's
+    21 days made `plan --step-days 1` one, once its scenario was checked when compiled."""
+    stepped = tutorial.replace({"policy.step_days": 3, "policy.daily_start_days": 6})
+    daily = with_step_days(stepped, 1)
+    assert (daily.policy.step_days, daily.policy.daily_start_days) == (1, 0)
+    assert sl.compile_network(daily).steps == tutorial.days
+
+
 @pytest.mark.parametrize("step_days", [0, -2, 1.5, True])
 def test_compiling_in_steps_takes_whole_days_only(tutorial: sl.Scenario,
                                                   step_days: object) -> None:
