@@ -227,7 +227,8 @@ def deliveries_section(plan: Plan, context: ReportContext) -> Section | None:
     for i, (label, daily_kg) in enumerate(parts):
         c = "#9e9e9e" if label == INITIAL_STOCK else colour(i)
         total = float(daily_kg.sum() / 1000.0)
-        series.append(Series(label, daily_kg / plan.step_length / 1000.0, c, note=" t a day"))
+        series.append(Series(label, daily_kg / plan.step_length / 1000.0, c,
+                             note=f": {fmt(total)} t in all"))
         items.append((c, f"{label} ({fmt(total)} t)", "box"))
     demand = plan.demand_kg[plan.network.is_front].sum(axis=(0, 1)) / plan.step_length / 1000.0
     overlay = [Series("demand", demand, "#000", dashed=True)]
@@ -257,7 +258,8 @@ def carriers_section(plan: Plan, context: ReportContext) -> Section | None:
     # A log axis starts at the power of ten below the smallest mode's peak: every mode of
     # the fleet shows, a fraction of a unit too.
     floor = 10.0 ** math.floor(math.log10(min(peaks.values())))
-    series = [Series(mode_name(net, m), in_use[m], colour(m), note=" units") for m in fleet]
+    series = [Series(mode_name(net, m), in_use[m], colour(m),
+                     note=f": {fmt(float(needed[m]))} needed") for m in fleet]
     items = [(colour(m), f"{short_label(mode_name(net, m), 200)}: {fmt(float(needed[m]))} "
               "needed", "line") for m in fleet]
     chart = svg.time_chart("chart-carriers", "Carriers in use by mode",
