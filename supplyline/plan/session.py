@@ -140,6 +140,7 @@ class Session:
         self._basis = False
         self._crossover_fails = False  # crossover's clean-up did not finish on this LP
         self._base_basis: highspy.HighsBasis | None = None
+        self._from_base = False  # the next warm solve starts from the uncut basis
         self._last: Outcome | None = None
         self.solves = 0
         self._h = self._load()
@@ -258,6 +259,7 @@ class Session:
         if self._base_basis is not None:
             self._h.setBasis(self._base_basis)
             self._basis = True
+            self._from_base = True
 
     def _push(self) -> None:
         """Send the changed bounds to HiGHS."""
@@ -307,6 +309,13 @@ class Session:
         self.solves += 1
         warm = self._basis and self.warm_starts
         interior_only = crossover = False
+        if warm and self._from_base and self._base_basis is not None:
+            # From the uncut basis alone, not from what HiGHS kept of earlier solves: a cut
+            # then gets the same plan among equally good ones whatever was solved before
+            # (its labour-days and simulated risk with it).
+            h.clearSolver()
+            h.setBasis(self._base_basis)
+        self._from_base = False
         if warm:
             h.setOptionValue("solver", "simplex")
             h.setOptionValue("simplex_strategy", SIMPLEX[self.simplex])
@@ -358,6 +367,7 @@ class Session:
         if self._basis and self._base_basis is None and not self._changes.cols \
                 and not self._changes.rows:
             self._base_basis = h.getBasis()
+            self._from_base = True
         x = np.asarray(h.getSolution().col_value, dtype=float) if ok else None
         out = Outcome(status=status,
                       objective=float(info.objective_function_value) if ok else float("nan"),
