@@ -276,11 +276,16 @@ SIMULATED_HEAD = ["plan", "runs", "P(short)", "mean short t", "planned t"]
 #: The tables' titles, in the terminal and the report alike.
 RANKING_TITLE = "Cut one at a time (worst first)"
 WORST_TITLE = "Worst sets of k cuts"
+#: What the ranking's columns say, under its table on a terminal.
+RANKING_KEY = ("+short t: demand not met; +late p-d: the wounded's person-days beyond their "
+               "limit; +labour d: labour-days; +eaten t: food and fuel eaten on the way (each "
+               "more than the uncut plan); stock: days the fronts' stocks last once the cut "
+               "begins, before they go shorter than in the uncut plan.")
 SIMULATED_TITLE = "Re-checked by simulation (the plan made around each cut)"
 
 
 def _simulated_rows(res: Resilience) -> list[list[object]]:
-    return [[" + ".join(c.ids) or "uncut", c.runs,
+    return [[" + ".join(c.names or c.ids) or "uncut", c.runs,
              f"{100 * c.p_shortfall:.1f}% ± {100 * c.p_error:.1f}"
              if np.isfinite(c.p_shortfall) else "—",
              f"{_cell(c.shortfall_t)} ± {_cell(c.shortfall_error_t)}",
@@ -328,8 +333,10 @@ def resilience_section(plan: Plan, context: ReportContext) -> Section | None:
 def print_resilience(res: Resilience, console: Console, count: int = 15) -> None:
     """The ranking and the worst sets as terminal tables that fit the console (numbers and ids
     never cut: see :class:`~supplyline.report.terminal.FitTable`)."""
+    when = (f" Each cut from {res.window_dates[0]} to {res.window_dates[1]}."
+            if res.window_dates is not None else "")
     console.print(inert(f"Uncut plan: {fmt(res.base.shortfall_t)} t short. "
-                        f"{res.solves} solves in {res.seconds:.0f} s."))
+                        f"{res.solves} solves in {res.seconds:.0f} s.{when}"))
     from supplyline.report.terminal import Column, FitTable
 
     ranking = FitTable(RANKING_TITLE, *(
@@ -338,6 +345,7 @@ def print_resilience(res: Resilience, console: Console, count: int = 15) -> None
     for row in _ranking_rows(res, count):
         ranking.add_row(*(str(c) for c in row))
     console.print(ranking)
+    console.print(inert(RANKING_KEY))
     if _more(res, count):
         console.print(inert(_more(res, count)))
     worst = FitTable(WORST_TITLE, *(

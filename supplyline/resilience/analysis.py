@@ -21,6 +21,7 @@ from supplyline.resilience.confirm import Checked, check_plan, simulate_cuts
 from supplyline.resilience.cuts import (
     Figures,
     Impact,
+    called,
     candidates,
     cut_impact,
     figures_of,
@@ -322,8 +323,10 @@ def analyse(
         if allocation is not None and allocation.picks:
             picks = [(kind, route) for kind, route, _, _ in allocation.picks]
             plan = plan_on(protected(net, picks))
-            simulated.append(check_plan(tuple(f"{k} on {r}" for k, r in picks), plan,
-                                        simulate_runs, seed))
+            simulated.append(check_plan(
+                tuple(f"{k} on {r}" for k, r in picks), plan, simulate_runs, seed,
+                tuple(f"protected: {k} on {name}" for (k, _), name
+                      in zip(picks, called(net, [r for _, r in picks]), strict=True))))
     notes = [
         "a cut is known to the plan in advance: the plan is made around it (stocks moved "
         "ahead, other routes used), as a planner who expects it would",

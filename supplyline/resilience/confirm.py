@@ -29,19 +29,21 @@ class Checked:
     shortfall_t: float
     shortfall_error_t: float
     planned_shortfall_t: float
+    names: tuple[str, ...] = ()  # as a reader calls them (Impact.names)
 
     def to_dict(self) -> dict[str, object]:
-        return dict(self.__dict__, ids=list(self.ids))
+        return dict(self.__dict__, ids=list(self.ids), names=list(self.names))
 
 
-def check_plan(ids: tuple[str, ...], plan: Plan, runs: int, seed: int) -> Checked:
+def check_plan(ids: tuple[str, ...], plan: Plan, runs: int, seed: int,
+               names: tuple[str, ...] = ()) -> Checked:
     """``plan`` executed ``runs`` times (the network it was made on: its threats)."""
     from supplyline.simulate import simulate
 
     k = simulate(plan, runs=runs, seed=seed).kpis()
     return Checked(ids, runs, float(k["p_any_shortfall"]["value"]),
                    float(k["p_any_shortfall"]["se"]), float(k["shortfall_t"]["value"]),
-                   float(k["shortfall_t"]["se"]), float(k["planned"]["shortfall_t"]))
+                   float(k["shortfall_t"]["se"]), float(k["planned"]["shortfall_t"]), names)
 
 
 def simulate_cuts(session: Session, uncut: Plan, impacts: Sequence[Impact], runs: int,
@@ -59,12 +61,13 @@ def simulate_cuts(session: Session, uncut: Plan, impacts: Sequence[Impact], runs
         try:
             solved = session.solve()
             if not solved.ok:
-                out.append(Checked(impact.ids, 0, np.nan, np.nan, np.nan, np.nan, np.nan))
+                out.append(Checked(impact.ids, 0, np.nan, np.nan, np.nan, np.nan, np.nan,
+                                   impact.names))
                 continue
             plan = session.plan(solved)
         finally:
             session.restore()
-        out.append(check_plan(impact.ids, plan, runs, seed))
+        out.append(check_plan(impact.ids, plan, runs, seed, impact.names))
         if progress is not None:
             progress(f"simulated {' + '.join(impact.ids)}")
     return out

@@ -166,13 +166,16 @@ def test_resilience_tables_never_break_an_id(monkeypatch: pytest.MonkeyPatch) ->
         [2, "interdiction", f"{long_id} + bridge", "61.2", "60.1", "64.0", "6.5%"]])
     res = SimpleNamespace(base=SimpleNamespace(shortfall_t=0.0), solves=9, seconds=2.0,
                           worst=[object()], simulated=[], defence=None, allocation=None, notes=[],
-                          ranking=[object(), object()])
+                          ranking=[object(), object()],
+                          window_dates=("2024-11-10", "2024-11-20"))
     for width in WIDTHS:
         console = _console(width)
         resilience.print_resilience(res, console)  # type: ignore[arg-type]
         text = console.export_text()
         _fits(text, width)
         assert long_id in text and "-1,144" in text and "6.5%" in text
+        assert "from 2024-11-10 to 2024-11-20" in " ".join(text.split())
+        assert "+late p-d: the wounded's person-days" in " ".join(text.split())
 
 
 def test_idle_carriers_of_the_only_mode_that_carried_say_so() -> None:

@@ -29,6 +29,9 @@ def run(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, object], Pa
     assert result.exit_code == 0, result.output
     return json.loads(result.stdout), out
 
+PASS_NAME = "The pass"  # tests/data/tiny.yaml
+
+
 
 def test_json_ranks_every_route_and_place_but_the_front(run: tuple[dict[str, object],
                                                                    Path]) -> None:
@@ -176,6 +179,10 @@ def test_the_top_cuts_are_rechecked_by_simulation(tiny_path: Path) -> None:
     # The uncut plan, the five worst cuts, and the plan on the protected network.
     assert simulated[0]["ids"] == [] and len(simulated) == 7
     assert simulated[-1]["ids"] == ["air on pass"]
+    # Named as the ranking names them, and the protected plan as such (ids were shown).
+    names = {tuple(c["ids"]): c["names"] for c in simulated}
+    assert names[("pass",)] == [PASS_NAME]
+    assert names[("air on pass",)] == [f"protected: air on {PASS_NAME}"]
     by_ids = {tuple(c["ids"]): c for c in simulated}
     uncut, cut = by_ids[()], by_ids[("pass",)]
     assert all(c["runs"] == 100 and 0.0 <= c["p_shortfall"] <= 1.0 for c in simulated)
