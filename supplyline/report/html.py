@@ -141,7 +141,7 @@ table { border-collapse: collapse; width: 100%; font-size: 13.5px; }
 th, td { padding: 5px 9px; border-bottom: 1px solid var(--line); text-align: left;
   vertical-align: top; }
 th { background: var(--panel); font-weight: 600; position: sticky; top: 0; }
-td:first-child { min-width: 12em; }
+td:first-child:not(.num) { min-width: 12em; }  /* a name, not a rank */
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
 td.num { white-space: nowrap; }
 tbody tr:nth-child(even) { background: rgba(31, 41, 51, .025); }

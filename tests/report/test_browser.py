@@ -222,3 +222,30 @@ def test_charts_keep_their_size_on_a_wide_page_and_a_readable_one_on_a_phone(
         for chart_id, drawn, laid in measured["charts"]:
             assert check(drawn, laid), (window, chart_id, drawn, laid)
         assert measured["page"] <= measured["window"], window
+
+
+def test_a_rank_column_stays_narrow_on_a_phone(tmp_path: Path) -> None:
+    """The width kept for a name in a table's first column (12em) went to the resilience
+    table's rank (#) and the worst sets' k too, which pushed the figures off a phone."""
+    from supplyline.report.html import CSS
+    from supplyline.report.sections import table
+
+    rows = [[1, "Far village (down the river) – Bridge junction", "route", 6.14],
+            [2, "Bridge junction", "place", 48.5]]
+    page = tmp_path / "ranks.html"
+    page.write_text(
+        f"<!DOCTYPE html><html><head><style>{CSS}</style></head><body>"
+        + table("ranked", ["#", "cut", "kind", "+short t"], rows, [True, False, False, True])
+        + table("named", ["place", "t"], [["Bridge junction", 1.0]], [False, True])
+        + """<script>
+const first = id => document.querySelector(`#${id} tbody td`).getBoundingClientRect().width;
+const out = document.createElement("pre");
+out.id = "measured";
+out.textContent = JSON.stringify({rank: first("ranked"), name: first("named"),
+                                  em: parseFloat(getComputedStyle(document.body).fontSize)});
+document.body.appendChild(out);
+</script></body></html>""", encoding="utf-8")
+    dom = visit(page, tmp_path, "--window-size=390,800", "--dump-dom").output
+    measured = json.loads(dom.split('<pre id="measured">')[1].split("</pre>")[0])
+    assert measured["rank"] < 4 * measured["em"]
+    assert measured["name"] >= 12 * 13.5 - 1  # a name keeps its room (12em at 13.5 px)
