@@ -33,10 +33,13 @@ class Views:
         return compile_network(self.books.scenario)
 
     def today(self) -> dt.date:
-        """The day after the last entry (within the horizon; its start when empty)."""
+        """The day after the last entry in force (within the horizon; its start when empty):
+        an entry corrected since, a mistyped date perhaps, moves it no more."""
         sc = self.books.scenario
+        corrected = select(t.entry.c.corrects).where(t.entry.c.corrects.is_not(None))
         with self.books.reading() as conn:
-            last = conn.execute(select(func.max(t.entry.c.date))).scalar()
+            last = conn.execute(select(func.max(t.entry.c.date))
+                                .where(t.entry.c.id.not_in(corrected))).scalar()
         if last is None:
             return sc.start_date
         day: dt.date = min(sc.end_date, last + dt.timedelta(days=1))

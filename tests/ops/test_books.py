@@ -140,6 +140,20 @@ def test_corrections_replace_what_they_correct(books: Books, tutorial: sl.Scenar
             "corrects", "of kind 'pledge'")
 
 
+def test_a_corrected_date_moves_the_books_today_no_more(books: Books,
+                                                        tutorial: sl.Scenario) -> None:
+    """A contribution mistyped 26 days ahead made every form, the overview and the re-plan
+    start from the 27th, and correcting its date did not bring them back."""
+    from supplyline.ops.overview import Views
+
+    give(books, tutorial, 1000, on=2)
+    typo = give(books, tutorial, 500, on=28)
+    assert Views(books).today() == tutorial.start_date + dt.timedelta(days=29)
+    books.append(entry("contribution", date=day(tutorial, 2), locality="high-village",
+                       good="rice", kg=500, at="ridge-depot", corrects=typo), "council")
+    assert Views(books).today() == tutorial.start_date + dt.timedelta(days=3)
+
+
 def test_a_correction_may_not_leave_less_than_nothing(books: Books,
                                                       tutorial: sl.Scenario) -> None:
     first = give(books, tutorial, 1000)
