@@ -82,8 +82,15 @@ def add_account(books: Books, name: str, password: str, role: str,
         raise AccountError("place", f"expected no place for role {role!r}, got {place!r}")
     if not 1 <= len(name) <= 100:
         raise AccountError("name", f"expected 1 to 100 characters, got {len(name)}")
+    if name != name.strip() or not name.isprintable():
+        # 'high ' and 'high' read as one name in a list, and a blank one as none.
+        raise AccountError("name", "expected a name without spaces at its ends or unseen "
+                                   f"characters, got {name!r}")
     if len(password) < 8:
         raise AccountError("password", f"expected at least 8 characters, got {len(password)}")
+    if not password.strip():
+        raise AccountError("password", "expected a password that is not only spaces, got "
+                                       f"{len(password)} spaces")
     row = {"name": name, "role": role, "place": place,
            "password_hash": hasher.hash(password), "created_at": dt.datetime.now(dt.UTC)}
     with books.writing() as conn:

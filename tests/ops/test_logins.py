@@ -53,3 +53,19 @@ def test_an_account_is_locked_after_too_many_wrong_passwords(
     assert login("clerk", "clerk-password") == 429
     add_account(books, "clerk", "a-new-password", "commune", "high-village", replace=True)
     assert login("clerk", "a-new-password") == 200  # a new password opens it
+
+
+@pytest.mark.parametrize(("name", "password", "field", "says"), [
+    ("high ", "high-password", "name", "without spaces at its ends"),
+    ("   ", "high-password", "name", "without spaces at its ends"),
+    ("hi\tgh", "high-password", "name", "unseen characters"),
+    ("high", " " * 8, "password", "not only spaces"),
+])
+def test_a_name_or_password_that_reads_as_another_is_refused(
+        books: Books, name: str, password: str, field: str, says: str) -> None:
+    """'high ' beside 'high' read as two rows of the same name, '   ' as none."""
+    before = accounts.accounts(books)
+    with pytest.raises(accounts.AccountError) as caught:
+        add_account(books, name, password, "viewer")
+    assert caught.value.field == field and says in caught.value.message
+    assert accounts.accounts(books) == before
