@@ -81,10 +81,42 @@ def _problem(status: int, field: str, message: str) -> JSONResponse:
                         content={"detail": [{"loc": loc, "msg": message, "type": "value_error"}]})
 
 
+#: The largest request body read (a batch of 10,000 entries is about 2.5 MB): a larger one is
+#: refused before any of it is read, and so is a body sent without its length.
+MAX_BODY_BYTES = 8 * 2**20
+
+
+class _BodyLimit:
+    """Refuses a request body over ``MAX_BODY_BYTES`` (413), or one of unknown length (411),
+    before the server reads it: an anonymous 200 MB POST was read whole before its 401."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] == "http" and scope["method"] in ("POST", "PUT", "PATCH"):
+            headers = dict(scope["headers"])
+            length = headers.get(b"content-length")
+            refusal = None
+            if length is None and headers.get(b"transfer-encoding"):
+                refusal = (411, "a body with its length (Content-Length)", "none")
+            elif length is not None and (not length.isdigit()
+                                         or int(length) > MAX_BODY_BYTES):
+                refusal = (413, f"a body of at most {MAX_BODY_BYTES:,} bytes",
+                           f"{length.decode('latin-1')} bytes")
+            if refusal is not None:
+                status, expected, got = refusal
+                response = _problem(status, "", f"expected {expected}, got {got}")
+                await response(scope, receive, send)
+                return
+        await self.app(scope, receive, send)
+
+
 def create_app(books: Books) -> FastAPI:
     """The API and dashboard over ``books``."""
     app = FastAPI(title="supplyline books",
                   description="The council's books: entries, State, plans, re-plans.")
+    app.add_middleware(_BodyLimit)
     views = Views(books)
     planning = threading.Lock()
 

@@ -381,3 +381,26 @@ def test_generated_input_never_gives_a_server_error(served: Any) -> None:
 
         check()
     assert cases > 40
+
+
+def test_a_body_too_large_or_of_unknown_length_is_refused_unread(served: Any) -> None:
+    """An anonymous 200 MB POST was read whole (server memory +400 MB) before its 401."""
+    from supplyline.ops.api import MAX_BODY_BYTES
+
+    _books, client, _headers = served
+    got = client.post("/api/entries", content=b" " * (MAX_BODY_BYTES + 1),
+                      headers={"content-type": "application/json"})
+    assert got.status_code == 413
+    assert got.json()["detail"][0]["msg"].startswith(
+        f"expected a body of at most {MAX_BODY_BYTES:,} bytes")
+
+    def chunks() -> Iterator[bytes]:
+        yield b'{"name": "council",'
+        yield b' "password": "council-password"}'
+
+    got = client.post("/api/login", content=chunks(),
+                      headers={"content-type": "application/json"})
+    assert got.status_code == 411
+    # Within the limit, as before.
+    assert client.post("/api/login", json={"name": "council", "password": "council-password"}
+                       ).status_code == 200
