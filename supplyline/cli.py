@@ -1318,9 +1318,8 @@ def replan(
 ) -> None:
     """Plan the rest of the horizon from what the books recorded; show what changed."""
     from supplyline.errors import PlanError
-    from supplyline.ops.replan import compare_plans, figures_of
+    from supplyline.ops.replan import compare_plans, in_force_or_first
     from supplyline.ops.replan import replan as make_replan
-    from supplyline.plan import plan as make_plan
     from supplyline.report.facts import replan_outcome
 
     if not as_of:
@@ -1339,13 +1338,9 @@ def replan(
     with ExitStack() as stack:
         status = None if json_output else stack.enter_context(stderr.status("re-planning"))
         try:
-            force = books.plan_in_force()
-            if force is None:
-                if status is not None:
-                    status.update("no plan in force: planning from the scenario's start")
-                first = figures_of(make_plan(sc))
-                # Kept as the plan in force, but not by a dry run (which writes nothing).
-                force = (books.save_plan(first, "replan") if keep else None, first)
+            if status is not None and books.plan_in_force() is None:
+                status.update("no plan in force: planning from the scenario's start")
+            force = in_force_or_first(books, keep, "replan")
             if status is not None:
                 status.update(f"re-planning from {day}")
             done = make_replan(books, day)

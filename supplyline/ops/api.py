@@ -46,6 +46,7 @@ from supplyline.ops.overview import Views, state_json
 from supplyline.ops.replan import (
     compare_plans,
     figures_of,
+    in_force_or_first,
     plan_vs_actual,
     recorded_state,
     replan,
@@ -317,12 +318,12 @@ def create_app(books: Books) -> FastAPI:
             raise EntryError("as_of", f"expected a day after {sc.start_date} and up to "
                                       f"{sc.end_date}, got {body.as_of}")
         with planning:
-            force = books.plan_in_force()
+            force = in_force_or_first(books, body.keep, user.name)
             done = replan(books, body.as_of)
             kept = books.save_plan(done.figures, user.name) if body.keep else None
-        return {"id": kept, "in_force": None if force is None else force[0],
+        return {"id": kept, "in_force": force[0],
                 "status": done.plan.status, "kpis": _kpis(done.plan),
-                "changes": compare_plans(None if force is None else force[1], done.figures),
+                "changes": compare_plans(force[1], done.figures),
                 "outcome": replan_outcome(done.plan, body.as_of),
                 "state": state_json(done.state, done.plan.network)}
 

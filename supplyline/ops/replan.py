@@ -385,6 +385,20 @@ class Replan:
     figures: Figures
 
 
+def in_force_or_first(books: Books, keep: bool, author: str
+                      ) -> tuple[int | None, Figures]:
+    """The plan in force (its id and figures), or, while the books hold none, the plan from
+    the scenario's start, made and kept first (``keep``; a dry run keeps no plan: id None).
+    What a re-plan is compared with, from the command line and the council's button."""
+    from supplyline.plan import plan as make_plan
+
+    force = books.plan_in_force()
+    if force is not None:
+        return force
+    first = figures_of(make_plan(books.scenario))
+    return (books.save_plan(first, author) if keep else None), first
+
+
 def replan(books: Books, as_of: dt.date, solver: str = "ipm",
            time_limit_s: float | None = None) -> Replan:
     """Plan the rest of the horizon from the State the books give on ``as_of``."""

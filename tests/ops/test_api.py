@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -404,3 +405,25 @@ def test_a_body_too_large_or_of_unknown_length_is_refused_unread(served: Any) ->
     # Within the limit, as before.
     assert client.post("/api/login", json={"name": "council", "password": "council-password"}
                        ).status_code == 200
+
+
+def test_the_council_s_button_re_plans_against_the_first_plan_as_the_command_does(
+        tmp_path: Path) -> None:
+    """With no plan kept, the command compared with the plan from the scenario's start and
+    the button with nothing: every 'in force' figure was 0 (docs/operate.md says both)."""
+    books = open_books(tmp_path / "books.db", sl.load("tutorial"))
+    add_account(books, "council", "council-password", "council")
+    client = TestClient(create_app(books))
+    token = client.post("/api/login", json={"name": "council",
+                                            "password": "council-password"}).json()["token"]
+    council = {"Authorization": f"Bearer {token}"}
+    dry = client.post("/api/replan", json={"as_of": "2024-11-04", "keep": False},
+                      headers=council).json()
+    assert dry["in_force"] is None and dry["id"] is None  # a dry run keeps no plan
+    front = next(c for c in dry["changes"] if c["what"] == "front")
+    assert front["in_force_kg"] > 0
+    assert client.get("/api/plans", headers=council).json() == []
+    kept = client.post("/api/replan", json={"as_of": "2024-11-04"}, headers=council).json()
+    assert (kept["in_force"], kept["id"]) == (1, 2)  # the first plan kept first, as the command
+    assert next(c for c in kept["changes"] if c["what"] == "front") == front
+    books.close()
