@@ -911,7 +911,10 @@ def report(
     written = [_write_out(result, out, json_output, compare_observed(result), results)]
     exported = _export(result, export, "--export", json_output) if export is not None else []
     if json_output:
-        print_json({"ok": True, "kpis": result.kpis(),
+        # With --runs, the simulation as `simulate --json` gives it (the report's risk section).
+        risk = ({"simulation": json.loads(results["simulation"].to_json())}
+                if results is not None else {})
+        print_json({"ok": True, "kpis": result.kpis(), **risk,
                     "written": [str(p) for p in written + exported]})
         return
     _say_written(written, exported, export)

@@ -130,6 +130,15 @@ def test_report_runs_adds_the_risk_section(tmp_path: Path) -> None:
                                  "--out", str(with_runs)])
     assert result.exit_code == 0, result.output
     assert 'id="risk"' in with_runs.read_text(encoding="utf-8")
+    # --json gives that simulation as `simulate --json` does (it gave the plan's KPIs only).
+    got = runner.invoke(app, ["report", "tutorial", "--runs", "20", "--seed", "1",
+                              "--out", str(with_runs), "--json"])
+    alone = runner.invoke(app, ["simulate", "tutorial", "--runs", "20", "--seed", "1",
+                                "--json"])
+    assert got.exit_code == 0 and alone.exit_code == 0, got.output
+    with_report, simulated = (json.loads(r.stdout)["simulation"]["kpis"] for r in (got, alone))
+    assert with_report.pop("seconds") > 0 and simulated.pop("seconds") > 0
+    assert with_report == simulated
     bad = runner.invoke(app, ["report", "tutorial", "--runs", "0", "--out",
                               str(tmp_path / "x.html")])
     assert bad.exit_code == 2
