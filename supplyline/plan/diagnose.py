@@ -91,15 +91,25 @@ def candidates(lp: LinearProgram, sol: Solution) -> list[Limit]:
             if text is not None:
                 add(text, float(duals[i]), rows=(row,))
     v = lp.variables
-    # Food taken down to what the people must keep: 'given' at its upper bound.
+    # Food taken down to what the people must keep: 'given' at its upper bound. Relaxing it
+    # relaxes the locality's fairness row too, which bounds its giving by the same amount
+    # (at a burden of 1): alone, neither limit would give the front more.
     if lp.replay is None:
+        fair = {int(key[0]): int(offset + i) for block, offset in zip(a.blocks, a.offsets,
+                                                                       strict=True)
+                if block.family == "food_fairness" for i, key in enumerate(block.keys)}
         given_last = v.given[:, :, -1]
         for p, g in zip(*np.nonzero(given_last >= 0), strict=True):
             col = int(given_last[p, g])
             if v.upper[col] > 0 and _at_bound(sol.x[col], v.upper[col]):
                 cid = net.commodity_ids[v.goods[g]]
+                # Giving is counted up to each step: every step at its bound holds it back
+                # (all the stock given on the first day is at the bound from then on).
+                held = tuple(int(c) for c in v.given[p, g]
+                             if c >= 0 and _at_bound(sol.x[c], v.upper[c]))
                 add(f"{net.place_ids[p]} gives all the {cid} it can above subsistence "
-                    f"({v.upper[col] / 1000:,.1f} t)", threshold, cols=(col,))
+                    f"({v.upper[col] / 1000:,.1f} t)", threshold, cols=held,
+                    rows=(fair[int(p)],) if int(p) in fair else ())
     # Every unit a place owns in service on some step.
     for p, m in zip(*np.nonzero((v.in_service >= 0).any(axis=2)), strict=True):
         cols = v.in_service[p, m]
@@ -218,6 +228,16 @@ def binding_limits(lp: LinearProgram, sol: Solution, limit: int = 5,
     return confirmed, True
 
 
+def _nowhere(lp: LinearProgram, short: np.ndarray) -> list[str]:
+    """Goods that go short and that no place holds at the start nor may give: no limit
+    holds them back, there are none (said as a limit, which no re-solve can show)."""
+    v, net = lp.variables, lp.net
+    held = lp.start.stock_in.sum(axis=(0, 2)) + np.where(v.given[:, :, -1] >= 0,
+                                                    v.upper[v.given[:, :, -1]], 0.0).sum(axis=0)
+    return [f"no place holds {net.commodity_ids[v.goods[g]]} or may give any"
+            for g in np.nonzero((short.sum(axis=(0, 2)) > 1.0) & (held <= 0))[0]]
+
+
 def explain_shortfall(lp: LinearProgram, sol: Solution, plan: Plan, limit: int = 5,
                       seconds: float | None = RESOLVE_SECONDS) -> None:
     """Fill ``plan.findings``: per front and commodity that falls short, from which day, how
@@ -234,6 +254,7 @@ def explain_shortfall(lp: LinearProgram, sol: Solution, plan: Plan, limit: int =
             binding = [found.text for found in limits]
             if binding and not verified:
                 binding.append(UNVERIFIED if lp.n_columns > VERIFY_COLUMNS else UNFINISHED)
+            binding += _nowhere(lp, short)
         first = int(net.step_start[steps[0]])
         plan.findings.append(
             Finding(

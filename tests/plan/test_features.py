@@ -244,3 +244,36 @@ def test_a_route_full_both_ways_counts_each_day_once() -> None:
     plan = sl.plan(sc)
     days = dict(zip(plan.network.route_ids, plan.route_at_capacity_days(), strict=True))
     assert 0 < days["ridge-road"] <= plan.days
+
+
+def test_shortfall_is_explained_by_a_village_that_gives_all_it_can() -> None:
+    """All the stock given on the first day held the giving at its bound on every day, and
+    the locality's fairness row bounds it by the same amount: relaxing the last day's bound
+    alone changed nothing, so 'no single limit stands out' was said."""
+    sc = scenario(
+        [village("v", 0.0, 20_000.0, population=1000.0), place("front", "front", 0.1)],
+        [route("v", "front", 10.0)],
+        demand_kg_per_day=5000.0,
+        days=10,
+        policy={"labour_share": 0.2, "labour_max_days_per_person": 100.0,
+                "subsistence_kg_per_person_day": {"rice": 0.45}},
+    )
+    result = sl.plan(sc)
+    (finding,) = result.findings
+    assert finding.binding == ["v gives all the rice it can above subsistence (15.5 t)"]
+
+
+def test_shortfall_of_a_good_no_place_has_says_so() -> None:
+    sc = scenario(
+        [village("v", 0.0, 1e6), place("front", "front", 0.1)],
+        [route("v", "front", 10.0)],
+        demand_kg_per_day=100.0,
+        days=10,
+        commodities=[{"id": "rice"}, {"id": "salt"}],
+        demand=[{"front": "front", "commodity": "rice", "kg_per_day": 100.0},
+                {"front": "front", "commodity": "salt", "kg_per_day": 5.0}],
+    )
+    result = sl.plan(sc)
+    salt = next(f for f in result.findings if f.commodity == "salt")
+    assert salt.shortfall_t == pytest.approx(0.05)
+    assert "no place holds salt or may give any" in salt.binding
