@@ -173,6 +173,10 @@ def _read_csv(section: str, model: type[BaseModel], text: str, file: str) -> Tab
     if header is None:
         return table.fail(Problem(file, 1, "header", "a header row naming the fields",
                                   "an empty file"))
+    if len(header) == 1 and (mark := next((m for m in ";\t|" if m in header[0]), None)):
+        # Another separator: every row would be one cell, and every field missing.
+        return table.fail(Problem(file, 1, "header", "fields separated by commas",
+                                  f"a header separated by {mark!r}: {shown(header[0])}"))
     columns = _csv_columns(model, kinds, [name.strip() for name in header], file, table)
     next_line = reader.line_num + 1
     while True:
@@ -206,7 +210,22 @@ def _read_csv(section: str, model: type[BaseModel], text: str, file: str) -> Tab
                 continue
             _put(row, (index,), column, value, kinds, file, line, table.locations)
         table.rows.append(row)
+    _missing_columns(model, columns, table, file)
     return table
+
+
+def _missing_columns(model: type[BaseModel], columns: list[tuple[str, str | None] | None],
+                     table: TableRows, file: str) -> None:
+    """A required field without a column is said once, at the header, not once a row."""
+    present = {column[0] for column in columns if column is not None}
+    for name, info in model.model_fields.items():
+        key = info.alias or name
+        if not info.is_required() or key in present or not table.rows:
+            continue
+        table.problems.append(Problem(file, 1, f"column '{key}'",
+                                      f"a column {key} (each row needs a value of it)",
+                                      "a header without it"))
+        table.locations.reported.update((index, key) for index in range(len(table.rows)))
 
 
 def _csv_columns(

@@ -101,6 +101,26 @@ def test_csv_row_with_too_few_cells(copy: Path) -> None:
     assert problem.got == "3 cells"
 
 
+def test_a_missing_required_column_is_said_once(copy: Path) -> None:
+    """Not once a row (a table of 500 places without lat gave 501 problems)."""
+    text = (copy / "places.csv").read_text(encoding="utf-8").splitlines()
+    header = text[0].split(",")
+    lat = header.index("lat")
+    cut = [",".join(c for i, c in enumerate(line.split(",")) if i != lat) for line in text]
+    (copy / "places.csv").write_text("\n".join(cut) + "\n", encoding="utf-8")
+    problems = _problems(copy / "scenario.yaml")
+    assert problems["column 'lat'"].line == 1
+    assert not [field for field in problems if field.endswith(".lat")]
+
+
+def test_a_table_with_another_separator_is_said_once(copy: Path) -> None:
+    text = (copy / "places.csv").read_text(encoding="utf-8")
+    (copy / "places.csv").write_text(text.replace(",", ";"), encoding="utf-8")
+    problems = _problems(copy / "scenario.yaml")
+    assert set(problems) == {"header"}
+    assert problems["header"].got.startswith("a header separated by ';'")
+
+
 def test_csv_list_and_dotted_columns(copy: Path) -> None:
     scenario = sl.load(copy / "scenario-geo.yaml")
     assert scenario.routes[3].modes == ["porter", "bicycle"]  # "porter; bicycle"
