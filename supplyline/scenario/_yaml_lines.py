@@ -213,6 +213,9 @@ class _Builder:
             return node.value
 
     def _mapping(self, node: MappingNode, path: Path) -> dict[Any, Any]:
+        # The keys written in this mapping itself; those a merge key ('<<: *name') brings
+        # come first after flattening, and a key written here overrides them, as in YAML.
+        own = {id(key_node) for key_node, _ in node.value}
         try:
             self._constructor.flatten_mapping(node)
         except yaml.YAMLError as error:
@@ -220,6 +223,7 @@ class _Builder:
                          str(getattr(error, "problem", None) or error))
         result: dict[Any, Any] = {}
         first_line: dict[Any, int] = {}
+        written: set[Any] = set()  # keys written here (not merged)
         for key_node, value_node in node.value:
             key_line = key_node.start_mark.line + 1
             if not isinstance(key_node, ScalarNode) or key_node.tag not in _SCALAR_TAGS:
@@ -229,10 +233,12 @@ class _Builder:
             if not isinstance(key, str):
                 # Keys are names; YAML reads `yes:`, `1954:` or `null:` as other types.
                 key = key_node.value
-            if key in first_line:
+            if key in written:
                 self.problem((*path, key), key_line, "each key once in a mapping",
                              f"'{key}' again (first on line {first_line[key]})")
                 continue
+            if id(key_node) in own:
+                written.add(key)
             first_line[key] = key_line
             result[key] = self.build(value_node, (*path, key), key_line)
         return result

@@ -11,6 +11,7 @@ from supplyline.errors import ScenarioError
 from supplyline.scenario import DEFAULT_SCENARIO, builtin_names, builtin_titles, load_text
 
 from .helpers import (
+    DATA,
     TINY_TEXT,
     by_field,
     edit,
@@ -294,3 +295,20 @@ def test_deep_nesting_is_a_scenario_error() -> None:
     # Our own limit, or (PyYAML >= 6.0.4) the parser's, which reports it as a syntax error.
     assert problem.line == 1
     assert "nest" in f"{problem.expected} {problem.got}"
+
+
+def test_a_key_written_beside_a_merge_key_overrides_the_merged_one() -> None:
+    """`<<: *a` then `id: ban-b` is YAML for a copy of a with another id; the merged id was
+    kept and the written one refused as a key written twice."""
+    text = edit(TINY_TEXT, "  - id: ban-a\n", "  - &ban\n    id: ban-a\n")
+    text = edit(text, "  - id: ban-b\n    kind: locality\n    lat: 21.60\n    lon: 103.20\n"
+                "    regions: [northwest]\n    population: 1000\n    stock_kg: {rice: 15000}\n",
+                "  - <<: *ban\n    id: ban-b\n    carriers: {}\n")
+    loaded = load_text(text, "tiny.yaml", base_dir=DATA)
+    first, second = loaded.places[0], loaded.places[1]
+    assert (second.id, second.lon, second.population, second.carriers) == (
+        "ban-b", first.lon, first.population, {})
+    twice = edit(text, "    id: ban-b\n", "    id: ban-b\n    id: ban-x\n")
+    (problem,) = problems_in(twice)
+    assert problem.expected == "each key once in a mapping"
+    assert problem.line == line_of(twice, "id: ban-x")
