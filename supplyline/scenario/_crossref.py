@@ -45,6 +45,7 @@ from supplyline.scenario.schema import (
     Replay,
     ReplayCarriers,
     ReplayMobilization,
+    ReserveTarget,
     RoadWork,
     Route,
     Sabotage,
@@ -460,6 +461,16 @@ class _Checker:
             self.place(demand.at("front"), demand.get("front"), "front")
             self.commodity(demand.at("commodity"), demand.get("commodity"))
             self.in_order(demand, ("start", "end"))
+            # A reserve is days of that day's demand: outside the demand's days it is nil.
+            first = demand.get("start") or (self.horizon or (None, None))[0]
+            last = demand.get("end") or (self.horizon or (None, None))[1]
+            for reserve in demand.entries("reserves", ReserveTarget):
+                by = reserve.get("by")
+                if self.compiled or None in (by, first, last) or first <= by <= last:
+                    continue
+                self.report(reserve.at("by"), f"a date from {first} to {last} (the days of "
+                            "this demand: a reserve is days of that day's demand, nil "
+                            "outside them)", by.isoformat())
 
     def check_wounded(self) -> None:
         persons = [c for c in self.commodities if c.get("unit") == "person"]

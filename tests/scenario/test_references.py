@@ -408,3 +408,20 @@ def test_a_number_is_not_read_as_a_date(written: str) -> None:
     problem = by_field(problems_in(bad, "tutorial.yaml"))["start_date"]
     assert problem.expected == "a date (YYYY-MM-DD)"
     assert problem.line == line_of(bad, f"start_date: {written}")
+
+
+def test_a_reserve_outside_its_demand_s_days_is_located() -> None:
+    """A reserve is days of that day's demand: due before the demand starts, it was nil and
+    the plan the same as without it, without a word."""
+    import importlib.resources
+
+    text = (importlib.resources.files("supplyline") / "scenario" / "builtin"
+            / "tutorial.yaml").read_text(encoding="utf-8")
+    bad = edit(text, "by: 2024-11-20}", "by: 2024-10-20}")
+    assert "the horizon" in by_field(problems_in(bad, "tutorial.yaml"))[
+        "demand[0].reserves[0].by"].expected  # outside the horizon: said as before
+    early = edit(text, "    start: 2024-11-03\n    reserves:", "    start: 2024-11-21\n"
+                 "    reserves:")
+    problem = by_field(problems_in(early, "tutorial.yaml"))["demand[0].reserves[0].by"]
+    assert problem.expected.startswith("a date from 2024-11-21 to 2024-11-30 (the days of "
+                                       "this demand")
