@@ -313,8 +313,15 @@ def load_or_exit(source: str | None, json_output: bool = False) -> Scenario:
 
 def _counts_line(summary: dict[str, Any]) -> str:
     counts = summary["counts"]
-    return (f"{counts['places']} places, {counts['routes']} routes, {counts['modes']} modes, "
-            f"{counts['commodities']} commodities, {summary['days']} days "
+
+    def some(n: int, one: str, many: str) -> str:
+        return f"{n} {one if n == 1 else many}"
+
+    return (f"{some(counts['places'], 'place', 'places')}, "
+            f"{some(counts['routes'], 'route', 'routes')}, "
+            f"{some(counts['modes'], 'mode', 'modes')}, "
+            f"{some(counts['commodities'], 'commodity', 'commodities')}, "
+            f"{some(summary['days'], 'day', 'days')} "
             f"({summary['start_date']} to {summary['end_date']})")
 
 

@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
+import yaml
 from typer.testing import CliRunner
 
 import supplyline as sl
@@ -58,6 +59,20 @@ def test_check_ok(tiny_path: Path) -> None:
     result = runner.invoke(app, ["check", str(tiny_path)])
     assert result.exit_code == 0, result.output
     assert result.output.startswith("OK: Tiny valley — 6 places, 5 routes, 2 modes")
+
+
+def test_check_counts_one_as_one(tmp_path: Path) -> None:
+    """'1 routes, 1 modes, 1 commodities' on a first scenario of one route."""
+    from tests.plan.builders import place, route, scenario, village
+
+    one = scenario([village("v", 0.0, 1000.0), place("front", "front", 0.1)],
+                   [route("v", "front", 10.0)], demand_kg_per_day=10.0, days=1)
+    path = tmp_path / "one.yaml"
+    path.write_text(yaml.safe_dump(one.model_dump(mode="json", by_alias=True,
+                                                  exclude_unset=True)), encoding="utf-8")
+    result = runner.invoke(app, ["check", str(path)])
+    assert result.exit_code == 0, result.output
+    assert "2 places, 1 route, 1 mode, 1 commodity, 1 day (" in " ".join(result.output.split())
 
 
 def test_check_ok_json(tiny_path: Path) -> None:

@@ -164,7 +164,8 @@ class Plan:
         if longer.size == 0:
             return ""
         daily = int(longer[0])
-        first = f"the first {daily} days day by day, then " if daily else ""
+        first = (("the first day" if daily == 1 else f"the first {daily} days")
+                 + " day by day, then ") if daily else ""
         return f"planned {first}in {self.network.step_days}-day steps"
 
     def date_of(self, step: int) -> str:
