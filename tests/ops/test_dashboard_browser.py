@@ -138,6 +138,10 @@ def test_a_commune_clerk_records_a_contribution(server: str) -> None:
         # How short the re-plan leaves the fronts, as the command line says it.
         assert page.inner_text("#replan-outcome li").startswith("The re-plan ")
         page.screenshot(path=str(ARTIFACTS / "dashboard-replan.png"), full_page=True)
+        # A plan from the start clears the re-plan's table: its rows were left under it.
+        page.click("#plan-button")
+        page.wait_for_selector("#replan-status:has-text('kept as plan #3')", timeout=60_000)
+        assert page.locator("#changes tbody tr").count() == 0
 
         # The council adds a depot clerk (a locality is no depot: said at the field).
         page.click('nav [data-view="accounts"]')

@@ -673,7 +673,9 @@ $("#replan-form").addEventListener("submit", async (event) => {
 });
 
 $("#plan-button").addEventListener("click", async () => {
-  $("#replan-outcome").replaceChildren();  // what a re-plan said is not this plan's
+  // What a re-plan said, and its table of changes, are not this plan's.
+  $("#replan-outcome").replaceChildren();
+  $("#changes tbody").replaceChildren();
   $("#replan-status").textContent = "Planning from the scenario's start…";
   const response = await api("/api/plans", { method: "POST" });
   const data = await response.json();
