@@ -153,6 +153,13 @@ def test_sections_are_pluggable_and_absent_ones_leave_no_trace(valley_plan: sl.P
     assert '<a href="#risk">Risk of shortfall</a>' in with_risk
 
 
+def test_write_report_writes_html_only(valley_plan: sl.Plan, tmp_path: Path) -> None:
+    """HTML written to report.pdf opened as a broken PDF; the command refused the suffix."""
+    with pytest.raises(ValueError, match=r"path: expected a file name ending in \.html"):
+        write_report(valley_plan, tmp_path / "report.pdf")
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_write_report_creates_the_folder(valley_plan: sl.Plan, tmp_path: Path) -> None:
     path = write_report(valley_plan, tmp_path / "deep" / "report.html")
     assert path == tmp_path / "deep" / "report.html"
