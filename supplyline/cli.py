@@ -23,7 +23,6 @@ False``, and start with ``sc = load_or_exit(scenario, json_output)``.
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import json
 import math
 import os
@@ -49,7 +48,7 @@ except ImportError:  # pragma: no cover - older Typer runs on Click itself
     from click.exceptions import ClickException  # type: ignore[assignment]
 
 from supplyline import __version__
-from supplyline.errors import Problem, ScenarioError
+from supplyline.errors import Problem, ReplayError, ScenarioError
 from supplyline.report.inert import inert, plain
 from supplyline.report.safe_write import OutputBusyError
 from supplyline.scenario.load import (
@@ -541,12 +540,13 @@ def _check_device(device: str, precision: str, json_output: bool) -> None:
 
 def _check_replay(sc: Scenario, replay: str | None, json_output: bool) -> None:
     """Exit 2 when ``--replay`` names no replay of the scenario."""
-    names = [r.name for r in sc.replays]
-    if replay is not None and replay not in names:
-        close = difflib.get_close_matches(replay, names, n=1)
-        hint = f" (did you mean {close[0]!r}?)" if close else ""
-        fail("replay", f"--replay: no replay named {replay!r} in scenario {sc.name}{hint}; it "
-                       f"has: {', '.join(names) or 'none'}", EXIT_BAD_INPUT, json_output)
+    from supplyline.plan import replay_named
+
+    if replay is not None:
+        try:
+            replay_named(sc, replay)
+        except ReplayError as error:
+            fail("replay", f"--replay: {error}", EXIT_BAD_INPUT, json_output)
 
 
 def _plan_or_exit(sc: Scenario, replay: str | None, solver: Solver | str, time_limit: float,

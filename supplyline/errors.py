@@ -85,7 +85,8 @@ class PlanError(SupplylineError):
 
 
 class ReplayError(SupplylineError):
-    """A replay names places, regions or amounts the scenario cannot supply."""
+    """A replay that is not in the scenario, or that names places, regions or amounts the
+    scenario cannot supply."""
 
 
 class SimulationError(SupplylineError):

@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Callable
 
 from supplyline.errors import PlanError, ReplayError, not_number
@@ -18,7 +19,7 @@ from supplyline.plan.model import build_lp
 from supplyline.plan.result import Finding, Plan, read_plan
 from supplyline.plan.solvers import check_solver, solve, solver_names
 from supplyline.plan.start import network_from
-from supplyline.scenario.schema import Scenario
+from supplyline.scenario.schema import Replay, Scenario
 from supplyline.scenario.whatif import first_days, with_step_days
 from supplyline.state import State
 
@@ -126,15 +127,7 @@ def plan(
         except ValueError as error:
             raise PlanError(f"step_days: {error}") from None
         net = compile_network(scenario)
-    chosen = None
-    if replay is not None:
-        names = [r.name for r in net.scenario.replays]
-        if replay not in names:
-            raise ReplayError(
-                f"no replay named {replay!r} in scenario {net.scenario.name}; "
-                f"it has: {', '.join(names) or 'none'}"
-            )
-        chosen = net.scenario.replays[names.index(replay)]
+    chosen = None if replay is None else replay_named(net.scenario, replay)
     say("building the LP")
     try:
         lp = build_lp(network_from(net, state), chosen, state)
@@ -148,6 +141,23 @@ def plan(
     explain_shortfall(lp, solution, result, seconds=RESOLVE_SECONDS if time_limit_s is None
                       else min(RESOLVE_SECONDS, time_limit_s))
     return result
+
+
+def replay_named(scenario: Scenario, name: str) -> Replay:
+    """The scenario's replay called ``name``.
+
+    Raises
+    ------
+    ReplayError
+        When it has none of that name (with the nearest name, and those it has).
+    """
+    names = [r.name for r in scenario.replays]
+    if name in names:
+        return scenario.replays[names.index(name)]
+    close = difflib.get_close_matches(name, names, n=1)
+    hint = f" (did you mean {close[0]!r}?)" if close else ""
+    raise ReplayError(f"no replay named {name!r} in scenario {scenario.name}{hint}; it has: "
+                      f"{', '.join(names) or 'none'}")
 
 
 def validate(result: Plan) -> list[MetricValue]:

@@ -80,6 +80,8 @@ def test_unknown_replay_and_impossible_replay_are_domain_errors() -> None:
     }])
     with pytest.raises(sl.ReplayError, match=r"no replay named 'nope'.*it has: too-much"):
         sl.plan(sc, replay="nope")
+    with pytest.raises(sl.ReplayError, match=r"'too-mch' .*\(did you mean 'too-much'\?\)"):
+        sl.plan(sc, replay="too-mch")  # as the command line says it
     with pytest.raises(sl.ReplayError, match=r"9,000,000.0 t of rice from hills is more than"):
         sl.plan(sc, replay="too-much")
 
