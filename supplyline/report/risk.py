@@ -7,6 +7,7 @@ Formatting only: every figure comes from :class:`supplyline.simulate.Simulation`
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections.abc import Callable
 from html import escape
@@ -98,10 +99,14 @@ def print_simulation_summary(result: Simulation, console: Console) -> None:
     """The simulation's headline figures and worst days, in at most 80 columns."""
     k = result.kpis()
     plan = result.plan
+    net = plan.network
+    last = net.start_date + dt.timedelta(days=net.days - 1)
+    took = f"{result.seconds:.1f} s" if result.seconds >= 0.05 else "under 0.1 s"
     console.print(inert(
         f"{result.runs:,} run{'s' * (result.runs != 1)} of the plan for "
-        f"{plan.network.scenario.title} "
-        f"(seed {result.seed}, {result.seconds:.1f} s on {result.device}, "
+        f"{net.scenario.title}, {net.days} day{'s' * (net.days != 1)} from "
+        f"{net.start_date} to {last} "
+        f"(seed {result.seed}, {took} on {result.device}, "
         f"{result.precision} precision"
         + (f"; {result.assumptions()}" if result.assumptions() else "") + ")"))
     console.print(inert(
