@@ -989,7 +989,8 @@ class Books:
                                        t.plan.c.written_at, t.plan.c.status)
                                 .order_by(t.plan.c.id)).all()
         return [{"id": r.id, "start": r.start.isoformat(), "author": r.author,
-                 "written_at": r.written_at.isoformat(), "status": r.status} for r in rows]
+                 "written_at": in_utc(r.written_at).isoformat(), "status": r.status}
+                for r in rows]
 
 
 def sent_moves(entry: Dispatch, route: str) -> list[tuple[str, str, dt.date, float]]:
@@ -1068,12 +1069,17 @@ def _fronts_eat(start: float, moved: np.ndarray, want: np.ndarray) -> tuple[floa
     return ate, before_eating
 
 
-def _recorded(row: Any) -> Recorded:
-    written = row.written_at  # kept in UTC; a server may hand it back in its own zone
-    written = written.replace(tzinfo=dt.UTC) if written.tzinfo is None else \
+def in_utc(written: dt.datetime) -> dt.datetime:
+    """A time the books wrote, in UTC: kept in UTC, but a server may hand it back in its own
+    zone, and SQLite without one."""
+    return written.replace(tzinfo=dt.UTC) if written.tzinfo is None else \
         written.astimezone(dt.UTC)
+
+
+def _recorded(row: Any) -> Recorded:
     return Recorded(row.id, row.kind, row.date, row.place,
-                    parse_entry(json.loads(row.payload)), row.corrects, row.author, written)
+                    parse_entry(json.loads(row.payload)), row.corrects, row.author,
+                    in_utc(row.written_at))
 
 
 def digest(token_: str) -> str:

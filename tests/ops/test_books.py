@@ -419,3 +419,14 @@ def test_the_time_an_entry_was_written_is_said_in_utc() -> None:
                           author="clerk", written_at=dt.datetime(
                               2024, 11, 2, 13, 0, tzinfo=dt.timezone(dt.timedelta(hours=7))))
     assert _recorded(row).to_json()["written_at"] == "2024-11-02T06:00:00+00:00"
+
+
+def test_the_time_a_plan_was_kept_is_said_in_utc(books: Books, tutorial: sl.Scenario) -> None:
+    """`/api/plans` gave it without a zone (SQLite hands it back naive)."""
+    from supplyline.ops.replan import figures_of
+
+    books.save_plan(figures_of(sl.plan(tutorial, days=3)), "council")
+    (kept,) = books.plans()
+    written = dt.datetime.fromisoformat(kept["written_at"])
+    assert written.utcoffset() == dt.timedelta(0)
+    assert abs(dt.datetime.now(dt.UTC) - written) < dt.timedelta(minutes=5)
