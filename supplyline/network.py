@@ -628,7 +628,8 @@ def read_only(made: T) -> T:
     return made
 
 
-def compile_network(sc: Scenario, step_days: int | None = None) -> Network:
+def compile_network(sc: Scenario, step_days: int | None = None, *, checked: bool = True
+                    ) -> Network:
     """Compile a validated scenario into the arrays the planner and simulator read, in steps
     of ``step_days`` days after the policy's ``daily_start_days`` (default: the scenario's
     ``policy.step_days``).
@@ -642,6 +643,10 @@ def compile_network(sc: Scenario, step_days: int | None = None) -> Network:
     >>> bool(sl.compile_network(sl.load("tutorial"), step_days=7).step_length.sum() == net.steps)
     True
 
+    ``checked=False`` skips the check of the scenario (:func:`~supplyline.scenario.whatif
+    .check`) for one the library derived itself and no file could hold: a re-plan's, whose
+    stocks carried forward may be below zero (a deficit that later production fills first).
+
     Raises
     ------
     TypeError
@@ -651,7 +656,8 @@ def compile_network(sc: Scenario, step_days: int | None = None) -> Network:
     ValueError
         When ``step_days`` is not a whole number ≥ 1.
     """
-    check(sc)
+    if checked:
+        check(sc)
     if step_days is not None and not_whole(step_days, 1):
         raise ValueError(f"step_days: expected a whole number of days ≥ 1, got {step_days!r}")
     days = sc.days

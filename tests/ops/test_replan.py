@@ -248,3 +248,16 @@ def test_strikes_that_add_past_the_whole_capacity_keep_their_capacity_days(
     damage = route_damage(reports, sc, sc.start_date + dt.timedelta(days=4))["bridge-road"]
     assert damage.share == 1.0 and damage.days == pytest.approx(3.4)
     books.close()
+
+
+def test_a_replan_after_a_village_s_stores_ran_below_subsistence(tmp_path: Path) -> None:
+    """High village's 10 t less 25 days of what its people eat is 3.5 t below nothing: a
+    deficit its later production fills first, not a scenario to refuse (the check before
+    compiling refused it, and `replan` ended in a traceback)."""
+    sc = sl.load("tutorial").replace({"places.high-village.stock_kg": {"rice": 10_000}})
+    books = open_books(tmp_path / "books.db", sc)
+    done = replan(books, dt.date(2024, 11, 26))
+    village = next(p for p in done.scenario.places if p.id == "high-village")
+    assert village.stock_kg["rice"] == pytest.approx(10_000 - 25 * 1200 * 0.45)
+    assert done.plan.status == "optimal"
+    books.close()
