@@ -45,6 +45,10 @@ def test_values_are_ranges_with_their_end_or_lists() -> None:
     assert parse_vary("x.y=0.1:0.3:0.1").values == (0.1, 0.2, 0.3)
     assert parse_vary("x.y=0.2,0.5,0.8").values == (0.2, 0.5, 0.8)
     assert parse_vary("x.y=porter,true,2024-11-05").values == ("porter", True, "2024-11-05")
+    # Read as a scenario file reads a value: YAML 1.2's numbers (0750 was 488 and 0800 text,
+    # 1e1 text), and base 60 stays text for validation to refuse.
+    assert parse_vary("x.y=0750,0800,1e1").values == (750, 800, 10.0)
+    assert parse_vary("x.y=1:30,2").values == ("1:30", 2)
 
 
 def test_every_combination_is_a_validated_variant() -> None:

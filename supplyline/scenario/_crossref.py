@@ -719,7 +719,7 @@ class _Checker:
                                 "wounded are given (no wounded section: none to carry)",
                                 shown(mode.get("wounded_per_unit")))
             rations = self.policy.data.get(self.policy.key("wounded_rations_kg_per_day"))
-            if rations:
+            if rations and isinstance(rations, dict):  # another form is the schema's to say
                 self.report(self.policy.at("wounded_rations_kg_per_day"), "wounded rations "
                             "only where wounded are given (no wounded section: none to "
                             "feed)", "rations of " + ", ".join(map(str, rations)))

@@ -157,6 +157,7 @@ class _Builder:
         self._repeated = 0
         self._seen: set[int] = set()
         self._active: set[int] = set()
+        self._own: dict[int, set[int]] = {}  # a mapping's own key nodes, before flattening
 
     def problem(self, path: Path, line: int | None, expected: str, got: str) -> None:
         self.problems.append(Problem(self.file, line, dotted(path) or "(top level)", expected, got))
@@ -215,7 +216,9 @@ class _Builder:
     def _mapping(self, node: MappingNode, path: Path) -> dict[Any, Any]:
         # The keys written in this mapping itself; those a merge key ('<<: *name') brings
         # come first after flattening, and a key written here overrides them, as in YAML.
-        own = {id(key_node) for key_node, _ in node.value}
+        # Flattening changes the node in place, and an alias builds it again: its own keys
+        # are those of the first time.
+        own = self._own.setdefault(id(node), {id(key_node) for key_node, _ in node.value})
         try:
             self._constructor.flatten_mapping(node)
         except yaml.YAMLError as error:
@@ -245,15 +248,29 @@ class _Builder:
 
 
 def _number(node: ScalarNode) -> Any:
-    """A plain scalar that YAML 1.1 or 1.2 reads as a number: its value as YAML 1.2 reads
-    it, or its text where only YAML 1.1 would read a number (validation then says so)."""
+    """A plain scalar tagged int, float or str: its value as YAML 1.2 reads it, or its text
+    where only YAML 1.1 would read a number (validation then says so).
+
+    PyYAML tags a plain scalar by YAML 1.1's rules, or by an explicit tag. Tagged str, it is
+    a number only in YAML 1.1's blind spots, an exponent without a dot (``1e+07``) and a
+    leading zero before an 8 or a 9 (``0800``): another number tagged str was tagged so on
+    purpose (``!!str 1954``). Tagged
+    int or float, it is a number as YAML 1.2 writes one of that kind, else text (``1:30``,
+    which YAML 1.1 reads as 90, or ``!!int 1.5``)."""
     text = node.value
+    plain = text.replace("_", "")
+    if node.tag == _STR_TAG:
+        if _DECIMAL.fullmatch(text) and len(digits := text.lstrip("+-")) > 1 \
+                and digits.startswith("0"):
+            return int(plain, 10)  # 0800: not octal, so text to YAML 1.1
+        blind = _FLOAT.fullmatch(text) and "." not in text and "e" in text.lower()
+        return float(plain) if blind else text
     if _DECIMAL.fullmatch(text):
-        return int(text.replace("_", ""), 10)
+        return int(plain, 10)
     if _HEX_OR_OCTAL.fullmatch(text):
-        return int(text.replace("_", ""), 0)
-    if _FLOAT.fullmatch(text):
-        return float(text.replace("_", ""))
+        return int(plain, 0)
+    if node.tag == _FLOAT_TAG and _FLOAT.fullmatch(text):
+        return float(plain)
     if node.tag == _FLOAT_TAG and ":" not in text:  # .inf, .nan (refused by validation)
         return SafeConstructor.yaml_constructors[_FLOAT_TAG](SafeConstructor(), node)
     return text

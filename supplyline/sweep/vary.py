@@ -32,8 +32,6 @@ from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from supplyline.errors import Problem, SupplylineError
 from supplyline.scenario._yaml_lines import Locations, Spot, dotted, read_yaml, shown
 from supplyline.scenario._yaml_lines import Path as DataPath
@@ -186,9 +184,9 @@ def _parse_values(spec: str) -> tuple[Value, ...] | str:
         return "values separated by commas (e.g. 0.2,0.5,0.8) or START:STOP:STEP"
     values: list[Value] = []
     for part in parts:
-        try:
-            value = yaml.safe_load(part)
-        except yaml.YAMLError:
+        # Read as a scenario file reads a value (YAML 1.2's numbers: 0750 is 750, 1e1 is 10).
+        value, _, problems = read_yaml(part, "--vary")
+        if problems:
             value = part
         if isinstance(value, dt.date):
             value = value.isoformat()

@@ -308,6 +308,13 @@ def test_a_key_written_beside_a_merge_key_overrides_the_merged_one() -> None:
     first, second = loaded.places[0], loaded.places[1]
     assert (second.id, second.lon, second.population, second.carriers) == (
         "ban-b", first.lon, first.population, {})
+    # A mapping with a merge key, built again through an alias, overrides the same way
+    # (its keys were taken as written twice the second time).
+    stocks = edit(TINY_TEXT, "stock_kg: {rice: 40000}", "stock_kg: &base {rice: 40000}")
+    stocks = edit(stocks, "stock_kg: {rice: 15000}", "stock_kg: &b {<<: *base, rice: 15000}")
+    stocks = edit(stocks, "stock_kg: {rice: 60000}", "stock_kg: *b")
+    places = load_text(stocks, "tiny.yaml", base_dir=DATA).places
+    assert [p.stock_kg for p in places[:3]] == [{"rice": 40000}] + [{"rice": 15000}] * 2
     twice = edit(text, "    id: ban-b\n", "    id: ban-b\n    id: ban-x\n")
     (problem,) = problems_in(twice)
     assert problem.expected == "each key once in a mapping"

@@ -313,6 +313,10 @@ def test_without_wounded_their_commodity_and_carrying_are_never_used() -> None:
     problem = by_field(problems_in(fed))["policy.wounded_rations_kg_per_day"]
     assert problem.line == line_of(fed, "wounded_rations_kg_per_day")
     assert problem.got == "rations of rice"
+    # Written as a number, it is the schema's to say (the check crashed on it).
+    wrong = edit(text, "  subsistence_kg_per_person_day:",
+                 "  wounded_rations_kg_per_day: 0.5\n  subsistence_kg_per_person_day:")
+    assert "policy.wounded_rations_kg_per_day" in by_field(problems_in(wrong))
 
 
 def test_a_locality_on_no_route_may_still_work_on_the_roads() -> None:
@@ -395,6 +399,12 @@ def test_numbers_are_read_as_yaml_1_2_writes_them() -> None:
     bad = edit(text, "population: 1200", "population: 20:00")
     problem = by_field(problems_in(bad, "tutorial.yaml"))["places[0].population"]
     assert (problem.line, problem.got) == (line_of(bad, "population: 20:00"), "'20:00'")
+    # A leading zero before an 8 or a 9 is text to YAML 1.1; an explicit tag is kept.
+    written = edit(written, "population: 01200", "population: 0900")
+    assert load_text(written, "tutorial.yaml", base_dir=DATA).places[0].population == 900
+    tagged = edit(text, "  - id: high-village\n    name: High village (on the ridge)",
+                  "  - id: high-village\n    name: !!str 1954")
+    assert load_text(tagged, "tutorial.yaml", base_dir=DATA).places[0].name == "1954"
 
 
 @pytest.mark.parametrize("written", ["0", "20241110", "'1731196800'"])
