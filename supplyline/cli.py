@@ -51,6 +51,7 @@ from supplyline import __version__
 from supplyline.errors import Problem, ReplayError, ScenarioError
 from supplyline.report.inert import inert, plain
 from supplyline.report.safe_write import OutputBusyError
+from supplyline.resilience.bounds import LIMITS
 from supplyline.scenario.load import (
     DEFAULT_SCENARIO,
     MAX_FILE_BYTES,
@@ -931,7 +932,7 @@ def report(
 @app.command()
 def resilience(
     scenario: ScenarioArg = None,
-    k: Annotated[int, typer.Option("--k", min=1, max=6, metavar="N",
+    k: Annotated[int, typer.Option("--k", min=LIMITS["k"][0], max=LIMITS["k"][1], metavar="N",
                                    help="Find the worst sets of 2..N cuts (exact up to 3, "
                                         "greedy above).")] = 3,
     window: Annotated[
@@ -940,7 +941,8 @@ def resilience(
                      help="Cut only on these days: dates (1954-03-13:1954-04-01) or day "
                           "numbers from the start (10:30). Default: the whole horizon."),
     ] = None,
-    budget: Annotated[int, typer.Option("--budget", min=0, max=5, metavar="N",
+    budget: Annotated[int, typer.Option("--budget", min=LIMITS["budget"][0],
+                                                       max=LIMITS["budget"][1], metavar="N",
                                         help="Also find the N routes or places to make "
                                              "safe from cutting (guards, air defence, "
                                              "repair crews) against the worst cuts.")] = 0,
@@ -951,7 +953,8 @@ def resilience(
                           "they lower the plan's cost most against the expected threats, "
                           "e.g. guards=2,air=1 (each unit: one plan per route tried)."),
     ] = None,
-    simulate_runs: Annotated[int, typer.Option("--simulate", min=0, max=1_000_000,
+    simulate_runs: Annotated[int, typer.Option("--simulate", min=LIMITS["simulate_runs"][0],
+                                                     max=LIMITS["simulate_runs"][1],
                                                metavar="RUNS",
                                                help="Re-check the uncut plan and the five "
                                                     "worst cuts with RUNS Monte Carlo runs "
@@ -960,7 +963,8 @@ def resilience(
                                           help="What the worst sets and the protection may "
                                                "take: routes only, or routes and places "
                                                "(default).")] = "all",
-    jobs: Annotated[int, typer.Option("--jobs", min=1, max=64, metavar="N",
+    jobs: Annotated[int, typer.Option("--jobs", min=LIMITS["jobs"][0], max=LIMITS["jobs"][1],
+                                      metavar="N",
                                       help="Solve the cuts in N processes (large "
                                            "scenarios, whose cuts are solved from "
                                            "scratch).")] = 1,
@@ -991,7 +995,8 @@ def resilience(
     from supplyline.report import write_report
     from supplyline.report.resilience import print_resilience
     from supplyline.resilience import analysis_grid
-    from supplyline.resilience.analysis import analyse, parse_window
+    from supplyline.resilience.analysis import analyse
+    from supplyline.resilience.bounds import check_daily_days, parse_window
 
     sc = _limit_days(load_or_exit(scenario, json_output), days, json_output)
     _check_export(export, json_output)
@@ -1014,9 +1019,10 @@ def resilience(
                           f"a whole number, got {part.strip()!r}", EXIT_BAD_INPUT, json_output)
         units[kind] = units.get(kind, 0) + int(count)
     _check_step_days(sc, step_days, json_output)
-    if daily_days is not None and daily_days > sc.days:
-        fail("usage", f"--daily-days: expected at most the horizon ({sc.days} days), got "
-                      f"{daily_days}", EXIT_BAD_INPUT, json_output)
+    try:
+        check_daily_days(daily_days, sc.days)
+    except ValueError as error:
+        fail("usage", f"--daily-days: {error}", EXIT_BAD_INPUT, json_output)
     try:
         net, grid_note = analysis_grid(sc, step_days, daily_days)
     except ValueError as error:

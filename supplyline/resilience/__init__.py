@@ -10,10 +10,8 @@ make, and where protection pays (see docs/resilience.md).
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable
 
-from supplyline.errors import not_whole
 from supplyline.network import Network
 from supplyline.resilience.analysis import (
     ANALYSIS_MAX_COLUMNS,
@@ -24,6 +22,7 @@ from supplyline.resilience.analysis import (
     analyse,
     analysis_grid,
 )
+from supplyline.resilience.bounds import check_counts, check_daily_days, window_days
 from supplyline.resilience.cuts import Impact
 from supplyline.scenario.schema import Scenario
 from supplyline.scenario.whatif import with_daily_days, with_step_days
@@ -59,16 +58,13 @@ def resilience(
     TypeError
         When ``scenario`` is neither a Scenario nor a Network.
     ValueError
-        When a number is out of its range (``k`` ≥ 1; ``budget``, ``simulate_runs`` ≥ 0;
-        ``jobs`` ≥ 1; whole numbers), or the window or the grid cannot be made; the
-        message names the argument, as the command line's options are named."""
+        When a count is out of its range (:data:`~supplyline.resilience.bounds.LIMITS`,
+        as the command line's options), or the window or the grid cannot be made; the
+        message names the argument."""
     if not isinstance(scenario, Scenario | Network):
         raise TypeError("scenario: expected a Scenario (sl.load(...)) or a compiled Network, "
                         f"got {type(scenario).__name__}")
-    for name, value, least in (("k", k, 1), ("budget", budget, 0), ("jobs", jobs, 1),
-                               ("simulate_runs", simulate_runs, 0)):
-        if not_whole(value, least):
-            raise ValueError(f"{name}: expected a whole number ≥ {least}, got {value!r}")
+    check_counts(k=k, budget=budget, jobs=jobs, simulate_runs=simulate_runs)
     note = None
     if isinstance(scenario, Network):
         net = scenario
@@ -79,6 +75,7 @@ def resilience(
             raise ValueError(f"step_days: {error}") from None
         try:
             with_daily_days(stepped, daily_days)
+            check_daily_days(daily_days, scenario.days)
         except ValueError as error:
             raise ValueError(f"daily_days: {error}") from None
         net, note = analysis_grid(scenario, step_days, daily_days)
@@ -90,20 +87,14 @@ def resilience(
     return result
 
 
+
 def _days_of(net: Network, window: object) -> tuple[int, int] | None:
-    """``window`` as inclusive day indices (0 the start), from indices or dates."""
+    """``window`` as inclusive day indices (0 the start), from day numbers or dates."""
     if window is None:
         return None
-    expected = (f"window: expected (first, last) days from 0 to {net.days - 1}, or two "
-                f"dates from {net.start_date} to "
-                f"{net.start_date + dt.timedelta(days=net.days - 1)}, got {window!r}")
-    if not isinstance(window, tuple | list) or len(window) != 2:
-        raise ValueError(expected)
+    if not isinstance(window, tuple | list):
+        raise ValueError(f"window: expected (first, last) days or dates, got {window!r}")
     try:
-        dates = [dt.date.fromisoformat(d) if isinstance(d, str) else d for d in window]
-    except ValueError:
-        raise ValueError(expected) from None
-    days = [(d - net.start_date).days if isinstance(d, dt.date) else d for d in dates]
-    if any(not_whole(d, 0) for d in days) or not days[0] <= days[1] < net.days:
-        raise ValueError(expected)
-    return int(days[0]), int(days[1])
+        return window_days(window, net.start_date, net.days, repr(window))
+    except ValueError as error:
+        raise ValueError(f"window: {error}") from None

@@ -17,6 +17,7 @@ from supplyline.network import Network, compile_network
 from supplyline.plan.result import Plan
 from supplyline.plan.session import Session
 from supplyline.plan.variables import define_variables
+from supplyline.resilience.bounds import parse_window
 from supplyline.resilience.confirm import Checked, check_plan, simulate_cuts
 from supplyline.resilience.cuts import (
     Figures,
@@ -345,28 +346,3 @@ def analyse(
                       defence, checked, allocation, simulated)
 
 
-def parse_window(text: str, start: dt.date, days: int) -> tuple[int, int]:
-    """``START:END`` as inclusive day indices (0 the scenario's start): each end an ISO date
-    (1954-03-13) or a day number counted from the start (0..days-1). ``ValueError`` says what
-    is wrong."""
-    ends = text.split(":")
-    if len(ends) != 2 or not all(e.strip() for e in ends):
-        raise ValueError(f"expected START:END (dates like 1954-03-13 or day numbers), "
-                         f"got {text!r}")
-    out: list[int] = []
-    for end in ends:
-        end = end.strip()
-        if end.lstrip("-").isdigit():
-            out.append(int(end))
-            continue
-        try:
-            out.append((dt.date.fromisoformat(end) - start).days)
-        except ValueError:
-            raise ValueError(f"{end!r} is neither a date (YYYY-MM-DD) nor a day number"
-                             ) from None
-    first, last = out
-    if not 0 <= first <= last < days:
-        last_date = start + dt.timedelta(days=days - 1)
-        raise ValueError(f"expected a window within the horizon ({start} to {last_date}, days "
-                         f"0 to {days - 1}) with START not after END, got {text!r}")
-    return first, last

@@ -18,15 +18,20 @@ def tutorial() -> sl.Scenario:
 
 
 @pytest.mark.parametrize(("given", "says"), [
-    ({"k": 0}, "k: expected a whole number ≥ 1, got 0"),
-    ({"k": "2"}, "k: expected a whole number ≥ 1, got '2'"),
-    ({"budget": -1}, "budget: expected a whole number ≥ 0, got -1"),
-    ({"jobs": 0}, "jobs: expected a whole number ≥ 1, got 0"),
-    ({"simulate_runs": -5}, "simulate_runs: expected a whole number ≥ 0, got -5"),
+    ({"k": 0}, "k: expected a whole number from 1 to 6, got 0"),
+    ({"k": 7}, "k: expected a whole number from 1 to 6, got 7"),
+    ({"k": "2"}, "k: expected a whole number from 1 to 6, got '2'"),
+    ({"budget": -1}, "budget: expected a whole number from 0 to 5, got -1"),
+    ({"jobs": 0}, "jobs: expected a whole number from 1 to 64, got 0"),
+    ({"simulate_runs": -5}, "simulate_runs: expected a whole number from 0 to 1000000, got -5"),
+    ({"daily_days": 31, "step_days": 3}, "daily_days: expected at most the horizon (30 days)"),
     ({"step_days": 0}, "step_days: expected a whole number of days ≥ 1, got 0"),
     ({"daily_days": -1}, "daily_days: expected a whole number of days ≥ 0, got -1"),
-    ({"window": (5, 2)}, "window: expected (first, last) days from 0 to 29"),
-    ({"window": ("2024-11-02", "soon")}, "window: expected (first, last) days"),
+    ({"window": (5, 2)}, "window: expected a window within the horizon (2024-11-01 to "
+                         "2024-11-30, days 0 to 29)"),
+    ({"window": ("2024-11-02", "soon")}, "window: 'soon' is neither a date"),
+    ({"window": (dt.datetime(2024, 11, 2), 5)}, "window: datetime.datetime(2024, 11, 2, 0, 0) "
+                                                "is neither a date"),
 ])
 def test_a_bad_argument_is_refused_by_name(tutorial: sl.Scenario, given: dict[str, Any],
                                            says: str) -> None:
@@ -46,3 +51,15 @@ def test_a_window_may_be_dates(tutorial: sl.Scenario) -> None:
     assert by_dates.window_dates == by_days.window_dates == ("2024-11-10", "2024-11-20")
     assert [i.extra_shortfall_t for i in by_dates.ranking] == \
         [i.extra_shortfall_t for i in by_days.ranking]
+
+
+def test_the_command_line_takes_the_same_ranges() -> None:
+    """One table of ranges for both (LIMITS): the command line refuses what the function
+    refuses."""
+    from typer.testing import CliRunner
+
+    from supplyline.cli import app
+
+    for option, most in (("--k", 6), ("--budget", 5), ("--jobs", 64)):
+        got = CliRunner().invoke(app, ["resilience", "tutorial", option, str(most + 1)])
+        assert got.exit_code == 2 and f"{most}" in got.output, got.output

@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 import supplyline as sl
 from supplyline.cli import app
 from supplyline.report.resilience import CRITICAL_T
-from supplyline.resilience.analysis import parse_window
+from supplyline.resilience.bounds import parse_window
 
 runner = CliRunner()
 

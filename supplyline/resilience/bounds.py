@@ -1,0 +1,72 @@
+"""What resilience takes, checked once for the command line's options and the Python
+function alike: the range of each count, the window of days to cut on, and the days planned
+day by day. Light on purpose: the command line reads its options' ranges from here."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+from supplyline.errors import not_whole
+
+#: Each count's range, inclusive (the command line's ``--k``, ``--budget``, ``--jobs``,
+#: ``--simulate``).
+LIMITS: dict[str, tuple[int, int]] = {
+    "k": (1, 6), "budget": (0, 5), "jobs": (1, 64), "simulate_runs": (0, 1_000_000)}
+
+
+def check_counts(**counts: object) -> None:
+    """Raise ``ValueError`` naming the first count of :data:`LIMITS` out of its range."""
+    for name, value in counts.items():
+        least, most = LIMITS[name]
+        if not_whole(value, least) or int(value) > most:  # type: ignore[call-overload]
+            raise ValueError(f"{name}: expected a whole number from {least} to {most}, got "
+                             f"{value!r}")
+
+
+def window_days(ends: Sequence[object], start: dt.date, days: int, shown: str
+                ) -> tuple[int, int]:
+    """Two ends of a window, each a date, an ISO date or a day number from the start, as
+    inclusive day indices (0 the start) within the horizon of ``days`` days; ``shown`` is
+    how the window was written, for the message. ``ValueError`` says what is wrong."""
+    if isinstance(ends, str) or len(ends) != 2:
+        raise ValueError(f"expected START:END (dates like 1954-03-13 or day numbers), "
+                         f"got {shown}")
+    out: list[int] = []
+    for end in ends:
+        if isinstance(end, str):
+            text = end.strip()
+            try:
+                end = int(text) if text.lstrip("-").isdigit() else dt.date.fromisoformat(text)
+            except ValueError:
+                raise ValueError(f"{text!r} is neither a date (YYYY-MM-DD) nor a day "
+                                 "number") from None
+        if isinstance(end, dt.date) and not isinstance(end, dt.datetime):
+            out.append((end - start).days)
+        elif not not_whole(end, -(2**31)):
+            out.append(int(end))  # type: ignore[call-overload]
+        else:
+            raise ValueError(f"{end!r} is neither a date (YYYY-MM-DD) nor a day number")
+    first, last = out
+    if not 0 <= first <= last < days:
+        last_date = start + dt.timedelta(days=days - 1)
+        raise ValueError(f"expected a window within the horizon ({start} to {last_date}, days "
+                         f"0 to {days - 1}) with START not after END, got {shown}")
+    return first, last
+
+
+def parse_window(text: str, start: dt.date, days: int) -> tuple[int, int]:
+    """``START:END`` as inclusive day indices (0 the scenario's start): each end an ISO date
+    (1954-03-13) or a day number counted from the start (0..days-1). ``ValueError`` says what
+    is wrong."""
+    ends = text.split(":")
+    if len(ends) != 2 or not all(e.strip() for e in ends):
+        raise ValueError(f"expected START:END (dates like 1954-03-13 or day numbers), "
+                         f"got {text!r}")
+    return window_days(ends, start, days, repr(text))
+
+
+def check_daily_days(daily_days: int | None, days: int) -> None:
+    """``ValueError`` when more days are asked day by day than the horizon has."""
+    if daily_days is not None and not not_whole(daily_days, 0) and daily_days > days:
+        raise ValueError(f"expected at most the horizon ({days} days), got {daily_days}")
