@@ -844,8 +844,7 @@ class Books:
         if until:
             q = q.where(t.entry.c.date <= until)
         if effective:
-            later = aliased(t.entry)
-            q = q.where(~exists().where(later.c.corrects == t.entry.c.id))
+            q = q.where(in_force())
         if limit is not None:
             q = q.limit(limit).offset(offset)
         with self.reading() as conn:
@@ -1067,6 +1066,12 @@ def _fronts_eat(start: float, moved: np.ndarray, want: np.ndarray) -> tuple[floa
         bite = min(max(held, 0.0), float(need))
         held, ate = held - bite, ate + bite
     return ate, before_eating
+
+
+def in_force() -> Any:
+    """The condition on ``entry`` rows that no later entry corrects: what stands."""
+    later = aliased(t.entry)
+    return ~exists().where(later.c.corrects == t.entry.c.id)
 
 
 def in_utc(written: dt.datetime) -> dt.datetime:

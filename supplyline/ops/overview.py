@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 
 from supplyline.network import Network, compile_network
 from supplyline.ops import tables as t
-from supplyline.ops.books import Books
+from supplyline.ops.books import Books, in_force
 from supplyline.ops.entries import Pledge, Wounded
 from supplyline.ops.replan import closed_spans, route_damage, route_reports
 from supplyline.state import State
@@ -36,10 +36,8 @@ class Views:
         """The day after the last entry in force (within the horizon; its start when empty):
         an entry corrected since, a mistyped date perhaps, moves it no more."""
         sc = self.books.scenario
-        corrected = select(t.entry.c.corrects).where(t.entry.c.corrects.is_not(None))
         with self.books.reading() as conn:
-            last = conn.execute(select(func.max(t.entry.c.date))
-                                .where(t.entry.c.id.not_in(corrected))).scalar()
+            last = conn.execute(select(func.max(t.entry.c.date)).where(in_force())).scalar()
         if last is None:
             return sc.start_date
         day: dt.date = min(sc.end_date, last + dt.timedelta(days=1))

@@ -339,12 +339,12 @@ def write_report(
     Raises
     ------
     ValueError
-        When ``path`` does not end in .html or .htm (a PDF is printed by
+        When ``path`` does not end in .html (a PDF is printed by
         :func:`supplyline.report.pdf.write_pdf` from the page): HTML written to ``x.pdf``
         opens as a broken PDF.
     """
     path = Path(path)
-    if path.suffix.lower() not in (".html", ".htm"):
+    if path.suffix.lower() != ".html":  # as the command line's --out
         raise ValueError(f"path: expected a file name ending in .html, got {str(path)!r} (a "
                          "PDF: supplyline.report.pdf.write_pdf(render_report(plan), path))")
     page = render_report(plan, validation, results=results)
