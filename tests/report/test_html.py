@@ -243,6 +243,17 @@ def test_persons_serving_are_whole(valley_plan: sl.Plan) -> None:
         assert shown == f"{int(whole_units(persons[p])):,}"
 
 
+def test_a_region_s_band_says_its_tonnes_in_all(page: str, valley_plan: sl.Plan) -> None:
+    """Its hover text read '46.5 in all t a day': a sum of daily rates, in no unit."""
+    from supplyline.report.facts import deliveries_by_source
+
+    chart = page.split('id="chart-deliveries"')[1].split("</svg>")[0]
+    titles = re.findall(r"<title>([^<]*)</title>", chart)
+    for label, daily_kg in deliveries_by_source(valley_plan):
+        assert f"{label}: {fmt(float(daily_kg.sum() / 1000.0))} t in all" in titles
+    assert not any("t a day" in title for title in titles)
+
+
 def test_stock_chart_names_its_front_and_routes_are_named(page: str) -> None:
     legend = page.split('id="chart-stock"')[1].split("</ul>")[0]
     assert "The valley" in legend  # one front: its line is still named

@@ -37,6 +37,16 @@ def test_summary_has_every_table(valley_plan: sl.Plan) -> None:
     assert "northwest" in text
 
 
+def test_busiest_routes_are_named_as_everywhere_else(valley_plan: sl.Plan) -> None:
+    """A route without a name had a blank cell; it is called by its places' names."""
+    net = valley_plan.network
+    text = _printed(print_plan_summary, valley_plan).split("Busiest routes")[1]
+    unnamed = [r for r, route in enumerate(net.scenario.routes) if not route.name]
+    assert unnamed
+    shown = [net.route_names[r] for r in unnamed if net.route_names[r] in text]
+    assert shown and all(" – " in name for name in shown)
+
+
 def test_summary_says_when_all_demand_is_met(valley_plan: sl.Plan) -> None:
     all_met = dataclasses.replace(valley_plan, findings=[])
     assert "All demand is met." in _printed(print_plan_summary, all_met)
