@@ -455,6 +455,16 @@ class _Checker:
                 self.report(route.at("to"), "a place other than 'from'", shown(dest))
             for path, mode in route.names("modes"):
                 self.known(path, mode, "mode", "modes")
+            self.once(route, "modes", "mode")
+
+    def once(self, entry: Entry, name: str, what: str) -> None:
+        """Each item of a list of ids once: a mode listed twice on a route read as two ways
+        along it, and its units as never coming home."""
+        seen: set[str] = set()
+        for path, item in entry.names(name):
+            if item in seen:
+                self.report(path, f"each {what} once in {name}", f"{shown(item)} again")
+            seen.add(item)
 
     def check_demand(self) -> None:
         for demand in self.demand:
@@ -486,6 +496,7 @@ class _Checker:
             self.place(flow.at("front"), flow.get("front"), "front")
             for path, hospital in flow.names("hospitals"):
                 self.place(path, hospital, "hospital")
+            self.once(flow, "hospitals", "hospital")
 
     def check_road_works(self) -> None:
         for work in self.road_works:

@@ -268,10 +268,11 @@ _WANTS_NUMBER = {"float_type": "a number", "int_type": "a whole number",
 def _quoted(data: dict[str, Any], locations: Locations, file: str,
             already: set[str]) -> list[Problem]:
     """Numbers and yes/no values written in the scenario file as quoted text
-    (``population: "1200"``): the schema's lax reading takes them, but an editor checking
-    the file against the JSON Schema refuses them, so ``check`` does too, beside the file's
-    other problems (``already``: their fields, not said twice). A CSV table's cells are all
-    text: only values written in the YAML file itself count."""
+    (``population: "1200"``), and numbers written for true or false (``one_way: 1``): the
+    schema's lax reading takes them, but an editor checking the file against the JSON
+    Schema refuses them, so ``check`` does too, beside the file's other problems
+    (``already``: their fields, not said twice). A CSV table's cells are all text: only
+    values written in the YAML file itself count."""
     try:
         Scenario.model_validate(data, strict=True)
     except ValidationError as error:
@@ -279,7 +280,8 @@ def _quoted(data: dict[str, Any], locations: Locations, file: str,
         said = set(already)
         for found in error.errors():
             wanted = _WANTS_NUMBER.get(found["type"])
-            if wanted is None or not isinstance(found["input"], str):
+            number = isinstance(found["input"], int | float) and found["type"] == "bool_type"
+            if wanted is None or not (isinstance(found["input"], str) or number):
                 continue
             path = _data_path(data, found["loc"])
             spot = locations.spots.get(path)
@@ -287,7 +289,9 @@ def _quoted(data: dict[str, Any], locations: Locations, file: str,
             if spot is None or spot.file != file or field in said:
                 continue
             said.add(field)
-            problems.append(Problem(file, spot.line, field, f"{wanted}, written without quotes",
+            # A number for true/false (one_way: 1) the lax reading took as true, as text.
+            problems.append(Problem(file, spot.line, field, wanted if number
+                                    else f"{wanted}, written without quotes",
                                     shown(found["input"])))
         return problems
     return []

@@ -435,3 +435,22 @@ def test_a_reserve_outside_its_demand_s_days_is_located() -> None:
     problem = by_field(problems_in(early, "tutorial.yaml"))["demand[0].reserves[0].by"]
     assert problem.expected.startswith("a date from 2024-11-21 to 2024-11-30 (the days of "
                                        "this demand")
+
+
+def test_an_id_listed_twice_is_located() -> None:
+    """[porter, porter] on a route read as two ways along it, and was reported as porter
+    units that can never come home."""
+    text = edit(TINY_TEXT, "  - {from: ban-b, to: relay, length_km: 10, modes: [porter]}",
+                "  - {from: ban-b, to: relay, length_km: 10, modes: [porter, porter]}")
+    problems = by_field(problems_in(text))
+    assert set(problems) == {"routes[1].modes[1]"}
+    assert problems["routes[1].modes[1]"].expected == "each mode once in modes"
+    assert problems["routes[1].modes[1]"].got == "'porter' again"
+
+
+def test_a_number_for_true_or_false_is_located() -> None:
+    """`one_way: 1` was read as true without a word, as the JSON Schema refuses it."""
+    text = edit(TINY_TEXT, "  - {from: ban-b, to: relay, length_km: 10, modes: [porter]}",
+                "  - {from: ban-b, to: relay, length_km: 10, modes: [porter], one_way: 0}")
+    problem = by_field(problems_in(text))["routes[1].one_way"]
+    assert (problem.expected, problem.got) == ("true or false", "0")
