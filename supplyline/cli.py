@@ -60,7 +60,7 @@ from supplyline.scenario.load import (
     load,
 )
 from supplyline.scenario.schema import Scenario
-from supplyline.scenario.summary import network_sketch, summarize
+from supplyline.scenario.summary import counted, network_sketch, summarize
 from supplyline.scenario.whatif import first_days
 
 if TYPE_CHECKING:
@@ -313,15 +313,11 @@ def load_or_exit(source: str | None, json_output: bool = False) -> Scenario:
 
 def _counts_line(summary: dict[str, Any]) -> str:
     counts = summary["counts"]
-
-    def some(n: int, one: str, many: str) -> str:
-        return f"{n} {one if n == 1 else many}"
-
-    return (f"{some(counts['places'], 'place', 'places')}, "
-            f"{some(counts['routes'], 'route', 'routes')}, "
-            f"{some(counts['modes'], 'mode', 'modes')}, "
-            f"{some(counts['commodities'], 'commodity', 'commodities')}, "
-            f"{some(summary['days'], 'day', 'days')} "
+    return (f"{counted(counts['places'], 'place', 'places')}, "
+            f"{counted(counts['routes'], 'route', 'routes')}, "
+            f"{counted(counts['modes'], 'mode', 'modes')}, "
+            f"{counted(counts['commodities'], 'commodity', 'commodities')}, "
+            f"{counted(summary['days'], 'day', 'days')} "
             f"({summary['start_date']} to {summary['end_date']})")
 
 

@@ -73,6 +73,11 @@ def test_check_counts_one_as_one(tmp_path: Path) -> None:
     result = runner.invoke(app, ["check", str(path)])
     assert result.exit_code == 0, result.output
     assert "2 places, 1 route, 1 mode, 1 commodity, 1 day (" in " ".join(result.output.split())
+    # So do `show` and the notebook's view of a scenario (one function: summary.counted).
+    shown = runner.invoke(app, ["show", str(path)])
+    assert "1 day; 2 places (1 locality, 1 front); 1 route (10 km); 1 mode; 1 commodity" in \
+        " ".join(shown.output.split())
+    assert "(1 day); 2 places, 1 route (10 km), 1 mode, 1 commodity" in one._repr_html_()
 
 
 def test_check_ok_json(tiny_path: Path) -> None:

@@ -37,6 +37,7 @@ from supplyline.report.facts import (
 from supplyline.report.inert import inert, plain
 from supplyline.report.sections import day_date, percent
 from supplyline.report.svg import fmt
+from supplyline.scenario.summary import counted
 
 __all__ = [
     "Column",
@@ -502,10 +503,12 @@ def print_scenario_summary(title: str, name: str, summary: dict[str, Any],
     kinds = ", ".join(f"{n} {kind}" for kind, n in counts["places_by_kind"].items())
     console.print(Text.assemble((plain(title), "bold"), f" ({plain(name)})"))
     console.print(inert(
-        f"{summary['start_date']} to {summary['end_date']}, {summary['days']} days; "
-        f"{counts['places']} places ({kinds}); {counts['routes']} routes "
-        f"({counts['route_km']:,.0f} km); {counts['modes']} modes; "
-        f"{counts['commodities']} commodities"))
+        f"{summary['start_date']} to {summary['end_date']}, "
+        f"{counted(summary['days'], 'day', 'days')}; "
+        f"{counted(counts['places'], 'place', 'places')} ({kinds}); "
+        f"{counted(counts['routes'], 'route', 'routes')} ({counts['route_km']:,.0f} km); "
+        f"{counted(counts['modes'], 'mode', 'modes')}; "
+        f"{counted(counts['commodities'], 'commodity', 'commodities')}"))
     goods = _table("Goods over the horizon (tonnes)", "commodity", "stock", "production",
                    "kept", "could give", "demand", numeric=[False, *([True] * 5)])
     goods.caption = "kept: the people's own food (subsistence); could give: the rest"

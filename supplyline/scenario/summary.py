@@ -17,6 +17,11 @@ from supplyline.scenario.series import demand_kg_per_day, series_over_horizon
 __all__ = ["network_sketch", "network_tree", "summarize", "summary_html"]
 
 
+def counted(n: int, one: str, many: str) -> str:
+    """``n`` things, one as one: '1 route', '2 routes'."""
+    return f"{n:,} {one if n == 1 else many}"
+
+
 def summarize(scenario: Scenario, longest: int = 5) -> dict[str, Any]:
     """Counts and totals of a scenario, as plain JSON-ready data.
 
@@ -214,8 +219,11 @@ def summary_html(scenario: Scenario) -> str:
         for row in summary["commodities"])
     return (
         f"<div><b>{esc(scenario.title)}</b> <code>{esc(scenario.name)}</code><br>"
-        f"{summary['start_date']} to {summary['end_date']} ({summary['days']} days); "
-        f"{counts['places']} places, {counts['routes']} routes ({counts['route_km']:,.0f} km), "
-        f"{counts['modes']} modes, {counts['commodities']} commodities"
+        f"{summary['start_date']} to {summary['end_date']} "
+        f"({counted(summary['days'], 'day', 'days')}); "
+        f"{counted(counts['places'], 'place', 'places')}, "
+        f"{counted(counts['routes'], 'route', 'routes')} ({counts['route_km']:,.0f} km), "
+        f"{counted(counts['modes'], 'mode', 'modes')}, "
+        f"{counted(counts['commodities'], 'commodity', 'commodities')}"
         "<table><thead><tr><th>commodity</th><th>could give (t)</th><th>demand (t)</th>"
         f"</tr></thead><tbody>{rows}</tbody></table></div>")
