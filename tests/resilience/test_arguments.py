@@ -59,7 +59,14 @@ def test_the_command_line_takes_the_same_ranges() -> None:
     from typer.testing import CliRunner
 
     from supplyline.cli import app
+    from supplyline.resilience.bounds import LIMITS
 
-    for option, most in (("--k", 6), ("--budget", 5), ("--jobs", 64)):
-        got = CliRunner().invoke(app, ["resilience", "tutorial", option, str(most + 1)])
-        assert got.exit_code == 2 and f"{most}" in got.output, got.output
+    for option, name in (("--k", "k"), ("--budget", "budget"), ("--jobs", "jobs"),
+                         ("--simulate", "simulate_runs")):
+        least, most = LIMITS[name]
+        for value, bound in ((most + 1, f"less than or equal to {most}"),
+                             (least - 1, f"greater than or equal to {least}")):
+            got = CliRunner().invoke(app, ["resilience", "tutorial", option, str(value)])
+            said = " ".join(got.output.replace("│", " ").split())
+            assert got.exit_code == 2 and f"Invalid value for '{option}'" in said, said
+            assert f"should be {bound}" in said, said
