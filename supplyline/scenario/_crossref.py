@@ -53,6 +53,7 @@ from supplyline.scenario.schema import (
     Threats,
     WoundedFlow,
 )
+from supplyline.scenario.tables import line_misses
 from supplyline.units import UnitProblem, convert, currency_unit
 
 __all__ = ["Entry", "check_references"]
@@ -456,6 +457,25 @@ class _Checker:
             for path, mode in route.names("modes"):
                 self.known(path, mode, "mode", "modes")
             self.once(route, "modes", "mode")
+            self.line_joins(route, origin, dest)
+
+    def line_joins(self, route: Entry, origin: Any, dest: Any) -> None:
+        """A route whose length was read from its line (GeoJSON): the line joins its places,
+        so that the length is this route's."""
+        parts = self.locations.lines.get(route.path)
+        places = [self.places.get(name) if isinstance(name, str) else None
+                  for name in (origin, dest)]
+        points = [(place.get("lon"), place.get("lat")) if place is not None else (None, None)
+                  for place in places]
+        if parts is None or any(None in point for point in points):
+            return  # no line, or a place without coordinates (reported at that place)
+        ends = ((origin, points[0]), (dest, points[1]))
+        near, misses = line_misses(parts, typing.cast(Any, ends))
+        if misses:
+            self.report(route.at("length_km"),
+                        f"a line that joins {origin!r} and {dest!r} (each end within "
+                        f"{near:,.1f} km of one of them or of another part of the line), or "
+                        "a length_km property", "a line: " + "; ".join(misses))
 
     def once(self, entry: Entry, name: str, what: str) -> None:
         """Each item of a list of ids once: a mode listed twice on a route read as two ways

@@ -83,6 +83,9 @@ class Locations:
     labels: dict[Path, str] = field(default_factory=dict)
     reported: set[Path] = field(default_factory=set)
     """Paths whose problem was already reported while reading (not to report twice)."""
+    lines: dict[Path, list[list[tuple[float, float]]]] = field(default_factory=dict)
+    """The ``(lon, lat)`` parts of each route line a length was read from (GeoJSON), by the
+    route's path: ``check`` compares their ends with the route's places."""
 
     def already_reported(self, path: Path) -> bool:
         """Whether ``path`` or a prefix of it had a problem reported while reading."""
@@ -111,6 +114,8 @@ class Locations:
         for path, label in other.labels.items():
             self.labels[prefix + path] = label
         self.reported |= {prefix + path for path in other.reported}
+        for path, parts in other.lines.items():
+            self.lines[prefix + path] = parts
 
 
 def dotted(path: Path, leading_dot: bool = False) -> str:

@@ -92,7 +92,10 @@ The path is relative to the YAML file.
   `[lon, lat]`), routes are `LineString` (or `MultiLineString`) features; the other fields
   are the feature's properties (lists as JSON lists or `;`-separated text, mappings as JSON
   objects or dotted names). A route without a `length_km` property gets the length of its
-  line (great-circle distance along it). Errors name the file and
+  line (great-circle distance along it, over all its parts), which must join the route's
+  places: each end of the line within 5 km of one of them or of another part of the line
+  (or within a tenth of the line's length, when that is more), so that a line drawn for
+  another route, or a stray part, does not set the length. Errors name the file and
   `features[i].properties.field`.
 
 ## Checks across sections

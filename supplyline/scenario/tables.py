@@ -41,7 +41,8 @@ from supplyline.scenario._describe import fields_by_key, split_annotated, withou
 from supplyline.scenario._yaml_lines import Locations, Path, Spot, shown
 from supplyline.scenario.schema import Place, Route
 
-__all__ = ["TABLE_MODELS", "TableRows", "haversine_km", "line_length_km", "read_table"]
+__all__ = ["TABLE_MODELS", "TableRows", "haversine_km", "line_length_km", "line_misses",
+           "read_table"]
 
 TABLE_MODELS: dict[str, type[BaseModel]] = {"places": Place, "routes": Route}
 """The scenario sections that may be kept in a table, and the class of their rows."""
@@ -128,6 +129,51 @@ def line_length_km(coordinates: list[tuple[float, float]]) -> float:
         haversine_km(a[0], a[1], b[0], b[1])
         for a, b in itertools.pairwise(coordinates)
     )
+
+
+#: An end of a route's line (read from GeoJSON) meets a place, or another part of the line,
+#: when it lies within this many km of it or within this share of the line's length,
+#: whichever is more. An estimate: a road may be drawn to a village's edge, while the
+#: village's coordinates are its centre; a line that misses by more is drawn for another
+#: route, and its length would be wrong.
+LINE_END_KM = 5.0
+LINE_END_SHARE = 0.1
+
+
+def line_misses(parts: list[list[tuple[float, float]]],
+                ends: tuple[tuple[str, tuple[float, float]], tuple[str, tuple[float, float]]],
+                ) -> tuple[float, list[str]]:
+    """How a route's line (its parts, each of ``(lon, lat)`` points, in any order and
+    direction) misses joining its two places ``ends`` (``(id, (lon, lat))`` each): the
+    distance that counts as meeting, and what misses (empty when the line joins them).
+
+    Examples
+    --------
+    >>> a, b = ("a", (0.0, 0.0)), ("b", (1.0, 0.0))
+    >>> line_misses([[(0.0, 0.0), (1.0, 0.0)]], (a, b))[1]
+    []
+    >>> line_misses([[(0.0, 0.0), (0.5, 0.0)]], (a, b))[1]
+    ["its nearest end is 55.6 km from 'b'"]
+    """
+    near = max(LINE_END_KM, LINE_END_SHARE * sum(line_length_km(part) for part in parts))
+    tips = [(i, tip) for i, part in enumerate(parts) for tip in (part[0], part[-1])]
+
+    def gap(point: tuple[float, float], others: list[tuple[float, float]]) -> float:
+        return min((haversine_km(*point, *other) for other in others), default=math.inf)
+
+    misses = []
+    for name, point in ends:
+        off = gap(point, [tip for _, tip in tips])
+        if off > near:
+            misses.append(f"its nearest end is {off:,.1f} km from {name!r}")
+    if len(parts) > 1:
+        for i, part in enumerate(parts):
+            others = [point for _, point in ends] + [tip for j, tip in tips if j != i]
+            off = max(gap(part[0], others), gap(part[-1], others))
+            if off > near:
+                misses.append(f"part {i + 1} of {len(parts)} has an end {off:,.1f} km from "
+                              "its places and the other parts")
+    return near, misses
 
 
 # -- fields ---------------------------------------------------------------------------------
@@ -422,6 +468,7 @@ def _route_geometry(
     length = sum(line_length_km(typing.cast(list[tuple[float, float]], points))
                  for points in lines)
     row["length_km"] = length
+    table.locations.lines[(index,)] = typing.cast(list[list[tuple[float, float]]], lines)
     table.locations.spots[(index, "length_km")] = Spot(file, line, line,
                                                        f"{length:g} (from the geometry)")
     table.locations.labels[(index, "length_km")] = f"{where}.coordinates"

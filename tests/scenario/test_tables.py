@@ -151,6 +151,46 @@ def test_geojson_line_with_one_point(copy: Path) -> None:
     assert list(problems) == ["features[4].geometry"]
 
 
+_HOSPITAL_LINE = "[[103.15, 21.55], [103.12, 21.57], [103.10, 21.60]]"
+
+
+def test_geojson_line_drawn_for_another_route_is_refused(copy: Path) -> None:
+    """A route's length is read from its line only where the line joins its places: a line
+    drawn from the relay to Ban C (about 40 km away) would give the hospital route a length
+    that is not its own."""
+    text = _replace(copy / "routes.geojson", _HOSPITAL_LINE, "[[103.15, 21.55], [103.50, 21.70]]")
+    problems = _problems(copy / "scenario.yaml")
+    assert list(problems) == ["features[4].geometry.coordinates"]
+    problem = problems["features[4].geometry.coordinates"]
+    assert problem.file == str(copy / "routes.geojson")
+    assert problem.line == line_of(text, "[[103.15, 21.55], [103.50, 21.70]]")
+    assert "joins 'relay' and 'hospital'" in problem.expected
+    assert "from 'hospital'" in problem.got
+
+
+def test_geojson_line_with_a_stray_part_is_refused(copy: Path) -> None:
+    """A MultiLineString part that meets neither the places nor the other parts would add
+    its length to the route's."""
+    _replace(copy / "routes.geojson", '"type": "LineString",\n                   "coordinates": '
+             + _HOSPITAL_LINE,
+             '"type": "MultiLineString", "coordinates": [' + _HOSPITAL_LINE
+             + ', [[104.0, 22.0], [104.1, 22.1]]]')
+    problems = _problems(copy / "scenario.yaml")
+    assert list(problems) == ["features[4].geometry.coordinates"]
+    assert "part 2 of 2" in problems["features[4].geometry.coordinates"].got
+
+
+def test_geojson_line_in_parts_and_either_direction_is_read(copy: Path) -> None:
+    """Parts in any order and direction that join the places give the length of them all."""
+    _replace(copy / "routes.geojson", '"type": "LineString",\n                   "coordinates": '
+             + _HOSPITAL_LINE,
+             '"type": "MultiLineString", "coordinates": '
+             '[[[103.10, 21.60], [103.12, 21.57]], [[103.15, 21.55], [103.12, 21.57]]]')
+    route = sl.load(copy / "scenario.yaml").routes[4]
+    assert route.length_km == pytest.approx(
+        line_length_km([(103.15, 21.55), (103.12, 21.57), (103.10, 21.60)]))
+
+
 def test_geojson_syntax_error_is_located(copy: Path) -> None:
     (copy / "places.geojson").write_text('{"type": "FeatureCollection",\n "features": [\n',
                                          encoding="utf-8")
