@@ -151,20 +151,25 @@ def legs_of(net: Network) -> Legs:
     cargo_room = payload[:, None] - food_loaded.sum(axis=1) - food_carried_back.sum(axis=1)
 
     open_ = steps >= net.open_step[arc][:, None]
+    # A step's trips leave over the whole step (several a step where they are short): none
+    # leaves in a step on any day of which, or of its own way, its route is closed.
+    step_last = (grid.start + grid.length - 1)[None, :]
     loaded_ok = (
         open_
         & (arrive_loaded < grid.steps)
         & (cargo_arrives < grid.steps)
         & (cargo_room > 1e-9 * payload[:, None])
         & (fuel_loaded.sum(axis=1) <= tank)[:, None]
-        & ~_closed_during(net, arc, depart + 0 * days_loaded, depart + days_loaded)
+        & ~_closed_during(net, arc, depart + 0 * days_loaded,
+                          np.maximum(depart + days_loaded, step_last))
     )
     empty_ok = (
         open_
         & (arrive_empty < grid.steps)
         & (food_empty.sum(axis=1) <= payload[:, None])
         & (fuel_empty.sum(axis=1) <= tank)[:, None]
-        & ~_closed_during(net, arc, depart + 0 * days_empty, depart + days_empty)
+        & ~_closed_during(net, arc, depart + 0 * days_empty,
+                          np.maximum(depart + days_empty, step_last))
     )
     return Legs(
         arc=arc, mode=mode, origin=net.arc_from[arc], dest=net.arc_to[arc], length_km=length,

@@ -32,6 +32,11 @@ NOISE = 1e-6
 #: Food a group (the wounded, the repair crews) went without is noted when it is more than
 #: this many kg of a good in all: the one threshold of every output that tells it.
 UNFED_NOTE_KG = 1.0
+#: A shortfall counts (a shortfall day of the plan, a front short in a simulated run) only
+#: when it is more than this many kg of a good in a step: less is below what the plan and
+#: the simulation resolve (the simulation leaves out a leg's cargo of a good under 1 kg over
+#: the whole horizon, ``supplyline.simulate.engine.MIN_CARGO_KG``).
+SHORT_MIN_KG = 1.0
 #: A count of units this far above a whole number is that number: an interior point answer
 #: without crossover (the planner's on large LPs) leaves crumbs of up to a few thousandths
 #: of a unit on modes and days it does not use (8.8e-6 of a raft on the built-in scenario),
@@ -487,7 +492,7 @@ class Plan:
                 "demand_t": demand[g] / 1000.0,
                 "delivered_t": consumed[g] / 1000.0,
                 "shortfall_t": (demand[g] - consumed[g]) / 1000.0,
-                "shortfall_days": self._days_of(short_daily[g] > 1.0),
+                "shortfall_days": self._days_of(short_daily[g] > SHORT_MIN_KG),
                 "mobilized_t": float(self.mobilized_kg()[:, g].sum() / 1000.0),
                 "eaten_on_way_t": float((trip[g] + idle[g] + workers[g]) / 1000.0),
                 "burned_t": float(self.fuel_kg()[:, g].sum() / 1000.0),
@@ -507,7 +512,7 @@ class Plan:
             "demand_t": float(demand.sum() / 1000.0),
             "delivered_t": float(consumed.sum() / 1000.0),
             "shortfall_t": float((demand.sum() - consumed.sum()) / 1000.0),
-            "shortfall_days": self._days_of(short_daily.sum(axis=0) > 1.0),
+            "shortfall_days": self._days_of(short_daily.sum(axis=0) > SHORT_MIN_KG),
             "mobilized_t": float(self.mobilized_kg().sum() / 1000.0),
             "eaten_on_way_t": float((trip.sum() + idle.sum() + workers.sum()) / 1000.0),
             "labour_days": self.labour_days()["total"],

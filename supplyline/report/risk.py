@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from rich.console import Console
 
+from supplyline.plan.result import SHORT_MIN_KG
 from supplyline.report import svg
 from supplyline.report.export import PARQUET_MISSING, parquet_available, write_table
 from supplyline.report.facts import mode_name, place_name, short_label
@@ -138,7 +139,7 @@ def print_simulation_summary(result: Simulation, console: Console) -> None:
                             "the plan meets."))
     console.print(inert(
         f"A front is short on a day when it eats less than {fmt(100 * SHORT_SHARE)} % of "
-        "its demand."), style="italic")
+        f"its demand, and more than {fmt(SHORT_MIN_KG)} kg less."), style="italic")
     for note in k["notes"]:
         console.print(inert(f"Note: {note}"))
 
@@ -222,7 +223,8 @@ def risk_section(plan: Plan, context: ReportContext) -> Section | None:
                            [Series("some front short", 100.0 * p, "#c62828")], "% of runs",
                            days=plan.step_start)
     parts.append(figure(chart, caption="Share of runs in which some front eats less than "
-                        f"{fmt(100 * SHORT_SHARE)} % of its demand that day."
+                        f"{fmt(100 * SHORT_SHARE)} % of its demand that day, and more than "
+                        f"{fmt(SHORT_MIN_KG)} kg less."
                         + (f" {planned_short}." if planned_short else "")))
     parts.append(table("table-risk", ["figure", "value ± standard error", "runs for ±1 %"],
                        risk_rows(result), [False, True, True]))

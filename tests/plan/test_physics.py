@@ -36,6 +36,22 @@ def test_a_closed_route_carries_nothing_on_its_closed_days() -> None:
     assert result.status == "optimal"
 
 
+def test_no_trip_leaves_in_a_step_on_a_day_of_which_its_route_is_closed() -> None:
+    """A step's trips leave over the whole step (several a step on a short route): none
+    leaves in a step on any day of which the route is closed, though a trip leaving on the
+    step's first day would be back before the closure. So a plan in steps asks nothing a
+    day-by-day execution cannot do: without threats, its runs go no shorter than it does
+    (they went 0.8 t short here, every run, when the step's open day carried it all)."""
+    sc = _line(km=10.0, days=15,
+               route={"closed": [{"start": "2020-01-05", "end": "2020-01-06"}]})
+    result = sl.plan(sc, step_days=3)  # step 1 is 2020-01-04 to 01-06
+    out = result.legs.origin == 0
+    assert result.loaded_units[out][0][1] == 0.0
+    assert result.loaded_units[out][0][[0, 2, 3, 4]].min() > 0
+    runs = sl.simulate(result, runs=2, seed=0, threats=False, breakdowns=False)
+    assert float(runs.shortfall_kg.max()) <= result.kpis()["shortfall_t"] * 1000.0 + 1.0
+
+
 def test_rain_slows_carriers_by_its_expected_factor() -> None:
     rain = {"start": "2020-01-01", "end": "2020-01-30", "probability_per_day": 0.5,
             "speed_factor": 0.5, "capacity_factor": 1.0, "routes": ["track"]}

@@ -52,6 +52,19 @@ def test_shortfall_probability_by_front_good_and_day(result: sl.Simulation) -> N
     assert SHORT_SHARE < 1
 
 
+def test_a_shortfall_counts_above_a_share_of_demand_and_a_kilogram() -> None:
+    """A front is short when it eats less than SHORT_SHARE of its demand and more than
+    SHORT_MIN_KG (the plan's own rule for a shortfall day) less: a few tenths of a kg of a
+    10 kg demand made every run of a relief plan 'short' that was executed as planned."""
+    from supplyline.plan.result import SHORT_MIN_KG
+    from supplyline.simulate.result import is_short
+
+    short = np.array([0.5, 2.0, 5.0, 11.0])
+    demand = np.array([10.0, 10.0, 10_000.0, 10_000.0])
+    assert is_short(short, demand).tolist() == [False, True, False, True]
+    assert SHORT_MIN_KG == 1.0
+
+
 def test_reserve_fan_is_ordered(result: sl.Simulation) -> None:
     fan = result.reserve_fan()
     assert fan.shape == (len(FAN), 1, result.plan.steps)
