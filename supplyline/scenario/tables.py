@@ -335,7 +335,7 @@ _FEATURE = re.compile(r'"type"\s*:\s*"Feature"')
 def _read_geojson(section: str, model: type[BaseModel], text: str, file: str) -> TableRows:
     table = TableRows()
     try:
-        document = json.loads(text)
+        document = json.loads(text, object_pairs_hook=_Mapping.of)
     except json.JSONDecodeError as error:
         return table.fail(Problem(file, error.lineno, "(JSON syntax)", "valid JSON",
                                   error.msg))
@@ -360,6 +360,7 @@ def _read_geojson(section: str, model: type[BaseModel], text: str, file: str) ->
         where = f"features[{index}]"
         table.locations.spots[(index,)] = Spot(file, line)
         table.locations.labels[(index,)] = f"{where}.properties"
+        table.problems += _repeated_keys(feature, where, text, begin, end, file, line)
         if not isinstance(feature, dict) or feature.get("type") != "Feature":
             table.problems.append(Problem(file, line, where, "a GeoJSON Feature",
                                           shown(feature)))
@@ -395,6 +396,41 @@ def _read_geojson(section: str, model: type[BaseModel], text: str, file: str) ->
             _route_geometry(row, geometry, index, file, coords_line, table)
         table.rows.append(row)
     return table
+
+
+class _Mapping(dict[str, Any]):
+    """A JSON object as read, with the keys written in it more than once (JSON keeps the
+    last silently)."""
+
+    repeated: list[str]
+
+    @classmethod
+    def of(cls, pairs: list[tuple[str, Any]]) -> _Mapping:
+        mapping = cls(pairs)
+        names = [name for name, _ in pairs]
+        mapping.repeated = [name for i, name in enumerate(names) if name in names[:i]]
+        return mapping
+
+
+def _repeated_keys(value: Any, where: str, text: str, begin: int | None, end: int, file: str,
+                   line: int | None) -> list[Problem]:
+    """A problem for each key written twice in a feature's objects (``where``: its path), at
+    the line of its second writing within the feature's text (``begin``..``end``)."""
+    problems = []
+    if isinstance(value, _Mapping):
+        for name in value.repeated:
+            found = line
+            if begin is not None:
+                writings = list(re.compile(re.escape(json.dumps(name)) + r"\s*:").finditer(
+                    text, begin, end))
+                if len(writings) > 1:
+                    found = text.count("\n", 0, writings[1].start()) + 1
+            problems.append(Problem(file, found, f"{where}.{name}", "each key once in a mapping",
+                                    f"{shown(name)} again"))
+    if isinstance(value, dict):
+        for name, inner in value.items():
+            problems += _repeated_keys(inner, f"{where}.{name}", text, begin, end, file, line)
+    return problems
 
 
 def _line_of(text: str, needle: str, begin: int | None, end: int) -> int | None:

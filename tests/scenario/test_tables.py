@@ -191,6 +191,23 @@ def test_geojson_line_in_parts_and_either_direction_is_read(copy: Path) -> None:
         line_length_km([(103.15, 21.55), (103.12, 21.57), (103.10, 21.60)]))
 
 
+def test_geojson_key_written_twice_is_refused_at_its_second_line(copy: Path) -> None:
+    """JSON keeps the last of two writings of a key without a word (a route read as 70 km
+    where 7 was written first): each is refused, as in YAML, at the second."""
+    text = _replace(copy / "routes.geojson", '"length_km": 10,', '"length_km": 10,\n'
+                    '       "length_km": 100,')
+    text = _replace(copy / "routes.geojson", '"capacity_movements_per_day": 2000',
+                    '"capacity_movements_per_day": 2000, "capacity_movements_per_day": 20')
+    problems = _problems(copy / "scenario.yaml")
+    assert list(problems) == ["features[1].properties.length_km",
+                              "features[3].properties.capacity_movements_per_day"]
+    twice = problems["features[1].properties.length_km"]
+    assert (twice.line, twice.expected) == (line_of(text, '"length_km": 100'),
+                                            "each key once in a mapping")
+    assert problems["features[3].properties.capacity_movements_per_day"].line == line_of(
+        text, '"capacity_movements_per_day": 2000, "capacity_movements_per_day": 20')
+
+
 def test_geojson_syntax_error_is_located(copy: Path) -> None:
     (copy / "places.geojson").write_text('{"type": "FeatureCollection",\n "features": [\n',
                                          encoding="utf-8")
