@@ -358,7 +358,7 @@ class Place(Strict):
     )
     lat: Annotated[float, Field(ge=-90, le=90), Number] = _field("latitude, WGS84", "degree")
     lon: Annotated[float, Field(ge=-180, le=180), Number] = _field("longitude, WGS84", "degree")
-    regions: list[str] = _field(
+    regions: list[Id] = _field(
         "region tags (e.g. northwest) that metrics and replays select places by",
         default_factory=list,
     )

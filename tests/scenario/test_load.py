@@ -160,7 +160,7 @@ SCHEMA_CASES = [
     ("not-a-mapping", "stock_kg: {rice: 40000}", "stock_kg: 40000", "places[0].stock_kg",
      "stock_kg: 40000", "a mapping of id: a number … (kg)"),
     ("not-a-list", "regions: [delta]", "regions: delta", "places[2].regions",
-     "regions: delta", "a list of names"),
+     "regions: delta", "a list of identifiers"),
     ("empty-list", "modes: [porter], terrain_factor", "modes: [], terrain_factor",
      "routes[2].modes", "modes: []", "at least 1"),
     ("bool", "air_exposed: false", "air_exposed: maybe", "routes[4].air_exposed",

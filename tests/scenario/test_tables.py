@@ -208,6 +208,18 @@ def test_geojson_key_written_twice_is_refused_at_its_second_line(copy: Path) -> 
         text, '"capacity_movements_per_day": 2000, "capacity_movements_per_day": 20')
 
 
+def test_csv_region_tags_written_with_a_comma_are_refused(copy: Path) -> None:
+    """A list cell separates its items with ';': "northwest, delta" was read as one region
+    tag, so the place fell out of both regions (and out of their rain) without a word.
+    Region tags are identifiers, as ids are."""
+    text = _replace(copy / "places.csv", "ban-a,Ban A,locality,21.50,103.40,northwest,",
+                    'ban-a,Ban A,locality,21.50,103.40,"northwest, delta",')
+    problems = _problems(copy / "scenario.yaml")
+    assert list(problems) == ["places[0].regions[0]"]
+    assert problems["places[0].regions[0]"].line == line_of(text, "northwest, delta")
+    assert "identifier" in problems["places[0].regions[0]"].expected
+
+
 def test_geojson_syntax_error_is_located(copy: Path) -> None:
     (copy / "places.geojson").write_text('{"type": "FeatureCollection",\n "features": [\n',
                                          encoding="utf-8")
