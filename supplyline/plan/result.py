@@ -44,11 +44,20 @@ SHORT_MIN_KG = 1.0
 WHOLE_UNIT_TOLERANCE = 0.01
 
 
-def whole_units(count: FloatArray | float) -> FloatArray:
+#: Cargo of more than this (kg) needs a unit to carry it, however small a share of one the
+#: LP sends with it (30 kg on a truck of 5 t is 0.006 of a truck, within the crumbs above).
+CARRIED_KG = 1.0
+
+
+def whole_units(count: FloatArray | float, carrying_kg: FloatArray | float | None = None,
+                ) -> FloatArray:
     """Units or persons as the whole number needed: rounded up past
-    :data:`WHOLE_UNIT_TOLERANCE` (70.6 porters are 71; 56.004 are 56; 8.8e-6 is none)."""
-    return np.asarray(np.ceil(np.maximum(np.asarray(count, dtype=float)
-                                         - WHOLE_UNIT_TOLERANCE, 0.0)), dtype=float)
+    :data:`WHOLE_UNIT_TOLERANCE` (70.6 porters are 71; 56.004 are 56; 8.8e-6 is none), and at
+    least one where they carry more than :data:`CARRIED_KG` of cargo (``carrying_kg``)."""
+    whole = np.ceil(np.maximum(np.asarray(count, dtype=float) - WHOLE_UNIT_TOLERANCE, 0.0))
+    if carrying_kg is not None:
+        whole = np.maximum(whole, np.asarray(carrying_kg, dtype=float) > CARRIED_KG)
+    return np.asarray(whole, dtype=float)
 
 
 def _take(x: FloatArray, index: IntArray) -> FloatArray:
@@ -573,7 +582,8 @@ class Plan:
         })
 
     def carriers_frame(self) -> pd.DataFrame:
-        """Units dispatched per day, route direction and mode, loaded and empty."""
+        """Units dispatched per day, route direction and mode, loaded and empty, and the
+        cargo the loaded ones carry."""
         net = self.network
         leg, step = np.nonzero((self.loaded_units + self.empty_units) > NOISE)
         arc = self.leg_arc[leg]
@@ -584,6 +594,7 @@ class Plan:
             "mode": [net.mode_ids[m] for m in self.leg_mode[leg]],
             "loaded_units": self.loaded_units[leg, step],
             "empty_units": self.empty_units[leg, step],
+            "cargo_kg": self.cargo_kg[leg, :, step].sum(axis=1),
             "wounded_carried": self.wounded_carried[leg, step],
         })
 

@@ -72,8 +72,9 @@ def plan_table(plan: Plan, table: str) -> pd.DataFrame:
     - tables by time have ``date`` (the first day of the step, a date type) and
       ``step_days`` (how many days the step covers: amounts in a step of several days are
       that step's totals) after ``day``; ``arrival_day`` gets ``arrival_date``;
-    - units and persons are whole, rounded up (a plan for 910.56 porters needs 911), with
-      the LP's value in a column of the same name ending ``_lp``;
+    - units and persons are whole, rounded up (a plan for 910.56 porters needs 911; at
+      least one unit where cargo moves), with the LP's value in a column of the same name
+      ending ``_lp``;
     - fractional amounts are rounded to :data:`DECIMALS` decimals (70.00000000000023 is 70);
     - ``routes`` has each route's ``from``, ``to``, ``length_km`` and ``modes`` (ids
       separated by ';').
@@ -139,7 +140,9 @@ def as_exported(plan: Plan, frame: pd.DataFrame) -> pd.DataFrame:
             continue
         if _is_counted(column):
             fractional = frame[column].to_numpy(dtype=float)
-            whole = whole_units(fractional).astype(np.int64)
+            carrying = (frame["cargo_kg"].to_numpy(dtype=float)
+                        if column == "loaded_units" and "cargo_kg" in frame else None)
+            whole = whole_units(fractional, carrying).astype(np.int64)
             at = frame.columns.get_loc(column)
             frame[column] = whole
             frame.insert(int(at) + 1, f"{column}_lp", fractional.round(DECIMALS))  # type: ignore[arg-type]

@@ -20,6 +20,7 @@ from supplyline.report.export import (
     export_plan,
     places_geojson,
     plan_dataset,
+    plan_table,
     read_table,
 )
 
@@ -75,6 +76,22 @@ def test_units_are_whole_beside_the_lps_values(stepped: sl.Plan) -> None:
     assert (carriers["loaded_units_lp"] % 1 > 1e-3).any()  # there was something to round
     people = stepped.to_frame("mobilization")
     assert people["persons"].dtype == np.int64 and "persons_lp" in people
+
+
+def test_a_leg_that_carries_cargo_has_at_least_one_unit() -> None:
+    """30 kg a day on a carrier of 10 t is 0.003 of a unit, within the crumbs rounded away:
+    the table said 0 units beside the cargo they carried. It now says at least one."""
+    from tests.plan.builders import PORTER, place, route, scenario, village
+
+    big = {**PORTER, "payload_kg": 10_000.0, "rations_kg_per_day": {}}
+    plan = sl.plan(scenario([village("v", 0.0, 5_000.0), place("front", "front", 0.1)],
+                            [route("v", "front", 10.0)], demand_kg_per_day=30.0, days=5,
+                            modes=[big]))
+    carriers = plan_table(plan, "carriers")
+    carrying = carriers[carriers["cargo_kg"] > 1.0]
+    assert len(carrying) and (carrying["loaded_units_lp"] < WHOLE_UNIT_TOLERANCE).all()
+    assert (carrying["loaded_units"] == 1).all()
+    assert carriers["cargo_kg"].sum() == pytest.approx(plan.cargo_kg.sum())
 
 
 def test_float_noise_is_rounded(stepped: sl.Plan) -> None:
