@@ -85,9 +85,10 @@ The path is relative to the YAML file.
 
 - **CSV**: the header row names the fields. A mapping field is spread over dotted columns
   (`stock_kg.rice`, `production_kg_per_day.rice`, `carriers.bicycle`); a list field
-  (`regions`, `modes`) is one cell with items separated by `;`. An empty cell takes the
-  field's default. Rows whose first cell starts with `#` are comments. Errors name the CSV
-  file and line.
+  (`regions`, `modes`) is one cell with items separated by `;`; a route's `closed` windows
+  are written `START/END` (`2025-08-05/2025-08-10; 2025-09-01/2025-09-02`, in GeoJSON
+  too). An empty cell takes the field's default. Rows whose first cell starts with `#` are
+  comments. Errors name the CSV file and line.
 - **GeoJSON**: a `FeatureCollection`. Places are `Point` features (coordinates
   `[lon, lat]`), routes are `LineString` (or `MultiLineString`) features; the other fields
   are the feature's properties (lists as JSON lists or `;`-separated text, mappings as JSON

@@ -37,7 +37,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from supplyline.errors import Problem
-from supplyline.scenario._describe import fields_by_key, split_annotated, without_none
+from supplyline.scenario._describe import fields_by_key, is_model, split_annotated, without_none
 from supplyline.scenario._yaml_lines import Locations, Path, Spot, shown
 from supplyline.scenario.schema import Place, Route
 
@@ -180,13 +180,29 @@ def line_misses(parts: list[list[tuple[float, float]]],
 
 
 def _field_kinds(model: type[BaseModel]) -> dict[str, str]:
-    """``"list"``, ``"dict"`` or ``"scalar"`` for each key a user may write."""
+    """``"list"``, ``"dict"`` or ``"scalar"`` for each key a user may write; ``"windows"``
+    for a list of windows of days (items with a start and an end: a route's closures), which
+    a cell writes ``START/END``."""
     kinds: dict[str, str] = {}
     for key, (_, info) in fields_by_key(model).items():
         base, _ = split_annotated(without_none(info.annotation))
         origin = typing.get_origin(base)
         kinds[key] = "list" if origin is list else "dict" if origin is dict else "scalar"
+        item = typing.get_args(base)[0] if origin is list else None
+        if is_model(item) and {"start", "end"} <= set(item.model_fields):
+            kinds[key] = "windows"
     return kinds
+
+
+#: A window of days in one cell: ``2025-08-05/2025-08-10`` (an ISO 8601 interval).
+_WINDOW = re.compile(r"^(\S+)\s*/\s*(\S+)$")
+
+
+def _window(item: str) -> Any:
+    """A window written ``START/END`` in a cell, as its mapping (anything else as written,
+    which the schema refuses)."""
+    match = _WINDOW.match(item)
+    return {"start": match[1], "end": match[2]} if match else item
 
 
 def _close(word: str, choices: typing.Iterable[str]) -> str:
@@ -319,8 +335,10 @@ def _put(
         locations.spots.setdefault((*prefix, base), Spot(file, line))
         locations.spots[(*prefix, base, key)] = Spot(file, line, line, text)
         return
-    if kinds.get(base) == "list" and isinstance(value, str):
+    if kinds.get(base) in ("list", "windows") and isinstance(value, str):
         value = [item.strip() for item in value.split(";") if item.strip()]
+        if kinds[base] == "windows":
+            value = [_window(item) for item in value]
         for position, item in enumerate(value):
             locations.spots[(*prefix, base, position)] = Spot(file, line, line, shown(item))
     row[base] = value

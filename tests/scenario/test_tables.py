@@ -220,6 +220,23 @@ def test_csv_region_tags_written_with_a_comma_are_refused(copy: Path) -> None:
     assert "identifier" in problems["places[0].regions[0]"].expected
 
 
+def test_csv_closures_are_written_start_slash_end(copy: Path) -> None:
+    """A route's closures in a CSV cell, as START/END windows separated by ';' (no way to
+    write them in a cell had been said or read); a window that ends before it starts is
+    refused at its line."""
+    rows = (copy / "routes.csv").read_text(encoding="utf-8").splitlines()
+    rows = [row if row.startswith("#") else row + "," for row in rows]
+    rows[0] += "closed"
+    rows[1] += "1954-03-02 / 1954-03-03; 1954-03-06/1954-03-06"
+    (copy / "routes.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    route = sl.load(copy / "scenario-geo.yaml").routes[0]
+    assert [(c.start.day, c.end.day) for c in route.closed] == [(2, 3), (6, 6)]
+    bad = _replace(copy / "routes.csv", "1954-03-06/1954-03-06", "1954-03-06/1954-03-05")
+    problems = _problems(copy / "scenario-geo.yaml")
+    assert list(problems) == ["routes[0].closed[1]"]
+    assert problems["routes[0].closed[1]"].line == line_of(bad, "1954-03-06/1954-03-05")
+
+
 def test_geojson_syntax_error_is_located(copy: Path) -> None:
     (copy / "places.geojson").write_text('{"type": "FeatureCollection",\n "features": [\n',
                                          encoding="utf-8")
