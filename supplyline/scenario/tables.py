@@ -189,7 +189,7 @@ def _field_kinds(model: type[BaseModel]) -> dict[str, str]:
         origin = typing.get_origin(base)
         kinds[key] = "list" if origin is list else "dict" if origin is dict else "scalar"
         item = typing.get_args(base)[0] if origin is list else None
-        if is_model(item) and {"start", "end"} <= set(item.model_fields):
+        if item is not None and is_model(item) and {"start", "end"} <= set(item.model_fields):
             kinds[key] = "windows"
     return kinds
 
