@@ -496,8 +496,10 @@ class _Checker:
             last = demand.get("end") or (self.horizon or (None, None))[1]
             for reserve in demand.entries("reserves", ReserveTarget):
                 by = reserve.get("by")
-                if self.compiled or None in (by, first, last) or first <= by <= last:
-                    continue
+                horizon = self.horizon
+                if (self.compiled or None in (by, first, last) or first <= by <= last
+                        or (horizon is not None and not horizon[0] <= by <= horizon[1])):
+                    continue  # (a date outside the horizon is said as such, once)
                 self.report(reserve.at("by"), f"a date from {first} to {last} (the days of "
                             "this demand: a reserve is days of that day's demand, nil "
                             "outside them)", by.isoformat())
