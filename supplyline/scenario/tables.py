@@ -501,6 +501,11 @@ def _route_geometry(
 ) -> None:
     where = f"features[{index}].geometry"
     if geometry is None:
+        if "length_km" not in row:
+            table.problems.append(Problem(
+                file, line, f"features[{index}].properties.length_km",
+                "a length_km property, or a LineString geometry to measure", "neither"))
+            table.locations.reported.add((index, "length_km"))
         return
     parts: list[Any] = []
     kind = geometry.get("type") if isinstance(geometry, dict) else None
@@ -513,7 +518,9 @@ def _route_geometry(
     if not lines or any(len(points) < 2 or None in points for points in lines):
         table.problems.append(Problem(
             file, line, where, "a LineString with at least two [lon, lat] points",
-            shown(geometry),
+            f"a {kind}" if isinstance(kind, str) and kind not in ("LineString",
+                                                                   "MultiLineString")
+            else shown(geometry),
         ))
         table.locations.reported.add((index, "length_km"))
         return

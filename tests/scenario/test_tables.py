@@ -237,6 +237,21 @@ def test_csv_closures_are_written_start_slash_end(copy: Path) -> None:
     assert problems["routes[0].closed[1]"].line == line_of(bad, "1954-03-06/1954-03-05")
 
 
+def test_geojson_route_geometry_problems_say_what_was_found(copy: Path) -> None:
+    """A Point where a line belongs is said as a Point (it was "a mapping with keys type,
+    coordinates"), and a route with neither a line nor a length is told it may have either
+    (it was asked for length_km only)."""
+    _replace(copy / "routes.geojson", '{"type": "LineString", "coordinates": [[103.40, 21.50], '
+             '[103.15, 21.55]]}', '{"type": "Point", "coordinates": [103.40, 21.50]}')
+    _replace(copy / "routes.geojson", '"length_km": 10, ', '')
+    _replace(copy / "routes.geojson", '"geometry": {"type": "LineString", "coordinates": '
+             '[[103.20, 21.60], [103.15, 21.55]]}', '"geometry": null')
+    problems = _problems(copy / "scenario.yaml")
+    assert list(problems) == ["features[0].geometry", "features[1].properties.length_km"]
+    assert problems["features[0].geometry"].got == "a Point"
+    assert "or a LineString geometry" in problems["features[1].properties.length_km"].expected
+
+
 def test_geojson_syntax_error_is_located(copy: Path) -> None:
     (copy / "places.geojson").write_text('{"type": "FeatureCollection",\n "features": [\n',
                                          encoding="utf-8")
