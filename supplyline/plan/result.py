@@ -315,6 +315,13 @@ class Plan:
         out["total"] = sum(out.values())
         return out
 
+    def priced(self) -> bool:
+        """Whether the scenario puts a price on anything (its ``costs``): wages, unit-days,
+        unit-km or what localities give."""
+        net = self.network
+        return bool(net.wage_per_person_day > 0 or (net.cost_per_unit_day > 0).any()
+                    or (net.cost_per_unit_km > 0).any() or (net.price_per_kg > 0).any())
+
     def cost_per_t(self) -> float | None:
         """Money per tonne consumed at the fronts (None when nothing is)."""
         delivered = float(self.consumed_kg.sum()) / 1000.0
@@ -534,8 +541,9 @@ class Plan:
                       "needed": float(needed[m])}
                 for m, mid in enumerate(net.mode_ids)
             },
-            "cost": {"currency": net.currency, **self.costs(),
-                     "per_t_delivered": self.cost_per_t()},
+            # None where the scenario prices nothing (its costs are not 0, but unknown).
+            "cost": ({"currency": net.currency, **self.costs(),
+                      "per_t_delivered": self.cost_per_t()} if self.priced() else None),
             "most_burdened": [
                 {"place": net.place_ids[p], "food_burden": float(food[p]),
                  "labour_burden": float(labour[p])}

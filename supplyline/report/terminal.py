@@ -214,8 +214,9 @@ def _headline(plan: Plan, kpis: dict[str, Any]) -> FitTable:
     table.add_row(bold + "labour-days", f"{fmt(labour['total'])} (carriers "
                   f"{fmt(labour['carriers'])}, road works {fmt(labour['road_works'])}, "
                   f"repair crews {fmt(labour['repair_crews'])})")
-    cost, per_t = kpis["cost"], kpis["cost"]["per_t_delivered"]
-    if cost["total"] > 0 and per_t is not None:
+    cost = kpis["cost"]
+    per_t = cost["per_t_delivered"] if cost is not None else None
+    if cost is not None and cost["total"] > 0 and per_t is not None:
         currency = inert(str(cost["currency"]))
         table.add_row(bold + "cost", Text.assemble(
             f"{fmt(per_t)} ", currency, " per tonne delivered "

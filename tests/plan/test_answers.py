@@ -93,6 +93,13 @@ def test_cost_per_tonne_adds_wages_unit_days_km_and_prices() -> None:
     assert kpis["cost"]["per_t_delivered"] == pytest.approx(c["total"] / delivered_t)
 
 
+def test_a_scenario_that_prices_nothing_has_no_cost() -> None:
+    """Without costs the plan's cost is unknown, not 0 USD: plan.json had a cost block of
+    zeros in a currency the scenario never named."""
+    result = sl.plan(_one_route())
+    assert not result.priced() and result.kpis()["cost"] is None
+
+
 def test_money_weight_trades_cost_against_the_burden() -> None:
     """Bicycles cost money by the km, porters only labour: with money weighed, the plan
     moves work to porters and costs less."""
