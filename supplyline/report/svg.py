@@ -204,8 +204,11 @@ class Axes:
             x = self.x(tick)
             self.add(f'<line x1="{_num(x)}" x2="{_num(x)}" y1="{_num(base)}" '
                      f'y2="{_num(base + 4)}" stroke="{AXIS}"/>')
-            self.add(f'<text x="{_num(x)}" y="{_num(base + 17)}" '
-                     f'text-anchor="middle">{escape(label(tick))}</text>')
+            text = label(tick)
+            # A label by the right edge moves left, under its tick still, so none is cut.
+            middle = min(x, self.width - 2.0 - text_width(text) / 2)
+            self.add(f'<text x="{_num(middle)}" y="{_num(base + 17)}" '
+                     f'text-anchor="middle">{escape(text)}</text>')
 
     def titles(self, x_title: str, y_title: str) -> None:
         if x_title:

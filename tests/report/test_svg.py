@@ -127,6 +127,19 @@ def test_a_chart_of_tiny_values_keeps_its_tick_labels_inside_it() -> None:
     assert svg.tick_text(0.0000008) == "8e-7" and svg.tick_text(0.25) == "0.25"
 
 
+def test_date_labels_by_the_right_edge_are_not_cut() -> None:
+    """The last date tick sits 16 px from the right edge: centred on it, "21 Aug" ran past
+    the chart ("21 Au"). Every date label now fits within the chart's width."""
+    chart = svg.time_chart("c9", "days", START, [Series("s", np.arange(21.0), "#000")], "t")
+    root = ET.fromstring(chart)
+    width = float(root.get("width") or root.get("viewBox", "0 0 560").split()[2])
+    dates = [t for t in root.iter("text") if t.get("text-anchor") == "middle"
+             and any(month in (t.text or "") for month in ("Jan", "Feb", "Mar"))]
+    assert dates
+    for label in dates:
+        assert float(label.get("x", "0")) + svg.text_width(label.text or "") / 2 <= width
+
+
 def test_bands_are_shaded_under_the_lines() -> None:
     low, high = np.array([0.0, 1.0, np.nan, 1.0]), np.array([2.0, 3.0, np.nan, 4.0])
     chart = svg.time_chart("c8", "fan", START, [Series("median", (low + high) / 2, "#00f")],
