@@ -100,6 +100,10 @@ def _degree_step(span: float) -> float:
                 20.0)
 
 
+#: Height of a graticule label (px): one closer to the frame's top than this is cut.
+LABEL_ROOM = 12.0
+
+
 def _graticule(proj: Projection, lat: FloatArray, lon: FloatArray, width: float,
                height: float) -> list[str]:
     """Faint lines of latitude and longitude, labelled at the map's edges."""
@@ -114,8 +118,10 @@ def _graticule(proj: Projection, lat: FloatArray, lon: FloatArray, width: float,
     for value in np.arange(math.ceil(lat_lo / step) * step, lat_hi, step):
         _, y = proj.xy(float(value), proj.lon0)
         label = f"{abs(value):.2f}".rstrip("0").rstrip(".") + ("°N" if value >= 0 else "°S")
+        # Above its line, or below it where the frame's top would cut the label.
+        ty = y - 3 if y - 3 >= LABEL_ROOM else y + LABEL_ROOM
         out.append(f'<line x1="0" x2="{_n(width)}" y1="{_n(y)}" y2="{_n(y)}" '
-                   f'class="graticule"/><text x="4" y="{_n(y - 3)}" '
+                   f'class="graticule"/><text x="4" y="{_n(ty)}" '
                    f'class="graticule-label">{label}</text>')
     for value in np.arange(math.ceil(lon_lo / step) * step, lon_hi, step):
         x, _ = proj.xy(proj.lat0, float(value))

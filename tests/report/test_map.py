@@ -119,6 +119,22 @@ def test_names_wrap_without_losing_a_word() -> None:
     assert all(len(line) <= 34 for line in lines)
 
 
+def test_a_latitude_by_the_top_of_the_map_is_labelled_below_its_line() -> None:
+    """A line of latitude 5 px below the frame's top had its label drawn above it, cut off
+    ("24°N" half shown); such a label now goes below its line."""
+    from supplyline.report.map import KM_PER_DEGREE_LAT, LABEL_ROOM, Projection, _graticule
+
+    scale = 1.0  # px per km: 24°N lies 5 px below the top
+    proj = Projection(lat0=23.5, lon0=90.0, scale=scale, x0=300.0,
+                      y0=5.0 + 0.5 * KM_PER_DEGREE_LAT * scale)
+    parts = ET.fromstring("<svg>" + "".join(_graticule(
+        proj, np.array([23.2, 23.9]), np.array([89.8, 90.2]), 600.0, 400.0)) + "</svg>")
+    labels = {t.text: float(t.get("y", "0")) for t in parts.iter("text")
+              if (t.text or "").endswith("°N")}
+    assert "24°N" in labels and labels["24°N"] >= LABEL_ROOM
+    assert all(y >= LABEL_ROOM for y in labels.values())
+
+
 def test_parallel_routes_are_drawn_apart(valley_doc: Doc) -> None:
     doc = valley_doc()
     doc["routes"].append({"id": "pass-trail", "name": "Pass trail", "from": "fork",
