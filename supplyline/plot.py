@@ -93,7 +93,7 @@ class PlanPlots:
     def deliveries(self) -> Figure:
         """What the fronts consumed each day (t a day), stacked by the region that gave it,
         with the demand as a dashed line: one Axes; the bands' labels are the regions (and
-        the campaign stock at the start), the last line is the demand."""
+        the stock held at the start), the last line is the demand."""
         plan = self.plan
         fig = _figure(9, 4)
         ax = fig.subplots()

@@ -19,7 +19,7 @@ from supplyline.plan.result import UNFED_NOTE_KG, Plan, whole_units
 from supplyline.report.svg import fmt
 
 #: Label of the share of front consumption that was already in stock at the start.
-INITIAL_STOCK = "campaign stock at start"
+INITIAL_STOCK = "stock held at the start"
 #: Label of the localities that carry no region tag.
 UNTAGGED = "(untagged)"
 
