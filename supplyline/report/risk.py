@@ -209,9 +209,11 @@ def risk_section(plan: Plan, context: ReportContext) -> Section | None:
                                [Series("median run", fan[median, i], FAN_MEDIAN)],
                                "days of supply", bands=bands, days=plan.step_start)
         owes = bool(np.nanmin(fan[:, i]) < 0)
+        parts.append(f"<h3>{escape(f'Days of reserve at {name}')}</h3>")
         parts.append(figure(chart, key,
-                            f"Stock at {name} at the end of each step in days of its demand: "
-                            "the line is the median run; the light band holds the runs "
+                            f"Stock at {name} at the end of each step in days of its demand, "
+                            "of the good that runs out first: the line is the median run; the "
+                            "light band holds the runs "
                             "between the 5th and 95th percentiles, the dark one those "
                             "between the 25th and 75th."
                             + (" Below 0 the place owes food: on a step's first day it ate "
@@ -222,6 +224,7 @@ def risk_section(plan: Plan, context: ReportContext) -> Section | None:
     chart = svg.time_chart("chart-p-short", "Chance of shortfall by day", start,
                            [Series("some front short", 100.0 * p, "#c62828")], "% of runs",
                            days=plan.step_start)
+    parts.append("<h3>Chance of shortfall by day</h3>")
     parts.append(figure(chart, caption="Share of runs in which some front eats less than "
                         f"{fmt(100 * SHORT_SHARE)} % of its demand that day, and more than "
                         f"{fmt(SHORT_MIN_KG)} kg less."
