@@ -284,21 +284,23 @@ def _whole(units: float) -> str:
 
 def _carriers(plan: Plan) -> FitTable:
     net = plan.network
-    in_use = plan.units_in_use()
     unit_days = plan.unit_days()
     needed = plan.fleet_needed()
-    table = _table("Carriers by mode", "mode", "recruited", "needed", "persons at peak",
+    table = _table("Carriers by mode", "mode", "recruited", "needed", "their crews",
                    "unit-days", numeric=[False, True, True, True, True], prose=[0])
     table.caption = ("recruited: put into service over the plan (a unit released and taken "
                      "again counts each time); needed: the most in service at once, which "
-                     "the plan minimizes; units and persons rounded up to whole ones")
+                     "the plan minimizes, and their crews the persons they need; units and "
+                     "persons rounded up to whole ones")
     for m in range(net.n_modes):
-        peak = float(in_use[m].max(initial=0.0))
         if needed[m] == 0:  # none in service beyond the solver's crumbs: a mode not used
             continue
+        # The crews of the units needed: 2 boats of 2 are 4 persons (1.28 boats' crews, 2.56
+        # persons, had read 3 beside the 2 boats).
         table.add_row(short_label(mode_name(net, m), 10**6),
                       _whole(float(plan.recruited_units[:, m].sum())), _whole(float(needed[m])),
-                      _whole(peak * float(net.crew_per_unit[m])), fmt(float(unit_days[m])))
+                      _whole(float(needed[m]) * float(net.crew_per_unit[m])),
+                      fmt(float(unit_days[m])))
     return table
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import io
+import math
 from collections.abc import Callable
 from typing import Any
 
@@ -127,6 +128,28 @@ def test_the_carriers_table_says_what_recruited_counts() -> None:
     text = " ".join(console.export_text().split())
     assert "recruited: put into service over the plan (a unit released and taken again " \
            "counts each time)" in text
+
+
+def test_the_crews_are_those_of_the_whole_units_needed() -> None:
+    """5.07 porters of 2 persons in service at the peak: 6 needed, and their crews 12 persons
+    (the table had said 11, the persons of 5.07 units rounded up, beside 6 units)."""
+    from supplyline.report.facts import mode_name, short_label
+    from supplyline.report.terminal import _carriers
+    from tests.plan.builders import PORTER, place, route, scenario, village
+
+    plan = sl.plan(scenario([village("v", 0.0, 50_000.0), place("front", "front", 0.3)],
+                            [route("v", "front", 30.0)], demand_kg_per_day=30.0, days=20,
+                            modes=[{**PORTER, "crew_per_unit": 2.0}]))  # 5.07 in service
+    net = plan.network
+    rows = {str(cells[0]): cells for cells, _style in _carriers(plan).rows}
+    needed = plan.fleet_needed()
+    used = [m for m in range(net.n_modes) if needed[m] > 0]
+    assert used and len(rows) == len(used)
+    for m in used:
+        cells = rows[short_label(mode_name(net, m), 10**6)]
+        assert int(str(cells[2]).replace(",", "")) == needed[m]
+        assert int(str(cells[3]).replace(",", "")) == math.ceil(
+            needed[m] * net.crew_per_unit[m] - 0.01)
 
 
 def test_region_shares_are_of_all_that_was_mobilized() -> None:
