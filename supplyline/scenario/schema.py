@@ -498,7 +498,9 @@ class ReserveTarget(Strict):
 
 
 class Demand(Strict):
-    """What one front consumes of one commodity per day: tabulated, or troops × ration."""
+    """What one front consumes of one commodity per day: tabulated, or troops × ration.
+    Entries for the same front and commodity add up (two units at one front, each with its
+    own demand and days)."""
 
     front: str = _field("place id of kind front")
     commodity: str = _field("commodity id")
