@@ -372,10 +372,14 @@ def check(scenario: ScenarioArg = None, json_output: JsonOption = False) -> None
 @app.command()
 def show(scenario: ScenarioArg = None, json_output: JsonOption = False) -> None:
     """Summarize a scenario: what it holds, what it asks for, and its network."""
+    from supplyline.network import compile_network
+    from supplyline.report.map import hazard_notes
     from supplyline.report.terminal import print_scenario_summary
 
     sc = load_or_exit(scenario, json_output)
     summary = summarize(sc)
+    # Closures, strikes and rain as the plan reads them (day by day).
+    summary["closures_and_threats"] = hazard_notes(compile_network(sc, 1, checked=False))
     if json_output:
         print_json(summary)
         return

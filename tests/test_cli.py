@@ -153,6 +153,17 @@ def test_show_json(tiny_path: Path) -> None:
     assert summary["network"][0]["front"] == "front"
 
 
+def test_show_lists_closures_and_threats() -> None:
+    """show said nothing of closures, strikes and rain: a user could not see that a closure
+    was read without planning. It lists them as the report's map does."""
+    result = runner.invoke(app, ["show", "tutorial"])
+    assert result.exit_code == 0, result.output
+    assert "Closures and threats:" in result.output
+    assert "Air strikes or raids 1 Nov – 30 Nov 2024: Ridge road" in result.output
+    summary = json.loads(runner.invoke(app, ["show", "tutorial", "--json"]).stdout)
+    assert summary["closures_and_threats"][0].startswith("Air strikes or raids 1 Nov")
+
+
 def test_show_bad_file_exits_2(bad_file: tuple[Path, str]) -> None:
     result = runner.invoke(app, ["show", str(bad_file[0])])
     assert result.exit_code == 2

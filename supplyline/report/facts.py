@@ -358,11 +358,10 @@ def _windows(kind: str, values: FloatArray, on: BoolArray) -> list[Window]:
     return out
 
 
-def route_hazards(plan: Plan) -> list[list[Window]]:
+def route_hazards(net: Network) -> list[list[Window]]:
     """Per route [R], the windows in which it is closed (``routes[].closed``), exposed to air
     strikes or raids (any mode's daily chance of a strike above zero) and slowed by rain, read
     from the network's daily arrays (the route's first arc: both directions share them)."""
-    net = plan.network
     first_arc = np.unique(net.arc_route, return_index=True)[1]
     out: list[list[Window]] = []
     for a in first_arc:
@@ -376,10 +375,10 @@ def route_hazards(plan: Plan) -> list[list[Window]]:
     return out
 
 
-def window_words(plan: Plan, window: Window) -> str:
+def window_words(net: Network, window: Window) -> str:
     """A window in words: 'closed 5 Nov – 12 Nov 1954', 'air strikes or raids 1 Dec 1953 –
     7 May 1954 (up to 3% a day)', 'rain 1 Apr – 7 May 1954 (trips up to 1.4 × as long)'."""
-    start = plan.network.start_date
+    start = net.start_date
     a, b = start + dt.timedelta(days=window.first), start + dt.timedelta(days=window.last)
     first = f"{a.day} {a:%b}" + ("" if a.year == b.year else f" {a.year}")
     span = f"{first} – {b.day} {b:%b %Y}" if window.last > window.first else (

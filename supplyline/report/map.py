@@ -19,7 +19,7 @@ from html import escape
 
 import numpy as np
 
-from supplyline.network import FloatArray
+from supplyline.network import FloatArray, Network
 from supplyline.plan.result import Plan
 from supplyline.report.facts import (
     RouteFacts,
@@ -312,7 +312,7 @@ def _route_title(plan: Plan, facts: RouteFacts, r: int, hazards: list[Window]) -
     if days:
         text += f"; at capacity on {days} day{'s' if days != 1 else ''}"
     for window in hazards:
-        text += f"; {window_words(plan, window)}"
+        text += f"; {window_words(plan.network, window)}"
     return text
 
 
@@ -795,23 +795,22 @@ class MapDrawing:
     hazards: list[str]  # one line per group of routes that share the same windows
 
 
-def hazard_notes(plan: Plan, hazards: list[list[Window]] | None = None) -> list[str]:
+def hazard_notes(net: Network, hazards: list[list[Window]] | None = None) -> list[str]:
     """Closures, strikes and rain, one line per kind and date window, with the routes they
     hit: 'Air strikes or raids 1 Nov – 30 Nov 2024: Ridge road (exposed) (up to 20% a
     day).'"""
-    net = plan.network
-    hazards = route_hazards(plan) if hazards is None else hazards
+    hazards = route_hazards(net) if hazards is None else hazards
     groups: dict[tuple[int, int, int], list[tuple[str, str]]] = {}
     order = {"closed": 0, "strikes": 1, "rain": 2}
     for r, windows in enumerate(hazards):
         for w in windows:
-            words = window_words(plan, w)
+            words = window_words(net, w)
             level = words[words.index(" (") + 1:] if " (" in words else ""
             groups.setdefault((order[w.kind], w.first, w.last), []).append(
                 (net.route_names[r], level))
     notes = []
     for (kind, first, last), routes in sorted(groups.items()):
-        words = window_words(plan, Window(("closed", "strikes", "rain")[kind], first, last))
+        words = window_words(net, Window(("closed", "strikes", "rain")[kind], first, last))
         words = words.split(" (")[0]
         levels = {level for _, level in routes}
         if len(routes) == len(net.route_ids) > 1 and len(levels) == 1:
@@ -858,7 +857,7 @@ def layout(plan: Plan) -> Layout:
     """Project the places, draw the routes' curves and place every name."""
     net = plan.network
     facts = route_facts(plan)
-    hazards = route_hazards(plan)
+    hazards = route_hazards(plan.network)
     map_width = WIDTH - LEGEND_WIDTH
     size_t = np.where(net.is_front, received_t(plan), given_t(plan))
     biggest_route = float(facts.tonnes.max(initial=0.0))
@@ -962,7 +961,7 @@ def draw_map(plan: Plan) -> MapDrawing:
         f"<title>{escape(title)}</title>{''.join(parts)}</svg>"
     )
     return MapDrawing(svg, [(n, name) for n, _, name in lay.labeller.key],
-                      hazard_notes(plan, lay.hazards))
+                      hazard_notes(plan.network, lay.hazards))
 
 
 def network_map(plan: Plan) -> str:

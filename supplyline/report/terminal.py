@@ -514,7 +514,9 @@ def print_scenario_summary(title: str, name: str, summary: dict[str, Any],
         f"{counted(counts['commodities'], 'commodity', 'commodities')}"))
     goods = _table("Goods over the horizon (tonnes)", "commodity", "stock", "production",
                    "kept", "could give", "demand", numeric=[False, *([True] * 5)])
-    goods.caption = "kept: the people's own food (subsistence); could give: the rest"
+    goods.caption = ("stock: held at the start (a locality's is given, a depot's or a "
+                     "front's is at hand); kept: the localities' own food (subsistence); "
+                     "could give: what localities may give beyond it")
     for row in summary["commodities"]:
         goods.add_row(row["commodity"], *(f"{row[key]:,.1f}" for key in (
             "stock_t", "production_t", "subsistence_t", "mobilizable_t", "demand_t")))
@@ -536,6 +538,11 @@ def print_scenario_summary(title: str, name: str, summary: dict[str, Any],
             console.print(inert(piece), no_wrap=True, overflow="fold")
     if summary["unconnected"]:
         console.print(inert("Not connected to any front: " + ", ".join(summary["unconnected"])))
+    hazards = summary.get("closures_and_threats") or []
+    if hazards:
+        console.print("Closures and threats:", style="italic")
+        for line in hazards:
+            console.print(inert(f"• {line}"))
 
 
 # -- stepping -------------------------------------------------------------------------------

@@ -119,7 +119,7 @@ def test_carriers_are_counted_in_whole_units(valley_plan: sl.Plan) -> None:
         assert numbers[:2] == [f"{int(whole_units(recruited)):,}",
                                f"{int(whole_units(peak[m])):,}"], line
         shown += 1
-    assert shown and "rounded up to whole ones" in text
+    assert shown and "rounded up to whole ones" in " ".join(text.split())
 
 
 def test_a_mode_with_only_crumbs_in_service_is_not_a_carrier(valley_plan: sl.Plan) -> None:

@@ -170,7 +170,7 @@ def test_closures_and_strike_windows_are_marked(valley_doc: Doc, valley_plan: sl
                                "windows": [{"start": "1954-03-04", "end": "1954-03-08",
                                             "day_probability": 0.25}]}]}
     plan = _plan(doc)
-    hazards = route_hazards(plan)
+    hazards = route_hazards(plan.network)
     index = plan.network.route_index
     assert [(w.kind, w.first, w.last) for w in hazards[index["long-trail"]]] == [
         ("closed", 2, 4)]
