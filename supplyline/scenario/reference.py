@@ -59,8 +59,10 @@ file, line and field.
   an identifier that YAML would read as a number or a date in quotes (`id: '1954'`).
 - **Numbers and true/false** are written without quotes (`population: 1200`,
   `air_exposed: false`): quoted, they are text, which `check` refuses as the JSON Schema
-  does, as it refuses 1 or 0 for true or false. (A CSV table's cells are read by their
-  column's type.) Numbers are read as YAML 1.2 writes them: `1e7` and `2.5e-3` are
+  does, as it refuses 1 or 0 for true or false. (A table beside the YAML file is read by
+  its fields' types, as a spreadsheet's cells are: a CSV cell or a GeoJSON property may be
+  text such as `"40"` or `yes`, and 1 or 0 for true or false, as GIS tools often export
+  them.) Numbers are read as YAML 1.2 writes them: `1e7` and `2.5e-3` are
   numbers, `0750` is 750, and `1:30` (which older YAML reads as 90, in base 60) is
   refused.
 - **Day series**: a field typed "number or list of DaySeriesStep" is either one number (the
