@@ -302,6 +302,8 @@ class _Checker:
     # -- reporting ------------------------------------------------------------------------
 
     def report(self, path: Path, expected: str, got: str, at_key: bool = False) -> None:
+        if self.locations.already_reported(path):
+            return  # (a CSV row of the wrong length: its cells stand under other columns)
         spot = self.locations.nearest(path)
         file = spot.file if spot is not None else self.file
         line = spot.line if spot is not None else None

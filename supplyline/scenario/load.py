@@ -351,7 +351,8 @@ def validate_data(
         problems += schema_problems(error, data, locations, file)
     unreadable = {str(path[0]) for path in locations.reported if len(path) == 1}
     problems += check_references(data, locations, file, unreadable, unused, compiled)
-    if scenario is not None and not problems:
+    if scenario is not None and not problems and not locations.reported:
+        # (Nothing is compiled from a scenario whose file had problems while being read.)
         names = None if unused else {replay} - {None}
         problems += _replay_problems(scenario, locations, file, names)
     return (None if problems else scenario), problems

@@ -261,6 +261,8 @@ def _read_csv(section: str, model: type[BaseModel], text: str, file: str) -> Tab
                 f"{len(columns)} cells (one per column; an empty one as nothing between "
                 "commas)", f"{len(cells)} cells",
             ))
+            # Its cells stand under the wrong columns: what they fail there is not said.
+            table.locations.reported.add((index,))
         row: dict[str, Any] = {}
         table.locations.spots[(index,)] = Spot(file, line)
         for position, (column, cell) in enumerate(zip(columns, cells, strict=False)):

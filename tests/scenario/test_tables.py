@@ -95,10 +95,14 @@ def test_csv_row_with_too_few_cells(copy: Path) -> None:
     header = (copy / "routes.csv").read_text(encoding="utf-8").splitlines()[0]
     with (copy / "routes.csv").open("a", encoding="utf-8") as table:
         table.write("ban-b,relay,12\n")
-    problem = _problems(copy / "scenario-geo.yaml")["routes[5]"]
+    problems = _problems(copy / "scenario-geo.yaml")
+    problem = problems["routes[5]"]
     assert problem.line == 7
     assert problem.expected.startswith(f"{len(header.split(','))} cells (one per column")
     assert problem.got == "3 cells"
+    # What its cells fail under the wrong columns ('ban-b' as an id, 12 as a place) is not
+    # said besides: the one problem is the row's.
+    assert list(problems) == ["routes[5]"]
 
 
 def test_a_missing_required_column_is_said_once(copy: Path) -> None:
