@@ -495,12 +495,28 @@ def _check_suffix(out: Path, suffixes: Sequence[str], json_output: bool) -> None
                 if not out.suffix or out.is_dir() else "")
         fail("usage", f"--out: expected a file ending in {kinds}, got {str(out)!r}{hint}",
              EXIT_BAD_INPUT, json_output, path=str(out))
+    _check_file(out, "--out", json_output)
     if out.suffix.lower() == ".pdf":  # said before planning, not after
         from supplyline.report.pdf import find_chromium, unavailable
 
         if find_chromium() is None:
             fail("output", f"--out: cannot write {out}: {unavailable()}", EXIT_BAD_INPUT,
                  json_output, path=str(out))
+
+
+def _check_file(out: Path, option: str, json_output: bool) -> None:
+    """Exit 2 when a file to write is a folder, or its nearest existing folder is a file or
+    not writable, before any work (a sweep's results were lost to it after the sweep)."""
+    if out.is_dir():
+        fail("output", f"{option}: cannot write {out}: it is a folder", EXIT_BAD_INPUT,
+             json_output, path=str(out))
+    parent = out.absolute().parent
+    while not parent.exists():
+        parent = parent.parent
+    if not parent.is_dir() or not os.access(parent, os.W_OK | os.X_OK):
+        why = "a file, not a folder" if not parent.is_dir() else "not writable"
+        fail("output", f"{option}: cannot write {out}: {parent} is {why}", EXIT_BAD_INPUT,
+             json_output, path=str(out))
 
 
 def _check_export(folder: Path | None, json_output: bool) -> None:
@@ -1143,6 +1159,8 @@ def sweep(
     if report_file is not None and report_file.suffix.lower() != ".html":
         fail("usage", f"--report: expected a file ending in .html, got {str(report_file)!r}",
              EXIT_BAD_INPUT, json_output, path=str(report_file))
+    if report_file is not None:
+        _check_file(report_file, "--report", json_output)
     if scheduler is not None and (wrong := address_problem(scheduler)) is not None:
         fail("usage", f"--scheduler: expected a Dask scheduler's address like "
                       f"tcp://HOST:8786, got {scheduler!r} ({wrong})", EXIT_BAD_INPUT,

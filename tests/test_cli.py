@@ -164,6 +164,16 @@ def test_show_lists_closures_and_threats() -> None:
     assert summary["closures_and_threats"][0].startswith("Air strikes or raids 1 Nov")
 
 
+def test_an_out_file_that_is_a_folder_is_said_before_planning(tmp_path: Path) -> None:
+    (tmp_path / "plan.json").mkdir()
+    result = runner.invoke(app, ["plan", "tutorial", "--out", str(tmp_path / "plan.json"),
+                                 "--json"])
+    assert result.exit_code == 2, result.output
+    error = json.loads(result.stdout)["error"]
+    assert error["kind"] == "output" and "it is a folder" in error["message"]
+    assert "kpis" not in json.loads(result.stdout)  # nothing was planned
+
+
 def test_show_bad_file_exits_2(bad_file: tuple[Path, str]) -> None:
     result = runner.invoke(app, ["show", str(bad_file[0])])
     assert result.exit_code == 2

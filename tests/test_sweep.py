@@ -101,6 +101,7 @@ def test_bad_paths_and_values_are_located_errors_before_anything_runs(
 
 def test_options_that_cannot_apply_are_usage_errors(tmp_path: Path) -> None:
     for extra in (["--scheduler", "tcp://127.0.0.1:9", "--workers", "2"],
+                  ["--scheduler", "tcp://127.0.0.1:99999"],
                   ["--out", str(tmp_path / "table.csv")],
                   ["--report", str(tmp_path / "page.pdf")],
                   ["--solver", "fast"]):
@@ -108,6 +109,23 @@ def test_options_that_cannot_apply_are_usage_errors(tmp_path: Path) -> None:
                                      "modes.porter.payload_kg=20", *extra, "--json"])
         assert result.exit_code == 2, (extra, result.output)
         assert json.loads(result.stdout)["error"]["kind"] == "usage"
+
+
+def test_outputs_that_cannot_be_written_are_said_before_anything_runs(tmp_path: Path) -> None:
+    """A --out that is a folder, or a --report under a file, was found only once every
+    variant had run, and every result was lost with it."""
+    (tmp_path / "taken.parquet").mkdir()
+    (tmp_path / "notes.txt").write_text("x", encoding="utf-8")
+    for extra in (["--out", str(tmp_path / "taken.parquet")],
+                  ["--report", str(tmp_path / "notes.txt" / "page.html")]):
+        result = runner.invoke(app, ["sweep", "tutorial", "--vary",
+                                     "modes.porter.payload_kg=20", *extra, "--json"])
+        assert result.exit_code == 2, (extra, result.output)
+        error = json.loads(result.stdout)["error"]
+        assert error["kind"] == "output"
+        assert ("it is a folder" in error["message"]
+                or "is a file, not a folder" in error["message"])
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["notes.txt", "taken.parquet"]
 
 
 def test_a_field_that_does_not_exist_is_said_once_not_once_per_value() -> None:
@@ -374,7 +392,8 @@ def test_an_unreachable_scheduler_is_a_failed_run(tmp_path: Path,
                                  "--json"])
     assert result.exit_code == 1, result.output
     error = json.loads(result.stdout)["error"]
-    assert error["kind"] == "sweep" and "cannot reach the Dask scheduler" in error["message"]
+    assert error["kind"] == "sweep" and error["message"].startswith(
+        "--scheduler: cannot reach the Dask scheduler")
     assert not out.exists()
 
 

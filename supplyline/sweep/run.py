@@ -231,7 +231,9 @@ def address_problem(scheduler: str) -> str | None:
         if scheme not in backends:
             return f"a scheme of {', '.join(sorted(backends))}, not {scheme!r}"
         if scheme != "inproc":
-            parse_host_port(location)
+            _host, port = parse_host_port(location)
+            if not 0 < int(port) < 65536:
+                return f"a port from 1 to 65535, not {port}"
     except ValueError as error:
         return str(error)
     return None
@@ -246,14 +248,15 @@ def _client(scheduler: str | None, workers: int | None, count: int) -> Iterator[
         try:
             client = distributed.Client(scheduler, timeout=CONNECT_TIMEOUT_S)
         except (OSError, TimeoutError, ValueError) as error:
-            raise SweepError(f"cannot reach the Dask scheduler at {scheduler}: "
+            raise SweepError(f"--scheduler: cannot reach the Dask scheduler at {scheduler}: "
                              f"{error}") from None
         try:
             try:
                 client.wait_for_workers(1, timeout=CONNECT_TIMEOUT_S)
             except (OSError, TimeoutError) as error:
-                raise SweepError(f"the Dask scheduler at {scheduler} has no workers (none "
-                                 f"joined within {CONNECT_TIMEOUT_S} s: {error})") from None
+                raise SweepError(f"--scheduler: the Dask scheduler at {scheduler} has no "
+                                 f"workers (none joined within {CONNECT_TIMEOUT_S} s: "
+                                 f"{error})") from None
             yield client
         finally:
             client.close()
