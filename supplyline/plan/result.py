@@ -549,7 +549,9 @@ class Plan:
                  "labour_burden": float(labour[p])}
                 for p in worst if max(food[p], labour[p]) > 0
             ],
-            "max_burden": self.max_burden,
+            # The largest burden of any locality, food or labour (a replay's fixed figures
+            # may exceed the bound the LP lowers, self.max_burden).
+            "max_burden": float(max(food.max(initial=0.0), labour.max(initial=0.0))),
             "busiest_routes": [
                 {"route": net.route_ids[r], "name": net.route_names[r],
                  "tonnes": float(route_t[r])}
