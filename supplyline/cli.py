@@ -1191,6 +1191,7 @@ def sweep(
              EXIT_BAD_INPUT, json_output, problems=[asdict(p) for p in error.problems])
     options = SweepOptions(replay=replay, solver=solver.value, time_limit_s=time_limit or None,
                            step_days=step_days, simulate=simulate_runs, seed=seed)
+    settings = _sweep_settings(sc, scenario, options)
     with ExitStack() as stack:
         bar = None
         if not json_output:
@@ -1213,7 +1214,7 @@ def sweep(
         try:
             with _writing(out, "--out", json_output):
                 result = run_sweep(variants, out, options, scheduler=scheduler,
-                                   workers=workers, progress=progress)
+                                   workers=workers, progress=progress, settings=settings)
         except SweepError as error:
             fail("sweep", str(error), EXIT_FAILED, json_output)
     labels = {v.index: f"#{v.index}" for v in variants}
@@ -1227,22 +1228,26 @@ def sweep(
             {called[i]: reason for i, reason in sorted(result.failed.items())},
             route_names={r.key: sc.route_title(r) for r in sc.routes})
         with _writing(report_file, "--report", json_output):
+            about = _settings_words(settings) + (
+                f" Interrupted: {len(result.records)} of {result.total} variants finished; "
+                "the others were not run." if result.interrupted else "")
             write_comparison(comparison, report_file, f"Sweep of {sc.title}",
-                             {called[v.index]: v.label for v in variants})
+                             {called[v.index]: v.label for v in variants
+                              if v.index in result.records}, about=about)
         written.append(report_file)
     done = len(result.records)
     if json_output:
-        settings = {v.index: v.settings for v in variants}
-        failed = [{"variant": i, "settings": settings[i], "error": reason}
+        values_of = {v.index: v.settings for v in variants}
+        failed = [{"variant": i, "settings": values_of[i], "error": reason}
                   for i, reason in sorted(result.failed.items())]
         verdict: dict[str, Any] = {}
         if result.failed or result.interrupted:
             verdict = {"error": {"kind": "sweep", "message": _sweep_words(result, done)}}
         # Each variant that planned: its values and its record (the table's row).
-        results = [{"variant": i, "settings": settings[i], **r}
+        results = [{"variant": i, "settings": values_of[i], **r}
                    for i, r in sorted(result.records.items()) if r["status"] == "ok"]
         print_json({
-            "ok": not (result.failed or result.interrupted), **verdict,
+            "ok": not (result.failed or result.interrupted), **verdict, "sweep": settings,
             "variants": len(variants), "done": done, "failed": failed,
             "results": results, "workers": result.workers, "seconds": result.seconds,
             "written": [str(p) for p in written],
@@ -1255,6 +1260,38 @@ def sweep(
         say(stdout, f"{_sweep_words(result, done)}; wrote {', '.join(map(str, written))}")
     if result.failed or result.interrupted:
         raise typer.Exit(EXIT_FAILED)
+
+
+def _sweep_settings(sc: Scenario, scenario: str | None, options: Any) -> dict[str, Any]:
+    """What every variant of a sweep shares, as the table's metadata and the report say."""
+    from supplyline import __version__
+
+    simulated = options.simulate is not None
+    return {
+        "scenario": sc.name, "title": sc.title, "file": scenario or sc.name,
+        "start_date": sc.start_date.isoformat(), "end_date": sc.end_date.isoformat(),
+        "days": sc.days, "replay": options.replay, "solver": options.solver,
+        "time_limit_s": options.time_limit_s, "step_days": options.step_days,
+        "simulate_runs": options.simulate, "seed": options.seed if simulated else None,
+        "supplyline": __version__,
+    }
+
+
+def _settings_words(settings: dict[str, Any]) -> str:
+    """The sweep's shared settings in a sentence."""
+    words = (f"{settings['title']} ({settings['file']}), {settings['start_date']} to "
+             f"{settings['end_date']} ({counted(settings['days'], 'day', 'days')})")
+    if settings["replay"]:
+        words += f"; replay {settings['replay']}"
+    words += f"; solver {settings['solver']}"
+    if settings["time_limit_s"]:
+        words += f" (at most {settings['time_limit_s']:g} s a plan)"
+    if settings["step_days"]:
+        words += f"; steps of {counted(settings['step_days'], 'day', 'days')}"
+    if settings["simulate_runs"]:
+        words += (f"; each plan simulated {settings['simulate_runs']:,} times "
+                  f"(seed {settings['seed']})")
+    return words + f"; supplyline {settings['supplyline']}."
 
 
 def _sweep_words(result: Any, done: int) -> str:
@@ -1282,10 +1319,12 @@ def _print_sweep(variants: Sequence[Any], records: dict[int, dict[str, Any]],
                      *(Column(header, numeric=True) for header in headers))
     for v in variants:
         record = records.get(v.index)
+        if record is None:
+            continue  # not run (an interrupted sweep): counted in the closing line
         values = [str(v.settings[p]) for p in paths]
         figures = [""] * len(headers)
-        if record is None or record["status"] != "ok":
-            figures[0] = "failed" if record is not None else "not run"
+        if record["status"] != "ok":
+            figures[0] = "failed"
         else:
             figures[:4] = [f"{record['delivered_t']:,.1f}", f"{record['shortfall_t']:,.1f}",
                            f"{record['mobilized_t']:,.1f}", f"{record['labour_days']:,.0f}"]

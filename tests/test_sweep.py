@@ -128,6 +128,29 @@ def test_outputs_that_cannot_be_written_are_said_before_anything_runs(tmp_path: 
     assert sorted(p.name for p in tmp_path.iterdir()) == ["notes.txt", "taken.parquet"]
 
 
+def test_an_interrupted_sweep_lists_only_what_ran(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Ctrl-C after 6 of 110 variants printed a 7-line block of 'not run' for each of the
+    104 others; only the variants that ran are listed (the closing line counts the rest)."""
+    import io
+
+    from rich.console import Console
+
+    import supplyline.cli as cli
+
+    variants = make_variants(sl.load("tutorial"),
+                             [parse_vary("modes.porter.payload_kg=15:30:5")], "tutorial")
+    record = {"status": "ok", "delivered_t": 57.8, "shortfall_t": 0.0, "mobilized_t": 61.5,
+              "labour_days": 1636.0}
+    console = Console(file=io.StringIO(), width=80, record=True)
+    monkeypatch.setattr(cli, "stdout", console)
+    cli._print_sweep(variants, {0: record, 2: {**record, "status": "failed"}},
+                     {v.index: f"#{v.index}" for v in variants})
+    text = console.export_text()
+    assert "not run" not in text and "failed" in text
+    rows = [line.split()[0] for line in text.splitlines() if line[:1].isdigit()]
+    assert rows == ["0", "2"]
+
+
 def test_a_field_that_does_not_exist_is_said_once_not_once_per_value() -> None:
     with pytest.raises(VaryError) as caught:
         make_variants(sl.load("tutorial"), [parse_vary("modes.porter.payload_kgg=20,25,30")])
@@ -345,7 +368,14 @@ def test_the_documented_sweep_runs_as_written(client: Any, tmp_path: Path,
     assert result.stderr.splitlines()[-1].endswith("] 12 of 12 variants")
     table = pd.read_parquet("sweep.parquet").sort_values("variant")
     assert list(table["modes.porter.payload_kg"]) == [15] * 3 + [20] * 3 + [25] * 3 + [30] * 3
+    # What the variants share is recorded with them: the table, the answer and the page.
+    import pyarrow.parquet as pq
+
+    shared = json.loads(pq.read_schema("sweep.parquet").metadata[b"supplyline.sweep"])
+    assert shared == answer["sweep"]
+    assert (shared["scenario"], shared["days"], shared["solver"]) == ("tutorial", 30, "ipm")
     page = Path("sweep.html").read_text("utf-8")
+    assert "2024-11-01 to 2024-11-30 (30 days); solver ipm" in page
     assert "Days at capacity per route" in page
     # Variants go by their values under short names, routes by their names.
     assert "<th>#0 payload_kg=15, day_probability=0.2</th>" in page

@@ -275,9 +275,9 @@ def _legend(legend: Mapping[str, str] | None) -> str:
 
 
 def write_comparison(comparison: Comparison, path: Path, title: str,
-                     legend: Mapping[str, str] | None = None) -> Path:
+                     legend: Mapping[str, str] | None = None, about: str = "") -> Path:
     """A self-contained HTML page with the comparison (opens offline); ``legend`` says what
-    each plan's label stands for (a sweep's values)."""
+    each plan's label stands for (a sweep's values), ``about`` what the plans share."""
     from supplyline.report.html import CSS
     from supplyline.report.safe_write import output_files
 
@@ -287,8 +287,9 @@ def write_comparison(comparison: Comparison, path: Path, title: str,
         "td.num { text-align: right; font-variant-numeric: tabular-nums; }"
         "table { border-collapse: collapse; } th, td { padding: 2px 8px; "
         "border-bottom: 1px solid var(--line); }</style></head>"
-        f'<body><main><header class="page"><h1>{escape(title)}</h1></header>'
-        f"{_legend(legend)}{comparison.to_html()}</main></body></html>\n"
+        f'<body><main><header class="page"><h1>{escape(title)}</h1>'
+        + (f'<p class="sub">{escape(about)}</p>' if about else "")
+        + f"</header>{_legend(legend)}{comparison.to_html()}</main></body></html>\n"
     )
     with output_files(path.parent) as files, files.open(path.name) as handle:
         handle.write(page)

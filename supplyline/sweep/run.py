@@ -18,12 +18,13 @@ running Dask scheduler's address is given; its workers need supplyline installed
 
 from __future__ import annotations
 
+import json
 import logging
 import math
 import os
 import time
 import uuid
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -285,6 +286,7 @@ def run_sweep(
     progress: Callable[[int, int, int], None] | None = None,
     on_result: Callable[[dict[str, Any]], None] | None = None,
     batch: int = 16,
+    settings: Mapping[str, Any] | None = None,
 ) -> SweepResult:
     """Plan every variant on Dask and write the records to the Parquet file ``out``.
 
@@ -311,6 +313,9 @@ def run_sweep(
         Called with each record as it arrives.
     batch:
         Records per write to the table.
+    settings:
+        What every variant shares (scenario, days, replay, solver, runs, seed...), kept as
+        JSON in the table's metadata under ``supplyline.sweep``.
 
     Raises
     ------
@@ -327,6 +332,8 @@ def run_sweep(
     if len(by_index) != len(variants):
         raise ValueError("variants must have distinct indices")
     schema = table_schema(variants, simulated=options.simulate is not None)
+    if settings is not None:
+        schema = schema.with_metadata({"supplyline.sweep": json.dumps(dict(settings))})
     records: dict[int, dict[str, Any]] = {}
     started = time.perf_counter()
     interrupted = False
