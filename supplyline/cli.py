@@ -1181,7 +1181,8 @@ def sweep(
                 problems += error.problems
         if problems:
             raise VaryError(problems)
-        variants = make_variants(whole, varies, scenario, days, replay)
+        with _checking(json_output) as checked:
+            variants = make_variants(whole, varies, scenario, days, replay, progress=checked)
     except VaryError as error:
         if not json_output:
             for problem in error.problems:
@@ -1260,6 +1261,33 @@ def sweep(
         say(stdout, f"{_sweep_words(result, done)}; wrote {', '.join(map(str, written))}")
     if result.failed or result.interrupted:
         raise typer.Exit(EXIT_FAILED)
+
+
+@contextmanager
+def _checking(json_output: bool) -> Iterator[Callable[[int, int], None]]:
+    """A progress bar (or plain lines without a terminal) while a sweep's combinations are
+    validated: a few ms each, minutes for tens of thousands, which had passed in silence."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+
+    lines = _progress_lines(every_s=LINE_EVERY_S)
+
+    def line(done: int, total: int) -> None:
+        if lines is not None:
+            lines(f"checked {done} of {total} variants", done, total)
+
+    if json_output:
+        yield line
+        return
+    with Progress("[progress.description]{task.description}", BarColumn(),
+                  MofNCompleteColumn(), TimeElapsedColumn(), console=stderr,
+                  transient=True) as bar:
+        task = bar.add_task("checking the variants", total=None)
+
+        def checked(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+            line(done, total)
+
+        yield checked
 
 
 def _sweep_settings(sc: Scenario, scenario: str | None, options: Any) -> dict[str, Any]:

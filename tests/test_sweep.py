@@ -151,6 +151,28 @@ def test_an_interrupted_sweep_lists_only_what_ran(monkeypatch: pytest.MonkeyPatc
     assert rows == ["0", "2"]
 
 
+def test_many_values_refused_alike_are_said_in_one_line() -> None:
+    """-500:0:1 gave 501 lines alike: the first values are said one by one, the rest in one
+    line that says how many and which."""
+    from supplyline.sweep.vary import SAID_VALUES
+
+    with pytest.raises(VaryError) as caught:
+        make_variants(sl.load("tutorial"), [parse_vary("modes.porter.payload_kg=-500:0:1")],
+                      "tutorial")
+    problems = caught.value.problems
+    assert len(problems) == SAID_VALUES + 1
+    assert problems[-1].got == "498 more values refused alike (-497 to 0)"
+
+
+def test_checking_the_variants_reports_its_progress() -> None:
+    """Tens of thousands of variants took minutes to check, in silence."""
+    seen: list[tuple[int, int]] = []
+    variants = make_variants(sl.load("tutorial"),
+                             [parse_vary("modes.porter.payload_kg=15:30:5")], "tutorial",
+                             progress=lambda done, total: seen.append((done, total)))
+    assert seen == [(i + 1, len(variants)) for i in range(len(variants))]
+
+
 def test_a_field_that_does_not_exist_is_said_once_not_once_per_value() -> None:
     with pytest.raises(VaryError) as caught:
         make_variants(sl.load("tutorial"), [parse_vary("modes.porter.payload_kgg=20,25,30")])

@@ -26,7 +26,7 @@ import datetime as dt
 import itertools
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from importlib.resources import files
 from pathlib import Path
@@ -63,6 +63,9 @@ __all__ = [
 MAX_VARIANTS = 100_000
 #: Most values one ``START:STOP:STEP`` range may give.
 MAX_RANGE_VALUES = 10_000
+#: Values of one option refused for the same reason that are said one by one; the rest are
+#: said in one line (``-500:0:1`` gave 501 lines alike).
+SAID_VALUES = 3
 
 Value = bool | int | float | str
 
@@ -301,7 +304,8 @@ def _as_vary_problems(option: str, problems: list[Problem]) -> list[VaryProblem]
 
 def make_variants(scenario: Scenario, varies: Sequence[Vary],
                   source: str | Path | None = None, days: int | None = None,
-                  replay: str | None = None) -> list[Variant]:
+                  replay: str | None = None,
+                  progress: Callable[[int, int], None] | None = None) -> list[Variant]:
     """Every combination of the options' values, each a validated scenario.
 
     Parameters
@@ -319,6 +323,8 @@ def make_variants(scenario: Scenario, varies: Sequence[Vary],
     replay:
         The replay each variant is planned with (``--replay``): a variant whose replay asks
         more giving than its localities can give is refused with the others' problems.
+    progress:
+        Called with (combinations checked, of all) as each is validated (a few ms each).
 
     Raises
     ------
@@ -377,6 +383,7 @@ def make_variants(scenario: Scenario, varies: Sequence[Vary],
         if not targets[i]:
             continue  # a path that names nothing: reported above
         said: set[tuple[str, str, str]] = set()  # a wrong field is wrong for every value
+        alike: dict[tuple[str, str], list[str]] = {}  # values refused for the same reason
         for value in vary.values:
             data, changed = build([value], [i])
             # (Whether the replay can be given depends on the other values too: it is
@@ -384,12 +391,23 @@ def make_variants(scenario: Scenario, varies: Sequence[Vary],
             _scenario, found_problems = _validate(data, base, changed, None)
             new = [p for p in found_problems if (p.field, p.expected, p.got) not in said]
             said.update((p.field, p.expected, p.got) for p in new)
-            problems += _as_vary_problems(f"{vary.path}={shown_value(value)}", new)
+            for p in new:
+                alike.setdefault((p.field, p.expected), []).append(shown_value(value))
+                if len(alike[(p.field, p.expected)]) <= SAID_VALUES:
+                    problems += _as_vary_problems(f"{vary.path}={shown_value(value)}", [p])
+        for (where, wanted), refused in alike.items():
+            if len(refused) > SAID_VALUES:  # one line for the rest, not one a value
+                rest = refused[SAID_VALUES:]
+                problems.append(VaryProblem(
+                    vary.text, where, wanted,
+                    f"{len(rest):,} more values refused alike ({rest[0]} to {rest[-1]})"))
     if problems:
         raise VaryError(problems)
     variants: list[Variant] = []
     everything = list(range(len(varies)))
     for index, values in enumerate(itertools.product(*(v.values for v in varies))):
+        if progress is not None:
+            progress(index + 1, count)
         data, changed = build(values, everything)
         settings = {v.path: value for v, value in zip(varies, values, strict=True)}
         valid, found_problems = _validate(data, base, changed, replay)
