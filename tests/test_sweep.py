@@ -49,6 +49,10 @@ def test_values_are_ranges_with_their_end_or_lists() -> None:
     # 1e1 text), and base 60 stays text for validation to refuse.
     assert parse_vary("x.y=0750,0800,1e1").values == (750, 800, 10.0)
     assert parse_vary("x.y=1:30,2").values == ("1:30", 2)
+    # One value written two ways is one value (20 and 20.0 ran as two identical variants).
+    with pytest.raises(VaryError, match="each value once"):
+        parse_vary("x.y=20,20.0")
+    assert parse_vary("x.y=1,true").values == (1, True)
 
 
 def test_every_combination_is_a_validated_variant() -> None:

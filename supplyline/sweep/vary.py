@@ -196,7 +196,8 @@ def _parse_values(spec: str) -> tuple[Value, ...] | str:
         if value is None or isinstance(value, list | dict):
             return f"plain values (numbers, words, true/false, dates); {part!r} is not one"
         values.append(value)
-    if len(set(map(repr, values))) != len(values):
+    # 20 and 20.0 are one value (a number is a number however written), true and 1 two.
+    if len({(type(v) is bool, v) for v in values}) != len(values):
         return "each value once"
     return tuple(values)
 
