@@ -1170,7 +1170,7 @@ def sweep(
                       "sweep runs on that cluster's workers (leave --workers out)",
              EXIT_BAD_INPUT, json_output)
     _check_replay(sc, replay, json_output)
-    _check_solver(solver, json_output)
+    _check_solver(solver.value, json_output)
     try:
         problems = []
         varies = []

@@ -155,6 +155,24 @@ def test_an_interrupted_sweep_lists_only_what_ran(monkeypatch: pytest.MonkeyPatc
     assert rows == ["0", "2"]
 
 
+def test_a_solver_that_cannot_run_is_named_as_written() -> None:
+    """sweep --solver cuopt said "solver <Solver.cuopt: 'cuopt'> cannot run here"."""
+    from supplyline.errors import PlanError
+    from supplyline.plan.solvers import check_solver
+
+    try:
+        check_solver("cuopt")
+    except PlanError:
+        pass
+    else:
+        pytest.skip("cuOpt runs here")
+    result = runner.invoke(app, ["sweep", "tutorial", "--vary", "modes.porter.payload_kg=20",
+                                 "--solver", "cuopt", "--json"])
+    assert result.exit_code == 2
+    message = json.loads(result.stdout)["error"]["message"]
+    assert message.startswith("--solver: solver 'cuopt' cannot run here"), message
+
+
 def test_many_values_refused_alike_are_said_in_one_line() -> None:
     """-500:0:1 gave 501 lines alike: the first values are said one by one, the rest in one
     line that says how many and which."""
