@@ -219,6 +219,13 @@ def format_problem(problem: Problem) -> str:
     return f"{where}: {problem.field}: expected {problem.expected}, got {problem.got}"
 
 
+def _bars(json_output: bool) -> bool:
+    """Whether progress bars are drawn: on a terminal, without ``--json``. Elsewhere
+    :func:`_progress_lines` says the progress (a rich bar, even disabled, ends with an empty
+    line on standard error where it is not a terminal)."""
+    return not json_output and stderr.is_terminal
+
+
 def say(console: Console, message: str) -> None:
     """Print a message that may hold text from the scenario, as it is (see
     :func:`~supplyline.report.inert.inert`). On a terminal it is wrapped to the terminal's
@@ -1045,15 +1052,20 @@ def resilience(
         fail("usage", f"--daily-days: {error}", EXIT_BAD_INPUT, json_output)
     if grid_note is not None and not json_output:
         stderr.print(inert(f"Resilience is {grid_note}."))  # wrapped at words
-    with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}"
-                  "/{task.total}"), TimeElapsedColumn(), console=stderr,
-                  disable=json_output, transient=True) as bar:
-        task = bar.add_task("planning", total=None)
+    with ExitStack() as stack:
+        bar = None
+        if _bars(json_output):
+            bar = stack.enter_context(Progress(
+                TextColumn("{task.description}"), BarColumn(),
+                TextColumn("{task.completed}/{task.total}"), TimeElapsedColumn(),
+                console=stderr, transient=True))
+            task = bar.add_task("planning", total=None)
         lines = _progress_lines()
 
         def progress(message: str, done: int, total: int) -> None:
-            bar.update(task, completed=done, total=total,
-                       description=plain(message)[:30].ljust(30))
+            if bar is not None:
+                bar.update(task, completed=done, total=total,
+                           description=plain(message)[:30].ljust(30))
             if lines is not None:
                 lines(message, done, total)
 
@@ -1195,18 +1207,20 @@ def sweep(
     settings = _sweep_settings(sc, scenario, options)
     with ExitStack() as stack:
         bar = None
-        if not json_output:
+        if _bars(json_output):
             from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
 
             bar = stack.enter_context(Progress(
                 "[progress.description]{task.description}", BarColumn(), MofNCompleteColumn(),
                 TimeElapsedColumn(), console=stderr, transient=True))
-            task = bar.add_task(f"{len(variants)} variants", total=len(variants))
+            task = bar.add_task(counted(len(variants), "variant", "variants"),
+                                total=len(variants))
 
         lines = _progress_lines(every_s=LINE_EVERY_S)
 
         def progress(done: int, failed: int, total: int) -> None:
-            words = f"{total} variants" + (f", {failed} failed" if failed else "")
+            words = counted(total, "variant", "variants") + (f", {failed} failed" if failed
+                                                              else "")
             if bar is not None:
                 bar.update(task, completed=done, description=words)
             if lines is not None:
@@ -1275,7 +1289,7 @@ def _checking(json_output: bool) -> Iterator[Callable[[int, int], None]]:
         if lines is not None:
             lines(f"checked {done} of {total} variants", done, total)
 
-    if json_output:
+    if not _bars(json_output):
         yield line
         return
     with Progress("[progress.description]{task.description}", BarColumn(),
@@ -1324,7 +1338,7 @@ def _settings_words(settings: dict[str, Any]) -> str:
 
 def _sweep_words(result: Any, done: int) -> str:
     head = (f"interrupted after {done} of {result.total} variants" if result.interrupted
-            else f"{done} variants")
+            else counted(done, "variant", "variants"))
     failed = f", {len(result.failed)} failed" if result.failed else ""
     return (f"{head}{failed} in {result.seconds:.1f} s on {result.workers} "
             f"worker{'s' * (result.workers != 1)}")
@@ -1562,7 +1576,7 @@ def _simulate_or_exit(result: Plan, runs: int, seed: int | None, device: str,
 
     with ExitStack() as stack:
         bar = None
-        if not json_output:
+        if _bars(json_output):
             bar = stack.enter_context(Progress(
                 "simulating", BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
                 console=stderr, transient=True))

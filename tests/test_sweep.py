@@ -173,6 +173,14 @@ def test_a_solver_that_cannot_run_is_named_as_written() -> None:
     assert message.startswith("--solver: solver 'cuopt' cannot run here"), message
 
 
+def test_problems_are_the_first_lines_on_standard_error() -> None:
+    """Off a terminal a progress bar, even unused, ended with an empty line before the
+    problems."""
+    result = runner.invoke(app, ["sweep", "tutorial", "--vary", "modes.porter.payload_kgg=1"])
+    assert result.exit_code == 2
+    assert result.stderr.startswith("--vary modes.porter.payload_kgg=1: ")
+
+
 def test_many_values_refused_alike_are_said_in_one_line() -> None:
     """-500:0:1 gave 501 lines alike: the first values are said one by one, the rest in one
     line that says how many and which."""

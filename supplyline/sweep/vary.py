@@ -96,8 +96,9 @@ class VaryProblem:
         where = ""
         if self.file is not None:
             where = f" ({self.file} line {self.line})" if self.line else f" ({self.file})"
-        return (f"--vary {self.option}: {self.field}{where}: expected {self.expected}, "
-                f"got {self.got}")
+        head = f"--vary {self.option}".rstrip()  # (no option at all: "--vary")
+        field = "" if self.field == "(option)" and not self.option else f" {self.field}{where}:"
+        return f"{head}:{field} expected {self.expected}, got {self.got}"
 
 
 class VaryError(SupplylineError):
