@@ -1352,7 +1352,7 @@ def _print_sweep(variants: Sequence[Any], records: dict[int, dict[str, Any]],
 
     paths = list(variants[0].settings) if variants else []
     simulated = any("sim_p_any_shortfall" in r for r in records.values())
-    headers = ["delivered t", "short t", "given t", "labour-days"]
+    headers = ["delivered t", "short t", "mobilized t", "labour-days"]
     if simulated:
         headers += ["P(short)", "sim. short t"]
     names = short_names(paths)

@@ -46,7 +46,7 @@ KPIS: tuple[tuple[str, str, int], ...] = (
     ("delivered_t", "delivered (t)", 1),
     ("shortfall_t", "shortfall (t)", 1),
     ("shortfall_days", "shortfall days", 0),
-    ("mobilized_t", "given (t)", 1),
+    ("mobilized_t", "mobilized (t)", 1),
     ("eaten_on_way_t", "eaten on the way (t)", 1),
     ("labour_days", "labour-days", 0),
     ("wounded_late_person_days", "wounded late (person-days)", 0),
