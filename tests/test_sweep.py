@@ -254,10 +254,13 @@ def test_a_value_no_plan_reads_is_an_error_before_anything_runs() -> None:
     with pytest.raises(VaryError) as caught:
         make_variants(tutorial, [parse_vary("replays.pledged.mobilization[0].kg=20000,90000"),
                                  parse_vary("observed[0].value=1,2"),
-                                 parse_vary("modes.porter.source=a,b")])
+                                 parse_vary("modes.porter.source=a,b"),
+                                 parse_vary("routes.ridge-road.name=A,B")])
     said = {p.field: p for p in caught.value.problems}
     assert set(said) >= {"replays[0].mobilization[0].kg", "observed[0].value",
                          "modes[0].source"}
+    # A route's display name ran two identical plans.
+    assert any("display name" in p.got for p in caught.value.problems)
     assert "--replay pledged" in said["replays[0].mobilization[0].kg"].expected
     assert "validate" in said["observed[0].value"].got
     kg = [parse_vary("replays.pledged.mobilization[0].kg=20000,25000")]

@@ -297,6 +297,8 @@ def _unread(data: dict[str, Any], path: DataPath,
                     f"(--replay {name})", f"a sweep that plans {planned}")
     if isinstance(path[-1], str) and path[-1] in _TEXT_FIELDS:
         return expected, f"text ({path[-1]}), which no plan reads"
+    if path[-1] == "name" and path[0] != "replays":  # a replay's name is its id
+        return expected, "a display name, which no plan reads"
     return None
 
 
