@@ -181,6 +181,13 @@ def test_problems_are_the_first_lines_on_standard_error() -> None:
     assert result.stderr.startswith("--vary modes.porter.payload_kgg=1: ")
 
 
+def test_run_sweep_writes_only_parquet(tmp_path: Path) -> None:
+    """run_sweep(variants, "x.csv") wrote Parquet under a .csv name."""
+    with pytest.raises(ValueError, match=r"ending in \.parquet"):
+        run_sweep([], tmp_path / "x.csv")
+    assert not list(tmp_path.iterdir())
+
+
 def test_many_values_refused_alike_are_said_in_one_line() -> None:
     """-500:0:1 gave 501 lines alike: the first values are said one by one, the rest in one
     line that says how many and which."""

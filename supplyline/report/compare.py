@@ -117,6 +117,16 @@ class Comparison:
     tonnes: pd.DataFrame
     failed: dict[str, str]
 
+    def __repr__(self) -> str:
+        failed = f", {len(self.failed)} failed" if self.failed else ""
+        return (f"<Comparison of {len(self.kpis)} plan{'s' * (len(self.kpis) != 1)}{failed}: "
+                ".kpis, .regions, .routes, .tonnes, .failed>")
+
+    def __str__(self) -> str:
+        """The key figures, one column per plan (``print(comparison)``)."""
+        text = f"{self!r}\nKey figures\n{self.kpis.T.to_string()}"
+        return text + "".join(f"\n{label} failed: {why}" for label, why in self.failed.items())
+
     def print(self, console: Console, max_rows: int = 50) -> None:
         """The tables, as Rich tables (the first ``max_rows`` plans of each)."""
         for title, frame, digits in (
@@ -210,9 +220,10 @@ def compare(plans: Sequence[Plan] | Mapping[str, Plan]) -> Comparison:
         str(i + 1): plan for i, plan in enumerate(plans)}
     wrong = [f"{label}: {type(p).__name__}" for label, p in labelled.items()
              if not isinstance(p, Plan)]
-    if wrong or not labelled:
-        raise TypeError(f"plans: expected at least one plan (sl.plan(...)), got "
-                        f"{', '.join(wrong) or 'none'}")
+    if wrong:
+        raise TypeError(f"plans: expected plans (sl.plan(...)), got {', '.join(wrong)}")
+    if not labelled:
+        raise TypeError("plans: expected at least one plan (sl.plan(...)), got none")
     names = {rid: name for plan in labelled.values()
              for rid, name in zip(plan.network.route_ids, plan.network.route_names, strict=True)}
     return compare_records({label: plan_record(plan) for label, plan in labelled.items()},

@@ -323,9 +323,13 @@ def run_sweep(
         When Dask is missing or the scheduler cannot be reached.
     OSError
         When ``out`` cannot be written (before anything runs).
+    ValueError
+        When ``out`` does not end in ``.parquet``.
     """
     from supplyline.report.safe_write import output_files
 
+    if Path(out).suffix.lower() != ".parquet":
+        raise ValueError(f"out: expected a file ending in .parquet, got {str(out)!r}")
     distributed = _dask()
     options = options or SweepOptions()
     by_index = {v.index: v for v in variants}

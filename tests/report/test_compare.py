@@ -73,3 +73,14 @@ def test_records_read_back_give_the_same_comparison(two: dict[str, sl.Plan],
     text = console.export_text()
     assert "Days at capacity per route" in text and "broken: failed: time limit" in text
     assert max(len(line) for line in text.splitlines()) <= 80
+
+
+def test_a_comparison_prints_its_key_figures_and_refuses_what_is_not_a_plan() -> None:
+    """print(comparison) dumped every DataFrame's repr; a mapping with text among the plans
+    was said to hold no plan at all."""
+    plan = sl.plan(sl.load("tutorial"))
+    table = sl.compare({"a": plan, "b": plan})
+    assert repr(table) == "<Comparison of 2 plans: .kpis, .regions, .routes, .tonnes, .failed>"
+    assert "Key figures" in str(table) and "delivered (t)" in str(table)
+    with pytest.raises(TypeError, match=r"expected plans \(sl.plan\(...\)\), got b: str"):
+        sl.compare({"a": plan, "b": "x"})  # type: ignore[dict-item]
