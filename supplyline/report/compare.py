@@ -131,7 +131,7 @@ class Comparison:
         """The tables, as Rich tables (the first ``max_rows`` plans of each)."""
         for title, frame, digits in (
             ("Key figures", self.kpis, None),
-            ("Given per region (t)", self.regions, 1),
+            ("Mobilized per region (t)", self.regions, 1),
             ("Days at capacity per route", self.routes, 0),
         ):
             if frame.empty or frame.shape[1] == 0:
@@ -159,7 +159,7 @@ class Comparison:
         parts = ['<section class="wide" id="compare"><h2>Side by side</h2>']
         for title, frame, digits in (
             ("Key figures", self.kpis, None),
-            ("Given per region (t)", self.regions, 1),
+            ("Mobilized per region (t)", self.regions, 1),
             ("Days at capacity per route", self.routes, 0),
             ("Tonnes carried per route", self.tonnes, 1),
         ):
@@ -282,7 +282,9 @@ def _legend(legend: Mapping[str, str] | None) -> str:
         return ""
     rows = "".join(f"<tr><th>{escape(label)}</th><td>{escape(words)}</td></tr>"
                    for label, words in legend.items())
-    return f'<section class="wide"><h2>Plans</h2><table><tbody>{rows}</tbody></table></section>'
+    # In its own scrolling box, as the other tables: a long label does not widen the page.
+    return ('<section class="wide"><h2>Plans</h2><div class="table-wrap"><table><tbody>'
+            f"{rows}</tbody></table></div></section>")
 
 
 def write_comparison(comparison: Comparison, path: Path, title: str,

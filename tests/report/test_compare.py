@@ -64,7 +64,7 @@ def test_records_read_back_give_the_same_comparison(two: dict[str, sl.Plan],
     page = write_comparison(with_failure, tmp_path / "c.html", "Two plans",
                             {"base": "as written", "broken": "a bad idea"})
     html = page.read_text("utf-8")
-    assert "Given per region (t)" in html and "gorge-path" in html
+    assert "Mobilized per region (t)" in html and "gorge-path" in html
     assert "broken: time limit" in html and "a bad idea" in html
     # Each table scrolls in its own box where it is wider than the page (many values).
     assert html.count('<div class="table-wrap"><table>') == html.count("<thead>") >= 3
