@@ -79,3 +79,8 @@ _HUGE = 1e30
 #: floating-point type: about 10 units in the last place of single precision (its sums of a
 #: few hundred terms err by more than a millionth), 1e-6 in double precision.
 _ROUNDING = {4: 1e-4, 8: 1e-6}
+
+
+def rounding(dtype: Any) -> float:
+    """The share of an amount that is rounding in ``dtype`` (:data:`_ROUNDING`)."""
+    return _ROUNDING[np.dtype(dtype).itemsize]
