@@ -188,6 +188,17 @@ def test_run_sweep_writes_only_parquet(tmp_path: Path) -> None:
     assert not list(tmp_path.iterdir())
 
 
+def test_varied_paths_go_by_as_much_of_their_end_as_tells_them_apart() -> None:
+    """Two payloads were both called by their whole paths (the terminal's table then fell
+    back to a list at 80 columns); each now goes by the parts that tell it apart."""
+    from supplyline.sweep.vary import short_names
+
+    assert short_names(["modes.porter.payload_kg", "modes.bicycle.payload_kg",
+                        "threats.air[0].windows[*].day_probability"]) == [
+        "porter.payload_kg", "bicycle.payload_kg", "day_probability"]
+    assert short_names(["a.x", "a.x"]) == ["a.x", "a.x"]  # (never varied twice: refused)
+
+
 def test_many_values_refused_alike_are_said_in_one_line() -> None:
     """-500:0:1 gave 501 lines alike: the first values are said one by one, the rest in one
     line that says how many and which."""

@@ -126,10 +126,22 @@ class Variant:
 
 
 def short_names(paths: Sequence[str]) -> list[str]:
-    """What a reader calls each varied path: its last part (``payload_kg``), the whole path
-    where two paths share it."""
-    last = [path.rsplit(".", 1)[-1] for path in paths]
-    return [s if last.count(s) == 1 else path for s, path in zip(last, paths, strict=True)]
+    """What a reader calls each varied path: its last part (``payload_kg``), or as many of
+    its last parts as tell it from the others (``porter.payload_kg`` beside
+    ``bicycle.payload_kg``).
+
+    >>> short_names(["modes.porter.payload_kg", "modes.bicycle.payload_kg", "policy.x"])
+    ['porter.payload_kg', 'bicycle.payload_kg', 'x']
+    """
+    split = [path.split(".") for path in paths]
+    names = []
+    for i, parts in enumerate(split):
+        for k in range(1, len(parts) + 1):
+            name = ".".join(parts[-k:])
+            if all(".".join(other[-k:]) != name for j, other in enumerate(split) if j != i):
+                break
+        names.append(name)
+    return names
 
 
 def short_label(variant: Variant) -> str:
