@@ -151,25 +151,20 @@ def legs_of(net: Network) -> Legs:
     cargo_room = payload[:, None] - food_loaded.sum(axis=1) - food_carried_back.sum(axis=1)
 
     open_ = steps >= net.open_step[arc][:, None]
-    # A step's trips leave over the whole step (several a step where they are short): none
-    # leaves in a step on any day of which, or of its own way, its route is closed.
-    step_last = (grid.start + grid.length - 1)[None, :]
     loaded_ok = (
         open_
         & (arrive_loaded < grid.steps)
         & (cargo_arrives < grid.steps)
         & (cargo_room > 1e-9 * payload[:, None])
         & (fuel_loaded.sum(axis=1) <= tank)[:, None]
-        & ~_closed_during(net, arc, depart + 0 * days_loaded,
-                          np.maximum(depart + days_loaded, step_last))
+        & ~_on_closed_days(net, arc, days_loaded)
     )
     empty_ok = (
         open_
         & (arrive_empty < grid.steps)
         & (food_empty.sum(axis=1) <= payload[:, None])
         & (fuel_empty.sum(axis=1) <= tank)[:, None]
-        & ~_closed_during(net, arc, depart + 0 * days_empty,
-                          np.maximum(depart + days_empty, step_last))
+        & ~_on_closed_days(net, arc, days_empty)
     )
     return Legs(
         arc=arc, mode=mode, origin=net.arc_from[arc], dest=net.arc_to[arc], length_km=length,
@@ -182,13 +177,25 @@ def legs_of(net: Network) -> Legs:
     )
 
 
+def _on_closed_days(net: Network, arc: IntArray, days: FloatArray,
+                    closed_days: BoolArray | None = None) -> BoolArray:
+    """Whether trips on ``arc`` leaving in each step and lasting ``days`` [L, S] are on their
+    route on a closed day (of ``closed_days`` [L, D] when given, else the network's). A
+    step's trips leave over the whole step (several a step where they are short), so each is
+    on its route from the step's first day to the arrival of one leaving on its last day: a
+    route closed on any of those days carries nothing in the step (a 3-day step open on its
+    first day only had carried the whole step's trips that day)."""
+    first = np.broadcast_to(departure(net)[None, :], days.shape)
+    last = (net.grid.start + net.grid.length - 1)[None, :]
+    return _closed_during(net, arc, first, last + days, closed_days)
+
+
 def trips_on_days(net: Network, legs: Legs, days: BoolArray) -> tuple[BoolArray, BoolArray]:
     """Which loaded and empty trips [L, S] are on their way on any of the days marked in
-    ``days`` [L, D]: the rule by which a route's closed days forbid a trip (a trip leaving
-    in step ``s`` is on its route from its departure to its arrival)."""
-    depart = np.broadcast_to(departure(net)[None, :], legs.days_loaded.shape)
-    return (_closed_during(net, legs.arc, depart, depart + legs.days_loaded, days),
-            _closed_during(net, legs.arc, depart, depart + legs.days_empty, days))
+    ``days`` [L, D]: the rule by which a route's closed days forbid a trip
+    (:func:`_on_closed_days`), for cuts as for closures."""
+    return (_on_closed_days(net, legs.arc, legs.days_loaded, days),
+            _on_closed_days(net, legs.arc, legs.days_empty, days))
 
 
 def way_back_arcs(net: Network, arc: IntArray, mode: IntArray) -> IntArray:

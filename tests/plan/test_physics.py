@@ -50,6 +50,13 @@ def test_no_trip_leaves_in_a_step_on_a_day_of_which_its_route_is_closed() -> Non
     assert result.loaded_units[out][0][[0, 2, 3, 4]].min() > 0
     runs = sl.simulate(result, runs=2, seed=0, threats=False, breakdowns=False)
     assert float(runs.shortfall_kg.max()) <= result.kpis()["shortfall_t"] * 1000.0 + 1.0
+    # A trip that leaves on a step's last day is on its way after the step: 2-day trips in
+    # 4-day steps (days 0-3) meet a closure on day 4, so step 0 carries nothing either.
+    later = _line(days=16, route={"closed": [{"start": "2020-01-05", "end": "2020-01-05"}]})
+    stepped = sl.plan(later, step_days=4)
+    out = stepped.legs.origin == 0
+    assert stepped.loaded_units[out][0][:2].sum() == 0.0
+    assert stepped.loaded_units[out][0][2:].sum() > 0
 
 
 def test_rain_slows_carriers_by_its_expected_factor() -> None:
