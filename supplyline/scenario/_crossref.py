@@ -475,8 +475,8 @@ class _Checker:
         near, misses = line_misses(parts, typing.cast(Any, ends))
         if misses:
             self.report(route.at("length_km"),
-                        f"a line that joins {origin!r} and {dest!r} (each end within "
-                        f"{near:,.1f} km of one of them or of another part of the line), or "
+                        f"a line that joins {origin!r} and {dest!r} (its ends, or its "
+                        f"parts' ends, within {near:,.1f} km of them or of each other), or "
                         "a length_km property", "a line: " + "; ".join(misses))
 
     def once(self, entry: Entry, name: str, what: str) -> None:

@@ -96,9 +96,10 @@ The path is relative to the YAML file.
   are the feature's properties (lists as JSON lists or `;`-separated text, mappings as JSON
   objects or dotted names). A route without a `length_km` property gets the length of its
   line (great-circle distance along it, over all its parts), which must join the route's
-  places: each end of the line within 5 km of one of them or of another part of the line
-  (or within a tenth of the line's length, when that is more), so that a line drawn for
-  another route, or a stray part, does not set the length. Errors name the file and
+  places: its two ends meet the two places, one each, or its parts meet end to end in one
+  chain from one place to the other, with none left over ("meet": within 5 km, or a tenth
+  of the line's length when that is more), so that a line drawn for another route, or a
+  stray part, does not set the length. Errors name the file and
   `features[i].properties.field`.
 
 ## Checks across sections

@@ -147,33 +147,64 @@ def line_misses(parts: list[list[tuple[float, float]]],
     direction) misses joining its two places ``ends`` (``(id, (lon, lat))`` each): the
     distance that counts as meeting, and what misses (empty when the line joins them).
 
+    One part joins them when its two ends meet the two places, one each. Several parts join
+    them when each place meets an end, and the parts, meeting end to end, form one chain
+    from one place to the other with none left over.
+
     Examples
     --------
     >>> a, b = ("a", (0.0, 0.0)), ("b", (1.0, 0.0))
     >>> line_misses([[(0.0, 0.0), (1.0, 0.0)]], (a, b))[1]
     []
     >>> line_misses([[(0.0, 0.0), (0.5, 0.0)]], (a, b))[1]
-    ["its nearest end is 55.6 km from 'b'"]
+    ["its end toward 'b' is 55.6 km from it"]
+    >>> line_misses([[(0.0, 0.0), (1.0, 0.0)]], (a, ("c", (0.03, 0.0))))[1]
+    ["its end toward 'c' is 107.9 km from it"]
     """
     near = max(LINE_END_KM, LINE_END_SHARE * sum(line_length_km(part) for part in parts))
-    tips = [(i, tip) for i, part in enumerate(parts) for tip in (part[0], part[-1])]
 
-    def gap(point: tuple[float, float], others: list[tuple[float, float]]) -> float:
-        return min((haversine_km(*point, *other) for other in others), default=math.inf)
+    def km(p: tuple[float, float], q: tuple[float, float]) -> float:
+        return haversine_km(*p, *q)
 
+    (name_a, a), (name_b, b) = ends
+    if len(parts) == 1:
+        first, last = parts[0][0], parts[0][-1]
+        # The two places on the two ends, whichever way round the line was drawn.
+        pairs = min(((a, first), (b, last)), ((a, last), (b, first)),
+                    key=lambda two: max(km(*two[0]), km(*two[1])))
+        return near, [f"its end toward {name!r} is {km(place, tip):,.1f} km from it"
+                      for name, (place, tip) in zip((name_a, name_b), pairs, strict=True)
+                      if km(place, tip) > near]
+    # Several parts: which parts and places meet (end to end), and what that joins.
+    nodes = len(parts) + 2  # the parts, then the two places
+    group = list(range(nodes))
+
+    def root(i: int) -> int:
+        while group[i] != i:
+            group[i] = group[group[i]]
+            i = group[i]
+        return i
+
+    tips = [(part[0], part[-1]) for part in parts]
+    for i, mine in enumerate(tips):
+        for j, place in ((len(parts), a), (len(parts) + 1, b)):
+            if min(km(tip, place) for tip in mine) <= near:
+                group[root(i)] = root(j)
+        for k in range(i + 1, len(parts)):
+            if min(km(p, q) for p in mine for q in tips[k]) <= near:
+                group[root(i)] = root(k)
     misses = []
-    for name, point in ends:
-        off = gap(point, [tip for _, tip in tips])
+    for name, place in ((name_a, a), (name_b, b)):
+        off = min(km(tip, place) for mine in tips for tip in mine)
         if off > near:
             misses.append(f"its nearest end is {off:,.1f} km from {name!r}")
-    if len(parts) > 1:
-        for i, part in enumerate(parts):
-            others = [point for _, point in ends] + [tip for j, tip in tips if j != i]
-            off = max(gap(part[0], others), gap(part[-1], others))
-            if off > near:
-                misses.append(f"part {i + 1} of {len(parts)} has an end {off:,.1f} km from "
-                              "its places and the other parts")
-    return near, misses
+    if misses:
+        return near, misses
+    joined = root(len(parts))
+    if joined != root(len(parts) + 1):
+        return near, [f"its parts do not join {name_a!r} to {name_b!r}"]
+    return near, [f"part {i + 1} of {len(parts)} meets neither the route's places nor the "
+                  "parts that join them" for i in range(len(parts)) if root(i) != joined]
 
 
 # -- fields ---------------------------------------------------------------------------------

@@ -169,7 +169,7 @@ def test_geojson_line_drawn_for_another_route_is_refused(copy: Path) -> None:
     assert problem.file == str(copy / "routes.geojson")
     assert problem.line == line_of(text, "[[103.15, 21.55], [103.50, 21.70]]")
     assert "joins 'relay' and 'hospital'" in problem.expected
-    assert "from 'hospital'" in problem.got
+    assert "its end toward 'hospital' is" in problem.got
 
 
 def test_geojson_line_with_a_stray_part_is_refused(copy: Path) -> None:
@@ -182,6 +182,23 @@ def test_geojson_line_with_a_stray_part_is_refused(copy: Path) -> None:
     problems = _problems(copy / "scenario.yaml")
     assert list(problems) == ["features[4].geometry.coordinates"]
     assert "part 2 of 2" in problems["features[4].geometry.coordinates"].got
+
+
+def test_line_misses_needs_both_ends_and_one_chain() -> None:
+    """Both places matched the same end of a 111 km line between places 3 km apart, and
+    parts that met only each other passed: the line's two ends must meet the two places,
+    and its parts one chain between them."""
+    from supplyline.scenario.tables import line_misses
+
+    a, b, c = ("a", (0.0, 0.0)), ("b", (1.0, 0.0)), ("c", (0.03, 0.0))
+    assert line_misses([[(0.0, 0.0), (1.0, 0.0)]], (a, c))[1] == [
+        "its end toward 'c' is 107.9 km from it"]
+    assert line_misses([[(1.0, 0.0), (0.0, 0.0)]], (a, b))[1] == []  # drawn the other way
+    stray = [[(0.0, 0.0), (1.0, 0.0)], [(5.0, 5.0), (5.5, 5.0)], [(5.5, 5.0), (5.0, 5.0)]]
+    assert [m[:8] for m in line_misses(stray, (a, b))[1]] == ["part 2 o", "part 3 o"]
+    gap = [[(0.0, 0.0), (0.4, 0.0)], [(1.0, 0.0), (0.6, 0.0)]]
+    assert line_misses(gap, (a, b))[1] == ["its parts do not join 'a' to 'b'"]
+    assert line_misses([[(0.0, 0.0), (0.5, 0.0)], [(1.0, 0.0), (0.5, 0.0)]], (a, b))[1] == []
 
 
 def test_geojson_line_in_parts_and_either_direction_is_read(copy: Path) -> None:
