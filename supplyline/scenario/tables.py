@@ -393,6 +393,12 @@ def _read_geojson(section: str, model: type[BaseModel], text: str, file: str) ->
     except RecursionError:
         return table.fail(Problem(file, None, "(JSON syntax)", "JSON nested less deeply",
                                   "too deep nesting"))
+    if isinstance(document, _Mapping) and document.repeated:  # ("features" twice dropped one)
+        own = _Mapping.of([])
+        own.repeated = document.repeated  # its own keys only: features are read below
+        for problem in _repeated_keys(own, "", text, 0, len(text), file, 1):
+            table.problems.append(problem)
+        return table.fail(table.problems.pop())
     features = document.get("features") if isinstance(document, dict) else None
     if not isinstance(document, dict) or document.get("type") != "FeatureCollection" or (
         not isinstance(features, list)
@@ -465,22 +471,27 @@ class _Mapping(dict[str, Any]):
 
 def _repeated_keys(value: Any, where: str, text: str, begin: int | None, end: int, file: str,
                    line: int | None) -> list[Problem]:
-    """A problem for each key written twice in a feature's objects (``where``: its path), at
-    the line of its second writing within the feature's text (``begin``..``end``)."""
+    """A problem for each key written twice in a feature's objects and lists (``where``: its
+    path), at the line of its last writing within the feature's text (``begin``..``end``;
+    the key may be written elsewhere in the feature too, but the one written again comes
+    later)."""
     problems = []
     if isinstance(value, _Mapping):
         for name in value.repeated:
             found = line
             if begin is not None:
-                writings = list(re.compile(re.escape(json.dumps(name)) + r"\s*:").finditer(
-                    text, begin, end))
+                key = re.escape(json.dumps(name, ensure_ascii=False)) + r"\s*:"
+                writings = list(re.compile(key).finditer(text, begin, end))
                 if len(writings) > 1:
-                    found = text.count("\n", 0, writings[1].start()) + 1
-            problems.append(Problem(file, found, f"{where}.{name}", "each key once in a mapping",
-                                    f"{shown(name)} again"))
+                    found = text.count("\n", 0, writings[-1].start()) + 1
+            problems.append(Problem(file, found, f"{where}.{name}".lstrip("."),
+                                    "each key once in a mapping", f"{shown(name)} again"))
     if isinstance(value, dict):
         for name, inner in value.items():
             problems += _repeated_keys(inner, f"{where}.{name}", text, begin, end, file, line)
+    elif isinstance(value, list):
+        for i, inner in enumerate(value):
+            problems += _repeated_keys(inner, f"{where}[{i}]", text, begin, end, file, line)
     return problems
 
 

@@ -229,6 +229,20 @@ def test_geojson_key_written_twice_is_refused_at_its_second_line(copy: Path) -> 
         text, '"capacity_movements_per_day": 2000, "capacity_movements_per_day": 20')
 
 
+def test_geojson_keys_written_twice_in_lists_and_at_the_top_are_refused(copy: Path) -> None:
+    """A closure written with two ends kept the last, and "features" written twice dropped
+    the routes of the first."""
+    text = _replace(copy / "routes.geojson", '"air_exposed": false}',
+                    '"air_exposed": false,\n"closed": [{"start": "1954-03-02", "end": '
+                    '"1954-03-03",\n"end": "1954-03-05"}]}')
+    problems = _problems(copy / "scenario.yaml")
+    assert list(problems) == ["features[4].properties.closed[0].end"]
+    assert problems["features[4].properties.closed[0].end"].line == line_of(
+        text, '"end": "1954-03-05"')
+    _replace(copy / "routes.geojson", '"features": [', '"features": [],\n"features": [')
+    assert list(_problems(copy / "scenario.yaml")) == ["features"]
+
+
 def test_csv_region_tags_written_with_a_comma_are_refused(copy: Path) -> None:
     """A list cell separates its items with ';': "northwest, delta" was read as one region
     tag, so the place fell out of both regions (and out of their rain) without a word.
