@@ -370,8 +370,8 @@ def _put(
         return
     if kinds.get(base) in ("list", "windows") and isinstance(value, str):
         value = [item.strip() for item in value.split(";") if item.strip()]
-        if kinds[base] == "windows":
-            value = [_window(item) for item in value]
+    if kinds.get(base) == "windows" and isinstance(value, list):  # START/END, as text
+        value = [_window(item.strip()) if isinstance(item, str) else item for item in value]
         for position, item in enumerate(value):
             locations.spots[(*prefix, base, position)] = Spot(file, line, line, shown(item))
     row[base] = value

@@ -266,6 +266,12 @@ def test_csv_closures_are_written_start_slash_end(copy: Path) -> None:
     (copy / "routes.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
     route = sl.load(copy / "scenario-geo.yaml").routes[0]
     assert [(c.start.day, c.end.day) for c in route.closed] == [(2, 3), (6, 6)]
+    # In GeoJSON, as text or as a list of windows.
+    _replace(copy / "routes.geojson", '"air_exposed": false}',
+             '"air_exposed": false, "closed": ["1954-03-02/1954-03-03", '
+             '{"start": "1954-03-05", "end": "1954-03-05"}]}')
+    hospital = sl.load(copy / "scenario.yaml").routes[4]
+    assert [(c.start.day, c.end.day) for c in hospital.closed] == [(2, 3), (5, 5)]
     bad = _replace(copy / "routes.csv", "1954-03-06/1954-03-06", "1954-03-06/1954-03-05")
     problems = _problems(copy / "scenario-geo.yaml")
     assert list(problems) == ["routes[0].closed[1]"]
