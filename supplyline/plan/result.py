@@ -288,8 +288,12 @@ class Plan:
 
     def fleet_needed(self) -> FloatArray:
         """The fewest units of each mode the plan needs [M]: the most in service at once,
-        in whole units (the objective minimizes it after the shortfall)."""
-        return whole_units(self.units_in_use().max(axis=1, initial=0.0))
+        in whole units (the objective minimizes it after the shortfall), and at least one
+        where the mode carries cargo (:func:`whole_units`)."""
+        carried = np.zeros(self.network.n_modes)
+        np.maximum.at(carried, self.leg_mode, self.cargo_kg.sum(axis=1).max(axis=1,
+                                                                          initial=0.0))
+        return whole_units(self.units_in_use().max(axis=1, initial=0.0), carried)
 
     def arrivals_kg(self) -> FloatArray:
         """Cargo arriving at each place [P, G, S by the step it arrives in] (after threats;

@@ -92,6 +92,9 @@ def test_a_leg_that_carries_cargo_has_at_least_one_unit() -> None:
     assert len(carrying) and (carrying["loaded_units_lp"] < WHOLE_UNIT_TOLERANCE).all()
     assert (carrying["loaded_units"] == 1).all()
     assert carriers["cargo_kg"].sum() == pytest.approx(plan.cargo_kg.sum())
+    # The fleet needed counts that unit too (the mode was left out of the carriers table).
+    assert plan.fleet_needed().tolist() == [1.0]
+    assert plan.kpis()["carriers"]["porter"]["needed"] == 1.0
 
 
 def test_float_noise_is_rounded(stepped: sl.Plan) -> None:

@@ -127,9 +127,13 @@ def test_a_mode_with_only_crumbs_in_service_is_not_a_carrier(valley_plan: sl.Pla
     unit on the built-in scenario): the table shows no such mode, as the fleet counts none."""
     units = valley_plan.in_service_units.copy()
     recruited = valley_plan.recruited_units.copy()
-    units[:, 1, :] *= 8.8e-6 / units[:, 1, :].sum(axis=0).max()
+    share = 8.8e-6 / units[:, 1, :].sum(axis=0).max()
+    units[:, 1, :] *= share
     recruited[:, 1, :] = 0.004  # crumbs adding up to more than a hundredth
-    crumbs = dataclasses.replace(valley_plan, in_service_units=units, recruited_units=recruited)
+    cargo = valley_plan.cargo_kg.copy()
+    cargo[valley_plan.leg_mode == 1] *= share  # (and the crumbs of cargo they carry)
+    crumbs = dataclasses.replace(valley_plan, in_service_units=units, recruited_units=recruited,
+                                 cargo_kg=cargo)
     assert crumbs.fleet_needed()[1] == 0
     console = _console(120)
     print_plan_summary(crumbs, console)

@@ -204,10 +204,15 @@ def test_the_fleet_is_told_mode_by_mode_as_whole_units(page: str, valley_plan: s
 
 
 def _in_service(plan: sl.Plan, mode: str, peak: float) -> sl.Plan:
+    """The plan with the mode's units scaled to ``peak`` at most in service, and the cargo
+    they carry with them (crumbs of units carry crumbs of cargo)."""
     units = plan.in_service_units.copy()
     m = plan.network.mode_ids.index(mode)
-    units[:, m, :] *= peak / units[:, m, :].sum(axis=0).max()
-    return dataclasses.replace(plan, in_service_units=units)
+    share = peak / units[:, m, :].sum(axis=0).max()
+    units[:, m, :] *= share
+    cargo = plan.cargo_kg.copy()
+    cargo[plan.leg_mode == m] *= share
+    return dataclasses.replace(plan, in_service_units=units, cargo_kg=cargo)
 
 
 def test_every_mode_of_the_fleet_shows_in_the_carriers_chart(valley_plan: sl.Plan) -> None:

@@ -311,6 +311,9 @@ def test_idle_units_are_whole_and_agree_with_the_headline_fleet(valley_doc: Doc)
     units = made.in_service_units.copy()  # a plan's arrays are read-only: a changed copy
     units[:, m, :] = 0.0
     units[0, m, 3] = 5e-7  # noise: no mule served
+    cargo = made.cargo_kg.copy()
+    cargo[made.leg_mode == m] = 0.0  # (nor carried anything: a mule that carries is needed)
+    made = dataclasses.replace(made, cargo_kg=cargo)
     plan = dataclasses.replace(made, in_service_units=units)
     (idle,) = [i for i in idle_carriers(plan) if i.mode == m]
     assert idle.idle == 30 and idle.sentence.startswith("30 of 30 pack mule units idle")
