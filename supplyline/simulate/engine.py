@@ -533,13 +533,16 @@ class _Device:
         # precision, and boats that draw 0.01 kg of rations there never left (a relief
         # plan went 12.8 kg short in every run, and 0 in double precision). The slack is
         # single precision's rounding in both precisions, so that they take the same
-        # decisions: a trip may draw up to a ten-thousandth of the flows through a place
-        # beyond what it holds.
+        # decisions: a trip may draw up to a ten-thousandth of the largest flow in or out
+        # of a place in a step (or of its stock) beyond what it holds, and only while the
+        # place holds no less than minus that (a place run dry is not drawn on day after
+        # day).
         cargo = np.asarray(c.cargo, dtype=float)
-        flow = np.zeros((n_p, n_g, cargo.shape[-1]))
-        np.add.at(flow, np.asarray(c.origin), cargo)
-        np.add.at(flow, np.asarray(c.dest), cargo)
-        scale = np.maximum(flow, np.asarray(c.plan_stock, dtype=float)).max(axis=2)
+        out, into = (np.zeros((n_p, n_g, cargo.shape[-1])) for _ in range(2))
+        np.add.at(out, np.asarray(c.origin), cargo)
+        np.add.at(into, np.asarray(c.dest), cargo)
+        scale = np.maximum(np.maximum(out, into), np.asarray(c.plan_stock, dtype=float))
+        scale = scale.max(axis=2)
         pairs = np.unique(c.origin[draw_leg] * n_g + draw_good)
         self.draw_slack = xp.asarray(
             (rounding(np.float32) * scale.reshape(-1)[pairs])[:, None].astype(c.dtype))
@@ -1334,7 +1337,8 @@ def _policy(xp: Any, d: _Device, *, stock: Any, fixed: Any, ready: Any, want: An
     eaten_rows, eaten = consumed
     # People on the line eat first; then units leave as far as units, the routes' capacity
     # and their rations and fuel allow; the front eats; the loads are taken.
-    have = xp.maximum(stock - fixed, 0.0).reshape(n_p * n_g, runs)
+    left = (stock - fixed).reshape(n_p * n_g, runs)
+    have = xp.maximum(left, 0.0)
     v = share(xp, ready, want)[d.leave_pair_of_leg]
     if capacity is not None:
         v = v * capacity.share(xp, v)
@@ -1343,7 +1347,8 @@ def _policy(xp: Any, d: _Device, *, stock: Any, fixed: Any, ready: Any, want: An
         # short at a place, the share there cuts every leg that draws it.
         wanted = draws * v[d.draw_leg]  # [Ed, R]
         here = have[draw.pairs]
-        pair_share = share(xp, here + d.draw_slack, draw.sum(wanted))  # [D, R]
+        slack = d.draw_slack * (left[draw.pairs] > -d.draw_slack)  # rounding, not a debt
+        pair_share = share(xp, here + slack, draw.sum(wanted))  # [D, R]
         entry_share = xp.maximum(pair_share[draw.entry_pair], wanted <= 0)
         v = v * xp.concatenate([entry_share, ones])[draw.leg_entries].min(axis=1)
         have[draw.pairs] = xp.maximum(here - draw.sum(draws * v[d.draw_leg]), 0.0)
