@@ -277,8 +277,12 @@ def test_a_value_no_plan_reads_is_an_error_before_anything_runs() -> None:
     said = {p.field: p for p in caught.value.problems}
     assert set(said) >= {"replays[0].mobilization[0].kg", "observed[0].value",
                          "modes[0].source"}
-    # A route's display name ran two identical plans.
+    # A route's display name ran two identical plans; a commodity called "name" is read.
     assert any("display name" in p.got for p in caught.value.problems)
+    from supplyline.sweep.vary import _unread
+
+    assert _unread({}, ("places", 0, "stock_kg", "name"), None) is None
+    assert "scenario's name" in (_unread({}, ("name",), None) or ("", ""))[1]
     assert "--replay pledged" in said["replays[0].mobilization[0].kg"].expected
     assert "validate" in said["observed[0].value"].got
     kg = [parse_vary("replays.pledged.mobilization[0].kg=20000,25000")]

@@ -291,6 +291,8 @@ def _validate(data: dict[str, Any], source: _Source, changed: list[DataPath],
 
 #: Fields that only describe (the reader's text): no plan reads them.
 _TEXT_FIELDS = ("title", "description", "source")
+#: The sections whose entries have a display name (``routes[3].name``) besides their id.
+_NAMED = ("commodities", "modes", "places", "routes")
 
 
 def _unread(data: dict[str, Any], path: DataPath,
@@ -309,8 +311,10 @@ def _unread(data: dict[str, Any], path: DataPath,
                     f"(--replay {name})", f"a sweep that plans {planned}")
     if isinstance(path[-1], str) and path[-1] in _TEXT_FIELDS:
         return expected, f"text ({path[-1]}), which no plan reads"
-    if path[-1] == "name" and path[0] != "replays":  # a replay's name is its id
+    if len(path) == 3 and path[0] in _NAMED and path[2] == "name":  # (a replay's is its id)
         return expected, "a display name, which no plan reads"
+    if path == ("name",):
+        return expected, "the scenario's name, which no plan reads"
     return None
 
 
