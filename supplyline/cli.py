@@ -517,13 +517,18 @@ def _check_file(out: Path, option: str, json_output: bool) -> None:
     if out.is_dir():
         fail("output", f"{option}: cannot write {out}: it is a folder", EXIT_BAD_INPUT,
              json_output, path=str(out))
-    parent = out.absolute().parent
-    while not parent.exists():
-        parent = parent.parent
-    if not parent.is_dir() or not os.access(parent, os.W_OK | os.X_OK):
-        why = "a file, not a folder" if not parent.is_dir() else "not writable"
-        fail("output", f"{option}: cannot write {out}: {parent} is {why}", EXIT_BAD_INPUT,
-             json_output, path=str(out))
+    _check_parent(out.absolute().parent, out, option, json_output)
+
+
+def _check_parent(folder: Path, target: Path, option: str, json_output: bool) -> None:
+    """Exit 2 when the nearest existing folder of ``folder`` (where ``target`` goes) is a
+    file or cannot be written in."""
+    while not folder.exists():
+        folder = folder.parent
+    if not folder.is_dir() or not os.access(folder, os.W_OK | os.X_OK):
+        why = "a file, not a folder" if not folder.is_dir() else "not writable"
+        fail("output", f"{option}: cannot write {target}: {folder} is {why}", EXIT_BAD_INPUT,
+             json_output, path=str(target))
 
 
 def _check_export(folder: Path | None, json_output: bool) -> None:
@@ -535,13 +540,7 @@ def _check_export(folder: Path | None, json_output: bool) -> None:
     if folder.exists() and not folder.is_dir():
         fail("usage", f"--export: expected a folder (new or existing), got {str(folder)!r}, "
                       "a file", EXIT_BAD_INPUT, json_output, path=str(folder))
-    parent = folder.absolute()
-    while not parent.exists():
-        parent = parent.parent
-    if not parent.is_dir() or not os.access(parent, os.W_OK | os.X_OK):
-        why = "not a folder" if not parent.is_dir() else "not writable"
-        fail("output", f"--export: cannot write {folder}: {parent} is {why}",
-             EXIT_BAD_INPUT, json_output, path=str(folder))
+    _check_parent(folder.absolute(), folder, "--export", json_output)
 
 
 def _check_device(device: str, precision: str, json_output: bool) -> None:

@@ -1,4 +1,4 @@
-"""Plans side by side: key figures, tonnes given per region, routes at capacity.
+"""Plans side by side: key figures, tonnes mobilized per region, routes at capacity.
 
 :func:`compare` takes solved plans; :func:`compare_records` takes the same figures as records
 (one per plan, as :func:`plan_record` makes them), which is what a sweep stores in its
@@ -102,7 +102,7 @@ class Comparison:
     kpis:
         The key figures (:data:`KPIS`, by label).
     regions:
-        Tonnes given per region (the localities' region tags).
+        Tonnes mobilized per region (the localities' region tags).
     routes:
         Days at capacity per route, for the routes at capacity in any of the plans.
     tonnes:
@@ -198,7 +198,7 @@ def _number(value: Any, digits: int) -> str:
 
 
 def compare(plans: Sequence[Plan] | Mapping[str, Plan]) -> Comparison:
-    """Plans side by side: key figures, tonnes given per region, routes at capacity.
+    """Plans side by side: key figures, tonnes mobilized per region, routes at capacity.
 
     Parameters
     ----------
