@@ -37,6 +37,16 @@ UNFED_NOTE_KG = 1.0
 #: the simulation resolve (the simulation leaves out a leg's cargo of a good under 1 kg over
 #: the whole horizon, ``supplyline.simulate.engine.MIN_CARGO_KG``).
 SHORT_MIN_KG = 1.0
+#: A front is short of a good in a step when it gets less than this share of its demand
+#: (and more than :data:`SHORT_MIN_KG` less).
+SHORT_SHARE = 0.999
+
+
+def is_short(short_kg: Any, demand_kg: Any) -> Any:
+    """Where a shortfall counts as short, for the plan's shortfall days and a simulated
+    run's alike (:data:`SHORT_SHARE`, and more than :data:`SHORT_MIN_KG`): ``short_kg``
+    and ``demand_kg`` of the same shape (or broadcast), in any array module."""
+    return (short_kg > (1.0 - SHORT_SHARE) * demand_kg) & (short_kg > SHORT_MIN_KG)
 #: A count of units this far above a whole number is that number: an interior point answer
 #: without crossover (the planner's on large LPs) leaves crumbs of up to a few thousandths
 #: of a unit on modes and days it does not use (8.8e-6 of a raft on the built-in scenario),
@@ -494,7 +504,7 @@ class Plan:
         net = self.network
         demand = self.demand_kg.sum(axis=(0, 2))
         consumed = self.consumed_kg.sum(axis=(0, 2))
-        short_daily = (self.demand_kg - self.consumed_kg).sum(axis=0)  # [G, S]
+        short = is_short(self.demand_kg - self.consumed_kg, self.demand_kg)  # [P, G, S]
         trip = self.trip_rations_kg().sum(axis=(0, 2))
         idle = self.idle_rations_kg().sum(axis=(0, 2)) + self.way_home_kg().sum(axis=0)
         workers = self.worker_rations_kg()
@@ -512,7 +522,7 @@ class Plan:
                 "demand_t": demand[g] / 1000.0,
                 "delivered_t": consumed[g] / 1000.0,
                 "shortfall_t": (demand[g] - consumed[g]) / 1000.0,
-                "shortfall_days": self._days_of(short_daily[g] > SHORT_MIN_KG),
+                "shortfall_days": self._days_of(short[:, g].any(axis=0)),
                 "mobilized_t": float(self.mobilized_kg()[:, g].sum() / 1000.0),
                 "eaten_on_way_t": float((trip[g] + idle[g] + workers[g]) / 1000.0),
                 "burned_t": float(self.fuel_kg()[:, g].sum() / 1000.0),
@@ -532,7 +542,7 @@ class Plan:
             "demand_t": float(demand.sum() / 1000.0),
             "delivered_t": float(consumed.sum() / 1000.0),
             "shortfall_t": float((demand.sum() - consumed.sum()) / 1000.0),
-            "shortfall_days": self._days_of(short_daily.sum(axis=0) > SHORT_MIN_KG),
+            "shortfall_days": self._days_of(short.any(axis=(0, 1))),
             "mobilized_t": float(self.mobilized_kg().sum() / 1000.0),
             "eaten_on_way_t": float((trip.sum() + idle.sum() + workers.sum()) / 1000.0),
             "labour_days": self.labour_days()["total"],

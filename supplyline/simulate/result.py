@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from numpy.typing import NDArray
 
-from supplyline.plan.result import SHORT_MIN_KG, Plan
+from supplyline.plan.result import SHORT_SHARE, Plan, is_short
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -24,16 +24,6 @@ __all__ = ["FAN", "SHORT_SHARE", "Simulation", "is_short"]
 FloatArray = NDArray[np.float64]
 BoolArray = NDArray[np.bool_]
 
-#: A front is short of a good on a day when it gets less than this share of its demand
-#: (and more than :data:`~supplyline.plan.result.SHORT_MIN_KG` less).
-SHORT_SHARE = 0.999
-
-
-def is_short(short_kg: Any, demand_kg: Any) -> Any:
-    """Where a shortfall counts as short (:data:`SHORT_SHARE`, and more than
-    ``SHORT_MIN_KG``): ``short_kg`` and ``demand_kg`` of the same shape (or broadcast), in
-    any array module."""
-    return (short_kg > (1.0 - SHORT_SHARE) * demand_kg) & (short_kg > SHORT_MIN_KG)
 #: The percentiles of a fan chart.
 FAN = (5, 25, 50, 75, 95)
 #: Version of the JSON document :meth:`Simulation.to_json` writes (2: its tables' dates

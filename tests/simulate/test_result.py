@@ -3,6 +3,7 @@ JSON; errors for bad arguments."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 
@@ -63,6 +64,22 @@ def test_a_shortfall_counts_above_a_share_of_demand_and_a_kilogram() -> None:
     demand = np.array([10.0, 10.0, 10_000.0, 10_000.0])
     assert is_short(short, demand).tolist() == [False, True, False, True]
     assert SHORT_MIN_KG == 1.0
+    # The plan's shortfall days are by the same rule: 1.5 kg of a demand of 2 t was a
+    # shortfall day of the plan (more than 1 kg) that the simulation said was not short.
+    from tests.plan.builders import place, route, scenario, village
+
+    plan = sl.plan(scenario([village("v", 0.0, 90_000.0), place("front", "front", 0.1)],
+                            [route("v", "front", 10.0)], demand_kg_per_day=2_000.0, days=10))
+    met = np.nonzero(plan.consumed_kg.sum(axis=(0, 1)) >= plan.demand_kg.sum(axis=(0, 1)))[0]
+    day = int(met[-1])
+    eaten = plan.consumed_kg.copy()
+    front = int(np.argmax(plan.demand_kg.sum(axis=(1, 2))))
+    eaten[front, 0, day] -= 1.5
+    nearly = dataclasses.replace(plan, consumed_kg=eaten)
+    assert nearly.kpis()["shortfall_days"] == plan.kpis()["shortfall_days"]
+    eaten[front, 0, day] -= 10.0  # 11.5 kg: 0.6 % of the day's demand, a shortfall day
+    assert dataclasses.replace(plan, consumed_kg=eaten).kpis()["shortfall_days"] == (
+        plan.kpis()["shortfall_days"] + 1)
 
 
 def test_reserve_fan_is_ordered(result: sl.Simulation) -> None:
