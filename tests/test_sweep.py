@@ -423,6 +423,21 @@ def test_a_failed_variant_is_reported_and_the_others_go_on(client: Any,
     assert table.loc[0, "delivered_t"] > 0
 
 
+def test_varied_dates_are_dates_in_the_table(client: Any, tmp_path: Path) -> None:
+    """A varied date was written as text; it is a date, as in the plan's tables."""
+    import datetime as dt
+
+    import pyarrow.parquet as pq
+
+    variants = make_variants(sl.load("tutorial"), [parse_vary(
+        "threats.air[0].windows[0].end=2024-11-20,2024-11-30")], "tutorial")
+    run_sweep(variants, tmp_path / "d.parquet", client=client)
+    path = "threats.air[0].windows[0].end"
+    assert str(pq.read_schema(tmp_path / "d.parquet").field(path).type) == "date32[day]"
+    table = pd.read_parquet(tmp_path / "d.parquet").sort_values("variant")
+    assert list(table[path]) == [dt.date(2024, 11, 20), dt.date(2024, 11, 30)]
+
+
 def test_the_documented_sweep_runs_as_written(client: Any, tmp_path: Path,
                                              monkeypatch: pytest.MonkeyPatch) -> None:
     """docs/sweep.md's command (on the test cluster, by --scheduler) and its examples."""

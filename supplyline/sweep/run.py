@@ -18,6 +18,7 @@ running Dask scheduler's address is given; its workers need supplyline installed
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import logging
 import math
@@ -141,7 +142,17 @@ def _value_type(values: Sequence[Value]) -> pa.DataType:
         return pa.int64()
     if all(isinstance(v, int | float) and not isinstance(v, bool) for v in values):
         return pa.float64()
+    if all(isinstance(v, str) and _is_date(v) for v in values):
+        return pa.date32()  # dates as dates, as the plan's tables write them
     return pa.string()
+
+
+def _is_date(text: str) -> bool:
+    try:
+        dt.date.fromisoformat(text)
+    except ValueError:
+        return False
+    return len(text) == 10
 
 
 def table_schema(variants: Sequence[Variant], simulated: bool = False) -> pa.Schema:
@@ -175,7 +186,9 @@ def _row(record: dict[str, Any], variant: Variant, schema: pa.Schema) -> dict[st
     row = {name: record.get(name) for name in schema.names}
     row["label"] = variant.label
     for path, value in variant.settings.items():
-        row[path] = shown_value(value) if schema.field(path).type == pa.string() else value
+        kind = schema.field(path).type
+        row[path] = (shown_value(value) if kind == pa.string()
+                     else dt.date.fromisoformat(str(value)) if kind == pa.date32() else value)
     return row
 
 
