@@ -27,6 +27,9 @@ from supplyline.report.svg import Series, fmt
 from supplyline.report.terminal import Column, FitTable
 from supplyline.simulate.result import FAN, SHORT_SHARE, Simulation, period
 
+#: Days of reserve below this are drawn as none (see :func:`risk_section`).
+DAYS_RESOLUTION = 0.01
+
 if TYPE_CHECKING:
     from supplyline.plan.result import Plan
     from supplyline.report.sections import ReportContext, Section
@@ -193,7 +196,10 @@ def risk_section(plan: Plan, context: ReportContext) -> Section | None:
              " threats' expected losses. They measure different things: a run hit harder than"
              " expected goes short where the plan does not, and its carriers eat more while"
              " held up.</p>"]
+    # A reserve below a hundredth of a day (a quarter of an hour's demand) is none: crumbs
+    # of stock would otherwise set a chart's scale (0 to 4e-4 days at a relief camp).
     fan = result.reserve_fan()
+    fan = np.where(np.abs(fan) < DAYS_RESOLUTION, 0.0, fan)
     low, inner_low, median, inner_high, high = (FAN.index(q) for q in (5, 25, 50, 75, 95))
     key = svg.legend([(FAN_OUTER, "P5–P95: 9 runs in 10", "box"),
                       (FAN_INNER, "P25–P75: half the runs", "box"),

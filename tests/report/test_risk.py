@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ET
 
+import numpy as np
 import pytest
 
 import supplyline as sl
@@ -86,3 +87,19 @@ def test_a_ranking_cut_short_says_how_many_more_there_are() -> None:
     assert _more(res, 15) == ("33 more cuts rank below these; all 48 are in the export "  # type: ignore[arg-type]
                               "(--export DIR: resilience.csv).")
     assert _more(res, 48) == ""  # type: ignore[arg-type]
+
+
+def test_a_reserve_of_crumbs_does_not_set_the_fan_s_scale(
+        simulation: sl.Simulation, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A relief camp holding a few grams had its fan drawn from 0 to 4e-4 days: a reserve
+    below a hundredth of a day is drawn as none."""
+    fan = simulation.reserve_fan()
+    crumbs = np.where(np.isnan(fan), np.nan, 4e-4 * np.minimum(np.nan_to_num(fan), 1.0))
+    monkeypatch.setattr(simulation, "reserve_fan", lambda: crumbs)
+    made = risk_section(simulation.plan, ReportContext(results={"simulation": simulation}))
+    assert made is not None
+    svg = re.search(r'<svg id="chart-fan-0".*?</svg>', made.html, re.S)
+    assert svg is not None
+    ticks = [t.text or "" for t in ET.fromstring(svg.group(0)).iter("text")
+             if t.get("text-anchor") == "end"]
+    assert not any("e-4" in t for t in ticks) and "1" in ticks
