@@ -63,8 +63,23 @@ def _at_bound(value: float, bound: float) -> bool:
     return bool(np.isfinite(bound) and abs(value - bound) <= AT_BOUND * (1.0 + abs(bound)))
 
 
-def candidates(lp: LinearProgram, sol: Solution) -> list[Limit]:
-    """The limits at their bound whose duals are not zero, strongest first."""
+#: Capacities by step: one binding in a step after the last that goes short is not named
+#: unconfirmed (a road that opened in January was named for shortfalls of December).
+_BY_STEP = frozenset({"route_movements", "route_tonnage", "handling", "arrivals"})
+
+
+def _last_short_step(lp: LinearProgram, x: np.ndarray) -> int | None:
+    """The last step in which some demand goes unmet by more than a kg."""
+    unmet = lp.variables.unmet
+    kg = np.where(unmet >= 0, x[np.maximum(unmet, 0)], 0.0).sum(axis=(0, 1))  # [S]
+    steps = np.nonzero(kg > REDUCTION_KG)[0]
+    return int(steps[-1]) if steps.size else None
+
+
+def candidates(lp: LinearProgram, sol: Solution, until_step: int | None = None
+               ) -> list[Limit]:
+    """The limits at their bound whose duals are not zero, strongest first; with
+    ``until_step``, capacities of later steps are left out."""
     net = lp.net
     threshold = net.weights.shortfall_per_kg * RELEVANT_SHARE
     activity = lp.assembled.matrix @ sol.x
@@ -82,7 +97,10 @@ def candidates(lp: LinearProgram, sol: Solution) -> list[Limit]:
         if block.n_rows == 0:
             continue
         duals = np.abs(sol.row_dual[offset : offset + block.n_rows])
-        for i in np.nonzero(duals > threshold)[0]:
+        late = (block.keys[:, block.key_names.index("step")] > until_step
+                if until_step is not None and block.family in _BY_STEP
+                else np.zeros(block.n_rows, dtype=bool))
+        for i in np.nonzero((duals > threshold) & ~late)[0]:
             row = int(offset + i)
             if not (_at_bound(activity[row], a.row_upper[row])
                     or _at_bound(activity[row], a.row_lower[row])):
@@ -214,8 +232,10 @@ def binding_limits(lp: LinearProgram, sol: Solution, limit: int = 5,
     if shortfall_kg(lp, sol.x) <= REDUCTION_KG:
         return [], True
     found = candidates(lp, sol)
+    # Unconfirmed, a capacity that binds only after the last shortfall is not named.
+    named = candidates(lp, sol, _last_short_step(lp, sol.x))
     if lp.n_columns > VERIFY_COLUMNS:
-        return found[:limit], False
+        return named[:limit], False
     resolver = Resolver(lp, seconds)
     confirmed: list[Limit] = []
     for candidate in found[:MAX_RESOLVES]:
@@ -224,7 +244,7 @@ def binding_limits(lp: LinearProgram, sol: Solution, limit: int = 5,
         if resolver.reduces_shortfall(candidate):
             confirmed.append(candidate)
     if resolver.timed_out:
-        return found[:limit], False
+        return named[:limit], False
     return confirmed, True
 
 

@@ -292,6 +292,43 @@ def test_each_named_limit_is_at_its_bound_and_relaxing_it_reduces_the_shortfall(
         assert shortfall_kg(lp, looser.x) < base - 1e-3, limit.text
 
 
+def test_unconfirmed_limits_leave_out_capacities_after_the_last_shortfall(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A large plan names its limits unconfirmed, by their duals: the built-in scenario's
+    shortfalls of December were put on a road that opened in January. A capacity binding
+    only after the last step that goes short is no longer named then."""
+    import importlib
+
+    diagnose = importlib.import_module("supplyline.plan.diagnose")
+    sc = scenario([village("v", 0.0, 1e6), place("front", "front", 1.0)],
+                  [route("v", "front", 40.0, capacity_tonnes_per_day=0.15)],
+                  demand_kg_per_day=100.0, days=12,
+                  policy={"labour_max_days_per_person": 10_000.0, "labour_share": 1.0})
+    lp = build_lp(sl.compile_network(sc))
+    sol = solve_lp(lp)
+    last = diagnose._last_short_step(lp, sol.x)
+    assert last is not None
+
+    def steps(limits: list[Any]) -> set[int]:
+        a = lp.assembled
+        out = set()
+        for limit in limits:
+            for row in limit.rows:
+                b = int(np.searchsorted(a.offsets, row, side="right") - 1)
+                block = a.blocks[b]
+                if block.family == "route_tonnage":
+                    out.add(int(block.keys[row - a.offsets[b], 1]))
+        return out
+
+    every = steps(diagnose.candidates(lp, sol))
+    assert every and max(every) > 0
+    named = steps(diagnose.candidates(lp, sol, until_step=0))
+    assert named <= {0}
+    monkeypatch.setattr(diagnose, "VERIFY_COLUMNS", 0)  # as a large plan: unconfirmed
+    limits, verified = binding_limits(lp, sol)
+    assert not verified and steps(limits) <= set(range(last + 1))
+
+
 def test_a_locality_at_the_fairness_bound_is_not_named_when_a_route_holds_the_food() -> None:
     """The old explanation named 'labour of v exhausted' whenever the fairness row bound
     (the largest burden is minimized, so the most burdened locality is always at it); here
