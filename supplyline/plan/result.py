@@ -490,8 +490,10 @@ class Plan:
                 m = net.mode_ids.index(entry.mode)
                 used = float(self.recruited_units[:, m].sum())
                 if used >= entry.units * (1 - 1e-6) - 1e-6:
+                    # (recruitments over the plan, not units at once: the fleet needed
+                    # may be fewer, units taken back into service counting again)
                     notes.append(f"the replay's cap of {entry.units:,.0f} {entry.mode} units "
-                                 "binds: all are used")
+                                 "binds: all are recruited over the plan")
                 owned = float(net.carriers_owned[:, m].sum())
                 if net.owned_units[m] and entry.units > owned * (1 + 1e-9):
                     notes.append(f"the replay caps {entry.mode} at {entry.units:,.0f} units, "
