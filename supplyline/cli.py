@@ -1160,7 +1160,13 @@ def sweep(
     the table), 2 when a --vary option names nothing or a value the scenario refuses."""
     from supplyline.report.compare import compare_records, write_comparison
     from supplyline.sweep import VaryError, make_variants, parse_vary
-    from supplyline.sweep.run import SweepError, SweepOptions, address_problem, run_sweep
+    from supplyline.sweep.run import (
+        SweepError,
+        SweepOptions,
+        address_problem,
+        run_sweep,
+        settings_words,
+    )
     from supplyline.sweep.vary import short_label
 
     whole = load_or_exit(scenario, json_output)
@@ -1203,7 +1209,6 @@ def sweep(
              EXIT_BAD_INPUT, json_output, problems=[asdict(p) for p in error.problems])
     options = SweepOptions(replay=replay, solver=solver.value, time_limit_s=time_limit or None,
                            step_days=step_days, simulate=simulate_runs, seed=seed)
-    settings = _sweep_settings(sc, scenario, options)
     with ExitStack() as stack:
         bar = None
         if _bars(json_output):
@@ -1228,7 +1233,7 @@ def sweep(
         try:
             with _writing(out, "--out", json_output):
                 result = run_sweep(variants, out, options, scheduler=scheduler,
-                                   workers=workers, progress=progress, settings=settings)
+                                   workers=workers, progress=progress, source=scenario)
         except SweepError as error:
             fail("sweep", str(error), EXIT_FAILED, json_output)
     labels = {v.index: f"#{v.index}" for v in variants}
@@ -1242,7 +1247,7 @@ def sweep(
             {called[i]: reason for i, reason in sorted(result.failed.items())},
             route_names={r.key: sc.route_title(r) for r in sc.routes})
         with _writing(report_file, "--report", json_output):
-            about = _settings_words(settings) + (
+            about = settings_words(result.settings) + (
                 f" Interrupted: {len(result.records)} of {result.total} variants finished; "
                 "the others were not run." if result.interrupted else "")
             write_comparison(comparison, report_file, f"Sweep of {sc.title}",
@@ -1261,7 +1266,8 @@ def sweep(
         results = [{"variant": i, "settings": values_of[i], **r}
                    for i, r in sorted(result.records.items()) if r["status"] == "ok"]
         print_json({
-            "ok": not (result.failed or result.interrupted), **verdict, "sweep": settings,
+            "ok": not (result.failed or result.interrupted), **verdict,
+            "sweep": result.settings,
             "variants": len(variants), "done": done, "failed": failed,
             "results": results, "workers": result.workers, "seconds": result.seconds,
             "written": [str(p) for p in written],
@@ -1301,38 +1307,6 @@ def _checking(json_output: bool) -> Iterator[Callable[[int, int], None]]:
             line(done, total)
 
         yield checked
-
-
-def _sweep_settings(sc: Scenario, scenario: str | None, options: Any) -> dict[str, Any]:
-    """What every variant of a sweep shares, as the table's metadata and the report say."""
-    from supplyline import __version__
-
-    simulated = options.simulate is not None
-    return {
-        "scenario": sc.name, "title": sc.title, "file": scenario or sc.name,
-        "start_date": sc.start_date.isoformat(), "end_date": sc.end_date.isoformat(),
-        "days": sc.days, "replay": options.replay, "solver": options.solver,
-        "time_limit_s": options.time_limit_s, "step_days": options.step_days,
-        "simulate_runs": options.simulate, "seed": options.seed if simulated else None,
-        "supplyline": __version__,
-    }
-
-
-def _settings_words(settings: dict[str, Any]) -> str:
-    """The sweep's shared settings in a sentence."""
-    words = (f"{settings['title']} ({settings['file']}), {settings['start_date']} to "
-             f"{settings['end_date']} ({counted(settings['days'], 'day', 'days')})")
-    if settings["replay"]:
-        words += f"; replay {settings['replay']}"
-    words += f"; solver {settings['solver']}"
-    if settings["time_limit_s"]:
-        words += f" (at most {settings['time_limit_s']:g} s a plan)"
-    if settings["step_days"]:
-        words += f"; steps of {counted(settings['step_days'], 'day', 'days')}"
-    if settings["simulate_runs"]:
-        words += (f"; each plan simulated {settings['simulate_runs']:,} times "
-                  f"(seed {settings['seed']})")
-    return words + f"; supplyline {settings['supplyline']}."
 
 
 def _sweep_words(result: Any, done: int) -> str:

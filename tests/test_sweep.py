@@ -431,7 +431,10 @@ def test_varied_dates_are_dates_in_the_table(client: Any, tmp_path: Path) -> Non
 
     variants = make_variants(sl.load("tutorial"), [parse_vary(
         "threats.air[0].windows[0].end=2024-11-20,2024-11-30")], "tutorial")
-    run_sweep(variants, tmp_path / "d.parquet", client=client)
+    result = run_sweep(variants, tmp_path / "d.parquet", client=client)
+    # What the variants share is recorded from Python too (not only by the command line).
+    shared = json.loads(pq.read_schema(tmp_path / "d.parquet").metadata[b"supplyline.sweep"])
+    assert shared == result.settings and shared["file"] == "tutorial" and shared["days"] == 30
     path = "threats.air[0].windows[0].end"
     assert str(pq.read_schema(tmp_path / "d.parquet").field(path).type) == "date32[day]"
     table = pd.read_parquet(tmp_path / "d.parquet").sort_values("variant")

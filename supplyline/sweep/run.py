@@ -40,7 +40,8 @@ if TYPE_CHECKING:
     import pyarrow as pa
     from distributed import Client
 
-__all__ = ["SweepError", "SweepOptions", "SweepResult", "run_sweep", "run_variant"]
+__all__ = ["SweepError", "SweepOptions", "SweepResult", "run_sweep", "run_variant",
+           "settings_words", "sweep_settings"]
 
 #: Seconds allowed to reach a running scheduler.
 CONNECT_TIMEOUT_S = 20
@@ -103,6 +104,48 @@ class SweepResult:
     interrupted: bool = False
     total: int = 0
     failed: dict[int, str] = field(default_factory=dict)
+    #: What every variant shares (:func:`sweep_settings`), as the table's metadata holds it.
+    settings: dict[str, Any] = field(default_factory=dict)
+
+
+def sweep_settings(variants: Sequence[Variant], options: SweepOptions,
+                   source: str | None = None) -> dict[str, Any]:
+    """What every variant of a sweep shares: the scenario (and ``source``, what it was read
+    from), its dates and days as planned, the replay, the solver and its time limit, the
+    steps, the runs simulated and their seed, the version."""
+    from supplyline import __version__
+
+    sc = variants[0].scenario if variants else None
+    simulated = options.simulate is not None
+    return {
+        "scenario": sc.name if sc else None, "title": sc.title if sc else None,
+        "file": source or (sc.name if sc else None),
+        "start_date": sc.start_date.isoformat() if sc else None,
+        "end_date": sc.end_date.isoformat() if sc else None,
+        "days": sc.days if sc else None, "replay": options.replay, "solver": options.solver,
+        "time_limit_s": options.time_limit_s, "step_days": options.step_days,
+        "simulate_runs": options.simulate, "seed": options.seed if simulated else None,
+        "supplyline": __version__,
+    }
+
+
+def settings_words(settings: Mapping[str, Any]) -> str:
+    """A sweep's shared settings (:func:`sweep_settings`) in a sentence, for its report."""
+    days = settings["days"]
+    words = (f"{settings['title']} ({settings['file']}), {settings['start_date']} to "
+             f"{settings['end_date']} ({days} day{'s' * (days != 1)})")
+    if settings["replay"]:
+        words += f"; replay {settings['replay']}"
+    words += f"; solver {settings['solver']}"
+    if settings["time_limit_s"]:
+        words += f" (at most {settings['time_limit_s']:g} s a plan)"
+    if settings["step_days"]:
+        step = settings["step_days"]
+        words += f"; steps of {step} day{'s' * (step != 1)}"
+    if settings["simulate_runs"]:
+        words += (f"; each plan simulated {settings['simulate_runs']:,} times "
+                  f"(seed {settings['seed']})")
+    return words + f"; supplyline {settings['supplyline']}."
 
 
 def run_variant(index: int, scenario: Scenario, options: SweepOptions) -> dict[str, Any]:
@@ -299,7 +342,7 @@ def run_sweep(
     progress: Callable[[int, int, int], None] | None = None,
     on_result: Callable[[dict[str, Any]], None] | None = None,
     batch: int = 16,
-    settings: Mapping[str, Any] | None = None,
+    source: str | None = None,
 ) -> SweepResult:
     """Plan every variant on Dask and write the records to the Parquet file ``out``.
 
@@ -326,9 +369,10 @@ def run_sweep(
         Called with each record as it arrives.
     batch:
         Records per write to the table.
-    settings:
-        What every variant shares (scenario, days, replay, solver, runs, seed...), kept as
-        JSON in the table's metadata under ``supplyline.sweep``.
+    source:
+        What the scenario was read from (a path or a built-in name), recorded with what every
+        variant shares (:func:`sweep_settings`: JSON in the table's metadata under
+        ``supplyline.sweep``, and :attr:`SweepResult.settings`).
 
     Raises
     ------
@@ -349,8 +393,8 @@ def run_sweep(
     if len(by_index) != len(variants):
         raise ValueError("variants must have distinct indices")
     schema = table_schema(variants, simulated=options.simulate is not None)
-    if settings is not None:
-        schema = schema.with_metadata({"supplyline.sweep": json.dumps(dict(settings))})
+    settings = sweep_settings(variants, options, source)
+    schema = schema.with_metadata({"supplyline.sweep": json.dumps(settings)})
     records: dict[int, dict[str, Any]] = {}
     started = time.perf_counter()
     interrupted = False
@@ -387,7 +431,7 @@ def run_sweep(
             writer.close()
     failed = {i: str(r["error"]) for i, r in records.items() if r["status"] != "ok"}
     return SweepResult(records, out, time.perf_counter() - started, n_workers, interrupted,
-                       len(variants), failed)
+                       len(variants), failed, settings)
 
 
 @contextmanager
