@@ -231,11 +231,11 @@ def binding_limits(lp: LinearProgram, sol: Solution, limit: int = 5,
     the largest duals are named, unconfirmed."""
     if shortfall_kg(lp, sol.x) <= REDUCTION_KG:
         return [], True
-    found = candidates(lp, sol)
     # Unconfirmed, a capacity that binds only after the last shortfall is not named.
-    named = candidates(lp, sol, _last_short_step(lp, sol.x))
+    until = _last_short_step(lp, sol.x)
     if lp.n_columns > VERIFY_COLUMNS:
-        return named[:limit], False
+        return candidates(lp, sol, until)[:limit], False
+    found = candidates(lp, sol)
     resolver = Resolver(lp, seconds)
     confirmed: list[Limit] = []
     for candidate in found[:MAX_RESOLVES]:
@@ -244,7 +244,7 @@ def binding_limits(lp: LinearProgram, sol: Solution, limit: int = 5,
         if resolver.reduces_shortfall(candidate):
             confirmed.append(candidate)
     if resolver.timed_out:
-        return named[:limit], False
+        return candidates(lp, sol, until)[:limit], False
     return confirmed, True
 
 
