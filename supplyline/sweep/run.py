@@ -131,17 +131,17 @@ def sweep_settings(variants: Sequence[Variant], options: SweepOptions,
 
 def settings_words(settings: Mapping[str, Any]) -> str:
     """A sweep's shared settings (:func:`sweep_settings`) in a sentence, for its report."""
-    days = settings["days"]
+    from supplyline.scenario.summary import counted
+
     words = (f"{settings['title']} ({settings['file']}), {settings['start_date']} to "
-             f"{settings['end_date']} ({days} day{'s' * (days != 1)})")
+             f"{settings['end_date']} ({counted(settings['days'], 'day', 'days')})")
     if settings["replay"]:
         words += f"; replay {settings['replay']}"
     words += f"; solver {settings['solver']}"
     if settings["time_limit_s"]:
         words += f" (at most {settings['time_limit_s']:g} s a plan)"
     if settings["step_days"]:
-        step = settings["step_days"]
-        words += f"; steps of {step} day{'s' * (step != 1)}"
+        words += f"; steps of {counted(settings['step_days'], 'day', 'days')}"
     if settings["simulate_runs"]:
         words += (f"; each plan simulated {settings['simulate_runs']:,} times "
                   f"(seed {settings['seed']})")
