@@ -248,14 +248,48 @@ def binding_limits(lp: LinearProgram, sol: Solution, limit: int = 5,
     return confirmed, True
 
 
-def _nowhere(lp: LinearProgram, short: np.ndarray) -> list[str]:
-    """Goods that go short and that no place holds at the start nor may give: no limit
-    holds them back, there are none (said as a limit, which no re-solve can show)."""
-    v, net = lp.variables, lp.net
-    held = lp.start.stock_in.sum(axis=(0, 2)) + np.where(v.given[:, :, -1] >= 0,
-                                                    v.upper[v.given[:, :, -1]], 0.0).sum(axis=0)
-    return [f"no place holds {net.commodity_ids[v.goods[g]]} or may give any"
-            for g in np.nonzero((short.sum(axis=(0, 2)) > 1.0) & (held <= 0))[0]]
+def earliest_arrival(lp: LinearProgram, place: int) -> tuple[np.ndarray, np.ndarray]:
+    """The first step in which each good can arrive at ``place`` from elsewhere, and the
+    place it comes from [G] (``steps`` and -1 where none can): from where it is held at the
+    start or arrives on the way, or may first be given, along every leg that can leave with
+    cargo, as if carriers and their food were everywhere; what ``place`` holds itself is
+    left out. A trip may leave in the step its cargo arrives (the LP's balances are by
+    step). A lower bound on when the plan can bring it there."""
+    v, start = lp.variables, lp.start
+    legs = v.legs
+    steps = lp.net.steps
+    held = (start.stock_in > 0) | (start.giveable_kg[:, v.goods, :] > 0)  # [P, G, S]
+    held[place] = False
+    first = np.where(held.any(axis=2), held.argmax(axis=2), steps)
+    source = np.where(first < steps, np.arange(first.shape[0])[:, None], -1)
+    # The earliest arrival of a trip on each leg leaving in step s or later [L, S + 1].
+    arrives = np.where(legs.loaded_ok, legs.cargo_arrives, steps)
+    later = np.minimum.accumulate(arrives[:, ::-1], axis=1)[:, ::-1]
+    later = np.concatenate([later, np.full((legs.n, 1), steps)], axis=1)
+    while True:
+        reached = later[np.arange(legs.n)[:, None], first[legs.origin]]  # [L, G]
+        sooner = reached < first[legs.dest]
+        if not sooner.any():
+            return first[place], source[place]
+        for leg, g in zip(*np.nonzero(sooner), strict=True):
+            if reached[leg, g] < first[legs.dest[leg], g]:
+                first[legs.dest[leg], g] = reached[leg, g]
+                source[legs.dest[leg], g] = source[legs.origin[leg], g]
+
+
+def _out_of_reach(plan: Plan, reach: tuple[np.ndarray, np.ndarray], p: int, g: int,
+                  held_anywhere: bool) -> str:
+    """Why a good is short before it can first arrive (:func:`earliest_arrival`)."""
+    net = plan.network
+    first, source = reach
+    good, front = plan.good_ids[g], net.place_ids[p]
+    if not held_anywhere:
+        return f"no place holds {good} or may give any"
+    if first[g] >= net.steps:
+        return f"no {good} can reach {front} within the plan from where any is held or given"
+    date = net.start_date + np.timedelta64(int(net.step_start[first[g]]), "D").item()
+    return (f"no {good} can reach {front} before {date.day} {date:%b %Y}, the soonest any "
+            f"from {net.place_ids[source[g]]} can arrive")
 
 
 def explain_shortfall(lp: LinearProgram, sol: Solution, plan: Plan, limit: int = 5,
@@ -265,16 +299,26 @@ def explain_shortfall(lp: LinearProgram, sol: Solution, plan: Plan, limit: int =
     net = plan.network
     short = plan.demand_kg - plan.consumed_kg  # [P, G, S]
     binding: list[str] | None = None
+    reach: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+    held = np.asarray((lp.start.stock_in > 0).any(axis=(0, 2)) | (
+        lp.start.giveable_kg[:, lp.variables.goods, :] > 0).any(axis=(0, 2)))  # [G]
     for p, g in zip(*np.nonzero(short.sum(axis=2) > 1.0), strict=True):
         steps = np.nonzero(short[p, g] > 1.0)[0]
         if steps.size == 0:
             continue
-        if binding is None:
-            limits, verified = binding_limits(lp, sol, limit, seconds)
-            binding = [found.text for found in limits]
-            if binding and not verified:
-                binding.append(UNVERIFIED if lp.n_columns > VERIFY_COLUMNS else UNFINISHED)
-            binding += _nowhere(lp, short)
+        if p not in reach:
+            reach[p] = earliest_arrival(lp, p)
+        arrives = int(reach[p][0][g]) if held[g] else net.steps
+        why = ([_out_of_reach(plan, reach[p], p, g, bool(held[g]))]
+               if steps[0] < arrives else [])
+        if steps[-1] >= arrives:  # short after it could arrive: the limits say why
+            if binding is None:
+                limits, verified = binding_limits(lp, sol, limit, seconds)
+                binding = [found.text for found in limits]
+                if binding and not verified:
+                    binding.append(UNVERIFIED if lp.n_columns > VERIFY_COLUMNS
+                                   else UNFINISHED)
+            why += binding
         first = int(net.step_start[steps[0]])
         plan.findings.append(
             Finding(
@@ -283,6 +327,6 @@ def explain_shortfall(lp: LinearProgram, sol: Solution, plan: Plan, limit: int =
                 first_day=first,
                 first_date=str(net.start_date + np.timedelta64(first, "D").item()),
                 shortfall_t=float(short[p, g].sum() / 1000.0),
-                binding=binding,
+                binding=why,
             )
         )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 
 import numpy as np
@@ -262,7 +263,43 @@ def test_shortfall_is_explained_by_a_village_that_gives_all_it_can() -> None:
     )
     result = sl.plan(sc)
     (finding,) = result.findings
-    assert finding.binding == ["v gives all the rice it can above subsistence (15.5 t)"]
+    # Short on the first day, before any rice can arrive, then by what the village may give.
+    assert finding.binding == [
+        "no rice can reach front before 2 Jan 2020, the soonest any from v can arrive",
+        "v gives all the rice it can above subsistence (15.5 t)"]
+
+
+def test_a_shortfall_before_anything_can_arrive_is_said_so() -> None:
+    """The front's own salt runs out before salt from a village days away can arrive: the
+    finding names the day it can first arrive and where from, and no limit (named by
+    duals or re-solves, which would be the wrong reason). The built-in scenario's salt,
+    short for its first 13 days, had been blamed on how much rice villages may give."""
+    sc = scenario(
+        [village("v", 0.0, 1e6),
+         village("w", 0.7, 1e6, stock_kg={"rice": 1e6, "salt": 1e5}),
+         place("front", "front", 0.3, stock_kg={"salt": 10.0})],
+        [route("v", "front", 10.0), route("w", "front", 80.0)],
+        demand_kg_per_day=100.0,
+        days=10,
+        commodities=[{"id": "rice"}, {"id": "salt"}],
+        demand=[{"front": "front", "commodity": "rice", "kg_per_day": 100.0},
+                {"front": "front", "commodity": "salt", "kg_per_day": 5.0}],
+    )
+    result = sl.plan(sc)
+    (salt,) = (f for f in result.findings if f.commodity == "salt")
+    (why,) = salt.binding
+    start, end = "no salt can reach front before ", ", the soonest any from w can arrive"
+    assert why.startswith(start) and why.endswith(end)
+    named = dt.datetime.strptime(why[len(start):-len(end)], "%d %b %Y").date()
+    # The day named is the first on which the plan's salt arrives at the front.
+    net = result.network
+    p, g = net.place_ids.index("front"), result.good_ids.index("salt")
+    into = result.legs.dest == p
+    arriving = np.zeros(net.steps + 1)
+    np.add.at(arriving, result.legs.cargo_arrives[into], result.cargo_kg[into, g, :])
+    first = int(np.nonzero(arriving > 1e-3)[0][0])
+    assert named == sc.start_date + dt.timedelta(days=int(net.step_start[first]))
+    assert salt.first_day == 2  # the front's own 10 kg last two days
 
 
 def test_shortfall_of_a_good_no_place_has_says_so() -> None:
