@@ -366,14 +366,23 @@ def scenarios(json_output: JsonOption = False) -> None:
 
 @app.command()
 def check(scenario: ScenarioArg = None, json_output: JsonOption = False) -> None:
-    """Validate a scenario and list every problem found (exit code 2 when there are any)."""
+    """Validate a scenario and list every problem found (exit code 2 when there are any),
+    then what its fronts must go short of whatever the plan does."""
+    from supplyline.network import compile_network
+    from supplyline.plan.reach import unavoidable
+
     sc = load_or_exit(scenario, json_output)
     summary = summarize(sc)
+    short = unavoidable(compile_network(sc, checked=False))
     if json_output:
         print_json({"ok": True, "name": sc.name, "title": sc.title, "days": summary["days"],
-                    "counts": summary["counts"]})
+                    "counts": summary["counts"], "short_whatever_the_plan": short})
         return
     stdout.print(inert(f"OK: {sc.title} — {_counts_line(summary)}"))
+    if short:
+        stdout.print("Short whatever the plan does:")
+        for note in short:
+            stdout.print(inert(f"• {note}"))
 
 
 @app.command()

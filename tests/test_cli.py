@@ -80,6 +80,35 @@ def test_check_counts_one_as_one(tmp_path: Path) -> None:
     assert "(1 day); 2 places, 1 route (10 km), 1 mode, 1 commodity" in one._repr_html_()
 
 
+def test_check_says_what_goes_short_whatever_the_plan(tmp_path: Path) -> None:
+    """Salt that no place holds, and rice from a village two days away: `check` passes the
+    scenario and says what its front must go short of, before any plan."""
+    from tests.plan.builders import place, route, scenario, village
+
+    sc = scenario([village("v", 0.0, 1e6), place("front", "front", 0.1)],
+                  [route("v", "front", 40.0)], demand_kg_per_day=100.0, days=10,
+                  commodities=[{"id": "rice"}, {"id": "salt"}],
+                  demand=[{"front": "front", "commodity": "rice", "kg_per_day": 100.0},
+                          {"front": "front", "commodity": "salt", "kg_per_day": 5.0}])
+    path = tmp_path / "short.yaml"
+    path.write_text(yaml.safe_dump(sc.model_dump(mode="json", by_alias=True,
+                                                 exclude_unset=True)), encoding="utf-8")
+    result = runner.invoke(app, ["check", str(path)])
+    assert result.exit_code == 0, result.output
+    said = " ".join(result.output.split())
+    assert "Short whatever the plan does:" in said
+    assert ("• no rice can reach front before 3 Jan 2020, the soonest any from v can arrive, "
+            "so at least 0.2 t of the rice it needs goes short") in said
+    assert ("• no place holds salt or may give any, so at least 0.05 t of the salt it needs "
+            "goes short") in said
+    answer = json.loads(runner.invoke(app, ["check", str(path), "--json"]).stdout)
+    assert len(answer["short_whatever_the_plan"]) == 2
+    # And the plan goes short of as much (at least).
+    plan = sl.plan(sc)
+    by_good = {f.commodity: f.shortfall_t for f in plan.findings}
+    assert by_good["rice"] >= 0.2 - 1e-6 and by_good["salt"] == pytest.approx(0.05)
+
+
 def test_check_ok_json(tiny_path: Path) -> None:
     result = runner.invoke(app, ["check", str(tiny_path), "--json"])
     assert result.exit_code == 0

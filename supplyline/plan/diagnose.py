@@ -26,6 +26,7 @@ import highspy
 import numpy as np
 
 from supplyline.plan.model import LinearProgram, Solution, _quiet_highs, highs_model
+from supplyline.plan.reach import earliest_arrival, out_of_reach
 from supplyline.plan.result import Finding, Plan
 
 #: A dual below this share of the shortfall weight is not a candidate.
@@ -248,50 +249,6 @@ def binding_limits(lp: LinearProgram, sol: Solution, limit: int = 5,
     return confirmed, True
 
 
-def earliest_arrival(lp: LinearProgram, place: int) -> tuple[np.ndarray, np.ndarray]:
-    """The first step in which each good can arrive at ``place`` from elsewhere, and the
-    place it comes from [G] (``steps`` and -1 where none can): from where it is held at the
-    start or arrives on the way, or may first be given, along every leg that can leave with
-    cargo, as if carriers and their food were everywhere; what ``place`` holds itself is
-    left out. A trip may leave in the step its cargo arrives (the LP's balances are by
-    step). A lower bound on when the plan can bring it there."""
-    v, start = lp.variables, lp.start
-    legs = v.legs
-    steps = lp.net.steps
-    held = (start.stock_in > 0) | (start.giveable_kg[:, v.goods, :] > 0)  # [P, G, S]
-    held[place] = False
-    first = np.where(held.any(axis=2), held.argmax(axis=2), steps)
-    source = np.where(first < steps, np.arange(first.shape[0])[:, None], -1)
-    # The earliest arrival of a trip on each leg leaving in step s or later [L, S + 1].
-    arrives = np.where(legs.loaded_ok, legs.cargo_arrives, steps)
-    later = np.minimum.accumulate(arrives[:, ::-1], axis=1)[:, ::-1]
-    later = np.concatenate([later, np.full((legs.n, 1), steps)], axis=1)
-    while True:
-        reached = later[np.arange(legs.n)[:, None], first[legs.origin]]  # [L, G]
-        sooner = reached < first[legs.dest]
-        if not sooner.any():
-            return first[place], source[place]
-        for leg, g in zip(*np.nonzero(sooner), strict=True):
-            if reached[leg, g] < first[legs.dest[leg], g]:
-                first[legs.dest[leg], g] = reached[leg, g]
-                source[legs.dest[leg], g] = source[legs.origin[leg], g]
-
-
-def _out_of_reach(plan: Plan, reach: tuple[np.ndarray, np.ndarray], p: int, g: int,
-                  held_anywhere: bool) -> str:
-    """Why a good is short before it can first arrive (:func:`earliest_arrival`)."""
-    net = plan.network
-    first, source = reach
-    good, front = plan.good_ids[g], net.place_ids[p]
-    if not held_anywhere:
-        return f"no place holds {good} or may give any"
-    if first[g] >= net.steps:
-        return f"no {good} can reach {front} within the plan from where any is held or given"
-    date = net.start_date + np.timedelta64(int(net.step_start[first[g]]), "D").item()
-    return (f"no {good} can reach {front} before {date.day} {date:%b %Y}, the soonest any "
-            f"from {net.place_ids[source[g]]} can arrive")
-
-
 def explain_shortfall(lp: LinearProgram, sol: Solution, plan: Plan, limit: int = 5,
                       seconds: float | None = RESOLVE_SECONDS) -> None:
     """Fill ``plan.findings``: per front and commodity that falls short, from which day, how
@@ -300,17 +257,16 @@ def explain_shortfall(lp: LinearProgram, sol: Solution, plan: Plan, limit: int =
     short = plan.demand_kg - plan.consumed_kg  # [P, G, S]
     binding: list[str] | None = None
     reach: dict[int, tuple[np.ndarray, np.ndarray]] = {}
-    held = np.asarray((lp.start.stock_in > 0).any(axis=(0, 2)) | (
-        lp.start.giveable_kg[:, lp.variables.goods, :] > 0).any(axis=(0, 2)))  # [G]
+    v, start = lp.variables, lp.start
+    held = np.asarray((start.stock_in > 0) | (start.giveable_kg[:, v.goods, :] > 0))
     for p, g in zip(*np.nonzero(short.sum(axis=2) > 1.0), strict=True):
         steps = np.nonzero(short[p, g] > 1.0)[0]
         if steps.size == 0:
             continue
         if p not in reach:
-            reach[p] = earliest_arrival(lp, p)
-        arrives = int(reach[p][0][g]) if held[g] else net.steps
-        why = ([_out_of_reach(plan, reach[p], p, g, bool(held[g]))]
-               if steps[0] < arrives else [])
+            reach[p] = earliest_arrival(v.legs, held, p)
+        arrives = int(reach[p][0][g])
+        why = [out_of_reach(net, reach[p], held, p, g)] if steps[0] < arrives else []
         if steps[-1] >= arrives:  # short after it could arrive: the limits say why
             if binding is None:
                 limits, verified = binding_limits(lp, sol, limit, seconds)

@@ -201,3 +201,36 @@ def test_the_interior_answer_agrees_on_medium_synthetic_scenarios(places: int, d
     assert judged.violation <= model.ACCEPT_VIOLATION
     assert np.isfinite(judged.bound) and judged.gap <= 1e-6
     assert f"proven gap {judged.gap:.1e}" in interior.note
+
+
+@COMMON
+@given(small_networks())
+def test_no_good_arrives_before_it_can_and_what_cannot_be_met_goes_short(
+        spec: dict[str, Any]) -> None:
+    """`supplyline.plan.reach`: no plan brings a good to the front before the step its
+    earliest arrival names, so what the front needs before then beyond its own stock goes
+    short, at least as much as `check` says."""
+    from supplyline.plan.reach import earliest_arrival, held_at_start, unavoidable
+
+    result = sl.plan(_build(spec))
+    net = result.network
+    p = net.place_ids.index("front")
+    first, _ = earliest_arrival(result.legs, held_at_start(net), p)
+    into = result.legs.dest == p
+    musts = {}
+    for g in range(result.goods.size):
+        arriving = np.zeros(net.steps + 1)
+        np.add.at(arriving, result.legs.cargo_arrives[into], result.cargo_kg[into, g, :])
+        assert arriving[:first[g]].sum() <= 1e-6
+        before = slice(0, int(first[g]))
+        must = (result.demand_kg[p, g, before].sum()
+                - net.initial_stock_kg[p, result.goods[g]])
+        short = (result.demand_kg[p, g, before] - result.consumed_kg[p, g, before]).sum()
+        assert short >= must - 1e-3 * (1.0 + must)
+        musts[net.commodity_ids[result.goods[g]]] = must
+    said = {note.split(" t of the ")[1].split()[0]:
+            float(note.split("at least ")[1].split(" t ")[0].replace(",", ""))
+            for note in unavoidable(net)}
+    assert set(said) == {good for good, must in musts.items() if must > 1.0}
+    for good, tonnes in said.items():
+        assert tonnes == pytest.approx(musts[good] / 1000.0, rel=5e-3)
