@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:  # pint is imported on first use: every command would pay 0.2 s for it
     import pint
 
-__all__ = ["UnitProblem", "convert", "currency_unit", "parse", "registry"]
+__all__ = ["UnitProblem", "convert", "currency_unit", "parse", "registry", "words"]
 
 
 class UnitProblem(ValueError):
@@ -73,3 +73,22 @@ def convert(value: float, unit: str, to: str) -> float:
         raise UnitProblem(f"a unit of {want.dimensionality} (like {to!r}), not of "
                           f"{have.dimensionality}")
     return float(reg.Quantity(value, have).to(want).magnitude)
+
+
+#: Multiples of a person-day said in words (``Mperson*day`` reads "million person-days").
+_PERSON_DAYS = {1.0: "person-days", 1e3: "thousand person-days", 1e6: "million person-days"}
+
+
+def words(text: str) -> str:
+    """A unit as a reader says it: person-days in words (``person*day``: "person-days",
+    ``Mperson*day``: "million person-days"), every other unit as written."""
+    try:
+        unit = parse(text)
+    except UnitProblem:
+        return text
+    days = parse("person*day")
+    if unit.dimensionality != days.dimensionality:
+        return text
+    factor = float(registry().Quantity(1.0, unit).to(days).magnitude)
+    return next((said for scale, said in _PERSON_DAYS.items()
+                 if abs(factor - scale) <= 1e-9 * scale), text)

@@ -35,6 +35,7 @@ from supplyline.report.facts import (
 )
 from supplyline.report.map import draw_map
 from supplyline.report.svg import Bubble, Marker, Series, colour, fmt
+from supplyline.units import words
 
 
 @dataclass(frozen=True)
@@ -417,7 +418,7 @@ def validation_section(plan: Plan, context: ReportContext) -> Section | None:
         else:
             badge = '<span class="badge fail">fail</span>'
         label = f"{v.id}: {v.description}" if v.description else v.id
-        rows.append([label, float(v.model), float(v.value), v.unit, float(v.tolerance),
+        rows.append([label, float(v.model), float(v.value), words(v.unit), float(v.tolerance),
                      v.compare.replace("_", " "), v.source, Raw(badge)])
     computed = [v for v in context.validation if not v.is_input]
     passed = sum(v.passed for v in computed)

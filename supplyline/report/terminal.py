@@ -38,6 +38,7 @@ from supplyline.report.inert import inert, plain
 from supplyline.report.sections import day_date, percent
 from supplyline.report.svg import fmt
 from supplyline.scenario.summary import counted
+from supplyline.units import words
 
 __all__ = [
     "Column",
@@ -427,12 +428,13 @@ RISK_HINT = ("The plan counts on the threats' average effect and replaces no car
 
 def _history(v: MetricValue) -> str:
     """The historical figure with what counts as agreeing: '47 ± 5 %', '≥ 22,370 t'."""
+    unit = words(v.unit)
     if v.compare == "at_least":
-        return f"≥ {fmt(v.value - v.tolerance)} {v.unit}"
+        return f"≥ {fmt(v.value - v.tolerance)} {unit}"
     if v.compare == "at_most":
-        return f"≤ {fmt(v.value + v.tolerance)} {v.unit}"
+        return f"≤ {fmt(v.value + v.tolerance)} {unit}"
     spread = f" ± {fmt(v.tolerance)}" if v.tolerance else ""
-    return f"{fmt(v.value)}{spread} {v.unit}"
+    return f"{fmt(v.value)}{spread} {unit}"
 
 
 def print_validation(values: Sequence[MetricValue], console: Console) -> None:
@@ -459,7 +461,8 @@ def print_validation(values: Sequence[MetricValue], console: Console) -> None:
             result = Text("pass", style="bold green")
         else:
             result = Text("FAIL", style="bold red")
-        table.add_row(label, inert(f"{fmt(v.model)} {v.unit}"), inert(_history(v)), result)
+        table.add_row(label, inert(f"{fmt(v.model)} {words(v.unit)}"), inert(_history(v)),
+                      result)
     console.print(table)
     for i, v in enumerate(values, start=1):
         console.print(Text(plain(f"[{i}] {v.source}"), style="dim"))

@@ -74,6 +74,20 @@ def test_history_column_says_what_agrees() -> None:
     assert "No historical figures" in _printed(print_validation, [])
 
 
+def test_person_days_are_said_in_words() -> None:
+    """The built-in scenario's labour-days read '1.18 Mperson*day' against '10.5 ± 1.5
+    Mperson*day'; units that are not person-days stay as written."""
+    from supplyline.units import words
+
+    labour = MetricValue(id="labour", description="", model=1.18, value=10.5,
+                         unit="Mperson*day", tolerance=1.5, compare="within", source="s",
+                         passed=False)
+    assert _history(labour) == "10.5 ± 1.5 million person-days"
+    assert "1.18 million person-days" in " ".join(_printed(print_validation, [labour]).split())
+    assert [words(u) for u in ("person*day", "kperson*day", "day*person", "t", "%", "?")] == [
+        "person-days", "thousand person-days", "person-days", "t", "%", "?"]
+
+
 MARKUP = "[/red]A[link=http://e.x]c[/link]"
 CONTROL = "\x1b]0;pwned\x07\x1b[2J\u202e"
 
