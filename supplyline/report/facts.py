@@ -474,9 +474,14 @@ def idle_carriers(plan: Plan, least_share: float = 0.05) -> list[IdleCarriers]:
         served = " and ".join(f"{needed[k]:,.0f} "
                            f"{short_label(mode_name(net, k), 200).lower()}"
                            for k in carriers[:2])
-        figures = (f"on the routes they may use, a round trip eats {fmt(1000 * own_avg)} kg "
-                   f"per tonne delivered, against {fmt(1000 * paid_avg)} kg for {who}, "
-                   f"which carried there (at most {served} units in service at once)")
+        # Said with how many routes: each figure is over the idle mode's own routes, so the
+        # same mode's figure differs from one sentence to the next.
+        where = ("the one route" if len(used_routes) == 1
+                 else f"the {len(used_routes)} routes")
+        figures = (f"on {where} they may use where others carried, a round trip eats "
+                   f"{fmt(1000 * own_avg)} kg per tonne delivered, against "
+                   f"{fmt(1000 * paid_avg)} kg for the {who} that carried there (at most "
+                   f"{served} units in service at once)")
         if own_avg > paid_avg * (1 + 1e-6):
             sentence = f"{count}: {figures}, so the plan spends less food with {who}."
         else:
