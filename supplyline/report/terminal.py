@@ -37,7 +37,7 @@ from supplyline.report.facts import (
 from supplyline.report.inert import inert, plain
 from supplyline.report.sections import day_date, percent
 from supplyline.report.svg import fmt
-from supplyline.scenario.summary import counted
+from supplyline.scenario.summary import counted, kinds_counted
 from supplyline.units import words
 
 __all__ = [
@@ -506,7 +506,7 @@ def print_scenario_summary(title: str, name: str, summary: dict[str, Any],
     """Print what ``supplyline show`` shows: counts, goods, labour, the longest routes and a
     sketch of the network (its lines wrapped under their own branch)."""
     counts = summary["counts"]
-    kinds = ", ".join(f"{n} {kind}" for kind, n in counts["places_by_kind"].items())
+    kinds = kinds_counted(counts["places_by_kind"])
     console.print(Text.assemble((plain(title), "bold"), f" ({plain(name)})"))
     console.print(inert(
         f"{summary['start_date']} to {summary['end_date']}, "

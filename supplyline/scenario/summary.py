@@ -22,6 +22,16 @@ def counted(n: int, one: str, many: str) -> str:
     return f"{n:,} {one if n == 1 else many}"
 
 
+#: Each kind of place, more than one.
+KINDS = {"locality": "localities", "depot": "depots", "junction": "junctions",
+         "front": "fronts", "hospital": "hospitals"}
+
+
+def kinds_counted(by_kind: dict[str, int]) -> str:
+    """Places by kind, in words: '1 front, 2 hospitals, 13 localities'."""
+    return ", ".join(counted(n, kind, KINDS.get(kind, kind)) for kind, n in by_kind.items())
+
+
 def summarize(scenario: Scenario, longest: int = 5) -> dict[str, Any]:
     """Counts and totals of a scenario, as plain JSON-ready data.
 

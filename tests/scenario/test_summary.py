@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from supplyline.scenario.schema import Scenario
-from supplyline.scenario.summary import network_sketch, network_tree, summarize
+from supplyline.scenario.summary import kinds_counted, network_sketch, network_tree, summarize
 
 
 def test_totals(tiny: Scenario) -> None:
@@ -23,6 +23,11 @@ def test_totals(tiny: Scenario) -> None:
     assert summary["wounded_persons"] == pytest.approx(50)
     assert summary["counts"]["places_by_kind"] == {"locality": 3, "depot": 1, "front": 1,
                                                    "hospital": 1}
+    # Said with plurals ('3 locality' had been printed).
+    assert kinds_counted(summary["counts"]["places_by_kind"]) == (
+        "3 localities, 1 depot, 1 front, 1 hospital")
+    assert kinds_counted({"junction": 2, "hospital": 2, "front": 2, "depot": 5}) == (
+        "2 junctions, 2 hospitals, 2 fronts, 5 depots")
 
 
 def test_longest_routes(tiny: Scenario) -> None:
