@@ -28,8 +28,8 @@ from supplyline.scenario.series import demand_kg_per_day, series_over_horizon
 from supplyline.scenario.whatif import check
 
 __all__ = ["Network", "RainSource", "RoadWorkTask", "StrikeSource", "WoundedGroup",
-           "compile_network", "damage_held", "damage_weights", "damage_window", "threat_sources",
-           "travel_time_days"]
+           "compile_network", "damage_held", "damage_weights", "damage_window", "labour_pool",
+           "threat_sources", "travel_time_days"]
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
@@ -491,6 +491,28 @@ def giveable_kg(sc: Scenario, commodity_ids: list[str]) -> FloatArray:
     return out
 
 
+def labour_pool(sc: Scenario) -> tuple[FloatArray, FloatArray]:
+    """Per place [P]: the persons able to serve (a locality's population × its labour share,
+    the policy's when it has none) and the most days one person serves."""
+    policy = sc.policy
+    population = np.array([p.population for p in sc.places], dtype=float)
+    share = np.array(
+        [p.labour_share if p.labour_share is not None else policy.labour_share for p in sc.places]
+    )
+    is_locality = np.array([p.kind == "locality" for p in sc.places])
+    # Below a millionth of a person or a milligram, an amount is noise that would only make
+    # the LP badly scaled.
+    people = np.where(is_locality & (population * share >= 1e-6), population * share, 0.0)
+    most_days = np.array(
+        [
+            p.labour_max_days_per_person or policy.labour_max_days_per_person
+            for p in sc.places
+        ],
+        dtype=float,
+    )
+    return people, most_days
+
+
 def _quickest_edges(origin: IntArray, dest: IntArray, weight: FloatArray,
                     n_places: int) -> IntArray:
     """Of parallel edges between two places, the one of least weight (index into them)."""
@@ -673,20 +695,7 @@ def compile_network(sc: Scenario, step_days: int | None = None, *, checked: bool
 
     wounded = next((i for i, c in enumerate(sc.commodities) if c.unit == "person"), None)
     population = np.array([p.population for p in sc.places], dtype=float)
-    share = np.array(
-        [p.labour_share if p.labour_share is not None else policy.labour_share for p in sc.places]
-    )
-    is_locality = np.array([p.kind == "locality" for p in sc.places])
-    # Below a millionth of a person or a milligram, an amount is noise that would only make
-    # the LP badly scaled.
-    labour_people = np.where(is_locality & (population * share >= 1e-6), population * share, 0.0)
-    labour_max_days = np.array(
-        [
-            p.labour_max_days_per_person or policy.labour_max_days_per_person
-            for p in sc.places
-        ],
-        dtype=float,
-    )
+    labour_people, labour_max_days = labour_pool(sc)
     carriers_owned = np.zeros((n_p, n_m))
     initial_stock = np.zeros((n_p, n_c))
     for p, place in enumerate(sc.places):

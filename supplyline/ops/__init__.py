@@ -3,7 +3,7 @@ plan against actual, re-planning from what happened, and a web API and dashboard
 (``supplyline serve``, extra ``[web]``)."""
 
 from supplyline.ops.books import Books, BooksError, Recorded, open_books
-from supplyline.ops.entries import KINDS, EntryError, parse_entry
+from supplyline.ops.entries import KINDS, EntryError, EntryWarning, parse_entry
 
-__all__ = ["KINDS", "Books", "BooksError", "EntryError", "Recorded", "open_books",
-           "parse_entry"]
+__all__ = ["KINDS", "Books", "BooksError", "EntryError", "EntryWarning", "Recorded",
+           "open_books", "parse_entry"]

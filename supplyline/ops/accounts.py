@@ -4,7 +4,7 @@ safe, and each request is checked without argon2's deliberate cost).
 
 Roles: ``council`` (everything), ``depot`` (a depot clerk: dispatches and receipts of its
 place), ``commune`` (a commune clerk: pledges, contributions and labour of its locality),
-``viewer`` (reads only).
+``viewer`` (reads only). A clerk may cancel the entries it may write (those of its place).
 
 After :data:`MAX_FAILED` wrong passwords in a row an account is locked for
 :data:`LOCK_SECONDS` (no password is checked meanwhile, the right one neither); a login
@@ -30,7 +30,9 @@ __all__ = ["LOCK_SECONDS", "MAX_FAILED", "ROLES", "Account", "AccountError", "Lo
            "add_account", "check_password", "drop_token", "may_write", "new_token", "who"]
 
 ROLES = ("council", "depot", "commune", "viewer")
-WRITES = {"commune": ("pledge", "contribution", "labour"), "depot": ("dispatch", "receipt")}
+#: The kinds each clerk may write ("cancel": of an entry of one of the others, in its books).
+WRITES = {"commune": ("pledge", "contribution", "labour", "cancel"),
+          "depot": ("dispatch", "receipt", "cancel")}
 #: argon2id with its library's defaults (its parameters are kept in each hash, so a hash
 #: made with other parameters still verifies).
 hasher = PasswordHasher()

@@ -4,7 +4,9 @@ schema at ``/openapi.json``, browsable at ``/docs``) and the dashboard at ``/``.
 Log in with ``POST /api/login`` (name and password) for a session token, then send it as
 ``Authorization: Bearer TOKEN``. A clerk writing another place's books gets 403, bad input
 422 with the field (``detail[0].loc``) and what was expected (``detail[0].msg``); in both
-cases nothing is written.
+cases nothing is written. An entry written against what the scenario says (more given than
+a locality has, a convoy over a closed route) is answered with ``warnings``, said the same
+way.
 """
 
 
@@ -55,7 +57,8 @@ from supplyline.report.facts import replan_outcome
 
 __all__ = ["app_from_environment", "create_app"]
 
-Kind = Literal["pledge", "contribution", "labour", "dispatch", "receipt", "wounded", "route"]
+Kind = Literal["pledge", "contribution", "labour", "dispatch", "receipt", "wounded", "route",
+               "cancel"]
 _bearer = HTTPBearer(auto_error=False)
 
 
@@ -261,12 +264,14 @@ def create_app(books: Books) -> FastAPI:
 
     async def write(entries: list[Entry], user: Account) -> list[dict[str, Any]]:
         """Entries written by the books' writer (one transaction for the entries that
-        arrive meanwhile), answered once committed."""
+        arrive meanwhile), answered once committed, each with what the scenario says
+        against it (``warnings``, said as errors are: ``loc``, ``msg``, ``type``)."""
         if user.role == "viewer":
             raise EntryError("kind", "a viewer may not write", 403)
         written = await asyncio.wrap_future(
             books.submit(entries, user.name, lambda e, p: may_write(user, e, p)))
-        return [r.to_json() for r in written]
+        return [{**r.to_json(), "warnings": [w.to_json() for w in r.warnings]}
+                for r in written]
 
     def created(content: Any) -> Response:
         return Response(json.dumps(content), status_code=201, media_type="application/json")

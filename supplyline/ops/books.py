@@ -7,6 +7,10 @@ package. :meth:`Books.append` writes one entry (or :meth:`Books.append_many` a b
 transaction: the entry and its movements are written together or not at all. A dispatch
 that sends more than the place holds on any day from its date on, or a receipt for a convoy
 never sent, is refused with an :class:`EntryError` naming the field, and nothing is written.
+An entry replaces another (``corrects``), or cancels it (an entry of kind ``cancel``: it puts
+nothing in its place): the other's movements are undone in the same transaction. An entry
+beyond what the scenario says there is, or a convoy over a closed route, is written all the
+same, with warnings (:attr:`Recorded.warnings`).
 
 Writes that could take the same sack are serialized (SQLite: ``BEGIN IMMEDIATE``, one
 writer at a time; PostgreSQL: a transaction-scoped advisory lock per place whose balances an
@@ -40,6 +44,7 @@ from pydantic import ValidationError
 from sqlalchemy import (
     Connection,
     Engine,
+    bindparam,
     create_engine,
     event,
     exists,
@@ -54,17 +59,25 @@ from sqlalchemy.orm import aliased
 from supplyline.errors import SupplylineError
 from supplyline.ops import tables as t
 from supplyline.ops.entries import (
+    Cancel,
     Contribution,
     Dispatch,
     Entry,
     EntryError,
+    EntryWarning,
     Index,
     Labour,
     Receipt,
+    RouteReport,
+    Wounded,
     check_entry,
     dump_entry,
+    given_beyond,
+    labour_beyond,
+    over_closed_route,
     parse_entry,
     said,
+    wounded_beyond,
 )
 from supplyline.scenario.schema import Scenario
 from supplyline.scenario.series import demand_kg_per_day
@@ -81,7 +94,9 @@ class BooksError(SupplylineError):
 
 @dataclass(frozen=True)
 class Recorded:
-    """An entry as written: its id, who wrote it and when, and what it corrects."""
+    """An entry as written: its id, who wrote it and when, and what it corrects; when it
+    was just written, what the scenario says against it (``warnings``: the books record
+    it all the same; they are not kept with it)."""
 
     id: int
     kind: str
@@ -91,6 +106,7 @@ class Recorded:
     corrects: int | None
     author: str
     written_at: dt.datetime
+    warnings: tuple[EntryWarning, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
         return {"id": self.id, "kind": self.kind, "date": self.date.isoformat(),
@@ -106,7 +122,9 @@ GROUP_ENTRIES = 1000
 
 @dataclass
 class _Prepared:
-    """An entry checked against the books, with the movements it makes."""
+    """An entry checked against the books, with the movements it makes (``undo``: those
+    undoing the entry it corrects or cancels, in the books of that entry, of its kind) and
+    what the scenario says against it."""
 
     entry: Entry
     place: str
@@ -114,6 +132,8 @@ class _Prepared:
     own: list[Move]
     undo: list[Move]
     undone_place: str
+    undone_kind: str
+    warnings: list[EntryWarning] = field(default_factory=list)
 
 
 @dataclass
@@ -127,22 +147,28 @@ class _Job:
 
 
 DailyKey = tuple[str, str, dt.date, str, str]  # (place, item, date, kind, source)
+Series = dict[tuple[str, str], dict[dt.date, float]]
 
 
 class _Group:
     """What one write transaction has checked but not yet written.
 
     New entries that are neither receipts nor corrections (their checks read only the daily
-    sums) wait in ``ready`` to be inserted together. The daily sums are added to once, at
-    the end, in one statement with the rows in order (``summed``), so that two writers
-    never wait for each other's rows in a circle; meanwhile the checks read them through
-    ``pending`` (what this transaction adds) on top of ``read`` (what the books held, read
-    once a place and item)."""
+    sums) wait in ``ready`` to be inserted together (and in ``waiting``, by kind and place,
+    for the warnings that read entries). The daily sums are added to once, at the end, in
+    one statement with the rows in order (``summed``), so that two writers never wait for
+    each other's rows in a circle; meanwhile the checks read them through ``pending`` (what
+    this transaction adds) on top of ``read`` (what the books held, read once a place and
+    item), and what localities gave through ``given_pending`` on top of ``given_read``
+    (by locality and good)."""
 
     def __init__(self) -> None:
         self.ready: list[tuple[_Prepared, _Job]] = []
-        self.read: dict[tuple[str, str], dict[dt.date, float]] = {}
-        self.pending: dict[tuple[str, str], dict[dt.date, float]] = {}
+        self.waiting: dict[tuple[str, str], list[Entry]] = defaultdict(list)
+        self.read: Series = {}
+        self.pending: Series = {}
+        self.given_read: Series = {}
+        self.given_pending: Series = {}
         self.summed: dict[DailyKey, float] = {}
         self.written_at = _now()  # one time for the transaction's entries
 
@@ -153,13 +179,21 @@ class _Group:
             series[d] = series.get(d, 0.0) + x
             key = (p, i, d, kind, source)
             self.summed[key] = self.summed.get(key, 0.0) + x
+            if kind == "contribution":  # what the locality (the source) gave
+                given = self.given_pending.setdefault((source, i), {})
+                given[d] = given.get(d, 0.0) + x
 
-    def saved(self) -> tuple[dict[tuple[str, str], dict[dt.date, float]], dict[DailyKey, float]]:
-        return {k: dict(v) for k, v in self.pending.items()}, dict(self.summed)
+    def wait(self, ready: _Prepared, job: _Job) -> None:
+        """A new entry checked, to be inserted with the others waiting."""
+        self.ready.append((ready, job))
+        self.waiting[(ready.entry.kind, ready.place)].append(ready.entry)
 
-    def restore(self, saved: tuple[dict[tuple[str, str], dict[dt.date, float]],
-                                   dict[DailyKey, float]]) -> None:
-        self.pending, self.summed = saved
+    def saved(self) -> tuple[Series, Series, dict[DailyKey, float]]:
+        return ({k: dict(v) for k, v in self.pending.items()},
+                {k: dict(v) for k, v in self.given_pending.items()}, dict(self.summed))
+
+    def restore(self, saved: tuple[Series, Series, dict[DailyKey, float]]) -> None:
+        self.pending, self.given_pending, self.summed = saved
 
 
 def database_url(url_or_path: str | Path) -> str:
@@ -442,8 +476,7 @@ class Books:
                         except EntryError as error:
                             outcomes[k] = error
                             continue
-                        group.add(first.kind, ready.place, ready.own)
-                        group.ready.append((ready, job))
+                        group.wait(ready, job)
                         continue
                     # Written at once, after those waiting (ids in the order checked).
                     self._flush(conn, group, jobs, outcomes)
@@ -484,19 +517,19 @@ class Books:
             for (_ready, job), recorded in zip(group.ready, written, strict=True):
                 outcomes[position[id(job)]] = [recorded]
             group.ready.clear()
+            group.waiting.clear()
 
     def _write_all(self, conn: Connection, job: _Job, group: _Group) -> list[Recorded]:
         """A job's entries, checked and inserted one after the other (their daily sums
         left in ``group``); an :class:`EntryError` names the entry's position in a batch."""
         out = []
         for i, entry in enumerate(job.entries):
+            where = "" if len(job.entries) == 1 else f"{i}."
             try:
                 ready = self._prepare(conn, entry, job.allowed, group)
             except EntryError as error:
-                where = "" if len(job.entries) == 1 else f"{i}."
                 raise EntryError(where + error.field, error.message, error.status) from error
-            group.add(entry.kind, ready.place, ready.own)
-            group.add(entry.kind, ready.undone_place, ready.undo)
+            ready.warnings = [w.at(where) for w in ready.warnings]
             out += self._insert(conn, [(ready, job.author)], group.written_at)
         return out
 
@@ -514,34 +547,144 @@ class Books:
 
     def _prepare(self, conn: Connection, entry: Entry, allowed: Any,
                  group: _Group) -> _Prepared:
-        """Every check of an entry against the books, and the movements it makes: reads
-        only, so that an :class:`EntryError` raised here leaves the transaction as it was.
-        The daily sums are read through ``group`` (what it adds counted)."""
+        """Every check of an entry against the books, and the movements it makes (added to
+        ``group`` once all checks passed): reads only, so that an :class:`EntryError` raised
+        here leaves the transaction as it was. The daily sums are read through ``group``
+        (what it adds counted). Then what the scenario says against the entry."""
         dispatch: Dispatch | None = None
         dispatch_id = 0
         receipt_of: int | None = None
         if isinstance(entry, Receipt):
             dispatch_id, dispatch = self._dispatch(conn, entry.dispatch)
             place = dispatch.to
+        elif isinstance(entry, Cancel):
+            place = self._place(conn, entry.corrects)
         else:
             place = place_of(entry)
         if allowed is not None:
             allowed(entry, place)
         if isinstance(entry, Receipt) and entry.corrects is None:
-            receipt_of = dispatch_id
-            got = conn.execute(select(t.entry.c.id)
-                               .where(t.entry.c.receipt_of == dispatch_id)).scalar()
-            if got is not None:
-                raise EntryError("dispatch", f"convoy {dispatch_id} was already received "
-                                             f"(entry {got}); correct that receipt", 409)
+            first = conn.execute(select(t.entry.c.id)
+                                 .where(t.entry.c.receipt_of == dispatch_id)).scalar()
+            if first is None:
+                receipt_of = dispatch_id
+            else:
+                latest, kind = self._latest(conn, first)
+                if kind != "cancel":
+                    raise EntryError("dispatch", f"convoy {dispatch_id} was already received "
+                                                 f"(entry {latest}); correct that receipt", 409)
+                # Its receipt was cancelled: this one takes the cancellation's place among
+                # the convoy's receipts (one chain of them a convoy).
+                entry = entry.model_copy(update={"corrects": latest})
         undo: list[Move] = []
-        undone_place = place
+        undone_place, undone_kind = place, str(entry.kind)
         if entry.corrects is not None:
-            undo, undone_place = self._undo(conn, entry, allowed)
+            undo, undone_place, undone_kind = self._undo(conn, entry, allowed, dispatch_id)
         moves = self._moves(conn, entry, dispatch)
         own = self._owned_units(conn, entry, moves, group)
         self._check_balances(conn, entry, own + undo, group)
-        return _Prepared(entry, place, receipt_of, own, undo, undone_place)
+        group.add(entry.kind, place, own)
+        group.add(undone_kind, undone_place, undo)
+        return _Prepared(entry, place, receipt_of, own, undo, undone_place, undone_kind,
+                         self._warnings(conn, entry, group))
+
+    def _warnings(self, conn: Connection, entry: Entry, group: _Group) -> list[EntryWarning]:
+        """What the scenario says against an entry whose movements ``group`` holds (the rules
+        are in :mod:`~supplyline.ops.entries`; the books give them what they count)."""
+        ix = self.index
+        found: EntryWarning | None = None
+        if isinstance(entry, Contribution):
+            found = given_beyond(entry, self._given(conn, entry.locality, entry.good, group),
+                                 ix)
+        elif isinstance(entry, Labour):
+            registered = self._standing(conn, "labour", entry.locality, group, entry)
+            return labour_beyond(entry, float(sum(e.persons for e in registered
+                                                  if isinstance(e, Labour))), ix)
+        elif isinstance(entry, Wounded):
+            brought: dict[dt.date, float] = defaultdict(float)
+            for e in self._standing(conn, "wounded", entry.front, group, entry):
+                if isinstance(e, Wounded):
+                    brought[e.date] += e.persons
+            found = wounded_beyond(entry, brought, ix)
+        elif isinstance(entry, Dispatch):
+            reports = self._standing(conn, "route", ix.route_of(entry), group)
+            found = over_closed_route(entry, [e for e in reports
+                                              if isinstance(e, RouteReport)], ix)
+        return [] if found is None else [found]
+
+    def _standing(self, conn: Connection, kind: str, place: str, group: _Group,
+                  entry: Entry | None = None) -> list[Entry]:
+        """The entries of ``kind`` in the books of ``place`` that stand once ``entry`` (if
+        any) is written: those in force, less the one it corrects, with those waiting in
+        ``group``, and itself."""
+        if "standing" not in self.cache:  # made once, so that it is compiled once
+            self.cache["standing"] = select(t.entry.c.id, t.entry.c.payload).where(
+                t.entry.c.kind == bindparam("kind"), t.entry.c.place == bindparam("place"),
+                in_force())
+        rows = conn.execute(self.cache["standing"], {"kind": kind, "place": place}).all()
+        replaced = None if entry is None else entry.corrects
+        out = [parse_entry(json.loads(r.payload)) for r in rows if r.id != replaced]
+        out += group.waiting.get((kind, place), [])
+        return out if entry is None else [*out, entry]
+
+    def _given(self, conn: Connection, locality: str, good: str,
+               group: _Group) -> dict[dt.date, float]:
+        """kg of ``good`` that ``locality`` gave, by day (the daily sums of its
+        contributions, what ``group`` adds counted)."""
+        key = (locality, good)
+        if key not in group.given_read:
+            if "given" not in self.cache:  # made once, so that it is compiled once
+                d = t.daily.c
+                # Every place, where a contribution may be received: the daily sums' key
+                # starts with the place, so that they are read by it, by index.
+                self.cache["given"] = select(d.date, func.sum(d.delta)).where(
+                    d.kind == "contribution", d.source == bindparam("locality"),
+                    d.item == bindparam("good"), d.place.in_(sorted(self.index.places))
+                ).group_by(d.date)
+            rows = conn.execute(self.cache["given"], {"locality": locality, "good": good})
+            group.given_read[key] = {day: float(kg) for day, kg in rows}
+        out = dict(group.given_read[key])
+        for day, kg in group.given_pending.get(key, {}).items():
+            out[day] = out.get(day, 0.0) + kg
+        return out
+
+    def _place(self, conn: Connection, entry_id: int) -> str:
+        """Whose books entry ``entry_id`` is in (what its cancellation names)."""
+        place = conn.execute(select(t.entry.c.place).where(t.entry.c.id == entry_id)).scalar()
+        if place is None:
+            raise EntryError("corrects", f"expected the id of an entry, got {entry_id}: no "
+                                         f"entry has that id")
+        return str(place)
+
+    def _first(self, conn: Connection, entry_id: int) -> int:
+        """The first entry of the chain of corrections ``entry_id`` is in."""
+        root = entry_id
+        while (up := conn.execute(select(t.entry.c.corrects)
+                                  .where(t.entry.c.id == root)).scalar()) is not None:
+            root = up
+        return root
+
+    def _latest(self, conn: Connection, entry_id: int) -> tuple[int, str]:
+        """The last entry (id, kind) of the chain of corrections from ``entry_id`` on: what
+        stands of it (a ``cancel`` when it was cancelled)."""
+        latest, kind = entry_id, None
+        while (down := conn.execute(select(t.entry.c.id, t.entry.c.kind)
+                                    .where(t.entry.c.corrects == latest)).first()) is not None:
+            latest, kind = down.id, down.kind
+        if kind is None:
+            kind = conn.execute(select(t.entry.c.kind).where(t.entry.c.id == latest)
+                                ).scalar_one()
+        return latest, str(kind)
+
+    def _received(self, conn: Connection, convoy: int) -> int | None:
+        """The receipt standing of convoy ``convoy`` (its first dispatch's id), if any: none
+        when it was never received, or its receipt was cancelled."""
+        first = conn.execute(select(t.entry.c.id).where(t.entry.c.receipt_of == convoy)
+                             ).scalar()
+        if first is None:
+            return None
+        latest, kind = self._latest(conn, first)
+        return None if kind == "cancel" else latest
 
     def _insert(self, conn: Connection, ready: list[tuple[_Prepared, str]],
                 written_at: dt.datetime) -> list[Recorded]:
@@ -560,7 +703,7 @@ class Books:
         if rows:
             conn.execute(self._statement("movement"), rows)
         return [Recorded(entry_id, r.entry.kind, r.entry.date, r.place, r.entry,
-                         r.entry.corrects, author, written_at)
+                         r.entry.corrects, author, written_at, tuple(r.warnings))
                 for (r, author), entry_id in zip(ready, ids, strict=True)]
 
     def _dispatch(self, conn: Connection, dispatch_id: int) -> tuple[int, Dispatch]:
@@ -570,55 +713,69 @@ class Books:
         if row is None or row.kind != "dispatch":
             raise EntryError("dispatch", f"expected the id of a dispatched convoy, got "
                                          f"{dispatch_id}: no convoy was sent with that id")
-        root = dispatch_id
-        while True:  # back to the first entry of the convoy
-            up = conn.execute(select(t.entry.c.corrects).where(t.entry.c.id == root)).scalar()
-            if up is None:
-                break
-            root = up
-        latest = root
-        while True:
-            down = conn.execute(select(t.entry.c.id).where(t.entry.c.corrects == latest)
-                                ).scalar()
-            if down is None:
-                break
-            latest = down
+        root = self._first(conn, dispatch_id)
+        latest, kind = self._latest(conn, root)
+        if kind == "cancel":
+            raise EntryError("dispatch", f"expected the id of a dispatched convoy, got "
+                                         f"{dispatch_id}: convoy {root} was cancelled (entry "
+                                         f"{latest})")
         payload = conn.execute(select(t.entry.c.payload).where(t.entry.c.id == latest)
                                ).scalar_one()
         found = parse_entry(json.loads(payload))
         assert isinstance(found, Dispatch)
         return root, found
 
-    def _undo(self, conn: Connection, entry: Entry, allowed: Any
-              ) -> tuple[list[tuple[str, str, dt.date, float]], str]:
-        """Movements undoing the corrected entry's own effect; the correction must be of
-        the same kind, the entry not yet corrected, a dispatch not yet received."""
+    def _undo(self, conn: Connection, entry: Entry, allowed: Any, convoy: int
+              ) -> tuple[list[tuple[str, str, dt.date, float]], str, str]:
+        """Movements undoing the own effect of the entry ``entry`` corrects or cancels, and
+        that entry's place and kind. A correction is of the same kind (a receipt may also
+        take the place of the cancellation of a receipt of its ``convoy``); a cancellation
+        may not be cancelled; the entry is not yet corrected or cancelled; a dispatch is not
+        yet received."""
+        cancel = isinstance(entry, Cancel)
+        verb = "cancel" if cancel else "correct"
         old = conn.execute(select(t.entry).where(t.entry.c.id == entry.corrects)).first()
         if old is None:
-            raise EntryError("corrects", f"expected the id of an entry, got {entry.corrects}")
-        if old.kind != entry.kind:
+            raise EntryError("corrects", f"expected the id of an entry, got {entry.corrects}: "
+                                         f"no entry has that id")
+        if cancel and old.kind == "cancel":
+            raise EntryError("corrects", f"expected an entry that is not a cancellation, got "
+                                         f"entry {old.id}, the cancellation of entry "
+                                         f"{old.corrects}: write that entry again instead")
+        after_cancel = isinstance(entry, Receipt) and old.kind == "cancel"
+        if not cancel and old.kind != entry.kind and not after_cancel:
             raise EntryError("corrects", f"expected an entry of kind {entry.kind!r}, entry "
                                          f"{old.id} is a {old.kind!r}")
-        later = conn.execute(select(t.entry.c.id).where(t.entry.c.corrects == old.id)).scalar()
+        later = conn.execute(select(t.entry.c.id, t.entry.c.kind)
+                             .where(t.entry.c.corrects == old.id)).first()
+        if later is not None and later.kind == "cancel":
+            raise EntryError("corrects", f"entry {old.id} is already cancelled by entry "
+                                         f"{later.id}", 409)
         if later is not None:
             raise EntryError("corrects", f"entry {old.id} is already corrected by entry "
-                                         f"{later}; correct that one", 409)
+                                         f"{later.id}; {verb} that one", 409)
         if allowed is not None:
             try:
                 allowed(parse_entry(json.loads(old.payload)), old.place)
             except EntryError as error:  # the entry to correct is another's: said there
                 raise EntryError("corrects", error.message, error.status) from error
-        if entry.kind == "dispatch":
-            root = old.id
-            while (up := conn.execute(select(t.entry.c.corrects)
-                                      .where(t.entry.c.id == root)).scalar()) is not None:
-                root = up
-            got = conn.execute(select(t.entry.c.id).where(t.entry.c.receipt_of == root)
-                               ).scalar()
+        if old.kind == "dispatch":
+            root = self._first(conn, old.id)
+            got = self._received(conn, root)
+            if got is not None and cancel:
+                raise EntryError("corrects", f"convoy {root} was received (entry {got}); "
+                                             f"cancel that receipt first")
             if got is not None:
                 raise EntryError("corrects", f"convoy {root} was received (entry {got}); "
                                              "correct the receipt instead", 409)
-        if isinstance(entry, Receipt):
+        if after_cancel:
+            first = self._first(conn, old.id)
+            if conn.execute(select(t.entry.c.receipt_of).where(t.entry.c.id == first)
+                            ).scalar() != convoy:
+                raise EntryError("corrects", f"expected the cancellation of a receipt of "
+                                             f"convoy {convoy}, entry {old.id} cancels entry "
+                                             f"{old.corrects}")
+        elif isinstance(entry, Receipt):
             old_receipt = parse_entry(json.loads(old.payload))
             assert isinstance(old_receipt, Receipt)
             if old_receipt.dispatch != entry.dispatch:
@@ -627,7 +784,8 @@ class Books:
         rows = conn.execute(select(t.movement.c.place, t.movement.c.item, t.movement.c.date,
                                    t.movement.c.delta)
                             .where(t.movement.c.entry_id == old.id, t.movement.c.own)).all()
-        return [(r.place, r.item, r.date, -r.delta) for r in rows], str(old.place)
+        return ([(r.place, r.item, r.date, -r.delta) for r in rows], str(old.place),
+                str(old.kind))
 
     def _moves(self, conn: Connection, entry: Entry,
                dispatch: Dispatch | None) -> list[tuple[str, str, dt.date, float]]:
@@ -744,7 +902,7 @@ class Books:
             if isinstance(entry, Receipt):
                 with suppress(EntryError):  # said when the entry is written
                     places.add(self._dispatch(conn, entry.dispatch)[1].to)
-            else:
+            elif not isinstance(entry, Cancel):  # its entry's places: below
                 places.add(place_of(entry))
             if isinstance(entry, Contribution):
                 places.add(entry.at)
@@ -823,8 +981,27 @@ class Books:
                     what = (f"units of {item[5:]} waiting" if item.startswith("unit:")
                             else f"kg of {item}")
                     field = _field_of(entry, item)
-                    raise EntryError(field, f"{place} holds {max(was, 0.0):,.1f} {what} on "
-                                            f"{d}; this entry would leave {running:,.1f}")
+                    message = (f"{place} holds {max(was, 0.0):,.1f} {what} on {d}; this entry "
+                               f"would leave {running:,.1f}")
+                    if entry.corrects is not None:  # what took it since
+                        message += self._taken(conn, place, item, first)
+                    raise EntryError(field, message)
+
+    def _taken(self, conn: Connection, place: str, item: str, since: dt.date) -> str:
+        """Which entries standing took ``item`` from ``place`` from ``since`` on (what a
+        correction or a cancellation would leave short): said, to be dealt with first."""
+        m = t.movement.c
+        ids = list(conn.execute(
+            select(m.entry_id).join(t.entry, t.entry.c.id == m.entry_id)
+            .where(m.place == place, m.item == item, m.own, m.delta < 0, m.date >= since,
+                   in_force())
+            .distinct().order_by(m.entry_id).limit(6)).scalars())
+        if not ids:
+            return ""
+        said_ = ", ".join(str(i) for i in ids[:5]) + (" and more" if len(ids) > 5 else "")
+        one = len(ids) == 1
+        return (f" (taken by entr{'y' if one else 'ies'} {said_} from {since} on: cancel or "
+                f"correct {'that' if one else 'those'} first)")
 
     # --- reading -------------------------------------------------------------------------
 
@@ -1037,17 +1214,18 @@ def _field_of(entry: Entry, item: str) -> str:
 
 
 #: The field of each kind of entry that says whose books it belongs to (:func:`place_of`;
-#: a receipt's is that of the dispatch it names).
+#: a receipt's is that of the dispatch it names, a cancellation's that of the entry it
+#: cancels).
 PLACE_FIELD = {"pledge": "locality", "contribution": "locality", "labour": "locality",
                "dispatch": "from", "wounded": "front", "route": "route",
-               "receipt": "dispatch"}
+               "receipt": "dispatch", "cancel": "corrects"}
 
 
 def place_of(entry: Entry) -> str:
     """Whose books an entry belongs to: its :data:`PLACE_FIELD` (a receipt's is its convoy's
-    destination, known only from the books)."""
-    if isinstance(entry, Receipt):
-        raise TypeError("the place of a receipt is read from the books")
+    destination, a cancellation's its entry's, known only from the books)."""
+    if isinstance(entry, Receipt | Cancel):
+        raise TypeError(f"the place of a {entry.kind} is read from the books")
     field = PLACE_FIELD[entry.kind]
     place: str = getattr(entry, "from_" if field == "from" else field)
     return place

@@ -3,29 +3,43 @@ scenario (places, goods, modes and routes exist and fit, dates inside the horizo
 
 An entry is a fact on a date: a pledge, a contribution received, labour registered, a
 convoy dispatched, a receipt (what arrived, what was lost and why), wounded evacuated, a
-route report. Each kind says whose books it belongs to (:func:`place_of`): the locality for
-pledges, contributions and labour, the sending place for a dispatch, the receiving place
-for a receipt.
+route report; or the cancellation of an entry written by mistake. Each kind says whose
+books it belongs to (:func:`place_of`): the locality for pledges, contributions and labour,
+the sending place for a dispatch, the receiving place for a receipt, the cancelled entry's
+for a cancellation.
+
+What the books record is what the clerks report, even where the scenario's figures say it
+cannot be: such an entry is written, with an :class:`EntryWarning` saying what the scenario
+says and what was written (:func:`given_beyond`, :func:`labour_beyond`,
+:func:`wounded_beyond`, :func:`over_closed_route`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from functools import cached_property
 from typing import Annotated, Any, Literal
 
+import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 
 from supplyline.errors import SupplylineError
+from supplyline.network import giveable_kg, labour_pool
 from supplyline.scenario._yaml_lines import shown
-from supplyline.scenario.schema import Number, Scenario
+from supplyline.scenario.schema import Number, Route, Scenario
+from supplyline.scenario.series import series_over_horizon
 
 __all__ = [
     "KINDS",
+    "Cancel",
     "Contribution",
     "Dispatch",
     "Entry",
     "EntryError",
+    "EntryWarning",
     "Labour",
     "Loss",
     "Pledge",
@@ -34,14 +48,21 @@ __all__ = [
     "UnitLoss",
     "Wounded",
     "check_entry",
+    "closed_spans",
+    "given_beyond",
+    "labour_beyond",
+    "over_closed_route",
     "parse_entry",
+    "route_closed",
     "said",
+    "wounded_beyond",
 ]
 
 Kg = Annotated[float, Field(ge=0, le=1e12, allow_inf_nan=False), Number]
 PositiveKg = Annotated[float, Field(gt=0, le=1e12, allow_inf_nan=False), Number]
 Note = Annotated[str, Field(max_length=2000)]
 Ident = Annotated[str, Field(min_length=1, max_length=200)]
+EntryId = Annotated[int, Field(ge=1, le=2**62), Number]
 
 
 class EntryError(SupplylineError):
@@ -55,12 +76,34 @@ class EntryError(SupplylineError):
         self.status = status
 
 
+@dataclass(frozen=True)
+class EntryWarning:
+    """What the scenario says against an entry that was written all the same (the books
+    record what the clerks report; the scenario's figures may be wrong): ``field`` is where
+    (dotted path in the entry, as an :class:`EntryError`'s), ``message`` what the scenario
+    says and what was written, ``type`` ``beyond_scenario`` (more than the scenario says
+    there is) or ``route_closed`` (a convoy over a route closed that day)."""
+
+    field: str
+    message: str
+    type: Literal["beyond_scenario", "route_closed"]
+
+    def at(self, prefix: str) -> EntryWarning:
+        """The warning of an entry at ``prefix`` in a batch (``3.``)."""
+        return EntryWarning(prefix + self.field, self.message, self.type)
+
+    def to_json(self) -> dict[str, Any]:
+        """As the API says an error (``loc`` in the request's body, ``msg``, ``type``)."""
+        return {"loc": ["body", *self.field.split(".")], "msg": self.message,
+                "type": self.type}
+
+
 class _Entry(BaseModel):
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
 
     date: dt.date = Field(description="the day it happened")
     note: Note = Field("", description="free text kept with the entry")
-    corrects: Annotated[int, Field(ge=1, le=2**62), Number] | None = Field(
+    corrects: EntryId | None = Field(
         None, description="id of the entry this one corrects (replaces)")
 
 
@@ -134,7 +177,7 @@ class Receipt(_Entry):
     destination) unless ``units_lost`` says it was lost on the way, and why."""
 
     kind: Literal["receipt"] = "receipt"
-    dispatch: Annotated[int, Field(ge=1, le=2**62), Number]
+    dispatch: EntryId
     received_kg: dict[Ident, Kg] = Field(default_factory=dict)
     losses: list[Loss] = Field(default_factory=list, max_length=100)
     units_lost: list[UnitLoss] = Field(default_factory=list, max_length=100,
@@ -161,12 +204,24 @@ class RouteReport(_Entry):
     capacity_lost: Annotated[float, Field(gt=0, le=1, allow_inf_nan=False), Number] | None = None
 
 
+class Cancel(_Entry):
+    """An entry written by mistake, cancelled: a correction (``corrects``) that puts nothing
+    in its place. Its effect is undone as a correction undoes it; ``reason`` says why."""
+
+    kind: Literal["cancel"] = "cancel"
+    date: dt.date = Field(description="the day it is cancelled")
+    corrects: EntryId = Field(description="id of the entry cancelled")
+    reason: Annotated[str, Field(min_length=1, max_length=2000)] = Field(
+        description="why it is cancelled")
+
+
 Entry = Annotated[
-    Pledge | Contribution | Labour | Dispatch | Receipt | Wounded | RouteReport,
+    Pledge | Contribution | Labour | Dispatch | Receipt | Wounded | RouteReport | Cancel,
     Field(discriminator="kind"),
 ]
 PLACE_KINDS = ("locality", "depot", "junction", "front", "hospital")
-KINDS = ("pledge", "contribution", "labour", "dispatch", "receipt", "wounded", "route")
+KINDS = ("pledge", "contribution", "labour", "dispatch", "receipt", "wounded", "route",
+         "cancel")
 _adapter: TypeAdapter[Any] = TypeAdapter(Entry)
 
 
@@ -272,6 +327,50 @@ class Index:
             return entry.route
         return self.routes_between(entry.from_, entry.to, entry.mode)[0]
 
+    # --- what the scenario says there is (the warnings' figures) -------------------------
+
+    def _day(self, day: dt.date) -> int:
+        return min(max((day - self.start).days, 0), self.scenario.days - 1)
+
+    @cached_property
+    def _giveable(self) -> dict[tuple[str, str], np.ndarray]:
+        goods = sorted(self.goods)
+        most = giveable_kg(self.scenario, goods)
+        return {(p.id, good): most[i, c] for i, p in enumerate(self.scenario.places)
+                if p.kind == "locality" for c, good in enumerate(goods)}
+
+    def giveable(self, locality: str, good: str, day: dt.date) -> float:
+        """kg of ``good`` the scenario says ``locality`` can have given by the end of ``day``:
+        its stores and what it grew, less what its people keep (the planner's own rule,
+        :func:`~supplyline.network.giveable_kg`)."""
+        most = self._giveable.get((locality, good))
+        return 0.0 if most is None else float(most[self._day(day)])
+
+    @cached_property
+    def _labour(self) -> dict[str, tuple[float, float]]:
+        people, days = labour_pool(self.scenario)
+        return {p.id: (float(people[i]), float(days[i]))
+                for i, p in enumerate(self.scenario.places)}
+
+    def labour(self, locality: str) -> tuple[float, float]:
+        """The persons the scenario says ``locality`` has who can serve, and the most days
+        one serves (:func:`~supplyline.network.labour_pool`)."""
+        return self._labour[locality]
+
+    @cached_property
+    def _arisen(self) -> dict[str, np.ndarray]:
+        sc = self.scenario
+        daily: dict[str, np.ndarray] = defaultdict(lambda: np.zeros(sc.days))
+        for flow in sc.wounded:
+            daily[flow.front] += series_over_horizon(flow.persons_per_day, sc)
+        return {front: np.cumsum(persons) for front, persons in daily.items()}
+
+    def arisen(self, front: str, day: dt.date) -> float:
+        """Wounded the scenario says arose at ``front`` by the end of ``day`` (its
+        ``wounded`` flows)."""
+        arisen = self._arisen.get(front)
+        return 0.0 if arisen is None else float(arisen[self._day(day)])
+
 
 def _one_of(field: str, value: str, choices: Any, what: str) -> None:
     if value not in choices:
@@ -363,3 +462,134 @@ def check_entry(entry: Entry, ix: Index) -> None:
             raise EntryError("capacity_lost", f"expected none for status {entry.status!r}, "
                                               f"got {entry.capacity_lost}")
 
+
+
+# --- what the scenario says against an entry: written, with a warning ----------------------
+
+def _count(x: float) -> str:
+    return f"{x:,.0f}" if abs(x - round(x)) < 1e-6 else f"{x:,.1f}"
+
+
+def _first_beyond(series: Mapping[dt.date, float], since: dt.date, bound: Any,
+                  tol: float) -> tuple[dt.date, float, float] | None:
+    """The first day from ``since`` on when the running total of ``series`` (what moved, by
+    day) is above ``bound(day)``, a bound that never falls: (day, total, bound). Between
+    the days the series moves the total stands still, so those days are enough."""
+    total = 0.0
+    for day in sorted(series):
+        total += series[day]
+        if day >= since:
+            most = float(bound(day))
+            if total > most + tol:
+                return day, total, most
+    return None
+
+
+def _in_all(total: float, own: float, what: str, day: dt.date, on: dt.date,
+            unit: str = "") -> str:
+    """``what`` (its amount first) in all by ``day``, or on ``on`` when it is the entry's
+    own alone (of ``unit``, said again after the entry's own)."""
+    if abs(total - own) < 1e-6 and day == on:
+        return f"{_count(total)} {what} on {on}"
+    return (f"{_count(total)} {what} in all by {day}, this entry's {_count(own)}{unit} "
+            f"included")
+
+
+def given_beyond(entry: Contribution, given: Mapping[dt.date, float],
+                 ix: Index) -> EntryWarning | None:
+    """A contribution that makes its locality have given more of the good than the scenario
+    says it can (:meth:`Index.giveable`) on a day from the entry's on. ``given``: kg of the
+    good the locality gave, by day, the entry counted (and the one it corrects not)."""
+    found = _first_beyond(given, entry.date,
+                          lambda d: ix.giveable(entry.locality, entry.good, d), 0.5)
+    if found is None:
+        return None
+    day, total, most = found
+    can = "none" if most < 0.5 else f"at most {_count(most)} kg"
+    gave = _in_all(total, entry.kg, f"kg of {entry.good}", day, entry.date, " kg")
+    return EntryWarning("kg", f"{entry.locality} gave {gave}; the scenario says it can give "
+                              f"{can} by then (its stores and what it grows, less what its "
+                              f"people keep)", "beyond_scenario")
+
+
+def labour_beyond(entry: Labour, persons: float, ix: Index) -> list[EntryWarning]:
+    """Labour beyond the locality's people who can serve (:meth:`Index.labour`), or for more
+    days than one person serves. ``persons``: all the locality registered, the entry counted
+    (and the one it corrects not)."""
+    pool, most = ix.labour(entry.locality)
+    out = []
+    if persons > pool + 1e-6:
+        people = ix.places[entry.locality].population
+        can = (f"{_count(pool)} of its {_count(people)} people can serve" if pool > 0
+               else f"none of its {_count(people)} people can serve")
+        registered = (f"{_count(persons)} persons" if abs(persons - entry.persons) < 1e-6
+                      else f"{_count(persons)} persons in all, this entry's "
+                           f"{_count(entry.persons)} included")
+        out.append(EntryWarning("persons", f"{entry.locality} registered {registered}; the "
+                                           f"scenario says {can}", "beyond_scenario"))
+    if entry.days > most + 1e-9:
+        out.append(EntryWarning("days", f"{entry.locality} registered persons to serve "
+                                        f"{entry.days:g} days; the scenario says one person "
+                                        f"serves at most {most:g} days", "beyond_scenario"))
+    return out
+
+
+def wounded_beyond(entry: Wounded, brought: Mapping[dt.date, float],
+                   ix: Index) -> EntryWarning | None:
+    """Wounded brought in from a front beyond those the scenario says arose there by then
+    (:meth:`Index.arisen`). ``brought``: persons brought in from the front, by day, the
+    entry counted (and the one it corrects not)."""
+    found = _first_beyond(brought, entry.date, lambda d: ix.arisen(entry.front, d), 1e-6)
+    if found is None:
+        return None
+    day, total, arisen = found
+    said_ = "none" if arisen < 1e-6 else _count(arisen)
+    what = _in_all(total, entry.persons, f"wounded brought in from {entry.front}", day,
+                   entry.date)
+    return EntryWarning("persons", f"{what}; the scenario says {said_} arose there by then",
+                        "beyond_scenario")
+
+
+def closed_spans(reports: Iterable[RouteReport], end: dt.date
+                 ) -> dict[str, list[tuple[dt.date, dt.date]]]:
+    """Per route, the days it was reported closed (to ``end`` when not reopened), from its
+    reports in the order of their dates."""
+    opened: dict[str, dt.date] = {}
+    spans: dict[str, list[tuple[dt.date, dt.date]]] = defaultdict(list)
+    for e in sorted(reports, key=lambda e: e.date):
+        if e.status == "closed" and e.route not in opened:
+            opened[e.route] = e.date
+        elif e.status in ("reopened", "repaired") and e.route in opened:
+            start = opened.pop(e.route)
+            if e.date > start:
+                spans[e.route].append((start, e.date - dt.timedelta(days=1)))
+    for route, start in opened.items():
+        spans[route].append((start, end))
+    return spans
+
+
+def route_closed(route: Route, day: dt.date, reported: Iterable[tuple[dt.date, dt.date]]
+                 ) -> str | None:
+    """Why ``route`` cannot be used on ``day`` (``None`` when it can): reported closed (its
+    ``reported`` spans, :func:`closed_spans`), closed by the scenario, or not open yet."""
+    for start, last in reported:
+        if start <= day <= last:
+            return f"it was reported closed on {start} and not reported reopened by then"
+    for closure in route.closed:
+        if closure.start <= day <= closure.end:
+            return f"the scenario says it is closed from {closure.start} to {closure.end}"
+    if route.open_from is not None and day < route.open_from:
+        return f"the scenario says it opens on {route.open_from}"
+    return None
+
+
+def over_closed_route(entry: Dispatch, reports: Iterable[RouteReport],
+                      ix: Index) -> EntryWarning | None:
+    """A convoy over a route closed on its day (:func:`route_closed`); ``reports``: the
+    route's reports standing in the books."""
+    rid = ix.route_of(entry)
+    why = route_closed(ix.routes[rid], entry.date, closed_spans(reports, ix.end).get(rid, []))
+    if why is None:
+        return None
+    return EntryWarning("route", f"the convoy went over {rid} on {entry.date}: {why}",
+                        "route_closed")

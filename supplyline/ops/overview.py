@@ -15,8 +15,8 @@ from sqlalchemy import func, select
 from supplyline.network import Network, compile_network
 from supplyline.ops import tables as t
 from supplyline.ops.books import Books, in_force
-from supplyline.ops.entries import Pledge, Wounded
-from supplyline.ops.replan import closed_spans, route_damage, route_reports
+from supplyline.ops.entries import Pledge, Wounded, closed_spans, route_closed
+from supplyline.ops.replan import route_damage, route_reports
 from supplyline.state import State
 
 __all__ = ["Views", "state_json"]
@@ -34,10 +34,12 @@ class Views:
 
     def today(self) -> dt.date:
         """The day after the last entry in force (within the horizon; its start when empty):
-        an entry corrected since, a mistyped date perhaps, moves it no more."""
+        an entry corrected or cancelled since, a mistyped date perhaps, moves it no more, nor
+        does a cancellation's own date."""
         sc = self.books.scenario
         with self.books.reading() as conn:
-            last = conn.execute(select(func.max(t.entry.c.date)).where(in_force())).scalar()
+            last = conn.execute(select(func.max(t.entry.c.date))
+                                .where(in_force(), t.entry.c.kind != "cancel")).scalar()
         if last is None:
             return sc.start_date
         day: dt.date = min(sc.end_date, last + dt.timedelta(days=1))
@@ -72,8 +74,7 @@ class Views:
         routes = []
         for r in sc.routes:
             rid = r.key
-            shut = any(a <= as_of <= b for a, b in closed.get(rid, []))
-            shut = shut or any(c.start <= as_of <= c.end for c in r.closed)
+            shut = route_closed(r, as_of, closed.get(rid, [])) is not None
             lost = damage[rid].share if rid in damage else 0.0
             status = "closed" if shut else "damaged" if lost > 1e-6 else "open"
             routes.append({"id": rid, "name": books.index.route_name(rid), "from": r.from_,

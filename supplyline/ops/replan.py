@@ -23,7 +23,14 @@ import numpy as np
 from supplyline.accounting import legs_of
 from supplyline.network import Network, compile_network, damage_held
 from supplyline.ops.books import Books
-from supplyline.ops.entries import Dispatch, Labour, Receipt, RouteReport, Wounded
+from supplyline.ops.entries import (
+    Dispatch,
+    Labour,
+    Receipt,
+    RouteReport,
+    Wounded,
+    closed_spans,
+)
 from supplyline.scenario.schema import Closure, Scenario
 from supplyline.scenario.series import series_over_horizon
 from supplyline.state import FloatArray, State, Transit, WoundedWaiting
@@ -41,23 +48,6 @@ def route_reports(books: Books, as_of: dt.date) -> list[RouteReport]:
                                             until=as_of - dt.timedelta(days=1))]
     reports = [e for e in found if isinstance(e, RouteReport)]
     return sorted(reports, key=lambda e: e.date)
-
-
-def closed_spans(reports: list[RouteReport], end: dt.date) -> dict[str, list[tuple[dt.date,
-                                                                                     dt.date]]]:
-    """Per route, the days it was reported closed (to the horizon's end when not reopened)."""
-    opened: dict[str, dt.date] = {}
-    spans: dict[str, list[tuple[dt.date, dt.date]]] = defaultdict(list)
-    for e in reports:
-        if e.status == "closed" and e.route not in opened:
-            opened[e.route] = e.date
-        elif e.status in ("reopened", "repaired") and e.route in opened:
-            start = opened.pop(e.route)
-            if e.date > start:
-                spans[e.route].append((start, e.date - dt.timedelta(days=1)))
-    for route, start in opened.items():
-        spans[route].append((start, end))
-    return spans
 
 
 @dataclass(frozen=True)
@@ -257,8 +247,9 @@ def _transit(books: Books, net: Network, as_of: dt.date) -> Transit:
         e = r.entry
         assert isinstance(e, Receipt)
         received.add(root.get(e.dispatch, e.dispatch))
-    corrected = {r.corrects for r in books.entries(kind="dispatch") if r.corrects is not None}
-    sent = [r for r in every if r.id not in corrected and root[r.id] not in received]
+    # Those no later entry corrects or cancels.
+    standing = {r.id for r in books.entries(kind="dispatch", effective=True, until=until)}
+    sent = [r for r in every if r.id in standing and root[r.id] not in received]
     # Trip times as the plan from the scenario's start reckons them.
     key = ("legs", net.step_days)
     if key not in books.cache:

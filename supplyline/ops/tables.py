@@ -36,10 +36,11 @@ entry = Table(
     Column("date", Date, nullable=False),
     Column("place", String(200), nullable=False),
     Column("payload", Text, nullable=False),
-    # The entry this one corrects (each entry is corrected at most once: the correction is
-    # corrected in its turn).
+    # The entry this one corrects, or cancels (each entry is corrected or cancelled at most
+    # once: the correction is corrected in its turn).
     Column("corrects", Integer, ForeignKey("entry.id"), nullable=True, unique=True),
-    # On the first receipt of a convoy only: the dispatch it receives (one receipt a convoy).
+    # On the first receipt of a convoy only: the dispatch it receives (one receipt a convoy;
+    # its corrections, its cancellation and a receipt after that follow it by "corrects").
     Column("receipt_of", Integer, ForeignKey("entry.id"), nullable=True, unique=True),
     Column("author", String(200), nullable=False),
     Column("written_at", DateTime(timezone=True), nullable=False),
@@ -59,7 +60,7 @@ movement = Table(
     Column("item", String(220), nullable=False),
     Column("date", Date, nullable=False),
     Column("delta", Float, nullable=False),
-    # The entry's own effect (False: the undoing of the entry it corrects).
+    # The entry's own effect (False: the undoing of the entry it corrects or cancels).
     Column("own", Boolean, nullable=False),
 )
 Index("movement_place_item_date", movement.c.place, movement.c.item, movement.c.date)
@@ -67,7 +68,9 @@ Index("movement_place_item_date", movement.c.place, movement.c.item, movement.c.
 # Movements summed per place, item, day, kind of entry and source (the place whose books
 # the entry is in, e.g. the locality that gave): what balances, days of supply, arrivals
 # and the balance checks read, small however many entries there are. Kept in the same
-# transaction as the movements.
+# transaction as the movements. An undoing movement is summed with the kind and source of
+# the entry it undoes (a cancellation undoes a contribution's in "contribution", so that
+# what was given counts it no more).
 daily = Table(
     "daily", metadata,
     Column("place", String(200), primary_key=True),

@@ -11,6 +11,8 @@ import html
 from collections import Counter, deque
 from typing import Any
 
+import numpy as np
+
 from supplyline.scenario.schema import Route, Scenario
 from supplyline.scenario.series import demand_kg_per_day, series_over_horizon
 
@@ -61,11 +63,14 @@ def summarize(scenario: Scenario, longest: int = 5) -> dict[str, Any]:
             "demand_t": 0.0}
         for c in goods
     }
-    people = 0.0
-    person_days = 0.0
+    from supplyline.network import giveable_kg, labour_pool
+
+    # The planner's pool: each locality's people who may serve, each for at most its days.
+    pool, most_days = labour_pool(scenario)
+    people = float(pool.sum())
+    person_days = float((pool * np.minimum(most_days, days)).sum())
     # What could be given is exactly what the planner may take: the localities' stores and
     # produce above what their people keep, on every day (one formula, in the network).
-    from supplyline.network import giveable_kg
 
     could = giveable_kg(scenario, goods)[:, :, -1].sum(axis=0)  # [goods]
     for g, commodity in enumerate(goods):
@@ -80,11 +85,6 @@ def summarize(scenario: Scenario, longest: int = 5) -> dict[str, Any]:
             row["stock_t"] += stock / 1000
             row["production_t"] += grown / 1000
             row["subsistence_t"] += min(kept, stock + grown) / 1000
-        if place.population > 0:
-            share = place.labour_share if place.labour_share is not None else policy.labour_share
-            most = place.labour_max_days_per_person or policy.labour_max_days_per_person
-            people += place.population * share
-            person_days += place.population * share * min(most, days)
     for demand in scenario.demand:
         if demand.commodity in rows:
             rows[demand.commodity]["demand_t"] += float(

@@ -220,7 +220,66 @@ def test_a_batch_with_one_entry_of_another_place_writes_nothing(served: Any) -> 
     assert books.count() == before
 
 
-KINDS_SAID = "'pledge', 'contribution', 'labour', 'dispatch', 'receipt', 'wounded', 'route'"
+def test_a_write_is_answered_with_what_the_scenario_says(served: Any) -> None:
+    """More than the village can give: written all the same, with a warning said as errors
+    are (at the field); cancelled by its clerk, it counts no more."""
+    books, client, headers = served
+    held = books.balances()[("ridge-depot", "rice")]
+    got = client.post("/api/entries", json=contribution("high-village", kg=500_000),
+                      headers=headers["commune"])
+    assert got.status_code == 201, got.text
+    written = got.json()
+    (warning,) = written["warnings"]
+    assert (warning["loc"], warning["type"]) == (["body", "kg"], "beyond_scenario")
+    assert warning["msg"].startswith("high-village gave ")
+    assert "kg of rice in all by 2024-11-03, this entry's 500,000 kg included; the scenario " \
+           "says it can give at most 10,000 kg by then" in warning["msg"]
+    assert books.balances()[("ridge-depot", "rice")] == pytest.approx(held + 500_000)
+    gone = client.post("/api/entries", headers=headers["commune"], json=entry(
+        "cancel", date="2024-11-03", corrects=written["id"], reason="500 t typed for 500 kg"))
+    assert gone.status_code == 201, gone.text
+    assert (gone.json()["kind"], gone.json()["place"], gone.json()["corrects"],
+            gone.json()["warnings"]) == ("cancel", "high-village", written["id"], [])
+    assert books.balances()[("ridge-depot", "rice")] == pytest.approx(held)
+    # In a batch, each entry's warnings are located as its errors would be.
+    batch = client.post("/api/entries/batch", headers=headers["council"],
+                        json=[contribution("high-village", kg=1),
+                              contribution("high-village", kg=500_000)])
+    assert batch.status_code == 201
+    assert [[w["loc"] for w in r["warnings"]] for r in batch.json()] == [
+        [], [["body", "1", "kg"]]]
+    assert client.post("/api/entries/batch", headers=headers["council"], json=[
+        entry("cancel", date="2024-11-03", corrects=r["id"], reason="a test")
+        for r in batch.json()]).status_code == 201
+    assert books.balances()[("ridge-depot", "rice")] == pytest.approx(held)
+
+
+def test_a_cancellation_is_refused_at_corrects(served: Any) -> None:
+    """What others depend on says what to cancel first; nothing is written."""
+    books, client, headers = served
+    before = books.count()
+
+    def cancel(corrects: int, who: str = "council") -> Any:
+        return client.post("/api/entries", headers=headers[who], json=entry(
+            "cancel", date="2024-11-03", corrects=corrects, reason="a test"))
+
+    for corrects, status, msg in (
+            (3, 422, "convoy 3 was received (entry 4); cancel that receipt first"),
+            (10**6, 422, "expected the id of an entry, got 1000000: no entry has that id")):
+        got = cancel(corrects)
+        assert got.status_code == status
+        assert got.json()["detail"] == [{"loc": ["body", "corrects"], "msg": msg,
+                                         "type": "value_error"}]
+    # Another place's entry, or a kind the clerk may not write: 403 at corrects.
+    got = cancel(5, "commune")
+    assert got.status_code == 403 and got.json()["detail"][0]["loc"] == ["body", "corrects"]
+    assert cancel(1, "depot").status_code == 403
+    assert cancel(1, "viewer").status_code == 403
+    assert books.count() == before
+
+
+KINDS_SAID = ("'pledge', 'contribution', 'labour', 'dispatch', 'receipt', 'wounded', 'route', "
+              "'cancel'")
 
 
 @pytest.mark.parametrize(("data", "loc", "says"), [

@@ -159,6 +159,57 @@ def test_a_commune_clerk_records_a_contribution(server: str) -> None:
     assert errors == [] and outside == []
 
 
+def test_a_warning_is_shown_and_the_entry_cancelled(server: str) -> None:
+    """More rice than the village can give is recorded with the scenario's word against it,
+    at its field; the clerk cancels the entry from the same form."""
+    with playwright_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM),
+                                    args=["--no-sandbox", "--disable-gpu"])
+        page = browser.new_page()
+        errors: list[str] = []
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.goto(server)
+        page.fill("#login-name", "high-clerk")
+        page.fill("#login-password", "high-password")
+        page.click("#login-button")
+        page.wait_for_selector("#overview:not([hidden])")
+        page.click('nav [data-view="record"]')
+        page.select_option("#f-kind", "contribution")
+        page.fill("#f-date", "2024-11-02")
+        page.select_option("#f-at", "ridge-depot")
+        page.fill("#f-kg", "50000")
+        page.click("#entry-submit")
+        page.wait_for_selector("#entry-ok:has-text('Recorded as entry #1')")
+        warning = page.inner_text("#entry-warnings li")
+        assert warning.startswith("Warning (kg): high-village gave 50,000 kg of rice on "
+                                  "2024-11-02; the scenario says it can give at most 10,000 kg")
+        assert "warned" in (page.get_attribute("#f-kg", "class") or "")
+        depot = page.locator('#stocks tr[data-place="ridge-depot"] .stock-kg')
+        page.click('nav [data-view="overview"]')
+        depot.wait_for()
+        assert depot.inner_text() == "50,000"
+
+        page.click('nav [data-view="record"]')
+        page.select_option("#f-kind", "cancel")
+        page.fill("#f-corrects", "#1")
+        page.fill("#f-reason", "50,000 typed for 5,000")
+        page.click("#entry-submit")
+        page.wait_for_selector("#entry-ok:has-text('Recorded as entry #2')")
+        assert page.locator("#entry-warnings li").count() == 0
+        page.click("#entry-submit")  # again: it is cancelled already
+        page.wait_for_selector("#err-corrects:has-text('entry 1 is already cancelled by "
+                               "entry 2')")
+
+        page.click('nav [data-view="ledger"]')
+        page.wait_for_selector("#entries tbody tr")
+        row = page.inner_text("#entries tbody tr")  # the newest first
+        assert "cancel" in row and "#1" in row and "“50,000 typed for 5,000”" in row
+        page.click('nav [data-view="overview"]')
+        depot.wait_for(state="detached")  # the depot holds nothing again
+        browser.close()
+    assert errors == []
+
+
 @pytest.fixture
 def long_names(tmp_path: Path) -> Iterator[str]:
     """The tutorial with long place names, 40 porters sent to the ridge depot (convoy 2)."""

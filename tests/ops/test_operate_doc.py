@@ -20,6 +20,13 @@ def test_the_python_example_runs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
                           "this entry would leave -800.0")
     assert printed[1] == "1200.0"
     assert printed[2] == "optimal 1200.0"
+    # More than the scenario says the village can give: written, with a warning; cancelled.
+    assert printed[3] == ("kg high-village gave 121,200 kg of rice in all by 2024-11-03, this "
+                          "entry's 120,000 kg included; the scenario says it can give at most "
+                          "10,000 kg by then (its stores and what it grows, less what its "
+                          "people keep)")
+    assert printed[4] == "1200.0"
+    assert len(printed) == 5
 
 
 def test_the_dashboard_s_views_are_the_menu_s() -> None:

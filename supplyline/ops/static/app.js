@@ -429,11 +429,12 @@ function fitLabel(t, w) {
 }
 
 // --- record ---------------------------------------------------------------------------------
-const ALL_KINDS = ["pledge", "contribution", "labour", "dispatch", "receipt", "wounded", "route"];
+const ALL_KINDS = ["pledge", "contribution", "labour", "dispatch", "receipt", "wounded", "route",
+  "cancel"];
 function kindsFor(role) {
   if (role === "council") return ALL_KINDS;
-  if (role === "commune") return ["contribution", "pledge", "labour"];
-  if (role === "depot") return ["dispatch", "receipt"];
+  if (role === "commune") return ["contribution", "pledge", "labour", "cancel"];
+  if (role === "depot") return ["dispatch", "receipt", "cancel"];
   return [];
 }
 
@@ -479,8 +480,10 @@ function fieldsOf(kind) {
     route: [date, ["route", "Route", sc.routes.map((r) => r.id)],
       ["status", "Status", ["strike", "damage", "repaired", "closed", "reopened"]],
       ["capacity_lost", "Share of capacity lost", "number"]],
+    // A cancellation names the entry it cancels where a correction names the one it corrects.
+    cancel: [date, ["corrects", "Cancel entry #", "number"], ["reason", "Reason", "text"], note],
   };
-  return [...table[kind], note, corrects];
+  return kind === "cancel" ? table.cancel : [...table[kind], note, corrects];
 }
 
 // The kind's fields; a date starts as the one typed before, else the books' today.
@@ -545,6 +548,7 @@ function entryFromForm() {
   }
   if (kind === "wounded") { take("front", "hospital"); takeNumber("persons"); }
   if (kind === "route") { take("route", "status"); takeNumber("capacity_lost"); }
+  if (kind === "cancel") take("reason");
   for (const k of Object.keys(entry)) if (entry[k] === undefined) delete entry[k];
   return entry;
 }
@@ -558,8 +562,22 @@ function fieldOf(loc) {
 
 function clearErrors() {
   document.querySelectorAll("#entry-form .error").forEach((e) => { e.textContent = ""; });
-  document.querySelectorAll("#entry-form .bad").forEach((e) => e.classList.remove("bad"));
+  document.querySelectorAll("#entry-form .bad, #entry-form .warned")
+    .forEach((e) => e.classList.remove("bad", "warned"));
   $("#entry-ok").textContent = "";
+  $("#entry-warnings").replaceChildren();
+}
+
+// What the scenario says against an entry that was written all the same: listed under
+// "Recorded", the field it names marked.
+function showWarnings(warnings) {
+  $("#entry-warnings").replaceChildren(...warnings.map((w) =>
+    el("li", {}, "Warning" + (w.loc.length > 1 ? " (" + w.loc.slice(1).join(".") + ")" : "") +
+      ": " + w.msg)));
+  for (const w of warnings) {
+    const input = $("#f-" + fieldOf(w.loc));
+    if (input) input.classList.add("warned");
+  }
 }
 
 $("#entry-form").addEventListener("submit", async (event) => {
@@ -570,6 +588,7 @@ $("#entry-form").addEventListener("submit", async (event) => {
   const data = await response.json();
   if (response.ok) {
     $("#entry-ok").textContent = "Recorded as entry #" + data.id + ".";
+    showWarnings(data.warnings || []);
     return;
   }
   const problems = Array.isArray(data.detail) ? data.detail :
@@ -611,7 +630,7 @@ function ledgerValue(field, v) {
   }
   if (field === "capacity_lost") return fmt(100 * v) + " %";
   if (field === "dispatch") return "#" + v;
-  if (field === "note") return "“" + v + "”";
+  if (field === "note" || field === "reason") return "“" + v + "”";
   if (typeof v === "number") return fmt(v) + (LEDGER_UNIT[field] || "");
   return choice(field, v);
 }

@@ -1,0 +1,178 @@
+"""Entries beyond what the scenario says there is, and convoys over closed routes, are
+written (the books record what the clerks report; the scenario's figures may be wrong), with
+a warning saying what was written and what the scenario says; on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+import supplyline as sl
+from supplyline.ops import Books, open_books
+from supplyline.ops.books import Recorded
+from supplyline.ops.entries import EntryWarning
+from supplyline.ops.overview import Views
+from supplyline.scenario.schema import Closure
+from tests.ops.conftest import day, entry
+from tests.ops.test_books import porters, send
+
+SC = sl.load("tutorial")  # high-village can give 10,000 kg of rice; 240 of its people serve
+
+
+def rice(kg: float, on: int = 1, locality: str = "high-village", at: str = "ridge-depot",
+         **more: Any) -> dict[str, Any]:
+    return entry("contribution", date=day(SC, on), locality=locality, good="rice", kg=kg,
+                 at=at, **more)
+
+
+def said(recorded: Recorded) -> list[tuple[str, str]]:
+    return [(w.field, w.message) for w in recorded.warnings]
+
+
+def test_more_given_than_the_locality_can_is_written_with_a_warning(books: Books) -> None:
+    beyond = books.append(rice(500_000), "commune")
+    assert said(beyond) == [("kg", "high-village gave 500,000 kg of rice on 2024-11-02; the "
+                                   "scenario says it can give at most 10,000 kg by then (its "
+                                   "stores and what it grows, less what its people keep)")]
+    assert beyond.warnings[0].type == "beyond_scenario"
+    assert books.balances()[("ridge-depot", "rice")] == 500_000  # written all the same
+    # Corrected to what it can give: no warning.
+    assert books.append(rice(9000, corrects=beyond.id), "commune").warnings == ()
+    # What it gave before counts; so does a later day it makes short.
+    later = books.append(rice(900, on=5), "commune")
+    assert later.warnings == ()
+    early = books.append(rice(600, on=2), "commune")
+    assert said(early) == [("kg", "high-village gave 10,500 kg of rice in all by 2024-11-06, "
+                                  "this entry's 600 kg included; the scenario says it can give "
+                                  "at most 10,000 kg by then (its stores and what it grows, "
+                                  "less what its people keep)")]
+    # Another locality, another good's books: their own.
+    assert books.append(rice(20_000, locality="far-village"), "commune").warnings == ()
+
+
+def test_a_cancelled_contribution_counts_no_more_against_what_was_given(books: Books) -> None:
+    first = books.append(rice(9000), "commune")
+    books.append(entry("cancel", date=day(SC, 1), corrects=first.id, reason="twice"), "c")
+    assert books.append(rice(9000, on=2), "commune").warnings == ()
+
+
+def test_labour_beyond_the_people_who_can_serve(books: Books) -> None:
+    crew = books.append(entry("labour", date=day(SC, 0), locality="high-village",
+                              persons=200, days=10, role="road_crew"), "commune")
+    assert crew.warnings == ()
+    more = books.append(entry("labour", date=day(SC, 1), locality="high-village", persons=50,
+                              days=30, role="carrier", mode="porter"), "commune")
+    assert said(more) == [
+        ("persons", "high-village registered 250 persons in all, this entry's 50 included; "
+                    "the scenario says 240 of its 1,200 people can serve"),
+        ("days", "high-village registered persons to serve 30 days; the scenario says one "
+                 "person serves at most 20 days")]
+    huge = books.append(entry("labour", date=day(SC, 1), locality="far-village",
+                              persons=10**8, days=5, role="carrier", mode="porter"), "c")
+    assert said(huge) == [("persons", "far-village registered 100,000,000 persons; the "
+                                      "scenario says 600 of its 3,000 people can serve")]
+    assert books.balances()[("far-village", "unit:porter")] == 10**8
+
+
+def test_wounded_beyond_those_who_arose(books: Books) -> None:
+    """Kestrel town: 6 wounded a day to the 7th, 2 a day after."""
+    first = books.append(entry("wounded", date=day(SC, 2), front="kestrel-town",
+                               hospital="district-hospital", persons=18), "council")
+    assert first.warnings == ()
+    more = books.append(entry("wounded", date=day(SC, 2), front="kestrel-town",
+                              hospital="district-hospital", persons=5), "council")
+    assert said(more) == [("persons", "23 wounded brought in from kestrel-town in all by "
+                                      "2024-11-03, this entry's 5 included; the scenario says "
+                                      "18 arose there by then")]
+    # By the next day 24 had arisen.
+    assert books.append(entry("wounded", date=day(SC, 3), front="kestrel-town",
+                              hospital="district-hospital", persons=5, corrects=more.id),
+                        "council").warnings == ()
+
+
+def test_a_convoy_over_a_route_reported_closed(books: Books) -> None:
+    porters(books, SC, 40)
+    closed = books.append(entry("route", date=day(SC, 1), route="high-village--ridge-depot",
+                                status="closed"), "council")
+
+    def walk(on: int) -> Recorded:
+        return books.append(send(SC, 0, on=on, units=5, from_="high-village",
+                                 to="ridge-depot"), "clerk")
+
+    assert walk(0).warnings == ()  # the day before
+    over = walk(1)
+    assert said(over) == [("route", "the convoy went over high-village--ridge-depot on "
+                                    "2024-11-02: it was reported closed on 2024-11-02 and not "
+                                    "reported reopened by then")]
+    assert over.warnings[0].type == "route_closed"
+    books.append(entry("route", date=day(SC, 4), route="high-village--ridge-depot",
+                       status="reopened"), "council")
+    assert walk(3).warnings != () and walk(4).warnings == ()
+    # A report cancelled closes nothing.
+    books.append(entry("cancel", date=day(SC, 4), corrects=closed.id, reason="wrong road"),
+                 "council")
+    assert walk(2).warnings == ()
+
+
+def test_a_convoy_over_a_route_the_scenario_closes(tmp_path: Path) -> None:
+    routes = [r.model_copy(update={"closed": [Closure(start=dt.date(2024, 11, 3),
+                                                      end=dt.date(2024, 11, 4))]})
+              if r.key == "ridge-road" else
+              r.model_copy(update={"open_from": dt.date(2024, 11, 10)})
+              if r.key == "gorge-path" else r for r in SC.routes]
+    sc = SC.model_copy(update={"routes": routes})
+    books = open_books(tmp_path / "books.db", sc)
+    books.append_many([rice(5000, on=0, at="bridge"), rice(5000, on=0)], "council")
+    books.append(entry("labour", date=day(sc, 0), locality="terrace-village", persons=40,
+                       days=10, role="carrier", mode="porter"), "council")
+    walk = books.append(send(sc, 0, on=0, units=40, from_="terrace-village", to="bridge"),
+                        "council")
+    books.append(entry("receipt", date=day(sc, 0), dispatch=walk.id), "council")
+    bridge = books.append(send(sc, 100, on=2, units=5, from_="bridge", to="ridge-depot"),
+                          "council")
+    assert bridge.warnings == ()
+    books.append(entry("receipt", date=day(sc, 2), dispatch=bridge.id,
+                       received_kg={"rice": 100}), "council")
+    ridge = books.append(send(sc, 50, on=3, units=2), "council")
+    assert said(ridge) == [("route", "the convoy went over ridge-road on 2024-11-04: the "
+                                     "scenario says it is closed from 2024-11-03 to "
+                                     "2024-11-04")]
+    gorge = books.append(send(sc, 50, on=3, units=2, from_="bridge"), "council")
+    assert said(gorge) == [("route", "the convoy went over gorge-path on 2024-11-04: the "
+                                     "scenario says it opens on 2024-11-10")]
+    # The overview says the same of the routes (one rule): a route not open yet is closed.
+    views = Views(books)
+    for on, ridge_road, gorge_path in ((3, "closed", "closed"), (5, "open", "closed"),
+                                       (9, "open", "open")):
+        status = {r["id"]: r["status"] for r in views.overview(sc.start_date + dt.timedelta(
+            days=on))["routes"]}
+        assert (status["ridge-road"], status["gorge-path"]) == (ridge_road, gorge_path), on
+    books.close()
+
+
+def test_a_batch_says_each_warning_at_its_entry(books: Books) -> None:
+    first, second = books.append_many([rice(6000), rice(6000)], "commune")
+    assert first.warnings == ()
+    assert [w.field for w in second.warnings] == ["1.kg"]
+    assert "12,000 kg of rice in all" in second.warnings[0].message
+    assert EntryWarning("kg", "m", "beyond_scenario").to_json() == {
+        "loc": ["body", "kg"], "msg": "m", "type": "beyond_scenario"}
+
+
+def test_entries_written_together_see_each_other(books: Books) -> None:
+    """Through the writer: entries that wait to be inserted together are counted."""
+    from tests.ops.test_writer import outcome, writer_held
+
+    with writer_held(books, SC) as held:
+        futures = [books.submit([rice(6000)], "commune"),
+                   books.submit([rice(6000, on=2)], "commune"),
+                   books.submit([entry("labour", date=day(SC, 1), locality="high-village",
+                                       persons=200, days=5, role="road_crew")], "commune"),
+                   books.submit([entry("labour", date=day(SC, 1), locality="high-village",
+                                       persons=50, days=5, role="road_crew")], "commune")]
+    outcome(held)
+    got = [outcome(f) for f in futures]
+    assert all(isinstance(g, list) for g in got)
+    fields = [[w.field for w in g[0].warnings] for g in got if isinstance(g, list)]
+    assert fields == [[], ["kg"], [], ["persons"]]
