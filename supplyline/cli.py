@@ -1245,11 +1245,10 @@ def sweep(
                                    workers=workers, progress=progress, source=scenario)
         except SweepError as error:
             fail("sweep", str(error), EXIT_FAILED, json_output)
-    labels = {v.index: f"#{v.index}" for v in variants}
     written = [out]
     if report_file is not None:
         # The report labels each variant by its values, and routes by their names.
-        called = {v.index: f"#{v.index} {short_label(v)}" for v in variants}
+        called = {i: f"#{i} {short_label(variants[i])}" for i in sorted(result.records)}
         comparison = compare_records(
             {called[i]: (r if r["status"] == "ok" else None)
              for i, r in sorted(result.records.items())},
@@ -1260,19 +1259,19 @@ def sweep(
                 f" Interrupted: {len(result.records)} of {result.total} variants finished; "
                 "the others were not run." if result.interrupted else "")
             write_comparison(comparison, report_file, f"Sweep of {sc.title}",
-                             {called[v.index]: v.label for v in variants
-                              if v.index in result.records}, about=about)
+                             {called[i]: variants[i].label for i in sorted(result.records)},
+                             about=about)
         written.append(report_file)
     done = len(result.records)
     if json_output:
-        values_of = {v.index: v.settings for v in variants}
-        failed = [{"variant": i, "settings": values_of[i], "error": reason}
+        # (A variant's number is its place among the variants: each is made when asked for.)
+        failed = [{"variant": i, "settings": variants[i].settings, "error": reason}
                   for i, reason in sorted(result.failed.items())]
         verdict: dict[str, Any] = {}
         if result.failed or result.interrupted:
             verdict = {"error": {"kind": "sweep", "message": _sweep_words(result, done)}}
         # Each variant that planned: its values and its record (the table's row).
-        results = [{"variant": i, "settings": values_of[i], **r}
+        results = [{"variant": i, "settings": variants[i].settings, **r}
                    for i, r in sorted(result.records.items()) if r["status"] == "ok"]
         print_json({
             "ok": not (result.failed or result.interrupted), **verdict,
@@ -1282,10 +1281,9 @@ def sweep(
             "written": [str(p) for p in written],
         })
     else:
-        _print_sweep(variants, result.records, labels)
+        _print_sweep(variants, result.records)
         for i, reason in sorted(result.failed.items()):
-            say(stderr, f"{labels[i]} ({next(v.label for v in variants if v.index == i)}) "
-                        f"failed: {reason}")
+            say(stderr, f"#{i} ({variants[i].label}) failed: {reason}")
         say(stdout, f"{_sweep_words(result, done)}; wrote {', '.join(map(str, written))}")
     if result.failed or result.interrupted:
         raise typer.Exit(EXIT_FAILED)
@@ -1327,25 +1325,27 @@ def _sweep_words(result: Any, done: int) -> str:
 
 
 def _print_sweep(variants: Sequence[Any], records: dict[int, dict[str, Any]],
-                 labels: dict[int, str]) -> None:
-    """One row per variant: its values and its headline figures."""
+                 labels: dict[int, str] | None = None) -> None:
+    """One row per variant: its values and its headline figures. Where that is too wide for
+    the terminal (two varied paths, or the simulation's figures, at 80 columns), the values
+    are one table and the figures another, each row under the variant's number; and where
+    even the values are too wide, each variant's values are one cell of words."""
     from supplyline.report.terminal import Column, FitTable
-    from supplyline.sweep.vary import short_names
+    from supplyline.sweep.vary import short_label, short_names
 
-    paths = list(variants[0].settings) if variants else []
+    paths = list(variants[0].settings) if len(variants) else []
     simulated = any("sim_p_any_shortfall" in r for r in records.values())
     headers = ["delivered t", "short t", "mobilized t", "labour-days"]
     if simulated:
         headers += ["P(short)", "sim. short t"]
-    names = short_names(paths)
-    table = FitTable("Variants", Column("#", numeric=True),
-                     *(Column(plain(name), numeric=True) for name in names),
-                     *(Column(header, numeric=True) for header in headers))
+    number = Column("#", numeric=True)
+    valued = [Column(plain(name), numeric=True) for name in short_names(paths)]
+    figured = [Column(header, numeric=True) for header in headers]
+    rows: list[tuple[str, list[str], str, list[str]]] = []
     for v in variants:
         record = records.get(v.index)
         if record is None:
             continue  # not run (an interrupted sweep): counted in the closing line
-        values = [str(v.settings[p]) for p in paths]
         figures = [""] * len(headers)
         if record["status"] != "ok":
             figures[0] = "failed"
@@ -1355,8 +1355,28 @@ def _print_sweep(variants: Sequence[Any], records: dict[int, dict[str, Any]],
             if simulated:
                 figures[4:] = [f"{record['sim_p_any_shortfall']:.2f}",
                                f"{record['sim_shortfall_t']:,.1f}"]
-        table.add_row(labels[v.index].lstrip("#"), *values, *figures)
-    stdout.print(table)
+        name = (labels[v.index] if labels is not None else f"#{v.index}").lstrip("#")
+        rows.append((name, [str(v.settings[p]) for p in paths], short_label(v), figures))
+    legend = ("P(short): share of the simulations with a shortfall; sim. short t: their "
+              "mean shortfall" if simulated else "")
+    whole = FitTable("Variants", number, *valued, *figured, caption=legend)
+    for name, values, _words, figures in rows:
+        whole.add_row(name, *values, *figures)
+    if whole.widths(stdout, stdout.width) is not None:
+        stdout.print(whole)
+        return
+    values_table = FitTable("Variants", number, *valued)
+    for name, values, _words, _figures in rows:
+        values_table.add_row(name, *values)
+    if values_table.widths(stdout, stdout.width) is None:
+        values_table = FitTable("Variants", number, Column("values", prose=True))
+        for name, _values, words, _figures in rows:
+            values_table.add_row(name, words)
+    figures_table = FitTable("Key figures, by variant", number, *figured, caption=legend)
+    for name, _values, _words, figures in rows:
+        figures_table.add_row(name, *figures)
+    stdout.print(values_table)
+    stdout.print(figures_table)
 
 
 # -- operate: the council's books (supplyline.ops) ------------------------------------------

@@ -155,6 +155,53 @@ def test_an_interrupted_sweep_lists_only_what_ran(monkeypatch: pytest.MonkeyPatc
     assert rows == ["0", "2"]
 
 
+@pytest.mark.parametrize("options", [
+    ["modes.porter.payload_kg=20,25", "threats.air[0].windows[*].day_probability=0.2,0.5"],
+    ["modes.porter.payload_kg=20,25", "modes.bicycle.payload_kg=100,120"],
+    EIGHT,
+    [*EIGHT, "places.high-village.stock_kg.rice=26200", "policy.labour_share=0.3",
+     "routes.ridge-road.capacity_movements_per_day=400"],
+])
+@pytest.mark.parametrize("simulated", [False, True])
+def test_the_table_of_variants_fits_80_columns(options: list[str], simulated: bool,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    """With --simulate, or two varied paths, the table became a list of 'header: value'
+    lines per variant at 80 columns: it is one table where it fits, else the values and
+    the figures in two tables by variant number (the values in words where even they are
+    too wide), every variant on one line of each."""
+    import io
+
+    from rich.console import Console
+
+    import supplyline.cli as cli
+
+    variants = make_variants(sl.load("tutorial"), [parse_vary(o) for o in options])
+    record: dict[str, Any] = {"status": "ok", "delivered_t": 1234.5, "shortfall_t": 12.3,
+                              "mobilized_t": 1300.0, "labour_days": 16360.0}
+    expected = ["1,234.5", "12.3", "1,300.0", "16,360"]
+    if simulated:
+        record.update(sim_p_any_shortfall=0.95, sim_shortfall_t=13.7)
+        expected += ["0.95", "13.7"]
+    records = {v.index: record for v in variants}
+    records[1] = {"status": "failed"}
+    console = Console(file=io.StringIO(), width=80, record=True)
+    monkeypatch.setattr(cli, "stdout", console)
+    cli._print_sweep(variants, records, {v.index: f"#{v.index}" for v in variants})
+    lines = console.export_text().splitlines()
+    assert max(len(line) for line in lines) <= 80, "\n".join(lines)
+    assert not any(line.lstrip().startswith("•") for line in lines), "\n".join(lines)
+    figures = [line.split() for line in lines if re.match(r"\d+ .*1,234\.5", line)]
+    assert [row[0] for row in figures] == [str(v.index) for v in variants if v.index != 1]
+    assert all(row[-len(expected):] == expected for row in figures)
+    if simulated:
+        assert any(line.startswith("P(short): share of the simulations") for line in lines)
+    assert any(re.match(r"1 .*failed", line) for line in lines)
+    # Each variant's values are said too.
+    shown = "\n".join(lines)
+    for v in variants:
+        assert re.search(rf"^{v.index} ", shown, re.M)
+
+
 def test_a_solver_that_cannot_run_is_named_as_written() -> None:
     """sweep --solver cuopt said "solver <Solver.cuopt: 'cuopt'> cannot run here"."""
     from supplyline.errors import PlanError
@@ -219,6 +266,47 @@ def test_checking_the_variants_reports_its_progress() -> None:
                              [parse_vary("modes.porter.payload_kg=15:30:5")], "tutorial",
                              progress=lambda done, total: seen.append((done, total)))
     assert seen == [(i + 1, len(variants)) for i in range(len(variants))]
+
+
+def test_variants_are_checked_up_front_but_not_kept() -> None:
+    """A sweep of 90,000 variants held every validated scenario (3.3 GB) before it ran:
+    each is still validated before anything runs, but only its values are kept, and its
+    scenario is built again when it is asked for."""
+    import gc
+
+    def live_scenarios() -> int:
+        gc.collect()
+        return sum(isinstance(o, sl.Scenario) for o in gc.get_objects())
+
+    base = sl.load("tutorial")
+    before = live_scenarios()
+    variants = make_variants(base, [parse_vary("modes.porter.payload_kg=15:30:1"),
+                                    parse_vary("modes.bicycle.payload_kg=100,120")],
+                             "tutorial", days=5)
+    assert len(variants) == 32
+    assert live_scenarios() == before  # none kept, whatever the number of variants
+    from supplyline.sweep.vary import Variants
+
+    assert isinstance(variants, Variants)
+    # Made when asked for, in the order of the combinations, from the front or the back.
+    assert variants[3].settings == {"modes.porter.payload_kg": 16,
+                                    "modes.bicycle.payload_kg": 120}
+    assert variants[-1].index == 31 and [v.index for v in variants[2:4]] == [2, 3]
+    assert [v.settings for v in variants] == [variants[i].settings for i in range(32)]
+    with pytest.raises(IndexError):
+        variants[32]
+    # The scenario, validated and cut to its days, as a variant kept whole gave it.
+    scenario = variants[3].scenario
+    assert (scenario.modes[0].payload_kg, scenario.modes[1].payload_kg) == (16, 120)
+    assert scenario.days == 5 and scenario.routes == base.routes
+    del scenario
+    assert live_scenarios() == before
+    # A problem in any one combination is still said before anything runs.
+    with pytest.raises(VaryError, match="end=2024-11-10"):
+        make_variants(base, [parse_vary("threats.air[0].windows[0].start=2024-11-01,"
+                                        "2024-11-20"),
+                             parse_vary("threats.air[0].windows[0].end=2024-11-30,"
+                                        "2024-11-10")])
 
 
 def test_a_field_that_does_not_exist_is_said_once_not_once_per_value() -> None:
@@ -381,9 +469,12 @@ def test_a_sweep_gives_the_figures_of_the_plans_made_one_by_one(
         same_figures(row.to_dict(), one_by_one[v.index])
 
 
+@pytest.mark.parametrize("per_worker", [None, 1])
 def test_a_killed_worker_loses_nothing_and_counts_nothing_twice(
         client: Any, eight: list[Any], one_by_one: dict[int, dict[str, Any]],
-        tmp_path: Path) -> None:
+        tmp_path: Path, per_worker: int | None, monkeypatch: pytest.MonkeyPatch) -> None:
+    if per_worker is not None:  # a few variants in flight, the others handed over later
+        monkeypatch.setattr("supplyline.sweep.run.IN_FLIGHT_PER_WORKER", per_worker)
     pids = client.run(os.getpid)
     killed: list[list[str]] = []
 
@@ -404,6 +495,61 @@ def test_a_killed_worker_loses_nothing_and_counts_nothing_twice(
     for v in eight:
         same_figures(table.loc[v.index].to_dict(), one_by_one[v.index])
     client.wait_for_workers(2, timeout=60)
+
+
+def test_only_a_few_variants_per_worker_are_in_flight(
+        client: Any, eight: list[Any], one_by_one: dict[int, dict[str, Any]],
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every variant was handed to Dask at once (90,000 tasks, each with its scenario); a
+    few per worker are, the next as each one ends, and every variant is run once."""
+    monkeypatch.setattr("supplyline.sweep.run.IN_FLIGHT_PER_WORKER", 1, raising=False)
+    seen: list[int] = []
+
+    def count_tasks(_record: dict[str, Any]) -> None:
+        seen.append(sum(str(key).startswith("supplyline-variant-") for key in client.futures))
+
+    result = run_sweep(eight, tmp_path / "s.parquet", client=client, on_result=count_tasks)
+    assert len(seen) == 8 and max(seen) <= 2 + 1  # (2 workers; the one just ended)
+    table = read_table(tmp_path / "s.parquet")
+    for v in eight:
+        same_figures(result.records[v.index], one_by_one[v.index])
+        same_figures(table.loc[v.index].to_dict(), one_by_one[v.index])
+
+
+def test_every_column_says_its_unit_and_what_it_is(client: Any, tmp_path: Path) -> None:
+    """The table's columns had no units: a reader of the file could not tell tonnes from
+    kilograms, or a share from a percentage."""
+    import pyarrow.parquet as pq
+
+    from supplyline.sweep.run import table_schema
+
+    variants = make_variants(sl.load("tutorial"), [
+        parse_vary("modes.porter.payload_kg=20"),
+        parse_vary("threats.air[0].windows[*].day_probability=0.3")], "tutorial", days=5)
+    run_sweep(variants, tmp_path / "u.parquet", client=client)
+    schema = pq.read_schema(tmp_path / "u.parquet")
+    said = {f.name: {k.decode(): v.decode() for k, v in (f.metadata or {}).items()}
+            for f in schema}
+    for name, about in said.items():
+        assert set(about) == {"units", "description"} and about["description"], name
+        assert "\n" not in about["description"], name
+    units = {name: about["units"] for name, about in said.items()}
+    assert units["delivered_t"] == units["mobilized_t"] == units["shortfall_t"] == "t"
+    assert units["shortfall_days"] == "day" and units["labour_days"] == "person-day"
+    assert units["max_burden"] == "1" and "fraction" in said["max_burden"]["description"]
+    assert units["route_tonnes"] == "t" and units["route_days_at_capacity"] == "day"
+    assert units["wall_s"] == units["solve_seconds"] == "s"
+    assert units["status"] == units["label"] == ""
+    # A varied value takes its field's unit and description from the schema.
+    assert units["modes.porter.payload_kg"] == "kg"
+    assert "what one unit carries" in said["modes.porter.payload_kg"]["description"]
+    assert units["threats.air[0].windows[*].day_probability"] == "1/day"
+    # What the variants share is still there.
+    assert b"supplyline.sweep" in (schema.metadata or {})
+    simulated = table_schema(variants, simulated=True)
+    assert simulated.field("sim_shortfall_t").metadata[b"units"] == b"t"
+    assert simulated.field("sim_p_any_shortfall").metadata[b"units"] == b"1"
+    assert all(f.metadata and f.metadata[b"description"] for f in simulated)
 
 
 def test_a_failed_variant_is_reported_and_the_others_go_on(client: Any,
@@ -484,15 +630,26 @@ def test_the_documented_sweep_runs_as_written(client: Any, tmp_path: Path,
         assert wrong.exit_code == 2 and line in wrong.output.replace("\n", "")
 
 
-def test_simulations_join_the_table_with_one_seed_for_all(client: Any,
-                                                          tmp_path: Path) -> None:
+def test_simulations_join_the_table_with_one_seed_for_all(
+        client: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from rich.console import Console
+
+    import supplyline.cli as cli
+
+    monkeypatch.setattr(cli, "stdout", Console(width=80, highlight=False))
+    monkeypatch.chdir(tmp_path)  # (the closing line names the table written)
     out = tmp_path / "s.parquet"
     result = runner.invoke(app, [
         "sweep", "tutorial", "--vary", "threats.air[0].windows[*].day_probability=0.1,0.6",
+        "--vary", "modes.porter.payload_kg=25",
         "--simulate", "40", "--seed", "5", "--scheduler", client.scheduler.address,
-        "--out", str(out)])
+        "--out", out.name])
     assert result.exit_code == 0, result.output
     assert "P(short)" in result.output
+    # At 80 columns, a table, not a list per variant.
+    lines = result.stdout.splitlines()
+    assert max(len(line) for line in lines) <= 80 and "P(short)" in result.stdout
+    assert not any(line.lstrip().startswith("•") for line in lines), result.stdout
     table = pd.read_parquet(out).set_index("variant").sort_index()
     variants = make_variants(sl.load("tutorial"), [
         parse_vary("threats.air[0].windows[*].day_probability=0.1,0.6")], "tutorial")

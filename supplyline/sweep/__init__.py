@@ -9,6 +9,7 @@ Dask, into one Parquet table of inputs and key figures.
 from supplyline.sweep.run import SweepError, SweepOptions, SweepResult, run_sweep
 from supplyline.sweep.vary import (
     Variant,
+    Variants,
     Vary,
     VaryError,
     VaryProblem,
@@ -21,6 +22,7 @@ __all__ = [
     "SweepOptions",
     "SweepResult",
     "Variant",
+    "Variants",
     "Vary",
     "VaryError",
     "VaryProblem",

@@ -6,11 +6,19 @@ simulates the plan under the scenario's threats) and returns its record: the val
 key figures (:func:`supplyline.report.compare.plan_record`) and the simulation's
 (``sim_`` figures). A variant that fails is recorded with its reason; the others go on.
 
+Variants are handed to Dask a few at a time (:data:`IN_FLIGHT_PER_WORKER` per worker), each as
+the values that make it: its worker builds its scenario and plans it, so that neither the
+scheduler nor this process holds more than a few variants at once, however many the sweep has.
+
 Results are written to the table as they arrive, in batches (one Parquet row group each), and
 kept by variant number: a task whose worker died is run again by Dask on another worker, and
 whatever happens, each variant is written once. Rows are in the order the variants finished;
 sort by ``variant`` for the order of the combinations. An interrupted sweep (Ctrl-C) keeps the
 variants finished so far.
+
+Every column of the table carries its unit and a one-line description in its Arrow field
+metadata (``units`` and ``description``; :data:`COLUMNS`): what a reader of the file needs to
+know what each figure is.
 
 The cluster is a local one (worker processes on this machine, one thread each) unless a
 running Dask scheduler's address is given; its workers need supplyline installed.
@@ -34,17 +42,22 @@ from typing import TYPE_CHECKING, Any
 from supplyline.errors import SupplylineError
 from supplyline.report.compare import KPIS, MAPS, plan_record
 from supplyline.scenario.schema import Scenario
-from supplyline.sweep.vary import Value, Variant, shown_value
+from supplyline.sweep.vary import Value, Variant, Variants, shown_value
 
 if TYPE_CHECKING:
     import pyarrow as pa
     from distributed import Client
 
-__all__ = ["SweepError", "SweepOptions", "SweepResult", "run_sweep", "run_variant",
+__all__ = ["COLUMNS", "SweepError", "SweepOptions", "SweepResult", "run_sweep", "run_variant",
            "settings_words", "sweep_settings"]
 
 #: Seconds allowed to reach a running scheduler.
 CONNECT_TIMEOUT_S = 20
+#: Variants handed to Dask at once, per worker: enough to keep every worker busy while the
+#: results of the others come back, few enough that a sweep's size does not matter.
+IN_FLIGHT_PER_WORKER = 4
+#: Seconds between two counts of the cluster's workers (a scheduler's may come and go).
+WORKERS_EVERY_S = 5.0
 
 
 class SweepError(SupplylineError):
@@ -148,14 +161,19 @@ def settings_words(settings: Mapping[str, Any]) -> str:
     return words + f"; supplyline {settings['supplyline']}."
 
 
-def run_variant(index: int, scenario: Scenario, options: SweepOptions) -> dict[str, Any]:
+def run_variant(index: int, scenario: Scenario | Callable[[], Scenario],
+                options: SweepOptions) -> dict[str, Any]:
     """Plan one variant; its record, ``status`` ``failed`` with the reason when no plan could
-    be made (never an exception: one variant must not stop the others)."""
+    be made (never an exception: one variant must not stop the others). ``scenario`` is the
+    variant's scenario or what builds it (:attr:`~supplyline.sweep.vary.Variant.build`),
+    built here, on the worker."""
     from supplyline.plan import plan
 
     started = time.perf_counter()
     record: dict[str, Any] = {"variant": index}
     try:
+        if not isinstance(scenario, Scenario):
+            scenario = scenario()
         result = plan(scenario, replay=options.replay, solver=options.solver,
                       time_limit_s=options.time_limit_s, step_days=options.step_days)
         record.update(plan_record(result), status="ok", error=None)
@@ -174,6 +192,61 @@ def run_variant(index: int, scenario: Scenario, options: SweepOptions) -> dict[s
 
 
 # -- the table -------------------------------------------------------------------------------
+
+#: What each column of the table holds, written in its Arrow field metadata: (``units``,
+#: ``description``). ``units`` is ``""`` for text and numbers that are no quantity (the
+#: variant's number), ``1`` for fractions, probabilities and counts; a map's units are
+#: those of its values. A varied path's column takes the unit and description of the
+#: schema's field (:attr:`~supplyline.sweep.vary.Variants.about`).
+COLUMNS: dict[str, tuple[str, str]] = {
+    "variant": ("", "the variant's number: its place among the combinations, from 0"),
+    "label": ("", "the variant's values, PATH=VALUE separated by commas"),
+    "status": ("", "ok, or failed when no plan could be made"),
+    "error": ("", "why the variant failed; empty when it planned"),
+    "demand_t": ("t", "the fronts' demand over the horizon"),
+    "delivered_t": ("t", "consumed at the fronts over the horizon"),
+    "shortfall_t": ("t", "demand not met at the fronts over the horizon"),
+    "shortfall_days": ("day", "days on which some front is short of some commodity"),
+    "mobilized_t": ("t", "given by the localities over the horizon"),
+    "eaten_on_way_t": ("t", "rations eaten on the way: on trips, waiting, going home, and by "
+                            "road-work and repair crews"),
+    "labour_days": ("person-day", "labour of carriers (in service and going home), road "
+                                  "works and repair crews"),
+    "wounded_late_person_days": ("person-day", "days the wounded spend beyond their time "
+                                               "limit away from a hospital"),
+    "max_burden": ("1", "the largest share any locality gave of what it could give, food or "
+                        "labour (a fraction: 0.8 is 80 %)"),
+    "objective": ("1", "the LP's objective: its weighted penalties and costs, a score to "
+                       "compare plans of one scenario"),
+    "columns": ("1", "the LP's columns (variables)"),
+    "rows": ("1", "the LP's rows (constraints)"),
+    "build_seconds": ("s", "time to build the LP"),
+    "solve_seconds": ("s", "time to solve the LP"),
+    "wall_s": ("s", "time the variant took on its worker: building, planning, simulating"),
+    "solver_note": ("", "what the solver said of its solution, if anything"),
+    "mobilized_by_region_t": ("t", "given over the horizon per region tag of the localities"),
+    "delivered_by_commodity_t": ("t", "consumed at the fronts per commodity"),
+    "shortfall_by_commodity_t": ("t", "demand not met at the fronts per commodity"),
+    "route_tonnes": ("t", "cargo dispatched per route, both directions"),
+    "route_days_at_capacity": ("day", "days each route is used to its capacity in some "
+                                      "direction"),
+    "carriers_recruited": ("unit", "units recruited per mode over the plan"),
+    "sim_runs": ("1", "simulations of the plan under the scenario's threats"),
+    "sim_p_any_shortfall": ("1", "share of the simulations with any shortfall"),
+    "sim_p_any_shortfall_se": ("1", "standard error of sim_p_any_shortfall"),
+    "sim_shortfall_t": ("t", "mean shortfall over the simulations"),
+    "sim_shortfall_t_se": ("t", "standard error of sim_shortfall_t"),
+    "sim_shortfall_p90_t": ("t", "90th percentile of the simulations' shortfall"),
+    "sim_shortfall_cvar95_t": ("t", "mean shortfall of the worst 5 % of the simulations"),
+    "sim_delivered_t": ("t", "mean delivered at the fronts over the simulations"),
+    "sim_destroyed_t": ("t", "mean cargo destroyed by the threats over the simulations"),
+    "sim_labour_days": ("person-day", "mean labour over the simulations"),
+    "sim_seconds": ("s", "time the simulations took"),
+}
+
+
+def _described(field: pa.Field, units: str, description: str) -> pa.Field:
+    return field.with_metadata({"units": units, "description": description})
 
 
 def _value_type(values: Sequence[Value]) -> pa.DataType:
@@ -201,13 +274,17 @@ def _is_date(text: str) -> bool:
 def table_schema(variants: Sequence[Variant], simulated: bool = False) -> pa.Schema:
     """The columns: ``variant``, ``label``, one per path varied, ``status``, ``error``, the
     key figures, the per-name figures (maps) and the times; with ``simulated``, the
-    simulation's figures (``sim_runs`` and :data:`SIMULATED`)."""
+    simulation's figures (``sim_runs`` and :data:`SIMULATED`). Each field's metadata holds
+    its ``units`` and ``description`` (:data:`COLUMNS`)."""
     import pyarrow as pa
 
-    paths = list(variants[0].settings) if variants else []
+    values = _path_values(variants)
+    about = variants.about if isinstance(variants, Variants) else {}
     fields = [pa.field("variant", pa.int64()), pa.field("label", pa.string())]
-    for path in paths:
-        fields.append(pa.field(path, _value_type([v.settings[path] for v in variants])))
+    for path, taken in values.items():
+        units, words = about.get(path, ("", ""))
+        fields.append(_described(pa.field(path, _value_type(taken)), units,
+                                 f"the value varied at {path}" + (f": {words}" if words else "")))
     fields += [pa.field("status", pa.string()), pa.field("error", pa.string())]
     fields += [pa.field(key, pa.float64()) for key, _label, _digits in KPIS]
     fields += [pa.field("objective", pa.float64()), pa.field("columns", pa.int64()),
@@ -220,7 +297,17 @@ def table_schema(variants: Sequence[Variant], simulated: bool = False) -> pa.Sch
     if simulated:
         fields.append(pa.field("sim_runs", pa.int64()))
         fields += [pa.field(name, pa.float64()) for name, _where in SIMULATED]
-    return pa.schema(fields)
+    return pa.schema([_described(f, *COLUMNS[f.name]) if f.name in COLUMNS and f.name
+                      not in values else f for f in fields])
+
+
+def _path_values(variants: Sequence[Variant]) -> dict[str, Sequence[Value]]:
+    """The values each varied path takes: the options' (a lazy sequence of variants is not
+    gone through), or those of every variant given."""
+    if isinstance(variants, Variants):
+        return dict(variants.values)
+    paths = list(variants[0].settings) if variants else []
+    return {path: [v.settings[path] for v in variants] for path in paths}
 
 
 def _row(record: dict[str, Any], variant: Variant, schema: pa.Schema) -> dict[str, Any]:
@@ -349,7 +436,8 @@ def run_sweep(
     Parameters
     ----------
     variants:
-        The validated variants (:func:`~supplyline.sweep.vary.make_variants`).
+        The validated variants (:func:`~supplyline.sweep.vary.make_variants`), handed to
+        Dask a few at a time as they are gone through (each built on its worker).
     out:
         The Parquet file; written in place of any file of that name once the sweep ends
         (interrupted or not).
@@ -389,13 +477,16 @@ def run_sweep(
         raise ValueError(f"out: expected a file ending in .parquet, got {str(out)!r}")
     distributed = _dask()
     options = options or SweepOptions()
-    by_index = {v.index: v for v in variants}
-    if len(by_index) != len(variants):
-        raise ValueError("variants must have distinct indices")
+    if not isinstance(variants, Variants):  # (a sweep's own are numbered once each)
+        indices = {v.index for v in variants}
+        if len(indices) != len(variants):
+            raise ValueError("variants must have distinct indices")
+        del indices
     schema = table_schema(variants, simulated=options.simulate is not None)
     settings = sweep_settings(variants, options, source)
     schema = schema.with_metadata({"supplyline.sweep": json.dumps(settings)})
     records: dict[int, dict[str, Any]] = {}
+    failed_count = 0
     started = time.perf_counter()
     interrupted = False
     n_workers = 0
@@ -404,34 +495,56 @@ def run_sweep(
         writer = _Writer(handle, schema, batch)
         try:
             with _given_or_own(client, scheduler, workers, len(variants)) as dask:
-                n_workers = len(dask.scheduler_info().get("workers", {}))
+                n_workers = _worker_count(dask)
                 token = uuid.uuid4().hex[:8]
-                futures = {
-                    dask.submit(run_variant, v.index, v.scenario, options, pure=False,
-                                key=f"supplyline-variant-{v.index}-{token}"): v.index
-                    for v in variants
-                }
+                waiting = iter(variants)
+                # The variants handed to Dask and not yet back, by their task.
+                in_flight: dict[Any, Variant] = {}
+                done = distributed.as_completed()
+                counted_at = time.monotonic()
+
+                def hand_over() -> None:
+                    """Hand variants to Dask until a few per worker are in flight."""
+                    while len(in_flight) < IN_FLIGHT_PER_WORKER * max(1, n_workers):
+                        v = next(waiting, None)
+                        if v is None:
+                            return
+                        future = dask.submit(run_variant, v.index, v.build, options,
+                                             pure=False,
+                                             key=f"supplyline-variant-{v.index}-{token}")
+                        in_flight[future] = v
+                        done.add(future)
+
                 try:
-                    for future in distributed.as_completed(futures):
-                        index = futures[future]
-                        record = _outcome(future, index)
-                        if index in records:  # never counted twice
+                    hand_over()
+                    for future in done:
+                        variant = in_flight.pop(future)
+                        record = _outcome(future, variant.index)
+                        if time.monotonic() - counted_at > WORKERS_EVERY_S:
+                            n_workers = max(n_workers, _worker_count(dask))
+                            counted_at = time.monotonic()
+                        hand_over()
+                        if variant.index in records:  # never counted twice
                             continue
-                        records[index] = record
-                        writer.add(_row(record, by_index[index], schema))
+                        records[variant.index] = record
+                        failed_count += record["status"] != "ok"
+                        writer.add(_row(record, variant, schema))
                         if on_result is not None:
                             on_result(record)
                         if progress is not None:
-                            failed = sum(r["status"] != "ok" for r in records.values())
-                            progress(len(records), failed, len(variants))
+                            progress(len(records), failed_count, len(variants))
                 except KeyboardInterrupt:
                     interrupted = True
-                    dask.cancel(list(futures))  # type: ignore[no-untyped-call]
+                    dask.cancel(list(in_flight))  # type: ignore[no-untyped-call]
         finally:
             writer.close()
     failed = {i: str(r["error"]) for i, r in records.items() if r["status"] != "ok"}
     return SweepResult(records, out, time.perf_counter() - started, n_workers, interrupted,
                        len(variants), failed, settings)
+
+
+def _worker_count(dask: Client) -> int:
+    return len(dask.scheduler_info().get("workers", {}))
 
 
 @contextmanager

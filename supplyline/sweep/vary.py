@@ -17,22 +17,29 @@ Each variant is the scenario's data with its values set, validated by the same s
 cross-reference checks as a file (:func:`supplyline.scenario.load.validate_data`); a problem
 is reported with the option that caused it and, where the file has one, the line of the
 value it replaces. Nothing runs until every variant is valid.
+
+The variants are a lazy sequence (:class:`Variants`): every combination is validated once, up
+front, and its scenario dropped; a variant's scenario is built again from its values when it
+is asked for (:attr:`Variant.scenario`, or on the worker that plans it), so that a sweep of
+90,000 variants holds the data of one scenario, not of 90,000.
 """
 
 from __future__ import annotations
 
 import copy
 import datetime as dt
+import functools
 import itertools
 import math
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from importlib.resources import files
 from pathlib import Path
-from typing import Any
+from typing import Any, overload
 
 from supplyline.errors import Problem, SupplylineError
+from supplyline.scenario._describe import fields_by_key, target_at
 from supplyline.scenario._yaml_lines import Locations, Spot, dotted, read_yaml, shown
 from supplyline.scenario._yaml_lines import Path as DataPath
 from supplyline.scenario.load import builtin_names, validate_data
@@ -50,6 +57,7 @@ from supplyline.scenario.whatif import first_days
 __all__ = [
     "MAX_VARIANTS",
     "Variant",
+    "Variants",
     "Vary",
     "VaryError",
     "VaryProblem",
@@ -113,12 +121,19 @@ class VaryError(SupplylineError):
 
 @dataclass(frozen=True)
 class Variant:
-    """One combination of values: its number in the sweep, the values by path, and the
-    validated scenario."""
+    """One combination of values: its number in the sweep, the values by path, and how to
+    make its validated scenario (the scenario itself, or what builds it)."""
 
     index: int
     settings: dict[str, Value]
-    scenario: Scenario = field(repr=False, compare=False)
+    build: Scenario | Callable[[], Scenario] = field(repr=False, compare=False)
+
+    @property
+    def scenario(self) -> Scenario:
+        """The validated scenario, cut to the sweep's days. A variant of
+        :func:`make_variants` builds it anew each time it is asked for (a few ms) and keeps
+        none: hold on to it where it is needed twice."""
+        return self.build if isinstance(self.build, Scenario) else self.build()
 
     @property
     def label(self) -> str:
@@ -322,11 +337,124 @@ def _as_vary_problems(option: str, problems: list[Problem]) -> list[VaryProblem]
     return [VaryProblem(option, p.field, p.expected, p.got, p.file, p.line) for p in problems]
 
 
+@dataclass(frozen=True, eq=False)
+class _Build:
+    """What makes a variant's scenario from its values: the scenario's data and the places
+    each option sets. Small and picklable, so that a variant is built where it is planned
+    (a Dask worker) rather than kept."""
+
+    data: dict[str, Any]
+    steps: tuple[tuple[Step, ...], ...]
+    targets: tuple[tuple[DataPath, ...], ...]
+    file: str
+    days: int | None = None
+    replay: str | None = None
+
+    def data_of(self, values: Sequence[Value],
+                which: Sequence[int]) -> tuple[dict[str, Any], list[DataPath]]:
+        """The data with the values of the options ``which`` set, and the paths changed."""
+        data = copy.deepcopy(self.data)
+        changed: list[DataPath] = []
+        for i, value in zip(which, values, strict=True):
+            resolve(data, self.steps[i])  # adds a left-out section where the path needs one
+            for path in self.targets[i]:
+                assign(data, path, value)
+                changed.append(path)
+        return data, changed
+
+    def __call__(self, values: tuple[Value, ...]) -> Scenario:
+        """The validated scenario of one combination (one value per option), cut to the
+        days. It was validated when the variants were made: a problem now is a bug."""
+        data, _changed = self.data_of(values, range(len(values)))
+        valid, problems = validate_data(data, Locations(), self.file, unused=False,
+                                        replay=self.replay)
+        if valid is None:
+            raise SupplylineError(f"a variant checked before no longer validates: "
+                                  f"{problems[0] if problems else 'no scenario'}")
+        return first_days(valid, self.days)
+
+
+class Variants(Sequence[Variant]):
+    """Every combination of the options' values, in order (the last option's values change
+    fastest), each made when asked for: variant ``i`` is ``variants[i]``, and its scenario is
+    built only when :attr:`Variant.scenario` is read (or by the worker that plans it).
+    Memory does not grow with the number of variants.
+
+    Attributes
+    ----------
+    paths:
+        The paths varied, in the order of the options.
+    values:
+        The values of each path (the options' values, each once).
+    about:
+        The unit (``""`` when none) and description of each path's value, from the schema.
+    """
+
+    def __init__(self, varies: Sequence[Vary], build: _Build,
+                 about: dict[str, tuple[str, str]] | None = None) -> None:
+        self.paths = tuple(vary.path for vary in varies)
+        self.values = {vary.path: vary.values for vary in varies}
+        self.about = about or {}
+        self._choices = tuple(vary.values for vary in varies)
+        self._build = build
+        self._count = math.prod(len(values) for values in self._choices)
+
+    def __len__(self) -> int:
+        return self._count
+
+    @overload
+    def __getitem__(self, index: int) -> Variant: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[Variant]: ...
+
+    def __getitem__(self, index: int | slice) -> Variant | list[Variant]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(self._count))]
+        if index < 0:
+            index += self._count
+        if not 0 <= index < self._count:
+            raise IndexError(f"variant {index} of {self._count}")
+        chosen: list[Value] = []
+        rest = index
+        for values in reversed(self._choices):
+            rest, k = divmod(rest, len(values))
+            chosen.append(values[k])
+        return self._variant(index, tuple(reversed(chosen)))
+
+    def __iter__(self) -> Iterator[Variant]:
+        for index, values in enumerate(itertools.product(*self._choices)):
+            yield self._variant(index, values)
+
+    def __repr__(self) -> str:
+        return f"<Variants: {self._count:,} of {', '.join(self.paths)}>"
+
+    def _variant(self, index: int, values: tuple[Value, ...]) -> Variant:
+        return Variant(index, dict(zip(self.paths, values, strict=True)),
+                       functools.partial(self._build, values))
+
+
+def _about(path: DataPath) -> tuple[str, str]:
+    """The unit of the value at ``path`` and its field's description, from the schema
+    (a mapping's entry, ``stock_kg.rice``, is described by its field, ``stock_kg``)."""
+    target = target_at(path)
+    if target is None or target.owner is None:
+        return "", ""
+    fields = fields_by_key(target.owner)
+    for part in reversed(target.path):
+        if isinstance(part, str) and part in fields:
+            return target.unit, str(fields[part][1].description or "")
+    return target.unit, ""
+
+
 def make_variants(scenario: Scenario, varies: Sequence[Vary],
                   source: str | Path | None = None, days: int | None = None,
                   replay: str | None = None,
-                  progress: Callable[[int, int], None] | None = None) -> list[Variant]:
-    """Every combination of the options' values, each a validated scenario.
+                  progress: Callable[[int, int], None] | None = None) -> Variants:
+    """Every combination of the options' values, each validated as a file would be.
+
+    Every combination is validated here, before anything runs, and its scenario dropped:
+    the :class:`Variants` returned build each one again when it is asked for.
 
     Parameters
     ----------
@@ -345,6 +473,12 @@ def make_variants(scenario: Scenario, varies: Sequence[Vary],
         more giving than its localities can give is refused with the others' problems.
     progress:
         Called with (combinations checked, of all) as each is validated (a few ms each).
+
+    Returns
+    -------
+    Variants
+        Every combination, in the order of :func:`itertools.product` over the options'
+        values, each made (and its scenario built) when asked for.
 
     Raises
     ------
@@ -387,16 +521,8 @@ def make_variants(scenario: Scenario, varies: Sequence[Vary],
                                     f"at most {MAX_VARIANTS:,} variants", f"{count:,}"))
         raise VaryError(problems)
 
-    def build(values: Sequence[Value], which: Sequence[int]) -> tuple[dict[str, Any],
-                                                                      list[DataPath]]:
-        data = copy.deepcopy(base.data)
-        changed: list[DataPath] = []
-        for i, value in zip(which, values, strict=True):
-            resolve(data, varies[i].steps)  # adds a left-out section where the path needs one
-            for path in targets[i]:
-                assign(data, path, value)
-                changed.append(path)
-        return data, changed
+    made = _Build(base.data, tuple(vary.steps for vary in varies),
+                  tuple(tuple(paths) for paths in targets), base.file, days, replay)
 
     # Each value alone: a bad value is reported once, with its own option.
     for i, vary in enumerate(varies):
@@ -405,7 +531,7 @@ def make_variants(scenario: Scenario, varies: Sequence[Vary],
         said: set[tuple[str, str, str]] = set()  # a wrong field is wrong for every value
         alike: dict[tuple[str, str], list[str]] = {}  # values refused for the same reason
         for value in vary.values:
-            data, changed = build([value], [i])
+            data, changed = made.data_of([value], [i])
             # (Whether the replay can be given depends on the other values too: it is
             # checked on the combinations.)
             _scenario, found_problems = _validate(data, base, changed, None)
@@ -423,24 +549,23 @@ def make_variants(scenario: Scenario, varies: Sequence[Vary],
                     f"{len(rest):,} more values refused alike ({rest[0]} to {rest[-1]})"))
     if problems:
         raise VaryError(problems)
-    variants: list[Variant] = []
     everything = list(range(len(varies)))
     for index, values in enumerate(itertools.product(*(v.values for v in varies))):
         if progress is not None:
             progress(index + 1, count)
-        data, changed = build(values, everything)
-        settings = {v.path: value for v, value in zip(varies, values, strict=True)}
+        data, changed = made.data_of(values, everything)
         valid, found_problems = _validate(data, base, changed, replay)
-        label = ", ".join(f"{p}={shown_value(v)}" for p, v in settings.items())
+        label = ", ".join(f"{v.path}={shown_value(value)}"
+                          for v, value in zip(varies, values, strict=True))
         if valid is None:
             problems += _as_vary_problems(label, found_problems)
             continue
         if days is not None and days > valid.days:
             problems.append(VaryProblem(label, "--days", f"at most the variant's horizon "
                                         f"({valid.days} days)", str(days)))
-            continue
-        # Validated whole, as its file would be, then cut to its first days.
-        variants.append(Variant(index, settings, first_days(valid, days)))
+    # Each was validated whole, as its file would be; it is cut to its first days when it is
+    # built again (Variant.scenario).
     if problems:
         raise VaryError(problems)
-    return variants
+    return Variants(varies, made, {vary.path: _about(paths[0])
+                                   for vary, paths in zip(varies, targets, strict=True)})
