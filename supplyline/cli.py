@@ -27,6 +27,7 @@ import json
 import math
 import os
 import sys
+import tempfile
 import textwrap
 import threading
 import time
@@ -538,6 +539,13 @@ def _check_parent(folder: Path, target: Path, option: str, json_output: bool) ->
         why = "a file, not a folder" if not folder.is_dir() else "not writable"
         fail("output", f"{option}: cannot write {target}: {folder} is {why}", EXIT_BAD_INPUT,
              json_output, path=str(target))
+    try:  # what the permissions do not say (a read-only mount, /proc, or as root)
+        with tempfile.TemporaryFile(dir=folder):
+            pass
+    except OSError as error:
+        fail("output", f"{option}: cannot write {target}: {folder} takes no new files "
+                       f"({error.strerror or error})", EXIT_BAD_INPUT, json_output,
+             path=str(target))
 
 
 def _check_export(folder: Path | None, json_output: bool) -> None:

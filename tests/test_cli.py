@@ -203,6 +203,20 @@ def test_an_out_file_that_is_a_folder_is_said_before_planning(tmp_path: Path) ->
     assert "kpis" not in json.loads(result.stdout)  # nothing was planned
 
 
+@pytest.mark.skipif(not Path("/proc/self").is_dir(), reason="needs Linux's /proc")
+@pytest.mark.parametrize("command", [["report", "tutorial", "--out", "/proc/x.html"],
+                                     ["simulate", "tutorial", "--runs", "10",
+                                      "--export", "/proc/sim"]])
+def test_a_folder_that_takes_no_files_is_said_before_any_work(command: list[str]) -> None:
+    """/proc passes a check of permissions as root (as a read-only mount may): `report`
+    planned and `simulate` ran every run before they found they could not write."""
+    result = runner.invoke(app, [*command, "--json"])
+    assert result.exit_code == 2, result.output
+    error = json.loads(result.stdout)["error"]
+    assert error["kind"] == "output" and "/proc takes no new files" in error["message"]
+    assert set(json.loads(result.stdout)) == {"ok", "error"}  # nothing was planned or run
+
+
 def test_show_bad_file_exits_2(bad_file: tuple[Path, str]) -> None:
     result = runner.invoke(app, ["show", str(bad_file[0])])
     assert result.exit_code == 2
