@@ -882,6 +882,9 @@ def layout(plan: Plan) -> Layout:
                  if region[0] <= x <= region[2] and region[1] <= y <= region[3]}
     labeller = Labeller(map_width, height, points)
     labeller.boxes.append(box)
+    # Nor may a name of a place outside the magnified area sit in its frame, where it reads
+    # as the name of a place inside (Son La's, under Dien Bien Phu's symbol).
+    labeller.boxes.append(region)
     symbols = _places_layer(plan, size_t, xy, labeller,
                             named=set(range(net.n_places)) - in_region)
     # The inset: the same drawing, magnified, named by its own labeller (numbers shared).

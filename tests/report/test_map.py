@@ -376,6 +376,14 @@ def test_a_crowded_front_gets_a_magnified_inset(valley_doc: Doc, valley_plan: sl
     # The inset does not cover any place of the main map.
     x1, y1, x2, y2 = lay.inset.box
     assert not any(x1 - 12 < x < x2 + 12 and y1 - 12 < y < y2 + 12 for x, y in lay.xy)
+    # Nor does a name of the main map sit in the magnified area's frame, where it reads as
+    # the name of a place inside (the built-in map's Son La, under Dien Bien Phu): the frame
+    # is an obstacle to names as the inset is.
+    r1, s1, r2, s2 = region = lay.inset.region
+    assert region in lay.labeller.boxes
+    for spot in lay.labeller.placed.values():
+        b1, c1, b2, c2 = spot.box
+        assert b2 <= r1 or b1 >= r2 or c2 <= s1 or c1 >= s2
 
 
 def test_long_mode_and_place_names_are_never_cut_on_the_page(valley_doc: Doc) -> None:
