@@ -44,9 +44,12 @@ from rich.text import Text
 from typer.core import TyperGroup
 
 try:  # recent Typer runs on its own copy of Click, and raises that copy's exceptions
-    from typer._click.exceptions import ClickException
+    from typer._click.exceptions import BadParameter, ClickException
 except ImportError:  # pragma: no cover - older Typer runs on Click itself
-    from click.exceptions import ClickException  # type: ignore[assignment]
+    from click.exceptions import (  # type: ignore[assignment]
+        BadParameter,
+        ClickException,
+    )
 
 from supplyline import __version__
 from supplyline.errors import Problem, ReplayError, ScenarioError
@@ -112,6 +115,14 @@ class _Commands(TyperGroup):
             return super().invoke(ctx)
         except KeyboardInterrupt:
             raise _Interrupted from None
+        except BadParameter as error:
+            # Typer checks a value's range with pydantic, whose message does not say the
+            # value: "Input should be greater than or equal to 1". Say what was given.
+            errors = getattr(error.__cause__, "errors", None)
+            found = errors()[0] if callable(errors) and errors() else None
+            if found is not None and "input" in found and "got" not in error.message:
+                error.message = f"{error.message.rstrip('.')}, got {found['input']!r}"
+            raise
 
     def main(  # type: ignore[override]  # windows_expand_args passes through **extra
         self,

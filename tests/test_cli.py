@@ -243,3 +243,19 @@ def test_plan_rejects_a_step_of_zero_days() -> None:
     result = runner.invoke(app, ["plan", "tutorial", "--step-days", "0"])
     assert result.exit_code == 2
     assert "--step-days" in result.output
+
+
+@pytest.mark.parametrize(("args", "option", "given"), [
+    (["simulate", "tutorial", "--runs", "-5"], "--runs", "-5"),
+    (["plan", "tutorial", "--step-days", "0"], "--step-days", "0"),
+    (["resilience", "tutorial", "--jobs", "0"], "--jobs", "0"),
+])
+def test_a_value_out_of_range_is_said_with_what_was_given(args: list[str], option: str,
+                                                          given: str) -> None:
+    """Typer's range check said "Input should be greater than or equal to 1" without the
+    value given."""
+    result = runner.invoke(app, [*args, "--json"])
+    assert result.exit_code == 2
+    message = json.loads(result.stdout)["error"]["message"]
+    assert message.startswith(f"Invalid value for '{option}': ")
+    assert message.endswith(f", got '{given}'")
