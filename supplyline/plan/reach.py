@@ -22,7 +22,8 @@ from supplyline.accounting import Legs, legs_of
 from supplyline.network import Network
 from supplyline.plan.result import SHORT_MIN_KG
 
-__all__ = ["earliest_arrival", "held_at_start", "out_of_reach", "unavoidable"]
+__all__ = ["before_arrival", "earliest_arrival", "held_at_start", "out_of_reach",
+           "unavoidable"]
 
 BoolArray = NDArray[np.bool_]
 IntArray = NDArray[np.int64]
@@ -61,6 +62,17 @@ def earliest_arrival(legs: Legs, held: BoolArray, place: int) -> tuple[IntArray,
             if reached[leg, g] < first[legs.dest[leg], g]:
                 first[legs.dest[leg], g] = reached[leg, g]
                 source[legs.dest[leg], g] = source[legs.origin[leg], g]
+
+
+def before_arrival(legs: Legs, held: BoolArray, kg: NDArray[np.float64]) -> NDArray[np.float64]:
+    """Of ``kg`` [P, G, S] (food some group went without, at each place and step), how much
+    falls before the good can first arrive at its place from elsewhere [G]."""
+    out = np.zeros(kg.shape[1])
+    for p in np.nonzero(kg.sum(axis=(1, 2)) > 0)[0]:
+        first, _ = earliest_arrival(legs, held, int(p))
+        steps = np.arange(kg.shape[2])[None, :] < first[:, None]  # [G, S]
+        out += np.where(steps, kg[p], 0.0).sum(axis=1)
+    return out
 
 
 def _date(net: Network, step: int) -> str:

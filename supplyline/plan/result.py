@@ -460,6 +460,15 @@ class Plan:
         route's ``Network.repair_fed_at`` place)."""
         return np.asarray(repair_crew_food(self.network) - self.crew_fed_kg, dtype=float)
 
+    def _before_arrival(self, kg: FloatArray) -> FloatArray:
+        """Of ``kg`` [P, G, S] (food some group went without), how much falls before the good
+        can first arrive where it is eaten [G] (:mod:`supplyline.plan.reach`: from where it
+        was held at the start, arriving, or may be given)."""
+        from supplyline.plan.reach import before_arrival  # (it reads this module)
+
+        held = (self.stock_in_kg > 0) | (self.network.giveable_kg[:, self.goods, :] > 0)
+        return before_arrival(self.legs, np.asarray(held), kg)
+
     def wounded_late_person_days(self) -> float:
         """Person-days the wounded spend beyond their time limit away from a hospital."""
         return float((self.wounded_late * self.step_length).sum())
@@ -483,11 +492,19 @@ class Plan:
         if late > 0.5:
             notes.append(f"wounded not at a hospital within their limit: {late:,.0f} "
                          "person-days")
-        for who, missing in (("wounded", self.wounded_unfed_kg()),
-                             ("repair crews", self.crew_unfed_kg())):
+        crews = np.zeros((net.n_places, self.goods.size, self.steps))  # where they eat
+        np.add.at(crews, net.repair_fed_at, self.crew_unfed_kg())
+        for who, missing in (("wounded", self.wounded_unfed_kg()), ("repair crews", crews)):
             total = missing.sum(axis=(0, 2)) if unfed else np.zeros(0)
+            early = (self._before_arrival(np.maximum(missing, 0.0))
+                     if (total > UNFED_NOTE_KG).any() else total)
             for g in np.nonzero(total > UNFED_NOTE_KG)[0]:
-                notes.append(f"{who} not fed: {_mass(total[g])} of {self.good_ids[g]} missing")
+                why = ("" if early[g] <= UNFED_NOTE_KG else
+                       ", all of it before any can reach where they eat"
+                       if early[g] >= total[g] - UNFED_NOTE_KG else
+                       f", {_mass(early[g])} of it before any can reach where they eat")
+                notes.append(f"{who} not fed: {_mass(total[g])} of {self.good_ids[g]} "
+                             f"missing{why}")
         if self.replay is not None:
             replay = next(r for r in net.scenario.replays if r.name == self.replay)
             for entry in replay.carriers:

@@ -302,6 +302,28 @@ def test_a_shortfall_before_anything_can_arrive_is_said_so() -> None:
     assert salt.first_day == 2  # the front's own 10 kg last two days
 
 
+def test_repair_crews_unfed_before_any_food_can_reach_them_is_said_so() -> None:
+    """A route's repair crew eats at a relay that holds no rice, two days' walk from the
+    village: what it goes without in those days, nothing could bring (the built-in
+    scenario's repair crews miss 2.4 t of rice so, on its first two days)."""
+    sc = scenario(
+        [village("v", 0.0, 1e6), place("relay", "depot", 0.4),
+         place("front", "front", 0.5)],
+        [route("v", "relay", 40.0), route("relay", "front", 10.0, repair_crew=10.0)],
+        demand_kg_per_day=10.0, days=10,
+        policy={"labour_max_days_per_person": 10_000.0, "labour_share": 1.0,
+                "labour_rations_kg_per_day": {"rice": 0.8}},
+    )
+    result = sl.plan(sc)
+    (note,) = [n for n in result.gave_up() if n.startswith("repair crews not fed:")]
+    assert note.endswith(" of rice missing, all of it before any can reach where they eat")
+    missing = float(note.split(": ")[1].split(" kg")[0])
+    assert missing >= 2 * 10 * 0.8 - 1e-6  # at least the two days' walk
+    # Fed from a relay that holds rice from the start, they go without nothing.
+    fed = sc.replace({"places[relay].stock_kg": {"rice": 1000.0}})
+    assert not [n for n in sl.plan(fed).gave_up() if n.startswith("repair crews")]
+
+
 def test_shortfall_of_a_good_no_place_has_says_so() -> None:
     sc = scenario(
         [village("v", 0.0, 1e6), place("front", "front", 0.1)],
