@@ -152,18 +152,24 @@ class Views:
             actual[(d - sc.start_date).days] += float(kg)
         planned = np.zeros(days)
         force = books.plan_in_force()
+        begins = 0
         if force is not None:
             figures = force[1]
             start = dt.date.fromisoformat(figures["start"])
+            begins = min(max((start - sc.start_date).days, 0), days)
             for values in figures["arrive"].values():
                 for i, v in enumerate(values):
                     k = (start - sc.start_date).days + i
                     if 0 <= k < days:
                         planned[k] += v
+        # A re-plan plans from its day on: before it, what was planned is what arrived, so
+        # the planned line goes on from the actual one (it had started again from 0).
+        planned[:begins] = actual[:begins]
         return {"dates": [d.isoformat() for d in dates],
                 "planned_kg": np.round(np.cumsum(planned), 1).tolist(),
                 "actual_kg": np.round(np.cumsum(actual), 1).tolist(),
-                "plan": None if force is None else force[0]}
+                "plan": None if force is None else force[0],
+                "plan_start": dates[begins].isoformat() if force is not None else None}
 
 
 def state_json(state: State, net: Network) -> dict[str, Any]:

@@ -218,6 +218,36 @@ def test_the_overview_of_the_week(tmp_path: Path) -> None:
     books.close()
 
 
+def test_after_a_replan_the_planned_line_goes_on_from_what_arrived(tmp_path: Path) -> None:
+    """A re-plan's figures start on its day: the dashboard's planned line had started again
+    from 0 there, below what had already arrived. Before the plan's day it is what arrived,
+    then the plan's arrivals are added to it."""
+    from supplyline.ops.overview import Views
+
+    sc = scenario()
+    books = open_books(tmp_path / "replanned.db", sc)
+    record_week(books)  # 1,400 kg arrive at the front on day 2
+    figures = tutorial_figures()
+    begins = 5
+    replanned = {**figures, "start": day(sc, begins),
+                 "arrive": {front: values[begins:]
+                            for front, values in figures["arrive"].items()}}
+    books.save_plan(replanned, "council")
+    arrivals = Views(books).arrivals()
+    planned, actual = arrivals["planned_kg"], arrivals["actual_kg"]
+    assert arrivals["plan_start"] == day(sc, begins)
+    assert planned[:begins] == actual[:begins] and actual[begins - 1] == 1400
+    later = sum(sum(values[begins:]) for values in figures["arrive"].values())
+    assert planned[-1] == pytest.approx(1400 + later, abs=0.5)
+    # The plan made on the first day is drawn as it was.
+    books.save_plan(figures, "council")
+    first = Views(books).arrivals()
+    assert first["plan_start"] == sc.start_date.isoformat()
+    assert first["planned_kg"][1] == pytest.approx(sum(v[0] + v[1] for v in
+                                                       figures["arrive"].values()), abs=0.5)
+    books.close()
+
+
 def test_road_works_due_before_the_replan_are_taken_as_done() -> None:
     from supplyline.ops.replan import scenario_from
 
