@@ -1580,7 +1580,7 @@ DeviceOption = Annotated[
 
 
 PrecisionOption = Annotated[
-    str, typer.Option("--precision", help="single (float32, the default: 1.6 to 1.7 times "
+    str, typer.Option("--precision", help="single (float32, the default: about 1.45 times "
                                           "as fast) or double (float64) for every amount.")]
 
 

@@ -153,6 +153,10 @@ footer { margin-top: 36px; color: var(--muted); font-size: 12.5px;
   border-top: 1px solid var(--line); padding-top: 10px; }
 @media print { .table-scroll { max-height: none; overflow: visible; } main { padding: 0; } }
 @media (max-width: 600px) { main { padding: 16px 14px 40px; } }
+/* The risk table on a phone: a figure wraps only before its error (its other spaces do not
+   break) and the names take what is left, so that its three columns fit the screen. */
+@media (max-width: 600px) { #table-risk td:first-child { min-width: 0; }
+  #table-risk td.num { white-space: normal; } #table-risk th, #table-risk td { padding: 5px; } }
 """
 
 

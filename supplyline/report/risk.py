@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import math
 from collections.abc import Callable
 from html import escape
 from pathlib import Path
@@ -20,7 +21,7 @@ from rich.console import Console
 from supplyline.plan.result import SHORT_MIN_KG, SHORT_SHARE
 from supplyline.report import svg
 from supplyline.report.export import PARQUET_MISSING, parquet_available, write_table
-from supplyline.report.facts import mode_name, place_name, short_label
+from supplyline.report.facts import commodity_name, mode_name, place_name, short_label
 from supplyline.report.inert import inert
 from supplyline.report.safe_write import output_files
 from supplyline.report.svg import Series, fmt
@@ -52,16 +53,55 @@ def _error(se: float, value: float, runs: int) -> str:
     return fmt(0.0 if abs(se) <= 1e-9 * max(1.0, abs(value)) else se, 2)
 
 
+def _decimals(value: float, digits: int = 3) -> int:
+    """The decimals that show ``value`` to ``digits`` significant digits (none from 1,000
+    on, as :func:`fmt`)."""
+    if value == 0 or not math.isfinite(value) or abs(value) >= 1000:
+        return 0
+    return max(0, digits - 1 - math.floor(math.log10(abs(value))))
+
+
+def _fixed(value: float, decimals: int) -> str:
+    """``value`` with exactly ``decimals`` decimals and thousands separated: trailing zeros
+    kept, so that figures shown together read alike ('2.00 / 5.00 / 7.78')."""
+    return f"{value:,.{decimals}f}"
+
+
 def _pm(figure: dict[str, Any], runs: int, digits: int = 3, unit: str = "",
         scale: float = 1.0) -> str:
-    """'12.3 ± 0.4 t' (the Monte Carlo standard error)."""
+    """'12.3 ± 0.4 t': the value and its Monte Carlo standard error to the same decimal
+    place, that of the error's leading digit ('4.41 ± 0.07 t', '3,908 ± 10 t'), and never
+    beyond two more than ``digits`` significant digits of the value show; a figure that
+    does not vary has ``digits`` significant digits ('100 ± 0 %'); from one run the error
+    is '—'."""
     value, se = scale * figure["value"], scale * figure["se"]
-    return f"{fmt(value, digits)} ± {_error(se, value, runs)}{unit}"
+    error = _error(se, value, runs)
+    shown = _decimals(value, digits)
+    if error in ("—", "0"):
+        return f"{_fixed(value, shown)} ± {error}{unit}"
+    decimals = min(-math.floor(math.log10(abs(se))), shown + 2)
+    if round(abs(se), decimals) == 0:
+        return f"{_fixed(value, decimals)} ± 0{unit}"
+    if decimals < 0:  # an error of tens or more: both to its leading digit
+        return (f"{_fixed(round(value, decimals), 0)} ± "
+                f"{_fixed(round(abs(se), decimals), 0)}{unit}")
+    return f"{_fixed(value, decimals)} ± {_fixed(abs(se), decimals)}{unit}"
+
+
+def _chance(p: float, runs: int) -> str:
+    """A probability in per cent with its standard error, as :func:`_pm`: '62 ± 1 %'."""
+    se = math.sqrt(p * (1.0 - p) / runs) if runs else 0.0
+    return _pm({"value": p, "se": se}, runs, unit=" %", scale=100.0)
 
 
 def _runs_for(figure: dict[str, Any], runs: int) -> str:
-    """Runs that would make the figure good to ±1 % ('—' from one run)."""
-    return f"{figure['runs_for_1pct']:,}" if runs >= 2 else "—"
+    """Runs that would make the figure good to ±1 % ('—' from one run; 'any' for a figure
+    that does not vary over the runs: every run gives it)."""
+    if runs < 2:
+        return "—"
+    if _error(figure["se"], figure["value"], runs) == "0":
+        return "any"
+    return f"{figure['runs_for_1pct']:,}"
 
 
 def risk_rows(result: Simulation) -> list[tuple[str, str, str]]:
@@ -70,13 +110,21 @@ def risk_rows(result: Simulation) -> list[tuple[str, str, str]]:
     dist = k["shortfall_distribution_t"]
     p = k["p_any_shortfall"]
     n = result.runs
+    tails = [dist[q] for q in ("p50", "p90", "p99")]
+    decimals = _decimals(max(abs(v) for v in tails))
     rows = [
         ("chance some front goes short", _pm(p, n, unit=" %", scale=100.0), _runs_for(p, n)),
         ("shortfall, mean", _pm(k["shortfall_t"], n, unit=" t"), _runs_for(k["shortfall_t"], n)),
-        ("shortfall, P50 / P90 / P99", f"{fmt(dist['p50'])} / {fmt(dist['p90'])} / "
-         f"{fmt(dist['p99'])} t", ""),
-        ("shortfall, mean of worst 5 %", f"{fmt(dist['cvar95'])} t", ""),
+        ("shortfall, P50 / P90 / P99",
+         " / ".join(_fixed(v, decimals) for v in tails) + " t", ""),
+        ("shortfall, mean of worst 5 %",
+         f"{_fixed(dist['cvar95'], _decimals(dist['cvar95']))} t", ""),
     ]
+    loads = k.get("loads_not_sent")
+    if loads is not None and result.loads_planned_kg > 0:
+        rows.append(("the plan's loads that never left where they were to start (the runs "
+                     "never re-plan)", _pm(loads, n, unit=" %", scale=100.0),
+                     _runs_for(loads, n)))
     for key, label in (("delivered_t", "delivered (eaten at the fronts)"),
                        ("destroyed_t", "destroyed by strikes and raids"),
                        ("spoiled_t", "spoiled"),
@@ -116,6 +164,9 @@ def print_simulation_summary(result: Simulation, console: Console) -> None:
     console.print(inert(
         f"The plan expects {fmt(k['planned']['delivered_t'])} t delivered, "
         f"{fmt(k['planned']['shortfall_t'])} t short."))
+    replans = result.never_replans_note()
+    if replans:
+        console.print(inert(f"Read with care: {replans}."), style="bold")
     table = FitTable("Risk (± Monte Carlo standard error)", Column("figure", prose=True),
                      Column("value", numeric=True), Column("runs for ±1 %", numeric=True))
     for row in risk_rows(result):
@@ -129,11 +180,13 @@ def print_simulation_summary(result: Simulation, console: Console) -> None:
                         Column("chance some front is short", numeric=True),
                         Column("the plan short too"))
         for row in worst:
-            days.add_row(period(row), f"{fmt(100 * row['p_shortfall'])} %",
+            days.add_row(period(row), _chance(row["p_shortfall"], result.runs),
                          "yes" if row["plan_short"] else "")
+        captions = [_as_likely_words(k.get("worst_days_as_likely", 0), stepped)]
         if any(row["plan_short"] for row in worst):
-            days.caption = ("yes: the plan itself is short that day (what it cannot bring "
+            captions.append("yes: the plan itself is short that day (what it cannot bring "
                             "in time), so runs go short then even when all goes as planned")
+        days.caption = " ".join(c for c in captions if c)
         console.print(days)
     planned_short = _planned_short_words(result)
     if planned_short:
@@ -144,7 +197,19 @@ def print_simulation_summary(result: Simulation, console: Console) -> None:
         f"A front is short on a day when it eats less than {fmt(100 * SHORT_SHARE)} % of "
         f"its demand, and more than {fmt(SHORT_MIN_KG)} kg less."), style="italic")
     for note in k["notes"]:
-        console.print(inert(f"Note: {note}"))
+        if note != replans:  # (said above the table)
+            console.print(inert(f"Note: {note}"))
+
+
+def _as_likely_words(more: int, stepped: bool) -> str:
+    """That the list of the days (steps) most at risk is a pick among as many as likely,
+    in words ('' when it is not)."""
+    if more <= 0:
+        return ""
+    unit = "step" if stepped else "day"
+    return (f"A pick among near ties: {more} more {unit}{'s' * (more != 1)} "
+            f"{'are' if more != 1 else 'is'} as likely to go short as the last listed, to "
+            "within a percentage point.")
 
 
 def export_simulation(result: Simulation, directory: Path,
@@ -160,6 +225,47 @@ def export_simulation(result: Simulation, directory: Path,
         with files.open("simulation.json") as handle:
             handle.write(result.to_json())
     return files.written
+
+
+def _breaks_before_error(value: str) -> str:
+    """A figure of the risk table for HTML: its spaces do not break, except before its
+    error and after a slash ('96.9 ± 0.4 %' wraps as '96.9' and '± 0.4 %' on a phone)."""
+    text = value.replace(" ", "\u00a0")
+    return text.replace("\u00a0±", " ±").replace("/\u00a0", "/ ")
+
+
+def _share_words(plan: Plan, front: int, good: int) -> str:
+    """The share of a front's demand over the horizon that one good is, in words."""
+    demand = plan.demand_kg[front].sum(axis=1)
+    return f"{100 * demand[good] / demand.sum():.0f} %" if demand.sum() > 0 else "all"
+
+
+def _first_out_words(plan: Plan, result: Simulation, i: int, median: Any) -> str:
+    """What the good that runs out first gives at the ``i``-th front, in words: its median
+    over the steps, and where that is nil, the goods the plan itself keeps none of there
+    (they arrive just in time)."""
+    f = int(result.fronts[i])
+    has = ~np.isnan(median)
+    if not has.any():
+        return ""
+    nil = float(np.mean(median[has] <= 0.0))
+    if nil < 0.5:
+        low, high = float(np.min(median[has])), float(np.max(median[has]))
+        return (f"Counted by the good that runs out first, the median run holds "
+                f"{fmt(low)} to {fmt(high)} days.")
+    daily = plan.demand_kg[f] / plan.step_length[None, :]  # [G, S]
+    wanted = daily > 0
+    held = np.where(wanted, plan.stock_kg[f] / np.where(wanted, daily, 1.0), np.inf)
+    none = [short_label(commodity_name(plan, g)).lower() for g in range(held.shape[0])
+            if wanted[g].any() and np.mean(held[g][wanted[g]] < DAYS_RESOLUTION) >= 0.5]
+    why = ""
+    if none:
+        listed = ", ".join(none[:-1]) + " and " + none[-1] if len(none) > 1 else none[0]
+        why = (f": the plan itself keeps no stock of {listed} there at most steps' ends (it "
+               "brings them just in time)")
+    steps = "every step" if nil >= 1.0 else f"{100 * nil:.0f} % of the steps"
+    return (f"Counted by the good that runs out first, the median run holds nothing on "
+            f"{steps}{why}.")
 
 
 def _planned_short_words(result: Simulation) -> str:
@@ -196,10 +302,16 @@ def risk_section(plan: Plan, context: ReportContext) -> Section | None:
              " threats' expected losses. They measure different things: a run hit harder than"
              " expected goes short where the plan does not, and its carriers eat more while"
              " held up.</p>"]
+    replans = result.never_replans_note()
+    if replans:
+        parts.append(f"<p><strong>Read with care:</strong> {escape(replans)}.</p>")
     # A reserve below a hundredth of a day (a quarter of an hour's demand) is none: crumbs
     # of stock would otherwise set a chart's scale (0 to 4e-4 days at a relief camp).
-    fan = result.reserve_fan()
+    fan = result.reserve_fan(main=True)
     fan = np.where(np.abs(fan) < DAYS_RESOLUTION, 0.0, fan)
+    first = result.reserve_fan()
+    first = np.where(np.abs(first) < DAYS_RESOLUTION, 0.0, first)
+    mains = result.main_goods()
     low, inner_low, median, inner_high, high = (FAN.index(q) for q in (5, 25, 50, 75, 95))
     key = svg.legend([(FAN_OUTER, "P5–P95: 9 runs in 10", "box"),
                       (FAN_INNER, "P25–P75: half the runs", "box"),
@@ -211,20 +323,23 @@ def risk_section(plan: Plan, context: ReportContext) -> Section | None:
                  svg.Band("25th to 75th percentile", fan[inner_low, i], fan[inner_high, i],
                           FAN_INNER)]
         name = short_label(place_name(net, int(f)))
-        chart = svg.time_chart(f"chart-fan-{i}", f"Days of reserve at {name}", start,
+        good = short_label(commodity_name(plan, int(mains[i]))).lower()
+        title = f"Days of {good} at {name}"
+        chart = svg.time_chart(f"chart-fan-{i}", title, start,
                                [Series("median run", fan[median, i], FAN_MEDIAN)],
                                "days of supply", bands=bands, days=plan.step_start)
         owes = bool(np.nanmin(fan[:, i]) < 0)
-        parts.append(f"<h3>{escape(f'Days of reserve at {name}')}</h3>")
+        parts.append(f"<h3>{escape(title)}</h3>")
         parts.append(figure(chart, key,
-                            f"Stock at {name} at the end of each step in days of its demand, "
-                            "of the good that runs out first: the line is the median run; the "
-                            "light band holds the runs "
-                            "between the 5th and 95th percentiles, the dark one those "
-                            "between the 25th and 75th."
-                            + (" Below 0 the place owes food: on a step's first day it ate "
+                            f"Stock of {good} at {name} at the end of each step in days of its "
+                            f"demand there ({good} is {_share_words(plan, int(f), mains[i])} "
+                            "of its demand): the line is the median run; the light band holds "
+                            "the runs between the 5th and 95th percentiles, the dark one "
+                            "those between the 25th and 75th."
+                            + (" Below 0 the place owes it: on a step's first day it ate "
                                "what the plan brings within the step, and less came."
-                               if owes else "")))
+                               if owes else "")
+                            + " " + _first_out_words(plan, result, i, first[median, i])))
     p = result.shortfall_probability_by_step()
     planned_short = _planned_short_words(result)
     chart = svg.time_chart("chart-p-short", "Chance of shortfall by day", start,
@@ -236,7 +351,8 @@ def risk_section(plan: Plan, context: ReportContext) -> Section | None:
                         f"{fmt(SHORT_MIN_KG)} kg less."
                         + (f" {planned_short}." if planned_short else "")))
     parts.append(table("table-risk", ["figure", "value ± standard error", "runs for ±1 %"],
-                       risk_rows(result), [False, True, True]))
+                       [(name.replace(" %", "\u00a0%"), _breaks_before_error(value), runs)
+                        for name, value, runs in risk_rows(result)], [False, True, True]))
     return Section("risk", "Risk (Monte Carlo)", "".join(parts), wide=True)
 
 
@@ -263,10 +379,15 @@ def print_risk_search(search: RiskPlan, console: Console) -> None:
                                     "labour-days")))
     for r in search.rounds:
         table.add_row(f"{fmt(100 * r.margin)} %", f"{r.reserve_days:g} d", r.from_date or "-",
-                      f"{fmt(100 * r.p_shortfall)} ± {fmt(100 * r.se, 2)} %",
+                      _round_chance(r),
                       fmt(r.mobilized_t), fmt(r.labour_days))
     console.print(table)
     console.print(inert(("Met: " if search.met else "Not met: ") + search.message))
+
+
+def _round_chance(r: Any) -> str:
+    """A search round's chance of shortfall with its standard error, as :func:`_pm`."""
+    return _pm({"value": r.p_shortfall, "se": r.se}, runs=2, unit=" %", scale=100.0)
 
 
 #: The risk targets of the trade-off table.
@@ -290,7 +411,7 @@ def risk_search_section(plan: Plan, context: ReportContext) -> Section | None:
         return None
     base = search.rounds[0]
     rounds = [(f"{fmt(100 * r.margin)} %", f"{r.reserve_days:g}", r.from_date or "-",
-               f"{fmt(100 * r.p_shortfall)} ± {fmt(100 * r.se, 2)} %", fmt(r.mobilized_t),
+               _round_chance(r), fmt(r.mobilized_t),
                fmt(r.mobilized_t - base.mobilized_t), fmt(r.labour_days),
                fmt(r.labour_days - base.labour_days)) for r in search.rounds]
     curve = []

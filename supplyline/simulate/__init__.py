@@ -31,8 +31,9 @@ __all__ = ["DEVICES", "PRECISIONS", "Simulation", "array_module", "check_seed", 
 #: Where the runs can be computed.
 DEVICES = ("cpu", "gpu")
 #: The floating-point types the runs can be computed in. Single precision halves the memory
-#: each operation reads and writes, and so nearly halves the time; its rounding (about 1e-7
-#: of each amount, 1e-6 of a sum of many) is far below any Monte Carlo error. Double
+#: each operation reads and writes, and so is about 1.45 times as fast (10,000 runs of the
+#: built-in scenario, docs/simulate.md); its rounding (about 1e-7 of each amount, 1e-6 of a
+#: sum of many) is far below any Monte Carlo error. Double
 #: precision executes a plan exactly (the checks that a run without threats is the plan,
 #: and that every kg is accounted for, are made in it).
 PRECISIONS = {"single": np.float32, "double": np.float64}
@@ -145,7 +146,7 @@ def simulate(
         Chunks of runs computed at once on the CPU, each in its own thread (default: the
         cores this process may use); the result does not depend on it.
     precision:
-        'single' (float32, the default: 1.6 to 1.7 times as fast) or 'double' (float64) for
+        'single' (float32, the default: about 1.45 times as fast) or 'double' (float64) for
         every amount (see :data:`PRECISIONS`). The random draws are the same in both.
     """
     if not isinstance(plan, Plan):
@@ -196,12 +197,17 @@ def simulate(
     merged = {key: (np.sum(values, axis=0) if key.endswith("_count")
                     else np.concatenate(values, axis=0)) for key, values in parts.items()}
     notes = _notes(owed, owed_kg, daily=not plan.steps_description())
-    return Simulation(
+    result = Simulation(
         plan=plan, runs=runs, seed=int(sequence.entropy) if seed is None else seed,  # type: ignore[arg-type]
         device=device, precision=precision, chunk=chunk, seconds=time.perf_counter() - started,
         fronts=compiled.fronts.astype(np.int64), **merged, notes=notes,
         threats=bool(threats), unit_losses=bool(unit_losses), breakdowns=bool(breakdowns),
+        loads_planned_kg=float(np.asarray(compiled.cargo).sum()),
     )
+    replans = result.never_replans_note()
+    if replans:
+        result.notes.insert(0, replans)
+    return result
 
 
 def _cores() -> int:
@@ -268,6 +274,9 @@ def _reduce(c: Compiled, out: dict[str, Any], keep_fan: int) -> dict[str, np.nda
         "short_any_count": short_days.any(axis=(1, 2)).sum(axis=0).astype(np.int64),
         "shortfall_by_step_kg": short.sum(axis=(1, 2)).astype(np.float32),
         "reserve_days": out["reserve_days"][:keep_fan].astype(np.float32),
+        "reserve_main_days": out["reserve_main"][:keep_fan].astype(np.float32),
+        "loads_not_sent_kg": out["loads_not_sent"],
+        "units_astray": out["units_astray"],
         "front_stock_kg": out["front_stock"].sum(axis=1).mean(axis=1),
         "units_lost": out["units_lost"], "labour_days": out["labour_days"],
     }

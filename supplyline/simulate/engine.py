@@ -128,6 +128,7 @@ class Compiled:
     handling: Any = None  # [P] kg a place can load and unload per day (inf: unlimited)
     arrivals: Any = None  # [P] units a place can receive per day (inf: unlimited)
     max_slow: Any = None  # [L] the largest slowdown rain may draw on the leg's route
+    idle_end: Any = None  # [P, M] units the plan has waiting at the horizon's end
     _device: _Device | None = field(default=None, repr=False)
 
     def device(self) -> _Device:
@@ -328,6 +329,7 @@ def compile_plan(plan: Plan, xp: Any = np, state: State | None = None,
         legs=np.arange(legs.origin.size), n_legs_plan=int(legs.origin.size),
         handling=net.handling_kg_per_day.copy(), arrivals=net.arrivals_per_day.copy(),
         max_slow=_max_slowdown(net)[net.arc_route[legs.arc]],
+        idle_end=np.asarray(plan.idle_units)[:, :, -1].copy(),
     )
     # (A plan that sends nothing anywhere keeps its legs: the engine needs one at least.)
     compiled = _used_legs(compiled, used) if used.size else compiled
@@ -590,6 +592,17 @@ class _Device:
         self.fronts = xp.asarray(c.fronts)
         self.front_daily = steps_first(c.front_daily)[..., None]  # [S, F, G, 1]
         self.front_has_demand = self.front_daily > 0
+        # Each front's main good: the one most of its demand over the horizon is (its
+        # reserve is charted beside that of the good that runs out first).
+        front_demand = np.asarray(c.demand)[np.asarray(c.fronts)].sum(axis=2)  # [F, G]
+        self.front_main = xp.asarray(front_demand.argmax(axis=1) if front_demand.size
+                                     else np.zeros(0, np.int64))
+        self.front_rows = xp.arange(int(np.asarray(c.fronts).size))
+        # The loads the plan sends on each (leg, good) pair over the horizon [C, 1], and
+        # the units it has waiting at its end [P, M, 1]: what the runs measure against.
+        self.cargo_total = self.cargo.sum(axis=0)[:, None]
+        self.idle_end = real(np.zeros((n_p, n_m)) if c.idle_end is None
+                             else c.idle_end)[..., None]
         # The step holding each whole day (and ``steps`` from the horizon's end): trips
         # leave and steps start on whole days.
         day_step = np.searchsorted(c.step_start, np.arange(c.days), side="right") - 1
@@ -884,6 +897,8 @@ def run_chunk(c: Compiled, runs: int, rng: Any, threats: bool = True,
     lost_unit_days = zeros(n_m, runs)
     short = zeros(steps, n_f, n_g, runs)
     reserve_days = zeros(steps, n_f, runs)
+    reserve_main = zeros(steps, n_f, runs)  # of each front's main good
+    loads_sent = zeros(n_c, runs)  # what left of the plan's loads, by (leg, good) pair
     front_stock = zeros(steps, n_f, runs)
     fronts = d.fronts
     a_dev = xp.asarray(np.asarray(c.availability, dtype=dtype))[:, None]
@@ -1122,6 +1137,7 @@ def run_chunk(c: Compiled, runs: int, rng: Any, threats: bool = True,
         n_loaded, n_empty = sent_loaded, sent_empty
         arrived = sent_cargo - destroyed  # each day's cargo, less that day's strikes'
         tally["destroyed"] += d.cargo_good(destroyed)
+        loads_sent += sent_cargo
         back = (n_loaded - lost_l)[d.back_leg] * d.back[s][:, None] if d.has_back else None
         # What arrives in later steps (or after the horizon: still on the way at the end).
         if fixed is not None:
@@ -1181,6 +1197,8 @@ def run_chunk(c: Compiled, runs: int, rng: Any, threats: bool = True,
                                  held / xp.where(d.front_has_demand[s], daily, 1.0), xp.inf)
             reserve = days_held.min(axis=1)  # the good that runs out first
             reserve_days[s] = xp.where(xp.isfinite(reserve), reserve, xp.nan)
+            main = days_held[d.front_rows, d.front_main]  # [F, R]
+            reserve_main[s] = xp.where(xp.isfinite(main), main, xp.nan)
             front_stock[s] = held.sum(axis=1)
 
     def runs_first(x: Any) -> Any:
@@ -1199,6 +1217,12 @@ def run_chunk(c: Compiled, runs: int, rng: Any, threats: bool = True,
         "labour_days": c.labour_planned - (lost_unit_days * crew).sum(axis=0),
         "short": runs_first(xp.transpose(short, (1, 2, 0, 3))),  # [R, F, G, S]
         "reserve_days": runs_first(xp.transpose(reserve_days, (1, 0, 2))),  # [R, F, S]
+        "reserve_main": runs_first(xp.transpose(reserve_main, (1, 0, 2))),
+        # The plan's loads that never left where they were to start (leg by leg, over the
+        # horizon: a load sent late counts as sent), and the units waiting at the end
+        # beyond those the plan has waiting there [R, M].
+        "loads_not_sent": runs_first(xp.maximum(d.cargo_total - loads_sent, 0.0).sum(axis=0)),
+        "units_astray": runs_first(xp.maximum(idle - d.idle_end, 0.0).sum(axis=0)),
         "front_stock": runs_first(xp.transpose(front_stock, (1, 0, 2))),
         "units_owed": owed,
         "goods_owed_kg": owed_kg,

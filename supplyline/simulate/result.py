@@ -31,6 +31,11 @@ FAN = (5, 25, 50, 75, 95)
 JSON_VERSION = 2
 #: z of a two-sided 95 % interval.
 Z95 = 1.959963984540054
+#: Share of the plan's loads that never left (mean over the runs) from which the runs are
+#: said to measure the plan's execution without re-planning as much as the threats.
+ASTRAY_NOTE_SHARE = 0.05
+#: Where that is explained.
+ASTRAY_DOCS = 'docs/simulate.md, "Units stranded where the plan does not expect them"'
 
 
 @dataclass
@@ -70,6 +75,14 @@ class Simulation:
     threats: bool = True  # strikes, raids and rain drawn
     unit_losses: bool = True  # strikes destroy units as well as cargo
     breakdowns: bool = True  # each mode's availability drawn
+    # Days of reserve of each front's main good (:meth:`main_goods`) [n, F, S] (float32).
+    reserve_main_days: FloatArray = field(
+        default_factory=lambda: np.zeros((0, 0, 0), dtype=np.float32))
+    loads_not_sent_kg: FloatArray = field(  # [N] the plan's loads that never left
+        default_factory=lambda: np.zeros(0))
+    units_astray: FloatArray = field(  # [N, M] waiting at the end beyond the plan's own
+        default_factory=lambda: np.zeros((0, 0)))
+    loads_planned_kg: float = 0.0  # the plan's loads, leg by leg, over the horizon
 
     def _draws(self) -> list[tuple[bool, tuple[str, ...], str]]:
         """What the runs may draw: (drawn, what that is, in words when left out)."""
@@ -111,10 +124,18 @@ class Simulation:
         """Chance that some front goes short of some good in each step [S]."""
         return np.asarray(self.short_any_count / self.runs, dtype=float)
 
-    def reserve_fan(self) -> FloatArray:
+    def main_goods(self) -> NDArray[np.int64]:
+        """Each front's main good [F] (index among the plan's goods): the one most of its
+        demand over the horizon is."""
+        demand = self.plan.demand_kg[self.fronts].sum(axis=2)  # [F, G]
+        return np.asarray(demand.argmax(axis=1) if demand.size else np.zeros(0),
+                          dtype=np.int64)
+
+    def reserve_fan(self, main: bool = False) -> FloatArray:
         """Days of reserve at each front by step, percentiles :data:`FAN` [5, F, S] (NaN on
-        days without demand)."""
-        days = self.reserve_days.astype(float)
+        days without demand): of the good that runs out first, or with ``main`` of the
+        front's main good (:meth:`main_goods`)."""
+        days = (self.reserve_main_days if main else self.reserve_days).astype(float)
         out = np.full((len(FAN), days.shape[1], days.shape[2]), np.nan)
         has = ~np.all(np.isnan(days), axis=0)
         if has.any():
@@ -166,9 +187,64 @@ class Simulation:
                 mid: float(self.units_lost[:, m].mean())
                 for m, mid in enumerate(self.network.mode_ids)
             },
+            "loads_not_sent": self._loads_not_sent(),
+            "units_astray_by_mode": {
+                mid: float(self.units_astray[:, m].mean()) if self.units_astray.size else 0.0
+                for m, mid in enumerate(self.network.mode_ids)
+            },
             "worst_days": self._worst_days(),
+            "worst_days_as_likely": self._as_likely(),
             "notes": list(self.notes),
         }
+
+    def _loads_not_sent(self) -> dict[str, float]:
+        """The share of the plan's loads (tonnes loaded, leg by leg, over the horizon) that
+        never left where they were to start, as a figure (mean over the runs)."""
+        if self.loads_planned_kg <= 0 or self.loads_not_sent_kg.size != self.runs:
+            return {"value": 0.0, "se": 0.0, "runs_for_1pct": 0}
+        return _mean(self.loads_not_sent_kg / self.loads_planned_kg)
+
+    def never_replans_note(self) -> str:
+        """In words, how far the runs drift from the plan because they execute it without
+        ever re-planning, from what they measure: the plan's loads that never left where
+        they were to start, and the units waiting at the end where the plan does not keep
+        them ('' when under :data:`ASTRAY_NOTE_SHARE` of the loads never left)."""
+        share_ = self._loads_not_sent()["value"]
+        if share_ < ASTRAY_NOTE_SHARE:
+            return ""
+        from supplyline.report.facts import mode_name, short_label
+
+        net = self.network
+        astray = self.units_astray.mean(axis=0) if self.units_astray.size else np.zeros(0)
+        modes = [(float(astray[m]), short_label(mode_name(net, int(m)), 200).lower())
+                 for m in np.argsort(-astray)[:3] if astray[m] >= 1.0]
+        units = ""
+        if modes:
+            words = [f"{n:,.0f} {name}" for n, name in modes]
+            listed = ", ".join(words[:-1]) + " and " + words[-1] if len(words) > 1 \
+                else words[0]
+            units = (f", and at the end {listed} units on average wait where the plan does "
+                     "not keep them")
+        return (f"the runs execute the plan and never re-plan: {100 * share_:.0f} % of the "
+                "plan's loads (tonnes loaded, leg by leg) never left where they were to start, "
+                "for want of units, their food or fuel, the goods or the road there"
+                f"{units}. Much of the shortfall comes from that, not from the threats alone: "
+                "in practice the plan is re-made as things go (supplyline replan, from the "
+                f"books). See {ASTRAY_DOCS}")
+
+    def _as_likely(self, count: int = 5) -> int:
+        """How many steps not among :meth:`_worst_days` are as likely to go short as the
+        last one listed, to within a percentage point (0 when the list is not cut short)."""
+        listed = self._worst_days(count)
+        if len(listed) < count:
+            return 0
+        p = self.shortfall_probability_by_step()
+        planned = self.planned_short_by_step()
+        last = listed[-1]
+        shown = {int(np.searchsorted(self.plan.step_start, row["day"])) for row in listed}
+        return int(sum(1 for s in range(p.size) if s not in shown
+                       and bool(planned[s]) == last["plan_short"]
+                       and p[s] >= last["p_shortfall"] - 0.01))
 
     def planned_short_by_step(self) -> BoolArray:
         """Whether the plan itself has some front go short of some good in each step [S]

@@ -84,8 +84,8 @@ def test_a_ranking_cut_short_says_how_many_more_there_are() -> None:
     from supplyline.report.resilience import _more
 
     res = SimpleNamespace(ranking=[object()] * 48)
-    assert _more(res, 15) == ("33 more cuts rank below these; all 48 are in the export "  # type: ignore[arg-type]
-                              "(--export DIR: resilience.csv).")
+    assert _more(res, 15) == ("33 more cuts rank below these; all 48 are in "  # type: ignore[arg-type]
+                              "resilience.csv, which --export DIR writes.")
     assert _more(res, 48) == ""  # type: ignore[arg-type]
 
 
@@ -95,7 +95,7 @@ def test_a_reserve_of_crumbs_does_not_set_the_fan_s_scale(
     below a hundredth of a day is drawn as none."""
     fan = simulation.reserve_fan()
     crumbs = np.where(np.isnan(fan), np.nan, 4e-4 * np.minimum(np.nan_to_num(fan), 1.0))
-    monkeypatch.setattr(simulation, "reserve_fan", lambda: crumbs)
+    monkeypatch.setattr(simulation, "reserve_fan", lambda main=False: crumbs)
     made = risk_section(simulation.plan, ReportContext(results={"simulation": simulation}))
     assert made is not None
     svg = re.search(r'<svg id="chart-fan-0".*?</svg>', made.html, re.S)
