@@ -1042,6 +1042,7 @@ def resilience(
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
     from supplyline.errors import PlanError
+    from supplyline.network import compile_network
     from supplyline.report import write_report
     from supplyline.report.resilience import print_resilience
     from supplyline.resilience import analysis_grid
@@ -1078,29 +1079,33 @@ def resilience(
     except ValueError as error:
         fail("usage", f"--daily-days: {error}", EXIT_BAD_INPUT, json_output)
     if grid_note is not None and not json_output:
-        stderr.print(inert(f"Resilience is {grid_note}."))  # wrapped at words
+        stderr.print(inert(f"{grid_note[:1].upper()}{grid_note[1:]}."))  # wrapped at words
     with ExitStack() as stack:
         bar = None
+        # The step's words get what the bar, its count and the clock leave (ids never cut).
+        room = max(0, stderr.width - _STEP_BAR - 7 - 7 - 3)
         if _bars(json_output):
             bar = stack.enter_context(Progress(
-                TextColumn("{task.description}"), BarColumn(),
-                TextColumn("{task.completed}/{task.total}"), TimeElapsedColumn(),
+                TextColumn("{task.description}"), BarColumn(bar_width=_STEP_BAR),
+                TextColumn("{task.fields[count]}"), TimeElapsedColumn(),
                 console=stderr, transient=True))
-            task = bar.add_task("planning", total=None)
+            task = bar.add_task(_step_words("planning", room).ljust(room), total=None,
+                                count="")
         lines = _progress_lines()
 
         def progress(message: str, done: int, total: int) -> None:
             if bar is not None:
-                bar.update(task, completed=done, total=total,
-                           description=plain(message)[:30].ljust(30))
-            if lines is not None:
-                lines(message, done, total)
+                bar.update(task, completed=done, total=total, count=f"{done}/{total}",
+                           description=_step_words(message, room).ljust(room))
+            if lines is not None:  # within the 80 columns of a line after its count and clock
+                lines(_step_words(message, 80 - 2 * len(str(total)) - 12), done, total)
 
         try:
             result = analyse(net, k=k, window=span, progress=progress,
                              time_limit_s=time_limit or None, budget=budget, jobs=jobs,
                              worst_of=worst_of, protect=units or None,
-                             simulate_runs=simulate_runs)
+                             simulate_runs=simulate_runs,
+                             own=None if grid_note is None else compile_network(sc))
         except PlanError as error:
             fail("plan", str(error), EXIT_FAILED, json_output)
     if grid_note is not None:
@@ -1128,6 +1133,23 @@ def resilience(
     print_resilience(result, stdout)
     if written:
         say(stdout, f"Wrote {len(written)} files to {export}")
+
+
+#: The resilience progress bar's width, in columns.
+_STEP_BAR = 20
+
+
+def _step_words(message: str, room: int) -> str:
+    """A step of the resilience analysis in at most ``room`` characters, ids never cut:
+    whole; else what follows its label (``worst 2: a + b``: the ids; ``route a``: the id);
+    else the label alone; else nothing."""
+    text = plain(message)
+    if len(text) <= room:
+        return text
+    label, sep, rest = text.partition(": ")
+    if not sep:
+        label, _, rest = text.partition(" ")
+    return next((short for short in (rest, label) if short and len(short) <= room), "")
 
 
 # -- sweeps ---------------------------------------------------------------------------------

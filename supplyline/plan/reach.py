@@ -14,6 +14,7 @@ Read by the shortfall findings of a plan (:mod:`supplyline.plan.diagnose`) and b
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import NDArray
@@ -22,8 +23,8 @@ from supplyline.accounting import Legs, legs_of
 from supplyline.network import Network
 from supplyline.plan.result import SHORT_MIN_KG
 
-__all__ = ["before_arrival", "earliest_arrival", "held_at_start", "out_of_reach",
-           "unavoidable"]
+__all__ = ["Unavoidable", "before_arrival", "earliest_arrival", "held_at_start",
+           "out_of_reach", "unavoidable", "unavoidable_short"]
 
 BoolArray = NDArray[np.bool_]
 IntArray = NDArray[np.int64]
@@ -94,10 +95,23 @@ def out_of_reach(net: Network, reach: tuple[IntArray, IntArray], held: BoolArray
             f"any from {net.place_ids[source[g]]} can arrive")
 
 
-def unavoidable(net: Network) -> list[str]:
-    """What a scenario's fronts must go short of whatever the plan does, in words: demand
-    before its good can first arrive (:func:`earliest_arrival`) beyond what the front
-    holds itself, at least (spoiling left out)."""
+@dataclass(frozen=True)
+class Unavoidable:
+    """Demand that goes short whatever the plan does: at front ``place``, of goods slot
+    ``good``, ``kg`` at least, on the days before the good can first arrive there, the
+    first of which is ``arrives`` (a step; the number of steps when it never can)."""
+
+    place: int
+    good: int
+    kg: float
+    arrives: int
+    words: str  # why, and how much, in words
+
+
+def unavoidable_short(net: Network) -> list[Unavoidable]:
+    """What a scenario's fronts must go short of whatever the plan does: demand before its
+    good can first arrive (:func:`earliest_arrival`) beyond what the front holds itself, at
+    least (spoiling left out); more than :data:`~supplyline.plan.result.SHORT_MIN_KG` each."""
     from supplyline.report.svg import fmt  # the reports' numbers (a lazy import: no cycle)
 
     goods = net.goods
@@ -113,6 +127,13 @@ def unavoidable(net: Network) -> list[str]:
             short = before - float(net.initial_stock_kg[p, goods[g]])
             if short > SHORT_MIN_KG:
                 why = out_of_reach(net, reach, held, int(p), int(g))
-                out.append(f"{why}, so at least {fmt(short / 1000.0)} t of the "
-                           f"{net.commodity_ids[goods[g]]} it needs goes short")
+                out.append(Unavoidable(
+                    int(p), int(g), short, int(reach[0][g]),
+                    f"{why}, so at least {fmt(short / 1000.0)} t of the "
+                    f"{net.commodity_ids[goods[g]]} it needs goes short"))
     return out
+
+
+def unavoidable(net: Network) -> list[str]:
+    """:func:`unavoidable_short` in words, as ``supplyline check`` says it."""
+    return [short.words for short in unavoidable_short(net)]

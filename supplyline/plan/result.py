@@ -46,6 +46,18 @@ SHORT_MIN_KG = 1.0
 SHORT_SHARE = 0.999
 
 
+def steps_words(net: Network) -> str:
+    """How a network's horizon is cut into steps ('' when day by day): 'planned the first
+    21 days day by day, then in 4-day steps'."""
+    longer = np.nonzero(net.step_length > 1)[0]
+    if longer.size == 0:
+        return ""
+    daily = int(longer[0])
+    first = (("the first day" if daily == 1 else f"the first {daily} days")
+             + " day by day, then ") if daily else ""
+    return f"planned {first}in {net.step_days}-day steps"
+
+
 def is_short(short_kg: Any, demand_kg: Any) -> Any:
     """Where a shortfall counts as short, for the plan's shortfall days and a simulated
     run's alike (:data:`SHORT_SHARE`, and more than :data:`SHORT_MIN_KG`): ``short_kg``
@@ -188,13 +200,7 @@ class Plan:
 
     def steps_description(self) -> str:
         """How the horizon is cut into steps ('' when day by day)."""
-        longer = np.nonzero(self.step_length > 1)[0]
-        if longer.size == 0:
-            return ""
-        daily = int(longer[0])
-        first = (("the first day" if daily == 1 else f"the first {daily} days")
-                 + " day by day, then ") if daily else ""
-        return f"planned {first}in {self.network.step_days}-day steps"
+        return steps_words(self.network)
 
     def date_of(self, step: int) -> str:
         """ISO date of a step's first day (steps 0 to ``steps - 1``).

@@ -24,17 +24,27 @@ from supplyline.report.sections import ReportContext, Section, figure, table
 from supplyline.report.svg import fmt, size_style
 from supplyline.resilience.analysis import Resilience
 from supplyline.resilience.cuts import Impact, called
+from supplyline.resilience.interdiction import WorstCut
+from supplyline.scenario.summary import counted
 
 __all__ = ["cut_map", "print_resilience", "resilience_section"]
 
 WIDTH, HEIGHT, PAD = 640.0, 460.0, 30.0
 #: The legend's panel, right of the map.
 LEGEND_WIDTH = 210.0
-#: The map's colours: a cut that adds no shortfall, one that adds some, one that adds more
-#: than half the worst single cut's, and the worst set of cuts found.
+#: Characters of the key to numbered names on a line (10 px text across the map's width).
+KEY_CHARS = 150
+#: The map's colours: a cut that adds little or nothing, one that adds some, one that adds
+#: more than half the worst single cut's, and the worst set of cuts found.
 GREY, ORANGE, DARK_ORANGE, RED = "#b8c0c8", "#f59f00", "#d9480f", "#c92a2a"
+#: A cut that adds less than CRITICAL_T of shortfall but leaves wounded late or costs
+#: labour: not harmless.
+VIOLET = "#7048e8"
 #: Cuts that add less than this many tonnes of shortfall are not marked critical.
 CRITICAL_T = 0.5
+#: A cut that adds at least this many person-days of wounded late, or this share of the
+#: uncut plan's labour-days (and at least one), is drawn as costing late wounded or labour.
+LATE_PD, LABOUR_SHARE = 1.0, 0.01
 
 
 def _reserve(i: Impact) -> str:
@@ -69,8 +79,10 @@ def _xy(net: Network) -> list[tuple[float, float]]:
 
 
 def cut_map(net: Network, res: Resilience) -> str:
-    """An SVG map: each route and place coloured by the shortfall its cut adds (grey: none),
-    the worst cut set struck through in red."""
+    """An SVG map: each route and place coloured by the shortfall its cut adds, or violet
+    where it adds less than :data:`CRITICAL_T` but leaves wounded late or costs labour
+    (grey: little or nothing), every place named, the worst cut set struck through in
+    red."""
     xy = _xy(net)
     by_id = {i.ids: i for i in res.ranking if len(i.ids) == 1}
     worst = _worst_impact(res)
@@ -78,14 +90,27 @@ def cut_map(net: Network, res: Resilience) -> str:
     biggest = max([i.extra_shortfall_t for i in res.ranking
                    if np.isfinite(i.extra_shortfall_t)] + [1e-9])
 
+    labour = max(1.0, LABOUR_SHARE * res.base.labour_days)
+
     def style(ident: str) -> tuple[str, float, str]:
         i = by_id.get((ident,))
-        t = i.extra_shortfall_t if i is not None else 0.0
-        if not np.isfinite(t) or t < CRITICAL_T:
-            return GREY, 1.5, "no shortfall added" if i is not None else "not cut"
-        share = t / biggest
-        colour = DARK_ORANGE if share > 0.5 else ORANGE
-        return colour, 2.0 + 6.0 * share, f"+{fmt(t)} t shortfall when cut"
+        if i is None:
+            return GREY, 1.5, "not cut"
+        t = i.extra_shortfall_t
+        if not np.isfinite(t):
+            return GREY, 1.5, "its cut did not solve"
+        if t >= CRITICAL_T:
+            share = t / biggest
+            colour = DARK_ORANGE if share > 0.5 else ORANGE
+            return colour, 2.0 + 6.0 * share, f"+{fmt(t)} t shortfall when cut"
+        costs = ([f"+{fmt(i.extra_wounded_late)} person-days of wounded late"]
+                 if i.extra_wounded_late >= LATE_PD else [])
+        costs += ([f"+{fmt(i.extra_labour_days)} labour-days"]
+                  if i.extra_labour_days >= labour else [])
+        short = f"+{_cell(t)} t shortfall" if t >= SHOWN else "no shortfall"
+        if costs:
+            return VIOLET, 3.0, f"{short}, {', '.join(costs)} when cut"
+        return GREY, 1.5, f"{short} when cut, and little else"
 
     names = place_labels(net)
     parts = [f'<rect width="{WIDTH + LEGEND_WIDTH:.0f}" height="{HEIGHT:.0f}" fill="#f6f8fa"/>']
@@ -116,7 +141,7 @@ def cut_map(net: Network, res: Resilience) -> str:
     # the worst set's first, then the places whose cut adds most.
     labeller = Labeller(WIDTH, HEIGHT, np.vstack(samples) if samples else np.zeros((0, 3)),
                         bottom=4.0)
-    named: list[tuple[float, int, float]] = []
+    named: list[tuple[tuple[float, float], int, float]] = []
     for p, pid in enumerate(net.place_ids):
         x, y = xy[p]
         colour, width, words = style(pid)
@@ -132,21 +157,33 @@ def cut_map(net: Network, res: Resilience) -> str:
             parts.append(f'<circle class="cut" cx="{x:.1f}" cy="{y:.1f}" r="10" fill="none" '
                          f'stroke="{RED}" stroke-width="3"/>')
         impact = by_id.get((pid,))
-        added = impact.extra_shortfall_t if impact is not None else 0.0
-        if front or pid in struck or added >= CRITICAL_T:
-            named.append((np.inf if front or pid in struck else added, p, radius))
-    for _, p, radius in sorted(named, reverse=True):
+        # Every place is named (a number keyed under the map where no spot is free): the
+        # fronts and the worst set's first, then by what their cut adds.
+        added = (0.0, 0.0) if impact is None or not np.isfinite(impact.extra_shortfall_t) \
+            else (impact.extra_shortfall_t, impact.extra_objective)
+        named.append(((np.inf, np.inf) if front or pid in struck else added, p, radius))
+    for _, p, radius in sorted(named, key=lambda n: (n[0], -n[1]), reverse=True):
         front = net.place_kind[p] == "front"
         labeller.add(p, net.place_ids[p], names[p], *xy[p], radius,
                      "label label-front" if front else "label")
     parts.extend(labeller.parts)
+    height = HEIGHT
     if labeller.key:  # names with no free spot are numbered: the key, under the map
+        import textwrap
+
         key = "; ".join(f"{n} {name}" for n, _, name in labeller.key)
-        parts.append(f'<text x="6" y="{HEIGHT - 6:.0f}" font-size="10">{escape(key)}</text>')
+        for line in textwrap.wrap(key, KEY_CHARS, break_long_words=False,
+                                  break_on_hyphens=False):
+            height += 14
+            parts.append(f'<text x="6" y="{height - 3:.0f}" font-size="10">{escape(line)}'
+                         "</text>")
+        height += 6
+    parts[0] = (f'<rect width="{WIDTH + LEGEND_WIDTH:.0f}" height="{height:.0f}" '
+                'fill="#f6f8fa"/>')
     parts.append(_cut_legend(WIDTH + 10, worst is not None))
     title = f"What cutting each route and place costs: {net.scenario.title}"
     return (f'<svg id="cut-map" class="map" viewBox="0 0 {WIDTH + LEGEND_WIDTH:.0f} '
-            f'{HEIGHT:.0f}" {size_style(WIDTH + LEGEND_WIDTH)} role="img" '
+            f'{height:.0f}" {size_style(WIDTH + LEGEND_WIDTH)} role="img" '
             f'aria-label="{escape(title)}" '
             'font-family="system-ui, sans-serif">'
             f"<title>{escape(title)}</title>{''.join(parts)}</svg>")
@@ -167,8 +204,9 @@ def _cut_legend(x0: float, worst: bool) -> str:
         return (f'<line x1="{x0:.0f}" y1="{y:.0f}" x2="{x0 + 28:.0f}" y2="{y:.0f}" '
                 f'stroke="{colour}" stroke-width="{width:.1f}" stroke-linecap="round"{extra}/>')
 
-    row(line(GREY, 1.5), "adds no shortfall")
-    row(line(ORANGE, 3.5), f"adds {fmt(CRITICAL_T)} t or more")
+    row(line(GREY, 1.5), "adds little or nothing")
+    row(line(VIOLET, 3.0), "wounded late or labour")
+    row(line(ORANGE, 3.5), f"adds {fmt(CRITICAL_T)} t short or more")
     row(line(DARK_ORANGE, 7.0), "over half the worst cut's")
     rows.append(f'<text x="{x0:.0f}" y="{y + 2:.0f}" font-size="11" fill="#555">'
                 "(places ringed alike; wider:</text>")
@@ -188,11 +226,16 @@ def _cut_legend(x0: float, worst: bool) -> str:
     return "".join(rows)
 
 
-def _more(res: Resilience, count: int) -> str:
-    """What a ranking cut at ``count`` rows leaves out, in words ('' when nothing)."""
+def _more(res: Resilience, count: int, report: bool = False) -> str:
+    """What a ranking cut at ``count`` rows leaves out, in words ('' when nothing): where all
+    are, in the report (written with resilience.csv beside it) or on the terminal."""
     left = len(res.ranking) - count
-    return (f"{left} more cuts rank below these; all {len(res.ranking)} are in the export "
-            f"(--export DIR: resilience.csv)." if left > 0 else "")
+    if left <= 0:
+        return ""
+    where = ("in resilience.csv, written beside this report" if report else
+             "in resilience.csv, which --export DIR writes")
+    return (f"{counted(left, 'more cut ranks', 'more cuts rank')} below these; all "
+            f"{len(res.ranking)} are {where}.")
 
 
 def _ranking_rows(res: Resilience, count: int) -> list[list[object]]:
@@ -218,6 +261,54 @@ def _worst_rows(res: Resilience) -> list[list[object]]:
     return rows
 
 
+def _worst_notes(res: Resilience) -> list[str]:
+    """Why a worst set of at most k cuts has fewer, for each k where it does."""
+    out: list[str] = []
+    for w in res.worst:
+        best = w.worst
+        if best is None:
+            continue
+        # The model's first answer has its proven gap; the next ones (each forbidding the
+        # sets before it) are only what the model found.
+        gap = w.model.gap if w.model is not None and w.model.ids == best.ids else np.inf
+        few = _fewer(len(best.ids), w.k, gap)
+        if few:
+            out.append(f"At k = {w.k} the worst set has {few}.")
+    return out
+
+
+def _grid(words: str) -> str:
+    return words.removeprefix("planned ")
+
+
+def _uncut_words(res: Resilience) -> str:
+    """The uncut plan's shortfall, and where the analysis took a coarser grid than the
+    scenario's own, that plan's beside it (what ``supplyline plan`` shows)."""
+    words = f"Uncut plan: {_cell(res.base.shortfall_t)} t short."
+    own = res.own_grid
+    if own is None:
+        return words
+    a, b = own["own"], own["analysed"]
+    words = f"Uncut plan, {_grid(b['grid'])}: {_cell(b['shortfall_t'])} t short"
+    if not a["until"]:
+        return words + "."
+    return (f"{words}; on the scenario's own grid ({_grid(a['grid'])}), as `supplyline "
+            f"plan` makes it, at least {_cell(a['at_least_short_t'])} t short until "
+            f"{a['until']} (see the first notes).")
+
+
+def _html(text: str) -> str:
+    """Text for the report: escaped, a command in backticks set as code."""
+    import re
+
+    return re.sub(r"`([^`<>]+)`", r"<code>\1</code>", escape(text))
+
+
+def _sentence(note: str) -> str:
+    """A note as a sentence: capital first, full stop last."""
+    return note[:1].upper() + note[1:] + ("" if note.endswith(".") else ".")
+
+
 RANKING_HEAD = ["#", "cut", "kind", "+short t", "+late p-d", "+labour d", "+eaten t",
                 "stock"]
 #: The columns of each table that hold numbers (right-aligned).
@@ -227,14 +318,41 @@ WORST_HEAD = ["k", "method", "worst set (full plan)", "+short t", "model t", "bo
               "gap"]
 
 
+#: Between the routes and places of a set, in every sentence and table (names hold commas).
+JOIN = " + "
+
+
 def _called(res: Resilience, ids: Sequence[str]) -> str:
     """Routes and places by id (one id names one or the other: ``check`` refuses a route id
-    that is a place's), as a reader calls them; ids when the plan is not at hand."""
+    that is a place's), as a reader calls them, joined by :data:`JOIN`; ids when the plan
+    is not at hand."""
     if res.plan is None:
-        return ", ".join(ids)
+        return JOIN.join(ids)
     net = res.plan.network
     routes = [i for i in ids if i in net.route_index]
-    return ", ".join(called(net, routes, [i for i in ids if i not in net.route_index]))
+    return JOIN.join(called(net, routes, [i for i in ids if i not in net.route_index]))
+
+
+#: A gap below this is a proven worst set (the MIP's relative gap tolerance).
+PROVEN_GAP = 1e-6
+
+
+def _fewer(n: int, k: int, gap: float) -> str:
+    """Why a worst set of at most ``k`` cuts has only ``n`` ('' when it has ``k``): the
+    model takes at most ``k``, and no further cut adds shortfall to it on the aggregated
+    network (proven when the gap is 0; else none that the model found)."""
+    if n >= k or n == 0:
+        return ""
+    further = ("a further cut adds no shortfall to the set" if gap <= PROVEN_GAP else
+               "the model found no further cut that adds shortfall to the set")
+    return (f"{counted(n, 'cut', 'cuts')} of the {k} allowed: {further} on the aggregated "
+            "network")
+
+
+def _attack_words(res: Resilience, cut: WorstCut) -> str:
+    """An attacker's answer: its cuts, and why they are fewer than allowed when they are."""
+    few = _fewer(len(cut.ids), cut.k, cut.gap)
+    return (_called(res, cut.ids) or "none") + (f"; {few}" if few else "")
 
 
 def _defence_words(res: Resilience) -> str:
@@ -242,12 +360,16 @@ def _defence_words(res: Resilience) -> str:
     d = res.defence
     if d is None:
         return ""
-    words = (f"With {d.budget} route(s) or place(s) made safe from cutting, the best "
-             f"choice is {_called(res, d.protected) or 'none (no choice helps)'}: the worst "
-             f"{d.k} cut(s) of the rest ({_called(res, d.attack.ids) or 'none'}) leave "
-             f"{fmt(d.attack.shortfall_kg / 1e3)} t short on the aggregated network, against "
-             f"{fmt(d.unprotected.shortfall_kg / 1e3)} t unprotected "
-             f"({_called(res, d.unprotected.ids)})")
+    worst = "the worst cut" if d.k == 1 else f"the worst {d.k} cuts"
+    made = (("route", "routes") if res.worst_of == "routes" else
+            ("route or place", "routes or places"))
+    words = (f"With {counted(d.budget, *made)} made safe from "
+             f"cutting, the best choice is {_called(res, d.protected) or 'none (no choice helps)'}"
+             f": {worst} of the rest ({_attack_words(res, d.attack)}) "
+             f"{'leaves' if d.k == 1 else 'leave'} {fmt(d.attack.shortfall_kg / 1e3)} t short "
+             f"on the aggregated network, against {fmt(d.unprotected.shortfall_kg / 1e3)} t "
+             "unprotected (" + ("the same cuts" if d.unprotected.ids == d.attack.ids
+                                else _attack_words(res, d.unprotected)) + ")")
     if res.defence_checked is not None:
         safe, open_ = res.defence_checked
         words += (f"; on the full plan +{_cell(safe.extra_shortfall_t)} t against "
@@ -261,7 +383,8 @@ def _allocation_words(res: Resilience) -> str:
     a = res.allocation
     if a is None:
         return ""
-    left = "; ".join(f"{units} {kind} ({why})" for kind, (units, why) in a.unplaced().items())
+    left = "; ".join(f"{counted(units, *UNIT_WORDS[kind])} ({why})"
+                     for kind, (units, why) in a.unplaced().items())
     if not a.picks:
         return ("No unit of protection lowers the plan's cost against the expected threats"
                 + (f": {left}." if left else "."))
@@ -270,6 +393,12 @@ def _allocation_words(res: Resilience) -> str:
             f"the plan's cost most: {placed}. Shortfall {fmt(a.base_shortfall_t)} t → "
             f"{fmt(a.shortfall_t)} t; objective {fmt(a.base_objective)} → "
             f"{fmt(a.objective)}." + (f" Not placed: {left}." if left else ""))
+
+
+#: A unit of each kind of protection, one and many.
+UNIT_WORDS = {"guards": ("guard post", "guard posts"),
+              "air": ("air-defence unit", "air-defence units"),
+              "repair": ("repair crew", "repair crews")}
 
 
 SIMULATED_HEAD = ["plan", "runs", "P(short)", "mean short t", "planned t"]
@@ -303,30 +432,39 @@ def resilience_section(plan: Plan, context: ReportContext) -> Section | None:
     if res.window_dates is not None:
         when = f" (cut from {res.window_dates[0]} to {res.window_dates[1]})"
     lesser = len(some) - len(critical)
-    lead = (f"<p>The uncut plan leaves {fmt(res.base.shortfall_t)} t short. Of "
-            f"{len(res.ranking)} routes and places cut one at a time{escape(when)}, "
+    if res.own_grid is not None:
+        lead = (f"<p><strong>{_html(_uncut_words(res))}</strong> This report's plan is "
+                "the analysis's, on its coarser grid: its figures are not those of "
+                "<code>supplyline plan</code>.</p><p>")
+    else:
+        lead = f"<p>The uncut plan leaves {_cell(res.base.shortfall_t)} t short. "
+    lead += (f"Of {len(res.ranking)} routes and places cut one at a time{escape(when)}, "
             f"{len(critical)} add {fmt(CRITICAL_T)} t of shortfall or more"
             + (f", and {lesser} add less" if lesser > 0 else "")
-            + ". “stock” is how long the fronts' stocks last once the cut begins before "
-            "they go shorter than in the uncut plan.</p>")
+            + ".</p>")
     body = (lead
             + figure(cut_map(plan.network, res),
-                     caption="Routes and places by the shortfall their cut adds; the worst "
-                     "cut set found is struck through in red. Hover for the figures.")
+                     caption="Routes and places by what their cut adds: shortfall "
+                     "(orange), or wounded late or labour without shortfall (violet); the "
+                     "worst cut set found is struck through in red. Hover for the figures.")
             + f"<h3>{RANKING_TITLE}</h3>"
             + table("resilience-ranking", RANKING_HEAD, _ranking_rows(res, 30),
                     [n in RANKING_NUMERIC for n in range(len(RANKING_HEAD))])
-            + (f'<p class="note">{escape(_more(res, 30))}</p>' if _more(res, 30) else "")
+            + f'<p class="note">{escape(RANKING_KEY)}</p>'
+            + (f'<p class="note">{escape(_more(res, 30, report=True))}</p>'
+               if _more(res, 30) else "")
             + (f"<h3>{WORST_TITLE}</h3>" + table(
                 "resilience-worst", WORST_HEAD, _worst_rows(res),
-                [n in WORST_NUMERIC for n in range(len(WORST_HEAD))]) if res.worst else "")
+                [n in WORST_NUMERIC for n in range(len(WORST_HEAD))])
+               + "".join(f'<p class="note">{escape(n)}</p>' for n in _worst_notes(res))
+               if res.worst else "")
             + (f"<h3>{SIMULATED_TITLE}</h3>" + table(
                 "resilience-simulated", SIMULATED_HEAD, _simulated_rows(res),
                 [False, True, True, True, True]) if res.simulated else "")
             + (f"<p>{escape(_defence_words(res))}</p>" if res.defence is not None else "")
             + (f"<p>{escape(_allocation_words(res))}</p>" if res.allocation is not None
                else "")
-            + "".join(f"<p class=\"note\">{escape(n)}.</p>" for n in res.notes))
+            + "".join(f"<p class=\"note\">{_html(_sentence(n))}</p>" for n in res.notes))
     return Section("resilience", "Resilience: what the plan hangs on", body, wide=True)
 
 
@@ -335,8 +473,8 @@ def print_resilience(res: Resilience, console: Console, count: int = 15) -> None
     never cut: see :class:`~supplyline.report.terminal.FitTable`)."""
     when = (f" Each cut from {res.window_dates[0]} to {res.window_dates[1]}."
             if res.window_dates is not None else "")
-    console.print(inert(f"Uncut plan: {fmt(res.base.shortfall_t)} t short. "
-                        f"{res.solves} solves in {res.seconds:.0f} s.{when}"))
+    console.print(inert(f"{_uncut_words(res)} {res.solves} solves in {res.seconds:.0f} s."
+                        f"{when}"))
     from supplyline.report.terminal import Column, FitTable
 
     ranking = FitTable(RANKING_TITLE, *(
@@ -355,6 +493,8 @@ def print_resilience(res: Resilience, console: Console, count: int = 15) -> None
         worst.add_row(*(str(c) for c in row))
     if res.worst:
         console.print(worst)
+        for note in _worst_notes(res):
+            console.print(inert(note))
     if res.simulated:
         sim = FitTable(SIMULATED_TITLE, *(
             Column(head, numeric=n > 0, prose=n == 0) for n, head in enumerate(SIMULATED_HEAD)))

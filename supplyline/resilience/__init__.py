@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from supplyline.network import Network
+from supplyline.network import Network, compile_network
 from supplyline.resilience.analysis import (
     ANALYSIS_MAX_COLUMNS,
     COARSE_STEP_DAYS,
@@ -50,7 +50,9 @@ def resilience(
     ``guards``, ``air`` defence and ``repair`` crews to place against the expected threats.
     ``simulate_runs``: Monte Carlo runs to re-check the uncut plan and the top cuts.
     ``step_days`` and ``daily_days`` choose the grid of a Scenario (:func:`analysis_grid`:
-    a large scenario is otherwise analysed in 14-day steps, and the result's notes say so).
+    a large scenario is otherwise analysed in 14-day steps, its uncut plan made on its own grid
+    too, and the result's notes say so and how the two plans differ, ``own_grid`` their
+    figures).
     ``window`` may also be given as two dates (or ISO dates, YYYY-MM-DD).
 
     Raises
@@ -65,7 +67,7 @@ def resilience(
         raise TypeError("scenario: expected a Scenario (sl.load(...)) or a compiled Network, "
                         f"got {type(scenario).__name__}")
     check_counts(k=k, budget=budget, jobs=jobs, simulate_runs=simulate_runs)
-    note = None
+    note = own = None
     if isinstance(scenario, Network):
         net = scenario
     else:
@@ -79,9 +81,11 @@ def resilience(
         except ValueError as error:
             raise ValueError(f"daily_days: {error}") from None
         net, note = analysis_grid(scenario, step_days, daily_days)
+        own = None if note is None else compile_network(scenario)
     result = analyse(net, k=k, window=_days_of(net, window), progress=progress,
                      budget=budget, jobs=jobs, worst_of=worst_of, protect=protect,
-                     simulate_runs=simulate_runs)
+                     simulate_runs=simulate_runs,
+                     own=own)
     if note is not None:
         result.notes.insert(0, note)
     return result

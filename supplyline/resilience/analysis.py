@@ -96,6 +96,9 @@ class Resilience:
     defence_checked: tuple[Impact, Impact] | None = None
     allocation: Allocation | None = None  # protection against the expected threats
     simulated: list[Checked] = field(default_factory=list)  # uncut first, then the top cuts
+    #: the uncut plan on the scenario's own grid, where the analysis took a coarser one
+    #: (:func:`analysis_grid`): what ``supplyline plan`` shows (see :func:`own_grid`)
+    own_grid: dict[str, Any] | None = None
 
     def to_dict(self) -> dict[str, Any]:
         def impact(i: Impact) -> dict[str, Any]:
@@ -150,6 +153,7 @@ class Resilience:
             "worst": [worst(w) for w in self.worst],
             "defence": defence,
             "simulated": [c.to_dict() for c in self.simulated],
+            "own_grid": self.own_grid,
             "protection": None if self.allocation is None else {
                 "picks": [{"kind": k, "route": r, "objective": o, "shortfall_t": t}
                           for k, r, o, t in self.allocation.picks],
@@ -167,7 +171,9 @@ class Resilience:
         return json.dumps(self.to_dict(), indent=2)
 
     def to_frame(self) -> pd.DataFrame:
-        """The N-1 ranking as a table, worst first."""
+        """The N-1 ranking as a table, worst first. ``stock_days``: the days the fronts'
+        stocks last once the cut begins before they go shorter than in the uncut plan
+        (empty, NaN, where they last: the table's "lasts")."""
         import pandas as pd
 
         return pd.DataFrame([
@@ -175,7 +181,7 @@ class Resilience:
              "extra_shortfall_t": i.extra_shortfall_t,
              "extra_wounded_late_person_days": i.extra_wounded_late,
              "extra_labour_days": i.extra_labour_days, "extra_eaten_t": i.extra_eaten_t,
-             "status": i.status}
+             "stock_days": stock_days(i), "status": i.status}
             for i in self.ranking])
 
     def __repr__(self) -> str:
@@ -186,6 +192,13 @@ class Resilience:
 
 def _num(x: float) -> float | None:
     return float(x) if np.isfinite(x) else None
+
+
+def stock_days(impact: Impact) -> float:
+    """The days the first front to go shorter than in the uncut plan keeps its stocks once
+    the cut begins; NaN where none goes shorter (the stocks last)."""
+    days = [d for d in impact.reserve_days.values() if d is not None]
+    return float(min(days)) if days else float("nan")
 
 
 #: A scenario whose own grid gives a planning LP of more columns than this is analysed in
@@ -219,11 +232,88 @@ def analysis_grid(scenario: Scenario, step_days: int | None = None,
     if columns <= ANALYSIS_MAX_COLUMNS:
         return net, None
     coarse = with_daily_days(with_step_days(scenario, COARSE_STEP_DAYS), 0)
-    note = (f"planned in {COARSE_STEP_DAYS}-day steps from the first day: the scenario's own "
-            f"grid gives {columns:,} columns a solve, and N-1 solves the plan once per route "
+    note = (f"the analysis plans in {COARSE_STEP_DAYS}-day steps from the first day, not on "
+            "the scenario's own grid that `supplyline plan` uses: that grid "
+            f"gives {columns:,} columns a solve, and N-1 solves the plan once per route "
             "and place (--step-days and --daily-days choose the grid)")
     return compile_network(coarse), note
 
+
+
+def _short_days(plan: Plan) -> dict[str, Any]:
+    """A plan's shortfall, the days it falls on and the first and last of them, and its
+    labour-days and grid, for comparing two grids (:func:`own_grid`)."""
+    from supplyline.plan.result import is_short
+
+    k = plan.kpis()
+    short = np.nonzero(np.asarray(is_short(plan.demand_kg - plan.consumed_kg,
+                                           plan.demand_kg)).any(axis=(0, 1)))[0]
+    last = None
+    if short.size:
+        end = int(plan.step_start[short[-1]] + plan.step_length[short[-1]]) - 1
+        last = str(plan.network.start_date + dt.timedelta(days=end))
+    return {"grid": plan.steps_description() or "planned day by day",
+            "shortfall_t": float(k["shortfall_t"]), "shortfall_days": int(k["shortfall_days"]),
+            "first_short": plan.date_of(int(short[0])) if short.size else None,
+            "last_short": last, "labour_days": float(k["labour_days"])}
+
+
+def own_grid(own: Network, analysed: Plan) -> dict[str, Any]:
+    """What the scenario's own grid (``own``, that of ``supplyline plan``) must go short of
+    whatever the plan does (:func:`supplyline.plan.reach.unavoidable_short`, the bound
+    ``supplyline check`` says: demand before its good can first arrive), beside the uncut
+    plan the analysis measures the cuts against (``analysed``), and in words what the
+    coarser grid changes (``words``). A bound, not a second plan: planning the built-in
+    scenario on its own grid took 50 s, as long as the rest of the analysis."""
+    from supplyline.plan.reach import unavoidable_short
+    from supplyline.plan.result import steps_words
+
+    shorts = unavoidable_short(own)
+    b = _short_days(analysed)
+    at_least = sum(x.kg for x in shorts) / 1000.0
+    until = None
+    if shorts:
+        last = max(int(own.step_start[x.arrives]) if x.arrives < own.steps else own.days
+                   for x in shorts) - 1
+        until = str(own.start_date + dt.timedelta(days=last))
+    goods = sorted({own.commodity_ids[own.goods[x.good]] for x in shorts})
+    a = {"grid": steps_words(own) or "planned day by day", "at_least_short_t": at_least,
+         "until": until, "goods": goods}
+
+    def said(f: dict[str, Any]) -> str:
+        if f["shortfall_days"] == 0:
+            return f"meets the whole demand ({_t(f['shortfall_t'])} t short)"
+        days = "1 day" if f["shortfall_days"] == 1 else f"{f['shortfall_days']:,} days"
+        return (f"leaves {_t(f['shortfall_t'])} t short on {days} (from {f['first_short']} "
+                f"to {f['last_short']})")
+
+    words = f"the uncut plan {b['grid'].removeprefix('planned ')} {said(b)}; "
+    if shorts:
+        words += (f"on the scenario's own grid ({a['grid']}), as `supplyline plan` makes it, "
+                  f"at least {_t(at_least)} t must go short whatever the plan does, until "
+                  f"{until}, before {_listed(goods)} can first reach the fronts "
+                  "(`supplyline check` says so)")
+        if b["shortfall_t"] < at_least - 0.005:
+            words += (": a shortfall of a few days within a longer step is evened out over "
+                      "the step and not seen here, and every cut is measured against the "
+                      "coarser plan")
+        else:
+            words += ": every cut is measured against the coarser plan"
+    else:
+        words += (f"on the scenario's own grid ({a['grid']}) nothing must go short before "
+                  "it can arrive; every cut is measured against the coarser plan")
+    return {"own": a, "analysed": b, "words": words}
+
+
+def _listed(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def _t(x: float) -> str:
+    """Tonnes as the report writes them (three significant figures, 0 below 5 kg)."""
+    from supplyline.report.svg import fmt
+
+    return "0" if abs(x) < 0.005 else fmt(x)
 
 
 def analyse(
@@ -239,6 +329,7 @@ def analyse(
     protect: dict[str, int] | None = None,
     simulate_runs: int = 0,
     seed: int = 1,
+    own: Network | None = None,
 ) -> Resilience:
     """Plan, cut every route and place alone (N-1), and find the worst sets of 2..k cuts;
     with a ``budget``, the routes and places to make safe from cutting so that the worst
@@ -252,6 +343,9 @@ def analyse(
     against the expected threats (:func:`~supplyline.resilience.protect.allocate`).
     ``simulate_runs``: re-check the uncut plan and the top :data:`SIMULATED` cuts of the
     ranking with that many Monte Carlo runs each (:mod:`supplyline.resilience.confirm`).
+    ``own``: the scenario on its own grid, where ``net`` is a coarser one
+    (:func:`analysis_grid`): the result says what that grid must go short of whatever the
+    plan does, beside the coarser uncut plan (:func:`own_grid`, the first of the notes).
     """
     if worst_of not in ("all", "routes"):
         raise ValueError(f"worst_of must be 'all' or 'routes', got {worst_of!r}")
@@ -278,6 +372,7 @@ def analyse(
     base_x = out.x
     assert base_x is not None
     step("uncut plan")
+    compared = None if own is None else own_grid(own, uncut)
     ranking = n_minus_1(session, base, base_x, routes, places, window, progress=step,
                         jobs=jobs)
     agg = aggregate(net)
@@ -298,7 +393,7 @@ def analyse(
             entry = WorstSet(size, "greedy", None, ids, value)
         for kg, r, p in found:
             entry.confirmed.append((kg, cut_impact(session, base, base_x, r, p, window)))
-            step(f"worst {size}: {', '.join(r + p)}")
+            step(f"worst {size}: {' + '.join(r + p)}")
         done += CONFIRM - len(found)
         worst.append(entry)
     defence = checked = None
@@ -328,10 +423,10 @@ def analyse(
                 tuple(f"{k} on {r}" for k, r in picks), plan, simulate_runs, seed,
                 tuple(f"protected: {k} on {name}" for (k, _), name
                       in zip(picks, called(net, [r for _, r in picks]), strict=True))))
-    notes = [
+    notes = [] if compared is None else [compared["words"]]
+    notes.append(
         "a cut is known to the plan in advance: the plan is made around it (stocks moved "
-        "ahead, other routes used), as a planner who expects it would",
-    ]
+        "ahead, other routes used), as a planner who expects it would")
     if worst:
         notes.append("the worst sets are exact on the aggregated network (no time, carriers "
                      "or labour) and measured on the full plan")
@@ -343,6 +438,8 @@ def analyse(
         str(start + dt.timedelta(days=window[0])), str(start + dt.timedelta(days=window[1])))
     return Resilience(net.scenario.name, window, dates, base, ranking, worst,
                       time.perf_counter() - started, session.solves, notes, worst_of, uncut,
-                      defence, checked, allocation, simulated)
+                      defence, checked, allocation, simulated,
+                      None if compared is None else {k: v for k, v in compared.items()
+                                                     if k != "words"})
 
 

@@ -122,7 +122,10 @@ class Allocation:
             if routes == 0:
                 why = f"no route is under {COUNTERS[kind]}"
             elif placed == routes:
-                why = f"each of the {routes} route(s) under {COUNTERS[kind]} has one"
+                why = (f"the one route under {COUNTERS[kind]} has one" if routes == 1 else
+                       f"each of the {routes} routes under {COUNTERS[kind]} has one")
+            elif placed == 0:
+                why = "no route where one lowers the plan's cost"
             else:
                 why = "no other route where one lowers the plan's cost"
             out[kind] = (units - placed, why)

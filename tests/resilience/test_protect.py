@@ -85,12 +85,12 @@ def test_allocation_says_what_it_left_and_why(tiny: sl.Scenario) -> None:
     placed = {k: sum(1 for kind, _, _, _ in out.picks if kind == k) for k in ("air", "guards")}
     left = out.unplaced()
     assert placed["air"] == 1  # one route under air strikes, one unit a route
-    assert left["air"] == (2, "each of the 1 route(s) under air strikes has one")
+    assert left["air"] == (2, "the one route under air strikes has one")
     assert left["guards"][0] == guarded + 1 - placed["guards"] >= 1
     words = _allocation_words(Resilience(
         scenario="tiny", window=None, window_dates=None, base=None,  # type: ignore[arg-type]
         ranking=[], worst=[], seconds=0.0, solves=0, allocation=out))
-    assert "Not placed: 2 air (each of the 1 route(s) under air strikes has one)" in words
+    assert "Not placed: 2 air-defence units (the one route under air strikes has one)" in words
     assert "air on pass" in words  # a Resilience without its plan names routes by id
 
 
