@@ -242,13 +242,18 @@ def _notes(owed: float, owed_kg: float, daily: bool = False) -> list[str]:
     day, each step a day)."""
     notes = []
     if owed > 0.5 or owed_kg > 0.5:
+        from supplyline.report.svg import fmt
+
+        owing = (f"at worst {owed:,.0f} units and {fmt(owed_kg / 1000)} t were still owed "
+                 "at a place")
         notes.append(
-            f"at worst {owed:,.1f} units and {owed_kg:,.0f} kg were owed at a day's end: "
-            "each day counts on what the plan has coming back within the day, and less came "
-            "(the next arrivals there pay it, if any come)" if daily else
-            f"at worst {owed:,.1f} units and {owed_kg:,.0f} kg were owed at a step's end: a "
-            "step's first day counts on what its last day sends back within the step, and "
-            "the last day sent less (the next arrivals there pay it, if any come)")
+            "a place may send on a day the units and goods the plan has coming back to it "
+            f"within that day (lent against them); {owing} at a day's end, where less came "
+            "back (the next arrivals there repay them, if any come)" if daily else
+            "a place may send on a step's first day the units and goods the plan has coming "
+            f"back to it within the step (lent against them); {owing} at a step's end, "
+            "where the step's last days sent back less (the next arrivals there repay them, "
+            "if any come)")
     return notes
 
 
