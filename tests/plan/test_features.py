@@ -274,17 +274,11 @@ def test_a_shortfall_before_anything_can_arrive_is_said_so() -> None:
     finding names the day it can first arrive and where from, and no limit (named by
     duals or re-solves, which would be the wrong reason). The built-in scenario's salt,
     short for its first 13 days, had been blamed on how much rice villages may give."""
-    sc = scenario(
+    sc = _rice_and_salt(
         [village("v", 0.0, 1e6),
          village("w", 0.7, 1e6, stock_kg={"rice": 1e6, "salt": 1e5}),
          place("front", "front", 0.3, stock_kg={"salt": 10.0})],
-        [route("v", "front", 10.0), route("w", "front", 80.0)],
-        demand_kg_per_day=100.0,
-        days=10,
-        commodities=[{"id": "rice"}, {"id": "salt"}],
-        demand=[{"front": "front", "commodity": "rice", "kg_per_day": 100.0},
-                {"front": "front", "commodity": "salt", "kg_per_day": 5.0}],
-    )
+        [route("v", "front", 10.0), route("w", "front", 80.0)])
     result = sl.plan(sc)
     (salt,) = (f for f in result.findings if f.commodity == "salt")
     (why,) = salt.binding
@@ -324,16 +318,20 @@ def test_repair_crews_unfed_before_any_food_can_reach_them_is_said_so() -> None:
     assert not [n for n in sl.plan(fed).gave_up() if n.startswith("repair crews")]
 
 
-def test_shortfall_of_a_good_no_place_has_says_so() -> None:
-    sc = scenario(
-        [village("v", 0.0, 1e6), place("front", "front", 0.1)],
-        [route("v", "front", 10.0)],
-        demand_kg_per_day=100.0,
-        days=10,
+def _rice_and_salt(places: list[dict[str, object]], routes: list[dict[str, object]]
+                   ) -> sl.Scenario:
+    """Ten days of 100 kg of rice and 5 kg of salt a day at the front."""
+    return scenario(
+        places, routes, demand_kg_per_day=100.0, days=10,
         commodities=[{"id": "rice"}, {"id": "salt"}],
         demand=[{"front": "front", "commodity": "rice", "kg_per_day": 100.0},
                 {"front": "front", "commodity": "salt", "kg_per_day": 5.0}],
     )
+
+
+def test_shortfall_of_a_good_no_place_has_says_so() -> None:
+    sc = _rice_and_salt([village("v", 0.0, 1e6), place("front", "front", 0.1)],
+                        [route("v", "front", 10.0)])
     result = sl.plan(sc)
     salt = next(f for f in result.findings if f.commodity == "salt")
     assert salt.shortfall_t == pytest.approx(0.05)
