@@ -1476,7 +1476,7 @@ def replan(
 ) -> None:
     """Plan the rest of the horizon from what the books recorded; show what changed."""
     from supplyline.errors import PlanError
-    from supplyline.ops.replan import compare_plans, in_force_or_first
+    from supplyline.ops.replan import changes_in_tonnes, compare_plans, in_force_or_first
     from supplyline.ops.replan import replan as make_replan
     from supplyline.report.facts import replan_outcome
 
@@ -1519,10 +1519,14 @@ def replan(
     table = FitTable(f"Re-plan from {day} against {against} (tonnes from {day})",
                      Column("What"), Column("Id"), Column("In force", numeric=True),
                      Column("Re-plan", numeric=True), Column("Change", numeric=True))
-    for row in changes:
-        was, now = row["in_force_kg"] / 1000, row["replan_kg"] / 1000
-        table.add_row(row["what"], row["id"], f"{was:,.1f}", f"{now:,.1f}", f"{now - was:+,.1f}")
+    rows, left_out = changes_in_tonnes(changes)
+    for cells in rows:
+        table.add_row(*cells)
     stdout.print(table)
+    if left_out:
+        one = left_out == 1
+        stdout.print(f"Left out: {left_out} row{'' if one else 's'} whose figures are all "
+                     f"under 0.05 t (--json gives {'it' if one else 'them'}).")
     for words in replan_outcome(done.plan, day):
         stdout.print(inert(words))
     say(stdout, f"Re-plan {done.plan.status}; " + (f"kept as plan #{kept}, now in force."

@@ -4,9 +4,10 @@ schema at ``/openapi.json``, browsable at ``/docs``) and the dashboard at ``/``.
 Log in with ``POST /api/login`` (name and password) for a session token, then send it as
 ``Authorization: Bearer TOKEN``. A clerk writing another place's books gets 403, bad input
 422 with the field (``detail[0].loc``) and what was expected (``detail[0].msg``); in both
-cases nothing is written. An entry written against what the scenario says (more given than
-a locality has, a convoy over a closed route) is answered with ``warnings``, said the same
-way.
+cases nothing is written. Every refusal (401, 403, 404, 409, 422, 429, ...) is said in that
+one shape, ``{"detail": [{"loc": [...], "msg": "...", "type": "..."}]}``. An entry written
+against what the scenario says (more given than a locality has, a convoy over a closed
+route) is answered with ``warnings``, said the same way.
 """
 
 
@@ -29,6 +30,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from supplyline.ops.accounts import (
     Account,
@@ -85,6 +87,13 @@ def _problem(status: int, field: str, message: str) -> JSONResponse:
                         content={"detail": [{"loc": loc, "msg": message, "type": "value_error"}]})
 
 
+def _refused(status: int, loc: list[str], message: str, type_: str,
+             headers: dict[str, str] | None = None) -> HTTPException:
+    """A refusal said as every other is: ``{"detail": [{"loc", "msg", "type"}]}``."""
+    return HTTPException(status, [{"loc": loc, "msg": message, "type": type_}],
+                         headers=headers)
+
+
 #: The largest request body read (a batch of 10,000 entries is about 2.5 MB): a larger one is
 #: refused before any of it is read, and so is a body sent without its length.
 MAX_BODY_BYTES = 8 * 2**20
@@ -128,6 +137,17 @@ def create_app(books: Books) -> FastAPI:
     def _entry_error(_request: Request, error: EntryError) -> JSONResponse:
         return _problem(error.status, error.field, error.message)
 
+    @app.exception_handler(StarletteHTTPException)
+    def _http_error(_request: Request, error: StarletteHTTPException) -> Response:
+        # Refusals are said in one shape, whoever refuses (a path that is not there too).
+        detail: Any = error.detail
+        if not isinstance(detail, list):
+            detail = [{"loc": [], "msg": str(detail), "type": "http_error"}]
+        if error.status_code in (204, 304):
+            return Response(status_code=error.status_code, headers=error.headers)
+        return JSONResponse(status_code=error.status_code, content={"detail": detail},
+                            headers=error.headers)
+
     @app.exception_handler(RequestValidationError)
     def _invalid(_request: Request, error: RequestValidationError) -> JSONResponse:
         detail = []
@@ -156,14 +176,15 @@ def create_app(books: Books) -> FastAPI:
                         known.clear()
                     known[token] = (now, found)
         if found is None:
-            raise HTTPException(401, "log in first (POST /api/login), then send "
-                                     "'Authorization: Bearer TOKEN'",
-                                headers={"WWW-Authenticate": "Bearer"})
+            raise _refused(401, ["header", "authorization"],
+                           "log in first (POST /api/login), then send 'Authorization: "
+                           "Bearer TOKEN'", "not_logged_in", {"WWW-Authenticate": "Bearer"})
         return found
 
     async def council(user: Annotated[Account, Depends(account)]) -> Account:
         if user.role != "council":
-            raise HTTPException(403, "only the council may do this")
+            raise _refused(403, ["header", "authorization"], "only the council may do this",
+                           "forbidden")
         return user
 
     User = Annotated[Account, Depends(account)]
@@ -174,10 +195,11 @@ def create_app(books: Books) -> FastAPI:
         try:
             found = check_password(books, body.name, body.password)
         except Locked as locked:
-            raise HTTPException(429, str(locked),
-                                headers={"Retry-After": str(locked.seconds)}) from locked
+            raise _refused(429, ["body", "name"], str(locked), "locked",
+                           {"Retry-After": str(locked.seconds)}) from locked
         if found is None:
-            raise HTTPException(401, "no account with that name and password")
+            raise _refused(401, ["body"], "no account with that name and password",
+                           "wrong_login")
         return {"token": new_token(books, found), "name": found.name, "role": found.role,
                 "place": found.place}
 
@@ -254,11 +276,12 @@ def create_app(books: Books) -> FastAPI:
         out = io.StringIO()
         writer = csv.writer(out)
         writer.writerow(["id", "kind", "date", "place", "corrects", "author", "written_at",
-                         "entry"])
+                         "entry", "corrected_by", "cancelled_by"])
         for r in books.entries(**f):
             j = r.to_json()
             writer.writerow([j["id"], j["kind"], j["date"], j["place"], j["corrects"] or "",
-                             j["author"], j["written_at"], _compact(j["entry"])])
+                             j["author"], j["written_at"], _compact(j["entry"]),
+                             j["corrected_by"] or "", j["cancelled_by"] or ""])
         return Response(out.getvalue(), media_type="text/csv",
                         headers={"Content-Disposition": "attachment; filename=entries.csv"})
 

@@ -94,9 +94,11 @@ class BooksError(SupplylineError):
 
 @dataclass(frozen=True)
 class Recorded:
-    """An entry as written: its id, who wrote it and when, and what it corrects; when it
-    was just written, what the scenario says against it (``warnings``: the books record
-    it all the same; they are not kept with it)."""
+    """An entry as written: its id, who wrote it and when, and what it corrects; read back
+    from the books, the entry that replaced it since, if any (``replaced_by``, of kind
+    ``replaced_kind``: a ``cancel`` when it was cancelled); when it was just written, what
+    the scenario says against it (``warnings``: the books record it all the same; they are
+    not kept with it)."""
 
     id: int
     kind: str
@@ -107,11 +109,25 @@ class Recorded:
     author: str
     written_at: dt.datetime
     warnings: tuple[EntryWarning, ...] = ()
+    replaced_by: int | None = None
+    replaced_kind: str | None = None
+
+    @property
+    def cancelled_by(self) -> int | None:
+        """The id of the entry that cancels this one, if any."""
+        return self.replaced_by if self.replaced_kind == "cancel" else None
+
+    @property
+    def corrected_by(self) -> int | None:
+        """The id of the entry that corrects (replaces) this one, if any: a correction, or
+        the receipt that takes a cancelled receipt's place."""
+        return self.replaced_by if self.replaced_kind not in (None, "cancel") else None
 
     def to_json(self) -> dict[str, Any]:
         return {"id": self.id, "kind": self.kind, "date": self.date.isoformat(),
                 "place": self.place, "corrects": self.corrects, "author": self.author,
-                "written_at": self.written_at.isoformat(), "entry": dump_entry(self.entry)}
+                "written_at": self.written_at.isoformat(), "entry": dump_entry(self.entry),
+                "corrected_by": self.corrected_by, "cancelled_by": self.cancelled_by}
 
 
 Move = tuple[str, str, dt.date, float]  # (place, item, date, delta)
@@ -759,15 +775,25 @@ class Books:
                 allowed(parse_entry(json.loads(old.payload)), old.place)
             except EntryError as error:  # the entry to correct is another's: said there
                 raise EntryError("corrects", error.message, error.status) from error
+        if cancel and entry.date < old.date:  # a correction's date is its fact's: any
+            raise EntryError("date", f"expected a day on or after the entry it cancels "
+                                     f"({old.date}), got {entry.date}")
         if old.kind == "dispatch":
             root = self._first(conn, old.id)
             got = self._received(conn, root)
-            if got is not None and cancel:
-                raise EntryError("corrects", f"convoy {root} was received (entry {got}); "
-                                             f"cancel that receipt first")
             if got is not None:
-                raise EntryError("corrects", f"convoy {root} was received (entry {got}); "
-                                             "correct the receipt instead", 409)
+                # The receipt is in the books of the convoy's destination: said, with who
+                # may write there (the clerk asking may not).
+                at = str(conn.execute(select(t.entry.c.place).where(t.entry.c.id == got)
+                                      ).scalar_one())
+                who = (f"a depot clerk of {at} or the council"
+                       if self.index.places[at].kind != "locality" else "the council")
+                where = f"convoy {root} was received (entry {got}, in the books of {at})"
+                if cancel:
+                    raise EntryError("corrects", f"{where}; cancel that receipt first "
+                                                 f"({who} may)")
+                raise EntryError("corrects", f"{where}; correct the receipt instead ({who} "
+                                             f"may)", 409)
         if after_cancel:
             first = self._first(conn, old.id)
             if conn.execute(select(t.entry.c.receipt_of).where(t.entry.c.id == first)
@@ -1010,8 +1036,13 @@ class Books:
                 effective: bool = False, limit: int | None = None,
                 offset: int = 0, newest: bool = False) -> list[Recorded]:
         """Entries in the order written (``newest`` first), filtered; ``effective``: only
-        those no later entry corrects (what stands)."""
-        q = select(t.entry).order_by(t.entry.c.id.desc() if newest else t.entry.c.id)
+        those no later entry corrects (what stands). Each says the entry that corrects or
+        cancels it, if any (:attr:`Recorded.replaced_by`)."""
+        later = aliased(t.entry)
+        q = (select(t.entry, later.c.id.label("replaced_by"),
+                    later.c.kind.label("replaced_kind"))
+             .outerjoin(later, later.c.corrects == t.entry.c.id)
+             .order_by(t.entry.c.id.desc() if newest else t.entry.c.id))
         if kind:
             q = q.where(t.entry.c.kind == kind)
         if place:
@@ -1260,9 +1291,12 @@ def in_utc(written: dt.datetime) -> dt.datetime:
 
 
 def _recorded(row: Any) -> Recorded:
+    """An entry's row, with the id and kind of the entry that replaced it where the row
+    was read with them (:meth:`Books.entries`)."""
     return Recorded(row.id, row.kind, row.date, row.place,
                     parse_entry(json.loads(row.payload)), row.corrects, row.author,
-                    in_utc(row.written_at))
+                    in_utc(row.written_at), replaced_by=getattr(row, "replaced_by", None),
+                    replaced_kind=getattr(row, "replaced_kind", None))
 
 
 def digest(token_: str) -> str:

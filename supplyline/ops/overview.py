@@ -101,7 +101,8 @@ class Views:
 
     def localities(self, as_of: dt.date) -> list[dict[str, Any]]:
         """Per locality, to ``as_of``: pledged (all, and due by then), given, and what the
-        plan in force asked."""
+        plan in force asked (a re-plan's: what was given before its start, then what it
+        asks, as :meth:`arrivals` counts the fronts')."""
         books, sc = self.books, self.books.scenario
         pledged: dict[str, float] = defaultdict(float)
         due: dict[str, float] = defaultdict(float)
@@ -114,12 +115,18 @@ class Views:
         given: dict[str, float] = defaultdict(float)
         for (place, _good), kg in books.given(before=as_of + dt.timedelta(days=1)).items():
             given[place] += kg
+        # What the plan in force asked, counted as the arrivals chart counts it: a re-plan
+        # plans from its start on, so before then what was asked is what was given.
         asked: dict[str, float] = defaultdict(float)
         force = books.plan_in_force()
         if force is not None:
             start = dt.date.fromisoformat(force[1]["start"])
+            before = min(start, as_of + dt.timedelta(days=1))
+            if before > sc.start_date:
+                for (place, _good), kg in books.given(before=before).items():
+                    asked[place] += kg
             for place, values in force[1]["given"].items():
-                asked[place] = sum(values[:max(0, (as_of - start).days + 1)])
+                asked[place] += sum(values[:max(0, (as_of - start).days + 1)])
         return [{"locality": p.id, "pledged_kg": round(pledged[p.id], 1),
                  "pledged_due_kg": round(due[p.id], 1),
                  "given_kg": round(given.get(p.id, 0.0), 1),

@@ -35,8 +35,8 @@ from supplyline.scenario.schema import Closure, Scenario
 from supplyline.scenario.series import series_over_horizon
 from supplyline.state import FloatArray, State, Transit, WoundedWaiting
 
-__all__ = ["Figures", "compare_plans", "figures_of", "lost_by_home", "plan_vs_actual",
-           "recorded_state", "replan", "scenario_from", "wounded_waiting"]
+__all__ = ["Figures", "changes_in_tonnes", "compare_plans", "figures_of", "lost_by_home",
+           "plan_vs_actual", "recorded_state", "replan", "scenario_from", "wounded_waiting"]
 
 
 def _days(a: dt.date, b: dt.date) -> int:
@@ -364,6 +364,24 @@ def compare_plans(old: Figures | None, new: Figures) -> list[dict[str, Any]]:
                 rows.append({"what": what, "id": name, "in_force_kg": round(before, 1),
                              "replan_kg": round(now, 1)})
     return rows
+
+
+def changes_in_tonnes(changes: list[dict[str, Any]]
+                      ) -> tuple[list[tuple[str, str, str, str, str]], int]:
+    """The rows of :func:`compare_plans` as a table says them, in tonnes to one decimal:
+    (what, id, in force, re-plan, change); and how many were left out, those of which every
+    figure rounds to 0.0 t (a route asked 2 kg and then 7: nothing the table can show)."""
+    rows, left_out = [], 0
+    for row in changes:
+        # The change of the figures shown, so that the three columns add up ("10.4  10.8
+        # +0.5" had been printed).
+        was, now = round(row["in_force_kg"] / 1000, 1), round(row["replan_kg"] / 1000, 1)
+        shown = (f"{was:,.1f}", f"{now:,.1f}", f"{now - was:+,.1f}")
+        if shown[0] == shown[1] == "0.0" and shown[2] in ("+0.0", "-0.0"):
+            left_out += 1
+            continue
+        rows.append((str(row["what"]), str(row["id"]), *shown))
+    return rows, left_out
 
 
 @dataclass

@@ -264,7 +264,8 @@ def test_a_cancellation_is_refused_at_corrects(served: Any) -> None:
             "cancel", date="2024-11-03", corrects=corrects, reason="a test"))
 
     for corrects, status, msg in (
-            (3, 422, "convoy 3 was received (entry 4); cancel that receipt first"),
+            (3, 422, "convoy 3 was received (entry 4, in the books of ridge-depot); cancel "
+                     "that receipt first (a depot clerk of ridge-depot or the council may)"),
             (10**6, 422, "expected the id of an entry, got 1000000: no entry has that id")):
         got = cancel(corrects)
         assert got.status_code == status
@@ -486,3 +487,65 @@ def test_the_council_s_button_re_plans_against_the_first_plan_as_the_command_doe
     assert (kept["in_force"], kept["id"]) == (1, 2)  # the first plan kept first, as the command
     assert next(c for c in kept["changes"] if c["what"] == "front") == front
     books.close()
+
+
+def test_the_ledger_says_which_entry_corrected_or_cancelled_each(books: Books) -> None:
+    """A cancelled or corrected entry stays in the ledger and says which entry replaced it
+    (it looked like any other); the standing ones say none."""
+    add_account(books, "council", "council-password", "council")
+    client = TestClient(create_app(books))
+    token = client.post("/api/login", json={"name": "council", "password":
+                                            "council-password"}).json()["token"]
+    council = {"Authorization": f"Bearer {token}"}
+
+    def write(data: dict[str, Any]) -> int:
+        got = client.post("/api/entries", json=data, headers=council)
+        assert got.status_code == 201, got.text
+        # Just written, nothing has replaced it.
+        assert (got.json()["corrected_by"], got.json()["cancelled_by"]) == (None, None)
+        return int(got.json()["id"])
+
+    big = write(contribution("high-village", kg=900_000))
+    gone = write(entry("cancel", date="2024-11-03", corrects=big, reason="900 t typed"))
+    first = write(contribution("far-village", kg=300))
+    fixed = write(dict(contribution("far-village", kg=350), corrects=first))
+    kept = write(contribution("far-village", kg=20))
+    rows = {r["id"]: r for r in client.get("/api/entries", headers=council).json()}
+    said = {i: (r["corrected_by"], r["cancelled_by"]) for i, r in rows.items()}
+    assert said == {big: (None, gone), gone: (None, None), first: (fixed, None),
+                    fixed: (None, None), kept: (None, None)}
+    # Standing only: neither of those replaced, and none says it was.
+    standing = client.get("/api/entries?effective=true", headers=council).json()
+    assert [r["id"] for r in standing] == [gone, fixed, kept]
+    assert all(r["corrected_by"] is None and r["cancelled_by"] is None for r in standing)
+    newest = client.get("/api/entries?newest=true&limit=5&kind=contribution",
+                        headers=council).json()
+    assert [(r["id"], r["cancelled_by"]) for r in newest][-1] == (big, gone)
+    # The CSV says the same, in two more columns at the end.
+    lines = client.get("/api/entries.csv", headers=council).text.splitlines()
+    assert lines[0].endswith(",entry,corrected_by,cancelled_by")
+    ends = {int(line.split(",")[0]): line.rsplit(",", 2)[1:] for line in lines[1:]}
+    assert ends == {big: ["", str(gone)], gone: ["", ""], first: [str(fixed), ""],
+                    fixed: ["", ""], kept: ["", ""]}
+
+
+def test_every_refusal_is_said_in_one_shape(served: Any) -> None:
+    """Refusals of the log-in and the council's pages came as {"detail": "..."}, those of
+    entries as {"detail": [{"loc", "msg", "type"}]}: clients read detail[0]."""
+    _books, client, headers = served
+    for got, status, loc in (
+            (client.get("/api/me"), 401, ["header", "authorization"]),
+            (client.get("/api/accounts", headers=headers["viewer"]), 403,
+             ["header", "authorization"]),
+            (client.post("/api/login", json={"name": "viewer", "password": "wrong"}), 401,
+             ["body"]),
+            (client.get("/api/nothing-here", headers=headers["viewer"]), 404, []),
+            (client.post("/api/entries", json={"kind": "gift"}, headers=headers["council"]),
+             422, ["body", "kind"])):
+        assert got.status_code == status, got.text
+        (problem,) = got.json()["detail"]
+        assert set(problem) == {"loc", "msg", "type"} and problem["loc"] == loc
+        assert isinstance(problem["msg"], str) and problem["msg"]
+    got = client.get("/api/accounts", headers=headers["viewer"])
+    assert got.json()["detail"][0]["msg"] == "only the council may do this"
+    assert client.get("/api/me").headers["WWW-Authenticate"] == "Bearer"

@@ -112,9 +112,15 @@ def test_a_cancelled_entry_counts_nowhere(books: Books, kind: str) -> None:
 
 def test_a_received_convoy_is_cancelled_after_its_receipt(books: Books) -> None:
     seed(books)
+    # The receipt is in the books of the convoy's destination, which the depot's clerk who
+    # sent it may not write: said, with who may.
     error = refused(books, cancel(5), "corrects",
-                    "convoy 5 was received (entry 6); cancel that receipt first")
+                    "convoy 5 was received (entry 6, in the books of kestrel-town); cancel "
+                    "that receipt first (a depot clerk of kestrel-town or the council may)")
     assert error.status == 422
+    refused(books, send(SC, 0, units=10) | {"corrects": 5}, "corrects",
+            "convoy 5 was received (entry 6, in the books of kestrel-town); correct the "
+            "receipt instead (a depot clerk of kestrel-town or the council may)", 409)
     views = Views(books)
     on_the_way = len(recorded_state(books, views.network, AS_OF).transit)
     books.append(cancel(6), "council")  # the receipt: the convoy is on the way again
@@ -232,3 +238,22 @@ def test_a_cancellation_is_written_with_the_entries_meanwhile(books: Books) -> N
     got = [outcome(f) for f in futures]
     assert [type(g).__name__ for g in got] == ["list", "list", "EntryError", "list"]
     assert books.balances()[("ridge-depot", "rice")] == pytest.approx(100 + 41 - 1 - 100 - 40)
+
+
+def test_a_cancellation_is_dated_on_or_after_the_entry_it_cancels(books: Books) -> None:
+    """A cancellation dated before its entry was written (a receipt dated before its convoy
+    is refused); a correction may be dated before: its date is the fact's, perhaps what it
+    corrects."""
+    seed(books)  # entry 9: wounded brought in on day 2
+    error = refused(books, cancel(9, on=1), "date",
+                    f"expected a day on or after the entry it cancels ({day(SC, 2)}), got "
+                    f"{day(SC, 1)}")
+    assert error.status == 422
+    assert books.count() == 9
+    books.append(cancel(9, on=2), "council")  # the same day: cancelled
+    moved = books.append(entry("wounded", date=day(SC, 1), front="kestrel-town",
+                               hospital="district-hospital", persons=3), "council")
+    earlier = books.append(entry("wounded", date=day(SC, 0), front="kestrel-town",
+                                 hospital="district-hospital", persons=3,
+                                 corrects=moved.id), "council")
+    assert earlier.date < moved.date  # a correction dated before: written

@@ -50,6 +50,9 @@ def test_replan_from_the_books(tmp_path: Path) -> None:
     said = " ".join(got.output.split())
     assert "t the fronts need from 2024-11-06" in said or "t they need from 2024-11-06" in said
     assert max(len(line) for line in got.output.splitlines()) <= 80
+    # A route asked a few kg by both plans read "0.0  0.0  +0.0": left out, and said so.
+    assert not re.search(r"\s0\.0\s+0\.0\s+[-+]0\.0\s*$", got.output, re.M), got.output
+    assert "Left out: 1 row whose figures are all under 0.05 t (--json gives it)." in said
     for args, says in (
         (["--as-of", "2024-11-01"], "expected a day after 2024-11-01"),
         (["--as-of", "soon"], "expected a date YYYY-MM-DD"),
@@ -164,3 +167,20 @@ def test_a_dry_run_on_books_without_a_plan_keeps_none(tmp_path: Path) -> None:
     books.close()
     kept = runner.invoke(app, ["replan", "--db", str(db), "--as-of", "2024-11-05", "--json"])
     assert (json.loads(kept.stdout)["in_force"], json.loads(kept.stdout)["kept"]) == (1, 2)
+
+
+def test_the_table_of_changes_leaves_out_what_rounds_to_nothing() -> None:
+    from supplyline.ops.replan import changes_in_tonnes
+
+    rows, left_out = changes_in_tonnes([
+        {"what": "route", "id": "ridge-depot--district-hospital", "in_force_kg": 2.2,
+         "replan_kg": 7.1},
+        {"what": "route", "id": "gorge-path", "in_force_kg": 0.0, "replan_kg": 54543.5},
+        {"what": "locality", "id": "far-village", "in_force_kg": 20975.3,
+         "replan_kg": 20990.0},  # unchanged to a tenth of a tonne: still shown
+        {"what": "front", "id": "kestrel-town", "in_force_kg": 40.0, "replan_kg": 60.0},
+        {"what": "route", "id": "bridge-road", "in_force_kg": 30.0, "replan_kg": 0.0}])
+    assert rows == [("route", "gorge-path", "0.0", "54.5", "+54.5"),
+                    ("locality", "far-village", "21.0", "21.0", "+0.0"),
+                    ("front", "kestrel-town", "0.0", "0.1", "+0.1")]  # the shown add up
+    assert left_out == 2

@@ -472,3 +472,68 @@ def test_the_forms_start_at_today_and_say_what_was_expected(week: str, browser: 
     page.click("#replan-button")
     page.wait_for_selector("#err-as_of:has-text('expected')")
     assert page.inner_text("#err-as_of") == "as_of: expected a date YYYY-MM-DD, got '' (empty)"
+
+
+@pytest.fixture
+def amended(tmp_path: Path) -> Iterator[str]:
+    """The week, its wounded (entry 11) corrected by entry 12 and the closing of the gorge
+    path (entry 10) cancelled by entry 13."""
+    books = open_books(tmp_path / "books.db", sl.load("tutorial"))
+    add_account(books, "council", "council-password", "council")
+    books.append_many([*WEEK,
+                       {**WEEK[10], "persons": 5, "corrects": 11},
+                       {"kind": "cancel", "date": "2024-11-05", "corrects": 10,
+                        "reason": "another path"}], "council")
+    with in_process(books) as base:
+        yield base + "/"
+    books.close()
+
+
+def test_the_ledger_marks_what_was_cancelled_or_corrected(amended: str, browser: Any) -> None:
+    """A cancelled or corrected entry looked like any other: only the entry that replaced
+    it named it. It is struck through, saying which entry replaced it."""
+    page, problems = council_page(browser, amended, 1280)
+    page.click('nav [data-view="ledger"]')
+    page.wait_for_selector("#entries tbody tr")
+
+    page.wait_for_selector("#entries tbody tr.replaced")
+    cells = {n: page.locator(f"#entries tbody tr:nth-child({14 - n}) td").all_inner_texts()
+             for n in (13, 12, 11, 10, 9)}
+    assert [cells[n][0] for n in cells] == ["13", "12", "11", "10", "9"]  # newest first
+    assert cells[10][7].startswith("cancelled by #13 · ")
+    assert cells[11][7].startswith("corrected by #12 · ")
+    for n in (13, 12, 9):
+        assert "by #" not in cells[n][7]
+    struck = page.eval_on_selector_all(
+        "#entries tbody tr", "rows => rows.map(r => [r.cells[0].textContent, "
+        "getComputedStyle(r.cells[7]).textDecorationLine, r.className])")
+    marked = {n: (line, cls) for n, line, cls in struck}
+    assert marked["10"] == ("line-through", "replaced cancelled")
+    assert marked["11"] == ("line-through", "replaced corrected")
+    assert {n for n, (line, _cls) in marked.items() if line == "line-through"} == {"10", "11"}
+    # What replaced it is not struck through itself.
+    said = page.locator("#entries tbody tr.cancelled .replaced-by")
+    assert said.evaluate("s => getComputedStyle(s).textDecorationLine") == "none"
+    # Standing only: neither shows.
+    page.check("#ledger-filters input[name=effective]")
+    page.click("#ledger-filters button[type=submit]")
+    page.wait_for_function("document.querySelectorAll('#entries tbody tr').length === 11")
+    assert page.locator("#entries tbody tr.replaced").count() == 0
+    assert problems == []
+
+
+def test_a_locked_account_is_told_why(week: str, browser: Any) -> None:
+    """Every refusal is said in one shape ({"detail": [{"loc", "msg", "type"}]}): the log-in
+    page says the lock's words, not the object they come in."""
+    page = browser.new_page()
+    page.goto(week)
+    for _ in range(5):
+        page.fill("#login-name", "council")
+        page.fill("#login-password", "wrong-password")
+        page.click("#login-button")
+        page.wait_for_selector("#login-error:has-text('Wrong name or password.')")
+        page.eval_on_selector("#login-error", "e => { e.textContent = ''; }")
+    page.fill("#login-password", "council-password")
+    page.click("#login-button")
+    page.wait_for_selector("#login-error:has-text('too many wrong passwords')")
+    assert "object" not in page.inner_text("#login-error")

@@ -38,7 +38,8 @@ def test_an_account_is_locked_after_too_many_wrong_passwords(
     locked = client.post("/api/login", json={"name": "clerk", "password": "clerk-password"})
     assert locked.status_code == 429
     assert int(locked.headers["Retry-After"]) == LOCK_SECONDS
-    assert "too many wrong passwords" in locked.json()["detail"]
+    (problem,) = locked.json()["detail"]  # as every refusal is said
+    assert problem["loc"] == ["body", "name"] and "too many wrong passwords" in problem["msg"]
     assert login("other", "other-password") == 200  # another account is not locked
     assert login("nobody", "wrong") == 401  # a name with no account: no lock to keep
 

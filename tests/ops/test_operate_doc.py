@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -26,7 +27,21 @@ def test_the_python_example_runs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
                           "10,000 kg by then (its stores and what it grows, less what its "
                           "people keep)")
     assert printed[4] == "1200.0"
-    assert len(printed) == 5
+    # A convoy received: its kg by good, what was lost and the units lost, each a list.
+    assert printed[5] == "2350.0 19.0"
+    assert len(printed) == 6
+    assert '"received_kg": {"rice": 2350}' in code
+
+
+def test_the_entries_shown_as_json_are_entries() -> None:
+    """Each entry the doc shows as JSON is one the books read as written; a receipt among
+    them (a first receipt was written as the doc's table seemed to say, and refused)."""
+    from supplyline.ops.entries import parse_entry
+
+    blocks = [block for block in re.findall(r"```\n(.*?)```", DOC.read_text(encoding="utf-8"),
+                                            re.S) if block.startswith('{"kind"')]
+    kinds = [parse_entry(json.loads(block)).kind for block in blocks]
+    assert "receipt" in kinds and "cancel" in kinds
 
 
 def test_the_dashboard_s_views_are_the_menu_s() -> None:

@@ -4,6 +4,7 @@ the one computed by hand below, and the re-plan starts from it and goes round th
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -290,4 +291,38 @@ def test_a_replan_after_a_village_s_stores_ran_below_subsistence(tmp_path: Path)
     village = next(p for p in done.scenario.places if p.id == "high-village")
     assert village.stock_kg["rice"] == pytest.approx(10_000 - 25 * 1200 * 0.45)
     assert done.plan.status == "optimal"
+    books.close()
+
+
+def test_after_a_replan_plan_asked_counts_what_was_given_before_it(tmp_path: Path) -> None:
+    """A locality's "plan asked" after a re-plan counted only the re-plan's own days (0 on
+    its first, beside all that was given): it counts as the arrivals chart does, what was
+    given before the re-plan's day, then what the re-plan asks."""
+    from supplyline.ops.overview import Views
+
+    sc = scenario()
+    books = open_books(tmp_path / "asked.db", sc)
+    record_week(books)
+    figures = tutorial_figures()
+    begins = 5
+    books.save_plan({**figures, "start": day(sc, begins),
+                     "given": {p: values[begins:] for p, values in figures["given"].items()}},
+                    "council")
+    views = Views(books)
+    given_before = defaultdict(float)
+    for (place, _good), kg in books.given(before=sc.start_date + dt.timedelta(days=begins)
+                                          ).items():
+        given_before[place] += kg
+    assert sum(given_before.values()) > 0
+    for on, asked_since in ((begins, 1), (begins + 2, 3)):
+        rows = {r["locality"]: r for r in views.localities(sc.start_date
+                                                           + dt.timedelta(days=on))}
+        for place, row in rows.items():
+            plan = figures["given"].get(place, [0.0] * sc.days)[begins:begins + asked_since]
+            assert row["plan_kg"] == pytest.approx(given_before[place] + sum(plan), abs=0.1)
+    # Before the re-plan's day, what it asked is what was given (as the chart draws it).
+    on = sc.start_date + dt.timedelta(days=3)
+    rows = views.localities(on)
+    assert [r["plan_kg"] for r in rows] == [r["given_kg"] for r in rows]
+    assert any(r["given_kg"] > 0 for r in rows)
     books.close()

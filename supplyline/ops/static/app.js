@@ -47,7 +47,7 @@ $("#login-form").addEventListener("submit", async (event) => {
   const body = { name: $("#login-name").value, password: $("#login-password").value };
   const response = await api("/api/login", { method: "POST", body: JSON.stringify(body) });
   if (response.status === 429) {
-    $("#login-error").textContent = (await response.json()).detail;
+    $("#login-error").textContent = problemText((await response.json()).detail);
     return;
   }
   if (!response.ok) { $("#login-error").textContent = "Wrong name or password."; return; }
@@ -651,14 +651,27 @@ function describeEntry(entry) {
   return parts;
 }
 
+// An entry cancelled or corrected since stays in the ledger, struck through, saying which
+// entry replaced it.
+function replacedBy(r) {
+  if (r.cancelled_by) return { class: "cancelled", words: "cancelled by #" + r.cancelled_by };
+  if (r.corrected_by) return { class: "corrected", words: "corrected by #" + r.corrected_by };
+  return null;
+}
+
 async function loadLedger() {
   const rows = await (await api("/api/entries?newest=true&" + ledgerQuery())).json();
-  $("#entries tbody").replaceChildren(...rows.map((r) => el("tr", {},
-    el("td", { class: "num" }, String(r.id)), el("td", {}, r.kind),
-    el("td", { class: "nowrap" }, r.date), el("td", {}, placeOrRoute(r.place)),
-    el("td", { class: "num" }, r.corrects ? "#" + r.corrects : ""), el("td", {}, r.author),
-    el("td", { class: "nowrap" }, r.written_at.slice(0, 16).replace("T", " ") + " UTC"),
-    el("td", { class: "entry" }, ...describeEntry(r.entry)))));
+  $("#entries tbody").replaceChildren(...rows.map((r) => {
+    const replaced = replacedBy(r);
+    const entry = el("td", { class: "entry" }, ...describeEntry(r.entry));
+    if (replaced) entry.prepend(el("span", { class: "replaced-by" }, replaced.words), " · ");
+    return el("tr", replaced ? { class: "replaced " + replaced.class } : {},
+      el("td", { class: "num" }, String(r.id)), el("td", {}, r.kind),
+      el("td", { class: "nowrap" }, r.date), el("td", {}, placeOrRoute(r.place)),
+      el("td", { class: "num" }, r.corrects ? "#" + r.corrects : ""), el("td", {}, r.author),
+      el("td", { class: "nowrap" }, r.written_at.slice(0, 16).replace("T", " ") + " UTC"),
+      entry);
+  }));
 }
 $("#ledger-filters").addEventListener("submit", (event) => { event.preventDefault(); loadLedger(); });
 $("#csv").addEventListener("click", async () => {
