@@ -1606,7 +1606,7 @@ DeviceOption = Annotated[
 
 
 PrecisionOption = Annotated[
-    str, typer.Option("--precision", help="single (float32, the default: about 1.45 times "
+    str, typer.Option("--precision", help="single (float32, the default: about 1.5 times "
                                           "as fast) or double (float64) for every amount.")]
 
 
