@@ -245,8 +245,9 @@ def test_no_good_arrives_before_it_can_and_what_cannot_be_met_goes_short(
 #: the optimum, the dual simplex loses feasibility after postsolve) and COIN-OR CLP's dual
 #: simplex and barrier both say optimal at different objectives (1,128,367 and 905,605):
 #: an LP with an ill-posed dual. Village v0 has no people (so no porters, no labour and
-#: nothing kept) but grows rice; the plan is in 3-day steps after two daily days. Day by
-#: day, in 2-day steps, or with one person in v0, it solves.
+#: nothing kept) but grows rice, which only v2's 9 bicycles can fetch; the plan is in 3-day
+#: steps after two daily days. Day by day, in 2-day steps, with one person in v0, with v0
+#: growing nothing, or without v2's bicycles, it solves.
 UNSOLVED: dict[str, Any] = {
     "places": [
         {
