@@ -39,6 +39,14 @@ def server(tmp_path: Path) -> Iterator[str]:
     books.close()
 
 
+def log_in(page: Any, name: str, password: str) -> None:
+    """Log in on the dashboard's page and wait for the overview."""
+    page.fill("#login-name", name)
+    page.fill("#login-password", password)
+    page.click("#login-button")
+    page.wait_for_selector("#overview:not([hidden])")
+
+
 def test_a_commune_clerk_records_a_contribution(server: str) -> None:
     with playwright_api.sync_playwright() as p:
         browser = p.chromium.launch(executable_path=str(CHROMIUM),
@@ -49,10 +57,7 @@ def test_a_commune_clerk_records_a_contribution(server: str) -> None:
         errors: list[str] = []
         page.on("pageerror", lambda e: errors.append(str(e)))
         page.goto(server)
-        page.fill("#login-name", "high-clerk")
-        page.fill("#login-password", "high-password")
-        page.click("#login-button")
-        page.wait_for_selector("#overview:not([hidden])")
+        log_in(page, "high-clerk", "high-password")
         depot = page.locator('#stocks tr[data-place="ridge-depot"] .stock-kg')
         assert depot.count() == 0  # the depot holds nothing yet
 
@@ -120,10 +125,7 @@ def test_a_commune_clerk_records_a_contribution(server: str) -> None:
 
         # The council re-plans from the books.
         page.click("#logout")
-        page.fill("#login-name", "council")
-        page.fill("#login-password", "council-password")
-        page.click("#login-button")
-        page.wait_for_selector("#overview:not([hidden])")
+        log_in(page, "council", "council-password")
         page.click('nav [data-view="replan"]')
         page.fill("#replan-date", "2024-11-01")
         page.click("#replan-button")
@@ -169,10 +171,7 @@ def test_a_warning_is_shown_and_the_entry_cancelled(server: str) -> None:
         errors: list[str] = []
         page.on("pageerror", lambda e: errors.append(str(e)))
         page.goto(server)
-        page.fill("#login-name", "high-clerk")
-        page.fill("#login-password", "high-password")
-        page.click("#login-button")
-        page.wait_for_selector("#overview:not([hidden])")
+        log_in(page, "high-clerk", "high-password")
         page.click('nav [data-view="record"]')
         page.select_option("#f-kind", "contribution")
         page.fill("#f-date", "2024-11-02")
@@ -236,10 +235,7 @@ def test_units_lost_are_recorded_and_no_place_name_runs_off_the_map(long_names: 
         errors: list[str] = []
         page.on("pageerror", lambda e: errors.append(str(e)))
         page.goto(long_names)
-        page.fill("#login-name", "council")
-        page.fill("#login-password", "council-password")
-        page.click("#login-button")
-        page.wait_for_selector("#overview:not([hidden])")
+        log_in(page, "council", "council-password")
         page.wait_for_selector("#map text[data-place]")
         width = float((page.get_attribute("#map svg", "viewBox") or "0 0 0 0").split()[2])
         spans = page.eval_on_selector_all(
@@ -329,9 +325,7 @@ def council_page(browser: Any, base: str, width: int) -> tuple[Any, list[str]]:
     page.on("response", lambda r: problems.append(f"{r.status} {r.url}")
             if r.status >= 400 else None)
     page.goto(base)
-    page.fill("#login-name", "council")
-    page.fill("#login-password", "council-password")
-    page.click("#login-button")
+    log_in(page, "council", "council-password")
     page.wait_for_selector("#overview:not([hidden]) #map svg")
     return page, problems
 
