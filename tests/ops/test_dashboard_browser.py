@@ -47,165 +47,157 @@ def log_in(page: Any, name: str, password: str) -> None:
     page.wait_for_selector("#overview:not([hidden])")
 
 
-def test_a_commune_clerk_records_a_contribution(server: str) -> None:
-    with playwright_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM),
-                                    args=["--no-sandbox", "--disable-gpu"])
-        page = browser.new_page()
-        outside: list[str] = []
-        page.on("request", lambda r: None if r.url.startswith(server) else outside.append(r.url))
-        errors: list[str] = []
-        page.on("pageerror", lambda e: errors.append(str(e)))
-        page.goto(server)
-        log_in(page, "high-clerk", "high-password")
-        depot = page.locator('#stocks tr[data-place="ridge-depot"] .stock-kg')
-        assert depot.count() == 0  # the depot holds nothing yet
+def test_a_commune_clerk_records_a_contribution(server: str, browser: Any) -> None:
+    page = browser.new_page()
+    outside: list[str] = []
+    page.on("request", lambda r: None if r.url.startswith(server) else outside.append(r.url))
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(server)
+    log_in(page, "high-clerk", "high-password")
+    depot = page.locator('#stocks tr[data-place="ridge-depot"] .stock-kg')
+    assert depot.count() == 0  # the depot holds nothing yet
 
-        page.click('nav [data-view="record"]')
-        page.select_option("#f-kind", "contribution")
-        page.fill("#f-date", "2024-11-02")
-        page.select_option("#f-at", "ridge-depot")
-        page.fill("#f-kg", "0")
-        page.click("#entry-submit")
-        error = page.locator("#err-kg")
-        error.wait_for(state="visible")
-        assert "greater than 0" in error.inner_text()
-        assert "bad" in (page.get_attribute("#f-kg", "class") or "")
+    page.click('nav [data-view="record"]')
+    page.select_option("#f-kind", "contribution")
+    page.fill("#f-date", "2024-11-02")
+    page.select_option("#f-at", "ridge-depot")
+    page.fill("#f-kg", "0")
+    page.click("#entry-submit")
+    error = page.locator("#err-kg")
+    error.wait_for(state="visible")
+    assert "greater than 0" in error.inner_text()
+    assert "bad" in (page.get_attribute("#f-kg", "class") or "")
 
-        # What the clerk typed is judged as typed: a number as the overview writes it is
-        # refused at its field ("got nothing" before, as the form sent null).
-        page.fill("#f-kg", "1,250")
-        page.click("#entry-submit")
-        page.wait_for_selector("#err-kg:has-text(\"expected a number, got '1,250'\")")
+    # What the clerk typed is judged as typed: a number as the overview writes it is
+    # refused at its field ("got nothing" before, as the form sent null).
+    page.fill("#f-kg", "1,250")
+    page.click("#entry-submit")
+    page.wait_for_selector("#err-kg:has-text(\"expected a number, got '1,250'\")")
 
-        page.fill("#f-kg", "1250")
-        page.click("#entry-submit")
-        page.wait_for_selector("#entry-ok:has-text('Recorded as entry #1')")
-        assert page.inner_text("#err-kg") == ""
-        # An entry's number as the ledger writes it corrects that entry (the form sent
-        # null, so "#1" recorded a second contribution).
-        page.fill("#f-kg", "1200")
-        page.fill("#f-corrects", "#1")
-        page.click("#entry-submit")
-        page.wait_for_selector("#entry-ok:has-text('Recorded as entry #2')")
-        page.fill("#f-corrects", "")
-        page.fill("#f-kg", "1250")
-        page.fill("#f-corrects", "#2")
-        page.click("#entry-submit")
-        page.wait_for_selector("#entry-ok:has-text('Recorded as entry #3')")
+    page.fill("#f-kg", "1250")
+    page.click("#entry-submit")
+    page.wait_for_selector("#entry-ok:has-text('Recorded as entry #1')")
+    assert page.inner_text("#err-kg") == ""
+    # An entry's number as the ledger writes it corrects that entry (the form sent
+    # null, so "#1" recorded a second contribution).
+    page.fill("#f-kg", "1200")
+    page.fill("#f-corrects", "#1")
+    page.click("#entry-submit")
+    page.wait_for_selector("#entry-ok:has-text('Recorded as entry #2')")
+    page.fill("#f-corrects", "")
+    page.fill("#f-kg", "1250")
+    page.fill("#f-corrects", "#2")
+    page.click("#entry-submit")
+    page.wait_for_selector("#entry-ok:has-text('Recorded as entry #3')")
 
-        page.click('nav [data-view="overview"]')
-        depot.wait_for()
-        assert depot.inner_text() == "1,250"
-        assert page.locator("#map path[data-route]").count() == 8
-        # No plan, nothing arrived at the fronts: said, not a blank chart.
-        assert page.inner_text("#chart") == ("No plan yet, and nothing recorded: the council "
-                                             "plans under Re-plan.")
-        page.select_option("#compare", "locality|high-village")
-        page.wait_for_selector("#chart text:has-text('actual: 1,250 kg by today')")
-        assert page.locator("#chart polyline").count() == 1  # no plan line
-        ARTIFACTS.mkdir(exist_ok=True)
-        page.screenshot(path=str(ARTIFACTS / "dashboard-overview.png"), full_page=True)
+    page.click('nav [data-view="overview"]')
+    depot.wait_for()
+    assert depot.inner_text() == "1,250"
+    assert page.locator("#map path[data-route]").count() == 8
+    # No plan, nothing arrived at the fronts: said, not a blank chart.
+    assert page.inner_text("#chart") == ("No plan yet, and nothing recorded: the council "
+                                         "plans under Re-plan.")
+    page.select_option("#compare", "locality|high-village")
+    page.wait_for_selector("#chart text:has-text('actual: 1,250 kg by today')")
+    assert page.locator("#chart polyline").count() == 1  # no plan line
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "dashboard-overview.png"), full_page=True)
 
-        # The ledger, filtered, and its CSV export.
-        page.click('nav [data-view="ledger"]')
-        page.wait_for_selector("#entries tbody tr")
-        row = page.inner_text("#entries tbody tr")
-        assert "contribution" in row and "high-clerk" in row and "Rice · 1,250 kg" in row
-        page.select_option("#ledger-filters select[name=kind]", "pledge")
-        page.click("#ledger-filters button[type=submit]")
-        page.wait_for_function("document.querySelectorAll('#entries tbody tr').length === 0")
-        page.select_option("#ledger-filters select[name=kind]", "")
-        with page.expect_download() as download:
-            page.click("#csv")
-        lines = Path(download.value.path()).read_text(encoding="utf-8").splitlines()
-        assert lines[0].startswith("id,kind,date,place") and len(lines) == 4
-        assert [line.split(",")[4] for line in lines[1:]] == ["", "1", "2"]  # corrects
-        assert page.is_hidden('nav [data-view="replan"]')  # the council's only
+    # The ledger, filtered, and its CSV export.
+    page.click('nav [data-view="ledger"]')
+    page.wait_for_selector("#entries tbody tr")
+    row = page.inner_text("#entries tbody tr")
+    assert "contribution" in row and "high-clerk" in row and "Rice · 1,250 kg" in row
+    page.select_option("#ledger-filters select[name=kind]", "pledge")
+    page.click("#ledger-filters button[type=submit]")
+    page.wait_for_function("document.querySelectorAll('#entries tbody tr').length === 0")
+    page.select_option("#ledger-filters select[name=kind]", "")
+    with page.expect_download() as download:
+        page.click("#csv")
+    lines = Path(download.value.path()).read_text(encoding="utf-8").splitlines()
+    assert lines[0].startswith("id,kind,date,place") and len(lines) == 4
+    assert [line.split(",")[4] for line in lines[1:]] == ["", "1", "2"]  # corrects
+    assert page.is_hidden('nav [data-view="replan"]')  # the council's only
 
-        # The council re-plans from the books.
-        page.click("#logout")
-        log_in(page, "council", "council-password")
-        page.click('nav [data-view="replan"]')
-        page.fill("#replan-date", "2024-11-01")
-        page.click("#replan-button")
-        page.wait_for_selector("#err-as_of:has-text('expected a day after 2024-11-01')")
-        page.click("#plan-button")
-        page.wait_for_selector("#replan-status:has-text('kept as plan #1')", timeout=60_000)
-        page.fill("#replan-date", "2024-11-05")
-        page.click("#replan-button")
-        page.wait_for_selector("#replan-status:has-text('against plan #1')", timeout=60_000)
-        assert "Re-plan optimal, kept as plan #2" in page.inner_text("#replan-status")
-        assert page.locator("#changes tbody tr").count() > 3
-        # How short the re-plan leaves the fronts, as the command line says it.
-        assert page.inner_text("#replan-outcome li").startswith("The re-plan ")
-        page.screenshot(path=str(ARTIFACTS / "dashboard-replan.png"), full_page=True)
-        # A plan from the start clears the re-plan's table: its rows were left under it.
-        page.click("#plan-button")
-        page.wait_for_selector("#replan-status:has-text('kept as plan #3')", timeout=60_000)
-        assert page.locator("#changes tbody tr").count() == 0
+    # The council re-plans from the books.
+    page.click("#logout")
+    log_in(page, "council", "council-password")
+    page.click('nav [data-view="replan"]')
+    page.fill("#replan-date", "2024-11-01")
+    page.click("#replan-button")
+    page.wait_for_selector("#err-as_of:has-text('expected a day after 2024-11-01')")
+    page.click("#plan-button")
+    page.wait_for_selector("#replan-status:has-text('kept as plan #1')", timeout=60_000)
+    page.fill("#replan-date", "2024-11-05")
+    page.click("#replan-button")
+    page.wait_for_selector("#replan-status:has-text('against plan #1')", timeout=60_000)
+    assert "Re-plan optimal, kept as plan #2" in page.inner_text("#replan-status")
+    assert page.locator("#changes tbody tr").count() > 3
+    # How short the re-plan leaves the fronts, as the command line says it.
+    assert page.inner_text("#replan-outcome li").startswith("The re-plan ")
+    page.screenshot(path=str(ARTIFACTS / "dashboard-replan.png"), full_page=True)
+    # A plan from the start clears the re-plan's table: its rows were left under it.
+    page.click("#plan-button")
+    page.wait_for_selector("#replan-status:has-text('kept as plan #3')", timeout=60_000)
+    assert page.locator("#changes tbody tr").count() == 0
 
-        # The council adds a depot clerk (a locality is no depot: said at the field).
-        page.click('nav [data-view="accounts"]')
-        page.wait_for_selector("#account-list tbody tr")
-        page.fill("#a-name", "bridge-clerk")
-        page.fill("#a-password", "bridge-password")
-        page.select_option("#a-role", "depot")
-        page.select_option("#a-place", "far-village")
-        page.click("#account-submit")
-        page.wait_for_selector("#aerr-place:has-text('not a locality')")
-        page.select_option("#a-place", "bridge")
-        page.click("#account-submit")
-        page.wait_for_selector("#account-list td:has-text('bridge-clerk')")
-        browser.close()
+    # The council adds a depot clerk (a locality is no depot: said at the field).
+    page.click('nav [data-view="accounts"]')
+    page.wait_for_selector("#account-list tbody tr")
+    page.fill("#a-name", "bridge-clerk")
+    page.fill("#a-password", "bridge-password")
+    page.select_option("#a-role", "depot")
+    page.select_option("#a-place", "far-village")
+    page.click("#account-submit")
+    page.wait_for_selector("#aerr-place:has-text('not a locality')")
+    page.select_option("#a-place", "bridge")
+    page.click("#account-submit")
+    page.wait_for_selector("#account-list td:has-text('bridge-clerk')")
     assert errors == [] and outside == []
 
 
-def test_a_warning_is_shown_and_the_entry_cancelled(server: str) -> None:
+def test_a_warning_is_shown_and_the_entry_cancelled(server: str, browser: Any) -> None:
     """More rice than the village can give is recorded with the scenario's word against it,
     at its field; the clerk cancels the entry from the same form."""
-    with playwright_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM),
-                                    args=["--no-sandbox", "--disable-gpu"])
-        page = browser.new_page()
-        errors: list[str] = []
-        page.on("pageerror", lambda e: errors.append(str(e)))
-        page.goto(server)
-        log_in(page, "high-clerk", "high-password")
-        page.click('nav [data-view="record"]')
-        page.select_option("#f-kind", "contribution")
-        page.fill("#f-date", "2024-11-02")
-        page.select_option("#f-at", "ridge-depot")
-        page.fill("#f-kg", "50000")
-        page.click("#entry-submit")
-        page.wait_for_selector("#entry-ok:has-text('Recorded as entry #1')")
-        warning = page.inner_text("#entry-warnings li")
-        assert warning.startswith("Warning (kg): high-village gave 50,000 kg of rice on "
-                                  "2024-11-02; the scenario says it can give at most 10,000 kg")
-        assert "warned" in (page.get_attribute("#f-kg", "class") or "")
-        depot = page.locator('#stocks tr[data-place="ridge-depot"] .stock-kg')
-        page.click('nav [data-view="overview"]')
-        depot.wait_for()
-        assert depot.inner_text() == "50,000"
+    page = browser.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(server)
+    log_in(page, "high-clerk", "high-password")
+    page.click('nav [data-view="record"]')
+    page.select_option("#f-kind", "contribution")
+    page.fill("#f-date", "2024-11-02")
+    page.select_option("#f-at", "ridge-depot")
+    page.fill("#f-kg", "50000")
+    page.click("#entry-submit")
+    page.wait_for_selector("#entry-ok:has-text('Recorded as entry #1')")
+    warning = page.inner_text("#entry-warnings li")
+    assert warning.startswith("Warning (kg): high-village gave 50,000 kg of rice on "
+                              "2024-11-02; the scenario says it can give at most 10,000 kg")
+    assert "warned" in (page.get_attribute("#f-kg", "class") or "")
+    depot = page.locator('#stocks tr[data-place="ridge-depot"] .stock-kg')
+    page.click('nav [data-view="overview"]')
+    depot.wait_for()
+    assert depot.inner_text() == "50,000"
 
-        page.click('nav [data-view="record"]')
-        page.select_option("#f-kind", "cancel")
-        page.fill("#f-corrects", "#1")
-        page.fill("#f-reason", "50,000 typed for 5,000")
-        page.click("#entry-submit")
-        page.wait_for_selector("#entry-ok:has-text('Recorded as entry #2')")
-        assert page.locator("#entry-warnings li").count() == 0
-        page.click("#entry-submit")  # again: it is cancelled already
-        page.wait_for_selector("#err-corrects:has-text('entry 1 is already cancelled by "
-                               "entry 2')")
+    page.click('nav [data-view="record"]')
+    page.select_option("#f-kind", "cancel")
+    page.fill("#f-corrects", "#1")
+    page.fill("#f-reason", "50,000 typed for 5,000")
+    page.click("#entry-submit")
+    page.wait_for_selector("#entry-ok:has-text('Recorded as entry #2')")
+    assert page.locator("#entry-warnings li").count() == 0
+    page.click("#entry-submit")  # again: it is cancelled already
+    page.wait_for_selector("#err-corrects:has-text('entry 1 is already cancelled by "
+                           "entry 2')")
 
-        page.click('nav [data-view="ledger"]')
-        page.wait_for_selector("#entries tbody tr")
-        row = page.inner_text("#entries tbody tr")  # the newest first
-        assert "cancel" in row and "#1" in row and "“50,000 typed for 5,000”" in row
-        page.click('nav [data-view="overview"]')
-        depot.wait_for(state="detached")  # the depot holds nothing again
-        browser.close()
+    page.click('nav [data-view="ledger"]')
+    page.wait_for_selector("#entries tbody tr")
+    row = page.inner_text("#entries tbody tr")  # the newest first
+    assert "cancel" in row and "#1" in row and "“50,000 typed for 5,000”" in row
+    page.click('nav [data-view="overview"]')
+    depot.wait_for(state="detached")  # the depot holds nothing again
     assert errors == []
 
 
@@ -227,41 +219,38 @@ def long_names(tmp_path: Path) -> Iterator[str]:
     books.close()
 
 
-def test_units_lost_are_recorded_and_no_place_name_runs_off_the_map(long_names: str) -> None:
-    with playwright_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM),
-                                    args=["--no-sandbox", "--disable-gpu"])
-        page = browser.new_page()
-        errors: list[str] = []
-        page.on("pageerror", lambda e: errors.append(str(e)))
-        page.goto(long_names)
-        log_in(page, "council", "council-password")
-        page.wait_for_selector("#map text[data-place]")
-        width = float((page.get_attribute("#map svg", "viewBox") or "0 0 0 0").split()[2])
-        spans = page.eval_on_selector_all(
-            "#map text[data-place]",
-            "ts => ts.map(t => { const b = t.getBBox(); return [b.x, b.x + b.width]; })")
-        assert len(spans) == 8 and width > 0
-        assert all(left >= 0 and right <= width for left, right in spans), spans
-        # Nor does a list of long names run past the page (the chart's "Show" list did).
-        assert page.evaluate("document.documentElement.scrollWidth") <= page.evaluate(
-            "document.documentElement.clientWidth")
+def test_units_lost_are_recorded_and_no_place_name_runs_off_the_map(long_names: str,
+        browser: Any) -> None:
+    page = browser.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(long_names)
+    log_in(page, "council", "council-password")
+    page.wait_for_selector("#map text[data-place]")
+    width = float((page.get_attribute("#map svg", "viewBox") or "0 0 0 0").split()[2])
+    spans = page.eval_on_selector_all(
+        "#map text[data-place]",
+        "ts => ts.map(t => { const b = t.getBBox(); return [b.x, b.x + b.width]; })")
+    assert len(spans) == 8 and width > 0
+    assert all(left >= 0 and right <= width for left, right in spans), spans
+    # Nor does a list of long names run past the page (the chart's "Show" list did).
+    assert page.evaluate("document.documentElement.scrollWidth") <= page.evaluate(
+        "document.documentElement.clientWidth")
 
-        page.click('nav [data-view="record"]')
-        page.select_option("#f-kind", "receipt")
-        page.fill("#f-dispatch", "2")
-        page.fill("#f-units_lost", "41")
-        page.select_option("#f-unit_reason", "strike")
-        page.click("#entry-submit")
-        page.wait_for_selector("#err-units_lost:has-text('at most the 40 units')")
-        page.fill("#f-units_lost", "3")
-        page.click("#entry-submit")
-        page.wait_for_selector("#entry-ok:has-text('Recorded as entry #3')")
-        page.click('nav [data-view="overview"]')
-        page.wait_for_selector("#losses:has-text('3 porter units (strike)')")
-        ARTIFACTS.mkdir(exist_ok=True)
-        page.screenshot(path=str(ARTIFACTS / "dashboard-long-names.png"), full_page=True)
-        browser.close()
+    page.click('nav [data-view="record"]')
+    page.select_option("#f-kind", "receipt")
+    page.fill("#f-dispatch", "2")
+    page.fill("#f-units_lost", "41")
+    page.select_option("#f-unit_reason", "strike")
+    page.click("#entry-submit")
+    page.wait_for_selector("#err-units_lost:has-text('at most the 40 units')")
+    page.fill("#f-units_lost", "3")
+    page.click("#entry-submit")
+    page.wait_for_selector("#entry-ok:has-text('Recorded as entry #3')")
+    page.click('nav [data-view="overview"]')
+    page.wait_for_selector("#losses:has-text('3 porter units (strike)')")
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "dashboard-long-names.png"), full_page=True)
     assert errors == []
 
 
