@@ -34,6 +34,10 @@ from supplyline.plan.variables import FloatArray, IntArray
 __all__ = ["Aggregate", "WorstCut", "aggregate", "brute_force", "gains", "greedy_cuts",
            "shortfall", "worst_cuts"]
 
+#: A cut that adds no more than this to the shortfall (kg) adds nothing: the greedy search
+#: stops there.
+ADDS_NOTHING_KG = 1e-6
+
 
 @dataclass
 class Aggregate:
@@ -309,7 +313,9 @@ def brute_force(agg: Aggregate, k: int, routes: Sequence[str] | None = None,
 
 def greedy_cuts(agg: Aggregate, k: int, routes: Sequence[str] | None = None,
                 places: Sequence[str] = ()) -> tuple[tuple[str, ...], float]:
-    """``k`` cuts chosen one at a time, each the one that adds most shortfall."""
+    """At most ``k`` cuts chosen one at a time, each the one that adds most shortfall; it
+    stops where no further cut adds any (as the exact model's sets are of at most ``k``:
+    a cut that adds nothing had been taken all the same)."""
     routes = list(agg.route_ids if routes is None else routes)
     chosen_r: list[str] = []
     chosen_p: list[str] = []
@@ -326,7 +332,7 @@ def greedy_cuts(agg: Aggregate, k: int, routes: Sequence[str] | None = None,
                 v = shortfall(agg, chosen_r, [*chosen_p, p])
                 if best is None or v > best[2] + 1e-9:
                     best = ("p", p, v)
-        if best is None:
+        if best is None or best[2] <= value + ADDS_NOTHING_KG:
             break
         (chosen_r if best[0] == "r" else chosen_p).append(best[1])
         value = best[2]

@@ -3,6 +3,7 @@ against brute force over every k-subset."""
 
 from __future__ import annotations
 
+import itertools
 from typing import Any
 
 import numpy as np
@@ -159,7 +160,25 @@ def test_exact_worst_k_equals_brute_force(seed: int, k: int) -> None:
                                                                       abs=1e-6)
     assert worst.gap <= 1e-6 and worst.bound_kg >= worst.shortfall_kg - 1e-6
     chosen, greedy = greedy_cuts(agg, k, places=places)
-    assert len(chosen) == k and greedy <= value + 1e-6
+    assert len(chosen) <= k and greedy <= value + 1e-6
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_the_greedy_search_takes_only_cuts_that_add_shortfall(seed: int) -> None:
+    """It had taken k cuts, even ones that add nothing: each cut it takes adds shortfall,
+    and with more cuts allowed than add any, it stops (the exact model's sets are of at
+    most k cuts too)."""
+    agg = _random(seed)
+    places = ["p3", "p4"]
+    everything = len(agg.route_ids) + len(places)
+    chosen, value = greedy_cuts(agg, everything, places=places)
+    assert len(chosen) < everything
+    routes = [c for c in chosen if c in agg.route_ids]
+    hit = [c for c in chosen if c not in agg.route_ids]
+    steps = [shortfall(agg, [r for r in routes if chosen.index(r) < n],
+                       [p for p in hit if chosen.index(p) < n]) for n in range(len(chosen) + 1)]
+    assert all(b > a for a, b in itertools.pairwise(steps))
+    assert steps[-1] == pytest.approx(value)
 
 
 def test_excluded_sets_give_the_next_worst() -> None:
