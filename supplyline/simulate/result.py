@@ -311,22 +311,27 @@ class Simulation:
         })
 
     def fan_frame(self) -> pd.DataFrame:
-        """Days of reserve at each front by step: percentiles 5, 25, 50, 75, 95."""
+        """Days of reserve at each front by step: percentiles 5, 25, 50, 75, 95, of the
+        good that runs out first (``reserve_of`` "first to run out") and of the front's main
+        good (``reserve_of`` its id, :meth:`main_goods`), which the report charts."""
         import pandas as pd
 
-        fan = self.reserve_fan()
+        main = self.main_goods()
         rows: list[dict[str, Any]] = []
-        for i, f in enumerate(self.fronts):
-            for s in range(self.plan.steps):
-                if np.isnan(fan[0, i, s]):
-                    continue
-                row: dict[str, Any] = {"day": int(self.plan.step_start[s]),
-                                       "date": self.plan.date_of(s),
-                                       "front": self.network.place_ids[f]}
-                for k, q in enumerate(FAN):
-                    row[f"p{q}_days"] = float(fan[k, i, s])
-                rows.append(row)
-        return pd.DataFrame(rows, columns=["day", "date", "front",
+        for fan, of in ((self.reserve_fan(), None), (self.reserve_fan(main=True), main)):
+            for i, f in enumerate(self.fronts):
+                what = "first to run out" if of is None else self.plan.good_ids[int(of[i])]
+                for s in range(self.plan.steps):
+                    if np.isnan(fan[0, i, s]):
+                        continue
+                    row: dict[str, Any] = {"day": int(self.plan.step_start[s]),
+                                           "date": self.plan.date_of(s),
+                                           "front": self.network.place_ids[f],
+                                           "reserve_of": what}
+                    for k, q in enumerate(FAN):
+                        row[f"p{q}_days"] = float(fan[k, i, s])
+                    rows.append(row)
+        return pd.DataFrame(rows, columns=["day", "date", "front", "reserve_of",
                                            *(f"p{q}_days" for q in FAN)])
 
     def to_frame(self, table: str = "days") -> pd.DataFrame:

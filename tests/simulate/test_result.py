@@ -109,6 +109,12 @@ def test_tables_and_json(result: sl.Simulation) -> None:
     np.testing.assert_allclose(runs["shortfall_kg"], result.shortfall_kg.sum(axis=1))
     fan = result.to_frame("fan")
     assert list(fan.columns[-5:]) == [f"p{q}_days" for q in FAN]
+    # The good that runs out first, and each front's main good, which the report charts.
+    main = result.plan.good_ids[int(result.main_goods()[0])]
+    assert set(fan["reserve_of"]) == {"first to run out", main}
+    charted = fan[fan["reserve_of"] == main]["p50_days"].to_numpy()
+    medians = result.reserve_fan(main=True)[FAN.index(50), 0]
+    np.testing.assert_allclose(charted, medians[~np.isnan(medians)], atol=1e-6)
     doc = json.loads(result.to_json())
     assert doc["version"] == 2 and doc["scenario"] == "tutorial"
     assert doc["kpis"]["runs"] == 120
