@@ -1,4 +1,6 @@
-"""Units of the figures a scenario compares with history, read and converted with pint.
+"""Units of the figures a scenario compares with history, read and converted with pint;
+how a unit and a number are written for a reader (:func:`words`, :func:`fmt`), which the
+reports and the words of plan, simulation and resilience alike use.
 
 ``t``, ``kg``, ``short_ton``, ``long_ton``, ``t/day``, ``%``, ``day``, ``person*day``,
 ``unit`` (a carrier unit: a porter, a bicycle, a truck), ``trip`` and money: a currency is
@@ -9,13 +11,14 @@ into another.
 from __future__ import annotations
 
 import functools
+import math
 import re
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # pint is imported on first use: every command would pay 0.2 s for it
     import pint
 
-__all__ = ["UnitProblem", "convert", "currency_unit", "parse", "registry", "words"]
+__all__ = ["UnitProblem", "convert", "currency_unit", "fmt", "parse", "registry", "words"]
 
 
 class UnitProblem(ValueError):
@@ -92,3 +95,19 @@ def words(text: str) -> str:
     factor = float(registry().Quantity(1.0, unit).to(days).magnitude)
     return next((said for scale, said in _PERSON_DAYS.items()
                  if abs(factor - scale) <= 1e-9 * scale), text)
+
+
+def fmt(value: float, digits: int = 3) -> str:
+    """A number for a label: thousands separated, at most ``digits`` significant digits below
+    1,000, no trailing zeros.
+
+    >>> fmt(12345.6), fmt(0.1234), fmt(2.0), fmt(0.0)
+    ('12,346', '0.123', '2', '0')
+    """
+    if value == 0 or not math.isfinite(value):
+        return "0" if value == 0 else str(value)
+    if abs(value) >= 1000:
+        return f"{value:,.0f}"
+    decimals = max(0, digits - 1 - math.floor(math.log10(abs(value))))
+    text = f"{value:,.{decimals}f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text

@@ -22,6 +22,7 @@ from numpy.typing import NDArray
 from supplyline.accounting import Legs, legs_of
 from supplyline.network import Network
 from supplyline.plan.result import SHORT_MIN_KG
+from supplyline.units import fmt
 
 __all__ = ["Unavoidable", "before_arrival", "earliest_arrival", "held_at_start",
            "out_of_reach", "unavoidable", "unavoidable_short"]
@@ -112,8 +113,6 @@ def unavoidable_short(net: Network) -> list[Unavoidable]:
     """What a scenario's fronts must go short of whatever the plan does: demand before its
     good can first arrive (:func:`earliest_arrival`) beyond what the front holds itself, at
     least (spoiling left out); more than :data:`~supplyline.plan.result.SHORT_MIN_KG` each."""
-    from supplyline.report.svg import fmt  # the reports' numbers (a lazy import: no cycle)
-
     goods = net.goods
     demand = net.demand_kg[:, goods, :]  # [P, G, S]
     if not demand.any():

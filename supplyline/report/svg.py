@@ -21,6 +21,8 @@ from html import escape
 import numpy as np
 from numpy.typing import NDArray
 
+from supplyline.units import fmt as fmt  # the one number format, for the reports
+
 FloatArray = NDArray[np.float64]
 
 #: Colour-blind-safe palette (Okabe & Ito), then a few neutral extras.
@@ -43,22 +45,6 @@ _DAY_STEPS = (1, 2, 5, 7, 14, 28, 56, 91, 182, 364)
 def colour(i: int) -> str:
     """The ``i``-th colour of the palette (cycling)."""
     return PALETTE[i % len(PALETTE)]
-
-
-def fmt(value: float, digits: int = 3) -> str:
-    """A number for a label: thousands separated, at most ``digits`` significant digits below
-    1,000, no trailing zeros.
-
-    >>> fmt(12345.6), fmt(0.1234), fmt(2.0), fmt(0.0)
-    ('12,346', '0.123', '2', '0')
-    """
-    if value == 0 or not math.isfinite(value):
-        return "0" if value == 0 else str(value)
-    if abs(value) >= 1000:
-        return f"{value:,.0f}"
-    decimals = max(0, digits - 1 - math.floor(math.log10(abs(value))))
-    text = f"{value:,.{decimals}f}"
-    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 def tick_text(value: float) -> str:

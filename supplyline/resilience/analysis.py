@@ -39,6 +39,7 @@ from supplyline.resilience.protect import (
 )
 from supplyline.scenario.schema import Scenario
 from supplyline.scenario.whatif import with_daily_days, with_step_days
+from supplyline.units import fmt
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -311,8 +312,6 @@ def _listed(names: list[str]) -> str:
 
 def _t(x: float) -> str:
     """Tonnes as the report writes them (three significant figures, 0 below 5 kg)."""
-    from supplyline.report.svg import fmt
-
     return "0" if abs(x) < 0.005 else fmt(x)
 
 

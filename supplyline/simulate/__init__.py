@@ -25,6 +25,7 @@ from supplyline.plan.result import Plan
 from supplyline.simulate.engine import Compiled, compile_plan, run_chunk
 from supplyline.simulate.result import Simulation, is_short
 from supplyline.state import State
+from supplyline.units import fmt
 
 __all__ = ["DEVICES", "PRECISIONS", "Simulation", "array_module", "check_seed", "simulate"]
 
@@ -242,8 +243,6 @@ def _notes(owed: float, owed_kg: float, daily: bool = False) -> list[str]:
     day, each step a day)."""
     notes = []
     if owed > 0.5 or owed_kg > 0.5:
-        from supplyline.report.svg import fmt
-
         owing = (f"at worst {owed:,.0f} units and {fmt(owed_kg / 1000)} t were still owed "
                  "at a place")
         notes.append(
