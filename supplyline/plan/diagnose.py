@@ -26,7 +26,7 @@ import highspy
 import numpy as np
 
 from supplyline.plan.model import LinearProgram, Solution, _quiet_highs, highs_model
-from supplyline.plan.reach import earliest_arrival, out_of_reach
+from supplyline.plan.reach import earliest_arrival, held, out_of_reach
 from supplyline.plan.result import Finding, Plan
 
 #: A dual below this share of the shortfall weight is not a candidate.
@@ -258,15 +258,15 @@ def explain_shortfall(lp: LinearProgram, sol: Solution, plan: Plan, limit: int =
     binding: list[str] | None = None
     reach: dict[int, tuple[np.ndarray, np.ndarray]] = {}
     v, start = lp.variables, lp.start
-    held = np.asarray((start.stock_in > 0) | (start.giveable_kg[:, v.goods, :] > 0))
+    where = held(start.stock_in, start.giveable_kg[:, v.goods, :])
     for p, g in zip(*np.nonzero(short.sum(axis=2) > 1.0), strict=True):
         steps = np.nonzero(short[p, g] > 1.0)[0]
         if steps.size == 0:
             continue
         if p not in reach:
-            reach[p] = earliest_arrival(v.legs, held, p)
+            reach[p] = earliest_arrival(v.legs, where, p)
         arrives = int(reach[p][0][g])
-        why = [out_of_reach(net, reach[p], held, p, g)] if steps[0] < arrives else []
+        why = [out_of_reach(net, reach[p], where, p, g)] if steps[0] < arrives else []
         if steps[-1] >= arrives:  # short after it could arrive: the limits say why
             if binding is None:
                 limits, verified = binding_limits(lp, sol, limit, seconds)

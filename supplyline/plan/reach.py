@@ -24,20 +24,27 @@ from supplyline.network import Network
 from supplyline.plan.result import SHORT_MIN_KG
 from supplyline.units import fmt
 
-__all__ = ["Unavoidable", "before_arrival", "earliest_arrival", "held_at_start",
+__all__ = ["Unavoidable", "before_arrival", "earliest_arrival", "held", "held_at_start",
            "out_of_reach", "unavoidable", "unavoidable_short"]
 
 BoolArray = NDArray[np.bool_]
 IntArray = NDArray[np.int64]
 
 
+def held(stock_in_kg: NDArray[np.float64], giveable_kg: NDArray[np.float64]) -> BoolArray:
+    """Where each good is, or may be given, in each step [P, G, S]: what is held at the
+    start or arrives from before it (``stock_in_kg``), and what a locality may have given
+    by then (``giveable_kg``, of the goods only)."""
+    return np.asarray((stock_in_kg > 0) | (giveable_kg > 0))
+
+
 def held_at_start(net: Network) -> BoolArray:
-    """Where each good is, or may be given, in each step of a fresh start [P, G, S]: the
-    campaign stock at step 0, and a locality's giving from the step it may first give."""
+    """:func:`held` at a fresh start [P, G, S]: the campaign stock at step 0, and a
+    locality's giving from the step it may first give."""
     goods = np.array(net.goods, dtype=np.int64)
-    held = np.asarray(net.giveable_kg[:, goods, :] > 0)
-    held[:, :, 0] |= net.initial_stock_kg[:, goods] > 0
-    return held
+    stock_in = np.zeros(net.giveable_kg[:, goods, :].shape)
+    stock_in[:, :, 0] = net.initial_stock_kg[:, goods]
+    return held(stock_in, net.giveable_kg[:, goods, :])
 
 
 def earliest_arrival(legs: Legs, held: BoolArray, place: int) -> tuple[IntArray, IntArray]:

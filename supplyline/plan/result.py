@@ -470,10 +470,10 @@ class Plan:
         """Of ``kg`` [P, G, S] (food some group went without), how much falls before the good
         can first arrive where it is eaten [G] (:mod:`supplyline.plan.reach`: from where it
         was held at the start, arriving, or may be given)."""
-        from supplyline.plan.reach import before_arrival  # (it reads this module)
+        from supplyline.plan.reach import before_arrival, held  # (it reads this module)
 
-        held = (self.stock_in_kg > 0) | (self.network.giveable_kg[:, self.goods, :] > 0)
-        return before_arrival(self.legs, np.asarray(held), kg)
+        where = held(self.stock_in_kg, self.network.giveable_kg[:, self.goods, :])
+        return before_arrival(self.legs, where, kg)
 
     def wounded_late_person_days(self) -> float:
         """Person-days the wounded spend beyond their time limit away from a hospital."""
