@@ -22,6 +22,7 @@ import numpy as np
 
 from supplyline.errors import SimulationError, not_whole
 from supplyline.plan.result import Plan
+from supplyline.scenario.summary import counted
 from supplyline.simulate.engine import Compiled, compile_plan, run_chunk
 from supplyline.simulate.result import Simulation, is_short
 from supplyline.state import State
@@ -243,8 +244,9 @@ def _notes(owed: float, owed_kg: float, daily: bool = False) -> list[str]:
     day, each step a day)."""
     notes = []
     if owed > 0.5 or owed_kg > 0.5:
-        owing = (f"at worst {owed:,.0f} units and {fmt(owed_kg / 1000)} t were still owed "
-                 "at a place")
+        parts = ([counted(round(owed), "unit", "units")] if owed > 0.5 else []) + (
+            [f"{fmt(owed_kg / 1000)} t"] if owed_kg > 0.5 else [])
+        owing = f"a place still owed at worst {' and '.join(parts)}"
         notes.append(
             "a place may send on a day the units and goods the plan has coming back to it "
             f"within that day (lent against them); {owing} at a day's end, where less came "

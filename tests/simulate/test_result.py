@@ -209,14 +209,26 @@ def test_what_a_step_borrowed_and_did_not_get_back_is_said() -> None:
     threats the last day sends less and a place owes it, which the simulation says; a run
     of the quiet plan owes nothing and says nothing."""
     threatened = sl.simulate(tutorial_plan(), runs=200, seed=1)
-    owed = [note for note in threatened.notes if "were still owed at a place at a day's end"
-            in note]
+    owed = [note for note in threatened.notes if "a place still owed at worst " in note
+            and "at a day's end" in note]
     assert len(owed) == 1  # the tutorial is day by day: each step a day, said so
     stepped = sl.simulate(sl.plan(sl.load("tutorial"), step_days=3), runs=100, seed=1)
-    assert any("were still owed at a place at a step's end" in note for note in stepped.notes)
+    assert any("a place still owed at worst " in note and "at a step's end" in note
+               for note in stepped.notes)
     units, tonnes = (float(x.replace(",", "")) for x in re.findall(
-        r"at worst ([\d,.]+) units and ([\d,.e+-]+) t", owed[0])[0])
+        r"at worst ([\d,.]+) units? and ([\d,.]+) t", owed[0])[0])
     assert units > 0.5 or tonnes > 0.0005
+
+
+def test_what_was_owed_says_only_what_is_above_its_threshold() -> None:
+    """0.3 units and 800 kg owed had read 'at worst 0 units and 0.8 t'."""
+    from supplyline.simulate import _notes
+
+    (goods,) = _notes(0.3, 800.0)
+    assert "a place still owed at worst 0.8 t at a step's end" in goods
+    (units,) = _notes(1.2, 0.1, daily=True)
+    assert "a place still owed at worst 1 unit at a day's end" in units
+    assert _notes(0.4, 0.4) == []
     assert sl.simulate(quiet_tutorial_plan(), runs=20, seed=1).notes == []
 
 
