@@ -381,20 +381,28 @@ def check(scenario: ScenarioArg = None, json_output: JsonOption = False) -> None
     """Validate a scenario and list every problem found (exit code 2 when there are any),
     then what its fronts must go short of whatever the plan does."""
     from supplyline.network import compile_network
-    from supplyline.plan.reach import unavoidable
+    from supplyline.plan.reach import unavoidable_short
 
     sc = load_or_exit(scenario, json_output)
     summary = summarize(sc)
-    short = unavoidable(compile_network(sc, checked=False))
+    net = compile_network(sc, checked=False)
+    short = unavoidable_short(net)
     if json_output:
         print_json({"ok": True, "name": sc.name, "title": sc.title, "days": summary["days"],
-                    "counts": summary["counts"], "short_whatever_the_plan": short})
+                    "counts": summary["counts"], "short_whatever_the_plan": [
+                        {"front": net.place_ids[x.place],
+                         "commodity": net.commodity_ids[net.goods[x.good]],
+                         "at_least_kg": round(x.kg, 6),
+                         "first_arrival": (str(net.start_date + dt.timedelta(
+                             days=int(net.step_start[x.arrives])))
+                             if x.arrives < net.steps else None),
+                         "words": x.words} for x in short]})
         return
     stdout.print(inert(f"OK: {sc.title} — {_counts_line(summary)}"))
     if short:
         stdout.print("Short whatever the plan does:")
-        for note in short:
-            stdout.print(inert(f"• {note}"))
+        for x in short:
+            stdout.print(inert(f"• {x.words}"))
 
 
 @app.command()

@@ -102,7 +102,10 @@ def test_check_says_what_goes_short_whatever_the_plan(tmp_path: Path) -> None:
     assert ("• no place holds salt or may give any, so at least 0.05 t of the salt it needs "
             "goes short") in said
     answer = json.loads(runner.invoke(app, ["check", str(path), "--json"]).stdout)
-    assert len(answer["short_whatever_the_plan"]) == 2
+    # Closed forms: 100 kg of rice a day for the 2 days before 3 Jan; salt for all 10 days.
+    assert [(x["commodity"], x["at_least_kg"], x["first_arrival"])
+            for x in answer["short_whatever_the_plan"]] == [
+        ("rice", pytest.approx(200.0), "2020-01-03"), ("salt", pytest.approx(50.0), None)]
     # And the plan goes short of as much (at least).
     plan = sl.plan(sc)
     by_good = {f.commodity: f.shortfall_t for f in plan.findings}

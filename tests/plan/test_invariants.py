@@ -211,7 +211,7 @@ def test_no_good_arrives_before_it_can_and_what_cannot_be_met_goes_short(
     """`supplyline.plan.reach`: no plan brings a good to the front before the step its
     earliest arrival names, so what the front needs before then beyond its own stock goes
     short, at least as much as `check` says."""
-    from supplyline.plan.reach import earliest_arrival, held_at_start, unavoidable
+    from supplyline.plan.reach import earliest_arrival, held_at_start, unavoidable_short
 
     try:
         result = sl.plan(_build(spec))
@@ -232,12 +232,10 @@ def test_no_good_arrives_before_it_can_and_what_cannot_be_met_goes_short(
         short = (result.demand_kg[p, g, before] - result.consumed_kg[p, g, before]).sum()
         assert short >= must - 1e-3 * (1.0 + must)
         musts[net.commodity_ids[result.goods[g]]] = must
-    said = {note.split(" t of the ")[1].split()[0]:
-            float(note.split("at least ")[1].split(" t ")[0].replace(",", ""))
-            for note in unavoidable(net)}
+    said = {net.commodity_ids[net.goods[x.good]]: x.kg for x in unavoidable_short(net)}
     assert set(said) == {good for good, must in musts.items() if must > 1.0}
-    for good, tonnes in said.items():
-        assert tonnes == pytest.approx(musts[good] / 1000.0, rel=5e-3)
+    for good, kg in said.items():
+        assert kg == pytest.approx(musts[good])
 
 
 #: A small network drawn by the test above (1 in about 370 of its draws) on which every
