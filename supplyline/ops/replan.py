@@ -324,11 +324,13 @@ def _by_day(values: list[float], start: dt.date) -> dict[dt.date, float]:
 def plan_vs_actual(books: Books, figures: Figures | None, until: dt.date | None = None
                    ) -> list[dict[str, Any]]:
     """Rows ``{what, id, date, planned_kg, actual_kg}`` per locality (given), route (sent)
-    and front (arrived) and day, from the plan's start (or the scenario's) to ``until``
-    (the scenario's end when ``None``)."""
+    and front (arrived) and day, to ``until`` (the scenario's end when ``None``). A re-plan
+    plans from its day on: before it, what was planned is what happened (as the dashboard's
+    chart of arrivals draws it)."""
     sc = books.scenario
     until = until or sc.end_date
     planned: dict[tuple[str, str, dt.date], float] = defaultdict(float)
+    start = sc.start_date
     if figures is not None:
         start = dt.date.fromisoformat(figures["start"])
         for what, key in (("locality", "given"), ("route", "route"), ("front", "arrive")):
@@ -338,6 +340,8 @@ def plan_vs_actual(books: Books, figures: Figures | None, until: dt.date | None 
     actual: dict[tuple[str, str, dt.date], float] = defaultdict(float)
     for what, name, day, kg in books.actual_by_day():
         actual[(what, name, day)] += kg
+        if day < start:
+            planned[(what, name, day)] += kg
     keys = sorted(set(planned) | set(actual))
     return [{"what": w, "id": n, "date": d.isoformat(),
              "planned_kg": round(planned.get((w, n, d), 0.0), 3),

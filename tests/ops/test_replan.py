@@ -240,6 +240,11 @@ def test_after_a_replan_the_planned_line_goes_on_from_what_arrived(tmp_path: Pat
     assert planned[:begins] == actual[:begins] and actual[begins - 1] == 1400
     later = sum(sum(values[begins:]) for values in figures["arrive"].values())
     assert planned[-1] == pytest.approx(1400 + later, abs=0.5)
+    # The API's rows (which the dashboard's comparisons draw) follow the same rule.
+    rows = plan_vs_actual(books, replanned)
+    early = [r for r in rows if r["date"] < day(sc, begins)]
+    assert early and all(r["planned_kg"] == r["actual_kg"] for r in early)
+    assert sum(r["actual_kg"] for r in early if r["what"] == "front") == 1400
     # The plan made on the first day is drawn as it was.
     books.save_plan(figures, "council")
     first = Views(books).arrivals()

@@ -193,9 +193,6 @@ $("#compare").addEventListener("change", async () => {
       planned[i] += row.planned_kg; actual[i] += row.actual_kg;
     }
   }
-  // A re-plan plans from its day on: before it, the planned line is what happened.
-  const begins = Math.max(0, dates.indexOf(state.arrivals.plan_start));
-  for (let i = 0; i < begins; i++) planned[i] = actual[i];
   const total = (values) => { let sum = 0; return values.map((v) => (sum += v)); };
   drawChart({ dates, planned_kg: total(planned), actual_kg: total(actual),
     plan: state.arrivals.plan });
