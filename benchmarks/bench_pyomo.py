@@ -62,6 +62,7 @@ def _columns_of(lp: Any, model: Any) -> dict[int, int]:
     put(model.cargo, lambda i: v.cargo[i[0], slot[i[1]], i[2]])
     put(model.idle, lambda i: v.idle[i])
     put(model.waiting, lambda i: v.waiting[i])
+    put(model.spare, lambda i: v.spare[i])
     put(model.recruited, lambda i: v.recruited[i])
     put(model.recruited_so_far, lambda i: v.recruited_so_far[i])
     put(model.released, lambda i: v.released[i])
@@ -75,6 +76,7 @@ def _columns_of(lp: Any, model: Any) -> dict[int, int]:
     # the mode's homes.
     home_slot = [{int(h): j for j, h in enumerate(homes)} for homes in lp.net.homes]
     put(model.going_home, lambda i: v.going_home[i[1]][i[0], home_slot[i[1]][i[2]]])
+    put(model.fleet, lambda i: v.fleet[i])
     found[id(model.max_burden)] = v.max_burden
     if min(found.values()) < 0:
         raise ValueError("a Pyomo variable has no column in our LP")

@@ -13,7 +13,8 @@ rows and objectives check both writings of it.
 It covers the plain plan from the scenario's own start (no replay, no State): cargo within
 the room a load leaves, route movements and tonnage, handling at places, fleet balance,
 units in service and recruitment so far, every unit-day travelling or waiting (waiting where
-units are, and at least the unavailable share), stock balance with spoilage, expected cargo
+units are, and at least the unavailable share), trips within a step on the time their
+units have there, stock balance with spoilage, expected cargo
 loss, food and fuel drawn where trips start, food carried for the way back, units waiting
 and the way home, unmet demand, giving that never shrinks within what a locality can give,
 labour and food fairness, the running balance of labour days, the way home at the end and
@@ -32,7 +33,11 @@ import pyomo.environ as pyo
 
 from supplyline.accounting import legs_of, time_charges
 from supplyline.network import Network
-from supplyline.plan.model import HAULAGE_COST_PER_KG_KM, RECRUIT_COST_PER_UNIT
+from supplyline.plan.model import (
+    FRONT_STOCK_COST_PER_KG_DAY,
+    HAULAGE_COST_PER_KG_KM,
+    RECRUIT_COST_PER_UNIT,
+)
 from supplyline.plan.start import start_from
 
 __all__ = ["build_pyomo_model", "unsupported_features"]
@@ -148,6 +153,19 @@ def build_pyomo_model(net: Network) -> pyo.ConcreteModel:
     model.reserve_short = pyo.Var(range(len(net.reserve_targets)), domain=pyo.NonNegativeReals)
     model.labour_days_left = pyo.Var(range(steps), domain=pyo.NonNegativeReals)
     model.going_home = pyo.Var(going_set, domain=pyo.NonNegativeReals)
+    # Trips that arrive within the step they leave; where units of a mode both arrive and
+    # leave within a step, the time the units of such a trip still have on arrival.
+    loaded_within, empty_within = legs.within_step()
+    within_loaded = {(leg, s) for leg, s in loaded_set if loaded_within[leg, s]}
+    within_empty = {(leg, s) for leg, s in empty_set if empty_within[leg, s]}
+    within = within_loaded | within_empty
+    turns = ({(leg_to[leg], leg_mode[leg], s) for leg, s in within}
+             & {(leg_from[leg], leg_mode[leg], s) for leg, s in within})
+    spare_set = sorted((leg, s) for leg, s in within if (leg_to[leg], leg_mode[leg], s) in turns)
+    model.spare = pyo.Var(spare_set, domain=pyo.NonNegativeReals)
+    # The fleet of each mode that has homes: the most units of it in service at once.
+    fleet_modes = sorted({m for _, m in homes})
+    model.fleet = pyo.Var(fleet_modes, domain=pyo.NonNegativeReals)
     burden_cap = 1.0 if net.max_burden_bound is None else net.max_burden_bound
     model.max_burden = pyo.Var(bounds=(0.0, burden_cap))
 
@@ -164,16 +182,21 @@ def build_pyomo_model(net: Network) -> pyo.ConcreteModel:
     for leg, s in empty_set:
         empty_at[leg_from[leg], s].append(leg)
     units_arrive: dict[tuple[int, int, int], list[Any]] = defaultdict(list)
+    units_from_before: dict[tuple[int, int, int], list[Any]] = defaultdict(list)
     cargo_lands: dict[tuple[int, int], list[tuple[int, int]]] = defaultdict(list)
     unit_lands: dict[tuple[int, int], list[tuple[int, int]]] = defaultdict(list)
     for leg, s in loaded_set:
         arrive = int(legs.arrive_loaded[leg, s])
         units_arrive[leg_to[leg], leg_mode[leg], arrive].append(model.loaded[leg, s])
+        if arrive > s:
+            units_from_before[leg_to[leg], leg_mode[leg], arrive].append(model.loaded[leg, s])
         unit_lands[leg_to[leg], arrive].append((leg, s))
         cargo_lands[leg_to[leg], int(legs.cargo_arrives[leg, s])].append((leg, s))
     for leg, s in empty_set:
         arrive = int(legs.arrive_empty[leg, s])
         units_arrive[leg_to[leg], leg_mode[leg], arrive].append(model.empty[leg, s])
+        if arrive > s:
+            units_from_before[leg_to[leg], leg_mode[leg], arrive].append(model.empty[leg, s])
     places_of: dict[int, list[int]] = defaultdict(list)
     for p, m in place_modes:
         places_of[m].append(p)
@@ -303,6 +326,47 @@ def build_pyomo_model(net: Network) -> pyo.ConcreteModel:
         return expr <= 0
 
     model.waiting_where_units_are = pyo.Constraint(at_days, rule=waiting_where_units_are)
+
+    # A unit sets out again within a step only on the time it has left (see
+    # supplyline.plan.constraints.define_trips_within_step).
+    def spare_time_on_arrival(mdl: Any, leg: int, s: int) -> Any:
+        terms = [mdl.spare[leg, s]]
+        if (leg, s) in within_loaded:
+            terms.append(-float(length[s] - legs.days_loaded[leg, s]) * mdl.loaded[leg, s])
+        if (leg, s) in within_empty:
+            terms.append(-float(length[s] - legs.days_empty[leg, s]) * mdl.empty[leg, s])
+        return pyo.quicksum(terms) <= 0
+
+    model.spare_time_on_arrival = pyo.Constraint(spare_set, rule=spare_time_on_arrival)
+    spare_out: dict[tuple[int, int, int], list[Any]] = defaultdict(list)
+    spare_in: dict[tuple[int, int, int], list[Any]] = defaultdict(list)
+    for leg, s in spare_set:
+        spare_out[leg_from[leg], leg_mode[leg], s].append(model.spare[leg, s])
+        spare_in[leg_to[leg], leg_mode[leg], s].append(model.spare[leg, s])
+
+    def time_for_trips_within_step(mdl: Any, p: int, m: int, s: int) -> Any:
+        days = float(length[s])
+        terms = [float(legs.days_loaded[leg, s]) * mdl.loaded[leg, s]
+                 for leg in loaded_at[p, s] if leg_mode[leg] == m and (leg, s) in within_loaded]
+        terms += [float(legs.days_empty[leg, s]) * mdl.empty[leg, s]
+                  for leg in empty_at[p, s] if leg_mode[leg] == m and (leg, s) in within_empty]
+        terms += spare_out[p, m, s] + [-x for x in spare_in[p, m, s]]
+        if s > 0:
+            terms.append(-days * mdl.idle[p, m, s - 1])
+        if (p, m) in home_ok:
+            terms += [-days * mdl.recruited[p, m, s], days * mdl.released[p, m, s]]
+        terms += [-days * x for x in units_from_before[p, m, s]]
+        return pyo.quicksum(terms) <= days * float(start.units_in[p, m, s])
+
+    model.time_for_trips_within_step = pyo.Constraint(sorted(turns),
+                                                      rule=time_for_trips_within_step)
+
+    def fleet_peak(mdl: Any, m: int, s: int) -> Any:
+        terms = [mdl.in_service[p, m, s] for p in homes_of[m]]
+        return pyo.quicksum(terms) - mdl.fleet[m] <= 0
+
+    model.fleet_peak = pyo.Constraint([(m, s) for m in fleet_modes for s in range(steps)],
+                                      rule=fleet_peak)
 
     def availability(mdl: Any, m: int, s: int) -> Any:
         rest = float((1.0 - net.availability[m]) * length[s])
@@ -450,28 +514,45 @@ def build_pyomo_model(net: Network) -> pyo.ConcreteModel:
     per_empty = weights.eaten_per_kg * (legs.food_empty.sum(axis=1)
                                         + legs.fuel_empty.sum(axis=1)[:, None])
 
+    # Money, at the scenario's weight: wages and the units' days and km, and food bought.
+    money = net.cost_weight
+    wage = net.wage_per_person_day
+
     def per_way_home(p: int, m: int, h: int) -> float:
         days, km = way_home(p, m, h)
+        paid = (wage * crew[m] + net.cost_per_unit_day[m]) * days
+        if np.isfinite(km):
+            paid += net.cost_per_unit_km[m] * km
         return float(weights.labour_per_person_day * crew[m] * days
-                     + weights.eaten_per_kg * (eat_per_day[m] * days + fuel_per_km[m] * km))
+                     + weights.eaten_per_kg * (eat_per_day[m] * days + fuel_per_km[m] * km)
+                     + money * paid)
 
     def objective(mdl: Any) -> Any:
         w = weights
         terms = [w.shortfall_per_kg * mdl.unmet[i] for i in short_set]
         terms += [w.shortfall_per_kg * mdl.reserve_short[i] for i in mdl.reserve_short]
+        terms += [float(FRONT_STOCK_COST_PER_KG_DAY * length[s]) * mdl.stock[p, c, s]
+                  for p in np.nonzero(net.is_front)[0].tolist() for c in goods
+                  for s in range(steps)]
         # Every day a unit is in service costs its crew's labour; what it eats or burns costs
         # where it is drawn (trips, waiting, the way home at the end).
-        terms += [float(w.labour_per_person_day * crew[m] * length[s]) * mdl.in_service[p, m, s]
-                  for p, m, s in home_days]
-        terms += [float(per_loaded[leg, s]) * mdl.loaded[leg, s] for leg, s in loaded_set]
-        terms += [float(per_empty[leg, s]) * mdl.empty[leg, s] for leg, s in empty_set]
+        terms += [float((w.labour_per_person_day * crew[m]
+                         + money * (wage * crew[m] + net.cost_per_unit_day[m])) * length[s])
+                  * mdl.in_service[p, m, s] for p, m, s in home_days]
+        per_km = money * net.cost_per_unit_km[legs.mode] * legs.length_km  # [L]
+        terms += [float(per_loaded[leg, s] + per_km[leg]) * mdl.loaded[leg, s]
+                  for leg, s in loaded_set]
+        terms += [float(per_empty[leg, s] + per_km[leg]) * mdl.empty[leg, s]
+                  for leg, s in empty_set]
         terms += [float(w.eaten_per_kg * eat_per_day[m]) * mdl.waiting[p, m, s]
                   for p, m, s in at_days]
         terms += [per_way_home(p, m, h) * mdl.going_home[p, m, h] for p, m, h in going_set]
         terms += [float(HAULAGE_COST_PER_KG_KM * legs.length_km[leg]) * mdl.cargo[leg, c, s]
                   for leg, c, s in cargo_set]
-        terms += [w.taken_per_kg * mdl.given[p, c, last] for p, c in gives]
+        terms += [float(w.taken_per_kg + money * net.price_per_kg[p, c]) * mdl.given[p, c, last]
+                  for p, c in gives]
         terms += [RECRUIT_COST_PER_UNIT * mdl.recruited[i] for i in home_days]
+        terms += [w.fleet_per_unit * mdl.fleet[m] for m in fleet_modes]
         terms.append(w.max_burden * mdl.max_burden)
         return pyo.quicksum(terms)
 

@@ -76,6 +76,12 @@ class Legs:
     def n(self) -> int:
         return int(self.arc.size)
 
+    def within_step(self) -> tuple[BoolArray, BoolArray]:
+        """Whether a loaded and an empty trip leaving in each step arrive within that same
+        step [L, S] (so that its unit may set out again before the step ends)."""
+        steps = np.arange(self.arrive_loaded.shape[1])[None, :]
+        return self.arrive_loaded == steps, self.arrive_empty == steps
+
 
 def departure(net: Network) -> FloatArray:
     """When a trip leaving in each step leaves [S]: the step's start (days since day 0)."""

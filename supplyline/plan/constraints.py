@@ -271,6 +271,56 @@ def define_unit_time(net: Network, v: Variables, transit_days: FloatArray) -> li
     ]
 
 
+def define_trips_within_step(net: Network, v: Variables, units_in: FloatArray
+                             ) -> list[RowBlock]:
+    """A unit sets out again within a step only on the time it has left. Where units both
+    arrive and leave within a step, the trips that leave and arrive within it spend their
+    days, and the time their units still have on arrival (``spare``), out of step days × the
+    units there at the step's start, put into service there (less those released) or
+    arriving from earlier steps, plus the spare time of the units arriving within the step.
+    A trip's spare time is at most step days less its own days, per unit. Without these
+    rows, trips that leave and come back within a step form a cycle that the fleet balance
+    counts as net zero, so that a place where no unit can be runs one on the time of units
+    idle elsewhere."""
+    legs = v.legs
+    steps = net.steps
+    length = net.step_length
+    loaded_within, empty_within = legs.within_step()
+    loaded_within &= v.loaded >= 0
+    empty_within &= v.empty >= 0
+    spare = v.spare
+    cap = _Rows(spare >= 0)
+    cap.add(cap.index, spare, 1.0)
+    for dispatch, days, within in ((v.loaded, legs.days_loaded, loaded_within),
+                                   (v.empty, legs.days_empty, empty_within)):
+        cap.add(np.where(within, cap.index, -1), dispatch, -(length[None, :] - days))
+
+    turns = np.zeros((net.n_places, net.n_modes, steps), dtype=bool)
+    leg_i, step_i = np.nonzero(spare >= 0)
+    turns[legs.dest[leg_i], legs.mode[leg_i], step_i] = True
+    time = _Rows(turns)
+    idx = time.index
+    out_rows = idx[legs.origin, legs.mode, :]
+    time.add(out_rows, spare, 1.0)
+    time.add(idx[legs.dest, legs.mode, :], spare, -1.0)
+    per_step = np.broadcast_to(length[None, None, :], idx.shape)
+    time.add(idx[:, :, 1:], v.idle[:, :, :-1], -per_step[:, :, 1:])
+    time.add(idx, v.recruited, -per_step)
+    time.add(idx, v.released, per_step)
+    for dispatch, days, arrive, within in (
+            (v.loaded, legs.days_loaded, legs.arrive_loaded, loaded_within),
+            (v.empty, legs.days_empty, legs.arrive_empty, empty_within)):
+        time.add(np.where(within, out_rows, -1), dispatch, days)
+        rows, cols = _arrival_rows(idx, legs.dest, legs.mode, dispatch, arrive)
+        later = (arrive > np.arange(steps)[None, :]) & ~within
+        time.add(np.where(later, rows, -1), cols, -length[np.minimum(arrive, steps - 1)])
+    return [
+        cap.block("spare_time_on_arrival", ("leg", "step"), -INF, 0.0),
+        time.block("time_for_trips_within_step", ("place", "mode", "step"), -INF,
+                   units_in * per_step),
+    ]
+
+
 def define_stock_balance(net: Network, v: Variables, stock_in: FloatArray) -> RowBlock:
     """Goods at a place: kept from the last step (less spoilage) + given + arrived (less what
     threats destroy) − dispatched − food and fuel drawn − consumed = this step's stock."""

@@ -74,6 +74,9 @@ class Variables:
     wounded: IntArray  # [W, L, S] persons carried (-1 where they cannot be)
     idle: IntArray  # [P, M, S] units at a place at the end of the step
     waiting: IntArray  # [P, M, S] unit-days spent waiting at a place in the step
+    spare: IntArray  # [L, S] unit-days left in the step to the units of the leg's trips
+    #                 that arrive within the step they leave, where units also leave the
+    #                 destination within the step (-1 elsewhere)
     recruited: IntArray  # [P, M, S] units put into service at their home
     recruited_so_far: IntArray  # [P, M, S] units put into service there up to the step
     released: IntArray  # [P, M, S] units released at their home
@@ -210,6 +213,20 @@ def define_variables(
 
     fleet = cols.add(np.asarray(home.any(axis=0), dtype=bool))
 
+    # Units that arrive within the step they leave may set out again in it, on the time they
+    # have left: counted where units both arrive and leave within a step (elsewhere a unit
+    # that leaves is gone for the step, and the fleet balance is bound enough).
+    loaded_within, empty_within = legs.within_step()
+    within = (loaded_within & legs.loaded_ok) | (empty_within & legs.empty_ok)
+    leg_i, step_i = np.nonzero(within)
+    comes = np.zeros((n_p, n_m, steps), dtype=bool)
+    goes = np.zeros((n_p, n_m, steps), dtype=bool)
+    comes[legs.dest[leg_i], legs.mode[leg_i], step_i] = True
+    goes[legs.origin[leg_i], legs.mode[leg_i], step_i] = True
+    turns = comes & goes
+    spare = cols.add(within & turns[legs.dest[:, None], legs.mode[:, None],
+                                    np.arange(steps)[None, :]])
+
     bound = 1.0 if net.max_burden_bound is None else net.max_burden_bound
     max_burden = int(cols.add(np.ones(1, dtype=bool), bound)[0])
     lower, upper = cols.bounds()
@@ -222,6 +239,7 @@ def define_variables(
         wounded=wounded,
         idle=idle,
         waiting=waiting,
+        spare=spare,
         recruited=recruited,
         recruited_so_far=recruited_so_far,
         released=released,

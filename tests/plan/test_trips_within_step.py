@@ -1,0 +1,68 @@
+"""Trips that leave and come back within a step need units that are there: a place where no
+unit can be sends none, and a unit's trips take no more days than it has."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+import supplyline as sl
+from tests.plan.builders import place, route, scenario
+
+#: Owned pack bicycles: 40 km a day empty, 25 km loaded.
+BICYCLE: dict[str, Any] = {
+    "id": "bicycle", "payload_kg": 100.0, "speed_loaded_km_per_day": 25.0,
+    "speed_empty_km_per_day": 40.0, "crew_per_unit": 1.0, "rations_kg_per_day": {"rice": 0.8},
+    "units_from": "owned",
+}
+
+
+def _depot(pid: str, lon: float, bicycles: int, rice_kg: float = 0.0) -> dict[str, Any]:
+    return place(pid, "depot", lon, carriers={"bicycle": bicycles}, stock_kg={"rice": rice_kg})
+
+
+def _trip_days(result: sl.PlanResult) -> np.ndarray:
+    """Unit-days of trips leaving each place in each day [P, S]."""
+    legs = result.legs
+    days = result.loaded_units * legs.days_loaded + result.empty_units * legs.days_empty
+    out = np.zeros((result.network.n_places, result.network.steps))
+    np.add.at(out, legs.origin, days)
+    return out
+
+
+def test_no_trip_leaves_where_no_unit_can_be_yet() -> None:
+    # Rice at the store, 10 km from the front; the only bicycles are 300 km away, 7.5 days
+    # empty: before then no bicycle can be at the store or the front, whatever idles far off.
+    sc = scenario(
+        [_depot("store", 0.0, 0, rice_kg=50_000.0), place("front", "front", 0.1),
+         _depot("far", 3.0, 40, rice_kg=1_000.0)],
+        [route("store", "front", 10.0, ["bicycle"]), route("far", "store", 300.0, ["bicycle"])],
+        2_000.0, days=14, modes=[BICYCLE],
+    )
+    result = sl.plan(sc)
+    net = result.network
+    near = [net.place_ids.index("store"), net.place_ids.index("front")]
+    first = 7  # the first day a bicycle from far can be at the store (7.5 days from day 0)
+    worked = _trip_days(result)[near]
+    assert worked[:, :first].max() < 1e-6
+    assert worked[:, first:].sum() > 1.0  # and after, they work
+
+
+def test_a_unit_makes_no_more_trips_than_its_days_allow() -> None:
+    # One bicycle at the store, 5 km from a hungry front: trips within the day, again and
+    # again. 40 more stand idle far away, where no trip of theirs helps in time: their days
+    # are theirs, not the store's.
+    days = 8
+    sc = scenario(
+        [_depot("store", 0.0, 1, rice_kg=50_000.0), place("front", "front", 0.05),
+         _depot("far", 6.0, 40, rice_kg=1_000.0)],
+        [route("store", "front", 5.0, ["bicycle"]), route("far", "store", 600.0, ["bicycle"])],
+        5_000.0, days=days, modes=[BICYCLE],
+    )
+    result = sl.plan(sc)
+    net = result.network
+    near = [net.place_ids.index("store"), net.place_ids.index("front")]
+    worked = _trip_days(result)[near].sum(axis=0)
+    assert (worked <= 1.0 + 1e-6).all()  # one bicycle, one day a day
+    assert worked.sum() > 0.5 * days  # and it does work
