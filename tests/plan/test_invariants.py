@@ -241,11 +241,17 @@ def test_no_good_arrives_before_it_can_and_what_cannot_be_met_goes_short(
 #: A small network drawn by the test above (1 in about 370 of its draws) on which every
 #: HiGHS method stops without a plan ("Unknown": interior point makes no progress near
 #: the optimum, the dual simplex loses feasibility after postsolve) and COIN-OR CLP's dual
-#: simplex and barrier both say optimal at different objectives (1,128,367 and 905,605):
-#: an LP with an ill-posed dual. Village v0 has no people (so no porters, no labour and
-#: nothing kept) but grows rice, which only v2's 9 bicycles can fetch; the plan is in 3-day
-#: steps after two daily days. Day by day, in 2-day steps, with one person in v0, with v0
-#: growing nothing, or without v2's bicycles, it solves.
+#: simplex and barrier both say optimal at different objectives (1,128,367 and 905,605).
+#: Village v0 has no people (so no porters, no labour and nothing kept) but grows rice; v1
+#: and v2 grow less than their people need, so they give nothing, and their porters and
+#: v2's 9 bicycles can neither wait nor set out (both eat where the unit is). So no unit
+#: can ever be in service: the only plans move nothing (day by day the planner finds that
+#: one). Every trip is held at 0 by a combination of rows, not by its bounds, so the LP has
+#: no interior and its dual optimum is unbounded (a direction along every fleet balance,
+#: the units in service and the stock of rice at v1 and v2), on which the interior point
+#: cannot converge. In 3-day steps after two daily days it fails, and in 2-day steps from
+#: the first day too; day by day, with one person in v0, or with v0 growing nothing, it
+#: solves.
 UNSOLVED: dict[str, Any] = {
     "places": [
         {
