@@ -249,8 +249,8 @@ def test_no_good_arrives_before_it_can_and_what_cannot_be_met_goes_short(
 #: one). Every trip is held at 0 by a combination of rows, not by its bounds, so the LP has
 #: no interior and its dual optimum is unbounded (a direction along every fleet balance,
 #: the units in service and the stock of rice at v1 and v2), on which the interior point
-#: cannot converge. In 3-day steps after two daily days it fails, and in 2-day steps from
-#: the first day too; day by day, with one person in v0, or with v0 growing nothing, it
+#: cannot converge. In 2- or 3-day steps it fails, with or without daily days first; day
+#: by day, with one person in v0, with v0 growing nothing or without v2's bicycles, it
 #: solves.
 UNSOLVED: dict[str, Any] = {
     "places": [
