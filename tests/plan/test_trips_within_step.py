@@ -6,6 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import supplyline as sl
 from tests.plan.builders import place, route, scenario
@@ -66,3 +68,42 @@ def test_a_unit_makes_no_more_trips_than_its_days_allow() -> None:
     worked = _trip_days(result)[near].sum(axis=0)
     assert (worked <= 1.0 + 1e-6).all()  # one bicycle, one day a day
     assert worked.sum() > 0.5 * days  # and it does work
+
+
+SETTINGS = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+@st.composite
+def far_carriers(draw: st.DrawFn) -> sl.Scenario:
+    """A store near a hungry front with a few bicycles or none; more bicycles far away."""
+    store_bicycles = draw(st.integers(0, 3))
+    return scenario(
+        [_depot("store", 0.0, store_bicycles, rice_kg=100_000.0),
+         place("front", "front", 0.1), _depot("far", 3.0, draw(st.integers(1, 60)),
+                                               rice_kg=2_000.0)],
+        [route("store", "front", draw(st.floats(2.0, 20.0)), ["bicycle"]),
+         route("far", "store", draw(st.floats(50.0, 400.0)), ["bicycle"])],
+        draw(st.floats(500.0, 5_000.0)), days=draw(st.integers(6, 20)), modes=[BICYCLE],
+        policy={"labour_max_days_per_person": 10_000.0, "labour_share": 1.0,
+                "step_days": draw(st.sampled_from([1, 1, 2, 3]))},
+    )
+
+
+@SETTINGS
+@given(far_carriers())
+def test_trips_near_the_front_take_no_more_days_than_the_bicycles_there(
+        sc: sl.Scenario) -> None:
+    result = sl.plan(sc)
+    net, legs = result.network, result.legs
+    store, front, far = (net.place_ids.index(p) for p in ("store", "front", "far"))
+    owned = net.carriers_owned[store].sum()
+    from_far = (legs.origin == far) & (legs.dest == store)
+    came = np.zeros(net.steps + 1)  # bicycles that reached the store from far, by step
+    for units, arrive in ((result.loaded_units, legs.arrive_loaded),
+                          (result.empty_units, legs.arrive_empty)):
+        np.add.at(came, arrive[from_far], units[from_far])
+    there = owned + np.cumsum(came)[: net.steps]  # the most that can be near the front
+    near = np.isin(legs.origin, [store, front]) & np.isin(legs.dest, [store, front])
+    worked = (result.loaded_units * legs.days_loaded
+              + result.empty_units * legs.days_empty)[near].sum(axis=0)
+    assert (worked <= net.step_length * there + 1e-5 * (1.0 + there)).all()
