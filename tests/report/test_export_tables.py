@@ -191,7 +191,7 @@ def test_a_route_without_a_name_is_called_after_its_places_everywhere(
 
 def test_crumbs_of_an_interior_answer_are_left_out(stepped: sl.Plan) -> None:
     """An interior-point answer without crossover leaves micrograms on thousands of legs
-    (32,077 of the built-in plan's 35,015 dispatch rows): the tables keep a gram and more,
+    (31,405 of the built-in plan's 34,946 dispatch rows): the tables keep a gram and more,
     and a thousandth of a unit and more."""
     import dataclasses
 

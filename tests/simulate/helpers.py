@@ -43,8 +43,8 @@ def quiet_tutorial_plan(step_days: int = 1) -> sl.Plan:
 def limited_plan(field: str, value: float, threats: bool = True,
                  step_days: int = 1) -> sl.Plan:
     """The tutorial with one limit of the ridge depot set (``handling_tonnes_per_day``,
-    ``handling_arrivals_per_day``): at 4 t a day its plan loads and unloads up to 6.6 t a
-    day there without the limit; at 45 units a day it receives up to 58 without it."""
+    ``handling_arrivals_per_day``): at 4 t a day its plan loads and unloads up to 6.8 t a
+    day there without the limit; at 45 units a day it receives up to 59 without it."""
     doc = builtin_document("tutorial")
     if not threats:
         doc = without_threats(doc)
