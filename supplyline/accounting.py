@@ -38,7 +38,7 @@ from numpy.typing import NDArray
 from supplyline.network import Network, fixed_days
 
 __all__ = ["Legs", "departure", "handling_days", "legs_of", "repair_crew_food", "time_charges",
-           "trips_on_days", "ways_home", "wounded_food"]
+           "trips_on_days", "units_can_be", "ways_home", "wounded_food"]
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
@@ -182,6 +182,35 @@ def legs_of(net: Network) -> Legs:
         wounded_per_unit=net.wounded_per_unit[mode],
     )
 
+
+
+def units_can_be(legs: Legs, sources: BoolArray) -> BoolArray:
+    """Where a unit of each mode can be in each step [P, M, S]: where ``sources`` [P, M, S]
+    says units are or arrive from before the start or can be put into service, and from
+    there wherever the trips that can leave take them (several in turn within a step, where
+    each arrives within it). A unit stays where it is from step to step. No unit can be
+    anywhere else, so a trip cannot leave from there."""
+    can = sources.copy()
+    origin, dest, mode = legs.origin, legs.dest, legs.mode
+    steps = can.shape[2]
+    kinds = ((legs.arrive_loaded, legs.loaded_ok), (legs.arrive_empty, legs.empty_ok))
+    for s in range(steps):
+        if s:
+            can[:, :, s] |= can[:, :, s - 1]
+        grown = True
+        while grown:  # trips that arrive within the step take units on within it
+            grown = False
+            for arrive, ok in kinds:
+                leg = np.flatnonzero(ok[:, s] & (arrive[:, s] == s) & can[origin, mode, s]
+                                     & ~can[dest, mode, s])
+                if leg.size:
+                    can[dest[leg], mode[leg], s] = True
+                    grown = True
+        for arrive, ok in kinds:  # and those that arrive later, from then on
+            leg = np.flatnonzero(ok[:, s] & (arrive[:, s] > s) & (arrive[:, s] < steps)
+                                 & can[origin, mode, s])
+            can[dest[leg], mode[leg], arrive[leg, s]] = True
+    return can
 
 def _on_closed_days(net: Network, arc: IntArray, days: FloatArray,
                     closed_days: BoolArray | None = None) -> BoolArray:

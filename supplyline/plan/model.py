@@ -365,7 +365,7 @@ def build_lp(net: Network, replay: Replay | None = None, state: State | None = N
     started = time.perf_counter()
     start = start_from(net, state)
     spec = resolve_replay(net, replay, start.giveable_kg) if replay is not None else None
-    v = define_variables(net, spec.fixed if spec else None, start.giveable_kg)
+    v = define_variables(net, spec.fixed if spec else None, start.giveable_kg, start.units_in)
     blocks: list[RowBlock] = [
         define_cargo_within_payload(net, v),
         define_wounded_within_places(net, v),

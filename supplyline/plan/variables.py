@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from numpy.typing import NDArray
 
-from supplyline.accounting import Legs, legs_of, repair_crew_food
+from supplyline.accounting import Legs, legs_of, repair_crew_food, units_can_be
 from supplyline.network import Network, shortest_days
 
 IntArray = NDArray[np.int64]
@@ -106,22 +106,43 @@ def define_variables(
     net: Network,
     replay_fixed: NDArray[np.bool_] | None = None,
     giveable_kg: FloatArray | None = None,
+    units_in: FloatArray | None = None,
 ) -> Variables:
     """Lay out every column of the LP.
 
     ``replay_fixed`` [P, G] marks (locality, good) pairs whose giving a replay fixes; those not
     covered by the replay but of a replayed commodity get an upper bound of zero elsewhere.
     ``giveable_kg`` [P, C, S] replaces the network's (a State's giving so far taken off).
+    ``units_in`` [P, M, S] are the units waiting at the start or arriving from before it (a
+    State's; none at the scenario's own start): with the homes where units can be put into
+    service, they say where units can be, and no trip, waiting or idle unit is laid out
+    anywhere else (:func:`~supplyline.accounting.units_can_be`).
     """
     steps = net.steps
     legs = legs_of(net)
     n_legs = legs.n
     goods = legs.goods
     cols = Columns()
+    n_p, n_m = net.n_places, net.n_modes
 
-    loaded = cols.add(legs.loaded_ok)
-    empty = cols.add(legs.empty_ok)
-    cargo = cols.add(np.broadcast_to(legs.loaded_ok[:, None, :],
+    # Where each mode can be: the ends of its legs, and its homes; and where a unit of it can
+    # be in each step, from where units are or are put into service.
+    present = np.zeros((n_p, n_m), dtype=bool)
+    present[legs.origin, legs.mode] = True
+    present[legs.dest, legs.mode] = True
+    home = net.can_serve & present
+    owned_cap = np.where(net.owned_units[None, :], net.carriers_owned, np.inf)
+    sources = np.broadcast_to((home & (owned_cap > 0))[:, :, None], (n_p, n_m, steps)).copy()
+    if units_in is not None:
+        sources |= units_in > 0
+    can = units_can_be(legs, sources)
+    leaves = can[legs.origin, legs.mode, :]  # [L, S]
+    loaded_ok = legs.loaded_ok & leaves
+    empty_ok = legs.empty_ok & leaves
+
+    loaded = cols.add(loaded_ok)
+    empty = cols.add(empty_ok)
+    cargo = cols.add(np.broadcast_to(loaded_ok[:, None, :],
                                      (n_legs, goods.size, steps)).copy())
     # Wounded leave only places where they can wait (never one of their hospitals: they stay
     # there), and only ever move closer to one of their hospitals.
@@ -137,7 +158,7 @@ def define_variables(
             & ~group.hospitals[legs.origin]
             & (to_hospital[legs.dest] < to_hospital[legs.origin])
         )
-        wounded[w] = cols.add(legs.empty_ok & carries[:, None])
+        wounded[w] = cols.add(empty_ok & carries[:, None])
         touched = np.zeros(net.n_places, dtype=bool)
         touched[legs.origin[carries]] = True
         touched[legs.dest[carries]] = True
@@ -145,23 +166,16 @@ def define_variables(
         wait_mask[w] = (touched & ~group.hospitals)[:, None]
     has_wounded = np.asarray(wait_mask.any(axis=(1, 2)), dtype=bool)
 
-    # Where each mode can be: the ends of its legs, and its homes.
-    n_p, n_m = net.n_places, net.n_modes
-    present = np.zeros((n_p, n_m), dtype=bool)
-    present[legs.origin, legs.mode] = True
-    present[legs.dest, legs.mode] = True
-    home = net.can_serve & present
     # Units left at the end must be able to go home (see Network.days_home).
     idle_upper = np.full((n_p, n_m, steps), np.inf)
     idle_upper[:, :, -1] = np.where(net.days_home >= 0, np.inf, 0.0)
-    at = np.broadcast_to(present[:, :, None], (n_p, n_m, steps)).copy()
+    at = present[:, :, None] & can
     idle = cols.add(at, idle_upper)
     waiting = cols.add(at)
     home_mask = np.broadcast_to(home[:, :, None], (n_p, n_m, steps)).copy()
     recruited = cols.add(home_mask)
     recruited_so_far = cols.add(home_mask)
     released = cols.add(home_mask)
-    owned_cap = np.where(net.owned_units[None, :], net.carriers_owned, np.inf)
     in_service = cols.add(home_mask, owned_cap[:, :, None])
 
     n_g = goods.size
@@ -206,7 +220,7 @@ def define_variables(
     # At the end every unit still in service walks (or drives) home: to its own home, so
     # that units of one home do not stand in for another's.
     going_home = [
-        cols.add(present[:, m][:, None] & home[net.homes[m], m][None, :]
+        cols.add(at[:, m, -1][:, None] & home[net.homes[m], m][None, :]
                  & np.isfinite(net.home_days[m]))
         for m in range(n_m)
     ]
@@ -217,7 +231,7 @@ def define_variables(
     # have left: counted where units both arrive and leave within a step (elsewhere a unit
     # that leaves is gone for the step, and the fleet balance is bound enough).
     loaded_within, empty_within = legs.within_step()
-    within = (loaded_within & legs.loaded_ok) | (empty_within & legs.empty_ok)
+    within = (loaded_within & loaded_ok) | (empty_within & empty_ok)
     leg_i, step_i = np.nonzero(within)
     comes = np.zeros((n_p, n_m, steps), dtype=bool)
     goes = np.zeros((n_p, n_m, steps), dtype=bool)
