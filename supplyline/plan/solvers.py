@@ -303,8 +303,13 @@ def lagrangian_bound(lp: LinearProgram, row_dual: FloatArray, upper: FloatArray 
     y = np.where((y < 0) & ~np.isfinite(a.row_upper), 0.0, y)
     reduced = lp.cost - a.matrix.T @ y
     # A reduced cost within the rounding of its own computation is zero (it would otherwise
-    # make the bound -inf on a column without an upper bound for a difference of 1e-16).
-    noise = 1e-12 * (np.abs(lp.cost) + abs(a.matrix).T @ np.abs(y))
+    # make the bound -inf on a column without an upper bound for a difference of 1e-16). On
+    # a column the rows do not bound either way, a reduced cost far inside the solvers'
+    # tolerances (1e-7) is zero too: the time a trip's units bring (``spare``) has reduced
+    # costs of -2e-12 at a basic optimum, beside duals of 0.1.
+    scale = np.abs(lp.cost) + abs(a.matrix).T @ np.abs(y)
+    unbounded = ~np.isfinite(upper) | ~np.isfinite(lower)
+    noise = np.where(unbounded, 1e-9 * (1.0 + scale), 1e-12 * scale)
     reduced = np.where(np.abs(reduced) <= noise, 0.0, reduced)
     rows = np.where(y > 0, y * np.where(np.isfinite(a.row_lower), a.row_lower, 0.0),
                     y * np.where(np.isfinite(a.row_upper), a.row_upper, 0.0))
