@@ -288,6 +288,11 @@ def implied_upper_bounds(lp: LinearProgram, rounds: int = 200,
     return upper
 
 
+#: The solvers' dual feasibility tolerance (HiGHS's default): a reduced cost within it is
+#: zero on a column no row bounds (:func:`lagrangian_bound`).
+DUAL_TOLERANCE = 1e-7
+
+
 def lagrangian_bound(lp: LinearProgram, row_dual: FloatArray, upper: FloatArray | None = None
                      ) -> tuple[float, int]:
     """A lower bound on the LP's optimum from any row dual values ``y``:
@@ -304,12 +309,13 @@ def lagrangian_bound(lp: LinearProgram, row_dual: FloatArray, upper: FloatArray 
     reduced = lp.cost - a.matrix.T @ y
     # A reduced cost within the rounding of its own computation is zero (it would otherwise
     # make the bound -inf on a column without an upper bound for a difference of 1e-16). On
-    # a column the rows do not bound either way, a reduced cost far inside the solvers'
-    # tolerances (1e-7) is zero too: the time a trip's units bring (``spare``) has reduced
-    # costs of -2e-12 at a basic optimum, beside duals of 0.1.
+    # the few columns the rows do not bound (a mode's fleet, the time a trip's units bring),
+    # a reduced cost within the solvers' dual feasibility tolerance (1e-7) is zero too, so
+    # the bound is proven to that tolerance there: a basic optimum priced the time units
+    # bring at -2e-12 and the trucks' fleet at -2.4e-8, and the bound fell to -3.9e7.
     scale = np.abs(lp.cost) + abs(a.matrix).T @ np.abs(y)
     unbounded = ~np.isfinite(upper) | ~np.isfinite(lower)
-    noise = np.where(unbounded, 1e-9 * (1.0 + scale), 1e-12 * scale)
+    noise = np.where(unbounded, DUAL_TOLERANCE * (1.0 + scale), 1e-12 * scale)
     reduced = np.where(np.abs(reduced) <= noise, 0.0, reduced)
     rows = np.where(y > 0, y * np.where(np.isfinite(a.row_lower), a.row_lower, 0.0),
                     y * np.where(np.isfinite(a.row_upper), a.row_upper, 0.0))

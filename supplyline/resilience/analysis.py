@@ -205,9 +205,9 @@ def stock_days(impact: Impact) -> float:
 #: A scenario whose own grid gives a planning LP of more columns than this is analysed in
 #: steps of :data:`COARSE_STEP_DAYS` days from its first day, unless a grid is asked for: N-1
 #: solves the plan once per route and place. On the built-in scenario its own grid gives
-#: 90,189 columns a solve (N-1 had not finished after 72 minutes on 2 cores at 84,759, before
-#: trips within a step were bound to the units there), 14-day steps 20,122 (N-1 in 39 s at
-#: 18,444; docs/benchmarks.md).
+#: 88,269 columns a solve (N-1 had not finished after 72 minutes on 2 cores at 84,759, before
+#: trips within a step were bound to the units there), 14-day steps 20,092 (N-1 in 75 s;
+#: docs/benchmarks.md).
 ANALYSIS_MAX_COLUMNS = 25_000
 COARSE_STEP_DAYS = 14
 

@@ -195,7 +195,7 @@ def test_without_a_terminal_each_step_is_a_line_on_standard_error(tiny_path: Pat
 
 
 def test_a_large_scenario_is_analysed_on_a_coarse_grid_unless_one_is_asked_for() -> None:
-    """N-1 solves the plan once per route and place: the built-in scenario (90,189 columns
+    """N-1 solves the plan once per route and place: the built-in scenario (88,269 columns
     on its own grid) is analysed in 14-day steps from its first day, and says so; a small
     scenario keeps its own grid, and a grid asked for is the one used."""
     import supplyline as sl
