@@ -183,7 +183,6 @@ def legs_of(net: Network) -> Legs:
     )
 
 
-
 def units_can_be(legs: Legs, sources: BoolArray) -> BoolArray:
     """Where a unit of each mode can be in each step [P, M, S]: where ``sources`` [P, M, S]
     says units are or arrive from before the start or can be put into service, and from
@@ -211,6 +210,7 @@ def units_can_be(legs: Legs, sources: BoolArray) -> BoolArray:
                                  & can[origin, mode, s])
             can[dest[leg], mode[leg], arrive[leg, s]] = True
     return can
+
 
 def _on_closed_days(net: Network, arc: IntArray, days: FloatArray,
                     closed_days: BoolArray | None = None) -> BoolArray:

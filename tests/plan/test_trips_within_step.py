@@ -6,11 +6,18 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
-from hypothesis import HealthCheck, given, settings
+import pytest
+from hypothesis import HealthCheck, given, reject, settings
 from hypothesis import strategies as st
 
 import supplyline as sl
+from supplyline.accounting import legs_of, units_can_be
+from supplyline.errors import PlanError
+from supplyline.network import compile_network
+from supplyline.plan import variables
+from supplyline.plan.model import build_lp, solve_lp
 from tests.plan.builders import place, route, scenario
+from tests.plan.test_invariants import _build, small_networks
 
 #: Owned pack bicycles: 40 km a day empty, 25 km loaded.
 BICYCLE: dict[str, Any] = {
@@ -36,13 +43,7 @@ def _trip_days(result: sl.PlanResult) -> np.ndarray:
 def test_no_trip_leaves_where_no_unit_can_be_yet() -> None:
     # Rice at the store, 10 km from the front; the only bicycles are 300 km away, 7.5 days
     # empty: before then no bicycle can be at the store or the front, whatever idles far off.
-    sc = scenario(
-        [_depot("store", 0.0, 0, rice_kg=50_000.0), place("front", "front", 0.1),
-         _depot("far", 3.0, 40, rice_kg=1_000.0)],
-        [route("store", "front", 10.0, ["bicycle"]), route("far", "store", 300.0, ["bicycle"])],
-        2_000.0, days=14, modes=[BICYCLE],
-    )
-    result = sl.plan(sc)
+    result = sl.plan(_far_store())
     net = result.network
     near = [net.place_ids.index("store"), net.place_ids.index("front")]
     first = 7  # the first day a bicycle from far can be at the store (7.5 days from day 0)
@@ -107,3 +108,45 @@ def test_trips_near_the_front_take_no_more_days_than_the_bicycles_there(
     worked = (result.loaded_units * legs.days_loaded
               + result.empty_units * legs.days_empty)[near].sum(axis=0)
     assert (worked <= net.step_length * there + 1e-5 * (1.0 + there)).all()
+
+
+def _far_store() -> sl.Scenario:
+    """Rice at a store 10 km from the front; the only bicycles 300 km away (7.5 days empty)."""
+    return scenario(
+        [_depot("store", 0.0, 0, rice_kg=50_000.0), place("front", "front", 0.1),
+         _depot("far", 3.0, 40, rice_kg=1_000.0)],
+        [route("store", "front", 10.0, ["bicycle"]), route("far", "store", 300.0, ["bicycle"])],
+        2_000.0, days=14, modes=[BICYCLE],
+    )
+
+
+def test_units_can_be_where_trips_from_their_homes_bring_them() -> None:
+    net = compile_network(_far_store())
+    legs = legs_of(net)
+    store, front, far = (net.place_ids.index(p) for p in ("store", "front", "far"))
+    sources = np.zeros((net.n_places, net.n_modes, net.steps), dtype=bool)
+    sources[far] = True  # the bicycles' home
+    can = units_can_be(legs, sources)[:, 0, :]
+    first = 7  # an empty bicycle leaving far on day 0 arrives 7.5 days later
+    assert can[far].all()
+    for place_ in (store, front):  # the front within the day the store is reached
+        assert not can[place_, :first].any() and can[place_, first:].all()
+
+
+@SETTINGS
+@given(small_networks())
+def test_laying_out_columns_only_where_units_can_be_changes_no_optimum(
+        spec: dict[str, Any]) -> None:
+    net = compile_network(_build(spec))
+    objectives = []
+    for everywhere in (False, True):
+        with pytest.MonkeyPatch.context() as patch:
+            if everywhere:  # every trip, idle and waiting column, as before the layout
+                patch.setattr(variables, "units_can_be",
+                              lambda legs, sources: np.ones_like(sources))
+            lp = build_lp(net)
+        try:
+            objectives.append(solve_lp(lp, "simplex").objective)
+        except PlanError:  # a network the planner cannot solve yet (test_invariants.UNSOLVED)
+            reject()
+    assert objectives[0] == pytest.approx(objectives[1], rel=1e-7, abs=1e-6)
