@@ -10,12 +10,14 @@ the start, what is left to give, capacity left) from :func:`supplyline.plan.star
 as the planner reads them; what is written again here is the model itself, so that agreeing
 rows and objectives check both writings of it.
 
-It covers the plain plan from the scenario's own start (no replay, no State): cargo within
+Trips, idle units and waiting are laid out, as in the planner, only where a unit can be
+(:func:`supplyline.accounting.units_can_be`). It covers the plain plan from the scenario's
+own start (no replay, no State): cargo within
 the room a load leaves, route movements and tonnage, handling at places, fleet balance,
 units in service and recruitment so far, every unit-day travelling or waiting (waiting where
-units are, and at least the unavailable share), trips within a step on the time their
-units have there, stock balance with spoilage, expected cargo
-loss, food and fuel drawn where trips start, food carried for the way back, units waiting
+units are, and at least the unavailable share), trips within a step on the time their units
+have there, stock balance with spoilage, expected cargo loss, food and fuel drawn where
+trips start, food carried for the way back, units waiting
 and the way home, unmet demand, giving that never shrinks within what a locality can give,
 labour and food fairness, the running balance of labour days, the way home at the end and
 reserve targets, and the objective. Wounded, road works and repair crews are refused.
@@ -31,7 +33,7 @@ from typing import Any
 import numpy as np
 import pyomo.environ as pyo
 
-from supplyline.accounting import legs_of, time_charges
+from supplyline.accounting import legs_of, time_charges, units_can_be
 from supplyline.network import Network
 from supplyline.plan.model import (
     FRONT_STOCK_COST_PER_KG_DAY,
@@ -87,23 +89,31 @@ def build_pyomo_model(net: Network) -> pyo.ConcreteModel:
     leg_mode = [int(m) for m in legs.mode]
     leg_from = [int(p) for p in legs.origin]
     leg_to = [int(p) for p in legs.dest]
-    loaded_set = [(int(leg), int(s)) for leg, s in zip(*np.nonzero(legs.loaded_ok), strict=True)]
-    empty_set = [(int(leg), int(s)) for leg, s in zip(*np.nonzero(legs.empty_ok), strict=True)]
-    cargo_set = [(leg, c, s) for leg, s in loaded_set for c in goods]
-
     present = np.zeros((n_p, n_m), dtype=bool)
     present[legs.origin, legs.mode] = True
     present[legs.dest, legs.mode] = True
     place_modes = [(p, m) for p in range(n_p) for m in range(n_m) if present[p, m]]
     homes = [(p, m) for p, m in place_modes if net.can_serve[p, m]]
-    at_days = [(p, m, s) for p, m in place_modes for s in range(steps)]
+    # Trips, idle units and waiting only where a unit of the mode can be: from the homes that
+    # can put units into service, along the trips that can leave (accounting.units_can_be).
+    serves = np.zeros((n_p, n_m, steps), dtype=bool)
+    for p, m in homes:
+        serves[p, m] = not net.owned_units[m] or net.carriers_owned[p, m] > 0
+    can = units_can_be(legs, serves)
+    loaded_ok = legs.loaded_ok & can[legs.origin, legs.mode, :]  # [L, S]
+    empty_ok = legs.empty_ok & can[legs.origin, legs.mode, :]
+    loaded_set = [(int(leg), int(s)) for leg, s in zip(*np.nonzero(loaded_ok), strict=True)]
+    empty_set = [(int(leg), int(s)) for leg, s in zip(*np.nonzero(empty_ok), strict=True)]
+    cargo_set = [(leg, c, s) for leg, s in loaded_set for c in goods]
+    at_days = [(p, m, s) for p, m in place_modes for s in range(steps) if can[p, m, s]]
+    at_set = set(at_days)
     home_days = [(p, m, s) for p, m in homes for s in range(steps)]
     home_ok = set(homes)
     # Units at a place at the end go back to one of their mode's homes: (place, mode, home).
     going_set = [
         (p, m, int(h))
         for m in range(n_m)
-        for p in range(n_p) if present[p, m]
+        for p in range(n_p) if (p, m, last) in at_set
         for j, h in enumerate(net.homes[m])
         if (int(h), m) in home_ok and np.isfinite(net.home_days[m][p, j])
     ]
@@ -228,9 +238,9 @@ def build_pyomo_model(net: Network) -> pyo.ConcreteModel:
             use = float(net.road_use[leg_mode[leg]])
             if use == 0:
                 continue
-            if legs.loaded_ok[leg, s]:
+            if loaded_ok[leg, s]:
                 terms.append(use * mdl.loaded[leg, s])
-            if legs.empty_ok[leg, s]:
+            if empty_ok[leg, s]:
                 terms.append(use * mdl.empty[leg, s])
         cap = float(net.capacity_movements[a] * factor[a, s] * length[s])
         return _row(terms, lambda e: e <= cap)
@@ -243,7 +253,7 @@ def build_pyomo_model(net: Network) -> pyo.ConcreteModel:
 
     def route_tonnage(mdl: Any, a: int, s: int) -> Any:
         terms = [
-            mdl.cargo[leg, c, s] for leg in legs_on_arc[a] if legs.loaded_ok[leg, s]
+            mdl.cargo[leg, c, s] for leg in legs_on_arc[a] if loaded_ok[leg, s]
             for c in goods
         ]
         cap = float(net.capacity_kg[a] * factor[a, s] * length[s])
@@ -266,7 +276,7 @@ def build_pyomo_model(net: Network) -> pyo.ConcreteModel:
 
     def fleet_balance(mdl: Any, p: int, m: int, s: int) -> Any:
         terms = [mdl.idle[p, m, s]]
-        if s > 0:
+        if (p, m, s - 1) in at_set:
             terms.append(-mdl.idle[p, m, s - 1])
         if (p, m) in home_ok:
             terms += [-mdl.recruited[p, m, s], mdl.released[p, m, s]]
@@ -297,8 +307,8 @@ def build_pyomo_model(net: Network) -> pyo.ConcreteModel:
     # Every unit-day in service is spent travelling or waiting: a trip's days are charged to
     # the steps they fall in.
     trip_days: dict[tuple[int, int], list[tuple[float, Any]]] = defaultdict(list)
-    for var, ok, days in ((model.loaded, legs.loaded_ok, legs.days_loaded),
-                          (model.empty, legs.empty_ok, legs.days_empty)):
+    for var, ok, days in ((model.loaded, loaded_ok, legs.days_loaded),
+                          (model.empty, empty_ok, legs.days_empty)):
         for k, share in time_charges(net, days):
             for leg, s in zip(*np.nonzero(ok & (share != 0)), strict=True):
                 if s + k < steps:
@@ -307,7 +317,7 @@ def build_pyomo_model(net: Network) -> pyo.ConcreteModel:
 
     def unit_time(mdl: Any, m: int, s: int) -> Any:
         terms = [share * x for share, x in trip_days[m, s]]
-        terms += [mdl.waiting[p, m, s] for p in places_of[m]]
+        terms += [mdl.waiting[p, m, s] for p in places_of[m] if (p, m, s) in at_set]
         terms += [-float(length[s]) * mdl.in_service[p, m, s] for p in homes_of[m]]
         rhs = -float(start.transit_days[m, s])
         return _row(terms, lambda e: e == rhs)
@@ -319,7 +329,7 @@ def build_pyomo_model(net: Network) -> pyo.ConcreteModel:
     def waiting_where_units_are(mdl: Any, p: int, m: int, s: int) -> Any:
         days = float(length[s])
         expr = mdl.waiting[p, m, s] - days * mdl.idle[p, m, s]
-        if s > 0:
+        if (p, m, s - 1) in at_set:
             expr -= days * mdl.idle[p, m, s - 1]
         if (p, m) in home_ok:
             expr -= days * mdl.recruited[p, m, s]
@@ -351,7 +361,7 @@ def build_pyomo_model(net: Network) -> pyo.ConcreteModel:
         terms += [float(legs.days_empty[leg, s]) * mdl.empty[leg, s]
                   for leg in empty_at[p, s] if leg_mode[leg] == m and (leg, s) in within_empty]
         terms += spare_out[p, m, s] + [-x for x in spare_in[p, m, s]]
-        if s > 0:
+        if (p, m, s - 1) in at_set:
             terms.append(-days * mdl.idle[p, m, s - 1])
         if (p, m) in home_ok:
             terms += [-days * mdl.recruited[p, m, s], days * mdl.released[p, m, s]]
@@ -370,7 +380,7 @@ def build_pyomo_model(net: Network) -> pyo.ConcreteModel:
 
     def availability(mdl: Any, m: int, s: int) -> Any:
         rest = float((1.0 - net.availability[m]) * length[s])
-        terms = [mdl.waiting[p, m, s] for p in places_of[m]]
+        terms = [mdl.waiting[p, m, s] for p in places_of[m] if (p, m, s) in at_set]
         terms += [-rest * mdl.in_service[p, m, s] for p in homes_of[m]]
         return _row(terms, lambda e: e >= 0)
 
@@ -419,7 +429,7 @@ def build_pyomo_model(net: Network) -> pyo.ConcreteModel:
                 terms.append(-back * mdl.loaded[leg, sent])
         # Units waiting eat; those still out at the end draw their way home.
         for m in modes_at[p]:
-            if rations[m, c] != 0:
+            if rations[m, c] != 0 and (p, m, s) in at_set:
                 terms.append(float(rations[m, c]) * mdl.waiting[p, m, s])
             if s == last:
                 for h in going_from[p, m]:
@@ -492,7 +502,8 @@ def build_pyomo_model(net: Network) -> pyo.ConcreteModel:
         terms = [mdl.going_home[p, m, h] for h in going_from[p, m]]
         return pyo.quicksum(terms) - mdl.idle[p, m, last] == 0
 
-    model.goes_home = pyo.Constraint(place_modes, rule=going_home)
+    model.goes_home = pyo.Constraint([(p, m) for p, m in place_modes if (p, m, last) in at_set],
+                                     rule=going_home)
 
     def coming_home(mdl: Any, h: int, m: int) -> Any:
         terms = [mdl.going_home[p, m, h] for p in going_to[h, m]]
