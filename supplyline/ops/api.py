@@ -276,12 +276,13 @@ def create_app(books: Books) -> FastAPI:
         out = io.StringIO()
         writer = csv.writer(out)
         writer.writerow(["id", "kind", "date", "place", "corrects", "author", "written_at",
-                         "entry", "corrected_by", "cancelled_by"])
+                         "entry", "corrected_by", "cancelled_by", "warnings"])
         for r in books.entries(**f):
             j = r.to_json()
             writer.writerow([j["id"], j["kind"], j["date"], j["place"], j["corrects"] or "",
                              j["author"], j["written_at"], _compact(j["entry"]),
-                             j["corrected_by"] or "", j["cancelled_by"] or ""])
+                             j["corrected_by"] or "", j["cancelled_by"] or "",
+                             " | ".join(f"{w.field}: {w.message}" for w in r.warnings)])
         return Response(out.getvalue(), media_type="text/csv",
                         headers={"Content-Disposition": "attachment; filename=entries.csv"})
 
@@ -293,8 +294,7 @@ def create_app(books: Books) -> FastAPI:
             raise EntryError("kind", "a viewer may not write", 403)
         written = await asyncio.wrap_future(
             books.submit(entries, user.name, lambda e, p: may_write(user, e, p)))
-        return [{**r.to_json(), "warnings": [w.to_json() for w in r.warnings]}
-                for r in written]
+        return [r.to_json() for r in written]
 
     def created(content: Any) -> Response:
         return Response(json.dumps(content), status_code=201, media_type="application/json")

@@ -31,7 +31,7 @@ from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from concurrent.futures import Future
 from contextlib import contextmanager, suppress
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from importlib.resources import files
 from pathlib import Path
 from typing import Any
@@ -67,6 +67,7 @@ from supplyline.ops.entries import (
     EntryWarning,
     Index,
     Labour,
+    Pledge,
     Receipt,
     RouteReport,
     Wounded,
@@ -76,6 +77,7 @@ from supplyline.ops.entries import (
     labour_beyond,
     over_closed_route,
     parse_entry,
+    pledged_beyond,
     said,
     wounded_beyond,
 )
@@ -94,11 +96,11 @@ class BooksError(SupplylineError):
 
 @dataclass(frozen=True)
 class Recorded:
-    """An entry as written: its id, who wrote it and when, and what it corrects; read back
-    from the books, the entry that replaced it since, if any (``replaced_by``, of kind
-    ``replaced_kind``: a ``cancel`` when it was cancelled); when it was just written, what
-    the scenario says against it (``warnings``: the books record it all the same; they are
-    not kept with it)."""
+    """An entry as written: its id, who wrote it and when, what it corrects, and what the
+    scenario said against it when it was written (``warnings``: the books record it all the
+    same, and keep them with it); read back from the books, the entry that replaced it
+    since, if any (``replaced_by``, of kind ``replaced_kind``: a ``cancel`` when it was
+    cancelled)."""
 
     id: int
     kind: str
@@ -127,7 +129,8 @@ class Recorded:
         return {"id": self.id, "kind": self.kind, "date": self.date.isoformat(),
                 "place": self.place, "corrects": self.corrects, "author": self.author,
                 "written_at": self.written_at.isoformat(), "entry": dump_entry(self.entry),
-                "corrected_by": self.corrected_by, "cancelled_by": self.cancelled_by}
+                "corrected_by": self.corrected_by, "cancelled_by": self.cancelled_by,
+                "warnings": [w.to_json() for w in self.warnings]}
 
 
 Move = tuple[str, str, dt.date, float]  # (place, item, date, delta)
@@ -545,8 +548,9 @@ class Books:
                 ready = self._prepare(conn, entry, job.allowed, group)
             except EntryError as error:
                 raise EntryError(where + error.field, error.message, error.status) from error
-            ready.warnings = [w.at(where) for w in ready.warnings]
-            out += self._insert(conn, [(ready, job.author)], group.written_at)
+            # Kept with the entry at its own fields; said at its place in the batch.
+            out += [replace(r, warnings=tuple(w.at(where) for w in r.warnings))
+                    for r in self._insert(conn, [(ready, job.author)], group.written_at)]
         return out
 
     def _parse(self, data: Entry | dict[str, Any], position: int | None) -> Entry:
@@ -612,6 +616,12 @@ class Books:
         if isinstance(entry, Contribution):
             found = given_beyond(entry, self._given(conn, entry.locality, entry.good, group),
                                  ix)
+        elif isinstance(entry, Pledge):
+            pledged: dict[dt.date, float] = defaultdict(float)
+            for e in self._standing(conn, "pledge", entry.locality, group, entry):
+                if isinstance(e, Pledge) and e.good == entry.good:
+                    pledged[e.by] += e.kg
+            found = pledged_beyond(entry, pledged, ix)
         elif isinstance(entry, Labour):
             registered = self._standing(conn, "labour", entry.locality, group, entry)
             return labour_beyond(entry, float(sum(e.persons for e in registered
@@ -709,7 +719,8 @@ class Books:
         ids = conn.execute(self._statement("entry"), [
             {"kind": r.entry.kind, "date": r.entry.date, "place": r.place,
              "payload": json.dumps(dump_entry(r.entry)), "corrects": r.entry.corrects,
-             "receipt_of": r.receipt_of, "author": author, "written_at": written_at}
+             "receipt_of": r.receipt_of, "author": author, "written_at": written_at,
+             "warnings": json.dumps([w.to_record() for w in r.warnings])}
             for r, author in ready]).scalars().all()
         rows = [{"entry_id": entry_id, "place": p, "item": i, "date": d, "delta": x,
                  "own": own}
@@ -791,7 +802,7 @@ class Books:
                 where = f"convoy {root} was received (entry {got}, in the books of {at})"
                 if cancel:
                     raise EntryError("corrects", f"{where}; cancel that receipt first "
-                                                 f"({who} may)")
+                                                 f"({who} may)", 409)
                 raise EntryError("corrects", f"{where}; correct the receipt instead ({who} "
                                              f"may)", 409)
         if after_cancel:
@@ -1295,7 +1306,9 @@ def _recorded(row: Any) -> Recorded:
     was read with them (:meth:`Books.entries`)."""
     return Recorded(row.id, row.kind, row.date, row.place,
                     parse_entry(json.loads(row.payload)), row.corrects, row.author,
-                    in_utc(row.written_at), replaced_by=getattr(row, "replaced_by", None),
+                    in_utc(row.written_at),
+                    tuple(EntryWarning(**w) for w in json.loads(row.warnings)),
+                    replaced_by=getattr(row, "replaced_by", None),
                     replaced_kind=getattr(row, "replaced_kind", None))
 
 

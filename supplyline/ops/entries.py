@@ -53,6 +53,7 @@ __all__ = [
     "labour_beyond",
     "over_closed_route",
     "parse_entry",
+    "pledged_beyond",
     "route_closed",
     "said",
     "wounded_beyond",
@@ -91,6 +92,10 @@ class EntryWarning:
     def at(self, prefix: str) -> EntryWarning:
         """The warning of an entry at ``prefix`` in a batch (``3.``)."""
         return EntryWarning(prefix + self.field, self.message, self.type)
+
+    def to_record(self) -> dict[str, str]:
+        """As the books keep it with its entry (the fields by name)."""
+        return {"field": self.field, "message": self.message, "type": self.type}
 
     def to_json(self) -> dict[str, Any]:
         """As the API says an error (``loc`` in the request's body, ``msg``, ``type``)."""
@@ -510,6 +515,26 @@ def given_beyond(entry: Contribution, given: Mapping[dt.date, float],
     return EntryWarning("kg", f"{entry.locality} gave {gave}; the scenario says it can give "
                               f"{can} by then (its stores and what it grows, less what its "
                               f"people keep)", "beyond_scenario")
+
+
+def pledged_beyond(entry: Pledge, pledged: Mapping[dt.date, float],
+                   ix: Index) -> EntryWarning | None:
+    """A pledge that makes its locality promise more of the good, by its ``by`` day or a later
+    one, than the scenario says it can have given by then (:meth:`Index.giveable`, the rule
+    :func:`given_beyond` reads). ``pledged``: kg of the good the locality's pledges promise,
+    by the day each is due, the entry counted (and the one it corrects not)."""
+    found = _first_beyond(pledged, entry.by,
+                          lambda d: ix.giveable(entry.locality, entry.good, d), 0.5)
+    if found is None:
+        return None
+    day, total, most = found
+    can = "none" if most < 0.5 else f"at most {_count(most)} kg"
+    promised = f"{_count(total)} kg of {entry.good} "
+    promised += (f"by {day}" if abs(total - entry.kg) < 1e-6 and day == entry.by else
+                 f"in all by {day}, this entry's {_count(entry.kg)} kg included")
+    return EntryWarning("kg", f"{entry.locality} pledged {promised}; the scenario says it can "
+                              f"give {can} by then (its stores and what it grows, less what "
+                              f"its people keep)", "beyond_scenario")
 
 
 def labour_beyond(entry: Labour, persons: float, ix: Index) -> list[EntryWarning]:

@@ -44,6 +44,9 @@ entry = Table(
     Column("receipt_of", Integer, ForeignKey("entry.id"), nullable=True, unique=True),
     Column("author", String(200), nullable=False),
     Column("written_at", DateTime(timezone=True), nullable=False),
+    # What the scenario said against the entry when it was written (JSON: a list of
+    # {"field", "message", "type"}; the books record the entry all the same).
+    Column("warnings", Text, nullable=False, server_default="[]"),
 )
 Index("entry_kind_date", entry.c.kind, entry.c.date)
 Index("entry_place_date", entry.c.place, entry.c.date)

@@ -4,6 +4,8 @@ refused), 422 with the field on bad input, and generated input from the OpenAPI 
 
 from __future__ import annotations
 
+import csv
+import io
 import warnings
 from collections.abc import Iterator
 from pathlib import Path
@@ -143,9 +145,9 @@ def test_the_ledger_filters_and_pages(served: Any) -> None:
                             headers=headers["viewer"]).json()
     assert dispatches and {(r["kind"], r["place"]) for r in dispatches} == {
         ("dispatch", "ridge-depot")}
-    csv = client.get("/api/entries.csv?kind=labour", headers=headers["viewer"]).text
-    assert csv.splitlines()[0].startswith("id,kind,date") and all(
-        ",labour," in line for line in csv.splitlines()[1:])
+    table = client.get("/api/entries.csv?kind=labour", headers=headers["viewer"]).text
+    assert table.splitlines()[0].startswith("id,kind,date") and all(
+        ",labour," in line for line in table.splitlines()[1:])
     # A mistyped place is said at the field, not answered with an empty list.
     for path in ("/api/entries?place=ridge-depo", "/api/entries.csv?place=ridge-depo"):
         got = client.get(path, headers=headers["viewer"])
@@ -248,6 +250,16 @@ def test_a_write_is_answered_with_what_the_scenario_says(served: Any) -> None:
     assert batch.status_code == 201
     assert [[w["loc"] for w in r["warnings"]] for r in batch.json()] == [
         [], [["body", "1", "kg"]]]
+    # The ledger keeps them with their entries, each at the entry's own field.
+    ledger = {r["id"]: r for r in client.get("/api/entries", headers=headers["council"]
+                                             ).json()}
+    assert ledger[written["id"]]["warnings"] == [warning]
+    assert ledger[written["id"]]["cancelled_by"] == gone.json()["id"]
+    assert [[w["loc"] for w in ledger[r["id"]]["warnings"]] for r in batch.json()] == [
+        [], [["body", "kg"]]]
+    rows = list(csv.DictReader(io.StringIO(client.get(
+        "/api/entries.csv", headers=headers["council"]).text)))
+    assert {r["id"]: r["warnings"] for r in rows}[str(written["id"])] == "kg: " + warning["msg"]
     assert client.post("/api/entries/batch", headers=headers["council"], json=[
         entry("cancel", date="2024-11-03", corrects=r["id"], reason="a test")
         for r in batch.json()]).status_code == 201
@@ -264,7 +276,7 @@ def test_a_cancellation_is_refused_at_corrects(served: Any) -> None:
             "cancel", date="2024-11-03", corrects=corrects, reason="a test"))
 
     for corrects, status, msg in (
-            (3, 422, "convoy 3 was received (entry 4, in the books of ridge-depot); cancel "
+            (3, 409, "convoy 3 was received (entry 4, in the books of ridge-depot); cancel "
                      "that receipt first (a depot clerk of ridge-depot or the council may)"),
             (10**6, 422, "expected the id of an entry, got 1000000: no entry has that id")):
         got = cancel(corrects)
@@ -521,10 +533,11 @@ def test_the_ledger_says_which_entry_corrected_or_cancelled_each(books: Books) -
     newest = client.get("/api/entries?newest=true&limit=5&kind=contribution",
                         headers=council).json()
     assert [(r["id"], r["cancelled_by"]) for r in newest][-1] == (big, gone)
-    # The CSV says the same, in two more columns at the end.
-    lines = client.get("/api/entries.csv", headers=council).text.splitlines()
-    assert lines[0].endswith(",entry,corrected_by,cancelled_by")
-    ends = {int(line.split(",")[0]): line.rsplit(",", 2)[1:] for line in lines[1:]}
+    # The CSV says the same, in two more columns after the entry.
+    text = client.get("/api/entries.csv", headers=council).text
+    assert ",entry,corrected_by,cancelled_by," in text.splitlines()[0]
+    ends = {int(r["id"]): [r["corrected_by"], r["cancelled_by"]]
+            for r in csv.DictReader(io.StringIO(text))}
     assert ends == {big: ["", str(gone)], gone: ["", ""], first: [str(fixed), ""],
                     fixed: ["", ""], kept: ["", ""]}
 

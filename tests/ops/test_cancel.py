@@ -116,8 +116,8 @@ def test_a_received_convoy_is_cancelled_after_its_receipt(books: Books) -> None:
     # sent it may not write: said, with who may.
     error = refused(books, cancel(5), "corrects",
                     "convoy 5 was received (entry 6, in the books of kestrel-town); cancel "
-                    "that receipt first (a depot clerk of kestrel-town or the council may)")
-    assert error.status == 422
+                    "that receipt first (a depot clerk of kestrel-town or the council may)", 409)
+    assert error.status == 409  # as when it is corrected: the books' state forbids it
     refused(books, send(SC, 0, units=10) | {"corrects": 5}, "corrects",
             "convoy 5 was received (entry 6, in the books of kestrel-town); correct the "
             "receipt instead (a depot clerk of kestrel-town or the council may)", 409)

@@ -196,6 +196,9 @@ def test_a_warning_is_shown_and_the_entry_cancelled(server: str, browser: Any) -
     page.wait_for_selector("#entries tbody tr")
     row = page.inner_text("#entries tbody tr")  # the newest first
     assert "cancel" in row and "#1" in row and "“50,000 typed for 5,000”" in row
+    # The cancelled entry keeps the warning it was written with.
+    kept = page.inner_text("#entries tbody tr:nth-child(2) .warning li")
+    assert kept == warning
     page.click('nav [data-view="overview"]')
     depot.wait_for(state="detached")  # the depot holds nothing again
     assert errors == []

@@ -57,6 +57,33 @@ def test_a_cancelled_contribution_counts_no_more_against_what_was_given(books: B
     assert books.append(rice(9000, on=2), "commune").warnings == ()
 
 
+def pledge(kg: float, on: int = 1, by: int = 3, **more: Any) -> dict[str, Any]:
+    return entry("pledge", date=day(SC, on), locality="high-village", good="rice", kg=kg,
+                 by=day(SC, by), **more)
+
+
+def test_a_pledge_beyond_what_the_locality_can_give_is_written_with_a_warning(
+        books: Books) -> None:
+    """Pledges of a good, by the days they are due, against what the locality can have
+    given by then (the rule contributions are warned by)."""
+    beyond = books.append(pledge(500_000), "commune")
+    assert said(beyond) == [("kg", "high-village pledged 500,000 kg of rice by 2024-11-04; "
+                                   "the scenario says it can give at most 10,000 kg by then "
+                                   "(its stores and what it grows, less what its people "
+                                   "keep)")]
+    assert beyond.warnings[0].type == "beyond_scenario"
+    assert len(books.entries()) == 1  # written all the same
+    # Corrected to what it can give: no warning; a second pledge due later adds up.
+    assert books.append(pledge(6000, corrects=beyond.id), "commune").warnings == ()
+    later = books.append(pledge(5000, by=8), "commune")
+    assert said(later) == [("kg", "high-village pledged 11,000 kg of rice in all by "
+                                  "2024-11-09, this entry's 5,000 kg included; the scenario "
+                                  "says it can give at most 10,000 kg by then (its stores and "
+                                  "what it grows, less what its people keep)")]
+    # What was pledged is not what was given: a contribution is warned of on its own.
+    assert books.append(rice(9000), "commune").warnings == ()
+
+
 def test_labour_beyond_the_people_who_can_serve(books: Books) -> None:
     crew = books.append(entry("labour", date=day(SC, 0), locality="high-village",
                               persons=200, days=10, role="road_crew"), "commune")
@@ -158,6 +185,19 @@ def test_a_batch_says_each_warning_at_its_entry(books: Books) -> None:
     assert "12,000 kg of rice in all" in second.warnings[0].message
     assert EntryWarning("kg", "m", "beyond_scenario").to_json() == {
         "loc": ["body", "kg"], "msg": "m", "type": "beyond_scenario"}
+
+
+def test_the_books_keep_each_warning_with_its_entry(books: Books) -> None:
+    """Read back from the books (the ledger), an entry says what was said against it when
+    it was written, at its own field; a correction that is within bounds says nothing."""
+    beyond = books.append(rice(500_000), "commune")
+    fixed = books.append(rice(900, corrects=beyond.id), "commune")
+    _, second = books.append_many([rice(1), rice(500_000, on=2)], "commune")
+    kept = {r.id: r.warnings for r in books.entries()}
+    assert kept[beyond.id] == beyond.warnings != ()
+    assert [w.field for w in kept[second.id]] == ["kg"]  # "1.kg" in the batch's answer
+    assert kept[second.id][0].message == second.warnings[0].message
+    assert kept[fixed.id] == ()
 
 
 def test_entries_written_together_see_each_other(books: Books) -> None:

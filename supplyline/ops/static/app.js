@@ -662,6 +662,9 @@ async function loadLedger() {
     const replaced = replacedBy(r);
     const entry = el("td", { class: "entry" }, ...describeEntry(r.entry));
     if (replaced) entry.prepend(el("span", { class: "replaced-by" }, replaced.words), " · ");
+    // What the scenario said against it when it was written, kept with it.
+    if (r.warnings.length) entry.append(el("ul", { class: "warning" }, ...r.warnings.map((w) =>
+      el("li", {}, "Warning (" + w.loc.slice(1).join(".") + "): " + w.msg))));
     return el("tr", replaced ? { class: "replaced " + replaced.class } : {},
       el("td", { class: "num" }, String(r.id)), el("td", {}, r.kind),
       el("td", { class: "nowrap" }, r.date), el("td", {}, placeOrRoute(r.place)),
