@@ -26,6 +26,7 @@ from supplyline.grid import Grid
 from supplyline.scenario.schema import Replay, ReplayMobilization, Route, Scenario, Weights
 from supplyline.scenario.series import demand_kg_per_day, series_over_horizon
 from supplyline.scenario.whatif import check
+from supplyline.units import short_label
 
 __all__ = ["Network", "RainSource", "RoadWorkTask", "StrikeSource", "WoundedGroup",
            "compile_network", "damage_held", "damage_weights", "damage_window", "labour_pool",
@@ -220,6 +221,19 @@ class Network:
         for g in self.wounded_groups:
             out[g.front] += g.arising
         return out
+
+    def place_name(self, p: int) -> str:
+        """Display name of place ``p`` (its id when it has none)."""
+        return self.scenario.places[p].name or self.place_ids[p]
+
+    def place_label(self, p: int) -> str:
+        """Place ``p`` as a sentence names it: its display name up to a parenthesis,
+        semicolon or comma ("Son La villages"; :func:`~supplyline.units.short_label`), with
+        its id in brackets where another place's would read the same."""
+        label = short_label(self.place_name(p), 200)
+        same = sum(short_label(self.place_name(q), 200) == label
+                   for q in range(self.n_places))
+        return label if same == 1 else f"{label} [{self.place_ids[p]}]"
 
     @property
     def n_places(self) -> int:

@@ -28,12 +28,11 @@ from supplyline.report.facts import (
     commodity_name,
     deliveries_by_source,
     mode_name,
-    place_name,
-    short_label,
     stock_days,
 )
 from supplyline.report.map import Curve, Layout, layout
 from supplyline.report.svg import colour
+from supplyline.units import short_label
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -197,7 +196,7 @@ class PlanPlots:
             inner.set_aspect("equal")
             inner.set_xticks([])
             inner.set_yticks([])
-            name = short_label(place_name(net, inset.front), 200)
+            name = short_label(net.place_name(inset.front), 200)
             inner.set_title(f"Around {name}", fontsize=8, loc="left")
         return fig
 

@@ -18,7 +18,8 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:  # pint is imported on first use: every command would pay 0.2 s for it
     import pint
 
-__all__ = ["UnitProblem", "convert", "currency_unit", "fmt", "parse", "registry", "words"]
+__all__ = ["UnitProblem", "convert", "currency_unit", "fmt", "parse", "registry", "short_label",
+           "words"]
 
 
 class UnitProblem(ValueError):
@@ -111,3 +112,17 @@ def fmt(value: float, digits: int = 3) -> str:
     decimals = max(0, digits - 1 - math.floor(math.log10(abs(value))))
     text = f"{value:,.{decimals}f}"
     return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def short_label(text: str, limit: int = 30) -> str:
+    """A name short enough for a map label or a legend: cut before a parenthesis, semicolon
+    or comma that follows the first few characters, then at ``limit`` characters.
+
+    >>> short_label("Meat (salted, dried, or on the hoof)")
+    'Meat'
+    >>> short_label("Son La villages (Son La, Thuan Chau); relay station at the town")
+    'Son La villages'
+    """
+    cuts = [i for i in (text.find(" ("), text.find(";"), text.find(",")) if i >= 4]
+    short = text[: min(cuts)].strip() if cuts else text.strip()
+    return short if len(short) <= limit else short[: limit - 1].rstrip() + "…"

@@ -126,7 +126,7 @@ def candidates(lp: LinearProgram, sol: Solution, until_step: int | None = None
                 # (all the stock given on the first day is at the bound from then on).
                 held = tuple(int(c) for c in v.given[p, g]
                              if c >= 0 and _at_bound(sol.x[c], v.upper[c]))
-                add(f"{net.place_ids[p]} gives all the {cid} it can above subsistence "
+                add(f"{net.place_label(p)} gives all the {cid} it can above subsistence "
                     f"({v.upper[col] / 1000:,.1f} t)", threshold, cols=held,
                     rows=(fair[int(p)],) if int(p) in fair else ())
     # Every unit a place owns in service on some step.
@@ -137,7 +137,7 @@ def candidates(lp: LinearProgram, sol: Solution, until_step: int | None = None
         full = [c for c, u in zip(cols, cap, strict=True)
                 if np.isfinite(u) and u > 0 and _at_bound(sol.x[c], u)]
         if full:
-            add(f"all {cap[0]:,.0f} {net.mode_ids[m]} units of {net.place_ids[p]} in service",
+            add(f"all {cap[0]:,.0f} {net.mode_ids[m]} units of {net.place_label(p)} in service",
                 threshold, cols=tuple(int(c) for c in cols))
     return sorted(found.values(), key=lambda limit: -limit.score)
 
@@ -148,17 +148,17 @@ def _row_words(lp: LinearProgram, family: str, keys: np.ndarray) -> str | None:
         a = int(keys[0])
         route = net.route_ids[net.arc_route[a]]
         what = "unit movements" if family == "route_movements" else "tonnage"
-        return (f"route {route} ({net.place_ids[net.arc_from[a]]} → "
-                f"{net.place_ids[net.arc_to[a]]}) at its {what} capacity")
+        return (f"route {route} ({net.place_label(net.arc_from[a])} → "
+                f"{net.place_label(net.arc_to[a])}) at its {what} capacity")
     if family == "handling":
-        return f"handling at {net.place_ids[int(keys[0])]} at capacity"
+        return f"handling at {net.place_label(int(keys[0]))} at capacity"
     if family == "arrivals":
-        return f"arrivals at {net.place_ids[int(keys[0])]} at capacity"
+        return f"arrivals at {net.place_label(int(keys[0]))} at capacity"
     if family == "labour_fairness":
         p = int(keys[0])
-        return f"labour of {net.place_ids[p]} exhausted ({net.labour_people[p]:,.0f} persons)"
+        return f"labour of {net.place_label(p)} exhausted ({net.labour_people[p]:,.0f} persons)"
     if family == "food_fairness":
-        return f"fairness bound on what {net.place_ids[int(keys[0])]} may give"
+        return f"fairness bound on what {net.place_label(int(keys[0]))} may give"
     if family == "replay_given":
         return "the replay's fixed mobilization"
     if family == "replay_labour":

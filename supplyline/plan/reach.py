@@ -94,13 +94,13 @@ def out_of_reach(net: Network, reach: tuple[IntArray, IntArray], held: BoolArray
     """Why good ``g`` (a goods slot) is short at ``place`` before it can first arrive
     there (``reach``: :func:`earliest_arrival`'s answer for ``place``)."""
     first, source = reach
-    good, front = net.commodity_ids[net.goods[g]], net.place_ids[place]
+    good, front = net.commodity_ids[net.goods[g]], net.place_label(place)
     if not held[:, g].any():
         return f"no place holds {good} or may give any"
     if first[g] >= net.steps:
         return f"no {good} can reach {front} within the plan from where any is held or given"
     return (f"no {good} can reach {front} before {_date(net, int(first[g]))}, the soonest "
-            f"any from {net.place_ids[source[g]]} can arrive")
+            f"any from {net.place_label(int(source[g]))} can arrive")
 
 
 @dataclass(frozen=True)

@@ -438,7 +438,7 @@ class Plan:
                     runs[-1].append(target)
                 else:
                     runs.append([target])
-            what = f"reserve of {net.commodity_ids[c]} at {net.place_ids[p]} missed by"
+            what = f"reserve of {net.commodity_ids[c]} at {net.place_label(p)} missed by"
             for run in runs:
                 _, short, kg = max(run, key=lambda target: target[1])
                 if len(run) == 1:

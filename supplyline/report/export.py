@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, Any, Final
 import numpy as np
 
 from supplyline.plan.result import Plan, whole_units
-from supplyline.report.facts import mode_name, place_name, route_facts
+from supplyline.report.facts import mode_name, route_facts
 from supplyline.report.safe_write import OutputFiles, output_files
 
 if TYPE_CHECKING:
@@ -274,7 +274,7 @@ def places_geojson(plan: Plan) -> dict[str, Any]:
             "geometry": {"type": "Point", "coordinates": [float(net.lon[p]), float(net.lat[p])]},
             "properties": {
                 "place": place_id,
-                "name": place_name(net, p),
+                "name": net.place_name(p),
                 "kind": net.place_kind[p],
                 "regions": sorted(net.place_regions[p]),
                 "given_kg": round(float(given[p]), DECIMALS),

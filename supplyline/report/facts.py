@@ -17,6 +17,7 @@ from supplyline.network import BoolArray, FloatArray, IntArray, Network
 from supplyline.plan.metrics import traced_share
 from supplyline.plan.result import UNFED_NOTE_KG, Plan, whole_units
 from supplyline.report.svg import fmt
+from supplyline.units import short_label
 
 #: Label of the share of front consumption that was already in stock at the start.
 INITIAL_STOCK = "stock held at the start"
@@ -42,25 +43,6 @@ def whole(count: float) -> int:
 def mass_words(kg: float) -> str:
     """An amount in words: '4.2 kg' below a tonne, '2.4 t' from a tonne."""
     return f"{fmt(kg)} kg" if kg < 1000 else f"{fmt(kg / 1000.0)} t"
-
-
-def short_label(text: str, limit: int = 30) -> str:
-    """A name short enough for a map label or a legend: cut before a parenthesis, semicolon
-    or comma that follows the first few characters, then at ``limit`` characters.
-
-    >>> short_label("Meat (salted, dried, or on the hoof)")
-    'Meat'
-    >>> short_label("Son La villages (Son La, Thuan Chau); relay station at the town")
-    'Son La villages'
-    """
-    cuts = [i for i in (text.find(" ("), text.find(";"), text.find(",")) if i >= 4]
-    short = text[: min(cuts)].strip() if cuts else text.strip()
-    return short if len(short) <= limit else short[: limit - 1].rstrip() + "…"
-
-
-def place_name(net: Network, p: int) -> str:
-    """Display name of place ``p`` (its id when it has no name)."""
-    return net.scenario.places[p].name or net.place_ids[p]
 
 
 def mode_name(net: Network, m: int) -> str:
@@ -228,7 +210,7 @@ def stock_days(plan: Plan) -> list[StockLine]:
                 if tp == p and c == goods[g] and demand[day] > 0
             ]
             name = short_label(commodity_name(plan, g))
-            label = name if len(fronts) == 1 else f"{short_label(place_name(net, p))} · {name}"
+            label = name if len(fronts) == 1 else f"{short_label(net.place_name(p))} · {name}"
             lines.append(StockLine(label, p, g, ratio, targets))
     return lines
 
@@ -265,7 +247,7 @@ def shortfalls(plan: Plan) -> list[Shortfall]:
     out = []
     for (front, binding), short in groups.items():
         p = net.place_ids.index(front) if front in net.place_ids else -1
-        out.append(Shortfall(place_name(net, p) if p >= 0 else front, short, list(binding)))
+        out.append(Shortfall(net.place_label(p) if p >= 0 else front, short, list(binding)))
     return out
 
 
@@ -322,7 +304,7 @@ def wrap_name(text: str, width: int = 28) -> list[str]:
 def place_labels(net: Network) -> list[str]:
     """The full name of every place [P], made unique: a name that two places share gets the
     place's id in brackets."""
-    names = [place_name(net, p) for p in range(net.n_places)]
+    names = [net.place_name(p) for p in range(net.n_places)]
     seen: dict[str, int] = {}
     for name in names:
         seen[name] = seen.get(name, 0) + 1
@@ -526,7 +508,7 @@ def unfed(plan: Plan) -> list[Unfed]:
         for p, g in zip(*np.nonzero(noted), strict=True):
             by_step = missing[p, g]
             steps = np.flatnonzero(by_step >= 0.01 * by_step.max())
-            out.append(Unfed(who, commodity_name(plan, int(g)), place_name(net, int(p)),
+            out.append(Unfed(who, commodity_name(plan, int(g)), net.place_name(int(p)),
                              int(plan.step_start[steps[0]]),
                              int(plan.step_start[steps[-1]] + plan.step_length[steps[-1]] - 1),
                              float(by_step.sum()), float(total[g])))

@@ -26,7 +26,6 @@ from supplyline.plan.result import Plan
 from supplyline.report.facts import (
     given_t,
     mode_name,
-    short_label,
     shortfall_words,
     shortfalls,
     source_groups,
@@ -43,6 +42,7 @@ from supplyline.report.sections import (
     percent,
 )
 from supplyline.report.svg import fmt
+from supplyline.units import short_label
 
 __all__ = ["render_report", "write_report"]
 

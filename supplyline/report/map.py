@@ -27,15 +27,14 @@ from supplyline.report.facts import (
     given_t,
     mode_name,
     place_labels,
-    place_name,
     received_t,
     route_facts,
     route_hazards,
-    short_label,
     window_words,
     wrap_name,
 )
 from supplyline.report.svg import colour, fmt, nice_ticks, size_style, text_width
+from supplyline.units import short_label
 
 MAP_ID = "network-map"
 WIDTH = 1100.0
@@ -302,7 +301,7 @@ def _closure_sign(x: float, y: float, tip: str = "") -> str:
 
 def _route_title(plan: Plan, facts: RouteFacts, r: int, hazards: list[Window]) -> str:
     net = plan.network
-    a, b = place_name(net, int(facts.start[r])), place_name(net, int(facts.end[r]))
+    a, b = net.place_name(int(facts.start[r])), net.place_name(int(facts.end[r]))
     name = net.route_names[r]
     text = (f"{name}{'' if name == f'{a} – {b}' else f' ({a} – {b})'}, "
             f"{fmt(float(facts.length_km[r]))} km, "
@@ -919,7 +918,7 @@ def _inset_layer(plan: Plan, lay: Layout) -> list[str]:
     power = 10.0 ** math.floor(math.log10(target_km))
     km = max(m * power for m in (1.0, 2.0, 5.0) if m * power <= target_km)
     px, sx, sy = km * scale, bx1 + 10, by2 - 12
-    name = short_label(place_name(net, inset.front), 200)
+    name = short_label(net.place_name(inset.front), 200)
     return [
         f'<rect x="{_n(rx1)}" y="{_n(ry1)}" width="{_n(rx2 - rx1)}" height="{_n(ry2 - ry1)}" '
         f'fill="none" stroke="{LEADER}" stroke-width="1.2" stroke-dasharray="4 3" '

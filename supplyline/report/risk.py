@@ -21,12 +21,13 @@ from rich.console import Console
 from supplyline.plan.result import SHORT_MIN_KG, SHORT_SHARE
 from supplyline.report import svg
 from supplyline.report.export import PARQUET_MISSING, parquet_available, write_table
-from supplyline.report.facts import commodity_name, mode_name, place_name, short_label
+from supplyline.report.facts import commodity_name, mode_name
 from supplyline.report.inert import inert
 from supplyline.report.safe_write import output_files
 from supplyline.report.svg import Series, fmt
 from supplyline.report.terminal import Column, FitTable
 from supplyline.simulate.result import FAN, Simulation, period
+from supplyline.units import short_label
 
 #: Days of reserve below this are drawn as none (see :func:`risk_section`).
 DAYS_RESOLUTION = 0.01
@@ -322,7 +323,7 @@ def risk_section(plan: Plan, context: ReportContext) -> Section | None:
         bands = [svg.Band("5th to 95th percentile", fan[low, i], fan[high, i], FAN_OUTER),
                  svg.Band("25th to 75th percentile", fan[inner_low, i], fan[inner_high, i],
                           FAN_INNER)]
-        name = short_label(place_name(net, int(f)))
+        name = short_label(net.place_name(int(f)))
         good = short_label(commodity_name(plan, int(mains[i]))).lower()
         title = f"Days of {good} at {name}"
         chart = svg.time_chart(f"chart-fan-{i}", title, start,

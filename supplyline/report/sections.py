@@ -27,15 +27,13 @@ from supplyline.report.facts import (
     deliveries_by_source,
     idle_carriers,
     mode_name,
-    place_name,
     route_facts,
-    short_label,
     stock_days,
     whole,
 )
 from supplyline.report.map import draw_map
 from supplyline.report.svg import Bubble, Marker, Series, colour, fmt
-from supplyline.units import words
+from supplyline.units import short_label, words
 
 
 @dataclass(frozen=True)
@@ -206,7 +204,7 @@ def stock_section(plan: Plan, context: ReportContext) -> Section | None:
         charts.append(f'<div class="multiple"><h3>{escape(short_label(name, 200))}</h3>'
                       f"{chart}</div>")
     # Which front each line is, also when there is one front.
-    items = [(colour(i), short_label(place_name(plan.network, p), 200), "line")
+    items = [(colour(i), short_label(plan.network.place_name(p), 200), "line")
              for i, p in enumerate(fronts)]
     if any_target:
         items.append(("#555", "reserve target", "diamond"))
@@ -316,7 +314,7 @@ def burden_section(plan: Plan, context: ReportContext) -> Section | None:
         return None
     shown = sorted(localities, key=lambda p: -max(food[p], labour[p]))[:30]
     bound, bound_label = burden_bound(plan)
-    labels = [place_name(net, p) for p in shown]
+    labels = [net.place_name(p) for p in shown]
     groups = [Series("food", food[shown], "#e69f00"), Series("labour", labour[shown], "#0072b2")]
     chart = svg.bar_chart("chart-burden", "Burden per locality", labels, groups,
                           "share of what it could give", bound=bound, bound_label=bound_label,
@@ -349,7 +347,7 @@ def mobilization_section(plan: Plan, context: ReportContext) -> Section | None:
                *(f"{short_label(commodity_name(plan, g), 200)} given (t)" for g in goods),
                "persons serving", "labour pool", "food burden", "labour burden"]
     rows = [
-        [place_name(net, p), ", ".join(sorted(net.place_regions[p])),
+        [net.place_name(p), ", ".join(sorted(net.place_regions[p])),
          *(tonnes_of(float(given[p, g])) for g in goods), float(whole(float(persons[p]))),
          float(net.labour_people[p]), percent(float(food[p])), percent(float(labour[p]))]
         for p in order
@@ -371,7 +369,7 @@ def routes_section(plan: Plan, context: ReportContext) -> Section | None:
                "t arrived", "t eaten on the way", "days at capacity"]
     rows = [
         [net.route_names[r],
-         f"{place_name(net, int(facts.start[r]))} → {place_name(net, int(facts.end[r]))}",
+         f"{net.place_name(int(facts.start[r]))} → {net.place_name(int(facts.end[r]))}",
          float(facts.length_km[r]), ", ".join(facts.modes[r]),
          short_label(mode_name(net, int(facts.main_mode[r])), 200),
          *(tonnes_of(1000.0 * float(t[r])) for t in (facts.forward_t, facts.back_t,

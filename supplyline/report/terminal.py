@@ -27,9 +27,7 @@ from supplyline.report.facts import (
     burden_bound,
     idle_carriers,
     mode_name,
-    place_name,
     route_facts,
-    short_label,
     shortfall_words,
     shortfalls,
     whole,
@@ -38,7 +36,7 @@ from supplyline.report.inert import inert, plain
 from supplyline.report.sections import day_date, percent
 from supplyline.report.svg import fmt
 from supplyline.scenario.summary import counted, kinds_counted
-from supplyline.units import words
+from supplyline.units import short_label, words
 
 __all__ = [
     "Column",
@@ -317,7 +315,7 @@ def _burden(plan: Plan, count: int = 8) -> FitTable:
         if max(food[p], labour[p]) <= 0:
             continue
         high = max(food[p], labour[p]) >= bound - 1e-6
-        table.add_row(short_label(place_name(net, int(p)), 10**6), percent(float(food[p])),
+        table.add_row(short_label(net.place_name(int(p)), 10**6), percent(float(food[p])),
                       percent(float(labour[p])), style="yellow" if high else "")
     return table
 

@@ -212,7 +212,8 @@ class Simulation:
         share_ = self._loads_not_sent()["value"]
         if share_ < ASTRAY_NOTE_SHARE:
             return ""
-        from supplyline.report.facts import mode_name, short_label
+        from supplyline.report.facts import mode_name
+        from supplyline.units import short_label
 
         net = self.network
         astray = self.units_astray.mean(axis=0) if self.units_astray.size else np.zeros(0)

@@ -16,7 +16,7 @@ import pytest
 import supplyline as sl
 from supplyline.plan.result import whole_units
 from supplyline.report import facts
-from supplyline.report.facts import place_name, unfed
+from supplyline.report.facts import unfed
 from supplyline.report.html import findings, render_report, write_report
 from supplyline.report.sections import (
     SECTIONS,
@@ -243,7 +243,7 @@ def test_persons_serving_are_whole(valley_plan: sl.Plan) -> None:
     column = ["locality", "regions", "Rice given (t)", "Salt given (t)",
               "persons serving"].index("persons serving")
     for name, cells in rows:
-        p = [place_name(net, q) for q in range(net.n_places)].index(name)
+        p = [net.place_name(q) for q in range(net.n_places)].index(name)
         shown = re.findall(r"<td[^>]*>([^<]*)</td>", cells)[column - 1]
         assert shown == f"{int(whole_units(persons[p])):,}"
 

@@ -147,8 +147,9 @@ def test_the_carriers_table_says_what_recruited_counts() -> None:
 def test_the_crews_are_those_of_the_whole_units_needed() -> None:
     """5.07 porters of 2 persons in service at the peak: 6 needed, and their crews 12 persons
     (the table had said 11, the persons of 5.07 units rounded up, beside 6 units)."""
-    from supplyline.report.facts import mode_name, short_label
+    from supplyline.report.facts import mode_name
     from supplyline.report.terminal import _carriers
+    from supplyline.units import short_label
     from tests.plan.builders import PORTER, place, route, scenario, village
 
     plan = sl.plan(scenario([village("v", 0.0, 50_000.0), place("front", "front", 0.3)],
