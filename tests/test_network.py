@@ -109,3 +109,19 @@ def test_a_network_is_threatened_only_by_threats_that_can_fall_in_its_horizon() 
     calm = tutorial.model_copy(update={"threats": tutorial.threats.model_copy(
         update={"air": []})})
     assert not compile_network(calm).threatened()
+
+
+def test_places_are_named_in_sentences_by_their_short_names() -> None:
+    """Up to a parenthesis, semicolon or comma; the id where a place has no name, or where
+    two places' names would read the same."""
+    sc = scenario(
+        [village("v", 0.0, 1000.0, name="Son La villages (Son La, Thuan Chau); relay"),
+         village("w", 0.5, 1000.0, name="Moc Chau (plateau)"),
+         village("x", 0.7, 1000.0, name="Moc Chau, lower villages"),
+         place("front", "front", 1.0)],
+        [route("v", "front", 20.0), route("w", "front", 20.0), route("x", "front", 20.0)],
+        100.0, days=5)
+    net = compile_network(sc)
+    labels = [net.place_label(net.place_ids.index(p)) for p in ("v", "w", "x", "front")]
+    assert labels == ["Son La villages", "Moc Chau [w]", "Moc Chau [x]", "front"]
+    assert net.place_name(net.place_ids.index("w")) == "Moc Chau (plateau)"
