@@ -500,41 +500,52 @@ def _in_all(total: float, own: float, what: str, day: dt.date, on: dt.date,
             f"included")
 
 
+def _beyond_giveable(entry: Contribution | Pledge, series: Mapping[dt.date, float],
+                     since: dt.date, ix: Index) -> tuple[dt.date, float, str] | None:
+    """The first day from ``since`` on when the running total of ``series`` (kg of the
+    entry's good, by day) is above what the entry's locality can have given by then
+    (:meth:`Index.giveable`): the day, the total and what it can give, in words."""
+    found = _first_beyond(series, since,
+                          lambda d: ix.giveable(entry.locality, entry.good, d), 0.5)
+    if found is None:
+        return None
+    day, total, most = found
+    return day, total, "none" if most < 0.5 else f"at most {_count(most)} kg"
+
+
+def _giveable_warning(entry: Contribution | Pledge, done: str, can: str) -> EntryWarning:
+    return EntryWarning("kg", f"{entry.locality} {done}; the scenario says it can give {can} "
+                              f"by then (its stores and what it grows, less what its people "
+                              f"keep)", "beyond_scenario")
+
+
 def given_beyond(entry: Contribution, given: Mapping[dt.date, float],
                  ix: Index) -> EntryWarning | None:
     """A contribution that makes its locality have given more of the good than the scenario
     says it can (:meth:`Index.giveable`) on a day from the entry's on. ``given``: kg of the
     good the locality gave, by day, the entry counted (and the one it corrects not)."""
-    found = _first_beyond(given, entry.date,
-                          lambda d: ix.giveable(entry.locality, entry.good, d), 0.5)
+    found = _beyond_giveable(entry, given, entry.date, ix)
     if found is None:
         return None
-    day, total, most = found
-    can = "none" if most < 0.5 else f"at most {_count(most)} kg"
+    day, total, can = found
     gave = _in_all(total, entry.kg, f"kg of {entry.good}", day, entry.date, " kg")
-    return EntryWarning("kg", f"{entry.locality} gave {gave}; the scenario says it can give "
-                              f"{can} by then (its stores and what it grows, less what its "
-                              f"people keep)", "beyond_scenario")
+    return _giveable_warning(entry, f"gave {gave}", can)
 
 
 def pledged_beyond(entry: Pledge, pledged: Mapping[dt.date, float],
                    ix: Index) -> EntryWarning | None:
     """A pledge that makes its locality promise more of the good, by its ``by`` day or a later
-    one, than the scenario says it can have given by then (:meth:`Index.giveable`, the rule
-    :func:`given_beyond` reads). ``pledged``: kg of the good the locality's pledges promise,
-    by the day each is due, the entry counted (and the one it corrects not)."""
-    found = _first_beyond(pledged, entry.by,
-                          lambda d: ix.giveable(entry.locality, entry.good, d), 0.5)
+    one, than the scenario says it can have given by then (the rule of
+    :func:`given_beyond`). ``pledged``: kg of the good the locality's pledges promise, by the
+    day each is due, the entry counted (and the one it corrects not)."""
+    found = _beyond_giveable(entry, pledged, entry.by, ix)
     if found is None:
         return None
-    day, total, most = found
-    can = "none" if most < 0.5 else f"at most {_count(most)} kg"
-    promised = f"{_count(total)} kg of {entry.good} "
-    promised += (f"by {day}" if abs(total - entry.kg) < 1e-6 and day == entry.by else
-                 f"in all by {day}, this entry's {_count(entry.kg)} kg included")
-    return EntryWarning("kg", f"{entry.locality} pledged {promised}; the scenario says it can "
-                              f"give {can} by then (its stores and what it grows, less what "
-                              f"its people keep)", "beyond_scenario")
+    day, total, can = found
+    promised = (f"by {day}" if abs(total - entry.kg) < 1e-6 and day == entry.by else
+                f"in all by {day}, this entry's {_count(entry.kg)} kg included")
+    return _giveable_warning(entry, f"pledged {_count(total)} kg of {entry.good} {promised}",
+                             can)
 
 
 def labour_beyond(entry: Labour, persons: float, ix: Index) -> list[EntryWarning]:
