@@ -13,13 +13,14 @@ from __future__ import annotations
 import functools
 import math
 import re
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # pint is imported on first use: every command would pay 0.2 s for it
     import pint
 
 __all__ = ["UnitProblem", "convert", "currency_unit", "fmt", "parse", "registry", "short_label",
-           "words"]
+           "words", "words_and"]
 
 
 class UnitProblem(ValueError):
@@ -126,3 +127,12 @@ def short_label(text: str, limit: int = 30) -> str:
     cuts = [i for i in (text.find(" ("), text.find(";"), text.find(",")) if i >= 4]
     short = text[: min(cuts)].strip() if cuts else text.strip()
     return short if len(short) <= limit else short[: limit - 1].rstrip() + "…"
+
+
+def words_and(words: Sequence[str]) -> str:
+    """Words listed as a sentence lists them ('' for none).
+
+    >>> words_and(["rice"]), words_and(["rice", "salt"]), words_and(["rice", "salt", "meat"])
+    ('rice', 'rice and salt', 'rice, salt and meat')
+    """
+    return (", ".join(words[:-1]) + " and " + words[-1]) if len(words) > 1 else "".join(words)

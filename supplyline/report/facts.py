@@ -17,7 +17,7 @@ from supplyline.network import BoolArray, FloatArray, IntArray, Network
 from supplyline.plan.metrics import traced_share
 from supplyline.plan.result import UNFED_NOTE_KG, Plan, whole_units
 from supplyline.report.svg import fmt
-from supplyline.units import short_label
+from supplyline.units import short_label, words_and
 
 #: Label of the share of front consumption that was already in stock at the start.
 INITIAL_STOCK = "stock held at the start"
@@ -261,7 +261,7 @@ def shortfall_words(plan: Plan, shortfall: Shortfall) -> tuple[str, str]:
     for name, tonnes, day in shortfall.short:
         date = start + dt.timedelta(days=day)
         parts.append(f"{name.lower()} by {fmt(tonnes)} t (from {date.day} {date:%b %Y})")
-    what = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+    what = words_and(parts)
     why = "; ".join(shortfall.binding) or "no single limit stands out"
     return f"is short of {what}.", f"What binds: {why}."
 
@@ -452,10 +452,10 @@ def idle_carriers(plan: Plan, least_share: float = 0.05) -> list[IdleCarriers]:
         paid_avg = float(np.average(paid, weights=weights))
         carriers = sorted({int(x) for x in legs.mode[shared]},
                           key=lambda k: -float(cargo[shared & (legs.mode == k)].sum()))
-        who = " and ".join(short_label(mode_name(net, k), 200).lower() for k in carriers[:2])
-        served = " and ".join(f"{needed[k]:,.0f} "
-                           f"{short_label(mode_name(net, k), 200).lower()}"
-                           for k in carriers[:2])
+        names = [short_label(mode_name(net, k), 200).lower() for k in carriers[:2]]
+        who = words_and(names)
+        served = words_and([f"{needed[k]:,.0f} {name}"
+                            for k, name in zip(carriers, names, strict=False)])
         # Said with how many routes: each figure is over the idle mode's own routes, so the
         # same mode's figure differs from one sentence to the next.
         where = ("the one route" if len(used_routes) == 1

@@ -27,7 +27,7 @@ from supplyline.report.safe_write import output_files
 from supplyline.report.svg import Series, fmt
 from supplyline.report.terminal import Column, FitTable
 from supplyline.simulate.result import FAN, Simulation, period
-from supplyline.units import short_label
+from supplyline.units import short_label, words_and
 
 #: Days of reserve below this are drawn as none (see :func:`risk_section`).
 DAYS_RESOLUTION = 0.01
@@ -261,9 +261,8 @@ def _first_out_words(plan: Plan, result: Simulation, i: int, median: Any) -> str
             if wanted[g].any() and np.mean(held[g][wanted[g]] < DAYS_RESOLUTION) >= 0.5]
     why = ""
     if none:
-        listed = ", ".join(none[:-1]) + " and " + none[-1] if len(none) > 1 else none[0]
-        why = (f": the plan itself keeps no stock of {listed} there at most steps' ends (it "
-               "brings them just in time)")
+        why = (f": the plan itself keeps no stock of {words_and(none)} there at most steps' "
+               "ends (it brings them just in time)")
     steps = "every step" if nil >= 1.0 else f"{100 * nil:.0f} % of the steps"
     return (f"Counted by the good that runs out first, the median run holds nothing on "
             f"{steps}{why}.")

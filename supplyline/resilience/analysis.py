@@ -39,7 +39,7 @@ from supplyline.resilience.protect import (
 )
 from supplyline.scenario.schema import Scenario
 from supplyline.scenario.whatif import with_daily_days, with_step_days
-from supplyline.units import fmt
+from supplyline.units import fmt, words_and
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -293,7 +293,7 @@ def own_grid(own: Network, analysed: Plan) -> dict[str, Any]:
     if shorts:
         words += (f"on the scenario's own grid ({a['grid']}), as `supplyline plan` makes it, "
                   f"at least {_t(at_least)} t must go short whatever the plan does, until "
-                  f"{until}, before {_listed(goods)} can first reach the fronts "
+                  f"{until}, before {words_and(goods)} can first reach the fronts "
                   "(`supplyline check` says so)")
         if b["shortfall_t"] < at_least - 0.005:
             words += (": a shortfall of a few days within a longer step is evened out over "
@@ -307,8 +307,6 @@ def own_grid(own: Network, analysed: Plan) -> dict[str, Any]:
     return {"own": a, "analysed": b, "words": words}
 
 
-def _listed(names: list[str]) -> str:
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
 def _t(x: float) -> str:

@@ -15,6 +15,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from supplyline.plan.result import SHORT_SHARE, Plan, is_short
+from supplyline.units import words_and
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -94,7 +95,7 @@ class Simulation:
     def drawn(self) -> str:
         """What these runs draw day by day, in words ('' when nothing)."""
         words = [w for drawn, what, _ in self._draws() if drawn for w in what]
-        return ", ".join(words[:-1]) + " and " + words[-1] if len(words) > 1 else "".join(words)
+        return words_and(words)
 
     def assumptions(self) -> str:
         """What these runs leave out, in words ('' when they draw everything)."""
@@ -222,10 +223,8 @@ class Simulation:
         units = ""
         if modes:
             words = [f"{n:,.0f} {name}" for n, name in modes]
-            listed = ", ".join(words[:-1]) + " and " + words[-1] if len(words) > 1 \
-                else words[0]
-            units = (f", and at the end {listed} units on average wait where the plan does "
-                     "not keep them")
+            units = (f", and at the end {words_and(words)} units on average wait where the "
+                     "plan does not keep them")
         return (f"the runs execute the plan and never re-plan: {100 * share_:.0f} % of the "
                 "plan's loads (tonnes loaded, leg by leg) never left where they were to start, "
                 "for want of units, their food or fuel, the goods or the road there"
