@@ -277,24 +277,12 @@ def _worst_notes(res: Resilience) -> list[str]:
     return out
 
 
-def _grid(words: str) -> str:
-    return words.removeprefix("planned ")
-
-
 def _uncut_words(res: Resilience) -> str:
     """The uncut plan's shortfall, and where the analysis took a coarser grid than the
-    scenario's own, that plan's beside it (what ``supplyline plan`` shows)."""
-    words = f"Uncut plan: {_cell(res.base.shortfall_t)} t short."
-    own = res.own_grid
-    if own is None:
-        return words
-    a, b = own["own"], own["analysed"]
-    words = f"Uncut plan, {_grid(b['grid'])}: {_cell(b['shortfall_t'])} t short"
-    if not a["until"]:
-        return words + "."
-    return (f"{words}; on the scenario's own grid ({_grid(a['grid'])}), as `supplyline "
-            f"plan` makes it, at least {_cell(a['at_least_short_t'])} t short until "
-            f"{a['until']} (see the first notes).")
+    scenario's own, what that grid must go short of (:meth:`OwnGrid.headline`)."""
+    if res.own_grid is None:
+        return f"Uncut plan: {_cell(res.base.shortfall_t)} t short."
+    return res.own_grid.headline()
 
 
 def _html(text: str) -> str:

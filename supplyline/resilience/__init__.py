@@ -17,6 +17,7 @@ from supplyline.resilience.analysis import (
     ANALYSIS_MAX_COLUMNS,
     COARSE_STEP_DAYS,
     EXACT_MAX_K,
+    OwnGrid,
     Resilience,
     WorstSet,
     analyse,
@@ -27,8 +28,8 @@ from supplyline.resilience.cuts import Impact
 from supplyline.scenario.schema import Scenario
 from supplyline.scenario.whatif import with_daily_days, with_step_days
 
-__all__ = ["ANALYSIS_MAX_COLUMNS", "COARSE_STEP_DAYS", "EXACT_MAX_K", "Impact", "Resilience",
-           "WorstSet", "analysis_grid", "resilience"]
+__all__ = ["ANALYSIS_MAX_COLUMNS", "COARSE_STEP_DAYS", "EXACT_MAX_K", "Impact", "OwnGrid",
+           "Resilience", "WorstSet", "analysis_grid", "resilience"]
 
 def resilience(
     scenario: Scenario | Network,
@@ -50,9 +51,9 @@ def resilience(
     ``guards``, ``air`` defence and ``repair`` crews to place against the expected threats.
     ``simulate_runs``: Monte Carlo runs to re-check the uncut plan and the top cuts.
     ``step_days`` and ``daily_days`` choose the grid of a Scenario (:func:`analysis_grid`:
-    a large scenario is otherwise analysed in 14-day steps, its uncut plan made on its own grid
-    too, and the result's notes say so and how the two plans differ, ``own_grid`` their
-    figures).
+    a large scenario is otherwise analysed in 14-day steps, and the result's first notes say
+    so and what its own grid must go short of whatever the plan does, beside the coarser
+    uncut plan: ``own_grid``, an :class:`OwnGrid`).
     ``window`` may also be given as two dates (or ISO dates, YYYY-MM-DD).
 
     Raises

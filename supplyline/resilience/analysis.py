@@ -3,6 +3,7 @@ place, and the worst k cuts (exact on the aggregated network, confirmed on the f
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import time
@@ -44,8 +45,8 @@ from supplyline.units import fmt, words_and
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["ANALYSIS_MAX_COLUMNS", "COARSE_STEP_DAYS", "EXACT_MAX_K", "Resilience", "WorstSet",
-           "analyse", "analysis_grid", "parse_window"]
+__all__ = ["ANALYSIS_MAX_COLUMNS", "COARSE_STEP_DAYS", "EXACT_MAX_K", "OwnGrid", "PlanShort",
+           "Resilience", "WorstSet", "analyse", "analysis_grid", "parse_window"]
 
 #: Up to this k the worst cuts are found exactly (the MIP); above it, greedily.
 EXACT_MAX_K = 3
@@ -98,8 +99,8 @@ class Resilience:
     allocation: Allocation | None = None  # protection against the expected threats
     simulated: list[Checked] = field(default_factory=list)  # uncut first, then the top cuts
     #: the uncut plan on the scenario's own grid, where the analysis took a coarser one
-    #: (:func:`analysis_grid`): what ``supplyline plan`` shows (see :func:`own_grid`)
-    own_grid: dict[str, Any] | None = None
+    #: (:func:`analysis_grid`): what ``supplyline plan`` shows (:class:`OwnGrid`)
+    own_grid: OwnGrid | None = None
 
     def to_dict(self) -> dict[str, Any]:
         def impact(i: Impact) -> dict[str, Any]:
@@ -154,7 +155,7 @@ class Resilience:
             "worst": [worst(w) for w in self.worst],
             "defence": defence,
             "simulated": [c.to_dict() for c in self.simulated],
-            "own_grid": self.own_grid,
+            "own_grid": None if self.own_grid is None else self.own_grid.to_dict(),
             "protection": None if self.allocation is None else {
                 "picks": [{"kind": k, "route": r, "objective": o, "shortfall_t": t}
                           for k, r, o, t in self.allocation.picks],
@@ -242,71 +243,108 @@ def analysis_grid(scenario: Scenario, step_days: int | None = None,
 
 
 
-def _short_days(plan: Plan) -> dict[str, Any]:
-    """A plan's shortfall, the days it falls on and the first and last of them, and its
-    labour-days and grid, for comparing two grids (:func:`own_grid`)."""
-    from supplyline.plan.result import is_short
+@dataclass(frozen=True)
+class PlanShort:
+    """A plan's shortfall on its grid, for comparing two grids (:class:`OwnGrid`): its grid
+    in words, the tonnes short, the days it falls on, the first and last of them, and its
+    labour-days."""
 
-    k = plan.kpis()
-    short = np.nonzero(np.asarray(is_short(plan.demand_kg - plan.consumed_kg,
-                                           plan.demand_kg)).any(axis=(0, 1)))[0]
-    last = None
-    if short.size:
-        end = int(plan.step_start[short[-1]] + plan.step_length[short[-1]]) - 1
-        last = str(plan.network.start_date + dt.timedelta(days=end))
-    return {"grid": plan.steps_description() or "planned day by day",
-            "shortfall_t": float(k["shortfall_t"]), "shortfall_days": int(k["shortfall_days"]),
-            "first_short": plan.date_of(int(short[0])) if short.size else None,
-            "last_short": last, "labour_days": float(k["labour_days"])}
+    grid: str
+    shortfall_t: float
+    shortfall_days: int
+    first_short: str | None
+    last_short: str | None
+    labour_days: float
 
+    @classmethod
+    def of(cls, plan: Plan) -> PlanShort:
+        from supplyline.plan.result import is_short
 
-def own_grid(own: Network, analysed: Plan) -> dict[str, Any]:
-    """What the scenario's own grid (``own``, that of ``supplyline plan``) must go short of
-    whatever the plan does (:func:`supplyline.plan.reach.unavoidable_short`, the bound
-    ``supplyline check`` says: demand before its good can first arrive), beside the uncut
-    plan the analysis measures the cuts against (``analysed``), and in words what the
-    coarser grid changes (``words``). A bound, not a second plan: planning the built-in
-    scenario on its own grid took 50 s, as long as the rest of the analysis."""
-    from supplyline.plan.reach import unavoidable_short
-    from supplyline.plan.result import steps_words
+        k = plan.kpis()
+        short = np.nonzero(np.asarray(is_short(plan.demand_kg - plan.consumed_kg,
+                                               plan.demand_kg)).any(axis=(0, 1)))[0]
+        last = None
+        if short.size:
+            end = int(plan.step_start[short[-1]] + plan.step_length[short[-1]]) - 1
+            last = str(plan.network.start_date + dt.timedelta(days=end))
+        return cls(plan.steps_description() or "planned day by day",
+                   float(k["shortfall_t"]), int(k["shortfall_days"]),
+                   plan.date_of(int(short[0])) if short.size else None, last,
+                   float(k["labour_days"]))
 
-    shorts = unavoidable_short(own)
-    b = _short_days(analysed)
-    at_least = sum(x.kg for x in shorts) / 1000.0
-    until = None
-    if shorts:
-        last = max(int(own.step_start[x.arrives]) if x.arrives < own.steps else own.days
-                   for x in shorts) - 1
-        until = str(own.start_date + dt.timedelta(days=last))
-    goods = sorted({own.commodity_ids[own.goods[x.good]] for x in shorts})
-    a = {"grid": steps_words(own) or "planned day by day", "at_least_short_t": at_least,
-         "until": until, "goods": goods}
-
-    def said(f: dict[str, Any]) -> str:
-        if f["shortfall_days"] == 0:
-            return f"meets the whole demand ({_t(f['shortfall_t'])} t short)"
-        days = "1 day" if f["shortfall_days"] == 1 else f"{f['shortfall_days']:,} days"
-        return (f"leaves {_t(f['shortfall_t'])} t short on {days} (from {f['first_short']} "
-                f"to {f['last_short']})")
-
-    words = f"the uncut plan {b['grid'].removeprefix('planned ')} {said(b)}; "
-    if shorts:
-        words += (f"on the scenario's own grid ({a['grid']}), as `supplyline plan` makes it, "
-                  f"at least {_t(at_least)} t must go short whatever the plan does, until "
-                  f"{until}, before {words_and(goods)} can first reach the fronts "
-                  "(`supplyline check` says so)")
-        if b["shortfall_t"] < at_least - 0.005:
-            words += (": a shortfall of a few days within a longer step is evened out over "
-                      "the step and not seen here, and every cut is measured against the "
-                      "coarser plan")
-        else:
-            words += ": every cut is measured against the coarser plan"
-    else:
-        words += (f"on the scenario's own grid ({a['grid']}) nothing must go short before "
-                  "it can arrive; every cut is measured against the coarser plan")
-    return {"own": a, "analysed": b, "words": words}
+    def said(self) -> str:
+        """Its shortfall in words ("leaves 4.7 t short on 13 days (from … to …)")."""
+        if self.shortfall_days == 0:
+            return f"meets the whole demand ({_t(self.shortfall_t)} t short)"
+        days = "1 day" if self.shortfall_days == 1 else f"{self.shortfall_days:,} days"
+        return (f"leaves {_t(self.shortfall_t)} t short on {days} (from {self.first_short} "
+                f"to {self.last_short})")
 
 
+@dataclass(frozen=True)
+class OwnGrid:
+    """What the scenario's own grid (that of ``supplyline plan``) must go short of whatever
+    the plan does (:func:`supplyline.plan.reach.unavoidable_short`, the bound ``supplyline
+    check`` says: demand before its good can first arrive): at least ``at_least_short_t``
+    tonnes, until ``until``, of ``goods``; beside the uncut plan the analysis measures the
+    cuts against, on its coarser grid (``analysed``). A bound, not a second plan: planning
+    the built-in scenario on its own grid took 50 s, as long as the rest of the analysis."""
+
+    grid: str
+    at_least_short_t: float
+    until: str | None
+    goods: tuple[str, ...]
+    analysed: PlanShort
+
+    @classmethod
+    def of(cls, own: Network, analysed: Plan) -> OwnGrid:
+        from supplyline.plan.reach import unavoidable_short
+        from supplyline.plan.result import steps_words
+
+        shorts = unavoidable_short(own)
+        until = None
+        if shorts:
+            last = max(int(own.step_start[x.arrives]) if x.arrives < own.steps else own.days
+                       for x in shorts) - 1
+            until = str(own.start_date + dt.timedelta(days=last))
+        return cls(steps_words(own) or "planned day by day",
+                   sum(x.kg for x in shorts) / 1000.0, until,
+                   tuple(sorted({own.commodity_ids[own.goods[x.good]] for x in shorts})),
+                   PlanShort.of(analysed))
+
+    def note(self) -> str:
+        """The result's first note: the uncut plan, and what the coarser grid changes."""
+        b = self.analysed
+        words = f"the uncut plan {b.grid.removeprefix('planned ')} {b.said()}; "
+        if self.until is None:
+            return words + (f"on the scenario's own grid ({self.grid}) nothing must go short "
+                            "before it can arrive; every cut is measured against the coarser "
+                            "plan")
+        words += (f"on the scenario's own grid ({self.grid}), as `supplyline plan` makes it, "
+                  f"at least {_t(self.at_least_short_t)} t must go short whatever the plan "
+                  f"does, until {self.until}, before {words_and(list(self.goods))} can first "
+                  "reach the fronts (`supplyline check` says so)")
+        if b.shortfall_t < self.at_least_short_t - 0.005:
+            return words + (": a shortfall of a few days within a longer step is evened out "
+                            "over the step and not seen here, and every cut is measured "
+                            "against the coarser plan")
+        return words + ": every cut is measured against the coarser plan"
+
+    def headline(self) -> str:
+        """The uncut plan's shortfall in one line, and what the own grid must go short of
+        (what ``supplyline plan`` shows), as the report and the terminal head the ranking."""
+        words = (f"Uncut plan, {self.analysed.grid.removeprefix('planned ')}: "
+                 f"{_t(self.analysed.shortfall_t)} t short")
+        if self.until is None:
+            return words + "."
+        return (f"{words}; on the scenario's own grid ({self.grid.removeprefix('planned ')}), "
+                f"as `supplyline plan` makes it, at least {_t(self.at_least_short_t)} t short "
+                f"until {self.until} (see the first notes).")
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"own": {"grid": self.grid, "at_least_short_t": self.at_least_short_t,
+                        "until": self.until, "goods": list(self.goods)},
+                "analysed": dataclasses.asdict(self.analysed)}
 
 
 def _t(x: float) -> str:
@@ -343,7 +381,7 @@ def analyse(
     ranking with that many Monte Carlo runs each (:mod:`supplyline.resilience.confirm`).
     ``own``: the scenario on its own grid, where ``net`` is a coarser one
     (:func:`analysis_grid`): the result says what that grid must go short of whatever the
-    plan does, beside the coarser uncut plan (:func:`own_grid`, the first of the notes).
+    plan does, beside the coarser uncut plan (:class:`OwnGrid`, the first of the notes).
     """
     if worst_of not in ("all", "routes"):
         raise ValueError(f"worst_of must be 'all' or 'routes', got {worst_of!r}")
@@ -370,7 +408,7 @@ def analyse(
     base_x = out.x
     assert base_x is not None
     step("uncut plan")
-    compared = None if own is None else own_grid(own, uncut)
+    compared = None if own is None else OwnGrid.of(own, uncut)
     ranking = n_minus_1(session, base, base_x, routes, places, window, progress=step,
                         jobs=jobs)
     agg = aggregate(net)
@@ -421,7 +459,7 @@ def analyse(
                 tuple(f"{k} on {r}" for k, r in picks), plan, simulate_runs, seed,
                 tuple(f"protected: {k} on {name}" for (k, _), name
                       in zip(picks, called(net, [r for _, r in picks]), strict=True))))
-    notes = [] if compared is None else [compared["words"]]
+    notes = [] if compared is None else [compared.note()]
     notes.append(
         "a cut is known to the plan in advance: the plan is made around it (stocks moved "
         "ahead, other routes used), as a planner who expects it would")
@@ -437,7 +475,6 @@ def analyse(
     return Resilience(net.scenario.name, window, dates, base, ranking, worst,
                       time.perf_counter() - started, session.solves, notes, worst_of, uncut,
                       defence, checked, allocation, simulated,
-                      None if compared is None else {k: v for k, v in compared.items()
-                                                     if k != "words"})
+                      compared)
 
 

@@ -168,9 +168,8 @@ def test_a_coarser_grid_is_compared_with_the_scenarios_own(
     own = sl.plan(tiny).kpis()
     assert own["shortfall_t"] >= must - 1e-6
     assert res.own_grid is not None
-    assert res.own_grid["own"]["at_least_short_t"] == pytest.approx(must)
-    assert res.own_grid["analysed"]["shortfall_t"] == pytest.approx(res.base.shortfall_t,
-                                                                    abs=1e-9)
+    assert res.own_grid.at_least_short_t == pytest.approx(must)
+    assert res.own_grid.analysed.shortfall_t == pytest.approx(res.base.shortfall_t, abs=1e-9)
     assert res.notes[0].startswith("the analysis plans in 5-day steps")
     assert ("on the scenario's own grid (planned day by day), as `supplyline plan` makes it, "
             f"at least {must:.3g} t must go short whatever the plan does, until ") in res.notes[1]
@@ -178,7 +177,7 @@ def test_a_coarser_grid_is_compared_with_the_scenarios_own(
     assert text.startswith(f"Uncut plan, in 5-day steps: {res.base.shortfall_t:.3g} t short; "
                            "on the scenario's own grid (day by day), as `supplyline plan` "
                            f"makes it, at least {must:.3g} t short until ")
-    until = res.own_grid["own"]["until"]
+    until = res.own_grid.until
     assert res.to_dict()["own_grid"]["own"]["until"] == until
     assert res.plan is not None
     section = resilience_section(res.plan, ReportContext(results={"resilience": res}))
