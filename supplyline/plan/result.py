@@ -86,6 +86,14 @@ def whole_units(count: FloatArray | float, carrying_kg: FloatArray | float | Non
     return np.asarray(whole, dtype=float)
 
 
+def main_goods(demand_kg: FloatArray, fronts: IntArray) -> IntArray:
+    """Each front's main good [F] (index among the goods of ``demand_kg`` [P, G, S]): the one
+    most of its demand over the horizon is. The simulation charts its reserve beside that of
+    the good that runs out first."""
+    demand = np.asarray(demand_kg)[np.asarray(fronts, dtype=np.int64)].sum(axis=2)  # [F, G]
+    return np.asarray(demand.argmax(axis=1) if demand.size else np.zeros(0), dtype=np.int64)
+
+
 def _take(x: FloatArray, index: IntArray) -> FloatArray:
     """Values of the columns in ``index`` (0 where the index is -1)."""
     out = np.where(index >= 0, x[np.maximum(index, 0)], 0.0)

@@ -21,7 +21,7 @@ from rich.console import Console
 from supplyline.plan.result import SHORT_MIN_KG, SHORT_SHARE
 from supplyline.report import svg
 from supplyline.report.export import PARQUET_MISSING, parquet_available, write_table
-from supplyline.report.facts import commodity_name, mode_name
+from supplyline.report.facts import commodity_name, mode_name, stock_days
 from supplyline.report.inert import inert
 from supplyline.report.safe_write import output_files
 from supplyline.report.svg import Series, fmt
@@ -254,11 +254,11 @@ def _first_out_words(plan: Plan, result: Simulation, i: int, median: Any) -> str
         low, high = float(np.min(median[has])), float(np.max(median[has]))
         return (f"Counted by the good that runs out first, the median run holds "
                 f"{fmt(low)} to {fmt(high)} days.")
-    daily = plan.demand_kg[f] / plan.step_length[None, :]  # [G, S]
-    wanted = daily > 0
-    held = np.where(wanted, plan.stock_kg[f] / np.where(wanted, daily, 1.0), np.inf)
-    none = [short_label(commodity_name(plan, g)).lower() for g in range(held.shape[0])
-            if wanted[g].any() and np.mean(held[g][wanted[g]] < DAYS_RESOLUTION) >= 0.5]
+    # The plan's own days of supply there (those of the report's stock chart).
+    none = [short_label(commodity_name(plan, line.good)).lower()
+            for line in stock_days(plan) if line.front == f
+            for held in [line.days_of_supply[~np.isnan(line.days_of_supply)]]
+            if np.mean(held < DAYS_RESOLUTION) >= 0.5]
     why = ""
     if none:
         why = (f": the plan itself keeps no stock of {words_and(none)} there at most steps' "

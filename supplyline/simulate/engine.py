@@ -33,7 +33,7 @@ import scipy.sparse
 
 from supplyline.accounting import way_back_arcs
 from supplyline.network import Network
-from supplyline.plan.result import Plan
+from supplyline.plan.result import Plan, main_goods
 from supplyline.plan.start import damage_factor, start_from
 from supplyline.simulate.policy import rounding, share
 from supplyline.simulate.threats import ThreatSampler
@@ -592,11 +592,7 @@ class _Device:
         self.fronts = xp.asarray(c.fronts)
         self.front_daily = steps_first(c.front_daily)[..., None]  # [S, F, G, 1]
         self.front_has_demand = self.front_daily > 0
-        # Each front's main good: the one most of its demand over the horizon is (its
-        # reserve is charted beside that of the good that runs out first).
-        front_demand = np.asarray(c.demand)[np.asarray(c.fronts)].sum(axis=2)  # [F, G]
-        self.front_main = xp.asarray(front_demand.argmax(axis=1) if front_demand.size
-                                     else np.zeros(0, np.int64))
+        self.front_main = xp.asarray(main_goods(np.asarray(c.demand), np.asarray(c.fronts)))
         self.front_rows = xp.arange(int(np.asarray(c.fronts).size))
         # The loads the plan sends on each (leg, good) pair over the horizon [C, 1], and
         # the units it has waiting at its end [P, M, 1]: what the runs measure against.

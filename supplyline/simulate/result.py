@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from numpy.typing import NDArray
 
-from supplyline.plan.result import SHORT_SHARE, Plan, is_short
+from supplyline.plan.result import SHORT_SHARE, Plan, is_short, main_goods
 from supplyline.units import words_and
 
 if TYPE_CHECKING:
@@ -126,11 +126,9 @@ class Simulation:
         return np.asarray(self.short_any_count / self.runs, dtype=float)
 
     def main_goods(self) -> NDArray[np.int64]:
-        """Each front's main good [F] (index among the plan's goods): the one most of its
-        demand over the horizon is."""
-        demand = self.plan.demand_kg[self.fronts].sum(axis=2)  # [F, G]
-        return np.asarray(demand.argmax(axis=1) if demand.size else np.zeros(0),
-                          dtype=np.int64)
+        """Each front's main good [F] (index among the plan's goods;
+        :func:`~supplyline.plan.result.main_goods`)."""
+        return main_goods(self.plan.demand_kg, self.fronts)
 
     def reserve_fan(self, main: bool = False) -> FloatArray:
         """Days of reserve at each front by step, percentiles :data:`FAN` [5, F, S] (NaN on

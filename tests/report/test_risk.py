@@ -103,3 +103,28 @@ def test_a_reserve_of_crumbs_does_not_set_the_fan_s_scale(
     ticks = [t.text or "" for t in ET.fromstring(svg.group(0)).iter("text")
              if t.get("text-anchor") == "end"]
     assert not any("e-4" in t for t in ticks) and "1" in ticks
+
+
+def test_a_front_that_holds_nothing_says_which_goods_the_plan_keeps_none_of(
+        simulation: sl.Simulation) -> None:
+    """Where the median run holds nothing, the words name the goods the plan itself keeps
+    less than a hundredth of a day of at most steps' ends there (the stock chart's days)."""
+    import dataclasses
+
+    from supplyline.report.risk import _first_out_words
+
+    plan = simulation.plan
+    f = int(simulation.fronts[0])
+    nothing = np.zeros(plan.steps)
+    kept = _first_out_words(plan, simulation, 0, nothing)
+    assert kept.startswith("Counted by the good that runs out first, the median run holds "
+                           "nothing on every step")
+    bare = plan.stock_kg.copy()
+    bare[f] = 0.0
+    none = _first_out_words(dataclasses.replace(plan, stock_kg=bare), simulation, 0, nothing)
+    assert none.endswith("every step: the plan itself keeps no stock of rice there at most "
+                         "steps' ends (it brings them just in time).")
+    full = plan.stock_kg.copy()
+    full[f] = 1e9
+    held = _first_out_words(dataclasses.replace(plan, stock_kg=full), simulation, 0, nothing)
+    assert held.endswith("holds nothing on every step.")
