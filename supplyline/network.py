@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import TypeVar
 
@@ -230,10 +232,14 @@ class Network:
         """Place ``p`` as a sentence names it: its display name up to a parenthesis,
         semicolon or comma ("Son La villages"; :func:`~supplyline.units.short_label`), with
         its id in brackets where another place's would read the same."""
-        label = short_label(self.place_name(p), 200)
-        same = sum(short_label(self.place_name(q), 200) == label
-                   for q in range(self.n_places))
-        return label if same == 1 else f"{label} [{self.place_ids[p]}]"
+        return self._place_labels[p]
+
+    @functools.cached_property
+    def _place_labels(self) -> list[str]:
+        short = [short_label(self.place_name(p), 200) for p in range(self.n_places)]
+        seen = Counter(short)
+        return [label if seen[label] == 1 else f"{label} [{pid}]"
+                for label, pid in zip(short, self.place_ids, strict=True)]
 
     @property
     def n_places(self) -> int:
