@@ -80,6 +80,9 @@ def test_a_pledge_beyond_what_the_locality_can_give_is_written_with_a_warning(
                                   "2024-11-09, this entry's 5,000 kg included; the scenario "
                                   "says it can give at most 10,000 kg by then (its stores and "
                                   "what it grows, less what its people keep)")]
+    # Cancelled, it counts no more.
+    books.append(entry("cancel", date=day(SC, 1), corrects=later.id, reason="twice"), "c")
+    assert books.append(pledge(3000, by=8), "commune").warnings == ()
     # What was pledged is not what was given: a contribution is warned of on its own.
     assert books.append(rice(9000), "commune").warnings == ()
 
