@@ -455,7 +455,7 @@ def idle_carriers(plan: Plan, least_share: float = 0.05) -> list[IdleCarriers]:
         names = [short_label(mode_name(net, k), 200).lower() for k in carriers[:2]]
         who = words_and(names)
         served = words_and([f"{needed[k]:,.0f} {name}"
-                            for k, name in zip(carriers, names, strict=False)])
+                            for k, name in zip(carriers[:2], names, strict=True)])
         # Said with how many routes: each figure is over the idle mode's own routes, so the
         # same mode's figure differs from one sentence to the next.
         where = ("the one route" if len(used_routes) == 1

@@ -373,6 +373,38 @@ def test_entries_written_before_warnings_were_kept_say_none(url: str,
     books.close()
 
 
+def test_the_warnings_column_is_taken_away_again_by_a_downgrade(url: str,
+                                                               tutorial: sl.Scenario) -> None:
+    """Revision 0005 undone on books that hold entries and their movements (on SQLite a copy
+    of the table would break the movements' foreign keys), and done again: the entries
+    stand, without the warnings they were written with."""
+    from alembic import command
+    from alembic.config import Config
+    from sqlalchemy import inspect
+
+    from supplyline.ops.books import _engine, _migrations, database_url
+
+    books = open_books(url, tutorial)
+    warned = books.append(entry("contribution", date=day(tutorial, 1), locality="high-village",
+                                good="rice", kg=500_000, at="ridge-depot"), "c")
+    assert warned.warnings != ()
+    books.close()
+    engine = _engine(database_url(url))
+    config = Config()
+    config.set_main_option("script_location", _migrations())
+    with engine.connect() as conn:
+        config.attributes["connection"] = conn
+        command.downgrade(config, "0004")
+        conn.commit()
+        assert "warnings" not in {c["name"] for c in inspect(conn).get_columns("entry")}
+    engine.dispose()
+    books = open_books(url, tutorial)
+    (again,) = books.entries()
+    assert (again.id, again.warnings) == (warned.id, ())
+    assert books.balances()[("ridge-depot", "rice")] == 500_000
+    books.close()
+
+
 def test_a_convoy_names_its_route_where_several_join_its_ends(tmp_path: Path,
                                                               tutorial: sl.Scenario) -> None:
     """A second, longer track beside the ridge road: a convoy must say which it takes; its

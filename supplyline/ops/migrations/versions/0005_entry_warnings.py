@@ -22,5 +22,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("entry") as batch:
+    # ALTER TABLE … DROP COLUMN in place: a copy of the table would drop the old one, which
+    # the movements' foreign keys forbid on SQLite.
+    with op.batch_alter_table("entry", recreate="never") as batch:
         batch.drop_column("warnings")
