@@ -5,15 +5,41 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import inspect, select
+from sqlalchemy import Connection, Engine, inspect, select
 
 import supplyline as sl
 from supplyline.ops import Books, BooksError, EntryError, open_books
 from tests.ops.conftest import day, entry
+
+
+@contextmanager
+def migrated(url: str, revision: str, down: bool = False
+             ) -> Iterator[tuple[Engine, Connection]]:
+    """The books at ``url`` migrated up (``down``: down) to ``revision``: the engine, and a
+    connection on it whose work is committed when the block ends; the engine's pool is
+    emptied after it (the engine stays usable)."""
+    from alembic import command
+    from alembic.config import Config
+
+    from supplyline.ops.books import _engine, _migrations, database_url
+
+    engine = _engine(database_url(url))
+    config = Config()
+    config.set_main_option("script_location", _migrations())
+    try:
+        with engine.connect() as conn:
+            config.attributes["connection"] = conn
+            (command.downgrade if down else command.upgrade)(config, revision)
+            yield engine, conn
+            conn.commit()
+    finally:
+        engine.dispose()
 
 
 def refused(books: Books, data: dict[str, Any] | list[dict[str, Any]], field: str,
@@ -249,16 +275,11 @@ def test_the_daily_sums_are_filled_from_books_kept_before_them(url: str,
     """Books at the first revision, upgraded: the daily sums are made from the movements
     (a correction's undoing in the books of the entry it undoes), and what convoys carried
     and lost from their entries."""
-    from alembic import command
-    from alembic.config import Config
     from sqlalchemy import insert
 
     from supplyline.ops import tables as t
-    from supplyline.ops.books import _engine, _migrations, _now, database_url
+    from supplyline.ops.books import _now
 
-    engine = _engine(database_url(url))
-    config = Config()
-    config.set_main_option("script_location", _migrations())
     day2 = dt.date(2024, 11, 2)
 
     def written(i: int, kind: str, place: str, corrects: int | None, **data: Any) -> Any:
@@ -267,9 +288,7 @@ def test_the_daily_sums_are_filled_from_books_kept_before_them(url: str,
         return {"id": i, "kind": kind, "date": day2, "place": place, "corrects": corrects,
                 "payload": json.dumps(payload), "author": "a", "written_at": _now()}
 
-    with engine.connect() as conn:
-        config.attributes["connection"] = conn
-        command.upgrade(config, "0001")
+    with migrated(url, "0001") as (_, conn):
         conn.execute(insert(t.entry), [
             written(1, "contribution", "high-village", None, locality="high-village",
                     good="rice", kg=100.0, at="ridge-depot"),
@@ -287,8 +306,6 @@ def test_the_daily_sums_are_filled_from_books_kept_before_them(url: str,
              "delta": x, "own": own}
             for e, x, own in ((1, 100.0, True), (2, -100.0, False), (2, 70.0, True),
                               (3, -20.0, True), (4, 20.0, False), (4, -15.0, True))])
-        conn.commit()
-    engine.dispose()
     books = open_books(url, tutorial)
     with books.reading() as conn:
         rows = {(r.item, r.source, r.delta) for r in conn.execute(select(t.daily))}
@@ -304,22 +321,12 @@ def test_the_daily_sums_are_filled_from_books_kept_before_them(url: str,
 def test_what_was_lost_is_not_counted_twice_by_the_migration(url: str,
                                                              tutorial: sl.Scenario) -> None:
     """A receipt written at revision 0002 kept its losses already: 0003 adds none."""
-    from alembic import command
-    from alembic.config import Config
-
     from supplyline.ops import tables as t
-    from supplyline.ops.books import Books, _engine, _migrations, database_url
 
-    engine = _engine(database_url(url))
-    config = Config()
-    config.set_main_option("script_location", _migrations())
-    with engine.connect() as conn:
-        config.attributes["connection"] = conn
-        command.upgrade(config, "0002")
+    with migrated(url, "0002") as (engine, conn):
         # Today's writer keeps each entry's warnings, a column of revision 0005: there for
         # the early writing, and taken away again before the books are migrated.
         conn.exec_driver_sql("ALTER TABLE entry ADD COLUMN warnings TEXT NOT NULL DEFAULT '[]'")
-        conn.commit()
     early = Books(engine, tutorial)  # the writing of revision 0002 (lost:, no sent:)
     give(early, tutorial, 100)
     porters(early, tutorial, 10)
@@ -346,27 +353,18 @@ def test_what_was_lost_is_not_counted_twice_by_the_migration(url: str,
 def test_entries_written_before_warnings_were_kept_say_none(url: str,
                                                           tutorial: sl.Scenario) -> None:
     """Books of revision 0004 migrated to 0005: their entries read back without warnings."""
-    from alembic import command
-    from alembic.config import Config
     from sqlalchemy import insert
 
     from supplyline.ops import tables as t
-    from supplyline.ops.books import _engine, _migrations, _now, database_url
+    from supplyline.ops.books import _now
 
-    engine = _engine(database_url(url))
-    config = Config()
-    config.set_main_option("script_location", _migrations())
     payload = {"kind": "pledge", "date": "2024-11-02", "note": "", "corrects": None,
                "locality": "high-village", "good": "rice", "kg": 500_000.0,
                "by": "2024-11-03"}
-    with engine.connect() as conn:
-        config.attributes["connection"] = conn
-        command.upgrade(config, "0004")
+    with migrated(url, "0004") as (_, conn):
         conn.execute(insert(t.entry).values(
             id=1, kind="pledge", date=dt.date(2024, 11, 2), place="high-village",
             payload=json.dumps(payload), author="a", written_at=_now()))
-        conn.commit()
-    engine.dispose()
     books = open_books(url, tutorial)
     (old,) = books.entries()
     assert (old.id, old.kind, old.warnings) == (1, "pledge", ())
@@ -378,26 +376,13 @@ def test_the_warnings_column_is_taken_away_again_by_a_downgrade(url: str,
     """Revision 0005 undone on books that hold entries and their movements (on SQLite a copy
     of the table would break the movements' foreign keys), and done again: the entries
     stand, without the warnings they were written with."""
-    from alembic import command
-    from alembic.config import Config
-    from sqlalchemy import inspect
-
-    from supplyline.ops.books import _engine, _migrations, database_url
-
     books = open_books(url, tutorial)
     warned = books.append(entry("contribution", date=day(tutorial, 1), locality="high-village",
                                 good="rice", kg=500_000, at="ridge-depot"), "c")
     assert warned.warnings != ()
     books.close()
-    engine = _engine(database_url(url))
-    config = Config()
-    config.set_main_option("script_location", _migrations())
-    with engine.connect() as conn:
-        config.attributes["connection"] = conn
-        command.downgrade(config, "0004")
-        conn.commit()
+    with migrated(url, "0004", down=True) as (_, conn):
         assert "warnings" not in {c["name"] for c in inspect(conn).get_columns("entry")}
-    engine.dispose()
     books = open_books(url, tutorial)
     (again,) = books.entries()
     assert (again.id, again.warnings) == (warned.id, ())
