@@ -1374,8 +1374,7 @@ def _sweep_words(result: Any, done: int) -> str:
             f"worker{'s' * (result.workers != 1)}")
 
 
-def _print_sweep(variants: Sequence[Any], records: dict[int, dict[str, Any]],
-                 labels: dict[int, str] | None = None) -> None:
+def _print_sweep(variants: Sequence[Any], records: dict[int, dict[str, Any]]) -> None:
     """One row per variant: its values and its headline figures. Where that is too wide for
     the terminal (two varied paths, or the simulation's figures, at 80 columns), the values
     are one table and the figures another, each row under the variant's number; and where
@@ -1405,8 +1404,7 @@ def _print_sweep(variants: Sequence[Any], records: dict[int, dict[str, Any]],
             if simulated:
                 figures[4:] = [f"{record['sim_p_any_shortfall']:.2f}",
                                f"{record['sim_shortfall_t']:,.1f}"]
-        name = (labels[v.index] if labels is not None else f"#{v.index}").lstrip("#")
-        rows.append((name, [str(v.settings[p]) for p in paths], short_label(v), figures))
+        rows.append((str(v.index), [str(v.settings[p]) for p in paths], short_label(v), figures))
     legend = ("P(short): share of the simulations with a shortfall; sim. short t: their "
               "mean shortfall" if simulated else "")
     whole = FitTable("Variants", number, *valued, *figured, caption=legend)

@@ -147,8 +147,7 @@ def test_an_interrupted_sweep_lists_only_what_ran(monkeypatch: pytest.MonkeyPatc
               "labour_days": 1636.0}
     console = Console(file=io.StringIO(), width=80, record=True)
     monkeypatch.setattr(cli, "stdout", console)
-    cli._print_sweep(variants, {0: record, 2: {**record, "status": "failed"}},
-                     {v.index: f"#{v.index}" for v in variants})
+    cli._print_sweep(variants, {0: record, 2: {**record, "status": "failed"}})
     text = console.export_text()
     assert "not run" not in text and "failed" in text
     rows = [line.split()[0] for line in text.splitlines() if line[:1].isdigit()]
@@ -186,7 +185,7 @@ def test_the_table_of_variants_fits_80_columns(options: list[str], simulated: bo
     records[1] = {"status": "failed"}
     console = Console(file=io.StringIO(), width=80, record=True)
     monkeypatch.setattr(cli, "stdout", console)
-    cli._print_sweep(variants, records, {v.index: f"#{v.index}" for v in variants})
+    cli._print_sweep(variants, records)
     lines = console.export_text().splitlines()
     assert max(len(line) for line in lines) <= 80, "\n".join(lines)
     assert not any(line.lstrip().startswith("•") for line in lines), "\n".join(lines)
