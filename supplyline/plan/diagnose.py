@@ -58,6 +58,7 @@ class Limit:
     rows: list[int] = field(default_factory=list)
     columns: list[int] = field(default_factory=list)  # columns whose upper bound binds
     score: float = 0.0
+    places: tuple[str, ...] = ()  # ids of the places the text names, in its order
 
 
 def _at_bound(value: float, bound: float) -> bool:
@@ -86,9 +87,9 @@ def candidates(lp: LinearProgram, sol: Solution, until_step: int | None = None
     activity = lp.assembled.matrix @ sol.x
     found: dict[str, Limit] = {}
 
-    def add(text: str, score: float, rows: tuple[int, ...] = (), cols: tuple[int, ...] = ()
-            ) -> None:
-        limit = found.setdefault(text, Limit(text))
+    def add(text: str, score: float, rows: tuple[int, ...] = (), cols: tuple[int, ...] = (),
+            places: tuple[str, ...] = ()) -> None:
+        limit = found.setdefault(text, Limit(text, places=places))
         limit.rows += rows
         limit.columns += cols
         limit.score += score
@@ -106,9 +107,9 @@ def candidates(lp: LinearProgram, sol: Solution, until_step: int | None = None
             if not (_at_bound(activity[row], a.row_upper[row])
                     or _at_bound(activity[row], a.row_lower[row])):
                 continue
-            text = _row_words(lp, block.family, block.keys[i])
-            if text is not None:
-                add(text, float(duals[i]), rows=(row,))
+            said = _row_words(lp, block.family, block.keys[i])
+            if said is not None:
+                add(said[0], float(duals[i]), rows=(row,), places=said[1])
     v = lp.variables
     # Food taken down to what the people must keep: 'given' at its upper bound. Relaxing it
     # relaxes the locality's fairness row too, which bounds its giving by the same amount
@@ -128,7 +129,8 @@ def candidates(lp: LinearProgram, sol: Solution, until_step: int | None = None
                              if c >= 0 and _at_bound(sol.x[c], v.upper[c]))
                 add(f"{net.place_label(p)} gives all the {cid} it can above subsistence "
                     f"({v.upper[col] / 1000:,.1f} t)", threshold, cols=held,
-                    rows=(fair[int(p)],) if int(p) in fair else ())
+                    rows=(fair[int(p)],) if int(p) in fair else (),
+                    places=(net.place_ids[p],))
     # Every unit a place owns in service on some step.
     for p, m in zip(*np.nonzero((v.in_service >= 0).any(axis=2)), strict=True):
         cols = v.in_service[p, m]
@@ -138,34 +140,37 @@ def candidates(lp: LinearProgram, sol: Solution, until_step: int | None = None
                 if np.isfinite(u) and u > 0 and _at_bound(sol.x[c], u)]
         if full:
             add(f"all {cap[0]:,.0f} {net.mode_ids[m]} units of {net.place_label(p)} in service",
-                threshold, cols=tuple(int(c) for c in cols))
+                threshold, cols=tuple(int(c) for c in cols), places=(net.place_ids[p],))
     return sorted(found.values(), key=lambda limit: -limit.score)
 
 
-def _row_words(lp: LinearProgram, family: str, keys: np.ndarray) -> str | None:
+def _row_words(lp: LinearProgram, family: str, keys: np.ndarray
+               ) -> tuple[str, tuple[str, ...]] | None:
+    """A binding row in words, and the ids of the places it names."""
     net = lp.net
     if family in ("route_movements", "route_tonnage"):
         a = int(keys[0])
         route = net.route_ids[net.arc_route[a]]
         what = "unit movements" if family == "route_movements" else "tonnage"
-        return (f"route {route} ({net.place_label(net.arc_from[a])} → "
-                f"{net.place_label(net.arc_to[a])}) at its {what} capacity")
-    if family == "handling":
-        return f"handling at {net.place_label(int(keys[0]))} at capacity"
-    if family == "arrivals":
-        return f"arrivals at {net.place_label(int(keys[0]))} at capacity"
-    if family == "labour_fairness":
+        ends = int(net.arc_from[a]), int(net.arc_to[a])
+        return (f"route {route} ({net.place_label(ends[0])} → {net.place_label(ends[1])}) at "
+                f"its {what} capacity", (net.place_ids[ends[0]], net.place_ids[ends[1]]))
+    if family in ("handling", "arrivals", "labour_fairness", "food_fairness"):
         p = int(keys[0])
-        return f"labour of {net.place_label(p)} exhausted ({net.labour_people[p]:,.0f} persons)"
-    if family == "food_fairness":
-        return f"fairness bound on what {net.place_label(int(keys[0]))} may give"
+        name = net.place_label(p)
+        text = {"handling": f"handling at {name} at capacity",
+                "arrivals": f"arrivals at {name} at capacity",
+                "labour_fairness": f"labour of {name} exhausted "
+                                   f"({net.labour_people[p]:,.0f} persons)",
+                "food_fairness": f"fairness bound on what {name} may give"}[family]
+        return text, (net.place_ids[p],)
     if family == "replay_given":
-        return "the replay's fixed mobilization"
+        return "the replay's fixed mobilization", ()
     if family == "replay_labour":
-        return "the replay's labour-days"
+        return "the replay's labour-days", ()
     if family == "replay_carriers":
         mode = net.mode_ids[lp.replay.carrier_caps[int(keys[0])][0]] if lp.replay else "?"
-        return f"the replay's number of {mode} units"
+        return f"the replay's number of {mode} units", ()
     return None
 
 
@@ -256,6 +261,7 @@ def explain_shortfall(lp: LinearProgram, sol: Solution, plan: Plan, limit: int =
     net = plan.network
     short = plan.demand_kg - plan.consumed_kg  # [P, G, S]
     binding: list[str] | None = None
+    binding_places: list[str] = []
     reach: dict[int, tuple[np.ndarray, np.ndarray]] = {}
     v, start = lp.variables, lp.start
     where = held(start.stock_in, start.giveable_kg[:, v.goods, :])
@@ -266,15 +272,22 @@ def explain_shortfall(lp: LinearProgram, sol: Solution, plan: Plan, limit: int =
         if p not in reach:
             reach[p] = earliest_arrival(v.legs, where, p)
         arrives = int(reach[p][0][g])
-        why = [out_of_reach(net, reach[p], where, p, g)] if steps[0] < arrives else []
+        why: list[str] = []
+        places: list[str] = []
+        if steps[0] < arrives:
+            why.append(out_of_reach(net, reach[p], where, p, g))
+            source = int(reach[p][1][g])
+            places += [net.place_ids[p]] + ([net.place_ids[source]] if source >= 0 else [])
         if steps[-1] >= arrives:  # short after it could arrive: the limits say why
             if binding is None:
                 limits, verified = binding_limits(lp, sol, limit, seconds)
                 binding = [found.text for found in limits]
+                binding_places = [pid for found in limits for pid in found.places]
                 if binding and not verified:
                     binding.append(UNVERIFIED if lp.n_columns > VERIFY_COLUMNS
                                    else UNFINISHED)
             why += binding
+            places += binding_places
         first = int(net.step_start[steps[0]])
         plan.findings.append(
             Finding(
@@ -284,5 +297,6 @@ def explain_shortfall(lp: LinearProgram, sol: Solution, plan: Plan, limit: int =
                 first_date=str(net.start_date + np.timedelta64(first, "D").item()),
                 shortfall_t=float(short[p, g].sum() / 1000.0),
                 binding=why,
+                places=list(dict.fromkeys(places)),
             )
         )

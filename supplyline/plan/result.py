@@ -110,6 +110,9 @@ class Finding:
     first_date: str
     shortfall_t: float
     binding: list[str]
+    #: ids of the places the binding sentences name (which the sentences name by name), in
+    #: their order, each once: what ``--vary`` paths and a scenario's references take
+    places: list[str] = field(default_factory=list)
 
 
 @dataclass

@@ -116,6 +116,7 @@ def test_shortfall_is_explained_by_exhausted_labour() -> None:
     people = (result.recruited_units.sum(axis=(1, 2))).sum()
     assert people == pytest.approx(10.0)  # 10 % of 100 people
     assert any("labour of v exhausted" in b for b in result.findings[0].binding)
+    assert "v" in result.findings[0].places
 
 
 def test_wounded_are_carried_back_within_the_limit() -> None:
@@ -267,6 +268,9 @@ def test_shortfall_is_explained_by_a_village_that_gives_all_it_can() -> None:
     assert finding.binding == [
         "no rice can reach front before 2 Jan 2020, the soonest any from v can arrive",
         "v gives all the rice it can above subsistence (15.5 t)"]
+    # The places the sentences name, by id (the sentences name them by name), each once.
+    assert finding.places == ["front", "v"]
+    assert result.kpis()["findings"][0]["places"] == ["front", "v"]
 
 
 def test_a_shortfall_before_anything_can_arrive_is_said_so() -> None:
@@ -284,6 +288,7 @@ def test_a_shortfall_before_anything_can_arrive_is_said_so() -> None:
     (why,) = salt.binding
     start, end = "no salt can reach front before ", ", the soonest any from w can arrive"
     assert why.startswith(start) and why.endswith(end)
+    assert salt.places == ["front", "w"]
     named = dt.datetime.strptime(why[len(start):-len(end)], "%d %b %Y").date()
     # The day named is the first on which the plan's salt arrives at the front.
     net = result.network
