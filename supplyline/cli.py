@@ -396,6 +396,7 @@ def check(scenario: ScenarioArg = None, json_output: JsonOption = False) -> None
                          "first_arrival": (str(net.start_date + dt.timedelta(
                              days=int(net.step_start[x.arrives])))
                              if x.arrives < net.steps else None),
+                         "from": net.place_ids[x.source] if x.source >= 0 else None,
                          "words": x.words} for x in short]})
         return
     stdout.print(inert(f"OK: {sc.title} — {_counts_line(summary)}"))

@@ -103,9 +103,10 @@ def test_check_says_what_goes_short_whatever_the_plan(tmp_path: Path) -> None:
             "goes short") in said
     answer = json.loads(runner.invoke(app, ["check", str(path), "--json"]).stdout)
     # Closed forms: 100 kg of rice a day for the 2 days before 3 Jan; salt for all 10 days.
-    assert [(x["commodity"], x["at_least_kg"], x["first_arrival"])
+    assert [(x["commodity"], x["at_least_kg"], x["first_arrival"], x["from"])
             for x in answer["short_whatever_the_plan"]] == [
-        ("rice", pytest.approx(200.0), "2020-01-03"), ("salt", pytest.approx(50.0), None)]
+        ("rice", pytest.approx(200.0), "2020-01-03", "v"),
+        ("salt", pytest.approx(50.0), None, None)]
     # And the plan goes short of as much (at least).
     plan = sl.plan(sc)
     by_good = {f.commodity: f.shortfall_t for f in plan.findings}

@@ -107,13 +107,15 @@ def out_of_reach(net: Network, reach: tuple[IntArray, IntArray], held: BoolArray
 class Unavoidable:
     """Demand that goes short whatever the plan does: at front ``place``, of goods slot
     ``good``, ``kg`` at least, on the days before the good can first arrive there, the
-    first of which is ``arrives`` (a step; the number of steps when it never can)."""
+    first of which is ``arrives`` (a step; the number of steps when it never can), from
+    ``source`` (a place; -1 when none can)."""
 
     place: int
     good: int
     kg: float
     arrives: int
     words: str  # why, and how much, in words
+    source: int = -1
 
 
 def unavoidable_short(net: Network) -> list[Unavoidable]:
@@ -136,7 +138,7 @@ def unavoidable_short(net: Network) -> list[Unavoidable]:
                 out.append(Unavoidable(
                     int(p), int(g), short, int(reach[0][g]),
                     f"{why}, so at least {fmt(short / 1000.0)} t of the "
-                    f"{net.commodity_ids[goods[g]]} it needs goes short"))
+                    f"{net.commodity_ids[goods[g]]} it needs goes short", int(reach[1][g])))
     return out
 
 
