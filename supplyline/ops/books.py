@@ -72,6 +72,7 @@ from supplyline.ops.entries import (
     RouteReport,
     Wounded,
     check_entry,
+    closed_under_convoys,
     dump_entry,
     given_beyond,
     labour_beyond,
@@ -636,6 +637,14 @@ class Books:
             reports = self._standing(conn, "route", ix.route_of(entry), group)
             found = over_closed_route(entry, [e for e in reports
                                               if isinstance(e, RouteReport)], ix)
+        elif isinstance(entry, RouteReport) and entry.route in ix.routes:
+            route = ix.routes[entry.route]
+            convoys = [e for end in dict.fromkeys((route.from_, route.to))
+                       for e in self._standing(conn, "dispatch", end, group)
+                       if isinstance(e, Dispatch) and ix.route_of(e) == entry.route]
+            standing = [e for e in self._standing(conn, "route", entry.route, group, entry)
+                        if isinstance(e, RouteReport)]
+            found = closed_under_convoys(entry, standing, convoys, ix)
         return [] if found is None else [found]
 
     def _standing(self, conn: Connection, kind: str, place: str, group: _Group,

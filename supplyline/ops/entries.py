@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Annotated, Any, Literal
@@ -31,6 +31,7 @@ from supplyline.network import giveable_kg, labour_pool
 from supplyline.scenario._yaml_lines import shown
 from supplyline.scenario.schema import Number, Route, Scenario
 from supplyline.scenario.series import series_over_horizon
+from supplyline.units import words_and
 
 __all__ = [
     "KINDS",
@@ -49,6 +50,7 @@ __all__ = [
     "Wounded",
     "check_entry",
     "closed_spans",
+    "closed_under_convoys",
     "given_beyond",
     "labour_beyond",
     "over_closed_route",
@@ -83,7 +85,8 @@ class EntryWarning:
     record what the clerks report; the scenario's figures may be wrong): ``field`` is where
     (dotted path in the entry, as an :class:`EntryError`'s), ``message`` what the scenario
     says and what was written, ``type`` ``beyond_scenario`` (more than the scenario says
-    there is) or ``route_closed`` (a convoy over a route closed that day)."""
+    there is) or ``route_closed`` (a convoy over a route closed that day, or a report that
+    closes a route on days convoys went over it)."""
 
     field: str
     message: str
@@ -617,6 +620,27 @@ def route_closed(route: Route, day: dt.date, reported: Iterable[tuple[dt.date, d
     if route.open_from is not None and day < route.open_from:
         return f"the scenario says it opens on {route.open_from}"
     return None
+
+
+def closed_under_convoys(entry: RouteReport, reports: Sequence[RouteReport],
+                         convoys: Iterable[Dispatch], ix: Index) -> EntryWarning | None:
+    """A route report that makes the route closed on days convoys already written went over
+    it (the rule of :func:`over_closed_route`, from the report's side). ``reports``: the
+    route's reports standing in the books, this one among them; ``convoys``: the dispatches
+    standing over the route."""
+    spans = closed_spans(reports, ix.end).get(entry.route, [])
+    before = closed_spans([r for r in reports if r is not entry], ix.end).get(entry.route, [])
+
+    def closed(day: dt.date, within: list[tuple[dt.date, dt.date]]) -> bool:
+        return any(start <= day <= last for start, last in within)
+
+    hit = [c.date for c in convoys if closed(c.date, spans) and not closed(c.date, before)]
+    if not hit:
+        return None
+    days = words_and([str(d) for d in sorted(set(hit))])
+    convoys_ = "a convoy" if len(hit) == 1 else f"{len(hit)} convoys"
+    return EntryWarning("status", f"{convoys_} already went over {entry.route} on {days}, "
+                                  f"which this report makes closed", "route_closed")
 
 
 def over_closed_route(entry: Dispatch, reports: Iterable[RouteReport],

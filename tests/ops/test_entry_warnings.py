@@ -145,6 +145,34 @@ def test_a_convoy_over_a_route_reported_closed(books: Books) -> None:
     assert walk(2).warnings == ()
 
 
+def test_a_route_reported_closed_under_convoys_already_sent(books: Books) -> None:
+    """The same rule from the report's side: a report that makes the route closed on days
+    convoys already went over it says so; a convoy on a day already reported closed (warned
+    of when it was written) is not said again."""
+    porters(books, SC, 40)
+
+    def walk(on: int) -> Recorded:
+        return books.append(send(SC, 0, on=on, units=5, from_="high-village",
+                                 to="ridge-depot"), "clerk")
+
+    def report(status: str, on: int) -> Recorded:
+        return books.append(entry("route", date=day(SC, on), route="high-village--ridge-depot",
+                                  status=status), "council")
+
+    walk(0), walk(2), walk(2), walk(5)
+    closed = report("closed", 1)
+    assert said(closed) == [("status", "3 convoys already went over high-village--ridge-depot "
+                                       "on 2024-11-03 and 2024-11-06, which this report "
+                                       "makes closed")]
+    assert closed.warnings[0].type == "route_closed"
+    assert said(report("reopened", 4)) == []  # reopening closes nothing
+    assert said(report("closed", 2)) == []  # closed already on those days: said before
+    # Closed again from the 6th: the convoy of that day.
+    assert said(report("closed", 5)) == [("status", "a convoy already went over "
+                                                    "high-village--ridge-depot on 2024-11-06, "
+                                                    "which this report makes closed")]
+
+
 def test_a_convoy_over_a_route_the_scenario_closes(tmp_path: Path) -> None:
     routes = [r.model_copy(update={"closed": [Closure(start=dt.date(2024, 11, 3),
                                                       end=dt.date(2024, 11, 4))]})
