@@ -196,7 +196,7 @@ class PlanPlots:
             inner.set_aspect("equal")
             inner.set_xticks([])
             inner.set_yticks([])
-            name = short_label(net.place_name(inset.front), 200)
+            name = net.place_label(inset.front)
             inner.set_title(f"Around {name}", fontsize=8, loc="left")
         return fig
 

@@ -1,6 +1,7 @@
 """Units of the figures a scenario compares with history, read and converted with pint;
-how a unit and a number are written for a reader (:func:`words`, :func:`fmt`), which the
-reports and the words of plan, simulation and resilience alike use.
+how a unit, a number, a name and a list are written for a reader (:func:`words`,
+:func:`fmt`, :func:`short_label`, :func:`words_and`), which the reports and the words of plan,
+simulation, resilience and the books alike use.
 
 ``t``, ``kg``, ``short_ton``, ``long_ton``, ``t/day``, ``%``, ``day``, ``person*day``,
 ``unit`` (a carrier unit: a porter, a bicycle, a truck), ``trip`` and money: a currency is

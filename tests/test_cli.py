@@ -111,6 +111,9 @@ def test_check_says_what_goes_short_whatever_the_plan(tmp_path: Path) -> None:
     plan = sl.plan(sc)
     by_good = {f.commodity: f.shortfall_t for f in plan.findings}
     assert by_good["rice"] >= 0.2 - 1e-6 and by_good["salt"] == pytest.approx(0.05)
+    # The places each finding's sentences name, by id: none where no place holds the good.
+    named = {f.commodity: f.places for f in plan.findings}
+    assert named["rice"][:2] == ["front", "v"] and named["salt"] == []
 
 
 def test_check_ok_json(tiny_path: Path) -> None:

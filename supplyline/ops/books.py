@@ -637,7 +637,7 @@ class Books:
             reports = self._standing(conn, "route", ix.route_of(entry), group)
             found = over_closed_route(entry, [e for e in reports
                                               if isinstance(e, RouteReport)], ix)
-        elif isinstance(entry, RouteReport) and entry.route in ix.routes:
+        elif isinstance(entry, RouteReport):  # its route checked (check_entry)
             route = ix.routes[entry.route]
             convoys = [e for end in dict.fromkeys((route.from_, route.to))
                        for e in self._standing(conn, "dispatch", end, group)

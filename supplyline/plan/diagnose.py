@@ -156,14 +156,15 @@ def _row_words(lp: LinearProgram, family: str, keys: np.ndarray
         return (f"route {route} ({net.place_label(ends[0])} → {net.place_label(ends[1])}) at "
                 f"its {what} capacity", (net.place_ids[ends[0]], net.place_ids[ends[1]]))
     if family in ("handling", "arrivals", "labour_fairness", "food_fairness"):
-        p = int(keys[0])
-        name = net.place_label(p)
-        text = {"handling": f"handling at {name} at capacity",
-                "arrivals": f"arrivals at {name} at capacity",
-                "labour_fairness": f"labour of {name} exhausted "
-                                   f"({net.labour_people[p]:,.0f} persons)",
-                "food_fairness": f"fairness bound on what {name} may give"}[family]
-        return text, (net.place_ids[p],)
+        p = int(keys[0])  # a row at one place
+        name, at = net.place_label(p), (net.place_ids[p],)
+        if family == "handling":
+            return f"handling at {name} at capacity", at
+        if family == "arrivals":
+            return f"arrivals at {name} at capacity", at
+        if family == "labour_fairness":
+            return f"labour of {name} exhausted ({net.labour_people[p]:,.0f} persons)", at
+        return f"fairness bound on what {name} may give", at
     if family == "replay_given":
         return "the replay's fixed mobilization", ()
     if family == "replay_labour":
@@ -275,9 +276,9 @@ def explain_shortfall(lp: LinearProgram, sol: Solution, plan: Plan, limit: int =
         why: list[str] = []
         places: list[str] = []
         if steps[0] < arrives:
-            why.append(out_of_reach(net, reach[p], where, p, g))
-            source = int(reach[p][1][g])
-            places += [net.place_ids[p]] + ([net.place_ids[source]] if source >= 0 else [])
+            said, named = out_of_reach(net, reach[p], where, p, g)
+            why.append(said)
+            places += named
         if steps[-1] >= arrives:  # short after it could arrive: the limits say why
             if binding is None:
                 limits, verified = binding_limits(lp, sol, limit, seconds)

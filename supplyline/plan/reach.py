@@ -90,17 +90,21 @@ def _date(net: Network, step: int) -> str:
 
 
 def out_of_reach(net: Network, reach: tuple[IntArray, IntArray], held: BoolArray,
-                 place: int, g: int) -> str:
+                 place: int, g: int) -> tuple[str, tuple[str, ...]]:
     """Why good ``g`` (a goods slot) is short at ``place`` before it can first arrive
-    there (``reach``: :func:`earliest_arrival`'s answer for ``place``)."""
+    there (``reach``: :func:`earliest_arrival`'s answer for ``place``), and the ids of the
+    places that says."""
     first, source = reach
     good, front = net.commodity_ids[net.goods[g]], net.place_label(place)
     if not held[:, g].any():
-        return f"no place holds {good} or may give any"
+        return f"no place holds {good} or may give any", ()
     if first[g] >= net.steps:
-        return f"no {good} can reach {front} within the plan from where any is held or given"
+        return (f"no {good} can reach {front} within the plan from where any is held or "
+                f"given", (net.place_ids[place],))
+    src = int(source[g])
     return (f"no {good} can reach {front} before {_date(net, int(first[g]))}, the soonest "
-            f"any from {net.place_label(int(source[g]))} can arrive")
+            f"any from {net.place_label(src)} can arrive",
+            (net.place_ids[place], net.place_ids[src]))
 
 
 @dataclass(frozen=True)
@@ -134,7 +138,7 @@ def unavoidable_short(net: Network) -> list[Unavoidable]:
             before = float(demand[p, g, :reach[0][g]].sum())
             short = before - float(net.initial_stock_kg[p, goods[g]])
             if short > SHORT_MIN_KG:
-                why = out_of_reach(net, reach, held, int(p), int(g))
+                why, _ = out_of_reach(net, reach, held, int(p), int(g))
                 out.append(Unavoidable(
                     int(p), int(g), short, int(reach[0][g]),
                     f"{why}, so at least {fmt(short / 1000.0)} t of the "

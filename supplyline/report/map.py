@@ -918,7 +918,7 @@ def _inset_layer(plan: Plan, lay: Layout) -> list[str]:
     power = 10.0 ** math.floor(math.log10(target_km))
     km = max(m * power for m in (1.0, 2.0, 5.0) if m * power <= target_km)
     px, sx, sy = km * scale, bx1 + 10, by2 - 12
-    name = short_label(net.place_name(inset.front), 200)
+    name = net.place_label(inset.front)
     return [
         f'<rect x="{_n(rx1)}" y="{_n(ry1)}" width="{_n(rx2 - rx1)}" height="{_n(ry2 - ry1)}" '
         f'fill="none" stroke="{LEADER}" stroke-width="1.2" stroke-dasharray="4 3" '

@@ -204,7 +204,7 @@ def stock_section(plan: Plan, context: ReportContext) -> Section | None:
         charts.append(f'<div class="multiple"><h3>{escape(short_label(name, 200))}</h3>'
                       f"{chart}</div>")
     # Which front each line is, also when there is one front.
-    items = [(colour(i), short_label(plan.network.place_name(p), 200), "line")
+    items = [(colour(i), plan.network.place_label(p), "line")
              for i, p in enumerate(fronts)]
     if any_target:
         items.append(("#555", "reserve target", "diamond"))
