@@ -14,7 +14,6 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import functools
-from collections import Counter
 from dataclasses import dataclass, field
 from typing import TypeVar
 
@@ -28,7 +27,7 @@ from supplyline.grid import Grid
 from supplyline.scenario.schema import Replay, ReplayMobilization, Route, Scenario, Weights
 from supplyline.scenario.series import demand_kg_per_day, series_over_horizon
 from supplyline.scenario.whatif import check
-from supplyline.units import short_label
+from supplyline.units import distinct, short_label
 
 __all__ = ["Network", "RainSource", "RoadWorkTask", "StrikeSource", "WoundedGroup",
            "compile_network", "damage_held", "damage_weights", "damage_window", "labour_pool",
@@ -224,6 +223,7 @@ class Network:
             out[g.front] += g.arising
         return out
 
+    # --- names, as a reader sees them (ids stay in tables and files) ----------------------
     def place_name(self, p: int) -> str:
         """Display name of place ``p`` (its id when it has none)."""
         return self.scenario.places[p].name or self.place_ids[p]
@@ -237,9 +237,29 @@ class Network:
     @functools.cached_property
     def _place_labels(self) -> list[str]:
         short = [short_label(self.place_name(p), 200) for p in range(self.n_places)]
-        seen = Counter(short)
-        return [label if seen[label] == 1 else f"{label} [{pid}]"
-                for label, pid in zip(short, self.place_ids, strict=True)]
+        return distinct(short, self.place_ids)
+
+    @functools.cached_property
+    def place_names(self) -> list[str]:
+        """The full name of every place [P], with its id in brackets where another place has
+        the same name (a map's or chart's label)."""
+        return distinct([self.place_name(p) for p in range(self.n_places)], self.place_ids)
+
+    def mode_name(self, m: int) -> str:
+        """Display name of mode ``m`` (its id when it has none)."""
+        return self.scenario.modes[m].name or self.mode_ids[m]
+
+    def mode_label(self, m: int) -> str:
+        """Mode ``m`` as a table, legend or sentence names it ("Pack bicycle")."""
+        return short_label(self.mode_name(m), 200)
+
+    def commodity_name(self, c: int) -> str:
+        """Display name of commodity ``c`` (its id when it has none)."""
+        return self.scenario.commodities[c].name or self.commodity_ids[c]
+
+    def commodity_label(self, c: int) -> str:
+        """Commodity ``c`` as a table, legend or sentence names it ("Rice")."""
+        return short_label(self.commodity_name(c), 200)
 
     @property
     def n_places(self) -> int:

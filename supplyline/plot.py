@@ -25,14 +25,12 @@ from numpy.typing import NDArray
 
 from supplyline.report.facts import (
     INITIAL_STOCK,
-    commodity_name,
+    commodity_label,
     deliveries_by_source,
-    mode_name,
     stock_days,
 )
 from supplyline.report.map import Curve, Layout, layout
 from supplyline.report.svg import colour
-from supplyline.units import short_label
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -134,7 +132,7 @@ class PlanPlots:
                 for step, wanted in line.targets:
                     ax.plot([dates[step]], [wanted], marker="D", color=c, markerfacecolor="#fff",
                             linestyle="none", label="reserve target")
-            ax.set_title(short_label(commodity_name(plan, g), 200))
+            ax.set_title(commodity_label(plan, g))
             ax.set_ylim(bottom=0)
             ax.set_ylabel("days of supply")
             ax.tick_params(axis="x", labelrotation=30, labelsize="small")
@@ -167,7 +165,7 @@ class PlanPlots:
                     gid="map-key")
         used_modes = sorted({int(m) for m in lay.facts.main_mode if m >= 0})
         handles = [ax.plot([], [], color=colour(m), lw=4,
-                           label=short_label(mode_name(net, m), 200))[0] for m in used_modes]
+                           label=net.mode_label(m))[0] for m in used_modes]
         if handles:
             ax.legend(handles=handles, loc="upper right", fontsize="small",
                       title="mode carrying most")

@@ -1,7 +1,7 @@
 """Units of the figures a scenario compares with history, read and converted with pint;
 how a unit, a number, a name and a list are written for a reader (:func:`words`,
-:func:`fmt`, :func:`short_label`, :func:`words_and`), which the reports and the words of plan,
-simulation, resilience and the books alike use.
+:func:`fmt`, :func:`short_label`, :func:`distinct`, :func:`words_and`), which the reports and
+the words of plan, simulation, resilience and the books alike use.
 
 ``t``, ``kg``, ``short_ton``, ``long_ton``, ``t/day``, ``%``, ``day``, ``person*day``,
 ``unit`` (a carrier unit: a porter, a bicycle, a truck), ``trip`` and money: a currency is
@@ -14,14 +14,15 @@ from __future__ import annotations
 import functools
 import math
 import re
+from collections import Counter
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # pint is imported on first use: every command would pay 0.2 s for it
     import pint
 
-__all__ = ["UnitProblem", "convert", "currency_unit", "fmt", "parse", "registry", "short_label",
-           "words", "words_and"]
+__all__ = ["UnitProblem", "convert", "currency_unit", "distinct", "fmt", "parse", "registry",
+           "short_label", "words", "words_and"]
 
 
 class UnitProblem(ValueError):
@@ -128,6 +129,17 @@ def short_label(text: str, limit: int = 30) -> str:
     cuts = [i for i in (text.find(" ("), text.find(";"), text.find(",")) if i >= 4]
     short = text[: min(cuts)].strip() if cuts else text.strip()
     return short if len(short) <= limit else short[: limit - 1].rstrip() + "…"
+
+
+def distinct(labels: Sequence[str], ids: Sequence[str]) -> list[str]:
+    """Labels made distinct: one that another shares gets its id in brackets.
+
+    >>> distinct(["Moc Chau", "Moc Chau", "Son La"], ["w", "e", "s"])
+    ['Moc Chau [w]', 'Moc Chau [e]', 'Son La']
+    """
+    seen = Counter(labels)
+    return [label if seen[label] == 1 else f"{label} [{i}]"
+            for label, i in zip(labels, ids, strict=True)]
 
 
 def words_and(words: Sequence[str]) -> str:

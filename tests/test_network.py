@@ -125,3 +125,20 @@ def test_places_are_named_in_sentences_by_their_short_names() -> None:
     labels = [net.place_label(net.place_ids.index(p)) for p in ("v", "w", "x", "front")]
     assert labels == ["Son La villages", "Moc Chau [w]", "Moc Chau [x]", "front"]
     assert net.place_name(net.place_ids.index("w")) == "Moc Chau (plateau)"
+    # A map's labels keep the full name, made distinct the same way.
+    assert net.place_names == ["Son La villages (Son La, Thuan Chau); relay",
+                               "Moc Chau (plateau)", "Moc Chau, lower villages", "front"]
+
+
+def test_modes_and_goods_are_named_by_their_short_names_or_ids() -> None:
+    """Tables, legends and sentences name a mode or good by its name up to a parenthesis,
+    and by its id where it has none."""
+    tutorial = sl.load("tutorial")
+    net = compile_network(tutorial)
+    named = tutorial.replace({"modes[0].name": "Porters (carrying poles)",
+                              "commodities[0].name": ""})
+    other = compile_network(named)
+    assert other.mode_name(0) == "Porters (carrying poles)"
+    assert other.mode_label(0) == "Porters"
+    assert other.commodity_name(0) == other.commodity_label(0) == net.commodity_ids[0]
+    assert net.mode_label(0) == net.scenario.modes[0].name

@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, Any, Final
 import numpy as np
 
 from supplyline.plan.result import Plan, whole_units
-from supplyline.report.facts import mode_name, route_facts
+from supplyline.report.facts import route_facts
 from supplyline.report.safe_write import OutputFiles, output_files
 
 if TYPE_CHECKING:
@@ -238,7 +238,7 @@ def routes_geojson(plan: Plan) -> dict[str, Any]:
                 "length_km": float(facts.length_km[r]),
                 "modes": facts.modes[r],
                 "main_mode": net.mode_ids[main] if main >= 0 else None,
-                "main_mode_name": mode_name(net, main) if main >= 0 else None,
+                "main_mode_name": net.mode_name(main) if main >= 0 else None,
                 "tonnes_forward": round(float(facts.forward_t[r]), DECIMALS),
                 "tonnes_backward": round(float(facts.back_t[r]), DECIMALS),
                 "tonnes": round(float(facts.tonnes[r]), DECIMALS),

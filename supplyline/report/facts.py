@@ -17,7 +17,7 @@ from supplyline.network import BoolArray, FloatArray, IntArray, Network
 from supplyline.plan.metrics import traced_share
 from supplyline.plan.result import UNFED_NOTE_KG, Plan, whole_units
 from supplyline.report.svg import fmt
-from supplyline.units import short_label, words_and
+from supplyline.units import words_and
 
 #: Label of the share of front consumption that was already in stock at the start.
 INITIAL_STOCK = "stock held at the start"
@@ -45,15 +45,15 @@ def mass_words(kg: float) -> str:
     return f"{fmt(kg)} kg" if kg < 1000 else f"{fmt(kg / 1000.0)} t"
 
 
-def mode_name(net: Network, m: int) -> str:
-    """Display name of mode ``m`` (its id when it has no name)."""
-    return net.scenario.modes[m].name or net.mode_ids[m]
-
-
 def commodity_name(plan: Plan, g: int) -> str:
-    """Display name of good ``g`` of the plan (its id when it has no name)."""
-    c = int(plan.goods[g])
-    return plan.network.scenario.commodities[c].name or plan.network.commodity_ids[c]
+    """Display name of good ``g`` of the plan (:meth:`Network.commodity_name`)."""
+    return plan.network.commodity_name(int(plan.goods[g]))
+
+
+def commodity_label(plan: Plan, g: int) -> str:
+    """Good ``g`` of the plan as a table or sentence names it
+    (:meth:`Network.commodity_label`)."""
+    return plan.network.commodity_label(int(plan.goods[g]))
 
 
 @dataclass(frozen=True)
@@ -209,8 +209,8 @@ def stock_days(plan: Plan) -> list[StockLine]:
                 for (tp, c, day, kg) in net.reserve_targets
                 if tp == p and c == goods[g] and demand[day] > 0
             ]
-            name = short_label(commodity_name(plan, g))
-            label = name if len(fronts) == 1 else f"{short_label(net.place_name(p))} · {name}"
+            name = commodity_label(plan, g)
+            label = name if len(fronts) == 1 else f"{net.place_label(p)} · {name}"
             lines.append(StockLine(label, p, g, ratio, targets))
     return lines
 
@@ -242,8 +242,8 @@ def shortfalls(plan: Plan) -> list[Shortfall]:
     for f in plan.findings:
         key = (f.front, tuple(f.binding))
         c = net.commodity_ids.index(f.commodity) if f.commodity in net.commodity_ids else -1
-        name = (net.scenario.commodities[c].name or f.commodity) if c >= 0 else f.commodity
-        groups.setdefault(key, []).append((short_label(name), f.shortfall_t, f.first_day))
+        name = net.commodity_label(c) if c >= 0 else f.commodity
+        groups.setdefault(key, []).append((name, f.shortfall_t, f.first_day))
     out = []
     for (front, binding), short in groups.items():
         p = net.place_ids.index(front) if front in net.place_ids else -1
@@ -299,17 +299,6 @@ def wrap_name(text: str, width: int = 28) -> list[str]:
         else:
             lines.append(word)
     return lines
-
-
-def place_labels(net: Network) -> list[str]:
-    """The full name of every place [P], made unique: a name that two places share gets the
-    place's id in brackets."""
-    names = [net.place_name(p) for p in range(net.n_places)]
-    seen: dict[str, int] = {}
-    for name in names:
-        seen[name] = seen.get(name, 0) + 1
-    return [name if seen[name] == 1 else f"{name} [{net.place_ids[p]}]"
-            for p, name in enumerate(names)]
 
 
 # ---------------------------------------------------------------------------- hazards
@@ -423,7 +412,7 @@ def idle_carriers(plan: Plan, least_share: float = 0.05) -> list[IdleCarriers]:
         idle = float(max(0.0, owned[m] - needed[m]))
         if not net.owned_units[m] or idle < max(1.0, least_share * owned[m]):
             continue
-        name = short_label(mode_name(net, m), 200).lower()
+        name = net.mode_label(m).lower()
         count = f"{fmt(idle)} of {fmt(float(owned[m]))} {name} units idle"
         mine = legs.mode == m
         routes = set(route_of_leg[mine & np.isfinite(per_kg)].tolist())
@@ -452,7 +441,7 @@ def idle_carriers(plan: Plan, least_share: float = 0.05) -> list[IdleCarriers]:
         paid_avg = float(np.average(paid, weights=weights))
         carriers = sorted({int(x) for x in legs.mode[shared]},
                           key=lambda k: -float(cargo[shared & (legs.mode == k)].sum()))
-        names = [short_label(mode_name(net, k), 200).lower() for k in carriers[:2]]
+        names = [net.mode_label(k).lower() for k in carriers[:2]]
         who = words_and(names)
         served = words_and([f"{needed[k]:,.0f} {name}"
                             for k, name in zip(carriers[:2], names, strict=True)])

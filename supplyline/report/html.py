@@ -25,7 +25,6 @@ from supplyline.plan.metrics import MetricValue
 from supplyline.plan.result import Plan
 from supplyline.report.facts import (
     given_t,
-    mode_name,
     shortfall_words,
     shortfalls,
     source_groups,
@@ -42,7 +41,6 @@ from supplyline.report.sections import (
     percent,
 )
 from supplyline.report.svg import fmt
-from supplyline.units import short_label
 
 __all__ = ["render_report", "write_report"]
 
@@ -231,8 +229,8 @@ def fleet_and_cost_cards(plan: Plan) -> list[str]:
     modes = [int(m) for m in np.argsort(-needed, kind="stable") if needed[m] > 0]
     cards = []
     if modes:
-        items = "".join(f'<li title="{escape(mode_name(net, m))}"><b>{fmt(float(needed[m]))}'
-                        f"</b> {escape(short_label(mode_name(net, m), 200))}</li>"
+        items = "".join(f'<li title="{escape(net.mode_name(m))}"><b>{fmt(float(needed[m]))}'
+                        f"</b> {escape(net.mode_label(m))}</li>"
                         for m in modes)
         wide = " wide" if len(modes) > 2 else ""
         cards.append(f'<div class="kpi fleet{wide}" id="kpi-fleet"><div class="label">Fleet '

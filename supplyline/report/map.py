@@ -25,8 +25,6 @@ from supplyline.report.facts import (
     RouteFacts,
     Window,
     given_t,
-    mode_name,
-    place_labels,
     received_t,
     route_facts,
     route_hazards,
@@ -34,7 +32,6 @@ from supplyline.report.facts import (
     wrap_name,
 )
 from supplyline.report.svg import colour, fmt, nice_ticks, size_style, text_width
-from supplyline.units import short_label
 
 MAP_ID = "network-map"
 WIDTH = 1100.0
@@ -529,7 +526,7 @@ def _legend(plan: Plan, facts: RouteFacts, x0: float, biggest_route: float,
     used_modes = sorted({int(m) for m in facts.main_mode if m >= 0})
     for m in used_modes:
         row(sample(f'stroke="{colour(m)}" stroke-width="5"'),
-            short_label(mode_name(net, m), 200))
+            net.mode_label(m))
     row(sample(UNUSED_CASING) + sample(UNUSED_LINE), "not used")
     row(sample(f'stroke="{CHOKEPOINT}" stroke-opacity="0.4" stroke-width="12"')
         + sample('stroke="#555" stroke-width="3"'), "at capacity ≥ 1 day")
@@ -665,7 +662,7 @@ def _places_layer(plan: Plan, size_t: FloatArray, xy: list[Point], labeller: Lab
     first), junctions."""
     net = plan.network
     kinds = net.place_kind
-    names = place_labels(net)
+    names = net.place_names
     biggest = float(size_t.max(initial=0.0))
     symbols: list[str] = []
     covers: dict[int, float] = {}

@@ -17,7 +17,6 @@ from rich.console import Console
 
 from supplyline.network import Network
 from supplyline.plan.result import Plan
-from supplyline.report.facts import place_labels
 from supplyline.report.inert import inert
 from supplyline.report.map import Labeller
 from supplyline.report.sections import ReportContext, Section, figure, table
@@ -112,7 +111,7 @@ def cut_map(net: Network, res: Resilience) -> str:
             return VIOLET, 3.0, f"{short}, {', '.join(costs)} when cut"
         return GREY, 1.5, f"{short} when cut, and little else"
 
-    names = place_labels(net)
+    names = net.place_names
     parts = [f'<rect width="{WIDTH + LEGEND_WIDTH:.0f}" height="{HEIGHT:.0f}" fill="#f6f8fa"/>']
     samples: list[np.ndarray] = []  # points along the routes, that names should not cover
     seen: set[int] = set()

@@ -21,13 +21,13 @@ from rich.console import Console
 from supplyline.plan.result import SHORT_MIN_KG, SHORT_SHARE
 from supplyline.report import svg
 from supplyline.report.export import PARQUET_MISSING, parquet_available, write_table
-from supplyline.report.facts import commodity_name, mode_name, stock_days
+from supplyline.report.facts import commodity_label, stock_days
 from supplyline.report.inert import inert
 from supplyline.report.safe_write import output_files
 from supplyline.report.svg import Series, fmt
 from supplyline.report.terminal import Column, FitTable
 from supplyline.simulate.result import FAN, Simulation, period
-from supplyline.units import short_label, words_and
+from supplyline.units import words_and
 
 #: Days of reserve below this are drawn as none (see :func:`risk_section`).
 DAYS_RESOLUTION = 0.01
@@ -137,7 +137,7 @@ def risk_rows(result: Simulation) -> list[tuple[str, str, str]]:
     for mode, lost in k["units_lost_by_mode"].items():
         m = net.mode_ids.index(mode)
         if lost > 0:
-            rows.append((f"{short_label(mode_name(net, m), 200).lower()} units lost to strikes "
+            rows.append((f"{net.mode_label(m).lower()} units lost to strikes "
                          "and raids, mean", fmt(lost), ""))
     label = "labour-days"
     if any(lost > 0 for lost in k["units_lost_by_mode"].values()):
@@ -255,7 +255,7 @@ def _first_out_words(plan: Plan, result: Simulation, i: int, median: Any) -> str
         return (f"Counted by the good that runs out first, the median run holds "
                 f"{fmt(low)} to {fmt(high)} days.")
     # The plan's own days of supply there (those of the report's stock chart).
-    none = [short_label(commodity_name(plan, line.good)).lower()
+    none = [commodity_label(plan, line.good).lower()
             for line in stock_days(plan) if line.front == f
             for held in [line.days_of_supply[~np.isnan(line.days_of_supply)]]
             if np.mean(held < DAYS_RESOLUTION) >= 0.5]
@@ -322,8 +322,8 @@ def risk_section(plan: Plan, context: ReportContext) -> Section | None:
         bands = [svg.Band("5th to 95th percentile", fan[low, i], fan[high, i], FAN_OUTER),
                  svg.Band("25th to 75th percentile", fan[inner_low, i], fan[inner_high, i],
                           FAN_INNER)]
-        name = short_label(net.place_name(int(f)))
-        good = short_label(commodity_name(plan, int(mains[i]))).lower()
+        name = net.place_label(int(f))
+        good = commodity_label(plan, int(mains[i])).lower()
         title = f"Days of {good} at {name}"
         chart = svg.time_chart(f"chart-fan-{i}", title, start,
                                [Series("median run", fan[median, i], FAN_MEDIAN)],

@@ -23,17 +23,17 @@ from supplyline.report import svg
 from supplyline.report.facts import (
     INITIAL_STOCK,
     burden_bound,
+    commodity_label,
     commodity_name,
     deliveries_by_source,
     idle_carriers,
-    mode_name,
     route_facts,
     stock_days,
     whole,
 )
 from supplyline.report.map import draw_map
 from supplyline.report.svg import Bubble, Marker, Series, colour, fmt
-from supplyline.units import short_label, words
+from supplyline.units import words
 
 
 @dataclass(frozen=True)
@@ -201,7 +201,7 @@ def stock_section(plan: Plan, context: ReportContext) -> Section | None:
                                "supply", plan.network.scenario.start_date, series,
                                "days of supply", markers=markers, days=plan.step_start,
                                **small)
-        charts.append(f'<div class="multiple"><h3>{escape(short_label(name, 200))}</h3>'
+        charts.append(f'<div class="multiple"><h3>{escape(commodity_label(plan, g))}</h3>'
                       f"{chart}</div>")
     # Which front each line is, also when there is one front.
     items = [(colour(i), plan.network.place_label(p), "line")
@@ -257,9 +257,9 @@ def carriers_section(plan: Plan, context: ReportContext) -> Section | None:
     # A log axis starts at the power of ten below the smallest mode's peak: every mode of
     # the fleet shows, a fraction of a unit too.
     floor = 10.0 ** math.floor(math.log10(min(peaks.values())))
-    series = [Series(mode_name(net, m), in_use[m], colour(m),
+    series = [Series(net.mode_name(m), in_use[m], colour(m),
                      note=f": {fmt(float(needed[m]))} needed") for m in fleet]
-    items = [(colour(m), f"{short_label(mode_name(net, m), 200)}: {fmt(float(needed[m]))} "
+    items = [(colour(m), f"{net.mode_label(m)}: {fmt(float(needed[m]))} "
               "needed", "line") for m in fleet]
     chart = svg.time_chart("chart-carriers", "Carriers in use by mode",
                            net.scenario.start_date, series,
@@ -289,11 +289,11 @@ def eaten_section(plan: Plan, context: ReportContext) -> Section | None:
         bubbles.append(Bubble(
             float(facts.length_km[r]), 100.0 * eaten / delivered, delivered, colour(main),
             f"{net.route_names[int(r)]}: {fmt(float(facts.length_km[r]))} km, {fmt(delivered)} t "
-            f"delivered, {fmt(eaten)} t eaten or burned on the way ({mode_name(net, main)})"))
+            f"delivered, {fmt(eaten)} t eaten or burned on the way ({net.mode_name(main)})"))
     if not bubbles:
         return None
     modes = sorted({int(m) for m in facts.main_mode[shown]})
-    items = [(colour(m), short_label(mode_name(net, m), 200), "dot") for m in modes]
+    items = [(colour(m), net.mode_label(m), "dot") for m in modes]
     chart = svg.scatter_chart("chart-eaten", "Food eaten on the way against delivered, by "
                               "route length", bubbles, "route length (km)",
                               "eaten per t delivered (%)")
@@ -344,7 +344,7 @@ def mobilization_section(plan: Plan, context: ReportContext) -> Section | None:
     persons = (plan.recruited_units.sum(axis=2) * net.crew_per_unit[None, :]).sum(axis=1)
     order = sorted(localities, key=lambda p: (-float(given[p].sum()), net.place_ids[p]))
     headers = ["locality", "regions",
-               *(f"{short_label(commodity_name(plan, g), 200)} given (t)" for g in goods),
+               *(f"{commodity_label(plan, g)} given (t)" for g in goods),
                "persons serving", "labour pool", "food burden", "labour burden"]
     rows = [
         [net.place_name(p), ", ".join(sorted(net.place_regions[p])),
@@ -371,7 +371,7 @@ def routes_section(plan: Plan, context: ReportContext) -> Section | None:
         [net.route_names[r],
          f"{net.place_name(int(facts.start[r]))} → {net.place_name(int(facts.end[r]))}",
          float(facts.length_km[r]), ", ".join(facts.modes[r]),
-         short_label(mode_name(net, int(facts.main_mode[r])), 200),
+         net.mode_label(int(facts.main_mode[r])),
          *(tonnes_of(1000.0 * float(t[r])) for t in (facts.forward_t, facts.back_t,
                                                      facts.arrived_t, facts.eaten_t)),
          int(facts.at_capacity_days[r])]
@@ -393,7 +393,7 @@ def balance_section(plan: Plan, context: ReportContext) -> Section:
             "final_stock"]
     headers = ["good", "initial stock", "mobilized", "consumed at fronts",
                "eaten on the way", "fuel burned", "spoiled", "destroyed", "stock at end"]
-    rows = [[short_label(commodity_name(plan, g), 200),
+    rows = [[commodity_label(plan, g),
              *(tonnes_of(float(balance[k][g])) for k in keys)] for g in range(len(plan.goods))]
     note = ("<p class=\"note\">Tonnes. Initial stock + mobilized = consumed + eaten + burned + "
             "spoiled + destroyed + stock at end.</p>")

@@ -26,7 +26,6 @@ from supplyline.plan.result import Plan
 from supplyline.report.facts import (
     burden_bound,
     idle_carriers,
-    mode_name,
     route_facts,
     shortfall_words,
     shortfalls,
@@ -36,7 +35,7 @@ from supplyline.report.inert import inert, plain
 from supplyline.report.sections import day_date, percent
 from supplyline.report.svg import fmt
 from supplyline.scenario.summary import counted, kinds_counted
-from supplyline.units import short_label, words
+from supplyline.units import words
 
 __all__ = [
     "Column",
@@ -296,7 +295,7 @@ def _carriers(plan: Plan) -> FitTable:
             continue
         # The crews of the units needed: 2 boats of 2 are 4 persons (1.28 boats' crews, 2.56
         # persons, had read 3 beside the 2 boats).
-        table.add_row(short_label(mode_name(net, m), 10**6),
+        table.add_row(net.mode_label(m),
                       _whole(float(plan.recruited_units[:, m].sum())), _whole(float(needed[m])),
                       _whole(float(needed[m]) * float(net.crew_per_unit[m])),
                       fmt(float(unit_days[m])))
@@ -315,7 +314,7 @@ def _burden(plan: Plan, count: int = 8) -> FitTable:
         if max(food[p], labour[p]) <= 0:
             continue
         high = max(food[p], labour[p]) >= bound - 1e-6
-        table.add_row(short_label(net.place_name(int(p)), 10**6), percent(float(food[p])),
+        table.add_row(net.place_label(int(p)), percent(float(food[p])),
                       percent(float(labour[p])), style="yellow" if high else "")
     return table
 

@@ -112,9 +112,8 @@ def called(net: Network, routes: Sequence[str] = (), places: Sequence[str] = ()
            ) -> tuple[str, ...]:
     """What routes and places, given by id, are called for a reader: a route's title, a
     place's name (its id when it has none); ids stay in ``Impact.ids``."""
-    sc = net.scenario
     return tuple([net.route_names[net.route_index[r]] for r in routes]
-                 + [sc.places[net.place_ids.index(p)].name or p for p in places])
+                 + [net.place_name(net.place_ids.index(p)) for p in places])
 
 
 def cut_impact(session: Session, base: Figures, base_x: FloatArray,

@@ -211,12 +211,10 @@ class Simulation:
         share_ = self._loads_not_sent()["value"]
         if share_ < ASTRAY_NOTE_SHARE:
             return ""
-        from supplyline.report.facts import mode_name
-        from supplyline.units import short_label
 
         net = self.network
         astray = self.units_astray.mean(axis=0) if self.units_astray.size else np.zeros(0)
-        modes = [(float(astray[m]), short_label(mode_name(net, int(m)), 200).lower())
+        modes = [(float(astray[m]), net.mode_label(int(m)).lower())
                  for m in np.argsort(-astray)[:3] if astray[m] >= 1.0]
         units = ""
         if modes:

@@ -21,7 +21,6 @@ from supplyline.plan.result import whole_units
 from supplyline.report.facts import (
     _eaten_per_kg,
     idle_carriers,
-    place_labels,
     route_hazards,
     stock_days,
     wrap_name,
@@ -69,7 +68,7 @@ def test_every_place_is_named_in_full_once(valley_plan: sl.Plan) -> None:
     net = valley_plan.network
     drawing = draw_map(valley_plan)
     labels, numbered = _names_on_map(drawing.svg)
-    full = dict(zip(net.place_ids, place_labels(net), strict=True))
+    full = dict(zip(net.place_ids, net.place_names, strict=True))
     assert "…" not in drawing.svg
     keyed = {name for _, name in drawing.numbered}
     for place, name in full.items():
@@ -103,7 +102,7 @@ def test_a_crowded_map_numbers_what_it_cannot_name(valley_doc: Doc) -> None:
     labels, numbered = _names_on_map(drawing.svg)
     assert numbered, "some names cannot fit and are numbered"
     assert [n for n, _ in drawing.numbered] == list(range(1, len(numbered) + 1))
-    full = dict(zip(plan.network.place_ids, place_labels(plan.network), strict=True))
+    full = dict(zip(plan.network.place_ids, plan.network.place_names, strict=True))
     assert sorted(name for _, name in drawing.numbered) == sorted(full[p] for p in numbered)
     assert set(labels) | set(numbered) == set(full) and not set(labels) & set(numbered)
     # The key is printed under the map in the report.
@@ -370,7 +369,7 @@ def test_a_crowded_front_gets_a_magnified_inset(valley_doc: Doc, valley_plan: sl
     assert set(labels_inset) == in_inset  # named in the inset ...
     assert not set(labels_main) & in_inset  # ... and only there
     labels, numbered = _names_on_map(svg)
-    full = dict(zip(plan.network.place_ids, place_labels(plan.network), strict=True))
+    full = dict(zip(plan.network.place_ids, plan.network.place_names, strict=True))
     assert set(labels) | set(numbered) == set(full)
     assert all(len(v) == 1 for v in labels.values())
     # The inset does not cover any place of the main map.

@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 import supplyline as sl
-from supplyline.report.facts import deliveries_by_source, place_labels, stock_days
+from supplyline.report.facts import deliveries_by_source, stock_days
 from supplyline.report.map import layout
 from supplyline.scenario.schema import Scenario
 
@@ -73,7 +73,7 @@ def test_map_names_every_place_and_draws_every_route(
     assert sorted(routes) == sorted(f"route:{r}" for r in net.route_ids)
     assert "closed:long-trail" in gids
     # Every place by its full name, or by a number with the name in the key.
-    names = dict(zip(net.place_ids, place_labels(net), strict=True))
+    names = dict(zip(net.place_ids, net.place_names, strict=True))
     key = gids["map-key"].get_text() if "map-key" in gids else ""
     for place, name in names.items():
         if f"place:{place}" in gids:

@@ -147,9 +147,7 @@ def test_the_carriers_table_says_what_recruited_counts() -> None:
 def test_the_crews_are_those_of_the_whole_units_needed() -> None:
     """5.07 porters of 2 persons in service at the peak: 6 needed, and their crews 12 persons
     (the table had said 11, the persons of 5.07 units rounded up, beside 6 units)."""
-    from supplyline.report.facts import mode_name
     from supplyline.report.terminal import _carriers
-    from supplyline.units import short_label
     from tests.plan.builders import PORTER, place, route, scenario, village
 
     plan = sl.plan(scenario([village("v", 0.0, 50_000.0), place("front", "front", 0.3)],
@@ -161,7 +159,7 @@ def test_the_crews_are_those_of_the_whole_units_needed() -> None:
     used = [m for m in range(net.n_modes) if needed[m] > 0]
     assert used and len(rows) == len(used)
     for m in used:
-        cells = rows[short_label(mode_name(net, m), 10**6)]
+        cells = rows[net.mode_label(m)]
         assert int(str(cells[2]).replace(",", "")) == needed[m]
         assert int(str(cells[3]).replace(",", "")) == math.ceil(
             needed[m] * net.crew_per_unit[m] - 0.01)
