@@ -33,7 +33,7 @@ from supplyline.plan.model import (
 from supplyline.plan.solvers import assess
 from supplyline.scenario.load import load
 from supplyline.scenario.whatif import first_days, with_step_days
-from supplyline.simulate.engine import MIN_CARGO_KG
+from supplyline.simulate.compiled import MIN_CARGO_KG
 
 #: Units a leg must move over the horizon to stay; a (leg, good) pair stays when it carries at
 #: least the cargo the simulation keeps (``MIN_CARGO_KG``).

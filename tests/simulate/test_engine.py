@@ -257,7 +257,9 @@ def test_a_good_short_at_a_place_holds_back_only_the_legs_that_draw_it() -> None
     fuel leg stays and the rice leg goes (a shortage does not stop what does not need it)."""
     from types import SimpleNamespace
 
-    from supplyline.simulate.engine import _DrawLayout, _policy, _Sum
+    from supplyline.simulate.compiled import _Sum
+    from supplyline.simulate.device import _DrawLayout
+    from supplyline.simulate.engine import _policy
 
     legs = np.array([0, 1])  # both leave place 0; leg 0 draws good 0, leg 1 good 1
     d = SimpleNamespace(draws=_DrawLayout(np, np.array([0, 1]), legs, 2),
@@ -309,7 +311,7 @@ def test_legs_the_plan_does_not_use_are_left_out() -> None:
     keep the plan's legs."""
     import dataclasses
 
-    from supplyline.simulate.engine import MIN_LEG_UNITS
+    from supplyline.simulate.compiled import MIN_LEG_UNITS
 
     plan = quiet_tutorial_plan(1)
     used = (plan.loaded_units + plan.empty_units).sum(axis=1) >= MIN_LEG_UNITS
@@ -331,7 +333,7 @@ def test_cargo_the_plan_does_not_carry_stays_where_it_is() -> None:
     is not loaded; every other pair carries what the plan carries."""
     import dataclasses
 
-    from supplyline.simulate.engine import MIN_CARGO_KG
+    from supplyline.simulate.compiled import MIN_CARGO_KG
 
     plan = quiet_tutorial_plan(1)
     carried = plan.cargo_kg.sum(axis=2)
