@@ -27,7 +27,7 @@ from supplyline.scenario.json_schema import scenario_json_schema
 from supplyline.scenario.load import builtin_names
 
 runner = CliRunner()
-BUILTIN = Path(cli.__file__).parent / "scenario" / "builtin"
+BUILTIN = Path(cli.__file__).parent.parent / "scenario" / "builtin"
 
 
 def invoke(*args: str) -> Any:
@@ -75,8 +75,8 @@ def test_the_spinner_clock_ticks_through_a_long_solve(monkeypatch: pytest.Monkey
 
     monkeypatch.setattr(planning, "plan", slow_plan)
     shown = io.StringIO()
-    monkeypatch.setattr(cli, "stderr", Console(file=shown, force_terminal=True, width=80))
-    result = cli._plan_or_exit(tutorial, None, cli.Solver.ipm, 0, False)
+    monkeypatch.setattr(cli.common, "stderr", Console(file=shown, force_terminal=True, width=80))
+    result = cli.common._plan_or_exit(tutorial, None, cli.common.Solver.ipm, 0, False)
     assert result is made
     assert "solving (0 s)" in shown.getvalue() and "solving (1 s)" in shown.getvalue()
 
@@ -96,7 +96,7 @@ def test_help_lists_the_solvers() -> None:
     for command in ("plan", "validate", "report"):
         result = invoke(command, "--help")
         text = " ".join(result.output.replace("│", " ").split())
-        for choice in cli.Solver:
+        for choice in cli.common.Solver:
             assert re.search(rf"\b{choice.value}\b", text), (command, choice)
         assert "[gpu] extra" in text
     bad = invoke("plan", "tutorial", "--solver", "barrier", "--json")
@@ -229,7 +229,7 @@ def test_a_plan_in_steps_is_compared_with_day_by_day_where_that_is_affordable(
     assert "Steps against day by day" in shown.stdout
     assert "below shows what the steps change" in " ".join(shown.stdout.split())
     assert json.loads(invoke(*args, "--json").stdout)["compare_daily"]
-    monkeypatch.setattr(cli, "COMPARE_DAILY_UP_TO", 1_000)
+    monkeypatch.setattr(cli.planning, "COMPARE_DAILY_UP_TO", 1_000)
     told = invoke(*args)
     assert "Steps against day by day" not in told.stdout
     assert "`plan --compare-daily` shows" in " ".join(told.stdout.split())

@@ -1,6 +1,6 @@
 """The command line offers exactly the solvers of the registry."""
 
-from supplyline.cli import Solver
+from supplyline.cli.common import Solver
 from supplyline.plan.solvers import solver_names
 
 

@@ -146,8 +146,8 @@ def test_an_interrupted_sweep_lists_only_what_ran(monkeypatch: pytest.MonkeyPatc
     record = {"status": "ok", "delivered_t": 57.8, "shortfall_t": 0.0, "mobilized_t": 61.5,
               "labour_days": 1636.0}
     console = Console(file=io.StringIO(), width=80, record=True)
-    monkeypatch.setattr(cli, "stdout", console)
-    cli._print_sweep(variants, {0: record, 2: {**record, "status": "failed"}})
+    monkeypatch.setattr(cli.common, "stdout", console)
+    cli.sweep._print_sweep(variants, {0: record, 2: {**record, "status": "failed"}})
     text = console.export_text()
     assert "not run" not in text and "failed" in text
     rows = [line.split()[0] for line in text.splitlines() if line[:1].isdigit()]
@@ -184,8 +184,8 @@ def test_the_table_of_variants_fits_80_columns(options: list[str], simulated: bo
     records = {v.index: record for v in variants}
     records[1] = {"status": "failed"}
     console = Console(file=io.StringIO(), width=80, record=True)
-    monkeypatch.setattr(cli, "stdout", console)
-    cli._print_sweep(variants, records)
+    monkeypatch.setattr(cli.common, "stdout", console)
+    cli.sweep._print_sweep(variants, records)
     lines = console.export_text().splitlines()
     assert max(len(line) for line in lines) <= 80, "\n".join(lines)
     assert not any(line.lstrip().startswith("•") for line in lines), "\n".join(lines)
@@ -635,7 +635,7 @@ def test_simulations_join_the_table_with_one_seed_for_all(
 
     import supplyline.cli as cli
 
-    monkeypatch.setattr(cli, "stdout", Console(width=80, highlight=False))
+    monkeypatch.setattr(cli.common, "stdout", Console(width=80, highlight=False))
     monkeypatch.chdir(tmp_path)  # (the closing line names the table written)
     out = tmp_path / "s.parquet"
     result = runner.invoke(app, [

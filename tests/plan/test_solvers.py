@@ -11,7 +11,8 @@ import pytest
 from typer.testing import CliRunner
 
 import supplyline as sl
-from supplyline.cli import Solver, app
+from supplyline.cli import app
+from supplyline.cli.common import Solver
 from supplyline.network import compile_network
 from supplyline.plan import SOLVERS
 from supplyline.plan.model import LinearProgram, Solution, SolveStatus, build_lp, solve_lp

@@ -80,7 +80,7 @@ def console_at(monkeypatch: pytest.MonkeyPatch) -> Iterator[object]:
     """Run commands with the command line's stdout at a given width."""
     def at(width: int) -> Console:
         console = _console(width)
-        monkeypatch.setattr(cli, "stdout", console)
+        monkeypatch.setattr(cli.common, "stdout", console)
         return console
     yield at
 

@@ -121,7 +121,7 @@ def test_a_worst_set_of_fewer_cuts_than_allowed_says_why(commas: Resilience) -> 
 
 
 def test_each_step_is_said_without_cutting_an_id() -> None:
-    from supplyline.cli import _step_words
+    from supplyline.cli.resilience import _step_words
 
     assert _step_words("route high-village--ridge-depot", 40) == (
         "route high-village--ridge-depot")
@@ -136,8 +136,8 @@ def test_the_progress_bar_shows_no_none_and_no_cut_id(monkeypatch: pytest.Monkey
     import supplyline.cli as cli
 
     out = io.StringIO()
-    monkeypatch.setattr(cli, "stderr", Console(file=out, force_terminal=True, width=80))
-    monkeypatch.setattr(cli, "_bars", lambda json_output: True)
+    monkeypatch.setattr(cli.common, "stderr", Console(file=out, force_terminal=True, width=80))
+    monkeypatch.setattr(cli.common, "bars", lambda json_output: True)
     result = runner.invoke(app, ["resilience", str(tiny_path), "--k", "2"])
     assert result.exit_code == 0, result.output
     shown = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", out.getvalue())

@@ -1,0 +1,187 @@
+"""Commands on the council's books (:mod:`supplyline.ops`): ``replan`` and ``serve``."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from contextlib import ExitStack
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from supplyline.cli import common as ui
+from supplyline.cli.common import (
+    EXIT_BAD_INPUT,
+    EXIT_FAILED,
+    JsonOption,
+    app,
+    fail,
+    load_or_exit,
+    print_json,
+    say,
+)
+from supplyline.report.inert import inert
+from supplyline.scenario.load import DEFAULT_SCENARIO
+
+DEFAULT_BOOKS = "supplyline-books.db"
+DbOption = Annotated[
+    str,
+    typer.Option("--db", metavar="URL",
+                 help="The books: an SQLite file or a postgresql://USER@HOST/DB URL."),
+]
+
+
+def _books_or_exit(db: str, scenario: str | None, json_output: bool,
+                   existing: bool = False) -> Any:
+    """Open the books at ``db`` for ``scenario`` (by default the one the books were made
+    for, else the built-in default); exit 2 when they cannot be opened, or, with
+    ``existing``, when ``db`` names an SQLite file that is not there (a mistyped path would
+    otherwise start new, empty books)."""
+    from supplyline.ops.books import BooksError, books_source, database_url, open_books
+
+    full = database_url(db)
+    file = Path(full[len("sqlite:///"):]) if full.startswith("sqlite:///") else None
+    if existing and file is not None and not file.exists() and file.parent.is_dir():
+        fail("db", f"--db: no books at {db}: expected books that `supplyline serve --db "
+                   f"{db}` has started (or a postgresql:// URL), found no such file",
+             EXIT_BAD_INPUT, json_output, path=str(db))
+
+    try:
+        kept = books_source(db)
+    except Exception as error:  # an unreachable server or a bad URL, said below
+        kept = None
+        if scenario is None:
+            fail("db", f"--db: cannot read the books at {db}: {str(error).splitlines()[0]}",
+                 EXIT_BAD_INPUT, json_output)
+    source = scenario or kept or DEFAULT_SCENARIO
+    sc = load_or_exit(source, json_output)
+    try:
+        return open_books(db, sc, source)
+    except BooksError as error:
+        fail("db", f"--db: {error}", EXIT_BAD_INPUT, json_output)
+
+
+@app.command()
+def replan(
+    scenario: Annotated[str | None, typer.Argument(
+        metavar="FILE", show_default=False,
+        help="Scenario YAML file or built-in name (default: the scenario the books are kept "
+             "for).")] = None,
+    db: DbOption = DEFAULT_BOOKS,
+    as_of: Annotated[str, typer.Option("--as-of", metavar="DATE",
+                                       help="Plan from the start of this day (YYYY-MM-DD).")]
+    = "",
+    keep: Annotated[bool, typer.Option("--keep/--dry-run",
+                                       help="Keep the re-plan as the plan in force.")] = True,
+    json_output: JsonOption = False,
+) -> None:
+    """Plan the rest of the horizon from what the books recorded; show what changed."""
+    from supplyline.errors import PlanError
+    from supplyline.ops.replan import changes_in_tonnes, compare_plans, in_force_or_first
+    from supplyline.ops.replan import replan as make_replan
+    from supplyline.report.facts import replan_outcome
+
+    if not as_of:
+        fail("usage", "--as-of: required: the day to plan from (YYYY-MM-DD)", EXIT_BAD_INPUT,
+             json_output)
+    try:
+        day = dt.date.fromisoformat(as_of)
+    except ValueError:
+        fail("usage", f"--as-of: expected a date YYYY-MM-DD, got {as_of!r}", EXIT_BAD_INPUT,
+             json_output)
+    books = _books_or_exit(db, scenario, json_output, existing=True)
+    sc = books.scenario
+    if not sc.start_date < day <= sc.end_date:
+        fail("usage", f"--as-of: expected a day after {sc.start_date} and up to "
+                      f"{sc.end_date}, got {day}", EXIT_BAD_INPUT, json_output)
+    with ExitStack() as stack:
+        status = None if json_output else stack.enter_context(ui.stderr.status("re-planning"))
+        try:
+            if status is not None and books.plan_in_force() is None:
+                status.update("no plan in force: planning from the scenario's start")
+            force = in_force_or_first(books, keep, "replan")
+            if status is not None:
+                status.update(f"re-planning from {day}")
+            done = make_replan(books, day)
+        except PlanError as error:
+            fail("plan", str(error), EXIT_FAILED, json_output)
+    kept = books.save_plan(done.figures, "replan") if keep else None
+    changes = compare_plans(force[1], done.figures)
+    kpis = done.plan.kpis()  # the re-plan's, from the as-of day (as the API gives them)
+    if json_output:
+        print_json({"ok": True, "status": done.plan.status, "kept": kept,
+                    "in_force": force[0], "kpis": kpis, "changes": changes,
+                    "outcome": replan_outcome(done.plan, day)})
+        return
+    from supplyline.report.terminal import Column, FitTable
+
+    against = (f"plan #{force[0]}" if force[0] is not None
+               else "the plan from the scenario's start (not kept)")
+    table = FitTable(f"Re-plan from {day} against {against} (tonnes from {day})",
+                     Column("What"), Column("Id"), Column("In force", numeric=True),
+                     Column("Re-plan", numeric=True), Column("Change", numeric=True))
+    rows, left_out = changes_in_tonnes(changes)
+    for cells in rows:
+        table.add_row(*cells)
+    ui.stdout.print(table)
+    if left_out:
+        one = left_out == 1
+        ui.stdout.print(f"Left out: {left_out} row{'' if one else 's'} whose figures are all "
+                     f"under 0.05 t (--json gives {'it' if one else 'them'}).")
+    for words in replan_outcome(done.plan, day):
+        ui.stdout.print(inert(words))
+    say(ui.stdout, f"Re-plan {done.plan.status}; " + (f"kept as plan #{kept}, now in force."
+                                                   if kept else "not kept (--dry-run)."))
+
+
+@app.command()
+def serve(
+    db: DbOption = DEFAULT_BOOKS,
+    scenario: Annotated[str | None, typer.Option(
+        "--scenario", metavar="FILE",
+        help=f"Scenario of new books (default: {DEFAULT_SCENARIO}).")] = None,
+    host: Annotated[str, typer.Option("--host", help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", min=1, max=65535)] = 8000,
+    reset_council: Annotated[bool, typer.Option(
+        "--reset-council", help="Give the council account a new password.")] = False,
+    workers: Annotated[int, typer.Option(
+        "--workers", min=1, max=64, help="Server processes (more serve more clients).")] = 1,
+) -> None:
+    """Serve the books' API and dashboard (extra [web]) on this machine."""
+    import secrets
+
+    try:
+        import uvicorn
+
+        from supplyline.ops.accounts import add_account, has_council
+        from supplyline.ops.api import create_app
+    except ImportError as error:
+        fail("usage", f"serve needs the web extra (pip install 'supplyline[web]'): {error}",
+             EXIT_BAD_INPUT, False)
+    books = _books_or_exit(db, scenario, False)
+    url = f"http://{'localhost' if host == '127.0.0.1' else host}:{port}/"
+    from supplyline.ops.books import shown_url
+
+    say(ui.stdout, f"The books of {books.scenario.name} ({shown_url(db)}) at {url}")
+    if reset_council or not has_council(books):
+        password = secrets.token_urlsafe(12)
+        add_account(books, "council", password, "council", replace=True)
+        say(ui.stdout, f"Log in as 'council' with the password {password}")
+        say(ui.stdout, "(kept hashed: note it now; --reset-council gives a new one)")
+    else:
+        say(ui.stdout, "Log in as 'council' with its password (--reset-council gives a new one)")
+    if workers == 1:
+        uvicorn.run(create_app(books), host=host, port=port, log_level="warning")
+        return
+    books.close()
+    os.environ["SUPPLYLINE_BOOKS"] = db
+    os.environ["SUPPLYLINE_BOOKS_SCENARIO"] = scenario or _kept_source(db)
+    uvicorn.run("supplyline.ops.api:app_from_environment", factory=True, host=host,
+                port=port, workers=workers, log_level="warning")
+
+
+def _kept_source(db: str) -> str:
+    from supplyline.ops.books import books_source
+
+    return books_source(db) or DEFAULT_SCENARIO

@@ -1,0 +1,643 @@
+"""What every command of the command line shares: the app, its consoles, failures and exit
+codes, loading a scenario, the options and checks of several commands, and planning one.
+Its public names are those :mod:`supplyline.cli` exports."""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import sys
+import tempfile
+import textwrap
+import threading
+import time
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import ExitStack, contextmanager
+from dataclasses import asdict
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
+
+import typer
+from rich.console import Console
+from rich.text import Text
+from typer.core import TyperGroup
+
+try:  # recent Typer runs on its own copy of Click, and raises that copy's exceptions
+    from typer._click.exceptions import BadParameter, ClickException
+except ImportError:  # pragma: no cover - older Typer runs on Click itself
+    from click.exceptions import (  # type: ignore[assignment]
+        BadParameter,
+        ClickException,
+    )
+
+from supplyline import __version__
+from supplyline.errors import Problem, ReplayError, ScenarioError
+from supplyline.report.inert import inert, plain
+from supplyline.report.safe_write import OutputBusyError
+from supplyline.scenario.load import (
+    DEFAULT_SCENARIO,
+    MAX_FILE_BYTES,
+    MAX_FILE_ENV,
+    load,
+)
+from supplyline.scenario.schema import Scenario
+from supplyline.scenario.summary import counted
+from supplyline.scenario.whatif import first_days
+
+if TYPE_CHECKING:
+    from supplyline.errors import PlanError
+    from supplyline.plan.result import Plan
+
+EXIT_OK = 0
+EXIT_FAILED = 1
+EXIT_BAD_INPUT = 2
+
+#: The solver's time limit when ``--time-limit`` is not given, in seconds.
+DEFAULT_TIME_LIMIT_S = 300.0
+
+
+class _Interrupted(Exception):
+    """Ctrl-C, carried past Typer (which would end the run silently with code 130)."""
+
+
+class _Commands(TyperGroup):
+    """The command group, made to answer on every failure in the form asked for.
+
+    With ``--json`` anywhere on the command line, Click's usage errors (an unknown option, a
+    bad option value), raised before a command runs, and unexpected errors give the JSON error
+    object on standard output, with Click's exit code (2 for usage errors). Ctrl-C ends any
+    command with "interrupted" and exit code 1, without a traceback.
+    """
+
+    def invoke(self, ctx: Any) -> Any:
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt:
+            raise _Interrupted from None
+        except BadParameter as error:
+            # Typer checks a value's range with pydantic, whose message does not say the
+            # value: "Input should be greater than or equal to 1". Say what was given.
+            errors = getattr(error.__cause__, "errors", None)
+            found = errors()[0] if callable(errors) and errors() else None
+            if found is not None and "input" in found and "got" not in error.message:
+                error.message = f"{error.message.rstrip('.')}, got {found['input']!r}"
+            raise
+
+    def main(  # type: ignore[override]  # windows_expand_args passes through **extra
+        self,
+        args: Sequence[str] | None = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        **extra: Any,
+    ) -> Any:
+        argv = list(sys.argv[1:] if args is None else args)
+        json_output = "--json" in argv
+        try:
+            result = super().main(argv, prog_name, complete_var,
+                                  standalone_mode=standalone_mode and not json_output, **extra)
+        except (_Interrupted, typer.Abort):
+            code = _report("interrupted", "interrupted", EXIT_FAILED, json_output)
+        except ClickException as error:
+            if not json_output:  # a caller's own standalone_mode=False
+                raise
+            code = _report("usage", error.format_message(), error.exit_code, True)
+        except Exception as error:
+            if not json_output:
+                raise
+            code = _report("internal", f"{type(error).__name__}: {error}", EXIT_FAILED, True)
+        else:
+            if not (standalone_mode and json_output):
+                return result
+            code = result if isinstance(result, int) else EXIT_OK
+        if standalone_mode:
+            sys.exit(code)
+        return code
+
+
+app = typer.Typer(
+    name="supplyline",
+    cls=_Commands,
+    help="Plan, simulate and run mobilized supply logistics under disruption.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_show_locals=False,
+    # Help text is Markdown: "[gpu]" is shown as written (Rich markup would eat it), and a
+    # docstring's lines are joined into paragraphs that wrap at the terminal's width.
+    rich_markup_mode="markdown",
+)
+
+stdout = Console(highlight=False)
+stderr = Console(stderr=True, highlight=False)
+
+
+#: Where many steps come fast (chunks of runs, variants), at most one progress line this
+#: often (seconds) in a log file.
+LINE_EVERY_S = 5.0
+
+
+def _progress_lines(every_s: float = 0.0) -> Callable[..., None] | None:
+    """Where standard error is not a terminal (a log file, a pipe, a batch job), a progress
+    bar or a spinner shows nothing until the end: then each step of long work is one plain
+    line on standard error instead (``[12/48   5m03s] message``, or ``[  5m03s] message``
+    where there is no count), within 80 columns, with or without ``--json`` (standard output
+    stays the answer). With ``every_s``, a counted step is printed only that long after the
+    last line, and always the last one. None on a terminal."""
+    if stderr.is_terminal:
+        return None
+    started = time.perf_counter()
+    last = -float("inf")
+
+    def line(message: str, done: int | None = None, total: int | None = None) -> None:
+        nonlocal last
+        now = time.perf_counter()
+        if done is not None and done != total and now - last < every_s:
+            return
+        last = now
+        minutes, seconds = divmod(int(now - started), 60)
+        clock = f"{minutes:>3}m{seconds:02d}s"
+        if done is None or total is None:
+            head = f"[{clock}] "
+        else:
+            width = len(str(total))
+            head = f"[{done:>{width}}/{total} {clock}] "
+        text = plain(message)
+        room = 80 - len(head)
+        if len(text) > room:
+            text = text[:room - 1] + "…"
+        stderr.print(head + text, soft_wrap=True, markup=False, highlight=False)
+
+    return line
+
+
+ScenarioArg = Annotated[
+    str | None,
+    typer.Argument(
+        metavar="FILE",
+        help=f"Scenario YAML file or built-in name (default: {DEFAULT_SCENARIO}).",
+        show_default=False,
+    ),
+]
+JsonOption = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")]
+
+
+# -- shared helpers -------------------------------------------------------------------------
+
+
+def format_problem(problem: Problem) -> str:
+    """One problem as one line: ``file line N: field: expected …, got …``."""
+    where = f"{problem.file} line {problem.line}" if problem.line is not None else problem.file
+    return f"{where}: {problem.field}: expected {problem.expected}, got {problem.got}"
+
+
+def bars(json_output: bool) -> bool:
+    """Whether progress bars are drawn: on a terminal, without ``--json``. Elsewhere
+    :func:`_progress_lines` says the progress (a rich bar, even disabled, ends with an empty
+    line on standard error where it is not a terminal)."""
+    return not json_output and stderr.is_terminal
+
+
+def say(console: Console, message: str) -> None:
+    """Print a message that may hold text from the scenario, as it is (see
+    :func:`~supplyline.report.inert.inert`). On a terminal it is wrapped to the terminal's
+    width between words (never inside a path, a date or an id), its following lines
+    indented; into a file or a pipe each message stays one line, for grep and logs."""
+    if not console.is_terminal:
+        console.print(inert(message), soft_wrap=True)
+        return
+    for paragraph in plain(message).split("\n"):
+        lines = textwrap.wrap(paragraph, width=max(console.width, 40), subsequent_indent="  ",
+                              break_long_words=False, break_on_hyphens=False) or [""]
+        for line in lines:
+            console.print(inert(line), soft_wrap=True)
+
+
+def print_json(data: Any) -> None:
+    """Print ``data`` as indented JSON on standard output (no colours, no wrapping; control
+    characters escaped, see :func:`~supplyline.report.inert.plain`)."""
+    typer.echo(plain(json.dumps(data, indent=2, ensure_ascii=False, default=str)))
+
+
+def error_object(kind: str, message: str, **details: Any) -> dict[str, Any]:
+    """What ``--json`` prints on a failure: ``{"ok": false, "error": {"kind": ..., "message":
+    ..., **details}}``.
+
+    Kinds: ``usage`` (a bad option or option value), ``scenario`` (with ``problems``: file,
+    line, field, expected, got), ``replay`` (an unknown replay, or one the scenario cannot
+    give), ``plan`` (no plan could be made: infeasible, time limit, solver failure),
+    ``output`` (an output path that cannot be written; with ``path``), ``busy`` (another run
+    writes into the same folder; with ``path``), ``validation`` (figures out of tolerance),
+    ``vary`` (``--vary`` options that name nothing or give refused values; with
+    ``problems``: option, field, expected, got, file, line), ``sweep`` (a sweep that could
+    not start, or whose variants failed in part),
+    ``interrupted`` (Ctrl-C) and ``internal`` (a bug: please report it).
+    """
+    return {"ok": False, "error": {"kind": kind, "message": message, **details}}
+
+
+def _report(kind: str, message: str, code: int, json_output: bool, **details: Any) -> int:
+    if json_output:
+        print_json(error_object(kind, message, **details))
+    else:
+        say(stderr, message)
+    return code
+
+
+def fail(kind: str, message: str, code: int, json_output: bool, **details: Any) -> NoReturn:
+    """End the command on a failure: ``message`` on standard error, or with ``--json`` the
+    :func:`error_object` on standard output; exit with ``code``."""
+    raise typer.Exit(_report(kind, message, code, json_output, **details))
+
+
+
+def load_or_exit(source: str | None, json_output: bool = False) -> Scenario:
+    """Load a scenario for a command, or print every problem and exit with code 2.
+
+    Parameters
+    ----------
+    source:
+        A path, a built-in name, or ``None`` for the default built-in scenario.
+    json_output:
+        Print the problems as JSON (the :func:`error_object` of kind ``scenario``, its
+        ``problems`` a list of objects with ``file``, ``line``, ``field``, ``expected`` and
+        ``got``) on standard output instead of lines on standard error.
+
+    Returns
+    -------
+    Scenario
+        The validated scenario; the function does not return when it is invalid.
+    """
+    limit: int | None = MAX_FILE_BYTES
+    raw = os.environ.get(MAX_FILE_ENV, "").strip()
+    if raw:
+        try:
+            mib = float(raw)
+        except ValueError:
+            mib = math.nan
+        if not mib >= 0 or math.isinf(mib):
+            fail("usage", f"{MAX_FILE_ENV}: expected a number of MiB ≥ 0 (0: no limit), got "
+                          f"{raw!r}", EXIT_BAD_INPUT, json_output)
+        limit = None if mib == 0 else int(mib * 1024 * 1024)
+    try:
+        return load(source, max_file_bytes=limit)
+    except ScenarioError as error:
+        if not json_output:
+            for problem in error.problems:
+                say(stderr, format_problem(problem))
+        count = len(error.problems)
+        fail("scenario", f"{count} problem{'s' * (count != 1)} found; nothing was done.",
+             EXIT_BAD_INPUT, json_output, problems=[asdict(p) for p in error.problems])
+
+
+def _counts_line(summary: dict[str, Any]) -> str:
+    counts = summary["counts"]
+    return (f"{counted(counts['places'], 'place', 'places')}, "
+            f"{counted(counts['routes'], 'route', 'routes')}, "
+            f"{counted(counts['modes'], 'mode', 'modes')}, "
+            f"{counted(counts['commodities'], 'commodity', 'commodities')}, "
+            f"{counted(summary['days'], 'day', 'days')} "
+            f"({summary['start_date']} to {summary['end_date']})")
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"supplyline {__version__}")
+        raise typer.Exit(EXIT_OK)
+
+
+@app.callback()
+def main(
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True,
+                     help="Print the version and exit."),
+    ] = False,
+) -> None:
+    """Plan, simulate and run mobilized supply logistics under disruption."""
+
+
+# -- planning: the options and checks of the commands that plan ------------------------------
+
+ReplayOption = Annotated[
+    str | None,
+    typer.Option("--replay", metavar="NAME",
+                 help="Fix mobilization to one of the scenario's replays (e.g. historical)."),
+]
+
+
+class Solver(StrEnum):
+    """The solvers ``--solver`` offers (the registry, :mod:`supplyline.plan.solvers`; a test
+    keeps the two the same)."""
+
+    ipm = "ipm"
+    simplex = "simplex"
+    choose = "choose"
+    pdlp = "pdlp"
+    cuopt = "cuopt"
+    pdhg_jax = "pdhg-jax"
+
+
+SolverOption = Annotated[
+    Solver,
+    # A short metavar: the choices are named in the help, which wraps between words.
+    typer.Option("--solver", metavar="NAME",
+                 help="LP solver: ipm (HiGHS interior point), simplex, choose (HiGHS "
+                      "decides), pdlp (HiGHS first-order, gap to a proven bound shown), "
+                      "cuopt (GPU, the [gpu] extra) or pdhg-jax (PDHG on JAX: the GPU "
+                      "where there is one, the [gpu] extra)."),
+]
+StepOption = Annotated[
+    int | None,
+    typer.Option("--step-days", min=1, metavar="N",
+                 help="Plan in steps of N days (default: the scenario's policy.step_days). "
+                      "1 is day by day; longer steps solve faster with coarser timing."),
+]
+DaysOption = Annotated[
+    int | None, typer.Option("--days", metavar="N", help="Plan only the first N days."),
+]
+TimeLimitOption = Annotated[
+    float,
+    typer.Option("--time-limit", min=0, metavar="SECONDS", show_default=False,
+                 help=f"Stop the solver after SECONDS (default: {DEFAULT_TIME_LIMIT_S:.0f}; "
+                      "0: no limit); the run then fails with exit code 1."),
+]
+VerboseOption = Annotated[
+    bool, typer.Option("--verbose", "-v", help="Show the solver's own log (on stderr)."),
+]
+ExportOption = Annotated[
+    Path | None,
+    typer.Option("--export", metavar="DIR",
+                 help="Also write the plan's tables (CSV, Parquet), places and routes "
+                      "(GeoJSON) and the plan (JSON) into the folder DIR."),
+]
+
+
+def _check_step_days(sc: Scenario, step_days: int | None, json_output: bool) -> None:
+    """Exit 2 when ``--step-days`` is longer than the horizon planned (it would be cut to it
+    in silence)."""
+    if step_days is not None and step_days > sc.days:
+        fail("usage", f"--step-days: expected at most the horizon ({sc.days} days), got "
+                      f"{step_days}", EXIT_BAD_INPUT, json_output)
+
+
+def _limit_days(sc: Scenario, days: int | None, json_output: bool) -> Scenario:
+    """The scenario cut to its first ``days`` days (``--days``), or exit 2 if that is no
+    horizon (:func:`supplyline.scenario.whatif.first_days`)."""
+    try:
+        return first_days(sc, days)
+    except ValueError as error:
+        fail("usage", f"--days: {error}", EXIT_BAD_INPUT, json_output)
+
+
+def _check_suffix(out: Path, suffixes: Sequence[str], json_output: bool) -> None:
+    """Exit 2 when ``--out`` names a file of a kind this command cannot write."""
+    if out.suffix.lower() not in suffixes:
+        kinds = ", ".join(suffixes)
+        hint = (" (to write the tables into a folder, use --export DIR)"
+                if not out.suffix or out.is_dir() else "")
+        fail("usage", f"--out: expected a file ending in {kinds}, got {str(out)!r}{hint}",
+             EXIT_BAD_INPUT, json_output, path=str(out))
+    _check_file(out, "--out", json_output)
+    if out.suffix.lower() == ".pdf":  # said before planning, not after
+        from supplyline.report.pdf import find_chromium, unavailable
+
+        if find_chromium() is None:
+            fail("output", f"--out: cannot write {out}: {unavailable()}", EXIT_BAD_INPUT,
+                 json_output, path=str(out))
+
+
+def _check_file(out: Path, option: str, json_output: bool) -> None:
+    """Exit 2 when a file to write is a folder, or its nearest existing folder is a file or
+    not writable, before any work (a sweep's results were lost to it after the sweep)."""
+    if out.is_dir():
+        fail("output", f"{option}: cannot write {out}: it is a folder", EXIT_BAD_INPUT,
+             json_output, path=str(out))
+    _check_parent(out.absolute().parent, out, option, json_output)
+
+
+def _check_parent(folder: Path, target: Path, option: str, json_output: bool) -> None:
+    """Exit 2 when the nearest existing folder of ``folder`` (where ``target`` goes) is a
+    file or cannot be written in."""
+    while not folder.exists():
+        folder = folder.parent
+    if not folder.is_dir() or not os.access(folder, os.W_OK | os.X_OK):
+        why = "a file, not a folder" if not folder.is_dir() else "not writable"
+        fail("output", f"{option}: cannot write {target}: {folder} is {why}", EXIT_BAD_INPUT,
+             json_output, path=str(target))
+    try:  # what the permissions do not say (a read-only mount, /proc, or as root)
+        with tempfile.TemporaryFile(dir=folder):
+            pass
+    except OSError as error:
+        fail("output", f"{option}: cannot write {target}: {folder} takes no new files "
+                       f"({error.strerror or error})", EXIT_BAD_INPUT, json_output,
+             path=str(target))
+
+
+def _check_export(folder: Path | None, json_output: bool) -> None:
+    """Exit 2 when ``--export`` names something that is not a folder, or a new folder
+    whose nearest existing parent is not a folder it may write in, before any work
+    (nothing is made yet: an interrupted run leaves nothing behind)."""
+    if folder is None:
+        return
+    if folder.exists() and not folder.is_dir():
+        fail("usage", f"--export: expected a folder (new or existing), got {str(folder)!r}, "
+                      "a file", EXIT_BAD_INPUT, json_output, path=str(folder))
+    _check_parent(folder.absolute(), folder, "--export", json_output)
+
+
+def _check_replay(sc: Scenario, replay: str | None, json_output: bool) -> None:
+    """Exit 2 when ``--replay`` names no replay of the scenario."""
+    from supplyline.plan import replay_named
+
+    if replay is not None:
+        try:
+            replay_named(sc, replay)
+        except ReplayError as error:
+            fail("replay", f"--replay: {error}", EXIT_BAD_INPUT, json_output)
+
+
+def _plan_or_exit(sc: Scenario, replay: str | None, solver: Solver | str, time_limit: float,
+                  json_output: bool, step_days: int | None = None,
+                  verbose: bool = False, lines: Callable[..., None] | None = None) -> Plan:
+    """:func:`_solve` for a plan the command needs: a failed solve exits 1."""
+    result = _solve(sc, replay, solver, time_limit, json_output, step_days, verbose, lines)
+    assert result is not None  # without ``failed``, _solve exits instead
+    return result
+
+
+def _solve(sc: Scenario, replay: str | None, solver: Solver | str, time_limit: float,
+           json_output: bool, step_days: int | None = None,
+           verbose: bool = False, lines: Callable[..., None] | None = None,
+           failed: Callable[[PlanError], None] | None = None) -> Plan | None:
+    """Solve, showing the stage and a running clock (none with ``--json``; without a
+    terminal, a line for each stage, on the clock of ``lines`` where given: see
+    :func:`_progress_lines`); a bad replay exits 2, a failed solve exits 1 (or, where
+    ``failed`` is given, is handed to it and None is returned: a plan that is only a
+    comparison). With ``verbose`` the solver's log goes to stderr.
+
+    The solve runs in a worker thread while this one keeps the clock: HiGHS does not come
+    back to Python until it is done (it lets other threads run meanwhile), so without the
+    thread neither the clock nor Ctrl-C could be served. After Ctrl-C the worker is left to
+    the end of the process.
+    """
+    from supplyline.errors import PlanError, ReplayError
+    from supplyline.plan import plan
+
+    _check_solver(str(solver), json_output)
+    _check_step_days(sc, step_days, json_output)
+    stage = "planning"
+    outcome: dict[str, Any] = {}
+
+    lines = lines or _progress_lines()
+
+    def progress(message: str) -> None:
+        nonlocal stage
+        stage = message
+        if lines is not None:
+            lines(message)
+
+    def solver_log(message: str) -> None:
+        stderr.print(Text(plain(message), style="dim"), end="", soft_wrap=True)
+
+    def solve() -> None:
+        try:
+            outcome["plan"] = plan(sc, replay=replay, solver=str(solver), progress=progress,
+                                   time_limit_s=time_limit or None, step_days=step_days,
+                                   solver_log=solver_log if verbose else None)
+        except BaseException as error:  # handed to the waiting thread
+            outcome["error"] = error
+
+    worker = threading.Thread(target=solve, name="supplyline-plan", daemon=True)
+    started = time.perf_counter()
+    with ExitStack() as stack:
+        status = None if json_output else stack.enter_context(stderr.status("planning"))
+        worker.start()
+        while worker.is_alive():
+            worker.join(0.2)
+            if status is not None:
+                status.update(inert(f"{stage} ({time.perf_counter() - started:.0f} s)"))
+    error = outcome.get("error")
+    if isinstance(error, ReplayError):
+        fail("replay", f"--replay: {error}", EXIT_BAD_INPUT, json_output)
+    if isinstance(error, PlanError):
+        if failed is not None:
+            failed(error)
+            return None
+        fail("plan", str(error), EXIT_FAILED, json_output)
+    if error is not None:
+        raise error
+    result: Plan = outcome["plan"]
+    return result
+
+
+def _check_solver(solver: str, json_output: bool) -> None:
+    """Exit 2 when ``--solver`` names no solver of the registry, or one that cannot run here
+    (its package or a GPU missing)."""
+    from supplyline.errors import PlanError
+    from supplyline.plan.solvers import check_solver
+
+    try:
+        check_solver(solver)
+    except PlanError as error:
+        fail("usage", f"--solver: {error}", EXIT_BAD_INPUT, json_output)
+
+
+@contextmanager
+def _writing(target: Path, option: str, json_output: bool) -> Iterator[None]:
+    """Turn a failure to write ``target`` into exit code 2 (1 when another run holds it)."""
+    try:
+        yield
+    except OutputBusyError:
+        fail("busy", f"{option}: {target} is being written by another run; try again when it "
+                     "has finished", EXIT_FAILED, json_output, path=str(target))
+    except OSError as error:
+        fail("output", f"{option}: cannot write {target}: {error.strerror or error}",
+             EXIT_BAD_INPUT, json_output, path=str(target))
+
+
+def _export(result: Plan, directory: Path, option: str, json_output: bool) -> list[Path]:
+    from supplyline.report import export_plan
+
+    written: list[Path] = []
+    with _writing(directory, option, json_output):
+        written = export_plan(result, directory, notify=lambda message: say(stderr, message))
+    return written
+
+
+def _write_out(result: Plan, out: Path, json_output: bool,
+               values: list[Any] | None = None, results: dict[str, Any] | None = None,
+               ) -> Path:
+    """Write ``--out``: the plan as JSON (.json), or its report as HTML (.html) or PDF
+    (.pdf), with the sections of ``results`` (e.g. a simulation's risk)."""
+    from supplyline.report.pdf import PdfUnavailable, write_pdf
+    from supplyline.report.safe_write import output_files
+
+    with _writing(out, "--out", json_output):
+        suffix = out.suffix.lower()
+        if suffix == ".json":
+            with output_files(out.parent) as files, files.open(out.name) as handle:
+                handle.write(result.to_json())
+            return out
+        from supplyline.report import render_report, write_report
+
+        if suffix == ".html":
+            return write_report(result, out, values or None, results=results)
+        try:
+            return write_pdf(render_report(result, values or None, results=results), out)
+        except PdfUnavailable as error:
+            fail("output", f"--out: cannot write {out}: {error}", EXIT_BAD_INPUT, json_output,
+                 path=str(out))
+    return out  # pragma: no cover - _writing exits on every failure
+
+
+def _say_written(written: list[Path], exported: list[Path], folder: Path | None) -> None:
+    for path in written:
+        say(stdout, f"Wrote {path}")
+    if exported:
+        say(stdout, f"Wrote {len(exported)} files to {folder}")
+
+
+def _observed_replays(sc: Scenario, replay: str | None) -> list[str | None]:
+    """The replays to validate: the one asked for, or every one the observed figures name
+    (``None`` for the plain plan); empty when no observed figure applies."""
+    if replay is not None:
+        return [replay] if any(o.replay == replay for o in sc.observed) else []
+    named = sorted({o.replay for o in sc.observed if o.replay is not None})
+    plain_plan: list[str | None] = [None] if any(o.replay is None for o in sc.observed) else []
+    return plain_plan + list(named)
+
+
+def _simulate_or_exit(result: Plan, runs: int, seed: int | None, device: str,
+                      json_output: bool, unit_losses: bool = True,
+                      precision: str = "single", breakdowns: bool = True,
+                      threats: bool = True) -> Any:
+    """Run the simulation with a progress bar on standard error (none with ``--json``); a
+    device that is not there exits 2."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+
+    from supplyline.errors import SimulationError
+    from supplyline.simulate import simulate
+
+    with ExitStack() as stack:
+        bar = None
+        if bars(json_output):
+            bar = stack.enter_context(Progress(
+                "simulating", BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+                console=stderr, transient=True))
+            task = bar.add_task("simulating", total=runs)
+        lines = _progress_lines(every_s=LINE_EVERY_S)
+
+        def tick(done: int, total: int) -> None:
+            if bar is not None:
+                bar.update(task, completed=done)
+            if lines is not None:
+                lines(f"simulated {done:,} of {total:,} runs", done, total)
+
+        try:
+            return simulate(result, runs=runs, seed=seed, device=device, progress=tick,
+                            unit_losses=unit_losses, precision=precision,
+                            breakdowns=breakdowns, threats=threats)
+        except SimulationError as error:
+            fail("usage", f"--device: {error}", EXIT_BAD_INPUT, json_output)

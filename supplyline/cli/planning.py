@@ -1,0 +1,278 @@
+"""Commands that plan a scenario: ``plan``, ``validate`` and ``report``."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+from rich.text import Text
+
+from supplyline.cli import common as ui
+from supplyline.cli.common import (
+    DEFAULT_TIME_LIMIT_S,
+    EXIT_BAD_INPUT,
+    EXIT_FAILED,
+    DaysOption,
+    ExportOption,
+    JsonOption,
+    ReplayOption,
+    ScenarioArg,
+    Solver,
+    SolverOption,
+    StepOption,
+    TimeLimitOption,
+    VerboseOption,
+    _check_export,
+    _check_replay,
+    _check_suffix,
+    _export,
+    _limit_days,
+    _observed_replays,
+    _plan_or_exit,
+    _progress_lines,
+    _say_written,
+    _simulate_or_exit,
+    _solve,
+    _write_out,
+    app,
+    fail,
+    load_or_exit,
+    print_json,
+    say,
+)
+from supplyline.report.inert import plain
+from supplyline.scenario.schema import Scenario
+
+if TYPE_CHECKING:
+    from supplyline.errors import PlanError
+
+
+#: A plan in steps is compared with the plan day by day without ``--compare-daily`` where
+#: that plan has at most this many variables: seconds on 2 cores (the built-in scenario's
+#: first 14 days, 16,480 variables (17,488 before trips within a step were bound to the
+#: units there, when they solved in 1.5 s); its whole horizon, 248,389, in minutes).
+COMPARE_DAILY_UP_TO = 20_000
+
+
+def _daily_affordable(sc: Scenario) -> bool:
+    """Whether the scenario's plan day by day is small enough to make beside a plan in
+    steps by default (:data:`COMPARE_DAILY_UP_TO`)."""
+    from supplyline.network import compile_network
+    from supplyline.plan.variables import define_variables
+    from supplyline.scenario.whatif import with_step_days
+
+    columns = define_variables(compile_network(with_step_days(sc, 1))).n_columns
+    return columns <= COMPARE_DAILY_UP_TO
+
+
+@app.command("plan")
+def plan_command(
+    scenario: ScenarioArg = None,
+    replay: ReplayOption = None,
+    days: DaysOption = None,
+    step_days: StepOption = None,
+    solver: SolverOption = Solver.ipm,
+    time_limit: TimeLimitOption = DEFAULT_TIME_LIMIT_S,
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", metavar="FILE",
+                     help="Write the plan to FILE: .json (the plan's figures and tables), "
+                          ".html or .pdf (the report)."),
+    ] = None,
+    export: ExportOption = None,
+    compare_daily: Annotated[
+        bool,
+        typer.Option("--compare-daily",
+                     help="Also plan day by day and show what the steps change (done "
+                          "without it where the day-by-day plan has at most "
+                          f"{COMPARE_DAILY_UP_TO:,} variables)."),
+    ] = False,
+    verbose: VerboseOption = False,
+    risk: Annotated[float | None, typer.Option(
+        "--risk", metavar="P", help="Plan so that some front goes short on some day in at "
+        "most this share of simulated runs (e.g. 0.05): plan, simulate, keep more capacity "
+        "and reserves in hand, plan again.")] = None,
+    risk_runs: Annotated[int, typer.Option("--risk-runs", min=1, metavar="N",
+                                           help="Runs per simulation with --risk.")] = 1000,
+    seed: Annotated[int, typer.Option("--seed", min=0, metavar="S",
+                                      help="Seed of the simulations (with --risk).")] = 0,
+    unit_losses: Annotated[bool, typer.Option(
+        "--unit-losses/--no-unit-losses",
+        help="In the simulations of --risk, a strike destroys the same share of the units "
+             "on a trip as of their cargo (default), or units are never lost.")] = True,
+    json_output: JsonOption = False,
+) -> None:
+    """Optimize what to mobilize where and how to move it; print what arrives."""
+    from supplyline.report import print_plan_summary
+    from supplyline.report.terminal import (
+        print_step_comparison,
+        step_comparison,
+        step_gave_up,
+    )
+
+    sc = _limit_days(load_or_exit(scenario, json_output), days, json_output)
+    _check_replay(sc, replay, json_output)
+    _check_export(export, json_output)
+    if out is not None:
+        _check_suffix(out, (".json", ".html", ".pdf"), json_output)
+    search = None
+    if risk is not None:
+        from supplyline.simulate.target import plan_for_risk
+
+        if not 0.0 < risk < 1.0:
+            fail("usage", f"--risk: expected a share between 0 and 1 (e.g. 0.05), got {risk}",
+                 EXIT_BAD_INPUT, json_output)
+        lines = _progress_lines()
+
+        def round_said(message: str) -> None:
+            """Each round of the search, as it starts planning or simulating."""
+            if lines is not None:
+                lines(message)
+            elif not json_output:
+                ui.stderr.print(Text(plain(message), style="dim"))
+
+        search = plan_for_risk(sc, risk, runs=risk_runs, seed=seed, unit_losses=unit_losses,
+                               plan=lambda s: _plan_or_exit(s, replay, solver, time_limit,
+                                                            json_output, step_days, verbose,
+                                                            lines),
+                               progress=round_said)
+        result = search.plan
+    else:
+        result = _plan_or_exit(sc, replay, solver, time_limit, json_output, step_days, verbose)
+    daily = None
+    daily_failed: list[str] = []
+    if result.steps_description() and (compare_daily or _daily_affordable(sc)):
+        # The plan is made: a comparison that cannot be made is said, not a failed command.
+        def failed(error: PlanError) -> None:
+            late = time_limit and "time limit" in str(error)
+            daily_failed.append(
+                f"the plan day by day, to compare with, was not made within the time limit "
+                f"({time_limit:g} s; --time-limit 0: no limit)" if late else
+                f"the plan day by day, to compare with, could not be made: {error}")
+
+        # After a risk search, the scenario it planned (more margin and reserves), so that
+        # the comparison shows what the steps change and nothing else.
+        compared = result.network.scenario if search is not None else sc
+        daily = _solve(compared, replay, solver, time_limit, json_output, 1, verbose,
+                       failed=failed)
+    elif compare_daily and not json_output:
+        say(ui.stderr, "--compare-daily: the plan is day by day already; there are no steps to "
+                    "compare.")
+    found = {"risk_search": search} if search is not None else None
+    written = [_write_out(result, out, json_output, results=found)] if out is not None else []
+    exported = _export(result, export, "--export", json_output) if export is not None else []
+    if json_output:
+        extra: dict[str, Any] = (
+            {"compare_daily": step_comparison(result, daily),
+             "compare_daily_could_not_do": step_gave_up(result, daily)} if daily is not None
+            else {"compare_daily": None, "compare_daily_error": daily_failed[0]}
+            if daily_failed
+            else {"compare_daily": []} if compare_daily else {})  # []: day by day already
+        if search is not None:
+            from supplyline.report.risk import risk_search_json
+
+            extra["risk"] = risk_search_json(search)
+        print_json({"ok": True, "kpis": result.kpis(),
+                    "steps": result.steps_description() or "day by day", **extra,
+                    "written": [str(p) for p in written + exported]})
+        return
+    print_plan_summary(result, ui.stdout, compared=daily is not None,
+                       risk_shown=search is not None)
+    if daily is not None:
+        print_step_comparison(result, daily, ui.stdout)
+    for words in daily_failed:
+        say(ui.stderr, words[0].upper() + words[1:] + ".")
+    if search is not None:
+        from supplyline.report.risk import print_risk_search
+
+        print_risk_search(search, ui.stdout)
+    _say_written(written, exported, export)
+
+
+@app.command()
+def validate(
+    scenario: ScenarioArg = None,
+    replay: ReplayOption = None,
+    step_days: StepOption = None,
+    solver: SolverOption = Solver.ipm,
+    time_limit: TimeLimitOption = DEFAULT_TIME_LIMIT_S,
+    verbose: VerboseOption = False,
+    json_output: JsonOption = False,
+) -> None:
+    """Compare the scenario's observed (historical) figures with what the model computes.
+
+    Exit code 1 when any figure is outside its tolerance; 0 when there is none to compare."""
+    from supplyline.plan import validate as compare_observed
+    from supplyline.report import print_validation
+
+    sc = load_or_exit(scenario, json_output)
+    _check_replay(sc, replay, json_output)
+    replays = _observed_replays(sc, replay)
+    if not replays:
+        which = f"for replay {replay}" if replay is not None else "to validate against"
+        message = f"{sc.name} has no observed figures {which}; nothing to compare."
+        if json_output:
+            print_json({"ok": True, "figures": [], "message": message})
+        else:
+            say(ui.stdout, message)
+        return
+    values = []
+    for name in replays:
+        values.extend(compare_observed(_plan_or_exit(sc, name, solver, time_limit,
+                                                     json_output, step_days, verbose)))
+    failed = [v for v in values if not v.passed and not v.is_input]
+    if json_output:
+        verdict = {"error": {"kind": "validation", "message": f"{len(failed)} of {len(values)} "
+                             "figures outside their tolerance"}} if failed else {}
+        print_json({"ok": not failed, **verdict, "figures": [asdict(v) for v in values]})
+    else:
+        print_validation(values, ui.stdout)
+    if failed:
+        raise typer.Exit(EXIT_FAILED)
+
+
+@app.command()
+def report(
+    scenario: ScenarioArg = None,
+    replay: ReplayOption = None,
+    out: Annotated[
+        Path, typer.Option("--out", metavar="FILE",
+                           help="The report to write: .html (opens offline) or .pdf (printed "
+                                "by headless Chromium, when installed).")
+    ] = Path("report.html"),
+    export: ExportOption = None,
+    days: DaysOption = None,
+    step_days: StepOption = None,
+    solver: SolverOption = Solver.ipm,
+    time_limit: TimeLimitOption = DEFAULT_TIME_LIMIT_S,
+    verbose: VerboseOption = False,
+    runs: Annotated[int | None, typer.Option(
+        "--runs", min=1, metavar="N",
+        help="Also simulate the plan N times and add the risk section.")] = None,
+    seed: Annotated[int | None, typer.Option(
+        "--seed", min=0, metavar="S", help="Seed of the simulation (with --runs).")] = None,
+    json_output: JsonOption = False,
+) -> None:
+    """Plan the scenario and write a self-contained report (HTML, or PDF)."""
+    from supplyline.plan import validate as compare_observed
+
+    sc = _limit_days(load_or_exit(scenario, json_output), days, json_output)
+    _check_replay(sc, replay, json_output)
+    _check_export(export, json_output)
+    _check_suffix(out, (".html", ".pdf"), json_output)
+    result = _plan_or_exit(sc, replay, solver, time_limit, json_output, step_days, verbose)
+    results = ({"simulation": _simulate_or_exit(result, runs, seed, "cpu", json_output)}
+               if runs is not None else None)
+    written = [_write_out(result, out, json_output, compare_observed(result), results)]
+    exported = _export(result, export, "--export", json_output) if export is not None else []
+    if json_output:
+        # With --runs, the simulation as `simulate --json` gives it (the report's risk section).
+        risk = ({"simulation": json.loads(results["simulation"].to_json())}
+                if results is not None else {})
+        print_json({"ok": True, "kpis": result.kpis(), **risk,
+                    "written": [str(p) for p in written + exported]})
+        return
+    _say_written(written, exported, export)

@@ -1,0 +1,119 @@
+"""Commands that read a scenario without planning it: ``scenarios``, ``check``, ``show`` and
+``schema``."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from supplyline.cli import common as ui
+from supplyline.cli.common import (
+    EXIT_FAILED,
+    JsonOption,
+    ScenarioArg,
+    _check_suffix,
+    _counts_line,
+    _writing,
+    app,
+    load_or_exit,
+    print_json,
+    say,
+)
+from supplyline.report.inert import inert
+from supplyline.scenario.load import DEFAULT_SCENARIO, builtin_titles
+from supplyline.scenario.summary import network_sketch, summarize
+
+
+@app.command()
+def scenarios(json_output: JsonOption = False) -> None:
+    """List the built-in scenarios."""
+    from supplyline.report.terminal import print_scenario_list
+
+    titles = builtin_titles()
+    if json_output:
+        print_json([{"name": name, "title": title, "default": name == DEFAULT_SCENARIO}
+                    for name, title in titles.items()])
+        return
+    if not titles:
+        say(ui.stderr, "No built-in scenarios are installed.")
+        raise typer.Exit(EXIT_FAILED)
+    print_scenario_list(titles, DEFAULT_SCENARIO, ui.stdout)
+
+
+@app.command()
+def check(scenario: ScenarioArg = None, json_output: JsonOption = False) -> None:
+    """Validate a scenario and list every problem found (exit code 2 when there are any),
+    then what its fronts must go short of whatever the plan does."""
+    from supplyline.network import compile_network
+    from supplyline.plan.reach import unavoidable_short
+
+    sc = load_or_exit(scenario, json_output)
+    summary = summarize(sc)
+    net = compile_network(sc, checked=False)
+    short = unavoidable_short(net)
+    if json_output:
+        print_json({"ok": True, "name": sc.name, "title": sc.title, "days": summary["days"],
+                    "counts": summary["counts"], "short_whatever_the_plan": [
+                        {"front": net.place_ids[x.place],
+                         "commodity": net.commodity_ids[net.goods[x.good]],
+                         "at_least_kg": round(x.kg, 6),
+                         "first_arrival": (str(net.start_date + dt.timedelta(
+                             days=int(net.step_start[x.arrives])))
+                             if x.arrives < net.steps else None),
+                         "from": net.place_ids[x.source] if x.source >= 0 else None,
+                         "words": x.words} for x in short]})
+        return
+    ui.stdout.print(inert(f"OK: {sc.title} — {_counts_line(summary)}"))
+    if short:
+        ui.stdout.print("Short whatever the plan does:")
+        for x in short:
+            ui.stdout.print(inert(f"• {x.words}"))
+
+
+@app.command()
+def show(scenario: ScenarioArg = None, json_output: JsonOption = False) -> None:
+    """Summarize a scenario: what it holds, what it asks for, and its network."""
+    from supplyline.network import compile_network
+    from supplyline.report.map import hazard_notes
+    from supplyline.report.terminal import print_scenario_summary
+
+    sc = load_or_exit(scenario, json_output)
+    summary = summarize(sc)
+    # Closures, strikes and rain as the plan reads them (day by day).
+    summary["closures_and_threats"] = hazard_notes(compile_network(sc, 1, checked=False))
+    if json_output:
+        print_json(summary)
+        return
+    print_scenario_summary(sc.title, sc.name, summary, network_sketch(sc), ui.stdout)
+
+
+@app.command()
+def schema(
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", metavar="FILE",
+                     help="Write the schema to FILE (.json) instead of printing it."),
+    ] = None,
+    json_output: JsonOption = False,
+) -> None:
+    """Print the JSON Schema of scenario files (for editors that complete and check YAML)."""
+    from supplyline.report.safe_write import output_files
+    from supplyline.scenario.json_schema import scenario_json_schema
+
+    document = scenario_json_schema()
+    if out is None:
+        print_json(document)
+        return
+    _check_suffix(out, (".json",), json_output)
+    with _writing(out, "--out", json_output), output_files(out.parent) as files, \
+            files.open(out.name) as handle:
+        json.dump(document, handle, indent=2, ensure_ascii=False)
+        handle.write("\n")
+    if json_output:
+        print_json({"ok": True, "written": [str(out)]})
+    else:
+        say(ui.stdout, f"Wrote {out}")

@@ -1,0 +1,305 @@
+"""The ``sweep`` command: plan every combination of some values of a scenario, on Dask."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import ExitStack, contextmanager
+from dataclasses import asdict
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from supplyline.cli import common as ui
+from supplyline.cli.common import (
+    DEFAULT_TIME_LIMIT_S,
+    EXIT_BAD_INPUT,
+    EXIT_FAILED,
+    LINE_EVERY_S,
+    DaysOption,
+    JsonOption,
+    ReplayOption,
+    ScenarioArg,
+    Solver,
+    SolverOption,
+    StepOption,
+    TimeLimitOption,
+    _check_file,
+    _check_replay,
+    _check_solver,
+    _check_step_days,
+    _check_suffix,
+    _limit_days,
+    _progress_lines,
+    _writing,
+    app,
+    fail,
+    load_or_exit,
+    print_json,
+    say,
+)
+from supplyline.report.inert import plain
+from supplyline.scenario.summary import counted
+
+
+@app.command()
+def sweep(
+    scenario: ScenarioArg = None,
+    vary: Annotated[
+        list[str] | None,
+        typer.Option("--vary", metavar="PATH=VALUES",
+                     help="Values to take: PATH=START:STOP:STEP or PATH=V1,V2,... (repeat "
+                          "for more; every combination is one variant), e.g. "
+                          "'modes.porter.payload_kg=15:30:5'."),
+    ] = None,
+    replay: ReplayOption = None,
+    days: DaysOption = None,
+    step_days: StepOption = None,
+    solver: SolverOption = Solver.ipm,
+    time_limit: TimeLimitOption = DEFAULT_TIME_LIMIT_S,
+    simulate_runs: Annotated[
+        int | None,
+        typer.Option("--simulate", min=1, metavar="N",
+                     help="Also run each variant's plan N times under the scenario's threats "
+                          "(as supplyline simulate does); its figures join the table."),
+    ] = None,
+    seed: Annotated[
+        int,
+        typer.Option("--seed", min=0,
+                     help="Seed of the simulations, the same for every variant."),
+    ] = 0,
+    scheduler: Annotated[
+        str | None,
+        typer.Option("--scheduler", metavar="ADDRESS",
+                     help="A running Dask scheduler (tcp://HOST:8786); default: a local "
+                          "cluster on this machine."),
+    ] = None,
+    workers: Annotated[
+        int | None,
+        typer.Option("--workers", min=1, metavar="N",
+                     help="Worker processes of the local cluster (default: one per core)."),
+    ] = None,
+    out: Annotated[
+        Path, typer.Option("--out", metavar="FILE",
+                           help="The table to write: a .parquet file.")
+    ] = Path("sweep.parquet"),
+    report_file: Annotated[
+        Path | None,
+        typer.Option("--report", metavar="FILE",
+                     help="Also write an HTML page (.html) with the variants side by side."),
+    ] = None,
+    json_output: JsonOption = False,
+) -> None:
+    """Plan every combination of some values of a scenario, on Dask; write one Parquet
+    table of the values and each plan's key figures.
+
+    Exit code 1 when any variant failed (each is listed with its reason; the others are in
+    the table), 2 when a --vary option names nothing or a value the scenario refuses."""
+    from supplyline.report.compare import compare_records, write_comparison
+    from supplyline.sweep import VaryError, make_variants, parse_vary
+    from supplyline.sweep.run import (
+        SweepError,
+        SweepOptions,
+        address_problem,
+        run_sweep,
+        settings_words,
+    )
+    from supplyline.sweep.vary import short_label
+
+    whole = load_or_exit(scenario, json_output)
+    sc = _limit_days(whole, days, json_output)
+    _check_step_days(sc, step_days, json_output)
+    _check_suffix(out, (".parquet",), json_output)
+    if report_file is not None and report_file.suffix.lower() != ".html":
+        fail("usage", f"--report: expected a file ending in .html, got {str(report_file)!r}",
+             EXIT_BAD_INPUT, json_output, path=str(report_file))
+    if report_file is not None:
+        _check_file(report_file, "--report", json_output)
+    if scheduler is not None and (wrong := address_problem(scheduler)) is not None:
+        fail("usage", f"--scheduler: expected a Dask scheduler's address like "
+                      f"tcp://HOST:8786, got {scheduler!r} ({wrong})", EXIT_BAD_INPUT,
+             json_output)
+    if scheduler is not None and workers is not None:
+        fail("usage", "--workers: sets the size of the local cluster; with --scheduler the "
+                      "sweep runs on that cluster's workers (leave --workers out)",
+             EXIT_BAD_INPUT, json_output)
+    _check_replay(sc, replay, json_output)
+    _check_solver(solver.value, json_output)
+    try:
+        problems = []
+        varies = []
+        for text in vary or []:
+            try:
+                varies.append(parse_vary(text))
+            except VaryError as error:
+                problems += error.problems
+        if problems:
+            raise VaryError(problems)
+        with _checking(json_output) as checked:
+            variants = make_variants(whole, varies, scenario, days, replay, progress=checked)
+    except VaryError as error:
+        if not json_output:
+            for problem in error.problems:
+                say(ui.stderr, str(problem))
+        count = len(error.problems)
+        fail("vary", f"{count} problem{'s' * (count != 1)} with --vary; nothing was run.",
+             EXIT_BAD_INPUT, json_output, problems=[asdict(p) for p in error.problems])
+    options = SweepOptions(replay=replay, solver=solver.value, time_limit_s=time_limit or None,
+                           step_days=step_days, simulate=simulate_runs, seed=seed)
+    with ExitStack() as stack:
+        bar = None
+        if ui.bars(json_output):
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+
+            bar = stack.enter_context(Progress(
+                "[progress.description]{task.description}", BarColumn(), MofNCompleteColumn(),
+                TimeElapsedColumn(), console=ui.stderr, transient=True))
+            task = bar.add_task(counted(len(variants), "variant", "variants"),
+                                total=len(variants))
+
+        lines = _progress_lines(every_s=LINE_EVERY_S)
+
+        def progress(done: int, failed: int, total: int) -> None:
+            words = counted(total, "variant", "variants") + (f", {failed} failed" if failed
+                                                              else "")
+            if bar is not None:
+                bar.update(task, completed=done, description=words)
+            if lines is not None:
+                lines(f"{done} of {words}", done, total)
+
+        try:
+            with _writing(out, "--out", json_output):
+                result = run_sweep(variants, out, options, scheduler=scheduler,
+                                   workers=workers, progress=progress, source=scenario)
+        except SweepError as error:
+            fail("sweep", str(error), EXIT_FAILED, json_output)
+    written = [out]
+    if report_file is not None:
+        # The report labels each variant by its values, and routes by their names.
+        called = {i: f"#{i} {short_label(variants[i])}" for i in sorted(result.records)}
+        comparison = compare_records(
+            {called[i]: (r if r["status"] == "ok" else None)
+             for i, r in sorted(result.records.items())},
+            {called[i]: reason for i, reason in sorted(result.failed.items())},
+            route_names={r.key: sc.route_title(r) for r in sc.routes})
+        with _writing(report_file, "--report", json_output):
+            about = settings_words(result.settings) + (
+                f" Interrupted: {len(result.records)} of {result.total} variants finished; "
+                "the others were not run." if result.interrupted else "")
+            write_comparison(comparison, report_file, f"Sweep of {sc.title}",
+                             {called[i]: variants[i].label for i in sorted(result.records)},
+                             about=about)
+        written.append(report_file)
+    done = len(result.records)
+    if json_output:
+        # (A variant's number is its place among the variants: each is made when asked for.)
+        failed = [{"variant": i, "settings": variants[i].settings, "error": reason}
+                  for i, reason in sorted(result.failed.items())]
+        verdict: dict[str, Any] = {}
+        if result.failed or result.interrupted:
+            verdict = {"error": {"kind": "sweep", "message": _sweep_words(result, done)}}
+        # Each variant that planned: its values and its record (the table's row).
+        results = [{"variant": i, "settings": variants[i].settings, **r}
+                   for i, r in sorted(result.records.items()) if r["status"] == "ok"]
+        print_json({
+            "ok": not (result.failed or result.interrupted), **verdict,
+            "sweep": result.settings,
+            "variants": len(variants), "done": done, "failed": failed,
+            "results": results, "workers": result.workers, "seconds": result.seconds,
+            "written": [str(p) for p in written],
+        })
+    else:
+        _print_sweep(variants, result.records)
+        for i, reason in sorted(result.failed.items()):
+            say(ui.stderr, f"#{i} ({variants[i].label}) failed: {reason}")
+        say(ui.stdout, f"{_sweep_words(result, done)}; wrote {', '.join(map(str, written))}")
+    if result.failed or result.interrupted:
+        raise typer.Exit(EXIT_FAILED)
+
+
+@contextmanager
+def _checking(json_output: bool) -> Iterator[Callable[[int, int], None]]:
+    """A progress bar (or plain lines without a terminal) while a sweep's combinations are
+    validated: a few ms each, minutes for tens of thousands, which had passed in silence."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+
+    lines = _progress_lines(every_s=LINE_EVERY_S)
+
+    def line(done: int, total: int) -> None:
+        if lines is not None:
+            lines(f"checked {done} of {total} variants", done, total)
+
+    if not ui.bars(json_output):
+        yield line
+        return
+    with Progress("[progress.description]{task.description}", BarColumn(),
+                  MofNCompleteColumn(), TimeElapsedColumn(), console=ui.stderr,
+                  transient=True) as bar:
+        task = bar.add_task("checking the variants", total=None)
+
+        def checked(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+            line(done, total)
+
+        yield checked
+
+
+def _sweep_words(result: Any, done: int) -> str:
+    head = (f"interrupted after {done} of {result.total} variants" if result.interrupted
+            else counted(done, "variant", "variants"))
+    failed = f", {len(result.failed)} failed" if result.failed else ""
+    return (f"{head}{failed} in {result.seconds:.1f} s on {result.workers} "
+            f"worker{'s' * (result.workers != 1)}")
+
+
+def _print_sweep(variants: Sequence[Any], records: dict[int, dict[str, Any]]) -> None:
+    """One row per variant: its values and its headline figures. Where that is too wide for
+    the terminal (two varied paths, or the simulation's figures, at 80 columns), the values
+    are one table and the figures another, each row under the variant's number; and where
+    even the values are too wide, each variant's values are one cell of words."""
+    from supplyline.report.terminal import Column, FitTable
+    from supplyline.sweep.vary import short_label, short_names
+
+    paths = list(variants[0].settings) if len(variants) else []
+    simulated = any("sim_p_any_shortfall" in r for r in records.values())
+    headers = ["delivered t", "short t", "mobilized t", "labour-days"]
+    if simulated:
+        headers += ["P(short)", "sim. short t"]
+    number = Column("#", numeric=True)
+    valued = [Column(plain(name), numeric=True) for name in short_names(paths)]
+    figured = [Column(header, numeric=True) for header in headers]
+    rows: list[tuple[str, list[str], str, list[str]]] = []
+    for v in variants:
+        record = records.get(v.index)
+        if record is None:
+            continue  # not run (an interrupted sweep): counted in the closing line
+        figures = [""] * len(headers)
+        if record["status"] != "ok":
+            figures[0] = "failed"
+        else:
+            figures[:4] = [f"{record['delivered_t']:,.1f}", f"{record['shortfall_t']:,.1f}",
+                           f"{record['mobilized_t']:,.1f}", f"{record['labour_days']:,.0f}"]
+            if simulated:
+                figures[4:] = [f"{record['sim_p_any_shortfall']:.2f}",
+                               f"{record['sim_shortfall_t']:,.1f}"]
+        rows.append((str(v.index), [str(v.settings[p]) for p in paths], short_label(v), figures))
+    legend = ("P(short): share of the simulations with a shortfall; sim. short t: their "
+              "mean shortfall" if simulated else "")
+    whole = FitTable("Variants", number, *valued, *figured, caption=legend)
+    for name, values, _words, figures in rows:
+        whole.add_row(name, *values, *figures)
+    if whole.widths(ui.stdout, ui.stdout.width) is not None:
+        ui.stdout.print(whole)
+        return
+    values_table = FitTable("Variants", number, *valued)
+    for name, values, _words, _figures in rows:
+        values_table.add_row(name, *values)
+    if values_table.widths(ui.stdout, ui.stdout.width) is None:
+        values_table = FitTable("Variants", number, Column("values", prose=True))
+        for name, _values, words, _figures in rows:
+            values_table.add_row(name, words)
+    figures_table = FitTable("Key figures, by variant", number, *figured, caption=legend)
+    for name, _values, _words, figures in rows:
+        figures_table.add_row(name, *figures)
+    ui.stdout.print(values_table)
+    ui.stdout.print(figures_table)
