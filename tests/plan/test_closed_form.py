@@ -111,7 +111,7 @@ def test_relay_stages_multiply_their_fractions(step: int) -> None:
               place("front", "front", 3.0)]
     pairs = zip(names, names[1:], stages, strict=False)
     routes = [route(a, b, km, ["bearer"]) for a, b, km in pairs]
-    sc = scenario(places, routes, demand_kg_per_day=10_000.0, days=150, modes=[bearer],
+    sc = scenario(places, routes, demand_kg_per_day=10_000.0, days=40, modes=[bearer],
                   policy={"labour_max_days_per_person": 10_000.0, "labour_share": 1.0,
                           "step_days": step})
     result = sl.plan(sc)
