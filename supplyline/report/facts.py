@@ -468,7 +468,7 @@ def idle_carriers(plan: Plan, least_share: float = 0.05) -> list[IdleCarriers]:
 @dataclass(frozen=True)
 class Unfed:
     """Food that the wounded, or the repair crews, went without at one place: ``kg`` of
-    ``good`` (its name) at ``place`` (its name), from day ``first`` to day ``last``."""
+    ``good`` at ``place`` (as a sentence names them), from day ``first`` to day ``last``."""
 
     who: str  # "wounded" or "repair crews"
     good: str
@@ -497,7 +497,7 @@ def unfed(plan: Plan) -> list[Unfed]:
         for p, g in zip(*np.nonzero(noted), strict=True):
             by_step = missing[p, g]
             steps = np.flatnonzero(by_step >= 0.01 * by_step.max())
-            out.append(Unfed(who, commodity_name(plan, int(g)), net.place_name(int(p)),
+            out.append(Unfed(who, commodity_label(plan, int(g)), net.place_label(int(p)),
                              int(plan.step_start[steps[0]]),
                              int(plan.step_start[steps[-1]] + plan.step_length[steps[-1]] - 1),
                              float(by_step.sum()), float(total[g])))

@@ -291,6 +291,14 @@ def test_unfed_wounded_are_told_with_place_date_and_name(valley_plan: sl.Plan) -
     assert "wounded not at a hospital within their limit" in box  # the plan's other notes
 
 
+def test_food_gone_without_names_the_place_and_good_as_a_sentence_does() -> None:
+    """The tutorial's wounded go without rice at "Kestrel town (cut off)": the sentence says
+    "at Kestrel town", as the findings name places, not the full name."""
+    (words,) = facts.unfed_words(sl.plan(sl.load("tutorial")))
+    assert "of rice: at Kestrel town on 1 Nov 2024" in words, words
+    assert "(cut off)" not in words
+
+
 def test_food_missing_at_several_places_is_one_sentence(
     valley_plan: sl.Plan, monkeypatch: pytest.MonkeyPatch,
 ) -> None:
