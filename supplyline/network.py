@@ -250,16 +250,28 @@ class Network:
         return self.scenario.modes[m].name or self.mode_ids[m]
 
     def mode_label(self, m: int) -> str:
-        """Mode ``m`` as a table, legend or sentence names it ("Pack bicycle")."""
-        return short_label(self.mode_name(m), 200)
+        """Mode ``m`` as a table, legend or sentence names it ("Pack bicycle"), with its id in
+        brackets where another mode's would read the same."""
+        return self._mode_labels[m]
+
+    @functools.cached_property
+    def _mode_labels(self) -> list[str]:
+        return distinct([short_label(self.mode_name(m), 200) for m in range(self.n_modes)],
+                        self.mode_ids)
 
     def commodity_name(self, c: int) -> str:
         """Display name of commodity ``c`` (its id when it has none)."""
         return self.scenario.commodities[c].name or self.commodity_ids[c]
 
     def commodity_label(self, c: int) -> str:
-        """Commodity ``c`` as a table, legend or sentence names it ("Rice")."""
-        return short_label(self.commodity_name(c), 200)
+        """Commodity ``c`` as a table, legend or sentence names it ("Rice"), with its id in
+        brackets where another commodity's would read the same ("Rice [paddy]")."""
+        return self._commodity_labels[c]
+
+    @functools.cached_property
+    def _commodity_labels(self) -> list[str]:
+        return distinct([short_label(self.commodity_name(c), 200)
+                         for c in range(self.n_commodities)], self.commodity_ids)
 
     @property
     def n_places(self) -> int:

@@ -142,3 +142,8 @@ def test_modes_and_goods_are_named_by_their_short_names_or_ids() -> None:
     assert other.mode_label(0) == "Porters"
     assert other.commodity_name(0) == other.commodity_label(0) == net.commodity_ids[0]
     assert net.mode_label(0) == net.scenario.modes[0].name
+    # Two goods whose short names read the same are told apart by their ids.
+    alike = compile_network(tutorial.replace({"commodities[0].name": "Rice (milled)",
+                                              "commodities[1].name": "Rice (paddy)"}))
+    ids = alike.commodity_ids
+    assert [alike.commodity_label(c) for c in (0, 1)] == [f"Rice [{ids[0]}]", f"Rice [{ids[1]}]"]

@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 from rich.console import Console
 
 from supplyline.report.inert import inert
+from supplyline.units import distinct
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -250,8 +251,7 @@ def compare_records(records: Mapping[str, Mapping[str, Any] | None],
     def by_name(frame: pd.DataFrame) -> pd.DataFrame:
         """Route columns under their names (a name two routes share keeps the id too)."""
         called = [(route_names or {}).get(c, c) for c in frame.columns]
-        return frame.set_axis([n if called.count(n) == 1 else f"{n} [{c}]"
-                               for n, c in zip(called, frame.columns, strict=True)], axis=1)
+        return frame.set_axis(distinct(called, list(frame.columns)), axis=1)
 
     shown = KPIS + tuple(k for k in SIMULATED_KPIS
                          if any(r.get(k[0]) is not None for r in ok.values()))

@@ -506,7 +506,7 @@ def unfed(plan: Plan) -> list[Unfed]:
 
 def unfed_words(plan: Plan) -> list[str]:
     """:func:`unfed` in words, one sentence for each who and good: 'The wounded went without
-    4.2 kg of rice: at Kestrel town (cut off) on 1 Nov 2024.'"""
+    4.2 kg of rice: at Kestrel town on 1 Nov 2024.'"""
     start = plan.network.start_date
     groups: dict[tuple[str, str], list[Unfed]] = {}
     for u in unfed(plan):

@@ -314,7 +314,7 @@ def burden_section(plan: Plan, context: ReportContext) -> Section | None:
         return None
     shown = sorted(localities, key=lambda p: -max(food[p], labour[p]))[:30]
     bound, bound_label = burden_bound(plan)
-    labels = [net.place_name(p) for p in shown]
+    labels = [net.place_names[p] for p in shown]
     groups = [Series("food", food[shown], "#e69f00"), Series("labour", labour[shown], "#0072b2")]
     chart = svg.bar_chart("chart-burden", "Burden per locality", labels, groups,
                           "share of what it could give", bound=bound, bound_label=bound_label,

@@ -43,7 +43,7 @@ MIN_LEG_UNITS = 0.01
 #: whole horizon stays where it is (the same interior point crumbs): on the built-in
 #: scenario 110 of the 360 (leg, good) pairs of the legs kept carry at least 4.8 kg, the
 #: other 250 carry 2.0 kg in all. The engine keeps cargo on the pairs that carry any
-#: (:class:`_Device`), a third of them there.
+#: (:class:`~supplyline.simulate.device._Device`), a third of them there.
 MIN_CARGO_KG = 1.0
 
 @dataclass
