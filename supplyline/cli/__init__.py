@@ -22,7 +22,9 @@ The commands live in one module each by what they do (:mod:`~supplyline.cli.scen
 a command: write a function in one of them, decorate it with ``@app.command()``, take
 ``scenario: ScenarioArg = None`` and ``json_output: JsonOption = False``, start with
 ``sc = load_or_exit(scenario, json_output)``, and print through ``ui.stdout`` and
-``ui.stderr`` (``from supplyline.cli import common as ui``), which tests may replace.
+``ui.stderr`` (``from supplyline.cli import common as ui``): a test replaces them there,
+in :mod:`supplyline.cli.common` (this package's ``stdout`` and ``stderr`` are the same
+objects, and replacing them here reaches no command).
 """
 
 from __future__ import annotations
