@@ -4,8 +4,8 @@
 Each returns a :class:`matplotlib.figure.Figure` built without pyplot, so nothing is shown
 and no display is needed (a notebook shows the figure returned by a cell; a script saves it
 with ``fig.savefig("map.png")``). The figures show the same figures as the HTML report,
-read from :mod:`supplyline.report.facts`. Needs the ``plot`` extra
-(``pip install 'supplyline[plot]'``).
+read from :mod:`supplyline.plan.figures` and :mod:`supplyline.report.facts`. Needs the
+``plot`` extra (``pip install 'supplyline[plot]'``).
 
 >>> import supplyline as sl
 >>> plan = sl.plan(sl.load("tutorial"))
@@ -23,12 +23,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from numpy.typing import NDArray
 
-from supplyline.report.facts import (
-    INITIAL_STOCK,
-    commodity_label,
-    deliveries_by_source,
-    stock_days,
-)
+from supplyline.plan.figures import INITIAL_STOCK, deliveries_by_source
+from supplyline.report.facts import commodity_label, stock_days
 from supplyline.report.map import Curve, Layout, layout
 from supplyline.report.svg import colour
 

@@ -29,8 +29,8 @@ from typing import TYPE_CHECKING, Any, Final
 
 import numpy as np
 
+from supplyline.plan.figures import route_facts
 from supplyline.plan.result import Plan, whole_units
-from supplyline.report.facts import route_facts
 from supplyline.report.safe_write import OutputFiles, output_files
 
 if TYPE_CHECKING:

@@ -21,15 +21,10 @@ from typing import Any
 import numpy as np
 
 from supplyline import __version__
+from supplyline.plan.figures import given_t, source_groups
 from supplyline.plan.metrics import MetricValue
 from supplyline.plan.result import Plan
-from supplyline.report.facts import (
-    given_t,
-    shortfall_words,
-    shortfalls,
-    source_groups,
-    unfed_words,
-)
+from supplyline.report.facts import shortfall_words, shortfalls, unfed_words
 from supplyline.report.risk import risk_search_section, risk_section
 from supplyline.report.safe_write import output_files
 from supplyline.report.sections import (

@@ -20,17 +20,9 @@ from html import escape
 import numpy as np
 
 from supplyline.network import FloatArray, Network
+from supplyline.plan.figures import RouteFacts, given_t, received_t, route_facts
 from supplyline.plan.result import Plan
-from supplyline.report.facts import (
-    RouteFacts,
-    Window,
-    given_t,
-    received_t,
-    route_facts,
-    route_hazards,
-    window_words,
-    wrap_name,
-)
+from supplyline.report.facts import Window, route_hazards, window_words, wrap_name
 from supplyline.report.svg import colour, fmt, nice_ticks, size_style, text_width
 
 MAP_ID = "network-map"

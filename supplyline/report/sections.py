@@ -17,17 +17,15 @@ from typing import Any
 
 import numpy as np
 
+from supplyline.plan.figures import INITIAL_STOCK, deliveries_by_source, route_facts
 from supplyline.plan.metrics import MetricValue
 from supplyline.plan.result import Plan
 from supplyline.report import svg
 from supplyline.report.facts import (
-    INITIAL_STOCK,
     burden_bound,
     commodity_label,
     commodity_name,
-    deliveries_by_source,
     idle_carriers,
-    route_facts,
     stock_days,
     whole,
 )

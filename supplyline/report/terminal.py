@@ -21,16 +21,10 @@ from rich.measure import Measurement
 from rich.table import Table
 from rich.text import Text
 
+from supplyline.plan.figures import route_facts
 from supplyline.plan.metrics import MetricValue
 from supplyline.plan.result import Plan
-from supplyline.report.facts import (
-    burden_bound,
-    idle_carriers,
-    route_facts,
-    shortfall_words,
-    shortfalls,
-    whole,
-)
+from supplyline.report.facts import burden_bound, idle_carriers, shortfall_words, shortfalls, whole
 from supplyline.report.inert import inert, plain
 from supplyline.report.sections import day_date, percent
 from supplyline.report.svg import fmt

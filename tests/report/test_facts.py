@@ -6,13 +6,8 @@ import numpy as np
 import pytest
 
 import supplyline as sl
-from supplyline.report.facts import (
-    INITIAL_STOCK,
-    deliveries_by_source,
-    route_facts,
-    source_groups,
-    stock_days,
-)
+from supplyline.plan.figures import INITIAL_STOCK, deliveries_by_source, route_facts, source_groups
+from supplyline.report.facts import stock_days
 
 
 def test_routes_split_the_plans_tonnes_by_direction(valley_plan: sl.Plan) -> None:

@@ -250,7 +250,7 @@ def test_persons_serving_are_whole(valley_plan: sl.Plan) -> None:
 
 def test_a_region_s_band_says_its_tonnes_in_all(page: str, valley_plan: sl.Plan) -> None:
     """Its hover text read '46.5 in all t a day': a sum of daily rates, in no unit."""
-    from supplyline.report.facts import deliveries_by_source
+    from supplyline.plan.figures import deliveries_by_source
 
     chart = page.split('id="chart-deliveries"')[1].split("</svg>")[0]
     titles = re.findall(r"<title>([^<]*)</title>", chart)

@@ -11,7 +11,8 @@ import numpy as np
 import pytest
 
 import supplyline as sl
-from supplyline.report.facts import deliveries_by_source, stock_days
+from supplyline.plan.figures import deliveries_by_source
+from supplyline.report.facts import stock_days
 from supplyline.report.map import layout
 from supplyline.scenario.schema import Scenario
 
