@@ -41,7 +41,7 @@ from http.client import HTTPConnection
 from pathlib import Path
 from typing import Any
 
-import httpx
+import httpx2
 from sqlalchemy import insert
 
 import supplyline as sl
@@ -249,7 +249,7 @@ def overview(url: str, n: int, repeat: int, folder: Path) -> dict[str, Any]:
     _fill(url, n)
     times = []
     with serving(url, folder / "server.log") as (base, process), \
-            httpx.Client(headers={"Authorization": f"Bearer {token}"}, timeout=120) as http:
+            httpx2.Client(headers={"Authorization": f"Bearer {token}"}, timeout=120) as http:
         got = http.get(base + "/api/overview")  # the first builds the network once
         assert got.status_code == 200 and got.json()["entries"] == n, got.text[:300]
         before = _cpu_seconds(_ours(process.pid, url))

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-import httpx
+import httpx2
 
 import supplyline as sl
 from supplyline.ops import Books, open_books
@@ -79,9 +79,9 @@ def serving(url: str, log: Path, workers: int = 1
     try:
         while True:
             try:
-                if httpx.get(base + "/openapi.json", timeout=1).status_code == 200:
+                if httpx2.get(base + "/openapi.json", timeout=1).status_code == 200:
                     break
-            except httpx.HTTPError:
+            except httpx2.HTTPError:
                 pass
             if process.poll() is not None or time.monotonic() > deadline:
                 raise RuntimeError(f"the server did not start: {log.read_text()[-2000:]}")

@@ -11,7 +11,7 @@ import sys
 import time
 from pathlib import Path
 
-import httpx
+import httpx2
 import pytest
 from typer.testing import CliRunner
 
@@ -84,14 +84,14 @@ def test_serve_prints_the_url_and_the_council_login(tmp_path: Path) -> None:
         deadline = time.monotonic() + 30
         while True:
             try:
-                got = httpx.post(url + "api/login", json={"name": "council",
+                got = httpx2.post(url + "api/login", json={"name": "council",
                                                           "password": password.group(1)})
                 break
-            except httpx.HTTPError:
+            except httpx2.HTTPError:
                 assert time.monotonic() < deadline
                 time.sleep(0.1)
         assert got.status_code == 200 and got.json()["role"] == "council"
-        assert httpx.get(url).status_code == 200
+        assert httpx2.get(url).status_code == 200
     finally:
         process.terminate()
         process.wait(10)

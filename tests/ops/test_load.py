@@ -13,7 +13,7 @@ from http.client import HTTPConnection
 from pathlib import Path
 from typing import Any
 
-import httpx
+import httpx2
 import pytest
 from sqlalchemy import func, select
 
@@ -148,7 +148,7 @@ def test_a_server_killed_mid_batch_loses_no_acknowledged_entry(url: str, tutoria
     stop = threading.Event()
 
     def client(base: str, k: int) -> None:
-        with httpx.Client(headers={"Authorization": f"Bearer {token}"}, timeout=30) as http:
+        with httpx2.Client(headers={"Authorization": f"Bearer {token}"}, timeout=30) as http:
             batch = 0
             while not stop.is_set():
                 batch += 1
@@ -157,7 +157,7 @@ def test_a_server_killed_mid_batch_loses_no_acknowledged_entry(url: str, tutoria
                         for j in range(20)]
                 try:
                     got = http.post(base + "/api/entries/batch", json=body)
-                except httpx.HTTPError:
+                except httpx2.HTTPError:
                     return
                 if got.status_code != 201:
                     failures.append(got.text)
