@@ -26,7 +26,7 @@ from supplyline.resilience.cuts import Impact, called
 from supplyline.resilience.interdiction import WorstCut
 from supplyline.scenario.summary import counted
 
-__all__ = ["cut_map", "print_resilience", "resilience_section"]
+__all__ = ["cut_map", "print_resilience", "resilience_html", "resilience_section"]
 
 WIDTH, HEIGHT, PAD = 640.0, 460.0, 30.0
 #: The legend's panel, right of the map.
@@ -453,6 +453,29 @@ def resilience_section(plan: Plan, context: ReportContext) -> Section | None:
                else "")
             + "".join(f"<p class=\"note\">{_html(_sentence(n))}</p>" for n in res.notes))
     return Section("resilience", "Resilience: what the plan hangs on", body, wide=True)
+
+
+def resilience_html(res: Resilience, count: int = 10) -> str:
+    """What a notebook shows of a resilience analysis (``Resilience._repr_html_``): the uncut
+    plan, the first ``count`` cuts of the ranking and the worst sets, as the report's tables
+    (without the map)."""
+    when = (f" Each cut from {res.window_dates[0]} to {res.window_dates[1]}."
+            if res.window_dates is not None else "")
+    left = len(res.ranking) - count
+    more = (f"<p>{counted(left, 'more cut ranks', 'more cuts rank')} below these: "
+            "<code>to_frame()</code> has all.</p>" if left > 0 else "")
+    return (f"<div><b>{escape(res.scenario)}</b>: {_html(_uncut_words(res))} "
+            f"{res.solves} solves in {res.seconds:.0f} s.{escape(when)}"
+            f"<h4>{RANKING_TITLE}</h4>"
+            + table("resilience-ranking", RANKING_HEAD, _ranking_rows(res, count),
+                    [n in RANKING_NUMERIC for n in range(len(RANKING_HEAD))])
+            + f"<p>{escape(RANKING_KEY)}</p>" + more
+            + (f"<h4>{WORST_TITLE}</h4>" + table(
+                "resilience-worst", WORST_HEAD, _worst_rows(res),
+                [n in WORST_NUMERIC for n in range(len(WORST_HEAD))])
+               + "".join(f"<p>{escape(n)}</p>" for n in _worst_notes(res))
+               if res.worst else "")
+            + "</div>")
 
 
 def print_resilience(res: Resilience, console: Console, count: int = 15) -> None:

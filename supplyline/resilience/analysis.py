@@ -186,6 +186,13 @@ class Resilience:
              "stock_days": stock_days(i), "status": i.status}
             for i in self.ranking])
 
+    def _repr_html_(self) -> str:
+        """What a notebook shows: the uncut plan, the ranking's first cuts and the worst
+        sets (:func:`supplyline.report.resilience.resilience_html`)."""
+        from supplyline.report.resilience import resilience_html
+
+        return resilience_html(self)
+
     def __repr__(self) -> str:
         top = ", ".join(" + ".join(i.ids) for i in self.ranking[:3])
         return (f"Resilience({self.scenario!r}: {len(self.ranking)} cuts ranked, worst "

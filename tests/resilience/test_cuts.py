@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 from typing import Any
 
 import pytest
@@ -116,6 +117,11 @@ def test_the_python_api_ranks_and_tabulates(tiny: sl.Scenario) -> None:
     assert list(frame["ids"]) == [" + ".join(i.ids) for i in res.ranking]
     assert frame["extra_shortfall_t"].is_monotonic_decreasing
     assert "10 cuts ranked" in repr(res)
+    # A notebook shows the ranking and the worst sets, as the report's tables.
+    shown = res._repr_html_()
+    assert shown.count("<tr>") == 1 + len(res.ranking) + 1 + len(res.worst)
+    assert "Cut one at a time" in shown and "Worst sets of k cuts" in shown
+    assert html.escape(" + ".join(res.ranking[0].names)) in shown
 
 
 def test_cuts_are_named_for_a_reader_and_kept_by_id() -> None:
