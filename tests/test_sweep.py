@@ -466,6 +466,11 @@ def test_a_sweep_gives_the_figures_of_the_plans_made_one_by_one(
             assert row[path] == value
         same_figures(result.records[v.index], one_by_one[v.index])
         same_figures(row.to_dict(), one_by_one[v.index])
+    # In Python, the table in the order of the combinations, and what the sweep did.
+    frame = result.to_frame()
+    assert list(frame["variant"]) == list(range(8))
+    assert frame.drop(columns="variant").equals(table.reset_index(drop=True))
+    assert repr(result).startswith("SweepResult(8 of 8 variants, 2 workers, ")
 
 
 @pytest.mark.parametrize("per_worker", [None, 1])

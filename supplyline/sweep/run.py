@@ -45,6 +45,7 @@ from supplyline.scenario.schema import Scenario
 from supplyline.sweep.vary import Value, Variant, Variants, shown_value
 
 if TYPE_CHECKING:
+    import pandas as pd
     import pyarrow as pa
     from distributed import Client
 
@@ -119,6 +120,19 @@ class SweepResult:
     failed: dict[int, str] = field(default_factory=dict)
     #: What every variant shares (:func:`sweep_settings`), as the table's metadata holds it.
     settings: dict[str, Any] = field(default_factory=dict)
+
+    def to_frame(self) -> pd.DataFrame:
+        """The table written (:attr:`path`): one row per variant, in the order of the
+        combinations (by ``variant``), with its values and key figures."""
+        import pandas as pd
+
+        return pd.read_parquet(self.path).sort_values("variant", ignore_index=True)
+
+    def __repr__(self) -> str:
+        failed = f", {len(self.failed)} failed" if self.failed else ""
+        stopped = ", interrupted" if self.interrupted else ""
+        return (f"SweepResult({len(self.records)} of {self.total} variants{failed}{stopped}, "
+                f"{self.workers} workers, {self.seconds:.1f} s; {str(self.path)!r})")
 
 
 def sweep_settings(variants: Sequence[Variant], options: SweepOptions,
