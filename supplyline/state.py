@@ -77,7 +77,7 @@ class State:
     labour_days_left: float  # service days the persons in service still owe
     route_damage: FloatArray  # [R] share of each route's capacity lost now
     route_damage_days: FloatArray  # [R] days from now the damage still holds (then repaired:
-    #                                network.damage_held)
+    #                                hazards.damage_held)
     wounded: WoundedWaiting = field(default_factory=WoundedWaiting)  # not yet at a hospital
 
     @classmethod

@@ -68,7 +68,7 @@ def test_the_way_home_is_a_chain_of_empty_trips_with_their_stops() -> None:
 def test_two_strike_sources_on_a_route_strike_it_at_least_once_not_in_sum() -> None:
     """Independent sources: the chance of a strike is 1 - (1 - p1)(1 - p2) (0.65 for 0.3 and
     0.5, never their sum 0.8); their expected cargo losses add."""
-    from supplyline.network import StrikeSource, _threat_factors
+    from supplyline.hazards import StrikeSource, _threat_factors
 
     sc = sl.load("tutorial").replace({"threats": {"air": [], "sabotage": []}})
     net = sl.compile_network(sc)

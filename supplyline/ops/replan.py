@@ -21,7 +21,8 @@ from typing import Any
 import numpy as np
 
 from supplyline.accounting import legs_of
-from supplyline.network import Network, compile_network, damage_held
+from supplyline.hazards import damage_held
+from supplyline.network import Network, compile_network
 from supplyline.ops.books import Books
 from supplyline.ops.entries import (
     Dispatch,
@@ -54,7 +55,7 @@ def route_reports(books: Books, as_of: dt.date) -> list[RouteReport]:
 class Damage:
     """What the reported strikes and damage take from a route on a date: ``share`` of its
     capacity for ``days`` more days (from that date on, the last in part), by the one repair
-    rule (:func:`~supplyline.network.damage_held`)."""
+    rule (:func:`~supplyline.hazards.damage_held`)."""
 
     share: float
     days: float

@@ -9,7 +9,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from supplyline.network import Network, WoundedGroup, damage_held
+from supplyline.hazards import damage_held
+from supplyline.network import Network, WoundedGroup
 from supplyline.plan.variables import FloatArray
 from supplyline.state import State
 
@@ -111,6 +112,6 @@ def start_from(net: Network, state: State | None) -> Start:
 def damage_factor(net: Network, state: State) -> FloatArray:
     """The share of each arc's capacity [A, S] that the damage a State holds
     (``State.route_damage`` for ``State.route_damage_days``) leaves in each step, by the one
-    repair rule (:func:`~supplyline.network.damage_held`)."""
+    repair rule (:func:`~supplyline.hazards.damage_held`)."""
     left = 1.0 - damage_held(state.route_damage, state.route_damage_days, net.days)  # [R, D]
     return net.grid.mean(left[net.arc_route])

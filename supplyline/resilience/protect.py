@@ -21,7 +21,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from supplyline.network import Network, StrikeSource, _threat_factors
+from supplyline.hazards import StrikeSource, _threat_factors
+from supplyline.network import Network
 from supplyline.plan.model import build_lp, solve_lp
 from supplyline.plan.result import Plan, read_plan
 from supplyline.resilience.interdiction import Aggregate, WorstCut, worst_cuts

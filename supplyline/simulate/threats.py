@@ -1,14 +1,14 @@
 """Sampling what happens to the routes on one day, for many runs at once.
 
-The network keeps the threats as sources (:class:`~supplyline.network.StrikeSource`,
-:class:`~supplyline.network.RainSource`), the same ones its expected capacity, cargo loss and
+The network keeps the threats as sources (:class:`~supplyline.hazards.StrikeSource`,
+:class:`~supplyline.hazards.RainSource`), the same ones its expected capacity, cargo loss and
 slowdown are computed from; here each run draws them day by day:
 
 - each exposed route is struck by day with its source's day probability and, independently,
   by night with its night probability (a raid is one event by day and night alike);
 - a day strike (or a raid) adds the source's ``capacity_lost`` to the route's damage for its
   ``repair_days`` from the next day (the last day in part when they are not whole:
-  :func:`~supplyline.network.damage_weights`), so that on average ``p × lost ×
+  :func:`~supplyline.hazards.damage_weights`), so that on average ``p × lost ×
   repair_days`` of the capacity is missing, as the planner assumes;
 - a strike destroys ``cargo_destroyed`` of the cargo leaving on the route that day by
   movement of its kind (day modes by day, night-only modes by night); several strikes on one
@@ -24,7 +24,8 @@ from typing import Any
 
 import numpy as np
 
-from supplyline.network import Network, damage_weights, damage_window
+from supplyline.hazards import damage_weights, damage_window
+from supplyline.network import Network
 
 __all__ = ["DayDraw", "ThreatSampler"]
 

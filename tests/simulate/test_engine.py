@@ -397,7 +397,7 @@ def test_strikes_destroy_the_cargo_the_plan_expects() -> None:
     from the next day: the simulated cargo destroyed is the plan's expectation (it was 20 %
     below, 1.93 t against 2.42 t, when the strike cut the capacity before its own day's
     cargo left)."""
-    from supplyline.network import damage_weights
+    from supplyline.hazards import damage_weights
 
     weights = damage_weights(np.array([2.0, 0.5, 3.25]), 6)
     assert (weights[:, 0] == 0).all() and weights.sum(axis=1) == pytest.approx([2, 0.5, 3.25])

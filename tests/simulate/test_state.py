@@ -126,10 +126,10 @@ def test_a_state_of_another_day_is_an_error() -> None:
 
 
 def test_a_states_damage_holds_whole_until_repaired() -> None:
-    """The one repair rule (network.damage_held), for a State as for a strike: the share lost
+    """The one repair rule (hazards.damage_held), for a State as for a strike: the share lost
     holds whole for the days left, the last in part, then none; a State with damage and no
     days left is refused."""
-    from supplyline.network import damage_held
+    from supplyline.hazards import damage_held
     from supplyline.plan.start import damage_factor
 
     net = _quiet_network(1)
