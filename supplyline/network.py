@@ -4,9 +4,10 @@ resilience code read.
 Indices: places ``p``, directed arcs ``a`` (a two-way route gives two arcs), modes ``m``,
 commodities ``c``, days ``d`` (0 is the scenario's ``start_date``) and planning steps ``s``
 (see :class:`supplyline.grid.Grid`). The network holds the physical truth: travel times in
-real days, expected threats and closures by day; per-step arrays are that truth summed or
-averaged over the grid's steps. Every array is NumPy; nothing downstream reads ``scenario``
-for a number (it is kept for names, replays and observed figures).
+real days, expected threats and closures by day (compiled by :mod:`supplyline.hazards`);
+per-step arrays are that truth summed or averaged over the grid's steps. Every array is
+NumPy; nothing downstream reads ``scenario`` for a number (it is kept for names, replays and
+observed figures).
 """
 
 from __future__ import annotations

@@ -470,7 +470,23 @@ def test_a_sweep_gives_the_figures_of_the_plans_made_one_by_one(
     frame = result.to_frame()
     assert list(frame["variant"]) == list(range(8))
     assert frame.drop(columns="variant").equals(table.reset_index(drop=True))
-    assert repr(result).startswith("SweepResult(8 of 8 variants, 2 workers, ")
+    assert repr(result).startswith("SweepResult(8 of 8 variants finished, 2 workers, ")
+
+
+def test_a_sweeps_table_comes_back_in_the_order_of_the_combinations(tmp_path: Path) -> None:
+    """Rows are written as variants finish; ``to_frame`` gives them in the order of the
+    combinations, failed ones with their status, and the result says what the sweep did."""
+    from supplyline.sweep.run import SweepResult
+
+    path = tmp_path / "sweep.parquet"
+    pd.DataFrame({"variant": [2, 0], "status": ["failed", "ok"],
+                  "delivered_t": [None, 57.8]}).to_parquet(path)
+    result = SweepResult({0: {"status": "ok"}, 2: {"status": "failed"}}, path, 1.5, 1,
+                         interrupted=True, total=3, failed={2: "infeasible"})
+    frame = result.to_frame()
+    assert list(frame["variant"]) == [0, 2] and list(frame["status"]) == ["ok", "failed"]
+    assert repr(result) == (f"SweepResult(2 of 3 variants finished (1 failed), interrupted, "
+                            f"1 worker, 1.5 s; {str(path)!r})")
 
 
 @pytest.mark.parametrize("per_worker", [None, 1])

@@ -4,8 +4,8 @@ consumed of each region's gifts (origins traced through every depot, stocks well
 
 They read the :class:`~supplyline.plan.result.Plan` and its
 :class:`~supplyline.network.Network` and return plain NumPy arrays or small lists, in tonnes
-where the name says ``_t`` and in kg where it says ``_kg``; the reports, the map and the
-exports format them (:mod:`supplyline.report`).
+where the name says ``_t`` and in kg where it says ``_kg``; the reports, the map, the
+exports (:mod:`supplyline.report`) and the plots (:mod:`supplyline.plot`) show them.
 """
 
 from __future__ import annotations

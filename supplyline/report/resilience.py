@@ -457,8 +457,8 @@ def resilience_section(plan: Plan, context: ReportContext) -> Section | None:
 
 def resilience_html(res: Resilience, count: int = 10) -> str:
     """What a notebook shows of a resilience analysis (``Resilience._repr_html_``): the uncut
-    plan, the first ``count`` cuts of the ranking and the worst sets, as the report's tables
-    (without the map)."""
+    plan, the first ``count`` cuts of the ranking, the worst sets and the notes, as the
+    report's tables (without the map)."""
     when = (f" Each cut from {res.window_dates[0]} to {res.window_dates[1]}."
             if res.window_dates is not None else "")
     left = len(res.ranking) - count
@@ -475,6 +475,7 @@ def resilience_html(res: Resilience, count: int = 10) -> str:
                 [n in WORST_NUMERIC for n in range(len(WORST_HEAD))])
                + "".join(f"<p>{escape(n)}</p>" for n in _worst_notes(res))
                if res.worst else "")
+            + "".join(f"<p>{_html(_sentence(n))}</p>" for n in res.notes)
             + "</div>")
 
 

@@ -122,17 +122,21 @@ class SweepResult:
     settings: dict[str, Any] = field(default_factory=dict)
 
     def to_frame(self) -> pd.DataFrame:
-        """The table written (:attr:`path`): one row per variant, in the order of the
-        combinations (by ``variant``), with its values and key figures."""
+        """The table written (:attr:`path`): one row per variant that finished (planned, or
+        failed with its reason), in the order of the combinations (by ``variant``), with its
+        values and key figures."""
         import pandas as pd
 
         return pd.read_parquet(self.path).sort_values("variant", ignore_index=True)
 
     def __repr__(self) -> str:
-        failed = f", {len(self.failed)} failed" if self.failed else ""
+        from supplyline.scenario.summary import counted
+
+        failed = f" ({len(self.failed)} failed)" if self.failed else ""
         stopped = ", interrupted" if self.interrupted else ""
-        return (f"SweepResult({len(self.records)} of {self.total} variants{failed}{stopped}, "
-                f"{self.workers} workers, {self.seconds:.1f} s; {str(self.path)!r})")
+        return (f"SweepResult({len(self.records)} of {self.total} variants finished{failed}"
+                f"{stopped}, {counted(self.workers, 'worker', 'workers')}, "
+                f"{self.seconds:.1f} s; {str(self.path)!r})")
 
 
 def sweep_settings(variants: Sequence[Variant], options: SweepOptions,

@@ -85,7 +85,7 @@ def test_serve_prints_the_url_and_the_council_login(tmp_path: Path) -> None:
         while True:
             try:
                 got = httpx2.post(url + "api/login", json={"name": "council",
-                                                          "password": password.group(1)})
+                                                           "password": password.group(1)})
                 break
             except httpx2.HTTPError:
                 assert time.monotonic() < deadline

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import html
 from typing import Any
 
@@ -122,6 +123,14 @@ def test_the_python_api_ranks_and_tabulates(tiny: sl.Scenario) -> None:
     assert shown.count("<tr>") == 1 + len(res.ranking) + 1 + len(res.worst)
     assert "Cut one at a time" in shown and "Worst sets of k cuts" in shown
     assert html.escape(" + ".join(res.ranking[0].names)) in shown
+    # The first cuts only, the rest said; names from the scenario escaped.
+    from supplyline.report.resilience import resilience_html
+
+    odd = dataclasses.replace(res.ranking[0], names=("<b>Pass</b> & 'gorge'",))
+    few = resilience_html(dataclasses.replace(res, ranking=[odd, *res.ranking[1:]]), count=3)
+    assert few.count("<tr>") == 1 + 3 + 1 + len(res.worst)
+    assert "7 more cuts rank below these: <code>to_frame()</code> has all." in few
+    assert "&lt;b&gt;Pass&lt;/b&gt; &amp; &#x27;gorge&#x27;" in few and "<b>Pass" not in few
 
 
 def test_cuts_are_named_for_a_reader_and_kept_by_id() -> None:
