@@ -122,10 +122,10 @@ def test_out_is_a_file_and_export_a_folder_everywhere(tmp_path: Path) -> None:
     assert written[0] == str(plan_json)
     assert json.loads(plan_json.read_text(encoding="utf-8"))["scenario"] == "tutorial"
     assert (tmp_path / "tables" / "places.geojson").is_file()
-    page = tmp_path / "plan.html"
-    assert invoke("plan", "tutorial", "--days", "4", "--out", str(page)).exit_code == 0
+    page = tmp_path / "plan.html"  # -o is --out's short name, in every command that has it
+    assert invoke("plan", "tutorial", "--days", "4", "-o", str(page)).exit_code == 0
     assert page.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
-    report = invoke("report", "tutorial", "--days", "4", "--out", str(tmp_path / "r.html"),
+    report = invoke("report", "tutorial", "--days", "4", "-o", str(tmp_path / "r.html"),
                     "--export", str(tmp_path / "more"), "--json")
     assert report.exit_code == 0, report.output
     answer = json.loads(report.stdout)
@@ -135,7 +135,7 @@ def test_out_is_a_file_and_export_a_folder_everywhere(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("command", [["plan", "tutorial", "--out"], ["report", "tutorial", "--out"],
-                                     ["schema", "--out"]])
+                                     ["schema", "--out"], ["schema", "-o"]])
 def test_a_suffix_the_command_cannot_write_is_an_error(command: list[str],
                                                         tmp_path: Path) -> None:
     target = tmp_path / "x.docx"

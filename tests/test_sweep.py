@@ -106,7 +106,7 @@ def test_bad_paths_and_values_are_located_errors_before_anything_runs(
 def test_options_that_cannot_apply_are_usage_errors(tmp_path: Path) -> None:
     for extra in (["--scheduler", "tcp://127.0.0.1:9", "--workers", "2"],
                   ["--scheduler", "tcp://127.0.0.1:99999"],
-                  ["--out", str(tmp_path / "table.csv")],
+                  ["--out", str(tmp_path / "table.csv")], ["-o", str(tmp_path / "table.csv")],
                   ["--report", str(tmp_path / "page.pdf")],
                   ["--solver", "fast"]):
         result = runner.invoke(app, ["sweep", "tutorial", "--vary",

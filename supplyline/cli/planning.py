@@ -78,7 +78,7 @@ def plan_command(
     time_limit: TimeLimitOption = DEFAULT_TIME_LIMIT_S,
     out: Annotated[
         Path | None,
-        typer.Option("--out", metavar="FILE",
+        typer.Option("--out", "-o", metavar="FILE",
                      help="Write the plan to FILE: .json (the plan's figures and tables), "
                           ".html or .pdf (the report)."),
     ] = None,
@@ -239,7 +239,7 @@ def report(
     scenario: ScenarioArg = None,
     replay: ReplayOption = None,
     out: Annotated[
-        Path, typer.Option("--out", metavar="FILE",
+        Path, typer.Option("--out", "-o", metavar="FILE",
                            help="The report to write: .html (opens offline) or .pdf (printed "
                                 "by headless Chromium, when installed).")
     ] = Path("report.html"),

@@ -95,7 +95,7 @@ def show(scenario: ScenarioArg = None, json_output: JsonOption = False) -> None:
 def schema(
     out: Annotated[
         Path | None,
-        typer.Option("--out", metavar="FILE",
+        typer.Option("--out", "-o", metavar="FILE",
                      help="Write the schema to FILE (.json) instead of printing it."),
     ] = None,
     json_output: JsonOption = False,

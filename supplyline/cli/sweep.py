@@ -80,7 +80,7 @@ def sweep(
                      help="Worker processes of the local cluster (default: one per core)."),
     ] = None,
     out: Annotated[
-        Path, typer.Option("--out", metavar="FILE",
+        Path, typer.Option("--out", "-o", metavar="FILE",
                            help="The table to write: a .parquet file.")
     ] = Path("sweep.parquet"),
     report_file: Annotated[
