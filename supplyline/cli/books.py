@@ -141,12 +141,15 @@ def serve(
     scenario: Annotated[str | None, typer.Option(
         "--scenario", metavar="FILE",
         help=f"Scenario of new books (default: {DEFAULT_SCENARIO}).")] = None,
-    host: Annotated[str, typer.Option("--host", help="Address to listen on.")] = "127.0.0.1",
-    port: Annotated[int, typer.Option("--port", min=1, max=65535)] = 8000,
+    host: Annotated[str, typer.Option("--host", metavar="ADDRESS",
+                                      help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", min=1, max=65535, metavar="PORT",
+                                      help="Port to listen on.")] = 8000,
     reset_council: Annotated[bool, typer.Option(
         "--reset-council", help="Give the council account a new password.")] = False,
     workers: Annotated[int, typer.Option(
-        "--workers", min=1, max=64, help="Server processes (more serve more clients).")] = 1,
+        "--workers", min=1, max=64, metavar="N",
+        help="Server processes (more serve more clients).")] = 1,
 ) -> None:
     """Serve the books' API and dashboard (extra [web]) on this machine."""
     import secrets

@@ -67,13 +67,15 @@ BreakdownsOption = Annotated[
                             "availability (default), or take exactly the share the plan "
                             "counts on.")]
 DeviceOption = Annotated[
-    str, typer.Option("--device", help="Where to run: cpu (NumPy) or gpu (CuPy, the [gpu] "
-                                       "extra and a CUDA GPU).")]
+    str, typer.Option("--device", metavar="cpu|gpu",
+                      help="Where to run: cpu (NumPy) or gpu (CuPy, the [gpu] extra and a CUDA "
+                           "GPU).")]
 
 
 PrecisionOption = Annotated[
-    str, typer.Option("--precision", help="single (float32, the default: about 1.5 times "
-                                          "as fast) or double (float64) for every amount.")]
+    str, typer.Option("--precision", metavar="single|double",
+                      help="single (float32, the default: about 1.5 times as fast) or double "
+                           "(float64) for every amount.")]
 
 
 @app.command("simulate")

@@ -65,7 +65,7 @@ def sweep(
     ] = None,
     seed: Annotated[
         int,
-        typer.Option("--seed", min=0,
+        typer.Option("--seed", min=0, metavar="S",
                      help="Seed of the simulations, the same for every variant."),
     ] = 0,
     scheduler: Annotated[
