@@ -27,6 +27,9 @@ if TYPE_CHECKING:
 
     from supplyline.plot import PlanPlots
 
+#: Version of the JSON document :meth:`Plan.to_json` writes (1: the first with a version;
+#: the simulation's and the resilience analysis's documents have their own).
+JSON_VERSION = 1
 #: Amounts below this (kg, units or persons) are solver noise and shown as zero.
 NOISE = 1e-6
 #: Rows of the dispatch, carrier and stock tables below this (kg, or units) are left out:
@@ -734,11 +737,14 @@ class Plan:
         return plan_table(self, table)
 
     def to_json(self) -> str:
-        """The plan's key figures and tables as a JSON document."""
+        """The plan's key figures and tables as a JSON document (version
+        :data:`JSON_VERSION`)."""
         from supplyline.report.export import json_records
 
         doc = {
+            "version": JSON_VERSION,
             "scenario": self.network.scenario.name,
+            "replay": self.replay,
             "kpis": self.kpis(),
             "tables": {
                 name: json_records(self.to_frame(name)) for name in self.TABLES

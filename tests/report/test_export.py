@@ -94,7 +94,7 @@ def test_geojson_routes_carry_the_flows(valley_plan: sl.Plan) -> None:
 
 def test_plan_json_is_the_plans(exported: list[Path], valley_plan: sl.Plan) -> None:
     doc = json.loads((exported[0].parent / "plan.json").read_text(encoding="utf-8"))
-    assert doc["scenario"] == "valley"
+    assert doc["version"] == 1 and doc["scenario"] == "valley" and doc["replay"] is None
     assert doc["kpis"]["delivered_t"] == pytest.approx(valley_plan.kpis()["delivered_t"])
 
 
