@@ -14,6 +14,7 @@ from collections.abc import Callable
 from supplyline.errors import PlanError, ReplayError, not_number
 from supplyline.network import Network, compile_network
 from supplyline.plan.diagnose import RESOLVE_SECONDS, explain_shortfall
+from supplyline.plan.kpis import Kpis
 from supplyline.plan.metrics import MetricValue, compare
 from supplyline.plan.model import build_lp
 from supplyline.plan.result import Finding, Plan, read_plan
@@ -26,7 +27,7 @@ from supplyline.state import State
 #: The solvers a plan may ask for (the registry, :mod:`supplyline.plan.solvers`).
 SOLVERS = solver_names()
 
-__all__ = ["SOLVERS", "Finding", "MetricValue", "Plan", "State", "plan", "validate"]
+__all__ = ["SOLVERS", "Finding", "Kpis", "MetricValue", "Plan", "State", "plan", "validate"]
 
 
 def plan(

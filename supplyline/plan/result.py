@@ -13,6 +13,7 @@ from numpy.typing import NDArray
 
 from supplyline.accounting import Legs, repair_crew_food, ways_home, wounded_food
 from supplyline.network import Network, read_only
+from supplyline.plan.kpis import CommodityKpis, CostKpis, Kpis
 from supplyline.plan.model import (
     MONEY_PARTS,
     LinearProgram,
@@ -541,9 +542,9 @@ class Plan:
                                  f"but the places own only {owned:,.0f}: the cap cannot bind")
         return notes
 
-    def kpis(self) -> dict[str, Any]:
+    def kpis(self) -> Kpis:
         """The headline figures: delivered vs demand, shortfall, mobilization, food eaten,
-        labour, carriers, burden."""
+        labour, carriers, burden (each with its unit: :class:`~supplyline.plan.kpis.Kpis`)."""
         net = self.network
         demand = self.demand_kg.sum(axis=(0, 2))
         consumed = self.consumed_kg.sum(axis=(0, 2))
@@ -561,19 +562,27 @@ class Plan:
         in_use = self.units_in_use()
         needed = self.fleet_needed()
         by_commodity = {
-            cid: {
-                "demand_t": demand[g] / 1000.0,
-                "delivered_t": consumed[g] / 1000.0,
-                "shortfall_t": (demand[g] - consumed[g]) / 1000.0,
-                "shortfall_days": self._days_of(short[:, g].any(axis=0)),
-                "mobilized_t": float(self.mobilized_kg()[:, g].sum() / 1000.0),
-                "eaten_on_way_t": float((trip[g] + idle[g] + workers[g]) / 1000.0),
-                "burned_t": float(self.fuel_kg()[:, g].sum() / 1000.0),
-                "lost_t": float(self.lost_kg()[:, g].sum() / 1000.0),
-                "spoiled_t": float(self.spoiled_kg()[:, g].sum() / 1000.0),
-            }
+            cid: CommodityKpis(
+                demand_t=float(demand[g] / 1000.0),
+                delivered_t=float(consumed[g] / 1000.0),
+                shortfall_t=float((demand[g] - consumed[g]) / 1000.0),
+                shortfall_days=self._days_of(short[:, g].any(axis=0)),
+                mobilized_t=float(self.mobilized_kg()[:, g].sum() / 1000.0),
+                eaten_on_way_t=float((trip[g] + idle[g] + workers[g]) / 1000.0),
+                burned_t=float(self.fuel_kg()[:, g].sum() / 1000.0),
+                lost_t=float(self.lost_kg()[:, g].sum() / 1000.0),
+                spoiled_t=float(self.spoiled_kg()[:, g].sum() / 1000.0),
+            )
             for g, cid in enumerate(self.good_ids)
         }
+        cost: CostKpis | None = None
+        if self.priced():  # (None otherwise: its costs are not 0, but unknown)
+            parts = self.costs()
+            cost = CostKpis(currency=net.currency, wages=parts["wages"],
+                            unit_days=parts["unit_days"], unit_km=parts["unit_km"],
+                            food_bought=parts["food_bought"],
+                            repair_crews=parts["repair_crews"], total=parts["total"],
+                            per_t_delivered=self.cost_per_t())
         worst = np.argsort(-np.maximum(food, labour))[:5]
         route_t = self.route_tonnes()
         busiest = np.argsort(-route_t)[:5]
@@ -598,9 +607,7 @@ class Plan:
                       "needed": float(needed[m])}
                 for m, mid in enumerate(net.mode_ids)
             },
-            # None where the scenario prices nothing (its costs are not 0, but unknown).
-            "cost": ({"currency": net.currency, **self.costs(),
-                      "per_t_delivered": self.cost_per_t()} if self.priced() else None),
+            "cost": cost,
             "most_burdened": [
                 {"place": net.place_ids[p], "food_burden": float(food[p]),
                  "labour_burden": float(labour[p])}

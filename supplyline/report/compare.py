@@ -70,7 +70,7 @@ MAPS = ("mobilized_by_region_t", "delivered_by_commodity_t", "shortfall_by_commo
 def plan_record(plan: Plan) -> dict[str, Any]:
     """A plan's key figures as one flat record: the :data:`KPIS`, the objective, the LP's
     size and times, and per name the :data:`MAPS` (``{name: value}``)."""
-    kpis = plan.kpis()
+    kpis: dict[str, Any] = dict(plan.kpis())
     net = plan.network
     record: dict[str, Any] = {key: float(kpis[key]) for key, _label, _digits in KPIS}
     record.update({

@@ -22,6 +22,7 @@ import numpy as np
 
 from supplyline import __version__
 from supplyline.plan.figures import given_t, source_groups
+from supplyline.plan.kpis import Kpis
 from supplyline.plan.metrics import MetricValue
 from supplyline.plan.result import Plan
 from supplyline.report.facts import shortfall_words, shortfalls, unfed_words
@@ -167,7 +168,7 @@ def _t(value: float) -> str:
 def header(plan: Plan) -> str:
     """Title, horizon, solver status, headline figures and the findings."""
     sc = plan.network.scenario
-    kpis: dict[str, Any] = plan.kpis()
+    kpis: Kpis = plan.kpis()
     start, end = day_date(plan, 0), day_date(plan, plan.days - 1)
     ok = plan.status == "optimal"
     facts = [

@@ -22,6 +22,7 @@ from rich.table import Table
 from rich.text import Text
 
 from supplyline.plan.figures import route_facts
+from supplyline.plan.kpis import CommodityKpis, Kpis
 from supplyline.plan.metrics import MetricValue
 from supplyline.plan.result import Plan
 from supplyline.report.facts import burden_bound, idle_carriers, shortfall_words, shortfalls, whole
@@ -187,7 +188,7 @@ def _table(title: str, *columns: str, numeric: Sequence[bool] = (),
                              for i, name in enumerate(columns)))
 
 
-def _headline(plan: Plan, kpis: dict[str, Any]) -> FitTable:
+def _headline(plan: Plan, kpis: Kpis) -> FitTable:
     demand, delivered = float(kpis["demand_t"]), float(kpis["delivered_t"])
     mobilized, eaten = float(kpis["mobilized_t"]), float(kpis["eaten_on_way_t"])
     table = FitTable("", Column("figure", prose=True), Column("value", prose=True),
@@ -220,11 +221,11 @@ def _headline(plan: Plan, kpis: dict[str, Any]) -> FitTable:
     return table
 
 
-def _shown(row: dict[str, Any]) -> bool:
+def _shown(row: CommodityKpis) -> bool:
     return bool(row["demand_t"] > 0 or row["mobilized_t"] > 0)
 
 
-def _commodities(kpis: dict[str, Any]) -> FitTable:
+def _commodities(kpis: Kpis) -> FitTable:
     table = _table("Delivered vs demand", "commodity", "demand", "delivered", "short", "met",
                    "short days", numeric=[False, *([True] * 5)])
     table.caption = "tonnes"
@@ -239,7 +240,7 @@ def _commodities(kpis: dict[str, Any]) -> FitTable:
     return table
 
 
-def _goods_used(kpis: dict[str, Any]) -> FitTable:
+def _goods_used(kpis: Kpis) -> FitTable:
     table = _table("Where the goods went", "commodity", "mobilized", "eaten", "destroyed",
                    "spoiled", numeric=[False, *([True] * 4)])
     table.caption = "tonnes; eaten: rations and fuel on the way"
@@ -251,7 +252,7 @@ def _goods_used(kpis: dict[str, Any]) -> FitTable:
     return table
 
 
-def _regions(kpis: dict[str, Any]) -> FitTable:
+def _regions(kpis: Kpis) -> FitTable:
     regions: dict[str, float] = kpis["mobilized_by_region_t"]
     total = float(kpis["mobilized_t"]) or 1.0
     table = _table("Mobilized per region", "region", "t", "share", numeric=[False, True, True])
@@ -560,7 +561,7 @@ def step_comparison(stepped: Plan, daily: Plan) -> list[dict[str, Any]]:
     rows = []
     figures = []
     for plan in (stepped, daily):
-        kpis = plan.kpis()
+        kpis: dict[str, Any] = dict(plan.kpis())
         kpis["seconds"] = plan.build_seconds + plan.solve_seconds
         figures.append(kpis)
     for key, label in COMPARED:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import Any, get_type_hints
 
 import numpy as np
 import pytest
@@ -20,6 +20,7 @@ from supplyline.plan.diagnose import (
     explain_shortfall,
     shortfall_kg,
 )
+from supplyline.plan.kpis import BurdenKpis, CarrierKpis, CommodityKpis, CostKpis, Kpis, RouteKpis
 from supplyline.plan.metrics import compare
 from supplyline.plan.model import build_lp, solve_lp
 from supplyline.plan.result import read_plan
@@ -89,8 +90,24 @@ def test_cost_per_tonne_adds_wages_unit_days_km_and_prices() -> None:
     delivered_t = result.consumed_kg.sum() / 1000.0
     assert result.cost_per_t() == pytest.approx(c["total"] / delivered_t)
     kpis = result.kpis()
-    assert kpis["cost"]["currency"] == "VND"
+    assert kpis["cost"] is not None and kpis["cost"]["currency"] == "VND"
     assert kpis["cost"]["per_t_delivered"] == pytest.approx(c["total"] / delivered_t)
+    _keys_are_the_types(kpis)
+
+
+def _keys_are_the_types(kpis: Kpis) -> None:
+    """The key figures hold exactly the keys their types list (supplyline.plan.kpis), in
+    every nested record, so that the typed list is the whole truth."""
+    assert set(kpis) == set(get_type_hints(Kpis))
+    for typed, records in ((CommodityKpis, kpis["by_commodity"].values()),
+                           (CarrierKpis, kpis["carriers"].values()),
+                           (BurdenKpis, kpis["most_burdened"]),
+                           (RouteKpis, kpis["busiest_routes"]),
+                           (CostKpis, [kpis["cost"]] if kpis["cost"] else [])):
+        records = list(records)
+        assert records, typed.__name__
+        for record in records:
+            assert set(record) == set(get_type_hints(typed)), typed.__name__
 
 
 def test_a_scenario_that_prices_nothing_has_no_cost() -> None:

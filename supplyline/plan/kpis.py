@@ -1,0 +1,95 @@
+"""The key figures of a plan (:meth:`supplyline.plan.result.Plan.kpis`), typed: what each
+holds and in what unit, in one place.
+
+They are dictionaries (``plan.kpis()["delivered_t"]``, as JSON writes them), typed so that a
+key that does not exist is an error where the code is checked. Tonnes are metric tonnes;
+"eaten on the way" is the food and fuel the carriers, their crews, the road-work and repair
+crews and the wounded use outside the fronts.
+"""
+
+from __future__ import annotations
+
+from typing import TypedDict
+
+__all__ = ["BurdenKpis", "CarrierKpis", "CommodityKpis", "CostKpis", "Kpis", "RouteKpis"]
+
+
+class CommodityKpis(TypedDict):
+    """One good's figures (``kpis()["by_commodity"][good_id]``)."""
+
+    demand_t: float
+    delivered_t: float  # eaten at the fronts
+    shortfall_t: float
+    shortfall_days: int  # days on which some front is short of it
+    mobilized_t: float
+    eaten_on_way_t: float
+    burned_t: float  # fuel burned
+    lost_t: float  # destroyed by strikes and raids, as the plan expects them
+    spoiled_t: float
+
+
+class CarrierKpis(TypedDict):
+    """One mode's units (``kpis()["carriers"][mode_id]``)."""
+
+    recruited: float  # put into service over the plan (each time, when taken again)
+    peak_in_use: float  # most travelling or waiting at once
+    needed: float  # most in service at once, which the plan minimizes
+
+
+class CostKpis(TypedDict):
+    """The plan's money cost by part, in ``currency`` (``kpis()["cost"]``)."""
+
+    currency: str
+    wages: float
+    unit_days: float
+    unit_km: float
+    food_bought: float
+    repair_crews: float
+    total: float
+    per_t_delivered: float | None  # None when nothing is delivered
+
+
+class BurdenKpis(TypedDict):
+    """A locality among the most burdened (shares of what it could give or spare)."""
+
+    place: str
+    food_burden: float
+    labour_burden: float
+
+
+class RouteKpis(TypedDict):
+    """A route among the busiest."""
+
+    route: str
+    name: str
+    tonnes: float  # cargo dispatched over it, both directions
+
+
+class Kpis(TypedDict):
+    """The headline figures of a plan."""
+
+    status: str
+    solver_note: str
+    replay: str | None
+    days: int
+    demand_t: float
+    delivered_t: float
+    shortfall_t: float
+    shortfall_days: int
+    mobilized_t: float
+    eaten_on_way_t: float
+    labour_days: float  # person-days of carriers' crews, road works and repair crews
+    wounded_late_person_days: float
+    by_commodity: dict[str, CommodityKpis]
+    mobilized_by_region_t: dict[str, float]  # a place with several tags counts in each
+    carriers: dict[str, CarrierKpis]
+    cost: CostKpis | None  # None where the scenario prices nothing (unknown, not 0)
+    most_burdened: list[BurdenKpis]  # at most 5
+    max_burden: float  # the largest burden of any locality, food or labour
+    busiest_routes: list[RouteKpis]  # at most 5
+    findings: list[dict[str, object]]  # why demand is not met (Finding's fields)
+    gave_up: list[str]  # what else the plan could not do, in words
+    build_seconds: float
+    solve_seconds: float
+    columns: int
+    rows: int
