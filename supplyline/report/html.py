@@ -198,7 +198,8 @@ def header(plan: Plan) -> str:
         _kpi("Eaten on the way", _t(eaten),
              f"{percent(eaten / mobilized)} of what was mobilized" if mobilized > 0 else ""),
         _kpi("Labour-days", fmt(float(kpis["labour_days"])),
-             f"carriers {fmt(labour['carriers'])}, road works {fmt(labour['road_works'])}"),
+             f"carriers {fmt(labour['carriers'])}, road works {fmt(labour['road_works'])}, "
+             f"repair crews {fmt(labour['repair_crews'])}"),
     ]
     cards += fleet_and_cost_cards(plan)
     if kpis["wounded_late_person_days"] > 0:

@@ -114,6 +114,10 @@ def test_header_shows_the_headline_figures(page: str, valley_plan: sl.Plan) -> N
         assert label in page
     assert f"{kpis['shortfall_days']}</div>" in page
     assert "Why demand is not met" in page and "The pass" in page
+    # The labour-days card names every part of its total (the repair crews were left out).
+    labour = valley_plan.labour_days()
+    assert (f"carriers {fmt(labour['carriers'])}, road works {fmt(labour['road_works'])}, "
+            f"repair crews {fmt(labour['repair_crews'])}") in page
 
 
 def test_chokepoint_is_highlighted(page: str, valley_plan: sl.Plan) -> None:
