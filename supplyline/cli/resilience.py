@@ -31,7 +31,7 @@ from supplyline.cli.common import (
     say,
 )
 from supplyline.report.inert import inert, plain
-from supplyline.resilience.bounds import LIMITS
+from supplyline.resilience.bounds import ANALYSIS_MAX_COLUMNS, COARSE_STEP_DAYS, LIMITS
 
 
 @app.command()
@@ -80,8 +80,9 @@ def resilience(
         typer.Option("--daily-days", min=0, metavar="N",
                      help="Plan the first N days day by day, then in steps (default: the "
                           "scenario's policy; with neither this nor --step-days, a scenario "
-                          "whose plan has more than 20,000 variables is planned in 14-day "
-                          "steps from the first day, and the output says so)."),
+                          f"whose plan has more than {ANALYSIS_MAX_COLUMNS:,} variables is "
+                          f"planned in {COARSE_STEP_DAYS}-day steps from the first day, and "
+                          "the output says so)."),
     ] = None,
     time_limit: TimeLimitOption = DEFAULT_TIME_LIMIT_S,
     export: Annotated[

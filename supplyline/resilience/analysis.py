@@ -18,7 +18,7 @@ from supplyline.network import Network, compile_network
 from supplyline.plan.result import Plan
 from supplyline.plan.session import Session
 from supplyline.plan.variables import define_variables
-from supplyline.resilience.bounds import parse_window
+from supplyline.resilience.bounds import ANALYSIS_MAX_COLUMNS, COARSE_STEP_DAYS, parse_window
 from supplyline.resilience.confirm import Checked, check_plan, simulate_cuts
 from supplyline.resilience.cuts import (
     Figures,
@@ -208,16 +208,6 @@ def stock_days(impact: Impact) -> float:
     the cut begins; NaN where none goes shorter (the stocks last)."""
     days = [d for d in impact.reserve_days.values() if d is not None]
     return float(min(days)) if days else float("nan")
-
-
-#: A scenario whose own grid gives a planning LP of more columns than this is analysed in
-#: steps of :data:`COARSE_STEP_DAYS` days from its first day, unless a grid is asked for: N-1
-#: solves the plan once per route and place. On the built-in scenario its own grid gives
-#: 88,269 columns a solve (N-1 had not finished after 72 minutes on 2 cores at 84,759, before
-#: trips within a step were bound to the units there), 14-day steps 20,092 (N-1 in 75 s;
-#: docs/benchmarks.md).
-ANALYSIS_MAX_COLUMNS = 25_000
-COARSE_STEP_DAYS = 14
 
 
 def analysis_grid(scenario: Scenario, step_days: int | None = None,

@@ -1,6 +1,7 @@
 """What resilience takes, checked once for the command line's options and the Python
-function alike: the range of each count, the window of days to cut on, and the days planned
-day by day. Light on purpose: the command line reads its options' ranges from here."""
+function alike: the range of each count, the window of days to cut on, the days planned
+day by day, and the size above which a scenario is analysed on a coarser grid. Light on
+purpose: the command line reads its options' ranges and help from here."""
 
 from __future__ import annotations
 
@@ -13,6 +14,15 @@ from supplyline.errors import not_whole
 #: ``--simulate``).
 LIMITS: dict[str, tuple[int, int]] = {
     "k": (1, 6), "budget": (0, 5), "jobs": (1, 64), "simulate_runs": (0, 1_000_000)}
+
+#: A scenario whose own grid gives a planning LP of more columns than this is analysed in
+#: steps of :data:`COARSE_STEP_DAYS` days from its first day, unless a grid is asked for: N-1
+#: solves the plan once per route and place. On the built-in scenario its own grid gives
+#: 88,269 columns a solve (N-1 had not finished after 72 minutes on 2 cores at 84,759, before
+#: trips within a step were bound to the units there), 14-day steps 20,092 (N-1 in 75 s;
+#: docs/benchmarks.md).
+ANALYSIS_MAX_COLUMNS = 25_000
+COARSE_STEP_DAYS = 14
 
 
 def check_counts(**counts: object) -> None:

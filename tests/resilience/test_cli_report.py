@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 
 import supplyline as sl
 from supplyline.cli import app
-from supplyline.resilience.bounds import parse_window
+from supplyline.resilience.bounds import ANALYSIS_MAX_COLUMNS, COARSE_STEP_DAYS, parse_window
 
 runner = CliRunner()
 
@@ -216,6 +216,15 @@ def test_a_large_scenario_is_analysed_on_a_coarse_grid_unless_one_is_asked_for()
     assert note is None and small.steps == sl.compile_network(tutorial).steps
     with pytest.raises(ValueError, match="day by day already"):
         analysis_grid(tutorial, daily_days=3)  # the tutorial plans in steps of one day
+
+
+def test_the_help_says_when_the_analysis_takes_a_coarser_grid() -> None:
+    """--help said 20,000 variables where the analysis (and the README) said 25,000: the
+    help now reads the limit and the step from where the analysis reads them."""
+    text = " ".join(runner.invoke(app, ["resilience", "--help"], env={"COLUMNS": "200"})
+                    .output.replace("│", " ").split())
+    assert (f"more than {ANALYSIS_MAX_COLUMNS:,} variables is planned in "
+            f"{COARSE_STEP_DAYS}-day steps") in text
 
 
 def test_daily_days_that_cannot_be_is_a_usage_error(tiny_path: Path) -> None:
