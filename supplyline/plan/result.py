@@ -35,7 +35,7 @@ JSON_VERSION = 1
 NOISE = 1e-6
 #: Rows of the dispatch, carrier and stock tables below this (kg, or units) are left out:
 #: an interior-point answer without crossover leaves thousands of legs carrying micrograms
-#: (32,077 of the built-in plan's 35,015 dispatch rows, 2.2 kg in all).
+#: (about nine in ten of the built-in plan's dispatch rows, 2–3 kg in all: docs/report.md).
 SHOWN = 1e-3
 #: Food a group (the wounded, the repair crews) went without is noted when it is more than
 #: this many kg of a good in all: the one threshold of every output that tells it.
