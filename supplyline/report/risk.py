@@ -21,7 +21,7 @@ from rich.console import Console
 from supplyline.plan.result import SHORT_MIN_KG, SHORT_SHARE
 from supplyline.report import svg
 from supplyline.report.export import PARQUET_MISSING, parquet_available, write_table
-from supplyline.report.facts import commodity_label, stock_days
+from supplyline.report.facts import commodity_label, stock_days, whole
 from supplyline.report.inert import inert
 from supplyline.report.safe_write import output_files
 from supplyline.report.svg import Series, fmt
@@ -134,11 +134,16 @@ def risk_rows(result: Simulation) -> list[tuple[str, str, str]]:
                                    "at hand where they were)")):
         rows.append((label, _pm(k[key], n, unit=" t"), _runs_for(k[key], n)))
     net = result.network
+    recruited = result.plan.recruited_units.sum(axis=(0, 2))  # [M]
     for mode, lost in k["units_lost_by_mode"].items():
         m = net.mode_ids.index(mode)
         if lost > 0:
+            # Against the units put into service over the plan (the runs replace none lost,
+            # but the plan puts units into service all along, so more may be lost than are
+            # in service at once).
             rows.append((f"{net.mode_label(m).lower()} units lost to strikes "
-                         "and raids, mean", fmt(lost), ""))
+                         f"and raids, mean (of {fmt(whole(float(recruited[m])))} put into "
+                         "service over the plan)", fmt(lost), ""))
     label = "labour-days"
     if any(lost > 0 for lost in k["units_lost_by_mode"].values()):
         planned = fmt(result.plan.labour_days()["total"])
