@@ -41,7 +41,7 @@ _FLOAT_TAG = "tag:yaml.org,2002:float"
 _STR_TAG = "tag:yaml.org,2002:str"
 #: Numbers as YAML 1.2 writes them (and as a reader expects): YAML 1.1, which PyYAML reads,
 #: also takes ``1:30`` as 90 (base 60) and ``0750`` as 488 (octal), and ``1e+07`` (no dot)
-#: as text. Plain numbers are read by these; other text PyYAML took as a number stays text.
+#: and ``1.2e3`` (no sign in the exponent) as text. Plain numbers are read by these; other text PyYAML took as a number stays text.
 _DECIMAL = re.compile(r"[-+]?[0-9][0-9_]*")
 _HEX_OR_OCTAL = re.compile(r"0x[0-9a-fA-F_]+|0o[0-7_]+")
 _FLOAT = re.compile(r"[-+]?(\.[0-9]+|[0-9][0-9_]*(\.[0-9_]*)?)([eE][-+]?[0-9]+)?")
@@ -257,9 +257,9 @@ def _number(node: ScalarNode) -> Any:
     where only YAML 1.1 would read a number (validation then says so).
 
     PyYAML tags a plain scalar by YAML 1.1's rules, or by an explicit tag. Tagged str, it is
-    a number only in YAML 1.1's blind spots, an exponent without a dot (``1e+07``) and a
-    leading zero before an 8 or a 9 (``0800``): another number tagged str was tagged so on
-    purpose (``!!str 1954``). Tagged
+    a number only in YAML 1.1's blind spots, an exponent without a dot (``1e+07``) or without
+    a sign (``1.2e3``; YAML 1.1 wants both) and a leading zero before an 8 or a 9 (``0800``):
+    another number tagged str was tagged so on purpose (``!!str 1954``). Tagged
     int or float, it is a number as YAML 1.2 writes one of that kind, else text (``1:30``,
     which YAML 1.1 reads as 90, or ``!!int 1.5``)."""
     text = node.value
@@ -268,7 +268,7 @@ def _number(node: ScalarNode) -> Any:
         if _DECIMAL.fullmatch(text) and len(digits := text.lstrip("+-")) > 1 \
                 and digits.startswith("0"):
             return int(plain, 10)  # 0800: not octal, so text to YAML 1.1
-        blind = _FLOAT.fullmatch(text) and "." not in text and "e" in text.lower()
+        blind = _FLOAT.fullmatch(text) and "e" in text.lower()
         return float(plain) if blind else text
     if _DECIMAL.fullmatch(text):
         return int(plain, 10)

@@ -386,7 +386,8 @@ def test_numbers_and_yes_no_written_as_quoted_text_are_located() -> None:
 
 def test_numbers_are_read_as_yaml_1_2_writes_them() -> None:
     """YAML 1.1 (PyYAML's) reads ``1:30`` as 90 and ``0750`` as 488 without a word, and
-    ``2.5e+1`` but not ``1e+07``: numbers are read as written, and base-60 text is refused."""
+    ``2.5e+1`` but not ``1e+07`` nor ``1.2e3``: numbers are read as written, and base-60 text
+    is refused."""
     import importlib.resources
 
     text = (importlib.resources.files("supplyline") / "scenario" / "builtin"
@@ -396,6 +397,9 @@ def test_numbers_are_read_as_yaml_1_2_writes_them() -> None:
     scenario = load_text(written, "tutorial.yaml", base_dir=DATA)
     assert scenario.places[0].population == 1200
     assert scenario.routes[0].length_km == 6
+    for exponent in ("1.2e3", "1.2E3", "12e2", "1.2e+3", ".12e4"):  # every way YAML 1.2 has
+        number = edit(text, "population: 1200", f"population: {exponent}")
+        assert load_text(number, "tutorial.yaml", base_dir=DATA).places[0].population == 1200
     bad = edit(text, "population: 1200", "population: 20:00")
     problem = by_field(problems_in(bad, "tutorial.yaml"))["places[0].population"]
     assert (problem.line, problem.got) == (line_of(bad, "population: 20:00"), "'20:00'")
