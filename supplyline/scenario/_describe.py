@@ -16,7 +16,7 @@ from typing import Any, Literal
 from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
-from supplyline.scenario.schema import DaySeriesStep, NonzeroAtLeast, Scenario
+from supplyline.scenario.schema import PATTERN_WORDS, DaySeriesStep, NonzeroAtLeast, Scenario
 
 Path = tuple[str | int, ...]
 
@@ -159,8 +159,10 @@ def describe(annotation: Any, metadata: typing.Iterable[Any] = (), *,
         return "a whole number" + bounds_text(limits)
     if base is str:
         if limits.pattern is not None:
+            kind, written = PATTERN_WORDS[limits.pattern]
             longest = f"; at most {limits.max_length} characters" if limits.max_length else ""
-            return f"an identifier (lower-case letters, digits, '_' or '-'{longest})"
+            return f"an {kind} ({written}{longest})" if kind[0] in "aeiou" \
+                else f"a {kind} ({written}{longest})"
         return "text"
     if base is dt.date:
         return "a date (YYYY-MM-DD)"

@@ -41,7 +41,8 @@ _FLOAT_TAG = "tag:yaml.org,2002:float"
 _STR_TAG = "tag:yaml.org,2002:str"
 #: Numbers as YAML 1.2 writes them (and as a reader expects): YAML 1.1, which PyYAML reads,
 #: also takes ``1:30`` as 90 (base 60) and ``0750`` as 488 (octal), and ``1e+07`` (no dot)
-#: and ``1.2e3`` (no sign in the exponent) as text. Plain numbers are read by these; other text PyYAML took as a number stays text.
+#: and ``1.2e3`` (no sign in the exponent) as text. Plain numbers are read by these; other
+#: text PyYAML took as a number stays text.
 _DECIMAL = re.compile(r"[-+]?[0-9][0-9_]*")
 _HEX_OR_OCTAL = re.compile(r"0x[0-9a-fA-F_]+|0o[0-7_]+")
 _FLOAT = re.compile(r"[-+]?(\.[0-9]+|[0-9][0-9_]*(\.[0-9_]*)?)([eE][-+]?[0-9]+)?")

@@ -26,7 +26,7 @@ from supplyline.scenario._describe import (
     union_members,
     unit_of,
 )
-from supplyline.scenario.schema import RESOLUTION, Scenario
+from supplyline.scenario.schema import PATTERN_WORDS, RESOLUTION, Scenario
 
 __all__ = ["REGENERATE", "reachable_classes", "render_reference"]
 
@@ -56,13 +56,14 @@ file, line and field.
 - **Dates** are ISO dates (`1954-03-13`). Day 0 is `start_date`; the horizon runs to
   `end_date` inclusive, and dates that the model acts on must fall inside it.
 - **Identifiers** are lower-case letters, digits, `_` and `-` (at most 64 characters). Write
-  an identifier that YAML would read as a number or a date in quotes (`id: '1954'`).
+  an identifier that YAML would read as a number or a date in quotes (`id: '1954'`). A
+  **currency** is a letter, then letters or `_`, at most 16 characters (`USD`, `VND`).
 - **Numbers and true/false** are written without quotes (`population: 1200`,
   `air_exposed: false`): quoted, they are text, which `check` refuses as the JSON Schema
   does, as it refuses 1 or 0 for true or false. (A table beside the YAML file is read by
   its fields' types, as a spreadsheet's cells are: a CSV cell or a GeoJSON property may be
   text such as `"40"` or `yes`, and 1 or 0 for true or false, as GIS tools often export
-  them.) Numbers are read as YAML 1.2 writes them: `1e7` and `2.5e-3` are
+  them.) Numbers are read as YAML 1.2 writes them: `1e7`, `1.2e3` and `2.5e-3` are
   numbers, `0750` is 750, and `1:30` (which older YAML reads as 90, in base 60) is
   refused.
 - **Day series**: a field typed "number or list of DaySeriesStep" is either one number (the
@@ -109,9 +110,19 @@ modes, places, routes, replays, observed figures), and no route has a place's id
 a protection names either by its id alone); every commodity, mode, place, route,
 region and replay that is referred to exists; demand and wounded flows start at places of
 kind `front`, wounded go to places of kind `hospital`, and replay mobilization comes from
-places of kind `locality`; every front is reached by some route; wounded flows have the one
-commodity of unit `person`; dates lie inside the horizon and end dates do not come before
-start dates; day-series steps are sorted by start.
+places of kind `locality`; every front is reached by some route, and goods can get there;
+wounded flows have the one commodity of unit `person`; dates lie inside the horizon and end
+dates do not come before start dates; day-series steps are sorted by start.
+
+It also refuses what could never act, each where it was written, rather than drop it in
+silence: a mode that no route lists, an owned mode no place owns, carriers owned of a mode
+whose units are people (`units_from: labour`), carriers of a mode no route from their place
+allows, units that could never come home from a front; a commodity that no demand, stock,
+ration, fuel or replay names (a commodity of unit `person` without a `wounded` section); a
+place that no route reaches (a locality whose people may work on road works excepted); an
+air threat on a route not open to air attack, and repair days on a route nothing strikes;
+wounded carried or fed where there are none; `step_days` or `daily_start_days` longer than
+the horizon.
 """
 
 
@@ -156,7 +167,7 @@ def type_text(annotation: Any, metadata: typing.Iterable[Any] = ()) -> str:
         bounds = [f"{sign} {number(value)}" for sign, value in (low, high) if value is not None]
         return " ".join([name, *bounds])
     if base is str:
-        return "identifier" if limits.pattern else "text"
+        return PATTERN_WORDS[limits.pattern][0] if limits.pattern else "text"
     if base is dt.date:
         return "date"
     if typing.get_origin(base) is Literal:

@@ -98,10 +98,21 @@ class Strict(BaseModel):
     )
 
 
+#: What an id may be written with.
+ID_PATTERN = r"^[a-z0-9][a-z0-9_\-]*$"
+#: What a currency may be written with (USD, VND, Yuan_Renminbi).
+CURRENCY_PATTERN = r"^[A-Za-z][A-Za-z_]{0,15}$"
+#: Each pattern a text field may have, in words (``check``'s messages, the reference): the
+#: kind of text and what it is written with.
+PATTERN_WORDS = {
+    ID_PATTERN: ("identifier", "lower-case letters, digits, '_' or '-'"),
+    CURRENCY_PATTERN: ("currency", "a letter, then letters or '_', at most 16 characters"),
+}
+
 Id = Annotated[
     str,
     Field(
-        pattern=r"^[a-z0-9][a-z0-9_\-]*$",
+        pattern=ID_PATTERN,
         min_length=1,
         max_length=64,
         description="identifier: lower-case letters, digits, '_' or '-'",
@@ -787,7 +798,7 @@ class Costs(Strict):
     unit of money counts in the objective against the burden on the people."""
 
     currency: str = _field("the currency of every figure here (USD, VND, ...)",
-                           default="USD", pattern=r"^[A-Za-z][A-Za-z_]{0,15}$")
+                           default="USD", pattern=CURRENCY_PATTERN)
     wage_per_person_day: Annotated[float, Field(ge=0, le=1e9), Resolved, Number] = _field(
         "wage of one labour-day: every person-day served by carriers' crews, road works and "
         "repair crews", "currency/person-day", default=0.0)
@@ -854,7 +865,9 @@ class MetricTerm(Strict):
     place: str | None = _field(
         "place id: where arrivals, trips or tonnes leaving are counted; the home of the units "
         "counted", default=None)
-    mode: str | None = _field("mode id (units, trips; all modes when empty)", default=None)
+    mode: str | None = _field(
+        "mode id: the units counted (units_in_use, units_recruited: required), or the trips' "
+        "mode (trips: all modes when empty)", default=None)
     start: Date | None = _field("first day (days_from; a window's first day)", "date",
                                    default=None)
     by: Date | None = _field("last day counted (demand_met_pct; a window's last day)",
@@ -918,8 +931,11 @@ class Metric(MetricTerm):
     the shortfall. ``units_recruited``: units of ``mode`` put into service.
     ``trips``: loaded trips of ``mode`` (all when empty) leaving ``place`` (anywhere when
     empty). ``cost_per_t``: the plan's cost (see ``costs``) per tonne consumed at the fronts.
-    Kinds that count over time read the window ``start`` to ``by`` (each day of a planning
-    step counts with its step).
+    The kinds ``arrivals_t``, ``consumed_t``, ``peak_delivered_t_per_day``,
+    ``units_in_use``, ``units_recruited`` and ``trips`` read the window ``start`` to ``by``
+    (the whole horizon when empty; each day of a planning step counts with its step); the
+    others take neither, but ``days_from`` its ``start`` and ``demand_met_pct`` its ``by``.
+    A field a kind does not read is an error.
     """
 
     per: MetricTerm | None = _field(

@@ -153,6 +153,10 @@ SCHEMA_CASES = [
      "labour_share", "a number from 0 to 1 (fraction)"),
     ("identifier", "  - id: ban-a", "  - id: Ban A", "places[0].id", "id: Ban A",
      "an identifier (lower-case letters"),
+    # A currency is not an identifier: its message said so and asked for lower case.
+    ("currency", "end_date: 1954-03-10", "end_date: 1954-03-10\ncosts:\n  currency: usd-1",
+     "costs.currency", "currency: usd-1",
+     "a currency (a letter, then letters or '_', at most 16 characters)"),
     ("infinite", "length_km: 10", "length_km: .inf", "routes[1].length_km", ".inf",
      "a number > 0 … (km)"),
     ("whole-number", "carriers: {bicycle: 20}", "carriers: {bicycle: 20.5}",

@@ -28,3 +28,31 @@ def test_table_forms_are_described() -> None:
     text = render_reference()
     assert "{file: places.csv}" in text
     assert "features[i].properties" in text
+
+
+def test_the_metric_kinds_that_read_a_window_are_those_the_schema_takes_it_for() -> None:
+    """The reference said every kind that counts over time reads the window; labour_days and
+    mobilized_t refuse one. Its list is now the schema's own."""
+    import re
+
+    from supplyline.scenario.schema import METRIC_UNITS, WINDOW_KINDS, Metric, MetricTerm
+
+    text = " ".join((Metric.__doc__ or "").split())
+    listed = re.search(r"The kinds (.*?) read the window", text)
+    assert listed is not None
+    assert set(re.findall(r"``(\w+)``", listed.group(1))) == WINDOW_KINDS
+    for kind in METRIC_UNITS:  # and the schema takes a window for those only
+        needs = {"share_mobilized": {"commodity": "rice", "regions": ["r"]},
+                 "share_consumed": {"commodity": "rice", "regions": ["r"]},
+                 "given_over_consumed": {"commodity": "rice", "regions": ["r"]},
+                 "through_t": {"place": "p"}, "days_from": {"start": "2024-01-01"},
+                 "units_in_use": {"mode": "m"}, "units_recruited": {"mode": "m"}}
+        term = {"kind": kind, **needs.get(kind, {}), "by": "2024-01-05"}
+        if kind == "demand_met_pct":
+            term["start"] = "2024-01-01"  # it reads its by, not a window
+        try:
+            MetricTerm.model_validate(term)
+            takes = True
+        except ValueError:
+            takes = False
+        assert takes == (kind in WINDOW_KINDS), kind
