@@ -103,6 +103,16 @@ def test_bad_paths_and_values_are_located_errors_before_anything_runs(
     assert not out.exists()
 
 
+@pytest.mark.parametrize("option", ["policy.step_days=0", "costs.wage_per_person_day=-1"])
+def test_a_refused_value_the_file_does_not_write_names_no_line_of_it(option: str) -> None:
+    """A default (step_days) or a section the file leaves out (costs) was located at the
+    nearest line the file writes: the first line of the policy, the scenario's name."""
+    result = runner.invoke(app, ["sweep", "tutorial", "--vary", option, "--json"])
+    assert result.exit_code == 2, result.output
+    (problem,) = json.loads(result.stdout)["error"]["problems"]
+    assert problem["field"] == option.split("=")[0] and problem["line"] is None
+
+
 def test_options_that_cannot_apply_are_usage_errors(tmp_path: Path) -> None:
     for extra in (["--scheduler", "tcp://127.0.0.1:9", "--workers", "2"],
                   ["--scheduler", "tcp://127.0.0.1:99999"],

@@ -295,12 +295,13 @@ def _validate(data: dict[str, Any], source: _Source, changed: list[DataPath],
     """Validate variant data as a file is validated (but for what can never be used: a
     variant without trucks asks a question; of the replays, only ``replay``, the one to be
     planned, must be possible); values the variant changed are shown as the variant gives
-    them, at the line of the value they replace."""
+    them, at the line of the value they replace, and a value the file does not write (a
+    default, a section it leaves out) at no line (not at the nearest one it writes)."""
     locations = Locations(dict(source.locations.spots), dict(source.locations.labels))
     for path in changed:
         spot = locations.spots.get(path)
-        if spot is not None:
-            locations.spots[path] = Spot(spot.file, spot.line, spot.key_line, None)
+        locations.spots[path] = (Spot(spot.file, spot.line, spot.key_line, None)
+                                 if spot is not None else Spot(source.file, None, None, None))
     return validate_data(data, locations, source.file, unused=False, replay=replay)
 
 
