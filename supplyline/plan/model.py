@@ -293,7 +293,10 @@ def define_objective(net: Network, v: Variables) -> FloatArray:
     put(v.crew_unfed, w.shortfall_per_kg)
     put(v.reserve_short, w.shortfall_per_kg)
     put(v.road_work_short, w.shortfall_per_kg)
-    put(v.late, w.wounded_late_per_person)
+    # Per person-day late, as the plan reports them: a person late at a step's end is late
+    # for the step's days (a weight per step end charged a daily plan four times what a
+    # plan in 4-day steps paid for the same four days).
+    put(v.late, w.wounded_late_per_person * net.step_length)
 
     legs = v.legs
     crew = net.crew_per_unit

@@ -653,7 +653,8 @@ class Weights(Strict):
         "cost of one kg of unmet demand (or reserve)", "cost/kg", default=1000.0
     )
     wounded_late_per_person: Annotated[float, Field(gt=0, le=1e6), Resolved, Number] = _field(
-        "cost of one wounded person not evacuated in time", "cost/person", default=1000.0
+        "cost of one wounded person-day beyond the time limit (a person not at a hospital in "
+        "time, for each day of it)", "cost/person-day", default=1000.0
     )
     labour_per_person_day: Weight = _field("cost of one labour-day", "cost/person-day",
                                                 default=0.1)

@@ -139,6 +139,35 @@ def test_wounded_are_carried_back_within_the_limit() -> None:
     assert carried_from_front >= 5.0 * (30 - 6) - 1e-6
 
 
+@pytest.mark.parametrize("step_days", [1, 3])
+def test_wounded_late_cost_what_the_plan_reports_them_whatever_the_steps(step_days: int) -> None:
+    """The weight is per person-day late, as the plan reports them: charged per step end,
+    a daily plan paid three times what a plan in 3-day steps paid for the same three days."""
+    from supplyline.plan.model import build_lp, solve_lp
+    from supplyline.plan.result import read_plan
+
+    sc = scenario(
+        [village("v", 0.0, 1e6), place("front", "front", 1.0),
+         place("hospital", "hospital", -0.1)],
+        [route("v", "front", 40.0), route("hospital", "v", 150.0)],
+        demand_kg_per_day=500.0,
+        days=30,
+        commodities=[{"id": "rice"}, {"id": "wounded", "unit": "person"}],
+        wounded=[{"front": "front", "persons_per_day": 5.0, "hospitals": ["hospital"],
+                  "within_days": 3}],
+        policy={"step_days": step_days, "daily_start_days": 0},
+    )
+    net = sl.compile_network(sc)
+    lp = build_lp(net)
+    late = lp.variables.late[lp.variables.late >= 0]
+    sol = solve_lp(lp, "ipm")
+    result = read_plan(lp, sol, None)
+    assert result.wounded_late_person_days() > 1.0  # the hospital is too far to be in time
+    weight = sc.policy.weights.wounded_late_per_person
+    assert float(lp.cost[late] @ sol.x[late]) == pytest.approx(
+        weight * result.wounded_late_person_days(), rel=1e-6)
+
+
 def test_road_work_is_staffed_fed_and_opens_the_route() -> None:
     sc = scenario(
         [village("v", 0.0, 1e6), place("front", "front", 1.0)],
