@@ -636,13 +636,17 @@ class Plan:
     # -------------------------------------------------------------------------- tables
     # Every table has ``day``, the first day of its step (0 is the start date).
     def flows_frame(self) -> pd.DataFrame:
-        """Cargo per dispatch: day, route, from, to, mode, commodity, kg sent and arrived
-        (dispatches of less than a gram, :data:`SHOWN`, left out)."""
+        """Cargo per dispatch: day, route, from, to, mode, commodity, kg sent and arrived,
+        and the day it arrives as the plan counts it: the first day of the step in which it
+        is in stock at its destination (loads leave, on average, in the middle of their step:
+        :func:`supplyline.accounting.legs_of`), the day after the horizon for what is still
+        on the way then (dispatches of less than a gram, :data:`SHOWN`, left out)."""
         net = self.network
         arrived = self.arrived_kg()
         leg, g, step = np.nonzero(self.cargo_kg >= SHOWN)
         arc = self.leg_arc[leg]
         day = self.step_start[step]
+        starts = np.append(self.step_start, self.days)  # and the day after the horizon
         return _frame({
             "day": day,
             "date": [self.date_of(int(s)) for s in step],
@@ -653,7 +657,7 @@ class Plan:
             "commodity": [self.good_ids[i] for i in g],
             "kg": self.cargo_kg[leg, g, step],
             "arrived_kg": arrived[leg, g, step],
-            "arrival_day": day + self.legs.days_loaded[leg, step],
+            "arrival_day": starts[np.minimum(self.legs.cargo_arrives[leg, step], self.steps)],
         })
 
     def carriers_frame(self) -> pd.DataFrame:

@@ -170,6 +170,26 @@ def test_peak_delivered_counts_arrivals_not_consumption() -> None:
     assert peak.model > result.consumed_kg.sum(axis=(0, 1)).max() / 1000.0 + 0.1
 
 
+@pytest.mark.parametrize("step_days", [1, 4])
+def test_the_flows_arrive_on_the_day_the_plan_counts_them(step_days: int) -> None:
+    """The flows table gave each load the day it would arrive had it left on its step's first
+    day; the plan counts it in stock from the step that holds its mean arrival (loads leave
+    in the middle of their step), a day or a step later. The table's arrival days now give
+    what the plan's arrivals count, step by step."""
+    result = sl.plan(_one_route(days=24, policy={"step_days": step_days,
+                                                 "daily_start_days": 0}))
+    flows = result.flows_frame()
+    front = result.network.place_ids.index("front")
+    counted = result.arrivals_kg()[front].sum(axis=0)  # [S]
+    into = flows[flows["to"] == "front"]
+    for s, first in enumerate(result.step_start):
+        said = into.loc[into["arrival_day"] == first, "arrived_kg"].sum()
+        assert said == pytest.approx(counted[s], abs=1e-2), (s, first)
+    assert counted.sum() > 5_000.0
+    later = into[into["arrival_day"] >= result.days]  # still on the way at the end
+    assert (later["arrival_day"] == result.days).all()
+
+
 # -- the observed vocabulary and units --------------------------------------------------------
 
 
