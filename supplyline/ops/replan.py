@@ -63,7 +63,10 @@ class Damage:
 
 def route_damage(reports: list[RouteReport], sc: Scenario, as_of: dt.date) -> dict[str, Damage]:
     """The damage each route holds on ``as_of``: a strike or damage takes its share of the
-    route's capacity from its date for the route's repair days; strikes that hold together
+    route's capacity from the day after its date for the route's repair days, as the planner
+    and the simulator have it (on its own day it takes cargo and units, which the convoys'
+    receipts record; one reported on ``as_of`` itself is held from ``as_of``, for as many
+    days: the dashboard's view of today); strikes that hold together
     add up, day by day, to at most the whole capacity. One share and one count of days
     stand for them all: the share lost now, for as many days as keep the capacity-days
     they take together (staggered strikes are so evened out). A repair report ends them
@@ -75,7 +78,7 @@ def route_damage(reports: list[RouteReport], sc: Scenario, as_of: dt.date) -> di
             continue
         if e.status in ("strike", "damage"):
             assert e.capacity_lost is not None
-            left = repair[e.route] - _days(e.date, as_of)
+            left = repair[e.route] - max(0, _days(e.date, as_of) - 1)
             if left > 0:
                 held.setdefault(e.route, []).append((e.capacity_lost, left))
         elif e.status == "repaired":

@@ -107,11 +107,12 @@ def test_the_state_on_day_7_is_the_hand_computed_one(tmp_path: Path) -> None:
     assert s.persons[p["high-village"]] == 60 and s.persons[p["terrace-village"]] == 30
     # 60 carriers owe 20 - 7 days, the road crew's 5 days are served.
     assert s.labour_days_left == pytest.approx(60 * 13)
-    # Half the bridge road struck on day 5, repaired in 4 days: half lost on day 7, for 2
-    # days more (the one repair rule: whole until repaired).
+    # Half the bridge road struck on day 5, repaired in 4 days: half lost on days 6 to 9
+    # (the one repair rule, the planner's: from the day after, whole until repaired), so
+    # from day 7 for 3 days.
     damage = dict(zip(net.route_ids, s.route_damage.tolist(), strict=True))
     days = dict(zip(net.route_ids, s.route_damage_days.tolist(), strict=True))
-    assert damage["bridge-road"] == pytest.approx(0.5) and days["bridge-road"] == 2
+    assert damage["bridge-road"] == pytest.approx(0.5) and days["bridge-road"] == 3
     assert sum(damage.values()) == pytest.approx(0.5)
     s.check(net)
     books.close()
@@ -167,12 +168,16 @@ def test_repairs_and_reopening(books: Books) -> None:
     books.append(entry("route", date=day(sc, 2), route="ridge-road", status="strike",
                        capacity_lost=0.5), "council")
     reports = route_reports(books, sc.start_date + dt.timedelta(days=9))
-    # Day 2: both strikes hold (repair 2 days), the first for one day more, the second for
-    # two: the whole capacity for 1.5 days, the capacity-days of the two apart.
+    # Repaired in 2 days, each from the day after its strike: the first holds on days 2 and
+    # 3, the second on days 3 and 4 (reported on day 2 itself, held from day 2 for 2 days).
     assert route_damage(reports, sc, sc.start_date + dt.timedelta(days=2)) == {
-        "ridge-road": Damage(1.0, 1.5)}
-    # Day 3: the first is repaired, the second holds a day more.
+        "ridge-road": Damage(1.0, 2.0)}
+    # Day 3: both hold, the first for the day, the second for a day more: the whole
+    # capacity for 1.5 days, the capacity-days of the two apart.
     assert route_damage(reports, sc, sc.start_date + dt.timedelta(days=3)) == {
+        "ridge-road": Damage(1.0, 1.5)}
+    # Day 4: the first is repaired, the second holds for the day.
+    assert route_damage(reports, sc, sc.start_date + dt.timedelta(days=4)) == {
         "ridge-road": Damage(0.5, 1.0)}
     books.append(entry("route", date=day(sc, 3), route="ridge-road", status="repaired"),
                  "council")
@@ -199,9 +204,10 @@ def test_the_overview_of_the_week(tmp_path: Path) -> None:
     routes = {r["id"]: r for r in view["routes"]}
     assert routes["ridge-road"]["status"] == "closed"
     assert routes["bridge-road"]["status"] == "damaged"
-    # Struck by half on day 5, repaired in 4 days: half lost on day 6 still.
+    # Struck by half on day 5, repaired in 4 days: half lost on days 6 to 9 (the repair
+    # rule of the planner and the simulator, from the day after the strike).
     assert routes["bridge-road"]["capacity_lost"] == pytest.approx(0.5)
-    assert routes["bridge-road"]["repaired_in_days"] == 3  # in 4 days from day 5
+    assert routes["bridge-road"]["repaired_in_days"] == 4
     assert routes["gorge-path"]["repaired_in_days"] is None
     assert routes["gorge-path"]["status"] == "open"
     places = {x["locality"]: x for x in view["localities"]}
@@ -272,9 +278,10 @@ def test_road_works_due_before_the_replan_are_taken_as_done() -> None:
 
 def test_strikes_that_add_past_the_whole_capacity_keep_their_capacity_days(
         tmp_path: Path) -> None:
-    """Two strikes of 0.8 on the bridge road (repaired in 4 days), on days 1 and 4: on day 4
-    the whole capacity for 1 day, then 0.8 for 3 (3.4 capacity-days), held as the whole
-    capacity for 3.4 days (the two apart would take 0.8 + 3.2 = 4.0)."""
+    """Two strikes of 0.8 on the bridge road (repaired in 4 days), on days 1 and 4: the first
+    holds on days 2 to 5, the second (reported on day 4, held from then) on days 4 to 7: on
+    day 4 the whole capacity for 2 days, then 0.8 for 2 (3.6 capacity-days), held as the
+    whole capacity for 3.6 days (the two apart would take 1.6 + 3.2 = 4.8)."""
     sc = scenario()
     books = open_books(tmp_path / "strikes.db", sc)
     for on in (1, 4):
@@ -282,7 +289,7 @@ def test_strikes_that_add_past_the_whole_capacity_keep_their_capacity_days(
                            capacity_lost=0.8), "council")
     reports = route_reports(books, sc.start_date + dt.timedelta(days=9))
     damage = route_damage(reports, sc, sc.start_date + dt.timedelta(days=4))["bridge-road"]
-    assert damage.share == 1.0 and damage.days == pytest.approx(3.4)
+    assert damage.share == 1.0 and damage.days == pytest.approx(3.6)
     books.close()
 
 
