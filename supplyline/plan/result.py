@@ -162,6 +162,11 @@ class Plan:
     reserve_short_kg: FloatArray  # [n targets]
     crew_fed_kg: FloatArray  # [R, G, S]
     max_burden: float
+    # What each locality could still give over the horizon and its persons who could still
+    # serve, at the plan's start (less what a State says was given and served before it):
+    # what the LP's fairness rows and :meth:`burden` count against [P, G], [P].
+    could_give_kg: FloatArray
+    labour_pool: FloatArray
     fleet_units: FloatArray = field(default_factory=lambda: np.zeros(0))  # [M] the LP's fleet
     money: dict[str, float] = field(default_factory=dict)  # cost by part (MONEY_PARTS)
     findings: list[Finding] = field(default_factory=list)
@@ -423,15 +428,18 @@ class Plan:
         return days
 
     def burden(self) -> tuple[FloatArray, FloatArray]:
-        """Food burden (given / could give) and labour burden (persons / pool) [P]."""
+        """Food burden (given / could give) and labour burden (persons / pool) [P], as the
+        LP's fairness rows count them: against what each locality could still give and its
+        persons who could still serve at the plan's start (:attr:`could_give_kg`,
+        :attr:`labour_pool`; the scenario's own figures, but for a plan from a State)."""
         net = self.network
-        could = net.giveable_kg[:, self.goods, -1].sum(axis=1)
+        could = self.could_give_kg.sum(axis=1)
         food = np.divide(self.mobilized_kg().sum(axis=1), could, out=np.zeros(net.n_places),
                          where=could > 0)
         people = (self.recruited_units.sum(axis=2) * net.crew_per_unit[None, :]).sum(axis=1)
         people = people + (self.road_work_from / net.labour_max_days[None, :]).sum(axis=0)
-        labour = np.divide(people, net.labour_people, out=np.zeros(net.n_places),
-                           where=net.labour_people > 0)
+        pool = self.labour_pool
+        labour = np.divide(people, pool, out=np.zeros(net.n_places), where=pool > 0)
         return food, labour
 
     def _reserves_missed(self) -> list[str]:
@@ -709,7 +717,7 @@ class Plan:
         net = self.network
         food, labour = self.burden()
         mob = self.mobilized_kg()
-        could = net.giveable_kg[:, self.goods, -1]
+        could = self.could_give_kg
         people = (self.recruited_units.sum(axis=2) * net.crew_per_unit[None, :]).sum(axis=1)
         rows: list[dict[str, Any]] = []
         for p in np.nonzero(net.is_locality)[0]:
@@ -717,7 +725,7 @@ class Plan:
                 "place": net.place_ids[p],
                 "regions": ";".join(sorted(net.place_regions[p])),
                 "persons": float(people[p]),
-                "labour_pool": float(net.labour_people[p]),
+                "labour_pool": float(self.labour_pool[p]),
                 "food_burden": float(food[p]),
                 "labour_burden": float(labour[p]),
             }
@@ -846,6 +854,8 @@ def read_plan(lp: LinearProgram, sol: Solution, replay: str | None) -> Plan:
         reserve_short_kg=_take(x, v.reserve_short),
         crew_fed_kg=repair_crew_food(net) - _take(x, v.crew_unfed),
         max_burden=float(x[v.max_burden]),
+        could_give_kg=lp.start.giveable_kg[:, goods, -1].copy(),
+        labour_pool=lp.start.labour_people.copy(),
         fleet_units=_take(x, v.fleet),
         money=money,
     ))

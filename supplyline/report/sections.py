@@ -335,7 +335,7 @@ def mobilization_section(plan: Plan, context: ReportContext) -> Section | None:
     if not localities:
         return None
     given = plan.mobilized_kg()  # [P, G]
-    could = net.giveable_kg[:, plan.goods, -1]
+    could = plan.could_give_kg
     goods = [g for g in range(len(plan.goods))
              if could[localities, g].sum() > 0 or given[localities, g].sum() > 0]
     food, labour = plan.burden()
@@ -347,7 +347,7 @@ def mobilization_section(plan: Plan, context: ReportContext) -> Section | None:
     rows = [
         [net.place_name(p), ", ".join(sorted(net.place_regions[p])),
          *(tonnes_of(float(given[p, g])) for g in goods), float(whole(float(persons[p]))),
-         float(net.labour_people[p]), percent(float(food[p])), percent(float(labour[p]))]
+         float(plan.labour_pool[p]), percent(float(food[p])), percent(float(labour[p]))]
         for p in order
     ]
     numeric = [False, False, *([True] * (len(goods) + 4))]

@@ -160,6 +160,27 @@ def test_a_plan_starts_from_a_given_state() -> None:
     assert sl.plan(with_stock).objective == pytest.approx(result.objective, rel=1e-9)
 
 
+def test_a_plan_from_a_state_counts_the_burden_as_its_fairness_rows_do() -> None:
+    """Against what the village can still give and its persons who can still serve at the
+    plan's start, as the LP's fairness rows: the plan's burden is its bound, where the
+    report divided by the scenario's own figures and showed less."""
+    net = sl.compile_network(_line())
+    start = sl.State.initial(net)
+    v = net.place_ids.index("v")
+    full = net.giveable_kg[v, 0, -1]
+    start.given_kg[v, 0] = full / 2  # half of it given before the plan
+    start.persons[v] = net.labour_people[v] / 4
+    result = sl.plan(net, state=start)
+    assert result.could_give_kg[v, 0] == pytest.approx(full / 2)
+    assert result.labour_pool[v] == pytest.approx(net.labour_people[v] * 3 / 4)
+    food, labour = result.burden()
+    assert result.mobilized_kg()[v].sum() > 1_000.0
+    assert food[v] == pytest.approx(result.mobilized_kg()[v].sum() / (full / 2))
+    assert max(food[v], labour[v]) == pytest.approx(result.max_burden, rel=1e-6)
+    row = result.mobilization_frame().set_index("place").loc["v"]
+    assert row["labour_pool"] == pytest.approx(net.labour_people[v] * 3 / 4)
+
+
 def test_units_and_cargo_on_the_way_arrive_from_the_state() -> None:
     sc = _line(days=20)
     net = sl.compile_network(sc)
