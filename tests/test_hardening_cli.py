@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 from typer.testing import CliRunner
 
 from supplyline.cli import DEFAULT_TIME_LIMIT_S, app, print_json
@@ -175,6 +176,28 @@ def test_output_that_cannot_be_written_answers_in_json(tiny_path: Path, tmp_path
     assert code == 2 and "--export: cannot write" in output
     code, output = run("plan", str(tiny_path), "--out", str(a_file / "plan.json"))
     assert code == 2 and "--out: cannot write" in output
+
+
+def test_no_output_replaces_a_scenario_file_the_run_read(tmp_path: Path,
+                                                          tiny_text: str) -> None:
+    """--export into a scenario's folder overwrote its places and routes tables (the next
+    check found 154 problems), and --out could write over the scenario file itself."""
+    import shutil
+
+    folder = tmp_path / "s"
+    shutil.copytree(Path(__file__).parent / "data" / "tables", folder)
+    before = {p.name: p.read_bytes() for p in folder.iterdir()}
+    code, error = json_error("plan", str(folder / "scenario.yaml"), "--export", str(folder))
+    assert (code, error["kind"]) == (2, "output")
+    assert "routes.geojson is a scenario file this run read" in error["message"]
+    assert {p.name: p.read_bytes() for p in folder.iterdir()} == before
+    scenario = tmp_path / "tiny.json"  # a scenario may be JSON, and --out writes .json
+    scenario.write_text(json.dumps(yaml.safe_load(tiny_text), default=str), encoding="utf-8")
+    written = scenario.read_bytes()
+    code, output = run("plan", str(scenario), "--out", str(scenario))
+    assert code == 2 and "it is a scenario file this run reads" in output
+    assert "building the LP" not in output  # said before any planning
+    assert scenario.read_bytes() == written
 
 
 def test_a_folder_in_use_answers_in_json(tiny_path: Path, tmp_path: Path) -> None:

@@ -411,9 +411,15 @@ def _check_suffix(out: Path, suffixes: Sequence[str], json_output: bool) -> None
 def _check_file(out: Path, option: str, json_output: bool) -> None:
     """Exit 2 when a file to write is a folder, or its nearest existing folder is a file or
     not writable, before any work (a sweep's results were lost to it after the sweep)."""
+    from supplyline.scenario.load import files_read
+
     if out.is_dir():
         fail("output", f"{option}: cannot write {out}: it is a folder", EXIT_BAD_INPUT,
              json_output, path=str(out))
+    if out.absolute().parent.resolve() / out.name in files_read():
+        fail("output", f"{option}: cannot write {out}: it is a scenario file this run reads "
+                       "(its YAML or one of its tables)", EXIT_BAD_INPUT, json_output,
+             path=str(out))
     _check_parent(out.absolute().parent, out, option, json_output)
 
 

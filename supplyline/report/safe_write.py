@@ -13,7 +13,10 @@ every file of the set is complete. Hence:
   (:func:`fcntl.flock`, released by the system when the process ends, so a killed run leaves
   no stale lock) and the second run gets :class:`OutputBusyError`;
 - the temporary files that a run killed outright left for a name are removed by the next
-  run that writes that name.
+  run that writes that name;
+- a scenario file the process has read (its YAML or a table beside it) is never replaced:
+  :class:`InputFileError` (``--export`` into a scenario's own folder would have overwritten
+  its ``places.geojson``).
 
 >>> from pathlib import Path
 >>> with output_files(Path("out")) as files:  # doctest: +SKIP
@@ -37,11 +40,17 @@ try:
 except ImportError:  # pragma: no cover - Windows: folders are not locked
     fcntl = None  # type: ignore[assignment]
 
-__all__ = ["OutputBusyError", "OutputFiles", "output_files"]
+from supplyline.scenario.load import files_read
+
+__all__ = ["InputFileError", "OutputBusyError", "OutputFiles", "output_files"]
 
 
 class OutputBusyError(OSError):
     """Another run is writing into the same folder."""
+
+
+class InputFileError(OSError):
+    """The name to write is a scenario file this process has read."""
 
 
 class OutputFiles:
@@ -60,6 +69,10 @@ class OutputFiles:
         if Path(name).name != name:
             raise ValueError(f"expected a file name without a folder, got {name!r}")
         final = self.directory / name
+        # (Its folder resolved, not the name: a link there is replaced, not followed.)
+        if self.directory.resolve() / name in files_read():
+            raise InputFileError(errno.EEXIST, f"{name} is a scenario file this run read "
+                                 "(its YAML or one of its tables): write elsewhere")
         left = re.compile(rf"\.{re.escape(name)}\.[0-9a-f]{{12}}\.tmp")
         for path in self.directory.iterdir():  # by a killed run: no other run holds the lock
             if left.fullmatch(path.name):

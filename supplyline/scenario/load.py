@@ -107,6 +107,17 @@ def builtin_titles() -> dict[str, str]:
     return titles
 
 
+#: The scenario files read in this process (each YAML file and its tables), resolved: what
+#: no output may replace (:class:`supplyline.report.safe_write.OutputFiles` refuses to).
+_READ_FILES: set[Path] = set()
+
+
+def files_read() -> frozenset[Path]:
+    """The scenario files read in this process (resolved paths): outputs never replace
+    them, so that ``--export`` into a scenario's folder cannot overwrite its tables."""
+    return frozenset(_READ_FILES)
+
+
 def load(
     source: str | Path | None = None, *, max_file_bytes: int | None = MAX_FILE_BYTES
 ) -> Scenario:
@@ -170,6 +181,7 @@ def load(
         reason = getattr(error, "strerror", None) or str(error)
         raise ScenarioError([Problem(shown_name, None, "(file)", "a readable file",
                                      reason)]) from None
+    _READ_FILES.add(path.resolve())
     return _parse(raw, shown_name, path.parent, max_file_bytes)
 
 
@@ -426,6 +438,7 @@ def _expand_table(
     try:
         if isinstance(base, Path):
             raw = read_limited(inside(base, name), limit)
+            _READ_FILES.add(inside(base, name).resolve())
         else:  # a built-in scenario inside the installed package
             _check_relative(name)
             raw = base.joinpath(name).read_bytes()
