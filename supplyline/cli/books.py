@@ -38,14 +38,31 @@ def _books_or_exit(db: str, scenario: str | None, json_output: bool,
     for, else the built-in default); exit 2 when they cannot be opened, or, with
     ``existing``, when ``db`` names an SQLite file that is not there (a mistyped path would
     otherwise start new, empty books)."""
-    from supplyline.ops.books import BooksError, books_source, database_url, open_books
+    from supplyline.ops.books import (
+        BooksError,
+        books_source,
+        database_url,
+        holds_books,
+        open_books,
+    )
 
+    if not db.strip():
+        fail("usage", "--db: expected an SQLite file name or a postgresql://USER@HOST/DB URL, "
+                      "got ''", EXIT_BAD_INPUT, json_output)
     full = database_url(db)
     file = Path(full[len("sqlite:///"):]) if full.startswith("sqlite:///") else None
+    expected = (f"expected books that `supplyline serve --db {db}` has started (or a "
+                "postgresql:// URL)")
     if existing and file is not None and not file.exists() and file.parent.is_dir():
-        fail("db", f"--db: no books at {db}: expected books that `supplyline serve --db "
-                   f"{db}` has started (or a postgresql:// URL), found no such file",
+        fail("db", f"--db: no books at {db}: {expected}, found no such file",
              EXIT_BAD_INPUT, json_output, path=str(db))
+    if existing and file is not None and file.is_file() and (
+            file.stat().st_size == 0 or (_is_sqlite(file) and not holds_books(db))):
+        # (A file that is not SQLite at all is said below, by open_books.)
+        what = ("an empty file" if file.stat().st_size == 0
+                else "an SQLite database that holds no books")
+        fail("db", f"--db: no books at {db}: {expected}, found {what}", EXIT_BAD_INPUT,
+             json_output, path=str(db))
 
     try:
         kept = books_source(db)
@@ -60,6 +77,15 @@ def _books_or_exit(db: str, scenario: str | None, json_output: bool,
         return open_books(db, sc, source)
     except BooksError as error:
         fail("db", f"--db: {error}", EXIT_BAD_INPUT, json_output)
+
+
+def _is_sqlite(file: Path) -> bool:
+    """Whether ``file`` starts as an SQLite database does."""
+    try:
+        with file.open("rb") as handle:
+            return handle.read(16) == b"SQLite format 3\x00"
+    except OSError:
+        return False
 
 
 @app.command()

@@ -50,6 +50,7 @@ from sqlalchemy import (
     exists,
     func,
     insert,
+    inspect,
     select,
     text,
 )
@@ -344,6 +345,28 @@ def books_source(url: str | Path) -> str | None:
     finally:
         engine.dispose()
     return value
+
+
+def holds_books(url: str | Path) -> bool:
+    """Whether the database at ``url`` holds books (their tables), as opposed to being
+    empty or another program's: a command that reads books refuses the latter rather than
+    turning it into books. An SQLite file is opened read-only, and left as it was."""
+    full = database_url(url)
+    try:
+        if full.startswith("sqlite:///"):
+            file = Path(full[len("sqlite:///"):]).absolute()
+            engine = create_engine(f"sqlite:///file:{file}?mode=ro&uri=true")
+        else:
+            engine = _engine(full)
+    except _CANNOT_OPEN:
+        return False
+    try:
+        with engine.connect() as conn:
+            return bool(inspect(conn).has_table(t.meta.name))
+    except _CANNOT_OPEN:
+        return False
+    finally:
+        engine.dispose()
 
 
 def shown_url(url: str) -> str:

@@ -152,6 +152,34 @@ def test_replan_refuses_books_that_are_not_there(tmp_path: Path,
     assert got.exit_code == 2 and "--as-of: required" in got.output
 
 
+def test_replan_refuses_a_file_that_holds_no_books_and_an_empty_db(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An empty file, or another program's SQLite database, became books (nine tables added
+    to it) and was re-planned against a plan made up; --db '' ended in a traceback."""
+    import sqlite3
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "empty.db").write_bytes(b"")
+    foreign = sqlite3.connect(tmp_path / "foreign.db")
+    foreign.execute("create table foo (x)")
+    foreign.commit()
+    foreign.close()
+    before = (tmp_path / "foreign.db").read_bytes()
+    runner = CliRunner()
+    for name, found in (("empty.db", "found an empty file"),
+                        ("foreign.db", "found an SQLite database that holds no books")):
+        got = runner.invoke(app, ["replan", "tutorial", "--db", name, "--as-of", "2024-11-05",
+                                  "--json"])
+        assert got.exit_code == 2, got.output
+        error = json.loads(got.stdout)["error"]
+        assert error["kind"] == "db" and found in error["message"], error
+    assert (tmp_path / "empty.db").read_bytes() == b""
+    assert (tmp_path / "foreign.db").read_bytes() == before
+    got = runner.invoke(app, ["replan", "tutorial", "--db", "", "--as-of", "2024-11-05"])
+    assert got.exit_code == 2 and isinstance(got.exception, SystemExit | None)
+    assert "--db: expected an SQLite file name or a postgresql" in got.output
+
+
 def test_a_dry_run_on_books_without_a_plan_keeps_none(tmp_path: Path) -> None:
     """With no plan in force, the plan from the scenario's start is what a re-plan is
     compared with; a dry run keeps neither (it used to keep that first plan)."""
