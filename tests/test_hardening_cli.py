@@ -200,6 +200,19 @@ def test_no_output_replaces_a_scenario_file_the_run_read(tmp_path: Path,
     assert scenario.read_bytes() == written
 
 
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full (Linux)")
+@pytest.mark.parametrize("args", [["check", "tutorial"], ["scenarios", "--json"], ["--help"]])
+def test_output_to_a_full_disk_is_said_in_one_line(args: list[str]) -> None:
+    """Standard output on a full disk ended in a traceback (OSError: No space left)."""
+    with open("/dev/full", "w", encoding="utf-8") as full:
+        done = subprocess.run([sys.executable, "-c", "from supplyline.cli import app; app()",
+                               *args], stdout=full,
+                              stderr=subprocess.PIPE, text=True, timeout=120, check=False)
+    assert done.returncode == 1
+    assert done.stderr.strip() == ("supplyline: could not write the output: No space left on "
+                                   "device"), done.stderr
+
+
 def test_a_folder_in_use_answers_in_json(tiny_path: Path, tmp_path: Path) -> None:
     with output_files(tmp_path):  # another run writing there
         code, error = json_error("plan", str(tiny_path), "--export", str(tmp_path))

@@ -4,6 +4,7 @@ Its public names are those :mod:`supplyline.cli` exports."""
 
 from __future__ import annotations
 
+import errno
 import json
 import math
 import os
@@ -13,7 +14,7 @@ import textwrap
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import ExitStack, contextmanager
+from contextlib import ExitStack, contextmanager, suppress
 from dataclasses import asdict
 from enum import StrEnum
 from pathlib import Path
@@ -62,6 +63,23 @@ class _Interrupted(Exception):
     """Ctrl-C, carried past Typer (which would end the run silently with code 130)."""
 
 
+#: Errors of writing standard output (or error) that reach the top: the output is lost
+#: (a full disk, a closed pipe, a device error); file outputs say their own.
+_OUTPUT_LOST = {errno.ENOSPC, errno.EPIPE, errno.EIO, errno.EDQUOT, errno.EFBIG}
+
+
+def _output_lost(error: OSError) -> int:
+    """Say on standard error (if it can be written) that the output could not be written,
+    and let nothing more go to standard output: exit code 1, no traceback."""
+    with suppress(OSError, ValueError):
+        sys.stderr.write(f"supplyline: could not write the output: "
+                         f"{error.strerror or error}\n")
+        sys.stderr.flush()
+    with suppress(OSError, ValueError):  # the interpreter's last flush would fail again
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    return EXIT_FAILED
+
+
 class _Commands(TyperGroup):
     """The command group, made to answer on every failure in the form asked for.
 
@@ -104,6 +122,14 @@ class _Commands(TyperGroup):
             if not json_output:  # a caller's own standalone_mode=False
                 raise
             code = _report("usage", error.format_message(), error.exit_code, True)
+        except OSError as error:
+            if error.errno not in _OUTPUT_LOST:
+                if not json_output:
+                    raise
+                code = _report("internal", f"{type(error).__name__}: {error}", EXIT_FAILED,
+                               True)
+            else:
+                code = _output_lost(error)
         except Exception as error:
             if not json_output:
                 raise
