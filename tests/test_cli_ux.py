@@ -392,3 +392,18 @@ def test_problems_wrap_at_a_terminal_and_stay_one_line_in_a_pipe() -> None:
     piped = io.StringIO()
     cli.say(Console(file=piped, width=80), problem)
     assert piped.getvalue() == problem + "\n"
+
+
+@pytest.mark.parametrize("args", [
+    ["simulate", "tutorial", "--runs"], ["report", "tutorial", "--runs"],
+    ["plan", "tutorial", "--risk", "0.1", "--risk-runs"],
+    ["sweep", "tutorial", "--vary", "modes.porter.payload_kg=20", "--simulate"],
+    ["resilience", "tutorial", "--simulate"]])
+def test_runs_past_what_memory_holds_are_refused_before_anything_runs(args: list[str]) -> None:
+    """--runs 1000000000 was taken, and would have run out of memory (about 0.5 kB a run)."""
+    from supplyline.simulate import MAX_RUNS
+
+    result = invoke(*args, str(MAX_RUNS + 1), "--json")
+    assert result.exit_code == 2, result.output
+    error = json.loads(result.stdout)["error"]
+    assert error["kind"] == "usage" and f"{MAX_RUNS + 1}" in error["message"]

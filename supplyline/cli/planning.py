@@ -45,6 +45,7 @@ from supplyline.cli.common import (
 )
 from supplyline.report.inert import plain
 from supplyline.scenario.schema import Scenario
+from supplyline.simulate import MAX_RUNS
 
 if TYPE_CHECKING:
     from supplyline.errors import PlanError
@@ -95,7 +96,7 @@ def plan_command(
         "--risk", metavar="P", help="Plan so that some front goes short on some day in at "
         "most this share of simulated runs (e.g. 0.05): plan, simulate, keep more capacity "
         "and reserves in hand, plan again.")] = None,
-    risk_runs: Annotated[int, typer.Option("--risk-runs", min=1, metavar="N",
+    risk_runs: Annotated[int, typer.Option("--risk-runs", min=1, max=MAX_RUNS, metavar="N",
                                            help="Runs per simulation with --risk.")] = 1000,
     seed: Annotated[int, typer.Option("--seed", min=0, metavar="S",
                                       help="Seed of the simulations (with --risk).")] = 0,
@@ -250,7 +251,7 @@ def report(
     time_limit: TimeLimitOption = DEFAULT_TIME_LIMIT_S,
     verbose: VerboseOption = False,
     runs: Annotated[int | None, typer.Option(
-        "--runs", min=1, metavar="N",
+        "--runs", min=1, max=MAX_RUNS, metavar="N",
         help="Also simulate the plan N times and add the risk section.")] = None,
     seed: Annotated[int | None, typer.Option(
         "--seed", min=0, metavar="S", help="Seed of the simulation (with --runs).")] = None,

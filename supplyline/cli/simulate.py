@@ -33,6 +33,7 @@ from supplyline.cli.common import (
     print_json,
     say,
 )
+from supplyline.simulate import MAX_RUNS
 
 
 def _check_device(device: str, precision: str, json_output: bool) -> None:
@@ -82,7 +83,7 @@ PrecisionOption = Annotated[
 def simulate_command(
     scenario: ScenarioArg = None,
     replay: ReplayOption = None,
-    runs: Annotated[int, typer.Option("--runs", min=1, metavar="N",
+    runs: Annotated[int, typer.Option("--runs", min=1, max=MAX_RUNS, metavar="N",
                                       help="Number of runs.")] = 10_000,
     seed: Annotated[int | None, typer.Option(
         "--seed", min=0, metavar="S", help="Seed: the same seed gives the same result "

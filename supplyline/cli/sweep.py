@@ -40,6 +40,7 @@ from supplyline.cli.common import (
 )
 from supplyline.report.inert import plain
 from supplyline.scenario.summary import counted
+from supplyline.simulate import MAX_RUNS
 
 
 @app.command()
@@ -59,7 +60,7 @@ def sweep(
     time_limit: TimeLimitOption = DEFAULT_TIME_LIMIT_S,
     simulate_runs: Annotated[
         int | None,
-        typer.Option("--simulate", min=1, metavar="N",
+        typer.Option("--simulate", min=1, max=MAX_RUNS, metavar="N",
                      help="Also run each variant's plan N times under the scenario's threats "
                           "(as supplyline simulate does); its figures join the table."),
     ] = None,

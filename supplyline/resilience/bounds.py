@@ -9,11 +9,12 @@ import datetime as dt
 from collections.abc import Sequence
 
 from supplyline.errors import not_whole
+from supplyline.simulate import MAX_RUNS
 
 #: Each count's range, inclusive (the command line's ``--k``, ``--budget``, ``--jobs``,
 #: ``--simulate``).
 LIMITS: dict[str, tuple[int, int]] = {
-    "k": (1, 6), "budget": (0, 5), "jobs": (1, 64), "simulate_runs": (0, 1_000_000)}
+    "k": (1, 6), "budget": (0, 5), "jobs": (1, 64), "simulate_runs": (0, MAX_RUNS)}
 
 #: A scenario whose own grid gives a planning LP of more columns than this is analysed in
 #: steps of :data:`COARSE_STEP_DAYS` days from its first day, unless a grid is asked for: N-1

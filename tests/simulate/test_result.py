@@ -139,7 +139,7 @@ def test_tables_are_typed_as_the_plans_and_join_them(result: sl.Simulation) -> N
         assert empty.empty and "date" in empty.columns and "front" in empty.columns
 
 
-@pytest.mark.parametrize("runs", [0, -3, 2.5, True])
+@pytest.mark.parametrize("runs", [0, -3, 2.5, True, 1_000_001])
 def test_bad_runs_are_refused(runs: object) -> None:
     with pytest.raises(sl.SimulationError, match="runs must be a whole number"):
         sl.simulate(tutorial_plan(), runs=runs)  # type: ignore[arg-type]
