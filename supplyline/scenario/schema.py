@@ -98,6 +98,11 @@ class Strict(BaseModel):
     )
 
 
+#: The longest horizon, in days (ten years): the LP grows with the days, and the built-in
+#: 158 days are some 90,000 columns; a slip of the keyboard (2124 for 2024) would otherwise
+#: pass the check and end in running out of memory.
+MAX_HORIZON_DAYS = 3_653
+
 #: What an id may be written with.
 ID_PATTERN = r"^[a-z0-9][a-z0-9_\-]*$"
 #: What a currency may be written with (USD, VND, Yuan_Renminbi).
@@ -1005,7 +1010,8 @@ class Scenario(Strict):
     title: str = _field("one-line title")
     description: str = _field("what the scenario represents", default="")
     start_date: Date = _field("day 0 of the model", "date")
-    end_date: Date = _field("last day of the horizon (inclusive)", "date")
+    end_date: Date = _field("last day of the horizon (inclusive; at most 3,653 days, ten "
+                            "years, from start_date)", "date")
     commodities: list[Commodity] = _field("goods and the wounded", min_length=1)
     modes: list[Mode] = _field("carrier kinds", min_length=1)
     places: list[Place] = _field(
@@ -1071,4 +1077,8 @@ class Scenario(Strict):
         start = info.data.get("start_date")
         if start is not None and end < start:
             raise ValueError(f"a date on or after start_date ({start})")
+        if start is not None and (end - start).days + 1 > MAX_HORIZON_DAYS:
+            last = start + dt.timedelta(days=MAX_HORIZON_DAYS - 1)
+            raise ValueError(f"a date by {last} (a horizon of at most {MAX_HORIZON_DAYS:,} "
+                             "days, ten years: a longer one would not fit in memory)")
         return end

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import pytest
@@ -323,3 +324,18 @@ def test_a_key_written_beside_a_merge_key_overrides_the_merged_one() -> None:
     (problem,) = problems_in(twice)
     assert problem.expected == "each key once in a mapping"
     assert problem.line == line_of(twice, "id: ban-x")
+
+
+def test_a_horizon_of_a_century_is_refused_where_it_is_written() -> None:
+    """end_date 2124 for 2024 passed check; the plan then built an LP of millions of columns
+    and ran out of memory."""
+    from supplyline.scenario.schema import MAX_HORIZON_DAYS
+
+    start = dt.date(1954, 3, 1)
+    last = start + dt.timedelta(days=MAX_HORIZON_DAYS - 1)
+    at_most = edit(TINY_TEXT, "end_date: 1954-03-10", f"end_date: {last}")
+    assert "end_date" not in by_field(problems_in(at_most))  # (its replay may not fit)
+    text = edit(TINY_TEXT, "end_date: 1954-03-10", "end_date: 2054-03-10")
+    (problem,) = problems_in(text)
+    assert (problem.field, problem.line) == ("end_date", line_of(text, "end_date: 2054"))
+    assert problem.expected.startswith(f"a date by {last} (a horizon of at most 3,653 days")
