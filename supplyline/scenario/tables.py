@@ -380,6 +380,22 @@ def _put(
 
 # -- GeoJSON --------------------------------------------------------------------------------
 
+
+def _once(given: set[tuple[str, str]], table: TableRows, at: tuple[str, int | None, str],
+          base: str, key: str, value: Any) -> bool:
+    """Whether a feature's value of ``base`` for ``key`` is given for the first time (a
+    property ``stock_kg: {rice: ...}`` and a property ``stock_kg.rice`` would both give it:
+    the second is reported, not dropped in silence)."""
+    file, line, where = at
+    if (base, key) in given:
+        table.problems.append(Problem(
+            file, line, f"{where}.properties.{base}.{key}",
+            f"each value once (a property {base} and a property {base}.{key} both give it)",
+            shown(value)))
+        return False
+    given.add((base, key))
+    return True
+
 _FEATURE = re.compile(r'"type"\s*:\s*"Feature"')
 
 
@@ -429,6 +445,7 @@ def _read_geojson(section: str, model: type[BaseModel], text: str, file: str) ->
                                           "a mapping of fields", shown(properties)))
             properties = {}
         row: dict[str, Any] = {}
+        given: set[tuple[str, str]] = set()  # (field, id): each once, nested or dotted
         for name, value in properties.items():
             name_line = _line_of(text, f'"{name}"', begin, end) or line
             base, _, key = str(name).partition(".")
@@ -440,8 +457,12 @@ def _read_geojson(section: str, model: type[BaseModel], text: str, file: str) ->
                 continue
             if isinstance(value, dict) and not key:
                 for inner_key, inner in value.items():
-                    _put(row, (index,), (base, str(inner_key)), inner, kinds, file,
-                         name_line, table.locations)
+                    if _once(given, table, (file, name_line, where), base, str(inner_key),
+                             inner):
+                        _put(row, (index,), (base, str(inner_key)), inner, kinds, file,
+                             name_line, table.locations)
+                continue
+            if key and not _once(given, table, (file, name_line, where), base, key, value):
                 continue
             _put(row, (index,), (base, key or None), value, kinds, file, name_line,
                  table.locations)

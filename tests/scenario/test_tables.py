@@ -229,6 +229,18 @@ def test_geojson_key_written_twice_is_refused_at_its_second_line(copy: Path) -> 
         text, '"capacity_movements_per_day": 2000, "capacity_movements_per_day": 20')
 
 
+def test_a_geojson_value_given_nested_and_dotted_is_refused(copy: Path) -> None:
+    """stock_kg: {rice: ...} and stock_kg.rice in one feature passed, the second kept and
+    the first dropped without a word (a CSV's two columns of a name are refused)."""
+    text = _replace(copy / "places.geojson", '"stock_kg": {"rice": 40000}',
+                    '"stock_kg": {"rice": 40000}, "stock_kg.rice": 30000')
+    problems = _problems(copy / "scenario-geo.yaml")
+    assert list(problems) == ["features[0].properties.stock_kg.rice"]
+    twice = problems["features[0].properties.stock_kg.rice"]
+    assert twice.line == line_of(text, '"stock_kg.rice": 30000')
+    assert twice.expected.startswith("each value once") and twice.got == "30000"
+
+
 def test_geojson_keys_written_twice_in_lists_and_at_the_top_are_refused(copy: Path) -> None:
     """A closure written with two ends kept the last, and "features" written twice dropped
     the routes of the first."""
