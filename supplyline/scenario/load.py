@@ -14,6 +14,7 @@ Reading happens in four passes, and every problem found is reported at once as o
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import re
 import stat
@@ -665,8 +666,10 @@ def _problem(
         plain = str(entry["msg"]).removeprefix("Input should be ").removeprefix("input should be ")
     if kind == "date_from_datetime_inexact":
         plain = "a date without a time of day"
-    if kind == "string_type" and isinstance(entry["input"], int | float):
-        plain += f" (write it in quotes: '{entry['input']}')"
+    if kind == "string_type" and isinstance(entry["input"], int | float | dt.date):
+        # As it was written (YAML read `no` as false and `0750` as 750), where it was.
+        written = exact.text if exact is not None and exact.text else str(entry["input"])
+        plain += f" (write it in quotes: '{written}')"
     if path in (("places",), ("routes",)) and kind == "list_type":
         plain += f", or {{file: {path[0]}.csv}} / {{file: {path[0]}.geojson}}"
     return Problem(spot.file, line, field, plain + unit, got)

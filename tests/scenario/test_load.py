@@ -339,3 +339,12 @@ def test_a_horizon_of_a_century_is_refused_where_it_is_written() -> None:
     (problem,) = problems_in(text)
     assert (problem.field, problem.line) == ("end_date", line_of(text, "end_date: 2054"))
     assert problem.expected.startswith(f"a date by {last} (a horizon of at most 3,653 days")
+
+
+@pytest.mark.parametrize("written", ["no", "0750", "1e3", "2024-01-01"])
+def test_the_quoting_hint_quotes_what_was_written(written: str) -> None:
+    """YAML reads `no` as false and `0750` as 750: the hint said to write 'False' and
+    '750', which are not what the user meant (and 'False' is no identifier either)."""
+    text = edit(TINY_TEXT, "  - id: ban-a", f"  - id: {written}")
+    problem = by_field(problems_in(text))["places[0].id"]
+    assert f"(write it in quotes: '{written}')" in problem.expected
