@@ -417,12 +417,14 @@ def _limit_days(sc: Scenario, days: int | None, json_output: bool) -> Scenario:
         fail("usage", f"--days: {error}", EXIT_BAD_INPUT, json_output)
 
 
-def _check_suffix(out: Path, suffixes: Sequence[str], json_output: bool) -> None:
-    """Exit 2 when ``--out`` names a file of a kind this command cannot write."""
+def _check_suffix(out: Path, suffixes: Sequence[str], json_output: bool,
+                  export: bool = False) -> None:
+    """Exit 2 when ``--out`` names a file of a kind this command cannot write (a folder,
+    where the command has ``export``, is pointed at ``--export DIR``)."""
     if out.suffix.lower() not in suffixes:
         kinds = ", ".join(suffixes)
         hint = (" (to write the tables into a folder, use --export DIR)"
-                if not out.suffix or out.is_dir() else "")
+                if export and (not out.suffix or out.is_dir()) else "")
         fail("usage", f"--out: expected a file ending in {kinds}, got {str(out)!r}{hint}",
              EXIT_BAD_INPUT, json_output, path=str(out))
     _check_file(out, "--out", json_output)

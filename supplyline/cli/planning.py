@@ -118,7 +118,7 @@ def plan_command(
     _check_replay(sc, replay, json_output)
     _check_export(export, json_output)
     if out is not None:
-        _check_suffix(out, (".json", ".html", ".pdf"), json_output)
+        _check_suffix(out, (".json", ".html", ".pdf"), json_output, export=True)
     search = None
     if risk is not None:
         from supplyline.simulate.target import plan_for_risk
@@ -263,7 +263,7 @@ def report(
     sc = _limit_days(load_or_exit(scenario, json_output), days, json_output)
     _check_replay(sc, replay, json_output)
     _check_export(export, json_output)
-    _check_suffix(out, (".html", ".pdf"), json_output)
+    _check_suffix(out, (".html", ".pdf"), json_output, export=True)
     result = _plan_or_exit(sc, replay, solver, time_limit, json_output, step_days, verbose)
     results = ({"simulation": _simulate_or_exit(result, runs, seed, "cpu", json_output)}
                if runs is not None else None)
