@@ -101,6 +101,10 @@ def test_help_lists_the_solvers() -> None:
         assert "[gpu] extra" in text
     bad = invoke("plan", "tutorial", "--solver", "barrier", "--json")
     assert bad.exit_code == 2 and json.loads(bad.stdout)["error"]["kind"] == "usage"
+    # Said as every message is (it read "Value error, 'barrier' is not one of ...").
+    message = json.loads(bad.stdout)["error"]["message"]
+    assert "--solver': expected one of 'ipm'" in message and message.endswith("got 'barrier'")
+    assert "Value error" not in message
 
 
 def test_an_unknown_scenario_name_gets_did_you_mean() -> None:

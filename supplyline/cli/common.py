@@ -8,6 +8,7 @@ import errno
 import json
 import math
 import os
+import re
 import sys
 import tempfile
 import textwrap
@@ -99,6 +100,10 @@ class _Commands(TyperGroup):
             # value: "Input should be greater than or equal to 1". Say what was given.
             errors = getattr(error.__cause__, "errors", None)
             found = errors()[0] if callable(errors) and errors() else None
+            # A choice refused by pydantic reads "Value error, 'foo' is not one of 'a', 'b'":
+            # say what is expected, then what was given, as every other message does.
+            error.message = re.sub(r"^'.*' is not one of ", "expected one of ",
+                                   error.message.removeprefix("Value error, "))
             if found is not None and "input" in found and "got" not in error.message:
                 error.message = f"{error.message.rstrip('.')}, got {found['input']!r}"
             raise
