@@ -188,6 +188,7 @@ def serve(
     except ImportError as error:
         fail("usage", f"serve needs the web extra (pip install 'supplyline[web]'): {error}",
              EXIT_BAD_INPUT, False)
+    _check_listen(host, port)
     books = _books_or_exit(db, scenario, False)
     url = f"http://{'localhost' if host == '127.0.0.1' else host}:{port}/"
     from supplyline.ops.books import shown_url
@@ -208,6 +209,23 @@ def serve(
     os.environ["SUPPLYLINE_BOOKS_SCENARIO"] = scenario or _kept_source(db)
     uvicorn.run("supplyline.ops.api:app_from_environment", factory=True, host=host,
                 port=port, workers=workers, log_level="warning")
+
+
+def _check_listen(host: str, port: int) -> None:
+    """Exit 2 when the server could not listen on ``host``:``port`` (a name that does not
+    resolve, an address not of this machine, a port in use), before any books are made or a
+    password printed."""
+    import socket
+
+    try:
+        family, kind, proto, _, address = socket.getaddrinfo(
+            host, port, type=socket.SOCK_STREAM)[0]
+        with socket.socket(family, kind, proto) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as the server does
+            probe.bind(address)
+    except OSError as error:
+        fail("usage", f"--host, --port: cannot listen on {host}:{port}: "
+                      f"{getattr(error, 'strerror', None) or error}", EXIT_BAD_INPUT, False)
 
 
 def _kept_source(db: str) -> str:

@@ -212,3 +212,27 @@ def test_the_table_of_changes_leaves_out_what_rounds_to_nothing() -> None:
                     ("locality", "far-village", "21.0", "21.0", "+0.0"),
                     ("front", "kestrel-town", "0.0", "0.1", "+0.1")]  # the shown add up
     assert left_out == 2
+
+
+def test_serve_says_when_it_cannot_listen_before_making_books(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An address not of this machine made the books and printed the council's password,
+    then ended with exit code 3 and the server's own words; a port in use alike."""
+    import socket
+
+    pytest.importorskip("uvicorn")
+    monkeypatch.chdir(tmp_path)
+    runner = CliRunner()
+    got = runner.invoke(app, ["serve", "--db", "b.db", "--scenario", "tutorial",
+                              "--host", "999.1.1.1", "--port", "18766"])
+    assert got.exit_code == 2, got.output
+    assert "--host, --port: cannot listen on 999.1.1.1:18766" in got.output
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        got = runner.invoke(app, ["serve", "--db", "b.db", "--scenario", "tutorial",
+                                  "--port", str(port)])
+    assert got.exit_code == 2, got.output
+    assert f"cannot listen on 127.0.0.1:{port}" in got.output
+    assert "password" not in got.output and not (tmp_path / "b.db").exists()
