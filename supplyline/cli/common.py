@@ -127,18 +127,14 @@ class _Commands(TyperGroup):
             if not json_output:  # a caller's own standalone_mode=False
                 raise
             code = _report("usage", error.format_message(), error.exit_code, True)
-        except OSError as error:
-            if error.errno not in _OUTPUT_LOST:
-                if not json_output:
-                    raise
+        except Exception as error:
+            if isinstance(error, OSError) and error.errno in _OUTPUT_LOST:
+                code = _output_lost(error)
+            elif not json_output:
+                raise
+            else:
                 code = _report("internal", f"{type(error).__name__}: {error}", EXIT_FAILED,
                                True)
-            else:
-                code = _output_lost(error)
-        except Exception as error:
-            if not json_output:
-                raise
-            code = _report("internal", f"{type(error).__name__}: {error}", EXIT_FAILED, True)
         else:
             if not (standalone_mode and json_output):
                 return result
@@ -444,12 +440,12 @@ def _check_suffix(out: Path, suffixes: Sequence[str], json_output: bool,
 def _check_file(out: Path, option: str, json_output: bool) -> None:
     """Exit 2 when a file to write is a folder, or its nearest existing folder is a file or
     not writable, before any work (a sweep's results were lost to it after the sweep)."""
-    from supplyline.scenario.load import files_read
+    from supplyline.scenario.load import was_read
 
     if out.is_dir():
         fail("output", f"{option}: cannot write {out}: it is a folder", EXIT_BAD_INPUT,
              json_output, path=str(out))
-    if out.absolute().parent.resolve() / out.name in files_read():
+    if was_read(out):
         fail("output", f"{option}: cannot write {out}: it is a scenario file this run reads "
                        "(its YAML or one of its tables)", EXIT_BAD_INPUT, json_output,
              path=str(out))

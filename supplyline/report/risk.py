@@ -134,7 +134,7 @@ def risk_rows(result: Simulation) -> list[tuple[str, str, str]]:
                                    "at hand where they were)")):
         rows.append((label, _pm(k[key], n, unit=" t"), _runs_for(k[key], n)))
     net = result.network
-    recruited = result.plan.recruited_units.sum(axis=(0, 2))  # [M]
+    carriers = result.plan.kpis()["carriers"]  # the plan's own count, as its summary shows
     for mode, lost in k["units_lost_by_mode"].items():
         m = net.mode_ids.index(mode)
         if lost > 0:
@@ -142,7 +142,7 @@ def risk_rows(result: Simulation) -> list[tuple[str, str, str]]:
             # but the plan puts units into service all along, so more may be lost than are
             # in service at once).
             rows.append((f"{net.mode_label(m).lower()} units lost to strikes "
-                         f"and raids, mean (of {fmt(whole(float(recruited[m])))} put into "
+                         f"and raids, mean (of {fmt(whole(carriers[mode]['recruited']))} put into "
                          "service over the plan)", fmt(lost), ""))
     label = "labour-days"
     if any(lost > 0 for lost in k["units_lost_by_mode"].values()):

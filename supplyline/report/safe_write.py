@@ -40,7 +40,7 @@ try:
 except ImportError:  # pragma: no cover - Windows: folders are not locked
     fcntl = None  # type: ignore[assignment]
 
-from supplyline.scenario.load import files_read
+from supplyline.scenario.load import was_read
 
 __all__ = ["InputFileError", "OutputBusyError", "OutputFiles", "output_files"]
 
@@ -69,8 +69,7 @@ class OutputFiles:
         if Path(name).name != name:
             raise ValueError(f"expected a file name without a folder, got {name!r}")
         final = self.directory / name
-        # (Its folder resolved, not the name: a link there is replaced, not followed.)
-        if self.directory.resolve() / name in files_read():
+        if was_read(final):
             raise InputFileError(errno.EEXIST, f"{name} is a scenario file this run read "
                                  "(its YAML or one of its tables): write elsewhere")
         left = re.compile(rf"\.{re.escape(name)}\.[0-9a-f]{{12}}\.tmp")

@@ -159,10 +159,9 @@ def describe(annotation: Any, metadata: typing.Iterable[Any] = (), *,
         return "a whole number" + bounds_text(limits)
     if base is str:
         if limits.pattern is not None:
-            kind, written = PATTERN_WORDS[limits.pattern]
+            _, kind, written = PATTERN_WORDS[limits.pattern]
             longest = f"; at most {limits.max_length} characters" if limits.max_length else ""
-            return f"an {kind} ({written}{longest})" if kind[0] in "aeiou" \
-                else f"a {kind} ({written}{longest})"
+            return f"{kind} ({written}{longest})"
         return "text"
     if base is dt.date:
         return "a date (YYYY-MM-DD)"

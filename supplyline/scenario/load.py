@@ -113,10 +113,11 @@ def builtin_titles() -> dict[str, str]:
 _READ_FILES: set[Path] = set()
 
 
-def files_read() -> frozenset[Path]:
-    """The scenario files read in this process (resolved paths): outputs never replace
-    them, so that ``--export`` into a scenario's folder cannot overwrite its tables."""
-    return frozenset(_READ_FILES)
+def was_read(path: Path) -> bool:
+    """Whether ``path`` is a scenario file read in this process: outputs never replace one,
+    so that ``--export`` into a scenario's folder cannot overwrite its tables. (Its folder
+    is resolved, not its name: a link there is replaced by an output, not followed.)"""
+    return Path(path).absolute().parent.resolve() / Path(path).name in _READ_FILES
 
 
 def load(
@@ -438,8 +439,9 @@ def _expand_table(
     table_file = str(PurePath(file).parent / name) if not file.startswith("<") else name
     try:
         if isinstance(base, Path):
-            raw = read_limited(inside(base, name), limit)
-            _READ_FILES.add(inside(base, name).resolve())
+            table_path = inside(base, name)
+            raw = read_limited(table_path, limit)
+            _READ_FILES.add(table_path.resolve())
         else:  # a built-in scenario inside the installed package
             _check_relative(name)
             raw = base.joinpath(name).read_bytes()

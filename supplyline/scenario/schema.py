@@ -108,10 +108,11 @@ ID_PATTERN = r"^[a-z0-9][a-z0-9_\-]*$"
 #: What a currency may be written with (USD, VND, Yuan_Renminbi).
 CURRENCY_PATTERN = r"^[A-Za-z][A-Za-z_]{0,15}$"
 #: Each pattern a text field may have, in words (``check``'s messages, the reference): the
-#: kind of text and what it is written with.
+#: kind of text, as a type and as a phrase, and what it is written with.
 PATTERN_WORDS = {
-    ID_PATTERN: ("identifier", "lower-case letters, digits, '_' or '-'"),
-    CURRENCY_PATTERN: ("currency", "a letter, then letters or '_', at most 16 characters"),
+    ID_PATTERN: ("identifier", "an identifier", "lower-case letters, digits, '_' or '-'"),
+    CURRENCY_PATTERN: ("currency", "a currency",
+                       "a letter, then letters or '_', at most 16 characters"),
 }
 
 Id = Annotated[
