@@ -46,6 +46,14 @@ def damage_held(share: FloatArray, days_left: FloatArray, days: int) -> FloatArr
     return np.asarray(share, dtype=float)[:, None] * np.clip(left - t, 0.0, 1.0)
 
 
+def damage_days_left(repair_days: float, days_since: int) -> float:
+    """Days of damage a strike ``days_since`` days ago still holds from today on (today
+    included; 0 when repaired): none on its own day, then ``repair_days`` from the next
+    (:func:`damage_weights`), so a strike reported today holds as many days as one of
+    yesterday (the books' view of today)."""
+    return max(0.0, float(repair_days) - max(0, days_since - 1))
+
+
 def damage_window(repair_days: FloatArray) -> int:
     """Days back a strike's damage can reach today (:func:`damage_weights`): its own day, the
     whole repair days after it and the part of the last."""

@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 
 from supplyline.accounting import legs_of
-from supplyline.hazards import damage_held
+from supplyline.hazards import damage_days_left, damage_held
 from supplyline.network import Network, compile_network
 from supplyline.ops.books import Books
 from supplyline.ops.entries import (
@@ -78,7 +78,7 @@ def route_damage(reports: list[RouteReport], sc: Scenario, as_of: dt.date) -> di
             continue
         if e.status in ("strike", "damage"):
             assert e.capacity_lost is not None
-            left = repair[e.route] - max(0, _days(e.date, as_of) - 1)
+            left = damage_days_left(repair[e.route], _days(e.date, as_of))
             if left > 0:
                 held.setdefault(e.route, []).append((e.capacity_lost, left))
         elif e.status == "repaired":
