@@ -283,6 +283,13 @@ def _read_csv(section: str, model: type[BaseModel], text: str, file: str) -> Tab
         next_line = reader.line_num + 1
         if cells is None:
             break
+        if any("\n" in cell or "\r" in cell for cell in cells):
+            # A quote left open runs on over the next lines (to the file's end, if never
+            # closed): the rows it swallowed are not read, so the table is not either.
+            return table.fail(Problem(
+                file, line, f"{section}[{len(table.rows)}]",
+                "each cell on its line (a quote closed where it opens)",
+                f"a quoted cell that runs on to line {reader.line_num}"))
         if not any(cell.strip() for cell in cells) or cells[0].lstrip().startswith("#"):
             continue
         index = len(table.rows)
@@ -396,7 +403,44 @@ def _once(given: set[tuple[str, str]], table: TableRows, at: tuple[str, int | No
     given.add((base, key))
     return True
 
-_FEATURE = re.compile(r'"type"\s*:\s*"Feature"')
+_SPACE = re.compile(r"\s*")
+
+
+def _feature_starts(text: str) -> list[int] | None:
+    """Where each element of a FeatureCollection's ``features`` list begins in ``text``,
+    whatever its type says (``None`` where the text is not laid out as one object)."""
+    decoder = json.JSONDecoder()
+
+    def value_end(at: int) -> int:
+        return decoder.raw_decode(text, at)[1]
+
+    def skip(at: int) -> int:
+        return _SPACE.match(text, at).end()  # type: ignore[union-attr]
+
+    try:
+        at = skip(0)
+        if text[at] != "{":
+            return None
+        at = skip(at + 1)
+        while text[at] != "}":
+            key, at = decoder.raw_decode(text, at)
+            at = skip(skip(at) + 1)  # past the colon
+            if key != "features":
+                at = skip(value_end(at))
+            elif text[at] != "[":
+                return None
+            else:
+                starts: list[int] = []
+                at = skip(at + 1)
+                while text[at] != "]":
+                    starts.append(at)
+                    at = skip(value_end(at))
+                    at = skip(at + 1) if text[at] == "," else at
+                return starts
+            at = skip(at + 1) if text[at] == "," else at
+    except (ValueError, IndexError):
+        return None
+    return None
 
 
 def _read_geojson(section: str, model: type[BaseModel], text: str, file: str) -> TableRows:
@@ -422,7 +466,7 @@ def _read_geojson(section: str, model: type[BaseModel], text: str, file: str) ->
         return table.fail(Problem(file, 1, "(top level)",
                                   "a GeoJSON FeatureCollection with a features list",
                                   shown(document)))
-    starts = [match.start() for match in _FEATURE.finditer(text)]
+    starts = _feature_starts(text) or []
     if len(starts) != len(features):
         starts = []
     kinds = _field_kinds(model)
@@ -434,11 +478,20 @@ def _read_geojson(section: str, model: type[BaseModel], text: str, file: str) ->
         table.locations.spots[(index,)] = Spot(file, line)
         table.locations.labels[(index,)] = f"{where}.properties"
         table.problems += _repeated_keys(feature, where, text, begin, end, file, line)
-        if not isinstance(feature, dict) or feature.get("type") != "Feature":
+        if not isinstance(feature, dict):
             table.problems.append(Problem(file, line, where, "a GeoJSON Feature",
                                           shown(feature)))
+            table.locations.reported.add((index,))  # nothing of it is read
             table.rows.append({})
             continue
+        if feature.get("type") != "Feature":  # said, and its properties read all the same
+            kind = feature.get("type")
+            written = re.compile(r'"type"\s*:\s*' + re.escape(json.dumps(kind)))
+            found = written.search(text, begin, end) if begin is not None else None
+            table.problems.append(Problem(
+                file, text.count("\n", 0, found.start()) + 1 if found else line,
+                f"{where}.type", '"Feature"',
+                _written(kind) if "type" in feature else "no type"))
         properties = feature.get("properties") or {}
         if not isinstance(properties, dict):
             table.problems.append(Problem(file, line, f"{where}.properties",
@@ -516,6 +569,12 @@ def _repeated_keys(value: Any, where: str, text: str, begin: int | None, end: in
     return problems
 
 
+def _written(value: Any) -> str:
+    """A JSON value as it is written, when short; else described."""
+    text = json.dumps(value, ensure_ascii=False)
+    return text if len(text) <= 40 else shown(value)
+
+
 def _line_of(text: str, needle: str, begin: int | None, end: int) -> int | None:
     if begin is None:
         return None
@@ -543,8 +602,15 @@ def _place_geometry(
         return
     point = _point(geometry.get("coordinates")) if isinstance(geometry, dict) else None
     if not isinstance(geometry, dict) or geometry.get("type") != "Point" or point is None:
+        kind = geometry.get("type") if isinstance(geometry, dict) else None
+        if not isinstance(geometry, dict):
+            found = shown(geometry)
+        elif kind != "Point":
+            found = f"a {kind}" if isinstance(kind, str) else f"type {_written(kind)}"
+        else:
+            found = f"coordinates {_written(geometry.get('coordinates'))}"
         table.problems.append(Problem(file, line, where, "a Point with coordinates [lon, lat]",
-                                      shown(geometry)))
+                                      found))
         table.locations.reported |= {(index, "lat"), (index, "lon")}
         return
     for name, value, position in (("lon", point[0], 0), ("lat", point[1], 1)):

@@ -105,6 +105,17 @@ def test_csv_row_with_too_few_cells(copy: Path) -> None:
     assert list(problems) == ["routes[5]"]
 
 
+def test_csv_quote_left_open_is_said_where_it_opens(copy: Path) -> None:
+    """A quote never closed swallows the rest of the file into one cell: it was said as a
+    short row, followed by an unknown place for every route the lost rows held."""
+    text = _replace(copy / "routes.csv", ",,ban-b,relay,10", ',"Ban B,ban-b,relay,10')
+    problems = _problems(copy / "scenario-geo.yaml")
+    assert list(problems) == ["routes[1]"]
+    problem = problems["routes[1]"]
+    assert problem.line == line_of(text, '"Ban B')
+    assert problem.got == f"a quoted cell that runs on to line {len(text.splitlines())}"
+
+
 def test_a_missing_required_column_is_said_once(copy: Path) -> None:
     """Not once a row (a table of 500 places without lat gave 501 problems)."""
     text = (copy / "places.csv").read_text(encoding="utf-8").splitlines()
@@ -303,6 +314,22 @@ def test_geojson_route_geometry_problems_say_what_was_found(copy: Path) -> None:
     assert list(problems) == ["features[0].geometry", "features[1].properties.length_km"]
     assert problems["features[0].geometry"].got == "a Point"
     assert "or a LineString geometry" in problems["features[1].properties.length_km"].expected
+
+
+def test_geojson_feature_of_another_type_is_said_at_its_type(copy: Path) -> None:
+    """A misspelt type ("Fature") cost every feature its line (they were found by their
+    type), and its properties were dropped, so each required field was said missing."""
+    text = _replace(copy / "places.geojson", '"type": "Feature",\n      "properties": '
+                    '{"id": "ban-b"', '"type": "Fature",\n      "properties": {"id": "ban-b"')
+    text = _replace(copy / "places.geojson", "[103.5, 21.7]", "[103.5]")
+    problems = _problems(copy / "scenario-geo.yaml")
+    assert list(problems) == ["features[1].type", "features[2].geometry"]
+    kind = problems["features[1].type"]
+    assert (kind.line, kind.expected, kind.got) == (line_of(text, '"Fature"'), '"Feature"',
+                                                    '"Fature"')
+    point = problems["features[2].geometry"]
+    assert point.got == "coordinates [103.5]"
+    assert point.line == line_of(text, "[103.5]")
 
 
 def test_geojson_syntax_error_is_located(copy: Path) -> None:
