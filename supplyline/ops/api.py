@@ -28,7 +28,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from fastapi.staticfiles import StaticFiles
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -45,7 +45,7 @@ from supplyline.ops.accounts import (
     who,
 )
 from supplyline.ops.books import Books
-from supplyline.ops.entries import Entry, EntryError, said
+from supplyline.ops.entries import Entry, EntryError, body_loc, said
 from supplyline.ops.overview import Views, state_json
 from supplyline.ops.replan import (
     compare_plans,
@@ -56,6 +56,7 @@ from supplyline.ops.replan import (
     replan,
 )
 from supplyline.report.facts import replan_outcome
+from supplyline.scenario.schema import Date
 
 __all__ = ["app_from_environment", "create_app"]
 
@@ -64,27 +65,39 @@ Kind = Literal["pledge", "contribution", "labour", "dispatch", "receipt", "wound
 _bearer = HTTPBearer(auto_error=False)
 
 
-class Login(BaseModel):
+class _Body(BaseModel):
+    """A request's body: a field it does not know is refused, not dropped."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class Login(_Body):
     name: str = Field(min_length=1, max_length=100)
     password: str = Field(min_length=1, max_length=1000)
 
 
-class NewAccount(BaseModel):
+class NewAccount(_Body):
     name: str = Field(min_length=1, max_length=100)
     password: str = Field(min_length=8, max_length=1000)
     role: Literal["council", "depot", "commune", "viewer"]
     place: str | None = Field(None, max_length=200)
 
 
-class ReplanRequest(BaseModel):
-    as_of: dt.date = Field(description="plan from the start of this day")
+class ReplanRequest(_Body):
+    as_of: Date = Field(description="plan from the start of this day")
     keep: bool = Field(True, description="keep the re-plan as the plan in force")
 
 
-def _problem(status: int, field: str, message: str) -> JSONResponse:
-    loc = ["body", *field.split(".")] if field else ["body"]
-    return JSONResponse(status_code=status,
-                        content={"detail": [{"loc": loc, "msg": message, "type": "value_error"}]})
+#: The ``type`` of a refusal by its status, where the status says it.
+_TYPES = {403: "forbidden", 409: "conflict", 411: "length_required",
+          413: "too_large", 415: "unsupported_media_type"}
+
+
+def _problem(status: int, problems: list[tuple[str, str]]) -> JSONResponse:
+    """Problems (dotted fields of the body, and what was expected and found), each said."""
+    kind = _TYPES.get(status, "value_error")
+    return JSONResponse(status_code=status, content={"detail": [
+        {"loc": body_loc(field), "msg": message, "type": kind} for field, message in problems]})
 
 
 def _refused(status: int, loc: list[str], message: str, type_: str,
@@ -99,9 +112,20 @@ def _refused(status: int, loc: list[str], message: str, type_: str,
 MAX_BODY_BYTES = 8 * 2**20
 
 
-class _BodyLimit:
+def _json_type(value: bytes | None) -> bool:
+    """Whether a Content-Type header says JSON (or says nothing: the API reads JSON)."""
+    if value is None:
+        return True
+    kind = value.decode("latin-1").split(";", 1)[0].strip().lower()
+    return kind == "application/json" or (kind.startswith("application/")
+                                          and kind.endswith("+json"))
+
+
+class _BodyChecks:
     """Refuses a request body over ``MAX_BODY_BYTES`` (413), or one of unknown length (411),
-    before the server reads it: an anonymous 200 MB POST was read whole before its 401."""
+    before the server reads it (an anonymous 200 MB POST was read whole before its 401),
+    and a body that says it is not JSON (415: it was said as "expected an object, got
+    b'...'")."""
 
     def __init__(self, app: Any) -> None:
         self.app = app
@@ -117,9 +141,15 @@ class _BodyLimit:
                                          or int(length) > MAX_BODY_BYTES):
                 refusal = (413, f"a body of at most {MAX_BODY_BYTES:,} bytes",
                            f"{length.decode('latin-1')} bytes")
+            elif length not in (None, b"0") and not _json_type(headers.get(b"content-type")):
+                refusal = (415, "a JSON body (Content-Type: application/json)",
+                           f"Content-Type: {headers[b'content-type'].decode('latin-1')}")
             if refusal is not None:
                 status, expected, got = refusal
-                response = _problem(status, "", f"expected {expected}, got {got}")
+                where = ["header", "content-type"] if status == 415 else ["body"]
+                response = JSONResponse(status_code=status, content={"detail": [
+                    {"loc": where, "msg": f"expected {expected}, got {got}",
+                     "type": _TYPES[status]}]})
                 await response(scope, receive, send)
                 return
         await self.app(scope, receive, send)
@@ -128,14 +158,15 @@ class _BodyLimit:
 def create_app(books: Books) -> FastAPI:
     """The API and dashboard over ``books``."""
     app = FastAPI(title="supplyline books",
-                  description="The council's books: entries, State, plans, re-plans.")
-    app.add_middleware(_BodyLimit)
+                  description="The council's books: entries, State, plans, re-plans.",
+                  dependencies=[Depends(_known_query)])
+    app.add_middleware(_BodyChecks)
     views = Views(books)
     planning = threading.Lock()
 
     @app.exception_handler(EntryError)
     def _entry_error(_request: Request, error: EntryError) -> JSONResponse:
-        return _problem(error.status, error.field, error.message)
+        return _problem(error.status, error.problems)
 
     @app.exception_handler(StarletteHTTPException)
     def _http_error(_request: Request, error: StarletteHTTPException) -> Response:
@@ -248,7 +279,7 @@ def create_app(books: Books) -> FastAPI:
     Filters = dict[str, Any]
 
     def filters(kind: Kind | None = None, place: Annotated[str | None, Query(max_length=200)]
-                = None, since: dt.date | None = None, until: dt.date | None = None,
+                = None, since: Date | None = None, until: Date | None = None,
                 effective: bool = False) -> Filters:
         # Whose books: a place's, or a route's (its reports). A mistyped one would read as
         # "no entries".
@@ -260,6 +291,10 @@ def create_app(books: Books) -> FastAPI:
                 "loc": ["query", "place"], "type": "value_error",
                 "msg": f"expected the id of a place or a route of the scenario{hint}, got "
                        f"{place!r}"}])
+        if since is not None and until is not None and since > until:
+            raise HTTPException(422, [{
+                "loc": ["query", "until"], "type": "value_error",
+                "msg": f"expected a day on or after since ({since}), got {until}"}])
         return {"kind": kind, "place": place, "since": since, "until": until,
                 "effective": effective}
 
@@ -286,14 +321,15 @@ def create_app(books: Books) -> FastAPI:
         return Response(out.getvalue(), media_type="text/csv",
                         headers={"Content-Disposition": "attachment; filename=entries.csv"})
 
-    async def write(entries: list[Entry], user: Account) -> list[dict[str, Any]]:
+    async def write(entries: list[Entry], user: Account,
+                    numbered: bool = False) -> list[dict[str, Any]]:
         """Entries written by the books' writer (one transaction for the entries that
         arrive meanwhile), answered once committed, each with what the scenario says
         against it (``warnings``, said as errors are: ``loc``, ``msg``, ``type``)."""
         if user.role == "viewer":
             raise EntryError("kind", "a viewer may not write", 403)
         written = await asyncio.wrap_future(
-            books.submit(entries, user.name, lambda e, p: may_write(user, e, p)))
+            books.submit(entries, user.name, lambda e, p: may_write(user, e, p), numbered))
         return [r.to_json() for r in written]
 
     def created(content: Any) -> Response:
@@ -306,21 +342,21 @@ def create_app(books: Books) -> FastAPI:
 
     @app.post("/api/entries/batch", status_code=201, tags=["entries"],
               response_model=list[dict[str, Any]])
-    async def write_batch(entries: Annotated[list[Entry], Body(max_length=1000)],
+    async def write_batch(entries: Annotated[list[Entry], Body(min_length=1, max_length=1000)],
                           user: User) -> Response:
-        return created(await write(entries, user))
+        return created(await write(entries, user, numbered=True))
 
     @app.get("/api/state", tags=["state"])
-    def state(_user: User, as_of: dt.date | None = None) -> dict[str, Any]:
+    def state(_user: User, as_of: Date | None = None) -> dict[str, Any]:
         day = _in_horizon(as_of or views.today(), "as_of")
         return state_json(recorded_state(books, views.network, day), views.network)
 
     @app.get("/api/overview", tags=["state"])
-    def overview(_user: User, as_of: dt.date | None = None) -> dict[str, Any]:
+    def overview(_user: User, as_of: Date | None = None) -> dict[str, Any]:
         return views.overview(None if as_of is None else _in_horizon(as_of, "as_of"))
 
     @app.get("/api/plan-vs-actual", tags=["plans"])
-    def compared(_user: User, until: dt.date | None = None) -> list[dict[str, Any]]:
+    def compared(_user: User, until: Date | None = None) -> list[dict[str, Any]]:
         force = books.plan_in_force()
         return plan_vs_actual(books, None if force is None else force[1],
                               None if until is None else _in_horizon(until, "until"))
@@ -372,6 +408,45 @@ def create_app(books: Books) -> FastAPI:
         return HTMLResponse(static.joinpath("index.html").read_text(encoding="utf-8"))
 
     return app
+
+
+#: The query parameters each route reads, by route (worked out once).
+_QUERIES: dict[int, frozenset[str]] = {}
+
+
+def _known_query(request: Request) -> None:
+    """Refuse a query parameter the route does not read (``?lmit=1`` returned every entry),
+    or one given twice (``?kind=a&kind=b`` kept the last): 422 at the parameter."""
+    route = request.scope.get("route")
+    dependant = getattr(route, "dependant", None)
+    if dependant is None:
+        return
+    known = _QUERIES.get(id(route))
+    if known is None:
+        known = _QUERIES[id(route)] = frozenset(_query_names(dependant))
+    problems = []
+    for name in dict.fromkeys(request.query_params.keys()):
+        if name not in known:
+            close = difflib.get_close_matches(name, known, n=1)
+            read = ", ".join(sorted(known)) or "none"
+            problems.append({"loc": ["query", name], "type": "extra_forbidden",
+                             "msg": f"expected a parameter this path reads ({read})"
+                                    + (f" (did you mean {close[0]!r}?)" if close else "")
+                                    + f", got {name!r}"})
+        elif len(values := request.query_params.getlist(name)) > 1:
+            problems.append({"loc": ["query", name], "type": "value_error",
+                             "msg": f"expected one value, got {len(values)}: "
+                                    + ", ".join(repr(v) for v in values)})
+    if problems:
+        raise HTTPException(422, problems)
+
+
+def _query_names(dependant: Any) -> set[str]:
+    """The query parameters a route's function and its dependencies read."""
+    names = {field.alias for field in dependant.query_params}
+    for inner in dependant.dependencies:
+        names |= _query_names(inner)
+    return names
 
 
 def _compact(data: dict[str, Any]) -> str:

@@ -164,6 +164,7 @@ class _Job:
     entries: list[Entry]
     author: str
     allowed: Any
+    numbered: bool = False  # its problems said at each entry's position (``3.kg``)
     future: Future[list[Recorded]] = field(default_factory=Future)
 
 
@@ -192,6 +193,13 @@ class _Group:
         self.given_pending: Series = {}
         self.summed: dict[DailyKey, float] = {}
         self.written_at = _now()  # one time for the transaction's entries
+        self.batch: dict[int, int] = {}  # entries written by the batch being written: position
+
+    def entry(self, entry_id: int) -> str:
+        """An entry as a refusal names it: one the batch being written wrote (and will undo)
+        by its position there."""
+        position = self.batch.get(entry_id)
+        return f"entry {entry_id}" if position is None else f"item {position} of this batch"
 
     def add(self, kind: str, source: str, moves: list[Move]) -> None:
         """Movements written by an entry of ``kind`` in the books of ``source``."""
@@ -434,17 +442,19 @@ class Books:
         return self.append_many([data], author, allowed)[0]
 
     def append_many(self, batch: Sequence[Entry | dict[str, Any]], author: str,
-                    allowed: Any = None) -> list[Recorded]:
+                    allowed: Any = None, numbered: bool | None = None) -> list[Recorded]:
         """Write a batch of entries in one transaction: all or none. An error names the
-        entry's position (``3.kg``)."""
-        entries = [self._parse(data, i if len(batch) > 1 else None)
-                   for i, data in enumerate(batch)]
+        entry's position (``3.kg``) where ``numbered`` (by default, in a batch of more than
+        one), and says every problem the entries have on their own at once."""
+        numbered = len(batch) > 1 if numbered is None else numbered
+        entries = self._parse_all(batch, numbered)
         try:
             with self.writing() as conn:
                 if self.postgres:
                     self._lock(conn, entries)
                 group = _Group()
-                written = self._write_all(conn, _Job(entries, author, allowed), group)
+                written = self._write_all(conn, _Job(entries, author, allowed, numbered),
+                                          group)
                 self._add_daily(conn, group)
                 return written
         except IntegrityError as error:
@@ -453,7 +463,7 @@ class Books:
                                     "meanwhile; read the books again", 409) from error
 
     def submit(self, batch: Sequence[Entry | dict[str, Any]], author: str,
-               allowed: Any = None) -> Future[list[Recorded]]:
+               allowed: Any = None, numbered: bool | None = None) -> Future[list[Recorded]]:
         """Write a batch of entries as :meth:`append_many` does, by the books' writer
         thread; the future gives the entries as written, or the :class:`EntryError`.
 
@@ -461,10 +471,9 @@ class Books:
         commit for all (a group commit): each batch is still written whole or not at all
         and answered only once committed, and one refused leaves the others as they are.
         Many clients writing one entry each then cost one transaction, not one each."""
-        job = _Job([], author, allowed)
+        job = _Job([], author, allowed, len(batch) > 1 if numbered is None else numbered)
         try:
-            job.entries = [self._parse(data, i if len(batch) > 1 else None)
-                           for i, data in enumerate(batch)]
+            job.entries = self._parse_all(batch, job.numbered)
         except EntryError as error:
             job.future.set_exception(error)
             return job.future
@@ -539,7 +548,7 @@ class Books:
             for job in jobs:
                 try:
                     job.future.set_result(self.append_many(job.entries, job.author,
-                                                           job.allowed))
+                                                           job.allowed, job.numbered))
                 except Exception as error:  # handed to the caller
                     job.future.set_exception(error)
             return
@@ -565,28 +574,43 @@ class Books:
     def _write_all(self, conn: Connection, job: _Job, group: _Group) -> list[Recorded]:
         """A job's entries, checked and inserted one after the other (their daily sums
         left in ``group``); an :class:`EntryError` names the entry's position in a batch."""
-        out = []
+        out: list[Recorded] = []
+        group.batch = {}
         for i, entry in enumerate(job.entries):
-            where = "" if len(job.entries) == 1 else f"{i}."
+            where = f"{i}." if job.numbered else ""
             try:
                 ready = self._prepare(conn, entry, job.allowed, group)
             except EntryError as error:
-                raise EntryError(where + error.field, error.message, error.status) from error
+                raise error.at(where) from error
             # Kept with the entry at its own fields; said at its place in the batch.
+            written = self._insert(conn, [(ready, job.author)], group.written_at)
             out += [replace(r, warnings=tuple(w.at(where) for w in r.warnings))
-                    for r in self._insert(conn, [(ready, job.author)], group.written_at)]
+                    for r in written]
+            group.batch.update({r.id: i for r in written})
         return out
 
-    def _parse(self, data: Entry | dict[str, Any], position: int | None) -> Entry:
-        where = "" if position is None else f"{position}."
+    def _parse_all(self, batch: Sequence[Entry | dict[str, Any]],
+                   numbered: bool) -> list[Entry]:
+        """Each entry of a batch validated on its own (:meth:`_parse`); one
+        :class:`EntryError` that says the problems of every entry at once."""
+        entries, errors = [], []
+        for i, data in enumerate(batch):
+            try:
+                entries.append(self._parse(data))
+            except EntryError as error:
+                errors.append(error.at(f"{i}.") if numbered else error)
+        if errors:
+            raise EntryError.of(errors)
+        return entries
+
+    def _parse(self, data: Entry | dict[str, Any]) -> Entry:
+        """An entry validated, and checked against the scenario: every problem at once."""
         try:
             entry = data if not isinstance(data, dict) else parse_entry(data)
-            check_entry(entry, self.index)
         except ValidationError as error:
-            loc, message = said(error.errors()[0])
-            raise EntryError(where + ".".join(str(x) for x in loc), message) from error
-        except EntryError as error:
-            raise EntryError(where + error.field, error.message, error.status) from error
+            raise EntryError.of([EntryError(".".join(str(x) for x in loc), message)
+                                 for loc, message in map(said, error.errors())]) from error
+        check_entry(entry, self.index)
         return entry
 
     def _prepare(self, conn: Connection, entry: Entry, allowed: Any,
@@ -616,14 +640,16 @@ class Books:
                 latest, kind = self._latest(conn, first)
                 if kind != "cancel":
                     raise EntryError("dispatch", f"convoy {dispatch_id} was already received "
-                                                 f"(entry {latest}); correct that receipt", 409)
+                                                 f"({group.entry(latest)}); correct that "
+                                                 "receipt", 409)
                 # Its receipt was cancelled: this one takes the cancellation's place among
                 # the convoy's receipts (one chain of them a convoy).
                 entry = entry.model_copy(update={"corrects": latest})
         undo: list[Move] = []
         undone_place, undone_kind = place, str(entry.kind)
         if entry.corrects is not None:
-            undo, undone_place, undone_kind = self._undo(conn, entry, allowed, dispatch_id)
+            undo, undone_place, undone_kind = self._undo(conn, entry, allowed, dispatch_id,
+                                                         group)
         moves = self._moves(conn, entry, dispatch)
         own = self._owned_units(conn, entry, moves, group)
         self._check_balances(conn, entry, own + undo, group)
@@ -784,7 +810,7 @@ class Books:
         assert isinstance(found, Dispatch)
         return root, found
 
-    def _undo(self, conn: Connection, entry: Entry, allowed: Any, convoy: int
+    def _undo(self, conn: Connection, entry: Entry, allowed: Any, convoy: int, group: _Group
               ) -> tuple[list[tuple[str, str, dt.date, float]], str, str]:
         """Movements undoing the own effect of the entry ``entry`` corrects or cancels, and
         that entry's place and kind. A correction is of the same kind (a receipt may also
@@ -808,11 +834,11 @@ class Books:
         later = conn.execute(select(t.entry.c.id, t.entry.c.kind)
                              .where(t.entry.c.corrects == old.id)).first()
         if later is not None and later.kind == "cancel":
-            raise EntryError("corrects", f"entry {old.id} is already cancelled by entry "
-                                         f"{later.id}", 409)
+            raise EntryError("corrects", f"entry {old.id} is already cancelled by "
+                                         f"{group.entry(later.id)}", 409)
         if later is not None:
-            raise EntryError("corrects", f"entry {old.id} is already corrected by entry "
-                                         f"{later.id}; {verb} that one", 409)
+            raise EntryError("corrects", f"entry {old.id} is already corrected by "
+                                         f"{group.entry(later.id)}; {verb} that one", 409)
         if allowed is not None:
             try:
                 allowed(parse_entry(json.loads(old.payload)), old.place)

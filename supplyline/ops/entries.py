@@ -17,6 +17,7 @@ says and what was written (:func:`given_beyond`, :func:`labour_beyond`,
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -24,12 +25,12 @@ from functools import cached_property
 from typing import Annotated, Any, Literal
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, TypeAdapter
 
 from supplyline.errors import SupplylineError
 from supplyline.network import giveable_kg, labour_pool
 from supplyline.scenario._yaml_lines import shown
-from supplyline.scenario.schema import Number, Route, Scenario
+from supplyline.scenario.schema import Date, Number, Route, Scenario
 from supplyline.scenario.series import series_over_horizon
 from supplyline.units import words_and
 
@@ -48,6 +49,7 @@ __all__ = [
     "RouteReport",
     "UnitLoss",
     "Wounded",
+    "body_loc",
     "check_entry",
     "closed_spans",
     "closed_under_convoys",
@@ -63,7 +65,25 @@ __all__ = [
 
 Kg = Annotated[float, Field(ge=0, le=1e12, allow_inf_nan=False), Number]
 PositiveKg = Annotated[float, Field(gt=0, le=1e12, allow_inf_nan=False), Number]
-Note = Annotated[str, Field(max_length=2000)]
+#: Characters refused in free text: control characters but tab and line ends, and the
+#: marks that turn the direction of text (a note that reads otherwise than it is stored).
+_HIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def _plain(text: str) -> str:
+    if (found := _HIDDEN.search(text)) is not None:
+        raise ValueError(f"text without control characters (found U+{ord(found[0]):04X} at "
+                         f"character {found.start() + 1})")
+    return text
+
+
+def _said_something(text: str) -> str:
+    if not text.strip():
+        raise ValueError("some text (not only spaces)")
+    return text
+
+
+Note = Annotated[str, Field(max_length=2000), AfterValidator(_plain)]
 Ident = Annotated[str, Field(min_length=1, max_length=200)]
 EntryId = Annotated[int, Field(ge=1, le=2**62), Number]
 
@@ -72,11 +92,24 @@ class EntryError(SupplylineError):
     """An entry that cannot be written: ``field`` is where (dotted path in the entry),
     ``message`` what was expected and what was found. Nothing was written."""
 
-    def __init__(self, field: str, message: str, status: int = 422) -> None:
-        super().__init__(f"{field}: {message}")
+    def __init__(self, field: str, message: str, status: int = 422,
+                 more: Sequence[tuple[str, str]] = ()) -> None:
+        self.problems: list[tuple[str, str]] = [(field, message), *more]
+        super().__init__("; ".join(f"{f}: {m}" for f, m in self.problems))
         self.field = field
         self.message = message
         self.status = status
+
+    @classmethod
+    def of(cls, errors: Sequence[EntryError]) -> EntryError:
+        """One error that says every problem of ``errors`` (the status of the first)."""
+        problems = [problem for error in errors for problem in error.problems]
+        return cls(*problems[0], errors[0].status, problems[1:])
+
+    def at(self, prefix: str) -> EntryError:
+        """The same problems, at ``prefix`` (an entry's position in a batch: ``3.``)."""
+        problems = [(prefix + f, m) for f, m in self.problems]
+        return EntryError(*problems[0], self.status, problems[1:])
 
 
 @dataclass(frozen=True)
@@ -102,14 +135,20 @@ class EntryWarning:
 
     def to_json(self) -> dict[str, Any]:
         """As the API says an error (``loc`` in the request's body, ``msg``, ``type``)."""
-        return {"loc": ["body", *self.field.split(".")], "msg": self.message,
-                "type": self.type}
+        return {"loc": body_loc(self.field), "msg": self.message, "type": self.type}
+
+
+def body_loc(field: str) -> list[str | int]:
+    """A dotted field of an entry (``3.losses.0.good``) as a ``loc`` in a request's body,
+    positions as numbers (as pydantic gives them): ``["body", 3, "losses", 0, "good"]``."""
+    return ["body", *(int(part) if part.isdigit() else part
+                      for part in field.split(".") if part)]
 
 
 class _Entry(BaseModel):
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
 
-    date: dt.date = Field(description="the day it happened")
+    date: Date = Field(description="the day it happened")
     note: Note = Field("", description="free text kept with the entry")
     corrects: EntryId | None = Field(
         None, description="id of the entry this one corrects (replaces)")
@@ -122,7 +161,7 @@ class Pledge(_Entry):
     locality: Ident
     good: Ident
     kg: PositiveKg
-    by: dt.date = Field(description="the day it is promised by")
+    by: Date = Field(description="the day it is promised by")
 
 
 class Contribution(_Entry):
@@ -217,9 +256,10 @@ class Cancel(_Entry):
     in its place. Its effect is undone as a correction undoes it; ``reason`` says why."""
 
     kind: Literal["cancel"] = "cancel"
-    date: dt.date = Field(description="the day it is cancelled")
+    date: Date = Field(description="the day it is cancelled")
     corrects: EntryId = Field(description="id of the entry cancelled")
-    reason: Annotated[str, Field(min_length=1, max_length=2000)] = Field(
+    reason: Annotated[str, Field(min_length=1, max_length=2000), AfterValidator(_plain),
+                      AfterValidator(_said_something)] = Field(
         description="why it is cancelled")
 
 
@@ -264,7 +304,7 @@ def said(error: Mapping[str, Any]) -> tuple[list[str | int], str]:
     loc = [x for i, x in enumerate(error["loc"])
            if not (x in KINDS and (i == 0 or error["loc"][i - 1] == "body"
                                    or isinstance(error["loc"][i - 1], int)))]
-    got = shown(value)
+    got = "null" if value is None and kind != "missing" else shown(value)
     if kind in _EXPECTED:
         expected = _EXPECTED[kind]
     elif kind in _BOUNDS:
@@ -292,6 +332,8 @@ def said(error: Mapping[str, Any]) -> tuple[list[str | int], str]:
         expected, got = "a value", "nothing"
     elif kind == "extra_forbidden":
         expected, got = "a known field", f"unknown field {shown(loc[-1] if loc else '')}"
+    elif kind == "value_error":  # a rule of this module's or the schema's (a Date's)
+        expected = str(error["msg"]).removeprefix("Value error, ")
     else:
         expected = str(error["msg"]).removeprefix("Input should be ")
     return loc, f"expected {expected}, got {got}"
@@ -380,96 +422,128 @@ class Index:
         return 0.0 if arisen is None else float(arisen[self._day(day)])
 
 
-def _one_of(field: str, value: str, choices: Any, what: str) -> None:
-    if value not in choices:
-        shown = ", ".join(sorted(choices)) or "none"
-        raise EntryError(field, f"expected {what} ({shown}), got {value!r}")
+def _one_of(field: str, value: str, choices: Any, what: str) -> EntryError | None:
+    if value in choices:
+        return None
+    shown = ", ".join(sorted(choices)) or "none"
+    return EntryError(field, f"expected {what} ({shown}), got {value!r}")
 
 
-def _place(ix: Index, field: str, value: str, kinds: tuple[str, ...], what: str) -> None:
+def _place(ix: Index, field: str, value: str, kinds: tuple[str, ...],
+           what: str) -> EntryError | None:
     place = ix.places.get(value)
-    if place is None or place.kind not in kinds:
-        shown = ", ".join(sorted(p for p, v in ix.places.items() if v.kind in kinds))
-        raise EntryError(field, f"expected {what} ({shown}), got {value!r}")
+    if place is not None and place.kind in kinds:
+        return None
+    shown = ", ".join(sorted(p for p, v in ix.places.items() if v.kind in kinds))
+    return EntryError(field, f"expected {what} ({shown}), got {value!r}")
 
 
-def _whole(field: str, units: float) -> None:
+def _whole(field: str, units: float) -> EntryError | None:
     """Carriers are counted whole: a porter, a bicycle, a truck. (The schema keeps a number,
     so that books written before this rule still read.)"""
-    if units != round(units):
-        raise EntryError(field, f"expected a whole number of units, got {units:g}")
+    if units == round(units):
+        return None
+    return EntryError(field, f"expected a whole number of units, got {units:g}")
+
+
+def _in_horizon(field: str, day: dt.date, ix: Index) -> EntryError | None:
+    if ix.start <= day <= ix.end:
+        return None
+    return EntryError(field, f"expected a day from {ix.start} to {ix.end} (the scenario's "
+                             f"horizon), got {day}")
 
 
 def check_entry(entry: Entry, ix: Index) -> None:
-    """Raise :class:`EntryError` where ``entry`` does not fit the scenario."""
-    if not ix.start <= entry.date <= ix.end:
-        raise EntryError("date", f"expected a day from {ix.start} to {ix.end} (the scenario's "
-                                 f"horizon), got {entry.date}")
+    """Raise :class:`EntryError` where ``entry`` does not fit the scenario, with every
+    problem found (:attr:`EntryError.problems`)."""
+    found = [_in_horizon("date", entry.date, ix), *_problems(entry, ix)]
+    errors = [error for error in found if error is not None]
+    if errors:
+        raise EntryError.of(errors)
+
+
+def _problems(entry: Entry, ix: Index) -> list[EntryError | None]:
+    """What does not fit the scenario in ``entry`` beyond its date (``None``: fits); a
+    check that needs a value found wrong is not made."""
     not_locality = PLACE_KINDS[1:]
     if isinstance(entry, Pledge | Contribution):
-        _place(ix, "locality", entry.locality, ("locality",), "a locality")
-        _one_of("good", entry.good, ix.goods, "a good counted in kg")
+        found = [_place(ix, "locality", entry.locality, ("locality",), "a locality"),
+                 _one_of("good", entry.good, ix.goods, "a good counted in kg")]
         if isinstance(entry, Contribution):
             if entry.at != entry.locality:
-                _place(ix, "at", entry.at, not_locality,
-                       "the locality itself or a place that is not a locality")
+                found.append(_place(ix, "at", entry.at, not_locality,
+                                    "the locality itself or a place that is not a locality"))
         elif entry.by < entry.date:
-            raise EntryError("by", f"expected a day on or after the pledge's date "
-                                   f"{entry.date}, got {entry.by}")
-    elif isinstance(entry, Labour):
-        _place(ix, "locality", entry.locality, ("locality",), "a locality")
+            found.append(EntryError("by", f"expected a day on or after the pledge's date "
+                                          f"{entry.date}, got {entry.by}"))
+        else:
+            found.append(_in_horizon("by", entry.by, ix))
+        return found
+    if isinstance(entry, Labour):
+        found = [_place(ix, "locality", entry.locality, ("locality",), "a locality")]
         labour_modes = {m for m, v in ix.modes.items() if v.units_from == "labour"}
         if entry.role == "carrier":
-            if entry.mode is None:
-                raise EntryError("mode", "expected the carriers' mode for role 'carrier', "
-                                         "got none")
-            _one_of("mode", entry.mode, labour_modes, "a mode whose units come from labour")
+            found.append(EntryError("mode", "expected the carriers' mode for role 'carrier', "
+                                            "got none") if entry.mode is None else
+                         _one_of("mode", entry.mode, labour_modes,
+                                 "a mode whose units come from labour"))
         elif entry.mode is not None:
-            raise EntryError("mode", f"expected no mode for role {entry.role!r}, "
-                                     f"got {entry.mode!r}")
-    elif isinstance(entry, Dispatch):
-        _whole("units", entry.units)
-        _place(ix, "from", entry.from_, PLACE_KINDS, "a place")
-        _place(ix, "to", entry.to, PLACE_KINDS, "a place")
-        _one_of("mode", entry.mode, ix.modes, "a mode")
-        joining = ix.routes_between(entry.from_, entry.to, entry.mode)
-        if not joining:
-            raise EntryError("to", f"expected a place joined to {entry.from_!r} by a route "
-                                   f"that {entry.mode!r} may use, got {entry.to!r}")
-        if entry.route is not None and entry.route not in joining:
-            raise EntryError("route", f"expected a route from {entry.from_!r} to "
-                                      f"{entry.to!r} that {entry.mode!r} may use "
-                                      f"({', '.join(joining)}), got {entry.route!r}")
-        if entry.route is None and len(joining) > 1:
-            raise EntryError("route", f"expected the route taken: {', '.join(joining)} join "
-                                      f"{entry.from_!r} and {entry.to!r}, got none")
-        for good in entry.cargo_kg:
-            _one_of(f"cargo_kg.{good}", good, ix.goods, "a good counted in kg")
-        payload = ix.modes[entry.mode].payload_kg * entry.units
-        if sum(entry.cargo_kg.values()) > payload * (1 + 1e-9):
-            raise EntryError("cargo_kg", f"expected at most {payload:,.0f} kg ({entry.units:g} "
-                                         f"units × {ix.modes[entry.mode].payload_kg:g} kg), "
-                                         f"got {sum(entry.cargo_kg.values()):,.0f} kg")
-    elif isinstance(entry, Receipt):
-        for good in entry.received_kg:
-            _one_of(f"received_kg.{good}", good, ix.goods, "a good counted in kg")
-        for i, loss in enumerate(entry.losses):
-            _one_of(f"losses.{i}.good", loss.good, ix.goods, "a good counted in kg")
-        for i, gone in enumerate(entry.units_lost):
-            _whole(f"units_lost.{i}.units", gone.units)
-    elif isinstance(entry, Wounded):
-        _place(ix, "front", entry.front, ("front",), "a front")
-        _place(ix, "hospital", entry.hospital, ("hospital",), "a hospital")
-    elif isinstance(entry, RouteReport):
-        _one_of("route", entry.route, ix.routes, "a route id")
+            found.append(EntryError("mode", f"expected no mode for role {entry.role!r}, "
+                                            f"got {entry.mode!r}"))
+        return found
+    if isinstance(entry, Dispatch):
+        return _dispatch_problems(entry, ix)
+    if isinstance(entry, Receipt):
+        return [*(_one_of(f"received_kg.{good}", good, ix.goods, "a good counted in kg")
+                  for good in entry.received_kg),
+                *(_one_of(f"losses.{i}.good", loss.good, ix.goods, "a good counted in kg")
+                  for i, loss in enumerate(entry.losses)),
+                *(_whole(f"units_lost.{i}.units", gone.units)
+                  for i, gone in enumerate(entry.units_lost))]
+    if isinstance(entry, Wounded):
+        return [_place(ix, "front", entry.front, ("front",), "a front"),
+                _place(ix, "hospital", entry.hospital, ("hospital",), "a hospital")]
+    if isinstance(entry, RouteReport):
+        found = [_one_of("route", entry.route, ix.routes, "a route id")]
         damaged = entry.status in ("strike", "damage")
         if damaged and entry.capacity_lost is None:
-            raise EntryError("capacity_lost", f"expected the share of capacity lost (0 to 1] "
-                                              f"for a {entry.status}, got none")
+            found.append(EntryError("capacity_lost", f"expected the share of capacity lost "
+                                                     f"(0 to 1] for a {entry.status}, got none"))
         if not damaged and entry.capacity_lost is not None:
-            raise EntryError("capacity_lost", f"expected none for status {entry.status!r}, "
-                                              f"got {entry.capacity_lost}")
+            found.append(EntryError("capacity_lost", f"expected none for status "
+                                                     f"{entry.status!r}, got "
+                                                     f"{entry.capacity_lost}"))
+        return found
+    return []
 
+
+def _dispatch_problems(entry: Dispatch, ix: Index) -> list[EntryError | None]:
+    ends = [_place(ix, "from", entry.from_, PLACE_KINDS, "a place"),
+            _place(ix, "to", entry.to, PLACE_KINDS, "a place"),
+            _one_of("mode", entry.mode, ix.modes, "a mode")]
+    found = [_whole("units", entry.units), *ends,
+             *(_one_of(f"cargo_kg.{good}", good, ix.goods, "a good counted in kg")
+               for good in entry.cargo_kg)]
+    if any(ends):
+        return found  # the route and the payload hang on the places and the mode
+    joining = ix.routes_between(entry.from_, entry.to, entry.mode)
+    if not joining:
+        found.append(EntryError("to", f"expected a place joined to {entry.from_!r} by a "
+                                      f"route that {entry.mode!r} may use, got {entry.to!r}"))
+    elif entry.route is not None and entry.route not in joining:
+        found.append(EntryError("route", f"expected a route from {entry.from_!r} to "
+                                         f"{entry.to!r} that {entry.mode!r} may use "
+                                         f"({', '.join(joining)}), got {entry.route!r}"))
+    elif entry.route is None and len(joining) > 1:
+        found.append(EntryError("route", f"expected the route taken: {', '.join(joining)} "
+                                         f"join {entry.from_!r} and {entry.to!r}, got none"))
+    payload = ix.modes[entry.mode].payload_kg * entry.units
+    if sum(entry.cargo_kg.values()) > payload * (1 + 1e-9):
+        found.append(EntryError("cargo_kg", f"expected at most {payload:,.0f} kg "
+                                            f"({entry.units:g} units × "
+                                            f"{ix.modes[entry.mode].payload_kg:g} kg), got "
+                                            f"{sum(entry.cargo_kg.values()):,.0f} kg"))
+    return found
 
 
 # --- what the scenario says against an entry: written, with a warning ----------------------

@@ -218,7 +218,7 @@ def test_a_batch_with_one_entry_of_another_place_writes_nothing(served: Any) -> 
     before = books.count()
     got = client.post("/api/entries/batch", headers=headers["commune"],
                       json=[contribution("high-village"), contribution("far-village")])
-    assert got.status_code == 403 and got.json()["detail"][0]["loc"] == ["body", "1", "locality"]
+    assert got.status_code == 403 and got.json()["detail"][0]["loc"] == ["body", 1, "locality"]
     assert books.count() == before
 
 
@@ -249,7 +249,7 @@ def test_a_write_is_answered_with_what_the_scenario_says(served: Any) -> None:
                               contribution("high-village", kg=500_000)])
     assert batch.status_code == 201
     assert [[w["loc"] for w in r["warnings"]] for r in batch.json()] == [
-        [], [["body", "1", "kg"]]]
+        [], [["body", 1, "kg"]]]
     # The ledger keeps them with their entries, each at the entry's own field.
     ledger = {r["id"]: r for r in client.get("/api/entries", headers=headers["council"]
                                              ).json()}
@@ -281,8 +281,8 @@ def test_a_cancellation_is_refused_at_corrects(served: Any) -> None:
             (10**6, 422, "expected the id of an entry, got 1000000: no entry has that id")):
         got = cancel(corrects)
         assert got.status_code == status
-        assert got.json()["detail"] == [{"loc": ["body", "corrects"], "msg": msg,
-                                         "type": "value_error"}]
+        assert got.json()["detail"] == [{"loc": ["body", "corrects"], "msg": msg, "type":
+                                         "conflict" if status == 409 else "value_error"}]
     # Another place's entry, or a kind the clerk may not write: 403 at corrects.
     got = cancel(5, "commune")
     assert got.status_code == 403 and got.json()["detail"][0]["loc"] == ["body", "corrects"]
@@ -562,3 +562,134 @@ def test_every_refusal_is_said_in_one_shape(served: Any) -> None:
     got = client.get("/api/accounts", headers=headers["viewer"])
     assert got.json()["detail"][0]["msg"] == "only the council may do this"
     assert client.get("/api/me").headers["WWW-Authenticate"] == "Bearer"
+
+
+def test_a_field_the_body_does_not_have_is_refused(served: Any) -> None:
+    """``kep`` for ``keep`` was dropped: the re-plan became the plan in force."""
+    books, client, headers = served
+    plans = len(books.plans())
+    got = client.post("/api/replan", json={"as_of": "2024-11-04", "kep": False},
+                      headers=headers["council"])
+    assert got.status_code == 422
+    assert got.json()["detail"] == [{"loc": ["body", "kep"], "type": "extra_forbidden",
+                                     "msg": "expected a known field, got unknown field 'kep'"}]
+    assert len(books.plans()) == plans
+    got = client.post("/api/accounts", headers=headers["council"], json={
+        "name": "new-clerk", "password": "long-enough", "role": "viewer", "admin": True})
+    assert [d["loc"] for d in got.json()["detail"]] == [["body", "admin"]]
+    assert "new-clerk" not in [a["name"] for a in client.get(
+        "/api/accounts", headers=headers["council"]).json()]
+
+
+def test_every_problem_of_a_request_is_said_at_once(served: Any) -> None:
+    """The scenario's checks stopped at the first problem, and a batch at its first bad
+    entry: fixing one revealed the next."""
+    books, client, headers = served
+    before = books.count()
+    bad = entry("contribution", date="2024-11-02", locality="nowhere", good="gold", kg=5,
+                at="moon")
+    got = client.post("/api/entries", json=bad, headers=headers["council"])
+    assert got.status_code == 422
+    assert [d["loc"] for d in got.json()["detail"]] == [
+        ["body", "locality"], ["body", "good"], ["body", "at"]]
+    batch = [contribution("high-village"), bad, contribution("high-village"),
+             dict(contribution("high-village"), good="gold")]
+    got = client.post("/api/entries/batch", json=batch, headers=headers["council"])
+    assert got.status_code == 422
+    assert [d["loc"] for d in got.json()["detail"]] == [
+        ["body", 1, "locality"], ["body", 1, "good"], ["body", 1, "at"], ["body", 3, "good"]]
+    # What does not have the form of an entry is said first, of every entry at once.
+    batch[0] = dict(batch[0], kg="many")
+    batch[2] = dict(batch[2], date="someday")
+    got = client.post("/api/entries/batch", json=batch, headers=headers["council"])
+    assert [d["loc"] for d in got.json()["detail"]] == [["body", 0, "kg"], ["body", 2, "date"]]
+    # A batch of one is still a batch: its problems are at position 0.
+    got = client.post("/api/entries/batch", json=[bad], headers=headers["council"])
+    assert got.json()["detail"][0]["loc"] == ["body", 0, "locality"]
+    assert client.post("/api/entries/batch", json=[],
+                       headers=headers["council"]).status_code == 422
+    assert books.count() == before
+
+
+def test_dates_and_text_are_taken_as_written_or_refused(served: Any) -> None:
+    """A number was read as seconds since 1970, a pledge could fall due after the horizon,
+    and a blank reason or a control character in a note was kept."""
+    books, client, headers = served
+    before = books.count()
+    for change, loc, says in (
+            ({"date": 1730505600}, "date",
+             "expected a date (YYYY-MM-DD), got 1730505600"),
+            ({"by": "2099-01-01"}, "by", "expected a day from 2024-11-01 to 2024-11-30"),
+            ({"note": "a\x00b"}, "note",
+             "expected text without control characters (found U+0000 at character 2)"),
+            ({"note": "paid \u202eKO"}, "note", "expected text without control characters"),
+            ({"note": None}, "note", "expected text, got null")):
+        pledge = dict(entry("pledge", date="2024-11-02", locality="high-village",
+                            good="rice", kg=5, by="2024-11-20"), **change)
+        got = client.post("/api/entries", json=pledge, headers=headers["council"])
+        assert got.status_code == 422, change
+        first = got.json()["detail"][0]
+        assert first["loc"] == ["body", loc] and first["msg"].startswith(says), first
+    got = client.post("/api/entries", headers=headers["council"], json=entry(
+        "cancel", date="2024-11-03", corrects=1, reason="   "))
+    assert got.json()["detail"][0]["msg"] == "expected some text (not only spaces), got '   '"
+    assert client.post("/api/replan", json={"as_of": 20241104},
+                       headers=headers["council"]).status_code == 422
+    assert books.count() == before
+
+
+def test_query_parameters_the_path_does_not_read_are_refused(served: Any) -> None:
+    """``?lmit=1`` returned every entry, ``?asof=`` today's State, a repeated ``kind`` the
+    last one, and ``since`` after ``until`` nothing."""
+    _books, client, headers = served
+    for path, loc, says in (
+            ("/api/entries?lmit=1", "lmit", "expected a parameter this path reads ("),
+            ("/api/state?asof=2024-11-03", "asof", "expected a parameter this path reads "
+                                                   "(as_of) (did you mean 'as_of'?), got "
+                                                   "'asof'"),
+            ("/api/me?x=1", "x", "expected a parameter this path reads (none), got 'x'"),
+            ("/api/entries?kind=pledge&kind=receipt", "kind",
+             "expected one value, got 2: 'pledge', 'receipt'"),
+            ("/api/entries?since=2024-11-20&until=2024-11-01", "until",
+             "expected a day on or after since (2024-11-20), got 2024-11-01"),
+            ("/api/state?as_of=1730505600", "as_of",
+             "expected a date (YYYY-MM-DD), got '1730505600'")):
+        got = client.get(path, headers=headers["viewer"])
+        assert got.status_code == 422, path
+        first = got.json()["detail"][0]
+        assert first["loc"] == ["query", loc] and says in first["msg"], first
+    assert client.get("/api/entries?limit=1&kind=contribution",
+                      headers=headers["viewer"]).status_code == 200
+
+
+def test_a_body_that_says_it_is_not_json_gets_415(served: Any) -> None:
+    books, client, headers = served
+    before = books.count()
+    got = client.post("/api/entries", content=b'{"kind": "pledge"}',
+                      headers={**headers["council"], "Content-Type": "text/plain"})
+    assert got.status_code == 415
+    assert got.json()["detail"] == [{
+        "loc": ["header", "content-type"], "type": "unsupported_media_type",
+        "msg": "expected a JSON body (Content-Type: application/json), got Content-Type: "
+               "text/plain"}]
+    assert books.count() == before
+
+
+def test_a_batch_says_an_entry_of_its_own_by_its_position(served: Any) -> None:
+    """The second receipt of one convoy in a batch was refused as received by an entry id
+    that the refused batch never wrote."""
+    _books, client, headers = served
+    council = headers["council"]
+    assert client.post("/api/entries", headers=council, json=entry(
+        "labour", date="2024-11-05", locality="high-village", persons=1, days=5,
+        role="carrier", mode="porter")).status_code == 201
+    sent = client.post("/api/entries", headers=council, json=entry(
+        "dispatch", date="2024-11-05", from_="high-village", to="ridge-depot", mode="porter",
+        units=1)).json()["id"]
+    receipt = entry("receipt", date="2024-11-05", dispatch=sent)
+    got = client.post("/api/entries/batch", json=[receipt, receipt], headers=council)
+    assert got.status_code == 409
+    assert got.json()["detail"] == [{
+        "loc": ["body", 1, "dispatch"], "type": "conflict",
+        "msg": f"convoy {sent} was already received (item 0 of this batch); correct that "
+               "receipt"}]

@@ -27,7 +27,7 @@ def writer_held(books: Books, sc: sl.Scenario) -> Iterator[Future[list[Recorded]
     is written as one group; the convoy's future."""
     with books.writing() as conn:
         if books.postgres:
-            books._lock(conn, [books._parse(send(sc, 1), None)])
+            books._lock(conn, [books._parse(send(sc, 1))])
         first = books.submit([send(sc, 1)], "depot")
         deadline = time.monotonic() + 30
         while not books._jobs.empty() and time.monotonic() < deadline:
