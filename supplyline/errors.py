@@ -5,8 +5,11 @@ type. The tree::
 
     SupplylineError
     ├── ScenarioError      a scenario file is wrong (carries every problem found, with places)
-    ├── PlanError          the optimizer could not produce a plan
-    └── ReplayError        a replay asks for what the scenario cannot give
+    ├── PlanError          the optimizer could not produce a plan, or was asked wrongly
+    ├── ReplayError        a replay asks for what the scenario cannot give
+    └── SimulationError    a simulation that cannot be run as asked
+
+An argument of the wrong type (a string where a Scenario is expected) is a ``TypeError``.
 """
 
 from __future__ import annotations
@@ -105,3 +108,13 @@ def not_whole(value: object, least: int) -> bool:
 def not_number(value: object) -> bool:
     """Whether an argument is not a real number (``True`` and ``False`` are not)."""
     return isinstance(value, bool) or not isinstance(value, numbers.Real)
+
+
+def not_flag(value: object) -> bool:
+    """Whether an argument is not ``True`` or ``False`` (``"no"`` would be read as true)."""
+    return not isinstance(value, bool)
+
+
+def not_callback(value: object) -> bool:
+    """Whether an argument is neither ``None`` nor something that can be called."""
+    return value is not None and not callable(value)

@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 import supplyline as sl
+from supplyline.scenario.load import load_text
 
 PUBLIC = {
     "Network",
@@ -100,6 +101,34 @@ def short_plan(tutorial: sl.Scenario) -> sl.Plan:
     (lambda sc, p: sl.compare(p), TypeError, "expected a list of plans"),
     (lambda sc, p: sl.compare([]), TypeError, "at least one plan"),
     (lambda sc, p: sl.compare([sc]), TypeError, "1: Scenario"),
+    # Said before anything is planned (a whole plan was made first) and by its own name.
+    (lambda sc, p: sl.plan(sc, risk=0.2, risk_runs="x"), sl.PlanError,
+     "risk_runs: expected a whole number from 1 to 1,000,000, got 'x'"),
+    (lambda sc, p: sl.plan(sc, risk=0.2, risk_runs=0), sl.PlanError, "risk_runs: expected"),
+    (lambda sc, p: sl.plan(sc, progress=3), TypeError, "progress: expected a function"),
+    (lambda sc, p: sl.plan(sc, solver_log="log"), TypeError, "solver_log: expected a"),
+    (lambda sc, p: sl.plan(sc, state="x"), TypeError, "state: expected a State"),
+    (lambda sc, p: sl.plan(sc, replay=3), TypeError, "replay: expected the name of one"),
+    # "no" was read as true: the runs drew every threat.
+    (lambda sc, p: sl.simulate(p, runs=10, threats="no"), sl.SimulationError,
+     "threats: expected True or False, got 'no'"),
+    (lambda sc, p: sl.simulate(p, runs=10, breakdowns=None), sl.SimulationError,
+     "breakdowns: expected True or False, got None"),
+    (lambda sc, p: sl.simulate(p, runs=10, progress=3), TypeError, "progress: expected"),
+    (lambda sc, p: sl.simulate(p, runs=10, state="x"), TypeError, "state: expected a State"),
+    (lambda sc, p: sl.simulate(p, runs=10, seed=1).reserve_fan(main="x"),
+     sl.SimulationError, "main: expected True or False"),
+    (lambda sc, p: sc.replace([("modes.porter.payload_kg", 30)]), TypeError,
+     "changes: expected a mapping of dotted paths (str) to new values"),
+    (lambda sc, p: sc.replace({3: 30}), TypeError, "with a key 3"),
+    (lambda sc, p: sc.replace({"modes.porter.payload_kg": __import__("numpy").array([30., 2.])}),
+     sl.ScenarioError, "modes[0].payload_kg: expected a number"),
+    (lambda sc, p: sl.load(3), TypeError, "source: expected a file's path or a built-in"),
+    (lambda sc, p: sl.load("tutorial", max_file_bytes="x"), TypeError, "max_file_bytes"),
+    (lambda sc, p: sl.load("tutorial", max_file_bytes=-1), TypeError, "got -1"),
+    (lambda sc, p: load_text(3), TypeError, "text: expected a str, got int"),
+    (lambda sc, p: p.date_of("0"), IndexError, "step: expected a whole number from 0 to 2"),
+    (lambda sc, p: p.date_of(1.5), IndexError, "got 1.5"),
 ])
 def test_a_wrong_argument_is_named(call: Any, error: type[Exception], words: str,
                                    tutorial: sl.Scenario, short_plan: sl.Plan) -> None:
@@ -125,7 +154,7 @@ def test_a_network_and_a_comparison_show_themselves_briefly(tutorial: sl.Scenari
                          "steps>")
     shown = sl.compare([short_plan, short_plan])._repr_html_()
     assert shown.startswith("<") and "<table" in shown
-    with pytest.raises(IndexError, match="step: expected 0 to 2, got 3"):
+    with pytest.raises(IndexError, match="step: expected a whole number from 0 to 2, got 3"):
         short_plan.date_of(3)
 
 
@@ -139,3 +168,10 @@ def test_a_plans_arrays_cannot_be_changed_in_silence(tutorial: sl.Scenario) -> N
     with pytest.raises(ValueError, match="read-only"):
         first.given_kg[0, 0, 0] = 1.0
     assert second.labour_days()["total"] == sl.plan(net).labour_days()["total"]
+
+
+def test_an_unpriced_plan_has_no_cost_per_tonne(short_plan: sl.Plan) -> None:
+    """The tutorial prices nothing: its cost per tonne is unknown (None), as its key figures
+    say, not 0.0."""
+    assert not short_plan.priced()
+    assert short_plan.cost_per_t() is None and short_plan.kpis()["cost"] is None

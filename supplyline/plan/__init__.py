@@ -11,7 +11,7 @@ from __future__ import annotations
 import difflib
 from collections.abc import Callable
 
-from supplyline.errors import PlanError, ReplayError, not_number
+from supplyline.errors import PlanError, ReplayError, not_callback, not_number, not_whole
 from supplyline.network import Network, compile_network
 from supplyline.plan.diagnose import RESOLVE_SECONDS, explain_shortfall
 from supplyline.plan.kpis import Kpis
@@ -86,7 +86,8 @@ def plan(
         plan returned is the last one; its ``risk`` holds every round and, in words, whether
         the target held and why not. Needs a Scenario (not a Network) and no ``state``.
     risk_runs, seed:
-        Runs of each simulation of the search, and their seed (the same every round).
+        Runs of each simulation of the search, and their seed (the same every round; with
+        ``None``, fresh entropy each round).
 
     Examples
     --------
@@ -101,11 +102,25 @@ def plan(
         raise PlanError(f"time_limit_s: expected a number of seconds > 0, got "
                         f"{time_limit_s!r}")
     entry = check_solver(solver)
+    for name, value in (("progress", progress), ("solver_log", solver_log)):
+        if not_callback(value):
+            raise TypeError(f"{name}: expected a function of one str, or None, got "
+                            f"{type(value).__name__}")
+    if state is not None and not isinstance(state, State):
+        raise TypeError(f"state: expected a State (sl.State...), or None, got "
+                        f"{type(state).__name__}")
     if risk is not None:
         if isinstance(scenario, Network) or state is not None:
             raise PlanError("risk: plans that meet a risk target start from a scenario's "
                             "own start (a Scenario, no state)")
+        from supplyline.simulate import MAX_RUNS, check_seed
         from supplyline.simulate.target import plan_for_risk
+
+        # Checked before the first plan is made (which may take minutes).
+        if not_whole(risk_runs, 1) or risk_runs > MAX_RUNS:
+            raise PlanError(f"risk_runs: expected a whole number from 1 to {MAX_RUNS:,}, "
+                            f"got {risk_runs!r}")
+        check_seed(seed)
 
         def one(sc: Scenario) -> Plan:
             return plan(sc, replay=replay, solver=solver, progress=progress,
@@ -152,6 +167,9 @@ def replay_named(scenario: Scenario, name: str) -> Replay:
     ReplayError
         When it has none of that name (with the nearest name, and those it has).
     """
+    if not isinstance(name, str):
+        raise TypeError(f"replay: expected the name of one of the scenario's replays, got "
+                        f"{type(name).__name__}")
     names = [r.name for r in scenario.replays]
     if name in names:
         return scenario.replays[names.index(name)]

@@ -12,6 +12,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from supplyline.accounting import Legs, repair_crew_food, ways_home, wounded_food
+from supplyline.errors import not_whole
 from supplyline.network import Network, read_only
 from supplyline.plan.kpis import CommodityKpis, CostKpis, Kpis
 from supplyline.plan.model import (
@@ -230,8 +231,9 @@ class Plan:
         IndexError
             For a step outside the plan.
         """
-        if not 0 <= step < self.steps:
-            raise IndexError(f"step: expected 0 to {self.steps - 1}, got {step}")
+        if not_whole(step, 0) or not step < self.steps:
+            raise IndexError(f"step: expected a whole number from 0 to {self.steps - 1}, "
+                             f"got {step!r}")
         return str(self.network.start_date + _days(int(self.step_start[step])))
 
     @property
@@ -367,9 +369,12 @@ class Plan:
                     or (net.cost_per_unit_km > 0).any() or (net.price_per_kg > 0).any())
 
     def cost_per_t(self) -> float | None:
-        """Money per tonne consumed at the fronts (None when nothing is)."""
+        """Money per tonne consumed at the fronts: None when nothing is, or when the
+        scenario prices nothing (:meth:`priced`: its costs are then unknown, not 0)."""
         delivered = float(self.consumed_kg.sum()) / 1000.0
-        return self.costs()["total"] / delivered if delivered > 0 else None
+        if delivered <= 0 or not self.priced():
+            return None
+        return self.costs()["total"] / delivered
 
     def unit_days(self) -> FloatArray:
         """Days each mode's units served, travelling or waiting [M] (the way home of units

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from supplyline.errors import not_callback
 from supplyline.network import Network, compile_network
 from supplyline.resilience.analysis import (
     ANALYSIS_MAX_COLUMNS,
@@ -25,6 +26,7 @@ from supplyline.resilience.analysis import (
 )
 from supplyline.resilience.bounds import check_counts, check_daily_days, window_days
 from supplyline.resilience.cuts import Impact
+from supplyline.resilience.protect import check_protect
 from supplyline.scenario.schema import Scenario
 from supplyline.scenario.whatif import with_daily_days, with_step_days
 
@@ -68,6 +70,11 @@ def resilience(
         raise TypeError("scenario: expected a Scenario (sl.load(...)) or a compiled Network, "
                         f"got {type(scenario).__name__}")
     check_counts(k=k, budget=budget, jobs=jobs, simulate_runs=simulate_runs)
+    if protect is not None:
+        check_protect(protect)
+    if not_callback(progress):
+        raise TypeError(f"progress: expected a function of (stage, done, total), or None, "
+                        f"got {type(progress).__name__}")
     note = own = None
     if isinstance(scenario, Network):
         net = scenario

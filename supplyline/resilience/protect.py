@@ -16,11 +16,12 @@ from __future__ import annotations
 
 import dataclasses
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
+from supplyline.errors import not_whole
 from supplyline.hazards import StrikeSource, _threat_factors
 from supplyline.network import Network
 from supplyline.plan.model import build_lp, solve_lp
@@ -209,16 +210,25 @@ def _cost(net: Network) -> tuple[float, float]:
     return plan.objective, float(plan.kpis()["shortfall_t"])
 
 
+def check_protect(budget: object) -> None:
+    """Raise ``ValueError`` naming ``protect`` unless ``budget`` maps kinds of protection
+    (:data:`KINDS`) to whole numbers of units >= 0."""
+    if not isinstance(budget, Mapping):
+        raise ValueError(f"protect: expected units of each kind to place, like "
+                         f"{{'guards': 2}}, with kinds {', '.join(KINDS)}, got {budget!r}")
+    for kind, units in budget.items():
+        if kind not in EFFECTS or not_whole(units, 0):
+            raise ValueError(f"protect: expected a whole number >= 0 of units of each of "
+                             f"{', '.join(KINDS)}, got {kind!r}: {units!r}")
+
+
 def allocate(net: Network, budget: dict[str, int],
              progress: Callable[[str], None] | None = None) -> Allocation:
     """Put ``budget`` units of each kind (guards, air, repair) one at a time on the route
     where the next unit lowers the plan's cost most, each tried by planning the protected
     network (greedy); stop early when no unit helps."""
     started = time.perf_counter()
-    for kind, units in budget.items():
-        if kind not in EFFECTS or units < 0:
-            raise ValueError(f"a protection budget gives units >= 0 of {', '.join(KINDS)}, "
-                             f"got {kind}={units}")
+    check_protect(budget)
     effects = candidates_to_protect(net)
     base_objective, base_short = _cost(net)
     left = dict(budget)

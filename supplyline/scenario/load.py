@@ -26,7 +26,7 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from supplyline.errors import Problem, ScenarioError
+from supplyline.errors import Problem, ScenarioError, not_whole
 from supplyline.scenario._crossref import check_references
 from supplyline.scenario._describe import (
     describe,
@@ -147,6 +147,9 @@ def load(
     ------
     ScenarioError
         With every problem found (file, line, field, what was expected, what was written).
+    TypeError
+        When ``source`` is neither a path nor a name, or ``max_file_bytes`` not a whole
+        number.
 
     Examples
     --------
@@ -157,6 +160,10 @@ def load(
     """
     if source is None:
         source = DEFAULT_SCENARIO
+    if not isinstance(source, str | os.PathLike):
+        raise TypeError(f"source: expected a file's path or a built-in scenario's name, got "
+                        f"{type(source).__name__}")
+    _check_limit(max_file_bytes)
     if isinstance(source, str) and _names_builtin(source):
         folder = _builtin_folder()
         entry = folder.joinpath(f"{source}.yaml")
@@ -218,7 +225,14 @@ def load_text(
     ------
     ScenarioError
         With every problem found; no other exception comes out, whatever the text.
+    TypeError
+        When ``text`` or ``filename`` is not a str, or ``max_file_bytes`` not a whole
+        number (the arguments, not the text).
     """
+    for name, value in (("text", text), ("filename", filename)):
+        if not isinstance(value, str):
+            raise TypeError(f"{name}: expected a str, got {type(value).__name__}")
+    _check_limit(max_file_bytes)
     if base_dir is None:
         base_dir = Path(filename).parent if not filename.startswith("<") else Path(".")
     if max_file_bytes is not None and len(text) > max_file_bytes // 4:
@@ -228,6 +242,12 @@ def load_text(
             raise ScenarioError([Problem(filename, None, "(file)", refused.expected,
                                          refused.got)])
     return _parse_text(text, filename, Path(base_dir), max_file_bytes)
+
+
+def _check_limit(max_file_bytes: object) -> None:
+    if max_file_bytes is not None and not_whole(max_file_bytes, 1):
+        raise TypeError(f"max_file_bytes: expected a whole number of bytes >= 1, or None, "
+                        f"got {max_file_bytes!r}")
 
 
 def _names_builtin(source: str) -> bool:

@@ -22,6 +22,7 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
 import yaml
 from pydantic import BaseModel
 
@@ -46,8 +47,10 @@ def _writable(path: str, value: Any) -> Any:
         value = value.model_dump(mode="python", by_alias=True, exclude_unset=True)
     elif isinstance(value, tuple):
         value = list(value)
-    elif hasattr(value, "item") and callable(value.item):  # a NumPy number
-        value = value.item()
+    elif isinstance(value, np.generic) or (isinstance(value, np.ndarray) and value.ndim == 0):
+        value = value.item()  # a NumPy number
+    elif isinstance(value, np.ndarray):
+        value = value.tolist()  # a NumPy array, as the list it holds
     try:
         yaml.safe_dump(value)
     except yaml.YAMLError:
@@ -82,16 +85,25 @@ def replace(scenario: Scenario, changes: Mapping[str, Any]) -> Scenario:
     ScenarioError
         Every problem of the changed scenario, named by field, with ``what-if`` as the file;
         or every path that names nothing (with "did you mean" for a misspelt id).
+    TypeError
+        When ``changes`` is not a mapping with str keys.
 
     Examples
     --------
     >>> import supplyline as sl
-    >>> sl.load("tutorial").replace({"modes.porter.payload_kg": -1})  # doctest: +SKIP
+    >>> sl.load("tutorial").replace({"modes.porter.payload_kg": -1})
     Traceback (most recent call last):
-    supplyline.errors.ScenarioError: what-if: modes[0].payload_kg: expected a number > 0 ...
+    ...
+    supplyline.errors.ScenarioError: 1 problem in the scenario:
+      - modes[0].payload_kg: expected a number > 0 and <= 1e+07 (kg), got -1 (what-if)
     """
     from supplyline.scenario.load import validate_data
 
+    if not isinstance(changes, Mapping) or not all(isinstance(k, str) for k in changes):
+        raise TypeError(f"changes: expected a mapping of dotted paths (str) to new values, "
+                        f"like {{'modes.porter.payload_kg': 30}}, got {type(changes).__name__}"
+                        + (f" with a key {next(k for k in changes if not isinstance(k, str))!r}"
+                           if isinstance(changes, Mapping) else ""))
     data = document(scenario)
     problems: list[Problem] = []
     for path, value in changes.items():

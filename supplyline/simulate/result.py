@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from numpy.typing import NDArray
 
+from supplyline.errors import SimulationError, not_flag
 from supplyline.plan.result import SHORT_SHARE, Plan, is_short, main_goods
 from supplyline.units import words_and
 
@@ -134,6 +135,8 @@ class Simulation:
         """Days of reserve at each front by step, percentiles :data:`FAN` [5, F, S] (NaN on
         days without demand): of the good that runs out first, or with ``main`` of the
         front's main good (:meth:`main_goods`)."""
+        if not_flag(main):
+            raise SimulationError(f"main: expected True or False, got {main!r}")
         days = (self.reserve_main_days if main else self.reserve_days).astype(float)
         out = np.full((len(FAN), days.shape[1], days.shape[2]), np.nan)
         has = ~np.all(np.isnan(days), axis=0)

@@ -32,12 +32,22 @@ def tutorial() -> sl.Scenario:
     ({"window": ("2024-11-02", "soon")}, "window: 'soon' is neither a date"),
     ({"window": (dt.datetime(2024, 11, 2), 5)}, "window: datetime.datetime(2024, 11, 2, 0, 0) "
                                                 "is neither a date"),
+    # Checked before the analysis runs (it was after, unnamed; 1.5 units were taken).
+    ({"protect": {"tanks": 1}}, "protect: expected a whole number >= 0 of units of each of "
+                                "guards, air, repair, got 'tanks': 1"),
+    ({"protect": {"guards": 1.5}}, "protect: expected a whole number >= 0"),
+    ({"protect": [1]}, "protect: expected units of each kind to place"),
 ])
 def test_a_bad_argument_is_refused_by_name(tutorial: sl.Scenario, given: dict[str, Any],
                                            says: str) -> None:
     """k=0 skipped the worst sets and budget=-1 ran, without a word."""
     with pytest.raises(ValueError, match=says.replace("(", r"\(").replace(")", r"\)")):
         resilience(tutorial, **given)
+
+
+def test_progress_must_be_called(tutorial: sl.Scenario) -> None:
+    with pytest.raises(TypeError, match="progress: expected a function"):
+        resilience(tutorial, progress=3)
 
 
 def test_the_scenario_must_be_one(tutorial: sl.Scenario) -> None:
