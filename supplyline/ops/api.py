@@ -20,12 +20,14 @@ import json
 import os
 import threading
 import time
+from collections.abc import Callable, Coroutine
 from importlib.resources import files
 from typing import Annotated, Any, Literal
 
 from fastapi import Body, Depends, FastAPI, HTTPException, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.routing import APIRoute
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel, ConfigDict, Field
@@ -155,11 +157,49 @@ class _BodyChecks:
         await self.app(scope, receive, send)
 
 
+def _repeated_keys(body: bytes) -> list[str]:
+    """Keys written more than once in one object of a JSON body (JSON keeps the last and
+    drops the others in silence); none where the body is not JSON (said elsewhere)."""
+    repeated: list[str] = []
+
+    def pairs(items: list[tuple[str, Any]]) -> dict[str, Any]:
+        names = [name for name, _ in items]
+        repeated.extend(name for i, name in enumerate(names) if name in names[:i])
+        return dict(items)
+
+    try:
+        json.loads(body, object_pairs_hook=pairs)
+    except (ValueError, RecursionError):
+        return []
+    return list(dict.fromkeys(repeated))
+
+
+class _OneKeyOnce(APIRoute):
+    """A route whose JSON body may not write a key twice in one object (``"kg": 1,
+    "kg": 7`` kept 7 without a word): 422 at the key."""
+
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        handler = super().get_route_handler()
+
+        async def checked(request: Request) -> Response:
+            if request.method in ("POST", "PUT", "PATCH"):
+                repeated = _repeated_keys(await request.body())
+                if repeated:
+                    return JSONResponse(status_code=422, content={"detail": [
+                        {"loc": ["body", name], "type": "value_error",
+                         "msg": f"expected each key once in an object, got {name!r} again"}
+                        for name in repeated]})
+            return await handler(request)
+
+        return checked
+
+
 def create_app(books: Books) -> FastAPI:
     """The API and dashboard over ``books``."""
     app = FastAPI(title="supplyline books",
                   description="The council's books: entries, State, plans, re-plans.",
                   dependencies=[Depends(_known_query)])
+    app.router.route_class = _OneKeyOnce
     app.add_middleware(_BodyChecks)
     views = Views(books)
     planning = threading.Lock()

@@ -693,3 +693,18 @@ def test_a_batch_says_an_entry_of_its_own_by_its_position(served: Any) -> None:
         "loc": ["body", 1, "dispatch"], "type": "conflict",
         "msg": f"convoy {sent} was already received (item 0 of this batch); correct that "
                "receipt"}]
+
+
+def test_a_key_written_twice_is_refused(served: Any) -> None:
+    """JSON keeps the last of a key written twice: ``"kg": 1, "kg": 7`` was written as 7."""
+    books, client, headers = served
+    before = books.count()
+    body = (b'{"kind": "contribution", "date": "2024-11-03", "locality": "high-village", '
+            b'"good": "rice", "kg": 1, "kg": 7, "at": "ridge-depot"}')
+    got = client.post("/api/entries", content=body,
+                      headers={**headers["council"], "Content-Type": "application/json"})
+    assert got.status_code == 422
+    assert got.json()["detail"] == [{"loc": ["body", "kg"], "type": "value_error",
+                                     "msg": "expected each key once in an object, got 'kg' "
+                                            "again"}]
+    assert books.count() == before
