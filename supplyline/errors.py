@@ -9,13 +9,18 @@ type. The tree::
     ├── ReplayError        a replay asks for what the scenario cannot give
     └── SimulationError    a simulation that cannot be run as asked
 
-An argument of the wrong type (a string where a Scenario is expected) is a ``TypeError``.
+An argument is refused by name: out of its range or of the wrong kind (``runs="x"``,
+``threats="no"``), by the error of the step that takes it (``PlanError``,
+``SimulationError``; resilience's arguments by ``ValueError``); an object of the wrong type
+where a Scenario, Plan, State or function is expected, by ``TypeError``.
 """
 
 from __future__ import annotations
 
 import numbers
 from dataclasses import dataclass
+
+import numpy as np
 
 
 class SupplylineError(Exception):
@@ -111,8 +116,9 @@ def not_number(value: object) -> bool:
 
 
 def not_flag(value: object) -> bool:
-    """Whether an argument is not ``True`` or ``False`` (``"no"`` would be read as true)."""
-    return not isinstance(value, bool)
+    """Whether an argument is not ``True`` or ``False`` (a NumPy boolean is; ``"no"``, which
+    ``bool()`` would read as true, is not)."""
+    return not isinstance(value, bool | np.bool_)
 
 
 def not_callback(value: object) -> bool:

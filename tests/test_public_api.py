@@ -102,9 +102,9 @@ def short_plan(tutorial: sl.Scenario) -> sl.Plan:
     (lambda sc, p: sl.compare([]), TypeError, "at least one plan"),
     (lambda sc, p: sl.compare([sc]), TypeError, "1: Scenario"),
     # Said before anything is planned (a whole plan was made first) and by its own name.
-    (lambda sc, p: sl.plan(sc, risk=0.2, risk_runs="x"), sl.PlanError,
-     "risk_runs: expected a whole number from 1 to 1,000,000, got 'x'"),
-    (lambda sc, p: sl.plan(sc, risk=0.2, risk_runs=0), sl.PlanError, "risk_runs: expected"),
+    (lambda sc, p: sl.plan(sc, risk=0.2, risk_runs="x"), sl.SimulationError,
+     "risk_runs must be a whole number from 1 to 1,000,000, got 'x'"),
+    (lambda sc, p: sl.plan(sc, risk=0.2, risk_runs=0), sl.SimulationError, "risk_runs must"),
     (lambda sc, p: sl.plan(sc, progress=3), TypeError, "progress: expected a function"),
     (lambda sc, p: sl.plan(sc, solver_log="log"), TypeError, "solver_log: expected a"),
     (lambda sc, p: sl.plan(sc, state="x"), TypeError, "state: expected a State"),

@@ -47,7 +47,7 @@ from supplyline.ops.accounts import (
     who,
 )
 from supplyline.ops.books import Books
-from supplyline.ops.entries import Entry, EntryError, body_loc, said
+from supplyline.ops.entries import Entry, EntryError, body_loc, outside_horizon, said
 from supplyline.ops.overview import Views, state_json
 from supplyline.ops.replan import (
     compare_plans,
@@ -157,21 +157,34 @@ class _BodyChecks:
         await self.app(scope, receive, send)
 
 
-def _repeated_keys(body: bytes) -> list[str]:
-    """Keys written more than once in one object of a JSON body (JSON keeps the last and
-    drops the others in silence); none where the body is not JSON (said elsewhere)."""
-    repeated: list[str] = []
+class _Pairs(list[tuple[str, Any]]):
+    """A JSON object as written: its keys in order, repeated ones too."""
 
-    def pairs(items: list[tuple[str, Any]]) -> dict[str, Any]:
-        names = [name for name, _ in items]
-        repeated.extend(name for i, name in enumerate(names) if name in names[:i])
-        return dict(items)
 
+def _repeated_keys(body: bytes) -> list[list[str | int]]:
+    """Where a key is written again in one object of a JSON body (JSON keeps the last and
+    drops the others in silence), as ``loc``s; none where the body is not JSON (said
+    elsewhere)."""
     try:
-        json.loads(body, object_pairs_hook=pairs)
+        document = json.loads(body, object_pairs_hook=_Pairs)
     except (ValueError, RecursionError):
         return []
-    return list(dict.fromkeys(repeated))
+    found: list[list[str | int]] = []
+
+    def walk(value: Any, at: list[str | int]) -> None:
+        if isinstance(value, _Pairs):
+            seen: set[str] = set()
+            for name, inner in value:
+                if name in seen:
+                    found.append([*at, name])
+                seen.add(name)
+                walk(inner, [*at, name])
+        elif isinstance(value, list):
+            for i, inner in enumerate(value):
+                walk(inner, [*at, i])
+
+    walk(document, ["body"])
+    return found
 
 
 class _OneKeyOnce(APIRoute):
@@ -186,9 +199,9 @@ class _OneKeyOnce(APIRoute):
                 repeated = _repeated_keys(await request.body())
                 if repeated:
                     return JSONResponse(status_code=422, content={"detail": [
-                        {"loc": ["body", name], "type": "value_error",
-                         "msg": f"expected each key once in an object, got {name!r} again"}
-                        for name in repeated]})
+                        {"loc": loc, "type": "value_error",
+                         "msg": f"expected each key once in an object, got {loc[-1]!r} again"}
+                        for loc in repeated]})
             return await handler(request)
 
         return checked
@@ -434,10 +447,9 @@ def create_app(books: Books) -> FastAPI:
     def _in_horizon(day: dt.date, field: str) -> dt.date:
         """``day`` (a query parameter) if it is inside the horizon; 422 otherwise."""
         sc = books.scenario
-        if not sc.start_date <= day <= sc.end_date:
-            raise HTTPException(422, [{
-                "loc": ["query", field], "type": "value_error",
-                "msg": f"expected a day from {sc.start_date} to {sc.end_date}, got {day}"}])
+        if (message := outside_horizon(day, sc.start_date, sc.end_date)) is not None:
+            raise HTTPException(422, [{"loc": ["query", field], "type": "value_error",
+                                       "msg": message}])
         return day
 
     static = files("supplyline.ops").joinpath("static")
@@ -450,21 +462,18 @@ def create_app(books: Books) -> FastAPI:
     return app
 
 
-#: The query parameters each route reads, by route (worked out once).
-_QUERIES: dict[int, frozenset[str]] = {}
-
-
 async def _known_query(request: Request) -> None:
     """Refuse a query parameter the route does not read (``?lmit=1`` returned every entry),
     or one given twice (``?kind=a&kind=b`` kept the last): 422 at the parameter. (On the
     event loop: a plain function would cost every request a hop to a worker thread.)"""
     route = request.scope.get("route")
     dependant = getattr(route, "dependant", None)
-    if dependant is None:
-        return
-    known = _QUERIES.get(id(route))
-    if known is None:
-        known = _QUERIES[id(route)] = frozenset(_query_names(dependant))
+    if dependant is None or not getattr(route, "include_in_schema", True):
+        return  # (the dashboard's page takes what a browser adds: ?utm=...)
+    known: frozenset[str] | None = getattr(route, "query_names", None)
+    if known is None:  # worked out once, kept with the route
+        known = frozenset(_query_names(dependant))
+        route.query_names = known  # type: ignore[union-attr]
     problems = []
     for name in dict.fromkeys(request.query_params.keys()):
         if name not in known:

@@ -446,15 +446,13 @@ class Books:
         """Write a batch of entries in one transaction: all or none. An error names the
         entry's position (``3.kg``) where ``numbered`` (by default, in a batch of more than
         one), and says every problem the entries have on their own at once."""
-        numbered = len(batch) > 1 if numbered is None else numbered
-        entries = self._parse_all(batch, numbered)
+        job = self._job(batch, author, allowed, numbered)
         try:
             with self.writing() as conn:
                 if self.postgres:
-                    self._lock(conn, entries)
+                    self._lock(conn, job.entries)
                 group = _Group()
-                written = self._write_all(conn, _Job(entries, author, allowed, numbered),
-                                          group)
+                written = self._write_all(conn, job, group)
                 self._add_daily(conn, group)
                 return written
         except IntegrityError as error:
@@ -471,12 +469,12 @@ class Books:
         commit for all (a group commit): each batch is still written whole or not at all
         and answered only once committed, and one refused leaves the others as they are.
         Many clients writing one entry each then cost one transaction, not one each."""
-        job = _Job([], author, allowed, len(batch) > 1 if numbered is None else numbered)
         try:
-            job.entries = self._parse_all(batch, job.numbered)
+            job = self._job(batch, author, allowed, numbered)
         except EntryError as error:
-            job.future.set_exception(error)
-            return job.future
+            refused: Future[list[Recorded]] = Future()
+            refused.set_exception(error)
+            return refused
         with self._writer_lock:
             if self._writer is None:
                 self._writer = threading.Thread(target=self._write_jobs, daemon=True,
@@ -521,7 +519,8 @@ class Books:
                 group = _Group()
                 for k, job in enumerate(jobs):
                     first = job.entries[0] if job.entries else None
-                    if len(job.entries) == 1 and first is not None and _plain(first):
+                    if (len(job.entries) == 1 and not job.numbered and first is not None
+                            and _plain(first)):
                         # Checks only read (see _prepare): a refused entry wrote nothing.
                         try:
                             ready = self._prepare(conn, first, job.allowed, group)
@@ -589,10 +588,12 @@ class Books:
             group.batch.update({r.id: i for r in written})
         return out
 
-    def _parse_all(self, batch: Sequence[Entry | dict[str, Any]],
-                   numbered: bool) -> list[Entry]:
-        """Each entry of a batch validated on its own (:meth:`_parse`); one
-        :class:`EntryError` that says the problems of every entry at once."""
+    def _job(self, batch: Sequence[Entry | dict[str, Any]], author: str, allowed: Any,
+             numbered: bool | None) -> _Job:
+        """A batch to write, each entry validated on its own (:meth:`_parse`): one
+        :class:`EntryError` says the problems of every entry at once, at each one's position
+        where ``numbered`` (by default, in a batch of more than one)."""
+        numbered = len(batch) > 1 if numbered is None else numbered
         entries, errors = [], []
         for i, data in enumerate(batch):
             try:
@@ -601,7 +602,7 @@ class Books:
                 errors.append(error.at(f"{i}.") if numbered else error)
         if errors:
             raise EntryError.of(errors)
-        return entries
+        return _Job(entries, author, allowed, numbered)
 
     def _parse(self, data: Entry | dict[str, Any]) -> Entry:
         """An entry validated, and checked against the scenario: every problem at once."""

@@ -25,7 +25,7 @@ from functools import cached_property
 from typing import Annotated, Any, Literal
 
 import numpy as np
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, TypeAdapter
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 
 from supplyline.errors import SupplylineError
 from supplyline.network import giveable_kg, labour_pool
@@ -55,6 +55,7 @@ __all__ = [
     "closed_under_convoys",
     "given_beyond",
     "labour_beyond",
+    "outside_horizon",
     "over_closed_route",
     "parse_entry",
     "pledged_beyond",
@@ -70,20 +71,7 @@ PositiveKg = Annotated[float, Field(gt=0, le=1e12, allow_inf_nan=False), Number]
 _HIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
-def _plain(text: str) -> str:
-    if (found := _HIDDEN.search(text)) is not None:
-        raise ValueError(f"text without control characters (found U+{ord(found[0]):04X} at "
-                         f"character {found.start() + 1})")
-    return text
-
-
-def _said_something(text: str) -> str:
-    if not text.strip():
-        raise ValueError("some text (not only spaces)")
-    return text
-
-
-Note = Annotated[str, Field(max_length=2000), AfterValidator(_plain)]
+Note = Annotated[str, Field(max_length=2000)]
 Ident = Annotated[str, Field(min_length=1, max_length=200)]
 EntryId = Annotated[int, Field(ge=1, le=2**62), Number]
 
@@ -141,8 +129,15 @@ class EntryWarning:
 def body_loc(field: str) -> list[str | int]:
     """A dotted field of an entry (``3.losses.0.good``) as a ``loc`` in a request's body,
     positions as numbers (as pydantic gives them): ``["body", 3, "losses", 0, "good"]``."""
-    return ["body", *(int(part) if part.isdigit() else part
-                      for part in field.split(".") if part)]
+    parts = [part for part in field.split(".") if part]
+    return ["body", *(int(part) if _position(parts, i) else part for i, part in enumerate(parts))]
+
+
+def _position(parts: list[str], i: int) -> bool:
+    """Whether ``parts[i]`` is a position in a list (an entry's in a batch, first; or in an
+    entry's ``losses`` or ``units_lost``), not a name (a good may be called ``2024``)."""
+    listed = i == 0 or parts[i - 1] in ("losses", "units_lost")
+    return listed and parts[i].isascii() and parts[i].isdigit()
 
 
 class _Entry(BaseModel):
@@ -258,8 +253,7 @@ class Cancel(_Entry):
     kind: Literal["cancel"] = "cancel"
     date: Date = Field(description="the day it is cancelled")
     corrects: EntryId = Field(description="id of the entry cancelled")
-    reason: Annotated[str, Field(min_length=1, max_length=2000), AfterValidator(_plain),
-                      AfterValidator(_said_something)] = Field(
+    reason: Annotated[str, Field(min_length=1, max_length=2000)] = Field(
         description="why it is cancelled")
 
 
@@ -446,17 +440,38 @@ def _whole(field: str, units: float) -> EntryError | None:
     return EntryError(field, f"expected a whole number of units, got {units:g}")
 
 
-def _in_horizon(field: str, day: dt.date, ix: Index) -> EntryError | None:
-    if ix.start <= day <= ix.end:
+def outside_horizon(day: dt.date, start: dt.date, end: dt.date) -> str | None:
+    """What is wrong with ``day`` where it falls outside the horizon ``start``..``end``
+    (an entry's date, or a day asked of the books); ``None`` inside."""
+    if start <= day <= end:
         return None
-    return EntryError(field, f"expected a day from {ix.start} to {ix.end} (the scenario's "
-                             f"horizon), got {day}")
+    return f"expected a day from {start} to {end} (the scenario's horizon), got {day}"
+
+
+def _in_horizon(field: str, day: dt.date, ix: Index) -> EntryError | None:
+    message = outside_horizon(day, ix.start, ix.end)
+    return None if message is None else EntryError(field, message)
+
+
+def _text(field: str, text: str, blank: bool = True) -> EntryError | None:
+    """Free text as a new entry may hold it: no control characters (``blank``: and it may be
+    only spaces). Checked when an entry is written, not when the books are read: entries
+    written before the rule still read."""
+    if (found := _HIDDEN.search(text)) is not None:
+        return EntryError(field, f"expected text without control characters, got U+"
+                                 f"{ord(found[0]):04X} at character {found.start() + 1}")
+    if not blank and not text.strip():
+        return EntryError(field, f"expected some text (not only spaces), got {text!r}")
+    return None
 
 
 def check_entry(entry: Entry, ix: Index) -> None:
-    """Raise :class:`EntryError` where ``entry`` does not fit the scenario, with every
-    problem found (:attr:`EntryError.problems`)."""
-    found = [_in_horizon("date", entry.date, ix), *_problems(entry, ix)]
+    """Raise :class:`EntryError` where ``entry`` does not fit the scenario, or its text
+    what a new entry may hold, with every problem found (:attr:`EntryError.problems`)."""
+    found = [_in_horizon("date", entry.date, ix), _text("note", entry.note)]
+    if isinstance(entry, Cancel):
+        found.append(_text("reason", entry.reason, blank=False))
+    found += _problems(entry, ix)
     errors = [error for error in found if error is not None]
     if errors:
         raise EntryError.of(errors)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import difflib
 from collections.abc import Callable
 
-from supplyline.errors import PlanError, ReplayError, not_callback, not_number, not_whole
+from supplyline.errors import PlanError, ReplayError, not_callback, not_number
 from supplyline.network import Network, compile_network
 from supplyline.plan.diagnose import RESOLVE_SECONDS, explain_shortfall
 from supplyline.plan.kpis import Kpis
@@ -113,13 +113,10 @@ def plan(
         if isinstance(scenario, Network) or state is not None:
             raise PlanError("risk: plans that meet a risk target start from a scenario's "
                             "own start (a Scenario, no state)")
-        from supplyline.simulate import MAX_RUNS, check_seed
+        from supplyline.simulate import check_runs, check_seed
         from supplyline.simulate.target import plan_for_risk
 
-        # Checked before the first plan is made (which may take minutes).
-        if not_whole(risk_runs, 1) or risk_runs > MAX_RUNS:
-            raise PlanError(f"risk_runs: expected a whole number from 1 to {MAX_RUNS:,}, "
-                            f"got {risk_runs!r}")
+        check_runs(risk_runs, "risk_runs")  # before the first plan (it may take minutes)
         check_seed(seed)
 
         def one(sc: Scenario) -> Plan:

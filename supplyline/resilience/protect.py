@@ -216,10 +216,11 @@ def check_protect(budget: object) -> None:
     if not isinstance(budget, Mapping):
         raise ValueError(f"protect: expected units of each kind to place, like "
                          f"{{'guards': 2}}, with kinds {', '.join(KINDS)}, got {budget!r}")
-    for kind, units in budget.items():
-        if kind not in EFFECTS or not_whole(units, 0):
-            raise ValueError(f"protect: expected a whole number >= 0 of units of each of "
-                             f"{', '.join(KINDS)}, got {kind!r}: {units!r}")
+    wrong = [f"a kind of protection ({', '.join(KINDS)}), got {kind!r}" if kind not in EFFECTS
+             else f"a whole number >= 0 of {kind}, got {units!r}"
+             for kind, units in budget.items() if kind not in EFFECTS or not_whole(units, 0)]
+    if wrong:
+        raise ValueError("protect: expected " + "; expected ".join(wrong))
 
 
 def allocate(net: Network, budget: dict[str, int],

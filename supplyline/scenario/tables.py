@@ -271,6 +271,9 @@ def _read_csv(section: str, model: type[BaseModel], text: str, file: str) -> Tab
         return table.fail(Problem(file, 1, "header", "fields separated by commas",
                                   f"a header separated by {mark!r}: {shown(header[0])}"))
     columns = _csv_columns(model, kinds, [name.strip() for name in header], file, table)
+    # A quote is never closed where the quotes are odd ("" inside quotes is a pair).
+    unclosed = text.count('"') % 2 == 1
+    last_line = len(text.splitlines())
     next_line = reader.line_num + 1
     while True:
         line = next_line
@@ -283,9 +286,10 @@ def _read_csv(section: str, model: type[BaseModel], text: str, file: str) -> Tab
         next_line = reader.line_num + 1
         if cells is None:
             break
-        if any("\n" in cell or "\r" in cell for cell in cells):
-            # A quote left open runs on over the next lines (to the file's end, if never
-            # closed): the rows it swallowed are not read, so the table is not either.
+        if unclosed and reader.line_num >= last_line and any("\n" in c for c in cells):
+            # A quote never closed runs on to the file's end (a cell may hold a line break
+            # within quotes that close): the rows it swallowed are not read, so the table is
+            # not either.
             return table.fail(Problem(
                 file, line, f"{section}[{len(table.rows)}]",
                 "each cell on its line (a quote closed where it opens)",

@@ -28,8 +28,8 @@ from supplyline.simulate.result import Simulation, is_short
 from supplyline.state import State
 from supplyline.units import fmt
 
-__all__ = ["DEVICES", "MAX_RUNS", "PRECISIONS", "Simulation", "array_module", "check_seed",
-           "simulate"]
+__all__ = ["DEVICES", "MAX_RUNS", "PRECISIONS", "Simulation", "array_module", "check_runs",
+           "check_seed", "simulate"]
 
 #: The most runs one simulation makes: the result keeps every run's figures (about 0.5 kB
 #: a run on the built-in scenario, so 500 MB at this many); a billion, asked for by a slip
@@ -99,6 +99,14 @@ def chunk_size(compiled: Compiled, device: str = "cpu") -> int:
     return int(max(1, min(most, CHUNK_BYTES[device] // max(per_run, 1))))
 
 
+def check_runs(runs: object, name: str = "runs") -> None:
+    """Raise :class:`SimulationError` unless ``runs`` (the argument ``name``) is a whole
+    number from 1 to :data:`MAX_RUNS`."""
+    if not_whole(runs, 1) or runs > MAX_RUNS:  # type: ignore[operator]
+        raise SimulationError(f"{name} must be a whole number from 1 to {MAX_RUNS:,}, got "
+                              f"{runs!r}")
+
+
 def check_seed(seed: object) -> None:
     """Raise :class:`SimulationError` unless ``seed`` is a whole number >= 0 or None (the
     seed of :class:`numpy.random.SeedSequence`)."""
@@ -159,9 +167,7 @@ def simulate(
     """
     if not isinstance(plan, Plan):
         raise TypeError(f"plan: expected a Plan (sl.plan(...)), got {type(plan).__name__}")
-    if not_whole(runs, 1) or runs > MAX_RUNS:
-        raise SimulationError(f"runs must be a whole number from 1 to {MAX_RUNS:,}, got "
-                              f"{runs!r}")
+    check_runs(runs)
     check_seed(seed)
     for name, flag in (("threats", threats), ("unit_losses", unit_losses),
                        ("breakdowns", breakdowns)):

@@ -250,6 +250,12 @@ def test_a_write_is_answered_with_what_the_scenario_says(served: Any) -> None:
     assert batch.status_code == 201
     assert [[w["loc"] for w in r["warnings"]] for r in batch.json()] == [
         [], [["body", 1, "kg"]]]
+    # A batch of one too (it was written as a single entry is, and said at ["body", "kg"]).
+    one = client.post("/api/entries/batch", headers=headers["council"],
+                      json=[contribution("high-village", kg=400_000)])
+    assert [w["loc"] for w in one.json()[0]["warnings"]] == [["body", 0, "kg"]]
+    client.post("/api/entries", headers=headers["council"], json=entry(
+        "cancel", date="2024-11-03", corrects=one.json()[0]["id"], reason="a test"))
     # The ledger keeps them with their entries, each at the entry's own field.
     ledger = {r["id"]: r for r in client.get("/api/entries", headers=headers["council"]
                                              ).json()}
@@ -621,7 +627,7 @@ def test_dates_and_text_are_taken_as_written_or_refused(served: Any) -> None:
              "expected a date (YYYY-MM-DD), got 1730505600"),
             ({"by": "2099-01-01"}, "by", "expected a day from 2024-11-01 to 2024-11-30"),
             ({"note": "a\x00b"}, "note",
-             "expected text without control characters (found U+0000 at character 2)"),
+             "expected text without control characters, got U+0000 at character 2"),
             ({"note": "paid \u202eKO"}, "note", "expected text without control characters"),
             ({"note": None}, "note", "expected text, got null")):
         pledge = dict(entry("pledge", date="2024-11-02", locality="high-village",
@@ -695,6 +701,31 @@ def test_a_batch_says_an_entry_of_its_own_by_its_position(served: Any) -> None:
                "receipt"}]
 
 
+def test_text_written_before_the_rules_on_text_still_reads(books: Books) -> None:
+    """Control characters and blank reasons are refused when an entry is written; books
+    written before, whose entries are read with the same schema, still read."""
+    from supplyline.ops import parse_entry
+
+    old = dict(contribution("high-village"), note="bell\x07")
+    assert parse_entry(old).note == "bell\x07"
+    assert parse_entry(entry("cancel", date="2024-11-03", corrects=1, reason=" ")).reason == " "
+    with pytest.raises(EntryError, match="note: expected text without control characters, "
+                                         "got U\\+0007 at character 5"):
+        books.append(old, "clerk")
+
+
+def test_a_good_named_by_digits_is_a_name_in_loc(served: Any) -> None:
+    """Positions are numbers in a ``loc``; a key of the entry's own is not, even of digits
+    (and "²", a digit to Python that int() cannot read, gave a server error)."""
+    _books, client, headers = served
+    for good in ("2024", "²"):
+        got = client.post("/api/entries", headers=headers["council"], json=entry(
+            "dispatch", date="2024-11-03", from_="ridge-depot", to="kestrel-town",
+            mode="porter", units=1, cargo_kg={good: 5}))
+        assert got.status_code == 422
+        assert got.json()["detail"][0]["loc"] == ["body", "cargo_kg", good]
+
+
 def test_a_key_written_twice_is_refused(served: Any) -> None:
     """JSON keeps the last of a key written twice: ``"kg": 1, "kg": 7`` was written as 7."""
     books, client, headers = served
@@ -708,3 +739,8 @@ def test_a_key_written_twice_is_refused(served: Any) -> None:
                                      "msg": "expected each key once in an object, got 'kg' "
                                             "again"}]
     assert books.count() == before
+    # In a batch, at its position and depth.
+    got = client.post("/api/entries/batch", content=b'[{"kind": "pledge"}, {"a": {"b": 1, '
+                      b'"b": 2}, "kg": 1, "kg": 2}]',
+                      headers={**headers["council"], "Content-Type": "application/json"})
+    assert [d["loc"] for d in got.json()["detail"]] == [["body", 1, "a", "b"], ["body", 1, "kg"]]

@@ -113,6 +113,13 @@ def test_a_commune_clerk_records_a_contribution(server: str, browser: Any) -> No
     page.click("#ledger-filters button[type=submit]")
     page.wait_for_function("document.querySelectorAll('#entries tbody tr').length === 0")
     page.select_option("#ledger-filters select[name=kind]", "")
+    # A filter "To" before "From" is said beside the filters (the ledger stood as it was).
+    page.fill("#ledger-filters input[name=since]", "2024-11-20")
+    page.fill("#ledger-filters input[name=until]", "2024-11-01")
+    page.click("#ledger-filters button[type=submit]")
+    page.wait_for_selector("#err-ledger:has-text('until: expected a day on or after since')")
+    page.fill("#ledger-filters input[name=since]", "")
+    page.fill("#ledger-filters input[name=until]", "")
     with page.expect_download() as download:
         page.click("#csv")
     lines = Path(download.value.path()).read_text(encoding="utf-8").splitlines()

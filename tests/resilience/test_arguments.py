@@ -33,9 +33,10 @@ def tutorial() -> sl.Scenario:
     ({"window": (dt.datetime(2024, 11, 2), 5)}, "window: datetime.datetime(2024, 11, 2, 0, 0) "
                                                 "is neither a date"),
     # Checked before the analysis runs (it was after, unnamed; 1.5 units were taken).
-    ({"protect": {"tanks": 1}}, "protect: expected a whole number >= 0 of units of each of "
-                                "guards, air, repair, got 'tanks': 1"),
-    ({"protect": {"guards": 1.5}}, "protect: expected a whole number >= 0"),
+    ({"protect": {"tanks": 1, "guards": -1}}, "protect: expected a kind of protection "
+                                              "(guards, air, repair), got 'tanks'; expected a "
+                                              "whole number >= 0 of guards, got -1"),
+    ({"protect": {"guards": 1.5}}, "protect: expected a whole number >= 0 of guards, got 1.5"),
     ({"protect": [1]}, "protect: expected units of each kind to place"),
 ])
 def test_a_bad_argument_is_refused_by_name(tutorial: sl.Scenario, given: dict[str, Any],

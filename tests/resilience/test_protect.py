@@ -70,7 +70,7 @@ def test_allocation_puts_air_defence_on_the_pass(tiny: sl.Scenario) -> None:
     assert out.shortfall_t <= out.base_shortfall_t + 1e-6
     objectives = [out.base_objective] + [o for _, _, o, _ in out.picks]
     assert objectives == sorted(objectives, reverse=True)
-    with pytest.raises(ValueError, match="protect: expected a whole number >= 0"):
+    with pytest.raises(ValueError, match="protect: expected a kind of protection"):
         allocate(net, {"tanks": 1})
 
 

@@ -376,3 +376,11 @@ def test_csv_with_a_byte_order_mark(copy: Path) -> None:
     raw = (copy / "routes.csv").read_bytes()
     (copy / "routes.csv").write_bytes(b"\xef\xbb\xbf" + raw)
     assert len(sl.load(copy / "scenario-geo.yaml").routes) == 5
+
+
+def test_csv_cell_over_two_lines_within_closed_quotes_is_read(copy: Path) -> None:
+    """A spreadsheet writes a cell with a line break in it within quotes; only a quote
+    never closed is refused."""
+    _replace(copy / "routes.csv", "pass,The pass,relay", 'pass,"The pass\n(upper)",relay')
+    route = next(r for r in sl.load(copy / "scenario-geo.yaml").routes if r.id == "pass")
+    assert route.name == "The pass\n(upper)"

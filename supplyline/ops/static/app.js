@@ -656,8 +656,19 @@ function replacedBy(r) {
   return null;
 }
 
+// A ledger answer that is a refusal (a filter "To" before "From"), said beside the filters;
+// true when the answer can be used.
+async function ledgerAnswered(response) {
+  $("#err-ledger").textContent = "";
+  if (response.ok) return true;
+  $("#err-ledger").textContent = problemText((await response.json()).detail);
+  return false;
+}
+
 async function loadLedger() {
-  const rows = await (await api("/api/entries?newest=true&" + ledgerQuery())).json();
+  const response = await api("/api/entries?newest=true&" + ledgerQuery());
+  if (!(await ledgerAnswered(response))) return;
+  const rows = await response.json();
   $("#entries tbody").replaceChildren(...rows.map((r) => {
     const replaced = replacedBy(r);
     const entry = el("td", { class: "entry" }, ...describeEntry(r.entry));
@@ -676,6 +687,7 @@ async function loadLedger() {
 $("#ledger-filters").addEventListener("submit", (event) => { event.preventDefault(); loadLedger(); });
 $("#csv").addEventListener("click", async () => {
   const response = await api("/api/entries.csv?" + ledgerQuery());
+  if (!(await ledgerAnswered(response))) return;
   const url = URL.createObjectURL(await response.blob());
   const link = el("a", { href: url, download: "entries.csv" });
   document.body.append(link); link.click(); link.remove();
