@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
 
+from supplyline.errors import not_whole
 from supplyline.report.inert import inert
 from supplyline.units import distinct
 
@@ -129,7 +130,9 @@ class Comparison:
         return text + "".join(f"\n{label} failed: {why}" for label, why in self.failed.items())
 
     def print(self, console: Console, max_rows: int = 50) -> None:
-        """The tables, as Rich tables (the first ``max_rows`` plans of each)."""
+        """The tables, as Rich tables (the first ``max_rows`` plans of each, at least 1)."""
+        if not_whole(max_rows, 1):
+            raise ValueError(f"max_rows: expected a whole number >= 1, got {max_rows!r}")
         for title, frame, digits in (
             ("Key figures", self.kpis, None),
             ("Mobilized per region (t)", self.regions, 1),

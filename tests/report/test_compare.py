@@ -74,6 +74,9 @@ def test_records_read_back_give_the_same_comparison(two: dict[str, sl.Plan],
     text = console.export_text()
     assert "Days at capacity per route" in text and "broken: failed: time limit" in text
     assert max(len(line) for line in text.splitlines()) <= 80
+    # A count of rows below 1 said "... and 2 more" of a table of one plan.
+    with pytest.raises(ValueError, match="max_rows: expected a whole number >= 1, got -1"):
+        with_failure.print(console, max_rows=-1)
 
 
 def test_a_comparison_prints_its_key_figures_and_refuses_what_is_not_a_plan() -> None:
