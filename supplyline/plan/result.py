@@ -692,7 +692,8 @@ class Plan:
         })
 
     def stocks_frame(self) -> pd.DataFrame:
-        """Stock per place, commodity and day (a gram or more, :data:`SHOWN`)."""
+        """Stock per place, commodity and step at the step's end (a gram or more,
+        :data:`SHOWN`); at a locality, what it gave that waits to be carried."""
         net = self.network
         p, g, step = np.nonzero(self.stock_kg >= SHOWN)
         return _frame({

@@ -54,6 +54,9 @@ __all__ = [
 
 #: Columns that hold dates, in any table that has them.
 DATE_COLUMNS = ("date", "arrival_date")
+#: Columns of ids and names in the exported tables: read back as text.
+TEXT_COLUMNS = frozenset({"route", "name", "from", "to", "mode", "modes", "commodity",
+                          "place", "front", "regions", "good", "locality", "kind"})
 #: The type of date columns (a day's midnight; the same whether read from CSV or Parquet).
 DATE_TYPE: Final = "datetime64[ns]"
 #: Decimals kept of fractional amounts: below a milligram, a millionth of a unit.
@@ -162,8 +165,16 @@ def read_table(path: Path) -> pd.DataFrame:
     import pandas as pd
 
     path = Path(path)
-    parquet = path.suffix.lower() == ".parquet"
-    frame = pd.read_parquet(path) if parquet else pd.read_csv(path)
+    if path.suffix.lower() == ".parquet":
+        frame = pd.read_parquet(path)
+    else:
+        # Ids and names stay text (a front called 101, a region called 1, a place called nan;
+        # an empty one is ''), as the Parquet form keeps them; an empty number is missing.
+        header = pd.read_csv(path, nrows=0).columns
+        text = [c for c in header if c in TEXT_COLUMNS]
+        frame = pd.read_csv(path, dtype=dict.fromkeys(text, str), keep_default_na=False,
+                            na_values={c: ["", "nan", "NaN"] for c in header
+                                       if c not in text})
     for column in DATE_COLUMNS:
         if column in frame.columns:
             frame[column] = pd.to_datetime(frame[column]).to_numpy().astype(DATE_TYPE)
@@ -214,7 +225,9 @@ def routes_geojson(plan: Plan) -> dict[str, Any]:
     ``length_km``, ``modes`` (allowed), ``main_mode`` (carried most, or null),
     ``tonnes_forward`` (dispatched from → to), ``tonnes_backward`` (to → from), ``tonnes``
     (both), ``tonnes_arrived`` (after threats), ``tonnes_eaten`` (rations and fuel drawn for
-    trips on it) and ``days_at_capacity``; tonnes rounded to :data:`DECIMALS` decimals.
+    trips on it, loaded and empty: not the rations of units waiting or of crews, which
+    belong to no route, so its sum is not the plan's ``eaten_on_way_t``, which counts
+    those and no fuel) and ``days_at_capacity``; tonnes rounded to :data:`DECIMALS` decimals.
     """
     net = plan.network
     facts = route_facts(plan)

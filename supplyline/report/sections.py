@@ -364,7 +364,7 @@ def routes_section(plan: Plan, context: ReportContext) -> Section | None:
     if not busiest:
         return None
     headers = ["route", "from → to", "km", "modes", "main mode", "t forward", "t back",
-               "t arrived", "t eaten on the way", "days at capacity"]
+               "t arrived", "t food and fuel for trips", "days at capacity"]
     rows = [
         [net.route_names[r],
          f"{net.place_name(int(facts.start[r]))} → {net.place_name(int(facts.end[r]))}",
@@ -378,7 +378,10 @@ def routes_section(plan: Plan, context: ReportContext) -> Section | None:
     numeric = [False, False, True, False, False, True, True, True, True, True]
     caption = (f"<p class=\"note\">The {len(busiest)} routes that carried most, of "
                f"{len(net.route_ids)}, in tonnes dispatched; forward is the direction shown. "
-               "Days at capacity: days on which the route was used to "
+               "Food and fuel for trips: what the trips over the route drew, loaded and "
+               "empty (the rations of units waiting and of crews belong to no route, and "
+               "fuel is burned, not eaten: so these do not add up to the plan's eaten on the "
+               "way). Days at capacity: days on which the route was used to "
                "its capacity (after expected damage) in some direction.</p>")
     return Section("routes", "Busiest routes", table("table-routes", headers, rows, numeric)
                    + caption, wide=True)

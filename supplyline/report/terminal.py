@@ -317,8 +317,9 @@ def _burden(plan: Plan, count: int = 8) -> FitTable:
 def _routes(plan: Plan, count: int = 8) -> FitTable:
     net = plan.network
     facts = route_facts(plan)
-    table = _table("Busiest routes", "route", "from → to", "km", "t carried", "t eaten on way",
-                   "days at capacity", numeric=[False, False, True, True, True, True],
+    table = _table("Busiest routes", "route", "from → to", "km", "t carried",
+                   "t drawn on trips", "days at capacity",
+                   numeric=[False, False, True, True, True, True],
                    prose=[0, 1])
     for r in np.argsort(-facts.tonnes, kind="stable")[:count]:
         if facts.tonnes[r] <= 0:

@@ -208,3 +208,16 @@ def test_crumbs_of_an_interior_answer_are_left_out(stepped: sl.Plan) -> None:
     leg = int(np.nonzero(stepped.cargo_kg.sum(axis=(1, 2)) == 0)[0][0])
     gram[leg, 0, 0] = SHOWN
     assert len(dataclasses.replace(stepped, cargo_kg=gram).to_frame("flows")) == len(flows) + 1
+
+
+def test_ids_read_back_from_csv_as_text(tmp_path: Path) -> None:
+    """A front called 101, regions called 1 and none, a place called nan: the CSV gave
+    101 and 1 as numbers, and '' and 'nan' as missing, where Parquet keeps the text."""
+    from supplyline.report.export import csv_safe
+
+    written = pd.DataFrame({"front": ["101", "nan"], "regions": ["1", ""],
+                            "kg": [1.5, float("nan")]})
+    csv_safe(written).to_csv(tmp_path / "t.csv", index=False)
+    back = read_table(tmp_path / "t.csv")
+    assert back["front"].tolist() == ["101", "nan"] and back["regions"].tolist() == ["1", ""]
+    assert back["kg"].iloc[0] == 1.5 and pd.isna(back["kg"].iloc[1])
