@@ -3,7 +3,7 @@ make, and where protection pays (see docs/resilience.md).
 
 >>> import supplyline as sl
 >>> from supplyline.resilience import resilience
->>> res = resilience(sl.load("tutorial"), k=2)
+>>> res = resilience(sl.load("tutorial"), k=2, step_days=3)  # in 3-day steps: a second
 >>> res.ranking[0].ids
 ('bridge',)
 """
