@@ -181,3 +181,21 @@ def test_a_shortfall_never_reads_as_all_delivered() -> None:
 
     assert percent(11_232.0 / 11_237.0) == "99.96%"
     assert percent(1.0) == "100%" and percent(0.5) == "50%"
+
+
+def test_fuel_held_at_the_start_shows_where_it_went() -> None:
+    """Fuel neither given nor demanded was left out of "Where the goods went": the built-in
+    plan's 777 t burned appeared nowhere in the terminal."""
+    from supplyline.report.terminal import _goods_used
+
+    zero = {"demand_t": 0.0, "delivered_t": 0.0, "shortfall_t": 0.0, "shortfall_days": 0,
+            "mobilized_t": 0.0, "eaten_on_way_t": 0.0, "burned_t": 0.0, "lost_t": 0.0,
+            "spoiled_t": 0.0}
+    kpis: Any = {"by_commodity": {"rice": {**zero, "mobilized_t": 61.6, "eaten_on_way_t": 1.3},
+                                  "fuel": {**zero, "burned_t": 777.0},
+                                  "salt": zero}}
+    console = Console(record=True, width=100, color_system=None)
+    console.print(_goods_used(kpis))
+    rows = {line.split()[0]: line.split()[1:] for line in console.export_text().splitlines()
+            if line.split() and line.split()[0] in ("rice", "fuel", "salt")}
+    assert rows == {"rice": ["61.6", "1.3", "0", "0"], "fuel": ["0", "777", "0", "0"]}
