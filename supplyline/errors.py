@@ -121,6 +121,9 @@ def not_flag(value: object) -> bool:
     return not isinstance(value, bool | np.bool_)
 
 
-def not_callback(value: object) -> bool:
-    """Whether an argument is neither ``None`` nor something that can be called."""
-    return value is not None and not callable(value)
+def check_callback(name: str, value: object, takes: str) -> None:
+    """Raise ``TypeError`` naming the argument ``name`` unless ``value`` is ``None`` or
+    can be called (with ``takes``, said in the message)."""
+    if value is not None and not callable(value):
+        raise TypeError(f"{name}: expected a function of {takes}, or None, got "
+                        f"{type(value).__name__}")

@@ -95,18 +95,22 @@ _TYPES = {403: "forbidden", 409: "conflict", 411: "length_required",
           413: "too_large", 415: "unsupported_media_type"}
 
 
+def _said(loc: list[str | int], message: str, type_: str = "value_error") -> dict[str, Any]:
+    """One problem as every refusal says it: where, "expected ..., got ...", and its type."""
+    return {"loc": loc, "msg": message, "type": type_}
+
+
 def _problem(status: int, problems: list[tuple[str, str]]) -> JSONResponse:
     """Problems (dotted fields of the body, and what was expected and found), each said."""
     kind = _TYPES.get(status, "value_error")
     return JSONResponse(status_code=status, content={"detail": [
-        {"loc": body_loc(field), "msg": message, "type": kind} for field, message in problems]})
+        _said(body_loc(field), message, kind) for field, message in problems]})
 
 
-def _refused(status: int, loc: list[str], message: str, type_: str,
+def _refused(status: int, loc: list[str | int], message: str, type_: str = "value_error",
              headers: dict[str, str] | None = None) -> HTTPException:
     """A refusal said as every other is: ``{"detail": [{"loc", "msg", "type"}]}``."""
-    return HTTPException(status, [{"loc": loc, "msg": message, "type": type_}],
-                         headers=headers)
+    return HTTPException(status, [_said(loc, message, type_)], headers=headers)
 
 
 #: The largest request body read (a batch of 10,000 entries is about 2.5 MB): a larger one is
@@ -148,10 +152,9 @@ class _BodyChecks:
                            f"Content-Type: {headers[b'content-type'].decode('latin-1')}")
             if refusal is not None:
                 status, expected, got = refusal
-                where = ["header", "content-type"] if status == 415 else ["body"]
+                where: list[str | int] = ["header", "content-type"] if status == 415 else ["body"]
                 response = JSONResponse(status_code=status, content={"detail": [
-                    {"loc": where, "msg": f"expected {expected}, got {got}",
-                     "type": _TYPES[status]}]})
+                    _said(where, f"expected {expected}, got {got}", _TYPES[status])]})
                 await response(scope, receive, send)
                 return
         await self.app(scope, receive, send)
@@ -198,10 +201,9 @@ class _OneKeyOnce(APIRoute):
             if request.method in ("POST", "PUT", "PATCH"):
                 repeated = _repeated_keys(await request.body())
                 if repeated:
-                    return JSONResponse(status_code=422, content={"detail": [
-                        {"loc": loc, "type": "value_error",
-                         "msg": f"expected each key once in an object, got {loc[-1]!r} again"}
-                        for loc in repeated]})
+                    raise HTTPException(422, [_said(loc, f"expected each key once in an "
+                                                         f"object, got {loc[-1]!r} again")
+                                              for loc in repeated])
             return await handler(request)
 
         return checked
@@ -226,7 +228,7 @@ def create_app(books: Books) -> FastAPI:
         # Refusals are said in one shape, whoever refuses (a path that is not there too).
         detail: Any = error.detail
         if not isinstance(detail, list):
-            detail = [{"loc": [], "msg": str(detail), "type": "http_error"}]
+            detail = [_said([], str(detail), "http_error")]
         if error.status_code in (204, 304):
             return Response(status_code=error.status_code, headers=error.headers)
         return JSONResponse(status_code=error.status_code, content={"detail": detail},
@@ -237,7 +239,7 @@ def create_app(books: Books) -> FastAPI:
         detail = []
         for e in error.errors():
             loc, message = said(e)
-            detail.append({"loc": loc, "msg": message, "type": e["type"]})
+            detail.append(_said(loc, message, e["type"]))
         return JSONResponse(status_code=422, content={"detail": detail})
 
     # Tokens seen lately, so that a request costs no query (kept 30 s: an account replaced
@@ -340,14 +342,11 @@ def create_app(books: Books) -> FastAPI:
         if place is not None and place not in known:
             close = difflib.get_close_matches(place, known, n=1)
             hint = f" (did you mean {close[0]!r}?)" if close else ""
-            raise HTTPException(422, [{
-                "loc": ["query", "place"], "type": "value_error",
-                "msg": f"expected the id of a place or a route of the scenario{hint}, got "
-                       f"{place!r}"}])
+            raise _refused(422, ["query", "place"], f"expected the id of a place or a route of "
+                                                    f"the scenario{hint}, got {place!r}")
         if since is not None and until is not None and since > until:
-            raise HTTPException(422, [{
-                "loc": ["query", "until"], "type": "value_error",
-                "msg": f"expected a day on or after since ({since}), got {until}"}])
+            raise _refused(422, ["query", "until"],
+                           f"expected a day on or after since ({since}), got {until}")
         return {"kind": kind, "place": place, "since": since, "until": until,
                 "effective": effective}
 
@@ -448,8 +447,7 @@ def create_app(books: Books) -> FastAPI:
         """``day`` (a query parameter) if it is inside the horizon; 422 otherwise."""
         sc = books.scenario
         if (message := outside_horizon(day, sc.start_date, sc.end_date)) is not None:
-            raise HTTPException(422, [{"loc": ["query", field], "type": "value_error",
-                                       "msg": message}])
+            raise _refused(422, ["query", field], message)
         return day
 
     static = files("supplyline.ops").joinpath("static")
@@ -479,14 +477,13 @@ async def _known_query(request: Request) -> None:
         if name not in known:
             close = difflib.get_close_matches(name, known, n=1)
             read = ", ".join(sorted(known)) or "none"
-            problems.append({"loc": ["query", name], "type": "extra_forbidden",
-                             "msg": f"expected a parameter this path reads ({read})"
-                                    + (f" (did you mean {close[0]!r}?)" if close else "")
-                                    + f", got {name!r}"})
+            hint = f" (did you mean {close[0]!r}?)" if close else ""
+            problems.append(_said(["query", name], f"expected a parameter this path reads "
+                                                   f"({read}){hint}, got {name!r}",
+                                  "extra_forbidden"))
         elif len(values := request.query_params.getlist(name)) > 1:
-            problems.append({"loc": ["query", name], "type": "value_error",
-                             "msg": f"expected one value, got {len(values)}: "
-                                    + ", ".join(repr(v) for v in values)})
+            problems.append(_said(["query", name], f"expected one value, got {len(values)}: "
+                                                   + ", ".join(repr(v) for v in values)))
     if problems:
         raise HTTPException(422, problems)
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import typing
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -134,9 +135,10 @@ def body_loc(field: str) -> list[str | int]:
 
 
 def _position(parts: list[str], i: int) -> bool:
-    """Whether ``parts[i]`` is a position in a list (an entry's in a batch, first; or in an
-    entry's ``losses`` or ``units_lost``), not a name (a good may be called ``2024``)."""
-    listed = i == 0 or parts[i - 1] in ("losses", "units_lost")
+    """Whether ``parts[i]`` is a position in a list (an entry's in a batch, first; or in a
+    list field of an entry, as a receipt's ``losses``), not a name (a good may be called
+    ``2024``)."""
+    listed = i == 0 or parts[i - 1] in _LIST_FIELDS
     return listed and parts[i].isascii() and parts[i].isdigit()
 
 
@@ -261,6 +263,10 @@ Entry = Annotated[
     Pledge | Contribution | Labour | Dispatch | Receipt | Wounded | RouteReport | Cancel,
     Field(discriminator="kind"),
 ]
+#: The fields of entries that hold lists (a position in them is a number in a ``loc``).
+_LIST_FIELDS = frozenset(
+    name for model in typing.get_args(typing.get_args(Entry)[0])
+    for name, info in model.model_fields.items() if typing.get_origin(info.annotation) is list)
 PLACE_KINDS = ("locality", "depot", "junction", "front", "hospital")
 KINDS = ("pledge", "contribution", "labour", "dispatch", "receipt", "wounded", "route",
          "cancel")

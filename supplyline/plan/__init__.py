@@ -11,7 +11,7 @@ from __future__ import annotations
 import difflib
 from collections.abc import Callable
 
-from supplyline.errors import PlanError, ReplayError, not_callback, not_number
+from supplyline.errors import PlanError, ReplayError, check_callback, not_number
 from supplyline.network import Network, compile_network
 from supplyline.plan.diagnose import RESOLVE_SECONDS, explain_shortfall
 from supplyline.plan.kpis import Kpis
@@ -102,10 +102,8 @@ def plan(
         raise PlanError(f"time_limit_s: expected a number of seconds > 0, got "
                         f"{time_limit_s!r}")
     entry = check_solver(solver)
-    for name, value in (("progress", progress), ("solver_log", solver_log)):
-        if not_callback(value):
-            raise TypeError(f"{name}: expected a function of one str, or None, got "
-                            f"{type(value).__name__}")
+    check_callback("progress", progress, "one str")
+    check_callback("solver_log", solver_log, "one str")
     if state is not None and not isinstance(state, State):
         raise TypeError(f"state: expected a State (sl.State...), or None, got "
                         f"{type(state).__name__}")

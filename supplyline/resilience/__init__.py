@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from supplyline.errors import not_callback
+from supplyline.errors import check_callback
 from supplyline.network import Network, compile_network
 from supplyline.resilience.analysis import (
     ANALYSIS_MAX_COLUMNS,
@@ -72,9 +72,7 @@ def resilience(
     check_counts(k=k, budget=budget, jobs=jobs, simulate_runs=simulate_runs)
     if protect is not None:
         check_protect(protect)
-    if not_callback(progress):
-        raise TypeError(f"progress: expected a function of (stage, done, total), or None, "
-                        f"got {type(progress).__name__}")
+    check_callback("progress", progress, "(stage, done, total)")
     note = own = None
     if isinstance(scenario, Network):
         net = scenario

@@ -20,7 +20,7 @@ from typing import Any
 
 import numpy as np
 
-from supplyline.errors import SimulationError, not_callback, not_flag, not_whole
+from supplyline.errors import SimulationError, check_callback, not_flag, not_whole
 from supplyline.plan.result import Plan
 from supplyline.scenario.summary import counted
 from supplyline.simulate.engine import Compiled, compile_plan, run_chunk
@@ -173,9 +173,7 @@ def simulate(
                        ("breakdowns", breakdowns)):
         if not_flag(flag):  # "no" would be read as true
             raise SimulationError(f"{name}: expected True or False, got {flag!r}")
-    if not_callback(progress):
-        raise TypeError(f"progress: expected a function of (runs done, runs), or None, got "
-                        f"{type(progress).__name__}")
+    check_callback("progress", progress, "(runs done, runs)")
     if state is not None and not isinstance(state, State):
         raise TypeError(f"state: expected a State, or None, got {type(state).__name__}")
     if workers is not None and not_whole(workers, 1):
