@@ -42,10 +42,10 @@ def _reach(lp: LinearProgram, in_order: bool) -> tuple[BoolArray, ...]:
 
     goods_from = (start.stock_in > 0) | positive(v.given)
     units_from = (start.units_in > 0) | (positive(v.recruited) & positive(v.in_service))
-    need_loaded = ((legs.food_loaded + legs.food_carried_back > 0)
+    need_loaded = ((legs.food_loaded + legs.carried_back > 0)
                    | (legs.fuel_loaded > 0)[:, :, None])
     need_empty = (legs.food_empty > 0) | (legs.fuel_empty > 0)[:, :, None]
-    carried_back = legs.food_carried_back > 0
+    carried_back = legs.carried_back > 0
     hold = np.zeros(goods_from.shape, dtype=bool)
     at = np.zeros(units_from.shape, dtype=bool)
     can_loaded = np.zeros(legs.loaded_ok.shape, dtype=bool)

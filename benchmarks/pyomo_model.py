@@ -82,6 +82,7 @@ def build_pyomo_model(net: Network) -> pyo.ConcreteModel:
     n_p, n_m = net.n_places, net.n_modes
     crew = net.crew_per_unit
     legs = legs_of(net)
+    carried_back = legs.carried_back  # [L, G, S] food and fuel for the way back
     start = start_from(net, None)
 
     # -- index sets ---------------------------------------------------------------------------
@@ -408,11 +409,11 @@ def build_pyomo_model(net: Network) -> pyo.ConcreteModel:
             terms.append(-mdl.given[p, c, s])
             if s > 0:
                 terms.append(mdl.given[p, c, s - 1])
-        # Cargo out; food eaten on the way, food carried for the way back and fuel, drawn
-        # where a trip starts.
+        # Cargo out; food eaten on the way, fuel burned, and the food and fuel carried for
+        # the way back, drawn where a trip starts.
         for leg in loaded_at[p, s]:
             terms.append(mdl.cargo[leg, c, s])
-            drawn = float(legs.food_loaded[leg, g, s] + legs.food_carried_back[leg, g, s]
+            drawn = float(legs.food_loaded[leg, g, s] + carried_back[leg, g, s]
                           + legs.fuel_loaded[leg, g])
             if drawn != 0:
                 terms.append(drawn * mdl.loaded[leg, s])
@@ -420,11 +421,12 @@ def build_pyomo_model(net: Network) -> pyo.ConcreteModel:
             drawn = float(legs.food_empty[leg, g, s] + legs.fuel_empty[leg, g])
             if drawn != 0:
                 terms.append(drawn * mdl.empty[leg, s])
-        # Cargo in, less the expected loss on the way; the food for the way back handed over.
+        # Cargo in, less the expected loss on the way; the food and fuel for the way back
+        # handed over.
         for leg, sent in cargo_lands[p, s]:
             terms.append(-float(1.0 - loss[leg, sent]) * mdl.cargo[leg, c, sent])
         for leg, sent in unit_lands[p, s]:
-            back = float(legs.food_carried_back[leg, g, sent])
+            back = float(carried_back[leg, g, sent])
             if back != 0:
                 terms.append(-back * mdl.loaded[leg, sent])
         # Units waiting eat; those still out at the end draw their way home.

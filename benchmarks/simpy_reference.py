@@ -248,7 +248,7 @@ class _Line:
                     going_l = plan_loaded[i] * leave[i]
                     if at_l[i] == s:
                         units[p, m] += going_l * (1 - hit[i])
-                        goods[p] += going_l * (1 - hit[i]) * c.back_food[i, :, s]
+                        goods[p] += going_l * (1 - hit[i]) * c.back[i, :, s]
                     if at_e[i] == s:
                         units[p, m] += plan_empty[i] * leave[i] * (1 - hit[i])
                     if at_c[i] == s:
@@ -352,7 +352,7 @@ class _Line:
                 trip = (n_loaded[i] * c.draw_loaded[i, :, s]
                         + n_empty[i] * c.draw_empty[i, :, s])
                 eaten = n_loaded[i] * c.eat_loaded[i, :, s] + n_empty[i] * c.eat_empty[i, :, s]
-                back = n_loaded[i] * c.back_food[i, :, s]
+                back = n_loaded[i] * c.back[i, :, s]
                 self.tally["eaten"] += float(eaten.sum())
                 self.tally["burned"] += float((trip - eaten - back).sum())
                 self.stock[o] -= trip
@@ -370,9 +370,9 @@ class _Line:
                 self.arrivals_left[at_l[i], self.dest[i]] -= n_loaded[i] - lost_l
                 self.arrivals_left[at_e[i], self.dest[i]] -= n_empty[i] - lost_e
                 self.lost[m] += lost_l + lost_e
-                # The food for the way back goes with its unit: a unit lost loses it.
-                d, back = self.dest[i], (n_loaded[i] - lost_l) * c.back_food[i, :, s]
-                self.tally["destroyed"] += float((lost_l * c.back_food[i, :, s]).sum())
+                # The food and fuel for the way back go with their unit: a unit lost loses them.
+                d, back = self.dest[i], (n_loaded[i] - lost_l) * c.back[i, :, s]
+                self.tally["destroyed"] += float((lost_l * c.back[i, :, s]).sum())
                 self.handling_left[s, o] -= cargo.sum()
                 self.handling_left[at_c[i], d] -= (cargo - destroyed).sum()
                 if at_c[i] > s:

@@ -22,7 +22,8 @@ The rules (see docs/model.md, "Carriers eat what they carry"):
   carried, and a leg longer than ``L / (r·(1 + k))`` delivers nothing.
 - Fuel fills a tank (``fuel_tank_kg``) where the trip starts; a leg that needs more than the
   tank holds is not driven. With ``tank_round_trip`` the loaded trip fills for the way back
-  too and the empty trip draws nothing.
+  too and hands that fuel over where it lands (it stays in the tank), where the trip back
+  draws it, as carried food is; every empty trip burns its fuel, a way back or not.
 - A unit's time is counted exactly: a trip spends ``T`` unit-days, spread over the steps it
   spans, and a unit in service spends every day either travelling or waiting. Throughput is
   therefore ``units × availability × payload / cycle`` whatever the step.
@@ -64,8 +65,9 @@ class Legs:
     food_loaded: FloatArray  # [L, G, S] eaten on a loaded trip, inside the load
     food_carried_back: FloatArray  # [L, G, S] food for the way back carried out too
     food_empty: FloatArray  # [L, G, S] eaten on an empty trip, drawn where it starts
-    fuel_loaded: FloatArray  # [L, G] filled where a loaded trip starts
-    fuel_empty: FloatArray  # [L, G] filled where an empty trip starts
+    fuel_loaded: FloatArray  # [L, G] burned on a loaded trip, filled where it starts
+    fuel_carried_back: FloatArray  # [L, G] fuel for the way back filled there too
+    fuel_empty: FloatArray  # [L, G] burned on an empty trip, filled where it starts
     cargo_room: FloatArray  # [L, S] payload left for cargo on a loaded trip (kg)
     loaded_ok: BoolArray  # [L, S] a loaded trip can leave in step s
     empty_ok: BoolArray  # [L, S] an empty trip can leave in step s
@@ -75,6 +77,12 @@ class Legs:
     @property
     def n(self) -> int:
         return int(self.arc.size)
+
+    @property
+    def carried_back(self) -> FloatArray:
+        """What a loaded trip takes where it starts for the way back and hands over where it
+        lands, food and fuel [L, G, S] per unit."""
+        return self.food_carried_back + self.fuel_carried_back[:, :, None]
 
     def within_step(self) -> tuple[BoolArray, BoolArray]:
         """Whether a loaded and an empty trip leaving in each step arrive within that same
@@ -150,8 +158,7 @@ def legs_of(net: Network) -> Legs:
     length = net.arc_length_km[arc]
     one_way = per_km * length[:, None]
     round_trip = net.tank_round_trip[mode][:, None]
-    fuel_loaded = np.where(round_trip, 2.0 * one_way, one_way)
-    fuel_empty = np.where(round_trip, 0.0, one_way)
+    fuel_carried_back = np.where(round_trip, one_way, 0.0)
     tank = net.fuel_tank_kg[mode]
     payload = net.payload_kg[mode]
     cargo_room = payload[:, None] - food_loaded.sum(axis=1) - food_carried_back.sum(axis=1)
@@ -162,14 +169,14 @@ def legs_of(net: Network) -> Legs:
         & (arrive_loaded < grid.steps)
         & (cargo_arrives < grid.steps)
         & (cargo_room > 1e-9 * payload[:, None])
-        & (fuel_loaded.sum(axis=1) <= tank)[:, None]
+        & ((one_way + fuel_carried_back).sum(axis=1) <= tank)[:, None]
         & ~_on_closed_days(net, arc, days_loaded)
     )
     empty_ok = (
         open_
         & (arrive_empty < grid.steps)
         & (food_empty.sum(axis=1) <= payload[:, None])
-        & (fuel_empty.sum(axis=1) <= tank)[:, None]
+        & (one_way.sum(axis=1) <= tank)[:, None]
         & ~_on_closed_days(net, arc, days_empty)
     )
     return Legs(
@@ -177,7 +184,8 @@ def legs_of(net: Network) -> Legs:
         goods=goods, days_loaded=days_loaded, days_empty=days_empty,
         arrive_loaded=arrive_loaded, arrive_empty=arrive_empty, cargo_arrives=cargo_arrives,
         food_loaded=food_loaded, food_carried_back=food_carried_back, food_empty=food_empty,
-        fuel_loaded=fuel_loaded, fuel_empty=fuel_empty, cargo_room=cargo_room,
+        fuel_loaded=one_way, fuel_carried_back=fuel_carried_back, fuel_empty=one_way,
+        cargo_room=cargo_room,
         loaded_ok=loaded_ok, empty_ok=empty_ok, crew=net.crew_per_unit[mode],
         wounded_per_unit=net.wounded_per_unit[mode],
     )

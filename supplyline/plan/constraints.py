@@ -339,13 +339,12 @@ def define_stock_balance(net: Network, v: Variables, stock_in: FloatArray) -> Ro
     loss = net.cargo_loss[legs.arc, legs.mode, :]  # [L, S]
     rows.add(_landing_rows(idx, legs.dest, slots, v.loaded, legs.cargo_arrives), v.cargo,
              -(1.0 - loss)[:, None, :])
-    # Food eaten on the way (inside the load), food carried out for the way back (handed
-    # over where the unit arrives) and fuel, drawn where each trip starts.
+    # Food eaten on the way (inside the load), fuel burned, and the food and fuel carried
+    # out for the way back (handed over where the unit arrives), drawn where each trip starts.
     loaded = v.loaded[:, None, :]
-    rows.add(out_rows, loaded, legs.food_loaded + legs.food_carried_back
-             + legs.fuel_loaded[:, :, None])
-    rows.add(_landing_rows(idx, legs.dest, slots, v.loaded, legs.arrive_loaded), loaded,
-             -legs.food_carried_back)
+    back = legs.carried_back
+    rows.add(out_rows, loaded, legs.food_loaded + back + legs.fuel_loaded[:, :, None])
+    rows.add(_landing_rows(idx, legs.dest, slots, v.loaded, legs.arrive_loaded), loaded, -back)
     rows.add(out_rows, v.empty[:, None, :], legs.food_empty + legs.fuel_empty[:, :, None])
     # Units waiting at a place eat from its stock; those still out at the end draw their
     # food and fuel for the way home there.

@@ -377,10 +377,11 @@ class Plan:
         return self.costs()["total"] / delivered
 
     def unit_days(self) -> FloatArray:
-        """Days each mode's units served, travelling or waiting [M] (the way home of units
-        still out at the end is not counted)."""
-        return np.asarray((self.in_service_units * self.step_length).sum(axis=(0, 2)),
-                          dtype=float)
+        """Days each mode's units served [M]: in service (travelling or waiting) and on the
+        way home of those still out at the end (:meth:`way_home_days`), as the costs and
+        the labour-days count them."""
+        in_service = (self.in_service_units * self.step_length).sum(axis=(0, 2))
+        return np.asarray(in_service + self.way_home_days(), dtype=float)
 
     def way_home_days(self) -> FloatArray:
         """Unit-days of the way home of units still out at the end [M]."""
@@ -393,8 +394,7 @@ class Plan:
     def labour_days(self) -> dict[str, float]:
         """Person-days of carriers (in service, and on the way home of those still out at
         the end), road works and repair crews."""
-        unit_days = self.unit_days() + self.way_home_days()
-        carriers = float((unit_days * self.network.crew_per_unit).sum())
+        carriers = float((self.unit_days() * self.network.crew_per_unit).sum())
         road = float(self.road_work_days.sum())
         repair = float(self.network.repair_crew_people.sum() * self.step_length.sum())
         return {"carriers": carriers, "road_works": road, "repair_crews": repair,

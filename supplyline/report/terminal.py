@@ -286,8 +286,9 @@ def _carriers(plan: Plan) -> FitTable:
                    "unit-days", numeric=[False, True, True, True, True], prose=[0])
     table.caption = ("recruited: put into service over the plan (a unit released and taken "
                      "again counts each time); needed: the most in service at once, which "
-                     "the plan minimizes, and their crews the persons they need; units and "
-                     "persons rounded up to whole ones")
+                     "the plan minimizes, and their crews the persons they need; unit-days: "
+                     "in service and on the way home at the end; units and persons rounded "
+                     "up to whole ones")
     for m in range(net.n_modes):
         if needed[m] == 0:  # none in service beyond the solver's crumbs: a mode not used
             continue

@@ -77,7 +77,7 @@ class Compiled:
     draw_empty: Any  # [L, G, S]
     eat_loaded: Any  # [L, G, S] of which eaten on the way
     eat_empty: Any  # [L, G, S]
-    back_food: Any  # [L, G, S] food for the way back handed over where it arrives
+    back: Any  # [L, G, S] food and fuel for the way back handed over where it arrives
     days_loaded: Any  # [L, S] the planner's (expected) trip days
     days_empty: Any
     move_loaded: Any  # [L] dry movement days
@@ -296,10 +296,10 @@ def compile_plan(plan: Plan, xp: Any = np, state: State | None = None,
         route=net.arc_route[legs.arc], night=net.night_only[legs.mode],
         loaded=plan.loaded_units, empty=plan.empty_units, cargo=plan.cargo_kg,
         cargo_room=legs.cargo_room, loaded_ok=legs.loaded_ok, empty_ok=legs.empty_ok,
-        draw_loaded=legs.food_loaded + legs.food_carried_back + fuel_loaded,
+        draw_loaded=legs.food_loaded + legs.carried_back + fuel_loaded,
         draw_empty=legs.food_empty + fuel_empty,
         eat_loaded=legs.food_loaded, eat_empty=legs.food_empty,
-        back_food=legs.food_carried_back,
+        back=legs.carried_back,
         days_loaded=legs.days_loaded, days_empty=legs.days_empty,
         move_loaded=net.move_days_loaded[legs.arc, legs.mode],
         move_empty=net.move_days_empty[legs.arc, legs.mode],
@@ -345,7 +345,7 @@ def _way_back_legs(net: Network, c: Compiled) -> np.ndarray:
 #: The fields of :class:`Compiled` with one row per leg.
 _PER_LEG = ("origin", "dest", "mode", "arc", "route", "night", "loaded", "empty", "cargo",
             "cargo_room", "loaded_ok", "empty_ok", "draw_loaded", "draw_empty", "eat_loaded",
-            "eat_empty", "back_food", "days_loaded", "days_empty", "move_loaded",
+            "eat_empty", "back", "days_loaded", "days_empty", "move_loaded",
             "move_empty", "slow_expected", "road_use", "legs", "max_slow")
 
 

@@ -156,10 +156,10 @@ class _Device:
         pairs = np.unique(c.origin[draw_leg] * n_g + draw_good)
         self.draw_slack = xp.asarray(
             (rounding(np.float32) * scale.reshape(-1)[pairs])[:, None].astype(c.dtype))
-        back_leg, back_good = _entries(c.back_food)
+        back_leg, back_good = _entries(c.back)
         self.has_back = back_leg.size > 0
         self.back_leg = xp.asarray(back_leg)
-        self.back = steps_first(c.back_food[back_leg, back_good])  # [S, Eb]
+        self.back = steps_first(c.back[back_leg, back_good])  # [S, Eb]
         self.back_good = _Sum(xp, back_good, n_g)
         self.back_to = _Sum(xp, c.dest[back_leg] * n_g + back_good, n_p * n_g)
         # Sums over legs.

@@ -76,7 +76,7 @@ def test_cost_per_tonne_adds_wages_unit_days_km_and_prices() -> None:
     net = result.network
     c = result.costs()
     bicycle = net.mode_ids.index("bicycle")
-    unit_days = result.unit_days() + result.way_home_days()
+    unit_days = result.unit_days()  # in service and on the way home
     persons = float((unit_days * net.crew_per_unit).sum())
     assert c["wages"] == pytest.approx(2.0 * persons, rel=1e-6)
     assert c["unit_days"] == pytest.approx(1.0 * unit_days[bicycle], rel=1e-6)

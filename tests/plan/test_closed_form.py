@@ -147,7 +147,7 @@ def test_a_train_hauling_its_own_fodder_grows_as_a_geometric_series(step: int) -
     moved = result.cargo_kg[:, result.good_ids.index("rice")].sum()
     assert moved > 0
     # Unit-days in service, with the way home of units still out at the end.
-    fleet_payload_days = (result.unit_days() + result.way_home_days()).sum() * 100.0
+    fleet_payload_days = result.unit_days().sum() * 100.0
     assert fleet_payload_days == pytest.approx(moved * cycle / (1.0 - q), rel=1e-6)
 
 
@@ -196,11 +196,14 @@ def test_fuel_fills_a_tank_and_a_leg_beyond_its_range_is_not_driven() -> None:
              "rations_kg_per_day": {"rice": 1.6}, "fuel_commodity": "fuel",
              "fuel_kg_per_km": 0.25, "fuel_tank_kg": 100.0, "units_from": "owned"}
 
-    def run(km: float, **extra: Any) -> sl.Plan:
+    def run(km: float, front_fuel: float = 1e5, front_rice: float = 0.0,
+            trucks_at: str = "base", **extra: Any) -> sl.Plan:
+        trucks = {"carriers": {"truck": 50}}
         sc = scenario(
-            [place("base", "depot", 0.0, carriers={"truck": 50},
-                   stock_kg={"rice": 1e6, "fuel": 1e6}),
-             place("front", "front", 1.0, stock_kg={"fuel": 1e5})],
+            [place("base", "depot", 0.0, stock_kg={"rice": 1e6, "fuel": 1e6},
+                   **(trucks if trucks_at == "base" else {})),
+             place("front", "front", 1.0, stock_kg={"fuel": front_fuel, "rice": front_rice},
+                   **(trucks if trucks_at == "front" else {}))],
             [route("base", "front", km, ["truck"])],
             demand_kg_per_day=100_000.0, days=30, modes=[{**truck, **extra}],
             commodities=[{"id": "rice"}, {"id": "fuel"}],
@@ -217,9 +220,17 @@ def test_fuel_fills_a_tank_and_a_leg_beyond_its_range_is_not_driven() -> None:
         2000.0 - 1.6 * 3.0, rel=1e-6)
     assert run(500.0).cargo_kg.sum() == 0.0  # 125 kg a way: beyond the tank
     # Filling for the round trip at the base: 150 kg needed, the tank holds 100.
-    assert run(300.0, tank_round_trip=True).cargo_kg.sum() == 0.0
-    round_trip = run(300.0, tank_round_trip=True, fuel_tank_kg=200.0)
-    assert round_trip.cargo_kg.sum() > 0
-    drawn = round_trip.fuel_kg()[:, fuel].sum(axis=1)
-    empty_legs = round_trip.legs.origin == round_trip.network.place_ids.index("front")
-    assert drawn[empty_legs].sum() == 0.0  # the way back burns what was filled at the base
+    assert run(300.0, front_fuel=0.0, tank_round_trip=True).cargo_kg.sum() == 0.0
+    round_trip = run(300.0, front_fuel=0.0, tank_round_trip=True, fuel_tank_kg=200.0)
+    assert round_trip.cargo_kg.sum() > 0  # the way back runs on the fuel carried out
+    # Each way burns its own 75 kg, the way back from what the loaded trip carried out.
+    burned = round_trip.fuel_kg()[:, fuel].sum(axis=1)  # [L]
+    units = round_trip.loaded_units.sum(axis=1) + round_trip.empty_units.sum(axis=1)
+    assert round_trip.empty_units.sum() > 0
+    assert burned == pytest.approx(units * 75.0, rel=1e-6)
+    # An empty trip that is no way back burns fuel where it starts: trucks at a front
+    # without fuel cannot drive empty to the base to load (with fuel there, they do).
+    for front_fuel, moves in ((0.0, False), (1e5, True)):
+        at_front = run(300.0, front_fuel=front_fuel, front_rice=2000.0, trucks_at="front",
+                       tank_round_trip=True, fuel_tank_kg=200.0)
+        assert (at_front.cargo_kg.sum() > 0) == moves
