@@ -33,7 +33,7 @@ from typing import Any
 import numpy as np
 import pyomo.environ as pyo
 
-from supplyline.accounting import legs_of, time_charges, units_can_be
+from supplyline.accounting import departure, legs_of, time_charges, units_can_be
 from supplyline.network import Network
 from supplyline.plan.model import (
     FRONT_STOCK_COST_PER_KG_DAY,
@@ -193,21 +193,30 @@ def build_pyomo_model(net: Network) -> pyo.ConcreteModel:
     for leg, s in empty_set:
         empty_at[leg_from[leg], s].append(leg)
     units_arrive: dict[tuple[int, int, int], list[Any]] = defaultdict(list)
-    units_from_before: dict[tuple[int, int, int], list[Any]] = defaultdict(list)
+    # Units arriving from an earlier step, with the time left in their arrival step, and
+    # units leaving for a later step (away from the step's start).
+    units_from_before: dict[tuple[int, int, int], list[tuple[float, Any]]] = defaultdict(list)
+    units_leave_later: dict[tuple[int, int, int], list[Any]] = defaultdict(list)
     cargo_lands: dict[tuple[int, int], list[tuple[int, int]]] = defaultdict(list)
     unit_lands: dict[tuple[int, int], list[tuple[int, int]]] = defaultdict(list)
+    leave, end = departure(net), net.grid.start + length
+
+    def lands(leg: int, s: int, days: np.ndarray, arrive: int, x: Any) -> None:
+        units_arrive[leg_to[leg], leg_mode[leg], arrive].append(x)
+        if arrive > s:
+            landed = min(arrive, steps - 1)
+            left = min(max(float(end[landed] - leave[s] - days[leg, s]), 0.0),
+                       float(length[landed]))
+            units_from_before[leg_to[leg], leg_mode[leg], arrive].append((left, x))
+            units_leave_later[leg_from[leg], leg_mode[leg], s].append(x)
+
     for leg, s in loaded_set:
         arrive = int(legs.arrive_loaded[leg, s])
-        units_arrive[leg_to[leg], leg_mode[leg], arrive].append(model.loaded[leg, s])
-        if arrive > s:
-            units_from_before[leg_to[leg], leg_mode[leg], arrive].append(model.loaded[leg, s])
+        lands(leg, s, legs.days_loaded, arrive, model.loaded[leg, s])
         unit_lands[leg_to[leg], arrive].append((leg, s))
         cargo_lands[leg_to[leg], int(legs.cargo_arrives[leg, s])].append((leg, s))
     for leg, s in empty_set:
-        arrive = int(legs.arrive_empty[leg, s])
-        units_arrive[leg_to[leg], leg_mode[leg], arrive].append(model.empty[leg, s])
-        if arrive > s:
-            units_from_before[leg_to[leg], leg_mode[leg], arrive].append(model.empty[leg, s])
+        lands(leg, s, legs.days_empty, int(legs.arrive_empty[leg, s]), model.empty[leg, s])
     places_of: dict[int, list[int]] = defaultdict(list)
     for p, m in place_modes:
         places_of[m].append(p)
@@ -366,7 +375,8 @@ def build_pyomo_model(net: Network) -> pyo.ConcreteModel:
             terms.append(-days * mdl.idle[p, m, s - 1])
         if (p, m) in home_ok:
             terms += [-days * mdl.recruited[p, m, s], days * mdl.released[p, m, s]]
-        terms += [-days * x for x in units_from_before[p, m, s]]
+        terms += [days * x for x in units_leave_later[p, m, s]]
+        terms += [-left * x for left, x in units_from_before[p, m, s]]
         return pyo.quicksum(terms) <= days * float(start.units_in[p, m, s])
 
     model.time_for_trips_within_step = pyo.Constraint(sorted(turns),

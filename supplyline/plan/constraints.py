@@ -275,9 +275,11 @@ def define_trips_within_step(net: Network, v: Variables, units_in: FloatArray
                              ) -> list[RowBlock]:
     """A unit sets out again within a step only on the time it has left. Where units both
     arrive and leave within a step, the trips that leave and arrive within it spend their
-    days, and the time their units still have on arrival (``spare``), out of step days × the
-    units there at the step's start, put into service there (less those released) or
-    arriving from earlier steps, plus the spare time of the units arriving within the step.
+    days, the time their units still have on arrival (``spare``) and the whole step of the
+    units that leave for a later step, out of step days × the units there at the step's
+    start or put into service there (less those released), the time from their arrival to
+    the step's end of those arriving from earlier steps, and the spare time of the units
+    arriving within the step.
     A trip's spare time is at most step days less its own days, per unit. Without these
     rows, trips that leave and come back within a step form a cycle that the fleet balance
     counts as net zero, so that a place where no unit can be runs one on the time of units
@@ -307,13 +309,20 @@ def define_trips_within_step(net: Network, v: Variables, units_in: FloatArray
     time.add(idx[:, :, 1:], v.idle[:, :, :-1], -per_step[:, :, 1:])
     time.add(idx, v.recruited, -per_step)
     time.add(idx, v.released, per_step)
+    leave = departure(net)[None, :]
+    end = net.grid.start + length  # [S]
     for dispatch, days, arrive, within in (
             (v.loaded, legs.days_loaded, legs.arrive_loaded, loaded_within),
             (v.empty, legs.days_empty, legs.arrive_empty, empty_within)):
         time.add(np.where(within, out_rows, -1), dispatch, days)
-        rows, cols = _arrival_rows(idx, legs.dest, legs.mode, dispatch, arrive)
         later = (arrive > np.arange(steps)[None, :]) & ~within
-        time.add(np.where(later, rows, -1), cols, -length[np.minimum(arrive, steps - 1)])
+        # A unit that leaves for a later step is away from the step's start.
+        time.add(np.where(later, out_rows, -1), dispatch, length[None, :])
+        # One arriving from an earlier step has the time from its arrival to the step's end.
+        rows, cols = _arrival_rows(idx, legs.dest, legs.mode, dispatch, arrive)
+        landed = np.minimum(arrive, steps - 1)
+        left = np.clip(end[landed] - (leave + days), 0.0, length[landed])
+        time.add(np.where(later, rows, -1), cols, -left)
     return [
         cap.block("spare_time_on_arrival", ("leg", "step"), -INF, 0.0),
         time.block("time_for_trips_within_step", ("place", "mode", "step"), -INF,

@@ -46,13 +46,23 @@ def test_replan_from_the_books(tmp_path: Path) -> None:
     got = runner.invoke(app, ["replan", "--db", str(db), "--as-of", "2024-11-06",
                               "--dry-run"])
     assert got.exit_code == 0, got.output
-    assert "ridge-road" in got.output and "not kept" in got.output
+    assert "against plan #2" in got.output and "not kept" in got.output
     said = " ".join(got.output.split())
     assert "t the fronts need from 2024-11-06" in said or "t they need from 2024-11-06" in said
     assert max(len(line) for line in got.output.splitlines()) <= 80
-    # A route asked a few kg by both plans read "0.0  0.0  +0.0": left out, and said so.
+    # Every change the JSON gives is a row, but those under 0.05 t in both plans: a route
+    # asked a few kg by both read "0.0  0.0  +0.0". They are left out, and said so.
     assert not re.search(r"\s0\.0\s+0\.0\s+[-+]0\.0\s*$", got.output, re.M), got.output
-    assert "Left out: 1 row whose figures are all under 0.05 t (--json gives it)." in said
+    same = json.loads(runner.invoke(app, ["replan", "--db", str(db), "--as-of", "2024-11-06",
+                                          "--dry-run", "--json"]).stdout)["changes"]
+    small = [c for c in same if max(c["in_force_kg"], c["replan_kg"]) < 50.0]
+    assert small
+    for c in same:
+        shown = re.search(rf"\s{re.escape(c['id'])}\s", got.output) is not None
+        assert shown == (c not in small), c
+    rows = "1 row" if len(small) == 1 else f"{len(small)} rows"
+    assert (f"Left out: {rows} whose figures are all under 0.05 t (--json gives "
+            f"{'it' if len(small) == 1 else 'them'}).") in said
     for args, says in (
         (["--as-of", "2024-11-01"], "expected a day after 2024-11-01"),
         (["--as-of", "soon"], "expected a date YYYY-MM-DD"),

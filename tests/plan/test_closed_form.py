@@ -234,3 +234,33 @@ def test_fuel_fills_a_tank_and_a_leg_beyond_its_range_is_not_driven() -> None:
         at_front = run(300.0, front_fuel=front_fuel, front_rice=2000.0, trucks_at="front",
                        tank_round_trip=True, fuel_tank_kg=200.0)
         assert (at_front.cargo_kg.sum() > 0) == moves
+
+
+def test_a_unit_arriving_within_a_step_has_only_the_rest_of_it() -> None:
+    """1,000 porters walk 9 days to a relay, then shuttle to the front 0.5 day away. In 7-day
+    steps they land 2 days into the second step, so they shuttle 5 of its days. Porters of a
+    village 20 days from anywhere add nothing: before, some were put into service to wait
+    at home, and their time ran the relay's shuttle (271 t delivered against 233 t)."""
+
+    def run(far_village: bool) -> sl.Plan:
+        places = [village("v", 0.0, 20_000.0),
+                  place("r", "depot", 1.0, stock_kg={"rice": 1e6}), place("f", "front", 2.0)]
+        routes = [route("v", "r", 180.0), route("r", "f", 10.0)]
+        if far_village:
+            places.append(village("w", 5.0, 0.0))
+            routes.append(route("w", "f", 400.0))
+        return sl.plan(scenario(places, routes, demand_kg_per_day=1e6, days=21,
+                                modes=[_porter()],
+                                policy={"labour_max_days_per_person": 10_000.0,
+                                        "labour_share": 1.0, "step_days": 7}))
+
+    result = run(far_village=True)
+    legs = result.legs
+    r = result.network.place_ids.index("r")
+    f = result.network.place_ids.index("f")
+    shuttle = ((legs.origin == r) & (legs.dest == f)) | ((legs.origin == f) & (legs.dest == r))
+    days = (result.loaded_units * legs.days_loaded + result.empty_units * legs.days_empty)
+    assert days[shuttle, 1].sum() > 0
+    assert days[shuttle, 1].sum() <= 1000.0 * (14.0 - 9.0) * (1 + 1e-6)
+    assert result.consumed_kg.sum() == pytest.approx(run(far_village=False).consumed_kg.sum(),
+                                                     rel=1e-6)
