@@ -674,7 +674,7 @@ class Plan:
         })
 
     def carriers_frame(self) -> pd.DataFrame:
-        """Units dispatched per day, route direction and mode, loaded and empty, and the
+        """Units dispatched per day, route, direction and mode, loaded and empty, and the
         cargo the loaded ones carry (less than a thousandth of a unit, :data:`SHOWN`, left
         out)."""
         net = self.network
@@ -682,6 +682,7 @@ class Plan:
         arc = self.leg_arc[leg]
         return _frame({
             "day": self.step_start[step],
+            "route": [net.route_ids[r] for r in net.arc_route[arc]],
             "from": [net.place_ids[p] for p in net.arc_from[arc]],
             "to": [net.place_ids[p] for p in net.arc_to[arc]],
             "mode": [net.mode_ids[m] for m in self.leg_mode[leg]],

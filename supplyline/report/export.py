@@ -87,7 +87,7 @@ def plan_table(plan: Plan, table: str) -> pd.DataFrame:
     >>> import supplyline as sl
     >>> plan_table(sl.plan(sl.load("tutorial")), "carriers").columns[:4].tolist()
     ... # doctest: +SKIP
-    ['day', 'date', 'step_days', 'from']
+    ['day', 'date', 'step_days', 'route']
     """
     import pandas as pd
 

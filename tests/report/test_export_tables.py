@@ -101,6 +101,25 @@ def test_a_leg_that_carries_cargo_has_at_least_one_unit() -> None:
     assert plan.kpis()["carriers"]["porter"]["needed"] == 1.0
 
 
+def test_two_routes_between_the_same_places_each_have_their_carriers() -> None:
+    """Two roads join the village and the front, each open to porters up to a capacity:
+    the carriers table names the route of each row, as the flows table does (its rows had
+    the same day, ends and mode, with nothing to tell the roads apart)."""
+    from tests.plan.builders import place, route, scenario, village
+
+    plan = sl.plan(scenario(
+        [village("v", 0.0, 5_000.0), place("front", "front", 0.1)],
+        [route("v", "front", 20.0, id="upper", capacity_tonnes_per_day=0.2),
+         route("v", "front", 30.0, id="lower", capacity_tonnes_per_day=0.2)],
+        demand_kg_per_day=300.0, days=6))
+    carriers = plan_table(plan, "carriers")
+    assert set(carriers["route"]) == {"upper", "lower"}
+    flows = plan_table(plan, "flows")
+    for road in ("upper", "lower"):
+        assert carriers.loc[carriers["route"] == road, "cargo_kg"].sum() == pytest.approx(
+            flows.loc[flows["route"] == road, "kg"].sum())
+
+
 def test_float_noise_is_rounded(stepped: sl.Plan) -> None:
     for table in stepped.TABLES:
         frame = stepped.to_frame(table)
