@@ -771,6 +771,12 @@ class Plan:
             "version": JSON_VERSION,
             "scenario": self.network.scenario.name,
             "replay": self.replay,
+            "start_date": str(self.network.start_date),
+            "days": self.days,
+            # The step grid: each step's first day (0 is the start date), date and length.
+            "steps": [{"day": int(self.step_start[s]), "date": self.date_of(s),
+                       "days": round(float(self.step_length[s]))}
+                      for s in range(self.steps)],
             "kpis": self.kpis(),
             "tables": {
                 name: json_records(self.to_frame(name)) for name in self.TABLES

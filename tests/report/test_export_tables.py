@@ -5,6 +5,7 @@ GeoJSON points; tables read back with their types; the plan as an xarray Dataset
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import json
 import math
 from pathlib import Path
@@ -29,7 +30,7 @@ TIMED = ("flows", "carriers", "stocks", "deliveries")
 
 @pytest.fixture(scope="module")
 def stepped() -> sl.Plan:
-    """The tutorial in 3-day steps after a daily first week."""
+    """The tutorial in 3-day steps after six days day by day."""
     scenario = sl.load("tutorial").replace({"policy.daily_start_days": 6,
                                             "policy.step_days": 3})
     return sl.plan(scenario)
@@ -192,6 +193,17 @@ def test_plan_json_has_iso_dates(stepped: sl.Plan) -> None:
     first = doc["tables"]["deliveries"][0]
     date = stepped.network.start_date + dt.timedelta(days=first["day"])
     assert first["date"] == date.isoformat()
+    # The step grid, which the tables show only on the days they have rows: 6 days day by
+    # day, then 3-day steps (the last may be shorter) to the end of the horizon.
+    assert doc["start_date"] == stepped.network.start_date.isoformat()
+    steps = doc["steps"]
+    assert [s["days"] for s in steps[:6]] == [1] * 6
+    assert [s["days"] for s in steps[6:-1]] == [3] * (len(steps) - 7)
+    assert sum(s["days"] for s in steps) == doc["days"] == stepped.days
+    for step, following in itertools.pairwise(steps):
+        assert following["day"] == step["day"] + step["days"]
+        assert step["date"] == (stepped.network.start_date
+                                + dt.timedelta(days=step["day"])).isoformat()
 
 
 def test_a_route_without_a_name_is_called_after_its_places_everywhere(
