@@ -193,10 +193,8 @@ def build_pyomo_model(net: Network) -> pyo.ConcreteModel:
     for leg, s in empty_set:
         empty_at[leg_from[leg], s].append(leg)
     units_arrive: dict[tuple[int, int, int], list[Any]] = defaultdict(list)
-    # Units arriving from an earlier step, with the time left in their arrival step, and
-    # units leaving for a later step (away from the step's start).
+    # Units arriving from an earlier step, with the time left in their arrival step.
     units_from_before: dict[tuple[int, int, int], list[tuple[float, Any]]] = defaultdict(list)
-    units_leave_later: dict[tuple[int, int, int], list[Any]] = defaultdict(list)
     cargo_lands: dict[tuple[int, int], list[tuple[int, int]]] = defaultdict(list)
     unit_lands: dict[tuple[int, int], list[tuple[int, int]]] = defaultdict(list)
     leave, end = departure(net), net.grid.start + length
@@ -208,7 +206,6 @@ def build_pyomo_model(net: Network) -> pyo.ConcreteModel:
             left = min(max(float(end[landed] - leave[s] - days[leg, s]), 0.0),
                        float(length[landed]))
             units_from_before[leg_to[leg], leg_mode[leg], arrive].append((left, x))
-            units_leave_later[leg_from[leg], leg_mode[leg], s].append(x)
 
     for leg, s in loaded_set:
         arrive = int(legs.arrive_loaded[leg, s])
@@ -375,9 +372,8 @@ def build_pyomo_model(net: Network) -> pyo.ConcreteModel:
             terms.append(-days * mdl.idle[p, m, s - 1])
         if (p, m) in home_ok:
             terms += [-days * mdl.recruited[p, m, s], days * mdl.released[p, m, s]]
-        terms += [days * x for x in units_leave_later[p, m, s]]
         terms += [-left * x for left, x in units_from_before[p, m, s]]
-        return pyo.quicksum(terms) <= days * float(start.units_in[p, m, s])
+        return pyo.quicksum(terms) <= float(start.unit_days_in[p, m, s])
 
     model.time_for_trips_within_step = pyo.Constraint(sorted(turns),
                                                       rule=time_for_trips_within_step)
@@ -474,7 +470,7 @@ def build_pyomo_model(net: Network) -> pyo.ConcreteModel:
         return pyo.quicksum(terms) <= 0
 
     model.labour_fairness = pyo.Constraint(
-        [int(p) for p in np.nonzero(people > 0)[0]], rule=labour_fairness
+        [int(p) for p in np.nonzero(net.labour_people > 0)[0]], rule=labour_fairness
     )
 
     could = giveable[:, goods, last].sum(axis=1)

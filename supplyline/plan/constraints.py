@@ -271,15 +271,17 @@ def define_unit_time(net: Network, v: Variables, transit_days: FloatArray) -> li
     ]
 
 
-def define_trips_within_step(net: Network, v: Variables, units_in: FloatArray
+def define_trips_within_step(net: Network, v: Variables, unit_days_in: FloatArray
                              ) -> list[RowBlock]:
     """A unit sets out again within a step only on the time it has left. Where units both
     arrive and leave within a step, the trips that leave and arrive within it spend their
-    days, the time their units still have on arrival (``spare``) and the whole step of the
-    units that leave for a later step, out of step days × the units there at the step's
-    start or put into service there (less those released), the time from their arrival to
-    the step's end of those arriving from earlier steps, and the spare time of the units
-    arriving within the step.
+    days, and the time their units still have on arrival (``spare``), out of step days ×
+    the units there at the step's start or put into service there (less those released),
+    the time from their arrival to the step's end of those arriving from earlier steps or
+    from the start (``unit_days_in``, :class:`~supplyline.plan.start.Start`), and the
+    spare time of the units arriving within the step. A unit that leaves for a later step
+    takes none of it: a lenient count, as the fleet balance lets a unit that lands within
+    a step leave again in it.
     A trip's spare time is at most step days less its own days, per unit. Without these
     rows, trips that leave and come back within a step form a cycle that the fleet balance
     counts as net zero, so that a place where no unit can be runs one on the time of units
@@ -316,9 +318,8 @@ def define_trips_within_step(net: Network, v: Variables, units_in: FloatArray
             (v.empty, legs.days_empty, legs.arrive_empty, empty_within)):
         time.add(np.where(within, out_rows, -1), dispatch, days)
         later = (arrive > np.arange(steps)[None, :]) & ~within
-        # A unit that leaves for a later step is away from the step's start.
-        time.add(np.where(later, out_rows, -1), dispatch, length[None, :])
-        # One arriving from an earlier step has the time from its arrival to the step's end.
+        # A unit arriving from an earlier step has the time from its arrival to the step's
+        # end.
         rows, cols = _arrival_rows(idx, legs.dest, legs.mode, dispatch, arrive)
         landed = np.minimum(arrive, steps - 1)
         left = np.clip(end[landed] - (leave + days), 0.0, length[landed])
@@ -326,7 +327,7 @@ def define_trips_within_step(net: Network, v: Variables, units_in: FloatArray
     return [
         cap.block("spare_time_on_arrival", ("leg", "step"), -INF, 0.0),
         time.block("time_for_trips_within_step", ("place", "mode", "step"), -INF,
-                   units_in * per_step),
+                   unit_days_in),
     ]
 
 
@@ -452,8 +453,10 @@ def define_wounded(net: Network, v: Variables) -> list[RowBlock]:
 
 
 def define_labour_fairness(net: Network, v: Variables, people: FloatArray) -> RowBlock:
-    """Persons a locality gives ≤ max burden × its labour pool (so never more than the pool)."""
-    rows = _Rows(people > 0)
+    """Persons a locality gives ≤ max burden × its labour pool (so never more than the pool),
+    for every locality whose people may serve: ``people`` is what is left of its pool (0 once
+    a State counts it all served, when it may give no one more)."""
+    rows = _Rows(net.labour_people > 0)
     rows.add(rows.index[:, None], v.recruited_so_far[:, :, -1], net.crew_per_unit[None, :])
     per_person = 1.0 / net.labour_max_days
     rows.add(rows.index[None, :], v.road_work_from, per_person[None, :])

@@ -379,7 +379,7 @@ def build_lp(net: Network, replay: Replay | None = None, state: State | None = N
         define_fleet_balance(net, v, start.units_in),
         *define_service(net, v, start.in_service),
         *define_unit_time(net, v, start.transit_days),
-        *define_trips_within_step(net, v, start.units_in),
+        *define_trips_within_step(net, v, start.unit_days_in),
         define_stock_balance(net, v, start.stock_in),
         define_giving_never_shrinks(net, v),
         *define_wounded(net, v),
@@ -555,6 +555,19 @@ def _solved(lp: LinearProgram, h: highspy.Highs, solver: str, interior_only: boo
             bounds.stop()
         h.clearSolver()
         h.setOptionValue("solver", "simplex")
+        h.run()
+        status = _STATUS.get(h.getModelStatus(), SolveStatus.OTHER)
+    if status is SolveStatus.OTHER and h.getModelStatus() == highspy.HighsModelStatus.kUnknown:
+        # Presolve can take an LP apart entirely and then doubt the answer it puts back
+        # together (a plan that can move nothing: its objective and its dual's differed by
+        # 1e-3): solve it again without presolve.
+        if log is not None:
+            log("HiGHS could not confirm the answer after its presolve; solving again "
+                "without presolve")
+        if bounds is not None:
+            bounds.stop()
+        h.clearSolver()
+        h.setOptionValue("presolve", "off")
         h.run()
         status = _STATUS.get(h.getModelStatus(), SolveStatus.OTHER)
     seconds = time.perf_counter() - started

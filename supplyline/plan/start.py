@@ -63,6 +63,7 @@ class Start:
 
     stock_in: FloatArray  # [P, G, S] kg held at the start (step 0) or arriving on the way
     units_in: FloatArray  # [P, M, S] units waiting at the start (step 0) or arriving
+    unit_days_in: FloatArray  # [P, M, S] their time there in that step, to its end
     in_service: FloatArray  # [P, M] units in service by home at the start
     transit_days: FloatArray  # [M, S] unit-days the units on the way still travel
     labour_days_left: float
@@ -82,12 +83,18 @@ def start_from(net: Network, state: State | None) -> Start:
     stock_in[:, :, 0] = state.stock_kg[:, goods]
     units_in = np.zeros((n_p, n_m, steps))
     units_in[:, :, 0] = state.units_idle
+    unit_days_in = units_in * grid.length[None, None, :]
     transit_days = np.zeros((n_m, steps))
     t = state.transit
     if len(t):
         arrive = np.asarray(grid.of_time(t.arrive_in_days), dtype=np.int64)
         here = arrive < steps
         np.add.at(units_in, (t.dest[here], t.mode[here], arrive[here]), t.units[here])
+        # A unit landing part-way through a step has the rest of it there.
+        step = arrive[here]
+        left = np.clip(grid.start[step] + grid.length[step] - t.arrive_in_days[here], 0.0,
+                       grid.length[step])
+        np.add.at(unit_days_in, (t.dest[here], t.mode[here], step), left * t.units[here])
         for g, c in enumerate(goods):
             np.add.at(stock_in[:, g, :], (t.dest[here], arrive[here]), t.cargo_kg[here, c])
         for k, days in grid.overlap(np.zeros(len(t)), t.arrive_in_days):
@@ -100,6 +107,7 @@ def start_from(net: Network, state: State | None) -> Start:
     return Start(
         stock_in=stock_in,
         units_in=units_in,
+        unit_days_in=unit_days_in,
         in_service=state.in_service.copy(),
         transit_days=transit_days,
         labour_days_left=float(state.labour_days_left),

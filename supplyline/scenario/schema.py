@@ -326,9 +326,9 @@ class Mode(Strict):
     )
     tank_round_trip: bool = _field(
         "fill the tank at the origin for the way back too: the loaded trip draws the fuel "
-        "of both ways where it starts and hands the way back's over where it lands, which "
-        "the trip back draws (an empty trip that is no way back burns fuel where it "
-        "starts); the round trip must fit in fuel_tank_kg",
+        "of both ways where it starts and hands the way back's over where it lands; every "
+        "empty trip draws its fuel where it starts, the way back from what was handed "
+        "over; the round trip must fit in fuel_tank_kg",
         default=False,
     )
     night_only: bool = _field(

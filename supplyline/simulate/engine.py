@@ -205,9 +205,9 @@ def run_chunk(c: Compiled, runs: int, rng: Any, threats: bool = True,
             draws = (plan_loaded[d.draw_leg] * d.draw_loaded[s][:, None]
                      + plan_empty[d.draw_leg] * d.draw_empty[s][:, None])  # [Ed, R]
             # What lands within the step, per share of each leg sent: its units, and its
-            # cargo and the food for the way back (only the legs where some does).
+            # cargo and the food and fuel for the way back (only the legs where some does).
             units_land = (plan_loaded * now_l + plan_empty * now_e) * (1.0 - hit)
-            # (The food a unit carries for the way back goes with it: a unit lost loses it.)
+            # (What a unit carries for the way back goes with it: a unit lost loses it.)
             land = _Land(xp, d, n_p, n_m, n_g, runs, units_rows=_rows(xp, units_land),
                          cargo_rows=_rows(xp, cargo_kept * kgs), keep=cargo_kept,
                          back=((plan_loaded * now_l * (1.0 - hit))[d.back_leg]

@@ -223,11 +223,22 @@ def test_fuel_fills_a_tank_and_a_leg_beyond_its_range_is_not_driven() -> None:
     assert run(300.0, front_fuel=0.0, tank_round_trip=True).cargo_kg.sum() == 0.0
     round_trip = run(300.0, front_fuel=0.0, tank_round_trip=True, fuel_tank_kg=200.0)
     assert round_trip.cargo_kg.sum() > 0  # the way back runs on the fuel carried out
-    # Each way burns its own 75 kg, the way back from what the loaded trip carried out.
+    # Each way burns its own 75 kg, the way back from what the loaded trip carried out: the
+    # base gives 150 kg a loaded trip, and the front, which holds none, burns on the way
+    # back (and on the way home at the end) exactly what the loaded trips handed over.
     burned = round_trip.fuel_kg()[:, fuel].sum(axis=1)  # [L]
     units = round_trip.loaded_units.sum(axis=1) + round_trip.empty_units.sum(axis=1)
     assert round_trip.empty_units.sum() > 0
     assert burned == pytest.approx(units * 75.0, rel=1e-6)
+    assert round_trip.cargo_kg[:, fuel].sum() == 0.0
+    base, front = 0, 1
+    out = round_trip.legs.origin == base
+    loaded_out = round_trip.loaded_units[out].sum()
+    stock = round_trip.stock_kg[:, fuel, -1]
+    assert 1e6 - stock[base] == pytest.approx(150.0 * loaded_out, rel=1e-6)
+    back = round_trip.empty_units[~out].sum() * 75.0 + round_trip.way_home_kg()[front, fuel]
+    assert back == pytest.approx(75.0 * loaded_out, rel=1e-6)
+    assert stock[front] == pytest.approx(0.0, abs=1e-6)
     # An empty trip that is no way back burns fuel where it starts: trucks at a front
     # without fuel cannot drive empty to the base to load (with fuel there, they do).
     for front_fuel, moves in ((0.0, False), (1e5, True)):

@@ -202,6 +202,47 @@ def test_units_and_cargo_on_the_way_arrive_from_the_state() -> None:
     assert going == pytest.approx(result.in_service_units[home, 0, -1], abs=1e-6)
 
 
+def test_a_state_that_counts_the_whole_labour_pool_served_recruits_no_one() -> None:
+    """What is left of a village's pool bounds whom a plan may still put into service; a
+    pool used up (the State counts all its persons served) had lost its row, and the plan
+    recruited as many as from a pool untouched (666 of 1,000)."""
+    sc = scenario([village("v", 0.0, 1e5), place("f", "front", 0.1)], [route("v", "f", 10.0)],
+                  demand_kg_per_day=1e6, days=10, policy=POLICY)
+    net = sl.compile_network(sc)
+    recruited = {}
+    for served in (0.0, 600.0, 1000.0):
+        start = sl.State.initial(net)
+        start.persons[0] = served
+        recruited[served] = sl.plan(net, state=start).recruited_units.sum()
+    assert recruited[0.0] > 400.0
+    assert recruited[600.0] == pytest.approx(400.0, rel=1e-6)
+    assert recruited[1000.0] == pytest.approx(0.0, abs=1e-6)
+
+
+def test_units_landing_from_the_state_within_a_step_have_only_the_rest_of_it() -> None:
+    """1,000 porters of the State land at a relay 9 days on and shuttle to the front 0.5 day
+    away. In 7-day steps they have 5 days of the second step there (they had been given
+    all 7, and porters put into service to wait at home paid for the other 2)."""
+    places = [village("v", 0.0, 0.0), place("r", "depot", 1.0, stock_kg={"rice": 1e6}),
+              place("f", "front", 2.0)]
+    sc = scenario(places, [route("v", "r", 180.0), route("r", "f", 10.0)],
+                  demand_kg_per_day=1e6, days=21, policy={**POLICY, "step_days": 7})
+    net = sl.compile_network(sc)
+    v, r = net.place_ids.index("v"), net.place_ids.index("r")
+    start = sl.State.initial(net)
+    start.in_service[v, 0] = start.persons[v] = 1000.0
+    start.labour_days_left = 1e6
+    start.transit = sl.state.Transit(
+        dest=np.array([r]), mode=np.array([0]), arrive_in_days=np.array([9.0]),
+        units=np.array([1000.0]), cargo_kg=np.zeros((1, net.n_commodities)))
+    result = sl.plan(net, state=start)
+    legs = result.legs
+    shuttle = (legs.origin != v) & (legs.dest != v)
+    days = result.loaded_units * legs.days_loaded + result.empty_units * legs.days_empty
+    assert days[shuttle, 1].sum() == pytest.approx(1000.0 * (14.0 - 9.0), rel=1e-6)
+    assert result.in_service_units.sum(axis=(0, 1)) == pytest.approx([1000.0] * 3)
+
+
 def test_a_state_that_does_not_fit_is_a_plan_error() -> None:
     net = sl.compile_network(_line())
     start = sl.State.initial(net)
