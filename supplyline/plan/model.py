@@ -209,8 +209,9 @@ def _with_proven_gap(note: str, lp: LinearProgram, h: highspy.Highs,
     except Exception as error:  # the gap is a figure to show: its failure fails no plan
         proven = f"no proven gap could be computed ({type(error).__name__}: {error})"
     else:
+        useless = " (no useful bound)" if judged.gap > 1 else ""
         proven = (f"proven gap {judged.gap:.1e} to the lower bound its dual values give"
-                  if np.isfinite(judged.bound) else
+                  f"{useless}" if np.isfinite(judged.bound) else
                   "no finite lower bound could be proven from its dual values")
     head, _, tail = note.partition("; ")
     return f"{head}, {proven}; {tail}" if tail else f"{note}; {proven}"
@@ -530,7 +531,22 @@ def _solved(lp: LinearProgram, h: highspy.Highs, solver: str, interior_only: boo
         status = _run_again(h, crossover=False)
         interior_only = True
     h.setOptionValue("simplex_iteration_limit", NO_ITERATION_LIMIT)
+    unpresolved = False
+    if interior_only and h.getModelStatus() == highspy.HighsModelStatus.kSolveError:
+        # The interior point can stop on a singular factorization near the optimum (the
+        # built-in scenario day by day: iteration 94 of about 120, at a relative gap of
+        # 4e-5). Run again, as is, it stops there again; without presolve it takes another
+        # path (docs/benchmarks.md).
+        if log is not None:
+            log("the interior point failed numerically; solving again without presolve")
+        h.clearSolver()
+        h.setOptionValue("presolve", "off")
+        h.run()
+        status = _STATUS.get(h.getModelStatus(), SolveStatus.OTHER)
+        unpresolved = True
     if interior_only and status is SolveStatus.OTHER:
+        if unpresolved:
+            h.setOptionValue("presolve", "choose")  # the fallbacks below as they were
         accepted, note = _interior_verdict(lp, h)
         if accepted:
             status = SolveStatus.OPTIMAL
@@ -542,10 +558,12 @@ def _solved(lp: LinearProgram, h: highspy.Highs, solver: str, interior_only: boo
                 bounds.stop()  # no proven gap is asked of a basic solution
             status = _run_again(h, crossover=True)
     elif interior_only and status is SolveStatus.OPTIMAL:
+        how = ("without crossover nor presolve (with presolve it failed numerically): optimal "
+               "by HiGHS's criteria" if unpresolved else
+               "without crossover: optimal by HiGHS's criteria after undoing its presolve")
         note = _with_proven_gap(
-            "interior point without crossover: optimal by HiGHS's criteria after undoing its "
-            "presolve; the dual values (used to explain shortfalls) are approximate", lp, h,
-            bounds)
+            f"interior point {how}; the dual values (used to explain shortfalls) are "
+            "approximate", lp, h, bounds)
     if status is SolveStatus.OTHER and solver != "simplex":
         # The interior point method can fail numerically where simplex does not: retry.
         if log is not None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from types import SimpleNamespace
 
 import numpy as np
 import pytest
@@ -180,6 +181,70 @@ def test_an_interior_answer_says_the_gap_its_duals_prove(
     assert interior.note.endswith("are approximate")
     assert interior.objective == pytest.approx(basic.objective, rel=1e-7)
     assert "proven gap" not in basic.note  # a basic optimal solution needs no such figure
+
+
+def test_a_gap_above_one_is_said_to_prove_no_useful_bound(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Duals far off (the built-in scenario day by day, solved without presolve, proves a
+    gap of 9e17) still give a finite bound: the note then says it is of no use."""
+    import highspy
+
+    from supplyline.plan import model
+
+    lp = build_lp(compile_network(sl.load("tutorial")))
+    h = highspy.Highs()
+    h.setOptionValue("output_flag", False)
+    h.passModel(model.highs_model(lp))
+    h.run()
+    good = model._with_proven_gap("interior point; approximate", lp, h)
+    assert "proven gap" in good and "no useful bound" not in good
+    solution = h.getSolution()
+    far = np.asarray(solution.row_dual) * 1e6  # the same answer, its duals far off
+    judged = assess(lp, np.asarray(solution.col_value), far)
+    assert np.isfinite(judged.bound) and judged.gap > 1
+    monkeypatch.setattr(h, "getSolution", lambda: SimpleNamespace(
+        col_value=solution.col_value, row_dual=far))
+    bad = model._with_proven_gap("interior point; approximate", lp, h)
+    assert f"proven gap {judged.gap:.1e} to the lower bound its dual values give (no useful " \
+        "bound); approximate" in bad
+
+
+def test_an_interior_point_that_fails_numerically_runs_again_without_presolve(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The interior point can stop on a singular factorization near the optimum (HiGHS's
+    "solve error": the built-in scenario day by day did at its 94th iteration), and run
+    again as it was it stops there again. The planner runs it once more without presolve
+    (here the first run is made to fail), takes that answer and says how it was found."""
+    import highspy
+
+    from supplyline.plan import model
+
+    lp = build_lp(compile_network(sl.load("tutorial")))
+    basic = solve_lp(lp, "ipm")
+    presolve: list[str] = []
+
+    class FailsFirst(highspy.Highs):
+        failed = False
+
+        def run(self) -> highspy.HighsStatus:
+            presolve.append(str(self.getOptionValue("presolve")[1]))
+            self.failed = len(presolve) == 1
+            return highspy.HighsStatus.kError if self.failed else super().run()
+
+        def getModelStatus(self) -> highspy.HighsModelStatus:
+            return (highspy.HighsModelStatus.kSolveError if self.failed
+                    else super().getModelStatus())
+
+    monkeypatch.setattr(highspy, "Highs", FailsFirst)
+    monkeypatch.setattr(model, "INTERIOR_ONLY_COLUMNS", 0)
+    said: list[str] = []
+    again = solve_lp(lp, "ipm", log=said.append)
+    assert presolve == ["choose", "off"]
+    assert "the interior point failed numerically; solving again without presolve" in said
+    assert again.status is SolveStatus.OPTIMAL
+    assert again.note.startswith("interior point without crossover nor presolve (with "
+                                 "presolve it failed numerically): optimal")
+    assert again.objective == pytest.approx(basic.objective, rel=1e-7)
 
 
 def test_the_bounds_beside_the_solve_never_fail_a_plan_nor_outlive_it(
