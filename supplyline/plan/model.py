@@ -449,10 +449,11 @@ def _quiet_highs(solver_log: Callable[[str], None] | None = None) -> highspy.Hig
     return h
 
 
-def _run_again(h: highspy.Highs, crossover: bool) -> SolveStatus:
-    """Solve again from scratch, with or without crossover after the interior point."""
+def _run_again(h: highspy.Highs, **options: str | int) -> SolveStatus:
+    """Solve again from scratch with HiGHS ``options`` changed (``run_crossover="off"``)."""
     h.clearSolver()
-    h.setOptionValue("run_crossover", "on" if crossover else "off")
+    for name, value in options.items():
+        h.setOptionValue(name, value)
     h.run()
     return _STATUS.get(h.getModelStatus(), SolveStatus.OTHER)
 
@@ -528,7 +529,7 @@ def _solved(lp: LinearProgram, h: highspy.Highs, solver: str, interior_only: boo
         # interior solution as a large LP's is judged.
         if log is not None:
             log("crossover did not finish; solving again without it")
-        status = _run_again(h, crossover=False)
+        status = _run_again(h, run_crossover="off")
         interior_only = True
     h.setOptionValue("simplex_iteration_limit", NO_ITERATION_LIMIT)
     unpresolved = False
@@ -539,10 +540,7 @@ def _solved(lp: LinearProgram, h: highspy.Highs, solver: str, interior_only: boo
         # path (docs/benchmarks.md).
         if log is not None:
             log("the interior point failed numerically; solving again without presolve")
-        h.clearSolver()
-        h.setOptionValue("presolve", "off")
-        h.run()
-        status = _STATUS.get(h.getModelStatus(), SolveStatus.OTHER)
+        status = _run_again(h, presolve="off")
         unpresolved = True
     if interior_only and status is SolveStatus.OTHER:
         if unpresolved:
@@ -556,7 +554,7 @@ def _solved(lp: LinearProgram, h: highspy.Highs, solver: str, interior_only: boo
                 log("the interior point solution is not accurate enough; running crossover")
             if bounds is not None:
                 bounds.stop()  # no proven gap is asked of a basic solution
-            status = _run_again(h, crossover=True)
+            status = _run_again(h, run_crossover="on")
     elif interior_only and status is SolveStatus.OPTIMAL:
         how = ("without crossover nor presolve (with presolve it failed numerically): optimal "
                "by HiGHS's criteria" if unpresolved else
@@ -571,10 +569,7 @@ def _solved(lp: LinearProgram, h: highspy.Highs, solver: str, interior_only: boo
                 "retrying with simplex")
         if bounds is not None:
             bounds.stop()
-        h.clearSolver()
-        h.setOptionValue("solver", "simplex")
-        h.run()
-        status = _STATUS.get(h.getModelStatus(), SolveStatus.OTHER)
+        status = _run_again(h, solver="simplex")
     if status is SolveStatus.OTHER and h.getModelStatus() == highspy.HighsModelStatus.kUnknown:
         # Presolve can take an LP apart entirely and then doubt the answer it puts back
         # together (a plan that can move nothing: its objective and its dual's differed by
@@ -584,10 +579,7 @@ def _solved(lp: LinearProgram, h: highspy.Highs, solver: str, interior_only: boo
                 "without presolve")
         if bounds is not None:
             bounds.stop()
-        h.clearSolver()
-        h.setOptionValue("presolve", "off")
-        h.run()
-        status = _STATUS.get(h.getModelStatus(), SolveStatus.OTHER)
+        status = _run_again(h, presolve="off")
     seconds = time.perf_counter() - started
     if status is not SolveStatus.OPTIMAL:
         raise PlanError(_failure_words(status, h.modelStatusToString(h.getModelStatus())))

@@ -344,21 +344,17 @@ class Session:
         if crossover and status is SolveStatus.OTHER:
             # Without a basis, the session's later solves start from scratch without it.
             self._crossover_fails = interior_only = True
-            status = _run_again(h, crossover=False)
+            status = _run_again(h, run_crossover="off")
         note = ""
         if interior_only and status is SolveStatus.OTHER:
             accepted, note = _interior_verdict(self._as_it_stands(), h)
             if accepted:
                 status = SolveStatus.OPTIMAL
             elif not self._crossover_fails:
-                status = _run_again(h, crossover=True)
+                status = _run_again(h, run_crossover="on")
         if status is SolveStatus.OTHER and (warm or self.solver != "simplex"):
             # A numerical stop: start again from scratch with the simplex method.
-            h.clearSolver()
-            h.setOptionValue("solver", "simplex")
-            h.setOptionValue("simplex_strategy", SIMPLEX["primal"])
-            h.run()
-            status = _STATUS.get(h.getModelStatus(), SolveStatus.OTHER)
+            status = _run_again(h, solver="simplex", simplex_strategy=SIMPLEX["primal"])
             warm = False
         seconds = time.perf_counter() - started
         info = h.getInfo()
