@@ -458,6 +458,22 @@ def _run_again(h: highspy.Highs, **options: str | int) -> SolveStatus:
     return _STATUS.get(h.getModelStatus(), SolveStatus.OTHER)
 
 
+def _after_solve_error(h: highspy.Highs,
+                       log: Callable[[str], None] | None) -> SolveStatus | None:
+    """Where the interior point just stopped on a singular factorization (HiGHS's "solve
+    error"), its status when run again without presolve (presolve then set back for any
+    later run); else None. It stops so near the optimum (the built-in scenario day by day:
+    iteration 94 of about 120, at a relative gap of 4e-5); run again as it was, it stops
+    there again, while without presolve it takes another path (docs/benchmarks.md)."""
+    if h.getModelStatus() != highspy.HighsModelStatus.kSolveError:
+        return None
+    if log is not None:
+        log("the interior point failed numerically; solving again without presolve")
+    status = _run_again(h, presolve="off")
+    h.setOptionValue("presolve", "choose")
+    return status
+
+
 def highs_model(lp: LinearProgram) -> highspy.HighsLp:
     """The LP as HiGHS takes it (columns, rows, column-wise matrix)."""
     a = lp.assembled
@@ -532,19 +548,11 @@ def _solved(lp: LinearProgram, h: highspy.Highs, solver: str, interior_only: boo
         status = _run_again(h, run_crossover="off")
         interior_only = True
     h.setOptionValue("simplex_iteration_limit", NO_ITERATION_LIMIT)
-    unpresolved = False
-    if interior_only and h.getModelStatus() == highspy.HighsModelStatus.kSolveError:
-        # The interior point can stop on a singular factorization near the optimum (the
-        # built-in scenario day by day: iteration 94 of about 120, at a relative gap of
-        # 4e-5). Run again, as is, it stops there again; without presolve it takes another
-        # path (docs/benchmarks.md).
-        if log is not None:
-            log("the interior point failed numerically; solving again without presolve")
-        status = _run_again(h, presolve="off")
-        unpresolved = True
+    again = _after_solve_error(h, log) if interior_only else None
+    unpresolved = again is not None
+    if again is not None:
+        status = again
     if interior_only and status is SolveStatus.OTHER:
-        if unpresolved:
-            h.setOptionValue("presolve", "choose")  # the fallbacks below as they were
         accepted, note = _interior_verdict(lp, h)
         if accepted:
             status = SolveStatus.OPTIMAL

@@ -48,6 +48,7 @@ from supplyline.plan.model import (
     LinearProgram,
     Solution,
     SolveStatus,
+    _after_solve_error,
     _interior_verdict,
     _quiet_highs,
     _run_again,
@@ -345,6 +346,8 @@ class Session:
             # Without a basis, the session's later solves start from scratch without it.
             self._crossover_fails = interior_only = True
             status = _run_again(h, run_crossover="off")
+        if interior_only and (again := _after_solve_error(h, None)) is not None:
+            status = again
         note = ""
         if interior_only and status is SolveStatus.OTHER:
             accepted, note = _interior_verdict(self._as_it_stands(), h)

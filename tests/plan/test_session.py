@@ -182,3 +182,22 @@ def test_a_cut_gets_the_same_plan_whatever_was_solved_before() -> None:
     again = cut(["far-village--bridge"])
     assert np.array_equal(first.cargo_kg, again.cargo_kg)
     assert np.array_equal(first.loaded_units, again.loaded_units)
+
+
+def test_a_session_runs_a_failed_interior_point_again_without_presolve(
+        monkeypatch: pytest.MonkeyPatch, fails_numerically_once: list[str],
+        tiny_path: Path) -> None:
+    """A session's first solve of a large LP (without warm re-solves) is the interior point
+    without crossover, as solve_lp's: stopped on a singular factorization (made so here), it
+    runs once more without presolve, and its later solves run with presolve again."""
+    from supplyline.plan import session as sessions
+
+    monkeypatch.setattr(sessions, "INTERIOR_ONLY_COLUMNS", 0)
+    session = Session(build_lp(compile_network(sl.load(tiny_path))), resolve="cold")
+    first = session.solve()
+    assert fails_numerically_once == ["choose", "off"]
+    assert first.status is SolveStatus.OPTIMAL
+    second = session.solve()  # from scratch (cold), as HiGHS runs unhindered
+    assert fails_numerically_once == ["choose", "off", "choose"]
+    assert first.objective == pytest.approx(second.objective, rel=1e-6)
+    assert not first.warm and not second.warm
