@@ -135,9 +135,11 @@ ACCEPT_VIOLATION = 1e-6
 ACCEPT_GAP = 1e-7
 
 
-def _interior_verdict(lp: LinearProgram, h: highspy.Highs) -> tuple[bool, str]:
+def _interior_verdict(lp: LinearProgram, h: highspy.Highs,
+                      how: str = "without crossover") -> tuple[bool, str]:
     """Whether an interior-point solution that HiGHS could not certify after undoing its
-    presolve is primal feasible with a vanishing duality gap, and a note saying so."""
+    presolve is primal feasible with a vanishing duality gap, and a note saying so (of the
+    interior point run ``how``)."""
     a = lp.assembled
     x = np.asarray(h.getSolution().col_value, dtype=float)
     if x.size != lp.n_columns or not np.all(np.isfinite(x)):
@@ -155,7 +157,7 @@ def _interior_verdict(lp: LinearProgram, h: highspy.Highs) -> tuple[bool, str]:
     if violation > ACCEPT_VIOLATION or not gap <= ACCEPT_GAP:
         return False, ""
     return True, (
-        f"interior point without crossover: primal feasible (largest relative violation "
+        f"interior point {how}: primal feasible (largest relative violation "
         f"{violation:.1e}), primal and dual objectives within {gap:.1e}; the dual values "
         "(used to explain shortfalls) are approximate")
 
@@ -461,16 +463,17 @@ def _run_again(h: highspy.Highs, **options: str | int) -> SolveStatus:
 def _after_solve_error(h: highspy.Highs,
                        log: Callable[[str], None] | None) -> SolveStatus | None:
     """Where the interior point just stopped on a singular factorization (HiGHS's "solve
-    error"), its status when run again without presolve (presolve then set back for any
-    later run); else None. It stops so near the optimum (the built-in scenario day by day:
+    error"), its status when run again without presolve (presolve then set back as it was
+    for any later run); else None. It stops so near the optimum (the built-in scenario day by day:
     iteration 94 of about 120, at a relative gap of 4e-5); run again as it was, it stops
     there again, while without presolve it takes another path (docs/benchmarks.md)."""
     if h.getModelStatus() != highspy.HighsModelStatus.kSolveError:
         return None
     if log is not None:
         log("the interior point failed numerically; solving again without presolve")
+    before = h.getOptionValue("presolve")[1]
     status = _run_again(h, presolve="off")
-    h.setOptionValue("presolve", "choose")
+    h.setOptionValue("presolve", before)
     return status
 
 
@@ -549,11 +552,12 @@ def _solved(lp: LinearProgram, h: highspy.Highs, solver: str, interior_only: boo
         interior_only = True
     h.setOptionValue("simplex_iteration_limit", NO_ITERATION_LIMIT)
     again = _after_solve_error(h, log) if interior_only else None
-    unpresolved = again is not None
     if again is not None:
         status = again
+    how = ("without crossover" if again is None else
+           "without crossover nor presolve (with presolve it failed numerically)")
     if interior_only and status is SolveStatus.OTHER:
-        accepted, note = _interior_verdict(lp, h)
+        accepted, note = _interior_verdict(lp, h, how)
         if accepted:
             status = SolveStatus.OPTIMAL
             note = _with_proven_gap(note, lp, h, bounds)
@@ -564,12 +568,10 @@ def _solved(lp: LinearProgram, h: highspy.Highs, solver: str, interior_only: boo
                 bounds.stop()  # no proven gap is asked of a basic solution
             status = _run_again(h, run_crossover="on")
     elif interior_only and status is SolveStatus.OPTIMAL:
-        how = ("without crossover nor presolve (with presolve it failed numerically): optimal "
-               "by HiGHS's criteria" if unpresolved else
-               "without crossover: optimal by HiGHS's criteria after undoing its presolve")
+        undone = "" if again is not None else " after undoing its presolve"
         note = _with_proven_gap(
-            f"interior point {how}; the dual values (used to explain shortfalls) are "
-            "approximate", lp, h, bounds)
+            f"interior point {how}: optimal by HiGHS's criteria{undone}; the dual values "
+            "(used to explain shortfalls) are approximate", lp, h, bounds)
     if status is SolveStatus.OTHER and solver != "simplex":
         # The interior point method can fail numerically where simplex does not: retry.
         if log is not None:

@@ -4,6 +4,7 @@ warm re-solve gives what a fresh build and solve of the changed LP gives."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -185,19 +186,22 @@ def test_a_cut_gets_the_same_plan_whatever_was_solved_before() -> None:
 
 
 def test_a_session_runs_a_failed_interior_point_again_without_presolve(
-        monkeypatch: pytest.MonkeyPatch, fails_numerically_once: list[str],
+        monkeypatch: pytest.MonkeyPatch, fail_numerically_once: Callable[[], list[str]],
         tiny_path: Path) -> None:
     """A session's first solve of a large LP (without warm re-solves) is the interior point
     without crossover, as solve_lp's: stopped on a singular factorization (made so here), it
     runs once more without presolve, and its later solves run with presolve again."""
     from supplyline.plan import session as sessions
 
+    lp = build_lp(compile_network(sl.load(tiny_path)))
+    best = solve_lp(lp, solver="simplex").objective
+    presolve = fail_numerically_once()
     monkeypatch.setattr(sessions, "INTERIOR_ONLY_COLUMNS", 0)
-    session = Session(build_lp(compile_network(sl.load(tiny_path))), resolve="cold")
+    session = Session(lp, resolve="cold")
     first = session.solve()
-    assert fails_numerically_once == ["choose", "off"]
-    assert first.status is SolveStatus.OPTIMAL
-    second = session.solve()  # from scratch (cold), as HiGHS runs unhindered
-    assert fails_numerically_once == ["choose", "off", "choose"]
-    assert first.objective == pytest.approx(second.objective, rel=1e-6)
-    assert not first.warm and not second.warm
+    assert presolve == ["choose", "off"]
+    assert first.status is SolveStatus.OPTIMAL and not first.warm
+    assert first.objective == pytest.approx(best, rel=1e-6)
+    second = session.solve()  # from scratch (cold) again, HiGHS now unhindered
+    assert presolve == ["choose", "off", "choose"]
+    assert second.objective == pytest.approx(best, rel=1e-6)
