@@ -376,10 +376,61 @@ def define_stock_balance(net: Network, v: Variables, stock_in: FloatArray) -> Ro
     for w in range(v.wounded.shape[0]):
         rows.add(idx, v.wounded_fed[w], 1.0)
     _check_placed(stock_in, v.stock, "stock")
-    # What the fronts and the repair crews eat in full moves to the right-hand side.
+    rhs = _stock_rhs(net, v, stock_in)
+    return rows.block("stock_balance", ("place", "good", "step"), rhs, rhs)
+
+
+def _stock_rhs(net: Network, v: Variables, stock_in: FloatArray) -> FloatArray:
+    """The stock balance's right-hand side [P, G, S]: what is held at the start or arrives
+    from before it, less what the fronts and the repair crews eat in full (their unmet and
+    unfed columns give back what they do not eat)."""
     rhs = stock_in - net.demand_kg[:, v.goods, :]
     np.add.at(rhs, net.repair_fed_at, -repair_crew_food(net))
-    return rows.block("stock_balance", ("place", "good", "step"), rhs, rhs)
+    return rhs
+
+
+def conserved_upper_bounds(net: Network, v: Variables, stock_in: FloatArray) -> FloatArray:
+    """Upper bounds [n columns] that the stock balances imply together, though no single
+    row does: no place holds, and no trip still on its way at the end of a step carries,
+    more of a good than has been held, arrived from before the start or given anywhere up
+    to that step (less what the fronts and the crews must eat). ``inf`` on every other
+    column.
+
+    Summed over places and over the steps up to ``s``, the balances of a good say: the stock
+    everywhere at the end of ``s``, plus the cargo that left by ``s`` and lands later, plus
+    what spoiled, was lost on the way, eaten or burned, equals the sum of the right-hand
+    sides plus what was given and what went unmet or unfed (a trip's food for the way back
+    is drawn where it starts and handed over where it lands, so it nets to what is eaten).
+    Every term on the left is a column at least 0 with a coefficient at least 0 (spoilage
+    keeps at most all of a stock, a threat destroys at most all of a load), so each stock,
+    and each such load, is at most the right side at its largest. Cargo that lands within
+    the step it leaves is not bounded so: trips of one step may hand the same load on.
+
+    The implied bounds of single rows (:func:`~supplyline.plan.solvers.implied_upper_bounds`)
+    start from these; without them a chain of rows can bound a stock only by 10^33 kg, and
+    the bound the dual values prove is then no use (the day-by-day plan of the built-in
+    scenario, docs/benchmarks.md)."""
+    caps = np.full(v.n_columns, INF)
+    if (v.lower < 0).any():  # the argument needs every column at least 0
+        return caps
+    upper = v.upper
+
+    def most(cols: IntArray) -> FloatArray:
+        """The declared upper bound of each column (0 where there is none)."""
+        return np.where(cols >= 0, upper[np.maximum(cols, 0)], 0.0)
+
+    steps = v.stock.shape[2]
+    inflow = np.cumsum(_stock_rhs(net, v, stock_in).sum(axis=0), axis=1)  # [G, S]
+    inflow += np.cumsum(most(v.unmet).sum(axis=0), axis=1)
+    inflow += np.cumsum(most(v.crew_unfed).sum(axis=0), axis=1)
+    inflow += most(v.given).sum(axis=0)  # a running total already
+    cap = np.maximum(inflow, 0.0)  # [G, S]
+    caps[v.stock.ravel()] = np.broadcast_to(cap[None], v.stock.shape).ravel()
+    later = v.legs.cargo_arrives > np.arange(steps)[None, :]  # [L, S]
+    cargo = (v.cargo >= 0) & later[:, None, :]
+    legs_i, goods_i, steps_i = np.nonzero(cargo)
+    caps[v.cargo[legs_i, goods_i, steps_i]] = cap[goods_i, steps_i]
+    return caps
 
 
 def _landing_rows(idx: IntArray, dest: IntArray, slots: IntArray, dispatch: IntArray,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import functools
 import os
 import sys
 import threading
@@ -21,6 +22,7 @@ from supplyline.plan.constraints import (
     Assembled,
     RowBlock,
     assemble,
+    conserved_upper_bounds,
     define_arrivals,
     define_cargo_within_payload,
     define_fleet_balance,
@@ -98,6 +100,13 @@ class LinearProgram:
     @property
     def n_rows(self) -> int:
         return int(self.assembled.row_lower.size)
+
+    @functools.cached_property
+    def conserved_upper(self) -> FloatArray:
+        """Column upper bounds the stock balances imply together
+        (:func:`~supplyline.plan.constraints.conserved_upper_bounds`); the proven gap's
+        implied bounds start from them, the solver never sees them."""
+        return conserved_upper_bounds(self.net, self.variables, self.start.stock_in)
 
 
 @dataclass

@@ -247,12 +247,13 @@ def implied_upper_bounds(lp: LinearProgram, rounds: int = 200,
     """Upper bounds on the columns that the rows imply (each row's activity, the other
     columns at their most favourable bound), tightened round after round (a bound travels
     one row per round, so chains over the days take many) until no column gains a bound or
-    after ``rounds``, or when ``keep_going`` says to stop; the declared upper bound where it
-    is smaller. Every feasible solution lies within them (after any round)."""
+    after ``rounds``, or when ``keep_going`` says to stop; the declared upper bound, or the
+    one the stock balances imply together (``lp.conserved_upper``), where it is smaller.
+    Every feasible solution lies within them (after any round)."""
     a = lp.assembled.matrix.tocsc()
     n = a.shape[1]
     lower = lp.variables.lower
-    upper = lp.variables.upper.astype(float).copy()
+    upper: FloatArray = np.minimum(lp.variables.upper.astype(float), lp.conserved_upper)
     counts = np.diff(a.indptr)
     cols = np.repeat(np.arange(n), counts)  # entries in column order: a column's are adjacent
     rows = a.indices

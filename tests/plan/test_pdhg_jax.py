@@ -53,6 +53,7 @@ def random_lp(seed: int, rows: int = 24, columns: int = 40) -> Any:
     return SimpleNamespace(
         assembled=SimpleNamespace(matrix=matrix, row_lower=row_lower, row_upper=row_upper),
         variables=SimpleNamespace(lower=np.zeros(columns), upper=upper),
+        conserved_upper=np.full(columns, np.inf),  # a plain LP: no stock balances
         cost=cost, n_columns=columns, n_rows=rows)
 
 

@@ -8,6 +8,7 @@ import json
 from collections.abc import Callable
 from types import SimpleNamespace
 
+import highspy
 import numpy as np
 import pytest
 from typer.testing import CliRunner
@@ -17,7 +18,15 @@ from supplyline.cli import app
 from supplyline.cli.common import Solver
 from supplyline.network import compile_network
 from supplyline.plan import SOLVERS
-from supplyline.plan.model import LinearProgram, Solution, SolveStatus, build_lp, solve_lp
+from supplyline.plan.constraints import conserved_upper_bounds
+from supplyline.plan.model import (
+    LinearProgram,
+    Solution,
+    SolveStatus,
+    build_lp,
+    highs_model,
+    solve_lp,
+)
 from supplyline.plan.solvers import (
     REGISTRY,
     _cuopt_missing,
@@ -85,6 +94,67 @@ def test_any_dual_values_give_a_bound_below_the_optimum(
         y = solution.row_dual * (1 + scale * rng.standard_normal(solution.row_dual.size))
         bound, _ = lagrangian_bound(lp, y, upper)
         assert bound <= solution.objective * (1 + 1e-9)
+
+
+def _check_conserved(lp: LinearProgram) -> int:
+    """Prove each cap of ``conserved_upper_bounds`` from the LP's own matrix: the stock
+    balances of a good summed over places and the steps up to ``s`` (every column at least
+    0) bound a column with a positive coefficient there by (the summed right-hand side plus
+    the declared bounds of the columns with negative ones) over its coefficient. Returns how
+    many caps were checked."""
+    caps = conserved_upper_bounds(lp.net, lp.variables, lp.start.stock_in)
+    a = lp.assembled
+    (i,) = [k for k, b in enumerate(a.blocks) if b.family == "stock_balance"]
+    block, first = a.blocks[i], int(a.offsets[i])
+    rows = a.matrix.tocsr()[first:first + block.n_rows]
+    rhs = block.upper
+    good, step = block.keys[:, 1], block.keys[:, 2]
+    assert np.array_equal(block.lower, block.upper)
+    v = lp.variables
+    checked = 0
+    for g in range(v.stock.shape[1]):
+        for s in range(v.stock.shape[2]):
+            pick = (good == g) & (step <= s)
+            total = np.asarray(rows[pick].sum(axis=0)).ravel()
+            total[np.abs(total) < 1e-12] = 0.0
+            negative = total < 0
+            inflow = float(rhs[pick].sum() - (total[negative] * v.upper[negative]).sum())
+            mine = np.concatenate([v.stock[:, g, s], v.cargo[:, g, s]])
+            mine = mine[(mine >= 0) & np.isfinite(caps[np.maximum(mine, 0)])]
+            assert np.all(total[mine] > 0)
+            proven = inflow / total[mine]
+            assert np.all(caps[mine] >= proven - 1e-9 * (1 + np.abs(proven)))
+            checked += mine.size
+    # Nothing else is capped, and every cap is finite where the argument holds.
+    others = np.ones(v.n_columns, dtype=bool)
+    others[v.stock.ravel()] = False
+    others[v.cargo[v.cargo >= 0]] = False
+    assert not np.isfinite(caps[others]).any()
+    assert np.isfinite(caps[v.stock.ravel()]).all()
+    return checked
+
+
+@pytest.mark.parametrize("days", [None, 12])
+def test_the_stock_balances_together_prove_the_caps_on_stocks_and_loads(days: int | None) -> None:
+    """On the tutorial, and on the built-in's first days day by day (spoilage, giving,
+    repair crews, threats that destroy loads, food for the way back)."""
+    scenario = (sl.load("tutorial") if days is None
+                else first_days(with_step_days(sl.load(), 1), days))
+    lp = build_lp(compile_network(scenario))
+    assert _check_conserved(lp) > 100
+    # And the LP itself: the largest stock of each good at its last step is within its cap.
+    caps = conserved_upper_bounds(lp.net, lp.variables, lp.start.stock_in)
+    for g in range(lp.variables.stock.shape[1]):
+        h = highspy.Highs()
+        h.setOptionValue("output_flag", False)
+        h.passModel(highs_model(lp))
+        col = lp.variables.stock[:, g, -1]
+        cost = np.zeros(lp.n_columns)
+        cost[col] = -1.0
+        h.changeColsCost(lp.n_columns, np.arange(lp.n_columns, dtype=np.int32), cost)
+        h.run()
+        most = -h.getInfo().objective_function_value
+        assert most <= caps[col[0]] * (1 + 1e-9) + 1e-6
 
 
 def test_pdlp_reports_its_gap_against_a_proven_bound(tiny: sl.Scenario) -> None:
