@@ -66,9 +66,11 @@ def daily_parser(doc: str) -> argparse.ArgumentParser:
     return parser
 
 
-def daily_lp(scenario: str, days: int) -> LinearProgram:
-    """The LP of the scenario's first ``days`` days day by day, announced with the machine."""
-    lp = build_lp(compile_network(with_step_days(first_days(load(scenario), days), 1)))
+def daily_lp(scenario: str, days: int, fix_unreachable: bool = True) -> LinearProgram:
+    """The LP of the scenario's first ``days`` days day by day, announced with the machine
+    (``fix_unreachable``: as :func:`~supplyline.plan.model.build_lp`)."""
+    lp = build_lp(compile_network(with_step_days(first_days(load(scenario), days), 1)),
+                  fix_unreachable=fix_unreachable)
     print(machine())
     print(versions())
     print(f"{scenario}, first {days} days day by day: {lp.n_columns:,} columns, "

@@ -1,0 +1,131 @@
+"""Columns that nothing can feed: held at 0 in every plan the LP allows.
+
+Goods and units spread step by step from where they are held at the start or arrive from
+before it, are given or are put into service, along the trips that can leave. A trip can
+leave only where its units can be and where the food and fuel it draws can be; a place's
+stock of a good, the cargo leaving it, its units' waiting (which eats from its stock) and
+its idle units are held at 0 where nothing can bring them. Within a step the LP balances a
+place's goods and units over the whole step, so a trip may draw food that another trip of
+the same step brings: every column such a same-step exchange could feed is kept (the
+greatest fixed point within each step), so fixing the others at 0 changes nothing the LP
+allows. ``in_order`` instead requires what a trip draws to be there before it leaves (the
+least fixed point), which does change the LP: it shows what the optimum gains from
+same-step exchanges (``benchmarks/lp_forced.py``).
+
+The planner fixes these columns at 0 when it builds the LP (:func:`~supplyline.plan.model.
+build_lp`): its interior point then meets fewer rows that nothing can feed (such rows carry
+duals of 10^10 to 10^14 on the first days of the built-in scenario day by day), and HiGHS's
+presolve no longer leaves that LP singular near its optimum (docs/benchmarks.md).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+from numpy.typing import NDArray
+
+if TYPE_CHECKING:
+    from supplyline.plan.model import LinearProgram
+
+__all__ = ["nothing_can_feed"]
+
+BoolArray = NDArray[np.bool_]
+
+
+def _reach(lp: LinearProgram, in_order: bool) -> tuple[BoolArray, ...]:
+    """Where each good [P, G, S] and each mode's units [P, M, S] can be, and which loaded and
+    empty trips [L, S] can leave."""
+    net, v, start = lp.net, lp.variables, lp.start
+    legs = v.legs
+    steps = net.steps
+    o, d, m = legs.origin, legs.dest, legs.mode
+
+    def positive(block: np.ndarray) -> BoolArray:
+        return np.asarray((block >= 0) & (v.upper[np.maximum(block, 0)] > 0), dtype=bool)
+
+    goods_from = (start.stock_in > 0) | positive(v.given)
+    units_from = (start.units_in > 0) | (positive(v.recruited) & positive(v.in_service))
+    need_loaded = ((legs.food_loaded + legs.carried_back > 0)
+                   | (legs.fuel_loaded > 0)[:, :, None])
+    need_empty = (legs.food_empty > 0) | (legs.fuel_empty > 0)[:, :, None]
+    carried_back = legs.carried_back > 0
+    hold = np.zeros(goods_from.shape, dtype=bool)
+    at = np.zeros(units_from.shape, dtype=bool)
+    can_loaded = np.zeros(legs.loaded_ok.shape, dtype=bool)
+    can_empty = np.zeros(legs.empty_ok.shape, dtype=bool)
+    lag = int(max(np.max(legs.arrive_loaded - np.arange(steps), initial=0),
+                  np.max(legs.arrive_empty - np.arange(steps), initial=0),
+                  np.max(legs.cargo_arrives - np.arange(steps), initial=0)))
+
+    def spread(s: int, loaded_now: BoolArray, empty_now: BoolArray) -> tuple[BoolArray, ...]:
+        """Goods and units at step ``s`` when the trips of ``s`` that may leave are given."""
+        h = goods_from[:, :, s] | (hold[:, :, s - 1] if s else False)
+        u = units_from[:, :, s] | (at[:, :, s - 1] if s else False)
+        changed = True
+        while changed:
+            changed = False
+            for s2 in range(max(0, s - lag), s + 1):
+                loaded = loaded_now if s2 == s else can_loaded[:, s2]
+                empty = empty_now if s2 == s else can_empty[:, s2]
+                there = h if s2 == s else hold[:, :, s2]
+                for leg in np.nonzero(loaded)[0]:
+                    src = there[o[leg]]
+                    if legs.arrive_loaded[leg, s2] == s:
+                        back = src & carried_back[leg, :, s2]
+                        if not u[d[leg], m[leg]] or (back & ~h[d[leg]]).any():
+                            u[d[leg], m[leg]] = True
+                            h[d[leg]] |= back
+                            changed = True
+                    if legs.cargo_arrives[leg, s2] == s and (src & ~h[d[leg]]).any():
+                        h[d[leg]] |= src
+                        changed = True
+                for leg in np.nonzero(empty)[0]:
+                    if legs.arrive_empty[leg, s2] == s and not u[d[leg], m[leg]]:
+                        u[d[leg], m[leg]] = True
+                        changed = True
+        return h, u
+
+    for s in range(steps):
+        if in_order:  # least fixed point: start from no trip of the day
+            loaded_now = np.zeros(legs.n, dtype=bool)
+            empty_now = np.zeros(legs.n, dtype=bool)
+        else:  # greatest: start from every trip the day's units could make
+            loaded_now = legs.loaded_ok[:, s].copy()
+            empty_now = legs.empty_ok[:, s].copy()
+        while True:
+            h, u = spread(s, loaded_now, empty_now)
+            loaded_next = (legs.loaded_ok[:, s] & u[o, m]
+                           & ~(need_loaded[:, :, s] & ~h[o]).any(axis=1))
+            empty_next = (legs.empty_ok[:, s] & u[o, m]
+                          & ~(need_empty[:, :, s] & ~h[o]).any(axis=1))
+            if (loaded_next == loaded_now).all() and (empty_next == empty_now).all():
+                break
+            loaded_now, empty_now = loaded_next, empty_next
+        hold[:, :, s], at[:, :, s] = h, u
+        can_loaded[:, s], can_empty[:, s] = loaded_now, empty_now
+    return hold, at, can_loaded, can_empty
+
+
+def nothing_can_feed(lp: LinearProgram, in_order: bool = False) -> dict[str, BoolArray]:
+    """Columns held at 0 because nothing can feed them [n columns], by variable block."""
+    v = lp.variables
+    hold, at, can_loaded, can_empty = _reach(lp, in_order)
+    before = np.concatenate([np.zeros_like(at[:, :, :1]), at[:, :, :-1]], axis=2)
+    eats = lp.net.rations_kg_per_day[:, v.goods] > 0  # [M, G]
+    unfed = (eats[None, :, :, None] & ~hold[:, None, :, :]).any(axis=2)  # [P, M, S]
+    masks = {
+        "stock": (v.stock, ~hold),
+        "cargo": (v.cargo, ~(can_loaded[:, None, :] & hold[v.legs.origin])),
+        "loaded": (v.loaded, ~can_loaded),
+        "empty": (v.empty, ~can_empty),
+        "wounded": (v.wounded, ~can_empty[None]),
+        "idle": (v.idle, ~at),
+        "waiting": (v.waiting, ~(at | before) | unfed),
+    }
+    out = {}
+    for name, (block, mask) in masks.items():
+        fixed = np.zeros(lp.n_columns, dtype=bool)
+        fixed[block[(block >= 0) & mask]] = True
+        out[name] = fixed
+    return out
