@@ -52,7 +52,7 @@ def test_and_on_synthetic_scenarios(places: int, days: int, seed: int) -> None:
     """Three modes with fuel, two goods, an air threat that destroys loads."""
     from supplyline.scenario.synthetic import synthetic_scenario
 
-    lp, free, fixed = _both(compile_network(synthetic_scenario(places, days, seed=seed)))
+    _, free, fixed = _both(compile_network(synthetic_scenario(places, days, seed=seed)))
     assert fixed == pytest.approx(free, rel=1e-7)
 
 
