@@ -14,8 +14,14 @@ same-step exchanges (``benchmarks/lp_forced.py``).
 
 The planner fixes these columns at 0 when it builds the LP (:func:`~supplyline.plan.model.
 build_lp`): its interior point then meets fewer rows that nothing can feed (such rows carry
-duals of 10^10 to 10^14 on the first days of the built-in scenario day by day), and HiGHS's
-presolve no longer leaves that LP singular near its optimum (docs/benchmarks.md).
+duals of 10^10 to 10^14 on the first days of the built-in scenario day by day), and on that
+LP HiGHS's presolve no longer left it singular near its optimum (one measurement, not
+traced further: docs/benchmarks.md; the planner's retry without presolve stays).
+
+Units alone are followed when the variables are laid out
+(:func:`~supplyline.accounting.units_can_be`: no column where no unit can be); this module
+follows goods and units together on the built LP (a trip needs its food and fuel where it
+leaves), and only sets upper bounds.
 """
 
 from __future__ import annotations
