@@ -85,14 +85,18 @@ def console_at(monkeypatch: pytest.MonkeyPatch) -> Iterator[object]:
     yield at
 
 
-def test_every_command_fits_80_columns(console_at: object, tmp_path: Path) -> None:
+def test_every_command_fits_80_columns(console_at: object, tmp_path: Path,
+                                       monkeypatch: pytest.MonkeyPatch) -> None:
     width = 80
+    # The report is written by a short relative name: the path echoed back is the user's
+    # own, as long as they made it (a test worker's temporary folder alone passes 80).
+    monkeypatch.chdir(tmp_path)
     runner = CliRunner()
     commands = [["scenarios"], ["check", "tutorial"], ["show", "tutorial"],
                 ["show", "dien-bien-phu-1954"],
                 ["plan", "tutorial", "--days", "12", "--step-days", "3", "--compare-daily"],
                 ["validate", "tutorial", "--replay", "pledged"],
-                ["report", "tutorial", "--days", "6", "--out", str(tmp_path / "r.html")]]
+                ["report", "tutorial", "--days", "6", "--out", "r.html"]]
     for command in commands:
         console = console_at(width)  # type: ignore[operator]
         result = runner.invoke(cli.app, command)
