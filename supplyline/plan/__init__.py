@@ -144,8 +144,7 @@ def plan(
         lp = build_lp(network_from(net, state), chosen, state)
     except ValueError as error:  # a State that does not fit the network
         raise PlanError(str(error)) from error
-    say(f"solving {lp.n_columns:,} variables × {lp.n_rows:,} constraints with "
-        f"{entry.description}")
+    say(f"solving {lp.n_columns:,} variables, {lp.n_rows:,} constraints: {entry.description}")
     solution = solve(lp, solver=solver, time_limit_s=time_limit_s, solver_log=solver_log)
     say("reading the plan")
     result = read_plan(lp, solution, replay)
