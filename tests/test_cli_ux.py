@@ -383,6 +383,34 @@ def test_without_a_terminal_plan_and_simulate_print_plain_progress_lines() -> No
     assert [done for done, _, _ in counted] == sorted(done for done, _, _ in counted)
 
 
+def test_in_a_log_file_a_long_solve_is_said_again_while_it_lasts(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A solve of minutes is one stage: without a terminal it is said again every
+    STILL_EVERY_S, so that a log file shows it is not hung."""
+    planning = importlib.import_module("supplyline.plan")
+    tutorial = sl.load("tutorial")
+    made = sl.plan(tutorial, days=3)
+
+    def slow_plan(*args: Any, progress: Any = None, **kwargs: Any) -> sl.Plan:
+        progress("building the LP")
+        progress("solving 88,269 variables, 43,981 constraints: HiGHS interior point")
+        time.sleep(1.2)
+        progress("reading the plan")
+        return made
+
+    monkeypatch.setattr(planning, "plan", slow_plan)
+    monkeypatch.setattr(cli.common, "STILL_EVERY_S", 0.5)
+    shown = io.StringIO()
+    monkeypatch.setattr(cli.common, "stderr", Console(file=shown, width=80))
+    assert cli.common._plan_or_exit(tutorial, None, cli.common.Solver.ipm, 0, True) is made
+    stages = [message for _, _, message in progress_lines(shown.getvalue())]
+    again = [i for i, m in enumerate(stages)
+             if m == "still solving 88,269 variables, 43,981 constraints"]
+    assert 1 <= len(again) <= 2, stages
+    assert stages[1].startswith("solving") and stages[-1] == "reading the plan"
+    assert all(stages[i - 1].startswith(("solving", "still")) for i in again)
+
+
 def test_problems_wrap_at_a_terminal_and_stay_one_line_in_a_pipe() -> None:
     """At an 80-column terminal a long problem is wrapped between words with its following
     lines indented (a path, a date or an id never split); into a file each problem stays

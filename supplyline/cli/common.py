@@ -163,6 +163,9 @@ stderr = Console(stderr=True, highlight=False)
 #: Where many steps come fast (chunks of runs, variants), at most one progress line this
 #: often (seconds) in a log file.
 LINE_EVERY_S = 5.0
+#: In a log file, a stage that lasts (a solve of minutes) is said again this often
+#: (seconds), so that a long solve is not mistaken for a hung one.
+STILL_EVERY_S = 30.0
 
 
 def _progress_lines(every_s: float = 0.0) -> Callable[..., None] | None:
@@ -507,10 +510,10 @@ def _solve(sc: Scenario, replay: str | None, solver: Solver | str, time_limit: f
            verbose: bool = False, lines: Callable[..., None] | None = None,
            failed: Callable[[PlanError], None] | None = None) -> Plan | None:
     """Solve, showing the stage and a running clock (none with ``--json``; without a
-    terminal, a line for each stage, on the clock of ``lines`` where given: see
-    :func:`_progress_lines`); a bad replay exits 2, a failed solve exits 1 (or, where
-    ``failed`` is given, is handed to it and None is returned: a plan that is only a
-    comparison). With ``verbose`` the solver's log goes to stderr.
+    terminal, a line for each stage, said again every :data:`STILL_EVERY_S` while it lasts,
+    on the clock of ``lines`` where given: see :func:`_progress_lines`); a bad replay exits
+    2, a failed solve exits 1 (or, where ``failed`` is given, is handed to it and None is
+    returned: a plan that is only a comparison). With ``verbose`` the solver's log goes to stderr.
 
     The solve runs in a worker thread while this one keeps the clock: HiGHS does not come
     back to Python until it is done (it lets other threads run meanwhile), so without the
@@ -527,9 +530,11 @@ def _solve(sc: Scenario, replay: str | None, solver: Solver | str, time_limit: f
 
     lines = lines or _progress_lines()
 
+    said = time.perf_counter()
+
     def progress(message: str) -> None:
-        nonlocal stage
-        stage = message
+        nonlocal stage, said
+        stage, said = message, time.perf_counter()
         if lines is not None:
             lines(message)
 
@@ -553,6 +558,9 @@ def _solve(sc: Scenario, replay: str | None, solver: Solver | str, time_limit: f
             worker.join(0.2)
             if status is not None:
                 status.update(inert(f"{stage} ({time.perf_counter() - started:.0f} s)"))
+            if lines is not None and time.perf_counter() - said >= STILL_EVERY_S:
+                said = time.perf_counter()
+                lines(f"still {stage.split(':')[0]}")
     error = outcome.get("error")
     if isinstance(error, ReplayError):
         fail("replay", f"--replay: {error}", EXIT_BAD_INPUT, json_output)
