@@ -16,6 +16,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from types import TracebackType
 
+from supplyline.cores import usable_cores
+
 ROOT = Path(__file__).resolve().parent.parent
 DOC = ROOT / "docs" / "benchmarks.md"
 
@@ -118,8 +120,7 @@ def machine() -> str:
             model = line.split(":", 1)[1].strip()
     # Not `nproc`: it reports OMP_NUM_THREADS, which a Dask cluster sets to 1 in the
     # process that starts it (the sweep's table once said "1 cores" on a 2-core machine).
-    cores = str(len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity")
-                else os.cpu_count())
+    cores = str(usable_cores())
     memory = "unknown"
     for line in _run(["free", "-h"]).splitlines():
         if line.startswith("Mem:"):

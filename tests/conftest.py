@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import math
-import os
 from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, settings
 
 import supplyline as sl
+from supplyline.cores import usable_cores
 
 _SHARED = {
     "deadline": None,
@@ -19,25 +18,6 @@ _SHARED = {
 # the same way each time; "thorough" (--hypothesis-profile thorough) searches afresh.
 settings.register_profile("ci", max_examples=200, derandomize=True, **_SHARED)
 settings.register_profile("thorough", max_examples=10_000, **_SHARED)
-
-
-CPU_MAX = Path("/sys/fs/cgroup/cpu.max")
-
-
-def usable_cores(cpu_max: Path = CPU_MAX) -> int:
-    """The cores this process may run on: its CPU affinity, capped by a cgroup v2 quota
-    (``cpu_max``) where there is one. What a container is given, not what the machine has."""
-    try:
-        cores = len(os.sched_getaffinity(0))
-    except AttributeError:  # not on Linux
-        cores = os.cpu_count() or 1
-    try:
-        quota, period = cpu_max.read_text(encoding="ascii").split()[:2]
-        if quota != "max":
-            cores = min(cores, max(1, math.ceil(int(quota) / int(period))))
-    except (OSError, ValueError):
-        pass
-    return max(1, cores)
 
 
 def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:

@@ -11,7 +11,6 @@ The engine's rules: :mod:`supplyline.simulate.engine`; what is sent when reality
 
 from __future__ import annotations
 
-import os
 import time
 from collections import deque
 from collections.abc import Callable, Iterator
@@ -20,6 +19,7 @@ from typing import Any
 
 import numpy as np
 
+from supplyline.cores import usable_cores
 from supplyline.errors import SimulationError, check_callback, not_flag, not_whole
 from supplyline.plan.result import Plan
 from supplyline.scenario.summary import counted
@@ -194,7 +194,7 @@ def simulate(
     n_chunks = -(-runs // chunk)
     seeds = sequence.spawn(n_chunks)
     if workers is None:
-        workers = _cores() if xp is np else 1
+        workers = usable_cores() if xp is np else 1
     workers = max(1, min(int(workers), n_chunks))
 
     def one(i: int) -> tuple[dict[str, np.ndarray], tuple[float, float]]:
@@ -230,14 +230,6 @@ def simulate(
     if replans:
         result.notes.insert(0, replans)
     return result
-
-
-def _cores() -> int:
-    """The cores this process may use."""
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # not on Linux
-        return os.cpu_count() or 1
 
 
 def _in_order(fn: Callable[[int], Any], n: int, workers: int) -> Iterator[Any]:

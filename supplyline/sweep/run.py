@@ -30,7 +30,6 @@ import datetime as dt
 import json
 import logging
 import math
-import os
 import time
 import uuid
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -39,6 +38,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from supplyline.cores import usable_cores
 from supplyline.errors import SupplylineError
 from supplyline.report.compare import KPIS, MAPS, plan_record
 from supplyline.scenario.schema import Scenario
@@ -423,7 +423,7 @@ def _client(scheduler: str | None, workers: int | None, count: int) -> Iterator[
         finally:
             client.close()
         return
-    n = workers or max(1, min(os.cpu_count() or 1, count))
+    n = workers or max(1, min(usable_cores(), count))
     cluster = distributed.LocalCluster(n_workers=n, threads_per_worker=1, processes=True,
                                        dashboard_address=None, silence_logs=logging.CRITICAL)
     try:

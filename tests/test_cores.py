@@ -1,4 +1,5 @@
-"""The suite runs one process per core it may use (``-n auto``, tests/conftest.py)."""
+"""The cores this process may use (:mod:`supplyline.cores`): the suite's processes
+(``-n auto``, tests/conftest.py), the simulator's threads, a sweep's local workers."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import usable_cores
+from supplyline.cores import usable_cores
 
 
 @pytest.mark.parametrize(("written", "cap"), [("max 100000\n", None), ("50000 100000\n", 1),
