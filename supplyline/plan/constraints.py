@@ -534,9 +534,9 @@ def define_labour_days(net: Network, v: Variables, left_at_start: float) -> RowB
     rows.change(v.labour_days_left)
     rows.add(idx[None, None, :], v.in_service, crew[None, :, None] * net.step_length)
     for m in range(net.n_modes):
-        going = v.going_home[m]
         days, _ = ways_home(net)[m]
-        rows.add(np.full(going.shape, idx[-1]), going, crew[m] * days)
+        for going in v.homeward(m):
+            rows.add(np.full(going.shape, idx[-1]), going, crew[m] * days)
     rows.add(idx[None, None, :], v.recruited,
              -(net.labour_max_days[:, None] * crew[None, :])[:, :, None])
     start = np.zeros(net.steps)
@@ -559,12 +559,12 @@ def define_homecoming(net: Network, v: Variables) -> list[RowBlock]:
     home gets back the units it has in service (Σ over places = units in service)."""
     blocks: list[RowBlock] = []
     for m in range(net.n_modes):
-        going = v.going_home[m]
         where = _Rows(v.idle[:, m, -1] >= 0)
-        where.add(where.index[:, None], going, 1.0)
-        where.add(where.index, v.idle[:, m, -1], -1.0)
         back = _Rows(v.in_service[net.homes[m], m, -1] >= 0)
-        back.add(back.index[None, :], going, 1.0)
+        for going in v.homeward(m):
+            where.add(where.index[:, None], going, 1.0)
+            back.add(back.index[None, :], going, 1.0)
+        where.add(where.index, v.idle[:, m, -1], -1.0)
         back.add(back.index, v.in_service[net.homes[m], m, -1], -1.0)
         blocks.append(where.block("going_home", ("place",), 0.0, 0.0))
         blocks.append(back.block("coming_home", ("home",), 0.0, 0.0))
@@ -626,9 +626,9 @@ def define_replay(
         row = np.zeros(1, dtype=np.int64)
         labour.add(row[:, None, None], v.in_service, crew[None, :, None] * net.step_length)
         for m in range(net.n_modes):
-            going = v.going_home[m]
             days, _ = ways_home(net)[m]
-            labour.add(np.zeros(going.shape, dtype=np.int64), going, crew[m] * days)
+            for going in v.homeward(m):
+                labour.add(np.zeros(going.shape, dtype=np.int64), going, crew[m] * days)
         labour.add(row[:, None], v.road_work, 1.0)
         needed = labour_days - float(net.repair_crew_people.sum() * net.step_length.sum())
     return [

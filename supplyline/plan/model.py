@@ -276,10 +276,10 @@ def money_per_column(net: Network, v: Variables) -> dict[str, FloatArray]:
     wages(v.in_service, net.wage_per_person_day * crew[None, :, None] * net.step_length)
     days(v.in_service, net.cost_per_unit_day[None, :, None] * net.step_length)
     for m, (way_days, way_km) in enumerate(ways_home(net)):
-        wages(v.going_home[m], net.wage_per_person_day * crew[m] * way_days)
-        days(v.going_home[m], net.cost_per_unit_day[m] * way_days)
-        km(v.going_home[m], net.cost_per_unit_km[m] * np.where(np.isfinite(way_km), way_km,
-                                                                 0.0))
+        for going in v.homeward(m):
+            wages(going, net.wage_per_person_day * crew[m] * way_days)
+            days(going, net.cost_per_unit_day[m] * way_days)
+            km(going, net.cost_per_unit_km[m] * way_km)
     wages(v.road_work, net.wage_per_person_day)
     per_km = (net.cost_per_unit_km[v.legs.mode] * v.legs.length_km)[:, None]
     km(v.loaded, per_km)
@@ -325,10 +325,15 @@ def define_objective(net: Network, v: Variables) -> FloatArray:
     put(v.waiting, w.eaten_per_kg * eat_per_day[None, :, None])
     ways = ways_home(net)
     for m in range(net.n_modes):
-        going = v.going_home[m]
+        fed, unfed = v.homeward(m)
         days, km = ways[m]
-        put(going, w.labour_per_person_day * crew[m] * days
-            + w.eaten_per_kg * (eat_per_day[m] * days + fuel_per_km[m] * km))
+        way_kg = eat_per_day[m] * days + fuel_per_km[m] * km
+        put(fed, w.labour_per_person_day * crew[m] * days + w.eaten_per_kg * way_kg)
+        # Going without the food and fuel for the way is a last resort, taken only where
+        # none can be had: it costs more than the same food taken from a front's demand
+        # (the shortfall's weight and what is eaten), at twice the shortfall's weight.
+        put(unfed, w.labour_per_person_day * crew[m] * days
+            + (2.0 * w.shortfall_per_kg + w.eaten_per_kg) * way_kg)
     put(v.cargo, (HAULAGE_COST_PER_KG_KM * legs.length_km)[:, None, None])
     worker_ration = float(net.labour_rations_kg_per_day[v.goods].sum())
     put(v.road_work, w.labour_per_person_day + w.eaten_per_kg * worker_ration)
@@ -434,8 +439,9 @@ def _failure_words(status: SolveStatus, detail: str) -> str:
     if status is SolveStatus.INFEASIBLE:
         return (
             "no plan can satisfy the scenario's fixed amounts together (a replay's totals, "
-            "its carrier numbers or a road work); shortfall at the fronts is always allowed, "
-            f"so one of those is impossible with what the localities can give ({detail})"
+            "its carrier numbers, a road work, or the labour days a starting State leaves "
+            "to units still out); shortfall at the fronts is always allowed, so one of "
+            f"those is impossible with what the localities can give ({detail})"
         )
     if status is SolveStatus.TIME_LIMIT:
         return (

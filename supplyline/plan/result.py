@@ -149,6 +149,8 @@ class Plan:
     released_units: FloatArray  # [P, M, S]
     in_service_units: FloatArray  # [P, M, S] by home, at the end of the step
     going_home_units: list[FloatArray]  # per mode [P, H_m]: units going home at the end
+    going_home_unfed_units: list[FloatArray]  # per mode [P, H_m]: of them, those with no
+    #                                           food nor fuel for the way where they were
     stock_kg: FloatArray  # [P, G, S]
     given_kg: FloatArray  # [P, G, S] cumulative
     consumed_kg: FloatArray  # [P, G, S]
@@ -271,14 +273,16 @@ class Plan:
         return np.asarray(np.einsum("pmd,mg->pgd", self.waiting_unit_days, rations),
                           dtype=float)
 
-    def way_home_kg(self) -> FloatArray:
-        """Rations and fuel drawn on the last day for the way home of units still out [P, G]."""
+    def way_home_kg(self, unfed: bool = False) -> FloatArray:
+        """Rations and fuel drawn on the last day for the way home of units still out [P, G]
+        (``unfed``: those the units stranded where there was none went without)."""
         net = self.network
         rations = net.rations_kg_per_day[:, self.goods]
         fuel = net.fuel_kg_per_km[:, self.goods]
         out = np.zeros((net.n_places, self.goods.size))
+        going = self.going_home_unfed_units if unfed else self.going_home_units
         for m, ((way_days, way_km), units) in enumerate(
-                zip(ways_home(net), self.going_home_units, strict=True)):
+                zip(ways_home(net), going, strict=True)):
             days = (way_days * units).sum(axis=1)  # [P]
             km = (way_km * units).sum(axis=1)
             out += days[:, None] * rations[m] + km[:, None] * fuel[m]
@@ -386,9 +390,9 @@ class Plan:
     def way_home_days(self) -> FloatArray:
         """Unit-days of the way home of units still out at the end [M]."""
         return np.array([
-            float((units * days).sum())
-            for (days, _), units in zip(ways_home(self.network), self.going_home_units,
-                                        strict=True)
+            float(((fed + unfed) * days).sum())
+            for (days, _), fed, unfed in zip(ways_home(self.network), self.going_home_units,
+                                             self.going_home_unfed_units, strict=True)
         ])
 
     def labour_days(self) -> dict[str, float]:
@@ -494,6 +498,18 @@ class Plan:
         route's ``Network.repair_fed_at`` place)."""
         return np.asarray(repair_crew_food(self.network) - self.crew_fed_kg, dtype=float)
 
+    def unfed_kg(self) -> dict[str, FloatArray]:
+        """Food (and fuel) each group needed and went without [P, G, S], where it would have
+        been drawn: the wounded, the repair crews, and the carriers still out at the end on
+        their way home (drawn on the last day where they are)."""
+        net = self.network
+        crews = np.zeros((net.n_places, self.goods.size, self.steps))
+        np.add.at(crews, net.repair_fed_at, self.crew_unfed_kg())
+        home = np.zeros_like(crews)
+        home[:, :, -1] = self.way_home_kg(unfed=True)
+        return {"wounded": self.wounded_unfed_kg(), "repair crews": crews,
+                "carriers on their way home": home}
+
     def _before_arrival(self, kg: FloatArray) -> FloatArray:
         """Of ``kg`` [P, G, S] (food some group went without), how much falls before the good
         can first arrive where it is eaten [G] (:mod:`supplyline.plan.reach`: from where it
@@ -509,9 +525,9 @@ class Plan:
 
     def gave_up(self, unfed: bool = True) -> list[str]:
         """What the plan could not do besides meeting demand, in words: every penalty the
-        objective paid (road work undone, a reserve missed, wounded late or unfed, repair
-        crews unfed; the last two left out with ``unfed=False``, for a reader that tells
-        them place by place) and every replay cap that binds. Empty when there is none."""
+        objective paid (road work undone, a reserve missed, wounded late; the groups of
+        :meth:`unfed_kg` that went without, left out with ``unfed=False`` for a reader that
+        tells them place by place) and every replay cap that binds. Empty when there is none."""
         net = self.network
         notes: list[str] = []
         for k, work in enumerate(net.road_works):
@@ -526,9 +542,7 @@ class Plan:
         if late > 0.5:
             notes.append(f"wounded not at a hospital within their limit: {late:,.0f} "
                          "person-days")
-        crews = np.zeros((net.n_places, self.goods.size, self.steps))  # where they eat
-        np.add.at(crews, net.repair_fed_at, self.crew_unfed_kg())
-        for who, missing in (("wounded", self.wounded_unfed_kg()), ("repair crews", crews)):
+        for who, missing in self.unfed_kg().items():
             total = missing.sum(axis=(0, 2)) if unfed else np.zeros(0)
             early = (self._before_arrival(np.maximum(missing, 0.0))
                      if (total > UNFED_NOTE_KG).any() else total)
@@ -853,6 +867,7 @@ def read_plan(lp: LinearProgram, sol: Solution, replay: str | None) -> Plan:
         released_units=_take(x, v.released),
         in_service_units=_take(x, v.in_service),
         going_home_units=[_take(x, cols) for cols in v.going_home],
+        going_home_unfed_units=[_take(x, cols) for cols in v.going_home_unfed],
         stock_kg=_take(x, v.stock),
         given_kg=_take(x, v.given),
         consumed_kg=np.where(v.unmet >= 0, net.demand_kg[:, goods, :] - _take(x, v.unmet), 0.0),

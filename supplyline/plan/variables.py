@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from numpy.typing import NDArray
 
-from supplyline.accounting import Legs, legs_of, repair_crew_food, units_can_be
+from supplyline.accounting import Legs, legs_of, repair_crew_food, units_can_be, ways_home
 from supplyline.network import Network, shortest_days
 
 IntArray = NDArray[np.int64]
@@ -94,12 +94,20 @@ class Variables:
     crew_unfed: IntArray  # [R, G, S] kg route repair crews need but do not eat
     labour_days_left: IntArray  # [S] persons' service days still owed after the step
     going_home: list[IntArray]  # per mode [P, H_m]: units at a place at the end going to
-    #                             each home of the mode (homes: Network.homes)
+    #                             each home of the mode (homes: Network.homes), with their
+    #                             food and fuel for the way drawn where they are
+    going_home_unfed: list[IntArray]  # per mode [P, H_m]: the same, where there is nothing
+    #                                   to draw: they go without (-1 where the way is nil)
     fleet: IntArray  # [M] the most units of the mode in service at once (-1: never in service)
     max_burden: int
     n_columns: int
     lower: FloatArray
     upper: FloatArray
+
+    def homeward(self, m: int) -> tuple[IntArray, IntArray]:
+        """Mode ``m``'s units going home at the end [P, H_m]: with their food for the way,
+        and without it. Both walk (or drive) home and serve their crew's days on the way."""
+        return self.going_home[m], self.going_home_unfed[m]
 
 
 def define_variables(
@@ -224,6 +232,13 @@ def define_variables(
                  & np.isfinite(net.home_days[m]))
         for m in range(n_m)
     ]
+    # Those stranded where nothing can be drawn for the way (a re-plan's last day, with
+    # units at a front whose stock is gone) go without, at the shortfall's weight: a plan
+    # from any State exists.
+    way_kg = [days * net.rations_kg_per_day[m, goods].sum()
+              + km * net.fuel_kg_per_km[m, goods].sum()
+              for m, (days, km) in enumerate(ways_home(net))]
+    going_home_unfed = [cols.add((going_home[m] >= 0) & (way_kg[m] > 0)) for m in range(n_m)]
 
     fleet = cols.add(np.asarray(home.any(axis=0), dtype=bool))
 
@@ -271,6 +286,7 @@ def define_variables(
         crew_unfed=crew_unfed,
         labour_days_left=labour_days_left,
         going_home=going_home,
+        going_home_unfed=going_home_unfed,
         fleet=fleet,
         max_burden=max_burden,
         n_columns=cols.count,

@@ -346,10 +346,11 @@ def idle_carriers(plan: Plan, least_share: float = 0.05) -> list[IdleCarriers]:
 
 @dataclass(frozen=True)
 class Unfed:
-    """Food that the wounded, or the repair crews, went without at one place: ``kg`` of
-    ``good`` at ``place`` (as a sentence names them), from day ``first`` to day ``last``."""
+    """Food that the wounded, the repair crews, or the carriers on their way home at the end
+    went without at one place: ``kg`` of ``good`` at ``place`` (as a sentence names them),
+    from day ``first`` to day ``last``."""
 
-    who: str  # "wounded" or "repair crews"
+    who: str  # a key of Plan.unfed_kg: "wounded", "repair crews", ...
     good: str
     place: str
     first: int
@@ -359,17 +360,14 @@ class Unfed:
 
 
 def unfed(plan: Plan) -> list[Unfed]:
-    """Where and when the wounded and the repair crews went without food, per place and good,
-    from ``Plan.wounded_unfed_kg`` and ``Plan.crew_unfed_kg`` (crews eat at their route's
-    ``repair_fed_at`` place): for the goods the plan notes (more than ``UNFED_NOTE_KG`` in
-    all, as ``Plan.gave_up`` does), the places with at least a hundredth of that. The days
-    are those on which at least a hundredth of the place's worst step was missing."""
+    """Where and when each group of ``Plan.unfed_kg`` (the wounded, the repair crews, the
+    carriers on their way home) went without food, per place and good: for the goods the
+    plan notes (more than ``UNFED_NOTE_KG`` in all, as ``Plan.gave_up`` does), the places
+    with at least a hundredth of that. The days are those on which at least a hundredth of
+    the place's worst step was missing."""
     net = plan.network
-    wounded = plan.wounded_unfed_kg()
-    crews = np.zeros_like(wounded)
-    np.add.at(crews, net.repair_fed_at, plan.crew_unfed_kg())
     out: list[Unfed] = []
-    for who, missing in (("wounded", wounded), ("repair crews", crews)):
+    for who, missing in plan.unfed_kg().items():
         at_place = missing.sum(axis=2)  # [P, G]
         total = at_place.sum(axis=0)
         noted = (total > UNFED_NOTE_KG)[None, :] & (at_place >= 0.01 * total[None, :])

@@ -13,6 +13,7 @@ import numpy as np
 import pytest
 
 import supplyline as sl
+from supplyline.accounting import ways_home
 from supplyline.ops import Books, open_books
 from supplyline.ops.replan import (
     Damage,
@@ -338,3 +339,43 @@ def test_after_a_replan_plan_asked_counts_what_was_given_before_it(tmp_path: Pat
     assert [r["plan_kg"] for r in rows] == [r["given_kg"] for r in rows]
     assert any(r["given_kg"] > 0 for r in rows)
     books.close()
+
+
+def test_replan_on_the_last_day_sends_stranded_carriers_home_without_food(
+        books: Books) -> None:
+    """Porters left at the town, whose stock is eaten, with a day to go: nothing can reach
+    them in time, so they go home without their food for the way (before, no plan at all),
+    and the plan says so."""
+    sc = books.scenario
+
+    def add(kind: str, on: int, **fields: object) -> int:
+        return books.append(entry(kind, date=day(sc, on), **fields), "clerk").id
+
+    add("labour", 1, locality="high-village", persons=100, days=10, role="carrier",
+        mode="porter")
+    add("contribution", 3, locality="high-village", good="rice", kg=1000, at="high-village")
+    up = add("dispatch", 3, from_="high-village", to="ridge-depot", mode="porter", units=40,
+             cargo_kg={"rice": 1000})
+    add("receipt", 4, dispatch=up, received_kg={"rice": 1000})
+    over = add("dispatch", 5, from_="ridge-depot", to="kestrel-town", mode="porter", units=40,
+               cargo_kg={"rice": 1000})
+    add("receipt", 7, dispatch=over, received_kg={"rice": 950},
+        losses=[{"good": "rice", "kg": 50, "reason": "strike"}])
+    plan = replan(books, sc.end_date).plan
+    assert plan.status == "optimal"
+    net = plan.network
+    town, porter = net.place_ids.index("kestrel-town"), net.mode_ids.index("porter")
+    home = list(net.homes[porter]).index(net.place_ids.index("high-village"))
+    stranded = plan.going_home_unfed_units[porter]
+    assert stranded[town, home] == pytest.approx(40, abs=1e-6)
+    assert plan.going_home_units[porter][town].sum() == pytest.approx(0, abs=1e-6)
+    way_days = ways_home(net)[porter][0][town, home]
+    rice = net.rations_kg_per_day[porter, plan.goods]
+    missing = plan.way_home_kg(unfed=True)
+    assert missing[town] == pytest.approx(40 * way_days * rice)
+    assert plan.way_home_kg()[town].sum() == pytest.approx(0, abs=1e-6)
+    said = [words for words in plan.gave_up() if words.startswith("carriers on their way")]
+    assert said == [f"carriers on their way home not fed: {missing.sum():,.0f} kg of rice "
+                    "missing, all of it before any can reach where they eat"]
+    # They still walk home: their days count, as the fed ones' do.
+    assert plan.way_home_days()[porter] == pytest.approx(40 * way_days)
