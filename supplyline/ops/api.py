@@ -12,6 +12,7 @@ route) is answered with ``warnings``, said the same way.
 
 
 import asyncio
+import contextlib
 import csv
 import datetime as dt
 import difflib
@@ -20,7 +21,7 @@ import json
 import os
 import threading
 import time
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable, Coroutine, Iterator
 from importlib.resources import files
 from typing import Annotated, Any, Literal
 
@@ -34,6 +35,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from supplyline.errors import PlanError
 from supplyline.ops.accounts import (
     Account,
     AccountError,
@@ -119,9 +121,10 @@ MAX_BODY_BYTES = 8 * 2**20
 
 
 def _json_type(value: bytes | None) -> bool:
-    """Whether a Content-Type header says JSON (or says nothing: the API reads JSON)."""
+    """Whether a Content-Type header says JSON (a body without one is not read as JSON: it
+    was refused as "expected an object, got b'...'", echoing the body, password and all)."""
     if value is None:
-        return True
+        return False
     kind = value.decode("latin-1").split(";", 1)[0].strip().lower()
     return kind == "application/json" or (kind.startswith("application/")
                                           and kind.endswith("+json"))
@@ -148,8 +151,10 @@ class _BodyChecks:
                 refusal = (413, f"a body of at most {MAX_BODY_BYTES:,} bytes",
                            f"{length.decode('latin-1')} bytes")
             elif length not in (None, b"0") and not _json_type(headers.get(b"content-type")):
+                said_type = headers.get(b"content-type")
                 refusal = (415, "a JSON body (Content-Type: application/json)",
-                           f"Content-Type: {headers[b'content-type'].decode('latin-1')}")
+                           "no Content-Type" if said_type is None else
+                           f"Content-Type: {said_type.decode('latin-1')}")
             if refusal is not None:
                 status, expected, got = refusal
                 where: list[str | int] = ["header", "content-type"] if status == 415 else ["body"]
@@ -164,17 +169,29 @@ class _Pairs(list[tuple[str, Any]]):
     """A JSON object as written: its keys in order, repeated ones too."""
 
 
+#: How deep a JSON body may nest (an entry nests 3 levels; a batch 4).
+MAX_JSON_DEPTH = 32
+
+
 def _repeated_keys(body: bytes) -> list[list[str | int]]:
     """Where a key is written again in one object of a JSON body (JSON keeps the last and
     drops the others in silence), as ``loc``s; none where the body is not JSON (said
-    elsewhere)."""
+    elsewhere). A body nested deeper than ``MAX_JSON_DEPTH`` is refused here (422 at the
+    body: 100,000 brackets were a 400 in a shape of its own)."""
+    too_deep = HTTPException(422, [_said(["body"], f"expected JSON nested at most "
+                                                   f"{MAX_JSON_DEPTH} levels deep, got one "
+                                                   "nested deeper", "json_invalid")])
     try:
         document = json.loads(body, object_pairs_hook=_Pairs)
-    except (ValueError, RecursionError):
+    except ValueError:
         return []
+    except RecursionError:
+        raise too_deep from None
     found: list[list[str | int]] = []
 
     def walk(value: Any, at: list[str | int]) -> None:
+        if len(at) > MAX_JSON_DEPTH:
+            raise too_deep
         if isinstance(value, _Pairs):
             seen: set[str] = set()
             for name, inner in value:
@@ -417,11 +434,11 @@ def create_app(books: Books) -> FastAPI:
     def plans(_user: User) -> list[dict[str, Any]]:
         return books.plans()
 
-    @app.post("/api/plans", status_code=201, tags=["plans"])
+    @app.post("/api/plans", status_code=201, tags=["plans"], dependencies=[Depends(_no_body)])
     def make_plan(user: Council) -> dict[str, Any]:
         from supplyline.plan import plan
 
-        with planning:
+        with planning, _no_plan(["body"]):
             result = plan(books.scenario)
             figures = figures_of(result)
             kept = books.save_plan(figures, user.name)
@@ -433,7 +450,7 @@ def create_app(books: Books) -> FastAPI:
         if not sc.start_date < body.as_of <= sc.end_date:
             raise EntryError("as_of", f"expected a day after {sc.start_date} and up to "
                                       f"{sc.end_date}, got {body.as_of}")
-        with planning:
+        with planning, _no_plan(["body", "as_of"]):
             force = in_force_or_first(books, body.keep, user.name)
             done = replan(books, body.as_of)
             kept = books.save_plan(done.figures, user.name) if body.keep else None
@@ -458,6 +475,27 @@ def create_app(books: Books) -> FastAPI:
         return HTMLResponse(static.joinpath("index.html").read_text(encoding="utf-8"))
 
     return app
+
+
+async def _no_body(request: Request) -> None:
+    """Refuse a body where the route reads none (``POST /api/plans`` with ``{"as_of": ...}``
+    made a plan from the scenario's start, and put it in force): 422 at the body."""
+    body = await request.body()
+    if body.strip():
+        shown = body[:60].decode("utf-8", "replace") + ("..." if len(body) > 60 else "")
+        raise HTTPException(422, [_said(["body"], f"expected no body (this request reads "
+                                                  f"none), got {shown!r}", "extra_forbidden")])
+
+
+@contextlib.contextmanager
+def _no_plan(loc: list[str | int]) -> Iterator[None]:
+    """A plan that cannot be made (:class:`~supplyline.errors.PlanError`: the books or the
+    scenario admit none, or the optimizer stopped) refused as 409 at ``loc``, said as every
+    other refusal is, not a bare 500."""
+    try:
+        yield
+    except PlanError as error:
+        raise _refused(409, loc, f"no plan could be made: {error}", "conflict") from error
 
 
 async def _known_query(request: Request) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
+import sys
 import warnings
 from collections.abc import Iterator
 from pathlib import Path
@@ -679,6 +680,33 @@ def test_a_body_that_says_it_is_not_json_gets_415(served: Any) -> None:
         "msg": "expected a JSON body (Content-Type: application/json), got Content-Type: "
                "text/plain"}]
     assert books.count() == before
+    # Without a Content-Type the body is not read as JSON either: it was refused as "expected
+    # an object, got b'...'", the body (a password) echoed back.
+    got = client.post("/api/login", content=b'{"name": "council", "password": "secret"}')
+    assert got.status_code == 415
+    assert got.json()["detail"] == [{
+        "loc": ["header", "content-type"], "type": "unsupported_media_type",
+        "msg": "expected a JSON body (Content-Type: application/json), got no Content-Type"}]
+
+
+def test_a_body_nested_too_deep_or_where_none_is_read_gets_422(served: Any) -> None:
+    """100,000 brackets were a 400 of a shape of its own; a body sent to POST /api/plans,
+    which reads none, was ignored and a plan from the scenario's start put in force."""
+    books, client, headers = served
+    council = {**headers["council"], "Content-Type": "application/json"}
+    before, plans = books.count(), len(books.plans())
+    deep = {"loc": ["body"], "type": "json_invalid",
+            "msg": "expected JSON nested at most 32 levels deep, got one nested deeper"}
+    for body in (b"[" * 100_000 + b"]" * 100_000,
+                 b'{"kind": "contribution", "note": ' + b"[" * 40 + b"]" * 40 + b"}"):
+        got = client.post("/api/entries/batch", content=body, headers=council)
+        assert (got.status_code, got.json()["detail"]) == (422, [deep])
+    got = client.post("/api/plans", content=b'{"as_of": "2024-11-04"}', headers=council)
+    assert got.status_code == 422
+    assert got.json()["detail"] == [{
+        "loc": ["body"], "type": "extra_forbidden",
+        "msg": "expected no body (this request reads none), got '{\"as_of\": \"2024-11-04\"}'"}]
+    assert (books.count(), len(books.plans())) == (before, plans)
 
 
 def test_a_batch_says_an_entry_of_its_own_by_its_position(served: Any) -> None:
@@ -744,3 +772,25 @@ def test_a_key_written_twice_is_refused(served: Any) -> None:
                       b'"b": 2}, "kg": 1, "kg": 2}]',
                       headers={**headers["council"], "Content-Type": "application/json"})
     assert [d["loc"] for d in got.json()["detail"]] == [["body", 1, "a", "b"], ["body", 1, "kg"]]
+
+
+def test_a_plan_that_cannot_be_made_is_a_409_not_a_bare_500(
+        served: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The optimizer finding no plan (or stopping) is said as every refusal is, at the
+    field that asked for it: the dashboard shows it rather than waiting on "Planning…"."""
+    _books, client, headers = served
+
+    def no_plan(*_args: object, **_kwargs: object) -> None:
+        raise sl.PlanError("the optimizer stopped without a plan (solve error: test)")
+
+    monkeypatch.setattr("supplyline.ops.api.replan", no_plan)
+    # (the package by its module: ``supplyline.plan`` the attribute is the function)
+    monkeypatch.setattr(sys.modules["supplyline.plan"], "plan", no_plan)
+    for path, body, loc in (("/api/replan", {"as_of": "2024-11-04"}, ["body", "as_of"]),
+                            ("/api/plans", None, ["body"])):
+        got = client.post(path, json=body, headers=headers["council"])
+        assert got.status_code == 409, got.text
+        assert got.json() == {"detail": [{
+            "loc": loc, "type": "conflict",
+            "msg": "no plan could be made: the optimizer stopped without a plan (solve "
+                   "error: test)"}]}

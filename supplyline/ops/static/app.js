@@ -36,6 +36,16 @@ async function api(path, options = {}) {
   return response;
 }
 
+// A response's JSON; an answer that is not JSON (a proxy's error page, a server that failed
+// outright) as a problem of its own, so that no form waits for good on "Planning…".
+async function answer(response) {
+  const text = await response.text();
+  try { return JSON.parse(text); } catch (error) {
+    return { detail: "the server answered " + response.status + " " + response.statusText +
+      (text ? ": " + text.slice(0, 200) : "") };
+  }
+}
+
 // An error answer as text: each problem as "FIELD: expected ..., got ...".
 const problemText = (detail) => (Array.isArray(detail) ?
   detail.map((d) => (d.loc.length > 1 ? d.loc.slice(1).join(".") + ": " : "") + d.msg)
@@ -47,11 +57,11 @@ $("#login-form").addEventListener("submit", async (event) => {
   const body = { name: $("#login-name").value, password: $("#login-password").value };
   const response = await api("/api/login", { method: "POST", body: JSON.stringify(body) });
   if (response.status === 429) {
-    $("#login-error").textContent = problemText((await response.json()).detail);
+    $("#login-error").textContent = problemText((await answer(response)).detail);
     return;
   }
   if (!response.ok) { $("#login-error").textContent = "Wrong name or password."; return; }
-  const data = await response.json();
+  const data = await answer(response);
   state.token = data.token;
   sessionStorage.setItem("token", data.token);
   await start();
@@ -132,7 +142,7 @@ $("#account-form").addEventListener("submit", async (event) => {
   if ($("#a-place").value) body.place = $("#a-place").value;
   const response = await api("/api/accounts", { method: "POST", body: JSON.stringify(body) });
   if (response.ok) { $("#a-password").value = ""; loadAccounts(); return; }
-  const data = await response.json();
+  const data = await answer(response);
   for (const problem of (Array.isArray(data.detail) ? data.detail : [])) {
     const target = $("#aerr-" + (problem.loc[1] || "form")) || $("#aerr-form");
     target.textContent = problem.msg;
@@ -585,7 +595,7 @@ $("#entry-form").addEventListener("submit", async (event) => {
   clearErrors();
   const response = await api("/api/entries", { method: "POST",
     body: JSON.stringify(entryFromForm()) });
-  const data = await response.json();
+  const data = await answer(response);
   if (response.ok) {
     $("#entry-ok").textContent = "Recorded as entry #" + data.id + ".";
     showWarnings(data.warnings || []);
@@ -661,15 +671,28 @@ function replacedBy(r) {
 async function ledgerAnswered(response) {
   $("#err-ledger").textContent = "";
   if (response.ok) return true;
-  $("#err-ledger").textContent = problemText((await response.json()).detail);
+  $("#err-ledger").textContent = problemText((await answer(response)).detail);
   return false;
 }
 
-async function loadLedger() {
-  const response = await api("/api/entries?newest=true&" + ledgerQuery());
+// The ledger a page at a time, newest first: "Show older entries" adds the next page (the
+// API gives at most 1,000 entries an answer, and the oldest were left out without a word).
+const LEDGER_PAGE = 500;
+let ledgerAsked = 0;  // the latest ledger request: a slower, earlier answer is dropped
+async function loadLedger(older = false) {
+  const body = $("#entries tbody");
+  const offset = older ? body.children.length : 0;
+  const asked = ++ledgerAsked;
+  const response = await api("/api/entries?newest=true&limit=" + LEDGER_PAGE + "&offset=" +
+    offset + "&" + ledgerQuery());
+  if (asked !== ledgerAsked) return;
   if (!(await ledgerAnswered(response))) return;
-  const rows = await response.json();
-  $("#entries tbody").replaceChildren(...rows.map((r) => {
+  const rows = await answer(response);
+  if (asked !== ledgerAsked) return;
+  // (an entry written meanwhile moves the pages by one: what is shown already is not again)
+  const lowest = older && body.lastElementChild ?
+    Number(body.lastElementChild.firstChild.textContent) : Infinity;
+  const made = rows.filter((r) => r.id < lowest).map((r) => {
     const replaced = replacedBy(r);
     const entry = el("td", { class: "entry" }, ...describeEntry(r.entry));
     if (replaced) entry.prepend(el("span", { class: "replaced-by" }, replaced.words), " · ");
@@ -678,12 +701,17 @@ async function loadLedger() {
       el("li", {}, "Warning (" + w.loc.slice(1).join(".") + "): " + w.msg))));
     return el("tr", replaced ? { class: "replaced " + replaced.class } : {},
       el("td", { class: "num" }, String(r.id)), el("td", {}, r.kind),
-      el("td", { class: "nowrap" }, r.date), el("td", {}, placeOrRoute(r.place)),
+      el("td", { class: "nowrap" }, r.date), el("td", {}, placeOrRoute(r.place)), entry,
       el("td", { class: "num" }, r.corrects ? "#" + r.corrects : ""), el("td", {}, r.author),
-      el("td", { class: "nowrap" }, r.written_at.slice(0, 16).replace("T", " ") + " UTC"),
-      entry);
-  }));
+      el("td", { class: "nowrap" }, r.written_at.slice(0, 16).replace("T", " ") + " UTC"));
+  });
+  if (older) body.append(...made); else body.replaceChildren(...made);
+  // A full page may have more behind it: say how many are shown, and offer the next page.
+  $("#ledger-more").hidden = rows.length < LEDGER_PAGE;
+  $("#ledger-shown").textContent = "The newest " + fmt(body.children.length) +
+    " entries are shown.";
 }
+$("#ledger-older").addEventListener("click", () => loadLedger(true));
 $("#ledger-filters").addEventListener("submit", (event) => { event.preventDefault(); loadLedger(); });
 $("#csv").addEventListener("click", async () => {
   const response = await api("/api/entries.csv?" + ledgerQuery());
@@ -701,7 +729,7 @@ $("#replan-form").addEventListener("submit", async (event) => {
   $("#replan-outcome").replaceChildren();
   const response = await api("/api/replan", { method: "POST",
     body: JSON.stringify({ as_of: $("#replan-date").value }) });
-  const data = await response.json();
+  const data = await answer(response);
   if (!response.ok) {
     $("#replan-status").textContent = "";
     $("#err-as_of").textContent = problemText(data.detail);
@@ -725,7 +753,7 @@ $("#plan-button").addEventListener("click", async () => {
   $("#changes tbody").replaceChildren();
   $("#replan-status").textContent = "Planning from the scenario's start…";
   const response = await api("/api/plans", { method: "POST" });
-  const data = await response.json();
+  const data = await answer(response);
   $("#replan-status").textContent = response.ok ?
     "Plan " + data.status + ", kept as plan #" + data.id + " (now in force)." :
     "The plan failed: " + problemText(data.detail);
