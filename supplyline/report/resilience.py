@@ -251,7 +251,8 @@ def _worst_rows(res: Resilience) -> list[list[object]]:
         m = w.model
         rows.append([
             w.k, w.method,
-            " + ".join(best.names) if best is not None else "—",
+            (" + ".join(best.names) or "none: no cut adds a shortfall") if best is not None
+            else "—",
             _cell(best.extra_shortfall_t) if best is not None else "—",
             fmt(m.shortfall_kg / 1000.0) if m is not None else fmt(w.greedy_shortfall_kg / 1e3),
             fmt(m.bound_kg / 1000.0) if m is not None else "—",

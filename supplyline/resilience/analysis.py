@@ -29,7 +29,13 @@ from supplyline.resilience.cuts import (
     figures_of,
     n_minus_1,
 )
-from supplyline.resilience.interdiction import WorstCut, aggregate, greedy_cuts, worst_cuts
+from supplyline.resilience.interdiction import (
+    WorstCut,
+    aggregate,
+    greedy_cuts,
+    next_worst_cuts,
+    worst_cuts,
+)
 from supplyline.resilience.protect import (
     Allocation,
     Defence,
@@ -415,9 +421,14 @@ def analyse(
         if size <= EXACT_MAX_K:
             model = worst_cuts(agg, size, routes, hit_places)
             sets = [model]
-            for _ in range(CONFIRM - 1):
-                sets.append(worst_cuts(agg, size, routes, hit_places,
-                                       exclude=[s.ids for s in sets]))
+            # The next worst sets; none where no cut adds a shortfall (the worst set is then
+            # empty) or every set has been found.
+            while len(sets) < CONFIRM and sets[-1].ids:
+                nxt = next_worst_cuts(agg, size, routes, hit_places,
+                                      exclude=[s.ids for s in sets])
+                if nxt is None:
+                    break
+                sets.append(nxt)
             found = [(s.shortfall_kg, s.routes, s.places) for s in sets]
             entry = WorstSet(size, "exact", model, ids, value)
         else:

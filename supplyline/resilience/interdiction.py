@@ -189,7 +189,19 @@ def worst_cuts(agg: Aggregate, k: int, routes: Sequence[str] | None = None,
     """The ``k`` routes and places (among ``routes``, default all, and ``places``) whose cut
     leaves the largest shortfall, by the dual of :func:`shortfall` with the cuts as binaries
     (big-M 1: the prices of a kg lie in [0, 1]). Sets in ``exclude`` are forbidden (to find
-    the next worst)."""
+    the next worst: :func:`next_worst_cuts` where they may be all the sets there are)."""
+    found = next_worst_cuts(agg, k, routes, places, exclude, time_limit_s, mip_gap)
+    if found is None:
+        raise ValueError("every set of cuts is excluded")
+    return found
+
+
+def next_worst_cuts(agg: Aggregate, k: int, routes: Sequence[str] | None = None,
+                    places: Sequence[str] = (), exclude: Sequence[Sequence[str]] = (),
+                    time_limit_s: float | None = None, mip_gap: float = 1e-6
+                    ) -> WorstCut | None:
+    """:func:`worst_cuts`, or None where ``exclude`` holds every set of at most ``k`` cuts
+    there is (the empty set among them: it is the worst where no cut adds a shortfall)."""
     started = time.perf_counter()
     routes = list(agg.route_ids if routes is None else routes)
     places = list(places)
@@ -287,6 +299,8 @@ def worst_cuts(agg: Aggregate, k: int, routes: Sequence[str] | None = None,
                                                   np.concatenate(hi)),
                integrality=integrality, bounds=Bounds(np.zeros(n), upper), options=options)
     if res.x is None:
+        if exclude and res.status == 2:  # infeasible: no set is left that is not excluded
+            return None
         raise RuntimeError(f"the interdiction model did not solve: {res.message}")
     chosen_routes = [r for i, r in enumerate(routes) if res.x[y[i]] > 0.5]
     chosen_places = [p for i, p in enumerate(places) if res.x[z[i]] > 0.5]

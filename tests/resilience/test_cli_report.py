@@ -258,3 +258,17 @@ def test_the_cut_map_names_places_and_says_what_its_marks_mean(tiny: sl.Scenario
                   "adds 0.5 t short or more",
                   "over half the worst cut", "in the worst set", ">front</text>"):
         assert words in svg, words
+
+
+def test_worst_sets_where_no_cut_adds_a_shortfall() -> None:
+    """The tutorial's first two days (its town needs nothing before day 3): no set of cuts
+    adds a shortfall. The search for the next worst sets excluded the empty set it found
+    first, which no set can satisfy: a traceback, exit code 1."""
+    result = runner.invoke(app, ["resilience", "tutorial", "--k", "2", "--days", "2",
+                                 "--json"])
+    assert result.exit_code == 0, result.output
+    worst = json.loads(result.stdout)["resilience"]["worst"]
+    assert [w["k"] for w in worst] == [2]
+    assert worst[0]["model"]["shortfall_t"] == 0
+    assert 1 <= len(worst[0]["confirmed"]) <= 3
+    assert all(c["extra_shortfall_t"] == 0 for c in worst[0]["confirmed"])

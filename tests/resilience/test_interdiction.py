@@ -16,6 +16,7 @@ from supplyline.resilience.interdiction import (
     brute_force,
     gains,
     greedy_cuts,
+    next_worst_cuts,
     shortfall,
     worst_cuts,
 )
@@ -229,3 +230,17 @@ def test_protecting_the_min_cut_graph() -> None:
     assert set(two.protected) == {"sa", "bt"}
     assert demand - two.attack.shortfall_kg == pytest.approx(3_000.0, rel=1e-6)
     assert two.saved_kg == pytest.approx(1_000.0, rel=1e-6)
+
+
+def test_when_every_set_is_excluded_there_is_no_next_worst() -> None:
+    """Excluding the sets found one by one ends: with the empty set and every set of at most
+    k cuts excluded, no set is left (it was an infeasible model and a traceback)."""
+    agg = _min_cut_graph()
+    found: list[tuple[str, ...]] = []
+    while (nxt := next_worst_cuts(agg, 1, exclude=found)) is not None:
+        assert nxt.ids not in found
+        found.append(nxt.ids)
+        assert len(found) <= len(agg.route_ids) + 1
+    assert sorted(found) == sorted([(), *((r,) for r in agg.route_ids)])
+    with pytest.raises(ValueError, match="every set of cuts is excluded"):
+        worst_cuts(agg, 1, exclude=found)
