@@ -490,7 +490,8 @@ class Route(Strict):
         default_factory=list,
     )
     repair_days: Annotated[float, Field(gt=0, le=10_000), Resolved, Number] = _field(
-        "days the repair crew needs to restore the capacity a strike or sabotage took", "day",
+        "days the repair crew needs to restore the capacity a strike or sabotage took (the "
+        "scenario's threats', and those the council's books record)", "day",
         default=1.0,
     )
     repair_crew: Persons = _field(
