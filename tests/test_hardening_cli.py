@@ -126,6 +126,23 @@ def test_usage_errors_answer_in_json(args: list[str]) -> None:
     assert run(*args)[0] == 2  # the same code as the text output
 
 
+@pytest.mark.parametrize(("args", "flag", "needed"), [
+    (["plan", "tutorial", "--seed", "3"], "--seed", "--risk"),
+    (["plan", "tutorial", "--risk-runs", "100"], "--risk-runs", "--risk"),
+    (["plan", "tutorial", "--no-unit-losses"], "--unit-losses/--no-unit-losses", "--risk"),
+    (["report", "tutorial", "--seed", "4"], "--seed", "--runs"),
+    (["sweep", "tutorial", "--vary", "modes.porter.payload_kg=20,25", "--seed", "4"],
+     "--seed", "--simulate"),
+])
+def test_an_option_given_without_the_one_it_acts_with_is_refused(
+        args: list[str], flag: str, needed: str) -> None:
+    """They were run as if they were not there, without a word."""
+    code, error = json_error(*args)
+    assert (code, error["kind"]) == (2, "usage")
+    assert error["message"] == (f"{flag}: acts only with {needed}, which was not given "
+                                f"(leave it out, or add {needed})")
+
+
 def test_scenario_problems_answer_in_json(tmp_path: Path) -> None:
     path = tmp_path / "broken.yaml"
     path.write_text("name: x\n", encoding="utf-8")

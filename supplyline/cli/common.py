@@ -281,6 +281,22 @@ def fail(kind: str, message: str, code: int, json_output: bool, **details: Any) 
     raise typer.Exit(_report(kind, message, code, json_output, **details))
 
 
+def only_with(ctx: typer.Context, given: bool, needed: str, names: Sequence[str],
+              json_output: bool) -> None:
+    """Refuse the options ``names`` (parameter names) where the user wrote them but not the
+    option ``needed`` they act with (``plan --seed 3`` without ``--risk`` was run as if it
+    were not there): a usage error, exit code 2."""
+    if given:
+        return
+    for param in ctx.command.params:
+        source = ctx.get_parameter_source(param.name) if param.name in names else None
+        # (by name: typer may carry a click of its own, whose enum is not click's)
+        if source is not None and source.name == "COMMANDLINE":
+            flag = "/".join([*param.opts, *param.secondary_opts])
+            fail("usage", f"{flag}: acts only with {needed}, which was not given (leave it "
+                          f"out, or add {needed})", EXIT_BAD_INPUT, json_output)
+
+
 
 def load_or_exit(source: str | None, json_output: bool = False) -> Scenario:
     """Load a scenario for a command, or print every problem and exit with code 2.

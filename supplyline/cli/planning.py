@@ -40,6 +40,7 @@ from supplyline.cli.common import (
     app,
     fail,
     load_or_exit,
+    only_with,
     print_json,
     say,
 )
@@ -71,6 +72,7 @@ def _daily_affordable(sc: Scenario) -> bool:
 
 @app.command("plan")
 def plan_command(
+    ctx: typer.Context,
     scenario: ScenarioArg = None,
     replay: ReplayOption = None,
     days: DaysOption = None,
@@ -107,6 +109,8 @@ def plan_command(
     json_output: JsonOption = False,
 ) -> None:
     """Optimize what to mobilize where and how to move it; print what arrives."""
+    only_with(ctx, risk is not None, "--risk", ("risk_runs", "seed", "unit_losses"),
+              json_output)
     from supplyline.report import print_plan_summary
     from supplyline.report.terminal import (
         print_step_comparison,
@@ -237,6 +241,7 @@ def validate(
 
 @app.command()
 def report(
+    ctx: typer.Context,
     scenario: ScenarioArg = None,
     replay: ReplayOption = None,
     out: Annotated[
@@ -258,6 +263,7 @@ def report(
     json_output: JsonOption = False,
 ) -> None:
     """Plan the scenario and write a self-contained report (HTML, or PDF)."""
+    only_with(ctx, runs is not None, "--runs", ("seed",), json_output)
     from supplyline.plan import validate as compare_observed
 
     sc = _limit_days(load_or_exit(scenario, json_output), days, json_output)

@@ -35,6 +35,7 @@ from supplyline.cli.common import (
     app,
     fail,
     load_or_exit,
+    only_with,
     print_json,
     say,
 )
@@ -45,6 +46,7 @@ from supplyline.simulate import MAX_RUNS
 
 @app.command()
 def sweep(
+    ctx: typer.Context,
     scenario: ScenarioArg = None,
     vary: Annotated[
         list[str] | None,
@@ -107,6 +109,7 @@ def sweep(
     )
     from supplyline.sweep.vary import short_label
 
+    only_with(ctx, simulate_runs is not None, "--simulate", ("seed",), json_output)
     whole = load_or_exit(scenario, json_output)
     sc = _limit_days(whole, days, json_output)
     _check_step_days(sc, step_days, json_output)
