@@ -399,3 +399,14 @@ def test_an_export_that_is_a_file_is_refused_before_any_work(tmp_path: Path) -> 
         assert error["message"] == (f"--export: expected a folder (new or existing), got "
                                     f"{str(taken)!r}, a file")
     assert taken.read_text(encoding="utf-8") == "mine"
+
+
+def test_an_export_blocked_by_one_file_names_it_and_writes_none(tmp_path: Path) -> None:
+    """A folder where plan.json is to go: 14 of the 15 files were put in place before the
+    last failed, and the message named the export's folder, not the file."""
+    folder = tmp_path / "out"
+    (folder / "plan.json").mkdir(parents=True)
+    code, error = json_error("plan", "tutorial", "--export", str(folder))
+    assert (code, error["kind"]) == (2, "output")
+    assert error["message"] == f"--export: cannot write {folder / 'plan.json'}: Is a directory"
+    assert sorted(p.name for p in folder.iterdir()) == ["plan.json"]

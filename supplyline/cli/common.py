@@ -612,8 +612,9 @@ def _writing(target: Path, option: str, json_output: bool) -> Iterator[None]:
         fail("busy", f"{option}: {target} is being written by another run; try again when it "
                      "has finished", EXIT_FAILED, json_output, path=str(target))
     except OSError as error:
-        fail("output", f"{option}: cannot write {target}: {error.strerror or error}",
-             EXIT_BAD_INPUT, json_output, path=str(target))
+        where = error.filename or target  # the file that failed, where it is known
+        fail("output", f"{option}: cannot write {where}: {error.strerror or error}",
+             EXIT_BAD_INPUT, json_output, path=str(where))
 
 
 def _export(result: Plan, directory: Path, option: str, json_output: bool) -> list[Path]:

@@ -77,7 +77,10 @@ class OutputFiles:
             if left.fullmatch(path.name):
                 path.unlink(missing_ok=True)
         temporary = self.directory / f".{name}.{secrets.token_hex(6)}.tmp"
-        descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+        try:
+            descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+        except OSError as error:  # said of the file asked for, not of its temporary
+            raise OSError(error.errno, error.strerror, str(final)) from error
         self._pending.append((temporary, final))
         if binary:
             handle: IO[Any] = os.fdopen(descriptor, "wb")
@@ -89,7 +92,12 @@ class OutputFiles:
             os.fsync(handle.fileno())
 
     def commit(self) -> None:
-        """Rename every file into place (:attr:`written` lists them in the order opened)."""
+        """Rename every file into place (:attr:`written` lists them in the order opened);
+        none where any of them cannot be (a folder where a file is to go: 14 of 15 files
+        were in place before the 15th failed)."""
+        for _temporary, final in self._pending:
+            if final.is_dir():
+                raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), str(final))
         for temporary, final in self._pending:
             os.replace(temporary, final)
             self.written.append(final)
