@@ -39,6 +39,10 @@ _SCALAR_TAGS = {
 _INT_TAG = "tag:yaml.org,2002:int"
 _FLOAT_TAG = "tag:yaml.org,2002:float"
 _STR_TAG = "tag:yaml.org,2002:str"
+_BOOL_TAG = "tag:yaml.org,2002:bool"
+#: true and false as YAML 1.2 writes them (PyYAML, reading YAML 1.1, also takes yes, no, on,
+#: off, y and n, in any of three cases).
+_BOOLS = ("true", "false")
 #: Numbers as YAML 1.2 writes them (and as a reader expects): YAML 1.1, which PyYAML reads,
 #: also takes ``1:30`` as 90 (base 60) and ``0750`` as 488 (octal), and ``1e+07`` (no dot)
 #: and ``1.2e3`` (no sign in the exponent) as text. Plain numbers are read by these; other
@@ -213,6 +217,8 @@ class _Builder:
             return node.value
         if not node.style and node.tag in (_INT_TAG, _FLOAT_TAG, _STR_TAG):  # plain
             return _number(node)
+        if not node.style and node.tag == _BOOL_TAG and node.value.lower() not in _BOOLS:
+            return node.value  # yes, no, on, off: text in YAML 1.2 (an id 'no' is no false)
         constructor = SafeConstructor.yaml_constructors[node.tag]
         try:
             return constructor(self._constructor, node)

@@ -60,7 +60,8 @@ file, line and field.
   **currency** is a letter, then letters or `_`, at most 16 characters (`USD`, `VND`).
 - **Numbers and true/false** are written without quotes (`population: 1200`,
   `air_exposed: false`): quoted, they are text, which `check` refuses as the JSON Schema
-  does, as it refuses 1 or 0 for true or false. (A table beside the YAML file is read by
+  does, as it refuses 1 or 0 for true or false; `yes`, `no`, `on` and `off` are text, as in
+  YAML 1.2 (an id `no` needs no quotes). (A table beside the YAML file is read by
   its fields' types, as a spreadsheet's cells are: a CSV cell or a GeoJSON property may be
   text such as `"40"` or `yes`, and 1 or 0 for true or false, as GIS tools often export
   them.) Numbers are read as YAML 1.2 writes them: `1e7`, `1.2e3` and `2.5e-3` are

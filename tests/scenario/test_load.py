@@ -170,6 +170,9 @@ SCHEMA_CASES = [
      "routes[2].modes", "modes: []", "at least 1"),
     ("bool", "air_exposed: false", "air_exposed: maybe", "routes[4].air_exposed",
      "air_exposed: maybe", "true or false"),
+    # YAML 1.2: `no` is text, not false (YAML 1.1, which PyYAML reads, said false).
+    ("no-as-bool", "air_exposed: false", "air_exposed: no", "routes[4].air_exposed",
+     "air_exposed: no", "true or false"),
     ("fuel-needs-commodity", "    rations_kg_per_day: {rice: 0.9}\n",
      "    rations_kg_per_day: {rice: 0.9}\n    fuel_kg_per_km: 0.1\n", "modes[1]",
      "- id: bicycle", "a fuel_commodity where fuel_kg_per_km > 0"),
@@ -341,10 +344,16 @@ def test_a_horizon_of_a_century_is_refused_where_it_is_written() -> None:
     assert problem.expected.startswith(f"a date by {last} (a horizon of at most 3,653 days")
 
 
-@pytest.mark.parametrize("written", ["no", "0750", "1e3", "2024-01-01"])
+@pytest.mark.parametrize("written", ["true", "0750", "1e3", "2024-01-01"])
 def test_the_quoting_hint_quotes_what_was_written(written: str) -> None:
-    """YAML reads `no` as false and `0750` as 750: the hint said to write 'False' and
-    '750', which are not what the user meant (and 'False' is no identifier either)."""
+    """YAML reads `true` as true and `0750` as 750: the hint said to write 'True' and
+    '750', which are not what the user meant (and 'True' is no identifier either)."""
     text = edit(TINY_TEXT, "  - id: ban-a", f"  - id: {written}")
     problem = by_field(problems_in(text))["places[0].id"]
     assert f"(write it in quotes: '{written}')" in problem.expected
+
+
+@pytest.mark.parametrize("written", ["no", "yes", "on", "off", "n", "y"])
+def test_yes_and_no_are_text_as_in_yaml_1_2(written: str) -> None:
+    """A place `no` was read as false (YAML 1.1's booleans), and had to be quoted."""
+    assert load_text(TINY_TEXT.replace("ban-a", written)).places[0].id == written
