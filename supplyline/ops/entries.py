@@ -27,11 +27,12 @@ from typing import Annotated, Any, Literal
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
+from pydantic_core import PydanticCustomError
 
 from supplyline.errors import SupplylineError
 from supplyline.network import giveable_kg, labour_pool
 from supplyline.scenario._yaml_lines import shown
-from supplyline.scenario.schema import Date, Number, Route, Scenario
+from supplyline.scenario.schema import Date, NotTrueOrFalse, Route, Scenario
 from supplyline.scenario.series import series_over_horizon
 from supplyline.units import words_and
 
@@ -64,6 +65,20 @@ __all__ = [
     "said",
     "wounded_beyond",
 ]
+
+@dataclass(frozen=True)
+class _JsonNumber(NotTrueOrFalse):
+    """A number field of an entry: neither true nor false nor text (``"kg": "5"`` was
+    written as 5 kg, though a value of the wrong type is to be refused, as in a scenario)."""
+
+    def check(self, value: Any) -> Any:
+        if isinstance(value, str):
+            raise PydanticCustomError("number_type", "a number, written without quotes")
+        return super().check(value)
+
+
+#: Marks every number field of an entry (see :class:`_JsonNumber`).
+Number = _JsonNumber()
 
 Kg = Annotated[float, Field(ge=0, le=1e12, allow_inf_nan=False), Number]
 PositiveKg = Annotated[float, Field(gt=0, le=1e12, allow_inf_nan=False), Number]

@@ -794,3 +794,22 @@ def test_a_plan_that_cannot_be_made_is_a_409_not_a_bare_500(
             "loc": loc, "type": "conflict",
             "msg": "no plan could be made: the optimizer stopped without a plan (solve "
                    "error: test)"}]}
+
+
+def test_a_number_written_as_text_is_refused(served: Any) -> None:
+    """`"kg": "5"` was written as 5 kg: a value of the wrong type is a 422, as `true` was."""
+    books, client, headers = served
+    before = books.count()
+    for field, value in (("kg", "5"), ("kg", True)):
+        got = client.post("/api/entries", headers=headers["council"], json=contribution(
+            "high-village") | {field: value})
+        assert got.status_code == 422, got.text
+        assert got.json()["detail"] == [{
+            "loc": ["body", field], "type": "number_type",
+            "msg": f"expected a number, got {value!r}" if isinstance(value, str) else
+                   "expected a number, got true"}]
+    labour = entry("labour", date="2024-11-03", locality="high-village", persons="3", days=2,
+                   role="carrier", mode="porter")
+    got = client.post("/api/entries", headers=headers["council"], json=labour)
+    assert (got.status_code, got.json()["detail"][0]["loc"]) == (422, ["body", "persons"])
+    assert books.count() == before
