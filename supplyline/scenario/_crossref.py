@@ -27,6 +27,7 @@ from supplyline.scenario._describe import is_model, is_union, split_annotated, u
 from supplyline.scenario._reach import Reach, findings
 from supplyline.scenario._yaml_lines import Locations, Path, shown
 from supplyline.scenario.schema import (
+    MAX_DAY_VALUE,
     METRIC_UNITS,
     AirThreat,
     AirWindow,
@@ -493,6 +494,7 @@ class _Checker:
             self.place(demand.at("front"), demand.get("front"), "front")
             self.commodity(demand.at("commodity"), demand.get("commodity"))
             self.in_order(demand, ("start", "end"))
+            self.troops_fed(demand)
             # A reserve is days of that day's demand: outside the demand's days it is nil.
             first = demand.get("start") or (self.horizon or (None, None))[0]
             last = demand.get("end") or (self.horizon or (None, None))[1]
@@ -505,6 +507,19 @@ class _Checker:
                 self.report(reserve.at("by"), f"a date from {first} to {last} (the days of "
                             "this demand: a reserve is days of that day's demand, nil "
                             "outside them)", by.isoformat())
+
+    def troops_fed(self, demand: Any) -> None:
+        """Troops × ration within what ``kg_per_day`` may say (each was within its own limit,
+        and their product, 10^15 kg a day, stopped the planner with no field named)."""
+        troops, ration = demand.get("troops"), demand.get("ration_kg_per_person_day")
+        if troops is None or ration is None:  # (not written, or the schema's to say)
+            return
+        peak = max((step.value for step in troops), default=0.0) if isinstance(troops, list) \
+            else float(troops)
+        if peak * ration > MAX_DAY_VALUE:
+            self.report(demand.at("troops"), f"troops × ration_kg_per_person_day of at most "
+                        f"{MAX_DAY_VALUE:.0e} kg a day (the most kg_per_day may say)",
+                        f"{peak:.3g} × {ration:.3g} = {peak * ration:.3g} kg a day")
 
     def check_wounded(self) -> None:
         persons = [c for c in self.commodities if c.get("unit") == "person"]

@@ -113,7 +113,8 @@ region and replay that is referred to exists; demand and wounded flows start at 
 kind `front`, wounded go to places of kind `hospital`, and replay mobilization comes from
 places of kind `locality`; every front is reached by some route, and goods can get there;
 wounded flows have the one commodity of unit `person`; dates lie inside the horizon and end
-dates do not come before start dates; day-series steps are sorted by start.
+dates do not come before start dates; day-series steps are sorted by start; a demand by
+troops × ration comes to at most 10^12 kg a day, as `kg_per_day` may.
 
 It also refuses what could never act, each where it was written, rather than drop it in
 silence: a mode that no route lists, an owned mode no place owns, carriers owned of a mode

@@ -211,16 +211,22 @@ Weight = Annotated[float, Field(ge=0, le=1e6), Resolved, Number]
 ServiceDays = Annotated[float, Field(gt=0, le=100_000), NonzeroAtLeast(0.01), Number]
 
 
+#: The most a day series may say on a day (kg a day, persons); a demand by troops × ration
+#: is held to it too (``check``).
+MAX_DAY_VALUE = 1e12
+
+
 class DaySeriesStep(Strict):
     """One step of a day series: from ``start`` on, the series has ``value``."""
 
     start: Date = _field("first day this value holds", "date")
-    value: Annotated[float, Field(ge=0, le=1e12), Resolved, Number] = _field(
+    value: Annotated[float, Field(ge=0, le=MAX_DAY_VALUE), Resolved, Number] = _field(
         "the value from that day on (unit of the series)"
     )
 
 
-DaySeries = Annotated[float, Field(ge=0, le=1e12), Resolved, Number] | list[DaySeriesStep]
+DaySeries = (Annotated[float, Field(ge=0, le=MAX_DAY_VALUE), Resolved, Number]
+             | list[DaySeriesStep])
 """A constant, or a step function given as steps sorted by ``start``."""
 
 

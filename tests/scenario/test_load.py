@@ -196,6 +196,10 @@ SCHEMA_CASES = [
      "write it in quotes"),
     ("places-not-a-list", "places:\n  - id: ban-a", "places: nope\nxplaces:\n  - id: ban-a",
      "places", "places: nope", "or {file: places.csv}"),
+    # Each within its own limit, their product stopped the planner with no field named.
+    ("troops-times-ration", "value: 2000}\n    ration_kg_per_person_day: 0.9",
+     "value: 1e12}\n    ration_kg_per_person_day: 2", "demand[0].troops",
+     "- {start: 1954-03-01, value: 1000}", "troops × ration_kg_per_person_day of at most"),
 ]
 
 
