@@ -103,6 +103,19 @@ def test_bad_paths_and_values_are_located_errors_before_anything_runs(
     assert not out.exists()
 
 
+def test_a_refused_value_of_a_table_is_said_at_its_row() -> None:
+    """A route's length in routes.csv (or .geojson) was said of the YAML file, at no line."""
+    tables = Path(__file__).parent / "data" / "tables"
+    for scenario, table, line in (("scenario-geo.yaml", "routes.csv", 4),
+                                  ("scenario.yaml", "routes.geojson", 16)):
+        result = runner.invoke(app, ["sweep", str(tables / scenario), "--vary",
+                                     "routes.long-trail.length_km=40,-1", "--json"])
+        assert result.exit_code == 2, result.output
+        (problem,) = json.loads(result.stdout)["error"]["problems"]
+        assert problem["field"].endswith(".length_km")
+        assert (problem["file"], problem["line"]) == (str(tables / table), line)
+
+
 @pytest.mark.parametrize("option", ["policy.step_days=0", "costs.wage_per_person_day=-1"])
 def test_a_refused_value_the_file_does_not_write_names_no_line_of_it(option: str) -> None:
     """A default (step_days) or a section the file leaves out (costs) was located at the

@@ -294,6 +294,18 @@ def _parse_text(text: str, file: str, base: Traversable, limit: int | None) -> S
     return scenario
 
 
+def locations_of(text: str, file: str, base: Traversable) -> Locations:
+    """Where each value of a scenario file was written, the rows of its tables included (a
+    CSV row's line, in the table's file): what a problem found later says of a value (a
+    sweep's variant, whose data comes from the loaded scenario)."""
+    data, locations, _problems = read_yaml(text, file)
+    if isinstance(data, dict):
+        for section in TABLE_MODELS:
+            if isinstance(data.get(section), dict) and "file" in data[section]:
+                _expand_table(data, section, file, base, locations, None)
+    return locations
+
+
 #: The types pydantic's strict mode wants where the lax mode reads text as a number or yes/no.
 _WANTS_NUMBER = {"float_type": "a number", "int_type": "a whole number",
                  "bool_type": "true or false"}

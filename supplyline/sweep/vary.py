@@ -35,6 +35,7 @@ import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from importlib.resources import files
+from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Any, overload
 
@@ -42,7 +43,7 @@ from supplyline.errors import Problem, SupplylineError
 from supplyline.scenario._describe import fields_by_key, target_at
 from supplyline.scenario._yaml_lines import Locations, Spot, dotted, read_yaml, shown
 from supplyline.scenario._yaml_lines import Path as DataPath
-from supplyline.scenario.load import builtin_names, validate_data
+from supplyline.scenario.load import builtin_names, locations_of, validate_data
 from supplyline.scenario.paths import (
     PathError,
     Step,
@@ -273,20 +274,20 @@ def _source(scenario: Scenario, source: str | Path | None) -> _Source:
     of its values in the file it came from, where that file can be read again."""
     data = document(scenario)
     text, file = None, str(source) if source is not None else f"{scenario.name}.yaml"
+    base: Traversable = files("supplyline.scenario").joinpath("builtin")
     try:
         if source is None or (isinstance(source, str) and source in builtin_names()
                               and "/" not in source and not source.endswith((".yaml", ".yml"))):
             name = source or scenario.name
             file = f"supplyline/scenario/builtin/{name}.yaml"
-            text = files("supplyline.scenario").joinpath("builtin", f"{name}.yaml").read_text(
-                "utf-8")
+            text = base.joinpath(f"{name}.yaml").read_text("utf-8")
         else:
             text = Path(source).read_text("utf-8-sig")
+            base = Path(source).parent
     except (OSError, UnicodeDecodeError):
         text = None
-    locations = Locations()
-    if text is not None:
-        _raw, locations, _problems = read_yaml(text, file)
+    # (with the rows of its tables: a value varied in routes.csv is said at its line there)
+    locations = Locations() if text is None else locations_of(text, file, base)
     return _Source(data, file, locations)
 
 
