@@ -164,6 +164,11 @@ def load(
         raise TypeError(f"source: expected a file's path or a built-in scenario's name, got "
                         f"{type(source).__name__}")
     _check_limit(max_file_bytes)
+    if isinstance(source, str) and _names_builtin(source) and Path(source).is_file():
+        # A file named as a built-in scenario was passed over for it without a word.
+        raise ScenarioError([Problem(source, None, "(file)", f"a name that says which: the "
+                                     f"built-in scenario {source!r}, or the file "
+                                     f"./{source} (its path)", "a file of that name here")])
     if isinstance(source, str) and _names_builtin(source):
         folder = _builtin_folder()
         entry = folder.joinpath(f"{source}.yaml")

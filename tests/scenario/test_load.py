@@ -361,3 +361,19 @@ def test_the_quoting_hint_quotes_what_was_written(written: str) -> None:
 def test_yes_and_no_are_text_as_in_yaml_1_2(written: str) -> None:
     """A place `no` was read as false (YAML 1.1's booleans), and had to be quoted."""
     assert load_text(TINY_TEXT.replace("ban-a", written)).places[0].id == written
+
+
+def test_a_file_named_as_a_built_in_scenario_is_not_passed_over(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`tutorial` with a file of that name in the folder loaded the built-in scenario,
+    without a word: now the name must say which."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "tutorial").write_text(TINY_TEXT, encoding="utf-8")
+    with pytest.raises(ScenarioError) as raised:
+        sl.load("tutorial")
+    (problem,) = raised.value.problems
+    assert problem.expected == ("a name that says which: the built-in scenario 'tutorial', "
+                                "or the file ./tutorial (its path)")
+    assert sl.load("./tutorial") == load_text(TINY_TEXT)
+    (tmp_path / "tutorial").unlink()
+    assert sl.load("tutorial").name == "tutorial"
