@@ -744,6 +744,7 @@ class _Checker:
         places_read = self.written["places"] is not None and all(
             p.readable and p.get("carriers") is not None for p in self.place_entries)
         self.labour_carriers()
+        self.harmless_threats()
         if routes_read:
             self.unused_modes(places_read)
             self.unreached_places()
@@ -840,6 +841,34 @@ class _Checker:
                 continue  # its people may work on the roads, wherever they live
             self.report(place.at("id"), "a place that some route reaches (else nothing "
                         "there is ever used)", f"{shown(place_id)} (on no route)")
+
+    def harmless_threats(self) -> None:
+        """Threats that can never act: an air threat with no chance of a strike in any
+        window, or whose strikes take nothing; a sabotage with no chance of a raid, or
+        whose raids take nothing."""
+        for air in self.air:
+            windows = air.get("windows")
+            lost = air.get("capacity_lost_fraction")
+            destroyed = air.get("cargo_destroyed_fraction")
+            if windows and all(w.day_probability == 0 and w.night_probability == 0
+                               for w in windows):
+                self.report(air.at("windows"), "an air threat that may strike (some window "
+                            "with day_probability or night_probability above 0)",
+                            "a chance of 0 in every window", at_key=True)
+            elif lost == 0 and destroyed == 0:
+                self.report(air.at("capacity_lost_fraction"), "a strike that takes something "
+                            "(capacity_lost_fraction or cargo_destroyed_fraction above 0)",
+                            "0 and 0")
+        for raid in self.sabotage:
+            chance, guarded = raid.get("probability_per_day"), raid.get("protection")
+            if chance == 0 or guarded == 1:
+                self.report(raid.at("probability_per_day" if chance == 0 else "protection"),
+                            "a raid that may happen (probability_per_day above 0, protection "
+                            "below 1)", f"probability_per_day {shown(chance)}, protection "
+                            f"{shown(guarded)}")
+            elif raid.get("capacity_lost_fraction") == 0:
+                self.report(raid.at("capacity_lost_fraction"), "a raid that takes capacity "
+                            "(capacity_lost_fraction above 0)", "0")
 
     def unstruck_routes(self) -> None:
         """Air threats named on routes closed to air attack (they would never strike)."""

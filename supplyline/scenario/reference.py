@@ -122,7 +122,9 @@ whose units are people (`units_from: labour`), carriers of a mode no route from 
 allows, units that could never come home from a front; a commodity that no demand, stock,
 ration, fuel or replay names (a commodity of unit `person` without a `wounded` section); a
 place that no route reaches (a locality whose people may work on road works excepted); an
-air threat on a route not open to air attack; wounded carried or fed where there are none;
+air threat on a route not open to air attack, and an air threat or a sabotage that can never
+act (a chance of 0 in every window, protection 1, or strikes that take nothing); wounded
+carried or fed where there are none;
 `step_days` or `daily_start_days` longer than the horizon. (A route's `repair_days` is kept
 where no threat of the scenario strikes it: the strikes the council's books record are
 repaired in that time too, see docs/operate.md.)

@@ -196,6 +196,22 @@ SCHEMA_CASES = [
      "write it in quotes"),
     ("places-not-a-list", "places:\n  - id: ban-a", "places: nope\nxplaces:\n  - id: ban-a",
      "places", "places: nope", "or {file: places.csv}"),
+    # Threats that can never act (a chance of 0, or strikes that take nothing).
+    ("air-never-strikes", "day_probability: 0.1}", "day_probability: 0}",
+     "threats.air[0].windows", "      windows:", "an air threat that may strike"),
+    ("air-strikes-take-nothing", "capacity_lost_fraction: 0.5\n      cargo_destroyed_fraction: "
+     "0.2", "capacity_lost_fraction: 0\n      cargo_destroyed_fraction: 0",
+     "threats.air[0].capacity_lost_fraction", "capacity_lost_fraction: 0\n",
+     "a strike that takes something"),
+    ("raid-never-happens", "probability_per_day: 0.01", "probability_per_day: 0",
+     "threats.sabotage[0].probability_per_day", "probability_per_day: 0",
+     "a raid that may happen"),
+    ("raid-always-guarded", "probability_per_day: 0.01", "probability_per_day: 0.01\n"
+     "      protection: 1", "threats.sabotage[0].protection", "protection: 1",
+     "a raid that may happen"),
+    ("raid-takes-nothing", "capacity_lost_fraction: 0.3", "capacity_lost_fraction: 0",
+     "threats.sabotage[0].capacity_lost_fraction", "capacity_lost_fraction: 0\n",
+     "a raid that takes capacity"),
     # Each within its own limit, their product stopped the planner with no field named.
     ("troops-times-ration", "value: 2000}\n    ration_kg_per_person_day: 0.9",
      "value: 1e12}\n    ration_kg_per_person_day: 2", "demand[0].troops",
