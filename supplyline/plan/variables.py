@@ -233,12 +233,17 @@ def define_variables(
         for m in range(n_m)
     ]
     # Those stranded where nothing can be drawn for the way (a re-plan's last day, with
-    # units at a front whose stock is gone) go without, at the shortfall's weight: a plan
-    # from any State exists.
+    # units at a front whose stock is gone) go without, at twice the shortfall's weight: a
+    # plan from any State exists. Only for the modes a State has units of: from the
+    # scenario's own start every unit is at home, and one sent out is sent by the plan,
+    # which may as well not send it (so the LP there is as it was without these columns).
     way_kg = [days * net.rations_kg_per_day[m, goods].sum()
               + km * net.fuel_kg_per_km[m, goods].sum()
               for m, (days, km) in enumerate(ways_home(net))]
-    going_home_unfed = [cols.add((going_home[m] >= 0) & (way_kg[m] > 0)) for m in range(n_m)]
+    stranded: NDArray[np.bool_] = (np.zeros(n_m, dtype=bool) if units_in is None
+                                   else np.asarray((units_in > 0).any(axis=(0, 2))))
+    going_home_unfed = [cols.add((going_home[m] >= 0) & (way_kg[m] > 0) & stranded[m])
+                        for m in range(n_m)]
 
     fleet = cols.add(np.asarray(home.any(axis=0), dtype=bool))
 

@@ -14,6 +14,7 @@ import pytest
 
 import supplyline as sl
 from supplyline.accounting import ways_home
+from supplyline.network import compile_network
 from supplyline.ops import Books, open_books
 from supplyline.ops.replan import (
     Damage,
@@ -25,6 +26,7 @@ from supplyline.ops.replan import (
     route_damage,
     route_reports,
 )
+from supplyline.plan.model import build_lp
 from tests.ops.conftest import day, entry
 
 
@@ -379,3 +381,7 @@ def test_replan_on_the_last_day_sends_stranded_carriers_home_without_food(
                     "missing, all of it before any can reach where they eat"]
     # They still walk home: their days count, as the fed ones' do.
     assert plan.way_home_days()[porter] == pytest.approx(40 * way_days)
+    # From the scenario's own start every unit is at home: no such column is laid out, and
+    # the LP is as it was.
+    start = build_lp(compile_network(sc)).variables
+    assert all((cols < 0).all() for cols in start.going_home_unfed)
