@@ -234,16 +234,19 @@ def define_variables(
     ]
     # Those stranded where nothing can be drawn for the way (a re-plan's last day, with
     # units at a front whose stock is gone) go without, at twice the shortfall's weight: a
-    # plan from any State exists. Only for the modes a State has units of: from the
-    # scenario's own start every unit is at home, and one sent out is sent by the plan,
-    # which may as well not send it (so the LP there is as it was without these columns).
+    # plan from any State exists. Only where a State puts units (waiting, or arriving from
+    # before its day): a unit the plan sends somewhere is sent by the plan, which need not
+    # send it (so from the scenario's own start, every unit at home, the LP is as it was;
+    # laid out wider, the fed and unfed ways of the same units left crossover unfinished).
     way_kg = [days * net.rations_kg_per_day[m, goods].sum()
               + km * net.fuel_kg_per_km[m, goods].sum()
               for m, (days, km) in enumerate(ways_home(net))]
-    stranded: NDArray[np.bool_] = (np.zeros(n_m, dtype=bool) if units_in is None
-                                   else np.asarray((units_in > 0).any(axis=(0, 2))))
-    going_home_unfed = [cols.add((going_home[m] >= 0) & (way_kg[m] > 0) & stranded[m])
-                        for m in range(n_m)]
+    stranded: NDArray[np.bool_] = (np.zeros((n_p, n_m), dtype=bool) if units_in is None
+                                   else np.asarray((units_in > 0).any(axis=2)))
+    going_home_unfed = [
+        cols.add((going_home[m] >= 0) & (way_kg[m] > 0) & stranded[:, m][:, None])
+        for m in range(n_m)
+    ]
 
     fleet = cols.add(np.asarray(home.any(axis=0), dtype=bool))
 
