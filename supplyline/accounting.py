@@ -39,7 +39,7 @@ from numpy.typing import NDArray
 from supplyline.network import Network, fixed_days
 
 __all__ = ["Legs", "departure", "handling_days", "legs_of", "repair_crew_food", "time_charges",
-           "trips_on_days", "units_can_be", "ways_home", "wounded_food"]
+           "trips_on_days", "units_can_be", "way_home_kg", "ways_home", "wounded_food"]
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
@@ -275,6 +275,16 @@ def ways_home(net: Network) -> list[tuple[FloatArray, FloatArray]]:
         (np.where(np.isfinite(days), days, 0.0), np.where(np.isfinite(km), km, 0.0))
         for days, km in zip(net.home_days, net.home_km, strict=True)
     ]
+
+
+def way_home_kg(net: Network, goods: IntArray) -> list[FloatArray]:
+    """Per mode, the food and fuel one unit still out at the end draws for its way home
+    [P, H_m, G] (:func:`ways_home`'s days × rations, km × fuel), of the goods slots
+    ``goods`` (commodity ids), where it is on the last day."""
+    rations = net.rations_kg_per_day[:, goods]  # [M, G]
+    fuel = net.fuel_kg_per_km[:, goods]
+    return [days[:, :, None] * rations[m] + km[:, :, None] * fuel[m]
+            for m, (days, km) in enumerate(ways_home(net))]
 
 
 def repair_crew_food(net: Network) -> FloatArray:

@@ -18,6 +18,7 @@ from supplyline.accounting import (
     departure,
     repair_crew_food,
     time_charges,
+    way_home_kg,
     ways_home,
     wounded_food,
 )
@@ -359,14 +360,10 @@ def define_stock_balance(net: Network, v: Variables, stock_in: FloatArray) -> Ro
     # Units waiting at a place eat from its stock; those still out at the end draw their
     # food and fuel for the way home there.
     rations = net.rations_kg_per_day[:, v.goods]  # [M, G]
-    fuel = net.fuel_kg_per_km[:, v.goods]
-    for m in range(net.n_modes):
+    for m, home_kg in enumerate(way_home_kg(net, v.goods)):  # [P, H, G] a unit
         rows.add(idx, v.waiting[:, m : m + 1, :], rations[m][None, :, None])
-        going = v.going_home[m]  # [P, H]
-        days, km = ways_home(net)[m]
-        home_kg = days[:, :, None] * rations[m] + km[:, :, None] * fuel[m]  # [P, H, G]
-        rows.add(np.broadcast_to(idx[:, None, :, -1], home_kg.shape), going[:, :, None],
-                 home_kg)
+        rows.add(np.broadcast_to(idx[:, None, :, -1], home_kg.shape),
+                 v.going_home[m][:, :, None], home_kg)
     rows.add(idx, v.unmet, -1.0)  # consumed = demand − unmet
     worker_ration = net.labour_rations_kg_per_day[v.goods]
     for k, work in enumerate(net.road_works):

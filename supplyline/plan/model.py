@@ -15,7 +15,7 @@ import highspy
 import numpy as np
 from numpy.typing import NDArray
 
-from supplyline.accounting import ways_home, wounded_food
+from supplyline.accounting import way_home_kg, ways_home, wounded_food
 from supplyline.errors import PlanError, ReplayError
 from supplyline.network import Network, replay_beyond, replay_places
 from supplyline.plan.constraints import (
@@ -321,13 +321,11 @@ def define_objective(net: Network, v: Variables) -> FloatArray:
     put(v.empty, w.eaten_per_kg * (legs.food_empty.sum(axis=1)
                                    + legs.fuel_empty.sum(axis=1)[:, None]))
     eat_per_day = net.rations_kg_per_day[:, v.goods].sum(axis=1)  # [M]
-    fuel_per_km = net.fuel_kg_per_km[:, v.goods].sum(axis=1)  # [M]
     put(v.waiting, w.eaten_per_kg * eat_per_day[None, :, None])
-    ways = ways_home(net)
-    for m in range(net.n_modes):
+    for m, ((days, _km), home_kg) in enumerate(zip(ways_home(net), way_home_kg(net, v.goods),
+                                                    strict=True)):
         fed, unfed = v.homeward(m)
-        days, km = ways[m]
-        way_kg = eat_per_day[m] * days + fuel_per_km[m] * km
+        way_kg = home_kg.sum(axis=2)  # [P, H]
         put(fed, w.labour_per_person_day * crew[m] * days + w.eaten_per_kg * way_kg)
         # Going without the food and fuel for the way is a last resort, taken only where
         # none can be had: it costs more than the same food taken from a front's demand

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from numpy.typing import NDArray
 
-from supplyline.accounting import Legs, repair_crew_food, ways_home, wounded_food
+from supplyline.accounting import Legs, repair_crew_food, way_home_kg, ways_home, wounded_food
 from supplyline.errors import not_whole
 from supplyline.network import Network, read_only
 from supplyline.plan.kpis import CommodityKpis, CostKpis, Kpis
@@ -277,15 +277,10 @@ class Plan:
         """Rations and fuel drawn on the last day for the way home of units still out [P, G]
         (``unfed``: those the units stranded where there was none went without)."""
         net = self.network
-        rations = net.rations_kg_per_day[:, self.goods]
-        fuel = net.fuel_kg_per_km[:, self.goods]
         out = np.zeros((net.n_places, self.goods.size))
         going = self.going_home_unfed_units if unfed else self.going_home_units
-        for m, ((way_days, way_km), units) in enumerate(
-                zip(ways_home(net), going, strict=True)):
-            days = (way_days * units).sum(axis=1)  # [P]
-            km = (way_km * units).sum(axis=1)
-            out += days[:, None] * rations[m] + km[:, None] * fuel[m]
+        for home_kg, units in zip(way_home_kg(net, self.goods), going, strict=True):
+            out += np.einsum("ph,phg->pg", units, home_kg)
         return out
 
     def worker_rations_kg(self) -> FloatArray:

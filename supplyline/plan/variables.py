@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from numpy.typing import NDArray
 
-from supplyline.accounting import Legs, legs_of, repair_crew_food, units_can_be, ways_home
+from supplyline.accounting import Legs, legs_of, repair_crew_food, units_can_be, way_home_kg
 from supplyline.network import Network, shortest_days
 
 IntArray = NDArray[np.int64]
@@ -97,7 +97,8 @@ class Variables:
     #                             each home of the mode (homes: Network.homes), with their
     #                             food and fuel for the way drawn where they are
     going_home_unfed: list[IntArray]  # per mode [P, H_m]: the same, where there is nothing
-    #                                   to draw: they go without (-1 where the way is nil)
+    #                                   to draw: they go without (-1 but where a starting
+    #                                   State puts units of the mode, on a way that draws)
     fleet: IntArray  # [M] the most units of the mode in service at once (-1: never in service)
     max_burden: int
     n_columns: int
@@ -238,9 +239,7 @@ def define_variables(
     # before its day): a unit the plan sends somewhere is sent by the plan, which need not
     # send it (so from the scenario's own start, every unit at home, the LP is as it was;
     # laid out wider, the fed and unfed ways of the same units left crossover unfinished).
-    way_kg = [days * net.rations_kg_per_day[m, goods].sum()
-              + km * net.fuel_kg_per_km[m, goods].sum()
-              for m, (days, km) in enumerate(ways_home(net))]
+    way_kg = [home_kg.sum(axis=2) for home_kg in way_home_kg(net, goods)]
     stranded: NDArray[np.bool_] = (np.zeros((n_p, n_m), dtype=bool) if units_in is None
                                    else np.asarray((units_in > 0).any(axis=2)))
     going_home_unfed = [

@@ -288,9 +288,7 @@ def _parse_text(text: str, file: str, base: Traversable, limit: int | None) -> S
         problems.append(Problem(file, 1, "(top level)", "a mapping of scenario fields",
                                 shown(data)))
         raise ScenarioError(problems)
-    for section in TABLE_MODELS:
-        if isinstance(data.get(section), dict) and "file" in data[section]:
-            problems += _expand_table(data, section, file, base, locations, limit)
+    problems += _expand_tables(data, file, base, locations, limit)
     scenario, found = validate_data(data, locations, file)
     problems += found
     problems += _quoted(data, locations, file, {p.field for p in problems})
@@ -305,9 +303,7 @@ def locations_of(text: str, file: str, base: Traversable) -> Locations:
     sweep's variant, whose data comes from the loaded scenario)."""
     data, locations, _problems = read_yaml(text, file)
     if isinstance(data, dict):
-        for section in TABLE_MODELS:
-            if isinstance(data.get(section), dict) and "file" in data[section]:
-                _expand_table(data, section, file, base, locations, None)
+        _expand_tables(data, file, base, locations, None)
     return locations
 
 
@@ -447,6 +443,16 @@ def _ordered(problems: list[Problem], file: str) -> list[Problem]:
     """Problems in reading order: the scenario file first, then tables; each by line."""
     unique = list(dict.fromkeys(problems))
     return sorted(unique, key=lambda p: (p.file != file, p.file, p.line or 0))
+
+
+def _expand_tables(data: dict[str, Any], file: str, base: Traversable, locations: Locations,
+                   limit: int | None) -> list[Problem]:
+    """Replace each section written ``{file: ...}`` by the rows of that table."""
+    problems: list[Problem] = []
+    for section in TABLE_MODELS:
+        if isinstance(data.get(section), dict) and "file" in data[section]:
+            problems += _expand_table(data, section, file, base, locations, limit)
+    return problems
 
 
 def _expand_table(
