@@ -66,6 +66,7 @@ __all__ = [
     "wounded_beyond",
 ]
 
+
 @dataclass(frozen=True)
 class _JsonNumber(NotTrueOrFalse):
     """A number field of an entry: neither true nor false nor text (``"kg": "5"`` was

@@ -731,10 +731,11 @@ class _Checker:
     def check_unused(self) -> None:
         """Values written that nothing can ever use: a mode on no route, an owned mode no
         place owns, a commodity nothing names, a place no route reaches, an air threat on a
-        route not open to air attack, carrying or feeding wounded where there are none,
+        route not open to air attack, a threat that can never act (a chance of 0, or
+        strikes that take nothing), carrying or feeding wounded where there are none,
         carriers owned of a mode whose units are people (units_from: labour), steps longer
-        than the horizon. Each would be dropped in
-        silence; each is reported where it was written.
+        than the horizon. Each would be dropped in silence; each is reported where it was
+        written.
 
         Runs only on what can be read: a broken section is the schema's to report.
         """
