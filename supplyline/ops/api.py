@@ -25,13 +25,13 @@ from collections.abc import Callable, Coroutine, Iterator
 from importlib.resources import files
 from typing import Annotated, Any, Literal
 
-from fastapi import Body, Depends, FastAPI, HTTPException, Query, Request
+from fastapi import Body, Depends, FastAPI, Header, HTTPException, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.routing import APIRoute
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from fastapi.staticfiles import StaticFiles
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -48,7 +48,7 @@ from supplyline.ops.accounts import (
     new_token,
     who,
 )
-from supplyline.ops.books import Books
+from supplyline.ops.books import Books, KeyReused
 from supplyline.ops.entries import Entry, EntryError, body_loc, outside_horizon, said
 from supplyline.ops.overview import Views, state_json
 from supplyline.ops.replan import (
@@ -85,6 +85,21 @@ class NewAccount(_Body):
     password: str = Field(min_length=8, max_length=1000)
     role: Literal["council", "depot", "commune", "viewer"]
     place: str | None = Field(None, max_length=200)
+
+
+def _request_key(key: str | None) -> str | None:
+    """A write's ``Idempotency-Key`` header, checked: sent again with the same key (a double
+    click, a retry after an answer that was lost), a write is answered as the first time and
+    nothing is written again."""
+    if key is not None and not (0 < len(key) <= 200 and all("!" <= c <= "~" for c in key)):
+        raise ValueError("1 to 200 printable characters without spaces (ASCII)")
+    return key
+
+
+RequestKey = Annotated[str | None, AfterValidator(_request_key), Header(
+    description="any text of your own (1-200 printable characters, no spaces), new for each "
+                "write: the same write sent again with it is answered as the first time and "
+                "written once; sent with other entries, it is refused (422)")]
 
 
 class ReplanRequest(_Body):
@@ -238,6 +253,9 @@ def create_app(books: Books) -> FastAPI:
 
     @app.exception_handler(EntryError)
     def _entry_error(_request: Request, error: EntryError) -> JSONResponse:
+        if isinstance(error, KeyReused):
+            return JSONResponse(status_code=422, content={"detail": [
+                _said(["header", "idempotency-key"], error.message)]})
         return _problem(error.status, error.problems)
 
     @app.exception_handler(StarletteHTTPException)
@@ -390,15 +408,17 @@ def create_app(books: Books) -> FastAPI:
         return Response(out.getvalue(), media_type="text/csv",
                         headers={"Content-Disposition": "attachment; filename=entries.csv"})
 
-    async def write(entries: list[Entry], user: Account,
+    async def write(entries: list[Entry], user: Account, key: str | None,
                     numbered: bool = False) -> list[dict[str, Any]]:
         """Entries written by the books' writer (one transaction for the entries that
         arrive meanwhile), answered once committed, each with what the scenario says
-        against it (``warnings``, said as errors are: ``loc``, ``msg``, ``type``)."""
+        against it (``warnings``, said as errors are: ``loc``, ``msg``, ``type``); sent
+        again with the same ``key``, answered as the first time and not written again."""
         if user.role == "viewer":
             raise EntryError("kind", "a viewer may not write", 403)
         written = await asyncio.wrap_future(
-            books.submit(entries, user.name, lambda e, p: may_write(user, e, p), numbered))
+            books.submit(entries, user.name, lambda e, p: may_write(user, e, p), numbered,
+                         key))
         return [r.to_json() for r in written]
 
     def created(content: Any) -> Response:
@@ -406,14 +426,15 @@ def create_app(books: Books) -> FastAPI:
 
     @app.post("/api/entries", status_code=201, tags=["entries"],
               response_model=dict[str, Any])
-    async def write_entry(entry: Annotated[Entry, Body()], user: User) -> Response:
-        return created((await write([entry], user))[0])
+    async def write_entry(entry: Annotated[Entry, Body()], user: User,
+                          idempotency_key: RequestKey = None) -> Response:
+        return created((await write([entry], user, idempotency_key))[0])
 
     @app.post("/api/entries/batch", status_code=201, tags=["entries"],
               response_model=list[dict[str, Any]])
     async def write_batch(entries: Annotated[list[Entry], Body(min_length=1, max_length=1000)],
-                          user: User) -> Response:
-        return created(await write(entries, user, numbered=True))
+                          user: User, idempotency_key: RequestKey = None) -> Response:
+        return created(await write(entries, user, idempotency_key, numbered=True))
 
     @app.get("/api/state", tags=["state"])
     def state(_user: User, as_of: Date | None = None) -> dict[str, Any]:

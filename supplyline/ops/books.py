@@ -86,7 +86,8 @@ from supplyline.ops.entries import (
 from supplyline.scenario.schema import Scenario
 from supplyline.scenario.series import demand_kg_per_day
 
-__all__ = ["Books", "BooksError", "Recorded", "database_url", "digest", "open_books", "place_of"]
+__all__ = ["Books", "BooksError", "KeyReused", "Recorded", "database_url", "digest", "open_books",
+           "place_of"]
 
 #: Tolerance on kg and units (float sums).
 TOL = 1e-6
@@ -94,6 +95,15 @@ TOL = 1e-6
 
 class BooksError(SupplylineError):
     """The books cannot be opened (bad URL, unreachable server, another scenario's books)."""
+
+
+class KeyReused(EntryError):
+    """A request's key (``Idempotency-Key``) that its author already sent with other
+    entries: nothing is written."""
+
+    def __init__(self, key: str) -> None:
+        super().__init__("Idempotency-Key", f"expected a new key for entries other than those "
+                                            f"first sent with it, got {key!r} again")
 
 
 @dataclass(frozen=True)
@@ -166,6 +176,13 @@ class _Job:
     allowed: Any
     numbered: bool = False  # its problems said at each entry's position (``3.kg``)
     future: Future[list[Recorded]] = field(default_factory=Future)
+    key: str | None = None  # the request's Idempotency-Key, if it was sent with one
+    digest: str = ""  # SHA-256 of its entries (and whether they are numbered)
+
+    @property
+    def request(self) -> tuple[str, str] | None:
+        """Whose request this is and its key (a key is its author's own)."""
+        return None if self.key is None else (self.author, self.key)
 
 
 DailyKey = tuple[str, str, dt.date, str, str]  # (place, item, date, kind, source)
@@ -436,41 +453,64 @@ class Books:
     # --- writing -------------------------------------------------------------------------
 
     def append(self, data: Entry | dict[str, Any], author: str,
-               allowed: Any = None) -> Recorded:
+               allowed: Any = None, key: str | None = None) -> Recorded:
         """Write one entry; :class:`EntryError` (nothing written) when it cannot be.
-        ``allowed(entry, place)`` may refuse it (raise) once its place is known."""
-        return self.append_many([data], author, allowed)[0]
+        ``allowed(entry, place)`` may refuse it (raise) once its place is known; ``key``
+        as :meth:`append_many`'s."""
+        return self.append_many([data], author, allowed, key=key)[0]
 
     def append_many(self, batch: Sequence[Entry | dict[str, Any]], author: str,
-                    allowed: Any = None, numbered: bool | None = None) -> list[Recorded]:
+                    allowed: Any = None, numbered: bool | None = None,
+                    key: str | None = None) -> list[Recorded]:
         """Write a batch of entries in one transaction: all or none. An error names the
         entry's position (``3.kg``) where ``numbered`` (by default, in a batch of more than
-        one), and says every problem the entries have on their own at once."""
-        job = self._job(batch, author, allowed, numbered)
+        one), and says every problem the entries have on their own at once.
+
+        ``key`` (a request's ``Idempotency-Key``): where its author wrote entries with it
+        before, nothing is written and those entries are returned as they were written
+        (:class:`KeyReused` where they are not the same entries)."""
+        job = self._job(batch, author, allowed, numbered, key)
         try:
             with self.writing() as conn:
+                if (replay := self._replay(conn, job)) is not None:
+                    if isinstance(replay, EntryError):
+                        raise replay
+                    return replay
                 if self.postgres:
                     self._lock(conn, job.entries)
                 group = _Group()
                 written = self._write_all(conn, job, group)
                 self._add_daily(conn, group)
+                self._keep_requests(conn, [(job, written)], group.written_at)
                 return written
         except IntegrityError as error:
+            if job.key is not None and "request" in str(error.orig):
+                # Another server process wrote the same request meanwhile, and committed
+                # first: this transaction was undone; that one's entries are the answer.
+                with self.reading() as conn:
+                    replay = self._replay(conn, job)
+                if isinstance(replay, list):
+                    return replay
+                if replay is not None:
+                    raise replay from error
             field = "dispatch" if "receipt_of" in str(error.orig) else "corrects"
             raise EntryError(field, "the entry was corrected or the convoy received "
                                     "meanwhile; read the books again", 409) from error
 
     def submit(self, batch: Sequence[Entry | dict[str, Any]], author: str,
-               allowed: Any = None, numbered: bool | None = None) -> Future[list[Recorded]]:
+               allowed: Any = None, numbered: bool | None = None,
+               key: str | None = None) -> Future[list[Recorded]]:
         """Write a batch of entries as :meth:`append_many` does, by the books' writer
         thread; the future gives the entries as written, or the :class:`EntryError`.
 
         The writer writes the batches submitted while it was busy in one transaction, one
         commit for all (a group commit): each batch is still written whole or not at all
         and answered only once committed, and one refused leaves the others as they are.
-        Many clients writing one entry each then cost one transaction, not one each."""
+        Many clients writing one entry each then cost one transaction, not one each.
+        ``key``: as :meth:`append_many`'s (the same request twice in one group is written
+        once, and both are answered with its entries)."""
         try:
-            job = self._job(batch, author, allowed, numbered)
+            job = self._job(batch, author, allowed, numbered, key)
         except EntryError as error:
             refused: Future[list[Recorded]] = Future()
             refused.set_exception(error)
@@ -512,12 +552,22 @@ class Books:
         writer, a lost connection), each job again in its own, so that only a job at fault
         fails."""
         outcomes: dict[int, list[Recorded] | EntryError] = {}
+        firsts: dict[tuple[str, str], int] = {}  # a request's first job in the group
+        kept: list[int] = []  # the jobs whose request is to be kept
         try:
             with self.writing() as conn:
                 if self.postgres:
                     self._lock(conn, [e for job in jobs for e in job.entries])
                 group = _Group()
                 for k, job in enumerate(jobs):
+                    if job.request is not None:
+                        if job.request in firsts:
+                            continue  # answered as its first, below
+                        firsts[job.request] = k
+                        if (replay := self._replay(conn, job)) is not None:
+                            outcomes[k] = replay
+                            continue
+                        kept.append(k)
                     first = job.entries[0] if job.entries else None
                     if (len(job.entries) == 1 and not job.numbered and first is not None
                             and _plain(first)):
@@ -543,15 +593,21 @@ class Books:
                     savepoint.commit()
                 self._flush(conn, group, jobs, outcomes)
                 self._add_daily(conn, group)
+                self._keep_requests(conn, [(jobs[k], outcomes[k]) for k in kept],
+                                    group.written_at)
         except Exception:  # nothing was written: each job alone says why
             for job in jobs:
                 try:
                     job.future.set_result(self.append_many(job.entries, job.author,
-                                                           job.allowed, job.numbered))
+                                                           job.allowed, job.numbered,
+                                                           job.key))
                 except Exception as error:  # handed to the caller
                     job.future.set_exception(error)
             return
         for k, job in enumerate(jobs):
+            if job.request is not None and (origin := firsts[job.request]) != k:
+                same = jobs[origin].digest == job.digest
+                outcomes[k] = outcomes[origin] if same else KeyReused(job.key or "")
             outcome = outcomes[k]
             if isinstance(outcome, EntryError):
                 job.future.set_exception(outcome)
@@ -588,8 +644,38 @@ class Books:
             group.batch.update({r.id: i for r in written})
         return out
 
+    def _replay(self, conn: Connection, job: _Job) -> list[Recorded] | KeyReused | None:
+        """The entries ``job``'s request wrote before, read back as they were written
+        (:class:`KeyReused` where it sent other entries then); None for a new request."""
+        if job.key is None:
+            return None
+        row = conn.execute(select(t.request.c.digest, t.request.c.entries)
+                           .where(t.request.c.author == job.author,
+                                  t.request.c.key == job.key)).first()
+        if row is None:
+            return None
+        if row.digest != job.digest:
+            return KeyReused(job.key)
+        ids = json.loads(row.entries)
+        found = {r.id: _recorded(r) for r in conn.execute(select(t.entry)
+                                                          .where(t.entry.c.id.in_(ids)))}
+        # Said as first answered: a batch's warnings at each entry's position there.
+        return [replace(found[i], warnings=tuple(w.at(f"{n}.") for w in found[i].warnings))
+                if job.numbered else found[i] for n, i in enumerate(ids)]
+
+    def _keep_requests(self, conn: Connection,
+                       written: list[tuple[_Job, list[Recorded] | EntryError]],
+                       written_at: dt.datetime) -> None:
+        """Keep the requests (sent with a key) whose entries were written, with their ids."""
+        rows = [{"author": job.author, "key": job.key, "digest": job.digest,
+                 "entries": json.dumps([r.id for r in outcome]), "written_at": written_at}
+                for job, outcome in written
+                if job.key is not None and not isinstance(outcome, EntryError)]
+        if rows:
+            conn.execute(insert(t.request), rows)
+
     def _job(self, batch: Sequence[Entry | dict[str, Any]], author: str, allowed: Any,
-             numbered: bool | None) -> _Job:
+             numbered: bool | None, key: str | None = None) -> _Job:
         """A batch to write, each entry validated on its own (:meth:`_parse`): one
         :class:`EntryError` says the problems of every entry at once, at each one's position
         where ``numbered`` (by default, in a batch of more than one)."""
@@ -602,7 +688,10 @@ class Books:
                 errors.append(error.at(f"{i}.") if numbered else error)
         if errors:
             raise EntryError.of(errors)
-        return _Job(entries, author, allowed, numbered)
+        digest = "" if key is None else hashlib.sha256(json.dumps(
+            [numbered, [dump_entry(e) for e in entries]], sort_keys=True,
+            default=str).encode()).hexdigest()
+        return _Job(entries, author, allowed, numbered, key=key, digest=digest)
 
     def _parse(self, data: Entry | dict[str, Any]) -> Entry:
         """An entry validated, and checked against the scenario: every problem at once."""

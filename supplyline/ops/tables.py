@@ -19,7 +19,7 @@ from sqlalchemy import (
 )
 
 __all__ = ["account", "daily", "entry", "login_failure", "meta", "metadata", "movement", "plan",
-           "token"]
+           "request", "token"]
 
 metadata = MetaData()
 
@@ -82,6 +82,19 @@ daily = Table(
     Column("kind", String(20), primary_key=True),
     Column("source", String(200), primary_key=True),
     Column("delta", Float, nullable=False),
+)
+
+# A write sent with an ``Idempotency-Key`` (per author): the entries it wrote, so that the
+# same request sent again (a double click, a retry after a lost answer) writes nothing and
+# is answered as the first was. ``digest``: SHA-256 of the request's entries, so that a key
+# sent again with other entries is refused.
+request = Table(
+    "request", metadata,
+    Column("author", String(200), primary_key=True),
+    Column("key", String(200), primary_key=True),
+    Column("digest", String(64), nullable=False),
+    Column("entries", Text, nullable=False),  # JSON: the ids written, in order
+    Column("written_at", DateTime(timezone=True), nullable=False),
 )
 
 account = Table(

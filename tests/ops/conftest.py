@@ -63,7 +63,7 @@ def books(request: pytest.FixtureRequest, tmp_path: Path, tutorial: sl.Scenario,
         return
     b = request.getfixturevalue("_postgres_books")
     with b.writing() as conn:
-        conn.execute(text("TRUNCATE token, account, daily, movement, entry, plan "
+        conn.execute(text("TRUNCATE token, account, daily, movement, entry, plan, request "
                           "RESTART IDENTITY CASCADE"))
     yield b
 

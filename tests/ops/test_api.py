@@ -813,3 +813,38 @@ def test_a_number_written_as_text_is_refused(served: Any) -> None:
     got = client.post("/api/entries", headers=headers["council"], json=labour)
     assert (got.status_code, got.json()["detail"][0]["loc"]) == (422, ["body", "persons"])
     assert books.count() == before
+
+
+def test_a_write_sent_again_with_its_idempotency_key_is_written_once(served: Any) -> None:
+    """A double click on Record, or a retry after an answer that was lost: the same request
+    with the same ``Idempotency-Key`` is answered as the first time and written once."""
+    books, client, headers = served
+    before = books.count()
+    keyed = {**headers["commune"], "Idempotency-Key": "form-7f3a"}
+    first = client.post("/api/entries", json=contribution("high-village", 3), headers=keyed)
+    again = client.post("/api/entries", json=contribution("high-village", 3), headers=keyed)
+    assert first.status_code == again.status_code == 201
+    assert again.json() == first.json()
+    assert books.count() == before + 1
+    # The same key with another entry: refused at the header, nothing written.
+    other = client.post("/api/entries", json=contribution("high-village", 4), headers=keyed)
+    assert other.status_code == 422
+    assert other.json()["detail"] == [{
+        "loc": ["header", "idempotency-key"], "type": "value_error",
+        "msg": "expected a new key for entries other than those first sent with it, got "
+               "'form-7f3a' again"}]
+    # A batch, sent twice.
+    keyed["Idempotency-Key"] = "batch-1"
+    batch = [contribution("high-village", 1), contribution("high-village", 2)]
+    first = client.post("/api/entries/batch", json=batch, headers=keyed)
+    again = client.post("/api/entries/batch", json=batch, headers=keyed)
+    assert first.status_code == again.status_code == 201
+    assert [e["id"] for e in again.json()] == [e["id"] for e in first.json()]
+    assert books.count() == before + 3
+    # A key that is not one: at the header.
+    for bad in ("", "two words", "x" * 201):
+        keyed["Idempotency-Key"] = bad
+        got = client.post("/api/entries", json=contribution("high-village", 5), headers=keyed)
+        assert got.status_code == 422, bad
+        assert got.json()["detail"][0]["loc"] == ["header", "idempotency-key"]
+    assert books.count() == before + 3

@@ -264,7 +264,7 @@ def test_books_are_migrated_kept_and_bound_to_their_scenario(url: str,
     assert again.count() == 1
     names = set(inspect(again.engine).get_table_names())
     assert {"alembic_version", "entry", "movement", "daily", "account", "token",
-            "plan"} <= names
+            "plan", "request"} <= names
     again.close()
     with pytest.raises(BooksError, match="kept for scenario 'tutorial'"):
         open_books(url, tutorial.model_copy(update={"name": "other"}))

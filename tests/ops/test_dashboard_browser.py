@@ -562,3 +562,46 @@ def test_the_ledger_pages_back_to_the_first_entry(tmp_path: Path, browser: Any) 
         assert headers.index("Entry") < headers.index("By")
         assert problems == []
     books.close()
+
+
+def test_an_entry_is_written_once_however_it_is_sent_again(tmp_path: Path,
+                                                           browser: Any) -> None:
+    """A double click on Record sent two requests and wrote the entry twice; an answer lost
+    on the way left the clerk to guess whether to record it again. Now the button waits for
+    the answer, and the same entry sent again after a lost answer is written once."""
+    books = open_books(tmp_path / "books.db", sl.load("tutorial"))
+    add_account(books, "council", "council-password", "council")
+    with in_process(books) as base:
+        page, problems = council_page(browser, base + "/", 1280)
+        page.click('nav [data-view="record"]')
+        page.select_option("#f-kind", "contribution")
+        page.fill("#f-date", "2024-11-02")
+        page.select_option("#f-locality", "high-village")
+        page.select_option("#f-at", "ridge-depot")
+        page.fill("#f-kg", "40")
+        page.dblclick("#entry-submit")
+        page.wait_for_selector("#entry-ok:has-text('Recorded as entry #1')")
+        page.wait_for_function("!document.querySelector('#entry-submit').disabled")
+        assert books.count() == 1
+
+        # The server writes the entry, but its answer never reaches the page.
+        def lost(route: Any) -> None:
+            route.fetch()
+            route.abort()
+
+        page.fill("#f-kg", "25")
+        page.route("**/api/entries", lost)
+        page.click("#entry-submit")
+        page.wait_for_selector("#err-form:has-text('No answer from the server')")
+        assert books.count() == 2
+        page.unroute("**/api/entries")
+        page.click("#entry-submit")
+        page.wait_for_selector("#entry-ok:has-text('Recorded as entry #2')")
+        assert books.count() == 2
+        # Another entry is another request.
+        page.fill("#f-kg", "5")
+        page.click("#entry-submit")
+        page.wait_for_selector("#entry-ok:has-text('Recorded as entry #3')")
+        assert [r.entry.kg for r in books.entries()] == [40, 25, 5]  # type: ignore[union-attr]
+        assert problems == []
+    books.close()

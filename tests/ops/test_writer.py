@@ -15,7 +15,7 @@ import pytest
 
 import supplyline as sl
 from supplyline.ops import Books, EntryError
-from supplyline.ops.books import Recorded
+from supplyline.ops.books import KeyReused, Recorded
 from tests.ops.conftest import day, entry
 from tests.ops.test_books import give, send
 
@@ -93,4 +93,70 @@ def test_a_submission_cancelled_before_it_ran_is_not_written(books: Books,
     assert isinstance(outcome(first), EntryError)  # no porters at the depot
     assert kept.result(timeout=120)[0].entry.kg == 3  # type: ignore[union-attr]
     assert books.balances()[("ridge-depot", "rice")] == pytest.approx(13)
+    assert books.count() == 2
+
+
+def rice(sc: sl.Scenario, kg: float) -> dict[str, object]:
+    return entry("contribution", date=day(sc, 1), locality="high-village", good="rice", kg=kg,
+                 at="ridge-depot")
+
+
+def test_a_request_sent_again_with_its_key_is_written_once(books: Books,
+                                                           tutorial: sl.Scenario) -> None:
+    """A double click, or a retry after an answer that was lost: the same entries with the
+    same key are answered with the entries first written, and nothing is written again."""
+    first = books.append_many([rice(tutorial, 5), rice(tutorial, 2)], "commune", key="k-1")
+    again = books.append_many([rice(tutorial, 5), rice(tutorial, 2)], "commune", key="k-1")
+    assert [r.id for r in again] == [r.id for r in first]
+    assert [r.to_json() for r in again] == [r.to_json() for r in first]
+    assert books.count() == 2
+    assert books.balances()[("ridge-depot", "rice")] == pytest.approx(7)
+    # The same key with other entries is refused, and writes nothing.
+    with pytest.raises(KeyReused, match=r"expected a new key .* got 'k-1' again"):
+        books.append_many([rice(tutorial, 5)], "commune", key="k-1")
+    # A key is its author's own; and a request without a key is always written.
+    books.append(rice(tutorial, 5), "council", key="k-1")
+    books.append(rice(tutorial, 5), "council")
+    books.append(rice(tutorial, 5), "council")
+    assert books.count() == 5
+    assert books.balances()[("ridge-depot", "rice")] == pytest.approx(22)
+
+
+def test_a_refused_request_may_be_sent_again_with_its_key(books: Books,
+                                                          tutorial: sl.Scenario) -> None:
+    """Nothing is kept of a request that was refused: sent again (once it can be written)
+    with the same key, it is written."""
+    with pytest.raises(EntryError, match=r"cargo_kg\.rice"):
+        books.append(send(tutorial, 10), "depot", key="convoy-1")
+    give(books, tutorial, 10)
+    books.append_many([entry("labour", date=day(tutorial, 0), locality="high-village",
+                             persons=10, days=20, role="carrier", mode="porter"),
+                       entry("dispatch", date=day(tutorial, 0), from_="high-village",
+                             to="ridge-depot", mode="porter", units=10)], "council")
+    books.append(entry("receipt", date=day(tutorial, 0), dispatch=3), "council")
+    sent = books.append(send(tutorial, 10), "depot", key="convoy-1")
+    assert books.append(send(tutorial, 10), "depot", key="convoy-1").id == sent.id
+    assert books.balances()[("ridge-depot", "rice")] == pytest.approx(0)
+
+
+def test_the_same_request_twice_in_one_group_is_written_once(books: Books,
+                                                             tutorial: sl.Scenario) -> None:
+    """The writer's group commit: the same request twice in one transaction is written once
+    and both are answered with its entries; the key with other entries is refused, and the
+    same key of another author is written."""
+    with writer_held(books, tutorial) as first:
+        futures = [books.submit([rice(tutorial, 5)], "commune", key="click"),
+                   books.submit([rice(tutorial, 5)], "commune", key="click"),
+                   books.submit([rice(tutorial, 6)], "commune", key="click"),
+                   books.submit([rice(tutorial, 5)], "council", key="click")]
+    assert isinstance(outcome(first), EntryError)  # no porters at the depot
+    got = [outcome(f) for f in futures]
+    assert isinstance(got[2], KeyReused)
+    ids = [[r.id for r in g] for g in got if not isinstance(g, EntryError)]
+    assert ids[0] == ids[1] and ids[0] != ids[2]
+    assert books.count() == 2
+    assert books.balances()[("ridge-depot", "rice")] == pytest.approx(10)
+    # Sent again later, it is answered from the books.
+    later = books.submit([rice(tutorial, 5)], "commune", key="click").result(timeout=120)
+    assert [r.id for r in later] == ids[0]
     assert books.count() == 2

@@ -590,11 +590,36 @@ function showWarnings(warnings) {
   }
 }
 
+// A key for each entry sent (the API's Idempotency-Key): the same entry sent again after an
+// answer that never came (the network failed) is written once. The button waits for the
+// answer, so a double click sends one request.
+let unanswered = null;  // { body, key } of an entry sent whose answer never came
+function requestKey(body) {
+  if (unanswered && unanswered.body === body) return unanswered.key;
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  const key = Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+  unanswered = { body, key };
+  return key;
+}
+
 $("#entry-form").addEventListener("submit", async (event) => {
   event.preventDefault();
   clearErrors();
-  const response = await api("/api/entries", { method: "POST",
-    body: JSON.stringify(entryFromForm()) });
+  const body = JSON.stringify(entryFromForm());
+  const button = $("#entry-submit");
+  button.disabled = true;
+  let response;
+  try {
+    response = await api("/api/entries", { method: "POST", body,
+      headers: { "Idempotency-Key": requestKey(body) } });
+  } catch (error) {
+    $("#err-form").textContent = "No answer from the server (" + error.message + "): " +
+      "nothing is known to be written; Record again to send the same entry once.";
+    return;
+  } finally {
+    button.disabled = false;
+  }
+  unanswered = null;
   const data = await answer(response);
   if (response.ok) {
     $("#entry-ok").textContent = "Recorded as entry #" + data.id + ".";
@@ -727,8 +752,19 @@ $("#replan-form").addEventListener("submit", async (event) => {
   $("#err-as_of").textContent = "";
   $("#replan-status").textContent = "Planning…";
   $("#replan-outcome").replaceChildren();
-  const response = await api("/api/replan", { method: "POST",
-    body: JSON.stringify({ as_of: $("#replan-date").value }) });
+  const button = $("#replan-button");
+  button.disabled = true;  // one re-plan at a time (a double click made two)
+  let response;
+  try {
+    response = await api("/api/replan", { method: "POST",
+      body: JSON.stringify({ as_of: $("#replan-date").value }) });
+  } catch (error) {
+    $("#replan-status").textContent = "";
+    $("#err-as_of").textContent = "No answer from the server (" + error.message + ")";
+    return;
+  } finally {
+    button.disabled = false;
+  }
   const data = await answer(response);
   if (!response.ok) {
     $("#replan-status").textContent = "";
