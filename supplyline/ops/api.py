@@ -107,6 +107,46 @@ class ReplanRequest(_Body):
     keep: bool = Field(True, description="keep the re-plan as the plan in force")
 
 
+class Problem(BaseModel):
+    """One problem of a refused request: where (``loc``), what was expected and found."""
+
+    loc: list[str | int] = Field(description="where: ``body``, ``query``, ``header``, then "
+                                             "the field's path")
+    msg: str = Field(description="what was expected, and what was found")
+    type: str
+
+
+class Refusal(BaseModel):
+    """Every refusal, whatever its status: the problems of the request, all at once."""
+
+    detail: list[Problem]
+
+
+#: What each refusal a route may give means (its schema: :class:`Refusal`), for OpenAPI.
+_MEANS = {
+    401: "not logged in (no token, or one that has ended); at login, a wrong name or "
+         "password",
+    403: "this account's role or place may not do this",
+    409: "a conflict with the books: an entry corrected or a convoy received meanwhile, an "
+         "account that exists, or a plan that cannot be made",
+    411: "a body sent without its length (Content-Length)",
+    413: "a body over 8 MiB",
+    415: "a body that is not JSON (Content-Type)",
+    422: "bad input: each field (loc), what was expected and what was found (msg)",
+    429: "too many failed logins in a row: the account is locked for a while (Retry-After)",
+}
+
+
+def _may_refuse(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """The refusals a route may give, as FastAPI's ``responses`` (401 and 422 are every
+    route's)."""
+    return {status: {"model": Refusal, "description": _MEANS[status]}
+            for status in sorted({401, 422, *statuses})}
+
+
+#: The refusals of a route that reads a body.
+_BODY = (411, 413, 415)
+
 #: The ``type`` of a refusal by its status, where the status says it.
 _TYPES = {403: "forbidden", 409: "conflict", 411: "length_required",
           413: "too_large", 415: "unsupported_media_type"}
@@ -311,7 +351,7 @@ def create_app(books: Books) -> FastAPI:
     User = Annotated[Account, Depends(account)]
     Council = Annotated[Account, Depends(council)]
 
-    @app.post("/api/login", tags=["accounts"])
+    @app.post("/api/login", tags=["accounts"], responses=_may_refuse(*_BODY, 429))
     def login(body: Login) -> dict[str, Any]:
         try:
             found = check_password(books, body.name, body.password)
@@ -324,7 +364,7 @@ def create_app(books: Books) -> FastAPI:
         return {"token": new_token(books, found), "name": found.name, "role": found.role,
                 "place": found.place}
 
-    @app.post("/api/logout", tags=["accounts"], status_code=204)
+    @app.post("/api/logout", tags=["accounts"], status_code=204, responses=_may_refuse())
     def logout(credentials: Annotated[HTTPAuthorizationCredentials | None,
                                       Depends(_bearer)], _user: User) -> Response:
         assert credentials is not None  # checked by _user
@@ -332,15 +372,16 @@ def create_app(books: Books) -> FastAPI:
         known.pop(credentials.credentials, None)
         return Response(status_code=204)
 
-    @app.get("/api/me", tags=["accounts"])
+    @app.get("/api/me", tags=["accounts"], responses=_may_refuse())
     def me(user: User) -> dict[str, Any]:
         return {"name": user.name, "role": user.role, "place": user.place}
 
-    @app.get("/api/accounts", tags=["accounts"])
+    @app.get("/api/accounts", tags=["accounts"], responses=_may_refuse(403))
     def list_accounts(_user: Council) -> list[dict[str, Any]]:
         return [{"name": a.name, "role": a.role, "place": a.place} for a in accounts(books)]
 
-    @app.post("/api/accounts", status_code=201, tags=["accounts"])
+    @app.post("/api/accounts", status_code=201, tags=["accounts"],
+              responses=_may_refuse(*_BODY, 403, 409))
     def create_account(body: NewAccount, _user: Council) -> dict[str, Any]:
         known.clear()
         try:
@@ -350,7 +391,7 @@ def create_app(books: Books) -> FastAPI:
                              409 if "exists" in error.message else 422) from error
         return {"name": made.name, "role": made.role, "place": made.place}
 
-    @app.get("/api/scenario", tags=["scenario"])
+    @app.get("/api/scenario", tags=["scenario"], responses=_may_refuse())
     def scenario(_user: User) -> dict[str, Any]:
         sc, ix = books.scenario, books.index
         return {
@@ -385,7 +426,7 @@ def create_app(books: Books) -> FastAPI:
         return {"kind": kind, "place": place, "since": since, "until": until,
                 "effective": effective}
 
-    @app.get("/api/entries", tags=["entries"])
+    @app.get("/api/entries", tags=["entries"], responses=_may_refuse())
     def list_entries(_user: User, f: Annotated[Filters, Depends(filters)],
                      limit: Annotated[int, Query(ge=1, le=10_000)] = 1000,
                      offset: Annotated[int, Query(ge=0, le=2**31)] = 0,
@@ -393,7 +434,8 @@ def create_app(books: Books) -> FastAPI:
         return [r.to_json() for r in books.entries(limit=limit, offset=offset, newest=newest,
                                                    **f)]
 
-    @app.get("/api/entries.csv", tags=["entries"], response_class=Response)
+    @app.get("/api/entries.csv", tags=["entries"], response_class=Response,
+             responses=_may_refuse())
     def entries_csv(_user: User, f: Annotated[Filters, Depends(filters)]) -> Response:
         out = io.StringIO()
         writer = csv.writer(out)
@@ -425,37 +467,38 @@ def create_app(books: Books) -> FastAPI:
         return Response(json.dumps(content), status_code=201, media_type="application/json")
 
     @app.post("/api/entries", status_code=201, tags=["entries"],
-              response_model=dict[str, Any])
+              response_model=dict[str, Any], responses=_may_refuse(*_BODY, 403, 409))
     async def write_entry(entry: Annotated[Entry, Body()], user: User,
                           idempotency_key: RequestKey = None) -> Response:
         return created((await write([entry], user, idempotency_key))[0])
 
     @app.post("/api/entries/batch", status_code=201, tags=["entries"],
-              response_model=list[dict[str, Any]])
+              response_model=list[dict[str, Any]], responses=_may_refuse(*_BODY, 403, 409))
     async def write_batch(entries: Annotated[list[Entry], Body(min_length=1, max_length=1000)],
                           user: User, idempotency_key: RequestKey = None) -> Response:
         return created(await write(entries, user, idempotency_key, numbered=True))
 
-    @app.get("/api/state", tags=["state"])
+    @app.get("/api/state", tags=["state"], responses=_may_refuse())
     def state(_user: User, as_of: Date | None = None) -> dict[str, Any]:
         day = _in_horizon(as_of or views.today(), "as_of")
         return state_json(recorded_state(books, views.network, day), views.network)
 
-    @app.get("/api/overview", tags=["state"])
+    @app.get("/api/overview", tags=["state"], responses=_may_refuse())
     def overview(_user: User, as_of: Date | None = None) -> dict[str, Any]:
         return views.overview(None if as_of is None else _in_horizon(as_of, "as_of"))
 
-    @app.get("/api/plan-vs-actual", tags=["plans"])
+    @app.get("/api/plan-vs-actual", tags=["plans"], responses=_may_refuse())
     def compared(_user: User, until: Date | None = None) -> list[dict[str, Any]]:
         force = books.plan_in_force()
         return plan_vs_actual(books, None if force is None else force[1],
                               None if until is None else _in_horizon(until, "until"))
 
-    @app.get("/api/plans", tags=["plans"])
+    @app.get("/api/plans", tags=["plans"], responses=_may_refuse())
     def plans(_user: User) -> list[dict[str, Any]]:
         return books.plans()
 
-    @app.post("/api/plans", status_code=201, tags=["plans"], dependencies=[Depends(_no_body)])
+    @app.post("/api/plans", status_code=201, tags=["plans"], dependencies=[Depends(_no_body)],
+              responses=_may_refuse(*_BODY, 403, 409))
     def make_plan(user: Council) -> dict[str, Any]:
         from supplyline.plan import plan
 
@@ -465,7 +508,7 @@ def create_app(books: Books) -> FastAPI:
             kept = books.save_plan(figures, user.name)
         return {"id": kept, "status": result.status, "kpis": _kpis(result)}
 
-    @app.post("/api/replan", tags=["plans"])
+    @app.post("/api/replan", tags=["plans"], responses=_may_refuse(*_BODY, 403, 409))
     def make_replan(body: ReplanRequest, user: Council) -> dict[str, Any]:
         sc = books.scenario
         if not sc.start_date < body.as_of <= sc.end_date:

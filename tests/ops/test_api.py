@@ -848,3 +848,55 @@ def test_a_write_sent_again_with_its_idempotency_key_is_written_once(served: Any
         assert got.status_code == 422, bad
         assert got.json()["detail"][0]["loc"] == ["header", "idempotency-key"]
     assert books.count() == before + 3
+
+
+def test_each_refusal_a_route_gives_is_declared_in_its_openapi(served: Any) -> None:
+    """Clients generated from /openapi.json knew only 200 and 422 (in FastAPI's shape):
+    each refusal a route gives is declared there, in the one shape every refusal has."""
+    from supplyline.ops.api import MAX_BODY_BYTES
+
+    _books, client, headers = served
+    spec = client.get("/openapi.json").json()
+    council, viewer = headers["council"], headers["viewer"]
+    json_type = {"Content-Type": "application/json"}
+
+    def chunks() -> Iterator[bytes]:
+        yield b'{"name": "council",'
+        yield b' "password": "council-password"}'
+
+    given = [
+        ("get", "/api/me", client.get("/api/me")),
+        ("get", "/api/entries", client.get("/api/entries?limit=0", headers=council)),
+        ("get", "/api/accounts", client.get("/api/accounts", headers=viewer)),
+        ("post", "/api/accounts", client.post("/api/accounts", headers=council, json={
+            "name": "council", "password": "long enough", "role": "viewer"})),
+        ("post", "/api/accounts", client.post("/api/accounts", headers=viewer, json={
+            "name": "another", "password": "long enough", "role": "viewer"})),
+        ("post", "/api/entries", client.post("/api/entries", headers=viewer,
+                                             json=contribution("high-village"))),
+        ("post", "/api/entries", client.post("/api/entries", content=b"x",
+                                             headers={**council, "Content-Type": "text/plain"})),
+        ("post", "/api/entries/batch", client.post(
+            "/api/entries/batch", content=b" " * (MAX_BODY_BYTES + 1), headers=json_type)),
+        ("post", "/api/login", client.post("/api/login", content=chunks(), headers=json_type)),
+        ("post", "/api/login", client.post("/api/login", json={"name": "viewer",
+                                                               "password": "wrong"})),
+        ("post", "/api/replan", client.post("/api/replan", headers=viewer,
+                                            json={"as_of": "2024-11-04"})),
+        ("post", "/api/plans", client.post("/api/plans", headers=council, json={"a": 1})),
+    ]
+    seen = set()
+    for method, path, got in given:
+        seen.add(got.status_code)
+        declared = spec["paths"][path][method]["responses"]
+        assert str(got.status_code) in declared, (method, path, got.status_code)
+        schema = declared[str(got.status_code)]["content"]["application/json"]["schema"]
+        assert schema == {"$ref": "#/components/schemas/Refusal"}
+        assert set(got.json()) == {"detail"}
+        assert all(set(p) == {"loc", "msg", "type"} for p in got.json()["detail"])
+    assert seen == {401, 403, 409, 411, 413, 415, 422}
+    # The log-in declares its lock, and every route its 401 and 422.
+    assert "429" in spec["paths"]["/api/login"]["post"]["responses"]
+    for path, methods in spec["paths"].items():
+        for method, operation in methods.items():
+            assert {"401", "422"} <= set(operation["responses"]), (method, path)
