@@ -900,3 +900,28 @@ def test_each_refusal_a_route_gives_is_declared_in_its_openapi(served: Any) -> N
     for path, methods in spec["paths"].items():
         for method, operation in methods.items():
             assert {"401", "422"} <= set(operation["responses"]), (method, path)
+
+
+def test_a_refusal_says_at_most_a_thousand_problems(served: Any) -> None:
+    """50,000 unknown fields were answered with 5.8 MB, one problem each: the first 1,000
+    are said, then how many more there are."""
+    from supplyline.ops.api import MAX_PROBLEMS
+
+    books, client, headers = served
+    before = books.count()
+    body = {**contribution("high-village"), **{f"x{i}": 1 for i in range(MAX_PROBLEMS + 500)}}
+    got = client.post("/api/entries", json=body, headers=headers["council"])
+    assert got.status_code == 422
+    detail = got.json()["detail"]
+    assert len(detail) == MAX_PROBLEMS + 1
+    assert detail[0] == {"loc": ["body", "x0"], "type": "extra_forbidden",
+                         "msg": "expected a known field, got unknown field 'x0'"}
+    assert detail[-1] == {"loc": [], "type": "too_many_problems",
+                          "msg": "expected at most 1,000 problems said one by one, got 500 "
+                                 "more, not said"}
+    assert books.count() == before
+    # A batch of 1,000 entries, one problem each, is said whole.
+    got = client.post("/api/entries/batch", headers=headers["council"],
+                      json=[{**contribution("high-village"), "kg": -1}] * 1000)
+    assert len(got.json()["detail"]) == 1000
+    assert got.json()["detail"][-1]["loc"] == ["body", 999, "kg"]
