@@ -53,6 +53,16 @@ def test_values_are_ranges_with_their_end_or_lists() -> None:
     with pytest.raises(VaryError, match="each value once"):
         parse_vary("x.y=20,20.0")
     assert parse_vary("x.y=1,true").values == (1, True)
+    # A number beyond floats was read as inf and said as "=inf"; in a range, a traceback.
+    for spec, expected in (("1e400", "finite numbers ('1e400' reads as inf)"),
+                           ("2,-.inf", "finite numbers ('-.inf' reads as -inf)"),
+                           (".nan", "finite numbers ('.nan' reads as nan)"),
+                           ("1:1e400:1", "finite numbers in START:STOP:STEP")):
+        with pytest.raises(VaryError) as caught:
+            parse_vary(f"x.y={spec}")
+        (problem,) = caught.value.problems
+        assert (problem.field, problem.expected, problem.got) == ("(values)", expected,
+                                                                   repr(spec))
 
 
 def test_every_combination_is_a_validated_variant() -> None:

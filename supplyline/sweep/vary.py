@@ -224,6 +224,8 @@ def _parse_values(spec: str) -> tuple[Value, ...] | str:
             value = value.isoformat()
         if value is None or isinstance(value, list | dict):
             return f"plain values (numbers, words, true/false, dates); {part!r} is not one"
+        if isinstance(value, float) and not math.isfinite(value):
+            return f"finite numbers ({part!r} reads as {value})"
         values.append(value)
     # 20 and 20.0 are one value (a number is a number however written), true and 1 two.
     if len({(type(v) is bool, v) for v in values}) != len(values):
@@ -233,6 +235,8 @@ def _parse_values(spec: str) -> tuple[Value, ...] | str:
 
 def _range(start_text: str, stop_text: str, step_text: str) -> tuple[Value, ...] | str:
     start, stop, step = float(start_text), float(stop_text), float(step_text)
+    if not all(map(math.isfinite, (start, stop, step))):
+        return "finite numbers in START:STOP:STEP"
     if not step > 0:
         return "a STEP above 0 in START:STOP:STEP"
     if stop < start:
