@@ -189,6 +189,15 @@ def check_references(
     return checker.problems
 
 
+def _on_day(series: Any, day: dt.date) -> float:
+    """A day series' value on ``day`` (as :func:`~supplyline.scenario.series.
+    series_over_horizon` reads it: 0 before its first step)."""
+    if not isinstance(series, list):
+        return float(series)
+    steps = [step for step in series if step.start <= day]
+    return float(max(steps, key=lambda step: step.start).value) if steps else 0.0
+
+
 def _did_you_mean(value: str, known: Collection[str]) -> str:
     match = difflib.get_close_matches(value, sorted(known), n=1)
     if match:
@@ -746,6 +755,7 @@ class _Checker:
             p.readable and p.get("carriers") is not None for p in self.place_entries)
         self.labour_carriers()
         self.harmless_threats()
+        self.nil_reserves()
         if routes_read:
             self.unused_modes(places_read)
             self.unreached_places()
@@ -870,6 +880,33 @@ class _Checker:
             elif raid.get("capacity_lost_fraction") == 0:
                 self.report(raid.at("capacity_lost_fraction"), "a raid that takes capacity "
                             "(capacity_lost_fraction above 0)", "0")
+
+    def nil_reserves(self) -> None:
+        """Reserve targets that hold nothing: of 0 days, or of a demand that is nil on
+        their day (a reserve is days of that day's demand). Outside the demand's days,
+        check_demand says so."""
+        for demand in self.demand:
+            kg, troops = demand.get("kg_per_day"), demand.get("troops")
+            ration = demand.get("ration_kg_per_person_day")
+            for reserve in demand.entries("reserves", ReserveTarget):
+                days, by = reserve.get("days_of_supply"), reserve.get("by")
+                if days == 0:
+                    self.report(reserve.at("days_of_supply"), "a reserve of more than 0 days "
+                                "(0 holds nothing: leave the target out)", "0")
+                    continue
+                first = demand.get("start") or (self.horizon or (None, None))[0]
+                last = demand.get("end") or (self.horizon or (None, None))[1]
+                if by is None or (kg is None and (troops is None or ration is None)) or (
+                        first is not None and last is not None and not first <= by <= last):
+                    continue  # (not written, the schema's to say, or check_demand's)
+                if kg is not None:
+                    held, said_as = _on_day(kg, by), "kg_per_day"
+                else:
+                    held, said_as = _on_day(troops, by) * float(ration), "troops"
+                if held == 0:
+                    self.report(reserve.at("by"), "a day on which the demand is above 0 (a "
+                                "reserve is days of that day's demand)", f"{by.isoformat()} "
+                                f"({said_as} is 0 that day)")
 
     def unstruck_routes(self) -> None:
         """Air threats named on routes closed to air attack (they would never strike)."""

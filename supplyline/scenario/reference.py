@@ -123,8 +123,9 @@ allows, units that could never come home from a front; a commodity that no deman
 ration, fuel or replay names (a commodity of unit `person` without a `wounded` section); a
 place that no route reaches (a locality whose people may work on road works excepted); an
 air threat on a route not open to air attack, and an air threat or a sabotage that can never
-act (a chance of 0 in every window, protection 1, or strikes that take nothing); wounded
-carried or fed where there are none;
+act (a chance of 0 in every window, protection 1, or strikes that take nothing); a reserve
+target that holds nothing (of 0 days, or on a day its demand is 0: a reserve is days of that
+day's demand); wounded carried or fed where there are none;
 `step_days` or `daily_start_days` longer than the horizon. (A route's `repair_days` is kept
 where no threat of the scenario strikes it: the strikes the council's books record are
 repaired in that time too, see docs/operate.md.)

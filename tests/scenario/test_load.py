@@ -212,6 +212,13 @@ SCHEMA_CASES = [
     ("raid-takes-nothing", "capacity_lost_fraction: 0.3", "capacity_lost_fraction: 0",
      "threats.sabotage[0].capacity_lost_fraction", "capacity_lost_fraction: 0\n",
      "a raid that takes capacity"),
+    # A reserve that holds nothing (days of that day's demand) was planned for as nil.
+    ("reserve-of-no-days", "{days_of_supply: 2, by: 1954-03-08}",
+     "{days_of_supply: 0, by: 1954-03-08}", "demand[0].reserves[0].days_of_supply",
+     "- {days_of_supply: 0", "a reserve of more than 0 days"),
+    ("reserve-on-a-day-without-troops", "value: 2000}\n", "value: 2000}\n      - {start: "
+     "1954-03-07, value: 0}\n", "demand[0].reserves[0].by", "- {days_of_supply: 2",
+     "a day on which the demand is above 0"),
     # Each within its own limit, their product stopped the planner with no field named.
     ("troops-times-ration", "value: 2000}\n    ration_kg_per_person_day: 0.9",
      "value: 1e12}\n    ration_kg_per_person_day: 2", "demand[0].troops",
