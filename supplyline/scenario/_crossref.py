@@ -31,6 +31,7 @@ from supplyline.scenario.schema import (
     METRIC_UNITS,
     AirThreat,
     AirWindow,
+    Closure,
     Commodity,
     Costs,
     DaySeriesStep,
@@ -756,6 +757,7 @@ class _Checker:
         self.labour_carriers()
         self.harmless_threats()
         self.nil_reserves()
+        self.never_open_routes()
         if routes_read:
             self.unused_modes(places_read)
             self.unreached_places()
@@ -880,6 +882,29 @@ class _Checker:
             elif raid.get("capacity_lost_fraction") == 0:
                 self.report(raid.at("capacity_lost_fraction"), "a raid that takes capacity "
                             "(capacity_lost_fraction above 0)", "0")
+
+    def never_open_routes(self) -> None:
+        """Routes closed on every day of the horizon (by ``closed`` windows, from
+        ``open_from`` on): nothing could ever use them, nor any threat strike them."""
+        horizon = self.horizon
+        if horizon is None:
+            return
+        for route in self.routes:
+            windows = route.entries("closed", Closure)
+            if not windows or not all(w.readable for w in windows):
+                continue
+            spans = sorted((w.get("start"), w.get("end")) for w in windows)
+            if any(None in span for span in spans):
+                continue  # (the schema's to say)
+            day = max(horizon[0], route.get("open_from") or horizon[0])
+            for start, end in spans:  # the first day no window closes, from ``day`` on
+                if start <= day <= end:
+                    day = end + dt.timedelta(days=1)
+            if day > horizon[1]:
+                self.report(route.at("closed"), f"a route open on some day from "
+                            f"{horizon[0]} to {horizon[1]} (the horizon; else nothing could "
+                            "ever use it)", "closed windows that cover every day of it",
+                            at_key=True)
 
     def nil_reserves(self) -> None:
         """Reserve targets that hold nothing: of 0 days, or of a demand that is nil on

@@ -121,7 +121,8 @@ silence: a mode that no route lists, an owned mode no place owns, carriers owned
 whose units are people (`units_from: labour`), carriers of a mode no route from their place
 allows, units that could never come home from a front; a commodity that no demand, stock,
 ration, fuel or replay names (a commodity of unit `person` without a `wounded` section); a
-place that no route reaches (a locality whose people may work on road works excepted); an
+place that no route reaches (a locality whose people may work on road works excepted); a
+route closed on every day of the horizon (by its `closed` windows, from `open_from` on); an
 air threat on a route not open to air attack, and an air threat or a sabotage that can never
 act (a chance of 0 in every window, protection 1, or strikes that take nothing); a reserve
 target that holds nothing (of 0 days, or on a day its demand is 0: a reserve is days of that

@@ -212,6 +212,10 @@ SCHEMA_CASES = [
     ("raid-takes-nothing", "capacity_lost_fraction: 0.3", "capacity_lost_fraction: 0",
      "threats.sabotage[0].capacity_lost_fraction", "capacity_lost_fraction: 0\n",
      "a raid that takes capacity"),
+    # A route closed on every day of the horizon: nothing could use it, no threat strike it.
+    ("route-never-open", "terrain_factor: 1.5}", "terrain_factor: 1.5, open_from: "
+     "1954-03-04, closed: [{start: 1954-03-01, end: 1954-03-06}, {start: 1954-03-05, end: "
+     "1954-03-12}]}", "routes[2].closed", "- {id: long-trail", "a route open on some day"),
     # A reserve that holds nothing (days of that day's demand) was planned for as nil.
     ("reserve-of-no-days", "{days_of_supply: 2, by: 1954-03-08}",
      "{days_of_supply: 0, by: 1954-03-08}", "demand[0].reserves[0].days_of_supply",
@@ -400,3 +404,12 @@ def test_a_file_named_as_a_built_in_scenario_is_not_passed_over(
     assert sl.load("./tutorial") == load_text(TINY_TEXT)
     (tmp_path / "tutorial").unlink()
     assert sl.load("tutorial").name == "tutorial"
+
+
+def test_a_route_open_on_one_day_of_the_horizon_is_kept() -> None:
+    """Closed windows and open_from that leave one day open (the last) are not refused."""
+    text = edit(TINY_TEXT, "terrain_factor: 1.5}", "terrain_factor: 1.5, open_from: "
+                "1954-03-04, closed: [{start: 1954-03-01, end: 1954-03-06}, {start: "
+                "1954-03-07, end: 1954-03-09}]}")
+    route = load_text(text, "tiny.yaml", base_dir=DATA).routes[2]
+    assert [c.end for c in route.closed] == [dt.date(1954, 3, 6), dt.date(1954, 3, 9)]
