@@ -650,13 +650,21 @@ def _route_geometry(
     elif kind == "MultiLineString":
         parts = coordinates if isinstance(coordinates, list) else [None]
     lines = [[_point(p) for p in part] if isinstance(part, list) else [None] for part in parts]
-    if not lines or any(len(points) < 2 or None in points for points in lines):
-        table.problems.append(Problem(
-            file, line, where, "a LineString with at least two [lon, lat] points",
-            f"a {kind}" if isinstance(kind, str) and kind not in ("LineString",
-                                                                   "MultiLineString")
-            else shown(geometry),
-        ))
+    bad = next((k for k, points in enumerate(lines) if len(points) < 2 or None in points), None)
+    if not lines or bad is not None:
+        expected, got = "a LineString with at least two [lon, lat] points", shown(geometry)
+        if isinstance(kind, str) and kind not in ("LineString", "MultiLineString"):
+            got = f"a {kind}"
+        elif kind == "MultiLineString" and not lines:
+            expected = "a MultiLineString of at least one line of [lon, lat] points"
+            got = "no line"
+        elif kind == "MultiLineString" and bad is not None:
+            part = parts[bad]
+            where += f".coordinates[{bad}]"
+            expected = "a line of at least two [lon, lat] points"
+            short = isinstance(part, list) and len(part) < 2
+            got = f"a line of {len(part)} point{'s' * (len(part) != 1)}" if short else shown(part)
+        table.problems.append(Problem(file, line, where, expected, got))
         table.locations.reported.add((index, "length_km"))
         return
     if "length_km" in row:

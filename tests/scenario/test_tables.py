@@ -167,6 +167,27 @@ def test_geojson_line_with_one_point(copy: Path) -> None:
 
 
 _HOSPITAL_LINE = "[[103.15, 21.55], [103.12, 21.57], [103.10, 21.60]]"
+_HOSPITAL_GEOMETRY = '"type": "LineString",\n                   "coordinates": ' + _HOSPITAL_LINE
+
+
+@pytest.mark.parametrize(("coordinates", "field", "expected", "got"), [
+    ("[]", "features[4].geometry", "a MultiLineString of at least one line of [lon, lat] "
+     "points", "no line"),
+    (f"[{_HOSPITAL_LINE}, [[103.1, 21.6]]]", "features[4].geometry.coordinates[1]",
+     "a line of at least two [lon, lat] points", "a line of 1 point"),
+    (f"[{_HOSPITAL_LINE}, 5]", "features[4].geometry.coordinates[1]",
+     "a line of at least two [lon, lat] points", "5"),
+])
+def test_geojson_multilinestring_without_lines_says_which(copy: Path, coordinates: str,
+                                                          field: str, expected: str,
+                                                          got: str) -> None:
+    """A MultiLineString with no line, or a part that is no line, was said as "expected a
+    LineString with at least two points", with the whole geometry as what was found."""
+    _replace(copy / "routes.geojson", _HOSPITAL_GEOMETRY,
+             '"type": "MultiLineString", "coordinates": ' + coordinates)
+    problems = _problems(copy / "scenario.yaml")
+    assert list(problems) == [field]
+    assert (problems[field].expected, problems[field].got) == (expected, got)
 
 
 def test_geojson_line_drawn_for_another_route_is_refused(copy: Path) -> None:
@@ -186,8 +207,7 @@ def test_geojson_line_drawn_for_another_route_is_refused(copy: Path) -> None:
 def test_geojson_line_with_a_stray_part_is_refused(copy: Path) -> None:
     """A MultiLineString part that meets neither the places nor the other parts would add
     its length to the route's."""
-    _replace(copy / "routes.geojson", '"type": "LineString",\n                   "coordinates": '
-             + _HOSPITAL_LINE,
+    _replace(copy / "routes.geojson", _HOSPITAL_GEOMETRY,
              '"type": "MultiLineString", "coordinates": [' + _HOSPITAL_LINE
              + ', [[104.0, 22.0], [104.1, 22.1]]]')
     problems = _problems(copy / "scenario.yaml")
@@ -214,8 +234,7 @@ def test_line_misses_needs_both_ends_and_one_chain() -> None:
 
 def test_geojson_line_in_parts_and_either_direction_is_read(copy: Path) -> None:
     """Parts in any order and direction that join the places give the length of them all."""
-    _replace(copy / "routes.geojson", '"type": "LineString",\n                   "coordinates": '
-             + _HOSPITAL_LINE,
+    _replace(copy / "routes.geojson", _HOSPITAL_GEOMETRY,
              '"type": "MultiLineString", "coordinates": '
              '[[[103.10, 21.60], [103.12, 21.57]], [[103.15, 21.55], [103.12, 21.57]]]')
     route = sl.load(copy / "scenario.yaml").routes[4]
