@@ -38,7 +38,7 @@ def _books_or_exit(db: str, scenario: str | None, json_output: bool,
     for, else the built-in default); exit 2 when they cannot be opened, or, with
     ``existing``, when ``db`` names an SQLite file that is not there (a mistyped path would
     otherwise start new, empty books)."""
-    from supplyline.ops.books import (
+    from supplyline.ops.db import (
         BooksError,
         books_source,
         database_url,
@@ -191,7 +191,7 @@ def serve(
     _check_listen(host, port)
     books = _books_or_exit(db, scenario, False)
     url = f"http://{'localhost' if host == '127.0.0.1' else host}:{port}/"
-    from supplyline.ops.books import shown_url
+    from supplyline.ops.db import shown_url
 
     say(ui.stdout, f"The books of {books.scenario.name} ({shown_url(db)}) at {url}")
     if reset_council or not has_council(books):
@@ -229,6 +229,6 @@ def _check_listen(host: str, port: int) -> None:
 
 
 def _kept_source(db: str) -> str:
-    from supplyline.ops.books import books_source
+    from supplyline.ops.db import books_source
 
     return books_source(db) or DEFAULT_SCENARIO

@@ -25,6 +25,7 @@ from sqlalchemy import delete, func, insert, select, update
 from supplyline.ops import tables as t
 from supplyline.ops.books import PLACE_FIELD, Books, digest
 from supplyline.ops.entries import Entry, EntryError
+from supplyline.ops.writing import now
 
 __all__ = ["LOCK_SECONDS", "MAX_FAILED", "ROLES", "Account", "AccountError", "Locked",
            "add_account", "check_password", "drop_token", "may_write", "new_token", "who"]
@@ -47,10 +48,6 @@ class Locked(Exception):
     def __init__(self, name: str, seconds: int) -> None:
         super().__init__(f"too many wrong passwords for {name!r}: try again in {seconds} s")
         self.seconds = seconds
-
-
-def _now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
 
 
 class AccountError(ValueError):
@@ -131,17 +128,17 @@ def check_password(books: Books, name: str, password: str) -> Account | None:
     if row is None:
         hasher.hash(password)  # the same time whether the name exists or not
         return None
-    now = _now()
+    at = now()
     if failed is not None and failed.locked_until is not None:
         until = failed.locked_until
         if until.tzinfo is None:
             until = until.replace(tzinfo=dt.UTC)
-        if until > now:
-            raise Locked(name, max(1, math.ceil((until - now).total_seconds())))
+        if until > at:
+            raise Locked(name, max(1, math.ceil((until - at).total_seconds())))
     try:
         hasher.verify(row.password_hash, password)
     except (VerificationError, InvalidHashError):
-        _failed(books, name, now)
+        _failed(books, name, at)
         return None
     if failed is not None:
         with books.writing() as conn:

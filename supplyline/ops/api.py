@@ -48,7 +48,7 @@ from supplyline.ops.accounts import (
     new_token,
     who,
 )
-from supplyline.ops.books import Books, KeyReused
+from supplyline.ops.books import Books
 from supplyline.ops.entries import Entry, EntryError, body_loc, outside_horizon, said
 from supplyline.ops.overview import Views, state_json
 from supplyline.ops.replan import (
@@ -59,6 +59,7 @@ from supplyline.ops.replan import (
     recorded_state,
     replan,
 )
+from supplyline.ops.writing import KeyReused
 from supplyline.report.facts import replan_outcome
 from supplyline.scenario.schema import Date
 
@@ -625,7 +626,7 @@ def _kpis(result: Any) -> dict[str, Any]:
 def app_from_environment() -> FastAPI:
     """The app over the books named by ``SUPPLYLINE_BOOKS`` (URL) and
     ``SUPPLYLINE_BOOKS_SCENARIO`` (how ``supplyline serve`` starts several processes)."""
-    from supplyline.ops.books import open_books
+    from supplyline.ops.db import open_books
     from supplyline.scenario.load import load
 
     source = os.environ["SUPPLYLINE_BOOKS_SCENARIO"]

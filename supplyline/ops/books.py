@@ -1,15 +1,16 @@
 """The council's books in a database: append-only entries and the movements of goods and
 units they make.
 
-:func:`open_books` opens (or creates) the books at a database URL — an SQLite file by
-default, PostgreSQL by ``postgresql://`` URL — and applies the migrations shipped in the
-package. :meth:`Books.append` writes one entry (or :meth:`Books.append_many` a batch) in one
-transaction: the entry and its movements are written together or not at all. A dispatch
-that sends more than the place holds on any day from its date on, or a receipt for a convoy
-never sent, is refused with an :class:`EntryError` naming the field, and nothing is written.
-An entry replaces another (``corrects``), or cancels it (an entry of kind ``cancel``: it puts
-nothing in its place): the other's movements are undone in the same transaction. An entry
-beyond what the scenario says there is, or a convoy over a closed route, is written all the
+:func:`~supplyline.ops.db.open_books` opens (or creates) the books at a database URL
+— an SQLite file by default, PostgreSQL by ``postgresql://`` URL — and applies the
+migrations shipped in the package. :meth:`Books.append` writes one entry (or
+:meth:`Books.append_many` a batch) in one transaction: the entry and its movements are
+written together or not at all. A dispatch that sends more than the place holds on any day
+from its date on, or a receipt for a convoy never sent, is refused with an
+:class:`EntryError` naming the field, and nothing is written. An entry replaces another
+(``corrects``), or cancels it (an entry of kind ``cancel``: it puts nothing in its place):
+the other's movements are undone in the same transaction. An entry beyond what the scenario
+says there is, or a convoy over a closed route, is written all the
 same, with warnings (:attr:`Recorded.warnings`).
 
 Writes that could take the same sack are serialized (SQLite: ``BEGIN IMMEDIATE``, one
@@ -24,40 +25,29 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-import queue
-import threading
 import zlib
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from concurrent.futures import Future
 from contextlib import contextmanager, suppress
-from dataclasses import dataclass, field, replace
-from importlib.resources import files
-from pathlib import Path
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
-from alembic import command
-from alembic.config import Config
-from alembic.util import CommandError
 from pydantic import ValidationError
 from sqlalchemy import (
     Connection,
     Engine,
     bindparam,
-    create_engine,
-    event,
     exists,
     func,
     insert,
-    inspect,
     select,
     text,
 )
-from sqlalchemy.exc import ArgumentError, IntegrityError, SQLAlchemyError
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased
 
-from supplyline.errors import SupplylineError
 from supplyline.ops import tables as t
 from supplyline.ops.entries import (
     Cancel,
@@ -83,324 +73,26 @@ from supplyline.ops.entries import (
     said,
     wounded_beyond,
 )
+from supplyline.ops.writing import (
+    Group,
+    Job,
+    Move,
+    Prepared,
+    Recorded,
+    Writer,
+    in_utc,
+    keep_requests,
+    now,
+    recorded,
+    replay,
+)
 from supplyline.scenario.schema import Scenario
 from supplyline.scenario.series import demand_kg_per_day
 
-__all__ = ["Books", "BooksError", "KeyReused", "Recorded", "database_url", "digest", "open_books",
-           "place_of"]
+__all__ = ["Books", "digest", "place_of"]
 
 #: Tolerance on kg and units (float sums).
 TOL = 1e-6
-
-
-class BooksError(SupplylineError):
-    """The books cannot be opened (bad URL, unreachable server, another scenario's books)."""
-
-
-class KeyReused(EntryError):
-    """A request's key (``Idempotency-Key``) that its author already sent with other
-    entries: nothing is written."""
-
-    def __init__(self, key: str) -> None:
-        super().__init__("Idempotency-Key", f"expected a new key for entries other than those "
-                                            f"first sent with it, got {key!r} again")
-
-
-@dataclass(frozen=True)
-class Recorded:
-    """An entry as written: its id, who wrote it and when, what it corrects, and what the
-    scenario said against it when it was written (``warnings``: the books record it all the
-    same, and keep them with it); read back from the books, the entry that replaced it
-    since, if any (``replaced_by``, of kind ``replaced_kind``: a ``cancel`` when it was
-    cancelled)."""
-
-    id: int
-    kind: str
-    date: dt.date
-    place: str
-    entry: Entry
-    corrects: int | None
-    author: str
-    written_at: dt.datetime
-    warnings: tuple[EntryWarning, ...] = ()
-    replaced_by: int | None = None
-    replaced_kind: str | None = None
-
-    @property
-    def cancelled_by(self) -> int | None:
-        """The id of the entry that cancels this one, if any."""
-        return self.replaced_by if self.replaced_kind == "cancel" else None
-
-    @property
-    def corrected_by(self) -> int | None:
-        """The id of the entry that corrects (replaces) this one, if any: a correction, or
-        the receipt that takes a cancelled receipt's place."""
-        return self.replaced_by if self.replaced_kind not in (None, "cancel") else None
-
-    def to_json(self) -> dict[str, Any]:
-        return {"id": self.id, "kind": self.kind, "date": self.date.isoformat(),
-                "place": self.place, "corrects": self.corrects, "author": self.author,
-                "written_at": self.written_at.isoformat(), "entry": dump_entry(self.entry),
-                "corrected_by": self.corrected_by, "cancelled_by": self.cancelled_by,
-                "warnings": [w.to_json() for w in self.warnings]}
-
-
-Move = tuple[str, str, dt.date, float]  # (place, item, date, delta)
-
-#: The most entries the writer puts in one transaction.
-GROUP_ENTRIES = 1000
-
-
-@dataclass
-class _Prepared:
-    """An entry checked against the books, with the movements it makes (``undo``: those
-    undoing the entry it corrects or cancels, in the books of that entry, of its kind) and
-    what the scenario says against it."""
-
-    entry: Entry
-    place: str
-    receipt_of: int | None
-    own: list[Move]
-    undo: list[Move]
-    undone_place: str
-    undone_kind: str
-    warnings: list[EntryWarning] = field(default_factory=list)
-
-
-@dataclass
-class _Job:
-    """Entries to write together, or none of them."""
-
-    entries: list[Entry]
-    author: str
-    allowed: Any
-    numbered: bool = False  # its problems said at each entry's position (``3.kg``)
-    future: Future[list[Recorded]] = field(default_factory=Future)
-    key: str | None = None  # the request's Idempotency-Key, if it was sent with one
-    digest: str = ""  # SHA-256 of its entries (and whether they are numbered)
-
-    @property
-    def request(self) -> tuple[str, str] | None:
-        """Whose request this is and its key (a key is its author's own)."""
-        return None if self.key is None else (self.author, self.key)
-
-
-DailyKey = tuple[str, str, dt.date, str, str]  # (place, item, date, kind, source)
-Series = dict[tuple[str, str], dict[dt.date, float]]
-
-
-class _Group:
-    """What one write transaction has checked but not yet written.
-
-    New entries that are neither receipts nor corrections (their checks read only the daily
-    sums) wait in ``ready`` to be inserted together (and in ``waiting``, by kind and place,
-    for the warnings that read entries). The daily sums are added to once, at the end, in
-    one statement with the rows in order (``summed``), so that two writers never wait for
-    each other's rows in a circle; meanwhile the checks read them through ``pending`` (what
-    this transaction adds) on top of ``read`` (what the books held, read once a place and
-    item), and what localities gave through ``given_pending`` on top of ``given_read``
-    (by locality and good)."""
-
-    def __init__(self) -> None:
-        self.ready: list[tuple[_Prepared, _Job]] = []
-        self.waiting: dict[tuple[str, str], list[Entry]] = defaultdict(list)
-        self.read: Series = {}
-        self.pending: Series = {}
-        self.given_read: Series = {}
-        self.given_pending: Series = {}
-        self.summed: dict[DailyKey, float] = {}
-        self.written_at = _now()  # one time for the transaction's entries
-        self.batch: dict[int, int] = {}  # entries written by the batch being written: position
-
-    def entry(self, entry_id: int) -> str:
-        """An entry as a refusal names it: one the batch being written wrote (and will undo)
-        by its position there."""
-        position = self.batch.get(entry_id)
-        return f"entry {entry_id}" if position is None else f"item {position} of this batch"
-
-    def add(self, kind: str, source: str, moves: list[Move]) -> None:
-        """Movements written by an entry of ``kind`` in the books of ``source``."""
-        for p, i, d, x in moves:
-            series = self.pending.setdefault((p, i), {})
-            series[d] = series.get(d, 0.0) + x
-            key = (p, i, d, kind, source)
-            self.summed[key] = self.summed.get(key, 0.0) + x
-            if kind == "contribution":  # what the locality (the source) gave
-                given = self.given_pending.setdefault((source, i), {})
-                given[d] = given.get(d, 0.0) + x
-
-    def wait(self, ready: _Prepared, job: _Job) -> None:
-        """A new entry checked, to be inserted with the others waiting."""
-        self.ready.append((ready, job))
-        self.waiting[(ready.entry.kind, ready.place)].append(ready.entry)
-
-    def saved(self) -> tuple[Series, Series, dict[DailyKey, float]]:
-        return ({k: dict(v) for k, v in self.pending.items()},
-                {k: dict(v) for k, v in self.given_pending.items()}, dict(self.summed))
-
-    def restore(self, saved: tuple[Series, Series, dict[DailyKey, float]]) -> None:
-        self.pending, self.given_pending, self.summed = saved
-
-
-def database_url(url_or_path: str | Path) -> str:
-    """An SQLAlchemy URL: ``postgresql://`` and ``postgres://`` use psycopg 3; a plain
-    path is an SQLite file."""
-    text_ = str(url_or_path)
-    for prefix in ("postgresql://", "postgres://"):
-        if text_.startswith(prefix):
-            return "postgresql+psycopg://" + text_[len(prefix):]
-    if "://" in text_:
-        return text_
-    return f"sqlite:///{text_}"
-
-
-def _engine(url: str) -> Engine:
-    if url.split("://", 1)[0].split("+", 1)[0] not in ("sqlite", "postgresql"):
-        raise ValueError(f"the books are kept in SQLite or PostgreSQL, not at {url!r}")
-    if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"timeout": 60, "check_same_thread": False},
-                               pool_size=32, max_overflow=32)
-
-        @event.listens_for(engine, "connect")
-        def _connect(dbapi: Any, _record: Any) -> None:
-            dbapi.isolation_level = None  # transactions are begun below
-            cursor = dbapi.cursor()
-            cursor.execute("PRAGMA journal_mode=WAL")
-            # WAL with synchronous=NORMAL: a committed transaction survives the process
-            # being killed; only a power cut may lose the last ones (never a half entry).
-            cursor.execute("PRAGMA synchronous=NORMAL")
-            cursor.execute("PRAGMA foreign_keys=ON")
-            cursor.close()
-
-        @event.listens_for(engine, "begin")
-        def _begin(conn: Connection) -> None:
-            write = conn.get_execution_options().get("write", False)
-            conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
-
-        return engine
-    return create_engine(url, pool_size=32, max_overflow=32, pool_recycle=3600)
-
-
-def _migrations() -> str:
-    return str(files("supplyline.ops").joinpath("migrations"))
-
-
-def _upgrade(engine: Engine) -> None:
-    config = Config()
-    config.set_main_option("script_location", _migrations())
-    with engine.connect().execution_options(write=True) as conn:
-        config.attributes["connection"] = conn
-        command.upgrade(config, "head")
-        conn.commit()
-
-
-def _now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
-
-
-def open_books(url: str | Path, scenario: Scenario, source: str | None = None) -> Books:
-    """Open the books at ``url`` for ``scenario`` (created, and migrated to the current
-    schema, as needed). ``source`` is how the scenario was named (kept in the books)."""
-    full = database_url(url)
-    try:
-        engine = _engine(full)
-        _upgrade(engine)
-        with engine.connect().execution_options(write=True) as conn, conn.begin():
-            rows = {k: v for k, v in conn.execute(select(t.meta.c.key, t.meta.c.value)).all()}
-            if "scenario" not in rows:
-                conn.execute(insert(t.meta), [
-                    {"key": "scenario", "value": scenario.name},
-                    {"key": "source", "value": source or scenario.name},
-                ])
-            elif rows["scenario"] != scenario.name:
-                raise BooksError(f"these books are kept for scenario {rows['scenario']!r}, "
-                                 f"not {scenario.name!r}")
-    except _CANNOT_OPEN as error:
-        raise _cannot_open(url, error) from error
-    return Books(engine, scenario)
-
-
-#: What opening books at a URL that is no database for them raises (said by _cannot_open).
-_CANNOT_OPEN = (SQLAlchemyError, CommandError, ValueError, ImportError)
-
-
-def _cannot_open(url: str | Path, error: Exception) -> BooksError:
-    """Why the books at ``url`` cannot be opened: what was expected, what was found."""
-    full = database_url(url)
-    first_line = str(error).splitlines()[0] if str(error) else type(error).__name__
-    scheme = full.split("://", 1)[0].split("+", 1)[0]
-    if isinstance(error, ArgumentError) or scheme not in ("sqlite", "postgresql"):
-        # No such dialect, no URL at all, or a database the books are not kept in.
-        expected = "an SQLite file or a postgresql://USER@HOST/DB URL"
-        got = f"a URL of scheme {str(url).split('://', 1)[0]!r}"
-    elif full.startswith("sqlite:///"):
-        path = Path(full[len("sqlite:///"):])
-        expected = "an SQLite database file, new or existing, in a folder that exists"
-        if path.is_dir():
-            got = "a folder"
-        elif not path.parent.is_dir():
-            got = f"a file in {str(path.parent)!r}, a folder that does not exist"
-        elif path.is_file() and "file is not a database" in first_line:
-            got = "a file that is not an SQLite database"
-        else:
-            got = first_line
-    else:
-        expected = "a PostgreSQL server that accepts the connection and the books' schema"
-        got = first_line
-    return BooksError(f"cannot open the books at {shown_url(str(url))}: expected {expected}, "
-                      f"got {got}")
-
-
-def books_source(url: str | Path) -> str | None:
-    """The scenario source kept in existing books (``None`` when there are none yet, or they
-    cannot be read: :func:`open_books` says why)."""
-    full = database_url(url)
-    if full.startswith("sqlite:///") and not Path(full[len("sqlite:///"):]).exists():
-        return None
-    try:
-        engine = _engine(full)
-    except _CANNOT_OPEN:
-        return None
-    try:
-        with engine.connect() as conn:
-            value = conn.execute(
-                select(t.meta.c.value).where(t.meta.c.key == "source")).scalar_one_or_none()
-    except _CANNOT_OPEN:
-        return None
-    finally:
-        engine.dispose()
-    return value
-
-
-def holds_books(url: str | Path) -> bool:
-    """Whether the database at ``url`` holds books (their tables), as opposed to being
-    empty or another program's: a command that reads books refuses the latter rather than
-    turning it into books. An SQLite file is opened read-only, and left as it was."""
-    full = database_url(url)
-    try:
-        if full.startswith("sqlite:///"):
-            file = Path(full[len("sqlite:///"):]).absolute()
-            engine = create_engine(f"sqlite:///file:{file}?mode=ro&uri=true")
-        else:
-            engine = _engine(full)
-    except _CANNOT_OPEN:
-        return False
-    try:
-        with engine.connect() as conn:
-            return bool(inspect(conn).has_table(t.meta.name))
-    except _CANNOT_OPEN:
-        return False
-    finally:
-        engine.dispose()
-
-
-def shown_url(url: str) -> str:
-    """A database URL as it may be printed: its password, if any, left out."""
-    if "://" not in url or "@" not in url:
-        return url
-    scheme, rest = url.split("://", 1)
-    who, where = rest.rsplit("@", 1)
-    return f"{scheme}://{who.split(':', 1)[0]}:…@{where}" if ":" in who else url
 
 
 def _lock_key(place: str) -> int:
@@ -423,20 +115,14 @@ class Books:
                     self.initial[(place.id, good)] = kg
             for mode, units in place.carriers.items():
                 self.owned[(place.id, mode)] = float(units)
-        self._jobs: queue.SimpleQueue[_Job | None] = queue.SimpleQueue()
-        self._writer: threading.Thread | None = None
-        self._writer_lock = threading.Lock()
+        self.writer = Writer(self)
 
     @property
     def postgres(self) -> bool:
         return self.engine.dialect.name == "postgresql"
 
     def close(self) -> None:
-        with self._writer_lock:
-            if self._writer is not None:
-                self._jobs.put(None)
-                self._writer.join(60)
-                self._writer = None
+        self.writer.close()
         self.engine.dispose()
 
     @contextmanager
@@ -472,27 +158,27 @@ class Books:
         job = self._job(batch, author, allowed, numbered, key)
         try:
             with self.writing() as conn:
-                if (replay := self._replay(conn, job)) is not None:
-                    if isinstance(replay, EntryError):
-                        raise replay
-                    return replay
+                if (replayed := replay(conn, job)) is not None:
+                    if isinstance(replayed, EntryError):
+                        raise replayed
+                    return replayed
                 if self.postgres:
                     self._lock(conn, job.entries)
-                group = _Group()
+                group = Group()
                 written = self._write_all(conn, job, group)
                 self._add_daily(conn, group)
-                self._keep_requests(conn, [(job, written)], group.written_at)
+                keep_requests(conn, [(job, written)], group.written_at)
                 return written
         except IntegrityError as error:
             if job.key is not None and "request" in str(error.orig):
                 # Another server process wrote the same request meanwhile, and committed
                 # first: this transaction was undone; that one's entries are the answer.
                 with self.reading() as conn:
-                    replay = self._replay(conn, job)
-                if isinstance(replay, list):
-                    return replay
-                if replay is not None:
-                    raise replay from error
+                    replayed = replay(conn, job)
+                if isinstance(replayed, list):
+                    return replayed
+                if replayed is not None:
+                    raise replayed from error
             field = "dispatch" if "receipt_of" in str(error.orig) else "corrects"
             raise EntryError(field, "the entry was corrected or the convoy received "
                                     "meanwhile; read the books again", 409) from error
@@ -501,132 +187,19 @@ class Books:
                allowed: Any = None, numbered: bool | None = None,
                key: str | None = None) -> Future[list[Recorded]]:
         """Write a batch of entries as :meth:`append_many` does, by the books' writer
-        thread; the future gives the entries as written, or the :class:`EntryError`.
-
-        The writer writes the batches submitted while it was busy in one transaction, one
-        commit for all (a group commit): each batch is still written whole or not at all
-        and answered only once committed, and one refused leaves the others as they are.
-        Many clients writing one entry each then cost one transaction, not one each.
-        ``key``: as :meth:`append_many`'s (the same request twice in one group is written
-        once, and both are answered with its entries)."""
+        thread (:class:`~supplyline.ops.writing.Writer`: a group commit); the future gives
+        the entries as written, or the :class:`EntryError`. ``key``: as
+        :meth:`append_many`'s (the same request twice in one group is written once, and
+        both are answered with its entries)."""
         try:
             job = self._job(batch, author, allowed, numbered, key)
         except EntryError as error:
             refused: Future[list[Recorded]] = Future()
             refused.set_exception(error)
             return refused
-        with self._writer_lock:
-            if self._writer is None:
-                self._writer = threading.Thread(target=self._write_jobs, daemon=True,
-                                                name="books-writer")
-                self._writer.start()
-            self._jobs.put(job)
-        return job.future
+        return self.writer.submit(job)
 
-    def _write_jobs(self) -> None:
-        """The writer thread: take what was submitted meanwhile, write it as one group."""
-        while True:
-            job = self._jobs.get()
-            if job is None:
-                return
-            jobs, size, stop = [job], len(job.entries), False
-            while size < GROUP_ENTRIES:
-                try:
-                    more = self._jobs.get_nowait()
-                except queue.Empty:
-                    break
-                if more is None:
-                    stop = True
-                    break
-                jobs.append(more)
-                size += len(more.entries)
-            # A job its caller cancelled before it ran (a client gone) is not written.
-            jobs = [one for one in jobs if one.future.set_running_or_notify_cancel()]
-            if jobs:
-                self._write_group(jobs)
-            if stop:
-                return
-
-    def _write_group(self, jobs: list[_Job]) -> None:
-        """Write jobs in one transaction; when it fails as a whole (a conflict with another
-        writer, a lost connection), each job again in its own, so that only a job at fault
-        fails."""
-        outcomes: dict[int, list[Recorded] | EntryError] = {}
-        firsts: dict[tuple[str, str], int] = {}  # a request's first job in the group
-        kept: list[int] = []  # the jobs whose request is to be kept
-        try:
-            with self.writing() as conn:
-                if self.postgres:
-                    self._lock(conn, [e for job in jobs for e in job.entries])
-                group = _Group()
-                for k, job in enumerate(jobs):
-                    if job.request is not None:
-                        if job.request in firsts:
-                            continue  # answered as its first, below
-                        firsts[job.request] = k
-                        if (replay := self._replay(conn, job)) is not None:
-                            outcomes[k] = replay
-                            continue
-                        kept.append(k)
-                    first = job.entries[0] if job.entries else None
-                    if (len(job.entries) == 1 and not job.numbered and first is not None
-                            and _plain(first)):
-                        # Checks only read (see _prepare): a refused entry wrote nothing.
-                        try:
-                            ready = self._prepare(conn, first, job.allowed, group)
-                        except EntryError as error:
-                            outcomes[k] = error
-                            continue
-                        group.wait(ready, job)
-                        continue
-                    # Written at once, after those waiting (ids in the order checked).
-                    self._flush(conn, group, jobs, outcomes)
-                    saved = group.saved()
-                    savepoint = conn.begin_nested()
-                    try:
-                        outcomes[k] = self._write_all(conn, job, group)
-                    except EntryError as error:
-                        savepoint.rollback()
-                        group.restore(saved)
-                        outcomes[k] = error
-                        continue
-                    savepoint.commit()
-                self._flush(conn, group, jobs, outcomes)
-                self._add_daily(conn, group)
-                self._keep_requests(conn, [(jobs[k], outcomes[k]) for k in kept],
-                                    group.written_at)
-        except Exception:  # nothing was written: each job alone says why
-            for job in jobs:
-                try:
-                    job.future.set_result(self.append_many(job.entries, job.author,
-                                                           job.allowed, job.numbered,
-                                                           job.key))
-                except Exception as error:  # handed to the caller
-                    job.future.set_exception(error)
-            return
-        for k, job in enumerate(jobs):
-            if job.request is not None and (origin := firsts[job.request]) != k:
-                same = jobs[origin].digest == job.digest
-                outcomes[k] = outcomes[origin] if same else KeyReused(job.key or "")
-            outcome = outcomes[k]
-            if isinstance(outcome, EntryError):
-                job.future.set_exception(outcome)
-            else:
-                job.future.set_result(outcome)
-
-    def _flush(self, conn: Connection, group: _Group, jobs: list[_Job],
-               outcomes: dict[int, list[Recorded] | EntryError]) -> None:
-        """Insert the entries waiting in the group."""
-        if group.ready:
-            position = {id(job): k for k, job in enumerate(jobs)}
-            written = self._insert(conn, [(ready, job.author) for ready, job in group.ready],
-                                   group.written_at)
-            for (_ready, job), recorded in zip(group.ready, written, strict=True):
-                outcomes[position[id(job)]] = [recorded]
-            group.ready.clear()
-            group.waiting.clear()
-
-    def _write_all(self, conn: Connection, job: _Job, group: _Group) -> list[Recorded]:
+    def _write_all(self, conn: Connection, job: Job, group: Group) -> list[Recorded]:
         """A job's entries, checked and inserted one after the other (their daily sums
         left in ``group``); an :class:`EntryError` names the entry's position in a batch."""
         out: list[Recorded] = []
@@ -644,38 +217,8 @@ class Books:
             group.batch.update({r.id: i for r in written})
         return out
 
-    def _replay(self, conn: Connection, job: _Job) -> list[Recorded] | KeyReused | None:
-        """The entries ``job``'s request wrote before, read back as they were written
-        (:class:`KeyReused` where it sent other entries then); None for a new request."""
-        if job.key is None:
-            return None
-        row = conn.execute(select(t.request.c.digest, t.request.c.entries)
-                           .where(t.request.c.author == job.author,
-                                  t.request.c.key == job.key)).first()
-        if row is None:
-            return None
-        if row.digest != job.digest:
-            return KeyReused(job.key)
-        ids = json.loads(row.entries)
-        found = {r.id: _recorded(r) for r in conn.execute(select(t.entry)
-                                                          .where(t.entry.c.id.in_(ids)))}
-        # Said as first answered: a batch's warnings at each entry's position there.
-        return [replace(found[i], warnings=tuple(w.at(f"{n}.") for w in found[i].warnings))
-                if job.numbered else found[i] for n, i in enumerate(ids)]
-
-    def _keep_requests(self, conn: Connection,
-                       written: list[tuple[_Job, list[Recorded] | EntryError]],
-                       written_at: dt.datetime) -> None:
-        """Keep the requests (sent with a key) whose entries were written, with their ids."""
-        rows = [{"author": job.author, "key": job.key, "digest": job.digest,
-                 "entries": json.dumps([r.id for r in outcome]), "written_at": written_at}
-                for job, outcome in written
-                if job.key is not None and not isinstance(outcome, EntryError)]
-        if rows:
-            conn.execute(insert(t.request), rows)
-
     def _job(self, batch: Sequence[Entry | dict[str, Any]], author: str, allowed: Any,
-             numbered: bool | None, key: str | None = None) -> _Job:
+             numbered: bool | None, key: str | None = None) -> Job:
         """A batch to write, each entry validated on its own (:meth:`_parse`): one
         :class:`EntryError` says the problems of every entry at once, at each one's position
         where ``numbered`` (by default, in a batch of more than one)."""
@@ -691,7 +234,7 @@ class Books:
         digest = "" if key is None else hashlib.sha256(json.dumps(
             [numbered, [dump_entry(e) for e in entries]], sort_keys=True,
             default=str).encode()).hexdigest()
-        return _Job(entries, author, allowed, numbered, key=key, digest=digest)
+        return Job(entries, author, allowed, numbered, key=key, digest=digest)
 
     def _parse(self, data: Entry | dict[str, Any]) -> Entry:
         """An entry validated, and checked against the scenario: every problem at once."""
@@ -704,7 +247,7 @@ class Books:
         return entry
 
     def _prepare(self, conn: Connection, entry: Entry, allowed: Any,
-                 group: _Group) -> _Prepared:
+                 group: Group) -> Prepared:
         """Every check of an entry against the books, and the movements it makes (added to
         ``group`` once all checks passed): reads only, so that an :class:`EntryError` raised
         here leaves the transaction as it was. The daily sums are read through ``group``
@@ -745,10 +288,10 @@ class Books:
         self._check_balances(conn, entry, own + undo, group)
         group.add(entry.kind, place, own)
         group.add(undone_kind, undone_place, undo)
-        return _Prepared(entry, place, receipt_of, own, undo, undone_place, undone_kind,
+        return Prepared(entry, place, receipt_of, own, undo, undone_place, undone_kind,
                          self._warnings(conn, entry, group))
 
-    def _warnings(self, conn: Connection, entry: Entry, group: _Group) -> list[EntryWarning]:
+    def _warnings(self, conn: Connection, entry: Entry, group: Group) -> list[EntryWarning]:
         """What the scenario says against an entry whose movements ``group`` holds (the rules
         are in :mod:`~supplyline.ops.entries`; the books give them what they count)."""
         ix = self.index
@@ -786,7 +329,7 @@ class Books:
             found = closed_under_convoys(entry, standing, convoys, ix)
         return [] if found is None else [found]
 
-    def _standing(self, conn: Connection, kind: str, place: str, group: _Group,
+    def _standing(self, conn: Connection, kind: str, place: str, group: Group,
                   entry: Entry | None = None) -> list[Entry]:
         """The entries of ``kind`` in the books of ``place`` that stand once ``entry`` (if
         any) is written: those in force, less the one it corrects, with those waiting in
@@ -802,7 +345,7 @@ class Books:
         return out if entry is None else [*out, entry]
 
     def _given(self, conn: Connection, locality: str, good: str,
-               group: _Group) -> dict[dt.date, float]:
+               group: Group) -> dict[dt.date, float]:
         """kg of ``good`` that ``locality`` gave, by day (the daily sums of its
         contributions, what ``group`` adds counted)."""
         key = (locality, good)
@@ -860,7 +403,7 @@ class Books:
         latest, kind = self._latest(conn, first)
         return None if kind == "cancel" else latest
 
-    def _insert(self, conn: Connection, ready: list[tuple[_Prepared, str]],
+    def _insert(self, conn: Connection, ready: list[tuple[Prepared, str]],
                 written_at: dt.datetime) -> list[Recorded]:
         """Insert prepared entries (each with its author) and their movements: two
         statements however many entries (their daily sums are the group's)."""
@@ -900,7 +443,7 @@ class Books:
         assert isinstance(found, Dispatch)
         return root, found
 
-    def _undo(self, conn: Connection, entry: Entry, allowed: Any, convoy: int, group: _Group
+    def _undo(self, conn: Connection, entry: Entry, allowed: Any, convoy: int, group: Group
               ) -> tuple[list[tuple[str, str, dt.date, float]], str, str]:
         """Movements undoing the own effect of the entry ``entry`` corrects or cancels, and
         that entry's place and kind. A correction is of the same kind (a receipt may also
@@ -1034,7 +577,7 @@ class Books:
         return self.cache[name]
 
     def _series(self, conn: Connection, place: str, item: str,
-                group: _Group | None = None) -> dict[dt.date, float]:
+                group: Group | None = None) -> dict[dt.date, float]:
         """A place's daily sums of an item, by date (through ``group`` when given)."""
         if group is not None:
             key = (place, item)
@@ -1050,7 +593,7 @@ class Books:
             .group_by(t.daily.c.date)).all()
         return {d: float(x) for d, x in rows}
 
-    def _add_daily(self, conn: Connection, group: _Group) -> None:
+    def _add_daily(self, conn: Connection, group: Group) -> None:
         """Add a transaction's movements to the daily sums: one statement, the rows in
         order (two writers meeting on the same rows take them in the same order)."""
         if not group.summed:
@@ -1105,7 +648,7 @@ class Books:
 
     def _owned_units(self, conn: Connection, entry: Entry,
                      moves: list[tuple[str, str, dt.date, float]],
-                     group: _Group | None = None) -> list[tuple[str, str, dt.date, float]]:
+                     group: Group | None = None) -> list[tuple[str, str, dt.date, float]]:
         """A dispatch from the home of owned carriers puts into service the units it needs
         beyond those waiting there (up to the units owned)."""
         if not isinstance(entry, Dispatch):
@@ -1132,7 +675,7 @@ class Books:
 
     def _check_balances(self, conn: Connection, entry: Entry,
                         moves: list[tuple[str, str, dt.date, float]],
-                        group: _Group | None = None) -> None:
+                        group: Group | None = None) -> None:
         """No place may hold less than nothing of a good or of waiting units on any day; a
         front holds what it received less what it sent and what it ate (:meth:`eaten`)."""
         taken: dict[tuple[str, str], list[tuple[dt.date, float]]] = defaultdict(list)
@@ -1216,7 +759,7 @@ class Books:
             q = q.limit(limit).offset(offset)
         with self.reading() as conn:
             rows = conn.execute(q).all()
-        return [_recorded(r) for r in rows]
+        return [recorded(r) for r in rows]
 
     def count(self) -> int:
         with self.reading() as conn:
@@ -1339,7 +882,7 @@ class Books:
             return int(conn.execute(
                 insert(t.plan).returning(t.plan.c.id),
                 {"start": dt.date.fromisoformat(figures["start"]), "author": author,
-                 "written_at": _now(), "status": str(figures.get("status", "")),
+                 "written_at": now(), "status": str(figures.get("status", "")),
                  "figures": json.dumps(figures)}).scalar_one())
 
     def plan_in_force(self) -> tuple[int, dict[str, Any]] | None:
@@ -1373,12 +916,6 @@ def lost_moves(entry: Receipt, at: str, mode: str) -> list[tuple[str, str, dt.da
             for loss in entry.losses] + [
         (at, f"unitlost:{loss.reason}:{mode}", entry.date, loss.units)
         for loss in entry.units_lost]
-
-
-def _plain(entry: Entry) -> bool:
-    """A new entry whose checks read only the daily sums (not a receipt, not a
-    correction): the writer may insert it later in its transaction."""
-    return entry.corrects is None and not isinstance(entry, Receipt)
 
 
 def _lowest_after(series: dict[dt.date, float], day: dt.date, delta: float) -> float:
@@ -1440,24 +977,6 @@ def in_force() -> Any:
     """The condition on ``entry`` rows that no later entry corrects: what stands."""
     later = aliased(t.entry)
     return ~exists().where(later.c.corrects == t.entry.c.id)
-
-
-def in_utc(written: dt.datetime) -> dt.datetime:
-    """A time the books wrote, in UTC: kept in UTC, but a server may hand it back in its own
-    zone, and SQLite without one."""
-    return written.replace(tzinfo=dt.UTC) if written.tzinfo is None else \
-        written.astimezone(dt.UTC)
-
-
-def _recorded(row: Any) -> Recorded:
-    """An entry's row, with the id and kind of the entry that replaced it where the row
-    was read with them (:meth:`Books.entries`)."""
-    return Recorded(row.id, row.kind, row.date, row.place,
-                    parse_entry(json.loads(row.payload)), row.corrects, row.author,
-                    in_utc(row.written_at),
-                    tuple(EntryWarning(**w) for w in json.loads(row.warnings)),
-                    replaced_by=getattr(row, "replaced_by", None),
-                    replaced_kind=getattr(row, "replaced_kind", None))
 
 
 def digest(token_: str) -> str:

@@ -27,7 +27,7 @@ def migrated(url: str, revision: str, down: bool = False
     from alembic import command
     from alembic.config import Config
 
-    from supplyline.ops.books import _engine, _migrations, database_url
+    from supplyline.ops.db import _engine, _migrations, database_url
 
     engine = _engine(database_url(url))
     config = Config()
@@ -278,7 +278,7 @@ def test_the_daily_sums_are_filled_from_books_kept_before_them(url: str,
     from sqlalchemy import insert
 
     from supplyline.ops import tables as t
-    from supplyline.ops.books import _now
+    from supplyline.ops.writing import now as _now
 
     day2 = dt.date(2024, 11, 2)
 
@@ -356,7 +356,7 @@ def test_entries_written_before_warnings_were_kept_say_none(url: str,
     from sqlalchemy import insert
 
     from supplyline.ops import tables as t
-    from supplyline.ops.books import _now
+    from supplyline.ops.writing import now as _now
 
     payload = {"kind": "pledge", "date": "2024-11-02", "note": "", "corrects": None,
                "locality": "high-village", "good": "rice", "kg": 500_000.0,
@@ -461,7 +461,7 @@ def test_the_time_an_entry_was_written_is_said_in_utc() -> None:
     """A server may hand the time back in its own zone: it is said in UTC."""
     from types import SimpleNamespace
 
-    from supplyline.ops.books import _recorded
+    from supplyline.ops.writing import recorded as _recorded
 
     pledge = entry("pledge", date="2024-11-02", locality="high-village", good="rice", kg=1,
                    by="2024-11-03")

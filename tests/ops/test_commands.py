@@ -108,7 +108,7 @@ def test_serve_prints_the_url_and_the_council_login(tmp_path: Path) -> None:
 
 
 def test_serve_prints_a_database_url_without_its_password() -> None:
-    from supplyline.ops.books import shown_url
+    from supplyline.ops.db import shown_url
 
     assert shown_url("postgresql://clerk:s3cret@db.example:5432/books") == \
         "postgresql://clerk:…@db.example:5432/books"

@@ -10,9 +10,9 @@ from typing import Any
 
 import supplyline as sl
 from supplyline.ops import Books, open_books
-from supplyline.ops.books import Recorded
 from supplyline.ops.entries import EntryWarning
 from supplyline.ops.overview import Views
+from supplyline.ops.writing import Recorded
 from supplyline.scenario.schema import Closure
 from tests.ops.conftest import day, entry
 from tests.ops.test_books import porters, send

@@ -20,8 +20,8 @@ from sqlalchemy import func, select
 import supplyline as sl
 from supplyline.ops import open_books
 from supplyline.ops import tables as t
-from supplyline.ops.books import Recorded
 from supplyline.ops.entries import Contribution, Dispatch, Labour, Receipt
+from supplyline.ops.writing import Recorded
 from tests.ops.conftest import entry
 from tests.ops.live import in_process, serving, tokens
 

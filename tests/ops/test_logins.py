@@ -24,7 +24,7 @@ def test_an_account_is_locked_after_too_many_wrong_passwords(
     add_account(books, "other", "other-password", "viewer")
     client = TestClient(create_app(books))
     now = [dt.datetime(2024, 11, 1, 8, 0, tzinfo=dt.UTC)]
-    monkeypatch.setattr(accounts, "_now", lambda: now[0])
+    monkeypatch.setattr(accounts, "now", lambda: now[0])
 
     def login(name: str, password: str) -> int:
         return client.post("/api/login", json={"name": name, "password": password}

@@ -15,7 +15,7 @@ import pytest
 
 import supplyline as sl
 from supplyline.ops import Books, EntryError
-from supplyline.ops.books import KeyReused, Recorded
+from supplyline.ops.writing import KeyReused, Recorded
 from tests.ops.conftest import day, entry
 from tests.ops.test_books import give, send
 
@@ -30,7 +30,7 @@ def writer_held(books: Books, sc: sl.Scenario) -> Iterator[Future[list[Recorded]
             books._lock(conn, [books._parse(send(sc, 1))])
         first = books.submit([send(sc, 1)], "depot")
         deadline = time.monotonic() + 30
-        while not books._jobs.empty() and time.monotonic() < deadline:
+        while not books.writer.jobs.empty() and time.monotonic() < deadline:
             time.sleep(0.01)  # until the writer has taken it
         time.sleep(0.1)
         yield first

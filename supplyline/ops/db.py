@@ -1,0 +1,185 @@
+"""Where the books are kept: a database URL (an SQLite file by default, PostgreSQL by
+``postgresql://`` URL), opened for a scenario and migrated to the current schema by the
+migrations shipped in the package; why books cannot be opened, said as every input problem
+is; whether a database holds books, and which scenario they are kept for."""
+
+from __future__ import annotations
+
+from importlib.resources import files
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from alembic.util import CommandError
+from sqlalchemy import Connection, Engine, create_engine, event, insert, inspect, select
+from sqlalchemy.exc import ArgumentError, SQLAlchemyError
+
+from supplyline.errors import SupplylineError
+from supplyline.ops import tables as t
+from supplyline.ops.books import Books
+from supplyline.scenario.schema import Scenario
+
+__all__ = ["BooksError", "books_source", "database_url", "holds_books", "open_books",
+           "shown_url"]
+
+
+class BooksError(SupplylineError):
+    """The books cannot be opened (bad URL, unreachable server, another scenario's books)."""
+
+
+def database_url(url_or_path: str | Path) -> str:
+    """An SQLAlchemy URL: ``postgresql://`` and ``postgres://`` use psycopg 3; a plain
+    path is an SQLite file."""
+    text_ = str(url_or_path)
+    for prefix in ("postgresql://", "postgres://"):
+        if text_.startswith(prefix):
+            return "postgresql+psycopg://" + text_[len(prefix):]
+    if "://" in text_:
+        return text_
+    return f"sqlite:///{text_}"
+
+
+def _engine(url: str) -> Engine:
+    if url.split("://", 1)[0].split("+", 1)[0] not in ("sqlite", "postgresql"):
+        raise ValueError(f"the books are kept in SQLite or PostgreSQL, not at {url!r}")
+    if url.startswith("sqlite"):
+        engine = create_engine(url, connect_args={"timeout": 60, "check_same_thread": False},
+                               pool_size=32, max_overflow=32)
+
+        @event.listens_for(engine, "connect")
+        def _connect(dbapi: Any, _record: Any) -> None:
+            dbapi.isolation_level = None  # transactions are begun below
+            cursor = dbapi.cursor()
+            cursor.execute("PRAGMA journal_mode=WAL")
+            # WAL with synchronous=NORMAL: a committed transaction survives the process
+            # being killed; only a power cut may lose the last ones (never a half entry).
+            cursor.execute("PRAGMA synchronous=NORMAL")
+            cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.close()
+
+        @event.listens_for(engine, "begin")
+        def _begin(conn: Connection) -> None:
+            write = conn.get_execution_options().get("write", False)
+            conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+
+        return engine
+    return create_engine(url, pool_size=32, max_overflow=32, pool_recycle=3600)
+
+
+def _migrations() -> str:
+    return str(files("supplyline.ops").joinpath("migrations"))
+
+
+def _upgrade(engine: Engine) -> None:
+    config = Config()
+    config.set_main_option("script_location", _migrations())
+    with engine.connect().execution_options(write=True) as conn:
+        config.attributes["connection"] = conn
+        command.upgrade(config, "head")
+        conn.commit()
+
+
+def open_books(url: str | Path, scenario: Scenario, source: str | None = None) -> Books:
+    """Open the books at ``url`` for ``scenario`` (created, and migrated to the current
+    schema, as needed). ``source`` is how the scenario was named (kept in the books)."""
+    full = database_url(url)
+    try:
+        engine = _engine(full)
+        _upgrade(engine)
+        with engine.connect().execution_options(write=True) as conn, conn.begin():
+            rows = {k: v for k, v in conn.execute(select(t.meta.c.key, t.meta.c.value)).all()}
+            if "scenario" not in rows:
+                conn.execute(insert(t.meta), [
+                    {"key": "scenario", "value": scenario.name},
+                    {"key": "source", "value": source or scenario.name},
+                ])
+            elif rows["scenario"] != scenario.name:
+                raise BooksError(f"these books are kept for scenario {rows['scenario']!r}, "
+                                 f"not {scenario.name!r}")
+    except _CANNOT_OPEN as error:
+        raise _cannot_open(url, error) from error
+    return Books(engine, scenario)
+
+
+#: What opening books at a URL that is no database for them raises (said by _cannot_open).
+_CANNOT_OPEN = (SQLAlchemyError, CommandError, ValueError, ImportError)
+
+
+def _cannot_open(url: str | Path, error: Exception) -> BooksError:
+    """Why the books at ``url`` cannot be opened: what was expected, what was found."""
+    full = database_url(url)
+    first_line = str(error).splitlines()[0] if str(error) else type(error).__name__
+    scheme = full.split("://", 1)[0].split("+", 1)[0]
+    if isinstance(error, ArgumentError) or scheme not in ("sqlite", "postgresql"):
+        # No such dialect, no URL at all, or a database the books are not kept in.
+        expected = "an SQLite file or a postgresql://USER@HOST/DB URL"
+        got = f"a URL of scheme {str(url).split('://', 1)[0]!r}"
+    elif full.startswith("sqlite:///"):
+        path = Path(full[len("sqlite:///"):])
+        expected = "an SQLite database file, new or existing, in a folder that exists"
+        if path.is_dir():
+            got = "a folder"
+        elif not path.parent.is_dir():
+            got = f"a file in {str(path.parent)!r}, a folder that does not exist"
+        elif path.is_file() and "file is not a database" in first_line:
+            got = "a file that is not an SQLite database"
+        else:
+            got = first_line
+    else:
+        expected = "a PostgreSQL server that accepts the connection and the books' schema"
+        got = first_line
+    return BooksError(f"cannot open the books at {shown_url(str(url))}: expected {expected}, "
+                      f"got {got}")
+
+
+def books_source(url: str | Path) -> str | None:
+    """The scenario source kept in existing books (``None`` when there are none yet, or they
+    cannot be read: :func:`open_books` says why)."""
+    full = database_url(url)
+    if full.startswith("sqlite:///") and not Path(full[len("sqlite:///"):]).exists():
+        return None
+    try:
+        engine = _engine(full)
+    except _CANNOT_OPEN:
+        return None
+    try:
+        with engine.connect() as conn:
+            value = conn.execute(
+                select(t.meta.c.value).where(t.meta.c.key == "source")).scalar_one_or_none()
+    except _CANNOT_OPEN:
+        return None
+    finally:
+        engine.dispose()
+    return value
+
+
+def holds_books(url: str | Path) -> bool:
+    """Whether the database at ``url`` holds books (their tables), as opposed to being
+    empty or another program's: a command that reads books refuses the latter rather than
+    turning it into books. An SQLite file is opened read-only, and left as it was."""
+    full = database_url(url)
+    try:
+        if full.startswith("sqlite:///"):
+            file = Path(full[len("sqlite:///"):]).absolute()
+            engine = create_engine(f"sqlite:///file:{file}?mode=ro&uri=true")
+        else:
+            engine = _engine(full)
+    except _CANNOT_OPEN:
+        return False
+    try:
+        with engine.connect() as conn:
+            return bool(inspect(conn).has_table(t.meta.name))
+    except _CANNOT_OPEN:
+        return False
+    finally:
+        engine.dispose()
+
+
+def shown_url(url: str) -> str:
+    """A database URL as it may be printed: its password, if any, left out."""
+    if "://" not in url or "@" not in url:
+        return url
+    scheme, rest = url.split("://", 1)
+    who, where = rest.rsplit("@", 1)
+    return f"{scheme}://{who.split(':', 1)[0]}:…@{where}" if ":" in who else url
