@@ -32,6 +32,7 @@ The rules (see docs/model.md, "Carriers eat what they carry"):
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Literal
 
 import numpy as np
 from numpy.typing import NDArray
@@ -277,12 +278,14 @@ def ways_home(net: Network) -> list[tuple[FloatArray, FloatArray]]:
     ]
 
 
-def way_home_kg(net: Network, goods: IntArray) -> list[FloatArray]:
+def way_home_kg(net: Network, goods: IntArray,
+                part: Literal["all", "food", "fuel"] = "all") -> list[FloatArray]:
     """Per mode, the food and fuel one unit still out at the end draws for its way home
     [P, H_m, G] (:func:`ways_home`'s days × rations, km × fuel), of the goods slots
-    ``goods`` (commodity ids), where it is on the last day."""
-    rations = net.rations_kg_per_day[:, goods]  # [M, G]
-    fuel = net.fuel_kg_per_km[:, goods]
+    ``goods`` (commodity ids), where it is on the last day; ``part``: only the food (eaten
+    on the way) or only the fuel (burned)."""
+    rations = net.rations_kg_per_day[:, goods] * (part != "fuel")  # [M, G]
+    fuel = net.fuel_kg_per_km[:, goods] * (part != "food")
     return [days[:, :, None] * rations[m] + km[:, :, None] * fuel[m]
             for m, (days, km) in enumerate(ways_home(net))]
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 from numpy.typing import NDArray
@@ -267,19 +267,27 @@ class Plan:
                           + legs.fuel_empty[:, :, None] * self.empty_units[:, None, :],
                           dtype=float)
 
+    def burned_kg(self) -> FloatArray:
+        """Fuel burned over the horizon [G]: on trips, and drawn for the way home of units
+        still out at the end."""
+        return np.asarray(self.fuel_kg().sum(axis=(0, 2))
+                          + self.way_home_kg(part="fuel").sum(axis=0), dtype=float)
+
     def idle_rations_kg(self) -> FloatArray:
         """Rations eaten by units waiting at places [P, G, S]."""
         rations = self.network.rations_kg_per_day[:, self.goods]  # [M, G]
         return np.asarray(np.einsum("pmd,mg->pgd", self.waiting_unit_days, rations),
                           dtype=float)
 
-    def way_home_kg(self, unfed: bool = False) -> FloatArray:
+    def way_home_kg(self, unfed: bool = False,
+                    part: Literal["all", "food", "fuel"] = "all") -> FloatArray:
         """Rations and fuel drawn on the last day for the way home of units still out [P, G]
-        (``unfed``: those the units stranded where there was none went without)."""
+        (``unfed``: those the units stranded where there was none went without; ``part``:
+        only the rations, eaten, or only the fuel, burned)."""
         net = self.network
         out = np.zeros((net.n_places, self.goods.size))
         going = self.going_home_unfed_units if unfed else self.going_home_units
-        for home_kg, units in zip(way_home_kg(net, self.goods), going, strict=True):
+        for home_kg, units in zip(way_home_kg(net, self.goods, part), going, strict=True):
             out += np.einsum("ph,phg->pg", units, home_kg)
         return out
 
@@ -311,9 +319,9 @@ class Plan:
             "consumed": self.consumed_kg.sum(axis=(0, 2)),
             "eaten": self.trip_rations_kg().sum(axis=(0, 2))
             + self.idle_rations_kg().sum(axis=(0, 2))
-            + self.way_home_kg().sum(axis=0)
+            + self.way_home_kg(part="food").sum(axis=0)
             + self.worker_rations_kg(),
-            "burned": self.fuel_kg().sum(axis=(0, 2)),
+            "burned": self.burned_kg(),
             "spoiled": self.spoiled_kg().sum(axis=(0, 2)),
             "lost": self.lost_kg().sum(axis=(0, 2)),
             "final_stock": self.stock_kg[:, :, -1].sum(axis=0),
@@ -572,7 +580,9 @@ class Plan:
         consumed = self.consumed_kg.sum(axis=(0, 2))
         short = is_short(self.demand_kg - self.consumed_kg, self.demand_kg)  # [P, G, S]
         trip = self.trip_rations_kg().sum(axis=(0, 2))
-        idle = self.idle_rations_kg().sum(axis=(0, 2)) + self.way_home_kg().sum(axis=0)
+        idle = (self.idle_rations_kg().sum(axis=(0, 2))
+                + self.way_home_kg(part="food").sum(axis=0))
+        burned = self.burned_kg()
         workers = self.worker_rations_kg()
         food, labour = self.burden()
         regions: dict[str, float] = {}
@@ -591,7 +601,7 @@ class Plan:
                 shortfall_days=self._days_of(short[:, g].any(axis=0)),
                 mobilized_t=float(self.mobilized_kg()[:, g].sum() / 1000.0),
                 eaten_on_way_t=float((trip[g] + idle[g] + workers[g]) / 1000.0),
-                burned_t=float(self.fuel_kg()[:, g].sum() / 1000.0),
+                burned_t=float(burned[g] / 1000.0),
                 lost_t=float(self.lost_kg()[:, g].sum() / 1000.0),
                 spoiled_t=float(self.spoiled_kg()[:, g].sum() / 1000.0),
             )

@@ -23,7 +23,7 @@ def plan_html(plan: Plan) -> str:
         f"<tr><td>{esc(cid)}</td><td>{fmt(row['demand_t'])}</td>"
         f"<td>{fmt(row['delivered_t'])}</td><td>{fmt(row['shortfall_t'])}</td>"
         f"<td>{row['shortfall_days']}</td><td>{fmt(row['mobilized_t'])}</td>"
-        f"<td>{fmt(row['eaten_on_way_t'] + row['burned_t'])}</td></tr>"
+        f"<td>{fmt(row['eaten_on_way_t'])}</td><td>{fmt(row['burned_t'])}</td></tr>"
         for cid, row in kpis["by_commodity"].items()
         if row["demand_t"] > 0 or row["mobilized_t"] > 0)
     replay = f", replay <code>{esc(plan.replay)}</code>" if plan.replay else ""
@@ -36,4 +36,5 @@ def plan_html(plan: Plan) -> str:
         f"{fmt(kpis['eaten_on_way_t'])} t eaten on the way"
         "<table><thead><tr><th>commodity</th><th>demand (t)</th><th>delivered (t)</th>"
         "<th>short (t)</th><th>short days</th><th>mobilized (t)</th><th>eaten (t)</th>"
+        "<th>burned (t)</th>"
         f"</tr></thead><tbody>{rows}</tbody></table></div>")

@@ -241,17 +241,17 @@ def _commodities(kpis: Kpis) -> FitTable:
 
 
 def _goods_used(kpis: Kpis) -> FitTable:
-    table = _table("Where the goods went", "commodity", "mobilized", "eaten", "destroyed",
-                   "spoiled", numeric=[False, *([True] * 4)])
-    table.caption = ("tonnes; eaten: rations and fuel on the way; mobilized: given by the "
-                     "localities (stocks held at the start are not in it)")
+    table = _table("Where the goods went", "commodity", "mobilized", "eaten", "burned",
+                   "destroyed", "spoiled", numeric=[False, *([True] * 5)])
+    table.caption = ("tonnes; eaten: rations on the way; burned: fuel; mobilized: given by "
+                     "the localities (stocks held at the start are not in it)")
     for cid, row in kpis["by_commodity"].items():
         # (fuel held at the start, never given nor demanded, is burned all the same)
         used = row["eaten_on_way_t"] + row["burned_t"] + row["lost_t"] + row["spoiled_t"]
         if not (_shown(row) or used > 0):
             continue
-        table.add_row(cid, fmt(row["mobilized_t"]), fmt(row["eaten_on_way_t"] + row["burned_t"]),
-                      fmt(row["lost_t"]), fmt(row["spoiled_t"]))
+        table.add_row(cid, fmt(row["mobilized_t"]), fmt(row["eaten_on_way_t"]),
+                      fmt(row["burned_t"]), fmt(row["lost_t"]), fmt(row["spoiled_t"]))
     return table
 
 

@@ -96,6 +96,7 @@ class Compiled:
     recruited: Any  # [P, M, S]
     released: Any  # [P, M, S]
     fixed_food: Any  # [P, G, S] crews, road work, wounded, way home (as planned)
+    fixed_fuel: Any  # [P, G, S] fuel for the way home of units still out (as planned)
     waiting: Any  # [P, M, S] planned unit-days waiting
     rations: Any  # [M, G] per unit and day
     consumed: Any  # [P, G, S] planned consumption
@@ -265,7 +266,9 @@ def compile_plan(plan: Plan, xp: Any = np, state: State | None = None,
     ration = net.labour_rations_kg_per_day[goods]
     for k, work in enumerate(net.road_works):
         fixed[work.fed_at] += ration[:, None] * plan.road_work_days[k][None, :]
-    fixed[:, :, -1] += plan.way_home_kg()
+    fixed[:, :, -1] += plan.way_home_kg(part="food")
+    fixed_fuel = np.zeros_like(fixed)
+    fixed_fuel[:, :, -1] = plan.way_home_kg(part="fuel")
 
     given_total = plan.given_kg
     if state is None:
@@ -310,7 +313,7 @@ def compile_plan(plan: Plan, xp: Any = np, state: State | None = None,
         open_share=1.0 - closed, damage=damage, arc_route=net.arc_route,
         keep=net.kept_share(goods), stock_in=stock_in, given=given,
         units_in=units_in, recruited=plan.recruited_units,
-        released=plan.released_units, fixed_food=fixed,
+        released=plan.released_units, fixed_food=fixed, fixed_fuel=fixed_fuel,
         waiting=plan.waiting_unit_days, rations=net.rations_kg_per_day[:, goods],
         consumed=plan.consumed_kg, demand=demand, plan_stock=plan.stock_kg,
         fronts=fronts, front_daily=demand[fronts] / grid.length[None, None, :],

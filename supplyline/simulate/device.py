@@ -179,6 +179,10 @@ class _Device:
         self.units_in = steps_first(c.units_in + c.recruited)[..., None]  # [S, P, M, 1]
         self.released = steps_first(c.released)[..., None]
         self.fixed_food = steps_first(c.fixed_food)[..., None]
+        fuel = np.asarray(c.fixed_fuel)
+        # Fuel drawn for the way home (burned, not eaten), by the steps that draw any.
+        self.fixed_fuel = {s: real(fuel[:, :, s])[..., None]
+                           for s in np.flatnonzero(fuel.any(axis=(0, 1))).tolist()}
         # Food of the units the plan keeps waiting, per unit alive: [S, P·G, M].
         waiting_food = np.asarray(c.waiting)[:, :, None, :] * np.asarray(c.rations)[None, :, :,
                                                                                     None]

@@ -141,6 +141,7 @@ def run_chunk(c: Compiled, runs: int, rng: Any, threats: bool = True,
         per_day = 1.0 / n_days
         fixed_day = (d.fixed_food[s] + d.waiting_food[s](alive).reshape(n_p, n_g, runs)) \
             * per_day
+        fuel_day = d.fixed_fuel[s] * per_day if s in d.fixed_fuel else None
         front_day = d.consumed[s] * per_day
         eaten_rows, eaten_step = d.consumed_rows[s]
         consumed_day = (eaten_rows, eaten_step * per_day)
@@ -255,6 +256,11 @@ def run_chunk(c: Compiled, runs: int, rng: Any, threats: bool = True,
             stock = stock - fed
             tally["eaten"] += fed.sum(axis=0)
             fixed_need = fixed_need - fed
+            if fuel_day is not None:  # fuel for the way home: burned, as on trips
+                fuelled = xp.minimum(fuel_day, xp.maximum(stock, 0.0))
+                stock = stock - fuelled
+                tally["burned"] += fuelled.sum(axis=0)
+                tally["unfed"] += (fuel_day - fuelled).sum(axis=0)
             idle = idle - d.by_origin_mode(n_loaded + n_empty).reshape(n_p, n_m, runs)
             trip = draws * leave[d.draw_leg]  # [Ed, R]
             eaten_trip = (n_loaded[d.draw_leg] * d.eat_loaded[s][:, None]
