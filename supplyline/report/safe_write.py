@@ -8,7 +8,9 @@ every file of the set is complete. Hence:
 - a reader never sees a half-written file under a final name, even when the run is killed;
 - a symlink at a final name is replaced by the file, and its target is left alone;
 - a run that fails (an exception, Ctrl-C) removes its temporary files, and the folder if it
-  made it, and leaves the files of an earlier run as they were;
+  made it, and leaves the files of an earlier run as they were; so does a run one of whose
+  files may not be replaced (another user's in a shared folder): the files it would replace
+  are moved aside first, and put back where any step fails;
 - two runs cannot write into the same folder at once: the folder is locked
   (:func:`fcntl.flock`, released by the system when the process ends, so a killed run leaves
   no stale lock) and the second run gets :class:`OutputBusyError`;
@@ -93,14 +95,37 @@ class OutputFiles:
 
     def commit(self) -> None:
         """Rename every file into place (:attr:`written` lists them in the order opened);
-        none where any of them cannot be (a folder where a file is to go: 14 of 15 files
-        were in place before the 15th failed)."""
+        none where any of them cannot be, and the error names that file (a folder where a
+        file is to go: 14 of 15 files were in place before the 15th failed; a file that
+        may not be replaced, another user's in a shared folder: 2 of 7 were, and the error
+        named a temporary file). The files they replace are first moved aside, then the
+        new ones put in place; where a step fails, what was done is undone."""
         for _temporary, final in self._pending:
             if final.is_dir():
                 raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), str(final))
-        for temporary, final in self._pending:
-            os.replace(temporary, final)
-            self.written.append(final)
+        aside: list[tuple[Path, Path]] = []  # (final, where the file it replaces went)
+        placed: list[Path] = []
+        try:
+            for _temporary, final in self._pending:
+                if final.exists() or final.is_symlink():
+                    old = final.with_name(f".{final.name}.{secrets.token_hex(6)}.old")
+                    _rename(final, old, final)
+                    aside.append((final, old))
+            for temporary, final in self._pending:
+                _rename(temporary, final, final)
+                placed.append(final)
+        except OSError:
+            for final in placed:
+                with suppress(OSError):
+                    final.unlink()
+            for final, old in aside:
+                with suppress(OSError):
+                    os.replace(old, final)
+            raise
+        for _final, old in aside:
+            with suppress(OSError):
+                old.unlink()
+        self.written += placed
         self._pending = []
 
     def discard(self) -> None:
@@ -109,6 +134,14 @@ class OutputFiles:
             with suppress(OSError):
                 temporary.unlink()
         self._pending = []
+
+
+def _rename(source: Path, target: Path, said: Path) -> None:
+    """``os.replace``, its error said of ``said`` (the file asked for, not a temporary)."""
+    try:
+        os.replace(source, target)
+    except OSError as error:
+        raise OSError(error.errno, error.strerror, str(said)) from error
 
 
 @contextmanager

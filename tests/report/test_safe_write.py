@@ -97,3 +97,37 @@ def test_a_lock_held_by_another_process_is_refused_and_released_when_it_dies(
     with output_files(tmp_path) as files, files.open("a.csv") as handle:  # no stale lock
         handle.write("x")
     assert (tmp_path / "a.csv").is_file()
+
+
+@pytest.mark.parametrize("fails", ["aside", "in place"])
+def test_a_file_that_cannot_be_replaced_leaves_every_file_as_it_was(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fails: str) -> None:
+    """A file the run may not replace (another user's in a shared folder, an immutable
+    one): 2 of 7 files were put in place before it failed, and the error named a temporary
+    file. Now none is, whether the old file cannot be moved aside or the new one put in its
+    place, and the error names the file."""
+    import os
+
+    from supplyline.report import safe_write
+
+    for name in ("a.csv", "b.csv", "c.csv"):
+        (tmp_path / name).write_text(f"earlier {name}\n", encoding="utf-8")
+    replace = os.replace
+
+    def refused(source: str | Path, target: str | Path) -> None:
+        moving = Path(source) == tmp_path / "b.csv" if fails == "aside" else (
+            Path(target) == tmp_path / "b.csv" and str(source).endswith(".tmp"))
+        if moving:
+            raise PermissionError(1, "Operation not permitted", str(source))
+        replace(source, target)
+
+    monkeypatch.setattr(safe_write.os, "replace", refused)
+    with pytest.raises(PermissionError) as caught, output_files(tmp_path) as files:
+        for name in ("a.csv", "b.csv", "c.csv", "d.csv"):
+            with files.open(name) as handle:
+                handle.write(f"later {name}\n")
+    assert caught.value.filename == str(tmp_path / "b.csv")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.csv", "b.csv", "c.csv"]
+    for name in ("a.csv", "b.csv", "c.csv"):
+        assert (tmp_path / name).read_text(encoding="utf-8") == f"earlier {name}\n"
+    assert files.written == []
