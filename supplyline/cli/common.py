@@ -246,8 +246,12 @@ def say(console: Console, message: str) -> None:
 
 def print_json(data: Any) -> None:
     """Print ``data`` as indented JSON on standard output (no colours, no wrapping; control
-    characters escaped, see :func:`~supplyline.report.inert.plain`)."""
-    typer.echo(plain(json.dumps(data, indent=2, ensure_ascii=False, default=str)))
+    characters escaped, see :func:`~supplyline.report.inert.plain`); a number that is not
+    finite (a standard error from one run, NaN) is ``null``, as JSON has no NaN."""
+    from supplyline.report.export import json_ready
+
+    typer.echo(plain(json.dumps(json_ready(data), indent=2, ensure_ascii=False, default=str,
+                                allow_nan=False)))
 
 
 def error_object(kind: str, message: str, **details: Any) -> dict[str, Any]:

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import math
 import warnings
 from collections.abc import Callable
 from pathlib import Path
@@ -106,6 +107,20 @@ def plan_table(plan: Plan, table: str) -> pd.DataFrame:
         })
         frame = pd.concat([frame[columns[:2]], extra, frame[columns[2:]]], axis=1)
     return as_exported(plan, frame)
+
+
+def json_ready(data: Any) -> Any:
+    """``data`` as JSON can hold it: a float that is not finite (NaN: a standard error from
+    one run) as None, which JSON writes ``null`` (it has no NaN)."""
+    if isinstance(data, float | np.floating):
+        return float(data) if math.isfinite(data) else None
+    if isinstance(data, np.integer):
+        return int(data)
+    if isinstance(data, dict):
+        return {key: json_ready(value) for key, value in data.items()}
+    if isinstance(data, list | tuple):
+        return [json_ready(value) for value in data]
+    return data
 
 
 def json_records(frame: pd.DataFrame) -> list[dict[str, Any]]:

@@ -49,7 +49,7 @@ FAN_OUTER, FAN_INNER, FAN_MEDIAN = "#c6dbef", "#6baed6", "#08306b"
 def _error(se: float, value: float, runs: int) -> str:
     """A Monte Carlo standard error as shown: none from one run ('—'), and rounding noise
     of a figure that does not vary (below a billionth of it) as 0."""
-    if runs < 2:
+    if runs < 2 or not math.isfinite(se):
         return "—"
     return fmt(0.0 if abs(se) <= 1e-9 * max(1.0, abs(value)) else se, 2)
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import math
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -347,7 +348,7 @@ class Simulation:
     def to_json(self) -> str:
         """The key figures, the by-day table and the fan as a JSON document (version
         :data:`JSON_VERSION`); per-run rows are left out (see ``to_frame('runs')``)."""
-        from supplyline.report.export import json_records
+        from supplyline.report.export import json_ready, json_records
 
         doc = {
             "version": JSON_VERSION,
@@ -356,7 +357,7 @@ class Simulation:
             "kpis": self.kpis(),
             "tables": {name: json_records(self.to_frame(name)) for name in ("days", "fan")},
         }
-        return json.dumps(doc, indent=1, default=float)
+        return json.dumps(json_ready(doc), indent=1, default=float, allow_nan=False)
 
     def __repr__(self) -> str:
         k = self.kpis()
@@ -391,16 +392,21 @@ def period(row: dict[str, Any]) -> str:
 
 
 def _mean(x: FloatArray) -> dict[str, float]:
-    """Mean, its standard error and the runs for a 95 % interval of ±1 % of the mean."""
+    """Mean, its standard error and the runs for a 95 % interval of ±1 % of the mean (the
+    error and the runs are NaN from fewer than two runs: one run says nothing of them)."""
     n = x.size
     mean = float(x.mean())
-    sd = float(x.std(ddof=1)) if n > 1 else 0.0
+    if n < 2:
+        return {"value": mean, "se": math.nan, "runs_for_1pct": math.nan}
+    sd = float(x.std(ddof=1))
     need = (Z95 * sd / (0.01 * abs(mean))) ** 2 if mean != 0 else 0.0
-    return {"value": mean, "se": sd / np.sqrt(n) if n else 0.0,
-            "runs_for_1pct": int(np.ceil(need))}
+    return {"value": mean, "se": sd / np.sqrt(n), "runs_for_1pct": int(np.ceil(need))}
 
 
 def _probability(p: float, n: int) -> dict[str, float]:
-    """A probability, its standard error and the runs for ±1 percentage point (95 %)."""
-    return {"value": p, "se": float(np.sqrt(p * (1 - p) / n)) if n else 0.0,
+    """A probability, its standard error and the runs for ±1 percentage point (95 %); NaN
+    as :func:`_mean`'s from fewer than two runs."""
+    if n < 2:
+        return {"value": p, "se": math.nan, "runs_for_1pct": math.nan}
+    return {"value": p, "se": float(np.sqrt(p * (1 - p) / n)),
             "runs_for_1pct": int(np.ceil(Z95**2 * p * (1 - p) / 0.01**2))}

@@ -82,6 +82,14 @@ def test_one_run_has_no_standard_error_and_a_constant_has_none_to_speak_of() -> 
     one = sl.simulate(sl.plan(sl.load("tutorial"), days=5), runs=1, seed=1)
     rows = dict((figure, (value, more)) for figure, value, more in risk_rows(one))
     assert rows["shortfall, mean"][0].endswith("± — t") and rows["shortfall, mean"][1] == "—"
+    # Nor in its figures, nor in JSON (it said 0, a claim of exactness): NaN, and null.
+    import json
+    import math
+
+    figures = one.kpis()
+    for name in ("shortfall_t", "p_any_shortfall"):
+        assert math.isnan(figures[name]["se"]) and math.isnan(figures[name]["runs_for_1pct"])
+        assert json.loads(one.to_json())["kpis"][name]["se"] is None
 
 
 def test_a_ranking_cut_short_says_how_many_more_there_are() -> None:
