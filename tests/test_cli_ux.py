@@ -138,6 +138,19 @@ def test_out_is_a_file_and_export_a_folder_everywhere(tmp_path: Path) -> None:
     assert str(tmp_path / "more" / "routes.csv") in answer["written"]
 
 
+@pytest.mark.parametrize("command", [["plan"], ["report"], ["simulate", "--runs", "2"],
+                                     ["resilience"]])
+def test_an_empty_export_folder_is_refused(command: list[str], tmp_path: Path,
+                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    """``--export ""`` (an unset variable) wrote into the current folder, exit 0."""
+    monkeypatch.chdir(tmp_path)
+    result = invoke(*command, "tutorial", "--export", "", "--json")
+    assert result.exit_code == 2, result.output
+    assert json.loads(result.stdout)["error"]["message"] == (
+        "Invalid value for '--export': expected a folder (new or existing), got '' (empty)")
+    assert list(tmp_path.iterdir()) == []
+
+
 @pytest.mark.parametrize("command", [["plan", "tutorial", "--out"], ["report", "tutorial", "--out"],
                                      ["schema", "--out"], ["schema", "-o"]])
 def test_a_suffix_the_command_cannot_write_is_an_error(command: list[str],

@@ -416,9 +416,17 @@ TimeLimitOption = Annotated[
 VerboseOption = Annotated[
     bool, typer.Option("--verbose", "-v", help="Show the solver's own log (on stderr)."),
 ]
+def folder_path(text: str) -> Path:
+    """An ``--export`` folder as given: an empty one (an unset variable) is refused, not
+    read as the current folder."""
+    if not text.strip():
+        raise typer.BadParameter(f"expected a folder (new or existing), got {text!r} (empty)")
+    return Path(text)
+
+
 ExportOption = Annotated[
     Path | None,
-    typer.Option("--export", metavar="DIR",
+    typer.Option("--export", metavar="DIR", parser=folder_path,
                  help="Also write the plan's tables (CSV, Parquet), places and routes "
                       "(GeoJSON) and the plan (JSON) into the folder DIR."),
 ]

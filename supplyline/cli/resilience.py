@@ -26,6 +26,7 @@ from supplyline.cli.common import (
     _writing,
     app,
     fail,
+    folder_path,
     load_or_exit,
     print_json,
     say,
@@ -87,7 +88,7 @@ def resilience(
     time_limit: TimeLimitOption = DEFAULT_TIME_LIMIT_S,
     export: Annotated[
         Path | None,
-        typer.Option("--export", metavar="DIR",
+        typer.Option("--export", metavar="DIR", parser=folder_path,
                      help="Write resilience.json, resilience.csv (the ranking) and "
                           "report.html (the plan's report with the resilience section)."),
     ] = None,

@@ -29,6 +29,7 @@ from supplyline.cli.common import (
     _writing,
     app,
     fail,
+    folder_path,
     load_or_exit,
     print_json,
     say,
@@ -100,7 +101,7 @@ def simulate_command(
     verbose: VerboseOption = False,
     export: Annotated[
         Path | None,
-        typer.Option("--export", metavar="DIR",
+        typer.Option("--export", metavar="DIR", parser=folder_path,
                      help="Write the simulation (JSON) and its tables (CSV, Parquet) into "
                           "the folder DIR."),
     ] = None,
