@@ -160,8 +160,12 @@ def print_simulation_summary(result: Simulation, console: Console) -> None:
     net = plan.network
     last = net.start_date + dt.timedelta(days=net.days - 1)
     took = f"{result.seconds:.1f} s" if result.seconds >= 0.05 else "under 0.1 s"
+    # Which plan: its replay and its step grid, as ``plan`` says them.
+    steps = plan.steps_description()
+    which = (f" (replay {plan.replay}" + (f", {steps})" if steps else ")") if plan.replay
+             else f" ({steps})" if steps else "")
     console.print(inert(
-        f"{result.runs:,} run{'s' * (result.runs != 1)} of the plan for "
+        f"{result.runs:,} run{'s' * (result.runs != 1)} of the plan{which} for "
         f"{net.scenario.title}, {net.days} day{'s' * (net.days != 1)} from "
         f"{net.start_date} to {last} "
         f"(seed {result.seed}, {took} on {result.device}, "

@@ -177,6 +177,13 @@ def test_a_stepped_plan_lists_its_steps_most_at_risk_as_their_dates() -> None:
     assert result.exit_code == 0, result.output
     assert "Steps most at risk" in result.output
     assert "2024-11-04 to 2024-11-06" in result.output
+    # The header says which plan was run: its steps (and its replay), as plan says them.
+    assert "100 runs of the plan (planned in 3-day steps) for Tutorial" in " ".join(
+        result.output.split())
+    replayed = runner.invoke(app, ["simulate", "tutorial", "--runs", "10", "--seed", "1",
+                                   "--replay", "pledged"])
+    assert "10 runs of the plan (replay pledged) for Tutorial" in " ".join(
+        replayed.output.split())
     daily = runner.invoke(app, ["simulate", "tutorial", "--runs", "50", "--seed", "1"])
     at_risk = daily.output.split("Days most at risk")[1]  # the header gives the horizon
     assert " to 2024" not in at_risk
