@@ -351,13 +351,18 @@ def risk_section(plan: Plan, context: ReportContext) -> Section | None:
                             + " " + _first_out_words(plan, result, i, first[median, i])))
     p = result.shortfall_probability_by_step()
     planned_short = _planned_short_words(result)
-    chart = svg.time_chart("chart-p-short", "Chance of shortfall by day", start,
+    # (a plan in steps of several days: a chance per step, said so)
+    stepped = bool((plan.network.step_length > 1).any())
+    title = "Chance of shortfall by step" if stepped else "Chance of shortfall by day"
+    chart = svg.time_chart("chart-p-short", title, start,
                            [Series("some front short", 100.0 * p, "#c62828")], "% of runs",
                            days=plan.step_start)
-    parts.append("<h3>Chance of shortfall by day</h3>")
+    parts.append(f"<h3>{title}</h3>")
     parts.append(figure(chart, caption="Share of runs in which some front eats less than "
-                        f"{fmt(100 * SHORT_SHARE)} % of its demand that day, and more than "
-                        f"{fmt(SHORT_MIN_KG)} kg less."
+                        f"{fmt(100 * SHORT_SHARE)} % of its demand "
+                        + ("in that step (each point is a step: "
+                           f"{escape(plan.steps_description())})" if stepped else "that day")
+                        + f", and more than {fmt(SHORT_MIN_KG)} kg less."
                         + (f" {planned_short}." if planned_short else "")))
     parts.append(table("table-risk", ["figure", "value ± standard error", "runs for ±1 %"],
                        [(name.replace(" %", "\u00a0%"), _breaks_before_error(value), runs)

@@ -142,3 +142,15 @@ def test_a_front_that_holds_nothing_says_which_goods_the_plan_keeps_none_of(
     full[f] = 1e9
     held = _first_out_words(dataclasses.replace(plan, stock_kg=full), simulation, 0, nothing)
     assert held.endswith("holds nothing on every step.")
+
+
+def test_a_plan_in_steps_charts_its_chance_of_shortfall_by_step(section: Section) -> None:
+    """A plan in 3-day steps had one point per step under "Chance of shortfall by day",
+    captioned "that day"; day by day it still says day."""
+    assert "<h3>Chance of shortfall by day</h3>" in section.html
+    stepped = sl.simulate(sl.plan(sl.load("tutorial"), step_days=3, days=12), runs=20, seed=1)
+    made = risk_section(stepped.plan, ReportContext(results={"simulation": stepped}))
+    assert made is not None
+    assert "<h3>Chance of shortfall by step</h3>" in made.html
+    assert "of its demand in that step (each point is a step: planned in 3-day steps)" in \
+        made.html
