@@ -28,6 +28,7 @@ from supplyline.cli.common import (
     fail,
     folder_path,
     load_or_exit,
+    only_with,
     print_json,
     say,
 )
@@ -37,6 +38,7 @@ from supplyline.resilience.bounds import ANALYSIS_MAX_COLUMNS, COARSE_STEP_DAYS,
 
 @app.command()
 def resilience(
+    ctx: typer.Context,
     scenario: ScenarioArg = None,
     k: Annotated[int, typer.Option("--k", min=LIMITS["k"][0], max=LIMITS["k"][1], metavar="N",
                                    help="Find the worst sets of 2..N cuts (exact up to 3, "
@@ -65,6 +67,9 @@ def resilience(
                                                help="Re-check the uncut plan and the five "
                                                     "worst cuts with RUNS Monte Carlo runs "
                                                     "each (0: no simulation).")] = 0,
+    seed: Annotated[int, typer.Option("--seed", min=0, metavar="S",
+                                      help="Seed of the simulations of --simulate (the "
+                                           "table says it).")] = 1,
     worst_of: Annotated[str, typer.Option("--worst-of", metavar="routes|all",
                                           help="What the worst sets and the protection may "
                                                "take: routes only, or routes and places "
@@ -106,6 +111,7 @@ def resilience(
     from supplyline.resilience.analysis import analyse
     from supplyline.resilience.bounds import check_daily_days, parse_window
 
+    only_with(ctx, simulate_runs > 0, "--simulate", ("seed",), json_output)
     sc = _limit_days(load_or_exit(scenario, json_output), days, json_output)
     _check_export(export, json_output)
     span = None
@@ -161,7 +167,7 @@ def resilience(
             result = analyse(net, k=k, window=span, progress=progress,
                              time_limit_s=time_limit or None, budget=budget, jobs=jobs,
                              worst_of=worst_of, protect=units or None,
-                             simulate_runs=simulate_runs,
+                             simulate_runs=simulate_runs, seed=seed,
                              own=None if grid_note is None else compile_network(sc))
         except PlanError as error:
             fail("plan", str(error), EXIT_FAILED, json_output)

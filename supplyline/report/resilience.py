@@ -402,11 +402,22 @@ SIMULATED_TITLE = "Re-checked by simulation (the plan made around each cut)"
 
 
 def _simulated_rows(res: Resilience) -> list[list[object]]:
-    return [[" + ".join(c.names or c.ids) or "uncut", c.runs,
-             f"{100 * c.p_shortfall:.1f}% ± {100 * c.p_error:.1f}"
+    """Each plan re-checked, its figures said as ``simulate`` says them (a value and its
+    standard error to the same decimal place: :func:`~supplyline.report.risk._pm`)."""
+    from supplyline.report.risk import _pm
+
+    return [[" + ".join(c.names or c.ids) or "uncut", f"{c.runs:,}",
+             _pm({"value": c.p_shortfall, "se": c.p_error}, c.runs, unit=" %", scale=100.0)
              if np.isfinite(c.p_shortfall) else "—",
-             f"{_cell(c.shortfall_t)} ± {_cell(c.shortfall_error_t)}",
+             _pm({"value": c.shortfall_t, "se": c.shortfall_error_t}, c.runs),
              _cell(c.planned_shortfall_t)] for c in res.simulated]
+
+
+def _simulated_title(res: Resilience) -> str:
+    """The re-check's title, with the seed that reproduces it."""
+    if res.simulated_seed is None:
+        return SIMULATED_TITLE
+    return SIMULATED_TITLE.removesuffix(")") + f"; seed {res.simulated_seed})"
 
 
 def resilience_section(plan: Plan, context: ReportContext) -> Section | None:
@@ -446,7 +457,7 @@ def resilience_section(plan: Plan, context: ReportContext) -> Section | None:
                 [n in WORST_NUMERIC for n in range(len(WORST_HEAD))])
                + "".join(f'<p class="note">{escape(n)}</p>' for n in _worst_notes(res))
                if res.worst else "")
-            + (f"<h3>{SIMULATED_TITLE}</h3>" + table(
+            + (f"<h3>{escape(_simulated_title(res))}</h3>" + table(
                 "resilience-simulated", SIMULATED_HEAD, _simulated_rows(res),
                 [False, True, True, True, True]) if res.simulated else "")
             + (f"<p>{escape(_defence_words(res))}</p>" if res.defence is not None else "")
@@ -508,7 +519,7 @@ def print_resilience(res: Resilience, console: Console, count: int = 15) -> None
         for note in _worst_notes(res):
             console.print(inert(note))
     if res.simulated:
-        sim = FitTable(SIMULATED_TITLE, *(
+        sim = FitTable(_simulated_title(res), *(
             Column(head, numeric=n > 0, prose=n == 0) for n, head in enumerate(SIMULATED_HEAD)))
         for row in _simulated_rows(res):
             sim.add_row(*(str(c) for c in row))

@@ -107,6 +107,8 @@ class Resilience:
     #: the uncut plan on the scenario's own grid, where the analysis took a coarser one
     #: (:func:`analysis_grid`): what ``supplyline plan`` shows (:class:`OwnGrid`)
     own_grid: OwnGrid | None = None
+    #: the seed of the simulations that re-checked the plans (None: no simulation)
+    simulated_seed: int | None = None
 
     def to_dict(self) -> dict[str, Any]:
         def impact(i: Impact) -> dict[str, Any]:
@@ -161,6 +163,7 @@ class Resilience:
             "worst": [worst(w) for w in self.worst],
             "defence": defence,
             "simulated": [c.to_dict() for c in self.simulated],
+            "simulated_seed": self.simulated_seed,
             "own_grid": None if self.own_grid is None else self.own_grid.to_dict(),
             "protection": None if self.allocation is None else {
                 "picks": [{"kind": k, "route": r, "objective": o, "shortfall_t": t}
@@ -483,6 +486,6 @@ def analyse(
     return Resilience(net.scenario.name, window, dates, base, ranking, worst,
                       time.perf_counter() - started, session.solves, notes, worst_of, uncut,
                       defence, checked, allocation, simulated,
-                      compared)
+                      compared, seed if simulated else None)
 
 

@@ -272,3 +272,28 @@ def test_worst_sets_where_no_cut_adds_a_shortfall() -> None:
     assert worst[0]["model"]["shortfall_t"] == 0
     assert 1 <= len(worst[0]["confirmed"]) <= 3
     assert all(c["extra_shortfall_t"] == 0 for c in worst[0]["confirmed"])
+
+
+def test_the_re_check_is_said_as_simulate_says_it_and_its_seed_given(tiny_path: Path) -> None:
+    """The re-check printed '94.0% ± 0.8' and '3.2 ± 0.0871' (a value and its error to
+    different places) and always drew seed 1, said nowhere: now --seed chooses it, the
+    table's title says it, and the figures are written as simulate writes them."""
+    from supplyline.report.risk import _pm
+
+    said = runner.invoke(app, ["resilience", str(tiny_path), "--k", "1", "--simulate", "60",
+                               "--seed", "7", "--json"])
+    assert said.exit_code == 0, said.output
+    doc = json.loads(said.stdout)["resilience"]
+    assert doc["simulated_seed"] == 7
+    again = runner.invoke(app, ["resilience", str(tiny_path), "--k", "1", "--simulate", "60",
+                                "--seed", "7", "--json"])
+    assert json.loads(again.stdout)["resilience"]["simulated"] == doc["simulated"]
+    shown = runner.invoke(app, ["resilience", str(tiny_path), "--k", "1", "--simulate", "60",
+                                "--seed", "7"], env={"COLUMNS": "120"})
+    assert "(the plan made around each cut; seed 7)" in shown.output
+    uncut = doc["simulated"][0]
+    row = next(line for line in shown.output.splitlines() if line.startswith("uncut"))
+    assert _pm({"value": uncut["shortfall_t"], "se": uncut["shortfall_error_t"]}, 60) in row
+    # Without --simulate, --seed acts on nothing: refused.
+    alone = runner.invoke(app, ["resilience", str(tiny_path), "--seed", "7"])
+    assert alone.exit_code == 2 and "acts only with --simulate" in alone.output
