@@ -14,6 +14,7 @@ bar across them and routes exposed to strikes a red dotted centre line.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from html import escape
 
@@ -228,23 +229,26 @@ def _bent(one: Point, two: Point, others: FloatArray) -> Curve:
     return best
 
 
-def route_curves(facts: RouteFacts, xy: list[Point], widths: FloatArray) -> list[Curve]:
-    """How each route is drawn [R]. Routes that join the same two places are bowed apart,
+def route_curves(start: Sequence[int] | np.ndarray, end: Sequence[int] | np.ndarray,
+                 xy: list[Point], widths: Sequence[float] | FloatArray) -> list[Curve]:
+    """How each route is drawn [R], from its ``start`` place to its ``end`` place, each
+    ``widths`` wide (px): the report's map and the resilience map alike. Routes that join
+    the same two places are bowed apart,
     side by side at their middle with ``PARALLEL_GAP`` between their strokes; a route alone
     between its places is straight, unless it would run through another place: then it is
     bent gently away from it (:func:`_bent`), so that it does not read as two routes that
     meet there."""
     groups: dict[tuple[int, int], list[int]] = {}
-    for r in range(len(facts.start)):
-        a, b = int(facts.start[r]), int(facts.end[r])
+    for r in range(len(start)):
+        a, b = int(start[r]), int(end[r])
         groups.setdefault((min(a, b), max(a, b)), []).append(r)
-    curves: list[Curve | None] = [None] * len(facts.start)
+    curves: list[Curve | None] = [None] * len(start)
     places = np.array(xy, dtype=float).reshape(-1, 2)
     for (lo, hi), routes in groups.items():
         if len(routes) == 1:
             others = np.delete(places, [lo, hi], axis=0)
             r = routes[0]
-            curves[r] = _bent(xy[int(facts.start[r])], xy[int(facts.end[r])], others)
+            curves[r] = _bent(xy[int(start[r])], xy[int(end[r])], others)
             continue
         (x1, y1), (x2, y2) = xy[lo], xy[hi]
         length = math.hypot(x2 - x1, y2 - y1)
@@ -255,7 +259,7 @@ def route_curves(facts: RouteFacts, xy: list[Point], widths: FloatArray) -> list
         for r, w in zip(routes, ws, strict=True):
             middle = offset + w / 2  # distance of the curve's middle from the straight line
             offset += w + PARALLEL_GAP
-            one, two = xy[int(facts.start[r])], xy[int(facts.end[r])]
+            one, two = xy[int(start[r])], xy[int(end[r])]
             mx, my = (one[0] + two[0]) / 2, (one[1] + two[1]) / 2
             # A quadratic curve's middle lies halfway between the chord and the control point.
             curves[r] = Curve(one, (mx + 2 * middle * nx, my + 2 * middle * ny), two)
@@ -855,7 +859,7 @@ def layout(plan: Plan) -> Layout:
     xy = [proj.xy(float(la), float(lo)) for la, lo in zip(net.lat, net.lon, strict=True)]
     widths = np.array([route_width(float(t), biggest_route) if t > 0 else 1.2
                        for t in facts.tonnes])
-    curves = route_curves(facts, xy, widths)
+    curves = route_curves(facts.start, facts.end, xy, widths)
     points = _weighted_samples(curves, widths)
     fronts = sorted(np.nonzero(net.is_front)[0].tolist(), key=lambda p: -size_t[p])
     crowd = _crowd(xy, fronts)

@@ -18,7 +18,7 @@ from rich.console import Console
 from supplyline.network import Network
 from supplyline.plan.result import Plan
 from supplyline.report.inert import inert
-from supplyline.report.map import Labeller
+from supplyline.report.map import Labeller, route_curves
 from supplyline.report.sections import ReportContext, Section, figure, table
 from supplyline.report.svg import fmt, size_style
 from supplyline.resilience.analysis import Resilience
@@ -114,25 +114,27 @@ def cut_map(net: Network, res: Resilience) -> str:
     names = net.place_names
     parts = [f'<rect width="{WIDTH + LEGEND_WIDTH:.0f}" height="{HEIGHT:.0f}" fill="#f6f8fa"/>']
     samples: list[np.ndarray] = []  # points along the routes, that names should not cover
-    seen: set[int] = set()
+    # Each route from its first arc's place to the other, drawn as the report's map draws
+    # it: routes between the same two places bowed apart, a route bent around a place it
+    # would cross (drawn straight, they lay on one another and through places).
+    first: dict[int, int] = {}  # each route's first arc
     for a in range(net.n_arcs):
-        r = int(net.arc_route[a])
-        if r in seen:
-            continue
-        seen.add(r)
-        rid = net.route_ids[r]
-        (x1, y1), (x2, y2) = xy[int(net.arc_from[a])], xy[int(net.arc_to[a])]
-        colour, width, words = style(rid)
-        t = np.linspace(0.0, 1.0, max(2, int(np.hypot(x2 - x1, y2 - y1) / 4)))[:, None]
-        samples.append(np.hstack([x1 + (x2 - x1) * t, y1 + (y2 - y1) * t, np.ones_like(t)]))
+        first.setdefault(int(net.arc_route[a]), a)
+    routes = sorted(first)
+    styles = [style(net.route_ids[r]) for r in routes]
+    curves = route_curves([int(net.arc_from[first[r]]) for r in routes],
+                          [int(net.arc_to[first[r]]) for r in routes], xy,
+                          [width for _, width, _ in styles])
+    for r, curve, (colour, width, words) in zip(routes, curves, styles, strict=True):
+        samples.append(np.array([(x, y, 1.0) for x, y in curve.samples()]))
         tip = escape(f"{net.route_names[r]}: {words}")
-        parts.append(f'<line x1="{x1:.1f}" y1="{y1:.1f}" x2="{x2:.1f}" y2="{y2:.1f}" '
-                     f'stroke="{colour}" stroke-width="{width:.1f}" stroke-linecap="round">'
-                     f"<title>{tip}</title></line>")
-        if rid in struck:
-            mx, my = (x1 + x2) / 2, (y1 + y2) / 2
-            parts.append(f'<line x1="{x1:.1f}" y1="{y1:.1f}" x2="{x2:.1f}" y2="{y2:.1f}" '
-                         f'stroke="{RED}" stroke-width="2" stroke-dasharray="6 4"/>'
+        parts.append(f'<path data-route="{escape(net.route_ids[r])}" d="{curve.path()}" '
+                     f'fill="none" stroke="{colour}" stroke-width="{width:.1f}" '
+                     f'stroke-linecap="round"><title>{tip}</title></path>')
+        if net.route_ids[r] in struck:
+            mx, my = curve.at(0.5)
+            parts.append(f'<path d="{curve.path()}" fill="none" stroke="{RED}" '
+                         f'stroke-width="2" stroke-dasharray="6 4"/>'
                          f'<path class="cut" d="M{mx - 7:.1f} {my - 7:.1f}L{mx + 7:.1f} '
                          f'{my + 7:.1f}M{mx - 7:.1f} {my + 7:.1f}L{mx + 7:.1f} {my - 7:.1f}" '
                          f'stroke="{RED}" stroke-width="3"/>')

@@ -297,3 +297,31 @@ def test_the_re_check_is_said_as_simulate_says_it_and_its_seed_given(tiny_path: 
     # Without --simulate, --seed acts on nothing: refused.
     alone = runner.invoke(app, ["resilience", str(tiny_path), "--seed", "7"])
     assert alone.exit_code == 2 and "acts only with --simulate" in alone.output
+
+
+def test_the_cut_map_draws_routes_as_the_report_map_does(tmp_path: Path) -> None:
+    """The cut map drew every route as a straight line: a second route between River
+    village and Bridge junction lay on the first, and the Gorge path ran through the ridge
+    depot's marker. Now routes are the report map's curves: bowed apart, bent round places."""
+    from supplyline.report.map import route_curves
+
+    text = (Path(sl.__file__).parent / "scenario/builtin/tutorial.yaml").read_text("utf-8")
+    second = ("  - id: river-track\n    name: River track (second way)\n    from: river-village\n"
+              "    to: bridge\n    length_km: 7\n    modes: [porter]\n    air_exposed: false\n")
+    anchor = "  - id: bridge-road\n"
+    assert text.count(anchor) == 1
+    (tmp_path / "two.yaml").write_text(text.replace(anchor, second + anchor), "utf-8")
+    result = runner.invoke(app, ["resilience", str(tmp_path / "two.yaml"), "--k", "1",
+                                 "--export", str(tmp_path / "out")])
+    assert result.exit_code == 0, result.output
+    html = (tmp_path / "out" / "report.html").read_text(encoding="utf-8")
+    cut_map = re.search(r'<svg id="cut-map".*?</svg>', html, re.S)
+    assert cut_map is not None
+    drawn = dict(re.findall(r'<path data-route="([^"]+)" d="([^"]+)"', cut_map.group(0)))
+    assert len(drawn) == 9
+    # The two routes between the same places take two ways, neither of them straight.
+    river = [d for rid, d in drawn.items() if rid in ("river-track", "river-village--bridge")]
+    assert len(river) == 2 and river[0] != river[1]
+    # The same curves as the report map's, from the one function.
+    assert route_curves([0, 0], [1, 1], [(0.0, 0.0), (100.0, 0.0)], [2.0, 2.0])[0].c != (
+        50.0, 0.0)
