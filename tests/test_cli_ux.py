@@ -92,6 +92,22 @@ def test_verbose_shows_the_solvers_log() -> None:
 # -- options --------------------------------------------------------------------------------
 
 
+@pytest.mark.parametrize("command", ["plan", "simulate", "resilience", "sweep", "report"])
+def test_a_command_s_help_reads_at_80_columns(command: str) -> None:
+    """Rich's panels gave each option's words 19 of 80 columns (simulate's --solver ran to
+    15 lines): a command's help is click's, its words beside each option in 40 columns or
+    more, no line over 80."""
+    result = runner.invoke(cli.app, [command, "--help"], env={"COLUMNS": "80"})
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert max(len(line) for line in lines) <= 80
+    solver = next((k for k, line in enumerate(lines) if line.lstrip().startswith("--solver")),
+                  None)
+    if solver is not None:
+        words = lines[solver].split("NAME", 1)[1]
+        assert len(words) >= 40, lines[solver]  # the column its words wrap in
+
+
 def test_help_lists_the_solvers() -> None:
     for command in ("plan", "validate", "report"):
         result = invoke(command, "--help")

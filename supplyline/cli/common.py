@@ -90,6 +90,15 @@ class _Commands(TyperGroup):
     command with "interrupted" and exit code 1, without a traceback.
     """
 
+    def get_command(self, ctx: Any, cmd_name: str) -> Any:
+        command = super().get_command(ctx, cmd_name)
+        if command is not None and hasattr(command, "rich_markup_mode"):
+            # A command's help as click writes it: each option's words wrap beside it in the
+            # width the terminal leaves (Rich's panels left them 19 of 80 columns: --solver's
+            # ran to 15 lines). The list of commands and the errors stay Rich's.
+            command.rich_markup_mode = None  # (a Typer command's)
+        return command
+
     def invoke(self, ctx: Any) -> Any:
         try:
             return super().invoke(ctx)
