@@ -62,6 +62,10 @@ def _decimals(value: float, digits: int = 3) -> int:
     return max(0, digits - 1 - math.floor(math.log10(abs(value))))
 
 
+#: The most decimals a figure is shown with: 0.1 kg in tonnes, a millionth as a percentage.
+MAX_DECIMALS = 4
+
+
 def _fixed(value: float, decimals: int) -> str:
     """``value`` with exactly ``decimals`` decimals and thousands separated: trailing zeros
     kept, so that figures shown together read alike ('2.00 / 5.00 / 7.78')."""
@@ -77,8 +81,10 @@ def _pm(figure: dict[str, Any], runs: int, digits: int = 3, unit: str = "",
     is '—'."""
     value, se = scale * figure["value"], scale * figure["se"]
     error = _error(se, value, runs)
-    shown = _decimals(value, digits)
+    shown = min(_decimals(value, digits), MAX_DECIMALS)
     if error in ("—", "0"):
+        if round(value, shown) == 0:  # rounding noise ('0.000000801 ± 0 %')
+            return f"0 ± {error}{unit}"
         return f"{_fixed(value, shown)} ± {error}{unit}"
     decimals = min(-math.floor(math.log10(abs(se))), shown + 2)
     if round(abs(se), decimals) == 0:

@@ -27,6 +27,8 @@ ROOT = Path(__file__).resolve().parents[2]
     (979_887.0, 109.0, "979,900 ± 100 t"),
     (4.41, 0.069, "4.41 ± 0.07 t"),
     (2.0, 0.0, "2.00 ± 0 t"),
+    (1.12e-6, 0.0, "0 ± 0 t"),  # was '0.00000112 ± 0 t': rounding noise
+    (0.00034, 0.0, "0.0003 ± 0 t"),
 ])
 def test_a_value_and_its_error_show_to_the_same_decimal_place(
         value: float, se: float, shown: str) -> None:
