@@ -65,6 +65,54 @@ def test_values_are_ranges_with_their_end_or_lists() -> None:
                                                                    repr(spec))
 
 
+def test_a_range_of_too_many_or_of_the_same_values_is_refused() -> None:
+    """A STEP of 1e-300 was a traceback (OverflowError), and a STEP below the 12 digits a
+    value is read to gave 11 variants of 20.0, each planned."""
+    for spec, expected in (("1:1e300:1e-300", "at most 10,000 values in a range"),
+                           ("20:20.00000000001:1e-12", "each value once (values are read to "
+                            "12 significant digits: a larger STEP)")):
+        with pytest.raises(VaryError) as caught:
+            parse_vary(f"modes.porter.payload_kg={spec}")
+        (problem,) = caught.value.problems
+        assert (problem.field, problem.expected) == ("(values)", expected)
+
+
+def test_values_valid_only_together_are_checked_together() -> None:
+    """daily_start_days needs step_days > 1: varied beside a step_days that gives it, each
+    value was refused alone against the file (whose step_days is 1)."""
+    base = sl.load("tutorial")
+    both = make_variants(base, [parse_vary("policy.step_days=3"),
+                                parse_vary("policy.daily_start_days=5,10")], "tutorial")
+    assert [v.scenario.policy.daily_start_days for v in both] == [5, 10]
+    # Where a combination does not give it, that combination is said, with its values.
+    with pytest.raises(VaryError) as caught:
+        make_variants(base, [parse_vary("policy.step_days=1,3"),
+                             parse_vary("policy.daily_start_days=5")], "tutorial")
+    (problem,) = caught.value.problems
+    assert problem.option == "policy.step_days=1, policy.daily_start_days=5"
+    assert problem.expected.startswith("daily_start_days only with step_days > 1")
+    # Alone, as before: refused with its own option.
+    with pytest.raises(VaryError) as caught:
+        make_variants(base, [parse_vary("policy.daily_start_days=5")], "tutorial")
+    assert caught.value.problems[0].option == "policy.daily_start_days=5"
+
+
+def test_steps_longer_than_the_horizon_are_refused_in_a_variant_and_a_what_if() -> None:
+    """check refused step_days 50 on a 30-day horizon in a file; a sweep's variant and
+    Scenario.replace took it (and planned otherwise)."""
+    base = sl.load("tutorial")
+    with pytest.raises(VaryError) as caught:
+        make_variants(base, [parse_vary("policy.step_days=50")], "tutorial")
+    (problem,) = caught.value.problems
+    assert (problem.field, problem.expected) == (
+        "policy.step_days", "at most 30 (the horizon is 30 days: more is never used)")
+    with pytest.raises(sl.ScenarioError, match=r"policy\.daily_start_days: expected at most "
+                                               r"29"):
+        base.replace({"policy.step_days": 3, "policy.daily_start_days": 40})
+    # A plan of the first days keeps the scenario's steps (they are cut to it).
+    assert sl.plan(base, days=5, step_days=3).status == "optimal"
+
+
 def test_every_combination_is_a_validated_variant() -> None:
     base = sl.load("tutorial")
     variants = make_variants(base, [parse_vary(t) for t in EIGHT], "tutorial")

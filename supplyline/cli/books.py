@@ -95,9 +95,9 @@ def replan(
         help="Scenario YAML file or built-in name (default: the scenario the books are kept "
              "for).")] = None,
     db: DbOption = DEFAULT_BOOKS,
-    as_of: Annotated[str, typer.Option("--as-of", metavar="DATE",
-                                       help="Plan from the start of this day (YYYY-MM-DD).")]
-    = "",
+    as_of: Annotated[str | None, typer.Option("--as-of", metavar="DATE",
+                                              help="Plan from the start of this day "
+                                                   "(YYYY-MM-DD).")] = None,
     keep: Annotated[bool, typer.Option("--keep/--dry-run",
                                        help="Keep the re-plan as the plan in force.")] = True,
     json_output: JsonOption = False,
@@ -108,7 +108,7 @@ def replan(
     from supplyline.ops.replan import replan as make_replan
     from supplyline.report.facts import replan_outcome
 
-    if not as_of:
+    if as_of is None:
         fail("usage", "--as-of: required: the day to plan from (YYYY-MM-DD)", EXIT_BAD_INPUT,
              json_output)
     try:

@@ -445,8 +445,10 @@ class _Checker:
         for route in self.routes:
             if route.data.get("capacity_movements_per_day") is not None:
                 limited.update(m for _, m in route.names("modes"))
+        routes_read = self.written["routes"] is not None  # (else no route is known)
         for mode in self.modes:
-            if "road_use" in mode.data and mode.get("id") not in limited and not self.compiled:
+            if ("road_use" in mode.data and mode.get("id") not in limited and routes_read
+                    and not self.compiled):
                 self.report(mode.at("road_use"),
                             "road_use only on a mode that uses a route with "
                             "capacity_movements_per_day (elsewhere it has no effect)",
@@ -582,6 +584,16 @@ class _Checker:
                      "wounded_rations_kg_per_day"):
             for commodity in self.policy.keys(name):
                 self.commodity(self.policy.at(name, commodity), commodity, at_key=True)
+        # Steps longer than the horizon are never used: refused in a file, a what-if and a
+        # sweep's variant alike (not where a plan of the first days cuts the horizon).
+        horizon = self.horizon
+        if horizon is not None and not self.compiled:
+            days = (horizon[1] - horizon[0]).days + 1
+            for name, most in (("step_days", days), ("daily_start_days", days - 1)):
+                value = self.policy.get(name)
+                if name in self.policy.data and isinstance(value, int) and value > most:
+                    self.report(self.policy.at(name), f"at most {most} (the horizon is "
+                                f"{days} days: more is never used)", shown(value))
 
     def check_replays(self) -> None:
         for replay in self.replays:
@@ -743,9 +755,9 @@ class _Checker:
         place owns, a commodity nothing names, a place no route reaches, an air threat on a
         route not open to air attack, a threat that can never act (a chance of 0, or
         strikes that take nothing), carrying or feeding wounded where there are none,
-        carriers owned of a mode whose units are people (units_from: labour), steps longer
-        than the horizon. Each would be dropped in silence; each is reported where it was
-        written.
+        carriers owned of a mode whose units are people (units_from: labour), a reserve
+        that holds nothing, a route never open. Each would be dropped in silence; each is
+        reported where it was written (steps longer than the horizon: check_policy).
 
         Runs only on what can be read: a broken section is the schema's to report.
         """
@@ -787,14 +799,6 @@ class _Checker:
                 self.report(self.policy.at("wounded_rations_kg_per_day"), "wounded rations "
                             "only where wounded are given (no wounded section: none to "
                             "feed)", "rations of " + ", ".join(map(str, rations)))
-        horizon = self.horizon
-        if horizon is not None:
-            days = (horizon[1] - horizon[0]).days + 1
-            for name, most in (("step_days", days), ("daily_start_days", days - 1)):
-                value = self.policy.get(name)
-                if name in self.policy.data and isinstance(value, int) and value > most:
-                    self.report(self.policy.at(name), f"at most {most} (the horizon is "
-                                f"{days} days: more is never used)", shown(value))
 
     def sections_read(self, names: tuple[str, ...]) -> bool:
         """Whether each of these sections is absent or read whole (a mapping where the

@@ -233,6 +233,12 @@ def _parse_values(spec: str) -> tuple[Value, ...] | str:
     return tuple(values)
 
 
+def _shared(field: str, paths: list[str]) -> bool:
+    """Whether the problem at ``field`` is of a section one of ``paths`` (dotted) is in, or
+    of one of them."""
+    return any(path == field or path.startswith((field + ".", field + "[")) for path in paths)
+
+
 def _range(start_text: str, stop_text: str, step_text: str) -> tuple[Value, ...] | str:
     start, stop, step = float(start_text), float(stop_text), float(step_text)
     if not all(map(math.isfinite, (start, stop, step))):
@@ -241,13 +247,17 @@ def _range(start_text: str, stop_text: str, step_text: str) -> tuple[Value, ...]
         return "a STEP above 0 in START:STOP:STEP"
     if stop < start:
         return "STOP at least START in START:STOP:STEP"
-    count = math.floor((stop - start) / step * (1 + 1e-12) + 1e-9) + 1
-    if count > MAX_RANGE_VALUES:
+    steps = (stop - start) / step * (1 + 1e-12) + 1e-9  # (inf for a STEP of 1e-300)
+    if not steps < MAX_RANGE_VALUES:
         return f"at most {MAX_RANGE_VALUES:,} values in a range"
+    count = math.floor(steps) + 1
     whole = all(re.fullmatch(r"\s*[-+]?\d+\s*", t) for t in (start_text, stop_text, step_text))
     if whole:
         return tuple(int(start) + i * int(step) for i in range(count))
-    return tuple(float(f"{start + i * step:.12g}") for i in range(count))
+    values = tuple(float(f"{start + i * step:.12g}") for i in range(count))
+    if len(set(values)) != len(values):  # a STEP below the 12 digits a value is written to
+        return "each value once (values are read to 12 significant digits: a larger STEP)"
+    return values
 
 
 # -- applying to the scenario's data ---------------------------------------------------------
@@ -530,10 +540,14 @@ def make_variants(scenario: Scenario, varies: Sequence[Vary],
     made = _Build(base.data, tuple(vary.steps for vary in varies),
                   tuple(tuple(paths) for paths in targets), base.file, days, replay)
 
-    # Each value alone: a bad value is reported once, with its own option.
+    # Each value alone: a bad value is reported once, with its own option. A problem of a
+    # section another option also changes (daily_start_days needs step_days > 1, which
+    # another --vary may give) is left to the combinations, where the two meet.
     for i, vary in enumerate(varies):
         if not targets[i]:
             continue  # a path that names nothing: reported above
+        others = [dotted(path) for j, paths in enumerate(targets) if j != i for path in paths
+                  if path not in targets[i]]  # (a value varied twice is said above)
         said: set[tuple[str, str, str]] = set()  # a wrong field is wrong for every value
         alike: dict[tuple[str, str], list[str]] = {}  # values refused for the same reason
         for value in vary.values:
@@ -541,7 +555,8 @@ def make_variants(scenario: Scenario, varies: Sequence[Vary],
             # (Whether the replay can be given depends on the other values too: it is
             # checked on the combinations.)
             _scenario, found_problems = _validate(data, base, changed, None)
-            new = [p for p in found_problems if (p.field, p.expected, p.got) not in said]
+            new = [p for p in found_problems if (p.field, p.expected, p.got) not in said
+                   and not _shared(p.field, others)]
             said.update((p.field, p.expected, p.got) for p in new)
             for p in new:
                 alike.setdefault((p.field, p.expected), []).append(shown_value(value))

@@ -205,3 +205,18 @@ def test_text_over_the_limit_is_refused() -> None:
 @pytest.mark.parametrize("name", sl.scenario.builtin_names())
 def test_builtin_scenarios_are_not_limited(name: str) -> None:
     assert sl.load(name, max_file_bytes=10).name == name
+
+
+def test_a_refused_routes_table_is_the_one_problem_said(tmp_path: Path) -> None:
+    """A routes table refused (a path through '..') also had road_use refused, as if no
+    route had a capacity: checks that need the routes wait for routes that can be read."""
+    text = (Path(sl.__file__).parent / "scenario/builtin/tutorial.yaml").read_text("utf-8")
+    start, end = text.index("\nroutes:\n"), text.index("\ndemand:\n")
+    (tmp_path / "s").mkdir()
+    path = tmp_path / "s" / "tutorial.yaml"
+    path.write_text(text[:start] + "\nroutes: {file: ../routes.csv}\n" + text[end:], "utf-8")
+    (tmp_path / "routes.csv").write_text("from,to,length_km,modes\n", encoding="utf-8")
+    assert "road_use" in text  # (the case: a mode's road_use checked against the routes)
+    with pytest.raises(ScenarioError) as caught:
+        sl.load(path)
+    assert [p.field for p in caught.value.problems] == ["routes.file"]
