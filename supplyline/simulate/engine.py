@@ -256,11 +256,11 @@ def run_chunk(c: Compiled, runs: int, rng: Any, threats: bool = True,
             stock = stock - fed
             tally["eaten"] += fed.sum(axis=0)
             fixed_need = fixed_need - fed
-            if fuel_day is not None:  # fuel for the way home: burned, as on trips
+            if fuel_day is not None:  # fuel for the way home: burned, as on trips (what
+                # was not there is no ration, so not counted unfed)
                 fuelled = xp.minimum(fuel_day, xp.maximum(stock, 0.0))
                 stock = stock - fuelled
                 tally["burned"] += fuelled.sum(axis=0)
-                tally["unfed"] += (fuel_day - fuelled).sum(axis=0)
             idle = idle - d.by_origin_mode(n_loaded + n_empty).reshape(n_p, n_m, runs)
             trip = draws * leave[d.draw_leg]  # [Ed, R]
             eaten_trip = (n_loaded[d.draw_leg] * d.eat_loaded[s][:, None]
