@@ -95,6 +95,13 @@ def test_values_valid_only_together_are_checked_together() -> None:
     with pytest.raises(VaryError) as caught:
         make_variants(base, [parse_vary("policy.daily_start_days=5")], "tutorial")
     assert caught.value.problems[0].option == "policy.daily_start_days=5"
+    # Refused alike in many combinations: the first three, then how many more (51 lines).
+    with pytest.raises(VaryError) as caught:
+        make_variants(base, [parse_vary("policy.daily_start_days=5"),
+                             parse_vary("policy.capacity_safety_margin=0:0.5:0.01")],
+                      "tutorial")
+    assert len(caught.value.problems) == 4
+    assert caught.value.problems[-1].got == "48 more combinations refused alike"
 
 
 def test_steps_longer_than_the_horizon_are_refused_in_a_variant_and_a_what_if() -> None:

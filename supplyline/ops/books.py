@@ -158,21 +158,22 @@ class Books:
         job = self._job(batch, author, allowed, numbered, key)
         try:
             with self.writing() as conn:
+                if self.postgres:  # (first: a retry waits for the first to commit)
+                    self._lock(conn, job.entries)
                 if (replayed := replay(conn, job)) is not None:
                     if isinstance(replayed, EntryError):
                         raise replayed
                     return replayed
-                if self.postgres:
-                    self._lock(conn, job.entries)
                 group = Group()
                 written = self._write_all(conn, job, group)
                 self._add_daily(conn, group)
                 keep_requests(conn, [(job, written)], group.written_at)
                 return written
         except IntegrityError as error:
-            if job.key is not None and "request" in str(error.orig):
+            if job.key is not None:
                 # Another server process wrote the same request meanwhile, and committed
-                # first: this transaction was undone; that one's entries are the answer.
+                # first (on its key, or on the convoy or entry it took): this transaction
+                # was undone; where that was this request, its entries are the answer.
                 with self.reading() as conn:
                     replayed = replay(conn, job)
                 if isinstance(replayed, list):

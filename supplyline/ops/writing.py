@@ -245,7 +245,8 @@ class Writer:
         writer, a lost connection), each job again in its own, so that only a job at fault
         fails."""
         outcomes: dict[int, list[Recorded] | EntryError] = {}
-        firsts: dict[tuple[str, str], int] = {}  # a request's first job in the group
+        firsts: set[tuple[str, str]] = set()  # the requests sent with a key in the group
+        later: list[int] = []  # a request sent again in the group: answered once committed
         kept: list[int] = []  # the jobs whose request is to be kept
         books = self.books
         try:
@@ -256,8 +257,9 @@ class Writer:
                 for k, job in enumerate(jobs):
                     if job.request is not None:
                         if job.request in firsts:
-                            continue  # answered as its first, below
-                        firsts[job.request] = k
+                            later.append(k)
+                            continue
+                        firsts.add(job.request)
                         if (replayed := replay(conn, job)) is not None:
                             outcomes[k] = replayed
                             continue
@@ -298,9 +300,14 @@ class Writer:
                     job.future.set_exception(error)
             return
         for k, job in enumerate(jobs):
-            if job.request is not None and (origin := firsts[job.request]) != k:
-                same = jobs[origin].digest == job.digest
-                outcomes[k] = outcomes[origin] if same else KeyReused(job.key or "")
+            if k in later:  # against what the books kept of the request, now committed
+                try:
+                    job.future.set_result(books.append_many(job.entries, job.author,
+                                                            job.allowed, job.numbered,
+                                                            job.key))
+                except Exception as error:  # handed to the caller
+                    job.future.set_exception(error)
+                continue
             outcome = outcomes[k]
             if isinstance(outcome, EntryError):
                 job.future.set_exception(outcome)

@@ -411,7 +411,8 @@ def _simulated_rows(res: Resilience) -> list[list[object]]:
     return [[" + ".join(c.names or c.ids) or "uncut", f"{c.runs:,}",
              _pm({"value": c.p_shortfall, "se": c.p_error}, c.runs, unit=" %", scale=100.0)
              if np.isfinite(c.p_shortfall) else "—",
-             _pm({"value": c.shortfall_t, "se": c.shortfall_error_t}, c.runs),
+             _pm({"value": c.shortfall_t, "se": c.shortfall_error_t}, c.runs)
+             if np.isfinite(c.shortfall_t) else "—",
              _cell(c.planned_shortfall_t)] for c in res.simulated]
 
 

@@ -114,7 +114,7 @@ class OutputFiles:
             for temporary, final in self._pending:
                 _rename(temporary, final, final)
                 placed.append(final)
-        except OSError:
+        except BaseException:  # (Ctrl-C too: no file is left only under a hidden name)
             for final in placed:
                 with suppress(OSError):
                     final.unlink()

@@ -179,7 +179,10 @@ class Resilience:
         }
 
     def to_json(self) -> str:
-        return json.dumps(self.to_dict(), indent=2)
+        """The analysis as JSON (a figure that is not finite, as one run's error, is null)."""
+        from supplyline.report.export import json_ready
+
+        return json.dumps(json_ready(self.to_dict()), indent=2, allow_nan=False)
 
     def to_frame(self) -> pd.DataFrame:
         """The N-1 ranking as a table, worst first. ``stock_days``: the days the fronts'

@@ -900,7 +900,10 @@ class _Checker:
             spans = sorted((w.get("start"), w.get("end")) for w in windows)
             if any(None in span for span in spans):
                 continue  # (the schema's to say)
-            day = max(horizon[0], route.get("open_from") or horizon[0])
+            opens = route.get("open_from")
+            if opens is not None and opens > horizon[1]:
+                continue  # (said at open_from: a date outside the horizon)
+            day = max(horizon[0], opens or horizon[0])
             for start, end in spans:  # the first day no window closes, from ``day`` on
                 if start <= day <= end:
                     day = end + dt.timedelta(days=1)
@@ -931,7 +934,8 @@ class _Checker:
                 if kg is not None:
                     held, said_as = _on_day(kg, by), "kg_per_day"
                 else:
-                    held, said_as = _on_day(troops, by) * float(ration), "troops"
+                    held = _on_day(troops, by) * float(ration)
+                    said_as = "troops" if float(ration) > 0 else "ration_kg_per_person_day"
                 if held == 0:
                     self.report(reserve.at("by"), "a day on which the demand is above 0 (a "
                                 "reserve is days of that day's demand)", f"{by.isoformat()} "

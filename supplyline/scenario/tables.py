@@ -655,6 +655,9 @@ def _route_geometry(
         expected, got = "a LineString with at least two [lon, lat] points", shown(geometry)
         if isinstance(kind, str) and kind not in ("LineString", "MultiLineString"):
             got = f"a {kind}"
+        elif kind == "MultiLineString" and not isinstance(coordinates, list):
+            expected = "a MultiLineString: a list of lines of [lon, lat] points"
+            got = shown(coordinates)
         elif kind == "MultiLineString" and not lines:
             expected = "a MultiLineString of at least one line of [lon, lat] points"
             got = "no line"

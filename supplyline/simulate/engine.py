@@ -241,7 +241,9 @@ def run_chunk(c: Compiled, runs: int, rng: Any, threats: bool = True,
                 capacity = _Capacity(layout, cap=cap_day, uses=xp.stack(uses))
             pairs = d.leave_pairs
             leave, take, offered = _policy(
-                xp, d, stock=stock, fixed=fixed_day,
+                # (the fuel for the way home is kept aside too, as the food is)
+                xp, d, stock=stock,
+                fixed=fixed_day if fuel_day is None else fixed_day + fuel_day,
                 ready=ready.reshape(n_p * n_m, runs)[pairs],
                 want=want.reshape(n_p * n_m, runs)[pairs], capacity=capacity, draws=draws,
                 loads=loads, consumed=consumed_day)

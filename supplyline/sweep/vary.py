@@ -571,6 +571,8 @@ def make_variants(scenario: Scenario, varies: Sequence[Vary],
     if problems:
         raise VaryError(problems)
     everything = list(range(len(varies)))
+    # A problem refused alike in many combinations is said for the first few, then counted.
+    refused_alike: dict[tuple[str, str], list[str]] = {}
     for index, values in enumerate(itertools.product(*(v.values for v in varies))):
         if progress is not None:
             progress(index + 1, count)
@@ -579,11 +581,20 @@ def make_variants(scenario: Scenario, varies: Sequence[Vary],
         label = ", ".join(f"{v.path}={shown_value(value)}"
                           for v, value in zip(varies, values, strict=True))
         if valid is None:
-            problems += _as_vary_problems(label, found_problems)
+            for p in found_problems:
+                labels = refused_alike.setdefault((p.field, p.expected), [])
+                labels.append(label)
+                if len(labels) <= SAID_VALUES:
+                    problems += _as_vary_problems(label, [p])
             continue
         if days is not None and days > valid.days:
             problems.append(VaryProblem(label, "--days", f"at most the variant's horizon "
                                         f"({valid.days} days)", str(days)))
+    for (where, wanted), labels in refused_alike.items():
+        if len(labels) > SAID_VALUES:
+            problems.append(VaryProblem(" ".join(v.text for v in varies), where, wanted,
+                                        f"{len(labels) - SAID_VALUES:,} more combinations "
+                                        "refused alike"))
     # Each was validated whole, as its file would be; it is cut to its first days when it is
     # built again (Variant.scenario).
     if problems:

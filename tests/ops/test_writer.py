@@ -160,3 +160,18 @@ def test_the_same_request_twice_in_one_group_is_written_once(books: Books,
     later = books.submit([rice(tutorial, 5)], "commune", key="click").result(timeout=120)
     assert [r.id for r in later] == ids[0]
     assert books.count() == 2
+
+
+def test_a_key_sent_again_in_one_group_is_judged_by_what_the_books_kept(
+        books: Books, tutorial: sl.Scenario) -> None:
+    """In one group, a key's second request was compared with the group's first job: after
+    a refused first (which keeps no key) the second was refused too, where sent one after
+    the other it is written."""
+    with writer_held(books, tutorial) as first:
+        refused = books.submit([send(tutorial, 10)], "depot", key="k")  # the depot is empty
+        second = books.submit([rice(tutorial, 4)], "depot", key="k")
+    assert isinstance(outcome(first), EntryError)
+    assert isinstance(outcome(refused), EntryError)
+    written = outcome(second)
+    assert not isinstance(written, EntryError), written
+    assert books.count() == 1 and books.balances()[("ridge-depot", "rice")] == 4

@@ -619,7 +619,9 @@ $("#entry-form").addEventListener("submit", async (event) => {
   } finally {
     button.disabled = false;
   }
-  unanswered = null;
+  // A server that answered (not a proxy that gave up waiting for it: 502-504) has said
+  // whether the entry was written: the next Record is a new entry.
+  if (response.status < 502 || response.status > 504) unanswered = null;
   const data = await answer(response);
   if (response.ok) {
     $("#entry-ok").textContent = "Recorded as entry #" + data.id + ".";
