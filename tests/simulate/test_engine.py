@@ -618,3 +618,29 @@ def test_fuel_for_the_way_home_is_burned_not_eaten_in_the_plan_and_the_run() -> 
     np.testing.assert_allclose(out["eaten"][0], planned["eaten"], rtol=1e-4, atol=1e-6)
     np.testing.assert_allclose(out["burned"][0], planned["burned"], rtol=1e-4, atol=1e-6)
     assert out["eaten"][0][fuel] == pytest.approx(0.0, abs=1e-9)
+
+
+def test_fuel_for_the_way_home_is_kept_aside_before_the_day_s_trips() -> None:
+    """Where fuel is short on the last day, the fuel for the way home and the fuel of the
+    day's trips were both drawn from the same kg (the policy sized the trips on the whole
+    stock): the place was left 16.5 kg below nothing. The way home is kept aside first, as
+    the food is: no place holds less than nothing."""
+    import dataclasses
+
+    from supplyline.scenario.synthetic import synthetic_scenario
+
+    doc = synthetic_scenario(12, 10, seed=0).model_dump(mode="json", by_alias=True,
+                                                         exclude_none=True)
+    plan = sl.plan(sl.Scenario.model_validate(without_threats(doc)))
+    fuel = plan.good_ids.index("fuel")
+    trips = np.zeros(plan.network.n_places)  # the fuel of the last step's trips, by place
+    np.add.at(trips, np.asarray(plan.legs.origin), plan.fuel_kg()[:, fuel, -1])
+    place = int(np.argmax(trips))
+    assert trips[place] > 1.0  # (the case: trucks leave there on the last day)
+    compiled = compile_plan(plan)
+    home = np.asarray(compiled.fixed_fuel).copy()  # more than the place can have
+    home[place, fuel, -1] += (plan.stock_kg[place, fuel, -2] + plan.given_kg[place, fuel, -1]
+                              + 1000.0)
+    out = run_chunk(dataclasses.replace(compiled, fixed_fuel=home), 1,
+                    np.random.default_rng(0), trace=True)
+    assert out["trace_stock"][0][:, fuel, -1].min() >= -1e-6
