@@ -292,27 +292,25 @@ class Writer:
                 keep_requests(conn, [(jobs[k], outcomes[k]) for k in kept], group.written_at)
         except Exception:  # nothing was written: each job alone says why
             for job in jobs:
-                try:
-                    job.future.set_result(books.append_many(job.entries, job.author,
-                                                            job.allowed, job.numbered,
-                                                            job.key))
-                except Exception as error:  # handed to the caller
-                    job.future.set_exception(error)
+                self._alone(job)
             return
         for k, job in enumerate(jobs):
             if k in later:  # against what the books kept of the request, now committed
-                try:
-                    job.future.set_result(books.append_many(job.entries, job.author,
-                                                            job.allowed, job.numbered,
-                                                            job.key))
-                except Exception as error:  # handed to the caller
-                    job.future.set_exception(error)
+                self._alone(job)
                 continue
             outcome = outcomes[k]
             if isinstance(outcome, EntryError):
                 job.future.set_exception(outcome)
             else:
                 job.future.set_result(outcome)
+
+    def _alone(self, job: Job) -> None:
+        """Write ``job`` in a transaction of its own, and answer its caller."""
+        try:
+            job.future.set_result(self.books.append_many(job.entries, job.author, job.allowed,
+                                                         job.numbered, job.key))
+        except Exception as error:  # handed to the caller
+            job.future.set_exception(error)
 
     def _flush(self, conn: Connection, group: Group, jobs: list[Job],
                outcomes: dict[int, list[Recorded] | EntryError]) -> None:
