@@ -574,9 +574,17 @@ def _repeated_keys(value: Any, where: str, text: str, begin: int | None, end: in
 
 
 def _written(value: Any) -> str:
-    """A JSON value as it is written, when short; else described."""
+    """A JSON value as it is written, when short; else described (a point's numbers one by
+    one)."""
     text = json.dumps(value, ensure_ascii=False)
-    return text if len(text) <= 40 else shown(value)
+    if len(text) <= 40:
+        return text
+    if isinstance(value, list) and 0 < len(value) <= 3 and not any(
+            isinstance(x, list | dict) for x in value):
+        return "[" + ", ".join(_written(x) for x in value) + "]"
+    if isinstance(value, int) and not isinstance(value, bool):
+        return f"a number of {len(str(abs(value)))} digits"
+    return shown(value)
 
 
 def _line_of(text: str, needle: str, begin: int | None, end: int) -> int | None:
@@ -586,15 +594,28 @@ def _line_of(text: str, needle: str, begin: int | None, end: int) -> int | None:
     return text.count("\n", 0, found) + 1 if found >= 0 else None
 
 
+def _coordinate(value: Any) -> float | None:
+    """A finite number as a float (an integer too large for one is no coordinate)."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    try:
+        number = float(value)
+    except OverflowError:
+        return None
+    return number if math.isfinite(number) else None
+
+
 def _point(value: Any) -> tuple[float, float] | None:
-    if (
-        isinstance(value, list)
-        and len(value) in (2, 3)
-        and all(isinstance(x, int | float) and not isinstance(x, bool) for x in value)
-        and all(math.isfinite(x) for x in value)
-    ):
-        return float(value[0]), float(value[1])
+    """``[lon, lat]`` (or ``[lon, lat, height]``) of finite numbers; ``None`` otherwise."""
+    if isinstance(value, list) and len(value) in (2, 3):
+        numbers = [_coordinate(x) for x in value]
+        if None not in numbers:
+            return typing.cast(float, numbers[0]), typing.cast(float, numbers[1])
     return None
+
+
+def _on_earth(point: tuple[float, float]) -> bool:
+    return -180.0 <= point[0] <= 180.0 and -90.0 <= point[1] <= 90.0
 
 
 def _place_geometry(
@@ -653,8 +674,19 @@ def _route_geometry(
     bad = next((k for k, points in enumerate(lines) if len(points) < 2 or None in points), None)
     if not lines or bad is not None:
         expected, got = "a LineString with at least two [lon, lat] points", shown(geometry)
+        part = parts[bad] if bad is not None else None
         if isinstance(kind, str) and kind not in ("LineString", "MultiLineString"):
             got = f"a {kind}"
+        elif isinstance(part, list) and len(part) >= 2:  # points that are none
+            for k, points in enumerate(lines):
+                at = f"[{k}]" if kind == "MultiLineString" else ""
+                for j, point in enumerate(points if len(parts[k] or ()) >= 2 else ()):
+                    if point is None:
+                        table.problems.append(Problem(
+                            file, line, f"{where}.coordinates{at}[{j}]",
+                            "a point [lon, lat] of finite numbers", _written(parts[k][j])))
+            table.locations.reported.add((index, "length_km"))
+            return
         elif kind == "MultiLineString" and not isinstance(coordinates, list):
             expected = "a MultiLineString: a list of lines of [lon, lat] points"
             got = shown(coordinates)
@@ -668,6 +700,17 @@ def _route_geometry(
             short = isinstance(part, list) and len(part) < 2
             got = f"a line of {len(part)} point{'s' * (len(part) != 1)}" if short else shown(part)
         table.problems.append(Problem(file, line, where, expected, got))
+        table.locations.reported.add((index, "length_km"))
+        return
+    off_earth = [(k, j) for k, points in enumerate(lines)
+                 for j, point in enumerate(points) if not _on_earth(typing.cast(Any, point))]
+    for k, j in off_earth:
+        at = f"[{k}][{j}]" if kind == "MultiLineString" else f"[{j}]"
+        table.problems.append(Problem(
+            file, line, f"{where}.coordinates{at}",
+            "a point [lon, lat] with lon from -180 to 180 and lat from -90 to 90",
+            _written(parts[k][j])))
+    if off_earth:
         table.locations.reported.add((index, "length_km"))
         return
     if "length_km" in row:

@@ -166,6 +166,35 @@ def test_geojson_line_with_one_point(copy: Path) -> None:
     assert list(problems) == ["features[4].geometry"]
 
 
+def test_geojson_coordinate_too_large_for_a_number_is_refused(copy: Path) -> None:
+    """An integer of 401 digits is valid JSON, and a coordinate that large gave a traceback
+    (OverflowError) in a place's Point and in a route's line."""
+    huge = "1" + "0" * 400
+    _replace(copy / "places.geojson", "[103.5, 21.7]", f"[{huge}, 21.7]")
+    problems = _problems(copy / "scenario-geo.yaml")
+    assert problems["features[2].geometry"].got == "coordinates [a number of 401 digits, 21.7]"
+    _replace(copy / "routes.geojson", "[[103.40, 21.50], [103.15, 21.55]]",
+             f"[[103.40, 21.50], [{huge}, 21.55]]")
+    problems = _problems(copy / "scenario.yaml")
+    assert list(problems) == ["features[0].geometry.coordinates[1]"]
+    assert problems["features[0].geometry.coordinates[1]"].got == (
+        "[a number of 401 digits, 21.55]")
+
+
+def test_geojson_line_point_off_the_earth_is_refused(copy: Path) -> None:
+    """A line's middle point at latitude 95 was read, and the route's length measured
+    through it (15,819 km for a 12 km route); a line beside a length_km was not looked at."""
+    _replace(copy / "routes.geojson", _HOSPITAL_LINE,
+             "[[103.15, 21.55], [103.12, 95.0], [103.10, 21.60]]")
+    _replace(copy / "routes.geojson", "[[103.40, 21.50], [103.15, 21.55]]",
+             "[[103.40, 21.50], [463.0, 21.5], [103.15, 21.55]]")
+    problems = _problems(copy / "scenario.yaml")
+    assert list(problems) == ["features[0].geometry.coordinates[1]",
+                              "features[4].geometry.coordinates[1]"]
+    assert problems["features[4].geometry.coordinates[1]"].got == "[103.12, 95.0]"
+    assert "lat from -90 to 90" in problems["features[4].geometry.coordinates[1]"].expected
+
+
 _HOSPITAL_LINE = "[[103.15, 21.55], [103.12, 21.57], [103.10, 21.60]]"
 _HOSPITAL_GEOMETRY = '"type": "LineString",\n                   "coordinates": ' + _HOSPITAL_LINE
 
