@@ -265,6 +265,34 @@ def test_validation_failures_answer_in_json(tiny_path: Path,
     assert answer["figures"][0]["passed"] is False
 
 
+def test_the_json_verdict_counts_computed_figures_only(tiny_path: Path, tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """Figures set by the inputs are shown, never tested: the verdict's count leaves them
+    out, as the table's does."""
+    doc = yaml.safe_load(tiny_path.read_text())
+    doc["observed"].append({"id": "days", "metric": {"kind": "days_from",
+                                                     "start": str(doc["start_date"])},
+                            "value": 1, "unit": "day", "source": "estimate: for the tests",
+                            "replay": "history"})
+    two = tmp_path / "two.yaml"
+    two.write_text(yaml.safe_dump(doc))
+    original = planning.compare
+    seen: list[str] = []
+
+    def one_fails_rest_inputs(result: Any, observed: Any) -> Any:
+        value = original(result, observed)
+        seen.append(value.id)
+        if len(seen) == 1:
+            return dataclasses.replace(value, passed=False, input_reason="")
+        return dataclasses.replace(value, input_reason="set by the inputs")
+
+    monkeypatch.setattr(planning, "compare", one_fails_rest_inputs)
+    code, output = run("validate", str(two), "--json")
+    answer = json.loads(output)
+    assert code == 1 and len(answer["figures"]) == len(seen) >= 2
+    assert answer["error"]["message"] == "1 of 1 computed figures outside their tolerance"
+
+
 # -- validate with nothing to compare -----------------------------------------------------------
 
 

@@ -230,8 +230,9 @@ def validate(
                                                      json_output, step_days, verbose)))
     failed = [v for v in values if not v.passed and not v.is_input]
     if json_output:
-        verdict = {"error": {"kind": "validation", "message": f"{len(failed)} of {len(values)} "
-                             "figures outside their tolerance"}} if failed else {}
+        computed = sum(not v.is_input for v in values)
+        verdict = {"error": {"kind": "validation", "message": f"{len(failed)} of {computed} "
+                             "computed figures outside their tolerance"}} if failed else {}
         print_json({"ok": not failed, **verdict, "figures": [asdict(v) for v in values]})
     else:
         print_validation(values, ui.stdout)
