@@ -413,6 +413,32 @@ def test_a_variant_may_ask_what_a_file_may_not_say() -> None:
     assert owners == [0, 40]
 
 
+@pytest.mark.parametrize(("option", "field", "expected", "got"), [
+    ('modes.porter.payload_kg=25,"25"', "modes[0].payload_kg",
+     "a number, written without quotes", "'25'"),
+    ("routes.ridge-road.air_exposed=yes", "routes[5].air_exposed", "true or false", "'yes'"),
+    ("routes.ridge-road.air_exposed=1", "routes[5].air_exposed", "true or false", "1"),
+])
+def test_a_value_a_file_may_not_write_is_refused_in_a_variant(option: str, field: str,
+                                                              expected: str, got: str) -> None:
+    """A quoted number, a word for true or a number for true passed the schema's lax
+    reading: the Parquet columns became text ('25', 'yes') and "25" planned 25 again."""
+    with pytest.raises(VaryError) as caught:
+        make_variants(sl.load("tutorial"), [parse_vary(option)], "tutorial")
+    (problem,) = caught.value.problems
+    assert (problem.field, problem.expected, problem.got) == (field, expected, got)
+
+
+def test_a_variant_may_not_give_carriers_to_a_labour_mode() -> None:
+    """A labour mode's units are the locality's people: the carriers a place owns of it are
+    never read, so each variant was the same plan (a file that says so is refused)."""
+    with pytest.raises(VaryError) as caught:
+        make_variants(sl.load("tutorial"),
+                      [parse_vary("places.river-village.carriers.porter=0,500")], "tutorial")
+    fields = {p.field for p in caught.value.problems}
+    assert fields == {"places[2].carriers.porter"}
+
+
 def test_a_value_varied_twice_is_an_error() -> None:
     with pytest.raises(VaryError, match="also set by --vary"):
         make_variants(sl.load("tutorial"), [

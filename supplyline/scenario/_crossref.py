@@ -187,6 +187,8 @@ def check_references(
     checker.check_reach()
     if unused:
         checker.check_unused()
+    elif not compiled:  # a what-if may ask a question (no trucks), never set what no plan reads
+        checker.labour_carriers()
     return checker.problems
 
 

@@ -18,6 +18,7 @@ import datetime as dt
 import os
 import re
 import stat
+from collections.abc import Collection
 from importlib.resources import files
 from importlib.resources.abc import Traversable
 from pathlib import Path, PurePath, PurePosixPath, PureWindowsPath
@@ -291,7 +292,7 @@ def _parse_text(text: str, file: str, base: Traversable, limit: int | None) -> S
     problems += _expand_tables(data, file, base, locations, limit)
     scenario, found = validate_data(data, locations, file)
     problems += found
-    problems += _quoted(data, locations, file, {p.field for p in problems})
+    problems += quoted(data, locations, file, {p.field for p in problems})
     if problems or scenario is None:
         raise ScenarioError(_ordered(problems, file))
     return scenario
@@ -312,14 +313,15 @@ _WANTS_NUMBER = {"float_type": "a number", "int_type": "a whole number",
                  "bool_type": "true or false"}
 
 
-def _quoted(data: dict[str, Any], locations: Locations, file: str,
-            already: set[str]) -> list[Problem]:
+def quoted(data: dict[str, Any], locations: Locations, file: str,
+           already: set[str], only: Collection[DataPath] | None = None) -> list[Problem]:
     """Numbers and yes/no values written in the scenario file as quoted text
-    (``population: "1200"``), and numbers written for true or false (``one_way: 1``): the
-    schema's lax reading takes them, but an editor checking the file against the JSON
-    Schema refuses them, so ``check`` does too, beside the file's other problems
-    (``already``: their fields, not said twice). A CSV table's cells are all text: only
-    values written in the YAML file itself count."""
+    (``population: "1200"``), words for true or false (``one_way: yes``: YAML 1.2 reads
+    text), and numbers written for true or false (``one_way: 1``): the schema's lax reading
+    takes them, but an editor checking the file against the JSON Schema refuses them, so
+    ``check`` does too, beside the file's other problems (``already``: their fields, not
+    said twice); ``only``: the values at these paths alone (a sweep's). A CSV table's cells
+    are all text: only values written in the YAML file itself count."""
     try:
         Scenario.model_validate(data, strict=True)
     except ValidationError as error:
@@ -333,11 +335,15 @@ def _quoted(data: dict[str, Any], locations: Locations, file: str,
             path = _data_path(data, found["loc"])
             spot = locations.spots.get(path)
             field = locations.field_name(path)
-            if spot is None or spot.file != file or field in said:
+            if (spot is None or spot.file != file or field in said
+                    or (only is not None and path not in only)):
                 continue
             said.add(field)
-            # A number for true/false (one_way: 1) the lax reading took as true, as text.
-            problems.append(Problem(file, spot.line, field, wanted if number
+            # A number or a word for true/false (one_way: 1, one_way: yes) the lax reading
+            # took as true; true, false or a number as text.
+            word = (found["type"] == "bool_type" and isinstance(found["input"], str)
+                    and found["input"].strip().lower() not in ("true", "false"))
+            problems.append(Problem(file, spot.line, field, wanted if number or word
                                     else f"{wanted}, written without quotes",
                                     shown(found["input"])))
         return problems

@@ -335,7 +335,8 @@ def _row(record: dict[str, Any], variant: Variant, schema: pa.Schema) -> dict[st
     row["label"] = variant.label
     for path, value in variant.settings.items():
         kind = schema.field(path).type
-        row[path] = (shown_value(value) if kind == pa.string()
+        row[path] = ((value if isinstance(value, str) else shown_value(value))
+                     if kind == pa.string()
                      else dt.date.fromisoformat(str(value)) if kind == pa.date32() else value)
     return row
 

@@ -30,6 +30,7 @@ import copy
 import datetime as dt
 import functools
 import itertools
+import json
 import math
 import re
 from collections.abc import Callable, Iterator, Sequence
@@ -43,7 +44,7 @@ from supplyline.errors import Problem, SupplylineError
 from supplyline.scenario._describe import fields_by_key, target_at
 from supplyline.scenario._yaml_lines import Locations, Spot, dotted, read_yaml, shown
 from supplyline.scenario._yaml_lines import Path as DataPath
-from supplyline.scenario.load import builtin_names, locations_of, validate_data
+from supplyline.scenario.load import builtin_names, locations_of, quoted, validate_data
 from supplyline.scenario.paths import (
     PathError,
     Step,
@@ -169,7 +170,15 @@ def short_label(variant: Variant) -> str:
 
 
 def shown_value(value: Value) -> str:
-    return ("true" if value else "false") if isinstance(value, bool) else str(value)
+    """A value as the option wrote it: text that would read as something else (a number,
+    true) in quotes."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        read, _, problems = read_yaml(value, "--vary")
+        if not problems and read != value and not isinstance(read, dt.date):
+            return json.dumps(value)  # (a date is kept as text: it is a date either way)
+    return str(value)
 
 
 # -- parsing ---------------------------------------------------------------------------------
@@ -317,7 +326,13 @@ def _validate(data: dict[str, Any], source: _Source, changed: list[DataPath],
         spot = locations.spots.get(path)
         locations.spots[path] = (Spot(spot.file, spot.line, spot.key_line, None)
                                  if spot is not None else Spot(source.file, None, None, None))
-    return validate_data(data, locations, source.file, unused=False, replay=replay)
+    scenario, problems = validate_data(data, locations, source.file, unused=False,
+                                       replay=replay)
+    # A value the option gives is read as a file's is: "25" (quoted) or yes is no number or
+    # true/false there, though the schema's lax reading would take it.
+    problems += quoted(data, locations, source.file, {p.field for p in problems},
+                       only=set(changed))
+    return (None if problems else scenario), problems
 
 
 #: Fields that only describe (the reader's text): no plan reads them.

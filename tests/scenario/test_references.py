@@ -382,6 +382,11 @@ def test_numbers_and_yes_no_written_as_quoted_text_are_located() -> None:
     assert found["places[0].population"].line == line_of(bad, 'population: "1200"')
     assert found["routes[0].length_km"].got == "'6'"
     assert found["routes[0].air_exposed"].expected == "true or false, written without quotes"
+    word = problems_in(edit(text, "terrain_factor: 1.5,\n     air_exposed: false}",
+                            "terrain_factor: 1.5,\n     air_exposed: yes}"), "tutorial.yaml")
+    # (yes is text in YAML 1.2, written without quotes: it is no true or false at all)
+    assert [(p.field, p.expected, p.got) for p in word] == [
+        ("routes[0].air_exposed", "true or false", "'yes'")]
 
 
 def test_numbers_are_read_as_yaml_1_2_writes_them() -> None:
