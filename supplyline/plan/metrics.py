@@ -17,7 +17,7 @@ from supplyline.network import replay_places
 from supplyline.plan.result import Plan
 from supplyline.plan.variables import FloatArray
 from supplyline.scenario.schema import Metric, MetricTerm, Observed, metric_unit
-from supplyline.units import UnitProblem, convert
+from supplyline.units import UnitProblem, convert, fmt
 
 
 def traced_share(plan: Plan, good: int, source: NDArray[np.bool_]) -> FloatArray:
@@ -87,6 +87,8 @@ class MetricValue:
     source: str
     passed: bool
     input_reason: str = ""  # why the figure is set by the scenario's inputs ('' : computed)
+    from_inputs: float = 0.0  # the part of ``model`` the inputs alone set, in ``unit``
+    from_inputs_reason: str = ""  # what that part is ('' when there is none)
 
     @property
     def is_input(self) -> bool:
@@ -240,6 +242,22 @@ def input_reason(plan: Plan, metric: Metric) -> str:
     return ""
 
 
+def input_part(plan: Plan, metric: Metric) -> tuple[float, str]:
+    """The part of a computed figure that the scenario's inputs alone set, in the metric's
+    own unit, and what it is ((0, '') when none): of the labour-days, the road works' crew
+    days (the plan times them but must do them all) and the repair crews' posts (a crew
+    serves every day of the horizon)."""
+    if metric.per is not None or metric.kind != "labour_days":
+        return 0.0, ""
+    labour = plan.labour_days()
+    fixed = labour["road_works"] + labour["repair_crews"]
+    if fixed <= 0:
+        return 0.0, ""
+    return fixed, (f"road works {fmt(labour['road_works'])} and repair crews "
+                   f"{fmt(labour['repair_crews'])} person-days, set by the scenario; the "
+                   f"carriers' {fmt(labour['carriers'])} are the plan's")
+
+
 def _term(term: MetricTerm) -> Metric:
     """A quantity as a metric of its own."""
     return Metric.model_validate(term.model_dump(exclude={"per"}))
@@ -259,6 +277,7 @@ def compare(plan: Plan, observed: Observed) -> MetricValue:
         passed = model <= observed.value + observed.tolerance
     else:
         passed = abs(model - observed.value) <= observed.tolerance
+    fixed, fixed_reason = input_part(plan, observed.metric)
     return MetricValue(
         id=observed.id,
         description=observed.description,
@@ -270,4 +289,6 @@ def compare(plan: Plan, observed: Observed) -> MetricValue:
         source=observed.source,
         passed=bool(passed),
         input_reason=input_reason(plan, observed.metric),
+        from_inputs=convert(fixed, str(unit), observed.unit) if fixed else 0.0,
+        from_inputs_reason=fixed_reason,
     )

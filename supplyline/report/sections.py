@@ -428,6 +428,12 @@ def validation_section(plan: Plan, context: ReportContext) -> Section | None:
         summary += (" Set by the scenario's inputs, shown but not tested: "
                     + "; ".join(f"{escape(v.id)} ({escape(v.input_reason)})" for v in inputs)
                     + ".")
+    parts = [v for v in computed if v.from_inputs]
+    if parts:
+        summary += (" Computed, but partly from the inputs: "
+                    + "; ".join(f"{escape(v.id)}, {escape(fmt(v.from_inputs))} "
+                                f"{escape(words(v.unit))} of it ({escape(v.from_inputs_reason)})"
+                                for v in parts) + ".")
     summary += "</p>"
     return Section("validation", "Model against history", summary + table(
         "table-validation", headers, rows,

@@ -18,6 +18,7 @@ import numpy as np
 from rich import box
 from rich.console import Console, ConsoleOptions, RenderResult
 from rich.measure import Measurement
+from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
@@ -464,7 +465,12 @@ def print_validation(values: Sequence[MetricValue], console: Console) -> None:
     for i, v in enumerate(values, start=1):
         console.print(Text(plain(f"[{i}] {v.source}"), style="dim"))
         if v.is_input:
-            console.print(Text(plain(f"    input, not a test: {v.input_reason}"), style="yellow"))
+            console.print(Padding(Text(plain(f"input, not a test: {v.input_reason}"),
+                                       style="yellow"), (0, 0, 0, 4)))
+        elif v.from_inputs:
+            console.print(Padding(Text(plain(f"of which {fmt(v.from_inputs)} {words(v.unit)} "
+                                             f"from the inputs: {v.from_inputs_reason}"),
+                                       style="yellow"), (0, 0, 0, 4)))
     computed = [v for v in values if not v.is_input]
     passed = sum(v.passed for v in computed)
     style = "green" if passed == len(computed) else "red"
