@@ -101,8 +101,10 @@ The path is relative to the YAML file.
   places: its two ends meet the two places, one each, or its parts meet end to end in one
   chain from one place to the other, with none left over ("meet": within 5 km, or a tenth
   of the line's length when that is more), so that a line drawn for another route, or a
-  stray part, does not set the length. Errors name the file and
-  `features[i].properties.field`.
+  stray part, does not set the length. A route with a `length_km` keeps it: its line is
+  checked (every point `[lon, lat]` of numbers on the earth, lon from -180 to 180 and lat
+  from -90 to 90) but not measured; maps draw every route between its two places. Errors
+  name the file and `features[i].properties.field` (or `features[i].geometry...`).
 
 ## Checks across sections
 
