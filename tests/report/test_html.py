@@ -142,6 +142,20 @@ def test_validation_table_when_given(replay_page: str) -> None:
     assert "replayed: history" in replay_page
 
 
+def test_validation_says_the_part_the_inputs_set(replay_plan: sl.Plan) -> None:
+    """A computed figure partly set by the inputs (labour-days: the road works and repair
+    crews a file fixes) says how much, beside the verdict."""
+    import dataclasses
+
+    values = sl.validate(replay_plan)
+    computed = next(v for v in values if not v.is_input)
+    part = dataclasses.replace(computed, from_inputs=1.5,
+                               from_inputs_reason="road works <b>, set by the scenario")
+    page = render_report(replay_plan, [part])
+    assert (f"Computed, but partly from the inputs: {computed.id}, 1.5 " in page
+            and "(road works &lt;b&gt;, set by the scenario)" in page)
+
+
 def test_sections_are_pluggable_and_absent_ones_leave_no_trace(valley_plan: sl.Plan) -> None:
     def risk(plan: sl.Plan, context: ReportContext) -> Section | None:
         runs = context.results.get("simulation")
