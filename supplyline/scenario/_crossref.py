@@ -769,6 +769,7 @@ class _Checker:
         places_read = self.written["places"] is not None and all(
             p.readable and p.get("carriers") is not None for p in self.place_entries)
         self.labour_carriers()
+        self.uncrewed_carriers()
         self.harmless_threats()
         self.nil_reserves()
         self.never_open_routes()
@@ -832,6 +833,26 @@ class _Checker:
                 self.report(mode.at("id"), "an owned mode (units_from: owned) that some "
                             "place has carriers of (else no unit of it exists)",
                             f"{shown(mode_id)} (no place owns any)")
+
+    def uncrewed_carriers(self) -> None:
+        """Carriers owned at a locality none of whose people may serve (population × labour
+        share is 0), of a mode with a crew: no one can crew them, so they are never used."""
+        crewed = {mode.get("id") for mode in self.modes if mode.get("crew_per_unit")}
+        share = self.policy.get("labour_share")
+        for place in self.place_entries:
+            if place.get("kind") != "locality" or not place.readable:
+                continue
+            own = place.get("labour_share")
+            pool = (place.get("population") or 0.0) * (own if own is not None else share or 0.0)
+            if pool > 0:
+                continue
+            why = ("population 0" if not place.get("population")
+                   else "labour_share 0" if own is not None else "policy.labour_share 0")
+            for mode in place.keys("carriers"):
+                if mode in crewed and place.get("carriers").get(mode):
+                    self.report(place.at("carriers", mode), "carriers where some of the "
+                                "people may serve (a crew must come from them)",
+                                f"{shown(mode)} at a locality of {why}", at_key=True)
 
     def labour_carriers(self) -> None:
         """Carriers a place owns of a mode whose units come from labour: its units are the

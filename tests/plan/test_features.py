@@ -370,3 +370,18 @@ def test_shortfall_of_a_good_no_place_has_says_so() -> None:
     salt = next(f for f in result.findings if f.commodity == "salt")
     assert salt.shortfall_t == pytest.approx(0.05)
     assert "no place holds salt or may give any" in salt.binding
+
+
+@pytest.mark.parametrize("nobody", [{"places[river-village].labour_share": 0.0},
+                                    {"places[river-village].population": 0.0}])
+def test_a_locality_where_no_one_may_serve_crews_none_of_its_carriers(
+        nobody: dict[str, float]) -> None:
+    """A labour pool of 0 had no labour row at all: River village crewed 27 bicycles with no
+    one (a pool of 2.5 persons allowed 2.5). A file that says so is refused by check; a
+    what-if may ask it."""
+    sc = sl.load("tutorial").replace(nobody)
+    result = sl.plan(sc)
+    river = sc.places.index(next(p for p in sc.places if p.id == "river-village"))
+    assert result.labour_pool[river] == 0
+    assert result.in_service_units[river].max() == pytest.approx(0.0, abs=1e-6)
+    assert result.recruited_units[river].sum() == pytest.approx(0.0, abs=1e-6)
