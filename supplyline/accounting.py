@@ -37,7 +37,7 @@ from typing import Literal
 import numpy as np
 from numpy.typing import NDArray
 
-from supplyline.network import Network, fixed_days
+from supplyline.network import Network, empty_trip_fits, fixed_days
 
 __all__ = ["Legs", "departure", "handling_days", "legs_of", "repair_crew_food", "time_charges",
            "trips_on_days", "units_can_be", "way_home_kg", "ways_home", "wounded_food"]
@@ -176,8 +176,8 @@ def legs_of(net: Network) -> Legs:
     empty_ok = (
         open_
         & (arrive_empty < grid.steps)
-        & (food_empty.sum(axis=1) <= payload[:, None])
-        & (one_way.sum(axis=1) <= tank)[:, None]
+        & empty_trip_fits(one_way.sum(axis=1)[:, None], food_empty.sum(axis=1), tank[:, None],
+                          payload[:, None])
         & ~_on_closed_days(net, arc, days_empty)
     )
     return Legs(

@@ -65,6 +65,17 @@ def fixed_days(turnaround_days: FloatArray, stop_days_at_dest: FloatArray,
     return np.asarray(turnaround_days + stop_days_at_dest + load_days, dtype=float)
 
 
+def empty_trip_fits(fuel_kg: FloatArray, food_kg: FloatArray, tank_kg: FloatArray,
+                    payload_kg: FloatArray) -> BoolArray:
+    """Whether an empty trip can be driven: its fuel fits the tank and its crew's food
+    (which rides in the load) the payload. A way home is a chain of such trips.
+
+    >>> empty_trip_fits(np.array([50.0, 75.0]), np.array([1.0, 1.0]), 60.0, 20.0).tolist()
+    [True, False]
+    """
+    return np.asarray((fuel_kg <= tank_kg) & (food_kg <= payload_kg), dtype=bool)
+
+
 @dataclass(frozen=True)
 class RoadWorkTask:
     """Road work compiled to indices: ``crew_days`` of labour in steps
@@ -672,8 +683,13 @@ def compile_network(sc: Scenario, step_days: int | None = None, *, checked: bool
     # The way home is a chain of empty trips in dry weather, each lasting what the trip
     # rule gives (accounting.handling_days): movement, turnaround and the stop where it ends.
     homes_cost = move_empty + fixed_days(turnaround[None, :], stop_days[arc_to][:, None])
-    # Parallel routes between two places: keep the quickest for the way home.
-    ways = _ways_home(arc_from, arc_to, allows, homes_cost, arc_length, can_serve)
+    # Only over routes an empty trip can drive (its fuel in the tank, its food in the load);
+    # of parallel routes between two places, the quickest.
+    drivable = allows & empty_trip_fits(
+        arc_length[:, None] * fuel.sum(axis=1)[None, :], homes_cost * rations.sum(axis=1),
+        np.array([np.inf if m.fuel_tank_kg is None else m.fuel_tank_kg for m in sc.modes]),
+        np.array([m.payload_kg for m in sc.modes]))
+    ways = _ways_home(arc_from, arc_to, drivable, homes_cost, arc_length, can_serve)
 
     return read_only(Network(
         scenario=sc,

@@ -777,6 +777,7 @@ class _Checker:
             self.unused_modes(places_read)
             self.unreached_places()
             self.unstruck_routes()
+            self.beyond_the_tank()
         naming = ("demand", "places", "modes", "policy", "replays", "observed", "costs",
                   "wounded")
         if self.written["commodities"] is not None and self.sections_read(naming):
@@ -963,6 +964,24 @@ class _Checker:
                     self.report(reserve.at("by"), "a day on which the demand is above 0 (a "
                                 "reserve is days of that day's demand)", f"{by.isoformat()} "
                                 f"({said_as} is 0 that day)")
+
+    def beyond_the_tank(self) -> None:
+        """A mode listed on a route whose one way needs more fuel than its tank holds: it
+        never drives it (accounting: a leg that does not fit the tank is not driven)."""
+        tanks = {mode.get("id"): (mode.get("fuel_tank_kg"), mode.get("fuel_kg_per_km"))
+                 for mode in self.modes}
+        for route in self.routes:
+            length = route.get("length_km")
+            if not isinstance(length, int | float):
+                continue
+            for path, name in route.names("modes"):
+                tank, per_km = tanks.get(name, (None, None))
+                if tank is None or not per_km or length * per_km <= tank:
+                    continue
+                self.report(path, "a mode whose tank holds the fuel for one way over the "
+                            "route (else it never drives it)",
+                            f"{shown(name)} (needs {length * per_km:,.4g} kg, its tank "
+                            f"holds {tank:,.4g})")
 
     def unstruck_routes(self) -> None:
         """Air threats named on routes closed to air attack (they would never strike)."""

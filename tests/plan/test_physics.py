@@ -329,3 +329,31 @@ def test_reserves_missed_on_days_in_a_row_are_one_line(step_days: int) -> None:
         assert match is None or match[3] is None or match[2] < match[3]
     assert counted == len(missed)
     assert len(notes) < len(missed)
+
+
+def test_the_way_home_goes_only_where_an_empty_trip_can_drive() -> None:
+    """A road whose fuel does not fit the tank is never driven, yet the way home took it:
+    trucks at the front went home over it, drawing 75 kg of fuel each into a 60 kg tank,
+    and the road changed the plan. With it, the plan is the plan without it."""
+    truck = {"id": "truck", "payload_kg": 2000.0, "speed_loaded_km_per_day": 400.0,
+             "speed_empty_km_per_day": 400.0, "crew_per_unit": 1.0,
+             "rations_kg_per_day": {"rice": 1.0}, "units_from": "owned",
+             "fuel_commodity": "diesel", "fuel_kg_per_km": 0.5, "fuel_tank_kg": 60.0}
+    places = [village("v", 0.0, 1e6, carriers={"truck": 5},
+                      stock_kg={"rice": 1e6, "diesel": 1e5}),
+              place("j", "junction", 1.0), place("f", "front", 2.0)]
+    chain = [route("v", "j", 50.0, ["truck"], terrain_factor=3.0),
+             route("j", "f", 50.0, ["truck"], terrain_factor=3.0)]
+    plans = [sl.plan(scenario(
+        places, direct + chain,
+        [{"start": "2020-01-01", "value": 0.0}, {"start": "2020-01-10", "value": 6000.0}],
+        days=10, modes=[truck], commodities=[{"id": "rice"}, {"id": "diesel"}],
+        policy={"labour_max_days_per_person": 10_000.0, "labour_share": 1.0,
+                "weights": {"labour_per_person_day": 100.0}}))
+        for direct in ([route("v", "f", 150.0, ["truck"])], [])]
+    with_road, without = plans
+    f = with_road.network.place_ids.index("f")
+    assert with_road.network.home_km[0][f, 0] == pytest.approx(100.0)  # by j, not 150 km
+    assert with_road.objective == pytest.approx(without.objective, rel=1e-7)
+    assert with_road.labour_days()["total"] == pytest.approx(without.labour_days()["total"],
+                                                             rel=1e-6)

@@ -306,6 +306,18 @@ def test_what_can_never_be_used_is_located(old: str, new: str, field: str, where
     assert problems[field].got == got
 
 
+def test_a_route_whose_fuel_does_not_fit_the_tank_is_located() -> None:
+    """A leg that needs more fuel than the tank holds is never driven, so a mode listed on
+    such a route never uses it."""
+    text = edit(TINY_TEXT, "  - id: bicycle\n    payload_kg: 100\n",
+                "  - id: bicycle\n    payload_kg: 100\n    fuel_commodity: rice\n"
+                "    fuel_kg_per_km: 3\n    fuel_tank_kg: 80\n")
+    problems = by_field(problems_in(text))
+    assert set(problems) == {"routes[0].modes[1]"}, problems  # 30 km; the pass (25) fits
+    assert problems["routes[0].modes[1]"].got == "'bicycle' (needs 90 kg, its tank holds 80)"
+    assert problems["routes[0].modes[1]"].line == line_of(text, "{from: ban-a, to: relay")
+
+
 def test_without_wounded_their_commodity_and_carrying_are_never_used() -> None:
     text = edit(TINY_TEXT, WOUNDED, "")
     problems = by_field(problems_in(text))
