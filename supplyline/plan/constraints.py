@@ -161,7 +161,9 @@ def define_route_tonnage(net: Network, v: Variables, factor: FloatArray) -> RowB
 
 
 def define_handling(net: Network, v: Variables) -> RowBlock:
-    """Cargo loaded and unloaded at a place per step within its handling capacity."""
+    """Cargo loaded and unloaded at a place per step within its handling capacity: all that
+    is loaded, and what lands of it (less the expected loss on the way, as the stock
+    balance lands it; nothing is unloaded of what was destroyed)."""
     limited = np.isfinite(net.handling_kg_per_day)
     rows = _Rows(np.broadcast_to(limited[:, None], (net.n_places, net.steps)).copy())
     legs = v.legs
@@ -171,7 +173,9 @@ def define_handling(net: Network, v: Variables) -> RowBlock:
                                legs.cargo_arrives)
     ok = in_rows >= 0
     target = np.where(ok[:, None, :], in_rows[:, None, :], -1)
-    rows.add(np.broadcast_to(target, v.cargo.shape), v.cargo, 1.0)
+    landed = 1.0 - net.cargo_loss[legs.arc, legs.mode, :]  # [L, S]
+    rows.add(np.broadcast_to(target, v.cargo.shape), v.cargo,
+             np.broadcast_to(landed[:, None, :], v.cargo.shape))
     cap = np.where(limited, net.handling_kg_per_day, 0.0)[:, None] * net.step_length
     return rows.block("handling", ("place", "step"), -INF, cap)
 
