@@ -124,7 +124,8 @@ def run_chunk(c: Compiled, runs: int, rng: Any, threats: bool = True,
         alive = xp.clip(alive, 0.0, 1.0)
 
         # --- what is there at the step's start
-        kept = stock * d.keep[s]
+        # (only what is there spoils: a place's debt, stock below nothing, stays as it is)
+        kept = xp.where(stock > 0.0, stock * d.keep[s], stock)
         tally["spoiled"] += (stock - kept).sum(axis=0)
         stock = kept + d.stock_in[s] + d.given[s]
         if s in pending.cargo:

@@ -645,3 +645,17 @@ def test_fuel_for_the_way_home_is_kept_aside_before_the_day_s_trips() -> None:
                     np.random.default_rng(0), trace=True)
     # (elsewhere a relay may forward on credit what the plan brings it within the step)
     assert out["trace_stock"][0][place, fuel, -1] >= -1e-6
+
+
+def test_only_what_is_there_spoils() -> None:
+    """A place may owe goods (stock below nothing, to be made good from what arrives); the
+    debt shrank by the spoilage rate, goods made from nothing (-9.8 kg over 200 runs)."""
+    plan = tutorial_plan()
+    compiled = compile_plan(plan)
+    out = run_chunk(compiled, 200, np.random.default_rng(5), trace=True)
+    stock = np.asarray(out["trace_stock"])  # [R, P, G, S], at each step's end
+    assert stock.min() < -1e-6, "no run owed goods: the case is not exercised"
+    keep = plan.network.kept_share(plan.goods)  # [G, S]
+    there = np.clip(stock[..., :-1], 0.0, None)
+    expected = (there * (1.0 - keep[None, None, :, 1:])).sum(axis=(1, 3))  # [R, G]
+    np.testing.assert_allclose(np.asarray(out["spoiled"]), expected, rtol=1e-9, atol=1e-6)
