@@ -16,7 +16,7 @@ import dataclasses
 import datetime as dt
 import functools
 from dataclasses import dataclass, field
-from typing import TypeVar
+from typing import Protocol, TypeVar
 
 import numpy as np
 from numpy.typing import NDArray
@@ -452,7 +452,42 @@ def _ways_home(
     return places, out_days, out_km
 
 
-def replay_places(net: Network, entry: ReplayMobilization) -> BoolArray:
+class Localities(Protocol):
+    """What a replay's entries are read against: the places, their kinds and region tags,
+    and the commodities (a compiled :class:`Network`, or :func:`localities` of a scenario)."""
+
+    @property
+    def place_ids(self) -> list[str]: ...
+
+    @property
+    def commodity_ids(self) -> list[str]: ...
+
+    @property
+    def is_locality(self) -> BoolArray: ...
+
+    def places_in_regions(self, regions: list[str],
+                          exclude: list[str] | None = None) -> BoolArray: ...
+
+
+@dataclass(frozen=True)
+class _Places:
+    place_ids: list[str]
+    commodity_ids: list[str]
+    place_kind: list[str]
+    place_regions: list[frozenset[str]]
+
+    is_locality = Network.is_locality
+    places_in_regions = Network.places_in_regions
+
+
+def localities(sc: Scenario) -> Localities:
+    """A scenario's places and commodities as a replay reads them, without compiling it (so
+    that a replay is checked beside a file's other problems)."""
+    return _Places([p.id for p in sc.places], [c.id for c in sc.commodities],
+                   [p.kind for p in sc.places], [frozenset(p.regions) for p in sc.places])
+
+
+def replay_places(net: Localities, entry: ReplayMobilization) -> BoolArray:
     """The localities a replay's mobilization entry covers [P]."""
     if entry.regions or entry.exclude_regions:
         places = net.places_in_regions(entry.regions, entry.exclude_regions)
@@ -462,10 +497,11 @@ def replay_places(net: Network, entry: ReplayMobilization) -> BoolArray:
     return np.asarray(np.isin(net.place_ids, entry.places) & net.is_locality)
 
 
-def replay_beyond(net: Network, replay: Replay, giveable_kg: FloatArray
+def replay_beyond(net: Localities, replay: Replay, giveable_kg: FloatArray
                   ) -> list[tuple[int, str, float]]:
     """The mobilization entries of ``replay`` that ask more than their localities can give
-    above subsistence over the horizon: (entry index, sentence, kg they can give)."""
+    above subsistence over the horizon (``giveable_kg`` [P, C, S]: its last step): (entry
+    index, sentence, kg they can give)."""
     out = []
     for i, entry in enumerate(replay.mobilization):
         c = net.commodity_ids.index(entry.commodity)

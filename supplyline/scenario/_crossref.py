@@ -841,10 +841,12 @@ class _Checker:
         crewed = {mode.get("id") for mode in self.modes if mode.get("crew_per_unit")}
         share = self.policy.get("labour_share")
         for place in self.place_entries:
-            if place.get("kind") != "locality" or not place.readable:
-                continue
-            own = place.get("labour_share")
-            pool = (place.get("population") or 0.0) * (own if own is not None else share or 0.0)
+            own, population = place.get("labour_share"), place.get("population")
+            unread = (population is None or (own is None and "labour_share" in place.data)
+                      or (own is None and share is None))
+            if place.get("kind") != "locality" or not place.readable or unread:
+                continue  # (a value the schema refuses is said there, not here again)
+            pool = population * (own if own is not None else share)
             if pool > 0:
                 continue
             why = ("population 0" if not place.get("population")

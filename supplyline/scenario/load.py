@@ -404,11 +404,27 @@ def validate_data(
         problems += schema_problems(error, data, locations, file)
     unreadable = {str(path[0]) for path in locations.reported if len(path) == 1}
     problems += check_references(data, locations, file, unreadable, unused, compiled)
-    if scenario is not None and not problems and not locations.reported:
-        # (Nothing is compiled from a scenario whose file had problems while being read.)
+    # The replays' giving is read against the places' stocks and tags alone, so it is checked
+    # beside the file's other problems (those of other sections left out), but not where what
+    # it reads could not be read.
+    readable = scenario
+    if scenario is None and not locations.reported:
+        broken = {re.split(r"[.\[]", p.field, maxsplit=1)[0] for p in problems}
+        try:
+            readable = None if broken & set(_REPLAY_READS) else Scenario.model_validate(
+                {key: value for key, value in data.items() if key not in broken})
+        except ValidationError:
+            readable = None
+    if readable is not None and not locations.reported:
         names = None if unused else {replay} - {None}
-        problems += _replay_problems(scenario, locations, file, names)
+        problems += _replay_problems(readable, locations, file, names)
     return (None if problems else scenario), problems
+
+
+#: The sections a replay's giving is read against: where the schema refuses one of them, the
+#: replays are not checked (their entries' own references are, by check_references).
+_REPLAY_READS = ("replays", "places", "commodities", "policy", "start_date", "end_date",
+                 "(top level)")
 
 
 def _replay_problems(scenario: Scenario, locations: Locations, file: str,
@@ -416,16 +432,23 @@ def _replay_problems(scenario: Scenario, locations: Locations, file: str,
     """A replay (of ``names``; None: every one) that fixes more giving than its localities
     can give above subsistence over the horizon can never be planned (the planner's own
     rule: :func:`supplyline.network.replay_beyond`)."""
-    from supplyline.network import compile_network, replay_beyond
+    from supplyline.network import giveable_kg, localities, replay_beyond
 
     chosen = [(r, replay) for r, replay in enumerate(scenario.replays)
               if replay.mobilization and (names is None or replay.name in names)]
     if not chosen:
         return []
-    net = compile_network(scenario)
+    places = localities(scenario)
+    giveable = giveable_kg(scenario, places.commodity_ids)
     problems = []
+    known = (set(places.commodity_ids), set(places.place_ids),
+             {tag for place in scenario.places for tag in place.regions})
     for r, replay in chosen:
-        for i, _sentence, could in replay_beyond(net, replay, net.giveable_kg):
+        if not all(entry.commodity in known[0] and set(entry.places) <= known[1]
+                   and set(entry.regions) | set(entry.exclude_regions) <= known[2]
+                   for entry in replay.mobilization):
+            continue  # (an unknown name is said where it is written; the sums would be off)
+        for i, _sentence, could in replay_beyond(places, replay, giveable):
             path = ("replays", r, "mobilization", i, "kg")
             spot = locations.nearest(path)
             problems.append(Problem(

@@ -306,6 +306,20 @@ def test_what_can_never_be_used_is_located(old: str, new: str, field: str, where
     assert problems[field].got == got
 
 
+def test_a_replay_beyond_its_localities_is_said_beside_other_problems() -> None:
+    """It was checked only when nothing else was wrong: a user mended the file's problems,
+    then met a new one."""
+    text = edit(TINY_TEXT, "regions: [northwest], kg: 20000}", "regions: [northwest], kg: 9e9}")
+    alone = by_field(problems_in(text))
+    assert set(alone) == {"replays[0].mobilization[0].kg"}
+    text = edit(text, "    tolerance: 10\n", "    tolerance: -10\n")  # the schema's
+    text = edit(text, "routes: [pass]", "routes: [pas]")  # a reference
+    problems = by_field(problems_in(text))
+    assert set(problems) == {"replays[0].mobilization[0].kg", "observed[0].tolerance",
+                             "threats.air[0].routes[0]"}
+    assert problems["replays[0].mobilization[0].kg"] == alone["replays[0].mobilization[0].kg"]
+
+
 def test_a_route_whose_fuel_does_not_fit_the_tank_is_located() -> None:
     """A leg that needs more fuel than the tank holds is never driven, so a mode listed on
     such a route never uses it."""
