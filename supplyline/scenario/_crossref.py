@@ -46,6 +46,7 @@ from supplyline.scenario.schema import (
     RainSpell,
     Replay,
     ReplayCarriers,
+    ReplayLabour,
     ReplayMobilization,
     ReserveTarget,
     RoadWork,
@@ -138,6 +139,15 @@ class Entry:
     def entry(self, name: str, model: type[BaseModel]) -> Entry:
         """The mapping held by a field whose value is one schema mapping."""
         return Entry(model, self.data.get(self.key(name)), self.at(name))
+
+
+def _nothing_every_day(series: Any) -> bool:
+    """Whether a day series (a number, or steps with a value each) is 0 on every day."""
+    if isinstance(series, int | float) and not isinstance(series, bool):
+        return series == 0
+    if isinstance(series, list) and series:
+        return all(getattr(step, "value", None) == 0 for step in series)
+    return False
 
 
 def check_references(
@@ -463,6 +473,7 @@ class _Checker:
                     self.commodity(place.at(name, commodity), commodity, at_key=True)
             for mode in place.keys("carriers"):
                 self.known(place.at("carriers", mode), mode, "mode", "modes", at_key=True)
+            self.once(place, "regions", "region")
 
     def check_routes(self) -> None:
         for route in self.routes:
@@ -560,6 +571,7 @@ class _Checker:
         for air in self.air:
             for path, route in air.names("routes"):
                 self.known(path, route, "route", "routes")
+            self.once(air, "routes", "route")
             for window in air.entries("windows", AirWindow):
                 self.in_order(window, ("start", "end"))
                 night = window.get("night_probability")
@@ -570,12 +582,15 @@ class _Checker:
         for sabotage in self.sabotage:
             for path, region in sabotage.names("regions"):
                 self.region(path, region)
+            self.once(sabotage, "regions", "region")
         for rain in self.rain:
             self.in_order(rain, ("start", "end"))
             for path, route in rain.names("routes"):
                 self.known(path, route, "route", "routes")
             for path, region in rain.names("regions"):
                 self.region(path, region)
+            self.once(rain, "routes", "route")
+            self.once(rain, "regions", "region")
 
     def night_modes(self) -> bool:
         """Whether some mode moves only at night (or the modes cannot be read)."""
@@ -606,6 +621,8 @@ class _Checker:
                 for name in ("regions", "exclude_regions"):
                     for path, region in given.names(name):
                         self.region(path, region)
+                    self.once(given, name, "region")
+                self.once(given, "places", "place")
             for carriers in replay.entries("carriers", ReplayCarriers):
                 self.known(carriers.at("mode"), carriers.get("mode"), "mode", "modes")
 
@@ -770,6 +787,7 @@ class _Checker:
             p.readable and p.get("carriers") is not None for p in self.place_entries)
         self.labour_carriers()
         self.uncrewed_carriers()
+        self.nil_amounts()
         self.harmless_threats()
         self.nil_reserves()
         self.never_open_routes()
@@ -834,6 +852,44 @@ class _Checker:
                 self.report(mode.at("id"), "an owned mode (units_from: owned) that some "
                             "place has carriers of (else no unit of it exists)",
                             f"{shown(mode_id)} (no place owns any)")
+
+    def nil_amounts(self) -> None:
+        """Amounts that ask for nothing: a demand of 0 every day, wounded who never arise,
+        a replay's labour of at least 0 days, food carried back by a mode that eats none,
+        a labour share of a locality where no one lives, a cost weight with no cost."""
+        for demand in self.demand:
+            for name in ("kg_per_day", "troops"):
+                if _nothing_every_day(demand.get(name)):
+                    self.report(demand.at(name), "a demand above 0 on some day (else it asks "
+                                "for nothing)", "0 every day", at_key=True)
+        for flow in self.wounded:
+            if _nothing_every_day(flow.get("persons_per_day")):
+                self.report(flow.at("persons_per_day"), "wounded on some day (else the flow "
+                            "never carries anyone)", "0 every day", at_key=True)
+        for replay in self.replays:
+            labour = replay.entry("labour", ReplayLabour)
+            if labour.data and labour.get("person_days") == 0:
+                self.report(labour.at("person_days"), "a labour-days figure above 0 (at "
+                            "least 0 always holds)", "0")
+        for mode in self.modes:
+            if (mode.data.get("return_food") == "carried" and mode.readable
+                    and not any((mode.get("rations_kg_per_day") or {}).values())):
+                self.report(mode.at("return_food"), "return_food: carried only for a mode "
+                            "with rations (else there is no food to carry back)",
+                            "'carried' (no rations)")
+        for place in self.place_entries:
+            if (place.get("kind") == "locality" and place.get("population") == 0
+                    and place.get("labour_share")):
+                self.report(place.at("labour_share"), "a labour share where people live "
+                            "(population above 0)", f"{shown(place.get('labour_share'))} "
+                            "(population 0)")
+        costs = self.costs
+        money = (costs.get("wage_per_person_day") or costs.get("per_unit_day")
+                 or costs.get("per_unit_km") or costs.get("prices"))
+        if "weight" in costs.data and costs.readable and not money:
+            self.report(costs.at("weight"), "a cost weight where something costs money "
+                        "(wage_per_person_day, per_unit_day, per_unit_km or prices)",
+                        f"{shown(costs.get('weight'))} (no cost is given)")
 
     def uncrewed_carriers(self) -> None:
         """Carriers owned at a locality none of whose people may serve (population × labour
@@ -902,6 +958,15 @@ class _Checker:
                 self.report(air.at("capacity_lost_fraction"), "a strike that takes something "
                             "(capacity_lost_fraction or cargo_destroyed_fraction above 0)",
                             "0 and 0")
+        for rain in self.rain:
+            chance = rain.get("probability_per_day")
+            if chance == 0:
+                self.report(rain.at("probability_per_day"), "a rain spell that may fall "
+                            "(probability_per_day above 0)", "0")
+            elif rain.get("speed_factor") == 1 and rain.get("capacity_factor") == 1:
+                self.report(rain.at("speed_factor"), "a rain day that slows carriers or "
+                            "narrows routes (speed_factor or capacity_factor below 1)",
+                            "1 and 1")
         for raid in self.sabotage:
             chance, guarded = raid.get("probability_per_day"), raid.get("protection")
             if chance == 0 or guarded == 1:
@@ -955,8 +1020,10 @@ class _Checker:
                 first = demand.get("start") or (self.horizon or (None, None))[0]
                 last = demand.get("end") or (self.horizon or (None, None))[1]
                 if by is None or (kg is None and (troops is None or ration is None)) or (
-                        first is not None and last is not None and not first <= by <= last):
-                    continue  # (not written, the schema's to say, or check_demand's)
+                        first is not None and last is not None and not first <= by <= last
+                ) or _nothing_every_day(kg) or _nothing_every_day(troops):
+                    continue  # (not written, the schema's to say, check_demand's, or a
+                    # demand of nothing, said as such)
                 if kg is not None:
                     held, said_as = _on_day(kg, by), "kg_per_day"
                 else:

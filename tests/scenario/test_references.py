@@ -289,6 +289,24 @@ UNUSED = [
      "    population: 2000\n    labour_share: 0\n    stock_kg: {rice: 40000}",
      "places[0].carriers.bicycle", "carriers: {bicycle: 20}",
      "'bicycle' at a locality of labour_share 0"),
+    ("rain-that-never-falls", "  sabotage:\n", "  rain:\n    - {start: 1954-03-01, end: "
+     "1954-03-05, probability_per_day: 0, speed_factor: 0.8, capacity_factor: 0.8}\n"
+     "  sabotage:\n", "threats.rain[0].probability_per_day", "probability_per_day: 0,", "0"),
+    ("rain-that-changes-nothing", "  sabotage:\n", "  rain:\n    - {start: 1954-03-01, end: "
+     "1954-03-05, probability_per_day: 0.5, speed_factor: 1, capacity_factor: 1}\n"
+     "  sabotage:\n", "threats.rain[0].speed_factor", "speed_factor: 1,", "1 and 1"),
+    ("wounded-who-never-arise", "    persons_per_day: 5\n", "    persons_per_day: 0\n",
+     "wounded[0].persons_per_day", "persons_per_day: 0", "0 every day"),
+    ("demand-of-nothing", "    troops:\n      - {start: 1954-03-01, value: 1000}\n      - "
+     "{start: 1954-03-06, value: 2000}\n", "    troops:\n      - {start: 1954-03-01, value: "
+     "0}\n      - {start: 1954-03-06, value: 0}\n", "demand[0].troops", "troops:",
+     "0 every day"),
+    ("replay-labour-of-nothing", "      - {mode: bicycle, units: 20}\n",
+     "      - {mode: bicycle, units: 20}\n    labour: {person_days: 0}\n",
+     "replays[0].labour.person_days", "labour: {person_days: 0}", "0"),
+    ("a-region-twice", "    regions: [northwest]\n    population: 2000",
+     "    regions: [northwest, northwest]\n    population: 2000", "places[0].regions[1]",
+     "regions: [northwest, northwest]", "'northwest' again"),
     ("steps-longer-than-the-horizon", "  subsistence_kg_per_person_day:",
      "  step_days: 30\n  subsistence_kg_per_person_day:", "policy.step_days", "step_days: 30",
      "30"),
