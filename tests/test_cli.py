@@ -55,6 +55,27 @@ def test_scenarios_lists_the_builtins() -> None:
         assert builtin_names()[0] in plain.output
 
 
+def test_a_builtin_is_copied_to_edit_and_never_over_a_file(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The tutorial said to copy the file, and nothing said where it was (inside the
+    installed package)."""
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(app, ["scenarios", "--copy", "tutorial"])
+    assert result.exit_code == 0, result.output
+    copied = tmp_path / "tutorial.yaml"
+    from supplyline.scenario.load import builtin_text
+
+    assert copied.read_text(encoding="utf-8") == builtin_text("tutorial")
+    copied.write_text("# my edits\n", encoding="utf-8")
+    again = runner.invoke(app, ["scenarios", "--copy", "tutorial", "--out", str(copied)])
+    assert again.exit_code == 2 and "exists" in again.output
+    assert copied.read_text(encoding="utf-8") == "# my edits\n"
+    unknown = runner.invoke(app, ["scenarios", "--copy", "nowhere"])
+    assert unknown.exit_code == 2 and "expected a built-in scenario" in unknown.output
+    alone = runner.invoke(app, ["scenarios", "--out", "x.yaml"])
+    assert alone.exit_code == 2 and not (tmp_path / "x.yaml").exists()
+
+
 def test_check_ok(tiny_path: Path) -> None:
     result = runner.invoke(app, ["check", str(tiny_path)])
     assert result.exit_code == 0, result.output

@@ -12,6 +12,7 @@ import typer
 
 from supplyline.cli import common as ui
 from supplyline.cli.common import (
+    EXIT_BAD_INPUT,
     EXIT_FAILED,
     JsonOption,
     ScenarioArg,
@@ -19,21 +20,41 @@ from supplyline.cli.common import (
     _counts_line,
     _writing,
     app,
+    fail,
     load_or_exit,
     print_json,
     say,
 )
 from supplyline.report.inert import inert
-from supplyline.scenario.load import DEFAULT_SCENARIO, builtin_titles
+from supplyline.scenario.load import DEFAULT_SCENARIO, builtin_text, builtin_titles
 from supplyline.scenario.summary import network_sketch, summarize
 
 
 @app.command()
-def scenarios(json_output: JsonOption = False) -> None:
-    """List the built-in scenarios."""
+def scenarios(
+    copy: Annotated[
+        str | None,
+        typer.Option("--copy", metavar="NAME",
+                     help="Copy the built-in scenario NAME into a file to edit (NAME.yaml "
+                          "here, or --out); an existing file is left as it is."),
+    ] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", "-o", metavar="FILE", help="With --copy: the file to write."),
+    ] = None,
+    json_output: JsonOption = False,
+) -> None:
+    """List the built-in scenarios, or copy one to edit."""
     from supplyline.report.terminal import print_scenario_list
 
     titles = builtin_titles()
+    if out is not None and copy is None:
+        fail("usage", "--out: only with --copy NAME (the file to copy it into)", EXIT_BAD_INPUT,
+             json_output)
+    if copy is not None:
+        _copy_builtin(copy, out if out is not None else Path(f"{copy}.yaml"), titles,
+                      json_output)
+        return
     if json_output:
         print_json([{"name": name, "title": title, "default": name == DEFAULT_SCENARIO}
                     for name, title in titles.items()])
@@ -42,6 +63,28 @@ def scenarios(json_output: JsonOption = False) -> None:
         say(ui.stderr, "No built-in scenarios are installed.")
         raise typer.Exit(EXIT_FAILED)
     print_scenario_list(titles, DEFAULT_SCENARIO, ui.stdout)
+
+
+def _copy_builtin(name: str, out: Path, titles: dict[str, str], json_output: bool) -> None:
+    """Write the built-in scenario ``name`` to ``out``, never over a file already there."""
+    if name not in titles:
+        known = ", ".join(titles) or "none are installed"
+        fail("usage", f"--copy: expected a built-in scenario ({known}), got {name!r}",
+             EXIT_BAD_INPUT, json_output)
+    _check_suffix(out, (".yaml", ".yml"), json_output)
+    if out.exists() or out.is_symlink():
+        fail("usage", f"--out: {out} exists; it is left as it is (give another file, or "
+             "remove it first)", EXIT_BAD_INPUT, json_output)
+    from supplyline.report.safe_write import output_files
+
+    with _writing(out, "--out", json_output), output_files(out.parent) as files, \
+            files.open(out.name) as handle:
+        handle.write(builtin_text(name))
+    if json_output:
+        print_json({"ok": True, "written": [str(out)]})
+    else:
+        say(ui.stdout, f"Wrote {out}: the built-in {name!r}, to edit and check with "
+            f"'supplyline check {out}'")
 
 
 @app.command()

@@ -93,6 +93,14 @@ def builtin_names() -> list[str]:
     )
 
 
+def builtin_text(name: str) -> str:
+    """The YAML text of a built-in scenario (``name`` from :func:`builtin_names`), as shipped:
+    to copy and edit."""
+    if name not in builtin_names():
+        raise KeyError(name)
+    return _builtin_folder().joinpath(f"{name}.yaml").read_text("utf-8")
+
+
 def builtin_titles() -> dict[str, str]:
     """The title of each built-in scenario, by name (``""`` when it cannot be read).
 

@@ -678,7 +678,8 @@ class Weights(Strict):
     taken_per_kg: Weight = _field("cost of one kg taken from a locality", "cost/kg",
                                        default=0.1)
     max_burden: Weight = _field(
-        "cost per unit of the largest burden (fairness, when no bound is set)", "cost",
+        "cost per unit of the largest burden (fairness: the largest burden is lowered below "
+        "policy.max_burden too, where one is set)", "cost",
         default=1000.0,
     )
     fleet_per_unit: Weight = _field(
@@ -711,8 +712,8 @@ class Policy(Strict):
         default=None,
     )
     max_burden: Fraction | None = _field(
-        "largest burden (given / could give) any locality may bear; when empty the largest "
-        "burden is minimized with weights.max_burden",
+        "largest burden (given / could give) any locality may bear (1 when empty); below it "
+        "the largest burden is lowered as weights.max_burden asks",
         "fraction",
         default=None,
     )
@@ -766,11 +767,12 @@ class ReplayMobilization(Strict):
 
 
 class ReplayCarriers(Strict):
-    """A fixed number of carrier units of one mode."""
+    """The most carrier units of one mode a replay may put into service (a cap: the plan
+    recruits what it needs up to it)."""
 
     mode: str = _field("mode id")
     units: Annotated[float, Field(ge=0, le=1e9), Resolved, Number] = _field(
-        "units mobilized in all", "unit")
+        "units mobilized in all, at most", "unit")
     source: str = _field("where the figure comes from, or 'estimate: reasoning'", default="")
 
 
