@@ -189,6 +189,19 @@ def _table(title: str, *columns: str, numeric: Sequence[bool] = (),
                              for i, name in enumerate(columns)))
 
 
+#: Tonnes below a gram are the solver's rounding, not goods: shown as 0.
+GRAM_T = 1e-6
+
+
+def _t(tonnes: float) -> str:
+    """Tonnes for a table: below a gram, 0.
+
+    >>> _t(0.00000000196), _t(57.749999998), _t(0.00882)
+    ('0', '57.7', '0.00882')
+    """
+    return fmt(tonnes if abs(tonnes) >= GRAM_T else 0.0)
+
+
 def _headline(plan: Plan, kpis: Kpis) -> FitTable:
     demand, delivered = float(kpis["demand_t"]), float(kpis["delivered_t"])
     mobilized, eaten = float(kpis["mobilized_t"]), float(kpis["eaten_on_way_t"])
@@ -197,13 +210,13 @@ def _headline(plan: Plan, kpis: Kpis) -> FitTable:
     met = delivered / demand if demand > 0 else 1.0
     style = "green" if met >= 0.999 else "red"
     bold = Text("", style="bold")
-    table.add_row(bold + "delivered", Text(f"{fmt(delivered)} t of {fmt(demand)} t demanded "
+    table.add_row(bold + "delivered", Text(f"{_t(delivered)} t of {_t(demand)} t demanded "
                                            f"({percent(met)})", style=style))
     table.add_row(bold + "shortfall days", Text(f"{kpis['shortfall_days']} of {plan.days}",
                   style="red" if kpis["shortfall_days"] else "green"))
-    table.add_row(bold + "mobilized", f"{fmt(mobilized)} t")
+    table.add_row(bold + "mobilized", f"{_t(mobilized)} t")
     share = f" ({percent(eaten / mobilized)} of mobilized)" if mobilized > 0 else ""
-    table.add_row(bold + "eaten on the way", f"{fmt(eaten)} t{share}")
+    table.add_row(bold + "eaten on the way", f"{_t(eaten)} t{share}")
     labour = plan.labour_days()
     table.add_row(bold + "labour-days", f"{fmt(labour['total'])} (carriers "
                   f"{fmt(labour['carriers'])}, road works {fmt(labour['road_works'])}, "
@@ -234,9 +247,12 @@ def _commodities(kpis: Kpis) -> FitTable:
         if not _shown(row):
             continue
         met = row["delivered_t"] / row["demand_t"] if row["demand_t"] > 0 else 1.0
-        table.add_row(cid, fmt(row["demand_t"]), fmt(row["delivered_t"]),
-                      Text(fmt(row["shortfall_t"]), style="red" if row["shortfall_t"] > 1e-3
-                           else ""),
+        demand = row["demand_t"]
+        # (within a gram of the demand, a figure is the demand: 57.75 short of 57.75, not 57.7)
+        delivered, short = (demand if abs(demand - x) < GRAM_T else x
+                            for x in (row["delivered_t"], row["shortfall_t"]))
+        table.add_row(cid, _t(demand), _t(delivered),
+                      Text(_t(short), style="red" if short > 1e-3 else ""),
                       percent(met), str(row["shortfall_days"]))
     return table
 
@@ -251,8 +267,8 @@ def _goods_used(kpis: Kpis) -> FitTable:
         used = row["eaten_on_way_t"] + row["burned_t"] + row["lost_t"] + row["spoiled_t"]
         if not (_shown(row) or used > 0):
             continue
-        table.add_row(cid, fmt(row["mobilized_t"]), fmt(row["eaten_on_way_t"]),
-                      fmt(row["burned_t"]), fmt(row["lost_t"]), fmt(row["spoiled_t"]))
+        table.add_row(cid, _t(row["mobilized_t"]), _t(row["eaten_on_way_t"]),
+                      _t(row["burned_t"]), _t(row["lost_t"]), _t(row["spoiled_t"]))
     return table
 
 
@@ -334,8 +350,8 @@ def _routes(plan: Plan, count: int = 8) -> FitTable:
         # Named as everywhere else (a route without a name by its two places' names); the
         # ends are ids, which options and exports take.
         table.add_row(net.route_names[r], ends,
-                      fmt(float(facts.length_km[r])), fmt(float(facts.tonnes[r])),
-                      fmt(float(facts.eaten_t[r])),
+                      fmt(float(facts.length_km[r])), _t(float(facts.tonnes[r])),
+                      _t(float(facts.eaten_t[r])),
                       Text(str(days), style="red" if days else ""))
     return table
 
