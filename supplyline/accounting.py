@@ -159,7 +159,9 @@ def legs_of(net: Network) -> Legs:
     length = net.arc_length_km[arc]
     one_way = per_km * length[:, None]
     round_trip = net.tank_round_trip[mode][:, None]
-    fuel_carried_back = np.where(round_trip, one_way, 0.0)
+    # (the way back, as the food for it: on a one-way route, the way home)
+    fuel_carried_back = np.where(round_trip, per_km * _way_back_km(net, arc, mode)[:, None],
+                                 0.0)
     tank = net.fuel_tank_kg[mode]
     payload = net.payload_kg[mode]
     cargo_room = payload[:, None] - food_loaded.sum(axis=1) - food_carried_back.sum(axis=1)
@@ -265,6 +267,19 @@ def _way_back_days(net: Network, arc: IntArray, mode: IntArray) -> FloatArray:
     back = _trip_days(net, rev, mode, net.move_days_empty[rev, mode], loaded=False)
     home = np.maximum(net.days_home[net.arc_to[arc], mode], 0.0)
     return np.asarray(np.where(has[:, None], back, home[:, None]), dtype=float)
+
+
+def _way_back_km(net: Network, arc: IntArray, mode: IntArray) -> FloatArray:
+    """Km of the empty way back after a trip on each leg [L], the way :func:`_way_back_days`
+    takes: the route itself, or on a one-way route the quickest way home from the
+    destination (0 where there is none)."""
+    reverse = way_back_arcs(net, arc, mode)
+    home = np.zeros(arc.size)
+    for i in np.nonzero(reverse < 0)[0]:
+        days = net.home_days[mode[i]][net.arc_to[arc[i]]]
+        if days.size and np.isfinite(days).any():
+            home[i] = float(net.home_km[mode[i]][net.arc_to[arc[i]], int(np.argmin(days))])
+    return np.asarray(np.where(reverse >= 0, net.arc_length_km[arc], home), dtype=float)
 
 
 def ways_home(net: Network) -> list[tuple[FloatArray, FloatArray]]:

@@ -381,3 +381,29 @@ def test_handling_counts_what_lands_not_what_was_destroyed_on_the_way() -> None:
     # In a step whose loads run a risk, more is sent than the town could handle were all of
     # it to land (the row of before held that at the cap too).
     assert (landed_before_loss + out > cap * (1 + 1e-4)).any()
+
+
+def test_a_round_trip_tank_fills_for_the_way_back_it_takes() -> None:
+    """On a one-way route the way back is the way home, for the fuel as for the food: the
+    tank was filled for 100 km back (the route) while the way home is 160 km, and the
+    round trip was said to fit a tank it does not fit."""
+    from supplyline.accounting import legs_of
+
+    truck = {"id": "truck", "payload_kg": 2000.0, "speed_loaded_km_per_day": 400.0,
+             "speed_empty_km_per_day": 400.0, "crew_per_unit": 1.0,
+             "rations_kg_per_day": {"rice": 10.0}, "units_from": "owned",
+             "return_food": "carried", "fuel_commodity": "diesel", "fuel_kg_per_km": 0.5,
+             "fuel_tank_kg": 120.0, "tank_round_trip": True}
+    places = [village("v", 0.0, 1e6, carriers={"truck": 5},
+                      stock_kg={"rice": 1e6, "diesel": 1e5}),
+              place("j", "junction", 1.0), place("f", "front", 2.0)]
+    routes = [route("v", "f", 100.0, ["truck"], one_way=True),
+              route("f", "j", 80.0, ["truck"], one_way=True),
+              route("j", "v", 80.0, ["truck"], one_way=True)]
+    net = sl.compile_network(scenario(places, routes, 500.0, days=10, modes=[truck],
+                                      commodities=[{"id": "rice"}, {"id": "diesel"}]))
+    legs = legs_of(net)
+    out = next(i for i in range(legs.arc.size) if net.place_ids[legs.origin[i]] == "v")
+    diesel = net.goods.index(net.commodity_ids.index("diesel"))
+    assert legs.fuel_carried_back[out, diesel] == pytest.approx(0.5 * 160.0)
+    assert not legs.loaded_ok[out].any()  # 50 kg out and 80 kg back: over the 120 kg tank
