@@ -590,7 +590,8 @@ class AirWindow(Strict):
         "chance per day that a route is struck while day movement uses it", "1/day"
     )
     night_probability: Fraction = _field(
-        "chance per day that night-only movement on the route is struck", "1/day", default=0.0
+        "chance per day that night-only movement on the route is struck (it destroys cargo; "
+        "only day strikes damage the road)", "1/day", default=0.0
     )
 
 
