@@ -238,11 +238,14 @@ def define_service(net: Network, v: Variables, in_service: FloatArray) -> list[R
     ]
 
 
-def define_unit_time(net: Network, v: Variables, transit_days: FloatArray) -> list[RowBlock]:
+def define_unit_time(net: Network, v: Variables, transit_days: FloatArray,
+                     units_in: FloatArray) -> list[RowBlock]:
     """Every unit-day of a unit in service is spent travelling or waiting, per mode and step:
     Σ trip days falling in the step + Σ waiting = step days × units in service; waiting
-    happens where units are (at most step days × the units there at its start or end); and
-    at least the unavailable share of the units waits."""
+    happens where units are (at most step days × the units there at its start or end, those
+    put into service there in it, and those a State holds there or lands there from before
+    the start, ``units_in`` [P, M, S]); and at least the unavailable share of the units
+    waits."""
     legs = v.legs
     n_m, steps = net.n_modes, net.steps
     time = _Rows(np.ones((n_m, steps), dtype=bool))
@@ -271,7 +274,8 @@ def define_unit_time(net: Network, v: Variables, transit_days: FloatArray) -> li
     rest.add(rest_rows, v.in_service, -((1.0 - net.availability)[None, :, None] * length))
     return [
         time.block("unit_time", ("mode", "step"), -transit_days, -transit_days),
-        where.block("waiting_where_units_are", ("place", "mode", "step"), -INF, 0.0),
+        where.block("waiting_where_units_are", ("place", "mode", "step"), -INF,
+                    units_in * length),
         rest.block("availability", ("mode", "step"), 0.0, INF),
     ]
 

@@ -144,3 +144,22 @@ def test_a_states_damage_holds_whole_until_repaired() -> None:
     state.route_damage_days[ridge] = 0.0
     with pytest.raises(ValueError, match="route_damage_days"):
         state.check(net)
+
+
+def test_units_a_state_holds_at_a_place_may_wait_there_in_the_first_step() -> None:
+    """Waiting is bounded by the units at a place; the units a State holds there at the
+    start (the end of the step before) gave it no room in the first step."""
+    from supplyline.plan.model import build_lp
+
+    net = _quiet_network(1)
+    state = _state(net)
+    lp = build_lp(net, state=state)
+    blocks = lp.assembled.blocks
+    i = next(k for k, b in enumerate(blocks) if b.family == "waiting_where_units_are")
+    block = blocks[i]
+    depot, porter = net.place_ids.index("ridge-depot"), net.mode_ids.index("porter")
+    row = next(r for r, key in enumerate(block.keys)
+               if tuple(key) == (depot, porter, 0))
+    assert block.upper[row] == pytest.approx(10.0 * float(net.step_length[0]))
+    plan = sl.plan(net, state=state)
+    assert plan.status == "optimal"
