@@ -94,7 +94,8 @@ The path is relative to the YAML file.
   too). An empty cell takes the field's default. Rows whose first cell starts with `#` are
   comments. Errors name the CSV file and line.
 - **GeoJSON**: a `FeatureCollection`. Places are `Point` features (coordinates
-  `[lon, lat]`), routes are `LineString` (or `MultiLineString`) features; the other fields
+  `[lon, lat]`), routes are `LineString` (or `MultiLineString`) features; a feature's own
+  `id` is its id (the same as `properties.id` where both are given); the other fields
   are the feature's properties (lists as JSON lists or `;`-separated text, mappings as JSON
   objects or dotted names). A route without a `length_km` property gets the length of its
   line (great-circle distance along it, over all its parts), which must join the route's

@@ -523,6 +523,7 @@ def _read_geojson(section: str, model: type[BaseModel], text: str, file: str) ->
                 continue
             _put(row, (index,), (base, key or None), value, kinds, file, name_line,
                  table.locations)
+        _feature_id(row, feature, index, file, line, table)
         geometry = feature.get("geometry")
         coords_line = _line_of(text, '"coordinates"', begin, end) or line
         if section == "places":
@@ -531,6 +532,25 @@ def _read_geojson(section: str, model: type[BaseModel], text: str, file: str) ->
             _route_geometry(row, geometry, index, file, coords_line, table)
         table.rows.append(row)
     return table
+
+
+def _feature_id(row: dict[str, Any], feature: dict[str, Any], index: int, file: str,
+                line: int | None, table: TableRows) -> None:
+    """A feature's own ``id`` (GeoJSON's place for it) is the row's id where its properties
+    give none, and must be the same where they do (it was dropped in silence)."""
+    if "id" not in feature:
+        return
+    found = feature["id"]
+    written = row.get("id")
+    if written is None:
+        row["id"] = found
+        table.locations.spots[(index, "id")] = Spot(file, line, line, _written(found))
+        table.locations.labels[(index, "id")] = f"features[{index}].id"
+    elif written != found:
+        table.problems.append(Problem(
+            file, line, f"features[{index}].id",
+            f"the same id as properties.id ({_written(written)}), or no feature id",
+            _written(found)))
 
 
 class _Mapping(dict[str, Any]):

@@ -195,6 +195,19 @@ def test_geojson_line_point_off_the_earth_is_refused(copy: Path) -> None:
     assert "lat from -90 to 90" in problems["features[4].geometry.coordinates[1]"].expected
 
 
+def test_a_geojson_feature_id_is_read_and_must_agree(copy: Path) -> None:
+    """GeoJSON keeps an id beside a feature's properties; it was dropped in silence, even
+    where it named another place than properties.id."""
+    _replace(copy / "places.geojson", '"type": "Feature",\n      "properties": {"id": "ban-a", ',
+             '"type": "Feature", "id": "ban-a",\n      "properties": {')
+    assert sl.load(copy / "scenario-geo.yaml").places[0].id == "ban-a"
+    _replace(copy / "places.geojson", '"properties": {"id": "ban-b", ',
+             '"id": "ban-z", "properties": {"id": "ban-b", ')
+    problems = _problems(copy / "scenario-geo.yaml")
+    assert list(problems) == ["features[1].id"]
+    assert problems["features[1].id"].got == '"ban-z"'
+
+
 _HOSPITAL_LINE = "[[103.15, 21.55], [103.12, 21.57], [103.10, 21.60]]"
 _HOSPITAL_GEOMETRY = '"type": "LineString",\n                   "coordinates": ' + _HOSPITAL_LINE
 
