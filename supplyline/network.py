@@ -615,7 +615,13 @@ def compile_network(sc: Scenario, step_days: int | None = None, *, checked: bool
             for cid, kg in place.stock_kg.items():
                 initial_stock[p, com_index[cid]] = kg
     owned_units = np.array([m.units_from == "owned" for m in sc.modes])
-    can_serve = np.where(owned_units[None, :], carriers_owned > 0, labour_people[:, None] > 0)
+    # A locality crews its own carriers from its people: where none may serve, it puts none
+    # of a crewed mode into service (a depot's trucks have army crews).
+    crewed = np.array([m.crew_per_unit > 0 for m in sc.modes])
+    is_locality = np.array([p.kind == "locality" for p in sc.places])
+    crews_free = ~is_locality[:, None] | ~crewed[None, :] | (labour_people[:, None] > 0)
+    can_serve = np.where(owned_units[None, :], (carriers_owned > 0) & crews_free,
+                         labour_people[:, None] > 0)
     handling = np.array(
         [np.inf if p.handling_tonnes_per_day is None else p.handling_tonnes_per_day * 1000.0
          for p in sc.places]

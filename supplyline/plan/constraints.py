@@ -510,10 +510,10 @@ def define_wounded(net: Network, v: Variables) -> list[RowBlock]:
 
 def define_labour_fairness(net: Network, v: Variables, people: FloatArray) -> RowBlock:
     """Persons a locality gives ≤ max burden × its labour pool (so never more than the pool),
-    for every locality: ``people`` is what is left of its pool (0 where none may serve, or
-    once a State counts it all served: it may then give no one, and crews none of the
-    carriers it owns)."""
-    rows = _Rows(net.is_locality)
+    for every locality whose people may serve: ``people`` is what is left of its pool (0 once
+    a State counts it all served, when it may give no one more). A locality where none may
+    serve puts none of its crewed carriers into service (``Network.can_serve``)."""
+    rows = _Rows(net.labour_people > 0)
     rows.add(rows.index[:, None], v.recruited_so_far[:, :, -1], net.crew_per_unit[None, :])
     per_person = 1.0 / net.labour_max_days
     rows.add(rows.index[None, :], v.road_work_from, per_person[None, :])

@@ -886,7 +886,9 @@ class _Checker:
         costs = self.costs
         money = (costs.get("wage_per_person_day") or costs.get("per_unit_day")
                  or costs.get("per_unit_km") or costs.get("prices"))
-        if "weight" in costs.data and costs.readable and not money:
+        weight = costs.get("weight")
+        default = Costs.model_fields["weight"].default  # (a scenario written out whole has it)
+        if "weight" in costs.data and costs.readable and not money and weight != default:
             self.report(costs.at("weight"), "a cost weight where something costs money "
                         "(wage_per_person_day, per_unit_day, per_unit_km or prices)",
                         f"{shown(costs.get('weight'))} (no cost is given)")
