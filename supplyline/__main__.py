@@ -2,4 +2,5 @@
 
 from supplyline.cli import app
 
-app(prog_name="supplyline")
+if __name__ == "__main__":  # (imported, as the docstring tests import every module: nothing)
+    app(prog_name="supplyline")
