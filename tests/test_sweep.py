@@ -429,6 +429,19 @@ def test_a_value_a_file_may_not_write_is_refused_in_a_variant(option: str, field
     assert (problem.field, problem.expected, problem.got) == (field, expected, got)
 
 
+def test_a_quoted_number_for_a_value_of_a_table_is_refused_too() -> None:
+    """The check skipped values a CSV or GeoJSON table writes: "12" passed for a route's
+    length read from routes.geojson."""
+    from tests.scenario.helpers import DATA
+
+    file = DATA / "tables" / "scenario.yaml"
+    with pytest.raises(VaryError) as caught:
+        make_variants(sl.load(file), [parse_vary('routes[1].length_km="12",15')], file)
+    (problem,) = caught.value.problems
+    assert (problem.field, problem.got) == ("features[1].properties.length_km", "'12'")
+    assert problem.file is not None and problem.file.endswith("routes.geojson")
+
+
 def test_a_variant_may_not_give_carriers_to_a_labour_mode() -> None:
     """A labour mode's units are the locality's people: the carriers a place owns of it are
     never read, so each variant was the same plan (a file that says so is refused)."""

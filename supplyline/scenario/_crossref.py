@@ -872,8 +872,9 @@ class _Checker:
                 self.report(labour.at("person_days"), "a labour-days figure above 0 (at "
                             "least 0 always holds)", "0")
         for mode in self.modes:
+            rations = mode.get("rations_kg_per_day")
             if (mode.data.get("return_food") == "carried" and mode.readable
-                    and not any((mode.get("rations_kg_per_day") or {}).values())):
+                    and rations is not None and not any(rations.values())):
                 self.report(mode.at("return_food"), "return_food: carried only for a mode "
                             "with rations (else there is no food to carry back)",
                             "'carried' (no rations)")
@@ -884,8 +885,9 @@ class _Checker:
                             "(population above 0)", f"{shown(place.get('labour_share'))} "
                             "(population 0)")
         costs = self.costs
-        money = (costs.get("wage_per_person_day") or costs.get("per_unit_day")
-                 or costs.get("per_unit_km") or costs.get("prices"))
+        money_fields = ("wage_per_person_day", "per_unit_day", "per_unit_km", "prices")
+        unread = any(name in costs.data and costs.get(name) is None for name in money_fields)
+        money = unread or any(costs.get(name) for name in money_fields)
         weight = costs.get("weight")
         default = Costs.model_fields["weight"].default  # (a scenario written out whole has it)
         if "weight" in costs.data and costs.readable and not money and weight != default:
@@ -896,7 +898,8 @@ class _Checker:
     def uncrewed_carriers(self) -> None:
         """Carriers owned at a locality none of whose people may serve (population × labour
         share is 0), of a mode with a crew: no one can crew them, so they are never used."""
-        crewed = {mode.get("id") for mode in self.modes if mode.get("crew_per_unit")}
+        crewed = {mode.get("id") for mode in self.modes
+                  if mode.get("crew_per_unit") and mode.get("units_from") == "owned"}
         share = self.policy.get("labour_share")
         for place in self.place_entries:
             own, population = place.get("labour_share"), place.get("population")
@@ -909,8 +912,9 @@ class _Checker:
                 continue
             why = ("population 0" if not place.get("population")
                    else "labour_share 0" if own is not None else "policy.labour_share 0")
+            owned = place.get("carriers") or {}  # (None where the schema refuses it)
             for mode in place.keys("carriers"):
-                if mode in crewed and place.get("carriers").get(mode):
+                if mode in crewed and owned.get(mode):
                     self.report(place.at("carriers", mode), "carriers where some of the "
                                 "people may serve (a crew must come from them)",
                                 f"{shown(mode)} at a locality of {why}", at_key=True)

@@ -343,15 +343,16 @@ def quoted(data: dict[str, Any], locations: Locations, file: str,
             path = _data_path(data, found["loc"])
             spot = locations.spots.get(path)
             field = locations.field_name(path)
-            if (spot is None or spot.file != file or field in said
-                    or (only is not None and path not in only)):
+            # (a sweep's value is the option's wherever the file wrote the one it replaces)
+            if spot is None or (spot.file != file and only is None) or field in said or (
+                    only is not None and path not in only):
                 continue
             said.add(field)
             # A number or a word for true/false (one_way: 1, one_way: yes) the lax reading
             # took as true; true, false or a number as text.
             word = (found["type"] == "bool_type" and isinstance(found["input"], str)
                     and found["input"].strip().lower() not in ("true", "false"))
-            problems.append(Problem(file, spot.line, field, wanted if number or word
+            problems.append(Problem(spot.file, spot.line, field, wanted if number or word
                                     else f"{wanted}, written without quotes",
                                     shown(found["input"])))
         return problems
@@ -423,7 +424,8 @@ def validate_data(
                 {key: value for key, value in data.items() if key not in broken})
         except ValidationError:
             readable = None
-    if readable is not None and not locations.reported:
+    replays_said = any(p.field.startswith("replays") for p in problems)
+    if readable is not None and not locations.reported and not replays_said:
         names = None if unused else {replay} - {None}
         problems += _replay_problems(readable, locations, file, names)
     return (None if problems else scenario), problems

@@ -117,19 +117,26 @@ kind `front`, wounded go to places of kind `hospital`, and replay mobilization c
 places of kind `locality`; every front is reached by some route, and goods can get there;
 wounded flows have the one commodity of unit `person`; dates lie inside the horizon and end
 dates do not come before start dates; day-series steps are sorted by start; a demand by
-troops × ration comes to at most 10^12 kg a day, as `kg_per_day` may.
+troops × ration comes to at most 10^12 kg a day, as `kg_per_day` may; an id is named once
+in a list (a route's modes, a flow's hospitals, a threat's routes, regions, a replay's
+places); a replay asks no more of its localities than they can give above subsistence.
 
 It also refuses what could never act, each where it was written, rather than drop it in
 silence: a mode that no route lists, an owned mode no place owns, carriers owned of a mode
-whose units are people (`units_from: labour`), carriers of a mode no route from their place
-allows, units that could never come home from a front; a commodity that no demand, stock,
+whose units are people (`units_from: labour`), carriers with a crew at a locality where no one
+may serve (population or labour share 0), carriers of a mode no route from their place
+allows, a mode on a route whose one way needs more fuel than its tank holds, units that could
+never come home from a front; a commodity that no demand, stock,
 ration, fuel or replay names (a commodity of unit `person` without a `wounded` section); a
 place that no route reaches (a locality whose people may work on road works excepted); a
 route closed on every day of the horizon (by its `closed` windows, from `open_from` on); an
 air threat on a route not open to air attack, and an air threat or a sabotage that can never
-act (a chance of 0 in every window, protection 1, or strikes that take nothing); a reserve
-target that holds nothing (of 0 days, or on a day its demand is 0: a reserve is days of that
-day's demand); wounded carried or fed where there are none;
+act (a chance of 0 in every window, protection 1, or strikes that take nothing), rain that
+never falls or changes nothing (factors of 1); a demand or a wounded flow of 0 every day; a
+reserve target that holds nothing (of 0 days, or on a day its demand is 0: a reserve is days
+of that day's demand); wounded carried or fed where there are none; a replay's labour of 0;
+`return_food: carried` on a mode without rations; a labour share where no one lives; a cost
+weight other than 1 where nothing costs money;
 `step_days` or `daily_start_days` longer than the horizon. (A route's `repair_days` is kept
 where no threat of the scenario strikes it: the strikes the council's books record are
 repaired in that time too, see docs/operate.md.)

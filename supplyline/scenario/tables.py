@@ -700,11 +700,20 @@ def _route_geometry(
         elif isinstance(part, list) and len(part) >= 2:  # points that are none
             for k, points in enumerate(lines):
                 at = f"[{k}]" if kind == "MultiLineString" else ""
-                for j, point in enumerate(points if len(parts[k] or ()) >= 2 else ()):
+                part_k = parts[k]
+                if not (isinstance(part_k, list) and len(part_k) >= 2):  # (another part)
+                    short = isinstance(part_k, list)
+                    table.problems.append(Problem(
+                        file, line, f"{where}.coordinates{at}",
+                        "a line of at least two [lon, lat] points",
+                        f"a line of {len(part_k)} point{'s' * (len(part_k) != 1)}" if short
+                        else shown(part_k)))
+                    continue
+                for j, point in enumerate(points):
                     if point is None:
                         table.problems.append(Problem(
                             file, line, f"{where}.coordinates{at}[{j}]",
-                            "a point [lon, lat] of finite numbers", _written(parts[k][j])))
+                            "a point [lon, lat] of finite numbers", _written(part_k[j])))
             table.locations.reported.add((index, "length_km"))
             return
         elif kind == "MultiLineString" and not isinstance(coordinates, list):

@@ -338,6 +338,31 @@ def test_a_replay_beyond_its_localities_is_said_beside_other_problems() -> None:
     assert problems["replays[0].mobilization[0].kg"] == alone["replays[0].mobilization[0].kg"]
 
 
+@pytest.mark.parametrize(("edits", "field"), [
+    ([("    population: 1000\n", "    population: 0\n"),
+      ("stock_kg: {rice: 15000}", "stock_kg: {rice: 15000}\n    carriers: {bicycle: -3}")],
+     "places[1].carriers.bicycle"),
+    ([("    population: 1000\n", "    population: 1000\n    labour_share: 0\n"),
+      ("stock_kg: {rice: 15000}", "stock_kg: {rice: 15000}\n    carriers: {porter: 5}")],
+     "places[1].carriers.porter"),
+    ([("\nobserved:\n", "\ncosts: {wage_per_person_day: -1, weight: 2}\n\nobserved:\n")],
+     "costs.wage_per_person_day"),
+    ([("    rations_kg_per_day: {rice: 0.9}\n", "    rations_kg_per_day: {rice: -0.9}\n"
+       "    return_food: carried\n")], "modes[1].rations_kg_per_day.rice"),
+    ([("regions: [northwest], kg: 20000}", "places: [relay], kg: 20000}")],
+     "replays[0].mobilization[0].places[0]"),
+])
+def test_a_mistake_is_said_once_not_again_by_what_follows_from_it(
+        edits: list[tuple[str, str]], field: str) -> None:
+    """The checks of what can never act read a value the schema refused as nothing (no
+    carriers, no wage, no rations) and said it again, or crashed; the replay's giving was
+    said to be "at most 0 kg" beside a place that is no locality."""
+    text = TINY_TEXT
+    for old, new in edits:
+        text = edit(text, old, new)
+    assert list(by_field(problems_in(text))) == [field]
+
+
 def test_a_route_whose_fuel_does_not_fit_the_tank_is_located() -> None:
     """A leg that needs more fuel than the tank holds is never driven, so a mode listed on
     such a route never uses it."""

@@ -195,6 +195,16 @@ def test_geojson_line_point_off_the_earth_is_refused(copy: Path) -> None:
     assert "lat from -90 to 90" in problems["features[4].geometry.coordinates[1]"].expected
 
 
+def test_a_multilinestring_with_a_bad_point_and_a_part_that_is_no_line(copy: Path) -> None:
+    """Both are said (the second crashed the check: a number has no length)."""
+    _replace(copy / "routes.geojson", _HOSPITAL_GEOMETRY,
+             '"type": "MultiLineString", "coordinates": [[[103.15, 21.55], ["x", 21.6]], 5]')
+    problems = _problems(copy / "scenario.yaml")
+    assert list(problems) == ["features[4].geometry.coordinates[0][1]",
+                              "features[4].geometry.coordinates[1]"]
+    assert problems["features[4].geometry.coordinates[1]"].got == "5"
+
+
 def test_a_geojson_feature_id_is_read_and_must_agree(copy: Path) -> None:
     """GeoJSON keeps an id beside a feature's properties; it was dropped in silence, even
     where it named another place than properties.id."""
