@@ -250,12 +250,18 @@ def input_part(plan: Plan, metric: Metric) -> tuple[float, str]:
     if metric.per is not None or metric.kind != "labour_days":
         return 0.0, ""
     labour = plan.labour_days()
-    fixed = labour["road_works"] + labour["repair_crews"]
+    # Road works are the scenario's only where the plan does them all (it may leave some
+    # undone, at a cost): then their days are the scenario's crew-days.
+    asked = sum(work.crew_days for work in plan.network.road_works)
+    road = labour["road_works"] if labour["road_works"] >= asked * (1 - 1e-6) else 0.0
+    fixed = road + labour["repair_crews"]
     if fixed <= 0:
         return 0.0, ""
-    return fixed, (f"road works {fmt(labour['road_works'])} and repair crews "
-                   f"{fmt(labour['repair_crews'])} person-days, set by the scenario; the "
-                   f"carriers' {fmt(labour['carriers'])} are the plan's")
+    parts = ([f"road works {fmt(road)}"] if road else []) + (
+        [f"repair crews {fmt(labour['repair_crews'])}"] if labour["repair_crews"] else [])
+    plan_part = fmt(labour["total"] - fixed)
+    return fixed, (f"{' and '.join(parts)} person-days, set by the scenario; the other "
+                   f"{plan_part} are the plan's")
 
 
 def _term(term: MetricTerm) -> Metric:
