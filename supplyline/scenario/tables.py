@@ -541,6 +541,8 @@ def _feature_id(row: dict[str, Any], feature: dict[str, Any], index: int, file: 
     if "id" not in feature:
         return
     found = feature["id"]
+    if isinstance(found, int) and not isinstance(found, bool):
+        found = str(found)  # (GeoJSON allows a number; an id here is text)
     written = row.get("id")
     if written is None:
         row["id"] = found

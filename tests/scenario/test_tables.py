@@ -218,6 +218,15 @@ def test_a_geojson_feature_id_is_read_and_must_agree(copy: Path) -> None:
     assert problems["features[1].id"].got == '"ban-z"'
 
 
+def test_a_numeric_geojson_feature_id_is_text(copy: Path) -> None:
+    """GeoJSON allows a feature id that is a number; it was said as YAML is ("write it in
+    quotes")."""
+    _replace(copy / "places.geojson", '"properties": {"id": "ban-b", ',
+             '"id": 7, "properties": {')
+    _replace(copy / "routes.csv", ",,ban-b,relay,", ",,7,relay,")
+    assert sl.load(copy / "scenario-geo.yaml").places[1].id == "7"
+
+
 _HOSPITAL_LINE = "[[103.15, 21.55], [103.12, 21.57], [103.10, 21.60]]"
 _HOSPITAL_GEOMETRY = '"type": "LineString",\n                   "coordinates": ' + _HOSPITAL_LINE
 
