@@ -39,8 +39,9 @@ from numpy.typing import NDArray
 
 from supplyline.network import Network, empty_trip_fits, fixed_days
 
-__all__ = ["Legs", "departure", "handling_days", "legs_of", "repair_crew_food", "time_charges",
-           "trips_on_days", "units_can_be", "way_home_kg", "ways_home", "wounded_food"]
+__all__ = ["Legs", "departure", "handling_days", "landed_share", "legs_of", "repair_crew_food",
+           "time_charges", "trips_on_days", "units_can_be", "way_home_kg", "ways_home",
+           "wounded_food"]
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
@@ -267,6 +268,13 @@ def _way_back_days(net: Network, arc: IntArray, mode: IntArray) -> FloatArray:
     back = _trip_days(net, rev, mode, net.move_days_empty[rev, mode], loaded=False)
     home = np.maximum(net.days_home[net.arc_to[arc], mode], 0.0)
     return np.asarray(np.where(has[:, None], back, home[:, None]), dtype=float)
+
+
+def landed_share(net: Network, arc: IntArray, mode: IntArray) -> FloatArray:
+    """The share of the cargo sent on each leg that lands [L, S by departure step]: all but
+    the threats' expected loss on the way. The stock balance lands it, handling unloads it,
+    the plan reports it arrived."""
+    return np.asarray(1.0 - net.cargo_loss[arc, mode, :], dtype=float)
 
 
 def _way_back_km(net: Network, arc: IntArray, mode: IntArray) -> FloatArray:

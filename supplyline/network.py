@@ -65,15 +65,16 @@ def fixed_days(turnaround_days: FloatArray, stop_days_at_dest: FloatArray,
     return np.asarray(turnaround_days + stop_days_at_dest + load_days, dtype=float)
 
 
-def empty_trip_fits(fuel_kg: FloatArray, food_kg: FloatArray, tank_kg: FloatArray,
-                    payload_kg: FloatArray) -> BoolArray:
+def empty_trip_fits(fuel_kg: FloatArray | float, food_kg: FloatArray | float,
+                    tank_kg: FloatArray | float, payload_kg: FloatArray | float) -> BoolArray:
     """Whether an empty trip can be driven: its fuel fits the tank and its crew's food
     (which rides in the load) the payload. A way home is a chain of such trips.
 
     >>> empty_trip_fits(np.array([50.0, 75.0]), np.array([1.0, 1.0]), 60.0, 20.0).tolist()
     [True, False]
     """
-    return np.asarray((fuel_kg <= tank_kg) & (food_kg <= payload_kg), dtype=bool)
+    return np.asarray((np.asarray(fuel_kg) <= tank_kg) & (np.asarray(food_kg) <= payload_kg),
+                      dtype=bool)
 
 
 @dataclass(frozen=True)
@@ -365,6 +366,17 @@ def giveable_kg(sc: Scenario, commodity_ids: list[str]) -> FloatArray:
     return out
 
 
+def persons_able(population: FloatArray | float, share: FloatArray | float) -> FloatArray:
+    """The persons of a locality able to serve: its population × its labour share (below a
+    millionth of a person, noise that would only make the LP badly scaled: none).
+
+    >>> persons_able(np.array([1000.0, 1000.0, 0.0]), np.array([0.2, 0.0, 0.5])).tolist()
+    [200.0, 0.0, 0.0]
+    """
+    able = np.asarray(population, dtype=float) * np.asarray(share, dtype=float)
+    return np.asarray(np.where(able >= 1e-6, able, 0.0), dtype=float)
+
+
 def labour_pool(sc: Scenario) -> tuple[FloatArray, FloatArray]:
     """Per place [P]: the persons able to serve (a locality's population × its labour share,
     the policy's when it has none) and the most days one person serves."""
@@ -374,9 +386,7 @@ def labour_pool(sc: Scenario) -> tuple[FloatArray, FloatArray]:
         [p.labour_share if p.labour_share is not None else policy.labour_share for p in sc.places]
     )
     is_locality = np.array([p.kind == "locality" for p in sc.places])
-    # Below a millionth of a person or a milligram, an amount is noise that would only make
-    # the LP badly scaled.
-    people = np.where(is_locality & (population * share >= 1e-6), population * share, 0.0)
+    people = np.where(is_locality, persons_able(population, share), 0.0)
     most_days = np.array(
         [
             p.labour_max_days_per_person or policy.labour_max_days_per_person
@@ -727,10 +737,10 @@ def compile_network(sc: Scenario, step_days: int | None = None, *, checked: bool
     homes_cost = move_empty + fixed_days(turnaround[None, :], stop_days[arc_to][:, None])
     # Only over routes an empty trip can drive (its fuel in the tank, its food in the load);
     # of parallel routes between two places, the quickest.
-    drivable = allows & empty_trip_fits(
-        arc_length[:, None] * fuel.sum(axis=1)[None, :], homes_cost * rations.sum(axis=1),
-        np.array([np.inf if m.fuel_tank_kg is None else m.fuel_tank_kg for m in sc.modes]),
-        np.array([m.payload_kg for m in sc.modes]))
+    tank = np.array([np.inf if m.fuel_tank_kg is None else m.fuel_tank_kg for m in sc.modes])
+    payload = np.array([m.payload_kg for m in sc.modes])
+    drivable = allows & empty_trip_fits(arc_length[:, None] * fuel.sum(axis=1)[None, :],
+                                        homes_cost * rations.sum(axis=1), tank, payload)
     ways = _ways_home(arc_from, arc_to, drivable, homes_cost, arc_length, can_serve)
 
     return read_only(Network(
@@ -759,14 +769,12 @@ def compile_network(sc: Scenario, step_days: int | None = None, *, checked: bool
         decay_per_day=np.array([c.effective_decay_per_day() for c in sc.commodities]),
         wounded=wounded,
         mode_ids=mode_ids,
-        payload_kg=np.array([m.payload_kg for m in sc.modes]),
+        payload_kg=payload,
         crew_per_unit=np.array([m.crew_per_unit for m in sc.modes]),
         rations_kg_per_day=rations,
         return_carried=np.array([m.return_food == "carried" for m in sc.modes]),
         fuel_kg_per_km=fuel,
-        fuel_tank_kg=np.array(
-            [np.inf if m.fuel_tank_kg is None else m.fuel_tank_kg for m in sc.modes]
-        ),
+        fuel_tank_kg=tank,
         tank_round_trip=np.array([m.tank_round_trip for m in sc.modes]),
         availability=np.array([m.availability for m in sc.modes]),
         load_days=np.array([(m.loading_hours + m.unloading_hours) / 24.0 for m in sc.modes]),

@@ -16,6 +16,7 @@ from numpy.typing import NDArray
 
 from supplyline.accounting import (
     departure,
+    landed_share,
     repair_crew_food,
     time_charges,
     way_home_kg,
@@ -173,7 +174,7 @@ def define_handling(net: Network, v: Variables) -> RowBlock:
                                legs.cargo_arrives)
     ok = in_rows >= 0
     target = np.where(ok[:, None, :], in_rows[:, None, :], -1)
-    landed = 1.0 - net.cargo_loss[legs.arc, legs.mode, :]  # [L, S]
+    landed = landed_share(net, legs.arc, legs.mode)  # [L, S]
     rows.add(np.broadcast_to(target, v.cargo.shape), v.cargo,
              np.broadcast_to(landed[:, None, :], v.cargo.shape))
     cap = np.where(limited, net.handling_kg_per_day, 0.0)[:, None] * net.step_length
@@ -355,9 +356,8 @@ def define_stock_balance(net: Network, v: Variables, stock_in: FloatArray) -> Ro
     out_rows = idx[legs.origin]  # [L, G, S]
     # Cargo out and in; arrivals are reduced by the expected loss in the step they left.
     rows.add(out_rows, v.cargo, 1.0)
-    loss = net.cargo_loss[legs.arc, legs.mode, :]  # [L, S]
     rows.add(_landing_rows(idx, legs.dest, slots, v.loaded, legs.cargo_arrives), v.cargo,
-             -(1.0 - loss)[:, None, :])
+             -landed_share(net, legs.arc, legs.mode)[:, None, :])
     # Food eaten on the way (inside the load), fuel burned, and the food and fuel carried
     # out for the way back (handed over where the unit arrives), drawn where each trip starts.
     loaded = v.loaded[:, None, :]

@@ -11,7 +11,14 @@ from typing import TYPE_CHECKING, Any, Literal
 import numpy as np
 from numpy.typing import NDArray
 
-from supplyline.accounting import Legs, repair_crew_food, way_home_kg, ways_home, wounded_food
+from supplyline.accounting import (
+    Legs,
+    landed_share,
+    repair_crew_food,
+    way_home_kg,
+    ways_home,
+    wounded_food,
+)
 from supplyline.errors import not_whole
 from supplyline.network import Network, read_only
 from supplyline.plan.kpis import CommodityKpis, CostKpis, Kpis
@@ -244,9 +251,8 @@ class Plan:
 
     def arrived_kg(self) -> FloatArray:
         """Cargo that reaches its destination [L, G, S by departure step] (after threats)."""
-        net = self.network
-        loss = net.cargo_loss[self.leg_arc, self.leg_mode, :]
-        return self.cargo_kg * (1.0 - loss)[:, None, :]
+        landed = landed_share(self.network, self.leg_arc, self.leg_mode)
+        return self.cargo_kg * landed[:, None, :]
 
     def lost_kg(self) -> FloatArray:
         """Cargo destroyed by threats on the way [L, G, S by departure step]."""

@@ -907,8 +907,9 @@ class _Checker:
                       or (own is None and share is None))
             if place.get("kind") != "locality" or not place.readable or unread:
                 continue  # (a value the schema refuses is said there, not here again)
-            pool = population * (own if own is not None else share)
-            if pool > 0:
+            from supplyline.network import persons_able  # (the planner's own rule)
+
+            if persons_able(population, own if own is not None else share) > 0:
                 continue
             why = ("population 0" if not place.get("population")
                    else "labour_share 0" if own is not None else "policy.labour_share 0")
@@ -1043,6 +1044,8 @@ class _Checker:
     def beyond_the_tank(self) -> None:
         """A mode listed on a route whose one way needs more fuel than its tank holds: it
         never drives it (accounting: a leg that does not fit the tank is not driven)."""
+        from supplyline.network import empty_trip_fits  # (the planner's own rule)
+
         tanks = {mode.get("id"): (mode.get("fuel_tank_kg"), mode.get("fuel_kg_per_km"))
                  for mode in self.modes}
         for route in self.routes:
@@ -1051,8 +1054,9 @@ class _Checker:
                 continue
             for path, name in route.names("modes"):
                 tank, per_km = tanks.get(name, (None, None))
-                if tank is None or not per_km or length * per_km <= tank:
-                    continue
+                if tank is None or not per_km or empty_trip_fits(length * per_km, 0.0, tank,
+                                                                 float("inf")):
+                    continue  # (no food in the way: the tank alone is in question)
                 self.report(path, "a mode whose tank holds the fuel for one way over the "
                             "route (else it never drives it)",
                             f"{shown(name)} (needs {length * per_km:,.4g} kg, its tank "

@@ -451,13 +451,7 @@ def _replay_problems(scenario: Scenario, locations: Locations, file: str,
     places = localities(scenario)
     giveable = giveable_kg(scenario, places.commodity_ids)
     problems = []
-    known = (set(places.commodity_ids), set(places.place_ids),
-             {tag for place in scenario.places for tag in place.regions})
-    for r, replay in chosen:
-        if not all(entry.commodity in known[0] and set(entry.places) <= known[1]
-                   and set(entry.regions) | set(entry.exclude_regions) <= known[2]
-                   for entry in replay.mobilization):
-            continue  # (an unknown name is said where it is written; the sums would be off)
+    for r, replay in chosen:  # (its names are known: validate_data checks it only then)
         for i, _sentence, could in replay_beyond(places, replay, giveable):
             path = ("replays", r, "mobilization", i, "kg")
             spot = locations.nearest(path)
