@@ -18,6 +18,13 @@ duals of 10^10 to 10^14 on the first days of the built-in scenario day by day), 
 LP HiGHS's presolve no longer left it singular near its optimum (one measurement, not
 traced further: docs/benchmarks.md; the planner's retry without presolve stays).
 
+A column can also be held at 0 by a row whose other columns nothing can feed: a mode's
+units cannot be in service in a step in which none of its trips can leave and none of its
+units can wait (their unit-days would go nowhere). :func:`held_by_rows` finds those, row by
+row, to a fixed point. On a small network where no unit can ever be in service (the people
+of each village keep all their food, so no porter can eat) the interior point, without
+them, met an LP with no interior and stopped without a plan.
+
 Units alone are followed when the variables are laid out
 (:func:`~supplyline.accounting.units_can_be`: no column where no unit can be); this module
 follows goods and units together on the built LP (a trip needs its food and fuel where it
@@ -34,9 +41,10 @@ from numpy.typing import NDArray
 if TYPE_CHECKING:
     from supplyline.plan.model import LinearProgram
 
-__all__ = ["nothing_can_feed"]
+__all__ = ["held_by_rows", "nothing_can_feed"]
 
 BoolArray = NDArray[np.bool_]
+FloatArray = NDArray[np.float64]
 
 
 def _reach(lp: LinearProgram, in_order: bool) -> tuple[BoolArray, ...]:
@@ -135,3 +143,28 @@ def nothing_can_feed(lp: LinearProgram, in_order: bool = False) -> dict[str, Boo
         fixed[block[(block >= 0) & mask]] = True
         out[name] = fixed
     return out
+
+
+def held_by_rows(lp: LinearProgram, upper: FloatArray) -> BoolArray:
+    """Columns that a row holds at 0 [n columns], given column upper bounds ``upper`` (0:
+    held already), to a fixed point. Exact, and without arithmetic: a row whose upper side
+    is 0 and whose columns with a negative coefficient are all held at 0 holds those with a
+    positive one at 0 too (their sum cannot go below 0), and the same with the signs turned
+    round for a lower side of 0. Rows with a column whose lower bound is not 0 are left out.
+    """
+    matrix = lp.assembled.matrix.tocsr()
+    positive = (matrix > 0).astype(np.int64).tocsr()
+    negative = (matrix < 0).astype(np.int64).tocsr()
+    plain = (positive + negative) @ (lp.variables.lower != 0.0).astype(np.int64) == 0
+    sides = [(plain & (lp.assembled.row_upper == 0.0), negative, positive),
+             (plain & (lp.assembled.row_lower == 0.0), positive, negative)]
+    held = np.asarray(upper <= 0.0)
+    while True:
+        open_ = (~held).astype(np.int64)
+        newly = np.zeros_like(held)
+        for side, other, forced in sides:
+            rows = side & (other @ open_ == 0)  # no column on the other side can move
+            newly |= np.asarray(forced.T @ rows.astype(np.int64) > 0) & ~held
+        if not newly.any():
+            return held & ~np.asarray(upper <= 0.0)
+        held |= newly

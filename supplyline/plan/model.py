@@ -45,7 +45,7 @@ from supplyline.plan.constraints import (
     define_wounded,
     define_wounded_within_places,
 )
-from supplyline.plan.feed import nothing_can_feed
+from supplyline.plan.feed import held_by_rows, nothing_can_feed
 from supplyline.plan.start import Start, start_from
 from supplyline.plan.variables import FloatArray, Variables, define_variables
 from supplyline.scenario.schema import Replay
@@ -381,8 +381,9 @@ def build_lp(net: Network, replay: Replay | None = None, state: State | None = N
              fix_unreachable: bool = True) -> LinearProgram:
     """Build the whole LP as one sparse matrix from the Network arrays, starting from
     ``state`` (the scenario's own start when ``None``). ``fix_unreachable``: fix at 0 the
-    columns that nothing can feed (:func:`~supplyline.plan.feed.nothing_can_feed`), which
-    changes nothing the LP allows; off only to measure what that does."""
+    columns that nothing can feed (:func:`~supplyline.plan.feed.nothing_can_feed`) and those
+    a row then holds at 0 (:func:`~supplyline.plan.feed.held_by_rows`), which changes
+    nothing the LP allows; off only to measure what that does."""
     started = time.perf_counter()
     start = start_from(net, state)
     spec = resolve_replay(net, replay, start.giveable_kg) if replay is not None else None
@@ -419,6 +420,7 @@ def build_lp(net: Network, replay: Replay | None = None, state: State | None = N
     lp = LinearProgram(net, v, assembled, cost, spec, 0.0, start)
     if fix_unreachable:
         v.upper[np.logical_or.reduce(list(nothing_can_feed(lp).values()))] = 0.0
+        v.upper[held_by_rows(lp, v.upper)] = 0.0
     lp.build_seconds = time.perf_counter() - started
     return lp
 

@@ -227,7 +227,7 @@ def test_no_good_arrives_before_it_can_and_what_cannot_be_met_goes_short(
 
     try:
         result = sl.plan(_build(spec))
-    except PlanError:  # a network the planner cannot solve yet: UNSOLVED below
+    except PlanError:  # a network it cannot solve (none known since UNSOLVED below)
         reject()
     net = result.network
     p = net.place_ids.index("front")
@@ -251,19 +251,19 @@ def test_no_good_arrives_before_it_can_and_what_cannot_be_met_goes_short(
 
 
 #: A small network drawn by the test above (1 in about 370 of its draws) on which every
-#: HiGHS method stops without a plan ("Unknown": interior point makes no progress near
+#: HiGHS method stopped without a plan ("Unknown": interior point made no progress near
 #: the optimum, the dual simplex loses feasibility after postsolve) and COIN-OR CLP's dual
 #: simplex and barrier both say optimal at different objectives (1,128,367 and 905,605).
 #: Village v0 has no people (so no porters, no labour and nothing kept) but grows rice; v1
 #: and v2 grow less than their people need, so they give nothing, and their porters and
 #: v2's 9 bicycles can neither wait nor set out (both eat where the unit is). So no unit
-#: can ever be in service: the only plans move nothing (day by day the planner finds that
-#: one). Every trip is held at 0 by a combination of rows, not by its bounds, so the LP has
-#: no interior and its dual optimum is unbounded (a direction along every fleet balance,
-#: the units in service and the stock of rice at v1 and v2), on which the interior point
-#: cannot converge. In 2- or 3-day steps it fails, with or without daily days first; day
-#: by day, with one person in v0, with v0 growing nothing or without v2's bicycles, it
-#: solves.
+#: can ever be in service: the only plans move nothing. Every trip is held at 0 by a
+#: combination of rows, not by its bounds, so the LP has no interior and its dual optimum
+#: is unbounded. In 2- or 3-day steps it failed; day by day it solved. Since the planner
+#: fixes at 0 what a row holds at 0 once nothing can feed its other columns
+#: (:func:`~supplyline.plan.feed.held_by_rows`: here the porters in service in the first
+#: two days, whose unit-days could go nowhere), the interior point converges. The dual
+#: simplex still stops without a plan on it.
 UNSOLVED: dict[str, Any] = {
     "places": [
         {
@@ -381,7 +381,19 @@ UNSOLVED: dict[str, Any] = {
 }
 
 
-@pytest.mark.xfail(strict=True, raises=PlanError,
-                   reason="the planner cannot solve this small network yet (see UNSOLVED)")
-def test_a_network_the_planner_cannot_solve_yet() -> None:
-    sl.plan(_build(UNSOLVED))
+def test_a_network_whose_units_can_never_serve_is_planned() -> None:
+    """The plan moves nothing, with a proven gap; without the columns the rows hold at 0
+    fixed, the same LP stops without a plan."""
+    from supplyline.plan.feed import nothing_can_feed
+
+    net = sl.compile_network(_build(UNSOLVED))
+    result = sl.plan(net)
+    assert result.loaded_units.sum() <= 1e-6 and result.cargo_kg.sum() <= 1e-3
+    assert "proven gap" in result.solver_note
+    lp = build_lp(net)
+    solution = solve_lp(lp, "ipm")
+    assert assess(lp, solution.x, solution.row_dual).gap <= 1e-6
+    with pytest.raises(PlanError):
+        lp = build_lp(net, fix_unreachable=False)
+        lp.variables.upper[np.logical_or.reduce(list(nothing_can_feed(lp).values()))] = 0.0
+        solve_lp(lp, "ipm")

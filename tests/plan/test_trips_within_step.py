@@ -147,6 +147,6 @@ def test_laying_out_columns_only_where_units_can_be_changes_no_optimum(
             lp = build_lp(net)
         try:
             objectives.append(solve_lp(lp, "simplex").objective)
-        except PlanError:  # a network the planner cannot solve yet (test_invariants.UNSOLVED)
+        except PlanError:  # the dual simplex stops on some (test_invariants.UNSOLVED)
             reject()
     assert objectives[0] == pytest.approx(objectives[1], rel=1e-7, abs=1e-6)
