@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 import simpy
 
+from supplyline.network import trip_days
 from supplyline.plan.result import Plan
 from supplyline.simulate.engine import Compiled, compile_plan
 
@@ -200,9 +201,9 @@ class _Line:
         # When what leaves in the step arrives.
         at_l, at_e, at_c = [0] * n_l, [0] * n_l, [0] * n_l
         for i in range(n_l):
-            stretch = slow[self.arc[i]] - float(c.slow_expected[i, s])
-            d_l = float(c.days_loaded[i, s]) + float(c.move_loaded[i]) * stretch
-            d_e = float(c.days_empty[i, s]) + float(c.move_empty[i]) * stretch
+            d_l = trip_days(float(c.move_loaded[i]), slow[self.arc[i]],
+                            float(c.handling_loaded[i]))
+            d_e = trip_days(float(c.move_empty[i]), slow[self.arc[i]], float(c.handling_empty[i]))
             at_l[i] = self._step_of(first + d_l)
             at_e[i] = self._step_of(first + d_e)
             at_c[i] = max(self._step_of(float(c.middle[s]) + d_l), at_l[i])

@@ -32,14 +32,16 @@ The rules (see docs/model.md, "Carriers eat what they carry"):
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 from numpy.typing import NDArray
 
-from supplyline.network import Network, empty_trip_fits, fixed_days
+from supplyline.grid import step_of_time
+from supplyline.network import Network, empty_trip_fits, fixed_days, trip_days
 
-__all__ = ["Legs", "departure", "handling_days", "landed_share", "legs_of", "repair_crew_food",
+__all__ = ["Legs", "arrival_steps", "departure", "handling_days", "landed_share", "legs_of",
+           "repair_crew_food",
            "time_charges", "trips_on_days", "units_can_be", "way_home_kg", "ways_home",
            "wounded_food"]
 
@@ -117,7 +119,22 @@ def _trip_days(net: Network, arc: IntArray, mode: IntArray, move: FloatArray,
     rain, plus handling and turnaround time, plus the stop at the destination."""
     slow = net.grid.mean(net.slowdown[arc])  # [L, S]
     fixed = handling_days(net, arc, mode, loaded)
-    return np.asarray(move[:, None] * slow + fixed[:, None], dtype=float)
+    return np.asarray(trip_days(move[:, None], slow, fixed[:, None]), dtype=float)
+
+
+def arrival_steps(day_step: Any, start: Any, middle: Any, days_loaded: Any, days_empty: Any,
+                  xp: Any = np) -> tuple[Any, Any, Any]:
+    """The steps in which trips leaving at ``start`` (a step's first day) land, loaded and
+    empty, and in which their cargo is at the destination, by the grid's ``day_step``
+    (:func:`~supplyline.grid.step_of_time`; any array module ``xp``, any shapes that
+    broadcast). Loads sent during a step leave, on average, in its ``middle``: the cargo is
+    there from the step that holds that mean arrival (the same step for a stage shorter
+    than half the step), never before the unit that carries it. The planner reads it with
+    the expected trip days, the simulator with those a run draws."""
+    loaded = step_of_time(day_step, start + days_loaded, xp)
+    empty = step_of_time(day_step, start + days_empty, xp)
+    cargo = xp.maximum(step_of_time(day_step, middle + days_loaded, xp), loaded)
+    return loaded, empty, cargo
 
 
 def handling_days(net: Network, arc: IntArray, mode: IntArray, loaded: bool) -> FloatArray:
@@ -137,16 +154,9 @@ def legs_of(net: Network) -> Legs:
     goods = np.array(net.goods, dtype=np.int64)
     days_loaded = _trip_days(net, arc, mode, net.move_days_loaded[arc, mode], loaded=True)
     days_empty = _trip_days(net, arc, mode, net.move_days_empty[arc, mode], loaded=False)
-    depart = departure(net)[None, :]
-    arrive_loaded = np.asarray(grid.of_time(depart + days_loaded), dtype=np.int64)
-    arrive_empty = np.asarray(grid.of_time(depart + days_empty), dtype=np.int64)
+    arrive_loaded, arrive_empty, cargo_arrives = arrival_steps(
+        grid.day_step, departure(net)[None, :], grid.middle[None, :], days_loaded, days_empty)
     steps = np.arange(grid.steps)[None, :]
-    # Loads sent during a step leave, on average, in its middle: the cargo is at the
-    # destination from the step that holds that mean arrival (the same step for a stage
-    # shorter than half the step), never before the unit that carries it.
-    cargo_arrives = np.maximum(
-        np.asarray(grid.of_time(grid.middle[None, :] + days_loaded), dtype=np.int64),
-        arrive_loaded)
 
     ration = net.rations_kg_per_day[:, goods][mode]  # [L, G]
     # The way back: the empty trip over the same route, or the way home where it is one way.

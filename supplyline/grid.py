@@ -7,10 +7,12 @@ times, its rations) does not depend on it. One day each for the first ``daily`` 
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 from numpy.typing import NDArray
 
-__all__ = ["Grid"]
+__all__ = ["Grid", "step_of_time"]
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
@@ -37,7 +39,13 @@ class Grid:
         ).astype(np.int64)
         self.length: FloatArray = np.diff(np.append(self.start, days)).astype(float)
         self.end: IntArray = self.start + self.length.astype(np.int64) - 1
-        for shared in (self.start, self.length, self.end):  # one grid, many readers
+        #: The step holding each whole day [days + 1], ``steps`` for the horizon's end:
+        #: steps start on whole days, so this table says the step of any time
+        #: (:func:`step_of_time`), on the host or on a device.
+        self.day_step: IntArray = np.append(
+            np.searchsorted(self.start, np.arange(days), side="right") - 1, self.steps
+        ).astype(np.int64)
+        for shared in (self.start, self.length, self.end, self.day_step):  # many readers
             shared.flags.writeable = False
 
     @property
@@ -68,10 +76,10 @@ class Grid:
         return int(np.searchsorted(self.start, day, side="right")) - 1
 
     def of_time(self, time: float | FloatArray) -> IntArray | int:
-        """The step holding each time (days since the start; ``steps`` past the end)."""
-        out = np.searchsorted(self.start, np.asarray(time, dtype=float), side="right") - 1
-        out = np.where(np.asarray(time) >= self.days, self.steps, out)
-        return int(out) if np.ndim(out) == 0 else out.astype(np.int64)
+        """The step holding each time (days since the start; ``steps`` past the end):
+        :func:`step_of_time` on this grid."""
+        out = step_of_time(self.day_step, np.asarray(time, dtype=float))
+        return int(out) if np.ndim(out) == 0 else np.asarray(out, dtype=np.int64)
 
     def first_from(self, day: int) -> int:
         """The first step that starts on or after ``day``."""
@@ -106,3 +114,17 @@ class Grid:
             out.append((k, days))
             k += 1
         return out
+
+
+def step_of_time(day_step: Any, time: Any, xp: Any = np) -> Any:
+    """The step holding each time (days since the start) by a grid's table ``day_step``
+    (:attr:`Grid.day_step`, in the array module ``xp``: NumPy or CuPy): the step of the
+    time's whole day, step 0 before the start and ``steps`` from the horizon's end. The
+    planner's arrival steps and the simulator's are this one rule.
+
+    >>> g = Grid(10, 4, daily=2)
+    >>> step_of_time(g.day_step, np.array([0.0, 1.99, 2.0, 9.5, 10.0, 12.0])).tolist()
+    [0, 1, 2, 3, 4, 4]
+    """
+    day = xp.clip(xp.floor(time), 0, day_step.shape[0] - 1).astype(xp.int64)
+    return day_step[day]

@@ -16,7 +16,7 @@ import dataclasses
 import datetime as dt
 import functools
 from dataclasses import dataclass, field
-from typing import Protocol, TypeVar
+from typing import Any, Protocol, TypeVar
 
 import numpy as np
 from numpy.typing import NDArray
@@ -63,6 +63,17 @@ def fixed_days(turnaround_days: FloatArray, stop_days_at_dest: FloatArray,
     0.75
     """
     return np.asarray(turnaround_days + stop_days_at_dest + load_days, dtype=float)
+
+
+def trip_days(move_days: Any, slowdown: Any, handling_days: Any) -> Any:
+    """A trip's days: its movement days stretched by the slowdown (rain), plus the days
+    that rain does not stretch (:func:`fixed_days`). The planner reads it with each step's
+    expected slowdown, the simulator with the one a run draws (any array module).
+
+    >>> float(trip_days(np.array(0.63), 1.0, np.array(0.37)))
+    1.0
+    """
+    return move_days * slowdown + handling_days
 
 
 def empty_trip_fits(fuel_kg: FloatArray | float, food_kg: FloatArray | float,
@@ -734,7 +745,8 @@ def compile_network(sc: Scenario, step_days: int | None = None, *, checked: bool
     turnaround = np.array([m.turnaround_hours / 24.0 for m in sc.modes])
     # The way home is a chain of empty trips in dry weather, each lasting what the trip
     # rule gives (accounting.handling_days): movement, turnaround and the stop where it ends.
-    homes_cost = move_empty + fixed_days(turnaround[None, :], stop_days[arc_to][:, None])
+    homes_cost = trip_days(move_empty, 1.0,
+                           fixed_days(turnaround[None, :], stop_days[arc_to][:, None]))
     # Only over routes an empty trip can drive (its fuel in the tank, its food in the load);
     # of parallel routes between two places, the quickest.
     tank = np.array([np.inf if m.fuel_tank_kg is None else m.fuel_tank_kg for m in sc.modes])

@@ -179,7 +179,7 @@ def compute_term(plan: Plan, term: MetricTerm) -> float:
     # demand_met_pct
     last = plan.steps - 1
     if term.by is not None:
-        by_step = int(np.searchsorted(plan.step_start, sc.day_index(term.by), "right")) - 1
+        by_step = plan.network.grid.of_day(sc.day_index(term.by))
         last = min(last, by_step)
     demand = plan.demand_kg[:, goods, : last + 1].sum()
     eaten = plan.consumed_kg[:, goods, : last + 1].sum()

@@ -140,7 +140,7 @@ def as_exported(plan: Plan, frame: pd.DataFrame) -> pd.DataFrame:
     beside their ``_lp`` values, amounts to :data:`DECIMALS` decimals."""
     if "day" in frame.columns:
         day = frame["day"].to_numpy(dtype=np.int64)
-        step = np.searchsorted(plan.step_start, day, side="right") - 1
+        step = np.asarray(plan.network.grid.of_time(day))
         frame["day"] = day
         frame["date"] = _dates(plan, day)
         frame["step_days"] = plan.step_length[step].round().astype(np.int64)

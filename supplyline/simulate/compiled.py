@@ -20,8 +20,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import scipy.sparse
 
-from supplyline.accounting import way_back_arcs
-from supplyline.network import Network
+from supplyline.accounting import arrival_steps, handling_days, way_back_arcs
+from supplyline.network import Network, trip_days
 from supplyline.plan.result import Plan
 from supplyline.plan.start import damage_factor, start_from
 from supplyline.state import State
@@ -78,11 +78,10 @@ class Compiled:
     eat_loaded: Any  # [L, G, S] of which eaten on the way
     eat_empty: Any  # [L, G, S]
     back: Any  # [L, G, S] food and fuel for the way back handed over where it arrives
-    days_loaded: Any  # [L, S] the planner's (expected) trip days
-    days_empty: Any
     move_loaded: Any  # [L] dry movement days
     move_empty: Any
-    slow_expected: Any  # [L, S] the planner's expected slowdown in the step
+    handling_loaded: Any  # [L] the days of a trip rain does not stretch (network.trip_days)
+    handling_empty: Any
     road_use: Any  # [L]
     capacity_movements: Any  # [A] per day (inf: unlimited)
     capacity_kg: Any  # [A] per day
@@ -303,10 +302,10 @@ def compile_plan(plan: Plan, xp: Any = np, state: State | None = None,
         draw_empty=legs.food_empty + fuel_empty,
         eat_loaded=legs.food_loaded, eat_empty=legs.food_empty,
         back=legs.carried_back,
-        days_loaded=legs.days_loaded, days_empty=legs.days_empty,
         move_loaded=net.move_days_loaded[legs.arc, legs.mode],
         move_empty=net.move_days_empty[legs.arc, legs.mode],
-        slow_expected=grid.mean(net.slowdown[legs.arc]),
+        handling_loaded=handling_days(net, legs.arc, legs.mode, loaded=True),
+        handling_empty=handling_days(net, legs.arc, legs.mode, loaded=False),
         road_use=net.road_use[legs.mode],
         capacity_movements=_finite(net.capacity_movements),
         capacity_kg=_finite(net.capacity_kg),
@@ -348,8 +347,8 @@ def _way_back_legs(net: Network, c: Compiled) -> np.ndarray:
 #: The fields of :class:`Compiled` with one row per leg.
 _PER_LEG = ("origin", "dest", "mode", "arc", "route", "night", "loaded", "empty", "cargo",
             "cargo_room", "loaded_ok", "empty_ok", "draw_loaded", "draw_empty", "eat_loaded",
-            "eat_empty", "back", "days_loaded", "days_empty", "move_loaded",
-            "move_empty", "slow_expected", "road_use", "legs", "max_slow")
+            "eat_empty", "back", "move_loaded", "move_empty", "handling_loaded",
+            "handling_empty", "road_use", "legs", "max_slow")
 
 
 def _landing_offsets(c: Compiled, places: np.ndarray) -> int:
@@ -360,18 +359,14 @@ def _landing_offsets(c: Compiled, places: np.ndarray) -> int:
     into = np.nonzero(np.isin(np.asarray(c.dest), places))[0]
     if into.size == 0:
         return 0
-    stretch = np.asarray(c.max_slow)[into, None] - np.asarray(c.slow_expected)[into]
+    slowest = np.asarray(c.max_slow)[into, None]
+    days = [trip_days(np.asarray(move)[into, None], slowest, np.asarray(handling)[into, None])
+            for move, handling in ((c.move_loaded, c.handling_loaded),
+                                   (c.move_empty, c.handling_empty))]
+    at = arrival_steps(c.plan.network.grid.day_step, np.asarray(c.step_start, dtype=float),
+                       np.asarray(c.middle, dtype=float), *days)
     steps = np.arange(c.steps)[None, :]
-    most = 0
-    for days, move, leave in ((c.days_loaded, c.move_loaded, c.step_start),
-                              (c.days_empty, c.move_empty, c.step_start),
-                              (c.days_loaded, c.move_loaded, c.middle)):  # the cargo
-        start = np.asarray(leave, dtype=float)[None, :]
-        worst = np.asarray(days)[into] + np.asarray(move)[into, None] * np.maximum(stretch, 0.0)
-        day = np.clip(np.floor(start + worst), 0, c.days).astype(np.int64)
-        at = np.searchsorted(np.asarray(c.step_start), day, side="right") - 1
-        at = np.where(day >= c.days, c.steps, at)
-        most = max(most, int((np.minimum(at, c.steps) - steps).max(initial=0)))
+    most = max(int((np.asarray(a) - steps).max(initial=0)) for a in at)
     # One more than the latest landing step so counted: a run draws its slowdowns in its
     # own floating-point type, whose rounding may carry a trip past a day's edge.
     return most + 2

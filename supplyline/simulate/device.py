@@ -13,6 +13,8 @@ from typing import Any
 
 import numpy as np
 
+from supplyline.accounting import arrival_steps
+from supplyline.network import trip_days
 from supplyline.plan.result import main_goods
 from supplyline.simulate.compiled import (
     UNLIMITED,
@@ -119,11 +121,10 @@ class _Device:
         self.loaded_ok_share = steps_first(np.asarray(c.loaded_ok, dtype=float))
         self.all_loaded_ok = np.asarray(np.asarray(c.loaded_ok).all(axis=0))  # [S] host
         self.empty_ok_share = steps_first(np.asarray(c.empty_ok, dtype=float))
-        self.days_loaded = steps_first(c.days_loaded, times=True)
-        self.days_empty = steps_first(c.days_empty, times=True)
-        self.slow_expected = steps_first(c.slow_expected, times=True)
         self.move_loaded = xp.asarray(c.move_loaded)[:, None]
         self.move_empty = xp.asarray(c.move_empty)[:, None]
+        self.handling_loaded = xp.asarray(c.handling_loaded)[:, None]
+        self.handling_empty = xp.asarray(c.handling_empty)[:, None]
         self.road_use = real(c.road_use)[:, None]
         # Food and fuel per trip on the (leg, good) pairs that draw any; the food for the
         # way back on those that carry it.
@@ -211,10 +212,9 @@ class _Device:
         self.cargo_total = self.cargo.sum(axis=0)[:, None]
         self.idle_end = real(np.zeros((n_p, n_m)) if c.idle_end is None
                              else c.idle_end)[..., None]
-        # The step holding each whole day (and ``steps`` from the horizon's end): trips
-        # leave and steps start on whole days.
-        day_step = np.searchsorted(c.step_start, np.arange(c.days), side="right") - 1
-        self.day_step_host = np.append(day_step, c.steps).astype(np.int64)
+        # The step holding each whole day (and ``steps`` from the horizon's end): the
+        # grid's own table (supplyline.grid.step_of_time), on the device.
+        self.day_step_host = c.plan.network.grid.day_step
         self.day_step = xp.asarray(self.day_step_host)
         self._dry: dict[int, _Arrivals] = {}
         self._to_pairs: dict[bytes, _Sum] = {}
@@ -240,11 +240,15 @@ class _Device:
             found = self._dry[s] = _Arrivals(c, self, s)
         return found
 
-    def step_of(self, time: Any, days: int) -> Any:
-        """The step holding each time (``steps`` at or past the horizon's end)."""
-        xp = self.xp
-        day = xp.clip(xp.floor(time), 0, days).astype(np.int64)
-        return self.day_step[day]
+    def landing_steps(self, c: Compiled, s: int, slow: Any) -> tuple[Any, Any, Any]:
+        """The steps in which the trips leaving in step ``s`` land, loaded and empty, and
+        their cargo, under the slowdown ``slow`` ([L, R] drawn, or 1): the planner's rules
+        (:func:`~supplyline.network.trip_days`, :func:`~supplyline.accounting.
+        arrival_steps`), in the array module of the arrays given."""
+        days_l = trip_days(self.move_loaded, slow, self.handling_loaded)
+        days_e = trip_days(self.move_empty, slow, self.handling_empty)
+        return arrival_steps(self.day_step, float(c.step_start[s]), float(c.middle[s]),
+                             days_l, days_e, self.xp)
 
 
 class _CapacityLayout:
@@ -358,18 +362,12 @@ class _Arrivals:
     def __init__(self, c: Compiled, d: _Device, s: int) -> None:
         xp = c.xp
         n_p, n_m, n_g, steps = c.n_places, c.n_modes, c.n_goods, c.steps
-        stretch = 1.0 - np.asarray(c.slow_expected)[:, s]  # the drawn slowdown is 1
-
-        def step_of(time: np.ndarray) -> np.ndarray:
-            day = np.clip(np.floor(time), 0, c.days).astype(np.int64)
-            return np.asarray(d.day_step_host[day])
-
-        first = float(c.step_start[s])
-        days_l = np.asarray(c.days_loaded)[:, s] + np.asarray(c.move_loaded) * stretch
-        days_e = np.asarray(c.days_empty)[:, s] + np.asarray(c.move_empty) * stretch
-        self.at_loaded = step_of(first + days_l)
-        self.at_empty = step_of(first + days_e)
-        self.at_cargo = np.maximum(step_of(float(c.middle[s]) + days_l), self.at_loaded)
+        days = [trip_days(np.asarray(move), 1.0, np.asarray(handling))  # the slowdown is 1
+                for move, handling in ((c.move_loaded, c.handling_loaded),
+                                       (c.move_empty, c.handling_empty))]
+        self.at_loaded, self.at_empty, self.at_cargo = (
+            np.asarray(at) for at in arrival_steps(
+                d.day_step_host, float(c.step_start[s]), float(c.middle[s]), *days))
         self.loaded = xp.asarray(self.at_loaded)[:, None]
         self.empty = xp.asarray(self.at_empty)[:, None]
         self.cargo = xp.asarray(self.at_cargo)[:, None]

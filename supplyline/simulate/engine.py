@@ -156,12 +156,7 @@ def run_chunk(c: Compiled, runs: int, rng: Any, threats: bool = True,
         if fixed is not None:
             at_l, at_e, at_cargo = fixed.loaded, fixed.empty, fixed.cargo
         else:
-            stretch = slow[d.arc] - d.slow_expected[s][:, None]
-            days_l = d.days_loaded[s][:, None] + d.move_loaded * stretch
-            days_e = d.days_empty[s][:, None] + d.move_empty * stretch
-            at_l = d.step_of(first + days_l, c.days)
-            at_e = d.step_of(first + days_e, c.days)
-            at_cargo = xp.maximum(d.step_of(float(c.middle[s]) + days_l, c.days), at_l)
+            at_l, at_e, at_cargo = d.landing_steps(c, s, slow[d.arc])
         now_l = at_l == s
         now_e = at_e == s
         now_cargo = at_cargo == s

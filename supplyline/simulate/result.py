@@ -241,7 +241,7 @@ class Simulation:
         p = self.shortfall_probability_by_step()
         planned = self.planned_short_by_step()
         last = listed[-1]
-        shown = {int(np.searchsorted(self.plan.step_start, row["day"])) for row in listed}
+        shown = {self.plan.network.grid.of_day(row["day"]) for row in listed}
         return int(sum(1 for s in range(p.size) if s not in shown
                        and bool(planned[s]) == last["plan_short"]
                        and p[s] >= last["p_shortfall"] - 0.01))
