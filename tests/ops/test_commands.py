@@ -137,10 +137,13 @@ def test_books_that_cannot_be_opened_are_said_with_exit_2(
     (tmp_path / "scenario.yaml").write_text((ROOT / "tests" / "data" / "tiny.yaml").read_text())
     (tmp_path / "folder").mkdir()
     runner = CliRunner()
+    with socket.socket() as s:  # a port free here (8000 may be taken on this machine)
+        s.bind(("127.0.0.1", 0))
+        port = str(s.getsockname()[1])
     for args in (["replan", "tutorial", "--db", db, "--as-of", "2024-11-05"],
                  ["replan", "--db", db, "--as-of", "2024-11-05", "--json"],
-                 ["serve", "--db", db, "--scenario", "tutorial"],
-                 ["serve", "--db", db]):
+                 ["serve", "--db", db, "--scenario", "tutorial", "--port", port],
+                 ["serve", "--db", db, "--port", port]):
         got = runner.invoke(app, args, terminal_width=400)
         assert got.exit_code == 2, (args, got.output)
         assert f"--db: cannot open the books at {db}: {says}" in " ".join(got.output.split())
