@@ -194,7 +194,10 @@ class Session:
                     places: Sequence[str] = (),
                     days: tuple[int, int] | None = None) -> IntArray:
         """The columns a cut bounds to zero: every dispatch (units, cargo, wounded) of a trip
-        on a cut route or to or from a cut place on a day of the window."""
+        on a cut route or to or from a cut place on a day of the window; and a cut
+        locality's people on road works whose days all fall in the window (its people stay
+        at home; the labour a locality gives a road work is one figure over the work's
+        days, so a window that covers part of them leaves it as it is)."""
         net, v = self.net, self.lp.variables
         routes = [routes] if isinstance(routes, str) else routes
         places = [places] if isinstance(places, str) else places
@@ -210,6 +213,10 @@ class Session:
         loaded, empty = trips_on_days(net, legs, on)
         cols = [v.loaded[loaded], v.empty[empty], v.cargo.transpose(0, 2, 1)[loaded].ravel()]
         cols.extend(w[empty] for w in v.wounded)
+        grid = net.grid
+        for k, work in enumerate(net.road_works):
+            if window[grid.start[work.start_step]:grid.end[work.by_step] + 1].all():
+                cols.append(v.road_work_from[k, [self._place(p) for p in places]])
         out = np.concatenate(cols)
         return np.unique(out[out >= 0])
 

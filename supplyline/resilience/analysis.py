@@ -422,8 +422,14 @@ def analyse(
                         jobs=jobs)
     agg = aggregate(net)
     worst: list[WorstSet] = []
+    before: tuple[str, ...] = ()  # the worst set of the size before
     for size in sizes:
-        ids, value = greedy_cuts(agg, size, routes, hit_places)
+        # At most 3 cuts, the greedy search from nothing beside the exact set (for
+        # comparison); above, from the worst set of the size before, so that more cuts
+        # never do less (from nothing it may stop at once: no one cut of parallel paths
+        # adds a shortfall).
+        ids, value = greedy_cuts(agg, size, routes, hit_places,
+                                 start=before if size > EXACT_MAX_K else ())
         if size <= EXACT_MAX_K:
             model = worst_cuts(agg, size, routes, hit_places)
             sets = [model]
@@ -432,15 +438,17 @@ def analyse(
             while len(sets) < CONFIRM and sets[-1].ids:
                 nxt = next_worst_cuts(agg, size, routes, hit_places,
                                       exclude=[s.ids for s in sets])
-                if nxt is None:
+                if nxt is None or not nxt.ids:  # (no set left, or none that adds shortfall)
                     break
                 sets.append(nxt)
             found = [(s.shortfall_kg, s.routes, s.places) for s in sets]
             entry = WorstSet(size, "exact", model, ids, value)
+            before = model.ids
         else:
             found = [(value, [i for i in ids if i in routes],
                       [i for i in ids if i in hit_places])]
             entry = WorstSet(size, "greedy", None, ids, value)
+            before = ids
         for kg, r, p in found:
             entry.confirmed.append((kg, cut_impact(session, base, base_x, r, p, window)))
             step(f"worst {size}: {' + '.join(r + p)}")

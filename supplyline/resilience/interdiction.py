@@ -305,10 +305,14 @@ def next_worst_cuts(agg: Aggregate, k: int, routes: Sequence[str] | None = None,
     chosen_routes = [r for i, r in enumerate(routes) if res.x[y[i]] > 0.5]
     chosen_places = [p for i, p in enumerate(places) if res.x[z[i]] > 0.5]
     value = -float(res.fun)
-    bound = -float(getattr(res, "mip_dual_bound", res.fun))
-    gap = float(getattr(res, "mip_gap", 0.0))
+    # (With nothing left to cut, every candidate protected, the model has no binaries and
+    # HiGHS answers an LP: no MIP bound, gap or nodes.)
+    dual_bound = getattr(res, "mip_dual_bound", None)
+    bound = -float(res.fun if dual_bound is None else dual_bound)
+    gap = float(getattr(res, "mip_gap", None) or 0.0)
     return WorstCut(k, chosen_routes, chosen_places, value, max(bound, value), gap,
-                    time.perf_counter() - started, int(getattr(res, "mip_node_count", 0)),
+                    time.perf_counter() - started,
+                    int(getattr(res, "mip_node_count", None) or 0),
                     "optimal" if res.status == 0 else str(res.message))
 
 
@@ -327,15 +331,19 @@ def brute_force(agg: Aggregate, k: int, routes: Sequence[str] | None = None,
 
 
 def greedy_cuts(agg: Aggregate, k: int, routes: Sequence[str] | None = None,
-                places: Sequence[str] = ()) -> tuple[tuple[str, ...], float]:
-    """At most ``k`` cuts chosen one at a time, each the one that adds most shortfall; it
+                places: Sequence[str] = (), start: Sequence[str] = ()
+                ) -> tuple[tuple[str, ...], float]:
+    """At most ``k`` cuts: those of ``start`` (a smaller set found before, e.g. the exact
+    worst of 3), then more chosen one at a time, each the one that adds most shortfall; it
     stops where no further cut adds any (as the exact model's sets are of at most ``k``:
-    a cut that adds nothing had been taken all the same)."""
+    a cut that adds nothing had been taken all the same). From a start, its value is never
+    below the start's: where no single cut adds shortfall but two together do (parallel
+    paths), the search from nothing stops at once."""
     routes = list(agg.route_ids if routes is None else routes)
-    chosen_r: list[str] = []
-    chosen_p: list[str] = []
-    value = shortfall(agg)
-    for _ in range(k):
+    chosen_r = [i for i in start if i in routes]
+    chosen_p = [i for i in start if i in places and i not in chosen_r]
+    value = shortfall(agg, chosen_r, chosen_p)
+    for _ in range(k - len(chosen_r) - len(chosen_p)):
         best: tuple[str, str, float] | None = None
         for r in routes:
             if r not in chosen_r:

@@ -110,6 +110,28 @@ def test_plan_of_a_cut_reads_the_cut_solution(session: Session) -> None:
     assert cut.kpis()["shortfall_t"] > 0
 
 
+def test_a_locality_cut_keeps_its_people_from_road_works() -> None:
+    """Its carriers could not leave, but its people still gave 4,127 person-days to a road
+    work elsewhere; a window that covers only part of the work's days leaves them be."""
+    from supplyline.scenario import load_text
+    from supplyline.scenario.load import builtin_text
+
+    text = builtin_text("tutorial")
+    assert "\nroad_works:" not in text
+    text += ("\nroad_works:\n  - {route: gorge-path, crew_days: 6000, by: 2024-11-14, "
+             "source: 'estimate: for the test'}\n")
+    net = compile_network(load_text(text, "tutorial.yaml"))
+    session = Session.of(net)
+    high = net.place_ids.index("high-village")
+    uncut = session.plan(session.solve())
+    assert uncut.road_work_from[0, high] > 1.0
+    session.cut(places=["high-village"])
+    assert session.plan(session.solve()).road_work_from[0, high] == 0.0
+    session.restore()
+    session.cut(places=["high-village"], days=(0, 3))
+    assert session.plan(session.solve()).road_work_from[0, high] > 1.0
+
+
 @pytest.mark.parametrize("interior_only", [False, True])
 def test_cold_resolves_equal_fresh_builds(tiny_path: Path, monkeypatch: pytest.MonkeyPatch,
                                           interior_only: bool) -> None:

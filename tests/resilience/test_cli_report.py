@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import itertools
 import json
 import re
 from pathlib import Path
@@ -136,6 +137,23 @@ def test_worst_sets_among_routes_only(tiny_path: Path) -> None:
         assert set(w["greedy"]["ids"]) <= routes
     bad = runner.invoke(app, ["resilience", str(tiny_path), "--worst-of", "towns", "--json"])
     assert bad.exit_code == 2 and "--worst-of" in json.loads(bad.stdout)["error"]["message"]
+
+
+def test_more_cuts_never_do_less() -> None:
+    """On the tutorial no one route starves the front (parallel paths), so the greedy search
+    from nothing stopped at once: k = 4 and 5 said "no cut adds a shortfall", 0 t, below
+    the exact k = 2 that takes all 12.8 t. Above 3 it starts from the worst set before."""
+    result = runner.invoke(app, ["resilience", "tutorial", "--days", "10", "--k", "5",
+                                 "--worst-of", "routes", "--json"])
+    assert result.exit_code == 0, result.output
+    worst = json.loads(result.stdout)["resilience"]["worst"]
+    assert [w["k"] for w in worst] == [2, 3, 4, 5]
+    found = [(w["model"] or w["greedy"])["shortfall_t"] for w in worst]
+    assert found[0] > 1.0
+    assert all(b >= a - 1e-9 for a, b in itertools.pairwise(found))
+    # The next worst sets re-checked on the full plan are sets of cuts, never the empty
+    # one (it was measured as a "place" of no id that "the plan does not use").
+    assert all(c["ids"] for w in worst for c in w["confirmed"])
 
 
 def test_protect_places_units_and_refuses_bad_kinds(tiny_path: Path) -> None:

@@ -232,6 +232,20 @@ def test_protecting_the_min_cut_graph() -> None:
     assert two.saved_kg == pytest.approx(1_000.0, rel=1e-6)
 
 
+def test_a_budget_that_protects_every_route_leaves_nothing_to_cut() -> None:
+    """With every route protected the attacker's model has no binaries: HiGHS answers an LP
+    without a MIP bound (a traceback before); the worst cut is none, the shortfall that of
+    the network as it is."""
+    from supplyline.resilience.protect import best_defence
+
+    agg = _min_cut_graph()
+    nothing = worst_cuts(agg, 2, routes=[])
+    assert nothing.ids == () and nothing.gap == 0.0
+    assert nothing.shortfall_kg == pytest.approx(float(agg.demand_kg.sum()) - 5_000.0, abs=1e-6)
+    every = best_defence(agg, k=1, budget=len(agg.route_ids))
+    assert every.attack.shortfall_kg <= nothing.shortfall_kg + 1e-6
+
+
 def test_when_every_set_is_excluded_there_is_no_next_worst() -> None:
     """Excluding the sets found one by one ends: with the empty set and every set of at most
     k cuts excluded, no set is left (it was an infeasible model and a traceback)."""
