@@ -26,7 +26,7 @@ from supplyline.report.inert import inert
 from supplyline.report.safe_write import output_files
 from supplyline.report.svg import Series, fmt
 from supplyline.report.terminal import Column, FitTable
-from supplyline.simulate.result import FAN, Simulation, period
+from supplyline.simulate.result import FAN, Simulation, chance, period
 from supplyline.units import words_and
 
 #: Days of reserve below this are drawn as none (see :func:`risk_section`).
@@ -95,10 +95,10 @@ def _pm(figure: dict[str, Any], runs: int, digits: int = 3, unit: str = "",
     return f"{_fixed(value, decimals)} ± {_fixed(abs(se), decimals)}{unit}"
 
 
-def _chance(p: float, runs: int) -> str:
-    """A probability in per cent with its standard error, as :func:`_pm`: '62 ± 1 %'."""
-    se = math.sqrt(p * (1.0 - p) / runs) if runs else 0.0
-    return _pm({"value": p, "se": se}, runs, unit=" %", scale=100.0)
+def _chance(p: float, runs: int, exact: bool = False) -> str:
+    """A probability in per cent with its standard error (:func:`~supplyline.simulate.
+    result.chance`; ``exact``: the runs all came out alike), as :func:`_pm`: '62 ± 1 %'."""
+    return _pm(chance(p, runs, exact=exact), runs, unit=" %", scale=100.0)
 
 
 def _runs_for(figure: dict[str, Any], runs: int) -> str:
@@ -196,7 +196,7 @@ def print_simulation_summary(result: Simulation, console: Console) -> None:
                         Column("chance some front is short", numeric=True),
                         Column("the plan short too"))
         for row in worst:
-            days.add_row(period(row), _chance(row["p_shortfall"], result.runs),
+            days.add_row(period(row), _chance(row["p_shortfall"], result.runs, result.alike),
                          "yes" if row["plan_short"] else "")
         captions = [_as_likely_words(k.get("worst_days_as_likely", 0), stepped)]
         if any(row["plan_short"] for row in worst):

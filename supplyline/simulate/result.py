@@ -145,6 +145,15 @@ class Simulation:
             out[:, has] = np.nanpercentile(days[:, has], FAN, axis=0)
         return out
 
+    @property
+    def alike(self) -> bool:
+        """Whether every run came out the same (nothing drawn changed any: no threats or
+        breakdowns, or none that mattered): its chances are then exact."""
+        return all(float(np.ptp(a, axis=0).max(initial=0.0))
+                   <= 1e-6 * (1.0 + float(np.abs(a).max(initial=0.0)))
+                   for a in (self.consumed_kg, self.shortfall_kg, self.destroyed_kg,
+                             self.eaten_kg, self.units_lost, self.shortfall_by_step_kg))
+
     def kpis(self) -> dict[str, Any]:
         """The headline figures, each as mean (or probability), its Monte Carlo standard
         error and the runs that would bring its 95 % interval to ±1 % (of the mean; ±1
@@ -155,7 +164,7 @@ class Simulation:
         tail = np.sort(total)[int(np.floor(0.95 * n)):]
         plan_kpis = self.plan.kpis()
         figures = {
-            "p_any_shortfall": _probability(p, n),
+            "p_any_shortfall": chance(p, n, exact=self.alike),
             "shortfall_t": _mean(total),
             "delivered_t": _mean(self.consumed_kg.sum(axis=1) / 1000.0),
             "destroyed_t": _mean(self.destroyed_kg.sum(axis=1) / 1000.0),
@@ -403,10 +412,22 @@ def _mean(x: FloatArray) -> dict[str, float]:
     return {"value": mean, "se": sd / np.sqrt(n), "runs_for_1pct": int(np.ceil(need))}
 
 
-def _probability(p: float, n: int) -> dict[str, float]:
-    """A probability, its standard error and the runs for ±1 percentage point (95 %); NaN
-    as :func:`_mean`'s from fewer than two runs."""
+def chance(p: float, n: int, exact: bool = False) -> dict[str, float]:
+    """A probability seen in ``n`` runs, its standard error and the runs for ±1 percentage
+    point (95 %); NaN as :func:`_mean`'s from fewer than two runs. The error is
+    √(p(1 − p)/n), but where no run or every run went short (p 0 or 1) that is 0, as if a
+    few runs proved the chance exact: there it is Agresti and Coull's, of p̃ = (x + z²/2) /
+    (n + z²) over n + z² runs (4 runs all short: 100 ± 15 %, not 100 ± 0 %), unless
+    ``exact``: the runs all came out alike, nothing drawn changed them.
+
+    >>> chance(1.0, 4)["se"] > 0.15, chance(1.0, 4, exact=True)["se"]
+    (True, 0.0)
+    """
     if n < 2:
         return {"value": p, "se": math.nan, "runs_for_1pct": math.nan}
-    return {"value": p, "se": float(np.sqrt(p * (1 - p) / n)),
-            "runs_for_1pct": int(np.ceil(Z95**2 * p * (1 - p) / 0.01**2))}
+    q, m = p, float(n)
+    if p in (0.0, 1.0) and not exact:
+        m = n + Z95**2
+        q = (p * n + Z95**2 / 2.0) / m
+    return {"value": p, "se": float(np.sqrt(q * (1 - q) / m)),
+            "runs_for_1pct": int(np.ceil(Z95**2 * q * (1 - q) / 0.01**2))}

@@ -128,8 +128,10 @@ def plan_for_risk(
                             _plan_short(result, own, rounds[-1], risk), rounds)
         by_step = simulation.shortfall_probability_by_step()
         risky = np.nonzero(by_step > risk)[0]
-        if risky.size:
-            first = scenario.start_date + dt.timedelta(days=int(result.step_start[risky[0]]))
+        if risky.size:  # from the earliest risky day seen in any round: a later round
+            # that asked for reserves only from a later day made earlier ones riskier again
+            found = scenario.start_date + dt.timedelta(days=int(result.step_start[risky[0]]))
+            first = found if first is None else min(first, found)
         reserve += 1.0
         margin = min(margin + MARGIN_STEP, MAX_MARGIN)
     return RiskPlan(result, simulation, risk, False, _why_not(result, simulation, rounds, risk),

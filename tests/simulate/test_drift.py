@@ -127,7 +127,7 @@ def test_the_steps_most_at_risk_say_when_they_are_a_pick_among_near_ties(
     assert len(k["worst_days"]) == 5 and k["worst_days_as_likely"] == steps - 5
     text = " ".join(_summary(tutorial).split())
     assert f"A pick among near ties: {steps - 5} more days are as likely" in text
-    assert "100 ± 0 %" in text
+    assert "100.0 ± 0.3 %" in text  # (every run short, runs that differ: not exact)
 
 
 def test_the_risk_table_has_the_loads_not_sent(tutorial: sl.Simulation) -> None:

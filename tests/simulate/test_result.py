@@ -97,6 +97,20 @@ def test_without_threats_nothing_is_short_and_the_spread_is_nil() -> None:
     assert k["shortfall_t"]["value"] == pytest.approx(0.0, abs=1e-6)
     assert k["destroyed_t"]["value"] == 0.0
     assert np.ptp(result.consumed_kg) < 1e-6
+    assert result.alike and k["p_any_shortfall"]["se"] == 0.0  # exact: nothing was drawn
+
+
+def test_a_chance_of_0_or_1_from_runs_that_differ_is_not_exact() -> None:
+    """Four runs of the tutorial all went short: "100 ± 0 %, runs for ±1 %: any", though the
+    chance is about 94 % (10,000 runs); the error is Agresti and Coull's there."""
+    from supplyline.report.risk import risk_rows
+
+    result = sl.simulate(tutorial_plan(), runs=4, seed=1)
+    p = result.kpis()["p_any_shortfall"]
+    assert p["value"] == 1.0 and not result.alike
+    assert 0.1 < p["se"] < 0.2 and 50 < p["runs_for_1pct"] < 20_000
+    row = next(r for r in risk_rows(result) if r[0].startswith("chance some front"))
+    assert row[1] != "100 ± 0 %" and row[2] != "any", row
 
 
 def test_tables_and_json(result: sl.Simulation) -> None:

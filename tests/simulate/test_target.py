@@ -59,6 +59,16 @@ def test_an_unmeetable_target_says_why() -> None:
     assert "every run goes short on or before those days" in result.message
 
 
+def test_each_round_keeps_the_reserves_of_the_rounds_before() -> None:
+    """The reserves were asked only from the first risky day of the latest plan: on the
+    tutorial the third plan asked them from 8 November, dropped those from 4 November the
+    second had, and went short in 72 % of runs against 62 %."""
+    result = plan_for_risk(sl.load("tutorial"), risk=0.05, runs=300, seed=1, max_rounds=3)
+    dates = [r.from_date for r in result.rounds[1:]]
+    assert dates and all(d is not None for d in dates) and dates == sorted(dates, reverse=True)
+    assert result.rounds[2].p_shortfall < result.rounds[1].p_shortfall
+
+
 @pytest.mark.parametrize("risk", [0.0, 1.0, -0.1])
 def test_a_bad_target_is_refused(risk: float) -> None:
     with pytest.raises(sl.SimulationError, match="risk must be"):
