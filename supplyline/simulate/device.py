@@ -178,6 +178,13 @@ class _Device:
         self.stock_in = steps_first(c.stock_in)[..., None]  # [S, P, G, 1]
         self.given = steps_first(c.given)[..., None]
         self.units_in = steps_first(c.units_in + c.recruited)[..., None]  # [S, P, M, 1]
+        # The units of each mode that have been in service by each step's end (at the
+        # start, landing from before it, or put into service) [S, M, 1]: no run loses more;
+        # and those the plan has in service in each step [S, M, 1]: a unit lost no longer
+        # serves, but only while the plan would have kept it.
+        self.existed = steps_first(np.cumsum(
+            np.asarray(c.units_in + c.recruited).sum(axis=0), axis=-1))[..., None]
+        self.in_service = steps_first(np.asarray(c.in_service))[..., None]
         self.released = steps_first(c.released)[..., None]
         self.fixed_food = steps_first(c.fixed_food)[..., None]
         fuel = np.asarray(c.fixed_fuel)

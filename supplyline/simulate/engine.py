@@ -290,8 +290,14 @@ def run_chunk(c: Compiled, runs: int, rng: Any, threats: bool = True,
             lost_l += n_loaded * hit
             lost_e += n_empty * hit
             destroyed += cargo * loss[d.cargo_leg]
-            lost_units += lost
-            lost_unit_days += lost * (c.days - first - j)
+            # A run cannot lose more units than have been in service: a step's rounds run
+            # on the units its plan lands within it, lent on its first day (the step's end
+            # settles the account), so a unit struck on its way out and not landing could
+            # be struck again on a round it never made.
+            lost_units = xp.minimum(lost_units + lost, d.existed[s])
+            # A unit lost serves no more, from the day it is lost, while the plan would
+            # have kept it in service (not after the plan releases its mode's units).
+            lost_unit_days += xp.minimum(lost_units, d.in_service[s])
             landed = land.execute(units_land, cargo, leave)
             sent_loaded = sent_loaded + n_loaded
             sent_empty = sent_empty + n_empty
