@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from supplyline.errors import check_callback
+from supplyline.errors import SimulationError, check_callback
 from supplyline.network import Network, compile_network
 from supplyline.resilience.analysis import (
     ANALYSIS_MAX_COLUMNS,
@@ -29,6 +29,7 @@ from supplyline.resilience.cuts import Impact
 from supplyline.resilience.protect import check_protect
 from supplyline.scenario.schema import Scenario
 from supplyline.scenario.whatif import with_daily_days, with_step_days
+from supplyline.simulate import check_seed
 
 __all__ = ["ANALYSIS_MAX_COLUMNS", "COARSE_STEP_DAYS", "EXACT_MAX_K", "Impact", "OwnGrid",
            "Resilience", "WorstSet", "analysis_grid", "resilience"]
@@ -45,13 +46,15 @@ def resilience(
     protect: dict[str, int] | None = None,
     simulate_runs: int = 0,
     daily_days: int | None = None,
+    seed: int = 1,
 ) -> Resilience:
     """Cut every route and place in turn (N-1), find the worst sets of 2..k cuts and, with a
     ``budget``, the routes and places to make safe against them. ``window``: inclusive day
     indices (0 the scenario's start) to cut on; the whole horizon when None. ``worst_of``:
     'routes' to look for the worst sets among the routes only. ``protect``: units of
     ``guards``, ``air`` defence and ``repair`` crews to place against the expected threats.
-    ``simulate_runs``: Monte Carlo runs to re-check the uncut plan and the top cuts.
+    ``simulate_runs``: Monte Carlo runs to re-check the uncut plan and the top cuts, drawn
+    from ``seed`` (as the command line's ``--seed``).
     ``step_days`` and ``daily_days`` choose the grid of a Scenario (:func:`analysis_grid`:
     a large scenario is otherwise analysed in 14-day steps, and the result's first notes say
     so and what its own grid must go short of whatever the plan does, beside the coarser
@@ -70,6 +73,10 @@ def resilience(
         raise TypeError("scenario: expected a Scenario (sl.load(...)) or a compiled Network, "
                         f"got {type(scenario).__name__}")
     check_counts(k=k, budget=budget, jobs=jobs, simulate_runs=simulate_runs)
+    try:
+        check_seed(seed)
+    except SimulationError:
+        raise ValueError(f"seed: expected a whole number >= 0, got {seed!r}") from None
     if protect is not None:
         check_protect(protect)
     check_callback("progress", progress, "(stage, done, total)")
@@ -90,8 +97,7 @@ def resilience(
         own = None if note is None else compile_network(scenario)
     result = analyse(net, k=k, window=_days_of(net, window), progress=progress,
                      budget=budget, jobs=jobs, worst_of=worst_of, protect=protect,
-                     simulate_runs=simulate_runs,
-                     own=own)
+                     simulate_runs=simulate_runs, seed=seed, own=own)
     if note is not None:
         result.notes.insert(0, note)
     return result

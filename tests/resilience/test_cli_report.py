@@ -315,6 +315,10 @@ def test_the_re_check_is_said_as_simulate_says_it_and_its_seed_given(tiny_path: 
     # Without --simulate, --seed acts on nothing: refused.
     alone = runner.invoke(app, ["resilience", str(tiny_path), "--seed", "7"])
     assert alone.exit_code == 2 and "acts only with --simulate" in alone.output
+    # From Python the same (it had no seed: always 1).
+    from supplyline.resilience import resilience
+
+    assert resilience(sl.load(tiny_path), k=1, simulate_runs=60, seed=7).simulated_seed == 7
 
 
 def test_the_cut_map_draws_routes_as_the_report_map_does(tmp_path: Path) -> None:
