@@ -132,6 +132,10 @@ def resilience(
             fail("usage", f"--protect: expected KIND=N with KIND guards, air or repair and N "
                           f"a whole number, got {part.strip()!r}", EXIT_BAD_INPUT, json_output)
         units[kind] = units.get(kind, 0) + int(count)
+    if protect is not None and not any(units.values()):
+        fail("usage", "--protect: expected at least one unit to place, got "
+             + (", ".join(f"{kind}={n}" for kind, n in units.items()) or repr(protect)),
+             EXIT_BAD_INPUT, json_output)
     _check_step_days(sc, step_days, json_output)
     try:
         check_daily_days(daily_days, sc.days)

@@ -209,9 +209,11 @@ def print_simulation_summary(result: Simulation, console: Console) -> None:
         unit = "steps" if worst and any(row["step_days"] > 1 for row in worst) else "days"
         console.print(inert(planned_short + f", so the {unit} most at risk list first those "
                             "the plan meets."))
+    when = ("in a step when it eats less over the step than" if result.plan.network.grid.longest
+            > 1 else "on a day when it eats less than")
     console.print(inert(
-        f"A front is short on a day when it eats less than {fmt(100 * SHORT_SHARE)} % of "
-        f"its demand, and more than {fmt(SHORT_MIN_KG)} kg less."), style="italic")
+        f"A front is short {when} {fmt(100 * SHORT_SHARE)} % of its demand, and more than "
+        f"{fmt(SHORT_MIN_KG)} kg less."), style="italic")
     for note in k["notes"]:
         if note != replans:  # (said above the table)
             console.print(inert(f"Note: {note}"))

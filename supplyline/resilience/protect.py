@@ -221,6 +221,10 @@ def check_protect(budget: object) -> None:
              for kind, units in budget.items() if kind not in EFFECTS or not_whole(units, 0)]
     if wrong:
         raise ValueError("protect: expected " + "; expected ".join(wrong))
+    if not any(budget.values()):  # (it said no unit lowers the cost, of none asked for)
+        raise ValueError("protect: expected at least one unit to place, got "
+                         + (", ".join(f"{kind}={units}" for kind, units in budget.items())
+                            or "none"))
 
 
 def allocate(net: Network, budget: dict[str, int],

@@ -39,6 +39,7 @@ def tutorial() -> sl.Scenario:
                                               "whole number >= 0 of guards, got -1"),
     ({"protect": {"guards": 1.5}}, "protect: expected a whole number >= 0 of guards, got 1.5"),
     ({"protect": [1]}, "protect: expected units of each kind to place"),
+    ({"protect": {"guards": 0}}, "protect: expected at least one unit to place, got guards=0"),
 ])
 def test_a_bad_argument_is_refused_by_name(tutorial: sl.Scenario, given: dict[str, Any],
                                            says: str) -> None:

@@ -166,7 +166,7 @@ def test_protect_places_units_and_refuses_bad_kinds(tiny_path: Path) -> None:
     # With no worst sets (k 1), nothing is said of how they are found.
     notes = json.loads(result.stdout)["resilience"]["notes"]
     assert notes and not any("worst sets" in note for note in notes)
-    for bad in ("tanks=1", "air=x", "air"):
+    for bad in ("tanks=1", "air=x", "air", "guards=0", ","):
         out = runner.invoke(app, ["resilience", str(tiny_path), "--protect", bad, "--json"])
         assert out.exit_code == 2, bad
         assert "--protect" in json.loads(out.stdout)["error"]["message"]

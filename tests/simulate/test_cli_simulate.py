@@ -32,6 +32,16 @@ def test_simulate_prints_the_risk_and_writes_files(tmp_path: Path) -> None:
     assert doc["kpis"]["runs"] == 40 and doc["kpis"]["seed"] == 2
     assert doc["kpis"]["precision"] == "single"
     assert "single precision" in result.output
+    assert "A front is short on a day when" in " ".join(result.output.split())
+
+
+def test_a_plan_in_steps_says_a_front_is_short_in_a_step() -> None:
+    """It said "on a day" under a table of steps: a step's shortfall is of the step's
+    demand, over the step."""
+    result = runner.invoke(app, ["simulate", "tutorial", "--runs", "20", "--step-days", "3"])
+    assert result.exit_code == 0, result.output
+    said = " ".join(result.output.split())
+    assert "A front is short in a step when it eats less over the step than" in said
 
 
 def test_simulate_in_double_precision() -> None:
