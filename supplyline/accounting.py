@@ -41,7 +41,7 @@ from supplyline.grid import step_of_time
 from supplyline.network import Network, empty_trip_fits, fixed_days, trip_days
 
 __all__ = ["Legs", "arrival_steps", "departure", "handling_days", "landed_share", "legs_of",
-           "repair_crew_food",
+           "repair_crew_food", "step_capacity",
            "time_charges", "trips_on_days", "units_can_be", "way_home_kg", "ways_home",
            "wounded_food"]
 
@@ -120,6 +120,22 @@ def _trip_days(net: Network, arc: IntArray, mode: IntArray, move: FloatArray,
     slow = net.grid.mean(net.slowdown[arc])  # [L, S]
     fixed = handling_days(net, arc, mode, loaded)
     return np.asarray(trip_days(move[:, None], slow, fixed[:, None]), dtype=float)
+
+
+def step_capacity(per_day: FloatArray, factor: FloatArray, step_length: FloatArray
+                  ) -> FloatArray:
+    """What each arc can take in each step [A, S]: its capacity per day ``per_day`` [A]
+    (movements or kg; inf: unlimited) × the share ``factor`` [A, S] left of it (route
+    damage, closed days, the safety margin) × the step's days; nothing where nothing is
+    left, even of an unlimited capacity. Read by the planner's rows, the plan's days at
+    capacity and the resilience model's network.
+
+    >>> step_capacity(np.array([10.0, np.inf]), np.array([[0.5, 0.0], [1.0, 0.0]]),
+    ...               np.array([1.0, 4.0])).tolist()
+    [[5.0, 0.0], [inf, 0.0]]
+    """
+    return np.asarray(np.where(factor > 0, per_day[:, None], 0.0) * factor
+                      * step_length[None, :], dtype=float)
 
 
 def arrival_steps(day_step: Any, start: Any, middle: Any, days_loaded: Any, days_empty: Any,

@@ -18,6 +18,7 @@ from supplyline.accounting import (
     departure,
     landed_share,
     repair_crew_food,
+    step_capacity,
     time_charges,
     way_home_kg,
     ways_home,
@@ -148,8 +149,8 @@ def define_route_movements(net: Network, v: Variables, factor: FloatArray) -> Ro
     arc_rows = rows.index[v.legs.arc]
     rows.add(arc_rows, v.loaded, use)
     rows.add(arc_rows, v.empty, use)
-    per_day = np.where(limited, net.capacity_movements, 0.0)[:, None] * factor
-    return rows.block("route_movements", ("arc", "step"), -INF, per_day * net.step_length)
+    return rows.block("route_movements", ("arc", "step"), -INF, np.where(
+        limited[:, None], step_capacity(net.capacity_movements, factor, net.step_length), 0.0))
 
 
 def define_route_tonnage(net: Network, v: Variables, factor: FloatArray) -> RowBlock:
@@ -157,8 +158,8 @@ def define_route_tonnage(net: Network, v: Variables, factor: FloatArray) -> RowB
     limited = np.isfinite(net.capacity_kg)
     rows = _Rows(np.broadcast_to(limited[:, None], (net.n_arcs, net.steps)).copy())
     rows.add(rows.index[v.legs.arc][:, None, :], v.cargo, 1.0)
-    per_day = np.where(limited, net.capacity_kg, 0.0)[:, None] * factor
-    return rows.block("route_tonnage", ("arc", "step"), -INF, per_day * net.step_length)
+    return rows.block("route_tonnage", ("arc", "step"), -INF, np.where(
+        limited[:, None], step_capacity(net.capacity_kg, factor, net.step_length), 0.0))
 
 
 def define_handling(net: Network, v: Variables) -> RowBlock:

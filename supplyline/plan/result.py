@@ -15,6 +15,7 @@ from supplyline.accounting import (
     Legs,
     landed_share,
     repair_crew_food,
+    step_capacity,
     way_home_kg,
     ways_home,
     wounded_food,
@@ -429,11 +430,9 @@ class Plan:
         np.add.at(use, self.leg_arc, road_use * (self.loaded_units + self.empty_units))
         tonnes = np.zeros((net.n_arcs, self.steps))
         np.add.at(tonnes, self.leg_arc, self.cargo_kg.sum(axis=1))
-        # A closed arc (factor 0) has no capacity, even where its capacity is unlimited (inf).
-        open_ = self.capacity_factor > 0
-        scale = self.capacity_factor * self.step_length
-        cap_mov = np.where(open_, net.capacity_movements[:, None], 0.0) * scale
-        cap_kg = np.where(open_, net.capacity_kg[:, None], 0.0) * scale
+        # (A closed arc, factor 0, has no capacity, even where it is unlimited.)
+        cap_mov = step_capacity(net.capacity_movements, self.capacity_factor, self.step_length)
+        cap_kg = step_capacity(net.capacity_kg, self.capacity_factor, self.step_length)
         full = ((use >= cap_mov * (1 - 1e-6)) & (cap_mov > 0)) | (
             (tonnes >= cap_kg * (1 - 1e-6)) & (cap_kg > 0) & (tonnes > 0)
         )

@@ -27,7 +27,7 @@ import scipy.sparse as sp
 from numpy.typing import NDArray
 from scipy.optimize import Bounds, LinearConstraint, linprog, milp
 
-from supplyline.accounting import legs_of
+from supplyline.accounting import legs_of, step_capacity
 from supplyline.network import Network
 from supplyline.plan.variables import FloatArray, IntArray
 
@@ -101,10 +101,10 @@ def aggregate(net: Network) -> Aggregate:
     supply = net.initial_stock_kg[:, goods] + net.giveable_kg[:, goods, -1]
     demand = net.demand_kg[:, goods, :].sum(axis=2)
     gain, per_move = gains(net)
-    open_days = (net.capacity_factor * net.step_length[None, :]).sum(axis=1)  # [A]
-    tonnage = net.capacity_kg * open_days
+    tonnage = step_capacity(net.capacity_kg, net.capacity_factor, net.step_length).sum(axis=1)
     with np.errstate(invalid="ignore"):  # no limit (inf) × no room per move (0): no limit
-        movements = net.capacity_movements * open_days * per_move
+        movements = step_capacity(net.capacity_movements, net.capacity_factor,
+                                  net.step_length).sum(axis=1) * per_move
     capacity = np.minimum(np.where(np.isfinite(tonnage), tonnage, np.inf),
                           np.where(np.isfinite(movements), movements, np.inf))
     keep = gain > 0
