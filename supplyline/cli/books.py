@@ -98,8 +98,11 @@ def replan(
     as_of: Annotated[str | None, typer.Option("--as-of", metavar="DATE",
                                               help="Plan from the start of this day "
                                                    "(YYYY-MM-DD).")] = None,
-    keep: Annotated[bool, typer.Option("--keep/--dry-run",
-                                       help="Keep the re-plan as the plan in force.")] = True,
+    keep: Annotated[bool, typer.Option("--keep",
+                                       help="Keep the re-plan as the plan in force (the "
+                                            "default).")] = False,
+    dry_run: Annotated[bool, typer.Option("--dry-run",
+                                          help="Show the re-plan, but keep no plan.")] = False,
     json_output: JsonOption = False,
 ) -> None:
     """Plan the rest of the horizon from what the books recorded; show what changed."""
@@ -108,6 +111,10 @@ def replan(
     from supplyline.ops.replan import replan as make_replan
     from supplyline.report.facts import replan_outcome
 
+    if keep and dry_run:  # (one flag --keep/--dry-run kept the last in silence)
+        fail("usage", "--keep, --dry-run: expected one of them, got both", EXIT_BAD_INPUT,
+             json_output)
+    keep = not dry_run
     if as_of is None:
         fail("usage", "--as-of: required: the day to plan from (YYYY-MM-DD)", EXIT_BAD_INPUT,
              json_output)

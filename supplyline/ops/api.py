@@ -31,7 +31,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.routing import APIRoute
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from fastapi.staticfiles import StaticFiles
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictBool
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -97,15 +97,30 @@ def _request_key(key: str | None) -> str | None:
     return key
 
 
-RequestKey = Annotated[str | None, AfterValidator(_request_key), Header(
-    description="any text of your own (1-200 printable characters, no spaces), new for each "
-                "write: the same write sent again with it is answered as the first time and "
-                "written once; sent with other entries, it is refused (422)")]
+async def _one_request_key(request: Request, idempotency_key: Annotated[
+        str | None, AfterValidator(_request_key), Header(
+            description="any text of your own (1-200 printable characters, no spaces), new "
+                        "for each write: the same write sent again with it is answered as "
+                        "the first time and written once; sent with other entries, it is "
+                        "refused (422); given twice, it is refused (422)")] = None
+                           ) -> str | None:
+    """The ``Idempotency-Key`` header, given once (given twice, the second was dropped, and
+    a retry that carried it wrote the entries again): 422 at the header."""
+    keys = request.headers.getlist("idempotency-key")
+    if len(keys) > 1:
+        raise _refused(422, ["header", "idempotency-key"],
+                       f"expected one key, got {len(keys)}: "
+                       + ", ".join(repr(k) for k in keys))
+    return idempotency_key
+
+
+RequestKey = Annotated[str | None, Depends(_one_request_key)]
 
 
 class ReplanRequest(_Body):
     as_of: Date = Field(description="plan from the start of this day")
-    keep: bool = Field(True, description="keep the re-plan as the plan in force")
+    keep: StrictBool = Field(True, description="keep the re-plan as the plan in force "
+                                               "(true or false, no other value)")
 
 
 class Problem(BaseModel):
@@ -249,13 +264,19 @@ MAX_JSON_DEPTH = 32
 def _repeated_keys(body: bytes) -> list[list[str | int]]:
     """Where a key is written again in one object of a JSON body (JSON keeps the last and
     drops the others in silence), as ``loc``s; none where the body is not JSON (said
-    elsewhere). A body nested deeper than ``MAX_JSON_DEPTH`` is refused here (422 at the
-    body: 100,000 brackets were a 400 in a shape of its own)."""
+    elsewhere). A body nested deeper than ``MAX_JSON_DEPTH``, or one that is not UTF-8, is
+    refused here (422 at the body: 100,000 brackets, or a Latin-1 ``é``, were a 400 in a
+    shape of its own)."""
     too_deep = HTTPException(422, [_said(["body"], f"expected JSON nested at most "
                                                    f"{MAX_JSON_DEPTH} levels deep, got one "
                                                    "nested deeper", "json_invalid")])
     try:
         document = json.loads(body, object_pairs_hook=_Pairs)
+    except UnicodeDecodeError as error:  # (Latin-1 text was a 400 without a field)
+        bad = error.object[error.start]
+        raise HTTPException(422, [_said(["body"], f"expected UTF-8 JSON, got byte 0x{bad:02X} "
+                                                  f"at position {error.start}",
+                                        "json_invalid")]) from None
     except ValueError:
         return []
     except RecursionError:
@@ -442,13 +463,37 @@ def create_app(books: Books) -> FastAPI:
         return {"kind": kind, "place": place, "since": since, "until": until,
                 "effective": effective}
 
-    @app.get("/api/entries", tags=["entries"], responses=_may_refuse())
-    def list_entries(_user: User, f: Annotated[Filters, Depends(filters)],
-                     limit: Annotated[int, Query(ge=1, le=10_000)] = 1000,
-                     offset: Annotated[int, Query(ge=0, le=2**31)] = 0,
-                     newest: bool = False) -> list[dict[str, Any]]:
-        return [r.to_json() for r in books.entries(limit=limit, offset=offset, newest=newest,
-                                                   **f)]
+    @app.get("/api/entries", tags=["entries"], responses={**_may_refuse(), 200: {
+        "description": "the entries of the page, in the order asked",
+        "headers": {
+            "X-Total-Count": {"description": "how many entries match the filters, all "
+                                             "pages together",
+                              "schema": {"type": "integer"}},
+            "Link": {"description": "where more entries match than this page and those "
+                                    "before it hold: the next page, as "
+                                    '``</api/entries?...&offset=N>; rel="next"``',
+                     "schema": {"type": "string"}}}}})
+    def list_entries(request: Request, response: Response, _user: User,
+                     f: Annotated[Filters, Depends(filters)],
+                     limit: Annotated[int, Query(ge=1, le=10_000, description=(
+                         "at most this many entries (1,000 unless given)"))] = 1000,
+                     offset: Annotated[int, Query(ge=0, le=2**31, description=(
+                         "leave out this many first"))] = 0,
+                     newest: Annotated[bool, Query(description=(
+                         "newest first (by default, oldest first: in the order written)"))]
+                     = False) -> list[dict[str, Any]]:
+        """The entries that match the filters, a page at a time: at most ``limit`` (1,000
+        unless given) from ``offset`` on, oldest first unless ``newest``. How many match in
+        all is the ``X-Total-Count`` header; where more follow, the ``Link`` header gives
+        the next page (``rel="next"``)."""
+        rows = books.entries(limit=limit, offset=offset, newest=newest, **f)
+        total = books.count(**f)
+        response.headers["X-Total-Count"] = str(total)
+        if offset + len(rows) < total:
+            following = request.url.include_query_params(offset=offset + len(rows),
+                                                         limit=limit)
+            response.headers["Link"] = f'<{following.path}?{following.query}>; rel="next"'
+        return [r.to_json() for r in rows]
 
     @app.get("/api/entries.csv", tags=["entries"], response_class=Response,
              responses=_may_refuse())

@@ -71,6 +71,7 @@ from supplyline.ops.entries import (
     parse_entry,
     pledged_beyond,
     said,
+    units_of,
     wounded_beyond,
 )
 from supplyline.ops.writing import (
@@ -88,6 +89,7 @@ from supplyline.ops.writing import (
 )
 from supplyline.scenario.schema import Scenario
 from supplyline.scenario.series import demand_kg_per_day
+from supplyline.units import words_and
 
 __all__ = ["Books", "digest", "place_of"]
 
@@ -285,8 +287,15 @@ class Books:
             undo, undone_place, undone_kind = self._undo(conn, entry, allowed, dispatch_id,
                                                          group)
         moves = self._moves(conn, entry, dispatch)
-        own = self._owned_units(conn, entry, moves, group)
-        self._check_balances(conn, entry, own + undo, group)
+        short: list[EntryError] = []
+        try:
+            own = self._owned_units(conn, entry, moves, group)
+        except EntryError as error:  # said with the goods it leaves short, if any
+            short.append(error)
+            own = [m for m in moves if not m[1].startswith("unit:")]
+        short += self._short(conn, entry, own + undo, group)
+        if short:
+            raise EntryError.of(short)
         group.add(entry.kind, place, own)
         group.add(undone_kind, undone_place, undo)
         return Prepared(entry, place, receipt_of, own, undo, undone_place, undone_kind,
@@ -556,7 +565,7 @@ class Books:
                 if lost_units > dispatch.units * (1 + 1e-9) + TOL:
                     raise EntryError(
                         f"units_lost.{i}.units",
-                        f"expected at most the {dispatch.units:g} units the convoy took "
+                        f"expected at most the {units_of(dispatch.units)} the convoy took "
                         f"lost in all, got {lost_units:g}")
             moves = [(dispatch.to, good, d, kg) for good, kg in entry.received_kg.items()
                      if kg > 0]
@@ -667,18 +676,22 @@ class Books:
         serving = sum(self._series(conn, entry.from_, f"service:{entry.mode}",
                                    group).values())
         if serving + need > owned + TOL:
-            raise EntryError("units", f"expected at most {max(0.0, lowest + entry.units):g} "
-                                      f"units of {entry.mode} waiting at {entry.from_} on "
+            raise EntryError("units", f"expected at most "
+                                      f"{units_of(max(0.0, lowest + entry.units))} of "
+                                      f"{entry.mode} waiting at {entry.from_} on "
                                       f"{entry.date} and after, with {owned - serving:g} more "
                                       f"it owns to put into service; got {entry.units:g}")
         return [*moves, (entry.from_, item, entry.date, need),
                 (entry.from_, f"service:{entry.mode}", entry.date, need)]
 
-    def _check_balances(self, conn: Connection, entry: Entry,
-                        moves: list[tuple[str, str, dt.date, float]],
-                        group: Group | None = None) -> None:
+    def _short(self, conn: Connection, entry: Entry,
+               moves: list[tuple[str, str, dt.date, float]],
+               group: Group | None = None) -> list[EntryError]:
         """No place may hold less than nothing of a good or of waiting units on any day; a
-        front holds what it received less what it sent and what it ate (:meth:`eaten`)."""
+        front holds what it received less what it sent and what it ate (:meth:`eaten`).
+        Each good or mode ``moves`` would leave short, said on the first day it is (every
+        one at once: a clerk sent the entry again for each)."""
+        short: list[EntryError] = []
         taken: dict[tuple[str, str], list[tuple[dt.date, float]]] = defaultdict(list)
         for place, item, d, delta in moves:
             taken[(place, item)].append((d, delta))
@@ -714,22 +727,25 @@ class Books:
                                f"would leave {running:,.1f}")
                     if entry.corrects is not None:  # what took it since
                         message += self._taken(conn, place, item, first)
-                    raise EntryError(field, message)
+                    short.append(EntryError(field, message))
+                    break
+        return short
 
     def _taken(self, conn: Connection, place: str, item: str, since: dt.date) -> str:
         """Which entries standing took ``item`` from ``place`` from ``since`` on (what a
-        correction or a cancellation would leave short): said, to be dealt with first."""
+        correction or a cancellation would leave short), each with its own date: said, to
+        be dealt with first."""
         m = t.movement.c
-        ids = list(conn.execute(
-            select(m.entry_id).join(t.entry, t.entry.c.id == m.entry_id)
+        takers = conn.execute(
+            select(m.entry_id, t.entry.c.date).join(t.entry, t.entry.c.id == m.entry_id)
             .where(m.place == place, m.item == item, m.own, m.delta < 0, m.date >= since,
                    in_force())
-            .distinct().order_by(m.entry_id).limit(6)).scalars())
-        if not ids:
+            .distinct().order_by(m.entry_id).limit(6)).all()
+        if not takers:
             return ""
-        said_ = ", ".join(str(i) for i in ids[:5]) + (" and more" if len(ids) > 5 else "")
-        one = len(ids) == 1
-        return (f" (taken by entr{'y' if one else 'ies'} {said_} from {since} on: cancel or "
+        said_ = [f"{i} on {d}" for i, d in takers[:5]] + (["more"] if len(takers) > 5 else [])
+        one = len(takers) == 1
+        return (f" (taken by entr{'y' if one else 'ies'} {words_and(said_)}: cancel or "
                 f"correct {'that' if one else 'those'} first)")
 
     # --- reading -------------------------------------------------------------------------
@@ -745,26 +761,23 @@ class Books:
         q = (select(t.entry, later.c.id.label("replaced_by"),
                     later.c.kind.label("replaced_kind"))
              .outerjoin(later, later.c.corrects == t.entry.c.id)
+             .where(*_filtered(kind, place, since, until, effective))
              .order_by(t.entry.c.id.desc() if newest else t.entry.c.id))
-        if kind:
-            q = q.where(t.entry.c.kind == kind)
-        if place:
-            q = q.where(t.entry.c.place == place)
-        if since:
-            q = q.where(t.entry.c.date >= since)
-        if until:
-            q = q.where(t.entry.c.date <= until)
-        if effective:
-            q = q.where(in_force())
         if limit is not None:
             q = q.limit(limit).offset(offset)
         with self.reading() as conn:
             rows = conn.execute(q).all()
         return [recorded(r) for r in rows]
 
-    def count(self) -> int:
+    def count(self, *, kind: str | None = None, place: str | None = None,
+              since: dt.date | None = None, until: dt.date | None = None,
+              effective: bool = False) -> int:
+        """How many entries :meth:`entries` gives with the same filters (all of them, however
+        few it is asked for)."""
+        q = (select(func.count()).select_from(t.entry)
+             .where(*_filtered(kind, place, since, until, effective)))
         with self.reading() as conn:
-            return int(conn.execute(select(func.count()).select_from(t.entry)).scalar_one())
+            return int(conn.execute(q).scalar_one())
 
     def balances(self, before: dt.date | None = None) -> dict[tuple[str, str], float]:
         """What each place holds: goods (kg, scenario stocks included), ``unit:MODE``
@@ -972,6 +985,24 @@ def _fronts_eat(start: float, moved: np.ndarray, want: np.ndarray) -> tuple[floa
         bite = min(max(held, 0.0), float(need))
         held, ate = held - bite, ate + bite
     return ate, before_eating
+
+
+def _filtered(kind: str | None, place: str | None, since: dt.date | None,
+              until: dt.date | None, effective: bool) -> list[Any]:
+    """The conditions on ``entry`` rows of :meth:`Books.entries`' filters."""
+    c = t.entry.c
+    found = []
+    if kind:
+        found.append(c.kind == kind)
+    if place:
+        found.append(c.place == place)
+    if since:
+        found.append(c.date >= since)
+    if until:
+        found.append(c.date <= until)
+    if effective:
+        found.append(in_force())
+    return found
 
 
 def in_force() -> Any:

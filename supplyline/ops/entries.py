@@ -63,6 +63,7 @@ __all__ = [
     "pledged_beyond",
     "route_closed",
     "said",
+    "units_of",
     "wounded_beyond",
 ]
 
@@ -454,6 +455,11 @@ def _place(ix: Index, field: str, value: str, kinds: tuple[str, ...],
     return EntryError(field, f"expected {what} ({shown}), got {value!r}")
 
 
+def units_of(units: float) -> str:
+    """Units counted in words: ``1 unit``, ``2 units``, ``2.5 units``."""
+    return f"{units:g} unit{'' if units == 1 else 's'}"
+
+
 def _whole(field: str, units: float) -> EntryError | None:
     """Carriers are counted whole: a porter, a bicycle, a truck. (The schema keeps a number,
     so that books written before this rule still read.)"""
@@ -504,10 +510,12 @@ def _problems(entry: Entry, ix: Index) -> list[EntryError | None]:
     check that needs a value found wrong is not made."""
     not_locality = PLACE_KINDS[1:]
     if isinstance(entry, Pledge | Contribution):
-        found = [_place(ix, "locality", entry.locality, ("locality",), "a locality"),
-                 _one_of("good", entry.good, ix.goods, "a good counted in kg")]
+        unknown = _place(ix, "locality", entry.locality, ("locality",), "a locality")
+        found = [unknown, _one_of("good", entry.good, ix.goods, "a good counted in kg")]
         if isinstance(entry, Contribution):
-            if entry.at != entry.locality:
+            if unknown is not None:  # a locality at `at` may be the one meant: not judged
+                found.append(_place(ix, "at", entry.at, PLACE_KINDS, "a place"))
+            elif entry.at != entry.locality:
                 found.append(_place(ix, "at", entry.at, not_locality,
                                     "the locality itself or a place that is not a locality"))
         elif entry.by < entry.date:
@@ -577,7 +585,7 @@ def _dispatch_problems(entry: Dispatch, ix: Index) -> list[EntryError | None]:
     payload = ix.modes[entry.mode].payload_kg * entry.units
     if sum(entry.cargo_kg.values()) > payload * (1 + 1e-9):
         found.append(EntryError("cargo_kg", f"expected at most {payload:,.0f} kg "
-                                            f"({entry.units:g} units × "
+                                            f"({units_of(entry.units)} × "
                                             f"{ix.modes[entry.mode].payload_kg:g} kg), got "
                                             f"{sum(entry.cargo_kg.values()):,.0f} kg"))
     return found

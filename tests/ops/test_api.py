@@ -5,6 +5,7 @@ refused), 422 with the field on bad input, and generated input from the OpenAPI 
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import sys
 import warnings
@@ -925,3 +926,108 @@ def test_a_refusal_says_at_most_a_thousand_problems(served: Any) -> None:
                       json=[{**contribution("high-village"), "kg": -1}] * 1000)
     assert len(got.json()["detail"]) == 1000
     assert got.json()["detail"][-1]["loc"] == ["body", 999, "kg"]
+
+
+def test_the_entries_say_how_many_match_and_where_the_next_page_is(served: Any) -> None:
+    """``GET /api/entries`` gave the 1,000 oldest entries and no sign that more were there:
+    ``X-Total-Count`` says how many match the filters, and ``Link`` the next page."""
+    books, client, headers = served
+    wanted = [r.id for r in books.entries(until=dt.date(2024, 11, 2))]
+    assert len(wanted) > 4
+    got = client.get("/api/entries?until=2024-11-02&limit=2", headers=headers["viewer"])
+    assert [e["id"] for e in got.json()] == wanted[:2]
+    assert got.headers["X-Total-Count"] == str(len(wanted))
+    assert got.headers["Link"] == ('</api/entries?until=2024-11-02&offset=2&limit=2>; '
+                                   'rel="next"')
+    # Followed, the links give every entry once, oldest first, and the last page none.
+    seen, link = [], got.headers["Link"]
+    while link:
+        seen += [e["id"] for e in got.json()]
+        got = client.get(link[1:link.index(">")], headers=headers["viewer"])
+        link = got.headers.get("Link", "")
+        assert got.headers["X-Total-Count"] == str(len(wanted))
+    assert seen + [e["id"] for e in got.json()] == wanted
+    # Newest first, and by default: all of them, the count with them, and no next page.
+    got = client.get("/api/entries?newest=true", headers=headers["viewer"])
+    assert got.headers["X-Total-Count"] == str(books.count()) == str(len(got.json()))
+    assert "Link" not in got.headers
+    # Documented in the OpenAPI: the default limit, the order and the headers.
+    operation = client.get("/openapi.json").json()["paths"]["/api/entries"]["get"]
+    said = " ".join(operation["description"].split())
+    assert "at most ``limit`` (1,000 unless given)" in said and "oldest first" in said
+    assert set(operation["responses"]["200"]["headers"]) == {"X-Total-Count", "Link"}
+
+
+def test_a_body_that_is_not_utf8_is_said_at_the_body(served: Any) -> None:
+    """A Latin-1 ``é`` in a note (as older tools send it) was a 400 without a field."""
+    books, client, headers = served
+    before, plans = books.count(), len(books.plans())
+    note = (b'{"kind": "pledge", "date": "2024-11-06", "locality": "far-village", '
+            b'"good": "rice", "kg": 5, "by": "2024-11-10", "note": "caf\xe9"}')
+    json_type = {"Content-Type": "application/json"}
+    for path, body in (("/api/entries", note), ("/api/entries/batch", b"[" + note + b"]"),
+                       ("/api/login", b'{"name": "caf\xe9", "password": "x"}'),
+                       ("/api/replan", b'{"as_of": "2024-11-04", "keep": "\xe9"}'),
+                       ("/api/accounts", b'{"name": "caf\xe9", "password": "long enough", '
+                                         b'"role": "viewer"}')):
+        got = client.post(path, content=body, headers={**headers["council"], **json_type})
+        assert got.status_code == 422, (path, got.text)
+        assert got.json()["detail"] == [{
+            "loc": ["body"], "type": "json_invalid",
+            "msg": f"expected UTF-8 JSON, got byte 0xE9 at position {body.index(0xE9)}"}]
+    assert (books.count(), len(books.plans())) == (before, plans)
+    # Said so whatever charset the Content-Type names.
+    got = client.post("/api/entries", content=note, headers={
+        **headers["council"], "Content-Type": "application/json; charset=iso-8859-1"})
+    assert (got.status_code, got.json()["detail"][0]["loc"]) == (422, ["body"])
+
+
+def test_keep_is_true_or_false_and_nothing_else(served: Any) -> None:
+    """``"keep": "yes"`` kept the re-plan, and ``"no"`` or ``0`` did not: values keep
+    their JSON type, true and false too."""
+    books, client, headers = served
+    plans = len(books.plans())
+    for keep, got_said in (("yes", "'yes'"), ("no", "'no'"), ("off", "'off'"), (0, "0"),
+                           (1, "1"), ("true", "'true'")):
+        got = client.post("/api/replan", json={"as_of": "2024-11-04", "keep": keep},
+                          headers=headers["council"])
+        assert got.status_code == 422, keep
+        assert got.json()["detail"] == [{"loc": ["body", "keep"], "type": "bool_type",
+                                         "msg": f"expected true or false, got {got_said}"}]
+    assert len(books.plans()) == plans
+
+
+def test_an_idempotency_key_given_twice_is_refused(served: Any) -> None:
+    """A second ``Idempotency-Key`` was dropped without a word: a retry that carried it
+    wrote the entry again."""
+    books, client, headers = served
+    before = books.count()
+    keys = [*headers["commune"].items(), ("Idempotency-Key", "twice-1"),
+            ("Idempotency-Key", "twice-2")]
+    got = client.post("/api/entries", json=contribution("high-village", 6), headers=keys)
+    assert got.status_code == 422
+    assert got.json()["detail"] == [{"loc": ["header", "idempotency-key"], "type": "value_error",
+                                     "msg": "expected one key, got 2: 'twice-1', 'twice-2'"}]
+    got = client.post("/api/entries/batch", json=[contribution("high-village", 6)],
+                      headers=keys)
+    assert got.status_code == 422
+    assert books.count() == before
+    # Either key alone writes the entry, once.
+    for _ in range(2):
+        assert client.post("/api/entries", json=contribution("high-village", 6), headers={
+            **headers["commune"], "Idempotency-Key": "twice-2"}).status_code == 201
+    assert books.count() == before + 1
+
+
+def test_an_unknown_locality_leaves_at_unjudged(served: Any) -> None:
+    """``at`` may name the locality itself: while the locality is unknown, a locality at
+    ``at`` was flagged too, though it may be the right one."""
+    _books, client, headers = served
+    for at, flagged in (("high-village", [["body", "locality"]]),
+                        ("ridge-depot", [["body", "locality"]]),
+                        ("moon", [["body", "locality"], ["body", "at"]])):
+        got = client.post("/api/entries", headers=headers["council"], json=entry(
+            "contribution", date="2024-11-06", locality="nowhere", good="rice", kg=5, at=at))
+        assert got.status_code == 422
+        assert [d["loc"] for d in got.json()["detail"]] == flagged, at
+    assert got.json()["detail"][1]["msg"].startswith("expected a place (bridge, ")

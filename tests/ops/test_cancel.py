@@ -181,9 +181,12 @@ def test_what_cannot_be_cancelled_is_said_at_corrects(books: Books) -> None:
     # The porters that brought the convoys are taken since: say which entries took them.
     refused(books, cancel(2), "corrects",
             "high-village holds 0.0 units of porter waiting on 2024-11-01; this entry would "
-            "leave -40.0 (taken by entry 3 from 2024-11-01 on: cancel or correct that first)")
-    # The rice at the depot too: so far as a cancellation would leave it short.
-    refused(books, cancel(1), "corrects", "taken by entries 5, 7 from 2024-11-01 on")
+            "leave -40.0 (taken by entry 3 on 2024-11-01: cancel or correct that first)")
+    # The rice at the depot too: so far as a cancellation would leave it short. Each taker
+    # is said with its own date (the cancelled entry's was said, as if theirs).
+    refused(books, cancel(1), "corrects",
+            "(taken by entries 5 on 2024-11-02 and 7 on 2024-11-04: cancel or correct those "
+            "first)")
 
 
 def test_a_contribution_is_cancelled_by_its_commune_clerk(books: Books) -> None:

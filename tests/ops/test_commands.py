@@ -212,6 +212,25 @@ def test_a_dry_run_on_books_without_a_plan_keeps_none(tmp_path: Path) -> None:
     assert (json.loads(kept.stdout)["in_force"], json.loads(kept.stdout)["kept"]) == (1, 2)
 
 
+def test_keep_and_dry_run_together_are_a_usage_error(tmp_path: Path) -> None:
+    """``--keep --dry-run`` ran, and the dry run won without a word: the user asked to keep.
+    Said before the books are opened or anything is planned."""
+    db = tmp_path / "books.db"
+    runner = CliRunner()
+    for flags in (["--keep", "--dry-run"], ["--dry-run", "--keep"]):
+        for json_flag in ([], ["--json"]):
+            got = runner.invoke(app, ["replan", "--db", str(db), "--as-of", "2024-11-05",
+                                      *flags, *json_flag])
+            assert got.exit_code == 2, got.output
+            assert "--keep, --dry-run: expected one of them, got both" in got.output
+    assert not db.exists()
+    open_books(db, sl.load("tutorial")).close()
+    kept = runner.invoke(app, ["replan", "--db", str(db), "--as-of", "2024-11-05", "--keep",
+                               "--json"])
+    assert kept.exit_code == 0, kept.output
+    assert json.loads(kept.stdout)["kept"] == 2
+
+
 def test_the_table_of_changes_leaves_out_what_rounds_to_nothing() -> None:
     from supplyline.ops.replan import changes_in_tonnes
 

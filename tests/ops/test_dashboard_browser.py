@@ -254,11 +254,11 @@ def test_units_lost_are_recorded_and_no_place_name_runs_off_the_map(long_names: 
     page.select_option("#f-unit_reason", "strike")
     page.click("#entry-submit")
     page.wait_for_selector("#err-units_lost:has-text('at most the 40 units')")
-    page.fill("#f-units_lost", "3")
+    page.fill("#f-units_lost", "1")
     page.click("#entry-submit")
     page.wait_for_selector("#entry-ok:has-text('Recorded as entry #3')")
     page.click('nav [data-view="overview"]')
-    page.wait_for_selector("#losses:has-text('3 porter units (strike)')")
+    page.wait_for_selector("#losses:has-text('1 porter unit (strike)')")  # not "1 ... units"
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "dashboard-long-names.png"), full_page=True)
     assert errors == []
@@ -438,6 +438,35 @@ def test_the_map_names_stay_readable_above_the_routes(week: str, browser: Any) -
     assert tip.endswith(": damaged (50 % of capacity lost, repaired in 2 days)"), tip
 
 
+@pytest.mark.parametrize("width", [1280, 390])
+def test_the_map_is_drawn_to_one_scale_across_and_up(week: str, browser: Any,
+                                                    width: int) -> None:
+    """Longitude was stretched to the map's width and latitude to its height, each on its
+    own: the tutorial's network was drawn 40 % wider than it is. Now a degree of longitude
+    is cos(latitude) of a degree of latitude, on one scale, and the network is centred."""
+    import math
+
+    page, _problems = council_page(browser, week, width)
+    at = {p["place"]: (float(p["x"]), float(p["y"])) for p in page.eval_on_selector_all(
+        "#map text[data-place]", "ts => ts.map(t => ({place: t.dataset.place, "
+                                 "x: t.dataset.x, y: t.dataset.y}))")}
+    places = {p.id: p for p in sl.load("tutorial").places}
+    lats = [p.lat for p in places.values()]
+    lons = [p.lon for p in places.values()]
+    across = math.cos(math.radians((min(lats) + max(lats)) / 2))
+    xs, ys = [x for x, _y in at.values()], [y for _x, y in at.values()]
+    per_degree_across = (max(xs) - min(xs)) / ((max(lons) - min(lons)) * across)
+    per_degree_up = (max(ys) - min(ys)) / (max(lats) - min(lats))
+    assert per_degree_across == pytest.approx(per_degree_up, rel=1e-3)
+    # North is up: the northernmost place is drawn highest.
+    assert at[max(places, key=lambda p: places[p].lat)][1] == min(ys)
+    # Centred in its box, which it fills on one axis (but for the margins).
+    w, h = (float(v) for v in (page.get_attribute("#map svg", "viewBox") or "").split()[2:])
+    assert (min(xs) + max(xs)) / 2 == pytest.approx(w / 2)
+    assert (min(ys) + max(ys)) / 2 == pytest.approx(h / 2)
+    assert max(xs) - min(xs) == pytest.approx(w - 60) or max(ys) - min(ys) == pytest.approx(h - 60)
+
+
 def test_the_ledger_reads_as_text(week: str, browser: Any) -> None:
     page, _problems = council_page(browser, week, 1280)
     page.click('nav [data-view="ledger"]')
@@ -552,9 +581,9 @@ def test_the_ledger_pages_back_to_the_first_entry(tmp_path: Path, browser: Any) 
         for shown in (500, 1000, 1100):
             page.wait_for_function(f"{rows} === {shown}")
             assert page.inner_text("#entries tbody tr:first-child td:first-child") == "1100"
-            if shown < 1100:
+            if shown < 1100:  # (how many match: the API's X-Total-Count)
                 assert page.inner_text("#ledger-shown") == \
-                    f"The newest {shown:,} entries are shown."
+                    f"The newest {shown:,} of 1,100 entries are shown."
                 page.click("#ledger-older")
         assert page.inner_text("#entries tbody tr:last-child td:first-child") == "1"
         assert page.locator("#ledger-more").is_hidden()

@@ -54,3 +54,14 @@ def test_the_dashboard_s_views_are_the_menu_s() -> None:
     section = text.split("## The dashboard", 1)[1].split("\n## ", 1)[0]
     assert set(re.findall(r"\*\*([^*]+)\*\*", section)) == menu == {
         "overview", "record", "ledger", "re-plan", "accounts"}
+
+
+def test_the_doc_says_what_the_checks_of_a_dispatch_count() -> None:
+    """The doc said a dispatch's checks count what was received and sent only: they count
+    what a front ate on the days before too (the overview's and the re-plan's rule), and a
+    dispatch goes before its own day's eating (tests/ops/test_books.py holds the rule)."""
+    state = " ".join(DOC.read_text(encoding="utf-8").split("## State", 1)[1].split())
+    assert "received and sent only" not in state
+    assert ("the checks of a dispatch count it too: what a front ate on the days before a "
+            "dispatch's day is not there to send, and on that day the dispatch goes before "
+            "the day's eating") in state

@@ -169,8 +169,8 @@ async function loadOverview() {
     el("td", { class: "num" }, fmt(l.plan_kg)))));
   const lost = [
     ...data.losses.map((l) => fmt(l.kg) + " kg of " + goodName(l.good) + " (" + l.reason + ")"),
-    ...data.units_lost.map((u) => fmt(u.units) + " " + modeName(u.mode) + " units (" +
-      u.reason + ")")];
+    ...data.units_lost.map((u) => fmt(u.units) + " " + modeName(u.mode) +
+      (u.units === 1 ? " unit (" : " units (") + u.reason + ")")];
   $("#losses").textContent = lost.length ? "Lost on the way: " + lost.join(", ") : "";
   const wounded = Object.entries(data.wounded);
   $("#wounded").textContent = wounded.length ? "Wounded brought in: " +
@@ -305,14 +305,22 @@ function routePath(a, b, markers, apart) {
   return `M${a[0]},${a[1]} Q${c[0]},${c[1]} ${b[0]},${b[1]}`;
 }
 
+// The network drawn to one scale across and up (a degree of longitude is cos(latitude) of
+// a degree of latitude, taken at the map's middle latitude), centred in its box: stretched
+// to fill the box on each axis on its own, a north-south corridor was drawn twice as wide.
 function drawMap(routes) {
   const places = state.scenario.places;
   const w = figureWidth("#map"), h = Math.round(w * 0.65), pad = 30;
   const lats = places.map((p) => p.lat), lons = places.map((p) => p.lon);
   const [la0, la1, lo0, lo1] = [Math.min(...lats), Math.max(...lats), Math.min(...lons),
     Math.max(...lons)];
-  const px = (p) => pad + (w - 2 * pad) * (p.lon - lo0) / Math.max(1e-9, lo1 - lo0);
-  const py = (p) => h - pad - (h - 2 * pad) * (p.lat - la0) / Math.max(1e-9, la1 - la0);
+  const across = Math.cos((la0 + la1) / 2 * Math.PI / 180);
+  const wide = (lo1 - lo0) * across, high = la1 - la0;
+  const scale = Math.min((w - 2 * pad) / Math.max(1e-9, wide),
+    (h - 2 * pad) / Math.max(1e-9, high));
+  const left = (w - wide * scale) / 2, bottom = (h - high * scale) / 2;
+  const px = (p) => left + (p.lon - lo0) * across * scale;
+  const py = (p) => h - bottom - (p.lat - la0) * scale;
   const at = Object.fromEntries(places.map((p) => [p.id, [px(p), py(p)]]));
   const root = svg("svg", { viewBox: `0 0 ${w} ${h}`, class: "figure", role: "img",
     "aria-label": "routes today" });
@@ -703,7 +711,8 @@ async function ledgerAnswered(response) {
 }
 
 // The ledger a page at a time, newest first: "Show older entries" adds the next page (the
-// API gives at most 1,000 entries an answer, and the oldest were left out without a word).
+// API gives at most 1,000 entries an answer, and the oldest were left out without a word),
+// while the API's count of the entries that match (X-Total-Count) says more are there.
 const LEDGER_PAGE = 500;
 let ledgerAsked = 0;  // the latest ledger request: a slower, earlier answer is dropped
 async function loadLedger(older = false) {
@@ -714,6 +723,7 @@ async function loadLedger(older = false) {
     offset + "&" + ledgerQuery());
   if (asked !== ledgerAsked) return;
   if (!(await ledgerAnswered(response))) return;
+  const total = Number(response.headers.get("X-Total-Count"));
   const rows = await answer(response);
   if (asked !== ledgerAsked) return;
   // (an entry written meanwhile moves the pages by one: what is shown already is not again)
@@ -733,10 +743,11 @@ async function loadLedger(older = false) {
       el("td", { class: "nowrap" }, r.written_at.slice(0, 16).replace("T", " ") + " UTC"));
   });
   if (older) body.append(...made); else body.replaceChildren(...made);
-  // A full page may have more behind it: say how many are shown, and offer the next page.
-  $("#ledger-more").hidden = rows.length < LEDGER_PAGE;
-  $("#ledger-shown").textContent = "The newest " + fmt(body.children.length) +
-    " entries are shown.";
+  // Where more entries match than are shown: say how many, and offer the next page (none
+  // after a page that was not full: an entry written meanwhile is newer than those shown).
+  $("#ledger-more").hidden = rows.length < LEDGER_PAGE || body.children.length >= total;
+  $("#ledger-shown").textContent = "The newest " + fmt(body.children.length) + " of " +
+    fmt(total) + " entries are shown.";
 }
 $("#ledger-older").addEventListener("click", () => loadLedger(true));
 $("#ledger-filters").addEventListener("submit", (event) => { event.preventDefault(); loadLedger(); });
