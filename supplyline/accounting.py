@@ -40,10 +40,9 @@ from numpy.typing import NDArray
 from supplyline.grid import step_of_time
 from supplyline.network import Network, empty_trip_fits, fixed_days, trip_days
 
-__all__ = ["Legs", "arrival_steps", "departure", "handling_days", "landed_share", "legs_of",
-           "repair_crew_food", "step_capacity",
-           "time_charges", "trips_on_days", "units_can_be", "way_home_kg", "ways_home",
-           "wounded_food"]
+__all__ = ["Legs", "arrival_steps", "crew_days", "departure", "handling_days", "landed_share",
+           "legs_of", "repair_crew_food", "step_capacity", "time_charges", "trips_on_days",
+           "units_can_be", "way_home_kg", "ways_home", "wounded_food"]
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
@@ -325,6 +324,19 @@ def ways_home(net: Network) -> list[tuple[FloatArray, FloatArray]]:
         (np.where(np.isfinite(days), days, 0.0), np.where(np.isfinite(km), km, 0.0))
         for days, km in zip(net.home_days, net.home_km, strict=True)
     ]
+
+
+def crew_days(net: Network) -> tuple[FloatArray, list[FloatArray]]:
+    """The person-days a unit costs its crew (``crew_per_unit`` persons): in each step it
+    is in service, travelling or waiting [M, S] (crew × the step's days), and, still out at
+    the horizon's end, on its way home, per mode [P, H_m] (crew × the way's days,
+    :func:`ways_home`). Read by the labour-days row, a replay's labour, the objective's
+    labour, the wages and the plan's labour-days."""
+    crew = net.crew_per_unit
+    serving = np.asarray(crew[:, None] * net.step_length[None, :], dtype=float)
+    home = [np.asarray(crew[m] * days, dtype=float)
+            for m, (days, _km) in enumerate(ways_home(net))]
+    return serving, home
 
 
 def way_home_kg(net: Network, goods: IntArray,

@@ -15,13 +15,13 @@ import scipy.sparse as sp
 from numpy.typing import NDArray
 
 from supplyline.accounting import (
+    crew_days,
     departure,
     landed_share,
     repair_crew_food,
     step_capacity,
     time_charges,
     way_home_kg,
-    ways_home,
     wounded_food,
 )
 from supplyline.network import Network
@@ -537,15 +537,14 @@ def define_labour_days(net: Network, v: Variables, left_at_start: float) -> RowB
     units still out at the end count their way home). What is left is never negative."""
     rows = _Rows(np.ones(net.steps, dtype=bool))
     idx = rows.index
-    crew = net.crew_per_unit
+    serving, home = crew_days(net)
     rows.change(v.labour_days_left)
-    rows.add(idx[None, None, :], v.in_service, crew[None, :, None] * net.step_length)
+    rows.add(idx[None, None, :], v.in_service, serving[None])
     for m in range(net.n_modes):
-        days, _ = ways_home(net)[m]
         for going in v.homeward(m):
-            rows.add(np.full(going.shape, idx[-1]), going, crew[m] * days)
+            rows.add(np.full(going.shape, idx[-1]), going, home[m])
     rows.add(idx[None, None, :], v.recruited,
-             -(net.labour_max_days[:, None] * crew[None, :])[:, :, None])
+             -(net.labour_max_days[:, None] * net.crew_per_unit[None, :])[:, :, None])
     start = np.zeros(net.steps)
     start[0] = left_at_start
     return rows.block("labour_days", ("step",), start, start)
@@ -629,13 +628,12 @@ def define_replay(
     labour = _Rows(np.ones(1 if labour_days is not None else 0, dtype=bool))
     needed = 0.0
     if labour_days is not None:
-        crew = net.crew_per_unit
+        serving, home = crew_days(net)
         row = np.zeros(1, dtype=np.int64)
-        labour.add(row[:, None, None], v.in_service, crew[None, :, None] * net.step_length)
+        labour.add(row[:, None, None], v.in_service, serving[None])
         for m in range(net.n_modes):
-            days, _ = ways_home(net)[m]
             for going in v.homeward(m):
-                labour.add(np.zeros(going.shape, dtype=np.int64), going, crew[m] * days)
+                labour.add(np.zeros(going.shape, dtype=np.int64), going, home[m])
         labour.add(row[:, None], v.road_work, 1.0)
         needed = labour_days - float(net.repair_crew_people.sum() * net.step_length.sum())
     return [

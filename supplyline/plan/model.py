@@ -15,7 +15,7 @@ import highspy
 import numpy as np
 from numpy.typing import NDArray
 
-from supplyline.accounting import way_home_kg, ways_home, wounded_food
+from supplyline.accounting import crew_days, way_home_kg, ways_home, wounded_food
 from supplyline.errors import PlanError, ReplayError
 from supplyline.network import Network, replay_beyond, replay_places
 from supplyline.plan.constraints import (
@@ -272,12 +272,12 @@ def money_per_column(net: Network, v: Variables) -> dict[str, FloatArray]:
     :func:`fixed_money`)."""
     out = {part: np.zeros(v.n_columns) for part in MONEY_PARTS}
     wages, days, km, food = (_adder(out[part]) for part in MONEY_PARTS)
-    crew = net.crew_per_unit
-    wages(v.in_service, net.wage_per_person_day * crew[None, :, None] * net.step_length)
+    serving, home = crew_days(net)
+    wages(v.in_service, net.wage_per_person_day * serving[None])
     days(v.in_service, net.cost_per_unit_day[None, :, None] * net.step_length)
     for m, (way_days, way_km) in enumerate(ways_home(net)):
         for going in v.homeward(m):
-            wages(going, net.wage_per_person_day * crew[m] * way_days)
+            wages(going, net.wage_per_person_day * home[m])
             days(going, net.cost_per_unit_day[m] * way_days)
             km(going, net.cost_per_unit_km[m] * way_km)
     wages(v.road_work, net.wage_per_person_day)
@@ -312,25 +312,24 @@ def define_objective(net: Network, v: Variables) -> FloatArray:
     put(v.late, w.wounded_late_per_person * net.step_length)
 
     legs = v.legs
-    crew = net.crew_per_unit
+    serving, home = crew_days(net)
     # Every day a unit is in service costs its crew's labour; what it eats or burns costs
     # where it is drawn (trips, waiting, the way home at the end).
-    put(v.in_service, w.labour_per_person_day * crew[None, :, None] * net.step_length)
+    put(v.in_service, w.labour_per_person_day * serving[None])
     put(v.loaded, w.eaten_per_kg * (legs.food_loaded.sum(axis=1)
                                     + legs.fuel_loaded.sum(axis=1)[:, None]))
     put(v.empty, w.eaten_per_kg * (legs.food_empty.sum(axis=1)
                                    + legs.fuel_empty.sum(axis=1)[:, None]))
     eat_per_day = net.rations_kg_per_day[:, v.goods].sum(axis=1)  # [M]
     put(v.waiting, w.eaten_per_kg * eat_per_day[None, :, None])
-    for m, ((days, _km), home_kg) in enumerate(zip(ways_home(net), way_home_kg(net, v.goods),
-                                                    strict=True)):
+    for m, home_kg in enumerate(way_home_kg(net, v.goods)):
         fed, unfed = v.homeward(m)
         way_kg = home_kg.sum(axis=2)  # [P, H]
-        put(fed, w.labour_per_person_day * crew[m] * days + w.eaten_per_kg * way_kg)
+        put(fed, w.labour_per_person_day * home[m] + w.eaten_per_kg * way_kg)
         # Going without the food and fuel for the way is a last resort, taken only where
         # none can be had: it costs more than the same food taken from a front's demand
         # (the shortfall's weight and what is eaten), at twice the shortfall's weight.
-        put(unfed, w.labour_per_person_day * crew[m] * days
+        put(unfed, w.labour_per_person_day * home[m]
             + (2.0 * w.shortfall_per_kg + w.eaten_per_kg) * way_kg)
     put(v.cargo, (HAULAGE_COST_PER_KG_KM * legs.length_km)[:, None, None])
     worker_ration = float(net.labour_rations_kg_per_day[v.goods].sum())

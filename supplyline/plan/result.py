@@ -13,6 +13,7 @@ from numpy.typing import NDArray
 
 from supplyline.accounting import (
     Legs,
+    crew_days,
     landed_share,
     repair_crew_food,
     step_capacity,
@@ -408,7 +409,10 @@ class Plan:
     def labour_days(self) -> dict[str, float]:
         """Person-days of carriers (in service, and on the way home of those still out at
         the end), road works and repair crews."""
-        carriers = float((self.unit_days() * self.network.crew_per_unit).sum())
+        serving, home = crew_days(self.network)
+        carriers = float((self.in_service_units * serving[None]).sum()) + sum(
+            float(((fed + unfed) * days).sum()) for days, fed, unfed in zip(
+                home, self.going_home_units, self.going_home_unfed_units, strict=True))
         road = float(self.road_work_days.sum())
         repair = float(self.network.repair_crew_people.sum() * self.step_length.sum())
         return {"carriers": carriers, "road_works": road, "repair_crews": repair,
