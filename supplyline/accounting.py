@@ -74,7 +74,6 @@ class Legs:
     cargo_room: FloatArray  # [L, S] payload left for cargo on a loaded trip (kg)
     loaded_ok: BoolArray  # [L, S] a loaded trip can leave in step s
     empty_ok: BoolArray  # [L, S] an empty trip can leave in step s
-    crew: FloatArray  # [L] persons per unit
     wounded_per_unit: FloatArray  # [L]
 
     @property
@@ -215,7 +214,7 @@ def legs_of(net: Network) -> Legs:
         food_loaded=food_loaded, food_carried_back=food_carried_back, food_empty=food_empty,
         fuel_loaded=one_way, fuel_carried_back=fuel_carried_back, fuel_empty=one_way,
         cargo_room=cargo_room,
-        loaded_ok=loaded_ok, empty_ok=empty_ok, crew=net.crew_per_unit[mode],
+        loaded_ok=loaded_ok, empty_ok=empty_ok,
         wounded_per_unit=net.wounded_per_unit[mode],
     )
 
