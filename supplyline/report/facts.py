@@ -376,7 +376,7 @@ def unfed(plan: Plan) -> list[Unfed]:
             steps = np.flatnonzero(by_step >= 0.01 * by_step.max())
             out.append(Unfed(who, commodity_label(plan, int(g)), net.place_label(int(p)),
                              int(plan.step_start[steps[0]]),
-                             int(plan.step_start[steps[-1]] + plan.step_length[steps[-1]] - 1),
+                             int(plan.network.grid.end[steps[-1]]),
                              float(by_step.sum()), float(total[g])))
     return out
 

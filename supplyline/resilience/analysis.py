@@ -274,7 +274,7 @@ class PlanShort:
                                                plan.demand_kg)).any(axis=(0, 1)))[0]
         last = None
         if short.size:
-            end = int(plan.step_start[short[-1]] + plan.step_length[short[-1]]) - 1
+            end = int(plan.network.grid.end[short[-1]])
             last = str(plan.network.start_date + dt.timedelta(days=end))
         return cls(plan.steps_description() or "planned day by day",
                    float(k["shortfall_t"]), int(k["shortfall_days"]),
