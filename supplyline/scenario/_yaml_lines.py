@@ -133,6 +133,12 @@ def dotted(path: Path, leading_dot: bool = False) -> str:
     return text
 
 
+def clipped(text: str, limit: int = 60) -> str:
+    """``text`` as written, cut to ``limit`` characters with an ellipsis (a number of 500
+    digits was said whole)."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def shown(value: Any, limit: int = 60) -> str:
     """A short, readable rendering of a value for an error message."""
     if value is None:
@@ -140,8 +146,7 @@ def shown(value: Any, limit: int = 60) -> str:
     if isinstance(value, str):
         if value == "":
             return "'' (empty)"
-        text = value if len(value) <= limit else value[: limit - 1] + "…"
-        return repr(text)
+        return repr(clipped(value, limit))
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, dict):
@@ -152,8 +157,7 @@ def shown(value: Any, limit: int = 60) -> str:
         return f"a list of {len(value)} item{'s' if len(value) != 1 else ''}"
     if isinstance(value, dt.date):
         return value.isoformat()
-    text = str(value)
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+    return clipped(str(value), limit)
 
 
 class _Builder:

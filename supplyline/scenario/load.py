@@ -36,7 +36,7 @@ from supplyline.scenario._describe import (
     split_annotated,
     target_at,
 )
-from supplyline.scenario._yaml_lines import Locations, Spot, read_yaml, shown
+from supplyline.scenario._yaml_lines import Locations, Spot, clipped, read_yaml, shown
 from supplyline.scenario._yaml_lines import Path as DataPath
 from supplyline.scenario.schema import Scenario
 from supplyline.scenario.tables import TABLE_MODELS, read_table
@@ -702,7 +702,8 @@ def _problem(
     line = spot.line
     field = locations.field_name(path)
     exact = locations.spots.get(path)
-    got = exact.text if exact is not None and exact.text is not None else shown(entry["input"])
+    got = (clipped(exact.text) if exact is not None and exact.text is not None
+           else shown(entry["input"]))
     got = got or "nothing"  # a key written with no value
     unit = f" ({target.unit})" if target is not None and target.unit not in ("", "date") else ""
     plain = describe(target.annotation, target.metadata) if target is not None else ""

@@ -413,3 +413,10 @@ def test_a_route_open_on_one_day_of_the_horizon_is_kept() -> None:
                 "1954-03-07, end: 1954-03-09}]}")
     route = load_text(text, "tiny.yaml", base_dir=DATA).routes[2]
     assert [c.end for c in route.closed] == [dt.date(1954, 3, 6), dt.date(1954, 3, 9)]
+
+
+def test_a_value_written_at_length_is_said_cut_short() -> None:
+    """A number of 500 digits was echoed whole in the message."""
+    text = TINY_TEXT.replace("population: 1000", "population: " + "9" * 500, 1)
+    got = by_field(problems_in(text))["places[1].population"].got
+    assert len(got) == 60 and got.startswith("999") and got.endswith("…")
