@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from dataclasses import asdict
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -233,7 +232,7 @@ def validate(
         computed = sum(not v.is_input for v in values)
         verdict = {"error": {"kind": "validation", "message": f"{len(failed)} of {computed} "
                              "computed figures outside their tolerance"}} if failed else {}
-        print_json({"ok": not failed, **verdict, "figures": [asdict(v) for v in values]})
+        print_json({"ok": not failed, **verdict, "figures": [v.to_json() for v in values]})
     else:
         print_validation(values, ui.stdout)
     if failed:

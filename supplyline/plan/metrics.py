@@ -7,7 +7,9 @@ composition of what the place held that day. That origin is traced forward day b
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -89,11 +91,25 @@ class MetricValue:
     input_reason: str = ""  # why the figure is set by the scenario's inputs ('' : computed)
     from_inputs: float = 0.0  # the part of ``model`` the inputs alone set, in ``unit``
     from_inputs_reason: str = ""  # what that part is ('' when there is none)
+    replay: str | None = None  # the replay of the plan it was computed on (None: the plan)
 
     @property
     def is_input(self) -> bool:
         """Whether the figure follows from the inputs alone (shown, never a pass)."""
         return bool(self.input_reason)
+
+    @property
+    def result(self) -> str:
+        """'input' (set by the inputs: shown, never a pass), 'pass' or 'fail'."""
+        return "input" if self.is_input else "pass" if self.passed else "fail"
+
+    def to_json(self) -> dict[str, Any]:
+        """The figure as JSON: its ``result``, and ``passed`` null for a figure the inputs
+        set (it was true or false, and a script counting passes counted inputs)."""
+        out = dataclasses.asdict(self)
+        out["passed"] = None if self.is_input else self.passed
+        out["result"] = self.result
+        return out
 
 
 def _window(plan: Plan, term: MetricTerm) -> NDArray[np.bool_]:
@@ -297,4 +313,5 @@ def compare(plan: Plan, observed: Observed) -> MetricValue:
         input_reason=input_reason(plan, observed.metric),
         from_inputs=convert(fixed, str(unit), observed.unit) if fixed else 0.0,
         from_inputs_reason=fixed_reason,
+        replay=plan.replay,
     )

@@ -464,7 +464,10 @@ def print_validation(values: Sequence[MetricValue], console: Console) -> None:
     if not values:
         console.print("No historical figures apply to this plan.")
         return
-    table = _table("Model against history", "figure", "model", "history", "result",
+    replays = sorted({v.replay for v in values if v.replay is not None})
+    under = (f" (the plan under replay {', '.join(repr(r) for r in replays)})" if replays
+             else "")
+    table = _table(f"Model against history{under}", "figure", "model", "history", "result",
                    numeric=[False, True, True, False], prose=[0])
     for i, v in enumerate(values, start=1):
         label = Text.assemble(plain(f"{v.id} [{i}]"),

@@ -49,6 +49,17 @@ def test_the_front_eats_what_the_sourced_strength_eats(replayed: Plan) -> None:
     assert used.model == pytest.approx(11_717_000 * 0.9 / 1000.0, rel=1e-6)
     assert used.is_input and not used.passed
     assert used.value - used.model > 5_000.0
+    # In JSON a figure the inputs set is neither a pass nor a fail (its share of the
+    # Northwest, within its tolerance, was "passed": true), and says its replay.
+    share = values["northwest-share-of-rice-mobilized"]
+    assert share.is_input and share.passed
+    for figure in (used, share):
+        said = figure.to_json()
+        assert said["passed"] is None and said["result"] == "input"
+        assert said["replay"] == "historical"
+    computed = next(v for v in values.values() if not v.is_input)
+    assert computed.to_json()["passed"] is computed.passed
+    assert computed.to_json()["result"] == ("pass" if computed.passed else "fail")
 
 
 def test_the_delivered_fraction_is_what_the_front_needs_over_what_was_mobilized(
