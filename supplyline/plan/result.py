@@ -448,6 +448,16 @@ class Plan:
         days: IntArray = (route_full * self.step_length).sum(axis=1).astype(np.int64)
         return days
 
+    def persons_serving(self) -> tuple[FloatArray, FloatArray]:
+        """Persons of each locality who serve over the plan [P]: the crews of the units it
+        puts into service (a unit put into service again counts its crew again), and its
+        road workers (the person-days it gives road works over the days a person may
+        serve, ``labour_max_days``). The labour burden counts both."""
+        net = self.network
+        crews = (self.recruited_units.sum(axis=2) * net.crew_per_unit[None, :]).sum(axis=1)
+        road = (self.road_work_from / net.labour_max_days[None, :]).sum(axis=0)
+        return np.asarray(crews, dtype=float), np.asarray(road, dtype=float)
+
     def burden(self) -> tuple[FloatArray, FloatArray]:
         """Food burden (given / could give) and labour burden (persons / pool) [P], as the
         LP's fairness rows count them: against what each locality could still give and its
@@ -457,8 +467,8 @@ class Plan:
         could = self.could_give_kg.sum(axis=1)
         food = np.divide(self.mobilized_kg().sum(axis=1), could, out=np.zeros(net.n_places),
                          where=could > 0)
-        people = (self.recruited_units.sum(axis=2) * net.crew_per_unit[None, :]).sum(axis=1)
-        people = people + (self.road_work_from / net.labour_max_days[None, :]).sum(axis=0)
+        crews, road = self.persons_serving()
+        people = crews + road
         pool = self.labour_pool
         labour = np.divide(people, pool, out=np.zeros(net.n_places), where=pool > 0)
         return food, labour
@@ -748,18 +758,21 @@ class Plan:
         })
 
     def mobilization_frame(self) -> pd.DataFrame:
-        """Per locality: what it gave and could give per commodity, persons, burden."""
+        """Per locality: what it gave and could give per commodity, persons serving (crews
+        and road workers, as the labour burden counts them; the road workers also apart),
+        burden."""
         net = self.network
         food, labour = self.burden()
         mob = self.mobilized_kg()
         could = self.could_give_kg
-        people = (self.recruited_units.sum(axis=2) * net.crew_per_unit[None, :]).sum(axis=1)
+        crews, road = self.persons_serving()
         rows: list[dict[str, Any]] = []
         for p in np.nonzero(net.is_locality)[0]:
             row: dict[str, Any] = {
                 "place": net.place_ids[p],
                 "regions": ";".join(sorted(net.place_regions[p])),
-                "persons": float(people[p]),
+                "persons": float(crews[p] + road[p]),
+                "road_work_persons": float(road[p]),
                 "labour_pool": float(self.labour_pool[p]),
                 "food_burden": float(food[p]),
                 "labour_burden": float(labour[p]),

@@ -67,7 +67,7 @@ DECIMALS = 6
 def _is_counted(column: str) -> bool:
     """Whether a column counts whole things (units, persons) that a plan decides; a mean
     over simulated runs (``units_lost``) is not one of them."""
-    return column.endswith("_units") or column in ("units", "persons")
+    return column.endswith(("_units", "_persons")) or column in ("units", "persons")
 
 
 def plan_table(plan: Plan, table: str) -> pd.DataFrame:

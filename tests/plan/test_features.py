@@ -385,3 +385,27 @@ def test_a_locality_where_no_one_may_serve_crews_none_of_its_carriers(
     assert result.labour_pool[river] == 0
     assert result.in_service_units[river].max() == pytest.approx(0.0, abs=1e-6)
     assert result.recruited_units[river].sum() == pytest.approx(0.0, abs=1e-6)
+
+
+def test_the_persons_serving_are_those_the_labour_burden_counts() -> None:
+    """The labour burden counts a locality's road workers beside its crews, but the persons
+    it was shown against left them out: Phong Tho, 8 persons of a pool of 4,000, was 27.1 %
+    burdened. The persons serving now hold both, and the road workers apart."""
+    from supplyline.scenario import load_text
+    from supplyline.scenario.load import builtin_text
+
+    text = builtin_text("tutorial") + (
+        "\nroad_works:\n  - {route: gorge-path, crew_days: 6000, by: 2024-11-14, "
+        "source: 'estimate: for the test'}\n")
+    plan = sl.plan(load_text(text, "tutorial.yaml"))
+    frame = plan.mobilization_frame()
+    assert (frame["road_work_persons"] > 1.0).any()
+    pool = frame["labour_pool"].to_numpy()
+    shown = np.divide(frame["persons"].to_numpy(), pool, out=np.zeros(len(frame)),
+                      where=pool > 0)
+    np.testing.assert_allclose(shown, frame["labour_burden"].to_numpy(), rtol=1e-9, atol=1e-12)
+    crews, road = plan.persons_serving()
+    assert plan.road_work_from.sum() == pytest.approx(
+        (road * plan.network.labour_max_days).sum(), rel=1e-9)
+    exported = plan.to_frame("mobilization")
+    assert exported["road_work_persons"].dtype == np.int64 and "road_work_persons_lp" in exported
