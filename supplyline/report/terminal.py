@@ -257,18 +257,24 @@ def _commodities(kpis: Kpis) -> FitTable:
     return table
 
 
-def _goods_used(kpis: Kpis) -> FitTable:
-    table = _table("Where the goods went", "commodity", "mobilized", "eaten", "burned",
-                   "destroyed", "spoiled", numeric=[False, *([True] * 5)])
-    table.caption = ("tonnes; eaten: rations on the way; burned: fuel; mobilized: given by "
-                     "the localities (stocks held at the start are not in it)")
-    for cid, row in kpis["by_commodity"].items():
-        # (fuel held at the start, never given nor demanded, is burned all the same)
-        used = row["eaten_on_way_t"] + row["burned_t"] + row["lost_t"] + row["spoiled_t"]
-        if not (_shown(row) or used > 0):
+def _goods_used(plan: Plan) -> FitTable:
+    """Where every tonne went, per good, as the report's table (:meth:`Plan.balance_kg`):
+    a row that adds up (it left out the stocks at the start and the end, and what the
+    fronts ate, so fuel read 0 mobilized against 799 t burned or destroyed)."""
+    keys = ("initial", "mobilized", "consumed", "eaten", "burned", "spoiled", "lost",
+            "final_stock")
+    table = _table("Where the goods went", "commodity", "start", "given", "fronts",
+                   "on way", "burned", "spoiled", "lost", "end",
+                   numeric=[False, *([True] * len(keys))])
+    table.caption = ("tonnes: held at the start + given by the localities = eaten at the "
+                     "fronts + eaten on the way (rations) + burned (fuel) + spoiled + lost "
+                     "(destroyed by strikes and raids) + held at the end")
+    balance = plan.balance_kg()
+    for g, cid in enumerate(plan.good_ids):
+        row = [float(balance[key][g]) / 1000.0 for key in keys]
+        if not any(t >= GRAM_T for t in row):
             continue
-        table.add_row(cid, _t(row["mobilized_t"]), _t(row["eaten_on_way_t"]),
-                      _t(row["burned_t"]), _t(row["lost_t"]), _t(row["spoiled_t"]))
+        table.add_row(cid, *(_t(t) for t in row))
     return table
 
 
@@ -421,7 +427,7 @@ def print_plan_summary(plan: Plan, console: Console, compared: bool = False,
     if note:
         console.print(Text(note, style="yellow"))
     console.print(_headline(plan, kpis))
-    for table in (_commodities(kpis), _goods_used(kpis), _regions(kpis), _carriers(plan)):
+    for table in (_commodities(kpis), _goods_used(plan), _regions(kpis), _carriers(plan)):
         if table.row_count:
             console.print(table)
     for idle in idle_carriers(plan):

@@ -404,7 +404,7 @@ def test_the_persons_serving_are_those_the_labour_burden_counts() -> None:
     shown = np.divide(frame["persons"].to_numpy(), pool, out=np.zeros(len(frame)),
                       where=pool > 0)
     np.testing.assert_allclose(shown, frame["labour_burden"].to_numpy(), rtol=1e-9, atol=1e-12)
-    crews, road = plan.persons_serving()
+    _crews, road = plan.persons_serving()
     assert plan.road_work_from.sum() == pytest.approx(
         (road * plan.network.labour_max_days).sum(), rel=1e-9)
     exported = plan.to_frame("mobilization")

@@ -9,6 +9,7 @@ import math
 from collections.abc import Callable
 from typing import Any
 
+import pytest
 from rich.console import Console
 
 import supplyline as sl
@@ -184,19 +185,22 @@ def test_a_shortfall_never_reads_as_all_delivered() -> None:
 
 
 def test_fuel_held_at_the_start_shows_where_it_went() -> None:
-    """Fuel neither given nor demanded was left out of "Where the goods went": the built-in
-    plan's 777 t burned appeared nowhere in the terminal."""
+    """Fuel neither given nor demanded was left out of "Where the goods went" (the built-in
+    plan's 777 t burned appeared nowhere in the terminal); then its row read 0 mobilized
+    against 799 t burned or destroyed, the stocks at the start and the end and what the
+    fronts ate left out. Each row now adds up, as the report's "Where the food went"."""
     from supplyline.report.terminal import _goods_used
+    from supplyline.scenario.synthetic import synthetic_scenario
 
-    zero = {"demand_t": 0.0, "delivered_t": 0.0, "shortfall_t": 0.0, "shortfall_days": 0,
-            "mobilized_t": 0.0, "eaten_on_way_t": 0.0, "burned_t": 0.0, "lost_t": 0.0,
-            "spoiled_t": 0.0}
-    kpis: Any = {"by_commodity": {"rice": {**zero, "mobilized_t": 61.6, "eaten_on_way_t": 1.3},
-                                  "fuel": {**zero, "burned_t": 777.0},
-                                  "salt": zero}}
-    console = Console(record=True, width=100, color_system=None)
-    console.print(_goods_used(kpis))
-    rows = {line.split()[0]: line.split()[1:] for line in console.export_text().splitlines()
-            if line.split() and line.split()[0] in ("rice", "fuel", "salt")}
-    # Eaten and burned apart, as the report's "Where the food went" has them.
-    assert rows == {"rice": ["61.6", "1.3", "0", "0", "0"], "fuel": ["0", "0", "777", "0", "0"]}
+    plan = sl.plan(synthetic_scenario(6, 10))
+    console = Console(record=True, width=120, color_system=None)
+    console.print(_goods_used(plan))
+    text = console.export_text()
+    rows = {line.split()[0]: [float(x.replace(",", "")) for x in line.split()[1:]]
+            for line in text.splitlines() if line.split() and line.split()[0] in plan.good_ids}
+    assert set(rows) == set(plan.good_ids)
+    fuel = next(g for g in plan.good_ids if plan.burned_kg()[plan.good_ids.index(g)] > 0)
+    assert rows[fuel][4] > 0  # burned
+    for got in rows.values():  # (three figures each: to a percent)
+        start, given, *out = got
+        assert start + given == pytest.approx(sum(out), rel=0.02, abs=0.01)
