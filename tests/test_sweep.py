@@ -307,6 +307,22 @@ def test_a_solver_that_cannot_run_is_named_as_written() -> None:
     assert message.startswith("--solver: solver 'cuopt' cannot run here"), message
 
 
+@pytest.mark.parametrize(("vary", "option"), [
+    ("policy.step_days=2,5", ["--step-days", "3"]),
+    ("policy.daily_start_days=0,5", ["--step-days", "1"]),
+    ("end_date=2024-11-20,2024-11-25", ["--days", "10"]),
+])
+def test_a_vary_the_sweeps_own_option_would_undo_is_refused(vary: str, option: list[str]
+                                                            ) -> None:
+    """--step-days set every variant's steps, so --vary policy.step_days=2,5 planned the
+    same plan twice, labelled 2 and 5 (and --days every variant's end)."""
+    result = runner.invoke(app, ["sweep", "tutorial", "--vary", vary, *option, "--json"])
+    assert result.exit_code == 2, result.output
+    problem = json.loads(result.stdout)["error"]["problems"][0]
+    assert problem["field"] == vary.partition("=")[0]
+    assert problem["got"].startswith(option[0]) and problem["got"].endswith("as well")
+
+
 def test_problems_are_the_first_lines_on_standard_error() -> None:
     """Off a terminal a progress bar, even unused, ended with an empty line before the
     problems."""

@@ -107,7 +107,7 @@ def sweep(
         run_sweep,
         settings_words,
     )
-    from supplyline.sweep.vary import short_label
+    from supplyline.sweep.vary import overridden, short_label
 
     only_with(ctx, simulate_runs is not None, "--simulate", ("seed",), json_output)
     whole = load_or_exit(scenario, json_output)
@@ -137,6 +137,7 @@ def sweep(
                 varies.append(parse_vary(text))
             except VaryError as error:
                 problems += error.problems
+        problems += overridden(varies, days, step_days)
         if problems:
             raise VaryError(problems)
         with _checking(json_output) as checked:

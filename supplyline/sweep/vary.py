@@ -52,6 +52,7 @@ from supplyline.scenario.paths import (
     document,
     parse_path,
     resolve,
+    written,
 )
 from supplyline.scenario.schema import Scenario
 from supplyline.scenario.whatif import first_days
@@ -240,6 +241,25 @@ def _parse_values(spec: str) -> tuple[Value, ...] | str:
     if len({(type(v) is bool, v) for v in values}) != len(values):
         return "each value once"
     return tuple(values)
+
+
+def overridden(varies: Sequence[Vary], days: int | None, step_days: int | None
+               ) -> list[VaryProblem]:
+    """The ``--vary`` options that a sweep's own ``--days`` or ``--step-days`` would undo in
+    every variant (the variants were the same plan, labelled with different values)."""
+    setting = {"end_date": ("--days", days is not None),
+               "policy.step_days": ("--step-days", step_days is not None),
+               # (in steps of one day every day is planned day by day: no first days apart)
+               "policy.daily_start_days": ("--step-days 1", step_days == 1)}
+    found = []
+    for vary in varies:
+        option, given = setting.get(written(vary.steps), ("", False))
+        if given:
+            found.append(VaryProblem(
+                vary.text, vary.path, f"a setting {option} leaves as the file has it ("
+                f"{option} sets {vary.path} for every variant; leave one of them out)",
+                f"{option} as well"))
+    return found
 
 
 def _shared(field: str, paths: list[str]) -> bool:
