@@ -642,6 +642,34 @@ def test_a_sweeps_table_comes_back_in_the_order_of_the_combinations(tmp_path: Pa
                             f"1 worker, 1.5 s; {str(path)!r})")
 
 
+def test_a_second_ctrl_c_while_the_cluster_stops_loses_nothing(
+        client: Any, eight: list[Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Ctrl-C pressed again while the cluster stopped (about 2 s) threw away the table and
+    every variant finished: Ctrl-C is now held until the table is written."""
+    import contextlib
+
+    from supplyline.sweep import run
+
+    own = run._given_or_own
+
+    @contextlib.contextmanager
+    def pressed_again(*args: Any) -> Iterator[Any]:
+        with own(*args) as dask:
+            yield dask
+            os.kill(os.getpid(), signal.SIGINT)  # the second Ctrl-C, as the cluster stops
+
+    def first_ctrl_c(_record: dict[str, Any]) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(run, "_given_or_own", pressed_again)
+    before = signal.getsignal(signal.SIGINT)
+    out = tmp_path / "sweep.parquet"
+    result = run_sweep(eight, out, client=client, on_result=first_ctrl_c)
+    assert result.interrupted and len(result.records) >= 1
+    assert sorted(pd.read_parquet(out)["variant"]) == sorted(result.records)
+    assert signal.getsignal(signal.SIGINT) is before  # (put back)
+
+
 @pytest.mark.parametrize("per_worker", [None, 1])
 def test_a_killed_worker_loses_nothing_and_counts_nothing_twice(
         own_client: Any, eight: list[Any], one_by_one: dict[int, dict[str, Any]],

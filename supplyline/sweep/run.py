@@ -30,6 +30,8 @@ import datetime as dt
 import json
 import logging
 import math
+import signal
+import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -494,7 +496,7 @@ def run_sweep(
 
     if Path(out).suffix.lower() != ".parquet":
         raise ValueError(f"out: expected a file ending in .parquet, got {str(out)!r}")
-    distributed = _dask()
+    _dask()
     options = options or SweepOptions()
     if not isinstance(variants, Variants):  # (a sweep's own are numbered once each)
         indices = {v.index for v in variants}
@@ -505,61 +507,90 @@ def run_sweep(
     settings = sweep_settings(variants, options, source)
     schema = schema.with_metadata({"supplyline.sweep": json.dumps(settings)})
     records: dict[int, dict[str, Any]] = {}
-    failed_count = 0
     started = time.perf_counter()
-    interrupted = False
-    n_workers = 0
     out = Path(out)
-    with output_files(out.parent) as files, files.open(out.name, binary=True) as handle:
-        writer = _Writer(handle, schema, batch)
-        try:
-            with _given_or_own(client, scheduler, workers, len(variants)) as dask:
-                n_workers = _worker_count(dask)
-                token = uuid.uuid4().hex[:8]
-                waiting = iter(variants)
-                # The variants handed to Dask and not yet back, by their task.
-                in_flight: dict[Any, Variant] = {}
-                done = distributed.as_completed()
-                counted_at = time.monotonic()
-
-                def hand_over() -> None:
-                    """Hand variants to Dask until a few per worker are in flight."""
-                    while len(in_flight) < IN_FLIGHT_PER_WORKER * max(1, n_workers):
-                        v = next(waiting, None)
-                        if v is None:
-                            return
-                        future = dask.submit(run_variant, v.index, v.build, options,
-                                             pure=False,
-                                             key=f"supplyline-variant-{v.index}-{token}")
-                        in_flight[future] = v
-                        done.add(future)
-
-                try:
-                    hand_over()
-                    for future in done:
-                        variant = in_flight.pop(future)
-                        record = _outcome(future, variant.index)
-                        if time.monotonic() - counted_at > WORKERS_EVERY_S:
-                            n_workers = max(n_workers, _worker_count(dask))
-                            counted_at = time.monotonic()
-                        hand_over()
-                        if variant.index in records:  # never counted twice
-                            continue
-                        records[variant.index] = record
-                        failed_count += record["status"] != "ok"
-                        writer.add(_row(record, variant, schema))
-                        if on_result is not None:
-                            on_result(record)
-                        if progress is not None:
-                            progress(len(records), failed_count, len(variants))
-                except KeyboardInterrupt:
-                    interrupted = True
-                    dask.cancel(list(in_flight))  # type: ignore[no-untyped-call]
-        finally:
-            writer.close()
+    held: list[Any] = []  # the Ctrl-C handler to put back, once the table is written
+    try:
+        with output_files(out.parent) as files, files.open(out.name, binary=True) as handle:
+            interrupted, n_workers = _stream(
+                variants, options, schema, handle, batch, client, scheduler, workers,
+                records, on_result, progress, held)
+    finally:
+        if held:
+            signal.signal(signal.SIGINT, held[0])
     failed = {i: str(r["error"]) for i, r in records.items() if r["status"] != "ok"}
     return SweepResult(records, out, time.perf_counter() - started, n_workers, interrupted,
                        len(variants), failed, settings)
+
+
+def _hold_interrupts(held: list[Any]) -> None:
+    """Ignore Ctrl-C until the table is written (its old handler kept in ``held``): a
+    second one while the cluster stopped threw away every variant finished (in the main
+    thread only, where Python takes signals)."""
+    if not held and threading.current_thread() is threading.main_thread():
+        held.append(signal.signal(signal.SIGINT, signal.SIG_IGN))
+
+
+def _stream(variants: Sequence[Variant], options: SweepOptions, schema: pa.Schema,
+            handle: Any, batch: int, client: Client | None, scheduler: str | None,
+            workers: int | None, records: dict[int, dict[str, Any]],
+            on_result: Callable[[dict[str, Any]], None] | None,
+            progress: Callable[[int, int, int], None] | None,
+            held: list[Any]) -> tuple[bool, int]:
+    """Run the variants on Dask and append each result to the table as it comes (the body
+    of :func:`run_sweep`): whether Ctrl-C stopped it, and the workers seen."""
+    distributed = _dask()
+    failed_count = 0
+    interrupted = False
+    n_workers = 0
+    writer = _Writer(handle, schema, batch)
+    try:
+        with _given_or_own(client, scheduler, workers, len(variants)) as dask:
+            n_workers = _worker_count(dask)
+            token = uuid.uuid4().hex[:8]
+            waiting = iter(variants)
+            # The variants handed to Dask and not yet back, by their task.
+            in_flight: dict[Any, Variant] = {}
+            done = distributed.as_completed()
+            counted_at = time.monotonic()
+
+            def hand_over() -> None:
+                """Hand variants to Dask until a few per worker are in flight."""
+                while len(in_flight) < IN_FLIGHT_PER_WORKER * max(1, n_workers):
+                    v = next(waiting, None)
+                    if v is None:
+                        return
+                    future = dask.submit(run_variant, v.index, v.build, options,
+                                         pure=False,
+                                         key=f"supplyline-variant-{v.index}-{token}")
+                    in_flight[future] = v
+                    done.add(future)
+
+            try:
+                hand_over()
+                for future in done:
+                    variant = in_flight.pop(future)
+                    record = _outcome(future, variant.index)
+                    if time.monotonic() - counted_at > WORKERS_EVERY_S:
+                        n_workers = max(n_workers, _worker_count(dask))
+                        counted_at = time.monotonic()
+                    hand_over()
+                    if variant.index in records:  # never counted twice
+                        continue
+                    records[variant.index] = record
+                    failed_count += record["status"] != "ok"
+                    writer.add(_row(record, variant, schema))
+                    if on_result is not None:
+                        on_result(record)
+                    if progress is not None:
+                        progress(len(records), failed_count, len(variants))
+            except KeyboardInterrupt:
+                interrupted = True
+                _hold_interrupts(held)  # (the cluster stops next, then the table is written)
+                dask.cancel(list(in_flight))  # type: ignore[no-untyped-call]
+    finally:
+        writer.close()
+    return interrupted, n_workers
 
 
 def _worker_count(dask: Client) -> int:
