@@ -866,18 +866,22 @@ def test_simulations_join_the_table_with_one_seed_for_all(
     assert table.loc[1, "sim_destroyed_t"] > table.loc[0, "sim_destroyed_t"]
 
 
-def test_an_unreachable_scheduler_is_a_failed_run(tmp_path: Path,
-                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+def test_an_unreachable_scheduler_is_said_before_anything_is_checked(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """It was found only after every combination had been checked (minutes, for a large
+    sweep), and said with exit code 1."""
     monkeypatch.setattr("supplyline.sweep.run.CONNECT_TIMEOUT_S", 1)
+    checked: list[int] = []
+    monkeypatch.setattr("supplyline.sweep.make_variants",
+                        lambda *args, **kwargs: checked.append(1))
     out = tmp_path / "t.parquet"
     result = runner.invoke(app, ["sweep", "tutorial", "--vary", "modes.porter.payload_kg=20",
                                  "--scheduler", "tcp://127.0.0.1:9", "--out", str(out),
                                  "--json"])
-    assert result.exit_code == 1, result.output
+    assert result.exit_code == 2, result.output
     error = json.loads(result.stdout)["error"]
-    assert error["kind"] == "sweep" and error["message"].startswith(
-        "--scheduler: cannot reach the Dask scheduler")
-    assert not out.exists()
+    assert error["message"].startswith("--scheduler: cannot reach the Dask scheduler")
+    assert not out.exists() and not checked
 
 
 def test_a_replay_is_judged_on_each_combination_not_on_each_value_alone() -> None:

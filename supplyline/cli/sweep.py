@@ -104,6 +104,7 @@ def sweep(
         SweepError,
         SweepOptions,
         address_problem,
+        connect,
         run_sweep,
         settings_words,
     )
@@ -129,6 +130,15 @@ def sweep(
              EXIT_BAD_INPUT, json_output)
     _check_replay(sc, replay, json_output)
     _check_solver(solver.value, json_output)
+    dask = None
+    if scheduler is not None:  # reached first: it was found unreachable only after every
+        # combination had been checked, and said with exit code 1
+        connected = ExitStack()
+        ctx.call_on_close(connected.close)
+        try:
+            dask = connected.enter_context(connect(scheduler))
+        except SweepError as error:
+            fail("usage", str(error), EXIT_BAD_INPUT, json_output)
     try:
         problems = []
         varies = []
@@ -174,8 +184,8 @@ def sweep(
 
         try:
             with _writing(out, "--out", json_output):
-                result = run_sweep(variants, out, options, scheduler=scheduler,
-                                   workers=workers, progress=progress, source=scenario)
+                result = run_sweep(variants, out, options, workers=workers, client=dask,
+                                   progress=progress, source=scenario)
         except SweepError as error:
             fail("sweep", str(error), EXIT_FAILED, json_output)
     written = [out]

@@ -404,6 +404,18 @@ def address_problem(scheduler: str) -> str | None:
     return None
 
 
+def connect(scheduler: str) -> Any:
+    """A client of the running Dask scheduler at ``scheduler`` (a context manager: closed
+    at its end), once one of its workers has joined.
+
+    Raises
+    ------
+    SweepError
+        When the scheduler cannot be reached, or no worker joins it in time.
+    """
+    return _client(scheduler, None, 0)
+
+
 @contextmanager
 def _client(scheduler: str | None, workers: int | None, count: int) -> Iterator[Client]:
     """A client of the scheduler at ``scheduler``, or of a local cluster of ``workers``
