@@ -18,7 +18,7 @@ from numpy.typing import NDArray
 from supplyline.scenario.schema import Route, Scenario
 
 __all__ = ["RainSource", "StrikeSource", "damage_held", "damage_weights", "damage_window",
-           "threat_sources"]
+           "rainy_day_slowdown", "threat_sources"]
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
@@ -103,6 +103,17 @@ class RainSource:
     probability: FloatArray  # [D]
     speed_factor: float
     capacity_factor: float
+
+
+def rainy_day_slowdown(rains: list[RainSource], n_routes: int, days: int) -> FloatArray:
+    """The factor on movement time on each route and day when it rains [R, D]: every spell
+    that may fall on the route that day falling at once (1 where none may). The largest a
+    run may draw; the report's "× as long on a rainy day"."""
+    out = np.ones((n_routes, days))
+    for spell in rains:
+        for r in np.unique(spell.routes):
+            out[r, spell.probability > 0] /= spell.speed_factor
+    return out
 
 
 def threat_sources(sc: Scenario, routes: list[Route]) -> tuple[list[StrikeSource],

@@ -12,18 +12,29 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
+from supplyline.hazards import rainy_day_slowdown
 from supplyline.network import BoolArray, FloatArray, Network
 from supplyline.plan.result import UNFED_NOTE_KG, Plan, whole_units
 from supplyline.report.svg import fmt
 from supplyline.units import words_and
 
 #: What the report shows amounts to: below half a kg, an amount is the solver's noise and 0
-#: (tables show tonnes to the kg).
+#: (tables show tonnes to the kg: :func:`tonnes_of`).
 KG_RESOLUTION = 0.5
+
+
+def tonnes_of(kg: float) -> float:
+    """Tonnes to the kg, as the report shows them (its tables, and what the map draws): the
+    solver's noise (grams) is 0.
+
+    >>> tonnes_of(38.8e-3), tonnes_of(4_440.0), tonnes_of(2_620_000.4)
+    (0.0, 4.44, 2620.0)
+    """
+    return round(kg / 1000.0, 3) + 0.0
 
 
 def whole(count: float) -> int:
@@ -53,21 +64,50 @@ def commodity_label(plan: Plan, g: int) -> str:
 
 
 @dataclass(frozen=True)
+class Reserve:
+    """A reserve target as the scenario asks it (``demand[].reserves``): ``days`` of supply
+    of the demand on day ``by``, which is ``kg``; the plan holds it at the end of the step
+    ``step`` that holds that day (the end of a step is the only time a plan made in steps
+    knows its stock)."""
+
+    step: int
+    by: int  # days since the start
+    days: float
+    kg: float
+
+
+def reserve_asks(net: Network) -> list[Reserve]:
+    """The network's reserve targets (``Network.reserve_targets``, in its order) with the
+    day and the days of supply the scenario asks for."""
+    sc = net.scenario
+    asked = [(sc.day_index(target.by), target.days_of_supply)
+             for d in sc.demand for target in d.reserves]
+    asked = [(day, days) for day, days in asked if 0 <= day < sc.days]  # as the network
+    return [Reserve(step, day, days, kg) for (_, _, step, kg), (day, days)
+            in zip(net.reserve_targets, asked, strict=True)]
+
+
+@dataclass(frozen=True)
 class StockLine:
-    """Days of supply held at one front for one good, and its reserve targets."""
+    """Days of supply held at one front for one good, and its reserve targets: ``targets``
+    on the line's own scale (the kg asked for over the step's mean daily demand, as the
+    line divides the stock), ``reserves`` as the scenario asks them."""
 
     label: str
     front: int
     good: int
     days_of_supply: FloatArray  # [S], NaN in steps without demand
     targets: list[tuple[int, float]]  # (step, days of supply wanted)
+    reserves: list[Reserve] = field(default_factory=list)  # one for each target
 
 
 def stock_days(plan: Plan) -> list[StockLine]:
-    """Stock at each front in days of its daily demand, per good with demand there."""
+    """Stock at each front at the end of each step, in days of the step's mean daily demand,
+    per good with demand there."""
     net = plan.network
     goods = [int(c) for c in plan.goods]
     fronts = [int(p) for p in np.nonzero(net.is_front)[0]]
+    asks = reserve_asks(net)
     lines: list[StockLine] = []
     for p in fronts:
         for g in range(len(goods)):
@@ -80,14 +120,12 @@ def stock_days(plan: Plan) -> list[StockLine]:
                              plan.stock_kg[p, g])
             ratio = np.divide(stock, demand, out=np.full(plan.steps, np.nan),
                               where=demand > 0)
-            targets = [
-                (day, kg / float(demand[day]))
-                for (tp, c, day, kg) in net.reserve_targets
-                if tp == p and c == goods[g] and demand[day] > 0
-            ]
+            reserves = [ask for (tp, c, _, _), ask in zip(net.reserve_targets, asks, strict=True)
+                        if tp == p and c == goods[g] and demand[ask.step] > 0]
+            targets = [(r.step, r.kg / float(demand[r.step])) for r in reserves]
             name = commodity_label(plan, g)
             label = name if len(fronts) == 1 else f"{net.place_label(p)} · {name}"
-            lines.append(StockLine(label, p, g, ratio, targets))
+            lines.append(StockLine(label, p, g, ratio, targets, reserves))
     return lines
 
 
@@ -182,26 +220,35 @@ def wrap_name(text: str, width: int = 28) -> list[str]:
 class Window:
     """Days ``first..last`` (inclusive, days since the start) on which a route is closed,
     exposed to strikes (with the largest daily chance of a strike, ``level``) or slowed by
-    rain (``level``: the largest expected factor on travel time)."""
+    rain (``level``: the expected factor on travel time, over rainy and dry days; ``rainy``:
+    the factor on a rainy day)."""
 
     kind: str  # "closed", "strikes" or "rain"
     first: int
     last: int
     level: float = 0.0
+    rainy: float = 0.0
 
 
-def _windows(kind: str, values: FloatArray, on: BoolArray) -> list[Window]:
-    """Runs of consecutive days where ``on`` holds, with the largest value in each."""
+def _windows(kind: str, values: FloatArray, on: BoolArray,
+             rainy: FloatArray | None = None) -> list[Window]:
+    """Runs of consecutive days where ``on`` holds, with the largest value in each; with
+    ``rainy`` (rain's factor on a rainy day), a run also ends where the rain changes, so
+    that each window has one factor."""
     out: list[Window] = []
     days = np.nonzero(on)[0]
     if days.size == 0:
         return out
-    breaks = np.nonzero(np.diff(days) > 1)[0]
+    cut = np.diff(days) > 1
+    if rainy is not None:
+        cut |= (np.diff(values[days]) != 0) | (np.diff(rainy[days]) != 0)
+    breaks = np.nonzero(cut)[0]
     starts = np.concatenate([[0], breaks + 1])
     stops = np.concatenate([breaks, [days.size - 1]])
     for a, b in zip(starts, stops, strict=True):
         first, last = int(days[a]), int(days[b])
-        out.append(Window(kind, first, last, float(values[first: last + 1].max())))
+        wet = 0.0 if rainy is None else float(rainy[first: last + 1].max())
+        out.append(Window(kind, first, last, float(values[first: last + 1].max()), wet))
     return out
 
 
@@ -210,21 +257,23 @@ def route_hazards(net: Network) -> list[list[Window]]:
     strikes or raids (any mode's daily chance of a strike above zero) and slowed by rain, read
     from the network's daily arrays (the route's first arc: both directions share them)."""
     first_arc = np.unique(net.arc_route, return_index=True)[1]
+    rainy = rainy_day_slowdown(net.rains, first_arc.size, net.days)  # [R, D]
     out: list[list[Window]] = []
-    for a in first_arc:
+    for r, a in enumerate(first_arc):
         strike = net.strike_probability[a].max(axis=0)  # [D], over modes
         closed = net.closed[a]
         out.append([
             *_windows("closed", closed.astype(float), closed),
             *_windows("strikes", strike, (strike > 0) & ~closed),
-            *_windows("rain", net.slowdown[a], net.slowdown[a] > 1.0 + 1e-9),
+            *_windows("rain", net.slowdown[a], net.slowdown[a] > 1.0 + 1e-9, rainy[r]),
         ])
     return out
 
 
 def window_words(net: Network, window: Window) -> str:
     """A window in words: 'closed 5 Nov – 12 Nov 1954', 'air strikes or raids 1 Dec 1953 –
-    7 May 1954 (up to 3% a day)', 'rain 1 Apr – 7 May 1954 (trips up to 1.4 × as long)'."""
+    7 May 1954 (up to 3% a day)', 'rain 21 Apr – 7 May 1954 (trips 1.43 × as long on a rainy
+    day, 1.26 × on average)'."""
     start = net.start_date
     a, b = start + dt.timedelta(days=window.first), start + dt.timedelta(days=window.last)
     first = f"{a.day} {a:%b}" + ("" if a.year == b.year else f" {a.year}")
@@ -234,7 +283,10 @@ def window_words(net: Network, window: Window) -> str:
         return f"closed {span}"
     if window.kind == "strikes":
         return f"air strikes or raids {span} (up to {fmt(100 * window.level)}% a day)"
-    return f"rain {span} (trips up to {fmt(window.level)} × as long)"
+    if fmt(window.rainy) == fmt(window.level):  # it rains every day
+        return f"rain {span} (trips {fmt(window.rainy)} × as long)"
+    return (f"rain {span} (trips {fmt(window.rainy)} × as long on a rainy day, "
+            f"{fmt(window.level)} × on average)")
 
 
 # ------------------------------------------------------------------------ idle carriers

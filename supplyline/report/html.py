@@ -13,6 +13,7 @@ PosixPath('report.html')
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from html import escape
 from pathlib import Path
@@ -37,6 +38,7 @@ from supplyline.report.sections import (
     percent,
 )
 from supplyline.report.svg import fmt
+from supplyline.report.terminal import step_note
 
 __all__ = ["render_report", "write_report"]
 
@@ -71,6 +73,7 @@ header.page .sub { color: var(--muted); margin: 0 0 14px; }
 .kpi ul.fleet b { font-size: 18px; font-weight: 650; font-variant-numeric: tabular-nums; }
 @media (min-width: 640px) { .kpi.wide { grid-column: span 2; }
   .kpi.wide ul.fleet { columns: 2; column-gap: 16px; } }
+ul.caveats { margin: -8px 0 14px; padding-left: 18px; color: var(--muted); font-size: 13px; }
 .findings { border-left: 4px solid var(--bad); background: #fdf3f2; padding: 10px 16px;
   border-radius: 0 8px 8px 0; margin: 0 0 18px; }
 .findings h2 { font-size: 16px; margin: 0 0 6px; }
@@ -165,6 +168,11 @@ def _t(value: float) -> str:
     return f"{fmt(value)} t"
 
 
+def _prose(text: str) -> str:
+    """Words as HTML: escaped, a `command` in code."""
+    return re.sub(r"`([^`<>]+)`", r"<code>\1</code>", escape(text))
+
+
 def header(plan: Plan) -> str:
     """Title, horizon, solver status, headline figures and the findings."""
     sc = plan.network.scenario
@@ -186,7 +194,7 @@ def header(plan: Plan) -> str:
     mobilized, eaten = float(kpis["mobilized_t"]), float(kpis["eaten_on_way_t"])
     given = given_t(plan)
     regions = [(label, float(given[mask].sum())) for label, mask in source_groups(plan.network)]
-    region_text = ", ".join(f"{label} {fmt(t)}" for label, t in
+    region_text = ", ".join(f"{label} {fmt(t)} t" for label, t in
                             sorted(regions, key=lambda kv: -kv[1])[:3] if t > 0)
     labour = plan.labour_days()
     cards = [
@@ -207,9 +215,13 @@ def header(plan: Plan) -> str:
                           f"{fmt(float(kpis['wounded_late_person_days']))}", "person-days",
                           bad=True))
     description = f'<p class="sub">{escape(sc.description)}</p>' if sc.description else ""
+    # What the terminal says under the same line: how the solver judged its answer, and
+    # what planning in steps changes.
+    notes = [f"<li>{_prose(note)}</li>" for note in (plan.solver_note, step_note(plan)) if note]
+    caveats = f'<ul class="caveats" id="caveats">{"".join(notes)}</ul>' if notes else ""
     return (
         f'<header class="page"><h1>{escape(sc.title)}</h1>{description}'
-        f'<ul class="facts">{"".join(facts)}</ul>'
+        f'<ul class="facts">{"".join(facts)}</ul>{caveats}'
         f'<div class="kpis" id="kpis">{"".join(cards)}</div></header>{findings(plan)}'
     )
 

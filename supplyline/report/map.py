@@ -13,6 +13,7 @@ bar across them and routes exposed to strikes a red dotted centre line.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -23,7 +24,7 @@ import numpy as np
 from supplyline.network import FloatArray, Network
 from supplyline.plan.figures import RouteFacts, given_t, received_t, route_facts
 from supplyline.plan.result import Plan
-from supplyline.report.facts import Window, route_hazards, window_words, wrap_name
+from supplyline.report.facts import Window, route_hazards, tonnes_of, window_words, wrap_name
 from supplyline.report.svg import colour, fmt, nice_ticks, size_style, text_width
 
 MAP_ID = "network-map"
@@ -130,7 +131,7 @@ def route_width(tonnes: float, biggest: float) -> float:
 
 
 def place_radius(tonnes: float, biggest: float) -> float:
-    """Radius in px for a place that gave or received ``tonnes`` (area proportional)."""
+    """Radius in px for a place that gave or consumed ``tonnes`` (area proportional)."""
     if tonnes <= 0 or biggest <= 0:
         return 3.0
     return 3.0 + (MAX_PLACE_PX - 3.0) * math.sqrt(tonnes / biggest)
@@ -549,10 +550,10 @@ def _legend(plan: Plan, facts: RouteFacts, x0: float, biggest_route: float,
     r_big = place_radius(biggest_place, biggest_place)
     row(f'<circle cx="{_n(x0 + 15)}" cy="{_n(y + r_big - 6)}" r="{_n(r_big)}" '
         f'fill="{LOCALITY}" fill-opacity="0.75" stroke="#fff"/>',
-        f"{fmt(biggest_place)} t given or received", 2 * r_big + 6)
+        f"{fmt(biggest_place)} t given or consumed", 2 * r_big + 6)
     row(_empty_locality(x0 + 15, y), "locality that gave nothing")
     row(f'<circle cx="{_n(x0 + 15)}" cy="{_n(y)}" r="6" fill="{FRONT}" stroke="#000" '
-        f'stroke-width="2"/>', "front (sized by t received)")
+        f'stroke-width="2"/>', "front (sized by t consumed)")
     row(f'<rect x="{_n(x0 + 10)}" y="{_n(y - 5)}" width="10" height="10" fill="{DEPOT}"/>',
         "depot / relay station")
     row(_junction(x0 + 15, y), "junction")
@@ -668,7 +669,7 @@ def _places_layer(plan: Plan, size_t: FloatArray, xy: list[Point], labeller: Lab
         if kind == "locality":
             title = f"{names[p]} (locality): gave {fmt(tonnes)} t"
         elif kind == "front":
-            title = f"{names[p]} (front): received {fmt(tonnes)} t"
+            title = f"{names[p]} (front): consumed {fmt(tonnes)} t"
         else:
             title = f"{names[p]} ({kind})"
         symbol, covers[p] = _place_symbol(kind, x, y, place_radius(tonnes, biggest),
@@ -845,13 +846,31 @@ def _weighted_samples(curves: list[Curve], widths: FloatArray) -> FloatArray:
                      for x, y in c.samples()]).reshape(-1, 3)
 
 
+def _shown(tonnes: FloatArray) -> FloatArray:
+    """Tonnes as the report's tables show them (to the kg, :func:`tonnes_of`): the solver's
+    crumbs (a route's 0.0000733 t) are 0, and the map draws them as nothing."""
+    return np.array([tonnes_of(1000.0 * float(t)) for t in tonnes], dtype=float)
+
+
+def shown_route_facts(plan: Plan) -> RouteFacts:
+    """What each route carried (:func:`route_facts`) in tonnes as the report shows them: a
+    route that carried only the solver's crumbs carried nothing, and no mode carried most."""
+    facts = route_facts(plan)
+    forward, back = _shown(facts.forward_t), _shown(facts.back_t)
+    return dataclasses.replace(
+        facts, forward_t=forward, back_t=back, arrived_t=_shown(facts.arrived_t),
+        eaten_t=_shown(facts.eaten_t),
+        main_mode=np.where(forward + back > 0, facts.main_mode, -1).astype(np.int64))
+
+
 def layout(plan: Plan) -> Layout:
     """Project the places, draw the routes' curves and place every name."""
     net = plan.network
-    facts = route_facts(plan)
+    facts = shown_route_facts(plan)
     hazards = route_hazards(plan.network)
     map_width = WIDTH - LEGEND_WIDTH
-    size_t = np.where(net.is_front, received_t(plan), given_t(plan))
+    # What each locality gave and each front consumed, as the tables show it.
+    size_t = _shown(np.where(net.is_front, received_t(plan), given_t(plan)))
     biggest_route = float(facts.tonnes.max(initial=0.0))
     legend, legend_height = _legend(plan, facts, map_width + 18, biggest_route,
                                     float(size_t.max(initial=0.0)), hazards)

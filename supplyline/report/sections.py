@@ -22,11 +22,14 @@ from supplyline.plan.metrics import MetricValue
 from supplyline.plan.result import Plan
 from supplyline.report import svg
 from supplyline.report.facts import (
+    KG_RESOLUTION,
     burden_bound,
     commodity_label,
     commodity_name,
     idle_carriers,
+    mass_words,
     stock_days,
+    tonnes_of,
     whole,
 )
 from supplyline.report.map import draw_map
@@ -124,15 +127,6 @@ def percent(share: float) -> str:
     return f"{text}%"
 
 
-def tonnes_of(kg: float) -> float:
-    """Tonnes to the kg, for tables: the solver's noise (grams) shows as 0.
-
-    >>> tonnes_of(38.8e-3), tonnes_of(2_620_000.4)
-    (0.0, 2620.0)
-    """
-    return round(kg / 1000.0, 3) + 0.0
-
-
 def day_date(plan: Plan, day: int) -> str:
     """The date of day ``day`` of the plan, e.g. '7 May 1954'."""
     date = plan.network.scenario.start_date + dt.timedelta(days=day)
@@ -171,10 +165,14 @@ def map_section(plan: Plan, context: ReportContext) -> Section:
 def stock_section(plan: Plan, context: ReportContext) -> Section | None:
     """Stock at the fronts in days of supply, with the reserve targets: one small chart per
     good (small multiples), each on its own scale, so that one good's peaks do not flatten
-    another's line; one line per front in each."""
+    another's line; one line per front in each. Each point is the stock at the end of a step,
+    drawn at the step's last day; a reserve target is drawn where the plan holds it, at the
+    end of the step that holds its date, and told as the scenario asks it."""
     lines = stock_days(plan)
     if not lines:
         return None
+    stepped = bool(plan.steps_description())
+    last_day = plan.network.grid.end
     fronts = sorted({line.front for line in lines})
     goods = sorted({line.good for line in lines})
     # One good: one chart of the usual size; more: small charts side by side.
@@ -186,19 +184,24 @@ def stock_section(plan: Plan, context: ReportContext) -> Section | None:
         for line in (x for x in lines if x.good == g):
             c = colour(fronts.index(line.front))
             series.append(Series(line.label, line.days_of_supply, c))
-            for step, wanted in line.targets:
-                held = float(line.days_of_supply[step])
-                day = int(plan.step_start[step])
-                markers.append(Marker(float(day), wanted, c, f"reserve target {line.label}: "
-                                      f"{fmt(wanted)} days by {day_date(plan, day)}; the plan "
-                                      f"holds {fmt(held)}"))
+            for (step, wanted), reserve in zip(line.targets, line.reserves, strict=True):
+                day = int(last_day[step])
+                held = float(plan.stock_kg[line.front, line.good, step])
+                held = held if abs(held) >= KG_RESOLUTION else 0.0  # crumbs are none
+                when = (f" (checked at the end of its step, {day_date(plan, day)})"
+                        if day != reserve.by else "")
+                days = f"{fmt(reserve.days)} day{'' if reserve.days == 1 else 's'}"
+                markers.append(Marker(
+                    float(day), wanted, c,
+                    f"reserve target {line.label}: {days} of supply by "
+                    f"{day_date(plan, reserve.by)}, {mass_words(reserve.kg)}{when}; the "
+                    f"plan holds {mass_words(held)}"))
         any_target = any_target or bool(markers)
         name = commodity_name(plan, g)
         good_id = plan.network.commodity_ids[int(plan.goods[g])]
         chart = svg.time_chart(f"chart-stock-{good_id}", f"{name}: front stock in days of "
                                "supply", plan.network.scenario.start_date, series,
-                               "days of supply", markers=markers, days=plan.step_start,
-                               **small)
+                               "days of supply", markers=markers, days=last_day, **small)
         charts.append(f'<div class="multiple"><h3>{escape(commodity_label(plan, g))}</h3>'
                       f"{chart}</div>")
     # Which front each line is, also when there is one front.
@@ -208,15 +211,24 @@ def stock_section(plan: Plan, context: ReportContext) -> Section | None:
         items.append(("#555", "reserve target", "diamond"))
     css = "multiples" if len(goods) > 1 else "multiples one"
     body = f'<div class="{css}" id="chart-stock">{"".join(charts)}</div>'
+    when = ("Stock held at the front at the end of each step of the plan, drawn at the "
+            "step's last day, divided by the step's mean daily demand"
+            if stepped else "Stock held at the front at the end of each day, divided by "
+            "that day's demand")
+    targets = (" Diamonds are the reserve targets: the days of supply asked for, of the "
+               "demand on their date"
+               + (", which the plan holds at the end of the step that holds that date"
+                  if stepped else "") + "; a line below a diamond is a missed target."
+               if any_target else "")
     return Section("stock", "Front stock", figure(
         body, svg.legend(items),
-        "Stock held at the front at the end of each day, divided by that day's demand: how "
-        "many days the front could eat if supply stopped; one chart per good, each on its "
-        "own scale." + (" Diamonds are the reserve targets." if any_target else "")))
+        f"{when}: how many days the front could eat if supply stopped; one chart per good, "
+        f"each on its own scale.{targets}"))
 
 
 def deliveries_section(plan: Plan, context: ReportContext) -> Section | None:
-    """What the fronts consumed each day, by the region that gave it."""
+    """What the fronts consumed each day, by the region that gave it: drawn step by step
+    (a plan made in steps knows a step's total, not its days)."""
     parts = deliveries_by_source(plan)
     if not parts:
         return None
@@ -232,12 +244,15 @@ def deliveries_section(plan: Plan, context: ReportContext) -> Section | None:
     items.append(("#000", "demand", "dash"))
     chart = svg.time_chart("chart-deliveries", "Deliveries per day by source region",
                            plan.network.scenario.start_date, series, "t per day", stacked=True,
-                           overlay=overlay, days=plan.step_start)
+                           overlay=overlay, days=plan.step_start,
+                           last_days=plan.network.grid.end)
+    steps = (" In a plan made in steps, each step shows its mean per day."
+             if plan.steps_description() else "")
     return Section("deliveries", "Deliveries by source region", figure(
         chart, svg.legend(items),
         "What the fronts consumed each day, split by the region whose localities gave it "
         "(traced through every depot, stocks taken as well mixed). A gap below the dashed "
-        "demand line is a shortfall."))
+        f"demand line is a shortfall.{steps}"))
 
 
 def carriers_section(plan: Plan, context: ReportContext) -> Section | None:
@@ -262,7 +277,8 @@ def carriers_section(plan: Plan, context: ReportContext) -> Section | None:
     chart = svg.time_chart("chart-carriers", "Carriers in use by mode",
                            net.scenario.start_date, series,
                            "units in use" + (" (log scale)" if log_y else ""), log_y=log_y,
-                           log_floor=floor, days=plan.step_start)
+                           log_floor=floor, days=plan.step_start,
+                           last_days=net.grid.end)
     idle = "".join(f"<li>{escape(i.sentence)}</li>" for i in idle_carriers(plan))
     note = f'<ul class="idle" id="idle-carriers">{idle}</ul>' if idle else ""
     return Section("carriers", "Carriers in use", figure(
@@ -287,17 +303,17 @@ def eaten_section(plan: Plan, context: ReportContext) -> Section | None:
         bubbles.append(Bubble(
             float(facts.length_km[r]), 100.0 * eaten / delivered, delivered, colour(main),
             f"{net.route_names[int(r)]}: {fmt(float(facts.length_km[r]))} km, {fmt(delivered)} t "
-            f"delivered, {fmt(eaten)} t eaten or burned on the way ({net.mode_name(main)})"))
+            f"arrived, {fmt(eaten)} t eaten or burned on the way ({net.mode_name(main)})"))
     if not bubbles:
         return None
     modes = sorted({int(m) for m in facts.main_mode[shown]})
     items = [(colour(m), net.mode_label(m), "dot") for m in modes]
-    chart = svg.scatter_chart("chart-eaten", "Food eaten on the way against delivered, by "
-                              "route length", bubbles, "route length (km)",
-                              "eaten per t delivered (%)")
+    chart = svg.scatter_chart("chart-eaten", "Food eaten on the way against what arrived, "
+                              "by route length", bubbles, "route length (km)",
+                              "eaten or burned, % of what arrived")
     return Section("eaten", "Food eaten on the way", figure(
         chart, svg.legend(items),
-        "Each bubble is a route; its area shows the tonnes delivered over it. Height: rations "
+        "Each bubble is a route; its area shows the tonnes that arrived over it. Height: rations "
         "and fuel drawn for its trips (loaded out and empty back) as a share of what arrived. "
         "Longer stages cost more; relays keep stages short. Routes that delivered less than "
         f"{fmt(100 * MINOR_ROUTE_SHARE)}% of the busiest one are left out."))
@@ -339,19 +355,27 @@ def mobilization_section(plan: Plan, context: ReportContext) -> Section | None:
     goods = [g for g in range(len(plan.goods))
              if could[localities, g].sum() > 0 or given[localities, g].sum() > 0]
     food, labour = plan.burden()
-    persons = (plan.recruited_units.sum(axis=2) * net.crew_per_unit[None, :]).sum(axis=1)
+    crews, road = plan.persons_serving()  # (as the labour burden counts them)
+    on_roads = bool((road > 0).any())
     order = sorted(localities, key=lambda p: (-float(given[p].sum()), net.place_ids[p]))
     headers = ["locality", "regions",
                *(f"{commodity_label(plan, g)} given (t)" for g in goods),
-               "persons serving", "labour pool", "food burden", "labour burden"]
+               "persons serving", *(["of them on road works"] if on_roads else []),
+               "labour pool", "food burden", "labour burden"]
     rows = [
         [net.place_name(p), ", ".join(sorted(net.place_regions[p])),
-         *(tonnes_of(float(given[p, g])) for g in goods), float(whole(float(persons[p]))),
+         *(tonnes_of(float(given[p, g])) for g in goods),
+         float(whole(float(crews[p] + road[p]))),
+         *([float(whole(float(road[p])))] if on_roads else []),
          float(plan.labour_pool[p]), percent(float(food[p])), percent(float(labour[p]))]
         for p in order
     ]
-    numeric = [False, False, *([True] * (len(goods) + 4))]
+    numeric = [False, False, *([True] * (len(goods) + 4 + on_roads))]
     body = table("table-mobilization", headers, rows, numeric, scroll=len(rows) > 15)
+    if on_roads:
+        body += ("<p class=\"note\">Persons serving: the crews of the units each locality "
+                 "put into service, and its road workers (their person-days over the days a "
+                 "person may serve); the labour burden is these over the labour pool.</p>")
     return Section("mobilization", "Mobilization per locality", body, wide=True)
 
 

@@ -248,6 +248,12 @@ def _runs(values: FloatArray) -> list[tuple[int, int]]:
     return runs
 
 
+def _held(series: Series) -> Series:
+    """A series with each value twice: at the start and at the end of the days it holds."""
+    return Series(series.label, np.repeat(np.asarray(series.values, dtype=float), 2),
+                  series.colour, series.dashed, series.note)
+
+
 def time_chart(
     chart_id: str,
     title: str,
@@ -263,11 +269,14 @@ def time_chart(
     log_floor: float = 0.0,
     height: float = 300.0,
     days: Sequence[int] | NDArray[np.int64] | None = None,
+    last_days: Sequence[int] | NDArray[np.int64] | None = None,
     width: float = 560.0,
     max_ticks: int = 9,
 ) -> str:
     """A chart over the horizon: one line per series, or stacked bands. Value ``i`` is drawn
-    at day ``days[i]`` (a planning step's first day; day ``i`` when not given).
+    at day ``days[i]`` (day ``i`` when not given); with ``last_days``, it holds from day
+    ``days[i]`` to the end of day ``last_days[i]`` and is drawn flat across them (a planning
+    step's total per day: a step, not a ramp to the next one).
 
     Parameters
     ----------
@@ -291,12 +300,23 @@ def time_chart(
         On a log axis, values below this leave gaps too (e.g. fractions of a unit).
     days:
         The day of each value (markers' ``x`` are days too).
+    last_days:
+        The last day each value holds for (a planning step's last day), when it holds for
+        more than an instant.
     width, max_ticks:
         Width of the chart in px, and the most date ticks on its axis (fewer for a small
         chart).
     """
     count = max((len(s.values) for s in [*series, *overlay]), default=1)
     at = np.arange(count) if days is None else np.asarray(days, dtype=float)[:count]
+    if last_days is not None:  # each value from its first day to the end of its last
+        ends = np.asarray(last_days, dtype=float)[:count] + 1.0
+        at = np.column_stack([at, ends]).ravel()
+        count *= 2
+        series = [_held(s) for s in series]
+        overlay = [_held(s) for s in overlay]
+        bands = [Band(b.label, np.repeat(b.low, 2), np.repeat(b.high, 2), b.colour)
+                 for b in bands]
     data = [np.asarray(s.values, dtype=float) for s in series]
     if stacked:
         data = [np.nan_to_num(d) for d in data]
@@ -328,7 +348,8 @@ def time_chart(
         date = start + dt.timedelta(days=int(day))
         return f"{date.day} {date:%b}"
 
-    axes.x_axis(_day_ticks(last_day + 1, max_ticks), date_label)
+    # Ticks on the horizon's days (a step-wise chart ends where its last day ends).
+    axes.x_axis(_day_ticks(last_day + (last_days is None), max_ticks), date_label)
     axes.titles("", y_title)
     xs = [axes.x(float(day)) for day in at]
     if stacked:

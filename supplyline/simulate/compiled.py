@@ -21,6 +21,7 @@ import numpy as np
 import scipy.sparse
 
 from supplyline.accounting import arrival_steps, handling_days, way_back_arcs
+from supplyline.hazards import rainy_day_slowdown
 from supplyline.network import Network, trip_days
 from supplyline.plan.result import Plan
 from supplyline.plan.start import damage_factor, start_from
@@ -374,12 +375,10 @@ def _landing_offsets(c: Compiled, places: np.ndarray) -> int:
 
 def _max_slowdown(net: Network) -> np.ndarray:
     """The largest slowdown a day's rain may draw on each route [R]: every spell that may
-    fall on it wet at once."""
-    out = np.ones(len(net.route_ids))
-    for spell in net.rains:
-        if spell.probability.max(initial=0.0) > 0.0:
-            out[spell.routes] /= spell.speed_factor
-    return out
+    fall on it that day wet at once (:func:`~supplyline.hazards.rainy_day_slowdown`), on
+    its worst day."""
+    return np.asarray(rainy_day_slowdown(net.rains, len(net.route_ids), net.days).max(
+        axis=1, initial=1.0))
 
 
 def _used_legs(c: Compiled, used: np.ndarray) -> Compiled:

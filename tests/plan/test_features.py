@@ -409,3 +409,7 @@ def test_the_persons_serving_are_those_the_labour_burden_counts() -> None:
         (road * plan.network.labour_max_days).sum(), rel=1e-9)
     exported = plan.to_frame("mobilization")
     assert exported["road_work_persons"].dtype == np.int64 and "road_work_persons_lp" in exported
+    from supplyline.report.sections import ReportContext, mobilization_section
+
+    section = mobilization_section(plan, ReportContext())
+    assert section is not None and "of them on road works" in section.html

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pytest
 
 import supplyline as sl
 from supplyline.plan.figures import INITIAL_STOCK, deliveries_by_source, route_facts, source_groups
-from supplyline.report.facts import stock_days
+from supplyline.report.facts import Reserve, stock_days
+from supplyline.scenario.schema import Scenario
 
 
 def test_routes_split_the_plans_tonnes_by_direction(valley_plan: sl.Plan) -> None:
@@ -53,3 +56,15 @@ def test_stock_days_and_reserve_targets(valley_plan: sl.Plan) -> None:
     expected = valley_plan.stock_kg[rice.front, rice.good, day] / valley_plan.demand_kg[
         rice.front, rice.good, day]
     assert rice.days_of_supply[day] == pytest.approx(expected)
+
+
+def test_reserve_targets_are_told_as_the_scenario_asks_them(valley_doc: Any) -> None:
+    """In 4-day steps, a reserve of 1 day by 6 Mar (1.8 t: 2,000 troops' rice that day) is
+    held at the end of the step 5-8 Mar, whose mean demand is lower (1,575 kg a day): on the
+    line's scale it is 1.14 days, but it is 1 day as asked, of 6 Mar's demand."""
+    doc = valley_doc()
+    doc["demand"][0]["reserves"] = [{"days_of_supply": 1, "by": "1954-03-06"}]
+    plan = sl.plan(Scenario.model_validate(doc), step_days=4)
+    (rice,) = [line for line in stock_days(plan) if line.label == "Rice"]
+    assert rice.reserves == [Reserve(step=1, by=5, days=1.0, kg=pytest.approx(1800.0))]
+    assert rice.targets == [(1, pytest.approx(1800.0 / 1575.0))]

@@ -23,6 +23,7 @@ from supplyline.report.sections import (
     ReportContext,
     Section,
     carriers_section,
+    deliveries_section,
     mobilization_section,
 )
 from supplyline.report.svg import colour, fmt
@@ -345,3 +346,49 @@ def test_food_gone_without_is_noted_by_one_threshold_everywhere(
         assert (bool(in_report), bool(in_notes)) == (noted, noted)
         if noted:
             assert len(in_report) == 3 and in_report[0].total == pytest.approx(1.35)
+
+
+def test_the_page_gives_the_solver_s_note_and_the_step_caveat(valley_doc: Any,
+                                                              valley_plan: sl.Plan) -> None:
+    """The terminal prints how the solver judged its answer (interior point without
+    crossover: the duals are approximate) and what planning in steps changes; the page, which
+    is what people pass around, said neither."""
+    note = ("interior point without crossover: optimal by HiGHS's criteria; the dual values "
+            "(used to explain shortfalls) are approximate")
+    page = render_report(dataclasses.replace(valley_plan, solver_note=note))
+    caveats = page.split('<ul class="caveats" id="caveats">')[1].split("</ul>")[0]
+    assert "interior point without crossover" in caveats and "approximate" in caveats
+    assert "Timing is coarser" not in caveats  # planned day by day
+    assert 'id="caveats"' not in render_report(valley_plan)  # nothing to say
+    stepped = sl.plan(Scenario.model_validate(valley_doc()), step_days=4)
+    caveats = render_report(stepped).split('id="caveats">')[1].split("</ul>")[0]
+    assert ("<li>Timing is coarser when planned in 4-day steps: a load arrives in the step "
+            "that holds its mean arrival, up to half a step early or late on each leg;") in caveats
+    assert "<code>plan --compare-daily</code>" in caveats
+
+
+def test_the_mobilized_card_and_the_eaten_chart_say_their_units(page: str) -> None:
+    """The card's breakdown read 'northwest 11.7, rear 0' in no unit; the chart's axis,
+    'eaten per t delivered (%)', mixed a rate and a share."""
+    card = page.split('<div class="label">Mobilized</div>')[1].split("</div></div>")[0]
+    breakdown = card.split('<div class="detail">')[1]
+    assert breakdown and all(part.endswith(" t") for part in breakdown.split(", "))
+    chart = page.split('id="chart-eaten"')[1].split("</svg>")[0]
+    assert "eaten or burned, % of what arrived" in chart and "per t delivered" not in chart
+    assert " t arrived, " in chart and " t delivered," not in chart
+
+
+def test_deliveries_are_drawn_step_by_step(valley_doc: Any) -> None:
+    """Each step's deliveries and demand per day are flat across the step, not a ramp from
+    its first day to the next step's."""
+    plan = sl.plan(Scenario.model_validate(valley_doc()), step_days=4)
+    section = deliveries_section(plan, ReportContext())
+    assert section is not None
+    chart = ET.fromstring(section.html.split('<div class="scroll-x">')[1].split("</div>")[0])
+    (demand,) = chart.findall("polyline")
+    points = [tuple(map(float, p.split(","))) for p in (demand.get("points") or "").split()]
+    assert len(points) == 2 * plan.steps
+    xs = [x for x, _ in points]
+    day = (xs[1] - xs[0]) / 4  # the first step is 4 days: 1 to 4 Mar
+    assert [(x - xs[0]) / day for x in xs] == pytest.approx([0, 4, 4, 8, 8, 10], abs=0.01)
+    assert all(points[i][1] == points[i + 1][1] for i in range(0, len(points), 2))

@@ -17,7 +17,9 @@ import numpy as np
 import pytest
 
 import supplyline as sl
+from supplyline.plan.figures import given_t, route_facts
 from supplyline.plan.result import whole_units
+from supplyline.report import facts
 from supplyline.report.facts import (
     _eaten_per_kg,
     idle_carriers,
@@ -25,7 +27,14 @@ from supplyline.report.facts import (
     stock_days,
     wrap_name,
 )
-from supplyline.report.map import MAX_BEND, PARALLEL_GAP, PASS_CLEARANCE, draw_map, layout
+from supplyline.report.map import (
+    ARROW,
+    MAX_BEND,
+    PARALLEL_GAP,
+    PASS_CLEARANCE,
+    draw_map,
+    layout,
+)
 from supplyline.report.sections import (
     ReportContext,
     burden_section,
@@ -34,7 +43,7 @@ from supplyline.report.sections import (
     stock_section,
     table,
 )
-from supplyline.report.svg import nice_ticks
+from supplyline.report.svg import fmt, nice_ticks
 from supplyline.scenario.schema import Scenario
 
 Doc = Callable[[], dict[str, Any]]
@@ -474,3 +483,92 @@ def test_a_flow_arrow_is_a_long_notched_head_pointing_its_way() -> None:
         width = math.dist(left, right)
         assert length > 1.2 * width  # long, not equilateral
         assert abs(notch[0] - 50.0) < abs(left[0] - 50.0)  # the back is notched
+
+
+def test_stock_in_steps_is_drawn_at_each_step_s_end_with_the_target_as_asked(
+        valley_doc: Doc) -> None:
+    """A plan in 4-day steps knows its stock at the end of each step: each point sits at the
+    step's last day (it sat at the first, up to three days early), and the reserve target
+    says the scenario's 1 day by 6 Mar and its kg, checked at the end of the step (8 Mar),
+    not 1.14 days (the kg over the step's mean demand)."""
+    doc = valley_doc()
+    doc["demand"][0]["reserves"] = [{"days_of_supply": 1, "by": "1954-03-06"}]
+    plan = sl.plan(Scenario.model_validate(doc), step_days=4)
+    held = float(plan.stock_kg[plan.network.place_ids.index("front"), 0, 1])
+    assert plan.network.grid.end.tolist() == [3, 7, 9]
+    section = stock_section(plan, ReportContext())
+    assert section is not None
+    chart = section.html.split('<svg id="chart-stock-rice"')[1].split("</svg>")[0]
+    root = ET.fromstring(f"<svg{chart}</svg>")
+    (line,) = root.findall("polyline")
+    xs = [float(p.split(",")[0]) for p in (line.get("points") or "").split()]
+    assert (xs[2] - xs[1]) / (xs[1] - xs[0]) == pytest.approx(2 / 4, rel=1e-2)  # days 3, 7, 9
+    (target,) = [p for p in root.findall("path") if (p.findtext("title") or "").startswith(
+        "reserve target")]
+    assert float((target.get("d") or "").split()[0][1:]) == pytest.approx(xs[1], abs=0.1)
+    assert target.findtext("title") == (
+        "reserve target Rice: 1 day of supply by 6 Mar 1954, 1.8 t (checked at the end of "
+        "its step, 8 Mar 1954); the plan holds "
+        f"{facts.mass_words(held)}")
+    caption = " ".join(section.html.split("<figcaption>")[1].split())
+    assert "at the end of each step of the plan, drawn at the step&#x27;s last day" in caption
+    assert "which the plan holds at the end of the step that holds that date" in caption
+
+
+def test_the_map_draws_the_solver_s_crumbs_as_nothing(valley_plan: sl.Plan) -> None:
+    """A route that carried 70 g was drawn in its mode's colour with a direction arrow, and
+    a locality that gave 59 g as a giver: the tables show both as 0 (tonnes to the kg), and
+    the map now draws them by the same rule, as not used and as having given nothing."""
+    net = valley_plan.network
+    trail = net.route_index["long-trail"]
+    cargo = valley_plan.cargo_kg.copy()
+    leg = int(np.nonzero(net.arc_route[valley_plan.leg_arc] == trail)[0][0])
+    cargo[leg, 0, 3] = 0.07
+    plan = dataclasses.replace(valley_plan, cargo_kg=cargo)
+    ban_c = net.place_ids.index("ban-c")
+    assert 0 < route_facts(plan).tonnes[trail] < 1e-3 and 0 < given_t(plan)[ban_c] < 1e-3
+    svg = draw_map(plan).svg
+    on_map = svg.split('<g class="legend">')[0]
+    root = ET.fromstring(svg)
+    routes = {(el.findtext("title") or "").split(" (")[0]: el.get("class")
+              for el in root.iter("path") if el.get("class") in ("route", "route-unused")}
+    assert routes["Long trail"] == "route-unused"
+    assert on_map.count(f'fill="{ARROW}"') == list(routes.values()).count("route")
+    (ban,) = [el for el in root.iter("circle")
+              if (el.findtext("title") or "").startswith("Ban C (locality)")]
+    assert ban.get("class") == "locality-idle"
+    assert ban.findtext("title") == "Ban C (locality): gave 0 t"
+
+
+def test_a_front_on_the_map_says_what_it_consumed(valley_plan: sl.Plan) -> None:
+    """The front's hover text said 'received' for what it consumed (the export's
+    received_kg is what arrived): it says consumed, as the legend does."""
+    svg = draw_map(valley_plan).svg
+    front = valley_plan.network.place_ids.index("front")
+    consumed = float(valley_plan.consumed_kg[front].sum())
+    assert "front (sized by t consumed)" in svg and "received" not in svg
+    assert f"The valley (front): consumed {fmt(facts.tonnes_of(consumed))} t" in svg
+
+
+def test_rain_says_its_rainy_day_factor_and_its_average_for_each_spell(
+        valley_doc: Doc) -> None:
+    """Two spells back to back read as one, 'trips up to 1.26 × as long': 1.26 is the
+    expected factor of the wetter one (0.6 / 0.7 + 0.4), a rainy day's trip is 1.43 × as
+    long. Each spell is its own line, with both factors."""
+    doc = valley_doc()
+    doc["threats"] = {"rain": [
+        {"start": "1954-03-02", "end": "1954-03-04", "probability_per_day": 0.3,
+         "speed_factor": 0.8, "capacity_factor": 0.9},
+        {"start": "1954-03-05", "end": "1954-03-08", "probability_per_day": 0.6,
+         "speed_factor": 0.7, "capacity_factor": 0.9}]}
+    plan = _plan(doc)
+    notes = draw_map(plan).hazards
+    assert notes == [
+        f"Rain 2 Mar – 4 Mar 1954: every route (trips 1.25 × as long on a rainy day, "
+        f"{fmt(0.7 + 0.3 / 0.8)} × on average).",
+        "Rain 5 Mar – 8 Mar 1954: every route (trips 1.43 × as long on a rainy day, 1.26 × "
+        "on average)."]
+    (first, second) = route_hazards(plan.network)[plan.network.route_index["pass"]]
+    assert (first.first, first.last, second.first, second.last) == (1, 3, 4, 7)
+    assert second.rainy == pytest.approx(1 / 0.7) and second.level == pytest.approx(
+        0.4 + 0.6 / 0.7)

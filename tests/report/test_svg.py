@@ -150,3 +150,19 @@ def test_bands_are_shaded_under_the_lines() -> None:
     assert len(polygons[0].get("points", "").split()) == 4  # two days, up and back
     assert chart.index("<polygon") < chart.index("<polyline")  # under the line
     assert ">4<" in chart  # the axis covers the band
+
+
+def test_a_step_wise_series_is_drawn_as_steps_not_ramps() -> None:
+    """A value that holds for a step (a day, or four) is flat across it and jumps at the next
+    step: drawn from step start to step start, demand rising from 57.5 to 81.5 t a day on 15
+    Jan read as a ramp over the four days before."""
+    chart = svg.time_chart("c10", "steps", START, [Series("s", np.array([1.0, 2.0, 3.0]),
+                                                          "#000")], "t",
+                           days=[0, 1, 3], last_days=[0, 2, 6])
+    (line,) = ET.fromstring(chart).findall("{*}polyline")
+    points = [tuple(map(float, p.split(","))) for p in (line.get("points") or "").split()]
+    xs, ys = [x for x, _ in points], [y for _, y in points]
+    day = xs[1] - xs[0]
+    assert [(x - xs[0]) / day for x in xs] == pytest.approx([0, 1, 1, 3, 3, 7], abs=0.01)
+    assert ys[0] == ys[1] and ys[2] == ys[3] and ys[4] == ys[5]  # flat across each step
+    assert ys[0] > ys[2] > ys[4]  # 1, 2, 3 (up the page)
