@@ -1043,35 +1043,24 @@ class _Checker:
 
     def beyond_the_tank(self) -> None:
         """A mode listed on a route whose one way needs more fuel than its tank holds: it
-        never drives it (accounting: a leg that does not fit the tank is not driven). With
-        ``tank_round_trip`` a loaded trip fills for the way back too: on a two-way route
-        that is the route again, so a tank that holds one way but not both never carries a
-        load over it. (On a one-way route the way back is the way home, over other routes,
-        which the planner finds; it is not judged here.)"""
+        never drives it (accounting: a leg that does not fit the tank is not driven)."""
         from supplyline.network import empty_trip_fits  # (the planner's own rule)
 
-        tanks = {mode.get("id"): (mode.get("fuel_tank_kg"), mode.get("fuel_kg_per_km"),
-                                  mode.get("tank_round_trip") is True)
+        tanks = {mode.get("id"): (mode.get("fuel_tank_kg"), mode.get("fuel_kg_per_km"))
                  for mode in self.modes}
         for route in self.routes:
             length = route.get("length_km")
             if not isinstance(length, int | float):
                 continue
-            both_ways = route.get("one_way") is False
             for path, name in route.names("modes"):
-                tank, per_km, round_trip = tanks.get(name, (None, None, False))
-                if tank is None or not per_km:
-                    continue
-                ways = 2 if round_trip and both_ways else 1
-                if empty_trip_fits(ways * length * per_km, 0.0, tank, float("inf")):
+                tank, per_km = tanks.get(name, (None, None))
+                if tank is None or not per_km or empty_trip_fits(length * per_km, 0.0, tank,
+                                                                 float("inf")):
                     continue  # (no food in the way: the tank alone is in question)
-                expected = ("a mode whose tank holds the fuel for one way over the route "
-                            "(else it never drives it)") if ways == 1 else (
-                    "a mode whose tank holds the fuel for there and back over the route "
-                    "(tank_round_trip: else it never carries a load over it)")
-                self.report(path, expected,
-                            f"{shown(name)} (needs {ways * length * per_km:,.4g} kg, its "
-                            f"tank holds {tank:,.4g})")
+                self.report(path, "a mode whose tank holds the fuel for one way over the "
+                            "route (else it never drives it)",
+                            f"{shown(name)} (needs {length * per_km:,.4g} kg, its tank "
+                            f"holds {tank:,.4g})")
 
     def unstruck_routes(self) -> None:
         """Air threats named on routes closed to air attack (they would never strike)."""

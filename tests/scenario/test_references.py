@@ -375,21 +375,6 @@ def test_a_route_whose_fuel_does_not_fit_the_tank_is_located() -> None:
     assert problems["routes[0].modes[1]"].line == line_of(text, "{from: ban-a, to: relay")
 
 
-def test_a_round_trip_tank_that_holds_one_way_only_is_located() -> None:
-    """With ``tank_round_trip`` a loaded trip fills for the way back: on a two-way route of
-    30 km at 1 kg/km a tank of 50 kg holds one way (30) but not both (60), so the mode
-    never carries a load over it; the pass (25 km, 50 kg) fits exactly."""
-    text = edit(TINY_TEXT, "  - id: bicycle\n    payload_kg: 100\n",
-                "  - id: bicycle\n    payload_kg: 100\n    fuel_commodity: rice\n"
-                "    fuel_kg_per_km: 1\n    fuel_tank_kg: 50\n    tank_round_trip: true\n")
-    problems = by_field(problems_in(text))
-    assert set(problems) == {"routes[0].modes[1]"}, problems
-    assert problems["routes[0].modes[1]"].got == "'bicycle' (needs 60 kg, its tank holds 50)"
-    assert "there and back" in problems["routes[0].modes[1]"].expected
-    load_text(edit(text, "tank_round_trip: true", "tank_round_trip: false"), "tiny.yaml",
-              base_dir=DATA)  # one way fits
-
-
 def test_without_wounded_their_commodity_and_carrying_are_never_used() -> None:
     text = edit(TINY_TEXT, WOUNDED, "")
     problems = by_field(problems_in(text))
