@@ -28,6 +28,12 @@ from supplyline.network import Network
 from supplyline.plan.variables import FloatArray, IntArray, Variables
 
 INF = np.inf
+#: The row families that stand for a limit a diagnosis frees to see what it holds back
+#: (:mod:`supplyline.plan.diagnose`): no column is fixed at 0 from them when the LP is built
+#: (:func:`~supplyline.plan.feed.held_by_rows`), else freeing the row would free nothing.
+LIMIT_FAMILIES = frozenset({
+    "route_movements", "route_tonnage", "handling", "arrivals", "labour_fairness",
+    "food_fairness", "replay_given", "replay_labour", "replay_carriers"})
 
 
 @dataclass

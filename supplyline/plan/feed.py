@@ -150,14 +150,23 @@ def held_by_rows(lp: LinearProgram, upper: FloatArray) -> BoolArray:
     held already), to a fixed point. Exact, and without arithmetic: a row whose upper side
     is 0 and whose columns with a negative coefficient are all held at 0 holds those with a
     positive one at 0 too (their sum cannot go below 0), and the same with the signs turned
-    round for a lower side of 0. Rows with a column whose lower bound is not 0 are left out.
+    round for a lower side of 0. Rows with a column whose lower bound is not 0 are left out,
+    and so are the limits a diagnosis frees (:data:`~supplyline.plan.constraints.
+    LIMIT_FAMILIES`: a closed route's capacity of 0 holds its trips at 0 only while the
+    limit stands).
     """
-    matrix = lp.assembled.matrix.tocsr()
+    from supplyline.plan.constraints import LIMIT_FAMILIES
+
+    a = lp.assembled
+    structural = np.concatenate([np.full(block.n_rows, block.family not in LIMIT_FAMILIES)
+                                 for block in a.blocks]) if a.blocks else np.zeros(0, bool)
+    matrix = a.matrix.tocsr()
     positive = (matrix > 0).astype(np.int64).tocsr()
     negative = (matrix < 0).astype(np.int64).tocsr()
     plain = (positive + negative) @ (lp.variables.lower != 0.0).astype(np.int64) == 0
-    sides = [(plain & (lp.assembled.row_upper == 0.0), negative, positive),
-             (plain & (lp.assembled.row_lower == 0.0), positive, negative)]
+    plain &= structural
+    sides = [(plain & (a.row_upper == 0.0), negative, positive),
+             (plain & (a.row_lower == 0.0), positive, negative)]
     held = np.asarray(upper <= 0.0)
     while True:
         open_ = (~held).astype(np.int64)

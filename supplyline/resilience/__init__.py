@@ -76,7 +76,7 @@ def resilience(
     try:
         check_seed(seed)
     except SimulationError:
-        raise ValueError(f"seed: expected a whole number >= 0, got {seed!r}") from None
+        raise ValueError(f"seed: expected a whole number >= 0 or None, got {seed!r}") from None
     if protect is not None:
         check_protect(protect)
     check_callback("progress", progress, "(stage, done, total)")

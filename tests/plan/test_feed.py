@@ -99,3 +99,27 @@ def test_and_on_the_builtin_first_days_day_by_day() -> None:
     too_far = np.logical_or.reduce(list(nothing_can_feed(lp, in_order=True).values()))
     lp.variables.upper[too_far] = 0.0
     assert solve_lp(lp, "simplex").objective > free * (1 + 1e-4)
+
+
+def test_a_limit_a_diagnosis_frees_holds_no_column_at_0_for_good() -> None:
+    """Rain that closes two routes for weeks (capacity 0) made their trips columns the rows
+    held at 0: freeing both routes' capacity, as the diagnosis does to see what a limit
+    holds back, then still left 13,172 kg short, against 0 without the fixing."""
+    from supplyline.plan import diagnose
+    from supplyline.scenario import load_text
+    from supplyline.scenario.load import builtin_text
+
+    text = builtin_text("tutorial").replace("threats:\n  air:", (
+        "threats:\n  rain:\n    - {start: 2024-11-03, end: 2024-11-28, probability_per_day: 1, "
+        "speed_factor: 1, capacity_factor: 0, routes: [ridge-road, gorge-path]}\n  air:"))
+    net = compile_network(load_text(text, "tutorial.yaml"))
+    lp = build_lp(net)
+    a = lp.assembled
+    rows = tuple(
+        int(offset + i) for block, offset in zip(a.blocks, a.offsets, strict=True)
+        if block.family == "route_movements" for i, key in enumerate(block.keys)
+        if net.route_ids[net.arc_route[int(key[0])]] in ("ridge-road", "gorge-path"))
+    resolver = diagnose.Resolver(lp)
+    assert rows and resolver.base_kg is not None and resolver.base_kg > 10_000.0
+    assert resolver.shortfall_without(diagnose.Limit("both roads", rows=rows)) == \
+        pytest.approx(0.0, abs=1.0)

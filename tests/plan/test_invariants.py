@@ -382,10 +382,8 @@ UNSOLVED: dict[str, Any] = {
 
 
 def test_a_network_whose_units_can_never_serve_is_planned() -> None:
-    """The plan moves nothing, with a proven gap; without the columns the rows hold at 0
-    fixed, the same LP stops without a plan."""
-    from supplyline.plan.feed import nothing_can_feed
-
+    """The plan moves nothing, with a proven gap (HiGHS 1.16's interior point stopped
+    without a plan on it before the columns the rows hold at 0 were fixed)."""
     net = sl.compile_network(_build(UNSOLVED))
     result = sl.plan(net)
     assert result.loaded_units.sum() <= 1e-6 and result.cargo_kg.sum() <= 1e-3
@@ -393,7 +391,3 @@ def test_a_network_whose_units_can_never_serve_is_planned() -> None:
     lp = build_lp(net)
     solution = solve_lp(lp, "ipm")
     assert assess(lp, solution.x, solution.row_dual).gap <= 1e-6
-    with pytest.raises(PlanError):
-        lp = build_lp(net, fix_unreachable=False)
-        lp.variables.upper[np.logical_or.reduce(list(nothing_can_feed(lp).values()))] = 0.0
-        solve_lp(lp, "ipm")
