@@ -120,7 +120,9 @@ class PlanPlots:
         fig = _figure(3.6 * columns + 0.6, 2.6 * rows + 0.4)
         axes = np.atleast_1d(fig.subplots(rows, columns, sharex=True, squeeze=False)).ravel()
         fronts = sorted({line.front for line in lines})
-        dates = self._dates()
+        # (stocks at each step's end, drawn on its last day, as the report's chart)
+        dates = np.datetime64(plan.network.start_date, "D") + plan.network.grid.end.astype(
+            "timedelta64[D]")
         for ax, g in zip(axes, goods, strict=False):
             for line in (x for x in lines if x.good == g):
                 c = colour(fronts.index(line.front))

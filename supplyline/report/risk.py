@@ -344,7 +344,8 @@ def risk_section(plan: Plan, context: ReportContext) -> Section | None:
         title = f"Days of {good} at {name}"
         chart = svg.time_chart(f"chart-fan-{i}", title, start,
                                [Series("median run", fan[median, i], FAN_MEDIAN)],
-                               "days of supply", bands=bands, days=plan.step_start)
+                               "days of supply", bands=bands,
+                               days=plan.network.grid.end)  # (stocks at each step's end)
         owes = bool(np.nanmin(fan[:, i]) < 0)
         parts.append(f"<h3>{escape(title)}</h3>")
         parts.append(figure(chart, key,
@@ -364,7 +365,7 @@ def risk_section(plan: Plan, context: ReportContext) -> Section | None:
     title = "Chance of shortfall by step" if stepped else "Chance of shortfall by day"
     chart = svg.time_chart("chart-p-short", title, start,
                            [Series("some front short", 100.0 * p, "#c62828")], "% of runs",
-                           days=plan.step_start)
+                           days=plan.step_start, last_days=plan.network.grid.end)
     parts.append(f"<h3>{title}</h3>")
     parts.append(figure(chart, caption="Share of runs in which some front eats less than "
                         f"{fmt(100 * SHORT_SHARE)} % of its demand "

@@ -139,3 +139,15 @@ def test_map_draws_the_leader_lines_of_names_and_numbers(
     assert len(grey) == leaders
     numbers = [a for a in ax.get_children() if (a.get_gid() or "").startswith("number:")]
     assert len(numbers) == len(lay.labeller.key)
+
+
+def test_stock_in_steps_is_drawn_on_each_step_s_last_day(valley: Scenario) -> None:
+    """Stock at each step's end, drawn on its last day as the report draws it (it was drawn
+    on the step's first, up to two days early in 3-day steps)."""
+    from supplyline.scenario.whatif import with_step_days
+
+    plan = sl.plan(with_step_days(valley, 3))
+    assert (plan.network.grid.length > 1).any()
+    drawn = plan.plot.stock().axes[0].get_lines()[0]
+    days = np.asarray(drawn.get_xdata()) - np.datetime64(plan.network.start_date, "D")
+    np.testing.assert_array_equal(days.astype(int), plan.network.grid.end)
