@@ -22,7 +22,6 @@ from supplyline.plan.metrics import MetricValue
 from supplyline.plan.result import Plan
 from supplyline.report import svg
 from supplyline.report.facts import (
-    KG_RESOLUTION,
     burden_bound,
     commodity_label,
     commodity_name,
@@ -187,7 +186,7 @@ def stock_section(plan: Plan, context: ReportContext) -> Section | None:
             for (step, wanted), reserve in zip(line.targets, line.reserves, strict=True):
                 day = int(last_day[step])
                 held = float(plan.stock_kg[line.front, line.good, step])
-                held = held if abs(held) >= KG_RESOLUTION else 0.0  # crumbs are none
+                held = 1000.0 * tonnes_of(held)  # (to the kg, as the tables: crumbs are none)
                 when = (f" (checked at the end of its step, {day_date(plan, day)})"
                         if day != reserve.by else "")
                 days = f"{fmt(reserve.days)} day{'' if reserve.days == 1 else 's'}"
