@@ -38,6 +38,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 from numpy.typing import NDArray
 
+from supplyline.plan.constraints import LIMIT_FAMILIES
+
 if TYPE_CHECKING:
     from supplyline.plan.model import LinearProgram
 
@@ -155,8 +157,6 @@ def held_by_rows(lp: LinearProgram, upper: FloatArray) -> BoolArray:
     LIMIT_FAMILIES`: a closed route's capacity of 0 holds its trips at 0 only while the
     limit stands).
     """
-    from supplyline.plan.constraints import LIMIT_FAMILIES
-
     a = lp.assembled
     structural = np.concatenate([np.full(block.n_rows, block.family not in LIMIT_FAMILIES)
                                  for block in a.blocks]) if a.blocks else np.zeros(0, bool)

@@ -453,3 +453,17 @@ def unfed_words(plan: Plan) -> list[str]:
         total = mass_words(places[0].total)
         out.append(f"The {who} went without {total} of {good.lower()}: {'; '.join(where)}.")
     return out
+
+
+def step_note(plan: Plan, compared: bool = False) -> str:
+    """What planning in steps of several days changes, in words ('' when day by day);
+    ``compared``: the plan day by day is shown beside it."""
+    steps = plan.steps_description()
+    if not steps:
+        return ""
+    where = ("The table \"Steps against day by day\" below shows what the steps change."
+             if compared else "`plan --compare-daily` shows what the steps change against "
+             "a day-by-day plan.")
+    return (f"Timing is coarser when {steps}: a load arrives in the step that holds its "
+            "mean arrival, up to half a step early or late on each leg; totals of rations, "
+            f"fuel and labour still count every trip's real days. {where}")

@@ -26,7 +26,7 @@ from supplyline.plan.figures import given_t, source_groups
 from supplyline.plan.kpis import Kpis
 from supplyline.plan.metrics import MetricValue
 from supplyline.plan.result import Plan
-from supplyline.report.facts import shortfall_words, shortfalls, unfed_words
+from supplyline.report.facts import shortfall_words, shortfalls, step_note, unfed_words
 from supplyline.report.risk import risk_search_section, risk_section
 from supplyline.report.safe_write import output_files
 from supplyline.report.sections import (
@@ -38,7 +38,6 @@ from supplyline.report.sections import (
     percent,
 )
 from supplyline.report.svg import fmt
-from supplyline.report.terminal import step_note
 
 __all__ = ["render_report", "write_report"]
 

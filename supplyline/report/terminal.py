@@ -26,7 +26,14 @@ from supplyline.plan.figures import route_facts
 from supplyline.plan.kpis import CommodityKpis, Kpis
 from supplyline.plan.metrics import MetricValue
 from supplyline.plan.result import Plan
-from supplyline.report.facts import burden_bound, idle_carriers, shortfall_words, shortfalls, whole
+from supplyline.report.facts import (
+    burden_bound,
+    idle_carriers,
+    shortfall_words,
+    shortfalls,
+    step_note,
+    whole,
+)
 from supplyline.report.inert import inert, plain
 from supplyline.report.sections import day_date, percent
 from supplyline.report.svg import fmt
@@ -376,20 +383,6 @@ def _findings(plan: Plan, console: Console) -> None:
         console.print("[bold red]What else the plan could not do[/bold red]")
         for note in notes:
             console.print(inert(f"• {note}"))
-
-
-def step_note(plan: Plan, compared: bool = False) -> str:
-    """What planning in steps of several days changes, in words ('' when day by day);
-    ``compared``: the plan day by day is shown beside it."""
-    steps = plan.steps_description()
-    if not steps:
-        return ""
-    where = ("The table \"Steps against day by day\" below shows what the steps change."
-             if compared else "`plan --compare-daily` shows what the steps change against "
-             "a day-by-day plan.")
-    return (f"Timing is coarser when {steps}: a load arrives in the step that holds its "
-            "mean arrival, up to half a step early or late on each leg; totals of rations, "
-            f"fuel and labour still count every trip's real days. {where}")
 
 
 def print_plan_summary(plan: Plan, console: Console, compared: bool = False,

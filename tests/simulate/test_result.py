@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import math
 import re
 
 import numpy as np
@@ -108,7 +109,10 @@ def test_a_chance_of_0_or_1_from_runs_that_differ_is_not_exact() -> None:
     result = sl.simulate(tutorial_plan(), runs=4, seed=1)
     p = result.kpis()["p_any_shortfall"]
     assert p["value"] == 1.0 and not result.alike
-    assert 0.1 < p["se"] < 0.2 and 50 < p["runs_for_1pct"] < 20_000
+    z2 = 1.959963984540054**2  # Agresti and Coull: p~ = (4 + z^2/2) / (4 + z^2)
+    q = (4 + z2 / 2) / (4 + z2)
+    assert p["se"] == pytest.approx(math.sqrt(q * (1 - q) / (4 + z2)), rel=1e-12)
+    assert p["runs_for_1pct"] == math.ceil(z2 * q * (1 - q) / 0.01**2)
     row = next(r for r in risk_rows(result) if r[0].startswith("chance some front"))
     assert row[1] != "100 ± 0 %" and row[2] != "any", row
 
