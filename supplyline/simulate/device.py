@@ -134,6 +134,10 @@ class _Device:
         self.draw_empty = steps_first(c.draw_empty[draw_leg, draw_good])
         self.eat_loaded = steps_first(c.eat_loaded[draw_leg, draw_good])
         self.eat_empty = steps_first(c.eat_empty[draw_leg, draw_good])
+        # The fuel a trip burns: what it draws less what its crew eats (exactly 0 for food,
+        # so that the tally of burned fuel holds no rounding crumbs of food).
+        self.burn_loaded = steps_first((c.draw_loaded - c.eat_loaded)[draw_leg, draw_good])
+        self.burn_empty = steps_first((c.draw_empty - c.eat_empty)[draw_leg, draw_good])
         self.draw_at = _Sum(xp, c.origin[draw_leg] * n_g + draw_good, n_p * n_g)
         self.draws = _DrawLayout(xp, c.origin[draw_leg] * n_g + draw_good, draw_leg,
                                  int(np.asarray(c.origin).size))

@@ -264,7 +264,8 @@ def run_chunk(c: Compiled, runs: int, rng: Any, threats: bool = True,
             eaten_trip = (n_loaded[d.draw_leg] * d.eat_loaded[s][:, None]
                           + n_empty[d.draw_leg] * d.eat_empty[s][:, None])
             tally["eaten"] += d.draw_good(eaten_trip)
-            burned = d.draw_good(trip - eaten_trip)
+            burned = d.draw_good(n_loaded[d.draw_leg] * d.burn_loaded[s][:, None]
+                                 + n_empty[d.draw_leg] * d.burn_empty[s][:, None])
             if d.has_back:
                 burned -= d.back_good(n_loaded[d.back_leg] * d.back[s][:, None])
                 tally["destroyed"] += d.back_good((n_loaded * hit)[d.back_leg]

@@ -119,6 +119,16 @@ def test_mass_balance_holds_on_the_tutorial_under_its_threats(precision: str,
     assert result.destroyed_kg.sum() > 0
 
 
+@pytest.mark.parametrize("precision", ["double", "single"])
+def test_a_plan_without_fuel_burns_nothing(precision: str) -> None:
+    """The tutorial's carriers draw only food: no run burns any fuel, not even a rounding
+    crumb (the burned tally was once what a trip draws less what its crew eats, -8e-11 t)."""
+    result = sl.simulate(tutorial_plan(), runs=64, seed=2, precision=precision)
+    assert result.eaten_kg.sum() > 0
+    assert (result.burned_kg == 0.0).all()
+    assert result.kpis()["burned_t"]["value"] == 0.0
+
+
 def test_cargo_destroyed_matches_the_planners_derating() -> None:
     """One route, strikes with probability p destroying d of the day's cargo, no capacity
     lost: every run sends the plan's cargo, and on average p × d of it is destroyed —
