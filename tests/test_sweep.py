@@ -667,6 +667,11 @@ def test_a_second_ctrl_c_while_the_cluster_stops_loses_nothing(
     result = run_sweep(eight, out, client=client, on_result=first_ctrl_c)
     assert result.interrupted and len(result.records) >= 1
     assert sorted(pd.read_parquet(out)["variant"]) == sorted(result.records)
+    # The table says how many variants the sweep has, so a reader sees it is partial.
+    import pyarrow.parquet as pq
+
+    shared = json.loads(pq.read_schema(out).metadata[b"supplyline.sweep"])
+    assert shared["variants"] == 8 > len(pd.read_parquet(out))
     assert signal.getsignal(signal.SIGINT) is before  # (put back)
 
 
@@ -782,6 +787,7 @@ def test_varied_dates_are_dates_in_the_table(client: Any, tmp_path: Path) -> Non
     # What the variants share is recorded from Python too (not only by the command line).
     shared = json.loads(pq.read_schema(tmp_path / "d.parquet").metadata[b"supplyline.sweep"])
     assert shared == result.settings and shared["file"] == "tutorial" and shared["days"] == 30
+    assert shared["variants"] == 2  # (so a table Ctrl-C stopped shows it has fewer rows)
     path = "threats.air[0].windows[0].end"
     assert str(pq.read_schema(tmp_path / "d.parquet").field(path).type) == "date32[day]"
     table = pd.read_parquet(tmp_path / "d.parquet").sort_values("variant")

@@ -145,7 +145,8 @@ def sweep_settings(variants: Sequence[Variant], options: SweepOptions,
                    source: str | None = None) -> dict[str, Any]:
     """What every variant of a sweep shares: the scenario (and ``source``, what it was read
     from), its dates and days as planned, the replay, the solver and its time limit, the
-    steps, the runs simulated and their seed, the version."""
+    steps, the runs simulated and their seed, the version; and how many variants the sweep
+    has (``variants``: a table with fewer rows is one that Ctrl-C stopped)."""
     from supplyline import __version__
 
     sc = variants[0].scenario if variants else None
@@ -158,7 +159,7 @@ def sweep_settings(variants: Sequence[Variant], options: SweepOptions,
         "days": sc.days if sc else None, "replay": options.replay, "solver": options.solver,
         "time_limit_s": options.time_limit_s, "step_days": options.step_days,
         "simulate_runs": options.simulate, "seed": options.seed if simulated else None,
-        "supplyline": __version__,
+        "supplyline": __version__, "variants": len(variants),
     }
 
 
