@@ -8,6 +8,7 @@ import os
 import re
 import shlex
 import signal
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -888,6 +889,25 @@ def test_an_unreachable_scheduler_is_said_before_anything_is_checked(
     error = json.loads(result.stdout)["error"]
     assert error["message"].startswith("--scheduler: cannot reach the Dask scheduler")
     assert not out.exists() and not checked
+
+
+def test_a_scheduler_host_with_no_address_is_said_at_once(monkeypatch: pytest.MonkeyPatch
+                                                         ) -> None:
+    """A misspelt host was tried for the whole connect timeout and said as "Timed out"."""
+    import socket
+
+    from supplyline.sweep.run import SweepError, connect
+
+    def no_such_host(host: str, *args: Any, **kwargs: Any) -> Any:
+        raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+
+    monkeypatch.setattr(socket, "getaddrinfo", no_such_host)
+    monkeypatch.setattr("supplyline.sweep.run.CONNECT_TIMEOUT_S", 60)
+    started = time.monotonic()
+    with pytest.raises(SweepError, match=r"no host is named 'sweep-host\.invalid'"), \
+            connect("tcp://sweep-host.invalid:8786"):
+        pass
+    assert time.monotonic() - started < 5
 
 
 def test_a_replay_is_judged_on_each_combination_not_on_each_value_alone() -> None:

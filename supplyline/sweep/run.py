@@ -405,6 +405,27 @@ def address_problem(scheduler: str) -> str | None:
     return None
 
 
+def _unknown_host(scheduler: str) -> str | None:
+    """Why the host of a scheduler's address has no address of its own (a misspelt name:
+    said at once, where Dask tries it for its whole connect timeout and says "Timed out"),
+    or None."""
+    import socket
+
+    from distributed.comm.addressing import parse_address, parse_host_port
+
+    scheme, location = parse_address(scheduler)
+    if scheme == "inproc":
+        return None
+    host, _port = parse_host_port(location)
+    try:
+        socket.getaddrinfo(host, None)
+    except socket.gaierror as error:
+        return f"no host is named {host!r} ({error.strerror})"
+    except (OSError, UnicodeError):
+        return None  # (Dask says what else is wrong as it tries)
+    return None
+
+
 def connect(scheduler: str) -> Any:
     """A client of the running Dask scheduler at ``scheduler`` (a context manager: closed
     at its end), once one of its workers has joined.
@@ -423,6 +444,10 @@ def _client(scheduler: str | None, workers: int | None, count: int) -> Iterator[
     processes (one per core, at most one per variant, by default)."""
     distributed = _dask()
     if scheduler is not None:
+        unknown = _unknown_host(scheduler)
+        if unknown is not None:
+            raise SweepError(f"--scheduler: cannot reach the Dask scheduler at {scheduler}: "
+                             f"{unknown}")
         try:
             client = distributed.Client(scheduler, timeout=CONNECT_TIMEOUT_S)
         except (OSError, TimeoutError, ValueError) as error:
