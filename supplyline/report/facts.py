@@ -135,9 +135,14 @@ def burden_bound(plan: Plan) -> tuple[float, str]:
     fixed = "; the replay's fixed figures may exceed it" if plan.replay else ""
     if bound is not None:
         return float(bound), "fairness bound set by the policy" + fixed
+    if plan.replay:  # (a replay fixes the food given: only the labour is held to the bound)
+        return float(plan.max_burden), (
+            "largest share of a labour pool in service, lowered as far as it is worth "
+            "against the other costs (policy.weights.max_burden); the food the replay "
+            "fixes is not held to it")
     return float(plan.max_burden), ("largest burden of the plan, lowered as far as it is "
                                     "worth against the other costs "
-                                    "(policy.weights.max_burden)" + fixed)
+                                    "(policy.weights.max_burden)")
 
 
 @dataclass(frozen=True)

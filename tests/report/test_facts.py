@@ -68,3 +68,17 @@ def test_reserve_targets_are_told_as_the_scenario_asks_them(valley_doc: Any) -> 
     (rice,) = [line for line in stock_days(plan) if line.label == "Rice"]
     assert rice.reserves == [Reserve(step=1, by=5, days=1.0, kg=pytest.approx(1800.0))]
     assert rice.targets == [(1, pytest.approx(1800.0 / 1575.0))]
+
+
+def test_the_burden_bound_under_a_replay_is_said_as_the_labour_it_holds(
+        replay_plan: sl.Plan) -> None:
+    """Under a replay the fixed food was told as below a "largest burden of the plan" of
+    4.81 %, beside villages that gave all they could (100 %): the bound holds only the
+    labour, and says so."""
+    from supplyline.report.facts import burden_bound
+
+    food, labour = replay_plan.burden()
+    bound, what = burden_bound(replay_plan)
+    assert food.max() > bound + 0.1  # (the replay fixes more food than the bound)
+    assert labour.max() <= bound + 1e-6
+    assert "labour pool" in what and "largest burden of the plan" not in what
