@@ -471,3 +471,22 @@ def test_runs_past_what_memory_holds_are_refused_before_anything_runs(args: list
     assert result.exit_code == 2, result.output
     error = json.loads(result.stdout)["error"]
     assert error["kind"] == "usage" and f"{MAX_RUNS + 1}" in error["message"]
+
+
+@pytest.mark.parametrize(("args", "said"), [
+    (["plan", "tutorial", "--step-days", "0"],
+     "--step-days: expected a value greater than or equal to 1, got '0'"),
+    (["simulate", "tutorial", "--runs", "0"],
+     "--runs: expected a value greater than or equal to 1, got '0'"),
+    (["plan", "tutorial", "--solver", "nope"], "--solver: expected one of 'ipm'"),
+])
+def test_a_bad_option_value_is_one_line_in_a_log_with_the_option_first(
+        args: list[str], said: str) -> None:
+    """Typer drew these in a box, cut into lines even into a file; every other problem with
+    the input is one line there, the option's name first (README)."""
+    result = invoke(*args)
+    assert result.exit_code == 2
+    lines = result.stderr.splitlines()
+    assert lines[0].startswith(f"Usage: supplyline {args[0]}")
+    assert any(line.startswith(said) for line in lines[2:]), result.stderr
+    assert len(lines) == 3 and "╭" not in result.stderr

@@ -128,14 +128,15 @@ class _Commands(TyperGroup):
         argv = list(sys.argv[1:] if args is None else args)
         json_output = "--json" in argv
         try:
-            result = super().main(argv, prog_name, complete_var,
-                                  standalone_mode=standalone_mode and not json_output, **extra)
+            result = super().main(argv, prog_name, complete_var, standalone_mode=False,
+                                  **extra)
         except (_Interrupted, typer.Abort):
             code = _report("interrupted", "interrupted", EXIT_FAILED, json_output)
         except ClickException as error:
-            if not json_output:  # a caller's own standalone_mode=False
+            if not standalone_mode:  # a caller's own standalone_mode=False
                 raise
-            code = _report("usage", error.format_message(), error.exit_code, True)
+            code = (_report("usage", error.format_message(), error.exit_code, True)
+                    if json_output else _usage_error(error))
         except Exception as error:
             if isinstance(error, OSError) and error.errno in _OUTPUT_LOST:
                 code = _output_lost(error)
@@ -145,12 +146,39 @@ class _Commands(TyperGroup):
                 code = _report("internal", f"{type(error).__name__}: {error}", EXIT_FAILED,
                                True)
         else:
-            if not (standalone_mode and json_output):
+            if not standalone_mode:
                 return result
             code = result if isinstance(result, int) else EXIT_OK
         if standalone_mode:
             sys.exit(code)
         return code
+
+
+def _usage_error(error: ClickException) -> int:
+    """Say a usage error (an unknown option, a bad option value) as every other problem
+    with the input is said (:func:`say`: wrapped between words on a terminal, one line into
+    a file or a pipe), after the command's usage and where its help is: Typer drew it in a
+    box, cut into lines even in a log."""
+    if type(error).__name__ == "NoArgsIsHelpError":  # (the help is already printed)
+        return error.exit_code
+    ctx = getattr(error, "ctx", None)
+    if ctx is not None:
+        stderr.print(Text(ctx.get_usage()))
+        if ctx.command.get_help_option(ctx) is not None:
+            stderr.print(Text(f"Try '{ctx.command_path} {ctx.help_option_names[0]}' for "
+                              "help."))
+    message = error.format_message()
+    if isinstance(error, BadParameter):
+        # "Invalid value for '--step-days': Input should be ..." in the tool's own words:
+        # "--step-days: expected ..., got ..." (the value's name first, as in a scenario's).
+        hint = error.param_hint or (
+            "/".join(error.param.opts) if error.param is not None else None)
+        if isinstance(hint, Sequence) and not isinstance(hint, str):
+            hint = "/".join(hint)
+        words = re.sub(r"^Input should be ", "expected a value ", error.message)
+        message = f"{hint}: {words}" if hint else words
+    say(stderr, message)
+    return error.exit_code
 
 
 app = typer.Typer(
