@@ -86,7 +86,7 @@ class Kpis(TypedDict):
     cost: CostKpis | None  # None where the scenario prices nothing (unknown, not 0)
     most_burdened: list[BurdenKpis]  # at most 5
     max_burden: float  # the largest burden of any locality, food or labour
-    busiest_routes: list[RouteKpis]  # at most 5
+    busiest_routes: list[RouteKpis]  # at most 8 (Plan.busiest_routes)
     findings: list[dict[str, object]]  # why demand is not met (Finding's fields)
     gave_up: list[str]  # what else the plan could not do, in words
     build_seconds: float

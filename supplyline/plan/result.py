@@ -50,6 +50,11 @@ SHOWN = 1e-3
 #: Food a group (the wounded, the repair crews) went without is noted when it is more than
 #: this many kg of a good in all: the one threshold of every output that tells it.
 UNFED_NOTE_KG = 1.0
+#: What every output shows amounts to: below half a kg, an amount is the solver's noise
+#: and 0 (tables show tonnes to the kg).
+KG_RESOLUTION = 0.5
+#: How many of the busiest routes every output lists (the terminal, the JSON, the report).
+BUSIEST_ROUTES = 8
 #: A shortfall counts (a shortfall day of the plan, a front short in a simulated run) only
 #: when it is more than this many kg of a good in a step: less is below what the plan and
 #: the simulation resolve (the simulation leaves out a leg's cargo of a good under 1 kg over
@@ -426,6 +431,14 @@ class Plan:
         np.add.at(out, net.arc_route[self.leg_arc], per_leg)
         return out
 
+    def busiest_routes(self, count: int = BUSIEST_ROUTES) -> list[int]:
+        """The routes that carried most cargo, most first (ties in the scenario's order): at
+        most ``count``, and none whose cargo is below the outputs' resolution (the solver's
+        grams)."""
+        tonnes = self.route_tonnes()
+        return [int(r) for r in np.argsort(-tonnes, kind="stable")[:count]
+                if tonnes[r] * 1000.0 >= KG_RESOLUTION]
+
     def route_at_capacity_days(self) -> IntArray:
         """Days on which each route is used to its (derated) capacity in some direction [R]."""
         net = self.network
@@ -636,7 +649,6 @@ class Plan:
                             per_t_delivered=self.cost_per_t())
         worst = np.argsort(-np.maximum(food, labour))[:5]
         route_t = self.route_tonnes()
-        busiest = np.argsort(-route_t)[:5]
         return {
             "status": self.status,
             "solver_note": self.solver_note,
@@ -670,7 +682,7 @@ class Plan:
             "busiest_routes": [
                 {"route": net.route_ids[r], "name": net.route_names[r],
                  "tonnes": float(route_t[r])}
-                for r in busiest if route_t[r] > 0
+                for r in self.busiest_routes()
             ],
             "findings": [f.__dict__ for f in self.findings],
             "gave_up": self.gave_up(),

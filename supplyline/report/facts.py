@@ -18,13 +18,9 @@ import numpy as np
 
 from supplyline.hazards import rainy_day_slowdown
 from supplyline.network import BoolArray, FloatArray, Network
-from supplyline.plan.result import UNFED_NOTE_KG, Plan, whole_units
+from supplyline.plan.result import KG_RESOLUTION, UNFED_NOTE_KG, Plan, whole_units
 from supplyline.report.svg import fmt
 from supplyline.units import words_and
-
-#: What the report shows amounts to: below half a kg, an amount is the solver's noise and 0
-#: (tables show tonnes to the kg: :func:`tonnes_of`).
-KG_RESOLUTION = 0.5
 
 
 def tonnes_of(kg: float) -> float:

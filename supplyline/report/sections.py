@@ -382,8 +382,7 @@ def routes_section(plan: Plan, context: ReportContext) -> Section | None:
     """The busiest routes."""
     net = plan.network
     facts = route_facts(plan)
-    tonnes = facts.tonnes
-    busiest = [int(r) for r in np.argsort(-tonnes, kind="stable")[:15] if tonnes[r] > 0]
+    busiest = plan.busiest_routes()
     if not busiest:
         return None
     headers = ["route", "from → to", "km", "modes", "main mode", "t forward", "t back",

@@ -348,16 +348,14 @@ def _burden(plan: Plan, count: int = 8) -> FitTable:
     return table
 
 
-def _routes(plan: Plan, count: int = 8) -> FitTable:
+def _routes(plan: Plan) -> FitTable:
     net = plan.network
     facts = route_facts(plan)
     table = _table("Busiest routes", "route", "from → to", "km", "t carried",
                    "t drawn on trips", "days at capacity",
                    numeric=[False, False, True, True, True, True],
                    prose=[0, 1])
-    for r in np.argsort(-facts.tonnes, kind="stable")[:count]:
-        if facts.tonnes[r] <= 0:
-            continue
+    for r in plan.busiest_routes():
         days = int(facts.at_capacity_days[r])
         ends = f"{net.place_ids[facts.start[r]]} → {net.place_ids[facts.end[r]]}"
         # Named as everywhere else (a route without a name by its two places' names); the

@@ -392,3 +392,27 @@ def test_deliveries_are_drawn_step_by_step(valley_doc: Any) -> None:
     day = (xs[1] - xs[0]) / 4  # the first step is 4 days: 1 to 4 Mar
     assert [(x - xs[0]) / day for x in xs] == pytest.approx([0, 4, 4, 8, 8, 10], abs=0.01)
     assert all(points[i][1] == points[i + 1][1] for i in range(0, len(points), 2))
+
+
+def test_every_output_lists_the_same_busiest_routes(page: str, valley_plan: sl.Plan) -> None:
+    """The terminal listed 8 routes (crumbs of grams among them), the JSON 5, the report
+    15: one rule now (Plan.busiest_routes), in all three."""
+    import io
+
+    from rich.console import Console
+
+    from supplyline.report.terminal import print_plan_summary
+
+    net = valley_plan.network
+    busiest = valley_plan.busiest_routes()
+    tonnes = valley_plan.route_tonnes()
+    assert busiest and all(tonnes[r] * 1000 >= 0.5 for r in busiest)
+    assert [k["route"] for k in valley_plan.kpis()["busiest_routes"]] == \
+        [net.route_ids[r] for r in busiest]
+    table = page.split('<table id="table-routes">')[1].split("</table>")[0]
+    assert table.count("<tr>") - 1 == len(busiest)  # (less the header's)
+    console = Console(file=io.StringIO(), width=200)
+    print_plan_summary(valley_plan, console)
+    text = console.file.getvalue().split("Busiest routes")[1].split("Why demand")[0]
+    listed = [line for line in text.splitlines() if " → " in line]
+    assert len(listed) - 1 == len(busiest)  # (less the header's)
