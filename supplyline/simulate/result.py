@@ -409,7 +409,7 @@ def _mean(x: FloatArray) -> dict[str, float]:
         return {"value": mean, "se": math.nan, "runs_for_1pct": math.nan}
     sd = float(x.std(ddof=1))
     need = (Z95 * sd / (0.01 * abs(mean))) ** 2 if mean != 0 else 0.0
-    return {"value": mean, "se": sd / np.sqrt(n), "runs_for_1pct": int(np.ceil(need))}
+    return {"value": mean, "se": sd / math.sqrt(n), "runs_for_1pct": int(np.ceil(need))}
 
 
 def chance(p: float, n: int, exact: bool = False) -> dict[str, float]:

@@ -349,3 +349,19 @@ def test_no_run_loses_more_units_than_served_nor_counts_labour_below_nothing() -
     assert (result.units_lost <= served[None, :] + 1e-6).all()
     assert result.labour_days.min() >= 0.0
     assert result.kpis()["labour_days"]["value"] <= plan.kpis()["labour_days"] + 1e-6
+
+
+def test_kpis_hold_plain_python_numbers(result: sl.Simulation) -> None:
+    """A standard error was NumPy's float64, printed as np.float64(0.179) in the README's
+    example: every figure is a plain number."""
+    def walk(x: object) -> None:
+        if isinstance(x, dict):
+            for v in x.values():
+                walk(v)
+        elif isinstance(x, list | tuple):
+            for v in x:
+                walk(v)
+        else:
+            assert x is None or type(x) in (float, int, str, bool), (type(x), x)
+
+    walk(result.kpis())
