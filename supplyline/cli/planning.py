@@ -45,6 +45,7 @@ from supplyline.cli.common import (
 )
 from supplyline.report.inert import plain
 from supplyline.scenario.schema import Scenario
+from supplyline.scenario.summary import counted
 from supplyline.simulate import MAX_RUNS
 
 if TYPE_CHECKING:
@@ -282,4 +283,9 @@ def report(
         print_json({"ok": True, "kpis": result.kpis(), **risk,
                     "written": [str(p) for p in written + exported]})
         return
+    if results is not None:  # (a fresh seed was said only inside the report)
+        simulation = results["simulation"]
+        say(ui.stdout, f"Simulated the plan {counted(simulation.runs, 'time', 'times')} "
+                       f"(seed {simulation.seed}: --seed {simulation.seed} draws the same "
+                       "runs)")
     _say_written(written, exported, export)

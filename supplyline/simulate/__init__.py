@@ -11,6 +11,7 @@ The engine's rules: :mod:`supplyline.simulate.engine`; what is sent when reality
 
 from __future__ import annotations
 
+import secrets
 import time
 from collections import deque
 from collections.abc import Callable, Iterator
@@ -137,7 +138,7 @@ def simulate(
         Number of runs (independent draws of every threat).
     seed:
         Seed of :class:`numpy.random.SeedSequence`; the same seed gives the same result
-        (fresh entropy when ``None``; the seed used is in the result).
+        (a fresh seed of 32 bits when ``None``; the seed used is in the result).
     device:
         'cpu' (NumPy) or 'gpu' (CuPy, the ``[gpu]`` extra).
     threats:
@@ -183,6 +184,8 @@ def simulate(
         raise SimulationError(f"precision must be one of {', '.join(PRECISIONS)}, "
                               f"got {precision!r}")
     xp = array_module(device)
+    if seed is None:  # a fresh seed, short enough to copy into --seed and exact in any
+        seed = secrets.randbits(32)  # JSON reader (NumPy's own entropy has 39 digits)
     sequence = np.random.SeedSequence(seed)
     started = time.perf_counter()
     try:
@@ -220,7 +223,7 @@ def simulate(
                     else np.concatenate(values, axis=0)) for key, values in parts.items()}
     notes = _notes(owed, owed_kg, daily=not plan.steps_description())
     result = Simulation(
-        plan=plan, runs=runs, seed=int(sequence.entropy) if seed is None else seed,  # type: ignore[arg-type]
+        plan=plan, runs=runs, seed=seed,
         device=device, precision=precision, chunk=chunk, seconds=time.perf_counter() - started,
         fronts=compiled.fronts.astype(np.int64), **merged, notes=notes,
         threats=bool(threats), unit_losses=bool(unit_losses), breakdowns=bool(breakdowns),

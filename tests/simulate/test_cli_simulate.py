@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
+import numpy as np
 import pytest
 from typer.testing import CliRunner
 
@@ -199,3 +201,20 @@ def test_a_stepped_plan_lists_its_steps_most_at_risk_as_their_dates() -> None:
     assert " to 2024" not in at_risk
     # The days simulated are said (--days 10 used to be said nowhere).
     assert "10 days from 2024-11-01 to 2024-11-10" in " ".join(result.output.split())
+
+
+def test_a_fresh_seed_is_short_said_and_draws_the_same_runs_again(tmp_path: Path) -> None:
+    """report --runs kept its fresh seed inside the report, and a fresh seed had 39 digits
+    (beyond what a JSON reader holds exactly)."""
+    result = runner.invoke(app, ["report", "tutorial", "--runs", "20", "--out",
+                                 str(tmp_path / "fresh-seed.html")])
+    assert result.exit_code == 0, result.output
+    said = re.search(r"seed (\d+): --seed \1 draws the same runs", result.stdout)
+    assert said is not None, result.stdout
+    assert 0 <= int(said[1]) < 2**32
+    plan = tutorial_plan()
+    fresh = sl.simulate(plan, runs=20)
+    assert fresh.seed < 2**32
+    again = sl.simulate(plan, runs=20, seed=fresh.seed)
+    np.testing.assert_array_equal(fresh.shortfall_kg, again.shortfall_kg)
+    np.testing.assert_array_equal(fresh.destroyed_kg, again.destroyed_kg)
