@@ -191,13 +191,16 @@ def print_simulation_summary(result: Simulation, console: Console) -> None:
     worst = k["worst_days"]
     if worst:
         stepped = any(row["step_days"] > 1 for row in worst)
+        # (the column only where the plan itself is short on a day listed: it was a column
+        # of blanks)
+        plan_short = any(row["plan_short"] for row in worst)
         days = FitTable("Steps most at risk" if stepped else "Days most at risk",
                         Column("step" if stepped else "date"),
                         Column("chance some front is short", numeric=True),
-                        Column("the plan short too"))
+                        *([Column("the plan short too")] if plan_short else []))
         for row in worst:
             days.add_row(period(row), _chance(row["p_shortfall"], result.runs, result.alike),
-                         "yes" if row["plan_short"] else "")
+                         *(["yes" if row["plan_short"] else ""] if plan_short else []))
         captions = [_as_likely_words(k.get("worst_days_as_likely", 0), stepped)]
         if any(row["plan_short"] for row in worst):
             captions.append("yes: the plan itself is short that day (what it cannot bring "
