@@ -25,13 +25,14 @@ from rich.text import Text
 from supplyline.plan.figures import route_facts
 from supplyline.plan.kpis import CommodityKpis, Kpis
 from supplyline.plan.metrics import MetricValue
-from supplyline.plan.result import Plan
+from supplyline.plan.result import KG_RESOLUTION, Plan
 from supplyline.report.facts import (
     burden_bound,
     idle_carriers,
     shortfall_words,
     shortfalls,
     step_note,
+    tonnes_of,
     whole,
 )
 from supplyline.report.inert import inert, plain
@@ -196,17 +197,18 @@ def _table(title: str, *columns: str, numeric: Sequence[bool] = (),
                              for i, name in enumerate(columns)))
 
 
-#: Tonnes below a gram are the solver's rounding, not goods: shown as 0.
-GRAM_T = 1e-6
+#: Tonnes within this of another figure are that figure: the outputs' resolution, half a kg.
+RESOLUTION_T = KG_RESOLUTION / 1000.0
 
 
 def _t(tonnes: float) -> str:
-    """Tonnes for a table: below a gram, 0.
+    """Tonnes for a table, as the report shows them (:func:`~supplyline.report.facts.
+    tonnes_of`: to the kg, the solver's grams 0), to three significant figures.
 
-    >>> _t(0.00000000196), _t(57.749999998), _t(0.00882)
-    ('0', '57.7', '0.00882')
+    >>> _t(0.00000000196), _t(57.749999998), _t(0.00882), _t(-0.00034)
+    ('0', '57.8', '0.009', '0')
     """
-    return fmt(tonnes if abs(tonnes) >= GRAM_T else 0.0)
+    return fmt(tonnes_of(1000.0 * tonnes))
 
 
 def _headline(plan: Plan, kpis: Kpis) -> FitTable:
@@ -255,8 +257,8 @@ def _commodities(kpis: Kpis) -> FitTable:
             continue
         met = row["delivered_t"] / row["demand_t"] if row["demand_t"] > 0 else 1.0
         demand = row["demand_t"]
-        # (within a gram of the demand, a figure is the demand: 57.75 short of 57.75, not 57.7)
-        delivered, short = (demand if abs(demand - x) < GRAM_T else x
+        # (within half a kg of the demand, a figure is the demand: 57.75 of 57.75, not 57.7)
+        delivered, short = (demand if abs(demand - x) < RESOLUTION_T else x
                             for x in (row["delivered_t"], row["shortfall_t"]))
         table.add_row(cid, _t(demand), _t(delivered),
                       Text(_t(short), style="red" if short > 1e-3 else ""),
@@ -279,7 +281,7 @@ def _goods_used(plan: Plan) -> FitTable:
     balance = plan.balance_kg()
     for g, cid in enumerate(plan.good_ids):
         row = [float(balance[key][g]) / 1000.0 for key in keys]
-        if not any(t >= GRAM_T for t in row):
+        if not any(tonnes_of(1000.0 * t) for t in row):
             continue
         table.add_row(cid, *(_t(t) for t in row))
     return table
@@ -624,11 +626,13 @@ def print_step_comparison(stepped: Plan, daily: Plan, console: Console) -> None:
     table.caption = f"in steps: {steps}"
     for row in step_comparison(stepped, daily):
         share = row["figure"] == "max_burden"
-        shown = percent if share else fmt
+        # (tonnes to the kg, as every table shows them: a difference of grams is none)
+        shown = percent if share else _t if row["figure"].endswith("_t") else fmt
         diff = row["difference"]
-        sign = "+" if diff > 0 else ""
+        said = f"{fmt(100 * diff)} points" if share else shown(diff)
+        sign = "+" if diff > 0 and said != "0" else ""
         table.add_row(row["label"], shown(row["stepped"]), shown(row["daily"]),
-                      (f"{sign}{fmt(100 * diff)} points" if share else f"{sign}{fmt(diff)}"))
+                      f"{sign}{said}")
     console.print(table)
     for row in step_gave_up(stepped, daily):
         a, b = row["stepped"], row["daily"]
