@@ -48,7 +48,8 @@ def test_scenarios_lists_the_builtins() -> None:
     result = runner.invoke(app, ["scenarios", "--json"])
     assert result.exit_code == 0
     listed = json.loads(result.stdout)
-    assert [entry["name"] for entry in listed] == builtin_names()
+    assert listed["ok"] is True  # (as every command's answer: it was a bare list)
+    assert [entry["name"] for entry in listed["scenarios"]] == builtin_names()
     if builtin_names():
         plain = runner.invoke(app, ["scenarios"])
         assert plain.exit_code == 0
@@ -204,7 +205,7 @@ def test_show_json(tiny_path: Path) -> None:
     result = runner.invoke(app, ["show", str(tiny_path), "--json"])
     assert result.exit_code == 0
     summary = json.loads(result.stdout)
-    assert summary["days"] == 10
+    assert summary["ok"] is True and summary["days"] == 10
     assert summary["commodities"][0]["demand_t"] == pytest.approx(12.6)
     assert summary["longest_routes"][0]["route"] == "long-trail"
     assert summary["network"][0]["front"] == "front"

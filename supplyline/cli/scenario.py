@@ -56,8 +56,9 @@ def scenarios(
                       json_output)
         return
     if json_output:
-        print_json([{"name": name, "title": title, "default": name == DEFAULT_SCENARIO}
-                    for name, title in titles.items()])
+        print_json({"ok": True, "scenarios": [
+            {"name": name, "title": title, "default": name == DEFAULT_SCENARIO}
+            for name, title in titles.items()]})
         return
     if not titles:
         say(ui.stderr, "No built-in scenarios are installed.")
@@ -129,7 +130,7 @@ def show(scenario: ScenarioArg = None, json_output: JsonOption = False) -> None:
     # Closures, strikes and rain as the plan reads them (day by day).
     summary["closures_and_threats"] = hazard_notes(compile_network(sc, 1, checked=False))
     if json_output:
-        print_json(summary)
+        print_json({"ok": True, **summary})
         return
     print_scenario_summary(sc.title, sc.name, summary, network_sketch(sc), ui.stdout)
 
