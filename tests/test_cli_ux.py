@@ -490,3 +490,16 @@ def test_a_bad_option_value_is_one_line_in_a_log_with_the_option_first(
     assert lines[0].startswith(f"Usage: supplyline {args[0]}")
     assert any(line.startswith(said) for line in lines[2:]), result.stderr
     assert len(lines) == 3 and "╭" not in result.stderr
+
+
+@pytest.mark.parametrize("width", range(60, 100))
+def test_a_wrapped_message_keeps_a_number_with_its_unit(width: int) -> None:
+    """'... so at least 1.26' at a line's end and 't of the greens it needs' on the next."""
+    from supplyline.cli.common import say
+
+    console = Console(file=io.StringIO(), width=width, force_terminal=True)
+    say(console, "• no greens can reach Dien Bien Phu battle area before 7 Dec 1953, the "
+                 "soonest any from Tuan Giao and Dien Bien district villages can arrive, so "
+                 "at least 1.26 t of the greens it needs goes short, 3 days in all")
+    text = console.file.getvalue()
+    assert "1.26 t" in text and "3 days" in text and "\u00a0" not in text

@@ -266,6 +266,11 @@ def bars(json_output: bool) -> bool:
     return not json_output and stderr.is_terminal
 
 
+#: A number and the unit after it (kept on one line when a message is wrapped).
+_WITH_UNIT = re.compile(r"(\d) (?=(?:(?:t|kg|km|days?|units?|persons?|person-days|"
+                        r"labour-days)\b|%))")
+
+
 def say(console: Console, message: str) -> None:
     """Print a message that may hold text from the scenario, as it is (see
     :func:`~supplyline.report.inert.inert`). On a terminal it is wrapped to the terminal's
@@ -275,10 +280,13 @@ def say(console: Console, message: str) -> None:
         console.print(inert(message), soft_wrap=True)
         return
     for paragraph in plain(message).split("\n"):
+        # (a number stays with its unit: "1.26" at a line's end and "t of the greens" on
+        # the next read as two things; a no-break space, which the wrap does not split)
+        paragraph = _WITH_UNIT.sub("\\1\u00a0", paragraph)
         lines = textwrap.wrap(paragraph, width=max(console.width, 40), subsequent_indent="  ",
                               break_long_words=False, break_on_hyphens=False) or [""]
         for line in lines:
-            console.print(inert(line), soft_wrap=True)
+            console.print(inert(line.replace("\u00a0", " ")), soft_wrap=True)
 
 
 def print_json(data: Any) -> None:

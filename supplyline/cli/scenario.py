@@ -114,8 +114,8 @@ def check(scenario: ScenarioArg = None, json_output: JsonOption = False) -> None
     ui.stdout.print(inert(f"OK: {sc.title} — {_counts_line(summary)}"))
     if short:
         ui.stdout.print("Short whatever the plan does:")
-        for x in short:
-            ui.stdout.print(inert(f"• {x.words}"))
+        for x in short:  # (wrapped between words, a number with its unit; one line in a log)
+            say(ui.stdout, f"• {x.words}")
 
 
 @app.command()
