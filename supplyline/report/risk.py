@@ -26,7 +26,7 @@ from supplyline.report.inert import inert
 from supplyline.report.safe_write import output_files
 from supplyline.report.svg import Series, fmt
 from supplyline.report.terminal import Column, FitTable
-from supplyline.simulate.result import FAN, Simulation, chance, period
+from supplyline.simulate.result import FAN, Simulation, chance, mean_figure, period
 from supplyline.units import words_and
 
 #: Days of reserve below this are drawn as none (see :func:`risk_section`).
@@ -147,9 +147,11 @@ def risk_rows(result: Simulation) -> list[tuple[str, str, str]]:
             # Against the units put into service over the plan (the runs replace none lost,
             # but the plan puts units into service all along, so more may be lost than are
             # in service at once).
+            per_mode = mean_figure(result.units_lost[:, m])  # (with its error, as the rest)
             rows.append((f"{net.mode_label(m).lower()} units lost to strikes "
                          f"and raids, mean (of {fmt(whole(carriers[mode]['recruited']))} put into "
-                         "service over the plan)", fmt(lost), ""))
+                         "service over the plan)", _pm(per_mode, n),
+                         _runs_for(per_mode, n)))
     label = "labour-days"
     if any(lost > 0 for lost in k["units_lost_by_mode"].values()):
         planned = fmt(result.plan.labour_days()["total"])

@@ -165,15 +165,15 @@ class Simulation:
         plan_kpis = self.plan.kpis()
         figures = {
             "p_any_shortfall": chance(p, n, exact=self.alike),
-            "shortfall_t": _mean(total),
-            "delivered_t": _mean(self.consumed_kg.sum(axis=1) / 1000.0),
-            "destroyed_t": _mean(self.destroyed_kg.sum(axis=1) / 1000.0),
-            "spoiled_t": _mean(self.spoiled_kg.sum(axis=1) / 1000.0),
-            "eaten_t": _mean(self.eaten_kg.sum(axis=1) / 1000.0),
-            "burned_t": _mean(self.burned_kg.sum(axis=1) / 1000.0),
-            "unfed_t": _mean(self.unfed_kg.sum(axis=1) / 1000.0),
-            "units_lost": _mean(self.units_lost.sum(axis=1)),
-            "labour_days": _mean(self.labour_days),
+            "shortfall_t": mean_figure(total),
+            "delivered_t": mean_figure(self.consumed_kg.sum(axis=1) / 1000.0),
+            "destroyed_t": mean_figure(self.destroyed_kg.sum(axis=1) / 1000.0),
+            "spoiled_t": mean_figure(self.spoiled_kg.sum(axis=1) / 1000.0),
+            "eaten_t": mean_figure(self.eaten_kg.sum(axis=1) / 1000.0),
+            "burned_t": mean_figure(self.burned_kg.sum(axis=1) / 1000.0),
+            "unfed_t": mean_figure(self.unfed_kg.sum(axis=1) / 1000.0),
+            "units_lost": mean_figure(self.units_lost.sum(axis=1)),
+            "labour_days": mean_figure(self.labour_days),
         }
         return {
             "runs": n,
@@ -214,7 +214,7 @@ class Simulation:
         never left where they were to start, as a figure (mean over the runs)."""
         if self.loads_planned_kg <= 0 or self.loads_not_sent_kg.size != self.runs:
             return {"value": 0.0, "se": 0.0, "runs_for_1pct": 0}
-        return _mean(self.loads_not_sent_kg / self.loads_planned_kg)
+        return mean_figure(self.loads_not_sent_kg / self.loads_planned_kg)
 
     def never_replans_note(self) -> str:
         """In words, how far the runs drift from the plan because they execute it without
@@ -400,7 +400,7 @@ def period(row: dict[str, Any]) -> str:
     return f"{first} to {first + dt.timedelta(days=row['step_days'] - 1)}"
 
 
-def _mean(x: FloatArray) -> dict[str, float]:
+def mean_figure(x: FloatArray) -> dict[str, float]:
     """Mean, its standard error and the runs for a 95 % interval of ±1 % of the mean (the
     error and the runs are NaN from fewer than two runs: one run says nothing of them)."""
     n = x.size
@@ -414,7 +414,7 @@ def _mean(x: FloatArray) -> dict[str, float]:
 
 def chance(p: float, n: int, exact: bool = False) -> dict[str, float]:
     """A probability seen in ``n`` runs, its standard error and the runs for ±1 percentage
-    point (95 %); NaN as :func:`_mean`'s from fewer than two runs. The error is
+    point (95 %); NaN as :func:`mean_figure`'s from fewer than two runs. The error is
     √(p(1 − p)/n), but where no run or every run went short (p 0 or 1) that is 0, as if a
     few runs proved the chance exact: there it is Agresti and Coull's, of p̃ = (x + z²/2) /
     (n + z²) over n + z² runs (4 runs all short: an error of 15 points, shown "100 ± 20 %",

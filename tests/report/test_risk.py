@@ -58,7 +58,8 @@ def test_the_risk_section_says_how_its_figures_differ_from_the_plans(
 ) -> None:
     first_figure = section.html.index("<svg")
     assert "those at the top of the page are the plan's own" in section.html[:first_figure]
-    labels = [label for label, _, _ in risk_rows(simulation)]
+    rows = risk_rows(simulation)
+    labels = [label for label, _, _ in rows]
     assert "units lost" not in labels and "rations not there" not in labels
     assert "eaten on the way by carriers, crews and the wounded" in labels
     lost = simulation.units_lost.mean(axis=0)
@@ -70,6 +71,8 @@ def test_the_risk_section_says_how_its_figures_differ_from_the_plans(
         assert bool(said) == (lost[m] > 0)
         if said:  # against the units put into service, which may be more than at once
             assert said == [f"{name} (of {fmt(served)} put into service over the plan)"]
+            value = next(v for label, v, _ in rows if label == said[0])
+            assert " ± " in value  # (with its error, as every other figure)
     assert lost.sum() > 0
 
 
