@@ -381,8 +381,10 @@ def _allocation_words(res: Resilience) -> str:
     placed = "; ".join(f"{kind} on {_called(res, [route])}" for kind, route, _, _ in a.picks)
     return (f"Protection against the expected threats, one unit at a time where it lowers "
             f"the plan's cost most: {placed}. Shortfall {fmt(a.base_shortfall_t)} t → "
-            f"{fmt(a.shortfall_t)} t; objective {fmt(a.base_objective)} → "
-            f"{fmt(a.objective)}." + (f" Not placed: {left}." if left else ""))
+            f"{fmt(a.shortfall_t)} t; the plan's cost (its objective, in the units of "
+            f"policy.weights) {fmt(a.base_objective)} → {fmt(a.objective)}"
+            + (f" ({a.objective / a.base_objective - 1:+.1%})" if a.base_objective > 0
+               else "") + "." + (f" Not placed: {left}." if left else ""))
 
 
 #: A unit of each kind of protection, one and many.
