@@ -286,5 +286,5 @@ def test_a_value_out_of_range_is_said_with_what_was_given(args: list[str], optio
     result = runner.invoke(app, [*args, "--json"])
     assert result.exit_code == 2
     message = json.loads(result.stdout)["error"]["message"]
-    assert message.startswith(f"Invalid value for '{option}': ")
+    assert message.startswith(f"{option}: expected ")  # (the option first, in its words)
     assert message.endswith(f", got '{given}'")

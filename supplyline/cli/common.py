@@ -135,7 +135,7 @@ class _Commands(TyperGroup):
         except ClickException as error:
             if not standalone_mode:  # a caller's own standalone_mode=False
                 raise
-            code = (_report("usage", error.format_message(), error.exit_code, True)
+            code = (_report("usage", _usage_message(error), error.exit_code, True)
                     if json_output else _usage_error(error))
         except Exception as error:
             if isinstance(error, OSError) and error.errno in _OUTPUT_LOST:
@@ -167,18 +167,22 @@ def _usage_error(error: ClickException) -> int:
         if ctx.command.get_help_option(ctx) is not None:
             stderr.print(Text(f"Try '{ctx.command_path} {ctx.help_option_names[0]}' for "
                               "help."))
-    message = error.format_message()
-    if isinstance(error, BadParameter):
-        # "Invalid value for '--step-days': Input should be ..." in the tool's own words:
-        # "--step-days: expected ..., got ..." (the value's name first, as in a scenario's).
-        hint = error.param_hint or (
-            "/".join(error.param.opts) if error.param is not None else None)
-        if isinstance(hint, Sequence) and not isinstance(hint, str):
-            hint = "/".join(hint)
-        words = re.sub(r"^Input should be ", "expected a value ", error.message)
-        message = f"{hint}: {words}" if hint else words
-    say(stderr, message)
+    say(stderr, _usage_message(error))
     return error.exit_code
+
+
+def _usage_message(error: ClickException) -> str:
+    """A usage error's message in the tool's own words: a bad value is "--step-days:
+    expected ..., got ..." (the option first, as a scenario's field is), where Click said
+    "Invalid value for '--step-days': Input should be ..."."""
+    if not isinstance(error, BadParameter):
+        return error.format_message()
+    hint = error.param_hint or (
+        "/".join(error.param.opts) if error.param is not None else None)
+    if isinstance(hint, Sequence) and not isinstance(hint, str):
+        hint = "/".join(hint)
+    words = re.sub(r"^Input should be ", "expected a value ", error.message)
+    return f"{hint}: {words}" if hint else words
 
 
 app = typer.Typer(

@@ -482,7 +482,7 @@ def resilience_html(res: Resilience, count: int = 10) -> str:
     more = (f"<p>{counted(left, 'more cut ranks', 'more cuts rank')} below these: "
             "<code>to_frame()</code> has all.</p>" if left > 0 else "")
     return (f"<div><b>{escape(res.scenario)}</b>: {_html(_uncut_words(res))} "
-            f"{res.solves} solves in {res.seconds:.0f} s.{escape(when)}"
+            f"{escape(_solves_words(res))}{escape(when)}"
             f"<h4>{RANKING_TITLE}</h4>"
             + table("resilience-ranking", RANKING_HEAD, _ranking_rows(res, count),
                     [n in RANKING_NUMERIC for n in range(len(RANKING_HEAD))])
@@ -496,13 +496,20 @@ def resilience_html(res: Resilience, count: int = 10) -> str:
             + "</div>")
 
 
+def _solves_words(res: Resilience) -> str:
+    """How much planning the analysis took: the plans solved (the uncut plan, each cut that
+    can change anything, the worst sets on the full plan; a cut of what the plan never uses
+    needs none), in words."""
+    return (f"{counted(res.solves, 'plan', 'plans')} solved in {res.seconds:.0f} s (the "
+            "uncut one, each cut of what the plan uses, the worst sets).")
+
+
 def print_resilience(res: Resilience, console: Console, count: int = 15) -> None:
     """The ranking and the worst sets as terminal tables that fit the console (numbers and ids
     never cut: see :class:`~supplyline.report.terminal.FitTable`)."""
     when = (f" Each cut from {res.window_dates[0]} to {res.window_dates[1]}."
             if res.window_dates is not None else "")
-    console.print(inert(f"{_uncut_words(res)} {res.solves} solves in {res.seconds:.0f} s."
-                        f"{when}"))
+    console.print(inert(f"{_uncut_words(res)} {_solves_words(res)}{when}"))
     from supplyline.report.terminal import Column, FitTable
 
     ranking = FitTable(RANKING_TITLE, *(
