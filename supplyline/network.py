@@ -186,6 +186,8 @@ class Network:
 
     demand_kg: FloatArray  # [P, C, S] kg wanted in each step
     reserve_targets: list[tuple[int, int, int, float]]  # (place, commodity, step, kg)
+    #: each reserve target's day and days of supply (of all the front's demand that day)
+    reserve_days: list[tuple[int, float]]
     wounded_groups: list[WoundedGroup]
     wounded_rations_kg_per_day: FloatArray  # [C] per wounded person
     is_hospital: BoolArray  # [P]
@@ -519,22 +521,80 @@ def replay_places(net: Localities, entry: ReplayMobilization) -> BoolArray:
 
 
 def replay_beyond(net: Localities, replay: Replay, giveable_kg: FloatArray
-                  ) -> list[tuple[int, str, float]]:
-    """The mobilization entries of ``replay`` that ask more than their localities can give
-    above subsistence over the horizon (``giveable_kg`` [P, C, S]: its last step): (entry
-    index, sentence, kg they can give)."""
-    out = []
+                  ) -> list[tuple[int, str, str]]:
+    """The mobilization entries of ``replay`` no giving can meet (``giveable_kg`` [P, C, S]:
+    its last step, what each locality can give above subsistence over the horizon): (entry
+    index, sentence, what the entry's kg could be, in words).
+
+    An entry asks more than its localities can give; or, with the entries before it of the
+    same commodity whose localities it shares, asks what no giving can meet (a region
+    giving 20 t and one of its villages 30 t): then the range it could have, from a small
+    LP over the localities (each gives from 0 to what it can; each entry's localities give
+    its kg in all). An entry said is left out of the later ones' LP.
+    """
+    out: list[tuple[int, str, str]] = []
+    kept: dict[int, list[tuple[int, BoolArray, float]]] = {}  # commodity: earlier entries
     for i, entry in enumerate(replay.mobilization):
         c = net.commodity_ids.index(entry.commodity)
-        could = float(giveable_kg[replay_places(net, entry), c, -1].sum())
+        places = replay_places(net, entry)
+        can = giveable_kg[:, c, -1]
+        could = float(can[places].sum())
+        who = ", ".join(entry.regions or entry.places) or (
+            "all but " + ", ".join(entry.exclude_regions))
+        what = f"{entry.kg / 1000:,.1f} t of {entry.commodity} from {who}"
         if entry.kg > could * (1 + 1e-9) + 1e-6:
-            who = ", ".join(entry.regions or entry.places) or (
-                "all but " + ", ".join(entry.exclude_regions)
-            )
-            out.append((i, f"{entry.kg / 1000:,.1f} t of {entry.commodity} from {who} is "
-                           f"more than those localities can give above subsistence "
-                           f"({could / 1000:,.1f} t over the horizon)", could))
+            out.append((i, f"{what} is more than those localities can give above "
+                           f"subsistence ({could / 1000:,.1f} t over the horizon)",
+                        f"at most {kg_words(could)} kg: what those localities can give "
+                        "above subsistence over the horizon"))
+            continue
+        earlier = [e for e in kept.get(c, []) if (e[1] & places).any()]
+        if earlier:
+            lo, hi = _replay_range(can, [(p, kg) for _, p, kg in earlier], places)
+            if lo is not None and hi is not None and not (
+                    lo * (1 - 1e-9) - 1e-6 <= entry.kg <= hi * (1 + 1e-9) + 1e-6):
+                shared = ", ".join(f"mobilization[{j}]" for j, _, _ in earlier)
+                span = (f"{kg_words(lo)} kg" if kg_words(lo) == kg_words(hi)
+                        else f"from {kg_words(lo)} to {kg_words(hi)} kg")
+                out.append((i, f"{what} cannot be given together with {shared} of the "
+                               f"same replay, which share its localities (with them, those "
+                               f"localities give {span})",
+                            f"{span}: what those localities can give together with "
+                            f"{shared} of this replay, which share them"))
+                continue
+        kept.setdefault(c, []).append((i, places, entry.kg))
     return out
+
+
+def _replay_range(can: FloatArray, fixed: list[tuple[BoolArray, float]], places: BoolArray
+                  ) -> tuple[float | None, float | None]:
+    """The least and the most ``places`` can give in all, each locality giving from 0 to
+    ``can``, while each of ``fixed``'s sets gives exactly its kg (None, None: those alone
+    cannot be met)."""
+    from scipy.optimize import linprog
+
+    used = places.copy()
+    for p, _ in fixed:
+        used |= p
+    index = np.flatnonzero(used)
+    a_eq = np.array([p[index] for p, _ in fixed], dtype=float)
+    b_eq = np.array([kg for _, kg in fixed])
+    bounds = list(zip(np.zeros(index.size), can[index], strict=True))
+    target = places[index].astype(float)
+    ends: list[float | None] = []
+    for sign in (1.0, -1.0):
+        got = linprog(sign * target, A_eq=a_eq, b_eq=b_eq, bounds=bounds, method="highs")
+        ends.append(sign * float(got.fun) if got.status == 0 else None)
+    return ends[0], ends[1]
+
+
+def kg_words(kg: float) -> str:
+    """Kilograms to a tenth, so that a value just over a bound never reads as equal to it.
+
+    >>> kg_words(25000.0), kg_words(25000.04), kg_words(25000.4)
+    ('25,000', '25,000', '25,000.4')
+    """
+    return f"{kg:,.1f}".removesuffix(".0")
 
 
 def _nearest_home(home_days: list[FloatArray], n_places: int) -> FloatArray:
@@ -700,7 +760,9 @@ def compile_network(sc: Scenario, step_days: int | None = None, *, checked: bool
     stop_days = np.array([p.stop_hours / 24.0 for p in sc.places])
 
     demand = np.zeros((n_p, n_c, days))
-    reserves: list[tuple[int, int, int, float]] = []
+    # Reserves by one day at one front add up over the demand entries there, as their
+    # demands do (two units at one front, each asking days of its own demand).
+    asked: dict[tuple[int, int, int], float] = {}
     for d in sc.demand:
         p, c = place_index[d.front], com_index[d.commodity]
         per_day = demand_kg_per_day(d, sc)
@@ -708,9 +770,11 @@ def compile_network(sc: Scenario, step_days: int | None = None, *, checked: bool
         for target in d.reserves:
             t = sc.day_index(target.by)
             if 0 <= t < days:
-                reserves.append(
-                    (p, c, grid.of_day(t), target.days_of_supply * float(per_day[t]))
-                )
+                kg = target.days_of_supply * float(per_day[t])
+                asked[p, c, t] = asked.get((p, c, t), 0.0) + kg
+    reserves = [(p, c, grid.of_day(t), kg) for (p, c, t), kg in asked.items()]
+    reserve_days = [(t, kg / demand[p, c, t] if demand[p, c, t] > 0 else 0.0)
+                    for (p, c, t), kg in asked.items()]
 
     groups: list[WoundedGroup] = []
     for w in sc.wounded:
@@ -819,6 +883,7 @@ def compile_network(sc: Scenario, step_days: int | None = None, *, checked: bool
         repair_days=np.array([r.repair_days for r in routes], dtype=float),
         demand_kg=grid.total(demand),
         reserve_targets=reserves,
+        reserve_days=reserve_days,
         wounded_groups=groups,
         wounded_rations_kg_per_day=wounded_rations,
         is_hospital=is_hospital,

@@ -77,8 +77,12 @@ def convert(value: float, unit: str, to: str) -> float:
     reg = registry()
     have, want = parse(unit), parse(to)
     if have.dimensionality != want.dimensionality:
-        raise UnitProblem(f"a unit of {want.dimensionality} (like {to!r}), not of "
-                          f"{have.dimensionality}")
+        wanted = ("a share" if not want.dimensionality
+                  else f"a unit of {want.dimensionality}")
+        raise UnitProblem(f"{wanted} (like {to!r}), not a unit of {have.dimensionality}")
+    if not want.dimensionality and have not in (reg.Unit("percent"), reg.Unit("")):
+        # pint counts '%%', 'radian' or 'ppm' as shares too: 100 %% would be 1 % in silence.
+        raise UnitProblem(f"a share in % (like {to!r}) or as a fraction ('1')")
     return float(reg.Quantity(value, have).to(want).magnitude)
 
 

@@ -74,13 +74,10 @@ class Reserve:
 
 def reserve_asks(net: Network) -> list[Reserve]:
     """The network's reserve targets (``Network.reserve_targets``, in its order) with the
-    day and the days of supply the scenario asks for."""
-    sc = net.scenario
-    asked = [(sc.day_index(target.by), target.days_of_supply)
-             for d in sc.demand for target in d.reserves]
-    asked = [(day, days) for day, days in asked if 0 <= day < sc.days]  # as the network
+    day and the days of supply the scenario asks for (of all the front's demand that day:
+    the reserves of two demand entries at one front add up)."""
     return [Reserve(step, day, days, kg) for (_, _, step, kg), (day, days)
-            in zip(net.reserve_targets, asked, strict=True)]
+            in zip(net.reserve_targets, net.reserve_days, strict=True)]
 
 
 @dataclass(frozen=True)

@@ -145,7 +145,7 @@ def _nothing_every_day(series: Any) -> bool:
     """Whether a day series (a number, or steps with a value each) is 0 on every day."""
     if isinstance(series, int | float) and not isinstance(series, bool):
         return series == 0
-    if isinstance(series, list) and series:
+    if isinstance(series, list):  # (no steps at all: nothing on any day)
         return all(getattr(step, "value", None) == 0 for step in series)
     return False
 
@@ -523,8 +523,13 @@ class _Checker:
             # A reserve is days of that day's demand: outside the demand's days it is nil.
             first = demand.get("start") or (self.horizon or (None, None))[0]
             last = demand.get("end") or (self.horizon or (None, None))[1]
+            dates: set[dt.date] = set()
             for reserve in demand.entries("reserves", ReserveTarget):
                 by = reserve.get("by")
+                if by is not None and by in dates:
+                    self.report(reserve.at("by"), "each date once in a demand's reserves "
+                                "(two targets by one day: which holds?)", f"{by} again")
+                dates.add(by)
                 horizon = self.horizon
                 if (self.compiled or None in (by, first, last) or first <= by <= last
                         or (horizon is not None and not horizon[0] <= by <= horizon[1])):
@@ -579,6 +584,7 @@ class _Checker:
                     self.report(window.at("night_probability"),
                                 "0 when no mode is night_only (only night-only movement "
                                 "meets it)", shown(night))
+            self.overlapping_windows(air)
         for sabotage in self.sabotage:
             for path, region in sabotage.names("regions"):
                 self.region(path, region)
@@ -591,6 +597,27 @@ class _Checker:
                 self.region(path, region)
             self.once(rain, "routes", "route")
             self.once(rain, "regions", "region")
+
+    def overlapping_windows(self, air: Entry) -> None:
+        """An air threat's windows that overlap add up (its chance on a day is the sum of
+        theirs): a sum above 1 is no chance. Said once per window and kind, on the day the
+        window begins or the first day it shares with an earlier one."""
+        windows = [w for w in air.entries("windows", AirWindow)
+                   if w.readable and None not in (w.get("start"), w.get("end"))]
+        for name in ("day_probability", "night_probability"):
+            for later in windows:
+                day = later.get("start")
+                overlap = [w for w in windows if w.get("start") <= day <= w.get("end")
+                           and w is not later]
+                # (a value the schema refuses counts as 0 here: it is said there)
+                total = sum(w.get(name) or 0.0 for w in [*overlap, later])
+                if overlap and total > 1 and (later.get(name) or 0.0) > 0:
+                    others = ", ".join(self.named(w.path) for w in overlap)
+                    room = max(0.0, 1 - (total - (later.get(name) or 0.0)))
+                    self.report(later.at(name), f"at most {room:.3g} (on {day} this window "
+                                f"overlaps {others}, and an air threat's windows add up to "
+                                "its chance that day, at most 1)",
+                                f"{shown(later.get(name))} (together {total:.3g})")
 
     def night_modes(self) -> bool:
         """Whether some mode moves only at night (or the modes cannot be read)."""
@@ -623,8 +650,15 @@ class _Checker:
                         self.region(path, region)
                     self.once(given, name, "region")
                 self.once(given, "places", "place")
+            modes: dict[Any, Entry] = {}
             for carriers in replay.entries("carriers", ReplayCarriers):
-                self.known(carriers.at("mode"), carriers.get("mode"), "mode", "modes")
+                mode = carriers.get("mode")
+                self.known(carriers.at("mode"), mode, "mode", "modes")
+                if mode is not None and mode in modes:
+                    self.report(carriers.at("mode"), "each mode once in a replay's carriers "
+                                f"(also capped by {self.named(modes[mode].path)}: which "
+                                "holds?)", f"{shown(mode)} again")
+                modes.setdefault(mode, carriers)
 
     def check_observed(self) -> None:
         for observed in self.observed:
@@ -661,9 +695,16 @@ class _Checker:
         for name in ("per_unit_day", "per_unit_km"):
             for mode in self.costs.keys(name):
                 self.known(self.costs.at(name, mode), mode, "mode", "modes", at_key=True)
+        priced: dict[tuple[Any, Any], Entry] = {}
         for price in self.costs.entries("prices", Price):
             self.place(price.at("place"), price.get("place"), "locality")
             self.commodity(price.at("commodity"), price.get("commodity"))
+            key = (price.get("place"), price.get("commodity"))
+            if None not in key and key in priced:
+                self.report(price.at("per_kg"), "one price for each place and commodity "
+                            f"(also priced by {self.named(priced[key].path)}: which holds?)",
+                            f"{shown(key[1])} at {shown(key[0])} again")
+            priced.setdefault(key, price)
 
     # -- dates ----------------------------------------------------------------------------
 

@@ -442,7 +442,7 @@ def _replay_problems(scenario: Scenario, locations: Locations, file: str,
     """A replay (of ``names``; None: every one) that fixes more giving than its localities
     can give above subsistence over the horizon can never be planned (the planner's own
     rule: :func:`supplyline.network.replay_beyond`)."""
-    from supplyline.network import giveable_kg, localities, replay_beyond
+    from supplyline.network import giveable_kg, kg_words, localities, replay_beyond
 
     chosen = [(r, replay) for r, replay in enumerate(scenario.replays)
               if replay.mobilization and (names is None or replay.name in names)]
@@ -458,18 +458,8 @@ def _replay_problems(scenario: Scenario, locations: Locations, file: str,
             problems.append(Problem(
                 spot.file if spot else file, _key_line(locations, path) or (
                     spot.line if spot else None), locations.field_name(path),
-                f"at most {_kg(could)} kg: what those localities can give above "
-                "subsistence over the horizon", _kg(replay.mobilization[i].kg)))
+                could, kg_words(replay.mobilization[i].kg)))
     return problems
-
-
-def _kg(kg: float) -> str:
-    """Kilograms to a tenth, so that a value just over a bound never reads as equal to it.
-
-    >>> _kg(25000.0), _kg(25000.04), _kg(25000.4)
-    ('25,000', '25,000', '25,000.4')
-    """
-    return f"{kg:,.1f}".removesuffix(".0")
 
 
 def _ordered(problems: list[Problem], file: str) -> list[Problem]:

@@ -119,7 +119,13 @@ wounded flows have the one commodity of unit `person`; dates lie inside the hori
 dates do not come before start dates; day-series steps are sorted by start; a demand by
 troops × ration comes to at most 10^12 kg a day, as `kg_per_day` may; an id is named once
 in a list (a route's modes, a flow's hospitals, a threat's routes, regions, a replay's
-places); a replay asks no more of its localities than they can give above subsistence.
+places); a replay asks no more of its localities than they can give above subsistence,
+and its entries that share localities can be given together (a region's 20 t and one of its
+villages' 30 t cannot); a replay caps a mode once, a place has one price for a commodity,
+and a demand one reserve target by a date (reserves of two demand entries at one front on
+one day add up, as their demands do); the windows of one air threat that overlap add up to
+a chance of at most 1 on any day; an observed share is in `%` (or `1`: pint would read `%%`
+or `radian` as a share too).
 
 It also refuses what could never act, each where it was written, rather than drop it in
 silence: a mode that no route lists, an owned mode no place owns, carriers owned of a mode

@@ -985,18 +985,23 @@ class Observed(Strict):
     replay: str | None = _field("replay under which it is compared; the plain plan when empty",
                                 default=None)
 
-    @model_validator(mode="after")
-    def _unit_of_its_metric(self) -> Observed:
+    @field_validator("unit")
+    @classmethod
+    def _unit_of_its_metric(cls, unit: str, info: ValidationInfo) -> str:
+        """A unit of the metric's quantity (said at ``unit``: the metric is read first)."""
         from supplyline.units import UnitProblem, convert
 
-        unit = metric_unit(self.metric, None)
-        if unit is None:  # money: checked against the scenario's currency
-            return self
+        metric = info.data.get("metric")
+        if metric is None:  # (a metric the schema refuses: said there)
+            return unit
+        own = metric_unit(metric, None)
+        if own is None:  # money: checked against the scenario's currency
+            return unit
         try:
-            convert(1.0, self.unit, unit)
+            convert(1.0, unit, own)
         except UnitProblem as problem:
-            raise ValueError(f"{problem} for the {self.metric.kind} figure") from None
-        return self
+            raise ValueError(f"{problem} for the {metric.kind} figure") from None
+        return unit
 
 
 def metric_unit(metric: Metric, currency: str | None) -> str | None:

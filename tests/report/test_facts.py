@@ -82,3 +82,25 @@ def test_the_burden_bound_under_a_replay_is_said_as_the_labour_it_holds(
     assert food.max() > bound + 0.1  # (the replay fixes more food than the bound)
     assert labour.max() <= bound + 1e-6
     assert "labour pool" in what and "largest burden of the plan" not in what
+
+
+def test_reserves_of_two_demand_entries_at_one_front_add_up(valley_doc: Any) -> None:
+    """Entries at one front add up, and so do their reserves: two units there, each asking
+    a day of its own rice by 6 Mar (1.8 t and 0.9 t), need 2.7 t on hand that day. The
+    stock row of each stood alone, so the larger held and the smaller was dropped."""
+    import copy
+
+    doc = valley_doc()
+    doc["demand"][0]["reserves"] = [{"days_of_supply": 1, "by": "1954-03-06"}]
+    other = copy.deepcopy(doc["demand"][0])
+    other["troops"] = 1000
+    doc["demand"].append(other)
+    net = sl.compile_network(Scenario.model_validate(doc))
+    rice = net.commodity_ids.index("rice")
+    assert [(c, kg) for _, c, _, kg in net.reserve_targets] == [
+        (rice, pytest.approx(2700.0))]
+    # Told as days of all the front's rice that day: 2.7 t of 2.7 t a day.
+    from supplyline.report.facts import reserve_asks
+
+    (reserve,) = reserve_asks(net)
+    assert reserve.days == pytest.approx(1.0) and reserve.by == 5

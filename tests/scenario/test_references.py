@@ -536,3 +536,74 @@ def test_a_number_for_true_or_false_is_located() -> None:
                 "  - {from: ban-b, to: relay, length_km: 10, modes: [porter], one_way: 0}")
     problem = by_field(problems_in(text))["routes[1].one_way"]
     assert (problem.expected, problem.got) == ("true or false", "0")
+
+
+@pytest.mark.parametrize(("old", "new", "field", "where", "expected", "got"), [
+    # No steps at all is 0 on every day: a demand and a wounded flow that ask for nothing.
+    ("    troops:\n      - {start: 1954-03-01, value: 1000}\n"
+     "      - {start: 1954-03-06, value: 2000}\n", "    troops: []\n",
+     "demand[0].troops", "troops: []", "a demand above 0 on some day", "0 every day"),
+    # Overlapping windows of one air threat add up: 0.1 + 0.95 is no chance.
+    ("day_probability: 0.1}\n",
+     "day_probability: 0.1}\n        - {start: 1954-03-05, end: 1954-03-12, "
+     "day_probability: 0.95}\n",
+     "threats.air[0].windows[1].day_probability", "day_probability: 0.95",
+     "at most 0.9 (on 1954-03-05 this window overlaps threats.air[0].windows[0]",
+     "0.95 (together 1.05)"),
+    # Two reserve targets of one demand by one day: which holds?
+    ("      - {days_of_supply: 2, by: 1954-03-08}\n",
+     "      - {days_of_supply: 2, by: 1954-03-08}\n      - {days_of_supply: 4, by: 1954-03-08}\n",
+     "demand[0].reserves[1].by", "days_of_supply: 4", "each date once in a demand's reserves",
+     "1954-03-08 again"),
+    # A replay that caps one mode twice.
+    ("      - {mode: bicycle, units: 20}\n",
+     "      - {mode: bicycle, units: 20}\n      - {mode: bicycle, units: 30}\n",
+     "replays[0].carriers[1].mode", "units: 30", "each mode once in a replay's carriers",
+     "'bicycle' again"),
+    # Two prices of one commodity at one place.
+    ("replays:\n", "costs:\n  prices:\n    - {place: ban-a, commodity: rice, per_kg: 1}\n"
+     "    - {place: ban-a, commodity: rice, per_kg: 2}\n\nreplays:\n",
+     "costs.prices[1].per_kg", "per_kg: 2", "one price for each place and commodity",
+     "'rice' at 'ban-a' again"),
+    # Shares in %% or radians: pint reads them as shares, 100 %% as 1 %.
+    ('    unit: "%"\n', '    unit: "%%"\n', "observed[0].unit", 'unit: "%%"',
+     "a share in %", "'%%'"),
+    ('    unit: "%"\n', '    unit: "radian"\n', "observed[0].unit", 'unit: "radian"',
+     "a share in %", "'radian'"),
+    # A unit of another quantity is said at the unit, not at the figure.
+    ('    unit: "%"\n', '    unit: "kg"\n', "observed[0].unit", 'unit: "kg"',
+     "a share (like '%'), not a unit of [mass]", "'kg'"),
+])
+def test_what_contradicts_itself_or_means_nothing_is_located(
+        old: str, new: str, field: str, where: str, expected: str, got: str) -> None:
+    """Each was taken in silence: an empty series as a demand, windows adding up to a chance
+    above 1, a second target, cap or price that one of two wins over, a share in %%."""
+    text = edit(TINY_TEXT, old, new)
+    problems = by_field(problems_in(text))
+    assert set(problems) == {field}, problems
+    assert problems[field].line == line_of(text, where)
+    assert expected in problems[field].expected, problems[field].expected
+    assert problems[field].got == got
+
+
+@pytest.mark.parametrize(("entry", "expected"), [
+    # ban-a alone could give 30 t, but all of the northwest gives 20 t (the first entry),
+    # of which ban-b can give at most 10 t.
+    ("{commodity: rice, places: [ban-a], kg: 30000}",
+     "from 10,000 to 20,000 kg: what those localities can give together with "
+     "mobilization[0]"),
+    # The same localities twice, with another amount.
+    ("{commodity: rice, regions: [northwest], kg: 10000}", "20,000 kg: what those"),
+])
+def test_replay_entries_that_contradict_each_other_are_located(entry: str, expected: str
+                                                               ) -> None:
+    """Each could be given alone; together no giving meets both. `check` passed them and
+    `plan --replay` failed with no place named."""
+    text = edit(TINY_TEXT, "      - {commodity: rice, regions: [northwest], kg: 20000}\n",
+                "      - {commodity: rice, regions: [northwest], kg: 20000}\n"
+                f"      - {entry}\n")
+    problems = by_field(problems_in(text))
+    assert set(problems) == {"replays[0].mobilization[1].kg"}, problems
+    problem = problems["replays[0].mobilization[1].kg"]
+    assert problem.line == line_of(text, entry)
+    assert problem.expected.startswith(expected), problem.expected
