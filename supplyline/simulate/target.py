@@ -64,12 +64,15 @@ def _hardened(scenario: Scenario, margin: float, reserve_days: float,
     doc["policy"]["capacity_safety_margin"] = margin
     if reserve_days > 0 and first is not None:
         for demand in doc.get("demand", []):
-            dates = [first + dt.timedelta(days=k) for k in range(scenario.days)]
-            kept = [r for r in demand.get("reserves", [])]
-            for date in dates:
+            # One target a day: the larger of the one there (the scenario's, or an earlier
+            # round's) and this round's.
+            wanted = {r["by"]: r["days_of_supply"] for r in demand.get("reserves", [])}
+            for k in range(scenario.days):
+                date = first + dt.timedelta(days=k)
                 if date <= scenario.end_date:
-                    kept.append({"days_of_supply": reserve_days, "by": date})
-            demand["reserves"] = kept
+                    wanted[date] = max(wanted.get(date, 0.0), reserve_days)
+            demand["reserves"] = [{"days_of_supply": days, "by": by}
+                                  for by, days in sorted(wanted.items())]
     return Scenario.model_validate(doc)
 
 
