@@ -91,6 +91,15 @@ def short_plan(tutorial: sl.Scenario) -> sl.Plan:
     (lambda sc, p: sl.plan("tutorial"), TypeError, "scenario: expected a Scenario"),
     (lambda sc, p: sl.plan(sc, step_days=0), sl.PlanError, "step_days: expected a whole"),
     (lambda sc, p: sl.plan(sc, step_days=2.5), sl.PlanError, "got 2.5"),
+    # Steps longer than the horizon were cut to it in silence; a Network's own steps and
+    # days stood whatever was asked.
+    (lambda sc, p: sl.plan(sc, step_days=31), sl.PlanError,
+     "step_days: expected at most 30 (the horizon is 30 days"),
+    (lambda sc, p: sl.plan(sc, days=10, step_days=12), sl.PlanError, "expected at most 10"),
+    (lambda sc, p: sl.plan(sl.compile_network(sc), step_days=2), sl.PlanError,
+     "step_days: a compiled Network has its days and steps"),
+    (lambda sc, p: sl.plan(sl.compile_network(sc), days=5), sl.PlanError,
+     "days: a compiled Network has its days and steps"),
     (lambda sc, p: sl.plan(sc, time_limit_s="10"), sl.PlanError, "time_limit_s: expected"),
     (lambda sc, p: sl.plan(sc, risk="x"), sl.SimulationError, "risk must be a probability"),
     (lambda sc, p: sl.plan(sc, risk=0.2, seed=-1), sl.SimulationError, "seed must be"),
@@ -162,7 +171,7 @@ def test_a_plans_arrays_cannot_be_changed_in_silence(tutorial: sl.Scenario) -> N
     """A Network is shared by every plan made from it: changing one of their arrays in
     place fails loudly instead of changing the others."""
     net = sl.compile_network(tutorial)
-    first, second = sl.plan(net, days=3), sl.plan(net)
+    first, second = sl.plan(net), sl.plan(net)
     with pytest.raises(ValueError, match="read-only"):
         first.step_length[:] = 2.0
     with pytest.raises(ValueError, match="read-only"):

@@ -72,10 +72,11 @@ def plan(
         the network compiled from ``scenario`` (see :meth:`State.initial`).
     step_days:
         Days per planning step after the policy's daily start (the policy's ``step_days``
-        when ``None``); ignored when ``scenario`` is an already compiled Network.
+        when ``None``), at most the horizon's days; for a Scenario only (a compiled Network
+        has its steps: a :class:`PlanError` says so).
     days:
         Plan only the first ``days`` days of the horizon (all of it when ``None``; the same
-        cut as ``supplyline plan --days``); ignored for an already compiled Network.
+        cut as ``supplyline plan --days``); for a Scenario only, as ``step_days``.
     solver_log:
         Called with each piece of the solver's own log while it solves (``plan --verbose``;
         HiGHS's solvers).
@@ -127,6 +128,10 @@ def plan(
         return search.plan
     say = progress or (lambda _message: None)
     if isinstance(scenario, Network):
+        for name, value in (("step_days", step_days), ("days", days)):
+            if value is not None:  # (it was ignored in silence)
+                raise PlanError(f"{name}: a compiled Network has its days and steps; pass "
+                                f"the Scenario to plan with {name}={value!r}")
         net = scenario
     else:
         try:

@@ -828,6 +828,8 @@ class _Checker:
             p.readable and p.get("carriers") is not None for p in self.place_entries)
         self.labour_carriers()
         self.uncrewed_carriers()
+        if places_read:
+            self.fuel_nowhere()
         self.nil_amounts()
         self.harmless_threats()
         self.nil_reserves()
@@ -1081,6 +1083,22 @@ class _Checker:
                     self.report(reserve.at("by"), "a day on which the demand is above 0 (a "
                                 "reserve is days of that day's demand)", f"{by.isoformat()} "
                                 f"({said_as} is 0 that day)")
+
+    def fuel_nowhere(self) -> None:
+        """A mode burning a fuel that no place holds or makes (stock_kg, production_kg_per_day):
+        none can ever be drawn, so the mode never moves."""
+        held = {name for place in self.place_entries
+                for section in ("stock_kg", "production_kg_per_day")
+                for name, kg in (place.get(section) or {}).items()
+                if isinstance(kg, int | float) and kg > 0}
+        if not all(p.readable for p in self.place_entries):
+            return  # (the schema's to say)
+        for mode in self.modes:
+            fuel = mode.get("fuel_commodity")
+            if isinstance(fuel, str) and fuel not in held and mode.get("fuel_kg_per_km"):
+                self.report(mode.at("fuel_commodity"), "a fuel that some place holds or "
+                            "makes (stock_kg or production_kg_per_day; else the mode never "
+                            "moves)", f"{shown(fuel)} (no place has any)")
 
     def beyond_the_tank(self) -> None:
         """A mode listed on a route whose one way needs more fuel than its tank holds: it

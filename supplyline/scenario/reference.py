@@ -131,7 +131,8 @@ It also refuses what could never act, each where it was written, rather than dro
 silence: a mode that no route lists, an owned mode no place owns, carriers owned of a mode
 whose units are people (`units_from: labour`), carriers with a crew at a locality where no one
 may serve (population or labour share 0), carriers of a mode no route from their place
-allows, a mode on a route whose one way needs more fuel than its tank holds, units that could
+allows, a mode burning a fuel that no place holds or makes, a mode on a route whose one
+way needs more fuel than its tank holds, units that could
 never come home from a front; a commodity that no demand, stock,
 ration, fuel or replay names (a commodity of unit `person` without a `wounded` section); a
 place that no route reaches (a locality whose people may work on road works excepted); a

@@ -172,12 +172,15 @@ def with_step_days(scenario: Scenario, step_days: int | None) -> Scenario:
     Raises
     ------
     ValueError
-        When ``step_days`` is not a whole number ≥ 1.
+        When ``step_days`` is not a whole number from 1 to the horizon's days.
     """
     if step_days is None:
         return scenario
     if not_whole(step_days, 1):
         raise ValueError(f"expected a whole number of days ≥ 1, got {step_days!r}")
+    if step_days > scenario.days:  # (as check says of policy.step_days)
+        raise ValueError(f"expected at most {scenario.days} (the horizon is {scenario.days} "
+                         f"days: more is never used), got {step_days!r}")
     # In steps of one day every day is planned day by day: no first days apart.
     daily = {"daily_start_days": 0} if step_days == 1 and scenario.policy.daily_start_days else {}
     policy = scenario.policy.model_copy(update={"step_days": int(step_days), **daily})

@@ -607,3 +607,18 @@ def test_replay_entries_that_contradict_each_other_are_located(entry: str, expec
     problem = problems["replays[0].mobilization[1].kg"]
     assert problem.line == line_of(text, entry)
     assert problem.expected.startswith(expected), problem.expected
+
+
+def test_a_fuel_no_place_holds_is_located() -> None:
+    """Trucks burning a fuel that no place holds or makes can never move: the built-in
+    scenario without the Yen Bai depot's fuel passed check."""
+    import importlib.resources
+
+    text = (importlib.resources.files("supplyline") / "scenario" / "builtin"
+            / "dien-bien-phu-1954.yaml").read_text(encoding="utf-8")
+    bad = edit(text, "stock_kg: {fuel: 1200000}", "stock_kg: {fuel: 0}")
+    found = by_field(problems_in(bad, "dien-bien-phu-1954.yaml"))
+    problem = found["modes[4].fuel_commodity"]
+    assert problem.line == line_of(bad, "fuel_commodity: fuel")
+    assert problem.got == "'fuel' (no place has any)"
+    assert set(found) == {"modes[4].fuel_commodity"}, found
