@@ -30,6 +30,22 @@ def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
 def pytest_configure(config: pytest.Config) -> None:
     if not config.getoption("--hypothesis-profile", default=None):
         settings.load_profile("ci")
+    _import_the_package()
+
+
+def _import_the_package() -> None:
+    """Every module of the package imported before any test draws: Hypothesis mixes
+    constants from the project's modules already imported into its examples, so without
+    this a test drew other examples depending on which tests its worker ran before it (a
+    2-second test took 17 s after another had imported the synthetic scenarios). A module
+    of an extra that is not installed is left out."""
+    import contextlib
+    import importlib
+    import pkgutil
+
+    for module in pkgutil.walk_packages(sl.__path__, "supplyline."):
+        with contextlib.suppress(ImportError):
+            importlib.import_module(module.name)
 
 
 DATA = Path(__file__).parent / "data"

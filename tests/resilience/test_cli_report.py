@@ -333,8 +333,10 @@ def test_the_cut_map_draws_routes_as_the_report_map_does(tmp_path: Path) -> None
     anchor = "  - id: bridge-road\n"
     assert text.count(anchor) == 1
     (tmp_path / "two.yaml").write_text(text.replace(anchor, second + anchor), "utf-8")
+    # Ten days of the thirty: the map draws every route of the network whatever the days
+    # planned (the same curves as on the whole horizon), at a tenth of the cuts' solving.
     result = runner.invoke(app, ["resilience", str(tmp_path / "two.yaml"), "--k", "1",
-                                 "--export", str(tmp_path / "out")])
+                                 "--days", "10", "--export", str(tmp_path / "out")])
     assert result.exit_code == 0, result.output
     html = (tmp_path / "out" / "report.html").read_text(encoding="utf-8")
     cut_map = re.search(r'<svg id="cut-map".*?</svg>', html, re.S)
