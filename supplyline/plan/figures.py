@@ -27,6 +27,13 @@ INITIAL_STOCK = "stock held at the start"
 UNTAGGED = "(untagged)"
 
 
+#: The heading of a route's ``eaten_t`` in every table of routes (terminal and HTML), and
+#: what it means.
+EATEN_ON_TRIPS = "t drawn on trips"
+EATEN_ON_TRIPS_MEANS = ("t drawn on trips: the food and fuel the carriers draw from what "
+                        "they carry for their trips on the route")
+
+
 @dataclass(frozen=True)
 class RouteFacts:
     """Per route [R]: its ends, length, modes, and what the plan moved over it."""

@@ -17,7 +17,12 @@ from typing import Any
 
 import numpy as np
 
-from supplyline.plan.figures import INITIAL_STOCK, deliveries_by_source, route_facts
+from supplyline.plan.figures import (
+    EATEN_ON_TRIPS,
+    INITIAL_STOCK,
+    deliveries_by_source,
+    route_facts,
+)
 from supplyline.plan.metrics import MetricValue
 from supplyline.plan.result import Plan
 from supplyline.report import svg
@@ -386,7 +391,7 @@ def routes_section(plan: Plan, context: ReportContext) -> Section | None:
     if not busiest:
         return None
     headers = ["route", "from → to", "km", "modes", "main mode", "t forward", "t back",
-               "t arrived", "t food and fuel for trips", "days at capacity"]
+               "t arrived", EATEN_ON_TRIPS, "days at capacity"]
     rows = [
         [net.route_names[r],
          f"{net.place_name(int(facts.start[r]))} → {net.place_name(int(facts.end[r]))}",
@@ -400,7 +405,7 @@ def routes_section(plan: Plan, context: ReportContext) -> Section | None:
     numeric = [False, False, True, False, False, True, True, True, True, True]
     caption = (f"<p class=\"note\">The {len(busiest)} routes that carried most, of "
                f"{len(net.route_ids)}, in tonnes dispatched; forward is the direction shown. "
-               "Food and fuel for trips: what the trips over the route drew, loaded and "
+               "Drawn on trips: the food and fuel the trips over the route drew, loaded and "
                "empty (the rations of units waiting and of crews belong to no route, and "
                "fuel is burned, not eaten: so these do not add up to the plan's eaten on the "
                "way). Days at capacity: days on which the route was used to "

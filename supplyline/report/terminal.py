@@ -22,7 +22,7 @@ from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
-from supplyline.plan.figures import route_facts
+from supplyline.plan.figures import EATEN_ON_TRIPS, EATEN_ON_TRIPS_MEANS, route_facts
 from supplyline.plan.kpis import CommodityKpis, Kpis
 from supplyline.plan.metrics import MetricValue
 from supplyline.plan.result import KG_RESOLUTION, Plan
@@ -354,9 +354,10 @@ def _routes(plan: Plan) -> FitTable:
     net = plan.network
     facts = route_facts(plan)
     table = _table("Busiest routes", "route", "from → to", "km", "t carried",
-                   "t drawn on trips", "days at capacity",
+                   EATEN_ON_TRIPS, "days at capacity",
                    numeric=[False, False, True, True, True, True],
                    prose=[0, 1])
+    table.caption = f"t carried: both ways; {EATEN_ON_TRIPS_MEANS}"
     for r in plan.busiest_routes():
         days = int(facts.at_capacity_days[r])
         ends = f"{net.place_ids[facts.start[r]]} → {net.place_ids[facts.end[r]]}"
