@@ -5,10 +5,13 @@ interior point (docs/benchmarks.md, "Why the day-by-day LP is slow").
     python -m benchmarks.lp_forced [SCENARIO] --days 30
 
 Which columns nothing can feed is :func:`supplyline.plan.feed.nothing_can_feed` (the planner
-fixes them at 0 itself since 2026-12-03); the script builds the LP without that, solves it,
-then solves it with them fixed, and checks that the objective stays the same.
-``--in-order`` instead requires what a trip draws to be there before it leaves (the least
-fixed point) and shows what the optimum gains from same-day exchanges.
+fixes them at 0 itself since 2026-12-03, followed in order within a step since 2026-12-04);
+the script builds the LP without that, solves it, then solves it with the columns fixed
+that even a loop of a day's trips could not feed, and checks that the objective stays the
+same. ``--in-order`` fixes those the planner fixes: what a trip draws must be there before
+it leaves, or be brought by a trip of the day that could leave before it (the least fixed
+point); it shows what the LP's optimum gained from loops of a day's trips that nothing
+starts.
 """
 
 from __future__ import annotations
@@ -51,7 +54,7 @@ def main() -> None:
     print(f"full solve:   {seconds:6.2f} s, {iterations} iterations, objective "
           f"{objective:,.4f}, proven gap {gap:.1e}, largest |dual| "
           f"{np.abs(full.row_dual).max():.2g}")
-    blocks = nothing_can_feed(lp, args.in_order)
+    blocks = nothing_can_feed(lp, in_order=args.in_order)
     fixed = np.logical_or.reduce(list(blocks.values()))
     print(f"forced to 0 ({'in order within a day' if args.in_order else 'as the LP allows'}): "
           f"{int(fixed.sum()):,} columns: "

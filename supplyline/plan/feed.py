@@ -1,16 +1,28 @@
-"""Columns that nothing can feed: held at 0 in every plan the LP allows.
+"""Columns that nothing can feed: held at 0 in every plan the planner makes.
 
 Goods and units spread step by step from where they are held at the start or arrive from
 before it, are given or are put into service, along the trips that can leave. A trip can
 leave only where its units can be and where the food and fuel it draws can be; a place's
 stock of a good, the cargo leaving it, its units' waiting (which eats from its stock) and
-its idle units are held at 0 where nothing can bring them. Within a step the LP balances a
-place's goods and units over the whole step, so a trip may draw food that another trip of
-the same step brings: every column such a same-step exchange could feed is kept (the
-greatest fixed point within each step), so fixing the others at 0 changes nothing the LP
-allows. ``in_order`` instead requires what a trip draws to be there before it leaves (the
-least fixed point), which does change the LP: it shows what the optimum gains from
-same-step exchanges (``benchmarks/lp_forced.py``).
+its idle units are held at 0 where nothing can bring them.
+
+Within a step the LP balances a place's goods and units over the whole step, so a trip may
+draw food that another trip of the same step brings. Followed in order (``in_order``, the
+least fixed point within each step: a trip of the step is added once what it draws is
+there, from before the step or brought by trips of the step already added), such chains
+stay; what is left out is only what a loop of the step's trips could feed, each drawing
+what the next one brings, with nothing to start it. The planner fixes those at 0: nothing
+comes from nothing. Without that, carriers with no food anywhere they are could run a loop
+of short trips to a village whose food nobody can fetch, and bring it; an LP that allows
+such a loop from nothing, but only from nothing, is ill-posed (a loop that gains food
+grows from a rounding error: HiGHS's simplex and interior point both stopped without a
+plan on a network of 2,644 columns, ``tests/plan/test_feed.py``). On the built-in
+scenario such loops fed the repair crews 1.0 t of rice in the first days, and 0.17 t more
+salt reached the front (the default plan, measured 2026-12-04; docs/model.md).
+
+``in_order=False`` instead keeps every column such a loop could feed (the greatest fixed
+point within each step): fixing the rest at 0 changes nothing the LP allows (a reduction of
+the LP alone; ``benchmarks/lp_forced.py`` compares the two).
 
 The planner fixes these columns at 0 when it builds the LP (:func:`~supplyline.plan.model.
 build_lp`): its interior point then meets fewer rows that nothing can feed (such rows carry
@@ -123,8 +135,10 @@ def _reach(lp: LinearProgram, in_order: bool) -> tuple[BoolArray, ...]:
     return hold, at, can_loaded, can_empty
 
 
-def nothing_can_feed(lp: LinearProgram, in_order: bool = False) -> dict[str, BoolArray]:
-    """Columns held at 0 because nothing can feed them [n columns], by variable block."""
+def nothing_can_feed(lp: LinearProgram, in_order: bool = True) -> dict[str, BoolArray]:
+    """Columns held at 0 because nothing can feed them [n columns], by variable block:
+    followed in order within a step (``in_order``, as the planner does), or also through the
+    loops of a step's trips (``in_order=False``: only what the LP's rows hold at 0)."""
     v = lp.variables
     hold, at, can_loaded, can_empty = _reach(lp, in_order)
     before = np.concatenate([np.zeros_like(at[:, :, :1]), at[:, :, :-1]], axis=2)

@@ -380,9 +380,10 @@ def build_lp(net: Network, replay: Replay | None = None, state: State | None = N
              fix_unreachable: bool = True) -> LinearProgram:
     """Build the whole LP as one sparse matrix from the Network arrays, starting from
     ``state`` (the scenario's own start when ``None``). ``fix_unreachable``: fix at 0 the
-    columns that nothing can feed (:func:`~supplyline.plan.feed.nothing_can_feed`) and those
-    a row then holds at 0 (:func:`~supplyline.plan.feed.held_by_rows`), which changes
-    nothing the LP allows; off only to measure what that does."""
+    columns that nothing can feed, followed in order within a step (:func:`~supplyline.plan.
+    feed.nothing_can_feed`: what only a loop of a step's trips could feed, from nothing,
+    stays at 0), and those a row then holds at 0 (:func:`~supplyline.plan.feed.
+    held_by_rows`); off only to measure what that does."""
     started = time.perf_counter()
     start = start_from(net, state)
     spec = resolve_replay(net, replay, start.giveable_kg) if replay is not None else None

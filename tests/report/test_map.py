@@ -524,8 +524,10 @@ def test_the_map_draws_the_solver_s_crumbs_as_nothing(valley_plan: sl.Plan) -> N
     cargo = valley_plan.cargo_kg.copy()
     leg = int(np.nonzero(net.arc_route[valley_plan.leg_arc] == trail)[0][0])
     cargo[leg, 0, 3] = 0.07
-    plan = dataclasses.replace(valley_plan, cargo_kg=cargo)
     ban_c = net.place_ids.index("ban-c")
+    given = valley_plan.given_kg.copy()
+    given[ban_c, 0, -1] = max(given[ban_c, 0, -1], 0.059)
+    plan = dataclasses.replace(valley_plan, cargo_kg=cargo, given_kg=given)
     assert 0 < route_facts(plan).tonnes[trail] < 1e-3 and 0 < given_t(plan)[ban_c] < 1e-3
     svg = draw_map(plan).svg
     on_map = svg.split('<g class="legend">')[0]
