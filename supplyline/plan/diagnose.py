@@ -25,8 +25,10 @@ from dataclasses import dataclass, field
 import highspy
 import numpy as np
 
+from supplyline.network import Network
+from supplyline.plan.feed import fed_arrival
 from supplyline.plan.model import LinearProgram, Solution, _quiet_highs, highs_model
-from supplyline.plan.reach import earliest_arrival, held, out_of_reach
+from supplyline.plan.reach import earliest_arrival, held, out_of_reach, step_date
 from supplyline.plan.result import Finding, Plan
 
 #: A dual below this share of the shortfall weight is not a candidate.
@@ -260,6 +262,17 @@ def binding_limits(lp: LinearProgram, sol: Solution, limit: int = 5,
     return confirmed, True
 
 
+def unfed_words(net: Network, place: int, g: int, fed: int) -> str:
+    """Why good ``g`` is short at ``place`` after it could first arrive there, when no
+    carrier fed on its way can bring it before step ``fed`` (:func:`~supplyline.plan.feed.
+    fed_arrival`; the number of steps: never)."""
+    good, front = net.commodity_ids[net.goods[g]], net.place_label(place)
+    when = ("within the plan" if fed >= net.steps else
+            f"before {step_date(net, fed)}, the soonest one fed on its way can")
+    return (f"no carrier can bring {good} to {front} {when} (each trip draws its food and "
+            "fuel where it sets out)")
+
+
 def explain_shortfall(lp: LinearProgram, sol: Solution, plan: Plan, limit: int = 5,
                       seconds: float | None = RESOLVE_SECONDS) -> None:
     """Fill ``plan.findings``: per front and commodity that falls short, from which day, how
@@ -269,6 +282,7 @@ def explain_shortfall(lp: LinearProgram, sol: Solution, plan: Plan, limit: int =
     binding: list[str] | None = None
     binding_places: list[str] = []
     reach: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+    fed: dict[int, np.ndarray] = {}
     v, start = lp.variables, lp.start
     where = held(start.stock_in, start.giveable_kg[:, v.goods, :])
     for p, g in zip(*np.nonzero(short.sum(axis=2) > 1.0), strict=True):
@@ -284,6 +298,14 @@ def explain_shortfall(lp: LinearProgram, sol: Solution, plan: Plan, limit: int =
             said, named = out_of_reach(net, reach[p], where, p, g)
             why.append(said)
             places += named
+        if steps[-1] >= arrives:  # carriers that can set out fed: when can they bring it?
+            if p not in fed:
+                fed[p] = fed_arrival(lp, p)
+            if fed[p][g] > arrives and (steps >= arrives).any() and \
+                    steps[steps >= arrives][0] < fed[p][g]:
+                why.append(unfed_words(net, p, g, int(fed[p][g])))
+                places.append(net.place_ids[p])
+            arrives = max(arrives, int(fed[p][g]))
         if steps[-1] >= arrives:  # short after it could arrive: the limits say why
             if binding is None:
                 limits, verified = binding_limits(lp, sol, limit, seconds)

@@ -55,7 +55,7 @@ from supplyline.plan.constraints import LIMIT_FAMILIES
 if TYPE_CHECKING:
     from supplyline.plan.model import LinearProgram
 
-__all__ = ["held_by_rows", "nothing_can_feed"]
+__all__ = ["fed_arrival", "held_by_rows", "nothing_can_feed"]
 
 BoolArray = NDArray[np.bool_]
 FloatArray = NDArray[np.float64]
@@ -159,6 +159,24 @@ def nothing_can_feed(lp: LinearProgram, in_order: bool = True) -> dict[str, Bool
         fixed[block[(block >= 0) & mask]] = True
         out[name] = fixed
     return out
+
+
+def fed_arrival(lp: LinearProgram, place: int) -> NDArray[np.int64]:
+    """The first step in which each good [G] can land at ``place`` from elsewhere, on a
+    trip that can leave as the planner follows them (in order within a step, so its
+    carriers are where they can be and what they draw is where they set out); the number of
+    steps where none can. Never before :func:`~supplyline.plan.reach.earliest_arrival`,
+    which assumes carriers and their food everywhere."""
+    legs, steps = lp.variables.legs, lp.net.steps
+    hold, _, can_loaded, _ = _reach(lp, in_order=True)
+    first = np.full(hold.shape[1], steps, dtype=np.int64)
+    into = np.nonzero(legs.dest == place)[0]
+    for leg in into:
+        for s in np.nonzero(can_loaded[leg])[0]:
+            lands = int(legs.cargo_arrives[leg, s])
+            carried = hold[legs.origin[leg], :, s] & (lands < first)
+            first[carried] = lands
+    return first
 
 
 def held_by_rows(lp: LinearProgram, upper: FloatArray) -> BoolArray:

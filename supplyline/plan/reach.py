@@ -25,7 +25,7 @@ from supplyline.plan.result import SHORT_MIN_KG
 from supplyline.units import fmt
 
 __all__ = ["Unavoidable", "before_arrival", "earliest_arrival", "held", "held_at_start",
-           "out_of_reach", "unavoidable", "unavoidable_short"]
+           "out_of_reach", "step_date", "unavoidable", "unavoidable_short"]
 
 BoolArray = NDArray[np.bool_]
 IntArray = NDArray[np.int64]
@@ -84,7 +84,8 @@ def before_arrival(legs: Legs, held: BoolArray, kg: NDArray[np.float64]) -> NDAr
     return out
 
 
-def _date(net: Network, step: int) -> str:
+def step_date(net: Network, step: int) -> str:
+    """The first day of ``step``, as findings say it: '14 Dec 1953'."""
     day = net.start_date + dt.timedelta(days=int(net.step_start[step]))
     return f"{day.day} {day:%b %Y}"
 
@@ -102,7 +103,7 @@ def out_of_reach(net: Network, reach: tuple[IntArray, IntArray], held: BoolArray
         return (f"no {good} can reach {front} within the plan from where any is held or "
                 f"given", (net.place_ids[place],))
     src = int(source[g])
-    return (f"no {good} can reach {front} before {_date(net, int(first[g]))}, the soonest "
+    return (f"no {good} can reach {front} before {step_date(net, int(first[g]))}, the soonest "
             f"any from {net.place_label(src)} can arrive",
             (net.place_ids[place], net.place_ids[src]))
 

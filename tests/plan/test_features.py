@@ -413,3 +413,35 @@ def test_the_persons_serving_are_those_the_labour_burden_counts() -> None:
 
     section = mobilization_section(plan, ReportContext())
     assert section is not None and "of them on road works" in section.html
+
+
+def test_a_shortfall_before_any_fed_carrier_can_arrive_is_said_so() -> None:
+    """Rice lies in a store half a day from the front, but nobody is there: the porters
+    live in a village 80 km (four days) away, and each trip draws its food where it sets
+    out. The quickest legs say rice could arrive on the second day; the finding says when a
+    carrier fed on its way can first bring it, which is when the plan's rice first arrives,
+    and names no limit (the built-in scenario's salt on 14 December 1953)."""
+    sc = scenario(
+        [village("v", 0.0, 1e6), place("store", "depot", 0.7, stock_kg={"rice": 1e5}),
+         place("front", "front", 0.8)],
+        [route("v", "store", 80.0), route("store", "front", 10.0)],
+        demand_kg_per_day=10.0, days=12)
+    result = sl.plan(sc)
+    (rice,) = result.findings
+    quickest, why = rice.binding
+    assert quickest == ("no rice can reach front before 2 Jan 2020, the soonest any from "
+                        "store can arrive")
+    start = "no carrier can bring rice to front before "
+    end = (", the soonest one fed on its way can (each trip draws its food and fuel where it "
+           "sets out)")
+    assert why.startswith(start) and why.endswith(end)
+    assert rice.places == ["front", "store"] and rice.first_day == 0
+    named = dt.datetime.strptime(why[len(start):-len(end)], "%d %b %Y").date()
+    net = result.network
+    p = net.place_ids.index("front")
+    into = result.legs.dest == p
+    arriving = np.zeros(net.steps + 1)
+    np.add.at(arriving, result.legs.cargo_arrives[into], result.cargo_kg[into, 0, :])
+    first = int(np.nonzero(arriving > 1e-3)[0][0])
+    assert first >= 4
+    assert named == sc.start_date + dt.timedelta(days=int(net.step_start[first]))

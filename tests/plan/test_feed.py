@@ -161,6 +161,9 @@ def test_a_loop_of_a_days_trips_starts_from_nothing_only_in_the_lp() -> None:
     front = net.place_ids.index("front")
     rice = list(plan.good_ids).index("rice")
     assert plan.consumed_kg[front, rice].sum() == pytest.approx(3646.46, rel=1e-6)
+    (finding,) = plan.findings
+    assert finding.binding[-1] == ("no carrier can bring rice to front within the plan (each "
+                                   "trip draws its food and fuel where it sets out)")
 
 
 def test_a_limit_a_diagnosis_frees_holds_no_column_at_0_for_good() -> None:
