@@ -25,8 +25,9 @@ from dataclasses import dataclass, field
 import highspy
 import numpy as np
 
+from supplyline.accounting import Legs
 from supplyline.network import Network
-from supplyline.plan.feed import fed_arrival
+from supplyline.plan.feed import fed_legs
 from supplyline.plan.model import LinearProgram, Solution, _quiet_highs, highs_model
 from supplyline.plan.reach import earliest_arrival, held, out_of_reach, step_date
 from supplyline.plan.result import Finding, Plan
@@ -264,13 +265,13 @@ def binding_limits(lp: LinearProgram, sol: Solution, limit: int = 5,
 
 def unfed_words(net: Network, place: int, g: int, fed: int) -> str:
     """Why good ``g`` is short at ``place`` after it could first arrive there, when no
-    carrier fed on its way can bring it before step ``fed`` (:func:`~supplyline.plan.feed.
-    fed_arrival`; the number of steps: never)."""
+    trip the plan can make lands it before step ``fed`` (:func:`~supplyline.plan.feed.
+    fed_legs`; the number of steps: never)."""
     good, front = net.commodity_ids[net.goods[g]], net.place_label(place)
     when = ("within the plan" if fed >= net.steps else
-            f"before {step_date(net, fed)}, the soonest one fed on its way can")
-    return (f"no carrier can bring {good} to {front} {when} (each trip draws its food and "
-            "fuel where it sets out)")
+            f"before {step_date(net, fed)}, the soonest one can")
+    return (f"no carrier can bring {good} to {front} {when} (carriers set out from where "
+            "they are, each drawing its food and fuel there)")
 
 
 def explain_shortfall(lp: LinearProgram, sol: Solution, plan: Plan, limit: int = 5,
@@ -283,6 +284,7 @@ def explain_shortfall(lp: LinearProgram, sol: Solution, plan: Plan, limit: int =
     binding_places: list[str] = []
     reach: dict[int, tuple[np.ndarray, np.ndarray]] = {}
     fed: dict[int, np.ndarray] = {}
+    trips: Legs | None = None
     v, start = lp.variables, lp.start
     where = held(start.stock_in, start.giveable_kg[:, v.goods, :])
     for p, g in zip(*np.nonzero(short.sum(axis=2) > 1.0), strict=True):
@@ -298,14 +300,14 @@ def explain_shortfall(lp: LinearProgram, sol: Solution, plan: Plan, limit: int =
             said, named = out_of_reach(net, reach[p], where, p, g)
             why.append(said)
             places += named
-        if steps[-1] >= arrives:  # carriers that can set out fed: when can they bring it?
+        if steps[-1] >= arrives:  # on the trips the plan can make: when can it arrive?
             if p not in fed:
-                fed[p] = fed_arrival(lp, p)
-            if fed[p][g] > arrives and (steps >= arrives).any() and \
-                    steps[steps >= arrives][0] < fed[p][g]:
+                trips = trips or fed_legs(lp)
+                fed[p] = earliest_arrival(trips, where, p)[0]
+            if fed[p][g] > arrives and steps[steps >= arrives][0] < fed[p][g]:
                 why.append(unfed_words(net, p, g, int(fed[p][g])))
                 places.append(net.place_ids[p])
-            arrives = max(arrives, int(fed[p][g]))
+            arrives = int(fed[p][g])
         if steps[-1] >= arrives:  # short after it could arrive: the limits say why
             if binding is None:
                 limits, verified = binding_limits(lp, sol, limit, seconds)

@@ -45,6 +45,7 @@ leaves), and only sets upper bounds.
 
 from __future__ import annotations
 
+import dataclasses
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -53,9 +54,10 @@ from numpy.typing import NDArray
 from supplyline.plan.constraints import LIMIT_FAMILIES
 
 if TYPE_CHECKING:
+    from supplyline.accounting import Legs
     from supplyline.plan.model import LinearProgram
 
-__all__ = ["fed_arrival", "held_by_rows", "nothing_can_feed"]
+__all__ = ["fed_legs", "held_by_rows", "nothing_can_feed"]
 
 BoolArray = NDArray[np.bool_]
 FloatArray = NDArray[np.float64]
@@ -86,35 +88,48 @@ def _reach(lp: LinearProgram, in_order: bool) -> tuple[BoolArray, ...]:
                   np.max(legs.arrive_empty - np.arange(steps), initial=0),
                   np.max(legs.cargo_arrives - np.arange(steps), initial=0)))
 
-    def spread(s: int, loaded_now: BoolArray, empty_now: BoolArray) -> tuple[BoolArray, ...]:
-        """Goods and units at step ``s`` when the trips of ``s`` that may leave are given."""
+    def land(s: int, s2: int, loaded: BoolArray, empty: BoolArray, there: BoolArray,
+             h: BoolArray, u: BoolArray) -> bool:
+        """Add to ``h`` and ``u`` (step ``s``) what the trips of step ``s2`` that leave
+        (``loaded``, ``empty``; goods where they leave: ``there``) bring in step ``s``;
+        whether anything was added."""
+        changed = False
+        for leg in np.nonzero(loaded)[0]:
+            src = there[o[leg]]
+            if legs.arrive_loaded[leg, s2] == s:
+                back = src & carried_back[leg, :, s2]
+                if not u[d[leg], m[leg]] or (back & ~h[d[leg]]).any():
+                    u[d[leg], m[leg]] = True
+                    h[d[leg]] |= back
+                    changed = True
+            if legs.cargo_arrives[leg, s2] == s and (src & ~h[d[leg]]).any():
+                h[d[leg]] |= src
+                changed = True
+        for leg in np.nonzero(empty)[0]:
+            if legs.arrive_empty[leg, s2] == s and not u[d[leg], m[leg]]:
+                u[d[leg], m[leg]] = True
+                changed = True
+        return changed
+
+    def landed_before(s: int) -> tuple[BoolArray, BoolArray]:
+        """Goods and units at step ``s`` from the start, giving, the step before and the
+        trips of earlier steps (settled already: one pass)."""
         h = goods_from[:, :, s] | (hold[:, :, s - 1] if s else False)
         u = units_from[:, :, s] | (at[:, :, s - 1] if s else False)
-        changed = True
-        while changed:
-            changed = False
-            for s2 in range(max(0, s - lag), s + 1):
-                loaded = loaded_now if s2 == s else can_loaded[:, s2]
-                empty = empty_now if s2 == s else can_empty[:, s2]
-                there = h if s2 == s else hold[:, :, s2]
-                for leg in np.nonzero(loaded)[0]:
-                    src = there[o[leg]]
-                    if legs.arrive_loaded[leg, s2] == s:
-                        back = src & carried_back[leg, :, s2]
-                        if not u[d[leg], m[leg]] or (back & ~h[d[leg]]).any():
-                            u[d[leg], m[leg]] = True
-                            h[d[leg]] |= back
-                            changed = True
-                    if legs.cargo_arrives[leg, s2] == s and (src & ~h[d[leg]]).any():
-                        h[d[leg]] |= src
-                        changed = True
-                for leg in np.nonzero(empty)[0]:
-                    if legs.arrive_empty[leg, s2] == s and not u[d[leg], m[leg]]:
-                        u[d[leg], m[leg]] = True
-                        changed = True
+        for s2 in range(max(0, s - lag), s):
+            land(s, s2, can_loaded[:, s2], can_empty[:, s2], hold[:, :, s2], h, u)
+        return h, u
+
+    def spread(before: tuple[BoolArray, BoolArray], s: int, loaded_now: BoolArray,
+               empty_now: BoolArray) -> tuple[BoolArray, ...]:
+        """Goods and units at step ``s`` when the trips of ``s`` that may leave are given."""
+        h, u = before[0].copy(), before[1].copy()
+        while land(s, s, loaded_now, empty_now, h, h, u):
+            pass
         return h, u
 
     for s in range(steps):
+        before = landed_before(s)
         if in_order:  # least fixed point: start from no trip of the day
             loaded_now = np.zeros(legs.n, dtype=bool)
             empty_now = np.zeros(legs.n, dtype=bool)
@@ -122,7 +137,7 @@ def _reach(lp: LinearProgram, in_order: bool) -> tuple[BoolArray, ...]:
             loaded_now = legs.loaded_ok[:, s].copy()
             empty_now = legs.empty_ok[:, s].copy()
         while True:
-            h, u = spread(s, loaded_now, empty_now)
+            h, u = spread(before, s, loaded_now, empty_now)
             loaded_next = (legs.loaded_ok[:, s] & u[o, m]
                            & ~(need_loaded[:, :, s] & ~h[o]).any(axis=1))
             empty_next = (legs.empty_ok[:, s] & u[o, m]
@@ -138,7 +153,8 @@ def _reach(lp: LinearProgram, in_order: bool) -> tuple[BoolArray, ...]:
 def nothing_can_feed(lp: LinearProgram, in_order: bool = True) -> dict[str, BoolArray]:
     """Columns held at 0 because nothing can feed them [n columns], by variable block:
     followed in order within a step (``in_order``, as the planner does), or also through the
-    loops of a step's trips (``in_order=False``: only what the LP's rows hold at 0)."""
+    loops of a step's trips (``in_order=False``: columns the LP's rows hold at 0, though not
+    all of them: :func:`held_by_rows` finds more)."""
     v = lp.variables
     hold, at, can_loaded, can_empty = _reach(lp, in_order)
     before = np.concatenate([np.zeros_like(at[:, :, :1]), at[:, :, :-1]], axis=2)
@@ -161,22 +177,14 @@ def nothing_can_feed(lp: LinearProgram, in_order: bool = True) -> dict[str, Bool
     return out
 
 
-def fed_arrival(lp: LinearProgram, place: int) -> NDArray[np.int64]:
-    """The first step in which each good [G] can land at ``place`` from elsewhere, on a
-    trip that can leave as the planner follows them (in order within a step, so its
-    carriers are where they can be and what they draw is where they set out); the number of
-    steps where none can. Never before :func:`~supplyline.plan.reach.earliest_arrival`,
-    which assumes carriers and their food everywhere."""
-    legs, steps = lp.variables.legs, lp.net.steps
-    hold, _, can_loaded, _ = _reach(lp, in_order=True)
-    first = np.full(hold.shape[1], steps, dtype=np.int64)
-    into = np.nonzero(legs.dest == place)[0]
-    for leg in into:
-        for s in np.nonzero(can_loaded[leg])[0]:
-            lands = int(legs.cargo_arrives[leg, s])
-            carried = hold[legs.origin[leg], :, s] & (lands < first)
-            first[carried] = lands
-    return first
+def fed_legs(lp: LinearProgram) -> Legs:
+    """The LP's legs with only the loaded trips that can leave as the planner follows them
+    (in order within a step: their carriers can be where they set out, and so can what
+    they draw there). :func:`~supplyline.plan.reach.earliest_arrival` on these legs is when
+    a good can first land at a place on a trip of the plan: never before it can on all the
+    legs, which assumes carriers and their food everywhere."""
+    _, _, can_loaded, _ = _reach(lp, in_order=True)
+    return dataclasses.replace(lp.variables.legs, loaded_ok=can_loaded)
 
 
 def held_by_rows(lp: LinearProgram, upper: FloatArray) -> BoolArray:

@@ -419,7 +419,7 @@ def test_a_shortfall_before_any_fed_carrier_can_arrive_is_said_so() -> None:
     """Rice lies in a store half a day from the front, but nobody is there: the porters
     live in a village 80 km (four days) away, and each trip draws its food where it sets
     out. The quickest legs say rice could arrive on the second day; the finding says when a
-    carrier fed on its way can first bring it, which is when the plan's rice first arrives,
+    carrier can first bring it, which is when the plan's rice first arrives,
     and names no limit (the built-in scenario's salt on 14 December 1953)."""
     sc = scenario(
         [village("v", 0.0, 1e6), place("store", "depot", 0.7, stock_kg={"rice": 1e5}),
@@ -432,8 +432,8 @@ def test_a_shortfall_before_any_fed_carrier_can_arrive_is_said_so() -> None:
     assert quickest == ("no rice can reach front before 2 Jan 2020, the soonest any from "
                         "store can arrive")
     start = "no carrier can bring rice to front before "
-    end = (", the soonest one fed on its way can (each trip draws its food and fuel where it "
-           "sets out)")
+    end = (", the soonest one can (carriers set out from where they are, each drawing its "
+           "food and fuel there)")
     assert why.startswith(start) and why.endswith(end)
     assert rice.places == ["front", "store"] and rice.first_day == 0
     named = dt.datetime.strptime(why[len(start):-len(end)], "%d %b %Y").date()
