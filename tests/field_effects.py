@@ -475,7 +475,24 @@ def contexts(slot: Slot, doc: Doc) -> Iterator[Context]:
                                  _join(ctx.note, f"{_label(new_doc, ctx.owner)}: {note}"
                                        if ctx.owner else note)))
         level = below
+    yield from _enabling(slot, doc)
     yield from sorted(level, key=_ranking(slot, level))
+
+
+def _enabling(slot: Slot, doc: Doc) -> Iterator[Context]:
+    """Contexts in which a field the scenario leaves without effect has one, tried first.
+    ``air_exposed`` says which routes an air threat that names none strikes: where every
+    threat names its routes (the built-in scenario's do), it can change only what check
+    says, so its routes are tried with the threats' route lists left out."""
+    threats = doc.get("threats", {}).get("air", [])
+    if (slot.model, slot.written) != (s.Route, "air_exposed") or \
+            not any("routes" in t for t in threats):
+        return
+    new_doc = copy.deepcopy(doc)
+    for threat in new_doc["threats"]["air"]:
+        threat.pop("routes", None)
+    for i in range(len(new_doc.get("routes", []))):
+        yield Context(new_doc, ("routes", i), "the air threats' route lists left out")
 
 
 def _join(a: str, b: str) -> str:
