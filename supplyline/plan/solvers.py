@@ -41,6 +41,7 @@ from supplyline.plan.model import (
     _quiet_highs,
     highs_model,
     solve_lp,
+    violations,
 )
 from supplyline.plan.variables import FloatArray
 
@@ -336,19 +337,7 @@ def assess(lp: LinearProgram, x: FloatArray, row_dual: FloatArray,
     """Objective, proven bound (the better of ``row_dual`` and its negation: solvers differ
     in sign) and violations of an answer ``x``; ``upper``: the LP's
     :func:`implied_upper_bounds` where they are at hand (computed here otherwise)."""
-    a = lp.assembled
-    v = lp.variables
-    r = a.matrix @ x
-
-    def excess(value: FloatArray, lo: FloatArray, hi: FloatArray) -> tuple[FloatArray, ...]:
-        below = np.where(np.isfinite(lo), lo - value, 0.0)
-        above = np.where(np.isfinite(hi), value - hi, 0.0)
-        scale = 1.0 + np.abs(np.where(np.isfinite(lo), lo, np.where(np.isfinite(hi), hi, 0.0)))
-        worst = np.maximum(np.maximum(below, above), 0.0)
-        return worst, worst / scale
-
-    row_abs, row_rel = excess(r, a.row_lower, a.row_upper)
-    col_abs, col_rel = excess(x, v.lower, v.upper)
+    absolute, relative = violations(lp, x)
     upper = implied_upper_bounds(lp) if upper is None else upper
     bound, unbounded = max(lagrangian_bound(lp, row_dual, upper),
                            lagrangian_bound(lp, -row_dual, upper),
@@ -357,8 +346,8 @@ def assess(lp: LinearProgram, x: FloatArray, row_dual: FloatArray,
         objective=float(lp.cost @ x),
         bound=bound,
         unbounded_columns=unbounded,
-        violation=float(max(row_rel.max(initial=0.0), col_rel.max(initial=0.0))),
-        violation_absolute=float(max(row_abs.max(initial=0.0), col_abs.max(initial=0.0))),
+        violation=relative,
+        violation_absolute=absolute,
     )
 
 
