@@ -50,6 +50,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 from numpy.typing import NDArray
+from scipy import sparse
 
 from supplyline.plan.constraints import LIMIT_FAMILIES
 
@@ -91,25 +92,20 @@ def _reach(lp: LinearProgram, in_order: bool) -> tuple[BoolArray, ...]:
     def land(s: int, s2: int, loaded: BoolArray, empty: BoolArray, there: BoolArray,
              h: BoolArray, u: BoolArray) -> bool:
         """Add to ``h`` and ``u`` (step ``s``) what the trips of step ``s2`` that leave
-        (``loaded``, ``empty``; goods where they leave: ``there``) bring in step ``s``;
-        whether anything was added."""
-        changed = False
-        for leg in np.nonzero(loaded)[0]:
-            src = there[o[leg]]
-            if legs.arrive_loaded[leg, s2] == s:
-                back = src & carried_back[leg, :, s2]
-                if not u[d[leg], m[leg]] or (back & ~h[d[leg]]).any():
-                    u[d[leg], m[leg]] = True
-                    h[d[leg]] |= back
-                    changed = True
-            if legs.cargo_arrives[leg, s2] == s and (src & ~h[d[leg]]).any():
-                h[d[leg]] |= src
-                changed = True
-        for leg in np.nonzero(empty)[0]:
-            if legs.arrive_empty[leg, s2] == s and not u[d[leg], m[leg]]:
-                u[d[leg], m[leg]] = True
-                changed = True
-        return changed
+        (``loaded``, ``empty``; goods where they leave: ``there``, read before any is
+        added: ``spread`` repeats until nothing is) bring in step ``s``; whether anything
+        was added."""
+        count = np.count_nonzero(h) + np.count_nonzero(u)
+        units = np.nonzero(loaded & (legs.arrive_loaded[:, s2] == s))[0]
+        cargo = np.nonzero(loaded & (legs.cargo_arrives[:, s2] == s))[0]
+        back = there[o[units]] & carried_back[units, :, s2]  # their food for the way back
+        src = there[o[cargo]]
+        walk = np.nonzero(empty & (legs.arrive_empty[:, s2] == s))[0]
+        u[d[units], m[units]] = True
+        u[d[walk], m[walk]] = True
+        np.logical_or.at(h, d[units], back)
+        np.logical_or.at(h, d[cargo], src)
+        return bool(np.count_nonzero(h) + np.count_nonzero(u) != count)
 
     def landed_before(s: int) -> tuple[BoolArray, BoolArray]:
         """Goods and units at step ``s`` from the start, giving, the step before and the
@@ -189,7 +185,7 @@ def fed_legs(lp: LinearProgram) -> Legs:
 
 def held_by_rows(lp: LinearProgram, upper: FloatArray) -> BoolArray:
     """Columns that a row holds at 0 [n columns], given column upper bounds ``upper`` (0:
-    held already), to a fixed point. Exact, and without arithmetic: a row whose upper side
+    held already), to a fixed point. Exact (it counts; no floating point): a row whose upper side
     is 0 and whose columns with a negative coefficient are all held at 0 holds those with a
     positive one at 0 too (their sum cannot go below 0), and the same with the signs turned
     round for a lower side of 0. Rows with a column whose lower bound is not 0 are left out,
@@ -207,13 +203,33 @@ def held_by_rows(lp: LinearProgram, upper: FloatArray) -> BoolArray:
     plain &= structural
     sides = [(plain & (a.row_upper == 0.0), negative, positive),
              (plain & (a.row_lower == 0.0), positive, negative)]
-    held = np.asarray(upper <= 0.0)
+    fixed = np.asarray(upper <= 0.0)
+    held = fixed.copy()
+    # Per side: how many columns on its other side may still move, row by row; a row fires
+    # once none may, and holds its forced columns at 0. Only what changes is followed.
+    left = [other @ (~held).astype(np.int64) for _, other, _ in sides]
+    fired = [np.zeros_like(side) for side, _, _ in sides]
+    others = [other.tocsc() for _, other, _ in sides]
     while True:
-        open_ = (~held).astype(np.int64)
         newly = np.zeros_like(held)
-        for side, other, forced in sides:
-            rows = side & (other @ open_ == 0)  # no column on the other side can move
-            newly |= np.asarray(forced.T @ rows.astype(np.int64) > 0) & ~held
+        for k, (side, _, forced) in enumerate(sides):
+            rows = np.nonzero(side & (left[k] == 0) & ~fired[k])[0]
+            fired[k][rows] = True
+            newly[_entries(forced, rows)] = True
+        newly &= ~held
         if not newly.any():
-            return held & ~np.asarray(upper <= 0.0)
+            return held & ~fixed
         held |= newly
+        columns = np.nonzero(newly)[0]
+        for k, other in enumerate(others):
+            left[k] -= np.bincount(_entries(other, columns), minlength=left[k].size)
+
+
+def _entries(matrix: sparse.csr_array | sparse.csc_array, major: NDArray[np.int64],
+             ) -> NDArray[np.int32]:
+    """The minor indices of the entries of a compressed matrix's rows (CSR) or columns
+    (CSC) ``major``, all together (each entry once, as the matrix holds it)."""
+    starts, ends = matrix.indptr[major], matrix.indptr[major + 1]
+    lengths = ends - starts
+    offsets = np.repeat(starts - np.cumsum(lengths) + lengths, lengths)
+    return np.asarray(matrix.indices[offsets + np.arange(offsets.size)])
