@@ -64,7 +64,7 @@ def traced_share(plan: Plan, good: int, source: NDArray[np.bool_]) -> FloatArray
             np.add.at(same_src, dest[now], arrived[now, t] * share[origin[now], t])
             settled = np.divide(pool_src + same_src, pool + same, out=np.zeros(n_p),
                                 where=pool + same > 1e-9)
-            if np.allclose(settled, share[:, t], rtol=0.0, atol=1e-12):
+            if np.abs(settled - share[:, t]).max(initial=0.0) <= 1e-12:
                 break
             share[:, t] = settled
         later = (arrive > t) & (arrive < steps)
