@@ -25,10 +25,9 @@ import highspy
 import numpy as np
 
 from supplyline.accounting import Legs
-from supplyline.network import Network
 from supplyline.plan.feed import fed_legs
 from supplyline.plan.model import LinearProgram, Solution, _quiet_highs, highs_model
-from supplyline.plan.reach import earliest_arrival, held, out_of_reach, step_date
+from supplyline.plan.reach import earliest_arrival, held, out_of_reach, unfed_words
 from supplyline.plan.result import Finding, Plan
 
 #: A dual below this share of the shortfall weight is not a candidate.
@@ -260,17 +259,6 @@ def binding_limits(lp: LinearProgram, sol: Solution, limit: int = 5,
     if resolver.timed_out:
         return candidates(lp, sol, until)[:limit], False
     return confirmed, True
-
-
-def unfed_words(net: Network, place: int, g: int, fed: int) -> str:
-    """Why good ``g`` is short at ``place`` after it could first arrive there, when no
-    trip the plan can make lands it before step ``fed`` (:func:`~supplyline.plan.feed.
-    fed_legs`; the number of steps: never)."""
-    good, front = net.commodity_ids[net.goods[g]], net.place_label(place)
-    when = ("within the plan" if fed >= net.steps else
-            f"before {step_date(net, fed)}, the soonest one can")
-    return (f"no carrier can bring {good} to {front} {when} (carriers set out from where "
-            "they are, each drawing its food and fuel there)")
 
 
 def explain_shortfall(lp: LinearProgram, sol: Solution, plan: Plan, limit: int = 5,

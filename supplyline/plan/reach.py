@@ -1,15 +1,18 @@
-"""When a good can first reach a place: a lower bound from the network alone.
+"""When a good can first reach a place: lower bounds from the network alone.
 
 From every place that holds the good at the start (or has it arriving on the way) or may
 first give it, along every leg a loaded trip can take (:func:`supplyline.accounting.legs_of`),
-step by step, as if carriers and their food were everywhere. A trip may leave in the step
-its cargo arrives, as the planner's balances (by step) allow. No plan can bring the good
-sooner, so demand before that day that the place's own stock cannot meet goes short
-whatever the plan does.
+step by step, as if carriers and their food were everywhere: as cargo, or as the food
+carriers carry out for their way back, which they hand over where they arrive. A trip may
+leave in the step its cargo arrives, as the planner's balances (by step) allow. No plan can
+bring the good sooner, so demand before that day that the place's own stock cannot meet
+goes short whatever the plan does. On the legs a trip of the plan can take
+(:func:`supplyline.plan.feed.fed_legs`: carriers set out from where they are, each
+drawing its food and fuel there) the same search gives a later bound, never an earlier one.
 
-Read by the shortfall findings of a plan (:mod:`supplyline.plan.diagnose`) and by
-``supplyline check``, which says before any plan which fronts must go short (:func:`unavoidable`).
-"""
+Read by the shortfall findings of a plan (:mod:`supplyline.plan.diagnose`), by
+``supplyline check``, which says before any plan which fronts must go short
+(:func:`unavoidable_short`), and by ``supplyline resilience`` for the scenario's own grid."""
 
 from __future__ import annotations
 
@@ -25,7 +28,7 @@ from supplyline.plan.result import SHORT_MIN_KG
 from supplyline.units import fmt
 
 __all__ = ["Unavoidable", "before_arrival", "earliest_arrival", "held", "held_at_start",
-           "out_of_reach", "step_date", "unavoidable", "unavoidable_short"]
+           "out_of_reach", "step_date", "unavoidable", "unavoidable_short", "unfed_words"]
 
 BoolArray = NDArray[np.bool_]
 IntArray = NDArray[np.int64]
@@ -54,16 +57,22 @@ def earliest_arrival(legs: Legs, held: BoolArray, place: int) -> tuple[IntArray,
     out."""
     held = held.copy()
     held[place] = False
-    steps = held.shape[2]
+    steps, n_goods = held.shape[2], held.shape[1]
     first = np.where(held.any(axis=2), held.argmax(axis=2), steps)  # [P, G]
     source = np.where(first < steps, np.arange(first.shape[0])[:, None], -1)
-    # The earliest arrival of a trip on each leg leaving in step s or later [L, S + 1].
-    arrives = np.where(legs.loaded_ok, legs.cargo_arrives, steps)
-    later = np.minimum.accumulate(arrives[:, ::-1], axis=1)[:, ::-1]
-    later = np.concatenate([later, np.full((legs.n, 1), steps)], axis=1)
-    rows = np.arange(legs.n)[:, None]
+    # The earliest landing of each good by a trip on each leg leaving in step s or later
+    # [L, G, S + 1]: its cargo, or sooner the food its carriers carry out for the way back,
+    # handed over where they arrive, when they arrive (the cargo is there from its mean
+    # arrival, which may be a step later; the planner's stock balances land both so).
+    lands = np.where(legs.carried_back > 0,
+                     np.minimum(legs.arrive_loaded, legs.cargo_arrives)[:, None, :],
+                     legs.cargo_arrives[:, None, :])
+    arrives = np.where(legs.loaded_ok[:, None, :], lands, steps)
+    later = np.minimum.accumulate(arrives[:, :, ::-1], axis=2)[:, :, ::-1]
+    later = np.concatenate([later, np.full((legs.n, n_goods, 1), steps)], axis=2)
+    rows, goods = np.arange(legs.n)[:, None], np.arange(n_goods)[None, :]
     while True:
-        reached = later[rows, first[legs.origin]]  # [L, G]
+        reached = later[rows, goods, first[legs.origin]]  # [L, G]
         sooner = reached < first[legs.dest]
         if not sooner.any():
             return first[place], source[place]
@@ -123,27 +132,58 @@ class Unavoidable:
     source: int = -1
 
 
-def unavoidable_short(net: Network) -> list[Unavoidable]:
+def unfed_words(net: Network, place: int, g: int, fed: int) -> str:
+    """Why good ``g`` is short at ``place`` after it could first arrive there, when no
+    trip the plan can make lands it before step ``fed`` (:func:`~supplyline.plan.feed.
+    fed_legs`; the number of steps: never)."""
+    good, front = net.commodity_ids[net.goods[g]], net.place_label(place)
+    when = ("within the plan" if fed >= net.steps else
+            f"before {step_date(net, fed)}, the soonest one can")
+    return (f"no carrier can bring {good} to {front} {when} (carriers set out from where "
+            "they are, each drawing its food and fuel there)")
+
+
+def unavoidable_short(net: Network, carriers: bool = True) -> list[Unavoidable]:
     """What a scenario's fronts must go short of whatever the plan does: demand before its
     good can first arrive (:func:`earliest_arrival`) beyond what the front holds itself, at
-    least (spoiling left out); more than :data:`~supplyline.plan.result.SHORT_MIN_KG` each."""
+    least (spoiling left out); more than :data:`~supplyline.plan.result.SHORT_MIN_KG` each.
+
+    With ``carriers`` (the default) the good arrives no sooner than a trip the plan can
+    make can bring it (:func:`~supplyline.plan.feed.fed_legs`: carriers set out from where
+    they are, each drawing its food and fuel there), which needs the LP the planner builds
+    (about a second on the built-in scenario); without, only the network's quickest legs,
+    as if carriers and their food were everywhere."""
     goods = net.goods
     demand = net.demand_kg[:, goods, :]  # [P, G, S]
     if not demand.any():
         return []
     legs, held = legs_of(net), held_at_start(net)
+    trips = legs
+    if carriers:
+        from supplyline.plan.feed import fed_legs  # (the planner reads this module)
+        from supplyline.plan.model import build_lp
+
+        trips = fed_legs(build_lp(net))
     out = []
     for p in np.nonzero(demand.sum(axis=(1, 2)) > 0)[0]:
         reach = earliest_arrival(legs, held, int(p))
+        fed = earliest_arrival(trips, held, int(p)) if carriers else reach
         for g in np.nonzero(demand[p].sum(axis=1) > 0)[0]:
-            before = float(demand[p, g, :reach[0][g]].sum())
-            short = before - float(net.initial_stock_kg[p, goods[g]])
-            if short > SHORT_MIN_KG:
-                why, _ = out_of_reach(net, reach, held, int(p), int(g))
-                out.append(Unavoidable(
-                    int(p), int(g), short, int(reach[0][g]),
-                    f"{why}, so at least {fmt(short / 1000.0)} t of the "
-                    f"{net.commodity_ids[goods[g]]} it needs goes short", int(reach[1][g])))
+            own = float(net.initial_stock_kg[p, goods[g]])
+            quickest = float(demand[p, g, :reach[0][g]].sum()) - own
+            short = float(demand[p, g, :fed[0][g]].sum()) - own
+            if short <= SHORT_MIN_KG:
+                continue
+            why = []
+            if quickest > SHORT_MIN_KG:
+                why.append(out_of_reach(net, reach, held, int(p), int(g))[0])
+            if fed[0][g] > reach[0][g] and (short - max(quickest, 0.0) > SHORT_MIN_KG
+                                            or not why):
+                why.append(unfed_words(net, int(p), int(g), int(fed[0][g])))
+            out.append(Unavoidable(
+                int(p), int(g), short, int(fed[0][g]),
+                f"{', and '.join(why)}, so at least {fmt(short / 1000.0)} t of the "
+                f"{net.commodity_ids[goods[g]]} it needs goes short", int(fed[1][g])))
     return out
 
 

@@ -294,10 +294,11 @@ class PlanShort:
 class OwnGrid:
     """What the scenario's own grid (that of ``supplyline plan``) must go short of whatever
     the plan does (:func:`supplyline.plan.reach.unavoidable_short`, the bound ``supplyline
-    check`` says: demand before its good can first arrive): at least ``at_least_short_t``
-    tonnes, until ``until``, of ``goods``; beside the uncut plan the analysis measures the
-    cuts against, on its coarser grid (``analysed``). A bound, not a second plan: planning
-    the built-in scenario on its own grid took 50 s, as long as the rest of the analysis."""
+    check`` says: demand before a carrier can first bring its good): at least
+    ``at_least_short_t`` tonnes, until ``until``, of ``goods``; beside the uncut plan the
+    analysis measures the cuts against, on its coarser grid (``analysed``). A bound, not a
+    second plan: planning the built-in scenario on its own grid took 50 s, as long as the
+    rest of the analysis."""
 
     grid: str
     at_least_short_t: float

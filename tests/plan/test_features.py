@@ -445,3 +445,29 @@ def test_a_shortfall_before_any_fed_carrier_can_arrive_is_said_so() -> None:
     first = int(np.nonzero(arriving > 1e-3)[0][0])
     assert first >= 4
     assert named == sc.start_date + dt.timedelta(days=int(net.step_start[first]))
+
+
+def test_the_food_for_the_way_back_reaches_the_front_with_its_carriers() -> None:
+    """Porters who carry their food for the way back hand it over where they arrive, when
+    they arrive: after a stage of 0.7 days it is at the front on the day they set out, a day
+    before their cargo (loads sent through a day are there from their mean arrival). The
+    front eats it on its first day, which ``check`` had called short whatever the plan does
+    (it followed the cargo alone)."""
+    from supplyline.accounting import legs_of
+    from supplyline.network import compile_network
+    from supplyline.plan.reach import earliest_arrival, held_at_start, unavoidable_short
+
+    porter = {**PORTER, "return_food": "carried", "speed_empty_km_per_day": 20.0}
+    sc = scenario([village("v", 0.0, 40_000.0), place("front", "front", 0.1)],
+                  [route("v", "front", 14.0)], demand_kg_per_day=90.0, days=6,
+                  modes=[porter])
+    net = compile_network(sc)
+    front, legs = net.place_ids.index("front"), legs_of(net)
+    into = legs.dest == front
+    assert (legs.arrive_loaded[into, 0] == 0).all() and (legs.cargo_arrives[into, 0] == 1).all()
+    first, source = earliest_arrival(legs, held_at_start(net), front)
+    assert first.tolist() == [0] and source.tolist() == [net.place_ids.index("v")]
+    assert unavoidable_short(net) == []
+    result = sl.plan(sc)
+    assert result.consumed_kg[front, 0, 0] == pytest.approx(90.0, abs=1e-3)
+    assert not result.findings
