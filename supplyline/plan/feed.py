@@ -85,9 +85,9 @@ def _reach(lp: LinearProgram, in_order: bool) -> tuple[BoolArray, ...]:
     at = np.zeros(units_from.shape, dtype=bool)
     can_loaded = np.zeros(legs.loaded_ok.shape, dtype=bool)
     can_empty = np.zeros(legs.empty_ok.shape, dtype=bool)
-    lag = int(max(np.max(legs.arrive_loaded - np.arange(steps), initial=0),
-                  np.max(legs.arrive_empty - np.arange(steps), initial=0),
-                  np.max(legs.cargo_arrives - np.arange(steps), initial=0)))
+    # The trips of earlier steps, by the step they land in: loaded units, cargo, empty units.
+    later = [_by_arrival(arrive, steps)
+             for arrive in (legs.arrive_loaded, legs.cargo_arrives, legs.arrive_empty)]
 
     def land(s: int, s2: int, loaded: BoolArray, empty: BoolArray, there: BoolArray,
              h: BoolArray, u: BoolArray) -> bool:
@@ -112,8 +112,16 @@ def _reach(lp: LinearProgram, in_order: bool) -> tuple[BoolArray, ...]:
         trips of earlier steps (settled already: one pass)."""
         h = goods_from[:, :, s] | (hold[:, :, s - 1] if s else False)
         u = units_from[:, :, s] | (at[:, :, s - 1] if s else False)
-        for s2 in range(max(0, s - lag), s):
-            land(s, s2, can_loaded[:, s2], can_empty[:, s2], hold[:, :, s2], h, u)
+        (units, left), (cargo, sent), (walk, went) = (
+            (leg[bounds[s]:bounds[s + 1]], step[bounds[s]:bounds[s + 1]])
+            for leg, step, bounds in later)
+        ok, fed = can_loaded[units, left], can_loaded[cargo, sent]
+        units, left, cargo, sent = units[ok], left[ok], cargo[fed], sent[fed]
+        walk = walk[can_empty[walk, went]]
+        u[d[units], m[units]] = True
+        u[d[walk], m[walk]] = True
+        np.logical_or.at(h, d[units], hold[o[units], :, left] & carried_back[units, :, left])
+        np.logical_or.at(h, d[cargo], hold[o[cargo], :, sent])
         return h, u
 
     def spread(before: tuple[BoolArray, BoolArray], s: int, loaded_now: BoolArray,
@@ -144,6 +152,17 @@ def _reach(lp: LinearProgram, in_order: bool) -> tuple[BoolArray, ...]:
         hold[:, :, s], at[:, :, s] = h, u
         can_loaded[:, s], can_empty[:, s] = loaded_now, empty_now
     return hold, at, can_loaded, can_empty
+
+
+def _by_arrival(arrive: NDArray[np.int64], steps: int,
+                ) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.int64]]:
+    """The trips [L, S] that land (``arrive``) in a later step than they leave, within the
+    horizon: their legs and steps of leaving, ordered by the step they land in, and where
+    each landing step's trips begin in that order [S + 1]."""
+    leg, step = np.nonzero((arrive > np.arange(steps)[None, :]) & (arrive < steps))
+    lands = arrive[leg, step]
+    order = np.argsort(lands, kind="stable")
+    return leg[order], step[order], np.searchsorted(lands[order], np.arange(steps + 1))
 
 
 def nothing_can_feed(lp: LinearProgram, in_order: bool = True) -> dict[str, BoolArray]:
@@ -206,23 +225,27 @@ def held_by_rows(lp: LinearProgram, upper: FloatArray) -> BoolArray:
     fixed = np.asarray(upper <= 0.0)
     held = fixed.copy()
     # Per side: how many columns on its other side may still move, row by row; a row fires
-    # once none may, and holds its forced columns at 0. Only what changes is followed.
+    # once none may, and holds its forced columns at 0. Only the rows a newly held column
+    # is in are looked at again.
     left = [other @ (~held).astype(np.int64) for _, other, _ in sides]
-    fired = [np.zeros_like(side) for side, _, _ in sides]
     others = [other.tocsc() for _, other, _ in sides]
+    firing = [np.nonzero(side & (count == 0))[0] for (side, _, _), count in zip(sides, left,
+                                                                              strict=True)]
+    fired = [np.zeros(side.size, dtype=bool) for side, _, _ in sides]
     while True:
-        newly = np.zeros_like(held)
-        for k, (side, _, forced) in enumerate(sides):
-            rows = np.nonzero(side & (left[k] == 0) & ~fired[k])[0]
+        for k, rows in enumerate(firing):
             fired[k][rows] = True
-            newly[_entries(forced, rows)] = True
-        newly &= ~held
-        if not newly.any():
+        columns = np.unique(np.concatenate([_entries(forced, rows) for (_, _, forced), rows
+                                            in zip(sides, firing, strict=True)]))
+        columns = columns[~held[columns]]
+        if columns.size == 0:
             return held & ~fixed
-        held |= newly
-        columns = np.nonzero(newly)[0]
-        for k, other in enumerate(others):
-            left[k] -= np.bincount(_entries(other, columns), minlength=left[k].size)
+        held[columns] = True
+        for k, ((side, _, _), other) in enumerate(zip(sides, others, strict=True)):
+            touched = _entries(other, columns)
+            np.subtract.at(left[k], touched, 1)
+            rows = np.unique(touched)
+            firing[k] = rows[side[rows] & (left[k][rows] == 0) & ~fired[k][rows]]
 
 
 def _entries(matrix: sparse.csr_array | sparse.csc_array, major: NDArray[np.int64],
