@@ -72,6 +72,20 @@ def _figure(width: float, height: float) -> Figure:
     return _figure_class()(figsize=(width, height), layout="constrained")
 
 
+def _date_axis(ax: Axes, most: int) -> None:
+    """Dates along ``ax``'s x axis, at most ``most`` ticks, labelled short ("05 Nov", "Dec"
+    at a month's start) with the year once at the end (matplotlib's concise formatter):
+    full dates, rotated, had run into each other on a narrow axes of a month."""
+    from matplotlib.dates import AutoDateLocator, ConciseDateFormatter
+
+    locator = AutoDateLocator(minticks=3, maxticks=most)
+    formatter = ConciseDateFormatter(locator)
+    formatter.formats[2] = "%d %b"  # a tick within a month, the month said
+    formatter.offset_formats[2] = "%Y"  # so the offset need only say the year
+    ax.xaxis.set_major_locator(locator)
+    ax.xaxis.set_major_formatter(formatter)
+
+
 class PlanPlots:
     """The plots of one plan (``plan.plot``)."""
 
@@ -105,7 +119,7 @@ class PlanPlots:
         ax.set_title("Deliveries per day by source region")
         ax.set_ylim(bottom=0)
         ax.legend(loc="upper left", fontsize="small")
-        fig.autofmt_xdate()
+        _date_axis(ax, 10)
         return fig
 
     def stock(self) -> Figure:
@@ -133,7 +147,8 @@ class PlanPlots:
             ax.set_title(commodity_label(plan, g))
             ax.set_ylim(bottom=0)
             ax.set_ylabel("days of supply")
-            ax.tick_params(axis="x", labelrotation=30, labelsize="small")
+            _date_axis(ax, 5)
+            ax.tick_params(axis="x", labelsize="small")
         for ax in axes[len(goods):]:
             ax.set_visible(False)
         fig.suptitle("Front stock in days of supply")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -54,6 +55,30 @@ def test_stock_is_one_axes_per_good_at_the_front(valley_plan: sl.Plan) -> None:
         assert top >= np.nanmax(line.days_of_supply)
         highest = max([float(np.nanmax(line.days_of_supply)), *(t for _, t in line.targets)])
         assert top <= 1.2 * highest
+
+
+@pytest.mark.parametrize("name", ["tutorial", "valley"])
+def test_dates_along_the_x_axis_do_not_run_into_each_other(
+        name: str, valley_plan: sl.Plan) -> None:
+    """On the narrow axes of the stock plot, the tutorial's month ended with '2024-11-29'
+    written over '2024-12-01'. Each date label now stands clear of the next, and says its
+    month ('15 Nov', 'Dec') with the year once."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    plan = valley_plan if name == "valley" else sl.plan(sl.load("tutorial"))
+    for fig in (plan.plot.deliveries(), plan.plot.stock()):
+        canvas = FigureCanvasAgg(fig)
+        canvas.draw()
+        renderer = canvas.get_renderer()
+        for ax in (ax for ax in fig.axes if ax.get_visible()):
+            labels = [t for t in ax.get_xticklabels() if t.get_text()]
+            assert len(labels) >= 2
+            boxes = sorted((t.get_window_extent(renderer) for t in labels),
+                           key=lambda box: box.x0)
+            assert all(a.x1 < b.x0 for a, b in itertools.pairwise(boxes)), \
+                [t.get_text() for t in labels]
+            assert all(t.get_text()[-3:].isalpha() for t in labels), \
+                [t.get_text() for t in labels]  # a month, not a bare day
 
 
 def test_map_names_every_place_and_draws_every_route(
