@@ -78,8 +78,8 @@ def _date_axis(ax: Axes, most: int) -> None:
     full dates, rotated, had run into each other on a narrow axes of a month."""
     from matplotlib.dates import AutoDateLocator, ConciseDateFormatter
 
-    locator = AutoDateLocator(minticks=3, maxticks=most)
-    formatter = ConciseDateFormatter(locator)
+    locator = AutoDateLocator(minticks=2, maxticks=most)  # type: ignore[no-untyped-call]
+    formatter = ConciseDateFormatter(locator)  # type: ignore[no-untyped-call]
     formatter.formats[2] = "%d %b"  # a tick within a month, the month said
     formatter.offset_formats[2] = "%Y"  # so the offset need only say the year
     ax.xaxis.set_major_locator(locator)
