@@ -206,6 +206,15 @@ class Resolver:
     def _solve(self) -> float | None:
         self.h.run()
         status = self.h.getModelStatus()
+        if status in (highspy.HighsModelStatus.kUnknown, highspy.HighsModelStatus.kSolveError):
+            # An interior answer HiGHS cannot call optimal, or a numerical failure near the
+            # optimum: once more, with crossover to a basic solution.
+            self.h.setOptionValue("run_crossover", "on")
+            try:
+                self.h.run()
+            finally:
+                self.h.setOptionValue("run_crossover", "off")
+            status = self.h.getModelStatus()
         if status == highspy.HighsModelStatus.kTimeLimit:
             self.timed_out = True
         if status != highspy.HighsModelStatus.kOptimal:

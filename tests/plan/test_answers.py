@@ -438,3 +438,51 @@ def test_a_metric_says_what_it_needs_and_refuses_what_it_ignores(metric: dict[st
 
     with pytest.raises(ValidationError, match=words):
         Metric.model_validate(metric)
+
+
+def test_a_re_solve_highs_cannot_call_optimal_runs_again_with_crossover() -> None:
+    """Without crossover HiGHS may stop at an interior answer it cannot call optimal
+    ('Unknown') or on a numerical failure near the optimum: that re-solve runs once more
+    with crossover, rather than leaving a limit that binds unconfirmed."""
+    import highspy
+
+    from supplyline.plan import diagnose
+
+    sc = scenario(
+        [village("v", 0.0, 1e6, population=100_000.0), place("front", "front", 1.0)],
+        [route("v", "front", 40.0, capacity_movements_per_day=10.0, id="pass")],
+        demand_kg_per_day=1000.0, days=30)
+    lp = build_lp(sl.compile_network(sc))
+    resolver = diagnose.Resolver(lp)
+    limit = next(c for c in diagnose.candidates(lp, solve_lp(lp)) if "route pass" in c.text)
+    honest = resolver.shortfall_without(limit)
+    assert honest is not None and resolver.base_kg is not None
+    assert honest < resolver.base_kg - 1.0
+
+    class Unsure:
+        """The HiGHS instance, but its first answer is 'Unknown'."""
+
+        def __init__(self, h: Any) -> None:
+            self.h, self.runs = h, []
+
+        def __getattr__(self, name: str) -> Any:
+            return getattr(self.h, name)
+
+        def crossover(self) -> str:
+            value = self.h.getOptionValue("run_crossover")  # (status, value) in some versions
+            return str(value[-1] if isinstance(value, tuple) else value)
+
+        def run(self) -> Any:
+            self.runs.append(self.crossover())
+            return self.h.run()
+
+        def getModelStatus(self) -> Any:  # (HiGHS's name)
+            if len(self.runs) == 1:
+                return highspy.HighsModelStatus.kUnknown
+            return self.h.getModelStatus()
+
+    unsure = Unsure(resolver.h)
+    resolver.h = unsure
+    assert resolver.shortfall_without(limit) == pytest.approx(honest, abs=1.0)
+    assert unsure.runs == ["off", "on"]
+    assert unsure.crossover() == "off"
