@@ -177,13 +177,16 @@ def unavoidable_short(net: Network, carriers: bool = True) -> list[Unavoidable]:
             why = []
             if quickest > SHORT_MIN_KG:
                 why.append(out_of_reach(net, reach, held, int(p), int(g))[0])
-            if fed[0][g] > reach[0][g] and (short - max(quickest, 0.0) > SHORT_MIN_KG
-                                            or not why):
+            # The carriers' bound is said where it adds to the shortfall; the first arrival
+            # and its source are those of the bound said last.
+            first, source = reach[0][g], reach[1][g]
+            if fed[0][g] > reach[0][g] and (short > max(quickest, 0.0) or not why):
                 why.append(unfed_words(net, int(p), int(g), int(fed[0][g])))
+                first, source = fed[0][g], (fed[1][g] if fed[1][g] >= 0 else source)
             out.append(Unavoidable(
-                int(p), int(g), short, int(fed[0][g]),
+                int(p), int(g), short, int(first),
                 f"{', and '.join(why)}, so at least {fmt(short / 1000.0)} t of the "
-                f"{net.commodity_ids[goods[g]]} it needs goes short", int(fed[1][g])))
+                f"{net.commodity_ids[goods[g]]} it needs goes short", int(source)))
     return out
 
 
