@@ -87,7 +87,7 @@ COMMON = settings(max_examples=25, deadline=None,
                   suppress_health_check=[HealthCheck.too_slow])
 
 
-def _plan(sc: sl.Scenario, solver: str = "ipm") -> sl.Plan:
+def _plan(sc: sl.Scenario, solver: str = "ipm", **options: Any) -> sl.Plan:
     """``sl.plan`` as it is, but for its diagnosis of a shortfall (``explain_shortfall``,
     which re-solves the LP once for each limit it may name: three quarters of these tests'
     time). It only adds ``findings``, which the invariants below do not read: the solution,
@@ -97,7 +97,7 @@ def _plan(sc: sl.Scenario, solver: str = "ipm") -> sl.Plan:
     with pytest.MonkeyPatch.context() as patch:  # raises if sl.plan no longer calls it so
         patch.setattr(importlib.import_module("supplyline.plan"), "explain_shortfall",
                       lambda *args, **kwargs: None)
-        return sl.plan(sc, solver=solver)
+        return sl.plan(sc, solver=solver, **options)
 
 
 @COMMON

@@ -10,20 +10,9 @@ import pytest
 
 import supplyline as sl
 from tests.plan.builders import PORTER, place, route, scenario, village
+from tests.plan.test_invariants import _plan  # sl.plan without the diagnosis (findings)
 
 POLICY = {"labour_max_days_per_person": 10_000.0, "labour_share": 1.0}
-
-
-def _plan_unexplained(sc: sl.Scenario, **options: Any) -> sl.Plan:
-    """``sl.plan`` as it is, but for the diagnosis of its shortfall (``explain_shortfall``,
-    which re-solves the LP for each limit it may name: 12 of the 13 s of the tutorial's
-    plans below). It only adds ``findings``, which the tests using it do not read."""
-    import importlib
-
-    with pytest.MonkeyPatch.context() as patch:  # raises if sl.plan no longer calls it so
-        patch.setattr(importlib.import_module("supplyline.plan"), "explain_shortfall",
-                      lambda *args, **kwargs: None)
-        return sl.plan(sc, **options)
 
 
 def _line(km: float = 40.0, days: int = 30, **extra: Any) -> sl.Scenario:
@@ -328,7 +317,7 @@ def test_reserves_missed_on_days_in_a_row_are_one_line(step_days: int) -> None:
     from supplyline.simulate.target import _hardened
 
     base = sl.load("tutorial")
-    result = _plan_unexplained(_hardened(base, 0.0, 60.0, base.start_date),
+    result = _plan(_hardened(base, 0.0, 60.0, base.start_date),
                                step_days=step_days)
     net = result.network
     missed = [(p, c, s) for i, (p, c, s, _) in enumerate(net.reserve_targets)
@@ -377,7 +366,7 @@ def test_handling_counts_what_lands_not_what_was_destroyed_on_the_way() -> None:
     the stock balance (and the simulator) land it after: at Kestrel town, 2 t a day, the
     row was full with 1.92 t landed. Now what lands fills it."""
     sc = sl.load("tutorial").replace({"places[kestrel-town].handling_tonnes_per_day": 2.0})
-    result = _plan_unexplained(sc)
+    result = _plan(sc)
     net, legs = result.network, result.legs
     town = net.place_ids.index("kestrel-town")
     arrived = result.arrived_kg().sum(axis=1)  # [L, S], after the loss
