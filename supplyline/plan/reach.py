@@ -151,7 +151,7 @@ def unavoidable_short(net: Network, carriers: bool = True) -> list[Unavoidable]:
     With ``carriers`` (the default) the good arrives no sooner than a trip the plan can
     make can bring it (:func:`~supplyline.plan.feed.fed_legs`: carriers set out from where
     they are, each drawing its food and fuel there), which needs the LP the planner builds
-    (about a second on the built-in scenario); without, only the network's quickest legs,
+    (about 0.2 s on the built-in scenario); without, only the network's quickest legs,
     as if carriers and their food were everywhere."""
     goods = net.goods
     demand = net.demand_kg[:, goods, :]  # [P, G, S]

@@ -2,8 +2,9 @@
 
 The historical replay, shared by most tests, is planned on a coarser grid than the
 scenario's own (21 days day by day, then 4-day steps): its first 7 days day by day, then
-14-day steps (11 s against 30 s with the scenario's 21 days first, and 60 s on its own grid,
-on 2 cores). The tests hold relations and inputs, which hold on any grid; the figures move
+14-day steps (11 s against 30 s with the scenario's 21 days first, measured one after the
+other on 2026-12-04 on 2 cores in a slow hour of the machine; the latter took 20 s on
+2026-12-02). The tests hold relations and inputs, which hold on any grid; the figures move
 little (measured 2026-12-04: the traced Northwest share 55.7 % against 56.3 % with 21 days
 first, labour-days 1.14 against 1.16 million; on the scenario's own grid 57.4 % and 1.13
 million; every figure passing or failing as on the scenario's own grid). See
@@ -154,8 +155,8 @@ FEW_TRUCKS = 20
 def planned() -> Plan:
     """The campaign's first 60 days with the depot's trucks cut to :data:`FEW_TRUCKS`, its
     first 7 days day by day and then in 4-day steps (12 s, against 24 s with the scenario's
-    21 days first; the whole horizon takes a minute, and the trucks carry from the first
-    weeks)."""
+    21 days first, each measured alone on 2026-12-04, a slow hour; 14 s before; the whole
+    horizon takes a minute, and the trucks carry from the first weeks)."""
     sc = sl.load()
     depot = [p.id for p in sc.places].index("yen-bai")
     return sl.plan(sc.replace({f"places[{depot}].carriers.truck": FEW_TRUCKS,
