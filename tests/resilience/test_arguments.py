@@ -59,8 +59,10 @@ def test_the_scenario_must_be_one(tutorial: sl.Scenario) -> None:
 
 
 def test_a_window_may_be_dates(tutorial: sl.Scenario) -> None:
-    by_days = resilience(tutorial, k=1, window=(9, 19))
-    by_dates = resilience(tutorial, k=1, window=(dt.date(2024, 11, 10), "2024-11-20"))
+    """(On 5-day steps: 0.25 s a run against 5.5 s day by day; the window is read alike.)"""
+    by_days = resilience(tutorial, k=1, window=(9, 19), step_days=5)
+    by_dates = resilience(tutorial, k=1, window=(dt.date(2024, 11, 10), "2024-11-20"),
+                          step_days=5)
     assert by_dates.window_dates == by_days.window_dates == ("2024-11-10", "2024-11-20")
     assert [i.extra_shortfall_t for i in by_dates.ranking] == \
         [i.extra_shortfall_t for i in by_days.ranking]
