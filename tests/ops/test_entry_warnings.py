@@ -8,6 +8,8 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 import supplyline as sl
 from supplyline.ops import Books, open_books
 from supplyline.ops.entries import EntryWarning
@@ -85,6 +87,20 @@ def test_a_pledge_beyond_what_the_locality_can_give_is_written_with_a_warning(
     assert books.append(pledge(3000, by=8), "commune").warnings == ()
     # What was pledged is not what was given: a contribution is warned of on its own.
     assert books.append(rice(9000), "commune").warnings == ()
+
+
+def test_pledges_add_up_however_few_entries_the_books_keep_parsed(
+        books: Books, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The books keep the entries they read parsed, at most READ_KEPT of them: with room for
+    one, what was pledged still adds up, in a batch and entry after entry."""
+    monkeypatch.setattr("supplyline.ops.books.READ_KEPT", 1)
+    books.append_many([pledge(3000, by=8), pledge(3500, by=8), pledge(2500, by=8)], "commune")
+    last = books.append(pledge(2000, by=8), "commune")
+    assert said(last) == [("kg", "high-village pledged 11,000 kg of rice in all by "
+                                 "2024-11-09, this entry's 2,000 kg included; the scenario "
+                                 "says it can give at most 10,000 kg by then (its stores and "
+                                 "what it grows, less what its people keep)")]
+    assert len(books.parsed) == 1
 
 
 def test_labour_beyond_the_people_who_can_serve(books: Books) -> None:
