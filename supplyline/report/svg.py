@@ -232,6 +232,21 @@ def _day_ticks(days: int, most: int = 9) -> list[float]:
     return [float(d) for d in range(0, days, step)]
 
 
+def _years(first: dt.date, last: dt.date) -> str:
+    """The x title of a time chart, which its ticks ("22 Dec") leave out: the year, or the
+    months and years it spans when it crosses a new year ("Dec 1953 – May 1954"), so that a
+    tick after the turn of the year is not read as of the year before.
+
+    >>> _years(dt.date(1954, 3, 1), dt.date(1954, 5, 7))
+    '1954'
+    >>> _years(dt.date(1953, 12, 6), dt.date(1954, 5, 7))
+    'Dec 1953 – May 1954'
+    """
+    if first.year == last.year:
+        return str(first.year)
+    return f"{first:%b %Y} – {last:%b %Y}"
+
+
 def _runs(values: FloatArray) -> list[tuple[int, int]]:
     """Index ranges [start, stop) of consecutive finite values."""
     finite = np.isfinite(values)
@@ -350,7 +365,7 @@ def time_chart(
 
     # Ticks on the horizon's days (a step-wise chart ends where its last day ends).
     axes.x_axis(_day_ticks(last_day + (last_days is None), max_ticks), date_label)
-    axes.titles("", y_title)
+    axes.titles(_years(start, start + dt.timedelta(days=last_day)), y_title)
     xs = [axes.x(float(day)) for day in at]
     if stacked:
         below = np.zeros(count)

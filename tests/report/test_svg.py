@@ -166,3 +166,15 @@ def test_a_step_wise_series_is_drawn_as_steps_not_ramps() -> None:
     assert [(x - xs[0]) / day for x in xs] == pytest.approx([0, 1, 1, 3, 3, 7], abs=0.01)
     assert ys[0] == ys[1] and ys[2] == ys[3] and ys[4] == ys[5]  # flat across each step
     assert ys[0] > ys[2] > ys[4]  # 1, 2, 3 (up the page)
+
+
+def test_a_time_chart_across_a_new_year_says_the_years_its_ticks_leave_out() -> None:
+    """Ticks say "22 Dec" and "5 Jan": the x title says which year each is in."""
+    def x_title(start: dt.date, days: int) -> str:
+        chart = svg.time_chart("c8", "t", start, [Series("s", np.ones(days), "#000")], "t")
+        (title,) = [t for t in ET.fromstring(chart).iter("text")
+                    if t.get("class") == "axis-title" and t.get("transform") is None]
+        return title.text or ""
+
+    assert x_title(dt.date(1953, 12, 6), 158) == "Dec 1953 – May 1954"
+    assert x_title(START, 60) == "1954"
