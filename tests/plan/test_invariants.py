@@ -60,6 +60,8 @@ def small_networks(draw: st.DrawFn) -> dict[str, Any]:
         "decay": draw(amounts(0.2)),
         "step_days": step_days,
         "daily_start_days": draw(st.integers(0, 8)) if step_days > 1 else 0,
+        # the modes whose carriers carry their food for the way back (docs/model.md)
+        "return_carried": sorted(draw(st.sets(st.sampled_from(["porter", "bicycle"])))),
     }
 
 
@@ -73,8 +75,11 @@ def _build(spec: dict[str, Any], capacity_scale: float = 1.0, carrier_scale: int
         {**p, "carriers": {m: n * carrier_scale for m, n in p.get("carriers", {}).items()}}
         for p in spec["places"]
     ]
+    carried = spec.get("return_carried", [])
+    modes = [{**m, "return_food": "carried" if m["id"] in carried else "fed_there"}
+             for m in (PORTER, BICYCLE)]
     return scenario(
-        places, routes, spec["demand"], days=spec["days"], modes=[PORTER, BICYCLE],
+        places, routes, spec["demand"], days=spec["days"], modes=modes,
         commodities=[{"id": "rice"}, {"id": "greens", "decay_per_day": spec["decay"]}],
         policy={"labour_max_days_per_person": 30.0, "labour_share": 0.3,
                 "subsistence_kg_per_person_day": {"rice": 0.3},
