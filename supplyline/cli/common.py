@@ -11,7 +11,6 @@ import os
 import re
 import sys
 import tempfile
-import textwrap
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -36,7 +35,7 @@ except ImportError:  # pragma: no cover - older Typer runs on Click itself
 
 from supplyline import __version__
 from supplyline.errors import Problem, ReplayError, ScenarioError
-from supplyline.report.inert import inert, plain
+from supplyline.report.inert import inert, inert_lines, plain
 from supplyline.report.safe_write import OutputBusyError
 from supplyline.scenario.load import (
     DEFAULT_SCENARIO,
@@ -270,27 +269,16 @@ def bars(json_output: bool) -> bool:
     return not json_output and stderr.is_terminal
 
 
-#: A number and the unit after it (kept on one line when a message is wrapped).
-_WITH_UNIT = re.compile(r"(\d) (?=(?:(?:t|kg|km|days?|units?|persons?|person-days|"
-                        r"labour-days)\b|%))")
-
-
 def say(console: Console, message: str) -> None:
     """Print a message that may hold text from the scenario, as it is (see
     :func:`~supplyline.report.inert.inert`). On a terminal it is wrapped to the terminal's
-    width between words (never inside a path, a date or an id), its following lines
+    width between words (:func:`~supplyline.report.inert.inert_lines`), its following lines
     indented; into a file or a pipe each message stays one line, for grep and logs."""
     if not console.is_terminal:
         console.print(inert(message), soft_wrap=True)
         return
-    for paragraph in plain(message).split("\n"):
-        # (a number stays with its unit: "1.26" at a line's end and "t of the greens" on
-        # the next read as two things; a no-break space, which the wrap does not split)
-        paragraph = _WITH_UNIT.sub("\\1\u00a0", paragraph)
-        lines = textwrap.wrap(paragraph, width=max(console.width, 40), subsequent_indent="  ",
-                              break_long_words=False, break_on_hyphens=False) or [""]
-        for line in lines:
-            console.print(inert(line.replace("\u00a0", " ")), soft_wrap=True)
+    for line in inert_lines(message, max(console.width, 40)):
+        console.print(line, soft_wrap=True)
 
 
 def print_json(data: Any) -> None:

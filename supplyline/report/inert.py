@@ -22,10 +22,11 @@ line breaks and tabs kept). Print scenario text through it, in cells, titles and
 from __future__ import annotations
 
 import re
+import textwrap
 
 from rich.text import Text
 
-__all__ = ["inert", "plain"]
+__all__ = ["inert", "inert_lines", "plain"]
 
 #: C0 controls but line feed and tab, DEL, C1 controls, and the bidirectional controls.
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
@@ -45,3 +46,29 @@ def inert(text: object) -> Text:
     """``text`` ready for Rich: :func:`plain`, in a :class:`~rich.text.Text` so that brackets
     are shown as written and never read as markup."""
     return Text(plain(text))
+
+
+#: A number and the unit after it (kept on one line when a message is wrapped).
+_WITH_UNIT = re.compile(r"(\d) (?=(?:(?:t|kg|km|days?|units?|persons?|person-days|"
+                        r"labour-days)\b|%))")
+
+
+def inert_lines(text: object, width: int) -> list[Text]:
+    """``text`` (:func:`plain`) wrapped to ``width`` between words, never inside a path, a
+    date or an id, and its following lines indented by two spaces, each line :func:`inert`:
+    a bullet of the terminal's findings.
+
+    A number stays with its unit ("1.26" at a line's end and "t of the greens" on the next
+    read as two things):
+
+    >>> [line.plain for line in inert_lines("• so at least 2.38 t of salt goes short", 16)]
+    ['• so at least', '  2.38 t of salt', '  goes short']
+    """
+    out: list[Text] = []
+    for paragraph in plain(text).split("\n"):
+        # (a no-break space between them, which the wrap does not split)
+        paragraph = _WITH_UNIT.sub("\\1\u00a0", paragraph)
+        lines = textwrap.wrap(paragraph, width=width, subsequent_indent="  ",
+                              break_long_words=False, break_on_hyphens=False) or [""]
+        out += [inert(line.replace("\u00a0", " ")) for line in lines]
+    return out

@@ -35,7 +35,7 @@ from supplyline.report.facts import (
     tonnes_of,
     whole,
 )
-from supplyline.report.inert import inert, plain
+from supplyline.report.inert import inert, inert_lines, plain
 from supplyline.report.sections import day_date, percent
 from supplyline.report.svg import fmt
 from supplyline.scenario.summary import counted, kinds_counted
@@ -370,6 +370,13 @@ def _routes(plan: Plan) -> FitTable:
     return table
 
 
+def _bullet(console: Console, text: str, style: str = "") -> None:
+    """A bullet of findings, wrapped to the console's width between words and under its
+    own first line (:func:`~supplyline.report.inert.inert_lines`)."""
+    for line in inert_lines(f"• {text}", console.width):
+        console.print(line, style=style, soft_wrap=True)
+
+
 def _findings(plan: Plan, console: Console) -> None:
     groups = shortfalls(plan)
     if not groups:
@@ -378,12 +385,12 @@ def _findings(plan: Plan, console: Console) -> None:
         console.print("[bold red]Why demand is not met[/bold red]")
         for group in groups:
             what, why = shortfall_words(plan, group)
-            console.print(inert(f"• {group.front} {what} {why}"))
+            _bullet(console, f"{group.front} {what} {why}")
     notes = plan.gave_up()
     if notes:
         console.print("[bold red]What else the plan could not do[/bold red]")
         for note in notes:
-            console.print(inert(f"• {note}"))
+            _bullet(console, note)
 
 
 def print_plan_summary(plan: Plan, console: Console, compared: bool = False,
@@ -425,7 +432,7 @@ def print_plan_summary(plan: Plan, console: Console, compared: bool = False,
         if table.row_count:
             console.print(table)
     for idle in idle_carriers(plan):
-        console.print(inert(f"• {idle.sentence}"), style="yellow")
+        _bullet(console, idle.sentence, style="yellow")
     for table in (_burden(plan), _routes(plan)):
         if table.row_count:
             console.print(table)
@@ -567,7 +574,7 @@ def print_scenario_summary(title: str, name: str, summary: dict[str, Any],
     if hazards:
         console.print("Closures and threats:", style="italic")
         for line in hazards:
-            console.print(inert(f"• {line}"))
+            _bullet(console, line)
 
 
 # -- stepping -------------------------------------------------------------------------------

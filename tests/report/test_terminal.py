@@ -6,6 +6,7 @@ from __future__ import annotations
 import dataclasses
 import io
 import math
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -204,3 +205,21 @@ def test_fuel_held_at_the_start_shows_where_it_went() -> None:
     for got in rows.values():  # (three figures each: to a percent)
         start, given, *out = got
         assert start + given == pytest.approx(sum(out), rel=0.02, abs=0.01)
+
+
+def test_a_finding_wraps_under_its_bullet_with_its_numbers_beside_their_units(
+        valley_plan: sl.Plan) -> None:
+    """At 80 columns a finding is wrapped between words, its following lines indented under
+    its first; a figure is never split from its unit (it had been wrapped as any paragraph,
+    "2.38" ending one line and "t of the salt" starting the next, flush left)."""
+    console = Console(record=True, width=60, color_system=None, file=io.StringIO())
+    print_plan_summary(valley_plan, console)
+    text = console.export_text().split("Why demand is not met\n")[1]
+    bullets = text.split("\n• ")
+    assert len(bullets) >= 1 and text.startswith("• ")
+    lines = [line for b in bullets for line in b.splitlines()
+             if not line.startswith(("The plan counts", "What else"))]
+    wrapped = [line for line in lines[1:] if line.startswith("  ")]
+    assert wrapped, text  # a finding longer than 60 columns, continued under its bullet
+    assert all(len(line) <= 60 for line in lines)
+    assert not any(re.match(r"\s*(t|kg)\b", line) for line in lines), text
