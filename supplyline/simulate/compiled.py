@@ -14,6 +14,7 @@ damage it holds.
 from __future__ import annotations
 
 import dataclasses
+import math
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -159,8 +160,15 @@ class _Linear:
             else:
                 matrix = self.xp.asarray(self.host.astype(x.dtype))
             self._matrices[x.dtype] = matrix
-        out = _times(self.xp, matrix, x.reshape(x.shape[0], -1))
+        out = _times(self.xp, matrix, _rows(x))
         return out.reshape(self.shape[0], *x.shape[1:])
+
+
+def _rows(x: Any) -> Any:
+    """``x`` [N, ...] as a matrix [N, product of the rest], also where N is 0 (a
+    reshape to ``(0, -1)`` cannot tell the rest: a route with a capacity that no leg of the
+    plan uses had crashed the simulation)."""
+    return x.reshape(x.shape[0], math.prod(x.shape[1:]))
 
 
 class _Sum:
@@ -194,7 +202,7 @@ class _Sum:
         return matrix
 
     def __call__(self, x: Any) -> Any:
-        flat = x.reshape(x.shape[0], -1)
+        flat = _rows(x)
         out = _times(self.xp, self._matrix(x.dtype), flat)
         return out.reshape(self.size, *x.shape[1:])
 

@@ -474,4 +474,4 @@ class _Pending:
 
 def _rows(xp: Any, x: Any) -> np.ndarray:
     """The rows of ``x`` [N, ...] with something non-zero (host indices)."""
-    return np.nonzero(_host(xp, (x != 0).reshape(x.shape[0], -1).any(axis=1)))[0]
+    return np.nonzero(_host(xp, (x != 0).any(axis=tuple(range(1, x.ndim)))))[0]

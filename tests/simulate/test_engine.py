@@ -669,3 +669,21 @@ def test_only_what_is_there_spoils() -> None:
     there = np.clip(stock[..., :-1], 0.0, None)
     expected = (there * (1.0 - keep[None, None, :, 1:])).sum(axis=(1, 3))  # [R, G]
     np.testing.assert_allclose(np.asarray(out["spoiled"]), expected, rtol=1e-9, atol=1e-6)
+
+
+def test_a_route_with_a_capacity_that_no_leg_of_the_plan_uses_is_simulated() -> None:
+    """The tutorial without the ridge road's capacity and the bicycle's road use: only the
+    gorge path keeps a capacity, and the plan of its first 5 days sends nothing over it. Its
+    capacity row then has no entry, and summing none had crashed every simulation
+    (``simulate``, ``plan --risk``, ``sweep --simulate``)."""
+    doc = builtin_document("tutorial")
+    for mode in doc["modes"]:
+        mode.pop("road_use", None)
+    for r in doc["routes"]:
+        if r.get("id") == "ridge-road":
+            del r["capacity_movements_per_day"]
+    plan = sl.plan(sl.Scenario.model_validate(doc), days=5)
+    gorge = plan.network.route_ids.index("gorge-path")
+    assert plan.route_tonnes()[gorge] == 0  # the case: a capacity, and no leg on it
+    result = sl.simulate(plan, runs=20, seed=1)
+    assert result.runs == 20
