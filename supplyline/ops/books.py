@@ -36,9 +36,11 @@ from typing import Any
 import numpy as np
 from pydantic import ValidationError
 from sqlalchemy import (
+    JSON,
     Connection,
     Engine,
     bindparam,
+    cast,
     exists,
     func,
     insert,
@@ -1032,3 +1034,56 @@ def digest(token_: str) -> str:
     """SHA-256 of a session token (tokens are random, so a fast hash is enough)."""
     return hashlib.sha256(token_.encode()).hexdigest()
 
+
+
+#: The ids an entry's fields name, beyond whose books it is in (its place) and what its
+#: movements name (the places, goods and modes of units they move: a contribution's all),
+#: by kind: field, and what the field names.
+NAMED_IN = {"pledge": [("good", "good")], "labour": [("mode", "mode")],
+            "dispatch": [("to", "place"), ("mode", "mode"), ("route", "route")],
+            "wounded": [("hospital", "place")]}
+
+
+def unknown_ids(conn: Connection, index: Index) -> dict[str, list[str]]:
+    """The ids the books name that the scenario of ``index`` does not have, by what they
+    name (place, good, mode, route): a scenario that renamed or removed them cannot read
+    the books back (opening them refuses it, rather than a page or a re-plan failing on
+    the first entry that names one). Entries cancelled or corrected count too: the books
+    keep and show them."""
+    known = {"place": set(index.places), "good": index.goods | index.wounded,
+             "mode": set(index.modes), "route": set(index.routes)}
+    named: dict[str, set[str]] = {what: set() for what in known}
+    d = t.daily.c
+    for place, item, source in conn.execute(select(d.place, d.item, d.source).distinct()):
+        named["place"].update((place, source))
+        kind, _, rest = item.partition(":")
+        if not rest:
+            named["good"].add(item)
+        elif kind in ("unit", "service"):
+            named["mode"].add(rest)
+        elif kind in ("lost", "unitlost"):
+            named["good" if kind == "lost" else "mode"].add(rest.partition(":")[2])
+        elif kind == "sent":  # sent:TO:MODE:GOOD[:ROUTE]
+            to, mode, good, *route = rest.split(":")
+            named["place"].add(to)
+            named["mode"].add(mode)
+            named["good"].add(good)
+            named["route"].update(route)
+    e = t.entry.c
+    # (by the indexes on place and on kind: a table of 100,000 entries is read in 10 ms,
+    # and in 0.2 s as distinct pairs of kind and place)
+    routes = set(conn.execute(select(e.place).where(e.kind == "route").distinct()).scalars())
+    named["route"] |= routes
+    named["place"] |= set(conn.execute(select(e.place).distinct()).scalars()) - routes
+    payload = cast(e.payload, JSON)
+    for kind, fields in NAMED_IN.items():
+        values = [payload[field].as_string() for field, _ in fields]
+        for row in conn.execute(select(*values).where(e.kind == kind).distinct()):
+            for (_, what), value in zip(fields, row, strict=True):
+                if value is not None:
+                    named[what].add(value)
+    a = t.account.c
+    named["place"].update(p for (p,) in conn.execute(
+        select(a.place).where(a.place.is_not(None)).distinct()))
+    return {what: sorted(ids - known[what]) for what, ids in named.items()
+            if ids - known[what]}

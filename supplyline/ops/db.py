@@ -17,7 +17,8 @@ from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
 from supplyline.errors import SupplylineError
 from supplyline.ops import tables as t
-from supplyline.ops.books import Books
+from supplyline.ops.books import Books, unknown_ids
+from supplyline.ops.entries import Index
 from supplyline.scenario.schema import Scenario
 
 __all__ = ["BooksError", "books_source", "database_url", "holds_books", "open_books",
@@ -97,9 +98,29 @@ def open_books(url: str | Path, scenario: Scenario, source: str | None = None) -
             elif rows["scenario"] != scenario.name:
                 raise BooksError(f"these books are kept for scenario {rows['scenario']!r}, "
                                  f"not {scenario.name!r}")
+            else:
+                unknown = unknown_ids(conn, Index(scenario))
+                if unknown:
+                    raise BooksError(_unknown_words(unknown, scenario, rows.get("source")))
     except _CANNOT_OPEN as error:
         raise _cannot_open(url, error) from error
     return Books(engine, scenario)
+
+
+def _unknown_words(unknown: dict[str, list[str]], scenario: Scenario,
+                   source: str | None) -> str:
+    """Why books cannot be read with ``scenario``: the ids they name that it lacks."""
+    most = 5
+    parts = []
+    for what, ids in unknown.items():
+        shown = ", ".join(repr(i) for i in ids[:most])
+        more = f" and {len(ids) - most} more" if len(ids) > most else ""
+        parts.append(f"{what}{'s' if len(ids) > 1 else ''} {shown}{more}")
+    kept = f" ({source})" if source and source != scenario.name else ""
+    return (f"expected a scenario with every id the books' entries name, got scenario "
+            f"{scenario.name!r}, which has no {'; no '.join(parts)} (renamed or removed "
+            f"since the entries were written?); open the books with the scenario they were "
+            f"kept with{kept}")
 
 
 #: What opening books at a URL that is no database for them raises (said by _cannot_open).

@@ -289,6 +289,36 @@ def test_books_are_migrated_kept_and_bound_to_their_scenario(url: str,
         open_books(url, tutorial.model_copy(update={"name": "other"}))
 
 
+def test_books_refuse_a_scenario_without_the_ids_their_entries_name(
+        url: str, tutorial: sl.Scenario) -> None:
+    """A scenario of the same name that renamed a place, a mode or a good the entries name
+    cannot read the books back: opening them says which, before a re-plan or a page fails
+    on the first entry that names one (it had: a KeyError, and HTTP 500)."""
+    import re
+    from importlib.resources import files
+
+    from supplyline.scenario.load import load_text
+
+    text = (files("supplyline") / "scenario" / "builtin" / "tutorial.yaml").read_text()
+    books = open_books(url, tutorial)
+    give(books, tutorial, 700)
+    porters(books, tutorial, 20)
+    books.append(send(tutorial, 0, on=0, units=20, from_="high-village", to="ridge-depot"),
+                 "clerk")
+    books.close()
+    for old, new, says in (("ridge-depot", "ridge-camp", "no place 'ridge-depot'"),
+                           ("porter", "bearer", "no mode 'porter'"),
+                           ("rice", "paddy", "no good 'rice'")):
+        renamed = load_text(re.sub(rf"\b{old}\b", new, text), "renamed.yaml")
+        with pytest.raises(BooksError, match=says) as caught:
+            open_books(url, renamed)
+        assert "expected a scenario with every id the books' entries name" in str(
+            caught.value)
+    again = open_books(url, tutorial)  # with its own scenario, they open as before
+    assert again.count() == 3
+    again.close()
+
+
 def test_the_daily_sums_are_filled_from_books_kept_before_them(url: str,
                                                                tutorial: sl.Scenario) -> None:
     """Books at the first revision, upgraded: the daily sums are made from the movements
