@@ -697,8 +697,10 @@ def _problem(
     got = got or "nothing"  # a key written with no value
     unit = f" ({target.unit})" if target is not None and target.unit not in ("", "date") else ""
     plain = describe(target.annotation, target.metadata) if target is not None else ""
-    if target is not None and target.branches and kind.endswith(("_type", "_parsing")):
-        # Neither form of a number-or-steps field: say both forms.
+    if (target is not None and target.branches and kind.endswith(("_type", "_parsing"))
+            and tuple(target.branches[-1][0]) == tuple(path)):
+        # Neither form of a number-or-steps field: say both forms (a field inside one of
+        # them, a step's date, says its own).
         whole = target_at(target.branches[-1][0])
         if whole is not None:
             plain = describe(whole.annotation, whole.metadata)

@@ -134,6 +134,10 @@ SCHEMA_CASES = [
      "routes[1].from", "form: ban-b", "a required value"),
     ("step-value", "{start: 1954-03-06, value: 2000}", "{start: 1954-03-06, value: -3}",
      "demand[0].troops[1].value", "value: -3", "a number … (person)"),
+    # A step's date said as a date (it had been said as the whole series: "a number ...
+    # or a list of steps").
+    ("step-date", "{start: 1954-03-06, value: 2000}", "{start: 1954-03-32, value: 2000}",
+     "demand[0].troops[1].start", "start: 1954-03-32", "a date (YYYY-MM-DD)"),
     ("series-word", "    troops:\n      - {start: 1954-03-01, value: 1000}\n"
      "      - {start: 1954-03-06, value: 2000}\n", "    troops: lots\n",
      "demand[0].troops", "troops: lots", "a number … or a list of steps (start, value)"),
