@@ -137,3 +137,18 @@ def test_the_report_shows_the_search_and_what_each_target_costs(tmp_path: Path) 
     for r in search.rounds:
         assert f"chance of shortfall {fmt(100 * r.p_shortfall)} %" in chart.group(0)
     assert 'id="risk-target"' not in render_report(search.plan)
+
+
+def test_a_shortfall_no_plan_avoids_is_not_laid_to_carriers() -> None:
+    """The front eats from its first day and the good arrives on its second at the
+    soonest: the plan is short on the first day, as every plan is (`supplyline check` says
+    so), and the search says so, not "more carriers or another route would" (said of the
+    built-in scenario's salt, meat and greens, short only before any can arrive)."""
+    result = plan_for_risk(one_route(p=0.2, destroyed=0.1, lost=0.1, days=10), risk=0.05,
+                           runs=40, seed=1, max_rounds=2)
+    assert not result.met and len(result.rounds) == 1
+    assert "the plan itself falls short on 1 day (on 2020-01-01)" in result.message
+    assert result.message.endswith(
+        "all of it falls before any of the good can reach the front, which no plan avoids "
+        "(`supplyline check` lists it), so no plan meets the target")
+    assert "more carriers" not in result.message
