@@ -26,20 +26,9 @@ import textwrap
 
 from rich.text import Text
 
-__all__ = ["inert", "inert_lines", "plain"]
+from supplyline.text import CONTROL, plain
 
-#: C0 controls but line feed and tab, DEL, C1 controls, and the bidirectional controls.
-_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
-
-
-def plain(text: object) -> str:
-    """``text`` with each control character written as ``\\u`` and its four hex digits
-    (the escape character becomes ``\\u001b``).
-
-    The escape is also valid inside a JSON string, so JSON that is printed may go through
-    this function whole.
-    """
-    return _CONTROL.sub(lambda match: f"\\u{ord(match.group()):04x}", str(text))
+__all__ = ["CONTROL", "inert", "inert_lines", "plain"]
 
 
 def inert(text: object) -> Text:

@@ -40,6 +40,7 @@ from supplyline.scenario._yaml_lines import Locations, Spot, clipped, read_yaml,
 from supplyline.scenario._yaml_lines import Path as DataPath
 from supplyline.scenario.schema import Scenario
 from supplyline.scenario.tables import TABLE_MODELS, read_table
+from supplyline.text import CONTROL, plain
 
 __all__ = [
     "DEFAULT_SCENARIO",
@@ -411,6 +412,8 @@ def validate_data(
         scenario = Scenario.model_validate(data)
     except ValidationError as error:
         problems += schema_problems(error, data, locations, file)
+    said = {p.field for p in problems}
+    problems += [p for p in _control_problems(data, locations, file) if p.field not in said]
     unreadable = {str(path[0]) for path in locations.reported if len(path) == 1}
     problems += check_references(data, locations, file, unreadable, unused, compiled)
     # The replays' giving is read against the places' stocks and tags alone, so it is checked
@@ -429,6 +432,35 @@ def validate_data(
         names = None if unused else {replay} - {None}
         problems += _replay_problems(readable, locations, file, names)
     return (None if problems else scenario), problems
+
+
+def _control_problems(data: Any, locations: Locations, file: str) -> list[Problem]:
+    """Text holding a control character (a file can only write one as an escape, "\\0" or
+    "\\u202e"; YAML refuses it raw): refused, as the books refuse it in an entry, since it
+    would reach the reports and terminals that show the scenario's names."""
+    out: list[Problem] = []
+
+    def walk(value: Any, path: DataPath) -> None:
+        if isinstance(value, dict):
+            for key, item in value.items():
+                if isinstance(key, str) and CONTROL.search(key):
+                    said(key, (*path, key))
+                walk(item, (*path, key))
+        elif isinstance(value, list):
+            for i, item in enumerate(value):
+                walk(item, (*path, i))
+        elif isinstance(value, str) and CONTROL.search(value):
+            said(value, path)
+
+    def said(text: str, path: DataPath) -> None:
+        spot = locations.nearest(path) or Spot(file, None)
+        found = ", ".join(dict.fromkeys(f"U+{ord(c):04X}" for c in CONTROL.findall(text)))
+        out.append(Problem(spot.file, spot.line, locations.field_name(path),
+                           "text without control characters",
+                           f"'{clipped(plain(text))}' (with {found})"))
+
+    walk(data, ())
+    return out
 
 
 #: The sections a replay's giving is read against: where the schema refuses one of them, the

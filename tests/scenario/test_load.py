@@ -248,6 +248,18 @@ def test_schema_problem_is_located(old: str, new: str, field: str, where: str,
     assert problem.line == line_of(text, where)
 
 
+@pytest.mark.parametrize(("written", "found"), [('"The\\0pass"', "U+0000"),
+                                                 ('"The \\u202epass"', "U+202E")])
+def test_text_with_a_control_character_is_refused(written: str, found: str) -> None:
+    """A file writes a NUL or a bidirectional override only as an escape (YAML refuses
+    them raw); refused too, as the books refuse them: they reached the report's HTML raw."""
+    text = edit(TINY_TEXT, "    name: The pass", f"    name: {written}")
+    (problem,) = problems_in(text)
+    assert (problem.field, problem.line) == ("routes[3].name", line_of(text, "name: \"The"))
+    assert problem.expected == "text without control characters"
+    assert problem.got.endswith(f"(with {found})") and "\\u" in problem.got
+
+
 def test_a_key_without_a_value_got_nothing() -> None:
     text = edit(TINY_TEXT, "    length_km: 25\n", "    length_km:\n")
     (problem,) = problems_in(text)
