@@ -63,18 +63,25 @@ __all__ = [
 
 
 _NUMBER_TEXT = re.compile(r"[-+]?[0-9]+(\.[0-9]*)?")
+_DAY_TEXT = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
-def _no_number(value: Any) -> Any:
-    """A date is written as a date: pydantic would read a number as seconds since 1970."""
+def _a_day(value: Any) -> Any:
+    """A date is written as a date, a day and nothing else: pydantic would read a number as
+    seconds since 1970, and a time of midnight (``2024-11-01T00:00:00+14:00``) as its day,
+    the time zone dropped. (Other text is pydantic's to refuse.)"""
     number = isinstance(value, int | float) and not isinstance(value, bool)
-    if number or (isinstance(value, str) and _NUMBER_TEXT.fullmatch(value.strip())):
+    text = value.strip() if isinstance(value, str) else ""
+    with_time = isinstance(value, dt.datetime) or (
+        _DAY_TEXT.match(text) is not None and _DAY_TEXT.fullmatch(text) is None)
+    if number or with_time or _NUMBER_TEXT.fullmatch(text):
         raise ValueError("a date (YYYY-MM-DD)")
     return value
 
 
-#: A calendar day, written YYYY-MM-DD (a number is refused, not read as a Unix time).
-Date = Annotated[dt.date, BeforeValidator(_no_number)]
+#: A calendar day, written YYYY-MM-DD (a number is refused, not read as a Unix time,
+#: and so is a time of day, even midnight).
+Date = Annotated[dt.date, BeforeValidator(_a_day)]
 
 
 def _field(

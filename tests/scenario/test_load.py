@@ -150,6 +150,9 @@ SCHEMA_CASES = [
      "- front: front", "troops and ration_kg_per_person_day together"),
     ("bad-date", "end_date: 1954-03-10", "end_date: 1954-13-10", "end_date",
      "end_date", "a date (YYYY-MM-DD)"),
+    # A time of day, even midnight, is refused (it was read as its day, its zone dropped).
+    ("date-with-a-time", "end_date: 1954-03-10", "end_date: 1954-03-10T00:00:00+14:00",
+     "end_date", "end_date", "a date (YYYY-MM-DD)"),
     ("end-before-start", "end_date: 1954-03-10", "end_date: 1954-02-10", "end_date",
      "end_date", "a date on or after start_date (1954-03-01)"),
     ("literal", "    unit: person", "    unit: persons", "commodities[1].unit",
