@@ -504,10 +504,13 @@ def test_a_value_no_plan_reads_is_an_error_before_anything_runs() -> None:
         make_variants(tutorial, [parse_vary("replays.pledged.mobilization[0].kg=20000,90000"),
                                  parse_vary("observed[0].value=1,2"),
                                  parse_vary("modes.porter.source=a,b"),
-                                 parse_vary("routes.ridge-road.name=A,B")])
+                                 parse_vary("routes.ridge-road.name=A,B"),
+                                 parse_vary("places.bridge.lat=1,2")])
     said = {p.field: p for p in caught.value.problems}
     assert set(said) >= {"replays[0].mobilization[0].kg", "observed[0].value",
                          "modes[0].source"}
+    # A place's position only draws the map (route lengths are given): two identical plans.
+    assert any("position on the map (lat)" in p.got for p in caught.value.problems)
     # A route's display name ran two identical plans; a commodity called "name" is read.
     assert any("display name" in p.got for p in caught.value.problems)
     from supplyline.sweep.vary import _unread

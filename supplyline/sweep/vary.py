@@ -365,7 +365,8 @@ def _unread(data: dict[str, Any], path: DataPath,
             replay: str | None) -> tuple[str, str] | None:
     """What is expected and what was found where ``path`` names a value that none of the
     sweep's plans reads, so that varying it would give the same plan again and again: the
-    historical figures (read by ``validate``), a replay other than the one planned, text."""
+    historical figures (read by ``validate``), a replay other than the one planned, text,
+    a place's position on the map."""
     expected = "a value the sweep's plans read"
     if path[0] == "observed":
         return expected, "a historical figure (read only by validate)"
@@ -381,6 +382,9 @@ def _unread(data: dict[str, Any], path: DataPath,
         return expected, "a display name, which no plan reads"
     if path == ("name",):
         return expected, "the scenario's name, which no plan reads"
+    if len(path) == 3 and path[0] == "places" and path[2] in ("lat", "lon"):
+        return expected, (f"a place's position on the map ({path[2]}), which no plan reads "
+                          "(a route's length is given, not measured from it)")
     return None
 
 
