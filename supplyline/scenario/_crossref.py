@@ -62,6 +62,11 @@ from supplyline.units import UnitProblem, convert, currency_unit
 __all__ = ["Entry", "check_references"]
 
 
+#: The costs that make something cost money (what a cost weight, a currency and an observed
+#: figure about money need).
+MONEY_FIELDS = "wage_per_person_day, per_unit_day, per_unit_km, prices"
+
+
 @functools.cache
 def _adapter(model: type[BaseModel], name: str) -> TypeAdapter[Any]:
     info = model.model_fields[name]
@@ -927,16 +932,36 @@ class _Checker:
                 self.report(place.at("labour_share"), "a labour share where people live "
                             "(population above 0)", f"{shown(place.get('labour_share'))} "
                             "(population 0)")
+        costs, money = self.costs, self.money()
+        for name in ("weight", "currency"):
+            value = costs.get(name)
+            default = Costs.model_fields[name].default  # (a scenario written out whole has it)
+            if (name in costs.data and costs.readable and not money and value is not None
+                    and value != default and not (name == "currency" and self.money_figures())):
+                self.report(costs.at(name), f"a cost {name} where something costs money "
+                            f"({MONEY_FIELDS})", f"{shown(value)} (no cost is given)")
+        if not money:
+            for metric in self.money_figures():
+                self.report(metric.at("kind"), "a figure about money only where something "
+                            f"costs money (costs: {MONEY_FIELDS}; else the plan's cost is 0)",
+                            f"{shown(metric.get('kind'))} (no cost is given)")
+
+    def money(self) -> bool:
+        """Whether something costs money (or may: a cost the schema could not read)."""
         costs = self.costs
-        money_fields = ("wage_per_person_day", "per_unit_day", "per_unit_km", "prices")
-        unread = any(name in costs.data and costs.get(name) is None for name in money_fields)
-        money = unread or any(costs.get(name) for name in money_fields)
-        weight = costs.get("weight")
-        default = Costs.model_fields["weight"].default  # (a scenario written out whole has it)
-        if "weight" in costs.data and costs.readable and not money and weight != default:
-            self.report(costs.at("weight"), "a cost weight where something costs money "
-                        "(wage_per_person_day, per_unit_day, per_unit_km or prices)",
-                        f"{shown(costs.get('weight'))} (no cost is given)")
+        unread = any(name in costs.data and costs.get(name) is None
+                     for name in MONEY_FIELDS.split(", "))
+        return unread or any(costs.get(name) for name in MONEY_FIELDS.split(", "))
+
+    def money_figures(self) -> list[Entry]:
+        """The metrics of the observed figures about money (in the scenario's currency)."""
+        out = []
+        for observed in self.observed:
+            metric = observed.entry("metric", Metric)
+            kinds = [metric.get("kind"), metric.entry("per", MetricTerm).get("kind")]
+            if any("CURRENCY" in METRIC_UNITS.get(k, "") for k in kinds if isinstance(k, str)):
+                out.append(metric)
+        return out
 
     def uncrewed_carriers(self) -> None:
         """Carriers owned at a locality none of whose people may serve (population × labour
@@ -1030,7 +1055,8 @@ class _Checker:
 
     def never_open_routes(self) -> None:
         """Routes closed on every day of the horizon (by ``closed`` windows, from
-        ``open_from`` on): nothing could ever use them, nor any threat strike them."""
+        ``open_from`` on): nothing could ever use them, nor any threat strike them. And a
+        closure that is over before its route opens, which never acts."""
         horizon = self.horizon
         if horizon is None:
             return
@@ -1044,6 +1070,12 @@ class _Checker:
             opens = route.get("open_from")
             if opens is not None and opens > horizon[1]:
                 continue  # (said at open_from: a date outside the horizon)
+            for window in windows:  # a closure over before the route opens never acts
+                end = window.get("end")
+                if opens is not None and end is not None and end < opens:
+                    self.report(window.at("end"), f"a closure that ends on or after the day "
+                                f"the route opens ({opens}, its open_from: it is closed "
+                                "before then anyway)", str(end))
             day = max(horizon[0], opens or horizon[0])
             for start, end in spans:  # the first day no window closes, from ``day`` on
                 if start <= day <= end:

@@ -276,9 +276,11 @@ def test_an_unknown_or_mismatched_unit_is_a_located_error(unit: str, expected: s
 def test_a_cost_figure_in_another_currency_is_a_located_error() -> None:
     text = TUTORIAL.read_text(encoding="utf-8")
     figure = TUTORIAL_FIGURE.replace("arrivals_t", "cost_per_t").replace("UNIT", "USD/t")
+    costs = "costs: {currency: VND, wage_per_person_day: 20000}\n"  # (a figure about money
+    # only where something costs money)
     with pytest.raises(ScenarioError, match=r"observed\[2\]\.unit.*VND.*'USD/t'"):
-        load_text(text + figure + "costs: {currency: VND}\n", "tutorial.yaml")
-    assert load_text(text + figure.replace("USD", "VND") + "costs: {currency: VND}\n",
+        load_text(text + figure + costs, "tutorial.yaml")
+    assert load_text(text + figure.replace("USD", "VND") + costs,
                      "tutorial.yaml").observed[2].unit == "VND/t"
 
 

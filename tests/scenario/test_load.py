@@ -223,6 +223,19 @@ SCHEMA_CASES = [
     ("route-never-open", "terrain_factor: 1.5}", "terrain_factor: 1.5, open_from: "
      "1954-03-04, closed: [{start: 1954-03-01, end: 1954-03-06}, {start: 1954-03-05, end: "
      "1954-03-12}]}", "routes[2].closed", "- {id: long-trail", "a route open on some day"),
+    # Money named where nothing costs money: a currency, and a cost figure to compare
+    # (it was compared with a plan's cost of 0).
+    ("currency-without-costs", "\nobserved:\n", "\ncosts: {currency: EUR}\n\nobserved:\n",
+     "costs.currency", "costs: {currency: EUR}", "a cost currency where something costs"),
+    ("cost-figure-without-costs", "metric: {kind: share_mobilized, commodity: rice, "
+     "regions: [northwest]}\n    value: 50\n    unit: \"%\"", "metric: {kind: cost_per_t}\n"
+     "    value: 50\n    unit: USD/t", "observed[0].metric.kind",
+     "metric: {kind: cost_per_t}", "a figure about money only where something costs money"),
+    # A closure over before its route opens never acts.
+    ("closure-before-the-route-opens", "terrain_factor: 1.5}", "terrain_factor: 1.5, "
+     "open_from: 1954-03-05, closed: [{start: 1954-03-01, end: 1954-03-03}]}",
+     "routes[2].closed[0].end", "open_from: 1954-03-05",
+     "a closure that ends on or after the day the route opens (1954-03-05"),
     # A reserve that holds nothing (days of that day's demand) was planned for as nil.
     ("reserve-of-no-days", "{days_of_supply: 2, by: 1954-03-08}",
      "{days_of_supply: 0, by: 1954-03-08}", "demand[0].reserves[0].days_of_supply",
