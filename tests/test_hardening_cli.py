@@ -30,16 +30,26 @@ HOSTILE_PLACE = "Ban [/red] A [link=https://evil.example]x[/link]"
 ESCAPES = r"\e]0;pwned\a\e[2J"  # YAML double-quoted escapes: ESC ... BEL ESC [2J
 
 
-@pytest.fixture
-def hostile(tmp_path: Path, tiny_text: str) -> Path:
-    """The tiny scenario with markup and terminal controls in its names."""
-    text = tiny_text.replace("title: Tiny valley", f'title: "Tiny [/bold] valley {ESCAPES}"')
+def _hostile(tmp_path: Path, tiny_text: str, escapes: str) -> Path:
+    text = tiny_text.replace("title: Tiny valley", f'title: "Tiny [/bold] valley{escapes}"')
     text = text.replace("  - id: ban-a\n", f'  - id: ban-a\n    name: "{HOSTILE_PLACE}"\n')
-    text = text.replace("  - id: front\n", f'  - id: front\n    name: "Front [/red] {ESCAPES}"\n')
-    text = text.replace("    name: The pass\n", f'    name: "=cmd [red]pass {ESCAPES}"\n')
+    text = text.replace("  - id: front\n", f'  - id: front\n    name: "Front [/red]{escapes}"\n')
+    text = text.replace("    name: The pass\n", f'    name: "=cmd [red]pass{escapes}"\n')
     path = tmp_path / "hostile.yaml"
     path.write_text(text, encoding="utf-8")
     return path
+
+
+@pytest.fixture
+def hostile(tmp_path: Path, tiny_text: str) -> Path:
+    """The tiny scenario with markup in its names (Rich's, a spreadsheet formula's)."""
+    return _hostile(tmp_path, tiny_text, "")
+
+
+@pytest.fixture
+def controls(tmp_path: Path, tiny_text: str) -> Path:
+    """The same with terminal controls too, written as YAML escapes."""
+    return _hostile(tmp_path, tiny_text, f" {ESCAPES}")
 
 
 def run(*args: str) -> tuple[int, str]:
@@ -70,10 +80,22 @@ def test_plan_prints_hostile_names_as_written(hostile: Path, tmp_path: Path) -> 
     code, output = run("plan", str(hostile), "--export", str(tmp_path / "out"))
     assert code == 0, output
     no_raw_controls(output)
-    for text in ("Tiny [/bold] valley", "\\u001b]0;pwned\\u0007\\u001b[2J", "Front [/red]"):
+    for text in ("Tiny [/bold] valley", "Front [/red]"):
         assert text in output
     routes = (tmp_path / "out" / "routes.csv").read_text(encoding="utf-8")
     assert ",'=cmd [red]pass" in routes
+
+
+def test_names_with_terminal_controls_are_refused_and_said_inert(controls: Path) -> None:
+    """A scenario may write controls only as escapes; it is refused (they had reached the
+    report's HTML raw), and the refusal shows them written out, never obeyed."""
+    for args in (["check", str(controls)], ["plan", str(controls)]):
+        code, output = run(*args)
+        assert code == 2, output
+        no_raw_controls(output)
+        assert "title: expected text without control characters" in output
+        assert "\\u001b]0;pwned\\u0007\\u001b[2J" in output
+        assert "3 problems found" in output
 
 
 def test_check_show_and_report_print_hostile_names_as_written(hostile: Path,
@@ -438,3 +460,28 @@ def test_an_export_blocked_by_one_file_names_it_and_writes_none(tmp_path: Path) 
     assert (code, error["kind"]) == (2, "output")
     assert error["message"] == f"--export: cannot write {folder / 'plan.json'}: Is a directory"
     assert sorted(p.name for p in folder.iterdir()) == ["plan.json"]
+
+
+@pytest.mark.parametrize(("args", "says"), [
+    (["plan", "tutorial", "--days", "5", "--days=6"], "--days: expected once, got 2 times "
+                                                      "('5', '6')"),
+    (["plan", "tutorial", "--replay", "nope", "--replay", "pledged"], "--replay: expected once"),
+    (["report", "tutorial", "-o", "a.html", "--out", "b.html"], "--out: expected once"),
+])
+def test_an_option_given_twice_is_refused_before_anything_runs(args: list[str],
+                                                                says: str) -> None:
+    """Click kept the last of the two and said nothing: the first was silently dropped."""
+    for json_output in (False, True):
+        got = runner.invoke(app, [*args, *(["--json"] if json_output else [])])
+        assert got.exit_code == 2, got.output
+        assert says in (json.loads(got.stdout)["error"]["message"] if json_output
+                        else got.output)
+        assert "Planning" not in got.output and "solving" not in got.output
+
+
+def test_an_option_that_takes_several_values_may_be_given_twice(tmp_path: Path) -> None:
+    """``sweep --vary`` is given once per path, and is not counted; nor is a flag."""
+    got = runner.invoke(app, ["sweep", "tutorial", "--vary", "modes.porter.payload_kg=1:2:1",
+                              "--vary", "modes.porter.payload_kg=3", "--json", "--json"])
+    assert got.exit_code == 2 and "expected once" not in got.output
+    assert "modes.porter.payload_kg" in got.output  # the sweep's own check, not ours

@@ -26,11 +26,12 @@ from rich.text import Text
 from typer.core import TyperGroup
 
 try:  # recent Typer runs on its own copy of Click, and raises that copy's exceptions
-    from typer._click.exceptions import BadParameter, ClickException
+    from typer._click.exceptions import BadParameter, ClickException, UsageError
 except ImportError:  # pragma: no cover - older Typer runs on Click itself
     from click.exceptions import (  # type: ignore[assignment]
         BadParameter,
         ClickException,
+        UsageError,
     )
 
 from supplyline import __version__
@@ -100,6 +101,7 @@ class _Commands(TyperGroup):
 
     def invoke(self, ctx: Any) -> Any:
         try:
+            _given_once(self, ctx)
             return super().invoke(ctx)
         except KeyboardInterrupt:
             raise _Interrupted from None
@@ -151,6 +153,38 @@ class _Commands(TyperGroup):
         if standalone_mode:
             sys.exit(code)
         return code
+
+
+def _given_once(group: TyperGroup, ctx: Any) -> None:
+    """Refuse an option given twice on a command line (``plan --days 5 --days 6``): Click
+    keeps the last one and says nothing, so the first was silently dropped. Options that
+    take several values (``sweep --vary``) and flags are not counted."""
+    args = [*getattr(ctx, "_protected_args", []), *ctx.args]
+    try:
+        _name, command, rest = group.resolve_command(ctx, args)
+    except ClickException:
+        return  # (said by the group as it resolves it)
+    if command is None:
+        return
+    options: dict[str, Any] = {}
+    for param in command.params:
+        if (param.param_type_name == "option" and not param.multiple
+                and not getattr(param, "is_flag", False) and not getattr(param, "count", False)):
+            options.update(dict.fromkeys([*param.opts, *param.secondary_opts], param))
+    given: dict[str, list[str]] = {}
+    for i, token in enumerate(rest):
+        if token == "--":
+            break
+        option, equals, value = token.partition("=")
+        found = options.get(option)
+        if found is not None:
+            if not equals:
+                value = rest[i + 1] if i + 1 < len(rest) else ""
+            given.setdefault(max(found.opts, key=len), []).append(value)
+    for option, values in given.items():
+        if len(values) > 1:
+            raise UsageError(f"{option}: expected once, got {len(values)} times "
+                             f"({', '.join(repr(v) for v in values)})")
 
 
 def _usage_error(error: ClickException) -> int:
