@@ -21,8 +21,8 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:  # pint is imported on first use: every command would pay 0.2 s for it
     import pint
 
-__all__ = ["UnitProblem", "convert", "currency_unit", "distinct", "fmt", "parse", "registry",
-           "short_label", "words", "words_and"]
+__all__ = ["UnitProblem", "convert", "currency_unit", "days", "distinct", "fmt", "parse",
+           "registry", "short_label", "words", "words_and"]
 
 
 class UnitProblem(ValueError):
@@ -144,6 +144,16 @@ def distinct(labels: Sequence[str], ids: Sequence[str]) -> list[str]:
     seen = Counter(labels)
     return [label if seen[label] == 1 else f"{label} [{i}]"
             for label, i in zip(labels, ids, strict=True)]
+
+
+def days(n: float) -> str:
+    """``n`` days in words, one as one.
+
+    >>> days(1), days(2.5), days(158.0), days(1200)
+    ('1 day', '2.5 days', '158 days', '1,200 days')
+    """
+    count = f"{int(n):,}" if float(n).is_integer() else f"{n:g}"
+    return f"{count} day" + ("" if n == 1 else "s")
 
 
 def words_and(words: Sequence[str]) -> str:

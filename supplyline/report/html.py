@@ -38,6 +38,7 @@ from supplyline.report.sections import (
     percent,
 )
 from supplyline.report.svg import fmt
+from supplyline.units import days
 
 __all__ = ["render_report", "write_report"]
 
@@ -179,7 +180,7 @@ def header(plan: Plan) -> str:
     start, end = day_date(plan, 0), day_date(plan, plan.days - 1)
     ok = plan.status == "optimal"
     facts = [
-        f"<li>Horizon <b>{escape(start)} – {escape(end)}</b> ({plan.days} days"
+        f"<li>Horizon <b>{escape(start)} – {escape(end)}</b> ({days(plan.days)}"
         f"{escape(', ' + plan.steps_description() if plan.steps_description() else '')})</li>",
         f"<li>Scenario <b>{escape(sc.name)}</b></li>",
         "<li>Mobilization <b>"
@@ -199,7 +200,7 @@ def header(plan: Plan) -> str:
     cards = [
         _kpi("Delivered", _t(delivered), f"of {_t(demand)} demanded ({percent(met)})",
              bad=met < 0.999),
-        _kpi("Shortfall days", f"{kpis['shortfall_days']}", f"of {plan.days} days",
+        _kpi("Shortfall days", f"{kpis['shortfall_days']}", f"of {days(plan.days)}",
              bad=kpis["shortfall_days"] > 0),
         _kpi("Mobilized", _t(mobilized), region_text),
         _kpi("Eaten on the way", _t(eaten),

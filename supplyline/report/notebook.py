@@ -7,6 +7,7 @@ import html
 from supplyline.plan.result import Plan
 from supplyline.report.sections import day_date, percent
 from supplyline.report.svg import fmt
+from supplyline.units import days
 
 __all__ = ["plan_html"]
 
@@ -29,7 +30,7 @@ def plan_html(plan: Plan) -> str:
     replay = f", replay <code>{esc(plan.replay)}</code>" if plan.replay else ""
     return (
         f"<div><b>{esc(sc.title)}</b>{replay}<br>"
-        f"{day_date(plan, 0)} – {day_date(plan, plan.days - 1)} ({plan.days} days"
+        f"{day_date(plan, 0)} – {day_date(plan, plan.days - 1)} ({days(plan.days)}"
         f"{', ' + esc(steps) if steps else ''}); solver {esc(plan.status)}<br>"
         f"delivered <b>{fmt(delivered)} t</b> of {fmt(demand)} t ({percent(met)}); "
         f"{kpis['shortfall_days']} shortfall days; mobilized {fmt(kpis['mobilized_t'])} t, "

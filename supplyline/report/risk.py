@@ -27,7 +27,7 @@ from supplyline.report.safe_write import output_files
 from supplyline.report.svg import Series, fmt
 from supplyline.report.terminal import Column, FitTable
 from supplyline.simulate.result import FAN, Simulation, chance, mean_figure, period
-from supplyline.units import words_and
+from supplyline.units import days, words_and
 
 #: Days of reserve below this are drawn as none (see :func:`risk_section`).
 DAYS_RESOLUTION = 0.01
@@ -452,8 +452,8 @@ def risk_search_section(plan: Plan, context: ReportContext) -> Section | None:
                           fmt(r.labour_days - base.labour_days)))
     bubbles = [svg.Bubble(100 * r.p_shortfall, r.mobilized_t - base.mobilized_t,
                           max(r.labour_days - base.labour_days, 0.0), "#1f77b4",
-                          f"capacity kept {fmt(100 * r.margin)} %, reserve {r.reserve_days:g} "
-                          f"days: chance of shortfall {fmt(100 * r.p_shortfall)} %, "
+                          f"capacity kept {fmt(100 * r.margin)} %, reserve {days(r.reserve_days)}"
+                          f": chance of shortfall {fmt(100 * r.p_shortfall)} %, "
                           f"{fmt(r.mobilized_t - base.mobilized_t)} t and "
                           f"{fmt(r.labour_days - base.labour_days)} labour-days more")
                for r in search.rounds]

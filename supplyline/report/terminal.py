@@ -39,7 +39,7 @@ from supplyline.report.inert import inert, inert_lines, plain
 from supplyline.report.sections import day_date, percent
 from supplyline.report.svg import fmt
 from supplyline.scenario.summary import counted, kinds_counted
-from supplyline.units import words
+from supplyline.units import days, words
 
 __all__ = [
     "Column",
@@ -418,7 +418,7 @@ def print_plan_summary(plan: Plan, console: Console, compared: bool = False,
     status_style = "green" if plan.status == "optimal" else "red"
     console.rule(Text(plain(sc.title), style="bold"))
     console.print(Text.assemble(
-        f"{day_date(plan, 0)} – {day_date(plan, plan.days - 1)} ({plan.days} days"
+        f"{day_date(plan, 0)} – {day_date(plan, plan.days - 1)} ({days(plan.days)}"
         f"{_in_steps(plan)}){replay}; "
         "solver ", (plan.status.removeprefix("solver "), status_style),
         f" in {fmt(plan.build_seconds + plan.solve_seconds)} s"))

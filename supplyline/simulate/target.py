@@ -22,6 +22,7 @@ from supplyline.errors import SimulationError, not_number
 from supplyline.plan.result import Plan
 from supplyline.scenario.schema import Scenario
 from supplyline.simulate.result import Simulation, is_short, period
+from supplyline.units import days
 
 __all__ = ["MARGIN_STEP", "MAX_MARGIN", "RiskPlan", "RiskRound", "plan_for_risk"]
 
@@ -109,7 +110,7 @@ def plan_for_risk(
     first: dt.date | None = None
     rounds: list[RiskRound] = []
     for k in range(max_rounds):
-        say(f"round {k + 1}: planning (margin {margin:.0%}, reserves {_days(reserve)})")
+        say(f"round {k + 1}: planning (margin {margin:.0%}, reserves {days(reserve)})")
         result = plan(_hardened(scenario, margin, reserve, first))
         say(f"round {k + 1}: simulating {runs:,} runs")
         simulation = simulate(result, runs=runs, seed=seed, unit_losses=unit_losses)
@@ -151,11 +152,11 @@ def _own_short_steps(plan: Plan) -> np.ndarray:
 
 
 def _plan_short(plan: Plan, steps: np.ndarray, last: RiskRound, risk: float) -> str:
-    days = float(plan.network.grid.length[steps].sum())
+    short_days = float(plan.network.grid.length[steps].sum())
     span = (f"from {plan.date_of(int(steps[0]))} to {plan.date_of(int(steps[-1]))}"
             if steps.size > 1 else f"on {plan.date_of(int(steps[0]))}")
     return (f"some front goes short in {last.p_shortfall:.1%} of runs (target {risk:.0%}): "
-            f"the plan itself falls short on {_days(days)} ({span}), "
+            f"the plan itself falls short on {days(short_days)} ({span}), "
             f"{last.planned_shortfall_t:,.1f} t in all, so every run goes short on or before "
             f"those days whatever margin or reserve is kept; {_remedy(plan)}")
 
@@ -179,13 +180,9 @@ def _remedy(plan: Plan) -> str:
             f"no plan avoids (`supplyline check` lists it); for the rest, {helps}")
 
 
-def _days(n: float) -> str:
-    """``n`` days in words: "1 day", "2.5 days"."""
-    return f"{n:g} day" + ("" if n == 1 else "s")
-
 
 def _met(last: RiskRound, risk: float) -> str:
-    reserves = (f" and {_days(last.reserve_days)} of supply on hand at the fronts from "
+    reserves = (f" and {days(last.reserve_days)} of supply on hand at the fronts from "
                 f"{last.from_date}" if last.reserve_days else "")
     return (f"some front goes short in {last.p_shortfall:.1%} of runs (target {risk:.0%}) "
             f"with {last.margin:.0%} of route capacity kept in hand{reserves}; the plan "
@@ -196,7 +193,7 @@ def _why_not(plan: Plan, simulation: Simulation, rounds: list[RiskRound], risk: 
     last = rounds[-1]
     head = (f"after {len(rounds)} plans, some front still goes short in "
             f"{last.p_shortfall:.1%} of runs (target {risk:.0%}), with {last.margin:.0%} of "
-            f"route capacity kept in hand and {last.reserve_days:g} days of reserve asked")
+            f"route capacity kept in hand and {days(last.reserve_days)} of reserve asked")
     if last.planned_shortfall_t > 0.5:
         return (head + f": the plan itself leaves {last.planned_shortfall_t:,.1f} t of demand "
                 f"unmet, so no margin or reserve can cover the risk; {_remedy(plan)}")
