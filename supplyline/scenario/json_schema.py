@@ -21,6 +21,7 @@ from __future__ import annotations
 from typing import Any
 
 from supplyline.scenario.schema import Scenario
+from supplyline.text import CONTROL
 
 __all__ = ["SCHEMA_DIALECT", "scenario_json_schema"]
 
@@ -37,6 +38,24 @@ def _table_reference(section: str) -> dict[str, Any]:
         "required": ["file"],
         "additionalProperties": False,
     }
+
+
+#: Text without control characters, as ``check`` asks (:data:`supplyline.text.CONTROL`).
+_NO_CONTROLS = f"^[^{CONTROL.pattern[1:-1]}]*$"
+
+
+def _no_controls(node: Any) -> None:
+    """Give every free text of the schema (a string without a pattern, format or choices of
+    its own) the pattern that refuses control characters."""
+    if isinstance(node, dict):
+        if node.get("type") == "string" and not {"pattern", "format", "enum", "const"} & set(
+                node):
+            node["pattern"] = _NO_CONTROLS
+        for value in node.values():
+            _no_controls(value)
+    elif isinstance(node, list):
+        for value in node:
+            _no_controls(value)
 
 
 def scenario_json_schema() -> dict[str, Any]:
@@ -56,4 +75,5 @@ def scenario_json_schema() -> dict[str, Any]:
         properties[section] = {
             key: value for key, value in entry.items() if key in ("description", "title")
         } | {"anyOf": [listed, _table_reference(section)]}
+    _no_controls(schema)
     return schema

@@ -170,6 +170,10 @@ def test_the_json_schema_refuses_what_check_refuses() -> None:
     assert list(validator.iter_errors(data))
     data["places"][0]["population"] = 0
     assert not list(validator.iter_errors(data))
+    data["places"][0]["name"] = "Bridge\x00junction"  # a control character, as check says
+    assert list(validator.iter_errors(data))
+    data["places"][0]["name"] = "Bridge junction (Ngã ba cầu)"  # text in any script passes
+    assert not list(validator.iter_errors(data))
 
 
 def test_every_number_at_its_smallest_value_plans(tutorial_data: dict[str, Any]) -> None:
