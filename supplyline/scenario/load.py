@@ -24,6 +24,7 @@ from importlib.resources.abc import Traversable
 from pathlib import Path, PurePath, PurePosixPath, PureWindowsPath
 from typing import Any
 
+import numpy as np
 import yaml
 from pydantic import ValidationError
 
@@ -431,7 +432,38 @@ def validate_data(
     if readable is not None and not locations.reported and not replays_said:
         names = None if unused else {replay} - {None}
         problems += _replay_problems(readable, locations, file, names)
+    if (scenario is not None and not problems and not locations.reported and unused
+            and not compiled):  # (a scenario whose tables could not all be read is not one)
+        problems += _never_carrying(scenario, locations, file)
     return (None if problems else scenario), problems
+
+
+def _never_carrying(scenario: Scenario, locations: Locations, file: str) -> list[Problem]:
+    """A mode whose payload holds less than the food and fuel its units draw for one way
+    on every route it may use, and which cannot carry wounded (on trips without a load,
+    their food in it): it never carries anything (the
+    planner's rule, :func:`supplyline.accounting.legs_of`: a loaded trip carries its own
+    food for the way in its load; the fuel tank's is said by ``check_references``)."""
+    from supplyline.accounting import legs_of  # (compiling reads this module's schema)
+    from supplyline.network import compile_network
+
+    legs = legs_of(compile_network(scenario, checked=False))
+    room = legs.cargo_room.max(axis=1, initial=-np.inf)  # the best step of each leg
+    problems = []
+    for m, mode in enumerate(scenario.modes):
+        mine = legs.mode == m
+        wounded = mode.wounded_per_unit > 0 and bool(legs.empty_ok[mine].any())
+        if not mine.any() or (room[mine] > 0).any() or wounded:
+            continue  # (no route lists it: said by check_references)
+        drawn = float((mode.payload_kg - room[mine]).min())
+        path = ("modes", m, "payload_kg")
+        spot = locations.nearest(path) or Spot(file, None)
+        problems.append(Problem(
+            spot.file, spot.line, locations.field_name(path),
+            f"a payload above the food and fuel a unit draws for one way over a route it may "
+            f"use (at least {drawn:,.4g} kg, on its shortest; else it never carries)",
+            f"{mode.payload_kg:g}"))
+    return problems
 
 
 def _control_problems(data: Any, locations: Locations, file: str) -> list[Problem]:

@@ -231,6 +231,11 @@ SCHEMA_CASES = [
      "regions: [northwest]}\n    value: 50\n    unit: \"%\"", "metric: {kind: cost_per_t}\n"
      "    value: 50\n    unit: USD/t", "observed[0].metric.kind",
      "metric: {kind: cost_per_t}", "a figure about money only where something costs money"),
+    # A mode whose payload holds less than its own food for one way on every route it may
+    # use, and that carries no wounded, never carries anything.
+    ("payload-below-its-food", "    payload_kg: 100\n", "    payload_kg: 0.01\n",
+     "modes[1].payload_kg", "payload_kg: 0.01",
+     "a payload above the food and fuel a unit draws for one way over a route it may use"),
     # A closure over before its route opens never acts.
     ("closure-before-the-route-opens", "terrain_factor: 1.5}", "terrain_factor: 1.5, "
      "open_from: 1954-03-05, closed: [{start: 1954-03-01, end: 1954-03-03}]}",
