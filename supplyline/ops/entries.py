@@ -17,7 +17,6 @@ says and what was written (:func:`given_beyond`, :func:`labour_beyond`,
 from __future__ import annotations
 
 import datetime as dt
-import re
 import typing
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
@@ -34,6 +33,7 @@ from supplyline.network import giveable_kg, labour_pool
 from supplyline.scenario._yaml_lines import shown
 from supplyline.scenario.schema import Date, NotTrueOrFalse, Route, Scenario
 from supplyline.scenario.series import series_over_horizon
+from supplyline.text import REFUSED
 from supplyline.units import words_and
 
 __all__ = [
@@ -84,9 +84,6 @@ Number = _JsonNumber()
 
 Kg = Annotated[float, Field(ge=0, le=1e12, allow_inf_nan=False), Number]
 PositiveKg = Annotated[float, Field(gt=0, le=1e12, allow_inf_nan=False), Number]
-#: Characters refused in free text: control characters but tab and line ends, and the
-#: marks that turn the direction of text (a note that reads otherwise than it is stored).
-_HIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
 Note = Annotated[str, Field(max_length=2000)]
@@ -485,7 +482,7 @@ def _text(field: str, text: str, blank: bool = True) -> EntryError | None:
     """Free text as a new entry may hold it: no control characters (``blank``: and it may be
     only spaces). Checked when an entry is written, not when the books are read: entries
     written before the rule still read."""
-    if (found := _HIDDEN.search(text)) is not None:
+    if (found := REFUSED.search(text)) is not None:
         return EntryError(field, f"expected text without control characters, got U+"
                                  f"{ord(found[0]):04X} at character {found.start() + 1}")
     if not blank and not text.strip():

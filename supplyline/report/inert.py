@@ -26,9 +26,9 @@ import textwrap
 
 from rich.text import Text
 
-from supplyline.text import CONTROL, plain
+from supplyline.text import plain
 
-__all__ = ["CONTROL", "inert", "inert_lines", "plain"]
+__all__ = ["inert", "inert_lines", "plain"]
 
 
 def inert(text: object) -> Text:

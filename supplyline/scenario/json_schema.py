@@ -21,7 +21,7 @@ from __future__ import annotations
 from typing import Any
 
 from supplyline.scenario.schema import Scenario
-from supplyline.text import CONTROL
+from supplyline.text import REFUSED
 
 __all__ = ["SCHEMA_DIALECT", "scenario_json_schema"]
 
@@ -40,8 +40,8 @@ def _table_reference(section: str) -> dict[str, Any]:
     }
 
 
-#: Text without control characters, as ``check`` asks (:data:`supplyline.text.CONTROL`).
-_NO_CONTROLS = f"^[^{CONTROL.pattern[1:-1]}]*$"
+#: Text without control characters, as ``check`` asks (:data:`supplyline.text.REFUSED`).
+_NO_CONTROLS = f"^[^{REFUSED.pattern[1:-1]}]*$"
 
 
 def _no_controls(node: Any) -> None:

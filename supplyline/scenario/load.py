@@ -41,7 +41,7 @@ from supplyline.scenario._yaml_lines import Locations, Spot, clipped, read_yaml,
 from supplyline.scenario._yaml_lines import Path as DataPath
 from supplyline.scenario.schema import Scenario
 from supplyline.scenario.tables import TABLE_MODELS, read_table
-from supplyline.text import CONTROL, plain
+from supplyline.text import REFUSED, plain
 
 __all__ = [
     "DEFAULT_SCENARIO",
@@ -475,18 +475,18 @@ def _control_problems(data: Any, locations: Locations, file: str) -> list[Proble
     def walk(value: Any, path: DataPath) -> None:
         if isinstance(value, dict):
             for key, item in value.items():
-                if isinstance(key, str) and CONTROL.search(key):
+                if isinstance(key, str) and REFUSED.search(key):
                     said(key, (*path, key))
                 walk(item, (*path, key))
         elif isinstance(value, list):
             for i, item in enumerate(value):
                 walk(item, (*path, i))
-        elif isinstance(value, str) and CONTROL.search(value):
+        elif isinstance(value, str) and REFUSED.search(value):
             said(value, path)
 
     def said(text: str, path: DataPath) -> None:
         spot = locations.nearest(path) or Spot(file, None)
-        found = ", ".join(dict.fromkeys(f"U+{ord(c):04X}" for c in CONTROL.findall(text)))
+        found = ", ".join(dict.fromkeys(f"U+{ord(c):04X}" for c in REFUSED.findall(text)))
         out.append(Problem(spot.file, spot.line, locations.field_name(path),
                            "text without control characters",
                            f"'{clipped(plain(text))}' (with {found})"))

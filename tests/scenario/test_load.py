@@ -281,6 +281,23 @@ def test_text_with_a_control_character_is_refused(written: str, found: str) -> N
     assert problem.got.endswith(f"(with {found})") and "\\u" in problem.got
 
 
+def test_text_refused_in_a_scenario_is_what_the_books_refuse_in_a_note() -> None:
+    """One rule for both (:data:`supplyline.text.REFUSED`): a mark that only sets the
+    direction of right-to-left text passes; an override that reorders it does not."""
+    from supplyline.ops.entries import EntryError, _text
+
+    for written, refused in (('"\\u200f\u0627\u0644\u062c\u0633\u0631"', False),
+                             ('"The \\u202epass"', True)):
+        text = edit(TINY_TEXT, "    name: The pass", f"    name: {written}")
+        if refused:
+            (problem,) = problems_in(text)
+            assert problem.expected == "text without control characters"
+        else:
+            assert load_text(text, "tiny.yaml", base_dir=DATA).routes[3].name[0] == "\u200f"
+        note = "\u200fx" if not refused else "\u202ex"
+        assert isinstance(_text("note", note), EntryError) == refused
+
+
 def test_a_key_without_a_value_got_nothing() -> None:
     text = edit(TINY_TEXT, "    length_km: 25\n", "    length_km:\n")
     (problem,) = problems_in(text)
