@@ -158,17 +158,18 @@ def _plan_short(plan: Plan, steps: np.ndarray, last: RiskRound, risk: float) -> 
     return (f"some front goes short in {last.p_shortfall:.1%} of runs (target {risk:.0%}): "
             f"the plan itself falls short on {days(short_days)} ({span}), "
             f"{last.planned_shortfall_t:,.1f} t in all, so every run goes short on or before "
-            f"those days whatever margin or reserve is kept; {_remedy(plan)}")
+            f"those days whatever margin or reserve is kept; {_remedy(plan, last)}")
 
 
-def _remedy(plan: Plan) -> str:
-    """What would lower the plan's own shortfall: more carriers, mobilization or another
-    route, but for what falls before any of the good can reach the front, which no plan
-    avoids (:func:`~supplyline.plan.reach.unavoidable_short`, as ``supplyline check`` says
-    it)."""
+def _remedy(plan: Plan, last: RiskRound) -> str:
+    """What would lower the plan's own shortfall (``last.planned_shortfall_t``): more
+    carriers, mobilization or another route, but for what falls before any of the good can
+    reach the front, which no plan avoids (:func:`~supplyline.plan.reach.unavoidable_short`,
+    as ``supplyline check`` says it)."""
     from supplyline.plan.reach import unavoidable_short
 
-    short_t = float(np.maximum(plan.demand_kg - plan.consumed_kg, 0.0).sum()) / 1000.0
+    short_t = last.planned_shortfall_t
+
     early_t = sum(u.kg for u in unavoidable_short(plan.network)) / 1000.0
     helps = "more carriers, more mobilization or another route would"
     if early_t < 0.05:
@@ -196,7 +197,7 @@ def _why_not(plan: Plan, simulation: Simulation, rounds: list[RiskRound], risk: 
             f"route capacity kept in hand and {days(last.reserve_days)} of reserve asked")
     if last.planned_shortfall_t > 0.5:
         return (head + f": the plan itself leaves {last.planned_shortfall_t:,.1f} t of demand "
-                f"unmet, so no margin or reserve can cover the risk; {_remedy(plan)}")
+                f"unmet, so no margin or reserve can cover the risk; {_remedy(plan, last)}")
     lost = float(simulation.units_lost.sum(axis=1).mean())
     if lost > 0.01 * float(plan.units_in_use().max(initial=0.0)):
         return (head + f": strikes destroy {lost:,.0f} units a run on average with their "

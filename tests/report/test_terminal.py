@@ -232,3 +232,11 @@ def test_a_finding_wraps_under_its_bullet_with_its_numbers_beside_their_units(
     assert wrapped, text  # a finding longer than 60 columns, continued under its bullet
     assert all(len(line) <= 60 for line in lines)
     assert not any(re.match(r"\s*(t|kg)\b", line) for line in lines), text
+
+
+def test_a_one_day_horizon_says_one_day() -> None:
+    """It said "(1 days"."""
+    console = Console(record=True, width=120, color_system=None, file=io.StringIO())
+    print_plan_summary(sl.plan(sl.load("tutorial"), days=1), console)
+    text = console.export_text()
+    assert "(1 day)" in text and "1 days" not in text

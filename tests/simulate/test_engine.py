@@ -685,5 +685,12 @@ def test_a_route_with_a_capacity_that_no_leg_of_the_plan_uses_is_simulated() -> 
     plan = sl.plan(sl.Scenario.model_validate(doc), days=5)
     gorge = plan.network.route_ids.index("gorge-path")
     assert plan.route_tonnes()[gorge] == 0  # the case: a capacity, and no leg on it
-    result = sl.simulate(plan, runs=20, seed=1)
+    result = sl.simulate(plan, runs=20, seed=1, precision="double")
     assert result.runs == 20
+    sources, uses = _balance(result)  # every kg of every run accounted for
+    np.testing.assert_allclose(uses, sources, rtol=1e-9, atol=1e-6)
+    # Without threats and breakdowns a run delivers what the plan does.
+    calm = sl.simulate(plan, runs=1, seed=1, threats=False, breakdowns=False,
+                       precision="double")
+    np.testing.assert_allclose(calm.balance_kg()["consumed"], plan.consumed_kg.sum(),
+                               rtol=1e-6)
