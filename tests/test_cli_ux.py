@@ -109,6 +109,23 @@ def test_a_command_s_help_reads_at_80_columns(command: str) -> None:
         assert len(words) >= 35, lines[solver]  # the first line of its words
 
 
+@pytest.mark.parametrize("command", [[], *([name] for name in (
+    "scenarios", "check", "show", "schema", "plan", "validate", "report", "resilience",
+    "sweep", "replan", "serve", "simulate"))])
+def test_help_breaks_no_name_and_shows_no_python_type(command: list[str]) -> None:
+    """At 80 columns Click broke "dien-bien-phu-1954" after "dien-bien-", and Typer showed
+    "FILE <str>" and "--version <bool>": names wrap whole and are shown as typed."""
+    result = runner.invoke(cli.app, [*command, "--help"], env={"COLUMNS": "80"})
+    assert result.exit_code == 0, result.output
+    assert not re.search(r"<(str|bool|int|float)>", result.output), result.output
+    assert not re.search(r"\w-\s*$", result.output, re.MULTILINE), result.output
+    assert "\u2011" not in result.output  # (the hyphen held while wrapping is put back)
+    if command in (["plan"], ["check"]):
+        assert "dien-bien-phu-1954" in result.output
+    if command == ["replan"]:
+        assert "[required]" in " ".join(result.output.split())
+
+
 def test_help_lists_the_solvers() -> None:
     for command in ("plan", "validate", "report"):
         result = invoke(command, "--help")

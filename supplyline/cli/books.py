@@ -97,7 +97,7 @@ def replan(
     db: DbOption = DEFAULT_BOOKS,
     as_of: Annotated[str | None, typer.Option("--as-of", metavar="DATE",
                                               help="Plan from the start of this day "
-                                                   "(YYYY-MM-DD).")] = None,
+                                                   "(YYYY-MM-DD).  [required]")] = None,
     keep: Annotated[bool, typer.Option("--keep",
                                        help="Keep the re-plan as the plan in force (the "
                                             "default).")] = False,

@@ -26,13 +26,17 @@ from rich.text import Text
 from typer.core import TyperGroup
 
 try:  # recent Typer runs on its own copy of Click, and raises that copy's exceptions
+    from typer._click.core import Context
     from typer._click.exceptions import BadParameter, ClickException, UsageError
+    from typer._click.formatting import HelpFormatter
 except ImportError:  # pragma: no cover - older Typer runs on Click itself
+    from click.core import Context  # type: ignore[assignment]
     from click.exceptions import (  # type: ignore[assignment]
         BadParameter,
         ClickException,
         UsageError,
     )
+    from click.formatting import HelpFormatter  # type: ignore[assignment]
 
 from supplyline import __version__
 from supplyline.errors import Problem, ReplayError, ScenarioError
@@ -81,6 +85,44 @@ def _output_lost(error: OSError) -> int:
     return EXIT_FAILED
 
 
+#: Stands for a hyphen while help text is wrapped (a non-breaking hyphen, as wide).
+_KEPT_HYPHEN = "\u2011"
+
+
+class _HelpFormatter(HelpFormatter):
+    """Click's help, wrapped between words only: Click breaks a word at its hyphens, so a
+    name to be typed ("dien-bien-phu-1954", "--step-days") could end one line as "dien-bien-"
+    and go on on the next. The hyphens are held while the text wraps, then put back."""
+
+    def _held(self, write: Callable[[], None]) -> None:
+        start = len(self.buffer)
+        write()
+        self.buffer[start:] = [part.replace(_KEPT_HYPHEN, "-") for part in self.buffer[start:]]
+
+    def write_dl(self, rows: Sequence[tuple[str, str]], col_max: int = 30,
+                 col_spacing: int = 2) -> None:
+        held = [(term, text.replace("-", _KEPT_HYPHEN)) for term, text in rows]
+        self._held(lambda: super(_HelpFormatter, self).write_dl(held, col_max, col_spacing))
+
+    def write_text(self, text: str) -> None:
+        self._held(lambda: super(_HelpFormatter, self).write_text(
+            text.replace("-", _KEPT_HYPHEN)))
+
+
+class _HelpContext(Context):
+    formatter_class = _HelpFormatter
+
+
+def _plain_types(params: Sequence[Any]) -> None:
+    """Show a parameter as its name says (``FILE``, ``--days N``, ``--version``), without
+    the Python type Typer adds after it ("FILE <str>", "--version <bool>"): an argument with
+    a name of its own and a flag, which takes no value, say nothing more."""
+    for param in params:
+        if getattr(param, "is_flag", False) or (
+                param.param_type_name == "argument" and param.metavar is not None):
+            param.display_type_rich = lambda ctx: None
+
+
 class _Commands(TyperGroup):
     """The command group, made to answer on every failure in the form asked for.
 
@@ -97,7 +139,15 @@ class _Commands(TyperGroup):
             # width the terminal leaves (Rich's panels left them 19 of 80 columns: --solver's
             # ran to 15 lines). The list of commands and the errors stay Rich's.
             command.rich_markup_mode = None  # (a Typer command's)
+        if command is not None:
+            command.context_class = _HelpContext
+            _plain_types(command.get_params(ctx))
         return command
+
+    def get_params(self, ctx: Any) -> list[Any]:
+        params = super().get_params(ctx)
+        _plain_types(params)  # (the group's own: --version, --help)
+        return params
 
     def invoke(self, ctx: Any) -> Any:
         try:
