@@ -105,6 +105,25 @@ def words(text: str) -> str:
                  if abs(factor - scale) <= 1e-9 * scale), text)
 
 
+#: Units counted in whole things, said in the plural beside any count but 1.
+_PLURALS = {"day": "days", "person": "people", "trip": "trips", "unit": "units"}
+
+
+def amount(value: float, unit: str, shown: str | None = None) -> str:
+    """A figure with its unit as a reader says it: "56 days", "1 day", "27 %", "1.13 million
+    person-days", "0.4" (a fraction, unit "1", says none). ``shown``: the figure as written
+    instead of ``fmt(value)`` ("56 ± 2"), its unit still said for ``value``.
+
+    >>> amount(56, "day"), amount(1, "day"), amount(27, "%"), amount(0.4, "1")
+    ('56 days', '1 day', '27 %', '0.4')
+    """
+    said = words(unit).strip()
+    if fmt(value) != "1":
+        said = _PLURALS.get(said, said)
+    shown = fmt(value) if shown is None else shown
+    return shown if said in ("", "1") else f"{shown} {said}"
+
+
 def fmt(value: float, digits: int = 3) -> str:
     """A number for a label: thousands separated, at most ``digits`` significant digits below
     1,000, no trailing zeros.

@@ -39,7 +39,7 @@ from supplyline.report.inert import inert, inert_lines, plain
 from supplyline.report.sections import day_date, percent
 from supplyline.report.svg import fmt
 from supplyline.scenario.summary import counted, kinds_counted
-from supplyline.units import days, words
+from supplyline.units import amount, days
 
 __all__ = [
     "Column",
@@ -449,13 +449,12 @@ RISK_HINT = ("The plan counts on the threats' average effect and replaces no car
 
 def _history(v: MetricValue) -> str:
     """The historical figure with what counts as agreeing: '47 ± 5 %', '≥ 22,370 t'."""
-    unit = words(v.unit)
     if v.compare == "at_least":
-        return f"≥ {fmt(v.value - v.tolerance)} {unit}"
+        return f"≥ {amount(v.value - v.tolerance, v.unit)}"
     if v.compare == "at_most":
-        return f"≤ {fmt(v.value + v.tolerance)} {unit}"
-    spread = f" ± {fmt(v.tolerance)}" if v.tolerance else ""
-    return f"{fmt(v.value)}{spread} {unit}"
+        return f"≤ {amount(v.value + v.tolerance, v.unit)}"
+    shown = f"{fmt(v.value)} ± {fmt(v.tolerance)}" if v.tolerance else None
+    return amount(v.value, v.unit, shown)
 
 
 def print_validation(values: Sequence[MetricValue], console: Console) -> None:
@@ -485,7 +484,7 @@ def print_validation(values: Sequence[MetricValue], console: Console) -> None:
             result = Text("pass", style="bold green")
         else:
             result = Text("FAIL", style="bold red")
-        table.add_row(label, inert(f"{fmt(v.model)} {words(v.unit)}"), inert(_history(v)),
+        table.add_row(label, inert(amount(v.model, v.unit)), inert(_history(v)),
                       result)
     console.print(table)
     for i, v in enumerate(values, start=1):
@@ -494,7 +493,7 @@ def print_validation(values: Sequence[MetricValue], console: Console) -> None:
             console.print(Padding(Text(plain(f"input, not a test: {v.input_reason}"),
                                        style="yellow"), (0, 0, 0, 4)))
         elif v.from_inputs:
-            console.print(Padding(Text(plain(f"of which {fmt(v.from_inputs)} {words(v.unit)} "
+            console.print(Padding(Text(plain(f"of which {amount(v.from_inputs, v.unit)} "
                                              f"from the inputs: {v.from_inputs_reason}"),
                                        style="yellow"), (0, 0, 0, 4)))
     computed = [v for v in values if not v.is_input]

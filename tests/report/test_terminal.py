@@ -90,6 +90,20 @@ def test_person_days_are_said_in_words() -> None:
         "person-days", "thousand person-days", "person-days", "t", "%", "?"]
 
 
+def test_counted_units_are_said_in_the_plural() -> None:
+    """validate said "56 day" of the days of battle, and a fraction (unit "1") as "0.4 1"."""
+    battle = MetricValue(id="battle", description="", model=56.0, value=56.0, unit="day",
+                         tolerance=0.0, compare="within", source="s", passed=True)
+    assert _history(battle) == "56 days"
+    assert _history(dataclasses.replace(battle, value=1.0)) == "1 day"
+    assert _history(dataclasses.replace(battle, tolerance=2.0)) == "56 ± 2 days"
+    assert _history(dataclasses.replace(battle, unit="person", value=260_000)) == (
+        "260,000 people")
+    assert _history(dataclasses.replace(battle, unit="1", value=0.4)) == "0.4"
+    text = " ".join(_printed(print_validation, [battle]).split())
+    assert "56 days" in text and "56 day " not in text
+
+
 MARKUP = "[/red]A[link=http://e.x]c[/link]"
 CONTROL = "\x1b]0;pwned\x07\x1b[2J\u202e"
 
