@@ -497,6 +497,9 @@ def test_runs_past_what_memory_holds_are_refused_before_anything_runs(args: list
     (["simulate", "tutorial", "--runs", "0"],
      "--runs: expected a value greater than or equal to 1, got '0'"),
     (["plan", "tutorial", "--solver", "nope"], "--solver: expected one of 'ipm'"),
+    (["plan", "tutorial", "--days", "nan"], "--days: expected a whole number, got 'nan'"),
+    (["plan", "tutorial", "--time-limit", "soon"],
+     "--time-limit: expected a number, got 'soon'"),
 ])
 def test_a_bad_option_value_is_one_line_in_a_log_with_the_option_first(
         args: list[str], said: str) -> None:

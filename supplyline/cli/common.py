@@ -254,6 +254,18 @@ def _usage_error(error: ClickException) -> int:
     return error.exit_code
 
 
+#: Pydantic's words for a bad option value, and the tool's ("--days: expected a whole
+#: number, got 'nan'"; it had read "expected a value a valid integer, unable to parse ...").
+_PYDANTIC_WORDS = (
+    (r"^Input should be a valid integer(, unable to parse string as an integer)?",
+     "expected a whole number"),
+    (r"^Input should be a valid number(, unable to parse string as a number)?",
+     "expected a number"),
+    (r"^Input should be a ", "expected a "),
+    (r"^Input should be ", "expected a value "),
+)
+
+
 def _usage_message(error: ClickException) -> str:
     """A usage error's message in the tool's own words: a bad value is "--step-days:
     expected ..., got ..." (the option first, as a scenario's field is), where Click said
@@ -264,7 +276,9 @@ def _usage_message(error: ClickException) -> str:
         "/".join(error.param.opts) if error.param is not None else None)
     if isinstance(hint, Sequence) and not isinstance(hint, str):
         hint = "/".join(hint)
-    words = re.sub(r"^Input should be ", "expected a value ", error.message)
+    words = error.message
+    for pydantic, ours in _PYDANTIC_WORDS:
+        words = re.sub(pydantic, ours, words)
     return f"{hint}: {words}" if hint else words
 
 
