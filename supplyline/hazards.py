@@ -95,14 +95,16 @@ class StrikeSource:
 
 @dataclass(frozen=True)
 class RainSource:
-    """A rain spell: each day a rain day with ``probability`` [D] (0 outside the spell), on
-    which the chosen routes' capacity is multiplied by ``capacity_factor`` and carrier
-    speeds by ``speed_factor``."""
+    """A rain spell (the ``spell``-th of the scenario's): each day a rain day with
+    ``probability`` [D] (0 outside the spell), on which the chosen routes' capacity is
+    multiplied by ``capacity_factor`` and carrier speeds by ``speed_factor``. A spell
+    wholly outside the horizon has none."""
 
     routes: IntArray  # [k] route indices
     probability: FloatArray  # [D]
     speed_factor: float
     capacity_factor: float
+    spell: int  # its place in the scenario's threats.rain
 
 
 def rainy_day_slowdown(rains: list[RainSource], n_routes: int, days: int) -> FloatArray:
@@ -148,7 +150,7 @@ def threat_sources(sc: Scenario, routes: list[Route]) -> tuple[list[StrikeSource
             capacity_lost=raid.capacity_lost_fraction,
             cargo_destroyed=raid.cargo_destroyed_fraction, same_event=True))
     rains: list[RainSource] = []
-    for spell in sc.threats.rain:
+    for k, spell in enumerate(sc.threats.rain):
         lo, hi = _day_span(sc, spell.start, spell.end)
         if lo > hi:
             continue
@@ -161,7 +163,7 @@ def threat_sources(sc: Scenario, routes: list[Route]) -> tuple[list[StrikeSource
         probability[lo : hi + 1] = spell.probability_per_day
         rains.append(RainSource(
             routes=np.array(chosen, dtype=np.int64), probability=probability,
-            speed_factor=spell.speed_factor, capacity_factor=spell.capacity_factor))
+            speed_factor=spell.speed_factor, capacity_factor=spell.capacity_factor, spell=k))
     return strikes, rains
 
 

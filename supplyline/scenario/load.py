@@ -435,7 +435,77 @@ def validate_data(
     if (scenario is not None and not problems and not locations.reported and unused
             and not compiled):  # (a scenario whose tables could not all be read is not one)
         problems += _never_carrying(scenario, locations, file)
+        problems += _never_acting(scenario, locations, file)
     return (None if problems else scenario), problems
+
+
+def _never_acting(scenario: Scenario, locations: Locations, file: str) -> list[Problem]:
+    """Settings that never act on this scenario, read as the planner reads them (the
+    threats' routes: :func:`supplyline.hazards.threat_sources`; what route damage takes:
+    capacity, which a route without one does not have):
+
+    - ``policy.capacity_safety_margin`` where no route has a capacity;
+    - a threat on no route (an air threat where no route is open to air attack, a raid whose
+      regions no route touches);
+    - a threat that only narrows routes (strikes that destroy no cargo, rain that slows
+      no one) where none of its routes has a capacity;
+    - ``policy.labour_rations_kg_per_day`` where no one eats them: no road works, no repair
+      crews, and no wounded fed by them (none, or ``policy.wounded_rations_kg_per_day``
+      given).
+    """
+    from supplyline.hazards import threat_sources
+
+    problems: list[Problem] = []
+
+    def said(path: DataPath, expected: str, found: str) -> None:
+        spot = locations.nearest(path) or Spot(file, None)
+        problems.append(Problem(spot.file, spot.line, locations.field_name(path), expected,
+                                found))
+
+    routes = scenario.routes
+    capped = [r.capacity_movements_per_day is not None or r.capacity_tonnes_per_day is not None
+              for r in routes]
+    capacities = "capacity_movements_per_day or capacity_tonnes_per_day"
+    if scenario.policy.capacity_safety_margin > 0 and not any(capped):
+        said(("policy", "capacity_safety_margin"), f"0 where no route has a capacity "
+             f"({capacities}): the margin holds back a share of capacity",
+             f"{scenario.policy.capacity_safety_margin:g} (no route has one)")
+    strikes, rains = threat_sources(scenario, routes)
+    kinds = [("air", i) for i in range(len(scenario.threats.air))] + [
+        ("sabotage", i) for i in range(len(scenario.threats.sabotage))]
+    for (kind, i), source in zip(kinds, strikes, strict=True):
+        threat = getattr(scenario.threats, kind)[i]
+        if not source.routes.size:
+            said(("threats", kind, i, "routes" if kind == "air" else "regions"),
+                 "an air threat on some route open to air attack (air_exposed: true)"
+                 if kind == "air" else "regions that some route touches (a raid strikes "
+                 "the routes with an end there)", "no route open to air attack"
+                 if kind == "air" else "no route touches them")
+        elif threat.cargo_destroyed_fraction == 0 and not any(capped[r]
+                                                              for r in source.routes):
+            said(("threats", kind, i, "capacity_lost_fraction"),
+                 f"cargo_destroyed_fraction above 0, or some of its routes with a capacity "
+                 f"({capacities}): a threat that takes only capacity never acts on routes "
+                 "without one", f"capacity_lost_fraction {threat.capacity_lost_fraction:g}, "
+                 f"cargo_destroyed_fraction 0, on {len(source.routes)} "
+                 f"route{'s' * (len(source.routes) != 1)} without a capacity")
+    for rain in rains:
+        spell = scenario.threats.rain[rain.spell]
+        if spell.speed_factor == 1 and not any(capped[r] for r in rain.routes):
+            said(("threats", "rain", rain.spell, "capacity_factor"), f"1 where none of the "
+                 f"routes it falls on has a capacity ({capacities}): with speed_factor 1 a "
+                 "rain day only narrows capacity",
+                 f"{spell.capacity_factor:g} (no capacity on its routes)")
+    policy = scenario.policy
+    rations = {good: kg for good, kg in policy.labour_rations_kg_per_day.items() if kg > 0}
+    wounded_eat = bool(scenario.wounded) and policy.wounded_rations_kg_per_day is None
+    if rations and not (scenario.road_works or any(r.repair_crew > 0 for r in routes)
+                        or wounded_eat):
+        said(("policy", "labour_rations_kg_per_day"), "rations only where someone eats them "
+             "(road works, a route's repair_crew, or wounded without "
+             "wounded_rations_kg_per_day of their own)",
+             "rations of " + ", ".join(rations) + " (no one eats them)")
+    return problems
 
 
 def _never_carrying(scenario: Scenario, locations: Locations, file: str) -> list[Problem]:

@@ -236,6 +236,34 @@ SCHEMA_CASES = [
     ("payload-below-its-food", "    payload_kg: 100\n", "    payload_kg: 0.01\n",
      "modes[1].payload_kg", "payload_kg: 0.01",
      "a payload above the food and fuel a unit draws for one way over a route it may use"),
+    # Settings that never act on the scenario's routes, read as the planner reads them.
+    ("margin-without-capacities", "  labour_rations_kg_per_day: {rice: 0.8}",
+     "  labour_rations_kg_per_day: {rice: 0.8}\n  capacity_safety_margin: 0.1",
+     "policy.capacity_safety_margin", "capacity_safety_margin: 0.1",
+     "0 where no route has a capacity", "    capacity_movements_per_day: 2000\n", "",
+     ",\n     capacity_movements_per_day: 1000}", "}"),
+    ("raid-takes-capacity-of-uncapped-routes", "length_km: 30, modes: [porter, bicycle],\n"
+     "     capacity_movements_per_day: 1000}", "length_km: 30, modes: [porter, bicycle]}",
+     "threats.sabotage[0].capacity_lost_fraction", "capacity_lost_fraction: 0.3",
+     "cargo_destroyed_fraction above 0, or some of its routes with a capacity"),
+    ("air-threat-on-no-exposed-route", "    - routes: [pass]\n", "    - routes: []\n",
+     "threats.air[0].routes", "- routes: []",
+     "an air threat on some route open to air attack", "    capacity_movements_per_day: "
+     "2000\n", "    capacity_movements_per_day: 2000\n    air_exposed: false\n",
+     "modes: [porter, bicycle],\n", "modes: [porter, bicycle], air_exposed: false,\n",
+     "long-trail, from: ban-c, to: relay, length_km: 40, modes: [porter]",
+     "long-trail, from: ban-c, to: relay, length_km: 40, modes: [porter], "
+     "air_exposed: false", "{from: ban-b, to: relay, length_km: 10, modes: [porter]}",
+     "{from: ban-b, to: relay, length_km: 10, modes: [porter], air_exposed: false}"),
+    ("rain-narrows-uncapped-routes", "\npolicy:\n", "\n  rain:\n    - {routes: "
+     "[long-trail], start: 1954-03-01, end: 1954-03-10, probability_per_day: 0.5, "
+     "speed_factor: 1, capacity_factor: 0.5}\n\npolicy:\n", "threats.rain[0].capacity_factor",
+     "- {routes: [long-trail]", "1 where none of the routes it falls on has a capacity"),
+    ("labour-rations-no-one-eats", "wounded:\n  - front: front\n    persons_per_day: 5\n"
+     "    hospitals: [hospital]\n    within_days: 3\n", "",
+     "policy.labour_rations_kg_per_day", "labour_rations_kg_per_day: {rice: 0.8}",
+     "rations only where someone eats them", "    wounded_per_unit: 0.25\n", "",
+     "  - id: wounded\n    unit: person\n", ""),
     # A closure over before its route opens never acts.
     ("closure-before-the-route-opens", "terrain_factor: 1.5}", "terrain_factor: 1.5, "
      "open_from: 1954-03-05, closed: [{start: 1954-03-01, end: 1954-03-03}]}",
@@ -255,12 +283,14 @@ SCHEMA_CASES = [
 ]
 
 
-@pytest.mark.parametrize(("old", "new", "field", "where", "expected"),
-                         [case[1:] for case in SCHEMA_CASES],
+@pytest.mark.parametrize(("old", "new", "field", "where", "expected", "more"),
+                         [(*case[1:6], case[6:]) for case in SCHEMA_CASES],
                          ids=[case[0] for case in SCHEMA_CASES])
 def test_schema_problem_is_located(old: str, new: str, field: str, where: str,
-                                   expected: str) -> None:
+                                   expected: str, more: tuple[str, ...]) -> None:
     text = edit(TINY_TEXT, old, new)
+    for before, after in zip(more[::2], more[1::2], strict=True):  # further edits
+        text = edit(text, before, after)
     problems = by_field(problems_in(text))
     assert field in problems, sorted(problems)
     problem = problems[field]
