@@ -5,7 +5,8 @@ the target, or say why it cannot be.
 Each round that misses the target asks the planner for more safety in two ways: it keeps a
 larger share of every route's capacity in hand (``policy.capacity_safety_margin``, +5 points a
 round, at most 50 %), so that a plan does not count on capacity the strikes and rain often
-take; and it asks for one more day of supply on hand at the fronts (reserve targets) every
+take (where some route has a capacity: there is none to keep else); and it asks for one
+more day of supply on hand at the fronts (reserve targets) every
 day from the first one whose chance of shortfall is above the target.
 """
 
@@ -22,7 +23,7 @@ from supplyline.errors import SimulationError, not_number
 from supplyline.plan.result import Plan
 from supplyline.scenario.schema import Scenario
 from supplyline.simulate.result import Simulation, is_short, period
-from supplyline.units import days
+from supplyline.units import days, words_and
 
 __all__ = ["MARGIN_STEP", "MAX_MARGIN", "RiskPlan", "RiskRound", "plan_for_risk"]
 
@@ -106,11 +107,15 @@ def plan_for_risk(
         plan = make_plan
     say = progress or (lambda _message: None)
     margin = float(scenario.policy.capacity_safety_margin)
+    step = MARGIN_STEP if any(r.capacity_movements_per_day is not None
+                              or r.capacity_tonnes_per_day is not None
+                              for r in scenario.routes) else 0.0
     reserve = 0.0
     first: dt.date | None = None
     rounds: list[RiskRound] = []
     for k in range(max_rounds):
-        say(f"round {k + 1}: planning (margin {margin:.0%}, reserves {days(reserve)})")
+        say(f"round {k + 1}: planning (" + (f"margin {margin:.0%}, " if step else "")
+            + f"reserves {days(reserve)})")
         result = plan(_hardened(scenario, margin, reserve, first))
         say(f"round {k + 1}: simulating {runs:,} runs")
         simulation = simulate(result, runs=runs, seed=seed, unit_losses=unit_losses)
@@ -137,7 +142,7 @@ def plan_for_risk(
             found = scenario.start_date + dt.timedelta(days=int(result.step_start[risky[0]]))
             first = found if first is None else min(first, found)
         reserve += 1.0
-        margin = min(margin + MARGIN_STEP, MAX_MARGIN)
+        margin = min(margin + step, MAX_MARGIN)
     return RiskPlan(result, simulation, risk, False, _why_not(result, simulation, rounds, risk),
                     rounds)
 
@@ -182,19 +187,28 @@ def _remedy(plan: Plan, last: RiskRound) -> str:
 
 
 
+def _held(last: RiskRound, reserve_from: bool) -> str:
+    """What a round kept in hand, in words: its capacity margin (where there is one) and its
+    reserve (with the day it starts from, or as asked)."""
+    held = [f"{last.margin:.0%} of route capacity kept in hand"] if last.margin else []
+    if reserve_from and last.reserve_days:
+        held.append(f"{days(last.reserve_days)} of supply on hand at the fronts from "
+                    f"{last.from_date}")
+    elif not reserve_from:
+        held.append(f"{days(last.reserve_days)} of reserve asked")
+    return words_and(held) or "nothing more kept in hand"
+
+
 def _met(last: RiskRound, risk: float) -> str:
-    reserves = (f" and {days(last.reserve_days)} of supply on hand at the fronts from "
-                f"{last.from_date}" if last.reserve_days else "")
     return (f"some front goes short in {last.p_shortfall:.1%} of runs (target {risk:.0%}) "
-            f"with {last.margin:.0%} of route capacity kept in hand{reserves}; the plan "
-            f"mobilizes {last.mobilized_t:,.1f} t with {last.labour_days:,.0f} labour-days")
+            f"with {_held(last, True)}; the plan mobilizes {last.mobilized_t:,.1f} t with "
+            f"{last.labour_days:,.0f} labour-days")
 
 
 def _why_not(plan: Plan, simulation: Simulation, rounds: list[RiskRound], risk: float) -> str:
     last = rounds[-1]
     head = (f"after {len(rounds)} plans, some front still goes short in "
-            f"{last.p_shortfall:.1%} of runs (target {risk:.0%}), with {last.margin:.0%} of "
-            f"route capacity kept in hand and {days(last.reserve_days)} of reserve asked")
+            f"{last.p_shortfall:.1%} of runs (target {risk:.0%}), with {_held(last, False)}")
     if last.planned_shortfall_t > 0.5:
         return (head + f": the plan itself leaves {last.planned_shortfall_t:,.1f} t of demand "
                 f"unmet, so no margin or reserve can cover the risk; {_remedy(plan, last)}")

@@ -38,6 +38,23 @@ def test_a_risk_target_is_met_by_holding_more_in_hand() -> None:
     assert result.rounds[-1].mobilized_t > result.rounds[0].mobilized_t
 
 
+def test_no_margin_is_kept_where_no_route_has_a_capacity() -> None:
+    """A margin holds back a share of route capacity: where no route has one, the search
+    raised it all the same (5 points a round) and said it kept "15 % of route capacity in
+    hand"; it now keeps reserves only, and says so."""
+    sc = one_route(p=0.3, destroyed=0.3, lost=0.2, days=20).model_dump(by_alias=True,
+                                                                      exclude_none=True)
+    sc["places"][1]["stock_kg"] = {"rice": 1200.0}
+    result = plan_for_risk(sl.Scenario.model_validate(sc), risk=0.05, runs=60, seed=2,
+                           max_rounds=3, unit_losses=False)
+    assert len(result.rounds) >= 2
+    assert all(r.margin == 0 for r in result.rounds)
+    assert "route capacity" not in result.message and "on hand at the fronts" in result.message
+    capped = plan_for_risk(_stocked_front(p=0.3, destroyed=0.3, lost=0.2), risk=0.05,
+                           runs=60, seed=2, max_rounds=2, unit_losses=False)
+    assert capped.rounds[1].margin == pytest.approx(0.05)
+
+
 def test_units_lost_for_good_are_named() -> None:
     """With the carriers destroyed with their cargo, the line wears out: the search says the
     plan does not replace them."""
