@@ -297,7 +297,7 @@ class Books:
             own = self._owned_units(conn, entry, moves, group)
         except EntryError as error:  # said with the goods it leaves short, if any
             short.append(error)
-            own = [m for m in moves if not m[1].startswith("unit:")]
+            own = [m for m in moves if t.read_item(m[1]).kind != "unit"]
         short += self._short(conn, entry, own + undo, group)
         if short:
             raise EntryError.of(short)
@@ -554,13 +554,13 @@ class Books:
             assert entry.mode is not None
             crew = self.index.modes[entry.mode].crew_per_unit or 1.0
             units = entry.persons / crew
-            return [(entry.locality, f"unit:{entry.mode}", d, units),
-                    (entry.locality, f"service:{entry.mode}", d, units)]
+            return [(entry.locality, t.units_waiting(entry.mode), d, units),
+                    (entry.locality, t.units_serving(entry.mode), d, units)]
         if isinstance(entry, Dispatch):
             moves = [(entry.from_, good, d, -kg) for good, kg in entry.cargo_kg.items()
                      if kg > 0]
             moves += sent_moves(entry, self.index.route_of(entry))
-            return [*moves, (entry.from_, f"unit:{entry.mode}", d, -entry.units)]
+            return [*moves, (entry.from_, t.units_waiting(entry.mode), d, -entry.units)]
         if isinstance(entry, Receipt):
             assert dispatch is not None
             if d < dispatch.date:
@@ -591,7 +591,7 @@ class Books:
             moves += lost_moves(entry, dispatch.to, dispatch.mode)
             arrived = max(0.0, dispatch.units - lost_units)
             if arrived > TOL:
-                moves.append((dispatch.to, f"unit:{dispatch.mode}", d, arrived))
+                moves.append((dispatch.to, t.units_waiting(dispatch.mode), d, arrived))
             return moves
         return []
 
@@ -686,13 +686,13 @@ class Books:
         owned = self.owned.get(key, 0.0)
         if self.index.modes[entry.mode].units_from != "owned" or owned <= 0:
             return moves
-        item = f"unit:{entry.mode}"
+        item = t.units_waiting(entry.mode)
         lowest = _lowest_after(self._series(conn, entry.from_, item, group), entry.date,
                                -entry.units)
         need = max(0.0, -lowest)
         if need <= TOL:
             return moves
-        serving = sum(self._series(conn, entry.from_, f"service:{entry.mode}",
+        serving = sum(self._series(conn, entry.from_, t.units_serving(entry.mode),
                                    group).values())
         if serving + need > owned + TOL:
             raise EntryError("units", f"expected at most "
@@ -701,7 +701,7 @@ class Books:
                                       f"{entry.date} and after, with {owned - serving:g} more "
                                       f"it owns to put into service; got {entry.units:g}")
         return [*moves, (entry.from_, item, entry.date, need),
-                (entry.from_, f"service:{entry.mode}", entry.date, need)]
+                (entry.from_, t.units_serving(entry.mode), entry.date, need)]
 
     def _short(self, conn: Connection, entry: Entry,
                moves: list[tuple[str, str, dt.date, float]],
@@ -739,7 +739,8 @@ class Books:
             _ate, left = _fronts_eat(start, after, want)
             for d, was, running in zip(dates, held, left, strict=True):
                 if d >= first and running < -TOL * max(1.0, abs(start)) - 1e-6:
-                    what = (f"units of {item[5:]} waiting" if item.startswith("unit:")
+                    counted = t.read_item(item)
+                    what = (f"units of {counted.mode} waiting" if counted.kind == "unit"
                             else f"kg of {item}")
                     field = _field_of(entry, item)
                     message = (f"{place} holds {max(was, 0.0):,.1f} {what} on {d}; this entry "
@@ -892,18 +893,18 @@ class Books:
                 .group_by(d.source, d.date)).all()
             sent = conn.execute(
                 select(d.place, d.item, d.date, func.sum(d.delta))
-                .where(d.item.like("sent:%")).group_by(d.place, d.item, d.date)).all()
+                .where(d.item.like(t.SENT_LIKE)).group_by(d.place, d.item, d.date)).all()
             arrived = conn.execute(
                 select(d.place, d.date, func.sum(d.delta))
                 .where(d.kind == "receipt", d.place.in_(fronts), d.item.in_(goods))
                 .group_by(d.place, d.date)).all()
         out = [("locality", p, day, float(kg)) for p, day, kg in given]
         for place, item, day, kg in sent:
-            # sent:TO:MODE:GOOD:ROUTE (the route missing where the migration of books
-            # written before routes were named filled it: the one joining the places)
-            _sent, to, mode, _good, *named = item.split(":")
-            joining = self.index.routes_between(place, to, mode) or [f"{place}--{to}"]
-            out.append(("route", named[0] if named else joining[0], day, float(kg)))
+            way = t.read_item(item)  # (no route in books written before routes were named:
+            # the one joining the places)
+            joining = self.index.routes_between(place, way.to, way.mode) or [
+                f"{place}--{way.to}"]
+            out.append(("route", way.route or joining[0], day, float(kg)))
         out += [("front", p, day, float(kg)) for p, day, kg in arrived]
         return out
 
@@ -938,16 +939,16 @@ class Books:
 def sent_moves(entry: Dispatch, route: str) -> list[tuple[str, str, dt.date, float]]:
     """What a convoy carried, by good, counted where it left as
     ``sent:TO:MODE:GOOD:ROUTE``."""
-    return [(entry.from_, f"sent:{entry.to}:{entry.mode}:{good}:{route}", entry.date, kg)
+    return [(entry.from_, t.kg_sent(entry.to, entry.mode, good, route), entry.date, kg)
             for good, kg in entry.cargo_kg.items() if kg > 0]
 
 
 def lost_moves(entry: Receipt, at: str, mode: str) -> list[tuple[str, str, dt.date, float]]:
     """What a convoy lost, counted where it arrived (``at``): kg by reason and good as
     ``lost:REASON:GOOD``, units of its ``mode`` by reason as ``unitlost:REASON:MODE``."""
-    return [(at, f"lost:{loss.reason}:{loss.good}", entry.date, loss.kg)
+    return [(at, t.kg_lost(loss.reason, loss.good), entry.date, loss.kg)
             for loss in entry.losses] + [
-        (at, f"unitlost:{loss.reason}:{mode}", entry.date, loss.units)
+        (at, t.units_lost(loss.reason, mode), entry.date, loss.units)
         for loss in entry.units_lost]
 
 
@@ -965,7 +966,7 @@ def _lowest_after(series: dict[dt.date, float], day: dt.date, delta: float) -> f
 
 def _field_of(entry: Entry, item: str) -> str:
     if isinstance(entry, Dispatch):
-        return "units" if item.startswith("unit:") else f"cargo_kg.{item}"
+        return "units" if t.read_item(item).kind == "unit" else f"cargo_kg.{item}"
     if isinstance(entry, Contribution):
         return "kg"
     if isinstance(entry, Receipt):
@@ -1056,19 +1057,11 @@ def unknown_ids(conn: Connection, index: Index) -> dict[str, list[str]]:
     d = t.daily.c
     for place, item, source in conn.execute(select(d.place, d.item, d.source).distinct()):
         named["place"].update((place, source))
-        kind, _, rest = item.partition(":")
-        if not rest:
-            named["good"].add(item)
-        elif kind in ("unit", "service"):
-            named["mode"].add(rest)
-        elif kind in ("lost", "unitlost"):
-            named["good" if kind == "lost" else "mode"].add(rest.partition(":")[2])
-        elif kind == "sent":  # sent:TO:MODE:GOOD[:ROUTE]
-            to, mode, good, *route = rest.split(":")
-            named["place"].add(to)
-            named["mode"].add(mode)
-            named["good"].add(good)
-            named["route"].update(route)
+        counted = t.read_item(item)
+        for what, value in (("good", counted.good), ("mode", counted.mode),
+                            ("place", counted.to), ("route", counted.route)):
+            if value:
+                named[what].add(value)
     e = t.entry.c
     # (by the indexes on place and on kind: a table of 100,000 entries is read in 10 ms,
     # and in 0.2 s as distinct pairs of kind and place)

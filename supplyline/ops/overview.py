@@ -84,12 +84,11 @@ class Views:
         by_reason: dict[tuple[str, str], float] = defaultdict(float)
         units_by_reason: dict[tuple[str, str], float] = defaultdict(float)
         for (_p, item), value in balances.items():
-            if item.startswith("lost:"):
-                _lost, reason, good = item.split(":", 2)
-                by_reason[(reason, good)] += value
-            elif item.startswith("unitlost:"):
-                _lost, reason, mode = item.split(":", 2)
-                units_by_reason[(reason, mode)] += value
+            counted = t.read_item(item)
+            if counted.kind == "lost":
+                by_reason[(counted.reason, counted.good)] += value
+            elif counted.kind == "unitlost":
+                units_by_reason[(counted.reason, counted.mode)] += value
         return {"as_of": as_of.isoformat(), "entries": books.count(), "stocks": stocks,
                 "losses": [{"reason": r, "good": g, "kg": round(kg, 1)}
                            for (r, g), kg in sorted(by_reason.items()) if kg > 1e-6],

@@ -32,6 +32,7 @@ from supplyline.ops.entries import (
     Wounded,
     closed_spans,
 )
+from supplyline.ops.tables import read_item
 from supplyline.scenario.schema import Closure, Scenario
 from supplyline.scenario.series import series_over_horizon
 from supplyline.state import FloatArray, State, Transit, WoundedWaiting
@@ -138,10 +139,11 @@ def lost_by_home(balances: dict[tuple[str, str], float], net: Network) -> FloatA
     serving = np.zeros((net.n_places, net.n_modes))
     lost = np.zeros(net.n_modes)
     for (p, item), value in balances.items():
-        if item.startswith("service:"):
-            serving[place[p], mode[item[8:]]] = max(value, 0.0)
-        elif item.startswith("unitlost:"):
-            lost[mode[item.rsplit(":", 1)[1]]] += max(value, 0.0)
+        counted = read_item(item)
+        if counted.kind == "service":
+            serving[place[p], mode[counted.mode]] = max(value, 0.0)
+        elif counted.kind == "unitlost":
+            lost[mode[counted.mode]] += max(value, 0.0)
     total = serving.sum(axis=0)
     share = np.divide(serving, total[None, :], out=np.zeros_like(serving),
                       where=total[None, :] > 0)
@@ -161,12 +163,13 @@ def recorded_state(books: Books, net: Network, as_of: dt.date) -> State:
     state.stock_kg[:] = 0.0
     balances = books.on_hand(before=as_of)
     for (p, item), value in balances.items():
-        if item in com:
+        counted = read_item(item)
+        if counted.kind == "good" and item in com:
             state.stock_kg[place[p], com[item]] = max(value, 0.0)
-        elif item.startswith("unit:"):
-            state.units_idle[place[p], mode[item[5:]]] = max(value, 0.0)
-        elif item.startswith("service:"):
-            state.in_service[place[p], mode[item[8:]]] = max(value, 0.0)
+        elif counted.kind == "unit":
+            state.units_idle[place[p], mode[counted.mode]] = max(value, 0.0)
+        elif counted.kind == "service":
+            state.in_service[place[p], mode[counted.mode]] = max(value, 0.0)
     until = as_of - dt.timedelta(days=1)
     for (locality, good), kg in books.given(before=as_of).items():
         state.given_kg[place[locality], com[good]] = max(kg, 0.0)

@@ -3,6 +3,9 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Literal
+
 from sqlalchemy import (
     Boolean,
     Column,
@@ -18,8 +21,26 @@ from sqlalchemy import (
     Text,
 )
 
-__all__ = ["account", "daily", "entry", "login_failure", "meta", "metadata", "movement", "plan",
-           "request", "token"]
+__all__ = [
+    "SENT_LIKE",
+    "Item",
+    "account",
+    "daily",
+    "entry",
+    "kg_lost",
+    "kg_sent",
+    "login_failure",
+    "meta",
+    "metadata",
+    "movement",
+    "plan",
+    "read_item",
+    "request",
+    "token",
+    "units_lost",
+    "units_serving",
+    "units_waiting",
+]
 
 metadata = MetaData()
 
@@ -56,10 +77,7 @@ movement = Table(
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("entry_id", Integer, ForeignKey("entry.id"), nullable=False, index=True),
     Column("place", String(200), nullable=False),
-    # A good's id, "unit:MODE" (units waiting there), "service:MODE" (units in service
-    # with this place as their home, lost ones included), "lost:REASON:GOOD" (kg lost on
-    # the way there), "unitlost:REASON:MODE" (units lost on the way there) or
-    # "sent:TO:MODE:GOOD:ROUTE" (sent from there).
+    # What is counted at the place: an Item (below).
     Column("item", String(220), nullable=False),
     Column("date", Date, nullable=False),
     Column("delta", Float, nullable=False),
@@ -130,3 +148,79 @@ plan = Table(
     Column("status", String(40), nullable=False),
     Column("figures", Text, nullable=False),
 )
+
+
+# -- what a movement counts -------------------------------------------------------------------
+
+ItemKind = Literal["good", "unit", "service", "lost", "unitlost", "sent"]
+
+
+@dataclass(frozen=True)
+class Item:
+    """What a movement counts at its place (``movement.item`` and ``daily.item``), read by
+    :func:`read_item` from the one grammar the functions below write (ids hold no ':'):
+
+    - ``GOOD``: kg of a good (persons of the wounded) held there;
+    - ``unit:MODE``: units waiting there (:func:`units_waiting`);
+    - ``service:MODE``: units in service with this place as their home, lost ones included
+      (:func:`units_serving`);
+    - ``lost:REASON:GOOD``: kg lost on the way there (:func:`kg_lost`);
+    - ``unitlost:REASON:MODE``: units lost on the way there (:func:`units_lost`);
+    - ``sent:TO:MODE:GOOD:ROUTE``: kg sent from there (:func:`kg_sent`); the route is ""
+      where books written before routes were named lack it (the one joining the places).
+
+    The migrations write the items of their own time themselves.
+    """
+
+    kind: ItemKind
+    good: str = ""
+    mode: str = ""
+    reason: str = ""
+    to: str = ""
+    route: str = ""
+
+
+def units_waiting(mode: str) -> str:
+    return f"unit:{mode}"
+
+
+def units_serving(mode: str) -> str:
+    return f"service:{mode}"
+
+
+def kg_lost(reason: str, good: str) -> str:
+    return f"lost:{reason}:{good}"
+
+
+def units_lost(reason: str, mode: str) -> str:
+    return f"unitlost:{reason}:{mode}"
+
+
+def kg_sent(to: str, mode: str, good: str, route: str) -> str:
+    return f"sent:{to}:{mode}:{good}:{route}"
+
+
+#: The items of a kind in SQL (``daily.c.item.like(SENT_LIKE)``).
+SENT_LIKE = "sent:%"
+
+
+def read_item(text: str) -> Item:
+    """The :class:`Item` a movement's ``item`` text writes."""
+    kind, colon, rest = text.partition(":")
+    if not colon:
+        return Item("good", good=text)
+    if kind == "unit":
+        return Item("unit", mode=rest)
+    if kind == "service":
+        return Item("service", mode=rest)
+    if kind == "lost":
+        reason, _, good = rest.partition(":")
+        return Item("lost", reason=reason, good=good)
+    if kind == "unitlost":
+        reason, _, mode = rest.partition(":")
+        return Item("unitlost", reason=reason, mode=mode)
+    if kind == "sent":
+        to, mode, good, *route = rest.split(":")
+        return Item("sent", to=to, mode=mode, good=good, route=route[0] if route else "")
+    raise ValueError(f"an item of the books (GOOD, unit:, service:, lost:, unitlost: or "
+                     f"sent:), got {text!r}")

@@ -533,3 +533,31 @@ def test_the_time_a_plan_was_kept_is_said_in_utc(books: Books, tutorial: sl.Scen
     written = dt.datetime.fromisoformat(kept["written_at"])
     assert written.utcoffset() == dt.timedelta(0)
     assert abs(dt.datetime.now(dt.UTC) - written) < dt.timedelta(minutes=5)
+
+
+def test_each_item_of_the_books_reads_back_as_written() -> None:
+    """One grammar for what a movement counts (supplyline.ops.tables): each writer's text
+    reads back to the ids it was written with; a sent item of books written before routes
+    were named reads with no route."""
+    from supplyline.ops.tables import (
+        Item,
+        kg_lost,
+        kg_sent,
+        read_item,
+        units_lost,
+        units_serving,
+        units_waiting,
+    )
+
+    assert read_item("rice") == Item("good", good="rice")
+    assert read_item(units_waiting("porter")) == Item("unit", mode="porter")
+    assert read_item(units_serving("truck")) == Item("service", mode="truck")
+    assert read_item(kg_lost("air", "salt")) == Item("lost", reason="air", good="salt")
+    assert read_item(units_lost("raid", "truck")) == Item("unitlost", reason="raid",
+                                                          mode="truck")
+    assert read_item(kg_sent("front", "truck", "rice", "r-41")) == Item(
+        "sent", to="front", mode="truck", good="rice", route="r-41")
+    assert read_item("sent:front:truck:rice") == Item("sent", to="front", mode="truck",
+                                                      good="rice")
+    with pytest.raises(ValueError, match="an item of the books"):
+        read_item("owed:porter")
