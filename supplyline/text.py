@@ -1,4 +1,5 @@
-"""Control characters in text from a scenario or the books: refused, and written out.
+"""Text from a scenario or the books: control characters refused and written out, and a
+misspelt name's closest match.
 
 A scenario's text and a new entry of the books may not hold one of :data:`REFUSED`
 (:func:`supplyline.scenario.load.validate_data`, :func:`supplyline.ops.entries.check_entry`);
@@ -11,9 +12,11 @@ writes out :data:`CONTROL`, a few more (direction marks and carriage returns sho
 
 from __future__ import annotations
 
+import difflib
 import re
+from collections.abc import Iterable
 
-__all__ = ["CONTROL", "REFUSED", "plain"]
+__all__ = ["CONTROL", "REFUSED", "closest", "did_you_mean", "plain"]
 
 #: Characters refused in free text: control characters but tab and line ends, and the
 #: marks that turn the direction of text (a name that reads otherwise than it is stored).
@@ -33,3 +36,20 @@ def plain(text: object) -> str:
     this function whole.
     """
     return CONTROL.sub(lambda match: f"\\u{ord(match.group()):04x}", str(text))
+
+
+def closest(word: str, choices: Iterable[str]) -> str | None:
+    """The choice ``word`` is most likely a misspelling of, if one is close enough.
+
+    >>> closest("popuation", ["population", "labour_share"]), closest("x", ["population"])
+    ('population', None)
+    """
+    match = difflib.get_close_matches(word, list(choices), n=1)
+    return match[0] if match else None
+
+
+def did_you_mean(word: str, choices: Iterable[str]) -> str:
+    """`` (did you mean 'x'?)`` where some choice is close to ``word``, else ``''``: said
+    after a name that is not known, wherever one is."""
+    close = closest(word, choices)
+    return f" (did you mean '{close}'?)" if close is not None else ""

@@ -15,7 +15,6 @@ import asyncio
 import contextlib
 import csv
 import datetime as dt
-import difflib
 import io
 import json
 import os
@@ -62,6 +61,7 @@ from supplyline.ops.replan import (
 from supplyline.ops.writing import KeyReused
 from supplyline.report.facts import replan_outcome
 from supplyline.scenario.schema import Date
+from supplyline.text import did_you_mean
 
 __all__ = ["app_from_environment", "create_app"]
 
@@ -453,10 +453,9 @@ def create_app(books: Books) -> FastAPI:
         # "no entries".
         known = [*books.index.places, *books.index.routes]
         if place is not None and place not in known:
-            close = difflib.get_close_matches(place, known, n=1)
-            hint = f" (did you mean {close[0]!r}?)" if close else ""
             raise _refused(422, ["query", "place"], f"expected the id of a place or a route of "
-                                                    f"the scenario{hint}, got {place!r}")
+                                                    f"the scenario{did_you_mean(place, known)}, "
+                                                    f"got {place!r}")
         if since is not None and until is not None and since > until:
             raise _refused(422, ["query", "until"],
                            f"expected a day on or after since ({since}), got {until}")
@@ -638,11 +637,10 @@ async def _known_query(request: Request) -> None:
     problems = []
     for name in dict.fromkeys(request.query_params.keys()):
         if name not in known:
-            close = difflib.get_close_matches(name, known, n=1)
             read = ", ".join(sorted(known)) or "none"
-            hint = f" (did you mean {close[0]!r}?)" if close else ""
             problems.append(_said(["query", name], f"expected a parameter this path reads "
-                                                   f"({read}){hint}, got {name!r}",
+                                                   f"({read}){did_you_mean(name, known)}, "
+                                                   f"got {name!r}",
                                   "extra_forbidden"))
         elif len(values := request.query_params.getlist(name)) > 1:
             problems.append(_said(["query", name], f"expected one value, got {len(values)}: "

@@ -8,7 +8,6 @@
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Callable
 
 from supplyline.errors import PlanError, ReplayError, check_callback, not_number
@@ -23,6 +22,7 @@ from supplyline.plan.start import network_from
 from supplyline.scenario.schema import Replay, Scenario
 from supplyline.scenario.whatif import first_days, with_step_days
 from supplyline.state import State
+from supplyline.text import did_you_mean
 
 #: The solvers a plan may ask for (the registry, :mod:`supplyline.plan.solvers`).
 SOLVERS = solver_names()
@@ -172,9 +172,8 @@ def replay_named(scenario: Scenario, name: str) -> Replay:
     names = [r.name for r in scenario.replays]
     if name in names:
         return scenario.replays[names.index(name)]
-    close = difflib.get_close_matches(name, names, n=1)
-    hint = f" (did you mean {close[0]!r}?)" if close else ""
-    raise ReplayError(f"no replay named {name!r} in scenario {scenario.name}{hint}; it has: "
+    raise ReplayError(f"no replay named {name!r} in scenario {scenario.name}"
+                      f"{did_you_mean(name, names)}; it has: "
                       f"{', '.join(names) or 'none'}")
 
 

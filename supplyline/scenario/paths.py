@@ -25,7 +25,6 @@ in their own words of place (``what-if``, or the ``--vary`` option).
 
 from __future__ import annotations
 
-import difflib
 import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -33,6 +32,7 @@ from typing import TYPE_CHECKING, Any
 from supplyline.errors import SupplylineError
 from supplyline.scenario._yaml_lines import Path as DataPath
 from supplyline.scenario._yaml_lines import dotted, shown
+from supplyline.text import did_you_mean
 
 if TYPE_CHECKING:
     from supplyline.scenario.schema import Scenario
@@ -172,8 +172,7 @@ def _element(node: list[Any], key: str, path: DataPath, so_far: str) -> int:
     if not shown_names:
         raise PathError(so_far, f"an index [N] or [*] ({where} is a list)", shown(key))
     listed = ", ".join(shown_names[:_LISTED]) + (", ..." if len(shown_names) > _LISTED else "")
-    close = difflib.get_close_matches(key, list(named), n=1)
-    hint = f" (did you mean '{close[0]}'?)" if close else ""
+    hint = did_you_mean(key, named)
     raise PathError(so_far, f"the id of an element of {where} ({listed}){hint}", shown(key))
 
 

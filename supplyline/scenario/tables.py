@@ -40,6 +40,7 @@ from supplyline.errors import Problem
 from supplyline.scenario._describe import fields_by_key, is_model, split_annotated, without_none
 from supplyline.scenario._yaml_lines import Locations, Path, Spot, shown
 from supplyline.scenario.schema import Place, Route
+from supplyline.text import did_you_mean
 
 __all__ = ["TABLE_MODELS", "TableRows", "haversine_km", "line_length_km", "line_misses",
            "read_table"]
@@ -236,13 +237,6 @@ def _window(item: str) -> Any:
     return {"start": match[1], "end": match[2]} if match else item
 
 
-def _close(word: str, choices: typing.Iterable[str]) -> str:
-    import difflib
-
-    match = difflib.get_close_matches(word, list(choices), n=1)
-    return f" (did you mean '{match[0]}'?)" if match else ""
-
-
 def _cell_text(cell: str) -> str:
     """A cell as written: numbers bare, other text quoted."""
     try:
@@ -350,7 +344,7 @@ def _csv_columns(
         kind = kinds.get(base)
         good = kind is not None and (kind == "dict") == bool(key)
         if not good:
-            expected = f"a field of {model.__name__}" + _close(name, allowed)
+            expected = f"a field of {model.__name__}" + did_you_mean(name, allowed)
             if kind == "dict":
                 expected = f"a column {base}.<id> (one per id)"
             table.problems.append(Problem(file, 1, f"column '{name}'", expected, shown(name)))
