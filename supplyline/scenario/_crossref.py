@@ -14,7 +14,6 @@ from entries that failed, so one bad place does not make every route to it "unkn
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import functools
 import typing
 from collections.abc import Collection
@@ -57,6 +56,7 @@ from supplyline.scenario.schema import (
     WoundedFlow,
 )
 from supplyline.scenario.tables import line_misses
+from supplyline.text import closest, did_you_mean
 from supplyline.units import UnitProblem, convert, currency_unit
 
 __all__ = ["Entry", "check_references"]
@@ -107,19 +107,28 @@ class Entry:
     def get(self, name: str) -> Any:
         """The field's value as the schema reads it; its default when not written.
 
-        ``None`` when the value does not validate, when a required field is missing, and
-        for a field this schema does not have.
+        ``None`` when the value does not validate, when a required field is missing, for a
+        field this schema does not have, and for a field not written beside an unknown key
+        that is likely it misspelt (``popuation``: the schema says so; reading population
+        as its default 0 would add problems that are not there).
         """
         info = self.model.model_fields.get(name)
         if info is None:
             return None
         key = info.alias or name
         if key not in self.data:
-            return None if info.is_required() else info.get_default(call_default_factory=True)
+            if info.is_required() or closest(key, self._unknown_keys()) is not None:
+                return None
+            return info.get_default(call_default_factory=True)
         try:
             return _adapter(self.model, name).validate_python(self.data[key])
         except (ValidationError, ValueError, TypeError):
             return None
+
+    def _unknown_keys(self) -> list[str]:
+        fields = self.model.model_fields
+        known = {info.alias or field for field, info in fields.items()}
+        return [key for key in self.data if isinstance(key, str) and key not in known]
 
     def names(self, name: str) -> list[tuple[Path, str]]:
         """Each text item of a list field (ids, region tags), with its path."""
@@ -217,10 +226,7 @@ def _on_day(series: Any, day: dt.date) -> float:
 
 
 def _did_you_mean(value: str, known: Collection[str]) -> str:
-    match = difflib.get_close_matches(value, sorted(known), n=1)
-    if match:
-        return f" (did you mean '{match[0]}'?)"
-    return "" if known else " (none are defined)"
+    return did_you_mean(value, sorted(known)) if known else " (none are defined)"
 
 
 def _written(items: Any, key: str, unreadable: bool) -> set[str] | None:

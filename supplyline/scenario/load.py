@@ -41,7 +41,7 @@ from supplyline.scenario._yaml_lines import Locations, Spot, clipped, read_yaml,
 from supplyline.scenario._yaml_lines import Path as DataPath
 from supplyline.scenario.schema import Scenario
 from supplyline.scenario.tables import TABLE_MODELS, read_table
-from supplyline.text import REFUSED, plain
+from supplyline.text import REFUSED, closest, did_you_mean, plain
 
 __all__ = [
     "DEFAULT_SCENARIO",
@@ -196,7 +196,7 @@ def load(
         if isinstance(source, str) and not _looks_like_path(source):
             names = ", ".join(builtin_names()) or "none installed"
             expected += f" or a built-in scenario name ({names})"
-            expected += _did_you_mean(source, builtin_names())
+            expected += did_you_mean(source, builtin_names())
         raise ScenarioError([Problem(shown_name, None, "(file)", expected,
                                      "no such file")]) from None
     except Refused as refused:
@@ -784,8 +784,18 @@ def schema_problems(
         One per error, with the union branch that did not apply left out.
     """
     problems: list[Problem] = []
-    for entry in error.errors(include_url=False):
+    errors = error.errors(include_url=False)
+    # Unknown keys by the mapping they are in: a required field missing beside one that is
+    # likely it misspelt is said once, as the unknown key with "did you mean".
+    unknown: dict[tuple[Any, ...], list[str]] = {}
+    for entry in errors:
+        if entry["type"] == "extra_forbidden" and isinstance(entry["loc"][-1], str):
+            unknown.setdefault(tuple(entry["loc"][:-1]), []).append(entry["loc"][-1])
+    for entry in errors:
         loc = tuple(entry["loc"])
+        if (entry["type"] == "missing" and isinstance(loc[-1], str)
+                and closest(loc[-1], unknown.get(loc[:-1], ())) is not None):
+            continue
         target = target_at(loc)
         path: DataPath = target.path if target is not None else _strip_branches(loc)
         if target is not None and not all(
@@ -848,7 +858,7 @@ def _problem(
         model = split_annotated(owner.annotation)[0] if owner is not None else None
         expected = "a known field"
         if model is not None and is_model(model):
-            expected = f"a field of {model.__name__}" + _did_you_mean(
+            expected = f"a field of {model.__name__}" + did_you_mean(
                 str(path[-1]), fields_by_key(model))
         key_line = exact.key_line if exact is not None and exact.key_line else line
         return Problem(spot.file, key_line, field, expected, f"unknown field {shown(path[-1])}")
@@ -878,13 +888,6 @@ def _problem(
     if path in (("places",), ("routes",)) and kind == "list_type":
         plain += f", or {{file: {path[0]}.csv}} / {{file: {path[0]}.geojson}}"
     return Problem(spot.file, line, field, plain + unit, got)
-
-
-def _did_you_mean(word: str, choices: Any) -> str:
-    import difflib
-
-    match = difflib.get_close_matches(word, list(choices), n=1)
-    return f" (did you mean '{match[0]}'?)" if match else ""
 
 
 def _named_values(message: str, value: Any) -> str:

@@ -130,8 +130,11 @@ SCHEMA_CASES = [
      "a required value: one of 'locality'"),
     ("alias-from", "{from: ban-b, to: relay", "{form: ban-b, to: relay", "routes[1].form",
      "form: ban-b", "did you mean 'from'"),
+    # A required field misspelt is said once, at the key written (not also as missing).
     ("alias-from-missing", "{from: ban-b, to: relay", "{form: ban-b, to: relay",
-     "routes[1].from", "form: ban-b", "a required value"),
+     "routes[1].form", "form: ban-b", "a field of Route (did you mean 'from'?)"),
+    ("alias-from-missing-alone", "{from: ban-b, to: relay", "{to: relay",
+     "routes[1].from", "{to: relay", "a required value"),
     ("step-value", "{start: 1954-03-06, value: 2000}", "{start: 1954-03-06, value: -3}",
      "demand[0].troops[1].value", "value: -3", "a number … (person)"),
     # A step's date said as a date (it had been said as the whole series: "a number ...
@@ -504,3 +507,16 @@ def test_a_value_written_at_length_is_said_cut_short() -> None:
     text = TINY_TEXT.replace("population: 1000", "population: " + "9" * 500, 1)
     got = by_field(problems_in(text))["places[1].population"].got
     assert len(got) == 60 and got.startswith("999") and got.endswith("…")
+
+
+@pytest.mark.parametrize(("old", "new", "field"), [
+    # Read as population 0, it added "carriers where some of the people may serve".
+    ("    population: 2000\n", "    popuation: 2000\n", "places[0].popuation"),
+    ("    payload_kg: 100\n", "    payload_kgs: 100\n", "modes[1].payload_kgs"),
+])
+def test_a_misspelt_field_is_one_problem(old: str, new: str, field: str) -> None:
+    """A field misspelt is said once, with the field it likely is: the checks that would
+    read the field it stands for as its default say nothing more."""
+    problems = problems_in(edit(TINY_TEXT, old, new))
+    assert [p.field for p in problems] == [field], problems
+    assert "did you mean" in problems[0].expected
