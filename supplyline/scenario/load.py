@@ -451,7 +451,9 @@ def _never_acting(scenario: Scenario, locations: Locations, file: str) -> list[P
       no one) where none of its routes has a capacity;
     - ``policy.labour_rations_kg_per_day`` where no one eats them: no road works, no repair
       crews, and no wounded fed by them (none, or ``policy.wounded_rations_kg_per_day``
-      given).
+      given);
+    - a good that nothing demands, eats or burns, nor a replay gives or an observed figure
+      counts: its stocks and production never move.
     """
     from supplyline.hazards import threat_sources
 
@@ -505,6 +507,23 @@ def _never_acting(scenario: Scenario, locations: Locations, file: str) -> list[P
              "(road works, a route's repair_crew, or wounded without "
              "wounded_rations_kg_per_day of their own)",
              "rations of " + ", ".join(rations) + " (no one eats them)")
+    # A good that nothing demands, eats or burns is never moved, nor taken (a replay's
+    # giving and an observed figure about it excepted): its stocks, production,
+    # subsistence and prices never act.
+    needed = {d.commodity for d in scenario.demand} | {
+        good for mode in scenario.modes for good, kg in mode.rations_kg_per_day.items()
+        if kg > 0} | {mode.fuel_commodity for mode in scenario.modes
+                     if mode.fuel_commodity and mode.fuel_kg_per_km > 0} | {
+        good for good, kg in {**policy.labour_rations_kg_per_day,
+                              **(policy.wounded_rations_kg_per_day or {})}.items() if kg > 0
+    } | {given.commodity for replay in scenario.replays for given in replay.mobilization} | {
+        term.commodity for observed in scenario.observed
+        for term in (observed.metric, observed.metric.per) if term is not None}
+    for c, commodity in enumerate(scenario.commodities):
+        if commodity.unit == "kg" and commodity.id not in needed:
+            said(("commodities", c, "id"), "a good that some demand, ration or fuel uses (or "
+                 "a replay gives, or an observed figure counts): else nothing ever moves or "
+                 "takes it", f"'{commodity.id}' (only held, made, kept back or priced)")
     return problems
 
 

@@ -135,7 +135,9 @@ allows, a mode burning a fuel that no place holds or makes, a mode on a route wh
 way needs more fuel than its tank holds, a mode whose payload holds less than the food and
 fuel a unit draws for one way on every route it may use (and that carries no wounded), units
 that could never come home from a front; a commodity that no demand, stock,
-ration, fuel or replay names (a commodity of unit `person` without a `wounded` section); a
+ration, fuel or replay names (a commodity of unit `person` without a `wounded` section), and
+a good only held, made, kept back or priced, that no demand, ration or fuel uses, no replay
+gives and no observed figure counts (nothing ever moves it); a
 place that no route reaches (a locality whose people may work on road works excepted); a
 route closed on every day of the horizon (by its `closed` windows, from `open_from` on), and
 a closure that is over before its route opens; an air threat on a route not open to air

@@ -267,6 +267,9 @@ SCHEMA_CASES = [
      "policy.labour_rations_kg_per_day", "labour_rations_kg_per_day: {rice: 0.8}",
      "rations only where someone eats them", "    wounded_per_unit: 0.25\n", "",
      "  - id: wounded\n    unit: person\n", ""),
+    ("good-only-held", "  - id: wounded\n", "  - id: salt\n  - id: wounded\n",
+     "commodities[1].id", "- id: salt", "a good that some demand, ration or fuel uses",
+     "stock_kg: {rice: 40000}", "stock_kg: {rice: 40000, salt: 100}"),
     # A closure over before its route opens never acts.
     ("closure-before-the-route-opens", "terrain_factor: 1.5}", "terrain_factor: 1.5, "
      "open_from: 1954-03-05, closed: [{start: 1954-03-01, end: 1954-03-03}]}",
