@@ -808,6 +808,15 @@ class _Checker:
                             "modes whose units can get there)",
                             f"{shown(finding.place)} (no route leads there)" if not linked
                             else f"{shown(finding.place)} (no way there for goods)")
+            elif finding.kind == "no_evacuation":
+                for flow in self.wounded:
+                    for path, hospital in flow.names("hospitals"):
+                        if flow.get("front") == finding.front and hospital == finding.place:
+                            self.report(path, f"a hospital the wounded can be carried to from "
+                                        f"{shown(finding.front)} (along routes in their "
+                                        "allowed direction, by modes that carry wounded, "
+                                        "wounded_per_unit above 0, whose units can get there)",
+                                        f"{shown(hospital)} (no way there for the wounded)")
             elif finding.kind == "stranded":
                 self.report(place.at("id"), f"a front that {finding.mode} units can leave for "
                             "a place that puts them in service",
@@ -1213,5 +1222,16 @@ class _Checker:
                     if units_from == "labour":
                         net.homes.setdefault(mode, set()).add(place_id)
         net.demanded = {demand.get("front") for demand in self.demand} - {None}
+        for mode in self.modes:
+            carried = mode.get("wounded_per_unit")
+            if carried is None:
+                return None
+            if carried > 0:
+                net.stretchers.add(mode.get("id"))
+        for flow in self.wounded:
+            front, hospitals = flow.get("front"), flow.get("hospitals")
+            if front not in places or hospitals is None or not set(hospitals) <= places:
+                return None
+            net.flows.append((front, tuple(hospitals)))
         return net
 

@@ -7,9 +7,11 @@ people) and can be wherever their routes lead from there. Goods start where they
 produced and move along any route on which some mode has units, changing carriers where they
 are stored on the way.
 
-Three things are found, each a problem for ``supplyline check``:
+Four things are found, each a problem for ``supplyline check``:
 
 - a front with demand that no goods can reach;
+- a hospital of a wounded flow that its wounded can never be carried to (from their front,
+  along routes by modes that carry wounded whose units can be at each step's start);
 - a front that units of a mode can reach but never leave again for any of that mode's homes
   (the units that go there can never come home);
 - a place that owns units of a mode that no route from it allows (they could never be used).
@@ -52,6 +54,10 @@ class Reach:
         Places that hold or produce goods.
     fronts:
         Every front; ``demanded`` the fronts with demand.
+    stretchers:
+        The modes that carry wounded (``wounded_per_unit`` above 0).
+    flows:
+        Each wounded flow: its front and its hospitals.
     """
 
     modes: list[str] = field(default_factory=list)
@@ -61,6 +67,8 @@ class Reach:
     suppliers: set[str] = field(default_factory=set)
     fronts: list[str] = field(default_factory=list)
     demanded: set[str] = field(default_factory=set)
+    stretchers: set[str] = field(default_factory=set)
+    flows: list[tuple[str, tuple[str, ...]]] = field(default_factory=list)
 
     def add_route(self, origin: str, dest: str, modes: Iterable[str], one_way: bool) -> None:
         self.links.append(Link(origin, dest, tuple(modes), one_way))
@@ -68,15 +76,18 @@ class Reach:
 
 @dataclass(frozen=True)
 class Finding:
-    """One problem: ``kind`` is ``"unreached"``, ``"stranded"`` or ``"idle"``.
+    """One problem: ``kind`` is ``"unreached"``, ``"no_evacuation"``, ``"stranded"`` or
+    ``"idle"``.
 
-    ``place`` is the front (or, for ``"idle"``, the owner); ``mode`` the mode concerned
-    (``None`` for ``"unreached"``).
+    ``place`` is the front (for ``"idle"``, the owner; for ``"no_evacuation"``, the
+    hospital, and ``front`` the front its wounded come from); ``mode`` the mode concerned
+    (``None`` for ``"unreached"`` and ``"no_evacuation"``).
     """
 
     kind: str
     place: str
     mode: str | None = None
+    front: str | None = None
 
 
 def _steps(links: Iterable[Link], mode: str | None = None) -> dict[str, set[str]]:
@@ -114,7 +125,7 @@ def findings(net: Reach) -> list[Finding]:
     ...             suppliers={"village"}, fronts=["front"], demanded={"front"})
     >>> net.add_route("village", "front", ["porter"], one_way=True)
     >>> findings(net)
-    [Finding(kind='stranded', place='front', mode='porter')]
+    [Finding(kind='stranded', place='front', mode='porter', front=None)]
     """
     found: list[Finding] = []
     by_mode = {mode: _steps(net.links, mode) for mode in net.modes}
@@ -129,6 +140,17 @@ def findings(net: Reach) -> list[Finding]:
     goods = _reachable(net.suppliers, goods_steps)
     found += [Finding("unreached", front) for front in net.fronts
               if front in net.demanded and front not in goods]
+
+    # The wounded, likewise, by the modes that carry them.
+    wounded_steps: dict[str, set[str]] = {}
+    for mode in net.stretchers & set(net.modes):
+        for here, theres in by_mode[mode].items():
+            if here in present[mode]:
+                wounded_steps.setdefault(here, set()).update(theres)
+    for front, hospitals in net.flows:
+        carried = _reachable([front], wounded_steps)
+        found += [Finding("no_evacuation", hospital, front=front) for hospital in hospitals
+                  if hospital not in carried]
 
     for front in net.fronts:
         for mode in net.modes:

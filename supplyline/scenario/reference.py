@@ -115,8 +115,10 @@ a protection names either by its id alone); every commodity, mode, place, route,
 region and replay that is referred to exists; demand and wounded flows start at places of
 kind `front`, wounded go to places of kind `hospital`, and replay mobilization comes from
 places of kind `locality`; every front is reached by some route, and goods can get there;
-wounded flows have the one commodity of unit `person`; dates lie inside the horizon and end
-dates do not come before start dates; day-series steps are sorted by start; a demand by
+the wounded of a flow can be carried to each of its hospitals (by modes with
+`wounded_per_unit` above 0 whose units can get there); wounded flows have the one
+commodity of unit `person`; dates lie inside the horizon and end dates do not come before
+start dates; day-series steps are sorted by start; a demand by
 troops × ration comes to at most 10^12 kg a day, as `kg_per_day` may; an id is named once
 in a list (a route's modes, a flow's hospitals, a threat's routes, regions, a replay's
 places); a replay asks no more of its localities than they can give above subsistence,

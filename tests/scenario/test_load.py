@@ -270,6 +270,11 @@ SCHEMA_CASES = [
     ("good-only-held", "  - id: wounded\n", "  - id: salt\n  - id: wounded\n",
      "commodities[1].id", "- id: salt", "a good that some demand, ration or fuel uses",
      "stock_kg: {rice: 40000}", "stock_kg: {rice: 40000, salt: 100}"),
+    # A hospital no mode that carries wounded can reach from the front: they were left
+    # waiting in silence ("wounded not at a hospital within their limit: 140 person-days").
+    ("hospital-no-stretcher-reaches", "to: hospital, length_km: 8, modes: [porter]",
+     "to: hospital, length_km: 8, modes: [bicycle]", "wounded[0].hospitals[0]",
+     "hospitals: [hospital]", "a hospital the wounded can be carried to from 'front'"),
     # A closure over before its route opens never acts.
     ("closure-before-the-route-opens", "terrain_factor: 1.5}", "terrain_factor: 1.5, "
      "open_from: 1954-03-05, closed: [{start: 1954-03-01, end: 1954-03-03}]}",

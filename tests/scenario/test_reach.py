@@ -70,9 +70,11 @@ def test_front_with_its_own_stock_is_supplied() -> None:
     text = _pass(PASS.replace("[porter, bicycle]", "[bicycle]"))
     text = edit(text, "    carriers: {bicycle: 20}\n", "")
     text = edit(text, "    kind: front\n", "    kind: front\n    stock_kg: {rice: 1000}\n")
-    # The front is not "unreached"; only the bicycles, owned by no place, are never used.
+    # The front is not "unreached"; but the bicycles, owned by no place, are never used, and
+    # the porters, who carry the wounded, cannot get up the pass to take them down.
     assert [(p.field, p.got) for p in problems_in(text)] == [
-        ("modes[1].id", "'bicycle' (no place owns any)")]
+        ("modes[1].id", "'bicycle' (no place owns any)"),
+        ("wounded[0].hospitals[0]", "'hospital' (no way there for the wounded)")]
 
 
 def test_carriers_that_no_route_from_their_place_allows() -> None:
