@@ -20,6 +20,7 @@ import json
 import os
 import threading
 import time
+from collections import defaultdict
 from collections.abc import Callable, Coroutine, Iterator, Mapping
 from importlib.resources import files
 from typing import Annotated, Any, Literal
@@ -48,7 +49,14 @@ from supplyline.ops.accounts import (
     who,
 )
 from supplyline.ops.books import Books
-from supplyline.ops.entries import Entry, EntryError, body_loc, outside_horizon, said
+from supplyline.ops.entries import (
+    Entry,
+    EntryError,
+    body_loc,
+    outside_horizon,
+    said,
+    scenario_problems,
+)
 from supplyline.ops.overview import Views, state_json
 from supplyline.ops.replan import (
     compare_plans,
@@ -347,11 +355,28 @@ def create_app(books: Books) -> FastAPI:
         return _refusal(error.status_code, detail, error.headers)
 
     @app.exception_handler(RequestValidationError)
-    def _invalid(_request: Request, error: RequestValidationError) -> JSONResponse:
+    def _invalid(request: Request, error: RequestValidationError) -> JSONResponse:
         detail = []
+        refused: dict[int | None, list[list[str | int]]] = defaultdict(list)
         for e in error.errors():
             loc, message = said(e)
             detail.append(_said(loc, message, e["type"]))
+            if loc[1:2] and isinstance(loc[1], int):
+                refused[loc[1]].append(loc[2:])
+            else:
+                refused[None].append(loc[1:])
+        # An entry's fields that pydantic did not refuse are checked against the scenario
+        # too, so that every problem is said at once (a misspelt place beside a bad kg).
+        if request.url.path == "/api/entries" and isinstance(error.body, dict):
+            entries: list[tuple[int | None, Any]] = [(None, error.body)]
+        elif request.url.path == "/api/entries/batch" and isinstance(error.body, list):
+            entries = list(enumerate(error.body[:MAX_PROBLEMS]))
+        else:
+            entries = []
+        for i, data in entries:
+            for field, message in scenario_problems(data, refused.get(i, []), books.index):
+                detail.append(_said(body_loc(field if i is None else f"{i}.{field}"),
+                                    message))
         return _refusal(422, detail)
 
     # Tokens seen lately, so that a request costs no query (kept 30 s: an account replaced

@@ -73,6 +73,7 @@ from supplyline.ops.entries import (
     parse_entry,
     pledged_beyond,
     said,
+    scenario_problems,
     units_of,
     wounded_beyond,
 )
@@ -249,8 +250,11 @@ class Books:
         try:
             entry = data if not isinstance(data, dict) else parse_entry(data)
         except ValidationError as error:
+            refused = [said(e) for e in error.errors()]
+            more = scenario_problems(data, [loc for loc, _ in refused], self.index)
             raise EntryError.of([EntryError(".".join(str(x) for x in loc), message)
-                                 for loc, message in map(said, error.errors())]) from error
+                                 for loc, message in refused]
+                                + [EntryError(*problem) for problem in more]) from error
         check_entry(entry, self.index)
         return entry
 

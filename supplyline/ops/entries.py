@@ -17,6 +17,7 @@ says and what was written (:func:`given_beyond`, :func:`labour_beyond`,
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import typing
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
@@ -55,14 +56,17 @@ __all__ = [
     "check_entry",
     "closed_spans",
     "closed_under_convoys",
+    "entry_problems",
     "given_beyond",
     "labour_beyond",
     "outside_horizon",
     "over_closed_route",
     "parse_entry",
+    "partial_entry",
     "pledged_beyond",
     "route_closed",
     "said",
+    "scenario_problems",
     "units_of",
     "wounded_beyond",
 ]
@@ -277,6 +281,9 @@ Entry = Annotated[
     Pledge | Contribution | Labour | Dispatch | Receipt | Wounded | RouteReport | Cancel,
     Field(discriminator="kind"),
 ]
+_BY_KIND: dict[Any, type[BaseModel]] = {
+    model.model_fields["kind"].default: model
+    for model in typing.get_args(typing.get_args(Entry)[0])}
 #: The fields of entries that hold lists (a position in them is a number in a ``loc``).
 _LIST_FIELDS = frozenset(
     name for model in typing.get_args(typing.get_args(Entry)[0])
@@ -493,99 +500,187 @@ def _text(field: str, text: str, blank: bool = True) -> EntryError | None:
 def check_entry(entry: Entry, ix: Index) -> None:
     """Raise :class:`EntryError` where ``entry`` does not fit the scenario, or its text
     what a new entry may hold, with every problem found (:attr:`EntryError.problems`)."""
-    found = [_in_horizon("date", entry.date, ix), _text("note", entry.note)]
-    if isinstance(entry, Cancel):
-        found.append(_text("reason", entry.reason, blank=False))
-    found += _problems(entry, ix)
-    errors = [error for error in found if error is not None]
+    errors = entry_problems(entry, ix)
     if errors:
         raise EntryError.of(errors)
 
 
-def _problems(entry: Entry, ix: Index) -> list[EntryError | None]:
-    """What does not fit the scenario in ``entry`` beyond its date (``None``: fits); a
-    check that needs a value found wrong is not made."""
+def entry_problems(entry: Entry, ix: Index) -> list[EntryError]:
+    """What does not fit the scenario in ``entry``, or its text what a new entry may hold.
+    On an entry of :func:`partial_entry`, the checks that read a field it lacks are not
+    made (each check reads only the fields it judges)."""
+    found = _each(lambda: _in_horizon("date", entry.date, ix),
+                  lambda: _text("note", entry.note))
+    if isinstance(entry, Cancel):
+        found += _each(lambda: _text("reason", entry.reason, blank=False))
+    return found + _problems(entry, ix)
+
+
+def partial_entry(data: Any, bad: Iterable[str]) -> Entry | None:
+    """The entry ``data`` writes, without its fields ``bad`` (the keys pydantic refused)
+    nor any other that does not validate alone: the fields it has are checked against the
+    scenario (:func:`entry_problems`) beside pydantic's errors, so that a request hears of
+    every problem at once. ``None`` where the kind is unknown."""
+    model = _BY_KIND.get(data.get("kind")) if isinstance(data, dict) else None
+    if model is None:
+        return None
+    skipped = set(bad)
+    values: dict[str, Any] = {}
+    for name, info in model.model_fields.items():
+        key = info.alias or name
+        if key in skipped or (key not in data and info.is_required()):
+            continue
+        if key not in data:
+            values[name] = info.get_default(call_default_factory=True)
+            continue
+        try:
+            values[name] = _field_adapter(model, name).validate_python(data[key])
+        except ValueError:  # (pydantic's ValidationError is one)
+            continue
+    return typing.cast("Entry", model.model_construct(**values))
+
+
+@functools.cache
+def _field_adapter(model: type[BaseModel], name: str) -> TypeAdapter[Any]:
+    """The validator of one field of an entry alone (its type and constraints)."""
+    return TypeAdapter(model.model_fields[name].rebuild_annotation())
+
+
+def scenario_problems(data: Any, refused: Iterable[Sequence[str | int]],
+                      ix: Index) -> list[tuple[str, str]]:
+    """Beside pydantic's errors of an entry (``refused``: their ``loc`` from the entry's
+    top, as :func:`said` gives it), what the scenario says of the fields it did not refuse
+    (:func:`partial_entry`, :func:`entry_problems`), as (dotted field, message): a request
+    hears of a misspelt locality with its negative kg, not after it."""
+    refused = [loc for loc in refused if loc]
+    bad = {str(loc[0]) for loc in refused}
+    partial = partial_entry(data, bad)
+    if partial is None:
+        return []
+    return [(field, message) for error in entry_problems(partial, ix)
+            for field, message in error.problems if field.split(".")[0] not in bad]
+
+
+def _each(*checks: typing.Callable[[], EntryError | None]) -> list[EntryError]:
+    """The problems the checks find; a check that reads a field the entry lacks (an entry
+    of :func:`partial_entry`) is not made."""
+    found = []
+    for check in checks:
+        try:
+            problem = check()
+        except AttributeError:
+            continue
+        if problem is not None:
+            found.append(problem)
+    return found
+
+
+def _problems(entry: Entry, ix: Index) -> list[EntryError]:
+    """What does not fit the scenario in ``entry`` beyond its date; a check that needs a
+    value found wrong (or missing) is not made."""
     not_locality = PLACE_KINDS[1:]
     if isinstance(entry, Pledge | Contribution):
-        unknown = _place(ix, "locality", entry.locality, ("locality",), "a locality")
-        found = [unknown, _one_of("good", entry.good, ix.goods, "a good counted in kg")]
+        unknown = _each(lambda: _place(ix, "locality", entry.locality, ("locality",),
+                                       "a locality"))
+        found = [*unknown, *_each(lambda: _one_of("good", entry.good, ix.goods,
+                                                  "a good counted in kg"))]
         if isinstance(entry, Contribution):
-            if unknown is not None:  # a locality at `at` may be the one meant: not judged
-                found.append(_place(ix, "at", entry.at, PLACE_KINDS, "a place"))
-            elif entry.at != entry.locality:
-                found.append(_place(ix, "at", entry.at, not_locality,
-                                    "the locality itself or a place that is not a locality"))
-        elif entry.by < entry.date:
-            found.append(EntryError("by", f"expected a day on or after the pledge's date "
-                                          f"{entry.date}, got {entry.by}"))
+            mine = getattr(entry, "locality", None)
+            if unknown or mine is None:  # a locality at `at` may be the one meant
+                found += _each(lambda: _place(ix, "at", entry.at, PLACE_KINDS, "a place"))
+            else:
+                found += _each(lambda: None if entry.at == mine else _place(
+                    ix, "at", entry.at, not_locality,
+                    "the locality itself or a place that is not a locality"))
         else:
-            found.append(_in_horizon("by", entry.by, ix))
+            found += _each(lambda: EntryError("by", f"expected a day on or after the "
+                                                    f"pledge's date {entry.date}, got "
+                                                    f"{entry.by}") if entry.by < entry.date
+                           else _in_horizon("by", entry.by, ix))
         return found
     if isinstance(entry, Labour):
-        found = [_place(ix, "locality", entry.locality, ("locality",), "a locality")]
         labour_modes = {m for m, v in ix.modes.items() if v.units_from == "labour"}
-        if entry.role == "carrier":
-            found.append(EntryError("mode", "expected the carriers' mode for role 'carrier', "
-                                            "got none") if entry.mode is None else
-                         _one_of("mode", entry.mode, labour_modes,
-                                 "a mode whose units come from labour"))
-        elif entry.mode is not None:
-            found.append(EntryError("mode", f"expected no mode for role {entry.role!r}, "
-                                            f"got {entry.mode!r}"))
-        return found
+
+        def mode() -> EntryError | None:
+            if entry.role == "carrier":
+                return (EntryError("mode", "expected the carriers' mode for role 'carrier', "
+                                           "got none") if entry.mode is None else
+                        _one_of("mode", entry.mode, labour_modes,
+                                "a mode whose units come from labour"))
+            return None if entry.mode is None else EntryError(
+                "mode", f"expected no mode for role {entry.role!r}, got {entry.mode!r}")
+
+        return _each(lambda: _place(ix, "locality", entry.locality, ("locality",),
+                                    "a locality"), mode)
     if isinstance(entry, Dispatch):
         return _dispatch_problems(entry, ix)
     if isinstance(entry, Receipt):
-        return [*(_one_of(f"received_kg.{good}", good, ix.goods, "a good counted in kg")
-                  for good in entry.received_kg),
-                *(_one_of(f"losses.{i}.good", loss.good, ix.goods, "a good counted in kg")
-                  for i, loss in enumerate(entry.losses)),
-                *(_whole(f"units_lost.{i}.units", gone.units)
-                  for i, gone in enumerate(entry.units_lost))]
+        received = getattr(entry, "received_kg", {})
+        losses = getattr(entry, "losses", [])
+        gone = getattr(entry, "units_lost", [])
+        return [*_each(*(lambda good=good: _one_of(f"received_kg.{good}", good, ix.goods,
+                                                   "a good counted in kg")
+                         for good in received)),
+                *_each(*(lambda i=i, loss=loss: _one_of(f"losses.{i}.good", loss.good,
+                                                        ix.goods, "a good counted in kg")
+                         for i, loss in enumerate(losses))),
+                *_each(*(lambda i=i, lost=lost: _whole(f"units_lost.{i}.units", lost.units)
+                         for i, lost in enumerate(gone)))]
     if isinstance(entry, Wounded):
-        return [_place(ix, "front", entry.front, ("front",), "a front"),
-                _place(ix, "hospital", entry.hospital, ("hospital",), "a hospital")]
+        return _each(lambda: _place(ix, "front", entry.front, ("front",), "a front"),
+                     lambda: _place(ix, "hospital", entry.hospital, ("hospital",),
+                                    "a hospital"))
     if isinstance(entry, RouteReport):
-        found = [_one_of("route", entry.route, ix.routes, "a route id")]
-        damaged = entry.status in ("strike", "damage")
-        if damaged and entry.capacity_lost is None:
-            found.append(EntryError("capacity_lost", f"expected the share of capacity lost "
-                                                     f"(0 to 1] for a {entry.status}, got none"))
-        if not damaged and entry.capacity_lost is not None:
-            found.append(EntryError("capacity_lost", f"expected none for status "
-                                                     f"{entry.status!r}, got "
-                                                     f"{entry.capacity_lost}"))
-        return found
+        def capacity() -> EntryError | None:
+            damaged = entry.status in ("strike", "damage")
+            if damaged and entry.capacity_lost is None:
+                return EntryError("capacity_lost", f"expected the share of capacity lost "
+                                                   f"(0 to 1] for a {entry.status}, got none")
+            if not damaged and entry.capacity_lost is not None:
+                return EntryError("capacity_lost", f"expected none for status "
+                                                   f"{entry.status!r}, got "
+                                                   f"{entry.capacity_lost}")
+            return None
+
+        return _each(lambda: _one_of("route", entry.route, ix.routes, "a route id"),
+                     capacity)
     return []
 
 
-def _dispatch_problems(entry: Dispatch, ix: Index) -> list[EntryError | None]:
-    ends = [_place(ix, "from", entry.from_, PLACE_KINDS, "a place"),
-            _place(ix, "to", entry.to, PLACE_KINDS, "a place"),
-            _one_of("mode", entry.mode, ix.modes, "a mode")]
-    found = [_whole("units", entry.units), *ends,
-             *(_one_of(f"cargo_kg.{good}", good, ix.goods, "a good counted in kg")
-               for good in entry.cargo_kg)]
-    if any(ends):
+def _dispatch_problems(entry: Dispatch, ix: Index) -> list[EntryError]:
+    ends = _each(lambda: _place(ix, "from", entry.from_, PLACE_KINDS, "a place"),
+                 lambda: _place(ix, "to", entry.to, PLACE_KINDS, "a place"),
+                 lambda: _one_of("mode", entry.mode, ix.modes, "a mode"))
+    found = [*_each(lambda: _whole("units", entry.units)), *ends,
+             *_each(*(lambda good=good: _one_of(f"cargo_kg.{good}", good, ix.goods,
+                                                "a good counted in kg")
+                      for good in getattr(entry, "cargo_kg", {})))]
+    if ends or any(getattr(entry, name, None) is None for name in ("from_", "to", "mode")):
         return found  # the route and the payload hang on the places and the mode
     joining = ix.routes_between(entry.from_, entry.to, entry.mode)
+    route = getattr(entry, "route", None)
     if not joining:
         found.append(EntryError("to", f"expected a place joined to {entry.from_!r} by a "
                                       f"route that {entry.mode!r} may use, got {entry.to!r}"))
-    elif entry.route is not None and entry.route not in joining:
+    elif route is not None and route not in joining:
         found.append(EntryError("route", f"expected a route from {entry.from_!r} to "
                                          f"{entry.to!r} that {entry.mode!r} may use "
-                                         f"({', '.join(joining)}), got {entry.route!r}"))
-    elif entry.route is None and len(joining) > 1:
+                                         f"({', '.join(joining)}), got {route!r}"))
+    elif route is None and len(joining) > 1 and hasattr(entry, "route"):
         found.append(EntryError("route", f"expected the route taken: {', '.join(joining)} "
                                          f"join {entry.from_!r} and {entry.to!r}, got none"))
-    payload = ix.modes[entry.mode].payload_kg * entry.units
-    if sum(entry.cargo_kg.values()) > payload * (1 + 1e-9):
-        found.append(EntryError("cargo_kg", f"expected at most {payload:,.0f} kg "
-                                            f"({units_of(entry.units)} × "
-                                            f"{ix.modes[entry.mode].payload_kg:g} kg), got "
-                                            f"{sum(entry.cargo_kg.values()):,.0f} kg"))
-    return found
+
+    def payload() -> EntryError | None:
+        most = ix.modes[entry.mode].payload_kg * entry.units
+        carried = sum(entry.cargo_kg.values())
+        if carried <= most * (1 + 1e-9):
+            return None
+        return EntryError("cargo_kg", f"expected at most {most:,.0f} kg "
+                                      f"({units_of(entry.units)} × "
+                                      f"{ix.modes[entry.mode].payload_kg:g} kg), got "
+                                      f"{carried:,.0f} kg")
+
+    return found + _each(payload)
 
 
 # --- what the scenario says against an entry: written, with a warning ----------------------

@@ -339,6 +339,27 @@ def test_bad_input_gets_422_with_the_field(served: Any, data: dict[str, Any], lo
     assert books.count() == before
 
 
+def test_a_field_refused_does_not_hide_what_the_scenario_says(served: Any) -> None:
+    """A negative kg was said alone: the misspelt locality beside it only once the kg was
+    mended. Every problem of a request is said at once, in one entry and across a batch."""
+    books, client, headers = served
+    before = books.count()
+    got = client.post("/api/entries", json=dict(contribution("nowhere"), kg=-1),
+                      headers=headers["council"])
+    assert got.status_code == 422
+    said = {tuple(d["loc"]): d["msg"] for d in got.json()["detail"]}
+    assert said.keys() == {("body", "kg"), ("body", "locality")}, said
+    assert said[("body", "locality")].startswith("expected a locality")
+    got = client.post("/api/entries/batch", headers=headers["council"], json=[
+        contribution("nowhere"), dict(contribution("high-village"), kg=-1),
+        dict(dispatch("ridge-depot"), units="many", cargo_kg={"rice": 5, "gold": 1})])
+    assert got.status_code == 422
+    said = {tuple(d["loc"]): d["msg"] for d in got.json()["detail"]}
+    assert said.keys() == {("body", 0, "locality"), ("body", 1, "kg"), ("body", 2, "units"),
+                           ("body", 2, "cargo_kg", "gold")}, said
+    assert books.count() == before
+
+
 @pytest.mark.parametrize(("path", "body", "loc", "says"), [
     ("/api/replan", {"as_of": ""}, ["body", "as_of"], "expected a date YYYY-MM-DD, got '' "),
     ("/api/replan", {}, ["body", "as_of"], "expected a value, got nothing"),
@@ -606,11 +627,14 @@ def test_every_problem_of_a_request_is_said_at_once(served: Any) -> None:
     assert got.status_code == 422
     assert [d["loc"] for d in got.json()["detail"]] == [
         ["body", 1, "locality"], ["body", 1, "good"], ["body", 1, "at"], ["body", 3, "good"]]
-    # What does not have the form of an entry is said first, of every entry at once.
+    # What does not have the form of an entry is said first, of every entry at once, then
+    # what the scenario says of the rest.
     batch[0] = dict(batch[0], kg="many")
     batch[2] = dict(batch[2], date="someday")
     got = client.post("/api/entries/batch", json=batch, headers=headers["council"])
-    assert [d["loc"] for d in got.json()["detail"]] == [["body", 0, "kg"], ["body", 2, "date"]]
+    assert [d["loc"] for d in got.json()["detail"]] == [
+        ["body", 0, "kg"], ["body", 2, "date"], ["body", 1, "locality"], ["body", 1, "good"],
+        ["body", 1, "at"], ["body", 3, "good"]]
     # A batch of one is still a batch: its problems are at position 0.
     got = client.post("/api/entries/batch", json=[bad], headers=headers["council"])
     assert got.json()["detail"][0]["loc"] == ["body", 0, "locality"]

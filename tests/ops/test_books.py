@@ -561,3 +561,14 @@ def test_each_item_of_the_books_reads_back_as_written() -> None:
                                                       good="rice")
     with pytest.raises(ValueError, match="an item of the books"):
         read_item("owed:porter")
+
+
+def test_a_field_refused_does_not_hide_what_the_scenario_says(books: Books) -> None:
+    """An entry written through the library: its negative kg and its unknown locality and
+    good are said at once (the scenario's checks ran only once every field validated)."""
+    data = entry("contribution", date="2024-11-03", locality="nowhere", good="gold", kg=-1,
+                 at="ridge-depot")
+    with pytest.raises(EntryError) as caught:
+        books.append(data, "council")
+    assert [field for field, _message in caught.value.problems] == [
+        "kg", "locality", "good"]
