@@ -18,7 +18,7 @@ import datetime as dt
 import os
 import re
 import stat
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from importlib.resources import files
 from importlib.resources.abc import Traversable
 from pathlib import Path, PurePath, PurePosixPath, PureWindowsPath
@@ -421,10 +421,12 @@ def validate_data(
     # beside the file's other problems (those of other sections left out), but not where what
     # it reads could not be read.
     readable = scenario
-    if scenario is None and not locations.reported:
-        broken = {re.split(r"[.\[]", p.field, maxsplit=1)[0] for p in problems}
+    broken = {re.split(r"[.\[]", p.field, maxsplit=1)[0] for p in problems}
+    if broken & set(_REPLAY_READS):
+        readable = None  # (a stock under a misspelt good is no stock to give from)
+    elif scenario is None and not locations.reported:
         try:
-            readable = None if broken & set(_REPLAY_READS) else Scenario.model_validate(
+            readable = Scenario.model_validate(
                 {key: value for key, value in data.items() if key not in broken})
         except ValidationError:
             readable = None
@@ -432,14 +434,27 @@ def validate_data(
     if readable is not None and not locations.reported and not replays_said:
         names = None if unused else {replay} - {None}
         problems += _replay_problems(readable, locations, file, names)
-    if (scenario is not None and not problems and not locations.reported and unused
-            and not compiled):  # (a scenario whose tables could not all be read is not one)
-        problems += _never_carrying(scenario, locations, file)
-        problems += _never_acting(scenario, locations, file)
+    if unused and not compiled and not locations.reported:
+        # (a scenario whose tables could not all be read is not one)
+        if scenario is not None and not problems:
+            problems += _never_carrying(scenario, locations, file)
+        # What never acts is said beside the file's other problems, each rule where the
+        # sections it reads have none.
+        broken = {re.split(r"[.\[]", p.field, maxsplit=1)[0] for p in problems}
+        whole = scenario
+        if scenario is None and "(top level)" not in broken:
+            try:
+                whole = Scenario.model_validate(
+                    {key: value for key, value in data.items() if key not in broken})
+            except ValidationError:
+                whole = None
+        if whole is not None:
+            problems += _never_acting(whole, locations, file, broken)
     return (None if problems else scenario), problems
 
 
-def _never_acting(scenario: Scenario, locations: Locations, file: str) -> list[Problem]:
+def _never_acting(scenario: Scenario, locations: Locations, file: str,
+                  broken: Collection[str] = ()) -> list[Problem]:
     """Settings that never act on this scenario, read as the planner reads them (the
     threats' routes: :func:`supplyline.hazards.threat_sources`; what route damage takes:
     capacity, which a route without one does not have):
@@ -454,9 +469,9 @@ def _never_acting(scenario: Scenario, locations: Locations, file: str) -> list[P
       given);
     - a good that nothing demands, eats or burns, nor a replay gives or an observed figure
       counts: its stocks and production never move.
-    """
-    from supplyline.hazards import threat_sources
 
+    A rule is not made where a section it reads is ``broken`` (has a problem of its own).
+    """
     problems: list[Problem] = []
 
     def said(path: DataPath, expected: str, found: str) -> None:
@@ -464,45 +479,24 @@ def _never_acting(scenario: Scenario, locations: Locations, file: str) -> list[P
         problems.append(Problem(spot.file, spot.line, locations.field_name(path), expected,
                                 found))
 
+    def reads(*sections: str) -> bool:
+        return not broken or not set(sections) & {*broken, "(top level)"}
+
     routes = scenario.routes
     capped = [r.capacity_movements_per_day is not None or r.capacity_tonnes_per_day is not None
               for r in routes]
     capacities = "capacity_movements_per_day or capacity_tonnes_per_day"
-    if scenario.policy.capacity_safety_margin > 0 and not any(capped):
+    policy = scenario.policy
+    if policy.capacity_safety_margin > 0 and not any(capped) and reads("policy", "routes"):
         said(("policy", "capacity_safety_margin"), f"0 where no route has a capacity "
              f"({capacities}): the margin holds back a share of capacity",
-             f"{scenario.policy.capacity_safety_margin:g} (no route has one)")
-    strikes, rains = threat_sources(scenario, routes)
-    kinds = [("air", i) for i in range(len(scenario.threats.air))] + [
-        ("sabotage", i) for i in range(len(scenario.threats.sabotage))]
-    for (kind, i), source in zip(kinds, strikes, strict=True):
-        threat = getattr(scenario.threats, kind)[i]
-        if not source.routes.size:
-            said(("threats", kind, i, "routes" if kind == "air" else "regions"),
-                 "an air threat on some route open to air attack (air_exposed: true)"
-                 if kind == "air" else "regions that some route touches (a raid strikes "
-                 "the routes with an end there)", "no route open to air attack"
-                 if kind == "air" else "no route touches them")
-        elif threat.cargo_destroyed_fraction == 0 and not any(capped[r]
-                                                              for r in source.routes):
-            said(("threats", kind, i, "capacity_lost_fraction"),
-                 f"cargo_destroyed_fraction above 0, or some of its routes with a capacity "
-                 f"({capacities}): a threat that takes only capacity never acts on routes "
-                 "without one", f"capacity_lost_fraction {threat.capacity_lost_fraction:g}, "
-                 f"cargo_destroyed_fraction 0, on {len(source.routes)} "
-                 f"route{'s' * (len(source.routes) != 1)} without a capacity")
-    for rain in rains:
-        spell = scenario.threats.rain[rain.spell]
-        if spell.speed_factor == 1 and not any(capped[r] for r in rain.routes):
-            said(("threats", "rain", rain.spell, "capacity_factor"), f"1 where none of the "
-                 f"routes it falls on has a capacity ({capacities}): with speed_factor 1 a "
-                 "rain day only narrows capacity",
-                 f"{spell.capacity_factor:g} (no capacity on its routes)")
-    policy = scenario.policy
+             f"{policy.capacity_safety_margin:g} (no route has one)")
+    if reads("threats", "routes", "places", "start_date", "end_date"):
+        _threats_never_acting(scenario, capped, said)
     rations = {good: kg for good, kg in policy.labour_rations_kg_per_day.items() if kg > 0}
     wounded_eat = bool(scenario.wounded) and policy.wounded_rations_kg_per_day is None
     if rations and not (scenario.road_works or any(r.repair_crew > 0 for r in routes)
-                        or wounded_eat):
+                        or wounded_eat) and reads("policy", "road_works", "routes", "wounded"):
         said(("policy", "labour_rations_kg_per_day"), "rations only where someone eats them "
              "(road works, a route's repair_crew, or wounded without "
              "wounded_rations_kg_per_day of their own)",
@@ -510,21 +504,77 @@ def _never_acting(scenario: Scenario, locations: Locations, file: str) -> list[P
     # A good that nothing demands, eats or burns is never moved, nor taken (a replay's
     # giving and an observed figure about it excepted): its stocks, production,
     # subsistence and prices never act.
-    needed = {d.commodity for d in scenario.demand} | {
-        good for mode in scenario.modes for good, kg in mode.rations_kg_per_day.items()
-        if kg > 0} | {mode.fuel_commodity for mode in scenario.modes
-                     if mode.fuel_commodity and mode.fuel_kg_per_km > 0} | {
-        good for good, kg in {**policy.labour_rations_kg_per_day,
-                              **(policy.wounded_rations_kg_per_day or {})}.items() if kg > 0
-    } | {given.commodity for replay in scenario.replays for given in replay.mobilization} | {
+    eaten = [*policy.labour_rations_kg_per_day.items(),
+             *(policy.wounded_rations_kg_per_day or {}).items(),
+             *(item for mode in scenario.modes for item in mode.rations_kg_per_day.items())]
+    needed = {d.commodity for d in scenario.demand} | {good for good, kg in eaten if kg > 0} | {
+        mode.fuel_commodity for mode in scenario.modes
+        if mode.fuel_commodity and mode.fuel_kg_per_km > 0} | {
+        given.commodity for replay in scenario.replays for given in replay.mobilization} | {
         term.commodity for observed in scenario.observed
         for term in (observed.metric, observed.metric.per) if term is not None}
-    for c, commodity in enumerate(scenario.commodities):
-        if commodity.unit == "kg" and commodity.id not in needed:
-            said(("commodities", c, "id"), "a good that some demand, ration or fuel uses (or "
-                 "a replay gives, or an observed figure counts): else nothing ever moves or "
-                 "takes it", f"'{commodity.id}' (only held, made, kept back or priced)")
+    if reads("commodities", "demand", "modes", "policy", "replays", "observed"):
+        for c, commodity in enumerate(scenario.commodities):
+            if commodity.unit == "kg" and commodity.id not in needed:
+                said(("commodities", c, "id"), "a good that some demand, ration or fuel uses "
+                     "(or a replay gives, or an observed figure counts): else nothing ever "
+                     "moves or takes it", f"'{commodity.id}' (only held, made, kept back or "
+                     "priced)")
     return problems
+
+
+def _threats_never_acting(scenario: Scenario, capped: list[bool],
+                          said: Callable[[DataPath, str, str], None]) -> None:
+    """The threats of :func:`_never_acting`: on no route, or acting only on capacity where
+    their routes have none. A route without a capacity is unlimited whatever share of it is
+    left, but closed where none is (the simulator's draws: a rain day of capacity_factor 0,
+    or strikes whose damage adds up to all of it), so a threat that can close one acts."""
+    from supplyline.hazards import threat_sources
+
+    routes = scenario.routes
+    strikes, rains = threat_sources(scenario, routes)
+    # The most of a route's capacity strikes can take at once: each source's share for
+    # each of the route's repair days (damage_weights sum to them).
+    most = np.zeros(len(routes))
+    for source in strikes:
+        most[source.routes] += source.capacity_lost * np.array(
+            [routes[r].repair_days for r in source.routes])
+    closable = most >= 1.0
+    for rain in rains:
+        if scenario.threats.rain[rain.spell].capacity_factor == 0:
+            closable[rain.routes] = True
+    uncapped = "capacity_movements_per_day or capacity_tonnes_per_day"
+    kinds = [("air", i) for i in range(len(scenario.threats.air))] + [
+        ("sabotage", i) for i in range(len(scenario.threats.sabotage))]
+    for (kind, i), source in zip(kinds, strikes, strict=True):
+        threat = getattr(scenario.threats, kind)[i]
+        count = f"{len(source.routes)} route{'s' * (len(source.routes) != 1)}"
+        if not source.routes.size and kind == "air":
+            said(("threats", kind, i), "an air threat on some route open to air attack "
+                 "(air_exposed: true)", "no route named, and none open to air attack")
+        elif not source.routes.size:
+            said(("threats", kind, i, "regions"), "regions that some route touches (a raid "
+                 "strikes the routes with an end at a place tagged so)",
+                 f"{', '.join(threat.regions)}: no route touches them")
+        elif threat.cargo_destroyed_fraction == 0 and not any(
+                capped[r] or closable[r] for r in source.routes):
+            said(("threats", kind, i, "capacity_lost_fraction"),
+                 f"a share that acts: some of its routes with a capacity ({uncapped}), or "
+                 "strikes that can take all of a route's (over its repair_days), or "
+                 "cargo_destroyed_fraction above 0",
+                 f"{threat.capacity_lost_fraction:g} on {count} without a capacity, and no "
+                 "cargo destroyed: the threat never acts")
+    for rain in rains:
+        spell = scenario.threats.rain[rain.spell]
+        if spell.speed_factor == 1 and spell.capacity_factor > 0 and not any(
+                capped[r] for r in rain.routes):
+            count = f"{len(rain.routes)} route{'s' * (len(rain.routes) != 1)}"
+            said(("threats", "rain", rain.spell, "speed_factor"),
+                 f"below 1 where none of the routes it falls on has a capacity ({uncapped}): "
+                 "a rain day that narrows a route without one changes nothing, unless it "
+                 "closes it (capacity_factor 0)",
+                 f"1 (capacity_factor {spell.capacity_factor:g} on {count} without a "
+                 "capacity)")
 
 
 def _never_carrying(scenario: Scenario, locations: Locations, file: str) -> list[Problem]:

@@ -264,7 +264,8 @@ def _read_csv(section: str, model: type[BaseModel], text: str, file: str) -> Tab
         # Another separator: every row would be one cell, and every field missing.
         return table.fail(Problem(file, 1, "header", "fields separated by commas",
                                   f"a header separated by {mark!r}: {shown(header[0])}"))
-    columns = _csv_columns(model, kinds, [name.strip() for name in header], file, table)
+    columns, unknown = _csv_columns(model, kinds, [name.strip() for name in header], file,
+                                    table)
     # A quote is never closed where the quotes are odd ("" inside quotes is a pair).
     unclosed = text.count('"') % 2 == 1
     last_line = len(text.splitlines())
@@ -306,6 +307,12 @@ def _read_csv(section: str, model: type[BaseModel], text: str, file: str) -> Tab
             if column is None and value and header[position].strip() == "":
                 table.problems.append(Problem(file, line, f"{section}[{index}]",
                                               "a value under a named column", shown(value)))
+            if position in unknown and value:
+                # Kept as written, said once at the header: a misspelt field stands beside
+                # the rest of its row, so that the checks do not read the field it likely
+                # is as its default ("popuation": not a population of 0).
+                row[unknown[position]] = value
+                table.locations.reported.add((index, unknown[position]))
             if column is None or value == "":
                 continue
             _put(row, (index,), column, value, kinds, file, line, table.locations)
@@ -331,9 +338,11 @@ def _missing_columns(model: type[BaseModel], columns: list[tuple[str, str | None
 def _csv_columns(
     model: type[BaseModel], kinds: dict[str, str], header: list[str], file: str,
     table: TableRows,
-) -> list[tuple[str, str | None] | None]:
-    """Each header cell as ``(field, key)``; ``None`` for a column that is reported."""
+) -> tuple[list[tuple[str, str | None] | None], dict[int, str]]:
+    """Each header cell as ``(field, key)``; ``None`` for a column that is reported; and the
+    unknown columns' names by position."""
     columns: list[tuple[str, str | None] | None] = []
+    unknown: dict[int, str] = {}
     seen: set[str] = set()
     allowed = [key if kinds[key] != "dict" else f"{key}.<id>" for key in kinds]
     for name in header:
@@ -348,6 +357,8 @@ def _csv_columns(
             if kind == "dict":
                 expected = f"a column {base}.<id> (one per id)"
             table.problems.append(Problem(file, 1, f"column '{name}'", expected, shown(name)))
+            if kind is None and name not in seen:
+                unknown[len(columns)] = name
             columns.append(None)
         elif name in seen:
             table.problems.append(Problem(file, 1, f"column '{name}'", "each column once",
@@ -356,7 +367,7 @@ def _csv_columns(
         else:
             columns.append((base, key or None))
         seen.add(name)
-    return columns
+    return columns, unknown
 
 
 def _put(

@@ -248,9 +248,9 @@ SCHEMA_CASES = [
     ("raid-takes-capacity-of-uncapped-routes", "length_km: 30, modes: [porter, bicycle],\n"
      "     capacity_movements_per_day: 1000}", "length_km: 30, modes: [porter, bicycle]}",
      "threats.sabotage[0].capacity_lost_fraction", "capacity_lost_fraction: 0.3",
-     "cargo_destroyed_fraction above 0, or some of its routes with a capacity"),
+     "a share that acts: some of its routes with a capacity"),
     ("air-threat-on-no-exposed-route", "    - routes: [pass]\n", "    - routes: []\n",
-     "threats.air[0].routes", "- routes: []",
+     "threats.air[0]", "- routes: []",
      "an air threat on some route open to air attack", "    capacity_movements_per_day: "
      "2000\n", "    capacity_movements_per_day: 2000\n    air_exposed: false\n",
      "modes: [porter, bicycle],\n", "modes: [porter, bicycle], air_exposed: false,\n",
@@ -260,8 +260,8 @@ SCHEMA_CASES = [
      "{from: ban-b, to: relay, length_km: 10, modes: [porter], air_exposed: false}"),
     ("rain-narrows-uncapped-routes", "\npolicy:\n", "\n  rain:\n    - {routes: "
      "[long-trail], start: 1954-03-01, end: 1954-03-10, probability_per_day: 0.5, "
-     "speed_factor: 1, capacity_factor: 0.5}\n\npolicy:\n", "threats.rain[0].capacity_factor",
-     "- {routes: [long-trail]", "1 where none of the routes it falls on has a capacity"),
+     "speed_factor: 1, capacity_factor: 0.5}\n\npolicy:\n", "threats.rain[0].speed_factor",
+     "- {routes: [long-trail]", "below 1 where none of the routes it falls on has a capacity"),
     ("labour-rations-no-one-eats", "wounded:\n  - front: front\n    persons_per_day: 5\n"
      "    hospitals: [hospital]\n    within_days: 3\n", "",
      "policy.labour_rations_kg_per_day", "labour_rations_kg_per_day: {rice: 0.8}",
@@ -521,6 +521,8 @@ def test_a_value_written_at_length_is_said_cut_short() -> None:
     # Read as population 0, it added "carriers where some of the people may serve".
     ("    population: 2000\n", "    popuation: 2000\n", "places[0].popuation"),
     ("    payload_kg: 100\n", "    payload_kgs: 100\n", "modes[1].payload_kgs"),
+    # Read as no stock, it added a replay asking more than the localities could give.
+    ("stock_kg: {rice: 40000}", "stock_kg: {rcie: 40000}", "places[0].stock_kg.rcie"),
 ])
 def test_a_misspelt_field_is_one_problem(old: str, new: str, field: str) -> None:
     """A field misspelt is said once, with the field it likely is: the checks that would
@@ -528,3 +530,44 @@ def test_a_misspelt_field_is_one_problem(old: str, new: str, field: str) -> None
     problems = problems_in(edit(TINY_TEXT, old, new))
     assert [p.field for p in problems] == [field], problems
     assert "did you mean" in problems[0].expected
+
+
+RAIN = ("\npolicy:\n", "\n  rain:\n    - {routes: [long-trail], start: 1954-03-01, end: "
+        "1954-03-10, probability_per_day: 0.5, speed_factor: 1, capacity_factor: 0}\n"
+        "\npolicy:\n")
+
+
+@pytest.mark.parametrize("edits", [
+    # A rain day of capacity_factor 0 closes even a route without a capacity.
+    [RAIN],
+    # Raids of half the capacity, held three days, can take all of a route's.
+    [("capacity_lost_fraction: 0.3", "capacity_lost_fraction: 0.5"),
+     ("length_km: 30, modes: [porter, bicycle],\n     capacity_movements_per_day: 1000}",
+      "length_km: 30, modes: [porter, bicycle], repair_days: 3}")],
+    # Road workers eat maize: a wounded ration of 0 maize does not hide it.
+    [("  - id: wounded\n", "  - id: maize\n  - id: wounded\n"),
+     ("stock_kg: {rice: 40000}", "stock_kg: {rice: 40000, maize: 5000}"),
+     ("  labour_rations_kg_per_day: {rice: 0.8}", "  labour_rations_kg_per_day: {maize: 0.8}\n"
+      "  wounded_rations_kg_per_day: {rice: 0.5, maize: 0}"),
+     ("\nthreats:\n", "\nroad_works:\n  - {route: long-trail, crew_days: 100, by: 1954-03-08}"
+      "\n\nthreats:\n")],
+], ids=["rain-closes-an-uncapped-route", "raids-add-up-to-all", "a-ration-of-0-elsewhere"])
+def test_settings_that_do_act_are_not_refused(edits: list[tuple[str, str]]) -> None:
+    text = TINY_TEXT
+    for old, new in edits:
+        text = edit(text, old, new)
+    load_text(text)
+
+
+def test_what_never_acts_is_said_beside_other_problems() -> None:
+    """A margin where no route has a capacity was said only once the file had no other
+    problem; now beside one in another section, not beside one in a section it reads."""
+    text = edit(TINY_TEXT, "  labour_rations_kg_per_day: {rice: 0.8}",
+                "  labour_rations_kg_per_day: {rice: 0.8}\n  capacity_safety_margin: 0.1")
+    text = edit(text, "    capacity_movements_per_day: 2000\n", "")
+    text = edit(text, ",\n     capacity_movements_per_day: 1000}", "}")
+    beside = edit(text, "    within_days: 3", "    within_days: 0")
+    assert {"wounded[0].within_days", "policy.capacity_safety_margin"} <= set(
+        by_field(problems_in(beside)))
+    broken_routes = edit(text, "length_km: 8", "length_km: -8")
+    assert "policy.capacity_safety_margin" not in by_field(problems_in(broken_routes))

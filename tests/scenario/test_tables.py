@@ -83,6 +83,22 @@ def test_csv_unknown_column_is_reported_once_on_the_header(copy: Path) -> None:
     assert "did you mean 'stock_kg.<id>'" in problem.expected
 
 
+@pytest.mark.parametrize(("scenario", "table", "old", "new"), [
+    ("scenario.yaml", "places.csv", "regions,population,", "regions,popuation,"),
+    ("scenario-geo.yaml", "routes.csv", ",terrain_factor,", ",terain_factor,"),
+])
+def test_a_misspelt_column_is_one_problem(copy: Path, scenario: str, table: str, old: str,
+                                          new: str) -> None:
+    """A misspelt column was dropped, so the checks read the field it likely is as its
+    default: "popuation" added carriers "at a locality of population 0", a labour share
+    "(population 0)" and a hospital no wounded could reach. Said once, at the header."""
+    _replace(copy / table, old, new)
+    with pytest.raises(ScenarioError) as caught:
+        sl.load(copy / scenario)
+    (problem,) = caught.value.problems
+    assert problem.line == 1 and "did you mean" in problem.expected
+
+
 def test_csv_row_with_too_many_cells(copy: Path) -> None:
     with (copy / "routes.csv").open("a", encoding="utf-8") as table:
         table.write(",,ban-b,relay,12,porter,,,,surplus\n")
