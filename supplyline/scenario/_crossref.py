@@ -1180,6 +1180,17 @@ class _Checker:
                                 "routes with air_exposed: true)", f"{shown(name)} "
                                 "(air_exposed: false)")
 
+    def may_serve(self, place: Entry) -> bool:
+        """Whether some of a locality's people may serve (the planner's own rule,
+        :func:`supplyline.network.persons_able`); True where it cannot be read."""
+        from supplyline.network import persons_able
+
+        population, own = place.get("population"), place.get("labour_share")
+        share = own if own is not None else self.policy.get("labour_share")
+        if population is None or share is None:
+            return True
+        return bool(persons_able(population, share) > 0)
+
     def network(self) -> Reach | None:
         """The network as :mod:`~supplyline.scenario._reach` sees it, if it can be read."""
         if self.written["places"] is None or self.written["routes"] is None or (
@@ -1217,7 +1228,7 @@ class _Checker:
                 net.owners[place_id] = [mode for mode in owned if mode in self.units]
             for mode in owned:
                 net.homes.setdefault(mode, set()).add(place_id)
-            if kind == "locality" and population > 0:
+            if kind == "locality" and self.may_serve(place):
                 for mode, units_from in self.units.items():
                     if units_from == "labour":
                         net.homes.setdefault(mode, set()).add(place_id)

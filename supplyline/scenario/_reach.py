@@ -90,15 +90,18 @@ class Finding:
     front: str | None = None
 
 
-def _steps(links: Iterable[Link], mode: str | None = None) -> dict[str, set[str]]:
-    """Where one can go next from each place: by ``mode``, or by any mode."""
+def _steps(links: Iterable[Link], mode: str | None = None,
+           reverse: bool = False) -> dict[str, set[str]]:
+    """Where one can go next from each place: by ``mode``, or by any mode (``reverse``:
+    where one can have come from)."""
     nexts: dict[str, set[str]] = {}
     for link in links:
         if mode is not None and mode not in link.modes:
             continue
-        nexts.setdefault(link.origin, set()).add(link.dest)
+        origin, dest = (link.dest, link.origin) if reverse else (link.origin, link.dest)
+        nexts.setdefault(origin, set()).add(dest)
         if not link.one_way:
-            nexts.setdefault(link.dest, set()).add(link.origin)
+            nexts.setdefault(dest, set()).add(origin)
     return nexts
 
 
@@ -141,12 +144,15 @@ def findings(net: Reach) -> list[Finding]:
     found += [Finding("unreached", front) for front in net.fronts
               if front in net.demanded and front not in goods]
 
-    # The wounded, likewise, by the modes that carry them.
+    # The wounded, likewise, by the modes that carry them, to places their units can leave
+    # again for home (the planner sends no unit where it could never come back from).
     wounded_steps: dict[str, set[str]] = {}
     for mode in net.stretchers & set(net.modes):
+        back = _steps(net.links, mode, reverse=True)
+        returns = _reachable(net.homes.get(mode, ()), back)
         for here, theres in by_mode[mode].items():
             if here in present[mode]:
-                wounded_steps.setdefault(here, set()).update(theres)
+                wounded_steps.setdefault(here, set()).update(theres & returns)
     for front, hospitals in net.flows:
         carried = _reachable([front], wounded_steps)
         found += [Finding("no_evacuation", hospital, front=front) for hospital in hospitals

@@ -126,3 +126,25 @@ def test_findings_by_hand() -> None:
 @pytest.mark.parametrize("name", builtin_names())
 def test_builtin_scenarios_pass(name: str) -> None:
     assert sl.load(name).name == name
+
+
+@pytest.mark.parametrize("edits", [
+    # Porters could reach the hospital, one way, but never leave it: the planner sends no
+    # unit where it could never come back from, so the wounded were never carried.
+    [("  - {from: relay, to: hospital, length_km: 8, modes: [porter], air_exposed: false}",
+      "  - {from: front, to: hospital, length_km: 8, modes: [porter], air_exposed: false,\n"
+      "     one_way: true}")],
+    # No one may serve (policy.labour_share 0): no porter exists to carry them.
+    [("    labour_share: 0.3\n", ""), ("  subsistence_kg_per_person_day: {rice: 0.5}",
+                                      "  subsistence_kg_per_person_day: {rice: 0.5}\n"
+                                      "  labour_share: 0"),
+     ("    crew_per_unit: 1\n    rations_kg_per_day: {rice: 0.9}",
+      "    crew_per_unit: 0\n    rations_kg_per_day: {rice: 0.9}")],
+], ids=["one-way-to-the-hospital", "no-one-may-serve"])
+def test_wounded_no_carrier_can_take_to_the_hospital(edits: list[tuple[str, str]]) -> None:
+    text = TINY_TEXT
+    for old, new in edits:
+        text = edit(text, old, new)
+    problems = by_field(problems_in(text))
+    assert problems["wounded[0].hospitals[0]"].got == (
+        "'hospital' (no way there for the wounded)"), problems
