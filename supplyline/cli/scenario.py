@@ -25,7 +25,6 @@ from supplyline.cli.common import (
     print_json,
     say,
 )
-from supplyline.report.inert import inert
 from supplyline.scenario.load import DEFAULT_SCENARIO, builtin_text, builtin_titles
 from supplyline.scenario.summary import network_sketch, summarize
 
@@ -111,7 +110,7 @@ def check(scenario: ScenarioArg = None, json_output: JsonOption = False) -> None
                          "from": net.place_ids[x.source] if x.source >= 0 else None,
                          "words": x.words} for x in short]})
         return
-    ui.stdout.print(inert(f"OK: {sc.title} — {_counts_line(summary)}"))
+    say(ui.stdout, f"OK: {sc.title} — {_counts_line(summary)}")
     if short:
         ui.stdout.print("Short whatever the plan does:")
         for x in short:  # (wrapped between words, a number with its unit; one line in a log)

@@ -369,8 +369,13 @@ class _Checker:
             if section == "commodities":
                 self.named_commodities.add(value)
             return True
-        self.report(path, f"a known {what} id" + _did_you_mean(value, known), shown(value),
-                    at_key)
+        hint = _did_you_mean(value, known)
+        if section == "routes" and value in (self.written["places"] or ()):
+            hint = " (a route's id, or FROM--TO for one without)"
+            value_said = f"{shown(value)} (a place)"
+        else:
+            value_said = shown(value)
+        self.report(path, f"a known {what} id{hint}", value_said, at_key)
         return False
 
     def commodity(self, path: Path, value: Any, at_key: bool = False) -> None:

@@ -67,6 +67,10 @@ CASES = [
      "person  # again", "one commodity of unit person"),
     ("air-threat-route", "routes: [pass]", "routes: [pas]", "threats.air[0].routes[0]",
      "routes: [pas]", "a known route id (did you mean 'pass'?)"),
+    # A place's id where a route's is asked: said as a place.
+    ("air-threat-route-a-place", "routes: [pass]", "routes: [relay]",
+     "threats.air[0].routes[0]", "routes: [relay]",
+     "a known route id (a route's id, or FROM--TO for one without)"),
     ("air-window-reversed", "{start: 1954-03-01, end: 1954-03-10, day_probability",
      "{start: 1954-03-05, end: 1954-03-01, day_probability",
      "threats.air[0].windows[0].end", "end: 1954-03-01, day", "end on or after start"),
