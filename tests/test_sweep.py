@@ -518,6 +518,12 @@ def test_a_value_no_plan_reads_is_an_error_before_anything_runs() -> None:
     assert _unread({}, ("places", 0, "stock_kg", "name"), None) is None
     assert "scenario's name" in (_unread({}, ("name",), None) or ("", ""))[1]
     assert "--replay pledged" in said["replays[0].mobilization[0].kg"].expected
+    # A capacity margin where no route has a capacity holds nothing back (check refuses it
+    # in a file); where one has, it is read.
+    margin = ("policy", "capacity_safety_margin")
+    uncapped = {"routes": [{"from": "a", "to": "b"}]}
+    assert "no route has a capacity" in (_unread(uncapped, margin, None) or ("", ""))[1]
+    assert _unread({"routes": [{"capacity_tonnes_per_day": 5}]}, margin, None) is None
     assert "validate" in said["observed[0].value"].got
     kg = [parse_vary("replays.pledged.mobilization[0].kg=20000,25000")]
     assert len(make_variants(tutorial, kg, replay="pledged")) == 2

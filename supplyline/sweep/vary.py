@@ -385,6 +385,12 @@ def _unread(data: dict[str, Any], path: DataPath,
     if len(path) == 3 and path[0] == "places" and path[2] in ("lat", "lon"):
         return expected, (f"a place's position on the map ({path[2]}), which no plan reads "
                           "(a route's length is given, not measured from it)")
+    capacities = ("capacity_movements_per_day", "capacity_tonnes_per_day")
+    if path == ("policy", "capacity_safety_margin") and not any(
+            isinstance(route, dict) and any(route.get(name) is not None for name in capacities)
+            for route in data.get("routes") or []):
+        return expected, ("a capacity margin, where no route has a capacity ("
+                          + " or ".join(capacities) + ") for it to hold back")
     return None
 
 
