@@ -175,15 +175,24 @@ def load(
         raise TypeError(f"source: expected a file's path or a built-in scenario's name, got "
                         f"{type(source).__name__}")
     _check_limit(max_file_bytes)
-    if isinstance(source, str) and _names_builtin(source) and Path(source).is_file():
+    if isinstance(source, str) and source.startswith(BUILTIN_PREFIX):
+        asked = source.removeprefix(BUILTIN_PREFIX)
+        if asked not in builtin_names():
+            raise ScenarioError([Problem(source, None, "(file)", "a built-in scenario name ("
+                                         + ", ".join(builtin_names()) + ")"
+                                         + did_you_mean(asked, builtin_names()),
+                                         repr(asked))])
+    elif isinstance(source, str) and _names_builtin(source) and Path(source).is_file():
         # A file named as a built-in scenario was passed over for it without a word.
         raise ScenarioError([Problem(source, None, "(file)", f"a name that says which: the "
-                                     f"built-in scenario {source!r}, or the file "
-                                     f"./{source} (its path)", "a file of that name here")])
-    if isinstance(source, str) and _names_builtin(source):
+                                     f"built-in scenario as {BUILTIN_PREFIX}{source}, or the "
+                                     f"file as ./{source} (its path)",
+                                     "a file of that name here")])
+    name = builtin_name(source)
+    if name is not None:
         folder = _builtin_folder()
-        entry = folder.joinpath(f"{source}.yaml")
-        return _parse(entry.read_bytes(), f"{_BUILTIN_DISPLAY}/{source}.yaml", folder, None)
+        entry = folder.joinpath(f"{name}.yaml")
+        return _parse(entry.read_bytes(), f"{_BUILTIN_DISPLAY}/{name}.yaml", folder, None)
     if isinstance(source, str) and not source.strip():
         raise ScenarioError([Problem("(scenario)", None, "(file)", "a scenario file or a "
                                      "built-in scenario name", "an empty name")])
@@ -268,6 +277,21 @@ def _check_limit(max_file_bytes: object) -> None:
 
 def _names_builtin(source: str) -> bool:
     return not _looks_like_path(source) and source in builtin_names()
+
+
+#: Names a built-in scenario whatever files are here: ``builtin:tutorial``.
+BUILTIN_PREFIX = "builtin:"
+
+
+def builtin_name(source: str | os.PathLike[str] | None) -> str | None:
+    """The built-in scenario ``source`` names (its bare name, or ``builtin:NAME``), or
+    ``None`` for a file's path (one with a folder or a ``.yaml`` suffix, or another name)."""
+    if not isinstance(source, str):
+        return None
+    if source.startswith(BUILTIN_PREFIX):
+        name = source.removeprefix(BUILTIN_PREFIX)
+        return name if name in builtin_names() else None
+    return source if _names_builtin(source) else None
 
 
 def _looks_like_path(source: str) -> bool:

@@ -44,7 +44,12 @@ from supplyline.errors import Problem, SupplylineError
 from supplyline.scenario._describe import fields_by_key, target_at
 from supplyline.scenario._yaml_lines import Locations, Spot, dotted, read_yaml, shown
 from supplyline.scenario._yaml_lines import Path as DataPath
-from supplyline.scenario.load import builtin_names, locations_of, quoted, validate_data
+from supplyline.scenario.load import (
+    builtin_name,
+    locations_of,
+    quoted,
+    validate_data,
+)
 from supplyline.scenario.paths import (
     PathError,
     Step,
@@ -319,9 +324,8 @@ def _source(scenario: Scenario, source: str | Path | None) -> _Source:
     text, file = None, str(source) if source is not None else f"{scenario.name}.yaml"
     base: Traversable = files("supplyline.scenario").joinpath("builtin")
     try:
-        if source is None or (isinstance(source, str) and source in builtin_names()
-                              and "/" not in source and not source.endswith((".yaml", ".yml"))):
-            name = source or scenario.name
+        if source is None or builtin_name(source) is not None:
+            name = builtin_name(source) or scenario.name
             file = f"supplyline/scenario/builtin/{name}.yaml"
             text = base.joinpath(f"{name}.yaml").read_text("utf-8")
         else:

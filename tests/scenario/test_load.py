@@ -494,9 +494,13 @@ def test_a_file_named_as_a_built_in_scenario_is_not_passed_over(
     with pytest.raises(ScenarioError) as raised:
         sl.load("tutorial")
     (problem,) = raised.value.problems
-    assert problem.expected == ("a name that says which: the built-in scenario 'tutorial', "
-                                "or the file ./tutorial (its path)")
+    assert problem.expected == ("a name that says which: the built-in scenario as "
+                                "builtin:tutorial, or the file as ./tutorial (its path)")
     assert sl.load("./tutorial") == load_text(TINY_TEXT)
+    # Each choice the message offers can be typed (the built-in had no name of its own).
+    assert sl.load("builtin:tutorial").name == "tutorial"
+    with pytest.raises(ScenarioError, match="did you mean 'tutorial'"):
+        sl.load("builtin:tutoral")
     (tmp_path / "tutorial").unlink()
     assert sl.load("tutorial").name == "tutorial"
 
