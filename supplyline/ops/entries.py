@@ -592,10 +592,13 @@ def _problems(entry: Entry, ix: Index) -> list[EntryError]:
                 found += _each(lambda: None if entry.at == mine else _place(
                     ix, "at", entry.at, not_locality,
                     "the locality itself or a place that is not a locality"))
-        else:
+        else:  # (by is judged against the date only where the date itself stands)
+            date = getattr(entry, "date", None)
+            dated = date is not None and _in_horizon("date", date, ix) is None
             found += _each(lambda: EntryError("by", f"expected a day on or after the "
                                                     f"pledge's date {entry.date}, got "
-                                                    f"{entry.by}") if entry.by < entry.date
+                                                    f"{entry.by}")
+                           if dated and entry.by < entry.date
                            else _in_horizon("by", entry.by, ix))
         return found
     if isinstance(entry, Labour):

@@ -572,3 +572,17 @@ def test_a_field_refused_does_not_hide_what_the_scenario_says(books: Books) -> N
         books.append(data, "council")
     assert [field for field, _message in caught.value.problems] == [
         "kg", "locality", "good"]
+
+
+def test_a_pledge_s_by_is_not_judged_against_a_date_refused(books: Books) -> None:
+    """A date outside the horizon was refused, and its by judged against it all the same
+    ("expected a day on or after the pledge's date 2024-12-03"): a field that hangs on
+    another found wrong is not judged. Against a date that stands, it is."""
+    pledge = entry("pledge", locality="high-village", good="rice", kg=5)
+    with pytest.raises(EntryError) as caught:
+        books.append({**pledge, "date": "2024-12-03", "by": "2024-11-10"}, "council")
+    assert [field for field, _message in caught.value.problems] == ["date"]
+    with pytest.raises(EntryError) as caught:
+        books.append({**pledge, "date": "2024-11-12", "by": "2024-11-10"}, "council")
+    assert caught.value.problems == [
+        ("by", "expected a day on or after the pledge's date 2024-11-12, got 2024-11-10")]
