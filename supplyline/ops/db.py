@@ -96,8 +96,8 @@ def open_books(url: str | Path, scenario: Scenario, source: str | None = None) -
                     {"key": "source", "value": source or scenario.name},
                 ])
             elif rows["scenario"] != scenario.name:
-                raise BooksError(f"these books are kept for scenario {rows['scenario']!r}, "
-                                 f"not {scenario.name!r}")
+                raise BooksError(f"expected the scenario these books are kept for, "
+                                 f"{rows['scenario']!r}, got {scenario.name!r}")
             else:
                 unknown = unknown_ids(conn, Index(scenario))
                 if unknown:

@@ -172,9 +172,9 @@ def replay_named(scenario: Scenario, name: str) -> Replay:
     names = [r.name for r in scenario.replays]
     if name in names:
         return scenario.replays[names.index(name)]
-    raise ReplayError(f"no replay named {name!r} in scenario {scenario.name}"
-                      f"{did_you_mean(name, names)}; it has: "
-                      f"{', '.join(names) or 'none'}")
+    raise ReplayError(f"expected one of scenario {scenario.name}'s replays ("
+                      f"{', '.join(names) or 'it has none'}){did_you_mean(name, names)}, "
+                      f"got {name!r} (no replay of that name)")
 
 
 def validate(result: Plan) -> list[MetricValue]:

@@ -69,11 +69,13 @@ def array_module(device: str) -> Any:
         import cupy
     except ImportError as error:
         raise SimulationError(
-            "device 'gpu' needs CuPy and a CUDA GPU: pip install 'supplyline[gpu]'") from error
+            "expected CuPy and a CUDA GPU for device 'gpu' (pip install 'supplyline[gpu]'), "
+            "got no CuPy") from error
     try:
         cupy.cuda.runtime.getDeviceCount()
     except Exception as error:  # CuPy installed, no usable GPU
-        raise SimulationError(f"device 'gpu': no usable CUDA GPU ({error})") from error
+        raise SimulationError(f"expected a usable CUDA GPU for device 'gpu', got none "
+                              f"({error})") from error
     return cupy
 
 

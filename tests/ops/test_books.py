@@ -285,7 +285,7 @@ def test_books_are_migrated_kept_and_bound_to_their_scenario(url: str,
     assert {"alembic_version", "entry", "movement", "daily", "account", "token",
             "plan", "request"} <= names
     again.close()
-    with pytest.raises(BooksError, match="kept for scenario 'tutorial'"):
+    with pytest.raises(BooksError, match="these books are kept for, 'tutorial', got"):
         open_books(url, tutorial.model_copy(update={"name": "other"}))
 
 

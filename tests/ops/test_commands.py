@@ -74,7 +74,7 @@ def test_replan_from_the_books(tmp_path: Path) -> None:
         assert got.exit_code == 2 and says in got.output, got.output
     got = runner.invoke(app, ["replan", "--db", str(db), "--as-of", "2024-11-05",
                               str(ROOT / "tests" / "data" / "tiny.yaml"), "--json"])
-    assert got.exit_code == 2 and "kept for scenario 'tutorial'" in got.output
+    assert got.exit_code == 2 and "these books are kept for, 'tutorial', got" in got.output
 
 
 def test_serve_prints_the_url_and_the_council_login(tmp_path: Path) -> None:

@@ -80,7 +80,8 @@ def test_simulate_bad_options_exit_2() -> None:
     assert bad_runs.exit_code == 2
     bad_replay = runner.invoke(app, ["simulate", "tutorial", "--replay", "nope", "--json"])
     assert bad_replay.exit_code == 2
-    assert "no replay named 'nope'" in json.loads(bad_replay.stdout)["error"]["message"]
+    assert "got 'nope' (no replay of that name)" in json.loads(
+        bad_replay.stdout)["error"]["message"]
 
 
 def test_bad_simulate_options_exit_2_before_planning(tmp_path: Path,
