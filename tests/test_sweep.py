@@ -901,6 +901,13 @@ def test_an_unreachable_scheduler_is_said_before_anything_is_checked(
     error = json.loads(result.stdout)["error"]
     assert error["message"].startswith("--scheduler: cannot reach the Dask scheduler")
     assert not out.exists() and not checked
+    # A port nothing listens on is said at once, not after Dask's connect timeout.
+    monkeypatch.setattr("supplyline.sweep.run.CONNECT_TIMEOUT_S", 60)
+    started = time.perf_counter()
+    result = runner.invoke(app, ["sweep", "tutorial", "--vary", "modes.porter.payload_kg=20",
+                                 "--scheduler", "tcp://127.0.0.1:9", "--json"])
+    assert result.exit_code == 2 and time.perf_counter() - started < 30
+    assert "the connection is refused" in json.loads(result.stdout)["error"]["message"]
 
 
 def test_a_scheduler_host_with_no_address_is_said_at_once(monkeypatch: pytest.MonkeyPatch

@@ -406,9 +406,10 @@ def address_problem(scheduler: str) -> str | None:
 
 
 def _unknown_host(scheduler: str) -> str | None:
-    """Why the host of a scheduler's address has no address of its own (a misspelt name:
-    said at once, where Dask tries it for its whole connect timeout and says "Timed out"),
-    or None."""
+    """Why a scheduler's address cannot be reached, where that is known at once: its host
+    has no address of its own (a misspelt name), or nothing listens on its port (the
+    connection refused). Dask tries either for its whole connect timeout and says "Timed
+    out". None otherwise."""
     import socket
 
     from distributed.comm.addressing import parse_address, parse_host_port
@@ -416,13 +417,21 @@ def _unknown_host(scheduler: str) -> str | None:
     scheme, location = parse_address(scheduler)
     if scheme == "inproc":
         return None
-    host, _port = parse_host_port(location)
+    host, port = parse_host_port(location)
     try:
         socket.getaddrinfo(host, None)
     except socket.gaierror as error:
         return f"no host is named {host!r} ({error.strerror})"
     except (OSError, UnicodeError):
         return None  # (Dask says what else is wrong as it tries)
+    if scheme in ("tcp", "tls"):
+        try:
+            with socket.create_connection((host, int(port)), timeout=2.0):
+                pass
+        except ConnectionRefusedError:
+            return f"nothing listens on port {port} of {host} (the connection is refused)"
+        except (OSError, ValueError):
+            return None  # (a slow network or a firewall: Dask tries for its timeout)
     return None
 
 
