@@ -187,7 +187,9 @@ def replan_outcome(plan: Plan, as_of: dt.date) -> list[str]:
     head = (f"The re-plan leaves the fronts {fmt(short)} t short of the {need} t they need "
             f"from {as_of}." if short >= 0.0005 else
             f"The re-plan meets all of the {need} t the fronts need from {as_of}.")
-    return [head, *(f"It could not do this either: {note}." for note in plan.gave_up())]
+    notes = plan.gave_up()
+    return [head, *(f"{'It could not do this either' if k == 0 else 'Nor this'}: {note}."
+                    for k, note in enumerate(notes))]
 
 
 def wrap_name(text: str, width: int = 28) -> list[str]:

@@ -435,6 +435,11 @@ def test_council_plans_replans_and_makes_accounts(served: Any) -> None:
         "The re-plan leaves the fronts" if short >= 0.0005 else "The re-plan meets all")
     assert f"of the {fmt(need)} t they need from 2024-11-04" in body["outcome"][0] or \
         f"all of the {fmt(need)} t the fronts need from 2024-11-04" in body["outcome"][0]
+    # What else it could not do: the first said so, the next as "Nor this" (the same
+    # words twice in a row read as a stutter).
+    assert [line.split(":")[0] for line in body["outcome"][1:]] == [
+        "It could not do this either", *["Nor this"] * (len(body["outcome"]) - 2)][
+        :len(body["outcome"]) - 1]
     assert [p["id"] for p in client.get("/api/plans", headers=headers["viewer"]).json()] == [
         made.json()["id"], body["id"]]
     assert client.post("/api/replan", json={"as_of": "2024-11-01"},

@@ -104,3 +104,18 @@ def test_reserves_of_two_demand_entries_at_one_front_add_up(valley_doc: Any) -> 
 
     (reserve,) = reserve_asks(net)
     assert reserve.days == pytest.approx(1.0) and reserve.by == 5
+
+
+def test_what_a_re_plan_could_not_do_is_said_once_then_nor() -> None:
+    """replan said "It could not do this either:" twice in a row."""
+    import datetime as dt
+    from types import SimpleNamespace
+
+    from supplyline.report.facts import replan_outcome
+
+    plan = SimpleNamespace(kpis=lambda: {"shortfall_t": 1.5, "demand_t": 50.2},
+                           gave_up=lambda: ["wounded not fed: 31 kg", "wounded late: 36"])
+    assert replan_outcome(plan, dt.date(2024, 11, 8)) == [  # type: ignore[arg-type]
+        "The re-plan leaves the fronts 1.5 t short of the 50.2 t they need from 2024-11-08.",
+        "It could not do this either: wounded not fed: 31 kg.",
+        "Nor this: wounded late: 36."]

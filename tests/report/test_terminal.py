@@ -254,3 +254,4 @@ def test_a_one_day_horizon_says_one_day() -> None:
     print_plan_summary(sl.plan(sl.load("tutorial"), days=1), console)
     text = console.export_text()
     assert "(1 day)" in text and "1 days" not in text
+
