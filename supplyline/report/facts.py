@@ -354,9 +354,9 @@ def idle_carriers(plan: Plan, least_share: float = 0.05) -> list[IdleCarriers]:
             continue
         if not shared.any():
             if (mine & (cargo > 0)).any():
-                words = (f"{count}: no other mode carried over the routes they may use, and "
-                         f"at most {fmt(float(needed[m]))} of them were needed "
-                         "in service at once for what was sent there.")
+                words = (f"{count}: they carried all that went over the routes they may "
+                         f"use, and at most {fmt(float(needed[m]))} of them were needed in "
+                         "service at once for it.")
             else:
                 words = f"{count}: nothing was carried over the routes they may use, by any mode."
             out.append(IdleCarriers(m, float(owned[m]), idle, words))

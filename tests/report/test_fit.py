@@ -77,9 +77,11 @@ def test_plan_summary_and_validation_fit(width: int, valley_plan: sl.Plan,
 
 @pytest.fixture
 def console_at(monkeypatch: pytest.MonkeyPatch) -> Iterator[object]:
-    """Run commands with the command line's stdout at a given width."""
+    """Run commands with the command line's stdout a terminal of a given width (where
+    messages wrap; into a file each stays one line)."""
     def at(width: int) -> Console:
-        console = _console(width)
+        console = Console(width=width, file=io.StringIO(), color_system=None,
+                          highlight=False, record=True, force_terminal=True)
         monkeypatch.setattr(cli.common, "stdout", console)
         return console
     yield at
@@ -197,6 +199,6 @@ def test_idle_carriers_of_the_only_mode_that_carried_say_so() -> None:
     m = plan.network.mode_ids.index("bicycle")
     (idle,) = [i for i in idle_carriers(plan) if i.mode == m]
     assert "nothing was carried" not in idle.sentence
-    assert "no other mode carried" in idle.sentence
+    assert "they carried all that went over the routes they may use" in idle.sentence
     needed = int(np.ceil(plan.units_in_use()[m].max() - 0.01))
     assert f"at most {needed} of them" in idle.sentence
