@@ -221,7 +221,7 @@ def print_simulation_summary(result: Simulation, console: Console) -> None:
         f"{fmt(SHORT_MIN_KG)} kg less."), style="italic")
     for note in k["notes"]:
         if note != replans:  # (said above the table)
-            console.print(inert(f"Note: {note}"))
+            console.print(inert(f"Note: {note}" + ("" if note.endswith(".") else ".")))
 
 
 def _as_likely_words(more: int, stepped: bool) -> str:
