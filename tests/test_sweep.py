@@ -269,7 +269,7 @@ def test_the_table_of_variants_fits_80_columns(options: list[str], simulated: bo
     expected = ["1,234.5", "12.3", "1,300.0", "16,360"]
     if simulated:
         record.update(sim_p_any_shortfall=0.95, sim_shortfall_t=13.7)
-        expected += ["0.95", "13.7"]
+        expected += ["95", "13.7"]
     records = {v.index: record for v in variants}
     records[1] = {"status": "failed"}
     console = Console(file=io.StringIO(), width=80, record=True)
@@ -282,7 +282,8 @@ def test_the_table_of_variants_fits_80_columns(options: list[str], simulated: bo
     assert [row[0] for row in figures] == [str(v.index) for v in variants if v.index != 1]
     assert all(row[-len(expected):] == expected for row in figures)
     if simulated:
-        assert any(line.startswith("P(short): share of the simulations") for line in lines)
+        assert any(line.startswith("P(short) %: the share of the simulated runs")
+                   for line in lines)
     assert any(re.match(r"1 .*failed", line) for line in lines)
     # Each variant's values are said too.
     shown = "\n".join(lines)

@@ -42,6 +42,7 @@ from supplyline.cli.common import (
 from supplyline.report.inert import plain
 from supplyline.scenario.summary import counted
 from supplyline.simulate import MAX_RUNS
+from supplyline.units import fmt
 
 
 @app.command()
@@ -279,7 +280,7 @@ def _print_sweep(variants: Sequence[Any], records: dict[int, dict[str, Any]]) ->
     simulated = any("sim_p_any_shortfall" in r for r in records.values())
     headers = ["delivered t", "short t", "mobilized t", "labour-days"]
     if simulated:
-        headers += ["P(short)", "sim. short t"]
+        headers += ["P(short) %", "sim. short t"]
     number = Column("#", numeric=True)
     valued = [Column(plain(name), numeric=True) for name in short_names(paths)]
     figured = [Column(header, numeric=True) for header in headers]
@@ -295,11 +296,11 @@ def _print_sweep(variants: Sequence[Any], records: dict[int, dict[str, Any]]) ->
             figures[:4] = [f"{record['delivered_t']:,.1f}", f"{record['shortfall_t']:,.1f}",
                            f"{record['mobilized_t']:,.1f}", f"{record['labour_days']:,.0f}"]
             if simulated:
-                figures[4:] = [f"{record['sim_p_any_shortfall']:.2f}",
+                figures[4:] = [fmt(100 * record["sim_p_any_shortfall"]),
                                f"{record['sim_shortfall_t']:,.1f}"]
         rows.append((str(v.index), [str(v.settings[p]) for p in paths], short_label(v), figures))
-    legend = ("P(short): share of the simulations with a shortfall; sim. short t: their "
-              "mean shortfall" if simulated else "")
+    legend = ("P(short) %: the share of the simulated runs in which some front went short; "
+              "sim. short t: the mean shortfall over all the runs" if simulated else "")
     whole = FitTable("Variants", number, *valued, *figured, caption=legend)
     for name, values, _words, figures in rows:
         whole.add_row(name, *values, *figures)
