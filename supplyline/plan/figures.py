@@ -29,9 +29,9 @@ UNTAGGED = "(untagged)"
 
 #: The heading of a route's ``eaten_t`` in every table of routes (terminal and HTML), and
 #: what it means.
-EATEN_ON_TRIPS = "t drawn on trips"
-EATEN_ON_TRIPS_MEANS = ("t drawn on trips: the food and fuel the carriers draw from what "
-                        "they carry for their trips on the route")
+EATEN_ON_TRIPS = "t drawn"
+EATEN_ON_TRIPS_MEANS = ("t drawn: the food and fuel the carriers draw from what they carry "
+                        "for their trips on the route")
 
 
 @dataclass(frozen=True)
