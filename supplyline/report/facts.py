@@ -464,6 +464,6 @@ def step_note(plan: Plan, compared: bool = False) -> str:
     where = ("The table \"Steps against day by day\" below shows what the steps change."
              if compared else "`plan --compare-daily` shows what the steps change against "
              "a day-by-day plan.")
-    return (f"Timing is coarser when {steps}: a load arrives in the step that holds its "
+    return (f"Timing is coarser in steps ({steps}): a load arrives in the step that holds its "
             "mean arrival, up to half a step early or late on each leg; totals of rations, "
             f"fuel and labour still count every trip's real days. {where}")

@@ -362,7 +362,7 @@ def test_the_page_gives_the_solver_s_note_and_the_step_caveat(valley_doc: Any,
     assert 'id="caveats"' not in render_report(valley_plan)  # nothing to say
     stepped = sl.plan(Scenario.model_validate(valley_doc()), step_days=4)
     caveats = render_report(stepped).split('id="caveats">')[1].split("</ul>")[0]
-    assert ("<li>Timing is coarser when planned in 4-day steps: a load arrives in the step "
+    assert ("<li>Timing is coarser in steps (planned in 4-day steps): a load arrives in the step "
             "that holds its mean arrival, up to half a step early or late on each leg;") in caveats
     assert "<code>plan --compare-daily</code>" in caveats
 
