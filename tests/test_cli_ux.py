@@ -126,6 +126,15 @@ def test_help_breaks_no_name_and_shows_no_python_type(command: list[str]) -> Non
         assert "[required]" in " ".join(result.output.split())
 
 
+def test_output_into_a_file_has_no_trailing_spaces() -> None:
+    """Rich padded table rows and wrapped lines with spaces: 23 lines of `plan tutorial >
+    plan.txt` ended in them."""
+    result = invoke("plan", "tutorial")
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert len(lines) > 20 and not [line for line in lines if line != line.rstrip()]
+
+
 def test_help_lists_the_solvers() -> None:
     for command in ("plan", "validate", "report"):
         result = invoke(command, "--help")

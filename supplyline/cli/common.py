@@ -294,8 +294,20 @@ app = typer.Typer(
     rich_markup_mode="markdown",
 )
 
-stdout = Console(highlight=False)
-stderr = Console(stderr=True, highlight=False)
+class _Console(Console):
+    """Rich's console, but into a file or a pipe without the spaces Rich pads lines with
+    (a table's cells, a wrapped paragraph's last word): a log or a diff of the output then
+    holds no trailing spaces."""
+
+    def _render_buffer(self, buffer: Any) -> str:
+        text: str = super()._render_buffer(buffer)
+        return text if self.is_terminal else _TRAILING.sub("", text)
+
+
+_TRAILING = re.compile(r"[ \t]+(?=\n)")
+
+stdout = _Console(highlight=False)
+stderr = _Console(stderr=True, highlight=False)
 
 
 #: Where many steps come fast (chunks of runs, variants), at most one progress line this
