@@ -487,7 +487,8 @@ def _never_acting(scenario: Scenario, locations: Locations, file: str,
     - a threat on no route (an air threat where no route is open to air attack, a raid whose
       regions no route touches);
     - a threat that only narrows routes (strikes that destroy no cargo, rain that slows
-      no one) where none of its routes has a capacity;
+      no one) where none of its routes has a capacity nor can be closed by it
+      (:func:`_threats_never_acting`);
     - ``policy.labour_rations_kg_per_day`` where no one eats them: no road works, no repair
       crews, and no wounded fed by them (none, or ``policy.wounded_rations_kg_per_day``
       given);
