@@ -112,15 +112,15 @@ _PLURALS = {"day": "days", "person": "people", "trip": "trips", "unit": "units"}
 def amount(value: float, unit: str, shown: str | None = None) -> str:
     """A figure with its unit as a reader says it: "56 days", "1 day", "27 %", "1.13 million
     person-days", "0.4" (a fraction, unit "1", says none). ``shown``: the figure as written
-    instead of ``fmt(value)`` ("56 ± 2"), its unit still said for ``value``.
+    instead of ``fmt(value)`` ("56 ± 2"); the unit is singular where the figure shows 1.
 
     >>> amount(56, "day"), amount(1, "day"), amount(27, "%"), amount(0.4, "1")
     ('56 days', '1 day', '27 %', '0.4')
     """
-    said = words(unit).strip()
-    if fmt(value) != "1":
-        said = _PLURALS.get(said, said)
+    said = unit.strip() if unit.strip() in _PLURALS else words(unit).strip()  # (no pint)
     shown = fmt(value) if shown is None else shown
+    if shown != "1":  # (one as the figure shows it: "1 day", but "0.9999 days")
+        said = _PLURALS.get(said, said)
     return shown if said in ("", "1") else f"{shown} {said}"
 
 
@@ -172,7 +172,7 @@ def days(n: float) -> str:
     ('1 day', '2.5 days', '158 days', '1,200 days')
     """
     count = f"{int(n):,}" if float(n).is_integer() else f"{n:g}"
-    return f"{count} day" + ("" if n == 1 else "s")
+    return amount(n, "day", shown=count)
 
 
 def words_and(words: Sequence[str]) -> str:

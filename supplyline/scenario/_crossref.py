@@ -988,17 +988,11 @@ class _Checker:
         share is 0), of a mode with a crew: no one can crew them, so they are never used."""
         crewed = {mode.get("id") for mode in self.modes
                   if mode.get("crew_per_unit") and mode.get("units_from") == "owned"}
-        share = self.policy.get("labour_share")
         for place in self.place_entries:
-            own, population = place.get("labour_share"), place.get("population")
-            unread = (population is None or (own is None and "labour_share" in place.data)
-                      or (own is None and share is None))
-            if place.get("kind") != "locality" or not place.readable or unread:
+            if place.get("kind") != "locality" or not place.readable or (
+                    self.may_serve(place) is not False):
                 continue  # (a value the schema refuses is said there, not here again)
-            from supplyline.network import persons_able  # (the planner's own rule)
-
-            if persons_able(population, own if own is not None else share) > 0:
-                continue
+            own = place.get("labour_share")
             why = ("population 0" if not place.get("population")
                    else "labour_share 0" if own is not None else "policy.labour_share 0")
             owned = place.get("carriers") or {}  # (None where the schema refuses it)
@@ -1185,15 +1179,17 @@ class _Checker:
                                 "routes with air_exposed: true)", f"{shown(name)} "
                                 "(air_exposed: false)")
 
-    def may_serve(self, place: Entry) -> bool:
-        """Whether some of a locality's people may serve (the planner's own rule,
-        :func:`supplyline.network.persons_able`); True where it cannot be read."""
+    def may_serve(self, place: Entry) -> bool | None:
+        """Whether some of a locality's people may serve (population × its labour share,
+        or the policy's: the planner's own rule, :func:`supplyline.network.persons_able`);
+        None where a value it needs cannot be read (the schema says so)."""
         from supplyline.network import persons_able
 
         population, own = place.get("population"), place.get("labour_share")
         share = own if own is not None else self.policy.get("labour_share")
-        if population is None or share is None:
-            return True
+        if population is None or share is None or (own is None
+                                                    and "labour_share" in place.data):
+            return None
         return bool(persons_able(population, share) > 0)
 
     def network(self) -> Reach | None:
@@ -1233,7 +1229,7 @@ class _Checker:
                 net.owners[place_id] = [mode for mode in owned if mode in self.units]
             for mode in owned:
                 net.homes.setdefault(mode, set()).add(place_id)
-            if kind == "locality" and self.may_serve(place):
+            if kind == "locality" and self.may_serve(place) is not False:
                 for mode, units_from in self.units.items():
                     if units_from == "labour":
                         net.homes.setdefault(mode, set()).add(place_id)

@@ -508,8 +508,7 @@ def _never_acting(scenario: Scenario, locations: Locations, file: str,
         return not broken or not set(sections) & {*broken, "(top level)"}
 
     routes = scenario.routes
-    capped = [r.capacity_movements_per_day is not None or r.capacity_tonnes_per_day is not None
-              for r in routes]
+    capped = [r.capped for r in routes]
     capacities = "capacity_movements_per_day or capacity_tonnes_per_day"
     policy = scenario.policy
     if policy.capacity_safety_margin > 0 and not any(capped) and reads("policy", "routes"):
@@ -554,16 +553,17 @@ def _threats_never_acting(scenario: Scenario, capped: list[bool],
     their routes have none. A route without a capacity is unlimited whatever share of it is
     left, but closed where none is (the simulator's draws: a rain day of capacity_factor 0,
     or strikes whose damage adds up to all of it), so a threat that can close one acts."""
-    from supplyline.hazards import threat_sources
+    from supplyline.hazards import damage_weights, damage_window, threat_sources
 
     routes = scenario.routes
     strikes, rains = threat_sources(scenario, routes)
-    # The most of a route's capacity strikes can take at once: each source's share for
-    # each of the route's repair days (damage_weights sum to them).
+    # The most of a route's capacity strikes can take at once: each source's share, struck
+    # every day, held as the repair rule holds it (damage_weights).
+    repair = np.array([r.repair_days for r in routes], dtype=float)
+    held = damage_weights(repair, damage_window(repair)).sum(axis=1)  # [R]
     most = np.zeros(len(routes))
     for source in strikes:
-        most[source.routes] += source.capacity_lost * np.array(
-            [routes[r].repair_days for r in source.routes])
+        most[source.routes] += source.capacity_lost * held[source.routes]
     closable = most >= 1.0
     for rain in rains:
         if scenario.threats.rain[rain.spell].capacity_factor == 0:

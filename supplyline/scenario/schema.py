@@ -520,6 +520,12 @@ class Route(Strict):
         """The route's id, or ``FROM--TO`` when it has none."""
         return self.id or f"{self.from_}--{self.to}"
 
+    @property
+    def capped(self) -> bool:
+        """Whether the route has a capacity (movements or tonnes a day); unlimited else."""
+        return (self.capacity_movements_per_day is not None
+                or self.capacity_tonnes_per_day is not None)
+
 
 class ReserveTarget(Strict):
     """Days of supply the front must hold on hand by a date."""

@@ -107,9 +107,7 @@ def plan_for_risk(
         plan = make_plan
     say = progress or (lambda _message: None)
     margin = float(scenario.policy.capacity_safety_margin)
-    step = MARGIN_STEP if any(r.capacity_movements_per_day is not None
-                              or r.capacity_tonnes_per_day is not None
-                              for r in scenario.routes) else 0.0
+    step = MARGIN_STEP if any(r.capped for r in scenario.routes) else 0.0
     reserve = 0.0
     first: dt.date | None = None
     rounds: list[RiskRound] = []
