@@ -103,6 +103,10 @@ def short_plan(tutorial: sl.Scenario) -> sl.Plan:
     (lambda sc, p: sl.plan(sc, time_limit_s="10"), sl.PlanError, "time_limit_s: expected"),
     (lambda sc, p: sl.plan(sc, risk="x"), sl.SimulationError, "risk must be a probability"),
     (lambda sc, p: sl.plan(sc, risk=0.2, seed=-1), sl.SimulationError, "seed must be"),
+    # Planned as if they were not there, where the command line refuses them.
+    (lambda sc, p: sl.plan(sc, seed=5), sl.PlanError,
+     "seed: acts only with risk, which was not given"),
+    (lambda sc, p: sl.plan(sc, risk_runs=30), sl.PlanError, "risk_runs: acts only with risk"),
     (lambda sc, p: sl.simulate(sc, runs=10), TypeError, "plan: expected a Plan"),
     (lambda sc, p: sl.simulate(p, runs=10, seed=1.5), sl.SimulationError, "seed must be"),
     (lambda sc, p: sl.simulate(p, runs=10, workers=0), sl.SimulationError, "workers must"),

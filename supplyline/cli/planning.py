@@ -43,6 +43,7 @@ from supplyline.cli.common import (
     print_json,
     say,
 )
+from supplyline.plan import RISK_RUNS, RISK_SEED
 from supplyline.report.inert import plain
 from supplyline.scenario.schema import Scenario
 from supplyline.scenario.summary import counted
@@ -99,9 +100,9 @@ def plan_command(
         "most this share of simulated runs (e.g. 0.05): plan, simulate, keep more capacity "
         "and reserves in hand, plan again.")] = None,
     risk_runs: Annotated[int, typer.Option("--risk-runs", min=1, max=MAX_RUNS, metavar="N",
-                                           help="Runs per simulation with --risk.")] = 1000,
+                                           help="Runs per simulation with --risk.")] = RISK_RUNS,
     seed: Annotated[int, typer.Option("--seed", min=0, metavar="S",
-                                      help="Seed of the simulations (with --risk).")] = 0,
+                                      help="Seed of the simulations (with --risk).")] = RISK_SEED,
     unit_losses: Annotated[bool, typer.Option(
         "--unit-losses/--no-unit-losses",
         help="In the simulations of --risk, a strike destroys the same share of the units "

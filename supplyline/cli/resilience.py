@@ -33,7 +33,12 @@ from supplyline.cli.common import (
     say,
 )
 from supplyline.report.inert import inert, plain
-from supplyline.resilience.bounds import ANALYSIS_MAX_COLUMNS, COARSE_STEP_DAYS, LIMITS
+from supplyline.resilience.bounds import (
+    ANALYSIS_MAX_COLUMNS,
+    COARSE_STEP_DAYS,
+    LIMITS,
+    SIMULATE_SEED,
+)
 
 
 @app.command()
@@ -69,7 +74,7 @@ def resilience(
                                                     "each (0: no simulation).")] = 0,
     seed: Annotated[int, typer.Option("--seed", min=0, metavar="S",
                                       help="Seed of the simulations of --simulate (the "
-                                           "table says it).")] = 1,
+                                           "table says it).")] = SIMULATE_SEED,
     worst_of: Annotated[str, typer.Option("--worst-of", metavar="routes|all",
                                           help="What the worst sets and the protection may "
                                                "take: routes only, or routes and places "

@@ -30,6 +30,11 @@ SOLVERS = solver_names()
 __all__ = ["SOLVERS", "Finding", "Kpis", "MetricValue", "Plan", "State", "plan", "validate"]
 
 
+#: Runs of each simulation of a risk search, and their seed, unless told (``plan(risk=...)``).
+RISK_RUNS = 1000
+RISK_SEED = 0
+
+
 def plan(
     scenario: Scenario | Network,
     replay: str | None = None,
@@ -41,8 +46,8 @@ def plan(
     days: int | None = None,
     solver_log: Callable[[str], None] | None = None,
     risk: float | None = None,
-    risk_runs: int = 1000,
-    seed: int = 0,
+    risk_runs: int = RISK_RUNS,
+    seed: int = RISK_SEED,
 ) -> Plan:
     """Optimize mobilization and movement for a scenario.
 
@@ -88,7 +93,8 @@ def plan(
         the target held and why not. Needs a Scenario (not a Network) and no ``state``.
     risk_runs, seed:
         Runs of each simulation of the search, and their seed (the same every round; with
-        ``None``, fresh entropy each round).
+        ``None``, fresh entropy each round). They act only with ``risk``: another value
+        without it is a :class:`PlanError`, as ``plan --seed`` without ``--risk`` is.
 
     Examples
     --------
@@ -126,6 +132,11 @@ def plan(
         search = plan_for_risk(scenario, risk, runs=risk_runs, seed=seed, plan=one)
         search.plan.risk = search
         return search.plan
+    for option, given, default in (("risk_runs", risk_runs, RISK_RUNS),
+                                   ("seed", seed, RISK_SEED)):
+        if not (type(given) is int and given == default):  # (it was ignored in silence)
+            raise PlanError(f"{option}: acts only with risk, which was not given (leave it "
+                            f"out, or give risk=...), got {given!r}")
     say = progress or (lambda _message: None)
     if isinstance(scenario, Network):
         for name, value in (("step_days", step_days), ("days", days)):

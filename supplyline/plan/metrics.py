@@ -87,7 +87,7 @@ class MetricValue:
     tolerance: float
     compare: str
     source: str
-    passed: bool
+    passed: bool | None  # within its tolerance; None for a figure the inputs set (no verdict)
     input_reason: str = ""  # why the figure is set by the scenario's inputs ('' : computed)
     from_inputs: float = 0.0  # the part of ``model`` the inputs alone set, in ``unit``
     from_inputs_reason: str = ""  # what that part is ('' when there is none)
@@ -104,10 +104,8 @@ class MetricValue:
         return "input" if self.is_input else "pass" if self.passed else "fail"
 
     def to_json(self) -> dict[str, Any]:
-        """The figure as JSON: its ``result``, and ``passed`` null for a figure the inputs
-        set (it was true or false, and a script counting passes counted inputs)."""
+        """The figure as JSON, with its ``result`` ('input', 'pass' or 'fail')."""
         out = dataclasses.asdict(self)
-        out["passed"] = None if self.is_input else self.passed
         out["result"] = self.result
         return out
 
@@ -300,6 +298,7 @@ def compare(plan: Plan, observed: Observed) -> MetricValue:
     else:
         passed = abs(model - observed.value) <= observed.tolerance
     fixed, fixed_reason = input_part(plan, observed.metric)
+    reason = input_reason(plan, observed.metric)
     return MetricValue(
         id=observed.id,
         description=observed.description,
@@ -309,8 +308,10 @@ def compare(plan: Plan, observed: Observed) -> MetricValue:
         tolerance=observed.tolerance,
         compare=observed.compare,
         source=observed.source,
-        passed=bool(passed),
-        input_reason=input_reason(plan, observed.metric),
+        # A figure the inputs set is shown, never judged: a script counting failures as
+        # `not v.passed` had counted it.
+        passed=None if reason else bool(passed),
+        input_reason=reason,
         from_inputs=convert(fixed, str(unit), observed.unit) if fixed else 0.0,
         from_inputs_reason=fixed_reason,
         replay=plan.replay,

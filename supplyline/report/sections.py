@@ -447,7 +447,7 @@ def validation_section(plan: Plan, context: ReportContext) -> Section | None:
         rows.append([label, float(v.model), float(v.value), words(v.unit), float(v.tolerance),
                      v.compare.replace("_", " "), v.source, Raw(badge)])
     computed = [v for v in context.validation if not v.is_input]
-    passed = sum(v.passed for v in computed)
+    passed = sum(v.passed is True for v in computed)
     inputs = [v for v in context.validation if v.is_input]
     summary = (f'<p class="note">{passed} of {len(computed)} historical figures computed by '
                "the model reproduced within their tolerance.")

@@ -497,7 +497,7 @@ def print_validation(values: Sequence[MetricValue], console: Console) -> None:
                                              f"from the inputs: {v.from_inputs_reason}"),
                                        style="yellow"), (0, 0, 0, 4)))
     computed = [v for v in values if not v.is_input]
-    passed = sum(v.passed for v in computed)
+    passed = sum(v.passed is True for v in computed)
     style = "green" if passed == len(computed) else "red"
     inputs = len(values) - len(computed)
     also = f"; {inputs} set by the inputs, shown but not tested" if inputs else ""

@@ -24,7 +24,12 @@ from supplyline.resilience.analysis import (
     analyse,
     analysis_grid,
 )
-from supplyline.resilience.bounds import check_counts, check_daily_days, window_days
+from supplyline.resilience.bounds import (
+    SIMULATE_SEED,
+    check_counts,
+    check_daily_days,
+    window_days,
+)
 from supplyline.resilience.cuts import Impact
 from supplyline.resilience.protect import check_protect
 from supplyline.scenario.schema import Scenario
@@ -46,7 +51,7 @@ def resilience(
     protect: dict[str, int] | None = None,
     simulate_runs: int = 0,
     daily_days: int | None = None,
-    seed: int = 1,
+    seed: int = SIMULATE_SEED,
 ) -> Resilience:
     """Cut every route and place in turn (N-1), find the worst sets of 2..k cuts and, with a
     ``budget``, the routes and places to make safe against them. ``window``: inclusive day
@@ -54,7 +59,8 @@ def resilience(
     'routes' to look for the worst sets among the routes only. ``protect``: units of
     ``guards``, ``air`` defence and ``repair`` crews to place against the expected threats.
     ``simulate_runs``: Monte Carlo runs to re-check the uncut plan and the top cuts, drawn
-    from ``seed`` (as the command line's ``--seed``).
+    from ``seed`` (as the command line's ``--seed``; another seed without runs is a
+    ValueError, as ``--seed`` without ``--simulate`` is a usage error).
     ``step_days`` and ``daily_days`` choose the grid of a Scenario (:func:`analysis_grid`:
     a large scenario is otherwise analysed in 14-day steps, and the result's first notes say
     so and what its own grid must go short of whatever the plan does, beside the coarser
@@ -77,6 +83,10 @@ def resilience(
         check_seed(seed)
     except SimulationError:
         raise ValueError(f"seed: expected a whole number >= 0 or None, got {seed!r}") from None
+    if simulate_runs == 0 and not (type(seed) is int and seed == SIMULATE_SEED):
+        # (it was ignored in silence, where the command line refuses --seed without --simulate)
+        raise ValueError(f"seed: acts only with simulate_runs > 0, which was not given (leave "
+                         f"it out, or give simulate_runs=...), got {seed!r}")
     if protect is not None:
         check_protect(protect)
     check_callback("progress", progress, "(stage, done, total)")

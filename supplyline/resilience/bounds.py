@@ -23,6 +23,9 @@ LIMITS: dict[str, tuple[int, int]] = {
 #: trips within a step were bound to the units there), 14-day steps 20,092 (N-1 in 75 s;
 #: docs/benchmarks.md).
 ANALYSIS_MAX_COLUMNS = 25_000
+
+#: The seed of the Monte Carlo re-check (``--simulate``, ``simulate_runs``) unless told.
+SIMULATE_SEED = 1
 COARSE_STEP_DAYS = 14
 
 

@@ -254,7 +254,13 @@ def test_figures_that_follow_from_the_inputs_are_shown_as_inputs_not_passes() ->
     assert values["hills-share"].model == pytest.approx(25.0)
     assert "replay 'history'" in values["hills-share"].input_reason
     assert values["days"].input_reason.startswith("date arithmetic")
+    # An input has no verdict, in Python as in JSON: it had been true or false, so a script
+    # counting `not v.passed` as failures counted inputs.
+    assert values["hills-share"].passed is values["days"].passed is None
+    assert values["days"].to_json()["passed"] is None
+    assert values["days"].result == "input"
     assert not values["met"].is_input  # the plan computes whether demand is met
+    assert values["met"].passed in (True, False)
     # 12 t given cannot meet 60 days of 200 kg: consumption is the model's, not the demand.
     assert not values["eaten"].is_input
     # With a week's rice at the front from the start, all demand is met.
