@@ -348,14 +348,17 @@ _WANTS_NUMBER = {"float_type": "a number", "int_type": "a whole number",
 
 
 def quoted(data: dict[str, Any], locations: Locations, file: str,
-           already: set[str], only: Collection[DataPath] | None = None) -> list[Problem]:
+           already: set[str], only: Collection[DataPath] | None = None, *,
+           anywhere: bool = False) -> list[Problem]:
     """Numbers and yes/no values written in the scenario file as quoted text
     (``population: "1200"``), words for true or false (``one_way: yes``: YAML 1.2 reads
     text), and numbers written for true or false (``one_way: 1``): the schema's lax reading
     takes them, but an editor checking the file against the JSON Schema refuses them, so
     ``check`` does too, beside the file's other problems (``already``: their fields, not
     said twice); ``only``: the values at these paths alone (a sweep's). A CSV table's cells
-    are all text: only values written in the YAML file itself count."""
+    are all text: only values written in the YAML file itself count. ``anywhere``: every
+    value counts, where none was written in a file (a scenario changed in Python, whose
+    values are all the caller's: ``replace({"modes.porter.payload_kg": "30"})``)."""
     try:
         Scenario.model_validate(data, strict=True)
     except ValidationError as error:
@@ -370,6 +373,8 @@ def quoted(data: dict[str, Any], locations: Locations, file: str,
             spot = locations.spots.get(path)
             field = locations.field_name(path)
             # (a sweep's value is the option's wherever the file wrote the one it replaces)
+            if anywhere and spot is None:
+                spot = Spot(file, None)
             if spot is None or (spot.file != file and only is None) or field in said or (
                     only is not None and path not in only):
                 continue
@@ -379,6 +384,7 @@ def quoted(data: dict[str, Any], locations: Locations, file: str,
             word = (found["type"] == "bool_type" and isinstance(found["input"], str)
                     and found["input"].strip().lower() not in ("true", "false"))
             problems.append(Problem(spot.file, spot.line, field, wanted if number or word
+                                    else f"{wanted}, not text" if anywhere
                                     else f"{wanted}, written without quotes",
                                     shown(found["input"])))
         return problems

@@ -26,6 +26,7 @@ in their own words of place (``what-if``, or the ``--vary`` option).
 from __future__ import annotations
 
 import re
+import warnings
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -258,6 +259,11 @@ def set_value(data: Any, steps: tuple[Step, ...], value: Any) -> list[DataPath]:
 def document(scenario: Scenario) -> dict[str, Any]:
     """The scenario as the data of a scenario file: what was written (defaults left out),
     tables inline."""
-    data: dict[str, Any] = scenario.model_dump(mode="python", by_alias=True,
-                                               exclude_unset=True)
+    with warnings.catch_warnings():
+        # A value of the wrong type given through model_copy (which does not validate) is
+        # dumped as it is, and said by the check that reads this data, not as pydantic's
+        # warning about serializing it.
+        warnings.filterwarnings("ignore", "Pydantic serializer warnings", UserWarning)
+        data: dict[str, Any] = scenario.model_dump(mode="python", by_alias=True,
+                                                   exclude_unset=True)
     return data

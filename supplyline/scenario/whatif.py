@@ -97,8 +97,6 @@ def replace(scenario: Scenario, changes: Mapping[str, Any]) -> Scenario:
     supplyline.errors.ScenarioError: 1 problem in the scenario:
       - modes[0].payload_kg: expected a number > 0 and <= 1e+07 (kg), got -1 (what-if)
     """
-    from supplyline.scenario.load import validate_data
-
     if not isinstance(changes, Mapping) or not all(isinstance(k, str) for k in changes):
         raise TypeError(f"changes: expected a mapping of dotted paths (str) to new values, "
                         f"like {{'modes.porter.payload_kg': 30}}, got {type(changes).__name__}"
@@ -115,10 +113,7 @@ def replace(scenario: Scenario, changes: Mapping[str, Any]) -> Scenario:
             problems += error.problems
     if problems:
         raise ScenarioError(problems)
-    changed, problems = validate_data(data, Locations(), WHAT_IF, unused=False)
-    if changed is None:
-        raise ScenarioError(problems)
-    return changed
+    return _validated(data, compiled=False)
 
 
 def first_days(scenario: Scenario, days: int | None) -> Scenario:
@@ -153,16 +148,28 @@ def check(scenario: Scenario) -> None:
     ScenarioError
         Every problem, named by field, with ``what-if`` as the file.
     """
-    from supplyline.scenario.load import validate_data
     from supplyline.scenario.schema import Scenario
 
     if not isinstance(scenario, Scenario):
         raise TypeError("scenario: expected a Scenario (sl.load(...)), got "
                         f"{type(scenario).__name__}")
-    checked, problems = validate_data(document(scenario), Locations(), WHAT_IF, unused=False,
-                                      compiled=True)
-    if checked is None:
+    _validated(document(scenario), compiled=True)
+
+
+def _validated(data: dict[str, Any], *, compiled: bool) -> Scenario:
+    """A what-if's data validated as a file's: the schema, the cross-references and, since
+    every value is the caller's, numbers and true/false given as text ("30", which the
+    schema's lax reading takes and a file may not hold; ``model_copy`` kept it as text, and
+    the network's arithmetic failed on it). ``compiled``: as :func:`check`, what the planner
+    leaves unused passes."""
+    from supplyline.scenario.load import quoted, validate_data
+
+    checked, problems = validate_data(data, Locations(), WHAT_IF, unused=False,
+                                      compiled=compiled)
+    problems += quoted(data, Locations(), WHAT_IF, {p.field for p in problems}, anywhere=True)
+    if checked is None or problems:
         raise ScenarioError(problems)
+    return checked
 
 
 def with_step_days(scenario: Scenario, step_days: int | None) -> Scenario:

@@ -4,6 +4,7 @@ would in a file; the horizon and the step are cut the same way from the API and 
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 
@@ -125,6 +126,23 @@ def test_a_scenario_built_in_python_is_checked_before_it_is_planned(
     assert problem.expected == "a unique id (also used by places[0])"
     with pytest.raises(TypeError, match="expected a Scenario"):
         sl.compile_network("tutorial")  # type: ignore[arg-type]
+
+
+@pytest.mark.filterwarnings("error")
+def test_a_number_given_as_text_is_refused_as_in_a_file(tutorial: sl.Scenario) -> None:
+    """A file may not write `payload_kg: "30"`; replace took it (the schema's lax reading),
+    and model_copy kept it as text, on which the network's arithmetic failed with NumPy's
+    traceback (after pydantic's warning about serializing it)."""
+    said = "modes[0].payload_kg: expected a number, not text, got '30'"
+    with pytest.raises(sl.ScenarioError, match=re.escape(said)):
+        tutorial.replace({"modes.porter.payload_kg": "30"})
+    with pytest.raises(sl.ScenarioError, match="expected true or false, got 'yes'"):
+        tutorial.replace({"routes[0].one_way": "yes"})
+    porter = tutorial.modes[0].model_copy(update={"payload_kg": "30"})
+    text = tutorial.model_copy(update={"modes": [porter, *tutorial.modes[1:]]})
+    with pytest.raises(sl.ScenarioError, match=re.escape(said)):
+        sl.plan(text, days=3)
+    assert tutorial.replace({"modes.porter.payload_kg": 30}).modes[0].payload_kg == 30
 
 
 def test_a_plan_of_the_first_days_or_from_a_later_day_compiles(
