@@ -82,7 +82,17 @@ class State:
 
     @classmethod
     def initial(cls, net: Network) -> State:
-        """The scenario's start: its initial stocks, nothing given, nobody serving."""
+        """The scenario's start: its initial stocks, nothing given, nobody serving.
+
+        Raises
+        ------
+        TypeError
+            When ``net`` is not a compiled Network (a Scenario is compiled first:
+            ``sl.compile_network(scenario)``).
+        """
+        if not isinstance(net, Network):
+            raise TypeError(f"net: expected a compiled Network (sl.compile_network(scenario))"
+                            f", got {type(net).__name__}")
         n_p, n_m, n_c = net.n_places, net.n_modes, net.n_commodities
         return cls(
             date=net.start_date,

@@ -142,6 +142,11 @@ def short_plan(tutorial: sl.Scenario) -> sl.Plan:
     (lambda sc, p: load_text(3), TypeError, "text: expected a str, got int"),
     (lambda sc, p: p.date_of("0"), IndexError, "step: expected a whole number from 0 to 2"),
     (lambda sc, p: p.date_of(1.5), IndexError, "got 1.5"),
+    # -1 gave every route; a Scenario failed on a missing attribute.
+    (lambda sc, p: p.busiest_routes(-1), ValueError,
+     "count: expected a whole number of routes >= 0, got -1"),
+    (lambda sc, p: sl.State.initial(sc), TypeError,
+     "net: expected a compiled Network (sl.compile_network(scenario)), got Scenario"),
 ])
 def test_a_wrong_argument_is_named(call: Any, error: type[Exception], words: str,
                                    tutorial: sl.Scenario, short_plan: sl.Plan) -> None:

@@ -434,7 +434,15 @@ class Plan:
     def busiest_routes(self, count: int = BUSIEST_ROUTES) -> list[int]:
         """The routes that carried most cargo, most first (ties in the scenario's order): at
         most ``count``, and none whose cargo is below the outputs' resolution (the solver's
-        grams)."""
+        grams).
+
+        Raises
+        ------
+        ValueError
+            When ``count`` is not a whole number ≥ 0 (-1 had given every route).
+        """
+        if not_whole(count, 0):
+            raise ValueError(f"count: expected a whole number of routes >= 0, got {count!r}")
         tonnes = self.route_tonnes()
         return [int(r) for r in np.argsort(-tonnes, kind="stable")[:count]
                 if tonnes[r] * 1000.0 >= KG_RESOLUTION]
