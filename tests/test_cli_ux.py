@@ -440,6 +440,27 @@ def test_without_a_terminal_plan_and_simulate_print_plain_progress_lines() -> No
     assert [done for done, _, _ in counted] == sorted(done for done, _, _ in counted)
 
 
+def test_the_progress_lines_keep_one_clock_for_the_command(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A simulation's runs were timed from 0 again after a plan that took seconds."""
+    planning = importlib.import_module("supplyline.plan")
+    made = sl.plan(sl.load("tutorial"))
+
+    def slow_plan(*args: Any, progress: Any = None, **kwargs: Any) -> sl.Plan:
+        progress("building the LP")
+        time.sleep(1.1)
+        progress("reading the plan")
+        return made
+
+    monkeypatch.setattr(planning, "plan", slow_plan)
+    simulated = runner.invoke(cli.app, ["simulate", "tutorial", "--runs", "200", "--seed", "1"])
+    assert simulated.exit_code == 0, simulated.output
+    clocks = [int(m[1]) * 60 + int(m[2]) for m in
+              re.finditer(r"(\d+)m(\d\d)s\]", simulated.stderr)]
+    assert len(clocks) >= 3 and clocks[1] >= 1, simulated.stderr
+    assert clocks == sorted(clocks), simulated.stderr
+
+
 def test_in_a_log_file_a_long_solve_is_said_again_while_it_lasts(
         monkeypatch: pytest.MonkeyPatch) -> None:
     """A solve of minutes is one stage: without a terminal it is said again every

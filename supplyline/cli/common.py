@@ -310,6 +310,9 @@ stdout = _Console(highlight=False)
 stderr = _Console(stderr=True, highlight=False)
 
 
+#: When the command began (set as each command starts): the clock of its progress lines.
+_COMMAND_STARTED: dict[str, float] = {}
+
 #: Where many steps come fast (chunks of runs, variants), at most one progress line this
 #: often (seconds) in a log file.
 LINE_EVERY_S = 5.0
@@ -327,7 +330,8 @@ def _progress_lines(every_s: float = 0.0) -> Callable[..., None] | None:
     last line, and always the last one. None on a terminal."""
     if stderr.is_terminal:
         return None
-    started = time.perf_counter()
+    # One clock for the command: a simulation's runs were timed from 0 again after its plan.
+    started = _COMMAND_STARTED.get("at", time.perf_counter())
     last = -float("inf")
 
     def line(message: str, done: int | None = None, total: int | None = None) -> None:
@@ -513,6 +517,7 @@ def main(
     ] = False,
 ) -> None:
     """Plan, simulate and run mobilized supply logistics under disruption."""
+    _COMMAND_STARTED["at"] = time.perf_counter()
 
 
 # -- planning: the options and checks of the commands that plan ------------------------------

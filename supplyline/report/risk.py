@@ -186,7 +186,8 @@ def print_simulation_summary(result: Simulation, console: Console) -> None:
     if replans:
         console.print(inert(f"Read with care: {replans}."), style="bold")
     table = FitTable("Risk (± Monte Carlo standard error)", Column("figure", prose=True),
-                     Column("value", numeric=True), Column("runs for ±1 %", numeric=True))
+                     Column("value", numeric=True), Column("runs for ±1 %", numeric=True),
+                     caption=RUNS_FOR_1PCT)
     for row in risk_rows(result):
         table.add_row(*row)
     console.print(table)
@@ -381,7 +382,14 @@ def risk_section(plan: Plan, context: ReportContext) -> Section | None:
     parts.append(table("table-risk", ["figure", "value ± standard error", "runs for ±1 %"],
                        [(name.replace(" %", "\u00a0%"), _breaks_before_error(value), runs)
                         for name, value, runs in risk_rows(result)], [False, True, True]))
+    parts.append(f'<p class="note">{escape(RUNS_FOR_1PCT)}</p>')
     return Section("risk", "Risk (Monte Carlo)", "".join(parts), wide=True)
+
+
+#: What the risk table's last column counts: a chance's ±1 is in percentage points, every
+#: other figure's in per cent of its value (one said "0.77 %" and needed 126,131 runs).
+RUNS_FOR_1PCT = ("runs for ±1 %: the runs that would bring the 95 % interval to ±1 % of the "
+                 "value, or to ±1 percentage point for a chance")
 
 
 def simulation_json(result: Simulation) -> dict[str, Any]:

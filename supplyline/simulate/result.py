@@ -269,7 +269,9 @@ class Simulation:
         risk), then those it does not; each says whether the plan itself goes short then."""
         p = self.shortfall_probability_by_step()
         planned = self.planned_short_by_step()
-        order = [int(s) for s in np.lexsort((-p, planned))[:count] if p[s] > 0]
+        # (days no run goes short are left out before the count: they took the places of
+        # the days the plan itself goes short, which were then never listed)
+        order = [int(s) for s in np.lexsort((-p, planned)) if p[s] > 0][:count]
         return [{"day": int(self.plan.step_start[s]), "date": self.plan.date_of(s),
                  "step_days": round(float(self.plan.step_length[s])),
                  "p_shortfall": float(p[s]), "plan_short": bool(planned[s])} for s in order]
@@ -378,7 +380,7 @@ class Simulation:
         """What a notebook shows: the risk table."""
         from html import escape
 
-        from supplyline.report.risk import risk_rows
+        from supplyline.report.risk import RUNS_FOR_1PCT, risk_rows
 
         rows = "".join(f"<tr><td>{escape(a)}</td><td style='text-align:right'>{escape(b)}"
                        f"</td><td style='text-align:right'>{escape(c)}</td></tr>"
@@ -388,7 +390,7 @@ class Simulation:
                        + (f"; {self.assumptions()}" if self.assumptions() else "") + ")")
         return (f"<div><p><b>{title}</b></p><table><thead><tr><th>figure</th>"
                 f"<th>value ± standard error</th><th>runs for ±1 %</th></tr></thead>"
-                f"<tbody>{rows}</tbody></table></div>")
+                f"<tbody>{rows}</tbody></table><p>{escape(RUNS_FOR_1PCT)}</p></div>")
 
 
 def period(row: dict[str, Any]) -> str:

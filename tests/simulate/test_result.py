@@ -143,6 +143,23 @@ def test_tables_and_json(result: sl.Simulation) -> None:
     assert "chance some front goes short" in result._repr_html_()
 
 
+def test_the_runs_for_1_percent_say_what_1_percent_is(result: sl.Simulation) -> None:
+    """A chance's column counts ±1 percentage point, the other figures' ±1 % of the value:
+    the terminal, the report and a notebook said neither."""
+    from rich.console import Console
+
+    from supplyline.report.risk import print_simulation_summary, risk_section
+    from supplyline.report.sections import ReportContext
+
+    console = Console(width=80, record=True)
+    print_simulation_summary(result, console)
+    said = "±1 % of the value, or to ±1 percentage point for a chance"
+    assert said in " ".join(console.export_text().split())
+    section = risk_section(result.plan, ReportContext(results={"simulation": result}))
+    assert section is not None and said in section.html
+    assert said in result._repr_html_()
+
+
 def test_tables_are_typed_as_the_plans_and_join_them(result: sl.Simulation) -> None:
     """A date is a date and a step says its days, as in the plan's tables, so the two join;
     an empty table keeps its columns."""
@@ -280,6 +297,20 @@ def test_the_days_most_at_risk_say_where_the_plan_is_short_too() -> None:
     assert ("the plan short too" in text) == any(flags)
     assert (f"The plan itself leaves some front short on {sim.planned_short_by_step().sum()} "
             "day") in text
+
+
+def test_the_day_the_plan_is_short_is_listed_when_there_is_room() -> None:
+    """On the tiny scenario four days of the plan's ten go short in some run and the plan
+    itself is short on one: it was never listed, since days no run goes short took its place
+    among the five before they were left out."""
+    from tests.conftest import TINY
+
+    sim = sl.simulate(sl.plan(sl.load(TINY)), runs=200, seed=1)
+    p, planned = sim.shortfall_probability_by_step(), sim.planned_short_by_step()
+    assert planned.sum() == 1 and (p[~planned] > 0).sum() == 3 and (p == 0).sum() > 0
+    worst = sim.kpis()["worst_days"]
+    assert [row["plan_short"] for row in worst] == [False, False, False, True]
+    assert worst[-1]["day"] == int(sim.plan.step_start[np.flatnonzero(planned)[0]])
 
 
 def test_without_threats_or_breakdowns_a_run_is_the_plan() -> None:
