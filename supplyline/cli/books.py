@@ -57,9 +57,11 @@ def _books_or_exit(db: str, scenario: str | None, json_output: bool,
         fail("db", f"--db: no books at {db}: {expected}, found no such file",
              EXIT_BAD_INPUT, json_output, path=str(db))
     if existing and file is not None and file.is_file() and (
-            file.stat().st_size == 0 or (_is_sqlite(file) and not holds_books(db))):
-        # (A file that is not SQLite at all is said below, by open_books.)
+            file.stat().st_size == 0 or not _is_sqlite(file) or not holds_books(db)):
+        # (open_books would say "an SQLite database file, new or existing" of a file that
+        # is not one, where only existing books will do)
         what = ("an empty file" if file.stat().st_size == 0
+                else "a file that is not an SQLite database" if not _is_sqlite(file)
                 else "an SQLite database that holds no books")
         fail("db", f"--db: no books at {db}: {expected}, found {what}", EXIT_BAD_INPUT,
              json_output, path=str(db))

@@ -25,6 +25,7 @@ from supplyline.resilience.analysis import Resilience
 from supplyline.resilience.cuts import Impact, called
 from supplyline.resilience.interdiction import WorstCut
 from supplyline.scenario.summary import counted
+from supplyline.units import words_and
 
 __all__ = ["cut_map", "print_resilience", "resilience_html", "resilience_section"]
 
@@ -498,10 +499,17 @@ def resilience_html(res: Resilience, count: int = 10) -> str:
 
 def _solves_words(res: Resilience) -> str:
     """How much planning the analysis took: the plans solved (the uncut plan, each cut that
-    can change anything, the worst sets on the full plan; a cut of what the plan never uses
+    can change anything, and what else was asked for; a cut of what the plan never uses
     needs none), in words."""
-    return (f"{counted(res.solves, 'plan', 'plans')} solved in {res.seconds:.0f} s (the "
-            "uncut one, each cut of what the plan uses, the worst sets).")
+    parts = ["the uncut one", "each cut of what the plan uses"]
+    if res.worst:  # (none with k = 1, which the words claimed)
+        parts.append("the worst sets")
+    if res.defence_checked is not None:
+        parts.append("the best attacks with and without the protection")
+    if len(res.simulated) > 1:  # (solved again for the simulation)
+        parts.append("each cut simulated, again")
+    return (f"{counted(res.solves, 'plan', 'plans')} solved in {res.seconds:.0f} s "
+            f"({words_and(parts)}).")
 
 
 def print_resilience(res: Resilience, console: Console, count: int = 15) -> None:

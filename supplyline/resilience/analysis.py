@@ -26,6 +26,7 @@ from supplyline.resilience.cuts import (
     called,
     candidates,
     cut_impact,
+    distinct,
     figures_of,
     n_minus_1,
 )
@@ -422,6 +423,18 @@ def analyse(
     ranking = n_minus_1(session, base, base_x, routes, places, window, progress=step,
                         jobs=jobs)
     agg = aggregate(net)
+    # (N-1 has measured each single cut)
+    measured: dict[frozenset[str], Impact] = {frozenset(i.ids): i for i in ranking}
+
+    def measure(r: list[str], p: list[str]) -> Impact:
+        """A set's impact on the full plan, solved once: the worst set of k cuts is often
+        that of k - 1 (a further cut adds nothing), or a single cut N-1 solved, and each
+        was solved again."""
+        key = frozenset(r + p)
+        if key not in measured:
+            measured[key] = cut_impact(session, base, base_x, r, p, window)
+        return measured[key]
+
     worst: list[WorstSet] = []
     before: tuple[str, ...] = ()  # the worst set of the size before
     for size in sizes:
@@ -451,7 +464,7 @@ def analyse(
             entry = WorstSet(size, "greedy", None, ids, value)
             before = ids
         for kg, r, p in found:
-            entry.confirmed.append((kg, cut_impact(session, base, base_x, r, p, window)))
+            entry.confirmed.append((kg, measure(r, p)))
             step(f"worst {size}: {' + '.join(r + p)}")
         done += CONFIRM - len(found)
         worst.append(entry)
@@ -471,7 +484,8 @@ def analyse(
         step("protection against the expected threats")
     simulated: list[Checked] = []
     if simulate_runs > 0:
-        top = [i for i in ranking if i.status == "optimal"][:SIMULATED]
+        top = distinct([i for i in ranking if i.status == "optimal"], session, window)
+        top = top[:SIMULATED]
         simulated = simulate_cuts(session, uncut, top, simulate_runs, seed, window,
                                   progress=step)
         done += SIMULATED - len(top)

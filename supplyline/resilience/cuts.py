@@ -191,6 +191,29 @@ def process_context() -> Any:
     return multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
 
 
+def cut_key(session: Session, routes: Sequence[str], places: Sequence[str],
+            window: tuple[int, int] | None) -> bytes:
+    """What a cut forbids: two cuts of one key forbid the same trips (a village with one
+    route, and that route), so they have one plan."""
+    return session.cut_columns(routes, places, window).tobytes()
+
+
+def distinct(impacts: Sequence[Impact], session: Session,
+             window: tuple[int, int] | None) -> list[Impact]:
+    """``impacts`` less those that forbid the same trips as one before them (the same plan,
+    simulated twice, gave two identical rows)."""
+    seen: set[bytes] = set()
+    out = []
+    for impact in impacts:
+        routes = [i for i in impact.ids if i in session.net.route_index]
+        places = [i for i in impact.ids if i not in session.net.route_index]
+        key = cut_key(session, routes, places, window)
+        if key not in seen:
+            seen.add(key)
+            out.append(impact)
+    return out
+
+
 def n_minus_1(session: Session, base: Figures, base_x: FloatArray,
               routes: Sequence[str] | None = None, places: Sequence[str] | None = None,
               window: tuple[int, int] | None = None,
@@ -211,8 +234,7 @@ def n_minus_1(session: Session, base: Figures, base_x: FloatArray,
     first: dict[bytes, int] = {}
     same: list[int] = []
     for i, (r, p) in enumerate(items):
-        key = session.cut_columns(r, p, window).tobytes()
-        same.append(first.setdefault(key, i))
+        same.append(first.setdefault(cut_key(session, r, p, window), i))
     todo = [i for i in range(len(items)) if same[i] == i]
     solved: dict[int, Impact] = {}
     if jobs > 1 and not session.warm_starts and len(todo) > 1:

@@ -146,7 +146,13 @@ def test_books_that_cannot_be_opened_are_said_with_exit_2(
                  ["serve", "--db", db, "--port", port]):
         got = runner.invoke(app, args, terminal_width=400)
         assert got.exit_code == 2, (args, got.output)
-        assert f"--db: cannot open the books at {db}: {says}" in " ".join(got.output.split())
+        said = f"--db: cannot open the books at {db}: {says}"
+        if args[0] == "replan" and db == "scenario.yaml":
+            # (a re-plan needs books there already: "new or existing" was no answer)
+            said = (f"--db: no books at {db}: expected books that `supplyline serve --db "
+                    f"{db}` has started (or a postgresql:// URL), found a file that is not "
+                    "an SQLite database")
+        assert said in " ".join(got.output.split())
         assert isinstance(got.exception, SystemExit)  # said, not raised
 
 
@@ -180,9 +186,15 @@ def test_replan_refuses_a_file_that_holds_no_books_and_an_empty_db(
     foreign.commit()
     foreign.close()
     before = (tmp_path / "foreign.db").read_bytes()
+    # A report where the books were meant: it said "expected an SQLite database file, new
+    # or existing", and a new one is refused.
+    (tmp_path / "report.html").write_text("<html></html>", encoding="utf-8")
     runner = CliRunner()
     for name, found in (("empty.db", "found an empty file"),
-                        ("foreign.db", "found an SQLite database that holds no books")):
+                        ("foreign.db", "found an SQLite database that holds no books"),
+                        ("report.html", "expected books that `supplyline serve --db "
+                                        "report.html` has started (or a postgresql:// URL), "
+                                        "found a file that is not an SQLite database")):
         got = runner.invoke(app, ["replan", "tutorial", "--db", name, "--as-of", "2024-11-05",
                                   "--json"])
         assert got.exit_code == 2, got.output
