@@ -525,6 +525,16 @@ def test_a_value_no_plan_reads_is_an_error_before_anything_runs() -> None:
     uncapped = {"routes": [{"from": "a", "to": "b"}]}
     assert "no route has a capacity" in (_unread(uncapped, margin, None) or ("", ""))[1]
     assert _unread({"routes": [{"capacity_tonnes_per_day": 5}]}, margin, None) is None
+    # ... unless another option gives a route one (it was refused beside such an option).
+    assert _unread(uncapped, margin, None, [("routes", 0, "capacity_tonnes_per_day")]) is None
+    # The name of the money, and a weight of money where there is none (the tutorial has
+    # no costs): each variant was the same plan.
+    for option in ("costs.currency=USD,VND", "costs.weight=0,5"):
+        with pytest.raises(VaryError, match=r"which no plan reads|no wage, cost of a unit"):
+            make_variants(tutorial, [parse_vary(option)])
+    paid = [parse_vary("costs.weight=0,5"), parse_vary("costs.wage_per_person_day=0,2")]
+    assert len(make_variants(tutorial, paid)) == 4
+    assert _unread({"costs": {"prices": [{"per_kg": 3.0}]}}, ("costs", "weight"), None) is None
     assert "validate" in said["observed[0].value"].got
     kg = [parse_vary("replays.pledged.mobilization[0].kg=20000,25000")]
     assert len(make_variants(tutorial, kg, replay="pledged")) == 2
@@ -937,3 +947,19 @@ def test_a_replay_is_judged_on_each_combination_not_on_each_value_alone() -> Non
               parse_vary("places.high-village.stock_kg.rice=100000,120000")]
     variants = make_variants(sl.load("tutorial"), varies, replay="pledged")
     assert len(variants) == 2
+
+
+def test_dates_a_sweep_varies_are_not_said_as_shared() -> None:
+    """Varying end_date, the settings every variant shares gave the first variant's dates
+    and days as everyone's (a 25-day variant under "20 days")."""
+    from supplyline.sweep.run import SweepOptions, settings_words, sweep_settings
+
+    tutorial = sl.load("tutorial")
+    varied = make_variants(tutorial, [parse_vary("end_date=2024-11-20,2024-11-25")])
+    shared = sweep_settings(varied, SweepOptions())
+    assert (shared["start_date"], shared["end_date"], shared["days"]) == (None, None, None)
+    assert "dates as each variant sets them" in settings_words(shared)
+    fixed = sweep_settings(make_variants(tutorial, [parse_vary("modes.porter.payload_kg=20,25")]),
+                           SweepOptions())
+    assert (fixed["start_date"], fixed["days"]) == ("2024-11-01", 30)
+    assert "2024-11-01 to 2024-11-30 (30 days)" in settings_words(fixed)

@@ -55,10 +55,10 @@ KPIS: tuple[tuple[str, str, int], ...] = (
     ("max_burden", "largest burden (%)", 1),
 )
 #: Key figures that are shares, shown in percent as everywhere else.
-PERCENT = frozenset({"max_burden"})
+PERCENT = frozenset({"max_burden", "sim_p_any_shortfall"})
 #: The simulation's figures a sweep's record may hold (``sweep --simulate``).
 SIMULATED_KPIS: tuple[tuple[str, str, int], ...] = (
-    ("sim_p_any_shortfall", "P(any shortfall), simulated", 3),
+    ("sim_p_any_shortfall", "P(any shortfall) (%), simulated", 1),
     ("sim_shortfall_t", "shortfall (t), simulated mean", 1),
     ("sim_shortfall_p90_t", "shortfall (t), simulated p90", 1),
     ("sim_delivered_t", "delivered (t), simulated mean", 1),
@@ -169,7 +169,9 @@ class Comparison:
         ):
             parts.append(f"<h3>{escape(title)}</h3>")
             if frame.empty or frame.shape[1] == 0:
-                parts.append('<p class="note">None in any plan.</p>')
+                # (where every plan failed there is no plan to have none)
+                parts.append('<p class="note">None in any plan.</p>' if len(self.kpis)
+                             else '<p class="note">No plan was made (see "Failed").</p>')
                 continue
             head = "".join(f"<th>{escape(str(c))}</th>" for c in frame.columns)
             # A table wider than the page scrolls in its own box (a sweep of many values).

@@ -141,6 +141,10 @@ class SweepResult:
                 f"{self.seconds:.1f} s; {str(self.path)!r})")
 
 
+#: The paths that set a scenario's horizon.
+DATES = frozenset({"start_date", "end_date"})
+
+
 def sweep_settings(variants: Sequence[Variant], options: SweepOptions,
                    source: str | None = None) -> dict[str, Any]:
     """What every variant of a sweep shares: the scenario (and ``source``, what it was read
@@ -151,12 +155,16 @@ def sweep_settings(variants: Sequence[Variant], options: SweepOptions,
 
     sc = variants[0].scenario if variants else None
     simulated = options.simulate is not None
+    # Dates a sweep varies are no one's: they were the first variant's, said as every
+    # variant's (each variant's are in its row).
+    dated = sc if sc and not DATES & set(variants[0].settings) else None
     return {
         "scenario": sc.name if sc else None, "title": sc.title if sc else None,
         "file": source or (sc.name if sc else None),
-        "start_date": sc.start_date.isoformat() if sc else None,
-        "end_date": sc.end_date.isoformat() if sc else None,
-        "days": sc.days if sc else None, "replay": options.replay, "solver": options.solver,
+        "start_date": dated.start_date.isoformat() if dated else None,
+        "end_date": dated.end_date.isoformat() if dated else None,
+        "days": dated.days if dated else None, "replay": options.replay,
+        "solver": options.solver,
         "time_limit_s": options.time_limit_s, "step_days": options.step_days,
         "simulate_runs": options.simulate, "seed": options.seed if simulated else None,
         "supplyline": __version__, "variants": len(variants),
@@ -167,8 +175,10 @@ def settings_words(settings: Mapping[str, Any]) -> str:
     """A sweep's shared settings (:func:`sweep_settings`) in a sentence, for its report."""
     from supplyline.scenario.summary import counted
 
-    words = (f"{settings['title']} ({settings['file']}), {settings['start_date']} to "
-             f"{settings['end_date']} ({counted(settings['days'], 'day', 'days')})")
+    words = f"{settings['title']} ({settings['file']}), " + (
+        f"{settings['start_date']} to {settings['end_date']} "
+        f"({counted(settings['days'], 'day', 'days')})" if settings["days"] is not None
+        else "dates as each variant sets them")
     if settings["replay"]:
         words += f"; replay {settings['replay']}"
     words += f"; solver {settings['solver']}"

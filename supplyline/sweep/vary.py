@@ -33,7 +33,7 @@ import itertools
 import json
 import math
 import re
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import dataclass, field
 from importlib.resources import files
 from importlib.resources.abc import Traversable
@@ -365,12 +365,14 @@ _TEXT_FIELDS = ("title", "description", "source")
 _NAMED = ("commodities", "modes", "places", "routes")
 
 
-def _unread(data: dict[str, Any], path: DataPath,
-            replay: str | None) -> tuple[str, str] | None:
+def _unread(data: dict[str, Any], path: DataPath, replay: str | None,
+            others: Collection[DataPath] = ()) -> tuple[str, str] | None:
     """What is expected and what was found where ``path`` names a value that none of the
     sweep's plans reads, so that varying it would give the same plan again and again: the
     historical figures (read by ``validate``), a replay other than the one planned, text,
-    a place's position on the map."""
+    a place's position on the map, the name of the money; a capacity margin without a
+    capacity and a weight of money without any money, unless another option (``others``,
+    the paths it varies) may give them one."""
     expected = "a value the sweep's plans read"
     if path[0] == "observed":
         return expected, "a historical figure (read only by validate)"
@@ -389,13 +391,36 @@ def _unread(data: dict[str, Any], path: DataPath,
     if len(path) == 3 and path[0] == "places" and path[2] in ("lat", "lon"):
         return expected, (f"a place's position on the map ({path[2]}), which no plan reads "
                           "(a route's length is given, not measured from it)")
+    if path == ("costs", "currency"):
+        return expected, "the name of the money, which no plan reads (the figures are the same)"
     capacities = ("capacity_movements_per_day", "capacity_tonnes_per_day")
     if path == ("policy", "capacity_safety_margin") and not any(
             isinstance(route, dict) and any(route.get(name) is not None for name in capacities)
-            for route in data.get("routes") or []):
+            for route in data.get("routes") or []) and not any(
+            other[0] == "routes" for other in others):
         return expected, ("a capacity margin, where no route has a capacity ("
                           + " or ".join(capacities) + ") for it to hold back")
+    if path == ("costs", "weight") and not _has_money(data.get("costs")) and not any(
+            other[0] == "costs" for other in others):
+        return expected, ("a weight of money, where the scenario sets no wage, cost of a "
+                          "unit or price above 0 for it to weigh")
     return None
+
+
+def _has_money(costs: Any) -> bool:
+    """Whether a scenario's ``costs`` (its data) set any money above 0 (or any that is not
+    read here: a table, a value the schema refuses)."""
+    if not isinstance(costs, dict):
+        return costs is not None
+
+    def some(value: Any) -> bool:
+        return not isinstance(value, int | float) or value > 0
+
+    return (some(costs.get("wage_per_person_day", 0))
+            or any(some(v) for name in ("per_unit_day", "per_unit_km")
+                   for v in (costs.get(name) or {}).values())
+            or any(not isinstance(p, dict) or some(p.get("per_kg", 0))
+                   for p in costs.get("prices") or []))
 
 
 def _as_vary_problems(option: str, problems: list[Problem]) -> list[VaryProblem]:
@@ -576,7 +601,8 @@ def make_variants(scenario: Scenario, varies: Sequence[Vary],
     for vary, paths in zip(varies, targets, strict=True):
         # An option no plan reads at all (with [*], some of its values may be read: the
         # replay planned among others).
-        unread = [(path, _unread(base.data, path, replay)) for path in paths]
+        elsewhere = [other for other in owners if other not in paths]
+        unread = [(path, _unread(base.data, path, replay, elsewhere)) for path in paths]
         if paths and all(why is not None for _path, why in unread):
             problems += [VaryProblem(vary.text, dotted(path), *why)
                          for path, why in unread if why is not None]

@@ -74,6 +74,15 @@ def test_records_read_back_give_the_same_comparison(two: dict[str, sl.Plan],
     text = console.export_text()
     assert "Days at capacity per route" in text and "broken: failed: time limit" in text
     assert max(len(line) for line in text.splitlines()) <= 80
+    # Where every plan failed, the tables say no plan was made, not "none in any plan".
+    none = compare_records({"broken": None}, {"broken": "time limit"}).to_html()
+    assert "None in any plan" not in none and 'No plan was made (see "Failed")' in none
+    # A simulated chance of shortfall is in per cent, as the terminal's (it was 0.940).
+    simulated = compare_records({"base": {**records["base"], "sim_p_any_shortfall": 0.94,
+                                          "sim_shortfall_t": 3.6, "sim_shortfall_p90_t": 7.0,
+                                          "sim_delivered_t": 54.2}})
+    assert simulated.kpis.loc["base", "P(any shortfall) (%), simulated"] == 94.0
+    assert ">94.0<" in simulated.to_html()
     # A count of rows below 1 said "... and 2 more" of a table of one plan.
     with pytest.raises(ValueError, match="max_rows: expected a whole number >= 1, got -1"):
         with_failure.print(console, max_rows=-1)
