@@ -233,7 +233,7 @@ COLUMNS: dict[str, tuple[str, str]] = {
     "variant": ("", "the variant's number: its place among the combinations, from 0"),
     "label": ("", "the variant's values, PATH=VALUE separated by commas"),
     "status": ("", "ok, or failed when no plan could be made"),
-    "error": ("", "why the variant failed; empty when it planned"),
+    "error": ("", "why the variant failed; null (missing) when it planned"),
     "demand_t": ("t", "the fronts' demand over the horizon"),
     "delivered_t": ("t", "consumed at the fronts over the horizon"),
     "shortfall_t": ("t", "demand not met at the fronts over the horizon"),
