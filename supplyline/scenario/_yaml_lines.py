@@ -112,6 +112,16 @@ class Locations:
                 return label + dotted(path[end:], leading_dot=True)
         return dotted(path) or "(top level)"
 
+    def section_of(self, problem: Problem) -> str:
+        """The scenario's section a problem is in (``routes``), also where its field is
+        named as its table names it (``features[1].properties.to`` in routes.geojson)."""
+        for path, label in self.labels.items():
+            if problem.field == label or problem.field.startswith((label + ".", label + "[")):
+                spot = self.nearest(path)
+                if spot is None or spot.file == problem.file:
+                    return str(path[0])
+        return re.split(r"[.\[]", problem.field, maxsplit=1)[0]
+
     def graft(self, prefix: Path, other: Locations) -> None:
         """Add ``other``'s spots and labels under ``prefix`` (a table's rows into the scenario)."""
         for path, spot in other.spots.items():

@@ -480,3 +480,18 @@ def test_csv_cell_over_two_lines_within_closed_quotes_is_read(copy: Path) -> Non
     _replace(copy / "routes.csv", "pass,The pass,relay", 'pass,"The pass\n(upper)",relay')
     route = next(r for r in sl.load(copy / "scenario-geo.yaml").routes if r.id == "pass")
     assert route.name == "The pass\n(upper)"
+
+
+def test_a_table_s_broken_section_is_left_out_of_the_rules_that_read_it(copy: Path) -> None:
+    """A route's misspelt place in routes.geojson ended `check` in a KeyError: its problem
+    is named `features[1].properties.to`, so the rules of what never acts did not see that
+    the routes were broken, and read them. A misspelt good in places.geojson added a replay
+    asking more than the localities can give (their stock under it is no stock)."""
+    _replace(copy / "routes.geojson", '"from": "ban-b", "to": "relay"',
+             '"from": "ban-b", "to": "relya"')
+    problems = _problems(copy / "scenario.yaml")
+    assert list(problems) == ["features[1].properties.to"]
+    assert "did you mean 'relay'" in problems["features[1].properties.to"].expected
+    _replace(copy / "places.geojson", '"stock_kg": {"rice": 40000}', '"stock_kg": {"rcie": 40000}')
+    problems = _problems(copy / "scenario-geo.yaml")
+    assert list(problems) == ["features[0].properties.stock_kg.rcie"]
