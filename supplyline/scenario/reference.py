@@ -91,8 +91,9 @@ The path is relative to the YAML file.
   (`stock_kg.rice`, `production_kg_per_day.rice`, `carriers.bicycle`); a list field
   (`regions`, `modes`) is one cell with items separated by `;`; a route's `closed` windows
   are written `START/END` (`2025-08-05/2025-08-10; 2025-09-01/2025-09-02`, in GeoJSON
-  too). An empty cell takes the field's default. Rows whose first cell starts with `#` are
-  comments. Errors name the CSV file and line.
+  too). An empty cell takes the field's default. Lines that begin with `#` (not within
+  quotes: `"#2 Highway"` is a name) are comments, above the header too. Errors name the CSV
+  file and line.
 - **GeoJSON**: a `FeatureCollection`. Places are `Point` features (coordinates
   `[lon, lat]`), routes are `LineString` (or `MultiLineString`) features; a feature's own
   `id` is its id (the same as `properties.id` where both are given); the other fields

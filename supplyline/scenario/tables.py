@@ -13,8 +13,8 @@ and :func:`supplyline.scenario.load.read_limited`.
 CSV
     The header row names the fields. A mapping field is spread over dotted columns
     (``stock_kg.rice``, ``carriers.bicycle``); a list field (``regions``, ``modes``) is one
-    cell with items separated by ``;``. An empty cell takes the field's default. Rows whose
-    first cell starts with ``#`` are comments.
+    cell with items separated by ``;``. An empty cell takes the field's default. Lines that
+    begin with ``#`` (not within quotes) are comments, above the header too.
 GeoJSON
     A ``FeatureCollection``. Places are ``Point`` features (coordinates ``[lon, lat]``),
     routes are ``LineString`` (or ``MultiLineString``) features; the other fields are the
@@ -253,19 +253,35 @@ def _read_csv(section: str, model: type[BaseModel], text: str, file: str) -> Tab
     table = TableRows()
     kinds = _field_kinds(model)
     reader = csv.reader(io.StringIO(text, newline=""))
+    # The lines as the reader counts them: a comment is a row whose line begins with "#"
+    # as written, not one whose first cell does once read ("#2 Highway", quoted, is a name;
+    # its row was dropped in silence).
+    raw = re.split(r"\r\n|\r|\n", text)
+
+    def comment(cells: list[str], line: int) -> bool:
+        return not any(cell.strip() for cell in cells) or (
+            line <= len(raw) and raw[line - 1].lstrip().startswith("#"))
+
+    header_line = 1
     try:
         header = next(reader, None)
+        # (blank and comment lines above the header: an export's note; the header was read
+        # as one and the real header as a row)
+        while header is not None and comment(header, header_line):
+            header_line = reader.line_num + 1
+            header = next(reader, None)
     except csv.Error as error:
-        return table.fail(Problem(file, 1, "header", "a CSV header row", str(error)))
+        return table.fail(Problem(file, header_line, "header", "a CSV header row", str(error)))
     if header is None:
         return table.fail(Problem(file, 1, "header", "a header row naming the fields",
-                                  "an empty file"))
+                                  "an empty file" if not text.strip() else
+                                  "only blank and comment lines"))
     if len(header) == 1 and (mark := next((m for m in ";\t|" if m in header[0]), None)):
         # Another separator: every row would be one cell, and every field missing.
-        return table.fail(Problem(file, 1, "header", "fields separated by commas",
+        return table.fail(Problem(file, header_line, "header", "fields separated by commas",
                                   f"a header separated by {mark!r}: {shown(header[0])}"))
     columns, unknown = _csv_columns(model, kinds, [name.strip() for name in header], file,
-                                    table)
+                                    table, header_line)
     # A quote is never closed where the quotes are odd ("" inside quotes is a pair).
     unclosed = text.count('"') % 2 == 1
     last_line = len(text.splitlines())
@@ -289,7 +305,7 @@ def _read_csv(section: str, model: type[BaseModel], text: str, file: str) -> Tab
                 file, line, f"{section}[{len(table.rows)}]",
                 "each cell on its line (a quote closed where it opens)",
                 f"a quoted cell that runs on to line {reader.line_num}"))
-        if not any(cell.strip() for cell in cells) or cells[0].lstrip().startswith("#"):
+        if comment(cells, line):
             continue
         index = len(table.rows)
         if len(cells) != len(columns):  # a cell left out moves the next ones under the wrong column
@@ -317,19 +333,19 @@ def _read_csv(section: str, model: type[BaseModel], text: str, file: str) -> Tab
                 continue
             _put(row, (index,), column, value, kinds, file, line, table.locations)
         table.rows.append(row)
-    _missing_columns(model, columns, table, file)
+    _missing_columns(model, columns, table, file, header_line)
     return table
 
 
 def _missing_columns(model: type[BaseModel], columns: list[tuple[str, str | None] | None],
-                     table: TableRows, file: str) -> None:
+                     table: TableRows, file: str, line: int = 1) -> None:
     """A required field without a column is said once, at the header, not once a row."""
     present = {column[0] for column in columns if column is not None}
     for name, info in model.model_fields.items():
         key = info.alias or name
         if not info.is_required() or key in present or not table.rows:
             continue
-        table.problems.append(Problem(file, 1, f"column '{key}'",
+        table.problems.append(Problem(file, line, f"column '{key}'",
                                       f"a column {key} (each row needs a value of it)",
                                       "a header without it"))
         table.locations.reported.update((index, key) for index in range(len(table.rows)))
@@ -337,10 +353,10 @@ def _missing_columns(model: type[BaseModel], columns: list[tuple[str, str | None
 
 def _csv_columns(
     model: type[BaseModel], kinds: dict[str, str], header: list[str], file: str,
-    table: TableRows,
+    table: TableRows, line: int = 1,
 ) -> tuple[list[tuple[str, str | None] | None], dict[int, str]]:
     """Each header cell as ``(field, key)``; ``None`` for a column that is reported; and the
-    unknown columns' names by position."""
+    unknown columns' names by position (the header on ``line``)."""
     columns: list[tuple[str, str | None] | None] = []
     unknown: dict[int, str] = {}
     seen: set[str] = set()
@@ -356,12 +372,13 @@ def _csv_columns(
             expected = f"a field of {model.__name__}" + did_you_mean(name, allowed)
             if kind == "dict":
                 expected = f"a column {base}.<id> (one per id)"
-            table.problems.append(Problem(file, 1, f"column '{name}'", expected, shown(name)))
+            table.problems.append(Problem(file, line, f"column '{name}'", expected,
+                                          shown(name)))
             if kind is None and name not in seen:
                 unknown[len(columns)] = name
             columns.append(None)
         elif name in seen:
-            table.problems.append(Problem(file, 1, f"column '{name}'", "each column once",
+            table.problems.append(Problem(file, line, f"column '{name}'", "each column once",
                                           "a second column of that name"))
             columns.append(None)
         else:
