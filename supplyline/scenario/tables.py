@@ -308,6 +308,18 @@ def _read_csv(section: str, model: type[BaseModel], text: str, file: str) -> Tab
         if comment(cells, line):
             continue
         index = len(table.rows)
+        swallowed = next((n for n in range(line + 1, min(reader.line_num, len(raw)) + 1)
+                          if len(next(csv.reader([raw[n - 1]]), [])) == len(columns)), None)
+        if swallowed is not None:
+            # A quoted cell over several lines (a spreadsheet's line break) may hold a line
+            # that reads as a whole row: a quote left open above it, closed by a stray one
+            # below, read the row into the cell in silence (a place lost in a source text).
+            table.problems.append(Problem(
+                file, line, f"{section}[{index}]",
+                "each row on its own line (a quote closed where it opens)",
+                f"a quoted cell from line {line} to {reader.line_num} that holds line "
+                f"{swallowed}, a whole row"))
+            table.locations.reported.add((index,))
         if len(cells) != len(columns):  # a cell left out moves the next ones under the wrong column
             table.problems.append(Problem(
                 file, line, f"{section}[{index}]",

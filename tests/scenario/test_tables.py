@@ -482,6 +482,25 @@ def test_csv_cell_over_two_lines_within_closed_quotes_is_read(copy: Path) -> Non
     assert route.name == "The pass\n(upper)"
 
 
+def test_a_row_read_into_a_quoted_cell_is_said(copy: Path) -> None:
+    """A quote left open at the end of a row and a stray one at the end of the next: the
+    quotes come out even, and the second row was read into the first's source text in
+    silence (check said OK of a scenario without Ban C)."""
+    places = (copy / "places.csv").read_text(encoding="utf-8").splitlines()
+    b = next(i for i, text in enumerate(places) if text.startswith("ban-b,"))
+    c = next(i for i, text in enumerate(places) if text.startswith("ban-c,"))
+    assert c == b + 1
+    places[b] = places[b].rsplit(",", 1)[0] + ',"estimate: from the 1953 census'
+    places[c] += '"'
+    (copy / "places.csv").write_text("\n".join(places) + "\n", encoding="utf-8")
+    with pytest.raises(ScenarioError) as caught:
+        sl.load(copy / "scenario.yaml")
+    said = [p for p in caught.value.problems if "a whole row" in p.got]
+    assert len(said) == 1 and said[0].line == b + 1
+    assert said[0].got == (f"a quoted cell from line {b + 1} to {c + 1} that holds line "
+                           f"{c + 1}, a whole row")
+
+
 def test_a_table_s_broken_section_is_left_out_of_the_rules_that_read_it(copy: Path) -> None:
     """A route's misspelt place in routes.geojson ended `check` in a KeyError: its problem
     is named `features[1].properties.to`, so the rules of what never acts did not see that
