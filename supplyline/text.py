@@ -52,4 +52,6 @@ def did_you_mean(word: str, choices: Iterable[str]) -> str:
     """`` (did you mean 'x'?)`` where some choice is close to ``word``, else ``''``: said
     after a name that is not known, wherever one is."""
     close = closest(word, choices)
-    return f" (did you mean '{close}'?)" if close is not None else ""
+    # (as Python writes it: a choice with a line break in it, an id that check refuses, is
+    # said as 'ban-b\n', not broken over two lines)
+    return f" (did you mean {close!r}?)" if close is not None else ""

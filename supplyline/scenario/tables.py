@@ -252,6 +252,9 @@ def _cell_text(cell: str) -> str:
 def _read_csv(section: str, model: type[BaseModel], text: str, file: str) -> TableRows:
     table = TableRows()
     kinds = _field_kinds(model)
+    # A cell may be as long as the file (its size is limited where it is read): beyond the
+    # csv module's 131,072 characters the reading stopped, and the rows after went unread.
+    csv.field_size_limit(max(csv.field_size_limit(), len(text) + 1))
     reader = csv.reader(io.StringIO(text, newline=""))
     # The lines as the reader counts them: a comment is a row whose line begins with "#"
     # as written, not one whose first cell does once read ("#2 Highway", quoted, is a name;

@@ -537,3 +537,20 @@ def test_a_comment_is_a_line_that_begins_with_a_hash_as_written(copy: Path) -> N
     assert problems["column 'length_kmm'"].line == 3
     (copy / "routes.csv").write_text("# nothing but a note\n\n", encoding="utf-8")
     assert "only blank and comment lines" in _problems(copy / "scenario-geo.yaml")["header"].got
+
+
+def test_a_cell_longer_than_the_csv_module_s_limit_is_read(copy: Path) -> None:
+    """A cell of 200,000 characters stopped the reading (the csv module's 131,072): the rows
+    after it went unchecked, and "a list of 0 items" was said of a table of six rows."""
+    text = _replace(copy / "places.csv", "ban-a,Ban A,", "ban-a," + "A" * 200_000 + ",")
+    _replace(copy / "places.csv", "ban-b,Ban B,locality,21.60", "ban-b,Ban B,locality,zz")
+    problems = _problems(copy / "scenario.yaml")
+    assert list(problems) == ["places[1].lat"]
+    assert problems["places[1].lat"].line == line_of(text, "ban-b,Ban B")
+
+
+def test_a_choice_with_a_line_break_is_offered_as_python_writes_it() -> None:
+    from supplyline.text import did_you_mean
+
+    assert did_you_mean("ban-b", ["ban-b\n"]) == " (did you mean 'ban-b\\n'?)"
+    assert did_you_mean("relya", ["relay"]) == " (did you mean 'relay'?)"
