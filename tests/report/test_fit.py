@@ -177,7 +177,8 @@ def test_resilience_tables_never_break_an_id(monkeypatch: pytest.MonkeyPatch) ->
     monkeypatch.setattr(resilience, "_worst_notes", lambda res: [])
     res = SimpleNamespace(base=SimpleNamespace(shortfall_t=0.0), solves=9, seconds=2.0,
                           own_grid=None,
-                          worst=[object()], simulated=[], defence=None, allocation=None, notes=[],
+                          worst=[object()], simulated=[], defence=None,
+                          defence_checked=None, allocation=None, notes=[],
                           ranking=[object(), object()],
                           window_dates=("2024-11-10", "2024-11-20"))
     for width in WIDTHS:
