@@ -43,8 +43,16 @@ def closest(word: str, choices: Iterable[str]) -> str | None:
 
     >>> closest("popuation", ["population", "labour_share"]), closest("x", ["population"])
     ('population', None)
+    >>> closest("ID", ["id", "name"]), closest("Kestrel-Town", ["kestrel-town"])
+    ('id', 'kestrel-town')
     """
-    match = difflib.get_close_matches(word, list(choices), n=1)
+    listed = list(choices)
+    # The same word in other capitals first ("ID" for id: too short a word for a match of
+    # its letters, so it had none).
+    same = [choice for choice in listed if choice.casefold() == word.casefold()]
+    if same:
+        return same[0]
+    match = difflib.get_close_matches(word, listed, n=1)
     return match[0] if match else None
 
 
