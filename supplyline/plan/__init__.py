@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from supplyline.errors import PlanError, ReplayError, check_callback, not_number
+from supplyline.errors import PlanError, ReplayError, check_callback, not_number, not_whole
 from supplyline.network import Network, compile_network
 from supplyline.plan.diagnose import RESOLVE_SECONDS, explain_shortfall
 from supplyline.plan.kpis import Kpis
@@ -134,7 +134,7 @@ def plan(
         return search.plan
     for option, given, default in (("risk_runs", risk_runs, RISK_RUNS),
                                    ("seed", seed, RISK_SEED)):
-        if not (type(given) is int and given == default):  # (it was ignored in silence)
+        if not_whole(given, 0) or int(given) != default:  # (it was ignored in silence)
             raise PlanError(f"{option}: acts only with risk, which was not given (leave it "
                             f"out, or give risk=...), got {given!r}")
     say = progress or (lambda _message: None)

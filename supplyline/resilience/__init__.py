@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from supplyline.errors import SimulationError, check_callback
+from supplyline.errors import SimulationError, check_callback, not_whole
 from supplyline.network import Network, compile_network
 from supplyline.resilience.analysis import (
     ANALYSIS_MAX_COLUMNS,
@@ -83,7 +83,7 @@ def resilience(
         check_seed(seed)
     except SimulationError:
         raise ValueError(f"seed: expected a whole number >= 0 or None, got {seed!r}") from None
-    if simulate_runs == 0 and not (type(seed) is int and seed == SIMULATE_SEED):
+    if simulate_runs == 0 and (not_whole(seed, 0) or int(seed) != SIMULATE_SEED):
         # (it was ignored in silence, where the command line refuses --seed without --simulate)
         raise ValueError(f"seed: acts only with simulate_runs > 0, which was not given (leave "
                          f"it out, or give simulate_runs=...), got {seed!r}")
