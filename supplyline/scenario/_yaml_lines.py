@@ -112,15 +112,23 @@ class Locations:
                 return label + dotted(path[end:], leading_dot=True)
         return dotted(path) or "(top level)"
 
-    def section_of(self, problem: Problem) -> str:
-        """The scenario's section a problem is in (``routes``), also where its field is
+    def sections_of(self, problems: list[Problem]) -> set[str]:
+        """The scenario's sections ``problems`` are in (``routes``), also where a field is
         named as its table names it (``features[1].properties.to`` in routes.geojson)."""
+        labelled: dict[str, list[Path]] = {}
         for path, label in self.labels.items():
-            if problem.field == label or problem.field.startswith((label + ".", label + "[")):
-                spot = self.nearest(path)
-                if spot is None or spot.file == problem.file:
-                    return str(path[0])
-        return re.split(r"[.\[]", problem.field, maxsplit=1)[0]
+            labelled.setdefault(label, []).append(path)
+        out = set()
+        for problem in problems:
+            name = problem.field
+            # The field and each of its prefixes that ends before a "." or a "[".
+            ends = [len(name), *(m.start() for m in re.finditer(r"[.\[]", name))]
+            found = next((str(path[0]) for end in sorted(ends, reverse=True)
+                          for path in labelled.get(name[:end], ())
+                          if (spot := self.nearest(path)) is None
+                          or spot.file == problem.file), None)
+            out.add(found or re.split(r"[.\[]", name, maxsplit=1)[0])
+        return out
 
     def graft(self, prefix: Path, other: Locations) -> None:
         """Add ``other``'s spots and labels under ``prefix`` (a table's rows into the scenario)."""

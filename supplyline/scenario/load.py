@@ -451,7 +451,7 @@ def validate_data(
     # beside the file's other problems (those of other sections left out), but not where what
     # it reads could not be read.
     readable = scenario
-    broken = {locations.section_of(p) for p in problems}
+    broken = locations.sections_of(problems)
     if broken & set(_REPLAY_READS):
         readable = None  # (a stock under a misspelt good is no stock to give from)
     elif scenario is None and not locations.reported:
@@ -470,7 +470,7 @@ def validate_data(
             problems += _never_carrying(scenario, locations, file)
         # What never acts is said beside the file's other problems, each rule where the
         # sections it reads have none.
-        broken = {locations.section_of(p) for p in problems}
+        broken = locations.sections_of(problems)
         whole = scenario
         if scenario is None and "(top level)" not in broken:
             try:
