@@ -67,6 +67,16 @@ __all__ = ["Entry", "check_references"]
 MONEY_FIELDS = "wage_per_person_day, per_unit_day, per_unit_km, prices"
 
 
+def costs_money(costs: Entry | Any) -> bool:
+    """Whether a scenario's ``costs`` (its data, or their :class:`Entry`) make something cost
+    money (:data:`MONEY_FIELDS`), or may: a cost the schema could not read."""
+    if not isinstance(costs, Entry):
+        costs = Entry(Costs, costs, ("costs",))
+    unread = any(name in costs.data and costs.get(name) is None
+                 for name in MONEY_FIELDS.split(", "))
+    return unread or any(costs.get(name) for name in MONEY_FIELDS.split(", "))
+
+
 @functools.cache
 def _adapter(model: type[BaseModel], name: str) -> TypeAdapter[Any]:
     info = model.model_fields[name]
@@ -968,10 +978,7 @@ class _Checker:
 
     def money(self) -> bool:
         """Whether something costs money (or may: a cost the schema could not read)."""
-        costs = self.costs
-        unread = any(name in costs.data and costs.get(name) is None
-                     for name in MONEY_FIELDS.split(", "))
-        return unread or any(costs.get(name) for name in MONEY_FIELDS.split(", "))
+        return costs_money(self.costs)
 
     def money_figures(self) -> list[Entry]:
         """The metrics of the observed figures about money (in the scenario's currency)."""

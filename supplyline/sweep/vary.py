@@ -41,6 +41,7 @@ from pathlib import Path
 from typing import Any, overload
 
 from supplyline.errors import Problem, SupplylineError
+from supplyline.scenario._crossref import MONEY_FIELDS, costs_money
 from supplyline.scenario._describe import fields_by_key, target_at
 from supplyline.scenario._yaml_lines import Locations, Spot, dotted, read_yaml, shown
 from supplyline.scenario._yaml_lines import Path as DataPath
@@ -400,27 +401,11 @@ def _unread(data: dict[str, Any], path: DataPath, replay: str | None,
             other[0] == "routes" for other in others):
         return expected, ("a capacity margin, where no route has a capacity ("
                           + " or ".join(capacities) + ") for it to hold back")
-    if path == ("costs", "weight") and not _has_money(data.get("costs")) and not any(
+    if path == ("costs", "weight") and not costs_money(data.get("costs")) and not any(
             other[0] == "costs" for other in others):
-        return expected, ("a weight of money, where the scenario sets no wage, cost of a "
-                          "unit or price above 0 for it to weigh")
+        return expected, ("a weight of money, where nothing costs money (costs: "
+                          f"{MONEY_FIELDS}) for it to weigh")
     return None
-
-
-def _has_money(costs: Any) -> bool:
-    """Whether a scenario's ``costs`` (its data) set any money above 0 (or any that is not
-    read here: a table, a value the schema refuses)."""
-    if not isinstance(costs, dict):
-        return costs is not None
-
-    def some(value: Any) -> bool:
-        return not isinstance(value, int | float) or value > 0
-
-    return (some(costs.get("wage_per_person_day", 0))
-            or any(some(v) for name in ("per_unit_day", "per_unit_km")
-                   for v in (costs.get(name) or {}).values())
-            or any(not isinstance(p, dict) or some(p.get("per_kg", 0))
-                   for p in costs.get("prices") or []))
 
 
 def _as_vary_problems(option: str, problems: list[Problem]) -> list[VaryProblem]:
