@@ -22,7 +22,7 @@ from supplyline.report.map import Labeller, route_curves
 from supplyline.report.sections import ReportContext, Section, figure, table
 from supplyline.report.svg import fmt, size_style
 from supplyline.resilience.analysis import Resilience
-from supplyline.resilience.cuts import Impact, called
+from supplyline.resilience.cuts import Impact, called, split_cut
 from supplyline.resilience.interdiction import WorstCut
 from supplyline.scenario.summary import counted
 from supplyline.units import words_and
@@ -320,8 +320,7 @@ def _called(res: Resilience, ids: Sequence[str]) -> str:
     if res.plan is None:
         return JOIN.join(ids)
     net = res.plan.network
-    routes = [i for i in ids if i in net.route_index]
-    return JOIN.join(called(net, routes, [i for i in ids if i not in net.route_index]))
+    return JOIN.join(called(net, *split_cut(net, ids)))
 
 
 #: A gap below this is a proven worst set (the MIP's relative gap tolerance).

@@ -12,7 +12,7 @@ import numpy as np
 
 from supplyline.plan.result import Plan
 from supplyline.plan.session import Session
-from supplyline.resilience.cuts import Impact
+from supplyline.resilience.cuts import Impact, split_cut
 
 __all__ = ["Checked", "check_plan", "simulate_cuts"]
 
@@ -55,8 +55,7 @@ def simulate_cuts(session: Session, uncut: Plan, impacts: Sequence[Impact], runs
     if progress is not None:
         progress("simulated the uncut plan")
     for impact in impacts:
-        routes = [i for i in impact.ids if i in session.net.route_index]
-        places = [i for i in impact.ids if i not in session.net.route_index]
+        routes, places = split_cut(session.net, impact.ids)
         session.cut(routes, places, window)
         try:
             solved = session.solve()

@@ -191,6 +191,12 @@ def process_context() -> Any:
     return multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
 
 
+def split_cut(net: Network, ids: Sequence[str]) -> tuple[list[str], list[str]]:
+    """A cut's ids as its routes and its places."""
+    return ([i for i in ids if i in net.route_index],
+            [i for i in ids if i not in net.route_index])
+
+
 def cut_key(session: Session, routes: Sequence[str], places: Sequence[str],
             window: tuple[int, int] | None) -> bytes:
     """What a cut forbids: two cuts of one key forbid the same trips (a village with one
@@ -205,9 +211,7 @@ def distinct(impacts: Sequence[Impact], session: Session,
     seen: set[bytes] = set()
     out = []
     for impact in impacts:
-        routes = [i for i in impact.ids if i in session.net.route_index]
-        places = [i for i in impact.ids if i not in session.net.route_index]
-        key = cut_key(session, routes, places, window)
+        key = cut_key(session, *split_cut(session.net, impact.ids), window)
         if key not in seen:
             seen.add(key)
             out.append(impact)
