@@ -611,6 +611,17 @@ class _Checker:
                                 "0 when no mode is night_only (only night-only movement "
                                 "meets it)", shown(night))
             self.overlapping_windows(air)
+        # night_only chooses which of an air threat's chances a mode meets (its night one):
+        # with no air threat written it acts on nothing (raids hit day and night alike).
+        threats = self.top.data.get("threats", {})
+        if (isinstance(threats, dict) and threats.get("air", []) == []
+                and not self.compiled):
+            for mode in self.modes:
+                if mode.data.get("night_only") is True:
+                    self.report(mode.at("night_only"),
+                                "false when no air threat is given (night-only movement "
+                                "differs only under an air threat's night_probability)",
+                                "true")
         for sabotage in self.sabotage:
             for path, region in sabotage.names("regions"):
                 self.region(path, region)

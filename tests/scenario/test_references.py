@@ -628,3 +628,20 @@ def test_a_fuel_no_place_holds_is_located() -> None:
     assert problem.line == line_of(bad, "fuel_commodity: fuel")
     assert problem.got == "'fuel' (no place has any)"
     assert set(found) == {"modes[4].fuel_commodity"}, found
+
+
+def test_night_only_without_an_air_threat_is_located() -> None:
+    """night_only chooses an air threat's night chance over its day one; with no air threat
+    it acts on nothing (raids hit whatever moves), so it is said where it is written."""
+    night = edit(TINY_TEXT, "    units_from: labour\n    source: \"estimate: a porter's",
+                 "    units_from: labour\n    night_only: true\n    source: \"estimate: a "
+                 "porter's")
+    load_text(night, "tiny.yaml", base_dir=DATA)  # (under the tiny scenario's air threat it acts)
+    air = night[night.index("  air:\n"):night.index("  sabotage:\n")]
+    text = night.replace(air, "")
+    problems = by_field(problems_in(text))
+    assert set(problems) == {"modes[0].night_only"}, problems
+    assert problems["modes[0].night_only"].line == line_of(text, "night_only: true")
+    assert problems["modes[0].night_only"].got == "true"
+    assert by_field(problems_in(text.replace("threats:\n", "threats:\n  air: []\n"))) \
+        .keys() == {"modes[0].night_only"}
