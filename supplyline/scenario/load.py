@@ -40,7 +40,7 @@ from supplyline.scenario._describe import (
 from supplyline.scenario._yaml_lines import Locations, Spot, clipped, read_yaml, shown
 from supplyline.scenario._yaml_lines import Path as DataPath
 from supplyline.scenario.schema import Scenario
-from supplyline.scenario.tables import TABLE_MODELS, read_table
+from supplyline.scenario.tables import TABLE_MODELS, WINDOW_EXPECTED, is_window, read_table
 from supplyline.text import REFUSED, closest, did_you_mean, plain
 
 __all__ = [
@@ -949,6 +949,9 @@ def _problem(
         if whole is not None:
             plain = describe(whole.annotation, whole.metadata)
 
+    if (kind == "model_type" and isinstance(entry["input"], str) and spot.file != file
+            and target is not None and is_window(target.annotation)):
+        return Problem(spot.file, line, field, WINDOW_EXPECTED, got)  # a table's cell
     if kind == "missing":
         parent = locations.nearest(path[:-1]) or spot
         expected = f"a required value: {plain}{unit}" if plain else "a required value"

@@ -221,13 +221,21 @@ def _field_kinds(model: type[BaseModel]) -> dict[str, str]:
         origin = typing.get_origin(base)
         kinds[key] = "list" if origin is list else "dict" if origin is dict else "scalar"
         item = typing.get_args(base)[0] if origin is list else None
-        if item is not None and is_model(item) and {"start", "end"} <= set(item.model_fields):
+        if item is not None and is_window(item):
             kinds[key] = "windows"
     return kinds
 
 
+def is_window(annotation: Any) -> bool:
+    """Whether a schema type is a window of days (a model with a start and an end), which a
+    table's cell writes ``START/END``."""
+    return is_model(annotation) and {"start", "end"} <= set(annotation.model_fields)
+
+
 #: A window of days in one cell: ``2025-08-05/2025-08-10`` (an ISO 8601 interval).
 _WINDOW = re.compile(r"^(\S+)\s*/\s*(\S+)$")
+#: What a table's cell that is not such a window is told.
+WINDOW_EXPECTED = "a window written START/END (two dates with a / between: 2025-08-05/2025-08-10)"
 
 
 def _window(item: str) -> Any:

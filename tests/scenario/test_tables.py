@@ -395,6 +395,19 @@ def test_csv_closures_are_written_start_slash_end(copy: Path) -> None:
     problems = _problems(copy / "scenario-geo.yaml")
     assert list(problems) == ["routes[0].closed[1]"]
     assert problems["routes[0].closed[1]"].line == line_of(bad, "1954-03-06/1954-03-05")
+    # A cell's window without its '/' is told how a window is written (it was "expected a
+    # mapping of Closure fields"), in CSV and GeoJSON alike.
+    bad = _replace(copy / "routes.csv", "1954-03-06/1954-03-05", "1954-03-06")
+    _replace(copy / "routes.geojson", '"1954-03-02/1954-03-03"', '"1954-03-02 - 1954-03-03"')
+    problems = _problems(copy / "scenario.yaml")
+    assert list(problems) == ["features[4].properties.closed[0]"]
+    assert problems["features[4].properties.closed[0]"].expected == (
+        "a window written START/END (two dates with a / between: 2025-08-05/2025-08-10)")
+    assert problems["features[4].properties.closed[0]"].got == "'1954-03-02 - 1954-03-03'"
+    problems = _problems(copy / "scenario-geo.yaml")
+    assert list(problems) == ["routes[0].closed[1]"]
+    assert problems["routes[0].closed[1]"].expected.startswith("a window written START/END")
+    assert problems["routes[0].closed[1]"].line == line_of(bad, "1954-03-06")
 
 
 def test_geojson_route_geometry_problems_say_what_was_found(copy: Path) -> None:
