@@ -135,7 +135,7 @@ def short_plan(tutorial: sl.Scenario) -> sl.Plan:
      "changes: expected a mapping of dotted paths (str) to new values"),
     (lambda sc, p: sc.replace({3: 30}), TypeError, "with a key 3"),
     (lambda sc, p: sc.replace({"modes.porter.payload_kg": __import__("numpy").array([30., 2.])}),
-     sl.ScenarioError, "modes[0].payload_kg: expected a number"),
+     sl.ScenarioError, "modes.porter.payload_kg: expected a number"),
     (lambda sc, p: sl.load(3), TypeError, "source: expected a file's path or a built-in"),
     (lambda sc, p: sl.load("tutorial", max_file_bytes="x"), TypeError, "max_file_bytes"),
     (lambda sc, p: sl.load("tutorial", max_file_bytes=-1), TypeError, "got -1"),

@@ -143,12 +143,12 @@ def test_every_combination_is_a_validated_variant() -> None:
      None),
     ("modes.porter.payload_kg.kg=5", "modes.porter.payload_kg.kg", "a section at "
      "modes[0].payload_kg", None),
-    ("modes.porter.payload_kg=20,-5", "modes[0].payload_kg", "a number > 0",
+    ("modes.porter.payload_kg=20,-5", "modes.porter.payload_kg", "a number > 0",
      "payload_kg: 25"),
     ("threats.air[0].windows[*].day_probability=0.5,2", "threats.air[0].windows[0]"
      ".day_probability", "a number from 0 to 1", "day_probability: 0.2"),
-    ("modes.porter.payload_kgg=20", "modes[0].payload_kgg", "did you mean 'payload_kg'", None),
-    ("routes.gorge-path.modes[0]=truck", "routes[6].modes[0]", "a known mode id", None),
+    ("modes.porter.payload_kgg=20", "modes.porter.payload_kgg", "did you mean 'payload_kg'", None),
+    ("routes.gorge-path.modes[0]=truck", "routes.gorge-path.modes[0]", "a known mode id", None),
     ("modes.porter.payload_kg=30:15:5", "(values)", "STOP at least START", None),
     ("modes.porter.payload_kg", "(option)", "PATH=VALUES", None),
 ])
@@ -418,7 +418,7 @@ def test_a_field_that_does_not_exist_is_said_once_not_once_per_value() -> None:
     with pytest.raises(VaryError) as caught:
         make_variants(sl.load("tutorial"), [parse_vary("modes.porter.payload_kgg=20,25,30")])
     (problem,) = caught.value.problems
-    assert problem.field == "modes[0].payload_kgg" and "payload_kg" in problem.expected
+    assert problem.field == "modes.porter.payload_kgg" and "payload_kg" in problem.expected
 
 
 def test_a_variant_may_ask_what_a_file_may_not_say() -> None:
@@ -432,10 +432,11 @@ def test_a_variant_may_ask_what_a_file_may_not_say() -> None:
 
 
 @pytest.mark.parametrize(("option", "field", "expected", "got"), [
-    ('modes.porter.payload_kg=25,"25"', "modes[0].payload_kg",
+    ('modes.porter.payload_kg=25,"25"', "modes.porter.payload_kg",
      "a number, written without quotes", "'25'"),
-    ("routes.ridge-road.air_exposed=yes", "routes[5].air_exposed", "true or false", "'yes'"),
-    ("routes.ridge-road.air_exposed=1", "routes[5].air_exposed", "true or false", "1"),
+    ("routes.ridge-road.air_exposed=yes", "routes.ridge-road.air_exposed", "true or false",
+     "'yes'"),
+    ("routes.ridge-road.air_exposed=1", "routes.ridge-road.air_exposed", "true or false", "1"),
 ])
 def test_a_value_a_file_may_not_write_is_refused_in_a_variant(option: str, field: str,
                                                               expected: str, got: str) -> None:
@@ -467,7 +468,7 @@ def test_a_variant_may_not_give_carriers_to_a_labour_mode() -> None:
         make_variants(sl.load("tutorial"),
                       [parse_vary("places.river-village.carriers.porter=0,500")], "tutorial")
     fields = {p.field for p in caught.value.problems}
-    assert fields == {"places[2].carriers.porter"}
+    assert fields == {"places.river-village.carriers.porter"}
 
 
 def test_a_value_varied_twice_is_an_error() -> None:
@@ -493,7 +494,7 @@ def test_a_variant_whose_replay_cannot_be_given_is_refused_before_anything_runs(
     with pytest.raises(VaryError) as caught:
         make_variants(sl.load("tutorial"), vary, replay="pledged")
     (problem,) = caught.value.problems
-    assert problem.field == "replays[0].mobilization[0].kg" and problem.got == "90,000"
+    assert problem.field == "replays.pledged.mobilization[0].kg" and problem.got == "90,000"
 
 
 def test_a_value_no_plan_reads_is_an_error_before_anything_runs() -> None:
@@ -508,8 +509,8 @@ def test_a_value_no_plan_reads_is_an_error_before_anything_runs() -> None:
                                  parse_vary("routes.ridge-road.name=A,B"),
                                  parse_vary("places.bridge.lat=1,2")])
     said = {p.field: p for p in caught.value.problems}
-    assert set(said) >= {"replays[0].mobilization[0].kg", "observed[0].value",
-                         "modes[0].source"}
+    assert set(said) >= {"replays.pledged.mobilization[0].kg", "observed.everyone-fed.value",
+                         "modes.porter.source"}
     # A place's position only draws the map (route lengths are given): two identical plans.
     assert any("position on the map (lat)" in p.got for p in caught.value.problems)
     # A route's display name ran two identical plans; a commodity called "name" is read.
@@ -518,7 +519,7 @@ def test_a_value_no_plan_reads_is_an_error_before_anything_runs() -> None:
 
     assert _unread({}, ("places", 0, "stock_kg", "name"), None) is None
     assert "scenario's name" in (_unread({}, ("name",), None) or ("", ""))[1]
-    assert "--replay pledged" in said["replays[0].mobilization[0].kg"].expected
+    assert "--replay pledged" in said["replays.pledged.mobilization[0].kg"].expected
     # A capacity margin where no route has a capacity holds nothing back (check refuses it
     # in a file); where one has, it is read.
     margin = ("policy", "capacity_safety_margin")
@@ -535,7 +536,7 @@ def test_a_value_no_plan_reads_is_an_error_before_anything_runs() -> None:
     paid = [parse_vary("costs.weight=0,5"), parse_vary("costs.wage_per_person_day=0,2")]
     assert len(make_variants(tutorial, paid)) == 4
     assert _unread({"costs": {"prices": [{"per_kg": 3.0}]}}, ("costs", "weight"), None) is None
-    assert "validate" in said["observed[0].value"].got
+    assert "validate" in said["observed.everyone-fed.value"].got
     kg = [parse_vary("replays.pledged.mobilization[0].kg=20000,25000")]
     assert len(make_variants(tutorial, kg, replay="pledged")) == 2
     # With [*] over two replays, the one planned varies: the option is read.

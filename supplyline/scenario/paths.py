@@ -44,6 +44,7 @@ __all__ = [
     "Step",
     "assign",
     "document",
+    "element_labels",
     "element_names",
     "parse_path",
     "resolve",
@@ -154,6 +155,37 @@ def element_names(item: Any) -> list[str]:
     if isinstance(item.get("front"), str) and isinstance(item.get("commodity"), str):
         names.append(f"{item['front']}:{item['commodity']}")
     return names
+
+
+def element_labels(data: Any) -> dict[DataPath, str]:
+    """The name by which a path reaches each list element of ``data`` that has one: its id,
+    else ``FROM--TO`` or ``FRONT:COMMODITY``, else its name (``("modes", 0)`` is
+    ``modes.porter``), where that name reaches it alone. For messages about data with no
+    lines to point at (a what-if): ``modes.porter.payload_kg``, not ``modes[0].payload_kg``."""
+    labels: dict[DataPath, str] = {}
+
+    def walk(node: Any, path: DataPath, name: str) -> None:
+        if isinstance(node, dict):
+            for key, value in node.items():
+                walk(value, (*path, key), f"{name}.{key}" if name else str(key))
+        elif isinstance(node, list):
+            names = [element_names(item) for item in node]
+            counts: dict[str, int] = {}
+            for name_list in names:
+                for each in set(name_list):
+                    counts[each] = counts.get(each, 0) + 1
+            for i, (item, name_list) in enumerate(zip(node, names, strict=True)):
+                display = item.get("name") if isinstance(item, dict) else None
+                usable = [each for each in name_list if counts[each] == 1
+                          and _NAME.fullmatch(each) and not (each.isascii() and each.isdigit())]
+                usable.sort(key=lambda each: each == display)  # a display name last
+                label = f"{name}.{usable[0]}" if usable else f"{name}[{i}]"
+                if usable:
+                    labels[(*path, i)] = label
+                walk(item, (*path, i), label)
+
+    walk(data, (), "")
+    return labels
 
 
 def _element(node: list[Any], key: str, path: DataPath, so_far: str) -> int:

@@ -28,7 +28,7 @@ from pydantic import BaseModel
 
 from supplyline.errors import Problem, ScenarioError, not_whole
 from supplyline.scenario._yaml_lines import Locations
-from supplyline.scenario.paths import PathError, document, parse_path, set_value
+from supplyline.scenario.paths import PathError, document, element_labels, parse_path, set_value
 
 if TYPE_CHECKING:
     from supplyline.scenario.schema import Scenario
@@ -83,7 +83,8 @@ def replace(scenario: Scenario, changes: Mapping[str, Any]) -> Scenario:
     Raises
     ------
     ScenarioError
-        Every problem of the changed scenario, named by field, with ``what-if`` as the file;
+        Every problem of the changed scenario, named by field (an element by its id, as a
+        path names it), with ``what-if`` as the file;
         or every path that names nothing (with "did you mean" for a misspelt id).
     TypeError
         When ``changes`` is not a mapping with str keys.
@@ -95,7 +96,7 @@ def replace(scenario: Scenario, changes: Mapping[str, Any]) -> Scenario:
     Traceback (most recent call last):
     ...
     supplyline.errors.ScenarioError: 1 problem in the scenario:
-      - modes[0].payload_kg: expected a number > 0 and <= 1e+07 (kg), got -1 (what-if)
+      - modes.porter.payload_kg: expected a number > 0 and <= 1e+07 (kg), got -1 (what-if)
     """
     if not isinstance(changes, Mapping) or not all(isinstance(k, str) for k in changes):
         raise TypeError(f"changes: expected a mapping of dotted paths (str) to new values, "
@@ -164,9 +165,10 @@ def _validated(data: dict[str, Any], *, compiled: bool) -> Scenario:
     leaves unused passes."""
     from supplyline.scenario.load import quoted, validate_data
 
-    checked, problems = validate_data(data, Locations(), WHAT_IF, unused=False,
-                                      compiled=compiled)
-    problems += quoted(data, Locations(), WHAT_IF, {p.field for p in problems}, anywhere=True)
+    # No lines to point at: an element is named by its id, as a path names it.
+    named = Locations(labels=element_labels(data))
+    checked, problems = validate_data(data, named, WHAT_IF, unused=False, compiled=compiled)
+    problems += quoted(data, named, WHAT_IF, {p.field for p in problems}, anywhere=True)
     if checked is None or problems:
         raise ScenarioError(problems)
     return checked

@@ -43,7 +43,7 @@ from typing import Any, overload
 from supplyline.errors import Problem, SupplylineError
 from supplyline.scenario._crossref import MONEY_FIELDS, costs_money
 from supplyline.scenario._describe import fields_by_key, target_at
-from supplyline.scenario._yaml_lines import Locations, Spot, dotted, read_yaml, shown
+from supplyline.scenario._yaml_lines import Locations, Spot, read_yaml, shown
 from supplyline.scenario._yaml_lines import Path as DataPath
 from supplyline.scenario.load import (
     builtin_name,
@@ -56,6 +56,7 @@ from supplyline.scenario.paths import (
     Step,
     assign,
     document,
+    element_labels,
     parse_path,
     resolve,
     written,
@@ -269,8 +270,8 @@ def overridden(varies: Sequence[Vary], days: int | None, step_days: int | None
 
 
 def _shared(field: str, paths: list[str]) -> bool:
-    """Whether the problem at ``field`` is of a section one of ``paths`` (dotted) is in, or
-    of one of them."""
+    """Whether the problem at ``field`` is of a section one of ``paths`` (named as problems
+    name them) is in, or of one of them."""
     return any(path == field or path.startswith((field + ".", field + "[")) for path in paths)
 
 
@@ -336,6 +337,9 @@ def _source(scenario: Scenario, source: str | Path | None) -> _Source:
         text = None
     # (with the rows of its tables: a value varied in routes.csv is said at its line there)
     locations = Locations() if text is None else locations_of(text, file, base)
+    # An element is named by its id, as an option's path names it (and a what-if's problem),
+    # but where a table names it its own way (``features[3].properties``).
+    locations.labels = {**element_labels(data), **locations.labels}
     return _Source(data, file, locations)
 
 
@@ -579,7 +583,8 @@ def make_variants(scenario: Scenario, varies: Sequence[Vary],
     for vary, paths in zip(varies, targets, strict=True):
         for path in paths:
             if path in owners:
-                problems.append(VaryProblem(vary.text, dotted(path), "each value varied by "
+                problems.append(VaryProblem(vary.text, base.locations.field_name(path),
+                                            "each value varied by "
                                             "one --vary option", f"also set by --vary "
                                             f"{owners[path]}"))
             owners.setdefault(path, vary.text)
@@ -589,7 +594,7 @@ def make_variants(scenario: Scenario, varies: Sequence[Vary],
         elsewhere = [other for other in owners if other not in paths]
         unread = [(path, _unread(base.data, path, replay, elsewhere)) for path in paths]
         if paths and all(why is not None for _path, why in unread):
-            problems += [VaryProblem(vary.text, dotted(path), *why)
+            problems += [VaryProblem(vary.text, base.locations.field_name(path), *why)
                          for path, why in unread if why is not None]
     count = math.prod(len(vary.values) for vary in varies)
     if count > MAX_VARIANTS:  # said at once: each value is not checked first
@@ -606,7 +611,8 @@ def make_variants(scenario: Scenario, varies: Sequence[Vary],
     for i, vary in enumerate(varies):
         if not targets[i]:
             continue  # a path that names nothing: reported above
-        others = [dotted(path) for j, paths in enumerate(targets) if j != i for path in paths
+        others = [base.locations.field_name(path) for j, paths in enumerate(targets) if j != i
+                  for path in paths
                   if path not in targets[i]]  # (a value varied twice is said above)
         said: set[tuple[str, str, str]] = set()  # a wrong field is wrong for every value
         alike: dict[tuple[str, str], list[str]] = {}  # values refused for the same reason

@@ -9,6 +9,7 @@ import re
 import pytest
 
 import supplyline as sl
+from supplyline.scenario.paths import element_labels
 from supplyline.scenario.whatif import WHAT_IF, first_days, with_daily_days, with_step_days
 
 
@@ -42,10 +43,25 @@ def test_a_bad_value_names_its_field(tutorial: sl.Scenario) -> None:
         tutorial.replace({"routes.ridge-road.capacity_movements_per_day": -5,
                           "modes.porter.payload_kg": "heavy"})
     problems = {p.field: p for p in caught.value.problems}
-    index = next(i for i, r in enumerate(tutorial.routes) if r.id == "ridge-road")
-    capacity = problems[f"routes[{index}].capacity_movements_per_day"]
+    # With no line to point at, an element is named by its id, as the path names it (it was
+    # modes[0].payload_kg).
+    capacity = problems["routes.ridge-road.capacity_movements_per_day"]
     assert capacity.file == WHAT_IF and capacity.got == "-5"
-    assert "number" in problems["modes[0].payload_kg"].expected
+    assert "number" in problems["modes.porter.payload_kg"].expected
+
+
+def test_an_element_is_named_by_its_id_or_its_index() -> None:
+    """By its id, else FROM--TO (a route) or FRONT:COMMODITY (a demand); by its index where
+    nothing names it alone (two elements of one name, an air threat's window)."""
+    labels = element_labels({
+        "modes": [{"id": "porter", "name": "Porter"}, {"name": "Mule"}],
+        "routes": [{"from": "a", "to": "b", "name": "The pass"}, {"from": "b", "to": "c"},
+                   {"from": "b", "to": "c"}, {"id": "9"}],
+        "demand": [{"front": "f", "commodity": "rice"}],
+        "threats": {"air": [{"windows": [{"start": 1}]}]},
+    })
+    assert labels == {("modes", 0): "modes.porter", ("modes", 1): "modes.Mule",
+                      ("routes", 0): "routes.a--b", ("demand", 0): "demand.f:rice"}
 
 
 def test_a_broken_reference_is_found_as_in_a_file(tutorial: sl.Scenario) -> None:
@@ -112,11 +128,12 @@ def test_a_scenario_built_in_python_is_checked_before_it_is_planned(
     with pytest.raises(sl.ScenarioError) as caught:
         sl.plan(sl.Scenario.model_validate(data))
     problem, = caught.value.problems
-    assert (problem.file, problem.field, problem.got) == (WHAT_IF, "routes[0].to", "'nowhere'")
+    route = "routes.high-village--nowhere.to"  # (as a path names it: a what-if has no lines)
+    assert (problem.file, problem.field, problem.got) == (WHAT_IF, route, "'nowhere'")
     # model_copy checks nothing at all, not even the schema's bounds.
     porter = tutorial.modes[0].model_copy(update={"payload_kg": -25.0})
     negative = tutorial.model_copy(update={"modes": [porter, *tutorial.modes[1:]]})
-    with pytest.raises(sl.ScenarioError, match=r"modes\[0\]\.payload_kg"):
+    with pytest.raises(sl.ScenarioError, match=r"modes\.porter\.payload_kg"):
         sl.compile_network(negative)
     data = tutorial.model_dump()
     data["places"].append(dict(data["places"][0]))
@@ -133,7 +150,7 @@ def test_a_number_given_as_text_is_refused_as_in_a_file(tutorial: sl.Scenario) -
     """A file may not write `payload_kg: "30"`; replace took it (the schema's lax reading),
     and model_copy kept it as text, on which the network's arithmetic failed with NumPy's
     traceback (after pydantic's warning about serializing it)."""
-    said = "modes[0].payload_kg: expected a number, not text, got '30'"
+    said = "modes.porter.payload_kg: expected a number, not text, got '30'"
     with pytest.raises(sl.ScenarioError, match=re.escape(said)):
         tutorial.replace({"modes.porter.payload_kg": "30"})
     with pytest.raises(sl.ScenarioError, match="expected true or false, got 'yes'"):
