@@ -87,8 +87,10 @@ class MetricValue:
     tolerance: float
     compare: str
     source: str
-    passed: bool | None  # within its tolerance; None for a figure the inputs set (no verdict)
+    passed: bool | None  # within its tolerance; None where there is no verdict (an input, or
+    # a figure the plan leaves undefined)
     input_reason: str = ""  # why the figure is set by the scenario's inputs ('' : computed)
+    undefined_reason: str = ""  # why the plan gives the figure no value ('' : it has one)
     from_inputs: float = 0.0  # the part of ``model`` the inputs alone set, in ``unit``
     from_inputs_reason: str = ""  # what that part is ('' when there is none)
     replay: str | None = None  # the replay of the plan it was computed on (None: the plan)
@@ -99,15 +101,33 @@ class MetricValue:
         return bool(self.input_reason)
 
     @property
+    def tested(self) -> bool:
+        """Whether the figure gets a verdict: computed by the model, and defined."""
+        return not self.is_input and not self.undefined_reason
+
+    @property
     def result(self) -> str:
-        """'input' (set by the inputs: shown, never a pass), 'pass' or 'fail'."""
-        return "input" if self.is_input else "pass" if self.passed else "fail"
+        """'input' (set by the inputs: shown, never a pass), 'undefined' (no value in this
+        plan: a share of nothing, a ratio to 0), 'pass' or 'fail'."""
+        if self.is_input:
+            return "input"
+        if self.undefined_reason:
+            return "undefined"
+        return "pass" if self.passed else "fail"
 
     def to_json(self) -> dict[str, Any]:
-        """The figure as JSON, with its ``result`` ('input', 'pass' or 'fail')."""
+        """The figure as JSON, with its ``result`` ('input', 'undefined', 'pass' or 'fail');
+        an undefined figure's ``model`` is null."""
         out = dataclasses.asdict(self)
         out["result"] = self.result
+        if self.undefined_reason:
+            out["model"] = None
         return out
+
+
+class Undefined(Exception):
+    """A figure the plan gives no value: a share of nothing, a ratio to 0 (the message says
+    which)."""
 
 
 def _window(plan: Plan, term: MetricTerm) -> NDArray[np.bool_]:
@@ -147,17 +167,23 @@ def compute_term(plan: Plan, term: MetricTerm) -> float:
     if term.kind == "share_mobilized":
         chosen = net.places_in_regions(term.regions)
         total = mobilized[:, goods].sum()
-        return float(100.0 * mobilized[chosen][:, goods].sum() / total) if total > 0 else 0.0
+        if total <= 0:
+            raise Undefined("a share of nothing: the plan mobilizes none")
+        return float(100.0 * mobilized[chosen][:, goods].sum() / total)
     if term.kind == "share_consumed":
         chosen = net.places_in_regions(term.regions)
         eaten = plan.consumed_kg[:, goods[0], :]
         share = traced_share(plan, goods[0], chosen)
         total = eaten.sum()
-        return float(100.0 * (eaten * share).sum() / total) if total > 0 else 0.0
+        if total <= 0:
+            raise Undefined("a share of nothing: nothing is eaten at the fronts")
+        return float(100.0 * (eaten * share).sum() / total)
     if term.kind == "given_over_consumed":
         chosen = net.places_in_regions(term.regions)
         used = plan.consumed_kg[:, goods, :].sum()
-        return float(100.0 * mobilized[chosen][:, goods].sum() / used) if used > 0 else 0.0
+        if used <= 0:
+            raise Undefined("a ratio to nothing eaten at the fronts")
+        return float(100.0 * mobilized[chosen][:, goods].sum() / used)
     if term.kind == "mobilized_t":
         chosen = net.places_in_regions(term.regions)
         return float(mobilized[chosen][:, goods].sum() / 1000.0)
@@ -189,7 +215,9 @@ def compute_term(plan: Plan, term: MetricTerm) -> float:
         return float(plan.trips()[legs][:, window].sum())
     if term.kind == "cost_per_t":
         per_t = plan.cost_per_t()
-        return float(per_t) if per_t is not None else 0.0
+        if per_t is None:
+            raise Undefined("a cost per tonne of nothing delivered")
+        return float(per_t)
     # demand_met_pct
     last = plan.steps - 1
     if term.by is not None:
@@ -197,17 +225,27 @@ def compute_term(plan: Plan, term: MetricTerm) -> float:
         last = min(last, by_step)
     demand = plan.demand_kg[:, goods, : last + 1].sum()
     eaten = plan.consumed_kg[:, goods, : last + 1].sum()
-    return float(100.0 * eaten / demand) if demand > 0 else 100.0
+    if demand <= 0:
+        raise Undefined("a share of no demand: none is asked by then")
+    return float(100.0 * eaten / demand)
 
 
 def compute_metric(plan: Plan, metric: Metric) -> float:
     """Evaluate a metric on a plan in its own unit (:func:`metric_unit`): one quantity, or
-    its ratio to a second (``per``; 0 when the second is 0)."""
+    its ratio to a second (``per``).
+
+    Raises
+    ------
+    Undefined
+        Where the plan gives it no value: a share of nothing, a ratio to 0.
+    """
     value = compute_term(plan, metric)
     if metric.per is None:
         return value
     below = compute_term(plan, metric.per)
-    return value / below if below != 0 else 0.0
+    if below == 0:
+        raise Undefined(f"a ratio to 0 ({metric.per.kind} is 0 in this plan)")
+    return value / below
 
 
 def input_reason(plan: Plan, metric: Metric) -> str:
@@ -246,13 +284,75 @@ def input_reason(plan: Plan, metric: Metric) -> str:
         return bool(demand > 0 and abs(plan.consumed_kg[:, goods, :].sum() - demand)
                     <= 1e-6 * demand)
 
+    def all_given_or_none() -> bool:
+        """Whether the chosen regions give all of the goods or none (the replay fixing it)."""
+        mobilized = plan.mobilized_kg()[:, goods]
+        chosen = mobilized[net.places_in_regions(metric.regions)].sum()
+        total = mobilized.sum()
+        return bool(total > 0 and (chosen <= 1e-6 * total or chosen >= (1 - 1e-6) * total))
+
     if metric.kind in ("share_mobilized", "mobilized_t") and given_is_input():
         return f"set by the replay {plan.replay!r}: its mobilization fixes what was given"
+    if metric.kind == "share_consumed" and given_is_input() and all_given_or_none():
+        return (f"set by the replay {plan.replay!r}: the regions give all of it or none, so "
+                "all or none of what is eaten comes from them")
     if metric.kind == "consumed_t" and consumed_is_input():
         return "all demand is met, so consumption is the scenario's demand"
+    if metric.kind == "arrivals_t" and _fronts_fed(plan, metric, goods):
+        return ("all demand there is met, so what arrives is the scenario's demand there, "
+                "with the reserve it asks and what keeps or spoils")
+    if metric.kind == "labour_days" and plan.replay is not None:
+        floor = _replay_labour(plan)
+        if floor is not None and plan.labour_days()["total"] <= floor * (1 + 1e-6):
+            return (f"set by the replay {plan.replay!r}: it asks at least {fmt(floor)} "
+                    "person-days, and the plan needs no more")
     if metric.kind == "given_over_consumed" and given_is_input() and consumed_is_input():
         return (f"the replay {plan.replay!r} fixes what was given and all demand is met: a "
                 "ratio of two inputs")
+    return ""
+
+
+def _fronts_fed(plan: Plan, metric: Metric, goods: list[int]) -> bool:
+    """Whether the metric's places are fronts (its place, else every front) whose demand of
+    the goods is all met in its window."""
+    net = plan.network
+    where = _places(plan, metric, net.is_front)
+    if not (net.is_front[where]).all():
+        return False  # (arrivals at a relay are the plan's)
+    window = _window(plan, metric)
+    demand = plan.demand_kg[where][:, goods][:, :, window].sum()
+    eaten = plan.consumed_kg[where][:, goods][:, :, window].sum()
+    return bool(demand > 0 and abs(eaten - demand) <= 1e-6 * demand)
+
+
+def _replay_labour(plan: Plan) -> float | None:
+    """The person-days the plan's replay asks at least (None: it asks none)."""
+    replay = next((r for r in plan.network.scenario.replays if r.name == plan.replay), None)
+    return replay.labour.person_days if replay is not None and replay.labour else None
+
+
+def _verdict_of_inputs(plan: Plan, observed: Observed) -> str:
+    """Why the inputs alone decide the figure's verdict, whatever the plan does ('' when
+    they do not): a replay's cap on recruits against an "at most" at or above it; its floor
+    of labour-days against an "at least" at or below it."""
+    metric = observed.metric
+    if metric.per is not None or plan.replay is None:
+        return ""
+    replay = next(r for r in plan.network.scenario.replays if r.name == plan.replay)
+    if metric.kind == "units_recruited" and observed.compare == "at_most":
+        caps = [c.units for c in replay.carriers if c.mode == metric.mode]
+        unit = str(metric_unit(metric, plan.network.currency))
+        limit = convert(observed.value + observed.tolerance, observed.unit, unit)
+        if caps and min(caps) <= limit * (1 + 1e-9):
+            return (f"the replay {plan.replay!r} recruits at most {fmt(min(caps))} "
+                    f"{metric.mode} units, so it cannot recruit more than the figure")
+    if metric.kind == "labour_days" and observed.compare == "at_least":
+        floor = _replay_labour(plan)
+        unit = str(metric_unit(metric, plan.network.currency))
+        if floor is not None and floor >= convert(observed.value - observed.tolerance,
+                                                  observed.unit, unit) * (1 - 1e-9):
+            return (f"the replay {plan.replay!r} asks at least {fmt(floor)} person-days, so "
+                    "the plan cannot need fewer than the figure")
     return ""
 
 
@@ -269,6 +369,12 @@ def input_part(plan: Plan, metric: Metric) -> tuple[float, str]:
     asked = sum(work.crew_days for work in plan.network.road_works)
     road = labour["road_works"] if labour["road_works"] >= asked * (1 - 1e-6) else 0.0
     fixed = road + labour["repair_crews"]
+    floor = _replay_labour(plan) if plan.replay is not None else None
+    if floor is not None and floor > fixed:
+        # (road works and repair crews count towards it: the replay's floor is the larger)
+        return floor, (f"at least {fmt(floor)} person-days, asked by the replay "
+                       f"{plan.replay!r}; the other {fmt(labour['total'] - floor)} are the "
+                       "plan's")
     if fixed <= 0:
         return 0.0, ""
     parts = ([f"road works {fmt(road)}"] if road else []) + (
@@ -287,10 +393,13 @@ def compare(plan: Plan, observed: Observed) -> MetricValue:
     """One observed figure against the plan, in the figure's own unit (the model's value is
     converted to it)."""
     unit = metric_unit(observed.metric, plan.network.currency)
+    undefined = ""
     try:
         model = convert(compute_metric(plan, observed.metric), str(unit), observed.unit)
     except UnitProblem as problem:
         raise PlanError(f"observed figure {observed.id}: its unit must be {problem}") from None
+    except Undefined as why:
+        model, undefined = float("nan"), str(why)
     if observed.compare == "at_least":
         passed = model >= observed.value - observed.tolerance
     elif observed.compare == "at_most":
@@ -298,7 +407,8 @@ def compare(plan: Plan, observed: Observed) -> MetricValue:
     else:
         passed = abs(model - observed.value) <= observed.tolerance
     fixed, fixed_reason = input_part(plan, observed.metric)
-    reason = input_reason(plan, observed.metric)
+    reason = "" if undefined else (input_reason(plan, observed.metric)
+                                   or _verdict_of_inputs(plan, observed))
     return MetricValue(
         id=observed.id,
         description=observed.description,
@@ -310,8 +420,9 @@ def compare(plan: Plan, observed: Observed) -> MetricValue:
         source=observed.source,
         # A figure the inputs set is shown, never judged: a script counting failures as
         # `not v.passed` had counted it.
-        passed=None if reason else bool(passed),
+        passed=None if reason or undefined else bool(passed),
         input_reason=reason,
+        undefined_reason=undefined,
         from_inputs=convert(fixed, str(unit), observed.unit) if fixed else 0.0,
         from_inputs_reason=fixed_reason,
         replay=plan.replay,

@@ -439,14 +439,18 @@ def validation_section(plan: Plan, context: ReportContext) -> Section | None:
     for v in context.validation:
         if v.is_input:
             badge = f'<span class="badge" title="{escape(v.input_reason)}">input</span>'
+        elif v.undefined_reason:
+            badge = (f'<span class="badge" title="{escape(v.undefined_reason)}">undefined'
+                     '</span>')
         elif v.passed:
             badge = '<span class="badge pass">pass</span>'
         else:
             badge = '<span class="badge fail">fail</span>'
         label = f"{v.id}: {v.description}" if v.description else v.id
-        rows.append([label, float(v.model), float(v.value), words(v.unit), float(v.tolerance),
+        model = "—" if v.undefined_reason else float(v.model)
+        rows.append([label, model, float(v.value), words(v.unit), float(v.tolerance),
                      v.compare.replace("_", " "), v.source, Raw(badge)])
-    computed = [v for v in context.validation if not v.is_input]
+    computed = [v for v in context.validation if v.tested]
     passed = sum(v.passed is True for v in computed)
     inputs = [v for v in context.validation if v.is_input]
     summary = (f'<p class="note">{passed} of {len(computed)} historical figures computed by '
@@ -455,6 +459,11 @@ def validation_section(plan: Plan, context: ReportContext) -> Section | None:
         summary += (" Set by the scenario's inputs, shown but not tested: "
                     + "; ".join(f"{escape(v.id)} ({escape(v.input_reason)})" for v in inputs)
                     + ".")
+    undefined = [v for v in context.validation if v.undefined_reason]
+    if undefined:
+        summary += (" Undefined in this plan, not tested: "
+                    + "; ".join(f"{escape(v.id)} ({escape(v.undefined_reason)})"
+                                for v in undefined) + ".")
     parts = [v for v in computed if v.from_inputs]
     if parts:
         summary += (" Computed, but partly from the inputs: "

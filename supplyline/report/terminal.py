@@ -471,20 +471,28 @@ def print_validation(values: Sequence[MetricValue], console: Console) -> None:
         console.print("No historical figures apply to this plan.")
         return
     replays = sorted({v.replay for v in values if v.replay is not None})
-    under = (f" (the plan under replay {', '.join(repr(r) for r in replays)})" if replays
-             else "")
+    plans = (["the plain plan"] if any(v.replay is None for v in values) else []) + [
+        f"the plan under replay {r!r}" for r in replays]
+    under = f" ({' and '.join(plans)})" if replays else ""
+    mixed = len(plans) > 1  # (then each row says which plan it is of)
     table = _table(f"Model against history{under}", "figure", "model", "history", "result",
                    numeric=[False, True, True, False], prose=[0])
     for i, v in enumerate(values, start=1):
+        of = (f"\nof the plan under replay {v.replay!r}" if v.replay is not None else
+              "\nof the plain plan") if mixed else ""
         label = Text.assemble(plain(f"{v.id} [{i}]"),
-                              (plain("\n" + v.description) if v.description else "", "dim"))
+                              (plain("\n" + v.description) if v.description else "", "dim"),
+                              (plain(of), "italic"))
         if v.is_input:
             result = Text("input", style="bold yellow")
+        elif v.undefined_reason:
+            result = Text("undefined", style="bold yellow")
         elif v.passed:
             result = Text("pass", style="bold green")
         else:
             result = Text("FAIL", style="bold red")
-        table.add_row(label, inert(amount(v.model, v.unit)), inert(_history(v)),
+        model = "—" if v.undefined_reason else amount(v.model, v.unit)
+        table.add_row(label, inert(model), inert(_history(v)),
                       result)
     console.print(table)
     for i, v in enumerate(values, start=1):
@@ -492,15 +500,26 @@ def print_validation(values: Sequence[MetricValue], console: Console) -> None:
         if v.is_input:
             console.print(Padding(Text(plain(f"input, not a test: {v.input_reason}"),
                                        style="yellow"), (0, 0, 0, 4)))
+        elif v.undefined_reason:
+            console.print(Padding(Text(plain(f"undefined, not a test: {v.undefined_reason}"),
+                                       style="yellow"), (0, 0, 0, 4)))
         elif v.from_inputs:
             console.print(Padding(Text(plain(f"of which {amount(v.from_inputs, v.unit)} "
                                              f"from the inputs: {v.from_inputs_reason}"),
                                        style="yellow"), (0, 0, 0, 4)))
-    computed = [v for v in values if not v.is_input]
+    computed = [v for v in values if v.tested]
     passed = sum(v.passed is True for v in computed)
     style = "green" if passed == len(computed) else "red"
-    inputs = len(values) - len(computed)
-    also = f"; {inputs} set by the inputs, shown but not tested" if inputs else ""
+    inputs = sum(v.is_input for v in values)
+    undefined = sum(bool(v.undefined_reason) for v in values)
+    untested = "; ".join(words for count, words in (
+        (inputs, f"{inputs} set by the inputs"),
+        (undefined, f"{undefined} undefined in this plan")) if count)
+    if not computed:  # (nothing was tested: no green verdict)
+        console.print(Text(f"No figure is tested: {untested}; shown but not tested",
+                           style="yellow"))
+        return
+    also = f"; {untested}, shown but not tested" if untested else ""
     console.print(Text(f"{passed} of {len(computed)} computed figures within tolerance{also}",
                        style=style))
 

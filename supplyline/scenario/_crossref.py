@@ -701,8 +701,8 @@ class _Checker:
         for observed in self.observed:
             metric = observed.entry("metric", Metric)
             for term in (metric, metric.entry("per", MetricTerm)):
-                self.known(term.at("commodity"), term.get("commodity"), "commodity",
-                           "commodities")
+                # (no figure counts persons: wounded of a commodity would be read as goods)
+                self.commodity(term.at("commodity"), term.get("commodity"))
                 self.known(term.at("place"), term.get("place"), "place", "places")
                 self.known(term.at("mode"), term.get("mode"), "mode", "modes")
                 for path, region in term.names("regions"):

@@ -478,3 +478,49 @@ def test_the_food_for_the_way_back_reaches_the_front_with_its_carriers() -> None
     result = sl.plan(sc)
     assert result.consumed_kg[front, 0, 0] == pytest.approx(90.0, abs=1e-3)
     assert not result.findings
+
+
+def test_what_a_replay_or_met_demand_decides_is_an_input_and_what_is_undefined_no_test(
+) -> None:
+    """Arrivals at a front whose demand is all met, labour-days a replay's floor sets, a
+    recruit count against an "at most" at its cap: each passed, though no plan could fail it.
+    A share of no demand and a ratio to 0 passed as 100 % and 0."""
+    def figure(fid: str, metric: dict[str, object], value: float, unit: str,
+               tolerance: float = 1.0, compare: str = "within") -> dict[str, object]:
+        return {"id": fid, "metric": metric, "value": value, "unit": unit,
+                "tolerance": tolerance, "compare": compare, "source": "test",
+                "replay": "pledged"}
+
+    sc = sl.load("tutorial").replace({
+        "replays.pledged.labour": {"person_days": 3000},
+        "replays.pledged.carriers": [{"mode": "bicycle", "units": 70}],
+        "observed": [
+            figure("arrivals", {"kind": "arrivals_t", "commodity": "rice",
+                                "place": "kestrel-town"}, 57.75, "t"),
+            figure("labour", {"kind": "labour_days"}, 3000, "person*day", 150),
+            figure("bikes", {"kind": "units_recruited", "mode": "bicycle"}, 70, "unit", 0,
+                   "at_most"),
+            figure("early", {"kind": "demand_met_pct", "commodity": "rice",
+                             "by": "2024-11-02"}, 100, "%"),
+            figure("per-nothing", {"kind": "mobilized_t", "commodity": "rice",
+                                   "per": {"kind": "consumed_t", "commodity": "rice",
+                                           "by": "2024-11-02"}}, 0, "t/t"),
+        ]})
+    values = {v.id: v for v in sl.validate(sl.plan(sc, replay="pledged"))}
+    assert "all demand there is met" in values["arrivals"].input_reason
+    assert values["labour"].model == pytest.approx(3000, rel=1e-6)
+    assert "asks at least 3,000 person-days" in values["labour"].input_reason
+    assert "recruits at most 70 bicycle units" in values["bikes"].input_reason
+    assert all(v.result == "input" and v.passed is None
+               for k, v in values.items() if k in ("arrivals", "labour", "bikes"))
+    for key in ("early", "per-nothing"):
+        assert values[key].result == "undefined" and values[key].passed is None
+        assert not values[key].tested and values[key].to_json()["model"] is None
+    assert values["early"].undefined_reason == "a share of no demand: none is asked by then"
+    assert values["per-nothing"].undefined_reason.startswith("a ratio to 0 (consumed_t")
+    # Where the plan needs more than the replay's floor, the floor is the inputs' part of a
+    # figure the plan computes.
+    more = sc.replace({"replays.pledged.labour.person_days": 500})
+    (labour,) = [v for v in sl.validate(sl.plan(more, replay="pledged")) if v.id == "labour"]
+    assert labour.tested and labour.from_inputs == pytest.approx(500)
+    assert "asked by the replay 'pledged'" in labour.from_inputs_reason

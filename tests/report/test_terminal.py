@@ -67,6 +67,21 @@ def test_validation_table(replay_plan: sl.Plan) -> None:
         assert f"{fmt(v.value)}" in text
 
 
+def test_validation_of_two_plans_says_which_each_figure_is_of(replay_plan: sl.Plan) -> None:
+    """Figures of the plain plan beside a replay's were all titled "the plan under replay";
+    a table with nothing tested said "0 of 0 computed figures within tolerance" in green."""
+    values = sl.validate(replay_plan)
+    plain = [dataclasses.replace(values[0], replay=None), *values[1:]]
+    text = _printed(print_validation, plain)
+    assert "(the plain plan and the plan under replay 'history')" in " ".join(text.split())
+    assert "of the plain plan" in text and "of the plan under replay 'history'" in text
+    inputs = [dataclasses.replace(v, input_reason="set by the test", passed=None)
+              for v in values]
+    text = " ".join(_printed(print_validation, inputs).split())
+    assert "No figure is tested: 3 set by the inputs" in text
+    assert "computed figures within tolerance" not in text
+
+
 def test_history_column_says_what_agrees() -> None:
     base = MetricValue(id="x", description="", model=1.0, value=100.0, unit="t",
                        tolerance=5.0, compare="within", source="s", passed=True)

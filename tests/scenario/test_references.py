@@ -645,3 +645,14 @@ def test_night_only_without_an_air_threat_is_located() -> None:
     assert problems["modes[0].night_only"].got == "true"
     assert by_field(problems_in(text.replace("threats:\n", "threats:\n  air: []\n"))) \
         .keys() == {"modes[0].night_only"}
+
+
+def test_a_figure_of_the_wounded_commodity_is_located() -> None:
+    """No figure counts persons: a share of the wounded was read as the share of the first
+    good (rice), and passed."""
+    text = edit(TINY_TEXT, "metric: {kind: share_mobilized, commodity: rice,",
+                "metric: {kind: share_mobilized, commodity: wounded,")
+    problems = by_field(problems_in(text))
+    assert set(problems) == {"observed[0].metric.commodity"}, problems
+    assert problems["observed[0].metric.commodity"].expected == "a goods commodity (unit kg)"
+    assert problems["observed[0].metric.commodity"].line == line_of(text, "commodity: wounded,")
