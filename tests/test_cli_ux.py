@@ -180,6 +180,12 @@ def test_out_is_a_file_and_export_a_folder_everywhere(tmp_path: Path) -> None:
     assert answer["ok"] and answer["kpis"]["days"] == 4
     assert answer["written"][0] == str(tmp_path / "r.html")
     assert str(tmp_path / "more" / "routes.csv") in answer["written"]
+    # The observed figures are of the whole horizon: a report of its first days leaves them
+    # out (it compared them with 4 days' plan, and failed them).
+    cut = invoke("report", "tutorial", "--replay", "pledged", "--days", "4", "-o",
+                 str(tmp_path / "cut.html"))
+    assert cut.exit_code == 0, cut.output
+    assert "Model against history" not in (tmp_path / "cut.html").read_text(encoding="utf-8")
 
 
 @pytest.mark.parametrize("command", [["plan"], ["report"], ["simulate", "--runs", "2"],

@@ -275,7 +275,9 @@ def report(
     result = _plan_or_exit(sc, replay, solver, time_limit, json_output, step_days, verbose)
     results = ({"simulation": _simulate_or_exit(result, runs, seed, "cpu", json_output)}
                if runs is not None else None)
-    written = [_write_out(result, out, json_output, compare_observed(result), results)]
+    # (the observed figures are of the whole horizon: a plan of its first --days has none)
+    validation = compare_observed(result) if days is None else []
+    written = [_write_out(result, out, json_output, validation, results)]
     exported = _export(result, export, "--export", json_output) if export is not None else []
     if json_output:
         # With --runs, the simulation as `simulate --json` gives it (the report's risk section).

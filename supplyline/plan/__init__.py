@@ -145,6 +145,7 @@ def plan(
                                 f"the Scenario to plan with {name}={value!r}")
         net = scenario
     else:
+        whole_days = scenario.days if days is not None else None
         try:
             scenario = first_days(scenario, days)
         except ValueError as error:
@@ -164,6 +165,8 @@ def plan(
     solution = solve(lp, solver=solver, time_limit_s=time_limit_s, solver_log=solver_log)
     say("reading the plan")
     result = read_plan(lp, solution, replay)
+    if whole_days is not None and net.scenario.days < whole_days:
+        result.whole_days = whole_days
     explain_shortfall(lp, solution, result, seconds=RESOLVE_SECONDS if time_limit_s is None
                       else min(RESOLVE_SECONDS, time_limit_s))
     return result
@@ -209,10 +212,16 @@ def validate(result: Plan) -> list[MetricValue]:
     TypeError
         When ``result`` is not a Plan.
     PlanError
-        When a figure's unit cannot be converted to the metric's.
+        When a figure's unit cannot be converted to the metric's, or when the plan covers
+        only the first days of the scenario (``sl.plan(..., days=)``).
     """
     if not isinstance(result, Plan):
         raise TypeError(f"result: expected a Plan (sl.plan(...)), got {type(result).__name__}")
+    if result.whole_days is not None and any(
+            o.replay == result.replay for o in result.network.scenario.observed):
+        raise PlanError(f"this plan covers the first {result.days} of the scenario's "
+                        f"{result.whole_days} days, and its observed figures are of the whole "
+                        "horizon: validate a plan of the whole horizon (no days=)")
     return [
         compare(result, observed)
         for observed in result.network.scenario.observed

@@ -189,6 +189,9 @@ class Plan:
     findings: list[Finding] = field(default_factory=list)
     solver_note: str = ""  # how optimality was established, when not by a basic solution
     risk: Any = None  # the search that made it, with sl.plan(..., risk=): a RiskPlan
+    #: The scenario's whole horizon in days, where the plan covers only its first days
+    #: (``sl.plan(..., days=)``); None when it covers the horizon it was given.
+    whole_days: int | None = None
 
     @property
     def plot(self) -> PlanPlots:

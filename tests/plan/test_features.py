@@ -524,3 +524,14 @@ def test_what_a_replay_or_met_demand_decides_is_an_input_and_what_is_undefined_n
     (labour,) = [v for v in sl.validate(sl.plan(more, replay="pledged")) if v.id == "labour"]
     assert labour.tested and labour.from_inputs == pytest.approx(500)
     assert "asked by the replay 'pledged'" in labour.from_inputs_reason
+
+
+def test_a_plan_of_the_first_days_is_not_validated_against_the_whole_horizon() -> None:
+    """The observed figures are of the whole campaign: a plan of its first 12 days was
+    compared with them, and failed figures it could not have reproduced."""
+    tutorial = sl.load("tutorial")
+    cut = sl.plan(tutorial, replay="pledged", days=12)
+    assert cut.whole_days == tutorial.days
+    with pytest.raises(sl.PlanError, match="first 12 of the scenario's 30 days"):
+        sl.validate(cut)
+    assert sl.plan(tutorial, days=30).whole_days is None
