@@ -91,6 +91,9 @@ class MetricValue:
     # a figure the plan leaves undefined)
     input_reason: str = ""  # why the figure is set by the scenario's inputs ('' : computed)
     undefined_reason: str = ""  # why the plan gives the figure no value ('' : it has one)
+    #: Whether the model's value lies within the figure's tolerance, for an input too (an
+    #: input outside it says the inputs differ from the record); None where undefined.
+    within: bool | None = None
     from_inputs: float = 0.0  # the part of ``model`` the inputs alone set, in ``unit``
     from_inputs_reason: str = ""  # what that part is ('' when there is none)
     replay: str | None = None  # the replay of the plan it was computed on (None: the plan)
@@ -423,6 +426,7 @@ def compare(plan: Plan, observed: Observed) -> MetricValue:
         passed=None if reason or undefined else bool(passed),
         input_reason=reason,
         undefined_reason=undefined,
+        within=None if undefined else bool(passed),
         from_inputs=convert(fixed, str(unit), observed.unit) if fixed else 0.0,
         from_inputs_reason=fixed_reason,
         replay=plan.replay,

@@ -438,7 +438,10 @@ def validation_section(plan: Plan, context: ReportContext) -> Section | None:
     rows = []
     for v in context.validation:
         if v.is_input:
-            badge = f'<span class="badge" title="{escape(v.input_reason)}">input</span>'
+            differs = ("; the inputs give a value outside the record's tolerance"
+                       if v.within is False else "")
+            badge = (f'<span class="badge" title="{escape(v.input_reason + differs)}">input'
+                     '</span>')
         elif v.undefined_reason:
             badge = (f'<span class="badge" title="{escape(v.undefined_reason)}">undefined'
                      '</span>')

@@ -498,7 +498,9 @@ def print_validation(values: Sequence[MetricValue], console: Console) -> None:
     for i, v in enumerate(values, start=1):
         console.print(Text(plain(f"[{i}] {v.source}"), style="dim"))
         if v.is_input:
-            console.print(Padding(Text(plain(f"input, not a test: {v.input_reason}"),
+            differs = ("; the inputs give a value outside the record's tolerance"
+                       if v.within is False else "")
+            console.print(Padding(Text(plain(f"input, not a test: {v.input_reason}{differs}"),
                                        style="yellow"), (0, 0, 0, 4)))
         elif v.undefined_reason:
             console.print(Padding(Text(plain(f"undefined, not a test: {v.undefined_reason}"),

@@ -273,6 +273,11 @@ def test_figures_that_follow_from_the_inputs_are_shown_as_inputs_not_passes() ->
     (eaten,) = sl.validate(sl.plan(plain))
     assert eaten.model == pytest.approx(12.0)
     assert eaten.input_reason == "all demand is met, so consumption is the scenario's demand"
+    # An input outside the record's tolerance says the inputs differ from the record: no
+    # verdict, but not silence either.
+    assert eaten.within is True
+    (far,) = sl.validate(sl.plan(plain.replace({"observed[0].value": 20.0})))
+    assert far.passed is None and far.within is False
 
 
 def test_a_route_full_both_ways_counts_each_day_once() -> None:
@@ -496,7 +501,7 @@ def test_what_a_replay_or_met_demand_decides_is_an_input_and_what_is_undefined_n
         "replays.pledged.carriers": [{"mode": "bicycle", "units": 70}],
         "observed": [
             figure("arrivals", {"kind": "arrivals_t", "commodity": "rice",
-                                "place": "kestrel-town"}, 57.75, "t"),
+                                "place": "kestrel-town"}, 57.75, "t", 5),
             figure("labour", {"kind": "labour_days"}, 3000, "person*day", 150),
             figure("bikes", {"kind": "units_recruited", "mode": "bicycle"}, 70, "unit", 0,
                    "at_most"),
@@ -511,7 +516,7 @@ def test_what_a_replay_or_met_demand_decides_is_an_input_and_what_is_undefined_n
     assert values["labour"].model == pytest.approx(3000, rel=1e-6)
     assert "asks at least 3,000 person-days" in values["labour"].input_reason
     assert "recruits at most 70 bicycle units" in values["bikes"].input_reason
-    assert all(v.result == "input" and v.passed is None
+    assert all(v.result == "input" and v.passed is None and v.within is True
                for k, v in values.items() if k in ("arrivals", "labour", "bikes"))
     for key in ("early", "per-nothing"):
         assert values[key].result == "undefined" and values[key].passed is None

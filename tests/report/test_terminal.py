@@ -75,10 +75,11 @@ def test_validation_of_two_plans_says_which_each_figure_is_of(replay_plan: sl.Pl
     text = _printed(print_validation, plain)
     assert "(the plain plan and the plan under replay 'history')" in " ".join(text.split())
     assert "of the plain plan" in text and "of the plan under replay 'history'" in text
-    inputs = [dataclasses.replace(v, input_reason="set by the test", passed=None)
-              for v in values]
+    inputs = [dataclasses.replace(v, input_reason="set by the test", passed=None,
+                                  within=False) for v in values]
     text = " ".join(_printed(print_validation, inputs).split())
     assert "No figure is tested: 3 set by the inputs" in text
+    assert "set by the test; the inputs give a value outside the record's tolerance" in text
     assert "computed figures within tolerance" not in text
 
 
