@@ -496,8 +496,9 @@ class Labeller:
 
 
 def _legend(plan: Plan, facts: RouteFacts, x0: float, biggest_route: float,
-            biggest_place: float, hazards: list[list[Window]]) -> tuple[str, float]:
-    """The legend panel at ``x0``, and its height."""
+            size_t: FloatArray, hazards: list[list[Window]]) -> tuple[str, float]:
+    """The legend panel at ``x0``, and its height: a row for each kind of mark the map
+    draws, and none for a kind it does not (no route at capacity, no junction)."""
     net = plan.network
     rows: list[str] = []
     y = 22.0
@@ -524,9 +525,11 @@ def _legend(plan: Plan, facts: RouteFacts, x0: float, biggest_route: float,
     for m in used_modes:
         row(sample(f'stroke="{colour(m)}" stroke-width="5"'),
             net.mode_label(m))
-    row(sample(UNUSED_CASING) + sample(UNUSED_LINE), "not used")
-    row(sample(f'stroke="{CHOKEPOINT}" stroke-opacity="0.4" stroke-width="12"')
-        + sample('stroke="#555" stroke-width="3"'), "at capacity ≥ 1 day")
+    if (facts.tonnes <= 0).any():
+        row(sample(UNUSED_CASING) + sample(UNUSED_LINE), "not used")
+    if (facts.at_capacity_days > 0).any():
+        row(sample(f'stroke="{CHOKEPOINT}" stroke-opacity="0.4" stroke-width="12"')
+            + sample('stroke="#555" stroke-width="3"'), "at capacity ≥ 1 day")
     straight = Curve((x0, y), (x0 + 15, y), (x0 + 30, y))
     row(sample('stroke="#999" stroke-width="5"') + _arrow(straight, 4.5, ARROW, True),
         "main direction")
@@ -547,17 +550,23 @@ def _legend(plan: Plan, facts: RouteFacts, x0: float, biggest_route: float,
             row(sample(f'stroke="#777" stroke-width="{_n(w)}"'), f"{fmt(t)} t", max(18.0, w + 6))
         y += 6
     heading("Places")
+    kinds = set(net.place_kind)
+    biggest_place = float(size_t.max(initial=0.0))
     r_big = place_radius(biggest_place, biggest_place)
     row(f'<circle cx="{_n(x0 + 15)}" cy="{_n(y + r_big - 6)}" r="{_n(r_big)}" '
         f'fill="{LOCALITY}" fill-opacity="0.75" stroke="#fff"/>',
         f"{fmt(biggest_place)} t given or consumed", 2 * r_big + 6)
-    row(_empty_locality(x0 + 15, y), "locality that gave nothing")
+    if any(k == "locality" and t <= 0 for k, t in zip(net.place_kind, size_t, strict=True)):
+        row(_empty_locality(x0 + 15, y), "locality that gave nothing")
     row(f'<circle cx="{_n(x0 + 15)}" cy="{_n(y)}" r="6" fill="{FRONT}" stroke="#000" '
         f'stroke-width="2"/>', "front (sized by t consumed)")
-    row(f'<rect x="{_n(x0 + 10)}" y="{_n(y - 5)}" width="10" height="10" fill="{DEPOT}"/>',
-        "depot / relay station")
-    row(_junction(x0 + 15, y), "junction")
-    row(_hospital(x0 + 15, y), "hospital")
+    if "depot" in kinds:
+        row(f'<rect x="{_n(x0 + 10)}" y="{_n(y - 5)}" width="10" height="10" '
+            f'fill="{DEPOT}"/>', "depot / relay station")
+    if "junction" in kinds:
+        row(_junction(x0 + 15, y), "junction")
+    if "hospital" in kinds:
+        row(_hospital(x0 + 15, y), "hospital")
     return "".join(rows), y
 
 
@@ -872,8 +881,8 @@ def layout(plan: Plan) -> Layout:
     # What each locality gave and each front consumed, as the tables show it.
     size_t = _shown(np.where(net.is_front, received_t(plan), given_t(plan)))
     biggest_route = float(facts.tonnes.max(initial=0.0))
-    legend, legend_height = _legend(plan, facts, map_width + 18, biggest_route,
-                                    float(size_t.max(initial=0.0)), hazards)
+    legend, legend_height = _legend(plan, facts, map_width + 18, biggest_route, size_t,
+                                    hazards)
     proj, height = _fit(net.lat, net.lon, map_width, max(420.0, legend_height + 12))
     xy = [proj.xy(float(la), float(lo)) for la, lo in zip(net.lat, net.lon, strict=True)]
     widths = np.array([route_width(float(t), biggest_route) if t > 0 else 1.2

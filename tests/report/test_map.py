@@ -574,3 +574,22 @@ def test_rain_says_its_rainy_day_factor_and_its_average_for_each_spell(
     assert (first.first, first.last, second.first, second.last) == (1, 3, 4, 7)
     assert second.rainy == pytest.approx(1 / 0.7) and second.level == pytest.approx(
         0.4 + 0.6 / 0.7)
+
+
+@pytest.mark.parametrize("name", ["tutorial", "tiny"])
+def test_the_legend_shows_only_the_marks_the_map_draws(name: str) -> None:
+    """The legend always listed routes at capacity, idle localities, junctions and hospitals:
+    the tutorial has no route at capacity, the tiny scenario no junction."""
+    from tests.scenario.helpers import DATA
+
+    plan = sl.plan(sl.load("tutorial") if name == "tutorial" else sl.load(DATA / "tiny.yaml"))
+    on_map, legend = draw_map(plan).svg.split('<g class="legend">')
+    for css, words in [("route-unused", "not used"), ("chokepoint", "at capacity ≥ 1 day"),
+                       ("locality-idle", "locality that gave nothing"),
+                       ("junction", "junction"), ("hospital", "hospital"),
+                       ("depot", "depot / relay station")]:
+        assert (f'class="{css}"' in on_map) == (f">{words}<" in legend), (css, name)
+    if name == "tutorial":
+        assert 'class="chokepoint"' not in on_map and "at capacity" not in legend
+    else:
+        assert 'class="junction"' not in on_map and ">junction<" not in legend
