@@ -795,7 +795,7 @@ def _write_out(result: Plan, out: Path, json_output: bool,
                ) -> Path:
     """Write ``--out``: the plan as JSON (.json), or its report as HTML (.html) or PDF
     (.pdf), with the sections of ``results`` (e.g. a simulation's risk)."""
-    from supplyline.report.pdf import PdfUnavailable, write_pdf
+    from supplyline.report.pdf import PdfFailed, PdfUnavailable, write_pdf
     from supplyline.report.safe_write import output_files
 
     with _writing(out, "--out", json_output):
@@ -810,8 +810,9 @@ def _write_out(result: Plan, out: Path, json_output: bool,
             return write_report(result, out, values or None, results=results)
         try:
             return write_pdf(render_report(result, values or None, results=results), out)
-        except PdfUnavailable as error:
-            fail("output", f"--out: cannot write {out}: {error}", EXIT_BAD_INPUT, json_output,
+        except PdfUnavailable as error:  # no Chromium: bad input; Chromium failed: the run
+            code = EXIT_FAILED if isinstance(error, PdfFailed) else EXIT_BAD_INPUT
+            fail("output", f"--out: cannot write {out}: {error}", code, json_output,
                  path=str(out))
     return out  # pragma: no cover - _writing exits on every failure
 

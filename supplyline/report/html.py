@@ -42,6 +42,40 @@ from supplyline.units import days
 
 __all__ = ["render_report", "write_report"]
 
+#: The sheet a printed report is laid out on (the PDF, or a browser's print): A4, with these
+#: margins (top and bottom, left and right). Its text is 186 mm (703 CSS px) wide.
+PAGE_SIZE = "A4"
+PAGE_WIDTH_MM = 210.0
+PAGE_MARGIN_MM = (14.0, 12.0)
+
+#: Print: what scrolls sideways on a screen fits the page instead, since paper does not
+#: scroll. Charts and the map shrink to the page's width (their inline ``min-width``, the
+#: smallest readable size on a screen, does not hold there), tables take a smaller font, wrap
+#: their names and keep no minimum widths. A heading stays with what follows it; a figure,
+#: a card or a table of a dozen rows or fewer is not split over two pages (a longer table
+#: breaks between rows). The footer is small, so as not to end up alone on a last page.
+PRINT_CSS = f"""
+@page {{ size: {PAGE_SIZE}; margin: {PAGE_MARGIN_MM[0]:g}mm {PAGE_MARGIN_MM[1]:g}mm; }}
+@media print {{
+  body {{ font-size: 13px; }}
+  main {{ max-width: none; padding: 0; }}
+  .sections {{ display: block; }}
+  section h2 {{ margin-top: 16px; }}
+  h1, h2, h3 {{ break-after: avoid; }}
+  figure, .kpi, .findings, ul.legend, tr, .multiple {{ break-inside: avoid; }}
+  .table-wrap:not(:has(tr:nth-child(13))) {{ break-inside: avoid; }}
+  svg.chart, svg.map {{ width: 100%; min-width: 0 !important; }}
+  .scroll-x, .table-wrap, .table-scroll {{ overflow: visible; max-height: none; background: none; }}
+  .table-scroll {{ border: 0; }}
+  table {{ font-size: 10.5px; }}
+  th, td {{ padding: 3px 4px; }}
+  th {{ position: static; }}
+  td:first-child:not(.num) {{ min-width: 0; }}
+  td.num {{ white-space: normal; }}
+  footer {{ margin-top: 8px; padding-top: 4px; font-size: 11px; break-before: avoid; }}
+}}
+"""
+
 CSS = """
 :root { --ink: #1f2933; --muted: #5f6b7a; --line: #dde3ea; --bg: #ffffff; --panel: #f6f8fa;
   --accent: #0b5cab; --bad: #b3261e; --good: #1e7b34; }
@@ -148,13 +182,12 @@ tbody tr:nth-child(even) { background: rgba(31, 41, 51, .025); }
 .badge.fail { background: #fbe4e2; color: var(--bad); }
 footer { margin-top: 36px; color: var(--muted); font-size: 12.5px;
   border-top: 1px solid var(--line); padding-top: 10px; }
-@media print { .table-scroll { max-height: none; overflow: visible; } main { padding: 0; } }
 @media (max-width: 600px) { main { padding: 16px 14px 40px; } }
 /* The risk table on a phone: a figure wraps only before its error (its other spaces do not
    break) and the names take what is left, so that its three columns fit the screen. */
 @media (max-width: 600px) { #table-risk td:first-child { min-width: 0; }
   #table-risk td.num { white-space: normal; } #table-risk th, #table-risk td { padding: 5px; } }
-"""
+""" + PRINT_CSS
 
 
 def _kpi(label: str, value: str, detail: str = "", bad: bool = False) -> str:

@@ -7,7 +7,9 @@ Nothing here needs a browser script, a font download or a plotting library; size
 pixels of a ``viewBox``. A chart is drawn at its own width where the page has room, never
 wider (its text keeps the size it was laid out for), and never narrower than
 :data:`MIN_SCALE` of it: on a narrow screen it scrolls sideways instead
-(:func:`size_style`).
+(:func:`size_style`). Paper does not scroll: in print, the report's style
+(:data:`supplyline.report.html.PRINT_CSS`) lifts that least width, and a chart shrinks to the
+page.
 """
 
 from __future__ import annotations
@@ -63,7 +65,8 @@ def tick_text(value: float) -> str:
 def size_style(width: float) -> str:
     """The ``style`` attribute that draws an SVG of ``width`` px (its ``viewBox`` width) at
     that width at most, and at :data:`MIN_SCALE` of it at least (a scrolling container,
-    :func:`supplyline.report.sections.figure`, holds what is wider than the screen)."""
+    :func:`supplyline.report.sections.figure`, holds what is wider than the screen); in
+    print, the least width gives way to the page's (``html.PRINT_CSS``)."""
     return f'style="max-width:{_num(width)}px;min-width:{_num(MIN_SCALE * width)}px"'
 
 
