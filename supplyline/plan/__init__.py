@@ -138,6 +138,7 @@ def plan(
             raise PlanError(f"{option}: acts only with risk, which was not given (leave it "
                             f"out, or give risk=...), got {given!r}")
     say = progress or (lambda _message: None)
+    whole_days: int | None = None  # (the scenario's, where days= cuts it)
     if isinstance(scenario, Network):
         for name, value in (("step_days", step_days), ("days", days)):
             if value is not None:  # (it was ignored in silence)
