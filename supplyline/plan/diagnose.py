@@ -29,6 +29,7 @@ from supplyline.plan.feed import fed_legs
 from supplyline.plan.model import LinearProgram, Solution, _quiet_highs, highs_model
 from supplyline.plan.reach import earliest_arrival, held, out_of_reach, unfed_words
 from supplyline.plan.result import Finding, Plan
+from supplyline.units import fmt
 
 #: A dual below this share of the shortfall weight is not a candidate.
 RELEVANT_SHARE = 1e-6
@@ -314,6 +315,9 @@ def explain_shortfall(lp: LinearProgram, sol: Solution, plan: Plan, limit: int =
                                    else UNFINISHED)
             why += binding
             places += binding_places
+        held_back = _reserve_words(plan, p, g, steps)
+        if held_back:
+            why.append(held_back)
         first = int(net.step_start[steps[0]])
         plan.findings.append(
             Finding(
@@ -326,3 +330,22 @@ def explain_shortfall(lp: LinearProgram, sol: Solution, plan: Plan, limit: int =
                 places=list(dict.fromkeys(places)),
             )
         )
+
+
+def _reserve_words(plan: Plan, p: int, g: int, steps: np.ndarray) -> str:
+    """Where a front holds stock of a good on steps it goes short of it, for a reserve
+    target on or after them: the target, in words ('' where none does). Eating that stock
+    would leave the target short by as much: the two weigh alike (docs/model.md)."""
+    net = plan.network
+    stock = plan.stock_kg[p, g, steps]
+    waiting = steps[stock > 1.0]
+    if waiting.size == 0:
+        return ""
+    for (place, commodity, step, _kg), (day, supply_days) in zip(
+            net.reserve_targets, net.reserve_days, strict=True):
+        if place == p and commodity == int(plan.goods[g]) and step >= waiting[0]:
+            date = net.start_date + np.timedelta64(int(day), "D").item()
+            return (f"the reserve target of {fmt(supply_days)} days of supply by "
+                    f"{date.day} {date:%b %Y} holds up to {fmt(float(stock.max()) / 1000.0)} t at "
+                    f"{net.place_label(p)} while it goes short")
+    return ""

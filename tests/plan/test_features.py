@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 import supplyline as sl
+from supplyline.units import fmt
 from tests.plan.builders import PORTER, place, route, scenario, village
 
 
@@ -540,3 +541,25 @@ def test_a_plan_of_the_first_days_is_not_validated_against_the_whole_horizon() -
     with pytest.raises(sl.PlanError, match="first 12 of the scenario's 30 days"):
         sl.validate(cut)
     assert sl.plan(tutorial, days=30).whole_days is None
+
+
+def test_a_reserve_target_that_holds_food_back_from_a_front_going_short_is_named() -> None:
+    """The front held 3.6 t for its reserve target while it went short each day, and the
+    finding named only the village's giving: a commander saw food at a starving front."""
+    sc = scenario(
+        [village("v", 0.0, 20_000.0, population=1000.0), place("front", "front", 0.1)],
+        [route("v", "front", 10.0)],
+        demand_kg_per_day=5000.0,
+        days=10,
+        policy={"labour_share": 0.2, "labour_max_days_per_person": 100.0,
+                "subsistence_kg_per_person_day": {"rice": 0.45}},
+    ).replace({"demand[0].reserves": [{"days_of_supply": 2, "by": "2020-01-08"}]})
+    result = sl.plan(sc)
+    (finding,) = result.findings
+    front, rice = result.network.place_ids.index("front"), result.good_ids.index("rice")
+    short = result.demand_kg[front, rice] - result.consumed_kg[front, rice] > 1.0
+    held = result.stock_kg[front, rice][short]
+    assert held.max() > 1.0  # the case: stock waits at the front on days it goes short
+    said = [b for b in finding.binding if b.startswith("the reserve target")]
+    assert said == [f"the reserve target of 2 days of supply by 8 Jan 2020 holds up to "
+                    f"{fmt(held.max() / 1000)} t at front while it goes short"]
