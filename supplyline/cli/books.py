@@ -56,12 +56,19 @@ def _books_or_exit(db: str, scenario: str | None, json_output: bool,
     if existing and file is not None and not file.exists() and file.parent.is_dir():
         fail("db", f"--db: no books at {db}: {expected}, found no such file",
              EXIT_BAD_INPUT, json_output, path=str(db))
+    if existing and file is not None and file.is_file() and file.stat().st_size > 0 and (
+            not _is_sqlite(file)):
+        # (serve refuses such a file too: it is not one to suggest serving)
+        what = ("a scenario file (a scenario is given as FILE; --db names the books)"
+                if _is_scenario(file) else "a file that is not an SQLite database")
+        fail("db", f"--db: no books at {db}: expected books (an SQLite file that `supplyline "
+                   f"serve` has started, or a postgresql:// URL), found {what}",
+             EXIT_BAD_INPUT, json_output, path=str(db))
     if existing and file is not None and file.is_file() and (
-            file.stat().st_size == 0 or not _is_sqlite(file) or not holds_books(db)):
+            file.stat().st_size == 0 or not holds_books(db)):
         # (open_books would say "an SQLite database file, new or existing" of a file that
         # is not one, where only existing books will do)
         what = ("an empty file" if file.stat().st_size == 0
-                else "a file that is not an SQLite database" if not _is_sqlite(file)
                 else "an SQLite database that holds no books")
         fail("db", f"--db: no books at {db}: {expected}, found {what}", EXIT_BAD_INPUT,
              json_output, path=str(db))
@@ -79,6 +86,22 @@ def _books_or_exit(db: str, scenario: str | None, json_output: bool,
         return open_books(db, sc, source)
     except BooksError as error:
         fail("db", f"--db: {error}", EXIT_BAD_INPUT, json_output)
+
+
+def _is_scenario(file: Path) -> bool:
+    """Whether ``file`` reads as a scenario: a YAML file, or text whose YAML is a mapping
+    with ``places``."""
+    if file.suffix.lower() in (".yaml", ".yml"):
+        return True
+    import yaml
+
+    try:
+        with file.open("rb") as handle:
+            head = handle.read(1 << 20)
+        data = yaml.safe_load(head.decode("utf-8"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        return False
+    return isinstance(data, dict) and "places" in data
 
 
 def _is_sqlite(file: Path) -> bool:
@@ -109,7 +132,12 @@ def replan(
 ) -> None:
     """Plan the rest of the horizon from what the books recorded; show what changed."""
     from supplyline.errors import PlanError
-    from supplyline.ops.replan import changes_in_tonnes, compare_plans, in_force_or_first
+    from supplyline.ops.replan import (
+        changes_in_tonnes,
+        compare_plans,
+        entries_left_out,
+        in_force_or_first,
+    )
     from supplyline.ops.replan import replan as make_replan
     from supplyline.report.facts import replan_outcome
 
@@ -130,6 +158,8 @@ def replan(
     if not sc.start_date < day <= sc.end_date:
         fail("usage", f"--as-of: expected a day after {sc.start_date} and up to "
                       f"{sc.end_date}, got {day}", EXIT_BAD_INPUT, json_output)
+    if (refused := entries_left_out(books, day)) is not None:
+        fail("usage", f"--as-of: {refused}", EXIT_BAD_INPUT, json_output)
     with ExitStack() as stack:
         status = None if json_output else stack.enter_context(ui.stderr.status("re-planning"))
         try:

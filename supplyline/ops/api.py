@@ -60,6 +60,7 @@ from supplyline.ops.entries import (
 from supplyline.ops.overview import Views, state_json
 from supplyline.ops.replan import (
     compare_plans,
+    entries_left_out,
     figures_of,
     in_force_or_first,
     plan_vs_actual,
@@ -126,7 +127,8 @@ RequestKey = Annotated[str | None, Depends(_one_request_key)]
 
 
 class ReplanRequest(_Body):
-    as_of: Date = Field(description="plan from the start of this day")
+    as_of: Date = Field(description="plan from the start of this day (on or after the last "
+                                    "entry's date)")
     keep: StrictBool = Field(True, description="keep the re-plan as the plan in force "
                                                "(true or false, no other value)")
 
@@ -152,7 +154,8 @@ _MEANS = {
          "password",
     403: "this account's role or place may not do this",
     409: "a conflict with the books: an entry corrected or a convoy received meanwhile, an "
-         "account that exists, or a plan that cannot be made",
+         "account that exists, a re-plan from before the last entries, or a plan that "
+         "cannot be made",
     411: "a body sent without its length (Content-Length)",
     413: "a body over 8 MiB",
     415: "a body that is not JSON (Content-Type)",
@@ -599,6 +602,8 @@ def create_app(books: Books) -> FastAPI:
         if not sc.start_date < body.as_of <= sc.end_date:
             raise EntryError("as_of", f"expected a day after {sc.start_date} and up to "
                                       f"{sc.end_date}, got {body.as_of}")
+        if (refused := entries_left_out(books, body.as_of)) is not None:
+            raise _refused(409, ["body", "as_of"], refused, "conflict")
         with planning, _no_plan(["body", "as_of"]):
             force = in_force_or_first(books, body.keep, user.name)
             done = replan(books, body.as_of)

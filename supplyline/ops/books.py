@@ -930,6 +930,25 @@ class Books:
                                .order_by(t.plan.c.id.desc()).limit(1)).first()
         return None if row is None else (int(row.id), json.loads(row.figures))
 
+    def plans_kept(self) -> list[tuple[int, dict[str, Any]]]:
+        """(id, figures) of every plan kept, oldest first (the last is in force)."""
+        with self.reading() as conn:
+            rows = conn.execute(select(t.plan.c.id, t.plan.c.figures)
+                                .order_by(t.plan.c.id)).all()
+        return [(int(row.id), json.loads(row.figures)) for row in rows]
+
+    def entries_after(self, day: dt.date) -> tuple[int, dt.date | None]:
+        """How many entries standing in the books are dated after ``day``, and the last
+        one's date (``None`` when none): what a re-plan from ``day`` would leave out. A
+        cancellation's own date counts for nothing (the entry it cancels counts nowhere,
+        whatever its date), nor does an entry corrected or cancelled since."""
+        c = t.entry.c
+        q = (select(func.count(), func.max(c.date))
+             .where(in_force(), c.kind != "cancel", c.date > day))
+        with self.reading() as conn:
+            count, last = conn.execute(q).one()
+        return int(count), last
+
     def plans(self) -> list[dict[str, Any]]:
         with self.reading() as conn:
             rows = conn.execute(select(t.plan.c.id, t.plan.c.start, t.plan.c.author,

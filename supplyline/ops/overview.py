@@ -68,7 +68,7 @@ class Views:
                 fronts.append({"front": pid, "good": g, "kg": round(held, 1),
                                "need_kg_per_day": round(need, 1),
                                "days_of_supply": None if need <= 0 else round(held / need, 1)})
-        reports = route_reports(books, as_of + dt.timedelta(days=1))
+        reports = route_reports(books, as_of)
         damage = route_damage(reports, sc, as_of)
         closed = closed_spans(reports, sc.end_date)
         routes = []

@@ -1,8 +1,11 @@
 """What the books say: the :class:`~supplyline.state.State` on a date, plan against actual,
 and the re-plan of the rest of the horizon from what happened.
 
-The State *as of* a date counts every entry dated before it (the start of that day). The
-re-plan plans from that day to the scenario's end: the scenario is moved to start there
+The State *as of* a date counts every entry dated before it (the start of that day): the
+movements of that day are not done yet. What is known of the routes on that day is: a route
+report dated on it (a closure, a reopening, a strike) counts from that day on, in the State's
+route damage and in the routes the re-plan may use. The re-plan plans from that day to the
+scenario's end: the scenario is moved to start there
 (each locality's stores grown by what it produced and less what its people ate since the
 start, so what it can still give is the same; road works due before it taken as done, those
 under way cut to what is left of them at the same pace), routes reported closed stay closed
@@ -37,8 +40,9 @@ from supplyline.scenario.schema import Closure, Scenario
 from supplyline.scenario.series import series_over_horizon
 from supplyline.state import FloatArray, State, Transit, WoundedWaiting
 
-__all__ = ["Figures", "changes_in_tonnes", "compare_plans", "figures_of", "lost_by_home",
-           "plan_vs_actual", "recorded_state", "replan", "scenario_from", "wounded_waiting"]
+__all__ = ["Figures", "changes_in_tonnes", "compare_plans", "entries_left_out", "figures_of",
+           "in_force_by_day", "lost_by_home", "plan_vs_actual", "recorded_state", "replan",
+           "scenario_from", "wounded_waiting"]
 
 
 def _days(a: dt.date, b: dt.date) -> int:
@@ -46,8 +50,11 @@ def _days(a: dt.date, b: dt.date) -> int:
 
 
 def route_reports(books: Books, as_of: dt.date) -> list[RouteReport]:
-    found = [r.entry for r in books.entries(kind="route", effective=True,
-                                            until=as_of - dt.timedelta(days=1))]
+    """The route reports standing in the books dated up to and including ``as_of``, oldest
+    first: what is known of the routes on that day (a closure, a reopening, a strike
+    reported on it) shapes a plan from it, where the State counts only the movements of
+    the days before it."""
+    found = [r.entry for r in books.entries(kind="route", effective=True, until=as_of)]
     reports = [e for e in found if isinstance(e, RouteReport)]
     return sorted(reports, key=lambda e: e.date)
 
@@ -153,7 +160,8 @@ def lost_by_home(balances: dict[tuple[str, str], float], net: Network) -> FloatA
 
 def recorded_state(books: Books, net: Network, as_of: dt.date) -> State:
     """The State the books give at the start of ``as_of``, in the indices of ``net`` (the
-    scenario's network, or the one moved to start on ``as_of``)."""
+    scenario's network, or the one moved to start on ``as_of``): the entries dated before
+    it, and the route reports dated on it too (:func:`route_reports`)."""
     sc = books.scenario
     place = {p: i for i, p in enumerate(net.place_ids)}
     com = {c: i for i, c in enumerate(net.commodity_ids)}
@@ -405,18 +413,57 @@ class Replan:
     figures: Figures
 
 
+def in_force_by_day(kept: list[Figures]) -> Figures | None:
+    """The figures of the plans kept (oldest first) as one plan's: each day's those of the
+    latest kept plan that plans it. The last kept is in force from its start; before it,
+    the days a re-plan from an earlier day (the day of the last entries) compares with are
+    those of the plan that was in force then."""
+    if not kept:
+        return None
+    out = {**kept[-1], **{key: dict(kept[-1][key]) for key in ("given", "route", "arrive")}}
+    for older in reversed(kept[:-1]):
+        start, begins = dt.date.fromisoformat(out["start"]), dt.date.fromisoformat(older["start"])
+        ahead = _days(begins, start)
+        if ahead <= 0:
+            continue
+        for key in ("given", "route", "arrive"):
+            for name in set(out[key]) | set(older[key]):
+                first = list(older[key].get(name, []))[:ahead]
+                first += [0.0] * (ahead - len(first))
+                out[key][name] = first + list(out[key].get(name, [0.0] * int(out["days"])))
+        out["start"], out["days"] = begins.isoformat(), int(out["days"]) + ahead
+    return out
+
+
 def in_force_or_first(books: Books, keep: bool, author: str
                       ) -> tuple[int | None, Figures]:
-    """The plan in force (its id and figures), or, while the books hold none, the plan from
-    the scenario's start, made and kept first (``keep``; a dry run keeps no plan: id None).
-    What a re-plan is compared with, from the command line and the council's button."""
+    """The plan in force (its id) and the figures of the plans in force day by day
+    (:func:`in_force_by_day`), or, while the books hold none, the plan from the scenario's
+    start, made and kept first (``keep``; a dry run keeps no plan: id None). What a re-plan
+    is compared with, from the command line and the council's button."""
     from supplyline.plan import plan as make_plan
 
-    force = books.plan_in_force()
-    if force is not None:
-        return force
+    kept = books.plans_kept()
+    figures = in_force_by_day([f for _id, f in kept])
+    if figures is not None:
+        return kept[-1][0], figures
     first = figures_of(make_plan(books.scenario))
     return (books.save_plan(first, author) if keep else None), first
+
+
+def entries_left_out(books: Books, as_of: dt.date) -> str | None:
+    """Why a re-plan from ``as_of`` is refused, ``None`` when it is not: the books hold
+    entries dated after it, which it would leave out (it plans from the State at the start
+    of ``as_of``, as if they had not been written)."""
+    count, last = books.entries_after(as_of)
+    if not count or last is None:
+        return None
+    today = min(books.scenario.end_date, last + dt.timedelta(days=1))
+    them = "an entry" if count == 1 else f"{count} entries"
+    return (f"expected a day on or after {last}, the date of the last entry, got {as_of}: "
+            f"the books hold {them} dated after {as_of} (the last on {last}), which a "
+            f"re-plan from {as_of} would leave out; re-plan from {today} (the books' "
+            f"today), or cancel the entries dated by mistake")
 
 
 def replan(books: Books, as_of: dt.date, solver: str = "ipm",
@@ -429,6 +476,8 @@ def replan(books: Books, as_of: dt.date, solver: str = "ipm",
     if not sc.start_date < as_of <= sc.end_date:
         raise ValueError(f"as-of date: expected a day after {sc.start_date} and up to "
                          f"{sc.end_date}, got {as_of}")
+    if (refused := entries_left_out(books, as_of)) is not None:
+        raise ValueError(f"as-of date: {refused}")
     reports = route_reports(books, as_of)
     moved = scenario_from(sc, as_of, closed_spans(reports, sc.end_date))
     net = compile_network(moved, checked=False)  # stocks carried forward may be below 0

@@ -181,15 +181,18 @@ def shortfall_words(plan: Plan, shortfall: Shortfall) -> tuple[str, str]:
 def replan_outcome(plan: Plan, as_of: dt.date) -> list[str]:
     """What a re-plan (made from ``as_of``) gives the fronts, in words, as the command line
     and the dashboard say it: how short it leaves them of what they need from that day,
-    then what else it could not do (:meth:`Plan.gave_up`)."""
+    why (each front short, what and what binds, as a plan's findings are said:
+    :func:`shortfall_words`), then what else it could not do (:meth:`Plan.gave_up`)."""
     kpis = plan.kpis()
     short, need = float(kpis["shortfall_t"]), fmt(kpis["demand_t"])
     head = (f"The re-plan leaves the fronts {fmt(short)} t short of the {need} t they need "
             f"from {as_of}." if short >= 0.0005 else
             f"The re-plan meets all of the {need} t the fronts need from {as_of}.")
+    why = [" ".join((group.front, *shortfall_words(plan, group)))
+           for group in shortfalls(plan)]
     notes = plan.gave_up()
-    return [head, *(f"{'It could not do this either' if k == 0 else 'Nor this'}: {note}."
-                    for k, note in enumerate(notes))]
+    return [head, *why, *(f"{'It could not do this either' if k == 0 else 'Nor this'}: "
+                          f"{note}." for k, note in enumerate(notes))]
 
 
 def wrap_name(text: str, width: int = 28) -> list[str]:

@@ -435,11 +435,14 @@ def test_council_plans_replans_and_makes_accounts(served: Any) -> None:
         "The re-plan leaves the fronts" if short >= 0.0005 else "The re-plan meets all")
     assert f"of the {fmt(need)} t they need from 2024-11-04" in body["outcome"][0] or \
         f"all of the {fmt(need)} t the fronts need from 2024-11-04" in body["outcome"][0]
-    # What else it could not do: the first said so, the next as "Nor this" (the same
-    # words twice in a row read as a stutter).
-    assert [line.split(":")[0] for line in body["outcome"][1:]] == [
-        "It could not do this either", *["Nor this"] * (len(body["outcome"]) - 2)][
-        :len(body["outcome"]) - 1]
+    # Why the fronts go short (each front's findings), then what else it could not do: the
+    # first said so, the next as "Nor this" (the same words twice in a row read as a
+    # stutter).
+    why = [line for line in body["outcome"][1:] if "What binds: " in line]
+    assert body["outcome"][1:1 + len(why)] == why and (short >= 0.0005) == bool(why)
+    notes = body["outcome"][1 + len(why):]
+    assert [line.split(":")[0] for line in notes] == [
+        "It could not do this either", *["Nor this"] * len(notes)][:len(notes)]
     assert [p["id"] for p in client.get("/api/plans", headers=headers["viewer"]).json()] == [
         made.json()["id"], body["id"]]
     assert client.post("/api/replan", json={"as_of": "2024-11-01"},
@@ -816,7 +819,8 @@ def test_a_plan_that_cannot_be_made_is_a_409_not_a_bare_500(
     monkeypatch.setattr("supplyline.ops.api.replan", no_plan)
     # (the package by its module: ``supplyline.plan`` the attribute is the function)
     monkeypatch.setattr(sys.modules["supplyline.plan"], "plan", no_plan)
-    for path, body, loc in (("/api/replan", {"as_of": "2024-11-04"}, ["body", "as_of"]),
+    # (from a day after every entry the module's tests write: one before them is refused)
+    for path, body, loc in (("/api/replan", {"as_of": "2024-11-10"}, ["body", "as_of"]),
                             ("/api/plans", None, ["body"])):
         got = client.post(path, json=body, headers=headers["council"])
         assert got.status_code == 409, got.text
@@ -1060,3 +1064,45 @@ def test_an_unknown_locality_leaves_at_unjudged(served: Any) -> None:
         assert got.status_code == 422
         assert [d["loc"] for d in got.json()["detail"]] == flagged, at
     assert got.json()["detail"][1]["msg"].startswith("expected a place (bridge, ")
+
+
+def test_the_state_and_the_button_read_the_route_reports_of_their_day(tmp_path: Path) -> None:
+    """A strike reported on 12 Nov was not in the State as of 12 Nov (no route damage); a
+    re-plan from before the last entries planned as if they had not been written; and the
+    button's words (the Re-plan page's) said how short the fronts go, not why."""
+    books = open_books(tmp_path / "books.db", sl.load("tutorial"))
+    add_account(books, "council", "council-password", "council")
+    client = TestClient(create_app(books))
+    token = client.post("/api/login", json={"name": "council",
+                                            "password": "council-password"}).json()["token"]
+    council = {"Authorization": f"Bearer {token}"}
+    for route in ("ridge-road", "gorge-path"):
+        assert client.post("/api/entries", headers=council, json=entry(
+            "route", date="2024-11-08", route=route, status="closed")).status_code == 201
+    assert client.post("/api/entries", headers=council, json=entry(
+        "route", date="2024-11-12", route="bridge-road", status="strike",
+        capacity_lost=1.0)).status_code == 201
+    repair = next(r.repair_days for r in books.scenario.routes if r.key == "bridge-road")
+    state = client.get("/api/state?as_of=2024-11-12", headers=council).json()
+    assert state["route_damage"] == {"bridge-road": 1.0}
+    assert state["route_damage_days"] == {"bridge-road": repair}
+    assert client.get("/api/state?as_of=2024-11-11",
+                      headers=council).json()["route_damage"] == {}
+    got = client.post("/api/replan", json={"as_of": "2024-11-10"}, headers=council)
+    assert got.status_code == 409, got.text
+    assert got.json()["detail"] == [{
+        "loc": ["body", "as_of"], "type": "conflict",
+        "msg": "expected a day on or after 2024-11-12, the date of the last entry, got "
+               "2024-11-10: the books hold an entry dated after 2024-11-10 (the last on "
+               "2024-11-12), which a re-plan from 2024-11-10 would leave out; re-plan from "
+               "2024-11-13 (the books' today), or cancel the entries dated by mistake"}]
+    assert client.get("/api/plans", headers=council).json() == []  # nothing planned or kept
+    done = client.post("/api/replan", json={"as_of": "2024-11-12", "keep": False},
+                       headers=council)
+    assert done.status_code == 200, done.text
+    outcome = done.json()["outcome"]
+    assert outcome[0].startswith("The re-plan leaves the fronts 42.8 t short of the 42.8 t")
+    assert outcome[1] == ("Kestrel town is short of rice by 42.8 t (from 12 Nov 2024). What "
+                          "binds: no rice can reach Kestrel town within the plan from where "
+                          "any is held or given.")
+    books.close()

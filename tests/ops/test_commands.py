@@ -148,10 +148,11 @@ def test_books_that_cannot_be_opened_are_said_with_exit_2(
         assert got.exit_code == 2, (args, got.output)
         said = f"--db: cannot open the books at {db}: {says}"
         if args[0] == "replan" and db == "scenario.yaml":
-            # (a re-plan needs books there already: "new or existing" was no answer)
-            said = (f"--db: no books at {db}: expected books that `supplyline serve --db "
-                    f"{db}` has started (or a postgresql:// URL), found a file that is not "
-                    "an SQLite database")
+            # (a re-plan needs books there already: "new or existing" was no answer; and
+            # serving a scenario file, which serve refuses, was none either)
+            said = (f"--db: no books at {db}: expected books (an SQLite file that `supplyline "
+                    "serve` has started, or a postgresql:// URL), found a scenario file (a "
+                    "scenario is given as FILE; --db names the books)")
         assert said in " ".join(got.output.split())
         assert isinstance(got.exception, SystemExit)  # said, not raised
 
@@ -192,9 +193,9 @@ def test_replan_refuses_a_file_that_holds_no_books_and_an_empty_db(
     runner = CliRunner()
     for name, found in (("empty.db", "found an empty file"),
                         ("foreign.db", "found an SQLite database that holds no books"),
-                        ("report.html", "expected books that `supplyline serve --db "
-                                        "report.html` has started (or a postgresql:// URL), "
-                                        "found a file that is not an SQLite database")):
+                        ("report.html", "expected books (an SQLite file that `supplyline "
+                                        "serve` has started, or a postgresql:// URL), found "
+                                        "a file that is not an SQLite database")):
         got = runner.invoke(app, ["replan", "tutorial", "--db", name, "--as-of", "2024-11-05",
                                   "--json"])
         assert got.exit_code == 2, got.output
@@ -282,3 +283,86 @@ def test_serve_says_when_it_cannot_listen_before_making_books(
     assert got.exit_code == 2, got.output
     assert f"cannot listen on 127.0.0.1:{port}" in got.output
     assert "password" not in got.output and not (tmp_path / "b.db").exists()
+
+
+def test_replan_says_a_scenario_file_given_as_db_is_one(tmp_path: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """`--db tutorial.yaml` answered "expected books that `supplyline serve --db
+    tutorial.yaml` has started": serve refuses a scenario file. Said by its name, or by what
+    it holds."""
+    monkeypatch.chdir(tmp_path)
+    scenario = (ROOT / "supplyline" / "scenario" / "builtin" / "tutorial.yaml").read_text()
+    (tmp_path / "tutorial.yaml").write_text(scenario)
+    (tmp_path / "tutorial.txt").write_text(scenario)
+    runner = CliRunner()
+    for name in ("tutorial.yaml", "tutorial.txt"):
+        for flags in ([], ["--json"]):
+            got = runner.invoke(app, ["replan", "--db", name, "--as-of", "2024-11-10",
+                                      *flags], terminal_width=400)
+            assert got.exit_code == 2, got.output
+            said = " ".join(got.output.split())
+            assert (f"--db: no books at {name}: expected books (an SQLite file that "
+                    "`supplyline serve` has started, or a postgresql:// URL), found a "
+                    "scenario file (a scenario is given as FILE; --db names the books)") in said
+            assert f"serve --db {name}" not in said
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["tutorial.txt", "tutorial.yaml"]
+
+
+def test_replan_from_before_the_last_entries_is_refused(tmp_path: Path) -> None:
+    """With entries to 12 Nov and a plan from 11 Nov in force, a re-plan from 5 Nov planned
+    as if the later entries had not been written (55.7 t over a route reported closed from
+    8 to 10 Nov), against the plan from 11 Nov, and was kept."""
+    db = tmp_path / "books.db"
+    books = open_books(db, sl.load("tutorial"))
+    for on, status in (("2024-11-08", "closed"), ("2024-11-10", "reopened")):
+        books.append(entry("route", date=on, route="ridge-road", status=status), "council")
+    books.close()
+    runner = CliRunner()
+    assert runner.invoke(app, ["replan", "--db", str(db), "--as-of", "2024-11-11",
+                               "--json"]).exit_code == 0
+    books = open_books(db, sl.load("tutorial"))
+    books.append(entry("route", date="2024-11-12", route="bridge-road", status="strike",
+                       capacity_lost=0.2), "council")
+    books.close()
+    for flags in (["--dry-run"], [], ["--dry-run", "--json"]):
+        got = runner.invoke(app, ["replan", "--db", str(db), "--as-of", "2024-11-05", *flags],
+                            terminal_width=400)
+        assert got.exit_code == 2, got.output
+        assert ("--as-of: expected a day on or after 2024-11-12, the date of the last entry, "
+                "got 2024-11-05: the books hold 3 entries dated after 2024-11-05 (the last on "
+                "2024-11-12), which a re-plan from 2024-11-05 would leave out; re-plan from "
+                "2024-11-13 (the books' today), or cancel the entries dated by mistake"
+                ) in " ".join(got.output.split())
+    books = open_books(db, sl.load("tutorial"))
+    assert [p["start"] for p in books.plans()] == ["2024-11-01", "2024-11-11"]  # none kept
+    books.close()
+    # From the last entries' day on, the re-plan is made, against the plan in force.
+    got = runner.invoke(app, ["replan", "--db", str(db), "--as-of", "2024-11-12",
+                              "--dry-run", "--json"])
+    assert got.exit_code == 0, got.output
+    assert json.loads(got.stdout)["in_force"] == 2
+
+
+def test_replan_says_why_the_fronts_go_short(tmp_path: Path) -> None:
+    """Both routes into the town closed: the command said "leaves the fronts 47.2 t short of
+    the 47.2 t", never why, which its JSON had (``kpis.findings``)."""
+    db = tmp_path / "books.db"
+    books = open_books(db, sl.load("tutorial"))
+    for route in ("ridge-road", "gorge-path"):
+        books.append(entry("route", date="2024-11-08", route=route, status="closed"),
+                     "council")
+    books.close()
+    runner = CliRunner()
+    got = runner.invoke(app, ["replan", "--db", str(db), "--as-of", "2024-11-10",
+                              "--dry-run"])
+    assert got.exit_code == 0, got.output
+    said = " ".join(got.output.split())
+    why = ("Kestrel town is short of rice by 47.2 t (from 10 Nov 2024). What binds: no rice "
+           "can reach Kestrel town within the plan from where any is held or given.")
+    assert ("The re-plan leaves the fronts 47.2 t short of the 47.2 t they need from "
+            "2024-11-10. " + why) in said
+    assert max(len(line) for line in got.output.splitlines()) <= 80
+    out = json.loads(runner.invoke(app, ["replan", "--db", str(db), "--as-of", "2024-11-10",
+                                         "--dry-run", "--json"]).stdout)
+    assert out["outcome"][1] == why
+    assert out["kpis"]["findings"][0]["binding"][0] in why

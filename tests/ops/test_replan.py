@@ -4,6 +4,7 @@ the one computed by hand below, and the re-plan starts from it and goes round th
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import defaultdict
 from functools import cache
 from pathlib import Path
@@ -19,7 +20,9 @@ from supplyline.ops import Books, open_books
 from supplyline.ops.replan import (
     Damage,
     compare_plans,
+    entries_left_out,
     figures_of,
+    in_force_or_first,
     plan_vs_actual,
     recorded_state,
     replan,
@@ -385,3 +388,124 @@ def test_replan_on_the_last_day_sends_stranded_carriers_home_without_food(
     # the LP is as it was.
     start = build_lp(compile_network(sc)).variables
     assert all((cols < 0).all() for cols in start.going_home_unfed)
+
+
+# --- what "as of" a day counts -----------------------------------------------------------
+
+def test_a_closure_reported_on_the_as_of_day_shuts_the_route_from_it(books: Books) -> None:
+    """The re-plan read the route reports dated before its day only: a closure reported on
+    the day it plans from was ignored (42 t sent over the ridge road), one reported the day
+    before was not (0 t)."""
+    books.append(entry("route", date="2024-11-12", route="ridge-road", status="closed"),
+                 "council")
+    done = replan(books, dt.date(2024, 11, 12))
+    assert done.plan.status == "optimal"
+    assert sum(done.figures["route"]["ridge-road"]) == 0
+    net = done.plan.network
+    assert net.closed[net.arc_route == net.route_ids.index("ridge-road")].all()
+
+
+def test_a_reopening_reported_on_the_as_of_day_opens_the_route_from_it(books: Books) -> None:
+    """Closed on 8 Nov, reopened on 10 Nov: a re-plan from 10 Nov had the route closed to
+    the end of the horizon."""
+    books.append(entry("route", date="2024-11-08", route="ridge-road", status="closed"),
+                 "council")
+    books.append(entry("route", date="2024-11-10", route="ridge-road", status="reopened"),
+                 "council")
+    done = replan(books, dt.date(2024, 11, 10))
+    assert sum(done.figures["route"]["ridge-road"]) > 10_000
+    net = done.plan.network
+    assert not net.closed[net.arc_route == net.route_ids.index("ridge-road")].any()
+
+
+def test_a_strike_reported_on_the_as_of_day_is_in_the_state(books: Books) -> None:
+    """The State as of 12 Nov had no damage from a strike reported on 12 Nov: it is held from
+    that day for the route's repair days (as one of the day before), as the dashboard shows
+    it."""
+    from supplyline.ops.overview import Views
+
+    sc = books.scenario
+    books.append(entry("route", date="2024-11-12", route="bridge-road", status="strike",
+                       capacity_lost=1.0), "council")
+    net = sl.compile_network(sc)
+    road = net.route_ids.index("bridge-road")
+    repair = next(r.repair_days for r in sc.routes if r.key == "bridge-road")
+    for on in (dt.date(2024, 11, 12), dt.date(2024, 11, 13)):
+        state = recorded_state(books, net, on)
+        assert state.route_damage[road] == 1.0
+        assert state.route_damage_days[road] == pytest.approx(repair)
+        assert state.route_damage.sum() == 1.0
+    assert not recorded_state(books, net, dt.date(2024, 11, 11)).route_damage.any()
+    routes = {r["id"]: r for r in Views(books).overview(dt.date(2024, 11, 12))["routes"]}
+    assert routes["bridge-road"]["capacity_lost"] == 1.0
+    assert routes["bridge-road"]["repaired_in_days"] == pytest.approx(repair)
+
+
+def test_a_replan_from_before_the_last_entries_is_refused(books: Books) -> None:
+    """A re-plan from 5 Nov, with entries to 12 Nov, planned as if they had not been written
+    (55.7 t over a route reported closed from 8 to 10 Nov), and was kept."""
+    for on, status in (("2024-11-08", "closed"), ("2024-11-10", "reopened")):
+        books.append(entry("route", date=on, route="ridge-road", status=status), "council")
+    late = books.append(entry("route", date="2024-11-12", route="bridge-road",
+                              status="strike", capacity_lost=0.2), "council")
+    with pytest.raises(ValueError, match=re.escape(
+            "as-of date: expected a day on or after 2024-11-12, the date of the last entry, "
+            "got 2024-11-05: the books hold 3 entries dated after 2024-11-05 (the last on "
+            "2024-11-12), which a re-plan from 2024-11-05 would leave out; re-plan from "
+            "2024-11-13 (the books' today), or cancel the entries dated by mistake")):
+        replan(books, dt.date(2024, 11, 5))
+    assert entries_left_out(books, dt.date(2024, 11, 12)) is None
+    assert "an entry dated after 2024-11-11 (the last on 2024-11-12)" in str(
+        entries_left_out(books, dt.date(2024, 11, 11)))
+    # An entry cancelled counts for nothing, and so does the cancellation's own date.
+    books.append(entry("cancel", date="2024-11-20", corrects=late.id, reason="not struck"),
+                 "council")
+    assert entries_left_out(books, dt.date(2024, 11, 10)) is None
+    assert "2 entries dated after 2024-11-07 (the last on 2024-11-10)" in str(
+        entries_left_out(books, dt.date(2024, 11, 7)))
+
+
+def test_the_plan_in_force_is_each_day_s(books: Books) -> None:
+    """A re-plan from a day before the plan in force starts (the last entries' day, a plan
+    kept from the day after) was compared, on its first days, with nothing: those days are
+    those of the plan that was in force on them."""
+    def figures(start: str, days: int, kg: float) -> dict[str, Any]:
+        return {"start": start, "days": days, "status": "optimal",
+                "given": {"far-village": [kg] * days}, "route": {"ridge-road": [kg] * days},
+                "arrive": {"kestrel-town": [kg] * days}}
+
+    books.save_plan(figures("2024-11-01", 30, 1.0), "council")
+    books.save_plan(figures("2024-11-11", 20, 10.0), "council")
+    books.save_plan(figures("2024-11-13", 18, 100.0), "council")
+    force, kept = in_force_or_first(books, True, "council")
+    assert force == 3
+    assert kept["start"] == "2024-11-01" and kept["days"] == 30
+    assert kept["route"]["ridge-road"] == [1.0] * 10 + [10.0] * 2 + [100.0] * 18
+    new = figures("2024-11-12", 19, 0.0)
+    rows = {(r["what"], r["id"]): r["in_force_kg"] for r in compare_plans(kept, new)}
+    assert rows == {("locality", "far-village"): 10 + 18 * 100,
+                    ("route", "ridge-road"): 10 + 18 * 100,
+                    ("front", "kestrel-town"): 10 + 18 * 100}
+    # From the day the plan in force starts on, only its own figures.
+    later = {(r["what"], r["id"]): r["in_force_kg"]
+             for r in compare_plans(kept, figures("2024-11-20", 11, 0.0))}
+    assert later[("route", "ridge-road")] == 11 * 100
+
+
+def test_the_re_plan_says_why_the_fronts_go_short(books: Books) -> None:
+    """Both routes into the town closed: the re-plan's words said how short the fronts go,
+    never why, where `supplyline plan` says it (the findings' words)."""
+    from supplyline.report.facts import replan_outcome
+
+    for route in ("ridge-road", "gorge-path"):
+        books.append(entry("route", date="2024-11-08", route=route, status="closed"),
+                     "council")
+    day = dt.date(2024, 11, 10)
+    plan = replan(books, day).plan
+    said = replan_outcome(plan, day)
+    assert said[0] == ("The re-plan leaves the fronts 47.2 t short of the 47.2 t they need "
+                       "from 2024-11-10.")
+    assert said[1] == ("Kestrel town is short of rice by 47.2 t (from 10 Nov 2024). What "
+                       "binds: no rice can reach Kestrel town within the plan from where "
+                       "any is held or given.")
+    assert said[2].startswith("It could not do this either: ")
