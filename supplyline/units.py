@@ -16,6 +16,7 @@ import math
 import re
 from collections import Counter
 from collections.abc import Sequence
+from decimal import ROUND_HALF_UP, Context, Decimal
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # pint is imported on first use: every command would pay 0.2 s for it
@@ -124,19 +125,25 @@ def amount(value: float, unit: str, shown: str | None = None) -> str:
     return shown if said in ("", "1") else f"{shown} {said}"
 
 
+#: Enough digits for any float written out (1.8e308 has 309), rounding halves up.
+_HALF_UP = Context(prec=400, rounding=ROUND_HALF_UP)
+
+
 def fmt(value: float, digits: int = 3) -> str:
     """A number for a label: thousands separated, at most ``digits`` significant digits below
     1,000, no trailing zeros.
 
-    >>> fmt(12345.6), fmt(0.1234), fmt(2.0), fmt(0.0)
-    ('12,346', '0.123', '2', '0')
+    >>> fmt(12345.6), fmt(0.1234), fmt(2.0), fmt(0.0), fmt(1.045), fmt(2.5), fmt(-0.06055)
+    ('12,346', '0.123', '2', '0', '1.05', '2.5', '-0.0606')
     """
     if value == 0 or not math.isfinite(value):
         return "0" if value == 0 else str(value)
-    if abs(value) >= 1000:
-        return f"{value:,.0f}"
-    decimals = max(0, digits - 1 - math.floor(math.log10(abs(value))))
-    text = f"{value:,.{decimals}f}"
+    decimals = 0 if abs(value) >= 1000 else max(
+        0, digits - 1 - math.floor(math.log10(abs(value))))
+    # Halves up, on the number as written (1.045 is 1.05): binary rounding read the float
+    # just below 1.045 and said 1.04, where 1.0453 t said 1.05 in the next box.
+    step = Decimal(1).scaleb(-decimals)
+    text = f"{Decimal(repr(float(value))).quantize(step, context=_HALF_UP):,f}"
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 

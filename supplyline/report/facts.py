@@ -33,6 +33,16 @@ def tonnes_of(kg: float) -> float:
     return round(kg / 1000.0, 3) + 0.0
 
 
+def tonnes_text(tonnes: float) -> str:
+    """Tonnes as every table and headline of the reports says them: to the kg
+    (:func:`tonnes_of`: the solver's grams are 0), then to three significant figures.
+
+    >>> tonnes_text(0.00000000196), tonnes_text(57.749999998), tonnes_text(1.045291)
+    ('0', '57.8', '1.05')
+    """
+    return fmt(tonnes_of(1000.0 * tonnes))
+
+
 def whole(count: float) -> int:
     """Units or persons as the whole number needed, by the plan's one rule
     (:func:`supplyline.plan.result.whole_units`, as the headline's "Fleet needed").

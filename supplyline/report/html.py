@@ -26,7 +26,13 @@ from supplyline.plan.figures import given_t, source_groups
 from supplyline.plan.kpis import Kpis
 from supplyline.plan.metrics import MetricValue
 from supplyline.plan.result import Plan
-from supplyline.report.facts import shortfall_words, shortfalls, step_note, unfed_words
+from supplyline.report.facts import (
+    shortfall_words,
+    shortfalls,
+    step_note,
+    tonnes_text,
+    unfed_words,
+)
 from supplyline.report.risk import risk_search_section, risk_section
 from supplyline.report.safe_write import output_files
 from supplyline.report.sections import (
@@ -198,7 +204,9 @@ def _kpi(label: str, value: str, detail: str = "", bad: bool = False) -> str:
 
 
 def _t(value: float) -> str:
-    return f"{fmt(value)} t"
+    """Tonnes in a headline, as the tables say them (:func:`~supplyline.report.facts.
+    tonnes_text`)."""
+    return f"{tonnes_text(value)} t"
 
 
 def _prose(text: str) -> str:

@@ -33,6 +33,7 @@ from supplyline.report.facts import (
     shortfalls,
     step_note,
     tonnes_of,
+    tonnes_text,
     whole,
 )
 from supplyline.report.inert import inert, inert_lines, plain
@@ -208,7 +209,7 @@ def _t(tonnes: float) -> str:
     >>> _t(0.00000000196), _t(57.749999998), _t(0.00882), _t(-0.00034)
     ('0', '57.8', '0.009', '0')
     """
-    return fmt(tonnes_of(1000.0 * tonnes))
+    return tonnes_text(tonnes)
 
 
 def _headline(plan: Plan, kpis: Kpis) -> FitTable:
