@@ -465,6 +465,28 @@ def _failure_words(status: SolveStatus, detail: str) -> str:
     return f"the optimizer stopped without a plan ({status.value}: {detail})"
 
 
+#: The span of an LP's nonzero figures (largest over smallest) beyond which a numerical
+#: failure is said to come from it: HiGHS warns of bad scaling from about here.
+BAD_SPREAD = 1e14
+
+
+def _spread_words(lp: LinearProgram) -> str:
+    """Where a solve failed numerically (a plan can never be unbounded: nothing costs less
+    than nothing), what the LP's figures span when that is too wide to solve reliably: the
+    scenario's largest figures are far beyond its smallest ('' when they are not)."""
+    a = lp.assembled
+    figures = [np.abs(a.matrix.data), np.abs(lp.cost)]
+    for bound in (lp.variables.upper, a.row_lower, a.row_upper):
+        figures.append(np.abs(bound[np.isfinite(bound)]))
+    values = np.concatenate(figures)
+    values = values[values > 0]
+    if values.size == 0 or values.max() / values.min() < BAD_SPREAD:
+        return ""
+    return (f"; the LP's figures span {values.min():.1e} to {values.max():.1e}, too wide a "
+            "range to solve reliably: look for figures far beyond the others (stocks, "
+            "populations, payloads, demand), or try --solver simplex")
+
+
 def _quiet_highs(solver_log: Callable[[str], None] | None = None) -> highspy.Highs:
     """A Highs instance that prints nothing (HiGHS writes a banner to the C-level stdout when
     the first instance of a process is made; it would spoil ``--json`` output); its log goes
@@ -636,7 +658,9 @@ def _solved(lp: LinearProgram, h: highspy.Highs, solver: str, interior_only: boo
         status = _run_again(h, presolve="off")
     seconds = time.perf_counter() - started
     if status is not SolveStatus.OPTIMAL:
-        raise PlanError(_failure_words(status, h.modelStatusToString(h.getModelStatus())))
+        words = _failure_words(status, h.modelStatusToString(h.getModelStatus()))
+        raise PlanError(words + _spread_words(lp) if status in (
+            SolveStatus.OTHER, SolveStatus.UNBOUNDED) else words)
     sol = h.getSolution()
     if log is not None:
         log(f"HiGHS {solver}: {status.value} in {seconds:.2f} s")

@@ -37,6 +37,7 @@ from supplyline.plan.solvers import (
     lagrangian_bound,
     solve,
 )
+from supplyline.scenario import load_text
 from supplyline.scenario.whatif import first_days, with_step_days
 
 runner = CliRunner()
@@ -335,3 +336,23 @@ def test_the_built_in_first_two_weeks_day_by_day_plan_in_seconds() -> None:
     judged = assess(lp, solved.x, solved.row_dual)
     assert judged.gap < 1e-6
     assert judged.violation < 1e-6
+
+
+def test_a_numerical_failure_says_when_the_figures_span_too_wide_a_range() -> None:
+    """Stocks and troops of 1e12 beside a payload of 1e7 kg: HiGHS failed ("Solve error",
+    or "unbounded", which a plan can never be), and nothing said why."""
+    from supplyline.plan.model import _spread_words, build_lp
+    from tests.scenario.helpers import DATA
+
+    text = (DATA / "tiny.yaml").read_text(encoding="utf-8")
+    for old, new in (("payload_kg: 25", "payload_kg: 10000000"),
+                     ("stock_kg: {rice: 40000}", "stock_kg: {rice: 1000000000000}"),
+                     ("value: 1000}", "value: 1000000000000}")):
+        assert old in text
+        text = text.replace(old, new)
+    extreme = build_lp(sl.compile_network(load_text(text, "extreme.yaml", base_dir=DATA)))
+    said = _spread_words(extreme)
+    assert said.startswith("; the LP's figures span ") and "e+12" in said
+    assert "--solver simplex" in said
+    for name in ("tutorial", "dien-bien-phu-1954"):  # (the built-ins span up to 2.4e12)
+        assert _spread_words(build_lp(sl.compile_network(sl.load(name)))) == ""
