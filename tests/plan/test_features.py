@@ -292,11 +292,9 @@ def test_a_route_full_both_ways_counts_each_day_once() -> None:
     assert 0 < days["ridge-road"] <= plan.days
 
 
-def test_shortfall_is_explained_by_a_village_that_gives_all_it_can() -> None:
-    """All the stock given on the first day held the giving at its bound on every day, and
-    the locality's fairness row bounds it by the same amount: relaxing the last day's bound
-    alone changed nothing, so 'no single limit stands out' was said."""
-    sc = scenario(
+def _one_village_giving_all() -> sl.Scenario:
+    """A village that can give 15.5 t of rice to a front 10 km away that eats 5 t a day."""
+    return scenario(
         [village("v", 0.0, 20_000.0, population=1000.0), place("front", "front", 0.1)],
         [route("v", "front", 10.0)],
         demand_kg_per_day=5000.0,
@@ -304,6 +302,13 @@ def test_shortfall_is_explained_by_a_village_that_gives_all_it_can() -> None:
         policy={"labour_share": 0.2, "labour_max_days_per_person": 100.0,
                 "subsistence_kg_per_person_day": {"rice": 0.45}},
     )
+
+
+def test_shortfall_is_explained_by_a_village_that_gives_all_it_can() -> None:
+    """All the stock given on the first day held the giving at its bound on every day, and
+    the locality's fairness row bounds it by the same amount: relaxing the last day's bound
+    alone changed nothing, so 'no single limit stands out' was said."""
+    sc = _one_village_giving_all()
     result = sl.plan(sc)
     (finding,) = result.findings
     # Short on the first day, before any rice can arrive, then by what the village may give.
@@ -546,14 +551,8 @@ def test_a_plan_of_the_first_days_is_not_validated_against_the_whole_horizon() -
 def test_a_reserve_target_that_holds_food_back_from_a_front_going_short_is_named() -> None:
     """The front held 3.6 t for its reserve target while it went short each day, and the
     finding named only the village's giving: a commander saw food at a starving front."""
-    sc = scenario(
-        [village("v", 0.0, 20_000.0, population=1000.0), place("front", "front", 0.1)],
-        [route("v", "front", 10.0)],
-        demand_kg_per_day=5000.0,
-        days=10,
-        policy={"labour_share": 0.2, "labour_max_days_per_person": 100.0,
-                "subsistence_kg_per_person_day": {"rice": 0.45}},
-    ).replace({"demand[0].reserves": [{"days_of_supply": 2, "by": "2020-01-08"}]})
+    sc = _one_village_giving_all().replace(
+        {"demand[0].reserves": [{"days_of_supply": 2, "by": "2020-01-08"}]})
     result = sl.plan(sc)
     (finding,) = result.findings
     front, rice = result.network.place_ids.index("front"), result.good_ids.index("rice")
