@@ -16,7 +16,9 @@ from __future__ import annotations
 import datetime as dt
 import math
 import secrets
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -28,7 +30,8 @@ from supplyline.ops.entries import Entry, EntryError
 from supplyline.ops.writing import now
 
 __all__ = ["LOCK_SECONDS", "MAX_FAILED", "ROLES", "Account", "AccountError", "Locked",
-           "add_account", "check_password", "drop_token", "may_write", "new_token", "who"]
+           "account_problems", "add_account", "check_password", "drop_token", "may_write",
+           "new_token", "who"]
 
 ROLES = ("council", "depot", "commune", "viewer")
 #: The kinds each clerk may write ("cancel": of an entry of one of the others, in its books).
@@ -51,12 +54,17 @@ class Locked(Exception):
 
 
 class AccountError(ValueError):
-    """A bad account: ``field`` names what is wrong."""
+    """A bad account: ``problems`` says each problem, as (field, "expected ..., got ...");
+    ``field`` and ``message`` are the first's. ``status``: 409 for a name an account has,
+    422 otherwise."""
 
-    def __init__(self, field: str, message: str) -> None:
-        super().__init__(f"{field}: {message}")
+    def __init__(self, field: str, message: str, more: Sequence[tuple[str, str]] = (),
+                 status: int = 422) -> None:
+        self.problems: list[tuple[str, str]] = [(field, message), *more]
+        super().__init__("; ".join(f"{f}: {m}" for f, m in self.problems))
         self.field = field
         self.message = message
+        self.status = status
 
 
 @dataclass(frozen=True)
@@ -66,37 +74,70 @@ class Account:
     place: str | None
 
 
+def _got(value: object) -> str:
+    """A value as an account's problem says it found it: ``nothing`` for none."""
+    return "nothing" if value is None else repr(value)
+
+
+def account_problems(books: Books, data: Mapping[str, Any],
+                     refused: Collection[str] = ()) -> list[tuple[str, str]]:
+    """Every problem of an account's fields (``name``, ``password``, ``role``, ``place``)
+    at once, as (field, "expected ..., got ..."); the fields in ``refused`` (found wrong
+    already, as by the API's schema) are not judged again, nor is ``place`` while the role
+    is wrong, since the place it needs hangs on the role."""
+    found: list[tuple[str, str]] = []
+    name, password = data.get("name"), data.get("password")
+    if "name" not in refused and isinstance(name, str):
+        if not 1 <= len(name) <= 100:
+            found.append(("name", f"expected 1 to 100 characters, got {len(name)}"))
+        elif name != name.strip() or not name.isprintable():
+            # 'high ' and 'high' read as one name in a list, and a blank one as none.
+            found.append(("name", "expected a name without spaces at its ends or unseen "
+                                  f"characters, got {name!r}"))
+    if "password" not in refused and isinstance(password, str):
+        if len(password) < 8:
+            found.append(("password", f"expected at least 8 characters, got "
+                                      f"{len(password)}"))
+        elif not password.strip():
+            found.append(("password", "expected a password that is not only spaces, got "
+                                      f"{len(password)} spaces"))
+    role, place = data.get("role"), data.get("place")
+    if "role" in refused:
+        return found
+    if role not in ROLES:
+        found.append(("role", f"expected one of {', '.join(ROLES)}, got {_got(role)}"))
+        return found
+    if "place" in refused or not isinstance(place, str | None):
+        return found
+    kinds = {p.id: p.kind for p in books.scenario.places}
+    localities = ", ".join(sorted(p for p, k in kinds.items() if k == "locality"))
+    others = ", ".join(sorted(p for p, k in kinds.items() if k != "locality"))
+    if role == "commune" and kinds.get(place or "") != "locality":
+        found.append(("place", f"expected a locality for a commune clerk ({localities}), "
+                               f"got {_got(place)}"))
+    elif role == "depot" and kinds.get(place or "") in (None, "locality"):
+        found.append(("place", f"expected a place that is not a locality for a depot clerk "
+                               f"({others}), got {_got(place)}"))
+    elif role in ("council", "viewer") and place is not None:
+        found.append(("place", f"expected no place for role {role!r}, got {place!r}"))
+    return found
+
+
 def add_account(books: Books, name: str, password: str, role: str,
                 place: str | None = None, replace: bool = False) -> Account:
-    """Create an account (or, with ``replace``, set a new password and role)."""
-    if role not in ROLES:
-        raise AccountError("role", f"expected one of {', '.join(ROLES)}, got {role!r}")
-    kinds = {p.id: p.kind for p in books.scenario.places}
-    if role == "commune" and kinds.get(place or "") != "locality":
-        raise AccountError("place", f"expected a locality for a commune clerk, got {place!r}")
-    if role == "depot" and kinds.get(place or "") in (None, "locality"):
-        raise AccountError("place", f"expected a place that is not a locality for a depot "
-                                    f"clerk, got {place!r}")
-    if role in ("council", "viewer") and place is not None:
-        raise AccountError("place", f"expected no place for role {role!r}, got {place!r}")
-    if not 1 <= len(name) <= 100:
-        raise AccountError("name", f"expected 1 to 100 characters, got {len(name)}")
-    if name != name.strip() or not name.isprintable():
-        # 'high ' and 'high' read as one name in a list, and a blank one as none.
-        raise AccountError("name", "expected a name without spaces at its ends or unseen "
-                                   f"characters, got {name!r}")
-    if len(password) < 8:
-        raise AccountError("password", f"expected at least 8 characters, got {len(password)}")
-    if not password.strip():
-        raise AccountError("password", "expected a password that is not only spaces, got "
-                                       f"{len(password)} spaces")
+    """Create an account (or, with ``replace``, set a new password and role); every
+    problem of its fields is said at once (:class:`AccountError`)."""
+    problems = account_problems(books, {"name": name, "password": password, "role": role,
+                                         "place": place})
+    if problems:
+        raise AccountError(*problems[0], problems[1:])
     row = {"name": name, "role": role, "place": place,
            "password_hash": hasher.hash(password), "created_at": dt.datetime.now(dt.UTC)}
     with books.writing() as conn:
         found = conn.execute(select(t.account.c.name).where(t.account.c.name == name)).first()
         if found is not None and not replace:
             raise AccountError("name", f"expected a name no account has, got {name!r}, "
-                                       "which exists")
+                                       "which exists", status=409)
         if found is not None:
             conn.execute(delete(t.token).where(t.token.c.account == name))
             conn.execute(delete(t.login_failure).where(t.login_failure.c.account == name))

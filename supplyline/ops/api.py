@@ -40,6 +40,7 @@ from supplyline.ops.accounts import (
     Account,
     AccountError,
     Locked,
+    account_problems,
     accounts,
     add_account,
     check_password,
@@ -380,6 +381,12 @@ def create_app(books: Books) -> FastAPI:
             for field, message in scenario_problems(data, refused.get(i, []), books.index):
                 detail.append(_said(body_loc(field if i is None else f"{i}.{field}"),
                                     message))
+        # So are an account's (a wrong place beside a short password).
+        if request.url.path == "/api/accounts" and isinstance(error.body, dict) and all(
+                refused[None]):
+            bad = {str(loc[0]) for loc in refused[None]}
+            for field, message in account_problems(books, error.body, bad):
+                detail.append(_said(body_loc(field), message))
         return _refusal(422, detail)
 
     # Tokens seen lately, so that a request costs no query (kept 30 s: an account replaced
@@ -452,8 +459,7 @@ def create_app(books: Books) -> FastAPI:
         try:
             made = add_account(books, body.name, body.password, body.role, body.place)
         except AccountError as error:
-            raise EntryError(error.field, error.message,
-                             409 if "exists" in error.message else 422) from error
+            raise EntryError(*error.problems[0], error.status, error.problems[1:]) from error
         return {"name": made.name, "role": made.role, "place": made.place}
 
     @app.get("/api/scenario", tags=["scenario"], responses=_may_refuse())

@@ -72,6 +72,7 @@ from supplyline.ops.entries import (
     over_closed_route,
     parse_entry,
     pledged_beyond,
+    report_without_effect,
     said,
     scenario_problems,
     units_of,
@@ -345,7 +346,8 @@ class Books:
                        if isinstance(e, Dispatch) and ix.route_of(e) == entry.route]
             standing = [e for e in self._standing(conn, "route", entry.route, group, entry)
                         if isinstance(e, RouteReport)]
-            found = closed_under_convoys(entry, standing, convoys, ix)
+            return [w for w in (closed_under_convoys(entry, standing, convoys, ix),
+                                report_without_effect(entry, standing, ix)) if w is not None]
         return [] if found is None else [found]
 
     def _standing(self, conn: Connection, kind: str, place: str, group: Group,

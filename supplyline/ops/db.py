@@ -12,7 +12,16 @@ from typing import Any
 from alembic import command
 from alembic.config import Config
 from alembic.util import CommandError
-from sqlalchemy import Connection, Engine, create_engine, event, insert, inspect, select
+from sqlalchemy import (
+    Connection,
+    Engine,
+    create_engine,
+    event,
+    func,
+    insert,
+    inspect,
+    select,
+)
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
 from supplyline.errors import SupplylineError
@@ -102,6 +111,9 @@ def open_books(url: str | Path, scenario: Scenario, source: str | None = None) -
                 unknown = unknown_ids(conn, Index(scenario))
                 if unknown:
                     raise BooksError(_unknown_words(unknown, scenario, rows.get("source")))
+                outside = _outside_horizon(conn, scenario, source, rows.get("source"))
+                if outside is not None:
+                    raise BooksError(outside)
     except _CANNOT_OPEN as error:
         raise _cannot_open(url, error) from error
     return Books(engine, scenario)
@@ -121,6 +133,39 @@ def _unknown_words(unknown: dict[str, list[str]], scenario: Scenario,
             f"{scenario.name!r}, which has no {'; no '.join(parts)} (renamed or removed "
             f"since the entries were written?); open the books with the scenario they were "
             f"kept with{kept}")
+
+
+def _outside_horizon(conn: Connection, scenario: Scenario, source: str | None,
+                     kept: str | None) -> str | None:
+    """Why books cannot be read with ``scenario`` when some of their entries are dated
+    outside its horizon (an edited copy that ends sooner, or starts later): a re-plan or a
+    page would count the days of a horizon that does not hold them. ``None`` when every
+    entry is inside. Entries cancelled or corrected count too: the books keep and show
+    them."""
+    c = t.entry.c
+    start, end = scenario.start_date, scenario.end_date
+    before = conn.execute(select(func.count(), func.min(c.date))
+                          .where(c.date < start)).one()
+    after = conn.execute(select(func.count(), func.max(c.date)).where(c.date > end)).one()
+    if not before[0] and not after[0]:
+        return None
+
+    def dated(count: int, edge: str, day: Any) -> str:
+        return (f"an entry dated {day}" if count == 1
+                else f"{count} entries, the {edge} dated {day}")
+
+    parts = []
+    if before[0]:
+        parts.append(f"start_date ({start}) is after {dated(before[0], 'first', before[1])}")
+    if after[0]:
+        parts.append(f"end_date ({end}) is before {dated(after[0], 'last', after[1])}")
+    named = f"{scenario.name!r}" + (f" ({source})" if source and source != scenario.name
+                                    else "")
+    kept_with = f" ({kept})" if kept and kept != source else ""
+    return (f"expected a scenario whose horizon holds every entry's date, got scenario "
+            f"{named}, whose {', and whose '.join(parts)} (edited since the entries were "
+            f"written?); open the books with the scenario they were kept with{kept_with}, "
+            f"or a copy whose horizon holds them")
 
 
 #: What opening books at a URL that is no database for them raises (said by _cannot_open).

@@ -56,6 +56,7 @@ __all__ = [
     "check_entry",
     "closed_spans",
     "closed_under_convoys",
+    "damage_days",
     "entry_problems",
     "given_beyond",
     "labour_beyond",
@@ -64,6 +65,7 @@ __all__ = [
     "parse_entry",
     "partial_entry",
     "pledged_beyond",
+    "report_without_effect",
     "route_closed",
     "said",
     "scenario_problems",
@@ -125,12 +127,13 @@ class EntryWarning:
     record what the clerks report; the scenario's figures may be wrong): ``field`` is where
     (dotted path in the entry, as an :class:`EntryError`'s), ``message`` what the scenario
     says and what was written, ``type`` ``beyond_scenario`` (more than the scenario says
-    there is) or ``route_closed`` (a convoy over a route closed that day, or a report that
-    closes a route on days convoys went over it)."""
+    there is), ``route_closed`` (a convoy over a route closed that day, or a report that
+    closes a route on days convoys went over it) or ``no_effect`` (a route report the books
+    count nothing from: a reopening of a route not closed, a repair of one not damaged)."""
 
     field: str
     message: str
-    type: Literal["beyond_scenario", "route_closed"]
+    type: Literal["beyond_scenario", "route_closed", "no_effect"]
 
     def at(self, prefix: str) -> EntryWarning:
         """The warning of an entry at ``prefix`` in a batch (``3.``)."""
@@ -803,6 +806,16 @@ def wounded_beyond(entry: Wounded, brought: Mapping[dt.date, float],
                         "beyond_scenario")
 
 
+def damage_days(repair_days: float, days_since: int) -> float:
+    """Days a strike or damage reported ``days_since`` days ago still holds from that day
+    on, that day included (0 once repaired): whole from the day after its own for the
+    route's ``repair_days``, the last in part (the planner's and the simulator's rule), and
+    on its own day too (the books count one reported today from today, to the same end), so
+    that the days left count down by one a day: ``repair_days + 1`` on its day, then
+    ``repair_days``, and so on."""
+    return max(0.0, float(repair_days) + 1.0 - max(0, days_since))
+
+
 def closed_spans(reports: Iterable[RouteReport], end: dt.date
                  ) -> dict[str, list[tuple[dt.date, dt.date]]]:
     """Per route, the days it was reported closed (to ``end`` when not reopened), from its
@@ -855,6 +868,63 @@ def closed_under_convoys(entry: RouteReport, reports: Sequence[RouteReport],
     convoys_ = "a convoy" if len(hit) == 1 else f"{len(hit)} convoys"
     return EntryWarning("status", f"{convoys_} already went over {entry.route} on {days}, "
                                   f"which this report makes closed", "route_closed")
+
+
+def report_without_effect(entry: RouteReport, reports: Sequence[RouteReport],
+                          ix: Index) -> EntryWarning | None:
+    """A reopening of a route not reported closed on its day, or a repair of one that holds
+    no damage then (none reported, repaired already, or over by the route's repair days:
+    :func:`damage_days`) and is not reported closed either: a report the books count
+    nothing from. ``reports``: the route's reports standing in the books, this one among
+    them (those dated after it do not count)."""
+    if entry.status not in ("reopened", "repaired"):
+        return None
+    closed_on: dt.date | None = None
+    reopened_by: RouteReport | None = None  # the report that ended the last closure
+    ended_by: RouteReport | None = None  # the last report that ended damage or a closure
+    damage: list[RouteReport] = []
+    for e in sorted((r for r in reports if r is not entry and r.date <= entry.date),
+                    key=lambda r: r.date):
+        ends = (e.status == "repaired" and bool(damage)) or (
+            e.status in ("reopened", "repaired") and closed_on is not None)
+        if e.status == "closed" and closed_on is None:
+            closed_on = e.date
+        elif e.status in ("reopened", "repaired") and closed_on is not None:
+            closed_on, reopened_by = None, e
+        if e.status in ("strike", "damage"):
+            damage.append(e)
+        elif e.status == "repaired":
+            damage = []
+        if ends:
+            ended_by = e
+    route = entry.route
+    said_ = f"{route} reported {entry.status} on {entry.date}, but"
+    if entry.status == "reopened":
+        if closed_on is not None:
+            return None
+        why = f"{said_} it was not reported closed by then"
+        if reopened_by is not None:
+            why += f" (it was reported {reopened_by.status} on {reopened_by.date} already)"
+        shut = [c for c in ix.routes[route].closed if c.start <= entry.date <= c.end]
+        if shut:
+            why += (f"; the scenario says it is closed from {shut[0].start} to "
+                    f"{shut[0].end}, which no report opens")
+        return EntryWarning("status", why, "no_effect")
+    repair = ix.routes[route].repair_days
+    if closed_on is not None or any(
+            damage_days(repair, (entry.date - e.date).days) > 0 for e in damage):
+        return None
+    if damage:
+        last = max(damage, key=lambda e: e.date)
+        why = (f"{said_} the {last.status} reported on {last.date} was over by then: the "
+               f"scenario says it is repaired in {repair:g} day{'s' * (repair != 1)}, from "
+               f"the day after")
+    elif ended_by is not None:
+        why = (f"{said_} it was reported {ended_by.status} on {ended_by.date} already, and "
+               f"not struck, damaged or closed since")
+    else:
+        why = f"{said_} it was not reported struck, damaged or closed by then"
+    return EntryWarning("status", why, "no_effect")
 
 
 def over_closed_route(entry: Dispatch, reports: Iterable[RouteReport],

@@ -47,7 +47,8 @@ class Views:
 
     def overview(self, as_of: dt.date | None = None) -> dict[str, Any]:
         books, sc, net = self.books, self.books.scenario, self.network
-        as_of = as_of or self.today()
+        today = self.today()
+        as_of = as_of or today
         # The entries dated up to and including as_of; what the fronts ate before it.
         balances = books.on_hand(before=as_of + dt.timedelta(days=1), eaten_before=as_of)
         goods = sorted(books.index.goods)
@@ -89,19 +90,31 @@ class Views:
                 by_reason[(counted.reason, counted.good)] += value
             elif counted.kind == "unitlost":
                 units_by_reason[(counted.reason, counted.mode)] += value
-        return {"as_of": as_of.isoformat(), "entries": books.count(), "stocks": stocks,
+        return {"as_of": as_of.isoformat(), "entries": self.standing(as_of),
+                "stocks": stocks,
                 "losses": [{"reason": r, "good": g, "kg": round(kg, 1)}
                            for (r, g), kg in sorted(by_reason.items()) if kg > 1e-6],
                 "units_lost": [{"reason": r, "mode": m, "units": round(units, 2)}
                                for (r, m), units in sorted(units_by_reason.items())
                                if units > 1e-9],
                 "fronts": fronts, "routes": routes, "localities": self.localities(as_of),
-                "wounded": self.wounded(as_of), "arrivals": self.arrivals()}
+                "wounded": self.wounded(as_of),
+                "arrivals": self.arrivals(min(as_of, today))}
+
+    def standing(self, as_of: dt.date) -> int:
+        """How many entries the overview counts on ``as_of``: those standing (neither
+        corrected nor cancelled since), dated up to and including it, cancellations left
+        out (they count for nothing of their own)."""
+        c = t.entry.c
+        with self.books.reading() as conn:
+            return int(conn.execute(select(func.count()).select_from(t.entry).where(
+                in_force(), c.kind != "cancel", c.date <= as_of)).scalar_one())
 
     def localities(self, as_of: dt.date) -> list[dict[str, Any]]:
         """Per locality, to ``as_of``: pledged (all, and due by then), given, and what the
         plan in force asked (a re-plan's: what was given before its start, then what it
-        asks, as :meth:`arrivals` counts the fronts')."""
+        asks, as :meth:`arrivals` counts the fronts'; ``None`` where no plan is in force:
+        nothing was asked, which is not "0 kg asked")."""
         books, sc = self.books, self.books.scenario
         pledged: dict[str, float] = defaultdict(float)
         due: dict[str, float] = defaultdict(float)
@@ -129,7 +142,7 @@ class Views:
         return [{"locality": p.id, "pledged_kg": round(pledged[p.id], 1),
                  "pledged_due_kg": round(due[p.id], 1),
                  "given_kg": round(given.get(p.id, 0.0), 1),
-                 "plan_kg": round(asked[p.id], 1)}
+                 "plan_kg": None if force is None else round(asked[p.id], 1)}
                 for p in sc.places if p.kind == "locality"]
 
     def wounded(self, as_of: dt.date) -> dict[str, int]:
@@ -141,9 +154,12 @@ class Views:
             out[e.hospital] += e.persons
         return dict(out)
 
-    def arrivals(self) -> dict[str, Any]:
-        """Cumulative kg arrived at the fronts by day: planned (plan in force) and actual."""
+    def arrivals(self, until: dt.date | None = None) -> dict[str, Any]:
+        """Cumulative kg arrived at the fronts by day, over the horizon: planned (plan in
+        force) and actual, the latter up to and including ``until`` (the books' today by
+        default: nothing is recorded after it yet) and ``None`` after it."""
         books, sc = self.books, self.books.scenario
+        until = until or self.today()
         fronts = [p.id for p in sc.places if p.kind == "front"]
         days = sc.days
         dates = [sc.start_date + dt.timedelta(days=i) for i in range(days)]
@@ -171,9 +187,11 @@ class Views:
         # A re-plan plans from its day on: before it, what was planned is what arrived, so
         # the planned line goes on from the actual one (it had started again from 0).
         planned[:begins] = actual[:begins]
+        shown = min(max((until - sc.start_date).days + 1, 0), days)
+        arrived: list[float | None] = np.round(np.cumsum(actual), 1).tolist()
         return {"dates": [d.isoformat() for d in dates],
                 "planned_kg": np.round(np.cumsum(planned), 1).tolist(),
-                "actual_kg": np.round(np.cumsum(actual), 1).tolist(),
+                "actual_kg": arrived[:shown] + [None] * (days - shown),
                 "plan": None if force is None else force[0],
                 "plan_start": dates[begins].isoformat() if force is not None else None}
 

@@ -24,7 +24,7 @@ from typing import Any
 import numpy as np
 
 from supplyline.accounting import legs_of
-from supplyline.hazards import damage_days_left, damage_held
+from supplyline.hazards import damage_held
 from supplyline.network import Network, compile_network
 from supplyline.ops.books import Books
 from supplyline.ops.entries import (
@@ -34,6 +34,7 @@ from supplyline.ops.entries import (
     RouteReport,
     Wounded,
     closed_spans,
+    damage_days,
 )
 from supplyline.ops.tables import read_item
 from supplyline.scenario.schema import Closure, Scenario
@@ -73,8 +74,9 @@ def route_damage(reports: list[RouteReport], sc: Scenario, as_of: dt.date) -> di
     """The damage each route holds on ``as_of``: a strike or damage takes its share of the
     route's capacity from the day after its date for the route's repair days, as the planner
     and the simulator have it (on its own day it takes cargo and units, which the convoys'
-    receipts record; one reported on ``as_of`` itself is held from ``as_of``, for as many
-    days: the dashboard's view of today); strikes that hold together
+    receipts record; one reported on ``as_of`` itself is held from ``as_of`` on, the
+    dashboard's view of today, to the same end: :func:`damage_days`), so that the days left
+    count down by one a day; strikes that hold together
     add up, day by day, to at most the whole capacity. One share and one count of days
     stand for them all: the share lost now, for as many days as keep the capacity-days
     they take together (staggered strikes are so evened out). A repair report ends them
@@ -86,7 +88,7 @@ def route_damage(reports: list[RouteReport], sc: Scenario, as_of: dt.date) -> di
             continue
         if e.status in ("strike", "damage"):
             assert e.capacity_lost is not None
-            left = damage_days_left(repair[e.route], _days(e.date, as_of))
+            left = damage_days(repair[e.route], _days(e.date, as_of))
             if left > 0:
                 held.setdefault(e.route, []).append((e.capacity_lost, left))
         elif e.status == "repaired":

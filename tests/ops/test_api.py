@@ -23,7 +23,7 @@ with warnings.catch_warnings():
 
 import supplyline as sl
 from supplyline.ops import Books, EntryError, open_books
-from supplyline.ops.accounts import add_account
+from supplyline.ops.accounts import accounts, add_account
 from supplyline.ops.api import create_app
 from supplyline.report.svg import fmt
 from tests.ops.conftest import entry
@@ -376,6 +376,39 @@ def test_bad_requests_are_said_as_entries_are(served: Any, path: str, body: dict
     first = got.json()["detail"][0]
     assert first["loc"] == loc and first["msg"].startswith(says), first
     assert "short" not in first["msg"]  # a password is never repeated
+
+
+def test_every_problem_of_an_account_is_said_at_once(served: Any) -> None:
+    """A short password hid a depot given as a commune clerk's place (said only once the
+    password was fixed), and a commune clerk without a place was told "got None"."""
+    books, client, headers = served
+    before = [a["name"] for a in client.get("/api/accounts", headers=headers["council"]).json()]
+    got = client.post("/api/accounts", headers=headers["council"], json={
+        "name": "bad1", "password": "x", "role": "commune", "place": "ridge-depot"})
+    assert got.status_code == 422
+    assert [(d["loc"], d["msg"]) for d in got.json()["detail"]] == [
+        (["body", "password"], "expected at least 8 characters, got 1 character"),
+        (["body", "place"], "expected a locality for a commune clerk (far-village, "
+                            "high-village, river-village, terrace-village), got "
+                            "'ridge-depot'")]
+    got = client.post("/api/accounts", headers=headers["council"], json={
+        "name": "bad1", "password": "a long one here", "role": "commune"})
+    assert got.status_code == 422
+    assert got.json()["detail"] == [{
+        "loc": ["body", "place"], "type": "value_error",
+        "msg": "expected a locality for a commune clerk (far-village, high-village, "
+               "river-village, terrace-village), got nothing"}]
+    got = client.post("/api/accounts", headers=headers["council"], json={
+        "name": " bad1", "password": " " * 9, "role": "depot", "place": "far-village"})
+    assert got.status_code == 422
+    assert [d["loc"][1] for d in got.json()["detail"]] == ["name", "password", "place"]
+    # The place hangs on the role: a wrong role leaves it unjudged.
+    got = client.post("/api/accounts", headers=headers["council"], json={
+        "name": "bad1", "password": "x", "role": "king", "place": "ridge-depot"})
+    assert [d["loc"][1] for d in got.json()["detail"]] == ["password", "role"]
+    assert [a["name"] for a in client.get("/api/accounts",
+                                          headers=headers["council"]).json()] == before
+    assert "bad1" not in [a.name for a in accounts(books)]
 
 
 def test_a_body_that_is_not_json_is_said_as_such(served: Any) -> None:
@@ -1085,7 +1118,7 @@ def test_the_state_and_the_button_read_the_route_reports_of_their_day(tmp_path: 
     repair = next(r.repair_days for r in books.scenario.routes if r.key == "bridge-road")
     state = client.get("/api/state?as_of=2024-11-12", headers=council).json()
     assert state["route_damage"] == {"bridge-road": 1.0}
-    assert state["route_damage_days"] == {"bridge-road": repair}
+    assert state["route_damage_days"] == {"bridge-road": repair + 1}  # from that day on
     assert client.get("/api/state?as_of=2024-11-11",
                       headers=council).json()["route_damage"] == {}
     got = client.post("/api/replan", json={"as_of": "2024-11-10"}, headers=council)

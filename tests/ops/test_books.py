@@ -319,6 +319,50 @@ def test_books_refuse_a_scenario_without_the_ids_their_entries_name(
     again.close()
 
 
+def short_copy(end: str = "2024-11-08", start: str = "2024-11-01") -> sl.Scenario:
+    """The tutorial's text with another horizon (its demand's steps and reserve inside it)."""
+    from importlib.resources import files
+
+    from supplyline.scenario.load import load_text
+
+    text = (files("supplyline") / "scenario" / "builtin" / "tutorial.yaml").read_text()
+    text = (text.replace("end_date: 2024-11-30", f"end_date: {end}")
+            .replace("start_date: 2024-11-01", f"start_date: {start}")
+            .replace("      - {start: 2024-11-10, value: 4500}\n", "")
+            .replace("by: 2024-11-20}", f"by: {end}}}"))
+    return load_text(text, "short.yaml")
+
+
+def test_books_refuse_a_scenario_whose_horizon_leaves_entries_out(
+        url: str, tutorial: sl.Scenario) -> None:
+    """A copy of the scenario ending on 8 Nov opened books with entries to 12 Nov: a re-plan
+    from 7 Nov was refused as if a day after 12 Nov could be asked, and the dashboard
+    counted days the horizon does not have. Opening them says so, as of ids the copy
+    lacks."""
+    books = open_books(url, tutorial)
+    give(books, tutorial, 700)
+    books.append(entry("contribution", date="2024-11-12", locality="high-village",
+                       good="rice", kg=5, at="high-village"), "clerk")
+    cancelled = books.append(entry("contribution", date="2024-11-13", locality="high-village",
+                                   good="rice", kg=5, at="high-village"), "clerk")
+    books.append(entry("cancel", date="2024-11-13", corrects=cancelled.id, reason="twice"),
+                 "clerk")
+    books.close()
+    with pytest.raises(BooksError) as caught:
+        open_books(url, short_copy(), "short.yaml")
+    assert str(caught.value) == (
+        "expected a scenario whose horizon holds every entry's date, got scenario 'tutorial' "
+        "(short.yaml), whose end_date (2024-11-08) is before 3 entries, the last dated "
+        "2024-11-13 (edited since the entries were written?); open the books with the "
+        "scenario they were kept with (tutorial), or a copy whose horizon holds them")
+    with pytest.raises(BooksError, match=r"whose start_date \(2024-11-02\) is after an entry "
+                                         r"dated 2024-11-01 \(edited"):
+        open_books(url, short_copy("2024-11-30", "2024-11-02"))
+    again = open_books(url, short_copy("2024-11-13"))  # every entry inside: it opens
+    assert again.count() == 4
+    again.close()
+
+
 def test_the_daily_sums_are_filled_from_books_kept_before_them(url: str,
                                                                tutorial: sl.Scenario) -> None:
     """Books at the first revision, upgraded: the daily sums are made from the movements

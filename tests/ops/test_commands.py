@@ -77,6 +77,39 @@ def test_replan_from_the_books(tmp_path: Path) -> None:
     assert got.exit_code == 2 and "these books are kept for, 'tutorial', got" in got.output
 
 
+def test_replan_refuses_a_copy_whose_horizon_ends_before_the_entries(tmp_path: Path) -> None:
+    """A copy of the tutorial ending on 8 Nov, with entries to 12 Nov in the books: the
+    re-plan from 7 Nov was refused as one from before the last entry, asking a day the copy
+    does not have ("re-plan from 2024-11-08 (the books' today)", itself refused); the copy
+    is refused where it is named, as one that lacks ids the entries name."""
+    from tests.ops.test_books import short_copy
+
+    db = tmp_path / "books.db"
+    books = open_books(db, sl.load("tutorial"))
+    books.append(entry("contribution", date="2024-11-12", locality="high-village",
+                       good="rice", kg=5, at="high-village"), "clerk")
+    books.close()
+    short = tmp_path / "short.yaml"
+    short.write_text(short_copy().model_dump_json(by_alias=True), encoding="utf-8")
+    runner = CliRunner()
+    for as_of in ("2024-11-07", "2024-11-08"):
+        for flags in (["--json"], []):
+            got = runner.invoke(app, ["replan", "--db", str(db), "--as-of", as_of,
+                                      "--dry-run", str(short), *flags], terminal_width=400)
+            assert got.exit_code == 2, got.output
+            said = " ".join(got.output.split())
+            if flags:
+                said = json.loads(got.stdout)["error"]["message"]
+            assert said.startswith(
+                f"--db: expected a scenario whose horizon holds every entry's date, got "
+                f"scenario 'tutorial' ({short}), whose end_date (2024-11-08) is before an "
+                f"entry dated 2024-11-12"), said
+            assert "the books' today" not in said
+    books = open_books(db, sl.load("tutorial"))
+    assert books.plans() == [] and books.count() == 1  # nothing planned, nothing written
+    books.close()
+
+
 def test_serve_prints_the_url_and_the_council_login(tmp_path: Path) -> None:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -357,9 +390,9 @@ def test_replan_says_why_the_fronts_go_short(tmp_path: Path) -> None:
                               "--dry-run"])
     assert got.exit_code == 0, got.output
     said = " ".join(got.output.split())
-    why = ("Kestrel town is short of rice by 47.2 t (from 10 Nov 2024). What binds: no rice "
+    why = ("Kestrel town is short of rice by 47.3 t (from 10 Nov 2024). What binds: no rice "
            "can reach Kestrel town within the plan from where any is held or given.")
-    assert ("The re-plan leaves the fronts 47.2 t short of the 47.2 t they need from "
+    assert ("The re-plan leaves the fronts 47.3 t short of the 47.3 t they need from "
             "2024-11-10. " + why) in said
     assert max(len(line) for line in got.output.splitlines()) <= 80
     out = json.loads(runner.invoke(app, ["replan", "--db", str(db), "--as-of", "2024-11-10",

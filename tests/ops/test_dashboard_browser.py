@@ -634,3 +634,39 @@ def test_an_entry_is_written_once_however_it_is_sent_again(tmp_path: Path,
         assert [r.entry.kg for r in books.entries()] == [40, 25, 5]  # type: ignore[union-attr]
         assert problems == []
     books.close()
+
+
+def test_without_a_plan_nothing_reads_as_asked_and_the_replan_page_says_how(
+        tmp_path: Path, browser: Any) -> None:
+    """With no plan in force every locality's "Plan asked" read 0 ("the plan asks
+    nothing"), and the Re-plan page showed the bare headers of an empty table; the overview's
+    count of entries counted a cancelled one, and its cancellation."""
+    books = open_books(tmp_path / "books.db", sl.load("tutorial"))
+    add_account(books, "council", "council-password", "council")
+    books.append_many(WEEK[:2], "council")
+    books.append({"kind": "cancel", "date": "2024-11-02", "corrects": 2,
+                  "reason": "written twice"}, "council")
+    with in_process(books) as base:
+        page, problems = council_page(browser, base + "/", 1280)
+        assert page.inner_text("#as-of") == "as of 2024-11-02 · 1 entry standing"
+        asked = page.locator("#localities tbody tr td:nth-child(5)").all_inner_texts()
+        assert len(asked) == 4 and set(asked) == {"—"}
+        page.click('nav [data-view="replan"]')
+        hint = page.locator("#replan-none")
+        hint.wait_for(state="visible")
+        assert hint.inner_text() == (
+            "No re-plan yet (no plan in force): choose the day to plan from under As of and "
+            "press “Re-plan the rest of the horizon”; what it changes is listed here.")
+        assert page.is_hidden("#changes")
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "dashboard-replan-none.png"), full_page=True)
+        # A plan in force: the overview says what it asked, the page which plan it is.
+        books.save_plan({"start": "2024-11-01", "days": 30, "status": "optimal",
+                         "given": {"high-village": [100.0] * 30}, "route": {},
+                         "arrive": {}}, "council")
+        page.click('nav [data-view="overview"]')
+        page.wait_for_selector("#localities tbody td:has-text('200')")
+        page.click('nav [data-view="replan"]')
+        page.wait_for_selector("#replan-none:has-text('plan #1, planned from the scenario')")
+        assert problems == []
+    books.close()

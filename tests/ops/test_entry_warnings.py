@@ -189,6 +189,51 @@ def test_a_route_reported_closed_under_convoys_already_sent(books: Books) -> Non
                                                     "which this report makes closed")]
 
 
+def test_a_route_report_that_changes_nothing_is_written_with_a_warning(books: Books) -> None:
+    """A reopening of a route never closed, and a repair of a route not damaged, were
+    written without a word; they are written, saying that the books count nothing from
+    them."""
+    def report(route: str, status: str, on: int, **more: Any) -> Recorded:
+        return books.append(entry("route", date=day(SC, on), route=route, status=status,
+                                  **more), "council")
+
+    reopened = report("bridge-road", "reopened", 4)
+    assert said(reopened) == [("status", "bridge-road reported reopened on 2024-11-05, but it "
+                                         "was not reported closed by then")]
+    assert reopened.warnings[0].type == "no_effect"
+    assert said(report("bridge-road", "repaired", 4)) == [
+        ("status", "bridge-road reported repaired on 2024-11-05, but it was not reported "
+                   "struck, damaged or closed by then")]
+    # Closed, then reopened: once, not twice; a closure may end by a repair too.
+    assert said(report("gorge-path", "closed", 2)) == []
+    assert said(report("gorge-path", "reopened", 3)) == []
+    assert said(report("gorge-path", "reopened", 4)) == [
+        ("status", "gorge-path reported reopened on 2024-11-05, but it was not reported "
+                   "closed by then (it was reported reopened on 2024-11-04 already)")]
+    assert said(report("gorge-path", "closed", 5)) == []
+    assert said(report("gorge-path", "repaired", 6)) == []
+    # A strike on the ridge road (repaired in 2 days: damaged on 2 and 3 Nov after one of
+    # 1 Nov) is repaired by a report while it holds, not once it is over.
+    assert said(report("ridge-road", "strike", 0, capacity_lost=0.5)) == []
+    assert said(report("ridge-road", "repaired", 2)) == []
+    assert said(report("ridge-road", "repaired", 3)) == [
+        ("status", "ridge-road reported repaired on 2024-11-04, but it was reported "
+                   "repaired on 2024-11-03 already, and not struck, damaged or closed since")]
+    assert said(report("ridge-road", "damage", 5, capacity_lost=0.2)) == []
+    assert said(report("ridge-road", "repaired", 8)) == [
+        ("status", "ridge-road reported repaired on 2024-11-09, but the damage reported on "
+                   "2024-11-06 was over by then: the scenario says it is repaired in 2 "
+                   "days, from the day after")]
+    # A reopening dated before the closure it would end counts nothing either; one
+    # cancelled counts nowhere.
+    closed = report("bridge-road", "closed", 10)
+    assert said(report("bridge-road", "reopened", 9)) != []
+    books.append(entry("cancel", date=day(SC, 10), corrects=closed.id, reason="wrong road"),
+                 "council")
+    assert said(report("bridge-road", "reopened", 11)) != []
+    assert len(books.entries(kind="route")) == 15  # all written
+
+
 def test_a_convoy_over_a_route_the_scenario_closes(tmp_path: Path) -> None:
     routes = [r.model_copy(update={"closed": [Closure(start=dt.date(2024, 11, 3),
                                                       end=dt.date(2024, 11, 4))]})

@@ -70,3 +70,28 @@ def test_a_name_or_password_that_reads_as_another_is_refused(
         add_account(books, name, password, "viewer")
     assert caught.value.field == field and says in caught.value.message
     assert accounts.accounts(books) == before
+
+
+def test_every_problem_of_an_account_is_said_at_once(books: Books) -> None:
+    """add_account stopped at the first problem, and said a missing place as None."""
+    with pytest.raises(accounts.AccountError) as caught:
+        add_account(books, "bad1", "x", "commune", "ridge-depot")
+    assert caught.value.problems == [
+        ("password", "expected at least 8 characters, got 1"),
+        ("place", "expected a locality for a commune clerk (far-village, high-village, "
+                  "river-village, terrace-village), got 'ridge-depot'")]
+    assert caught.value.status == 422
+    with pytest.raises(accounts.AccountError) as caught:
+        add_account(books, "bad1", "a long one here", "commune")
+    assert caught.value.problems == [
+        ("place", "expected a locality for a commune clerk (far-village, high-village, "
+                  "river-village, terrace-village), got nothing")]
+    with pytest.raises(accounts.AccountError) as caught:
+        add_account(books, "bad1", "a long one here", "depot")
+    assert caught.value.message.endswith("(bridge, district-hospital, kestrel-town, "
+                                         "ridge-depot), got nothing")
+    assert accounts.accounts(books) == []
+    add_account(books, "bad1", "a long one here", "viewer")
+    with pytest.raises(accounts.AccountError) as caught:
+        add_account(books, "bad1", "a long one here", "viewer")
+    assert caught.value.status == 409 and caught.value.field == "name"

@@ -175,9 +175,10 @@ def test_repairs_and_reopening(books: Books) -> None:
                        capacity_lost=0.5), "council")
     reports = route_reports(books, sc.start_date + dt.timedelta(days=9))
     # Repaired in 2 days, each from the day after its strike: the first holds on days 2 and
-    # 3, the second on days 3 and 4 (reported on day 2 itself, held from day 2 for 2 days).
+    # 3, the second on days 3 and 4 (reported on day 2 itself, held from day 2 on, to the
+    # same end): the whole capacity on days 2 and 3, half on day 4.
     assert route_damage(reports, sc, sc.start_date + dt.timedelta(days=2)) == {
-        "ridge-road": Damage(1.0, 2.0)}
+        "ridge-road": Damage(1.0, 2.5)}
     # Day 3: both hold, the first for the day, the second for a day more: the whole
     # capacity for 1.5 days, the capacity-days of the two apart.
     assert route_damage(reports, sc, sc.start_date + dt.timedelta(days=3)) == {
@@ -225,7 +226,8 @@ def test_the_overview_of_the_week(tmp_path: Path) -> None:
     assert view["wounded"] == {"district-hospital": 7}
     assert view["losses"] == [{"reason": "spoilage", "good": "rice", "kg": 50}]
     actual = view["arrivals"]["actual_kg"]
-    assert (actual[1], actual[2], actual[-1]) == (0, 1400, 1400)
+    assert (actual[1], actual[2], actual[6]) == (0, 1400, 1400)
+    assert set(actual[7:]) == {None}  # to the overview's day: none after it
     assert view["arrivals"]["planned_kg"][-1] == pytest.approx(
         sum(tutorial_figures()["arrive"]["kestrel-town"]), abs=0.5)
     books.close()
@@ -285,9 +287,10 @@ def test_road_works_due_before_the_replan_are_taken_as_done() -> None:
 def test_strikes_that_add_past_the_whole_capacity_keep_their_capacity_days(
         tmp_path: Path) -> None:
     """Two strikes of 0.8 on the bridge road (repaired in 4 days), on days 1 and 4: the first
-    holds on days 2 to 5, the second (reported on day 4, held from then) on days 4 to 7: on
-    day 4 the whole capacity for 2 days, then 0.8 for 2 (3.6 capacity-days), held as the
-    whole capacity for 3.6 days (the two apart would take 1.6 + 3.2 = 4.8)."""
+    holds on days 2 to 5, the second (reported on day 4, held from then to the end of its
+    repair days after it) on days 4 to 8: on day 4 the whole capacity for 2 days, then 0.8
+    for 3 (4.4 capacity-days), held as the whole capacity for 4.4 days (the two apart would
+    take 1.6 + 4.0 = 5.6)."""
     sc = scenario()
     books = open_books(tmp_path / "strikes.db", sc)
     for on in (1, 4):
@@ -295,7 +298,7 @@ def test_strikes_that_add_past_the_whole_capacity_keep_their_capacity_days(
                            capacity_lost=0.8), "council")
     reports = route_reports(books, sc.start_date + dt.timedelta(days=9))
     damage = route_damage(reports, sc, sc.start_date + dt.timedelta(days=4))["bridge-road"]
-    assert damage.share == 1.0 and damage.days == pytest.approx(3.6)
+    assert damage.share == 1.0 and damage.days == pytest.approx(4.4)
     books.close()
 
 
@@ -420,8 +423,9 @@ def test_a_reopening_reported_on_the_as_of_day_opens_the_route_from_it(books: Bo
 
 def test_a_strike_reported_on_the_as_of_day_is_in_the_state(books: Books) -> None:
     """The State as of 12 Nov had no damage from a strike reported on 12 Nov: it is held from
-    that day for the route's repair days (as one of the day before), as the dashboard shows
-    it."""
+    that day on, to the end of the route's repair days after it (the planner's rule), as the
+    dashboard shows it; its days left count down by one a day (they read the route's repair
+    days on 12 Nov and on 13 Nov alike)."""
     from supplyline.ops.overview import Views
 
     sc = books.scenario
@@ -430,15 +434,45 @@ def test_a_strike_reported_on_the_as_of_day_is_in_the_state(books: Books) -> Non
     net = sl.compile_network(sc)
     road = net.route_ids.index("bridge-road")
     repair = next(r.repair_days for r in sc.routes if r.key == "bridge-road")
-    for on in (dt.date(2024, 11, 12), dt.date(2024, 11, 13)):
+    for on, left in ((dt.date(2024, 11, 12), repair + 1), (dt.date(2024, 11, 13), repair)):
         state = recorded_state(books, net, on)
         assert state.route_damage[road] == 1.0
-        assert state.route_damage_days[road] == pytest.approx(repair)
+        assert state.route_damage_days[road] == pytest.approx(left)
         assert state.route_damage.sum() == 1.0
     assert not recorded_state(books, net, dt.date(2024, 11, 11)).route_damage.any()
     routes = {r["id"]: r for r in Views(books).overview(dt.date(2024, 11, 12))["routes"]}
     assert routes["bridge-road"]["capacity_lost"] == 1.0
-    assert routes["bridge-road"]["repaired_in_days"] == pytest.approx(repair)
+    assert routes["bridge-road"]["repaired_in_days"] == pytest.approx(repair + 1)
+
+
+def test_a_damaged_route_counts_down_by_one_a_day(tmp_path: Path) -> None:
+    """A strike of 5 Nov on a route repaired in 2 days read "repaired in 2 days" on 5 Nov and
+    on 6 Nov, then 1 on 7 Nov: it holds from the day after its own for 2 days (6 and 7 Nov,
+    repaired on 8 Nov), and from its own day in the books' view of it, so the overview and
+    the State count 3, 2, 1, then none."""
+    from supplyline.ops.overview import Views
+
+    sc = sl.load("tutorial")
+    routes = [r.model_copy(update={"repair_days": 2.0}) if r.key == "bridge-road" else r
+              for r in sc.routes]
+    sc = sc.model_copy(update={"routes": routes})
+    books = open_books(tmp_path / "books.db", sc)
+    books.append(entry("route", date="2024-11-05", route="bridge-road", status="strike",
+                       capacity_lost=0.5), "council")
+    net = sl.compile_network(sc)
+    road = net.route_ids.index("bridge-road")
+    views = Views(books)
+    counted = []
+    for on in range(5, 10):
+        day_ = dt.date(2024, 11, on)
+        route = {r["id"]: r for r in views.overview(day_)["routes"]}["bridge-road"]
+        state = recorded_state(books, net, day_)
+        assert (route["status"] == "damaged") == bool(state.route_damage[road])
+        if route["repaired_in_days"] is not None:
+            assert state.route_damage_days[road] == route["repaired_in_days"]
+        counted.append(route["repaired_in_days"])
+    assert counted == [3.0, 2.0, 1.0, None, None]
+    books.close()
 
 
 def test_a_replan_from_before_the_last_entries_is_refused(books: Books) -> None:
@@ -503,9 +537,9 @@ def test_the_re_plan_says_why_the_fronts_go_short(books: Books) -> None:
     day = dt.date(2024, 11, 10)
     plan = replan(books, day).plan
     said = replan_outcome(plan, day)
-    assert said[0] == ("The re-plan leaves the fronts 47.2 t short of the 47.2 t they need "
+    assert said[0] == ("The re-plan leaves the fronts 47.3 t short of the 47.3 t they need "
                        "from 2024-11-10.")
-    assert said[1] == ("Kestrel town is short of rice by 47.2 t (from 10 Nov 2024). What "
+    assert said[1] == ("Kestrel town is short of rice by 47.3 t (from 10 Nov 2024). What "
                        "binds: no rice can reach Kestrel town within the plan from where "
                        "any is held or given.")
     assert said[2].startswith("It could not do this either: ")

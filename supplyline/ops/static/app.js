@@ -122,6 +122,7 @@ function show(view) {
   if (view === "overview") loadOverview();
   if (view === "ledger") loadLedger();
   if (view === "accounts") loadAccounts();
+  if (view === "replan") loadReplan();
 }
 
 // --- accounts (the council's) ---------------------------------------------------------------
@@ -152,7 +153,9 @@ $("#account-form").addEventListener("submit", async (event) => {
 async function loadOverview() {
   const data = await (await api("/api/overview")).json();
   state.today = data.as_of;
-  $("#as-of").textContent = "as of " + data.as_of + " · " + data.entries + " entries";
+  // The entries the overview counts: those standing, dated up to its day.
+  $("#as-of").textContent = "as of " + data.as_of + " · " + fmt(data.entries) +
+    (data.entries === 1 ? " entry" : " entries") + " standing";
   $("#fronts tbody").replaceChildren(...data.fronts.map((f) => el("tr", {},
     el("td", {}, placeName(f.front)), el("td", {}, goodName(f.good)),
     el("td", { class: "num" }, fmt(f.kg)), el("td", { class: "num" }, fmt(f.need_kg_per_day)),
@@ -227,7 +230,8 @@ function drawChart(series) {
   const { dates, planned_kg: planned } = series;
   const n = dates.length;
   const today = Math.max(0, dates.indexOf(state.today));
-  const actual = series.actual_kg.slice(0, today + 1);
+  // (the overview's actual figures stop at today: none, null, after it)
+  const actual = series.actual_kg.slice(0, today + 1).filter((v) => v !== null);
   const anything = (values) => values.some((v) => v > 0);
   if (!anything(planned) && !anything(actual)) {
     $("#chart").replaceChildren(el("p", { class: "empty" }, series.plan === null ?
@@ -760,6 +764,22 @@ $("#csv").addEventListener("click", async () => {
 });
 
 // --- re-plan --------------------------------------------------------------------------------
+// Until a re-plan is made on this page its table of changes is hidden: one line says there
+// is none yet, which plan is in force, and how to make one.
+async function loadReplan() {
+  if ($("#changes tbody").children.length) return;
+  $("#changes-box").hidden = true;
+  const plans = await (await api("/api/plans")).json();
+  const force = Array.isArray(plans) && plans.length ? plans[plans.length - 1] : null;
+  const from = (p) => (p.start > state.scenario.start_date ? "a re-plan from " + p.start :
+    "planned from the scenario's start");
+  $("#replan-none").textContent = "No re-plan yet" + (force === null ? " (no plan in force)" :
+    " (plan #" + force.id + ", " + from(force) + ", is in force)") + ": choose the day to " +
+    "plan from under As of and press “Re-plan the rest of the horizon”; what it changes " +
+    "is listed here.";
+  $("#replan-none").hidden = false;
+}
+
 $("#replan-form").addEventListener("submit", async (event) => {
   event.preventDefault();
   $("#err-as_of").textContent = "";
@@ -794,6 +814,8 @@ $("#replan-form").addEventListener("submit", async (event) => {
     el("td", {}, c.what), el("td", {}, what[c.what](c.id)),
     el("td", { class: "num" }, data.in_force === null ? "—" : fmt(c.in_force_kg)),
     el("td", { class: "num" }, fmt(c.replan_kg)))));
+  $("#replan-none").hidden = true;
+  $("#changes-box").hidden = false;
 });
 
 $("#plan-button").addEventListener("click", async () => {
@@ -806,6 +828,7 @@ $("#plan-button").addEventListener("click", async () => {
   $("#replan-status").textContent = response.ok ?
     "Plan " + data.status + ", kept as plan #" + data.id + " (now in force)." :
     "The plan failed: " + problemText(data.detail);
+  loadReplan();
 });
 
 if (state.token) start(); else logout();

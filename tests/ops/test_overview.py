@@ -1,0 +1,114 @@
+"""What the overview's figures mean (``GET /api/overview``): the entries it counts, what the
+plan asked where none is in force, and the actual arrivals, which stop at its day."""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore", DeprecationWarning)
+    from fastapi.testclient import TestClient
+
+import supplyline as sl
+from supplyline.ops import open_books
+from supplyline.ops.accounts import add_account
+from supplyline.ops.api import create_app
+from tests.ops.conftest import entry
+from tests.ops.test_replan import tutorial_figures
+
+
+@pytest.fixture
+def council(tmp_path: Path) -> Iterator[tuple[Any, TestClient, dict[str, str]]]:
+    """Books of the tutorial: 3,000 kg given on 1 Nov, a convoy that brings 1,400 kg to
+    Kestrel town on 3 Nov, an entry cancelled and the last entries of 12 Nov."""
+    books = open_books(tmp_path / "books.db", sl.load("tutorial"))
+    add_account(books, "council", "council-password", "council")
+    client = TestClient(create_app(books))
+    token = client.post("/api/login", json={"name": "council",
+                                            "password": "council-password"}).json()["token"]
+    headers = {"Authorization": f"Bearer {token}"}
+    for data in (
+        entry("contribution", date="2024-11-01", locality="high-village", good="rice",
+              kg=3000, at="ridge-depot"),
+        entry("labour", date="2024-11-01", locality="high-village", persons=60, days=20,
+              role="carrier", mode="porter"),
+        entry("dispatch", date="2024-11-01", from_="high-village", to="ridge-depot",
+              mode="porter", units=60),
+        entry("receipt", date="2024-11-02", dispatch=3),
+        entry("dispatch", date="2024-11-02", from_="ridge-depot", to="kestrel-town",
+              mode="porter", units=60, cargo_kg={"rice": 1400}),
+        entry("receipt", date="2024-11-03", dispatch=5, received_kg={"rice": 1400}),
+        entry("contribution", date="2024-11-04", locality="far-village", good="rice",
+              kg=99, at="bridge"),
+        entry("cancel", date="2024-11-04", corrects=7, reason="written twice"),
+        entry("contribution", date="2024-11-12", locality="far-village", good="rice",
+              kg=500, at="bridge"),
+        entry("wounded", date="2024-11-12", front="kestrel-town",
+              hospital="district-hospital", persons=3),
+    ):
+        got = client.post("/api/entries", json=data, headers=headers)
+        assert got.status_code == 201, got.text
+    yield books, client, headers
+    books.close()
+
+
+def test_the_overview_counts_the_entries_standing_up_to_its_day(council: Any) -> None:
+    """``entries`` counted every entry in the books, the cancelled ones, the cancellations
+    and those dated after the overview's day too, beside figures counted to its day."""
+    books, client, headers = council
+    assert books.count() == 10
+    on = client.get("/api/overview?as_of=2024-11-05", headers=headers).json()
+    assert on["entries"] == 6  # not the one cancelled, its cancellation, nor 12 Nov's
+    assert client.get("/api/overview?as_of=2024-11-03",
+                      headers=headers).json()["entries"] == 6
+    assert client.get("/api/overview?as_of=2024-11-02",
+                      headers=headers).json()["entries"] == 5
+    today = client.get("/api/overview", headers=headers).json()
+    assert (today["as_of"], today["entries"]) == ("2024-11-13", 8)
+
+
+def test_what_the_plan_asked_is_null_where_no_plan_is_in_force(council: Any) -> None:
+    """Every locality's "plan asked" read 0 with no plan in force: "the plan asks nothing"."""
+    books, client, headers = council
+    rows = client.get("/api/overview?as_of=2024-11-05", headers=headers).json()["localities"]
+    assert rows and all(r["plan_kg"] is None for r in rows)
+    books.save_plan(tutorial_figures(), "council")
+    rows = client.get("/api/overview?as_of=2024-11-05", headers=headers).json()["localities"]
+    assert all(isinstance(r["plan_kg"], float) for r in rows)
+    assert sum(r["plan_kg"] for r in rows) > 0
+
+
+def test_the_actual_arrivals_stop_at_the_overview_s_day(council: Any) -> None:
+    """``arrivals.actual_kg`` ran on flat to the end of the horizon, past today."""
+    _books, client, headers = council
+    actual = client.get("/api/overview", headers=headers).json()["arrivals"]["actual_kg"]
+    assert len(actual) == 30
+    assert actual[:3] == [0.0, 0.0, 1400.0] and actual[12] == 1400.0  # to 13 Nov, today
+    assert actual[13:] == [None] * 17
+    early = client.get("/api/overview?as_of=2024-11-05",
+                       headers=headers).json()["arrivals"]["actual_kg"]
+    assert early[4] == 1400.0 and early[5:] == [None] * 25
+    # Asked of a day past today, they stop at today all the same: nothing is recorded after.
+    later = client.get("/api/overview?as_of=2024-11-20",
+                       headers=headers).json()["arrivals"]["actual_kg"]
+    assert later[12] == 1400.0 and later[13:] == [None] * 17
+
+
+def test_route_reports_that_change_nothing_are_answered_with_a_warning(council: Any) -> None:
+    """A reopening of a route never closed and a repair of an undamaged one were written
+    with ``warnings: []``."""
+    _books, client, headers = council
+    for status, says in (("reopened", "it was not reported closed by then"),
+                         ("repaired", "it was not reported struck, damaged or closed by "
+                                      "then")):
+        got = client.post("/api/entries", headers=headers, json={
+            "kind": "route", "date": "2024-11-12", "route": "bridge-road", "status": status})
+        assert got.status_code == 201
+        assert got.json()["warnings"] == [{
+            "loc": ["body", "status"], "type": "no_effect",
+            "msg": f"bridge-road reported {status} on 2024-11-12, but {says}"}]
