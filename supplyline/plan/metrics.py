@@ -288,22 +288,24 @@ def input_reason(plan: Plan, metric: Metric) -> str:
                     <= 1e-6 * demand)
 
     def all_given_or_none() -> bool:
-        """Whether the chosen regions give all of the goods or none (the replay fixing it)."""
+        """Whether the chosen regions give none of the goods, or all of them where no stock
+        of them is held anywhere at the start (stock held at a depot or a front is traced
+        as from no region, and how much of it is eaten is the plan's)."""
         mobilized = plan.mobilized_kg()[:, goods]
         chosen = mobilized[net.places_in_regions(metric.regions)].sum()
         total = mobilized.sum()
-        return bool(total > 0 and (chosen <= 1e-6 * total or chosen >= (1 - 1e-6) * total))
+        held = net.initial_stock_kg[:, plan.goods[goods]].sum()
+        return bool(total > 0 and (chosen <= 1e-6 * total
+                                   or (chosen >= (1 - 1e-6) * total and held <= 0)))
 
     if metric.kind in ("share_mobilized", "mobilized_t") and given_is_input():
         return f"set by the replay {plan.replay!r}: its mobilization fixes what was given"
     if metric.kind == "share_consumed" and given_is_input() and all_given_or_none():
-        return (f"set by the replay {plan.replay!r}: the regions give all of it or none, so "
-                "all or none of what is eaten comes from them")
+        return (f"set by the replay {plan.replay!r}: the regions give none of it, or all "
+                "where none is held from the start, so none or all of what is eaten comes "
+                "from them")
     if metric.kind == "consumed_t" and consumed_is_input():
         return "all demand is met, so consumption is the scenario's demand"
-    if metric.kind == "arrivals_t" and _fronts_fed(plan, metric, goods):
-        return ("all demand there is met, so what arrives is the scenario's demand there, "
-                "with the reserve it asks and what keeps or spoils")
     if metric.kind == "labour_days" and plan.replay is not None:
         floor = _replay_labour(plan)
         if floor is not None and plan.labour_days()["total"] <= floor * (1 + 1e-6):
@@ -315,17 +317,17 @@ def input_reason(plan: Plan, metric: Metric) -> str:
     return ""
 
 
-def _fronts_fed(plan: Plan, metric: Metric, goods: list[int]) -> bool:
-    """Whether the metric's places are fronts (its place, else every front) whose demand of
-    the goods is all met in its window."""
+def _fronts_fed(plan: Plan, metric: Metric, goods: list[int]) -> float | None:
+    """The kg of the goods eaten in the metric's window at its places, where those are
+    fronts (its place, else every front) whose demand of them is all met then; else None."""
     net = plan.network
     where = _places(plan, metric, net.is_front)
     if not (net.is_front[where]).all():
-        return False  # (arrivals at a relay are the plan's)
+        return None  # (arrivals at a relay are the plan's)
     window = _window(plan, metric)
     demand = plan.demand_kg[where][:, goods][:, :, window].sum()
     eaten = plan.consumed_kg[where][:, goods][:, :, window].sum()
-    return bool(demand > 0 and abs(eaten - demand) <= 1e-6 * demand)
+    return float(demand) if demand > 0 and abs(eaten - demand) <= 1e-6 * demand else None
 
 
 def _replay_labour(plan: Plan) -> float | None:
@@ -362,8 +364,19 @@ def _verdict_of_inputs(plan: Plan, observed: Observed) -> str:
 def input_part(plan: Plan, metric: Metric) -> tuple[float, str]:
     """The part of a computed figure that the scenario's inputs alone set, in the metric's
     own unit, and what it is ((0, '') when none): of the labour-days, the road works' crew
-    days (the plan times them but must do them all) and the repair crews' posts (a crew
-    serves every day of the horizon)."""
+    days (the plan times them but must do them all), the repair crews' posts (a crew
+    serves every day of the horizon) or a replay's floor; of the tonnes arriving at fronts
+    whose demand is all met, that demand."""
+    if metric.per is None and metric.kind == "arrivals_t":
+        # What the fronts eat there is the scenario's demand where all of it is met: the
+        # rest of what arrives (stock kept, spoiled, a reserve) is the plan's timing.
+        goods = ([plan.good_ids.index(metric.commodity)] if metric.commodity in plan.good_ids
+                 else list(range(len(plan.good_ids))))
+        eaten = _fronts_fed(plan, metric, goods)
+        if eaten is None:
+            return 0.0, ""
+        return eaten / 1000.0, ("the demand eaten there, all of it met, set by the scenario; "
+                                "the rest is what the plan keeps there or loses")
     if metric.per is not None or metric.kind != "labour_days":
         return 0.0, ""
     labour = plan.labour_days()

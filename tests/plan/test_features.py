@@ -493,9 +493,9 @@ def test_the_food_for_the_way_back_reaches_the_front_with_its_carriers() -> None
 
 def test_what_a_replay_or_met_demand_decides_is_an_input_and_what_is_undefined_no_test(
 ) -> None:
-    """Arrivals at a front whose demand is all met, labour-days a replay's floor sets, a
-    recruit count against an "at most" at its cap: each passed, though no plan could fail it.
-    A share of no demand and a ratio to 0 passed as 100 % and 0."""
+    """Labour-days a replay's floor sets, a recruit count against an "at most" at its cap:
+    each passed, though no plan could fail it. A share of no demand and a ratio to 0 passed
+    as 100 % and 0."""
     def figure(fid: str, metric: dict[str, object], value: float, unit: str,
                tolerance: float = 1.0, compare: str = "within") -> dict[str, object]:
         return {"id": fid, "metric": metric, "value": value, "unit": unit,
@@ -518,12 +518,16 @@ def test_what_a_replay_or_met_demand_decides_is_an_input_and_what_is_undefined_n
                                            "by": "2024-11-02"}}, 0, "t/t"),
         ]})
     values = {v.id: v for v in sl.validate(sl.plan(sc, replay="pledged"))}
-    assert "all demand there is met" in values["arrivals"].input_reason
+    # What arrives at a front fed in full is its demand and what the plan keeps or loses
+    # there: computed, with the demand shown as the inputs' part.
+    arrivals = values["arrivals"]
+    assert arrivals.tested and arrivals.from_inputs == pytest.approx(57.75, rel=1e-6)
+    assert arrivals.from_inputs_reason.startswith("the demand eaten there, all of it met")
     assert values["labour"].model == pytest.approx(3000, rel=1e-6)
     assert "asks at least 3,000 person-days" in values["labour"].input_reason
     assert "recruits at most 70 bicycle units" in values["bikes"].input_reason
     assert all(v.result == "input" and v.passed is None and v.within is True
-               for k, v in values.items() if k in ("arrivals", "labour", "bikes"))
+               for k, v in values.items() if k in ("labour", "bikes"))
     for key in ("early", "per-nothing"):
         assert values[key].result == "undefined" and values[key].passed is None
         assert not values[key].tested and values[key].to_json()["model"] is None
@@ -551,8 +555,10 @@ def test_a_plan_of_the_first_days_is_not_validated_against_the_whole_horizon() -
 def test_a_reserve_target_that_holds_food_back_from_a_front_going_short_is_named() -> None:
     """The front held 3.6 t for its reserve target while it went short each day, and the
     finding named only the village's giving: a commander saw food at a starving front."""
+    # (a later target listed first: the one named is the first due, not the first listed)
     sc = _one_village_giving_all().replace(
-        {"demand[0].reserves": [{"days_of_supply": 2, "by": "2020-01-08"}]})
+        {"demand[0].reserves": [{"days_of_supply": 1, "by": "2020-01-10"},
+                                {"days_of_supply": 2, "by": "2020-01-08"}]})
     result = sl.plan(sc)
     (finding,) = result.findings
     front, rice = result.network.place_ids.index("front"), result.good_ids.index("rice")
@@ -562,3 +568,26 @@ def test_a_reserve_target_that_holds_food_back_from_a_front_going_short_is_named
     said = [b for b in finding.binding if b.startswith("the reserve target")]
     assert said == [f"the reserve target of 2 days of supply by 8 Jan 2020 holds up to "
                     f"{fmt(held.max() / 1000)} t at front while it goes short"]
+
+
+def test_a_traced_share_is_an_input_only_where_no_plan_could_change_it() -> None:
+    """Under a replay where only the northwest gives, the share of what the front eats that
+    came from the delta is 0 whatever the plan does; the northwest's is 100 % only while no
+    stock is held at a depot or front from the start (traced as from no region: how much of
+    it the front eats is the plan's), so with such stock it is computed and judged."""
+    from tests.scenario.helpers import DATA
+
+    def figure(fid: str, regions: list[str], value: float) -> dict[str, object]:
+        return {"id": fid, "metric": {"kind": "share_consumed", "commodity": "rice",
+                                      "regions": regions},
+                "value": value, "unit": "%", "tolerance": 5, "source": "test",
+                "replay": "history"}
+
+    tiny = sl.load(DATA / "tiny.yaml").replace(
+        {"observed": [figure("northwest", ["northwest"], 100), figure("delta", ["delta"], 0)]})
+    values = {v.id: v for v in sl.validate(sl.plan(tiny, replay="history"))}
+    assert values["northwest"].result == values["delta"].result == "input"
+    held = tiny.replace({"places.relay.stock_kg": {"rice": 5000}})
+    values = {v.id: v for v in sl.validate(sl.plan(held, replay="history"))}
+    assert values["northwest"].tested and values["northwest"].model < 100.0
+    assert values["delta"].result == "input"
