@@ -17,7 +17,8 @@ from numpy.typing import NDArray
 
 from supplyline.scenario.schema import Route, Scenario
 
-__all__ = ["RainSource", "StrikeSource", "damage_held", "damage_weights", "damage_window",
+__all__ = ["RainSource", "StrikeSource", "damage_days_left", "damage_held", "damage_weights",
+           "damage_window",
            "rainy_day_slowdown", "threat_sources"]
 
 FloatArray = NDArray[np.float64]
@@ -47,11 +48,13 @@ def damage_held(share: FloatArray, days_left: FloatArray, days: int) -> FloatArr
 
 
 def damage_days_left(repair_days: float, days_since: int) -> float:
-    """Days of damage a strike ``days_since`` days ago still holds from today on (today
-    included; 0 when repaired): none on its own day, then ``repair_days`` from the next
-    (:func:`damage_weights`), so a strike reported today holds as many days as one of
-    yesterday (the books' view of today)."""
-    return max(0.0, float(repair_days) - max(0, days_since - 1))
+    """Days a strike or damage reported ``days_since`` days ago still holds from that day on,
+    that day included (0 once repaired; the books' view): whole from the day after its own
+    for ``repair_days``, the last in part (:func:`damage_weights`, the planner's and the
+    simulator's rule), and on its own day too (the books count one reported today from
+    today, to the same end), so that the days left count down by one a day:
+    ``repair_days + 1`` on its day, then ``repair_days``, and so on."""
+    return max(0.0, float(repair_days) + 1.0 - max(0, days_since))
 
 
 def damage_window(repair_days: FloatArray) -> int:

@@ -133,6 +133,7 @@ def replan(
     """Plan the rest of the horizon from what the books recorded; show what changed."""
     from supplyline.errors import PlanError
     from supplyline.ops.replan import (
+        ReplanRefused,
         changes_in_tonnes,
         compare_plans,
         entries_left_out,
@@ -169,6 +170,8 @@ def replan(
             if status is not None:
                 status.update(f"re-planning from {day}")
             done = make_replan(books, day)
+        except ReplanRefused as error:  # (an entry written meanwhile, after the check)
+            fail("usage", f"--as-of: {error}", EXIT_BAD_INPUT, json_output)
         except PlanError as error:
             fail("plan", str(error), EXIT_FAILED, json_output)
     kept = books.save_plan(done.figures, "replan") if keep else None

@@ -60,6 +60,7 @@ from supplyline.ops.entries import (
 )
 from supplyline.ops.overview import Views, state_json
 from supplyline.ops.replan import (
+    ReplanRefused,
     compare_plans,
     entries_left_out,
     figures_of,
@@ -608,11 +609,14 @@ def create_app(books: Books) -> FastAPI:
         if not sc.start_date < body.as_of <= sc.end_date:
             raise EntryError("as_of", f"expected a day after {sc.start_date} and up to "
                                       f"{sc.end_date}, got {body.as_of}")
-        if (refused := entries_left_out(books, body.as_of)) is not None:
-            raise _refused(409, ["body", "as_of"], refused, "conflict")
         with planning, _no_plan(["body", "as_of"]):
+            if (refused := entries_left_out(books, body.as_of)) is not None:
+                raise _refused(409, ["body", "as_of"], refused, "conflict")
             force = in_force_or_first(books, body.keep, user.name)
-            done = replan(books, body.as_of)
+            try:  # (an entry written meanwhile, by a clerk, is refused alike)
+                done = replan(books, body.as_of)
+            except ReplanRefused as error:
+                raise _refused(409, ["body", "as_of"], str(error), "conflict") from None
             kept = books.save_plan(done.figures, user.name) if body.keep else None
         return {"id": kept, "in_force": force[0],
                 "status": done.plan.status, "kpis": _kpis(done.plan),

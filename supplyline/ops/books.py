@@ -939,17 +939,28 @@ class Books:
                                 .order_by(t.plan.c.id)).all()
         return [(int(row.id), json.loads(row.figures)) for row in rows]
 
-    def entries_after(self, day: dt.date) -> tuple[int, dt.date | None]:
-        """How many entries standing in the books are dated after ``day``, and the last
-        one's date (``None`` when none): what a re-plan from ``day`` would leave out. A
-        cancellation's own date counts for nothing (the entry it cancels counts nowhere,
-        whatever its date), nor does an entry corrected or cancelled since."""
+    def entries_dated(self, after: dt.date | None = None, until: dt.date | None = None
+                      ) -> tuple[int, dt.date | None]:
+        """How many entries standing in the books are dated after ``after`` and up to
+        ``until`` (each when given), and the last one's date (``None`` when none). An entry
+        corrected or cancelled since counts for nothing, nor does a cancellation's own date
+        (the entry it cancels counts nowhere, whatever its date)."""
         c = t.entry.c
-        q = (select(func.count(), func.max(c.date))
-             .where(in_force(), c.kind != "cancel", c.date > day))
+        q = select(func.count(), func.max(c.date)).where(in_force(), c.kind != "cancel")
+        if after is not None:
+            q = q.where(c.date > after)
+        if until is not None:
+            q = q.where(c.date <= until)
         with self.reading() as conn:
             count, last = conn.execute(q).one()
         return int(count), last
+
+    def today(self) -> dt.date:
+        """The books' today: the day after the last entry standing (within the horizon; its
+        start when there is none)."""
+        sc = self.scenario
+        _count, last = self.entries_dated()
+        return sc.start_date if last is None else min(sc.end_date, last + dt.timedelta(days=1))
 
     def plans(self) -> list[dict[str, Any]]:
         with self.reading() as conn:

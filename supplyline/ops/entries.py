@@ -30,6 +30,7 @@ from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 from pydantic_core import PydanticCustomError
 
 from supplyline.errors import SupplylineError
+from supplyline.hazards import damage_days_left
 from supplyline.network import giveable_kg, labour_pool
 from supplyline.scenario._yaml_lines import shown
 from supplyline.scenario.schema import Date, NotTrueOrFalse, Route, Scenario
@@ -56,7 +57,6 @@ __all__ = [
     "check_entry",
     "closed_spans",
     "closed_under_convoys",
-    "damage_days",
     "entry_problems",
     "given_beyond",
     "labour_beyond",
@@ -806,16 +806,6 @@ def wounded_beyond(entry: Wounded, brought: Mapping[dt.date, float],
                         "beyond_scenario")
 
 
-def damage_days(repair_days: float, days_since: int) -> float:
-    """Days a strike or damage reported ``days_since`` days ago still holds from that day
-    on, that day included (0 once repaired): whole from the day after its own for the
-    route's ``repair_days``, the last in part (the planner's and the simulator's rule), and
-    on its own day too (the books count one reported today from today, to the same end), so
-    that the days left count down by one a day: ``repair_days + 1`` on its day, then
-    ``repair_days``, and so on."""
-    return max(0.0, float(repair_days) + 1.0 - max(0, days_since))
-
-
 def closed_spans(reports: Iterable[RouteReport], end: dt.date
                  ) -> dict[str, list[tuple[dt.date, dt.date]]]:
     """Per route, the days it was reported closed (to ``end`` when not reopened), from its
@@ -874,9 +864,9 @@ def report_without_effect(entry: RouteReport, reports: Sequence[RouteReport],
                           ix: Index) -> EntryWarning | None:
     """A reopening of a route not reported closed on its day, or a repair of one that holds
     no damage then (none reported, repaired already, or over by the route's repair days:
-    :func:`damage_days`) and is not reported closed either: a report the books count
-    nothing from. ``reports``: the route's reports standing in the books, this one among
-    them (those dated after it do not count)."""
+    :func:`~supplyline.hazards.damage_days_left`) and is not reported closed either: a
+    report the books count nothing from. ``reports``: the route's reports standing in the
+    books, this one among them (those dated after it do not count)."""
     if entry.status not in ("reopened", "repaired"):
         return None
     closed_on: dt.date | None = None
@@ -912,7 +902,7 @@ def report_without_effect(entry: RouteReport, reports: Sequence[RouteReport],
         return EntryWarning("status", why, "no_effect")
     repair = ix.routes[route].repair_days
     if closed_on is not None or any(
-            damage_days(repair, (entry.date - e.date).days) > 0 for e in damage):
+            damage_days_left(repair, (entry.date - e.date).days) > 0 for e in damage):
         return None
     if damage:
         last = max(damage, key=lambda e: e.date)

@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 
 from supplyline.network import Network, compile_network
 from supplyline.ops import tables as t
-from supplyline.ops.books import Books, in_force
+from supplyline.ops.books import Books
 from supplyline.ops.entries import Pledge, Wounded, closed_spans, route_closed
 from supplyline.ops.replan import route_damage, route_reports
 from supplyline.state import State
@@ -35,15 +35,8 @@ class Views:
     def today(self) -> dt.date:
         """The day after the last entry in force (within the horizon; its start when empty):
         an entry corrected or cancelled since, a mistyped date perhaps, moves it no more, nor
-        does a cancellation's own date."""
-        sc = self.books.scenario
-        with self.books.reading() as conn:
-            last = conn.execute(select(func.max(t.entry.c.date))
-                                .where(in_force(), t.entry.c.kind != "cancel")).scalar()
-        if last is None:
-            return sc.start_date
-        day: dt.date = min(sc.end_date, last + dt.timedelta(days=1))
-        return day
+        does a cancellation's own date (:meth:`Books.today`)."""
+        return self.books.today()
 
     def overview(self, as_of: dt.date | None = None) -> dict[str, Any]:
         books, sc, net = self.books, self.books.scenario, self.network
@@ -105,10 +98,7 @@ class Views:
         """How many entries the overview counts on ``as_of``: those standing (neither
         corrected nor cancelled since), dated up to and including it, cancellations left
         out (they count for nothing of their own)."""
-        c = t.entry.c
-        with self.books.reading() as conn:
-            return int(conn.execute(select(func.count()).select_from(t.entry).where(
-                in_force(), c.kind != "cancel", c.date <= as_of)).scalar_one())
+        return self.books.entries_dated(until=as_of)[0]
 
     def localities(self, as_of: dt.date) -> list[dict[str, Any]]:
         """Per locality, to ``as_of``: pledged (all, and due by then), given, and what the

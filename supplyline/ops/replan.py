@@ -24,7 +24,7 @@ from typing import Any
 import numpy as np
 
 from supplyline.accounting import legs_of
-from supplyline.hazards import damage_held
+from supplyline.hazards import damage_days_left, damage_held
 from supplyline.network import Network, compile_network
 from supplyline.ops.books import Books
 from supplyline.ops.entries import (
@@ -34,16 +34,15 @@ from supplyline.ops.entries import (
     RouteReport,
     Wounded,
     closed_spans,
-    damage_days,
 )
 from supplyline.ops.tables import read_item
 from supplyline.scenario.schema import Closure, Scenario
 from supplyline.scenario.series import series_over_horizon
 from supplyline.state import FloatArray, State, Transit, WoundedWaiting
 
-__all__ = ["Figures", "changes_in_tonnes", "compare_plans", "entries_left_out", "figures_of",
-           "in_force_by_day", "lost_by_home", "plan_vs_actual", "recorded_state", "replan",
-           "scenario_from", "wounded_waiting"]
+__all__ = ["Figures", "ReplanRefused", "changes_in_tonnes", "compare_plans", "entries_left_out",
+           "figures_of", "in_force_by_day", "lost_by_home", "plan_vs_actual", "recorded_state",
+           "replan", "scenario_from", "wounded_waiting"]
 
 
 def _days(a: dt.date, b: dt.date) -> int:
@@ -75,8 +74,9 @@ def route_damage(reports: list[RouteReport], sc: Scenario, as_of: dt.date) -> di
     route's capacity from the day after its date for the route's repair days, as the planner
     and the simulator have it (on its own day it takes cargo and units, which the convoys'
     receipts record; one reported on ``as_of`` itself is held from ``as_of`` on, the
-    dashboard's view of today, to the same end: :func:`damage_days`), so that the days left
-    count down by one a day; strikes that hold together
+    dashboard's view of today, to the same end:
+    :func:`~supplyline.hazards.damage_days_left`), so that the days left count down by one
+    a day; strikes that hold together
     add up, day by day, to at most the whole capacity. One share and one count of days
     stand for them all: the share lost now, for as many days as keep the capacity-days
     they take together (staggered strikes are so evened out). A repair report ends them
@@ -88,7 +88,7 @@ def route_damage(reports: list[RouteReport], sc: Scenario, as_of: dt.date) -> di
             continue
         if e.status in ("strike", "damage"):
             assert e.capacity_lost is not None
-            left = damage_days(repair[e.route], _days(e.date, as_of))
+            left = damage_days_left(repair[e.route], _days(e.date, as_of))
             if left > 0:
                 held.setdefault(e.route, []).append((e.capacity_lost, left))
         elif e.status == "repaired":
@@ -453,14 +453,20 @@ def in_force_or_first(books: Books, keep: bool, author: str
     return (books.save_plan(first, author) if keep else None), first
 
 
+class ReplanRefused(ValueError):
+    """A re-plan from a day before entries the books hold (:func:`entries_left_out`): it
+    would leave them out. Raised by :func:`replan`, where an entry is written after its
+    callers checked (a clerk's, while the plan in force was being made)."""
+
+
 def entries_left_out(books: Books, as_of: dt.date) -> str | None:
     """Why a re-plan from ``as_of`` is refused, ``None`` when it is not: the books hold
     entries dated after it, which it would leave out (it plans from the State at the start
     of ``as_of``, as if they had not been written)."""
-    count, last = books.entries_after(as_of)
+    count, last = books.entries_dated(after=as_of)
     if not count or last is None:
         return None
-    today = min(books.scenario.end_date, last + dt.timedelta(days=1))
+    today = books.today()
     them = "an entry" if count == 1 else f"{count} entries"
     return (f"expected a day on or after {last}, the date of the last entry, got {as_of}: "
             f"the books hold {them} dated after {as_of} (the last on {last}), which a "
@@ -479,7 +485,7 @@ def replan(books: Books, as_of: dt.date, solver: str = "ipm",
         raise ValueError(f"as-of date: expected a day after {sc.start_date} and up to "
                          f"{sc.end_date}, got {as_of}")
     if (refused := entries_left_out(books, as_of)) is not None:
-        raise ValueError(f"as-of date: {refused}")
+        raise ReplanRefused(refused)
     reports = route_reports(books, as_of)
     moved = scenario_from(sc, as_of, closed_spans(reports, sc.end_date))
     net = compile_network(moved, checked=False)  # stocks carried forward may be below 0

@@ -863,6 +863,26 @@ def test_a_plan_that_cannot_be_made_is_a_409_not_a_bare_500(
                    "error: test)"}]}
 
 
+def test_an_entry_written_while_a_replan_is_made_refuses_it_as_a_409(
+        served: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A clerk's entry dated after the as-of day, written after the check and before the
+    re-plan read the books (while the plan in force was being made): the re-plan's own
+    refusal was a bare ValueError, a 500."""
+    from supplyline.ops.replan import ReplanRefused
+
+    _books, client, headers = served
+
+    def refused(*_args: object, **_kwargs: object) -> None:
+        raise ReplanRefused("expected a day on or after 2024-11-12 (test)")
+
+    monkeypatch.setattr("supplyline.ops.api.replan", refused)
+    got = client.post("/api/replan", json={"as_of": "2024-11-10", "keep": False},
+                      headers=headers["council"])
+    assert got.status_code == 409, got.text
+    assert got.json() == {"detail": [{"loc": ["body", "as_of"], "type": "conflict",
+                                      "msg": "expected a day on or after 2024-11-12 (test)"}]}
+
+
 def test_a_number_written_as_text_is_refused(served: Any) -> None:
     """`"kg": "5"` was written as 5 kg: a value of the wrong type is a 422, as `true` was."""
     books, client, headers = served

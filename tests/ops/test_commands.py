@@ -377,8 +377,8 @@ def test_replan_from_before_the_last_entries_is_refused(tmp_path: Path) -> None:
 
 
 def test_replan_says_why_the_fronts_go_short(tmp_path: Path) -> None:
-    """Both routes into the town closed: the command said "leaves the fronts 47.2 t short of
-    the 47.2 t", never why, which its JSON had (``kpis.findings``)."""
+    """Both routes into the town closed: the command said "leaves the fronts 47.3 t short of
+    the 47.3 t", never why, which its JSON had (``kpis.findings``)."""
     db = tmp_path / "books.db"
     books = open_books(db, sl.load("tutorial"))
     for route in ("ridge-road", "gorge-path"):

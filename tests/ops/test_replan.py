@@ -19,6 +19,7 @@ from supplyline.network import compile_network
 from supplyline.ops import Books, open_books
 from supplyline.ops.replan import (
     Damage,
+    ReplanRefused,
     compare_plans,
     entries_left_out,
     figures_of,
@@ -482,8 +483,8 @@ def test_a_replan_from_before_the_last_entries_is_refused(books: Books) -> None:
         books.append(entry("route", date=on, route="ridge-road", status=status), "council")
     late = books.append(entry("route", date="2024-11-12", route="bridge-road",
                               status="strike", capacity_lost=0.2), "council")
-    with pytest.raises(ValueError, match=re.escape(
-            "as-of date: expected a day on or after 2024-11-12, the date of the last entry, "
+    with pytest.raises(ReplanRefused, match=re.escape(
+            "expected a day on or after 2024-11-12, the date of the last entry, "
             "got 2024-11-05: the books hold 3 entries dated after 2024-11-05 (the last on "
             "2024-11-12), which a re-plan from 2024-11-05 would leave out; re-plan from "
             "2024-11-13 (the books' today), or cancel the entries dated by mistake")):

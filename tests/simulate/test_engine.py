@@ -425,14 +425,16 @@ def test_strikes_destroy_the_cargo_the_plan_expects() -> None:
 
 def test_the_books_hold_a_strike_s_damage_as_the_planner_and_the_simulator_do() -> None:
     """The days of damage the books count from a day after a strike are the simulator's
-    weights from that day on: none on the strike's day, then the repair days."""
+    weights from that day on: none on the strike's day, then the repair days; on the day
+    it is reported, that day too."""
     from supplyline.hazards import damage_days_left, damage_weights
 
     for repair in (1.0, 2.0, 3.25):
         weights = damage_weights(np.array([repair]), 8)[0]
         for since in range(1, 8):
             assert damage_days_left(repair, since) == pytest.approx(weights[since:].sum())
-        assert damage_days_left(repair, 0) == repair  # reported today: held from today
+        # Reported today: held from today, to the same end (the days left count down).
+        assert damage_days_left(repair, 0) == repair + 1
 
 
 def test_each_day_of_a_step_has_its_own_strikes() -> None:
