@@ -142,7 +142,7 @@ def test_every_combination_is_a_validated_variant() -> None:
     ("threats.air[2].windows[*].day_probability=0.5", "threats.air[2]", "an index below 1",
      None),
     ("modes.porter.payload_kg.kg=5", "modes.porter.payload_kg.kg", "a section at "
-     "modes[0].payload_kg", None),
+     "modes.porter.payload_kg", None),
     ("modes.porter.payload_kg=20,-5", "modes.porter.payload_kg", "a number > 0",
      "payload_kg: 25"),
     ("threats.air[0].windows[*].day_probability=0.5,2", "threats.air[0].windows[0]"

@@ -341,11 +341,13 @@ def _reserve_words(plan: Plan, p: int, g: int, steps: np.ndarray) -> str:
     waiting = steps[stock > 1.0]
     if waiting.size == 0:
         return ""
-    for (place, commodity, step, _kg), (day, supply_days) in zip(
-            net.reserve_targets, net.reserve_days, strict=True):
-        if place == p and commodity == int(plan.goods[g]) and step >= waiting[0]:
-            date = net.start_date + np.timedelta64(int(day), "D").item()
-            return (f"the reserve target of {fmt(supply_days)} days of supply by "
-                    f"{date.day} {date:%b %Y} holds up to {fmt(float(stock.max()) / 1000.0)} t at "
-                    f"{net.place_label(p)} while it goes short")
-    return ""
+    targets = [(step, day, supply_days) for (place, commodity, step, _kg), (day, supply_days)
+               in zip(net.reserve_targets, net.reserve_days, strict=True)
+               if place == p and commodity == int(plan.goods[g]) and step >= waiting[0]]
+    if not targets:
+        return ""
+    _step, day, supply_days = min(targets)  # (the first one due)
+    date = net.start_date + np.timedelta64(int(day), "D").item()
+    return (f"the reserve target of {fmt(supply_days)} days of supply by {date.day} "
+            f"{date:%b %Y} holds up to {fmt(float(stock.max()) / 1000.0)} t at "
+            f"{net.place_label(p)} while it goes short")

@@ -484,7 +484,8 @@ def _spread_words(lp: LinearProgram) -> str:
         return ""
     return (f"; the LP's figures span {values.min():.1e} to {values.max():.1e}, too wide a "
             "range to solve reliably: look for figures far beyond the others (stocks, "
-            "populations, payloads, demand), or try --solver simplex")
+            "populations, payloads, demand), or try the simplex solver (--solver simplex; "
+            "solver=\"simplex\" in Python)")
 
 
 def _quiet_highs(solver_log: Callable[[str], None] | None = None) -> highspy.Highs:

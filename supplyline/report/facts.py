@@ -182,7 +182,8 @@ def shortfall_words(plan: Plan, shortfall: Shortfall) -> tuple[str, str]:
     parts = []
     for name, tonnes, day in shortfall.short:
         date = start + dt.timedelta(days=day)
-        parts.append(f"{name.lower()} by {fmt(tonnes)} t (from {date.day} {date:%b %Y})")
+        parts.append(f"{name.lower()} by {tonnes_text(tonnes)} t (from {date.day} "
+                     f"{date:%b %Y})")
     what = words_and(parts)
     why = "; ".join(shortfall.binding) or "no single limit stands out"
     return f"is short of {what}.", f"What binds: {why}."
@@ -194,8 +195,8 @@ def replan_outcome(plan: Plan, as_of: dt.date) -> list[str]:
     why (each front short, what and what binds, as a plan's findings are said:
     :func:`shortfall_words`), then what else it could not do (:meth:`Plan.gave_up`)."""
     kpis = plan.kpis()
-    short, need = float(kpis["shortfall_t"]), fmt(kpis["demand_t"])
-    head = (f"The re-plan leaves the fronts {fmt(short)} t short of the {need} t they need "
+    short, need = float(kpis["shortfall_t"]), tonnes_text(kpis["demand_t"])
+    head = (f"The re-plan leaves the fronts {tonnes_text(short)} t short of the {need} t they need "
             f"from {as_of}." if short >= 0.0005 else
             f"The re-plan meets all of the {need} t the fronts need from {as_of}.")
     why = [" ".join((group.front, *shortfall_words(plan, group)))

@@ -235,7 +235,7 @@ def header(plan: Plan) -> str:
     mobilized, eaten = float(kpis["mobilized_t"]), float(kpis["eaten_on_way_t"])
     given = given_t(plan)
     regions = [(label, float(given[mask].sum())) for label, mask in source_groups(plan.network)]
-    region_text = ", ".join(f"{label} {fmt(t)} t" for label, t in
+    region_text = ", ".join(f"{label} {_t(t)}" for label, t in
                             sorted(regions, key=lambda kv: -kv[1])[:3] if t > 0)
     labour = plan.labour_days()
     cards = [

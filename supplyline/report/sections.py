@@ -34,6 +34,7 @@ from supplyline.report.facts import (
     mass_words,
     stock_days,
     tonnes_of,
+    tonnes_text,
     whole,
 )
 from supplyline.report.map import draw_map
@@ -241,8 +242,8 @@ def deliveries_section(plan: Plan, context: ReportContext) -> Section | None:
         c = "#9e9e9e" if label == INITIAL_STOCK else colour(i)
         total = float(daily_kg.sum() / 1000.0)
         series.append(Series(label, daily_kg / plan.step_length / 1000.0, c,
-                             note=f": {fmt(total)} t in all"))
-        items.append((c, f"{label} ({fmt(total)} t)", "box"))
+                             note=f": {tonnes_text(total)} t in all"))
+        items.append((c, f"{label} ({tonnes_text(total)} t)", "box"))
     demand = plan.demand_kg[plan.network.is_front].sum(axis=(0, 1)) / plan.step_length / 1000.0
     overlay = [Series("demand", demand, "#000", dashed=True)]
     items.append(("#000", "demand", "dash"))
@@ -306,8 +307,9 @@ def eaten_section(plan: Plan, context: ReportContext) -> Section | None:
         main = int(facts.main_mode[r])
         bubbles.append(Bubble(
             float(facts.length_km[r]), 100.0 * eaten / delivered, delivered, colour(main),
-            f"{net.route_names[int(r)]}: {fmt(float(facts.length_km[r]))} km, {fmt(delivered)} t "
-            f"arrived, {fmt(eaten)} t eaten or burned on the way ({net.mode_name(main)})"))
+            f"{net.route_names[int(r)]}: {fmt(float(facts.length_km[r]))} km, "
+            f"{tonnes_text(delivered)} t arrived, {tonnes_text(eaten)} t eaten or burned on the "
+            f"way ({net.mode_name(main)})"))
     if not bubbles:
         return None
     modes = sorted({int(m) for m in facts.main_mode[shown]})

@@ -31,8 +31,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from supplyline.errors import SupplylineError
+from supplyline.scenario._yaml_lines import Locations, shown
 from supplyline.scenario._yaml_lines import Path as DataPath
-from supplyline.scenario._yaml_lines import dotted, shown
 from supplyline.text import did_you_mean
 
 if TYPE_CHECKING:
@@ -188,10 +188,10 @@ def element_labels(data: Any) -> dict[DataPath, str]:
     return labels
 
 
-def _element(node: list[Any], key: str, path: DataPath, so_far: str) -> int:
+def _element(node: list[Any], key: str, where: str, so_far: str) -> int:
     """The index of the element of ``node`` that ``key`` names (a name, else an index)."""
     if not node:
-        return _index(node, 0, path, so_far)
+        return _index(node, 0, where, so_far)
     named: dict[str, int] = {}
     for i, item in enumerate(node):
         for name in element_names(item):
@@ -199,8 +199,7 @@ def _element(node: list[Any], key: str, path: DataPath, so_far: str) -> int:
     if key in named:
         return named[key]
     if key.isascii() and key.isdigit():
-        return _index(node, int(key), path, so_far)
-    where = dotted(path) or "the scenario"
+        return _index(node, int(key), where, so_far)
     shown_names = [names[0] for names in map(element_names, node) if names]
     if not shown_names:
         raise PathError(so_far, f"an index [N] or [*] ({where} is a list)", shown(key))
@@ -209,8 +208,7 @@ def _element(node: list[Any], key: str, path: DataPath, so_far: str) -> int:
     raise PathError(so_far, f"the id of an element of {where} ({listed}){hint}", shown(key))
 
 
-def _index(node: list[Any], index: int, path: DataPath, so_far: str) -> int:
-    where = dotted(path) or "the scenario"
+def _index(node: list[Any], index: int, where: str, so_far: str) -> int:
     if not node:
         raise PathError(so_far, f"elements in {where}", "an empty list")
     if index >= len(node):
@@ -232,12 +230,14 @@ def resolve(data: Any, steps: tuple[Step, ...]) -> list[DataPath]:
         that is not a section, an index under one that is not a list.
     """
     nodes: list[tuple[DataPath, Any]] = [((), data)]
+    named = Locations(labels=element_labels(data))
     for number, step in enumerate(steps):
         last = number == len(steps) - 1
         so_far = written(steps[: number + 1])
         following: list[tuple[DataPath, Any]] = []
         for path, node in nodes:
-            where = dotted(path) or "the scenario"
+            # (a list element by its id, as the path names it: modes.porter.payload_kg)
+            where = named.field_name(path) if path else "the scenario"
             if isinstance(node, dict) and step.key is not None:
                 if step.key in node or last:
                     following.append(((*path, step.key), node.get(step.key)))
@@ -252,10 +252,10 @@ def resolve(data: Any, steps: tuple[Step, ...]) -> list[DataPath]:
                     raise PathError(so_far, f"elements in {where}", "an empty list")
                 following += [((*path, i), item) for i, item in enumerate(node)]
             elif isinstance(node, list) and step.index is not None:
-                i = _index(node, step.index, path, so_far)
+                i = _index(node, step.index, where, so_far)
                 following.append(((*path, i), node[i]))
             elif isinstance(node, list) and step.key is not None:
-                i = _element(node, step.key, path, so_far)
+                i = _element(node, step.key, where, so_far)
                 following.append(((*path, i), node[i]))
             else:
                 found = "a list" if isinstance(node, list) else (

@@ -75,7 +75,7 @@ def test_replace_and_vary_give_the_same_scenario(tutorial: sl.Scenario, path: st
 
 @pytest.mark.parametrize(("path", "value", "expected"), [
     ("modes.portr.payload_kg", 20, "(did you mean 'porter'?)"),
-    ("modes.porter.payload_kg.kg", 5, "a section at modes[0].payload_kg"),
+    ("modes.porter.payload_kg.kg", 5, "a section at modes.porter.payload_kg"),
     ("threats.air[2].windows[*].day_probability", 0.5, "an index below 1"),
     ("routes[99].length_km", 20, "an index below 8"),
     ("routes.99.length_km", 20, "an index below 8"),
@@ -85,7 +85,7 @@ def test_replace_and_vary_give_the_same_scenario(tutorial: sl.Scenario, path: st
     ("policy.labour_share[*]", 0.3, "a list at policy.labour_share"),
     ("threats.rain[0].start", "2024-11-05", "a list at rain in threats"),
     ("modes..payload_kg", 20, "a dotted path"),
-    ("modes.porter[0].payload_kg", 20, "a list at modes[0]"),
+    ("modes.porter[0].payload_kg", 20, "a list at modes.porter"),
     ("routes[-1].length_km", 20, "the id of an element of routes"),
     ("modes.porter.payload_kgg", 20, "did you mean 'payload_kg'"),
     ("modes.porter.payload_kg", -5, "a number > 0"),
