@@ -90,3 +90,19 @@ def _quick_hashes() -> Iterator[None]:
     accounts.hasher = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
     yield
     accounts.hasher = kept
+
+
+def council_client(path: Path) -> tuple[Books, Any, dict[str, str]]:
+    """New books of the tutorial at ``path``, an API client on them and the council's
+    headers (logged in)."""
+    from fastapi.testclient import TestClient
+
+    from supplyline.ops.accounts import add_account
+    from supplyline.ops.api import create_app
+
+    books = open_books(path, sl.load("tutorial"))
+    add_account(books, "council", "council-password", "council")
+    client = TestClient(create_app(books))
+    token = client.post("/api/login", json={"name": "council",
+                                            "password": "council-password"}).json()["token"]
+    return books, client, {"Authorization": f"Bearer {token}"}

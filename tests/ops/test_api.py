@@ -26,7 +26,7 @@ from supplyline.ops import Books, EntryError, open_books
 from supplyline.ops.accounts import accounts, add_account
 from supplyline.ops.api import create_app
 from supplyline.report.svg import fmt
-from tests.ops.conftest import entry
+from tests.ops.conftest import council_client, entry
 
 ROLES = {"council": ("council", None), "depot": ("depot", "ridge-depot"),
          "commune": ("commune", "high-village"), "viewer": ("viewer", None)}
@@ -553,12 +553,7 @@ def test_the_council_s_button_re_plans_against_the_first_plan_as_the_command_doe
         tmp_path: Path) -> None:
     """With no plan kept, the command compared with the plan from the scenario's start and
     the button with nothing: every 'in force' figure was 0 (docs/operate.md says both)."""
-    books = open_books(tmp_path / "books.db", sl.load("tutorial"))
-    add_account(books, "council", "council-password", "council")
-    client = TestClient(create_app(books))
-    token = client.post("/api/login", json={"name": "council",
-                                            "password": "council-password"}).json()["token"]
-    council = {"Authorization": f"Bearer {token}"}
+    books, client, council = council_client(tmp_path / "books.db")
     dry = client.post("/api/replan", json={"as_of": "2024-11-04", "keep": False},
                       headers=council).json()
     assert dry["in_force"] is None and dry["id"] is None  # a dry run keeps no plan
@@ -1123,12 +1118,7 @@ def test_the_state_and_the_button_read_the_route_reports_of_their_day(tmp_path: 
     """A strike reported on 12 Nov was not in the State as of 12 Nov (no route damage); a
     re-plan from before the last entries planned as if they had not been written; and the
     button's words (the Re-plan page's) said how short the fronts go, not why."""
-    books = open_books(tmp_path / "books.db", sl.load("tutorial"))
-    add_account(books, "council", "council-password", "council")
-    client = TestClient(create_app(books))
-    token = client.post("/api/login", json={"name": "council",
-                                            "password": "council-password"}).json()["token"]
-    council = {"Authorization": f"Bearer {token}"}
+    books, client, council = council_client(tmp_path / "books.db")
     for route in ("ridge-road", "gorge-path"):
         assert client.post("/api/entries", headers=council, json=entry(
             "route", date="2024-11-08", route=route, status="closed")).status_code == 201

@@ -14,11 +14,7 @@ with warnings.catch_warnings():
     warnings.simplefilter("ignore", DeprecationWarning)
     from fastapi.testclient import TestClient
 
-import supplyline as sl
-from supplyline.ops import open_books
-from supplyline.ops.accounts import add_account
-from supplyline.ops.api import create_app
-from tests.ops.conftest import entry
+from tests.ops.conftest import council_client, entry
 from tests.ops.test_replan import tutorial_figures
 
 
@@ -26,12 +22,7 @@ from tests.ops.test_replan import tutorial_figures
 def council(tmp_path: Path) -> Iterator[tuple[Any, TestClient, dict[str, str]]]:
     """Books of the tutorial: 3,000 kg given on 1 Nov, a convoy that brings 1,400 kg to
     Kestrel town on 3 Nov, an entry cancelled and the last entries of 12 Nov."""
-    books = open_books(tmp_path / "books.db", sl.load("tutorial"))
-    add_account(books, "council", "council-password", "council")
-    client = TestClient(create_app(books))
-    token = client.post("/api/login", json={"name": "council",
-                                            "password": "council-password"}).json()["token"]
-    headers = {"Authorization": f"Bearer {token}"}
+    books, client, headers = council_client(tmp_path / "books.db")
     for data in (
         entry("contribution", date="2024-11-01", locality="high-village", good="rice",
               kg=3000, at="ridge-depot"),
