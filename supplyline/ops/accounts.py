@@ -16,7 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import secrets
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -53,18 +53,10 @@ class Locked(Exception):
         self.seconds = seconds
 
 
-class AccountError(ValueError):
-    """A bad account: ``problems`` says each problem, as (field, "expected ..., got ...");
-    ``field`` and ``message`` are the first's. ``status``: 409 for a name an account has,
-    422 otherwise."""
-
-    def __init__(self, field: str, message: str, more: Sequence[tuple[str, str]] = (),
-                 status: int = 422) -> None:
-        self.problems: list[tuple[str, str]] = [(field, message), *more]
-        super().__init__("; ".join(f"{f}: {m}" for f, m in self.problems))
-        self.field = field
-        self.message = message
-        self.status = status
+class AccountError(EntryError, ValueError):
+    """A bad account, said as a bad entry is (:class:`EntryError`: ``problems``, each as
+    (field, "expected ..., got ..."), the first's ``field`` and ``message``, and ``status``:
+    409 for a name an account has, 422 otherwise)."""
 
 
 @dataclass(frozen=True)
@@ -130,7 +122,7 @@ def add_account(books: Books, name: str, password: str, role: str,
     problems = account_problems(books, {"name": name, "password": password, "role": role,
                                          "place": place})
     if problems:
-        raise AccountError(*problems[0], problems[1:])
+        raise AccountError(*problems[0], more=problems[1:])
     row = {"name": name, "role": role, "place": place,
            "password_hash": hasher.hash(password), "created_at": dt.datetime.now(dt.UTC)}
     with books.writing() as conn:

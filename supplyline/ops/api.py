@@ -38,7 +38,6 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from supplyline.errors import PlanError
 from supplyline.ops.accounts import (
     Account,
-    AccountError,
     Locked,
     account_problems,
     accounts,
@@ -457,10 +456,8 @@ def create_app(books: Books) -> FastAPI:
               responses=_may_refuse(*_BODY, 403, 409))
     def create_account(body: NewAccount, _user: Council) -> dict[str, Any]:
         known.clear()
-        try:
-            made = add_account(books, body.name, body.password, body.role, body.place)
-        except AccountError as error:
-            raise EntryError(*error.problems[0], error.status, error.problems[1:]) from error
+        # (an AccountError is an EntryError: said at its fields, as an entry's problems are)
+        made = add_account(books, body.name, body.password, body.role, body.place)
         return {"name": made.name, "role": made.role, "place": made.place}
 
     @app.get("/api/scenario", tags=["scenario"], responses=_may_refuse())
