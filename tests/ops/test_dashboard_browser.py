@@ -6,6 +6,7 @@ Skipped where Chromium or Playwright is missing."""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator
 from itertools import pairwise
 from pathlib import Path
@@ -354,6 +355,22 @@ def test_on_a_phone_everything_stays_inside_its_panel(week: str, browser: Any) -
                                    for x, y, w, h in names), names
     assert not any(a[0] < b[0] + b[2] and b[0] < a[0] + a[2] and a[1] < b[1] + b[3]
                    and b[1] < a[1] + a[3] for i, a in enumerate(names) for b in names[i + 1:])
+    # Each name is clearly nearer its own place's marker than any other's (by 4 px):
+    # XX
+    # from them.
+    labels = page.eval_on_selector_all(
+        "#map text[data-place]", "ts => ts.map(t => { const b = t.getBBox(); return "
+        "[t.dataset.place, Number(t.dataset.x), Number(t.dataset.y), b.x, b.y, b.width, "
+        "b.height]; })")
+
+    def gap(mx: float, my: float, x: float, y: float, w: float, h: float) -> float:
+        return float(math.hypot(max(x - mx, 0, mx - x - w), max(y - my, 0, my - y - h)))
+
+    for place, mx, my, x, y, w, h in labels:
+        own = gap(mx, my, x, y, w, h)
+        beside = [(m[0], round(gap(m[1], m[2], x, y, w, h), 1)) for m in labels
+                  if m[0] != place and gap(m[1], m[2], x, y, w, h) < own + 4]
+        assert beside == [], (place, round(own, 1), beside)
     ARTIFACTS.mkdir(exist_ok=True)
     page.locator("#map").screenshot(path=str(ARTIFACTS / "dashboard-map-phone.png"))
     page.click('nav [data-view="ledger"]')
@@ -444,7 +461,6 @@ def test_the_map_is_drawn_to_one_scale_across_and_up(week: str, browser: Any,
     """Longitude was stretched to the map's width and latitude to its height, each on its
     own: the tutorial's network was drawn 40 % wider than it is. Now a degree of longitude
     is cos(latitude) of a degree of latitude, on one scale, and the network is centred."""
-    import math
 
     page, _problems = council_page(browser, week, width)
     at = {p["place"]: (float(p["x"]), float(p["y"])) for p in page.eval_on_selector_all(

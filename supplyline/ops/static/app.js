@@ -404,6 +404,8 @@ function placeLabels(root, w, h) {
     y >= b.y - margin && y <= b.y + b.height + margin;
   const meet = (a, b) => a.x < b.x + b.width && b.x < a.x + a.width &&
     a.y < b.y + b.height && b.y < a.y + a.height;
+  const gap = (b, [mx, my]) => Math.hypot(Math.max(b.x - mx, 0, mx - b.x - b.width),
+    Math.max(b.y - my, 0, my - b.y - b.height));  // from a point to a box
   root.querySelectorAll("text[data-place]").forEach((t) => {
     const x = Number(t.dataset.x), y = Number(t.dataset.y);
     if (t.getBBox().width === 0) return;  // not drawn (the view is hidden)
@@ -413,9 +415,14 @@ function placeLabels(root, w, h) {
       t.setAttribute("text-anchor", anchor);
       const b = t.getBBox();
       const off = b.x < 2 || b.x + b.width > w - 2 || b.y < 0 || b.y + b.height > h;
-      // Off the map is worst, then over another name, over a marker, over a line.
+      // A name as near another place's marker as its own reads as that place's.
+      const own = gap(b, [x, y]);
+      const nearer = markers.filter((m) => (m[0] !== x || m[1] !== y) &&
+        gap(b, m) < own + 4).length;
+      // Off the map is worst, then over another name, over a marker, beside another place's
+      // marker, over a line.
       const score = 1e6 * off + 1e4 * placed.filter((o) => meet(o, b)).length +
-        1e3 * markers.filter((m) => inside(b, m, 4)).length +
+        1e3 * markers.filter((m) => inside(b, m, 4)).length + 500 * nearer +
         lines.filter((q) => inside(b, q, 1)).length;
       if (best === null || score < best.score) best = { score, dx, dy, anchor };
       if (score === 0) break;
