@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import re
 import typing
 from collections.abc import Collection
 from typing import Annotated, Any
@@ -26,6 +27,7 @@ from supplyline.scenario._describe import is_model, is_union, split_annotated, u
 from supplyline.scenario._reach import Reach, findings
 from supplyline.scenario._yaml_lines import Locations, Path, shown
 from supplyline.scenario.schema import (
+    ID_PATTERN,
     MAX_DAY_VALUE,
     METRIC_UNITS,
     AirThreat,
@@ -53,6 +55,7 @@ from supplyline.scenario.schema import (
     Sabotage,
     Scenario,
     Threats,
+    Weights,
     WoundedFlow,
 )
 from supplyline.scenario.tables import line_misses
@@ -240,15 +243,28 @@ def _did_you_mean(value: str, known: Collection[str]) -> str:
 
 
 def _written(items: Any, key: str, unreadable: bool) -> set[str] | None:
-    """The ids of a section as written, or ``None`` when there is nothing to compare with."""
+    """The ids of a section as written, or ``None`` when there is nothing to compare with:
+    also where an id is not one (``id: the bridge``, said by the schema; the references to
+    ``bridge`` are likely right, and "did you mean 'the bridge'?" would lead astray)."""
     if unreadable or not isinstance(items, list) or not items:
         return None  # an empty list here already fails the schema (at least one is needed)
-    return {str(item[key]) for item in items if isinstance(item, dict)
-            and item.get(key) is not None}
+    ids = [item[key] for item in items if isinstance(item, dict) and item.get(key) is not None]
+    if not all(_is_id(value) for value in ids):
+        return None
+    return set(ids)
+
+
+def _is_id(value: Any) -> bool:
+    """Whether ``value`` is an identifier as the schema has one."""
+    return isinstance(value, str) and len(value) <= 64 and re.fullmatch(
+        ID_PATTERN, value) is not None
 
 
 def _route_keys(routes: Any, unreadable: bool) -> set[str] | None:
     if unreadable or not isinstance(routes, list) or not routes:
+        return None
+    if not all(_is_id(item["id"]) for item in routes
+               if isinstance(item, dict) and item.get("id") is not None):
         return None
     return {str(item["id"]) if item.get("id") is not None
             else f"{item.get('from')}--{item.get('to')}"
@@ -556,10 +572,13 @@ class _Checker:
                     self.report(reserve.at("by"), "each date once in a demand's reserves "
                                 "(two targets by one day: which holds?)", f"{by} again")
                 dates.add(by)
+                if self.compiled or by is None or first is None or last is None:
+                    continue
                 horizon = self.horizon
-                if (self.compiled or None in (by, first, last) or first <= by <= last
-                        or (horizon is not None and not horizon[0] <= by <= horizon[1])):
-                    continue  # (a date outside the horizon is said as such, once)
+                if first <= by <= last or first > last or (horizon is not None and not all(
+                        horizon[0] <= day <= horizon[1] for day in (by, first, last))):
+                    continue  # (a date outside the horizon, or the demand's days out of
+                    # order, are said as such, once)
                 self.report(reserve.at("by"), f"a date from {first} to {last} (the days of "
                             "this demand: a reserve is days of that day's demand, nil "
                             "outside them)", by.isoformat())
@@ -900,6 +919,12 @@ class _Checker:
                                 f"{shown(commodity_id)} (named nowhere)" if unit != "person"
                                 else f"{shown(commodity_id)} (no wounded section)")
         if not self.top.data.get("wounded") and self.sections_read(("wounded",)):
+            weights = self.policy.entry("weights", Weights)
+            if "wounded_late_per_person" in weights.data:
+                self.report(weights.at("wounded_late_per_person"), "a weight for wounded "
+                            "brought in late only where wounded are given (no wounded "
+                            "section: none can be late)",
+                            shown(weights.data["wounded_late_per_person"]))
             for mode in self.modes:
                 if "wounded_per_unit" in mode.data and mode.get("wounded_per_unit"):
                     self.report(mode.at("wounded_per_unit"), "wounded_per_unit only where "
@@ -916,9 +941,11 @@ class _Checker:
         schema has one, else a list of mappings): only then can nothing in them name a
         value."""
         for name in names:
-            value = self.top.data.get(name)
-            if value is None:
+            if name not in self.top.data:
                 continue
+            value = self.top.data[name]
+            if value is None:  # (``wounded:`` with nothing under it: the schema says so)
+                return False
             one = is_model(split_annotated(Scenario.model_fields[name].annotation)[0])
             whole = (isinstance(value, dict) if one else isinstance(value, list)
                      and all(isinstance(v, dict) for v in value))

@@ -466,8 +466,6 @@ def validate_data(
         problems += _replay_problems(readable, locations, file, names)
     if unused and not compiled and not locations.reported:
         # (a scenario whose tables could not all be read is not one)
-        if scenario is not None and not problems:
-            problems += _never_carrying(scenario, locations, file)
         # What never acts is said beside the file's other problems, each rule where the
         # sections it reads have none.
         broken = locations.sections_of(problems)
@@ -479,6 +477,8 @@ def validate_data(
             except ValidationError:
                 whole = None
         if whole is not None:
+            if not broken & {*_CARRYING_READS, "(top level)"}:
+                problems += _never_carrying(_without(whole, broken), locations, file)
             problems += _never_acting(whole, locations, file, broken)
     return (None if problems else scenario), problems
 
@@ -606,6 +606,22 @@ def _threats_never_acting(scenario: Scenario, capped: list[bool],
                  "closes it (capacity_factor 0)",
                  f"1 (capacity_factor {spell.capacity_factor:g} on {count} without a "
                  "capacity)")
+
+
+#: The sections :func:`_never_carrying` reads (through the network and its legs): where one
+#: of them has a problem of its own, the rule is not made.
+_CARRYING_READS = ("modes", "routes", "places", "commodities", "policy", "threats",
+                   "start_date", "end_date", "name", "title")
+
+
+def _without(scenario: Scenario, broken: Collection[str]) -> Scenario:
+    """The scenario with the sections that have problems of their own left empty or as by
+    default (a demand of a misspelt good would name none when compiled)."""
+    fields = Scenario.model_fields
+    return scenario.model_copy(update={
+        name: [] if fields[name].is_required() else fields[name].get_default(
+            call_default_factory=True)
+        for name in broken if name in fields and name in scenario.model_fields_set})
 
 
 def _never_carrying(scenario: Scenario, locations: Locations, file: str) -> list[Problem]:

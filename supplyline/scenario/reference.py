@@ -55,8 +55,9 @@ file, line and field.
   rounded to 0 in silence: the planner could not tell it from 0.
 - **Dates** are ISO dates (`1954-03-13`). Day 0 is `start_date`; the horizon runs to
   `end_date` inclusive, and dates that the model acts on must fall inside it.
-- **Identifiers** are lower-case letters, digits, `_` and `-` (at most 64 characters). Write
-  an identifier that YAML would read as a number or a date in quotes (`id: '1954'`). A
+- **Identifiers** are lower-case letters, digits, `_` and `-`, a letter or digit first (at
+  most 64 characters). Write an identifier that YAML would read as a number or a date in
+  quotes (`id: '1954'`). A
   **currency** is a letter, then letters or `_`, at most 16 characters (`USD`, `VND`).
 - **Numbers and true/false** are written without quotes (`population: 1200`,
   `air_exposed: false`): quoted, they are text, which `check` refuses as the JSON Schema

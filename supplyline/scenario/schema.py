@@ -117,7 +117,8 @@ CURRENCY_PATTERN = r"^[A-Za-z][A-Za-z_]{0,15}$"
 #: Each pattern a text field may have, in words (``check``'s messages, the reference): the
 #: kind of text, as a type and as a phrase, and what it is written with.
 PATTERN_WORDS = {
-    ID_PATTERN: ("identifier", "an identifier", "lower-case letters, digits, '_' or '-'"),
+    ID_PATTERN: ("identifier", "an identifier",
+                 "lower-case letters, digits, '_' or '-', a letter or digit first"),
     CURRENCY_PATTERN: ("currency", "a currency",
                        "a letter, then letters or '_', at most 16 characters"),
 }
@@ -128,7 +129,8 @@ Id = Annotated[
         pattern=ID_PATTERN,
         min_length=1,
         max_length=64,
-        description="identifier: lower-case letters, digits, '_' or '-'",
+        description="identifier: lower-case letters, digits, '_' or '-', a letter or digit "
+                    "first",
     ),
 ]
 #: The smallest amount other than 0 that a quantity of the model may be, in its own unit

@@ -1,0 +1,84 @@
+"""Every problem of a file at once, and none that another problem only seems to cause: each
+case here was reported by a newcomer's review of `check` on a copy of the tutorial."""
+
+from __future__ import annotations
+
+import re
+
+from supplyline.scenario.load import builtin_text
+
+from .helpers import edit, line_of, problems_in
+
+TUTORIAL = builtin_text("tutorial")
+
+
+def fields(text: str) -> list[str]:
+    return [problem.field for problem in problems_in(text, "tutorial.yaml")]
+
+
+def test_a_mode_that_never_carries_is_said_beside_another_problem() -> None:
+    """A bicycle whose payload cannot hold its own food was said only once the file had no
+    other problem (fix a misspelt good, run again, and meet a new one)."""
+    never = edit(TUTORIAL, "payload_kg: 120", "payload_kg: 0.1")
+    never = edit(never, "    wounded_per_unit: 1\n", "")  # (else it carries the wounded)
+    alone = problems_in(never, "tutorial.yaml")
+    assert [p.field for p in alone] == ["modes[1].payload_kg"]
+    both = edit(never, "    commodity: rice\n", "    commodity: rize\n")
+    found = problems_in(both, "tutorial.yaml")
+    assert [p.field for p in found] == ["modes[1].payload_kg", "demand[0].commodity"]
+    assert found[0].line == line_of(both, "payload_kg: 0.1")
+    assert "never carries" in found[0].expected
+
+
+def test_a_mode_that_never_carries_waits_for_the_sections_it_reads() -> None:
+    """Where the modes or routes have problems of their own, the rule is not made on them."""
+    text = edit(TUTORIAL, "payload_kg: 120", "payload_kg: 0.1")
+    text = edit(text, "    wounded_per_unit: 1\n", "")
+    text = edit(text, "speed_empty_km_per_day: 40", "speed_empty_km_per_day: fast")
+    assert fields(text) == ["modes[1].speed_empty_km_per_day"]
+
+
+def test_wounded_with_nothing_under_it_is_one_problem() -> None:
+    """`wounded:` left empty also said to delete the wounded commodity and each mode's
+    wounded_per_unit, before the problem itself."""
+    start = TUTORIAL.index("wounded:\n  - front")
+    end = TUTORIAL.index("\n\n", start)
+    text = TUTORIAL[:start] + "wounded:" + TUTORIAL[end:]
+    assert fields(text) == ["wounded"]
+
+
+def test_a_weight_for_late_wounded_without_wounded_is_refused() -> None:
+    start = TUTORIAL.index("wounded:\n  - front")
+    end = TUTORIAL.index("\n\n", start)
+    text = TUTORIAL[:start] + TUTORIAL[end:]
+    text = edit(text, "  labour_rations_kg_per_day: {rice: 0.7}\n",
+                "  labour_rations_kg_per_day: {rice: 0.7}\n"
+                "  weights: {wounded_late_per_person: 500}\n")
+    found = {p.field: p for p in problems_in(text, "tutorial.yaml")}
+    late = found["policy.weights.wounded_late_per_person"]
+    assert late.line == line_of(text, "wounded_late_per_person")
+    assert "none can be late" in late.expected and late.got == "500"
+
+
+def test_a_demand_starting_outside_the_horizon_gives_its_reserve_no_empty_range() -> None:
+    """The reserve was told to fall "from 2024-12-03 to 2024-11-30", a range of no days."""
+    text = edit(TUTORIAL, "    start: 2024-11-03\n", "    start: 2024-12-03\n")
+    found = problems_in(text, "tutorial.yaml")
+    assert [p.field for p in found] == ["demand[0].start"]
+
+
+def test_an_id_that_is_not_one_is_not_offered_as_the_fix() -> None:
+    """`id: the bridge` made every reference to `bridge` say "did you mean 'the bridge'?",
+    steering the user to the spelling the schema refuses."""
+    text = TUTORIAL.replace("  - id: bridge\n", "  - id: the bridge\n", 1)
+    found = problems_in(text, "tutorial.yaml")
+    assert [p.field for p in found] == ["places[4].id"]
+    assert "a letter or digit first" in found[0].expected
+
+
+def test_an_id_must_start_with_a_letter_or_digit_and_says_so() -> None:
+    text = TUTORIAL.replace("  - id: bridge\n", "  - id: _bridge\n", 1)
+    found = problems_in(text, "tutorial.yaml")
+    assert [p.field for p in found] == ["places[4].id"]
+    assert re.search(r"'_' or '-', a letter or digit first", found[0].expected)
+    assert found[0].got == "'_bridge'"
