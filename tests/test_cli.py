@@ -75,6 +75,17 @@ def test_a_builtin_is_copied_to_edit_and_never_over_a_file(
     assert unknown.exit_code == 2 and "expected a built-in scenario" in unknown.output
     alone = runner.invoke(app, ["scenarios", "--out", "x.yaml"])
     assert alone.exit_code == 2 and not (tmp_path / "x.yaml").exists()
+    # Copied again without --out: the message named --out, which was not given.
+    twice = runner.invoke(app, ["scenarios", "--copy", "tutorial"])
+    assert twice.exit_code == 2
+    assert "--copy: tutorial.yaml exists (where --copy writes without --out)" in twice.output
+    # A misspelt name gets a suggestion, as FILE does; FILE's builtin: form is a name too.
+    misspelt = runner.invoke(app, ["scenarios", "--copy", "tutorail"])
+    assert misspelt.exit_code == 2 and "(did you mean 'tutorial'?)" in misspelt.output
+    prefixed = runner.invoke(app, ["scenarios", "--copy", "builtin:tutorial", "--out",
+                                   "mine.yaml"])
+    assert prefixed.exit_code == 0, prefixed.output
+    assert (tmp_path / "mine.yaml").read_text(encoding="utf-8") == builtin_text("tutorial")
 
 
 def test_check_ok(tiny_path: Path) -> None:

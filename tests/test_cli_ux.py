@@ -415,6 +415,11 @@ def test_schema_command_prints_and_writes_it(tmp_path: Path) -> None:
     written = invoke("schema", "--out", str(target))
     assert written.exit_code == 0, written.output
     assert json.loads(target.read_text(encoding="utf-8"))["title"] == "supplyline scenario"
+    # The file is what is printed: its control and bidirectional characters (in the patterns
+    # of text the scenario refuses) escaped, which the file held raw.
+    assert target.read_text(encoding="utf-8") == printed.stdout
+    assert not re.search("[\x00-\x09\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]",
+                         printed.stdout)
 
 
 def progress_lines(stderr: str) -> list[tuple[int | None, int | None, str]]:

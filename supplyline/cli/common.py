@@ -395,14 +395,20 @@ def say(console: Console, message: str) -> None:
         console.print(line, soft_wrap=True)
 
 
-def print_json(data: Any) -> None:
-    """Print ``data`` as indented JSON on standard output (no colours, no wrapping; control
-    characters escaped, see :func:`~supplyline.report.inert.plain`); a number that is not
-    finite (a standard error from one run, NaN) is ``null``, as JSON has no NaN."""
+def json_text(data: Any) -> str:
+    """``data`` as indented JSON, control and bidirectional characters escaped (see
+    :func:`~supplyline.report.inert.plain`: an editor warns of a file that holds them raw); a
+    number that is not finite (a standard error from one run, NaN) is ``null``, as JSON has
+    no NaN."""
     from supplyline.report.export import json_ready
 
-    typer.echo(plain(json.dumps(json_ready(data), indent=2, ensure_ascii=False, default=str,
-                                allow_nan=False)))
+    return plain(json.dumps(json_ready(data), indent=2, ensure_ascii=False, default=str,
+                            allow_nan=False))
+
+
+def print_json(data: Any) -> None:
+    """Print ``data`` as :func:`json_text` on standard output (no colours, no wrapping)."""
+    typer.echo(json_text(data))
 
 
 def error_object(kind: str, message: str, **details: Any) -> dict[str, Any]:

@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 from pathlib import Path
 from typing import Annotated
 
@@ -21,12 +20,19 @@ from supplyline.cli.common import (
     _writing,
     app,
     fail,
+    json_text,
     load_or_exit,
     print_json,
     say,
 )
-from supplyline.scenario.load import DEFAULT_SCENARIO, builtin_text, builtin_titles
+from supplyline.scenario.load import (
+    BUILTIN_PREFIX,
+    DEFAULT_SCENARIO,
+    builtin_text,
+    builtin_titles,
+)
 from supplyline.scenario.summary import network_sketch, summarize
+from supplyline.text import did_you_mean
 
 
 @app.command()
@@ -51,8 +57,8 @@ def scenarios(
         fail("usage", "--out: only with --copy NAME (the file to copy it into)", EXIT_BAD_INPUT,
              json_output)
     if copy is not None:
-        _copy_builtin(copy, out if out is not None else Path(f"{copy}.yaml"), titles,
-                      json_output)
+        name = copy.removeprefix(BUILTIN_PREFIX)  # (as FILE names one whatever files are here)
+        _copy_builtin(name, out, titles, json_output)
         return
     if json_output:
         print_json({"ok": True, "scenarios": [
@@ -65,16 +71,21 @@ def scenarios(
     print_scenario_list(titles, DEFAULT_SCENARIO, ui.stdout)
 
 
-def _copy_builtin(name: str, out: Path, titles: dict[str, str], json_output: bool) -> None:
-    """Write the built-in scenario ``name`` to ``out``, never over a file already there."""
+def _copy_builtin(name: str, given: Path | None, titles: dict[str, str],
+                  json_output: bool) -> None:
+    """Write the built-in scenario ``name`` to ``given`` (NAME.yaml here by default), never
+    over a file already there."""
     if name not in titles:
         known = ", ".join(titles) or "none are installed"
-        fail("usage", f"--copy: expected a built-in scenario ({known}), got {name!r}",
-             EXIT_BAD_INPUT, json_output)
+        fail("usage", f"--copy: expected a built-in scenario ({known}), got "
+             f"{name!r}{did_you_mean(name, titles)}", EXIT_BAD_INPUT, json_output)
+    out = given if given is not None else Path(f"{name}.yaml")
     _check_suffix(out, (".yaml", ".yml"), json_output)
     if out.exists() or out.is_symlink():
-        fail("usage", f"--out: {out} exists; it is left as it is (give another file, or "
-             "remove it first)", EXIT_BAD_INPUT, json_output)
+        where = "--out" if given is not None else "--copy"
+        mine = "" if given is not None else " (where --copy writes without --out)"
+        fail("usage", f"{where}: {out} exists{mine}; it is left as it is (give another file "
+             "with --out, or remove it first)", EXIT_BAD_INPUT, json_output)
     from supplyline.report.safe_write import output_files
 
     with _writing(out, "--out", json_output), output_files(out.parent) as files, \
@@ -154,8 +165,7 @@ def schema(
     _check_suffix(out, (".json",), json_output)
     with _writing(out, "--out", json_output), output_files(out.parent) as files, \
             files.open(out.name) as handle:
-        json.dump(document, handle, indent=2, ensure_ascii=False)
-        handle.write("\n")
+        handle.write(json_text(document) + "\n")  # (as printed: the same file either way)
     if json_output:
         print_json({"ok": True, "written": [str(out)]})
     else:
