@@ -43,7 +43,7 @@ from supplyline.cli.common import (
     print_json,
     say,
 )
-from supplyline.plan import RISK_RUNS, RISK_SEED
+from supplyline.plan import RISK_RUNS, RISK_SEED, MetricValue
 from supplyline.report.inert import plain
 from supplyline.scenario.schema import Scenario
 from supplyline.scenario.summary import counted
@@ -225,7 +225,7 @@ def validate(
         else:
             say(ui.stdout, message)
         return
-    values = []
+    values: list[MetricValue] = []
     for name in replays:
         values.extend(compare_observed(_plan_or_exit(sc, name, solver, time_limit,
                                                      json_output, step_days, verbose)))

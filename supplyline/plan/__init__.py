@@ -8,7 +8,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 from supplyline.errors import PlanError, ReplayError, check_callback, not_number, not_whole
 from supplyline.network import Network, compile_network
@@ -27,7 +27,8 @@ from supplyline.text import did_you_mean
 #: The solvers a plan may ask for (the registry, :mod:`supplyline.plan.solvers`).
 SOLVERS = solver_names()
 
-__all__ = ["SOLVERS", "Finding", "Kpis", "MetricValue", "Plan", "State", "plan", "validate"]
+__all__ = ["SOLVERS", "Finding", "Kpis", "MetricValue", "Plan", "State", "Validation", "plan",
+           "validate"]
 
 
 #: Runs of each simulation of a risk search, and their seed, unless told (``plan(risk=...)``).
@@ -192,7 +193,36 @@ def replay_named(scenario: Scenario, name: str) -> Replay:
                       f"got {name!r} (no replay of that name)")
 
 
-def validate(result: Plan) -> list[MetricValue]:
+class Validation(list[MetricValue]):
+    """What :func:`validate` returns: a list of :class:`MetricValue`, one per observed
+    figure, that shows itself as a table: in ``print()`` and at a prompt, the one
+    ``supplyline validate`` prints; in a notebook, the report's "Model against history".
+
+    Attributes
+    ----------
+    plan:
+        The plan the figures were computed on.
+    """
+
+    def __init__(self, values: Iterable[MetricValue], plan: Plan) -> None:
+        super().__init__(values)
+        self.plan = plan
+
+    def __str__(self) -> str:
+        from supplyline.report.validation_view import validation_text
+
+        return validation_text(self)
+
+    __repr__ = __str__
+
+    def _repr_html_(self) -> str:
+        """What a notebook shows: the figures as the report's table."""
+        from supplyline.report.validation_view import validation_html
+
+        return validation_html(self.plan, self)
+
+
+def validate(result: Plan) -> Validation:
     """Compare the scenario's observed figures that apply to this plan (its replay, or the plain
     plan) with what the plan computes.
 
@@ -203,10 +233,11 @@ def validate(result: Plan) -> list[MetricValue]:
 
     Returns
     -------
-    list of MetricValue
-        One per observed figure of the plan's replay (or of the plain plan): the model's
-        value in the figure's unit, the figure, its tolerance, and whether it passes or
-        follows from the inputs alone.
+    Validation
+        A list of :class:`MetricValue`, one per observed figure of the plan's replay (or of
+        the plain plan): the model's value in the figure's unit, the figure, its tolerance,
+        and whether it passes or follows from the inputs alone. It shows itself as the table
+        ``supplyline validate`` prints (``print()``; a notebook shows the report's table).
 
     Raises
     ------
@@ -223,8 +254,8 @@ def validate(result: Plan) -> list[MetricValue]:
         raise PlanError(f"this plan covers the first {result.days} of the scenario's "
                         f"{result.whole_days} days, and its observed figures are of the whole "
                         "horizon: validate a plan of the whole horizon (no days=)")
-    return [
+    return Validation((
         compare(result, observed)
         for observed in result.network.scenario.observed
         if observed.replay == result.replay
-    ]
+    ), result)

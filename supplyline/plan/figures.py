@@ -16,15 +16,13 @@ import numpy as np
 
 from supplyline.network import BoolArray, FloatArray, IntArray, Network
 from supplyline.plan.metrics import traced_share
-from supplyline.plan.result import Plan
+from supplyline.plan.result import UNTAGGED, Plan
 
 __all__ = ["INITIAL_STOCK", "UNTAGGED", "RouteFacts", "deliveries_by_source", "given_t",
            "received_t", "route_facts", "source_groups"]
 
 #: Label of the share of front consumption that was already in stock at the start.
 INITIAL_STOCK = "stock held at the start"
-#: Label of the localities that carry no region tag.
-UNTAGGED = "(untagged)"
 
 
 #: The heading of a route's ``eaten_t`` in every table of routes (terminal and HTML), and

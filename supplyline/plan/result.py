@@ -43,6 +43,8 @@ if TYPE_CHECKING:
 JSON_VERSION = 1
 #: Amounts below this (kg, units or persons) are solver noise and shown as zero.
 NOISE = 1e-6
+#: Label of the localities that carry no region tag.
+UNTAGGED = "(untagged)"
 #: Rows of the dispatch, carrier and stock tables below this (kg, or units) are left out:
 #: an interior-point answer without crossover leaves thousands of legs carrying micrograms
 #: (about nine in ten of the built-in plan's dispatch rows, 2–3 kg in all: docs/report.md).
@@ -631,7 +633,7 @@ class Plan:
         regions: dict[str, float] = {}
         mob = self.mobilized_kg().sum(axis=1)
         for p, tags in enumerate(net.place_regions):
-            for tag in sorted(tags) or ["(untagged)"]:
+            for tag in sorted(tags) or [UNTAGGED]:
                 if mob[p] > 0:
                     regions[tag] = regions.get(tag, 0.0) + mob[p] / 1000.0
         in_use = self.units_in_use()

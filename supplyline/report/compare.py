@@ -4,6 +4,11 @@
 (one per plan, as :func:`plan_record` makes them), which is what a sweep stores in its
 Parquet table, so a sweep's report and ``sl.compare`` show the same thing.
 
+The plans are meant to be variants of one scenario. Plans of different scenarios (another
+name, or other places, regions or routes), or of different days, are shown side by side
+all the same, with notes that say how they differ (:attr:`Comparison.notes`); a region or
+route that a plan's scenario does not have is missing in its row (NaN; "—" in text), not 0.
+
 >>> import supplyline as sl
 >>> base = sl.load("tutorial")
 >>> light = base.model_copy(update={"modes": [base.modes[0].model_copy(
@@ -16,8 +21,8 @@ Parquet table, so a sweep's report and ``sl.compare`` show the same thing.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass, field
 from html import escape
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -25,8 +30,9 @@ from typing import TYPE_CHECKING, Any
 from rich.console import Console
 
 from supplyline.errors import not_whole
+from supplyline.plan.figures import UNTAGGED
 from supplyline.report.inert import inert
-from supplyline.units import distinct
+from supplyline.units import days, distinct, words_and
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -111,6 +117,12 @@ class Comparison:
         Tonnes carried per route, for the routes used by any of the plans.
     failed:
         Plans that could not be made, with the reason (label: reason).
+    notes:
+        How the plans differ besides their figures, in words: of different scenarios, or of
+        different days (none for variants of one scenario over the same days).
+
+    In the tables, a name that a plan's scenario does not have (a region, a route) is
+    missing in that plan's row (NaN), not 0.
     """
 
     kpis: pd.DataFrame
@@ -118,6 +130,7 @@ class Comparison:
     routes: pd.DataFrame
     tonnes: pd.DataFrame
     failed: dict[str, str]
+    notes: list[str] = field(default_factory=list)
 
     def __repr__(self) -> str:
         failed = f", {len(self.failed)} failed" if self.failed else ""
@@ -125,14 +138,21 @@ class Comparison:
                 ".kpis, .regions, .routes, .tonnes, .failed>")
 
     def __str__(self) -> str:
-        """The key figures, one column per plan (``print(comparison)``)."""
-        text = f"{self!r}\nKey figures\n{self.kpis.T.to_string()}"
+        """The key figures, one column per plan, rounded as the HTML rounds them
+        (``print(comparison)``), after the notes."""
+        shown = self.kpis.T
+        shown = shown.apply(lambda row: row.map(
+            lambda v: _number(v, _digits(str(row.name)))), axis=1)
+        notes = "".join(f"\n{note}" for note in self.notes)
+        text = f"{self!r}{notes}\nKey figures\n{shown.to_string()}"
         return text + "".join(f"\n{label} failed: {why}" for label, why in self.failed.items())
 
     def print(self, console: Console, max_rows: int = 50) -> None:
         """The tables, as Rich tables (the first ``max_rows`` plans of each, at least 1)."""
         if not_whole(max_rows, 1):
             raise ValueError(f"max_rows: expected a whole number >= 1, got {max_rows!r}")
+        for note in self.notes:
+            console.print(inert(note), style="yellow")
         for title, frame, digits in (
             ("Key figures", self.kpis, None),
             ("Mobilized per region (t)", self.regions, 1),
@@ -161,6 +181,7 @@ class Comparison:
     def to_html(self) -> str:
         """The tables as one HTML ``<section>`` (for a report page)."""
         parts = ['<section class="wide" id="compare"><h2>Side by side</h2>']
+        parts += [f'<p class="note">{escape(note)}</p>' for note in self.notes]
         for title, frame, digits in (
             ("Key figures", self.kpis, None),
             ("Mobilized per region (t)", self.regions, 1),
@@ -198,8 +219,9 @@ def _digits(label: str) -> int:
 
 
 def _number(value: Any, digits: int) -> str:
+    """A figure to ``digits`` decimals; "—" where there is none (a plan without it)."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "-"
+        return "—"
     return f"{float(value):,.{digits}f}"
 
 
@@ -211,6 +233,12 @@ def compare(plans: Sequence[Plan] | Mapping[str, Plan]) -> Comparison:
     plans:
         The plans, labelled (a mapping from label to plan) or not (labelled 1, 2, ...); at
         least one.
+
+    Plans of different scenarios (another name, or other places, regions or routes), or of
+    different days, are compared all the same, with notes that say how they differ
+    (:attr:`Comparison.notes`); a region or route that a plan's scenario does not have is
+    missing in its row (NaN), not 0. A route id that the scenarios name differently is two
+    routes, one column each.
 
     Raises
     ------
@@ -230,18 +258,104 @@ def compare(plans: Sequence[Plan] | Mapping[str, Plan]) -> Comparison:
         raise TypeError(f"plans: expected plans (sl.plan(...)), got {', '.join(wrong)}")
     if not labelled:
         raise TypeError("plans: expected at least one plan (sl.plan(...)), got none")
-    names = {rid: name for plan in labelled.values()
-             for rid, name in zip(plan.network.route_ids, plan.network.route_names, strict=True)}
-    return compare_records({label: plan_record(plan) for label, plan in labelled.items()},
-                           route_names=names)
+    names, keys = _route_keys(labelled)
+    records = {}
+    for label, plan in labelled.items():
+        record = plan_record(plan)
+        for key in ("route_tonnes", "route_days_at_capacity"):
+            record[key] = {keys[label][rid]: value for rid, value in record[key].items()}
+        records[label] = record
+    regions = {label: _regions_of(plan) for label, plan in labelled.items()}
+    return compare_records(records, route_names=names, regions=regions,
+                           notes=_notes(labelled, names, keys, regions))
+
+
+def _regions_of(plan: Plan) -> set[str]:
+    """The region tags of the plan's scenario (those it may have mobilized from)."""
+    tags = plan.network.place_regions
+    return set().union(*tags) | ({UNTAGGED} if any(not t for t in tags) else set())
+
+
+def _route_keys(plans: Mapping[str, Plan]) -> tuple[dict[str, str], dict[str, dict[str, str]]]:
+    """The routes' columns: (column key: route name) and, per plan, (route id: column key).
+
+    A route goes by its id, unless the plans' scenarios call the same id by different
+    names: then each name is a route of its own (``ridge-road (2)``), not the last plan's
+    name over every plan's figures."""
+    called: dict[str, list[str]] = {}
+    for plan in plans.values():
+        net = plan.network
+        for rid, name in zip(net.route_ids, net.route_names, strict=True):
+            if name not in called.setdefault(rid, []):
+                called[rid].append(name)
+
+    def key(rid: str, name: str) -> str:
+        return rid if len(called[rid]) == 1 else f"{rid} ({called[rid].index(name) + 1})"
+
+    names = {key(rid, name): name for rid, all_names in called.items() for name in all_names}
+    keys = {label: {rid: key(rid, name) for rid, name in zip(
+        plan.network.route_ids, plan.network.route_names, strict=True)}
+        for label, plan in plans.items()}
+    return names, keys
+
+
+def _notes(plans: Mapping[str, Plan], route_names: Mapping[str, str],
+           route_keys: Mapping[str, Mapping[str, str]],
+           regions: Mapping[str, Collection[str]]) -> list[str]:
+    """How the plans differ besides their figures: scenario, names, days (in words)."""
+    from supplyline.report.sections import day_date
+
+    notes = []
+    scenarios = {label: plan.network.scenario.name for label, plan in plans.items()}
+    if len(set(scenarios.values())) > 1:
+        notes.append("These plans are of different scenarios ("
+                     + "; ".join(f"{label}: {name}" for label, name in scenarios.items()) + ").")
+    place_names = {pid: plan.network.place_name(p) for plan in plans.values()
+                   for p, pid in enumerate(plan.network.place_ids)}
+    keys = sorted(route_names)
+    route_called = dict(zip(keys, distinct([route_names[k] for k in keys], keys), strict=True))
+    lacking = []
+    for what, held, shown in (
+            ("regions", {label: set(r) for label, r in regions.items()}, None),
+            ("routes", {label: set(k.values()) for label, k in route_keys.items()},
+             route_called),
+            ("places", {label: set(plan.network.place_ids) for label, plan in plans.items()},
+             place_names)):
+        sets = list(held.values())
+        some = set().union(*sets) - sets[0].intersection(*sets[1:])
+        if some:
+            lacking.append(f"{what} {words_and(sorted((shown or {}).get(n, n) for n in some))}")
+    if lacking:
+        notes.append(f"Not in every plan's scenario: {'; '.join(lacking)}. A plan whose "
+                     "scenario has no such region or route shows its figure as missing (—), "
+                     "not 0.")
+
+    def span(plan: Plan) -> str:
+        held = (days(plan.days) if plan.whole_days is None
+                else f"the first {days(plan.days)} of {plan.whole_days}")
+        return f"{held} from {day_date(plan, 0)}"
+
+    if len({(plan.network.scenario.start_date, plan.days) for plan in plans.values()}) > 1:
+        notes.append("These plans cover different days ("
+                     + "; ".join(f"{label}: {span(plan)}" for label, plan in plans.items())
+                     + "): their totals are not over the same days.")
+    return notes
 
 
 def compare_records(records: Mapping[str, Mapping[str, Any] | None],
                     failed: Mapping[str, str] | None = None,
-                    route_names: Mapping[str, str] | None = None) -> Comparison:
+                    route_names: Mapping[str, str] | None = None,
+                    regions: Mapping[str, Collection[str]] | None = None,
+                    notes: Sequence[str] = ()) -> Comparison:
     """Records (:func:`plan_record`, or a sweep table's rows) side by side; a record of
     ``None`` is a plan that failed, with its reason in ``failed``. ``route_names`` (route
-    id: what a reader calls it) names the route tables' columns; ids where it has none."""
+    id: what a reader calls it) names the route tables' columns; ids where it has none.
+
+    A record holds every route of its plan's scenario: a route it lacks is not in that
+    scenario, and is missing in its row (NaN). It holds only the regions its plan mobilized
+    from: a region it lacks is 0, unless ``regions`` (label: the region tags of its plan's
+    scenario) says that the scenario has no such region (then missing). ``notes`` say how
+    the plans differ (:attr:`Comparison.notes`)."""
     import pandas as pd
 
     ok = {label: r for label, r in records.items() if r is not None}
@@ -249,7 +363,12 @@ def compare_records(records: Mapping[str, Mapping[str, Any] | None],
 
     def named(key: str, keep: Any) -> pd.DataFrame:
         rows = [dict(_as_mapping(ok[label].get(key))) for label in labels]
-        frame = pd.DataFrame(rows, index=labels).fillna(0.0)
+        frame = pd.DataFrame(rows, index=labels).astype("float64")
+        if key == "mobilized_by_region_t":  # (none mobilized there: 0)
+            for label in labels:
+                has, missing = (regions or {}).get(label), frame.loc[label].isna()
+                none = [c for c in frame.columns if missing[c] and (has is None or c in has)]
+                frame.loc[label, none] = 0.0
         columns = [c for c in frame.columns if keep(frame[c])]
         return frame[sorted(columns)]
 
@@ -266,10 +385,11 @@ def compare_records(records: Mapping[str, Mapping[str, Any] | None],
 
     kpis = pd.DataFrame([{label: figure(r, key) for key, label, _d in shown}
                          for r in ok.values()], index=labels)
-    regions = named("mobilized_by_region_t", lambda c: True)
+    mobilized = named("mobilized_by_region_t", lambda c: True)
     routes = by_name(named("route_days_at_capacity", lambda c: bool((c > 0).any())))
     tonnes = by_name(named("route_tonnes", lambda c: bool((c > 1e-9).any())))
-    return Comparison(kpis, regions, routes.astype("int64"), tonnes, dict(failed or {}))
+    whole = routes.astype({c: "int64" for c in routes.columns if not routes[c].isna().any()})
+    return Comparison(kpis, mobilized, whole, tonnes, dict(failed or {}), list(notes))
 
 
 def _as_mapping(value: Any) -> Mapping[str, Any]:

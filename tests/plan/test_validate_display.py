@@ -1,0 +1,49 @@
+"""What sl.validate's result shows in a notebook and in print(): the table that
+``supplyline validate`` prints, not a list of dataclass reprs."""
+
+from __future__ import annotations
+
+import copy
+import pickle
+
+import pytest
+
+import supplyline as sl
+from supplyline.plan import MetricValue, Validation
+
+
+@pytest.fixture(scope="module")
+def replayed() -> sl.Plan:
+    return sl.plan(sl.load("tutorial"), replay="pledged")
+
+
+def test_validate_shows_a_table_as_the_command_prints_it(replayed: sl.Plan) -> None:
+    """The last line of a notebook cell showed [MetricValue(id='everyone-fed', ...), ...]."""
+    values = sl.validate(replayed)
+    # Still a list of MetricValue: code that loops over it, indexes it or compares it works.
+    assert isinstance(values, list) and len(values) == 2
+    assert all(isinstance(v, MetricValue) for v in values)
+    assert [v.id for v in values] == ["everyone-fed", "upper-share-eaten"]
+    assert values == list(values) and values[0].passed is True
+    for text in (str(values), repr(values)):
+        assert "MetricValue(" not in text
+        assert "Model against history (the plan under replay 'pledged')" in text
+        for shown in ("everyone-fed [1]", "upper-share-eaten [2]", "pass",
+                      "2 of 2 computed figures within tolerance",
+                      "[1] illustrative: the committee's closing report"):
+            assert shown in text, (shown, text)
+        assert all(line == line.rstrip() for line in text.splitlines())
+    page = values._repr_html_()
+    assert "MetricValue(" not in page and "<table" in page
+    assert "Model against history" in page and "everyone-fed" in page
+    assert "2 of 2 historical figures computed by the model reproduced" in page
+    assert "&#x27;s closing report" in page  # (escaped)
+    # A copy, or one read back, is the same and shows the same.
+    for again in (copy.copy(values), pickle.loads(pickle.dumps(values))):
+        assert again == values and str(again) == str(values)
+
+
+def test_no_figure_says_so(replayed: sl.Plan) -> None:
+    none = Validation([], replayed)
+    assert str(none) == "No historical figures apply to this plan."
+    assert "No historical figures apply to this plan." in none._repr_html_()

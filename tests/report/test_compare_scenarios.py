@@ -1,0 +1,109 @@
+"""sl.compare of plans that are not of one scenario, or not of the same days: a name a plan's
+scenario lacks is missing (not 0), and the comparison says how the plans differ; and what
+print(comparison) shows is rounded as its HTML is."""
+
+from __future__ import annotations
+
+import math
+import re
+
+import pytest
+
+import supplyline as sl
+from supplyline.report.compare import compare_records, plan_record
+from supplyline.scenario.load import builtin_text, load_text
+
+
+def _renamed() -> sl.Scenario:
+    """The tutorial under another name, with its region tags renamed, one route's id (and
+    name) renamed, and one route renamed under its own id."""
+    text = builtin_text("tutorial")
+    for old, new in (("name: tutorial\n", "name: tutorial-renamed\n"),
+                     ("[upper]", "[highlands]"), ("[lower]", "[lowlands]"),
+                     ("id: bridge-road", "id: bridge-lane"),
+                     ("name: Bridge - ridge depot road", "name: Bridge lane"),
+                     ("name: Ridge road (exposed)", "name: Ridge track (exposed)")):
+        assert old in text, old
+        text = text.replace(old, new)
+    return load_text(text, "renamed.yaml")
+
+
+@pytest.fixture(scope="module")
+def plans() -> dict[str, sl.Plan]:
+    tutorial = sl.load("tutorial")
+    return {"tutorial": sl.plan(tutorial), "renamed": sl.plan(_renamed()),
+            "10 days": sl.plan(tutorial, days=10)}
+
+
+def test_plans_of_different_scenarios_show_a_missing_name_as_missing_and_say_so(
+        plans: dict[str, sl.Plan]) -> None:
+    """Each plan's regions and routes showed in the other as 0 (highlands 0.000000 | 12.07),
+    and a route id both scenarios have took the last plan's name for both."""
+    table = sl.compare({"tutorial": plans["tutorial"], "renamed": plans["renamed"]})
+    regions, tonnes = table.regions, table.tonnes
+    for region, lacks in (("highlands", "tutorial"), ("lowlands", "tutorial"),
+                          ("upper", "renamed"), ("lower", "renamed")):
+        assert math.isnan(regions.loc[lacks, region]), (region, lacks)
+    assert regions.loc["tutorial", "upper"] == pytest.approx(
+        regions.loc["renamed", "highlands"])
+    assert math.isnan(tonnes.loc["tutorial", "Bridge lane"])
+    assert math.isnan(tonnes.loc["renamed", "Bridge - ridge depot road"])
+    # The same id under two names is two routes, each missing in the other plan.
+    assert math.isnan(tonnes.loc["tutorial", "Ridge track (exposed)"])
+    assert math.isnan(tonnes.loc["renamed", "Ridge road (exposed)"])
+    ridge = tonnes.loc["tutorial", "Ridge road (exposed)"]
+    assert ridge > 0 and ridge == pytest.approx(tonnes.loc["renamed", "Ridge track (exposed)"])
+    # Routes both have, under one name, are one column with both plans' figures.
+    far = tonnes["Far village (down the river) – Bridge junction"]
+    assert not far.isna().any() and far.iloc[0] > 0
+    assert far.iloc[0] == pytest.approx(far.iloc[1])
+    # The comparison says that the scenarios differ, and which names are not in both.
+    notes = " ".join(table.notes)
+    assert "different scenarios" in notes
+    assert "tutorial: tutorial" in notes and "renamed: tutorial-renamed" in notes
+    for name in ("highlands", "upper", "Bridge lane", "Ridge track (exposed)"):
+        assert name in notes, name
+    assert table.notes[0] in str(table)
+    page = table.to_html()
+    assert "different scenarios" in page
+    # A missing figure is a dash in the tables, never 0.
+    row = re.search(r"<tr><th>tutorial</th>(.*?)</tr>", page.split("Mobilized per region")[1])
+    assert row is not None and ">—<" in row.group(1)
+
+
+def test_plans_of_one_scenario_over_different_days_say_so(plans: dict[str, sl.Plan]) -> None:
+    table = sl.compare({"30 days": plans["tutorial"], "10 days": plans["10 days"]})
+    notes = " ".join(table.notes)
+    assert "different days" in notes and "the first 10 days of 30" in notes
+    assert "different scenarios" not in notes
+    assert not table.regions.isna().any().any() and not table.tonnes.isna().any().any()
+    assert table.notes[0] in str(table) and "different days" in table.to_html()
+    # Plans of one scenario and the same days: nothing to say.
+    assert sl.compare([plans["tutorial"], plans["tutorial"]]).notes == []
+
+
+def test_a_region_a_plan_gave_nothing_from_is_0_not_missing(
+        plans: dict[str, sl.Plan]) -> None:
+    """A plan's record lists only the regions it mobilized from: in a plan of the same
+    scenario, the others are 0."""
+    record = plan_record(plans["tutorial"])
+    none_up = {**record, "mobilized_by_region_t": {
+        k: v for k, v in record["mobilized_by_region_t"].items() if k != "upper"}}
+    table = compare_records({"a": record, "b": none_up})
+    assert table.regions.loc["b", "upper"] == 0.0
+
+
+def test_print_shows_the_key_figures_rounded_as_the_html(plans: dict[str, sl.Plan]) -> None:
+    """print(comparison) showed labour-days 1636.566355 and shortfall days 0.000000."""
+    table = sl.compare({"30 days": plans["tutorial"], "10 days": plans["10 days"]})
+    text = str(table)
+    kpis = plans["tutorial"].kpis()
+    labour = f"{kpis['labour_days']:,.0f}"
+    burden = f"{100 * kpis['max_burden']:,.1f}"
+    assert re.search(rf"labour-days\s+{re.escape(labour)}\s", text), text
+    assert re.search(rf"largest burden \(%\)\s+{re.escape(burden)}\s", text), text
+    assert re.search(r"shortfall days\s+0\s+0\b", text), text
+    assert f"{kpis['labour_days']:.6f}" not in text and ".000000" not in text
+    # The same figures as the HTML shows.
+    page = table.to_html()
+    assert f">{labour}<" in page and f">{burden}<" in page
