@@ -463,7 +463,12 @@ class _Checker:
                         path = entry.at("id")
                 if key is None:
                     continue
-                if key in first:
+                if key in first and entries is self.routes and entry.get("id") is None:
+                    # (an id the route was given, as FROM--TO, where it was written none)
+                    self.report(path, f"an id ({self.named(first[key].path)} also runs "
+                                f"from {entry.get('from_')} to {entry.get('to')}: a second "
+                                "route between them needs an id to tell it apart)", "no id")
+                elif key in first:
                     self.report(path, f"a unique id (also used by "
                                 f"{self.named(first[key].path)})", shown(key))
                 else:

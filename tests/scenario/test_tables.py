@@ -121,6 +121,18 @@ def test_csv_row_with_too_few_cells(copy: Path) -> None:
     assert list(problems) == ["routes[5]"]
 
 
+def test_a_row_not_read_as_written_makes_no_rule_on_what_its_section_lacks(copy: Path) -> None:
+    """`porter,bicycle` for `porter;bicycle` gives a row one cell too many; the modes it
+    names were not read, so the bicycle seemed on no route, and that was said first."""
+    routes = (copy / "routes.csv").read_text(encoding="utf-8")
+    routes = edit(routes, "ban-a,relay,30,porter;bicycle", "ban-a,relay,30,porter,bicycle")
+    routes = edit(routes, "porter; bicycle", "porter")
+    (copy / "routes.csv").write_text(routes, encoding="utf-8")
+    problems = _problems(copy / "scenario-geo.yaml")
+    assert list(problems) == ["routes[0]"]
+    assert problems["routes[0]"].got == "10 cells"
+
+
 def test_csv_quote_left_open_is_said_where_it_opens(copy: Path) -> None:
     """A quote never closed swallows the rest of the file into one cell: it was said as a
     short row, followed by an unknown place for every route the lost rows held."""
