@@ -4,7 +4,7 @@ set drawn.
 
 The map is drawn here, plainly (places at their coordinates, routes as lines), so that it
 reads the analysis alone: routes coloured and widened by what cutting them costs, places
-ringed likewise, the worst set struck through in red.
+ringed likewise, the worst set's routes struck through and its places ringed in red.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from supplyline.report.inert import inert
 from supplyline.report.map import Labeller, route_curves
 from supplyline.report.sections import ReportContext, Section, figure, table
 from supplyline.report.svg import fmt, size_style
-from supplyline.resilience.analysis import Resilience
+from supplyline.resilience.analysis import SOLVED_BY, Resilience
 from supplyline.resilience.cuts import Impact, called, split_cut
 from supplyline.resilience.interdiction import WorstCut
 from supplyline.scenario.summary import counted
@@ -81,12 +81,11 @@ def _xy(net: Network) -> list[tuple[float, float]]:
 def cut_map(net: Network, res: Resilience) -> str:
     """An SVG map: each route and place coloured by the shortfall its cut adds, or violet
     where it adds less than :data:`CRITICAL_T` but leaves wounded late or costs labour
-    (grey: little or nothing), every place named, the worst cut set struck through in
-    red."""
+    (grey: little or nothing), every place named, the worst cut set's routes struck through
+    and its places ringed in red; the legend keys the marks drawn."""
     xy = _xy(net)
     by_id = {i.ids: i for i in res.ranking if len(i.ids) == 1}
-    worst = _worst_impact(res)
-    struck = set(worst.ids) if worst is not None else set()
+    struck = _struck(net, res)
     biggest = max([i.extra_shortfall_t for i in res.ranking
                    if np.isfinite(i.extra_shortfall_t)] + [1e-9])
 
@@ -182,7 +181,7 @@ def cut_map(net: Network, res: Resilience) -> str:
         height += 6
     parts[0] = (f'<rect width="{WIDTH + LEGEND_WIDTH:.0f}" height="{height:.0f}" '
                 'fill="#f6f8fa"/>')
-    parts.append(_cut_legend(WIDTH + 10, worst is not None))
+    parts.append(_cut_legend(WIDTH + 10, *_marks(net, res)))
     title = f"What cutting each route and place costs: {net.scenario.title}"
     return (f'<svg id="cut-map" class="map" viewBox="0 0 {WIDTH + LEGEND_WIDTH:.0f} '
             f'{height:.0f}" {size_style(WIDTH + LEGEND_WIDTH)} role="img" '
@@ -191,8 +190,38 @@ def cut_map(net: Network, res: Resilience) -> str:
             f"<title>{escape(title)}</title>{''.join(parts)}</svg>")
 
 
-def _cut_legend(x0: float, worst: bool) -> str:
-    """The cut map's legend, a column at ``x0``: what each colour and mark means."""
+def _struck(net: Network, res: Resilience) -> set[str]:
+    """The routes and places the cut map marks in red: those of the worst set found, as
+    drawn (a route with no trip to draw has no line to strike)."""
+    worst = _worst_impact(res)
+    if worst is None:
+        return set()
+    drawn = {net.route_ids[int(r)] for r in np.unique(net.arc_route)} | set(net.place_ids)
+    return set(worst.ids) & drawn
+
+
+def _marks(net: Network, res: Resilience) -> tuple[bool, bool]:
+    """Whether the cut map strikes a route of the worst set through, and rings a place of
+    it (:func:`_struck`)."""
+    struck = _struck(net, res)
+    return (any(r in struck for r in net.route_ids),
+            any(p in struck for p in net.place_ids))
+
+
+def _marks_words(net: Network, res: Resilience) -> str:
+    """The cut map's red marks in words, for its caption ('' where it draws none)."""
+    routes, places = _marks(net, res)
+    if routes and places:
+        return "the worst cut set found is struck through (routes) and ringed (places) in red"
+    if routes or places:
+        return f"the worst cut set found is {'struck through' if routes else 'ringed'} in red"
+    return ""
+
+
+def _cut_legend(x0: float, routes: bool, places: bool) -> str:
+    """The cut map's legend, a column at ``x0``: what each colour means, and each red mark
+    drawn (``routes``: a route of the worst set struck through; ``places``: a place of it
+    ringed)."""
     rows = [f'<text x="{x0:.0f}" y="24" font-size="12" font-weight="700">When cut</text>']
     y = 44.0
 
@@ -215,12 +244,13 @@ def _cut_legend(x0: float, worst: bool) -> str:
     rows.append(f'<text x="{x0:.0f}" y="{y + 16:.0f}" font-size="11" fill="#555">'
                 "adds more)</text>")
     y += 40
-    if worst:
-        cx = x0 + 14
+    cx = x0 + 14
+    if routes:
         row(line(GREY, 3.0) + line(RED, 2.0, ' stroke-dasharray="6 4"')
             + f'<path d="M{cx - 6:.0f} {y - 6:.0f}L{cx + 6:.0f} {y + 6:.0f}M{cx - 6:.0f} '
             f'{y + 6:.0f}L{cx + 6:.0f} {y - 6:.0f}" stroke="{RED}" stroke-width="3"/>',
             "route in the worst set")
+    if places:
         row(f'<circle cx="{cx:.0f}" cy="{y:.0f}" r="8" fill="none" stroke="{RED}" '
             'stroke-width="3"/>', "place in the worst set")
     row(f'<rect x="{x0 + 8:.0f}" y="{y - 6:.0f}" width="12" height="12" fill="#343a40"/>',
@@ -446,11 +476,12 @@ def resilience_section(plan: Plan, context: ReportContext) -> Section | None:
             f"{len(critical)} add {fmt(CRITICAL_T)} t of shortfall or more"
             + (f", and {lesser} add less" if lesser > 0 else "")
             + ".</p>")
+    marks = _marks_words(plan.network, res)
     body = (lead
             + figure(cut_map(plan.network, res),
                      caption="Routes and places by what their cut adds: shortfall "
-                     "(orange), or wounded late or labour without shortfall (violet); the "
-                     "worst cut set found is struck through in red. Hover for the figures.")
+                     "(orange), or wounded late or labour without shortfall (violet)"
+                     + (f"; {marks}" if marks else "") + ". Hover for the figures.")
             + f"<h3>{RANKING_TITLE}</h3>"
             + table("resilience-ranking", RANKING_HEAD, _ranking_rows(res, 30),
                     [n in RANKING_NUMERIC for n in range(len(RANKING_HEAD))])
@@ -496,19 +527,29 @@ def resilience_html(res: Resilience, count: int = 10) -> str:
             + "</div>")
 
 
+#: What each step of the analysis solved (``Resilience.solves_by``, by the steps of
+#: :data:`~supplyline.resilience.analysis.SOLVED_BY`), one and many.
+SOLVED_WORDS = {
+    "uncut": ("the uncut one", "the uncut one"),
+    "cuts": ("cut of what the plan uses", "cuts of what the plan uses"),
+    "worst": ("worst set", "worst sets"),
+    "defence": ("best attack with or without the protection",
+                "best attacks with and without the protection"),
+    "protection": ("plan to place the protection", "plans to place the protection"),
+    "simulated": ("cut simulated that no step before solved",
+                  "cuts simulated that no step before solved"),
+}
+
+
 def _solves_words(res: Resilience) -> str:
-    """How much planning the analysis took: the plans solved (the uncut plan, each cut that
-    can change anything, and what else was asked for; a cut of what the plan never uses
-    needs none), in words."""
-    parts = ["the uncut one", "each cut of what the plan uses"]
-    if res.worst:  # (none with k = 1, which the words claimed)
-        parts.append("the worst sets")
-    if res.defence_checked is not None:
-        parts.append("the best attacks with and without the protection")
-    if len(res.simulated) > 1:  # (solved again for the simulation)
-        parts.append("each cut simulated, again")
-    return (f"{counted(res.solves, 'plan', 'plans')} solved in {res.seconds:.0f} s "
-            f"({words_and(parts)}).")
+    """How much planning the analysis took: the plans solved, and by which steps (a step
+    whose plans were all solved before, as a worst set that is a single cut N-1 solved,
+    solved none and is not named; a cut of what the plan never uses needs none), in
+    words."""
+    parts = [SOLVED_WORDS[by][0] if by == "uncut" else counted(n, *SOLVED_WORDS[by])
+             for by in SOLVED_BY for n in [res.solves_by.get(by, 0)] if n > 0]
+    return (f"{counted(res.solves, 'plan', 'plans')} solved in {res.seconds:.0f} s"
+            + (f" ({words_and(parts)})." if parts else "."))
 
 
 def print_resilience(res: Resilience, console: Console, count: int = 15) -> None:

@@ -37,7 +37,7 @@ if TYPE_CHECKING:
     from supplyline.report.sections import ReportContext, Section
     from supplyline.simulate.target import RiskPlan
 
-__all__ = ["TRADEOFF_TARGETS", "export_simulation", "print_risk_search",
+__all__ = ["TRADEOFF_TARGETS", "export_simulation", "notes_said", "print_risk_search",
            "print_simulation_summary", "risk_rows", "risk_search_json", "risk_search_section",
            "risk_section", "tradeoff_rows"]
 
@@ -186,7 +186,7 @@ def print_simulation_summary(result: Simulation, console: Console) -> None:
     if replans:
         console.print(inert(f"Read with care: {replans}."), style="bold")
     table = FitTable("Risk (± Monte Carlo standard error)", Column("figure", prose=True),
-                     Column("value", numeric=True), Column("runs for ±1 %", numeric=True),
+                     Column("value", numeric=True), Column(RUNS_HEAD, numeric=True),
                      caption=RUNS_FOR_1PCT)
     for row in risk_rows(result):
         table.add_row(*row)
@@ -202,7 +202,8 @@ def print_simulation_summary(result: Simulation, console: Console) -> None:
                         Column("chance some front is short", numeric=True),
                         *([Column("the plan short too")] if plan_short else []))
         for row in worst:
-            days.add_row(period(row), _chance(row["p_shortfall"], result.runs, result.alike),
+            days.add_row(period(row), _chance(row["p_shortfall"], result.runs,
+                                              result.exact_chances),
                          *(["yes" if row["plan_short"] else ""] if plan_short else []))
         captions = [_as_likely_words(k.get("worst_days_as_likely", 0), stepped)]
         if any(row["plan_short"] for row in worst):
@@ -220,9 +221,18 @@ def print_simulation_summary(result: Simulation, console: Console) -> None:
     console.print(inert(
         f"A front is short {when} {fmt(100 * SHORT_SHARE)} % of its demand, and more than "
         f"{fmt(SHORT_MIN_KG)} kg less."), style="italic")
-    for note in k["notes"]:
-        if note != replans:  # (said above the table)
-            console.print(inert(f"Note: {note}" + ("" if note.endswith(".") else ".")))
+    for note in notes_said(result):
+        console.print(inert(note))
+
+
+def notes_said(result: Simulation) -> list[str]:
+    """The simulation's notes (``notes``, as ``kpis()["notes"]`` and the JSON give them) as
+    the terminal and the report end with them, "Note: …." each; but the one on never
+    re-planning (:meth:`~supplyline.simulate.Simulation.never_replans_note`), said above
+    the figures."""
+    replans = result.never_replans_note()
+    return [f"Note: {note}" + ("" if note.endswith(".") else ".")
+            for note in result.notes if note != replans]
 
 
 def _as_likely_words(more: int, stepped: bool) -> str:
@@ -379,13 +389,17 @@ def risk_section(plan: Plan, context: ReportContext) -> Section | None:
                            f"{escape(plan.steps_description())})" if stepped else "that day")
                         + f", and more than {fmt(SHORT_MIN_KG)} kg less."
                         + (f" {planned_short}." if planned_short else "")))
-    parts.append(table("table-risk", ["figure", "value ± standard error", "runs for ±1 %"],
+    parts.append(table("table-risk", ["figure", "value ± standard error", RUNS_HEAD],
                        [(name.replace(" %", "\u00a0%"), _breaks_before_error(value), runs)
                         for name, value, runs in risk_rows(result)], [False, True, True]))
     parts.append(f'<p class="note">{escape(RUNS_FOR_1PCT)}</p>')
+    parts.extend(f'<p class="note">{escape(note)}</p>' for note in notes_said(result))
     return Section("risk", "Risk (Monte Carlo)", "".join(parts), wide=True)
 
 
+#: The risk table's last column, "±1 %" kept on one line (a no-break space: it wrapped as
+#: "runs", "for ±1" and "%").
+RUNS_HEAD = "runs for ±1\u00a0%"
 #: What the risk table's last column counts: a chance's ±1 is in percentage points, every
 #: other figure's in per cent of its value (one said "0.77 %" and needed 126,131 runs).
 RUNS_FOR_1PCT = ("runs for ±1 %: the runs that would bring the 95 % interval to ±1 % of the "

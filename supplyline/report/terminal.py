@@ -82,11 +82,33 @@ def _longest_line(text: str) -> int:
     return max((Text(line).cell_len for line in text.split("\n")), default=0)
 
 
+#: A no-break space: in a header, the words it joins stay on one line ("runs for ±1 %"
+#: wrapped as "runs for ±1" and "%"); it is shown as a space.
+NO_BREAK = "\u00a0"
+
+
+def _header_words(header: str) -> list[str]:
+    """A header's words, those a no-break space joins taken as one."""
+    return re.split(r"[ \t\n]+", header)
+
+
+def _header_cell(header: str, width: int) -> str:
+    """A header as its column shows it at ``width``: wrapped between words, never at a
+    no-break space, which is shown as a space (a header without one is left to Rich, which
+    wraps it alike)."""
+    if NO_BREAK not in header:
+        return header
+    lines = textwrap.wrap(header, max(width, 1), break_long_words=False,
+                          break_on_hyphens=False) or [""]
+    return "\n".join(line.replace(NO_BREAK, " ") for line in lines)
+
+
 class FitTable:
     """A table that fits the width it is printed at without cutting a number or an id.
 
     Each column is at least as wide as its longest unbreakable content (a whole number or
-    id; the longest word of a prose cell or of the header); room left over goes to the
+    id; the longest word of a prose cell or of the header, where words a no-break space
+    joins are one: :data:`NO_BREAK`); room left over goes to the
     columns that want it. When the table cannot fit even so, it is printed as one block per
     row: the first cell, then ``header: value`` lines, wrapped between words.
 
@@ -124,7 +146,7 @@ class FitTable:
         for i, column in enumerate(self.columns):
             cells = [_text(row[i]) for row, _ in self.rows]
             header = column.header if self.show_header else ""
-            need = [_longest_word(header)] + [
+            need = [max((Text(w).cell_len for w in _header_words(header)), default=0)] + [
                 _longest_word(cell) if column.prose else _longest_line(cell) for cell in cells]
             least.append(max([*need, 1]))
             cells_most.append(max([least[-1], *(_longest_line(cell) for cell in cells)]))
@@ -136,8 +158,9 @@ class FitTable:
                       show_edge=False, padding=(0, 1) if self.boxed else (0, 2, 0, 0),
                       pad_edge=False)
         for column, width in zip(self.columns, widths, strict=True):
-            table.add_column(column.header, justify="right" if column.numeric else "left",
-                             width=width, overflow="fold")
+            table.add_column(_header_cell(column.header, width),
+                             justify="right" if column.numeric else "left", width=width,
+                             overflow="fold")
         for cells, style in self.rows:
             table.add_row(*(inert(c) if isinstance(c, str) else c for c in cells),
                           style=style or None)
@@ -185,7 +208,8 @@ class FitTable:
                                 style=style or "")
             for column, cell in zip(self.columns[skip:], cells[skip:], strict=True):
                 value = inert(cell) if isinstance(cell, str) else cell
-                yield Text.assemble("    ", (plain(column.header), "dim"), ": ", value,
+                yield Text.assemble("    ", (plain(column.header.replace(NO_BREAK, " ")),
+                                             "dim"), ": ", value,
                                     style=style or "")
 
 

@@ -7,7 +7,7 @@ import dataclasses
 import datetime as dt
 import json
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -28,6 +28,7 @@ from supplyline.resilience.cuts import (
     cut_impact,
     distinct,
     figures_of,
+    forget_solves,
     n_minus_1,
 )
 from supplyline.resilience.interdiction import (
@@ -42,8 +43,6 @@ from supplyline.resilience.protect import (
     Defence,
     allocate,
     best_defence,
-    plan_on,
-    protected,
 )
 from supplyline.scenario.schema import Scenario
 from supplyline.scenario.whatif import with_daily_days, with_step_days
@@ -63,6 +62,11 @@ CONFIRM = 3
 SIMULATED = 5
 #: Version of the JSON document.
 JSON_VERSION = 1
+#: The steps of the analysis that solve plans, in order (``Resilience.solves_by``): the
+#: uncut plan, N-1, the worst sets, the attacks with and without the best protection, the
+#: protection against the expected threats (the network unprotected, and each unit tried),
+#: and the cuts simulated.
+SOLVED_BY = ("uncut", "cuts", "worst", "defence", "protection", "simulated")
 
 
 @dataclass
@@ -110,6 +114,9 @@ class Resilience:
     own_grid: OwnGrid | None = None
     #: the seed of the simulations that re-checked the plans (None: no simulation)
     simulated_seed: int | None = None
+    #: the plans solved (``solves``) by the step that solved them (:data:`SOLVED_BY`); a
+    #: step that found each of its plans solved before solved none
+    solves_by: dict[str, int] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         def impact(i: Impact) -> dict[str, Any]:
@@ -176,6 +183,7 @@ class Resilience:
                 "solves": self.allocation.solves, "seconds": self.allocation.seconds},
             "seconds": self.seconds,
             "solves": self.solves,
+            "solves_by": self.solves_by,
             "notes": self.notes,
         }
 
@@ -411,6 +419,14 @@ def analyse(
             progress(message, done, total)
 
     session = Session.of(net, time_limit_s=time_limit_s, resolve=resolve)
+    solves_by: dict[str, int] = {}
+    counted = 0  # the session's solves counted so far
+
+    def solved(by: str) -> None:
+        """Count the session's plans solved since the last step counted as ``by``'s."""
+        nonlocal counted
+        solves_by[by], counted = session.solves - counted, session.solves
+
     out = session.solve()
     if not out.ok:
         raise PlanError(f"the uncut plan did not solve ({out.detail})")
@@ -419,18 +435,21 @@ def analyse(
     base_x = out.x
     assert base_x is not None
     step("uncut plan")
+    solved("uncut")
     compared = None if own is None else OwnGrid.of(own, uncut)
     ranking = n_minus_1(session, base, base_x, routes, places, window, progress=step,
                         jobs=jobs)
+    solved("cuts")
     agg = aggregate(net)
     # (N-1 has measured each single cut)
     measured: dict[frozenset[str], Impact] = {frozenset(i.ids): i for i in ranking}
 
-    def measure(r: list[str], p: list[str]) -> Impact:
+    def measure(r: Sequence[str], p: Sequence[str]) -> Impact:
         """A set's impact on the full plan, solved once: the worst set of k cuts is often
-        that of k - 1 (a further cut adds nothing), or a single cut N-1 solved, and each
-        was solved again."""
-        key = frozenset(r + p)
+        that of k - 1 (a further cut adds nothing), or a single cut N-1 solved, and the
+        attacks with and without the protection are often sets measured before: each had
+        been solved again."""
+        key = frozenset([*r, *p])
         if key not in measured:
             measured[key] = cut_impact(session, base, base_x, r, p, window)
         return measured[key]
@@ -468,19 +487,20 @@ def analyse(
             step(f"worst {size}: {' + '.join(r + p)}")
         done += CONFIRM - len(found)
         worst.append(entry)
+    solved("worst")
     defence = checked = None
     if budget > 0:
         defence = best_defence(agg, min(k, EXACT_MAX_K), budget, routes, hit_places)
-        safe = cut_impact(session, base, base_x, defence.attack.routes,
-                               defence.attack.places, window)
+        safe = measure(defence.attack.routes, defence.attack.places)
         step("defence: attack on the protected network")
-        unprotected = cut_impact(session, base, base_x, defence.unprotected.routes,
-                                 defence.unprotected.places, window)
+        unprotected = measure(defence.unprotected.routes, defence.unprotected.places)
         step("defence: attack on the unprotected network")
         checked = (safe, unprotected)
+    solved("defence")
     allocation = None
     if protect:
         allocation = allocate(net, protect)
+        solves_by["protection"] = allocation.solves  # (each a plan of its own network)
         step("protection against the expected threats")
     simulated: list[Checked] = []
     if simulate_runs > 0:
@@ -488,10 +508,12 @@ def analyse(
         top = top[:SIMULATED]
         simulated = simulate_cuts(session, uncut, top, simulate_runs, seed, window,
                                   progress=step)
+        solved("simulated")
         done += SIMULATED - len(top)
-        if allocation is not None and allocation.picks:
+        if allocation is not None and allocation.plan is not None:
+            # (the plan of the protected network, made as the units were placed)
             picks = [(kind, route) for kind, route, _, _ in allocation.picks]
-            plan = plan_on(protected(net, picks))
+            plan = allocation.plan
             simulated.append(check_plan(
                 tuple(f"{k} on {r}" for k, r in picks), plan, simulate_runs, seed,
                 tuple(f"protected: {k} on {name}" for (k, _), name
@@ -509,9 +531,12 @@ def analyse(
     start = net.start_date
     dates = None if window is None else (
         str(start + dt.timedelta(days=window[0])), str(start + dt.timedelta(days=window[1])))
+    # (the cuts' solves, kept for the steps that read their plans again, hold every column)
+    forget_solves([*ranking, *measured.values()])
     return Resilience(net.scenario.name, window, dates, base, ranking, worst,
-                      time.perf_counter() - started, session.solves, notes, worst_of, uncut,
-                      defence, checked, allocation, simulated,
-                      compared, seed if simulated else None)
+                      time.perf_counter() - started, sum(solves_by.values()), notes,
+                      worst_of, uncut, defence, checked, allocation, simulated,
+                      compared, seed if simulated else None,
+                      {by: solves_by.get(by, 0) for by in SOLVED_BY})
 
 

@@ -12,7 +12,7 @@ import numpy as np
 
 from supplyline.plan.result import Plan
 from supplyline.plan.session import Session
-from supplyline.resilience.cuts import Impact, split_cut
+from supplyline.resilience.cuts import Impact, kept_plan, split_cut
 
 __all__ = ["Checked", "check_plan", "simulate_cuts"]
 
@@ -50,22 +50,27 @@ def simulate_cuts(session: Session, uncut: Plan, impacts: Sequence[Impact], runs
                   seed: int = 1, window: tuple[int, int] | None = None,
                   progress: Callable[[str], None] | None = None) -> list[Checked]:
     """The uncut plan, then the plan made around each cut of ``impacts``, simulated with the
-    same seed (common random numbers: the differences are the cut's, not the draws')."""
+    same seed (common random numbers: the differences are the cut's, not the draws'). A
+    cut's plan is read from the solve that measured it where that solve is the one the
+    session would make now (:func:`~supplyline.resilience.cuts.kept_plan`); only the others
+    are solved here."""
     out = [check_plan((), uncut, runs, seed)]
     if progress is not None:
         progress("simulated the uncut plan")
     for impact in impacts:
-        routes, places = split_cut(session.net, impact.ids)
-        session.cut(routes, places, window)
-        try:
-            solved = session.solve()
-            if not solved.ok:
-                out.append(Checked(impact.ids, 0, np.nan, np.nan, np.nan, np.nan, np.nan,
-                                   impact.names))
-                continue
-            plan = session.plan(solved)
-        finally:
-            session.restore()
+        plan = kept_plan(session, impact, window)
+        if plan is None:
+            routes, places = split_cut(session.net, impact.ids)
+            session.cut(routes, places, window)
+            try:
+                solved = session.solve()
+                if not solved.ok:
+                    out.append(Checked(impact.ids, 0, np.nan, np.nan, np.nan, np.nan, np.nan,
+                                       impact.names))
+                    continue
+                plan = session.plan(solved)
+            finally:
+                session.restore()
         out.append(check_plan(impact.ids, plan, runs, seed, impact.names))
         if progress is not None:
             progress(f"simulated {' + '.join(impact.ids)}")

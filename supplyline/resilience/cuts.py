@@ -16,12 +16,13 @@ from typing import Any
 import numpy as np
 
 from supplyline.network import Network
+from supplyline.plan.model import LinearProgram
 from supplyline.plan.result import Plan
-from supplyline.plan.session import Session
+from supplyline.plan.session import Outcome, Session
 from supplyline.plan.variables import FloatArray
 
-__all__ = ["Figures", "Impact", "candidates", "cut_impact", "figures_of", "n_minus_1",
-           "process_context"]
+__all__ = ["Figures", "Impact", "Solved", "candidates", "cut_impact", "figures_of",
+           "kept_plan", "n_minus_1", "process_context", "solve_options"]
 
 #: Extra shortfall below this (kg per step and front) is solver noise.
 NOISE_KG = 1.0
@@ -63,9 +64,21 @@ def figures_of(plan: Plan) -> Figures:
     )
 
 
+@dataclass(frozen=True)
+class Solved:
+    """A cut's optimal solve, kept so that a later step reads its plan rather than solving
+    the cut again (:func:`kept_plan`): what the cut forbade (:func:`cut_key`), the options it
+    was solved with (:func:`solve_options`), and the outcome."""
+
+    key: bytes
+    options: tuple[object, ...]
+    outcome: Outcome
+
+
 @dataclass
 class Impact:
-    """What cutting a set of routes and places costs against the uncut plan."""
+    """What cutting a set of routes and places costs against the uncut plan (``kept``: its
+    solve, while the analysis runs; None where the cut was not solved, or no longer kept)."""
 
     kind: str  # "route", "place" or "set"
     ids: tuple[str, ...]
@@ -83,9 +96,10 @@ class Impact:
     iterations: int = 0
     notes: list[str] = field(default_factory=list)
     extra_wounded_late: float = 0.0  # person-days beyond the wounded's time limit
+    kept: Solved | None = field(default=None, repr=False, compare=False)
 
     def to_dict(self) -> dict[str, object]:
-        return dict(self.__dict__)
+        return {name: value for name, value in self.__dict__.items() if name != "kept"}
 
 
 def candidates(net: Network) -> tuple[list[str], list[str]]:
@@ -129,6 +143,7 @@ def cut_impact(session: Session, base: Figures, base_x: FloatArray,
         return Impact(kind, ids, called(net, routes, places), "optimal", False, 0.0, zero,
                       0.0, 0.0, 0.0, {f: None for f in base.fronts},
                       notes=["the plan does not use it"])
+    options = solve_options(session)  # (as they stand before the solve, which may change them)
     session.cut(routes, places, window)
     out = session.solve()
     try:
@@ -153,7 +168,35 @@ def cut_impact(session: Session, base: Figures, base_x: FloatArray,
         reserve_days=_reserve_days(net, base, cut, window),
         seconds=out.seconds, iterations=out.iterations,
         extra_wounded_late=cut.wounded_late - base.wounded_late,
+        kept=Solved(_key(cols), options, out),
     )
+
+
+def solve_options(session: Session) -> tuple[object, ...]:
+    """What, beside the cut, decides the plan a solve of ``session`` gives: its solver and
+    simplex strategy, whether it re-solves warm (each cut from the uncut plan's basis alone:
+    :meth:`~supplyline.plan.session.Session.restore`), its time limit, and whether crossover
+    has failed on it (its solves are then by interior point alone)."""
+    return (session.solver, session.simplex, session.warm_starts, session.time_limit_s,
+            session._crossover_fails)
+
+
+def kept_plan(session: Session, impact: Impact,
+              window: tuple[int, int] | None = None) -> Plan | None:
+    """The plan made around ``impact``'s cut where a step before solved it as ``session``
+    would solve it now (the same trips forbidden on ``window``, the same options: see
+    :func:`solve_options`), read from that solve; None where none did."""
+    kept = impact.kept
+    if kept is None or kept.options != solve_options(session) or kept.key != cut_key(
+            session, *split_cut(session.net, impact.ids), window):
+        return None
+    return session.plan(kept.outcome)
+
+
+def forget_solves(impacts: Sequence[Impact]) -> None:
+    """Let ``impacts`` keep their solves no longer (each holds the plan's every column)."""
+    for impact in impacts:
+        impact.kept = None
 
 
 def rank(impacts: list[Impact]) -> list[Impact]:
@@ -169,10 +212,10 @@ def rank(impacts: list[Impact]) -> list[Impact]:
 _WORKER: tuple[Session, Figures, FloatArray, tuple[int, int] | None] | None = None
 
 
-def _start_worker(net: Network, base: Figures, base_x: FloatArray,
-                  window: tuple[int, int] | None) -> None:
+def _start_worker(lp: LinearProgram, options: dict[str, Any], base: Figures,
+                  base_x: FloatArray, window: tuple[int, int] | None) -> None:
     global _WORKER
-    _WORKER = (Session.of(net, resolve="cold"), base, base_x, window)
+    _WORKER = (Session(lp, **options), base, base_x, window)
 
 
 def _cut_in_worker(item: tuple[list[str], list[str]]) -> Impact:
@@ -201,7 +244,12 @@ def cut_key(session: Session, routes: Sequence[str], places: Sequence[str],
             window: tuple[int, int] | None) -> bytes:
     """What a cut forbids: two cuts of one key forbid the same trips (a village with one
     route, and that route), so they have one plan."""
-    return session.cut_columns(routes, places, window).tobytes()
+    return _key(session.cut_columns(routes, places, window))
+
+
+def _key(columns: np.ndarray) -> bytes:
+    """The key of a cut (:func:`cut_key`) from the columns it bounds to zero."""
+    return columns.tobytes()
 
 
 def distinct(impacts: Sequence[Impact], session: Session,
@@ -226,7 +274,9 @@ def n_minus_1(session: Session, base: Figures, base_x: FloatArray,
 
     With ``jobs`` > 1 and a session that solves every cut from scratch
     (``Session.warm_starts`` false), the cuts are solved by that many processes, each with
-    its own copy of the LP."""
+    its own copy of the session's LP, solved with the session's options.
+
+    Each solved cut keeps its solve (``Impact.kept``) for :func:`kept_plan`."""
     all_routes, all_places = candidates(session.net)
     routes = all_routes if routes is None else list(routes)
     places = all_places if places is None else list(places)
@@ -244,8 +294,12 @@ def n_minus_1(session: Session, base: Figures, base_x: FloatArray,
     if jobs > 1 and not session.warm_starts and len(todo) > 1:
         from concurrent.futures import ProcessPoolExecutor
 
+        # (the session's LP and options: a cut's plan is the one the session would make)
+        options = {"solver": session.solver, "simplex": session.simplex,
+                   "time_limit_s": session.time_limit_s, "resolve": session.resolve}
         with ProcessPoolExecutor(jobs, mp_context=process_context(), initializer=_start_worker,
-                                 initargs=(session.net, base, base_x, window)) as pool:
+                                 initargs=(session.lp, options, base, base_x,
+                                           window)) as pool:
             results = pool.map(_cut_in_worker, [items[i] for i in todo])
             for i, impact in zip(todo, results, strict=True):
                 solved[i] = impact

@@ -110,6 +110,9 @@ class Allocation:
     seconds: float
     budget: dict[str, int] = dataclasses.field(default_factory=dict)  # units asked, by kind
     threatened: dict[str, int] = dataclasses.field(default_factory=dict)  # routes it can help
+    #: the plan on the network with every pick in place (None without one), as
+    #: ``plan_on(protected(net, picks))`` makes it: solved while the picks were tried
+    plan: Plan | None = dataclasses.field(default=None, repr=False, compare=False)
 
     def unplaced(self) -> dict[str, tuple[int, str]]:
         """Units of each kind left unplaced, and why: no route under the threat the kind
@@ -204,9 +207,8 @@ def plan_on(net: Network) -> Plan:
     return read_plan(lp, solve_lp(lp), None)
 
 
-def _cost(net: Network) -> tuple[float, float]:
-    """The plan's objective and shortfall (t) on ``net``."""
-    plan = plan_on(net)
+def _cost(plan: Plan) -> tuple[float, float]:
+    """The plan's objective and shortfall (t)."""
     return plan.objective, float(plan.kpis()["shortfall_t"])
 
 
@@ -231,11 +233,12 @@ def allocate(net: Network, budget: dict[str, int],
              progress: Callable[[str], None] | None = None) -> Allocation:
     """Put ``budget`` units of each kind (guards, air, repair) one at a time on the route
     where the next unit lowers the plan's cost most, each tried by planning the protected
-    network (greedy); stop early when no unit helps."""
+    network (greedy); stop early when no unit helps. ``solves`` counts the plans made (the
+    network unprotected, and each unit tried); ``plan`` is that of the picks."""
     started = time.perf_counter()
     check_protect(budget)
     effects = candidates_to_protect(net)
-    base_objective, base_short = _cost(net)
+    base_objective, base_short = _cost(plan_on(net))
     left = dict(budget)
     picks: list[tuple[str, str]] = []
     out = Allocation([], base_objective, base_short, 1, 0.0, budget=dict(budget),
@@ -243,22 +246,24 @@ def allocate(net: Network, budget: dict[str, int],
                                  for kind in budget})
     best_objective = base_objective
     while any(units > 0 for units in left.values()):
-        best: tuple[float, float, tuple[str, str]] | None = None
+        best: tuple[float, float, tuple[str, str], Plan] | None = None
         for pick in effects:
             if left.get(pick[0], 0) <= 0 or pick in picks:
                 continue
-            objective, short = _cost(protected(net, [*picks, pick]))
+            plan = plan_on(protected(net, [*picks, pick]))
+            objective, short = _cost(plan)
             out.solves += 1
             if progress is not None:
                 progress(f"{pick[0]} on {pick[1]}")
             if objective < best_objective - 1e-9 * max(1.0, abs(best_objective)) and (
                     best is None or objective < best[0]):
-                best = (objective, short, pick)
+                best = (objective, short, pick, plan)
         if best is None:
             break
         picks.append(best[2])
         left[best[2][0]] -= 1
         best_objective = best[0]
         out.picks.append((best[2][0], best[2][1], best[0], best[1]))
+        out.plan = best[3]  # (the plan of the picks so far, in their order)
     out.seconds = time.perf_counter() - started
     return out

@@ -154,6 +154,15 @@ class Simulation:
                    for a in (self.consumed_kg, self.shortfall_kg, self.destroyed_kg,
                              self.eaten_kg, self.units_lost, self.shortfall_by_step_kg))
 
+    @property
+    def exact_chances(self) -> bool:
+        """Whether the chances of shortfall are known without error (:func:`chance`): every
+        run came out alike (:attr:`alike`), or no run can go short, no front having demand
+        enough on any step that eating none of it is short (:func:`is_short`), as in days
+        before any is demanded."""
+        demand = self.plan.demand_kg[self.fronts]
+        return self.alike or not bool(np.asarray(is_short(demand, demand)).any())
+
     def kpis(self) -> dict[str, Any]:
         """The headline figures, each as mean (or probability), its Monte Carlo standard
         error and the runs that would bring its 95 % interval to ±1 % (of the mean; ±1
@@ -164,7 +173,7 @@ class Simulation:
         tail = np.sort(total)[int(np.floor(0.95 * n)):]
         plan_kpis = self.plan.kpis()
         figures = {
-            "p_any_shortfall": chance(p, n, exact=self.alike),
+            "p_any_shortfall": chance(p, n, exact=self.exact_chances),
             "shortfall_t": mean_figure(total),
             "delivered_t": mean_figure(self.consumed_kg.sum(axis=1) / 1000.0),
             "destroyed_t": mean_figure(self.destroyed_kg.sum(axis=1) / 1000.0),
@@ -380,7 +389,7 @@ class Simulation:
         """What a notebook shows: the risk table."""
         from html import escape
 
-        from supplyline.report.risk import RUNS_FOR_1PCT, risk_rows
+        from supplyline.report.risk import RUNS_FOR_1PCT, RUNS_HEAD, risk_rows
 
         rows = "".join(f"<tr><td>{escape(a)}</td><td style='text-align:right'>{escape(b)}"
                        f"</td><td style='text-align:right'>{escape(c)}</td></tr>"
@@ -389,7 +398,7 @@ class Simulation:
                        f"(seed {self.seed}"
                        + (f"; {self.assumptions()}" if self.assumptions() else "") + ")")
         return (f"<div><p><b>{title}</b></p><table><thead><tr><th>figure</th>"
-                f"<th>value ± standard error</th><th>runs for ±1 %</th></tr></thead>"
+                f"<th>value ± standard error</th><th>{escape(RUNS_HEAD)}</th></tr></thead>"
                 f"<tbody>{rows}</tbody></table><p>{escape(RUNS_FOR_1PCT)}</p></div>")
 
 
