@@ -40,6 +40,7 @@ _INT_TAG = "tag:yaml.org,2002:int"
 _FLOAT_TAG = "tag:yaml.org,2002:float"
 _STR_TAG = "tag:yaml.org,2002:str"
 _BOOL_TAG = "tag:yaml.org,2002:bool"
+_NULL_TAG = "tag:yaml.org,2002:null"
 #: true and false as YAML 1.2 writes them (PyYAML, reading YAML 1.1, also takes yes, no, on,
 #: off, y and n, in any of three cases).
 _BOOLS = ("true", "false")
@@ -181,8 +182,9 @@ def shown(value: Any, limit: int = 60) -> str:
 class _Builder:
     """Converts a composed node tree into plain data, recording locations and problems."""
 
-    def __init__(self, file: str) -> None:
+    def __init__(self, file: str, text: str = "") -> None:
         self.file = file
+        self._text = text  # as written, to quote a number that a ',' split
         self.locations = Locations()
         self.problems: list[Problem] = []
         self._constructor = SafeConstructor()
@@ -258,10 +260,13 @@ class _Builder:
         except yaml.YAMLError as error:
             self.problem(path, node.start_mark.line + 1, "a valid merge key ('<<')",
                          str(getattr(error, "problem", None) or error))
+        split = self._split_numbers(node, path, own)
         result: dict[Any, Any] = {}
         first_line: dict[Any, int] = {}
         written: set[Any] = set()  # keys written here (not merged)
         for key_node, value_node in node.value:
+            if id(key_node) in split:
+                continue
             key_line = key_node.start_mark.line + 1
             if not isinstance(key_node, ScalarNode) or key_node.tag not in _SCALAR_TAGS:
                 self.problem(path, key_line, "a plain key (a name)", "a list or mapping as key")
@@ -279,6 +284,51 @@ class _Builder:
             first_line[key] = key_line
             result[key] = self.build(value_node, (*path, key), key_line)
         return result
+
+    def _split_numbers(self, node: MappingNode, path: Path, own: set[int]) -> set[int]:
+        """The keys of a ``{ }`` mapping that are the digits after a ',' written in a number.
+
+        Inside ``{ }`` a ',' separates entries: ``{rice: 63,750}`` reads as ``rice: 63`` and
+        a key ``750`` without a value. Each such number is said once, at its own field, and
+        the keys it made are left out (rather than said to have no value and to be unknown).
+        """
+        if not node.flow_style:
+            return set()
+        pairs = [pair for pair in node.value if id(pair[0]) in own]
+        left_out: set[int] = set()
+        at = 0
+        while at < len(pairs):
+            key_node, value_node = pairs[at]
+            after = at + 1
+            while after < len(pairs) and _digits_after_comma(*pairs[after]):
+                after += 1
+            pieces = [piece for piece, _ in pairs[at + 1:after]]
+            if pieces and isinstance(key_node, ScalarNode) and _plain_number(value_node):
+                left_out |= {id(piece) for piece in pieces}
+                self._split_number((*path, key_node.value), value_node, pieces)
+            at = after
+        return left_out
+
+    def _split_number(self, path: Path, number: Node, pieces: list[Node]) -> None:
+        digits = [str(piece.value) for piece in pieces]
+        start, end = number.start_mark, pieces[-1].end_mark
+        lines = _lines(self._text)
+        written = (lines[start.line][start.column:end.column]
+                   if start.line == end.line and start.line < len(lines)
+                   else ",".join([number.value, *digits]))
+        note = "inside { } a ',' separates entries"
+        if all(len(piece.partition(".")[0]) == 3 for piece in digits):
+            expected = f"{number.value}{''.join(digits)}, written without ',' ({note})"
+        elif len(digits) == 1 and digits[0].isdigit() and "." not in number.value:
+            expected = f"{number.value}.{digits[0]} (a decimal point is '.', and {note})"
+        else:
+            expected = f"a number written without ',' ({note})"
+        keys = [f"'{piece}'" for piece in digits]
+        named = (f"a key {keys[0]}" if len(keys) == 1
+                 else f"keys {', '.join(keys[:-1])} and {keys[-1]}")
+        self.problem(path, start.line + 1, expected,
+                     f"{shown(written)}, read as {number.value} and {named}")
+        self.locations.reported.add(path)  # (what follows from a misread number is not said)
 
 
 def _number(node: ScalarNode) -> Any:
@@ -310,6 +360,22 @@ def _number(node: ScalarNode) -> Any:
     return text
 
 
+def _plain_number(node: Node) -> bool:
+    """Whether ``node`` is a number written plainly (``63``, not ``"63"``)."""
+    if not isinstance(node, ScalarNode) or node.style or node.tag not in (_INT_TAG, _FLOAT_TAG):
+        return False
+    value = _number(node)
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _digits_after_comma(key: Node, value: Node) -> bool:
+    """Whether a ``{ }`` entry is digits alone, without a value: the end of a number in
+    which a ',' was written (``750`` of ``63,750``)."""
+    return (isinstance(key, ScalarNode) and not key.style
+            and re.fullmatch(r"[0-9]+(\.[0-9]+)?", key.value) is not None
+            and isinstance(value, ScalarNode) and value.tag == _NULL_TAG and value.value == "")
+
+
 class _TooDeep(Exception):
     def __init__(self, line: int | None) -> None:
         self.line = line
@@ -320,25 +386,50 @@ class _TooBig(Exception):
         self.line = line
 
 
+class _Unreadable(Exception):
+    """A YAML syntax error, with the last event read before it (a quoted text that ran on
+    over several lines ends there) and the ``{ }`` or ``[ ]`` still open there, if any."""
+
+    def __init__(self, error: yaml.MarkedYAMLError, last: yaml.Event | None = None,
+                 flow: yaml.Event | None = None) -> None:
+        self.error = error
+        self.last = last
+        self.flow = flow
+
+
 _OPENING = (yaml.SequenceStartEvent, yaml.MappingStartEvent)
 _CLOSING = (yaml.SequenceEndEvent, yaml.MappingEndEvent)
 
+RETOLD_BELOW_CHARS = 256 * 1024
+"""A syntax error that libyaml finds in a text shorter than this is looked for again by the
+Python reader, and that reader's error is the one explained: the two word their errors
+differently (and place a few differently), so a mistake is then said the same way whichever
+is installed. In a longer text libyaml's own error is explained (reading it again in Python
+would take seconds)."""
+
 
 def _check_depth(text: str, loader: Any) -> None:
-    """Raise ``_TooDeep`` when collections nest deeper than ``MAX_DEPTH``.
+    """Raise ``_TooDeep`` when collections nest deeper than ``MAX_DEPTH``, and
+    ``_Unreadable`` at a syntax error.
 
     The event parsers are loops, not recursion, so this is safe for any input; composing
     (which recurses, in C for libyaml) only happens after it.
     """
-    depth = 0
-    for event in yaml.parse(text, Loader=loader):
-        if isinstance(event, _OPENING):
-            depth += 1
-            if depth > MAX_DEPTH:
-                mark = event.start_mark
-                raise _TooDeep(mark.line + 1 if mark is not None else None)
-        elif isinstance(event, _CLOSING):
-            depth -= 1
+    open_: list[Any] = []  # the collections open, outermost first
+    last = None
+    try:
+        for event in yaml.parse(text, Loader=loader):
+            if isinstance(event, _OPENING):
+                open_.append(event)
+                if len(open_) > MAX_DEPTH:
+                    mark = event.start_mark
+                    raise _TooDeep(mark.line + 1 if mark is not None else None)
+            elif isinstance(event, _CLOSING):
+                open_.pop()
+            last = event
+    except yaml.MarkedYAMLError as error:
+        flow = next((event for event in reversed(open_) if event.flow_style), None)
+        raise _Unreadable(error, last, flow) from None
 
 
 def _compose(text: str) -> Node | None:
@@ -350,8 +441,287 @@ def _compose(text: str) -> Node | None:
             return yaml.compose(text, Loader=loader)
         except UnicodeEncodeError:
             pass  # lone surrogates: the Python reader reports them with their place
+        except (_Unreadable, yaml.MarkedYAMLError):
+            if len(text) >= RETOLD_BELOW_CHARS:
+                raise
+            # said as the Python reader finds it (below)
     _check_depth(text, yaml.SafeLoader)
     return yaml.compose(text, Loader=yaml.SafeLoader)
+
+
+# -- syntax errors in plain words ---------------------------------------------------------------
+
+_SYNTAX = "(YAML syntax)"
+_LINE_BREAK = re.compile(r"\r\n|[\r\n\x85\u2028\u2029]")  # as YAML counts lines
+_CLOSER = {"{": "}", "[": "]"}
+
+
+def _lines(text: str) -> list[str]:
+    return _LINE_BREAK.split(text) if text else []
+
+
+def _q(char: str) -> str:
+    """One character in quotes, for a message: ``'{'``, or ``"'"``."""
+    return f'"{char}"' if char == "'" else f"'{char}'"
+
+
+def _quote_starts(line: str, at: int) -> bool:
+    """Whether the quote at ``line[at]`` opens a quoted text (not ``O'Brien``'s)."""
+    return at == 0 or line[at - 1] in " \t{[,:"
+
+
+def _content(line: str) -> str:
+    """``line`` as written, without its indentation and its comment (a ``#`` after a
+    space, outside quotes)."""
+    quote = ""
+    at = 0
+    while at < len(line):
+        char = line[at]
+        if quote:
+            if quote == '"' and char == "\\":
+                at += 1
+            elif char == quote:
+                quote = ""
+        elif char in "'\"" and _quote_starts(line, at):
+            quote = char
+        elif char == "#" and (at == 0 or line[at - 1] in " \t"):
+            return line[:at].strip()
+        at += 1
+    return line.strip()
+
+
+def _indent(line: str) -> int:
+    """The column (1-based) where ``line``'s content starts."""
+    return len(line) - len(line.lstrip(" ")) + 1
+
+
+@dataclass(frozen=True)
+class _FlowEnd:
+    """How a ``{`` or ``[`` ends: ``how`` is "closed", "wrong" (by a closer of the other
+    kind: ``opener`` is the bracket it should close, at ``opened``) or "open"; ``at`` is the
+    closer's (line, column), 0-based."""
+
+    how: str
+    opener: str = ""
+    opened: tuple[int, int] = (0, 0)
+    at: tuple[int, int] = (0, 0)
+    closer: str = ""
+
+
+def _flow_end(lines: list[str], start: Any, last_line: int) -> _FlowEnd:
+    """Follow the bracket at mark ``start`` to its closer, reading to the end of line
+    ``last_line`` (quoted texts and comments skipped)."""
+    stack: list[tuple[str, tuple[int, int]]] = []
+    quote = ""
+    for number in range(start.line, min(last_line, len(lines) - 1) + 1):
+        line = lines[number]
+        at = start.column if number == start.line else 0
+        while at < len(line):
+            char = line[at]
+            if quote:
+                if quote == '"' and char == "\\":
+                    at += 1
+                elif char == quote:
+                    quote = ""
+            elif char in "'\"" and _quote_starts(line, at):
+                quote = char
+            elif char == "#" and (at == 0 or line[at - 1] in " \t"):
+                break
+            elif char in _CLOSER:
+                stack.append((char, (number, at)))
+            elif char in "}]" and stack:
+                opener, opened = stack.pop()
+                if _CLOSER[opener] != char:
+                    return _FlowEnd("wrong", opener, opened, (number, at), char)
+                if not stack:
+                    return _FlowEnd("closed", opener, opened, (number, at), char)
+            at += 1
+    return _FlowEnd("open")
+
+
+def _rest_is_empty(lines: list[str], mark: Any) -> bool:
+    """Whether nothing but spaces and comments follows ``mark``."""
+    if mark.line >= len(lines):
+        return True
+    rest = [lines[mark.line][mark.column:], *lines[mark.line + 1:]]
+    return all(not _content(line) for line in rest)
+
+
+def _syntax_problem(file: str, text: str, unreadable: _Unreadable) -> Problem:
+    """A YAML syntax error as one problem, said in plain words at the line of the mistake:
+    where a bracket or quote was opened, where a ':' is missing, where a tab indents.
+    PyYAML's own words are kept only for the errors not recognised here."""
+    lines = _lines(text)
+    error, last = unreadable.error, unreadable.last
+    context, problem = error.context or "", error.problem or ""
+    opened: Any = error.context_mark
+    found: Any = error.problem_mark or error.context_mark
+
+    def line_at(mark: Any) -> str:
+        return lines[mark.line] if mark is not None and mark.line < len(lines) else ""
+
+    def char_at(mark: Any) -> str:
+        line = line_at(mark)
+        return line[mark.column] if mark is not None and mark.column < len(line) else ""
+
+    def said(mark: Any, expected: str, got: str) -> Problem:
+        return Problem(file, mark.line + 1 if mark is not None else None, _SYNTAX, expected, got)
+
+    here = line_at(found)
+    if found is None:
+        return said(None, "valid YAML", " ".join(part for part in (context, problem) if part))
+    column = found.column + 1
+    # A tab in the indentation (YAML refuses it, whatever error it then gives).
+    indentation = here[: len(here) - len(here.lstrip(" \t"))]
+    if "\t" in indentation or char_at(found) == "\t":
+        tab = indentation.index("\t") + 1 if "\t" in indentation else column
+        return said(found, "indentation made of spaces (YAML indents with spaces, not tabs)",
+                    f"a tab at column {tab}")
+    if "simple key" in context and opened is not None:
+        return said(opened, "'key: value' (a ':' after the field's name)",
+                    shown(_content(line_at(opened))))
+    if "quoted scalar" in context and opened is not None:
+        quote = char_at(opened) or '"'
+        if "end of stream" in problem:
+            return said(opened, f"a {_q(quote)} to close the text opened with {_q(quote)} at "
+                        f"column {opened.column + 1}", f"no other {_q(quote)} to the end of "
+                        "the file")
+        if "escape" in problem:
+            return said(found, """a '\\' in "double quotes" only to begin an escape such as \\n """
+                        """(to keep a '\\' as written, put the text in 'single quotes')""",
+                        shown(_content(here)))
+    # A quoted text that ran on over lines to the next quote, and the error came after it.
+    if (isinstance(last, yaml.ScalarEvent) and last.style in ("'", '"')
+            and last.start_mark is not None and last.end_mark is not None
+            and last.start_mark.line < last.end_mark.line == found.line):
+        start, closed = last.start_mark, last.end_mark
+        quote = _q(last.style)
+        return said(start, f"a {quote} to close the text opened with {quote} at column "
+                    f"{start.column + 1}", f"none on that line: the next {quote} is on line "
+                    f"{closed.line + 1}, column {closed.column}, and all between was read as "
+                    "one text")
+    if "flow node" in context and unreadable.flow is not None:
+        opened = unreadable.flow.start_mark  # (the { or [ the value was to go in)
+    if "flow" in context:
+        end = _flow_end(lines, opened, found.line) if opened is not None else _FlowEnd("?")
+        if end.how == "open" and opened is not None:
+            opener = char_at(opened)
+            closer = _q(_CLOSER.get(opener, "}"))
+            before = ("the end of the file" if _rest_is_empty(lines, found)
+                      else f"line {found.line + 1}")
+            return said(opened, f"a {closer} to close the {_q(opener)} opened at column "
+                        f"{opened.column + 1}", f"no {closer} before {before}")
+        if end.how == "wrong":
+            (line, at), (opened_line, opened_at) = end.at, end.opened
+            return Problem(file, line + 1, _SYNTAX,
+                           f"a {_q(_CLOSER[end.opener])} to close the {_q(end.opener)} "
+                           f"opened at line {opened_line + 1}, column {opened_at + 1}",
+                           f"{_q(end.closer)} at column {at + 1}")
+        if end.how == "closed" and "flow node" not in context and char_at(found) and opened:
+            pair = f"{char_at(opened)} {_CLOSER.get(char_at(opened), '}')}"
+            return said(found, f"',' between the entries of the {pair} opened at line "
+                        f"{opened.line + 1}, column {opened.column + 1}",
+                        f"{_q(char_at(found))} at column {column} in {shown(_content(here))}")
+    if char_at(found) in ("}", "]"):
+        opener = "{" if char_at(found) == "}" else "["
+        return said(found, f"a {_q(char_at(found))} only to close a {_q(opener)} opened "
+                    "before it", f"{_q(char_at(found))} at column {column} with no "
+                    f"{_q(opener)} open")
+    if char_at(found) in ("@", "`", "%") and "cannot start any token" in problem:
+        return said(found, f"a value that does not begin with {_q(char_at(found))} (put such "
+                    "a value in quotes)", f"{_q(char_at(found))} at column {column}")
+    if "mapping values are not allowed" in problem:
+        return _colon_problem(file, lines, found)
+    if context == "while scanning a block scalar" and opened is not None:
+        return said(opened, f"a value that does not begin with {_q(char_at(opened))} (put such "
+                    f"a value in quotes; a {_q(char_at(opened))} alone at the end of the line "
+                    "begins a text written on the lines below it)",
+                    shown(_content(line_at(opened))))
+    if context in ("while scanning an alias", "while scanning an anchor") and opened:
+        return said(opened, f"a value that does not begin with {_q(char_at(opened))} (put such "
+                    "a value in quotes)", shown(_content(line_at(opened))))
+    if "undefined alias" in problem:
+        word = here[found.column:].split()[0] if here[found.column:].strip() else "*"
+        return said(found, "a value beginning with '*' written in quotes ('*name' repeats a "
+                    "value marked '&name' before it)", f"{shown(word)} at column {column}")
+    if "document start" in problem:
+        first = next((number for number in range(found.line) if _content(lines[number])
+                      and not _content(lines[number]).startswith(("%", "---", "..."))), None)
+        if first is not None and ":" not in lines[first]:
+            return Problem(file, first + 1, _SYNTAX, "'key: value' (a ':' after the field's "
+                           "name), or a comment beginning with '#'", shown(_content(lines[first])))
+        if first is not None and _content(here):
+            name = _content(lines[first]).split(":")[0]
+            return said(found, f"indentation lined up with the lines above (the file's first "
+                        f"field, {shown(name)} on line {first + 1}, starts at column "
+                        f"{_indent(lines[first])})",
+                        f"{shown(_content(here))} starting at column {column}")
+    if "single document" in context:
+        return said(found, "one YAML document (a line '---' begins another)",
+                    f"{shown(_content(here))} at column {column}")
+    mapping = "block mapping" in context
+    name = _content(line_at(opened)[opened.column:]).split(":")[0] if opened else ""
+    block = bool(mapping and name) or "block collection" in context
+    if block and opened is not None and column == _indent(here) and _content(here):
+        if mapping and column == opened.column + 1:
+            return said(found, f"a field written 'key: value' like the others here (as "
+                        f"{shown(name)} on line {opened.line + 1})", shown(_content(here)))
+        return said(found, _lined_up(line_at(opened), opened, mapping),
+                    f"{shown(_content(here))} starting at column {column}")
+    before = here[: found.column].rstrip()
+    if "block" in context and before and before[-1] in "'\"}]":
+        inside = ("the quotes" if before[-1] in "'\"" else
+                  "the { }" if before[-1] == "}" else "the [ ]")
+        return said(found, f"the whole value inside {inside}",
+                    f"{shown(_content(here))}, with more after the closing {_q(before[-1])} "
+                    f"(column {column})")
+    got = " ".join(part for part in (context, problem) if part)
+    return said(found, "valid YAML", f"{got} (column {column})")
+
+
+def _colon_problem(file: str, lines: list[str], found: Any) -> Problem:
+    """A ':' where YAML takes no new field: in a value (``name: Bridge: the junction``), or
+    a field indented further than the line above (which then runs on into it)."""
+    line = lines[found.line] if found.line < len(lines) else ""
+    key = re.match(r"\s*(?:-\s+)*([^#\s][^#]*?):\s", line)
+    if key is not None and key.end() <= found.column:
+        value = _content(line[key.end():])
+        if '"' not in value and "\\" not in value:
+            example = f'{key.group(1)}: "{value}"'
+        else:
+            example = f"{key.group(1)}: '{value.replace(chr(39), chr(39) * 2)}'"
+        return Problem(file, found.line + 1, _SYNTAX,
+                       f"a value holding ': ' written in quotes, e.g. {example}",
+                       f"{shown(_content(line))}, with ': ' again at column {found.column + 1}")
+    above = next((number for number in range(found.line - 1, -1, -1)
+                  if _content(lines[number])), None)
+    if above is None:
+        return Problem(file, found.line + 1, _SYNTAX, "valid YAML",
+                       f"a ':' that YAML does not take here (column {found.column + 1})")
+    if not re.match(r"\s*(?:-\s+)*[^#\s][^#]*?:(\s|$)", lines[above]):
+        # A line of text alone above (a missing ':'), which ran on into this one.
+        return Problem(file, above + 1, _SYNTAX, "'key: value' (a ':' after the field's name)",
+                       shown(_content(lines[above])))
+    field = re.match(r"\s*(?:-\s+)*", lines[above])
+    start = (field.end() if field is not None else 0) + 1
+    return Problem(file, found.line + 1, _SYNTAX,
+                   f"a field lined up with the one above it (column {start}, line {above + 1})",
+                   f"{shown(_content(line))} starting at column {_indent(line)}")
+
+
+def _lined_up(line: str, opened: Any, mapping: bool) -> str:
+    """What the lines of the block that starts at mark ``opened`` (on ``line``) line up
+    with, for a line that does not."""
+    where = f"line {opened.line + 1}"
+    column = opened.column + 1
+    if mapping:
+        name = _content(line[opened.column:]).split(":")[0]
+        return (f"indentation lined up with the lines above (the fields here start at column "
+                f"{column}, as {shown(name)} on {where})")
+    item = re.match(r"-\s+(?=[^#\s])", line[opened.column:])
+    fields = f", and their fields at column {column + item.end()}" if item else ""
+    return (f"indentation lined up with the lines above (this list's items start with '-' at "
+            f"column {column}, as on {where}{fields})")
 
 
 def _too_deep(file: str, line: int | None) -> Problem:
@@ -379,11 +749,10 @@ def read_yaml(text: str, file: str) -> tuple[Any, Locations, list[Problem]]:
         node = _compose(text)
     except _TooDeep as deep:
         return None, Locations(), [_too_deep(file, deep.line)]
+    except _Unreadable as unreadable:
+        return None, Locations(), [_syntax_problem(file, text, unreadable)]
     except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        line = mark.line + 1 if mark is not None else None
-        what = " ".join(part for part in (error.context, error.problem) if part)
-        return None, Locations(), [Problem(file, line, "(YAML syntax)", "valid YAML", what)]
+        return None, Locations(), [_syntax_problem(file, text, _Unreadable(error))]
     except yaml.reader.ReaderError as error:
         line = text.count("\n", 0, error.position) + 1 if isinstance(error.position, int) else None
         character = chr(error.character) if isinstance(error.character, int) else error.character
@@ -400,7 +769,7 @@ def read_yaml(text: str, file: str) -> tuple[Any, Locations, list[Problem]]:
         return None, Locations(), [
             Problem(file, 1, "(top level)", "a mapping of scenario fields", "an empty file")
         ]
-    builder = _Builder(file)
+    builder = _Builder(file, text)
     try:
         data = builder.build(node, ())
     except _TooDeep as deep:

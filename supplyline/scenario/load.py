@@ -447,8 +447,8 @@ def validate_data(
     problems += [p for p in _control_problems(data, locations, file) if p.field not in said]
     # A section not read whole: its table (or one of its rows, whose cells stand under the
     # wrong columns) could not be read, so no rule is made on what it seems to lack.
-    unreadable = {str(path[0]) for path in locations.reported if len(path) <= 2
-                  and (len(path) == 1 or isinstance(path[1], int))}
+    unreadable = {str(path[0]) for path in locations.reported if len(path) == 1
+                  or (len(path) == 2 and isinstance(path[1], int))}
     problems += check_references(data, locations, file, unreadable, unused, compiled)
     # The replays' giving is read against the places' stocks and tags alone, so it is checked
     # beside the file's other problems (those of other sections left out), but not where what
