@@ -964,3 +964,54 @@ def test_dates_a_sweep_varies_are_not_said_as_shared() -> None:
                            SweepOptions())
     assert (fixed["start_date"], fixed["days"]) == ("2024-11-01", 30)
     assert "2024-11-01 to 2024-11-30 (30 days)" in settings_words(fixed)
+
+
+def test_make_variants_takes_the_options_text_or_what_parse_vary_made() -> None:
+    """The options' text was taken, then failed deep inside with "AttributeError: 'str'
+    object has no attribute 'steps'"."""
+    tutorial = sl.load("tutorial")
+    texts = ["modes.porter.payload_kg=20,25", "modes.bicycle.payload_kg=100"]
+    made = make_variants(tutorial, texts, days=3)
+    parsed = make_variants(tutorial, [parse_vary(t) for t in texts], days=3)
+    assert [v.settings for v in made] == [v.settings for v in parsed]
+    assert made[1].settings == {"modes.porter.payload_kg": 25,
+                                "modes.bicycle.payload_kg": 100}
+    # Texts that do not read are one VaryError, with every one's problem.
+    with pytest.raises(VaryError) as caught:
+        make_variants(tutorial, ["modes.porter.payload_kg", "modes.bicycle.payload_kg=1:2",
+                                 parse_vary(texts[0])])
+    assert [(p.option, p.field) for p in caught.value.problems] == [
+        ("modes.porter.payload_kg", "(option)"), ("modes.bicycle.payload_kg=1:2", "(values)")]
+    # One that reads and names nothing is said as a parsed one is.
+    with pytest.raises(VaryError, match=r"modes\.portr: expected the id of an element"):
+        make_variants(tutorial, ["modes.portr.payload_kg=20"])
+    # One text where a list of them was meant, or something else: a TypeError that says so.
+    with pytest.raises(TypeError, match=r"varies: expected a list of options \(each "
+                                        r"parse_vary\(TEXT\)'s result, or its PATH=VALUES "
+                                        r"text\), got one str: put it in a list"):
+        make_variants(tutorial, "modes.porter.payload_kg=20,25")  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match=r"varies\[1\]: expected an option \(parse_vary\("
+                                        r"TEXT\)'s result, or its PATH=VALUES text\), got "
+                                        r"dict"):
+        make_variants(tutorial, [texts[0], {"modes.porter.payload_kg": 20}])  # type: ignore[list-item]
+
+
+def test_shortfall_days_are_a_whole_number_in_the_table() -> None:
+    """``shortfall_days`` (a count of days) was a float column, and 3.0 in the records."""
+    import pyarrow as pa
+
+    from supplyline.sweep.run import _row, run_variant, table_schema
+
+    variants = make_variants(sl.load("tutorial"), [parse_vary("modes.porter.payload_kg=5")],
+                             days=6)
+    schema = table_schema(variants)
+    assert schema.field("shortfall_days").type == pa.int64()
+    record = run_variant(0, variants[0].build, SweepOptions())
+    assert record["status"] == "ok" and type(record["shortfall_days"]) is int
+    assert record["shortfall_days"] == sl.plan(variants[0].scenario).kpis()["shortfall_days"]
+    table = pa.Table.from_pylist([_row(record, variants[0], schema)], schema=schema)
+    assert table.column("shortfall_days").to_pylist() == [record["shortfall_days"]]
+    # A failed variant has none.
+    failed = {"variant": 0, "status": "failed", "error": "no plan", "wall_s": 0.1}
+    row = pa.Table.from_pylist([_row(failed, variants[0], schema)], schema=schema)
+    assert row.column("shortfall_days").to_pylist() == [None]

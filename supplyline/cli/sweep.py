@@ -98,7 +98,8 @@ def sweep(
     table of the values and each plan's key figures.
 
     Exit code 1 when any variant failed (each is listed with its reason; the others are in
-    the table), 2 when a --vary option names nothing or a value the scenario refuses."""
+    the table), 2 when a --vary option names nothing or a value the scenario refuses, or when
+    no Dask scheduler answers at --scheduler's address."""
     from supplyline.report.compare import compare_records, write_comparison
     from supplyline.sweep import VaryError, make_variants, parse_vary
     from supplyline.sweep.run import (

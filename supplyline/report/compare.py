@@ -60,6 +60,8 @@ KPIS: tuple[tuple[str, str, int], ...] = (
     ("wounded_late_person_days", "wounded late (person-days)", 0),
     ("max_burden", "largest burden (%)", 1),
 )
+#: Key figures that are counts: whole numbers in a record (and a sweep's table).
+WHOLE_KPIS = frozenset({"shortfall_days"})
 #: Key figures that are shares, shown in percent as everywhere else.
 PERCENT = frozenset({"max_burden", "sim_p_any_shortfall"})
 #: The simulation's figures a sweep's record may hold (``sweep --simulate``).
@@ -79,7 +81,8 @@ def plan_record(plan: Plan) -> dict[str, Any]:
     size and times, and per name the :data:`MAPS` (``{name: value}``)."""
     kpis: dict[str, Any] = dict(plan.kpis())
     net = plan.network
-    record: dict[str, Any] = {key: float(kpis[key]) for key, _label, _digits in KPIS}
+    record: dict[str, Any] = {key: int(kpis[key]) if key in WHOLE_KPIS else float(kpis[key])
+                              for key, _label, _digits in KPIS}
     record.update({
         "objective": float(plan.objective),
         "columns": int(plan.n_columns),

@@ -42,7 +42,7 @@ from typing import TYPE_CHECKING, Any
 
 from supplyline.cores import usable_cores
 from supplyline.errors import SupplylineError
-from supplyline.report.compare import KPIS, MAPS, plan_record
+from supplyline.report.compare import KPIS, MAPS, WHOLE_KPIS, plan_record
 from supplyline.scenario.schema import Scenario
 from supplyline.sweep.vary import Value, Variant, Variants, shown_value
 
@@ -54,8 +54,9 @@ if TYPE_CHECKING:
 __all__ = ["COLUMNS", "SweepError", "SweepOptions", "SweepResult", "run_sweep", "run_variant",
            "settings_words", "sweep_settings"]
 
-#: Seconds allowed to reach a running scheduler.
-CONNECT_TIMEOUT_S = 20
+#: Seconds allowed to reach a running scheduler and for it to answer as a Dask scheduler
+#: (connection and handshake together); then again for one of its workers to join.
+CONNECT_TIMEOUT_S: float = 20
 #: Variants handed to Dask at once, per worker: enough to keep every worker busy while the
 #: results of the others come back, few enough that a sweep's size does not matter.
 IN_FLIGHT_PER_WORKER = 4
@@ -317,7 +318,8 @@ def table_schema(variants: Sequence[Variant], simulated: bool = False) -> pa.Sch
         fields.append(_described(pa.field(path, _value_type(taken)), units,
                                  f"the value varied at {path}" + (f": {words}" if words else "")))
     fields += [pa.field("status", pa.string()), pa.field("error", pa.string())]
-    fields += [pa.field(key, pa.float64()) for key, _label, _digits in KPIS]
+    fields += [pa.field(key, pa.int64() if key in WHOLE_KPIS else pa.float64())
+               for key, _label, _digits in KPIS]
     fields += [pa.field("objective", pa.float64()), pa.field("columns", pa.int64()),
                pa.field("rows", pa.int64()), pa.field("build_seconds", pa.float64()),
                pa.field("solve_seconds", pa.float64()), pa.field("wall_s", pa.float64()),
@@ -415,34 +417,152 @@ def address_problem(scheduler: str) -> str | None:
     return None
 
 
-def _unknown_host(scheduler: str) -> str | None:
+def _unknown_host(scheduler: str) -> tuple[str | None, bool]:
     """Why a scheduler's address cannot be reached, where that is known at once: its host
     has no address of its own (a misspelt name), or nothing listens on its port (the
     connection refused). Dask tries either for its whole connect timeout and says "Timed
-    out". None otherwise."""
+    out". None otherwise; and whether a connection to its port was seen to open (so that
+    whatever listens there was reached, and any silence is its own)."""
     import socket
 
     from distributed.comm.addressing import parse_address, parse_host_port
 
     scheme, location = parse_address(scheduler)
     if scheme == "inproc":
-        return None
+        return None, False
     host, port = parse_host_port(location)
     try:
         socket.getaddrinfo(host, None)
     except socket.gaierror as error:
-        return f"no host is named {host!r} ({error.strerror})"
+        return f"no host is named {host!r} ({error.strerror})", False
     except (OSError, UnicodeError):
-        return None  # (Dask says what else is wrong as it tries)
+        return None, False  # (Dask says what else is wrong as it tries)
     if scheme in ("tcp", "tls"):
         try:
             with socket.create_connection((host, int(port)), timeout=2.0):
                 pass
         except ConnectionRefusedError:
-            return f"nothing listens on port {port} of {host} (the connection is refused)"
+            return (f"nothing listens on port {port} of {host} (the connection is refused)",
+                    False)
         except (OSError, ValueError):
-            return None  # (a slow network or a firewall: Dask tries for its timeout)
-    return None
+            return None, False  # (a slow network or a firewall: Dask tries for its timeout)
+        return None, True
+    return None, False
+
+
+async def _identity(scheduler: str, timeout: float) -> Any:
+    """What the Dask server at ``scheduler`` says it is (its ``identity``): Dask's
+    connection and handshake, then one question (with the TLS settings of Dask's
+    configuration, as its client connects)."""
+    from distributed.comm.core import connect as open_comm
+    from distributed.core import send_recv
+    from distributed.security import Security
+
+    settings = Security().get_connection_args("client")  # type: ignore[no-untyped-call]
+    comm = await open_comm(  # type: ignore[no-untyped-call]
+        scheduler, timeout=timeout, **settings)
+    try:
+        return await send_recv(comm, op="identity", close=True)
+    finally:
+        comm.abort()
+
+
+def _ask_identity(scheduler: str, timeout: float) -> Any:
+    """:func:`_identity`, given up after ``timeout`` seconds (TimeoutError).
+
+    Dask bounds only the opening of a connection: its handshake waits for ever for an answer,
+    so that a port that accepts and never speaks Dask (a dashboard's, a web server's) hung
+    ``Client(address, timeout=...)``. Asked here on an event loop of its own, in a thread of
+    its own (this may be called where an event loop runs already: a notebook), with a
+    deadline on the whole."""
+    import asyncio
+
+    outcome: list[tuple[bool, Any]] = []
+
+    def ask() -> None:
+        try:
+            answer = asyncio.run(asyncio.wait_for(_identity(scheduler, timeout), timeout))
+        except BaseException as error:  # handed to the caller, which says what it means
+            outcome.append((False, error))
+        else:
+            outcome.append((True, answer))
+
+    thread = threading.Thread(target=ask, name="supplyline-scheduler-check", daemon=True)
+    thread.start()
+    thread.join(timeout + 5.0)  # (the loop's own deadline ends it first)
+    if not outcome:
+        raise TimeoutError(f"no answer within {timeout:g} s")
+    answered, value = outcome[0]
+    if not answered:
+        raise value
+    return value
+
+
+#: The port a Dask scheduler listens on unless told otherwise (its dashboard's is 8787).
+SCHEDULER_PORT = 8786
+
+
+def _check_scheduler(scheduler: str) -> None:
+    """Raise :class:`SweepError` unless a Dask scheduler answers at ``scheduler`` within
+    :data:`CONNECT_TIMEOUT_S`: its host is known, something listens on its port, that
+    speaks Dask, and says it is a scheduler (not a worker)."""
+    from distributed.comm.core import CommClosedError
+
+    unknown, opened = _unknown_host(scheduler)
+    if unknown is not None:
+        raise SweepError(f"--scheduler: cannot reach the Dask scheduler at {scheduler}: "
+                         f"{unknown}")
+    expected = f"--scheduler: expected a Dask scheduler at {scheduler}, got"
+    try:
+        identity = _ask_identity(scheduler, CONNECT_TIMEOUT_S)
+    except TimeoutError:
+        if not opened:
+            raise SweepError(f"--scheduler: cannot reach the Dask scheduler at {scheduler}: "
+                             f"no answer within {CONNECT_TIMEOUT_S:g} s") from None
+        hint = ""
+        if _port(scheduler) != SCHEDULER_PORT:
+            hint = (f" (is this the dashboard's port? the scheduler's is usually "
+                    f"{SCHEDULER_PORT})")
+        raise SweepError(f"{expected} no Dask answer within {CONNECT_TIMEOUT_S:g} s{hint}"
+                         ) from None
+    except CommClosedError as error:  # (an OSError: closed by the other end, unanswered)
+        raise SweepError(f"{expected} a connection closed without a Dask answer ({error})"
+                         ) from None
+    except OSError as error:  # (the connection could not be opened in time)
+        raise SweepError(f"--scheduler: cannot reach the Dask scheduler at {scheduler}: "
+                         f"{error}") from None
+    except Exception as error:
+        # Whatever answers there first is read as Dask's frames: an SSH server's banner
+        # reads as a length of exabytes (MemoryError), other bytes as anything the
+        # decoders raise (ValueError, struct.error, msgpack's own, ...). No list of them is
+        # complete, and at this step (no work has been sent) each means the same: no Dask
+        # scheduler answered.
+        raise SweepError(f"{expected} an answer that is not Dask's (read as Dask's, it "
+                         f"raised {_error_words(error)})") from None
+    kind = identity.get("type") if isinstance(identity, dict) else None
+    if kind != "Scheduler":
+        what = (f"a Dask {kind} (give the scheduler's address: the one its workers were "
+                "started with)" if isinstance(kind, str) else "an answer that is not a Dask "
+                                                              "scheduler's")
+        raise SweepError(f"{expected} {what}")
+
+
+def _port(address: str) -> int | None:
+    from distributed.comm.addressing import parse_address, parse_host_port
+
+    try:
+        _host, port = parse_host_port(parse_address(address)[1])
+        return int(port)
+    except (ValueError, TypeError):
+        return None
+
+
+def _error_words(error: BaseException, most: int = 100) -> str:
+    """An error's type and the start of its first line."""
+    text = str(error).strip().splitlines()[0] if str(error).strip() else ""
+    if len(text) > most:
+        text = text[:most - 3].rstrip() + "..."
+    return f"{type(error).__name__}: {text}" if text else type(error).__name__
 
 
 def connect(scheduler: str) -> Any:
@@ -452,7 +572,9 @@ def connect(scheduler: str) -> Any:
     Raises
     ------
     SweepError
-        When the scheduler cannot be reached, or no worker joins it in time.
+        When the address is not one, the scheduler cannot be reached, something else
+        answers there (or nothing answers within :data:`CONNECT_TIMEOUT_S`), or no worker
+        joins it in time.
     """
     return _client(scheduler, None, 0)
 
@@ -463,10 +585,13 @@ def _client(scheduler: str | None, workers: int | None, count: int) -> Iterator[
     processes (one per core, at most one per variant, by default)."""
     distributed = _dask()
     if scheduler is not None:
-        unknown = _unknown_host(scheduler)
-        if unknown is not None:
-            raise SweepError(f"--scheduler: cannot reach the Dask scheduler at {scheduler}: "
-                             f"{unknown}")
+        wrong = address_problem(scheduler)
+        if wrong is not None:
+            raise SweepError(f"--scheduler: expected a Dask scheduler's address like "
+                             f"tcp://HOST:{SCHEDULER_PORT}, got {scheduler!r} ({wrong})")
+        # Checked first, within the deadline: the client's own connection has none on
+        # Dask's handshake. What answered is a Dask scheduler, which answers the client too.
+        _check_scheduler(scheduler)
         try:
             client = distributed.Client(scheduler, timeout=CONNECT_TIMEOUT_S)
         except (OSError, TimeoutError, ValueError) as error:
@@ -477,7 +602,7 @@ def _client(scheduler: str | None, workers: int | None, count: int) -> Iterator[
                 client.wait_for_workers(1, timeout=CONNECT_TIMEOUT_S)
             except (OSError, TimeoutError) as error:
                 raise SweepError(f"--scheduler: the Dask scheduler at {scheduler} has no "
-                                 f"workers (none joined within {CONNECT_TIMEOUT_S} s: "
+                                 f"workers (none joined within {CONNECT_TIMEOUT_S:g} s: "
                                  f"{error})") from None
             yield client
         finally:

@@ -526,7 +526,32 @@ def _about(path: DataPath) -> tuple[str, str]:
     return target.unit, ""
 
 
-def make_variants(scenario: Scenario, varies: Sequence[Vary],
+def _options(varies: Sequence[Vary | str]) -> list[Vary]:
+    """The options ``varies`` as :func:`parse_vary` makes them (a text is read by it, every
+    problem of every text said together)."""
+    said = "parse_vary(TEXT)'s result, or its PATH=VALUES text"
+    if isinstance(varies, str | bytes):
+        raise TypeError(f"varies: expected a list of options (each {said}), got one "
+                        f"{type(varies).__name__}: put it in a list")
+    options: list[Vary] = []
+    problems: list[VaryProblem] = []
+    for i, vary in enumerate(varies):
+        if isinstance(vary, Vary):
+            options.append(vary)
+        elif isinstance(vary, str):
+            try:
+                options.append(parse_vary(vary))
+            except VaryError as error:
+                problems += error.problems
+        else:
+            raise TypeError(f"varies[{i}]: expected an option ({said}), got "
+                            f"{type(vary).__name__}")
+    if problems:
+        raise VaryError(problems)
+    return options
+
+
+def make_variants(scenario: Scenario, varies: Sequence[Vary | str],
                   source: str | Path | None = None, days: int | None = None,
                   replay: str | None = None,
                   progress: Callable[[int, int], None] | None = None) -> Variants:
@@ -540,7 +565,8 @@ def make_variants(scenario: Scenario, varies: Sequence[Vary],
     scenario:
         The loaded, valid scenario.
     varies:
-        The options (:func:`parse_vary`); at least one.
+        The options: what :func:`parse_vary` made of each, or their ``PATH=VALUES`` text
+        (read here by :func:`parse_vary`); at least one.
     source:
         What the scenario was loaded from (a path or a built-in name), to locate problems in
         its file.
@@ -562,10 +588,13 @@ def make_variants(scenario: Scenario, varies: Sequence[Vary],
     Raises
     ------
     VaryError
-        With every problem: paths that name nothing, the same value set twice, values the
-        schema or the cross-reference checks refuse (each value alone first, then the
-        combinations), too many variants.
+        With every problem: options that do not read, paths that name nothing, the same
+        value set twice, values the schema or the cross-reference checks refuse (each value
+        alone first, then the combinations), too many variants.
+    TypeError
+        When ``varies`` is not a list of options (one text alone, or something else in it).
     """
+    varies = _options(varies)
     if not varies:
         raise VaryError([VaryProblem("", "(option)", "at least one --vary PATH=VALUES",
                                      "none")])
