@@ -215,9 +215,12 @@ class Resilience:
         return resilience_html(self)
 
     def __repr__(self) -> str:
+        # (the three worst single cuts, each on its own: read as one set of three before)
         top = ", ".join(" + ".join(i.ids) for i in self.ranking[:3])
-        return (f"Resilience({self.scenario!r}: {len(self.ranking)} cuts ranked, worst "
-                f"{top}; {self.solves} solves in {self.seconds:.1f} s)")
+        sets = "".join(f"; worst set of {w.k}: {' + '.join(w.worst.ids)}"
+                       for w in self.worst if w.worst is not None)
+        return (f"Resilience({self.scenario!r}: {len(self.ranking)} cuts ranked, the worst "
+                f"alone {top}{sets}; {self.solves} solves in {self.seconds:.1f} s)")
 
 
 def _num(x: float) -> float | None:

@@ -118,6 +118,12 @@ def test_the_python_api_ranks_and_tabulates(tiny: sl.Scenario) -> None:
     assert list(frame["ids"]) == [" + ".join(i.ids) for i in res.ranking]
     assert frame["extra_shortfall_t"].is_monotonic_decreasing
     assert "10 cuts ranked" in repr(res)
+    # The three worst single cuts read as such, and the worst set as a set (it read as one
+    # set of the three worst single cuts).
+    worst = res.worst[-1].worst
+    assert worst is not None
+    assert (f"the worst alone {', '.join(' + '.join(i.ids) for i in res.ranking[:3])}; "
+            f"worst set of {res.worst[-1].k}: {' + '.join(worst.ids)};") in repr(res)
     # A notebook shows the ranking and the worst sets, as the report's tables.
     shown = res._repr_html_()
     assert shown.count("<tr>") == 1 + len(res.ranking) + 1 + len(res.worst)
