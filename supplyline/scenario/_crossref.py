@@ -248,7 +248,9 @@ def _written(items: Any, key: str, unreadable: bool) -> set[str] | None:
     ``bridge`` are likely right, and "did you mean 'the bridge'?" would lead astray)."""
     if unreadable or not isinstance(items, list) or not items:
         return None  # an empty list here already fails the schema (at least one is needed)
-    ids = [item[key] for item in items if isinstance(item, dict) and item.get(key) is not None]
+    if not all(isinstance(item, dict) for item in items):
+        return None  # (an entry that is not a mapping: whose id is it?)
+    ids = [item[key] for item in items if item.get(key) is not None]
     if not all(_is_id(value) for value in ids):
         return None
     return set(ids)
@@ -263,12 +265,11 @@ def _is_id(value: Any) -> bool:
 def _route_keys(routes: Any, unreadable: bool) -> set[str] | None:
     if unreadable or not isinstance(routes, list) or not routes:
         return None
-    if not all(_is_id(item["id"]) for item in routes
-               if isinstance(item, dict) and item.get("id") is not None):
+    if not all(isinstance(item, dict) for item in routes) or not all(
+            _is_id(item["id"]) for item in routes if item.get("id") is not None):
         return None
     return {str(item["id"]) if item.get("id") is not None
-            else f"{item.get('from')}--{item.get('to')}"
-            for item in routes if isinstance(item, dict)}
+            else f"{item.get('from')}--{item.get('to')}" for item in routes}
 
 
 @functools.cache

@@ -5,6 +5,10 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
+import supplyline as sl
+from supplyline.errors import ScenarioError
 from supplyline.scenario.load import builtin_text
 
 from .helpers import edit, line_of, problems_in
@@ -82,3 +86,10 @@ def test_an_id_must_start_with_a_letter_or_digit_and_says_so() -> None:
     assert [p.field for p in found] == ["places[4].id"]
     assert re.search(r"'_' or '-', a letter or digit first", found[0].expected)
     assert found[0].got == "'_bridge'"
+
+
+def test_a_what_if_that_makes_a_mode_no_mapping_is_one_problem() -> None:
+    """Every route naming the porter was said to name an unknown mode besides."""
+    with pytest.raises(ScenarioError) as caught:
+        sl.load("tutorial").replace({"modes.porter": 5})
+    assert [p.field for p in caught.value.problems] == ["modes[0]"]

@@ -264,10 +264,17 @@ def test_several_bad_entries_of_other_sections() -> None:
 
 
 def test_an_entry_that_is_not_a_mapping() -> None:
+    """Its id is not known, so no reference to its section is judged: every reference to a
+    mode made 5 by a what-if (``replace({"modes.porter": 5})``) was said to name an unknown
+    mode, eight problems after the one."""
     text = edit(TINY_TEXT, "  - {from: ban-b, to: relay, length_km: 10, modes: [porter]}",
                 "  - 5")
     text = edit(text, "routes: [pass]", "routes: [pas]")
-    assert set(by_field(problems_in(text))) == {"routes[1]", "threats.air[0].routes[0]"}
+    assert set(by_field(problems_in(text))) == {"routes[1]"}
+    # The other sections' references still are.
+    other = edit(text, "  - 5", "  - {from: ban-b, to: relay, length_km: 10, modes: [portr]}")
+    assert set(by_field(problems_in(other))) == {"routes[1].modes[0]",
+                                                 "threats.air[0].routes[0]"}
 
 
 # -- what can never be used is an error, where it was written -------------------------------
