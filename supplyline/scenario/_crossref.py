@@ -138,6 +138,11 @@ class Entry:
         except (ValidationError, ValueError, TypeError):
             return None
 
+    def written(self, name: str) -> Any:
+        """The field's value as written (``road_use: 2``, not the 2.0 the schema reads), to
+        quote back to the user (a YAML value: a table's cells are text)."""
+        return self.data.get(self.key(name))
+
     def _unknown_keys(self) -> list[str]:
         fields = self.model.model_fields
         known = {info.alias or field for field, info in fields.items()}
@@ -512,7 +517,7 @@ class _Checker:
                 self.report(mode.at("road_use"),
                             "road_use only on a mode that uses a route with "
                             "capacity_movements_per_day (elsewhere it has no effect)",
-                            shown(mode.get("road_use")))
+                            shown(mode.written("road_use")))
 
     def check_places(self) -> None:
         for place in self.place_entries:
@@ -679,7 +684,7 @@ class _Checker:
                     self.report(later.at(name), f"at most {room:.3g} (on {day} this window "
                                 f"overlaps {others}, and an air threat's windows add up to "
                                 "its chance that day, at most 1)",
-                                f"{shown(later.get(name))} (together {total:.3g})")
+                                f"{shown(later.written(name))} (together {total:.3g})")
 
     def night_modes(self) -> bool:
         """Whether some mode moves only at night (or the modes cannot be read)."""
@@ -935,7 +940,7 @@ class _Checker:
                 if "wounded_per_unit" in mode.data and mode.get("wounded_per_unit"):
                     self.report(mode.at("wounded_per_unit"), "wounded_per_unit only where "
                                 "wounded are given (no wounded section: none to carry)",
-                                shown(mode.get("wounded_per_unit")))
+                                shown(mode.written("wounded_per_unit")))
             rations = self.policy.data.get(self.policy.key("wounded_rations_kg_per_day"))
             if rations and isinstance(rations, dict):  # another form is the schema's to say
                 self.report(self.policy.at("wounded_rations_kg_per_day"), "wounded rations "

@@ -93,3 +93,10 @@ def test_a_what_if_that_makes_a_mode_no_mapping_is_one_problem() -> None:
     with pytest.raises(ScenarioError) as caught:
         sl.load("tutorial").replace({"modes.porter": 5})
     assert [p.field for p in caught.value.problems] == ["modes[0]"]
+
+
+def test_a_value_is_quoted_back_as_written() -> None:
+    """`road_use: 2` where no route has a capacity came back as "got 2.0"."""
+    text = re.sub(r"\n    capacity_movements_per_day: \d+", "", TUTORIAL)
+    found = {p.field: p for p in problems_in(text, "tutorial.yaml")}
+    assert found["modes[1].road_use"].got == "2"
