@@ -203,6 +203,20 @@ def test_run_sweep_says_a_port_is_no_dask_scheduler(kind: str, tmp_path: Path,
     assert not out.exists()
 
 
+def test_a_tls_address_without_tls_settings_is_said_as_such(quick: None) -> None:
+    """It was said as "an answer that is not Dask's" (Dask's TypeError, raised before
+    anything was sent): the missing settings are this machine's, not the server's."""
+    from supplyline.sweep.run import SweepError, connect
+
+    with SERVERS["silent"]() as address:
+        tls = address.replace("tcp://", "tls://")
+        error = bounded(lambda: connect(tls).__enter__())
+    assert isinstance(error, SweepError), repr(error)
+    assert str(error) == (f"--scheduler: a tls:// address needs Dask's TLS settings "
+                          "(distributed.comm.tls: ca-file, and client's cert and key, in "
+                          f"Dask's configuration), got none for {tls}")
+
+
 def test_a_scheduler_that_answers_is_used(tmp_path: Path, quick: None) -> None:
     """A scheduler is still reached, and a worker's address is said to be no scheduler's."""
     import logging

@@ -304,6 +304,12 @@ class Session:
         return self.resolve == "warm" or (self.resolve == "auto"
                                           and self.lp.n_columns < WARM_MAX_COLUMNS)
 
+    @property
+    def interior_only(self) -> bool:
+        """Whether crossover's clean-up has failed on this LP, so that its solves are by
+        interior point alone."""
+        return self._crossover_fails
+
     def _as_it_stands(self) -> LinearProgram:
         """The LP with the session's bounds (for checking an interior solution)."""
         lp = self.lp

@@ -443,6 +443,11 @@ def analyse(
     ranking = n_minus_1(session, base, base_x, routes, places, window, progress=step,
                         jobs=jobs)
     solved("cuts")
+    # Each cut's solve holds the plan's every column; only those of the cuts to simulate
+    # are read again (:func:`simulate_cuts`): the others are let go at once.
+    top = distinct([i for i in ranking if i.status == "optimal"], session, window)[
+        :SIMULATED] if simulate_runs > 0 else []
+    forget_solves([i for i in ranking if not any(i is t for t in top)])
     agg = aggregate(net)
     # (N-1 has measured each single cut)
     measured: dict[frozenset[str], Impact] = {frozenset(i.ids): i for i in ranking}
@@ -455,6 +460,7 @@ def analyse(
         key = frozenset([*r, *p])
         if key not in measured:
             measured[key] = cut_impact(session, base, base_x, r, p, window)
+            forget_solves([measured[key]])  # (a set's plan is never read again)
         return measured[key]
 
     worst: list[WorstSet] = []
@@ -507,8 +513,6 @@ def analyse(
         step("protection against the expected threats")
     simulated: list[Checked] = []
     if simulate_runs > 0:
-        top = distinct([i for i in ranking if i.status == "optimal"], session, window)
-        top = top[:SIMULATED]
         simulated = simulate_cuts(session, uncut, top, simulate_runs, seed, window,
                                   progress=step)
         solved("simulated")
@@ -534,8 +538,7 @@ def analyse(
     start = net.start_date
     dates = None if window is None else (
         str(start + dt.timedelta(days=window[0])), str(start + dt.timedelta(days=window[1])))
-    # (the cuts' solves, kept for the steps that read their plans again, hold every column)
-    forget_solves([*ranking, *measured.values()])
+    forget_solves(top)  # (read by the simulation)
     return Resilience(net.scenario.name, window, dates, base, ranking, worst,
                       time.perf_counter() - started, sum(solves_by.values()), notes,
                       worst_of, uncut, defence, checked, allocation, simulated,

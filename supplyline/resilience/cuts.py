@@ -178,7 +178,7 @@ def solve_options(session: Session) -> tuple[object, ...]:
     :meth:`~supplyline.plan.session.Session.restore`), its time limit, and whether crossover
     has failed on it (its solves are then by interior point alone)."""
     return (session.solver, session.simplex, session.warm_starts, session.time_limit_s,
-            session._crossover_fails)
+            session.interior_only)
 
 
 def kept_plan(session: Session, impact: Impact,

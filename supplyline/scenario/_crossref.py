@@ -471,9 +471,13 @@ class _Checker:
                     continue
                 if key in first and entries is self.routes and entry.get("id") is None:
                     # (an id the route was given, as FROM--TO, where it was written none)
-                    self.report(path, f"an id ({self.named(first[key].path)} also runs "
-                                f"from {entry.get('from_')} to {entry.get('to')}: a second "
-                                "route between them needs an id to tell it apart)", "no id")
+                    other = self.named(first[key].path)
+                    why = (f"{other} has the id {shown(key)} that this route would take"
+                           if first[key].get("id") is not None else
+                           f"{other} also runs from {entry.get('from_')} to "
+                           f"{entry.get('to')}: a second route between them needs an id to "
+                           "tell it apart")
+                    self.report(path, f"an id ({why})", "no id")
                 elif key in first:
                     self.report(path, f"a unique id (also used by "
                                 f"{self.named(first[key].path)})", shown(key))

@@ -512,6 +512,13 @@ def _check_scheduler(scheduler: str) -> None:
     if unknown is not None:
         raise SweepError(f"--scheduler: cannot reach the Dask scheduler at {scheduler}: "
                          f"{unknown}")
+    if scheduler.startswith("tls://"):
+        from distributed.security import Security
+
+        if Security().get_connection_args("client")["ssl_context"] is None:  # type: ignore[no-untyped-call]
+            raise SweepError(f"--scheduler: a tls:// address needs Dask's TLS settings "
+                             "(distributed.comm.tls: ca-file, and client's cert and key, in "
+                             f"Dask's configuration), got none for {scheduler}")
     expected = f"--scheduler: expected a Dask scheduler at {scheduler}, got"
     try:
         identity = _ask_identity(scheduler, CONNECT_TIMEOUT_S)

@@ -356,7 +356,7 @@ def test_on_a_phone_everything_stays_inside_its_panel(week: str, browser: Any) -
     assert not any(a[0] < b[0] + b[2] and b[0] < a[0] + a[2] and a[1] < b[1] + b[3]
                    and b[1] < a[1] + a[3] for i, a in enumerate(names) for b in names[i + 1:])
     # Each name is clearly nearer its own place's marker than any other's (by 4 px):
-    # XX
+    # "District hospital" was written between its dot and Bridge junction's, 7.1 and 7.7 px
     # from them.
     labels = page.eval_on_selector_all(
         "#map text[data-place]", "ts => ts.map(t => { const b = t.getBBox(); return "

@@ -100,3 +100,22 @@ def test_a_value_is_quoted_back_as_written() -> None:
     text = re.sub(r"\n    capacity_movements_per_day: \d+", "", TUTORIAL)
     found = {p.field: p for p in problems_in(text, "tutorial.yaml")}
     assert found["modes[1].road_use"].got == "2"
+
+
+def test_a_route_without_an_id_is_told_why_it_needs_one() -> None:
+    """A route whose FROM--TO id another route has was told that route "also runs from
+    terrace-village to bridge", which it did not."""
+    line = "  - {from: terrace-village, to: bridge, length_km: 4, modes: [porter], " \
+           "air_exposed: false}\n"
+    again = edit(TUTORIAL, line, line + line)
+    (twice,) = problems_in(again, "tutorial.yaml")
+    assert twice.expected == (f"an id (routes[1], line {line_of(again, line)} also runs from "
+                              "terrace-village to bridge: a second route between them needs "
+                              "an id to tell it apart)")
+    taken = edit(TUTORIAL, line, "  - {id: terrace-village--bridge, from: terrace-village, "
+                 "to: ridge-depot, length_km: 4, modes: [porter], air_exposed: false}\n" + line)
+    (named,) = problems_in(taken, "tutorial.yaml")
+    assert named.field == "routes[2]" and named.got == "no id"
+    assert named.expected == (f"an id (routes[1], line {line_of(taken, 'id: terrace-village--')}"
+                              " has the id 'terrace-village--bridge' that this route would "
+                              "take)")
