@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 import yaml
@@ -300,26 +301,43 @@ class _Builder:
         while at < len(pairs):
             key_node, value_node = pairs[at]
             after = at + 1
-            while after < len(pairs) and _digits_after_comma(*pairs[after]):
-                after += 1
+            last: Node = value_node
+            # Only after digits (``63``, ``-63``; not ``.inf``, ``0x1F`` or ``1_000``), and
+            # only a ',' alone: in ``39300, 300`` two entries were likely meant.
+            if _plain_digits(value_node):
+                while (after < len(pairs) and _digits_after_comma(*pairs[after])
+                       and self._comma_alone(last, pairs[after][0])):
+                    last = pairs[after][0]
+                    after += 1
             pieces = [piece for piece, _ in pairs[at + 1:after]]
-            if pieces and isinstance(key_node, ScalarNode) and _plain_number(value_node):
+            if pieces and isinstance(key_node, ScalarNode):
                 left_out |= {id(piece) for piece in pieces}
                 self._split_number((*path, key_node.value), value_node, pieces)
             at = after
         return left_out
 
+    @cached_property
+    def _written(self) -> list[str]:
+        return _lines(self._text)
+
+    def _comma_alone(self, before: Node, after: Node) -> bool:
+        """Whether what is written between nodes ``before`` and ``after`` is a ',' alone."""
+        end, start = before.end_mark, after.start_mark
+        return (end.line == start.line < len(self._written)
+                and self._written[end.line][end.column:start.column] == ",")
+
     def _split_number(self, path: Path, number: Node, pieces: list[Node]) -> None:
         digits = [str(piece.value) for piece in pieces]
         start, end = number.start_mark, pieces[-1].end_mark
-        lines = _lines(self._text)
+        lines = self._written
         written = (lines[start.line][start.column:end.column]
                    if start.line == end.line and start.line < len(lines)
                    else ",".join([number.value, *digits]))
         note = "inside { } a ',' separates entries"
-        if all(len(piece.partition(".")[0]) == 3 for piece in digits):
+        if all(re.fullmatch(r"[0-9]{3}", piece) for piece in digits[:-1]) \
+                and re.fullmatch(r"[0-9]{3}(\.[0-9]+)?", digits[-1]):
             expected = f"{number.value}{''.join(digits)}, written without ',' ({note})"
-        elif len(digits) == 1 and digits[0].isdigit() and "." not in number.value:
+        elif len(digits) == 1 and digits[0].isdigit():
             expected = f"{number.value}.{digits[0]} (a decimal point is '.', and {note})"
         else:
             expected = f"a number written without ',' ({note})"
@@ -360,12 +378,11 @@ def _number(node: ScalarNode) -> Any:
     return text
 
 
-def _plain_number(node: Node) -> bool:
-    """Whether ``node`` is a number written plainly (``63``, not ``"63"``)."""
-    if not isinstance(node, ScalarNode) or node.style or node.tag not in (_INT_TAG, _FLOAT_TAG):
-        return False
-    value = _number(node)
-    return isinstance(value, int | float) and not isinstance(value, bool)
+def _plain_digits(node: Node) -> bool:
+    """Whether ``node`` is a whole number written as digits alone, with an optional sign
+    (``63``, not ``"63"``, ``.inf``, ``0x1F`` or ``1_000``)."""
+    return (isinstance(node, ScalarNode) and not node.style
+            and re.fullmatch(r"[-+]?[0-9]+", node.value) is not None)
 
 
 def _digits_after_comma(key: Node, value: Node) -> bool:
@@ -426,7 +443,8 @@ def _check_depth(text: str, loader: Any) -> None:
                     raise _TooDeep(mark.line + 1 if mark is not None else None)
             elif isinstance(event, _CLOSING):
                 open_.pop()
-            last = event
+            if not isinstance(event, yaml.DocumentEndEvent):
+                last = event  # (a text read as the whole document stays the last event)
     except yaml.MarkedYAMLError as error:
         flow = next((event for event in reversed(open_) if event.flow_style), None)
         raise _Unreadable(error, last, flow) from None
@@ -573,13 +591,20 @@ def _syntax_problem(file: str, text: str, unreadable: _Unreadable) -> Problem:
     column = found.column + 1
     # A tab in the indentation (YAML refuses it, whatever error it then gives).
     indentation = here[: len(here) - len(here.lstrip(" \t"))]
-    if "\t" in indentation or char_at(found) == "\t":
-        tab = indentation.index("\t") + 1 if "\t" in indentation else column
+    if "\t" in indentation:
         return said(found, "indentation made of spaces (YAML indents with spaces, not tabs)",
-                    f"a tab at column {tab}")
+                    f"a tab at column {indentation.index(chr(9)) + 1}")
+    if char_at(found) == "\t":  # after a ':' or a ',', where some readers take no tab
+        return said(found, "a space where the tab is (write spaces, not tabs, in YAML)",
+                    f"a tab at column {column}")
     if "simple key" in context and opened is not None:
-        return said(opened, "'key: value' (a ':' after the field's name)",
-                    shown(_content(line_at(opened))))
+        quote = char_at(opened)
+        closed = _quote_end(lines, opened) if quote in ("'", '"') else None
+        if quote in ("'", '"') and (closed is None or closed[0] != opened.line):
+            # A quote opened where a field starts, and not closed on its line.
+            return said(opened, f"a {_q(quote)} to close the text opened with {_q(quote)} at "
+                        f"column {opened.column + 1}", _ran_on(_q(quote), closed))
+        return _missing_colon(file, opened.line, line_at(opened))
     if "quoted scalar" in context and opened is not None:
         quote = char_at(opened) or '"'
         if "end of stream" in problem:
@@ -594,12 +619,10 @@ def _syntax_problem(file: str, text: str, unreadable: _Unreadable) -> Problem:
     if (isinstance(last, yaml.ScalarEvent) and last.style in ("'", '"')
             and last.start_mark is not None and last.end_mark is not None
             and last.start_mark.line < last.end_mark.line == found.line):
-        start, closed = last.start_mark, last.end_mark
+        start, ended = last.start_mark, last.end_mark
         quote = _q(last.style)
         return said(start, f"a {quote} to close the text opened with {quote} at column "
-                    f"{start.column + 1}", f"none on that line: the next {quote} is on line "
-                    f"{closed.line + 1}, column {closed.column}, and all between was read as "
-                    "one text")
+                    f"{start.column + 1}", _ran_on(quote, (ended.line, ended.column - 1)))
     if "flow node" in context and unreadable.flow is not None:
         opened = unreadable.flow.start_mark  # (the { or [ the value was to go in)
     if "flow" in context:
@@ -647,6 +670,8 @@ def _syntax_problem(file: str, text: str, unreadable: _Unreadable) -> Problem:
     if "document start" in problem:
         first = next((number for number in range(found.line) if _content(lines[number])
                       and not _content(lines[number]).startswith(("%", "---", "..."))), None)
+        if first is not None and _glued(_content(lines[first])) is not None:
+            return _missing_colon(file, first, lines[first])
         if first is not None and ":" not in lines[first]:
             return Problem(file, first + 1, _SYNTAX, "'key: value' (a ':' after the field's "
                            "name), or a comment beginning with '#'", shown(_content(lines[first])))
@@ -679,6 +704,56 @@ def _syntax_problem(file: str, text: str, unreadable: _Unreadable) -> Problem:
     return said(found, "valid YAML", f"{got} (column {column})")
 
 
+def _quote_end(lines: list[str], start: Any) -> tuple[int, int] | None:
+    """The line and column (0-based) of the quote that closes the one at mark ``start``, or
+    ``None`` when none does before the end of the file."""
+    quote = lines[start.line][start.column]
+    at = start.column + 1
+    for number in range(start.line, len(lines)):
+        line = lines[number]
+        while at < len(line):
+            char = line[at]
+            if quote == '"' and char == "\\":
+                at += 2  # an escape (\" does not close)
+            elif char == quote and quote == "'" and line[at + 1:at + 2] == "'":
+                at += 2  # '' stands for one ' in 'single quotes'
+            elif char == quote:
+                return number, at
+            else:
+                at += 1
+        at = 0
+    return None
+
+
+def _ran_on(quote: str, closed: tuple[int, int] | None) -> str:
+    """What became of a text opened with ``quote`` (quoted for the message) and not closed
+    on its line: said with the place of the quote that closed it (0-based), if any."""
+    if closed is None:
+        return f"no other {quote} to the end of the file"
+    return (f"none on that line: the next {quote} is on line {closed[0] + 1}, column "
+            f"{closed[1] + 1}, and all between was read as one text")
+
+
+def _glued(text: str) -> tuple[str, str] | None:
+    """The name and the value of a field written without a space after its ':'
+    (``name:tutorial``), else ``None``."""
+    field = re.match(r"(?:-\s+)*([^\s'\"#:\-?][^\s:]*):(?=\S)(.+)", text)
+    return None if field is None else (field.group(1), field.group(2))
+
+
+def _missing_colon(file: str, number: int, line: str) -> Problem:
+    """A line of text (0-based ``number``) where a field was expected: ``name:tutorial``,
+    which YAML reads as one text (no space after the ':'), or no ':' at all."""
+    text = _content(line)
+    glued = _glued(text)
+    if glued is not None:
+        return Problem(file, number + 1, _SYNTAX,
+                       f"{shown(f'{glued[0]}: {glued[1]}')} (a space after the ':')",
+                       shown(text))
+    return Problem(file, number + 1, _SYNTAX, "'key: value' (a ':' after the field's name)",
+                   shown(text))
+
+
 def _colon_problem(file: str, lines: list[str], found: Any) -> Problem:
     """A ':' where YAML takes no new field: in a value (``name: Bridge: the junction``), or
     a field indented further than the line above (which then runs on into it)."""
@@ -700,8 +775,7 @@ def _colon_problem(file: str, lines: list[str], found: Any) -> Problem:
                        f"a ':' that YAML does not take here (column {found.column + 1})")
     if not re.match(r"\s*(?:-\s+)*[^#\s][^#]*?:(\s|$)", lines[above]):
         # A line of text alone above (a missing ':'), which ran on into this one.
-        return Problem(file, above + 1, _SYNTAX, "'key: value' (a ':' after the field's name)",
-                       shown(_content(lines[above])))
+        return _missing_colon(file, above, lines[above])
     field = re.match(r"\s*(?:-\s+)*", lines[above])
     start = (field.end() if field is not None else 0) + 1
     return Problem(file, found.line + 1, _SYNTAX,
