@@ -935,7 +935,10 @@ class _Checker:
                                 else f"{shown(commodity_id)} (no wounded section)")
         if not self.top.data.get("wounded") and self.sections_read(("wounded",)):
             weights = self.policy.entry("weights", Weights)
-            if "wounded_late_per_person" in weights.data:
+            default = Weights.model_fields["wounded_late_per_person"].default
+            # (written at its default, as a scenario written out whole has it, it asks
+            # nothing)
+            if weights.get("wounded_late_per_person") not in (None, default):
                 self.report(weights.at("wounded_late_per_person"), "a weight for wounded "
                             "brought in late only where wounded are given (no wounded "
                             "section: none can be late)",

@@ -9,7 +9,7 @@ import pytest
 
 import supplyline as sl
 from supplyline.errors import ScenarioError
-from supplyline.scenario.load import builtin_text
+from supplyline.scenario.load import builtin_text, load_text
 
 from .helpers import edit, line_of, problems_in
 
@@ -119,3 +119,19 @@ def test_a_route_without_an_id_is_told_why_it_needs_one() -> None:
     assert named.expected == (f"an id (routes[1], line {line_of(taken, 'id: terrace-village--')}"
                               " has the id 'terrace-village--bridge' that this route would "
                               "take)")
+
+
+def test_a_scenario_written_out_whole_loads_again() -> None:
+    """A scenario dumped with every default (the late-wounded weight among them) where no
+    wounded are given must load as it is: the weight at its default asks nothing."""
+    import yaml
+
+    scenario = sl.load("tutorial").model_copy(update={"wounded": []})
+    modes = [m.model_copy(update={"wounded_per_unit": 0.0}) for m in scenario.modes]
+    scenario = scenario.model_copy(update={
+        "modes": modes, "commodities": [c for c in scenario.commodities if c.unit != "person"],
+        "policy": scenario.policy.model_copy(update={"wounded_rations_kg_per_day": None,
+                                                     "labour_rations_kg_per_day": {}})})
+    text = yaml.safe_dump(scenario.model_dump(mode="json", by_alias=True, exclude_none=True))
+    assert "wounded_late_per_person: 1000.0" in text
+    assert load_text(text, "whole.yaml") == scenario
