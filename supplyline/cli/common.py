@@ -183,6 +183,14 @@ class _Commands(TyperGroup):
                                   **extra)
         except (_Interrupted, typer.Abort):
             code = _report("interrupted", "interrupted", EXIT_FAILED, json_output)
+            if standalone_mode and _solve_left_running():
+                # The solve goes on in its thread (HiGHS cannot be stopped from Python):
+                # torn down under it at the interpreter's exit, HiGHS's own threads ended the
+                # process with "terminate called without an active exception" (SIGABRT), not
+                # the exit code said. Everything said is flushed; nothing else is left to do.
+                sys.stdout.flush()
+                sys.stderr.flush()
+                os._exit(code)
         except ClickException as error:
             if not standalone_mode:  # a caller's own standalone_mode=False
                 raise
@@ -735,7 +743,7 @@ def _solve(sc: Scenario, replay: str | None, solver: Solver | str, time_limit: f
         except BaseException as error:  # handed to the waiting thread
             outcome["error"] = error
 
-    worker = threading.Thread(target=solve, name="supplyline-plan", daemon=True)
+    worker = threading.Thread(target=solve, name=SOLVE_THREAD, daemon=True)
     started = time.perf_counter()
     with ExitStack() as stack:
         status = None if json_output else stack.enter_context(stderr.status("planning"))
@@ -759,6 +767,15 @@ def _solve(sc: Scenario, replay: str | None, solver: Solver | str, time_limit: f
         raise error
     result: Plan = outcome["plan"]
     return result
+
+
+#: The thread :func:`_solve` runs a solve in.
+SOLVE_THREAD = "supplyline-plan"
+
+
+def _solve_left_running() -> bool:
+    """Whether a solve is still running in :func:`_solve`'s thread (left there by Ctrl-C)."""
+    return any(t.name == SOLVE_THREAD and t.is_alive() for t in threading.enumerate())
 
 
 def _check_solver(solver: str, json_output: bool) -> None:
