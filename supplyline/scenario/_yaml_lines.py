@@ -488,11 +488,13 @@ def _quote_starts(line: str, at: int) -> bool:
     return at == 0 or line[at - 1] in " \t{[,:"
 
 
-def _content(line: str) -> str:
-    """``line`` as written, without its indentation and its comment (a ``#`` after a
-    space, outside quotes)."""
-    quote = ""
-    at = 0
+def _scan(line: str, start: int = 0, quote: str = "") -> tuple[list[int], int | None, str]:
+    """Read ``line`` from ``start``, inside a text opened with ``quote`` (none: "") where a
+    line before left one open: the positions outside quoted texts (the quotes themselves
+    left out), where its comment starts (a ``#`` after a space, outside quotes; None), and
+    the quote still open at its end."""
+    plain: list[int] = []
+    at = start
     while at < len(line):
         char = line[at]
         if quote:
@@ -503,9 +505,18 @@ def _content(line: str) -> str:
         elif char in "'\"" and _quote_starts(line, at):
             quote = char
         elif char == "#" and (at == 0 or line[at - 1] in " \t"):
-            return line[:at].strip()
+            return plain, at, quote
+        else:
+            plain.append(at)
         at += 1
-    return line.strip()
+    return plain, None, quote
+
+
+def _content(line: str) -> str:
+    """``line`` as written, without its indentation and its comment (a ``#`` after a
+    space, outside quotes)."""
+    _plain, comment, _quote = _scan(line)
+    return line[:comment].strip() if comment is not None else line.strip()
 
 
 def _indent(line: str) -> int:
@@ -533,19 +544,11 @@ def _flow_end(lines: list[str], start: Any, last_line: int) -> _FlowEnd:
     quote = ""
     for number in range(start.line, min(last_line, len(lines) - 1) + 1):
         line = lines[number]
-        at = start.column if number == start.line else 0
-        while at < len(line):
+        plain, _comment, quote = _scan(line, start.column if number == start.line else 0,
+                                       quote)
+        for at in plain:
             char = line[at]
-            if quote:
-                if quote == '"' and char == "\\":
-                    at += 1
-                elif char == quote:
-                    quote = ""
-            elif char in "'\"" and _quote_starts(line, at):
-                quote = char
-            elif char == "#" and (at == 0 or line[at - 1] in " \t"):
-                break
-            elif char in _CLOSER:
+            if char in _CLOSER:
                 stack.append((char, (number, at)))
             elif char in "}]" and stack:
                 opener, opened = stack.pop()
@@ -553,7 +556,6 @@ def _flow_end(lines: list[str], start: Any, last_line: int) -> _FlowEnd:
                     return _FlowEnd("wrong", opener, opened, (number, at), char)
                 if not stack:
                     return _FlowEnd("closed", opener, opened, (number, at), char)
-            at += 1
     return _FlowEnd("open")
 
 
