@@ -1255,6 +1255,17 @@ class _Checker:
             return None
         return bool(persons_able(population, share) > 0)
 
+    def _refused_in_yaml(self, entry: Entry, name: str) -> bool:
+        """Whether a true-or-false field was written in the scenario file itself as anything
+        but true or false (``one_way: yes``, ``one_way: 1``): the lax reading takes it, but
+        ``check`` refuses it (:func:`~supplyline.scenario.load.quoted`), so nothing may be
+        concluded from it. A table's cells are text by nature and count as written."""
+        key = entry.key(name)
+        if key not in entry.data or isinstance(entry.data[key], bool):
+            return False
+        spot = self.locations.nearest(entry.at(name))
+        return spot is None or spot.file == self.file
+
     def network(self) -> Reach | None:
         """The network as :mod:`~supplyline.scenario._reach` sees it, if it can be read."""
         if self.written["places"] is None or self.written["routes"] is None or (
@@ -1269,7 +1280,8 @@ class _Checker:
             origin, dest = route.get("from_"), route.get("to")
             modes, one_way = route.get("modes"), route.get("one_way")
             if origin not in places or dest not in places or modes is None or (
-                one_way is None or not set(modes) <= set(self.units)
+                one_way is None or self._refused_in_yaml(route, "one_way")
+                or not set(modes) <= set(self.units)
             ):
                 return None
             net.add_route(origin, dest, modes, one_way)

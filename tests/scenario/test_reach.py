@@ -49,6 +49,15 @@ def test_one_way_to_the_front_strands_the_carriers() -> None:
     assert all(p.line == line_of(text, FRONT_ID) for p in problems)
 
 
+@pytest.mark.parametrize("written", ["yes", "1", "'true'"])
+def test_one_way_written_as_a_word_strands_nobody(written: str) -> None:
+    """``one_way: yes`` is refused (true or false); the lax reading took it as true, and a
+    stranded front was said beside it, a problem that is not there."""
+    text = _pass(PASS + f"    one_way: {written}\n")
+    problems = problems_in(text)
+    assert [p.field for p in problems] == ["routes[3].one_way"], problems
+
+
 def test_one_way_loop_is_a_way_home() -> None:
     text = _pass(PASS + "    one_way: true\n")
     text = edit(text, "  - {from: relay, to: hospital",
