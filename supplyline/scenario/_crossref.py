@@ -17,7 +17,7 @@ import datetime as dt
 import functools
 import re
 import typing
-from collections.abc import Collection
+from collections.abc import Collection, Iterator
 from typing import Annotated, Any
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
@@ -57,6 +57,7 @@ from supplyline.scenario.schema import (
     Threats,
     Weights,
     WoundedFlow,
+    each_once_fields,
 )
 from supplyline.scenario.tables import line_misses
 from supplyline.text import closest, did_you_mean
@@ -226,6 +227,7 @@ def check_references(
     checker.check_observed()
     checker.check_costs()
     checker.check_dates(checker.top)
+    checker.check_once(checker.top)
     checker.check_reach()
     if unused:
         checker.check_unused()
@@ -306,6 +308,19 @@ def _nested(model: type[BaseModel]) -> tuple[tuple[str, str, type[BaseModel]], .
                 if is_model(item):
                     found.append((name, "list" if origin is list else "dict", item))
     return tuple(found)
+
+
+def _below(entry: Entry) -> Iterator[tuple[str, type[BaseModel], list[Entry]]]:
+    """``(form, M, entries)`` for each field of ``entry`` that holds schema mappings of class
+    ``M`` as written (see :func:`_nested`; a value of another form yields nothing)."""
+    for name, form, model in _nested(entry.model):
+        raw = entry.data.get(entry.key(name))
+        if form == "one" and isinstance(raw, dict):
+            yield form, model, [entry.entry(name, model)]
+        elif form == "list" and isinstance(raw, list):
+            yield form, model, entry.entries(name, model)
+        elif form == "dict" and isinstance(raw, dict):
+            yield form, model, [Entry(model, raw[key], entry.at(name, key)) for key in raw]
 
 
 # Models whose start and end are when the plan itself runs (not a season or a closure that
@@ -530,7 +545,6 @@ class _Checker:
                     self.commodity(place.at(name, commodity), commodity, at_key=True)
             for mode in place.keys("carriers"):
                 self.known(place.at("carriers", mode), mode, "mode", "modes", at_key=True)
-            self.once(place, "regions", "region")
 
     def check_routes(self) -> None:
         for route in self.routes:
@@ -541,7 +555,6 @@ class _Checker:
                 self.report(route.at("to"), "a place other than 'from'", shown(dest))
             for path, mode in route.names("modes"):
                 self.known(path, mode, "mode", "modes")
-            self.once(route, "modes", "mode")
             self.line_joins(route, origin, dest)
 
     def line_joins(self, route: Entry, origin: Any, dest: Any) -> None:
@@ -562,14 +575,20 @@ class _Checker:
                         f"parts' ends, within {near:,.1f} km of them or of each other), or "
                         "a length_km property", "a line: " + "; ".join(misses))
 
-    def once(self, entry: Entry, name: str, what: str) -> None:
-        """Each item of a list of ids once: a mode listed twice on a route read as two ways
-        along it, and its units as never coming home."""
-        seen: set[str] = set()
-        for path, item in entry.names(name):
-            if item in seen:
-                self.report(path, f"each {what} once in {name}", f"{shown(item)} again")
-            seen.add(item)
+    def check_once(self, entry: Entry) -> None:
+        """Each item of a list of ids once, in every such list (``each_once`` in the schema)
+        at or below ``entry``: a mode listed twice on a route read as two ways along it, and
+        its units as never coming home."""
+        for name in each_once_fields(entry.model):
+            what = name.rsplit("_", 1)[-1].removesuffix("s")  # (exclude_regions: a region)
+            seen: set[str] = set()
+            for path, item in entry.names(name):
+                if item in seen:
+                    self.report(path, f"each {what} once in {name}", f"{shown(item)} again")
+                seen.add(item)
+        for _, _, children in _below(entry):
+            for child in children:
+                self.check_once(child)
 
     def check_demand(self) -> None:
         for demand in self.demand:
@@ -625,7 +644,6 @@ class _Checker:
             self.place(flow.at("front"), flow.get("front"), "front")
             for path, hospital in flow.names("hospitals"):
                 self.place(path, hospital, "hospital")
-            self.once(flow, "hospitals", "hospital")
 
     def check_road_works(self) -> None:
         for work in self.road_works:
@@ -636,7 +654,6 @@ class _Checker:
         for air in self.air:
             for path, route in air.names("routes"):
                 self.known(path, route, "route", "routes")
-            self.once(air, "routes", "route")
             for window in air.entries("windows", AirWindow):
                 self.in_order(window, ("start", "end"))
                 night = window.get("night_probability")
@@ -659,15 +676,12 @@ class _Checker:
         for sabotage in self.sabotage:
             for path, region in sabotage.names("regions"):
                 self.region(path, region)
-            self.once(sabotage, "regions", "region")
         for rain in self.rain:
             self.in_order(rain, ("start", "end"))
             for path, route in rain.names("routes"):
                 self.known(path, route, "route", "routes")
             for path, region in rain.names("regions"):
                 self.region(path, region)
-            self.once(rain, "routes", "route")
-            self.once(rain, "regions", "region")
 
     def overlapping_windows(self, air: Entry) -> None:
         """An air threat's windows that overlap add up (its chance on a day is the sum of
@@ -719,8 +733,6 @@ class _Checker:
                 for name in ("regions", "exclude_regions"):
                     for path, region in given.names(name):
                         self.region(path, region)
-                    self.once(given, name, "region")
-                self.once(given, "places", "place")
             modes: dict[Any, Entry] = {}
             for carriers in replay.entries("carriers", ReplayCarriers):
                 mode = carriers.get("mode")
@@ -793,20 +805,12 @@ class _Checker:
         for name in dates:
             if entry.key(name) in entry.data:
                 self.in_horizon(entry.at(name), entry.get(name))
-        for name, form, model in _nested(entry.model):
-            raw = entry.data.get(entry.key(name))
-            if form == "one" and isinstance(raw, dict):
-                self.check_dates(entry.entry(name, model))
-            elif form == "list" and isinstance(raw, list):
-                children = entry.entries(name, model)
-                if model is DaySeriesStep:
-                    self.check_steps(children)
-                else:
-                    for child in children:
-                        self.check_dates(child)
-            elif form == "dict" and isinstance(raw, dict):
-                for key in raw:
-                    self.check_dates(Entry(model, raw[key], entry.at(name, key)))
+        for form, model, children in _below(entry):
+            if form == "list" and model is DaySeriesStep:
+                self.check_steps(children)
+            else:
+                for child in children:
+                    self.check_dates(child)
 
     def window_in_horizon(self, window: Entry) -> None:
         horizon = self.horizon

@@ -59,6 +59,7 @@ __all__ = [
     "Threats",
     "Weights",
     "WoundedFlow",
+    "each_once_fields",
 ]
 
 
@@ -88,13 +89,28 @@ def _field(
     description: str,
     unit: str = "",
     default: Any = ...,
+    *,
+    each_once: bool = False,
     **kwargs: Any,
 ) -> Any:
-    """A pydantic Field that records its unit for validation messages and the reference."""
+    """A pydantic Field that records its unit for validation messages and the reference.
+
+    ``each_once``: a list of ids in which each may stand once (``uniqueItems`` in the JSON
+    Schema; ``check`` says an id written twice, :func:`each_once_fields`)."""
     extra: dict[str, Any] = {"unit": unit} if unit else {}
+    if each_once:
+        extra["uniqueItems"] = True
     if default is ...:
         return Field(description=description, json_schema_extra=extra, **kwargs)
     return Field(default, description=description, json_schema_extra=extra, **kwargs)
+
+
+def each_once_fields(model: type[BaseModel]) -> tuple[str, ...]:
+    """The fields of ``model`` that are lists of ids each written once (``_field``'s
+    ``each_once``)."""
+    return tuple(name for name, info in model.model_fields.items()
+                 if isinstance(info.json_schema_extra, dict)
+                 and info.json_schema_extra.get("uniqueItems"))
 
 
 class Strict(BaseModel):
@@ -394,7 +410,7 @@ class Place(Strict):
     lon: Annotated[float, Field(ge=-180, le=180), Number] = _field("longitude, WGS84", "degree")
     regions: list[Id] = _field(
         "region tags (e.g. northwest) that metrics and replays select places by",
-        default_factory=list,
+        default_factory=list, each_once=True,
     )
     population: Persons = _field("people living there (localities)", "person", default=0.0)
     stock_kg: dict[str, Kg] = _field(
@@ -480,7 +496,8 @@ class Route(Strict):
     from_: str = Field(alias="from", description="place id at one end")
     to: str = _field("place id at the other end")
     length_km: Km = _field("length", "km")
-    modes: list[str] = _field("mode ids that may use the route", min_length=1)
+    modes: list[str] = _field("mode ids that may use the route", min_length=1,
+                              each_once=True)
     capacity_movements_per_day: Capacity | None = _field(
         "unit movements per day and direction, shared by all modes through their road_use; "
         "unlimited when empty",
@@ -576,7 +593,8 @@ class WoundedFlow(Strict):
 
     front: str = _field("place id of kind front where the wounded arise")
     persons_per_day: DaySeries = _field("wounded per day (constant or steps)", "person/day")
-    hospitals: list[str] = _field("place ids of kind hospital that may take them", min_length=1)
+    hospitals: list[str] = _field("place ids of kind hospital that may take them",
+                                  min_length=1, each_once=True)
     within_days: Annotated[int, Field(gt=0, le=10_000), Number] = _field(
         "days within which a wounded person must reach a hospital", "day"
     )
@@ -615,7 +633,7 @@ class AirThreat(Strict):
 
     routes: list[str] = _field(
         "route ids (or FROM--TO) under this threat; all air-exposed routes when empty",
-        default_factory=list,
+        default_factory=list, each_once=True,
     )
     windows: list[AirWindow] = _field("probabilities by date window", min_length=1)
     capacity_lost_fraction: Fraction = _field(
@@ -631,7 +649,7 @@ class Sabotage(Strict):
     """Raids and sabotage on routes through an area, reduced by protection."""
 
     regions: list[str] = _field("region tags; routes touching a place tagged so are exposed",
-                                min_length=1)
+                                min_length=1, each_once=True)
     probability_per_day: Fraction = _field("chance per day a route there is hit", "1/day")
     protection: Fraction = _field(
         "share of that probability removed by troops guarding the routes", "fraction",
@@ -650,10 +668,10 @@ class RainSpell(Strict):
     routes: list[str] = _field(
         "route ids (or FROM--TO) it falls on; with regions, either selects; every route when "
         "both are empty",
-        default_factory=list,
+        default_factory=list, each_once=True,
     )
     regions: list[str] = _field(
-        "region tags: routes touching a place tagged so", default_factory=list
+        "region tags: routes touching a place tagged so", default_factory=list, each_once=True
     )
     start: Date = _field("first day", "date")
     end: Date = _field("last day", "date")
@@ -765,11 +783,13 @@ class ReplayMobilization(Strict):
     """A fixed amount mobilized from the localities of some regions (or one place)."""
 
     commodity: str = _field("commodity id")
-    regions: list[str] = _field("region tags whose localities give it", default_factory=list)
-    places: list[str] = _field("locality ids that give it", default_factory=list)
+    regions: list[str] = _field("region tags whose localities give it", default_factory=list,
+                                each_once=True)
+    places: list[str] = _field("locality ids that give it", default_factory=list,
+                               each_once=True)
     exclude_regions: list[str] = _field(
         "region tags whose localities are left out (e.g. 'not the northwest')",
-        default_factory=list,
+        default_factory=list, each_once=True,
     )
     kg: Kg = _field("total given over the horizon: at most what those localities can give "
                     "above subsistence over it", "kg")
@@ -895,7 +915,7 @@ class MetricTerm(Strict):
         "cost_per_t",
     ] = _field("what to compute (see the class description)")
     commodity: str | None = _field("commodity id", default=None)
-    regions: list[str] = _field("region tags", default_factory=list)
+    regions: list[str] = _field("region tags", default_factory=list, each_once=True)
     place: str | None = _field(
         "place id: where arrivals, trips or tonnes leaving are counted; the home of the units "
         "counted", default=None)

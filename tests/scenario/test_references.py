@@ -550,6 +550,24 @@ def test_an_id_listed_twice_is_located() -> None:
     assert problems["routes[1].modes[1]"].got == "'porter' again"
 
 
+@pytest.mark.parametrize(("old", "new", "field", "what"), [
+    ("      - {commodity: rice, regions: [northwest], kg: 20000}",
+     "      - {commodity: rice, regions: [northwest], exclude_regions: [delta, delta], "
+     "kg: 20000}", "replays[0].mobilization[0].exclude_regions[1]", "each region once in "
+     "exclude_regions"),
+    ("    metric: {kind: share_mobilized, commodity: rice, regions: [northwest]}",
+     "    metric: {kind: share_mobilized, commodity: rice, regions: [northwest, northwest]}",
+     "observed[0].metric.regions[1]", "each region once in regions"),
+])
+def test_an_id_listed_twice_anywhere_is_located(old: str, new: str, field: str,
+                                                 what: str) -> None:
+    """Every list of ids the schema marks ``each_once`` is checked, nested or not (a
+    metric's regions were not)."""
+    problem = by_field(problems_in(edit(TINY_TEXT, old, new)))[field]
+    assert problem.expected == what
+    assert problem.got.endswith("' again")
+
+
 def test_a_number_for_true_or_false_is_located() -> None:
     """`one_way: 1` was read as true without a word, as the JSON Schema refuses it."""
     text = edit(TINY_TEXT, "  - {from: ban-b, to: relay, length_km: 10, modes: [porter]}",

@@ -176,6 +176,31 @@ def test_the_json_schema_refuses_what_check_refuses() -> None:
     assert not list(validator.iter_errors(data))
 
 
+def test_the_json_schema_asks_each_id_once_where_check_does() -> None:
+    """A list in which check refuses an id written twice says so in the JSON Schema too
+    (``uniqueItems``), so an editor marks it as it is typed."""
+    jsonschema = pytest.importorskip("jsonschema")
+    from supplyline.scenario.json_schema import scenario_json_schema
+    from supplyline.scenario.reference import reachable_classes
+    from supplyline.scenario.schema import each_once_fields
+
+    schema = scenario_json_schema()
+    once = {(model.__name__, name) for model in reachable_classes()
+            for name in each_once_fields(model)}
+    assert once == {("Place", "regions"), ("Route", "modes"), ("WoundedFlow", "hospitals"),
+                    ("AirThreat", "routes"), ("Sabotage", "regions"), ("RainSpell", "routes"),
+                    ("RainSpell", "regions"), ("ReplayMobilization", "regions"),
+                    ("ReplayMobilization", "places"), ("ReplayMobilization", "exclude_regions"),
+                    ("Metric", "regions"), ("MetricTerm", "regions")}
+    for model, name in once:
+        assert schema["$defs"][model]["properties"][name]["uniqueItems"] is True, (model, name)
+    validator = jsonschema.Draft202012Validator(schema)
+    data = json.loads(json.dumps(document(sl.load("tutorial")), default=str))
+    data["routes"][1]["modes"] = ["porter", "porter"]
+    (error,) = validator.iter_errors(data)  # (routes: a list, or a table beside the file)
+    assert "uniqueItems" in {error.validator, *(inner.validator for inner in error.context)}
+
+
 def test_every_number_at_its_smallest_value_plans(tutorial_data: dict[str, Any]) -> None:
     """At the resolution (or the physical minimum) a figure is planned with, not refused
     and not a solver failure: 10 days of the tutorial, each number alone."""
