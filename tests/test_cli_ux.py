@@ -5,6 +5,7 @@ command, what planning in steps changes, and the JSON Schema of scenario files."
 from __future__ import annotations
 
 import importlib
+import importlib.resources
 import io
 import json
 import re
@@ -159,6 +160,22 @@ def test_an_unknown_scenario_name_gets_did_you_mean() -> None:
         replay = invoke(command, "tutorial", "--replay", "pledge", "--json")
         assert replay.exit_code == 2, command
         assert "did you mean 'pledged'?" in json.loads(replay.stdout)["error"]["message"]
+
+
+def test_validate_names_the_file_without_figures_and_says_its_exit_codes(
+        tmp_path: Path) -> None:
+    """A copy of the tutorial without its figures was called "tutorial", which has some."""
+    copy = tmp_path / "mine.yaml"
+    text = (importlib.resources.files("supplyline") / "scenario" / "builtin"
+            / "tutorial.yaml").read_text(encoding="utf-8")
+    copy.write_text(text[:text.index("\nobserved:")] + "\n", encoding="utf-8")
+    result = invoke("validate", str(copy))
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith(f"{copy} has no observed figures to validate against")
+    text = " ".join(invoke("validate", "--help").output.replace("│", " ").split())
+    assert "Exit code 1 when a figure the model computes is outside its tolerance" in text
+    assert "2 for a scenario with problems" in text
+    assert "Compare only the figures observed under this replay" in text
 
 
 def test_out_is_a_file_and_export_a_folder_everywhere(tmp_path: Path) -> None:

@@ -201,7 +201,11 @@ def plan_command(
 @app.command()
 def validate(
     scenario: ScenarioArg = None,
-    replay: ReplayOption = None,
+    replay: Annotated[str | None, typer.Option(
+        "--replay", metavar="NAME",
+        help="Compare only the figures observed under this replay (by default every figure, "
+             "each on the plan of its own replay, or on the plain plan)."),
+    ] = None,
     step_days: StepOption = None,
     solver: SolverOption = Solver.ipm,
     time_limit: TimeLimitOption = DEFAULT_TIME_LIMIT_S,
@@ -210,7 +214,9 @@ def validate(
 ) -> None:
     """Compare the scenario's observed (historical) figures with what the model computes.
 
-    Exit code 1 when any figure is outside its tolerance; 0 when there is none to compare."""
+    Exit code 1 when a figure the model computes is outside its tolerance (a figure the
+    inputs alone set is shown, never judged); 0 otherwise, or when there is none to compare;
+    2 for a scenario with problems."""
     from supplyline.plan import validate as compare_observed
     from supplyline.report import print_validation
 
@@ -219,7 +225,8 @@ def validate(
     replays = _observed_replays(sc, replay)
     if not replays:
         which = f"for replay {replay}" if replay is not None else "to validate against"
-        message = f"{sc.name} has no observed figures {which}; nothing to compare."
+        message = (f"{scenario if scenario is not None else sc.name} has no observed "
+                   f"figures {which}; nothing to compare.")
         if json_output:
             print_json({"ok": True, "figures": [], "message": message})
         else:

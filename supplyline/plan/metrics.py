@@ -16,7 +16,7 @@ from numpy.typing import NDArray
 
 from supplyline.errors import PlanError
 from supplyline.network import replay_places
-from supplyline.plan.result import Plan
+from supplyline.plan.result import Plan, whole_units
 from supplyline.plan.variables import FloatArray
 from supplyline.scenario.schema import Metric, MetricTerm, Observed, metric_unit
 from supplyline.units import UnitProblem, convert, fmt
@@ -207,10 +207,11 @@ def compute_term(plan: Plan, term: MetricTerm) -> float:
         return float(plan.labour_days()["total"])
     if term.kind in ("units_in_use", "units_recruited"):
         homes = _places(plan, term, everywhere)
+        # Whole units, as the plan reports them (:func:`whole_units`: 57.3 bicycles are 58).
         if term.kind == "units_recruited":
-            return float(plan.recruited_units[homes, mode][:, window].sum())
+            return float(whole_units(plan.recruited_units[homes, mode][:, window].sum()))
         in_use = plan.in_service_units[homes, mode][:, window].sum(axis=0)
-        return float(in_use.max(initial=0.0))
+        return float(whole_units(in_use.max(initial=0.0)))
     if term.kind == "trips":
         legs = _places(plan, term, everywhere)[net.arc_from[plan.leg_arc]]
         if mode is not None:
@@ -400,6 +401,22 @@ def input_part(plan: Plan, metric: Metric) -> tuple[float, str]:
                    f"{plan_part} are the plan's")
 
 
+def _plan_part_tested(observed: Observed, fixed: float, model: float) -> str:
+    """Where the inputs' part of a figure (``fixed``, in the figure's unit) would pass by
+    itself, what the verdict then tests: the plan's part (never negative), and the range of
+    it that passes. '' where the inputs alone would not pass."""
+    value, tolerance = observed.value, observed.tolerance
+    low = value - tolerance - fixed if observed.compare != "at_most" else 0.0
+    high = value + tolerance - fixed if observed.compare != "at_least" else float("inf")
+    if not low <= 0.0 <= high:
+        return ""
+    unit = observed.unit
+    passes = ("any of it passes" if high == float("inf")
+              else f"it passes up to {fmt(high)} {unit}")
+    return (f". The inputs alone lie within the tolerance: the verdict tests only the plan's "
+            f"part, {fmt(model - fixed)} {unit}, and {passes}")
+
+
 def _term(term: MetricTerm) -> Metric:
     """A quantity as a metric of its own."""
     return Metric.model_validate(term.model_dump(exclude={"per"}))
@@ -425,6 +442,9 @@ def compare(plan: Plan, observed: Observed) -> MetricValue:
     fixed, fixed_reason = input_part(plan, observed.metric)
     reason = "" if undefined else (input_reason(plan, observed.metric)
                                    or _verdict_of_inputs(plan, observed))
+    if fixed and not undefined:
+        fixed_reason += _plan_part_tested(observed, convert(fixed, str(unit), observed.unit),
+                                          model)
     return MetricValue(
         id=observed.id,
         description=observed.description,

@@ -30,6 +30,7 @@ from supplyline.scenario.schema import (
     ID_PATTERN,
     MAX_DAY_VALUE,
     METRIC_UNITS,
+    SHARE_KINDS,
     AirThreat,
     AirWindow,
     Closure,
@@ -755,6 +756,21 @@ class _Checker:
                     self.region(path, region)
             self.known(observed.at("replay"), observed.get("replay"), "replay", "replays")
             self.money_unit(observed, metric)
+            self.share_of_a_whole(observed, metric)
+
+    def share_of_a_whole(self, observed: Entry, metric: Entry) -> None:
+        """A share of a whole (:data:`SHARE_KINDS`) is at most 100 %."""
+        kind, value, unit = metric.get("kind"), observed.get("value"), observed.get("unit")
+        if kind not in SHARE_KINDS or metric.data.get("per") is not None or value is None or (
+                not isinstance(unit, str)):
+            return
+        try:
+            percent = convert(value, unit, "%")
+        except UnitProblem:
+            return  # (said at the unit)
+        if percent > 100 * (1 + 1e-9):
+            self.report(observed.at("value"), f"at most 100 % (a {kind} figure is a share "
+                        "of a whole)", f"{observed.written('value')} {unit}")
 
     def money_unit(self, observed: Entry, metric: Entry) -> None:
         """A figure about money is in the scenario's currency (per the metric's unit)."""

@@ -33,6 +33,7 @@ from pydantic_core import CoreSchema, PydanticCustomError, core_schema
 
 __all__ = [
     "RESOLUTION",
+    "SHARE_KINDS",
     "AirThreat",
     "Closure",
     "Commodity",
@@ -889,6 +890,10 @@ METRIC_UNITS = {
     "cost_per_t": "CURRENCY/t",
 }
 
+#: The kinds that are a share of a whole (at most 100 %; ``given_over_consumed`` is a ratio
+#: of two totals and may exceed it).
+SHARE_KINDS = frozenset({"share_mobilized", "share_consumed", "demand_met_pct"})
+
 #: The kinds that read a date window (``start`` to ``by``, the whole horizon when empty).
 WINDOW_KINDS = {"arrivals_t", "peak_delivered_t_per_day", "units_in_use", "units_recruited",
                 "trips", "consumed_t"}
@@ -982,7 +987,9 @@ class Metric(MetricTerm):
     ``labour_days``: person-days served (carriers' crews, road works, repair crews).
     ``units_in_use``: the most units of ``mode`` in service at once (of the home ``place``
     when given); over the whole horizon, the fleet the plan needs, which it minimizes after
-    the shortfall. ``units_recruited``: units of ``mode`` put into service.
+    the shortfall. ``units_recruited``: units of ``mode`` put into service (a unit released
+    and taken again counts each time). Both count whole units, rounded up as the plan
+    reports them (57.3 bicycles at once are 58).
     ``trips``: loaded trips of ``mode`` (all when empty) leaving ``place`` (anywhere when
     empty). ``cost_per_t``: the plan's cost (see ``costs``) per tonne consumed at the fronts.
     The kinds ``arrivals_t``, ``consumed_t``, ``peak_delivered_t_per_day``,
@@ -1003,7 +1010,10 @@ class Observed(Strict):
     id: Id = _field("identifier")
     description: str = _field("what the figure is", default="")
     metric: Metric = _field("how the model computes it")
-    value: Annotated[float, Number] = _field("the historical value, in ``unit``")
+    value: NonNegative = _field(
+        "the historical value, in ``unit`` (every kind counts or measures something, so "
+        "none is negative; a share of a whole, share_mobilized, share_consumed and "
+        "demand_met_pct, is at most 100 %)")
     unit: str = _field(
         "unit of value and tolerance, read by pint and converted to the metric's own: t, kg, "
         "short_ton, long_ton, t/day, %, day, person*day, unit, trip, USD/t (the scenario's "

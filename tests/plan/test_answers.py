@@ -228,13 +228,28 @@ def test_metrics_per_place_window_mode_and_ratio() -> None:
     bicycle = net.mode_ids.index("bicycle")
     legs = (net.arc_from[result.leg_arc] == v) & (result.leg_mode == bicycle)
     assert got["trips"] == pytest.approx(result.loaded_units[legs].sum())
-    assert got["fleet"] == pytest.approx(result.units_in_use()[bicycle].max())
-    assert got["recruited"] == pytest.approx(result.recruited_units[:, bicycle].sum())
+    # Whole units, as the plan reports them (the LP's 57.3 bicycles at once are 58).
+    assert got["fleet"] == np.ceil(result.units_in_use()[bicycle].max() - 0.01)
+    assert got["recruited"] == np.ceil(result.recruited_units[:, bicycle].sum() - 0.01)
+    assert got["fleet"] == result.fleet_needed()[bicycle]
     assert got["labour"] == pytest.approx(result.labour_days()["total"])
     assert got["fraction"] == pytest.approx(
         100.0 * result.consumed_kg.sum() / result.mobilized_kg().sum())
     assert got["eaten-short-tons"] == pytest.approx(result.consumed_kg.sum() / 907.18474)
     assert got["cost"] == pytest.approx(result.cost_per_t() / 1000.0)
+
+
+def test_units_are_counted_whole_as_the_plan_reports_them() -> None:
+    """The tutorial's plan needs 57.3 pack bicycles at once and recruits 5.95 porters: it
+    reports 58 and 6, and a record of 58 and 6 at tolerance 0 failed against the LP's
+    fractions."""
+    figures = [{"id": "bikes", "metric": {"kind": "units_in_use", "mode": "bicycle"},
+                "value": 58, "unit": "unit", "source": "the plan's own count"},
+               {"id": "porters", "metric": {"kind": "units_recruited", "mode": "porter"},
+                "value": 6, "unit": "unit", "source": "the plan's own count"}]
+    plan = sl.plan(sl.load("tutorial").replace({"observed": figures}))
+    assert plan.fleet_needed().tolist() == [6, 58]
+    assert [(v.model, v.result) for v in sl.validate(plan)] == [(58, "pass"), (6, "pass")]
 
 
 def test_a_figure_in_other_units_gets_the_same_verdict() -> None:

@@ -523,6 +523,11 @@ def test_what_a_replay_or_met_demand_decides_is_an_input_and_what_is_undefined_n
     arrivals = values["arrivals"]
     assert arrivals.tested and arrivals.from_inputs == pytest.approx(57.75, rel=1e-6)
     assert arrivals.from_inputs_reason.startswith("the demand eaten there, all of it met")
+    # 57.75 ± 5 t holds for the demand alone: what the verdict tests is said.
+    plan_part = arrivals.model - arrivals.from_inputs
+    assert arrivals.from_inputs_reason.endswith(
+        f". The inputs alone lie within the tolerance: the verdict tests only the plan's part, "
+        f"{fmt(plan_part)} t, and it passes up to 5 t")
     assert values["labour"].model == pytest.approx(3000, rel=1e-6)
     assert "asks at least 3,000 person-days" in values["labour"].input_reason
     assert "recruits at most 70 bicycle units" in values["bikes"].input_reason
@@ -539,6 +544,7 @@ def test_what_a_replay_or_met_demand_decides_is_an_input_and_what_is_undefined_n
     (labour,) = [v for v in sl.validate(sl.plan(more, replay="pledged")) if v.id == "labour"]
     assert labour.tested and labour.from_inputs == pytest.approx(500)
     assert "asked by the replay 'pledged'" in labour.from_inputs_reason
+    assert "inputs alone" not in labour.from_inputs_reason  # (500 is far from 3,000 ± 150)
 
 
 def test_a_plan_of_the_first_days_is_not_validated_against_the_whole_horizon() -> None:

@@ -568,6 +568,30 @@ def test_an_id_listed_twice_anywhere_is_located(old: str, new: str, field: str,
     assert problem.got.endswith("' again")
 
 
+@pytest.mark.parametrize(("value", "unit", "expected"), [
+    ("-5", '"%"', "a number >= 0"),
+    ("150", '"%"', "at most 100 % (a share_mobilized figure is a share of a whole)"),
+    ("1.5", "'1'", "at most 100 % (a share_mobilized figure is a share of a whole)"),
+])
+def test_an_impossible_observed_figure_is_located(value: str, unit: str,
+                                                   expected: str) -> None:
+    """A negative figure, or a share of a whole above 100 %, was compared with the plan as
+    if it were a record (and a negative tonnage set by the inputs exited 0)."""
+    text = edit(TINY_TEXT, '    value: 50\n    unit: "%"\n',
+                f"    value: {value}\n    unit: {unit}\n")
+    problem = by_field(problems_in(text))["observed[0].value"]
+    assert problem.expected == expected
+    assert problem.line == line_of(text, f"    value: {value}\n")
+
+
+def test_a_ratio_of_two_totals_may_exceed_100_percent() -> None:
+    text = edit(TINY_TEXT, "    metric: {kind: share_mobilized, commodity: rice, regions: "
+                "[northwest]}\n    value: 50\n",
+                "    metric: {kind: given_over_consumed, commodity: rice, regions: "
+                "[northwest]}\n    value: 150\n")
+    assert load_text(text, "tiny.yaml", base_dir=DATA).observed[0].value == 150
+
+
 def test_a_number_for_true_or_false_is_located() -> None:
     """`one_way: 1` was read as true without a word, as the JSON Schema refuses it."""
     text = edit(TINY_TEXT, "  - {from: ban-b, to: relay, length_km: 10, modes: [porter]}",
