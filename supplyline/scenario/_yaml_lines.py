@@ -302,9 +302,10 @@ class _Builder:
             key_node, value_node = pairs[at]
             after = at + 1
             last: Node = value_node
-            # Only after digits (``63``, ``-63``; not ``.inf``, ``0x1F`` or ``1_000``), and
-            # only a ',' alone: in ``39300, 300`` two entries were likely meant.
-            if _plain_digits(value_node):
+            # Only after a number written plainly (``63``, ``-63``, ``39.3``, ``39e3``; not
+            # ``.inf``, ``0x1F`` or ``1_000``), and only a ',' alone: in ``39300, 300`` two
+            # entries were likely meant.
+            if _plain_number(value_node):
                 while (after < len(pairs) and _digits_after_comma(*pairs[after])
                        and self._comma_alone(last, pairs[after][0])):
                     last = pairs[after][0]
@@ -334,10 +335,11 @@ class _Builder:
                    if start.line == end.line and start.line < len(lines)
                    else ",".join([number.value, *digits]))
         note = "inside { } a ',' separates entries"
-        if all(re.fullmatch(r"[0-9]{3}", piece) for piece in digits[:-1]) \
+        whole = re.fullmatch(r"[-+]?[0-9]+", number.value) is not None
+        if whole and all(re.fullmatch(r"[0-9]{3}", piece) for piece in digits[:-1]) \
                 and re.fullmatch(r"[0-9]{3}(\.[0-9]+)?", digits[-1]):
             expected = f"{number.value}{''.join(digits)}, written without ',' ({note})"
-        elif len(digits) == 1 and digits[0].isdigit():
+        elif whole and len(digits) == 1 and digits[0].isdigit():
             expected = f"{number.value}.{digits[0]} (a decimal point is '.', and {note})"
         else:
             expected = f"a number written without ',' ({note})"
@@ -378,11 +380,13 @@ def _number(node: ScalarNode) -> Any:
     return text
 
 
-def _plain_digits(node: Node) -> bool:
-    """Whether ``node`` is a whole number written as digits alone, with an optional sign
-    (``63``, not ``"63"``, ``.inf``, ``0x1F`` or ``1_000``)."""
+def _plain_number(node: Node) -> bool:
+    """Whether ``node`` is a number written as digits, with an optional sign, decimal point
+    and exponent (``63``, ``39.3``, ``39e3``; not ``"63"``, ``.inf``, ``0x1F`` or
+    ``1_000``)."""
     return (isinstance(node, ScalarNode) and not node.style
-            and re.fullmatch(r"[-+]?[0-9]+", node.value) is not None)
+            and re.fullmatch(r"[-+]?[0-9]+(\.[0-9]*)?([eE][-+]?[0-9]+)?", node.value)
+            is not None)
 
 
 def _digits_after_comma(key: Node, value: Node) -> bool:

@@ -320,9 +320,22 @@ def test_commas_in_digits_grouped_otherwise_ask_for_a_number_without_them(reader
     assert problem.got == "'1,070.5,500', read as 1 and keys '070.5' and '500'"
 
 
+@pytest.mark.parametrize("written", ["1.5,750", "39e3,300", "-2.5e3,300,100"])
+def test_a_comma_after_a_decimal_or_exponent_is_said_without_a_guess(reader: str,
+                                                                     written: str) -> None:
+    """`{rice: 39e3,300}` read as 39e3 and a key '300' that was then said to have no value
+    and to be no commodity; which number was meant is not guessed."""
+    problem = _one(_changed(("{rice: 70500}", f"{{rice: {written}}}")))
+    assert problem.field == "places[3].stock_kg.rice"
+    assert problem.expected == ("a number written without ',' (inside { } a ',' separates "
+                                "entries)")
+    number, *keys = written.split(",")
+    assert problem.got.startswith(f"'{written}', read as {number} and ")
+    assert problem.got.endswith(f"'{keys[-1]}'")
+
+
 @pytest.mark.parametrize("written", [
-    "39300, 300", "39300 ,300", ".inf,750", "0x1F,750", "1_000,750", "1.5,750", "39e3,300",
-    "'63',750",
+    "39300, 300", "39300 ,300", ".inf,750", "0x1F,750", "1_000,750", "'63',750",
 ])
 def test_a_comma_after_what_is_not_plain_digits_is_left_as_yaml_reads_it(written: str) -> None:
     data, _, problems = _yaml_lines.read_yaml(f"a: {{rice: {written}}}\n", "f")
