@@ -23,12 +23,19 @@ if TYPE_CHECKING:  # pint is imported on first use: every command would pay 0.2 
     import pint
 
 __all__ = ["UnitProblem", "convert", "currency_unit", "days", "distinct", "fmt", "parse",
-           "registry", "short_label", "words", "words_and"]
+           "quantity", "registry", "short_label", "words", "words_and"]
 
 
 class UnitProblem(ValueError):
     """A unit that cannot be read, or is not the quantity expected; the message says what
-    was expected ('a unit of mass (like t)')."""
+    was expected in a reader's words ("a mass (like 't'), not a count of units"): its
+    ``expected`` part, then its ``instead`` part (", not a count of units"; '' when the
+    unit could not be read)."""
+
+    def __init__(self, expected: str, instead: str = "") -> None:
+        super().__init__(expected + instead)
+        self.expected = expected
+        self.instead = instead
 
 
 @functools.cache
@@ -72,15 +79,60 @@ def parse(text: str) -> pint.Unit:
                           ) from error
 
 
+#: Each of pint's dimensions as a reader names what it measures: alone, and as a term of a
+#: product or a ratio ("[carrier]" is a count of units; "unit" is the carrier unit).
+_DIMENSIONS = {"[mass]": ("a mass", "mass"), "[time]": ("a duration", "time"),
+               "[length]": ("a length", "length"), "[person]": ("a count of persons", "persons"),
+               "[carrier]": ("a count of units", "units"), "[trip]": ("a count of trips", "trips")}
+
+
+def _dimension(name: str, power: float, alone: bool) -> str:
+    """One of pint's dimensions in words ('[mass]': "a mass" alone, "mass" in a term)."""
+    if name.startswith("[currency_"):
+        currency = name.removeprefix("[currency_").removesuffix("]")
+        said = (f"an amount of money in {currency}", f"money in {currency}")
+    else:
+        said = _DIMENSIONS.get(name, (f"a quantity of {name.strip('[]')}", name.strip("[]")))
+    if power != 1:
+        return f"a quantity of {said[1]}^{power:g}" if alone else f"{said[1]}^{power:g}"
+    return said[0] if alone else said[1]
+
+
+def quantity(unit: str) -> str:
+    """What a unit measures, in a reader's words rather than pint's dimension names ("a
+    mass", not "[mass]"); a share and a plain number are one quantity.
+
+    >>> quantity("t"), quantity("%"), quantity("unit"), quantity("t/day")
+    ('a mass', 'a share or plain number', 'a count of units', 'a mass per time')
+    >>> quantity("person*day"), quantity("day"), quantity("trip/day")
+    ('an amount of labour', 'a duration', 'a count of trips per time')
+    """
+    dimensions = {name: float(power) for name, power in parse(unit).dimensionality.items()
+                  if isinstance(power, (int, float))}  # (pint gives powers as numbers)
+    if not dimensions:
+        return "a share or plain number"
+    above = {name: p for name, p in dimensions.items() if p > 0}
+    below = {name: -p for name, p in dimensions.items() if p < 0}
+    if above == {"[person]": 1, "[time]": 1}:
+        top = "an amount of labour"
+    elif len(above) == 1:
+        top = _dimension(*next(iter(above.items())), alone=True)
+    elif above:
+        top = "a quantity of " + " × ".join(_dimension(n, p, alone=False)
+                                            for n, p in above.items())
+    else:
+        top = "a rate"
+    per = " × ".join(_dimension(n, p, alone=False) for n, p in below.items())
+    return f"{top} per {per}" if per else top
+
+
 def convert(value: float, unit: str, to: str) -> float:
     """``value`` in ``unit`` expressed in ``to``; :class:`UnitProblem` when they measure
-    different quantities."""
+    different quantities (said in a reader's words: :func:`quantity`)."""
     reg = registry()
     have, want = parse(unit), parse(to)
     if have.dimensionality != want.dimensionality:
-        wanted = ("a share" if not want.dimensionality
-                  else f"a unit of {want.dimensionality}")
-        raise UnitProblem(f"{wanted} (like {to!r}), not a unit of {have.dimensionality}")
+        raise UnitProblem(f"{quantity(to)} (like {to!r})", f", not {quantity(unit)}")
     if not want.dimensionality and have not in (reg.Unit("percent"), reg.Unit("")):
         # pint counts '%%', 'radian' or 'ppm' as shares too: 100 %% would be 1 % in silence.
         raise UnitProblem(f"a share in % (like {to!r}) or as a fraction ('1')")

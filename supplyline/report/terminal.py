@@ -276,7 +276,8 @@ def _shown(row: CommodityKpis) -> bool:
 def _commodities(kpis: Kpis) -> FitTable:
     table = _table("Delivered vs demand", "commodity", "demand", "delivered", "short", "met",
                    "short days", numeric=[False, *([True] * 5)])
-    table.caption = "tonnes"
+    table.caption = ("demand, delivered and short in tonnes; met: the share of the demand "
+                     "delivered; short days: days on which some front went short of it")
     for cid, row in kpis["by_commodity"].items():
         if not _shown(row):
             continue
@@ -335,17 +336,22 @@ def _whole(units: float) -> str:
     return f"{whole(units):,}"
 
 
+#: The carriers table's column of recruitments: a unit released and taken again counts
+#: each time, so 88 for a fleet of 70 bicycles (a column "recruited" read as 88 bicycles).
+TIMES_RECRUITED = "times recruited"
+
+
 def _carriers(plan: Plan) -> FitTable:
     net = plan.network
     unit_days = plan.unit_days()
     needed = plan.fleet_needed()
-    table = _table("Carriers by mode", "mode", "recruited", "needed", "their crews",
+    table = _table("Carriers by mode", "mode", TIMES_RECRUITED, "needed", "their crews",
                    "unit-days", numeric=[False, True, True, True, True], prose=[0])
-    table.caption = ("recruited: put into service over the plan (a unit released and taken "
-                     "again counts each time); needed: the most in service at once, which "
-                     "the plan minimizes, and their crews the persons they need; unit-days: "
-                     "in service and on the way home at the end; units and persons rounded "
-                     "up to whole ones")
+    table.caption = (f"{TIMES_RECRUITED}: how often a unit was put into service (again "
+                     "after each release), not how many units; needed: the most in service "
+                     "at once, which the plan minimizes, and their crews the persons they "
+                     "need; unit-days: days in service, counting the way home of units still "
+                     "out at the end; units and persons rounded up to whole ones")
     for m in range(net.n_modes):
         if needed[m] == 0:  # none in service beyond the solver's crumbs: a mode not used
             continue
@@ -358,13 +364,18 @@ def _carriers(plan: Plan) -> FitTable:
     return table
 
 
+#: What the two burdens are, in the words of the report's "Burden per locality".
+BURDEN_MEANS = ("food burden: what each locality gave as a share of what it could give "
+                "above subsistence; labour burden: the share of its labour pool that served")
+
+
 def _burden(plan: Plan, count: int = 8) -> FitTable:
     net = plan.network
     food, labour = plan.burden()
     bound, what = burden_bound(plan)
     table = _table("Most burdened localities", "locality", "food burden", "labour burden",
                    numeric=[False, True, True], prose=[0])
-    table.caption = f"bound {percent(bound)}: {what}"
+    table.caption = f"{BURDEN_MEANS}; bound {percent(bound)}: {what}"
     worst = np.argsort(-np.maximum(food, labour), kind="stable")[:count]
     for p in worst:
         if max(food[p], labour[p]) <= 0:

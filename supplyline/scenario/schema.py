@@ -1045,7 +1045,8 @@ class Observed(Strict):
         try:
             convert(1.0, unit, own)
         except UnitProblem as problem:
-            raise ValueError(f"{problem} for the {metric.kind} figure") from None
+            raise ValueError(f"{problem.expected} for the {metric.kind} figure"
+                             f"{problem.instead}") from None
         return unit
 
 

@@ -176,3 +176,33 @@ def test_stock_in_steps_is_drawn_on_each_step_s_last_day(valley: Scenario) -> No
     drawn = plan.plot.stock().axes[0].get_lines()[0]
     days = np.asarray(drawn.get_xdata()) - np.datetime64(plan.network.start_date, "D")
     np.testing.assert_array_equal(days.astype(int), plan.network.grid.end)
+
+
+def test_the_closure_cross_is_on_its_route_clear_of_the_others() -> None:
+    """On the tutorial's what-if map (docs/tutorial.md), the gorge path's cross sat at 30 %
+    of its length, where it crosses the road to the hospital; and the legend had no entry
+    for it. It sits on the gorge path clear of every other route, and the legend says what
+    it is."""
+    what_if = sl.load("tutorial").replace({
+        "modes.porter.payload_kg": 20,
+        "routes.gorge-path.closed": [{"start": "2024-11-01", "end": "2024-11-07"}]})
+    plan = sl.plan(what_if)
+    (ax,) = plan.plot.map().axes
+    (cross,) = [a for a in ax.get_lines() if a.get_gid() == "closed:gorge-path"]
+    lay = layout(plan)
+    proj = lay.proj
+    x, y = (float(v[0]) for v in cross.get_data())
+    at = np.array([x * proj.scale + proj.x0, proj.y0 - y * proj.scale])  # the layout's px
+
+    def gap(r: int) -> float:
+        return float(np.hypot(*(np.array(lay.curves[r].samples(1.0)) - at).T).min())
+
+    r = plan.network.route_ids.index("gorge-path")
+    assert gap(r) < 1.0  # on its route
+    others = [gap(o) - float(lay.widths[o]) / 2 for o in range(len(lay.curves)) if o != r]
+    assert min(others) > 10.0, others  # (the cross is about 11 px wide)
+    labels = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert "closed on some days" in labels
+    (entry,) = [h for h in ax.get_legend().legend_handles
+                if h is not None and h.get_label() == "closed on some days"]
+    assert entry.get_marker() == cross.get_marker() == "X"

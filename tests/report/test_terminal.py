@@ -170,19 +170,55 @@ def test_plain_writes_control_characters_as_escapes() -> None:
     assert inert("[/red]").plain == "[/red]"
 
 
-def test_the_carriers_table_says_what_recruited_counts() -> None:
-    """An owned mode may be recruited more times than it has units (released and taken
-    again): the table says so, since 85 recruited of 70 owned bicycles reads as an error."""
-    from supplyline.report.terminal import print_plan_summary
+@pytest.fixture(scope="module")
+def tutorial_plan() -> sl.Plan:
+    return sl.plan(sl.load("tutorial"))
 
-    plan = sl.plan(sl.load("tutorial"))
+
+def _at_80(plan: sl.Plan) -> str:
+    """The plan's summary as ``supplyline plan`` prints it into a file at 80 columns."""
+    from supplyline.cli.common import _Console
+
+    out = io.StringIO()
+    print_plan_summary(plan, _Console(width=80, color_system=None, file=out))
+    text = out.getvalue()
+    lines = text.splitlines()
+    assert all(len(line) <= 80 for line in lines), [x for x in lines if len(x) > 80]
+    assert not [line for line in lines if line.endswith(" ")]
+    return text
+
+
+def test_the_carriers_table_says_what_recruited_counts(tutorial_plan: sl.Plan) -> None:
+    """An owned mode may be recruited more times than it has units (released and taken
+    again): 88 "recruited" of a fleet of 70 bicycles read as 88 bicycles. The column is
+    "times recruited", and its caption says it is no count of units."""
+    plan = tutorial_plan
     bicycle = plan.network.mode_ids.index("bicycle")
     assert plan.recruited_units[:, bicycle].sum() > 70  # more recruitments than bicycles
-    console = Console(width=80, record=True)
-    print_plan_summary(plan, console)
-    text = " ".join(console.export_text().split())
-    assert "recruited: put into service over the plan (a unit released and taken again " \
-           "counts each time)" in text
+    text = _at_80(plan)
+    table = text.split("Carriers by mode\n")[1]
+    assert table.splitlines()[0].split() == ["mode", "times", "recruited", "needed", "their",
+                                             "crews", "unit-days"]
+    said = " ".join(table.split())
+    assert "times recruited: how often a unit was put into service (again after each " \
+           "release), not how many units;" in said
+
+
+def test_the_summary_says_what_its_figures_are(tutorial_plan: sl.Plan) -> None:
+    """The burdens were left undefined (the HTML report says what they are); "tonnes" stood
+    alone under "Delivered vs demand"; "unit-days: in service and on the way home at the
+    end" was hard to read."""
+    text = _at_80(tutorial_plan)
+    lines = text.splitlines()
+    said = " ".join(text.split())
+    assert "tonnes" not in lines
+    assert "demand, delivered and short in tonnes; met: the share of the demand " \
+           "delivered; short days: days on which some front went short of it" in said
+    assert "food burden: what each locality gave as a share of what it could give above " \
+           "subsistence; labour burden: the share of its labour pool that served; bound " \
+           "80.5%:" in said
+    assert "unit-days: days in service, counting the way home of units still out at the " \
+           "end;" in said
 
 
 def test_the_crews_are_those_of_the_whole_units_needed() -> None:

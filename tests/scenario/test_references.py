@@ -634,7 +634,7 @@ def test_a_number_for_true_or_false_is_located() -> None:
      "a share in %", "'radian'"),
     # A unit of another quantity is said at the unit, not at the figure.
     ('    unit: "%"\n', '    unit: "kg"\n', "observed[0].unit", 'unit: "kg"',
-     "a share (like '%'), not a unit of [mass]", "'kg'"),
+     "a share or plain number (like '%') for the share_mobilized figure, not a mass", "'kg'"),
 ])
 def test_what_contradicts_itself_or_means_nothing_is_located(
         old: str, new: str, field: str, where: str, expected: str, got: str) -> None:

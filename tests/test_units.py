@@ -1,0 +1,33 @@
+"""Units: a unit of the wrong quantity is refused in a reader's words."""
+
+from __future__ import annotations
+
+import pytest
+
+from supplyline.units import UnitProblem, convert, currency_unit, quantity
+
+
+@pytest.mark.parametrize(("unit", "to", "said"), [
+    ("t", "unit", "a count of units (like 'unit'), not a mass"),
+    ("kg", "%", "a share or plain number (like '%'), not a mass"),
+    ("%", "t", "a mass (like 't'), not a share or plain number"),
+    ("day", "trip", "a count of trips (like 'trip'), not a duration"),
+    ("unit", "person*day", "an amount of labour (like 'person*day'), not a count of units"),
+    ("t", "t/day", "a mass per time (like 't/day'), not a mass"),
+])
+def test_a_unit_of_another_quantity_is_said_in_a_readers_words(unit: str, to: str,
+                                                               said: str) -> None:
+    """pint's dimension names had been the message: "a unit of [carrier] (like 'unit'), not
+    a unit of [mass]", "not a unit of dimensionless"."""
+    with pytest.raises(UnitProblem) as problem:
+        convert(1.0, unit, to)
+    assert str(problem.value) == said
+    assert "[" not in str(problem.value) and "dimensionless" not in str(problem.value)
+
+
+def test_money_is_said_in_its_currency() -> None:
+    currency_unit("VND")
+    assert quantity("VND/t") == "an amount of money in VND per mass"
+    with pytest.raises(UnitProblem, match=r"^a mass \(like 't'\), not an amount of money in "
+                                          r"VND per mass$"):
+        convert(1.0, "VND/t", "t")
