@@ -582,3 +582,19 @@ def test_a_wrapped_message_keeps_a_number_with_its_unit(width: int) -> None:
                  "at least 1.26 t of the greens it needs goes short, 3 days in all")
     text = console.file.getvalue()
     assert "1.26 t" in text and "3 days" in text and "\u00a0" not in text
+
+
+def test_a_chromium_variable_that_names_nothing_is_named_in_the_error(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`SUPPLYLINE_CHROMIUM=/nonexistent/chrome supplyline report ... --out r.pdf` told the
+    user to set SUPPLYLINE_CHROMIUM, which was set: the message names its path as not
+    found."""
+    missing = tmp_path / "nonexistent" / "chrome"
+    monkeypatch.setenv(CHROMIUM_ENV, str(missing))
+    target = tmp_path / "r.pdf"
+    result = invoke("report", "tutorial", "--days", "3", "--out", str(target))
+    assert result.exit_code == 2
+    said = " ".join(result.stderr.split())
+    assert f"--out: cannot write {target}: {CHROMIUM_ENV}={missing}: no such file;" in said
+    assert "or set SUPPLYLINE_CHROMIUM)" not in said
+    assert not target.exists()

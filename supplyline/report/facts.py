@@ -12,13 +12,21 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from supplyline.hazards import rainy_day_slowdown
 from supplyline.network import BoolArray, FloatArray, Network
-from supplyline.plan.result import KG_RESOLUTION, UNFED_NOTE_KG, Plan, whole_units
+from supplyline.plan.result import (
+    KG_RESOLUTION,
+    SHORT_MIN_KG,
+    UNFED_NOTE_KG,
+    Plan,
+    _mass,
+    whole_units,
+)
 from supplyline.report.svg import fmt
 from supplyline.units import words_and
 
@@ -61,6 +69,12 @@ def mass_words(kg: float) -> str:
 def commodity_name(plan: Plan, g: int) -> str:
     """Display name of good ``g`` of the plan (:meth:`Network.commodity_name`)."""
     return plan.network.commodity_name(int(plan.goods[g]))
+
+
+def mode_labels(plan: Plan, mode_ids: Sequence[str]) -> str:
+    """Modes given by id, as the tables and legends name them: 'Porter, Pack bicycle'."""
+    net = plan.network
+    return ", ".join(net.mode_label(net.mode_ids.index(m)) for m in mode_ids)
 
 
 def commodity_label(plan: Plan, g: int) -> str:
@@ -171,6 +185,14 @@ def shortfalls(plan: Plan) -> list[Shortfall]:
         p = net.place_ids.index(front) if front in net.place_ids else -1
         out.append(Shortfall(net.place_label(p) if p >= 0 else front, short, list(binding)))
     return out
+
+
+def demand_short(plan: Plan) -> bool:
+    """Whether some front went short of some good by more than ``SHORT_MIN_KG`` over the
+    horizon: the rule by which the plan's findings list a front and good ("Why demand is not
+    met"), and by which the headline's "Delivered" turns red. Less is the solver's rounding."""
+    short = (plan.demand_kg - plan.consumed_kg)[plan.network.is_front].sum(axis=2)
+    return bool((short > SHORT_MIN_KG).any())
 
 
 def shortfall_words(plan: Plan, shortfall: Shortfall) -> tuple[str, str]:
@@ -286,8 +308,9 @@ def route_hazards(net: Network) -> list[list[Window]]:
 
 def window_words(net: Network, window: Window) -> str:
     """A window in words: 'closed 5 Nov – 12 Nov 1954', 'air strikes or raids 1 Dec 1953 –
-    7 May 1954 (up to 3% a day)', 'rain 21 Apr – 7 May 1954 (trips 1.43 × as long on a rainy
-    day, 1.26 × on average)'."""
+    7 May 1954 (chance of a strike up to 3% a day)', 'rain 21 Apr – 7 May 1954 (trips 1.43 ×
+    as long on a rainy day, 1.26 × on average)'. The strikes' figure is the largest daily
+    chance that a strike happens, not a share of the loads lost."""
     start = net.start_date
     a, b = start + dt.timedelta(days=window.first), start + dt.timedelta(days=window.last)
     first = f"{a.day} {a:%b}" + ("" if a.year == b.year else f" {a.year}")
@@ -296,7 +319,8 @@ def window_words(net: Network, window: Window) -> str:
     if window.kind == "closed":
         return f"closed {span}"
     if window.kind == "strikes":
-        return f"air strikes or raids {span} (up to {fmt(100 * window.level)}% a day)"
+        return (f"air strikes or raids {span} (chance of a strike up to "
+                f"{fmt(100 * window.level)}% a day)")
     if fmt(window.rainy) == fmt(window.level):  # it rains every day
         return f"rain {span} (trips {fmt(window.rainy)} × as long)"
     return (f"rain {span} (trips {fmt(window.rainy)} × as long on a rainy day, "
@@ -414,7 +438,8 @@ def idle_carriers(plan: Plan, least_share: float = 0.05) -> list[IdleCarriers]:
 class Unfed:
     """Food that the wounded, the repair crews, or the carriers on their way home at the end
     went without at one place: ``kg`` of ``good`` at ``place`` (as a sentence names them),
-    from day ``first`` to day ``last``."""
+    from day ``first`` to day ``last``; ``good_id`` is the good's id, as the plan's own note
+    (:meth:`Plan.gave_up`) names it."""
 
     who: str  # a key of Plan.unfed_kg: "wounded", "repair crews", ...
     good: str
@@ -423,6 +448,7 @@ class Unfed:
     last: int
     kg: float
     total: float  # kg of the good the group went without at every place
+    good_id: str = ""
 
 
 def unfed(plan: Plan) -> list[Unfed]:
@@ -443,41 +469,61 @@ def unfed(plan: Plan) -> list[Unfed]:
             out.append(Unfed(who, commodity_label(plan, int(g)), net.place_label(int(p)),
                              int(plan.step_start[steps[0]]),
                              int(plan.network.grid.end[steps[-1]]),
-                             float(by_step.sum()), float(total[g])))
+                             float(by_step.sum()), float(total[g]),
+                             plan.good_ids[int(g)]))
     return out
 
 
-def unfed_words(plan: Plan) -> list[str]:
-    """:func:`unfed` in words, one sentence for each who and good: 'The wounded went without
-    4.2 kg of rice: at Kestrel town on 1 Nov 2024.'"""
+def unfed_where(plan: Plan) -> dict[tuple[str, str], str]:
+    """Where and when each group went without each good (:func:`unfed`), by (who, good id),
+    in words: 'at Kestrel town on 1 Nov 2024', or, at several places, each with its amount
+    (as the plan's note rounds it): '1.6 t at Lung Lo pass on 1 Mar 1954; 800 kg at Pha Din
+    pass from 1 Mar to 2 Mar 1954'."""
     start = plan.network.start_date
     groups: dict[tuple[str, str], list[Unfed]] = {}
     for u in unfed(plan):
-        groups.setdefault((u.who, u.good), []).append(u)
-    out = []
-    for (who, good), places in groups.items():
+        groups.setdefault((u.who, u.good_id), []).append(u)
+    out = {}
+    for key, places in groups.items():
         where = []
         for u in sorted(places, key=lambda u: (u.first, -u.kg)):
             a, b = start + dt.timedelta(days=u.first), start + dt.timedelta(days=u.last)
             first = f"{a.day} {a:%b}" + ("" if a.year == b.year else f" {a.year}")
             when = (f"on {b.day} {b:%b %Y}" if u.first == u.last
                     else f"from {first} to {b.day} {b:%b %Y}")
-            where.append(f"{mass_words(u.kg)} at {u.place} {when}" if len(places) > 1
+            where.append(f"{_mass(u.kg)} at {u.place} {when}" if len(places) > 1
                          else f"at {u.place} {when}")
-        total = mass_words(places[0].total)
-        out.append(f"The {who} went without {total} of {good.lower()}: {'; '.join(where)}.")
+        out[key] = "; ".join(where)
     return out
 
 
-def step_note(plan: Plan, compared: bool = False) -> str:
+def gave_up_words(plan: Plan) -> list[str]:
+    """What else the plan could not do, as the terminal and the JSON say it
+    (:meth:`Plan.gave_up`: the same amounts, goods and "before any can reach where they eat"),
+    each note on food a group went without followed by where and when (:func:`unfed_where`):
+    'wounded not fed: 4 kg of rice missing, all of it before any can reach where they eat (at
+    Kestrel town on 1 Nov 2024)'."""
+    where = unfed_where(plan)
+    out = []
+    for note in plan.gave_up():
+        said = next((words for (who, good), words in where.items()
+                     if note.startswith(f"{who} not fed: ") and f" of {good} missing" in note),
+                    "")
+        out.append(f"{note} ({said})" if said else note)
+    return out
+
+
+def step_note(plan: Plan, compared: bool = False, full: bool = False) -> str:
     """What planning in steps of several days changes, in words ('' when day by day);
-    ``compared``: the plan day by day is shown beside it."""
+    ``compared``: the plan day by day is shown beside it; ``full``: the command is named in
+    full (`supplyline plan --compare-daily`), for a page read away from the command line."""
     steps = plan.steps_description()
     if not steps:
         return ""
+    command = f"`{'supplyline ' if full else ''}plan --compare-daily`"
     where = ("The table \"Steps against day by day\" below shows what the steps change."
-             if compared else "`plan --compare-daily` shows what the steps change against "
-             "a day-by-day plan.")
+             if compared else f"{command} shows what the steps change against a day-by-day "
+             "plan.")
     return (f"Timing is coarser in steps ({steps}): a load arrives in the step that holds its "
             "mean arrival, up to half a step early or late on each leg; totals of rations, "
             f"fuel and labour still count every trip's real days. {where}")

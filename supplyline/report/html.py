@@ -27,11 +27,12 @@ from supplyline.plan.kpis import Kpis
 from supplyline.plan.metrics import MetricValue
 from supplyline.plan.result import Plan
 from supplyline.report.facts import (
+    demand_short,
+    gave_up_words,
     shortfall_words,
     shortfalls,
     step_note,
     tonnes_text,
-    unfed_words,
 )
 from supplyline.report.risk import risk_search_section, risk_section
 from supplyline.report.safe_write import output_files
@@ -42,6 +43,7 @@ from supplyline.report.sections import (
     SectionFunction,
     day_date,
     percent,
+    validation_left_out,
 )
 from supplyline.report.svg import fmt
 from supplyline.units import days
@@ -76,7 +78,7 @@ PRINT_CSS = f"""
   table {{ font-size: 10.5px; }}
   th, td {{ padding: 3px 4px; }}
   th {{ position: static; }}
-  td:first-child:not(.num) {{ min-width: 0; }}
+  td:first-child:not(.num), td.name {{ min-width: 0; }}
   td.num {{ white-space: normal; }}
   footer {{ margin-top: 8px; padding-top: 4px; font-size: 11px; break-before: avoid; }}
 }}
@@ -104,7 +106,8 @@ header.page .sub { color: var(--muted); margin: 0 0 14px; }
   padding: 10px 14px; }
 .kpi .label { font-size: 12px; text-transform: uppercase; letter-spacing: .04em;
   color: var(--muted); }
-.kpi .value { font-size: 24px; font-weight: 650; line-height: 1.25; }
+.kpi .value { font-size: 24px; font-weight: 650; line-height: 1.25; white-space: nowrap; }
+.kpi .value.long { line-height: 30px; }  /* its font size fits its length: _kpi */
 .kpi .detail { font-size: 13px; color: var(--muted); }
 .kpi.bad .value { color: var(--bad); }
 .kpi ul.fleet { list-style: none; margin: 2px 0 0; padding: 0; font-size: 14px;
@@ -114,6 +117,8 @@ header.page .sub { color: var(--muted); margin: 0 0 14px; }
 @media (min-width: 640px) { .kpi.wide { grid-column: span 2; }
   .kpi.wide ul.fleet { columns: 2; column-gap: 16px; } }
 ul.caveats { margin: -8px 0 14px; padding-left: 18px; color: var(--muted); font-size: 13px; }
+/* A command, a number such as 6.3e-09 or a tag such as viet-bac is not broken at its hyphen. */
+code, .nowrap { white-space: nowrap; }
 .findings { border-left: 4px solid var(--bad); background: #fdf3f2; padding: 10px 16px;
   border-radius: 0 8px 8px 0; margin: 0 0 18px; }
 .findings h2 { font-size: 16px; margin: 0 0 6px; }
@@ -166,7 +171,7 @@ svg .legend-heading { font-weight: 650; fill: var(--ink); }
 ul.legend { display: flex; flex-wrap: wrap; gap: 2px 16px; list-style: none; margin: 4px 0 0;
   padding: 0; font-size: 13px; }
 ul.legend li { display: flex; align-items: center; gap: 6px; }
-.swatch { display: inline-block; width: 18px; height: 10px; background: var(--c); }
+.swatch { display: inline-block; flex: none; width: 18px; height: 10px; background: var(--c); }
 .swatch.line { height: 3px; }
 .swatch.dash { height: 0; border-top: 2px dashed var(--c); background: none; }
 .swatch.dot { width: 11px; height: 11px; border-radius: 50%; opacity: .7; }
@@ -179,6 +184,8 @@ th, td { padding: 5px 9px; border-bottom: 1px solid var(--line); text-align: lef
   vertical-align: top; }
 th { background: var(--panel); font-weight: 600; position: sticky; top: 0; }
 td:first-child:not(.num) { min-width: 12em; }  /* a name, not a rank */
+td.name { min-width: 12em; }  /* a column of long names, where it is not the first */
+th.short { white-space: nowrap; }  /* a header of a word or two ("+short t") */
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
 td.num { white-space: nowrap; }
 tbody tr:nth-child(even) { background: rgba(31, 41, 51, .025); }
@@ -188,6 +195,7 @@ tbody tr:nth-child(even) { background: rgba(31, 41, 51, .025); }
 .badge.fail { background: #fbe4e2; color: var(--bad); }
 footer { margin-top: 36px; color: var(--muted); font-size: 12.5px;
   border-top: 1px solid var(--line); padding-top: 10px; }
+footer p { margin: 4px 0 0; }
 @media (max-width: 600px) { main { padding: 16px 14px 40px; } }
 /* The risk table on a phone: a figure wraps only before its error (its other spaces do not
    break) and the names take what is left, so that its three columns fit the screen. */
@@ -196,11 +204,20 @@ footer { margin-top: 36px; color: var(--muted); font-size: 12.5px;
 """ + PRINT_CSS
 
 
+#: A headline figure this long or longer ("1,051,569") takes a smaller font, so that it fits
+#: the narrowest card (120 px inside): ``LONG_FONT`` px over its characters (20 px for nine,
+#: 15 px for twelve; a figure's characters are about 0.63 of the font size wide).
+LONG_VALUE = 9
+LONG_FONT = 180.0
+
+
 def _kpi(label: str, value: str, detail: str = "", bad: bool = False) -> str:
     extra = f'<div class="detail">{escape(detail)}</div>' if detail else ""
     css = "kpi bad" if bad else "kpi"
+    size = (f'class="value long" style="font-size: {LONG_FONT / len(value):.1f}px"'
+            if len(value) >= LONG_VALUE else 'class="value"')
     return (f'<div class="{css}"><div class="label">{escape(label)}</div>'
-            f'<div class="value">{escape(value)}</div>{extra}</div>')
+            f"<div {size}>{escape(value)}</div>{extra}</div>")
 
 
 def _t(value: float) -> str:
@@ -214,8 +231,22 @@ def _prose(text: str) -> str:
     return re.sub(r"`([^`<>]+)`", r"<code>\1</code>", escape(text))
 
 
-def header(plan: Plan) -> str:
-    """Title, horizon, solver status, headline figures and the findings."""
+def _unbroken_numbers(text: str) -> str:
+    """Words as HTML: escaped, a number written with a power of ten (6.3e-09) kept on one
+    line."""
+    return re.sub(r"\d[\d.,]*e[-+]?\d+", r'<span class="nowrap">\g<0></span>', escape(text))
+
+
+#: The header's caveat where the solver's answer is not a basic solution (its note says how
+#: it judged it, at the foot of the page).
+SOLVER_CAVEAT = ("The reasons given for shortfalls (\"What binds\") are approximate; how the "
+                 "solver judged this plan is noted at the foot of the page.")
+
+
+def header(plan: Plan, unvalidated: bool = False) -> str:
+    """Title, horizon, solver status, headline figures and the findings; ``unvalidated``:
+    the page compares none of the scenario's historical figures with the plan, which is said
+    where the scenario has some for it."""
     sc = plan.network.scenario
     kpis: Kpis = plan.kpis()
     start, end = day_date(plan, 0), day_date(plan, plan.days - 1)
@@ -240,7 +271,7 @@ def header(plan: Plan) -> str:
     labour = plan.labour_days()
     cards = [
         _kpi("Delivered", _t(delivered), f"of {_t(demand)} demanded ({percent(met)})",
-             bad=met < 0.999),
+             bad=demand_short(plan)),
         _kpi("Shortfall days", f"{kpis['shortfall_days']}", f"of {days(plan.days)}",
              bad=kpis["shortfall_days"] > 0),
         _kpi("Mobilized", _t(mobilized), region_text),
@@ -256,9 +287,14 @@ def header(plan: Plan) -> str:
                           f"{fmt(float(kpis['wounded_late_person_days']))}", "person-days",
                           bad=True))
     description = f'<p class="sub">{escape(sc.description)}</p>' if sc.description else ""
-    # What the terminal says under the same line: how the solver judged its answer, and
-    # what planning in steps changes.
-    notes = [f"<li>{_prose(note)}</li>" for note in (plan.solver_note, step_note(plan)) if note]
+    # What the terminal says under the same line, in plain words: that the solver's answer
+    # explains shortfalls only roughly (its own note on hover, and at the foot of the page),
+    # and what planning in steps changes.
+    notes = ([f'<li title="{escape(plan.solver_note)}">{escape(SOLVER_CAVEAT)}</li>']
+             if plan.solver_note else [])
+    step = step_note(plan, full=True)
+    history = validation_left_out(plan) if unvalidated else ""
+    notes += [f"<li>{_prose(note)}</li>" for note in (step, history) if note]
     caveats = f'<ul class="caveats" id="caveats">{"".join(notes)}</ul>' if notes else ""
     return (
         f'<header class="page"><h1>{escape(sc.title)}</h1>{description}'
@@ -299,9 +335,8 @@ def findings(plan: Plan) -> str:
     for group in shortfalls(plan):
         what, why = shortfall_words(plan, group)
         items.append(f"<li><b>{escape(group.front)}</b> {escape(what)} {escape(why)}</li>")
-    # Who went unfed is told here with place and date, not as the plan's totals.
-    notes = [f"<li>{escape(note)}</li>" for note in [*plan.gave_up(unfed=False),
-                                                     *unfed_words(plan)]]
+    # The plan's own notes, as the terminal prints them, with where and when food was missing.
+    notes = [f"<li>{escape(note)}</li>" for note in gave_up_words(plan)]
     out = ""
     if items:
         out += (f'<div class="findings" id="findings"><h2>Why demand is not met</h2>'
@@ -348,15 +383,17 @@ def render_report(
     )
     sc = plan.network.scenario
     title = escape(f"{sc.title} — supply plan")
+    solver = (f'<p id="solver-note">Solver: {_unbroken_numbers(plan.solver_note)}.</p>'
+              if plan.solver_note else "")
     footer = (f"<footer>supplyline {escape(__version__)} · scenario {escape(sc.name)} · "
               f"{plan.n_columns:,} variables × {plan.n_rows:,} constraints · "
-              "all figures in tonnes unless marked</footer>")
+              f"all figures in tonnes unless marked{solver}</footer>")
     return (
         "<!DOCTYPE html>\n"
         '<html lang="en"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         f"<title>{title}</title><style>{CSS}</style></head>"
-        f'<body><main>{header(plan)}<nav class="toc">{toc}</nav>'
+        f'<body><main>{header(plan, not validation)}<nav class="toc">{toc}</nav>'
         f'<div class="sections">{body}</div>{footer}</main></body></html>\n'
     )
 

@@ -24,7 +24,14 @@ import numpy as np
 from supplyline.network import FloatArray, Network
 from supplyline.plan.figures import RouteFacts, given_t, received_t, route_facts
 from supplyline.plan.result import Plan
-from supplyline.report.facts import Window, route_hazards, tonnes_of, window_words, wrap_name
+from supplyline.report.facts import (
+    Window,
+    mode_labels,
+    route_hazards,
+    tonnes_of,
+    window_words,
+    wrap_name,
+)
 from supplyline.report.svg import colour, fmt, nice_ticks, size_style, text_width
 
 MAP_ID = "network-map"
@@ -48,7 +55,12 @@ CHOKEPOINT = "#ff3d00"
 HAZARD = "#c62828"
 LEADER = "#7b8794"
 MAX_ROUTE_PX = 13.0
+#: Radius (px) of the place that gave or consumed most; the others' circles have areas in
+#: proportion, down to the smallest radius that still shows (:func:`place_radius`); a front
+#: is never drawn smaller than ``MIN_FRONT_PX``, for its black ring to show.
 MAX_PLACE_PX = 15.0
+MIN_PLACE_PX = 3.0
+MIN_FRONT_PX = 6.0
 
 
 def _n(value: float) -> str:
@@ -94,9 +106,19 @@ def _degree_step(span: float) -> float:
 LABEL_ROOM = 12.0
 
 
+#: Room a graticule label takes (px): about 50 wide.
+LABEL_WIDTH = 50.0
+
+
 def _graticule(proj: Projection, lat: FloatArray, lon: FloatArray, width: float,
-               height: float) -> list[str]:
-    """Faint lines of latitude and longitude, labelled at the map's edges."""
+               height: float, covered: Box | None = None) -> list[str]:
+    """Faint lines of latitude and longitude, labelled at the map's edges; a label that the
+    box ``covered`` (the inset's) would hide, but for a stray digit at its edge, is left
+    out."""
+
+    def hidden(box: Box) -> bool:
+        return covered is not None and _boxes_meet(box, covered)
+
     out: list[str] = []
     step = _degree_step(max(float(np.ptp(lat)), float(np.ptp(lon)), 0.05))
     # Latitudes and longitudes visible inside the frame.
@@ -110,14 +132,16 @@ def _graticule(proj: Projection, lat: FloatArray, lon: FloatArray, width: float,
         label = f"{abs(value):.2f}".rstrip("0").rstrip(".") + ("°N" if value >= 0 else "°S")
         # Above its line, or below it where the frame's top would cut the label.
         ty = y - 3 if y - 3 >= LABEL_ROOM else y + LABEL_ROOM
+        text = ("" if hidden((4.0, ty - LABEL_ROOM, 4.0 + LABEL_WIDTH, ty + 2)) else
+                f'<text x="4" y="{_n(ty)}" class="graticule-label">{label}</text>')
         out.append(f'<line x1="0" x2="{_n(width)}" y1="{_n(y)}" y2="{_n(y)}" '
-                   f'class="graticule"/><text x="4" y="{_n(ty)}" '
-                   f'class="graticule-label">{label}</text>')
+                   f'class="graticule"/>{text}')
     for value in np.arange(math.ceil(lon_lo / step) * step, lon_hi, step):
         x, _ = proj.xy(proj.lat0, float(value))
         label = f"{abs(value):.2f}".rstrip("0").rstrip(".") + ("°E" if value >= 0 else "°W")
         text = (f'<text x="{_n(x + 3)}" y="12" class="graticule-label">{label}</text>'
-                if x < width - 48 else "")
+                if x < width - 48 and not hidden((x + 3, 0.0, x + 3 + LABEL_WIDTH, 14.0))
+                else "")
         out.append(f'<line x1="{_n(x)}" x2="{_n(x)}" y1="0" y2="{_n(height)}" '
                    f'class="graticule"/>{text}')
     return out
@@ -131,10 +155,22 @@ def route_width(tonnes: float, biggest: float) -> float:
 
 
 def place_radius(tonnes: float, biggest: float) -> float:
-    """Radius in px for a place that gave or consumed ``tonnes`` (area proportional)."""
+    """Radius in px for a place that gave or consumed ``tonnes``: its area in proportion to
+    the tonnes (``MAX_PLACE_PX`` for the ``biggest``), but never below ``MIN_PLACE_PX``,
+    which places of less than :func:`smallest_sized` all get.
+
+    >>> place_radius(100.0, 100.0), place_radius(25.0, 100.0), place_radius(1.0, 100.0)
+    (15.0, 7.5, 3.0)
+    """
     if tonnes <= 0 or biggest <= 0:
-        return 3.0
-    return 3.0 + (MAX_PLACE_PX - 3.0) * math.sqrt(tonnes / biggest)
+        return MIN_PLACE_PX
+    return max(MIN_PLACE_PX, MAX_PLACE_PX * math.sqrt(tonnes / biggest))
+
+
+def smallest_sized(biggest: float) -> float:
+    """The tonnes below which a place's circle is drawn at the smallest size that shows
+    (``MIN_PLACE_PX``) instead of in proportion."""
+    return biggest * (MIN_PLACE_PX / MAX_PLACE_PX) ** 2
 
 
 Point = tuple[float, float]
@@ -299,7 +335,7 @@ def _route_title(plan: Plan, facts: RouteFacts, r: int, hazards: list[Window]) -
     name = net.route_names[r]
     text = (f"{name}{'' if name == f'{a} – {b}' else f' ({a} – {b})'}, "
             f"{fmt(float(facts.length_km[r]))} km, "
-            f"modes: {', '.join(facts.modes[r])}; {fmt(float(facts.forward_t[r]))} t "
+            f"modes: {mode_labels(plan, facts.modes[r])}; {fmt(float(facts.forward_t[r]))} t "
             f"{a} → {b}, {fmt(float(facts.back_t[r]))} t {b} → {a}")
     days = int(facts.at_capacity_days[r])
     if days:
@@ -549,17 +585,30 @@ def _legend(plan: Plan, facts: RouteFacts, x0: float, biggest_route: float,
             w = route_width(t, biggest_route)
             row(sample(f'stroke="#777" stroke-width="{_n(w)}"'), f"{fmt(t)} t", max(18.0, w + 6))
         y += 6
-    heading("Places")
+    heading("Places: area shows t")
     kinds = set(net.place_kind)
     biggest_place = float(size_t.max(initial=0.0))
-    r_big = place_radius(biggest_place, biggest_place)
-    row(f'<circle cx="{_n(x0 + 15)}" cy="{_n(y + r_big - 6)}" r="{_n(r_big)}" '
-        f'fill="{LOCALITY}" fill-opacity="0.75" stroke="#fff"/>',
-        f"{fmt(biggest_place)} t given or consumed", 2 * r_big + 6)
+    if biggest_place > 0:
+        # The largest, a round figure near a quarter of it (a circle about half as wide),
+        # and, where some place is below it, the smallest size drawn, which stands for
+        # anything less.
+        quarter = float(nice_ticks(0, biggest_place * 0.25, 1)[-1])
+        floor = smallest_sized(biggest_place)
+        sized = [float(t) for k, t in zip(net.place_kind, size_t, strict=True)
+                 if t > 0 and k in ("locality", "front")]
+        samples = [(biggest_place, f"{fmt(biggest_place)} t given or consumed"),
+                   (quarter, f"{fmt(quarter)} t")]
+        if any(t < floor for t in sized):
+            samples.append((floor, f"{fmt(floor)} t or less"))
+        for t, text in samples:
+            r = place_radius(t, biggest_place)
+            row(f'<circle cx="{_n(x0 + 15)}" cy="{_n(y + r - 6)}" r="{_n(r)}" '
+                f'fill="{LOCALITY}" fill-opacity="0.75" stroke="#fff"/>', text,
+                max(18.0, 2 * r + 6))
     if any(k == "locality" and t <= 0 for k, t in zip(net.place_kind, size_t, strict=True)):
         row(_empty_locality(x0 + 15, y), "locality that gave nothing")
-    row(f'<circle cx="{_n(x0 + 15)}" cy="{_n(y)}" r="6" fill="{FRONT}" stroke="#000" '
-        f'stroke-width="2"/>', "front (sized by t consumed)")
+    row(f'<circle cx="{_n(x0 + 15)}" cy="{_n(y)}" r="{_n(MIN_FRONT_PX)}" fill="{FRONT}" '
+        f'stroke="#000" stroke-width="2"/>', "front, sized by t consumed (at least this size)")
     if "depot" in kinds:
         row(f'<rect x="{_n(x0 + 10)}" y="{_n(y - 5)}" width="10" height="10" '
             f'fill="{DEPOT}"/>', "depot / relay station")
@@ -649,7 +698,7 @@ def _place_symbol(kind: str, x: float, y: float, radius: float, tip: str,
         return (f'<circle cx="{_n(x)}" cy="{_n(y)}" r="{_n(radius)}" fill="{LOCALITY}" '
                 f'fill-opacity="0.75" stroke="#fff" class="locality">{tip}</circle>', radius)
     if kind == "front":
-        radius = max(radius, 6.0)
+        radius = max(radius, MIN_FRONT_PX)
         return (f'<circle cx="{_n(x)}" cy="{_n(y)}" r="{_n(radius)}" fill="{FRONT}" '
                 f'fill-opacity="0.85" stroke="#000" stroke-width="2" class="front">{tip}'
                 "</circle>", radius)
@@ -799,8 +848,8 @@ class MapDrawing:
 
 def hazard_notes(net: Network, hazards: list[list[Window]] | None = None) -> list[str]:
     """Closures, strikes and rain, one line per kind and date window, with the routes they
-    hit: 'Air strikes or raids 1 Nov – 30 Nov 2024: Ridge road (exposed) (up to 20% a
-    day).'"""
+    hit: 'Air strikes or raids 1 Nov – 30 Nov 2024: Ridge road (exposed) (chance of a strike
+    up to 20% a day).'"""
     hazards = route_hazards(net) if hazards is None else hazards
     groups: dict[tuple[int, int, int], list[tuple[str, str]]] = {}
     order = {"closed": 0, "strikes": 1, "rain": 2}
@@ -967,7 +1016,8 @@ def draw_map(plan: Plan) -> MapDrawing:
         # The map's frame; its tint is the page's (see svg.map there): translucent, so that
         # a scrolling box's edge shadow shows through (sections.figure).
         f'<rect width="{_n(map_width)}" height="{_n(height)}" fill="none"/>',
-        *_graticule(proj, net.lat, net.lon, map_width, height),
+        *_graticule(proj, net.lat, net.lon, map_width, height,
+                    lay.inset.box if lay.inset is not None else None),
         *_routes_layer(plan, lay.facts, lay.curves, lay.widths, lay.hazards),
         *lay.symbols,
         *lay.labeller.parts,

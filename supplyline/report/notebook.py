@@ -20,8 +20,9 @@ def plan_html(plan: Plan) -> str:
     steps = plan.steps_description()
     demand, delivered = float(kpis["demand_t"]), float(kpis["delivered_t"])
     met = delivered / demand if demand > 0 else 1.0
+    net = plan.network
     rows = "".join(
-        f"<tr><td>{esc(cid)}</td><td>{fmt(row['demand_t'])}</td>"
+        f"<tr><td>{esc(net.commodity_label(net.commodity_ids.index(cid)))}</td><td>{fmt(row['demand_t'])}</td>"
         f"<td>{fmt(row['delivered_t'])}</td><td>{fmt(row['shortfall_t'])}</td>"
         f"<td>{row['shortfall_days']}</td><td>{fmt(row['mobilized_t'])}</td>"
         f"<td>{fmt(row['eaten_on_way_t'])}</td><td>{fmt(row['burned_t'])}</td></tr>"

@@ -56,7 +56,19 @@ def find_chromium() -> str | None:
 
 
 def unavailable() -> str:
-    """What to do when there is no Chromium to print with."""
+    """What to do when there is no Chromium to print with: where ``SUPPLYLINE_CHROMIUM`` names
+    one that is not there, that it is not (setting it again would not help)."""
+    named = os.environ.get(CHROMIUM_ENV, "").strip()
+    if named:
+        if Path(named).is_dir():
+            where = "a folder, not a program"
+        elif "/" in named or os.sep in named:
+            where = "no such file"
+        else:
+            where = "not found on the PATH"
+        return (f"{CHROMIUM_ENV}={named}: {where}; writing PDF needs headless Chromium "
+                f"(set {CHROMIUM_ENV} to the Chromium or Chrome program, or unset it to look "
+                "for one on the PATH); write .html instead and print it from a browser")
     return ("writing PDF needs headless Chromium (Debian: apt-get install chromium; or set "
             f"{CHROMIUM_ENV}); write .html instead and print it from a browser")
 

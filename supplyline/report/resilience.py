@@ -18,7 +18,7 @@ from rich.console import Console
 from supplyline.network import Network
 from supplyline.plan.result import Plan
 from supplyline.report.inert import inert
-from supplyline.report.map import Labeller, route_curves
+from supplyline.report.map import FRONT, Labeller, route_curves
 from supplyline.report.sections import ReportContext, Section, figure, table
 from supplyline.report.svg import fmt, size_style
 from supplyline.resilience.analysis import SOLVED_BY, Resilience
@@ -150,10 +150,13 @@ def cut_map(net: Network, res: Resilience) -> str:
         radius = 7.0 if front else 3 + width / 2
         labeller.reserve(x, y, radius)
         tip = escape(f"{names[p]} ({net.place_kind[p]}): {'front' if front else words}")
-        shape = (f'<rect x="{x - 6:.1f}" y="{y - 6:.1f}" width="12" height="12" '
-                 if front else f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{3 + width / 2:.1f}" ')
-        parts.append(f'{shape}fill="{"#343a40" if front else colour}" stroke="#fff">'
-                     f"<title>{tip}</title></{'rect' if front else 'circle'}>")
+        # A front as the flows map draws it (a red disc with a black ring), not to be taken
+        # for a depot.
+        shape = (f'<circle class="front" cx="{x:.1f}" cy="{y:.1f}" r="6" fill="{FRONT}" '
+                 'stroke="#000" stroke-width="2">' if front else
+                 f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{3 + width / 2:.1f}" fill="{colour}" '
+                 'stroke="#fff">')
+        parts.append(f"{shape}<title>{tip}</title></circle>")
         if pid in struck:
             parts.append(f'<circle class="cut" cx="{x:.1f}" cy="{y:.1f}" r="10" fill="none" '
                          f'stroke="{RED}" stroke-width="3"/>')
@@ -253,8 +256,8 @@ def _cut_legend(x0: float, routes: bool, places: bool) -> str:
     if places:
         row(f'<circle cx="{cx:.0f}" cy="{y:.0f}" r="8" fill="none" stroke="{RED}" '
             'stroke-width="3"/>', "place in the worst set")
-    row(f'<rect x="{x0 + 8:.0f}" y="{y - 6:.0f}" width="12" height="12" fill="#343a40"/>',
-        "front")
+    row(f'<circle cx="{cx:.0f}" cy="{y:.0f}" r="6" fill="{FRONT}" stroke="#000" '
+        'stroke-width="2"/>', "front")
     return "".join(rows)
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import math
+import re
 from collections.abc import Callable
 from html import escape
 from pathlib import Path
@@ -440,6 +441,16 @@ def _round_chance(r: Any) -> str:
     return _pm({"value": r.p_shortfall, "se": r.se}, runs=2, unit=" %", scale=100.0)
 
 
+def _date_words(text: str) -> str:
+    """``text`` with its ISO dates (2024-11-04) written as the report writes dates: 4 Nov
+    2024."""
+    def said(match: re.Match[str]) -> str:
+        date = dt.date.fromisoformat(match.group(0))
+        return f"{date.day} {date:%b %Y}"
+
+    return re.sub(r"\b\d{4}-\d{2}-\d{2}\b", said, text)
+
+
 #: The risk targets of the trade-off table.
 TRADEOFF_TARGETS = (0.5, 0.2, 0.1, 0.05, 0.01)
 
@@ -460,7 +471,8 @@ def risk_search_section(plan: Plan, context: ReportContext) -> Section | None:
     if search is None or not getattr(search, "rounds", None):
         return None
     base = search.rounds[0]
-    rounds = [(f"{fmt(100 * r.margin)} %", f"{r.reserve_days:g}", r.from_date or "-",
+    rounds = [(f"{fmt(100 * r.margin)} %", f"{r.reserve_days:g}",
+               _date_words(r.from_date) if r.from_date else "-",
                _round_chance(r), fmt(r.mobilized_t),
                fmt(r.mobilized_t - base.mobilized_t), fmt(r.labour_days),
                fmt(r.labour_days - base.labour_days)) for r in search.rounds]
@@ -469,13 +481,13 @@ def risk_search_section(plan: Plan, context: ReportContext) -> Section | None:
         if r is None:
             curve.append((f"{fmt(100 * target)} %", "not reached", "", ""))
         else:
-            curve.append((f"{fmt(100 * target)} %", f"{fmt(100 * r.p_shortfall)} %",
+            curve.append((f"{fmt(100 * target)} %", _round_chance(r),
                           fmt(r.mobilized_t - base.mobilized_t),
                           fmt(r.labour_days - base.labour_days)))
     bubbles = [svg.Bubble(100 * r.p_shortfall, r.mobilized_t - base.mobilized_t,
                           max(r.labour_days - base.labour_days, 0.0), "#1f77b4",
                           f"capacity kept {fmt(100 * r.margin)} %, reserve {days(r.reserve_days)}"
-                          f": chance of shortfall {fmt(100 * r.p_shortfall)} %, "
+                          f": chance of shortfall {_round_chance(r)}, "
                           f"{fmt(r.mobilized_t - base.mobilized_t)} t and "
                           f"{fmt(r.labour_days - base.labour_days)} labour-days more")
                for r in search.rounds]
@@ -485,7 +497,8 @@ def risk_search_section(plan: Plan, context: ReportContext) -> Section | None:
                    "", "Each plan of the search: its chance of shortfall in simulation against "
                    "the tonnes it mobilizes beyond the plain plan; a bubble's area is its "
                    "extra labour-days.")
-    body = (f"<p>{escape(('Met: ' if search.met else 'Not met: ') + search.message)}</p>"
+    said = _date_words(("Met: " if search.met else "Not met: ") + search.message)
+    body = (f"<p>{escape(said)}</p>"
             + chart
             + table("table-risk-rounds", ["capacity kept", "reserve (days)", "from",
                                           "chance of shortfall", "mobilized (t)", "extra (t)",

@@ -32,6 +32,7 @@ from supplyline.report.facts import (
     commodity_name,
     idle_carriers,
     mass_words,
+    mode_labels,
     stock_days,
     tonnes_of,
     tonnes_text,
@@ -39,7 +40,7 @@ from supplyline.report.facts import (
 )
 from supplyline.report.map import draw_map
 from supplyline.report.svg import Bubble, Marker, Series, colour, fmt
-from supplyline.units import words
+from supplyline.units import days, words
 
 
 @dataclass(frozen=True)
@@ -86,24 +87,42 @@ class Raw:
     html: str
 
 
+#: A column of text whose longest cell has this many characters or more is a column of names:
+#: it keeps a readable width (``td.name``) where the table scrolls sideways anyway, instead of
+#: a word or two a line. A header this short or shorter ("+short t") is not wrapped.
+NAME_CHARS = 24
+SHORT_HEADER = 10
+
+
+def _classes(**on: bool) -> str:
+    """The CSS classes whose flag is set, as a ``class`` attribute holds them."""
+    return " ".join(name for name, flag in on.items() if flag)
+
+
 def table(table_id: str, headers: Sequence[str], rows: Sequence[Sequence[Any]],
           numeric: Sequence[bool] | None = None, scroll: bool = False) -> str:
     """An HTML table: cells are escaped (floats formatted with :func:`svg.fmt`), except
-    :class:`Raw` ones."""
+    :class:`Raw` ones. Columns of long names (:data:`NAME_CHARS`) keep a readable width, and
+    short headers (:data:`SHORT_HEADER`) stay on one line."""
     numeric = numeric or [False] * len(headers)
-    head = "".join(f'<th class="{"num" if n else ""}">{escape(h)}</th>'
-                   for h, n in zip(headers, numeric, strict=True))
+    names = [k > 0 and not n and any(isinstance(row[k], str) and len(row[k]) >= NAME_CHARS
+                                     for row in rows)
+             for k, n in enumerate(numeric)]  # (the first column is a name already: CSS)
+    head = "".join(
+        f'<th class="{_classes(num=n, short=len(h) <= SHORT_HEADER)}">{escape(h)}</th>'
+        for h, n in zip(headers, numeric, strict=True))
     body = []
     for row in rows:
         cells = []
-        for value, is_num in zip(row, numeric, strict=True):
+        for value, is_num, name in zip(row, numeric, names, strict=True):
             if isinstance(value, Raw):
                 text = value.html
             elif isinstance(value, float):
                 text = escape(fmt(value))
             else:
                 text = escape(str(value))
-            cells.append(f'<td class="{"num" if is_num else ""}">{text}</td>')
+            css = "num" if is_num else "name" if name else ""
+            cells.append(f'<td class="{css}">{text}</td>')
         body.append(f"<tr>{''.join(cells)}</tr>")
     markup = (f'<table id="{escape(table_id)}"><thead><tr>{head}</tr></thead>'
               f"<tbody>{''.join(body)}</tbody></table>")
@@ -369,7 +388,8 @@ def mobilization_section(plan: Plan, context: ReportContext) -> Section | None:
                "persons serving", *(["of them on road works"] if on_roads else []),
                "labour pool", "food burden", "labour burden"]
     rows = [
-        [net.place_name(p), ", ".join(sorted(net.place_regions[p])),
+        [net.place_name(p), Raw(", ".join(f'<span class="nowrap">{escape(tag)}</span>'
+                                          for tag in sorted(net.place_regions[p]))),
          *(tonnes_of(float(given[p, g])) for g in goods),
          float(whole(float(crews[p] + road[p]))),
          *([float(whole(float(road[p])))] if on_roads else []),
@@ -385,8 +405,28 @@ def mobilization_section(plan: Plan, context: ReportContext) -> Section | None:
     return Section("mobilization", "Mobilization per locality", body, wide=True)
 
 
+def busiest_words(plan: Plan) -> str:
+    """Which routes the busiest-routes table holds, in words: those that carried most of
+    the routes that carried anything (``Plan.busiest_routes``: at most its count, none whose
+    cargo is the solver's crumbs), said as "The 8 routes that carried most, of the 19 that
+    carried anything (25 in all)", or "The 6 routes that carried anything (the other 2
+    carried nothing)"."""
+    net = plan.network
+    shown = len(plan.busiest_routes())
+    carried = len(plan.busiest_routes(len(net.route_ids)))
+    routes = len(net.route_ids)
+    if shown < carried:
+        return (f"The {shown} routes that carried most, of the {carried} that carried anything"
+                + (f" ({routes} in all)" if carried < routes else ""))
+    if carried == routes:
+        return f"All {routes} routes" if routes > 1 else "The one route"
+    return (f"The {shown} route{'s' if shown > 1 else ''} that carried anything (the other "
+            f"{routes - shown} carried nothing)")
+
+
 def routes_section(plan: Plan, context: ReportContext) -> Section | None:
-    """The busiest routes."""
+    """The busiest routes (:meth:`Plan.busiest_routes`, as the terminal and the JSON list
+    them)."""
     net = plan.network
     facts = route_facts(plan)
     busiest = plan.busiest_routes()
@@ -397,7 +437,7 @@ def routes_section(plan: Plan, context: ReportContext) -> Section | None:
     rows = [
         [net.route_names[r],
          f"{net.place_name(int(facts.start[r]))} → {net.place_name(int(facts.end[r]))}",
-         float(facts.length_km[r]), ", ".join(facts.modes[r]),
+         float(facts.length_km[r]), mode_labels(plan, facts.modes[r]),
          net.mode_label(int(facts.main_mode[r])),
          *(tonnes_of(1000.0 * float(t[r])) for t in (facts.forward_t, facts.back_t,
                                                      facts.arrived_t, facts.eaten_t)),
@@ -405,8 +445,8 @@ def routes_section(plan: Plan, context: ReportContext) -> Section | None:
         for r in busiest
     ]
     numeric = [False, False, True, False, False, True, True, True, True, True]
-    caption = (f"<p class=\"note\">The {len(busiest)} routes that carried most, of "
-               f"{len(net.route_ids)}, in tonnes dispatched; forward is the direction shown. "
+    caption = (f"<p class=\"note\">{escape(busiest_words(plan))}, by tonnes dispatched; "
+               "forward is the direction shown. "
                "Drawn on trips: the food and fuel the trips over the route drew, loaded and "
                "empty (the rations of units waiting and of crews belong to no route, and "
                "fuel is burned, not eaten: so these do not add up to the plan's eaten on the "
@@ -427,13 +467,14 @@ def balance_section(plan: Plan, context: ReportContext) -> Section:
              *(tonnes_of(float(balance[k][g])) for k in keys)] for g in range(len(plan.goods))]
     note = ("<p class=\"note\">Tonnes. Initial stock + mobilized = consumed + eaten + burned + "
             "spoiled + destroyed + stock at end.</p>")
-    return Section("balance", "Where the food went",
+    return Section("balance", "Where the goods went",
                    table("table-balance", headers, rows, [False, *([True] * 8)]) + note,
                    wide=True)
 
 
 def validation_section(plan: Plan, context: ReportContext) -> Section | None:
-    """Model against history, when validation figures are given."""
+    """Model against history, when validation figures are given (where the scenario has
+    some for the plan but none are given, the header says why: :func:`validation_left_out`)."""
     if not context.validation:
         return None
     headers = ["figure", "model", "history", "unit", "tolerance", "compare", "source", "result"]
@@ -479,6 +520,27 @@ def validation_section(plan: Plan, context: ReportContext) -> Section | None:
     return Section("validation", "Model against history", summary + table(
         "table-validation", headers, rows,
         [False, True, True, False, True, False, False, False]), wide=True)
+
+
+def validation_left_out(plan: Plan) -> str:
+    """Why a page that compares none of the scenario's historical figures with the plan
+    leaves them out, in words with `commands` marked ('' where the scenario has none for this
+    plan: its replay's, or the plain plan's): a plan of the first days (``--days``) is not
+    compared with figures of the whole horizon."""
+    count = sum(o.replay == plan.replay for o in plan.network.scenario.observed)
+    if not count:
+        return ""
+    which = (f"{'one historical figure' if count == 1 else f'{count} historical figures'} "
+             + (f"for the replay {plan.replay}" if plan.replay else "for the plain plan"))
+    them = "it" if count == 1 else "them"
+    if plan.whole_days is not None:
+        return (f"This plan covers the first {days(plan.days)} of the scenario's "
+                f"{plan.whole_days}, and its {which} {'is' if count == 1 else 'are'} of the "
+                f"whole horizon: this report does not compare {them} with the plan.")
+    return (f"The scenario has {which}, which this report does not compare with the plan: "
+            f"{'it is' if count == 1 else 'they are'} of the whole horizon, and a report of "
+            f"the first days (`--days`) leaves {them} out. `supplyline validate` (in Python, "
+            f"`sl.validate(plan)`) compares {them} with a plan of the whole horizon.")
 
 
 #: The report's sections in page order. Later capabilities add theirs here.

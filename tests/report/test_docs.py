@@ -39,3 +39,14 @@ def test_the_page_states_the_rounding_the_tables_use() -> None:
     assert "(80.4 %, 2.16 %)" in text and (percent(0.804), percent(0.021634)) == ("80.4%",
                                                                                   "2.16%")
     assert "shown to the kg" not in text
+
+
+def test_the_page_says_how_many_busiest_routes_the_outputs_list() -> None:
+    """The page promised "the fifteen that carried most" where every output lists eight
+    (`BUSIEST_ROUTES`): it says the number the code uses."""
+    from supplyline.plan.result import BUSIEST_ROUTES
+
+    numbers = {8: "eight", 10: "ten", 12: "twelve", 15: "fifteen"}
+    text = " ".join(DOC.read_text(encoding="utf-8").split())
+    assert (f"**Busiest routes** — the {numbers[BUSIEST_ROUTES]} that carried most "
+            "(`Plan.busiest_routes`: the same routes the terminal and `plan.json` list") in text

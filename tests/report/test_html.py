@@ -6,6 +6,7 @@ import dataclasses
 import re
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
+from html import escape
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -263,7 +264,7 @@ def test_persons_serving_are_whole(valley_plan: sl.Plan) -> None:
               "persons serving"].index("persons serving")
     for name, cells in rows:
         p = [net.place_name(q) for q in range(net.n_places)].index(name)
-        shown = re.findall(r"<td[^>]*>([^<]*)</td>", cells)[column - 1]
+        shown = re.findall(r"<td[^>]*>(.*?)</td>", cells)[column - 1]
         assert shown == f"{int(whole_units(persons[p])):,}"
 
 
@@ -296,37 +297,53 @@ def test_every_chart_scrolls_in_its_own_box_on_a_narrow_screen(page: str) -> Non
 
 
 def test_unfed_wounded_are_told_with_place_date_and_name(valley_plan: sl.Plan) -> None:
-    """The plan's own note names neither place nor date, and the good by its id: the report
-    tells where and when, by name, with the same amount."""
+    """The plan's own note names neither place nor date: the report gives the note as the
+    terminal does, then where and when."""
     (note,) = [n for n in valley_plan.gave_up() if n.startswith("wounded not fed:")]
     (missing,) = unfed(valley_plan)
     assert (missing.who, missing.good, missing.place) == ("wounded", "Rice", "The valley")
     assert note == f"wounded not fed: {missing.kg:,.0f} kg of rice missing"
     assert missing.first < missing.last
     box = findings(valley_plan)
-    assert "not fed" not in box and '<div class="findings minor" id="gave-up">' in box
-    assert (f"<li>The wounded went without {fmt(missing.kg)} kg of rice: at The valley from "
-            f"{missing.first + 1} Mar to {missing.last + 1} Mar 1954.</li>") in box
+    assert '<div class="findings minor" id="gave-up">' in box
+    assert (f"<li>{note} (at The valley from {missing.first + 1} Mar to {missing.last + 1} Mar "
+            "1954)</li>") in box
     assert "wounded not at a hospital within their limit" in box  # the plan's other notes
 
 
-def test_food_gone_without_names_the_place_and_good_as_a_sentence_does() -> None:
-    """The tutorial's wounded go without rice at "Kestrel town (cut off)": the sentence says
-    "at Kestrel town", as the findings name places, not the full name."""
-    (words,) = facts.unfed_words(sl.plan(sl.load("tutorial")))
-    assert "of rice: at Kestrel town on 1 Nov 2024" in words, words
-    assert "(cut off)" not in words
+def test_the_report_says_what_the_terminal_says_of_food_gone_without() -> None:
+    """The report wrote "The wounded went without 4.2 kg of rice: ..." where the terminal
+    (and the JSON) write "wounded not fed: 4 kg of rice missing, all of it before any can
+    reach where they eat": the part that says no plan could avoid it was lost, and the amount
+    and the good read differently. The report now gives the plan's own words, then where and
+    when (the place as a sentence names it: "Kestrel town", not "(cut off)")."""
+    plan = sl.plan(sl.load("tutorial"))
+    (note,) = [n for n in plan.gave_up() if n.startswith("wounded not fed:")]
+    assert note == ("wounded not fed: 4 kg of rice missing, all of it before any can reach "
+                    "where they eat")
+    assert facts.gave_up_words(plan) == [f"{note} (at Kestrel town on 1 Nov 2024)"]
+    box = findings(plan)
+    assert f"<li>{note} (at Kestrel town on 1 Nov 2024)</li>" in box
+    assert "4.2 kg" not in box and "(cut off)" not in box
 
 
-def test_food_missing_at_several_places_is_one_sentence(
+def test_food_missing_at_several_places_gives_each_place_its_amount(
     valley_plan: sl.Plan, monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    """Each place's amount is rounded as the plan's note rounds its total (800 kg, 1.6 t), and
+    the places follow the note of their group and good."""
     monkeypatch.setattr(facts, "unfed", lambda plan: [
-        facts.Unfed("repair crews", "Milled rice", "Pha Din pass", 0, 1, 800.0, 2400.0),
-        facts.Unfed("repair crews", "Milled rice", "Lung Lo pass", 0, 0, 1600.0, 2400.0)])
-    assert facts.unfed_words(valley_plan) == [
-        "The repair crews went without 2.4 t of milled rice: 1.6 t at Lung Lo pass on "
-        "1 Mar 1954; 800 kg at Pha Din pass from 1 Mar to 2 Mar 1954."]
+        facts.Unfed("repair crews", "Milled rice", "Pha Din pass", 0, 1, 800.0, 2400.0, "rice"),
+        facts.Unfed("repair crews", "Milled rice", "Lung Lo pass", 0, 0, 1600.0, 2400.0,
+                    "rice")])
+    notes = ["road work on pass left unfinished: 3 of 5 person-days undone by 1954-03-05",
+             "repair crews not fed: 2.4 t of rice missing, 1.0 t of it before any can reach "
+             "where they eat"]
+    monkeypatch.setattr(sl.Plan, "gave_up", lambda self, unfed=True: notes)
+    assert facts.gave_up_words(valley_plan) == [
+        notes[0],
+        f"{notes[1]} (1.6 t at Lung Lo pass on 1 Mar 1954; 800 kg at Pha Din pass from 1 Mar "
+        "to 2 Mar 1954)"]
 
 
 def test_food_gone_without_is_noted_by_one_threshold_everywhere(
@@ -352,19 +369,29 @@ def test_the_page_gives_the_solver_s_note_and_the_step_caveat(valley_doc: Any,
                                                               valley_plan: sl.Plan) -> None:
     """The terminal prints how the solver judged its answer (interior point without
     crossover: the duals are approximate) and what planning in steps changes; the page, which
-    is what people pass around, said neither."""
-    note = ("interior point without crossover: optimal by HiGHS's criteria; the dual values "
-            "(used to explain shortfalls) are approximate")
+    is what people pass around, said neither. It says them in plain words under the header
+    (the solver's own note on hover and in the footer), and names the command in full."""
+    note = ("interior point without crossover: optimal by HiGHS's criteria after undoing its "
+            "presolve, proven gap 6.3e-09 to the lower bound its dual values give; the dual "
+            "values (used to explain shortfalls) are approximate")
     page = render_report(dataclasses.replace(valley_plan, solver_note=note))
     caveats = page.split('<ul class="caveats" id="caveats">')[1].split("</ul>")[0]
-    assert "interior point without crossover" in caveats and "approximate" in caveats
+    shown = re.sub(r'title="[^"]*"', "", caveats)  # (the hover text holds the note)
+    assert "interior point" not in shown and "gap" not in shown
+    assert (f'<li title="{escape(note)}">The reasons given for shortfalls (&quot;What binds'
+            "&quot;) are approximate; how the solver judged this plan is noted at the foot of "
+            "the page.</li>") in caveats
+    footer = page.split("<footer>")[1].split("</footer>")[0]
+    assert '<p id="solver-note">Solver: interior point without crossover:' in footer
+    assert 'proven gap <span class="nowrap">6.3e-09</span> to the lower bound' in footer
     assert "Timing is coarser" not in caveats  # planned day by day
     assert 'id="caveats"' not in render_report(valley_plan)  # nothing to say
+    assert 'id="solver-note"' not in render_report(valley_plan)
     stepped = sl.plan(Scenario.model_validate(valley_doc()), step_days=4)
     caveats = render_report(stepped).split('id="caveats">')[1].split("</ul>")[0]
     assert ("<li>Timing is coarser in steps (planned in 4-day steps): a load arrives in the step "
             "that holds its mean arrival, up to half a step early or late on each leg;") in caveats
-    assert "<code>plan --compare-daily</code>" in caveats
+    assert "<code>supplyline plan --compare-daily</code> shows what the steps change" in caveats
 
 
 def test_the_mobilized_card_and_the_eaten_chart_say_their_units(page: str) -> None:
@@ -416,3 +443,139 @@ def test_every_output_lists_the_same_busiest_routes(page: str, valley_plan: sl.P
     text = console.file.getvalue().split("Busiest routes")[1].split("Why demand")[0]
     listed = [line for line in text.splitlines() if " → " in line]
     assert len(listed) - 1 == len(busiest)  # (less the header's)
+
+
+@pytest.fixture(scope="module")
+def tutorial() -> sl.Plan:
+    return sl.plan(sl.load("tutorial"))
+
+
+def _card(page: str, label: str) -> str:
+    return page.split(f'<div class="label">{label}</div>')[0].rsplit("<div ", 1)[1]
+
+
+def test_delivered_is_red_whenever_a_front_goes_short(valley_plan: sl.Plan) -> None:
+    """The card turned red only below 99.9 % met: the built-in plan, 4.9 t short of 11,237 t
+    (99.96 %) with a red box of why under it, showed it dark. It is red when some front goes
+    short of some good by more than 1 kg over the horizon, the rule of that box; half a kg
+    (rounding) is not short."""
+    front = valley_plan.network.place_ids.index("front")
+    for short_kg, red in ((5.0, True), (0.4, False)):
+        consumed = np.array(valley_plan.demand_kg, dtype=float)
+        consumed[front, 0, -1] -= short_kg
+        plan = dataclasses.replace(valley_plan, consumed_kg=consumed)
+        page = render_report(plan)
+        assert "(99.9" in page or "(100%)" in page  # met to within 0.1 %
+        assert facts.demand_short(plan) is red
+        assert _card(page, "Delivered").startswith('class="kpi bad"') is red, short_kg
+    assert _card(render_report(valley_plan), "Delivered").startswith('class="kpi bad"')
+
+
+def test_the_busiest_routes_caption_counts_the_routes_that_carried_anything(
+    tutorial: sl.Plan, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The tutorial's caption read "The 6 routes that carried most, of 8", where the other
+    two carried nothing."""
+    from supplyline.plan.result import BUSIEST_ROUTES
+    from supplyline.report.sections import busiest_words, routes_section
+
+    assert len(tutorial.busiest_routes()) == 6 < BUSIEST_ROUTES
+    section = routes_section(tutorial, ReportContext())
+    assert section is not None
+    assert ('<p class="note">The 6 routes that carried anything (the other 2 carried nothing), '
+            "by tonnes dispatched;") in section.html
+    assert "of 8" not in section.html
+    listed = sl.Plan.busiest_routes
+    monkeypatch.setattr(sl.Plan, "busiest_routes",
+                        lambda self, count=4: listed(self, count))  # (a plan of many routes)
+    assert busiest_words(tutorial) == ("The 4 routes that carried most, of the 6 that carried "
+                                       "anything (8 in all)")
+
+
+def test_modes_and_goods_are_named_as_the_legends_name_them(valley_plan: sl.Plan,
+                                                              page: str) -> None:
+    """The routes table and the routes' hover texts said "porter, bicycle" (ids) beside
+    "Pack bicycle"; the notebook's summary said "rice" where the report says "Rice"."""
+    from supplyline.report.notebook import plan_html
+
+    routes = page.split('<table id="table-routes">')[1].split("</table>")[0]
+    assert "<td>Porter, Pack bicycle</td>" in routes.replace(' class=""', "")
+    assert "porter, bicycle" not in routes
+    hovers = re.findall(r"<title>([^<]*modes: [^<]*)</title>",
+                        page.split('id="network-map"')[1])
+    assert hovers and all("modes: Porter" in h and "bicycle," not in h for h in hovers)
+    summary = plan_html(valley_plan)
+    assert "<td>Rice</td>" in summary and "<td>rice</td>" not in summary
+
+
+def test_the_balance_is_of_goods_as_the_terminal_calls_it(page: str,
+                                                          valley_plan: sl.Plan) -> None:
+    """"Where the food went" listed truck fuel too, and the terminal called the same table
+    "Where the goods went"."""
+    from rich.console import Console
+
+    from supplyline.report.terminal import print_plan_summary
+
+    assert '<section id="balance" class="wide"><h2>Where the goods went</h2>' in page
+    assert "Where the food went" not in page
+    console = Console(width=120, record=True)
+    print_plan_summary(valley_plan, console)
+    assert "Where the goods went" in console.export_text()
+
+
+def test_a_report_without_the_replay_s_figures_says_why(tmp_path: Path) -> None:
+    """`report --replay pledged --days 10` left out "Model against history" without a word:
+    the header now says that the replay's figures are of the whole horizon and are not
+    compared (and the page has no table of them)."""
+    from typer.testing import CliRunner
+
+    from supplyline import cli
+
+    out = tmp_path / "first-days.html"
+    result = CliRunner().invoke(cli.app, ["report", "tutorial", "--replay", "pledged",
+                                          "--days", "10", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    page = out.read_text(encoding="utf-8")
+    caveats = page.split('<ul class="caveats" id="caveats">')[1].split("</ul>")[0]
+    assert ("<li>The scenario has 2 historical figures for the replay pledged, which this "
+            "report does not compare with the plan: they are of the whole horizon, and a report "
+            "of the first days (<code>--days</code>) leaves them out. <code>supplyline "
+            "validate</code>") in caveats
+    assert 'id="validation"' not in page
+    # A plan of the first days made in Python knows it covers them.
+    plan = sl.plan(sl.load("tutorial"), replay="pledged", days=10)
+    assert ("This plan covers the first 10 days of the scenario&#x27;s 30, and its 2 "
+            "historical figures for the replay pledged are of the whole horizon: this report "
+            "does not compare them with the plan.") in render_report(plan)
+    # Compared, or with no figures for the plan (the plain tutorial plan), nothing is said.
+    whole = sl.plan(sl.load("tutorial"), replay="pledged")
+    assert "does not compare" not in render_report(whole, sl.validate(whole))
+    assert "does not compare" not in render_report(sl.plan(sl.load("tutorial"), days=3))
+
+
+def test_a_long_headline_figure_takes_a_smaller_font() -> None:
+    """The built-in plan's 1,051,569 labour-days ran past the edge of its card (135 px of
+    text in 120): nine characters or more take the smaller font (the browser's measure is
+    in test_layout)."""
+    from supplyline.report.html import _kpi
+
+    assert ('<div class="value long" style="font-size: 20.0px">1,051,569</div>'
+            in _kpi("Labour-days", "1,051,569"))
+    assert '<div class="value">11,232 t</div>' in _kpi("Delivered", "11,232 t")
+
+
+def test_tags_and_commands_are_not_broken_at_their_hyphens(valley_doc: Any) -> None:
+    """A region tag (viet-bac), a command (`plan --compare-daily`) and a number with a power
+    of ten (6.3e-09) broke at their hyphen on a phone and in print."""
+    from supplyline.report.html import CSS
+
+    doc = valley_doc()
+    doc["places"][0]["regions"] = ["viet-bac", "northwest"]
+    plan = sl.plan(Scenario.model_validate(doc), step_days=4)
+    plan = dataclasses.replace(plan, solver_note="interior point: proven gap 6.3e-09")
+    page = render_report(plan)
+    assert ('<span class="nowrap">northwest</span>, <span class="nowrap">viet-bac</span>'
+            in page)
+    assert "<code>supplyline plan --compare-daily</code>" in page
+    assert 'gap <span class="nowrap">6.3e-09</span>' in page
+    assert "code, .nowrap { white-space: nowrap; }" in CSS

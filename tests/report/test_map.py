@@ -191,7 +191,8 @@ def test_closures_and_strike_windows_are_marked(valley_doc: Doc, valley_plan: sl
     assert on_map.count('class="threatened"') == 1
     assert "closed on some days" in drawing.svg and "air strikes or raids" in drawing.svg
     assert "Closed 3 Mar – 5 Mar 1954: Long trail." in drawing.hazards
-    assert ("Air strikes or raids 4 Mar – 8 Mar 1954: The pass (up to 25% a day)."
+    assert ("Air strikes or raids 4 Mar – 8 Mar 1954: The pass (chance of a strike up to 25% "
+            "a day)."
             in drawing.hazards)
     page = sl.report.render_report(plan)
     assert 'id="map-hazards"' in page and "Closed 3 Mar – 5 Mar 1954" in page
@@ -548,7 +549,9 @@ def test_a_front_on_the_map_says_what_it_consumed(valley_plan: sl.Plan) -> None:
     svg = draw_map(valley_plan).svg
     front = valley_plan.network.place_ids.index("front")
     consumed = float(valley_plan.consumed_kg[front].sum())
-    assert "front (sized by t consumed)" in svg and "received" not in svg
+    legend = " ".join(re.sub(r"<[^>]+>", " ", svg.split('<g class="legend">')[1]).split())
+    assert "front, sized by t consumed (at least this size)" in legend
+    assert "received" not in svg
     assert f"The valley (front): consumed {fmt(facts.tonnes_of(consumed))} t" in svg
 
 
@@ -593,3 +596,69 @@ def test_the_legend_shows_only_the_marks_the_map_draws(name: str) -> None:
         assert 'class="chokepoint"' not in on_map and "at capacity" not in legend
     else:
         assert 'class="junction"' not in on_map and ">junction<" not in legend
+
+
+def test_place_circles_have_areas_in_proportion_to_their_tonnes() -> None:
+    """The radius was 3 + 12 √(t / largest): on the tutorial, Terrace village's 12.1 t read as
+    32 % of Kestrel town's 57.8 t (it is 21 %), and on the built-in scenario a 815 t giver
+    read 2.3 times too big beside the front's 11,232 t. Areas are now in proportion, down to
+    the smallest size that shows, which the legend states where a place is drawn at it."""
+    from supplyline.report.map import MAX_PLACE_PX, MIN_PLACE_PX, place_radius, smallest_sized
+
+    plan = sl.plan(sl.load("tutorial"))
+    svg = draw_map(plan).svg
+    circles = re.findall(r'<circle [^>]*r="([\d.]+)"[^>]*class="(?:locality|front)">'
+                         r"<title>[^<]*(?:gave|consumed) ([\d.,]+) t</title>", svg)
+    assert len(circles) == 4
+    biggest = max(float(t.replace(",", "")) for _, t in circles)
+    for r, t in circles:
+        share = float(t.replace(",", "")) / biggest
+        assert (float(r) / MAX_PLACE_PX) ** 2 == pytest.approx(share, abs=0.01), (r, t)
+    assert "57.8 t given or consumed" in svg and "t or less" not in svg  # none that small
+    # A place of under a twenty-fifth of the largest is drawn at the smallest size, said so.
+    assert place_radius(10.0, 1000.0) == MIN_PLACE_PX == place_radius(39.9, 1000.0)
+    assert place_radius(160.0, 1000.0) == pytest.approx(6.0)
+    assert smallest_sized(1000.0) == pytest.approx(40.0)
+
+
+def test_the_legend_states_the_smallest_size_where_a_place_is_drawn_at_it(
+        valley_plan: sl.Plan) -> None:
+    """A locality that gave a sliver of the largest place's tonnes is drawn at the smallest
+    size; the legend says which tonnes that size stands for (and says nothing of it where no
+    place is that small)."""
+    from supplyline.report.map import _legend, smallest_sized
+
+    net = valley_plan.network
+    sizes = np.zeros(net.n_places)
+    sizes[net.place_ids.index("front")] = 1000.0
+    sizes[net.place_ids.index("ban-a")] = 300.0
+    route = route_facts(valley_plan)
+    hazards = route_hazards(net)
+    assert "t or less" not in _legend(valley_plan, route, 0.0, 1.0, sizes, hazards)[0]
+    sizes[net.place_ids.index("ban-b")] = 12.0
+    legend = _legend(valley_plan, route, 0.0, 1.0, sizes, hazards)[0]
+    assert smallest_sized(1000.0) == pytest.approx(40.0)
+    assert "40 t or less" in legend and "1,000 t given or consumed" in legend
+
+
+def test_the_inset_hides_no_graticule_label(valley_plan: sl.Plan) -> None:
+    """The inset (bottom left on the built-in scenario) covered the latitude labels, a stray
+    "2" and "1" showing beside its frame: a label the inset would cover is left out, the
+    others stay."""
+    from supplyline.report.map import _graticule
+
+    lay = layout(valley_plan)
+    net = valley_plan.network
+
+    def labels(covered: tuple[float, float, float, float] | None) -> list[tuple[float, float]]:
+        drawn = "".join(_graticule(lay.proj, net.lat, net.lon, lay.width, lay.height, covered))
+        return [(float(x), float(y)) for x, y in re.findall(
+            r'<text x="([\d.]+)" y="([\d.]+)" class="graticule-label">', drawn)]
+
+    every = labels(None)
+    left = [y for x, y in every if x < 10]  # the latitudes, at the left edge
+    assert len(left) >= 2
+    box = (8.0, min(left) - 5, 300.0, min(left) + 5)  # an inset over the first one
+    kept = labels(box)
+    assert sorted(y for x, y in kept if x < 10) == sorted(left)[1:]
+    assert [xy for xy in kept if xy[0] >= 10] == [xy for xy in every if xy[0] >= 10]

@@ -251,3 +251,24 @@ def test_no_chromium_is_not_a_failed_print(tmp_path: Path,
         write_pdf("<p>a page</p>", tmp_path / "report.pdf")
     assert not isinstance(missing.value, PdfFailed)
     assert "needs headless Chromium" in str(missing.value)
+
+
+def test_a_chromium_named_that_is_not_there_is_said_so(tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """With SUPPLYLINE_CHROMIUM naming a file that does not exist, the error told the user to
+    set SUPPLYLINE_CHROMIUM, which was set: it now names the path as not found."""
+    from supplyline.report.pdf import unavailable
+
+    missing = tmp_path / "no-such-browser"
+    monkeypatch.setenv(CHROMIUM_ENV, str(missing))
+    with pytest.raises(PdfUnavailable) as raised:
+        write_pdf("<p>a page</p>", tmp_path / "report.pdf")
+    assert str(raised.value).startswith(f"{CHROMIUM_ENV}={missing}: no such file; writing PDF "
+                                        "needs headless Chromium")
+    monkeypatch.setenv(CHROMIUM_ENV, "no-such-browser-on-the-path")
+    assert unavailable().startswith(f"{CHROMIUM_ENV}=no-such-browser-on-the-path: not found "
+                                    "on the PATH;")
+    monkeypatch.setenv(CHROMIUM_ENV, str(tmp_path))
+    assert unavailable().startswith(f"{CHROMIUM_ENV}={tmp_path}: a folder, not a program;")
+    monkeypatch.delenv(CHROMIUM_ENV)
+    assert unavailable().startswith("writing PDF needs headless Chromium (Debian: apt-get")

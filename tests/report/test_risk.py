@@ -157,3 +157,27 @@ def test_a_plan_in_steps_charts_its_chance_of_shortfall_by_step(section: Section
     assert "<h3>Chance of shortfall by step</h3>" in made.html
     assert "of its demand in that step (each point is a step: planned in 3-day steps)" in \
         made.html
+
+
+def test_the_safety_tables_give_one_chance_one_way_and_dates_as_the_report_does(
+        simulation: sl.Simulation) -> None:
+    """The chosen plan's chance read "6 ± 1 %" in the search table and "5.67 %" in the
+    trade-off table, and the reserves' first day "2024-11-04" where every other date of the
+    report reads "4 Nov 2024"."""
+    from types import SimpleNamespace
+
+    from supplyline.report.risk import risk_search_section
+    from supplyline.simulate.target import RiskRound
+
+    rounds = [RiskRound(0.0, 0.0, None, 0.9333, 0.0144, 61.6, 1637.0, 0.0),
+              RiskRound(0.2, 4.0, "2024-11-04", 0.0567, 0.0134, 71.2, 1890.0, 0.0)]
+    search = SimpleNamespace(rounds=rounds, met=True, target=0.2, message=(
+        "some front goes short in 5.7% of runs (target 20%) with 20% of route capacity kept "
+        "in hand and 4 days of supply on hand at the fronts from 2024-11-04"))
+    made = risk_search_section(simulation.plan, ReportContext(results={"risk_search": search}))
+    assert made is not None
+    searched = made.html.split('id="table-risk-rounds"')[1].split("</table>")[0]
+    traded = made.html.split('id="table-risk-tradeoff"')[1].split("</table>")[0]
+    assert ">6 ± 1 %<" in searched and ">6 ± 1 %<" in traded and "5.67" not in made.html
+    assert ">4 Nov 2024<" in searched and "2024-11-04" not in made.html
+    assert "on hand at the fronts from 4 Nov 2024" in made.html
