@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import threading
+import time
+from collections.abc import Callable
 from contextlib import ExitStack
 from pathlib import Path
 from typing import Annotated, Any
@@ -32,14 +35,16 @@ DbOption = Annotated[
 ]
 
 
-def _books_or_exit(db: str, scenario: str | None, json_output: bool,
+def _books_or_exit(db: str, scenario: str | None, json_output: bool, given_as: str,
                    existing: bool = False) -> Any:
     """Open the books at ``db`` for ``scenario`` (by default the one the books were made
-    for, else the built-in default); exit 2 when they cannot be opened, or, with
-    ``existing``, when ``db`` names an SQLite file that is not there (a mistyped path would
-    otherwise start new, empty books)."""
+    for, else the built-in default; ``given_as``: the argument or option that names it);
+    exit 2 when they cannot be opened, or, with ``existing``, when ``db`` names an SQLite
+    file that is not there (a mistyped path would otherwise start new, empty books)."""
     from supplyline.ops.db import (
+        SQLITE_FILE,
         BooksError,
+        NotTheirScenario,
         books_source,
         database_url,
         holds_books,
@@ -53,17 +58,24 @@ def _books_or_exit(db: str, scenario: str | None, json_output: bool,
     file = Path(full[len("sqlite:///"):]) if full.startswith("sqlite:///") else None
     expected = (f"expected books that `supplyline serve --db {db}` has started (or a "
                 "postgresql:// URL)")
-    if existing and file is not None and not file.exists() and file.parent.is_dir():
-        fail("db", f"--db: no books at {db}: {expected}, found no such file",
+    if existing and file is not None and not file.is_file():
+        # (only books that are there will do: "new or existing" was no answer)
+        found = ("a folder" if file.is_dir() else "no such file" if file.parent.is_dir()
+                 else f"no folder {str(file.parent)!r}")
+        fail("db", f"--db: no books at {db}: {expected}, found {found}",
              EXIT_BAD_INPUT, json_output, path=str(db))
-    if existing and file is not None and file.is_file() and file.stat().st_size > 0 and (
+    if file is not None and file.is_file() and file.stat().st_size > 0 and (
             not _is_sqlite(file)):
-        # (serve refuses such a file too: it is not one to suggest serving)
-        what = ("a scenario file (a scenario is given as FILE; --db names the books)"
-                if _is_scenario(file) else "a file that is not an SQLite database")
-        fail("db", f"--db: no books at {db}: expected books (an SQLite file that `supplyline "
-                   f"serve` has started, or a postgresql:// URL), found {what}",
-             EXIT_BAD_INPUT, json_output, path=str(db))
+        scenario_file = _is_scenario(file)
+        what = (f"a scenario file (a scenario is given as {given_as}; --db names the books)"
+                if scenario_file else "a file that is not an SQLite database")
+        if existing:  # (serve refuses such a file too: it is not one to suggest serving)
+            fail("db", f"--db: no books at {db}: expected books (an SQLite file that "
+                       f"`supplyline serve` has started, or a postgresql:// URL), found {what}",
+                 EXIT_BAD_INPUT, json_output, path=str(db))
+        if scenario_file:  # (open_books says "a file that is not an SQLite database")
+            fail("db", f"--db: cannot open the books at {db}: expected {SQLITE_FILE}, got "
+                       f"{what}", EXIT_BAD_INPUT, json_output, path=str(db))
     if existing and file is not None and file.is_file() and (
             file.stat().st_size == 0 or not holds_books(db)):
         # (open_books would say "an SQLite database file, new or existing" of a file that
@@ -84,6 +96,9 @@ def _books_or_exit(db: str, scenario: str | None, json_output: bool,
     sc = load_or_exit(source, json_output)
     try:
         return open_books(db, sc, source)
+    except NotTheirScenario as error:  # said at what named the scenario, where one did
+        fail("db", f"{given_as if scenario is not None else '--db'}: {error}",
+             EXIT_BAD_INPUT, json_output)
     except BooksError as error:
         fail("db", f"--db: {error}", EXIT_BAD_INPUT, json_output)
 
@@ -134,6 +149,7 @@ def replan(
     from supplyline.errors import PlanError
     from supplyline.ops.replan import (
         ReplanRefused,
+        as_of_refused,
         changes_in_tonnes,
         compare_plans,
         entries_left_out,
@@ -154,11 +170,9 @@ def replan(
     except ValueError:
         fail("usage", f"--as-of: expected a date YYYY-MM-DD, got {as_of!r}", EXIT_BAD_INPUT,
              json_output)
-    books = _books_or_exit(db, scenario, json_output, existing=True)
-    sc = books.scenario
-    if not sc.start_date < day <= sc.end_date:
-        fail("usage", f"--as-of: expected a day after {sc.start_date} and up to "
-                      f"{sc.end_date}, got {day}", EXIT_BAD_INPUT, json_output)
+    books = _books_or_exit(db, scenario, json_output, "FILE", existing=True)
+    if (outside := as_of_refused(books.scenario, day)) is not None:
+        fail("usage", f"--as-of: {outside}", EXIT_BAD_INPUT, json_output)
     if (refused := entries_left_out(books, day)) is not None:
         fail("usage", f"--as-of: {refused}", EXIT_BAD_INPUT, json_output)
     with ExitStack() as stack:
@@ -231,26 +245,82 @@ def serve(
         fail("usage", f"serve needs the web extra (pip install 'supplyline[web]'): {error}",
              EXIT_BAD_INPUT, False)
     _check_listen(host, port)
-    books = _books_or_exit(db, scenario, False)
+    books = _books_or_exit(db, scenario, False, "--scenario")
     url = f"http://{'localhost' if host == '127.0.0.1' else host}:{port}/"
     from supplyline.ops.db import shown_url
 
-    say(ui.stdout, f"The books of {books.scenario.name} ({shown_url(db)}) at {url}")
+    where = f"The books of {books.scenario.name} ({shown_url(db)}) at {url}"
     if reset_council or not has_council(books):
         password = secrets.token_urlsafe(12)
         add_account(books, "council", password, "council", replace=True)
-        say(ui.stdout, f"Log in as 'council' with the password {password}")
-        say(ui.stdout, "(kept hashed: note it now; --reset-council gives a new one)")
+        login = [f"Log in as 'council' with the password {password}",
+                 "(kept hashed: note it now; --reset-council gives a new one)"]
     else:
-        say(ui.stdout, "Log in as 'council' with its password (--reset-council gives a new one)")
+        login = ["Log in as 'council' with its password (--reset-council gives a new one)"]
     if workers == 1:
-        uvicorn.run(create_app(books), host=host, port=port, log_level="warning")
+        served = create_app(books)
+        _serve_then_say(lambda: uvicorn.run(served, host=host, port=port,
+                                            log_level="warning"), host, port, where, login)
         return
     books.close()
     os.environ["SUPPLYLINE_BOOKS"] = db
     os.environ["SUPPLYLINE_BOOKS_SCENARIO"] = scenario or _kept_source(db)
-    uvicorn.run("supplyline.ops.api:app_from_environment", factory=True, host=host,
-                port=port, workers=workers, log_level="warning")
+    _serve_then_say(lambda: uvicorn.run("supplyline.ops.api:app_from_environment",
+                                        factory=True, host=host, port=port, workers=workers,
+                                        log_level="warning"), host, port, where, login)
+
+
+def _serve_then_say(run: Callable[[], None], host: str, port: int, where: str,
+                    login: list[str]) -> None:
+    """Run the server (``run``), and say ``where`` it serves and how to ``login`` once it
+    answers: each server process imports the app and opens the books before it takes a
+    connection, and with several the URL printed before then was refused for seconds (14 on
+    a busy machine). Until then a status says it is starting (on a terminal). Where the
+    server stops before it answers, ``login`` is said then: a new password is printed once."""
+    lock, told = threading.Lock(), threading.Event()
+    status = ui.stderr.status("starting the server")
+
+    def tell(lines: list[str]) -> None:
+        with lock:
+            if not told.is_set():
+                told.set()
+                status.stop()
+                for line in lines:
+                    say(ui.stdout, line)
+
+    status.start()
+    threading.Thread(target=_when_answering, args=(host, port, lambda: tell([where, *login])),
+                     daemon=True).start()
+    try:
+        run()
+    finally:
+        tell(login)
+
+
+def _when_answering(host: str, port: int, then: Callable[[], None]) -> None:
+    """Call ``then`` once the server at ``host``:``port`` answers a request (asked ten times
+    a second; an address that stands for every one of this machine's is asked at its
+    loopback)."""
+    near = {"": "127.0.0.1", "0.0.0.0": "127.0.0.1", "::": "::1"}.get(host, host)
+    while not _answers(near, port):
+        time.sleep(0.1)
+    then()
+
+
+def _answers(host: str, port: int) -> bool:
+    """Whether the server at ``host``:``port`` answers a request for a file of the
+    dashboard."""
+    import http.client
+
+    connection = http.client.HTTPConnection(host, port, timeout=10)
+    try:
+        connection.request("GET", "/static/app.css")
+        connection.getresponse().read()
+    except (OSError, http.client.HTTPException):
+        return False
+    finally:
+        connection.close()
+    return True
 
 
 def _check_listen(host: str, port: int) -> None:

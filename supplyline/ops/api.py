@@ -60,6 +60,7 @@ from supplyline.ops.entries import (
 from supplyline.ops.overview import Views, state_json
 from supplyline.ops.replan import (
     ReplanRefused,
+    as_of_refused,
     compare_plans,
     entries_left_out,
     figures_of,
@@ -67,6 +68,7 @@ from supplyline.ops.replan import (
     plan_vs_actual,
     recorded_state,
     replan,
+    replan_in_force,
 )
 from supplyline.ops.writing import KeyReused
 from supplyline.report.facts import replan_outcome
@@ -363,7 +365,7 @@ def create_app(books: Books) -> FastAPI:
         detail = []
         refused: dict[int | None, list[list[str | int]]] = defaultdict(list)
         for e in error.errors():
-            loc, message = said(e)
+            loc, message = said(e, books.index.goods)
             detail.append(_said(loc, message, e["type"]))
             if loc[1:2] and isinstance(loc[1], int):
                 refused[loc[1]].append(loc[2:])
@@ -600,12 +602,18 @@ def create_app(books: Books) -> FastAPI:
             kept = books.save_plan(figures, user.name)
         return {"id": kept, "status": result.status, "kpis": _kpis(result)}
 
+    @app.get("/api/replan", tags=["plans"], responses=_may_refuse())
+    def replan_kept(_user: User) -> dict[str, Any] | None:
+        """The re-plan in force, as it was answered when it was made (its ``id``,
+        ``as_of``, ``status``, ``in_force``: the plan it was compared with, and
+        ``changes``); ``null`` where the plan in force is none, or one from the scenario's
+        start."""
+        return replan_in_force(books)
+
     @app.post("/api/replan", tags=["plans"], responses=_may_refuse(*_BODY, 403, 409))
     def make_replan(body: ReplanRequest, user: Council) -> dict[str, Any]:
-        sc = books.scenario
-        if not sc.start_date < body.as_of <= sc.end_date:
-            raise EntryError("as_of", f"expected a day after {sc.start_date} and up to "
-                                      f"{sc.end_date}, got {body.as_of}")
+        if (outside := as_of_refused(books.scenario, body.as_of)) is not None:
+            raise EntryError("as_of", outside)
         with planning, _no_plan(["body", "as_of"]):
             if (refused := entries_left_out(books, body.as_of)) is not None:
                 raise _refused(409, ["body", "as_of"], refused, "conflict")

@@ -64,6 +64,7 @@ from supplyline.ops.entries import (
     Receipt,
     RouteReport,
     Wounded,
+    carries_nothing,
     check_entry,
     closed_under_convoys,
     dump_entry,
@@ -251,7 +252,7 @@ class Books:
         try:
             entry = data if not isinstance(data, dict) else parse_entry(data)
         except ValidationError as error:
-            refused = [said(e) for e in error.errors()]
+            refused = [said(e, self.index.goods) for e in error.errors()]
             more = scenario_problems(data, [loc for loc, _ in refused], self.index)
             raise EntryError.of([EntryError(".".join(str(x) for x in loc), message)
                                  for loc, message in refused]
@@ -337,8 +338,9 @@ class Books:
             found = wounded_beyond(entry, brought, ix)
         elif isinstance(entry, Dispatch):
             reports = self._standing(conn, "route", ix.route_of(entry), group)
-            found = over_closed_route(entry, [e for e in reports
-                                              if isinstance(e, RouteReport)], ix)
+            return [w for w in (over_closed_route(entry, [e for e in reports
+                                                          if isinstance(e, RouteReport)], ix),
+                                carries_nothing(entry)) if w is not None]
         elif isinstance(entry, RouteReport):  # its route checked (check_entry)
             route = ix.routes[entry.route]
             convoys = [e for end in dict.fromkeys((route.from_, route.to))
@@ -520,17 +522,16 @@ class Books:
             got = self._received(conn, root)
             if got is not None:
                 # The receipt is in the books of the convoy's destination: said, with who
-                # may write there (the clerk asking may not).
+                # may write there (the clerk asking may not). A correction of the convoy
+                # (its cargo, units or route) is no receipt's to make: its receipt, which
+                # must add up to the cargo, is cancelled first.
                 at = str(conn.execute(select(t.entry.c.place).where(t.entry.c.id == got)
                                       ).scalar_one())
                 who = (f"a depot clerk of {at} or the council"
                        if self.index.places[at].kind != "locality" else "the council")
-                where = f"convoy {root} was received (entry {got}, in the books of {at})"
-                if cancel:
-                    raise EntryError("corrects", f"{where}; cancel that receipt first "
-                                                 f"({who} may)", 409)
-                raise EntryError("corrects", f"{where}; correct the receipt instead ({who} "
-                                             f"may)", 409)
+                raise EntryError("corrects", f"convoy {root} was received (entry {got}, in "
+                                             f"the books of {at}); cancel that receipt first "
+                                             f"({who} may)", 409)
         if after_cancel:
             first = self._first(conn, old.id)
             if conn.execute(select(t.entry.c.receipt_of).where(t.entry.c.id == first)
@@ -746,11 +747,13 @@ class Books:
             for d, was, running in zip(dates, held, left, strict=True):
                 if d >= first and running < -TOL * max(1.0, abs(start)) - 1e-6:
                     counted = t.read_item(item)
-                    what = (f"units of {counted.mode} waiting" if counted.kind == "unit"
-                            else f"kg of {item}")
+                    if counted.kind == "unit":  # carriers, counted whole as units are
+                        holds, leaves = (f"{units_of(max(was, 0.0))} of {counted.mode} "
+                                         f"waiting", units_of(running))
+                    else:
+                        holds, leaves = f"{max(was, 0.0):,.1f} kg of {item}", f"{running:,.1f}"
                     field = _field_of(entry, item)
-                    message = (f"{place} holds {max(was, 0.0):,.1f} {what} on {d}; this entry "
-                               f"would leave {running:,.1f}")
+                    message = f"{place} holds {holds} on {d}; this entry would leave {leaves}"
                     if entry.corrects is not None:  # what took it since
                         message += self._taken(conn, place, item, first)
                     short.append(EntryError(field, message))

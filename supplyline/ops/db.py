@@ -22,7 +22,7 @@ from sqlalchemy import (
     inspect,
     select,
 )
-from sqlalchemy.exc import ArgumentError, SQLAlchemyError
+from sqlalchemy.exc import ArgumentError, DBAPIError, SQLAlchemyError
 
 from supplyline.errors import SupplylineError
 from supplyline.ops import tables as t
@@ -30,12 +30,21 @@ from supplyline.ops.books import Books, unknown_ids
 from supplyline.ops.entries import Index
 from supplyline.scenario.schema import Scenario
 
-__all__ = ["BooksError", "books_source", "database_url", "holds_books", "open_books",
-           "shown_url"]
+__all__ = ["SQLITE_FILE", "BooksError", "NotTheirScenario", "books_source", "database_url",
+           "holds_books", "open_books", "shown_url"]
+
+#: What books kept in SQLite are, as said where a path is no such file.
+SQLITE_FILE = "an SQLite database file, new or existing, in a folder that exists"
 
 
 class BooksError(SupplylineError):
     """The books cannot be opened (bad URL, unreachable server, another scenario's books)."""
+
+
+class NotTheirScenario(BooksError):
+    """The books cannot be read with the scenario given: another scenario's books, or a copy
+    of theirs that lacks an id their entries name, or whose horizon does not hold their
+    dates (what is wrong is the scenario, not where the books are)."""
 
 
 def database_url(url_or_path: str | Path) -> str:
@@ -94,6 +103,7 @@ def open_books(url: str | Path, scenario: Scenario, source: str | None = None) -
     """Open the books at ``url`` for ``scenario`` (created, and migrated to the current
     schema, as needed). ``source`` is how the scenario was named (kept in the books)."""
     full = database_url(url)
+    at = shown_url(str(url))
     try:
         engine = _engine(full)
         _upgrade(engine)
@@ -105,23 +115,25 @@ def open_books(url: str | Path, scenario: Scenario, source: str | None = None) -
                     {"key": "source", "value": source or scenario.name},
                 ])
             elif rows["scenario"] != scenario.name:
-                raise BooksError(f"expected the scenario these books are kept for, "
-                                 f"{rows['scenario']!r}, got {scenario.name!r}")
+                raise NotTheirScenario(f"expected the scenario the books at {at} are kept "
+                                       f"for, {rows['scenario']!r}, got {scenario.name!r}")
             else:
                 unknown = unknown_ids(conn, Index(scenario))
                 if unknown:
-                    raise BooksError(_unknown_words(unknown, scenario, rows.get("source")))
-                outside = _outside_horizon(conn, scenario, source, rows.get("source"))
+                    raise NotTheirScenario(_unknown_words(unknown, scenario, at,
+                                                          rows.get("source")))
+                outside = _outside_horizon(conn, scenario, at, source, rows.get("source"))
                 if outside is not None:
-                    raise BooksError(outside)
+                    raise NotTheirScenario(outside)
     except _CANNOT_OPEN as error:
         raise _cannot_open(url, error) from error
     return Books(engine, scenario)
 
 
-def _unknown_words(unknown: dict[str, list[str]], scenario: Scenario,
+def _unknown_words(unknown: dict[str, list[str]], scenario: Scenario, at: str,
                    source: str | None) -> str:
-    """Why books cannot be read with ``scenario``: the ids they name that it lacks."""
+    """Why the books ``at`` (where they are, as shown) cannot be read with ``scenario``: the
+    ids they name that it lacks."""
     most = 5
     parts = []
     for what, ids in unknown.items():
@@ -131,13 +143,13 @@ def _unknown_words(unknown: dict[str, list[str]], scenario: Scenario,
     kept = f" ({source})" if source and source != scenario.name else ""
     return (f"expected a scenario with every id the books' entries name, got scenario "
             f"{scenario.name!r}, which has no {'; no '.join(parts)} (renamed or removed "
-            f"since the entries were written?); open the books with the scenario they were "
-            f"kept with{kept}")
+            f"since the entries were written?); open the books at {at} with the scenario "
+            f"they were kept with{kept}")
 
 
-def _outside_horizon(conn: Connection, scenario: Scenario, source: str | None,
+def _outside_horizon(conn: Connection, scenario: Scenario, at: str, source: str | None,
                      kept: str | None) -> str | None:
-    """Why books cannot be read with ``scenario`` when some of their entries are dated
+    """Why the books ``at`` cannot be read with ``scenario`` when some of their entries are dated
     outside its horizon (an edited copy that ends sooner, or starts later): a re-plan or a
     page would count the days of a horizon that does not hold them. ``None`` when every
     entry is inside. Entries cancelled or corrected count too: the books keep and show
@@ -164,8 +176,8 @@ def _outside_horizon(conn: Connection, scenario: Scenario, source: str | None,
     kept_with = f" ({kept})" if kept and kept != source else ""
     return (f"expected a scenario whose horizon holds every entry's date, got scenario "
             f"{named}, whose {', and whose '.join(parts)} (edited since the entries were "
-            f"written?); open the books with the scenario they were kept with{kept_with}, "
-            f"or a copy whose horizon holds them")
+            f"written?); open the books at {at} with the scenario they were kept "
+            f"with{kept_with}, or a copy whose horizon holds them")
 
 
 #: What opening books at a URL that is no database for them raises (said by _cannot_open).
@@ -175,7 +187,10 @@ _CANNOT_OPEN = (SQLAlchemyError, CommandError, ValueError, ImportError)
 def _cannot_open(url: str | Path, error: Exception) -> BooksError:
     """Why the books at ``url`` cannot be opened: what was expected, what was found."""
     full = database_url(url)
-    first_line = str(error).splitlines()[0] if str(error) else type(error).__name__
+    # (the driver's own words, without the class SQLAlchemy names them by:
+    # "(psycopg.OperationalError) connection failed: ...")
+    cause = error.orig if isinstance(error, DBAPIError) and error.orig is not None else error
+    first_line = str(cause).splitlines()[0] if str(cause) else type(cause).__name__
     scheme = full.split("://", 1)[0].split("+", 1)[0]
     if isinstance(error, ArgumentError) or scheme not in ("sqlite", "postgresql"):
         # No such dialect, no URL at all, or a database the books are not kept in.
@@ -183,7 +198,7 @@ def _cannot_open(url: str | Path, error: Exception) -> BooksError:
         got = f"a URL of scheme {str(url).split('://', 1)[0]!r}"
     elif full.startswith("sqlite:///"):
         path = Path(full[len("sqlite:///"):])
-        expected = "an SQLite database file, new or existing, in a folder that exists"
+        expected = SQLITE_FILE
         if path.is_dir():
             got = "a folder"
         elif not path.parent.is_dir():

@@ -11,13 +11,15 @@ for a cancellation.
 What the books record is what the clerks report, even where the scenario's figures say it
 cannot be: such an entry is written, with an :class:`EntryWarning` saying what the scenario
 says and what was written (:func:`given_beyond`, :func:`labour_beyond`,
-:func:`wounded_beyond`, :func:`over_closed_route`).
+:func:`wounded_beyond`, :func:`over_closed_route`, :func:`carries_nothing`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import functools
+import json
+import math
 import typing
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
@@ -54,6 +56,7 @@ __all__ = [
     "UnitLoss",
     "Wounded",
     "body_loc",
+    "carries_nothing",
     "check_entry",
     "closed_spans",
     "closed_under_convoys",
@@ -128,12 +131,13 @@ class EntryWarning:
     (dotted path in the entry, as an :class:`EntryError`'s), ``message`` what the scenario
     says and what was written, ``type`` ``beyond_scenario`` (more than the scenario says
     there is), ``route_closed`` (a convoy over a route closed that day, or a report that
-    closes a route on days convoys went over it) or ``no_effect`` (a route report the books
-    count nothing from: a reopening of a route not closed, a repair of one not damaged)."""
+    closes a route on days convoys went over it), ``no_effect`` (a route report the books
+    count nothing from: a reopening of a route not closed, a repair of one not damaged) or
+    ``no_cargo`` (a convoy that carries nothing)."""
 
     field: str
     message: str
-    type: Literal["beyond_scenario", "route_closed", "no_effect"]
+    type: Literal["beyond_scenario", "route_closed", "no_effect", "no_cargo"]
 
     def at(self, prefix: str) -> EntryWarning:
         """The warning of an entry at ``prefix`` in a batch (``3.``)."""
@@ -318,18 +322,23 @@ _EXPECTED = {
 }
 _BOUNDS = {"greater_than": ("gt", "greater than"), "greater_than_equal": ("ge", "of at least"),
            "less_than": ("lt", "less than"), "less_than_equal": ("le", "of at most")}
+#: The fields of entries that give kg by good, and what ``{}`` says there.
+_BY_GOOD = {"cargo_kg": "{} for carriers sent empty", "received_kg": "{} where none arrived"}
 
 
-def said(error: Mapping[str, Any]) -> tuple[list[str | int], str]:
+def said(error: Mapping[str, Any], goods: Iterable[str] = ()) -> tuple[list[str | int], str]:
     """A pydantic error (one of ``ValidationError.errors()``) as the books say every error:
     where (its ``loc``, an entry's own ``kind`` tag left out; a bad or missing kind at
-    ``kind``) and "expected ..., got ..."."""
+    ``kind``) and "expected ..., got ...". ``goods``: the scenario's goods, the first of
+    which a field of kg by good that is not an object is shown with (``{"rice": 2350}``)."""
     kind, ctx, value = error["type"], error.get("ctx") or {}, error.get("input")
     loc = [x for i, x in enumerate(error["loc"])
            if not (x in KINDS and (i == 0 or error["loc"][i - 1] == "body"
                                    or isinstance(error["loc"][i - 1], int)))]
     got = "null" if value is None and kind != "missing" else shown(value)
-    if kind in _EXPECTED:
+    if kind == "dict_type" and loc and loc[-1] in _BY_GOOD:
+        expected = f"{_by_good(goods, value)} ({_BY_GOOD[str(loc[-1])]})"
+    elif kind in _EXPECTED:
         expected = _EXPECTED[kind]
     elif kind in _BOUNDS:
         key, words = _BOUNDS[kind]
@@ -361,6 +370,16 @@ def said(error: Mapping[str, Any]) -> tuple[list[str | int], str]:
     else:
         expected = str(error["msg"]).removeprefix("Input should be ")
     return loc, f"expected {expected}, got {got}"
+
+
+def _by_good(goods: Iterable[str], value: Any) -> str:
+    """How kg by good are written (a convoy's cargo, a receipt's goods): shown with the
+    first of the scenario's ``goods`` by name and the number given, if one was
+    (``"received_kg": 2350`` for ``{"rice": 2350}``)."""
+    good = min(goods, default="GOOD")
+    kg = value if isinstance(value, int | float) and not isinstance(value, bool) and (
+        math.isfinite(value) and value > 0) else 1000
+    return f"kg by good, e.g. {json.dumps({good: kg})}"
 
 
 def _number(x: Any) -> str:
@@ -463,7 +482,10 @@ def _place(ix: Index, field: str, value: str, kinds: tuple[str, ...],
 
 
 def units_of(units: float) -> str:
-    """Units counted in words: ``1 unit``, ``2 units``, ``2.5 units``."""
+    """Units counted in words: ``1 unit``, ``2 units``, ``2.5 units`` (a sum that is whole
+    but for the float's last digits said whole: ``80 units``, not ``79.99999999999 units``
+    nor ``1e-13 units``)."""
+    units = round(units, 6) + 0.0  # (+ 0.0: -0.0 is said 0)
     return f"{units:g} unit{'' if units == 1 else 's'}"
 
 
@@ -915,6 +937,17 @@ def report_without_effect(entry: RouteReport, reports: Sequence[RouteReport],
     else:
         why = f"{said_} it was not reported struck, damaged or closed by then"
     return EntryWarning("status", why, "no_effect")
+
+
+def carries_nothing(entry: Dispatch) -> EntryWarning | None:
+    """A convoy with no cargo (no good above 0 kg, or none given): carriers are sent empty
+    at times (home, or to fetch a load), but a cargo left out is the likelier mistake, and
+    it showed only at the receipt, days later."""
+    if any(kg > 0 for kg in entry.cargo_kg.values()):
+        return None
+    return EntryWarning("cargo_kg", f"the convoy carries nothing: {units_of(entry.units)} of "
+                                    f"{entry.mode} sent empty from {entry.from_} to "
+                                    f"{entry.to}", "no_cargo")
 
 
 def over_closed_route(entry: Dispatch, reports: Iterable[RouteReport],

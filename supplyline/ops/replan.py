@@ -40,9 +40,9 @@ from supplyline.scenario.schema import Closure, Scenario
 from supplyline.scenario.series import series_over_horizon
 from supplyline.state import FloatArray, State, Transit, WoundedWaiting
 
-__all__ = ["Figures", "ReplanRefused", "changes_in_tonnes", "compare_plans", "entries_left_out",
-           "figures_of", "in_force_by_day", "lost_by_home", "plan_vs_actual", "recorded_state",
-           "replan", "scenario_from", "wounded_waiting"]
+__all__ = ["Figures", "ReplanRefused", "as_of_refused", "changes_in_tonnes", "compare_plans",
+           "entries_left_out", "figures_of", "in_force_by_day", "lost_by_home", "plan_vs_actual",
+           "recorded_state", "replan", "replan_in_force", "scenario_from", "wounded_waiting"]
 
 
 def _days(a: dt.date, b: dt.date) -> int:
@@ -453,10 +453,40 @@ def in_force_or_first(books: Books, keep: bool, author: str
     return (books.save_plan(first, author) if keep else None), first
 
 
+def replan_in_force(books: Books) -> dict[str, Any] | None:
+    """The re-plan in force, as it was answered when it was made: its ``id``, the day it
+    plans from (``as_of``), its ``status``, the plan it was compared with (``in_force``, the
+    one in force before it) and what it changes against the plans in force before it
+    (``changes``, :func:`compare_plans`). ``None`` where no plan is in force, or the plan in
+    force is one from the scenario's start."""
+    kept = books.plans_kept()
+    if not kept or dt.date.fromisoformat(kept[-1][1]["start"]) <= books.scenario.start_date:
+        return None
+    (last, figures), before = kept[-1], kept[:-1]
+    return {"id": last, "as_of": figures["start"], "status": figures.get("status"),
+            "in_force": before[-1][0] if before else None,
+            "changes": compare_plans(in_force_by_day([f for _id, f in before]), figures)}
+
+
 class ReplanRefused(ValueError):
     """A re-plan from a day before entries the books hold (:func:`entries_left_out`): it
     would leave them out. Raised by :func:`replan`, where an entry is written after its
     callers checked (a clerk's, while the plan in force was being made)."""
+
+
+def as_of_refused(sc: Scenario, as_of: dt.date) -> str | None:
+    """Why a re-plan cannot plan from ``as_of`` (``None`` where it can): a re-plan plans from
+    a day after the scenario's start, up to its end. From the start itself, nothing is
+    recorded to plan from: that is the plan from the scenario's start, said as the way to
+    make it."""
+    if sc.start_date < as_of <= sc.end_date:
+        return None
+    said = f"expected a day after {sc.start_date} and up to {sc.end_date}, got {as_of}"
+    if as_of != sc.start_date:
+        return said
+    return (f"{said}, the scenario's start: plan from the scenario's start instead (the "
+            "dashboard's \"Plan from the scenario's start\", POST /api/plans; a re-plan from "
+            "a later day keeps that plan first while the books hold none)")
 
 
 def entries_left_out(books: Books, as_of: dt.date) -> str | None:
@@ -481,9 +511,8 @@ def replan(books: Books, as_of: dt.date, solver: str = "ipm",
     from supplyline.plan.result import Plan
 
     sc = books.scenario
-    if not sc.start_date < as_of <= sc.end_date:
-        raise ValueError(f"as-of date: expected a day after {sc.start_date} and up to "
-                         f"{sc.end_date}, got {as_of}")
+    if (outside := as_of_refused(sc, as_of)) is not None:
+        raise ValueError(f"as-of date: {outside}")
     if (refused := entries_left_out(books, as_of)) is not None:
         raise ReplanRefused(refused)
     reports = route_reports(books, as_of)

@@ -52,7 +52,7 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Books, Te
         entry("labour", date="2024-11-01", locality="high-village", persons=100, days=20,
               role="carrier", mode="porter"),
         entry("dispatch", date="2024-11-01", from_="high-village", to="ridge-depot",
-              mode="porter", units=100),
+              mode="porter", units=100, cargo_kg={}),  # (sent empty, on purpose)
         entry("receipt", date="2024-11-01", dispatch=3),
         entry("dispatch", date="2024-11-02", from_="ridge-depot", to="kestrel-town",
               mode="porter", units=10, cargo_kg={"rice": 250}),
@@ -63,7 +63,7 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Books, Te
 
 
 READS = ["/api/me", "/api/scenario", "/api/entries", "/api/entries.csv", "/api/state",
-         "/api/overview", "/api/plan-vs-actual", "/api/plans"]
+         "/api/overview", "/api/plan-vs-actual", "/api/plans", "/api/replan"]
 
 
 @pytest.mark.parametrize("who", [*ROLES, "anonymous"])
@@ -272,6 +272,35 @@ def test_a_write_is_answered_with_what_the_scenario_says(served: Any) -> None:
         entry("cancel", date="2024-11-03", corrects=r["id"], reason="a test")
         for r in batch.json()]).status_code == 201
     assert books.balances()[("ridge-depot", "rice")] == pytest.approx(held)
+
+
+def test_a_convoy_of_nothing_is_warned_of_and_kg_by_good_are_said_so(served: Any) -> None:
+    """A convoy with no cargo was written without a word (its mistake showed days later, at
+    the receipt); and ``"received_kg": 2350`` was refused as "expected an object {name:
+    value, ...}", where the doc warns of that very mistake."""
+    books, client, headers = served
+    got = client.post("/api/entries", headers=headers["council"],
+                      json=dispatch("ridge-depot") | {"cargo_kg": {}})
+    assert got.status_code == 201, got.text
+    assert [(w["loc"], w["type"]) for w in got.json()["warnings"]] == [
+        (["body", "cargo_kg"], "no_cargo")]
+    assert got.json()["warnings"][0]["msg"].startswith("the convoy carries nothing: 1 unit "
+                                                       "of porter sent empty from ridge-depot")
+    assert client.post("/api/entries", headers=headers["council"], json=entry(
+        "cancel", date="2024-11-03", corrects=got.json()["id"], reason="a test")
+                       ).status_code == 201
+    before = books.count()
+    for field, data, kg, empty in (
+            ("received_kg", entry("receipt", date="2024-11-03", dispatch=5, received_kg=2350),
+             2350, "{} where none arrived"),
+            ("cargo_kg", dispatch("ridge-depot") | {"cargo_kg": 10}, 10,
+             "{} for carriers sent empty")):
+        got = client.post("/api/entries", json=data, headers=headers["council"])
+        assert got.status_code == 422
+        assert got.json()["detail"] == [{
+            "loc": ["body", field], "type": "dict_type",
+            "msg": f'expected kg by good, e.g. {{"rice": {kg}}} ({empty}), got {kg}'}]
+    assert books.count() == before
 
 
 def test_a_cancellation_is_refused_at_corrects(served: Any) -> None:
@@ -563,6 +592,39 @@ def test_the_council_s_button_re_plans_against_the_first_plan_as_the_command_doe
     kept = client.post("/api/replan", json={"as_of": "2024-11-04"}, headers=council).json()
     assert (kept["in_force"], kept["id"]) == (1, 2)  # the first plan kept first, as the command
     assert next(c for c in kept["changes"] if c["what"] == "front") == front
+    books.close()
+
+
+FROM_THE_START = (
+    "expected a day after 2024-11-01 and up to 2024-11-30, got 2024-11-01, the scenario's "
+    "start: plan from the scenario's start instead (the dashboard's \"Plan from the "
+    "scenario's start\", POST /api/plans; a re-plan from a later day keeps that plan first "
+    "while the books hold none)")
+
+
+def test_fresh_books_are_told_how_to_plan_and_the_replan_in_force_is_read_again(
+        tmp_path: Path) -> None:
+    """On fresh books the Re-plan page's day (the books' today, the horizon's first) was
+    refused as "expected a day after 2024-11-01 ..., got 2024-11-01", naming no way forward;
+    and a re-plan kept could not be read again (its changes) without making another."""
+    books, client, council = council_client(tmp_path / "fresh.db")
+    assert client.get("/api/replan", headers=council).json() is None
+    today = client.get("/api/scenario", headers=council).json()["today"]
+    got = client.post("/api/replan", json={"as_of": today}, headers=council)
+    assert got.status_code == 422
+    assert got.json()["detail"] == [{"loc": ["body", "as_of"], "msg": FROM_THE_START,
+                                     "type": "value_error"}]
+    assert books.plans() == []
+    made = client.post("/api/replan", json={"as_of": "2024-11-04"}, headers=council).json()
+    kept = client.get("/api/replan", headers=council)
+    assert kept.status_code == 200
+    assert kept.json() == {"id": made["id"], "as_of": "2024-11-04", "status": made["status"],
+                           "in_force": made["in_force"], "changes": made["changes"]}
+    assert [p["id"] for p in books.plans()] == [1, 2]  # nothing planned again
+    # A plan from the scenario's start in force since: no re-plan is.
+    books.save_plan({"start": "2024-11-01", "days": 30, "status": "optimal", "given": {},
+                     "route": {}, "arrive": {}}, "council")
+    assert client.get("/api/replan", headers=council).json() is None
     books.close()
 
 

@@ -15,6 +15,7 @@ from sqlalchemy import Connection, Engine, inspect, select
 
 import supplyline as sl
 from supplyline.ops import Books, BooksError, EntryError, open_books
+from supplyline.ops.db import shown_url
 from tests.ops.conftest import day, entry
 
 
@@ -106,7 +107,7 @@ def test_dispatch_beyond_what_the_place_holds_is_refused(books: Books,
 
 def test_units_must_be_waiting_there(books: Books, tutorial: sl.Scenario) -> None:
     give(books, tutorial, 1000)
-    refused(books, send(tutorial, 100, units=5), "units", "0.0 units of porter")
+    refused(books, send(tutorial, 100, units=5), "units", "0 units of porter")
 
 
 def test_every_good_and_mode_an_entry_leaves_short_is_said_at_once(
@@ -117,8 +118,9 @@ def test_every_good_and_mode_an_entry_leaves_short_is_said_at_once(
     assert error.problems == [
         ("cargo_kg.rice", "ridge-depot holds 0.0 kg of rice on 2024-11-02; this entry would "
                           "leave -100.0"),
-        ("units", "ridge-depot holds 0.0 units of porter waiting on 2024-11-02; this entry "
-                  "would leave -5.0")]
+        # (carriers counted whole, as units are: "0.0 units", "-5.0" had been said)
+        ("units", "ridge-depot holds 0 units of porter waiting on 2024-11-02; this entry "
+                  "would leave -5 units")]
     # Owned carriers beyond those owned, and the rice: both said.
     error = refused(books, send(tutorial, 100, units=41, from_="river-village", to="bridge",
                                 mode="bicycle"), "units", "40 more it owns")
@@ -212,14 +214,35 @@ def test_a_correction_may_not_leave_less_than_nothing(books: Books,
             "kg", "would leave -400.0")
 
 
-def test_a_received_convoy_is_corrected_through_its_receipt(books: Books,
-                                                             tutorial: sl.Scenario) -> None:
-    porters(books, tutorial, 10)
-    sent = books.append(send(tutorial, 0, units=10, from_="high-village", to="ridge-depot"),
-                        "clerk").id
-    books.append(entry("receipt", date=day(tutorial, 1), dispatch=sent), "depot")
-    refused(books, send(tutorial, 0, units=5, from_="high-village", to="ridge-depot") | {
-        "corrects": sent}, "corrects", "correct the receipt", 409)
+def test_a_received_convoy_is_corrected_once_its_receipt_is_cancelled(
+        books: Books, tutorial: sl.Scenario) -> None:
+    """A convoy's cargo found wrong after it was received: the refusal said "correct the
+    receipt instead", but a receipt adds up to the cargo the convoy carried and has no field
+    for it, so the correction it led to was refused too. It says what a cancellation is
+    told: cancel the receipt first; then the convoy is corrected."""
+    give(books, tutorial, 2200, at="high-village")
+    porters(books, tutorial, 100)
+    sent = books.append(send(tutorial, 2200, on=0, units=88, from_="high-village",
+                             to="ridge-depot"), "clerk").id
+    got = books.append(entry("receipt", date=day(tutorial, 1), dispatch=sent,
+                             received_kg={"rice": 2200}), "depot").id
+    truth = send(tutorial, 2100, on=0, units=88, from_="high-village", to="ridge-depot")
+    refused(books, truth | {"corrects": sent}, "corrects",
+            f"convoy {sent} was received (entry {got}, in the books of ridge-depot); cancel "
+            f"that receipt first (a depot clerk of ridge-depot or the council may)", 409)
+    # The receipt corrected instead: refused, for it must add up to the cargo.
+    refused(books, entry("receipt", date=day(tutorial, 1), dispatch=sent, corrects=got,
+                         received_kg={"rice": 1900},
+                         losses=[{"good": "rice", "kg": 200, "reason": "raid"}]),
+            "received_kg.rice", "add up to the 2,200.0 kg of rice the convoy carried")
+    # As the refusal says: the receipt cancelled, the convoy corrected, received again.
+    books.append(entry("cancel", date=day(tutorial, 1), corrects=got, reason="cargo wrong"),
+                 "depot")
+    books.append(truth | {"corrects": sent}, "clerk")
+    books.append(entry("receipt", date=day(tutorial, 1), dispatch=sent,
+                       received_kg={"rice": 2100}), "depot")
+    assert books.balances()[("ridge-depot", "rice")] == pytest.approx(2100)
+    assert books.balances()[("high-village", "rice")] == pytest.approx(100)
 
 
 @pytest.mark.parametrize(("data", "field", "says"), [
@@ -285,8 +308,11 @@ def test_books_are_migrated_kept_and_bound_to_their_scenario(url: str,
     assert {"alembic_version", "entry", "movement", "daily", "account", "token",
             "plan", "request"} <= names
     again.close()
-    with pytest.raises(BooksError, match="these books are kept for, 'tutorial', got"):
+    with pytest.raises(BooksError) as caught:
         open_books(url, tutorial.model_copy(update={"name": "other"}))
+    # (where the books are said: the command says it at what named the scenario)
+    assert str(caught.value) == (f"expected the scenario the books at {shown_url(url)} are "
+                                 f"kept for, 'tutorial', got 'other'")
 
 
 def test_books_refuse_a_scenario_without_the_ids_their_entries_name(
@@ -353,8 +379,9 @@ def test_books_refuse_a_scenario_whose_horizon_leaves_entries_out(
     assert str(caught.value) == (
         "expected a scenario whose horizon holds every entry's date, got scenario 'tutorial' "
         "(short.yaml), whose end_date (2024-11-08) is before 3 entries, the last dated "
-        "2024-11-13 (edited since the entries were written?); open the books with the "
-        "scenario they were kept with (tutorial), or a copy whose horizon holds them")
+        "2024-11-13 (edited since the entries were written?); open the books at "
+        f"{shown_url(url)} with the scenario they were kept with (tutorial), or a copy whose "
+        "horizon holds them")
     with pytest.raises(BooksError, match=r"whose start_date \(2024-11-02\) is after an entry "
                                          r"dated 2024-11-01 \(edited"):
         open_books(url, short_copy("2024-11-30", "2024-11-02"))

@@ -127,9 +127,10 @@ def test_a_received_convoy_is_cancelled_after_its_receipt(books: Books) -> None:
                     "convoy 5 was received (entry 6, in the books of kestrel-town); cancel "
                     "that receipt first (a depot clerk of kestrel-town or the council may)", 409)
     assert error.status == 409  # as when it is corrected: the books' state forbids it
+    # Corrected, the same advice: a receipt, which adds up to the cargo, corrects no convoy.
     refused(books, send(SC, 0, units=10) | {"corrects": 5}, "corrects",
-            "convoy 5 was received (entry 6, in the books of kestrel-town); correct the "
-            "receipt instead (a depot clerk of kestrel-town or the council may)", 409)
+            "convoy 5 was received (entry 6, in the books of kestrel-town); cancel that "
+            "receipt first (a depot clerk of kestrel-town or the council may)", 409)
     views = Views(books)
     on_the_way = len(recorded_state(books, views.network, AS_OF).transit)
     books.append(cancel(6), "council")  # the receipt: the convoy is on the way again
@@ -155,7 +156,7 @@ def test_a_convoy_whose_receipt_was_cancelled_is_received_again(books: Books) ->
     refused(books, entry("receipt", date=day(SC, 3), dispatch=5, received_kg={"rice": 250}),
             "dispatch", f"already received (entry {again.id})", 409)
     refused(books, send(SC, 0, units=10) | {"corrects": 5}, "corrects",
-            "correct the receipt instead", 409)
+            "cancel that receipt first", 409)
     # Corrected, and cancelled, as any receipt.
     fixed = books.append(entry("receipt", date=day(SC, 3), dispatch=5,
                                received_kg={"rice": 200},
@@ -189,8 +190,8 @@ def test_what_cannot_be_cancelled_is_said_at_corrects(books: Books) -> None:
             "expected at least 1 character")
     # The porters that brought the convoys are taken since: say which entries took them.
     refused(books, cancel(2), "corrects",
-            "high-village holds 0.0 units of porter waiting on 2024-11-01; this entry would "
-            "leave -40.0 (taken by entry 3 on 2024-11-01: cancel or correct that first)")
+            "high-village holds 0 units of porter waiting on 2024-11-01; this entry would "
+            "leave -40 units (taken by entry 3 on 2024-11-01: cancel or correct that first)")
     # The rice at the depot too: so far as a cancellation would leave it short. Each taker
     # is said with its own date (the cancelled entry's was said, as if theirs).
     refused(books, cancel(1), "corrects",

@@ -74,7 +74,9 @@ def test_replan_from_the_books(tmp_path: Path) -> None:
         assert got.exit_code == 2 and says in got.output, got.output
     got = runner.invoke(app, ["replan", "--db", str(db), "--as-of", "2024-11-05",
                               str(ROOT / "tests" / "data" / "tiny.yaml"), "--json"])
-    assert got.exit_code == 2 and "these books are kept for, 'tutorial', got" in got.output
+    # (said at FILE, what named the scenario, with where the books are: "--db" was blamed)
+    assert got.exit_code == 2 and (f"FILE: expected the scenario the books at {db} are kept "
+                                   f"for, 'tutorial', got 'tiny'") in got.output
 
 
 def test_replan_refuses_a_copy_whose_horizon_ends_before_the_entries(tmp_path: Path) -> None:
@@ -101,9 +103,10 @@ def test_replan_refuses_a_copy_whose_horizon_ends_before_the_entries(tmp_path: P
             if flags:
                 said = json.loads(got.stdout)["error"]["message"]
             assert said.startswith(
-                f"--db: expected a scenario whose horizon holds every entry's date, got "
+                f"FILE: expected a scenario whose horizon holds every entry's date, got "
                 f"scenario 'tutorial' ({short}), whose end_date (2024-11-08) is before an "
                 f"entry dated 2024-11-12"), said
+            assert f"open the books at {db} with the scenario they were kept with" in said
             assert "the books' today" not in said
     books = open_books(db, sl.load("tutorial"))
     assert books.plans() == [] and books.count() == 1  # nothing planned, nothing written
@@ -142,6 +145,31 @@ def test_serve_prints_the_url_and_the_council_login(tmp_path: Path) -> None:
         process.wait(10)
 
 
+def test_serve_prints_the_url_once_its_processes_answer(tmp_path: Path) -> None:
+    """With ``--workers 2`` the URL was printed seconds before the server answered (each
+    process imports the app and opens the books first): a browser opened at it was
+    refused. It is printed once the server answers, the login after it."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    process = subprocess.Popen(
+        [sys.executable, "-c", "from supplyline.cli import app; app()", "serve",
+         "--db", str(tmp_path / "books.db"), "--scenario", "tutorial", "--port", str(port),
+         "--workers", "2"],
+        cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        assert process.stdout is not None
+        first = process.stdout.readline()
+        url = f"http://localhost:{port}/"
+        assert url in first, first
+        assert httpx2.get(url).status_code == 200  # at once: no retry
+        assert "Log in as 'council' with the password " in process.stdout.readline()
+    finally:
+        process.terminate()
+        process.wait(10)
+
+
 def test_serve_prints_a_database_url_without_its_password() -> None:
     from supplyline.ops.db import shown_url
 
@@ -152,22 +180,39 @@ def test_serve_prints_a_database_url_without_its_password() -> None:
 
 
 SQLITE = "expected an SQLite database file, new or existing, in a folder that exists"
+#: What a re-plan, which needs books there already, says of a --db where there are none.
+NO_BOOKS = "expected books that `supplyline serve --db {db}` has started (or a postgresql:// URL)"
+#: ... and of a file that is not books.
+NOT_BOOKS = ("expected books (an SQLite file that `supplyline serve` has started, or a "
+             "postgresql:// URL)")
 
 
-@pytest.mark.parametrize(("db", "says"), [
-    ("scenario.yaml", f"{SQLITE}, got a file that is not an SQLite database"),
-    ("folder", f"{SQLITE}, got a folder"),
-    ("missing/books.db", f"{SQLITE}, got a file in 'missing', a folder that does not exist"),
+@pytest.mark.parametrize(("db", "serve_says", "replan_says"), [
+    ("notes.txt", f"{SQLITE}, got a file that is not an SQLite database",
+     f"{NOT_BOOKS}, found a file that is not an SQLite database"),
+    # A scenario file, said to be one, and how a scenario is given: serve said of it "a file
+    # that is not an SQLite database".
+    ("scenario.yaml", f"{SQLITE}, got a scenario file (a scenario is given as --scenario; "
+                      f"--db names the books)",
+     f"{NOT_BOOKS}, found a scenario file (a scenario is given as FILE; --db names the "
+     f"books)"),
+    # Books a re-plan would not make (it answered "new or existing" of these).
+    ("folder", f"{SQLITE}, got a folder", f"{NO_BOOKS}, found a folder"),
+    ("..", f"{SQLITE}, got a folder", f"{NO_BOOKS}, found a folder"),
+    ("missing/books.db", f"{SQLITE}, got a file in 'missing', a folder that does not exist",
+     f"{NO_BOOKS}, found no folder 'missing'"),
     ("foo://bar", "expected an SQLite file or a postgresql://USER@HOST/DB URL, got a URL of "
-                  "scheme 'foo'"),
+                  "scheme 'foo'", None),
     # A database SQLAlchemy knows, but the books are not kept in (its driver missing or not).
     ("mysql://x/y", "expected an SQLite file or a postgresql://USER@HOST/DB URL, got a URL of "
-                    "scheme 'mysql'"),
+                    "scheme 'mysql'", None),
 ])
 def test_books_that_cannot_be_opened_are_said_with_exit_2(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, db: str, says: str) -> None:
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, db: str, serve_says: str,
+        replan_says: str | None) -> None:
     monkeypatch.chdir(tmp_path)
     (tmp_path / "scenario.yaml").write_text((ROOT / "tests" / "data" / "tiny.yaml").read_text())
+    (tmp_path / "notes.txt").write_text("the council met on the 3rd\n")
     (tmp_path / "folder").mkdir()
     runner = CliRunner()
     with socket.socket() as s:  # a port free here (8000 may be taken on this machine)
@@ -179,15 +224,63 @@ def test_books_that_cannot_be_opened_are_said_with_exit_2(
                  ["serve", "--db", db, "--port", port]):
         got = runner.invoke(app, args, terminal_width=400)
         assert got.exit_code == 2, (args, got.output)
-        said = f"--db: cannot open the books at {db}: {says}"
-        if args[0] == "replan" and db == "scenario.yaml":
-            # (a re-plan needs books there already: "new or existing" was no answer; and
-            # serving a scenario file, which serve refuses, was none either)
-            said = (f"--db: no books at {db}: expected books (an SQLite file that `supplyline "
-                    "serve` has started, or a postgresql:// URL), found a scenario file (a "
-                    "scenario is given as FILE; --db names the books)")
-        assert said in " ".join(got.output.split())
+        said = f"--db: cannot open the books at {db}: {serve_says}"
+        if args[0] == "replan" and replan_says is not None:
+            said = f"--db: no books at {db}: {replan_says.format(db=db)}"
+        assert said in " ".join(got.output.split()), (args, got.output)
         assert isinstance(got.exception, SystemExit)  # said, not raised
+
+
+def test_a_scenario_the_books_are_not_kept_for_is_said_at_what_named_it(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Another scenario given to the tutorial's books was blamed on --db ("--db: expected
+    the scenario these books are kept for, 'tutorial', got ..."), which was right: said at
+    --scenario or FILE, what the user typed, with where the books are."""
+    monkeypatch.chdir(tmp_path)
+    open_books("books.db", sl.load("tutorial")).close()
+    tiny = str(ROOT / "tests" / "data" / "tiny.yaml")
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = str(s.getsockname()[1])
+    runner = CliRunner()
+    for args, named in ((["serve", "--scenario", tiny, "--port", port], "--scenario"),
+                        (["replan", "--as-of", "2024-11-05", "--dry-run", tiny], "FILE")):
+        got = runner.invoke(app, [*args, "--db", "books.db"], terminal_width=400)
+        assert got.exit_code == 2, got.output
+        assert (f"{named}: expected the scenario the books at books.db are kept for, "
+                f"'tutorial', got 'tiny'") in " ".join(got.output.split())
+
+
+def test_a_replan_from_the_scenario_s_start_says_how_that_is_planned(tmp_path: Path) -> None:
+    """On fresh books, ``--as-of`` the horizon's first day was refused as "expected a day
+    after 2024-11-01 ..., got 2024-11-01", naming no way to plan from it."""
+    db = tmp_path / "fresh.db"
+    open_books(db, sl.load("tutorial")).close()
+    got = CliRunner().invoke(app, ["replan", "--db", str(db), "--as-of", "2024-11-01",
+                                   "--dry-run", "--json"])
+    assert got.exit_code == 2, got.output
+    from tests.ops.test_api import FROM_THE_START
+
+    assert json.loads(got.stdout)["error"]["message"] == f"--as-of: {FROM_THE_START}"
+
+
+def test_books_on_a_server_that_does_not_answer_are_said_in_its_words(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A PostgreSQL URL whose server does not answer was said with the class the library
+    names the error by ("got (psycopg.OperationalError) connection failed: ...")."""
+    monkeypatch.chdir(tmp_path)
+    with socket.socket() as s:  # a port nothing listens on
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    db = f"postgresql://clerk@127.0.0.1:{port}/books"
+    got = CliRunner().invoke(app, ["replan", "--db", db, "--as-of", "2024-11-10",
+                                   "--dry-run", "tutorial", "--json"])
+    assert got.exit_code == 2, got.output
+    said = json.loads(got.stdout)["error"]["message"]
+    assert said.startswith(f"--db: cannot open the books at {db}: expected a PostgreSQL server "
+                           f"that accepts the connection and the books' schema, got "
+                           f"connection failed: "), said
+    assert "OperationalError" not in said and "psycopg" not in said
 
 
 def test_replan_refuses_books_that_are_not_there(tmp_path: Path,

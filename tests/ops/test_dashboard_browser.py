@@ -118,7 +118,8 @@ def test_a_commune_clerk_records_a_contribution(server: str, browser: Any) -> No
     page.fill("#ledger-filters input[name=since]", "2024-11-20")
     page.fill("#ledger-filters input[name=until]", "2024-11-01")
     page.click("#ledger-filters button[type=submit]")
-    page.wait_for_selector("#err-ledger:has-text('until: expected a day on or after since')")
+    # (the filter said as it is labelled, not by its parameter: "until: ...")
+    page.wait_for_selector("#err-ledger:has-text('To: expected a day on or after since')")
     page.fill("#ledger-filters input[name=since]", "")
     page.fill("#ledger-filters input[name=until]", "")
     with page.expect_download() as download:
@@ -181,8 +182,11 @@ def test_a_warning_is_shown_and_the_entry_cancelled(server: str, browser: Any) -
     page.click("#entry-submit")
     page.wait_for_selector("#entry-ok:has-text('Recorded as entry #1')")
     warning = page.inner_text("#entry-warnings li")
-    assert warning.startswith("Warning (kg): high-village gave 50,000 kg of rice on "
-                              "2024-11-02; the scenario says it can give at most 10,000 kg")
+    # In the scenario's names, as the rest of the dashboard speaks ("high-village gave
+    # 50,000 kg of rice" had been said).
+    assert warning.startswith("Warning (kg): High village (on the ridge) gave 50,000 kg of "
+                              "Rice on 2024-11-02; the scenario says it can give at most "
+                              "10,000 kg")
     assert "warned" in (page.get_attribute("#f-kg", "class") or "")
     depot = page.locator('#stocks tr[data-place="ridge-depot"] .stock-kg')
     page.click('nav [data-view="overview"]')
@@ -511,7 +515,8 @@ def test_the_forms_start_at_today_and_say_what_was_expected(week: str, browser: 
     page.fill("#replan-date", "")
     page.click("#replan-button")
     page.wait_for_selector("#err-as_of:has-text('expected')")
-    assert page.inner_text("#err-as_of") == "as_of: expected a date YYYY-MM-DD, got '' (empty)"
+    # (said at the box, which says what it is: "as_of: expected ..." had been said)
+    assert page.inner_text("#err-as_of") == "expected a date YYYY-MM-DD, got '' (empty)"
 
 
 @pytest.fixture
@@ -671,8 +676,10 @@ def test_without_a_plan_nothing_reads_as_asked_and_the_replan_page_says_how(
         hint = page.locator("#replan-none")
         hint.wait_for(state="visible")
         assert hint.inner_text() == (
-            "No re-plan yet (no plan in force): choose the day to plan from under As of and "
-            "press “Re-plan the rest of the horizon”; what it changes is listed here.")
+            "No plan in force yet: press “Plan from the scenario's start” to plan the whole "
+            "horizon from the scenario. To plan the rest of it from what the books recorded, "
+            "choose a day after 2024-11-01 under As of and press “Re-plan the rest of the "
+            "horizon”; what it changes is listed here.")
         assert page.is_hidden("#changes")
         ARTIFACTS.mkdir(exist_ok=True)
         page.screenshot(path=str(ARTIFACTS / "dashboard-replan-none.png"), full_page=True)
@@ -684,5 +691,110 @@ def test_without_a_plan_nothing_reads_as_asked_and_the_replan_page_says_how(
         page.wait_for_selector("#localities tbody td:has-text('200')")
         page.click('nav [data-view="replan"]')
         page.wait_for_selector("#replan-none:has-text('plan #1, planned from the scenario')")
+        assert page.inner_text("#replan-none").startswith(
+            "No re-plan yet: plan #1, planned from the scenario's start, is in force. To plan "
+            "the rest of the horizon from what the books recorded, choose a day after "
+            "2024-11-01 under As of")
         assert problems == []
     books.close()
+
+
+def test_fresh_books_say_what_is_empty_and_how_to_plan(server: str, browser: Any) -> None:
+    """On fresh books the Stocks table was its header alone, and the Re-plan page's own
+    instructions (the day under As of, its main button) led to a refusal that named no way
+    forward: "as_of: expected a day after 2024-11-01 and up to 2024-11-30, got
+    2024-11-01"."""
+    page, problems = council_page(browser, server, 1280)
+    assert page.is_hidden("#stocks")
+    assert page.inner_text("#stocks-none") == ("Nothing held yet: the goods given and "
+                                               "received are listed here, by place.")
+    page.click('nav [data-view="replan"]')
+    hint = page.locator("#replan-none")
+    hint.wait_for(state="visible")
+    assert hint.inner_text().startswith("No plan in force yet: press “Plan from the "
+                                        "scenario's start” to plan the whole horizon")
+    assert page.input_value("#replan-date") == "2024-11-01"  # the books' today
+    page.click("#replan-button")
+    page.wait_for_selector("#err-as_of:has-text('expected')")
+    assert page.inner_text("#err-as_of") == (
+        "expected a day after 2024-11-01 and up to 2024-11-30, got 2024-11-01, the "
+        "scenario's start: plan from the scenario's start instead (the dashboard's \"Plan "
+        "from the scenario's start\", POST /api/plans; a re-plan from a later day keeps "
+        "that plan first while the books hold none)")
+    assert problems == [f"422 {server}api/replan"]
+
+
+def test_after_a_reload_the_replan_page_shows_the_replan_in_force(tmp_path: Path,
+                                                                   browser: Any) -> None:
+    """A re-plan kept (by the command line, or on this page before a reload) was said as "No
+    re-plan yet (plan #2, a re-plan from 2024-11-05, is in force)", and what it changed was
+    seen again only by making another plan."""
+    books = open_books(tmp_path / "books.db", sl.load("tutorial"))
+    add_account(books, "council", "council-password", "council")
+    books.save_plan({"start": "2024-11-01", "days": 30, "status": "optimal",
+                     "given": {"high-village": [100.0] * 30}, "route": {},
+                     "arrive": {"kestrel-town": [1000.0] * 30}}, "council")
+    books.save_plan({"start": "2024-11-05", "days": 26, "status": "optimal",
+                     "given": {"high-village": [50.0] * 26}, "route": {},
+                     "arrive": {"kestrel-town": [900.0] * 26}}, "replan")
+    with in_process(books) as base:
+        page, problems = council_page(browser, base + "/", 1280)
+        page.click('nav [data-view="replan"]')
+        page.wait_for_selector("#changes tbody tr")
+        assert page.inner_text("#replan-status") == (
+            "Plan #2, a re-plan from 2024-11-05 (optimal), is in force; what it changed "
+            "against plan #1:")
+        rows = [row.locator("td").all_inner_texts()
+                for row in page.locator("#changes tbody tr").all()]
+        assert rows == [["locality", "High village (on the ridge)", "2,600", "1,300"],
+                        ["front", "Kestrel town (cut off)", "26,000", "23,400"]]
+        assert page.is_hidden("#replan-none")
+        assert len(books.plans()) == 2  # nothing planned again
+        assert problems == []
+    books.close()
+
+
+def test_a_convoy_without_cargo_is_recorded_with_a_warning_in_the_scenario_s_words(
+        server: str, browser: Any) -> None:
+    """A blank "Cargo kg" sent no cargo, and the convoy was written without a word (the
+    mistake showed days later, at its receipt). A refusal spoke ids ("ridge-depot holds 0.0
+    units of porter waiting"), and the ledger said "1 units"."""
+    page, problems = council_page(browser, server, 1280)
+    page.click('nav [data-view="record"]')
+    page.select_option("#f-kind", "dispatch")
+    page.fill("#f-date", "2024-11-02")
+    page.select_option("#f-from", "ridge-depot")
+    page.select_option("#f-to", "kestrel-town")
+    page.select_option("#f-mode", "porter")
+    page.fill("#f-units", "80")
+    page.click("#entry-submit")
+    page.wait_for_selector("#err-units:has-text('holds')")
+    assert page.inner_text("#err-units") == ("Ridge relief depot holds 0 units of Porter "
+                                             "waiting on 2024-11-02; this entry would leave "
+                                             "-80 units")
+    page.select_option("#f-from", "river-village")
+    page.select_option("#f-to", "bridge")
+    page.select_option("#f-mode", "bicycle")
+    page.fill("#f-units", "1")
+    page.click("#entry-submit")
+    page.wait_for_selector("#entry-ok:has-text('Recorded as entry #1')")
+    warning = "Warning (Cargo kg): the convoy carries nothing: 1 unit of Pack bicycle sent " \
+              "empty from River village to Bridge junction"
+    assert page.inner_text("#entry-warnings li") == warning
+    assert "warned" in (page.get_attribute("#f-cargo_kg", "class") or "")
+    page.click('nav [data-view="ledger"]')
+    page.wait_for_selector("#entries tbody tr")
+    cell = page.inner_text("#entries tbody tr td.entry")
+    assert cell.startswith("from River village · to Bridge junction · Pack bicycle · 1 unit\n")
+    assert page.inner_text("#entries tbody tr .warning li") == warning
+    assert problems == [f"422 {server}api/entries"]
+
+
+def test_the_account_form_s_boxes_line_up(week: str, browser: Any) -> None:
+    """The Password box sat 5 px right of the others (a space between it and its label)."""
+    page, problems = council_page(browser, week, 1280)
+    page.click('nav [data-view="accounts"]')
+    page.wait_for_selector("#account-list tbody tr")
+    assert len({box(page, f"#a-{name}")["x"] for name in ("name", "password", "role",
+                                                           "place")}) == 1
+    assert problems == []

@@ -5,6 +5,7 @@ a warning saying what was written and what the scenario says; on SQLite and Post
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -137,14 +138,22 @@ def test_wounded_beyond_those_who_arose(books: Books) -> None:
                         "council").warnings == ()
 
 
+def walked(books: Books, on: int) -> Recorded:
+    """Porters sent empty to the depot, on purpose (as such, warned of: ``no_cargo``), with
+    what else is said against them."""
+    sent = books.append(send(SC, 0, on=on, units=5, from_="high-village", to="ridge-depot"),
+                        "clerk")
+    assert [w.type for w in sent.warnings][-1:] == ["no_cargo"]
+    return replace(sent, warnings=tuple(w for w in sent.warnings if w.type != "no_cargo"))
+
+
 def test_a_convoy_over_a_route_reported_closed(books: Books) -> None:
     porters(books, SC, 40)
     closed = books.append(entry("route", date=day(SC, 1), route="high-village--ridge-depot",
                                 status="closed"), "council")
 
     def walk(on: int) -> Recorded:
-        return books.append(send(SC, 0, on=on, units=5, from_="high-village",
-                                 to="ridge-depot"), "clerk")
+        return walked(books, on)
 
     assert walk(0).warnings == ()  # the day before
     over = walk(1)
@@ -168,8 +177,7 @@ def test_a_route_reported_closed_under_convoys_already_sent(books: Books) -> Non
     porters(books, SC, 40)
 
     def walk(on: int) -> Recorded:
-        return books.append(send(SC, 0, on=on, units=5, from_="high-village",
-                                 to="ridge-depot"), "clerk")
+        return walked(books, on)
 
     def report(status: str, on: int) -> Recorded:
         return books.append(entry("route", date=day(SC, on), route="high-village--ridge-depot",
@@ -308,3 +316,24 @@ def test_entries_written_together_see_each_other(books: Books) -> None:
     assert all(isinstance(g, list) for g in got)
     fields = [[w.field for w in g[0].warnings] for g in got if isinstance(g, list)]
     assert fields == [[], ["kg"], [], ["persons"]]
+
+
+def test_a_convoy_that_carries_nothing_is_written_with_a_warning(books: Books) -> None:
+    """A dispatch without cargo (none given, ``{}``, or 0 kg: the dashboard sends none for
+    a blank "Cargo kg") was written without a word, as carriers sent empty: the mistake
+    showed days later, at the receipt. Carriers are sent empty at times (home, or to fetch
+    a load): written, with a warning at ``cargo_kg``, kept with the entry."""
+    porters(books, SC, 40)
+    books.append(rice(100, on=0, at="high-village"), "commune")
+    empty = [("cargo_kg", "the convoy carries nothing: 5 units of porter sent empty from "
+                          "high-village to ridge-depot")]
+    for cargo in ({}, {"rice": 0}, None):
+        data = send(SC, 0, on=0, units=5, from_="high-village", to="ridge-depot")
+        data.pop("cargo_kg")
+        sent = books.append(data if cargo is None else data | {"cargo_kg": cargo}, "clerk")
+        assert said(sent) == empty and sent.warnings[0].type == "no_cargo"
+        assert books.entries()[-1].warnings == tuple(EntryWarning(*w, "no_cargo")
+                                                     for w in empty)
+    loaded = books.append(send(SC, 100, on=0, units=5, from_="high-village",
+                               to="ridge-depot"), "clerk")
+    assert loaded.warnings == ()

@@ -27,6 +27,13 @@ const goodName = (id) => named("good", id);
 const modeName = (id) => named("mode", id);
 const placeOrRoute = (id) => (state.names.place[id] ? placeName(id) : routeName(id));
 const byId = (rows) => Object.fromEntries(rows.map((r) => [r.id, r.name]));
+// The books' words (their errors and warnings name ids, as an API client types them) with
+// each id said by its name: "high-village gave 500 kg of rice" reads "High village gave
+// 500 kg of Rice".
+const spoken = (text) => String(text).replace(/[A-Za-z0-9][A-Za-z0-9_-]*/g,
+  (word) => (state.names && state.names.any[word]) || word);
+// A count and its unit, one or many: "1 unit", "2 units".
+const counted = (x, one, many = one + "s") => fmt(x) + " " + (x === 1 ? one : many);
 
 async function api(path, options = {}) {
   const headers = Object.assign({ "Content-Type": "application/json" }, options.headers || {});
@@ -46,10 +53,22 @@ async function answer(response) {
   }
 }
 
-// An error answer as text: each problem as "FIELD: expected ..., got ...".
-const problemText = (detail) => (Array.isArray(detail) ?
-  detail.map((d) => (d.loc.length > 1 ? d.loc.slice(1).join(".") + ": " : "") + d.msg)
-    .join("; ") : String(detail));
+// An error answer as text: each problem as "FIELD: expected ..., got ...", the field as the
+// dashboard labels it (an entry's as its form does, for `kind`), and left out where the
+// text is shown at that field (`atField`).
+const problemText = (detail, { kind = null, atField = false } = {}) => (Array.isArray(detail) ?
+  detail.map((d) => (d.loc.length > 1 && !atField ? fieldLabel(d.loc, kind) + ": " : "") +
+    spoken(d.msg)).join("; ") : spoken(detail));
+
+// How the dashboard labels a field: an entry's (of `kind`) as its form does ("Cargo kg"),
+// the others as their boxes are labelled.
+const LABEL = { as_of: "As of", since: "From", until: "To", kind: "Kind", place: "Place",
+  name: "Name", password: "Password", role: "Role" };
+function fieldLabel(loc, kind = null) {
+  const name = kind ? fieldOf(loc) : String(loc[loc.length - 1]);
+  const field = kind ? fieldsOf(kind).find(([n]) => n === name) : null;
+  return field ? field[1] : LABEL[name] || name.replaceAll("_", " ");
+}
 
 // --- log in ---------------------------------------------------------------------------------
 $("#login-form").addEventListener("submit", async (event) => {
@@ -88,6 +107,8 @@ async function start() {
   const sc = state.scenario;
   state.names = { place: byId(sc.places), route: byId(sc.routes), good: byId(sc.goods),
     mode: byId(sc.modes) };
+  state.names.any = Object.assign({}, state.names.mode, state.names.good, state.names.route,
+    state.names.place);
   state.today = sc.today;
   $("#title").textContent = "— " + (state.scenario.title || state.scenario.name);
   $("#who").textContent = state.me.name + " (" + state.me.role +
@@ -146,7 +167,7 @@ $("#account-form").addEventListener("submit", async (event) => {
   const data = await answer(response);
   for (const problem of (Array.isArray(data.detail) ? data.detail : [])) {
     const target = $("#aerr-" + (problem.loc[1] || "form")) || $("#aerr-form");
-    target.textContent = problem.msg;
+    target.textContent = spoken(problem.msg);
   }
 });
 
@@ -165,6 +186,9 @@ async function loadOverview() {
     { "data-place": s.place, "data-good": s.good },
     el("td", {}, placeName(s.place)), el("td", {}, goodName(s.good)),
     el("td", { class: "num stock-kg" }, fmt(s.kg)))));
+  // No stocks: said, not a table of headers only.
+  $("#stocks-box").hidden = data.stocks.length === 0;
+  $("#stocks-none").hidden = data.stocks.length > 0;
   $("#localities tbody").replaceChildren(...data.localities.map((l) => el("tr", {},
     el("td", {}, placeName(l.locality)), el("td", { class: "num" }, fmt(l.pledged_kg)),
     el("td", { class: "num" }, fmt(l.pledged_due_kg)),
@@ -177,7 +201,7 @@ async function loadOverview() {
   $("#losses").textContent = lost.length ? "Lost on the way: " + lost.join(", ") : "";
   const wounded = Object.entries(data.wounded);
   $("#wounded").textContent = wounded.length ? "Wounded brought in: " +
-    wounded.map(([h, n]) => placeName(h) + ": " + fmt(n) + (n === 1 ? " person" : " persons"))
+    wounded.map(([h, n]) => placeName(h) + ": " + counted(n, "person"))
       .join(", ") : "";
   state.arrivals = data.arrivals;
   state.compared = null;
@@ -600,9 +624,10 @@ function clearErrors() {
 // What the scenario says against an entry that was written all the same: listed under
 // "Recorded", the field it names marked.
 function showWarnings(warnings) {
+  const kind = $("#f-kind").value;
   $("#entry-warnings").replaceChildren(...warnings.map((w) =>
-    el("li", {}, "Warning" + (w.loc.length > 1 ? " (" + w.loc.slice(1).join(".") + ")" : "") +
-      ": " + w.msg)));
+    el("li", {}, "Warning" + (w.loc.length > 1 ? " (" + fieldLabel(w.loc, kind) + ")" : "") +
+      ": " + spoken(w.msg))));
   for (const w of warnings) {
     const input = $("#f-" + fieldOf(w.loc));
     if (input) input.classList.add("warned");
@@ -653,7 +678,8 @@ $("#entry-form").addEventListener("submit", async (event) => {
     const name = fieldOf(problem.loc);
     const atField = $("#err-" + name);
     const target = atField || $("#err-form");
-    const said = atField ? problem.msg : problemText([problem]);  // elsewhere: named
+    // (elsewhere: the field named)
+    const said = problemText([problem], { kind: $("#f-kind").value, atField: !!atField });
     target.textContent = (target.textContent ? target.textContent + "; " : "") + said;
     const input = $("#f-" + name);
     if (input) input.classList.add("bad");
@@ -674,7 +700,8 @@ function ledgerQuery() {
 const LEDGER_LABEL = { cargo_kg: "cargo", received_kg: "received", units_lost: "units lost",
   capacity_lost: "capacity lost", dispatch: "convoy", locality: "", good: "", kg: "",
   persons: "", days: "", mode: "", units: "", note: "note" };
-const LEDGER_UNIT = { persons: " persons", units: " units", days: " days", kg: " kg" };
+const LEDGER_UNIT = { persons: ["person", "persons"], units: ["unit", "units"],
+  days: ["day", "days"], kg: ["kg", "kg"] };
 function ledgerValue(field, v) {
   const kg = (good, x) => goodName(good) + " " + fmt(x) + " kg";
   if (field === "cargo_kg" || field === "received_kg") {
@@ -687,7 +714,9 @@ function ledgerValue(field, v) {
   if (field === "capacity_lost") return fmt(100 * v) + " %";
   if (field === "dispatch") return "#" + v;
   if (field === "note" || field === "reason") return "“" + v + "”";
-  if (typeof v === "number") return fmt(v) + (LEDGER_UNIT[field] || "");
+  if (typeof v === "number") {
+    return LEDGER_UNIT[field] ? counted(v, ...LEDGER_UNIT[field]) : fmt(v);
+  }
   return choice(field, v);
 }
 function describeEntry(entry) {
@@ -746,7 +775,7 @@ async function loadLedger(older = false) {
     if (replaced) entry.prepend(el("span", { class: "replaced-by" }, replaced.words), " · ");
     // What the scenario said against it when it was written, kept with it.
     if (r.warnings.length) entry.append(el("ul", { class: "warning" }, ...r.warnings.map((w) =>
-      el("li", {}, "Warning (" + w.loc.slice(1).join(".") + "): " + w.msg))));
+      el("li", {}, "Warning (" + fieldLabel(w.loc, r.kind) + "): " + spoken(w.msg)))));
     return el("tr", replaced ? { class: "replaced " + replaced.class } : {},
       el("td", { class: "num" }, String(r.id)), el("td", {}, r.kind),
       el("td", { class: "nowrap" }, r.date), el("td", {}, placeOrRoute(r.place)), entry,
@@ -771,20 +800,41 @@ $("#csv").addEventListener("click", async () => {
 });
 
 // --- re-plan --------------------------------------------------------------------------------
-// Until a re-plan is made on this page its table of changes is hidden: one line says there
-// is none yet, which plan is in force, and how to make one.
+// The re-plan in force and what it changed, as answered when it was made (after a reload
+// too: nothing is planned again). Where none is in force, one line says which plan is, and
+// what to do: on books without a plan, plan from the scenario's start first.
 async function loadReplan() {
-  if ($("#changes tbody").children.length) return;
+  if ($("#changes tbody").children.length) return;  // a re-plan made here: shown as made
+  const kept = await answer(await api("/api/replan"));
+  if (kept && kept.id) {
+    $("#replan-status").textContent = "Plan #" + kept.id + ", a re-plan from " + kept.as_of +
+      " (" + kept.status + "), is in force" + (kept.in_force === null ? "." :
+      "; what it changed against plan #" + kept.in_force + ":");
+    showChanges(kept.changes, kept.in_force);
+    return;
+  }
   $("#changes-box").hidden = true;
-  const plans = await (await api("/api/plans")).json();
+  const plans = await answer(await api("/api/plans"));
   const force = Array.isArray(plans) && plans.length ? plans[plans.length - 1] : null;
-  const from = (p) => (p.start > state.scenario.start_date ? "a re-plan from " + p.start :
-    "planned from the scenario's start");
-  $("#replan-none").textContent = "No re-plan yet" + (force === null ? " (no plan in force)" :
-    " (plan #" + force.id + ", " + from(force) + ", is in force)") + ": choose the day to " +
-    "plan from under As of and press “Re-plan the rest of the horizon”; what it changes " +
-    "is listed here.";
+  const after = "choose a day after " + state.scenario.start_date + " under As of and press " +
+    "“Re-plan the rest of the horizon”; what it changes is listed here.";
+  $("#replan-none").textContent = force === null ?
+    "No plan in force yet: press “Plan from the scenario's start” to plan the whole " +
+    "horizon from the scenario. To plan the rest of it from what the books recorded, " + after :
+    "No re-plan yet: plan #" + force.id + ", planned from the scenario's start, is in " +
+    "force. To plan the rest of the horizon from what the books recorded, " + after;
   $("#replan-none").hidden = false;
+}
+
+// A re-plan's changes against the plan that was in force (`inForce`, null where none was).
+function showChanges(changes, inForce) {
+  const what = { locality: placeName, front: placeName, route: routeName };
+  $("#changes tbody").replaceChildren(...changes.map((c) => el("tr", {},
+    el("td", {}, c.what), el("td", {}, what[c.what](c.id)),
+    el("td", { class: "num" }, inForce === null ? "—" : fmt(c.in_force_kg)),
+    el("td", { class: "num" }, fmt(c.replan_kg)))));
+  $("#replan-none").hidden = true;
+  $("#changes-box").hidden = false;
 }
 
 $("#replan-form").addEventListener("submit", async (event) => {
@@ -808,7 +858,7 @@ $("#replan-form").addEventListener("submit", async (event) => {
   const data = await answer(response);
   if (!response.ok) {
     $("#replan-status").textContent = "";
-    $("#err-as_of").textContent = problemText(data.detail);
+    $("#err-as_of").textContent = problemText(data.detail, { atField: true });
     return;
   }
   $("#replan-status").textContent = "Re-plan " + data.status + ", kept as plan #" + data.id +
@@ -816,13 +866,7 @@ $("#replan-form").addEventListener("submit", async (event) => {
     ", against plan #" + data.in_force + ".");
   // How short it leaves the fronts, and what else it could not do: as the command says it.
   $("#replan-outcome").replaceChildren(...data.outcome.map((words) => el("li", {}, words)));
-  const what = { locality: placeName, front: placeName, route: routeName };
-  $("#changes tbody").replaceChildren(...data.changes.map((c) => el("tr", {},
-    el("td", {}, c.what), el("td", {}, what[c.what](c.id)),
-    el("td", { class: "num" }, data.in_force === null ? "—" : fmt(c.in_force_kg)),
-    el("td", { class: "num" }, fmt(c.replan_kg)))));
-  $("#replan-none").hidden = true;
-  $("#changes-box").hidden = false;
+  showChanges(data.changes, data.in_force);
 });
 
 $("#plan-button").addEventListener("click", async () => {
