@@ -597,8 +597,9 @@ def define_reserves(net: Network, v: Variables) -> RowBlock:
 
 
 def define_road_works(net: Network, v: Variables) -> list[RowBlock]:
-    """Road work done on its days (+ what is left undone) = its crew-days, and the
-    person-days worked are the person-days the localities give."""
+    """Road work done on its days (+ what is left undone) = its crew-days; the person-days
+    worked are the person-days the localities give; and in a step, all works together take
+    at most step days × the persons able to serve."""
     k_count = len(net.road_works)
     done = _Rows(np.ones(k_count, dtype=bool))
     done.add(done.index[:, None], v.road_work, 1.0)
@@ -607,9 +608,18 @@ def define_road_works(net: Network, v: Variables) -> list[RowBlock]:
     staffed = _Rows(np.ones(k_count, dtype=bool))
     staffed.add(staffed.index[:, None], v.road_work_from, 1.0)
     staffed.add(staffed.index[:, None], v.road_work, -1.0)
+    # No more person-days in a step than the persons able to serve can work in it (60
+    # person-days had been done in one day by a village of 20).
+    working = np.zeros(net.steps, dtype=bool)
+    if k_count:
+        working = np.asarray((v.road_work >= 0).any(axis=0), dtype=bool)
+    pace = _Rows(working)
+    pace.add(pace.index[None, :], v.road_work, 1.0)
+    persons = float(net.labour_people[net.is_locality].sum())
     return [
         done.block("road_work_done", ("work",), need, need),
         staffed.block("road_work_staffed", ("work",), 0.0, 0.0),
+        pace.block("road_work_pace", ("step",), -INF, persons * net.step_length),
     ]
 
 

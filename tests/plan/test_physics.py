@@ -409,3 +409,94 @@ def test_a_round_trip_tank_fills_for_the_way_back_it_takes() -> None:
     diesel = net.goods.index(net.commodity_ids.index("diesel"))
     assert legs.fuel_carried_back[out, diesel] == pytest.approx(0.5 * 160.0)
     assert not legs.loaded_ok[out].any()  # 50 kg out and 80 kg back: over the 120 kg tank
+
+
+CARTS = """name: carts
+title: Carts at a depot, a front and a far home
+start_date: 2024-11-01
+end_date: {end}
+commodities:
+  - {{id: rice, source: "test"}}
+modes:
+  - id: cart
+    units_from: owned
+    payload_kg: 100
+    speed_loaded_km_per_day: 20
+    speed_empty_km_per_day: 40
+    crew_per_unit: 1
+    rations_kg_per_day: {{rice: {rations}}}
+    source: "test"
+places:
+  - {{id: far, kind: depot, lat: 20.0, lon: 85.6, stock_kg: {{rice: 100000}},
+     carriers: {{cart: {far}}}, source: "test"}}
+  - {{id: depot, kind: depot, lat: 27.9, lon: 85.6, stock_kg: {{rice: 100000}},
+     carriers: {{cart: 10}}, source: "test"}}
+  - {{id: front, kind: front, lat: 28.2, lon: 85.6, source: "test"}}
+routes:
+  - {{from: far, to: depot, length_km: 5000, modes: [cart], air_exposed: false}}
+  - {{id: road, from: depot, to: front, length_km: {km}, modes: [cart], air_exposed: false
+     {closed}}}
+demand:
+  - {{front: front, commodity: rice, kg_per_day: {demand}, source: "test"}}
+"""
+
+
+def _carts(far: int = 0, km: float = 30.0, end: str = "2024-11-08", rations: float = 2.0,
+           closed: str = "", demand: float = 100_000.0) -> sl.Scenario:
+    from supplyline.scenario import load_text
+
+    return load_text(CARTS.format(far=far, km=km, end=end, rations=rations, closed=closed,
+                                  demand=demand), "carts.yaml")
+
+
+LENDING = ("known defect (docs/model.md, 'Waiting happens where units are'): units in "
+           "service where they can do nothing lend their days through the mode's time row")
+
+
+@pytest.mark.xfail(strict=True, reason=LENDING)
+def test_units_that_can_never_arrive_lend_no_time() -> None:
+    """100 carts at a home 5,000 km away (125 days empty) can change nothing in 8 days. Kept
+    in service and idle there, their unit-days had paid, through the mode's time row, for
+    more trips than the depot's 10 carts had time for: 4.10 t delivered against 2.87 t
+    without them, above the 3.71 t those 10 carts can carry at most, and 20 carts
+    "needed"."""
+    alone, beside = _plan(_carts(far=0)), _plan(_carts(far=100))
+    assert beside.kpis()["delivered_t"] == pytest.approx(alone.kpis()["delivered_t"],
+                                                         rel=1e-6)
+    assert beside.fleet_needed().tolist() == alone.fleet_needed().tolist() == [10.0]
+    assert alone.kpis()["delivered_t"] <= 3.71
+
+
+@pytest.mark.xfail(strict=True, reason=LENDING)
+def test_units_stranded_at_a_front_wait_and_eat_there() -> None:
+    """A closure from day 3 strands the 10 carts at the front (2 days out, the way back
+    closed). Their waiting had been booked at the depot 40 km away, which put 10 carts into
+    service and released them every day (90 "recruited" of 10 owned), so the carts ate the
+    depot's rice and the front got 0.85 t. By hand: 10 carts × 90 kg of cargo = 900 kg, less
+    8 days' waiting at 5 kg (400 kg) and the way home (50 kg) eaten at the front: 450 kg."""
+    plan = _plan(_carts(km=40.0, end="2024-11-10", rations=5.0, demand=1000.0,
+                        closed=", closed: [{start: 2024-11-04, end: 2024-11-10}]"))
+    depot, front = (plan.network.place_ids.index(p) for p in ("depot", "front"))
+    # From the day after they land, every cart waits at the front, none at the depot.
+    assert plan.waiting_unit_days[depot, 0, 3:].max() <= 1e-6
+    assert plan.waiting_unit_days[front, 0, 3:] == pytest.approx(10.0, abs=1e-6)
+    assert plan.recruited_units[depot, 0, 3:].sum() <= 1e-6
+    # (The day they land, the step they arrive in, is still lenient: 0.5 t, not 0.45.)
+    assert plan.kpis()["delivered_t"] <= 0.5 + 1e-6
+
+
+def test_road_work_takes_no_more_person_days_in_a_day_than_there_are_persons() -> None:
+    """A village of 20 persons able to serve had done 60 person-days of road work on its one
+    day, and nothing was left undone: 20 are done, 40 left, and the plan says so."""
+    sc = scenario(
+        [village("v", 0.0, 50_000.0, population=100),
+         place("front", "front", 1.0)],
+        [route("v", "front", 10.0, id="track")], demand_kg_per_day=10.0, days=10,
+        policy={"labour_max_days_per_person": 3.0, "labour_share": 0.2,
+                "labour_rations_kg_per_day": {"rice": 0.5}},
+        road_works=[{"route": "track", "crew_days": 60, "start": "2020-01-05",
+                     "by": "2020-01-05", "source": "test"}])
+    plan = _plan(sc)
+    assert plan.road_work_days.sum() == pytest.approx(20.0, abs=1e-6)
+    assert plan.road_work_days[0, 4] == pytest.approx(20.0, abs=1e-6)
+    assert any("40 of 60 person-days undone" in words for words in plan.gave_up())
