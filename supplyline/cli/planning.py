@@ -215,8 +215,8 @@ def validate(
     """Compare the scenario's observed (historical) figures with what the model computes.
 
     Exit code 1 when a figure the model computes is outside its tolerance (a figure the
-    inputs alone set is shown, never judged); 0 otherwise, or when there is none to compare;
-    2 for a scenario with problems."""
+    inputs alone set is shown, never judged), or when no plan can be made; 0 otherwise, or
+    when there is none to compare; 2 for a scenario with problems."""
     from supplyline.plan import validate as compare_observed
     from supplyline.report import print_validation
 
@@ -275,11 +275,14 @@ def report(
     only_with(ctx, runs is not None, "--runs", ("seed",), json_output)
     from supplyline.plan import validate as compare_observed
 
-    sc = _limit_days(load_or_exit(scenario, json_output), days, json_output)
+    whole = load_or_exit(scenario, json_output)
+    sc = _limit_days(whole, days, json_output)
     _check_replay(sc, replay, json_output)
     _check_export(export, json_output)
     _check_suffix(out, (".html", ".pdf"), json_output, export=True)
     result = _plan_or_exit(sc, replay, solver, time_limit, json_output, step_days, verbose)
+    if sc.days < whole.days:
+        result.whole_days = whole.days  # (as sl.plan(..., days=N) marks it: the report says)
     results = ({"simulation": _simulate_or_exit(result, runs, seed, "cpu", json_output)}
                if runs is not None else None)
     # (the observed figures are of the whole horizon: a plan of its first --days has none)

@@ -19,7 +19,7 @@ from supplyline.network import replay_places
 from supplyline.plan.result import Plan, whole_units
 from supplyline.plan.variables import FloatArray
 from supplyline.scenario.schema import Metric, MetricTerm, Observed, metric_unit
-from supplyline.units import UnitProblem, convert, fmt
+from supplyline.units import UnitProblem, convert, fmt, words
 
 
 def traced_share(plan: Plan, good: int, source: NDArray[np.bool_]) -> FloatArray:
@@ -320,7 +320,9 @@ def input_reason(plan: Plan, metric: Metric) -> str:
 
 def _fronts_fed(plan: Plan, metric: Metric, goods: list[int]) -> float | None:
     """The kg of the goods eaten in the metric's window at its places, where those are
-    fronts (its place, else every front) whose demand of them is all met then; else None."""
+    fronts (its place, else every front) whose demand of them is all met then, and which
+    held none of them at the window's start (else they may eat what they held, and what
+    arrives is not bound below by what they eat); else None."""
     net = plan.network
     where = _places(plan, metric, net.is_front)
     if not (net.is_front[where]).all():
@@ -328,6 +330,11 @@ def _fronts_fed(plan: Plan, metric: Metric, goods: list[int]) -> float | None:
     window = _window(plan, metric)
     demand = plan.demand_kg[where][:, goods][:, :, window].sum()
     eaten = plan.consumed_kg[where][:, goods][:, :, window].sum()
+    first = int(np.argmax(window)) if window.any() else 0
+    held = (net.initial_stock_kg[where][:, [plan.goods[g] for g in goods]].sum() if first == 0
+            else plan.stock_kg[where][:, goods][:, :, first - 1].sum())
+    if held > 1e-6 * max(demand, 1.0):
+        return None
     return float(demand) if demand > 0 and abs(eaten - demand) <= 1e-6 * demand else None
 
 
@@ -389,9 +396,10 @@ def input_part(plan: Plan, metric: Metric) -> tuple[float, str]:
     floor = _replay_labour(plan) if plan.replay is not None else None
     if floor is not None and floor > fixed:
         # (road works and repair crews count towards it: the replay's floor is the larger)
+        rest = labour["total"] - floor
+        rest = 0.0 if abs(rest) <= 1e-9 * floor else rest  # (the solver's crumbs)
         return floor, (f"at least {fmt(floor)} person-days, asked by the replay "
-                       f"{plan.replay!r}; the other {fmt(labour['total'] - floor)} are the "
-                       "plan's")
+                       f"{plan.replay!r}; the other {fmt(rest)} are the plan's")
     if fixed <= 0:
         return 0.0, ""
     parts = ([f"road works {fmt(road)}"] if road else []) + (
@@ -401,20 +409,36 @@ def input_part(plan: Plan, metric: Metric) -> tuple[float, str]:
                    f"{plan_part} are the plan's")
 
 
+def _decided_by_inputs(observed: Observed, fixed: float) -> str:
+    """Why the inputs' part of a figure (``fixed``, in the figure's unit: a part the plan
+    only adds to) decides its verdict whatever the plan does ('' when it does not): at
+    least the figure's least for "at least"; above its most for "within" or "at most"."""
+    unit = words(observed.unit)
+    least = observed.value - observed.tolerance
+    most = observed.value + observed.tolerance
+    if observed.compare == "at_least" and fixed >= least:
+        return (f"the inputs alone give {fmt(fixed)} {unit}, at least the figure's "
+                f"{fmt(least)}: no plan can fall below it")
+    if observed.compare != "at_least" and fixed > most:
+        return (f"the inputs alone give {fmt(fixed)} {unit}, above the figure's most "
+                f"({fmt(most)}): no plan can meet it")
+    return ""
+
+
 def _plan_part_tested(observed: Observed, fixed: float, model: float) -> str:
-    """Where the inputs' part of a figure (``fixed``, in the figure's unit) would pass by
-    itself, what the verdict then tests: the plan's part (never negative), and the range of
-    it that passes. '' where the inputs alone would not pass."""
+    """Where the inputs' part of a "within" or "at most" figure (``fixed``, in the figure's
+    unit) would pass by itself, what the verdict then tests: the plan's part (never
+    negative), and how much of it passes. '' where the inputs alone would not pass."""
     value, tolerance = observed.value, observed.tolerance
-    low = value - tolerance - fixed if observed.compare != "at_most" else 0.0
-    high = value + tolerance - fixed if observed.compare != "at_least" else float("inf")
+    low = value - tolerance - fixed if observed.compare == "within" else 0.0
+    high = value + tolerance - fixed
     if not low <= 0.0 <= high:
         return ""
-    unit = observed.unit
-    passes = ("any of it passes" if high == float("inf")
-              else f"it passes up to {fmt(high)} {unit}")
+    unit = words(observed.unit)
+    part = model - fixed
+    part = 0.0 if abs(part) <= 1e-9 * max(1.0, abs(fixed)) else part
     return (f". The inputs alone lie within the tolerance: the verdict tests only the plan's "
-            f"part, {fmt(model - fixed)} {unit}, and {passes}")
+            f"part, {fmt(part)} {unit}, and it passes up to {fmt(high)} {unit}")
 
 
 def _term(term: MetricTerm) -> Metric:
@@ -442,9 +466,13 @@ def compare(plan: Plan, observed: Observed) -> MetricValue:
     fixed, fixed_reason = input_part(plan, observed.metric)
     reason = "" if undefined else (input_reason(plan, observed.metric)
                                    or _verdict_of_inputs(plan, observed))
-    if fixed and not undefined:
-        fixed_reason += _plan_part_tested(observed, convert(fixed, str(unit), observed.unit),
-                                          model)
+    if fixed and not undefined and not reason:
+        decided = _decided_by_inputs(observed, convert(fixed, str(unit), observed.unit))
+        if decided:
+            reason = decided
+        else:
+            fixed_reason += _plan_part_tested(observed,
+                                              convert(fixed, str(unit), observed.unit), model)
     return MetricValue(
         id=observed.id,
         description=observed.description,

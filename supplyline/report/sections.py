@@ -526,7 +526,7 @@ def validation_left_out(plan: Plan) -> str:
     """Why a page that compares none of the scenario's historical figures with the plan
     leaves them out, in words with `commands` marked ('' where the scenario has none for this
     plan: its replay's, or the plain plan's): a plan of the first days (``--days``) is not
-    compared with figures of the whole horizon."""
+    compared with figures of the whole horizon, and a report may be given no comparison."""
     count = sum(o.replay == plan.replay for o in plan.network.scenario.observed)
     if not count:
         return ""
@@ -537,10 +537,10 @@ def validation_left_out(plan: Plan) -> str:
         return (f"This plan covers the first {days(plan.days)} of the scenario's "
                 f"{plan.whole_days}, and its {which} {'is' if count == 1 else 'are'} of the "
                 f"whole horizon: this report does not compare {them} with the plan.")
-    return (f"The scenario has {which}, which this report does not compare with the plan: "
-            f"{'it is' if count == 1 else 'they are'} of the whole horizon, and a report of "
-            f"the first days (`--days`) leaves {them} out. `supplyline validate` (in Python, "
-            f"`sl.validate(plan)`) compares {them} with a plan of the whole horizon.")
+    # A plan of the whole horizon, given to the report without its comparison.
+    return (f"The scenario has {which}, which this report was not given to compare with "
+            f"the plan: `supplyline report` compares {them}, and in Python "
+            f"`sl.write_report(plan, path, validation=sl.validate(plan))`.")
 
 
 #: The report's sections in page order. Later capabilities add theirs here.

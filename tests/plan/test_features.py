@@ -547,6 +547,31 @@ def test_what_a_replay_or_met_demand_decides_is_an_input_and_what_is_undefined_n
     assert "inputs alone" not in labour.from_inputs_reason  # (500 is far from 3,000 ± 150)
 
 
+def test_a_figure_the_inputs_alone_decide_is_shown_not_tested() -> None:
+    """Arrivals at a front fed in full are at least its demand (57.75 t): "at least 50 t"
+    cannot fail and "at most 50 t" cannot pass, whatever the plan does; both had been
+    counted as tests. Where the front eats what it held at the start, arrivals are not
+    bound below by the demand, and no part of them is said to be the inputs'."""
+    def arrivals(compare: str, value: float) -> dict[str, object]:
+        return {"id": compare, "metric": {"kind": "arrivals_t", "commodity": "rice",
+                                          "place": "kestrel-town"},
+                "value": value, "unit": "t", "compare": compare, "source": "test"}
+
+    sc = sl.load("tutorial").replace({"observed": [arrivals("at_least", 50),
+                                                   arrivals("at_most", 50),
+                                                   arrivals("within", 58)]})
+    values = {v.id: v for v in sl.validate(sl.plan(sc))}
+    assert values["at_least"].input_reason.startswith(
+        "the inputs alone give 57.8 t, at least the figure's 50: no plan can fall below it")
+    assert values["at_most"].input_reason.startswith(
+        "the inputs alone give 57.8 t, above the figure's most (50): no plan can meet it")
+    assert values["within"].tested  # (58 ± 0: the plan's part is tested)
+    held = sc.replace({"places.kestrel-town.stock_kg": {"rice": 40_000}})
+    values = {v.id: v for v in sl.validate(sl.plan(held))}
+    assert all(v.from_inputs == 0 and v.from_inputs_reason == "" for v in values.values())
+    assert values["at_least"].tested and values["at_least"].result == "fail"
+
+
 def test_a_plan_of_the_first_days_is_not_validated_against_the_whole_horizon() -> None:
     """The observed figures are of the whole campaign: a plan of its first 12 days was
     compared with them, and failed figures it could not have reproduced."""

@@ -537,10 +537,9 @@ def test_a_report_without_the_replay_s_figures_says_why(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     page = out.read_text(encoding="utf-8")
     caveats = page.split('<ul class="caveats" id="caveats">')[1].split("</ul>")[0]
-    assert ("<li>The scenario has 2 historical figures for the replay pledged, which this "
-            "report does not compare with the plan: they are of the whole horizon, and a report "
-            "of the first days (<code>--days</code>) leaves them out. <code>supplyline "
-            "validate</code>") in caveats
+    assert ("<li>This plan covers the first 10 days of the scenario&#x27;s 30, and its 2 "
+            "historical figures for the replay pledged are of the whole horizon: this report "
+            "does not compare them with the plan.") in caveats
     assert 'id="validation"' not in page
     # A plan of the first days made in Python knows it covers them.
     plan = sl.plan(sl.load("tutorial"), replay="pledged", days=10)
@@ -550,6 +549,11 @@ def test_a_report_without_the_replay_s_figures_says_why(tmp_path: Path) -> None:
     # Compared, or with no figures for the plan (the plain tutorial plan), nothing is said.
     whole = sl.plan(sl.load("tutorial"), replay="pledged")
     assert "does not compare" not in render_report(whole, sl.validate(whole))
+    # A plan of the whole horizon given no comparison is not told of --days.
+    given_none = render_report(whole)
+    assert ("The scenario has 2 historical figures for the replay pledged, which this report "
+            "was not given to compare with the plan") in given_none
+    assert "<code>--days</code>" not in given_none
     assert "does not compare" not in render_report(sl.plan(sl.load("tutorial"), days=3))
 
 
