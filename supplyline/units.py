@@ -106,6 +106,8 @@ def quantity(unit: str) -> str:
     ('a mass', 'a share or plain number', 'a count of units', 'a mass per time')
     >>> quantity("person*day"), quantity("day"), quantity("trip/day")
     ('an amount of labour', 'a duration', 'a count of trips per time')
+    >>> quantity("t/unit"), quantity("1/day"), quantity("%/(person*day)")
+    ('a mass per unit', 'a number per time', 'a number per person-day')
     """
     dimensions = {name: float(power) for name, power in parse(unit).dimensionality.items()
                   if isinstance(power, (int, float))}  # (pint gives powers as numbers)
@@ -121,9 +123,17 @@ def quantity(unit: str) -> str:
         top = "a quantity of " + " × ".join(_dimension(n, p, alone=False)
                                             for n, p in above.items())
     else:
-        top = "a rate"
-    per = " × ".join(_dimension(n, p, alone=False) for n, p in below.items())
+        top = "a number"  # (a share or a count of nothing, per something)
+    if below == {"[person]": 1, "[time]": 1}:
+        per = "person-day"
+    else:
+        per = " × ".join(_ONE.get(n, _dimension(n, p, alone=False)) if p == 1
+                         else _dimension(n, p, alone=False) for n, p in below.items())
     return f"{top} per {per}" if per else top
+
+
+#: One of a dimension, below a ratio's line ("a mass per unit", not "per units").
+_ONE = {"[person]": "person", "[carrier]": "unit", "[trip]": "trip"}
 
 
 def convert(value: float, unit: str, to: str) -> float:

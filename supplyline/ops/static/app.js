@@ -30,8 +30,11 @@ const byId = (rows) => Object.fromEntries(rows.map((r) => [r.id, r.name]));
 // The books' words (their errors and warnings name ids, as an API client types them) with
 // each id said by its name: "high-village gave 500 kg of rice" reads "High village gave
 // 500 kg of Rice".
+// Words the messages use as words ("expected a front") stay, whatever an id is called.
+const ORDINARY = new Set(["front", "depot", "hospital", "locality", "junction", "relay",
+  "place", "route", "mode", "good", "goods", "unit", "units", "convoy", "day", "days"]);
 const spoken = (text) => String(text).replace(/[A-Za-z0-9][A-Za-z0-9_-]*/g,
-  (word) => (state.names && state.names.any[word]) || word);
+  (word) => (!ORDINARY.has(word) && state.names && state.names.any[word]) || word);
 // A count and its unit, one or many: "1 unit", "2 units".
 const counted = (x, one, many = one + "s") => fmt(x) + " " + (x === 1 ? one : many);
 
@@ -879,7 +882,8 @@ $("#plan-button").addEventListener("click", async () => {
   $("#replan-status").textContent = response.ok ?
     "Plan " + data.status + ", kept as plan #" + data.id + " (now in force)." :
     "The plan failed: " + problemText(data.detail);
-  loadReplan();
+  // (after a failure the page keeps saying so: the re-plan in force is not what was asked)
+  if (response.ok) loadReplan();
 });
 
 if (state.token) start(); else logout();
