@@ -284,10 +284,7 @@ def explain_shortfall(lp: LinearProgram, sol: Solution, plan: Plan, limit: int =
     trips: Legs | None = None
     v, start = lp.variables, lp.start
     where = held(start.stock_in, start.giveable_kg[:, v.goods, :])
-    for p, g in zip(*np.nonzero(short.sum(axis=2) > 1.0), strict=True):
-        steps = np.nonzero(short[p, g] > 1.0)[0]
-        if steps.size == 0:
-            continue
+    for p, g, steps in plan.short_steps():
         if p not in reach:
             reach[p] = earliest_arrival(v.legs, where, p)
         arrives = int(reach[p][0][g])

@@ -353,6 +353,19 @@ class Plan:
         """Units in service at the end of each step, travelling or waiting [M, S]."""
         return np.asarray(self.in_service_units.sum(axis=0), dtype=float)
 
+    def short_steps(self) -> list[tuple[int, int, IntArray]]:
+        """Each place and good whose demand went short by more than :data:`SHORT_MIN_KG`
+        over the horizon, with the steps short by more than it (none listed where no step
+        is): what the findings explain and what turns the report's "Delivered" red. Less
+        is the solver's rounding."""
+        short = self.demand_kg - self.consumed_kg  # [P, G, S]
+        found = []
+        for p, g in zip(*np.nonzero(short.sum(axis=2) > SHORT_MIN_KG), strict=True):
+            steps = np.nonzero(short[p, g] > SHORT_MIN_KG)[0]
+            if steps.size:
+                found.append((int(p), int(g), steps))
+        return found
+
     def fleet_needed(self) -> FloatArray:
         """The fewest units of each mode the plan needs [M]: the most in service at once,
         in whole units (the objective minimizes it after the shortfall), and at least one

@@ -21,7 +21,6 @@ from supplyline.hazards import rainy_day_slowdown
 from supplyline.network import BoolArray, FloatArray, Network
 from supplyline.plan.result import (
     KG_RESOLUTION,
-    SHORT_MIN_KG,
     UNFED_NOTE_KG,
     Plan,
     _mass,
@@ -188,11 +187,10 @@ def shortfalls(plan: Plan) -> list[Shortfall]:
 
 
 def demand_short(plan: Plan) -> bool:
-    """Whether some front went short of some good by more than ``SHORT_MIN_KG`` over the
-    horizon: the rule by which the plan's findings list a front and good ("Why demand is not
-    met"), and by which the headline's "Delivered" turns red. Less is the solver's rounding."""
-    short = (plan.demand_kg - plan.consumed_kg)[plan.network.is_front].sum(axis=2)
-    return bool((short > SHORT_MIN_KG).any())
+    """Whether some front went short of some good (:meth:`Plan.short_steps`, the rule by
+    which the plan's findings list a front and good, "Why demand is not met"): then the
+    headline's "Delivered" turns red."""
+    return bool(plan.short_steps())
 
 
 def shortfall_words(plan: Plan, shortfall: Shortfall) -> tuple[str, str]:
