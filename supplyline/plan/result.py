@@ -535,13 +535,13 @@ class Plan:
             for run in runs:
                 _, short, kg = max(run, key=lambda target: target[1])
                 if len(run) == 1:
-                    notes.append(f"{what} {_mass(short)} of {_mass(kg)} (step from "
+                    notes.append(f"{what} {note_mass(short)} of {note_mass(kg)} (step from "
                                  f"{self.date_of(run[0][0])})")
                 else:
                     first, last = run[0][0], run[-1][0]
                     steps = (f"step from {self.date_of(first)}" if first == last else
                              f"steps from {self.date_of(first)} to {self.date_of(last)}")
-                    notes.append(f"{what} up to {_mass(short)} of {_mass(kg)} ({len(run)} "
+                    notes.append(f"{what} up to {note_mass(short)} of {note_mass(kg)} ({len(run)} "
                                  f"targets, {steps})")
         return notes
 
@@ -611,8 +611,8 @@ class Plan:
                 why = ("" if early[g] <= UNFED_NOTE_KG else
                        ", all of it before any can reach where they eat"
                        if early[g] >= total[g] - UNFED_NOTE_KG else
-                       f", {_mass(early[g])} of it before any can reach where they eat")
-                notes.append(f"{who} not fed: {_mass(total[g])} of {self.good_ids[g]} "
+                       f", {note_mass(early[g])} of it before any can reach where they eat")
+                notes.append(f"{who} not fed: {note_mass(total[g])} of {self.good_ids[g]} "
                              f"missing{why}")
         if self.replay is not None:
             replay = next(r for r in net.scenario.replays if r.name == self.replay)
@@ -895,8 +895,10 @@ def _frame(data: Any) -> pd.DataFrame:
     return pd.DataFrame(data)
 
 
-def _mass(kg: float) -> str:
-    """'1,234.5 t', or '850 kg' below a tonne."""
+def note_mass(kg: float) -> str:
+    """A mass as the plan's notes say it, where the report quotes them too: '1,234.5 t', or
+    '850 kg' below a tonne (:func:`supplyline.report.facts.mass_words` elsewhere in the
+    report)."""
     return f"{kg / 1000:,.1f} t" if kg >= 1000 else f"{kg:,.0f} kg"
 
 

@@ -23,7 +23,7 @@ from supplyline.plan.result import (
     KG_RESOLUTION,
     UNFED_NOTE_KG,
     Plan,
-    _mass,
+    note_mass,
     whole_units,
 )
 from supplyline.report.svg import fmt
@@ -143,6 +143,11 @@ def stock_days(plan: Plan) -> list[StockLine]:
             label = name if len(fronts) == 1 else f"{net.place_label(p)} · {name}"
             lines.append(StockLine(label, p, g, ratio, targets, reserves))
     return lines
+
+
+#: What the two burdens are, said alike by the report's chart and the terminal's table.
+FOOD_BURDEN_MEANS = "what each locality gave as a share of what it could give above subsistence"
+LABOUR_BURDEN_MEANS = "the share of its labour pool that served"
 
 
 def burden_bound(plan: Plan) -> tuple[float, str]:
@@ -489,7 +494,7 @@ def unfed_where(plan: Plan) -> dict[tuple[str, str], str]:
             first = f"{a.day} {a:%b}" + ("" if a.year == b.year else f" {a.year}")
             when = (f"on {b.day} {b:%b %Y}" if u.first == u.last
                     else f"from {first} to {b.day} {b:%b %Y}")
-            where.append(f"{_mass(u.kg)} at {u.place} {when}" if len(places) > 1
+            where.append(f"{note_mass(u.kg)} at {u.place} {when}" if len(places) > 1
                          else f"at {u.place} {when}")
         out[key] = "; ".join(where)
     return out

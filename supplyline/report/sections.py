@@ -27,6 +27,8 @@ from supplyline.plan.metrics import MetricValue
 from supplyline.plan.result import Plan
 from supplyline.report import svg
 from supplyline.report.facts import (
+    FOOD_BURDEN_MEANS,
+    LABOUR_BURDEN_MEANS,
     burden_bound,
     commodity_label,
     commodity_name,
@@ -365,8 +367,7 @@ def burden_section(plan: Plan, context: ReportContext) -> Section | None:
             if len(localities) > len(shown) else "")
     return Section("burden", "Burden per locality", figure(
         chart, svg.legend(items),
-        "What each locality gave as a share of what it could give above subsistence, and the "
-        "share of its labour pool that served." + more), wide=True)
+        f"{FOOD_BURDEN_MEANS.capitalize()}, and {LABOUR_BURDEN_MEANS}." + more), wide=True)
 
 
 def mobilization_section(plan: Plan, context: ReportContext) -> Section | None:

@@ -27,6 +27,8 @@ from supplyline.plan.kpis import CommodityKpis, Kpis
 from supplyline.plan.metrics import MetricValue
 from supplyline.plan.result import KG_RESOLUTION, Plan
 from supplyline.report.facts import (
+    FOOD_BURDEN_MEANS,
+    LABOUR_BURDEN_MEANS,
     burden_bound,
     idle_carriers,
     shortfall_words,
@@ -365,8 +367,7 @@ def _carriers(plan: Plan) -> FitTable:
 
 
 #: What the two burdens are, in the words of the report's "Burden per locality".
-BURDEN_MEANS = ("food burden: what each locality gave as a share of what it could give "
-                "above subsistence; labour burden: the share of its labour pool that served")
+BURDEN_MEANS = f"food burden: {FOOD_BURDEN_MEANS}; labour burden: {LABOUR_BURDEN_MEANS}"
 
 
 def _burden(plan: Plan, count: int = 8) -> FitTable:

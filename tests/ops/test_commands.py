@@ -113,15 +113,23 @@ def test_replan_refuses_a_copy_whose_horizon_ends_before_the_entries(tmp_path: P
     books.close()
 
 
-def test_serve_prints_the_url_and_the_council_login(tmp_path: Path) -> None:
+def _serve(tmp_path: Path, *options: str) -> tuple[subprocess.Popen[str], int]:
+    """``supplyline serve`` of the tutorial's books in ``tmp_path`` on a free port, in a
+    process of its own (its output on a pipe), and the port."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     env = dict(os.environ, PYTHONPATH=str(ROOT))
     process = subprocess.Popen(
         [sys.executable, "-c", "from supplyline.cli import app; app()", "serve",
-         "--db", str(tmp_path / "books.db"), "--scenario", "tutorial", "--port", str(port)],
+         "--db", str(tmp_path / "books.db"), "--scenario", "tutorial", "--port", str(port),
+         *options],
         cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    return process, port
+
+
+def test_serve_prints_the_url_and_the_council_login(tmp_path: Path) -> None:
+    process, port = _serve(tmp_path)
     try:
         assert process.stdout is not None
         lines = [process.stdout.readline() for _ in range(3)]
@@ -149,15 +157,7 @@ def test_serve_prints_the_url_once_its_processes_answer(tmp_path: Path) -> None:
     """With ``--workers 2`` the URL was printed seconds before the server answered (each
     process imports the app and opens the books first): a browser opened at it was
     refused. It is printed once the server answers, the login after it."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    env = dict(os.environ, PYTHONPATH=str(ROOT))
-    process = subprocess.Popen(
-        [sys.executable, "-c", "from supplyline.cli import app; app()", "serve",
-         "--db", str(tmp_path / "books.db"), "--scenario", "tutorial", "--port", str(port),
-         "--workers", "2"],
-        cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    process, port = _serve(tmp_path, "--workers", "2")
     try:
         assert process.stdout is not None
         first = process.stdout.readline()
