@@ -59,8 +59,8 @@ KG_RESOLUTION = 0.5
 BUSIEST_ROUTES = 8
 #: A shortfall counts (a shortfall day of the plan, a front short in a simulated run) only
 #: when it is more than this many kg of a good in a step: less is below what the plan and
-#: the simulation resolve (the simulation leaves out a leg's cargo of a good under 1 kg over
-#: the whole horizon, ``supplyline.simulate.compiled.MIN_CARGO_KG``).
+#: the simulation resolve (the simulation leaves out a leg's cargo of a good of a few grams
+#: over the whole horizon, ``supplyline.simulate.compiled.MIN_CARGO_KG``).
 SHORT_MIN_KG = 1.0
 #: A front is short of a good in a step when it gets less than this share of its demand
 #: (and more than :data:`SHORT_MIN_KG` less).
