@@ -252,8 +252,8 @@ def define_unit_time(net: Network, v: Variables, transit_days: FloatArray,
     Σ trip days falling in the step + Σ waiting = step days × units in service; waiting
     happens where units are (at most step days × the units there at its start or end, those
     put into service there in it, and those a State holds there or lands there from before
-    the start, ``units_in`` [P, M, S]); and at least the unavailable share of the units
-    waits."""
+    the start, ``units_in`` [P, M, S]), and at least step days × the units there at its end
+    that did not land there in it; and at least the unavailable share of the units waits."""
     legs = v.legs
     n_m, steps = net.n_modes, net.steps
     time = _Rows(np.ones((n_m, steps), dtype=bool))
@@ -274,6 +274,22 @@ def define_unit_time(net: Network, v: Variables, transit_days: FloatArray,
     where.add(widx, v.idle, -length)
     where.add(widx[:, :, 1:], v.idle[:, :, :-1], -length[:, :, 1:])
     where.add(widx, v.recruited, -length)
+    # A unit at a place at a step's end that did not land there in the step was there all
+    # step (from its start, or from when it was put into service there: the time row charges
+    # it the whole step either way), so its step days are spent waiting there, and eaten
+    # there: not lent to a trip or a wait elsewhere through the mode's time row (units
+    # recruited and released within a step, or kept idle where they can never be of use,
+    # had paid for the waiting of units stranded elsewhere, and for more trips than the
+    # units that made them had time for). A unit that lands in the step is left out
+    # (lenient: it spent part of the step on the way).
+    stay = _Rows(v.idle >= 0)
+    sidx = stay.index
+    stay.add(sidx, v.waiting, 1.0)
+    stay.add(sidx, v.idle, -length)
+    for dispatch, arrive in ((v.loaded, legs.arrive_loaded), (v.empty, legs.arrive_empty)):
+        in_rows, cols = _arrival_rows(sidx, legs.dest, legs.mode, dispatch, arrive)
+        landed = np.minimum(arrive, steps - 1)
+        stay.add(in_rows, cols, net.step_length[landed])
     unavailable = net.availability < 1.0
     rest = _Rows(np.broadcast_to(unavailable[:, None], (n_m, steps)).copy())
     ridx = rest.index
@@ -284,6 +300,8 @@ def define_unit_time(net: Network, v: Variables, transit_days: FloatArray,
         time.block("unit_time", ("mode", "step"), -transit_days, -transit_days),
         where.block("waiting_where_units_are", ("place", "mode", "step"), -INF,
                     units_in * length),
+        stay.block("waiting_of_units_that_stay", ("place", "mode", "step"),
+                   -units_in * length, INF),
         rest.block("availability", ("mode", "step"), 0.0, INF),
     ]
 

@@ -449,11 +449,6 @@ def _carts(far: int = 0, km: float = 30.0, end: str = "2024-11-08", rations: flo
                                   demand=demand), "carts.yaml")
 
 
-LENDING = ("known defect (docs/model.md, 'Waiting happens where units are'): units in "
-           "service where they can do nothing lend their days through the mode's time row")
-
-
-@pytest.mark.xfail(strict=True, reason=LENDING)
 def test_units_that_can_never_arrive_lend_no_time() -> None:
     """100 carts at a home 5,000 km away (125 days empty) can change nothing in 8 days. Kept
     in service and idle there, their unit-days had paid, through the mode's time row, for
@@ -467,7 +462,6 @@ def test_units_that_can_never_arrive_lend_no_time() -> None:
     assert alone.kpis()["delivered_t"] <= 3.71
 
 
-@pytest.mark.xfail(strict=True, reason=LENDING)
 def test_units_stranded_at_a_front_wait_and_eat_there() -> None:
     """A closure from day 3 strands the 10 carts at the front (2 days out, the way back
     closed). Their waiting had been booked at the depot 40 km away, which put 10 carts into
