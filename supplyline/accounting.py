@@ -42,7 +42,7 @@ from supplyline.network import Network, empty_trip_fits, fixed_days, trip_days
 
 __all__ = ["Legs", "arrival_steps", "crew_days", "departure", "handling_days", "landed_share",
            "legs_of", "repair_crew_food", "step_capacity", "time_charges", "trips_on_days",
-           "units_can_be", "way_home_kg", "ways_home", "wounded_food"]
+           "units_can_be", "way_home_kg", "ways_home", "wounded_food", "wounded_on_the_way"]
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
@@ -367,6 +367,33 @@ def wounded_food(net: Network, legs: Legs) -> tuple[FloatArray, FloatArray]:
     waiting = ration[:, None] * net.step_length[None, :]
     carried = ration[None, :, None] * legs.days_empty[:, None, :]
     return np.asarray(waiting, dtype=float), np.asarray(carried, dtype=float)
+
+
+def wounded_on_the_way(net: Network, legs: Legs, hospitals: BoolArray
+                       ) -> list[tuple[int, FloatArray]]:
+    """The share of the wounded carried along each leg in step ``s`` [L, S] who are still on
+    the way at the end of step ``s + k``, as a list of ``(k, share)``: what their time limit
+    is checked against.
+
+    The wounded arise over a step, and none leaves before he arises: those carried in a step
+    leave evenly over it, and travel the leg's empty days. That is the share counted on legs
+    into one of their ``hospitals`` [P] (charged from the step's start, as units' trips are,
+    a 1.8-day carry had met a limit of 1 day). On a leg into another place they are counted
+    until they land by the fleet balance's reckoning (from the step's start): where they
+    land within a step they may go on in it, on the next leg, and are counted there, not
+    twice."""
+    ends = (net.step_start + net.step_length).astype(float)  # [S]
+    length = net.step_length[None, :]
+    until = departure(net)[None, :] + legs.days_empty  # [L, S] landing, left at the start
+    last = np.searchsorted(ends, until + length, side="left")  # [L, S]
+    lag = int(np.max(last - np.arange(net.steps)[None, :], initial=0))
+    to_hospital = hospitals[legs.dest][:, None]
+    out: list[tuple[int, FloatArray]] = []
+    for k in range(lag + 1):
+        end = ends[np.minimum(np.arange(net.steps) + k, net.steps - 1)][None, :]
+        spread = np.clip((until + length - end) / length, 0.0, 1.0)
+        out.append((k, np.where(to_hospital, spread, (until > end).astype(float))))
+    return out
 
 
 def time_charges(net: Network, days: FloatArray) -> list[tuple[int, FloatArray]]:

@@ -23,6 +23,7 @@ from supplyline.accounting import (
     time_charges,
     way_home_kg,
     wounded_food,
+    wounded_on_the_way,
 )
 from supplyline.network import Network
 from supplyline.plan.variables import FloatArray, IntArray, Variables
@@ -487,9 +488,9 @@ def define_giving_never_shrinks(net: Network, v: Variables) -> RowBlock:
 
 def define_wounded(net: Network, v: Variables) -> list[RowBlock]:
     """Per wounded group: wounded at a place = the last step's + arisen + arrived − carried
-    away; and those not yet at one of their hospitals at the end of a step (waiting or still
-    on the way, in real days) are at most those wounded within their time limit before it
-    (what is over is counted late)."""
+    away; and those not yet at one of their hospitals at the end of a step (waiting, or still
+    on the way in real days: :func:`~supplyline.accounting.wounded_on_the_way`) are at most
+    those wounded within their time limit before it (what is over is counted late)."""
     blocks: list[RowBlock] = []
     legs = v.legs
     steps = net.steps
@@ -508,15 +509,11 @@ def define_wounded(net: Network, v: Variables) -> list[RowBlock]:
         late = _Rows(v.late[w] >= 0)
         lidx = late.index
         late.add(lidx[None, :], v.wounded_waiting[w], 1.0)
-        ends = net.step_start + net.step_length  # [S] end time of each step
-        until = departure(net)[None, :] + legs.days_empty  # [L, S]
-        lag = int(np.max(legs.arrive_empty - np.arange(steps)[None, :], initial=0))
-        for k in range(lag + 1):
-            s = np.arange(steps) + k
-            inside = s < steps
-            on_way = inside[None, :] & (until > ends[np.minimum(s, steps - 1)][None, :])
-            target = np.where(on_way, lidx[np.minimum(s, steps - 1)][None, :], -1)
-            late.add(target, v.wounded[w], 1.0)
+        for k, share in wounded_on_the_way(net, legs, group.hospitals):
+            target = np.arange(steps)[None, :] + k
+            on_way = np.where((share > 0) & (target < steps),
+                              lidx[np.minimum(target, steps - 1)], -1)
+            late.add(on_way, v.wounded[w], share)
         late.add(lidx, v.late[w], -1.0)
         blocks.append(late.block("wounded_in_time", ("step",), -INF, group.recent))
 

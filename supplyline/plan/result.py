@@ -602,7 +602,7 @@ class Plan:
         late = self.wounded_late_person_days()
         if late > 0.5:
             notes.append(f"wounded not at a hospital within their limit: {late:,.0f} "
-                         "person-days")
+                         + ("person-day" if round(late) == 1 else "person-days"))
         for who, missing in self.unfed_kg().items():
             total = missing.sum(axis=(0, 2)) if unfed else np.zeros(0)
             early = (self._before_arrival(np.maximum(missing, 0.0))

@@ -144,6 +144,40 @@ def test_the_wounded_go_only_to_their_hospitals_and_eat() -> None:
     assert not any("late" in note for note in result.gave_up())
 
 
+def _evacuation(km: float, within_days: int, step_days: int | None = None) -> sl.Plan:
+    """A front whose 2 wounded a day go back to a hospital ``km`` away on the porters' empty
+    trips (25 km a day empty) and must be there within ``within_days``."""
+    places = [village("v", 0.0, 50_000.0), place("front", "front", 1.0),
+              place("hospital", "hospital", 0.5)]
+    routes = [route("v", "front", 20.0), route("front", "hospital", km)]
+    wounded = [{"front": "front", "persons_per_day": 2.0, "hospitals": ["hospital"],
+                "within_days": within_days}]
+    sc = scenario(places, routes, demand_kg_per_day=100.0, days=30, policy=POLICY,
+                  commodities=[{"id": "rice"}, {"id": "wounded", "unit": "person"}],
+                  wounded=wounded)
+    return _plan(sc) if step_days is None else sl.plan(sc, step_days=step_days)
+
+
+@pytest.mark.parametrize("step_days", [None, 3])
+def test_wounded_on_a_carry_longer_than_their_limit_are_late(step_days: int | None) -> None:
+    """45 km is 1.8 days empty: no one carried there reaches the hospital within 1 day, each
+    at least 0.8 days late. The trips had been charged from the start of the step they leave
+    in, before most of its wounded arose, and the limit checked at step ends: 0 late."""
+    plan = _evacuation(45.0, within_days=1, step_days=step_days)
+    carried = float(plan.wounded_carried.sum())
+    assert carried > 40.0  # (most of the 60 wounded are carried: the case)
+    assert plan.wounded_late_person_days() >= 0.8 * carried
+    assert any("within their limit" in note for note in plan.gave_up())
+
+
+def test_wounded_on_a_carry_within_their_limit_are_not_late() -> None:
+    """20 km is 0.8 days empty: carried the day they arise, they are there within 1 day
+    (all but the first day's, who wait a day for the first porters to come)."""
+    plan = _evacuation(20.0, within_days=1)
+    assert plan.wounded_carried.sum() > 40.0
+    assert plan.wounded_late[2:].sum() == pytest.approx(0.0, abs=1e-6)
+
+
 def test_a_plan_starts_from_a_given_state() -> None:
     sc = _line()
     net = sl.compile_network(sc)
