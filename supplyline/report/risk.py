@@ -40,7 +40,7 @@ if TYPE_CHECKING:
 
 __all__ = ["TRADEOFF_TARGETS", "export_simulation", "notes_said", "print_risk_search",
            "print_simulation_summary", "risk_rows", "risk_search_json", "risk_search_section",
-           "risk_section", "tradeoff_rows"]
+           "risk_section", "round_chance", "tradeoff_rows"]
 
 #: The fan chart: a light band between the outer percentiles of :data:`FAN` (5th and 95th),
 #: a darker one between the inner ones (25th and 75th), and the median as a line.
@@ -430,14 +430,15 @@ def print_risk_search(search: RiskPlan, console: Console) -> None:
                                     "labour-days")))
     for r in search.rounds:
         table.add_row(f"{fmt(100 * r.margin)} %", f"{r.reserve_days:g} d", r.from_date or "-",
-                      _round_chance(r),
+                      round_chance(r),
                       fmt(r.mobilized_t), fmt(r.labour_days))
     console.print(table)
     console.print(inert(("Met: " if search.met else "Not met: ") + search.message))
 
 
-def _round_chance(r: Any) -> str:
-    """A search round's chance of shortfall with its standard error, as :func:`_pm`."""
+def round_chance(r: Any) -> str:
+    """A search round's chance of shortfall with its standard error, as :func:`_pm` ('6 ±
+    1 %'): in the search's table and in its sentence alike."""
     return _pm({"value": r.p_shortfall, "se": r.se}, runs=2, unit=" %", scale=100.0)
 
 
@@ -473,7 +474,7 @@ def risk_search_section(plan: Plan, context: ReportContext) -> Section | None:
     base = search.rounds[0]
     rounds = [(f"{fmt(100 * r.margin)} %", f"{r.reserve_days:g}",
                _date_words(r.from_date) if r.from_date else "-",
-               _round_chance(r), fmt(r.mobilized_t),
+               round_chance(r), fmt(r.mobilized_t),
                fmt(r.mobilized_t - base.mobilized_t), fmt(r.labour_days),
                fmt(r.labour_days - base.labour_days)) for r in search.rounds]
     curve = []
@@ -481,13 +482,13 @@ def risk_search_section(plan: Plan, context: ReportContext) -> Section | None:
         if r is None:
             curve.append((f"{fmt(100 * target)} %", "not reached", "", ""))
         else:
-            curve.append((f"{fmt(100 * target)} %", _round_chance(r),
+            curve.append((f"{fmt(100 * target)} %", round_chance(r),
                           fmt(r.mobilized_t - base.mobilized_t),
                           fmt(r.labour_days - base.labour_days)))
     bubbles = [svg.Bubble(100 * r.p_shortfall, r.mobilized_t - base.mobilized_t,
                           max(r.labour_days - base.labour_days, 0.0), "#1f77b4",
                           f"capacity kept {fmt(100 * r.margin)} %, reserve {days(r.reserve_days)}"
-                          f": chance of shortfall {_round_chance(r)}, "
+                          f": chance of shortfall {round_chance(r)}, "
                           f"{fmt(r.mobilized_t - base.mobilized_t)} t and "
                           f"{fmt(r.labour_days - base.labour_days)} labour-days more")
                for r in search.rounds]

@@ -34,6 +34,12 @@ def test_a_risk_target_is_met_by_holding_more_in_hand() -> None:
     assert result.rounds[-1].p_shortfall <= 0.2
     assert len(result.rounds) >= 2 and result.rounds[-1].reserve_days >= 1
     assert "kept in hand" in result.message
+    # The chance is said as the search's table shows it, with its error ('6 ± 1 %'), not
+    # to a tenth of a per cent without one ('5.7%').
+    from supplyline.report.risk import round_chance
+
+    assert f"goes short in {round_chance(result.rounds[-1])} of runs" in result.message
+    assert " ± " in round_chance(result.rounds[-1])
     # The safety costs something: more is mobilized than by the plain plan.
     assert result.rounds[-1].mobilized_t > result.rounds[0].mobilized_t
 
