@@ -831,7 +831,25 @@ class Plan:
             "days_at_capacity": self.route_at_capacity_days(),
         })
 
-    TABLES = ("flows", "carriers", "stocks", "deliveries", "mobilization", "routes")
+    def waiting_frame(self) -> pd.DataFrame:
+        """Per place, mode and step where units are (a thousandth of a unit or more,
+        :data:`SHOWN`): the units there at the step's end (not on the way), the unit-days
+        they spent waiting there in the step, and the rations those ate there."""
+        net = self.network
+        waiting = self.waiting_unit_days
+        p, m, step = np.nonzero((self.idle_units >= SHOWN) | (waiting >= SHOWN))
+        rations = net.rations_kg_per_day[:, self.goods].sum(axis=1)  # [M] kg a unit-day
+        return _frame({
+            "day": self.step_start[step],
+            "place": [net.place_ids[i] for i in p],
+            "mode": [net.mode_ids[i] for i in m],
+            "units": self.idle_units[p, m, step],
+            "waiting_unit_days": waiting[p, m, step],
+            "rations_kg": waiting[p, m, step] * rations[m],
+        })
+
+    TABLES = ("flows", "carriers", "stocks", "deliveries", "mobilization", "routes",
+              "waiting")
 
     def to_frame(self, table: str = "deliveries") -> pd.DataFrame:
         """One of the plan's tables by name (see ``Plan.TABLES``), as exported: dates and

@@ -321,9 +321,12 @@ def plan_dataset(plan: Plan) -> xr.Dataset:
     """The plan's arrays as an xarray Dataset, labelled by id and date.
 
     Dimensions: ``date`` (the first day of each step; ``step_days`` says how many days it
-    covers), ``place``, ``commodity`` (goods), ``mode`` and ``route``. Variables: stocks,
-    what was given (running total), demand and consumption (kg); units recruited and in
-    service by home; and cargo dispatched per route (both directions) and commodity.
+    covers), ``place``, ``commodity`` (goods), ``mode``, ``route`` and ``road_work`` (the
+    scenario's road works in order, with the route of each, ``road_work_route``).
+    Variables: stocks, what was given (running total), demand and consumption (kg); units
+    recruited and in service by home; units at each place at a step's end and the
+    unit-days they waited there; cargo dispatched per route (both directions) and
+    commodity; and the person-days of each road work done in each step.
     Needs the ``xarray`` package (``pip install 'supplyline[xarray]'``).
     """
     import xarray as xr
@@ -351,6 +354,13 @@ def plan_dataset(plan: Plan) -> xr.Dataset:
                 "unit", "units of this home in service at the end of the step")),
             "cargo_kg": (("route", "commodity", "date"), cargo, said(
                 "kg", "cargo dispatched over the route in the step, both directions")),
+            "idle_units": (pms, plan.idle_units, said(
+                "unit", "units at the place at the end of the step, not on the way")),
+            "waiting_unit_days": (pms, plan.waiting_unit_days, said(
+                "unit*day", "unit-days spent waiting at the place in the step (and fed "
+                "there)")),
+            "road_work_days": (("road_work", "date"), plan.road_work_days, said(
+                "person*day", "person-days of work done on the road work in the step")),
         },
         coords={
             "date": _dates(plan, plan.step_start),
@@ -360,6 +370,8 @@ def plan_dataset(plan: Plan) -> xr.Dataset:
             "commodity": plan.good_ids,
             "mode": net.mode_ids,
             "route": net.route_ids,
+            "road_work": np.arange(len(net.road_works)),
+            "road_work_route": ("road_work", [net.route_ids[w.route] for w in net.road_works]),
         },
         attrs={"scenario": net.scenario.name, "status": plan.status,
                "replay": plan.replay or ""},

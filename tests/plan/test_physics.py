@@ -511,6 +511,14 @@ def test_units_stranded_at_a_front_wait_and_eat_there() -> None:
     assert plan.recruited_units[depot, 0, 3:].sum() <= 1e-6
     # (The day they land, the step they arrive in, is still lenient: 0.5 t, not 0.45.)
     assert plan.kpis()["delivered_t"] <= 0.5 + 1e-6
+    # The waiting table says so: 10 carts at the front each of those days, eating 50 kg.
+    table = plan.to_frame("waiting")
+    there = table[(table["place"] == "front") & (table["day"] >= 3)]
+    assert len(there) == 7
+    assert there["units"].tolist() == [10] * 7
+    assert there["waiting_unit_days"].tolist() == pytest.approx([10.0] * 7, abs=1e-6)
+    assert there["rations_kg"].tolist() == pytest.approx([50.0] * 7, abs=1e-5)
+    assert table[(table["place"] == "depot") & (table["day"] >= 3)].empty
 
 
 def test_road_work_takes_no_more_person_days_in_a_day_than_there_are_persons() -> None:
@@ -527,4 +535,7 @@ def test_road_work_takes_no_more_person_days_in_a_day_than_there_are_persons() -
     plan = _plan(sc)
     assert plan.road_work_days.sum() == pytest.approx(20.0, abs=1e-6)
     assert plan.road_work_days[0, 4] == pytest.approx(20.0, abs=1e-6)
+    data = plan.to_xarray()  # (road work by day is in the plan's arrays)
+    assert data["road_work_route"].values.tolist() == ["track"]
+    assert float(data["road_work_days"].sel(road_work=0).sum()) == pytest.approx(20.0)
     assert any("40 of 60 person-days undone" in words for words in plan.gave_up())

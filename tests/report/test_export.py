@@ -34,6 +34,7 @@ TOTALS = {  # table: (column, the plan's total of it)
     "routes": ("tonnes", lambda p: p.route_tonnes().sum()),
     "mobilization": ("rice_given_kg", lambda p: p.mobilized_kg()[:, 0].sum()),
     "carriers": ("loaded_units_lp", lambda p: p.loaded_units.sum()),
+    "waiting": ("waiting_unit_days", lambda p: p.waiting_unit_days.sum()),
 }
 
 

@@ -180,6 +180,11 @@ def test_xarray_dataset(stepped: sl.Plan) -> None:
     assert data["step_days"].sum() == stepped.days
     assert float(data["consumed_kg"].sum()) == pytest.approx(stepped.consumed_kg.sum())
     assert float(data["cargo_kg"].sum()) == pytest.approx(stepped.cargo_kg.sum())
+    # Where units are and wait, as the waiting table has them.
+    assert float(data["waiting_unit_days"].sum()) == pytest.approx(
+        stepped.waiting_unit_days.sum())
+    assert float(data["idle_units"].sum()) == pytest.approx(stepped.idle_units.sum())
+    assert data["road_work_days"].dims == ("road_work", "date")
     town = data["stock_kg"].sel(place="kestrel-town", commodity="rice")
     assert town.sel(date="2024-11-01").item() == pytest.approx(
         stepped.stock_kg[stepped.network.place_ids.index("kestrel-town"), 0, 0])
