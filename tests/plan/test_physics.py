@@ -178,6 +178,27 @@ def test_wounded_on_a_carry_within_their_limit_are_not_late() -> None:
     assert plan.wounded_late[2:].sum() == pytest.approx(0.0, abs=1e-6)
 
 
+def test_wounded_landing_at_a_relay_at_a_step_s_end_are_counted_on_their_way() -> None:
+    """Two 1-day carries through a relay (25 km each, empty) with a 1-day limit: each person
+    is a day late. One landing at the relay on the step's last instant is there from the
+    next step by the wounded balance, and had been counted neither on the way nor there at
+    the step's end: 0 late."""
+    places = [village("v", 0.0, 50_000.0), place("front", "front", 1.0),
+              place("relay", "depot", 0.7), place("hospital", "hospital", 0.5)]
+    routes = [route("v", "front", 20.0), route("front", "relay", 25.0),
+              route("relay", "hospital", 25.0)]
+    wounded = [{"front": "front", "persons_per_day": 2.0, "hospitals": ["hospital"],
+                "within_days": 1}]
+    sc = scenario(places, routes, demand_kg_per_day=100.0, days=30, policy=POLICY,
+                  commodities=[{"id": "rice"}, {"id": "wounded", "unit": "person"}],
+                  wounded=wounded)
+    plan = _plan(sc)
+    into = plan.legs.dest == plan.network.place_ids.index("hospital")
+    carried = float(plan.wounded_carried[into].sum())
+    assert carried > 40.0
+    assert plan.wounded_late_person_days() >= 0.95 * carried
+
+
 def test_a_plan_starts_from_a_given_state() -> None:
     sc = _line()
     net = sl.compile_network(sc)
@@ -519,6 +540,27 @@ def test_units_stranded_at_a_front_wait_and_eat_there() -> None:
     assert there["waiting_unit_days"].tolist() == pytest.approx([10.0] * 7, abs=1e-6)
     assert there["rations_kg"].tolist() == pytest.approx([50.0] * 7, abs=1e-5)
     assert table[(table["place"] == "depot") & (table["day"] >= 3)].empty
+
+
+def test_units_a_state_holds_at_a_place_wait_there_from_the_first_step() -> None:
+    """Carts a State has at the front, the way back closed: they wait and eat there from
+    the plan's first step. Exempt in it, as units that land in a step are, their first
+    day's waiting had been booked 5,000 km away, at a home that put carts into service and
+    released them that day, and the front ate their 50 kg."""
+    net = sl.compile_network(_carts(far=100, km=40.0, end="2024-11-05", rations=5.0,
+                                    demand=1000.0,
+                                    closed=", closed: [{start: 2024-11-01, end: 2024-11-04}]"))
+    far, depot, front = (net.place_ids.index(p) for p in ("far", "depot", "front"))
+    state = sl.State.initial(net)
+    state.units_idle[front, 0] = 10.0
+    state.in_service[depot, 0] = 10.0
+    state.stock_kg[front, net.commodity_ids.index("rice")] = 5000.0
+    plan = sl.plan(net, state=state)
+    # (the road opens on the last day, too late to matter)
+    assert plan.waiting_unit_days[front, 0, :4] == pytest.approx([10.0] * 4, abs=1e-6)
+    assert plan.waiting_unit_days[far, 0].max() <= 1e-6
+    assert plan.recruited_units[far, 0].sum() <= 1e-6
+    assert plan.consumed_kg[front].sum() <= 5000.0 - 4 * 50.0 + 1e-3
 
 
 def test_road_work_takes_no_more_person_days_in_a_day_than_there_are_persons() -> None:
