@@ -379,20 +379,23 @@ def wounded_on_the_way(net: Network, legs: Legs, hospitals: BoolArray
     leave evenly over it, and travel the leg's empty days. That is the share counted on legs
     into one of their ``hospitals`` [P] (charged from the step's start, as units' trips are,
     a 1.8-day carry had met a limit of 1 day). On a leg into another place they are counted
-    until they land by the fleet balance's reckoning (from the step's start): where they
-    land within a step they may go on in it, on the next leg, and are counted there, not
-    twice."""
+    until the step the wounded balance lands them in (``legs.arrive_empty``, from the step's
+    start): where they land within a step they may go on in it, on the next leg, and are
+    counted there, not twice; one who lands on a step's last instant is counted on the way
+    at its end, not nowhere."""
     ends = (net.step_start + net.step_length).astype(float)  # [S]
     length = net.step_length[None, :]
+    step = np.arange(net.steps)[None, :]
     until = departure(net)[None, :] + legs.days_empty  # [L, S] landing, left at the start
-    last = np.searchsorted(ends, until + length, side="left")  # [L, S]
-    lag = int(np.max(last - np.arange(net.steps)[None, :], initial=0))
+    last = np.maximum(np.searchsorted(ends, until + length, side="left"), legs.arrive_empty)
+    lag = int(np.max(last - step, initial=0))
     to_hospital = hospitals[legs.dest][:, None]
     out: list[tuple[int, FloatArray]] = []
     for k in range(lag + 1):
-        end = ends[np.minimum(np.arange(net.steps) + k, net.steps - 1)][None, :]
+        end = ends[np.minimum(step + k, net.steps - 1)]
         spread = np.clip((until + length - end) / length, 0.0, 1.0)
-        out.append((k, np.where(to_hospital, spread, (until > end).astype(float))))
+        landed = legs.arrive_empty <= step + k  # where the wounded balance has them
+        out.append((k, np.where(to_hospital, spread, (~landed).astype(float))))
     return out
 
 
