@@ -344,6 +344,18 @@ def build_pyomo_model(net: Network) -> pyo.ConcreteModel:
 
     model.waiting_where_units_are = pyo.Constraint(at_days, rule=waiting_where_units_are)
 
+    # A unit at a place at a step's end that did not land there in the step waited there all
+    # of it (less the time before a unit a State has on the way lands).
+    def waiting_of_units_that_stay(mdl: Any, p: int, m: int, s: int) -> Any:
+        days = float(length[s])
+        terms = [mdl.waiting[p, m, s], -days * mdl.idle[p, m, s]]
+        terms += [days * x for x in units_arrive[p, m, s]]
+        rhs = -(days * float(start.units_in[p, m, s]) - float(start.unit_days_in[p, m, s]))
+        return _row(terms, lambda e: e >= rhs)
+
+    model.waiting_of_units_that_stay = pyo.Constraint(at_days,
+                                                      rule=waiting_of_units_that_stay)
+
     # A unit sets out again within a step only on the time it has left (see
     # supplyline.plan.constraints.define_trips_within_step).
     def spare_time_on_arrival(mdl: Any, leg: int, s: int) -> Any:
