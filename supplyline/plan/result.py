@@ -58,9 +58,10 @@ KG_RESOLUTION = 0.5
 #: How many of the busiest routes every output lists (the terminal, the JSON, the report).
 BUSIEST_ROUTES = 8
 #: A shortfall counts (a shortfall day of the plan, a front short in a simulated run) only
-#: when it is more than this many kg of a good in a step: less is below what the plan and
-#: the simulation resolve (the simulation leaves out a leg's cargo of a good of a few grams
-#: over the whole horizon, ``supplyline.simulate.compiled.MIN_CARGO_KG``).
+#: when it is more than this many kg of a good in a step: less is a rounding of the solver's
+#: (an interior point answer leaves crumbs of grams) or of the simulation's (it leaves out a
+#: leg's cargo of a good of a few grams over the whole horizon,
+#: ``supplyline.simulate.compiled.MIN_CARGO_KG``), not a front going short.
 SHORT_MIN_KG = 1.0
 #: A front is short of a good in a step when it gets less than this share of its demand
 #: (and more than :data:`SHORT_MIN_KG` less).
@@ -883,7 +884,7 @@ class Plan:
 
     def to_xarray(self) -> Any:
         """The plan's arrays as an ``xarray.Dataset`` labelled by date, place, commodity,
-        mode and route (needs xarray: ``pip install 'supplyline[xarray]'``; see
+        mode, route and road work (needs xarray: ``pip install 'supplyline[xarray]'``; see
         :func:`supplyline.report.export.plan_dataset`)."""
         from supplyline.report.export import plan_dataset
 

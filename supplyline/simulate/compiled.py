@@ -42,7 +42,7 @@ UNLIMITED = 1e30
 #: at least 3; leaving them out halves the engine's work over legs.
 MIN_LEG_UNITS = 0.01
 #: Cargo of a good that the plan carries along a leg less than this many kg of over its
-#: whole horizon stays where it is (the same interior point crumbs, a few grams a step): on
+#: whole horizon stays where it is (the same interior point crumbs, a few grams in all): on
 #: the built-in scenario 163 of the 390 (leg, good) pairs of the legs kept carry at least
 #: this, the other 227 carry 0.8 kg in all. It is small because small cargo can be real:
 #: 0.44 kg of rice brought to a relay for its truck crews' trips (at 1 kg it had been left

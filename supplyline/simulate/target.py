@@ -158,7 +158,7 @@ def _plan_short(plan: Plan, steps: np.ndarray, last: RiskRound, risk: float) -> 
     short_days = float(plan.network.grid.length[steps].sum())
     span = (f"from {plan.date_of(int(steps[0]))} to {plan.date_of(int(steps[-1]))}"
             if steps.size > 1 else f"on {plan.date_of(int(steps[0]))}")
-    return (f"some front goes short in {_chance(last)} of runs (target {risk:.0%}): "
+    return (f"some front goes short in {_chance(last)} of runs (target {100 * risk:g} %): "
             f"the plan itself falls short on {days(short_days)} ({span}), "
             f"{last.planned_shortfall_t:,.1f} t in all, so every run goes short on or before "
             f"those days whatever margin or reserve is kept; {_remedy(plan, last)}")
@@ -205,7 +205,7 @@ def _held(last: RiskRound, reserve_from: bool) -> str:
 
 
 def _met(last: RiskRound, risk: float) -> str:
-    return (f"some front goes short in {_chance(last)} of runs (target {risk:.0%}) "
+    return (f"some front goes short in {_chance(last)} of runs (target {100 * risk:g} %) "
             f"with {_held(last, True)}; the plan mobilizes {last.mobilized_t:,.1f} t with "
             f"{last.labour_days:,.0f} labour-days")
 
@@ -213,7 +213,7 @@ def _met(last: RiskRound, risk: float) -> str:
 def _why_not(plan: Plan, simulation: Simulation, rounds: list[RiskRound], risk: float) -> str:
     last = rounds[-1]
     head = (f"after {len(rounds)} plans, some front still goes short in "
-            f"{_chance(last)} of runs (target {risk:.0%}), with {_held(last, False)}")
+            f"{_chance(last)} of runs (target {100 * risk:g} %), with {_held(last, False)}")
     if last.planned_shortfall_t > 0.5:
         return (head + f": the plan itself leaves {last.planned_shortfall_t:,.1f} t of demand "
                 f"unmet, so no margin or reserve can cover the risk; {_remedy(plan, last)}")

@@ -25,7 +25,7 @@ from supplyline.report.export import (
     read_table,
 )
 
-TIMED = ("flows", "carriers", "stocks", "deliveries")
+TIMED = ("flows", "carriers", "stocks", "deliveries", "waiting")
 
 
 @pytest.fixture(scope="module")
@@ -140,7 +140,7 @@ def test_routes_have_ends_length_and_modes(stepped: sl.Plan) -> None:
 
 
 @pytest.mark.parametrize("table", ["flows", "carriers", "stocks", "deliveries", "mobilization",
-                                   "routes"])
+                                   "routes", "waiting"])
 @pytest.mark.parametrize("suffix", [".csv", ".parquet"])
 def test_tables_round_trip_with_their_types(stepped: sl.Plan, folder: Path, table: str,
                                             suffix: str) -> None:
