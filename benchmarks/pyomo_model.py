@@ -344,13 +344,13 @@ def build_pyomo_model(net: Network) -> pyo.ConcreteModel:
 
     model.waiting_where_units_are = pyo.Constraint(at_days, rule=waiting_where_units_are)
 
-    # A unit at a place at a step's end that did not land there in the step waited there all
-    # of it (less the time before a unit a State has on the way lands).
+    # A unit at a place at a step's end that did not land there in the step (nor was put
+    # there by a State) waited there all of it.
     def waiting_of_units_that_stay(mdl: Any, p: int, m: int, s: int) -> Any:
         days = float(length[s])
         terms = [mdl.waiting[p, m, s], -days * mdl.idle[p, m, s]]
         terms += [days * x for x in units_arrive[p, m, s]]
-        rhs = -(days * float(start.units_in[p, m, s]) - float(start.unit_days_in[p, m, s]))
+        rhs = -days * float(start.units_in[p, m, s])
         return _row(terms, lambda e: e >= rhs)
 
     model.waiting_of_units_that_stay = pyo.Constraint(at_days,

@@ -248,16 +248,15 @@ def define_service(net: Network, v: Variables, in_service: FloatArray) -> list[R
 
 
 def define_unit_time(net: Network, v: Variables, transit_days: FloatArray,
-                     units_in: FloatArray, unit_days_in: FloatArray) -> list[RowBlock]:
+                     units_in: FloatArray) -> list[RowBlock]:
     """Every unit-day of a unit in service is spent travelling or waiting, per mode and step:
     Σ trip days falling in the step + Σ waiting = step days × units in service; waiting
     happens where units are (at most step days × the units there at its start or end, those
     put into service there in it, and those a State holds there or lands there from before
     the start, ``units_in`` [P, M, S]), and at least step days × the units there at its end
-    that did not land there in it (less the time before they land of those a State has on
-    the way, ``units_in`` × step days − ``unit_days_in``: the units it holds there at the
-    start wait all the first step); and at least the unavailable share of the units
-    waits."""
+    that did not land there in it nor were put there by a State (``units_in``: so that a
+    plan from any State exists, as for the way home); and at least the unavailable share of
+    the units waits."""
     legs = v.legs
     n_m, steps = net.n_modes, net.steps
     time = _Rows(np.ones((n_m, steps), dtype=bool))
@@ -285,7 +284,10 @@ def define_unit_time(net: Network, v: Variables, transit_days: FloatArray,
     # recruited and released within a step, or kept idle where they can never be of use,
     # had paid for the waiting of units stranded elsewhere, and for more trips than the
     # units that made them had time for). A unit that lands in the step is left out
-    # (lenient: it spent part of the step on the way).
+    # (lenient: it spent part of the step on the way), and so is one a State puts there
+    # (``units_in``): bound to wait all of its first step where a State left it, porters at
+    # a front whose stock is gone on a re-plan's last day had no plan at all, as nothing
+    # feeds units that wait without food (the way home has an unfed column for that).
     stay = _Rows(v.idle >= 0)
     sidx = stay.index
     stay.add(sidx, v.waiting, 1.0)
@@ -305,7 +307,7 @@ def define_unit_time(net: Network, v: Variables, transit_days: FloatArray,
         where.block("waiting_where_units_are", ("place", "mode", "step"), -INF,
                     units_in * length),
         stay.block("waiting_of_units_that_stay", ("place", "mode", "step"),
-                   -(units_in * length - unit_days_in), INF),
+                   -units_in * length, INF),
         rest.block("availability", ("mode", "step"), 0.0, INF),
     ]
 

