@@ -286,8 +286,8 @@ def define_unit_time(net: Network, v: Variables, transit_days: FloatArray,
     # units that made them had time for). A unit that lands in the step is left out
     # (lenient: it spent part of the step on the way), and so is one a State puts there
     # (``units_in``): bound to wait all of its first step where a State left it, porters at
-    # a front whose stock is gone on a re-plan's last day had no plan at all, as nothing
-    # feeds units that wait without food (the way home has an unfed column for that).
+    # a front whose stock is gone on a re-plan's last day had no plan at all, as no column
+    # lets units that wait where there is no food go without it (the way home has one).
     stay = _Rows(v.idle >= 0)
     sidx = stay.index
     stay.add(sidx, v.waiting, 1.0)

@@ -545,7 +545,8 @@ def test_units_stranded_at_a_front_wait_and_eat_there() -> None:
 @pytest.mark.xfail(strict=True, reason=(
     "known leniency (docs/model.md, 'Waiting happens where units are'): units a State puts "
     "at a place are let off the waiting bound in the step it puts them there, so that a "
-    "plan from any State exists; nothing feeds units that wait where there is no food"))
+    "plan from any State exists; no column lets units that wait where there is no food go "
+    "without it"))
 def test_units_a_state_holds_at_a_place_wait_there_from_the_first_step() -> None:
     """Carts a State has at the front, the way back closed: they wait and eat there from
     the plan's first step. Let off in it, as units that land in a step are, their first
