@@ -144,12 +144,19 @@ def test_the_wounded_go_only_to_their_hospitals_and_eat() -> None:
     assert not any("late" in note for note in result.gave_up())
 
 
-def _evacuation(km: float, within_days: int, step_days: int | None = None) -> sl.Plan:
-    """A front whose 2 wounded a day go back to a hospital ``km`` away on the porters' empty
-    trips (25 km a day empty) and must be there within ``within_days``."""
+def _evacuation(km: float, within_days: int, step_days: int | None = None,
+                via_relay: bool = False) -> sl.Plan:
+    """A front whose 2 wounded a day go back to a hospital ``km`` away (or through a relay,
+    ``km`` and ``km`` again) on the porters' empty trips (25 km a day empty) and must be
+    there within ``within_days``."""
     places = [village("v", 0.0, 50_000.0), place("front", "front", 1.0),
               place("hospital", "hospital", 0.5)]
-    routes = [route("v", "front", 20.0), route("front", "hospital", km)]
+    routes = [route("v", "front", 20.0)]
+    if via_relay:
+        places.append(place("relay", "depot", 0.7))
+        routes += [route("front", "relay", km), route("relay", "hospital", km)]
+    else:
+        routes.append(route("front", "hospital", km))
     wounded = [{"front": "front", "persons_per_day": 2.0, "hospitals": ["hospital"],
                 "within_days": within_days}]
     sc = scenario(places, routes, demand_kg_per_day=100.0, days=30, policy=POLICY,
@@ -182,17 +189,8 @@ def test_wounded_landing_at_a_relay_at_a_step_s_end_are_counted_on_their_way() -
     """Two 1-day carries through a relay (25 km each, empty) with a 1-day limit: each person
     is a day late. One landing at the relay on the step's last instant is there from the
     next step by the wounded balance, and had been counted neither on the way nor there at
-    the step's end: 0 late."""
-    places = [village("v", 0.0, 50_000.0), place("front", "front", 1.0),
-              place("relay", "depot", 0.7), place("hospital", "hospital", 0.5)]
-    routes = [route("v", "front", 20.0), route("front", "relay", 25.0),
-              route("relay", "hospital", 25.0)]
-    wounded = [{"front": "front", "persons_per_day": 2.0, "hospitals": ["hospital"],
-                "within_days": 1}]
-    sc = scenario(places, routes, demand_kg_per_day=100.0, days=30, policy=POLICY,
-                  commodities=[{"id": "rice"}, {"id": "wounded", "unit": "person"}],
-                  wounded=wounded)
-    plan = _plan(sc)
+    the step's end: 4 person-days late for 56 carried."""
+    plan = _evacuation(25.0, within_days=1, via_relay=True)
     into = plan.legs.dest == plan.network.place_ids.index("hospital")
     carried = float(plan.wounded_carried[into].sum())
     assert carried > 40.0
