@@ -151,7 +151,8 @@ class Comparison:
         return text + "".join(f"\n{label} failed: {why}" for label, why in self.failed.items())
 
     def print(self, console: Console, max_rows: int = 50) -> None:
-        """The tables, as Rich tables (the first ``max_rows`` plans of each, at least 1)."""
+        """The tables, as Rich tables (the first ``max_rows`` plans of each, at least 1), as
+        :meth:`to_html` has them."""
         if not_whole(max_rows, 1):
             raise ValueError(f"max_rows: expected a whole number >= 1, got {max_rows!r}")
         for note in self.notes:
@@ -160,6 +161,7 @@ class Comparison:
             ("Key figures", self.kpis, None),
             ("Mobilized per region (t)", self.regions, 1),
             ("Days at capacity per route", self.routes, 0),
+            ("Tonnes carried per route", self.tonnes, 1),
         ):
             if frame.empty or frame.shape[1] == 0:
                 continue

@@ -73,6 +73,8 @@ def test_records_read_back_give_the_same_comparison(two: dict[str, sl.Plan],
     with_failure.print(console)
     text = console.export_text()
     assert "Days at capacity per route" in text and "broken: failed: time limit" in text
+    # Every table of the HTML, the tonnes per route too (the terminal had left them out).
+    assert "Tonnes carried per route" in text and "gorge-path" in text
     assert max(len(line) for line in text.splitlines()) <= 80
     # Where every plan failed, the tables say no plan was made, not "none in any plan".
     none = compare_records({"broken": None}, {"broken": "time limit"}).to_html()
