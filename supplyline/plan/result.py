@@ -292,11 +292,16 @@ class Plan:
         return np.asarray(self.fuel_kg().sum(axis=(0, 2))
                           + self.way_home_kg(part="fuel").sum(axis=0), dtype=float)
 
+    def waiting_rations_kg(self) -> FloatArray:
+        """Rations eaten by units waiting at places, by mode [P, M, G, S]: the one rule,
+        unit-days waiting there × the mode's daily rations."""
+        rations = self.network.rations_kg_per_day[:, self.goods]  # [M, G]
+        return np.asarray(np.einsum("pmd,mg->pmgd", self.waiting_unit_days, rations),
+                          dtype=float)
+
     def idle_rations_kg(self) -> FloatArray:
         """Rations eaten by units waiting at places [P, G, S]."""
-        rations = self.network.rations_kg_per_day[:, self.goods]  # [M, G]
-        return np.asarray(np.einsum("pmd,mg->pgd", self.waiting_unit_days, rations),
-                          dtype=float)
+        return np.asarray(self.waiting_rations_kg().sum(axis=1), dtype=float)
 
     def way_home_kg(self, unfed: bool = False,
                     part: Literal["all", "food", "fuel"] = "all") -> FloatArray:
@@ -839,14 +844,14 @@ class Plan:
         net = self.network
         waiting = self.waiting_unit_days
         p, m, step = np.nonzero((self.idle_units >= SHOWN) | (waiting >= SHOWN))
-        rations = net.rations_kg_per_day[:, self.goods].sum(axis=1)  # [M] kg a unit-day
+        eaten = self.waiting_rations_kg().sum(axis=2)  # [P, M, S]
         return _frame({
             "day": self.step_start[step],
             "place": [net.place_ids[i] for i in p],
             "mode": [net.mode_ids[i] for i in m],
             "units": self.idle_units[p, m, step],
             "waiting_unit_days": waiting[p, m, step],
-            "rations_kg": waiting[p, m, step] * rations[m],
+            "rations_kg": eaten[p, m, step],
         })
 
     TABLES = ("flows", "carriers", "stocks", "deliveries", "mobilization", "routes",
