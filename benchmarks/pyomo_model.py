@@ -344,13 +344,14 @@ def build_pyomo_model(net: Network) -> pyo.ConcreteModel:
 
     model.waiting_where_units_are = pyo.Constraint(at_days, rule=waiting_where_units_are)
 
-    # A unit at a place at a step's end that did not land there in the step (nor was put
-    # there by a State) waited there all of it.
+    # A unit at a place at a step's end that did not land there in the step (on a trip, or
+    # from before the start) waited there all of it. (From the scenario's own start, which
+    # this peer models, no State leaves units anywhere, so no unfed waiting is laid out.)
     def waiting_of_units_that_stay(mdl: Any, p: int, m: int, s: int) -> Any:
         days = float(length[s])
         terms = [mdl.waiting[p, m, s], -days * mdl.idle[p, m, s]]
         terms += [days * x for x in units_arrive[p, m, s]]
-        rhs = -days * float(start.units_in[p, m, s])
+        rhs = -days * float(start.units_landing[p, m, s])
         return _row(terms, lambda e: e >= rhs)
 
     model.waiting_of_units_that_stay = pyo.Constraint(at_days,

@@ -248,15 +248,16 @@ def define_service(net: Network, v: Variables, in_service: FloatArray) -> list[R
 
 
 def define_unit_time(net: Network, v: Variables, transit_days: FloatArray,
-                     units_in: FloatArray) -> list[RowBlock]:
+                     units_in: FloatArray, units_landing: FloatArray) -> list[RowBlock]:
     """Every unit-day of a unit in service is spent travelling or waiting, per mode and step:
     Σ trip days falling in the step + Σ waiting = step days × units in service; waiting
     happens where units are (at most step days × the units there at its start or end, those
     put into service there in it, and those a State holds there or lands there from before
     the start, ``units_in`` [P, M, S]), and at least step days × the units there at its end
-    that did not land there in it nor were put there by a State (``units_in``: so that a
-    plan from any State exists, as for the way home); and at least the unavailable share of
-    the units waits."""
+    that did not land there in it (on a trip of the plan, or from before the start:
+    ``units_landing`` [P, M, S]); and at least the unavailable share of the units waits.
+    Waiting counts fed and unfed alike (``Variables.waiting_unfed``, where a State puts
+    units)."""
     legs = v.legs
     n_m, steps = net.n_modes, net.steps
     time = _Rows(np.ones((n_m, steps), dtype=bool))
@@ -268,11 +269,14 @@ def define_unit_time(net: Network, v: Variables, transit_days: FloatArray,
             rows = np.where(ok, tidx[legs.mode[:, None], np.minimum(target, steps - 1)], -1)
             time.add(rows, dispatch, share)
     per_place = np.broadcast_to(tidx[None], v.waiting.shape)
-    time.add(per_place, v.waiting, 1.0)
+    waits = (v.waiting, v.waiting_unfed)
+    for waiting in waits:
+        time.add(per_place, waiting, 1.0)
     time.add(per_place, v.in_service, -net.step_length[None, None, :])
-    where = _Rows(v.waiting >= 0)
+    where = _Rows(v.waiting >= 0)  # (waiting_unfed is laid out within it)
     widx = where.index
-    where.add(widx, v.waiting, 1.0)
+    for waiting in waits:
+        where.add(widx, waiting, 1.0)
     length = net.step_length[None, None, :]
     where.add(widx, v.idle, -length)
     where.add(widx[:, :, 1:], v.idle[:, :, :-1], -length[:, :, 1:])
@@ -284,13 +288,13 @@ def define_unit_time(net: Network, v: Variables, transit_days: FloatArray,
     # recruited and released within a step, or kept idle where they can never be of use,
     # had paid for the waiting of units stranded elsewhere, and for more trips than the
     # units that made them had time for). A unit that lands in the step is left out
-    # (lenient: it spent part of the step on the way), and so is one a State puts there
-    # (``units_in``): bound to wait all of its first step where a State left it, porters at
-    # a front whose stock is gone on a re-plan's last day had no plan at all, as no column
-    # lets units that wait where there is no food go without it (the way home has one).
+    # (lenient: it spent part of the step on the way), whether on a trip of the plan or
+    # from before the start (``units_landing``). Units a State holds at a place are bound
+    # from the first step; where there is no food they wait without it (``waiting_unfed``).
     stay = _Rows(v.idle >= 0)
     sidx = stay.index
-    stay.add(sidx, v.waiting, 1.0)
+    for waiting in waits:
+        stay.add(sidx, waiting, 1.0)
     stay.add(sidx, v.idle, -length)
     for dispatch, arrive in ((v.loaded, legs.arrive_loaded), (v.empty, legs.arrive_empty)):
         in_rows, cols = _arrival_rows(sidx, legs.dest, legs.mode, dispatch, arrive)
@@ -300,14 +304,15 @@ def define_unit_time(net: Network, v: Variables, transit_days: FloatArray,
     rest = _Rows(np.broadcast_to(unavailable[:, None], (n_m, steps)).copy())
     ridx = rest.index
     rest_rows = np.broadcast_to(ridx[None], v.waiting.shape)
-    rest.add(rest_rows, v.waiting, 1.0)
+    for waiting in waits:
+        rest.add(rest_rows, waiting, 1.0)
     rest.add(rest_rows, v.in_service, -((1.0 - net.availability)[None, :, None] * length))
     return [
         time.block("unit_time", ("mode", "step"), -transit_days, -transit_days),
         where.block("waiting_where_units_are", ("place", "mode", "step"), -INF,
                     units_in * length),
         stay.block("waiting_of_units_that_stay", ("place", "mode", "step"),
-                   -units_in * length, INF),
+                   -units_landing * length, INF),
         rest.block("availability", ("mode", "step"), 0.0, INF),
     ]
 

@@ -183,6 +183,7 @@ def nothing_can_feed(lp: LinearProgram, in_order: bool = True) -> dict[str, Bool
         "wounded": (v.wounded, ~can_empty[None]),
         "idle": (v.idle, ~at),
         "waiting": (v.waiting, ~(at | before) | unfed),
+        "waiting_unfed": (v.waiting_unfed, ~(at | before)),
     }
     out = {}
     for name, (block, mask) in masks.items():

@@ -335,6 +335,9 @@ def define_objective(net: Network, v: Variables) -> FloatArray:
                                    + legs.fuel_empty.sum(axis=1)[:, None]))
     eat_per_day = net.rations_kg_per_day[:, v.goods].sum(axis=1)  # [M]
     put(v.waiting, w.eaten_per_kg * eat_per_day[None, :, None])
+    # Waiting without food, where a State leaves units with none to be had: a last resort,
+    # as for the way home below.
+    put(v.waiting_unfed, (2.0 * w.shortfall_per_kg + w.eaten_per_kg) * eat_per_day[None, :, None])
     for m, home_kg in enumerate(way_home_kg(net, v.goods)):
         fed, unfed = v.homeward(m)
         way_kg = home_kg.sum(axis=2)  # [P, H]
@@ -410,7 +413,7 @@ def build_lp(net: Network, replay: Replay | None = None, state: State | None = N
         define_arrivals(net, v),
         define_fleet_balance(net, v, start.units_in),
         *define_service(net, v, start.in_service),
-        *define_unit_time(net, v, start.transit_days, start.units_in),
+        *define_unit_time(net, v, start.transit_days, start.units_in, start.units_landing),
         *define_trips_within_step(net, v, start.unit_days_in),
         define_stock_balance(net, v, start.stock_in),
         define_giving_never_shrinks(net, v),

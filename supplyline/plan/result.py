@@ -162,6 +162,8 @@ class Plan:
     wounded_carried: FloatArray  # [L, S]
     idle_units: FloatArray  # [P, M, S] units at a place at the end of the step
     waiting_unit_days: FloatArray  # [P, M, S] unit-days spent waiting there in the step
+    waiting_unfed_unit_days: FloatArray  # [P, M, S] of them, those with no food there (where
+    #                                      a starting State left units with none to be had)
     recruited_units: FloatArray  # [P, M, S]
     released_units: FloatArray  # [P, M, S]
     in_service_units: FloatArray  # [P, M, S] by home, at the end of the step
@@ -292,12 +294,18 @@ class Plan:
         return np.asarray(self.fuel_kg().sum(axis=(0, 2))
                           + self.way_home_kg(part="fuel").sum(axis=0), dtype=float)
 
-    def waiting_rations_kg(self) -> FloatArray:
+    def waiting_rations_kg(self, unfed: bool = False) -> FloatArray:
         """Rations eaten by units waiting at places, by mode [P, M, G, S]: the one rule,
-        unit-days waiting there × the mode's daily rations."""
+        unit-days waiting there × the mode's daily rations (``unfed``: those that the units
+        waiting where there was none went without)."""
         rations = self.network.rations_kg_per_day[:, self.goods]  # [M, G]
-        return np.asarray(np.einsum("pmd,mg->pmgd", self.waiting_unit_days, rations),
-                          dtype=float)
+        days = self.waiting_unfed_unit_days if unfed else self.fed_waiting_unit_days()
+        return np.asarray(np.einsum("pmd,mg->pmgd", days, rations), dtype=float)
+
+    def fed_waiting_unit_days(self) -> FloatArray:
+        """Unit-days spent waiting at places and fed there [P, M, S]: all but those where a
+        starting State left units with no food to be had."""
+        return np.asarray(self.waiting_unit_days - self.waiting_unfed_unit_days, dtype=float)
 
     def idle_rations_kg(self) -> FloatArray:
         """Rations eaten by units waiting at places [P, G, S]."""
@@ -567,14 +575,16 @@ class Plan:
 
     def unfed_kg(self) -> dict[str, FloatArray]:
         """Food (and fuel) each group needed and went without [P, G, S], where it would have
-        been drawn: the wounded, the repair crews, and the carriers still out at the end on
-        their way home (drawn on the last day where they are)."""
+        been drawn: the wounded, the repair crews, carriers a starting State left waiting
+        where there was none, and the carriers still out at the end on their way home (drawn
+        on the last day where they are)."""
         net = self.network
         crews = np.zeros((net.n_places, self.goods.size, self.steps))
         np.add.at(crews, net.repair_fed_at, self.crew_unfed_kg())
         home = np.zeros_like(crews)
         home[:, :, -1] = self.way_home_kg(unfed=True)
         return {"wounded": self.wounded_unfed_kg(), "repair crews": crews,
+                "carriers waiting": self.waiting_rations_kg(unfed=True).sum(axis=1),
                 "carriers on their way home": home}
 
     def _before_arrival(self, kg: FloatArray) -> FloatArray:
@@ -840,7 +850,9 @@ class Plan:
     def waiting_frame(self) -> pd.DataFrame:
         """Per place, mode and step where units are (a thousandth of a unit or more,
         :data:`SHOWN`): the units there at the step's end (not on the way), the unit-days
-        they spent waiting there in the step, and the rations those ate there."""
+        they spent waiting there in the step, of those the unit-days with no food there
+        (where a starting State left units with none to be had), and the rations eaten
+        there."""
         net = self.network
         waiting = self.waiting_unit_days
         p, m, step = np.nonzero((self.idle_units >= SHOWN) | (waiting >= SHOWN))
@@ -851,6 +863,7 @@ class Plan:
             "mode": [net.mode_ids[i] for i in m],
             "units": self.idle_units[p, m, step],
             "waiting_unit_days": waiting[p, m, step],
+            "unfed_unit_days": self.waiting_unfed_unit_days[p, m, step],
             "rations_kg": eaten[p, m, step],
         })
 
@@ -953,7 +966,8 @@ def read_plan(lp: LinearProgram, sol: Solution, replay: str | None) -> Plan:
         cargo_kg=_take(x, v.cargo),
         wounded_carried=_take(x, v.wounded).sum(axis=0),
         idle_units=_take(x, v.idle),
-        waiting_unit_days=_take(x, v.waiting),
+        waiting_unit_days=_take(x, v.waiting) + _take(x, v.waiting_unfed),
+        waiting_unfed_unit_days=_take(x, v.waiting_unfed),
         recruited_units=_take(x, v.recruited),
         released_units=_take(x, v.released),
         in_service_units=_take(x, v.in_service),

@@ -63,6 +63,7 @@ class Start:
 
     stock_in: FloatArray  # [P, G, S] kg held at the start (step 0) or arriving on the way
     units_in: FloatArray  # [P, M, S] units waiting at the start (step 0) or arriving
+    units_landing: FloatArray  # [P, M, S] of them, those arriving from before the start
     unit_days_in: FloatArray  # [P, M, S] their time there in that step, to its end
     in_service: FloatArray  # [P, M] units in service by home at the start
     transit_days: FloatArray  # [M, S] unit-days the units on the way still travel
@@ -85,11 +86,13 @@ def start_from(net: Network, state: State | None) -> Start:
     units_in[:, :, 0] = state.units_idle
     unit_days_in = units_in * grid.length[None, None, :]
     transit_days = np.zeros((n_m, steps))
+    units_landing = np.zeros((n_p, n_m, steps))
     t = state.transit
     if len(t):
         arrive = np.asarray(grid.of_time(t.arrive_in_days), dtype=np.int64)
         here = arrive < steps
-        np.add.at(units_in, (t.dest[here], t.mode[here], arrive[here]), t.units[here])
+        np.add.at(units_landing, (t.dest[here], t.mode[here], arrive[here]), t.units[here])
+        units_in += units_landing
         # A unit landing part-way through a step has the rest of it there.
         step = arrive[here]
         left = np.clip(grid.start[step] + grid.length[step] - t.arrive_in_days[here], 0.0,
@@ -107,6 +110,7 @@ def start_from(net: Network, state: State | None) -> Start:
     return Start(
         stock_in=stock_in,
         units_in=units_in,
+        units_landing=units_landing,
         unit_days_in=unit_days_in,
         in_service=state.in_service.copy(),
         transit_days=transit_days,

@@ -73,7 +73,9 @@ class Variables:
     cargo: IntArray  # [L, G, S] kg carried
     wounded: IntArray  # [W, L, S] persons carried (-1 where they cannot be)
     idle: IntArray  # [P, M, S] units at a place at the end of the step
-    waiting: IntArray  # [P, M, S] unit-days spent waiting at a place in the step
+    waiting: IntArray  # [P, M, S] unit-days spent waiting at a place in the step, fed
+    waiting_unfed: IntArray  # [P, M, S] the same, where there is no food: they go without
+    #                          (-1 but where a starting State puts units of a mode that eats)
     spare: IntArray  # [L, S] unit-days left in the step to the units of the leg's trips
     #                 that arrive within the step they leave, where units also leave the
     #                 destination within the step (-1 elsewhere)
@@ -246,6 +248,11 @@ def define_variables(
         cols.add((going_home[m] >= 0) & (way_kg[m] > 0) & stranded[:, m][:, None])
         for m in range(n_m)
     ]
+    # For the same reason, units a State puts at a place where no food can be had (a front
+    # eaten bare, the way out closed) wait there without it: bound to wait where they stay,
+    # they had no plan at all. A last resort, at twice the shortfall's weight.
+    eats = net.rations_kg_per_day[:, goods].sum(axis=1) > 0  # [M]
+    waiting_unfed = cols.add(at & (stranded & eats[None, :])[:, :, None])
 
     fleet = cols.add(np.asarray(home.any(axis=0), dtype=bool))
 
@@ -275,6 +282,7 @@ def define_variables(
         wounded=wounded,
         idle=idle,
         waiting=waiting,
+        waiting_unfed=waiting_unfed,
         spare=spare,
         recruited=recruited,
         recruited_so_far=recruited_so_far,

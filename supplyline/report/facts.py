@@ -439,10 +439,11 @@ def idle_carriers(plan: Plan, least_share: float = 0.05) -> list[IdleCarriers]:
 
 @dataclass(frozen=True)
 class Unfed:
-    """Food that the wounded, the repair crews, or the carriers on their way home at the end
-    went without at one place: ``kg`` of ``good`` at ``place`` (as a sentence names them),
-    from day ``first`` to day ``last``; ``good_id`` is the good's id, as the plan's own note
-    (:meth:`Plan.gave_up`) names it."""
+    """Food that the wounded, the repair crews, carriers waiting where a starting State left
+    them with none, or the carriers on their way home at the end went without at one place:
+    ``kg`` of ``good`` at ``place`` (as a sentence names them), from day ``first`` to day
+    ``last``; ``good_id`` is the good's id, as the plan's own note (:meth:`Plan.gave_up`)
+    names it."""
 
     who: str  # a key of Plan.unfed_kg: "wounded", "repair crews", ...
     good: str
@@ -456,10 +457,10 @@ class Unfed:
 
 def unfed(plan: Plan) -> list[Unfed]:
     """Where and when each group of ``Plan.unfed_kg`` (the wounded, the repair crews, the
-    carriers on their way home) went without food, per place and good: for the goods the
-    plan notes (more than ``UNFED_NOTE_KG`` in all, as ``Plan.gave_up`` does), the places
-    with at least a hundredth of that. The days are those on which at least a hundredth of
-    the place's worst step was missing."""
+    carriers waiting and those on their way home) went without food, per place and good:
+    for the goods the plan notes (more than ``UNFED_NOTE_KG`` in all, as ``Plan.gave_up``
+    does), the places with at least a hundredth of that. The days are those on which at
+    least a hundredth of the place's worst step was missing."""
     net = plan.network
     out: list[Unfed] = []
     for who, missing in plan.unfed_kg().items():

@@ -540,30 +540,58 @@ def test_units_stranded_at_a_front_wait_and_eat_there() -> None:
     assert table[(table["place"] == "depot") & (table["day"] >= 3)].empty
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "known leniency (docs/model.md, 'Waiting happens where units are'): units a State puts "
-    "at a place are let off the waiting bound in the step it puts them there, so that a "
-    "plan from any State exists; no column lets units that wait where there is no food go "
-    "without it"))
-def test_units_a_state_holds_at_a_place_wait_there_from_the_first_step() -> None:
-    """Carts a State has at the front, the way back closed: they wait and eat there from
-    the plan's first step. Let off in it, as units that land in a step are, their first
-    day's waiting is booked 5,000 km away, at a home that puts carts into service and
-    releases them that day, and the front eats their 50 kg."""
-    net = sl.compile_network(_carts(far=100, km=40.0, end="2024-11-05", rations=5.0,
+def _stranded_carts(far: int, rice_kg: float) -> tuple[sl.Network, sl.State]:
+    """10 carts of the depot that a State has at the front, with ``rice_kg`` there, the way
+    back closed until the horizon's last day; their crews owe days enough (else the plan
+    puts carts into service only for the days their crews bring)."""
+    net = sl.compile_network(_carts(far=far, km=40.0, end="2024-11-05", rations=5.0,
                                     demand=1000.0,
                                     closed=", closed: [{start: 2024-11-01, end: 2024-11-04}]"))
-    far, depot, front = (net.place_ids.index(p) for p in ("far", "depot", "front"))
+    depot, front = (net.place_ids.index(p) for p in ("depot", "front"))
     state = sl.State.initial(net)
     state.units_idle[front, 0] = 10.0
     state.in_service[depot, 0] = 10.0
-    state.stock_kg[front, net.commodity_ids.index("rice")] = 5000.0
+    state.labour_days_left = 1000.0
+    state.stock_kg[front, net.commodity_ids.index("rice")] = rice_kg
+    return net, state
+
+
+def test_units_a_state_holds_at_a_place_wait_there_from_the_first_step() -> None:
+    """Carts a State has at the front, the way back closed: they wait and eat there from
+    the plan's first step. Let off in it (as units that land in a step are, which was the
+    rule before), their first day's waiting was booked 5,000 km away, at a home that put
+    carts into service and released them that day, and the front ate their 50 kg."""
+    net, state = _stranded_carts(far=100, rice_kg=5000.0)
+    far, front = (net.place_ids.index(p) for p in ("far", "front"))
     plan = sl.plan(net, state=state)
     # (the road opens on the last day, too late to matter)
     assert plan.waiting_unit_days[front, 0, :4] == pytest.approx([10.0] * 4, abs=1e-6)
     assert plan.waiting_unit_days[far, 0].max() <= 1e-6
     assert plan.recruited_units[far, 0].sum() <= 1e-6
     assert plan.consumed_kg[front].sum() <= 5000.0 - 4 * 50.0 + 1e-3
+    assert plan.waiting_unfed_unit_days.max() <= 1e-6
+
+
+def test_units_a_state_leaves_where_there_is_no_food_wait_there_without_it() -> None:
+    """The same carts at a front whose rice is gone: bound to wait where they stay, they had
+    no plan at all (infeasible). They wait without food, a last resort the plan names; a
+    run of the plan feeds what the plan feeds, and counts unfed only what it then lacks."""
+    net, state = _stranded_carts(far=0, rice_kg=0.0)
+    front = net.place_ids.index("front")
+    plan = sl.plan(net, state=state)
+    assert plan.status == "optimal"
+    assert plan.waiting_unit_days[front, 0] == pytest.approx([10.0] * 5, abs=1e-6)
+    assert plan.waiting_unfed_unit_days[front, 0] == pytest.approx([10.0] * 5, abs=1e-6)
+    assert plan.waiting_rations_kg().sum() == pytest.approx(0.0, abs=1e-6)
+    missing = plan.unfed_kg()["carriers waiting"]
+    assert missing[front].sum(axis=0) == pytest.approx([50.0] * 5, abs=1e-5)
+    assert "carriers waiting not fed: 250 kg of rice missing, all of it before any can " \
+        "reach where they eat" in plan.gave_up()
+    table = plan.to_frame("waiting")
+    assert table["unfed_unit_days"].tolist() == pytest.approx([10.0] * 5, abs=1e-6)
+    assert table["rations_kg"].tolist() == pytest.approx([0.0] * 5, abs=1e-6)
+    run = sl.simulate(plan, runs=4, seed=1, state=state)
+    assert run.unfed_kg.max() == pytest.approx(0.0, abs=1e-6)
 
 
 def test_road_work_takes_no_more_person_days_in_a_day_than_there_are_persons() -> None:
