@@ -81,6 +81,17 @@ class Grid:
         out = step_of_time(self.day_step, np.asarray(time, dtype=float))
         return int(out) if np.ndim(out) == 0 else np.asarray(out, dtype=np.int64)
 
+    def left_after(self, time: FloatArray, step: IntArray) -> FloatArray:
+        """Days of ``step`` from ``time`` to its end (0 to the step's length): what a unit
+        landing at ``time`` in ``step`` has left of it (``step`` is cut at the horizon).
+
+        >>> Grid(8, size=4).left_after(np.array([1.5, 4.0]), np.array([0, 1])).tolist()
+        [2.5, 4.0]
+        """
+        s = np.minimum(np.asarray(step, dtype=np.int64), self.steps - 1)
+        return np.asarray(np.clip(self.start[s] + self.length[s] - np.asarray(time, dtype=float),
+                                  0.0, self.length[s]), dtype=float)
+
     def first_from(self, day: int) -> int:
         """The first step that starts on or after ``day``."""
         return int(np.searchsorted(self.start, day, side="left"))

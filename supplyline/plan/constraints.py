@@ -358,7 +358,6 @@ def define_trips_within_step(net: Network, v: Variables, unit_days_in: FloatArra
     time.add(idx, v.recruited, -per_step)
     time.add(idx, v.released, per_step)
     leave = departure(net)[None, :]
-    end = net.grid.start + length  # [S]
     for dispatch, days, arrive, within in (
             (v.loaded, legs.days_loaded, legs.arrive_loaded, loaded_within),
             (v.empty, legs.days_empty, legs.arrive_empty, empty_within)):
@@ -367,9 +366,7 @@ def define_trips_within_step(net: Network, v: Variables, unit_days_in: FloatArra
         # A unit arriving from an earlier step has the time from its arrival to the step's
         # end.
         rows, cols = _arrival_rows(idx, legs.dest, legs.mode, dispatch, arrive)
-        landed = np.minimum(arrive, steps - 1)
-        left = np.clip(end[landed] - (leave + days), 0.0, length[landed])
-        time.add(np.where(later, rows, -1), cols, -left)
+        time.add(np.where(later, rows, -1), cols, -net.grid.left_after(leave + days, arrive))
     return [
         cap.block("spare_time_on_arrival", ("leg", "step"), -INF, 0.0),
         time.block("time_for_trips_within_step", ("place", "mode", "step"), -INF,

@@ -91,13 +91,13 @@ def start_from(net: Network, state: State | None) -> Start:
     if len(t):
         arrive = np.asarray(grid.of_time(t.arrive_in_days), dtype=np.int64)
         here = arrive < steps
-        np.add.at(units_landing, (t.dest[here], t.mode[here], arrive[here]), t.units[here])
+        where = (t.dest[here], t.mode[here], arrive[here])
+        np.add.at(units_landing, where, t.units[here])
         units_in += units_landing
         # A unit landing part-way through a step has the rest of it there.
         step = arrive[here]
-        left = np.clip(grid.start[step] + grid.length[step] - t.arrive_in_days[here], 0.0,
-                       grid.length[step])
-        np.add.at(unit_days_in, (t.dest[here], t.mode[here], step), left * t.units[here])
+        left = grid.left_after(t.arrive_in_days[here], step)
+        np.add.at(unit_days_in, where, left * t.units[here])
         for g, c in enumerate(goods):
             np.add.at(stock_in[:, g, :], (t.dest[here], arrive[here]), t.cargo_kg[here, c])
         for k, days in grid.overlap(np.zeros(len(t)), t.arrive_in_days):
