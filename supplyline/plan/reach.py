@@ -84,11 +84,14 @@ def earliest_arrival(legs: Legs, held: BoolArray, place: int) -> tuple[IntArray,
 
 def before_arrival(legs: Legs, held: BoolArray, kg: NDArray[np.float64]) -> NDArray[np.float64]:
     """Of ``kg`` [P, G, S] (food some group went without, at each place and step), how much
-    falls before the good can first arrive at its place from elsewhere [G]."""
+    falls before the good can first be at its place: held or given there, or arrived from
+    elsewhere [G]."""
     out = np.zeros(kg.shape[1])
+    n_steps = kg.shape[2]
     for p in np.nonzero(kg.sum(axis=(1, 2)) > 0)[0]:
         first, _ = earliest_arrival(legs, held, int(p))
-        steps = np.arange(kg.shape[2])[None, :] < first[:, None]  # [G, S]
+        own = np.where(held[p].any(axis=1), held[p].argmax(axis=1), n_steps)  # [G]
+        steps = np.arange(n_steps)[None, :] < np.minimum(first, own)[:, None]  # [G, S]
         out += np.where(steps, kg[p], 0.0).sum(axis=1)
     return out
 

@@ -310,7 +310,8 @@ def carriers_section(plan: Plan, context: ReportContext) -> Section | None:
     return Section("carriers", "Carriers in use", figure(
         chart, svg.legend(items),
         "Units of each mode mobilized each day, whether moving loaded, returning empty or "
-        "waiting at a place (all of them eat). The lines are the plan's units, fractions "
+        "waiting at a place (all of them eat, but for carriers a starting State left where "
+        "the plan has them go without). The lines are the plan's units, fractions "
         "included; the number needed is the most in service at once, in whole units, as in "
         "the headline.") + note)
 

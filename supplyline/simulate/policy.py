@@ -8,8 +8,9 @@ place, what is there (kept from the last step less spoilage, given, arrived) ser
 day's uses in this order:
 
 1. **People on the line eat**: carriers waiting there, road-work and repair crews, the
-   wounded, and on the last day the food for the way home (each day its share). What is
-   missing is *unfed*.
+   wounded, and on the last day the food for the way home (each day its share), as far as
+   the plan feeds them (units it has go without, where a starting State left them with
+   none, are not fed here either, nor counted again). What is missing is *unfed*.
 2. **Units leave** as far as units are there and can travel (the mode's drawn
    availability), the route's capacity that day allows (what damage and rain left of it),
    and their rations and fuel for the trip are there; each of these cuts every dispatch it

@@ -594,6 +594,74 @@ def test_units_a_state_leaves_where_there_is_no_food_wait_there_without_it() -> 
     assert run.unfed_kg.max() == pytest.approx(0.0, abs=1e-6)
 
 
+TRUCKS_AND_CARTS = """name: trucks
+title: Carts at a depot whose rice the trucks eat too
+start_date: 2024-11-01
+end_date: 2024-11-05
+commodities:
+  - {{id: rice, source: "test"}}
+  - {{id: shells, source: "test"}}
+modes:
+  - {{id: cart, units_from: owned, payload_kg: 100, speed_loaded_km_per_day: 20,
+     speed_empty_km_per_day: 40, crew_per_unit: 1, rations_kg_per_day: {{rice: 5}},
+     source: "test"}}
+  - {{id: truck, units_from: owned, payload_kg: 1000, speed_loaded_km_per_day: 40,
+     speed_empty_km_per_day: 40, crew_per_unit: 1, rations_kg_per_day: {{rice: 2}},
+     source: "test"}}
+places:
+  - {{id: home, kind: depot, lat: 27.5, lon: 85.6, carriers: {{cart: 10}}, source: "test"}}
+  - {{id: depot, kind: depot, lat: 27.9, lon: 85.6, carriers: {{truck: 100}},
+     stock_kg: {{rice: {rice}, shells: 1000000}}, source: "test"}}
+  - {{id: front, kind: front, lat: 28.0, lon: 85.6, source: "test"}}
+routes:
+  - {{id: back, from: home, to: depot, length_km: 40, modes: [cart], air_exposed: false,
+     closed: [{{start: 2024-11-01, end: 2024-11-04}}]}}
+  - {{id: road, from: depot, to: front, length_km: 20, modes: [truck], air_exposed: false}}
+demand:
+  - {{front: front, commodity: shells, kg_per_day: 100000, source: "test"}}
+"""
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "known limit (docs/model.md, 'Waiting without food'): going without costs twice the "
+    "shortfall's weight, less than what a truck crew's rice moves, so the plan starves "
+    "the carts where the food is"))
+def test_units_a_state_leaves_where_there_is_food_eat_first() -> None:
+    """10 carts a State leaves at a depot with 1,000 kg of rice, the way home closed until
+    the last day; 100 trucks there eat rice too, each carrying a tonne of shells to the
+    front. The carts need 250 kg over the 5 days and 50 kg for the way home: people on the
+    line eat first, as a run of the plan feeds them."""
+    from supplyline.scenario import load_text
+
+    net = sl.compile_network(load_text(TRUCKS_AND_CARTS.format(rice=1000), "trucks.yaml"))
+    home, depot = (net.place_ids.index(p) for p in ("home", "depot"))
+    cart = net.mode_ids.index("cart")
+    state = sl.State.initial(net)
+    state.units_idle[depot, cart] = 10.0
+    state.in_service[home, cart] = 10.0
+    state.labour_days_left = 1000.0
+    plan = sl.plan(net, state=state)
+    assert plan.waiting_unit_days[depot, cart] == pytest.approx([10.0] * 5, abs=1e-6)
+    assert plan.waiting_unfed_unit_days.max() <= 1e-6
+
+
+def test_food_held_where_a_group_went_without_it_was_not_out_of_reach() -> None:
+    """The notes on food a group went without say how much of it fell before any could be
+    where they eat. Rice the depot itself holds from the first day was there: none of what
+    went without there fell before it (all of it had, as only arrivals from elsewhere were
+    counted, and the note said "all of it before any can reach where they eat")."""
+    from supplyline.accounting import legs_of
+    from supplyline.plan.reach import before_arrival, held_at_start
+    from supplyline.scenario import load_text
+
+    net = sl.compile_network(load_text(TRUCKS_AND_CARTS.format(rice=1000), "trucks.yaml"))
+    missing = np.zeros((net.n_places, len(net.goods), net.steps))
+    missing[net.place_ids.index("depot"), 0, :] = 50.0
+    assert before_arrival(legs_of(net), held_at_start(net), missing).tolist() == [0.0, 0.0]
+    missing[net.place_ids.index("home"), 0, :] = 50.0  # none there, nor can any come
+    assert before_arrival(legs_of(net), held_at_start(net), missing).tolist() == [250.0, 0.0]
+
+
 def test_road_work_takes_no_more_person_days_in_a_day_than_there_are_persons() -> None:
     """A village of 20 persons able to serve had done 60 person-days of road work on its one
     day, and nothing was left undone: 20 are done, 40 left, and the plan says so."""
