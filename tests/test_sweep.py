@@ -3,6 +3,7 @@ figures as the plans made one by one, whatever happens to a worker)."""
 
 from __future__ import annotations
 
+import html
 import json
 import os
 import re
@@ -649,6 +650,17 @@ def test_a_sweep_gives_the_figures_of_the_plans_made_one_by_one(
     assert list(frame["variant"]) == list(range(8))
     assert frame.drop(columns="variant").equals(table.reset_index(drop=True))
     assert repr(result).startswith("SweepResult(8 of 8 variants finished, 2 workers, ")
+    # A notebook shows what the sweep did and the variants side by side, each labelled by
+    # its number and values, with the figures of its plan.
+    side = result.comparison()
+    assert list(side.kpis.index) == [f"#{v.index} {v.label}" for v in eight]
+    for v in eight:
+        assert side.kpis.loc[f"#{v.index} {v.label}", "delivered (t)"] == pytest.approx(
+            one_by_one[v.index]["delivered_t"], rel=1e-6)
+    page = result._repr_html_()
+    assert page.startswith("<div><p><b>SweepResult(8 of 8 variants finished, 2 workers, ")
+    assert "Key figures" in page and html.escape(f"#7 {eight[7].label}") in page
+    assert html.escape(eight[0].scenario.title) in page  # what every variant shares
 
 
 def test_a_sweeps_table_comes_back_in_the_order_of_the_combinations(tmp_path: Path) -> None:
@@ -665,6 +677,10 @@ def test_a_sweeps_table_comes_back_in_the_order_of_the_combinations(tmp_path: Pa
     assert list(frame["variant"]) == [0, 2] and list(frame["status"]) == ["ok", "failed"]
     assert repr(result) == (f"SweepResult(2 of 3 variants finished (1 failed), interrupted, "
                             f"1 worker, 1.5 s; {str(path)!r})")
+    # A table without the labels (not a sweep's) labels the variants by their numbers; a
+    # failed variant is shown with its reason.
+    assert result.comparison().failed == {"#2": "infeasible"}
+    assert "infeasible" in result._repr_html_()
 
 
 def test_a_second_ctrl_c_while_the_cluster_stops_loses_nothing(

@@ -100,7 +100,7 @@ def sweep(
     Exit code 1 when any variant failed (each is listed with its reason; the others are in
     the table), 2 when a --vary option names nothing or a value the scenario refuses, or when
     no Dask scheduler answers at --scheduler's address."""
-    from supplyline.report.compare import compare_records, write_comparison
+    from supplyline.report.compare import write_comparison
     from supplyline.sweep import VaryError, make_variants, parse_vary
     from supplyline.sweep.run import (
         SweepError,
@@ -194,11 +194,8 @@ def sweep(
     if report_file is not None:
         # The report labels each variant by its values, and routes by their names.
         called = {i: f"#{i} {short_label(variants[i])}" for i in sorted(result.records)}
-        comparison = compare_records(
-            {called[i]: (r if r["status"] == "ok" else None)
-             for i, r in sorted(result.records.items())},
-            {called[i]: reason for i, reason in sorted(result.failed.items())},
-            route_names={r.key: sc.route_title(r) for r in sc.routes})
+        comparison = result.comparison(
+            called, route_names={r.key: sc.route_title(r) for r in sc.routes})
         with _writing(report_file, "--report", json_output):
             about = settings_words(result.settings) + (
                 f" Interrupted: {len(result.records)} of {result.total} variants finished; "

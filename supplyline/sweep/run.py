@@ -42,7 +42,14 @@ from typing import TYPE_CHECKING, Any
 
 from supplyline.cores import usable_cores
 from supplyline.errors import SupplylineError
-from supplyline.report.compare import KPIS, MAPS, WHOLE_KPIS, plan_record
+from supplyline.report.compare import (
+    KPIS,
+    MAPS,
+    WHOLE_KPIS,
+    Comparison,
+    compare_records,
+    plan_record,
+)
 from supplyline.scenario.schema import Scenario
 from supplyline.sweep.vary import Value, Variant, Variants, shown_value
 
@@ -131,6 +138,36 @@ class SweepResult:
         import pandas as pd
 
         return pd.read_parquet(self.path).sort_values("variant", ignore_index=True)
+
+    def comparison(self, labels: Mapping[int, str] | None = None,
+                   route_names: Mapping[str, str] | None = None) -> Comparison:
+        """The variants that finished side by side (:func:`~supplyline.report.compare.
+        compare_records`: key figures, tonnes per region, routes at capacity, tonnes per
+        route; failed ones with their reason), each labelled by ``labels`` (variant: label),
+        by default its number and values as the table has them ('#0 modes.porter.
+        payload_kg=15'), and routes by ``route_names`` (their ids by default)."""
+        if labels is None:
+            try:
+                frame = self.to_frame()
+                labels = {int(i): f"#{i} {label}"
+                          for i, label in zip(frame["variant"], frame["label"], strict=True)}
+            except (OSError, KeyError, ValueError):  # (the table moved, or is not a sweep's)
+                labels = {}
+        called = {i: labels.get(i, f"#{i}") for i in sorted(self.records)}
+        return compare_records(
+            {called[i]: (r if r["status"] == "ok" else None)
+             for i, r in sorted(self.records.items())},
+            {called[i]: reason for i, reason in sorted(self.failed.items())},
+            route_names=route_names)
+
+    def _repr_html_(self) -> str:
+        """What a notebook shows: what the sweep did, what every variant shares, and the
+        variants side by side (:meth:`comparison`)."""
+        from html import escape
+
+        about = (f"<p>{escape(settings_words(self.settings))}</p>" if self.settings else "")
+        return (f"<div><p><b>{escape(repr(self))}</b></p>{about}"
+                f"{self.comparison().to_html()}</div>")
 
     def __repr__(self) -> str:
         from supplyline.scenario.summary import counted
