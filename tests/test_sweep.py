@@ -658,7 +658,7 @@ def test_a_sweep_gives_the_figures_of_the_plans_made_one_by_one(
         assert side.kpis.loc[f"#{v.index} {v.label}", "delivered (t)"] == pytest.approx(
             one_by_one[v.index]["delivered_t"], rel=1e-6)
     page = result._repr_html_()
-    assert page.startswith("<div><p><b>SweepResult(8 of 8 variants finished, 2 workers, ")
+    assert page.startswith("<div><p><b>Sweep: 8 of 8 variants finished, 2 workers, ")
     assert "Key figures" in page and html.escape(f"#7 {eight[7].label}") in page
     assert html.escape(eight[0].scenario.title) in page  # what every variant shares
 

@@ -166,17 +166,22 @@ class SweepResult:
         from html import escape
 
         about = (f"<p>{escape(settings_words(self.settings))}</p>" if self.settings else "")
-        return (f"<div><p><b>{escape(repr(self))}</b></p>{about}"
+        return (f"<div><p><b>Sweep: {escape(self._done())}</b>; the table: "
+                f"<code>{escape(str(self.path))}</code></p>{about}"
                 f"{self.comparison().to_html()}</div>")
 
-    def __repr__(self) -> str:
+    def _done(self) -> str:
+        """What the sweep did, in words: '8 of 8 variants finished (1 failed), 2 workers,
+        12.3 s'."""
         from supplyline.scenario.summary import counted
 
         failed = f" ({len(self.failed)} failed)" if self.failed else ""
         stopped = ", interrupted" if self.interrupted else ""
-        return (f"SweepResult({len(self.records)} of {self.total} variants finished{failed}"
-                f"{stopped}, {counted(self.workers, 'worker', 'workers')}, "
-                f"{self.seconds:.1f} s; {str(self.path)!r})")
+        return (f"{len(self.records)} of {self.total} variants finished{failed}{stopped}, "
+                f"{counted(self.workers, 'worker', 'workers')}, {self.seconds:.1f} s")
+
+    def __repr__(self) -> str:
+        return f"SweepResult({self._done()}; {str(self.path)!r})"
 
 
 #: The paths that set a scenario's horizon.
