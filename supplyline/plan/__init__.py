@@ -15,7 +15,7 @@ from supplyline.network import Network, compile_network
 from supplyline.plan.diagnose import RESOLVE_SECONDS, explain_shortfall
 from supplyline.plan.kpis import Kpis
 from supplyline.plan.metrics import MetricValue, compare
-from supplyline.plan.model import build_lp
+from supplyline.plan.model import build_lp, carriers_fed_first
 from supplyline.plan.result import Finding, Plan, read_plan
 from supplyline.plan.solvers import check_solver, solve, solver_names
 from supplyline.plan.start import network_from
@@ -165,6 +165,9 @@ def plan(
         raise PlanError(str(error)) from error
     say(f"solving {lp.n_columns:,} variables, {lp.n_rows:,} constraints: {entry.description}")
     solution = solve(lp, solver=solver, time_limit_s=time_limit_s, solver_log=solver_log)
+    lp, solution = carriers_fed_first(
+        lp, solution, lambda again: solve(again, solver=solver, time_limit_s=time_limit_s,
+                                          solver_log=solver_log), say)
     say("reading the plan")
     result = read_plan(lp, solution, replay)
     if whole_days is not None and net.scenario.days < whole_days:

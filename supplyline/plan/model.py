@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import enum
 import functools
 import os
@@ -335,18 +336,16 @@ def define_objective(net: Network, v: Variables) -> FloatArray:
                                    + legs.fuel_empty.sum(axis=1)[:, None]))
     eat_per_day = net.rations_kg_per_day[:, v.goods].sum(axis=1)  # [M]
     put(v.waiting, w.eaten_per_kg * eat_per_day[None, :, None])
-    # Waiting without food, where a State leaves units with none to be had: a last resort,
-    # as for the way home below.
-    put(v.waiting_unfed, (2.0 * w.shortfall_per_kg + w.eaten_per_kg) * eat_per_day[None, :, None])
     for m, home_kg in enumerate(way_home_kg(net, v.goods)):
         fed, unfed = v.homeward(m)
         way_kg = home_kg.sum(axis=2)  # [P, H]
         put(fed, w.labour_per_person_day * home[m] + w.eaten_per_kg * way_kg)
-        # Going without the food and fuel for the way is a last resort, taken only where
-        # none can be had: it costs more than the same food taken from a front's demand
-        # (the shortfall's weight and what is eaten), at twice the shortfall's weight.
-        put(unfed, w.labour_per_person_day * home[m]
-            + (2.0 * w.shortfall_per_kg + w.eaten_per_kg) * way_kg)
+        put(unfed, w.labour_per_person_day * home[m])
+    # Carriers going without (waiting, or on the way home, where a State leaves units with
+    # no food to be had): it costs more than the same food taken from a front's demand (the
+    # shortfall's weight and what is eaten), at twice the shortfall's weight; and the plan
+    # feeds them first (:func:`carriers_fed_first`).
+    cost += (2.0 * w.shortfall_per_kg + w.eaten_per_kg) * carriers_unfed_kg(net, v)
     put(v.cargo, (HAULAGE_COST_PER_KG_KM * legs.length_km)[:, None, None])
     worker_ration = float(net.labour_rations_kg_per_day[v.goods].sum())
     put(v.road_work, w.labour_per_person_day + w.eaten_per_kg * worker_ration)
@@ -365,6 +364,54 @@ def define_objective(net: Network, v: Variables) -> FloatArray:
             cost += net.cost_weight * part
     cost[v.max_burden] += w.max_burden
     return cost
+
+
+def carriers_unfed_kg(net: Network, v: Variables) -> FloatArray:
+    """The kg of food and fuel each column has carriers go without [n columns]: a unit-day
+    waiting unfed, a unit going home unfed; 0 on every other column."""
+    kg = np.zeros(v.n_columns)
+    put = _adder(kg)
+    put(v.waiting_unfed, net.rations_kg_per_day[:, v.goods].sum(axis=1)[None, :, None])
+    for m, home_kg in enumerate(way_home_kg(net, v.goods)):
+        put(v.going_home_unfed[m], home_kg.sum(axis=2))
+    return kg
+
+
+#: Carriers going without less than this (kg, over the horizon) are not fed first again.
+FED_FIRST_KG = 1e-3
+
+
+def carriers_fed_first(lp: LinearProgram, solution: Solution,
+                       solve_again: Callable[[LinearProgram], Solution],
+                       say: Callable[[str], None] | None = None,
+                       ) -> tuple[LinearProgram, Solution]:
+    """People on the line eat first: where ``solution`` has carriers go without food
+    (:func:`carriers_unfed_kg`, where a starting State leaves units), the least they can go
+    without is found (the LP with only that as its cost), and the plan made again with that
+    as a bound (a row, ``carriers_fed_first``). Their weight alone would not do it: twice
+    the shortfall's weight is less than what a kg of rice moves on a truck crew's trip, so
+    the LP had starved carts at a depot full of rice to keep it for the trucks. The LP and
+    the solution to read the plan from; the first ones where nobody goes without, or where
+    a solve fails (``solve_again``: a solve with the plan's own solver and limits)."""
+    kg = carriers_unfed_kg(lp.net, lp.variables)
+    if solution.status is not SolveStatus.OPTIMAL or float(kg @ solution.x) <= FED_FIRST_KG:
+        return lp, solution
+    if say is not None:
+        say("carriers go without food: finding the least they can, to feed them first")
+    least = solve_again(dataclasses.replace(lp, cost=kg))
+    if least.status is not SolveStatus.OPTIMAL:
+        return lp, solution
+    bound = max(float(kg @ least.x), 0.0) * (1.0 + 1e-6) + FED_FIRST_KG
+    cols = np.flatnonzero(kg)
+    row = RowBlock("carriers_fed_first", (), np.zeros((1, 0), dtype=np.int64),
+                   np.array([-np.inf]), np.array([bound]), np.zeros(cols.size, dtype=np.int64),
+                   cols.astype(np.int64), kg[cols])
+    bounded = dataclasses.replace(
+        lp, assembled=assemble([*lp.assembled.blocks, row], lp.n_columns))
+    if say is not None:
+        say(f"solving again with carriers going without at most {bound:,.1f} kg")
+    again = solve_again(bounded)
+    return (bounded, again) if again.status is SolveStatus.OPTIMAL else (lp, solution)
 
 
 #: Coefficients beyond this size make the LP too badly scaled to solve reliably.
