@@ -677,8 +677,8 @@ def test_a_sweeps_table_comes_back_in_the_order_of_the_combinations(tmp_path: Pa
     assert list(frame["variant"]) == [0, 2] and list(frame["status"]) == ["ok", "failed"]
     assert repr(result) == (f"SweepResult(2 of 3 variants finished (1 failed), interrupted, "
                             f"1 worker, 1.5 s; {str(path)!r})")
-    # A table without the labels (not a sweep's) labels the variants by their numbers; a
-    # failed variant is shown with its reason.
+    # A result without the variants' values labels them by their numbers; a failed variant
+    # is shown with its reason.
     assert result.comparison().failed == {"#2": "infeasible"}
     assert "infeasible" in result._repr_html_()
 

@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterable
 
 from supplyline.errors import PlanError, ReplayError, check_callback, not_number, not_whole
@@ -15,7 +16,7 @@ from supplyline.network import Network, compile_network
 from supplyline.plan.diagnose import RESOLVE_SECONDS, explain_shortfall
 from supplyline.plan.kpis import Kpis
 from supplyline.plan.metrics import MetricValue, compare
-from supplyline.plan.model import build_lp, carriers_fed_first
+from supplyline.plan.model import LinearProgram, Solution, build_lp, carriers_fed_first
 from supplyline.plan.result import Finding, Plan, read_plan
 from supplyline.plan.solvers import check_solver, solve, solver_names
 from supplyline.plan.start import network_from
@@ -71,7 +72,9 @@ def plan(
         Called with a short message at each step (building, solving, reading).
     time_limit_s:
         Stop the solver after this many seconds (a :class:`PlanError` saying so); no limit
-        when ``None``.
+        when ``None``. Where carriers a ``state`` leaves go without food and the plan is made
+        again to feed them first, the solves share it (what is left once it is spent: the
+        first plan, its ``solver_note`` saying so).
     state:
         Where everything stands at the start (stocks, units waiting and on the way, what was
         given, labour used, route damage); the scenario's own start when ``None``. Made for
@@ -164,10 +167,17 @@ def plan(
     except ValueError as error:  # a State that does not fit the network
         raise PlanError(str(error)) from error
     say(f"solving {lp.n_columns:,} variables, {lp.n_rows:,} constraints: {entry.description}")
+    started = time.perf_counter()
     solution = solve(lp, solver=solver, time_limit_s=time_limit_s, solver_log=solver_log)
-    lp, solution = carriers_fed_first(
-        lp, solution, lambda again: solve(again, solver=solver, time_limit_s=time_limit_s,
-                                          solver_log=solver_log), say)
+
+    def solve_again(again: LinearProgram) -> Solution:
+        """A solve within what is left of the time limit (carriers_fed_first's)."""
+        left = None if time_limit_s is None else time_limit_s - (time.perf_counter() - started)
+        if left is not None and left <= 0:
+            raise PlanError(f"the time limit ({time_limit_s:g} s) was spent")
+        return solve(again, solver=solver, time_limit_s=left, solver_log=solver_log)
+
+    lp, solution = carriers_fed_first(lp, solution, solve_again, say)
     say("reading the plan")
     result = read_plan(lp, solution, replay)
     if whole_days is not None and net.scenario.days < whole_days:

@@ -379,6 +379,9 @@ def carriers_unfed_kg(net: Network, v: Variables) -> FloatArray:
 
 #: Carriers going without less than this (kg, over the horizon) are not fed first again.
 FED_FIRST_KG = 1e-3
+#: The least they can go without is a bound with this relative margin (and FED_FIRST_KG):
+#: an interior point's answer is accepted with rows violated by 1e-6 of their size.
+FED_FIRST_MARGIN = 1e-4
 
 
 def carriers_fed_first(lp: LinearProgram, solution: Solution,
@@ -387,31 +390,58 @@ def carriers_fed_first(lp: LinearProgram, solution: Solution,
                        ) -> tuple[LinearProgram, Solution]:
     """People on the line eat first: where ``solution`` has carriers go without food
     (:func:`carriers_unfed_kg`, where a starting State leaves units), the least they can go
-    without is found (the LP with only that as its cost), and the plan made again with that
-    as a bound (a row, ``carriers_fed_first``). Their weight alone would not do it: twice
-    the shortfall's weight is less than what a kg of rice moves on a truck crew's trip, so
-    the LP had starved carts at a depot full of rice to keep it for the trucks. The LP and
-    the solution to read the plan from; the first ones where nobody goes without, or where
-    a solve fails (``solve_again``: a solve with the plan's own solver and limits)."""
+    without is found (the LP with only that as its cost), and, where the solution has them
+    go without more, the plan is made again with that as a bound (a row,
+    ``carriers_fed_first``). Their weight alone would not do it: twice the shortfall's
+    weight is less than what a kg of rice moves on a truck crew's trip, so the LP had
+    starved carts at a depot full of rice to keep it for the trucks.
+
+    Returns the LP and the solution to read the plan from, the solution's note saying what
+    was done and its seconds those of every solve. ``solve_again`` solves with the plan's
+    own solver and what is left of its time limit; where it fails (:class:`PlanError`), the
+    first plan stands and its note says why."""
     kg = carriers_unfed_kg(lp.net, lp.variables)
-    if solution.status is not SolveStatus.OPTIMAL or float(kg @ solution.x) <= FED_FIRST_KG:
+    unfed = float(kg @ solution.x)
+    if solution.status is not SolveStatus.OPTIMAL or unfed <= FED_FIRST_KG:
         return lp, solution
-    if say is not None:
-        say("carriers go without food: finding the least they can, to feed them first")
-    least = solve_again(dataclasses.replace(lp, cost=kg))
-    if least.status is not SolveStatus.OPTIMAL:
-        return lp, solution
-    bound = max(float(kg @ least.x), 0.0) * (1.0 + 1e-6) + FED_FIRST_KG
+    tell = say or (lambda _message: None)
+    tell("carriers go without food: finding the least they can, to feed them first")
+    seconds = solution.solve_seconds
+
+    def noted(sol: Solution, words: str) -> Solution:
+        return dataclasses.replace(sol, solve_seconds=seconds,
+                                   note=f"{sol.note} {words}".strip())
+
+    try:
+        least = solve_again(dataclasses.replace(lp, cost=kg))
+    except PlanError as error:
+        return lp, noted(solution, f"Carriers go without {unfed:,.1f} kg of food; they were "
+                                   f"not fed first, the least they can go without not "
+                                   f"found: {error}")
+    seconds += least.solve_seconds
+    fewest = max(float(kg @ least.x), 0.0)
+    bound = fewest * (1.0 + FED_FIRST_MARGIN) + FED_FIRST_KG
+    fed_first = ("Carriers fed first: they go without "
+                 + ("no food" if fewest <= FED_FIRST_KG else f"{fewest:,.1f} kg of food")
+                 + ", the least they can")
+    if unfed <= bound:
+        return lp, noted(solution, fed_first + " (the first plan already did).")
     cols = np.flatnonzero(kg)
     row = RowBlock("carriers_fed_first", (), np.zeros((1, 0), dtype=np.int64),
                    np.array([-np.inf]), np.array([bound]), np.zeros(cols.size, dtype=np.int64),
                    cols.astype(np.int64), kg[cols])
     bounded = dataclasses.replace(
         lp, assembled=assemble([*lp.assembled.blocks, row], lp.n_columns))
-    if say is not None:
-        say(f"solving again with carriers going without at most {bound:,.1f} kg")
-    again = solve_again(bounded)
-    return (bounded, again) if again.status is SolveStatus.OPTIMAL else (lp, solution)
+    tell("solving again with carriers going without "
+         + ("no food" if fewest <= FED_FIRST_KG else f"at most {fewest:,.1f} kg"))
+    try:
+        again = solve_again(bounded)
+    except PlanError as error:
+        return lp, noted(solution, f"Carriers go without {unfed:,.1f} kg of food, though "
+                                   f"{fewest:,.1f} kg would do; the plan that feeds them "
+                                   f"first failed: {error}")
+    seconds += again.solve_seconds
+    return bounded, noted(again, fed_first + " (planned again with that bound).")
 
 
 #: Coefficients beyond this size make the LP too badly scaled to solve reliably.

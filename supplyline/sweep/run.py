@@ -130,6 +130,8 @@ class SweepResult:
     failed: dict[int, str] = field(default_factory=dict)
     #: What every variant shares (:func:`sweep_settings`), as the table's metadata holds it.
     settings: dict[str, Any] = field(default_factory=dict)
+    #: Each finished variant's values, PATH=VALUE separated by commas (its ``label``).
+    labels: dict[int, str] = field(default_factory=dict)
 
     def to_frame(self) -> pd.DataFrame:
         """The table written (:attr:`path`): one row per variant that finished (planned, or
@@ -144,15 +146,11 @@ class SweepResult:
         """The variants that finished side by side (:func:`~supplyline.report.compare.
         compare_records`: key figures, tonnes per region, routes at capacity, tonnes per
         route; failed ones with their reason), each labelled by ``labels`` (variant: label),
-        by default its number and values as the table has them ('#0 modes.porter.
-        payload_kg=15'), and routes by ``route_names`` (their ids by default)."""
+        by default its number and values ('#0 modes.porter.payload_kg=15'; its number
+        alone where the result does not have them), and routes by ``route_names`` (their
+        ids by default)."""
         if labels is None:
-            try:
-                frame = self.to_frame()
-                labels = {int(i): f"#{i} {label}"
-                          for i, label in zip(frame["variant"], frame["label"], strict=True)}
-            except (OSError, KeyError, ValueError):  # (the table moved, or is not a sweep's)
-                labels = {}
+            labels = {i: f"#{i} {label}" for i, label in self.labels.items()}
         called = {i: labels.get(i, f"#{i}") for i in sorted(self.records)}
         return compare_records(
             {called[i]: (r if r["status"] == "ok" else None)
@@ -751,7 +749,16 @@ def run_sweep(
             signal.signal(signal.SIGINT, held[0])
     failed = {i: str(r["error"]) for i, r in records.items() if r["status"] != "ok"}
     return SweepResult(records, out, time.perf_counter() - started, n_workers, interrupted,
-                       len(variants), failed, settings)
+                       len(variants), failed, settings,
+                       {v.index: v.label for v in _by_index(variants, records)})
+
+
+def _by_index(variants: Sequence[Variant], records: Mapping[int, Any]) -> list[Variant]:
+    """The variants that have a record (a sweep's own are made when asked for, by their
+    number: only those are made again)."""
+    if isinstance(variants, Variants):
+        return [variants[i] for i in sorted(records)]
+    return [v for v in variants if v.index in records]
 
 
 def _hold_interrupts(held: list[Any]) -> None:
