@@ -409,8 +409,9 @@ def carriers_fed_first(lp: LinearProgram, solution: Solution,
     seconds = solution.solve_seconds
 
     def noted(sol: Solution, words: str) -> Solution:
+        before = sol.note if not sol.note or sol.note.endswith(".") else f"{sol.note}."
         return dataclasses.replace(sol, solve_seconds=seconds,
-                                   note=f"{sol.note} {words}".strip())
+                                   note=f"{before} {words}".strip())
 
     try:
         least = solve_again(dataclasses.replace(lp, cost=kg))
