@@ -622,15 +622,9 @@ demand:
 """
 
 
-@pytest.mark.parametrize(("rice", "unfed"), [(1000, 0.0), (300, 0.0), (100, 200.0)])
-def test_units_a_state_leaves_where_there_is_food_eat_first(rice: int, unfed: float) -> None:
-    """10 carts a State leaves at a depot with some rice, the way home closed until the
-    last day; 100 trucks there eat rice too, each carrying a tonne of shells to the front.
-    The carts need 250 kg over the 5 days and 50 kg for the way home: people on the line
-    eat first, as a run of the plan feeds them. At twice the shortfall's weight alone, the
-    plan had starved them for 4 days with 1,000 kg there (a truck crew's rice moves a
-    tonne), and with 300 kg for all 5 days and the way home; with 100 kg they go without
-    the rest, 200 kg."""
+def _carts_at_depot(rice: int) -> tuple[sl.Network, sl.State]:
+    """TRUCKS_AND_CARTS with ``rice`` kg at the depot, where a State leaves the 10 carts of
+    their home (its way closed until the last day); their crews owe days enough."""
     from supplyline.scenario import load_text
 
     net = sl.compile_network(load_text(TRUCKS_AND_CARTS.format(rice=rice), "trucks.yaml"))
@@ -640,6 +634,20 @@ def test_units_a_state_leaves_where_there_is_food_eat_first(rice: int, unfed: fl
     state.units_idle[depot, cart] = 10.0
     state.in_service[home, cart] = 10.0
     state.labour_days_left = 1000.0
+    return net, state
+
+
+@pytest.mark.parametrize(("rice", "unfed"), [(1000, 0.0), (300, 0.0), (100, 200.0)])
+def test_units_a_state_leaves_where_there_is_food_eat_first(rice: int, unfed: float) -> None:
+    """10 carts a State leaves at a depot with some rice, the way home closed until the
+    last day; 100 trucks there eat rice too, each carrying a tonne of shells to the front.
+    The carts need 250 kg over the 5 days and 50 kg for the way home: people on the line
+    eat first, as a run of the plan feeds them. At twice the shortfall's weight alone, the
+    plan had starved them for 4 days with 1,000 kg there (a truck crew's rice moves a
+    tonne), and with 300 kg for all 5 days and the way home; with 100 kg they go without
+    the rest, 200 kg."""
+    net, state = _carts_at_depot(rice)
+    depot, cart = net.place_ids.index("depot"), net.mode_ids.index("cart")
     messages: list[str] = []
     plan = sl.plan(net, state=state, progress=messages.append)
     assert plan.waiting_unit_days[depot, cart] == pytest.approx([10.0] * 5, abs=1e-6)
@@ -662,15 +670,8 @@ def test_where_carriers_cannot_be_fed_first_in_time_the_first_plan_stands() -> N
     from supplyline.errors import PlanError
     from supplyline.plan.model import build_lp, carriers_fed_first
     from supplyline.plan.solvers import solve
-    from supplyline.scenario import load_text
 
-    net = sl.compile_network(load_text(TRUCKS_AND_CARTS.format(rice=1000), "trucks.yaml"))
-    home, depot = (net.place_ids.index(p) for p in ("home", "depot"))
-    cart = net.mode_ids.index("cart")
-    state = sl.State.initial(net)
-    state.units_idle[depot, cart] = 10.0
-    state.in_service[home, cart] = 10.0
-    state.labour_days_left = 1000.0
+    net, state = _carts_at_depot(1000)
     lp = build_lp(net, state=state)
     first = solve(lp)
     for fails_at in (1, 2):
