@@ -344,8 +344,13 @@ def define_objective(net: Network, v: Variables) -> FloatArray:
     # Carriers going without (waiting, or on the way home, where a State leaves units with
     # no food to be had): it costs more than the same food taken from a front's demand (the
     # shortfall's weight and what is eaten), at twice the shortfall's weight; and the plan
-    # feeds them first (:func:`carriers_fed_first`).
-    cost += (2.0 * w.shortfall_per_kg + w.eaten_per_kg) * carriers_unfed_kg(net, v)
+    # feeds them first (:func:`carriers_fed_first`). Of equal totals, going without later
+    # costs a little less: they eat while the food lasts.
+    unfed_per_kg = 2.0 * w.shortfall_per_kg + w.eaten_per_kg
+    cost += unfed_per_kg * carriers_unfed_kg(net, v)
+    steps_left = (net.steps - 1 - np.arange(net.steps)) / net.steps  # [S] 1 to 0
+    put(v.waiting_unfed, unfed_per_kg * EARLY_HUNGER * eat_per_day[None, :, None]
+        * steps_left[None, None, :])
     put(v.cargo, (HAULAGE_COST_PER_KG_KM * legs.length_km)[:, None, None])
     worker_ration = float(net.labour_rations_kg_per_day[v.goods].sum())
     put(v.road_work, w.labour_per_person_day + w.eaten_per_kg * worker_ration)
@@ -377,6 +382,10 @@ def carriers_unfed_kg(net: Network, v: Variables) -> FloatArray:
     return kg
 
 
+#: How much more (relative) a kg a carrier goes without on the horizon's first step costs
+#: than one on its last, in between in proportion: of plans that leave them as hungry,
+#: the one that feeds them while the food lasts.
+EARLY_HUNGER = 1e-4
 #: Carriers going without less than this (kg, over the horizon) are not fed first again.
 FED_FIRST_KG = 1e-3
 #: The least they can go without is a bound with this relative margin (and FED_FIRST_KG):

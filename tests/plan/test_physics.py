@@ -657,6 +657,10 @@ def test_units_a_state_leaves_where_there_is_food_eat_first(rice: int, unfed: fl
         "Carriers fed first: they go without "
         + ("no food" if unfed == 0 else f"{unfed:,.1f} kg of food")
         + ", the least they can (planned again with that bound).")
+    # They eat while the food lasts: with 100 kg, the first two days.
+    hungry = [0.0] * 5 if unfed == 0 else [0.0, 0.0, 10.0, 10.0, 10.0]
+    # (within FED_FIRST_MARGIN and FED_FIRST_KG, which the plan may use)
+    assert plan.waiting_unfed_unit_days[depot, cart] == pytest.approx(hungry, abs=5e-3)
     # The trucks have what the carts leave: 300 kg feeds the carts and no truck's crew.
     assert (plan.kpis()["delivered_t"] > 300.0) == (rice == 1000)
     # (the first solve had them go without each time, and the progress says it solves again)
