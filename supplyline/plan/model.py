@@ -346,11 +346,11 @@ def define_objective(net: Network, v: Variables) -> FloatArray:
     # shortfall's weight and what is eaten), at twice the shortfall's weight; and the plan
     # feeds them first (:func:`carriers_fed_first`). Of equal totals, going without later
     # costs a little less: they eat while the food lasts.
-    unfed_per_kg = 2.0 * w.shortfall_per_kg + w.eaten_per_kg
-    cost += unfed_per_kg * carriers_unfed_kg(net, v)
-    steps_left = (net.steps - 1 - np.arange(net.steps)) / net.steps  # [S] 1 to 0
-    put(v.waiting_unfed, unfed_per_kg * EARLY_HUNGER * eat_per_day[None, :, None]
-        * steps_left[None, None, :])
+    earlier = np.zeros(v.n_columns)  # 1 on the first step to 0 on the last
+    _adder(earlier)(v.waiting_unfed, ((net.steps - 1 - np.arange(net.steps))
+                                      / net.steps)[None, None, :])
+    cost += ((2.0 * w.shortfall_per_kg + w.eaten_per_kg) * carriers_unfed_kg(net, v)
+             * (1.0 + EARLY_HUNGER * earlier))
     put(v.cargo, (HAULAGE_COST_PER_KG_KM * legs.length_km)[:, None, None])
     worker_ration = float(net.labour_rations_kg_per_day[v.goods].sum())
     put(v.road_work, w.labour_per_person_day + w.eaten_per_kg * worker_ration)
@@ -431,9 +431,8 @@ def carriers_fed_first(lp: LinearProgram, solution: Solution,
     seconds += least.solve_seconds
     fewest = max(float(kg @ least.x), 0.0)
     bound = fewest * (1.0 + FED_FIRST_MARGIN) + FED_FIRST_KG
-    fed_first = ("Carriers fed first: they go without "
-                 + ("no food" if fewest <= FED_FIRST_KG else f"{fewest:,.1f} kg of food")
-                 + ", the least they can")
+    going = "no food" if fewest <= FED_FIRST_KG else f"{fewest:,.1f} kg of food"
+    fed_first = f"Carriers fed first: they go without {going}, the least they can"
     if unfed <= bound:
         return lp, noted(solution, fed_first + " (the first plan already did).")
     cols = np.flatnonzero(kg)
@@ -442,8 +441,8 @@ def carriers_fed_first(lp: LinearProgram, solution: Solution,
                    cols.astype(np.int64), kg[cols])
     bounded = dataclasses.replace(
         lp, assembled=assemble([*lp.assembled.blocks, row], lp.n_columns))
-    tell("solving again with carriers going without "
-         + ("no food" if fewest <= FED_FIRST_KG else f"at most {fewest:,.1f} kg"))
+    tell(f"solving again: carriers to go without {going} (the least they can) at most"
+         if fewest > FED_FIRST_KG else "solving again: carriers to go without no food")
     try:
         again = solve_again(bounded)
     except PlanError as error:

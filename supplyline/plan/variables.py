@@ -250,7 +250,8 @@ def define_variables(
     ]
     # For the same reason, units a State puts at a place where no food can be had (a front
     # eaten bare, the way out closed) wait there without it: bound to wait where they stay,
-    # they had no plan at all. A last resort, at twice the shortfall's weight.
+    # they had no plan at all. At twice the shortfall's weight, and as little as they can
+    # (:func:`~supplyline.plan.model.carriers_fed_first`).
     eats = net.rations_kg_per_day[:, goods].sum(axis=1) > 0  # [M]
     waiting_unfed = cols.add(at & (stranded & eats[None, :])[:, :, None])
 
