@@ -256,8 +256,8 @@ def define_unit_time(net: Network, v: Variables, transit_days: FloatArray,
     the start, ``units_in`` [P, M, S]), and at least step days × the units there at its end
     that did not land there in it (on a trip of the plan, or from before the start:
     ``units_landing`` [P, M, S]); and at least the unavailable share of the units waits.
-    Waiting counts fed and unfed alike (``Variables.waiting_unfed``, where a State puts
-    units)."""
+    Waiting counts fed and unfed alike (what they go without: ``Variables.waiting_unfed``,
+    :func:`define_carriers_unfed`)."""
     legs = v.legs
     n_m, steps = net.n_modes, net.steps
     time = _Rows(np.ones((n_m, steps), dtype=bool))
@@ -269,14 +269,11 @@ def define_unit_time(net: Network, v: Variables, transit_days: FloatArray,
             rows = np.where(ok, tidx[legs.mode[:, None], np.minimum(target, steps - 1)], -1)
             time.add(rows, dispatch, share)
     per_place = np.broadcast_to(tidx[None], v.waiting.shape)
-    waits = (v.waiting, v.waiting_unfed)
-    for waiting in waits:
-        time.add(per_place, waiting, 1.0)
+    time.add(per_place, v.waiting, 1.0)
     time.add(per_place, v.in_service, -net.step_length[None, None, :])
-    where = _Rows(v.waiting >= 0)  # (waiting_unfed is laid out within it)
+    where = _Rows(v.waiting >= 0)
     widx = where.index
-    for waiting in waits:
-        where.add(widx, waiting, 1.0)
+    where.add(widx, v.waiting, 1.0)
     length = net.step_length[None, None, :]
     where.add(widx, v.idle, -length)
     where.add(widx[:, :, 1:], v.idle[:, :, :-1], -length[:, :, 1:])
@@ -293,8 +290,7 @@ def define_unit_time(net: Network, v: Variables, transit_days: FloatArray,
     # from the first step; where there is no food they wait without it (``waiting_unfed``).
     stay = _Rows(v.idle >= 0)
     sidx = stay.index
-    for waiting in waits:
-        stay.add(sidx, waiting, 1.0)
+    stay.add(sidx, v.waiting, 1.0)
     stay.add(sidx, v.idle, -length)
     for dispatch, arrive in ((v.loaded, legs.arrive_loaded), (v.empty, legs.arrive_empty)):
         in_rows, cols = _arrival_rows(sidx, legs.dest, legs.mode, dispatch, arrive)
@@ -304,8 +300,7 @@ def define_unit_time(net: Network, v: Variables, transit_days: FloatArray,
     rest = _Rows(np.broadcast_to(unavailable[:, None], (n_m, steps)).copy())
     ridx = rest.index
     rest_rows = np.broadcast_to(ridx[None], v.waiting.shape)
-    for waiting in waits:
-        rest.add(rest_rows, waiting, 1.0)
+    rest.add(rest_rows, v.waiting, 1.0)
     rest.add(rest_rows, v.in_service, -((1.0 - net.availability)[None, :, None] * length))
     return [
         time.block("unit_time", ("mode", "step"), -transit_days, -transit_days),
@@ -399,12 +394,15 @@ def define_stock_balance(net: Network, v: Variables, stock_in: FloatArray) -> Ro
     rows.add(_landing_rows(idx, legs.dest, slots, v.loaded, legs.arrive_loaded), loaded, -back)
     rows.add(out_rows, v.empty[:, None, :], legs.food_empty + legs.fuel_empty[:, :, None])
     # Units waiting at a place eat from its stock; those still out at the end draw their
-    # food and fuel for the way home there.
+    # food and fuel for the way home there (less what they go without, where a State left
+    # them with none to be had: define_carriers_unfed).
     rations = net.rations_kg_per_day[:, v.goods]  # [M, G]
     for m, home_kg in enumerate(way_home_kg(net, v.goods)):  # [P, H, G] a unit
         rows.add(idx, v.waiting[:, m : m + 1, :], rations[m][None, :, None])
-        rows.add(np.broadcast_to(idx[:, None, :, -1], home_kg.shape),
-                 v.going_home[m][:, :, None], home_kg)
+        rows.add(idx, v.waiting_unfed[:, m], -1.0)
+        last = np.broadcast_to(idx[:, None, :, -1], home_kg.shape)
+        rows.add(last, v.going_home[m][:, :, None], home_kg)
+        rows.add(last, v.going_home_unfed[m], -1.0)
     rows.add(idx, v.unmet, -1.0)  # consumed = demand − unmet
     worker_ration = net.labour_rations_kg_per_day[v.goods]
     for k, work in enumerate(net.road_works):
@@ -569,13 +567,33 @@ def define_labour_days(net: Network, v: Variables, left_at_start: float) -> RowB
     rows.change(v.labour_days_left)
     rows.add(idx[None, None, :], v.in_service, serving[None])
     for m in range(net.n_modes):
-        for going in v.homeward(m):
-            rows.add(np.full(going.shape, idx[-1]), going, home[m])
+        going = v.going_home[m]
+        rows.add(np.full(going.shape, idx[-1]), going, home[m])
     rows.add(idx[None, None, :], v.recruited,
              -(net.labour_max_days[:, None] * net.crew_per_unit[None, :])[:, :, None])
     start = np.zeros(net.steps)
     start[0] = left_at_start
     return rows.block("labour_days", ("step",), start, start)
+
+
+def define_carriers_unfed(net: Network, v: Variables) -> list[RowBlock]:
+    """Carriers go without no more of a good than they would eat of it: waiting, at most
+    the unit-days there × the mode's ration of it; on the way home, at most the units going
+    × what a unit draws of it for the way. Good by good, so a unit short of salt still eats
+    its rice (the columns are laid out only where a starting State leaves units)."""
+    rations = net.rations_kg_per_day[:, v.goods]  # [M, G]
+    waiting = _Rows(v.waiting_unfed >= 0)
+    waiting.add(waiting.index, v.waiting_unfed, 1.0)
+    waiting.add(waiting.index, v.waiting[:, :, None, :], -rations[None, :, :, None])
+    blocks = [waiting.block("carriers_unfed_waiting", ("place", "mode", "good", "step"),
+                            -INF, 0.0)]
+    for m, home_kg in enumerate(way_home_kg(net, v.goods)):  # [P, H, G] a unit
+        home = _Rows(v.going_home_unfed[m] >= 0)
+        home.add(home.index, v.going_home_unfed[m], 1.0)
+        home.add(home.index, v.going_home[m][:, :, None], -home_kg)
+        blocks.append(home.block("carriers_unfed_going_home", ("place", "home", "good"),
+                                 -INF, 0.0))
+    return blocks
 
 
 def define_fleet_peak(net: Network, v: Variables) -> RowBlock:
@@ -595,9 +613,8 @@ def define_homecoming(net: Network, v: Variables) -> list[RowBlock]:
     for m in range(net.n_modes):
         where = _Rows(v.idle[:, m, -1] >= 0)
         back = _Rows(v.in_service[net.homes[m], m, -1] >= 0)
-        for going in v.homeward(m):
-            where.add(where.index[:, None], going, 1.0)
-            back.add(back.index[None, :], going, 1.0)
+        where.add(where.index[:, None], v.going_home[m], 1.0)
+        back.add(back.index[None, :], v.going_home[m], 1.0)
         where.add(where.index, v.idle[:, m, -1], -1.0)
         back.add(back.index, v.in_service[net.homes[m], m, -1], -1.0)
         blocks.append(where.block("going_home", ("place",), 0.0, 0.0))
@@ -670,8 +687,8 @@ def define_replay(
         row = np.zeros(1, dtype=np.int64)
         labour.add(row[:, None, None], v.in_service, serving[None])
         for m in range(net.n_modes):
-            for going in v.homeward(m):
-                labour.add(np.zeros(going.shape, dtype=np.int64), going, home[m])
+            going = v.going_home[m]
+            labour.add(np.zeros(going.shape, dtype=np.int64), going, home[m])
         labour.add(row[:, None], v.road_work, 1.0)
         needed = labour_days - float(net.repair_crew_people.sum() * net.step_length.sum())
     return [

@@ -174,7 +174,10 @@ def nothing_can_feed(lp: LinearProgram, in_order: bool = True) -> dict[str, Bool
     hold, at, can_loaded, can_empty = _reach(lp, in_order)
     before = np.concatenate([np.zeros_like(at[:, :, :1]), at[:, :, :-1]], axis=2)
     eats = lp.net.rations_kg_per_day[:, v.goods] > 0  # [M, G]
-    unfed = (eats[None, :, :, None] & ~hold[:, None, :, :]).any(axis=2)  # [P, M, S]
+    # Units wait only where what they eat can be, but where a State leaves them, who may
+    # go without it (Variables.waiting_unfed).
+    lacking = eats[None, :, :, None] & ~hold[:, None, :, :]  # [P, M, G, S]
+    unfed = (lacking & (v.waiting_unfed < 0)).any(axis=2)  # [P, M, S]
     masks = {
         "stock": (v.stock, ~hold),
         "cargo": (v.cargo, ~(can_loaded[:, None, :] & hold[v.legs.origin])),
@@ -183,7 +186,7 @@ def nothing_can_feed(lp: LinearProgram, in_order: bool = True) -> dict[str, Bool
         "wounded": (v.wounded, ~can_empty[None]),
         "idle": (v.idle, ~at),
         "waiting": (v.waiting, ~(at | before) | unfed),
-        "waiting_unfed": (v.waiting_unfed, ~(at | before)),
+        "waiting_unfed": (v.waiting_unfed, ~(at | before)[:, :, None, :]),
     }
     out = {}
     for name, (block, mask) in masks.items():

@@ -26,6 +26,7 @@ from supplyline.plan.constraints import (
     conserved_upper_bounds,
     define_arrivals,
     define_cargo_within_payload,
+    define_carriers_unfed,
     define_fleet_balance,
     define_fleet_peak,
     define_food_fairness,
@@ -290,10 +291,10 @@ def money_per_column(net: Network, v: Variables) -> dict[str, FloatArray]:
     wages(v.in_service, net.wage_per_person_day * serving[None])
     days(v.in_service, net.cost_per_unit_day[None, :, None] * net.step_length)
     for m, (way_days, way_km) in enumerate(ways_home(net)):
-        for going in v.homeward(m):
-            wages(going, net.wage_per_person_day * home[m])
-            days(going, net.cost_per_unit_day[m] * way_days)
-            km(going, net.cost_per_unit_km[m] * way_km)
+        going = v.going_home[m]
+        wages(going, net.wage_per_person_day * home[m])
+        days(going, net.cost_per_unit_day[m] * way_days)
+        km(going, net.cost_per_unit_km[m] * way_km)
     wages(v.road_work, net.wage_per_person_day)
     per_km = (net.cost_per_unit_km[v.legs.mode] * v.legs.length_km)[:, None]
     km(v.loaded, per_km)
@@ -337,19 +338,18 @@ def define_objective(net: Network, v: Variables) -> FloatArray:
     eat_per_day = net.rations_kg_per_day[:, v.goods].sum(axis=1)  # [M]
     put(v.waiting, w.eaten_per_kg * eat_per_day[None, :, None])
     for m, home_kg in enumerate(way_home_kg(net, v.goods)):
-        fed, unfed = v.homeward(m)
-        way_kg = home_kg.sum(axis=2)  # [P, H]
-        put(fed, w.labour_per_person_day * home[m] + w.eaten_per_kg * way_kg)
-        put(unfed, w.labour_per_person_day * home[m])
+        put(v.going_home[m], w.labour_per_person_day * home[m]
+            + w.eaten_per_kg * home_kg.sum(axis=2))
     # Carriers going without (waiting, or on the way home, where a State leaves units with
     # no food to be had): it costs more than the same food taken from a front's demand (the
-    # shortfall's weight and what is eaten), at twice the shortfall's weight; and the plan
-    # feeds them first (:func:`carriers_fed_first`). Of equal totals, going without later
-    # costs a little less: they eat while the food lasts.
+    # shortfall's weight and what is eaten), at twice the shortfall's weight on top of what
+    # their waiting or their way home is charged for it; and the plan feeds them first
+    # (:func:`carriers_fed_first`). Of equal totals, going without later costs a little
+    # less: they eat while the food lasts.
     earlier = np.zeros(v.n_columns)  # 1 on the first step to 0 on the last
     _adder(earlier)(v.waiting_unfed, ((net.steps - 1 - np.arange(net.steps))
-                                      / net.steps)[None, None, :])
-    cost += ((2.0 * w.shortfall_per_kg + w.eaten_per_kg) * carriers_unfed_kg(net, v)
+                                      / net.steps)[None, None, None, :])
+    cost += (2.0 * w.shortfall_per_kg * carriers_unfed_kg(net, v)
              * (1.0 + EARLY_HUNGER * earlier))
     put(v.cargo, (HAULAGE_COST_PER_KG_KM * legs.length_km)[:, None, None])
     worker_ration = float(net.labour_rations_kg_per_day[v.goods].sum())
@@ -372,13 +372,12 @@ def define_objective(net: Network, v: Variables) -> FloatArray:
 
 
 def carriers_unfed_kg(net: Network, v: Variables) -> FloatArray:
-    """The kg of food and fuel each column has carriers go without [n columns]: a unit-day
-    waiting unfed, a unit going home unfed; 0 on every other column."""
+    """The kg of food and fuel each column has carriers go without [n columns]: 1 on the
+    columns of what they go without waiting and on their way home (kg already), 0 on every
+    other column."""
     kg = np.zeros(v.n_columns)
-    put = _adder(kg)
-    put(v.waiting_unfed, net.rations_kg_per_day[:, v.goods].sum(axis=1)[None, :, None])
-    for m, home_kg in enumerate(way_home_kg(net, v.goods)):
-        put(v.going_home_unfed[m], home_kg.sum(axis=2))
+    for cols in (v.waiting_unfed, *v.going_home_unfed):
+        kg[cols[cols >= 0]] = 1.0
     return kg
 
 
@@ -507,6 +506,7 @@ def build_lp(net: Network, replay: Replay | None = None, state: State | None = N
         define_labour_fairness(net, v, start.labour_people),
         define_labour_days(net, v, start.labour_days_left),
         *define_homecoming(net, v),
+        *define_carriers_unfed(net, v),
         define_fleet_peak(net, v),
         define_reserves(net, v),
         *define_road_works(net, v),

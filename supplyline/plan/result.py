@@ -162,14 +162,15 @@ class Plan:
     wounded_carried: FloatArray  # [L, S]
     idle_units: FloatArray  # [P, M, S] units at a place at the end of the step
     waiting_unit_days: FloatArray  # [P, M, S] unit-days spent waiting there in the step
-    waiting_unfed_unit_days: FloatArray  # [P, M, S] of them, those with no food there (where
-    #                                      a starting State left units with none to be had)
+    waiting_unfed_kg: FloatArray  # [P, M, G, S] kg of their rations they went without
+    #                               (where a starting State left units with none to be had)
     recruited_units: FloatArray  # [P, M, S]
     released_units: FloatArray  # [P, M, S]
     in_service_units: FloatArray  # [P, M, S] by home, at the end of the step
     going_home_units: list[FloatArray]  # per mode [P, H_m]: units going home at the end
-    going_home_unfed_units: list[FloatArray]  # per mode [P, H_m]: of them, those with no
-    #                                           food nor fuel for the way where they were
+    going_home_unfed_kg: list[FloatArray]  # per mode [P, H_m, G]: kg of their food and
+    #                                        fuel for the way they went without, where
+    #                                        there was none
     stock_kg: FloatArray  # [P, G, S]
     given_kg: FloatArray  # [P, G, S] cumulative
     consumed_kg: FloatArray  # [P, G, S]
@@ -296,16 +297,13 @@ class Plan:
 
     def waiting_rations_kg(self, unfed: bool = False) -> FloatArray:
         """Rations eaten by units waiting at places, by mode [P, M, G, S]: the one rule,
-        unit-days waiting there × the mode's daily rations (``unfed``: those that the units
-        waiting where there was none went without)."""
+        unit-days waiting there × the mode's daily rations, less what they went without
+        where a starting State left them with none to be had (``unfed``: only that)."""
+        if unfed:
+            return np.asarray(self.waiting_unfed_kg, dtype=float)
         rations = self.network.rations_kg_per_day[:, self.goods]  # [M, G]
-        days = self.waiting_unfed_unit_days if unfed else self.fed_waiting_unit_days()
-        return np.asarray(np.einsum("pmd,mg->pmgd", days, rations), dtype=float)
-
-    def fed_waiting_unit_days(self) -> FloatArray:
-        """Unit-days spent waiting at places and fed there [P, M, S]: all but those where a
-        starting State left units with no food to be had."""
-        return np.asarray(self.waiting_unit_days - self.waiting_unfed_unit_days, dtype=float)
+        return np.asarray(np.einsum("pmd,mg->pmgd", self.waiting_unit_days, rations)
+                          - self.waiting_unfed_kg, dtype=float)
 
     def idle_rations_kg(self) -> FloatArray:
         """Rations eaten by units waiting at places [P, G, S]."""
@@ -318,9 +316,15 @@ class Plan:
         only the rations, eaten, or only the fuel, burned)."""
         net = self.network
         out = np.zeros((net.n_places, self.goods.size))
-        going = self.going_home_unfed_units if unfed else self.going_home_units
-        for home_kg, units in zip(way_home_kg(net, self.goods, part), going, strict=True):
-            out += np.einsum("ph,phg->pg", units, home_kg)
+        for whole, home_kg, units, missing in zip(
+                way_home_kg(net, self.goods), way_home_kg(net, self.goods, part),
+                self.going_home_units, self.going_home_unfed_kg, strict=True):
+            # (of a good both eaten and burned on the way, what went without is the part's
+            # share of it)
+            share = np.divide(home_kg, whole, out=np.zeros_like(whole), where=whole > 0)
+            went_without = (missing * share).sum(axis=1)
+            out += went_without if unfed else \
+                np.einsum("ph,phg->pg", units, home_kg) - went_without
         return out
 
     def worker_rations_kg(self) -> FloatArray:
@@ -438,9 +442,9 @@ class Plan:
     def way_home_days(self) -> FloatArray:
         """Unit-days of the way home of units still out at the end [M]."""
         return np.array([
-            float(((fed + unfed) * days).sum())
-            for (days, _), fed, unfed in zip(ways_home(self.network), self.going_home_units,
-                                             self.going_home_unfed_units, strict=True)
+            float((units * days).sum())
+            for (days, _), units in zip(ways_home(self.network), self.going_home_units,
+                                        strict=True)
         ])
 
     def labour_days(self) -> dict[str, float]:
@@ -448,8 +452,8 @@ class Plan:
         the end), road works and repair crews."""
         serving, home = crew_days(self.network)
         carriers = float((self.in_service_units * serving[None]).sum()) + sum(
-            float(((fed + unfed) * days).sum()) for days, fed, unfed in zip(
-                home, self.going_home_units, self.going_home_unfed_units, strict=True))
+            float((units * days).sum())
+            for days, units in zip(home, self.going_home_units, strict=True))
         road = float(self.road_work_days.sum())
         repair = float(self.network.repair_crew_people.sum() * self.step_length.sum())
         return {"carriers": carriers, "road_works": road, "repair_crews": repair,
@@ -850,21 +854,21 @@ class Plan:
     def waiting_frame(self) -> pd.DataFrame:
         """Per place, mode and step where units are (a thousandth of a unit or more,
         :data:`SHOWN`): the units there at the step's end (not on the way), the unit-days
-        they spent waiting there in the step, of those the unit-days with no food there
-        (where a starting State left units with none to be had), and the rations eaten
-        there."""
+        they spent waiting there in the step, the rations eaten there, and those they went
+        without (where a starting State left units with none to be had)."""
         net = self.network
         waiting = self.waiting_unit_days
         p, m, step = np.nonzero((self.idle_units >= SHOWN) | (waiting >= SHOWN))
         eaten = self.waiting_rations_kg().sum(axis=2)  # [P, M, S]
+        unfed = self.waiting_rations_kg(unfed=True).sum(axis=2)
         return _frame({
             "day": self.step_start[step],
             "place": [net.place_ids[i] for i in p],
             "mode": [net.mode_ids[i] for i in m],
             "units": self.idle_units[p, m, step],
             "waiting_unit_days": waiting[p, m, step],
-            "unfed_unit_days": self.waiting_unfed_unit_days[p, m, step],
             "rations_kg": eaten[p, m, step],
+            "unfed_kg": unfed[p, m, step],
         })
 
     TABLES = ("flows", "carriers", "stocks", "deliveries", "mobilization", "routes",
@@ -966,13 +970,13 @@ def read_plan(lp: LinearProgram, sol: Solution, replay: str | None) -> Plan:
         cargo_kg=_take(x, v.cargo),
         wounded_carried=_take(x, v.wounded).sum(axis=0),
         idle_units=_take(x, v.idle),
-        waiting_unit_days=_take(x, v.waiting) + _take(x, v.waiting_unfed),
-        waiting_unfed_unit_days=_take(x, v.waiting_unfed),
+        waiting_unit_days=_take(x, v.waiting),
+        waiting_unfed_kg=_take(x, v.waiting_unfed),
         recruited_units=_take(x, v.recruited),
         released_units=_take(x, v.released),
         in_service_units=_take(x, v.in_service),
         going_home_units=[_take(x, cols) for cols in v.going_home],
-        going_home_unfed_units=[_take(x, cols) for cols in v.going_home_unfed],
+        going_home_unfed_kg=[_take(x, cols) for cols in v.going_home_unfed],
         stock_kg=_take(x, v.stock),
         given_kg=_take(x, v.given),
         consumed_kg=np.where(v.unmet >= 0, net.demand_kg[:, goods, :] - _take(x, v.unmet), 0.0),

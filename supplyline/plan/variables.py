@@ -73,9 +73,10 @@ class Variables:
     cargo: IntArray  # [L, G, S] kg carried
     wounded: IntArray  # [W, L, S] persons carried (-1 where they cannot be)
     idle: IntArray  # [P, M, S] units at a place at the end of the step
-    waiting: IntArray  # [P, M, S] unit-days spent waiting at a place in the step, fed
-    waiting_unfed: IntArray  # [P, M, S] the same, where there is no food: they go without
-    #                          (-1 but where a starting State puts units of a mode that eats)
+    waiting: IntArray  # [P, M, S] unit-days spent waiting at a place in the step
+    waiting_unfed: IntArray  # [P, M, G, S] kg of their rations they go without, where there
+    #                          is none (-1 but where a starting State puts units of a mode
+    #                          that eats the good)
     spare: IntArray  # [L, S] unit-days left in the step to the units of the leg's trips
     #                 that arrive within the step they leave, where units also leave the
     #                 destination within the step (-1 elsewhere)
@@ -98,19 +99,15 @@ class Variables:
     going_home: list[IntArray]  # per mode [P, H_m]: units at a place at the end going to
     #                             each home of the mode (homes: Network.homes), with their
     #                             food and fuel for the way drawn where they are
-    going_home_unfed: list[IntArray]  # per mode [P, H_m]: the same, where there is nothing
-    #                                   to draw: they go without (-1 but where a starting
-    #                                   State puts units of the mode, on a way that draws)
+    going_home_unfed: list[IntArray]  # per mode [P, H_m, G]: kg of that food and fuel they
+    #                                   go without, where there is none (-1 but where a
+    #                                   starting State puts units of the mode, on a way
+    #                                   that draws the good)
     fleet: IntArray  # [M] the most units of the mode in service at once (-1: never in service)
     max_burden: int
     n_columns: int
     lower: FloatArray
     upper: FloatArray
-
-    def homeward(self, m: int) -> tuple[IntArray, IntArray]:
-        """Mode ``m``'s units going home at the end [P, H_m]: with their food for the way,
-        and without it. Both walk (or drive) home and serve their crew's days on the way."""
-        return self.going_home[m], self.going_home_unfed[m]
 
 
 def define_variables(
@@ -241,19 +238,20 @@ def define_variables(
     # before its day): a unit the plan sends somewhere is sent by the plan, which need not
     # send it (so from the scenario's own start, every unit at home, the LP is as it was;
     # laid out wider, the fed and unfed ways of the same units left crossover unfinished).
-    way_kg = [home_kg.sum(axis=2) for home_kg in way_home_kg(net, goods)]
+    # Good by good: a unit short of one good still eats the others.
     stranded: NDArray[np.bool_] = (np.zeros((n_p, n_m), dtype=bool) if units_in is None
                                    else np.asarray((units_in > 0).any(axis=2)))
     going_home_unfed = [
-        cols.add((going_home[m] >= 0) & (way_kg[m] > 0) & stranded[:, m][:, None])
-        for m in range(n_m)
+        cols.add(((going_home[m] >= 0) & stranded[:, m][:, None])[:, :, None] & (way > 0))
+        for m, way in enumerate(way_home_kg(net, goods))
     ]
     # For the same reason, units a State puts at a place where no food can be had (a front
     # eaten bare, the way out closed) wait there without it: bound to wait where they stay,
     # they had no plan at all. At twice the shortfall's weight, and as little as they can
     # (:func:`~supplyline.plan.model.carriers_fed_first`).
-    eats = net.rations_kg_per_day[:, goods].sum(axis=1) > 0  # [M]
-    waiting_unfed = cols.add(at & (stranded & eats[None, :])[:, :, None])
+    eats = net.rations_kg_per_day[:, goods] > 0  # [M, G]
+    waiting_unfed = cols.add((at & stranded[:, :, None])[:, :, None, :]
+                             & eats[None, :, :, None])
 
     fleet = cols.add(np.asarray(home.any(axis=0), dtype=bool))
 

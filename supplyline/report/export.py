@@ -358,10 +358,11 @@ def plan_dataset(plan: Plan) -> xr.Dataset:
                 "unit", "units at the place at the end of the step, not on the way")),
             "waiting_unit_days": (pms, plan.waiting_unit_days, said(
                 "unit*day", "unit-days spent waiting at the place in the step (and fed "
-                "there, but for waiting_unfed_unit_days)")),
-            "waiting_unfed_unit_days": (pms, plan.waiting_unfed_unit_days, said(
-                "unit*day", "of waiting_unit_days, those with no food at the place (units "
-                "a starting State left where there was none)")),
+                "there, but for waiting_unfed_kg)")),
+            "waiting_unfed_kg": (("place", "mode", "commodity", "date"), plan.waiting_unfed_kg,
+                                 said("kg", "of their rations, what the units waiting at "
+                                      "the place went without (units a starting State "
+                                      "left where there was none)")),
             "road_work_days": (("road_work", "date"), plan.road_work_days, said(
                 "person*day", "person-days of work done on the road work in the step")),
         },

@@ -101,7 +101,8 @@ class Compiled:
     fixed_food: Any  # [P, G, S] crews, road work, wounded, way home (as planned)
     fixed_fuel: Any  # [P, G, S] fuel for the way home of units still out (as planned)
     waiting: Any  # [P, M, S] planned unit-days waiting
-    waiting_fed: Any  # [P, M, S] of them, those the plan feeds (not those it has go without)
+    waiting_food: Any  # [P, M, G, S] kg their rations the plan feeds (not what it has them
+    #                  go without)
     rations: Any  # [M, G] per unit and day
     consumed: Any  # [P, G, S] planned consumption
     demand: Any  # [P, G, S]
@@ -325,7 +326,7 @@ def compile_plan(plan: Plan, xp: Any = np, state: State | None = None,
         keep=net.kept_share(goods), stock_in=stock_in, given=given,
         units_in=units_in, recruited=plan.recruited_units,
         released=plan.released_units, fixed_food=fixed, fixed_fuel=fixed_fuel,
-        waiting=plan.waiting_unit_days, waiting_fed=plan.fed_waiting_unit_days(),
+        waiting=plan.waiting_unit_days, waiting_food=plan.waiting_rations_kg(),
         rations=net.rations_kg_per_day[:, goods],
         consumed=plan.consumed_kg, demand=demand, plan_stock=plan.stock_kg,
         fronts=fronts, front_daily=demand[fronts] / grid.length[None, None, :],

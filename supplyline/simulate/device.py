@@ -196,9 +196,8 @@ class _Device:
         self.fixed_fuel = {s: real(fuel[:, :, s])[..., None]
                            for s in np.flatnonzero(fuel.any(axis=(0, 1))).tolist()}
         # Food of the units the plan keeps waiting and feeds, per unit alive: [S, P·G, M].
-        waiting_food = np.asarray(c.waiting_fed)[:, :, None, :] \
-            * np.asarray(c.rations)[None, :, :, None]
-        waiting_food = waiting_food.transpose(3, 0, 2, 1).reshape(c.steps, n_p * n_g, n_m)
+        waiting_food = np.asarray(c.waiting_food).transpose(3, 0, 2, 1).reshape(
+            c.steps, n_p * n_g, n_m)
         self.waiting_food = [_Linear(xp, w) for w in waiting_food]  # [P·G, M] per step
         # Units the plan keeps waiting on a day of each step, per unit alive: [S, P, M, 1].
         waiting_day = np.asarray(c.waiting) / np.asarray(c.step_length)[None, None, :]

@@ -375,11 +375,11 @@ def test_replan_on_the_last_day_sends_stranded_carriers_home_without_food(
     net = plan.network
     town, porter = net.place_ids.index("kestrel-town"), net.mode_ids.index("porter")
     home = list(net.homes[porter]).index(net.place_ids.index("high-village"))
-    stranded = plan.going_home_unfed_units[porter]
-    assert stranded[town, home] == pytest.approx(40, abs=1e-6)
-    assert plan.going_home_units[porter][town].sum() == pytest.approx(0, abs=1e-6)
+    assert plan.going_home_units[porter][town, home] == pytest.approx(40, abs=1e-6)
     way_days = ways_home(net)[porter][0][town, home]
     rice = net.rations_kg_per_day[porter, plan.goods]
+    went_without = plan.going_home_unfed_kg[porter][town, home]
+    assert went_without == pytest.approx(40 * way_days * rice)
     missing = plan.way_home_kg(unfed=True)
     assert missing[town] == pytest.approx(40 * way_days * rice)
     assert plan.way_home_kg()[town].sum() == pytest.approx(0, abs=1e-6)

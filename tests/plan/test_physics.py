@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 import supplyline as sl
+from supplyline.accounting import ways_home
 from tests.plan.builders import PORTER, place, route, scenario, village
 from tests.plan.test_invariants import _plan  # sl.plan without the diagnosis (findings)
 
@@ -540,13 +541,22 @@ def test_units_stranded_at_a_front_wait_and_eat_there() -> None:
     assert table[(table["place"] == "depot") & (table["day"] >= 3)].empty
 
 
-def _stranded_carts(far: int, rice_kg: float) -> tuple[sl.Network, sl.State]:
+def _stranded_carts(far: int, rice_kg: float, salt: float = 0.0
+                    ) -> tuple[sl.Network, sl.State]:
     """10 carts of the depot that a State has at the front, with ``rice_kg`` there, the way
     back closed until the horizon's last day; their crews owe days enough (else the plan
-    puts carts into service only for the days their crews bring)."""
-    net = sl.compile_network(_carts(far=far, km=40.0, end="2024-11-05", rations=5.0,
-                                    demand=1000.0,
-                                    closed=", closed: [{start: 2024-11-01, end: 2024-11-04}]"))
+    puts carts into service only for the days their crews bring). With ``salt``, they eat
+    that much salt a day beside their rice, and no salt is held anywhere."""
+    from supplyline.scenario import load_text
+
+    text = CARTS.format(far=far, km=40.0, end="2024-11-05", rations=5.0, demand=1000.0,
+                        closed=", closed: [{start: 2024-11-01, end: 2024-11-04}]")
+    if salt:
+        text = text.replace('  - {id: rice, source: "test"}',
+                            '  - {id: rice, source: "test"}\n  - {id: salt, source: "test"}')
+        text = text.replace("rations_kg_per_day: {rice: 5.0}",
+                            f"rations_kg_per_day: {{rice: 5.0, salt: {salt}}}")
+    net = sl.compile_network(load_text(text, "carts.yaml"))
     depot, front = (net.place_ids.index(p) for p in ("depot", "front"))
     state = sl.State.initial(net)
     state.units_idle[front, 0] = 10.0
@@ -569,7 +579,7 @@ def test_units_a_state_holds_at_a_place_wait_there_from_the_first_step() -> None
     assert plan.waiting_unit_days[far, 0].max() <= 1e-6
     assert plan.recruited_units[far, 0].sum() <= 1e-6
     assert plan.consumed_kg[front].sum() <= 5000.0 - 4 * 50.0 + 1e-3
-    assert plan.waiting_unfed_unit_days.max() <= 1e-6
+    assert plan.waiting_unfed_kg.max() <= 1e-6
 
 
 def test_units_a_state_leaves_where_there_is_no_food_wait_there_without_it() -> None:
@@ -581,17 +591,51 @@ def test_units_a_state_leaves_where_there_is_no_food_wait_there_without_it() -> 
     plan = sl.plan(net, state=state)
     assert plan.status == "optimal"
     assert plan.waiting_unit_days[front, 0] == pytest.approx([10.0] * 5, abs=1e-6)
-    assert plan.waiting_unfed_unit_days[front, 0] == pytest.approx([10.0] * 5, abs=1e-6)
+    assert plan.waiting_unfed_kg[front, 0].sum(axis=0) == pytest.approx([50.0] * 5, abs=1e-5)
     assert plan.waiting_rations_kg().sum() == pytest.approx(0.0, abs=1e-6)
     missing = plan.unfed_kg()["carriers waiting"]
     assert missing[front].sum(axis=0) == pytest.approx([50.0] * 5, abs=1e-5)
     assert "carriers waiting not fed: 250 kg of rice missing, all of it before any can " \
         "reach where they eat" in plan.gave_up()
     table = plan.to_frame("waiting")
-    assert table["unfed_unit_days"].tolist() == pytest.approx([10.0] * 5, abs=1e-6)
+    assert table["unfed_kg"].tolist() == pytest.approx([50.0] * 5, abs=1e-5)
     assert table["rations_kg"].tolist() == pytest.approx([0.0] * 5, abs=1e-6)
     run = sl.simulate(plan, runs=4, seed=1, state=state)
     assert run.unfed_kg.max() == pytest.approx(0.0, abs=1e-6)
+
+
+def test_units_short_of_one_good_still_eat_the_others() -> None:
+    """The same carts, eating salt beside their rice, at a front with rice and no salt:
+    they go without the salt and eat the rice, waiting and on the way home. Short of any
+    good, a unit had gone without all of them, and the plan said the rice there was
+    missing."""
+    net, state = _stranded_carts(far=0, rice_kg=5000.0, salt=0.5)
+    depot, front = (net.place_ids.index(p) for p in ("depot", "front"))
+    rice, salt = (net.commodity_ids.index(g) for g in ("rice", "salt"))
+    plan = sl.plan(net, state=state)
+    g_rice, g_salt = (list(plan.goods).index(g) for g in (rice, salt))
+    assert plan.waiting_unit_days[front, 0] == pytest.approx([10.0] * 5, abs=1e-6)
+    eaten = plan.waiting_rations_kg()[front, 0]  # [G, S]
+    assert eaten[g_rice] == pytest.approx([50.0] * 5, abs=1e-3)
+    assert eaten[g_salt] == pytest.approx([0.0] * 5, abs=1e-6)
+    assert plan.waiting_unfed_kg[front, 0, g_salt] == pytest.approx([5.0] * 5, abs=1e-3)
+    assert plan.waiting_unfed_kg[front, 0, g_rice].max() <= 1e-3
+    # The carts still out at the end draw their rice for the way home, not their salt.
+    way_days = ways_home(net)[0][0][front, list(net.homes[0]).index(depot)]
+    home_rice, home_salt = plan.way_home_kg()[front, [g_rice, g_salt]]
+    assert home_rice == pytest.approx(10 * 5.0 * way_days, rel=1e-4)
+    assert home_salt == pytest.approx(0.0, abs=1e-6)
+    assert plan.way_home_kg(unfed=True)[front, g_salt] == pytest.approx(10 * 0.5 * way_days,
+                                                                        rel=1e-4)
+    said = [words for words in plan.gave_up() if "not fed" in words]
+    assert said == [
+        "carriers waiting not fed: 25 kg of salt missing, all of it before any can reach "
+        "where they eat",
+        f"carriers on their way home not fed: {10 * 0.5 * way_days:,.0f} kg of salt "
+        "missing, all of it before any can reach where they eat"]
+    # A run of the plan feeds what the plan feeds: the rice, and no salt that is not there.
+    run = sl.simulate(plan, runs=4, seed=1, state=state)
+    assert run.unfed_kg.max() == pytest.approx(0.0, abs=1e-3)
 
 
 TRUCKS_AND_CARTS = """name: trucks
@@ -658,9 +702,9 @@ def test_units_a_state_leaves_where_there_is_food_eat_first(rice: int, unfed: fl
         + ("no food" if unfed == 0 else f"{unfed:,.1f} kg of food")
         + ", the least they can (planned again with that bound).")
     # They eat while the food lasts: with 100 kg, the first two days.
-    hungry = [0.0] * 5 if unfed == 0 else [0.0, 0.0, 10.0, 10.0, 10.0]
+    hungry = [0.0] * 5 if unfed == 0 else [0.0, 0.0, 50.0, 50.0, 50.0]
     # (within FED_FIRST_MARGIN and FED_FIRST_KG, which the plan may use)
-    assert plan.waiting_unfed_unit_days[depot, cart] == pytest.approx(hungry, abs=5e-3)
+    assert plan.waiting_unfed_kg[depot, cart].sum(axis=0) == pytest.approx(hungry, abs=2.5e-2)
     # The trucks have what the carts leave: 300 kg feeds the carts and no truck's crew.
     assert (plan.kpis()["delivered_t"] > 300.0) == (rice == 1000)
     # (the first solve had them go without each time, and the progress says it solves again)
