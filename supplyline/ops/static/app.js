@@ -309,9 +309,15 @@ const PLACE_COLOUR = { front: "#b00020", locality: "#555", depot: "#1f5f8b",
 const ROUTE_COLOUR = { open: "#2e7d32", damaged: "#ef6c00", closed: "#b00020" };
 
 // A route's line from a to b: straight, or bent round the markers of the places it would
-// cross (and apart from another route joining the same places).
+// cross (and apart from another route joining the same places). As the report's map bends
+// them (supplyline/report/map.py): at most MAX_BEND of the route's length out at its
+// middle, and not round a marker too near one of its ends (no bend avoids that one); bent
+// by whole pixels, short routes on a narrow screen had looped.
+const PASS_CLEARANCE = 14, MAX_BEND = 0.35;
 function routePath(a, b, markers, apart) {
   const dx = b[0] - a[0], dy = b[1] - a[1], length = Math.hypot(dx, dy) || 1;
+  markers = markers.filter(([mx, my]) => Math.hypot(mx - a[0], my - a[1]) >= PASS_CLEARANCE
+    && Math.hypot(mx - b[0], my - b[1]) >= PASS_CLEARANCE);
   const [nx, ny] = [-dy / length, dx / length];
   const mid = [(a[0] + b[0]) / 2, (a[1] + b[1]) / 2];
   const curve = (k) => {
@@ -329,9 +335,13 @@ function routePath(a, b, markers, apart) {
     }
     return nearest;
   };
-  const bends = [0, 12, -12, 20, -20, 30, -30, 45, -45, 60, -60].map((k) => k + apart);
-  const k = bends.find((b) => clearance(b) >= 14) ??
-    bends.reduce((best, b) => (clearance(b) > clearance(best) ? b : best));
+  const bends = [0];  // how far out the line's middle is, gentlest first
+  for (let i = 1; i <= 12; i += 1) {
+    const out = MAX_BEND * length * i / 12;
+    bends.push(out, -out);
+  }
+  const k = apart + (bends.find((b) => clearance(b + apart) >= PASS_CLEARANCE) ??
+    bends.reduce((best, b) => (clearance(b + apart) > clearance(best + apart) ? b : best)));
   const { c } = curve(k);
   return `M${a[0]},${a[1]} Q${c[0]},${c[1]} ${b[0]},${b[1]}`;
 }
