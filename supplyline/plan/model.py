@@ -343,14 +343,16 @@ def define_objective(net: Network, v: Variables) -> FloatArray:
     # Carriers going without (waiting, or on the way home, where a State leaves units with
     # no food to be had): it costs more than the same food taken from a front's demand (the
     # shortfall's weight and what is eaten), at twice the shortfall's weight on top of what
-    # their waiting or their way home is charged for it; and the plan feeds them first
-    # (:func:`carriers_fed_first`). Of equal totals, going without later costs a little
-    # less: they eat while the food lasts.
+    # their waiting or their way home is charged for eating it; and the plan feeds them
+    # first (:func:`carriers_fed_first`). Of equal totals, going without later costs a
+    # little less (EARLY_HUNGER of the whole, what is eaten included): they eat while the
+    # food lasts.
     earlier = np.zeros(v.n_columns)  # 1 on the first step to 0 on the last
     _adder(earlier)(v.waiting_unfed, ((net.steps - 1 - np.arange(net.steps))
                                       / net.steps)[None, None, None, :])
-    cost += (2.0 * w.shortfall_per_kg * carriers_unfed_kg(net, v)
-             * (1.0 + EARLY_HUNGER * earlier))
+    whole = 2.0 * w.shortfall_per_kg + w.eaten_per_kg
+    cost += carriers_unfed_kg(net, v) * (2.0 * w.shortfall_per_kg
+                                         + whole * EARLY_HUNGER * earlier)
     put(v.cargo, (HAULAGE_COST_PER_KG_KM * legs.length_km)[:, None, None])
     worker_ration = float(net.labour_rations_kg_per_day[v.goods].sum())
     put(v.road_work, w.labour_per_person_day + w.eaten_per_kg * worker_ration)

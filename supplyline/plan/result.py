@@ -302,8 +302,10 @@ class Plan:
         if unfed:
             return np.asarray(self.waiting_unfed_kg, dtype=float)
         rations = self.network.rations_kg_per_day[:, self.goods]  # [M, G]
-        return np.asarray(np.einsum("pmd,mg->pmgd", self.waiting_unit_days, rations)
-                          - self.waiting_unfed_kg, dtype=float)
+        # (a difference of the solver's values: a rounding below 0 is none)
+        return np.asarray(np.maximum(np.einsum("pmd,mg->pmgd", self.waiting_unit_days,
+                                               rations) - self.waiting_unfed_kg, 0.0),
+                          dtype=float)
 
     def idle_rations_kg(self) -> FloatArray:
         """Rations eaten by units waiting at places [P, G, S]."""
@@ -323,8 +325,8 @@ class Plan:
             # share of it)
             share = np.divide(home_kg, whole, out=np.zeros_like(whole), where=whole > 0)
             went_without = (missing * share).sum(axis=1)
-            out += went_without if unfed else \
-                np.einsum("ph,phg->pg", units, home_kg) - went_without
+            out += went_without if unfed else np.maximum(
+                np.einsum("ph,phg->pg", units, home_kg) - went_without, 0.0)
         return out
 
     def worker_rations_kg(self) -> FloatArray:

@@ -633,9 +633,13 @@ def test_units_short_of_one_good_still_eat_the_others() -> None:
         "where they eat",
         f"carriers on their way home not fed: {10 * 0.5 * way_days:,.0f} kg of salt "
         "missing, all of it before any can reach where they eat"]
+    # The front eats what the carts leave of its rice: 5,000 kg less their 250 kg and their
+    # 50 kg for the way home.
+    assert plan.consumed_kg[front, g_rice].sum() == pytest.approx(4700.0, rel=1e-6)
     # A run of the plan feeds what the plan feeds: the rice, and no salt that is not there.
     run = sl.simulate(plan, runs=4, seed=1, state=state)
     assert run.unfed_kg.max() == pytest.approx(0.0, abs=1e-3)
+    assert run.eaten_kg[:, g_rice] == pytest.approx([300.0] * 4, rel=1e-4)
 
 
 TRUCKS_AND_CARTS = """name: trucks
