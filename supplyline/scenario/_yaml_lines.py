@@ -46,12 +46,21 @@ _NULL_TAG = "tag:yaml.org,2002:null"
 #: off, y and n, in any of three cases).
 _BOOLS = ("true", "false")
 #: Numbers as YAML 1.2 writes them (and as a reader expects): YAML 1.1, which PyYAML reads,
-#: also takes ``1:30`` as 90 (base 60) and ``0750`` as 488 (octal), and ``1e+07`` (no dot)
-#: and ``1.2e3`` (no sign in the exponent) as text. Plain numbers are read by these; other
-#: text PyYAML took as a number stays text.
-_DECIMAL = re.compile(r"[-+]?[0-9][0-9_]*")
-_HEX_OR_OCTAL = re.compile(r"0x[0-9a-fA-F_]+|0o[0-7_]+")
-_FLOAT = re.compile(r"[-+]?(\.[0-9]+|[0-9][0-9_]*(\.[0-9_]*)?)([eE][-+]?[0-9]+)?")
+#: also takes ``1:30`` as 90 (base 60), ``0750`` as 488 (octal) and ``1_200`` as 1200 (digits
+#: grouped by ``_``, which YAML 1.2 and the editors reading the JSON Schema take as text),
+#: and ``1e+07`` (no dot), ``1.2e3`` (no sign in the exponent) and ``0o17`` (YAML 1.2's
+#: octal) as text. Plain numbers are read by these; other text PyYAML took as a number
+#: stays text.
+_DECIMAL = re.compile(r"[-+]?[0-9]+")
+_HEX_OR_OCTAL = re.compile(r"0x[0-9a-fA-F]+|0o[0-7]+")
+_FLOAT = re.compile(r"[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?")
+_GROUPED = re.compile(r"[-+]?[0-9][0-9_]*(\.[0-9_]*)?([eE][-+]?[0-9]+)?")
+
+
+def grouped_digits(text: str) -> bool:
+    """Whether ``text`` is a number with its digits grouped by ``_`` (``1_200``), which YAML
+    1.1 reads as a number and YAML 1.2 as text."""
+    return "_" in text and _GROUPED.fullmatch(text) is not None
 _MAP_TAG = "tag:yaml.org,2002:map"
 _SEQ_TAG = "tag:yaml.org,2002:seq"
 
@@ -360,22 +369,24 @@ def _number(node: ScalarNode) -> Any:
     a sign (``1.2e3``; YAML 1.1 wants both) and a leading zero before an 8 or a 9 (``0800``):
     another number tagged str was tagged so on purpose (``!!str 1954``). Tagged
     int or float, it is a number as YAML 1.2 writes one of that kind, else text (``1:30``,
-    which YAML 1.1 reads as 90, or ``!!int 1.5``)."""
+    which YAML 1.1 reads as 90, ``1_200``, or ``!!int 1.5``)."""
     text = node.value
-    plain = text.replace("_", "")
     if node.tag == _STR_TAG:
         if _DECIMAL.fullmatch(text) and len(digits := text.lstrip("+-")) > 1 \
                 and digits.startswith("0"):
-            return int(plain, 10)  # 0800: not octal, so text to YAML 1.1
+            return int(text, 10)  # 0800: not octal, so text to YAML 1.1
+        if text.startswith("0o") and _HEX_OR_OCTAL.fullmatch(text):
+            return int(text, 0)  # YAML 1.2's octal, text to YAML 1.1
         blind = _FLOAT.fullmatch(text) and "e" in text.lower()
-        return float(plain) if blind else text
+        return float(text) if blind else text
     if _DECIMAL.fullmatch(text):
-        return int(plain, 10)
+        return int(text, 10)
     if _HEX_OR_OCTAL.fullmatch(text):
-        return int(plain, 0)
+        return int(text, 0)
     if node.tag == _FLOAT_TAG and _FLOAT.fullmatch(text):
-        return float(plain)
-    if node.tag == _FLOAT_TAG and ":" not in text:  # .inf, .nan (refused by validation)
+        return float(text)
+    if node.tag == _FLOAT_TAG and ":" not in text and not grouped_digits(text):  # .inf, .nan
+        #                                                            (refused by validation)
         return SafeConstructor.yaml_constructors[_FLOAT_TAG](SafeConstructor(), node)
     return text
 

@@ -37,7 +37,14 @@ from supplyline.scenario._describe import (
     split_annotated,
     target_at,
 )
-from supplyline.scenario._yaml_lines import Locations, Spot, clipped, read_yaml, shown
+from supplyline.scenario._yaml_lines import (
+    Locations,
+    Spot,
+    clipped,
+    grouped_digits,
+    read_yaml,
+    shown,
+)
 from supplyline.scenario._yaml_lines import Path as DataPath
 from supplyline.scenario.schema import Scenario
 from supplyline.scenario.tables import TABLE_MODELS, WINDOW_EXPECTED, is_window, read_table
@@ -383,7 +390,10 @@ def quoted(data: dict[str, Any], locations: Locations, file: str,
             # took as true; true, false or a number as text.
             word = (found["type"] == "bool_type" and isinstance(found["input"], str)
                     and found["input"].strip().lower() not in ("true", "false"))
+            grouped = isinstance(found["input"], str) and grouped_digits(found["input"])
             problems.append(Problem(spot.file, spot.line, field, wanted if number or word
+                                    else f"{wanted}, its digits not grouped by '_' (text "
+                                         "in YAML 1.2)" if grouped
                                     else f"{wanted}, not text" if anywhere
                                     else f"{wanted}, written without quotes",
                                     shown(found["input"])))

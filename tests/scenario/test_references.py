@@ -507,6 +507,18 @@ def test_numbers_are_read_as_yaml_1_2_writes_them() -> None:
     tagged = edit(text, "  - id: high-village\n    name: High village (on the ridge)",
                   "  - id: high-village\n    name: !!str 1954")
     assert load_text(tagged, "tutorial.yaml", base_dir=DATA).places[0].name == "1954"
+    # YAML 1.2's octal and hexadecimal are numbers (YAML 1.1 reads 0o17 as text); digits
+    # grouped by '_' are text to YAML 1.2 and to an editor checking the JSON Schema, and
+    # refused, though YAML 1.1 reads 1_200 as 1200.
+    for written, value in (("0o17", 15), ("0x1F", 31)):
+        number = edit(text, "population: 1200", f"population: {written}")
+        assert load_text(number, "tutorial.yaml", base_dir=DATA).places[0].population == value
+    for grouped in ("1_200", "1_200.5", "+1_2e3"):
+        bad = edit(text, "population: 1200", f"population: {grouped}")
+        problem = by_field(problems_in(bad, "tutorial.yaml"))["places[0].population"]
+        assert (problem.line, problem.expected, problem.got) == (
+            line_of(bad, f"population: {grouped}"),
+            "a number, its digits not grouped by '_' (text in YAML 1.2)", f"'{grouped}'")
 
 
 @pytest.mark.parametrize("written", ["0", "20241110", "'1731196800'"])
