@@ -939,8 +939,9 @@ def _frame(data: Any) -> pd.DataFrame:
 
 
 def note_mass(kg: float) -> str:
-    """A mass as the plan's notes and the report's words say it: '1,234.5 t', or '850 kg'
-    below a tonne."""
+    """A mass as the plan's notes say it, where the report quotes them too: '1,234.5 t', or
+    '850 kg' below a tonne (:func:`supplyline.report.facts.mass_words` elsewhere in the
+    report)."""
     return f"{kg / 1000:,.1f} t" if kg >= 1000 else f"{kg:,.0f} kg"
 
 

@@ -60,6 +60,11 @@ def whole(count: float) -> int:
     return int(whole_units(count))
 
 
+def mass_words(kg: float) -> str:
+    """An amount in words: '4.2 kg' below a tonne, '2.4 t' from a tonne."""
+    return f"{fmt(kg)} kg" if kg < 1000 else f"{fmt(kg / 1000.0)} t"
+
+
 def commodity_name(plan: Plan, g: int) -> str:
     """Display name of good ``g`` of the plan (:meth:`Network.commodity_name`)."""
     return plan.network.commodity_name(int(plan.goods[g]))

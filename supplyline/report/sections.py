@@ -24,7 +24,7 @@ from supplyline.plan.figures import (
     route_facts,
 )
 from supplyline.plan.metrics import MetricValue
-from supplyline.plan.result import Plan, note_mass
+from supplyline.plan.result import Plan
 from supplyline.report import svg
 from supplyline.report.facts import (
     FOOD_BURDEN_MEANS,
@@ -33,6 +33,7 @@ from supplyline.report.facts import (
     commodity_label,
     commodity_name,
     idle_carriers,
+    mass_words,
     mode_labels,
     stock_days,
     tonnes_of,
@@ -219,8 +220,8 @@ def stock_section(plan: Plan, context: ReportContext) -> Section | None:
                 markers.append(Marker(
                     float(day), wanted, c,
                     f"reserve target {line.label}: {days} of supply by "
-                    f"{day_date(plan, reserve.by)}, {note_mass(reserve.kg)}{when}; the "
-                    f"plan holds {note_mass(held)}"))
+                    f"{day_date(plan, reserve.by)}, {mass_words(reserve.kg)}{when}; the "
+                    f"plan holds {mass_words(held)}"))
         any_target = any_target or bool(markers)
         name = commodity_name(plan, g)
         good_id = plan.network.commodity_ids[int(plan.goods[g])]

@@ -18,7 +18,7 @@ import pytest
 
 import supplyline as sl
 from supplyline.plan.figures import given_t, route_facts
-from supplyline.plan.result import note_mass, whole_units
+from supplyline.plan.result import whole_units
 from supplyline.report import facts
 from supplyline.report.facts import (
     _eaten_per_kg,
@@ -510,7 +510,7 @@ def test_stock_in_steps_is_drawn_at_each_step_s_end_with_the_target_as_asked(
     assert target.findtext("title") == (
         "reserve target Rice: 1 day of supply by 6 Mar 1954, 1.8 t (checked at the end of "
         "its step, 8 Mar 1954); the plan holds "
-        f"{note_mass(held)}")
+        f"{facts.mass_words(held)}")
     caption = " ".join(section.html.split("<figcaption>")[1].split())
     assert "at the end of each step of the plan, drawn at the step&#x27;s last day" in caption
     assert "which the plan holds at the end of the step that holds that date" in caption
