@@ -376,12 +376,15 @@ def test_on_a_phone_everything_stays_inside_its_panel(week: str, browser: Any) -
         beside = [(m[0], round(gap(m[1], m[2], x, y, w, h), 1)) for m in labels
                   if m[0] != place and gap(m[1], m[2], x, y, w, h) < own + 4]
         assert beside == [], (place, round(own, 1), beside)
-    # A route bends at most 0.35 of its length out at its middle, as on the report's map
-    # (its control point at most twice that from the chord): bent by whole pixels, the
-    # bridge road (62 px long here) bulged 45 px out, a loop round the hospital.
-    for d in page.eval_on_selector_all("#map path[data-route]", "ps => ps.map(p => "
-                                       "p.getAttribute('d'))"):
-        ax, ay, cx, cy, bx, by = (float(v) for v in re.findall(r"-?[\d.]+", d))
+    # A route alone between its places (the tutorial's all are) bends at most 0.35 of its
+    # length out at its middle, as on the report's map (its control point at most twice
+    # that from the chord): bent by whole pixels, the bridge road (62 px long here) bulged
+    # 45 px out, a loop round the hospital.
+    paths = page.eval_on_selector_all("#map path[data-route]", "ps => ps.map(p => "
+                                      "p.getAttribute('d'))")
+    ends = [tuple(float(v) for v in re.findall(r"-?[\d.]+", d)) for d in paths]
+    assert len({frozenset({(ax, ay), (bx, by)}) for ax, ay, _, _, bx, by in ends}) == 8
+    for (ax, ay, cx, cy, bx, by), d in zip(ends, paths, strict=True):
         length = math.hypot(bx - ax, by - ay)
         assert math.hypot(cx - (ax + bx) / 2, cy - (ay + by) / 2) <= 0.7 * length + 1e-6, d
     ARTIFACTS.mkdir(exist_ok=True)

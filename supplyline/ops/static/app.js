@@ -309,10 +309,11 @@ const PLACE_COLOUR = { front: "#b00020", locality: "#555", depot: "#1f5f8b",
 const ROUTE_COLOUR = { open: "#2e7d32", damaged: "#ef6c00", closed: "#b00020" };
 
 // A route's line from a to b: straight, or bent round the markers of the places it would
-// cross (and apart from another route joining the same places). As the report's map bends
-// them (supplyline/report/map.py): at most MAX_BEND of the route's length out at its
-// middle, and not round a marker too near one of its ends (no bend avoids that one); bent
-// by whole pixels, short routes on a narrow screen had looped.
+// cross (and `apart` px out from another route joining the same places, on top of its
+// bend, which then goes the same way). As the report's map bends them
+// (supplyline/report/map.py): at most MAX_BEND of the route's length out at its middle,
+// and not round a marker too near one of its ends (no bend avoids that one); bent by whole
+// pixels, short routes on a narrow screen had looped.
 const PASS_CLEARANCE = 14, MAX_BEND = 0.35;
 function routePath(a, b, markers, apart) {
   const dx = b[0] - a[0], dy = b[1] - a[1], length = Math.hypot(dx, dy) || 1;
@@ -338,7 +339,7 @@ function routePath(a, b, markers, apart) {
   const bends = [0];  // how far out the line's middle is, gentlest first
   for (let i = 1; i <= 12; i += 1) {
     const out = MAX_BEND * length * i / 12;
-    bends.push(out, -out);
+    bends.push(...[out, -out].filter((b) => b * apart >= 0));
   }
   const k = apart + (bends.find((b) => clearance(b + apart) >= PASS_CLEARANCE) ??
     bends.reduce((best, b) => (clearance(b + apart) > clearance(best + apart) ? b : best)));
