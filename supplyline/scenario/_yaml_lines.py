@@ -54,7 +54,8 @@ _BOOLS = ("true", "false")
 _DECIMAL = re.compile(r"[-+]?[0-9]+")
 _HEX_OR_OCTAL = re.compile(r"0x[0-9a-fA-F]+|0o[0-7]+")
 _FLOAT = re.compile(r"[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?")
-_GROUPED = re.compile(r"[-+]?[0-9][0-9_]*(\.[0-9_]*)?([eE][-+]?[0-9]+)?")
+_INF_OR_NAN = re.compile(r"[-+]?\.(inf|Inf|INF)|\.(nan|NaN|NAN)")
+_GROUPED = re.compile(r"[-+]?(\.[0-9_]+|[0-9][0-9_]*(\.[0-9_]*)?)([eE][-+]?[0-9]+)?")
 
 
 def grouped_digits(text: str) -> bool:
@@ -102,6 +103,9 @@ class Locations:
     lines: dict[Path, list[list[tuple[float, float]]]] = field(default_factory=dict)
     """The ``(lon, lat)`` parts of each route line a length was read from (GeoJSON), by the
     route's path: ``check`` compares their ends with the route's places."""
+    grouped: set[Path] = field(default_factory=set)
+    """Paths of plain values with digits grouped by ``_`` (``1_200``): a number to YAML 1.1,
+    text to YAML 1.2 (and so here); where a number is expected, validation says why."""
 
     def already_reported(self, path: Path) -> bool:
         """Whether ``path`` or a prefix of it had a problem reported while reading."""
@@ -148,6 +152,7 @@ class Locations:
         for path, label in other.labels.items():
             self.labels[prefix + path] = label
         self.reported |= {prefix + path for path in other.reported}
+        self.grouped |= {prefix + path for path in other.grouped}
         for path, parts in other.lines.items():
             self.lines[prefix + path] = parts
 
@@ -250,6 +255,8 @@ class _Builder:
             self._bad_tag(node, path)
             return node.value
         if not node.style and node.tag in (_INT_TAG, _FLOAT_TAG, _STR_TAG):  # plain
+            if grouped_digits(node.value):
+                self.locations.grouped.add(path)
             return _number(node)
         if not node.style and node.tag == _BOOL_TAG and node.value.lower() not in _BOOLS:
             return node.value  # yes, no, on, off: text in YAML 1.2 (an id 'no' is no false)
@@ -385,8 +392,7 @@ def _number(node: ScalarNode) -> Any:
         return int(text, 0)
     if node.tag == _FLOAT_TAG and _FLOAT.fullmatch(text):
         return float(text)
-    if node.tag == _FLOAT_TAG and ":" not in text and not grouped_digits(text):  # .inf, .nan
-        #                                                            (refused by validation)
+    if node.tag == _FLOAT_TAG and _INF_OR_NAN.fullmatch(text):  # (refused by validation)
         return SafeConstructor.yaml_constructors[_FLOAT_TAG](SafeConstructor(), node)
     return text
 

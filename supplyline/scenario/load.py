@@ -41,7 +41,6 @@ from supplyline.scenario._yaml_lines import (
     Locations,
     Spot,
     clipped,
-    grouped_digits,
     read_yaml,
     shown,
 )
@@ -390,7 +389,7 @@ def quoted(data: dict[str, Any], locations: Locations, file: str,
             # took as true; true, false or a number as text.
             word = (found["type"] == "bool_type" and isinstance(found["input"], str)
                     and found["input"].strip().lower() not in ("true", "false"))
-            grouped = isinstance(found["input"], str) and grouped_digits(found["input"])
+            grouped = path in locations.grouped  # (written plainly, not quoted)
             problems.append(Problem(spot.file, spot.line, field, wanted if number or word
                                     else f"{wanted}, its digits not grouped by '_' (text "
                                          "in YAML 1.2)" if grouped

@@ -65,7 +65,7 @@ file, line and field.
   YAML 1.2 (an id `no` needs no quotes). (A table beside the YAML file is read by
   its fields' types, as a spreadsheet's cells are: a CSV cell or a GeoJSON property may be
   text such as `"40"` or `yes`, and 1 or 0 for true or false, as GIS tools often export
-  them.) Numbers are read as YAML 1.2 writes them: `1e7`, `1.2e3` and `2.5e-3` are
+  them.) In the YAML file, numbers are read as YAML 1.2 writes them: `1e7`, `1.2e3` and `2.5e-3` are
   numbers, `0750` is 750, `0x1F` is 31 and `0o17` is 15, and `1:30` (which older YAML
   reads as 90, in base 60) and `1_200` (which older YAML reads as 1200, and YAML 1.2 and
   an editor checking the JSON Schema as text) are refused.

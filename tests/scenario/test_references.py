@@ -513,12 +513,19 @@ def test_numbers_are_read_as_yaml_1_2_writes_them() -> None:
     for written, value in (("0o17", 15), ("0x1F", 31)):
         number = edit(text, "population: 1200", f"population: {written}")
         assert load_text(number, "tutorial.yaml", base_dir=DATA).places[0].population == value
-    for grouped in ("1_200", "1_200.5", "+1_2e3"):
+    for grouped in ("1_200", "1_200.5", "+1_2e3", ".2_0"):
         bad = edit(text, "population: 1200", f"population: {grouped}")
         problem = by_field(problems_in(bad, "tutorial.yaml"))["places[0].population"]
         assert (problem.line, problem.expected, problem.got) == (
             line_of(bad, f"population: {grouped}"),
             "a number, its digits not grouped by '_' (text in YAML 1.2)", f"'{grouped}'")
+    # Quoted, it is text by its quotes, and said so; a name may be 1_200.
+    quoted = edit(text, "population: 1200", "population: '1_200'")
+    problem = by_field(problems_in(quoted, "tutorial.yaml"))["places[0].population"]
+    assert problem.expected == "a number, written without quotes"
+    named = edit(text, "  - id: high-village\n    name: High village (on the ridge)",
+                 "  - id: high-village\n    name: 1_200")
+    assert load_text(named, "tutorial.yaml", base_dir=DATA).places[0].name == "1_200"
 
 
 @pytest.mark.parametrize("written", ["0", "20241110", "'1731196800'"])
