@@ -408,6 +408,43 @@ def test_on_a_phone_everything_stays_inside_its_panel(week: str, browser: Any) -
     assert problems == []
 
 
+@pytest.fixture
+def built_in(tmp_path: Path) -> Iterator[str]:
+    """Books of the built-in scenario (40 places, many of them close together)."""
+    books = open_books(tmp_path / "books.db", sl.load())
+    add_account(books, "council", "council-password", "council")
+    with in_process(books) as base:
+        yield base + "/"
+    books.close()
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_on_a_crowded_map_no_name_is_written_over_another(built_in: str, browser: Any,
+                                                          width: int) -> None:
+    """The built-in scenario's names ran over each other on a phone and on a wide screen
+    alike. A name that cannot be placed clear of those placed before it is left out, the
+    fronts named first; every marker names its place on hover."""
+    page, problems = council_page(browser, built_in, width)
+    names = page.eval_on_selector_all(
+        "#map text[data-place]", "ts => ts.map(t => { const b = t.getBBox(); return "
+        "[t.dataset.place, b.x, b.y, b.width, b.height]; })")
+    assert not [(a[0], b[0]) for i, a in enumerate(names) for b in names[i + 1:]
+                if a[1] < b[1] + b[3] and b[1] < a[1] + a[3] and a[2] < b[2] + b[4]
+                and b[2] < a[2] + a[4]]
+    net = sl.compile_network(sl.load())
+    shown = {name[0] for name in names}
+    fronts = {p for p, kind in zip(net.place_ids, net.place_kind, strict=True)
+              if kind == "front"}
+    assert fronts <= shown and 10 <= len(shown) < len(net.place_ids), len(shown)
+    tips = dict(page.eval_on_selector_all(
+        "#map circle[data-marker]", "cs => cs.map(c => [c.dataset.marker, "
+        "c.querySelector('title').textContent])"))
+    assert tips == {p: net.place_name(i) for i, p in enumerate(net.place_ids)}
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.locator("#map").screenshot(path=str(ARTIFACTS / f"dashboard-map-built-in-{width}.png"))
+    assert problems == []
+
+
 def test_on_a_wide_screen_the_overview_has_two_columns(week: str, browser: Any) -> None:
     page, problems = council_page(browser, week, 1280)
     assert box(page, "#chart svg")["x"] > box(page, "#stocks")["x"] + box(page, "#stocks")["width"]
