@@ -410,7 +410,7 @@ def test_on_a_phone_everything_stays_inside_its_panel(week: str, browser: Any) -
 
 @pytest.fixture
 def built_in(tmp_path: Path) -> Iterator[str]:
-    """Books of the built-in scenario (40 places, many of them close together)."""
+    """Books of the built-in scenario (24 places, many of them close together)."""
     books = open_books(tmp_path / "books.db", sl.load())
     add_account(books, "council", "council-password", "council")
     with in_process(books) as base:

@@ -416,7 +416,7 @@ function drawMap(routes) {
 // fewest other names, markers and route lines and stays on the map (on the right first).
 // Fronts are named first, then hospitals, depots and junctions, then localities; a name
 // that can only be written over one already placed is left out (its marker still names it
-// on hover): on the built-in scenario's 40 places, names had run over each other.
+// on hover): on the built-in scenario's 24 places, names had run over each other.
 const NAME_RANK = { front: 0, hospital: 1, depot: 2, junction: 2, locality: 3 };
 const SPOTS = [[7, 4, "start"], [-7, 4, "end"], [0, -9, "middle"], [0, 17, "middle"],
   [5, -6, "start"], [-5, -6, "end"], [5, 15, "start"], [-5, 15, "end"],
