@@ -89,16 +89,19 @@ def sl_context(simulation: sl.Simulation) -> ReportContext:
 
 def test_the_speed_of_single_precision_is_said_alike_everywhere() -> None:
     """docs/simulate.md measured 12.6 s against 18.3 s (1.45 times), 11.7 s against 18.6 s
-    (1.6 times) and 9.8 s against 16.6 s (1.7 times): about 1.5 times, said alike in the
-    help, the docstring and the README (they had said 1.6 to 1.7, and 1.4 to 1.7)."""
+    (1.6 times), 9.8 s against 16.6 s (1.7 times) and 10.0 s against 18.6 s (1.9 times): 1.5
+    to 1.9 times, said alike in the help, the docstring and the README (they had said 1.6 to
+    1.7, 1.4 to 1.7, and about 1.5)."""
     docs = " ".join((ROOT / "docs" / "simulate.md").read_text(encoding="utf-8").split())
-    for single, double, ratio in ((12.6, 18.3, 1.45), (11.7, 18.6, 1.6), (9.8, 16.6, 1.7)):
+    for single, double, ratio in ((12.6, 18.3, 1.45), (11.7, 18.6, 1.6), (9.8, 16.6, 1.7),
+                                  (10.0, 18.6, 1.9)):
         assert f"{single} s against {double} s" in docs
-        assert round(double / single, 2) == pytest.approx(ratio, abs=0.02)
-    assert "about 1.5 times as fast" in docs
+        assert round(double / single, 2) == pytest.approx(ratio, abs=0.05)
+    said = "1.5 to 1.9 times as fast"
+    assert said in docs
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    assert "about 1.5 times as fast as `--precision double`" in readme
-    assert "1.6 to 1.7" not in readme and "1.4 to 1.7" not in readme
+    assert f"{said} as `--precision double`" in readme
+    assert all(other not in readme for other in ("1.6 to 1.7", "1.4 to 1.7", "about 1.5 times"))
     text = CliRunner().invoke(app, ["simulate", "--help"], env={"COLUMNS": "200"}).output
-    assert "about 1.5 times as fast" in " ".join(text.split())
-    assert "about 1.5 times as fast" in (sl.simulate.__doc__ or "")
+    assert said in " ".join(text.split())
+    assert said in (sl.simulate.__doc__ or "")
