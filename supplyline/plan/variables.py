@@ -237,8 +237,8 @@ def define_variables(
     # plan from any State exists. Only where a State puts units (waiting, or arriving from
     # before its day): a unit the plan sends somewhere is sent by the plan, which need not
     # send it (so from the scenario's own start, every unit at home, the LP is as it was;
-    # laid out wider, the fed and unfed ways of the same units left crossover unfinished).
-    # Good by good: a unit short of one good still eats the others.
+    # laid out wider, columns of going without beside the way home left crossover
+    # unfinished). Good by good: a unit short of one good still eats the others.
     stranded: NDArray[np.bool_] = (np.zeros((n_p, n_m), dtype=bool) if units_in is None
                                    else np.asarray((units_in > 0).any(axis=2)))
     going_home_unfed = [

@@ -56,14 +56,14 @@ _HEX_OR_OCTAL = re.compile(r"0x[0-9a-fA-F]+|0o[0-7]+")
 _FLOAT = re.compile(r"[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?")
 _INF_OR_NAN = re.compile(r"[-+]?\.(inf|Inf|INF)|\.(nan|NaN|NAN)")
 _GROUPED = re.compile(r"[-+]?(\.[0-9_]+|[0-9][0-9_]*(\.[0-9_]*)?)([eE][-+]?[0-9]+)?")
+_MAP_TAG = "tag:yaml.org,2002:map"
+_SEQ_TAG = "tag:yaml.org,2002:seq"
 
 
-def grouped_digits(text: str) -> bool:
+def _grouped_digits(text: str) -> bool:
     """Whether ``text`` is a number with its digits grouped by ``_`` (``1_200``), which YAML
     1.1 reads as a number and YAML 1.2 as text."""
     return "_" in text and _GROUPED.fullmatch(text) is not None
-_MAP_TAG = "tag:yaml.org,2002:map"
-_SEQ_TAG = "tag:yaml.org,2002:seq"
 
 
 @dataclass(frozen=True)
@@ -255,7 +255,7 @@ class _Builder:
             self._bad_tag(node, path)
             return node.value
         if not node.style and node.tag in (_INT_TAG, _FLOAT_TAG, _STR_TAG):  # plain
-            if grouped_digits(node.value):
+            if _grouped_digits(node.value):
                 self.locations.grouped.add(path)
             return _number(node)
         if not node.style and node.tag == _BOOL_TAG and node.value.lower() not in _BOOLS:
@@ -373,8 +373,9 @@ def _number(node: ScalarNode) -> Any:
 
     PyYAML tags a plain scalar by YAML 1.1's rules, or by an explicit tag. Tagged str, it is
     a number only in YAML 1.1's blind spots, an exponent without a dot (``1e+07``) or without
-    a sign (``1.2e3``; YAML 1.1 wants both) and a leading zero before an 8 or a 9 (``0800``):
-    another number tagged str was tagged so on purpose (``!!str 1954``). Tagged
+    a sign (``1.2e3``; YAML 1.1 wants both), a leading zero before an 8 or a 9 (``0800``)
+    and YAML 1.2's octal (``0o17``): another number tagged str was tagged so on purpose
+    (``!!str 1954``). Tagged
     int or float, it is a number as YAML 1.2 writes one of that kind, else text (``1:30``,
     which YAML 1.1 reads as 90, ``1_200``, or ``!!int 1.5``)."""
     text = node.value

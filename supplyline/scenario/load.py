@@ -37,13 +37,7 @@ from supplyline.scenario._describe import (
     split_annotated,
     target_at,
 )
-from supplyline.scenario._yaml_lines import (
-    Locations,
-    Spot,
-    clipped,
-    read_yaml,
-    shown,
-)
+from supplyline.scenario._yaml_lines import Locations, Spot, clipped, read_yaml, shown
 from supplyline.scenario._yaml_lines import Path as DataPath
 from supplyline.scenario.schema import Scenario
 from supplyline.scenario.tables import TABLE_MODELS, WINDOW_EXPECTED, is_window, read_table

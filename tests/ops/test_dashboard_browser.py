@@ -435,7 +435,7 @@ def test_on_a_crowded_map_no_name_is_written_over_another(built_in: str, browser
     shown = {name[0] for name in names}
     fronts = {p for p, kind in zip(net.place_ids, net.place_kind, strict=True)
               if kind == "front"}
-    assert fronts <= shown and 10 <= len(shown) < len(net.place_ids), len(shown)
+    assert fronts <= shown and len(shown) >= 10, len(shown)  # (12 of 24 on a phone)
     tips = dict(page.eval_on_selector_all(
         "#map circle[data-marker]", "cs => cs.map(c => [c.dataset.marker, "
         "c.querySelector('title').textContent])"))
