@@ -321,10 +321,13 @@ def browser() -> Iterator[Any]:
         launched.close()
 
 
-def council_page(browser: Any, base: str, width: int) -> tuple[Any, list[str]]:
-    """The council logged in on a screen ``width`` px wide; what went wrong is listed (page
-    errors, answers of 400 and more: a missing icon is one)."""
-    page = browser.new_context(viewport={"width": width, "height": 800}).new_page()
+def council_page(browser: Any, base: str, width: int,
+                 touch: bool = False) -> tuple[Any, list[str]]:
+    """The council logged in on a screen ``width`` px wide (a touch screen if ``touch``);
+    what went wrong is listed (page errors, answers of 400 and more: a missing icon is
+    one)."""
+    page = browser.new_context(viewport={"width": width, "height": 800},
+                               has_touch=touch).new_page()
     problems: list[str] = []
     page.on("pageerror", lambda e: problems.append(str(e)))
     page.on("response", lambda r: problems.append(f"{r.status} {r.url}")
@@ -442,6 +445,49 @@ def test_on_a_crowded_map_no_name_is_written_over_another(built_in: str, browser
     assert tips == {p: net.place_name(i) for i, p in enumerate(net.place_ids)}
     ARTIFACTS.mkdir(exist_ok=True)
     page.locator("#map").screenshot(path=str(ARTIFACTS / f"dashboard-map-built-in-{width}.png"))
+    assert problems == []
+
+
+def test_on_a_phone_a_tap_names_a_place_left_off_the_map_or_a_route(built_in: str,
+                                                                     browser: Any) -> None:
+    """A phone shows no hover text, so a name left off the crowded map was nowhere to be
+    read: a tap on a marker, or within a fingertip of it, says its place's name below the
+    map; a tap on a route away from the markers says the route and its state; so does
+    Enter on a marker or a route reached from the keyboard."""
+    page, problems = council_page(browser, built_in, 390, touch=True)
+    net = sl.compile_network(sl.load())
+    name = {p: net.place_name(i) for i, p in enumerate(net.place_ids)}
+    shown = set(page.eval_on_selector_all("#map text[data-place]",
+                                          "ts => ts.map(t => t.dataset.place)"))
+    page.locator("#map svg.figure").scroll_into_view_if_needed()  # (a tap lands on screen)
+    centre = {p: (b["x"] + b["width"] / 2, b["y"] + b["height"] / 2) for p in name
+              for b in [box(page, f'#map circle[data-marker="{p}"]')]}
+    says = page.locator("#map-says")
+    assert says.inner_text() == "Tap or point at a place or a route to name it."
+    left_off = [p for p in name if p not in shown]
+    assert left_off  # (12 of 24 on a phone)
+    for place in left_off:
+        page.touchscreen.tap(*centre[place])
+        assert says.inner_text() == name[place], place
+    # A fingertip's miss: 9 px below the marker of a place with no other marker near.
+    alone = next(p for p in name if all(math.dist(centre[p], centre[q]) > 30
+                                        for q in name if q != p))
+    page.touchscreen.tap(centre[alone][0], centre[alone][1] + 9)
+    assert says.inner_text() == name[alone]
+    # A route, tapped at the middle of its line, away from every marker.
+    middles = page.eval_on_selector_all(
+        "#map path[data-route]", "ps => ps.map(p => { const m = p.getScreenCTM(); "
+        "const q = p.getPointAtLength(p.getTotalLength() / 2); return [p.dataset.route, "
+        "p.dataset.status, m.a * q.x + m.e, m.d * q.y + m.f]; })")
+    route, status, x, y = next(r for r in middles
+                               if all(math.dist(r[2:], c) > 20 for c in centre.values()))
+    page.touchscreen.tap(x, y)
+    sc = sl.load()
+    title = next(sc.route_title(r) for r in sc.routes if r.key == route)
+    assert says.inner_text().startswith(f"{title}: {status}"), (route, says.inner_text())
+    page.focus(f'#map circle[data-marker="{left_off[0]}"]')
+    page.keyboard.press("Enter")
+    assert says.inner_text() == name[left_off[0]]
     assert problems == []
 
 

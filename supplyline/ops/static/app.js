@@ -375,19 +375,24 @@ function drawMap(routes) {
       fill: "none", stroke: ROUTE_COLOUR[r.status], "stroke-width": 3,
       "stroke-dasharray": r.status === "closed" ? "6,4" : "", "data-route": r.id,
       "data-status": r.status });
-    const tip = svg("title"); tip.textContent = r.name + ": " + r.status +
-      (r.capacity_lost ? " (" + Math.round(100 * r.capacity_lost) + " % of capacity lost, " +
-        "repaired in " + r.repaired_in_days + " day" + (r.repaired_in_days === 1 ? "" : "s") +
-        ")" : "");
-    line.append(tip);
-    root.append(line);
+    root.append(saysOnTap(line, r.name + ": " + r.status + (r.capacity_lost ? " (" +
+      Math.round(100 * r.capacity_lost) + " % of capacity lost, repaired in " +
+      r.repaired_in_days + " day" + (r.repaired_in_days === 1 ? "" : "s") + ")" : "")));
   }
-  for (const p of places) {  // each marker names its place on hover (its name may not fit)
+  for (const p of places) {  // each marker names its place (its name may not fit)
     const marker = svg("circle", { cx: px(p), cy: py(p), r: 5, fill: PLACE_COLOUR[p.kind],
       stroke: "#fff", "stroke-width": 1, "data-marker": p.id });
-    const tip = svg("title"); tip.textContent = p.name; marker.append(tip);
-    root.append(marker);
+    root.append(saysOnTap(marker, p.name));
   }
+  root.addEventListener("click", (e) => {  // the nearest marker within a finger's reach,
+    const box = root.getBoundingClientRect(), k = w / box.width;  // else the route tapped
+    const [x, y] = [(e.clientX - box.left) * k, (e.clientY - box.top) * k];
+    const near = places.map((p) => [Math.hypot(px(p) - x, py(p) - y), p])
+      .filter(([d]) => d <= TAP_REACH * k).sort((a, b) => a[0] - b[0]);
+    const route = e.target.closest("[data-route]");
+    if (near.length) say(near[0][1].name);
+    else if (route) say(route.getAttribute("aria-label"));
+  });
   for (const p of places) {  // after every line and marker: the names stay on top
     const t = svg("text", { x: px(p) + 7, y: py(p) + 4, "data-place": p.id, "data-x": px(p),
       "data-y": py(p), "data-rank": NAME_RANK[p.kind] });
@@ -408,8 +413,24 @@ function drawMap(routes) {
     ...Object.entries(ROUTE_COLOUR).map(([status, colour]) => el("li", {},
       swatch(svg("line", { x1: 1, y1: 6, x2: 21, y2: 6, stroke: colour, "stroke-width": 3,
         "stroke-dasharray": status === "closed" ? "6,4" : "" })), "route " + status)));
-  $("#map").replaceChildren(root, legend);
+  const says = el("p", { id: "map-says", class: "empty", "aria-live": "polite" },
+    "Tap or point at a place or a route to name it.");
+  $("#map").replaceChildren(root, legend, says);
   placeLabels(root, w, h);
+}
+
+// A phone shows no hover text, and a name that does not fit is left off the map: a tap or
+// a click near a marker or on a route (or Enter on one reached by Tab) says below the map
+// what it is. TAP_REACH: how far from a marker's centre a tap still names it, in screen px
+// (a marker is 10 px across, smaller than a fingertip).
+const TAP_REACH = 12;
+const say = (words) => { const p = $("#map-says"); p.textContent = words; p.className = ""; };
+function saysOnTap(node, words) {
+  const tip = svg("title"); tip.textContent = words; node.append(tip);
+  node.setAttribute("tabindex", "0");
+  node.setAttribute("aria-label", words);
+  node.addEventListener("keydown", (e) => { if (e.key === "Enter") say(words); });
+  return node;
 }
 
 // Where a place's name goes: of twelve spots around its marker, the one that covers the
@@ -440,7 +461,7 @@ function routePoints(root) {
 
 function placeLabels(root, w, h) {
   const lines = routePoints(root);
-  const markers = [...root.querySelectorAll("circle")].map((c) =>
+  const markers = [...root.querySelectorAll("circle[data-marker]")].map((c) =>
     [Number(c.getAttribute("cx")), Number(c.getAttribute("cy"))]);
   const placed = [];
   const inside = (b, [x, y], margin) => x >= b.x - margin && x <= b.x + b.width + margin &&
