@@ -541,12 +541,14 @@ def test_units_stranded_at_a_front_wait_and_eat_there() -> None:
     assert table[(table["place"] == "depot") & (table["day"] >= 3)].empty
 
 
-def _stranded_carts(far: int, rice_kg: float, salt: float = 0.0
+def _stranded_carts(far: int, rice_kg: float, salt: float = 0.0, burn: float = 0.0
                     ) -> tuple[sl.Network, sl.State]:
     """10 carts of the depot that a State has at the front, with ``rice_kg`` there, the way
     back closed until the horizon's last day; their crews owe days enough (else the plan
     puts carts into service only for the days their crews bring). With ``salt``, they eat
-    that much salt a day beside their rice, and no salt is held anywhere."""
+    that much salt a day beside their rice, and no salt is held anywhere; with ``burn``,
+    they also burn that much of it a km (a good both eaten and burned), and the far home
+    holds 10 kg of it, which cannot come in time (a fuel no place holds is a check error)."""
     from supplyline.scenario import load_text
 
     text = CARTS.format(far=far, km=40.0, end="2024-11-05", rations=5.0, demand=1000.0,
@@ -556,6 +558,11 @@ def _stranded_carts(far: int, rice_kg: float, salt: float = 0.0
                             '  - {id: rice, source: "test"}\n  - {id: salt, source: "test"}')
         text = text.replace("rations_kg_per_day: {rice: 5.0}",
                             f"rations_kg_per_day: {{rice: 5.0, salt: {salt}}}")
+    if burn:
+        text = text.replace("    crew_per_unit: 1\n", "    crew_per_unit: 1\n"
+                            f"    fuel_commodity: salt\n    fuel_kg_per_km: {burn}\n")
+        text = text.replace("stock_kg: {rice: 100000},\n     carriers: {cart: 0}",
+                            "stock_kg: {rice: 100000, salt: 10},\n     carriers: {cart: 0}")
     net = sl.compile_network(load_text(text, "carts.yaml"))
     depot, front = (net.place_ids.index(p) for p in ("depot", "front"))
     state = sl.State.initial(net)
@@ -641,6 +648,27 @@ def test_units_short_of_one_good_still_eat_the_others() -> None:
     assert run.unfed_kg.max() == pytest.approx(0.0, abs=1e-3)
     assert run.eaten_kg[:, g_rice] == pytest.approx([300.0] * 4, rel=1e-4)
 
+
+
+def test_what_units_go_without_of_a_good_both_eaten_and_burned_is_split_by_share() -> None:
+    """The same carts, eating 0.5 kg of salt a day and burning 0.01 kg of it a km, no salt
+    anywhere: on the way home each goes without its salt, which the plan counts as food not
+    eaten for the way's days and fuel not burned for its km, each part's own share."""
+    net, state = _stranded_carts(far=0, rice_kg=5000.0, salt=0.5, burn=0.01)
+    depot, front = (net.place_ids.index(p) for p in ("depot", "front"))
+    salt = net.commodity_ids.index("salt")
+    plan = sl.plan(net, state=state)
+    g_salt = list(plan.goods).index(salt)
+    home = list(net.homes[0]).index(depot)
+    way_days, way_km = (part[front, home] for part in ways_home(net)[0])
+    assert way_km == pytest.approx(40.0)
+    unfed = {part: plan.way_home_kg(unfed=True, part=part)[front, g_salt]
+             for part in ("all", "food", "fuel")}
+    assert unfed["food"] == pytest.approx(10 * 0.5 * way_days, rel=1e-4)
+    assert unfed["fuel"] == pytest.approx(10 * 0.01 * 40.0, rel=1e-4)
+    assert unfed["all"] == pytest.approx(unfed["food"] + unfed["fuel"], rel=1e-9)
+    for part in ("all", "food", "fuel"):  # drawn: none, there is no salt
+        assert plan.way_home_kg(part=part)[front, g_salt] == pytest.approx(0.0, abs=1e-3)
 
 TRUCKS_AND_CARTS = """name: trucks
 title: Carts at a depot whose rice the trucks eat too
