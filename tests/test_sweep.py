@@ -438,11 +438,14 @@ def test_a_variant_may_ask_what_a_file_may_not_say() -> None:
     ("routes.ridge-road.air_exposed=yes", "routes.ridge-road.air_exposed", "true or false",
      "'yes'"),
     ("routes.ridge-road.air_exposed=1", "routes.ridge-road.air_exposed", "true or false", "1"),
+    ("modes.porter.payload_kg=2_5,30", "modes.porter.payload_kg",
+     "a number, its digits not grouped by '_' (text in YAML 1.2)", "'2_5'"),
 ])
 def test_a_value_a_file_may_not_write_is_refused_in_a_variant(option: str, field: str,
                                                               expected: str, got: str) -> None:
     """A quoted number, a word for true or a number for true passed the schema's lax
-    reading: the Parquet columns became text ('25', 'yes') and "25" planned 25 again."""
+    reading: the Parquet columns became text ('25', 'yes') and "25" planned 25 again. A
+    number grouped by '_' is text in YAML 1.2, and said so (not to write it unquoted)."""
     with pytest.raises(VaryError) as caught:
         make_variants(sl.load("tutorial"), [parse_vary(option)], "tutorial")
     (problem,) = caught.value.problems

@@ -60,7 +60,7 @@ _MAP_TAG = "tag:yaml.org,2002:map"
 _SEQ_TAG = "tag:yaml.org,2002:seq"
 
 
-def _grouped_digits(text: str) -> bool:
+def grouped_digits(text: str) -> bool:
     """Whether ``text`` is a number with its digits grouped by ``_`` (``1_200``), which YAML
     1.1 reads as a number and YAML 1.2 as text."""
     return "_" in text and _GROUPED.fullmatch(text) is not None
@@ -255,7 +255,7 @@ class _Builder:
             self._bad_tag(node, path)
             return node.value
         if not node.style and node.tag in (_INT_TAG, _FLOAT_TAG, _STR_TAG):  # plain
-            if _grouped_digits(node.value):
+            if grouped_digits(node.value):
                 self.locations.grouped.add(path)
             return _number(node)
         if not node.style and node.tag == _BOOL_TAG and node.value.lower() not in _BOOLS:

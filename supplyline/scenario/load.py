@@ -37,7 +37,14 @@ from supplyline.scenario._describe import (
     split_annotated,
     target_at,
 )
-from supplyline.scenario._yaml_lines import Locations, Spot, clipped, read_yaml, shown
+from supplyline.scenario._yaml_lines import (
+    Locations,
+    Spot,
+    clipped,
+    grouped_digits,
+    read_yaml,
+    shown,
+)
 from supplyline.scenario._yaml_lines import Path as DataPath
 from supplyline.scenario.schema import Scenario
 from supplyline.scenario.tables import TABLE_MODELS, WINDOW_EXPECTED, is_window, read_table
@@ -356,7 +363,9 @@ def quoted(data: dict[str, Any], locations: Locations, file: str,
     takes them, but an editor checking the file against the JSON Schema refuses them, so
     ``check`` does too, beside the file's other problems (``already``: their fields, not
     said twice); ``only``: the values at these paths alone (a sweep's). A CSV table's cells
-    are all text: only values written in the YAML file itself count. ``anywhere``: every
+    are all text: only values written in the YAML file itself count, and in a table only a
+    number with its digits grouped by ``_`` (``2_000``), which a spreadsheet keeps as text
+    too. ``anywhere``: every
     value counts, where none was written in a file (a scenario changed in Python, whose
     values are all the caller's: ``replace({"modes.porter.payload_kg": "30"})``)."""
     try:
@@ -375,18 +384,23 @@ def quoted(data: dict[str, Any], locations: Locations, file: str,
             # (a sweep's value is the option's wherever the file wrote the one it replaces)
             if anywhere and spot is None:
                 spot = Spot(file, None)
-            if spot is None or (spot.file != file and only is None) or field in said or (
-                    only is not None and path not in only):
+            # (written plainly, not quoted; a sweep's values are read as YAML 1.2 reads them)
+            grouped = path in locations.grouped or (only is not None and isinstance(
+                found["input"], str) and grouped_digits(found["input"].strip()))
+            # (a table's cells are text, read as a spreadsheet reads them: only a number
+            # grouped by '_', which a spreadsheet too keeps as text, is said there)
+            if spot is None or (spot.file != file and only is None and not grouped) or (
+                    field in said) or (only is not None and path not in only):
                 continue
             said.add(field)
             # A number or a word for true/false (one_way: 1, one_way: yes) the lax reading
             # took as true; true, false or a number as text.
             word = (found["type"] == "bool_type" and isinstance(found["input"], str)
                     and found["input"].strip().lower() not in ("true", "false"))
-            grouped = path in locations.grouped  # (written plainly, not quoted)
             problems.append(Problem(spot.file, spot.line, field, wanted if number or word
                                     else f"{wanted}, its digits not grouped by '_' (text "
-                                         "in YAML 1.2)" if grouped
+                                         + ("in YAML 1.2)" if spot.file == file
+                                            else "to a spreadsheet)") if grouped
                                     else f"{wanted}, not text" if anywhere
                                     else f"{wanted}, written without quotes",
                                     shown(found["input"])))

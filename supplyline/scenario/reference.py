@@ -62,11 +62,12 @@ file, line and field.
 - **Numbers and true/false** are written without quotes (`population: 1200`,
   `air_exposed: false`): quoted, they are text, which `check` refuses as the JSON Schema
   does, as it refuses 1 or 0 for true or false; `yes`, `no`, `on` and `off` are text, as in
-  YAML 1.2 (an id `no` needs no quotes). (A table beside the YAML file is read by
-  its fields' types, as a spreadsheet's cells are: a CSV cell or a GeoJSON property may be
-  text such as `"40"` or `yes`, and 1 or 0 for true or false, as GIS tools often export
-  them.) In the YAML file, numbers are read as YAML 1.2 writes them: `1e7`, `1.2e3` and `2.5e-3` are
-  numbers, `0750` is 750, `0x1F` is 31 and `0o17` is 15, and `1:30` (which older YAML
+  YAML 1.2 (an id `no` needs no quotes). (A table beside the YAML file is read by its
+  fields' types, as a spreadsheet's cells are: a CSV cell or a GeoJSON property may be text
+  such as `"40"` or `yes`, and 1 or 0 for true or false, as GIS tools often export them,
+  but not `2_000`, which a spreadsheet keeps as text.) In the YAML file, and in a sweep's
+  `--vary` values, numbers are read as YAML 1.2 writes them: `1e7`, `1.2e3` and `2.5e-3`
+  are numbers, `0750` is 750, `0x1F` is 31 and `0o17` is 15, and `1:30` (which older YAML
   reads as 90, in base 60) and `1_200` (which older YAML reads as 1200, and YAML 1.2 and
   an editor checking the JSON Schema as text) are refused.
 - **Day series**: a field typed "number or list of DaySeriesStep" is either one number (the

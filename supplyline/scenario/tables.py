@@ -38,7 +38,7 @@ from pydantic import BaseModel
 
 from supplyline.errors import Problem
 from supplyline.scenario._describe import fields_by_key, is_model, split_annotated, without_none
-from supplyline.scenario._yaml_lines import Locations, Path, Spot, shown
+from supplyline.scenario._yaml_lines import Locations, Path, Spot, grouped_digits, shown
 from supplyline.scenario.schema import Place, Route
 from supplyline.text import did_you_mean
 
@@ -417,12 +417,17 @@ def _put(
     """Store one cell (or property) in ``row``, splitting lists and dotted keys."""
     base, key = column
     text = _cell_text(value) if isinstance(value, str) else shown(value)
+    # A number with its digits grouped by "_" is text to a spreadsheet, as to YAML 1.2;
+    # the schema's lax reading would take it, so it is marked for check to refuse.
+    grouped = isinstance(value, str) and grouped_digits(value.strip())
     if key is not None:
         inner = row.setdefault(base, {})
         if isinstance(inner, dict):
             inner[key] = value
         locations.spots.setdefault((*prefix, base), Spot(file, line))
         locations.spots[(*prefix, base, key)] = Spot(file, line, line, text)
+        if grouped:
+            locations.grouped.add((*prefix, base, key))
         return
     if kinds.get(base) in ("list", "windows") and isinstance(value, str):
         value = [item.strip() for item in value.split(";") if item.strip()]
@@ -432,6 +437,8 @@ def _put(
             locations.spots[(*prefix, base, position)] = Spot(file, line, line, shown(item))
     row[base] = value
     locations.spots[(*prefix, base)] = Spot(file, line, line, text)
+    if grouped:
+        locations.grouped.add((*prefix, base))
 
 
 # -- GeoJSON --------------------------------------------------------------------------------

@@ -164,6 +164,30 @@ def test_a_table_with_another_separator_is_said_once(copy: Path) -> None:
     assert problems["header"].got.startswith("a header separated by ';'")
 
 
+def test_a_number_grouped_by_underscores_is_refused_in_a_table_as_in_the_yaml(
+        copy: Path) -> None:
+    """A spreadsheet keeps ``2_000`` as text, as YAML 1.2 does; the schema's lax reading of
+    a table had taken it as 2000 in silence. A number written as text (``"2000"``) is
+    still read, as a spreadsheet's cells are."""
+    text = _replace(copy / "places.csv", "ban-a,Ban A,locality,21.50,103.40,northwest,2000,"
+                    "40000,", "ban-a,Ban A,locality,21.50,103.40,northwest,2_000,40_000,")
+    problems = _problems(copy / "scenario.yaml")
+    assert sorted(problems) == ["places[0].population", "places[0].stock_kg.rice"]
+    people = problems["places[0].population"]
+    assert (people.file, people.line) == (str(copy / "places.csv"), line_of(text, "ban-a,"))
+    assert people.expected == "a number, its digits not grouped by '_' (text to a spreadsheet)"
+    assert (people.got, problems["places[0].stock_kg.rice"].got) == ("'2_000'", "'40_000'")
+    geo = _replace(copy / "places.geojson", '"population": 2000, "stock_kg": {"rice": 40000}',
+                   '"population": "2_000", "stock_kg": {"rice": "40_000"}')
+    problems = _problems(copy / "scenario-geo.yaml")
+    assert sorted(problems) == ["features[0].properties.population",
+                                "features[0].properties.stock_kg.rice"]
+    assert problems["features[0].properties.stock_kg.rice"].line == line_of(geo, '"2_000"')
+    _replace(copy / "places.geojson", '"population": "2_000", "stock_kg": {"rice": "40_000"}',
+             '"population": "2000", "stock_kg": {"rice": "40000"}')
+    assert sl.load(copy / "scenario-geo.yaml").places[0].population == 2000
+
+
 def test_csv_list_and_dotted_columns(copy: Path) -> None:
     scenario = sl.load(copy / "scenario-geo.yaml")
     assert scenario.routes[3].modes == ["porter", "bicycle"]  # "porter; bicycle"
