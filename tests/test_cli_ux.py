@@ -517,6 +517,47 @@ def test_in_a_log_file_a_long_solve_is_said_again_while_it_lasts(
     assert all(stages[i - 1].startswith(("solving", "still")) for i in again)
 
 
+def test_a_long_interior_point_solve_says_its_iteration_and_gap(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A solve of minutes said only "still solving": while HiGHS's interior point runs,
+    the lines say its last iteration and gap, read from its log (which is not printed
+    without --verbose)."""
+    planning = importlib.import_module("supplyline.plan")
+    tutorial = sl.load("tutorial")
+    made = sl.plan(tutorial, days=3)
+    log = ["Iter  primal obj  dual obj  pinf  dinf  gap  time\n",
+           " 41   1.27e+04   1.26e+04   1.1e-16   2.4e-16   3.16e-05   1.0\n  42   1.2",
+           "7e+04   1.27e+04   1.2e-16   2.4e-16   1.72e-05   1.1\n"]
+    said: list[str] = []
+
+    def until(line: str) -> None:  # (the solve waits for the clock's lines)
+        deadline = time.perf_counter() + 10
+        while line not in said and time.perf_counter() < deadline:
+            time.sleep(0.05)
+
+    def slow_plan(*args: Any, progress: Any = None, solver_log: Any = None,
+                  **kwargs: Any) -> sl.Plan:
+        progress("solving 88,219 variables, 48,222 constraints: HiGHS interior point")
+        until("still solving 88,219 variables, 48,222 constraints")
+        for piece in log:
+            solver_log(piece)
+        until("still solving: interior point at iteration 42, gap 2e-05")
+        progress("reading the plan")
+        return made
+
+    monkeypatch.setattr(planning, "plan", slow_plan)
+    monkeypatch.setattr(cli.common, "STILL_EVERY_S", 0.3)
+    shown = io.StringIO()
+    monkeypatch.setattr(cli.common, "stderr", Console(file=shown, width=80))
+    assert cli.common._plan_or_exit(tutorial, None, cli.common.Solver.ipm, 0, True,
+                                    lines=lambda message, *_: said.append(message)) is made
+    assert said[0].startswith("solving") and said[-1] == "reading the plan", said
+    assert list(dict.fromkeys(said[1:-1])) == [  # (each said once or more, in this order)
+        "still solving 88,219 variables, 48,222 constraints",
+        "still solving: interior point at iteration 42, gap 2e-05"], said
+    assert shown.getvalue() == ""  # (HiGHS's log itself only with --verbose)
+
+
 def test_problems_wrap_at_a_terminal_and_stay_one_line_in_a_pipe() -> None:
     """At an 80-column terminal a long problem is wrapped between words with its following
     lines indented (a path, a date or an id never split); into a file each problem stays

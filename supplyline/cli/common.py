@@ -705,7 +705,8 @@ def _solve(sc: Scenario, replay: str | None, solver: Solver | str, time_limit: f
            failed: Callable[[PlanError], None] | None = None) -> Plan | None:
     """Solve, showing the stage and a running clock (none with ``--json``; without a
     terminal, a line for each stage, said again every :data:`STILL_EVERY_S` while it lasts,
-    on the clock of ``lines`` where given: see :func:`_progress_lines`); a bad replay exits
+    on the clock of ``lines`` where given: see :func:`_progress_lines`), and while HiGHS's
+    interior point runs, its iteration and gap (read from its log); a bad replay exits
     2, a failed solve exits 1 (or, where ``failed`` is given, is handed to it and None is
     returned: a plan that is only a comparison). With ``verbose`` the solver's log goes to stderr.
 
@@ -716,6 +717,8 @@ def _solve(sc: Scenario, replay: str | None, solver: Solver | str, time_limit: f
     """
     from supplyline.errors import PlanError, ReplayError
     from supplyline.plan import plan
+    from supplyline.plan.model import InteriorPointProgress
+    from supplyline.plan.solvers import REGISTRY
 
     _check_solver(str(solver), json_output)
     _check_step_days(sc, step_days, json_output)
@@ -725,21 +728,27 @@ def _solve(sc: Scenario, replay: str | None, solver: Solver | str, time_limit: f
     lines = lines or _progress_lines()
 
     said = time.perf_counter()
+    # How far HiGHS's interior point has come in the stage (its log read as it comes; the
+    # log of a first-order solver is its own, which it prints only when asked to).
+    interior = InteriorPointProgress()
+    watched = verbose or not REGISTRY[str(solver)].first_order
 
     def progress(message: str) -> None:
-        nonlocal stage, said
-        stage, said = message, time.perf_counter()
+        nonlocal stage, said, interior
+        stage, said, interior = message, time.perf_counter(), InteriorPointProgress()
         if lines is not None:
             lines(message)
 
     def solver_log(message: str) -> None:
-        stderr.print(Text(plain(message), style="dim"), end="", soft_wrap=True)
+        interior.feed(message)
+        if verbose:
+            stderr.print(Text(plain(message), style="dim"), end="", soft_wrap=True)
 
     def solve() -> None:
         try:
             outcome["plan"] = plan(sc, replay=replay, solver=str(solver), progress=progress,
                                    time_limit_s=time_limit or None, step_days=step_days,
-                                   solver_log=solver_log if verbose else None)
+                                   solver_log=solver_log if watched else None)
         except BaseException as error:  # handed to the waiting thread
             outcome["error"] = error
 
@@ -750,11 +759,13 @@ def _solve(sc: Scenario, replay: str | None, solver: Solver | str, time_limit: f
         worker.start()
         while worker.is_alive():
             worker.join(0.2)
+            come = interior.words()  # (the stage's own words until it has come some way)
             if status is not None:
-                status.update(inert(f"{stage} ({time.perf_counter() - started:.0f} s)"))
+                status.update(inert(f"{f'solving: {come}' if come else stage} "
+                                    f"({time.perf_counter() - started:.0f} s)"))
             if lines is not None and time.perf_counter() - said >= STILL_EVERY_S:
                 said = time.perf_counter()
-                lines(f"still {stage.split(':')[0]}")
+                lines(f"still solving: {come}" if come else f"still {stage.split(':')[0]}")
     error = outcome.get("error")
     if isinstance(error, ReplayError):
         fail("replay", f"--replay: {error}", EXIT_BAD_INPUT, json_output)

@@ -6,6 +6,7 @@ import dataclasses
 import enum
 import functools
 import os
+import re
 import sys
 import threading
 import time
@@ -598,6 +599,51 @@ def _quiet_highs(solver_log: Callable[[str], None] | None = None) -> highspy.Hig
         h.setOptionValue("log_to_console", False)
         h.cbLogging += lambda event: solver_log(str(event.message))
     return h
+
+
+class InteriorPointProgress:
+    """How far HiGHS's interior point has come, read from HiGHS's log as it is written (pass
+    each piece to :meth:`feed`): the number of its last iteration and that iteration's
+    relative gap between the primal and dual objectives, which the solve drives below
+    10^-8 (IPX's log line: iteration, primal and dual objectives, primal and dual
+    infeasibilities, gap, seconds). Other solvers' logs leave it empty.
+
+    Examples
+    --------
+    >>> seen = InteriorPointProgress()
+    >>> seen.feed("Iter  primal obj  dual obj  pinf  dinf  gap  time\\n  53   1.2e+04  1.19")
+    >>> seen.words()  # (the line is not whole yet)
+    ''
+    >>> seen.feed("e+04   1.1e-16   2.4e-16   2.13e-03   40.2\\n")
+    >>> seen.words()
+    'interior point at iteration 53, gap 2e-03'
+    """
+
+    _LINE = re.compile(r"\s*(\d+)\*?" + r"\s+(\S+)" * 6 + r"\s*")
+
+    def __init__(self) -> None:
+        self.iteration: int | None = None
+        self.gap: float | None = None
+        self._partial = ""
+
+    def feed(self, message: str) -> None:
+        """Read one piece of the log (pieces need not end with a line)."""
+        *lines, self._partial = (self._partial + message).split("\n")
+        for line in lines:
+            found = self._LINE.fullmatch(line)
+            if found is None:
+                continue
+            try:
+                figures = [float(x) for x in found.groups()[1:]]
+            except ValueError:  # (another log line of as many words)
+                continue
+            self.iteration, self.gap = int(found[1]), figures[4]
+
+    def words(self) -> str:
+        """The last iteration and its gap, said ('' before the first)."""
+        if self.iteration is None or self.gap is None:
+            return ""
+        return f"interior point at iteration {self.iteration}, gap {self.gap:.0e}"
 
 
 def _run_again(h: highspy.Highs, **options: str | int) -> SolveStatus:

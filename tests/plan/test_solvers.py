@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from collections.abc import Callable
 from types import SimpleNamespace
 
@@ -20,6 +21,7 @@ from supplyline.network import compile_network
 from supplyline.plan import SOLVERS
 from supplyline.plan.constraints import conserved_upper_bounds
 from supplyline.plan.model import (
+    InteriorPointProgress,
     LinearProgram,
     Solution,
     SolveStatus,
@@ -72,6 +74,24 @@ def test_the_gpu_solver_says_what_is_missing() -> None:
 def tutorial_lp() -> tuple[LinearProgram, Solution]:
     lp = build_lp(compile_network(sl.load("tutorial")))
     return lp, solve_lp(lp, solver="simplex")
+
+
+def test_the_interior_points_progress_is_read_from_highs_own_log(
+        tutorial_lp: tuple[LinearProgram, Solution]) -> None:
+    """What `plan` shows while HiGHS's interior point runs is read from HiGHS's log as it
+    comes: on the tutorial, its last iteration ends below IPX's gap of 10^-8, and the
+    simplex's log says nothing of it."""
+    lp, _ = tutorial_lp
+    seen, pieces = InteriorPointProgress(), []
+    solve_lp(lp, "ipm", solver_log=lambda piece: (seen.feed(piece), pieces.append(piece)))
+    # (HiGHS's summary at the end; the simplex's clean-up lines between are not counted)
+    summary = re.search(r"IPM +iterations: +(\d+)", "".join(pieces))
+    assert summary is not None and seen.iteration == int(summary[1]) > 10
+    assert seen.gap is not None and 0 <= seen.gap < 1e-8
+    assert seen.words() == f"interior point at iteration {seen.iteration}, gap {seen.gap:.0e}"
+    simplex = InteriorPointProgress()
+    solve_lp(lp, "simplex", solver_log=simplex.feed)
+    assert simplex.words() == ""
 
 
 def test_the_lagrangian_bound_of_the_optimal_duals_is_the_optimum(
