@@ -465,6 +465,21 @@ def test_a_quoted_number_for_a_value_of_a_table_is_refused_too() -> None:
     assert problem.file is not None and problem.file.endswith("routes.geojson")
 
 
+def test_a_grouped_number_for_a_value_of_a_table_is_said_as_yaml_reads_it() -> None:
+    """A --vary value is read as YAML 1.2 reads it, wherever the file keeps the value it
+    replaces: 2_000 for a population a CSV table writes was said to be text to a
+    spreadsheet."""
+    from tests.scenario.helpers import DATA
+
+    file = DATA / "tables" / "scenario.yaml"
+    with pytest.raises(VaryError) as caught:
+        make_variants(sl.load(file), [parse_vary("places.ban-a.population=2_000,3000")], file)
+    (problem,) = caught.value.problems
+    assert (problem.expected, problem.got) == (
+        "a number, its digits not grouped by '_' (text in YAML 1.2)", "'2_000'")
+    assert problem.file is not None and problem.file.endswith("places.csv")
+
+
 def test_a_variant_may_not_give_carriers_to_a_labour_mode() -> None:
     """A labour mode's units are the locality's people: the carriers a place owns of it are
     never read, so each variant was the same plan (a file that says so is refused)."""

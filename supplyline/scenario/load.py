@@ -388,9 +388,11 @@ def quoted(data: dict[str, Any], locations: Locations, file: str,
             grouped = path in locations.grouped or (only is not None and isinstance(
                 found["input"], str) and grouped_digits(found["input"].strip()))
             # (a table's cells are text, read as a spreadsheet reads them: only a number
-            # grouped by '_', which a spreadsheet too keeps as text, is said there)
-            if spot is None or (spot.file != file and only is None and not grouped) or (
-                    field in said) or (only is not None and path not in only):
+            # grouped by '_', which a spreadsheet too keeps as text, is said there, unless
+            # its row was said to be broken already: its cells may sit under other columns)
+            in_table = spot is not None and spot.file != file and only is None
+            if spot is None or (in_table and not grouped) or field in said or (
+                    only is not None and path not in only) or locations.already_reported(path):
                 continue
             said.add(field)
             # A number or a word for true/false (one_way: 1, one_way: yes) the lax reading
@@ -399,8 +401,8 @@ def quoted(data: dict[str, Any], locations: Locations, file: str,
                     and found["input"].strip().lower() not in ("true", "false"))
             problems.append(Problem(spot.file, spot.line, field, wanted if number or word
                                     else f"{wanted}, its digits not grouped by '_' (text "
-                                         + ("in YAML 1.2)" if spot.file == file
-                                            else "to a spreadsheet)") if grouped
+                                         + ("to a spreadsheet)" if in_table
+                                            else "in YAML 1.2)") if grouped
                                     else f"{wanted}, not text" if anywhere
                                     else f"{wanted}, written without quotes",
                                     shown(found["input"])))

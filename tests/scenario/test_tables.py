@@ -188,6 +188,17 @@ def test_a_number_grouped_by_underscores_is_refused_in_a_table_as_in_the_yaml(
     assert sl.load(copy / "scenario-geo.yaml").places[0].population == 2000
 
 
+def test_a_grouped_number_in_a_row_of_too_few_cells_is_not_said_under_another_column(
+        copy: Path) -> None:
+    """A row with a cell left out is said to be short; its cells sit under the columns
+    before theirs, so 40_000 (the rice held) is not said to be the population."""
+    _replace(copy / "places.csv", "ban-a,Ban A,locality,21.50,103.40,northwest,2000,40000,",
+             "ban-a,Ban A,locality,21.50,103.40,2000,40_000,")
+    problems = _problems(copy / "scenario.yaml")
+    assert not any(p.got == "'40_000'" for p in problems.values()), problems
+    assert any("cells" in p.expected for p in problems.values()), problems
+
+
 def test_csv_list_and_dotted_columns(copy: Path) -> None:
     scenario = sl.load(copy / "scenario-geo.yaml")
     assert scenario.routes[3].modes == ["porter", "bicycle"]  # "porter; bicycle"
