@@ -649,26 +649,36 @@ def test_units_short_of_one_good_still_eat_the_others() -> None:
     assert run.eaten_kg[:, g_rice] == pytest.approx([300.0] * 4, rel=1e-4)
 
 
-
-def test_what_units_go_without_of_a_good_both_eaten_and_burned_is_split_by_share() -> None:
-    """The same carts, eating 0.5 kg of salt a day and burning 0.01 kg of it a km, no salt
-    anywhere: on the way home each goes without its salt, which the plan counts as food not
-    eaten for the way's days and fuel not burned for its km, each part's own share."""
+@pytest.mark.parametrize("salt_kg", [0.0, 30.0])
+def test_what_units_go_without_of_a_good_both_eaten_and_burned_is_split_by_share(
+        salt_kg: float) -> None:
+    """The same carts, eating 0.5 kg of salt a day and burning 0.01 kg of it a km, with no
+    salt at the front, or 30 kg (their 5 days' waiting take 25 kg, the way home 10 × (0.5
+    kg a day + 0.01 kg a km × 40 km) more): what they go without on the way home is food
+    not eaten and fuel not burned, each in its own share of what the way draws."""
     net, state = _stranded_carts(far=0, rice_kg=5000.0, salt=0.5, burn=0.01)
     depot, front = (net.place_ids.index(p) for p in ("depot", "front"))
     salt = net.commodity_ids.index("salt")
+    state.stock_kg[front, salt] = salt_kg
     plan = sl.plan(net, state=state)
     g_salt = list(plan.goods).index(salt)
     home = list(net.homes[0]).index(depot)
     way_days, way_km = (part[front, home] for part in ways_home(net)[0])
     assert way_km == pytest.approx(40.0)
+    food, fuel = 10 * 0.5 * way_days, 10 * 0.01 * 40.0  # what the way home draws
     unfed = {part: plan.way_home_kg(unfed=True, part=part)[front, g_salt]
              for part in ("all", "food", "fuel")}
-    assert unfed["food"] == pytest.approx(10 * 0.5 * way_days, rel=1e-4)
-    assert unfed["fuel"] == pytest.approx(10 * 0.01 * 40.0, rel=1e-4)
-    assert unfed["all"] == pytest.approx(unfed["food"] + unfed["fuel"], rel=1e-9)
-    for part in ("all", "food", "fuel"):  # drawn: none, there is no salt
-        assert plan.way_home_kg(part=part)[front, g_salt] == pytest.approx(0.0, abs=1e-3)
+    drawn = {part: plan.way_home_kg(part=part)[front, g_salt]
+             for part in ("all", "food", "fuel")}
+    if salt_kg == 0:
+        assert unfed["all"] == pytest.approx(food + fuel, rel=1e-4)
+    else:  # (of equal totals, going without later costs less: the way home goes short)
+        assert unfed["all"] == pytest.approx(food + fuel + 25.0 - salt_kg, rel=1e-4)
+    assert unfed["food"] == pytest.approx(unfed["all"] * food / (food + fuel), rel=1e-4)
+    assert unfed["fuel"] == pytest.approx(unfed["all"] * fuel / (food + fuel), rel=1e-4)
+    for part, need in (("all", food + fuel), ("food", food), ("fuel", fuel)):
+        assert drawn[part] + unfed[part] == pytest.approx(need, rel=1e-4)
+
 
 TRUCKS_AND_CARTS = """name: trucks
 title: Carts at a depot whose rice the trucks eat too
