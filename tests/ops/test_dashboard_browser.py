@@ -474,13 +474,22 @@ def test_on_a_phone_a_tap_names_a_place_left_off_the_map_or_a_route(built_in: st
                                         for q in name if q != p))
     page.touchscreen.tap(centre[alone][0], centre[alone][1] + 9)
     assert says.inner_text() == name[alone]
-    # A route, tapped at the middle of its line, away from every marker.
-    middles = page.eval_on_selector_all(
-        "#map path[data-route]", "ps => ps.map(p => { const m = p.getScreenCTM(); "
-        "const q = p.getPointAtLength(p.getTotalLength() / 2); return [p.dataset.route, "
-        "p.dataset.status, m.a * q.x + m.e, m.d * q.y + m.f]; })")
-    route, status, x, y = next(r for r in middles
-                               if all(math.dist(r[2:], c) > 20 for c in centre.values()))
+    # A route, tapped a fingertip (7 px) beside the middle of its line, away from every
+    # marker and nearer it than any other route.
+    beside = page.eval_on_selector_all("#map path[data-route]", """ps => {
+        const m = ps[0].getScreenCTM(), screen = (q) => [m.a * q.x + m.e, m.d * q.y + m.f];
+        const along = (p, t) => screen(p.getPointAtLength(p.getTotalLength() * t));
+        return ps.map((p) => {
+          const [a, b, c] = [along(p, 0.49), along(p, 0.5), along(p, 0.51)];
+          const d = Math.hypot(c[0] - a[0], c[1] - a[1]);
+          const at = [b[0] - 7 * (c[1] - a[1]) / d, b[1] + 7 * (c[0] - a[0]) / d];
+          const others = ps.filter((o) => o !== p).map((o) => Math.min(...[...Array(201)
+            .keys()].map((i) => Math.hypot(...along(o, i / 200).map((v, j) => v - at[j])))));
+          return [p.dataset.route, p.dataset.status, ...at, Math.min(...others)];
+        });
+      }""")
+    route, status, x, y, _ = next(r for r in beside if r[4] > 10
+                                  and all(math.dist(r[2:4], c) > 20 for c in centre.values()))
     page.touchscreen.tap(x, y)
     sc = sl.load()
     title = next(sc.route_title(r) for r in sc.routes if r.key == route)

@@ -364,7 +364,8 @@ function drawMap(routes) {
   const px = (p) => left + (p.lon - lo0) * across * scale;
   const py = (p) => h - bottom - (p.lat - la0) * scale;
   const at = Object.fromEntries(places.map((p) => [p.id, [px(p), py(p)]]));
-  const root = svg("svg", { viewBox: `0 0 ${w} ${h}`, class: "figure", role: "img",
+  // (a group, not an image: its markers and routes are reached with Tab, each named)
+  const root = svg("svg", { viewBox: `0 0 ${w} ${h}`, class: "figure", role: "group",
     "aria-label": "routes today" });
   const pairs = {};
   for (const r of routes) {
@@ -385,13 +386,22 @@ function drawMap(routes) {
     root.append(saysOnTap(marker, p.name));
   }
   root.addEventListener("click", (e) => {  // the nearest marker within a finger's reach,
-    const box = root.getBoundingClientRect(), k = w / box.width;  // else the route tapped
+    const box = root.getBoundingClientRect(), k = w / box.width;  // else the nearest route
     const [x, y] = [(e.clientX - box.left) * k, (e.clientY - box.top) * k];
-    const near = places.map((p) => [Math.hypot(px(p) - x, py(p) - y), p])
-      .filter(([d]) => d <= TAP_REACH * k).sort((a, b) => a[0] - b[0]);
-    const route = e.target.closest("[data-route]");
-    if (near.length) say(near[0][1].name);
-    else if (route) say(route.getAttribute("aria-label"));
+    const reach = TAP_REACH * k;
+    const place = places.map((p) => [Math.hypot(px(p) - x, py(p) - y), p])
+      .filter(([d]) => d <= reach).sort((a, b) => a[0] - b[0])[0];
+    const route = [...root.querySelectorAll("path[data-route]")].map((path) => {
+      const length = path.getTotalLength(), n = Math.max(20, Math.ceil(length / 3));
+      let nearest = Infinity;  // (a point every 3 px or closer along the line)
+      for (let i = 0; i <= n; i += 1) {
+        const q = path.getPointAtLength(length * i / n);
+        nearest = Math.min(nearest, Math.hypot(q.x - x, q.y - y));
+      }
+      return [nearest, path];
+    }).filter(([d]) => d <= reach).sort((a, b) => a[0] - b[0])[0];
+    if (place) say(place[1].name);
+    else if (route) say(route[1].getAttribute("aria-label"));
   });
   for (const p of places) {  // after every line and marker: the names stay on top
     const t = svg("text", { x: px(p) + 7, y: py(p) + 4, "data-place": p.id, "data-x": px(p),
@@ -420,9 +430,9 @@ function drawMap(routes) {
 }
 
 // A phone shows no hover text, and a name that does not fit is left off the map: a tap or
-// a click near a marker or on a route (or Enter on one reached by Tab) says below the map
-// what it is. TAP_REACH: how far from a marker's centre a tap still names it, in screen px
-// (a marker is 10 px across, smaller than a fingertip).
+// a click near a marker or a route (or Enter on one reached by Tab) says below the map
+// what it is. TAP_REACH: how far from a marker's centre or a route's line a tap still
+// names it, in screen px (a marker is 10 px across and a line 3, less than a fingertip).
 const TAP_REACH = 12;
 const say = (words) => { const p = $("#map-says"); p.textContent = words; p.className = ""; };
 function saysOnTap(node, words) {
