@@ -346,6 +346,9 @@ def box(page: Any, selector: str) -> dict[str, float]:
 def test_on_a_phone_everything_stays_inside_its_panel(week: str, browser: Any) -> None:
     page, problems = council_page(browser, week, 390)
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    # (every name fits the tutorial's map: no area of it is magnified)
+    assert page.locator("#map-inset *").count() == 0
+    assert page.locator("#map text[data-place]").count() == 8
     panel = box(page, "#overview")
     for figure in ("#chart svg", "#map svg", "#fronts", "#localities", "#stocks"):
         inside = box(page, figure)
@@ -445,6 +448,28 @@ def test_on_a_crowded_map_no_name_is_written_over_another(built_in: str, browser
     assert tips == {p: net.place_name(i) for i, p in enumerate(net.place_ids)}
     ARTIFACTS.mkdir(exist_ok=True)
     page.locator("#map").screenshot(path=str(ARTIFACTS / f"dashboard-map-built-in-{width}.png"))
+    # The crowded area round the front, magnified below the map: its own names clear of
+    # each other, more of the front's neighbours named than on the map.
+    title = page.inner_text("#map-inset .inset-title")
+    assert re.fullmatch(r"Around Dien Bien Phu battle area \(around the Muong Thanh "
+                        r"valley\) \(×\d\.\d\)", title), title
+    inset = page.eval_on_selector_all(
+        "#map-inset text[data-place]", "ts => ts.map(t => { const b = t.getBBox(); return "
+        "[t.dataset.place, b.x, b.y, b.width, b.height]; })")
+    assert not [(a[0], b[0]) for i, a in enumerate(inset) for b in inset[i + 1:]
+                if a[1] < b[1] + b[3] and b[1] < a[1] + a[3] and a[2] < b[2] + b[4]
+                and b[2] < a[2] + a[4]]
+    assert "dien-bien-phu" in {name[0] for name in inset}
+    assert {name[0] for name in inset} - shown, (shown, inset)  # names the map left out
+    view = [float(v) for v in (page.get_attribute("#map-inset svg", "viewBox") or "").split()]
+    markers = page.eval_on_selector_all(
+        "#map-inset circle[data-marker]", "cs => cs.map(c => [c.dataset.marker, "
+        "Number(c.getAttribute('cx')), Number(c.getAttribute('cy')), "
+        "c.querySelector('title').textContent])")
+    assert all(0 <= x <= view[2] and 0 <= y <= view[3] for _p, x, y, _t in markers)
+    assert all(tip == tips[place] for place, _x, _y, tip in markers)
+    page.locator("#map-inset").screenshot(
+        path=str(ARTIFACTS / f"dashboard-map-inset-built-in-{width}.png"))
     assert problems == []
 
 

@@ -363,52 +363,7 @@ function drawMap(routes) {
   const left = (w - wide * scale) / 2, bottom = (h - high * scale) / 2;
   const px = (p) => left + (p.lon - lo0) * across * scale;
   const py = (p) => h - bottom - (p.lat - la0) * scale;
-  const at = Object.fromEntries(places.map((p) => [p.id, [px(p), py(p)]]));
-  // (a group, not an image: its markers and routes are reached with Tab, each named)
-  const root = svg("svg", { viewBox: `0 0 ${w} ${h}`, class: "figure", role: "group",
-    "aria-label": "routes today" });
-  const pairs = {};
-  for (const r of routes) {
-    const pair = [r.from, r.to].sort().join("|");
-    const apart = 8 * (pairs[pair] = (pairs[pair] ?? -1) + 1);
-    const others = places.filter((p) => p.id !== r.from && p.id !== r.to).map((p) => at[p.id]);
-    const line = svg("path", { d: routePath(at[r.from], at[r.to], others, apart),
-      fill: "none", stroke: ROUTE_COLOUR[r.status], "stroke-width": 3,
-      "stroke-dasharray": r.status === "closed" ? "6,4" : "", "data-route": r.id,
-      "data-status": r.status });
-    root.append(saysOnTap(line, r.name + ": " + r.status + (r.capacity_lost ? " (" +
-      Math.round(100 * r.capacity_lost) + " % of capacity lost, repaired in " +
-      r.repaired_in_days + " day" + (r.repaired_in_days === 1 ? "" : "s") + ")" : "")));
-  }
-  for (const p of places) {  // each marker names its place (its name may not fit)
-    const marker = svg("circle", { cx: px(p), cy: py(p), r: 5, fill: PLACE_COLOUR[p.kind],
-      stroke: "#fff", "stroke-width": 1, "data-marker": p.id });
-    root.append(saysOnTap(marker, p.name));
-  }
-  root.addEventListener("click", (e) => {  // the nearest marker within a finger's reach,
-    const box = root.getBoundingClientRect(), k = w / box.width;  // else the nearest route
-    const [x, y] = [(e.clientX - box.left) * k, (e.clientY - box.top) * k];
-    const reach = TAP_REACH * k;
-    const place = places.map((p) => [Math.hypot(px(p) - x, py(p) - y), p])
-      .filter(([d]) => d <= reach).sort((a, b) => a[0] - b[0])[0];
-    const route = [...root.querySelectorAll("path[data-route]")].map((path) => {
-      const length = path.getTotalLength(), n = Math.max(20, Math.ceil(length / 3));
-      let nearest = Infinity;  // (a point every 3 px or closer along the line)
-      for (let i = 0; i <= n; i += 1) {
-        const q = path.getPointAtLength(length * i / n);
-        nearest = Math.min(nearest, Math.hypot(q.x - x, q.y - y));
-      }
-      return [nearest, path];
-    }).filter(([d]) => d <= reach).sort((a, b) => a[0] - b[0])[0];
-    if (place) say(place[1].name);
-    else if (route) say(route[1].getAttribute("aria-label"));
-  });
-  for (const p of places) {  // after every line and marker: the names stay on top
-    const t = svg("text", { x: px(p) + 7, y: py(p) + 4, "data-place": p.id, "data-x": px(p),
-      "data-y": py(p), "data-rank": NAME_RANK[p.kind] });
-    t.textContent = p.name;
-    root.append(t);
-  }
+  const root = drawNetwork(routes, places, places, w, h, px, py, "routes today");
   const swatch = (drawn) => {
     const box = svg("svg", { width: 22, height: 12, "aria-hidden": "true" });
     box.append(drawn);
@@ -427,6 +382,90 @@ function drawMap(routes) {
     "Tap or point at a place or a route to name it.");
   $("#map").replaceChildren(root, legend, says);
   placeLabels(root, w, h);
+  drawInset(routes, places, root, w, px, py);
+}
+
+// The routes and the places `shown` (markers and names) on one svg w × h, each place at
+// (px, py) (`places`: all of them, where the routes end): the map, or its inset.
+function drawNetwork(routes, places, shown, w, h, px, py, label) {
+  const at = Object.fromEntries(places.map((p) => [p.id, [px(p), py(p)]]));
+  // (a group, not an image: its markers and routes are reached with Tab, each named)
+  const root = svg("svg", { viewBox: `0 0 ${w} ${h}`, class: "figure", role: "group",
+    "aria-label": label });
+  const pairs = {};
+  for (const r of routes) {
+    const pair = [r.from, r.to].sort().join("|");
+    const apart = 8 * (pairs[pair] = (pairs[pair] ?? -1) + 1);
+    const others = shown.filter((p) => p.id !== r.from && p.id !== r.to).map((p) => at[p.id]);
+    const line = svg("path", { d: routePath(at[r.from], at[r.to], others, apart),
+      fill: "none", stroke: ROUTE_COLOUR[r.status], "stroke-width": 3,
+      "stroke-dasharray": r.status === "closed" ? "6,4" : "", "data-route": r.id,
+      "data-status": r.status });
+    root.append(saysOnTap(line, r.name + ": " + r.status + (r.capacity_lost ? " (" +
+      Math.round(100 * r.capacity_lost) + " % of capacity lost, repaired in " +
+      r.repaired_in_days + " day" + (r.repaired_in_days === 1 ? "" : "s") + ")" : "")));
+  }
+  for (const p of shown) {  // each marker names its place (its name may not fit)
+    const marker = svg("circle", { cx: px(p), cy: py(p), r: 5, fill: PLACE_COLOUR[p.kind],
+      stroke: "#fff", "stroke-width": 1, "data-marker": p.id });
+    root.append(saysOnTap(marker, p.name));
+  }
+  root.addEventListener("click", (e) => {  // the nearest marker within a finger's reach,
+    const box = root.getBoundingClientRect(), k = w / box.width;  // else the nearest route
+    const [x, y] = [(e.clientX - box.left) * k, (e.clientY - box.top) * k];
+    const reach = TAP_REACH * k;
+    const place = shown.map((p) => [Math.hypot(px(p) - x, py(p) - y), p])
+      .filter(([d]) => d <= reach).sort((a, b) => a[0] - b[0])[0];
+    const route = [...root.querySelectorAll("path[data-route]")].map((path) => {
+      const length = path.getTotalLength(), n = Math.max(20, Math.ceil(length / 3));
+      let nearest = Infinity;  // (a point every 3 px or closer along the line)
+      for (let i = 0; i <= n; i += 1) {
+        const q = path.getPointAtLength(length * i / n);
+        nearest = Math.min(nearest, Math.hypot(q.x - x, q.y - y));
+      }
+      return [nearest, path];
+    }).filter(([d]) => d <= reach).sort((a, b) => a[0] - b[0])[0];
+    if (place) say(place[1].name);
+    else if (route) say(route[1].getAttribute("aria-label"));
+  });
+  for (const p of shown) {  // after every line and marker: the names stay on top
+    const t = svg("text", { x: px(p) + 7, y: py(p) + 4, "data-place": p.id, "data-x": px(p),
+      "data-y": py(p), "data-rank": NAME_RANK[p.kind] });
+    t.textContent = p.name;
+    root.append(t);
+  }
+  return root;
+}
+
+// Where the map leaves names out for want of room round a front, that area magnified below
+// it, as the report's map has an inset: round the front with the most places left unnamed
+// within an eighth of the map's width, the box holding them and the front (and the places
+// within it) drawn INSET_MIN_ZOOM to INSET_MAX_ZOOM times as large. None where no front has
+// two unnamed places near it, or the area would not be magnified enough.
+const INSET_MIN_ZOOM = 1.5, INSET_MAX_ZOOM = 6;
+function drawInset(routes, places, main, w, px, py) {
+  const named = new Set([...main.querySelectorAll("text[data-place]")]
+    .map((t) => t.dataset.place));
+  const near = (p) => places.filter((q) => !named.has(q.id) && q !== p &&
+    Math.hypot(px(q) - px(p), py(q) - py(p)) <= w / 8);
+  const front = places.filter((p) => p.kind === "front").reduce((best, p) =>
+    (best === null || near(p).length > near(best).length ? p : best), null);
+  $("#map-inset").replaceChildren();
+  if (front === null || near(front).length < 2) return;
+  const crowd = [front, ...near(front)], pad = 30;  // (px of the inset round the box)
+  const [x0, x1] = [Math.min(...crowd.map(px)), Math.max(...crowd.map(px))];
+  const [y0, y1] = [Math.min(...crowd.map(py)), Math.max(...crowd.map(py))];
+  const zoom = Math.min(INSET_MAX_ZOOM, (w - 2 * pad) / (x1 - x0),
+    (w * 0.65 - 2 * pad) / (y1 - y0));  // (one place above another: only its height)
+  if (zoom < INSET_MIN_ZOOM) return;
+  const h = Math.round((y1 - y0) * zoom + 2 * pad), left = (w - (x1 - x0) * zoom) / 2;
+  const ipx = (p) => left + (px(p) - x0) * zoom, ipy = (p) => pad + (py(p) - y0) * zoom;
+  const shown = places.filter((p) => ipx(p) >= 0 && ipx(p) <= w && ipy(p) >= 0 &&
+    ipy(p) <= h);
+  const title = "Around " + front.name + " (×" + zoom.toFixed(1) + ")";
+  const inset = drawNetwork(routes, places, shown, w, h, ipx, ipy, title);
+  $("#map-inset").replaceChildren(el("p", { class: "inset-title" }, title), inset);
+  placeLabels(inset, w, h);
 }
 
 // A phone shows no hover text, and a name that does not fit is left off the map: a tap or
