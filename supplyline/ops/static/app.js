@@ -439,9 +439,10 @@ function drawNetwork(routes, places, shown, w, h, px, py, label) {
 
 // Where the map leaves names out for want of room round a front, that area magnified below
 // it, as the report's map has an inset: round the front with the most places left unnamed
-// within an eighth of the map's width, the box holding them and the front (and the places
-// within it) drawn INSET_MIN_ZOOM to INSET_MAX_ZOOM times as large. None where no front has
-// two unnamed places near it, or the area would not be magnified enough.
+// within an eighth of the map's width, the box holding them and the front drawn
+// INSET_MIN_ZOOM to INSET_MAX_ZOOM times as large, with every place that falls in it or
+// its margin. None where no front has two unnamed places near it, or the area would not be
+// magnified enough.
 const INSET_MIN_ZOOM = 1.5, INSET_MAX_ZOOM = 6;
 function drawInset(routes, places, main, w, px, py) {
   const named = new Set([...main.querySelectorAll("text[data-place]")]
@@ -452,7 +453,7 @@ function drawInset(routes, places, main, w, px, py) {
     (best === null || near(p).length > near(best).length ? p : best), null);
   $("#map-inset").replaceChildren();
   if (front === null || near(front).length < 2) return;
-  const crowd = [front, ...near(front)], pad = 30;  // (px of the inset round the box)
+  const crowd = [front, ...near(front)], pad = 36;  // (the margin round the box, in px)
   const [x0, x1] = [Math.min(...crowd.map(px)), Math.max(...crowd.map(px))];
   const [y0, y1] = [Math.min(...crowd.map(py)), Math.max(...crowd.map(py))];
   const zoom = Math.min(INSET_MAX_ZOOM, (w - 2 * pad) / (x1 - x0),
