@@ -728,16 +728,22 @@ def _solve(sc: Scenario, replay: str | None, solver: Solver | str, time_limit: f
     lines = lines or _progress_lines()
 
     said = time.perf_counter()
-    # How far HiGHS's interior point has come in the stage (its log read as it comes; the
-    # log of a first-order solver is its own, which it prints only when asked to).
+    # How far HiGHS's interior point has come in the stage (its log read as it comes). Not
+    # for the first-order solvers: with its log on, HiGHS's PDLP writes its own iterations
+    # to standard output (and cuOpt its log to the console), which --json keeps for the
+    # answer alone.
     interior = InteriorPointProgress()
     watched = verbose or not REGISTRY[str(solver)].first_order
+    # (a new stage and the clock's lines one at a time: a line of the stage before after it
+    # would read as the stage's)
+    turn = threading.Lock()
 
     def progress(message: str) -> None:
         nonlocal stage, said, interior
-        stage, said, interior = message, time.perf_counter(), InteriorPointProgress()
-        if lines is not None:
-            lines(message)
+        with turn:
+            stage, said, interior = message, time.perf_counter(), InteriorPointProgress()
+            if lines is not None:
+                lines(message)
 
     def solver_log(message: str) -> None:
         interior.feed(message)
@@ -759,13 +765,15 @@ def _solve(sc: Scenario, replay: str | None, solver: Solver | str, time_limit: f
         worker.start()
         while worker.is_alive():
             worker.join(0.2)
-            come = interior.words()  # (the stage's own words until it has come some way)
-            if status is not None:
-                status.update(inert(f"{f'solving: {come}' if come else stage} "
-                                    f"({time.perf_counter() - started:.0f} s)"))
-            if lines is not None and time.perf_counter() - said >= STILL_EVERY_S:
-                said = time.perf_counter()
-                lines(f"still solving: {come}" if come else f"still {stage.split(':')[0]}")
+            with turn:
+                come = interior.words()  # (the stage's own words until it has come some way)
+                if status is not None:
+                    status.update(inert(f"{f'solving: {come}' if come else stage} "
+                                        f"({time.perf_counter() - started:.0f} s)"))
+                if lines is not None and time.perf_counter() - said >= STILL_EVERY_S:
+                    said = time.perf_counter()
+                    lines(f"still solving: {come}" if come
+                          else f"still {stage.split(':')[0]}")
     error = outcome.get("error")
     if isinstance(error, ReplayError):
         fail("replay", f"--replay: {error}", EXIT_BAD_INPUT, json_output)

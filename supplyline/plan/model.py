@@ -6,7 +6,6 @@ import dataclasses
 import enum
 import functools
 import os
-import re
 import sys
 import threading
 import time
@@ -605,45 +604,75 @@ class InteriorPointProgress:
     """How far HiGHS's interior point has come, read from HiGHS's log as it is written (pass
     each piece to :meth:`feed`): the number of its last iteration and that iteration's
     relative gap between the primal and dual objectives, which the solve drives below
-    10^-8 (IPX's log line: iteration, primal and dual objectives, primal and dual
-    infeasibilities, gap, seconds). Other solvers' logs leave it empty.
+    10^-8; then what follows it (crossover, a simplex clean-up). The iteration lines are
+    read by the columns their header names (``Iter  primal obj  dual obj  pinf  dinf  gap
+    time``); a log without a ``gap`` column, or another solver's, leaves it empty. A run
+    started again (HiGHS's retry without presolve) is counted.
 
     Examples
     --------
     >>> seen = InteriorPointProgress()
-    >>> seen.feed("Iter  primal obj  dual obj  pinf  dinf  gap  time\\n  53   1.2e+04  1.19")
+    >>> seen.feed("IPX model has 4323 rows\\n Iter  primal obj  dual obj  pinf  dinf  gap  time\\n")
+    >>> seen.feed("  53   1.2e+04  1.19")
     >>> seen.words()  # (the line is not whole yet)
     ''
     >>> seen.feed("e+04   1.1e-16   2.4e-16   2.13e-03   40.2\\n")
     >>> seen.words()
     'interior point at iteration 53, gap 2e-03'
+    >>> seen.feed("Running crossover as requested\\n")
+    >>> seen.words()
+    'interior point done after 53 iterations (gap 2e-03); crossover'
     """
 
-    _LINE = re.compile(r"\s*(\d+)\*?" + r"\s+(\S+)" * 6 + r"\s*")
+    #: What HiGHS's log says when the interior point has stopped, and what runs then.
+    _AFTER = (("running crossover", "crossover"), ("using primal simplex", "simplex clean-up"),
+              ("using dual simplex", "simplex clean-up"), ("summary", "finishing"))
 
     def __init__(self) -> None:
         self.iteration: int | None = None
         self.gap: float | None = None
+        self.runs = 0
+        self.after = ""
+        self._gap_at: int | None = None  # the gap's place on an iteration line
         self._partial = ""
 
     def feed(self, message: str) -> None:
         """Read one piece of the log (pieces need not end with a line)."""
         *lines, self._partial = (self._partial + message).split("\n")
         for line in lines:
-            found = self._LINE.fullmatch(line)
-            if found is None:
-                continue
-            try:
-                figures = [float(x) for x in found.groups()[1:]]
-            except ValueError:  # (another log line of as many words)
-                continue
-            self.iteration, self.gap = int(found[1]), figures[4]
+            self._read(line)
+
+    def _read(self, line: str) -> None:
+        words = line.lower().split()
+        if not words:
+            return
+        if line.startswith("IPX model has"):  # a run of the interior point begins
+            self.runs += 1
+            self.iteration = self.gap = self._gap_at = None
+            self.after = ""
+        elif words[0] == "iter" and "gap" in words:
+            self._gap_at = [w for w in words if w != "obj"].index("gap")
+        elif self.iteration is not None and not self.after:
+            self.after = next((then for start, then in self._AFTER
+                               if line.lower().startswith(start)), "")
+        if self._gap_at is None or self.after or not words[0].rstrip("*").isdigit() or (
+                len(words) not in (self._gap_at + 1, self._gap_at + 2)):
+            return
+        try:  # (the columns up to the gap: numbers; the time, last, may end in "s")
+            gap = [float(w) for w in words[1:self._gap_at + 1]][-1]
+        except ValueError:
+            return
+        self.iteration, self.gap = int(words[0].rstrip("*")), gap
 
     def words(self) -> str:
-        """The last iteration and its gap, said ('' before the first)."""
+        """How far it has come, said ('' before its first iteration)."""
         if self.iteration is None or self.gap is None:
             return ""
-        return f"interior point at iteration {self.iteration}, gap {self.gap:.0e}"
+        run = f", run {self.runs}," if self.runs > 1 else ""
+        if self.after:
+            return (f"interior point{run} done after {self.iteration} iterations (gap "
+                    f"{self.gap:.0e}); {self.after}")
+        return f"interior point{run} at iteration {self.iteration}, gap {self.gap:.0e}"
 
 
 def _run_again(h: highspy.Highs, **options: str | int) -> SolveStatus:

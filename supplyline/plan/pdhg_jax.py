@@ -223,7 +223,7 @@ class _Watch:
                 self.solver_log(
                     f"{int(iteration):>10,} iterations {point[0]:8.1f} s  primal "
                     f"{point[2]:.8e}  dual {point[3]:.8e}  relative gap {point[4]:.1e}  "
-                    f"residuals {point[5]:.1e} / {point[6]:.1e}")
+                    f"residuals {point[5]:.1e} / {point[6]:.1e}\n")  # (a line, as HiGHS's)
         if now >= self.deadline:
             self.expired = True
         return np.bool_(self.expired)

@@ -88,10 +88,39 @@ def test_the_interior_points_progress_is_read_from_highs_own_log(
     summary = re.search(r"IPM +iterations: +(\d+)", "".join(pieces))
     assert summary is not None and seen.iteration == int(summary[1]) > 10
     assert seen.gap is not None and 0 <= seen.gap < 1e-8
-    assert seen.words() == f"interior point at iteration {seen.iteration}, gap {seen.gap:.0e}"
+    assert seen.words() == (f"interior point done after {seen.iteration} iterations (gap "
+                            f"{seen.gap:.0e}); crossover")  # (a small LP's basis)
     simplex = InteriorPointProgress()
     solve_lp(lp, "simplex", solver_log=simplex.feed)
     assert simplex.words() == ""
+
+
+@pytest.mark.parametrize(("header", "line", "said"), [
+    (" Iter  primal obj  dual obj  pinf  dinf  gap  time", "  7   2.1e+04  -3.2e+05  "
+     "1.1e-02  4.0e-03  3.10e+00  58s", "interior point at iteration 7, gap 3e+00"),
+    (" Iter  primal obj  dual obj  pinf  dinf  gap", " 12*  2.1e+04  2.0e+04  1e-16  1e-16  "
+     "4.2e-09", "interior point at iteration 12, gap 4e-09"),
+    # (an older log's columns have no gap: nothing is said rather than another figure)
+    (" Iter    P.res    D.res            P.obj           D.obj        mu     Time",
+     "   3  1.2e+02  3.4e+01  1.0e+05  -2.0e+05  5.6e+03    10s", ""),
+])
+def test_the_interior_points_line_is_read_by_the_columns_its_header_names(
+        header: str, line: str, said: str) -> None:
+    """Versions of HiGHS write the time with or without an "s", or leave it out; an older
+    interior point wrote other columns."""
+    seen = InteriorPointProgress()
+    seen.feed(f"IPX model has 10 rows, 12 columns\n{header}\n{line}\n")
+    assert seen.words() == said
+
+
+def test_a_second_run_of_the_interior_point_is_counted() -> None:
+    """HiGHS runs the interior point again without presolve after a numerical failure:
+    the count of iterations starts again, and the words say which run it is."""
+    seen = InteriorPointProgress()
+    header = " Iter  primal obj  dual obj  pinf  dinf  gap  time\n"
+    seen.feed("IPX model has 9 rows\n" + header + " 94  1.0  1.0  1e-9  1e-9  3.6e-05  300\n")
+    seen.feed("IPX model has 10 rows\n" + header + "  2  1.0  1.0  1e-1  1e-1  2.0e+00  3\n")
+    assert seen.words() == "interior point, run 2, at iteration 2, gap 2e+00"
 
 
 def test_the_lagrangian_bound_of_the_optimal_duals_is_the_optimum(

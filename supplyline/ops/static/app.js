@@ -416,21 +416,20 @@ function drawNetwork(routes, places, shown, w, h, px, py, label) {
     const reach = TAP_REACH * k;
     const place = shown.map((p) => [Math.hypot(px(p) - x, py(p) - y), p])
       .filter(([d]) => d <= reach).sort((a, b) => a[0] - b[0])[0];
-    const route = [...root.querySelectorAll("path[data-route]")].map((path) => {
-      const length = path.getTotalLength(), n = Math.max(20, Math.ceil(length / 3));
-      let nearest = Infinity;  // (a point every 3 px or closer along the line)
-      for (let i = 0; i <= n; i += 1) {
-        const q = path.getPointAtLength(length * i / n);
-        nearest = Math.min(nearest, Math.hypot(q.x - x, q.y - y));
-      }
-      return [nearest, path];
-    }).filter(([d]) => d <= reach).sort((a, b) => a[0] - b[0])[0];
-    if (place) say(place[1].name);
-    else if (route) say(route[1].getAttribute("aria-label"));
+    if (place) {
+      say(place[1].name);
+      return;
+    }
+    const route = [...root.querySelectorAll("path[data-route]")].map((path) => [Math.min(
+      ...curvePoints(path).map(([qx, qy]) => Math.hypot(qx - x, qy - y))), path])
+      .filter(([d]) => d <= reach).sort((a, b) => a[0] - b[0])[0];
+    if (route) say(route[1].getAttribute("aria-label"));
   });
-  for (const p of shown) {  // after every line and marker: the names stay on top
+  // After every line and marker, the names stay on top; a screen reader skips them (each
+  // marker says its name).
+  for (const p of shown) {
     const t = svg("text", { x: px(p) + 7, y: py(p) + 4, "data-place": p.id, "data-x": px(p),
-      "data-y": py(p), "data-rank": NAME_RANK[p.kind] });
+      "data-y": py(p), "data-rank": NAME_RANK[p.kind], "aria-hidden": "true" });
     t.textContent = p.name;
     root.append(t);
   }
@@ -493,20 +492,24 @@ const SPOTS = [[7, 4, "start"], [-7, 4, "end"], [0, -9, "middle"], [0, 17, "midd
   [5, -6, "start"], [-5, -6, "end"], [5, 15, "start"], [-5, 15, "end"],
   [9, -14, "start"], [-9, -14, "end"], [9, 23, "start"], [-9, 23, "end"]];
 
-function routePoints(root) {
+// Points along a route's line (its path: M a Q c b), every 3 px or closer: what a name is
+// judged to cover, and how near a tap falls.
+function curvePoints(path) {
+  const [ax, ay, cx, cy, bx, by] = (path.getAttribute("d").match(/-?[\d.]+/g) || [])
+    .map(Number);
+  const steps = Math.max(20, Math.ceil((Math.hypot(cx - ax, cy - ay) +
+    Math.hypot(bx - cx, by - cy)) / 3));
   const points = [];
-  root.querySelectorAll("path[data-route]").forEach((path) => {
-    const [ax, ay, cx, cy, bx, by] = (path.getAttribute("d").match(/-?[\d.]+/g) || [])
-      .map(Number);
-    const steps = Math.max(20, Math.ceil((Math.hypot(cx - ax, cy - ay) +
-      Math.hypot(bx - cx, by - cy)) / 3));  // a point every 3 px or closer: a name
-    for (let t = 0; t <= 1.0001; t += 1 / steps) {  // crossed by a line covers some
-      const u = 1 - t;
-      points.push([u * u * ax + 2 * u * t * cx + t * t * bx,
-        u * u * ay + 2 * u * t * cy + t * t * by]);
-    }
-  });
+  for (let t = 0; t <= 1.0001; t += 1 / steps) {
+    const u = 1 - t;
+    points.push([u * u * ax + 2 * u * t * cx + t * t * bx,
+      u * u * ay + 2 * u * t * cy + t * t * by]);
+  }
   return points;
+}
+
+function routePoints(root) {
+  return [...root.querySelectorAll("path[data-route]")].flatMap(curvePoints);
 }
 
 function placeLabels(root, w, h) {
