@@ -11,6 +11,7 @@ import json
 import re
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -489,11 +490,21 @@ def test_the_progress_lines_keep_one_clock_for_the_command(
     assert clocks == sorted(clocks), simulated.stderr
 
 
+def _slow_solves(monkeypatch: pytest.MonkeyPatch, slow_plan: Callable[..., sl.Plan],
+                 every_s: float) -> io.StringIO:
+    """The command's plans made by ``slow_plan``, a solve still running said every
+    ``every_s``, standard error (80 columns, no terminal) what is returned."""
+    monkeypatch.setattr(importlib.import_module("supplyline.plan"), "plan", slow_plan)
+    monkeypatch.setattr(cli.common, "STILL_EVERY_S", every_s)
+    shown = io.StringIO()
+    monkeypatch.setattr(cli.common, "stderr", Console(file=shown, width=80))
+    return shown
+
+
 def test_in_a_log_file_a_long_solve_is_said_again_while_it_lasts(
         monkeypatch: pytest.MonkeyPatch) -> None:
     """A solve of minutes is one stage: without a terminal it is said again every
     STILL_EVERY_S, so that a log file shows it is not hung."""
-    planning = importlib.import_module("supplyline.plan")
     tutorial = sl.load("tutorial")
     made = sl.plan(tutorial, days=3)
 
@@ -504,10 +515,7 @@ def test_in_a_log_file_a_long_solve_is_said_again_while_it_lasts(
         progress("reading the plan")
         return made
 
-    monkeypatch.setattr(planning, "plan", slow_plan)
-    monkeypatch.setattr(cli.common, "STILL_EVERY_S", 0.5)
-    shown = io.StringIO()
-    monkeypatch.setattr(cli.common, "stderr", Console(file=shown, width=80))
+    shown = _slow_solves(monkeypatch, slow_plan, every_s=0.5)
     assert cli.common._plan_or_exit(tutorial, None, cli.common.Solver.ipm, 0, True) is made
     stages = [message for _, _, message in progress_lines(shown.getvalue())]
     again = [i for i, m in enumerate(stages)
@@ -522,7 +530,6 @@ def test_a_long_interior_point_solve_says_its_iteration_and_gap(
     """A solve of minutes said only "still solving": while HiGHS's interior point runs,
     the lines say its last iteration and gap, read from its log (which is not printed
     without --verbose)."""
-    planning = importlib.import_module("supplyline.plan")
     tutorial = sl.load("tutorial")
     made = sl.plan(tutorial, days=3)
     log = ["Iter  primal obj  dual obj  pinf  dinf  gap  time\n",
@@ -545,10 +552,7 @@ def test_a_long_interior_point_solve_says_its_iteration_and_gap(
         progress("reading the plan")
         return made
 
-    monkeypatch.setattr(planning, "plan", slow_plan)
-    monkeypatch.setattr(cli.common, "STILL_EVERY_S", 0.3)
-    shown = io.StringIO()
-    monkeypatch.setattr(cli.common, "stderr", Console(file=shown, width=80))
+    shown = _slow_solves(monkeypatch, slow_plan, every_s=0.3)
     assert cli.common._plan_or_exit(tutorial, None, cli.common.Solver.ipm, 0, True,
                                     lines=lambda message, *_: said.append(message)) is made
     assert said[0].startswith("solving") and said[-1] == "reading the plan", said

@@ -424,6 +424,18 @@ def built_in(tmp_path: Path) -> Iterator[str]:
     books.close()
 
 
+def names_clear_of_each_other(page: Any, where: str) -> list[list[Any]]:
+    """The place names drawn in ``where`` (``[place, x, y, width, height]`` each), checked
+    that no two of them meet."""
+    names: list[list[Any]] = page.eval_on_selector_all(
+        f"{where} text[data-place]", "ts => ts.map(t => { const b = t.getBBox(); return "
+        "[t.dataset.place, b.x, b.y, b.width, b.height]; })")
+    assert not [(a[0], b[0]) for i, a in enumerate(names) for b in names[i + 1:]
+                if a[1] < b[1] + b[3] and b[1] < a[1] + a[3] and a[2] < b[2] + b[4]
+                and b[2] < a[2] + a[4]]
+    return names
+
+
 @pytest.mark.parametrize("width", [390, 1280])
 def test_on_a_crowded_map_no_name_is_written_over_another(built_in: str, browser: Any,
                                                           width: int) -> None:
@@ -431,12 +443,7 @@ def test_on_a_crowded_map_no_name_is_written_over_another(built_in: str, browser
     alike. A name that cannot be placed clear of those placed before it is left out, the
     fronts named first; every marker names its place on hover."""
     page, problems = council_page(browser, built_in, width)
-    names = page.eval_on_selector_all(
-        "#map text[data-place]", "ts => ts.map(t => { const b = t.getBBox(); return "
-        "[t.dataset.place, b.x, b.y, b.width, b.height]; })")
-    assert not [(a[0], b[0]) for i, a in enumerate(names) for b in names[i + 1:]
-                if a[1] < b[1] + b[3] and b[1] < a[1] + a[3] and a[2] < b[2] + b[4]
-                and b[2] < a[2] + a[4]]
+    names = names_clear_of_each_other(page, "#map")
     net = sl.compile_network(sl.load())
     shown = {name[0] for name in names}
     fronts = {p for p, kind in zip(net.place_ids, net.place_kind, strict=True)
@@ -453,12 +460,7 @@ def test_on_a_crowded_map_no_name_is_written_over_another(built_in: str, browser
     title = page.inner_text("#map-inset .inset-title")
     assert re.fullmatch(r"Around Dien Bien Phu battle area \(around the Muong Thanh "
                         r"valley\) \(×\d\.\d\)", title), title
-    inset = page.eval_on_selector_all(
-        "#map-inset text[data-place]", "ts => ts.map(t => { const b = t.getBBox(); return "
-        "[t.dataset.place, b.x, b.y, b.width, b.height]; })")
-    assert not [(a[0], b[0]) for i, a in enumerate(inset) for b in inset[i + 1:]
-                if a[1] < b[1] + b[3] and b[1] < a[1] + a[3] and a[2] < b[2] + b[4]
-                and b[2] < a[2] + a[4]]
+    inset = names_clear_of_each_other(page, "#map-inset")
     assert "dien-bien-phu" in {name[0] for name in inset}
     assert {name[0] for name in inset} - shown, (shown, inset)  # names the map left out
     view = [float(v) for v in (page.get_attribute("#map-inset svg", "viewBox") or "").split()]
