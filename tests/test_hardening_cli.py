@@ -252,6 +252,17 @@ def test_output_to_a_full_disk_is_said_in_one_line(args: list[str]) -> None:
                                    "device"), done.stderr
 
 
+def test_json_output_is_the_answer_alone_whatever_the_solver_prints(tiny_path: Path) -> None:
+    """HiGHS's PDLP, its log on (--verbose), prints its iterations to standard output from
+    compiled code: they came before the JSON, which then could not be read."""
+    done = subprocess.run([sys.executable, "-c", "from supplyline.cli import app; app()",
+                           "plan", str(tiny_path), "--solver", "pdlp", "--json", "--verbose"],
+                          capture_output=True, text=True, timeout=300, check=False)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["ok"] is True
+    assert "cuPDLP" in done.stderr  # (the solver's log, where --verbose sends it)
+
+
 def test_a_folder_in_use_answers_in_json(tiny_path: Path, tmp_path: Path) -> None:
     with output_files(tmp_path):  # another run writing there
         code, error = json_error("plan", str(tiny_path), "--export", str(tmp_path))

@@ -4,6 +4,7 @@ Its public names are those :mod:`supplyline.cli` exports."""
 
 from __future__ import annotations
 
+import ctypes
 import errno
 import json
 import math
@@ -762,6 +763,8 @@ def _solve(sc: Scenario, replay: str | None, solver: Solver | str, time_limit: f
     started = time.perf_counter()
     with ExitStack() as stack:
         status = None if json_output else stack.enter_context(stderr.status("planning"))
+        if json_output:
+            stack.enter_context(_native_output_to_stderr())
         worker.start()
         while worker.is_alive():
             worker.join(0.2)
@@ -790,6 +793,23 @@ def _solve(sc: Scenario, replay: str | None, solver: Solver | str, time_limit: f
 
 #: The thread :func:`_solve` runs a solve in.
 SOLVE_THREAD = "supplyline-plan"
+
+
+@contextmanager
+def _native_output_to_stderr() -> Iterator[None]:
+    """While it lasts, what compiled code writes to standard output goes to standard error:
+    with ``--json`` standard output is the answer alone, but HiGHS's PDLP, its log on
+    (``--verbose``), prints its iterations there. (Python's own writes are not touched.)"""
+    sys.stdout.flush()
+    saved = os.dup(1)
+    try:
+        os.dup2(2, 1)
+        yield
+    finally:
+        with suppress(OSError, AttributeError):  # (what C still holds, written there too)
+            ctypes.CDLL(None).fflush(None)
+        os.dup2(saved, 1)
+        os.close(saved)
 
 
 def _solve_left_running() -> bool:
