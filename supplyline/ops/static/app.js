@@ -378,16 +378,18 @@ function drawMap(routes) {
     ...Object.entries(ROUTE_COLOUR).map(([status, colour]) => el("li", {},
       swatch(svg("line", { x1: 1, y1: 6, x2: 21, y2: 6, stroke: colour, "stroke-width": 3,
         "stroke-dasharray": status === "closed" ? "6,4" : "" })), "route " + status)));
-  const says = el("p", { id: "map-says", class: "empty", "aria-live": "polite" },
-    "Tap or point at a place or a route to name it.");
-  $("#map").replaceChildren(root, legend, says);
+  const says = $("#map-says");  // (below the inset too, which a tap may name from)
+  says.textContent = "Tap or point at a place or a route to name it.";
+  says.className = "empty";
+  $("#map").replaceChildren(root, legend);
   placeLabels(root, w, h);
   drawInset(routes, places, root, w, px, py);
 }
 
 // The routes and the places `shown` (markers and names) on one svg w × h, each place at
-// (px, py) (`places`: all of them, where the routes end): the map, or its inset.
-function drawNetwork(routes, places, shown, w, h, px, py, label) {
+// (px, py) (`places`: all of them, where the routes end): the map, or its inset (`clipped`:
+// a route that passes nowhere in the box is left out, not drawn, reached or read unseen).
+function drawNetwork(routes, places, shown, w, h, px, py, label, clipped = false) {
   const at = Object.fromEntries(places.map((p) => [p.id, [px(p), py(p)]]));
   // (a group, not an image: its markers and routes are reached with Tab, each named)
   const root = svg("svg", { viewBox: `0 0 ${w} ${h}`, class: "figure", role: "group",
@@ -401,6 +403,8 @@ function drawNetwork(routes, places, shown, w, h, px, py, label) {
       fill: "none", stroke: ROUTE_COLOUR[r.status], "stroke-width": 3,
       "stroke-dasharray": r.status === "closed" ? "6,4" : "", "data-route": r.id,
       "data-status": r.status });
+    if (clipped && !curvePoints(line).some(([x, y]) => x >= 0 && x <= w && y >= 0 &&
+      y <= h)) continue;
     root.append(saysOnTap(line, r.name + ": " + r.status + (r.capacity_lost ? " (" +
       Math.round(100 * r.capacity_lost) + " % of capacity lost, repaired in " +
       r.repaired_in_days + " day" + (r.repaired_in_days === 1 ? "" : "s") + ")" : "")));
@@ -411,9 +415,9 @@ function drawNetwork(routes, places, shown, w, h, px, py, label) {
     root.append(saysOnTap(marker, p.name));
   }
   root.addEventListener("click", (e) => {  // the nearest marker within a finger's reach,
-    const box = root.getBoundingClientRect(), k = w / box.width;  // else the nearest route
-    const [x, y] = [(e.clientX - box.left) * k, (e.clientY - box.top) * k];
-    const reach = TAP_REACH * k;
+    const screen = root.getScreenCTM();  // else the nearest route
+    const at = new DOMPoint(e.clientX, e.clientY).matrixTransform(screen.inverse());
+    const [x, y, reach] = [at.x, at.y, TAP_REACH / screen.a];
     const place = shown.map((p) => [Math.hypot(px(p) - x, py(p) - y), p])
       .filter(([d]) => d <= reach).sort((a, b) => a[0] - b[0])[0];
     if (place) {
@@ -438,11 +442,13 @@ function drawNetwork(routes, places, shown, w, h, px, py, label) {
 
 // Where the map leaves names out for want of room round a front, that area magnified below
 // it, as the report's map has an inset: round the front with the most places left unnamed
-// within an eighth of the map's width, the box holding them and the front drawn
-// INSET_MIN_ZOOM to INSET_MAX_ZOOM times as large, with every place that falls in it or
-// its margin. None where no front has two unnamed places near it, or the area would not be
-// magnified enough.
-const INSET_MIN_ZOOM = 1.5, INSET_MAX_ZOOM = 6;
+// within an eighth of the map's width (the first such front, where several are crowded),
+// the box holding them and the front drawn as large as the map's width and height allow
+// (at most INSET_MAX_ZOOM times: the box is at most a quarter of the map's width, so at
+// least about 3 times), with every place whose marker falls wholly in it or its margin. A
+// name there that would cover another place's marker is left out. None where no front has
+// two unnamed places near it.
+const INSET_MAX_ZOOM = 8;
 function drawInset(routes, places, main, w, px, py) {
   const named = new Set([...main.querySelectorAll("text[data-place]")]
     .map((t) => t.dataset.place));
@@ -457,15 +463,14 @@ function drawInset(routes, places, main, w, px, py) {
   const [y0, y1] = [Math.min(...crowd.map(py)), Math.max(...crowd.map(py))];
   const zoom = Math.min(INSET_MAX_ZOOM, (w - 2 * pad) / (x1 - x0),
     (w * 0.65 - 2 * pad) / (y1 - y0));  // (one place above another: only its height)
-  if (zoom < INSET_MIN_ZOOM) return;
   const h = Math.round((y1 - y0) * zoom + 2 * pad), left = (w - (x1 - x0) * zoom) / 2;
   const ipx = (p) => left + (px(p) - x0) * zoom, ipy = (p) => pad + (py(p) - y0) * zoom;
-  const shown = places.filter((p) => ipx(p) >= 0 && ipx(p) <= w && ipy(p) >= 0 &&
-    ipy(p) <= h);
+  const shown = places.filter((p) => ipx(p) >= 6 && ipx(p) <= w - 6 && ipy(p) >= 6 &&
+    ipy(p) <= h - 6);  // (a marker is 5 px across its centre)
   const title = "Around " + front.name + " (×" + zoom.toFixed(1) + ")";
-  const inset = drawNetwork(routes, places, shown, w, h, ipx, ipy, title);
+  const inset = drawNetwork(routes, places, shown, w, h, ipx, ipy, title, true);
   $("#map-inset").replaceChildren(el("p", { class: "inset-title" }, title), inset);
-  placeLabels(inset, w, h);
+  placeLabels(inset, w, h, true);
 }
 
 // A phone shows no hover text, and a name that does not fit is left off the map: a tap or
@@ -486,7 +491,9 @@ function saysOnTap(node, words) {
 // fewest other names, markers and route lines and stays on the map (on the right first).
 // Fronts are named first, then hospitals, depots and junctions, then localities; a name
 // that can only be written over one already placed is left out (its marker still names it
-// on hover): on the built-in scenario's 24 places, names had run over each other.
+// on hover): on the built-in scenario's 24 places, names had run over each other. With
+// `clearOfMarkers` (the inset), so is a name that can only be written over another place's
+// marker (it read as that place's name).
 const NAME_RANK = { front: 0, hospital: 1, depot: 2, junction: 2, locality: 3 };
 const SPOTS = [[7, 4, "start"], [-7, 4, "end"], [0, -9, "middle"], [0, 17, "middle"],
   [5, -6, "start"], [-5, -6, "end"], [5, 15, "start"], [-5, 15, "end"],
@@ -512,7 +519,7 @@ function routePoints(root) {
   return [...root.querySelectorAll("path[data-route]")].flatMap(curvePoints);
 }
 
-function placeLabels(root, w, h) {
+function placeLabels(root, w, h, clearOfMarkers = false) {
   const lines = routePoints(root);
   const markers = [...root.querySelectorAll("circle[data-marker]")].map((c) =>
     [Number(c.getAttribute("cx")), Number(c.getAttribute("cy"))]);
@@ -550,8 +557,10 @@ function placeLabels(root, w, h) {
     t.setAttribute("text-anchor", best.anchor);
     t.dataset.dx = best.dx;
     fitLabel(t, w);
-    if (placed.some((o) => meet(o, t.getBBox()))) {
-      t.remove();  // over a name already placed wherever it goes
+    const b = t.getBBox();
+    if (placed.some((o) => meet(o, b)) || (clearOfMarkers && markers.some((m) =>
+      (m[0] !== x || m[1] !== y) && inside(b, m, 3)))) {
+      t.remove();  // over a name already placed (or another place's marker) wherever it goes
       return;
     }
     placed.push(t.getBBox());
