@@ -7,6 +7,7 @@ from __future__ import annotations
 import dataclasses
 import importlib
 import json
+import os
 import signal
 import subprocess
 import sys
@@ -261,6 +262,22 @@ def test_json_output_is_the_answer_alone_whatever_the_solver_prints(tiny_path: P
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["ok"] is True
     assert "cuPDLP" in done.stderr  # (the solver's log, where --verbose sends it)
+
+
+def test_with_standard_output_closed_the_lost_answer_is_said() -> None:
+    """A process started with standard output closed has none (sys.stdout is None): a plan
+    failed at HiGHS's banner with code 1 and not a word; with the answer nowhere to go,
+    that is said at once. The library plans all the same."""
+    closed = {"stderr": subprocess.PIPE, "text": True, "timeout": 300, "check": False,
+              "preexec_fn": lambda: os.close(1)}
+    done = subprocess.run([sys.executable, "-c", "from supplyline.cli import app; app()",
+                           "plan", "tutorial", "--json"], **closed)
+    assert done.returncode == 1
+    assert done.stderr == "supplyline: could not write the output: standard output is closed\n"
+    done = subprocess.run([sys.executable, "-c", "import sys, supplyline as sl; plan = "
+                           "sl.plan(sl.load('tutorial'), days=3); print(plan.status, "
+                           "file=sys.stderr)"], **closed)
+    assert (done.returncode, done.stderr.strip()) == (0, "optimal"), done.stderr
 
 
 def test_a_folder_in_use_answers_in_json(tiny_path: Path, tmp_path: Path) -> None:

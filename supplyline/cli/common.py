@@ -179,6 +179,13 @@ class _Commands(TyperGroup):
     ) -> Any:
         argv = list(sys.argv[1:] if args is None else args)
         json_output = "--json" in argv
+        if sys.stdout is None:  # (a process started with it closed: every answer is lost)
+            with suppress(AttributeError, OSError, ValueError):
+                sys.stderr.write("supplyline: could not write the output: standard output "
+                                 "is closed\n")
+            if standalone_mode:
+                sys.exit(EXIT_FAILED)
+            return EXIT_FAILED
         try:
             result = super().main(argv, prog_name, complete_var, standalone_mode=False,
                                   **extra)
@@ -800,10 +807,20 @@ def _native_output_to_stderr() -> Iterator[None]:
     """While it lasts, what compiled code writes to standard output goes to standard error:
     with ``--json`` standard output is the answer alone, but HiGHS's PDLP, its log on
     (``--verbose``), prints its iterations there. (Python's own writes are not touched.)"""
-    sys.stdout.flush()
-    saved = os.dup(1)
+    with suppress(AttributeError, OSError):  # (None where the process began without one)
+        sys.stdout.flush()
+    try:
+        saved = os.dup(1)
+    except OSError:  # (standard output closed: nothing to keep apart)
+        yield
+        return
     try:
         os.dup2(2, 1)
+    except OSError:  # (standard error closed: what compiled code prints is lost either way)
+        os.close(saved)
+        yield
+        return
+    try:
         yield
     finally:
         with suppress(OSError, AttributeError):  # (what C still holds, written there too)

@@ -583,15 +583,20 @@ def _quiet_highs(solver_log: Callable[[str], None] | None = None) -> highspy.Hig
     """A Highs instance that prints nothing (HiGHS writes a banner to the C-level stdout when
     the first instance of a process is made; it would spoil ``--json`` output); its log goes
     to ``solver_log`` when one is given."""
-    sys.stdout.flush()
-    saved = os.dup(1)
     try:
-        with open(os.devnull, "w") as devnull:
-            os.dup2(devnull.fileno(), 1)
-            h = highspy.Highs()  # type: ignore[no-untyped-call]
-    finally:
-        os.dup2(saved, 1)
-        os.close(saved)
+        if sys.stdout is not None:  # (None in a process started without one)
+            sys.stdout.flush()
+        saved = os.dup(1)
+    except OSError:  # no standard output: no banner to keep off it
+        h = highspy.Highs()  # type: ignore[no-untyped-call]
+    else:
+        try:
+            with open(os.devnull, "w") as devnull:
+                os.dup2(devnull.fileno(), 1)
+                h = highspy.Highs()  # type: ignore[no-untyped-call]
+        finally:
+            os.dup2(saved, 1)
+            os.close(saved)
     h.setOptionValue("output_flag", False)
     if solver_log is not None:
         h.setOptionValue("output_flag", True)
