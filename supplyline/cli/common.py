@@ -4,7 +4,6 @@ Its public names are those :mod:`supplyline.cli` exports."""
 
 from __future__ import annotations
 
-import ctypes
 import errno
 import json
 import math
@@ -725,7 +724,7 @@ def _solve(sc: Scenario, replay: str | None, solver: Solver | str, time_limit: f
     """
     from supplyline.errors import PlanError, ReplayError
     from supplyline.plan import plan
-    from supplyline.plan.model import InteriorPointProgress
+    from supplyline.plan.model import InteriorPointProgress, native_stdout_to
     from supplyline.plan.solvers import REGISTRY
 
     _check_solver(str(solver), json_output)
@@ -770,8 +769,8 @@ def _solve(sc: Scenario, replay: str | None, solver: Solver | str, time_limit: f
     started = time.perf_counter()
     with ExitStack() as stack:
         status = None if json_output else stack.enter_context(stderr.status("planning"))
-        if json_output:
-            stack.enter_context(_native_output_to_stderr())
+        if json_output:  # (the answer alone there: HiGHS's PDLP, its log on, prints to it)
+            stack.enter_context(native_stdout_to(2))
         worker.start()
         while worker.is_alive():
             worker.join(0.2)
@@ -800,33 +799,6 @@ def _solve(sc: Scenario, replay: str | None, solver: Solver | str, time_limit: f
 
 #: The thread :func:`_solve` runs a solve in.
 SOLVE_THREAD = "supplyline-plan"
-
-
-@contextmanager
-def _native_output_to_stderr() -> Iterator[None]:
-    """While it lasts, what compiled code writes to standard output goes to standard error:
-    with ``--json`` standard output is the answer alone, but HiGHS's PDLP, its log on
-    (``--verbose``), prints its iterations there. (Python's own writes are not touched.)"""
-    with suppress(AttributeError, OSError):  # (None where the process began without one)
-        sys.stdout.flush()
-    try:
-        saved = os.dup(1)
-    except OSError:  # (standard output closed: nothing to keep apart)
-        yield
-        return
-    try:
-        os.dup2(2, 1)
-    except OSError:  # (standard error closed: what compiled code prints is lost either way)
-        os.close(saved)
-        yield
-        return
-    try:
-        yield
-    finally:
-        with suppress(OSError, AttributeError):  # (what C still holds, written there too)
-            ctypes.CDLL(None).fflush(None)
-        os.dup2(saved, 1)
-        os.close(saved)
 
 
 def _solve_left_running() -> bool:

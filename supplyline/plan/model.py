@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import dataclasses
 import enum
 import functools
@@ -9,7 +11,7 @@ import os
 import sys
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 import highspy
@@ -579,24 +581,39 @@ def _spread_words(lp: LinearProgram) -> str:
             "solver=\"simplex\" in Python)")
 
 
+@contextlib.contextmanager
+def native_stdout_to(fd: int) -> Iterator[None]:
+    """While it lasts, what compiled code (HiGHS) writes to standard output goes to the file
+    descriptor ``fd`` instead; Python's own writes are not touched. Where the process has no
+    standard output, or ``fd`` is closed, nothing is moved."""
+    with contextlib.suppress(AttributeError, OSError):  # (None: started without one)
+        sys.stdout.flush()
+    try:
+        saved = os.dup(1)
+    except OSError:  # no standard output: nothing to keep anything off
+        yield
+        return
+    try:
+        os.dup2(fd, 1)
+    except OSError:
+        os.close(saved)
+        yield
+        return
+    try:
+        yield
+    finally:
+        with contextlib.suppress(OSError, AttributeError):  # what C still holds goes there too
+            ctypes.CDLL(None).fflush(None)
+        os.dup2(saved, 1)
+        os.close(saved)
+
+
 def _quiet_highs(solver_log: Callable[[str], None] | None = None) -> highspy.Highs:
     """A Highs instance that prints nothing (HiGHS writes a banner to the C-level stdout when
     the first instance of a process is made; it would spoil ``--json`` output); its log goes
     to ``solver_log`` when one is given."""
-    try:
-        if sys.stdout is not None:  # (None in a process started without one)
-            sys.stdout.flush()
-        saved = os.dup(1)
-    except OSError:  # no standard output: no banner to keep off it
+    with open(os.devnull, "w") as devnull, native_stdout_to(devnull.fileno()):
         h = highspy.Highs()  # type: ignore[no-untyped-call]
-    else:
-        try:
-            with open(os.devnull, "w") as devnull:
-                os.dup2(devnull.fileno(), 1)
-                h = highspy.Highs()  # type: ignore[no-untyped-call]
-        finally:
-            os.dup2(saved, 1)
-            os.close(saved)
     h.setOptionValue("output_flag", False)
     if solver_log is not None:
         h.setOptionValue("output_flag", True)
