@@ -95,6 +95,21 @@ def test_the_interior_points_progress_is_read_from_highs_own_log(
     assert simplex.words() == ""
 
 
+def test_a_large_lps_interior_point_is_said_finishing_after_its_iterations(
+        tutorial_lp: tuple[LinearProgram, Solution], monkeypatch: pytest.MonkeyPatch) -> None:
+    """A large LP (the built-in plan's) runs no crossover: after the last iteration HiGHS
+    undoes its presolve and the answer is judged, which the words say."""
+    from supplyline.plan import model
+
+    lp, _ = tutorial_lp
+    monkeypatch.setattr(model, "INTERIOR_ONLY_COLUMNS", 0)
+    seen = InteriorPointProgress()
+    solve_lp(lp, "ipm", solver_log=seen.feed)
+    assert seen.gap is not None and seen.gap < 1e-8
+    assert seen.words() == (f"interior point done after {seen.iteration} iterations (gap "
+                            f"{seen.gap:.0e}); finishing")
+
+
 @pytest.mark.parametrize(("header", "line", "said"), [
     (" Iter  primal obj  dual obj  pinf  dinf  gap  time", "  7   2.1e+04  -3.2e+05  "
      "1.1e-02  4.0e-03  3.10e+00  58s", "interior point at iteration 7, gap 3e+00"),

@@ -466,7 +466,7 @@ function drawInset(routes, places, main, w, px, py) {
   const h = Math.round((y1 - y0) * zoom + 2 * pad), left = (w - (x1 - x0) * zoom) / 2;
   const ipx = (p) => left + (px(p) - x0) * zoom, ipy = (p) => pad + (py(p) - y0) * zoom;
   const shown = places.filter((p) => ipx(p) >= 6 && ipx(p) <= w - 6 && ipy(p) >= 6 &&
-    ipy(p) <= h - 6);  // (a marker is 5 px across its centre)
+    ipy(p) <= h - 6);  // (a marker reaches 5 px from its centre)
   const title = "Around " + front.name + " (×" + zoom.toFixed(1) + ")";
   const inset = drawNetwork(routes, places, shown, w, h, ipx, ipy, title, true);
   $("#map-inset").replaceChildren(el("p", { class: "inset-title" }, title), inset);
