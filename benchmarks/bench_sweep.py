@@ -52,11 +52,11 @@ def one_by_one(chosen: list[Any]) -> tuple[float, dict[int, float]]:
 def on_cluster(chosen: list[Any], workers: int) -> dict[str, Any]:
     import distributed
 
-    from supplyline.sweep.run import run_sweep
+    from supplyline.sweep.run import HTTP_ADDRESS, run_sweep
 
     started = time.perf_counter()
     with distributed.LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
-                                  dashboard_address=None,
+                                  dashboard_address=HTTP_ADDRESS,
                                   silence_logs=logging.CRITICAL) as cluster, \
             distributed.Client(cluster) as client:
         client.wait_for_workers(workers)

@@ -11,6 +11,7 @@ import shlex
 import signal
 import time
 from collections.abc import Iterator
+from contextlib import suppress
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +23,7 @@ import supplyline as sl
 from supplyline.cli import app
 from supplyline.report.compare import KPIS, plan_record
 from supplyline.sweep import VaryError, make_variants, parse_vary
-from supplyline.sweep.run import SweepOptions, run_sweep
+from supplyline.sweep.run import HTTP_ADDRESS, SweepOptions, run_sweep
 
 distributed = pytest.importorskip("distributed")
 
@@ -598,11 +599,29 @@ def test_the_error_names_the_combination_that_fails(tmp_path: Path) -> None:
 # -- on a cluster ----------------------------------------------------------------------------
 
 
+def test_a_local_cluster_says_nothing_where_dasks_usual_port_is_taken() -> None:
+    """Its scheduler's web server took Dask's port 8787 and, where that was taken (another
+    sweep, a notebook's cluster), warned on standard error amid the progress lines."""
+    import socket
+    import warnings
+
+    from supplyline.sweep.run import _client
+
+    with socket.socket() as held, warnings.catch_warnings(record=True) as said:
+        warnings.simplefilter("always")
+        with suppress(OSError):  # taken already: all the same
+            held.bind(("", 8787))
+            held.listen()
+        with _client(None, 1, 1) as dask:
+            assert len(dask.scheduler_info()["workers"]) == 1
+    assert [str(w.message) for w in said if "8787" in str(w.message)] == []
+
+
 @pytest.fixture(scope="module")
 def client() -> Iterator[Any]:
     """A local cluster of two worker processes (a worker can be killed)."""
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                                  dashboard_address=None, silence_logs=50) as cluster, \
+                                  dashboard_address=HTTP_ADDRESS, silence_logs=50) as cluster, \
             distributed.Client(cluster) as dask:
         yield dask
 
@@ -612,7 +631,7 @@ def own_client() -> Iterator[Any]:
     """A local cluster of two worker processes of the test's own: one of them is killed,
     and its restart (which may take a minute on a loaded machine) delays no other test."""
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                                  dashboard_address=None, silence_logs=50) as cluster, \
+                                  dashboard_address=HTTP_ADDRESS, silence_logs=50) as cluster, \
             distributed.Client(cluster) as dask:
         yield dask
 

@@ -221,10 +221,10 @@ def test_a_scheduler_that_answers_is_used(tmp_path: Path, quick: None) -> None:
     """A scheduler is still reached, and a worker's address is said to be no scheduler's."""
     import logging
 
-    from supplyline.sweep.run import SweepError, connect
+    from supplyline.sweep.run import HTTP_ADDRESS, SweepError, connect
 
     with distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=False,
-                                  protocol="tcp", dashboard_address=None,
+                                  protocol="tcp", dashboard_address=HTTP_ADDRESS,
                                   silence_logs=logging.CRITICAL) as cluster:
         with connect(cluster.scheduler_address) as dask:
             assert len(dask.scheduler_info()["workers"]) == 1

@@ -64,6 +64,10 @@ __all__ = ["COLUMNS", "SweepError", "SweepOptions", "SweepResult", "run_sweep", 
 #: Seconds allowed to reach a running scheduler and for it to answer as a Dask scheduler
 #: (connection and handshake together); then again for one of its workers to join.
 CONNECT_TIMEOUT_S: float = 20
+#: Where a local cluster's scheduler serves HTTP: a free port. Without one it takes Dask's
+#: 8787 and, where that is taken (another sweep, a notebook's cluster), warns on standard
+#: error in the middle of the progress lines.
+HTTP_ADDRESS = ":0"
 #: Variants handed to Dask at once, per worker: enough to keep every worker busy while the
 #: results of the others come back, few enough that a sweep's size does not matter.
 IN_FLIGHT_PER_WORKER = 4
@@ -657,7 +661,8 @@ def _client(scheduler: str | None, workers: int | None, count: int) -> Iterator[
         return
     n = workers or max(1, min(usable_cores(), count))
     cluster = distributed.LocalCluster(n_workers=n, threads_per_worker=1, processes=True,
-                                       dashboard_address=None, silence_logs=logging.CRITICAL)
+                                       dashboard_address=HTTP_ADDRESS,
+                                       silence_logs=logging.CRITICAL)
     try:
         client = distributed.Client(cluster)
         try:
