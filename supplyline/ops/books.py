@@ -823,6 +823,21 @@ class Books:
             out[(place, item)] = out.get((place, item), 0.0) + float(total)
         return out
 
+    def units_by_day(self, before: dt.date | None = None
+                     ) -> list[tuple[str, str, dt.date, float]]:
+        """Units put into service (``service:MODE``, at their home) and lost on the way
+        (``unitlost:REASON:MODE``, where the convoy arrived), as ``(place, item, date,
+        delta)`` in date order, counting the movements dated before ``before`` (all when
+        ``None``)."""
+        d = t.daily.c
+        q = (select(d.place, d.item, d.date, func.sum(d.delta))
+             .where(d.item.like(t.SERVING_LIKE) | d.item.like(t.UNITS_LOST_LIKE))
+             .group_by(d.place, d.item, d.date).order_by(d.date))
+        if before is not None:
+            q = q.where(d.date < before)
+        with self.reading() as conn:
+            return [(p, item, day, float(x)) for p, item, day, x in conn.execute(q).all()]
+
     def given(self, before: dt.date | None = None) -> dict[tuple[str, str], float]:
         """kg each locality gave of each good (contributions dated before ``before``)."""
         d = t.daily.c

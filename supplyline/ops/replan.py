@@ -19,6 +19,7 @@ import dataclasses
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
+from itertools import groupby
 from typing import Any
 
 import numpy as np
@@ -139,24 +140,30 @@ def scenario_from(sc: Scenario, as_of: dt.date, closed: dict[str, list[tuple[dt.
                                  "road_works": works})
 
 
-def lost_by_home(balances: dict[tuple[str, str], float], net: Network) -> FloatArray:
-    """Units lost on the way [P, M], by home: the books record which convoy lost them, not
-    whose they were, so each mode's losses are shared among the homes of its units in
-    service in proportion to their units."""
+def lost_by_home(books: Books, net: Network, before: dt.date | None = None) -> FloatArray:
+    """Units lost on the way [P, M], by home, counting the books' entries dated before
+    ``before`` (all when ``None``): the books record which convoy lost them, not whose they
+    were, so each day's losses of a mode are shared among the homes of its units in service
+    that day (put into service by then, less their share of earlier losses), in proportion
+    to their units. A home whose units went into service only after a loss takes no share
+    of it."""
     mode = {m: i for i, m in enumerate(net.mode_ids)}
     place = {p: i for i, p in enumerate(net.place_ids)}
     serving = np.zeros((net.n_places, net.n_modes))
-    lost = np.zeros(net.n_modes)
-    for (p, item), value in balances.items():
-        counted = read_item(item)
-        if counted.kind == "service":
-            serving[place[p], mode[counted.mode]] = max(value, 0.0)
-        elif counted.kind == "unitlost":
-            lost[mode[counted.mode]] += max(value, 0.0)
-    total = serving.sum(axis=0)
-    share = np.divide(serving, total[None, :], out=np.zeros_like(serving),
-                      where=total[None, :] > 0)
-    out: FloatArray = np.minimum(share * lost[None, :], serving)
+    out: FloatArray = np.zeros((net.n_places, net.n_modes))
+    for _, moves in groupby(books.units_by_day(before), key=lambda m: m[2]):
+        lost = np.zeros(net.n_modes)
+        for p, item, _, value in moves:
+            counted = read_item(item)
+            if counted.kind == "service":
+                serving[place[p], mode[counted.mode]] += value
+            else:
+                lost[mode[counted.mode]] += value
+        left = np.maximum(serving - out, 0.0)  # the day's own put into service count too
+        total = left.sum(axis=0)
+        share = np.divide(left, total[None, :], out=np.zeros_like(left),
+                          where=total[None, :] > 0)
+        out += np.minimum(share * np.maximum(lost, 0.0)[None, :], left)
     return out
 
 
@@ -197,7 +204,7 @@ def recorded_state(books: Books, net: Network, as_of: dt.date) -> State:
             owed[place[e.locality], mode[e.mode]] += days
     # Units lost on the way leave service; carriers lost owe no more days (each lost
     # person the average days its home's carriers of the mode still owe).
-    lost = lost_by_home(balances, net)
+    lost = lost_by_home(books, net, as_of)
     state.in_service = np.maximum(state.in_service - lost, 0.0)
     persons_lost = lost * net.crew_per_unit[None, :]
     per_person = np.divide(owed, carriers, out=np.zeros_like(owed), where=carriers > 0)
@@ -519,7 +526,7 @@ def replan(books: Books, as_of: dt.date, solver: str = "ipm",
     moved = scenario_from(sc, as_of, closed_spans(reports, sc.end_date))
     net = compile_network(moved, checked=False)  # stocks carried forward may be below 0
     # Owned carriers lost on the way are gone: their homes own fewer.
-    lost = np.where(net.owned_units[None, :], lost_by_home(books.balances(before=as_of), net),
+    lost = np.where(net.owned_units[None, :], lost_by_home(books, net, as_of),
                     0.0)
     if lost.any():
         net = dataclasses.replace(net, carriers_owned=np.maximum(net.carriers_owned - lost,

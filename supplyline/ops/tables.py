@@ -202,6 +202,8 @@ def kg_sent(to: str, mode: str, good: str, route: str) -> str:
 
 #: The items of a kind in SQL (``daily.c.item.like(SENT_LIKE)``).
 SENT_LIKE = "sent:%"
+SERVING_LIKE = "service:%"
+UNITS_LOST_LIKE = "unitlost:%"
 
 
 def read_item(text: str) -> Item:

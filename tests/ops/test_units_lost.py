@@ -123,7 +123,7 @@ def test_owned_carriers_lost_are_shared_among_their_homes(books: Books,
                        units_lost=[{"units": 5, "reason": "strike"}]), "council")
     net = sl.compile_network(tutorial)
     bike = net.mode_ids.index("bicycle")
-    lost = lost_by_home(books.balances(), net)[:, bike]
+    lost = lost_by_home(books, net)[:, bike]
     p = net.place_ids.index
     assert lost[p("river-village")] == pytest.approx(3.75)
     assert lost[p("far-village")] == pytest.approx(1.25)
@@ -139,3 +139,42 @@ def test_owned_carriers_lost_are_shared_among_their_homes(books: Books,
     assert owned[p("river-village")] == pytest.approx(40 - 3.75)
     assert owned[p("far-village")] == pytest.approx(30 - 1.25)
     assert done.plan.status == "optimal"
+
+
+def test_a_loss_is_not_shared_with_units_put_into_service_after_it(
+        books: Books, tutorial: sl.Scenario) -> None:
+    """The losses were shared by the homes' units in service when the books were read: a
+    village whose bicycles went into service after a breakdown took a share of it, and the
+    other village's count went up again as the days went by."""
+    def bicycles(village: str, date: int, units: int) -> int:
+        books.append(entry("contribution", date=day(tutorial, date), locality=village,
+                           good="rice", kg=100, at=village), "commune")
+        return books.append(entry("dispatch", date=day(tutorial, date), from_=village,
+                                  to="bridge", mode="bicycle", units=units,
+                                  cargo_kg={"rice": 100}), "council").id
+
+    convoy = bicycles("river-village", 1, 20)
+    books.append(entry("receipt", date=day(tutorial, 2), dispatch=convoy,
+                       received_kg={"rice": 100},
+                       units_lost=[{"units": 1, "reason": "breakdown"}]), "council")
+    later = bicycles("far-village", 5, 10)
+    books.append(entry("receipt", date=day(tutorial, 5), dispatch=later,
+                       received_kg={"rice": 100}), "council")
+    net = sl.compile_network(tutorial)
+    bike = net.mode_ids.index("bicycle")
+    p = net.place_ids.index
+    for days in (4, 6, 8):
+        s = recorded_state(books, net, tutorial.start_date + dt.timedelta(days=days))
+        assert s.in_service[p("river-village"), bike] == pytest.approx(19)
+        assert s.in_service[p("far-village"), bike] == pytest.approx(10 if days > 5 else 0)
+    # A loss after both are in service is shared by both, by their units then.
+    onward = books.append(entry("dispatch", date=day(tutorial, 6), from_="bridge",
+                                to="ridge-depot", mode="bicycle", units=29), "council").id
+    books.append(entry("receipt", date=day(tutorial, 7), dispatch=onward,
+                       units_lost=[{"units": 3, "reason": "strike"}]), "council")
+    lost = lost_by_home(books, net)[:, bike]
+    assert lost[p("river-village")] == pytest.approx(1 + 3 * 19 / 29)
+    assert lost[p("far-village")] == pytest.approx(3 * 10 / 29)
+    # Read as of the day of the loss, it is not yet counted.
+    on_the_day = tutorial.start_date + dt.timedelta(days=7)
+    assert lost_by_home(books, net, on_the_day)[:, bike].sum() == pytest.approx(1)
