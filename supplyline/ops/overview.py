@@ -73,7 +73,7 @@ class Views:
             status = "closed" if shut else "damaged" if lost > 1e-6 else "open"
             routes.append({"id": rid, "name": books.index.route_name(rid), "from": r.from_,
                            "to": r.to, "status": status, "capacity_lost": round(lost, 3),
-                           "repaired_in_days": round(damage[rid].days, 1)
+                           "repaired_in_days": round(damage[rid].repaired_in, 1)
                            if lost > 1e-6 else None})
         by_reason: dict[tuple[str, str], float] = defaultdict(float)
         units_by_reason: dict[tuple[str, str], float] = defaultdict(float)

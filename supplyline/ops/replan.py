@@ -64,10 +64,14 @@ def route_reports(books: Books, as_of: dt.date) -> list[RouteReport]:
 class Damage:
     """What the reported strikes and damage take from a route on a date: ``share`` of its
     capacity for ``days`` more days (from that date on, the last in part), by the one repair
-    rule (:func:`~supplyline.hazards.damage_held`)."""
+    rule (:func:`~supplyline.hazards.damage_held`); the route is whole again after
+    ``repaired_in`` days, when the last of them is repaired (``days`` where they do not
+    overlap; fewer capacity-days are left than ``share`` × ``repaired_in`` where they
+    do)."""
 
     share: float
     days: float
+    repaired_in: float
 
 
 def route_damage(reports: list[RouteReport], sc: Scenario, as_of: dt.date) -> dict[str, Damage]:
@@ -101,7 +105,7 @@ def route_damage(reports: list[RouteReport], sc: Scenario, as_of: dt.date) -> di
         # keeps those capacity-days, at the share lost now.
         lost = np.minimum(damage_held(shares, days, int(np.ceil(days.max()))).sum(axis=0), 1.0)
         share = min(1.0, float(shares.sum()))
-        out[route] = Damage(share, float(lost.sum()) / share)
+        out[route] = Damage(share, float(lost.sum()) / share, float(days.max()))
     return out
 
 

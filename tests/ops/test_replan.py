@@ -177,16 +177,16 @@ def test_repairs_and_reopening(books: Books) -> None:
     reports = route_reports(books, sc.start_date + dt.timedelta(days=9))
     # Repaired in 2 days, each from the day after its strike: the first holds on days 2 and
     # 3, the second on days 3 and 4 (reported on day 2 itself, held from day 2 on, to the
-    # same end): the whole capacity on days 2 and 3, half on day 4.
+    # same end): the whole capacity on days 2 and 3, half on day 4, and whole again on day 5.
     assert route_damage(reports, sc, sc.start_date + dt.timedelta(days=2)) == {
-        "ridge-road": Damage(1.0, 2.5)}
+        "ridge-road": Damage(1.0, 2.5, 3.0)}
     # Day 3: both hold, the first for the day, the second for a day more: the whole
     # capacity for 1.5 days, the capacity-days of the two apart.
     assert route_damage(reports, sc, sc.start_date + dt.timedelta(days=3)) == {
-        "ridge-road": Damage(1.0, 1.5)}
+        "ridge-road": Damage(1.0, 1.5, 2.0)}
     # Day 4: the first is repaired, the second holds for the day.
     assert route_damage(reports, sc, sc.start_date + dt.timedelta(days=4)) == {
-        "ridge-road": Damage(0.5, 1.0)}
+        "ridge-road": Damage(0.5, 1.0, 1.0)}
     books.append(entry("route", date=day(sc, 3), route="ridge-road", status="repaired"),
                  "council")
     reports = route_reports(books, sc.start_date + dt.timedelta(days=9))
@@ -473,6 +473,38 @@ def test_a_damaged_route_counts_down_by_one_a_day(tmp_path: Path) -> None:
             assert state.route_damage_days[road] == route["repaired_in_days"]
         counted.append(route["repaired_in_days"])
     assert counted == [3.0, 2.0, 1.0, None, None]
+    books.close()
+
+
+def test_a_second_damage_does_not_bring_the_repair_nearer(tmp_path: Path) -> None:
+    """Damage of 9 Nov and a strike of 10 Nov on a route repaired in a day read "repaired in
+    1.9 days" on 10 Nov, against 2 for the strike alone: the State's days, which even out
+    the overlap's capacity-days, were shown as the days to the repair. Both are over on
+    12 Nov."""
+    from supplyline.ops.overview import Views
+
+    sc = sl.load("tutorial")
+    routes = [r.model_copy(update={"repair_days": 1.0}) if r.key == "bridge-road" else r
+              for r in sc.routes]
+    sc = sc.model_copy(update={"routes": routes})
+    books = open_books(tmp_path / "books.db", sc)
+    books.append(entry("route", date="2024-11-09", route="bridge-road", status="damage",
+                       capacity_lost=0.3), "council")
+    books.append(entry("route", date="2024-11-10", route="bridge-road", status="strike",
+                       capacity_lost=0.9), "council")
+    net = sl.compile_network(sc)
+    road = net.route_ids.index("bridge-road")
+    views = Views(books)
+    counted = []
+    for on in range(10, 13):
+        day_ = dt.date(2024, 11, on)
+        route = {r["id"]: r for r in views.overview(day_)["routes"]}["bridge-road"]
+        counted.append((route["capacity_lost"], route["repaired_in_days"]))
+        if on == 10:  # the State keeps the capacity-days: 1.0 on 10 Nov, 0.9 on 11 Nov
+            state = recorded_state(books, net, day_)
+            assert state.route_damage[road] == 1.0
+            assert state.route_damage_days[road] == pytest.approx(1.9)
+    assert counted == [(1.0, 2.0), (0.9, 1.0), (0.0, None)]
     books.close()
 
 
