@@ -168,7 +168,7 @@ def replan(
     try:
         day = dt.date.fromisoformat(as_of)
     except ValueError:
-        fail("usage", f"--as-of: expected a date YYYY-MM-DD, got {as_of!r}", EXIT_BAD_INPUT,
+        fail("usage", f"--as-of: expected a date (YYYY-MM-DD), got {as_of!r}", EXIT_BAD_INPUT,
              json_output)
     books = _books_or_exit(db, scenario, json_output, "FILE", existing=True)
     if (outside := as_of_refused(books.scenario, day)) is not None:

@@ -499,8 +499,8 @@ class Books:
                                          f"{old.corrects}: write that entry again instead")
         after_cancel = isinstance(entry, Receipt) and old.kind == "cancel"
         if not cancel and old.kind != entry.kind and not after_cancel:
-            raise EntryError("corrects", f"expected an entry of kind {entry.kind!r}, entry "
-                                         f"{old.id} is a {old.kind!r}")
+            raise EntryError("corrects", f"expected an entry of kind {entry.kind!r}, got "
+                                         f"entry {old.id}, a {old.kind!r}")
         later = conn.execute(select(t.entry.c.id, t.entry.c.kind)
                              .where(t.entry.c.corrects == old.id)).first()
         if later is not None and later.kind == "cancel":

@@ -314,7 +314,7 @@ _EXPECTED = {
     "finite_number": "a finite number",
     **dict.fromkeys(("bool_parsing", "bool_type"), "true or false"),
     **dict.fromkeys(("date_parsing", "date_type", "date_from_datetime_parsing",
-                     "date_from_datetime_inexact"), "a date YYYY-MM-DD"),
+                     "date_from_datetime_inexact"), "a date (YYYY-MM-DD)"),
     "string_type": "text",
     **dict.fromkeys(("dict_type", "model_type", "model_attributes_type"),
                     "an object {name: value, ...}"),

@@ -341,7 +341,7 @@ KINDS_SAID = ("'pledge', 'contribution', 'labour', 'dispatch', 'receipt', 'wound
     ({"kind": "gift"}, ["body", "kind"], f"expected one of {KINDS_SAID}, got 'gift'"),
     ({"date": "2024-11-03"}, ["body", "kind"], f"expected one of {KINDS_SAID}, got nothing"),
     (dict(contribution("high-village"), date="someday"), ["body", "date"],
-     "expected a date YYYY-MM-DD, got 'someday'"),
+     "expected a date (YYYY-MM-DD), got 'someday'"),
     (dict(contribution("high-village"), kg="lots"), ["body", "kg"],
      "expected a number, got 'lots'"),
     (dict(contribution("high-village"), colour="red"), ["body", "colour"],
@@ -390,7 +390,7 @@ def test_a_field_refused_does_not_hide_what_the_scenario_says(served: Any) -> No
 
 
 @pytest.mark.parametrize(("path", "body", "loc", "says"), [
-    ("/api/replan", {"as_of": ""}, ["body", "as_of"], "expected a date YYYY-MM-DD, got '' "),
+    ("/api/replan", {"as_of": ""}, ["body", "as_of"], "expected a date (YYYY-MM-DD), got '' "),
     ("/api/replan", {}, ["body", "as_of"], "expected a value, got nothing"),
     ("/api/accounts", {"name": "x", "password": "short", "role": "viewer"},
      ["body", "password"], "expected at least 8 characters, got 5 characters"),
@@ -458,7 +458,7 @@ def test_the_python_api_says_bad_entries_as_the_http_api(books: Books) -> None:
     with pytest.raises(EntryError) as error:
         books.append(dict(contribution("high-village"), date="someday"), "clerk")
     assert (error.value.field, error.value.message) == (
-        "date", "expected a date YYYY-MM-DD, got 'someday'")
+        "date", "expected a date (YYYY-MM-DD), got 'someday'")
     with pytest.raises(EntryError) as error:
         books.append_many([contribution("high-village"), {"kind": "gift"}], "clerk")
     assert (error.value.field, error.value.message) == (

@@ -179,7 +179,7 @@ def test_what_cannot_be_cancelled_is_said_at_corrects(books: Books) -> None:
             "cancellation of entry 9: write that entry again instead")
     refused(books, entry("wounded", date=day(SC, 2), front="kestrel-town",
                          hospital="district-hospital", persons=2, corrects=first),
-            "corrects", "expected an entry of kind 'wounded', entry")
+            "corrects", f"expected an entry of kind 'wounded', got entry {first}, a 'cancel'")
     fixed = books.append(entry("pledge", date=day(SC, 0), locality="high-village",
                                good="rice", kg=90, by=day(SC, 10), corrects=8), "council")
     refused(books, cancel(8), "corrects",

@@ -65,8 +65,8 @@ def test_replan_from_the_books(tmp_path: Path) -> None:
             f"{'it' if len(small) == 1 else 'them'}).") in said
     for args, says in (
         (["--as-of", "2024-11-01"], "expected a day after 2024-11-01"),
-        (["--as-of", "soon"], "expected a date YYYY-MM-DD"),
-        (["--as-of", ""], "--as-of: expected a date YYYY-MM-DD, got ''"),  # (was "required")
+        (["--as-of", "soon"], "expected a date (YYYY-MM-DD)"),
+        (["--as-of", ""], "--as-of: expected a date (YYYY-MM-DD), got ''"),  # (was "required")
         ([], "--as-of: required: the day to plan from"),
         (["--as-of", "2024-11-05", "tiny-other"], "no such file"),
     ):

@@ -670,7 +670,7 @@ def test_the_forms_start_at_today_and_say_what_was_expected(week: str, browser: 
     page.click("#replan-button")
     page.wait_for_selector("#err-as_of:has-text('expected')")
     # (said at the box, which says what it is: "as_of: expected ..." had been said)
-    assert page.inner_text("#err-as_of") == "expected a date YYYY-MM-DD, got '' (empty)"
+    assert page.inner_text("#err-as_of") == "expected a date (YYYY-MM-DD), got '' (empty)"
 
 
 @pytest.fixture
