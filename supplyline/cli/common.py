@@ -458,19 +458,30 @@ def fail(kind: str, message: str, code: int, json_output: bool, **details: Any) 
 
 
 def only_with(ctx: typer.Context, given: bool, needed: str, names: Sequence[str],
-              json_output: bool) -> None:
+              json_output: bool, off: str = "") -> None:
     """Refuse the options ``names`` (parameter names) where the user wrote them but not the
     option ``needed`` they act with (``plan --seed 3`` without ``--risk`` was run as if it
-    were not there): a usage error, exit code 2."""
+    were not there): a usage error, exit code 2. ``off``: the value of ``needed`` that
+    turns it off (``resilience --simulate 0``), said where the user wrote that."""
     if given:
         return
+    written = {opt for param in ctx.command.params if _on_command_line(ctx, param.name)
+               for opt in param.opts}
     for param in ctx.command.params:
-        source = ctx.get_parameter_source(param.name) if param.name in names else None
-        # (by name: typer may carry a click of its own, whose enum is not click's)
-        if source is not None and source.name == "COMMANDLINE":
+        if param.name in names and _on_command_line(ctx, param.name):
             flag = "/".join([*param.opts, *param.secondary_opts])
+            if off and needed in written:
+                fail("usage", f"{flag}: acts only with {needed} other than {off}, got "
+                              f"{needed} {off} (leave {flag} out, or change {needed})",
+                     EXIT_BAD_INPUT, json_output)
             fail("usage", f"{flag}: acts only with {needed}, which was not given (leave it "
                           f"out, or add {needed})", EXIT_BAD_INPUT, json_output)
+
+
+def _on_command_line(ctx: typer.Context, name: str | None) -> bool:
+    source = ctx.get_parameter_source(name) if name else None
+    # (by name: typer may carry a click of its own, whose enum is not click's)
+    return source is not None and source.name == "COMMANDLINE"
 
 
 

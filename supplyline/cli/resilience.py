@@ -116,7 +116,7 @@ def resilience(
     from supplyline.resilience.analysis import analyse
     from supplyline.resilience.bounds import check_daily_days, parse_window
 
-    only_with(ctx, simulate_runs > 0, "--simulate", ("seed",), json_output)
+    only_with(ctx, simulate_runs > 0, "--simulate", ("seed",), json_output, off="0")
     sc = _limit_days(load_or_exit(scenario, json_output), days, json_output)
     _check_export(export, json_output)
     span = None
@@ -136,7 +136,11 @@ def resilience(
         if kind not in ("guards", "air", "repair") or not count.strip().isdigit():
             fail("usage", f"--protect: expected KIND=N with KIND guards, air or repair and N "
                           f"a whole number, got {part.strip()!r}", EXIT_BAD_INPUT, json_output)
-        units[kind] = units.get(kind, 0) + int(count)
+        if kind in units:  # (added up in silence, where it is likely a slip)
+            fail("usage", f"--protect: expected each kind once, got {kind} twice "
+                          f"({kind}={units[kind]}, {part.strip()})", EXIT_BAD_INPUT,
+                 json_output)
+        units[kind] = int(count)
     if protect is not None and not any(units.values()):
         fail("usage", "--protect: expected at least one unit to place, got "
              + (", ".join(f"{kind}={n}" for kind, n in units.items()) or repr(protect)),

@@ -170,6 +170,12 @@ def test_protect_places_units_and_refuses_bad_kinds(tiny_path: Path) -> None:
         out = runner.invoke(app, ["resilience", str(tiny_path), "--protect", bad, "--json"])
         assert out.exit_code == 2, bad
         assert "--protect" in json.loads(out.stdout)["error"]["message"]
+    # A kind given twice was added up in silence (guards=1,guards=2: 3 guard posts).
+    twice = runner.invoke(app, ["resilience", str(tiny_path), "--protect",
+                                "guards=1,air=1,guards=2", "--json"])
+    assert twice.exit_code == 2
+    assert json.loads(twice.stdout)["error"]["message"] == (
+        "--protect: expected each kind once, got guards twice (guards=1, guards=2)")
 
 
 def test_no_section_without_an_analysis(tiny: object) -> None:
@@ -315,6 +321,11 @@ def test_the_re_check_is_said_as_simulate_says_it_and_its_seed_given(tiny_path: 
     # Without --simulate, --seed acts on nothing: refused.
     alone = runner.invoke(app, ["resilience", str(tiny_path), "--seed", "7"])
     assert alone.exit_code == 2 and "acts only with --simulate" in alone.output
+    # With --simulate 0 it was said not to have been given.
+    off = runner.invoke(app, ["resilience", str(tiny_path), "--simulate", "0", "--seed", "7"])
+    assert off.exit_code == 2
+    assert ("--seed: acts only with --simulate other than 0, got --simulate 0 (leave --seed "
+            "out, or change --simulate)") in " ".join(off.output.split())
     # From Python the same (it had no seed: always 1).
     from supplyline.resilience import resilience
 
