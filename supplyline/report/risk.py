@@ -124,7 +124,8 @@ def risk_rows(result: Simulation) -> list[tuple[str, str, str]]:
         ("chance some front goes short", _pm(p, n, unit=" %", scale=100.0), _runs_for(p, n)),
         ("shortfall, mean", _pm(k["shortfall_t"], n, unit=" t"), _runs_for(k["shortfall_t"], n)),
         ("shortfall, P50 / P90 / P99",
-         " / ".join(_fixed(v, decimals) for v in tails) + " t", ""),
+         " / ".join("0" if round(v, decimals) == 0 else _fixed(v, decimals)
+                    for v in tails) + " t", ""),  # (0, not '0.000', beside 0.164)
         ("shortfall, mean of worst 5 %",
          f"{_fixed(dist['cvar95'], _decimals(dist['cvar95']))} t", ""),
     ]
@@ -284,9 +285,10 @@ def _first_out_words(plan: Plan, result: Simulation, i: int, median: Any) -> str
     if not has.any():
         return ""
     nil = float(np.mean(median[has] <= 0.0))
+    run = "the run" if result.runs == 1 else "the median run"
     if nil < 0.5:
         low, high = float(np.min(median[has])), float(np.max(median[has]))
-        return (f"Counted by the good that runs out first, the median run holds "
+        return (f"Counted by the good that runs out first, {run} holds "
                 f"{fmt(low)} to {fmt(high)} days.")
     # The plan's own days of supply there (those of the report's stock chart).
     none = [commodity_label(plan, line.good).lower()
@@ -295,10 +297,10 @@ def _first_out_words(plan: Plan, result: Simulation, i: int, median: Any) -> str
             if np.mean(held < DAYS_RESOLUTION) >= 0.5]
     why = ""
     if none:
-        why = (f": the plan itself keeps no stock of {words_and(none)} there at most steps' "
-               "ends (it brings them just in time)")
+        why = (f": the plan itself keeps no stock of {words_and(none)} there at half or more "
+               "of the steps' ends (it brings them just in time)")
     steps = "every step" if nil >= 1.0 else f"{100 * nil:.0f} % of the steps"
-    return (f"Counted by the good that runs out first, the median run holds nothing on "
+    return (f"Counted by the good that runs out first, {run} holds nothing on "
             f"{steps}{why}.")
 
 
@@ -324,7 +326,8 @@ def risk_section(plan: Plan, context: ReportContext) -> Section | None:
     net = plan.network
     start = net.scenario.start_date
     left_out = result.assumptions()
-    intro = (f"{result.runs:,} runs of this plan under its threats (seed {result.seed}, "
+    intro = (f"{result.runs:,} run{'s' * (result.runs != 1)} of this plan under its threats "
+             f"(seed {result.seed}, "
              f"{result.precision} precision" + (f"; {left_out}" if left_out else "") + ").")
     draws = result.drawn()
     parts = [f"<p>{escape(intro)}"
@@ -347,20 +350,23 @@ def risk_section(plan: Plan, context: ReportContext) -> Section | None:
     first = np.where(np.abs(first) < DAYS_RESOLUTION, 0.0, first)
     mains = result.main_goods()
     low, inner_low, median, inner_high, high = (FAN.index(q) for q in (5, 25, 50, 75, 95))
-    key = svg.legend([(FAN_OUTER, "P5–P95: 9 runs in 10", "box"),
-                      (FAN_INNER, "P25–P75: half the runs", "box"),
-                      (FAN_MEDIAN, "median run", "line")])
+    one = result.runs == 1  # (no spread: no bands, nor their keys)
+    line = "the run" if one else "median run"
+    spread = [] if one else [(FAN_OUTER, "P5–P95: 9 runs in 10", "box"),
+                             (FAN_INNER, "P25–P75: half the runs", "box")]
+    key = svg.legend([*spread, (FAN_MEDIAN, line, "line")])
     for i, f in enumerate(result.fronts):
         if np.all(np.isnan(fan[:, i])):
             continue
-        bands = [svg.Band("5th to 95th percentile", fan[low, i], fan[high, i], FAN_OUTER),
-                 svg.Band("25th to 75th percentile", fan[inner_low, i], fan[inner_high, i],
-                          FAN_INNER)]
+        bands = [] if one else [
+            svg.Band("5th to 95th percentile", fan[low, i], fan[high, i], FAN_OUTER),
+            svg.Band("25th to 75th percentile", fan[inner_low, i], fan[inner_high, i],
+                     FAN_INNER)]
         name = net.place_label(int(f))
         good = commodity_label(plan, int(mains[i])).lower()
         title = f"Days of {good} at {name}"
         chart = svg.time_chart(f"chart-fan-{i}", title, start,
-                               [Series("median run", fan[median, i], FAN_MEDIAN)],
+                               [Series(line, fan[median, i], FAN_MEDIAN)],
                                "days of supply", bands=bands,
                                days=plan.network.grid.end)  # (stocks at each step's end)
         owes = bool(np.nanmin(fan[:, i]) < 0)
@@ -368,9 +374,11 @@ def risk_section(plan: Plan, context: ReportContext) -> Section | None:
         parts.append(figure(chart, key,
                             f"Stock of {good} at {name} at the end of each step in days of its "
                             f"demand there ({good} is {_share_words(plan, int(f), mains[i])} "
-                            "of its demand): the line is the median run; the light band holds "
-                            "the runs between the 5th and 95th percentiles, the dark one "
-                            "those between the 25th and 75th."
+                            "of its demand): "
+                            + ("the line is the one run (one run has no spread to shade)."
+                               if one else "the line is the median run; the light band "
+                               "holds the runs between the 5th and 95th percentiles, the dark "
+                               "one those between the 25th and 75th.")
                             + (" Below 0 the place owes it: on a step's first day it ate "
                                "what the plan brings within the step, and less came."
                                if owes else "")
