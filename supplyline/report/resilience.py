@@ -40,6 +40,8 @@ GREY, ORANGE, DARK_ORANGE, RED = "#b8c0c8", "#f59f00", "#d9480f", "#c92a2a"
 #: A cut that adds less than CRITICAL_T of shortfall but leaves wounded late or costs
 #: labour: not harmless.
 VIOLET = "#7048e8"
+#: The red ring round a place of the worst set: its radius and its stroke's width (px).
+CUT_RING, CUT_RING_STROKE = 10.0, 3.0
 #: Cuts that add less than this many tonnes of shortfall are not marked critical.
 CRITICAL_T = 0.5
 #: A cut that adds at least this many person-days of wounded late, or this share of the
@@ -148,6 +150,8 @@ def cut_map(net: Network, res: Resilience) -> str:
         colour, width, words = style(pid)
         front = net.place_kind[p] == "front"
         radius = 7.0 if front else 3 + width / 2
+        if pid in struck:  # (the red ring's outer edge: a name beside the marker covered it)
+            radius = max(radius, CUT_RING + CUT_RING_STROKE / 2)
         labeller.reserve(x, y, radius)
         tip = escape(f"{names[p]} ({net.place_kind[p]}): {'front' if front else words}")
         # A front as the flows map draws it (a red disc with a black ring), not to be taken
@@ -158,8 +162,8 @@ def cut_map(net: Network, res: Resilience) -> str:
                  'stroke="#fff">')
         parts.append(f"{shape}<title>{tip}</title></circle>")
         if pid in struck:
-            parts.append(f'<circle class="cut" cx="{x:.1f}" cy="{y:.1f}" r="10" fill="none" '
-                         f'stroke="{RED}" stroke-width="3"/>')
+            parts.append(f'<circle class="cut" cx="{x:.1f}" cy="{y:.1f}" r="{CUT_RING:g}" '
+                         f'fill="none" stroke="{RED}" stroke-width="{CUT_RING_STROKE:g}"/>')
         impact = by_id.get((pid,))
         # Every place is named (a number keyed under the map where no spot is free): the
         # fronts and the worst set's first, then by what their cut adds.

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import csv
+import html
 import itertools
 import json
+import math
 import re
 from pathlib import Path
 
@@ -282,6 +284,37 @@ def test_the_cut_map_names_places_and_says_what_its_marks_mean(tiny: sl.Scenario
                   "adds 0.5 t short or more",
                   "over half the worst cut", "in the worst set", ">front</text>"):
         assert words in svg, words
+
+
+def test_no_name_on_the_cut_map_covers_a_worst_set_ring(
+        tiny: sl.Scenario, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A name beside a place of the worst set was kept clear of its marker only, and ran
+    into its red ring (10 px round, 3 px wide), whose stroke its halo broke."""
+    import supplyline.report.resilience as shown
+    from supplyline.network import compile_network
+    from supplyline.report.map import LABEL_FONT, LINE_PX
+    from supplyline.report.svg import text_width
+    from supplyline.resilience.analysis import analyse
+
+    net = compile_network(tiny)
+    res = analyse(net, k=1)
+    monkeypatch.setattr(shown, "_struck", lambda _net, _res: set(net.place_ids))
+    svg = shown.cut_map(net, res)
+    rings = [(float(x), float(y)) for x, y in
+             re.findall(r'<circle class="cut" cx="([\d.]+)" cy="([\d.]+)" r="10"', svg)]
+    assert len(rings) == len(net.place_ids)
+    names = re.findall(r'<text text-anchor="(\w+)" class="label[^"]*" data-place="[^"]+">'
+                       r"(.*?)</text>", svg)
+    assert len(names) == len(net.place_ids)
+    for anchor, spans in names:
+        lines = re.findall(r'<tspan x="([\d.]+)" y="([\d.]+)">([^<]*)</tspan>', spans)
+        w = max(text_width(html.unescape(t), LABEL_FONT) for _, _, t in lines) + 2
+        tx, top = float(lines[0][0]), float(lines[0][1]) - 10
+        x1 = {"start": tx - 1, "end": tx + 1 - w, "middle": tx - w / 2}[anchor]
+        x2, y2 = x1 + w, top + LINE_PX * len(lines)
+        for cx, cy in rings:  # the box's nearest point to the ring's centre
+            near = math.hypot(min(max(cx, x1), x2) - cx, min(max(cy, top), y2) - cy)
+            assert near >= 11.5 - 0.2, (spans, cx, cy, near)
 
 
 def test_worst_sets_where_no_cut_adds_a_shortfall() -> None:
