@@ -566,6 +566,29 @@ def replay_beyond(net: Localities, replay: Replay, giveable_kg: FloatArray
     return out
 
 
+def replay_labour_beyond(sc: Scenario, replay: Replay) -> tuple[str, str] | None:
+    """Where ``replay``'s labour-days are more than any plan can serve, (a sentence, what the
+    figure could be, in words); else None. Persons serve from the localities' labour pools,
+    each at most its days and the horizon's (at most the policy's largest burden of each
+    pool), and the routes' repair crews serve every day of the horizon: the planner's rows
+    allow no more."""
+    if replay.labour is None:
+        return None
+    people, most_days = labour_pool(sc)
+    burden = 1.0 if sc.policy.max_burden is None else sc.policy.max_burden
+    days = (sc.end_date - sc.start_date).days + 1
+    crews = float(sum(r.repair_crew for r in sc.routes)) * days
+    most = burden * float((people * np.minimum(most_days, days)).sum()) + crews
+    asked = replay.labour.person_days
+    if asked <= most * (1 + 1e-9) + 1e-6:
+        return None
+    return (f"{asked:,.0f} person-days of labour are more than the localities' labour pools "
+            f"and the repair crews can serve ({most:,.0f} over the horizon)",
+            f"at most {most:,.0f} person-days: what the localities' labour pools (each "
+            "person at most its days of service) and the routes' repair crews can serve over "
+            "the horizon")
+
+
 def _replay_range(can: FloatArray, fixed: list[tuple[BoolArray, float]], places: BoolArray
                   ) -> tuple[float | None, float | None]:
     """The least and the most ``places`` can give in all, each locality giving from 0 to

@@ -101,14 +101,16 @@ def _copy_builtin(name: str, given: Path | None, titles: dict[str, str],
 @app.command()
 def check(scenario: ScenarioArg = None, json_output: JsonOption = False) -> None:
     """Validate a scenario and list every problem found (exit code 2 when there are any),
-    then what its fronts must go short of whatever the plan does."""
+    then what its fronts must go short of whatever the plan does, and the routes and modes
+    too slow for any trip to end within the horizon."""
     from supplyline.network import compile_network
-    from supplyline.plan.reach import unavoidable_short
+    from supplyline.plan.reach import never_crossed, unavoidable_short
 
     sc = load_or_exit(scenario, json_output)
     summary = summarize(sc)
     net = compile_network(sc, checked=False)
     short = unavoidable_short(net)
+    unused = never_crossed(net)
     if json_output:
         print_json({"ok": True, "name": sc.name, "title": sc.title, "days": summary["days"],
                     "counts": summary["counts"], "short_whatever_the_plan": [
@@ -119,13 +121,19 @@ def check(scenario: ScenarioArg = None, json_output: JsonOption = False) -> None
                              days=int(net.step_start[x.arrives])))
                              if x.arrives < net.steps else None),
                          "from": net.place_ids[x.source] if x.source >= 0 else None,
-                         "words": x.words} for x in short]})
+                         "words": x.words} for x in short],
+                    "never_used": [{"kind": kind, "id": ident, "words": words}
+                                   for kind, ident, words in unused]})
         return
     say(ui.stdout, f"OK: {sc.title} — {_counts_line(summary)}")
     if short:
         ui.stdout.print("Short whatever the plan does:")
         for x in short:  # (wrapped between words, a number with its unit; one line in a log)
             say(ui.stdout, f"• {x.words}")
+    if unused:  # (kept: units a starting State has out may still go home over them)
+        ui.stdout.print("Never used by a plan from the start, too slow for the horizon:")
+        for _, _, words in unused:
+            say(ui.stdout, f"• {words}")
 
 
 @app.command()

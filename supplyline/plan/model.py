@@ -20,7 +20,7 @@ from numpy.typing import NDArray
 
 from supplyline.accounting import crew_days, way_home_kg, ways_home, wounded_food
 from supplyline.errors import PlanError, ReplayError
-from supplyline.network import Network, replay_beyond, replay_places
+from supplyline.network import Network, replay_beyond, replay_labour_beyond, replay_places
 from supplyline.plan.constraints import (
     Assembled,
     RowBlock,
@@ -256,6 +256,9 @@ def resolve_replay(net: Network, replay: Replay, giveable_kg: FloatArray) -> Rep
     beyond = replay_beyond(net, replay, giveable_kg)
     if beyond:
         raise ReplayError(f"replay {replay.name}: {beyond[0][1]}")
+    labour_beyond = replay_labour_beyond(net.scenario, replay)
+    if labour_beyond is not None:
+        raise ReplayError(f"replay {replay.name}: {labour_beyond[0]}")
     given_sets: list[tuple[int, NDArray[np.bool_], float]] = []
     for entry in replay.mobilization:
         c = net.commodity_ids.index(entry.commodity)

@@ -28,7 +28,8 @@ from supplyline.plan.result import SHORT_MIN_KG
 from supplyline.units import fmt
 
 __all__ = ["Unavoidable", "before_arrival", "earliest_arrival", "held", "held_at_start",
-           "out_of_reach", "step_date", "unavoidable", "unavoidable_short", "unfed_words"]
+           "never_crossed", "out_of_reach", "step_date", "unavoidable", "unavoidable_short",
+           "unfed_words"]
 
 BoolArray = NDArray[np.bool_]
 IntArray = NDArray[np.int64]
@@ -196,3 +197,29 @@ def unavoidable_short(net: Network, carriers: bool = True) -> list[Unavoidable]:
 def unavoidable(net: Network) -> list[str]:
     """:func:`unavoidable_short` in words, as ``supplyline check`` says it."""
     return [short.words for short in unavoidable_short(net)]
+
+
+def never_crossed(net: Network) -> list[tuple[str, str, str]]:
+    """Routes over which every trip, by every mode that may use it, takes longer than the
+    horizon, and modes every trip of which does: no plan from the scenario's start uses
+    them (they are kept: units a starting State has out may still go home over them).
+    Each as (``"route"`` or ``"mode"``, its id, in words)."""
+    legs = legs_of(net)
+    fastest = np.minimum(legs.days_loaded, legs.days_empty).min(axis=1, initial=np.inf)
+    days = float(net.step_length.sum())
+    too_long = fastest > days  # [L]
+    out: list[tuple[str, str, str]] = []
+    for m, mode in enumerate(net.mode_ids):
+        mine = legs.mode == m
+        if mine.any() and too_long[mine].all():
+            out.append(("mode", mode, f"{net.mode_label(m)}: its fastest trip takes "
+                                      f"{fmt(float(fastest[mine].min()))} days, longer than "
+                                      f"the horizon ({fmt(days)} days)"))
+    route_of = net.arc_route[legs.arc]
+    for r, route in enumerate(net.route_ids):
+        mine = route_of == r
+        if mine.any() and too_long[mine].all():
+            out.append(("route", route, f"{net.route_names[r]}: the fastest trip over it "
+                                        f"takes {fmt(float(fastest[mine].min()))} days, "
+                                        f"longer than the horizon ({fmt(days)} days)"))
+    return out

@@ -734,6 +734,7 @@ class _Checker:
                 for name in ("regions", "exclude_regions"):
                     for path, region in given.names(name):
                         self.region(path, region)
+                self.excludes_some(given)
             modes: dict[Any, Entry] = {}
             for carriers in replay.entries("carriers", ReplayCarriers):
                 mode = carriers.get("mode")
@@ -743,6 +744,24 @@ class _Checker:
                                 f"(also capped by {self.named(modes[mode].path)}: which "
                                 "holds?)", f"{shown(mode)} again")
                 modes.setdefault(mode, carriers)
+
+    def excludes_some(self, given: Entry) -> None:
+        """Each of a replay entry's exclude_regions leaves out some locality its regions
+        (every locality, where it names none) would take: one that leaves out none changes
+        nothing."""
+        if self.regions is None:
+            return  # (some place's regions could not be read: said there)
+        regions = [r for _, r in given.names("regions")]
+        taken = [set(place.get("regions") or ()) for place in self.places.values()
+                 if place.get("kind") == "locality"
+                 and (not regions or set(regions) & set(place.get("regions") or ()))]
+        for path, region in given.names("exclude_regions"):
+            if region in self.regions and not any(region in tags for tags in taken):
+                among = (f"those of {', '.join(map(shown, regions))}" if regions
+                         else "the localities")
+                self.report(path, f"a region tag of some locality the entry takes (none of "
+                                  f"{among} is tagged {shown(region)}: leaving it out "
+                                  "changes nothing)", shown(region))
 
     def check_observed(self) -> None:
         for observed in self.observed:

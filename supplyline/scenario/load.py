@@ -674,6 +674,19 @@ def _never_carrying(scenario: Scenario, locations: Locations, file: str) -> list
     return problems
 
 
+#: Fields of one line of text (a title, a name): no line break or tab, which would split a
+#: table's row, a map's name or a line of ``check``'s output.
+ONE_LINE = ("title", "name")
+BREAKS = re.compile("[\t\n\r\u0085\u2028\u2029]")
+BREAK_NAMES = {"\t": "a tab", "\n": "a line break", "\r": "a carriage return",
+               "\u0085": "U+0085", "\u2028": "U+2028", "\u2029": "U+2029"}
+
+
+def _escaped(match: re.Match[str]) -> str:
+    """A line break or tab as a file writes it in quotes ('\\n')."""
+    return repr(match.group())[1:-1]
+
+
 def _control_problems(data: Any, locations: Locations, file: str) -> list[Problem]:
     """Text holding a control character (a file can only write one as an escape, "\\0" or
     "\\u202e"; YAML refuses it raw): refused, as the books refuse it in an entry, since it
@@ -691,6 +704,13 @@ def _control_problems(data: Any, locations: Locations, file: str) -> list[Proble
                 walk(item, (*path, i))
         elif isinstance(value, str) and REFUSED.search(value):
             said(value, path)
+        elif isinstance(value, str) and path and path[-1] in ONE_LINE and BREAKS.search(value):
+            spot = locations.nearest(path) or Spot(file, None)
+            found = ", ".join(dict.fromkeys(BREAK_NAMES[c] for c in BREAKS.findall(value)))
+            out.append(Problem(spot.file, spot.line, locations.field_name(path),
+                               "one line of text (a title or a name, shown in tables and "
+                               "on maps)",
+                               f"'{clipped(plain(BREAKS.sub(_escaped, value)))}' (with {found})"))
 
     def said(text: str, path: DataPath) -> None:
         spot = locations.nearest(path) or Spot(file, None)
@@ -714,15 +734,31 @@ def _replay_problems(scenario: Scenario, locations: Locations, file: str,
     """A replay (of ``names``; None: every one) that fixes more giving than its localities
     can give above subsistence over the horizon can never be planned (the planner's own
     rule: :func:`supplyline.network.replay_beyond`)."""
-    from supplyline.network import giveable_kg, kg_words, localities, replay_beyond
+    from supplyline.network import (
+        giveable_kg,
+        kg_words,
+        localities,
+        replay_beyond,
+        replay_labour_beyond,
+    )
 
     chosen = [(r, replay) for r, replay in enumerate(scenario.replays)
-              if replay.mobilization and (names is None or replay.name in names)]
+              if (replay.mobilization or replay.labour)
+              and (names is None or replay.name in names)]
     if not chosen:
         return []
     places = localities(scenario)
     giveable = giveable_kg(scenario, places.commodity_ids)
     problems = []
+    for r, replay in chosen:
+        labour = replay_labour_beyond(scenario, replay)
+        if labour is not None and replay.labour is not None:
+            at: DataPath = ("replays", r, "labour", "person_days")
+            spot = locations.nearest(at)
+            problems.append(Problem(
+                spot.file if spot else file, _key_line(locations, at) or (
+                    spot.line if spot else None), locations.field_name(at),
+                labour[1], f"{replay.labour.person_days:,.0f}"))
     for r, replay in chosen:  # (its names are known: validate_data checks it only then)
         for i, _sentence, could in replay_beyond(places, replay, giveable):
             path = ("replays", r, "mobilization", i, "kg")

@@ -218,6 +218,9 @@ Resolved = NonzeroAtLeast(RESOLUTION)
 
 NonNegative = Annotated[float, Field(ge=0), Number]
 Fraction = Annotated[float, Field(ge=0, le=1), Resolved, Number]
+#: A share that 0 would make useless (a largest burden of 0 lets no locality give food or
+#: people: everything goes short, and no limit said why).
+ShareAbove0 = Annotated[float, Field(gt=0, le=1), Resolved, Number]
 # Bounds that keep the model's arithmetic finite and well scaled: values beyond them describe
 # nothing physical (a route longer than twice round the Earth or shorter than a metre, a
 # carrier faster than an aircraft, a ration of a tonne a day), and values between 0 and
@@ -392,6 +395,10 @@ class Mode(Strict):
                      ("fuel_tank_kg", self.fuel_tank_kg is not None),
                      ("tank_round_trip", self.tank_round_trip)]
             broken += [burns.format(name) for name, is_given in given if is_given]
+        if self.units_from == "labour" and self.crew_per_unit == 0:
+            broken.append("crew_per_unit > 0 where units_from is 'labour' (units of mobilized "
+                          "persons; with none, no labour pool, share or cap on days served "
+                          "would limit them)")
         refuse(broken)
         return self
 
@@ -746,7 +753,7 @@ class Policy(Strict):
         "kg/person/day",
         default=None,
     )
-    max_burden: Fraction | None = _field(
+    max_burden: ShareAbove0 | None = _field(
         "largest burden (given / could give) any locality may bear (1 when empty); below it "
         "the largest burden is lowered as weights.max_burden asks",
         "fraction",

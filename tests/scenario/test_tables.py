@@ -536,10 +536,15 @@ def test_csv_with_a_byte_order_mark(copy: Path) -> None:
 
 def test_csv_cell_over_two_lines_within_closed_quotes_is_read(copy: Path) -> None:
     """A spreadsheet writes a cell with a line break in it within quotes; only a quote
-    never closed is refused."""
+    never closed is refused. (The cell is read whole; a name, which is one line, is then
+    refused at its row.)"""
     _replace(copy / "routes.csv", "pass,The pass,relay", 'pass,"The pass\n(upper)",relay')
-    route = next(r for r in sl.load(copy / "scenario-geo.yaml").routes if r.id == "pass")
-    assert route.name == "The pass\n(upper)"
+    with pytest.raises(sl.ScenarioError) as caught:
+        sl.load(copy / "scenario-geo.yaml")
+    (problem,) = caught.value.problems
+    assert (Path(problem.file).name, problem.line, problem.field) == ("routes.csv", 5,
+                                                                     "routes[3].name")
+    assert problem.got == "'The pass\\n(upper)' (with a line break)"
 
 
 def test_a_row_read_into_a_quoted_cell_is_said(copy: Path) -> None:

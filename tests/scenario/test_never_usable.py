@@ -1,0 +1,141 @@
+"""Values that can never be used, or that no plan can meet, are ``check`` errors at their
+line: each passed ``check`` and then planned nothing, planned without a word, or failed only
+when planned."""
+
+from __future__ import annotations
+
+import json
+from importlib import resources
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+import supplyline as sl
+from supplyline.cli import app
+from supplyline.scenario import load_text
+
+from .helpers import by_field, edit, line_of, problems_in
+
+TUTORIAL = (resources.files("supplyline.scenario") / "builtin" / "tutorial.yaml").read_text(
+    "utf-8")
+PORTER = "    units_from: labour\n    payload_kg: 25\n"
+PLEDGE = '      - {commodity: rice, regions: [upper], kg: 20000, source: "illustrative pledge"}\n'
+
+
+def problem(text: str, field: str) -> tuple[int | None, str, str]:
+    found = by_field(problems_in(text, "tutorial.yaml", None))  # type: ignore[arg-type]
+    assert field in found, sorted(found)
+    said = found[field]
+    return said.line, said.expected, said.got
+
+
+def test_the_tutorial_as_shipped_has_none_of_these() -> None:
+    load_text(TUTORIAL, "tutorial.yaml")
+
+
+def test_a_largest_burden_of_0() -> None:
+    """It let no locality give food or people: every demand went short, and the plan's
+    findings said no single limit stood out."""
+    text = edit(TUTORIAL, "  labour_share: 0.2\n", "  labour_share: 0.2\n  max_burden: 0\n")
+    line, expected, got = problem(text, "policy.max_burden")
+    assert line == line_of(text, "max_burden: 0")
+    assert (expected, got) == ("a number > 0 and <= 1 (fraction)", "0")
+
+
+def test_units_of_labour_without_a_crew() -> None:
+    """Porters of no crew were recruited from nowhere: no labour pool, share or cap on days
+    limited them."""
+    text = edit(TUTORIAL, "    crew_per_unit: 1\n    rations_kg_per_day: {rice: 0.7}\n",
+                "    crew_per_unit: 0\n    rations_kg_per_day: {rice: 0.7}\n")
+    line, expected, got = problem(text, "modes[0]")
+    assert line == line_of(text, "  - id: porter")
+    assert expected.startswith("crew_per_unit > 0 where units_from is 'labour'")
+    assert got == "units_from 'labour', crew_per_unit 0"
+
+
+def test_routes_and_modes_too_slow_for_the_horizon_are_said_by_check(tmp_path: Path) -> None:
+    """800 km of gorge path (51 days for the fastest porter) and bicycles at 0.01 km a day,
+    in a horizon of 30 days: check said OK and nothing more, and no plan used them. They
+    are kept (units a starting State has out may go home over them), and said."""
+    text = edit(TUTORIAL, "    to: kestrel-town\n    length_km: 26\n",
+                "    to: kestrel-town\n    length_km: 800\n")
+    text = edit(text, "    speed_loaded_km_per_day: 20         # pushed",
+                "    speed_loaded_km_per_day: 0.01         # pushed")
+    text = edit(text, "    speed_empty_km_per_day: 40 ", "    speed_empty_km_per_day: 0.01 ")
+    text = edit(text, "    rations_kg_per_day: {rice: 0.8}\n", "")  # (else it never carries)
+    file = tmp_path / "slow.yaml"
+    file.write_text(text, "utf-8")
+    said = CliRunner().invoke(app, ["check", str(file)], env={"COLUMNS": "200"})
+    assert said.exit_code == 0, said.output
+    lines = said.output.splitlines()
+    at = lines.index("Never used by a plan from the start, too slow for the horizon:")
+    assert lines[at + 1:] == [
+        "• Pack bicycle: its fastest trip takes 500 days, longer than the horizon (30 days)",
+        "• Gorge path (safe, slow): the fastest trip over it takes 51.2 days, longer than the "
+        "horizon (30 days)"]
+    as_json = json.loads(CliRunner().invoke(app, ["check", str(file), "--json"]).stdout)
+    assert [(x["kind"], x["id"]) for x in as_json["never_used"]] == [
+        ("mode", "bicycle"), ("route", "gorge-path")]
+    # As shipped: none.
+    assert json.loads(CliRunner().invoke(app, ["check", "tutorial", "--json"]).stdout)[
+        "never_used"] == []
+
+
+def test_a_replays_labour_beyond_what_the_pools_can_serve() -> None:
+    """8,500 persons × 0.2 × 20 days = 34,000 person-days: 40,000 passed check and then made
+    the plan 'infeasible', naming no field."""
+    asked = PLEDGE.replace("regions: [upper]", "regions: [lower]").replace("20000", "45000")
+    text = edit(TUTORIAL, asked,
+                asked + '    labour: {person_days: 40000, source: "council ledger"}\n')
+    line, expected, got = problem(text, "replays[0].labour.person_days")
+    assert line == line_of(text, "person_days: 40000")
+    assert expected.startswith("at most 34,000 person-days: what the localities' labour "
+                               "pools")
+    assert got == "40,000"
+    # What they can serve is planned (the rule is the planner's own).
+    fits = load_text(text.replace("person_days: 40000", "person_days: 30000"),
+                     "tutorial.yaml")
+    assert sl.plan(fits, replay="pledged").status == "optimal"
+    # The planner says the same of a scenario made in Python, and of a horizon cut short:
+    # in 10 days a person serves at most 10 (it was 'infeasible', naming no figure).
+    with pytest.raises(sl.ReplayError, match="40,000 person-days of labour are more than"):
+        sl.plan(_without_check(fits, 40000), replay="pledged")
+    with pytest.raises(sl.ReplayError, match=r"30,000 person-days .* \(17,000 over the"):
+        sl.plan(fits, replay="pledged", days=10)
+
+
+def _without_check(sc: sl.Scenario, person_days: float) -> sl.Scenario:
+    """``sc`` with its replay's labour changed past ``check`` (as code may build one)."""
+    replay = sc.replays[0]
+    labour = replay.labour.model_copy(update={"person_days": person_days})  # type: ignore[union-attr]
+    return sc.model_copy(update={"replays": [replay.model_copy(update={"labour": labour})]})
+
+
+def test_an_excluded_region_that_excludes_nothing() -> None:
+    text = edit(TUTORIAL, PLEDGE, PLEDGE.replace("regions: [upper],",
+                                                 "regions: [upper], exclude_regions: [lower],"))
+    line, expected, got = problem(text, "replays[0].mobilization[0].exclude_regions[0]")
+    assert line == line_of(text, "exclude_regions: [lower]")
+    assert expected == ("a region tag of some locality the entry takes (none of those of "
+                        "'upper' is tagged 'lower': leaving it out changes nothing)")
+    assert got == "'lower'"
+    # Without regions it leaves the lower villages out of all: it acts.
+    load_text(edit(TUTORIAL, PLEDGE, PLEDGE.replace("regions: [upper]",
+                                                    "exclude_regions: [lower]")),
+              "tutorial.yaml")
+
+
+@pytest.mark.parametrize(("old", "new", "field", "got"), [
+    ('title: "Tutorial: relief of a cut-off mountain valley"',
+     'title: "Tutorial:\\nrelief\\tof a valley"', "title",
+     "'Tutorial:\\nrelief\\tof a valley' (with a line break, a tab)"),
+    ("    name: Porter\n", '    name: "Por\\tter"\n', "modes[0].name", "'Por\\tter' (with a tab)"),
+])
+def test_a_title_or_a_name_is_one_line(old: str, new: str, field: str, got: str) -> None:
+    """A title with a line break printed check's OK over two lines, and split tables."""
+    text = edit(TUTORIAL, old, new)
+    line, expected, said = problem(text, field)
+    assert line == line_of(text, new.strip())
+    assert expected == "one line of text (a title or a name, shown in tables and on maps)"
+    assert said == got
