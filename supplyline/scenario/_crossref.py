@@ -1271,8 +1271,10 @@ class _Checker:
 
     def unstruck_routes(self) -> None:
         """Air threats named on routes closed to air attack (they would never strike)."""
-        by_key = {key: route for route in self.routes
-                  if (key := self.route_key(route)) is not None}
+        keys = [self.route_key(route) for route in self.routes]
+        # (a key two routes have is said there: which one a threat means cannot be told)
+        by_key = {key: route for key, route in zip(keys, self.routes, strict=True)
+                  if key is not None and keys.count(key) == 1}
         for air in self.air:
             for path, name in air.names("routes"):
                 named = by_key.get(name)

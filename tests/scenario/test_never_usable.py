@@ -139,3 +139,13 @@ def test_a_title_or_a_name_is_one_line(old: str, new: str, field: str, got: str)
     assert line == line_of(text, new.strip())
     assert expected == "one line of text (a title or a name, shown in tables and on maps)"
     assert said == got
+
+
+def test_a_route_id_used_twice_is_said_once_not_as_another_routes_fault() -> None:
+    """Gorge path renamed ridge-road: the air threat on ridge-road (open to air attack) was
+    said to strike a route closed to it, read as the later route of that id."""
+    text = edit(TUTORIAL, "  - id: gorge-path\n", "  - id: ridge-road\n")
+    found = problems_in(text, "tutorial.yaml", None)  # type: ignore[arg-type]
+    assert [(p.field, p.line) for p in found] == [
+        ("routes[6].id", line_of(text, "  - id: ridge-road\n", occurrence=2))]
+    assert found[0].expected.startswith("a unique id (also used by routes[5], line ")
