@@ -14,6 +14,7 @@ Reading happens in four passes, and every problem found is reported at once as o
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import os
 import re
@@ -41,6 +42,7 @@ from supplyline.scenario._yaml_lines import (
     Locations,
     Spot,
     clipped,
+    dotted,
     grouped_digits,
     read_yaml,
     shown,
@@ -469,20 +471,25 @@ def validate_data(
     unreadable = {str(path[0]) for path in locations.reported if len(path) == 1
                   or (len(path) == 2 and isinstance(path[1], int))}
     problems += check_references(data, locations, file, unreadable, unused, compiled)
+    # The rules across sections below read no names, descriptions or sources: a problem in
+    # one of those leaves its section to them, the text taken out (a place's name written 5
+    # had hidden a replay that asked too much).
+    ruled, counted = _without_text_problems(data, problems, locations)
     # The replays' giving is read against the places' stocks and tags alone, so it is checked
     # beside the file's other problems (those of other sections left out), but not where what
     # it reads could not be read.
     readable = scenario
-    broken = locations.sections_of(problems)
+    broken = locations.sections_of(counted)
     if broken & set(_REPLAY_READS):
         readable = None  # (a stock under a misspelt good is no stock to give from)
     elif scenario is None and not locations.reported:
         try:
             readable = Scenario.model_validate(
-                {key: value for key, value in data.items() if key not in broken})
+                {key: value for key, value in ruled.items() if key not in broken})
         except ValidationError:
             readable = None
-    replays_said = any(p.field.startswith("replays") for p in problems)
+    replays_said = any(p.field.startswith("replays") for p in counted)
+    said_before = len(problems)
     if readable is not None and not locations.reported and not replays_said:
         names = None if unused else {replay} - {None}
         problems += _replay_problems(readable, locations, file, names)
@@ -490,12 +497,12 @@ def validate_data(
         # (a scenario whose tables could not all be read is not one)
         # What never acts is said beside the file's other problems, each rule where the
         # sections it reads have none.
-        broken = locations.sections_of(problems)
+        broken = locations.sections_of([*counted, *problems[said_before:]])
         whole = scenario
         if scenario is None and "(top level)" not in broken:
             try:
                 whole = Scenario.model_validate(
-                    {key: value for key, value in data.items() if key not in broken})
+                    {key: value for key, value in ruled.items() if key not in broken})
             except ValidationError:
                 whole = None
         if whole is not None:
@@ -727,6 +734,40 @@ def _control_problems(data: Any, locations: Locations, file: str) -> list[Proble
 #: replays are not checked (their entries' own references are, by check_references).
 _REPLAY_READS = ("replays", "places", "commodities", "policy", "start_date", "end_date",
                  "(top level)")
+
+
+#: Fields of free text, which no rule across sections reads (a title is required: kept).
+TEXT_FIELDS = ("name", "description", "source", "note")
+
+
+def _without_text_problems(data: dict[str, Any], problems: list[Problem],
+                           locations: Locations) -> tuple[dict[str, Any], list[Problem]]:
+    """``data`` with each section entry's free text that has a problem taken out (its
+    default then stands), and the problems but those: what the rules across sections read."""
+    paths = {dotted(path): path for path in locations.spots}
+    paths.update({label: path for path, label in locations.labels.items()})
+    text: list[DataPath] = []
+    counted = []
+    for problem in problems:
+        path = paths.get(problem.field)
+        if path is not None and len(path) >= 3 and path[-1] in TEXT_FIELDS:
+            text.append(path)
+        else:
+            counted.append(problem)
+    if not text:
+        return data, problems
+    out = copy.deepcopy(data)
+    for path in text:
+        holder: Any = out
+        for part in path[:-1]:
+            try:
+                holder = holder[part]
+            except (KeyError, IndexError, TypeError):
+                break
+        else:
+            if isinstance(holder, dict):
+                holder.pop(path[-1], None)
+    return out, counted
 
 
 def _replay_problems(scenario: Scenario, locations: Locations, file: str,

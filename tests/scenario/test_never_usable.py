@@ -149,3 +149,24 @@ def test_a_route_id_used_twice_is_said_once_not_as_another_routes_fault() -> Non
     assert [(p.field, p.line) for p in found] == [
         ("routes[6].id", line_of(text, "  - id: ridge-road\n", occurrence=2))]
     assert found[0].expected.startswith("a unique id (also used by routes[5], line ")
+
+
+@pytest.mark.parametrize(("old", "new", "field"), [
+    ("    name: Ridge relief depot\n", "    name: 5\n", "places[5].name"),
+    ("    description: What the village councils pledged at the first meeting\n",
+     "    description: 5\n", "replays[0].description"),
+    ("    name: Porter\n", '    name: "Por\\u202eter"\n', "modes[0].name"),
+])
+def test_a_problem_of_free_text_hides_no_rule_across_sections(old: str, new: str,
+                                                               field: str) -> None:
+    """A place's name written 5 left the places unread by the rules across sections: a
+    replay asking ten times what its villages can give, and a payload that never carries
+    the porters' own food, were said only once the name was mended."""
+    asked = PLEDGE.replace("regions: [upper]", "regions: [lower]").replace("20000", "45000")
+    text = edit(TUTORIAL, asked, asked.replace("45000", "450000"))
+    text = edit(text, "    payload_kg: 25\n", "    payload_kg: 0.1\n")
+    text = edit(text, old, new)
+    found = by_field(problems_in(text, "tutorial.yaml", None))  # type: ignore[arg-type]
+    assert set(found) == {field, "replays[0].mobilization[1].kg", "modes[0].payload_kg"}
+    assert found["replays[0].mobilization[1].kg"].expected.startswith("at most 61,500 kg")
+    assert found["modes[0].payload_kg"].expected.startswith("a payload above the food")
