@@ -474,21 +474,22 @@ def validate_data(
     # The rules across sections below read no names, descriptions or sources: a problem in
     # one of those leaves its section to them, the text taken out (a place's name written 5
     # had hidden a replay that asked too much).
-    ruled, counted = _without_text_problems(data, problems, locations)
+    ruled, counted = _set_aside(data, problems, locations)
     # The replays' giving is read against the places' stocks and tags alone, so it is checked
-    # beside the file's other problems (those of other sections left out), but not where what
-    # it reads could not be read.
+    # beside the file's other problems (the values of other sections with problems left
+    # out), but not where what it reads could not be read.
     readable = scenario
-    broken = locations.sections_of(counted)
+    giving, given_counted = _set_aside(data, problems, locations, _replay_reads)
+    broken = locations.sections_of(given_counted)
     if broken & set(_REPLAY_READS):
         readable = None  # (a stock under a misspelt good is no stock to give from)
     elif scenario is None and not locations.reported:
         try:
             readable = Scenario.model_validate(
-                {key: value for key, value in ruled.items() if key not in broken})
+                {key: value for key, value in giving.items() if key not in broken})
         except ValidationError:
             readable = None
-    replays_said = any(p.field.startswith("replays") for p in counted)
+    replays_said = any(p.field.startswith("replays") for p in given_counted)
     said_before = len(problems)
     if readable is not None and not locations.reported and not replays_said:
         names = None if unused else {replay} - {None}
@@ -740,24 +741,40 @@ _REPLAY_READS = ("replays", "places", "commodities", "policy", "start_date", "en
 TEXT_FIELDS = ("name", "description", "source", "note")
 
 
-def _without_text_problems(data: dict[str, Any], problems: list[Problem],
-                           locations: Locations) -> tuple[dict[str, Any], list[Problem]]:
-    """``data`` with each section entry's free text that has a problem taken out (its
-    default then stands), and the problems but those: what the rules across sections read."""
+def _replay_reads(path: DataPath) -> bool:
+    """Whether the replays' rules read the value at ``path`` (of the policy, its
+    subsistence and labour settings only)."""
+    if str(path[0]) == "policy":
+        return len(path) < 2 or path[1] in ("subsistence_kg_per_person_day", "labour_share",
+                                            "labour_max_days_per_person", "max_burden")
+    return str(path[0]) in _REPLAY_READS
+
+
+def _set_aside(data: dict[str, Any], problems: list[Problem], locations: Locations,
+               reads: Callable[[DataPath], bool] | None = None
+               ) -> tuple[dict[str, Any], list[Problem]]:
+    """``data`` without the values of the problems a rule across sections can do without,
+    and the problems but those: free text (a section entry's name, description or source,
+    whose default then stands) and, where the rule ``reads`` only some values, the fields
+    and entries it does not read that have problems."""
     paths = {dotted(path): path for path in locations.spots}
     paths.update({label: path for path, label in locations.labels.items()})
-    text: list[DataPath] = []
+    aside: list[DataPath] = []
     counted = []
     for problem in problems:
         path = paths.get(problem.field)
-        if path is not None and len(path) >= 3 and path[-1] in TEXT_FIELDS:
-            text.append(path)
+        if path is not None and len(path) >= 2 and (
+                (len(path) >= 3 and path[-1] in TEXT_FIELDS)
+                or (reads is not None and not reads(path))):
+            aside.append(path)
         else:
             counted.append(problem)
-    if not text:
+    if not aside:
         return data, problems
     out = copy.deepcopy(data)
-    for path in text:
+    # (the deepest first, and entries of a list from its end: the other paths stay true)
+    for path in sorted(aside, key=lambda x: (len(x), x[-1] if isinstance(x[-1], int) else -1),
+                       reverse=True):
         holder: Any = out
         for part in path[:-1]:
             try:
@@ -767,6 +784,9 @@ def _without_text_problems(data: dict[str, Any], problems: list[Problem],
         else:
             if isinstance(holder, dict):
                 holder.pop(path[-1], None)
+            elif isinstance(holder, list) and isinstance(path[-1], int) \
+                    and path[-1] < len(holder):
+                del holder[path[-1]]
     return out, counted
 
 

@@ -170,3 +170,22 @@ def test_a_problem_of_free_text_hides_no_rule_across_sections(old: str, new: str
     assert set(found) == {field, "replays[0].mobilization[1].kg", "modes[0].payload_kg"}
     assert found["replays[0].mobilization[1].kg"].expected.startswith("at most 61,500 kg")
     assert found["modes[0].payload_kg"].expected.startswith("a payload above the food")
+
+
+@pytest.mark.parametrize(("old", "new", "field"), [
+    ("  labour_share: 0.2\n", "  labour_share: 0.2\n  step_days: 40\n", "policy.step_days"),
+    ("    road_use: 2 ", "    fuel_tank_kg: 10\n    road_use: 2 ", "modes[1]"),
+])
+def test_a_problem_the_replays_do_not_read_hides_none_of_theirs(old: str, new: str,
+                                                                field: str) -> None:
+    """A step longer than the horizon, or a tank on a mode that burns nothing, hid a replay
+    asking ten times what its villages can give: the replays read neither."""
+    asked = PLEDGE.replace("regions: [upper]", "regions: [lower]").replace("20000", "45000")
+    text = edit(edit(TUTORIAL, asked, asked.replace("45000", "450000")), old, new)
+    found = by_field(problems_in(text, "tutorial.yaml", None))  # type: ignore[arg-type]
+    assert set(found) == {field, "replays[0].mobilization[1].kg"}
+    # What they read still holds them back (a labour share of 2: no pool to read).
+    text = edit(TUTORIAL, asked, asked.replace("45000", "450000"))
+    text = edit(text, "  labour_share: 0.2\n", "  labour_share: 2\n")
+    assert set(by_field(problems_in(text, "tutorial.yaml", None))) == {  # type: ignore[arg-type]
+        "policy.labour_share"}
