@@ -446,23 +446,28 @@ def test_a_strike_reported_on_the_as_of_day_is_in_the_state(books: Books) -> Non
     assert routes["bridge-road"]["repaired_in_days"] == pytest.approx(repair + 1)
 
 
+def _bridge_road_repaired_in(tmp_path: Path, days: float) -> tuple[Books, sl.Network, Any]:
+    """Books of the tutorial whose bridge road is repaired in ``days``, its network, and the
+    dashboard's views of them."""
+    from supplyline.ops.overview import Views
+
+    sc = sl.load("tutorial")
+    routes = [r.model_copy(update={"repair_days": days}) if r.key == "bridge-road" else r
+              for r in sc.routes]
+    sc = sc.model_copy(update={"routes": routes})
+    books = open_books(tmp_path / "books.db", sc)
+    return books, sl.compile_network(sc), Views(books)
+
+
 def test_a_damaged_route_counts_down_by_one_a_day(tmp_path: Path) -> None:
     """A strike of 5 Nov on a route repaired in 2 days read "repaired in 2 days" on 5 Nov and
     on 6 Nov, then 1 on 7 Nov: it holds from the day after its own for 2 days (6 and 7 Nov,
     repaired on 8 Nov), and from its own day in the books' view of it, so the overview and
     the State count 3, 2, 1, then none."""
-    from supplyline.ops.overview import Views
-
-    sc = sl.load("tutorial")
-    routes = [r.model_copy(update={"repair_days": 2.0}) if r.key == "bridge-road" else r
-              for r in sc.routes]
-    sc = sc.model_copy(update={"routes": routes})
-    books = open_books(tmp_path / "books.db", sc)
+    books, net, views = _bridge_road_repaired_in(tmp_path, 2.0)
     books.append(entry("route", date="2024-11-05", route="bridge-road", status="strike",
                        capacity_lost=0.5), "council")
-    net = sl.compile_network(sc)
     road = net.route_ids.index("bridge-road")
-    views = Views(books)
     counted = []
     for on in range(5, 10):
         day_ = dt.date(2024, 11, on)
@@ -481,20 +486,12 @@ def test_a_second_damage_does_not_bring_the_repair_nearer(tmp_path: Path) -> Non
     1.9 days" on 10 Nov, against 2 for the strike alone: the State's days, which even out
     the overlap's capacity-days, were shown as the days to the repair. Both are over on
     12 Nov."""
-    from supplyline.ops.overview import Views
-
-    sc = sl.load("tutorial")
-    routes = [r.model_copy(update={"repair_days": 1.0}) if r.key == "bridge-road" else r
-              for r in sc.routes]
-    sc = sc.model_copy(update={"routes": routes})
-    books = open_books(tmp_path / "books.db", sc)
+    books, net, views = _bridge_road_repaired_in(tmp_path, 1.0)
     books.append(entry("route", date="2024-11-09", route="bridge-road", status="damage",
                        capacity_lost=0.3), "council")
     books.append(entry("route", date="2024-11-10", route="bridge-road", status="strike",
                        capacity_lost=0.9), "council")
-    net = sl.compile_network(sc)
     road = net.route_ids.index("bridge-road")
-    views = Views(books)
     counted = []
     for on in range(10, 13):
         day_ = dt.date(2024, 11, on)
