@@ -569,16 +569,16 @@ def replay_beyond(net: Localities, replay: Replay, giveable_kg: FloatArray
 def replay_labour_beyond(sc: Scenario, replay: Replay) -> tuple[str, str] | None:
     """Where ``replay``'s labour-days are more than any plan can serve, (a sentence, what the
     figure could be, in words); else None. Persons serve from the localities' labour pools,
-    each at most its days and the horizon's (at most the policy's largest burden of each
-    pool), and the routes' repair crews serve every day of the horizon: the planner's rows
-    allow no more."""
+    each at most its days (at most the policy's largest burden of each pool; those still out
+    at the end count their way home, after the horizon, too), and the routes' repair crews
+    serve every day of the horizon: the planner's rows allow no more."""
     if replay.labour is None:
         return None
     people, most_days = labour_pool(sc)
     burden = 1.0 if sc.policy.max_burden is None else sc.policy.max_burden
     days = (sc.end_date - sc.start_date).days + 1
     crews = float(sum(r.repair_crew for r in sc.routes)) * days
-    most = burden * float((people * np.minimum(most_days, days)).sum()) + crews
+    most = burden * float((people * most_days).sum()) + crews
     asked = replay.labour.person_days
     if asked <= most * (1 + 1e-9) + 1e-6:
         return None

@@ -614,6 +614,10 @@ def test_a_local_cluster_says_nothing_where_dasks_usual_port_is_taken() -> None:
             held.listen()
         with _client(None, 1, 1) as dask:
             assert len(dask.scheduler_info()["workers"]) == 1
+            # On this machine only (a port without a host was served on every network).
+            hosts = dask.run_on_scheduler(lambda dask_scheduler: sorted(
+                s.getsockname()[0] for s in dask_scheduler.http_server._sockets.values()))
+            assert hosts == ["127.0.0.1"]
     assert [str(w.message) for w in said if "8787" in str(w.message)] == []
 
 

@@ -200,20 +200,23 @@ def unavoidable(net: Network) -> list[str]:
 
 
 def never_crossed(net: Network) -> list[tuple[str, str, str]]:
-    """Routes over which every trip, by every mode that may use it, takes longer than the
-    horizon, and modes every trip of which does: no plan from the scenario's start uses
-    them (they are kept: units a starting State has out may still go home over them).
+    """Routes over which no trip, by any mode that may use it, ends within the horizon even
+    leaving at its start (the legs' arrival steps, closures aside), and modes none of whose
+    trips does: no plan from the scenario's start uses them (they are kept: units a
+    starting State has out may still go home over them).
     Each as (``"route"`` or ``"mode"``, its id, in words)."""
     legs = legs_of(net)
     fastest = np.minimum(legs.days_loaded, legs.days_empty).min(axis=1, initial=np.inf)
     days = float(net.step_length.sum())
-    too_long = fastest > days  # [L]
+    steps = net.steps  # (a leg's arrival step, whether or not the route is open then)
+    too_long: BoolArray = ~np.any((legs.arrive_loaded < steps) | (legs.arrive_empty < steps),
+                                  axis=1)
     out: list[tuple[str, str, str]] = []
     for m, mode in enumerate(net.mode_ids):
         mine = legs.mode == m
         if mine.any() and too_long[mine].all():
             out.append(("mode", mode, f"{net.mode_label(m)}: its fastest trip takes "
-                                      f"{fmt(float(fastest[mine].min()))} days, longer than "
+                                      f"{fmt(float(fastest[mine].min()))} days, not within "
                                       f"the horizon ({fmt(days)} days)"))
     route_of = net.arc_route[legs.arc]
     for r, route in enumerate(net.route_ids):
@@ -221,5 +224,5 @@ def never_crossed(net: Network) -> list[tuple[str, str, str]]:
         if mine.any() and too_long[mine].all():
             out.append(("route", route, f"{net.route_names[r]}: the fastest trip over it "
                                         f"takes {fmt(float(fastest[mine].min()))} days, "
-                                        f"longer than the horizon ({fmt(days)} days)"))
+                                        f"not within the horizon ({fmt(days)} days)"))
     return out

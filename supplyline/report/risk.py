@@ -334,8 +334,8 @@ def risk_section(plan: Plan, context: ReportContext) -> Section | None:
              + (f" Each run draws {draws} day by day and executes" if draws
                 else " Each run executes")
              + " the plan as far as stock, units and routes allow. The figures below are the"
-             " runs';"
-             " those at the top of the page are the plan's own, which counts only the"
+             + (" run's;" if result.runs == 1 else " runs';")
+             + " those at the top of the page are the plan's own, which counts only the"
              " threats' expected losses. They measure different things: a run hit harder than"
              " expected goes short where the plan does not, and its carriers eat more while"
              " held up.</p>"]

@@ -85,8 +85,8 @@ def resilience(
         raise ValueError(f"seed: expected a whole number >= 0 or None, got {seed!r}") from None
     if simulate_runs == 0 and (not_whole(seed, 0) or int(seed) != SIMULATE_SEED):
         # (it was ignored in silence, where the command line refuses --seed without --simulate)
-        raise ValueError(f"seed: acts only with simulate_runs > 0, got simulate_runs=0 (leave "
-                         f"seed out, or give simulate_runs=...) and seed={seed!r}")
+        raise ValueError(f"seed: acts only with simulate_runs > 0, got simulate_runs=0 and "
+                         f"seed={seed!r} (leave seed out, or give simulate_runs=...)")
     if protect is not None:
         check_protect(protect)
     check_callback("progress", progress, "(stage, done, total)")

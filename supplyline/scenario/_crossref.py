@@ -17,6 +17,7 @@ import datetime as dt
 import functools
 import re
 import typing
+from collections import Counter
 from collections.abc import Collection, Iterator
 from typing import Annotated, Any
 
@@ -1272,9 +1273,10 @@ class _Checker:
     def unstruck_routes(self) -> None:
         """Air threats named on routes closed to air attack (they would never strike)."""
         keys = [self.route_key(route) for route in self.routes]
+        times = Counter(keys)
         # (a key two routes have is said there: which one a threat means cannot be told)
         by_key = {key: route for key, route in zip(keys, self.routes, strict=True)
-                  if key is not None and keys.count(key) == 1}
+                  if key is not None and times[key] == 1}
         for air in self.air:
             for path, name in air.names("routes"):
                 named = by_key.get(name)

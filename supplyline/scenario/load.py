@@ -480,15 +480,12 @@ def validate_data(
     # out), but not where what it reads could not be read.
     readable = scenario
     giving, given_counted = _set_aside(data, problems, locations, _replay_reads)
+    if scenario is None and not locations.reported:
+        readable, given_counted = _read_without(giving, given_counted, data, problems,
+                                                locations)
     broken = locations.sections_of(given_counted)
     if broken & set(_REPLAY_READS):
         readable = None  # (a stock under a misspelt good is no stock to give from)
-    elif scenario is None and not locations.reported:
-        try:
-            readable = Scenario.model_validate(
-                {key: value for key, value in giving.items() if key not in broken})
-        except ValidationError:
-            readable = None
     replays_said = any(p.field.startswith("replays") for p in given_counted)
     said_before = len(problems)
     if readable is not None and not locations.reported and not replays_said:
@@ -498,14 +495,12 @@ def validate_data(
         # (a scenario whose tables could not all be read is not one)
         # What never acts is said beside the file's other problems, each rule where the
         # sections it reads have none.
-        broken = locations.sections_of([*counted, *problems[said_before:]])
+        later = problems[said_before:]
         whole = scenario
-        if scenario is None and "(top level)" not in broken:
-            try:
-                whole = Scenario.model_validate(
-                    {key: value for key, value in ruled.items() if key not in broken})
-            except ValidationError:
-                whole = None
+        if scenario is None:
+            whole, counted = _read_without(ruled, counted, data, problems[:said_before],
+                                           locations)
+        broken = locations.sections_of([*counted, *later])
         if whole is not None:
             if not broken & {*_CARRYING_READS, "(top level)"}:
                 problems += _never_carrying(_without(whole, broken), locations, file)
@@ -742,12 +737,34 @@ TEXT_FIELDS = ("name", "description", "source", "note")
 
 
 def _replay_reads(path: DataPath) -> bool:
-    """Whether the replays' rules read the value at ``path`` (of the policy, its
-    subsistence and labour settings only)."""
+    """Whether the replays' rules read the value at ``path``: of the policy its subsistence
+    and labour settings only, of the routes their repair crews (who serve labour-days)."""
     if str(path[0]) == "policy":
         return len(path) < 2 or path[1] in ("subsistence_kg_per_person_day", "labour_share",
                                             "labour_max_days_per_person", "max_burden")
+    if str(path[0]) == "routes":
+        return len(path) < 3 or path[2] == "repair_crew"
     return str(path[0]) in _REPLAY_READS
+
+
+def _read_without(data: dict[str, Any], problems: list[Problem], whole: dict[str, Any],
+                  all_problems: list[Problem], locations: Locations
+                  ) -> tuple[Scenario | None, list[Problem]]:
+    """The scenario of ``data`` without the sections that have ``problems`` (what
+    :func:`_set_aside` left), and those problems; where that cannot be read (a value set
+    aside was required, a replay's name), the scenario of ``whole`` without the sections of
+    ``all_problems``, and those; None where neither can be read, or the top level has a
+    problem."""
+    for values, said in ((data, problems), (whole, all_problems)):
+        broken = locations.sections_of(said)
+        if "(top level)" in broken:
+            continue
+        try:
+            return Scenario.model_validate(
+                {key: value for key, value in values.items() if key not in broken}), said
+        except ValidationError:
+            continue
+    return None, all_problems
 
 
 def _set_aside(data: dict[str, Any], problems: list[Problem], locations: Locations,

@@ -64,10 +64,11 @@ __all__ = ["COLUMNS", "SweepError", "SweepOptions", "SweepResult", "run_sweep", 
 #: Seconds allowed to reach a running scheduler and for it to answer as a Dask scheduler
 #: (connection and handshake together); then again for one of its workers to join.
 CONNECT_TIMEOUT_S: float = 20
-#: Where a local cluster's scheduler serves HTTP: a free port. Without one it takes Dask's
-#: 8787 and, where that is taken (another sweep, a notebook's cluster), warns on standard
-#: error in the middle of the progress lines.
-HTTP_ADDRESS = ":0"
+#: Where a local cluster's scheduler serves HTTP: a free port on this machine only. Without
+#: one it takes Dask's 8787 and, where that is taken (another sweep, a notebook's cluster),
+#: warns on standard error in the middle of the progress lines; a port without a host is
+#: served on every network the machine is on.
+HTTP_ADDRESS = "127.0.0.1:0"
 #: Variants handed to Dask at once, per worker: enough to keep every worker busy while the
 #: results of the others come back, few enough that a sweep's size does not matter.
 IN_FLIGHT_PER_WORKER = 4

@@ -102,6 +102,7 @@ def test_one_run_is_one_run_drawn_as_a_line_without_bands() -> None:
     made = risk_section(one.plan, ReportContext(results={"simulation": one}))
     assert made is not None
     assert made.html.startswith("<p>1 run of this plan under its threats (seed 1, ")
+    assert "The figures below are the run's; those at the top" in made.html
     svg = re.search(r'<svg id="chart-fan-0".*?</svg>', made.html, re.S)
     assert svg is not None
     root = ET.fromstring(svg.group(0))
