@@ -383,6 +383,9 @@ def test_a_plan_day_by_day_says_nothing_of_steps() -> None:
     answer = json.loads(invoke("plan", "tutorial", "--days", "5", "--compare-daily",
                                "--json").stdout)
     assert answer["compare_daily"] == []
+    # Said under --json too (it was dropped without a word).
+    assert answer["compare_daily_note"] == ("the plan is day by day already; there are no "
+                                            "steps to compare.")
 
 
 # -- JSON Schema ----------------------------------------------------------------------------

@@ -53,6 +53,8 @@ if TYPE_CHECKING:
     from supplyline.errors import PlanError
 
 
+#: What ``--compare-daily`` says of a plan that is day by day already.
+DAILY_ALREADY = "the plan is day by day already; there are no steps to compare."
 #: A plan in steps is compared with the plan day by day without ``--compare-daily`` where
 #: that plan has at most this many variables: seconds on 2 cores (the built-in scenario's
 #: first 14 days, 16,480 variables (17,488 before trips within a step were bound to the
@@ -165,8 +167,7 @@ def plan_command(
         daily = _solve(compared, replay, solver, time_limit, json_output, 1, verbose,
                        failed=failed)
     elif compare_daily and not json_output:
-        say(ui.stderr, "--compare-daily: the plan is day by day already; there are no steps to "
-                    "compare.")
+        say(ui.stderr, f"--compare-daily: {DAILY_ALREADY}")
     found = {"risk_search": search} if search is not None else None
     written = [_write_out(result, out, json_output, results=found)] if out is not None else []
     exported = _export(result, export, "--export", json_output) if export is not None else []
@@ -176,7 +177,8 @@ def plan_command(
              "compare_daily_could_not_do": step_gave_up(result, daily)} if daily is not None
             else {"compare_daily": None, "compare_daily_error": daily_failed[0]}
             if daily_failed
-            else {"compare_daily": []} if compare_daily else {})  # []: day by day already
+            else {"compare_daily": [], "compare_daily_note": DAILY_ALREADY}
+            if compare_daily else {})  # []: day by day already, said (it was not, under --json)
         if search is not None:
             from supplyline.report.risk import risk_search_json
 

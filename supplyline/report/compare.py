@@ -421,11 +421,11 @@ def write_comparison(comparison: Comparison, path: Path, title: str,
                      legend: Mapping[str, str] | None = None, about: str = "") -> Path:
     """A self-contained HTML page with the comparison (opens offline); ``legend`` says what
     each plan's label stands for (a sweep's values), ``about`` what the plans share."""
-    from supplyline.report.html import CSS
+    from supplyline.report.html import CSS, HEAD_META
     from supplyline.report.safe_write import output_files
 
     page = (
-        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+        f'<!DOCTYPE html>\n<html lang="en"><head>{HEAD_META}'
         f"<title>{escape(title)}</title><style>{CSS}\n"
         "td.num { text-align: right; font-variant-numeric: tabular-nums; }"
         "table { border-collapse: collapse; } th, td { padding: 2px 8px; "

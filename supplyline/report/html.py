@@ -84,6 +84,11 @@ PRINT_CSS = f"""
 }}
 """
 
+#: The first tags of every page the reports write: its encoding, and a phone's viewport (a
+#: page without it is laid out at a desktop's width and shrunk, its text too small to read).
+HEAD_META = ('<meta charset="utf-8">'
+             '<meta name="viewport" content="width=device-width, initial-scale=1">')
+
 CSS = """
 :root { --ink: #1f2933; --muted: #5f6b7a; --line: #dde3ea; --bg: #ffffff; --panel: #f6f8fa;
   --accent: #0b5cab; --bad: #b3261e; --good: #1e7b34; }
@@ -390,8 +395,7 @@ def render_report(
               f"all figures in tonnes unless marked{solver}</footer>")
     return (
         "<!DOCTYPE html>\n"
-        '<html lang="en"><head><meta charset="utf-8">'
-        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f'<html lang="en"><head>{HEAD_META}'
         f"<title>{title}</title><style>{CSS}</style></head>"
         f'<body><main>{header(plan, not validation)}<nav class="toc">{toc}</nav>'
         f'<div class="sections">{body}</div>{footer}</main></body></html>\n'

@@ -65,6 +65,9 @@ def test_records_read_back_give_the_same_comparison(two: dict[str, sl.Plan],
                             {"base": "as written", "broken": "a bad idea"})
     html = page.read_text("utf-8")
     assert "Mobilized per region (t)" in html and "gorge-path" in html
+    # Laid out for a phone's width, as the plan's report is (it had no viewport: a phone
+    # drew it at a desktop's width, shrunk).
+    assert '<meta name="viewport" content="width=device-width, initial-scale=1">' in html
     assert "broken: time limit" in html and "a bad idea" in html
     # Each table scrolls in its own box where it is wider than the page (many values).
     # (the plans' legend too, which has no head row)
