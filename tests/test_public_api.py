@@ -116,8 +116,12 @@ def short_plan(tutorial: sl.Scenario) -> sl.Plan:
     (lambda sc, p: sl.compare([sc]), TypeError, "1: Scenario"),
     # Said before anything is planned (a whole plan was made first) and by its own name.
     (lambda sc, p: sl.plan(sc, risk=0.2, risk_runs="x"), sl.SimulationError,
-     "risk_runs must be a whole number from 1 to 1,000,000, got 'x'"),
+     "risk_runs must be a whole number from 2 to 1,000,000 (one run's chance of shortfall "
+     "is 0 or 1, with no error to judge a target by), got 'x'"),
     (lambda sc, p: sl.plan(sc, risk=0.2, risk_runs=0), sl.SimulationError, "risk_runs must"),
+    # One run declared a target of 5 % met, where 1,000 runs went short in 74 %.
+    (lambda sc, p: sl.plan(sc, risk=0.2, risk_runs=1), sl.SimulationError,
+     "risk_runs must be a whole number from 2 to"),
     (lambda sc, p: sl.plan(sc, progress=3), TypeError, "progress: expected a function"),
     (lambda sc, p: sl.plan(sc, solver_log="log"), TypeError, "solver_log: expected a"),
     (lambda sc, p: sl.plan(sc, state="x"), TypeError, "state: expected a State"),

@@ -48,6 +48,7 @@ from supplyline.report.inert import plain
 from supplyline.scenario.schema import Scenario
 from supplyline.scenario.summary import counted
 from supplyline.simulate import MAX_RUNS
+from supplyline.simulate.target import MIN_RISK_RUNS
 
 if TYPE_CHECKING:
     from supplyline.errors import PlanError
@@ -101,8 +102,11 @@ def plan_command(
         "--risk", metavar="P", help="Plan so that some front goes short on some day in at "
         "most this share of simulated runs (e.g. 0.05): plan, simulate, keep more capacity "
         "and reserves in hand, plan again.")] = None,
-    risk_runs: Annotated[int, typer.Option("--risk-runs", min=1, max=MAX_RUNS, metavar="N",
-                                           help="Runs per simulation with --risk.")] = RISK_RUNS,
+    risk_runs: Annotated[int, typer.Option("--risk-runs", min=MIN_RISK_RUNS, max=MAX_RUNS,
+                                           metavar="N",
+                                           help="Runs per simulation with --risk (at "
+                                                "least 2: one run's chance of shortfall is "
+                                                "0 or 1).")] = RISK_RUNS,
     seed: Annotated[int, typer.Option("--seed", min=0, metavar="S",
                                       help="Seed of the simulations (with --risk).")] = RISK_SEED,
     unit_losses: Annotated[bool, typer.Option(

@@ -122,10 +122,10 @@ def plan(
         if isinstance(scenario, Network) or state is not None:
             raise PlanError("risk: plans that meet a risk target start from a scenario's "
                             "own start (a Scenario, no state)")
-        from supplyline.simulate import check_runs, check_seed
-        from supplyline.simulate.target import plan_for_risk
+        from supplyline.simulate import check_seed
+        from supplyline.simulate.target import check_risk_runs, plan_for_risk
 
-        check_runs(risk_runs, "risk_runs")  # before the first plan (it may take minutes)
+        check_risk_runs(risk_runs, "risk_runs")  # before the first plan (it may take minutes)
         check_seed(seed)
 
         def one(sc: Scenario) -> Plan:
