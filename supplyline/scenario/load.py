@@ -774,6 +774,8 @@ def _set_aside(data: dict[str, Any], problems: list[Problem], locations: Locatio
     and the problems but those: free text (a section entry's name, description or source,
     whose default then stands) and, where the rule ``reads`` only some values, the fields
     and entries it does not read that have problems."""
+    if not problems:  # (nothing to set aside: no walk over every value written)
+        return data, problems
     paths = {dotted(path): path for path in locations.spots}
     paths.update({label: path for path, label in locations.labels.items()})
     aside: list[DataPath] = []
