@@ -388,6 +388,17 @@ def test_a_plan_day_by_day_says_nothing_of_steps() -> None:
                                             "steps to compare.")
 
 
+def test_a_replay_on_the_first_days_says_it_gives_the_whole_horizons_amounts() -> None:
+    """plan --replay pledged --days 10 put the 30 days' pledge (65 t) into 10 days without a
+    word."""
+    said = " ".join(invoke("plan", "tutorial", "--replay", "pledged", "--days", "10")
+                    .stdout.split())
+    assert ("The replay pledged fixes what is given over the scenario's whole horizon (30 "
+            "days): this plan of its first 10 days gives all of it within them.") in said
+    plain = " ".join(invoke("plan", "tutorial", "--replay", "pledged").stdout.split())
+    assert "whole horizon" not in plain
+
+
 # -- JSON Schema ----------------------------------------------------------------------------
 
 

@@ -125,7 +125,8 @@ def plan_command(
         step_gave_up,
     )
 
-    sc = _limit_days(load_or_exit(scenario, json_output), days, json_output)
+    whole = load_or_exit(scenario, json_output)
+    sc = _limit_days(whole, days, json_output)
     _check_replay(sc, replay, json_output)
     _check_export(export, json_output)
     if out is not None:
@@ -154,6 +155,8 @@ def plan_command(
         result = search.plan
     else:
         result = _plan_or_exit(sc, replay, solver, time_limit, json_output, step_days, verbose)
+    if sc.days < whole.days:
+        result.whole_days = whole.days  # (as sl.plan(..., days=N) marks it: the summary says)
     daily = None
     daily_failed: list[str] = []
     if result.steps_description() and (compare_daily or _daily_affordable(sc)):

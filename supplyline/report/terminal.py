@@ -464,6 +464,11 @@ def print_plan_summary(plan: Plan, console: Console, compared: bool = False,
     note = step_note(plan, compared)
     if note:
         console.print(Text(note, style="yellow"))
+    if plan.replay and plan.whole_days is not None:  # (--days: it gave all in silence)
+        console.print(Text(f"The replay {plain(plan.replay)} fixes what is given over the "
+                           f"scenario's whole horizon ({days(plan.whole_days)}): this plan of "
+                           f"its first {days(plan.days)} gives all of it within them.",
+                           style="yellow"))
     console.print(_headline(plan, kpis))
     for table in (_commodities(kpis), _goods_used(plan), _regions(kpis), _carriers(plan)):
         if table.row_count:
