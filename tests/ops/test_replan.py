@@ -459,6 +459,12 @@ def _bridge_road_repaired_in(tmp_path: Path, days: float) -> tuple[Books, sl.Net
     return books, sl.compile_network(sc), Views(books)
 
 
+def _bridge_road_on(views: Any, on: int) -> tuple[dt.date, dict[str, Any]]:
+    """The day ``on`` of November 2024, and the bridge road's row of the overview then."""
+    day_ = dt.date(2024, 11, on)
+    return day_, {r["id"]: r for r in views.overview(day_)["routes"]}["bridge-road"]
+
+
 def test_a_damaged_route_counts_down_by_one_a_day(tmp_path: Path) -> None:
     """A strike of 5 Nov on a route repaired in 2 days read "repaired in 2 days" on 5 Nov and
     on 6 Nov, then 1 on 7 Nov: it holds from the day after its own for 2 days (6 and 7 Nov,
@@ -470,8 +476,7 @@ def test_a_damaged_route_counts_down_by_one_a_day(tmp_path: Path) -> None:
     road = net.route_ids.index("bridge-road")
     counted = []
     for on in range(5, 10):
-        day_ = dt.date(2024, 11, on)
-        route = {r["id"]: r for r in views.overview(day_)["routes"]}["bridge-road"]
+        day_, route = _bridge_road_on(views, on)
         state = recorded_state(books, net, day_)
         assert (route["status"] == "damaged") == bool(state.route_damage[road])
         if route["repaired_in_days"] is not None:
@@ -494,8 +499,7 @@ def test_a_second_damage_does_not_bring_the_repair_nearer(tmp_path: Path) -> Non
     road = net.route_ids.index("bridge-road")
     counted = []
     for on in range(10, 13):
-        day_ = dt.date(2024, 11, on)
-        route = {r["id"]: r for r in views.overview(day_)["routes"]}["bridge-road"]
+        day_, route = _bridge_road_on(views, on)
         counted.append((route["capacity_lost"], route["repaired_in_days"]))
         if on == 10:  # the State keeps the capacity-days: 1.0 on 10 Nov, 0.9 on 11 Nov
             state = recorded_state(books, net, day_)
