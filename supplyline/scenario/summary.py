@@ -116,14 +116,14 @@ def summarize(scenario: Scenario, longest: int = 5) -> dict[str, Any]:
         "commodities": [{"commodity": c, **totals} for c, totals in rows.items()],
         "labour": {"people": people, "person_days": person_days},
         "wounded_persons": wounded,
-        "longest_routes": [_route_row(route) for route in by_length[:longest]],
+        "longest_routes": [_route_row(scenario, route) for route in by_length[:longest]],
         "network": trees,
         "unconnected": [p.id for p in scenario.places if p.id not in connected],
     }
 
 
-def _route_row(route: Route) -> dict[str, Any]:
-    return {"route": route.key, "name": route.name, "from": route.from_, "to": route.to,
+def _route_row(scenario: Scenario, route: Route) -> dict[str, Any]:
+    return {"route": route.key, "name": scenario.route_title(route), "from": route.from_, "to": route.to,
             "length_km": route.length_km, "modes": list(route.modes)}
 
 

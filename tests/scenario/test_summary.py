@@ -33,6 +33,11 @@ def test_totals(tiny: Scenario) -> None:
 def test_longest_routes(tiny: Scenario) -> None:
     longest = summarize(tiny, longest=3)["longest_routes"]
     assert [row["route"] for row in longest] == ["long-trail", "ban-a--relay", "pass"]
+    # A route without a name is named as the plan names it: by the places it joins (the
+    # JSON answer had given "").
+    names = {row["route"]: row["name"] for row in longest}
+    assert names["ban-a--relay"] == "ban-a – relay"
+    assert names["pass"] == "The pass"
 
 
 def test_tree_reaches_every_place_from_the_front(tiny: Scenario) -> None:
