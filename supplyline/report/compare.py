@@ -142,19 +142,27 @@ class Comparison:
 
     def __str__(self) -> str:
         """The key figures, one column per plan, rounded as the HTML rounds them
-        (``print(comparison)``), after the notes."""
+        (``print(comparison)``), after the notes; as wide as the terminal (else
+        :data:`~supplyline.report.terminal.TEXT_WIDTH`), the plans' columns in blocks that
+        fit."""
+        from supplyline.report.terminal import text_width
+
         shown = self.kpis.T
         shown = shown.apply(lambda row: row.map(
             lambda v: _number(v, _digits(str(row.name)))), axis=1)
         notes = "".join(f"\n{note}" for note in self.notes)
-        text = f"{self!r}{notes}\nKey figures\n{shown.to_string()}"
+        table = "\n".join(line.rstrip() for line in
+                          shown.to_string(line_width=text_width()).splitlines())
+        text = f"{self!r}{notes}\nKey figures\n{table}"
         return text + "".join(f"\n{label} failed: {why}" for label, why in self.failed.items())
 
-    def print(self, console: Console, max_rows: int = 50) -> None:
+    def print(self, console: Console | None = None, max_rows: int = 50) -> None:
         """The tables, as Rich tables (the first ``max_rows`` plans of each, at least 1), as
-        :meth:`to_html` has them."""
+        :meth:`to_html` has them, on ``console`` (a new Rich console, the terminal's width,
+        when ``None``)."""
         if not_whole(max_rows, 1):
             raise ValueError(f"max_rows: expected a whole number >= 1, got {max_rows!r}")
+        console = console or Console()
         for note in self.notes:
             console.print(inert(note), style="yellow")
         for title, frame, digits in (

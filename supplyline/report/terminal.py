@@ -9,6 +9,7 @@ printed one block per row ("header: value" lines), so a narrow terminal loses no
 from __future__ import annotations
 
 import re
+import shutil
 import textwrap
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -87,6 +88,14 @@ def _longest_line(text: str) -> int:
 #: A no-break space: in a header, the words it joins stay on one line ("runs for ±1 %"
 #: wrapped as "runs for ±1" and "%"); it is shown as a space.
 NO_BREAK = "\u00a0"
+
+#: The width of text shown outside a terminal (a notebook, a file, a pipe).
+TEXT_WIDTH = 100
+
+
+def text_width() -> int:
+    """How wide ``print()``'s text may be: the terminal's width, else :data:`TEXT_WIDTH`."""
+    return shutil.get_terminal_size((TEXT_WIDTH, 24)).columns
 
 
 def _header_words(header: str) -> list[str]:

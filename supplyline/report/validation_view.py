@@ -5,7 +5,6 @@ table ``supplyline validate`` prints (:func:`print_validation`); in a notebook, 
 from __future__ import annotations
 
 import io
-import shutil
 from collections.abc import Sequence
 from html import escape
 
@@ -14,20 +13,16 @@ from rich.console import Console
 from supplyline.plan.metrics import MetricValue
 from supplyline.plan.result import Plan
 from supplyline.report.sections import ReportContext, validation_section
-from supplyline.report.terminal import print_validation
+from supplyline.report.terminal import print_validation, text_width
 
 __all__ = ["validation_html", "validation_text"]
 
-#: The width of the text where it is not shown in a terminal (a notebook, a file).
-WIDTH = 100
-
-
 def validation_text(values: Sequence[MetricValue], width: int | None = None) -> str:
     """The figures as ``supplyline validate`` prints them, without colour, ``width``
-    characters wide (the terminal's width, else :data:`WIDTH`, when ``None``)."""
+    characters wide (:func:`~supplyline.report.terminal.text_width` when ``None``)."""
     buffer = io.StringIO()
     # (not a terminal, nor a notebook: Rich would show it there instead of writing it here)
-    console = Console(file=buffer, width=width or shutil.get_terminal_size((WIDTH, 24)).columns,
+    console = Console(file=buffer, width=width or text_width(),
                       color_system=None, force_terminal=False, force_jupyter=False,
                       highlight=False)
     print_validation(values, console)

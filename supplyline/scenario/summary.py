@@ -123,8 +123,8 @@ def summarize(scenario: Scenario, longest: int = 5) -> dict[str, Any]:
 
 
 def _route_row(scenario: Scenario, route: Route) -> dict[str, Any]:
-    return {"route": route.key, "name": scenario.route_title(route), "from": route.from_, "to": route.to,
-            "length_km": route.length_km, "modes": list(route.modes)}
+    return {"route": route.key, "name": scenario.route_title(route), "from": route.from_,
+            "to": route.to, "length_km": route.length_km, "modes": list(route.modes)}
 
 
 def network_tree(scenario: Scenario) -> list[dict[str, Any]]:

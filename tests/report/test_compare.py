@@ -93,7 +93,8 @@ def test_records_read_back_give_the_same_comparison(two: dict[str, sl.Plan],
         with_failure.print(console, max_rows=-1)
 
 
-def test_a_comparison_prints_its_key_figures_and_refuses_what_is_not_a_plan() -> None:
+def test_a_comparison_prints_its_key_figures_and_refuses_what_is_not_a_plan(
+        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
     """print(comparison) dumped every DataFrame's repr; a mapping with text among the plans
     was said to hold no plan at all."""
     plan = sl.plan(sl.load("tutorial"))
@@ -102,3 +103,14 @@ def test_a_comparison_prints_its_key_figures_and_refuses_what_is_not_a_plan() ->
     assert "Key figures" in str(table) and "delivered (t)" in str(table)
     with pytest.raises(TypeError, match=r"expected plans \(sl.plan\(...\)\), got b: str"):
         sl.compare({"a": plan, "b": "x"})  # type: ignore[dict-item]
+    # Six plans in an 80-column terminal: the plans' columns come in blocks that fit, where
+    # one line of 128 characters had run past it; and print() needs no console of its own.
+    six = sl.compare({f"variant number {i}": plan for i in range(6)})
+    monkeypatch.setenv("COLUMNS", "80")
+    lines = str(six).splitlines()
+    assert max(len(line) for line in lines) <= 80, str(six)
+    assert all(line == line.rstrip() for line in lines)
+    assert sum("variant number 5" in line for line in lines) == 1
+    six.print()
+    shown = capsys.readouterr().out
+    assert "Key figures" in shown and max(len(line) for line in shown.splitlines()) <= 80
