@@ -4,6 +4,7 @@ command, what planning in steps changes, and the JSON Schema of scenario files."
 
 from __future__ import annotations
 
+import html
 import importlib
 import importlib.resources
 import io
@@ -388,15 +389,25 @@ def test_a_plan_day_by_day_says_nothing_of_steps() -> None:
                                             "steps to compare.")
 
 
-def test_a_replay_on_the_first_days_says_it_gives_the_whole_horizons_amounts() -> None:
+def test_a_replay_on_the_first_days_says_it_gives_the_whole_horizons_amounts(
+        tmp_path: Path) -> None:
     """plan --replay pledged --days 10 put the 30 days' pledge (65 t) into 10 days without a
-    word."""
-    said = " ".join(invoke("plan", "tutorial", "--replay", "pledged", "--days", "10")
-                    .stdout.split())
-    assert ("The replay pledged fixes what is given over the scenario's whole horizon (30 "
-            "days): this plan of its first 10 days gives all of it within them.") in said
+    word; then the terminal said so, but the JSON answer and the report did not."""
+    note = ("The replay pledged fixes what is given over the scenario's whole horizon (30 "
+            "days): this plan of its first 10 days gives all of it within them.")
+    cut = ("tutorial", "--replay", "pledged", "--days", "10")
+    said = " ".join(invoke("plan", *cut).stdout.split())
+    assert note in said
     plain = " ".join(invoke("plan", "tutorial", "--replay", "pledged").stdout.split())
     assert "whole horizon" not in plain
+    answer = invoke("plan", *cut, "--json")
+    assert json.loads(answer.stdout)["replay_note"] == note
+    assert "replay_note" not in json.loads(invoke("plan", "tutorial", "--replay", "pledged",
+                                                  "--json").stdout)
+    page = tmp_path / "cut.html"
+    assert invoke("report", *cut, "-o", str(page)).exit_code == 0
+    caveats = page.read_text(encoding="utf-8").split('id="caveats"')[1].split("</ul>")[0]
+    assert note in " ".join(html.unescape(caveats).split())
 
 
 # -- JSON Schema ----------------------------------------------------------------------------

@@ -119,6 +119,7 @@ def plan_command(
     only_with(ctx, risk is not None, "--risk", ("risk_runs", "seed", "unit_losses"),
               json_output)
     from supplyline.report import print_plan_summary
+    from supplyline.report.facts import replay_days_note
     from supplyline.report.terminal import (
         print_step_comparison,
         step_comparison,
@@ -190,6 +191,9 @@ def plan_command(
             from supplyline.report.risk import risk_search_json
 
             extra["risk"] = risk_search_json(search)
+        replay_note = replay_days_note(result)
+        if replay_note:  # (said under the summary's first line too)
+            extra["replay_note"] = replay_note
         print_json({"ok": True, "kpis": result.kpis(),
                     "steps": result.steps_description() or "day by day", **extra,
                     "written": [str(p) for p in written + exported]})

@@ -27,7 +27,7 @@ from supplyline.plan.result import (
     whole_units,
 )
 from supplyline.report.svg import fmt
-from supplyline.units import words_and
+from supplyline.units import days, words_and
 
 
 def tonnes_of(kg: float) -> float:
@@ -515,6 +515,17 @@ def gave_up_words(plan: Plan) -> list[str]:
                     "")
         out.append(f"{note} ({said})" if said else note)
     return out
+
+
+def replay_days_note(plan: Plan) -> str:
+    """What a replay does to a plan of the scenario's first days, in words ('' otherwise):
+    it fixes what is given over the whole horizon, and this plan gives all of it within its
+    days (the terminal, the JSON answer's ``replay_note`` and the report say it)."""
+    if not plan.replay or plan.whole_days is None:
+        return ""
+    return (f"The replay {plan.replay} fixes what is given over the scenario's whole horizon "
+            f"({days(plan.whole_days)}): this plan of its first {days(plan.days)} gives all of "
+            "it within them.")
 
 
 def step_note(plan: Plan, compared: bool = False, full: bool = False) -> str:

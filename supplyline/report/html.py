@@ -29,6 +29,7 @@ from supplyline.plan.result import Plan
 from supplyline.report.facts import (
     demand_short,
     gave_up_words,
+    replay_days_note,
     shortfall_words,
     shortfalls,
     step_note,
@@ -299,7 +300,8 @@ def header(plan: Plan, unvalidated: bool = False) -> str:
              if plan.solver_note else [])
     step = step_note(plan, full=True)
     history = validation_left_out(plan) if unvalidated else ""
-    notes += [f"<li>{_prose(note)}</li>" for note in (step, history) if note]
+    notes += [f"<li>{_prose(note)}</li>"
+              for note in (replay_days_note(plan), step, history) if note]
     caveats = f'<ul class="caveats" id="caveats">{"".join(notes)}</ul>' if notes else ""
     return (
         f'<header class="page"><h1>{escape(sc.title)}</h1>{description}'

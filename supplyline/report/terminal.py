@@ -32,6 +32,7 @@ from supplyline.report.facts import (
     LABOUR_BURDEN_MEANS,
     burden_bound,
     idle_carriers,
+    replay_days_note,
     shortfall_words,
     shortfalls,
     step_note,
@@ -473,11 +474,9 @@ def print_plan_summary(plan: Plan, console: Console, compared: bool = False,
     note = step_note(plan, compared)
     if note:
         console.print(Text(note, style="yellow"))
-    if plan.replay and plan.whole_days is not None:  # (--days: it gave all in silence)
-        console.print(Text(f"The replay {plain(plan.replay)} fixes what is given over the "
-                           f"scenario's whole horizon ({days(plan.whole_days)}): this plan of "
-                           f"its first {days(plan.days)} gives all of it within them.",
-                           style="yellow"))
+    replay = replay_days_note(plan)  # (--days with a replay: it gave all in silence)
+    if replay:
+        console.print(Text(plain(replay), style="yellow"))
     console.print(_headline(plan, kpis))
     for table in (_commodities(kpis), _goods_used(plan), _regions(kpis), _carriers(plan)):
         if table.row_count:
