@@ -533,8 +533,9 @@ class _Checker:
                 limited.update(m for _, m in route.names("modes"))
         routes_read = self.written["routes"] is not None  # (else no route is known)
         for mode in self.modes:
-            if ("road_use" in mode.data and mode.get("id") not in limited and routes_read
-                    and not self.compiled):
+            # (an id that is no text is an error of its own: the routes cannot name it)
+            if ("road_use" in mode.data and isinstance(mode.get("id"), str)
+                    and mode.get("id") not in limited and routes_read and not self.compiled):
                 self.report(mode.at("road_use"),
                             "road_use only on a mode that uses a route with "
                             "capacity_movements_per_day (elsewhere it has no effect)",

@@ -1141,7 +1141,8 @@ def _problem(
     if kind == "string_type" and isinstance(entry["input"], int | float | dt.date):
         # As it was written (YAML read `no` as false and `0750` as 750), where it was.
         written = exact.text if exact is not None and exact.text else str(entry["input"])
-        plain += f" (write it in quotes: '{written}')"
+        # (after the expected value's own brackets, not in a second pair beside them)
+        plain += f", written in quotes: '{written}'"
     if path in (("places",), ("routes",)) and kind == "list_type":
         plain += f", or {{file: {path[0]}.csv}} / {{file: {path[0]}.geojson}}"
     return Problem(spot.file, line, field, plain + unit, got)

@@ -102,6 +102,13 @@ def test_a_value_is_quoted_back_as_written() -> None:
     assert found["modes[1].road_use"].got == "2"
 
 
+def test_a_mode_id_written_as_a_number_is_one_problem() -> None:
+    """`id: 1954` on the bicycle also had its road_use refused, as if it used no route with a
+    movement capacity: the routes name it, as `bicycle`, and cannot name 1954."""
+    text = edit(TUTORIAL, "  - id: bicycle", "  - id: 1954")
+    assert fields(text) == ["modes[1].id"]
+
+
 def test_a_route_without_an_id_is_told_why_it_needs_one() -> None:
     """A route whose FROM--TO id another route has was told that route "also runs from
     terrace-village to bridge", which it did not."""

@@ -203,7 +203,7 @@ SCHEMA_CASES = [
     ("yaml-tag", "length_km: 10", "length_km: !!binary aGVsbG8=", "routes[1].length_km",
      "!!binary", "a plain YAML value (no tags)"),
     ("number-as-id", "  - id: ban-a", "  - id: 1954", "places[0].id", "id: 1954",
-     "write it in quotes"),
+     "at most 64 characters), written in quotes: '1954'"),
     ("places-not-a-list", "places:\n  - id: ban-a", "places: nope\nxplaces:\n  - id: ban-a",
      "places", "places: nope", "or {file: places.csv}"),
     # Threats that can never act (a chance of 0, or strikes that take nothing).
@@ -476,7 +476,7 @@ def test_the_quoting_hint_quotes_what_was_written(written: str) -> None:
     '750', which are not what the user meant (and 'True' is no identifier either)."""
     text = edit(TINY_TEXT, "  - id: ban-a", f"  - id: {written}")
     problem = by_field(problems_in(text))["places[0].id"]
-    assert f"(write it in quotes: '{written}')" in problem.expected
+    assert problem.expected.endswith(f"), written in quotes: '{written}'")
 
 
 @pytest.mark.parametrize("written", ["no", "yes", "on", "off", "n", "y"])
