@@ -1016,10 +1016,12 @@ class _Checker:
         on_routes = {mode for route in self.routes for _, mode in route.names("modes")}
         owned = {mode for place in self.place_entries
                  for mode, units in (place.get("carriers") or {}).items() if units > 0}
+        seen: set[object] = set()
         for mode in self.modes:
             mode_id = mode.get("id")
-            if mode_id is None:
+            if mode_id is None or mode_id in seen:  # (a second of one id: said as such)
                 continue
+            seen.add(mode_id)
             if mode_id not in on_routes:
                 self.report(mode.at("id"), "a mode that some route lists in its modes (else "
                             "it is never used)", f"{shown(mode_id)} (on no route)")

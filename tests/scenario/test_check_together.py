@@ -109,6 +109,13 @@ def test_a_mode_id_written_as_a_number_is_one_problem() -> None:
     assert fields(text) == ["modes[1].id"]
 
 
+def test_a_mode_id_written_twice_is_not_also_a_mode_no_place_owns() -> None:
+    """The bicycle renamed `porter` was said to be used twice, and then to be an owned mode
+    of which no place has carriers: the places' carriers of porters are the first's."""
+    text = edit(TUTORIAL, "  - id: bicycle", "  - id: porter")
+    assert [f for f in fields(text) if f.startswith("modes")] == ["modes[1].id"]
+
+
 def test_a_route_without_an_id_is_told_why_it_needs_one() -> None:
     """A route whose FROM--TO id another route has was told that route "also runs from
     terrace-village to bridge", which it did not."""
