@@ -37,6 +37,7 @@ from supplyline.scenario._describe import (
     is_model,
     split_annotated,
     target_at,
+    without_none,
 )
 from supplyline.scenario._yaml_lines import (
     Locations,
@@ -77,6 +78,10 @@ file from taking minutes and gigabytes. Raise it with ``load(..., max_file_bytes
 #: Environment variable with which the command line raises (or, at 0, lifts) that limit, in
 #: MiB.
 MAX_FILE_ENV = "SUPPLYLINE_MAX_FILE_MB"
+
+#: An unknown field of a part with at most this many fields, none near what was written,
+#: is told them all.
+FEW_FIELDS = 8
 
 _BUILTIN_DISPLAY = "supplyline/scenario/builtin"
 _TABLE_SUFFIXES = (".csv", ".geojson", ".json")
@@ -1112,11 +1117,15 @@ def _problem(
         return Problem(parent.file, parent.line, field, expected, "nothing")
     if kind == "extra_forbidden":
         owner = target_at(path[:-1])
-        model = split_annotated(owner.annotation)[0] if owner is not None else None
+        model = (without_none(split_annotated(owner.annotation)[0]) if owner is not None
+                 else None)
         expected = "a known field"
         if model is not None and is_model(model):
-            expected = f"a field of {model.__name__}" + did_you_mean(
-                str(path[-1]), fields_by_key(model))
+            keys = list(fields_by_key(model))
+            # (none near what was written: the few there are, as a MetricTerm's under `per`)
+            expected = f"a field of {model.__name__}" + (
+                did_you_mean(str(path[-1]), keys)
+                or (f" ({', '.join(keys)})" if len(keys) <= FEW_FIELDS else ""))
         key_line = exact.key_line if exact is not None and exact.key_line else line
         return Problem(spot.file, key_line, field, expected, f"unknown field {shown(path[-1])}")
     if kind in ("value_error", "assertion_error"):

@@ -202,6 +202,10 @@ SCHEMA_CASES = [
      "routes[3].name", "name: Again", "each key once in a mapping"),
     ("yaml-tag", "length_km: 10", "length_km: !!binary aGVsbG8=", "routes[1].length_km",
      "!!binary", "a plain YAML value (no tags)"),
+    # A quantity under `per` has no `per` of its own: it was "expected a known field".
+    ("per-under-per", "regions: [northwest]}", "regions: [northwest], per: {kind: "
+     "demand_t, commodity: rice, per: {kind: demand_t}}}", "observed[0].metric.per.per",
+     "metric:", "a field of MetricTerm (kind, commodity, regions, place, mode, start, by)"),
     ("number-as-id", "  - id: ban-a", "  - id: 1954", "places[0].id", "id: 1954",
      "at most 64 characters), written in quotes: '1954'"),
     ("places-not-a-list", "places:\n  - id: ban-a", "places: nope\nxplaces:\n  - id: ban-a",
