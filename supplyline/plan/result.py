@@ -244,6 +244,12 @@ class Plan:
         """First day of each step [S] (day 0 is the scenario's start date)."""
         return self.network.step_start
 
+    @property
+    def seconds(self) -> float:
+        """How long the plan took to make: the LP built (``build_seconds``) and solved
+        (``solve_seconds``, the solver alone), as the summary and the report give it."""
+        return self.build_seconds + self.solve_seconds
+
     def steps_description(self) -> str:
         """How the horizon is cut into steps ('' when day by day)."""
         return steps_words(self.network)

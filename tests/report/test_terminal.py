@@ -15,6 +15,7 @@ from rich.console import Console
 
 import supplyline as sl
 from supplyline.plan.metrics import MetricValue
+from supplyline.report.html import render_report
 from supplyline.report.inert import inert, plain
 from supplyline.report.svg import fmt
 from supplyline.report.terminal import _history, print_plan_summary, print_validation
@@ -38,6 +39,16 @@ def test_summary_has_every_table(valley_plan: sl.Plan) -> None:
     assert "labour-days" in text and "eaten on the way" in text
     assert "The pass" in text and "Ban A" in text and "Porter" in text
     assert "northwest" in text
+
+
+def test_the_time_given_is_said_to_be_the_build_and_the_solve(valley_plan: sl.Plan) -> None:
+    """"solver optimal in 0.43 s" gave the build and the solve together, where the JSON
+    answer's solve_seconds is the solver's alone: the line says what it adds up."""
+    plan = dataclasses.replace(valley_plan, build_seconds=0.25, solve_seconds=1.5)
+    assert plan.seconds == 1.75
+    first = _printed(print_plan_summary, plan).splitlines()[1]
+    assert first.endswith("; solver optimal; built and solved in 1.75 s"), first
+    assert "</span>; built and solved in 1.75 s</li>" in render_report(plan)
 
 
 def test_busiest_routes_are_named_as_everywhere_else(valley_plan: sl.Plan) -> None:
