@@ -1021,6 +1021,16 @@ def test_dates_a_sweep_varies_are_not_said_as_shared() -> None:
                            SweepOptions())
     assert (fixed["start_date"], fixed["days"]) == ("2024-11-01", 30)
     assert "2024-11-01 to 2024-11-30 (30 days)" in settings_words(fixed)
+    # The variants side by side say that their totals are over different days, as
+    # sl.compare says of plans (the sweep's report had said nothing).
+    from supplyline.sweep.run import VARIED_DATES, SweepResult
+
+    def notes(settings: dict[str, object]) -> list[str]:
+        return SweepResult({}, Path("t.parquet"), 0.0, 1, settings=settings).comparison().notes
+
+    assert notes(shared) == [VARIED_DATES]
+    assert "different days" in VARIED_DATES
+    assert notes(fixed) == []
 
 
 def test_make_variants_takes_the_options_text_or_what_parse_vary_made() -> None:

@@ -157,11 +157,14 @@ class SweepResult:
         if labels is None:
             labels = {i: f"#{i} {label}" for i, label in self.labels.items()}
         called = {i: labels.get(i, f"#{i}") for i in sorted(self.records)}
+        # (as sl.compare says of plans of different days: here the sweep varies the dates)
+        dates = ([VARIED_DATES] if self.settings.get("scenario") and
+                 self.settings.get("days") is None else [])
         return compare_records(
             {called[i]: (r if r["status"] == "ok" else None)
              for i, r in sorted(self.records.items())},
             {called[i]: reason for i, reason in sorted(self.failed.items())},
-            route_names=route_names)
+            route_names=route_names, notes=dates)
 
     def _repr_html_(self) -> str:
         """What a notebook shows: what the sweep did, what every variant shares, and the
@@ -189,6 +192,9 @@ class SweepResult:
 
 #: The paths that set a scenario's horizon.
 DATES = frozenset({"start_date", "end_date"})
+#: What a sweep's comparison says where the sweep varies them.
+VARIED_DATES = ("These variants cover different days (each its own start_date and end_date): "
+                "their totals are not over the same days.")
 
 
 def sweep_settings(variants: Sequence[Variant], options: SweepOptions,
