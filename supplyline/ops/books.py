@@ -300,7 +300,7 @@ class Books:
         moves = self._moves(conn, entry, dispatch)
         short: list[EntryError] = []
         try:
-            own = self._owned_units(conn, entry, moves, group)
+            own = self._owned_units(conn, entry, moves, group, undo)
         except EntryError as error:  # said with the goods it leaves short, if any
             short.append(error)
             own = [m for m in moves if t.read_item(m[1]).kind != "unit"]
@@ -684,23 +684,31 @@ class Books:
 
     def _owned_units(self, conn: Connection, entry: Entry,
                      moves: list[tuple[str, str, dt.date, float]],
-                     group: Group | None = None) -> list[tuple[str, str, dt.date, float]]:
+                     group: Group | None = None, undo: Sequence[Move] = ()
+                     ) -> list[tuple[str, str, dt.date, float]]:
         """A dispatch from the home of owned carriers puts into service the units it needs
-        beyond those waiting there (up to the units owned)."""
+        beyond those waiting there (up to the units owned), counted with ``undo`` (what
+        undoing the entry it corrects gives back: its convoy's units)."""
         if not isinstance(entry, Dispatch):
             return moves
         key = (entry.from_, entry.mode)
         owned = self.owned.get(key, 0.0)
         if self.index.modes[entry.mode].units_from != "owned" or owned <= 0:
             return moves
+
+        def series(item: str) -> dict[dt.date, float]:
+            out = self._series(conn, entry.from_, item, group)
+            for place, moved, d, x in undo:
+                if (place, moved) == (entry.from_, item):
+                    out[d] = out.get(d, 0.0) + x
+            return out
+
         item = t.units_waiting(entry.mode)
-        lowest = _lowest_after(self._series(conn, entry.from_, item, group), entry.date,
-                               -entry.units)
+        lowest = _lowest_after(series(item), entry.date, -entry.units)
         need = max(0.0, -lowest)
         if need <= TOL:
             return moves
-        serving = sum(self._series(conn, entry.from_, t.units_serving(entry.mode),
-                                   group).values())
+        serving = sum(series(t.units_serving(entry.mode)).values())
         if serving + need > owned + TOL:
             raise EntryError("units", f"expected at most "
                                       f"{units_of(max(0.0, lowest + entry.units))} of "

@@ -142,6 +142,24 @@ def test_owned_carriers_go_into_service_up_to_those_owned(books: Books,
                         mode="bicycle"), "units", "15 more it owns")
 
 
+def test_a_convoy_of_owned_carriers_is_corrected_with_its_own_units_back(
+        books: Books, tutorial: sl.Scenario) -> None:
+    """Correcting only the cargo of 30 of river-village's 40 bicycles was refused: "at most
+    0 units ... with 10 more it owns", as if the convoy corrected still held its 30."""
+    give(books, tutorial, 5000, at="river-village", locality="river-village")
+    first = books.append(send(tutorial, 2400, units=30, from_="river-village", to="bridge",
+                              mode="bicycle"), "clerk").id
+    second = books.append(send(tutorial, 2300, units=30, from_="river-village", to="bridge",
+                               mode="bicycle") | {"corrects": first}, "clerk").id
+    held = books.balances()
+    assert held[("river-village", "service:bicycle")] == 30
+    assert held[("river-village", "unit:bicycle")] == 0
+    assert held[("river-village", "rice")] == 5000 - 2300
+    # More than it owns, with the corrected convoy's units back, is still refused.
+    refused(books, send(tutorial, 2300, units=41, from_="river-village", to="bridge",
+                        mode="bicycle") | {"corrects": second}, "units", "40 more it owns")
+
+
 def test_receipts_account_for_every_kg_of_a_convoy_that_was_sent(
         books: Books, tutorial: sl.Scenario) -> None:
     give(books, tutorial, 1000)
