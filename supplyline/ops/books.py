@@ -1031,8 +1031,8 @@ def _field_of(entry: Entry, item: str) -> str:
         return "units" if t.read_item(item).kind == "unit" else f"cargo_kg.{item}"
     if isinstance(entry, Contribution):
         return "kg"
-    if isinstance(entry, Receipt):
-        return f"received_kg.{item}"
+    if isinstance(entry, Receipt):  # (a convoy's units are the ones it did not lose)
+        return "units_lost" if t.read_item(item).kind == "unit" else f"received_kg.{item}"
     return "corrects"
 
 

@@ -103,6 +103,21 @@ def test_a_corrected_receipt_brings_the_units_back(books: Books,
     assert held[("ridge-depot", "unitlost:breakdown:porter")] == pytest.approx(1)
 
 
+def test_a_receipt_corrected_to_lose_units_sent_on_is_refused_at_its_losses(
+        books: Books, tutorial: sl.Scenario) -> None:
+    """The refusal was at received_kg.unit:porter, a name of the books' own (and the
+    dashboard marked the received-kg box): the units are those the receipt says lost."""
+    convoy = porters_to_depot(books, tutorial, persons=10)
+    got = books.append(entry("receipt", date=day(tutorial, 1), dispatch=convoy,
+                             received_kg={"rice": 200}), "depot").id
+    books.append(entry("dispatch", date=day(tutorial, 2), from_="ridge-depot",
+                       to="kestrel-town", mode="porter", units=10, cargo_kg={}), "depot")
+    refused(books, entry("receipt", date=day(tutorial, 1), dispatch=convoy, corrects=got,
+                         received_kg={"rice": 200},
+                         units_lost=[{"units": 2, "reason": "illness"}]),
+            "units_lost", "this entry would leave -2 units")
+
+
 def test_owned_carriers_lost_are_shared_among_their_homes(books: Books,
                                                           tutorial: sl.Scenario) -> None:
     """Bicycles of two villages meet at the bridge; a convoy of them loses 5: the books do
