@@ -31,7 +31,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.routing import APIRoute
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from fastapi.staticfiles import StaticFiles
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictBool
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictBool, TypeAdapter
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -211,6 +211,22 @@ def _problem(status: int, problems: list[tuple[str, str]]) -> JSONResponse:
                              for field, message in problems])
 
 
+def _query_filters(request: Request, refused: list[list[str | int]]
+                   ) -> tuple[str | None, dt.date | None, dt.date | None]:
+    """The entries' list's place, since and until as the request gives them, each None
+    where it is absent or refused already (``refused``: the refused parameters' locations
+    after "query")."""
+    said_ = {str(loc[0]) for loc in refused if loc}
+    query = request.query_params
+    place = query.get("place") if "place" not in said_ else None
+    dates: list[dt.date | None] = []
+    for name in ("since", "until"):
+        value = query.get(name)
+        dates.append(None if value is None or name in said_
+                     else TypeAdapter(Date).validate_python(value))
+    return place, dates[0], dates[1]
+
+
 def _refused(status: int, loc: list[str | int], message: str, type_: str = "value_error",
              headers: dict[str, str] | None = None) -> HTTPException:
     """A refusal said as every other is: ``{"detail": [{"loc", "msg", "type"}]}``."""
@@ -383,6 +399,10 @@ def create_app(books: Books) -> FastAPI:
             for field, message in scenario_problems(data, refused.get(i, []), books.index):
                 detail.append(_said(body_loc(field if i is None else f"{i}.{field}"),
                                     message))
+        # So are the entries' list's filters (a wrong place beside a bad limit).
+        if request.url.path in ("/api/entries", "/api/entries.csv") and \
+                request.method == "GET":
+            detail += filter_problems(*_query_filters(request, refused[None]))
         # So are an account's (a wrong place beside a short password).
         if request.url.path == "/api/accounts" and isinstance(error.body, dict) and all(
                 refused[None]):
@@ -480,21 +500,36 @@ def create_app(books: Books) -> FastAPI:
 
     Filters = dict[str, Any]
 
-    def filters(kind: Kind | None = None, place: Annotated[str | None, Query(max_length=200)]
-                = None, since: Date | None = None, until: Date | None = None,
-                effective: bool = False) -> Filters:
+    def filter_problems(place: str | None, since: dt.date | None, until: dt.date | None
+                        ) -> list[dict[str, Any]]:
+        """What the scenario says against the filters of the entries' list, each in the
+        form of a refusal's detail."""
+        out = []
         # Whose books: a place's, or a route's (its reports). A mistyped one would read as
         # "no entries".
         known = [*books.index.places, *books.index.routes]
         if place is not None and place not in known:
-            raise _refused(422, ["query", "place"], f"expected the id of a place or a route of "
-                                                    f"the scenario{did_you_mean(place, known)}, "
-                                                    f"got {place!r}")
+            out.append(_said(["query", "place"], f"expected the id of a place or a route of "
+                                                 f"the scenario{did_you_mean(place, known)}, "
+                                                 f"got {place!r}"))
         if since is not None and until is not None and since > until:
-            raise _refused(422, ["query", "until"],
-                           f"expected a day on or after since ({since}), got {until}")
+            out.append(_said(["query", "until"],
+                             f"expected a day on or after since ({since}), got {until}"))
+        return out
+
+    def filters(kind: Kind | None = None, place: Annotated[str | None, Query(max_length=200)]
+                = None, since: Date | None = None, until: Date | None = None,
+                effective: bool = False) -> Filters:
+        # (checked against the scenario by the path, once its own parameters are read: a
+        # refusal here would hide a bad limit; where one is bad, the refusal says both)
         return {"kind": kind, "place": place, "since": since, "until": until,
                 "effective": effective}
+
+    def checked(f: Filters) -> Filters:
+        problems = filter_problems(f["place"], f["since"], f["until"])
+        if problems:
+            raise HTTPException(422, problems)
+        return f
 
     @app.get("/api/entries", tags=["entries"], responses={**_may_refuse(), 200: {
         "description": "the entries of the page, in the order asked",
@@ -519,6 +554,7 @@ def create_app(books: Books) -> FastAPI:
         unless given) from ``offset`` on, oldest first unless ``newest``. How many match in
         all is the ``X-Total-Count`` header; where more follow, the ``Link`` header gives
         the next page (``rel="next"``)."""
+        f = checked(f)
         rows = books.entries(limit=limit, offset=offset, newest=newest, **f)
         total = books.count(**f)
         response.headers["X-Total-Count"] = str(total)
@@ -531,6 +567,7 @@ def create_app(books: Books) -> FastAPI:
     @app.get("/api/entries.csv", tags=["entries"], response_class=Response,
              responses=_may_refuse())
     def entries_csv(_user: User, f: Annotated[Filters, Depends(filters)]) -> Response:
+        f = checked(f)
         out = io.StringIO()
         writer = csv.writer(out)
         writer.writerow(["id", "kind", "date", "place", "corrects", "author", "written_at",

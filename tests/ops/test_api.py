@@ -157,6 +157,18 @@ def test_the_ledger_filters_and_pages(served: Any) -> None:
         (problem,) = got.json()["detail"]
         assert problem["loc"] == ["query", "place"]
         assert "(did you mean 'ridge-depot'?), got 'ridge-depo'" in problem["msg"]
+    # Every problem of the query at once: a wrong place and a wrong order of days hid a
+    # bad limit and offset, and bad dates hid the place (both answered alone).
+    for path, expected in (
+            ("/api/entries?place=nowhere&since=2024-11-05&until=2024-11-01&limit=0&offset=-1",
+             ["limit", "offset", "place", "until"]),
+            ("/api/entries.csv?place=nowhere&since=bad&until=worse",
+             ["place", "since", "until"]),
+            ("/api/entries.csv?place=nowhere&since=2024-11-05&until=2024-11-01",
+             ["place", "until"])):
+        got = client.get(path, headers=headers["viewer"])
+        assert got.status_code == 422, path
+        assert sorted(problem["loc"][1] for problem in got.json()["detail"]) == expected
     # A route's reports are in its own books: the dashboard's filter offers routes too.
     route = client.get("/api/entries?place=ridge-road", headers=headers["viewer"])
     assert route.status_code == 200 and all(r["place"] == "ridge-road" for r in route.json())
