@@ -1033,6 +1033,8 @@ def _field_of(entry: Entry, item: str) -> str:
         return "kg"
     if isinstance(entry, Receipt):  # (a convoy's units are the ones it did not lose)
         return "units_lost" if t.read_item(item).kind == "unit" else f"received_kg.{item}"
+    if isinstance(entry, Labour):  # (a correction to fewer carriers than were sent on)
+        return "persons"
     return "corrects"
 
 

@@ -232,6 +232,19 @@ def test_a_correction_may_not_leave_less_than_nothing(books: Books,
             "kg", "would leave -400.0")
 
 
+def test_a_labour_entry_corrected_below_the_carriers_sent_is_refused_at_persons(
+        books: Books, tutorial: sl.Scenario) -> None:
+    """It was refused at `corrects`, the one field such a correction gets right."""
+    registered = books.append(entry("labour", date=day(tutorial, 0), locality="high-village",
+                                    persons=40, days=10, role="carrier", mode="porter"),
+                              "commune").id
+    books.append(send(tutorial, 0, units=30, on=0, from_="high-village", to="ridge-depot"),
+                 "clerk")
+    refused(books, entry("labour", date=day(tutorial, 0), locality="high-village",
+                         persons=20, days=10, role="carrier", mode="porter",
+                         corrects=registered), "persons", "this entry would leave -10 units")
+
+
 def test_a_received_convoy_is_corrected_once_its_receipt_is_cancelled(
         books: Books, tutorial: sl.Scenario) -> None:
     """A convoy's cargo found wrong after it was received: the refusal said "correct the
