@@ -96,6 +96,14 @@ def _pm(figure: dict[str, Any], runs: int, digits: int = 3, unit: str = "",
     return f"{_fixed(value, decimals)} ± {_fixed(abs(se), decimals)}{unit}"
 
 
+def _tonnes(value: float, decimals: int) -> str:
+    """A figure of the shortfall's spread with ``decimals`` decimals, at most
+    :data:`MAX_DECIMALS` (rounding noise of a gram is not a shortfall), and one that rounds
+    to nothing as '0' (not '0.000' beside 0.164), as :func:`_pm` shows the mean."""
+    decimals = min(decimals, MAX_DECIMALS)
+    return "0" if round(value, decimals) == 0 else _fixed(value, decimals)
+
+
 def _chance(p: float, runs: int, exact: bool = False) -> str:
     """A probability in per cent with its standard error (:func:`~supplyline.simulate.
     result.chance`; ``exact``: the runs all came out alike), as :func:`_pm`: '62 ± 1 %'."""
@@ -124,10 +132,9 @@ def risk_rows(result: Simulation) -> list[tuple[str, str, str]]:
         ("chance some front goes short", _pm(p, n, unit=" %", scale=100.0), _runs_for(p, n)),
         ("shortfall, mean", _pm(k["shortfall_t"], n, unit=" t"), _runs_for(k["shortfall_t"], n)),
         ("shortfall, P50 / P90 / P99",
-         " / ".join("0" if round(v, decimals) == 0 else _fixed(v, decimals)
-                    for v in tails) + " t", ""),  # (0, not '0.000', beside 0.164)
+         " / ".join(_tonnes(v, decimals) for v in tails) + " t", ""),
         ("shortfall, mean of worst 5 %",
-         f"{_fixed(dist['cvar95'], _decimals(dist['cvar95']))} t", ""),
+         f"{_tonnes(dist['cvar95'], _decimals(dist['cvar95']))} t", ""),
     ]
     loads = k.get("loads_not_sent")
     if loads is not None and result.loads_planned_kg > 0:

@@ -62,6 +62,18 @@ def test_the_percentiles_show_alike(simulation: sl.Simulation,
     rows = {name: value for name, value, _ in risk_rows(simulation)}
     assert rows["shortfall, P50 / P90 / P99"] == "2.00 / 5.00 / 7.78 t"
     assert rows["shortfall, mean of worst 5 %"] == "8.00 t"
+    # Rounding noise of a gram is no shortfall, as the mean beside it says: it was
+    # '0.00000110 / 0.00000110 / 0.00000110 t' (and in double precision 18 decimals, which
+    # broke the table into a list at 80 columns).
+    for noise in (1.1e-6, 2.27e-16):
+        kpis["shortfall_distribution_t"].update(p50=noise, p90=noise, p99=noise, cvar95=noise)
+        rows = {name: value for name, value, _ in risk_rows(simulation)}
+        assert rows["shortfall, P50 / P90 / P99"] == "0 / 0 / 0 t"
+        assert rows["shortfall, mean of worst 5 %"] == "0 t"
+    kpis["shortfall_distribution_t"].update(p50=0.0, p90=3.4e-4, p99=0.0123, cvar95=3.4e-4)
+    rows = {name: value for name, value, _ in risk_rows(simulation)}
+    assert rows["shortfall, P50 / P90 / P99"] == "0 / 0.0003 / 0.0123 t"
+    assert rows["shortfall, mean of worst 5 %"] == "0.0003 t"
 
 
 def test_the_risk_table_fits_a_phone(simulation: sl.Simulation) -> None:
