@@ -408,6 +408,10 @@ def test_a_replay_on_the_first_days_says_it_gives_the_whole_horizons_amounts(
     assert invoke("report", *cut, "-o", str(page)).exit_code == 0
     caveats = page.read_text(encoding="utf-8").split('id="caveats"')[1].split("</ul>")[0]
     assert note in " ".join(html.unescape(caveats).split())
+    # simulate plans the same way, and said nothing of it.
+    runs = ("simulate", *cut, "--runs", "5")
+    assert note in " ".join(invoke(*runs).stdout.split())
+    assert json.loads(invoke(*runs, "--json").stdout)["replay_note"] == note
 
 
 # -- JSON Schema ----------------------------------------------------------------------------

@@ -109,21 +109,27 @@ def simulate_command(
 ) -> None:
     """Plan, then run the plan many times under random strikes, raids, rain and
     breakdowns: the chance and size of shortfall, days of reserve, what is lost."""
+    from supplyline.report.facts import replay_days_note
     from supplyline.report.risk import export_simulation, print_simulation_summary
 
-    sc = _limit_days(load_or_exit(scenario, json_output), days, json_output)
+    whole = load_or_exit(scenario, json_output)
+    sc = _limit_days(whole, days, json_output)
     _check_replay(sc, replay, json_output)
     _check_device(device, precision, json_output)
     _check_export(export, json_output)
-    result = _simulate_or_exit(
-        _plan_or_exit(sc, replay, solver, time_limit, json_output, step_days, verbose),
-        runs, seed, device, json_output, unit_losses, precision, breakdowns, threats)
+    made = _plan_or_exit(sc, replay, solver, time_limit, json_output, step_days, verbose)
+    if sc.days < whole.days:
+        made.whole_days = whole.days  # (as sl.plan(..., days=N) marks it: the summary says)
+    result = _simulate_or_exit(made, runs, seed, device, json_output, unit_losses, precision,
+                               breakdowns, threats)
     written: list[Path] = []
     if export is not None:
         with _writing(export, "--export", json_output):
             written = export_simulation(result, export, notify=lambda m: say(ui.stderr, m))
     if json_output:
+        replay_note = replay_days_note(made)
         print_json({"ok": True, "simulation": json.loads(result.to_json()),
+                    **({"replay_note": replay_note} if replay_note else {}),
                     "written": [str(p) for p in written]})
         return
     print_simulation_summary(result, ui.stdout)

@@ -22,7 +22,7 @@ from rich.console import Console
 from supplyline.plan.result import SHORT_MIN_KG, SHORT_SHARE
 from supplyline.report import svg
 from supplyline.report.export import PARQUET_MISSING, parquet_available, write_table
-from supplyline.report.facts import commodity_label, stock_days, whole
+from supplyline.report.facts import commodity_label, replay_days_note, stock_days, whole
 from supplyline.report.inert import inert
 from supplyline.report.safe_write import output_files
 from supplyline.report.svg import Series, fmt
@@ -188,6 +188,9 @@ def print_simulation_summary(result: Simulation, console: Console) -> None:
         f"(seed {result.seed}, {took} on {result.device}, "
         f"{result.precision} precision"
         + (f"; {result.assumptions()}" if result.assumptions() else "") + ")"))
+    replay = replay_days_note(plan)  # (as plan's summary says it)
+    if replay:
+        console.print(inert(replay), style="yellow")
     console.print(inert(
         f"The plan expects {fmt(k['planned']['delivered_t'])} t delivered, "
         f"{fmt(k['planned']['shortfall_t'])} t short."))
