@@ -213,7 +213,9 @@ def _chance(last: RiskRound) -> str:
 def _held(last: RiskRound, reserve_from: bool) -> str:
     """What a round kept in hand, in words: its capacity margin (where there is one) and its
     reserve (with the day it starts from, or as asked)."""
-    held = [f"{last.margin:.0%} of route capacity kept in hand"] if last.margin else []
+    from supplyline.report.svg import fmt  # (figures as the search's table shows them)
+
+    held = [f"{fmt(100 * last.margin)} % of route capacity kept in hand"] if last.margin else []
     if reserve_from and last.reserve_days:
         held.append(f"{days(last.reserve_days)} of supply on hand at the fronts from "
                     f"{last.from_date}")
@@ -223,9 +225,11 @@ def _held(last: RiskRound, reserve_from: bool) -> str:
 
 
 def _met(last: RiskRound, risk: float) -> str:
+    from supplyline.report.svg import fmt  # (figures as the search's table shows them)
+
     return (f"some front goes short in {_chance(last)} of runs (target {100 * risk:g} %) "
-            f"with {_held(last, True)}; the plan mobilizes {last.mobilized_t:,.1f} t with "
-            f"{last.labour_days:,.0f} labour-days")
+            f"with {_held(last, True)}; the plan mobilizes {fmt(last.mobilized_t)} t with "
+            f"{fmt(last.labour_days)} labour-days")
 
 
 def _why_not(plan: Plan, simulation: Simulation, rounds: list[RiskRound], risk: float) -> str:

@@ -181,3 +181,17 @@ def test_a_shortfall_no_plan_avoids_is_not_laid_to_carriers() -> None:
         "all of it falls before any of the good can reach the front, which no plan avoids "
         "(`supplyline check` lists it), so no plan meets the target")
     assert "more carriers" not in result.message
+
+
+def test_the_search_says_its_figures_as_its_table_shows_them() -> None:
+    """The closing sentence read "20% of route capacity" and "mobilizes 0.0 t" where its
+    table reads "20 %" and "0"."""
+    from supplyline.report.svg import fmt
+    from supplyline.simulate.target import RiskRound, _met
+
+    said = _met(RiskRound(0.2, 4.0, "2024-11-04", 0.0567, 0.0134, 0.0, 0.0, 0.0), 0.2)
+    assert "with 20 % of route capacity kept in hand" in said
+    assert said.endswith("the plan mobilizes 0 t with 0 labour-days")
+    said = _met(RiskRound(0.15, 0.0, None, 0.01, 0.003, 71.24, 1890.4, 0.0), 0.2)
+    assert f"with 15 % of route capacity kept in hand; the plan mobilizes {fmt(71.24)} t " \
+           f"with {fmt(1890.4)} labour-days" in said
