@@ -705,7 +705,12 @@ def _check_replay(sc: Scenario, replay: str | None, json_output: bool) -> None:
         try:
             replay_named(sc, replay)
         except ReplayError as error:
-            fail("replay", f"--replay: {error}", EXIT_BAD_INPUT, json_output)
+            fail("replay", _replay_words(error), EXIT_BAD_INPUT, json_output)
+
+
+def _replay_words(error: ReplayError) -> str:
+    """A replay refused, said of the option (the Python argument is ``replay``)."""
+    return f"--replay: {str(error).removeprefix('replay: ')}"
 
 
 def _plan_or_exit(sc: Scenario, replay: str | None, solver: Solver | str, time_limit: float,
@@ -796,7 +801,7 @@ def _solve(sc: Scenario, replay: str | None, solver: Solver | str, time_limit: f
                           else f"still {stage.split(':')[0]}")
     error = outcome.get("error")
     if isinstance(error, ReplayError):
-        fail("replay", f"--replay: {error}", EXIT_BAD_INPUT, json_output)
+        fail("replay", _replay_words(error), EXIT_BAD_INPUT, json_output)
     if isinstance(error, PlanError):
         if failed is not None:
             failed(error)

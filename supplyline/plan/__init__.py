@@ -201,7 +201,7 @@ def replay_named(scenario: Scenario, name: str) -> Replay:
     names = [r.name for r in scenario.replays]
     if name in names:
         return scenario.replays[names.index(name)]
-    raise ReplayError(f"expected one of scenario {scenario.name}'s replays ("
+    raise ReplayError(f"replay: expected one of scenario {scenario.name}'s replays ("
                       f"{', '.join(names) or 'it has none'}){did_you_mean(name, names)}, "
                       f"got {name!r} (no replay of that name)")
 

@@ -80,8 +80,9 @@ def test_unknown_replay_and_impossible_replay_are_domain_errors() -> None:
         "name": "too-much",
         "mobilization": [{"commodity": "rice", "regions": ["hills"], "kg": 9e9}],
     }])
-    with pytest.raises(sl.ReplayError,
-                       match=r"expected one of scenario .*'s replays \(too-much\), got 'nope'"):
+    # (named as every other argument is: "replay: ...")
+    with pytest.raises(sl.ReplayError, match=r"^replay: expected one of scenario .*'s "
+                                             r"replays \(too-much\), got 'nope'"):
         sl.plan(sc, replay="nope")
     with pytest.raises(sl.ReplayError, match=r"\(did you mean 'too-much'\?\), got 'too-mch'"):
         sl.plan(sc, replay="too-mch")  # as the command line says it
