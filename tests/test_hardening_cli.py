@@ -166,6 +166,25 @@ def test_an_option_given_without_the_one_it_acts_with_is_refused(
                                 f"(leave it out, or add {needed})")
 
 
+@pytest.mark.parametrize(("args", "says"), [
+    (["simulate", "tutorial", "--runs", "5", "--no-threats", "--unit-losses"],
+     "--unit-losses: acts only with the threats drawn (units are lost to strikes and raids), "
+     "got --no-threats (leave --unit-losses out, or --no-threats)"),
+    (["simulate", "tutorial", "--runs", "5", "--no-threats", "--no-unit-losses"],
+     "--no-unit-losses: acts only with the threats drawn"),
+    (["resilience", "tutorial", "--k", "1", "--worst-of", "routes"],
+     "--worst-of: acts only on the worst sets (--k 2 or more) or the protection (--budget), "
+     "got --k 1 without --budget (leave --worst-of out, or raise --k)"),
+])
+def test_an_option_that_the_others_leave_without_effect_is_refused(
+        args: list[str], says: str) -> None:
+    """Unit losses without threats, and what the worst sets may cut where none is sought,
+    were run as if they were not there, without a word."""
+    code, error = json_error(*args)
+    assert (code, error["kind"]) == (2, "usage")
+    assert error["message"].startswith(says)
+
+
 def test_scenario_problems_answer_in_json(tmp_path: Path) -> None:
     path = tmp_path / "broken.yaml"
     path.write_text("name: x\n", encoding="utf-8")

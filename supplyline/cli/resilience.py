@@ -22,6 +22,7 @@ from supplyline.cli.common import (
     _check_export,
     _check_step_days,
     _limit_days,
+    _on_command_line,
     _progress_lines,
     _writing,
     app,
@@ -117,6 +118,10 @@ def resilience(
     from supplyline.resilience.bounds import check_daily_days, parse_window
 
     only_with(ctx, simulate_runs > 0, "--simulate", ("seed",), json_output, off="0")
+    if k < 2 and budget == 0 and _on_command_line(ctx, "worst_of"):  # (ran as if not there)
+        fail("usage", "--worst-of: acts only on the worst sets (--k 2 or more) or the "
+                      "protection (--budget), got --k 1 without --budget (leave --worst-of "
+                      "out, or raise --k)", EXIT_BAD_INPUT, json_output)
     sc = _limit_days(load_or_exit(scenario, json_output), days, json_output)
     _check_export(export, json_output)
     span = None

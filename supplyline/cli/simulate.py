@@ -24,6 +24,7 @@ from supplyline.cli.common import (
     _check_export,
     _check_replay,
     _limit_days,
+    _on_command_line,
     _plan_or_exit,
     _simulate_or_exit,
     _writing,
@@ -82,6 +83,7 @@ PrecisionOption = Annotated[
 
 @app.command("simulate")
 def simulate_command(
+    ctx: typer.Context,
     scenario: ScenarioArg = None,
     replay: ReplayOption = None,
     runs: Annotated[int, typer.Option("--runs", min=1, max=MAX_RUNS, metavar="N",
@@ -112,6 +114,11 @@ def simulate_command(
     from supplyline.report.facts import replay_days_note
     from supplyline.report.risk import export_simulation, print_simulation_summary
 
+    if not threats and _on_command_line(ctx, "unit_losses"):  # (ran as if not there)
+        flag = "--unit-losses" if unit_losses else "--no-unit-losses"
+        fail("usage", f"{flag}: acts only with the threats drawn (units are lost to strikes "
+                      f"and raids), got --no-threats (leave {flag} out, or --no-threats)",
+             EXIT_BAD_INPUT, json_output)
     whole = load_or_exit(scenario, json_output)
     sc = _limit_days(whole, days, json_output)
     _check_replay(sc, replay, json_output)
