@@ -16,7 +16,7 @@ import numpy as np
 from supplyline.errors import PlanError
 from supplyline.network import Network, compile_network
 from supplyline.plan.result import Plan
-from supplyline.plan.session import Session
+from supplyline.plan.session import WARM_MAX_COLUMNS, Session
 from supplyline.plan.variables import define_variables
 from supplyline.resilience.bounds import ANALYSIS_MAX_COLUMNS, COARSE_STEP_DAYS, parse_window
 from supplyline.resilience.confirm import Checked, check_plan, simulate_cuts
@@ -529,6 +529,12 @@ def analyse(
     notes.append(
         "a cut is known to the plan in advance: the plan is made around it (stocks moved "
         "ahead, other routes used), as a planner who expects it would")
+    if jobs > 1 and session.warm_starts:  # (n_minus_1 leaves the processes out: said)
+        notes.append(
+            f"the cuts were solved one after another in this process, each from the uncut "
+            f"plan's basis, not in {jobs} processes: below {WARM_MAX_COLUMNS:,} variables "
+            "that is faster (more jobs act on larger plans, whose cuts are solved from "
+            "scratch)")
     if worst:
         notes.append("the worst sets are exact on the aggregated network (no time, carriers "
                      "or labour) and measured on the full plan")

@@ -112,3 +112,14 @@ def test_the_plans_that_place_the_protection_are_counted(tiny_path: Path) -> Non
     assert np.array_equal(again.consumed_kg, res.allocation.plan.consumed_kg)
     assert again.objective == res.allocation.plan.objective
     assert res.simulated[-1].ids == ("air on pass",)
+
+
+def test_jobs_a_small_plan_leaves_unused_are_said(tiny: sl.Scenario) -> None:
+    """resilience(..., jobs=2) on a plan small enough to re-solve warm solved every cut in
+    this process, and nothing said that the jobs were not used."""
+    said = [n for n in resilience(tiny, k=1, jobs=2).notes if "processes" in n]
+    assert said == ["the cuts were solved one after another in this process, each from the "
+                    "uncut plan's basis, not in 2 processes: below 10,000 variables that is "
+                    "faster (more jobs act on larger plans, whose cuts are solved from "
+                    "scratch)"]
+    assert not [n for n in resilience(tiny, k=1).notes if "processes" in n]
