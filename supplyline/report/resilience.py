@@ -9,6 +9,7 @@ ringed likewise, the worst set's routes struck through and its places ringed in 
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from html import escape
 
@@ -21,7 +22,7 @@ from supplyline.report.inert import inert
 from supplyline.report.map import FRONT, Labeller, route_curves
 from supplyline.report.sections import ReportContext, Section, figure, table
 from supplyline.report.svg import fmt, size_style
-from supplyline.resilience.analysis import SOLVED_BY, Resilience
+from supplyline.resilience.analysis import SOLVED_BY, Resilience, stock_days
 from supplyline.resilience.cuts import Impact, called, split_cut
 from supplyline.resilience.interdiction import WorstCut
 from supplyline.scenario.summary import counted
@@ -50,8 +51,9 @@ LATE_PD, LABOUR_SHARE = 1.0, 0.01
 
 
 def _reserve(i: Impact) -> str:
-    days = [d for d in i.reserve_days.values() if d is not None]
-    return "lasts" if not days else f"{min(days)} d"
+    """The "stock" column: :func:`~supplyline.resilience.analysis.stock_days`, or "lasts"."""
+    days = stock_days(i)
+    return "lasts" if math.isnan(days) else f"{days:g} d"
 
 
 #: Figures smaller than this are shown as 0 (solver noise, a few grams or minutes).

@@ -128,7 +128,9 @@ class Resilience:
                 "extra_labour_days": _num(i.extra_labour_days),
                 "extra_eaten_t": _num(i.extra_eaten_t),
                 "extra_wounded_late_person_days": _num(i.extra_wounded_late),
-                "reserve_days": i.reserve_days, "seconds": i.seconds, "notes": i.notes,
+                # (by front; stock_days, the table's and the terminal's "stock": the least)
+                "reserve_days": i.reserve_days, "stock_days": _num(stock_days(i)),
+                "seconds": i.seconds, "notes": i.notes,
             }
 
         def worst(w: WorstSet) -> dict[str, Any]:
