@@ -839,10 +839,12 @@ def test_without_a_plan_nothing_reads_as_asked_and_the_replan_page_says_how(
         page.screenshot(path=str(ARTIFACTS / "dashboard-replan-none.png"), full_page=True)
         # A plan in force: the overview says what it asked, the page which plan it is.
         books.save_plan({"start": "2024-11-01", "days": 30, "status": "optimal",
-                         "given": {"high-village": [100.0] * 30}, "route": {},
+                         "given": {"high-village": [100.4] * 30}, "route": {},
                          "arrive": {}}, "council")
         page.click('nav [data-view="overview"]')
-        page.wait_for_selector("#localities tbody td:has-text('200')")
+        # In whole kg, as the books' figures beside it are (it read 200.8).
+        page.wait_for_selector("#localities tbody td:has-text('201')")
+        assert "200.8" not in page.inner_text("#localities")
         page.click('nav [data-view="replan"]')
         page.wait_for_selector("#replan-none:has-text('plan #1, planned from the scenario')")
         assert page.inner_text("#replan-none").startswith(

@@ -18,6 +18,9 @@ const svg = (tag, attrs = {}) => {
 };
 const fmt = (x) => (x === null || x === undefined) ? "—" :
   Number(x).toLocaleString("en", { maximumFractionDigits: 1 });
+// Whole kilograms, as the books give what was pledged and given (a plan's 200.8 kg asked read
+// beside a given 200).
+const fmtKg = (x) => fmt((x === null || x === undefined) ? x : Math.round(x));
 
 // The scenario's names of its places, routes, goods and modes (ids only where typed).
 const named = (what, id) => (state.names && state.names[what][id]) || id;
@@ -193,10 +196,11 @@ async function loadOverview() {
   $("#stocks-box").hidden = data.stocks.length === 0;
   $("#stocks-none").hidden = data.stocks.length > 0;
   $("#localities tbody").replaceChildren(...data.localities.map((l) => el("tr", {},
-    el("td", {}, placeName(l.locality)), el("td", { class: "num" }, fmt(l.pledged_kg)),
-    el("td", { class: "num" }, fmt(l.pledged_due_kg)),
-    el("td", { class: "num" + (l.given_kg < l.pledged_due_kg ? " low" : "") }, fmt(l.given_kg)),
-    el("td", { class: "num" }, fmt(l.plan_kg)))));
+    el("td", {}, placeName(l.locality)), el("td", { class: "num" }, fmtKg(l.pledged_kg)),
+    el("td", { class: "num" }, fmtKg(l.pledged_due_kg)),
+    el("td", { class: "num" + (l.given_kg < l.pledged_due_kg ? " low" : "") },
+      fmtKg(l.given_kg)),
+    el("td", { class: "num" }, fmtKg(l.plan_kg)))));
   const lost = [
     ...data.losses.map((l) => fmt(l.kg) + " kg of " + goodName(l.good) + " (" + l.reason + ")"),
     ...data.units_lost.map((u) => fmt(u.units) + " " + modeName(u.mode) +
