@@ -692,8 +692,8 @@ def compile_network(sc: Scenario, step_days: int | None = None, *, checked: bool
     ValueError
         When ``step_days`` is not a whole number ≥ 1.
     """
-    if checked:
-        check(sc)
+    if checked:  # (in the schema's types: model_copy keeps a date given as text)
+        sc = check(sc)
     if step_days is not None and not_whole(step_days, 1):
         raise ValueError(f"step_days: expected a whole number of days ≥ 1, got {step_days!r}")
     days = sc.days

@@ -21,7 +21,7 @@ from supplyline.plan.result import Finding, Plan, read_plan
 from supplyline.plan.solvers import check_solver, solve, solver_names
 from supplyline.plan.start import network_from
 from supplyline.scenario.schema import Replay, Scenario
-from supplyline.scenario.whatif import first_days, with_step_days
+from supplyline.scenario.whatif import check, first_days, with_step_days
 from supplyline.state import State
 from supplyline.text import did_you_mean
 
@@ -150,6 +150,7 @@ def plan(
                                 f"the Scenario to plan with {name}={value!r}")
         net = scenario
     else:
+        scenario = check(scenario)  # (the days below are read in the schema's types)
         whole_days = scenario.days if days is not None else None
         try:
             scenario = first_days(scenario, days)
@@ -159,7 +160,7 @@ def plan(
             scenario = with_step_days(scenario, step_days)
         except ValueError as error:
             raise PlanError(f"step_days: {error}") from None
-        net = compile_network(scenario)
+        net = compile_network(scenario, checked=False)  # (checked above, then cut)
     chosen = None if replay is None else replay_named(net.scenario, replay)
     say("building the LP")
     try:

@@ -134,13 +134,16 @@ def first_days(scenario: Scenario, days: int | None) -> Scenario:
         update={"end_date": scenario.start_date + dt.timedelta(days=int(days) - 1)})
 
 
-def check(scenario: Scenario) -> None:
+def check(scenario: Scenario) -> Scenario:
     """Check a scenario built or changed in Python (``Scenario.model_validate``,
     ``model_copy``) before it is compiled: the schema's rules and the cross-references that
     a model alone does not check (a route to a known place, unique ids, ...). What the
     planner leaves unused or short passes: dates outside the horizon (a plan of the first
     days, or one from a later day, leaves them), values without effect, fronts that nothing
     can reach.
+
+    Returns the scenario as validated: what ``model_copy`` kept as given (a date as text,
+    ``"2024-11-20"``, which the schema reads as a date) in the schema's own types.
 
     Raises
     ------
@@ -154,7 +157,7 @@ def check(scenario: Scenario) -> None:
     if not isinstance(scenario, Scenario):
         raise TypeError("scenario: expected a Scenario (sl.load(...)), got "
                         f"{type(scenario).__name__}")
-    _validated(document(scenario), compiled=True)
+    return _validated(document(scenario), compiled=True)
 
 
 def _validated(data: dict[str, Any], *, compiled: bool) -> Scenario:

@@ -162,6 +162,19 @@ def test_a_number_given_as_text_is_refused_as_in_a_file(tutorial: sl.Scenario) -
     assert tutorial.replace({"modes.porter.payload_kg": 30}).modes[0].payload_kg == 30
 
 
+def test_a_date_given_as_text_through_model_copy_is_read_as_a_date(
+        tutorial: sl.Scenario) -> None:
+    """model_copy kept "2024-11-20" as text: the check passed (the schema reads it as a
+    date) and the plan failed with "unsupported operand type(s) for -: 'str' and
+    'datetime.date'". The plan is made of the scenario as the check read it."""
+    text = tutorial.model_copy(update={"end_date": "2024-11-20"})
+    assert sl.plan(text).days == 20
+    assert sl.plan(text, days=5).days == 5
+    assert sl.compile_network(text).scenario.end_date == dt.date(2024, 11, 20)
+    with pytest.raises(sl.ScenarioError, match=r"end_date: expected a date \(YYYY-MM-DD\)"):
+        sl.plan(tutorial.model_copy(update={"end_date": "soon"}))
+
+
 def test_a_plan_of_the_first_days_or_from_a_later_day_compiles(
         tutorial: sl.Scenario) -> None:
     """The tutorial's later troops, reserves and wounded lie after a 5-day horizon, and its
