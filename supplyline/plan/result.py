@@ -32,6 +32,7 @@ from supplyline.plan.model import (
     money_per_column,
 )
 from supplyline.plan.variables import FloatArray, IntArray
+from supplyline.units import fmt
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -629,8 +630,9 @@ class Plan:
         notes.extend(self._reserves_missed())
         late = self.wounded_late_person_days()
         if late > 0.5:
-            notes.append(f"wounded not at a hospital within their limit: {late:,.0f} "
-                         + ("person-day" if round(late) == 1 else "person-days"))
+            # (as the headline gives it: 9.25, not 9)
+            notes.append(f"wounded not at a hospital within their limit: {fmt(late)} "
+                         + ("person-day" if fmt(late) == "1" else "person-days"))
         for who, missing in self.unfed_kg().items():
             total = missing.sum(axis=(0, 2)) if unfed else np.zeros(0)
             early = (self._before_arrival(np.maximum(missing, 0.0))
