@@ -678,7 +678,7 @@ class Plan:
         for p, tags in enumerate(net.place_regions):
             for tag in sorted(tags) or [UNTAGGED]:
                 if mob[p] > 0:
-                    regions[tag] = regions.get(tag, 0.0) + mob[p] / 1000.0
+                    regions[tag] = regions.get(tag, 0.0) + float(mob[p]) / 1000.0
         in_use = self.units_in_use()
         needed = self.fleet_needed()
         by_commodity = {

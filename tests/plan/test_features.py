@@ -222,6 +222,17 @@ def test_tables_and_json_agree_with_the_kpis() -> None:
     assert set(doc["tables"]) == set(result.TABLES)
     with pytest.raises(ValueError, match="table must be one of"):
         result.to_frame("nope")
+    # Plain Python numbers throughout, as Kpis types them (a notebook showed the regions'
+    # tonnes as np.float64(49.48...)).
+
+    def numpy_in(value: object, path: str = "kpis") -> list[str]:
+        if isinstance(value, dict):
+            return [p for key, v in value.items() for p in numpy_in(v, f"{path}.{key}")]
+        if isinstance(value, list | tuple):
+            return [p for i, v in enumerate(value) for p in numpy_in(v, f"{path}[{i}]")]
+        return [path] if type(value).__module__ == "numpy" else []
+
+    assert numpy_in(dict(k)) == []
     assert np.isfinite(k["labour_days"])
 
 
