@@ -828,6 +828,14 @@ def test_every_column_says_its_unit_and_what_it_is(client: Any, tmp_path: Path) 
     assert units["route_tonnes"] == "t" and units["route_days_at_capacity"] == "day"
     assert units["wall_s"] == units["solve_seconds"] == "s"
     assert units["status"] == units["label"] == ""
+    # The fleet a plan needs, beside the times its units were put into service, which had
+    # been said to be "units recruited per mode" (87 for a fleet of 70 bicycles).
+    assert units["carriers_needed"] == units["carriers_recruited"] == "unit"
+    assert "not how many units" in said["carriers_recruited"]["description"]
+    rows = pq.read_table(tmp_path / "u.parquet").to_pylist()
+    plan = sl.plan(variants[0].scenario)
+    assert dict(rows[0]["carriers_needed"]) == {
+        m: v["needed"] for m, v in plan.kpis()["carriers"].items()}
     # A varied value takes its field's unit and description from the schema.
     assert units["modes.porter.payload_kg"] == "kg"
     assert "what one unit carries" in said["modes.porter.payload_kg"]["description"]

@@ -73,7 +73,7 @@ SIMULATED_KPIS: tuple[tuple[str, str, int], ...] = (
 )
 #: The figures a record holds per name (region, route, commodity, mode).
 MAPS = ("mobilized_by_region_t", "delivered_by_commodity_t", "shortfall_by_commodity_t",
-        "route_tonnes", "route_days_at_capacity", "carriers_recruited")
+        "route_tonnes", "route_days_at_capacity", "carriers_recruited", "carriers_needed")
 
 
 def plan_record(plan: Plan) -> dict[str, Any]:
@@ -100,6 +100,7 @@ def plan_record(plan: Plan) -> dict[str, Any]:
         "route_days_at_capacity": {r: int(d) for r, d in zip(
             net.route_ids, plan.route_at_capacity_days(), strict=True)},
         "carriers_recruited": {m: float(v["recruited"]) for m, v in kpis["carriers"].items()},
+        "carriers_needed": {m: float(v["needed"]) for m, v in kpis["carriers"].items()},
     })
     return record
 

@@ -313,7 +313,10 @@ COLUMNS: dict[str, tuple[str, str]] = {
     "route_tonnes": ("t", "cargo dispatched per route, both directions"),
     "route_days_at_capacity": ("day", "days each route is used to its capacity in some "
                                       "direction"),
-    "carriers_recruited": ("unit", "units recruited per mode over the plan"),
+    "carriers_recruited": ("unit", "times a unit of each mode was put into service (again "
+                                   "after each release), not how many units"),
+    "carriers_needed": ("unit", "units of each mode the plan needs: the most in service at "
+                                "once, in whole units"),
     "sim_runs": ("1", "simulations of the plan under the scenario's threats"),
     "sim_p_any_shortfall": ("1", "share of the simulations with any shortfall"),
     "sim_p_any_shortfall_se": ("1", "standard error of sim_p_any_shortfall"),
