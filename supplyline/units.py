@@ -63,6 +63,10 @@ def currency_unit(code: str) -> str:
     return code
 
 
+#: Names of a ton that a reader may mean as the metric tonne, the short or the long ton.
+AMBIGUOUS_TON = frozenset({"ton", "tons", "Ton", "Tons", "TON", "TONS"})
+
+
 def parse(text: str) -> pint.Unit:
     """A unit as written ('t', '%', 'short_ton', 'USD/t'); :class:`UnitProblem` otherwise."""
     import pint
@@ -70,6 +74,10 @@ def parse(text: str) -> pint.Unit:
     written = text.strip()
     if not written:
         raise UnitProblem("a unit (t, kg, %, day, person*day, unit, trip, USD/t, ...)")
+    if AMBIGUOUS_TON & set(re.findall(r"[A-Za-z_]+", written)):
+        # (pint reads it as the US short ton, 907 kg: 19 t observed read as 20.9 'tons')
+        raise UnitProblem("t (metric tonnes), short_ton or long_ton ('ton' alone would be "
+                          "the short ton, 907 kg)")
     try:
         return registry().Unit(written)
     except (pint.errors.UndefinedUnitError, pint.errors.DefinitionSyntaxError,

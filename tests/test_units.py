@@ -31,3 +31,13 @@ def test_money_is_said_in_its_currency() -> None:
     with pytest.raises(UnitProblem, match=r"^a mass \(like 't'\), not an amount of money in "
                                           r"VND per mass$"):
         convert(1.0, "VND/t", "t")
+
+
+@pytest.mark.parametrize("unit", ["ton", "tons", "Tons", "ton/day", "ton / day"])
+def test_a_ton_that_may_be_any_of_three_is_refused(unit: str) -> None:
+    """`unit: tons` was read as the US short ton: 19 t observed was compared as 20.9 'tons'
+    and failed. A reader may mean the metric tonne, the short or the long ton: said."""
+    with pytest.raises(UnitProblem, match=r"^t \(metric tonnes\), short_ton or long_ton"):
+        convert(1.0, unit, "t")
+    assert convert(1.0, "short_ton", "t") == pytest.approx(0.90718474)
+    assert convert(1.0, "tonne", "kg") == pytest.approx(1000.0)

@@ -1025,7 +1025,8 @@ class Observed(Strict):
     unit: str = _field(
         "unit of value and tolerance, read by pint and converted to the metric's own: t, kg, "
         "short_ton, long_ton, t/day, %, day, person*day, unit, trip, USD/t (the scenario's "
-        "currency per mass); one that measures another quantity is an error"
+        "currency per mass); one that measures another quantity is an error, and so is "
+        "'ton' alone (the metric, the short or the long ton?)"
     )
     tolerance: NonNegative = _field("largest accepted |model - value|, in the same unit",
                                     default=0.0)
