@@ -424,8 +424,22 @@ class _Checker:
             value_said = f"{shown(value)} (a place)"
         else:
             value_said = shown(value)
+            ends = self.route_between(value) if section == "routes" else None
+            if ends is not None:  # (written backwards, or the ends of a route with an id)
+                hint = f" (the route between those places is {shown(ends)})"
         self.report(path, f"a known {what} id{hint}", value_said, at_key)
         return False
+
+    def route_between(self, value: str) -> str | None:
+        """The key of the one route that joins the places of ``value``, written FROM--TO,
+        either way round; None where it is no FROM--TO of known places, or where no route
+        or several join them."""
+        a, dashes, b = value.partition("--")
+        if not dashes:
+            return None
+        keys = [self.route_key(route) for route in self.routes
+                if {route.get("from_"), route.get("to")} == {a, b}]
+        return keys[0] if len(keys) == 1 and isinstance(keys[0], str) else None
 
     def commodity(self, path: Path, value: Any, at_key: bool = False) -> None:
         if self.known(path, value, "commodity", "commodities", at_key):

@@ -116,6 +116,19 @@ def test_a_mode_id_written_twice_is_not_also_a_mode_no_place_owns() -> None:
     assert [f for f in fields(text) if f.startswith("modes")] == ["modes[1].id"]
 
 
+def test_a_route_named_by_its_ends_is_told_its_name() -> None:
+    """A route named FROM--TO backwards was offered the name of another road ("did you mean
+    'river-depot--marsh-camp'?"), and one with an id got no hint at all."""
+    text = edit(TUTORIAL, "    - routes: [ridge-road]", "    - routes: [bridge--far-village, "
+                "ridge-depot--kestrel-town, nowhere--x]")
+    found = {p.field: p for p in problems_in(text, "tutorial.yaml")}
+    assert found["threats.air[0].routes[0]"].expected == (
+        "a known route id (the route between those places is 'far-village--bridge')")
+    assert found["threats.air[0].routes[1]"].expected == (
+        "a known route id (the route between those places is 'ridge-road')")
+    assert found["threats.air[0].routes[2]"].expected == "a known route id"
+
+
 def test_a_route_without_an_id_is_told_why_it_needs_one() -> None:
     """A route whose FROM--TO id another route has was told that route "also runs from
     terrace-village to bridge", which it did not."""
