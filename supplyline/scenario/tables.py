@@ -354,6 +354,13 @@ def _read_csv(section: str, model: type[BaseModel], text: str, file: str) -> Tab
                 table.locations.reported.add((index, unknown[position]))
             if column is None or value == "":
                 continue
+            if (column[1] is None and kinds.get(column[0]) in ("list", "windows")
+                    and "," in value and ";" not in value):
+                # Items separated as in a sentence: said, and read as meant (an id has no
+                # comma), so that no check reads 'raft, porter' as one unknown mode.
+                table.problems.append(Problem(file, line, f"{section}[{index}].{column[0]}",
+                                              "items separated by ';'", shown(value)))
+                value = value.replace(",", ";")
             _put(row, (index,), column, value, kinds, file, line, table.locations)
         table.rows.append(row)
     _missing_columns(model, columns, table, file, header_line)

@@ -207,6 +207,17 @@ def test_csv_list_and_dotted_columns(copy: Path) -> None:
     assert places[2].source == "estimate: for the tests, with a comma"
 
 
+def test_a_list_cell_separated_by_commas_is_said_once(copy: Path) -> None:
+    """'porter, bicycle' was one unknown mode ("did you mean 'porter'?"), and the bicycle
+    then said to be on no route; it is read as meant, and said at its cell."""
+    text = _replace(copy / "routes.csv", "porter; bicycle", '"porter, bicycle"')
+    problems = _problems(copy / "scenario-geo.yaml")
+    assert list(problems) == ["routes[3].modes"]
+    said = problems["routes[3].modes"]
+    assert (said.line, said.expected, said.got) == (
+        line_of(text, '"porter, bicycle"'), "items separated by ';'", "'porter, bicycle'")
+
+
 def test_geojson_problem_names_the_feature(copy: Path) -> None:
     text = _replace(copy / "routes.geojson", '"length_km": 10,', '"length_km": -10, "colour": 1,')
     problems = _problems(copy / "scenario.yaml")
@@ -416,9 +427,9 @@ def test_csv_region_tags_written_with_a_comma_are_refused(copy: Path) -> None:
     text = _replace(copy / "places.csv", "ban-a,Ban A,locality,21.50,103.40,northwest,",
                     'ban-a,Ban A,locality,21.50,103.40,"northwest, delta",')
     problems = _problems(copy / "scenario.yaml")
-    assert list(problems) == ["places[0].regions[0]"]
-    assert problems["places[0].regions[0]"].line == line_of(text, "northwest, delta")
-    assert "identifier" in problems["places[0].regions[0]"].expected
+    assert list(problems) == ["places[0].regions"]
+    assert problems["places[0].regions"].line == line_of(text, "northwest, delta")
+    assert problems["places[0].regions"].expected == "items separated by ';'"
 
 
 def test_csv_closures_are_written_start_slash_end(copy: Path) -> None:
