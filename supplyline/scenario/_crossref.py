@@ -725,6 +725,22 @@ class _Checker:
         """Whether some mode moves only at night (or the modes cannot be read)."""
         return any(m.get("night_only") is True or not m.readable for m in self.modes)
 
+    def overridden_policy(self) -> None:
+        """A policy default written where every place that would take it gives its own:
+        localities their labour_share; localities and places with carriers their
+        labour_max_days_per_person (changing the policy's changed nothing)."""
+        for name in ("labour_share", "labour_max_days_per_person"):
+            if name not in self.policy.data:
+                continue
+            places = [p for p in self.place_entries if p.get("kind") == "locality" or (
+                name == "labour_max_days_per_person" and bool(p.get("carriers")))]
+            if places and all(p.get(name) is not None for p in places):
+                who = ("locality" if name == "labour_share"
+                       else "locality and place with carriers")
+                self.report(self.policy.at(name), f"a default some place takes (every {who} "
+                            f"gives its own {name}: else it is never used)",
+                            shown(self.policy.written(name)))
+
     def check_policy(self) -> None:
         for name in ("subsistence_kg_per_person_day", "labour_rations_kg_per_day",
                      "wounded_rations_kg_per_day"):
@@ -965,6 +981,7 @@ class _Checker:
         self.uncrewed_carriers()
         if places_read:
             self.fuel_nowhere()
+            self.overridden_policy()
         self.nil_amounts()
         self.harmless_threats()
         self.nil_reserves()

@@ -43,6 +43,24 @@ def test_a_largest_burden_of_0() -> None:
     assert (expected, got) == ("a number > 0 and <= 1 (fraction)", "0")
 
 
+def test_policy_defaults_every_place_overrides() -> None:
+    """policy.labour_share and labour_max_days_per_person where every locality gives its
+    own: changing them changed nothing, and check said OK. One locality without its own
+    takes the default, and then it is used."""
+    own = "    kind: locality\n    labour_share: 0.3\n    labour_max_days_per_person: 10\n"
+    text = TUTORIAL.replace("    kind: locality\n", own)
+    assert text.count(own) == 4
+    line, expected, got = problem(text, "policy.labour_share")
+    assert (line, got) == (line_of(text, "  labour_share: 0.2"), "0.2")
+    assert expected == ("a default some place takes (every locality gives its own "
+                        "labour_share: else it is never used)")
+    line, expected, got = problem(text, "policy.labour_max_days_per_person")
+    assert line == line_of(text, "  labour_max_days_per_person: 20")
+    assert "every locality and place with carriers gives its own" in expected
+    one_takes_it = text.replace(own, "    kind: locality\n", 1)
+    load_text(one_takes_it, "tutorial.yaml")
+
+
 def test_units_of_labour_without_a_crew() -> None:
     """Porters of no crew were recruited from nowhere: no labour pool, share or cap on days
     limited them."""
