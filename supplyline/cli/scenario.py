@@ -102,7 +102,8 @@ def _copy_builtin(name: str, given: Path | None, titles: dict[str, str],
 def check(scenario: ScenarioArg = None, json_output: JsonOption = False) -> None:
     """Validate a scenario and list every problem found (exit code 2 when there are any),
     then what its fronts must go short of whatever the plan does, and the routes and modes
-    too slow for any trip to end within the horizon."""
+    no plan from the start can use (too slow for the horizon, or units that could not come
+    home)."""
     from supplyline.network import compile_network
     from supplyline.plan.reach import never_crossed, unavoidable_short
 
@@ -131,7 +132,7 @@ def check(scenario: ScenarioArg = None, json_output: JsonOption = False) -> None
         for x in short:  # (wrapped between words, a number with its unit; one line in a log)
             say(ui.stdout, f"• {x.words}")
     if unused:  # (kept: units a starting State has out may still go home over them)
-        ui.stdout.print("Never used by a plan from the start, too slow for the horizon:")
+        ui.stdout.print("Never used by a plan from the start:")
         for _, _, words in unused:
             say(ui.stdout, f"• {words}")
 

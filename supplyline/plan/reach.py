@@ -25,7 +25,7 @@ from numpy.typing import NDArray
 from supplyline.accounting import Legs, legs_of
 from supplyline.network import Network
 from supplyline.plan.result import SHORT_MIN_KG
-from supplyline.units import fmt
+from supplyline.units import fmt, words_and
 
 __all__ = ["Unavoidable", "before_arrival", "earliest_arrival", "held", "held_at_start",
            "never_crossed", "out_of_reach", "step_date", "unavoidable", "unavoidable_short",
@@ -214,10 +214,18 @@ def never_crossed(net: Network) -> list[tuple[str, str, str]]:
     out: list[tuple[str, str, str]] = []
     for m, mode in enumerate(net.mode_ids):
         mine = legs.mode == m
+        # Trips from where its units start, each to a place with no way back to any home of
+        # the mode (routes that run one way): a unit there could never come home.
+        leaving = mine & np.isin(legs.origin, net.homes[m])
         if mine.any() and too_long[mine].all():
             out.append(("mode", mode, f"{net.mode_label(m)}: its fastest trip takes "
                                       f"{fmt(float(fastest[mine].min()))} days, not within "
                                       f"the horizon ({fmt(days)} days)"))
+        elif leaving.any() and (net.days_home[legs.dest[leaving], m] < 0).all():
+            ends = words_and(sorted({net.place_label(int(q)) for q in legs.dest[leaving]}))
+            out.append(("mode", mode, f"{net.mode_label(m)}: no unit could come home from "
+                                      f"any trip it may make from its homes (to {ends}: "
+                                      "the routes back run one way, or none allows it)"))
     route_of = net.arc_route[legs.arc]
     for r, route in enumerate(net.route_ids):
         mine = route_of == r

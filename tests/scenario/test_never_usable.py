@@ -87,7 +87,7 @@ def test_routes_and_modes_too_slow_for_the_horizon_are_said_by_check(tmp_path: P
     said = CliRunner().invoke(app, ["check", str(file)], env={"COLUMNS": "200"})
     assert said.exit_code == 0, said.output
     lines = said.output.splitlines()
-    at = lines.index("Never used by a plan from the start, too slow for the horizon:")
+    at = lines.index("Never used by a plan from the start:")
     assert lines[at + 1:] == [
         "• Pack bicycle: its fastest trip takes 500 days, not within the horizon (30 days)",
         "• Gorge path (safe, slow): the fastest trip over it takes 51.2 days, not within the "
@@ -98,6 +98,36 @@ def test_routes_and_modes_too_slow_for_the_horizon_are_said_by_check(tmp_path: P
     # As shipped: none.
     assert json.loads(CliRunner().invoke(app, ["check", "tutorial", "--json"]).stdout)[
         "never_used"] == []
+
+
+def test_a_mode_whose_units_could_not_come_home_is_said_by_check(tmp_path: Path) -> None:
+    """Bicycles whose only road from their villages runs one way to the bridge, and no
+    further (rafts downstream to a depot): check said OK, and the plan left every one idle,
+    saying only that nothing was carried. (Units that could reach a front and never come
+    home are an error of the front's: a test of its own.)"""
+    text = TUTORIAL
+    for route in ("    modes: [porter, bicycle]\n    terrain_factor: 1.2",
+                  "    modes: [porter, bicycle]\n    terrain_factor: 1.4",
+                  "to: district-hospital, length_km: 5, modes: [porter, bicycle]"):
+        text = edit(text, route, route.replace("porter, bicycle", "porter"))
+    text = edit(text, "    road_use: 2 ", "    ")  # (no route it uses has a capacity now)
+    for village in ("river-village", "far-village"):
+        old = f"  - {{from: {village}, to: bridge, length_km:"
+        start = text.index(old)
+        end = text.index("air_exposed: false}", start)
+        text = (text[:end] + "air_exposed: false, one_way: true}"
+                + text[end + len("air_exposed: false}"):])
+    file = tmp_path / "one-way.yaml"
+    file.write_text(text, "utf-8")
+    said = CliRunner().invoke(app, ["check", str(file), "--json"])
+    assert said.exit_code == 0, said.output
+    (unused,) = json.loads(said.stdout)["never_used"]
+    assert (unused["kind"], unused["id"]) == ("mode", "bicycle")
+    assert unused["words"] == (
+        "Pack bicycle: no unit could come home from any trip it may make from its homes (to "
+        "Bridge junction: the routes back run one way, or none allows it)")
+    assert sl.plan(load_text(text, "one-way.yaml")).kpis()["carriers"]["bicycle"][
+        "needed"] == 0
 
 
 def test_a_replays_labour_beyond_what_the_pools_can_serve() -> None:
