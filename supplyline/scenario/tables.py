@@ -511,8 +511,10 @@ def _read_geojson(section: str, model: type[BaseModel], text: str, file: str) ->
     try:
         document = json.loads(text, object_pairs_hook=_Mapping.of)
     except json.JSONDecodeError as error:
-        return table.fail(Problem(file, error.lineno, "(JSON syntax)", "valid JSON",
-                                  error.msg))
+        # (the decoder's own words, with where on the line; an empty file said as a CSV's is)
+        got = ("an empty file" if not text.strip()
+               else f"{error.msg.lower()} (column {error.colno})")
+        return table.fail(Problem(file, error.lineno, "(JSON syntax)", "valid JSON", got))
     except RecursionError:
         return table.fail(Problem(file, None, "(JSON syntax)", "JSON nested less deeply",
                                   "too deep nesting"))

@@ -504,6 +504,15 @@ def test_geojson_syntax_error_is_located(copy: Path) -> None:
                                          encoding="utf-8")
     problems = _problems(copy / "scenario-geo.yaml")
     assert list(problems) == ["(JSON syntax)"]
+    # A trailing comma: where on its line; an empty file said as a CSV's is ("Expecting
+    # value" had been all).
+    (copy / "places.geojson").write_text('{"type": "FeatureCollection",\n "features": [],\n}',
+                                         encoding="utf-8")
+    said = _problems(copy / "scenario-geo.yaml")["(JSON syntax)"]
+    assert (said.line, said.got) == (
+        3, "expecting property name enclosed in double quotes (column 1)")
+    (copy / "places.geojson").write_text("\n", encoding="utf-8")
+    assert _problems(copy / "scenario-geo.yaml")["(JSON syntax)"].got == "an empty file"
 
 
 def test_missing_table_names_the_yaml_line(tmp_path: Path) -> None:
