@@ -315,7 +315,7 @@ def explain_shortfall(lp: LinearProgram, sol: Solution, plan: Plan, limit: int =
         held_back = _reserve_words(plan, p, g, steps)
         if held_back:
             why.append(held_back)
-        first = int(net.step_start[steps[0]])
+        first = _first_demanded(plan, p, g, int(steps[0]))
         plan.findings.append(
             Finding(
                 front=net.place_ids[p],
@@ -348,3 +348,20 @@ def _reserve_words(plan: Plan, p: int, g: int, steps: np.ndarray) -> str:
     return (f"the reserve target of {fmt(supply_days)} days of supply by {date.day} "
             f"{date:%b %Y} holds up to {fmt(float(stock.max()) / 1000.0)} t at "
             f"{net.place_label(p)} while it goes short")
+
+
+def _first_demanded(plan: Plan, p: int, g: int, step: int) -> int:
+    """The first day of ``step`` on which front ``p`` asks for good ``g``: a shortfall is
+    said from then (in steps, the step's first day came before the demand began)."""
+    from supplyline.scenario.series import demand_kg_per_day
+
+    net = plan.network
+    start = int(net.step_start[step])
+    end = start + int(net.step_length[step])
+    front, good = net.place_ids[p], plan.good_ids[g]
+    daily = np.zeros(net.days)
+    for demand in net.scenario.demand:
+        if demand.front == front and demand.commodity == good:
+            daily += demand_kg_per_day(demand, net.scenario)
+    asked = np.nonzero(daily[start:end] > 0)[0]
+    return start + int(asked[0]) if asked.size else start

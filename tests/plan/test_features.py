@@ -90,6 +90,17 @@ def test_unknown_replay_and_impossible_replay_are_domain_errors() -> None:
         sl.plan(sc, replay="too-much")
 
 
+def test_a_shortfall_in_steps_is_said_from_the_first_day_asked() -> None:
+    """In 3-day steps the tutorial, its ridge road closed and the gorge path narrowed, was
+    short of rice "from 1 Nov", the step's first day: its demand begins on the 3rd."""
+    sc = sl.load("tutorial").replace({
+        "routes.ridge-road.closed": [{"start": "2024-11-01", "end": "2024-11-20"}],
+        "routes.gorge-path.capacity_movements_per_day": 20})
+    for step_days in (1, 3):
+        (rice,) = sl.plan(sc, step_days=step_days, days=12).findings
+        assert (rice.first_day, rice.first_date) == (2, "2024-11-03"), step_days
+
+
 def test_shortfall_is_explained_by_the_route_at_capacity() -> None:
     sc = scenario(
         [village("v", 0.0, 1e6), place("front", "front", 1.0)],
