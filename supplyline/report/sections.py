@@ -400,10 +400,13 @@ def mobilization_section(plan: Plan, context: ReportContext) -> Section | None:
     ]
     numeric = [False, False, *([True] * (len(goods) + 4 + on_roads))]
     body = table("table-mobilization", headers, rows, numeric, scroll=len(rows) > 15)
-    if on_roads:
-        body += ("<p class=\"note\">Persons serving: the crews of the units each locality "
-                 "put into service, and its road workers (their person-days over the days a "
-                 "person may serve); the labour burden is these over the labour pool.</p>")
+    # (28 persons of 500 beside a burden of 5.45 %: the persons are rounded up, the burden
+    # is of those the plan counts)
+    body += ("<p class=\"note\">Persons serving: the crews of the units each locality put "
+             "into service" + (", and its road workers (their person-days over the days a "
+                               "person may serve)" if on_roads else "")
+             + ", rounded up to whole persons; the labour burden is the persons the plan "
+               "counts, before rounding, over the labour pool.</p>")
     return Section("mobilization", "Mobilization per locality", body, wide=True)
 
 

@@ -266,6 +266,10 @@ def test_persons_serving_are_whole(valley_plan: sl.Plan) -> None:
         p = [net.place_name(q) for q in range(net.n_places)].index(name)
         shown = re.findall(r"<td[^>]*>(.*?)</td>", cells)[column - 1]
         assert shown == f"{int(whole_units(persons[p])):,}"
+    # The burden beside them is of the persons the plan counts (28 of 500 beside 5.45 %
+    # read as a mistake): said under the table.
+    assert ("rounded up to whole persons; the labour burden is the persons the plan counts, "
+            "before rounding, over the labour pool.") in section.html
 
 
 def test_a_region_s_band_says_its_tonnes_in_all(page: str, valley_plan: sl.Plan) -> None:
