@@ -524,6 +524,13 @@ class Plan:
         road = (self.road_work_from / net.labour_max_days[None, :]).sum(axis=0)
         return np.asarray(crews, dtype=float), np.asarray(road, dtype=float)
 
+    def most_burdened(self) -> IntArray:
+        """Places by the larger of their food and labour burden (:meth:`burden`), the most
+        burdened first, places of equal burden in the scenario's order (the summary's table
+        and ``kpis()["most_burdened"]`` alike)."""
+        food, labour = self.burden()
+        return np.asarray(np.argsort(-np.maximum(food, labour), kind="stable"), dtype=np.int64)
+
     def burden(self) -> tuple[FloatArray, FloatArray]:
         """Food burden (given / could give) and labour burden (persons / pool) [P], as the
         LP's fairness rows count them: against what each locality could still give and its
@@ -703,7 +710,7 @@ class Plan:
                             food_bought=parts["food_bought"],
                             repair_crews=parts["repair_crews"], total=parts["total"],
                             per_t_delivered=self.cost_per_t())
-        worst = np.argsort(-np.maximum(food, labour))[:5]
+        worst = self.most_burdened()[:5]
         route_t = self.route_tonnes()
         return {
             "status": self.status,

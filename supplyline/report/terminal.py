@@ -15,7 +15,6 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-import numpy as np
 from rich import box
 from rich.console import Console, ConsoleOptions, RenderResult
 from rich.measure import Measurement
@@ -387,7 +386,7 @@ def _burden(plan: Plan, count: int = 8) -> FitTable:
     table = _table("Most burdened localities", "locality", "food burden", "labour burden",
                    numeric=[False, True, True], prose=[0])
     table.caption = f"{BURDEN_MEANS}; bound {percent(bound)}: {what}"
-    worst = np.argsort(-np.maximum(food, labour), kind="stable")[:count]
+    worst = plan.most_burdened()[:count]
     for p in worst:
         if max(food[p], labour[p]) <= 0:
             continue

@@ -10,6 +10,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+import numpy as np
 import pytest
 from rich.console import Console
 
@@ -49,6 +50,23 @@ def test_the_time_given_is_said_to_be_the_build_and_the_solve(valley_plan: sl.Pl
     first = _printed(print_plan_summary, plan).splitlines()[1]
     assert first.endswith("; solver optimal; built and solved in 1.75 s"), first
     assert "</span>; built and solved in 1.75 s</li>" in render_report(plan)
+
+
+def test_the_most_burdened_are_in_one_order_in_the_summary_and_the_kpis() -> None:
+    """Localities of equal burden (three at the bound) are ranked by one function for the
+    summary and for kpis() and the JSON (each had sorted them itself, the summary stably,
+    kpis() not: the same order only by the sort's own choice)."""
+    plan = sl.plan(sl.load("tutorial"))
+    food, labour = plan.burden()
+    worst = np.maximum(food, labour)
+    assert (worst == worst.max()).sum() >= 2  # (ties: the case)
+    net = plan.network
+    said = [net.place_ids[int(p)] for p in plan.most_burdened() if worst[p] > 0]
+    assert [row["place"] for row in plan.kpis()["most_burdened"]] == said[:5]
+    text = _printed(print_plan_summary, plan).split("Most burdened localities")[1]
+    shown = [name for name in (net.place_label(net.place_ids.index(pid)) for pid in said)
+             if name in text]
+    assert sorted(shown, key=text.index) == shown
 
 
 def test_busiest_routes_are_named_as_everywhere_else(valley_plan: sl.Plan) -> None:
