@@ -288,14 +288,15 @@ def set_value(data: Any, steps: tuple[Step, ...], value: Any) -> list[DataPath]:
     return places
 
 
-def document(scenario: Scenario) -> dict[str, Any]:
-    """The scenario as the data of a scenario file: what was written (defaults left out),
-    tables inline."""
+def document(scenario: Scenario, defaults: bool = False) -> dict[str, Any]:
+    """The scenario as the data of a scenario file: what was written (defaults left out,
+    unless ``defaults``: then every field, a default changed in place included, as
+    ``route.closed.append(...)`` changes one), tables inline."""
     with warnings.catch_warnings():
         # A value of the wrong type given through model_copy (which does not validate) is
         # dumped as it is, and said by the check that reads this data, not as pydantic's
         # warning about serializing it.
         warnings.filterwarnings("ignore", "Pydantic serializer warnings", UserWarning)
         data: dict[str, Any] = scenario.model_dump(mode="python", by_alias=True,
-                                                   exclude_unset=True)
+                                                   exclude_unset=not defaults)
     return data

@@ -10,6 +10,7 @@ import pytest
 
 import supplyline as sl
 from supplyline.scenario.paths import element_labels
+from supplyline.scenario.schema import Closure
 from supplyline.scenario.whatif import WHAT_IF, first_days, with_daily_days, with_step_days
 
 
@@ -173,6 +174,18 @@ def test_a_date_given_as_text_through_model_copy_is_read_as_a_date(
     assert sl.compile_network(text).scenario.end_date == dt.date(2024, 11, 20)
     with pytest.raises(sl.ScenarioError, match=r"end_date: expected a date \(YYYY-MM-DD\)"):
         sl.plan(tutorial.model_copy(update={"end_date": "soon"}))
+    # What is changed in place in a default (a closure appended to a route's empty list) is
+    # planned, and checked, as well: the scenario as checked had lost it.
+    closed = tutorial.model_copy(deep=True)
+    route = next(r for r in closed.routes if r.key == "ridge-road")
+    assert route.closed == [] and "closed" not in route.model_fields_set
+    route.closed.append(Closure(start=dt.date(2024, 11, 1), end=dt.date(2024, 11, 30)))
+    ridge = sl.compile_network(closed).route_ids.index("ridge-road")
+    assert sl.plan(closed).route_tonnes()[ridge] == 0.0
+    route.closed.append(Closure.model_construct(start=dt.date(2024, 11, 9),
+                                                end=dt.date(2024, 11, 2)))
+    with pytest.raises(sl.ScenarioError, match=r"ridge-road\.closed"):
+        sl.plan(closed)
 
 
 def test_a_plan_of_the_first_days_or_from_a_later_day_compiles(
