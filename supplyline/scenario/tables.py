@@ -586,7 +586,8 @@ def _read_geojson(section: str, model: type[BaseModel], text: str, file: str) ->
                  table.locations)
         _feature_id(row, feature, index, file, line, table)
         geometry = feature.get("geometry")
-        coords_line = _line_of(text, '"coordinates"', begin, end) or line
+        coords_line = (_line_of(text, '"coordinates"', begin, end)
+                       or _line_of(text, '"geometry"', begin, end) or line)
         if section == "places":
             _place_geometry(row, geometry, index, file, coords_line, table)
         else:
@@ -707,6 +708,11 @@ def _place_geometry(
 ) -> None:
     where = f"features[{index}].geometry"
     if geometry is None:
+        missing = [name for name in ("lat", "lon") if row.get(name) is None]
+        if missing:  # (said once, here: lat and lon had each been "a required value")
+            table.problems.append(Problem(file, line, where, "a Point geometry, or lat and "
+                                          "lon properties", f"null and no {' or '.join(missing)}"))
+            table.locations.reported |= {(index, name) for name in missing}
         return
     point = _point(geometry.get("coordinates")) if isinstance(geometry, dict) else None
     if not isinstance(geometry, dict) or geometry.get("type") != "Point" or point is None:

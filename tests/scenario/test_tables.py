@@ -483,6 +483,22 @@ def test_geojson_route_geometry_problems_say_what_was_found(copy: Path) -> None:
     assert "or a LineString geometry" in problems["features[1].properties.length_km"].expected
 
 
+def test_a_place_without_a_geometry_or_coordinates_is_said_once(copy: Path) -> None:
+    """A place of geometry null was told its lat and its lon were each "a required value";
+    with lat and lon properties it needs none."""
+    text = _replace(copy / "places.geojson", '"geometry": {"type": "Point", "coordinates": '
+                    '[103.15, 21.55]}', '"geometry": null')
+    problems = _problems(copy / "scenario-geo.yaml")
+    assert list(problems) == ["features[3].geometry"]
+    said = problems["features[3].geometry"]
+    assert (said.expected, said.got) == ("a Point geometry, or lat and lon properties",
+                                         "null and no lat or lon")
+    assert said.line == line_of(text, '"geometry": null')
+    _replace(copy / "places.geojson", '{"id": "relay", "kind": "depot"}',
+             '{"id": "relay", "kind": "depot", "lat": 21.55, "lon": 103.15}')
+    assert sl.load(copy / "scenario-geo.yaml").places[3].lat == 21.55
+
+
 def test_geojson_feature_of_another_type_is_said_at_its_type(copy: Path) -> None:
     """A misspelt type ("Fature") cost every feature its line (they were found by their
     type), and its properties were dropped, so each required field was said missing."""
