@@ -201,9 +201,11 @@ def unavoidable(net: Network) -> list[str]:
 
 def never_crossed(net: Network) -> list[tuple[str, str, str]]:
     """Routes over which no trip, by any mode that may use it, ends within the horizon even
-    leaving at its start (the legs' arrival steps, closures aside), and modes none of whose
-    trips does: no plan from the scenario's start uses them (they are kept: units a
-    starting State has out may still go home over them).
+    leaving at its start (the legs' arrival steps, closures aside), modes none of whose
+    trips does, and modes none of whose units could come home from any trip from their
+    homes (the routes back run one way: the LP lays out no unit where it has no way home):
+    no plan from the scenario's start uses them (they are kept: units a starting State has
+    out may still go home over them).
     Each as (``"route"`` or ``"mode"``, its id, in words)."""
     legs = legs_of(net)
     fastest = np.minimum(legs.days_loaded, legs.days_empty).min(axis=1, initial=np.inf)

@@ -354,7 +354,7 @@ def burden_section(plan: Plan, context: ReportContext) -> Section | None:
     localities = [int(p) for p in np.nonzero(net.is_locality)[0]]
     if not localities:
         return None
-    shown = sorted(localities, key=lambda p: -max(food[p], labour[p]))[:30]
+    shown = [int(p) for p in plan.most_burdened() if net.is_locality[p]][:30]
     bound, bound_label = burden_bound(plan)
     labels = [net.place_names[p] for p in shown]
     groups = [Series("food", food[shown], "#e69f00"), Series("labour", labour[shown], "#0072b2")]

@@ -33,7 +33,7 @@ from supplyline.resilience.bounds import (
 from supplyline.resilience.cuts import Impact
 from supplyline.resilience.protect import check_protect
 from supplyline.scenario.schema import Scenario
-from supplyline.scenario.whatif import with_daily_days, with_step_days
+from supplyline.scenario.whatif import check, with_daily_days, with_step_days
 from supplyline.simulate import check_seed
 
 __all__ = ["ANALYSIS_MAX_COLUMNS", "COARSE_STEP_DAYS", "EXACT_MAX_K", "Impact", "OwnGrid",
@@ -87,6 +87,10 @@ def resilience(
         # (it was ignored in silence, where the command line refuses --seed without --simulate)
         raise ValueError(f"seed: acts only with simulate_runs > 0, got simulate_runs=0 and "
                          f"seed={seed!r} (leave seed out, or give simulate_runs=...)")
+    if worst_of != "all" and k < 2 and budget == 0:
+        # (as the command line's --worst-of with --k 1 and no --budget: it did nothing)
+        raise ValueError(f"worst_of: acts only on the worst sets (k >= 2) or the protection "
+                         f"(budget > 0), got k=1 and budget=0 with worst_of={worst_of!r}")
     if protect is not None:
         check_protect(protect)
     check_callback("progress", progress, "(stage, done, total)")
@@ -94,6 +98,7 @@ def resilience(
     if isinstance(scenario, Network):
         net = scenario
     else:
+        scenario = check(scenario)  # (the days below are read in the schema's types)
         try:
             stepped = with_step_days(scenario, step_days)
         except ValueError as error:

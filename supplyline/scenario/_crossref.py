@@ -526,7 +526,7 @@ class _Checker:
     @staticmethod
     def route_key(route: Entry) -> str | None:
         """The route's id, or ``FROM--TO``; ``None`` when those cannot be read."""
-        if "id" in route.data:
+        if route.data.get("id") is not None:  # (an id written empty, null: none)
             key = route.get("id")
             return key if isinstance(key, str) else None
         origin, dest = route.get("from_"), route.get("to")

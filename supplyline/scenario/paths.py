@@ -26,7 +26,6 @@ in their own words of place (``what-if``, or the ``--vary`` option).
 from __future__ import annotations
 
 import re
-import warnings
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -36,6 +35,8 @@ from supplyline.scenario._yaml_lines import Path as DataPath
 from supplyline.text import did_you_mean
 
 if TYPE_CHECKING:
+    from pydantic import BaseModel
+
     from supplyline.scenario.schema import Scenario
 
 __all__ = [
@@ -288,15 +289,33 @@ def set_value(data: Any, steps: tuple[Step, ...], value: Any) -> list[DataPath]:
     return places
 
 
-def document(scenario: Scenario, defaults: bool = False) -> dict[str, Any]:
-    """The scenario as the data of a scenario file: what was written (defaults left out,
-    unless ``defaults``: then every field, a default changed in place included, as
-    ``route.closed.append(...)`` changes one), tables inline."""
-    with warnings.catch_warnings():
-        # A value of the wrong type given through model_copy (which does not validate) is
-        # dumped as it is, and said by the check that reads this data, not as pydantic's
-        # warning about serializing it.
-        warnings.filterwarnings("ignore", "Pydantic serializer warnings", UserWarning)
-        data: dict[str, Any] = scenario.model_dump(mode="python", by_alias=True,
-                                                   exclude_unset=not defaults)
-    return data
+def document(scenario: Scenario) -> dict[str, Any]:
+    """The scenario as the data of a scenario file: what was written, and what was changed
+    in place since (a closure appended to a route's default list, which pydantic does not
+    count as set); defaults left out; tables inline. Values are as they are held, a wrong
+    type given through ``model_copy`` included: the check that reads this data says it."""
+    return _written(scenario)
+
+
+def _written(model: BaseModel) -> dict[str, Any]:
+    """A model's fields that were set or differ from their default, by alias, nested models
+    as mappings of their own such fields."""
+    out: dict[str, Any] = {}
+    for name, info in type(model).model_fields.items():
+        value = getattr(model, name)
+        if name in model.model_fields_set or value != info.get_default(
+                call_default_factory=True):
+            out[info.alias or name] = _data(value)
+    return out
+
+
+def _data(value: Any) -> Any:
+    from pydantic import BaseModel
+
+    if isinstance(value, BaseModel):
+        return _written(value)
+    if isinstance(value, list | tuple):
+        return [_data(item) for item in value]
+    if isinstance(value, dict):
+        return {key: _data(item) for key, item in value.items()}
+    return value

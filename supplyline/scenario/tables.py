@@ -354,13 +354,9 @@ def _read_csv(section: str, model: type[BaseModel], text: str, file: str) -> Tab
                 table.locations.reported.add((index, unknown[position]))
             if column is None or value == "":
                 continue
-            if (column[1] is None and kinds.get(column[0]) in ("list", "windows")
-                    and "," in value and ";" not in value):
-                # Items separated as in a sentence: said, and read as meant (an id has no
-                # comma), so that no check reads 'raft, porter' as one unknown mode.
-                table.problems.append(Problem(file, line, f"{section}[{index}].{column[0]}",
-                                              "items separated by ';'", shown(value)))
-                value = value.replace(",", ";")
+            if column[1] is None:
+                value = _commas(table, kinds, column[0], value, file, line,
+                                f"{section}[{index}].{column[0]}")
             _put(row, (index,), column, value, kinds, file, line, table.locations)
         table.rows.append(row)
     _missing_columns(model, columns, table, file, header_line)
@@ -415,6 +411,19 @@ def _csv_columns(
             columns.append((base, key or None))
         seen.add(name)
     return columns, unknown
+
+
+def _commas(table: TableRows, kinds: dict[str, str], base: str, value: Any, file: str,
+            line: int | None, field: str) -> Any:
+    """A list written in one cell with its items separated as in a sentence ('raft,
+    porter'): said at ``field``, and read as meant (an id has no comma), so that no check
+    reads it as one unknown mode."""
+    if (kinds.get(base) in ("list", "windows") and isinstance(value, str) and "," in value
+            and ";" not in value):
+        table.problems.append(Problem(file, line, field, "items separated by ';'",
+                                      shown(value)))
+        return value.replace(",", ";")
+    return value
 
 
 def _put(
@@ -582,6 +591,9 @@ def _read_geojson(section: str, model: type[BaseModel], text: str, file: str) ->
                 continue
             if key and not _once(given, table, (file, name_line, where), base, key, value):
                 continue
+            if not key:
+                value = _commas(table, kinds, base, value, file, name_line,
+                                f"features[{index}].properties.{name}")
             _put(row, (index,), (base, key or None), value, kinds, file, name_line,
                  table.locations)
         _feature_id(row, feature, index, file, line, table)

@@ -157,9 +157,7 @@ def check(scenario: Scenario) -> Scenario:
     if not isinstance(scenario, Scenario):
         raise TypeError("scenario: expected a Scenario (sl.load(...)), got "
                         f"{type(scenario).__name__}")
-    # (every field: what was changed in place, a closure appended to a route's default
-    # list, is checked and kept)
-    return _validated(document(scenario, defaults=True), compiled=True)
+    return _validated(document(scenario), compiled=True)
 
 
 def _validated(data: dict[str, Any], *, compiled: bool) -> Scenario:

@@ -27,6 +27,9 @@ def tutorial() -> sl.Scenario:
     ({"simulate_runs": 10, "seed": -1}, "seed: expected a whole number >= 0 or None, got -1"),
     # The analysis ran without a word (the command line refuses --seed without --simulate).
     ({"seed": 5}, "seed: acts only with simulate_runs > 0, got simulate_runs=0"),
+    # It ran 12 s as if not there (the command line refuses --worst-of with --k 1 too).
+    ({"k": 1, "worst_of": "routes"}, "worst_of: acts only on the worst sets (k >= 2) or the "
+                                     "protection (budget > 0), got k=1 and budget=0"),
     ({"daily_days": 31, "step_days": 3}, "daily_days: expected at most the horizon (30 days)"),
     ({"step_days": 0}, "step_days: expected a whole number of days ≥ 1, got 0"),
     ({"daily_days": -1}, "daily_days: expected a whole number of days ≥ 0, got -1"),

@@ -216,6 +216,12 @@ def test_a_list_cell_separated_by_commas_is_said_once(copy: Path) -> None:
     said = problems["routes[3].modes"]
     assert (said.line, said.expected, said.got) == (
         line_of(text, '"porter, bicycle"'), "items separated by ';'", "'porter, bicycle'")
+    # A GeoJSON property written as one text, as a CSV's cell: the same.
+    _replace(copy / "routes.geojson", '"length_km": 30, "modes": ["porter", "bicycle"]',
+             '"length_km": 30, "modes": "porter, bicycle"')
+    problems = _problems(copy / "scenario.yaml")
+    assert list(problems) == ["features[0].properties.modes"]
+    assert problems["features[0].properties.modes"].expected == "items separated by ';'"
 
 
 def test_geojson_problem_names_the_feature(copy: Path) -> None:

@@ -182,10 +182,23 @@ def test_a_date_given_as_text_through_model_copy_is_read_as_a_date(
     route.closed.append(Closure(start=dt.date(2024, 11, 1), end=dt.date(2024, 11, 30)))
     ridge = sl.compile_network(closed).route_ids.index("ridge-road")
     assert sl.plan(closed).route_tonnes()[ridge] == 0.0
+    # So is a what-if of it, and a sweep's variant (each reads the scenario's data).
+    assert closed.replace({"policy.step_days": 2}).routes[ridge].closed == route.closed
     route.closed.append(Closure.model_construct(start=dt.date(2024, 11, 9),
                                                 end=dt.date(2024, 11, 2)))
     with pytest.raises(sl.ScenarioError, match=r"ridge-road\.closed"):
         sl.plan(closed)
+    # The scenario as checked keeps what was written apart from the defaults: a what-if of a
+    # network's scenario (every default counted as written: road_use "has no effect") holds,
+    # and two routes of one FROM--TO are still told apart (an id of None was taken as one).
+    assert sl.compile_network(tutorial).scenario.replace({"modes.porter.payload_kg": 30})
+    twin = tutorial.routes[0].model_copy(update={"name": "twin"})
+    with pytest.raises(sl.ScenarioError, match=r"routes\.twin: expected an id"):
+        sl.plan(tutorial.model_copy(update={"routes": [*tutorial.routes, twin]}))
+    # resilience reads the days before it compiles: it plans the text date too.
+    from supplyline.resilience import resilience
+
+    assert resilience(text, k=1, step_days=5).ranking
 
 
 def test_a_plan_of_the_first_days_or_from_a_later_day_compiles(
