@@ -185,6 +185,7 @@ class Network:
     repair_days: FloatArray  # [R]
 
     demand_kg: FloatArray  # [P, C, S] kg wanted in each step
+    demand_kg_by_day: FloatArray  # [P, C, D] kg wanted on each day (demand_kg, summed)
     reserve_targets: list[tuple[int, int, int, float]]  # (place, commodity, step, kg)
     #: each reserve target's day and days of supply (of all the front's demand that day)
     reserve_days: list[tuple[int, float]]
@@ -905,6 +906,7 @@ def compile_network(sc: Scenario, step_days: int | None = None, *, checked: bool
         strike_probability=hit[arc_route],
         repair_days=np.array([r.repair_days for r in routes], dtype=float),
         demand_kg=grid.total(demand),
+        demand_kg_by_day=demand,
         reserve_targets=reserves,
         reserve_days=reserve_days,
         wounded_groups=groups,

@@ -147,3 +147,17 @@ def test_modes_and_goods_are_named_by_their_short_names_or_ids() -> None:
                                               "commodities[1].name": "Rice (paddy)"}))
     ids = alike.commodity_ids
     assert [alike.commodity_label(c) for c in (0, 1)] == [f"Rice [{ids[0]}]", f"Rice [{ids[1]}]"]
+
+
+def test_the_demand_by_day_is_the_demand_of_the_steps() -> None:
+    """The tutorial in 3-day steps: each step's demand is its days' demand summed, and the
+    days are those the scenario asks (3,000 people × 0.5 kg from the 3rd day, 4,500 from the
+    10th: its comments give the figures)."""
+    net = compile_network(sl.load("tutorial"), 3)
+    front, rice = net.place_ids.index("kestrel-town"), net.commodity_ids.index("rice")
+    daily = net.demand_kg_by_day[front, rice]
+    assert daily[:2].tolist() == [0.0, 0.0] and daily[2] == pytest.approx(1500.0)
+    assert daily[9] == pytest.approx(2250.0)
+    starts = net.step_start.tolist()
+    assert net.demand_kg[front, rice].tolist() == pytest.approx(
+        [daily[s:s + int(n)].sum() for s, n in zip(starts, net.step_length, strict=True)])

@@ -353,15 +353,8 @@ def _reserve_words(plan: Plan, p: int, g: int, steps: np.ndarray) -> str:
 def _first_demanded(plan: Plan, p: int, g: int, step: int) -> int:
     """The first day of ``step`` on which front ``p`` asks for good ``g``: a shortfall is
     said from then (in steps, the step's first day came before the demand began)."""
-    from supplyline.scenario.series import demand_kg_per_day
-
     net = plan.network
     start = int(net.step_start[step])
-    end = start + int(net.step_length[step])
-    front, good = net.place_ids[p], plan.good_ids[g]
-    daily = np.zeros(net.days)
-    for demand in net.scenario.demand:
-        if demand.front == front and demand.commodity == good:
-            daily += demand_kg_per_day(demand, net.scenario)
-    asked = np.nonzero(daily[start:end] > 0)[0]
+    daily = net.demand_kg_by_day[p, plan.goods[g], start:start + int(net.step_length[step])]
+    asked = np.nonzero(daily > 0)[0]
     return start + int(asked[0]) if asked.size else start

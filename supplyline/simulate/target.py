@@ -23,7 +23,7 @@ from supplyline.errors import SimulationError, not_number, not_whole
 from supplyline.plan.result import Plan
 from supplyline.scenario.schema import Scenario
 from supplyline.simulate.result import Simulation, is_short, period
-from supplyline.units import days, words_and
+from supplyline.units import days, fmt, words_and
 
 __all__ = ["MARGIN_STEP", "MAX_MARGIN", "RiskPlan", "RiskRound", "plan_for_risk"]
 
@@ -213,8 +213,6 @@ def _chance(last: RiskRound) -> str:
 def _held(last: RiskRound, reserve_from: bool) -> str:
     """What a round kept in hand, in words: its capacity margin (where there is one) and its
     reserve (with the day it starts from, or as asked)."""
-    from supplyline.report.svg import fmt  # (figures as the search's table shows them)
-
     held = [f"{fmt(100 * last.margin)} % of route capacity kept in hand"] if last.margin else []
     if reserve_from and last.reserve_days:
         held.append(f"{days(last.reserve_days)} of supply on hand at the fronts from "
@@ -225,8 +223,6 @@ def _held(last: RiskRound, reserve_from: bool) -> str:
 
 
 def _met(last: RiskRound, risk: float) -> str:
-    from supplyline.report.svg import fmt  # (figures as the search's table shows them)
-
     return (f"some front goes short in {_chance(last)} of runs (target {100 * risk:g} %) "
             f"with {_held(last, True)}; the plan mobilizes {fmt(last.mobilized_t)} t with "
             f"{fmt(last.labour_days)} labour-days")
