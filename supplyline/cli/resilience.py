@@ -115,10 +115,10 @@ def resilience(
     from supplyline.report.resilience import print_resilience
     from supplyline.resilience import analysis_grid
     from supplyline.resilience.analysis import analyse
-    from supplyline.resilience.bounds import check_daily_days, parse_window
+    from supplyline.resilience.bounds import check_daily_days, parse_window, worst_of_acts
 
     only_with(ctx, simulate_runs > 0, "--simulate", ("seed",), json_output, off="0")
-    if k < 2 and budget == 0 and _on_command_line(ctx, "worst_of"):  # (ran as if not there)
+    if not worst_of_acts(k, budget) and _on_command_line(ctx, "worst_of"):  # (else ignored)
         fail("usage", "--worst-of: acts only on the worst sets (--k 2 or more) or the "
                       "protection (--budget), got --k 1 without --budget (leave --worst-of "
                       "out, or raise --k)", EXIT_BAD_INPUT, json_output)

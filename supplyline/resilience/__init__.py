@@ -29,6 +29,7 @@ from supplyline.resilience.bounds import (
     check_counts,
     check_daily_days,
     window_days,
+    worst_of_acts,
 )
 from supplyline.resilience.cuts import Impact
 from supplyline.resilience.protect import check_protect
@@ -87,7 +88,7 @@ def resilience(
         # (it was ignored in silence, where the command line refuses --seed without --simulate)
         raise ValueError(f"seed: acts only with simulate_runs > 0, got simulate_runs=0 and "
                          f"seed={seed!r} (leave seed out, or give simulate_runs=...)")
-    if worst_of != "all" and k < 2 and budget == 0:
+    if worst_of != "all" and not worst_of_acts(k, budget):
         # (as the command line's --worst-of with --k 1 and no --budget: it did nothing)
         raise ValueError(f"worst_of: acts only on the worst sets (k >= 2) or the protection "
                          f"(budget > 0), got k=1 and budget=0 with worst_of={worst_of!r}")

@@ -29,6 +29,12 @@ SIMULATE_SEED = 1
 COARSE_STEP_DAYS = 14
 
 
+def worst_of_acts(k: int, budget: int) -> bool:
+    """Whether what the worst sets may cut (``worst_of``) changes anything: only where worst
+    sets are sought (k of 2 or more) or protection is (a budget)."""
+    return k >= 2 or budget > 0
+
+
 def check_counts(**counts: object) -> None:
     """Raise ``ValueError`` naming the first count of :data:`LIMITS` out of its range."""
     for name, value in counts.items():
