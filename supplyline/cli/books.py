@@ -156,7 +156,6 @@ def replan(
         in_force_or_first,
     )
     from supplyline.ops.replan import replan as make_replan
-    from supplyline.report.facts import replan_outcome
 
     if keep and dry_run:  # (one flag --keep/--dry-run kept the last in silence)
         fail("usage", "--keep, --dry-run: expected one of them, got both", EXIT_BAD_INPUT,
@@ -194,7 +193,7 @@ def replan(
     if json_output:
         print_json({"ok": True, "status": done.plan.status, "kept": kept,
                     "in_force": force[0], "kpis": kpis, "changes": changes,
-                    "outcome": replan_outcome(done.plan, day)})
+                    "outcome": done.figures["outcome"]})
         return
     from supplyline.report.terminal import Column, FitTable
 
@@ -211,7 +210,7 @@ def replan(
         one = left_out == 1
         ui.stdout.print(f"Left out: {left_out} row{'' if one else 's'} whose figures are all "
                      f"under 0.05 t (--json gives {'it' if one else 'them'}).")
-    for words in replan_outcome(done.plan, day):
+    for words in done.figures["outcome"]:
         ui.stdout.print(inert(words))
     say(ui.stdout, f"Re-plan {done.plan.status}; " + (f"kept as plan #{kept}, now in force."
                                                    if kept else "not kept (--dry-run)."))

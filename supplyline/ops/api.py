@@ -71,7 +71,6 @@ from supplyline.ops.replan import (
     replan_in_force,
 )
 from supplyline.ops.writing import KeyReused
-from supplyline.report.facts import replan_outcome
 from supplyline.scenario.schema import Date
 from supplyline.text import did_you_mean
 
@@ -642,9 +641,9 @@ def create_app(books: Books) -> FastAPI:
     @app.get("/api/replan", tags=["plans"], responses=_may_refuse())
     def replan_kept(_user: User) -> dict[str, Any] | None:
         """The re-plan in force, as it was answered when it was made (its ``id``,
-        ``as_of``, ``status``, ``in_force``: the plan it was compared with, and
-        ``changes``); ``null`` where the plan in force is none, or one from the scenario's
-        start."""
+        ``as_of``, ``status``, ``in_force``: the plan it was compared with, ``changes``,
+        and ``outcome``: what it gives the fronts, in words); ``null`` where the plan in
+        force is none, or one from the scenario's start."""
         return replan_in_force(books)
 
     @app.post("/api/replan", tags=["plans"], responses=_may_refuse(*_BODY, 403, 409))
@@ -663,7 +662,7 @@ def create_app(books: Books) -> FastAPI:
         return {"id": kept, "in_force": force[0],
                 "status": done.plan.status, "kpis": _kpis(done.plan),
                 "changes": compare_plans(force[1], done.figures),
-                "outcome": replan_outcome(done.plan, body.as_of),
+                "outcome": done.figures["outcome"],
                 "state": state_json(done.state, done.plan.network)}
 
     def _in_horizon(day: dt.date, field: str) -> dt.date:

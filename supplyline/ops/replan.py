@@ -467,8 +467,9 @@ def in_force_or_first(books: Books, keep: bool, author: str
 def replan_in_force(books: Books) -> dict[str, Any] | None:
     """The re-plan in force, as it was answered when it was made: its ``id``, the day it
     plans from (``as_of``), its ``status``, the plan it was compared with (``in_force``, the
-    one in force before it) and what it changes against the plans in force before it
-    (``changes``, :func:`compare_plans`). ``None`` where no plan is in force, or the plan in
+    one in force before it), what it changes against the plans in force before it
+    (``changes``, :func:`compare_plans`) and what it gives the fronts, in words (``outcome``;
+    empty for a plan kept without them). ``None`` where no plan is in force, or the plan in
     force is one from the scenario's start."""
     kept = books.plans_kept()
     if not kept or dt.date.fromisoformat(kept[-1][1]["start"]) <= books.scenario.start_date:
@@ -476,7 +477,8 @@ def replan_in_force(books: Books) -> dict[str, Any] | None:
     (last, figures), before = kept[-1], kept[:-1]
     return {"id": last, "as_of": figures["start"], "status": figures.get("status"),
             "in_force": before[-1][0] if before else None,
-            "changes": compare_plans(in_force_by_day([f for _id, f in before]), figures)}
+            "changes": compare_plans(in_force_by_day([f for _id, f in before]), figures),
+            "outcome": list(figures.get("outcome", []))}
 
 
 class ReplanRefused(ValueError):
@@ -517,9 +519,12 @@ def entries_left_out(books: Books, as_of: dt.date) -> str | None:
 
 def replan(books: Books, as_of: dt.date, solver: str = "ipm",
            time_limit_s: float | None = None) -> Replan:
-    """Plan the rest of the horizon from the State the books give on ``as_of``."""
+    """Plan the rest of the horizon from the State the books give on ``as_of``. Its figures
+    keep what it gives the fronts in words (``outcome``,
+    :func:`~supplyline.report.facts.replan_outcome`), to be said again once it is kept."""
     from supplyline.plan import plan as make_plan
     from supplyline.plan.result import Plan
+    from supplyline.report.facts import replan_outcome
 
     sc = books.scenario
     if (outside := as_of_refused(sc, as_of)) is not None:
@@ -537,4 +542,6 @@ def replan(books: Books, as_of: dt.date, solver: str = "ipm",
                                                                  0.0))
     state = recorded_state(books, net, as_of)
     result: Plan = make_plan(net, state=state, solver=solver, time_limit_s=time_limit_s)
-    return Replan(result, state, moved, figures_of(result))
+    figures = figures_of(result)
+    figures["outcome"] = replan_outcome(result, as_of)
+    return Replan(result, state, moved, figures)

@@ -630,8 +630,11 @@ def test_fresh_books_are_told_how_to_plan_and_the_replan_in_force_is_read_again(
     made = client.post("/api/replan", json={"as_of": "2024-11-04"}, headers=council).json()
     kept = client.get("/api/replan", headers=council)
     assert kept.status_code == 200
+    # (with what it gives the fronts, in words: the dashboard lost it on a reload)
+    assert made["outcome"][0].startswith("The re-plan ")
     assert kept.json() == {"id": made["id"], "as_of": "2024-11-04", "status": made["status"],
-                           "in_force": made["in_force"], "changes": made["changes"]}
+                           "in_force": made["in_force"], "changes": made["changes"],
+                           "outcome": made["outcome"]}
     assert [p["id"] for p in books.plans()] == [1, 2]  # nothing planned again
     # A plan from the scenario's start in force since: no re-plan is.
     books.save_plan({"start": "2024-11-01", "days": 30, "status": "optimal", "given": {},

@@ -898,14 +898,46 @@ def test_after_a_reload_the_replan_page_shows_the_replan_in_force(tmp_path: Path
         page.click('nav [data-view="replan"]')
         page.wait_for_selector("#changes tbody tr")
         assert page.inner_text("#replan-status") == (
-            "Plan #2, a re-plan from 2024-11-05 (optimal), is in force; what it changed "
-            "against plan #1:")
+            "Plan #2, a re-plan from 2024-11-05 (optimal), is in force, made against "
+            "plan #1.")
         rows = [row.locator("td").all_inner_texts()
                 for row in page.locator("#changes tbody tr").all()]
-        assert rows == [["locality", "High village (on the ridge)", "2,600", "1,300"],
-                        ["front", "Kestrel town (cut off)", "26,000", "23,400"]]
+        assert rows == [
+            ["locality", "High village (on the ridge)", "2,600", "1,300", "-1,300"],
+            ["front", "Kestrel town (cut off)", "26,000", "23,400", "-2,600"]]
+        assert page.inner_text("#changes-before") == "Plan #1 (kg)"
+        assert page.is_hidden("#changes-none")
         assert page.is_hidden("#replan-none")
         assert len(books.plans()) == 2  # nothing planned again
+        assert problems == []
+    books.close()
+
+
+def test_after_a_reload_a_replan_says_again_what_it_gives_the_fronts_and_if_it_changed_nothing(
+        tmp_path: Path, browser: Any) -> None:
+    """After a reload the page said only which re-plan was in force, not that it left the
+    front short; and a re-plan that asked what the plan before it asked listed every row as
+    if it had changed."""
+    books = open_books(tmp_path / "books.db", sl.load("tutorial"))
+    add_account(books, "council", "council-password", "council")
+    figures = {"start": "2024-11-05", "days": 26, "status": "optimal",
+               "given": {"high-village": [50.0] * 26}, "route": {},
+               "arrive": {"kestrel-town": [900.0] * 26}}
+    short = "The re-plan leaves the fronts 1.11 t short of the 53.3 t they need from 2024-11-05."
+    books.save_plan({**figures, "start": "2024-11-01", "days": 30}, "council")
+    books.save_plan({**figures, "outcome": ["An earlier re-plan."]}, "replan")
+    books.save_plan({**figures, "outcome": [short]}, "replan")
+    with in_process(books) as base:
+        page, problems = council_page(browser, base + "/", 1280)
+        page.click('nav [data-view="replan"]')
+        page.wait_for_selector("#changes tbody tr")
+        assert page.locator("#replan-outcome li").all_inner_texts() == [short]
+        rows = [row.locator("td").all_inner_texts()
+                for row in page.locator("#changes tbody tr").all()]
+        assert [row[2:] for row in rows] == [["1,300", "1,300", "0"],
+                                             ["23,400", "23,400", "0"]]
+        assert page.inner_text("#changes-none") == (
+            "The re-plan asks what plan #2 asked, to the kilogram, everywhere.")
         assert problems == []
     books.close()
 

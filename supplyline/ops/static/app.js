@@ -922,7 +922,8 @@ async function loadReplan() {
   if (kept && kept.id) {
     $("#replan-status").textContent = "Plan #" + kept.id + ", a re-plan from " + kept.as_of +
       " (" + kept.status + "), is in force" + (kept.in_force === null ? "." :
-      "; what it changed against plan #" + kept.in_force + ":");
+      ", made against plan #" + kept.in_force + ".");
+    $("#replan-outcome").replaceChildren(...kept.outcome.map((words) => el("li", {}, words)));
     showChanges(kept.changes, kept.in_force);
     return;
   }
@@ -939,13 +940,24 @@ async function loadReplan() {
   $("#replan-none").hidden = false;
 }
 
-// A re-plan's changes against the plan that was in force (`inForce`, null where none was).
+// A re-plan's changes against the plan that was in force (`inForce`, null where none was),
+// those that change first; a table whose every row is unchanged says so.
 function showChanges(changes, inForce) {
   const what = { locality: placeName, front: placeName, route: routeName };
-  $("#changes tbody").replaceChildren(...changes.map((c) => el("tr", {},
+  const change = (c) => Math.round(c.replan_kg) - Math.round(c.in_force_kg);
+  const rows = [...changes].sort((a, b) => (change(a) === 0) - (change(b) === 0));
+  $("#changes-before").textContent = inForce === null ? "Plan before (kg)" :
+    "Plan #" + inForce + " (kg)";
+  $("#changes tbody").replaceChildren(...rows.map((c) => el("tr", {},
     el("td", {}, c.what), el("td", {}, what[c.what](c.id)),
-    el("td", { class: "num" }, inForce === null ? "—" : fmt(c.in_force_kg)),
-    el("td", { class: "num" }, fmt(c.replan_kg)))));
+    el("td", { class: "num" }, inForce === null ? "—" : fmtKg(c.in_force_kg)),
+    el("td", { class: "num" }, fmtKg(c.replan_kg)),
+    el("td", { class: "num" }, inForce === null ? "—" :
+      (change(c) > 0 ? "+" : "") + fmtKg(change(c))))));
+  const same = inForce !== null && changes.every((c) => change(c) === 0);
+  $("#changes-none").textContent = same ?
+    "The re-plan asks what plan #" + inForce + " asked, to the kilogram, everywhere." : "";
+  $("#changes-none").hidden = !same;
   $("#replan-none").hidden = true;
   $("#changes-box").hidden = false;
 }
@@ -986,6 +998,7 @@ $("#plan-button").addEventListener("click", async () => {
   // What a re-plan said, and its table of changes, are not this plan's.
   $("#replan-outcome").replaceChildren();
   $("#changes tbody").replaceChildren();
+  $("#changes-none").hidden = true;
   $("#replan-status").textContent = "Planning from the scenario's start…";
   const response = await api("/api/plans", { method: "POST" });
   const data = await answer(response);
