@@ -61,3 +61,40 @@ def test_the_walk_through_runs(capsys: pytest.CaptureFixture[str], tmp_path: Pat
         assert said in printed, (said, printed)
     unrounded = [line for line in printed if re.search(r"\d\.\d{7,}", line)]
     assert not unrounded, unrounded
+
+
+def _yaml_blocks() -> list[tuple[int, object]]:
+    import yaml
+
+    text = TUTORIAL.read_text(encoding="utf-8")
+    return [(text[:m.start()].count("\n") + 1, yaml.safe_load(m.group(1)))
+            for m in re.finditer(r"```yaml\n(.*?)```", text, re.S)]
+
+
+def test_every_yaml_block_of_the_tutorial_is_valid_as_the_section_it_shows() -> None:
+    """The observed figure's block left out its required ``source``: copied into a
+    scenario, it was refused. A block of list items (``- id: porter ...``) is read as the
+    section whose items take every key it writes."""
+    from pydantic import TypeAdapter, ValidationError
+
+    from supplyline.scenario.schema import Scenario
+
+    lists = {name: field.annotation for name, field in Scenario.model_fields.items()
+             if getattr(field.annotation, "__origin__", None) is list}
+    blocks = _yaml_blocks()
+    assert len(blocks) >= 10
+    for line, block in blocks:
+        if isinstance(block, list):
+            keys = set().union(*(item for item in block if isinstance(item, dict)))
+            sections = [name for name, kind in lists.items()
+                        if keys <= set(kind.__args__[0].model_fields)
+                        | {f.alias for f in kind.__args__[0].model_fields.values() if f.alias}]
+            assert sections, f"docs/tutorial.md line {line}: no section takes {sorted(keys)}"
+            block = {sections[0]: block}
+        assert isinstance(block, dict), f"docs/tutorial.md line {line}"
+        for key, value in block.items():
+            assert key in Scenario.model_fields, f"docs/tutorial.md line {line}: {key}"
+            try:
+                TypeAdapter(Scenario.model_fields[key].annotation).validate_python(value)
+            except ValidationError as error:
+                pytest.fail(f"docs/tutorial.md line {line}: {key}: {error}")

@@ -59,7 +59,7 @@ DAILY_ALREADY = "the plan is day by day already; there are no steps to compare."
 #: A plan in steps is compared with the plan day by day without ``--compare-daily`` where
 #: that plan has at most this many variables: seconds on 2 cores (the built-in scenario's
 #: first 14 days, 16,480 variables (17,488 before trips within a step were bound to the
-#: units there, when they solved in 1.5 s); its whole horizon, 248,389, in minutes).
+#: units there, when they solved in 1.5 s); its whole horizon, 248,186, in minutes).
 COMPARE_DAILY_UP_TO = 20_000
 
 

@@ -545,7 +545,7 @@ def validation_left_out(plan: Plan) -> str:
     # A plan of the whole horizon, given to the report without its comparison.
     return (f"The scenario has {which}, which this report was not given to compare with "
             f"the plan: `supplyline report` compares {them}, and in Python "
-            f"`sl.write_report(plan, path, validation=sl.validate(plan))`.")
+            f"`supplyline.report.write_report(plan, path, validation=sl.validate(plan))`.")
 
 
 #: The report's sections in page order. Later capabilities add theirs here.

@@ -564,6 +564,15 @@ def test_a_report_without_the_replay_s_figures_says_why(tmp_path: Path) -> None:
     assert ("The scenario has 2 historical figures for the replay pledged, which this report "
             "was not given to compare with the plan") in given_none
     assert "<code>--days</code>" not in given_none
+    # The Python it names runs as written (it named sl.write_report, which is not there).
+    import html
+    import re
+
+    import supplyline
+    code = html.unescape(re.search(r"in Python <code>(.*?)</code>", given_none).group(1))
+    exec(code, {"sl": sl, "supplyline": supplyline, "plan": whole,
+                "path": tmp_path / "given.html"})
+    assert 'id="validation"' in (tmp_path / "given.html").read_text(encoding="utf-8")
     assert "does not compare" not in render_report(sl.plan(sl.load("tutorial"), days=3))
 
 
