@@ -264,7 +264,8 @@ def deliveries_section(plan: Plan, context: ReportContext) -> Section | None:
         total = float(daily_kg.sum() / 1000.0)
         series.append(Series(label, daily_kg / plan.step_length / 1000.0, c,
                              note=f": {tonnes_text(total)} t in all"))
-        items.append((c, f"{label} ({tonnes_text(total)} t)", "box"))
+        # (consumed, not given: the headline's card beside it says what each region gave)
+        items.append((c, f"{label} ({tonnes_text(total)} t consumed)", "box"))
     demand = plan.demand_kg[plan.network.is_front].sum(axis=(0, 1)) / plan.step_length / 1000.0
     overlay = [Series("demand", demand, "#000", dashed=True)]
     items.append(("#000", "demand", "dash"))
@@ -307,11 +308,14 @@ def carriers_section(plan: Plan, context: ReportContext) -> Section | None:
                            last_days=net.grid.end)
     idle = "".join(f"<li>{escape(i.sentence)}</li>" for i in idle_carriers(plan))
     note = f'<ul class="idle" id="idle-carriers">{idle}</ul>' if idle else ""
+    # (only a plan from a State can leave carriers where none of their food is to be had)
+    unfed = float(plan.waiting_rations_kg(unfed=True).sum()) >= 0.5
+    eat = ("all of them eat, but for carriers a starting State left where the plan has them "
+           "go without" if unfed else "all of them eat")
     return Section("carriers", "Carriers in use", figure(
         chart, svg.legend(items),
         "Units of each mode mobilized each day, whether moving loaded, returning empty or "
-        "waiting at a place (all of them eat, but for carriers a starting State left where "
-        "the plan has them go without). The lines are the plan's units, fractions "
+        f"waiting at a place ({eat}). The lines are the plan's units, fractions "
         "included; the number needed is the most in service at once, in whole units, as in "
         "the headline.") + note)
 

@@ -566,7 +566,6 @@ def test_a_report_without_the_replay_s_figures_says_why(tmp_path: Path) -> None:
     assert "<code>--days</code>" not in given_none
     # The Python it names runs as written (it named sl.write_report, which is not there).
     import html
-    import re
 
     import supplyline
     code = html.unescape(re.search(r"in Python <code>(.*?)</code>", given_none).group(1))
@@ -602,3 +601,13 @@ def test_tags_and_commands_are_not_broken_at_their_hyphens(valley_doc: Any) -> N
     assert "<code>supplyline plan --compare-daily</code>" in page
     assert 'gap <span class="nowrap">6.3e-09</span>' in page
     assert "code, .nowrap { white-space: nowrap; }" in CSS
+
+
+def test_the_report_says_what_its_region_tonnes_and_its_carriers_eat_are() -> None:
+    """The deliveries' legend gave each region's tonnes consumed as "lower (46.5 t)" under
+    the card of what each region gave ("lower 49.5 t"); and a plan from the scenario's
+    start was told of carriers "a starting State left" without food."""
+    page = render_report(sl.plan(sl.load("tutorial")))
+    assert re.search(r"lower \([\d.,]+ t consumed\)", page)
+    assert "waiting at a place (all of them eat)." in page
+    assert "starting State" not in page
