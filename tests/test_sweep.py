@@ -1090,3 +1090,101 @@ def test_shortfall_days_are_a_whole_number_in_the_table() -> None:
     failed = {"variant": 0, "status": "failed", "error": "no plan", "wall_s": 0.1}
     row = pa.Table.from_pylist([_row(failed, variants[0], schema)], schema=schema)
     assert row.column("shortfall_days").to_pylist() == [None]
+
+
+def test_ctrl_c_from_a_terminal_stops_a_sweep_without_the_workers_tracebacks(
+        tmp_path: Path) -> None:
+    """A terminal's Ctrl-C goes to every process of the command: each worker of the local
+    cluster printed the traceback of its KeyboardInterrupt (about 3.5 KB) under the line
+    that says the sweep was interrupted."""
+    import subprocess
+    import sys
+
+    start = ("import signal; signal.signal(signal.SIGINT, signal.default_int_handler); "
+             "from supplyline.cli import app; app()")
+    out = tmp_path / "sweep.parquet"
+    process = subprocess.Popen(
+        [sys.executable, "-c", start, "sweep", "tutorial", "--days", "5", "--workers", "2",
+         "--vary", "modes.porter.payload_kg=10:40:1", "--out", str(out)],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+    try:
+        assert process.stderr is not None
+        said = ""
+        while not re.search(r"\] \d+ of 31 variants", said) and process.poll() is None:
+            said = process.stderr.readline()
+        os.killpg(process.pid, signal.SIGINT)  # as a terminal sends it: to the whole group
+        stdout, stderr = process.communicate(timeout=60)
+    finally:
+        with suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+    assert process.returncode == 1, stderr
+    assert "interrupted after" in stdout
+    assert "Traceback" not in stderr and "KeyboardInterrupt" not in stderr
+
+
+def test_days_and_steps_are_checked_against_each_variant_before_anything_runs(
+        tmp_path: Path) -> None:
+    """--step-days 25 passed against the file's 30 days and failed the variant of 20 days
+    when it was planned (exit 1); with --days 5, policy.step_days=5,10,30 ran three times the
+    same plan under three labels; --days 32 was refused against the file's 30 days where the
+    variants varied start_date to have 32 and more."""
+    base = sl.load("tutorial")
+    with pytest.raises(VaryError) as caught:
+        make_variants(base, [parse_vary("end_date=2024-11-20,2024-11-30")], "tutorial",
+                      step_days=25)
+    assert [(p.option, p.field, p.expected, p.got) for p in caught.value.problems] == [
+        ("end_date=2024-11-20", "--step-days",
+         "at most the variant's horizon planned (20 days)", "25")]
+    with pytest.raises(VaryError) as caught:
+        make_variants(base, [parse_vary("policy.step_days=5,10,30")], "tutorial", days=5)
+    assert [(p.option, p.got) for p in caught.value.problems] == [
+        ("policy.step_days=10", "10"), ("policy.step_days=30", "30")]
+    assert caught.value.problems[0].expected == (
+        "at most the days planned (5, --days): longer steps are cut to them")
+    assert len(make_variants(base, [parse_vary("start_date=2024-10-28,2024-10-30")],
+                             "tutorial", days=32)) == 2
+    runner = CliRunner()
+    step = runner.invoke(app, ["sweep", "tutorial", "--step-days", "25", "--vary",
+                               "end_date=2024-11-20,2024-11-30", "--out",
+                               str(tmp_path / "x.parquet")])
+    assert step.exit_code == 2 and "--step-days: expected at most the variant's" in \
+        " ".join(step.output.split())
+    days = runner.invoke(app, ["sweep", "tutorial", "--days", "32", "--vary",
+                               "start_date=2024-10-28", "--step-days", "40", "--out",
+                               str(tmp_path / "x.parquet")])
+    assert days.exit_code == 2, days.output
+    said = " ".join(days.output.split())
+    assert "--step-days: expected at most the variant's horizon planned (32 days)" in said
+    assert "--days: expected a whole number" not in said
+
+
+def test_combinations_refused_for_one_reason_are_said_once_whatever_their_dates() -> None:
+    """Thirty starts against thirty ends, each end before its start refused on its own
+    line: 110 lines (42 KB) for one mistake, as each message named its start's date."""
+    dates = ",".join(f"2024-11-{d:02d}" for d in range(1, 31))
+    with pytest.raises(VaryError) as caught:
+        make_variants(sl.load("tutorial"),
+                      [parse_vary(f"threats.air[0].windows[*].start={dates}"),
+                       parse_vary(f"threats.air[0].windows[*].end={dates}")], "tutorial")
+    problems = caught.value.problems
+    assert len(problems) <= 5
+    assert problems[-1].got.endswith("more combinations refused alike")
+    assert problems[-1].option == ("threats.air[0].windows[*].start "
+                                   "threats.air[0].windows[*].end")
+
+
+def test_a_sweep_s_table_says_values_as_written_and_its_workers_are_no_more_than_its_variants(
+        tmp_path: Path) -> None:
+    """The terminal said True and False where the option, the label and the report say
+    true and false; --workers 5 started five workers for two variants."""
+    result = CliRunner().invoke(app, [
+        "sweep", "tutorial", "--days", "3", "--workers", "5", "--vary",
+        "routes.gorge-path.air_exposed=true,false", "--out", str(tmp_path / "b.parquet")])
+    assert result.exit_code == 0, result.output
+    rows = [line.split() for line in result.output.splitlines()]
+    assert ["0", "true"] in [row[:2] for row in rows]
+    assert ["1", "false"] in [row[:2] for row in rows]
+    assert "True" not in result.output and "on 2 workers" in result.output
+    with pytest.raises(ValueError, match="workers: sets the size of the local cluster"):
+        run_sweep([], tmp_path / "x.parquet", scheduler="tcp://127.0.0.1:1", workers=2)

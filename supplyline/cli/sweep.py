@@ -114,8 +114,13 @@ def sweep(
 
     only_with(ctx, simulate_runs is not None, "--simulate", ("seed",), json_output)
     whole = load_or_exit(scenario, json_output)
-    sc = _limit_days(whole, days, json_output)
-    _check_step_days(sc, step_days, json_output)
+    # Where the dates are varied, --days and --step-days are checked against each variant's
+    # horizon (make_variants), not the file's.
+    dates = any(text.partition("=")[0].strip() in ("start_date", "end_date")
+                for text in vary or [])
+    sc = whole if dates else _limit_days(whole, days, json_output)
+    if not dates:
+        _check_step_days(sc, step_days, json_output)
     _check_suffix(out, (".parquet",), json_output)
     if report_file is not None and report_file.suffix.lower() != ".html":
         fail("usage", f"--report: expected a file ending in .html, got {str(report_file)!r}",
@@ -153,7 +158,8 @@ def sweep(
         if problems:
             raise VaryError(problems)
         with _checking(json_output) as checked:
-            variants = make_variants(whole, varies, scenario, days, replay, progress=checked)
+            variants = make_variants(whole, varies, scenario, days, replay, progress=checked,
+                                     step_days=step_days)
     except VaryError as error:
         if not json_output:
             for problem in error.problems:
@@ -272,7 +278,7 @@ def _print_sweep(variants: Sequence[Any], records: dict[int, dict[str, Any]]) ->
     are one table and the figures another, each row under the variant's number; and where
     even the values are too wide, each variant's values are one cell of words."""
     from supplyline.report.terminal import Column, FitTable
-    from supplyline.sweep.vary import short_label, short_names
+    from supplyline.sweep.vary import short_label, short_names, shown_value
 
     paths = list(variants[0].settings) if len(variants) else []
     simulated = any("sim_p_any_shortfall" in r for r in records.values())
@@ -296,7 +302,8 @@ def _print_sweep(variants: Sequence[Any], records: dict[int, dict[str, Any]]) ->
             if simulated:
                 figures[4:] = [fmt(100 * record["sim_p_any_shortfall"]),
                                f"{record['sim_shortfall_t']:,.1f}"]
-        rows.append((str(v.index), [str(v.settings[p]) for p in paths], short_label(v), figures))
+        rows.append((str(v.index), [shown_value(v.settings[p]) for p in paths],
+                     short_label(v), figures))
     legend = ("P(short) %: the share of the simulated runs in which some front went short; "
               "sim. short t: the mean shortfall over all the runs" if simulated else "")
     whole = FitTable("Variants", number, *valued, *figured, caption=legend)

@@ -643,7 +643,7 @@ def connect(scheduler: str) -> Any:
 @contextmanager
 def _client(scheduler: str | None, workers: int | None, count: int) -> Iterator[Client]:
     """A client of the scheduler at ``scheduler``, or of a local cluster of ``workers``
-    processes (one per core, at most one per variant, by default)."""
+    processes (one per core by default), never more than there are variants."""
     distributed = _dask()
     if scheduler is not None:
         wrong = address_problem(scheduler)
@@ -669,10 +669,11 @@ def _client(scheduler: str | None, workers: int | None, count: int) -> Iterator[
         finally:
             client.close()
         return
-    n = workers or max(1, min(usable_cores(), count))
-    cluster = distributed.LocalCluster(n_workers=n, threads_per_worker=1, processes=True,
-                                       dashboard_address=HTTP_ADDRESS,
-                                       silence_logs=logging.CRITICAL)
+    n = max(1, min(workers or usable_cores(), count))
+    with _workers_ignore_interrupts():
+        cluster = distributed.LocalCluster(n_workers=n, threads_per_worker=1, processes=True,
+                                           dashboard_address=HTTP_ADDRESS,
+                                           silence_logs=logging.CRITICAL)
     try:
         client = distributed.Client(cluster)
         try:
@@ -712,8 +713,8 @@ def run_sweep(
         Address of a running Dask scheduler (``tcp://host:8786``); a local cluster when
         ``None``.
     workers:
-        Worker processes of the local cluster (default: one per core, at most one per
-        variant).
+        Worker processes of the local cluster (default: one per core), never more than
+        there are variants; not with ``scheduler`` or ``client``, whose cluster has its own.
     client:
         A Dask client to use instead (left open).
     progress:
@@ -734,12 +735,17 @@ def run_sweep(
     OSError
         When ``out`` cannot be written (before anything runs).
     ValueError
-        When ``out`` does not end in ``.parquet``.
+        When ``out`` does not end in ``.parquet``, or ``workers`` is given with ``scheduler``
+        or ``client``.
     """
     from supplyline.report.safe_write import output_files
 
     if Path(out).suffix.lower() != ".parquet":
         raise ValueError(f"out: expected a file ending in .parquet, got {str(out)!r}")
+    if workers is not None and (scheduler is not None or client is not None):
+        raise ValueError("workers: sets the size of the local cluster; with "
+                         f"{'scheduler' if client is None else 'client'} the sweep runs on "
+                         "that cluster's workers (leave workers out)")
     _dask()
     options = options or SweepOptions()
     if not isinstance(variants, Variants):  # (a sweep's own are numbered once each)
@@ -774,6 +780,22 @@ def _by_index(variants: Sequence[Variant], records: Mapping[int, Any]) -> list[V
     if isinstance(variants, Variants):
         return [variants[i] for i in sorted(records)]
     return [v for v in variants if v.index in records]
+
+
+@contextmanager
+def _workers_ignore_interrupts() -> Iterator[None]:
+    """Start worker processes that ignore Ctrl-C, which they inherit: a terminal sends it to
+    every process of the command, and each worker printed a traceback of its
+    KeyboardInterrupt; the sweep's own process stops them (in the main thread only, where
+    Python takes signals)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    before = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, before)
 
 
 def _hold_interrupts(held: list[Any]) -> None:

@@ -269,6 +269,32 @@ def overridden(varies: Sequence[Vary], days: int | None, step_days: int | None
     return found
 
 
+def _planned_problems(valid: Scenario, varied: set[str], days: int | None,
+                      step_days: int | None) -> list[tuple[str, str, str]]:
+    """(field, expected, got) of what a sweep's ``--days`` and ``--step-days`` cannot plan
+    in a valid variant: more days than it has, steps longer than its days planned (a plan
+    refuses them: they would be cut in silence), or, with ``--days``, a varied
+    ``policy.step_days`` above the days planned (cut to them, every such value plans the
+    same)."""
+    if days is not None and days > valid.days:
+        return [("--days", f"at most the variant's horizon ({valid.days} days)", str(days))]
+    planned = valid.days if days is None else days
+    if step_days is not None and step_days > planned:
+        return [("--step-days", f"at most the variant's horizon planned ({planned} days)",
+                 str(step_days))]
+    if days is not None and step_days is None and "policy.step_days" in varied and \
+            valid.policy.step_days > days:
+        return [("policy.step_days", f"at most the days planned ({days}, --days): longer "
+                 "steps are cut to them", str(valid.policy.step_days))]
+    return []
+
+
+def _alike(expected: str) -> str:
+    """What a problem expects with its figures and dates left out: problems that differ only
+    in them ("an end on or after start (2024-11-20)", "(2024-11-21)") are refused alike."""
+    return re.sub(r"\d[\d.,:-]*", "#", expected)
+
+
 def _shared(field: str, paths: list[str]) -> bool:
     """Whether the problem at ``field`` is of a section one of ``paths`` (named as problems
     name them) is in, or of one of them."""
@@ -554,7 +580,8 @@ def _options(varies: Sequence[Vary | str]) -> list[Vary]:
 def make_variants(scenario: Scenario, varies: Sequence[Vary | str],
                   source: str | Path | None = None, days: int | None = None,
                   replay: str | None = None,
-                  progress: Callable[[int, int], None] | None = None) -> Variants:
+                  progress: Callable[[int, int], None] | None = None,
+                  step_days: int | None = None) -> Variants:
     """Every combination of the options' values, each validated as a file would be.
 
     Every combination is validated here, before anything runs, and its scenario dropped:
@@ -578,6 +605,10 @@ def make_variants(scenario: Scenario, varies: Sequence[Vary | str],
         more giving than its localities can give is refused with the others' problems.
     progress:
         Called with (combinations checked, of all) as each is validated (a few ms each).
+    step_days:
+        The steps every variant is planned in (``--step-days``; None: each variant's
+        policy): refused where longer than a variant's horizon planned, as a plan refuses
+        it (it would be cut to it in silence).
 
     Returns
     -------
@@ -644,7 +675,8 @@ def make_variants(scenario: Scenario, varies: Sequence[Vary | str],
                   for path in paths
                   if path not in targets[i]]  # (a value varied twice is said above)
         said: set[tuple[str, str, str]] = set()  # a wrong field is wrong for every value
-        alike: dict[tuple[str, str], list[str]] = {}  # values refused for the same reason
+        # values refused for the same reason: (the first's words, the values)
+        alike: dict[tuple[str, str], tuple[str, list[str]]] = {}
         for value in vary.values:
             data, changed = made.data_of([value], [i])
             # (Whether the replay can be given depends on the other values too: it is
@@ -654,10 +686,13 @@ def make_variants(scenario: Scenario, varies: Sequence[Vary | str],
                    and not _shared(p.field, others)]
             said.update((p.field, p.expected, p.got) for p in new)
             for p in new:
-                alike.setdefault((p.field, p.expected), []).append(shown_value(value))
-                if len(alike[(p.field, p.expected)]) <= SAID_VALUES:
+                # (the first's words stand for the rest)
+                wanted, refused = alike.setdefault((p.field, _alike(p.expected)),
+                                                   (p.expected, []))
+                refused.append(shown_value(value))
+                if len(refused) <= SAID_VALUES:
                     problems += _as_vary_problems(f"{vary.path}={shown_value(value)}", [p])
-        for (where, wanted), refused in alike.items():
+        for (where, _same), (wanted, refused) in alike.items():
             if len(refused) > SAID_VALUES:  # one line for the rest, not one a value
                 rest = refused[SAID_VALUES:]
                 problems.append(VaryProblem(
@@ -666,8 +701,9 @@ def make_variants(scenario: Scenario, varies: Sequence[Vary | str],
     if problems:
         raise VaryError(problems)
     everything = list(range(len(varies)))
+    varied = {written(vary.steps) for vary in varies}
     # A problem refused alike in many combinations is said for the first few, then counted.
-    refused_alike: dict[tuple[str, str], list[str]] = {}
+    refused_alike: dict[tuple[str, str], tuple[str, list[str]]] = {}
     for index, values in enumerate(itertools.product(*(v.values for v in varies))):
         if progress is not None:
             progress(index + 1, count)
@@ -677,17 +713,21 @@ def make_variants(scenario: Scenario, varies: Sequence[Vary | str],
                           for v, value in zip(varies, values, strict=True))
         if valid is None:
             for p in found_problems:
-                labels = refused_alike.setdefault((p.field, p.expected), [])
+                _first, labels = refused_alike.setdefault((p.field, _alike(p.expected)),
+                                                          (p.expected, []))
                 labels.append(label)
                 if len(labels) <= SAID_VALUES:
                     problems += _as_vary_problems(label, [p])
             continue
-        if days is not None and days > valid.days:
-            problems.append(VaryProblem(label, "--days", f"at most the variant's horizon "
-                                        f"({valid.days} days)", str(days)))
-    for (where, wanted), labels in refused_alike.items():
+        for where, expected, got in _planned_problems(valid, varied, days, step_days):
+            _first, labels = refused_alike.setdefault((where, _alike(expected)),
+                                                      (expected, []))
+            labels.append(label)
+            if len(labels) <= SAID_VALUES:
+                problems.append(VaryProblem(label, where, expected, got))
+    for (where, _same), (wanted, labels) in refused_alike.items():
         if len(labels) > SAID_VALUES:
-            problems.append(VaryProblem(" ".join(v.text for v in varies), where, wanted,
+            problems.append(VaryProblem(" ".join(v.path for v in varies), where, wanted,
                                         f"{len(labels) - SAID_VALUES:,} more combinations "
                                         "refused alike"))
     # Each was validated whole, as its file would be; it is cut to its first days when it is
