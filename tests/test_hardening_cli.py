@@ -305,6 +305,11 @@ def test_a_folder_in_use_answers_in_json(tiny_path: Path, tmp_path: Path) -> Non
         assert (code, error["kind"]) == (1, "busy")
         code, output = run("report", str(tiny_path), "--out", str(tmp_path / "r.html"))
         assert code == 1 and "another run" in output
+        # (the run writing there may be writing another file: the folder is what is held)
+        code, error = json_error("report", str(tiny_path), "--out", str(tmp_path / "r.html"))
+        assert error["message"].startswith(
+            f"--out: cannot write {tmp_path / 'r.html'}: another run is writing into its "
+            f"folder {str(tmp_path)!r}")
     assert list(tmp_path.iterdir()) == []
 
 

@@ -48,6 +48,8 @@ def test_values_are_ranges_with_their_end_or_lists() -> None:
     assert parse_vary("x.y=0.1:0.3:0.1").values == (0.1, 0.2, 0.3)
     assert parse_vary("x.y=0.2,0.5,0.8").values == (0.2, 0.5, 0.8)
     assert parse_vary("x.y=porter,true,2024-11-05").values == ("porter", True, "2024-11-05")
+    # The path as it reads (a space let through named the table's column with it).
+    assert parse_vary("modes.porter. payload_kg=1").path == "modes.porter.payload_kg"
     # Read as a scenario file reads a value: YAML 1.2's numbers (0750 was 488 and 0800 text,
     # 1e1 text), and base 60 stays text for validation to refuse.
     assert parse_vary("x.y=0750,0800,1e1").values == (750, 800, 10.0)
@@ -204,6 +206,13 @@ def test_options_that_cannot_apply_are_usage_errors(tmp_path: Path) -> None:
                                      "modes.porter.payload_kg=20", *extra, "--json"])
         assert result.exit_code == 2, (extra, result.output)
         assert json.loads(result.stdout)["error"]["kind"] == "usage"
+    # A scheduler inside one process (inproc://) is never one this command can reach: it
+    # was offered among the schemes, then tried ("an answer that is not Dask's").
+    result = runner.invoke(app, ["sweep", "tutorial", "--vary", "modes.porter.payload_kg=20",
+                                 "--scheduler", "inproc://127.0.0.1/1/1", "--json"])
+    message = json.loads(result.stdout)["error"]["message"]
+    assert result.exit_code == 2 and "not 'inproc'" in message, message
+    assert "inproc," not in message and "tcp" in message
 
 
 def test_outputs_that_cannot_be_written_are_said_before_anything_runs(tmp_path: Path) -> None:

@@ -839,9 +839,12 @@ def _writing(target: Path, option: str, json_output: bool) -> Iterator[None]:
     """Turn a failure to write ``target`` into exit code 2 (1 when another run holds it)."""
     try:
         yield
-    except OutputBusyError:
-        fail("busy", f"{option}: {target} is being written by another run; try again when it "
-                     "has finished", EXIT_FAILED, json_output, path=str(target))
+    except OutputBusyError as error:
+        # (the lock is the folder's: the other run may be writing another file in it)
+        folder = error.filename or target.parent
+        fail("busy", f"{option}: cannot write {target}: another run is writing into its "
+                     f"folder {str(folder)!r}; try again when it has finished", EXIT_FAILED,
+             json_output, path=str(target))
     except OSError as error:
         where = error.filename or target  # the file that failed, where it is known
         fail("output", f"{option}: cannot write {where}: {error.strerror or error}",

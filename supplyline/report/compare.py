@@ -146,15 +146,29 @@ class Comparison:
         (``print(comparison)``), after the notes; as wide as the terminal (else
         :data:`~supplyline.report.terminal.TEXT_WIDTH`), the plans' columns in blocks that
         fit."""
+        import textwrap
+
         from supplyline.report.terminal import text_width
 
+        width = text_width()
         shown = self.kpis.T
         shown = shown.apply(lambda row: row.map(
             lambda v: _number(v, _digits(str(row.name)))), axis=1)
         notes = "".join(f"\n{note}" for note in self.notes)
+        # A plan's label wider than a block can hold (a sweep's "#0 modes.porter.payload_kg
+        # =20, threats...") heads its column by its number, said above the table.
+        labels = [str(c) for c in shown.columns]
+        names = max((len(str(n)) for n in shown.index), default=0)
+        keys = ""
+        if names + 2 + max(map(len, labels), default=0) > width:
+            shown.columns = [f"[{i + 1}]" for i in range(len(labels))]
+            keys = "".join("\n" + textwrap.fill(f"[{i + 1}] {label}", width,
+                                                 subsequent_indent="    ",
+                                                 break_on_hyphens=False)
+                           for i, label in enumerate(labels))
         table = "\n".join(line.rstrip() for line in
-                          shown.to_string(line_width=text_width()).splitlines())
-        text = f"{self!r}{notes}\nKey figures\n{table}"
+                          shown.to_string(line_width=width).splitlines())
+        text = f"{self!r}{notes}\nKey figures{keys}\n{table}"
         return text + "".join(f"\n{label} failed: {why}" for label, why in self.failed.items())
 
     def print(self, console: Console | None = None, max_rows: int = 50) -> None:

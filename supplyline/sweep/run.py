@@ -458,14 +458,15 @@ def address_problem(scheduler: str) -> str | None:
         from distributed.comm.registry import backends
     except ImportError:
         return None  # the sweep says that Dask is missing
+    # (inproc:// names a scheduler inside one process: never one another process can reach)
+    reachable = sorted(set(backends) - {"inproc"})
     try:
         scheme, location = parse_address(scheduler)
-        if scheme not in backends:
-            return f"a scheme of {', '.join(sorted(backends))}, not {scheme!r}"
-        if scheme != "inproc":
-            _host, port = parse_host_port(location)
-            if not 0 < int(port) < 65536:
-                return f"a port from 1 to 65535, not {port}"
+        if scheme not in reachable:
+            return f"a scheme of {', '.join(reachable)}, not {scheme!r}"
+        _host, port = parse_host_port(location)
+        if not 0 < int(port) < 65536:
+            return f"a port from 1 to 65535, not {port}"
     except ValueError as error:
         return str(error)
     return None
@@ -482,8 +483,6 @@ def _unknown_host(scheduler: str) -> tuple[str | None, bool]:
     from distributed.comm.addressing import parse_address, parse_host_port
 
     scheme, location = parse_address(scheduler)
-    if scheme == "inproc":
-        return None, False
     host, port = parse_host_port(location)
     try:
         socket.getaddrinfo(host, None)

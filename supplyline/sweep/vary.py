@@ -218,7 +218,9 @@ def parse_vary(text: str) -> Vary:
     values = _parse_values(spec)
     if isinstance(values, str):
         raise problem("(values)", values, shown(spec))
-    return Vary(text, path, steps, values)
+    # (the path as it reads, spaces a shell let through left out: "modes.porter. payload_kg"
+    # named the table's column so)
+    return Vary(text, written(steps), steps, values)
 
 
 def _parse_values(spec: str) -> tuple[Value, ...] | str:

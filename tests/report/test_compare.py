@@ -114,3 +114,14 @@ def test_a_comparison_prints_its_key_figures_and_refuses_what_is_not_a_plan(
     six.print()
     shown = capsys.readouterr().out
     assert "Key figures" in shown and max(len(line) for line in shown.splitlines()) <= 80
+    # A label wider than a block (a sweep's, naming every value) ran past it alone, as no
+    # block can split a column: such columns are headed by their number, said above.
+    long = ("#0 modes.porter.payload_kg=20, threats.air[0].windows[*].day_probability=0.2, "
+            "routes.gorge-path.air_exposed=true")
+    wide = sl.compare({long: plan, "#1 short": plan})
+    lines = str(wide).splitlines()
+    assert max(len(line) for line in lines) <= 80, str(wide)
+    at = lines.index("Key figures")
+    assert lines[at + 1] == "[1] #0 modes.porter.payload_kg=20,"
+    assert " ".join(line.strip() for line in lines[at + 1:at + 4]) == f"[1] {long}"
+    assert lines[at + 4] == "[2] #1 short" and "[1]" in lines[at + 5] and "[2]" in lines[at + 5]
