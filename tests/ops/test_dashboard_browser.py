@@ -655,6 +655,7 @@ def test_the_ledger_reads_as_text(week: str, browser: Any) -> None:
     every = " ".join(page.locator("#entries td.entry").all_inner_texts())
     assert "null" not in every and "{" not in every and '""' not in every
     assert "capacity lost 50 %" in every and "losses Rice 400 kg (strike)" in every
+    assert page.is_hidden("#ledger-empty")  # (said only of an empty table)
 
 
 def test_the_forms_start_at_today_and_say_what_was_expected(week: str, browser: Any) -> None:
@@ -664,6 +665,17 @@ def test_the_forms_start_at_today_and_say_what_was_expected(week: str, browser: 
     page.select_option("#f-kind", "dispatch")
     assert page.input_value("#f-date") == "2024-11-06"
     assert "River village" in page.locator("#f-from option").all_inner_texts()
+    # "To" starts at a place a route joins to "From" (it started at "From" itself, which
+    # the books refuse), and follows it.
+    sc = sl.load("tutorial")
+
+    def joined(place: str) -> set[str]:
+        return {r.to for r in sc.routes if r.from_ == place} | {
+            r.from_ for r in sc.routes if r.to == place}
+
+    assert page.input_value("#f-to") in joined(page.input_value("#f-from"))
+    page.select_option("#f-from", "kestrel-town")
+    assert page.input_value("#f-to") in joined("kestrel-town")
     page.click('nav [data-view="replan"]')
     assert page.input_value("#replan-date") == "2024-11-06"
     page.fill("#replan-date", "")
@@ -909,6 +921,23 @@ def test_after_a_reload_the_replan_page_shows_the_replan_in_force(tmp_path: Path
         assert page.is_hidden("#changes-none")
         assert page.is_hidden("#replan-none")
         assert len(books.plans()) == 2  # nothing planned again
+        assert problems == []
+    books.close()
+
+
+def test_an_empty_ledger_says_so(tmp_path: Path, browser: Any) -> None:
+    """Empty books showed a ledger's header and "The newest 0 of 0 entries are shown."."""
+    books = open_books(tmp_path / "books.db", sl.load("tutorial"))
+    add_account(books, "council", "council-password", "council")
+    with in_process(books) as base:
+        page, problems = council_page(browser, base + "/", 1280)
+        page.click('nav [data-view="ledger"]')
+        page.wait_for_selector("#ledger-empty:has-text('no entries')")
+        assert page.inner_text("#ledger-empty") == "The books hold no entries yet."
+        page.select_option("#ledger-filters select[name=kind]", "dispatch")
+        page.click("#ledger-filters button[type=submit]")
+        page.wait_for_selector("#ledger-empty:has-text('filters')")
+        assert page.inner_text("#ledger-empty") == "No entry matches these filters."
         assert problems == []
     books.close()
 

@@ -671,8 +671,21 @@ function drawFields() {
       el("span", { class: "error", id: "err-" + name }));
   });
   $("#fields").replaceChildren(...rows);
+  if (kind === "dispatch") {
+    $("#f-from").addEventListener("change", nextPlace);
+    nextPlace();
+  }
 }
 $("#f-kind").addEventListener("change", drawFields);
+
+// A convoy's "To" starts at a place a route joins to its "From" (it started at "From"
+// itself, which the books refuse: the form untouched could never be recorded).
+function nextPlace() {
+  const from = $("#f-from").value;
+  const joined = state.scenario.routes.flatMap((r) => r.from === from ? [r.to] :
+    r.to === from ? [r.from] : []);
+  if (joined.length && !joined.includes($("#f-to").value)) $("#f-to").value = joined[0];
+}
 
 const PLAIN_NUMBER = /^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/;
 const ENTRY_IDS = ["corrects", "dispatch"];
@@ -901,6 +914,10 @@ async function loadLedger(older = false) {
   $("#ledger-more").hidden = rows.length < LEDGER_PAGE || body.children.length >= total;
   $("#ledger-shown").textContent = "The newest " + fmt(body.children.length) + " of " +
     fmt(total) + " entries are shown.";
+  // (an empty table said nothing: a header row alone)
+  $("#ledger-empty").textContent = ledgerQuery() ? "No entry matches these filters." :
+    "The books hold no entries yet.";
+  $("#ledger-empty").hidden = body.children.length > 0;
 }
 $("#ledger-older").addEventListener("click", () => loadLedger(true));
 $("#ledger-filters").addEventListener("submit", (event) => { event.preventDefault(); loadLedger(); });
