@@ -451,7 +451,7 @@ function drawNetwork(routes, places, shown, w, h, px, py, label, clipped = false
 // (at most INSET_MAX_ZOOM times: the box is at most a quarter of the map's width, so at
 // least about 3 times), with every place whose marker falls wholly in it or its margin. A
 // name there that would cover another place's marker is left out. None where no front has
-// two unnamed places near it.
+// two unnamed places near it, or where the inset would name none of them.
 const INSET_MAX_ZOOM = 8;
 function drawInset(routes, places, main, w, px, py) {
   const named = new Set([...main.querySelectorAll("text[data-place]")]
@@ -475,6 +475,9 @@ function drawInset(routes, places, main, w, px, py) {
   const inset = drawNetwork(routes, places, shown, w, h, ipx, ipy, title, true);
   $("#map-inset").replaceChildren(el("p", { class: "inset-title" }, title), inset);
   placeLabels(inset, w, h, true);
+  // (an inset that names no place the map left out says nothing more: none)
+  if (![...inset.querySelectorAll("text[data-place]")].some((t) => !named.has(t.dataset.place)))
+    $("#map-inset").replaceChildren();
 }
 
 // A phone shows no hover text, and a name that does not fit is left off the map: a tap or
@@ -501,7 +504,9 @@ function saysOnTap(node, words) {
 const NAME_RANK = { front: 0, hospital: 1, depot: 2, junction: 2, locality: 3 };
 const SPOTS = [[7, 4, "start"], [-7, 4, "end"], [0, -9, "middle"], [0, 17, "middle"],
   [5, -6, "start"], [-5, -6, "end"], [5, 15, "start"], [-5, 15, "end"],
-  [9, -14, "start"], [-9, -14, "end"], [9, 23, "start"], [-9, 23, "end"]];
+  [9, -14, "start"], [-9, -14, "end"], [9, 23, "start"], [-9, 23, "end"],
+  // (further out, clear of a route that passes close by the place)
+  [13, 4, "start"], [-13, 4, "end"]];
 
 // Points along a route's line (its path: M a Q c b), every 3 px or closer: what a name is
 // judged to cover, and how near a tap falls.
@@ -523,8 +528,36 @@ function routePoints(root) {
   return [...root.querySelectorAll("path[data-route]")].flatMap(curvePoints);
 }
 
+// A name cut in two at the space nearest its middle (null for a short name, or one word).
+function twoLines(name) {
+  if (name.length < 16) return null;
+  const spaces = [...name.matchAll(/ /g)].map((m) => m.index);
+  if (!spaces.length) return null;
+  const at = spaces.reduce((a, b) => Math.abs(b - name.length / 2) <
+    Math.abs(a - name.length / 2) ? b : a);
+  return [name.slice(0, at), name.slice(at + 1)];
+}
+
+// Write a name's lines at (x, y), the first line's baseline; a name above its place (`up`)
+// is raised by its further lines, so that its last line stands where one line would.
+function writeLines(t, lines, x, y, up) {
+  t.setAttribute("x", x);
+  if (lines.length === 1) {
+    t.textContent = lines[0];
+    t.setAttribute("y", y);
+    return;
+  }
+  t.replaceChildren(...lines.map((line, i) => {
+    const span = svg("tspan", { x, dy: i ? "1.15em" : "0" });
+    span.textContent = line;
+    return span;
+  }));
+  const step = t.getBBox().height / lines.length;
+  t.setAttribute("y", up ? y - step * (lines.length - 1) : y);
+}
+
 function placeLabels(root, w, h, clearOfMarkers = false) {
-  const lines = routePoints(root);
+  const routes = routePoints(root);
   const markers = [...root.querySelectorAll("circle[data-marker]")].map((c) =>
     [Number(c.getAttribute("cx")), Number(c.getAttribute("cy"))]);
   const placed = [];
@@ -539,9 +572,16 @@ function placeLabels(root, w, h, clearOfMarkers = false) {
   names.forEach((t) => {
     const x = Number(t.dataset.x), y = Number(t.dataset.y);
     if (t.getBBox().width === 0) return;  // not drawn (the view is hidden)
+    const name = t.dataset.name || t.textContent;
+    t.dataset.name = name;
+    // A long name may also go on two lines, as the report's map writes it: "High village
+    // (on the ridge)" in one line crossed a route wherever it went.
+    const layouts = [[name]];
+    const cut = twoLines(name);
+    if (cut) layouts.push(cut);
     let best = null;
-    for (const [dx, dy, anchor] of SPOTS) {
-      t.setAttribute("x", x + dx); t.setAttribute("y", y + dy);
+    for (const lines of layouts) for (const [dx, dy, anchor] of SPOTS) {
+      writeLines(t, lines, x + dx, y + dy, dy < 0);
       t.setAttribute("text-anchor", anchor);
       const b = t.getBBox();
       const off = b.x < 2 || b.x + b.width > w - 2 || b.y < 0 || b.y + b.height > h;
@@ -551,16 +591,17 @@ function placeLabels(root, w, h, clearOfMarkers = false) {
         gap(b, m) < own + 4).length;
       // Off the map is worst, then over another name, over a marker, beside another place's
       // marker, over a line.
+      // (one line is preferred where two cover as little)
       const score = 1e6 * off + 1e4 * placed.filter((o) => meet(o, b)).length +
         1e3 * markers.filter((m) => inside(b, m, 4)).length + 500 * nearer +
-        lines.filter((q) => inside(b, q, 1)).length;
-      if (best === null || score < best.score) best = { score, dx, dy, anchor };
+        routes.filter((q) => inside(b, q, 1)).length + 0.5 * (lines.length - 1);
+      if (best === null || score < best.score) best = { score, dx, dy, anchor, lines };
       if (score === 0) break;
     }
-    t.setAttribute("x", x + best.dx); t.setAttribute("y", y + best.dy);
+    writeLines(t, best.lines, x + best.dx, y + best.dy, best.dy < 0);
     t.setAttribute("text-anchor", best.anchor);
     t.dataset.dx = best.dx;
-    fitLabel(t, w);
+    if (best.lines.length === 1) fitLabel(t, w);
     const b = t.getBBox();
     if (placed.some((o) => meet(o, b)) || (clearOfMarkers && markers.some((m) =>
       (m[0] !== x || m[1] !== y) && inside(b, m, 3)))) {
