@@ -11,6 +11,7 @@ into another.
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import math
 import re
@@ -193,6 +194,26 @@ def amount(value: float, unit: str, shown: str | None = None) -> str:
     if shown != "1":  # (one as the figure shows it: "1 day", but "0.9999 days")
         said = _PLURALS.get(said, said)
     return shown if said in ("", "1") else f"{shown} {said}"
+
+
+def said_date(day: dt.date, year: bool = True) -> str:
+    """A day as the reports, findings and the books' words say it: '6 Dec 1953' ('6 Dec'
+    without ``year``).
+
+    >>> said_date(dt.date(1953, 12, 6)), said_date(dt.date(1954, 5, 7), year=False)
+    ('6 Dec 1953', '7 May')
+    """
+    return f"{day.day} {day:%b %Y}" if year else f"{day.day} {day:%b}"
+
+
+def said_span(a: dt.date, b: dt.date) -> str:
+    """Two days as a span, the first's year said only where it is not the last's: '5 Nov –
+    12 Nov 1954', '20 Dec 1953 – 7 Jan 1954'.
+
+    >>> said_span(dt.date(1954, 11, 5), dt.date(1954, 11, 12))
+    '5 Nov – 12 Nov 1954'
+    """
+    return f"{said_date(a, a.year != b.year)} – {said_date(b)}"
 
 
 #: Enough digits for any float written out (1.8e308 has 309), rounding halves up.

@@ -25,7 +25,7 @@ from numpy.typing import NDArray
 from supplyline.accounting import Legs, legs_of
 from supplyline.network import Network
 from supplyline.plan.result import SHORT_MIN_KG
-from supplyline.units import fmt, words_and
+from supplyline.units import fmt, said_date, words_and
 
 __all__ = ["Unavoidable", "before_arrival", "earliest_arrival", "held", "held_at_start",
            "never_crossed", "out_of_reach", "step_date", "unavoidable", "unavoidable_short",
@@ -99,8 +99,7 @@ def before_arrival(legs: Legs, held: BoolArray, kg: NDArray[np.float64]) -> NDAr
 
 def step_date(net: Network, step: int) -> str:
     """The first day of ``step``, as findings say it: '14 Dec 1953'."""
-    day = net.start_date + dt.timedelta(days=int(net.step_start[step]))
-    return f"{day.day} {day:%b %Y}"
+    return said_date(net.start_date + dt.timedelta(days=int(net.step_start[step])))
 
 
 def out_of_reach(net: Network, reach: tuple[IntArray, IntArray], held: BoolArray,

@@ -27,7 +27,7 @@ from supplyline.plan.result import (
     whole_units,
 )
 from supplyline.report.svg import fmt
-from supplyline.units import days, words_and
+from supplyline.units import days, said_date, said_span, words_and
 
 
 def tonnes_of(kg: float) -> float:
@@ -206,9 +206,8 @@ def shortfall_words(plan: Plan, shortfall: Shortfall) -> tuple[str, str]:
     start = plan.network.scenario.start_date
     parts = []
     for name, tonnes, day in shortfall.short:
-        date = start + dt.timedelta(days=day)
-        parts.append(f"{name.lower()} by {tonnes_text(tonnes)} t (from {date.day} "
-                     f"{date:%b %Y})")
+        parts.append(f"{name.lower()} by {tonnes_text(tonnes)} t (from "
+                     f"{said_date(start + dt.timedelta(days=day))})")
     what = words_and(parts)
     why = "; ".join(shortfall.binding) or "no single limit stands out"
     return f"is short of {what}.", f"What binds: {why}."
@@ -221,9 +220,10 @@ def replan_outcome(plan: Plan, as_of: dt.date) -> list[str]:
     :func:`shortfall_words`), then what else it could not do (:meth:`Plan.gave_up`)."""
     kpis = plan.kpis()
     short, need = float(kpis["shortfall_t"]), tonnes_text(kpis["demand_t"])
-    head = (f"The re-plan leaves the fronts {tonnes_text(short)} t short of the {need} t they need "
-            f"from {as_of}." if short >= 0.0005 else
-            f"The re-plan meets all of the {need} t the fronts need from {as_of}.")
+    day = said_date(as_of)  # (as its findings say their days: one list, one way)
+    head = (f"The re-plan leaves the fronts {tonnes_text(short)} t short of the {need} t they "
+            f"need from {day}." if short >= 0.0005 else
+            f"The re-plan meets all of the {need} t the fronts need from {day}.")
     why = [" ".join((group.front, *shortfall_words(plan, group)))
            for group in shortfalls(plan)]
     notes = plan.gave_up()
@@ -316,9 +316,7 @@ def window_words(net: Network, window: Window) -> str:
     chance that a strike happens, not a share of the loads lost."""
     start = net.start_date
     a, b = start + dt.timedelta(days=window.first), start + dt.timedelta(days=window.last)
-    first = f"{a.day} {a:%b}" + ("" if a.year == b.year else f" {a.year}")
-    span = f"{first} – {b.day} {b:%b %Y}" if window.last > window.first else (
-        f"{b.day} {b:%b %Y}")
+    span = said_span(a, b) if window.last > window.first else said_date(b)
     if window.kind == "closed":
         return f"closed {span}"
     if window.kind == "strikes":
@@ -492,9 +490,8 @@ def unfed_where(plan: Plan) -> dict[tuple[str, str], str]:
         where = []
         for u in sorted(places, key=lambda u: (u.first, -u.kg)):
             a, b = start + dt.timedelta(days=u.first), start + dt.timedelta(days=u.last)
-            first = f"{a.day} {a:%b}" + ("" if a.year == b.year else f" {a.year}")
-            when = (f"on {b.day} {b:%b %Y}" if u.first == u.last
-                    else f"from {first} to {b.day} {b:%b %Y}")
+            when = (f"on {said_date(b)}" if u.first == u.last
+                    else f"from {said_date(a, a.year != b.year)} to {said_date(b)}")
             where.append(f"{note_mass(u.kg)} at {u.place} {when}" if len(places) > 1
                          else f"at {u.place} {when}")
         out[key] = "; ".join(where)

@@ -28,7 +28,7 @@ from supplyline.report.safe_write import output_files
 from supplyline.report.svg import Series, fmt
 from supplyline.report.terminal import Column, FitTable
 from supplyline.simulate.result import FAN, Simulation, chance, mean_figure, period
-from supplyline.units import days, words_and
+from supplyline.units import days, said_date, words_and
 
 #: Days of reserve below this are drawn as none (see :func:`risk_section`).
 DAYS_RESOLUTION = 0.01
@@ -464,8 +464,7 @@ def _date_words(text: str) -> str:
     """``text`` with its ISO dates (2024-11-04) written as the report writes dates: 4 Nov
     2024."""
     def said(match: re.Match[str]) -> str:
-        date = dt.date.fromisoformat(match.group(0))
-        return f"{date.day} {date:%b %Y}"
+        return said_date(dt.date.fromisoformat(match.group(0)))
 
     return re.sub(r"\b\d{4}-\d{2}-\d{2}\b", said, text)
 

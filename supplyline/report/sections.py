@@ -42,7 +42,7 @@ from supplyline.report.facts import (
 )
 from supplyline.report.map import draw_map
 from supplyline.report.svg import Bubble, Marker, Series, colour, fmt
-from supplyline.units import days, words
+from supplyline.units import days, said_date, words
 
 
 @dataclass(frozen=True)
@@ -155,8 +155,7 @@ def percent(share: float) -> str:
 
 def day_date(plan: Plan, day: int) -> str:
     """The date of day ``day`` of the plan, e.g. '7 May 1954'."""
-    date = plan.network.scenario.start_date + dt.timedelta(days=day)
-    return f"{date.day} {date:%b %Y}"
+    return said_date(plan.network.scenario.start_date + dt.timedelta(days=day))
 
 
 # ------------------------------------------------------------------------------ sections

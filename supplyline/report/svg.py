@@ -24,6 +24,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from supplyline.units import fmt as fmt  # the one number format, for the reports
+from supplyline.units import said_date
 
 FloatArray = NDArray[np.float64]
 
@@ -363,8 +364,7 @@ def time_chart(
     axes.y_grid(y_ticks)
 
     def date_label(day: float) -> str:
-        date = start + dt.timedelta(days=int(day))
-        return f"{date.day} {date:%b}"
+        return said_date(start + dt.timedelta(days=int(day)), year=False)
 
     # Ticks on the horizon's days (a step-wise chart ends where its last day ends).
     axes.x_axis(_day_ticks(last_day + (last_days is None), max_ticks), date_label)

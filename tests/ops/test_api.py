@@ -507,8 +507,8 @@ def test_council_plans_replans_and_makes_accounts(served: Any) -> None:
     short, need = body["kpis"]["shortfall_t"], body["kpis"]["demand_t"]
     assert body["outcome"][0].startswith(
         "The re-plan leaves the fronts" if short >= 0.0005 else "The re-plan meets all")
-    assert f"of the {fmt(need)} t they need from 2024-11-04" in body["outcome"][0] or \
-        f"all of the {fmt(need)} t the fronts need from 2024-11-04" in body["outcome"][0]
+    assert f"of the {fmt(need)} t they need from 4 Nov 2024" in body["outcome"][0] or \
+        f"all of the {fmt(need)} t the fronts need from 4 Nov 2024" in body["outcome"][0]
     # Why the fronts go short (each front's findings), then what else it could not do: the
     # first said so, the next as "Nor this" (the same words twice in a row read as a
     # stutter).

@@ -117,6 +117,6 @@ def test_what_a_re_plan_could_not_do_is_said_once_then_nor() -> None:
                            gave_up=lambda: ["wounded not fed: 31 kg", "wounded late: 36"],
                            findings=[], network=None)  # (why the fronts go short: elsewhere)
     assert replan_outcome(plan, dt.date(2024, 11, 8)) == [  # type: ignore[arg-type]
-        "The re-plan leaves the fronts 1.5 t short of the 50.2 t they need from 2024-11-08.",
+        "The re-plan leaves the fronts 1.5 t short of the 50.2 t they need from 8 Nov 2024.",
         "It could not do this either: wounded not fed: 31 kg.",
         "Nor this: wounded late: 36."]
