@@ -214,9 +214,12 @@ class Network:
 
     def __repr__(self) -> str:
         """One line, not the arrays: '<Network 'tutorial': 8 places, 8 routes, ...>'."""
+        from supplyline.units import days
+
+        steps = f"{self.steps} step{'s' if self.steps != 1 else ''}"
         return (f"<Network {self.scenario.name!r}: {self.n_places} places, "
-                f"{len(self.route_ids)} routes, {self.n_modes} modes, {self.scenario.days} "
-                f"days in {self.steps} steps>")
+                f"{len(self.route_ids)} routes, {self.n_modes} modes, "
+                f"{days(self.scenario.days)} in {steps}>")
 
     def threatened(self) -> bool:
         """Whether a strike, a raid or rain can fall on some route within the horizon."""

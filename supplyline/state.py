@@ -111,6 +111,10 @@ class State:
         """:meth:`check`, and that the State stands at the network's start, as a plan or a
         simulation from it must (a re-plan compiles the rest of the horizon from the State's
         date)."""
+        if not isinstance(self.date, dt.date):  # ("2024-11-01" was said to be no 2024-11-01)
+            raise ValueError(f"State.date: expected a date (datetime.date({net.start_date.year}"
+                             f", {net.start_date.month}, {net.start_date.day})), got "
+                             f"{type(self.date).__name__} {self.date!r}")
         if self.date != net.start_date:
             raise ValueError(f"State.date: expected {net.start_date} (the network's start), "
                              f"got {self.date}")
@@ -119,6 +123,9 @@ class State:
     def check(self, net: Network) -> None:
         """Raise ``ValueError`` naming the field whose shape or values do not fit ``net`` (its
         indices; the date is :meth:`check_start`'s)."""
+        if not isinstance(net, Network):
+            raise TypeError(f"net: expected a Network (sl.compile_network(scenario)), got "
+                            f"{type(net).__name__}")
         n_p, n_m, n_c = net.n_places, net.n_modes, net.n_commodities
         shapes = {
             "stock_kg": (self.stock_kg, (n_p, n_c)),
@@ -130,10 +137,16 @@ class State:
             "route_damage_days": (self.route_damage_days, (len(net.route_ids),)),
         }
         for name, (array, shape) in shapes.items():
+            if not isinstance(array, np.ndarray):  # (a list passed, and failed deep inside)
+                raise ValueError(f"State.{name}: expected a NumPy array of shape {shape}, got "
+                                 f"{type(array).__name__}")
             if np.shape(array) != shape:
                 raise ValueError(f"State.{name}: expected shape {shape}, got {np.shape(array)}")
             if not np.all(np.isfinite(array)) or np.any(np.asarray(array) < 0):
                 raise ValueError(f"State.{name}: expected finite values >= 0")
+        if not (np.isfinite(self.labour_days_left) and self.labour_days_left >= 0):
+            raise ValueError(f"State.labour_days_left: expected a number >= 0, got "
+                             f"{self.labour_days_left!r}")
         if np.any(self.route_damage > 1):
             raise ValueError("State.route_damage: expected shares from 0 to 1")
         if np.any((self.route_damage > 0) & (self.route_damage_days <= 0)):

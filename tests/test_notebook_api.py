@@ -32,3 +32,30 @@ def test_plan_repr_is_short_and_html_has_the_headline(tiny: sl.Scenario) -> None
     page = plan._repr_html_()
     assert "Tiny &lt;script&gt;" in page and "<script>" not in page
     assert "<table>" in page and "delivered" in page
+
+
+def test_a_plan_says_why_it_goes_short_and_whether_its_risk_target_held() -> None:
+    """A notebook's view of a plan that went short gave the figures, not why (what the
+    terminal says first); a plan made with risk= never said, but in plan.risk, that its
+    target was missed (nor did its JSON), and plan.risk's repr dumped the plan (kB)."""
+    import dataclasses
+    import json
+
+    from supplyline.simulate.target import RiskPlan
+
+    closed = {"start": "2024-11-01", "end": "2024-11-15"}
+    plan = sl.plan(sl.load("tutorial").replace({"routes.ridge-road.closed": [closed],
+                                                "routes.gorge-path.closed": [closed]}))
+    page = plan._repr_html_()
+    assert "Kestrel town is short of rice by 26.3 t (from 3 Nov 2024)." in page
+    assert "What binds:" in page
+    missed = RiskPlan(plan=plan, simulation=None, target=0.5, met=False,  # type: ignore[arg-type]
+                      message="some front goes short in 96 ± 1 % of runs (target 50 %)")
+    risky = dataclasses.replace(plan, risk=missed)
+    assert repr(risky).endswith("; risk of shortfall at most 50 %: not met>")
+    assert repr(missed) == ("<RiskPlan: risk of shortfall at most 50 %, not met: some front "
+                            "goes short in 96 ± 1 % of runs (target 50 %)>")
+    assert json.loads(risky.to_json())["risk"] == {
+        "target": 0.5, "met": False, "message": missed.message, "rounds": []}
+    assert html.escape("Risk target not met: some front goes short in 96 ± 1 %") in \
+        risky._repr_html_()

@@ -174,6 +174,10 @@ def test_a_network_and_a_comparison_show_themselves_briefly(tutorial: sl.Scenari
     net = sl.compile_network(tutorial)
     assert repr(net) == ("<Network 'tutorial': 8 places, 8 routes, 2 modes, 30 days in 30 "
                          "steps>")
+    # (one as one: "1 days in 1 steps", "optimal, 1 days" had been said)
+    one = sl.plan(tutorial, days=1)
+    assert repr(one.network).endswith("2 modes, 1 day in 1 step>")
+    assert ": optimal, 1 day;" in repr(one)
     shown = sl.compare([short_plan, short_plan])._repr_html_()
     assert shown.startswith("<") and "<table" in shown
     with pytest.raises(IndexError, match="step: expected a whole number from 0 to 2, got 3"):

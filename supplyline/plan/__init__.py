@@ -74,7 +74,9 @@ def plan(
         Stop the solver after this many seconds (a :class:`PlanError` saying so); no limit
         when ``None``. Where carriers a ``state`` leaves go without food and the plan is made
         again to feed them first, the solves share it (what is left once it is spent: the
-        first plan, its ``solver_note`` saying so).
+        first plan, its ``solver_note`` saying so). Where the fronts go short, what holds
+        them short is found by solving again (``Plan.explain_seconds``), within what is left
+        of it and at most 60 s: limits not confirmed in time are said to be so.
     state:
         Where everything stands at the start (stocks, units waiting and on the way, what was
         given, labour used, route damage); the scenario's own start when ``None``. Made for
@@ -183,8 +185,16 @@ def plan(
     result = read_plan(lp, solution, replay)
     if whole_days is not None and net.scenario.days < whole_days:
         result.whole_days = whole_days
-    explain_shortfall(lp, solution, result, seconds=RESOLVE_SECONDS if time_limit_s is None
-                      else min(RESOLVE_SECONDS, time_limit_s))
+    result.from_state = state is not None
+    # What holds the fronts short is found by solving again, within what is left of the
+    # time limit (at most RESOLVE_SECONDS): the limits not confirmed in time are said so.
+    explaining = time.perf_counter()
+    left = RESOLVE_SECONDS if time_limit_s is None else max(
+        0.0, min(RESOLVE_SECONDS, time_limit_s - (explaining - started)))
+    if result.short_steps():
+        say("finding what holds the fronts short (solving again with each limit eased)")
+    explain_shortfall(lp, solution, result, seconds=left)
+    result.explain_seconds = time.perf_counter() - explaining
     return result
 
 
@@ -259,7 +269,9 @@ def validate(result: Plan) -> Validation:
         When ``result`` is not a Plan.
     PlanError
         When a figure's unit cannot be converted to the metric's, or when the plan covers
-        only the first days of the scenario (``sl.plan(..., days=)``).
+        only the first days of the scenario (``sl.plan(..., days=)``) or starts from a
+        :class:`State` (``sl.plan(..., state=)``): the figures are of the scenario's whole
+        horizon from its own start.
     """
     if not isinstance(result, Plan):
         raise TypeError(f"result: expected a Plan (sl.plan(...)), got {type(result).__name__}")
@@ -268,6 +280,11 @@ def validate(result: Plan) -> Validation:
         raise PlanError(f"this plan covers the first {result.days} of the scenario's "
                         f"{result.whole_days} days, and its observed figures are of the whole "
                         "horizon: validate a plan of the whole horizon (no days=)")
+    if result.from_state and any(o.replay == result.replay
+                                 for o in result.network.scenario.observed):
+        raise PlanError("this plan starts from a State (state=), and its observed figures are "
+                        "of the scenario's horizon from its own start: validate a plan made "
+                        "without state=")
     return Validation((
         compare(result, observed)
         for observed in result.network.scenario.observed

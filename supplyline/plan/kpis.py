@@ -91,5 +91,6 @@ class Kpis(TypedDict):
     gave_up: list[str]  # what else the plan could not do, in words
     build_seconds: float
     solve_seconds: float
+    explain_seconds: float  # finding what holds the fronts short (0 where none go short)
     columns: int
     rows: int

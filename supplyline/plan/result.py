@@ -32,7 +32,7 @@ from supplyline.plan.model import (
     money_per_column,
 )
 from supplyline.plan.variables import FloatArray, IntArray
-from supplyline.units import fmt
+from supplyline.units import days, fmt
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -199,6 +199,12 @@ class Plan:
     #: The scenario's whole horizon in days, where the plan covers only its first days
     #: (``sl.plan(..., days=)``); None when it covers the horizon it was given.
     whole_days: int | None = None
+    #: Whether the plan starts from a State (``sl.plan(..., state=)``) rather than the
+    #: scenario's own start.
+    from_state: bool = False
+    #: Seconds spent finding what holds the fronts short, where they go short: the LP solved
+    #: again with each candidate limit eased (:func:`~supplyline.plan.diagnose.explain_shortfall`)
+    explain_seconds: float = 0.0
 
     @property
     def plot(self) -> PlanPlots:
@@ -248,8 +254,20 @@ class Plan:
     @property
     def seconds(self) -> float:
         """How long the plan took to make: the LP built (``build_seconds``) and solved
-        (``solve_seconds``, the solver alone), as the summary and the report give it."""
-        return self.build_seconds + self.solve_seconds
+        (``solve_seconds``, the solver alone), and where the fronts go short, what holds them
+        short found (``explain_seconds``), as the summary and the report give it."""
+        return self.build_seconds + self.solve_seconds + self.explain_seconds
+
+    def time_words(self) -> str:
+        """How long the plan took, in words, as the summary and the report say it: 'built and
+        solved in 1.22 s', with ', what holds the fronts short found in 5.94 s' where that
+        took a twentieth of a second or more."""
+        from supplyline.units import fmt
+
+        said = f"built and solved in {fmt(self.build_seconds + self.solve_seconds)} s"
+        if self.explain_seconds >= 0.05:
+            said += f", what holds the fronts short found in {fmt(self.explain_seconds)} s"
+        return said
 
     def steps_description(self) -> str:
         """How the horizon is cut into steps ('' when day by day)."""
@@ -751,6 +769,7 @@ class Plan:
             "gave_up": self.gave_up(),
             "build_seconds": self.build_seconds,
             "solve_seconds": self.solve_seconds,
+            "explain_seconds": self.explain_seconds,
             "columns": self.n_columns,
             "rows": self.n_rows,
         }
@@ -919,6 +938,10 @@ class Plan:
                 name: json_records(self.to_frame(name)) for name in self.TABLES
             },
         }
+        if self.risk is not None:  # as `supplyline plan --risk --json` gives it
+            from supplyline.report.risk import risk_search_json
+
+            doc["risk"] = risk_search_json(self.risk)
         return json.dumps(doc, indent=1, default=float)
 
     def to_xarray(self) -> Any:
@@ -934,10 +957,15 @@ class Plan:
         kpis = self.kpis()
         replay = f", replay {self.replay!r}" if self.replay else ""
         steps = self.steps_description()
-        return (f"<Plan {self.network.scenario.name!r}{replay}: {self.status}, {self.days} "
-                f"days{' ' + steps if steps else ''}; delivered {kpis['delivered_t']:,.1f} t "
-                f"of {kpis['demand_t']:,.1f} t, {kpis['shortfall_days']} shortfall days, "
-                f"mobilized {kpis['mobilized_t']:,.1f} t>")
+        risk = ""
+        if self.risk is not None:  # (sl.plan(..., risk=): whether its target held)
+            risk = (f"; risk of shortfall at most {100 * self.risk.target:g} %: "
+                    + ("met" if self.risk.met else "not met"))
+        return (f"<Plan {self.network.scenario.name!r}{replay}: {self.status}, "
+                f"{days(self.days)}{' ' + steps if steps else ''}; delivered "
+                f"{kpis['delivered_t']:,.1f} t of {kpis['demand_t']:,.1f} t, "
+                f"{kpis['shortfall_days']} shortfall days, mobilized "
+                f"{kpis['mobilized_t']:,.1f} t{risk}>")
 
     def _repr_html_(self) -> str:
         """What a notebook shows: the headline figures and the commodities."""

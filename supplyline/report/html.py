@@ -265,7 +265,7 @@ def header(plan: Plan, unvalidated: bool = False) -> str:
         + (f"replayed: {escape(plan.replay)}" if plan.replay else "optimized")
         + "</b></li>",
         f'<li>Solver <span class="status{"" if ok else " warn"}">{escape(plan.status)}</span>'
-        f"; built and solved in {fmt(plan.seconds)} s</li>",
+        f"; {escape(plan.time_words())}</li>",
     ]
     demand, delivered = float(kpis["demand_t"]), float(kpis["delivered_t"])
     met = delivered / demand if demand > 0 else 1.0

@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 
 from supplyline.plan.result import Plan
+from supplyline.report.facts import shortfall_words, shortfalls
 from supplyline.report.sections import day_date, percent
 from supplyline.report.svg import fmt
 from supplyline.units import days
@@ -13,7 +14,9 @@ __all__ = ["plan_html"]
 
 
 def plan_html(plan: Plan) -> str:
-    """The plan's headline figures and its commodities as a small HTML block."""
+    """The plan's headline figures and its commodities as a small HTML block, then why the
+    fronts go short and what else the plan could not do (as the terminal says them), and
+    with ``risk=``, whether its target held."""
     esc = html.escape
     kpis = plan.kpis()
     sc = plan.network.scenario
@@ -29,6 +32,14 @@ def plan_html(plan: Plan) -> str:
         for cid, row in kpis["by_commodity"].items()
         if row["demand_t"] > 0 or row["mobilized_t"] > 0)
     replay = f", replay <code>{esc(plan.replay)}</code>" if plan.replay else ""
+    said = [" ".join((group.front, *shortfall_words(plan, group)))
+            for group in shortfalls(plan)]
+    said += [f"It could not do this either: {note}." if k == 0 else f"Nor this: {note}."
+             for k, note in enumerate(plan.gave_up())]
+    if plan.risk is not None:
+        said.append(("Risk target met: " if plan.risk.met else "Risk target not met: ")
+                    + plan.risk.message.rstrip(".") + ".")
+    notes = "".join(f"<li>{esc(words)}</li>" for words in said)
     return (
         f"<div><b>{esc(sc.title)}</b>{replay}<br>"
         f"{day_date(plan, 0)} – {day_date(plan, plan.days - 1)} ({days(plan.days)}"
@@ -39,4 +50,5 @@ def plan_html(plan: Plan) -> str:
         "<table><thead><tr><th>commodity</th><th>demand (t)</th><th>delivered (t)</th>"
         "<th>short (t)</th><th>short days</th><th>mobilized (t)</th><th>eaten (t)</th>"
         "<th>burned (t)</th>"
-        f"</tr></thead><tbody>{rows}</tbody></table></div>")
+        f"</tr></thead><tbody>{rows}</tbody></table>"
+        + (f"<ul>{notes}</ul>" if notes else "") + "</div>")

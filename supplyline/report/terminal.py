@@ -467,7 +467,7 @@ def print_plan_summary(plan: Plan, console: Console, compared: bool = False,
         f"{day_date(plan, 0)} – {day_date(plan, plan.days - 1)} ({days(plan.days)}"
         f"{_in_steps(plan)}){replay}; "
         "solver ", (plan.status.removeprefix("solver "), status_style),
-        f"; built and solved in {fmt(plan.seconds)} s"))
+        f"; {plan.time_words()}"))
     if plan.solver_note:
         console.print(Text(plan.solver_note, style="dim"))
     note = step_note(plan, compared)

@@ -40,23 +40,58 @@ __all__ = ["WHAT_IF", "check", "document", "first_days", "replace", "with_daily_
 WHAT_IF = "what-if"
 
 
-def _writable(path: str, value: Any) -> Any:
-    """``value`` as a scenario file would hold it (a section given as a schema object is
-    written out); a ScenarioError naming ``path`` when no file could hold it."""
+def _plain(value: Any) -> Any:
+    """``value`` in the types a scenario file holds, within lists and mappings too: a
+    schema object written out, a tuple or a NumPy array as a list, a NumPy number as a
+    number, and a moment at midnight (pandas' ``Timestamp``, NumPy's ``datetime64``,
+    ``datetime``) as its date."""
     if isinstance(value, BaseModel):
         value = value.model_dump(mode="python", by_alias=True, exclude_unset=True)
-    elif isinstance(value, tuple):
-        value = list(value)
+    if isinstance(value, dict):
+        return {key: _plain(v) for key, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    if isinstance(value, np.datetime64):
+        value = value.astype("datetime64[us]").item()  # (a datetime, or None for NaT)
     elif isinstance(value, np.generic) or (isinstance(value, np.ndarray) and value.ndim == 0):
         value = value.item()  # a NumPy number
     elif isinstance(value, np.ndarray):
-        value = value.tolist()  # a NumPy array, as the list it holds
-    try:
-        yaml.safe_dump(value)
-    except yaml.YAMLError:
+        return [_plain(v) for v in value.tolist()]  # a NumPy array, as the list it holds
+    if isinstance(value, dt.datetime) and value.tzinfo is None and \
+            value.time() == dt.time(0):
+        return dt.date(value.year, value.month, value.day)  # (pandas' Timestamp is one)
+    return value
+
+
+def _unwritable(path: str, value: Any) -> tuple[str, Any] | None:
+    """The first place within ``value`` (its path) that no scenario file can hold, and
+    what is there; None when a file can hold all of it."""
+    if isinstance(value, dict):
+        inner = ((f"{path}.{key}", v) for key, v in value.items())
+    elif isinstance(value, list):
+        inner = ((f"{path}[{i}]", v) for i, v in enumerate(value))
+    else:
+        try:
+            yaml.safe_dump(value)
+        except yaml.YAMLError:
+            return path, value
+        return None
+    for where, v in inner:
+        if (found := _unwritable(where, v)) is not None:
+            return found
+    return None
+
+
+def _writable(path: str, value: Any) -> Any:
+    """``value`` as a scenario file would hold it (:func:`_plain`); a ScenarioError naming
+    the first place within it that no file could hold."""
+    value = _plain(value)
+    found = _unwritable(path, value)
+    if found is not None:
+        where, what = found
         raise ScenarioError([Problem(
-            WHAT_IF, None, path, "a value a scenario file can hold (a number, text, a date, "
-            "or a list or mapping of them)", repr(value))]) from None
+            WHAT_IF, None, where, "a value a scenario file can hold (a number, text, a date, "
+            "or a list or mapping of them)", f"{type(what).__name__} {what!r}")])
     return value
 
 

@@ -58,6 +58,11 @@ class RiskPlan:
     message: str
     rounds: list[RiskRound] = field(default_factory=list)
 
+    def __repr__(self) -> str:
+        # (the dataclass's own repr dumped the plan and the simulation, several kB)
+        return (f"<RiskPlan: risk of shortfall at most {100 * self.target:g} %, "
+                f"{'met' if self.met else 'not met'}: {self.message}>")
+
 
 def _hardened(scenario: Scenario, margin: float, reserve_days: float,
               first: dt.date | None) -> Scenario:

@@ -604,6 +604,15 @@ def test_a_plan_of_the_first_days_is_not_validated_against_the_whole_horizon() -
     with pytest.raises(sl.PlanError, match="first 12 of the scenario's 30 days"):
         sl.validate(cut)
     assert sl.plan(tutorial, days=30).whole_days is None
+    # Nor a plan from a State (40 t more at the front than the scenario starts with: the
+    # upper villages' share of the rice eaten there then failed against the record).
+    net = sl.compile_network(tutorial)
+    state = sl.State.initial(net)
+    state.stock_kg[net.place_ids.index("kestrel-town"), net.commodity_ids.index("rice")] = 4e4
+    from_state = sl.plan(tutorial, replay="pledged", state=state)
+    assert from_state.from_state and not sl.plan(tutorial, days=3).from_state
+    with pytest.raises(sl.PlanError, match="this plan starts from a State"):
+        sl.validate(from_state)
 
 
 def test_a_reserve_target_that_holds_food_back_from_a_front_going_short_is_named() -> None:

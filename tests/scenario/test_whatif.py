@@ -121,6 +121,30 @@ def test_values_may_be_schema_objects_or_numpy_numbers(tutorial: sl.Scenario) ->
         tutorial.replace({"modes.porter.payload_kg": object()})
 
 
+def test_dates_from_pandas_and_numpy_are_dates_and_a_bad_value_is_said_where_it_is(
+        tutorial: sl.Scenario) -> None:
+    """pandas' Timestamp and NumPy's datetime64 were refused as "a value a scenario file can
+    hold (... a date ...)", the whole list quoted; a datetime at midnight was "expected a
+    date (YYYY-MM-DD), got 2024-11-01T00:00:00"."""
+    import datetime as dt
+
+    import numpy as np
+    import pandas as pd
+
+    for start in (pd.Timestamp("2024-11-01"), np.datetime64("2024-11-01"),
+                  dt.datetime(2024, 11, 1)):
+        changed = tutorial.replace({"routes.gorge-path.closed": [
+            {"start": start, "end": "2024-11-07"}]})
+        (closure,) = next(r for r in changed.routes if r.id == "gorge-path").closed
+        assert closure.start == dt.date(2024, 11, 1), start
+    with pytest.raises(sl.ScenarioError) as caught:
+        tutorial.replace({"routes.gorge-path.closed": [{"start": object(),
+                                                        "end": "2024-11-07"}]})
+    (problem,) = caught.value.problems
+    assert problem.field == "routes.gorge-path.closed[0].start"
+    assert problem.got.startswith("object <object object at")
+
+
 def test_a_scenario_built_in_python_is_checked_before_it_is_planned(
         tutorial: sl.Scenario) -> None:
     """A model alone checks no cross-reference; compiling it checks it as a what-if."""

@@ -125,6 +125,27 @@ def test_a_state_of_another_day_is_an_error() -> None:
         sl.plan(plan.network, state=state)
 
 
+def test_a_state_of_the_wrong_types_is_said_at_its_field() -> None:
+    """A date as text was refused as "expected 2024-11-01 ..., got 2024-11-01"; a list for an
+    array failed deep in the planner ("list indices must be integers"); labour days owed
+    below 0 passed; a Scenario for the Network failed on an attribute."""
+    import dataclasses
+
+    net = sl.compile_network(sl.load("tutorial"))
+    start = sl.State.initial(net)
+    for state, said in (
+            (dataclasses.replace(start, date="2024-11-01"),
+             "State.date: expected a date (datetime.date(2024, 11, 1)), got str '2024-11-01'"),
+            (dataclasses.replace(start, stock_kg=start.stock_kg.tolist()),
+             "State.stock_kg: expected a NumPy array of shape (8, 2), got list"),
+            (dataclasses.replace(start, labour_days_left=-5.0),
+             "State.labour_days_left: expected a number >= 0, got -5.0")):
+        with pytest.raises(sl.PlanError, match=re.escape(said)):
+            sl.plan(net, state=state)
+    with pytest.raises(TypeError, match=re.escape("net: expected a Network (sl.compile_netwo")):
+        start.check(sl.load("tutorial"))  # type: ignore[arg-type]
+
+
 def test_a_states_damage_holds_whole_until_repaired() -> None:
     """The one repair rule (hazards.damage_held), for a State as for a strike: the share lost
     holds whole for the days left, the last in part, then none; a State with damage and no
