@@ -196,6 +196,35 @@ def amount(value: float, unit: str, shown: str | None = None) -> str:
     return shown if said in ("", "1") else f"{shown} {said}"
 
 
+def as_written(value: float) -> str:
+    """A figure as a file writes it, not rounded (a historian's 26.82 % is not 26.8 %), with
+    thousands separated.
+
+    >>> as_written(26.82), as_written(16000.0), as_written(60.7), as_written(1e-7)
+    ('26.82', '16,000', '60.7', '1e-07')
+    """
+    if float(value).is_integer() and abs(value) < 1e15:
+        return f"{int(value):,}"
+    return f"{value:,}"
+
+
+def told_apart(value: float, others: Sequence[float], digits: int = 3) -> str:
+    """``value`` to ``digits`` significant digits (:func:`fmt`), or to as many more as tell
+    it apart from each of ``others`` it differs from, as those are written
+    (:func:`as_written`): a model of 26.8166 % against a record of 26.8 % was shown as
+    "26.8 %" beside "26.8 %" and a FAIL.
+
+    >>> told_apart(26.8166, [26.8]), told_apart(1636.68, [1637]), told_apart(47.2, [47])
+    ('26.82', '1,636.7', '47.2')
+    """
+    shown = fmt(value, digits)
+    while digits < 12 and any(value != other and shown == as_written(other)
+                              for other in others):
+        digits += 1
+        shown = fmt(value, digits, whole_thousands=False)
+    return shown
+
+
 def said_date(day: dt.date, year: bool = True) -> str:
     """A day as the reports, findings and the books' words say it: '6 Dec 1953' ('6 Dec'
     without ``year``).
@@ -220,16 +249,16 @@ def said_span(a: dt.date, b: dt.date) -> str:
 _HALF_UP = Context(prec=400, rounding=ROUND_HALF_UP)
 
 
-def fmt(value: float, digits: int = 3) -> str:
+def fmt(value: float, digits: int = 3, whole_thousands: bool = True) -> str:
     """A number for a label: thousands separated, at most ``digits`` significant digits below
-    1,000, no trailing zeros.
+    1,000 (and above it too, without ``whole_thousands``), no trailing zeros.
 
     >>> fmt(12345.6), fmt(0.1234), fmt(2.0), fmt(0.0), fmt(1.045), fmt(2.5), fmt(-0.06055)
     ('12,346', '0.123', '2', '0', '1.05', '2.5', '-0.0606')
     """
     if value == 0 or not math.isfinite(value):
         return "0" if value == 0 else str(value)
-    decimals = 0 if abs(value) >= 1000 else max(
+    decimals = 0 if abs(value) >= 1000 and whole_thousands else max(
         0, digits - 1 - math.floor(math.log10(abs(value))))
     # Halves up, on the number as written (1.045 is 1.05): binary rounding read the float
     # just below 1.045 and said 1.04, where 1.0453 t said 1.05 in the next box.

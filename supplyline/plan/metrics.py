@@ -19,7 +19,7 @@ from supplyline.network import replay_places
 from supplyline.plan.result import Plan, whole_units
 from supplyline.plan.variables import FloatArray
 from supplyline.scenario.schema import Metric, MetricTerm, Observed, metric_unit
-from supplyline.units import UnitProblem, convert, fmt, words
+from supplyline.units import UnitProblem, convert, fmt, told_apart, words
 
 
 def traced_share(plan: Plan, good: int, source: NDArray[np.bool_]) -> FloatArray:
@@ -117,6 +117,15 @@ class MetricValue:
         if self.undefined_reason:
             return "undefined"
         return "pass" if self.passed else "fail"
+
+    def model_text(self) -> str:
+        """The model's figure, to as many digits as tell it apart from the record's figures
+        it is judged against (:func:`~supplyline.units.told_apart`): a FAIL had shown
+        "26.8 %" beside "26.8 %"."""
+        bounds = {"at_least": [self.value - self.tolerance],
+                  "at_most": [self.value + self.tolerance]}.get(
+            self.compare, [self.value, self.value - self.tolerance, self.value + self.tolerance])
+        return told_apart(self.model, bounds)
 
     def to_json(self) -> dict[str, Any]:
         """The figure as JSON, with its ``result`` ('input', 'undefined', 'pass' or 'fail');
@@ -426,17 +435,25 @@ def _decided_by_inputs(observed: Observed, fixed: float) -> str:
 
 
 def _plan_part_tested(observed: Observed, fixed: float, model: float) -> str:
-    """Where the inputs' part of a "within" or "at most" figure (``fixed``, in the figure's
-    unit) would pass by itself, what the verdict then tests: the plan's part (never
-    negative), and how much of it passes. '' where the inputs alone would not pass."""
+    """What the verdict tests of a figure the inputs give a part of (``fixed``, in the
+    figure's unit): the plan's part (never negative), and how much of it passes. For a
+    "within" or "at most" figure, said where the inputs' part would pass by itself (it
+    passes up to ...); for an "at least" one, where it would not (it passes from ...: an
+    at-least figure whose inputs pass by themselves is decided by them). '' otherwise."""
     value, tolerance = observed.value, observed.tolerance
+    unit = words(observed.unit)
+    part = model - fixed
+    part = 0.0 if abs(part) <= 1e-9 * max(1.0, abs(fixed)) else part
+    if observed.compare == "at_least":  # ("passes up to 1,000" had been said of >= 4,000)
+        need = value - tolerance - fixed
+        if need <= 0.0:
+            return ""
+        return (f". The verdict tests the plan's part, {fmt(part)} {unit}: it passes from "
+                f"{fmt(need)} {unit}")
     low = value - tolerance - fixed if observed.compare == "within" else 0.0
     high = value + tolerance - fixed
     if not low <= 0.0 <= high:
         return ""
-    unit = words(observed.unit)
-    part = model - fixed
-    part = 0.0 if abs(part) <= 1e-9 * max(1.0, abs(fixed)) else part
     return (f". The inputs alone lie within the tolerance: the verdict tests only the plan's "
             f"part, {fmt(part)} {unit}, and it passes up to {fmt(high)} {unit}")
 

@@ -42,7 +42,7 @@ from supplyline.report.facts import (
 )
 from supplyline.report.map import draw_map
 from supplyline.report.svg import Bubble, Marker, Series, colour, fmt
-from supplyline.units import days, said_date, words
+from supplyline.units import as_written, days, said_date, words
 
 
 @dataclass(frozen=True)
@@ -501,8 +501,9 @@ def validation_section(plan: Plan, context: ReportContext) -> Section | None:
         else:
             badge = '<span class="badge fail">fail</span>'
         label = f"{v.id}: {v.description}" if v.description else v.id
-        model = "—" if v.undefined_reason else float(v.model)
-        rows.append([label, model, float(v.value), words(v.unit), float(v.tolerance),
+        # (the record's figures as written; the model's to the digits that tell them apart)
+        model = "—" if v.undefined_reason else v.model_text()
+        rows.append([label, model, as_written(v.value), words(v.unit), as_written(v.tolerance),
                      v.compare.replace("_", " "), v.source, Raw(badge)])
     computed = [v for v in context.validation if v.tested]
     passed = sum(v.passed is True for v in computed)

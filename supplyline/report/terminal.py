@@ -43,7 +43,7 @@ from supplyline.report.inert import inert, inert_lines, plain
 from supplyline.report.sections import day_date, percent
 from supplyline.report.svg import fmt
 from supplyline.scenario.summary import counted, kinds_counted
-from supplyline.units import amount, days
+from supplyline.units import amount, as_written, days
 
 __all__ = [
     "Column",
@@ -497,13 +497,18 @@ RISK_HINT = ("The plan counts on the threats' average effect and replaces no car
 
 
 def _history(v: MetricValue) -> str:
-    """The historical figure with what counts as agreeing: '47 ± 5 %', '≥ 22,370 t'."""
+    """The historical figure as written, with what counts as agreeing: '47 ± 5 %',
+    '≥ 22,370 t'."""
     if v.compare == "at_least":
-        return f"≥ {amount(v.value - v.tolerance, v.unit)}"
+        bound = v.value - v.tolerance
+        return f"≥ {amount(bound, v.unit, as_written(bound))}"
     if v.compare == "at_most":
-        return f"≤ {amount(v.value + v.tolerance, v.unit)}"
-    shown = f"{fmt(v.value)} ± {fmt(v.tolerance)}" if v.tolerance else None
+        bound = v.value + v.tolerance
+        return f"≤ {amount(bound, v.unit, as_written(bound))}"
+    shown = f"{as_written(v.value)} ± {as_written(v.tolerance)}" if v.tolerance else \
+        as_written(v.value)
     return amount(v.value, v.unit, shown)
+
 
 
 def print_validation(values: Sequence[MetricValue], console: Console) -> None:
@@ -540,7 +545,7 @@ def print_validation(values: Sequence[MetricValue], console: Console) -> None:
             result = Text("pass", style="bold green")
         else:
             result = Text("FAIL", style="bold red")
-        model = "—" if v.undefined_reason else amount(v.model, v.unit)
+        model = "—" if v.undefined_reason else amount(v.model, v.unit, v.model_text())
         table.add_row(label, inert(model), inert(_history(v)),
                       result)
     console.print(table)

@@ -514,6 +514,26 @@ def test_the_food_for_the_way_back_reaches_the_front_with_its_carriers() -> None
     assert not result.findings
 
 
+def test_an_at_least_figure_says_from_what_the_plan_s_part_passes() -> None:
+    """Labour-days at least 4,000 where the replay asks 3,000: a pass was said to test the
+    plan's part, which "passes up to 1,000 person-days"."""
+    figure = {"id": "more", "metric": {"kind": "labour_days"}, "value": 4000,
+              "unit": "person*day", "tolerance": 0, "compare": "at_least", "source": "test",
+              "replay": "pledged"}
+    sc = sl.load("tutorial").replace({
+        "replays.pledged.labour": {"person_days": 3000},
+        "replays.pledged.carriers": [{"mode": "bicycle", "units": 10}],
+        "observed": [figure, {**figure, "id": "most", "value": 10000}]})
+    more, most = sl.validate(sl.plan(sc, replay="pledged"))
+    assert (more.result, most.result) == ("pass", "fail")
+    part = fmt(more.model - 3000)
+    assert more.from_inputs_reason.endswith(
+        f". The verdict tests the plan's part, {part} person-days: it passes from 1,000 "
+        "person-days")
+    assert most.from_inputs_reason.endswith(f"{part} person-days: it passes from 7,000 "
+                                            "person-days")
+
+
 def test_what_a_replay_or_met_demand_decides_is_an_input_and_what_is_undefined_no_test(
 ) -> None:
     """Labour-days a replay's floor sets, a recruit count against an "at most" at its cap:

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import copy
+import dataclasses
 import pickle
 
 import pytest
@@ -47,3 +48,30 @@ def test_no_figure_says_so(replayed: sl.Plan) -> None:
     none = Validation([], replayed)
     assert str(none) == "No historical figures apply to this plan."
     assert "No historical figures apply to this plan." in none._repr_html_()
+
+
+def test_a_figure_that_fails_is_told_apart_from_the_record_and_the_record_is_as_written(
+        replayed: sl.Plan) -> None:
+    """A tolerance of 0 failed as "26.8 %  26.8 %  FAIL" and "1,637  1,637  FAIL" (the model
+    26.8166 % and 1,636.68 person-days); a record of 26.82 ± 0.01 % was shown as 26.8."""
+    from supplyline.report.html import render_report
+
+    upper = next(v for v in sl.validate(replayed) if v.id == "upper-share-eaten")
+    labour = float(replayed.kpis()["labour_days"])
+    values = Validation([
+        dataclasses.replace(upper, id="exact", value=round(upper.model, 1), tolerance=0.0,
+                            passed=False, within=False),
+        dataclasses.replace(upper, id="written", value=26.82, tolerance=0.01),
+        dataclasses.replace(upper, id="labour", model=float(labour), value=round(labour),
+                            unit="person*day", tolerance=0.0, passed=False, within=False,
+                            from_inputs=0.0)], replayed)
+    text = str(values)
+    rows = {line.split()[0]: line for line in text.splitlines() if line.split()[:1]
+            and line.split()[0] in ("exact", "written", "labour")}
+    model = f"{upper.model:.2f}"
+    assert f"{model} %" in rows["exact"] and f"{round(upper.model, 1)} %" in rows["exact"]
+    assert "26.82 ± 0.01 %" in rows["written"]
+    assert f"{labour:,.1f} person-days" in rows["labour"], rows["labour"]
+    assert f"{round(labour):,} person-days" in rows["labour"]
+    page = render_report(replayed, values)
+    assert f"<td class=\"num\">{model}</td>" in page and ">26.82<" in page
