@@ -672,3 +672,28 @@ def test_a_chromium_variable_that_names_nothing_is_named_in_the_error(
     assert f"--out: cannot write {target}: {CHROMIUM_ENV}={missing}: no such file;" in said
     assert "or set SUPPLYLINE_CHROMIUM)" not in said
     assert not target.exists()
+
+
+def test_check_says_a_demand_beyond_all_there_is_of_a_good(tmp_path: Path) -> None:
+    """A ration of 2 kg asked 231 t of rice where the localities could give 86.5 t: check
+    said OK and nothing more, and the plan went 145 t short."""
+    text = importlib.resources.files("supplyline").joinpath(
+        "scenario/builtin/tutorial.yaml").read_text(encoding="utf-8")
+    assert text.count("ration_kg_per_person_day: 0.5\n") == 1
+    path = tmp_path / "hungry.yaml"
+    path.write_text(text.replace("ration_kg_per_person_day: 0.5\n",
+                                 "ration_kg_per_person_day: 2.0\n"), encoding="utf-8")
+    result = invoke("check", str(path))
+    assert result.exit_code == 0, result.output
+    said = " ".join(result.output.split())
+    assert ("Short whatever the plan does: • Rice: the fronts need 231 t over the horizon, "
+            "and the localities could give 86.5 t: at least 145 t short") in said
+    answer = json.loads(invoke("check", str(path), "--json").stdout)
+    assert answer["beyond_supply"] == [{
+        "commodity": "rice", "demand_kg": 231000.0, "supply_kg": 86500.0,
+        "at_least_kg": 144500.0, "words": answer["beyond_supply"][0]["words"]}]
+    # The tutorial itself asks less than there is.
+    assert json.loads(invoke("check", "tutorial", "--json").stdout)["beyond_supply"] == []
+    # What the plan does goes short by at least as much.
+    plan = sl.plan(sl.load(str(path)))
+    assert plan.kpis()["shortfall_t"] >= 144.5 - 1e-6

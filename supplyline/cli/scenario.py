@@ -101,16 +101,18 @@ def _copy_builtin(name: str, given: Path | None, titles: dict[str, str],
 @app.command()
 def check(scenario: ScenarioArg = None, json_output: JsonOption = False) -> None:
     """Validate a scenario and list every problem found (exit code 2 when there are any),
-    then what its fronts must go short of whatever the plan does, and the routes and modes
+    then what its fronts must go short of whatever the plan does (before a good can reach
+    them, or beyond all there is of it), and the routes and modes
     no plan from the start can use (too slow for the horizon, or units that could not come
     home)."""
     from supplyline.network import compile_network
-    from supplyline.plan.reach import never_crossed, unavoidable_short
+    from supplyline.plan.reach import beyond_supply, never_crossed, unavoidable_short
 
     sc = load_or_exit(scenario, json_output)
     summary = summarize(sc)
     net = compile_network(sc, checked=False)
     short = unavoidable_short(net)
+    beyond = beyond_supply(net)
     unused = never_crossed(net)
     if json_output:
         print_json({"ok": True, "name": sc.name, "title": sc.title, "days": summary["days"],
@@ -123,14 +125,21 @@ def check(scenario: ScenarioArg = None, json_output: JsonOption = False) -> None
                              if x.arrives < net.steps else None),
                          "from": net.place_ids[x.source] if x.source >= 0 else None,
                          "words": x.words} for x in short],
+                    "beyond_supply": [
+                        {"commodity": net.commodity_ids[net.goods[x.good]],
+                         "demand_kg": round(x.demand_kg, 6),
+                         "supply_kg": round(x.supply_kg, 6),
+                         "at_least_kg": round(x.short_kg, 6), "words": x.words}
+                        for x in beyond],
                     "never_used": [{"kind": kind, "id": ident, "words": words}
                                    for kind, ident, words in unused]})
         return
     say(ui.stdout, f"OK: {sc.title} — {_counts_line(summary)}")
-    if short:
+    if short or beyond:
         ui.stdout.print("Short whatever the plan does:")
-        for x in short:  # (wrapped between words, a number with its unit; one line in a log)
-            say(ui.stdout, f"• {x.words}")
+        for words in [x.words for x in short] + [x.words for x in beyond]:
+            # (wrapped between words, a number with its unit; one line in a log)
+            say(ui.stdout, f"• {words}")
     if unused:  # (kept: units a starting State has out may still go home over them)
         ui.stdout.print("Never used by a plan from the start:")
         for _, _, words in unused:

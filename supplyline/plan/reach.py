@@ -27,9 +27,9 @@ from supplyline.network import Network
 from supplyline.plan.result import SHORT_MIN_KG
 from supplyline.units import fmt, said_date, words_and
 
-__all__ = ["Unavoidable", "before_arrival", "earliest_arrival", "held", "held_at_start",
-           "never_crossed", "out_of_reach", "step_date", "unavoidable", "unavoidable_short",
-           "unfed_words"]
+__all__ = ["BeyondSupply", "Unavoidable", "before_arrival", "beyond_supply",
+           "earliest_arrival", "held", "held_at_start", "never_crossed", "out_of_reach",
+           "step_date", "unavoidable", "unavoidable_short", "unfed_words"]
 
 BoolArray = NDArray[np.bool_]
 IntArray = NDArray[np.int64]
@@ -190,6 +190,42 @@ def unavoidable_short(net: Network, carriers: bool = True) -> list[Unavoidable]:
                 int(p), int(g), short, int(first),
                 f"{', and '.join(why)}, so at least {fmt(short / 1000.0)} t of the "
                 f"{net.commodity_ids[goods[g]]} it needs goes short", int(source)))
+    return out
+
+
+@dataclass(frozen=True)
+class BeyondSupply:
+    """A good whose demand at the fronts over the horizon (``demand_kg``) is more than all
+    there is of it (``supply_kg``: what is held at the start anywhere and what the
+    localities could give by the end): at least the difference goes short, whatever the plan
+    does, before any carrier eats or anything spoils or is lost."""
+
+    good: int  # goods slot
+    demand_kg: float
+    supply_kg: float
+    words: str
+
+    @property
+    def short_kg(self) -> float:
+        return self.demand_kg - self.supply_kg
+
+
+def beyond_supply(net: Network) -> list[BeyondSupply]:
+    """The goods whose demand is more than all there is of them (:class:`BeyondSupply`), by
+    more than :data:`~supplyline.plan.result.SHORT_MIN_KG`: ``check`` said OK of a ration
+    that asked 231 t where the localities could give 86.5 t."""
+    goods = net.goods
+    demand = net.demand_kg[:, goods, :].sum(axis=(0, 2))
+    held = net.initial_stock_kg[:, goods].sum(axis=0)
+    given = net.giveable_kg[:, goods, -1].sum(axis=0)
+    out = []
+    for g in np.nonzero(demand - held - given > SHORT_MIN_KG)[0]:
+        name = net.commodity_label(int(goods[g]))
+        at_start = f" and {fmt(held[g] / 1000.0)} t is held at the start" if held[g] else ""
+        out.append(BeyondSupply(int(g), float(demand[g]), float(held[g] + given[g]), (
+            f"{name}: the fronts need {fmt(demand[g] / 1000.0)} t over the horizon, and the "
+            f"localities could give {fmt(given[g] / 1000.0)} t{at_start}: at least "
+            f"{fmt((demand[g] - held[g] - given[g]) / 1000.0)} t short")))
     return out
 
 
