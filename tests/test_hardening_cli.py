@@ -519,6 +519,14 @@ def test_an_export_blocked_by_one_file_names_it_and_writes_none(tmp_path: Path) 
                                                       "('5', '6')"),
     (["plan", "tutorial", "--replay", "nope", "--replay", "pledged"], "--replay: expected once"),
     (["report", "tutorial", "-o", "a.html", "--out", "b.html"], "--out: expected once"),
+    # (a short option's value written on to it: b.json was written, a.json dropped)
+    (["plan", "tutorial", "-o", "a.json", "-ob.json"], "--out: expected once, got 2 times "
+                                                      "('a.json', 'b.json')"),
+    # Both sides of an on/off flag: the last had won without a word.
+    (["simulate", "tutorial", "--runs", "5", "--no-threats", "--threats"],
+     "--no-threats, --threats: expected one of them, got both"),
+    (["plan", "tutorial", "--risk", "0.5", "--unit-losses", "--no-unit-losses"],
+     "--unit-losses, --no-unit-losses: expected one of them, got both"),
 ])
 def test_an_option_given_twice_is_refused_before_anything_runs(args: list[str],
                                                                 says: str) -> None:
@@ -536,4 +544,8 @@ def test_an_option_that_takes_several_values_may_be_given_twice(tmp_path: Path) 
     got = runner.invoke(app, ["sweep", "tutorial", "--vary", "modes.porter.payload_kg=1:2:1",
                               "--vary", "modes.porter.payload_kg=3", "--json", "--json"])
     assert got.exit_code == 2 and "expected once" not in got.output
+    # (the same side of an on/off flag twice says one thing)
+    assert "expected one of them" not in runner.invoke(
+        app, ["simulate", "tutorial", "--days", "2", "--runs", "2", "--threats", "--threats",
+              "--json"]).output
     assert "modes.porter.payload_kg" in got.output  # the sweep's own check, not ours

@@ -221,9 +221,10 @@ class _Commands(TyperGroup):
 
 
 def _given_once(group: TyperGroup, ctx: Any) -> None:
-    """Refuse an option given twice on a command line (``plan --days 5 --days 6``): Click
+    """Refuse an option given twice on a command line (``plan --days 5 --days 6``, ``-o
+    a.json -ob.json``), and both sides of an on/off flag (``--threats --no-threats``): Click
     keeps the last one and says nothing, so the first was silently dropped. Options that
-    take several values (``sweep --vary``) and flags are not counted."""
+    take several values (``sweep --vary``) and plain flags (``--json``) are not counted."""
     args = [*getattr(ctx, "_protected_args", []), *ctx.args]
     try:
         _name, command, rest = group.resolve_command(ctx, args)
@@ -232,24 +233,39 @@ def _given_once(group: TyperGroup, ctx: Any) -> None:
     if command is None:
         return
     options: dict[str, Any] = {}
+    switches: dict[str, Any] = {}  # on/off flags: --threats/--no-threats
     for param in command.params:
-        if (param.param_type_name == "option" and not param.multiple
-                and not getattr(param, "is_flag", False) and not getattr(param, "count", False)):
+        if param.param_type_name != "option" or param.multiple or getattr(param, "count",
+                                                                          False):
+            continue
+        if not getattr(param, "is_flag", False):
             options.update(dict.fromkeys([*param.opts, *param.secondary_opts], param))
+        elif param.secondary_opts:
+            switches.update(dict.fromkeys([*param.opts, *param.secondary_opts], param))
     given: dict[str, list[str]] = {}
+    flipped: dict[str, list[str]] = {}
     for i, token in enumerate(rest):
         if token == "--":
             break
         option, equals, value = token.partition("=")
+        if option not in options and token[:1] == "-" and token[1:2] != "-" and \
+                token[:2] in options and len(token) > 2:
+            option, equals, value = token[:2], "=", token[2:]  # (-ob.json: -o b.json)
         found = options.get(option)
         if found is not None:
             if not equals:
                 value = rest[i + 1] if i + 1 < len(rest) else ""
             given.setdefault(max(found.opts, key=len), []).append(value)
+        elif (switch := switches.get(token)) is not None:
+            flipped.setdefault(max(switch.opts, key=len), []).append(token)
     for option, values in given.items():
         if len(values) > 1:
             raise UsageError(f"{option}: expected once, got {len(values)} times "
                              f"({', '.join(repr(v) for v in values)})")
+    for said in flipped.values():
+        if len(set(said)) > 1:  # (the same side twice says one thing)
+            raise UsageError(f"{', '.join(dict.fromkeys(said))}: expected one of them, got "
+                             "both")
 
 
 def _usage_error(error: ClickException) -> int:

@@ -101,7 +101,7 @@ def plan_command(
     risk: Annotated[float | None, typer.Option(
         "--risk", metavar="P", help="Plan so that some front goes short on some day in at "
         "most this share of simulated runs (e.g. 0.05): plan, simulate, keep more capacity "
-        "and reserves in hand, plan again.")] = None,
+        "and reserves in hand, plan again; exit code 1 where no plan meets it.")] = None,
     risk_runs: Annotated[int, typer.Option("--risk-runs", min=MIN_RISK_RUNS, max=MAX_RUNS,
                                            metavar="N",
                                            help="Runs per simulation with --risk (at "
@@ -194,9 +194,16 @@ def plan_command(
         replay_note = replay_days_note(result)
         if replay_note:  # (said under the summary's first line too)
             extra["replay_note"] = replay_note
-        print_json({"ok": True, "kpis": result.kpis(),
+        # A risk target not met is a run that did not do what was asked (as a figure outside
+        # its tolerance is for validate): said, with the plan made, and exit code 1.
+        missed = search is not None and not search.met
+        verdict = {"error": {"kind": "risk", "message": f"risk target not met: "
+                             f"{search.message}"}} if missed and search is not None else {}
+        print_json({"ok": not missed, **verdict, "kpis": result.kpis(),
                     "steps": result.steps_description() or "day by day", **extra,
                     "written": [str(p) for p in written + exported]})
+        if missed:
+            raise typer.Exit(EXIT_FAILED)
         return
     print_plan_summary(result, ui.stdout, compared=daily is not None,
                        risk_shown=search is not None)
@@ -209,6 +216,8 @@ def plan_command(
 
         print_risk_search(search, ui.stdout)
     _say_written(written, exported, export)
+    if search is not None and not search.met:
+        raise typer.Exit(EXIT_FAILED)
 
 
 @app.command()

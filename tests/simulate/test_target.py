@@ -195,3 +195,22 @@ def test_the_search_says_its_figures_as_its_table_shows_them() -> None:
     said = _met(RiskRound(0.15, 0.0, None, 0.01, 0.003, 71.24, 1890.4, 0.0), 0.2)
     assert f"with 15 % of route capacity kept in hand; the plan mobilizes {fmt(71.24)} t " \
            f"with {fmt(1890.4)} labour-days" in said
+
+
+def test_a_risk_target_not_met_is_a_run_that_failed() -> None:
+    """`plan --risk 0.001` that no plan met answered "ok": true and exit code 0, where a
+    figure outside its tolerance fails validate (exit code 1)."""
+    import json
+
+    from typer.testing import CliRunner
+
+    from supplyline.cli import app
+
+    result = CliRunner().invoke(app, ["plan", "tutorial", "--risk", "0.001", "--risk-runs",
+                                      "200", "--json"])
+    assert result.exit_code == 1, result.output
+    answer = json.loads(result.stdout)
+    assert answer["ok"] is False and answer["risk"]["met"] is False
+    assert answer["error"]["kind"] == "risk"
+    assert answer["error"]["message"] == f"risk target not met: {answer['risk']['message']}"
+    assert answer["kpis"]["delivered_t"] > 0  # (the last plan made, as it stands)
