@@ -142,13 +142,24 @@ class Undefined(Exception):
     which)."""
 
 
-def _window(plan: Plan, term: MetricTerm) -> NDArray[np.bool_]:
-    """Steps whose first day lies in the term's window ``start`` .. ``by`` [S] (all steps
-    when it gives none)."""
+def _window_share(plan: Plan, term: MetricTerm) -> NDArray[np.float64]:
+    """The share of each step's days that lie in the term's window ``start`` .. ``by``
+    [S] (every step whole when it gives none): what a sum over the window counts of a step's
+    amount, spread evenly over its days. A step counted only where its first day lay in
+    the window: a window of 2 Nov in 3-day steps from 1 Nov counted nothing (0.65 t
+    arrived that day, day by day), and one of 1 Nov the whole step."""
     sc = plan.network.scenario
     first = sc.day_index(term.start) if term.start is not None else 0
     last = sc.day_index(term.by) if term.by is not None else plan.days - 1
-    return np.asarray((plan.step_start >= first) & (plan.step_start <= last), dtype=bool)
+    begins = plan.step_start.astype(float)
+    ends = begins + plan.step_length  # (past the step's last day)
+    inside = np.clip(np.minimum(ends, last + 1.0) - np.maximum(begins, first), 0.0, None)
+    return np.asarray(inside / plan.step_length, dtype=float)
+
+
+def _window(plan: Plan, term: MetricTerm) -> NDArray[np.bool_]:
+    """The steps with a day in the term's window [S]: what a peak over it reads."""
+    return np.asarray(_window_share(plan, term) > 0.0, dtype=bool)
 
 
 def _places(plan: Plan, term: MetricTerm, default: NDArray[np.bool_]) -> NDArray[np.bool_]:
@@ -171,6 +182,7 @@ def compute_term(plan: Plan, term: MetricTerm) -> float:
     goods = [good] if good is not None else list(range(len(plan.good_ids)))
     mobilized = plan.mobilized_kg()  # [P, G]
     window = _window(plan, term)
+    share = _window_share(plan, term)  # (sums count a step's days in the window)
     everywhere = np.ones(net.n_places, dtype=bool)
     mode = net.mode_ids.index(term.mode) if term.mode is not None else None
     if term.kind == "days_from":
@@ -200,12 +212,12 @@ def compute_term(plan: Plan, term: MetricTerm) -> float:
         chosen = net.places_in_regions(term.regions)
         return float(mobilized[chosen][:, goods].sum() / 1000.0)
     if term.kind == "consumed_t":
-        return float(plan.consumed_kg[:, goods][:, :, window].sum() / 1000.0)
+        return float((plan.consumed_kg[:, goods] * share).sum() / 1000.0)
     if term.kind in ("arrivals_t", "peak_delivered_t_per_day"):
         where = _places(plan, term, net.is_front)
         arrived = plan.arrivals_kg()[where][:, goods].sum(axis=(0, 1))  # [S]
         if term.kind == "arrivals_t":
-            return float(arrived[window].sum() / 1000.0)
+            return float((arrived * share).sum() / 1000.0)
         per_day = arrived[window] / plan.step_length[window]
         return float(per_day.max(initial=0.0) / 1000.0)
     if term.kind == "through_t":
@@ -218,14 +230,14 @@ def compute_term(plan: Plan, term: MetricTerm) -> float:
         homes = _places(plan, term, everywhere)
         # Whole units, as the plan reports them (:func:`whole_units`: 57.3 bicycles are 58).
         if term.kind == "units_recruited":
-            return float(whole_units(plan.recruited_units[homes, mode][:, window].sum()))
+            return float(whole_units((plan.recruited_units[homes, mode] * share).sum()))
         in_use = plan.in_service_units[homes, mode][:, window].sum(axis=0)
         return float(whole_units(in_use.max(initial=0.0)))
     if term.kind == "trips":
         legs = _places(plan, term, everywhere)[net.arc_from[plan.leg_arc]]
         if mode is not None:
             legs &= plan.leg_mode == mode
-        return float(plan.trips()[legs][:, window].sum())
+        return float((plan.trips()[legs] * share).sum())
     if term.kind == "cost_per_t":
         per_t = plan.cost_per_t()
         if per_t is None:
@@ -336,9 +348,9 @@ def _fronts_fed(plan: Plan, metric: Metric, goods: list[int]) -> float | None:
     where = _places(plan, metric, net.is_front)
     if not (net.is_front[where]).all():
         return None  # (arrivals at a relay are the plan's)
-    window = _window(plan, metric)
-    demand = plan.demand_kg[where][:, goods][:, :, window].sum()
-    eaten = plan.consumed_kg[where][:, goods][:, :, window].sum()
+    window, share = _window(plan, metric), _window_share(plan, metric)
+    demand = (plan.demand_kg[where][:, goods] * share).sum()
+    eaten = (plan.consumed_kg[where][:, goods] * share).sum()
     first = int(np.argmax(window)) if window.any() else 0
     held = (net.initial_stock_kg[where][:, [plan.goods[g] for g in goods]].sum() if first == 0
             else plan.stock_kg[where][:, goods][:, :, first - 1].sum())

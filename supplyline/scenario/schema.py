@@ -1002,8 +1002,9 @@ class Metric(MetricTerm):
     empty). ``cost_per_t``: the plan's cost (see ``costs``) per tonne consumed at the fronts.
     The kinds ``arrivals_t``, ``consumed_t``, ``peak_delivered_t_per_day``,
     ``units_in_use``, ``units_recruited`` and ``trips`` read the window ``start`` to ``by``
-    (the whole horizon when empty; each day of a planning step counts with its step); the
-    others take neither, but ``days_from`` its ``start`` and ``demand_met_pct`` its ``by``.
+    (the whole horizon when empty; in a plan made in steps, a step partly in the window counts
+    for the share of its days within it, its amounts spread evenly over them, and a peak
+    reads every step the window touches); the others take neither, but ``days_from`` its ``start`` and ``demand_met_pct`` its ``by``.
     A field a kind does not read is an error.
     """
 

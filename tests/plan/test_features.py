@@ -674,3 +674,30 @@ def test_a_traced_share_is_an_input_only_where_no_plan_could_change_it() -> None
     values = {v.id: v for v in sl.validate(sl.plan(held, replay="history"))}
     assert values["northwest"].tested and values["northwest"].model < 100.0
     assert values["delta"].result == "input"
+
+
+def test_a_window_counts_the_share_of_a_step_s_days_within_it() -> None:
+    """In 3-day steps from 1 Nov, a window of 2 Nov counted nothing (a step counted only
+    where its first day lay in the window), where 0.65 t arrived that day day by day; a
+    window of 1 Nov counted the whole step."""
+    from supplyline.plan.metrics import compute_term
+    from supplyline.scenario.schema import MetricTerm
+
+    plan = sl.plan(sl.load("tutorial"), step_days=3)
+    assert plan.step_length[0] == 3
+
+    def arrived(start: str, by: str) -> float:
+        term = MetricTerm(kind="arrivals_t", commodity="rice", start=start, by=by)
+        return compute_term(plan, term)
+
+    step = float(plan.arrivals_kg()[plan.network.is_front][:, 0, 0].sum()) / 1000.0
+    assert step > 0
+    assert arrived("2024-11-01", "2024-11-03") == pytest.approx(step, rel=1e-12)
+    for day in ("2024-11-01", "2024-11-02", "2024-11-03"):
+        assert arrived(day, day) == pytest.approx(step / 3, rel=1e-12)
+    assert arrived("2024-11-02", "2024-11-05") == pytest.approx(
+        2 * step / 3 + arrived("2024-11-04", "2024-11-05"), rel=1e-12)
+    # The whole horizon is every step whole, in steps as day by day.
+    whole = MetricTerm(kind="arrivals_t", commodity="rice")
+    assert compute_term(plan, whole) == pytest.approx(
+        float(plan.arrivals_kg()[plan.network.is_front][:, 0].sum()) / 1000.0, rel=1e-12)
