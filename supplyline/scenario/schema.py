@@ -1004,7 +1004,8 @@ class Metric(MetricTerm):
     ``units_in_use``, ``units_recruited`` and ``trips`` read the window ``start`` to ``by``
     (the whole horizon when empty; in a plan made in steps, a step partly in the window counts
     for the share of its days within it, its amounts spread evenly over them, and a peak
-    reads every step the window touches); the others take neither, but ``days_from`` its ``start`` and ``demand_met_pct`` its ``by``.
+    reads every step the window touches); the others take neither, but ``days_from`` its
+    ``start`` and ``demand_met_pct`` its ``by``.
     A field a kind does not read is an error.
     """
 
