@@ -697,3 +697,18 @@ def test_check_says_a_demand_beyond_all_there_is_of_a_good(tmp_path: Path) -> No
     # What the plan does goes short by at least as much.
     plan = sl.plan(sl.load(str(path)))
     assert plan.kpis()["shortfall_t"] >= 144.5 - 1e-6
+
+
+def test_validate_lists_the_figures_in_the_file_s_order(tmp_path: Path) -> None:
+    """The plain plan's figures came first, then each replay's: the table's [1] was the
+    file's observed[1], where check calls the figures by their place in the file."""
+    sc = sl.load("tutorial")
+    plain = {"id": "plain-fed", "metric": {"kind": "demand_met_pct", "commodity": "rice"},
+             "value": 100, "unit": "%", "tolerance": 5, "source": "test"}
+    observed = [o.model_dump(mode="json", exclude_none=True) for o in sc.observed]
+    path = tmp_path / "mixed.yaml"
+    doc = sc.replace({"observed": [*observed, plain]}).model_dump(
+        mode="json", by_alias=True, exclude_none=True)
+    path.write_text(yaml.safe_dump(doc), encoding="utf-8")
+    answer = json.loads(invoke("validate", str(path), "--json").stdout)
+    assert [f["id"] for f in answer["figures"]] == [*(o.id for o in sc.observed), "plain-fed"]

@@ -258,6 +258,10 @@ def validate(
     for name in replays:
         values.extend(compare_observed(_plan_or_exit(sc, name, solver, time_limit,
                                                      json_output, step_days, verbose)))
+    # In the file's order (each plan's figures had come together, the plain plan's first):
+    # the table's [1], [2] ... then count as observed[0], observed[1] ... does.
+    order = {o.id: i for i, o in enumerate(sc.observed)}
+    values.sort(key=lambda v: order.get(v.id, len(order)))
     failed = [v for v in values if v.tested and not v.passed]
     if json_output:
         computed = sum(v.tested for v in values)
