@@ -408,6 +408,10 @@ def test_a_replay_on_the_first_days_says_it_gives_the_whole_horizons_amounts(
     assert invoke("report", *cut, "-o", str(page)).exit_code == 0
     caveats = page.read_text(encoding="utf-8").split('id="caveats"')[1].split("</ul>")[0]
     assert note in " ".join(html.unescape(caveats).split())
+    # report --json says it too, with the plan's steps, as plan --json does (it said neither)
+    reported = json.loads(invoke("report", *cut, "-o", str(page), "--json").stdout)
+    assert reported["replay_note"] == note and reported["steps"] == "day by day"
+    assert json.loads(invoke("plan", *cut, "--json").stdout)["steps"] == reported["steps"]
     # simulate plans the same way, and said nothing of it.
     runs = ("simulate", *cut, "--runs", "5")
     assert note in " ".join(invoke(*runs).stdout.split())

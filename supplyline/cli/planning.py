@@ -300,6 +300,7 @@ def report(
     """Plan the scenario and write a self-contained report (HTML, or PDF)."""
     only_with(ctx, runs is not None, "--runs", ("seed",), json_output)
     from supplyline.plan import validate as compare_observed
+    from supplyline.report.facts import replay_days_note
 
     whole = load_or_exit(scenario, json_output)
     sc = _limit_days(whole, days, json_output)
@@ -319,7 +320,11 @@ def report(
         # With --runs, the simulation as `simulate --json` gives it (the report's risk section).
         risk = ({"simulation": json.loads(results["simulation"].to_json())}
                 if results is not None else {})
-        print_json({"ok": True, "kpis": result.kpis(), **risk,
+        # (as `plan --json` says the same plan: its steps, and a replay's note on --days)
+        note = replay_days_note(result)
+        print_json({"ok": True, "kpis": result.kpis(),
+                    "steps": result.steps_description() or "day by day",
+                    **({"replay_note": note} if note else {}), **risk,
                     "written": [str(p) for p in written + exported]})
         return
     if results is not None:  # (a fresh seed was said only inside the report)
