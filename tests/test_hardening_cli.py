@@ -549,3 +549,16 @@ def test_an_option_that_takes_several_values_may_be_given_twice(tmp_path: Path) 
         app, ["simulate", "tutorial", "--days", "2", "--runs", "2", "--threats", "--threats",
               "--json"]).output
     assert "modes.porter.payload_kg" in got.output  # the sweep's own check, not ours
+
+
+@pytest.mark.parametrize(("args", "says"), [
+    (["plan", "tutorial", "--days"], "--days: expected a value, got nothing"),
+    (["plan", "tutorial", "--compare-daily=yes"],
+     "--compare-daily: expected no value (it is an on/off flag), got one"),
+])
+def test_an_option_without_its_value_is_said_as_every_usage_error_is(args: list[str],
+                                                                     says: str) -> None:
+    """Click's own words had come through: "Option '--days' requires an argument."."""
+    got = runner.invoke(app, args)
+    assert got.exit_code == 2
+    assert says in got.output and "Option '" not in got.output

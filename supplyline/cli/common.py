@@ -297,12 +297,25 @@ _PYDANTIC_WORDS = (
 )
 
 
+_CLICK_WORDS = [
+    (r"^Option '([^']+)' requires an argument\.$", r"\1: expected a value, got nothing"),
+    (r"^Option '([^']+)' requires (\d+) arguments\.$", r"\1: expected \2 values"),
+    (r"^Option '([^']+)' does not take a value\.$",
+     r"\1: expected no value (it is an on/off flag), got one"),
+]
+
+
 def _usage_message(error: ClickException) -> str:
     """A usage error's message in the tool's own words: a bad value is "--step-days:
     expected ..., got ..." (the option first, as a scenario's field is), where Click said
     "Invalid value for '--step-days': Input should be ..."."""
     if not isinstance(error, BadParameter):
-        return error.format_message()
+        said = error.format_message()
+        # Click's words for an option without its value, or a flag given one: "Option
+        # '--days' requires an argument." read unlike every other usage error.
+        for click_words, ours in _CLICK_WORDS:
+            said = re.sub(click_words, ours, said)
+        return said
     hint = error.param_hint or (
         "/".join(error.param.opts) if error.param is not None else None)
     if isinstance(hint, Sequence) and not isinstance(hint, str):
