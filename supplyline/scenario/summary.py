@@ -7,8 +7,9 @@ and what the fronts ask for.
 
 from __future__ import annotations
 
+import heapq
 import html
-from collections import Counter, deque
+from collections import Counter
 from typing import Any
 
 import numpy as np
@@ -128,10 +129,14 @@ def _route_row(scenario: Scenario, route: Route) -> dict[str, Any]:
 
 
 def network_tree(scenario: Scenario) -> list[dict[str, Any]]:
-    """The network seen from each front: a breadth-first tree over the routes.
+    """The network seen from each front: each place under the next place on its shortest
+    way to the front, in km, nearer places first.
 
-    Routes are followed both ways (the sketch shows where things are, not which way they
-    may move); nearer places come first.
+    A route that runs one way is followed only the way it runs (toward the front), unless
+    a place has no other way: the built-in scenario's Yen Bai had hung off Lao Cai by its
+    one-way raft route, read against the current, four routes from the front by count where
+    Route 13 is seven (and shorter). So the sketch shows where things are and, where it
+    can, the way goods come.
 
     Parameters
     ----------
@@ -142,36 +147,45 @@ def network_tree(scenario: Scenario) -> list[dict[str, Any]]:
     -------
     list of dict
         One ``{"front", "places"}`` per front, in the order the fronts are listed.
-        ``places`` lists the places reached, breadth first, each as ``{"place", "kind",
+        ``places`` lists the places reached, nearest first, each as ``{"place", "kind",
         "parent", "route", "length_km", "modes", "depth"}`` (the front itself first, with
         ``parent`` and ``route`` empty and depth 0).
     """
     kinds = {place.id: place.kind for place in scenario.places}
-    links: dict[str, list[tuple[Route, str]]] = {place: [] for place in kinds}
+    # Into each place: (route, the place goods come from, km to count). Against a one-way
+    # route's current the way counts as longer than any other (used only where it must be).
+    against = 1.0 + sum(route.length_km for route in scenario.routes)
+    into: dict[str, list[tuple[Route, str, float]]] = {place: [] for place in kinds}
     for route in scenario.routes:
-        links.setdefault(route.from_, []).append((route, route.to))
-        links.setdefault(route.to, []).append((route, route.from_))
-    for neighbours in links.values():
-        neighbours.sort(key=lambda pair: (pair[0].length_km, pair[1]))
+        into.setdefault(route.to, []).append((route, route.from_, route.length_km))
+        into.setdefault(route.from_, []).append(
+            (route, route.to, route.length_km + (against if route.one_way else 0.0)))
     trees = []
     for front in (place.id for place in scenario.places if place.kind == "front"):
-        nodes: list[dict[str, Any]] = [{"place": front, "kind": "front", "parent": None,
-                                        "route": None, "length_km": 0.0, "modes": [],
-                                        "depth": 0}]
-        seen = {front}
-        queue = deque([nodes[0]])
+        nodes: list[dict[str, Any]] = []
+        far: dict[str, float] = {front: 0.0}
+        parents: dict[str, tuple[str, Route] | None] = {front: None}
+        queue: list[tuple[float, str]] = [(0.0, front)]
+        done: set[str] = set()
         while queue:
-            node = queue.popleft()
-            for route, other in links.get(node["place"], []):
-                if other in seen:
-                    continue
-                seen.add(other)
-                child = {"place": other, "kind": kinds.get(other, "?"),
-                         "parent": node["place"], "route": route.key,
-                         "length_km": route.length_km, "modes": list(route.modes),
-                         "depth": node["depth"] + 1}
-                nodes.append(child)
-                queue.append(child)
+            km, place = heapq.heappop(queue)
+            if place in done:
+                continue
+            done.add(place)
+            came = parents[place]
+            parent = nodes[[n["place"] for n in nodes].index(came[0])] if came else None
+            nodes.append({"place": place, "kind": kinds.get(place, "?"),
+                          "parent": came[0] if came else None,
+                          "route": came[1].key if came else None,
+                          "length_km": came[1].length_km if came else 0.0,
+                          "modes": list(came[1].modes) if came else [],
+                          "depth": parent["depth"] + 1 if parent else 0})
+            for route, other, length in sorted(into.get(place, []),
+                                               key=lambda link: (link[2], link[1])):
+                if other not in done and km + length < far.get(other, float("inf")):
+                    far[other] = km + length
+                    parents[other] = (place, route)
+                    heapq.heappush(queue, (km + length, other))
         trees.append({"front": front, "places": nodes})
     return trees
 
@@ -192,6 +206,8 @@ def network_sketch(scenario: Scenario, max_lines: int = 60) -> list[str]:
         Lines such as ``├── relay (depot)  25 km  porter, bicycle  via pass``.
     """
     lines: list[str] = []
+    # Routes between the same two places (a road beside a trail): each named by its id.
+    pairs = Counter(frozenset((route.from_, route.to)) for route in scenario.routes)
     for tree in network_tree(scenario):
         nodes = tree["places"]
         children: dict[str, list[dict[str, Any]]] = {}
@@ -203,7 +219,10 @@ def network_sketch(scenario: Scenario, max_lines: int = 60) -> list[str]:
         stack.reverse()
         while stack:
             node, indent, last = stack.pop()
-            via = f"  via {node['route']}" if "--" not in node["route"] else ""
+            # (a route's own id where it is not made of its ends, or where another route joins
+            # the same two places: the road and the trail to the valley)
+            twins = pairs[frozenset((node["place"], node["parent"]))] > 1
+            via = f"  via {node['route']}" if "--" not in node["route"] or twins else ""
             drawn.append(f"{indent}{'└── ' if last else '├── '}{node['place']} ({node['kind']})"
                          f"  {node['length_km']:.4g} km  {', '.join(node['modes'])}{via}")
             below = children.get(node["place"], [])

@@ -74,3 +74,45 @@ def test_show_and_the_planner_agree_on_what_can_be_given() -> None:
         assert row["mobilizable_t"] * 1000 == pytest.approx(net.giveable_kg[:, c, -1].sum())
     fuel = next(r for r in summarize(sc)["commodities"] if r["commodity"] == "fuel")
     assert fuel["mobilizable_t"] == 0.0 and fuel["stock_t"] > 0
+
+
+def test_the_tree_follows_the_shortest_way_goods_can_come() -> None:
+    """On the built-in scenario Yen Bai hung off Lao Cai by the one-way raft route, read
+    against its current (four routes from the front by count, where Route 13 is seven and
+    shorter), and Route 13's Lung Lo - Ta Khoa link was not drawn; the road and the trail
+    to the valley could not be told apart."""
+    import supplyline as sl
+
+    sc = sl.load()
+    (tree,) = network_tree(sc)
+    places = {node["place"]: node for node in tree["places"]}
+    assert set(places) == {p.id for p in sc.places}
+    assert (places["yen-bai"]["parent"], places["yen-bai"]["route"]) == (
+        "lung-lo", "r13-yen-bai--lung-lo")
+    assert places["lung-lo"]["parent"] == "ta-khoa"
+    # Lao Cai sends by its raft route only downstream, to Yen Bai: it comes by the trail.
+    assert places["lao-cai"]["route"] == "lao-cai--phong-tho"
+    sketch = "\n".join(network_sketch(sc))
+    assert "tuan-giao (depot)  84 km  truck, bicycle, horse, porter  via tuan-giao--dbp-road" \
+        in sketch
+
+
+def test_a_place_only_a_one_way_route_reaches_is_still_drawn() -> None:
+    """Where a place has no way to send toward the front, the route against the current
+    still shows where it is."""
+    import supplyline as sl
+
+    sc = sl.load("tutorial")
+    # Far village's one route, turned to run one way from the bridge to it: Far village can
+    # send nothing, and is drawn all the same, under the bridge.
+    away = sc.replace({"routes.far-village--bridge": {"from": "bridge", "to": "far-village",
+                                                      "length_km": 16, "one_way": True,
+                                                      "modes": ["porter"]},
+                       "places.far-village.carriers": {}})
+    (tree,) = network_tree(away)
+    places = {n["place"]: n for n in tree["places"]}
+    assert set(places) == {p.id for p in sc.places}
+    assert places["far-village"]["parent"] == "bridge"
+    # Its km against the current count only where there is no other way: the bridge itself
+    # still comes by its own roads.
+    assert places["bridge"]["parent"] in ("ridge-depot", "kestrel-town")
