@@ -162,9 +162,34 @@ def convert(value: float, unit: str, to: str) -> float:
 _PERSON_DAYS = {1.0: "person-days", 1e3: "thousand person-days", 1e6: "million person-days"}
 
 
+#: Units said in words where pint's names would be read as code ("63.7 short_ton").
+_NAMED = {"short_ton": "short tons", "long_ton": "long tons"}
+
+#: What a unit said in the plural is beside 1 ("1 person-day", not "1 person-days").
+_SINGULARS = {"person-days": "person-day", "short tons": "short ton",
+              "long tons": "long ton", "days": "day", "trips": "trip", "units": "unit",
+              "people": "person"}
+
+
 def words(text: str) -> str:
     """A unit as a reader says it: person-days in words (``person*day``: "person-days",
-    ``Mperson*day``: "million person-days"), every other unit as written."""
+    ``Mperson*day``: "million person-days"), a ratio with "per" (``person*day/t``:
+    "person-days per t"), pint's ``short_ton`` as "short tons"; every other unit as
+    written.
+
+    >>> words("person*day"), words("person*day/t"), words("short_ton"), words("trip/unit")
+    ('person-days', 'person-days per t', 'short tons', 'trips per unit')
+    """
+    text = text.strip()
+    if text in _NAMED:
+        return _NAMED[text]
+    if text.count("/") == 1 and "(" not in text:
+        over, under = (part.strip() for part in text.split("/"))
+        said = words(over)
+        if said == over and over in _PLURALS:
+            said = _PLURALS[over]
+        under_said = words(under)
+        return f"{said} per {_SINGULARS.get(under_said, under_said)}"
     try:
         unit = parse(text)
     except UnitProblem:
@@ -188,11 +213,15 @@ def amount(value: float, unit: str, shown: str | None = None) -> str:
 
     >>> amount(56, "day"), amount(1, "day"), amount(27, "%"), amount(0.4, "1")
     ('56 days', '1 day', '27 %', '0.4')
+    >>> amount(1, "person*day"), amount(63.7, "short_ton")
+    ('1 person-day', '63.7 short tons')
     """
     said = unit.strip() if unit.strip() in _PLURALS else words(unit).strip()  # (no pint)
     shown = fmt(value) if shown is None else shown
     if shown != "1":  # (one as the figure shows it: "1 day", but "0.9999 days")
         said = _PLURALS.get(said, said)
+    elif " per " not in said:
+        said = _SINGULARS.get(said, said)
     return shown if said in ("", "1") else f"{shown} {said}"
 
 

@@ -279,11 +279,13 @@ def input_reason(plan: Plan, metric: Metric) -> str:
     commodity, region by region); consumption equal to the demand when all of it is met."""
     if metric.per is not None:
         first, second = input_reason(plan, _term(metric)), input_reason(plan, _term(metric.per))
-        if first and second:
-            return f"a ratio of two figures set by the inputs ({first}; {second})"
+        if first and second:  # (one reason said once: "all demand is met ...; all demand")
+            why = first if first == second else f"{first}; {second}"
+            return f"a ratio of two figures set by the inputs ({why})"
         return ""
     if metric.kind == "days_from":
-        return "date arithmetic: the horizon's end less the given start"
+        return ("date arithmetic: the days from the given start to the horizon's end, both "
+                "counted")
     net = plan.network
     goods = ([plan.good_ids.index(metric.commodity)] if metric.commodity in plan.good_ids
              else list(range(len(plan.good_ids))))
@@ -317,15 +319,16 @@ def input_reason(plan: Plan, metric: Metric) -> str:
         chosen = mobilized[net.places_in_regions(metric.regions)].sum()
         total = mobilized.sum()
         held = net.initial_stock_kg[:, plan.goods[goods]].sum()
-        return bool(total > 0 and (chosen <= 1e-6 * total
+        return bool(total > 0 and (_none_given(plan, metric, goods)
                                    or (chosen >= (1 - 1e-6) * total and held <= 0)))
 
     if metric.kind in ("share_mobilized", "mobilized_t") and given_is_input():
         return f"set by the replay {plan.replay!r}: its mobilization fixes what was given"
     if metric.kind == "share_consumed" and given_is_input() and all_given_or_none():
-        return (f"set by the replay {plan.replay!r}: the regions give none of it, or all "
-                "where none is held from the start, so none or all of what is eaten comes "
-                "from them")
+        return (f"set by the replay {plan.replay!r}: " + (
+            "the regions give none of it, so none of what is eaten comes from them"
+            if _none_given(plan, metric, goods) else "the regions give all of it and none "
+            "is held from the start, so all of what is eaten comes from them"))
     if metric.kind == "consumed_t" and consumed_is_input():
         return "all demand is met, so consumption is the scenario's demand"
     if metric.kind == "labour_days" and plan.replay is not None:
@@ -337,6 +340,13 @@ def input_reason(plan: Plan, metric: Metric) -> str:
         return (f"the replay {plan.replay!r} fixes what was given and all demand is met: a "
                 "ratio of two inputs")
     return ""
+
+
+def _none_given(plan: Plan, metric: Metric, goods: list[int]) -> bool:
+    """Whether the metric's regions give none of the goods."""
+    mobilized = plan.mobilized_kg()[:, goods]
+    return bool(mobilized[plan.network.places_in_regions(metric.regions)].sum()
+                <= 1e-6 * mobilized.sum())
 
 
 def _fronts_fed(plan: Plan, metric: Metric, goods: list[int]) -> float | None:

@@ -701,3 +701,23 @@ def test_a_window_counts_the_share_of_a_step_s_days_within_it() -> None:
     whole = MetricTerm(kind="arrivals_t", commodity="rice")
     assert compute_term(plan, whole) == pytest.approx(
         float(plan.arrivals_kg()[plan.network.is_front][:, 0].sum()) / 1000.0, rel=1e-12)
+
+
+def test_an_input_s_reason_reads_once_and_as_its_case() -> None:
+    """A ratio of two inputs of one reason said it twice; days_from read "the horizon's end
+    less the given start" of a count of both days; share_consumed said "none or all" without
+    which; units read as pint writes them ("63.7 short_ton", "1 person-days")."""
+    from supplyline.plan.metrics import input_reason
+    from supplyline.scenario.schema import Metric
+    from supplyline.units import amount
+
+    plan = sl.plan(sl.load("tutorial"), replay="pledged")
+    ratio = Metric(kind="consumed_t", commodity="rice",
+                   per={"kind": "consumed_t", "commodity": "rice"})
+    assert input_reason(plan, ratio) == ("a ratio of two figures set by the inputs (all "
+                                         "demand is met, so consumption is the scenario's "
+                                         "demand)")
+    days = Metric(kind="days_from", start="2024-11-20")
+    assert input_reason(plan, days).endswith("both counted")
+    assert (amount(63.7, "short_ton"), amount(1, "person*day")) == (
+        "63.7 short tons", "1 person-day")
