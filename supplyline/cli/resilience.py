@@ -122,6 +122,9 @@ def resilience(
         fail("usage", "--worst-of: acts only on the worst sets (--k 2 or more) or the "
                       "protection (--budget), got --k 1 without --budget (leave --worst-of "
                       "out, or raise --k)", EXIT_BAD_INPUT, json_output)
+    if worst_of not in ("routes", "all"):  # (options first, then the file, as --solver)
+        fail("usage", f"--worst-of: expected one of 'routes', 'all', got {worst_of!r}",
+             EXIT_BAD_INPUT, json_output)
     sc = _limit_days(load_or_exit(scenario, json_output), days, json_output)
     _check_export(export, json_output)
     span = None
@@ -130,9 +133,6 @@ def resilience(
             span = parse_window(window, sc.start_date, sc.days)
         except ValueError as error:
             fail("usage", f"--window: {error}", EXIT_BAD_INPUT, json_output)
-    if worst_of not in ("routes", "all"):
-        fail("usage", f"--worst-of: expected routes or all, got {worst_of}", EXIT_BAD_INPUT,
-             json_output)
     units: dict[str, int] = {}
     for part in (protect or "").split(","):
         kind, _, count = part.strip().partition("=")

@@ -45,10 +45,12 @@ def _check_device(device: str, precision: str, json_output: bool) -> None:
     from supplyline.simulate import DEVICES, PRECISIONS, array_module
 
     if device not in DEVICES:
-        fail("usage", f"--device: expected {' or '.join(DEVICES)}, got {device}",
+        fail("usage", f"--device: expected one of {', '.join(map(repr, DEVICES))}, got "
+                      f"{device!r}",
              EXIT_BAD_INPUT, json_output)
     if precision not in PRECISIONS:
-        fail("usage", f"--precision: expected {' or '.join(PRECISIONS)}, got {precision}",
+        fail("usage", f"--precision: expected one of {', '.join(map(repr, PRECISIONS))}, "
+                      f"got {precision!r}",
              EXIT_BAD_INPUT, json_output)
     try:
         array_module(device)
@@ -119,10 +121,10 @@ def simulate_command(
         fail("usage", f"{flag}: acts only with the threats drawn (units are lost to strikes "
                       f"and raids), got --no-threats (leave {flag} out, or --no-threats)",
              EXIT_BAD_INPUT, json_output)
+    _check_device(device, precision, json_output)  # (options first, then the file, as --solver)
     whole = load_or_exit(scenario, json_output)
     sc = _limit_days(whole, days, json_output)
     _check_replay(sc, replay, json_output)
-    _check_device(device, precision, json_output)
     _check_export(export, json_output)
     made = _plan_or_exit(sc, replay, solver, time_limit, json_output, step_days, verbose)
     if sc.days < whole.days:

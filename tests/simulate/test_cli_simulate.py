@@ -75,7 +75,12 @@ def test_simulate_bad_options_exit_2() -> None:
                                         "half", "--json"])
     assert bad_precision.exit_code == 2
     message = json.loads(bad_precision.stdout)["error"]["message"]
-    assert message == "--precision: expected single or double, got half"
+    assert message == "--precision: expected one of 'single', 'double', got 'half'"
+    # Said before the file, as --solver is: a broken scenario had hidden it.
+    broken = runner.invoke(app, ["simulate", "no-such-file.yaml", "--device", "abacus",
+                                 "--json"])
+    assert "--device: expected one of 'cpu', 'gpu', got 'abacus'" in json.loads(
+        broken.stdout)["error"]["message"]
     bad_runs = runner.invoke(app, ["simulate", "tutorial", "--runs", "0"])
     assert bad_runs.exit_code == 2
     bad_replay = runner.invoke(app, ["simulate", "tutorial", "--replay", "nope", "--json"])
