@@ -543,7 +543,7 @@ _STATUS = {
 }
 
 
-def _failure_words(status: SolveStatus, detail: str) -> str:
+def failure_words(status: SolveStatus, detail: str) -> str:
     """Why no plan came out, in the user's terms."""
     if status is SolveStatus.INFEASIBLE:
         return (
@@ -850,7 +850,7 @@ def _solved(lp: LinearProgram, h: highspy.Highs, solver: str, interior_only: boo
         status = _run_again(h, presolve="off")
     seconds = time.perf_counter() - started
     if status is not SolveStatus.OPTIMAL:
-        words = _failure_words(status, h.modelStatusToString(h.getModelStatus()))
+        words = failure_words(status, h.modelStatusToString(h.getModelStatus()))
         raise PlanError(words + _spread_words(lp) if status in (
             SolveStatus.OTHER, SolveStatus.UNBOUNDED) else words)
     sol = h.getSolution()

@@ -37,8 +37,8 @@ from supplyline.plan.model import (
     LinearProgram,
     Solution,
     SolveStatus,
-    _failure_words,
     _quiet_highs,
+    failure_words,
     highs_model,
     solve_lp,
     violations,
@@ -108,7 +108,7 @@ def _highs_pdlp(lp: LinearProgram, time_limit_s: float | None, log: Log,
         highspy.HighsModelStatus.kInfeasible: SolveStatus.INFEASIBLE,
     }.get(h.getModelStatus(), SolveStatus.OTHER)
     if status is not SolveStatus.OPTIMAL:
-        raise PlanError(_failure_words(status, "HiGHS PDLP: "
+        raise PlanError(failure_words(status, "HiGHS PDLP: "
                                        + h.modelStatusToString(h.getModelStatus())))
     sol = h.getSolution()
     x = np.asarray(sol.col_value, dtype=float)
@@ -175,7 +175,7 @@ def _cuopt_pdlp(lp: LinearProgram, time_limit_s: float | None, log: Log,
     if status != "optimal":
         kind = SolveStatus.TIME_LIMIT if "time" in status else (
             SolveStatus.INFEASIBLE if "infeasible" in status else SolveStatus.OTHER)
-        raise PlanError(_failure_words(kind, f"cuOpt PDLP: {status}"))
+        raise PlanError(failure_words(kind, f"cuOpt PDLP: {status}"))
     x = np.asarray(result.get_primal_solution(), dtype=float)
     y = np.asarray(result.get_dual_solution(), dtype=float)
     if log is not None:
@@ -204,7 +204,7 @@ def _jax_pdhg(lp: LinearProgram, time_limit_s: float | None, log: Log,
     if run.status != "optimal":
         kind = {"time limit": SolveStatus.TIME_LIMIT,
                 "primal infeasible": SolveStatus.INFEASIBLE}.get(run.status, SolveStatus.OTHER)
-        raise PlanError(_failure_words(kind, f"MPAX PDHG: {run.status}"))
+        raise PlanError(failure_words(kind, f"MPAX PDHG: {run.status}"))
     return _first_order_solution(
         lp, run.x, run.row_dual, run.setup_seconds + run.compile_seconds + run.solve_seconds,
         "pdhg-jax", who)

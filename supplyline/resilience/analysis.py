@@ -434,7 +434,11 @@ def analyse(
 
     out = session.solve()
     if not out.ok:
-        raise PlanError(f"the uncut plan did not solve ({out.detail})")
+        # (said as a plan's failure is: with what to do about a time limit)
+        from supplyline.plan.model import failure_words
+
+        raise PlanError("the uncut plan did not solve: "
+                        + failure_words(out.status, out.detail))
     uncut = session.plan(out)
     base = figures_of(uncut)
     base_x = out.x

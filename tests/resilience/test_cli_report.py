@@ -393,3 +393,14 @@ def test_the_cut_map_draws_routes_as_the_report_map_does(tmp_path: Path) -> None
     # The same curves as the report map's, from the one function.
     assert route_curves([0, 0], [1, 1], [(0.0, 0.0), (100.0, 0.0)], [2.0, 2.0])[0].c != (
         50.0, 0.0)
+
+
+def test_an_uncut_plan_out_of_time_says_what_to_do_as_plan_does() -> None:
+    """resilience said "the uncut plan did not solve (Time limit reached)", where every
+    other planning command says to plan fewer days, in longer steps or to allow more time."""
+    result = runner.invoke(app, ["resilience", "tutorial", "--time-limit", "0.001", "--json"])
+    assert result.exit_code == 1
+    message = json.loads(result.stdout)["error"]["message"]
+    assert message.startswith("the uncut plan did not solve: the optimizer reached its time "
+                              "limit"), message
+    assert "allow more time (--time-limit" in message
