@@ -71,6 +71,10 @@ def test_a_builtin_is_copied_to_edit_and_never_over_a_file(
     again = runner.invoke(app, ["scenarios", "--copy", "tutorial", "--out", str(copied)])
     assert again.exit_code == 2 and "exists" in again.output
     assert copied.read_text(encoding="utf-8") == "# my edits\n"
+    # (an output problem, said with its path, as every other --out's is; it was "usage")
+    error = json.loads(runner.invoke(app, ["scenarios", "--copy", "tutorial", "--out",
+                                           str(copied), "--json"]).stdout)["error"]
+    assert (error["kind"], error["path"]) == ("output", str(copied))
     unknown = runner.invoke(app, ["scenarios", "--copy", "nowhere"])
     assert unknown.exit_code == 2 and "expected a built-in scenario" in unknown.output
     alone = runner.invoke(app, ["scenarios", "--out", "x.yaml"])

@@ -84,8 +84,8 @@ def _copy_builtin(name: str, given: Path | None, titles: dict[str, str],
     if out.exists() or out.is_symlink():
         where = "--out" if given is not None else "--copy"
         mine = "" if given is not None else " (where --copy writes without --out)"
-        fail("usage", f"{where}: {out} exists{mine}; it is left as it is (give another file "
-             "with --out, or remove it first)", EXIT_BAD_INPUT, json_output)
+        fail("output", f"{where}: {out} exists{mine}; it is left as it is (give another file "
+             "with --out, or remove it first)", EXIT_BAD_INPUT, json_output, path=str(out))
     from supplyline.report.safe_write import output_files
 
     with _writing(out, "--out", json_output), output_files(out.parent) as files, \
