@@ -644,6 +644,13 @@ def print_scenario_summary(title: str, name: str, summary: dict[str, Any],
             console.print(inert(piece), no_wrap=True, overflow="fold")
     if summary["unconnected"]:
         console.print(inert("Not connected to any front: " + ", ".join(summary["unconnected"])))
+    replays = [f"{r['name']} ({counted(r['observed'], 'historical figure', 'historical figures')})"
+               if r["observed"] else r["name"] for r in summary.get("replays", [])]
+    if replays:  # (the names --replay takes)
+        console.print(inert("Replays (--replay NAME): " + ", ".join(replays)))
+    if summary.get("observed_plain"):
+        console.print(inert(f"Historical figures of the plain plan: "
+                            f"{summary['observed_plain']}"))
     hazards = summary.get("closures_and_threats") or []
     if hazards:
         console.print("Closures and threats:", style="italic")

@@ -118,6 +118,12 @@ def summarize(scenario: Scenario, longest: int = 5) -> dict[str, Any]:
         "labour": {"people": people, "person_days": person_days},
         "wounded_persons": wounded,
         "longest_routes": [_route_row(scenario, route) for route in by_length[:longest]],
+        # Which --replay names there are, and how many historical figures each (None: the
+        # plain plan's): show said only how many replays.
+        "replays": [{"name": replay.name, "observed": sum(
+            o.replay == replay.name for o in scenario.observed)}
+            for replay in scenario.replays],
+        "observed_plain": sum(o.replay is None for o in scenario.observed),
         "network": trees,
         "unconnected": [p.id for p in scenario.places if p.id not in connected],
     }

@@ -116,3 +116,22 @@ def test_a_place_only_a_one_way_route_reaches_is_still_drawn() -> None:
     # Its km against the current count only where there is no other way: the bridge itself
     # still comes by its own roads.
     assert places["bridge"]["parent"] in ("ridge-depot", "kestrel-town")
+
+
+def test_show_names_the_replays_and_their_historical_figures() -> None:
+    """show said how many replays a scenario had (in its JSON), never their names: a user
+    could not tell which --replay to give."""
+    import json
+
+    from typer.testing import CliRunner
+
+    import supplyline as sl
+    from supplyline.cli import app
+
+    summary = summarize(sl.load("tutorial"))
+    assert summary["replays"] == [{"name": "pledged", "observed": 2}]
+    assert summary["observed_plain"] == 0
+    said = CliRunner().invoke(app, ["show", "tutorial"]).output
+    assert "Replays (--replay NAME): pledged (2 historical figures)" in said
+    answer = json.loads(CliRunner().invoke(app, ["show", "tutorial", "--json"]).stdout)
+    assert answer["replays"] == summary["replays"] and answer["counts"]["replays"] == 1
