@@ -213,15 +213,16 @@ def amount(value: float, unit: str, shown: str | None = None) -> str:
 
     >>> amount(56, "day"), amount(1, "day"), amount(27, "%"), amount(0.4, "1")
     ('56 days', '1 day', '27 %', '0.4')
-    >>> amount(1, "person*day"), amount(63.7, "short_ton")
-    ('1 person-day', '63.7 short tons')
+    >>> amount(1, "person*day"), amount(63.7, "short_ton"), amount(1, "trip/unit")
+    ('1 person-day', '63.7 short tons', '1 trip per unit')
     """
     said = unit.strip() if unit.strip() in _PLURALS else words(unit).strip()  # (no pint)
     shown = fmt(value) if shown is None else shown
     if shown != "1":  # (one as the figure shows it: "1 day", but "0.9999 days")
         said = _PLURALS.get(said, said)
-    elif " per " not in said:
-        said = _SINGULARS.get(said, said)
+    else:  # ("1 person-day", "1 trip per unit")
+        over, per, under = said.partition(" per ")
+        said = _SINGULARS.get(over, over) + per + under
     return shown if said in ("", "1") else f"{shown} {said}"
 
 

@@ -522,6 +522,8 @@ def test_an_export_blocked_by_one_file_names_it_and_writes_none(tmp_path: Path) 
     # (a short option's value written on to it: b.json was written, a.json dropped)
     (["plan", "tutorial", "-o", "a.json", "-ob.json"], "--out: expected once, got 2 times "
                                                       "('a.json', 'b.json')"),
+    (["plan", "tutorial", "-o", "a.json", "-vo", "b.json"], "--out: expected once, got 2 "
+                                                           "times ('a.json', 'b.json')"),
     # Both sides of an on/off flag: the last had won without a word.
     (["simulate", "tutorial", "--runs", "5", "--no-threats", "--threats"],
      "--no-threats, --threats: expected one of them, got both"),
@@ -554,7 +556,7 @@ def test_an_option_that_takes_several_values_may_be_given_twice(tmp_path: Path) 
 @pytest.mark.parametrize(("args", "says"), [
     (["plan", "tutorial", "--days"], "--days: expected a value, got nothing"),
     (["plan", "tutorial", "--compare-daily=yes"],
-     "--compare-daily: expected no value (it is an on/off flag), got one"),
+     "--compare-daily: expected no value (a flag takes none), got one"),
 ])
 def test_an_option_without_its_value_is_said_as_every_usage_error_is(args: list[str],
                                                                      says: str) -> None:

@@ -234,23 +234,34 @@ def _given_once(group: TyperGroup, ctx: Any) -> None:
         return
     options: dict[str, Any] = {}
     switches: dict[str, Any] = {}  # on/off flags: --threats/--no-threats
+    flags: set[str] = set()  # short flags, which a cluster may hold before an option (-vo b.json)
     for param in command.params:
         if param.param_type_name != "option" or param.multiple or getattr(param, "count",
                                                                           False):
             continue
         if not getattr(param, "is_flag", False):
             options.update(dict.fromkeys([*param.opts, *param.secondary_opts], param))
-        elif param.secondary_opts:
-            switches.update(dict.fromkeys([*param.opts, *param.secondary_opts], param))
+        else:
+            flags.update(o for o in param.opts if len(o) == 2 and o[1] != "-")
+            if param.secondary_opts:
+                switches.update(dict.fromkeys([*param.opts, *param.secondary_opts], param))
     given: dict[str, list[str]] = {}
     flipped: dict[str, list[str]] = {}
     for i, token in enumerate(rest):
         if token == "--":
             break
         option, equals, value = token.partition("=")
-        if option not in options and token[:1] == "-" and token[1:2] != "-" and \
-                token[:2] in options and len(token) > 2:
-            option, equals, value = token[:2], "=", token[2:]  # (-ob.json: -o b.json)
+        if option not in options and token[:1] == "-" and token[1:2] not in ("-", ""):
+            # A cluster of short options: flags, then perhaps one that takes a value, the
+            # rest of the token or the next (-ob.json is -o b.json; -vo b.json, -v -o b.json)
+            for k in range(1, len(token)):
+                short = "-" + token[k]
+                if short in options:
+                    option, equals, value = (short, "=", token[k + 1:]) if token[k + 1:] \
+                        else (short, "", "")
+                    break
+                if short not in flags:
+                    break
         found = options.get(option)
         if found is not None:
             if not equals:
@@ -301,7 +312,7 @@ _CLICK_WORDS = [
     (r"^Option '([^']+)' requires an argument\.$", r"\1: expected a value, got nothing"),
     (r"^Option '([^']+)' requires (\d+) arguments\.$", r"\1: expected \2 values"),
     (r"^Option '([^']+)' does not take a value\.$",
-     r"\1: expected no value (it is an on/off flag), got one"),
+     r"\1: expected no value (a flag takes none), got one"),
 ]
 
 

@@ -39,6 +39,7 @@ from supplyline.cli.common import (
     print_json,
     say,
 )
+from supplyline.errors import not_whole
 from supplyline.report.inert import plain
 from supplyline.scenario.summary import counted
 from supplyline.simulate import MAX_RUNS
@@ -121,6 +122,9 @@ def sweep(
     sc = whole if dates else _limit_days(whole, days, json_output)
     if not dates:
         _check_step_days(sc, step_days, json_output)
+    elif days is not None and not_whole(days, 1):  # (the upper bound is each variant's)
+        fail("usage", f"--days: expected a whole number ≥ 1, got {days!r}", EXIT_BAD_INPUT,
+             json_output)
     _check_suffix(out, (".parquet",), json_output)
     if report_file is not None and report_file.suffix.lower() != ".html":
         fail("usage", f"--report: expected a file ending in .html, got {str(report_file)!r}",

@@ -29,7 +29,7 @@ from supplyline.plan.feed import fed_legs
 from supplyline.plan.model import LinearProgram, Solution, _quiet_highs, highs_model
 from supplyline.plan.reach import earliest_arrival, held, out_of_reach, unfed_words
 from supplyline.plan.result import Finding, Plan
-from supplyline.units import fmt
+from supplyline.units import fmt, said_date
 
 #: A dual below this share of the shortfall weight is not a candidate.
 RELEVANT_SHARE = 1e-6
@@ -345,8 +345,8 @@ def _reserve_words(plan: Plan, p: int, g: int, steps: np.ndarray) -> str:
         return ""
     _step, day, supply_days = min(targets)  # (the first one due)
     date = net.start_date + np.timedelta64(int(day), "D").item()
-    return (f"the reserve target of {fmt(supply_days)} days of supply by {date.day} "
-            f"{date:%b %Y} holds up to {fmt(float(stock.max()) / 1000.0)} t at "
+    return (f"the reserve target of {fmt(supply_days)} days of supply by "
+            f"{said_date(date)} holds up to {fmt(float(stock.max()) / 1000.0)} t at "
             f"{net.place_label(p)} while it goes short")
 
 

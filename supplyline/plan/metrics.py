@@ -8,7 +8,9 @@ composition of what the place held that day. That origin is traced forward day b
 from __future__ import annotations
 
 import dataclasses
+import math
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 import numpy as np
@@ -118,14 +120,16 @@ class MetricValue:
             return "undefined"
         return "pass" if self.passed else "fail"
 
+    def bounds(self) -> tuple[float, float]:
+        """What counts as agreeing with the record: :func:`figure_bounds`."""
+        return figure_bounds(self.value, self.tolerance, self.compare)
+
     def model_text(self) -> str:
         """The model's figure, to as many digits as tell it apart from the record's figures
         it is judged against (:func:`~supplyline.units.told_apart`): a FAIL had shown
         "26.8 %" beside "26.8 %"."""
-        bounds = {"at_least": [self.value - self.tolerance],
-                  "at_most": [self.value + self.tolerance]}.get(
-            self.compare, [self.value, self.value - self.tolerance, self.value + self.tolerance])
-        return told_apart(self.model, bounds)
+        return told_apart(self.model, [b for b in (self.value, *self.bounds())
+                                       if math.isfinite(b)])
 
     def to_json(self) -> dict[str, Any]:
         """The figure as JSON, with its ``result`` ('input', 'undefined', 'pass' or 'fail');
@@ -140,6 +144,21 @@ class MetricValue:
 class Undefined(Exception):
     """A figure the plan gives no value: a share of nothing, a ratio to 0 (the message says
     which)."""
+
+
+def figure_bounds(value: float, tolerance: float, compare: str) -> tuple[float, float]:
+    """The lowest and highest model value that agree with a record of ``value`` ±
+    ``tolerance`` compared ``within``, ``at_least`` (no highest) or ``at_most`` (no
+    lowest), the sum taken on the figures as written: 26.82 + 0.01 is 26.83, where floats
+    made it 26.830000000000002 (said so in the table, and judged so).
+
+    >>> figure_bounds(26.82, 0.01, "within"), figure_bounds(0.3, 0.1, "at_least")
+    ((26.81, 26.83), (0.2, inf))
+    """
+    v, t = Decimal(repr(float(value))), Decimal(repr(float(tolerance)))
+    low = float(v - t) if compare != "at_most" else -math.inf
+    high = float(v + t) if compare != "at_least" else math.inf
+    return low, high
 
 
 def _window_share(plan: Plan, term: MetricTerm) -> NDArray[np.float64]:
@@ -243,13 +262,10 @@ def compute_term(plan: Plan, term: MetricTerm) -> float:
         if per_t is None:
             raise Undefined("a cost per tonne of nothing delivered")
         return float(per_t)
-    # demand_met_pct
-    last = plan.steps - 1
-    if term.by is not None:
-        by_step = plan.network.grid.of_day(sc.day_index(term.by))
-        last = min(last, by_step)
-    demand = plan.demand_kg[:, goods, : last + 1].sum()
-    eaten = plan.consumed_kg[:, goods, : last + 1].sum()
+    # demand_met_pct: up to its ``by``, counted as the window kinds count theirs (the share
+    # of a step's days up to it; a whole step had counted)
+    demand = (plan.demand_kg[:, goods] * share).sum()
+    eaten = (plan.consumed_kg[:, goods] * share).sum()
     if demand <= 0:
         raise Undefined("a share of no demand: none is asked by then")
     return float(100.0 * eaten / demand)
@@ -496,12 +512,8 @@ def compare(plan: Plan, observed: Observed) -> MetricValue:
         raise PlanError(f"observed figure {observed.id}: its unit must be {problem}") from None
     except Undefined as why:
         model, undefined = float("nan"), str(why)
-    if observed.compare == "at_least":
-        passed = model >= observed.value - observed.tolerance
-    elif observed.compare == "at_most":
-        passed = model <= observed.value + observed.tolerance
-    else:
-        passed = abs(model - observed.value) <= observed.tolerance
+    low, high = figure_bounds(observed.value, observed.tolerance, observed.compare)
+    passed = low <= model <= high
     fixed, fixed_reason = input_part(plan, observed.metric)
     reason = "" if undefined else (input_reason(plan, observed.metric)
                                    or _verdict_of_inputs(plan, observed))

@@ -224,11 +224,17 @@ def replan_outcome(plan: Plan, as_of: dt.date) -> list[str]:
     head = (f"The re-plan leaves the fronts {tonnes_text(short)} t short of the {need} t they "
             f"need from {day}." if short >= 0.0005 else
             f"The re-plan meets all of the {need} t the fronts need from {day}.")
+    return [head, *outcome_lines(plan)]
+
+
+def outcome_lines(plan: Plan) -> list[str]:
+    """Why the fronts go short (each front's findings: :func:`shortfall_words`), then what
+    else the plan could not do (:meth:`Plan.gave_up`), as sentences: what a re-plan says
+    under its first line, and a notebook under a plan's figures."""
     why = [" ".join((group.front, *shortfall_words(plan, group)))
            for group in shortfalls(plan)]
-    notes = plan.gave_up()
-    return [head, *why, *(f"{'It could not do this either' if k == 0 else 'Nor this'}: "
-                          f"{note}." for k, note in enumerate(notes))]
+    return [*why, *(f"{'It could not do this either' if k == 0 else 'Nor this'}: {note}."
+                    for k, note in enumerate(plan.gave_up()))]
 
 
 def wrap_name(text: str, width: int = 28) -> list[str]:

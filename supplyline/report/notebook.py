@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 
 from supplyline.plan.result import Plan
-from supplyline.report.facts import shortfall_words, shortfalls
+from supplyline.report.facts import outcome_lines
 from supplyline.report.sections import day_date, percent
 from supplyline.report.svg import fmt
 from supplyline.units import days
@@ -32,10 +32,7 @@ def plan_html(plan: Plan) -> str:
         for cid, row in kpis["by_commodity"].items()
         if row["demand_t"] > 0 or row["mobilized_t"] > 0)
     replay = f", replay <code>{esc(plan.replay)}</code>" if plan.replay else ""
-    said = [" ".join((group.front, *shortfall_words(plan, group)))
-            for group in shortfalls(plan)]
-    said += [f"It could not do this either: {note}." if k == 0 else f"Nor this: {note}."
-             for k, note in enumerate(plan.gave_up())]
+    said = outcome_lines(plan)
     if plan.risk is not None:
         said.append(("Risk target met: " if plan.risk.met else "Risk target not met: ")
                     + plan.risk.message.rstrip(".") + ".")

@@ -534,8 +534,9 @@ def validation_section(plan: Plan, context: ReportContext) -> Section | None:
 def validation_left_out(plan: Plan) -> str:
     """Why a page that compares none of the scenario's historical figures with the plan
     leaves them out, in words with `commands` marked ('' where the scenario has none for this
-    plan: its replay's, or the plain plan's): a plan of the first days (``--days``) is not
-    compared with figures of the whole horizon, and a report may be given no comparison."""
+    plan: its replay's, or the plain plan's): a plan of the first days (``--days``) or from a
+    State is not compared with figures of the whole horizon, and a report may be given no
+    comparison."""
     count = sum(o.replay == plan.replay for o in plan.network.scenario.observed)
     if not count:
         return ""
@@ -546,6 +547,10 @@ def validation_left_out(plan: Plan) -> str:
         return (f"This plan covers the first {days(plan.days)} of the scenario's "
                 f"{plan.whole_days}, and its {which} {'is' if count == 1 else 'are'} of the "
                 f"whole horizon: this report does not compare {them} with the plan.")
+    if plan.from_state:  # (sl.validate refuses it too)
+        return (f"This plan starts from a State, and the scenario's {which} "
+                f"{'is' if count == 1 else 'are'} of its horizon from its own start: this "
+                f"report does not compare {them} with the plan.")
     # A plan of the whole horizon, given to the report without its comparison.
     return (f"The scenario has {which}, which this report was not given to compare with "
             f"the plan: `supplyline report` compares {them}, and in Python "

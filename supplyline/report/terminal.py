@@ -499,12 +499,11 @@ RISK_HINT = ("The plan counts on the threats' average effect and replaces no car
 def _history(v: MetricValue) -> str:
     """The historical figure as written, with what counts as agreeing: '47 ± 5 %',
     '≥ 22,370 t'."""
+    low, high = v.bounds()
     if v.compare == "at_least":
-        bound = v.value - v.tolerance
-        return f"≥ {amount(bound, v.unit, as_written(bound))}"
+        return f"≥ {amount(low, v.unit, as_written(low))}"
     if v.compare == "at_most":
-        bound = v.value + v.tolerance
-        return f"≤ {amount(bound, v.unit, as_written(bound))}"
+        return f"≤ {amount(high, v.unit, as_written(high))}"
     shown = f"{as_written(v.value)} ± {as_written(v.tolerance)}" if v.tolerance else \
         as_written(v.value)
     return amount(v.value, v.unit, shown)

@@ -1005,7 +1005,7 @@ class Metric(MetricTerm):
     (the whole horizon when empty; in a plan made in steps, a step partly in the window counts
     for the share of its days within it, its amounts spread evenly over them, and a peak
     reads every step the window touches); the others take neither, but ``days_from`` its
-    ``start`` and ``demand_met_pct`` its ``by``.
+    ``start`` and ``demand_met_pct`` its ``by`` (read as a window's end).
     A field a kind does not read is an error.
     """
 

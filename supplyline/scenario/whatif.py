@@ -57,8 +57,12 @@ def _plain(value: Any) -> Any:
         value = value.item()  # a NumPy number
     elif isinstance(value, np.ndarray):
         return [_plain(v) for v in value.tolist()]  # a NumPy array, as the list it holds
-    if isinstance(value, dt.datetime) and value.tzinfo is None and \
-            value.time() == dt.time(0):
+    try:  # (pandas' NaT is a datetime that has no time: left for the check to refuse)
+        midnight = isinstance(value, dt.datetime) and value.tzinfo is None and \
+            value.time() == dt.time(0)
+    except ValueError:
+        return value
+    if midnight:
         return dt.date(value.year, value.month, value.day)  # (pandas' Timestamp is one)
     return value
 

@@ -427,6 +427,22 @@ def built_in(tmp_path: Path) -> Iterator[str]:
     books.close()
 
 
+def test_the_convoy_form_starts_to_at_a_place_the_mode_can_reach(built_in: str,
+                                                                  browser: Any) -> None:
+    """From Lai Chau, "To" started at Phong Tho, whose only route runs one way (rafts, into
+    Lai Chau): the books refuse that convoy."""
+    page, problems = council_page(browser, built_in, 1280)
+    page.click('nav [data-view="record"]')
+    page.select_option("#f-kind", "dispatch")
+    page.select_option("#f-from", "lai-chau")
+    page.select_option("#f-mode", "porter")
+    assert page.input_value("#f-to") == "dien-bien-phu"
+    page.select_option("#f-from", "lao-cai")
+    page.select_option("#f-mode", "raft")
+    assert page.input_value("#f-to") == "yen-bai"  # (downstream, the way the river runs)
+    assert problems == []
+
+
 def test_on_a_wide_screen_no_name_is_written_across_a_route(week: str, browser: Any) -> None:
     """"High village (on the ridge)" sat on the Ridge road, and the gorge path ran into its
     end: a long name may take two lines, and a name may stand further out."""

@@ -633,6 +633,12 @@ def test_a_plan_of_the_first_days_is_not_validated_against_the_whole_horizon() -
     assert from_state.from_state and not sl.plan(tutorial, days=3).from_state
     with pytest.raises(sl.PlanError, match="this plan starts from a State"):
         sl.validate(from_state)
+    # Nor does its report tell to run what sl.validate refuses.
+    from supplyline.report.html import render_report
+
+    page = render_report(from_state)
+    assert "This plan starts from a State, and the scenario&#x27;s 2 historical figures" in page
+    assert "validation=sl.validate(plan)" not in page
 
 
 def test_a_reserve_target_that_holds_food_back_from_a_front_going_short_is_named() -> None:
@@ -719,5 +725,11 @@ def test_an_input_s_reason_reads_once_and_as_its_case() -> None:
                                          "demand)")
     days = Metric(kind="days_from", start="2024-11-20")
     assert input_reason(plan, days).endswith("both counted")
+    # All the tutorial's villages together give all the rice, none held elsewhere at the
+    # start: said as that case ("none or all" had been said of it).
+    every = Metric(kind="share_consumed", commodity="rice", regions=["upper", "lower"])
+    assert input_reason(plan, every) == (
+        "set by the replay 'pledged': the regions give all of it and none is held from the "
+        "start, so all of what is eaten comes from them")
     assert (amount(63.7, "short_ton"), amount(1, "person*day")) == (
         "63.7 short tons", "1 person-day")

@@ -75,3 +75,10 @@ def test_a_figure_that_fails_is_told_apart_from_the_record_and_the_record_is_as_
     assert f"{round(labour):,} person-days" in rows["labour"]
     page = render_report(replayed, values)
     assert f"<td class=\"num\">{model}</td>" in page and ">26.82<" in page
+    # The bounds are the figures as written summed ("≤ 26.830000000000002 %" had been said).
+    bounds = Validation([dataclasses.replace(upper, id="most", value=26.82, tolerance=0.01,
+                                             compare="at_most"),
+                         dataclasses.replace(upper, id="least", value=0.3, tolerance=0.1,
+                                             compare="at_least")], replayed)
+    said = str(bounds)
+    assert "≤ 26.83 %" in said and "≥ 0.2 %" in said, said

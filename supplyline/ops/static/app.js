@@ -714,17 +714,19 @@ function drawFields() {
   $("#fields").replaceChildren(...rows);
   if (kind === "dispatch") {
     $("#f-from").addEventListener("change", nextPlace);
+    $("#f-mode").addEventListener("change", nextPlace);
     nextPlace();
   }
 }
 $("#f-kind").addEventListener("change", drawFields);
 
-// A convoy's "To" starts at a place a route joins to its "From" (it started at "From"
-// itself, which the books refuse: the form untouched could never be recorded).
+// A convoy's "To" starts at a place a route the chosen mode may use leads to from its
+// "From", a one-way route only the way it runs (it started at "From" itself, which the books
+// refuse: the form untouched could never be recorded).
 function nextPlace() {
-  const from = $("#f-from").value;
-  const joined = state.scenario.routes.flatMap((r) => r.from === from ? [r.to] :
-    r.to === from ? [r.from] : []);
+  const from = $("#f-from").value, mode = $("#f-mode").value;
+  const joined = state.scenario.routes.filter((r) => !mode || r.modes.includes(mode))
+    .flatMap((r) => r.from === from ? [r.to] : r.to === from && !r.one_way ? [r.from] : []);
   if (joined.length && !joined.includes($("#f-to").value)) $("#f-to").value = joined[0];
 }
 
