@@ -574,7 +574,7 @@ function placeLabels(root, w, h, clearOfMarkers = false) {
     if (t.getBBox().width === 0) return;  // not drawn (the view is hidden)
     const name = t.dataset.name || t.textContent;
     t.dataset.name = name;
-    // A long name may also go on two lines, as the report's map writes it: "High village
+    // A long name may also go on two lines (the report's map wraps long names too): "High village
     // (on the ridge)" in one line crossed a route wherever it went.
     const layouts = [[name]];
     const cut = twoLines(name);
