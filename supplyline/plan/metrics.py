@@ -21,7 +21,7 @@ from supplyline.network import replay_places
 from supplyline.plan.result import Plan, whole_units
 from supplyline.plan.variables import FloatArray
 from supplyline.scenario.schema import Metric, MetricTerm, Observed, metric_unit
-from supplyline.units import UnitProblem, convert, fmt, told_apart, words
+from supplyline.units import UnitProblem, convert, fmt, words
 
 
 def traced_share(plan: Plan, good: int, source: NDArray[np.bool_]) -> FloatArray:
@@ -123,13 +123,6 @@ class MetricValue:
     def bounds(self) -> tuple[float, float]:
         """What counts as agreeing with the record: :func:`figure_bounds`."""
         return figure_bounds(self.value, self.tolerance, self.compare)
-
-    def model_text(self) -> str:
-        """The model's figure, to as many digits as tell it apart from the record's figures
-        it is judged against (:func:`~supplyline.units.told_apart`): a FAIL had shown
-        "26.8 %" beside "26.8 %"."""
-        return told_apart(self.model, [b for b in (self.value, *self.bounds())
-                                       if math.isfinite(b)])
 
     def to_json(self) -> dict[str, Any]:
         """The figure as JSON, with its ``result`` ('input', 'undefined', 'pass' or 'fail');

@@ -258,17 +258,6 @@ class Plan:
         short found (``explain_seconds``), as the summary and the report give it."""
         return self.build_seconds + self.solve_seconds + self.explain_seconds
 
-    def time_words(self) -> str:
-        """How long the plan took, in words, as the summary and the report say it: 'built and
-        solved in 1.22 s', with ', what holds the fronts short found in 5.94 s' where that
-        took a twentieth of a second or more."""
-        from supplyline.units import fmt
-
-        said = f"built and solved in {fmt(self.build_seconds + self.solve_seconds)} s"
-        if self.explain_seconds >= 0.05:
-            said += f", what holds the fronts short found in {fmt(self.explain_seconds)} s"
-        return said
-
     def steps_description(self) -> str:
         """How the horizon is cut into steps ('' when day by day)."""
         return steps_words(self.network)

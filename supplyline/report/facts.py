@@ -19,6 +19,7 @@ import numpy as np
 
 from supplyline.hazards import rainy_day_slowdown
 from supplyline.network import BoolArray, FloatArray, Network
+from supplyline.plan.metrics import MetricValue
 from supplyline.plan.result import (
     KG_RESOLUTION,
     UNFED_NOTE_KG,
@@ -27,7 +28,7 @@ from supplyline.plan.result import (
     whole_units,
 )
 from supplyline.report.svg import fmt
-from supplyline.units import days, said_date, said_span, words_and
+from supplyline.units import days, said_date, said_span, told_apart, words_and
 
 
 def tonnes_of(kg: float) -> float:
@@ -211,6 +212,24 @@ def shortfall_words(plan: Plan, shortfall: Shortfall) -> tuple[str, str]:
     what = words_and(parts)
     why = "; ".join(shortfall.binding) or "no single limit stands out"
     return f"is short of {what}.", f"What binds: {why}."
+
+
+def time_words(plan: Plan) -> str:
+    """How long the plan took, in words, as the summary and the report say it: 'built and
+    solved in 1.22 s', with ', what holds the fronts short found in 5.94 s' where that took
+    a twentieth of a second or more."""
+    said = f"built and solved in {fmt(plan.build_seconds + plan.solve_seconds)} s"
+    if plan.explain_seconds >= 0.05:
+        said += f", what holds the fronts short found in {fmt(plan.explain_seconds)} s"
+    return said
+
+
+def model_text(value: MetricValue) -> str:
+    """A figure's model value, to as many digits as tell it apart from the record's figures
+    it is judged against (:func:`~supplyline.units.told_apart`): a FAIL had shown "26.8 %"
+    beside "26.8 %"."""
+    return told_apart(value.model, [b for b in (value.value, *value.bounds())
+                                    if math.isfinite(b)])
 
 
 def replan_outcome(plan: Plan, as_of: dt.date) -> list[str]:

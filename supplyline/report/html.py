@@ -33,6 +33,7 @@ from supplyline.report.facts import (
     shortfall_words,
     shortfalls,
     step_note,
+    time_words,
     tonnes_text,
 )
 from supplyline.report.risk import risk_search_section, risk_section
@@ -265,7 +266,7 @@ def header(plan: Plan, unvalidated: bool = False) -> str:
         + (f"replayed: {escape(plan.replay)}" if plan.replay else "optimized")
         + "</b></li>",
         f'<li>Solver <span class="status{"" if ok else " warn"}">{escape(plan.status)}</span>'
-        f"; {escape(plan.time_words())}</li>",
+        f"; {escape(time_words(plan))}</li>",
     ]
     demand, delivered = float(kpis["demand_t"]), float(kpis["delivered_t"])
     met = delivered / demand if demand > 0 else 1.0

@@ -35,6 +35,7 @@ from supplyline.report.facts import (
     idle_carriers,
     mass_words,
     mode_labels,
+    model_text,
     stock_days,
     tonnes_of,
     tonnes_text,
@@ -502,7 +503,7 @@ def validation_section(plan: Plan, context: ReportContext) -> Section | None:
             badge = '<span class="badge fail">fail</span>'
         label = f"{v.id}: {v.description}" if v.description else v.id
         # (the record's figures as written; the model's to the digits that tell them apart)
-        model = "—" if v.undefined_reason else v.model_text()
+        model = "—" if v.undefined_reason else model_text(v)
         rows.append([label, model, as_written(v.value), words(v.unit), as_written(v.tolerance),
                      v.compare.replace("_", " "), v.source, Raw(badge)])
     computed = [v for v in context.validation if v.tested]

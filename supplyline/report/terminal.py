@@ -31,10 +31,12 @@ from supplyline.report.facts import (
     LABOUR_BURDEN_MEANS,
     burden_bound,
     idle_carriers,
+    model_text,
     replay_days_note,
     shortfall_words,
     shortfalls,
     step_note,
+    time_words,
     tonnes_of,
     tonnes_text,
     whole,
@@ -467,7 +469,7 @@ def print_plan_summary(plan: Plan, console: Console, compared: bool = False,
         f"{day_date(plan, 0)} – {day_date(plan, plan.days - 1)} ({days(plan.days)}"
         f"{_in_steps(plan)}){replay}; "
         "solver ", (plan.status.removeprefix("solver "), status_style),
-        f"; {plan.time_words()}"))
+        f"; {time_words(plan)}"))
     if plan.solver_note:
         console.print(Text(plan.solver_note, style="dim"))
     note = step_note(plan, compared)
@@ -544,7 +546,7 @@ def print_validation(values: Sequence[MetricValue], console: Console) -> None:
             result = Text("pass", style="bold green")
         else:
             result = Text("FAIL", style="bold red")
-        model = "—" if v.undefined_reason else amount(v.model, v.unit, v.model_text())
+        model = "—" if v.undefined_reason else amount(v.model, v.unit, model_text(v))
         table.add_row(label, inert(model), inert(_history(v)),
                       result)
     console.print(table)
