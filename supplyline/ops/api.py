@@ -490,8 +490,11 @@ def create_app(books: Books) -> FastAPI:
             "places": [{"id": p.id, "name": p.name or p.id, "kind": p.kind, "lat": p.lat,
                         "lon": p.lon} for p in sc.places],
             "routes": [{"id": rid, "name": ix.route_name(rid), "from": r.from_, "to": r.to,
-                        "modes": r.modes, "one_way": r.one_way}
-                       for rid, r in ix.routes.items()],
+                        "modes": r.modes} for rid, r in ix.routes.items()],
+            # Where a convoy of each mode may go from each place, by one route (the books'
+            # own rule, Index.places_next): the record form's "To" starts there.
+            "next_places": {m.id: {p.id: ix.places_next(p.id, m.id) for p in sc.places}
+                            for m in sc.modes},
             "goods": [{"id": c.id, "name": c.name or c.id} for c in sc.commodities
                       if c.id in ix.goods],
             "modes": [{"id": m.id, "name": m.name or m.id, "units_from": m.units_from,

@@ -411,8 +411,18 @@ class Index:
 
     def routes_between(self, a: str, b: str, mode: str) -> list[str]:
         """Ids of the routes that ``mode`` may use from ``a`` to ``b``."""
-        return [rid for rid, r in self.routes.items() if mode in r.modes and (
-            (r.from_, r.to) == (a, b) or (not r.one_way and (r.from_, r.to) == (b, a)))]
+        return [rid for rid, (_r, to) in self._leaving(a, mode).items() if to == b]
+
+    def places_next(self, a: str, mode: str) -> list[str]:
+        """The places ``mode`` may go to from ``a`` by one route (each once, in the
+        scenario's order of routes): where a convoy from ``a`` may be sent."""
+        return list(dict.fromkeys(to for _r, to in self._leaving(a, mode).values()))
+
+    def _leaving(self, a: str, mode: str) -> dict[str, tuple[Route, str]]:
+        """The routes ``mode`` may use from ``a``, by id, with the place each leads to: a
+        route one way only the way it runs."""
+        return {rid: (r, r.to if r.from_ == a else r.from_) for rid, r in self.routes.items()
+                if mode in r.modes and (r.from_ == a or (not r.one_way and r.to == a))}
 
     def route_of(self, entry: Dispatch) -> str:
         """The route a convoy took: the one it names, else the only one joining its ends."""

@@ -157,3 +157,20 @@ def test_a_changed_field_changes_what_the_books_show(tmp_path: Path, seeded_file
         books.append(changed, "council")
     assert seen(books) != before
     books.close()
+
+
+def test_where_a_convoy_may_go_is_the_books_one_rule() -> None:
+    """The record form's "To" starts at a place the books accept: the places a mode may go
+    to from a place are those a route joins them by for it, a one-way route only the way it
+    runs (the form had worked this out again, and sent rafts up the river)."""
+    from supplyline.ops.entries import Index
+
+    sc = sl.load()
+    ix = Index(sc)
+    assert ix.places_next("lai-chau", "raft") == []  # (the raft route runs into Lai Chau)
+    assert ix.places_next("lao-cai", "raft") == ["yen-bai"]
+    assert ix.places_next("lai-chau", "porter") == ["dien-bien-phu"]
+    for a in (p.id for p in sc.places):
+        for m in (m.id for m in sc.modes):
+            assert set(ix.places_next(a, m)) == {
+                b for b in (p.id for p in sc.places) if ix.routes_between(a, b, m)}

@@ -720,13 +720,12 @@ function drawFields() {
 }
 $("#f-kind").addEventListener("change", drawFields);
 
-// A convoy's "To" starts at a place a route the chosen mode may use leads to from its
-// "From", a one-way route only the way it runs (it started at "From" itself, which the books
-// refuse: the form untouched could never be recorded).
+// A convoy's "To" starts at a place the chosen mode may go to from its "From", as the books
+// say it (/api/scenario's next_places: it started at "From" itself, which the books refuse,
+// and then at places a one-way route leaves against its current).
 function nextPlace() {
   const from = $("#f-from").value, mode = $("#f-mode").value;
-  const joined = state.scenario.routes.filter((r) => !mode || r.modes.includes(mode))
-    .flatMap((r) => r.from === from ? [r.to] : r.to === from && !r.one_way ? [r.from] : []);
+  const joined = (state.scenario.next_places[mode] || {})[from] || [];
   if (joined.length && !joined.includes($("#f-to").value)) $("#f-to").value = joined[0];
 }
 
