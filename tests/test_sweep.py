@@ -591,7 +591,7 @@ def test_days_cut_each_variant_after_it_is_validated_whole() -> None:
     (problem,) = caught.value.problems
     assert (problem.option, problem.field, problem.got) == ("end_date=2024-11-25", "--days",
                                                            "28")
-    assert "(25 days)" in problem.expected
+    assert problem.expected == "a whole number from 1 to 25 (the scenario's horizon)"
 
 
 def test_the_error_names_the_combination_that_fails(tmp_path: Path) -> None:
@@ -1144,7 +1144,7 @@ def test_days_and_steps_are_checked_against_each_variant_before_anything_runs(
                       step_days=25)
     assert [(p.option, p.field, p.expected, p.got) for p in caught.value.problems] == [
         ("end_date=2024-11-20", "--step-days",
-         "at most the variant's horizon planned (20 days)", "25")]
+         "at most 20 (the horizon is 20 days: more is never used)", "25")]
     with pytest.raises(VaryError) as caught:
         make_variants(base, [parse_vary("policy.step_days=5,10,30")], "tutorial", days=5)
     assert [(p.option, p.got) for p in caught.value.problems] == [
@@ -1157,14 +1157,14 @@ def test_days_and_steps_are_checked_against_each_variant_before_anything_runs(
     step = runner.invoke(app, ["sweep", "tutorial", "--step-days", "25", "--vary",
                                "end_date=2024-11-20,2024-11-30", "--out",
                                str(tmp_path / "x.parquet")])
-    assert step.exit_code == 2 and "--step-days: expected at most the variant's" in \
-        " ".join(step.output.split())
+    assert step.exit_code == 2 and "--step-days: expected at most 20 (the horizon is 20 " \
+        "days" in " ".join(step.output.split())
     days = runner.invoke(app, ["sweep", "tutorial", "--days", "32", "--vary",
                                "start_date=2024-10-28", "--step-days", "40", "--out",
                                str(tmp_path / "x.parquet")])
     assert days.exit_code == 2, days.output
     said = " ".join(days.output.split())
-    assert "--step-days: expected at most the variant's horizon planned (32 days)" in said
+    assert "--step-days: expected at most 32 (the horizon is 32 days" in said
     assert "--days: expected a whole number" not in said
 
 

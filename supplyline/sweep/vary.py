@@ -62,7 +62,7 @@ from supplyline.scenario.paths import (
     written,
 )
 from supplyline.scenario.schema import Scenario
-from supplyline.scenario.whatif import first_days
+from supplyline.scenario.whatif import first_days, with_step_days
 
 __all__ = [
     "MAX_VARIANTS",
@@ -277,13 +277,20 @@ def _planned_problems(valid: Scenario, varied: set[str], days: int | None,
     in a valid variant: more days than it has, steps longer than its days planned (a plan
     refuses them: they would be cut in silence), or, with ``--days``, a varied
     ``policy.step_days`` above the days planned (cut to them, every such value plans the
-    same)."""
-    if days is not None and days > valid.days:
-        return [("--days", f"at most the variant's horizon ({valid.days} days)", str(days))]
-    planned = valid.days if days is None else days
-    if step_days is not None and step_days > planned:
-        return [("--step-days", f"at most the variant's horizon planned ({planned} days)",
-                 str(step_days))]
+    same). The first two are the rules a plan reads (:func:`first_days`,
+    :func:`with_step_days`), said as they say them."""
+    def said(option: str, error: ValueError) -> list[tuple[str, str, str]]:
+        expected, _, got = str(error).removeprefix("expected ").rpartition(", got ")
+        return [(option, expected, got)]
+
+    try:
+        cut = first_days(valid, days)
+    except ValueError as error:
+        return said("--days", error)
+    try:
+        with_step_days(cut, step_days)
+    except ValueError as error:
+        return said("--step-days", error)
     if days is not None and step_days is None and "policy.step_days" in varied and \
             valid.policy.step_days > days:
         return [("policy.step_days", f"at most the days planned ({days}, --days): longer "
