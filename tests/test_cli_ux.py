@@ -220,6 +220,24 @@ def test_an_empty_export_folder_is_refused(command: list[str], tmp_path: Path,
     assert list(tmp_path.iterdir()) == []
 
 
+@pytest.mark.parametrize("command", [
+    ["plan", "tutorial", "-o"], ["report", "tutorial", "--out"], ["schema", "--out"],
+    ["scenarios", "--copy", "tutorial", "-o"],
+    ["sweep", "tutorial", "--vary", "modes.porter.payload_kg=15,20", "--out"],
+    ["sweep", "tutorial", "--vary", "modes.porter.payload_kg=15,20", "--report"]])
+def test_an_empty_file_to_write_is_refused(command: list[str], tmp_path: Path,
+                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    """``-o ""`` (an unset variable) was read as the current folder, and said so: "--out:
+    expected a file ending in .json, .html, .pdf, got '.'"."""
+    monkeypatch.chdir(tmp_path)
+    result = invoke(*command, "", "--json")
+    assert result.exit_code == 2, result.output
+    option = "--report" if command[-1] == "--report" else "--out"
+    assert json.loads(result.stdout)["error"]["message"] == (
+        f"{option}: expected a file, got '' (empty)")
+    assert list(tmp_path.iterdir()) == []
+
+
 @pytest.mark.parametrize("command", [["plan", "tutorial", "--out"], ["report", "tutorial", "--out"],
                                      ["schema", "--out"], ["schema", "-o"]])
 def test_a_suffix_the_command_cannot_write_is_an_error(command: list[str],

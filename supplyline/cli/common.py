@@ -327,8 +327,11 @@ def _usage_message(error: ClickException) -> str:
         for click_words, ours in _CLICK_WORDS:
             said = re.sub(click_words, ours, said)
         return said
+    # An option is named by its long name alone, as every other message names it ("--out",
+    # not Click's "--out/-o").
     hint = error.param_hint or (
-        "/".join(error.param.opts) if error.param is not None else None)
+        max(error.param.opts, key=len) if error.param is not None and error.param.opts
+        else None)
     if isinstance(hint, Sequence) and not isinstance(hint, str):
         hint = "/".join(hint)
     words = error.message
@@ -645,6 +648,16 @@ def folder_path(text: str) -> Path:
     read as the current folder."""
     if not text.strip():
         raise typer.BadParameter(f"expected a folder (new or existing), got {text!r} (empty)")
+    return Path(text)
+
+
+def file_path(text: str | Path) -> Path:
+    """A file to write (``--out``, ``--report``) as given: an empty one (an unset variable)
+    is refused, not read as the current folder. (A default is given as a path.)"""
+    if isinstance(text, Path):
+        return text
+    if not text.strip():
+        raise typer.BadParameter(f"expected a file, got {text!r} (empty)")
     return Path(text)
 
 

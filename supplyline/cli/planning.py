@@ -38,6 +38,7 @@ from supplyline.cli.common import (
     _write_out,
     app,
     fail,
+    file_path,
     load_or_exit,
     only_with,
     print_json,
@@ -85,7 +86,7 @@ def plan_command(
     time_limit: TimeLimitOption = DEFAULT_TIME_LIMIT_S,
     out: Annotated[
         Path | None,
-        typer.Option("--out", "-o", metavar="FILE",
+        typer.Option("--out", "-o", metavar="FILE", parser=file_path,
                      help="Write the plan to FILE: .json (the plan's figures and tables), "
                           ".html or .pdf (the report)."),
     ] = None,
@@ -280,7 +281,7 @@ def report(
     scenario: ScenarioArg = None,
     replay: ReplayOption = None,
     out: Annotated[
-        Path, typer.Option("--out", "-o", metavar="FILE",
+        Path, typer.Option("--out", "-o", metavar="FILE", parser=file_path,
                            help="The report to write: .html (opens offline) or .pdf (printed "
                                 "by headless Chromium, when installed).")
     ] = Path("report.html"),

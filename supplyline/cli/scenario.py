@@ -20,6 +20,7 @@ from supplyline.cli.common import (
     _writing,
     app,
     fail,
+    file_path,
     json_text,
     load_or_exit,
     print_json,
@@ -45,7 +46,8 @@ def scenarios(
     ] = None,
     out: Annotated[
         Path | None,
-        typer.Option("--out", "-o", metavar="FILE", help="With --copy: the file to write."),
+        typer.Option("--out", "-o", metavar="FILE", parser=file_path,
+                     help="With --copy: the file to write."),
     ] = None,
     json_output: JsonOption = False,
 ) -> None:
@@ -167,7 +169,7 @@ def show(scenario: ScenarioArg = None, json_output: JsonOption = False) -> None:
 def schema(
     out: Annotated[
         Path | None,
-        typer.Option("--out", "-o", metavar="FILE",
+        typer.Option("--out", "-o", metavar="FILE", parser=file_path,
                      help="Write the schema to FILE (.json) instead of printing it."),
     ] = None,
     json_output: JsonOption = False,

@@ -34,6 +34,7 @@ from supplyline.cli.common import (
     _writing,
     app,
     fail,
+    file_path,
     load_or_exit,
     only_with,
     print_json,
@@ -85,12 +86,12 @@ def sweep(
                      help="Worker processes of the local cluster (default: one per core)."),
     ] = None,
     out: Annotated[
-        Path, typer.Option("--out", "-o", metavar="FILE",
+        Path, typer.Option("--out", "-o", metavar="FILE", parser=file_path,
                            help="The table to write: a .parquet file.")
     ] = Path("sweep.parquet"),
     report_file: Annotated[
         Path | None,
-        typer.Option("--report", metavar="FILE",
+        typer.Option("--report", metavar="FILE", parser=file_path,
                      help="Also write an HTML page (.html) with the variants side by side."),
     ] = None,
     json_output: JsonOption = False,
