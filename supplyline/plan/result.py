@@ -388,17 +388,13 @@ class Plan:
         return np.asarray(self.in_service_units.sum(axis=0), dtype=float)
 
     def short_steps(self) -> list[tuple[int, int, IntArray]]:
-        """Each place and good whose demand went short by more than :data:`SHORT_MIN_KG`
-        over the horizon, with the steps short by more than it (none listed where no step
-        is): what the findings explain and what turns the report's "Delivered" red. Less
-        is the solver's rounding."""
-        short = self.demand_kg - self.consumed_kg  # [P, G, S]
-        found = []
-        for p, g in zip(*np.nonzero(short.sum(axis=2) > SHORT_MIN_KG), strict=True):
-            steps = np.nonzero(short[p, g] > SHORT_MIN_KG)[0]
-            if steps.size:
-                found.append((int(p), int(g), steps))
-        return found
+        """Each place and good whose demand went short on some step, with those steps, by
+        the rule that counts the plan's shortfall days (:func:`is_short`): what the
+        findings explain and what turns the report's "Delivered" red. Less is the
+        solver's rounding."""
+        short = is_short(self.demand_kg - self.consumed_kg, self.demand_kg)  # [P, G, S]
+        return [(int(p), int(g), np.nonzero(short[p, g])[0])
+                for p, g in zip(*np.nonzero(short.any(axis=2)), strict=True)]
 
     def fleet_needed(self) -> FloatArray:
         """The fewest units of each mode the plan needs [M]: the most in service at once,
