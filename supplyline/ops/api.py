@@ -15,6 +15,7 @@ import asyncio
 import contextlib
 import csv
 import datetime as dt
+import hashlib
 import io
 import json
 import os
@@ -632,15 +633,21 @@ def create_app(books: Books) -> FastAPI:
         return books.plans()
 
     @app.post("/api/plans", status_code=201, tags=["plans"], dependencies=[Depends(_no_body)],
-              responses=_may_refuse(*_BODY, 403, 409))
-    def make_plan(user: Council) -> dict[str, Any]:
+              response_model=dict[str, Any], responses=_may_refuse(*_BODY, 403, 409))
+    def make_plan(user: Council, idempotency_key: RequestKey = None) -> Response:
         from supplyline.plan import plan
 
+        request = _plan_request(idempotency_key, "POST /api/plans")
         with planning, _no_plan(["body"]):
+            if request is not None and (
+                    first := books.answer_of(user.name, *request)) is not None:
+                return created(first)  # sent again: answered as the first time
             result = plan(books.scenario)
             figures = figures_of(result)
-            kept = books.save_plan(figures, user.name)
-        return {"id": kept, "status": result.status, "kpis": _kpis(result)}
+            answer = books.save_plans(
+                [figures], user.name, lambda ids: {"id": ids[-1], "status": result.status,
+                                                   "kpis": _kpis(result)}, request)
+        return created(answer)
 
     @app.get("/api/replan", tags=["plans"], responses=_may_refuse())
     def replan_kept(_user: User) -> dict[str, Any] | None:
@@ -651,23 +658,38 @@ def create_app(books: Books) -> FastAPI:
         return replan_in_force(books)
 
     @app.post("/api/replan", tags=["plans"], responses=_may_refuse(*_BODY, 403, 409))
-    def make_replan(body: ReplanRequest, user: Council) -> dict[str, Any]:
+    def make_replan(body: ReplanRequest, user: Council,
+                    idempotency_key: RequestKey = None) -> dict[str, Any]:
         if (outside := as_of_refused(books.scenario, body.as_of)) is not None:
             raise EntryError("as_of", outside)
+        request = _plan_request(idempotency_key, "POST /api/replan", body.as_of.isoformat(),
+                                body.keep)
         with planning, _no_plan(["body", "as_of"]):
+            if request is not None and (
+                    first := books.answer_of(user.name, *request)) is not None:
+                return first  # sent again: answered as the first time, nothing planned
             if (refused := entries_left_out(books, body.as_of)) is not None:
                 raise _refused(409, ["body", "as_of"], refused, "conflict")
-            force = in_force_or_first(books, body.keep, user.name)
+            # The plan from the scenario's start, where none is in force, is kept with the
+            # re-plan (in one transaction, with the request's key).
+            in_force, compared = in_force_or_first(books, False, user.name)
             try:  # (an entry written meanwhile, by a clerk, is refused alike)
                 done = replan(books, body.as_of)
             except ReplanRefused as error:
                 raise _refused(409, ["body", "as_of"], str(error), "conflict") from None
-            kept = books.save_plan(done.figures, user.name) if body.keep else None
-        return {"id": kept, "in_force": force[0],
-                "status": done.plan.status, "kpis": _kpis(done.plan),
-                "changes": compare_plans(force[1], done.figures),
-                "outcome": done.figures["outcome"],
-                "state": state_json(done.state, done.plan.network)}
+
+            def answer(ids: list[int]) -> dict[str, Any]:
+                return {"id": ids[-1] if body.keep else None,
+                        "in_force": ids[0] if in_force is None and body.keep else in_force,
+                        "status": done.plan.status, "kpis": _kpis(done.plan),
+                        "changes": compare_plans(compared, done.figures),
+                        "outcome": done.figures["outcome"],
+                        "state": state_json(done.state, done.plan.network)}
+
+            if not body.keep:  # a dry run writes nothing (its key keeps nothing either)
+                return answer([])
+            kept = [compared, done.figures] if in_force is None else [done.figures]
+            return books.save_plans(kept, user.name, answer, request)
 
     def _in_horizon(day: dt.date, field: str) -> dt.date:
         """``day`` (a query parameter) if it is inside the horizon; 422 otherwise."""
@@ -684,6 +706,14 @@ def create_app(books: Books) -> FastAPI:
         return HTMLResponse(static.joinpath("index.html").read_text(encoding="utf-8"))
 
     return app
+
+
+def _plan_request(key: str | None, *request: Any) -> tuple[str, str] | None:
+    """A request that writes plans, sent with ``key``: the key and the request's digest
+    (what :meth:`Books.answer_of` knows it again by), or ``None`` without a key."""
+    if key is None:
+        return None
+    return key, hashlib.sha256(json.dumps(["plans", *request]).encode()).hexdigest()
 
 
 async def _no_body(request: Request) -> None:

@@ -27,7 +27,7 @@ import hashlib
 import json
 import zlib
 from collections import defaultdict
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future
 from contextlib import contextmanager, suppress
 from dataclasses import replace
@@ -82,6 +82,7 @@ from supplyline.ops.entries import (
 from supplyline.ops.writing import (
     Group,
     Job,
+    KeyReused,
     Move,
     Prepared,
     Recorded,
@@ -950,6 +951,53 @@ class Books:
                 {"start": dt.date.fromisoformat(figures["start"]), "author": author,
                  "written_at": now(), "status": str(figures.get("status", "")),
                  "figures": json.dumps(figures)}).scalar_one())
+
+    def answer_of(self, author: str, key: str, digest: str) -> dict[str, Any] | None:
+        """The answer a request that writes plans (``POST /api/plans``, ``/api/replan``) was
+        given when ``author`` first sent it with ``key`` (``Idempotency-Key``), if it was:
+        sent again, it is answered so and writes nothing. :class:`KeyReused` where the key
+        was first sent with another request (``digest``: SHA-256 of the request)."""
+        with self.reading() as conn:
+            row = conn.execute(select(t.request.c.digest, t.request.c.entries)
+                               .where(t.request.c.author == author,
+                                      t.request.c.key == key)).first()
+        if row is None:
+            return None
+        if row.digest != digest:
+            raise KeyReused(key, "a request other than the one")
+        answer: dict[str, Any] = json.loads(row.entries)
+        return answer
+
+    def save_plans(self, kept: Sequence[dict[str, Any]], author: str,
+                   answer: Callable[[list[int]], dict[str, Any]],
+                   request: tuple[str, str] | None = None) -> dict[str, Any]:
+        """Keep plans' figures (the last kept is the plan in force) in one transaction, and
+        the answer ``answer(ids)`` gives the request; where it was sent with a key
+        (``request``: its key and digest), the answer is kept with the key in the same
+        transaction, so that the request sent again writes nothing (:meth:`answer_of`).
+        Where another server process kept the same request meanwhile, nothing is written
+        and its answer is the answer."""
+        try:
+            with self.writing() as conn:
+                written = now()
+                ids = [int(conn.execute(
+                    insert(t.plan).returning(t.plan.c.id),
+                    {"start": dt.date.fromisoformat(figures["start"]), "author": author,
+                     "written_at": written, "status": str(figures.get("status", "")),
+                     "figures": json.dumps(figures)}).scalar_one()) for figures in kept]
+                said: dict[str, Any] = answer(ids)
+                if request is not None:
+                    conn.execute(insert(t.request), {
+                        "author": author, "key": request[0], "digest": request[1],
+                        "entries": json.dumps(said), "written_at": written})
+                return said
+        except IntegrityError:
+            if request is None:
+                raise
+            first = self.answer_of(author, *request)
+            if first is None:
+                raise
+            return first
 
     def plan_in_force(self) -> tuple[int, dict[str, Any]] | None:
         """(id, figures) of the latest plan kept, if any."""

@@ -40,9 +40,9 @@ class KeyReused(EntryError):
     """A request's key (``Idempotency-Key``) that its author already sent with other
     entries: nothing is written."""
 
-    def __init__(self, key: str) -> None:
-        super().__init__("Idempotency-Key", f"expected a new key for entries other than those "
-                                            f"first sent with it, got {key!r} again")
+    def __init__(self, key: str, what: str = "entries other than those") -> None:
+        super().__init__("Idempotency-Key", f"expected a new key for {what} first sent with "
+                                            f"it, got {key!r} again")
 
 
 @dataclass(frozen=True)

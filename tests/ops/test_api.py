@@ -607,6 +607,36 @@ def test_the_council_s_button_re_plans_against_the_first_plan_as_the_command_doe
     books.close()
 
 
+def test_a_plan_or_replan_sent_again_with_its_idempotency_key_is_kept_once(
+        tmp_path: Path) -> None:
+    """POST /api/replan and /api/plans ignored the Idempotency-Key: the same call twice kept
+    two plans, the second compared against the first. Sent again, each is answered as the
+    first time and keeps nothing more; the key with another request is refused."""
+    books, client, council = council_client(tmp_path / "books.db")
+    keyed = {**council, "Idempotency-Key": "replan-1"}
+    first = client.post("/api/replan", json={"as_of": "2024-11-04"}, headers=keyed)
+    again = client.post("/api/replan", json={"as_of": "2024-11-04"}, headers=keyed)
+    assert first.status_code == again.status_code == 200, again.text
+    assert again.json() == first.json()
+    assert (first.json()["in_force"], first.json()["id"]) == (1, 2)
+    assert [p["id"] for p in books.plans()] == [1, 2]
+    other = client.post("/api/replan", json={"as_of": "2024-11-05"}, headers=keyed)
+    assert other.status_code == 422
+    assert other.json()["detail"] == [{
+        "loc": ["header", "idempotency-key"], "type": "value_error",
+        "msg": "expected a new key for a request other than the one first sent with it, "
+               "got 'replan-1' again"}]
+    keyed["Idempotency-Key"] = "plan-1"
+    first = client.post("/api/plans", headers=keyed)
+    again = client.post("/api/plans", headers=keyed)
+    assert first.status_code == again.status_code == 201, again.text
+    assert again.json() == first.json() and first.json()["id"] == 3
+    assert [p["id"] for p in books.plans()] == [1, 2, 3]
+    # Without a key, each call keeps its plan, as before.
+    assert client.post("/api/plans", headers=council).json()["id"] == 4
+    books.close()
+
+
 FROM_THE_START = (
     "expected a day after 2024-11-01 and up to 2024-11-30, got 2024-11-01, the scenario's "
     "start: plan from the scenario's start instead (the dashboard's \"Plan from the "
