@@ -67,9 +67,11 @@ class Legs:
     cargo_arrives: IntArray  # [L, S] step from which its cargo is at the destination
     food_loaded: FloatArray  # [L, G, S] eaten on a loaded trip, inside the load
     food_carried_back: FloatArray  # [L, G, S] food for the way back carried out too
+    food_way_back: FloatArray  # [L, G, S] eaten on the way back, whoever carries it
     food_empty: FloatArray  # [L, G, S] eaten on an empty trip, drawn where it starts
     fuel_loaded: FloatArray  # [L, G] burned on a loaded trip, filled where it starts
     fuel_carried_back: FloatArray  # [L, G] fuel for the way back filled there too
+    fuel_way_back: FloatArray  # [L, G] burned on the way back, wherever it is filled
     fuel_empty: FloatArray  # [L, G] burned on an empty trip, filled where it starts
     cargo_room: FloatArray  # [L, S] payload left for cargo on a loaded trip (kg)
     loaded_ok: BoolArray  # [L, S] a loaded trip can leave in step s
@@ -177,7 +179,8 @@ def legs_of(net: Network) -> Legs:
     back = _way_back_days(net, arc, mode)  # [L, S]
     carried = net.return_carried[mode][:, None, None]
     food_loaded = ration[:, :, None] * days_loaded[:, None, :]
-    food_carried_back = np.where(carried, ration[:, :, None] * back[:, None, :], 0.0)
+    food_way_back = ration[:, :, None] * back[:, None, :]
+    food_carried_back = np.where(carried, food_way_back, 0.0)
     food_empty = ration[:, :, None] * days_empty[:, None, :]
 
     per_km = net.fuel_kg_per_km[:, goods][mode]  # [L, G]
@@ -185,8 +188,8 @@ def legs_of(net: Network) -> Legs:
     one_way = per_km * length[:, None]
     round_trip = net.tank_round_trip[mode][:, None]
     # (the way back, as the food for it: on a one-way route, the way home)
-    fuel_carried_back = np.where(round_trip, per_km * _way_back_km(net, arc, mode)[:, None],
-                                 0.0)
+    fuel_way_back = per_km * _way_back_km(net, arc, mode)[:, None]
+    fuel_carried_back = np.where(round_trip, fuel_way_back, 0.0)
     tank = net.fuel_tank_kg[mode]
     payload = net.payload_kg[mode]
     cargo_room = payload[:, None] - food_loaded.sum(axis=1) - food_carried_back.sum(axis=1)
@@ -211,8 +214,10 @@ def legs_of(net: Network) -> Legs:
         arc=arc, mode=mode, origin=net.arc_from[arc], dest=net.arc_to[arc], length_km=length,
         goods=goods, days_loaded=days_loaded, days_empty=days_empty,
         arrive_loaded=arrive_loaded, arrive_empty=arrive_empty, cargo_arrives=cargo_arrives,
-        food_loaded=food_loaded, food_carried_back=food_carried_back, food_empty=food_empty,
-        fuel_loaded=one_way, fuel_carried_back=fuel_carried_back, fuel_empty=one_way,
+        food_loaded=food_loaded, food_carried_back=food_carried_back,
+        food_way_back=food_way_back, food_empty=food_empty,
+        fuel_loaded=one_way, fuel_carried_back=fuel_carried_back, fuel_way_back=fuel_way_back,
+        fuel_empty=one_way,
         cargo_room=cargo_room,
         loaded_ok=loaded_ok, empty_ok=empty_ok,
         wounded_per_unit=net.wounded_per_unit[mode],

@@ -367,16 +367,11 @@ class IdleCarriers:
 
 def _eaten_per_kg(plan: Plan) -> FloatArray:
     """Food and fuel a round trip on each leg draws per kg of cargo it delivers [L] (the
-    loaded trip, the food and fuel carried for the way back, the empty trip back; averaged
-    over the steps in which a loaded trip may leave), from the plan's per-leg
-    coefficients."""
+    loaded trip and the way back, whoever carries the food and fuel for it; averaged over
+    the steps in which a loaded trip may leave), from the plan's per-leg coefficients."""
     legs = plan.legs
-    carried = plan.network.return_carried[legs.mode][:, None]
-    food = (legs.food_loaded + legs.food_carried_back).sum(axis=1) + np.where(
-        carried, 0.0, legs.food_empty.sum(axis=1))
-    round_trip = plan.network.tank_round_trip[legs.mode][:, None]
-    fuel = (legs.fuel_loaded + legs.fuel_carried_back).sum(axis=1)[:, None] + np.where(
-        round_trip, 0.0, legs.fuel_empty.sum(axis=1)[:, None])
+    food = (legs.food_loaded + legs.food_way_back).sum(axis=1)
+    fuel = (legs.fuel_loaded + legs.fuel_way_back).sum(axis=1)[:, None]
     per_kg = np.where(legs.loaded_ok, (food + fuel) / np.maximum(legs.cargo_room, 1e-9), np.nan)
     usable = legs.loaded_ok.any(axis=1)
     out = np.full(legs.n, np.nan)

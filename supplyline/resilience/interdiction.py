@@ -69,17 +69,15 @@ def gains(net: Network) -> tuple[FloatArray, FloatArray]:
 
     A loaded trip takes its payload and its fuel from where it starts; its cargo is what the
     payload leaves after the food for the way (and for the way back when carried), less the
-    share threats destroy; the way back eats at the other end about what an empty trip on
-    the route eats and burns, less what was carried out for it. Averaged over the steps in
-    which a loaded trip can leave (``accounting.legs_of``).
+    share threats destroy; the way back eats and burns at the other end what was not carried
+    out for it. Averaged over the steps in which a loaded trip can leave
+    (``accounting.legs_of``).
     """
     legs = legs_of(net)
     payload = net.payload_kg[legs.mode]  # [L]
     loss = net.cargo_loss[legs.arc, legs.mode, :]  # [L, S]
-    carried = net.return_carried[legs.mode][:, None]
-    round_trip = net.tank_round_trip[legs.mode][:, None]
-    back = (np.where(carried, 0.0, legs.food_empty.sum(axis=1))
-            + np.where(round_trip, 0.0, legs.fuel_empty.sum(axis=1)[:, None]))
+    back = ((legs.food_way_back - legs.food_carried_back).sum(axis=1)
+            + (legs.fuel_way_back - legs.fuel_carried_back).sum(axis=1)[:, None])
     left = legs.cargo_room * (1.0 - loss) - back
     sent = payload[:, None] + (legs.fuel_loaded + legs.fuel_carried_back).sum(axis=1)[:, None]
     share = np.where(legs.loaded_ok, np.maximum(left, 0.0) / sent, np.nan)

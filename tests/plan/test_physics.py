@@ -819,3 +819,30 @@ def test_road_work_takes_no_more_person_days_in_a_day_than_there_are_persons() -
     assert data["road_work_route"].values.tolist() == ["track"]
     assert float(data["road_work_days"].sel(road_work=0).sum()) == pytest.approx(20.0)
     assert any("40 of 60 person-days undone" in words for words in plan.gave_up())
+
+
+@pytest.mark.parametrize("mode", ["porter", "bicycle"])
+def test_a_round_trips_way_back_is_the_same_whoever_carries_its_food(mode: str) -> None:
+    """The report's food per tonne delivered and the resilience model's gain per kg counted
+    the way back as the empty trip out again (with its stop at the far end, against a
+    one-way route), where the plan's carriers come back by the reverse arc: the same trip
+    read 1.86 kg of food back fed there and 1.16 kg carried."""
+    from supplyline.report.facts import _eaten_per_kg
+    from supplyline.resilience.interdiction import gains
+
+    base = sl.load("tutorial").replace({"places.kestrel-town.stop_hours": 24,
+                                        "places.bridge.stop_hours": 24, "threats.air": [],
+                                        "threats.sabotage": []})
+    eaten, gained = [], []
+    for how in ("carried", "fed_there"):
+        plan = _plan(base.replace({f"modes.{mode}.return_food": how}))
+        legs = plan.legs
+        # a leg to a place with a stop, whose way back has none
+        leg = next(i for i in range(legs.n)
+                   if plan.network.mode_ids[legs.mode[i]] == mode and legs.loaded_ok[i].any()
+                   and legs.food_way_back[i].sum() < legs.food_empty[i].sum())
+        eaten.append(_eaten_per_kg(plan)[leg] * legs.cargo_room[leg, legs.loaded_ok[leg]].mean())
+        gained.append(gains(plan.network)[0][legs.arc[leg]])
+    eaten_carried, eaten_fed = eaten
+    assert eaten_carried * 0.98 < eaten_fed < eaten_carried * 1.02
+    assert gained[0] == pytest.approx(gained[1], rel=1e-9)
