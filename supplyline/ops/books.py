@@ -571,9 +571,10 @@ class Books:
             return [*moves, (entry.from_, t.units_waiting(entry.mode), d, -entry.units)]
         if isinstance(entry, Receipt):
             assert dispatch is not None
+            problems = []  # every one at once
             if d < dispatch.date:
-                raise EntryError("date", f"expected a day on or after the convoy left "
-                                         f"({dispatch.date}), got {d}")
+                problems.append(EntryError("date", f"expected a day on or after the convoy "
+                                                   f"left ({dispatch.date}), got {d}"))
             accounted: dict[str, float] = defaultdict(float)
             for good, kg in entry.received_kg.items():
                 accounted[good] += kg
@@ -582,18 +583,21 @@ class Books:
             for good in sorted(set(accounted) | set(dispatch.cargo_kg)):
                 sent = dispatch.cargo_kg.get(good, 0.0)
                 if abs(accounted[good] - sent) > 0.5 + 1e-9 * sent:
-                    raise EntryError(
+                    problems.append(EntryError(
                         f"received_kg.{good}",
                         f"expected received and lost to add up to the {sent:,.1f} kg of "
-                        f"{good} the convoy carried, got {accounted[good]:,.1f} kg")
+                        f"{good} the convoy carried, got {accounted[good]:,.1f} kg"))
             lost_units = 0.0
             for i, gone in enumerate(entry.units_lost):
                 lost_units += gone.units
-                if lost_units > dispatch.units * (1 + 1e-9) + TOL:
-                    raise EntryError(
+                if lost_units > dispatch.units * (1 + 1e-9) + TOL and not any(
+                        p.field.startswith("units_lost.") for p in problems):
+                    problems.append(EntryError(
                         f"units_lost.{i}.units",
                         f"expected at most the {units_of(dispatch.units)} the convoy took "
-                        f"lost in all, got {lost_units:g}")
+                        f"lost in all, got {lost_units:g}"))
+            if problems:
+                raise EntryError.of(problems)
             moves = [(dispatch.to, good, d, kg) for good, kg in entry.received_kg.items()
                      if kg > 0]
             moves += lost_moves(entry, dispatch.to, dispatch.mode)

@@ -568,11 +568,25 @@ def partial_entry(data: Any, bad: Iterable[str]) -> Entry | None:
         if key not in data:
             values[name] = info.get_default(call_default_factory=True)
             continue
+        adapter = _field_adapter(model, name)
         try:
-            values[name] = _field_adapter(model, name).validate_python(data[key])
+            values[name] = adapter.validate_python(data[key])
         except ValueError:  # (pydantic's ValidationError is one)
-            continue
+            if name in _BY_GOOD and isinstance(data[key], dict):
+                # kg by good: the goods whose kg validate are judged still (an unknown good
+                # beside a negative kg of another is said with it, not after it)
+                values[name] = {good: kg for item in data[key].items()
+                                if (one := _valid(adapter, dict([item]))) is not None
+                                for good, kg in one.items()}
     return typing.cast("Entry", model.model_construct(**values))
+
+
+def _valid(adapter: TypeAdapter[Any], value: Any) -> Any:
+    """``value`` as ``adapter`` validates it, ``None`` where it does not."""
+    try:
+        return adapter.validate_python(value)
+    except ValueError:
+        return None
 
 
 @functools.cache
@@ -588,12 +602,19 @@ def scenario_problems(data: Any, refused: Iterable[Sequence[str | int]],
     (:func:`partial_entry`, :func:`entry_problems`), as (dotted field, message): a request
     hears of a misspelt locality with its negative kg, not after it."""
     refused = [loc for loc in refused if loc]
-    bad = {str(loc[0]) for loc in refused}
-    partial = partial_entry(data, bad)
+    partial = partial_entry(data, {str(loc[0]) for loc in refused if len(loc) == 1})
     if partial is None:
         return []
+    # A problem where a refused field is, or within it, or around it (a convoy's cargo in
+    # all, beside a refused kg of one good), is not judged.
+    paths = [".".join(str(x) for x in loc) for loc in refused]
+
+    def judged(field: str) -> bool:
+        return not any(field == path or field.startswith(path + ".")
+                       or path.startswith(field + ".") for path in paths)
+
     return [(field, message) for error in entry_problems(partial, ix)
-            for field, message in error.problems if field.split(".")[0] not in bad]
+            for field, message in error.problems if judged(field)]
 
 
 def _each(*checks: typing.Callable[[], EntryError | None]) -> list[EntryError]:

@@ -688,3 +688,32 @@ def test_a_pledge_s_by_is_not_judged_against_a_date_refused(books: Books) -> Non
         books.append({**pledge, "date": "2024-11-12", "by": "2024-11-10"}, "council")
     assert caught.value.problems == [
         ("by", "expected a day on or after the pledge's date 2024-11-12, got 2024-11-10")]
+
+
+def test_every_problem_of_a_receipt_is_said_at_once(books: Books,
+                                                    tutorial: sl.Scenario) -> None:
+    """A receipt dated before its convoy left, whose kg do not add up and that loses more
+    units than the convoy took was refused at its date only: the clerk heard of the next
+    problem after fixing the first."""
+    give(books, tutorial, 1000, at="high-village", on=1)
+    porters(books, tutorial, 20)
+    convoy = books.append(send(tutorial, 400, on=1, units=20, from_="high-village",
+                               to="ridge-depot"), "clerk").id
+    caught = refused(books, entry("receipt", date=day(tutorial, 0), dispatch=convoy,
+                                  received_kg={"rice": 300},
+                                  units_lost=[{"units": 15, "reason": "strike"},
+                                              {"units": 10, "reason": "raid"}]), "date")
+    assert [field for field, _message in caught.problems] == [
+        "date", "received_kg.rice", "units_lost.1.units"]
+
+
+def test_a_negative_kg_of_one_good_does_not_hide_an_unknown_good(books: Books) -> None:
+    """``cargo_kg: {"rice": -3, "salt": 2}`` was refused at rice alone: the whole of
+    cargo_kg went unjudged once one of its goods was refused."""
+    data = entry("dispatch", date="2024-11-02", from_="high-village", to="ridge-depot",
+                 mode="porter", units=1, cargo_kg={"rice": -3, "salt": 2})
+    with pytest.raises(EntryError) as caught:
+        books.append(data, "council")
+    assert caught.value.problems == [
+        ("cargo_kg.rice", "expected a number of at least 0, got -3"),
+        ("cargo_kg.salt", "expected a good counted in kg (rice), got 'salt'")]
