@@ -355,13 +355,21 @@ def way_home_kg(net: Network, goods: IntArray,
             for m, (days, km) in enumerate(ways_home(net))]
 
 
+def labour_ration(net: Network, goods: IntArray | None = None) -> FloatArray:
+    """What a person-day of road work or route repair eats, kg of each good [G] (the
+    network's ``goods`` unless given): ``policy.labour_rations_kg_per_day``. Road workers
+    draw it at their work's ``fed_at`` place, repair crews at their route's ``from``."""
+    if goods is None:
+        goods = np.array(net.goods, dtype=np.int64)
+    return np.asarray(net.labour_rations_kg_per_day[goods], dtype=float)
+
+
 def repair_crew_food(net: Network) -> FloatArray:
     """What the route repair crews eat in full in each step [R, G, S]: their persons ×
-    ``policy.labour_rations_kg_per_day`` × the step's days, drawn from the stock at each
-    route's ``from`` place (``Network.repair_fed_at``)."""
-    goods = np.array(net.goods, dtype=np.int64)
+    :func:`labour_ration` × the step's days, drawn from the stock at each route's ``from``
+    place (``Network.repair_fed_at``)."""
     return np.asarray(net.repair_crew_people[:, None, None]
-                      * net.labour_rations_kg_per_day[goods][None, :, None]
+                      * labour_ration(net)[None, :, None]
                       * net.step_length[None, None, :], dtype=float)
 
 

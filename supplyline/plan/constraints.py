@@ -17,6 +17,7 @@ from numpy.typing import NDArray
 from supplyline.accounting import (
     crew_days,
     departure,
+    labour_ration,
     landed_share,
     repair_crew_food,
     step_capacity,
@@ -404,7 +405,7 @@ def define_stock_balance(net: Network, v: Variables, stock_in: FloatArray) -> Ro
         rows.add(last, v.going_home[m][:, :, None], home_kg)
         rows.add(last, v.going_home_unfed[m], -1.0)
     rows.add(idx, v.unmet, -1.0)  # consumed = demand − unmet
-    worker_ration = net.labour_rations_kg_per_day[v.goods]
+    worker_ration = labour_ration(net, v.goods)
     for k, work in enumerate(net.road_works):
         rows.add(idx[work.fed_at], v.road_work[k][None, :], worker_ration[:, None])
     rows.add(idx[net.repair_fed_at], v.crew_unfed, -1.0)  # fed = need − unfed

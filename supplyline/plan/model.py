@@ -18,7 +18,13 @@ import highspy
 import numpy as np
 from numpy.typing import NDArray
 
-from supplyline.accounting import crew_days, way_home_kg, ways_home, wounded_food
+from supplyline.accounting import (
+    crew_days,
+    labour_ration,
+    way_home_kg,
+    ways_home,
+    wounded_food,
+)
 from supplyline.errors import PlanError, ReplayError
 from supplyline.network import Network, replay_beyond, replay_labour_beyond, replay_places
 from supplyline.plan.constraints import (
@@ -359,7 +365,7 @@ def define_objective(net: Network, v: Variables) -> FloatArray:
     cost += carriers_unfed_kg(net, v) * (2.0 * w.shortfall_per_kg
                                          + whole * EARLY_HUNGER * earlier)
     put(v.cargo, (HAULAGE_COST_PER_KG_KM * legs.length_km)[:, None, None])
-    worker_ration = float(net.labour_rations_kg_per_day[v.goods].sum())
+    worker_ration = float(labour_ration(net, v.goods).sum())
     put(v.road_work, w.labour_per_person_day + w.eaten_per_kg * worker_ration)
     # The wounded's food is a need: what is not fed costs as unmet demand, and what is fed
     # costs as food eaten (so keeping them waiting never pays).

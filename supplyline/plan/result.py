@@ -14,6 +14,7 @@ from numpy.typing import NDArray
 from supplyline.accounting import (
     Legs,
     crew_days,
+    labour_ration,
     landed_share,
     repair_crew_food,
     step_capacity,
@@ -345,9 +346,7 @@ class Plan:
 
     def worker_rations_kg(self) -> FloatArray:
         """Rations eaten by road-work and repair crews [G] over the horizon."""
-        net = self.network
-        ration = net.labour_rations_kg_per_day[self.goods]
-        road = self.road_work_days.sum() * ration
+        road = self.road_work_days.sum() * labour_ration(self.network, self.goods)
         wounded = self.wounded_fed_kg.sum(axis=(0, 2))
         return np.asarray(road + self.crew_fed_kg.sum(axis=(0, 2)) + wounded, dtype=float)
 

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import scipy.sparse
 
-from supplyline.accounting import arrival_steps, handling_days, way_back_arcs
+from supplyline.accounting import arrival_steps, handling_days, labour_ration, way_back_arcs
 from supplyline.hazards import rainy_day_slowdown
 from supplyline.network import Network, trip_days
 from supplyline.plan.result import Plan
@@ -275,7 +275,7 @@ def compile_plan(plan: Plan, xp: Any = np, state: State | None = None,
     # Uses of stock the plan fixes: repair crews, road work, the wounded, the way home.
     fixed = plan.wounded_fed_kg.copy()
     np.add.at(fixed, net.repair_fed_at, plan.crew_fed_kg)
-    ration = net.labour_rations_kg_per_day[goods]
+    ration = labour_ration(net, goods)
     for k, work in enumerate(net.road_works):
         fixed[work.fed_at] += ration[:, None] * plan.road_work_days[k][None, :]
     fixed[:, :, -1] += plan.way_home_kg(part="food")
