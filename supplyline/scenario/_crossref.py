@@ -61,7 +61,12 @@ from supplyline.scenario.schema import (
     WoundedFlow,
     each_once_fields,
 )
-from supplyline.scenario.tables import line_misses
+from supplyline.scenario.tables import (
+    LINE_DETOUR_FACTOR,
+    LINE_END_KM,
+    Points,
+    line_misses,
+)
 from supplyline.text import closest, did_you_mean
 from supplyline.units import UnitProblem, convert, currency_unit
 
@@ -364,6 +369,7 @@ class _Checker:
         }
         self.written["routes"] = _route_keys(data.get("routes"), "routes" in unreadable)
         self.places: dict[str, Entry] = {}
+        self._points: Points | None = None
         for place in self.place_entries:
             place_id = place.get("id")
             if place_id is not None:
@@ -576,21 +582,38 @@ class _Checker:
 
     def line_joins(self, route: Entry, origin: Any, dest: Any) -> None:
         """A route whose length was read from its line (GeoJSON): the line joins its places,
+        nearer them than any other place, and is not far longer than the way between them,
         so that the length is this route's."""
         parts = self.locations.lines.get(route.path)
         places = [self.places.get(name) if isinstance(name, str) else None
                   for name in (origin, dest)]
         points = [(place.get("lon"), place.get("lat")) if place is not None else (None, None)
                   for place in places]
-        if parts is None or any(None in point for point in points):
-            return  # no line, or a place without coordinates (reported at that place)
+        if any(None in point for point in points):
+            return  # a place without coordinates (reported at that place)
+        if parts is None:
+            return
         ends = ((origin, points[0]), (dest, points[1]))
-        near, misses = line_misses(parts, typing.cast(Any, ends))
+        near, misses = line_misses(parts, typing.cast(Any, ends), self.points())
         if misses:
             self.report(route.at("length_km"),
                         f"a line that joins {origin!r} and {dest!r} (its ends, or its "
-                        f"parts' ends, within {near:,.1f} km of them or of each other), or "
+                        f"parts' ends, within {near:,.1f} km of them or of each other and "
+                        f"nearer them than any other place; no longer than "
+                        f"{LINE_DETOUR_FACTOR:g} × the straight distance between them and "
+                        f"{2 * LINE_END_KM:g} km), or "
                         "a length_km property", "a line: " + "; ".join(misses))
+
+    def points(self) -> Points:
+        """The places whose coordinates can be read, to find the one nearest a point."""
+        if self._points is None:
+            found = {}
+            for place_id, place in self.places.items():
+                lon, lat = place.get("lon"), place.get("lat")
+                if lon is not None and lat is not None:
+                    found[place_id] = (float(lon), float(lat))
+            self._points = Points.of(found)
+        return self._points
 
     def check_once(self, entry: Entry) -> None:
         """Each item of a list of ids once, in every such list (``each_once`` in the schema)

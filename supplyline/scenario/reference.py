@@ -105,8 +105,11 @@ The path is relative to the YAML file.
   line (great-circle distance along it, over all its parts), which must join the route's
   places: its two ends meet the two places, one each, or its parts meet end to end in one
   chain from one place to the other, with none left over ("meet": within 5 km, or a tenth
-  of the line's length when that is more), so that a line drawn for another route, or a
-  stray part, does not set the length. A route with a `length_km` keeps it: its line is
+  of the straight distance between the places when that is more, and not nearer another
+  place than its own, unless within 1 km of its own), and the line is at most 10 times the
+  straight distance between the places and 10 km (a road winds; a line far longer has a
+  point out of place), so that a line drawn for another route, a stray part or a slip does
+  not set the length. A route with a `length_km` keeps it: its line is
   checked (every point `[lon, lat]` of numbers on the earth, lon from -180 to 180 and lat
   from -90 to 90) but not measured; maps draw every route between its two places. Errors
   name the file and `features[i].properties.field` (or `features[i].geometry...`).

@@ -31,6 +31,7 @@ import json
 import math
 import re
 import typing
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -42,8 +43,8 @@ from supplyline.scenario._yaml_lines import Locations, Path, Spot, grouped_digit
 from supplyline.scenario.schema import Place, Route
 from supplyline.text import did_you_mean
 
-__all__ = ["TABLE_MODELS", "TableRows", "haversine_km", "line_length_km", "line_misses",
-           "read_table"]
+__all__ = ["TABLE_MODELS", "Points", "TableRows", "haversine_km", "line_length_km", "line_misses",
+           "longest_line_km", "read_table"]
 
 TABLE_MODELS: dict[str, type[BaseModel]] = {"places": Place, "routes": Route}
 """The scenario sections that may be kept in a table, and the class of their rows."""
@@ -133,24 +134,84 @@ def line_length_km(coordinates: list[tuple[float, float]]) -> float:
 
 
 #: An end of a route's line (read from GeoJSON) meets a place, or another part of the line,
-#: when it lies within this many km of it or within this share of the line's length,
-#: whichever is more. An estimate: a road may be drawn to a village's edge, while the
-#: village's coordinates are its centre; a line that misses by more is drawn for another
-#: route, and its length would be wrong.
+#: when it lies within this many km of it or within this share of the straight distance
+#: between the route's places, whichever is more. An estimate: a road may be drawn to a
+#: village's edge, while the village's coordinates are its centre; a line that misses by
+#: more is drawn for another route, and its length would be wrong. (The share was of the
+#: line's own length: a line made 13,335 km long by one point out of place met places
+#: 1,333 km off.)
 LINE_END_KM = 5.0
 LINE_END_SHARE = 0.1
+#: Where places lie closer together than :data:`LINE_END_KM` (a valley's villages), an end
+#: of the line nearer another place than its own is that place's, unless it lies within
+#: this many km of its own (two places of one town): the line was drawn for another route.
+LINE_END_OWN_KM = 1.0
+#: A line at most this many times the straight distance between its route's places, plus
+#: the room its ends have (:data:`LINE_END_KM` each): a road winds (two or three times the
+#: straight distance in mountains), but a line far longer has a point out of place (lat and
+#: lon swapped), and its length would be the route's.
+LINE_DETOUR_FACTOR = 10.0
+def end_room_km(straight_km: float) -> float:
+    """How far a route's end may lie from its place's coordinates, for places
+    ``straight_km`` apart: :data:`LINE_END_KM`, or :data:`LINE_END_SHARE` of that distance,
+    whichever is more (a place's coordinates are its centre; its road may begin at its
+    edge)."""
+    return max(LINE_END_KM, LINE_END_SHARE * straight_km)
+
+
+def longest_line_km(straight_km: float) -> float:
+    """The longest a route's line may be between places ``straight_km`` apart
+    (:data:`LINE_DETOUR_FACTOR`).
+
+    Examples
+    --------
+    >>> longest_line_km(12.6)
+    136.0
+    """
+    return LINE_DETOUR_FACTOR * straight_km + 2 * LINE_END_KM
+
+
+@dataclass(frozen=True)
+class Points:
+    """Places by id with their ``(lon, lat)``, to find the one nearest a point."""
+
+    ids: list[str]
+    lon: Any  # numpy arrays of degrees
+    lat: Any
+
+    @classmethod
+    def of(cls, places: dict[str, tuple[float, float]]) -> Points:
+        import numpy as np
+
+        return cls(list(places), np.array([p[0] for p in places.values()], dtype=float),
+                   np.array([p[1] for p in places.values()], dtype=float))
+
+    def nearest(self, point: tuple[float, float]) -> tuple[str, float] | None:
+        """The place nearest ``point`` and its distance in km (``None`` with no place)."""
+        import numpy as np
+
+        if not self.ids:
+            return None
+        phi1, phi2 = math.radians(point[1]), np.radians(self.lat)
+        h = (np.sin((phi2 - phi1) / 2) ** 2 + math.cos(phi1) * np.cos(phi2)
+             * np.sin(np.radians(self.lon - point[0]) / 2) ** 2)
+        km = 2 * EARTH_RADIUS_KM * np.arcsin(np.minimum(1.0, np.sqrt(h)))
+        i = int(np.argmin(km))
+        return self.ids[i], float(km[i])
 
 
 def line_misses(parts: list[list[tuple[float, float]]],
                 ends: tuple[tuple[str, tuple[float, float]], tuple[str, tuple[float, float]]],
-                ) -> tuple[float, list[str]]:
+                places: Points | None = None) -> tuple[float, list[str]]:
     """How a route's line (its parts, each of ``(lon, lat)`` points, in any order and
     direction) misses joining its two places ``ends`` (``(id, (lon, lat))`` each): the
     distance that counts as meeting, and what misses (empty when the line joins them).
 
     One part joins them when its two ends meet the two places, one each. Several parts join
     them when each place meets an end, and the parts, meeting end to end, form one chain
-    from one place to the other with none left over.
+    from one place to the other with none left over. An end that meets its place must not
+    lie nearer another of ``places`` (beyond :data:`LINE_END_OWN_KM` from its own), and the
+    line must not be longer than :func:`longest_line_km`.
 
     Examples
     --------
@@ -161,21 +222,65 @@ def line_misses(parts: list[list[tuple[float, float]]],
     ["its end toward 'b' is 55.6 km from it"]
     >>> line_misses([[(0.0, 0.0), (1.0, 0.0)]], (a, ("c", (0.03, 0.0))))[1]
     ["its end toward 'c' is 107.9 km from it"]
+    >>> c = ("c", (0.0, 0.04))
+    >>> line_misses([[(0.0, 0.04), (0.0, 0.0)]], (("d", (0.0, 0.02)), a),
+    ...             Points.of(dict([a, c, ("d", (0.0, 0.02))])))[1]
+    ["its end toward 'd' is 2.2 km from it, at 'c' (0.0 km)"]
     """
-    near = max(LINE_END_KM, LINE_END_SHARE * sum(line_length_km(part) for part in parts))
+    def km(p: tuple[float, float], q: tuple[float, float]) -> float:
+        return haversine_km(*p, *q)
 
+    straight = km(ends[0][1], ends[1][1])
+    near = end_room_km(straight)
+
+    def elsewhere(name: str, place: tuple[float, float], tip: tuple[float, float]
+                  ) -> str | None:
+        """Where an end that meets its place lies nearer another place (its line was
+        drawn for another route)."""
+        own = km(place, tip)
+        found = places.nearest(tip) if places is not None else None
+        if found is None or own <= LINE_END_OWN_KM or found[0] == name or found[1] >= own:
+            return None
+        return f"its end toward {name!r} is {own:,.1f} km from it, at {found[0]!r} " \
+               f"({found[1]:,.1f} km)"
+
+    misses = _end_misses(parts, ends, near, elsewhere)
+    length = sum(line_length_km(part) for part in parts)
+    if not misses and length > longest_line_km(straight):
+        misses = [f"{length:,.1f} km long between places {straight:,.1f} km apart (more than "
+                  f"{LINE_DETOUR_FACTOR:g} times as far, and {2 * LINE_END_KM:g} km: a point "
+                  "out of place?)"]
+    return near, misses
+
+
+def _end_misses(parts: list[list[tuple[float, float]]],
+                ends: tuple[tuple[str, tuple[float, float]], tuple[str, tuple[float, float]]],
+                near: float, elsewhere: Callable[[str, tuple[float, float],
+                                                  tuple[float, float]], str | None],
+                ) -> list[str]:
+    """How the ends of a line miss its route's places (:func:`line_misses`)."""
     def km(p: tuple[float, float], q: tuple[float, float]) -> float:
         return haversine_km(*p, *q)
 
     (name_a, a), (name_b, b) = ends
     if len(parts) == 1:
         first, last = parts[0][0], parts[0][-1]
-        # The two places on the two ends, whichever way round the line was drawn.
-        pairs = min(((a, first), (b, last)), ((a, last), (b, first)),
-                    key=lambda two: max(km(*two[0]), km(*two[1])))
-        return near, [f"its end toward {name!r} is {km(place, tip):,.1f} km from it"
-                      for name, (place, tip) in zip((name_a, name_b), pairs, strict=True)
-                      if km(place, tip) > near]
+
+        def said(pairs: tuple[tuple[tuple[float, float], tuple[float, float]], ...]
+                 ) -> list[str]:
+            out = []
+            for name, (place, tip) in zip((name_a, name_b), pairs, strict=True):
+                if km(place, tip) > near:
+                    out.append(f"its end toward {name!r} is {km(place, tip):,.1f} km from it")
+                elif (other := elsewhere(name, place, tip)) is not None:
+                    out.append(other)
+            return out
+
+        # The two places on the two ends, whichever way round the line was drawn: the way
+        # with fewer misses, then the one whose farther end is nearer its place.
+        ways = (((a, first), (b, last)), ((a, last), (b, first)))
+        way = min(ways, key=lambda two: (len(said(two)), max(km(*two[0]), km(*two[1]))))
+        return said(way)
     # Several parts: which parts and places meet (end to end), and what that joins.
     nodes = len(parts) + 2  # the parts, then the two places
     group = list(range(nodes))
@@ -196,15 +301,17 @@ def line_misses(parts: list[list[tuple[float, float]]],
                 group[root(i)] = root(k)
     misses = []
     for name, place in ((name_a, a), (name_b, b)):
-        off = min(km(tip, place) for mine in tips for tip in mine)
-        if off > near:
-            misses.append(f"its nearest end is {off:,.1f} km from {name!r}")
+        tip = min((tip for mine in tips for tip in mine), key=lambda tip: km(tip, place))
+        if km(tip, place) > near:
+            misses.append(f"its nearest end is {km(tip, place):,.1f} km from {name!r}")
+        elif (other := elsewhere(name, place, tip)) is not None:
+            misses.append(other)
     if misses:
-        return near, misses
+        return misses
     joined = root(len(parts))
     if joined != root(len(parts) + 1):
-        return near, [f"its parts do not join {name_a!r} to {name_b!r}"]
-    return near, [f"part {i + 1} of {len(parts)} meets neither the route's places nor the "
+        return [f"its parts do not join {name_a!r} to {name_b!r}"]
+    return [f"part {i + 1} of {len(parts)} meets neither the route's places nor the "
                   "parts that join them" for i in range(len(parts)) if root(i) != joined]
 
 

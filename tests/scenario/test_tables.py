@@ -356,6 +356,40 @@ def test_geojson_line_with_a_stray_part_is_refused(copy: Path) -> None:
     assert "part 2 of 2" in problems["features[4].geometry.coordinates"].got
 
 
+def test_a_line_with_a_point_out_of_place_is_refused(copy: Path) -> None:
+    """A middle point with a slip (lat 51.57 for 21.57) made the hospital route some
+    6,700 km long between places 7.5 km apart, and check said OK: the room an end has to
+    meet its place grew with the line's length. A line may wind, not run off the map."""
+    text = _replace(copy / "routes.geojson", _HOSPITAL_LINE,
+                    "[[103.15, 21.55], [103.12, 51.57], [103.10, 21.60]]")
+    problems = _problems(copy / "scenario.yaml")
+    assert list(problems) == ["features[4].geometry.coordinates"]
+    problem = problems["features[4].geometry.coordinates"]
+    assert problem.line == line_of(text, "[[103.15, 21.55], [103.12, 51.57]")
+    assert "no longer than 10 × the straight distance between them" in problem.expected
+    assert problem.got.startswith("a line: 6,67") and "a point out of place?" in problem.got
+
+
+def test_a_line_that_ends_at_a_nearer_place_is_refused() -> None:
+    """The tutorial's places lie 2 to 6 km apart, within the 5 km an end may miss its place
+    by: a line drawn from the district hospital to the bridge passed as the Terrace
+    village's route to the bridge. An end nearer another place than its own belongs there."""
+    from supplyline.scenario.tables import Points, line_misses
+
+    terrace, bridge = ("terrace-village", (85.66, 27.874)), ("bridge", (85.684, 27.866))
+    hospital = ("district-hospital", (85.676, 27.889))
+    places = Points.of(dict([terrace, bridge, hospital]))
+    drawn = [[hospital[1], (85.68, 27.88), bridge[1]]]
+    assert line_misses(drawn, (terrace, bridge))[1] == []  # (without the other places)
+    assert line_misses(drawn, (terrace, bridge), places)[1] == [
+        "its end toward 'terrace-village' is 2.3 km from it, at 'district-hospital' (0.0 km)"]
+    assert line_misses([[bridge[1], terrace[1]]], (terrace, bridge), places)[1] == []
+    # Two places of one town (within LINE_END_OWN_KM): the line's end is either's.
+    depot = ("depot", (85.6605, 27.8745))
+    near_both = Points.of(dict([terrace, bridge, depot]))
+    assert line_misses([[depot[1], bridge[1]]], (terrace, bridge), near_both)[1] == []
+
+
 def test_line_misses_needs_both_ends_and_one_chain() -> None:
     """Both places matched the same end of a 111 km line between places 3 km apart, and
     parts that met only each other passed: the line's two ends must meet the two places,
