@@ -73,6 +73,7 @@ from supplyline.ops.entries import (
     over_closed_route,
     parse_entry,
     pledged_beyond,
+    received_too_soon,
     report_without_effect,
     said,
     scenario_problems,
@@ -311,14 +312,18 @@ class Books:
         group.add(entry.kind, place, own)
         group.add(undone_kind, undone_place, undo)
         return Prepared(entry, place, receipt_of, own, undo, undone_place, undone_kind,
-                         self._warnings(conn, entry, group))
+                         self._warnings(conn, entry, group, dispatch))
 
-    def _warnings(self, conn: Connection, entry: Entry, group: Group) -> list[EntryWarning]:
+    def _warnings(self, conn: Connection, entry: Entry, group: Group,
+                  dispatch: Dispatch | None = None) -> list[EntryWarning]:
         """What the scenario says against an entry whose movements ``group`` holds (the rules
-        are in :mod:`~supplyline.ops.entries`; the books give them what they count)."""
+        are in :mod:`~supplyline.ops.entries`; the books give them what they count), a
+        receipt's against its convoy (``dispatch``)."""
         ix = self.index
         found: EntryWarning | None = None
-        if isinstance(entry, Contribution):
+        if isinstance(entry, Receipt) and dispatch is not None:
+            found = received_too_soon(entry, dispatch, ix)
+        elif isinstance(entry, Contribution):
             found = given_beyond(entry, self._given(conn, entry.locality, entry.good, group),
                                  ix)
         elif isinstance(entry, Pledge):

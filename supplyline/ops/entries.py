@@ -31,9 +31,10 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 from pydantic_core import PydanticCustomError
 
+from supplyline.accounting import Legs, _closed_during, legs_of
 from supplyline.errors import SupplylineError
 from supplyline.hazards import damage_days_left
-from supplyline.network import giveable_kg, labour_pool
+from supplyline.network import Network, compile_network, giveable_kg, labour_pool
 from supplyline.scenario._yaml_lines import shown
 from supplyline.scenario.schema import Date, NotTrueOrFalse, Route, Scenario
 from supplyline.scenario.series import series_over_horizon
@@ -53,6 +54,7 @@ __all__ = [
     "Pledge",
     "Receipt",
     "RouteReport",
+    "Trip",
     "UnitLoss",
     "Wounded",
     "body_loc",
@@ -68,6 +70,7 @@ __all__ = [
     "parse_entry",
     "partial_entry",
     "pledged_beyond",
+    "received_too_soon",
     "report_without_effect",
     "route_closed",
     "said",
@@ -392,6 +395,21 @@ def dump_entry(entry: Entry) -> dict[str, Any]:
     return data
 
 
+@dataclass(frozen=True)
+class Trip:
+    """A convoy's trip as the planner reckons it on its day (:meth:`Index.trip`): ``days``
+    it lasts (a loaded trip's where it carries cargo, an empty one's else), the cargo room
+    of a unit (``room``: its ``payload`` less the food its crew eats on the trip, and
+    carries for the way back where ``carried_back``), and its ``arc``."""
+
+    days: float
+    loaded: bool
+    room: float
+    payload: float
+    carried_back: bool
+    arc: int
+
+
 class Index:
     """What entries are checked against: the scenario's ids and horizon."""
 
@@ -429,6 +447,53 @@ class Index:
         if entry.route is not None:
             return entry.route
         return self.routes_between(entry.from_, entry.to, entry.mode)[0]
+
+    # --- a convoy's trip, as the planner reckons it ---------------------------------------
+
+    @cached_property
+    def _daily(self) -> tuple[Network, Legs]:
+        """The scenario's network in steps of one day, and its legs: each convoy's trip by
+        the planner's rule (:func:`~supplyline.accounting.legs_of`) on its own day."""
+        net = compile_network(self.scenario, 1)
+        return net, legs_of(net)
+
+    def trip(self, entry: Dispatch) -> Trip | None:
+        """The trip of the convoy ``entry`` as the planner reckons it on the convoy's day
+        (:class:`Trip`): loaded where it carries cargo, else empty. ``None`` where its
+        places, mode or route are not the scenario's."""
+        net, legs = self._daily
+        try:
+            a, b = net.place_ids.index(entry.from_), net.place_ids.index(entry.to)
+            m = net.mode_ids.index(entry.mode)
+            route = net.route_ids.index(self.route_of(entry))
+        except (ValueError, IndexError):
+            return None
+        leg = np.flatnonzero((net.arc_from[legs.arc] == a) & (net.arc_to[legs.arc] == b)
+                             & (legs.mode == m) & (net.arc_route[legs.arc] == route))
+        if not leg.size:
+            return None
+        i, day = int(leg[0]), self._day(entry.date)
+        loaded = any(kg > 0 for kg in entry.cargo_kg.values())
+        days = float((legs.days_loaded if loaded else legs.days_empty)[i, day])
+        return Trip(days=days, loaded=loaded, room=float(legs.cargo_room[i, day]),
+                    payload=float(net.payload_kg[m]), carried_back=bool(
+                        net.return_carried[m]), arc=int(legs.arc[i]))
+
+    def on_route(self, entry: Dispatch, trip: Trip) -> list[dt.date]:
+        """The days the convoy ``entry`` is on its route: from its day to the day its trip
+        (:meth:`trip`) lands, by the planner's rule of a trip's closed days
+        (:func:`~supplyline.accounting._closed_during`: a day it is on its way, its last
+        one included, forbids it where its route is closed)."""
+        net, _legs = self._daily
+        start = float((entry.date - self.start).days)
+        days = []
+        for d in range(max(int(start), 0), min(int(np.floor(start + trip.days)) + 1, net.days)):
+            marked = np.zeros((1, net.days), dtype=bool)
+            marked[0, d] = True
+            if _closed_during(net, np.array([trip.arc]), np.array([[start]]),
+                              np.array([[start + trip.days]]), marked)[0, 0]:
+                days.append(self.start + dt.timedelta(days=d))
+        return days or [entry.date]
 
     # --- what the scenario says there is (the warnings' figures) -------------------------
 
@@ -730,6 +795,8 @@ def _dispatch_problems(entry: Dispatch, ix: Index) -> list[EntryError]:
                                          f"join {entry.from_!r} and {entry.to!r}, got none"))
 
     def payload() -> EntryError | None:
+        """What the convoy loads (its cargo, and the food its crew eats on the way where it
+        carries it: docs/model.md, "Carriers eat what they carry") fits its payload."""
         most = ix.modes[entry.mode].payload_kg * entry.units
         carried = sum(entry.cargo_kg.values())
         if carried <= most * (1 + 1e-9):
@@ -894,23 +961,29 @@ def route_closed(route: Route, day: dt.date, reported: Iterable[tuple[dt.date, d
 
 def closed_under_convoys(entry: RouteReport, reports: Sequence[RouteReport],
                          convoys: Iterable[Dispatch], ix: Index) -> EntryWarning | None:
-    """A route report that makes the route closed on days convoys already written went over
-    it (the rule of :func:`over_closed_route`, from the report's side). ``reports``: the
-    route's reports standing in the books, this one among them; ``convoys``: the dispatches
-    standing over the route."""
+    """A route report that makes the route closed on days convoys already written were on
+    it, from their day to the day their trip lands (the rule of :func:`over_closed_route`,
+    from the report's side). ``reports``: the route's reports standing in the books, this one
+    among them; ``convoys``: the dispatches standing over the route."""
     spans = closed_spans(reports, ix.end).get(entry.route, [])
     before = closed_spans([r for r in reports if r is not entry], ix.end).get(entry.route, [])
 
     def closed(day: dt.date, within: list[tuple[dt.date, dt.date]]) -> bool:
         return any(start <= day <= last for start, last in within)
 
-    hit = [c.date for c in convoys if closed(c.date, spans) and not closed(c.date, before)]
+    hit = []
+    for c in convoys:
+        trip = ix.trip(c)
+        days = [c.date] if trip is None else ix.on_route(c, trip)
+        if any(closed(d, spans) and not closed(d, before) for d in days):
+            hit.append(c.date)
     if not hit:
         return None
-    days = words_and([str(d) for d in sorted(set(hit))])
+    days_ = words_and([str(d) for d in sorted(set(hit))])
     convoys_ = "a convoy" if len(hit) == 1 else f"{len(hit)} convoys"
-    return EntryWarning("status", f"{convoys_} already went over {entry.route} on {days}, "
-                                  f"which this report makes closed", "route_closed")
+    return EntryWarning("status", f"{convoys_} already went over {entry.route} on {days_}, "
+                                  f"which this report makes closed",
+                        "route_closed")
 
 
 def report_without_effect(entry: RouteReport, reports: Sequence[RouteReport],
@@ -981,13 +1054,40 @@ def carries_nothing(entry: Dispatch) -> EntryWarning | None:
                                     f"{entry.to}", "no_cargo")
 
 
+def received_too_soon(entry: Receipt, convoy: Dispatch, ix: Index) -> EntryWarning | None:
+    """A receipt dated before its convoy can have arrived: its day, plus its trip's days as
+    the planner reckons them (:meth:`Index.trip`; a receipt on its day or after is not
+    said). The books record what the clerks report, so it is written, with this warning."""
+    trip = ix.trip(convoy)
+    if trip is None or entry.date < convoy.date:  # (before it left: refused)
+        return None
+    lands = convoy.date + dt.timedelta(days=int(np.floor(trip.days + 1e-9)))
+    if entry.date >= lands:
+        return None
+    kind = "loaded" if trip.loaded else "empty"
+    return EntryWarning("date", f"received on {entry.date}, but the convoy left {convoy.from_} "
+                                f"on {convoy.date} and the scenario says its {kind} trip to "
+                                f"{convoy.to} takes {trip.days:.2f} days: it lands on {lands} "
+                                f"at the earliest", "beyond_scenario")
+
+
 def over_closed_route(entry: Dispatch, reports: Iterable[RouteReport],
                       ix: Index) -> EntryWarning | None:
-    """A convoy over a route closed on its day (:func:`route_closed`); ``reports``: the
-    route's reports standing in the books."""
+    """A convoy over a route closed on a day it is on it (:func:`route_closed`): from its
+    day to the day its trip lands, as the planner reckons the trip (:meth:`Index.trip`,
+    :meth:`Index.on_route`: the planner forbids a trip whose route is closed on any of
+    those days); ``reports``: the route's reports standing in the books."""
     rid = ix.route_of(entry)
-    why = route_closed(ix.routes[rid], entry.date, closed_spans(reports, ix.end).get(rid, []))
-    if why is None:
-        return None
-    return EntryWarning("route", f"the convoy went over {rid} on {entry.date}: {why}",
-                        "route_closed")
+    trip = ix.trip(entry)
+    days = [entry.date] if trip is None else ix.on_route(entry, trip)
+    spans = closed_spans(reports, ix.end).get(rid, [])
+    for day in days:
+        why = route_closed(ix.routes[rid], day, spans)
+        if why is None:
+            continue
+        went = (f"went over {rid} on {entry.date}" if days[-1] == days[0] else
+                f"is on {rid} from {days[0]} to {days[-1]} (its trip, as the planner "
+                f"reckons it)")
+        on = "" if day == entry.date else f"on {day}, "
+        return EntryWarning("route", f"the convoy {went}: {on}{why}", "route_closed")
+    return None

@@ -264,7 +264,8 @@ def wounded_waiting(books: Books, net: Network, as_of: dt.date) -> WoundedWaitin
 
 def _transit(books: Books, net: Network, as_of: dt.date) -> Transit:
     """Convoys sent before ``as_of`` and not received before it: they arrive when their
-    trip ends (at once when that is past)."""
+    trip ends (at once when that is past), a loaded trip's where they carry cargo, an empty
+    one's else, with what they loaded less what their crews eat on the way."""
     until = as_of - dt.timedelta(days=1)
     every = books.entries(kind="dispatch", until=until)
     root: dict[int, int] = {}
@@ -296,13 +297,24 @@ def _transit(books: Books, net: Network, as_of: dt.date) -> Transit:
         leg = np.flatnonzero((base.arc_from[legs.arc] == a) & (base.arc_to[legs.arc] == b)
                              & (legs.mode == m) & (base.arc_route[legs.arc] == route))
         day = _days(books.scenario.start_date, e.date)
-        days = float(legs.days_loaded[leg[0], base.grid.of_day(day)]) if leg.size else 0.0
+        step = base.grid.of_day(day)
+        # A convoy that carries nothing makes the planner's empty trip, and lasts its days.
+        loaded = any(kg > 0 for kg in e.cargo_kg.values())
+        trip = legs.days_loaded if loaded else legs.days_empty
+        days = float(trip[leg[0], step]) if leg.size else 0.0
         dest.append(net.place_ids.index(e.to))
         modes.append(net.mode_ids.index(e.mode))
         arrive.append(max(0.0, day + days - _days(books.scenario.start_date, as_of)))
         units.append(e.units)
         for good, kg in e.cargo_kg.items():
             cargo[i, net.commodity_ids.index(good)] += kg
+        if loaded and leg.size:
+            # What a convoy loads holds the food its crew eats on the way (docs/model.md,
+            # "Carriers eat what they carry"): that lands no more, as in the plan.
+            for slot, c in enumerate(legs.goods):
+                at = net.commodity_ids.index(base.commodity_ids[c])
+                eaten = e.units * float(legs.food_loaded[leg[0], slot, step])
+                cargo[i, at] = max(cargo[i, at] - eaten, 0.0)
     return Transit(dest=np.array(dest, dtype=np.int64), mode=np.array(modes, dtype=np.int64),
                    arrive_in_days=np.array(arrive, dtype=float),
                    units=np.array(units, dtype=float), cargo_kg=cargo)

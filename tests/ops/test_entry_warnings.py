@@ -266,7 +266,8 @@ def test_a_convoy_over_a_route_the_scenario_closes(tmp_path: Path) -> None:
                                      "scenario says it is closed from 2024-11-03 to "
                                      "2024-11-04")]
     gorge = books.append(send(sc, 50, on=3, units=2, from_="bridge"), "council")
-    assert said(gorge) == [("route", "the convoy went over gorge-path on 2024-11-04: the "
+    assert said(gorge) == [("route", "the convoy is on gorge-path from 2024-11-04 to "
+                                     "2024-11-06 (its trip, as the planner reckons it): the "
                                      "scenario says it opens on 2024-11-10")]
     # The overview says the same of the routes (one rule): a route not open yet is closed.
     views = Views(books)
@@ -337,3 +338,62 @@ def test_a_convoy_that_carries_nothing_is_written_with_a_warning(books: Books) -
     loaded = books.append(send(SC, 100, on=0, units=5, from_="high-village",
                                to="ridge-depot"), "clerk")
     assert loaded.warnings == ()
+
+
+def test_a_convoy_is_on_its_route_until_its_trip_lands(tmp_path: Path) -> None:
+    """The books judged a closure on the convoy's day alone, where the planner forbids a trip
+    whose route is closed on any day from its day to its arrival: porters leaving on the
+    3rd over gorge-path (2.08 days) closed from the 4th were written without a word; and a
+    report closing a route the day after a convoy left, while it was on its way, said
+    nothing either."""
+    routes = [r.model_copy(update={"closed": [Closure(start=dt.date(2024, 11, 4),
+                                                      end=dt.date(2024, 11, 6))]})
+              if r.key == "gorge-path" else r for r in SC.routes]
+    sc = SC.model_copy(update={"routes": routes})
+    books = open_books(tmp_path / "books.db", sc)
+    books.append(rice(5000, on=0, at="bridge"), "council")
+    books.append(entry("labour", date=day(sc, 0), locality="terrace-village", persons=40,
+                       days=10, role="carrier", mode="porter"), "council")
+    walk = books.append(send(sc, 0, on=0, units=40, from_="terrace-village", to="bridge"),
+                        "council")
+    books.append(entry("receipt", date=day(sc, 0), dispatch=walk.id), "council")
+    gorge = books.append(send(sc, 200, on=2, units=10, from_="bridge"), "council")
+    assert said(gorge) == [("route", "the convoy is on gorge-path from 2024-11-03 to "
+                                     "2024-11-05 (its trip, as the planner reckons it): on "
+                                     "2024-11-04, the scenario says it is closed from "
+                                     "2024-11-04 to 2024-11-06")]
+    # From the report's side: gorge-path reported closed on the 11th, under a convoy that
+    # left on the 10th (on its way to the 12th)
+    assert books.append(send(sc, 200, on=9, units=10, from_="bridge"), "council"
+                        ).warnings == ()
+    closed = books.append(entry("route", date=day(sc, 10), route="gorge-path",
+                                status="closed"), "council")
+    assert said(closed) == [("status", "a convoy already went over gorge-path on 2024-11-10, "
+                                       "which this report makes closed")]
+    books.close()
+
+
+def test_a_receipt_before_the_convoy_can_have_arrived_is_written_with_a_warning(
+        tmp_path: Path) -> None:
+    """A receipt dated the day a convoy left over gorge-path (a trip of 2.08 days, loaded,
+    as the planner reckons it) was written without a word."""
+    books = open_books(tmp_path / "books.db", SC)
+    books.append(rice(5000, on=0, at="bridge"), "council")
+    books.append(entry("labour", date=day(SC, 0), locality="terrace-village", persons=40,
+                       days=10, role="carrier", mode="porter"), "council")
+    walk = books.append(send(SC, 0, on=0, units=40, from_="terrace-village", to="bridge"),
+                        "council")
+    assert said(books.append(entry("receipt", date=day(SC, 0), dispatch=walk.id),
+                             "council")) == []  # (a trip of 0.16 days lands that day)
+    gorge = books.append(send(SC, 200, on=2, units=10, from_="bridge"), "council")
+    soon = books.append(entry("receipt", date=day(SC, 3), dispatch=gorge.id,
+                              received_kg={"rice": 200}), "council")
+    assert said(soon) == [("date", "received on 2024-11-04, but the convoy left bridge on "
+                                   "2024-11-03 and the scenario says its loaded trip to "
+                                   "kestrel-town takes 2.08 days: it lands on 2024-11-05 at "
+                                   "the earliest")]
+    assert soon.warnings[0].type == "beyond_scenario"
+    again = books.append(entry("receipt", date=day(SC, 4), dispatch=gorge.id,
+                               received_kg={"rice": 200}, corrects=soon.id), "council")
+    assert said(again) == []
+    books.close()

@@ -107,7 +107,9 @@ def test_the_state_on_day_7_is_the_hand_computed_one(tmp_path: Path) -> None:
     assert (t.dest.tolist(), t.mode.tolist(), t.units.tolist()) == (
         [p["kestrel-town"]], [porter], [60.0])
     assert t.arrive_in_days == pytest.approx([1.08])
-    assert t.cargo_kg[:, rice] == pytest.approx([1500])
+    # What they loaded holds the food they eat on the way (0.7 kg a day each for 2.08
+    # days): that lands no more, as in the plan (the books had landed all 1,500 kg).
+    assert t.cargo_kg[:, rice] == pytest.approx([1500 - 60 * 0.7 * 2.08])
     assert s.given_kg[:, rice].tolist() == pytest.approx(
         [2000 if pid == "high-village" else 3000 if pid == "terrace-village"
          else 2400 if pid == "river-village" else 0 for pid in net.place_ids])
@@ -139,10 +141,10 @@ def test_replan_starts_from_the_books_and_goes_round_the_cut(books: Books) -> No
     assert net.start_date == as_of and net.days == sc.days - 7
     p = {pid: i for i, pid in enumerate(net.place_ids)}
     # Starts from the recorded stocks (the town ate what it had), and the convoy on the way
-    # arrives in step 1.
+    # arrives in step 1, with what it loaded less what its 60 porters ate on the way.
     assert plan.stock_in_kg[p["bridge"], 0, 0] == pytest.approx(3900)
     assert plan.stock_in_kg[p["kestrel-town"], 0, 0] == pytest.approx(0, abs=1e-6)
-    assert plan.stock_in_kg[p["kestrel-town"], 0, 1] == pytest.approx(1500)
+    assert plan.stock_in_kg[p["kestrel-town"], 0, 1] == pytest.approx(1500 - 60 * 0.7 * 2.08)
     # Round the cut: nothing over the ridge road, the gorge path carries the town's food.
     route = done.figures["route"]
     assert sum(route["ridge-road"]) == 0
@@ -577,3 +579,31 @@ def test_the_re_plan_says_why_the_fronts_go_short(books: Books) -> None:
                        "binds: no rice can reach Kestrel town within the plan from where "
                        "any is held or given.")
     assert said[2].startswith("It could not do this either: ")
+
+
+def test_a_convoy_on_its_way_lands_as_the_planner_s_trip_does(tmp_path: Path) -> None:
+    """The State timed every convoy on its way as a loaded trip, one sent empty too (the
+    planner's empty trip is shorter), and landed all it loaded, the food its crew eats on
+    the way included (10 porters with 250 kg over the gorge path land 235.4 kg in the
+    plan)."""
+    sc = sl.load("tutorial")
+    books = open_books(tmp_path / "transit.db", sc)
+
+    def add(kind: str, on: int, **fields: object) -> int:
+        return books.append(entry(kind, date=day(sc, on), **fields), "clerk").id
+
+    add("labour", 0, locality="terrace-village", persons=20, days=10, role="carrier",
+        mode="porter")
+    add("contribution", 0, locality="terrace-village", good="rice", kg=300, at="bridge")
+    walk = add("dispatch", 0, from_="terrace-village", to="bridge", mode="porter", units=20)
+    add("receipt", 0, dispatch=walk)
+    add("dispatch", 1, from_="bridge", to="kestrel-town", mode="porter", units=10)
+    add("dispatch", 1, from_="bridge", to="kestrel-town", mode="porter", units=10,
+        cargo_kg={"rice": 250})
+    net = sl.compile_network(sc)
+    t = recorded_state(books, net, sc.start_date + dt.timedelta(days=2)).transit
+    # 26 km over the gorge path: loaded 2.08 days, empty 26 x 1.6 / 25 = 1.664 days; left
+    # on day 1, seen from day 2.
+    assert t.arrive_in_days == pytest.approx([1.664 - 1, 2.08 - 1])
+    assert t.cargo_kg[:, 0] == pytest.approx([0.0, 250 - 10 * 0.7 * 2.08])
+    books.close()
