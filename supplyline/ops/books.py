@@ -95,7 +95,6 @@ from supplyline.ops.writing import (
     replay,
 )
 from supplyline.scenario.schema import Scenario
-from supplyline.scenario.series import demand_kg_per_day
 from supplyline.units import words_and
 
 __all__ = ["Books", "digest", "place_of"]
@@ -910,14 +909,15 @@ class Books:
         return out
 
     def _wants(self) -> dict[tuple[str, str], np.ndarray]:
-        """The scenario's demand by (front, good): kg a day over the horizon."""
+        """The scenario's demand by (front, good): kg a day over the horizon, the
+        network's own (:attr:`~supplyline.network.Network.demand_kg_by_day`)."""
         if "demand" not in self.cache:
-            sc = self.scenario
-            wanted: dict[tuple[str, str], np.ndarray] = defaultdict(lambda: np.zeros(sc.days))
-            for d in sc.demand:
-                if d.commodity in self.index.goods:
-                    wanted[(d.front, d.commodity)] += demand_kg_per_day(d, sc)
-            self.cache["demand"] = dict(wanted)
+            net = self.index.network
+            by_day = net.demand_kg_by_day
+            self.cache["demand"] = {
+                (pid, good): by_day[p, c] for p, pid in enumerate(net.place_ids)
+                for c, good in enumerate(net.commodity_ids)
+                if good in self.index.goods and by_day[p, c].any()}
         wants: dict[tuple[str, str], np.ndarray] = self.cache["demand"]
         return wants
 

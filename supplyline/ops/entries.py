@@ -457,6 +457,11 @@ class Index:
         net = compile_network(self.scenario, 1)
         return net, legs_of(net)
 
+    @property
+    def network(self) -> Network:
+        """The scenario's network (in steps of one day): its figures by day."""
+        return self._daily[0]
+
     def trip(self, entry: Dispatch) -> Trip | None:
         """The trip of the convoy ``entry`` as the planner reckons it on the convoy's day
         (:class:`Trip`): loaded where it carries cargo, else empty. ``None`` where its

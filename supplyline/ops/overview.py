@@ -50,14 +50,15 @@ class Views:
                   for (p, g), kg in sorted(balances.items())
                   if g in books.index.goods and abs(kg) > 1e-6]
         day = min(max((as_of - sc.start_date).days, 0), net.days - 1)
-        step = net.grid.of_day(day)
         fronts = []
         for i, pid in enumerate(net.place_ids):
             if kinds[pid] != "front":
                 continue
             for g in goods:
                 c = net.commodity_ids.index(g)
-                need = float(net.demand_kg[i, c, step] / net.step_length[step])
+                # The day's own demand, what the books have the front eat that day
+                # (Books.eaten), not its step's mean
+                need = float(net.demand_kg_by_day[i, c, day])
                 held = balances.get((pid, g), 0.0)
                 fronts.append({"front": pid, "good": g, "kg": round(held, 1),
                                "need_kg_per_day": round(need, 1),

@@ -103,3 +103,31 @@ def test_route_reports_that_change_nothing_are_answered_with_a_warning(council: 
         assert got.json()["warnings"] == [{
             "loc": ["body", "status"], "type": "no_effect",
             "msg": f"bridge-road reported {status} on 2024-11-12, but {says}"}]
+
+
+def test_a_front_s_need_is_the_day_s_own_demand_with_steps_of_a_week(tmp_path: Path) -> None:
+    """With steps of 7 days, the overview's need per day (and days of supply) was the step's
+    mean (2,035.7 kg on 8 Nov), where the books have the front eat each day's own demand
+    (1,500 kg that day)."""
+    import datetime as dt
+
+    import supplyline as sl
+    from supplyline.ops import open_books
+    from supplyline.ops.overview import Views
+
+    sc = sl.load("tutorial").replace({"policy.step_days": 7})
+    books = open_books(tmp_path / "week.db", sc)
+    books.append(entry("contribution", date="2024-11-01", locality="high-village",
+                       good="rice", kg=20_000, at="kestrel-town"), "council")
+    net = sl.compile_network(sc)
+    on = dt.date(2024, 11, 8)
+    day = (on - sc.start_date).days
+    front = net.place_ids.index("kestrel-town")
+    want = float(net.demand_kg_by_day[front, 0, day])
+    assert want != pytest.approx(float(net.demand_kg[front, 0, 1] / net.step_length[1]))
+    (row,) = Views(books).overview(on)["fronts"]
+    assert row["need_kg_per_day"] == pytest.approx(want, abs=0.05)
+    held = 20_000 - float(net.demand_kg_by_day[front, 0, :day].sum())  # eaten day by day
+    assert held > 0 and row["kg"] == pytest.approx(held, abs=0.05)
+    assert row["days_of_supply"] == pytest.approx(round(row["kg"] / want, 1))
+    books.close()
