@@ -1306,8 +1306,9 @@ class _Checker:
                                 f"({said_as} is 0 that day)")
 
     def fuel_nowhere(self) -> None:
-        """A mode burning a fuel that no place holds or makes (stock_kg, production_kg_per_day):
-        none can ever be drawn, so the mode never moves."""
+        """A mode burning a fuel, or eating a ration, that no place holds or makes (stock_kg,
+        production_kg_per_day): none can ever be drawn, so the mode never moves (a porter's
+        salt ration where no place has salt took the porters out of the plan in silence)."""
         held = {name for place in self.place_entries
                 for section in ("stock_kg", "production_kg_per_day")
                 for name, kg in (place.get(section) or {}).items()
@@ -1320,6 +1321,15 @@ class _Checker:
                 self.report(mode.at("fuel_commodity"), "a fuel that some place holds or "
                             "makes (stock_kg or production_kg_per_day; else the mode never "
                             "moves)", f"{shown(fuel)} (no place has any)")
+            rations = mode.get("rations_kg_per_day") or {}
+            known = self.written["commodities"] or set()
+            for good, kg in rations.items():
+                if kg > 0 and good in known and good not in held:
+                    self.report(mode.at("rations_kg_per_day", good), "a ration of a good "
+                                "that some place holds or makes (stock_kg or "
+                                "production_kg_per_day; else the mode's units can never be "
+                                "fed, and it never moves)", f"{shown(good)} (no place has any)",
+                                at_key=True)
 
     def beyond_the_tank(self) -> None:
         """A mode listed on a route whose one way needs more fuel than its tank holds: it

@@ -705,6 +705,27 @@ def test_a_fuel_no_place_holds_is_located() -> None:
     assert set(found) == {"modes[4].fuel_commodity"}, found
 
 
+def test_a_ration_no_place_holds_is_located() -> None:
+    """A porter's salt ration where no place holds or makes salt passed check, and the
+    planner took the porters out of the plan in silence (their units can never be fed)."""
+    salty = edit(TINY_TEXT, "  - id: wounded\n    unit: person\n",
+                 "  - id: wounded\n    unit: person\n  - id: salt\n")
+    salty = edit(salty, "    rations_kg_per_day: {rice: 0.8}\n    wounded_per_unit",
+                 "    rations_kg_per_day: {rice: 0.8, salt: 0.01}\n    wounded_per_unit")
+    (problem,) = problems_in(salty)
+    assert (problem.field, problem.line) == ("modes[0].rations_kg_per_day.salt",
+                                             line_of(salty, "{rice: 0.8, salt: 0.01}"))
+    assert problem.got == "'salt' (no place has any)"
+    assert problem.expected.startswith("a ration of a good that some place holds or makes")
+    # Held at the relay depot, it can be drawn: the mode moves.
+    load_text(edit(salty, "stock_kg: {rice: 40000}", "stock_kg: {rice: 40000, salt: 100}"),
+              "tiny.yaml", base_dir=DATA)
+    # A ration of 0 draws nothing.
+    nil = edit(salty, "{rice: 0.8, salt: 0.01}", "{rice: 0.8, salt: 0}")
+    assert "salt" not in {p.field.rsplit(".", 1)[-1] for p in problems_in(nil)
+                          if p.field.startswith("modes")}
+
+
 def test_night_only_without_an_air_threat_is_located() -> None:
     """night_only chooses an air threat's night chance over its day one; with no air threat
     it acts on nothing (raids hit whatever moves), so it is said where it is written."""
