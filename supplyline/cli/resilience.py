@@ -40,6 +40,7 @@ from supplyline.resilience.bounds import (
     LIMITS,
     SIMULATE_SEED,
 )
+from supplyline.units import words_and
 
 
 @app.command()
@@ -207,13 +208,27 @@ def resilience(
             with _writing(export, "--export", json_output):
                 written.append(write_report(result.plan, export / "report.html",
                                             results={"resilience": result}))
+    # A cut whose plan did not solve (a time limit) has no answer: the analysis did not do
+    # what was asked. All that was found is said, then exit code 1, as for a plan.
+    unanswered = result.unanswered()
+    why = (f"the plan{'s' if len(unanswered) > 1 else ''} of {len(unanswered)} "
+           f"{'cuts' if len(unanswered) > 1 else 'cut'} did not solve "
+           f"({words_and(sorted({i.status for i in unanswered}))}): "
+           f"{words_and([' + '.join(i.ids) for i in unanswered])}; what "
+           f"{'they cost' if len(unanswered) > 1 else 'it costs'} is not known; allow more "
+           "time with --time-limit") if unanswered else ""
     if json_output:
-        print_json({"ok": True, "resilience": result.to_dict(),
+        verdict = {"error": {"kind": "plan", "message": why}} if unanswered else {}
+        print_json({"ok": not unanswered, **verdict, "resilience": result.to_dict(),
                     "written": [str(p) for p in written]})
-        return
-    print_resilience(result, ui.stdout)
-    if written:
-        say(ui.stdout, f"Wrote {len(written)} files to {export}")
+    else:
+        print_resilience(result, ui.stdout)
+        if written:
+            say(ui.stdout, f"Wrote {len(written)} files to {export}")
+    if unanswered:
+        if not json_output:
+            fail("plan", why, EXIT_FAILED, False)  # (on standard error, after the tables)
+        raise typer.Exit(EXIT_FAILED)
 
 
 #: The resilience progress bar's width, in columns.

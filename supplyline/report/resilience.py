@@ -51,7 +51,10 @@ LATE_PD, LABOUR_SHARE = 1.0, 0.01
 
 
 def _reserve(i: Impact) -> str:
-    """The "stock" column: :func:`~supplyline.resilience.analysis.stock_days`, or "lasts"."""
+    """The "stock" column: :func:`~supplyline.resilience.analysis.stock_days`, "lasts", or
+    "unsolved" where the cut's plan did not solve (its cost is not known)."""
+    if i.solved and not np.isfinite(i.extra_shortfall_t):
+        return "unsolved"
     days = stock_days(i)
     return "lasts" if math.isnan(days) else f"{days:g} d"
 

@@ -118,6 +118,16 @@ class Resilience:
     #: step that found each of its plans solved before solved none
     solves_by: dict[str, int] = field(default_factory=dict)
 
+    def unanswered(self) -> list[Impact]:
+        """The cuts and sets whose plan did not solve (a time limit reached): their cost is
+        not known, so the analysis did not do what was asked. Each once, N-1's first."""
+        found: dict[tuple[str, ...], Impact] = {}
+        sets = [i for w in self.worst for _, i in w.confirmed]
+        for i in [*self.ranking, *sets, *(self.defence_checked or ())]:
+            if i.solved and not np.isfinite(i.extra_shortfall_t):
+                found.setdefault(tuple(sorted(i.ids)), i)
+        return list(found.values())
+
     def to_dict(self) -> dict[str, Any]:
         def impact(i: Impact) -> dict[str, Any]:
             return {
@@ -541,6 +551,15 @@ def analyse(
             f"plan's basis, not in {jobs} processes: below {WARM_MAX_COLUMNS:,} variables "
             "that is faster (more jobs act on larger plans, whose cuts are solved from "
             "scratch)")
+    unanswered = [i for i in ranking if i.solved and not np.isfinite(i.extra_shortfall_t)]
+    if unanswered:
+        said = {i.status for i in unanswered}
+        one = len(unanswered) == 1
+        notes.insert(0, f"{len(unanswered)} {'cut' if one else 'cuts'} did not solve "
+                        f"({words_and(sorted(said))}): "
+                        f"{words_and([' + '.join(i.names) for i in unanswered])}; what "
+                        f"{'it costs' if one else 'they cost'} is not known (ranked last, "
+                        "'unsolved'); allow more time (--time-limit, time_limit_s=)")
     if worst:
         notes.append("the worst sets are exact on the aggregated network (no time, carriers "
                      "or labour) and measured on the full plan")

@@ -404,3 +404,39 @@ def test_an_uncut_plan_out_of_time_says_what_to_do_as_plan_does() -> None:
     assert message.startswith("the uncut plan did not solve: the optimizer reached its time "
                               "limit"), message
     assert "allow more time (--time-limit" in message
+
+
+def test_a_cut_whose_plan_did_not_solve_is_said_and_fails_the_run(
+        monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """A cut that reached --time-limit was shown as harmless ("—" and "lasts", ranked
+    last) and the run exited 0: the analysis hid what it did not find."""
+    import dataclasses
+
+    from supplyline.resilience import analysis as command
+
+    analyse = command.analyse
+
+    def timed_out(*args: object, **kwargs: object) -> command.Resilience:
+        result = analyse(*args, **kwargs)  # type: ignore[arg-type]
+        worst = result.ranking[0]
+        nan = float("nan")
+        result.ranking[0] = dataclasses.replace(
+            worst, status="time limit reached", extra_shortfall_t=nan, extra_labour_days=nan,
+            extra_eaten_t=nan, extra_objective=nan, extra_wounded_late=nan,
+            reserve_days=dict.fromkeys(worst.reserve_days))
+        return result
+
+    monkeypatch.setattr(command, "analyse", timed_out)
+    text = runner.invoke(app, ["resilience", "tutorial", "--k", "1", "--export",
+                               str(tmp_path)])
+    assert text.exit_code == 1, text.output
+    assert "unsolved" in text.stdout
+    assert "what it costs is not known" in text.stderr.replace("\n", " ")
+    with (tmp_path / "resilience.csv").open(encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    assert rows[0]["status"] == "time limit reached" and rows[0]["extra_shortfall_t"] == ""
+    answer = runner.invoke(app, ["resilience", "tutorial", "--k", "1", "--json"])
+    assert answer.exit_code == 1
+    said = json.loads(answer.stdout)
+    assert said["ok"] is False and said["error"]["kind"] == "plan"
+    assert said["resilience"]["ranking"][0]["status"] == "time limit reached"
