@@ -67,6 +67,7 @@ from supplyline.ops.replan import (
     figures_of,
     in_force_or_first,
     plan_vs_actual,
+    plans_in_force,
     recorded_state,
     replan,
     replan_in_force,
@@ -624,9 +625,9 @@ def create_app(books: Books) -> FastAPI:
 
     @app.get("/api/plan-vs-actual", tags=["plans"], responses=_may_refuse())
     def compared(_user: User, until: Date | None = None) -> list[dict[str, Any]]:
-        force = books.plan_in_force()
-        return plan_vs_actual(books, None if force is None else force[1],
-                              None if until is None else _in_horizon(until, "until"))
+        force, earlier = plans_in_force(books)
+        return plan_vs_actual(books, force,
+                              None if until is None else _in_horizon(until, "until"), earlier)
 
     @app.get("/api/plans", tags=["plans"], responses=_may_refuse())
     def plans(_user: User) -> list[dict[str, Any]]:

@@ -16,7 +16,7 @@ from supplyline.network import Network, compile_network
 from supplyline.ops import tables as t
 from supplyline.ops.books import Books
 from supplyline.ops.entries import Pledge, Wounded, closed_spans, route_closed
-from supplyline.ops.replan import route_damage, route_reports
+from supplyline.ops.replan import before_replan, in_force_by_day, route_damage, route_reports
 from supplyline.state import State
 
 __all__ = ["Views", "state_json"]
@@ -121,13 +121,22 @@ class Views:
         # What the plan in force asked, counted as the arrivals chart counts it: a re-plan
         # plans from its start on, so before then what was asked is what was given.
         asked: dict[str, float] = defaultdict(float)
-        force = books.plan_in_force()
+        kept = books.plans_kept()
+        force = kept[-1] if kept else None
         if force is not None:
-            start = dt.date.fromisoformat(force[1]["start"])
-            before = min(start, as_of + dt.timedelta(days=1))
+            recorded, start = before_replan(books, force[1])
+            end = as_of + dt.timedelta(days=1)
+            before = min(recorded, end)
             if before > sc.start_date:
                 for (place, _good), kg in books.given(before=before).items():
                     asked[place] += kg
+            earlier = in_force_by_day([f for _id, f in kept[:-1]])
+            if earlier is not None:  # the days nothing was recorded on before the re-plan
+                begins = dt.date.fromisoformat(earlier["start"])
+                for place, values in earlier["given"].items():
+                    asked[place] += sum(v for day, v in (
+                        (begins + dt.timedelta(days=i), v) for i, v in enumerate(values))
+                        if recorded <= day < min(start, end))
             for place, values in force[1]["given"].items():
                 asked[place] += sum(values[:max(0, (as_of - start).days + 1)])
         return [{"locality": p.id, "pledged_kg": round(pledged[p.id], 1),
@@ -164,20 +173,28 @@ class Views:
         for d, kg in rows:
             actual[(d - sc.start_date).days] += float(kg)
         planned = np.zeros(days)
-        force = books.plan_in_force()
-        begins = 0
+        kept = books.plans_kept()
+        force = kept[-1] if kept else None
+        begins = cut = 0
         if force is not None:
-            figures = force[1]
-            start = dt.date.fromisoformat(figures["start"])
+            earlier = in_force_by_day([f for _id, f in kept[:-1]])
+            recorded, start = before_replan(books, force[1])
             begins = min(max((start - sc.start_date).days, 0), days)
-            for values in figures["arrive"].values():
-                for i, v in enumerate(values):
-                    k = (start - sc.start_date).days + i
-                    if 0 <= k < days:
-                        planned[k] += v
+            cut = min(max((recorded - sc.start_date).days, 0), begins)
+            for figures, first in ((force[1], begins), (earlier, cut)):
+                if figures is None:
+                    continue
+                offset = (dt.date.fromisoformat(figures["start"]) - sc.start_date).days
+                for values in figures["arrive"].values():
+                    for i, v in enumerate(values):
+                        k = offset + i
+                        if first <= k < (days if figures is force[1] else begins):
+                            planned[k] += v
         # A re-plan plans from its day on: before it, what was planned is what arrived, so
-        # the planned line goes on from the actual one (it had started again from 0).
-        planned[:begins] = actual[:begins]
+        # the planned line goes on from the actual one (it had started again from 0); the
+        # days from the books' today to a re-plan from a later day, what the plans in force
+        # then asked (:func:`~supplyline.ops.replan.before_replan`).
+        planned[:cut] = actual[:cut]
         shown = min(max((until - sc.start_date).days + 1, 0), days)
         arrived: list[float | None] = np.round(np.cumsum(actual), 1).tolist()
         return {"dates": [d.isoformat() for d in dates],

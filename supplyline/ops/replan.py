@@ -41,8 +41,10 @@ from supplyline.scenario.schema import Closure, Scenario
 from supplyline.scenario.series import series_over_horizon
 from supplyline.state import FloatArray, State, Transit, WoundedWaiting
 
-__all__ = ["Figures", "ReplanRefused", "as_of_refused", "changes_in_tonnes", "compare_plans",
+__all__ = ["Figures", "ReplanRefused", "as_of_refused", "before_replan", "changes_in_tonnes",
+           "compare_plans",
            "entries_left_out", "figures_of", "in_force_by_day", "lost_by_home", "plan_vs_actual",
+           "plans_in_force",
            "recorded_state", "replan", "replan_in_force", "scenario_from", "wounded_waiting"]
 
 
@@ -361,26 +363,42 @@ def _by_day(values: list[float], start: dt.date) -> dict[dt.date, float]:
     return {start + dt.timedelta(days=i): v for i, v in enumerate(values)}
 
 
-def plan_vs_actual(books: Books, figures: Figures | None, until: dt.date | None = None
-                   ) -> list[dict[str, Any]]:
+def before_replan(books: Books, figures: Figures | None) -> tuple[dt.date, dt.date]:
+    """The days before the plan in force (``figures``) starts, split at what the books
+    recorded: until the first day returned, what was planned is what happened (a re-plan
+    plans from its day on); from it to the second (the plan's start), the days nothing was
+    recorded on yet (a re-plan from after the books' today), what the plans in force before
+    asked for them (:func:`in_force_by_day`), as the re-plan's comparison counts them."""
+    sc = books.scenario
+    start = sc.start_date if figures is None else dt.date.fromisoformat(figures["start"])
+    return min(start, max(books.today(), sc.start_date)), start
+
+
+def plan_vs_actual(books: Books, figures: Figures | None, until: dt.date | None = None,
+                   earlier: Figures | None = None) -> list[dict[str, Any]]:
     """Rows ``{what, id, date, planned_kg, actual_kg}`` per locality (given), route (sent)
     and front (arrived) and day, to ``until`` (the scenario's end when ``None``). A re-plan
     plans from its day on: before it, what was planned is what happened (as the dashboard's
-    chart of arrivals draws it)."""
+    chart of arrivals draws it), up to the books' today; the days from then to a re-plan
+    from a later day take what the plans in force before it asked (``earlier``:
+    :func:`in_force_by_day` of them; they had read 0 kg planned)."""
     sc = books.scenario
     until = until or sc.end_date
     planned: dict[tuple[str, str, dt.date], float] = defaultdict(float)
-    start = sc.start_date
-    if figures is not None:
-        start = dt.date.fromisoformat(figures["start"])
+    recorded, start = before_replan(books, figures)
+    for plan, first, last in ((figures, start, None), (earlier, recorded, start)):
+        if plan is None:
+            continue
+        begins = dt.date.fromisoformat(plan["start"])
         for what, key in (("locality", "given"), ("route", "route"), ("front", "arrive")):
-            for name, values in figures[key].items():
-                for day, v in _by_day(values, start).items():
-                    planned[(what, name, day)] += v
+            for name, values in plan[key].items():
+                for day, v in _by_day(values, begins).items():
+                    if first <= day and (last is None or day < last):
+                        planned[(what, name, day)] += v
     actual: dict[tuple[str, str, dt.date], float] = defaultdict(float)
     for what, name, day, kg in books.actual_by_day():
         actual[(what, name, day)] += kg
-        if day < start:
+        if day < recorded:
             planned[(what, name, day)] += kg
     keys = sorted(set(planned) | set(actual))
     return [{"what": w, "id": n, "date": d.isoformat(),
@@ -388,6 +406,13 @@ def plan_vs_actual(books: Books, figures: Figures | None, until: dt.date | None 
              "actual_kg": round(actual.get((w, n, d), 0.0), 3)}
             for w, n, d in keys if d <= until and (planned.get((w, n, d), 0.0) > 1e-6
                                                    or actual.get((w, n, d), 0.0) > 1e-6)]
+
+
+def plans_in_force(books: Books) -> tuple[Figures | None, Figures | None]:
+    """The figures of the plan in force and, day by day, of those in force before it
+    (:func:`in_force_by_day`): what :func:`plan_vs_actual` compares with."""
+    kept = [figures for _id, figures in books.plans_kept()]
+    return (kept[-1] if kept else None), in_force_by_day(kept[:-1])
 
 
 def compare_plans(old: Figures | None, new: Figures) -> list[dict[str, Any]]:

@@ -131,3 +131,35 @@ def test_a_front_s_need_is_the_day_s_own_demand_with_steps_of_a_week(tmp_path: P
     assert held > 0 and row["kg"] == pytest.approx(held, abs=0.05)
     assert row["days_of_supply"] == pytest.approx(round(row["kg"] / want, 1))
     books.close()
+
+
+def test_a_replan_from_after_the_books_today_compares_the_days_between_with_the_plan_before(
+        tmp_path: Path) -> None:
+    """A re-plan from a day after the books' today (nothing recorded after 1 Nov, a re-plan
+    from 6 Nov) left plan against actual reading 0 kg planned on 2 to 5 Nov, where the plan
+    in force then asked for them (as the re-plan's own comparison counts them): the days
+    nothing was recorded on take the plan before's figures, in the chart and the
+    localities' "plan asked" too."""
+    books, client, council = council_client(tmp_path / "books.db")
+    client.post("/api/entries", headers=council, json=entry(
+        "contribution", date="2024-11-01", locality="high-village", good="rice", kg=500,
+        at="ridge-depot"))
+    first = client.post("/api/plans", headers=council).json()["id"]
+    assert client.post("/api/replan", json={"as_of": "2024-11-06"},
+                       headers=council).status_code == 200
+    (_, before), (_, after) = books.plans_kept()
+    days = ["2024-11-02", "2024-11-03", "2024-11-04", "2024-11-05"]
+    asked = sum(before["arrive"]["kestrel-town"][1:5])
+    assert asked > 0 and first == 1 and after["start"] == "2024-11-06"
+    rows = client.get("/api/plan-vs-actual", headers=council).json()
+    front = {r["date"]: r["planned_kg"] for r in rows if r["what"] == "front"}
+    assert sum(front.get(d, 0.0) for d in days) == pytest.approx(asked, abs=0.01)
+    chart = client.get("/api/overview", params={"as_of": "2024-11-06"},
+                       headers=council).json()
+    line = chart["arrivals"]["planned_kg"]
+    assert line[4] - line[0] == pytest.approx(asked, abs=0.5)
+    given = {r["locality"]: r["plan_kg"] for r in chart["localities"]}
+    want = 500 + sum(sum(v[1:5]) for p, v in before["given"].items() if p == "high-village")
+    want += after["given"].get("high-village", [0.0])[0]
+    assert given["high-village"] == pytest.approx(want, abs=0.5)
+    books.close()
