@@ -20,6 +20,7 @@ from sqlalchemy import (
     func,
     insert,
     inspect,
+    make_url,
     select,
 )
 from sqlalchemy.exc import ArgumentError, DBAPIError, SQLAlchemyError
@@ -63,6 +64,8 @@ def _engine(url: str) -> Engine:
     if url.split("://", 1)[0].split("+", 1)[0] not in ("sqlite", "postgresql"):
         raise ValueError(f"the books are kept in SQLite or PostgreSQL, not at {url!r}")
     if url.startswith("sqlite"):
+        if _in_memory(url):
+            raise _InMemory(url)
         engine = create_engine(url, connect_args={"timeout": 60, "check_same_thread": False},
                                pool_size=32, max_overflow=32)
 
@@ -84,6 +87,23 @@ def _engine(url: str) -> Engine:
 
         return engine
     return create_engine(url, pool_size=32, max_overflow=32, pool_recycle=3600)
+
+
+class _InMemory(ValueError):
+    """An SQLite URL of a database in memory (``sqlite://``, ``sqlite:///``,
+    ``sqlite:///:memory:``): books kept there would be gone when the process ends, and each
+    server process would keep books of its own."""
+
+
+def _in_memory(url: str) -> bool:
+    """Whether the SQLite ``url`` names a database in memory rather than a file."""
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        return False
+    database = parsed.database or ""
+    return database in ("", ":memory:") or parsed.query.get("mode") == "memory" or (
+        database.startswith("file::memory:"))
 
 
 def _migrations() -> str:
@@ -192,7 +212,11 @@ def _cannot_open(url: str | Path, error: Exception) -> BooksError:
     cause = error.orig if isinstance(error, DBAPIError) and error.orig is not None else error
     first_line = str(cause).splitlines()[0] if str(cause) else type(cause).__name__
     scheme = full.split("://", 1)[0].split("+", 1)[0]
-    if isinstance(error, ArgumentError) or scheme not in ("sqlite", "postgresql"):
+    if isinstance(error, _InMemory):
+        expected = SQLITE_FILE
+        got = ("a database in memory (books kept there are gone when the server stops): "
+               "name a file, e.g. --db supplyline-books.db")
+    elif isinstance(error, ArgumentError) or scheme not in ("sqlite", "postgresql"):
         # No such dialect, no URL at all, or a database the books are not kept in.
         expected = "an SQLite file or a postgresql://USER@HOST/DB URL"
         got = f"a URL of scheme {str(url).split('://', 1)[0]!r}"

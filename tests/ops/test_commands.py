@@ -493,3 +493,26 @@ def test_replan_says_why_the_fronts_go_short(tmp_path: Path) -> None:
                                          "--dry-run", "--json"]).stdout)
     assert out["outcome"][1] == why
     assert out["kpis"]["findings"][0]["binding"][0] in why
+
+
+@pytest.mark.parametrize("url", ["sqlite://", "sqlite:///", "sqlite:///:memory:"])
+def test_books_in_memory_are_refused_as_bad_input(tmp_path: Path, url: str,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """``serve --db sqlite://`` (or ``sqlite:///``, ``sqlite:///:memory:``) crashed with a
+    traceback (the pool's max_overflow), and ``replan --db sqlite://`` said SQLAlchemy's own
+    words: books in memory are gone when the server stops, so each is refused, exit 2, in
+    the words of every --db that cannot be opened."""
+    from supplyline.ops import BooksError
+
+    with pytest.raises(BooksError, match=r"^cannot open the books at .*: expected an SQLite "
+                                         r"database file, new or existing, in a folder that "
+                                         r"exists, got a database in memory"):
+        open_books(url, sl.load("tutorial"))
+    runner = CliRunner()
+    monkeypatch.chdir(tmp_path)
+    got = runner.invoke(app, ["serve", "--db", url, "--port", "1"])
+    assert got.exit_code == 2, got.output
+    assert "Traceback" not in got.output
+    assert f"--db: cannot open the books at {url}: expected" in got.output
+    got = runner.invoke(app, ["replan", "--db", url, "--as-of", "2024-11-03", "tutorial"])
+    assert got.exit_code == 2 and "Traceback" not in got.output and "--db: " in got.output
