@@ -27,6 +27,7 @@ from supplyline.report.inert import inert
 from supplyline.report.safe_write import output_files
 from supplyline.report.svg import Series, fmt
 from supplyline.report.terminal import Column, FitTable
+from supplyline.simulate.compiled import units_at_most, units_at_start
 from supplyline.simulate.result import FAN, Simulation, chance, mean_figure, period
 from supplyline.units import days, said_date, words_and
 
@@ -150,16 +151,19 @@ def risk_rows(result: Simulation) -> list[tuple[str, str, str]]:
         rows.append((label, _pm(k[key], n, unit=" t"), _runs_for(k[key], n)))
     net = result.network
     carriers = result.plan.kpis()["carriers"]  # the plan's own count, as its summary shows
+    there = units_at_most(net, units_at_start(result.plan))
     for mode, lost in k["units_lost_by_mode"].items():
         m = net.mode_ids.index(mode)
         if lost > 0:
-            # Against the units put into service over the plan (the runs replace none lost,
-            # but the plan puts units into service all along, so more may be lost than are
-            # in service at once).
+            # Against the units there are to lose: those owned, or the persons put into
+            # service over the plan (the runs replace none lost, but the plan mobilizes
+            # units all along, so more may be lost than are in service at once).
+            of = (f"of {fmt(whole(float(there[m])))} there are" if np.isfinite(there[m]) else
+                  f"of {fmt(whole(carriers[mode]['recruited']))} put into service over the "
+                  "plan")
             per_mode = mean_figure(result.units_lost[:, m])  # (with its error, as the rest)
             rows.append((f"{net.mode_label(m).lower()} units lost to strikes "
-                         f"and raids, mean (of {fmt(whole(carriers[mode]['recruited']))} put into "
-                         "service over the plan)", _pm(per_mode, n),
+                         f"and raids, mean ({of})", _pm(per_mode, n),
                          _runs_for(per_mode, n)))
     label = "labour-days"
     if any(lost > 0 for lost in k["units_lost_by_mode"].values()):

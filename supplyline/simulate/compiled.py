@@ -98,6 +98,7 @@ class Compiled:
     units_in: Any  # [P, M, S] units at the start, or arriving from before it
     recruited: Any  # [P, M, S]
     released: Any  # [P, M, S]
+    units_at_most: Any  # [M] units of a mode there are (inf: persons mobilized afresh)
     fixed_food: Any  # [P, G, S] crews, road work, wounded, way home (as planned)
     fixed_fuel: Any  # [P, G, S] fuel for the way home of units still out (as planned)
     waiting: Any  # [P, M, S] planned unit-days waiting
@@ -285,7 +286,7 @@ def compile_plan(plan: Plan, xp: Any = np, state: State | None = None,
     given_total = plan.given_kg
     if state is None:
         stock_in = plan.stock_in_kg
-        units_in = _units_at_start(plan)
+        units_in = units_at_start(plan)
         # The route damage the plan's start held: what its capacity has beyond the network's.
         base = net.capacity_factor
         damage = np.where(base > 0, plan.capacity_factor / np.where(base > 0, base, 1.0), 1.0)
@@ -325,7 +326,8 @@ def compile_plan(plan: Plan, xp: Any = np, state: State | None = None,
         open_share=1.0 - closed, damage=damage, arc_route=net.arc_route,
         keep=net.kept_share(goods), stock_in=stock_in, given=given,
         units_in=units_in, recruited=plan.recruited_units,
-        released=plan.released_units, fixed_food=fixed, fixed_fuel=fixed_fuel,
+        released=plan.released_units, units_at_most=units_at_most(net, units_in),
+        fixed_food=fixed, fixed_fuel=fixed_fuel,
         waiting=plan.waiting_unit_days, waiting_food=plan.waiting_rations_kg(),
         rations=net.rations_kg_per_day[:, goods],
         consumed=plan.consumed_kg, demand=demand, plan_stock=plan.stock_kg,
@@ -400,7 +402,7 @@ def _used_legs(c: Compiled, used: np.ndarray) -> Compiled:
                                      for name in _PER_LEG})
 
 
-def _units_at_start(plan: Plan) -> np.ndarray:
+def units_at_start(plan: Plan) -> np.ndarray:
     """Units at the plan's start or arriving from before it [P, M, S]: what the plan's
     fleet balance leaves over."""
     net, legs = plan.network, plan.legs
@@ -417,3 +419,14 @@ def _units_at_start(plan: Plan) -> np.ndarray:
     units_in = (plan.idle_units - previous - plan.recruited_units + plan.released_units
                 + out - arrived)
     return np.where(units_in > 1e-6, units_in, 0.0)
+
+
+def units_at_most(net: Network, units_in: np.ndarray) -> np.ndarray:
+    """The units of each mode there are to lose [M]: for a mode whose units are owned
+    (``units_from: owned``), those the places own and those landing from before the start;
+    none else can be put into service, however often the plan takes them again. A mode
+    whose units are mobilized from the localities' labour is limited only by the persons
+    put into service (inf here)."""
+    there = net.carriers_owned.sum(axis=0) + np.asarray(units_in).sum(axis=(0, 2))
+    return np.asarray(np.where(net.owned_units, there, np.inf), dtype=float)
+

@@ -183,11 +183,14 @@ class _Device:
         self.given = steps_first(c.given)[..., None]
         self.units_in = steps_first(c.units_in + c.recruited)[..., None]  # [S, P, M, 1]
         # The units of each mode that have been in service by each step's end (at the
-        # start, landing from before it, or put into service) [S, M, 1]: no run loses more;
+        # start, landing from before it, or put into service; of an owned mode, no more
+        # than there are, however often the plan takes them again) [S, M, 1]: no run loses
+        # more;
         # and those the plan has in service in each step [S, M, 1]: a unit lost no longer
         # serves, but only while the plan would have kept it.
-        self.existed = steps_first(np.cumsum(
-            np.asarray(c.units_in + c.recruited).sum(axis=0), axis=-1))[..., None]
+        self.existed = steps_first(np.minimum(np.cumsum(
+            np.asarray(c.units_in + c.recruited).sum(axis=0), axis=-1),
+            np.asarray(c.units_at_most)[:, None]))[..., None]
         self.in_service = steps_first(np.asarray(c.in_service))[..., None]
         self.released = steps_first(c.released)[..., None]
         self.fixed_food = steps_first(c.fixed_food)[..., None]

@@ -69,8 +69,12 @@ def test_the_risk_section_says_how_its_figures_differ_from_the_plans(
         served = whole(float(simulation.plan.recruited_units[:, m].sum()))
         said = [label for label in labels if label.startswith(name)]
         assert bool(said) == (lost[m] > 0)
-        if said:  # against the units put into service, which may be more than at once
-            assert said == [f"{name} (of {fmt(served)} put into service over the plan)"]
+        if said:  # against the units there are: those owned, or the persons put into
+            # service (which may be more than at once)
+            owned = net.carriers_owned[:, m].sum()
+            assert said == [f"{name} (of {fmt(whole(float(owned)))} there are)"
+                            if net.owned_units[m] else
+                            f"{name} (of {fmt(served)} put into service over the plan)"]
             value = next(v for label, v, _ in rows if label == said[0])
             assert " ± " in value  # (with its error, as every other figure)
     assert lost.sum() > 0

@@ -700,3 +700,23 @@ def test_a_route_with_a_capacity_that_no_leg_of_the_plan_uses_is_simulated() -> 
                        precision="double")
     np.testing.assert_allclose(calm.balance_kg()["consumed"], plan.consumed_kg.sum(),
                                rtol=1e-6)
+
+
+def test_no_run_loses_more_owned_units_than_there_are() -> None:
+    """Runs lost up to 75 of the tutorial's 70 pack bicycles (91 under heavy strikes): the cap
+    was the units put into service, counting a bicycle again each time the plan took it
+    again, and the summary said "of 108 put into service over the plan"."""
+    from supplyline.report.risk import risk_rows
+
+    sc = sl.load("tutorial").replace({
+        "threats.air[0].windows[0].day_probability": 0.6,
+        "threats.air[0].cargo_destroyed_fraction": 0.6})
+    plan = sl.plan(sc)
+    bicycle = plan.network.mode_ids.index("bicycle")
+    owned = float(plan.network.carriers_owned[:, bicycle].sum())
+    assert owned == 70 and plan.kpis()["carriers"]["bicycle"]["recruited"] > owned
+    result = sl.simulate(plan, runs=500, seed=1)
+    lost = result.units_lost[:, bicycle]
+    assert lost.max() <= owned + 1e-3 and lost.mean() > 0.5 * owned
+    said = " ".join(str(row[0]) for row in risk_rows(result))
+    assert "pack bicycle units lost to strikes and raids, mean (of 70 there are)" in said
