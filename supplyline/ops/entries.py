@@ -298,6 +298,37 @@ _BY_KIND: dict[Any, type[BaseModel]] = {
 _LIST_FIELDS = frozenset(
     name for model in typing.get_args(typing.get_args(Entry)[0])
     for name, info in model.model_fields.items() if typing.get_origin(info.annotation) is list)
+
+
+def _types_of(annotation: Any) -> set[Any]:
+    """The plain types an annotation names (through ``Annotated`` and unions)."""
+    args = typing.get_args(annotation)
+    if not args:
+        return {annotation}
+    if typing.get_origin(annotation) is Annotated:
+        return _types_of(args[0])
+    return {t for arg in args for t in _types_of(arg)}
+
+
+def _most_of(annotation: Any) -> int | None:
+    """The bound (``le``) of a whole-number field's type, through ``X | None``."""
+    for metadata in getattr(annotation, "__metadata__", ()):
+        for bound in getattr(metadata, "metadata", [metadata]):
+            if isinstance(getattr(bound, "le", None), int):
+                return int(bound.le)
+    for arg in typing.get_args(annotation):
+        if (found := _most_of(arg)) is not None:
+            return found
+    return None
+
+
+#: The most each whole-number field of an entry takes, by name (its type's ``le``): a
+#: number too large to be read as a whole one at all (``1e20``) is said against it, as one
+#: merely too large is.
+_INT_MOST = {name: most for model in typing.get_args(typing.get_args(Entry)[0])
+             for name, info in model.model_fields.items()
+             if (most := _most_of(info.rebuild_annotation())) is not None
+             and int in _types_of(info.rebuild_annotation())}
 PLACE_KINDS = ("locality", "depot", "junction", "front", "hospital")
 KINDS = ("pledge", "contribution", "labour", "dispatch", "receipt", "wounded", "route",
          "cancel")
@@ -346,6 +377,10 @@ def said(error: Mapping[str, Any], goods: Iterable[str] = ()) -> tuple[list[str 
     elif kind in _BOUNDS:
         key, words = _BOUNDS[kind]
         expected = f"a number {words} {_number(ctx[key])}"
+    elif kind == "int_parsing_size":  # too large to be read as a whole number at all
+        named = next((x for x in reversed(loc) if isinstance(x, str)), None)
+        most = _INT_MOST.get(str(named), 2**63 - 1)
+        expected = f"a number of at most {_number(most)}"
     elif kind in ("string_too_short", "string_too_long", "too_short", "too_long"):
         least = kind.endswith("short")
         bound = ctx["min_length" if least else "max_length"]

@@ -1256,3 +1256,21 @@ def test_the_state_and_the_button_read_the_route_reports_of_their_day(tmp_path: 
                           "binds: no rice can reach Kestrel town within the plan from where "
                           "any is held or given.")
     books.close()
+
+
+def test_a_whole_number_too_large_to_read_is_said_against_its_bound(served: Any) -> None:
+    """``"persons": 1e20`` was refused as "expected Unable to parse input string as an
+    integer, exceeded maximum size, got 1e+20" (pydantic's words); it is said as a number
+    merely too large is, against the field's own bound."""
+    _books, client, headers = served
+    labour = entry("labour", date="2024-11-03", locality="high-village", persons=1e20,
+                   days=3, role="road_crew")
+    got = client.post("/api/entries", json=labour, headers=headers["council"])
+    assert got.status_code == 422
+    assert got.json()["detail"] == [{
+        "loc": ["body", "persons"], "type": "int_parsing_size",
+        "msg": "expected a number of at most 1,000,000,000, got 1e+20"}]
+    got = client.post("/api/entries", json={**contribution("high-village"), "corrects": 1e20},
+                      headers=headers["council"])
+    assert got.json()["detail"][0]["msg"] == (
+        f"expected a number of at most {2**62:,}, got 1e+20")
