@@ -25,7 +25,7 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from supplyline.errors import Problem
 from supplyline.scenario._describe import is_model, is_union, split_annotated, union_members
-from supplyline.scenario._reach import Reach, findings
+from supplyline.scenario._reach import Finding, Reach, findings
 from supplyline.scenario._yaml_lines import Locations, Path, shown
 from supplyline.scenario.schema import (
     ID_PATTERN,
@@ -967,7 +967,17 @@ class _Checker:
         if net is None or self.compiled:
             return
         index = {place.get("id"): place for place in self.place_entries}
-        for finding in findings(net):
+        found = findings(net)
+        # (units that could never leave their owner, or an owned mode no place owns: what
+        # they could not reach follows from what is said of them)
+        modes = {mode.get("id"): mode for mode in self.modes}
+        idle = {finding.mode for finding in found if finding.kind == "idle"} | {
+            mode for mode, units_from in self.units.items()
+            if units_from == "owned" and not net.homes.get(mode)}
+        for finding in found:
+            if finding.kind in ("never_on", "unusable_route"):
+                self.never_on(finding, net, modes, idle)
+                continue
             place = index[finding.place]
             if finding.kind == "unreached":
                 linked = any(finding.place in (link.origin, link.dest) for link in net.links)
@@ -996,6 +1006,16 @@ class _Checker:
                             f"a mode that some route from {shown(finding.place)} allows",
                             f"{shown(finding.mode)} (these units could never be used)",
                             at_key=True)
+
+    def never_on(self, finding: Finding, net: Reach, modes: dict[Any, Entry],
+                 idle: set[str | None]) -> None:
+        """A mode whose units can be on none of its routes (``check_reach``): said unless
+        ``idle`` (modes said otherwise) explains it."""
+        if finding.kind == "never_on" and finding.mode not in idle:
+            self.report(modes[finding.mode].at("id"), "a mode whose units can get onto some "
+                        "route that lists it (from the places that put them in service, along "
+                        "routes that list it)", f"{shown(finding.mode)} (no unit of it can "
+                        "reach any of its routes: it is never used)")
 
     # -- what can never act ---------------------------------------------------------------
 

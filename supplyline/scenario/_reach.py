@@ -7,14 +7,16 @@ people) and can be wherever their routes lead from there. Goods start where they
 produced and move along any route on which some mode has units, changing carriers where they
 are stored on the way.
 
-Four things are found, each a problem for ``supplyline check``:
+These are found, each a problem for ``supplyline check``:
 
 - a front with demand that no goods can reach;
 - a hospital of a wounded flow that its wounded can never be carried to (from their front,
   along routes by modes that carry wounded whose units can be at each step's start);
 - a front that units of a mode can reach but never leave again for any of that mode's homes
   (the units that go there can never come home);
-- a place that owns units of a mode that no route from it allows (they could never be used).
+- a place that owns units of a mode that no route from it allows (they could never be used);
+- a mode whose units can be on none of the routes that list it, and a route none of whose
+  modes' units can ever be on it (nothing can ever use it).
 """
 
 from __future__ import annotations
@@ -76,18 +78,22 @@ class Reach:
 
 @dataclass(frozen=True)
 class Finding:
-    """One problem: ``kind`` is ``"unreached"``, ``"no_evacuation"``, ``"stranded"`` or
-    ``"idle"``.
+    """One problem: ``kind`` is ``"unreached"``, ``"no_evacuation"``, ``"stranded"``,
+    ``"idle"``, ``"never_on"`` or ``"unusable_route"``.
 
     ``place`` is the front (for ``"idle"``, the owner; for ``"no_evacuation"``, the
     hospital, and ``front`` the front its wounded come from); ``mode`` the mode concerned
-    (``None`` for ``"unreached"`` and ``"no_evacuation"``).
+    (``None`` for ``"unreached"``, ``"no_evacuation"`` and ``"unusable_route"``).
+    ``"never_on"`` is a mode whose units can be on none of the routes that list it;
+    ``"unusable_route"`` a route (``route``: its index among the links) none of whose modes'
+    units can ever be on it.
     """
 
     kind: str
     place: str
     mode: str | None = None
     front: str | None = None
+    route: int | None = None
 
 
 def _steps(links: Iterable[Link], mode: str | None = None,
@@ -168,4 +174,26 @@ def findings(net: Reach) -> list[Finding]:
     for place, modes in net.owners.items():
         found += [Finding("idle", place, mode) for mode in modes
                   if mode in by_mode and not by_mode[mode].get(place)]
+    return found + _never_on(net, present)
+
+
+def _never_on(net: Reach, present: Mapping[str, set[str]]) -> list[Finding]:
+    """Modes whose units can be on none of their routes, and routes no unit can ever be on:
+    a mode listed on a route can be on it where its units can be at the route's start
+    (either end, unless it runs one way)."""
+    found: list[Finding] = []
+    usable: set[str] = set()
+    on_route: dict[int, list[str]] = {}
+    for i, link in enumerate(net.links):
+        starts = {link.origin} if link.one_way else {link.origin, link.dest}
+        on_route[i] = [mode for mode in link.modes
+                       if mode in present and starts & present[mode]]
+        usable.update(on_route[i])
+    for mode in net.modes:
+        listed = any(mode in link.modes for link in net.links)
+        if listed and net.homes.get(mode) and mode not in usable:
+            found.append(Finding("never_on", "", mode))
+    for i, link in enumerate(net.links):
+        if link.modes and not on_route[i]:
+            found.append(Finding("unusable_route", link.origin, route=i))
     return found

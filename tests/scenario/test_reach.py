@@ -8,7 +8,7 @@ import supplyline as sl
 from supplyline.scenario import builtin_names, load_text
 from supplyline.scenario._reach import Finding, Reach, findings
 
-from .helpers import TINY_TEXT, by_field, edit, line_of, problems_in
+from .helpers import DATA, TINY_TEXT, by_field, edit, line_of, problems_in
 
 PASS = """    from: relay
     to: front
@@ -157,3 +157,30 @@ def test_wounded_no_carrier_can_take_to_the_hospital(edits: list[tuple[str, str]
     problems = by_field(problems_in(text))
     assert problems["wounded[0].hospitals[0]"].got == (
         "'hospital' (no way there for the wounded)"), problems
+
+
+MULE = """  - id: mule
+    payload_kg: 80
+    speed_loaded_km_per_day: 20
+    speed_empty_km_per_day: 25
+    crew_per_unit: 1
+    rations_kg_per_day: {rice: 2}
+    units_from: labour
+"""
+
+
+def test_a_labour_mode_only_on_routes_no_locality_reaches() -> None:
+    """Mules led by the villages' people, listed only on the relay's route to the hospital:
+    no mule can get there from a village, so the mode is never used. check said OK (an owned
+    mode whose owner no route lets out was refused)."""
+    text = edit(TINY_TEXT, "\nplaces:\n", "\n" + MULE + "\nplaces:\n")
+    text = edit(text, "to: hospital, length_km: 8, modes: [porter]",
+                "to: hospital, length_km: 8, modes: [porter, mule]")
+    (problem,) = problems_in(text)
+    assert (problem.field, problem.line) == ("modes[2].id", line_of(text, "  - id: mule"))
+    assert problem.got == "'mule' (no unit of it can reach any of its routes: it is never used)"
+    # On the villages' routes too, the mules can get to the hospital.
+    load_text(edit(text, "{from: ban-b, to: relay, length_km: 10, modes: [porter]}",
+                   "{from: ban-b, to: relay, length_km: 10, modes: [porter, mule]}"),
+              "tiny.yaml", base_dir=DATA)
+
