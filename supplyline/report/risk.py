@@ -224,7 +224,8 @@ def print_simulation_summary(result: Simulation, console: Console) -> None:
         captions = [_as_likely_words(k.get("worst_days_as_likely", 0), stepped)]
         if any(row["plan_short"] for row in worst):
             captions.append("yes: the plan itself is short that day (what it cannot bring "
-                            "in time), so runs go short then even when all goes as planned")
+                            "in time, less what it expects to lose), so runs go short then "
+                            "unless they lose less")
         days.caption = " ".join(c for c in captions if c)
         console.print(days)
     planned_short = _planned_short_words(result)
@@ -319,15 +320,23 @@ def _first_out_words(plan: Plan, result: Simulation, i: int, median: Any) -> str
 
 
 def _planned_short_words(result: Simulation) -> str:
-    """On how many days, from when, the plan itself leaves some front short (so every run
-    too), in words ('' when never)."""
+    """On how many days, from when, the plan itself leaves some front short, and whether
+    every run is short then too: a plan made under threats counts on the cargo they are
+    expected to destroy, so a run that loses less may not be ('' when never)."""
     planned = result.planned_short_by_step()
     if not planned.any():
         return ""
     first = result.plan.date_of(int(np.argmax(planned)))
     days = round(float(result.plan.step_length[planned].sum()))
-    return (f"The plan itself leaves some front short on {days} day{'s' * (days != 1)} from "
-            f"{first}: every run is short then too")
+    said = (f"The plan itself leaves some front short on {days} day{'s' * (days != 1)} from "
+            f"{first}")
+    p = result.shortfall_probability_by_step()
+    least = int(np.flatnonzero(planned)[np.argmin(p[planned])])
+    if p[least] >= 1.0:
+        return f"{said}: every run is short then too"
+    return (f"{said}, counting the cargo it expects to lose: runs are short then too unless "
+            f"they lose less (on {result.plan.date_of(least)}, "
+            f"{_chance(float(p[least]), result.runs, result.exact_chances)} of them were)")
 
 
 def risk_section(plan: Plan, context: ReportContext) -> Section | None:

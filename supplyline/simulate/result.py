@@ -266,7 +266,8 @@ class Simulation:
 
     def planned_short_by_step(self) -> BoolArray:
         """Whether the plan itself has some front go short of some good in each step [S]
-        (by the runs' rule, :func:`is_short`): every run is short then too, as planned."""
+        (by the runs' rule, :func:`is_short`): a run is short then too unless it loses less
+        than the plan expects (a plan made under threats counts on the cargo they destroy)."""
         plan, fronts = self.plan, self.fronts
         demand = plan.demand_kg[fronts]
         short = is_short(demand - plan.consumed_kg[fronts], demand)
@@ -274,8 +275,9 @@ class Simulation:
 
     def _worst_days(self, count: int = 5) -> list[dict[str, Any]]:
         """The steps with the highest chance of some front going short, those the plan
-        meets first (where the plan itself goes short every run does, which says nothing of
-        risk), then those it does not; each says whether the plan itself goes short then."""
+        meets first (where the plan itself goes short, a run does unless it loses less than
+        the plan expects, which says little of risk), then those it does not; each says
+        whether the plan itself goes short then."""
         p = self.shortfall_probability_by_step()
         planned = self.planned_short_by_step()
         # (days no run goes short are left out before the count: they took the places of
