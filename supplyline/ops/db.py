@@ -95,6 +95,44 @@ class _InMemory(ValueError):
     server process would keep books of its own."""
 
 
+class _NotBooks(ValueError):
+    """An SQLite database with tables of its own but none of the books' (another
+    program's): the books' tables are not added to it."""
+
+    def __init__(self, tables: list[str]) -> None:
+        most = 5
+        shown = ", ".join(repr(name) for name in tables[:most])
+        more = f" and {len(tables) - most} more" if len(tables) > most else ""
+        super().__init__(f"an SQLite database that holds no books but tables of its own "
+                         f"({shown}{more}), another program's; name a new file for new "
+                         f"books")
+
+
+def _read_only(url: str) -> Engine:
+    """An engine that reads the SQLite file ``url`` (``sqlite:///PATH``) and changes
+    nothing in it (not even its journal mode)."""
+    file = Path(url[len("sqlite:///"):]).absolute()
+    return create_engine(f"sqlite:///file:{file}?mode=ro&uri=true")
+
+
+def _sqlite_tables(url: str) -> list[str]:
+    """The tables of the SQLite file ``url`` names, read without changing it (none where it
+    is not there yet, or not SQLite)."""
+    if not url.startswith("sqlite:///"):
+        return []
+    file = Path(url[len("sqlite:///"):])
+    if not file.is_file() or file.stat().st_size == 0:
+        return []
+    engine = _read_only(url)
+    try:
+        with engine.connect() as conn:
+            return sorted(inspect(conn).get_table_names())
+    except _CANNOT_OPEN:
+        return []  # (open_books says why it is no database)
+    finally:
+        engine.dispose()
+
+
 def _in_memory(url: str) -> bool:
     """Whether the SQLite ``url`` names a database in memory rather than a file."""
     try:
@@ -126,6 +164,10 @@ def open_books(url: str | Path, scenario: Scenario, source: str | None = None) -
     at = shown_url(str(url))
     try:
         engine = _engine(full)
+        tables = _sqlite_tables(full)
+        if tables and t.meta.name not in tables:
+            engine.dispose()
+            raise _NotBooks(tables)
         _upgrade(engine)
         with engine.connect().execution_options(write=True) as conn, conn.begin():
             rows = {k: v for k, v in conn.execute(select(t.meta.c.key, t.meta.c.value)).all()}
@@ -212,7 +254,9 @@ def _cannot_open(url: str | Path, error: Exception) -> BooksError:
     cause = error.orig if isinstance(error, DBAPIError) and error.orig is not None else error
     first_line = str(cause).splitlines()[0] if str(cause) else type(cause).__name__
     scheme = full.split("://", 1)[0].split("+", 1)[0]
-    if isinstance(error, _InMemory):
+    if isinstance(error, _NotBooks):
+        expected, got = "an SQLite database file that is new, empty or holds books", str(error)
+    elif isinstance(error, _InMemory):
         expected = SQLITE_FILE
         got = ("a database in memory (books kept there are gone when the server stops): "
                "name a file, e.g. --db supplyline-books.db")
@@ -245,7 +289,8 @@ def books_source(url: str | Path) -> str | None:
     if full.startswith("sqlite:///") and not Path(full[len("sqlite:///"):]).exists():
         return None
     try:
-        engine = _engine(full)
+        # (an SQLite file read only, and left as it was: it may be another program's)
+        engine = (_read_only(full) if full.startswith("sqlite:///") else _engine(full))
     except _CANNOT_OPEN:
         return None
     try:
@@ -265,11 +310,7 @@ def holds_books(url: str | Path) -> bool:
     turning it into books. An SQLite file is opened read-only, and left as it was."""
     full = database_url(url)
     try:
-        if full.startswith("sqlite:///"):
-            file = Path(full[len("sqlite:///"):]).absolute()
-            engine = create_engine(f"sqlite:///file:{file}?mode=ro&uri=true")
-        else:
-            engine = _engine(full)
+        engine = _read_only(full) if full.startswith("sqlite:///") else _engine(full)
     except _CANNOT_OPEN:
         return False
     try:

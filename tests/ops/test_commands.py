@@ -516,3 +516,34 @@ def test_books_in_memory_are_refused_as_bad_input(tmp_path: Path, url: str,
     assert f"--db: cannot open the books at {url}: expected" in got.output
     got = runner.invoke(app, ["replan", "--db", url, "--as-of", "2024-11-03", "tutorial"])
     assert got.exit_code == 2 and "Traceback" not in got.output and "--db: " in got.output
+
+
+def test_serve_refuses_an_sqlite_file_of_another_program(tmp_path: Path,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    """``serve --db other.db``, an SQLite file with tables of another program's, added the
+    books' tables to it in silence (replan refused it: "holds no books"); it is refused, and
+    the file left as it was (its journal mode too). An empty file, or a new one, is books to
+    be."""
+    import sqlite3
+
+    from supplyline.ops import BooksError
+
+    other = tmp_path / "other.db"
+    with sqlite3.connect(other) as conn:
+        conn.execute("CREATE TABLE customers (id INTEGER)")
+    conn.close()
+    with pytest.raises(BooksError, match=r"got an SQLite database that holds no books but "
+                                         r"tables of its own \('customers'\)"):
+        open_books(other, sl.load("tutorial"))
+    monkeypatch.chdir(tmp_path)
+    got = CliRunner().invoke(app, ["serve", "--db", str(other), "--port", "1"])
+    assert got.exit_code == 2 and "Traceback" not in got.output, got.output
+    assert f"--db: cannot open the books at {other}: expected an SQLite database file " \
+           "that is new, empty or holds books" in got.output
+    with sqlite3.connect(other) as conn:
+        assert conn.execute("SELECT name FROM sqlite_master").fetchall() == [("customers",)]
+        assert conn.execute("PRAGMA journal_mode").fetchone() == ("delete",)
+    conn.close()
+    empty = tmp_path / "empty.db"
+    empty.touch()
+    open_books(empty, sl.load("tutorial")).close()
