@@ -1009,13 +1009,24 @@ class _Checker:
 
     def never_on(self, finding: Finding, net: Reach, modes: dict[Any, Entry],
                  idle: set[str | None]) -> None:
-        """A mode whose units can be on none of its routes (``check_reach``): said unless
-        ``idle`` (modes said otherwise) explains it."""
-        if finding.kind == "never_on" and finding.mode not in idle:
-            self.report(modes[finding.mode].at("id"), "a mode whose units can get onto some "
-                        "route that lists it (from the places that put them in service, along "
-                        "routes that list it)", f"{shown(finding.mode)} (no unit of it can "
-                        "reach any of its routes: it is never used)")
+        """A mode whose units can be on none of its routes, a route no unit can ever be on
+        (``check_reach``): said unless ``idle`` (modes said otherwise) explains it."""
+        if finding.kind == "never_on":
+            if finding.mode not in idle:
+                self.report(modes[finding.mode].at("id"), "a mode whose units can get onto "
+                            "some route that lists it (from the places that put them in "
+                            "service, along routes that list it)", f"{shown(finding.mode)} "
+                            "(no unit of it can reach any of its routes: it is never used)")
+            return
+        at = typing.cast(int, finding.route)
+        link, route = net.links[at], self.routes[at]
+        ends = (repr(link.origin) if link.one_way
+                else f"{link.origin!r} or {link.dest!r}")
+        if not set(link.modes) <= idle:
+            self.report(route.at("modes"), "a route that units of some mode it lists can get "
+                        "onto (else nothing can ever use it)", f"{', '.join(link.modes)}: no "
+                        f"unit of {'them' if len(link.modes) > 1 else 'it'} can reach "
+                        f"{ends}", at_key=True)
 
     # -- what can never act ---------------------------------------------------------------
 

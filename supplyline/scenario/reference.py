@@ -151,33 +151,33 @@ mode on a route whose one way needs more fuel than its tank holds, a mode whose 
 holds less than the food and fuel a unit draws for one way on every route it may use (and
 that carries no wounded), a mode of `units_from: labour` with no crew (no labour pool would
 limit it), units that could never come home from a front, a mode whose units can get onto
-none of the routes that list it (from the places that put them in service); a commodity that
-no demand, stock, ration, fuel or replay names (a commodity of unit `person` without a
-`wounded` section), and a good only held, made, kept back or priced, that no demand, ration
-or fuel uses, no replay gives and no observed figure counts (nothing ever moves it); a place
-that no route reaches (a locality whose people may work on road works excepted); a route
-closed on every day of the horizon (by its `closed` windows, from `open_from` on), and a
-closure that is over before its route opens; a replay's `exclude_regions` tag that none of
-the localities it would take has; an air threat on a route not open to air attack, an air
-threat where no route is, a sabotage whose regions no route touches, and an air threat or a
-sabotage that can never act (a chance of 0 in every window, protection 1, or strikes that
-take nothing), rain that never falls or changes nothing (factors of 1); a threat that takes
-only capacity (strikes that destroy no cargo, rain that slows no one) where none of its
-routes has a capacity nor can be closed by it (a route without a capacity closes only where
-none of it is left: a rain day of `capacity_factor` 0, or strikes whose shares over the
-route's `repair_days` add up to all of it), and a `capacity_safety_margin` where no route
-has one; a demand or a wounded flow of 0 every day; a reserve target that holds nothing (of
-0 days, or on a day its demand is 0: a reserve is days of that day's demand); wounded
-carried or fed where there are none; a replay's labour of 0; `return_food: carried` on a
-mode without rations; a labour share where no one lives; `labour_rations_kg_per_day` where
-no one eats them (no road works, no repair crews, no wounded fed by them); a cost weight
-other than 1, a currency or an observed figure about money where nothing costs money;
-`step_days` or `daily_start_days` longer than the horizon. (A route's `repair_days` is kept
-where no threat of the scenario strikes it: the strikes the council's books record are
-repaired in that time too, see docs/operate.md.) A route or a mode none of whose trips ends
-within the horizon is kept too (units a starting State has out may still go home over it),
-and `check` lists it after the shortfalls no plan can avoid, as never used by a plan from
-the scenario's start.
+none of the routes that list it (from the places that put them in service), a route that no
+unit of its modes can get onto; a commodity that no demand, stock, ration, fuel or replay
+names (a commodity of unit `person` without a `wounded` section), and a good only held,
+made, kept back or priced, that no demand, ration or fuel uses, no replay gives and no
+observed figure counts (nothing ever moves it); a place that no route reaches (a locality
+whose people may work on road works excepted); a route closed on every day of the horizon
+(by its `closed` windows, from `open_from` on), and a closure that is over before its route
+opens; a replay's `exclude_regions` tag that none of the localities it would take has; an
+air threat on a route not open to air attack, an air threat where no route is, a sabotage
+whose regions no route touches, and an air threat or a sabotage that can never act (a chance
+of 0 in every window, protection 1, or strikes that take nothing), rain that never falls or
+changes nothing (factors of 1); a threat that takes only capacity (strikes that destroy no
+cargo, rain that slows no one) where none of its routes has a capacity nor can be closed by
+it (a route without a capacity closes only where none of it is left: a rain day of
+`capacity_factor` 0, or strikes whose shares over the route's `repair_days` add up to all of
+it), and a `capacity_safety_margin` where no route has one; a demand or a wounded flow of 0
+every day; a reserve target that holds nothing (of 0 days, or on a day its demand is 0: a
+reserve is days of that day's demand); wounded carried or fed where there are none; a
+replay's labour of 0; `return_food: carried` on a mode without rations; a labour share where
+no one lives; `labour_rations_kg_per_day` where no one eats them (no road works, no repair
+crews, no wounded fed by them); a cost weight other than 1, a currency or an observed figure
+about money where nothing costs money; `step_days` or `daily_start_days` longer than the
+horizon. (A route's `repair_days` is kept where no threat of the scenario strikes it: the
+strikes the council's books record are repaired in that time too, see docs/operate.md.) A
+route or a mode none of whose trips ends within the horizon is kept too (units a starting
+State has out may still go home over it), and `check` lists it after the shortfalls no plan
+can avoid, as never used by a plan from the scenario's start.
 """
 
 

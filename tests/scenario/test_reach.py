@@ -184,3 +184,17 @@ def test_a_labour_mode_only_on_routes_no_locality_reaches() -> None:
                    "{from: ban-b, to: relay, length_km: 10, modes: [porter, mule]}"),
               "tiny.yaml", base_dir=DATA)
 
+
+def test_a_route_no_unit_of_its_modes_can_get_onto() -> None:
+    """A bicycle track from Ban B to Ban C: the bicycles are Ban A's, and no route they may
+    use leads there, so nothing can ever use the track. check said OK."""
+    text = edit(TINY_TEXT, "  - {from: relay, to: hospital,",
+                "  - {id: track, from: ban-b, to: ban-c, length_km: 35, modes: [bicycle]}\n"
+                "  - {from: relay, to: hospital,")
+    (problem,) = problems_in(text)
+    assert (problem.field, problem.line) == ("routes[4].modes", line_of(text, "id: track"))
+    assert problem.got == "bicycle: no unit of it can reach 'ban-b' or 'ban-c'"
+    assert problem.expected.startswith("a route that units of some mode it lists can get onto")
+    # With porters on it too, the porters of Ban B and Ban C can use it.
+    load_text(edit(text, "modes: [bicycle]}", "modes: [porter, bicycle]}"), "tiny.yaml",
+              base_dir=DATA)
