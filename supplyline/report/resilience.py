@@ -450,10 +450,10 @@ SIMULATED_TITLE = "Re-checked by simulation (the plan made around each cut)"
 def _simulated_rows(res: Resilience) -> list[list[object]]:
     """Each plan re-checked, its figures said as ``simulate`` says them (a value and its
     standard error to the same decimal place: :func:`~supplyline.report.risk._pm`)."""
-    from supplyline.report.risk import _pm
+    from supplyline.report.risk import _pm, percent
 
     return [[" + ".join(c.names or c.ids) or "uncut", f"{c.runs:,}",
-             _pm({"value": c.p_shortfall, "se": c.p_error}, c.runs, unit=" %", scale=100.0)
+             percent({"value": c.p_shortfall, "se": c.p_error}, c.runs)
              if np.isfinite(c.p_shortfall) else "—",
              _pm({"value": c.shortfall_t, "se": c.shortfall_error_t}, c.runs)
              if np.isfinite(c.shortfall_t) else "—",

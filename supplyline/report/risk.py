@@ -75,12 +75,13 @@ def _fixed(value: float, decimals: int) -> str:
 
 
 def _pm(figure: dict[str, Any], runs: int, digits: int = 3, unit: str = "",
-        scale: float = 1.0) -> str:
+        scale: float = 1.0, whole: bool = False) -> str:
     """'12.3 ± 0.4 t': the value and its Monte Carlo standard error to the same decimal
     place, that of the error's leading digit ('4.41 ± 0.07 t', '3,908 ± 10 t'), and never
     beyond two more than ``digits`` significant digits of the value show; a figure that
     does not vary has ``digits`` significant digits ('100 ± 0 %'); from one run the error
-    is '—'."""
+    is '—'. ``whole``: never to fewer than units (a chance of 1 run in 4 is '25 ± 22 %':
+    to the error's leading digit it was '20 ± 20 %', a share no 4 runs can give)."""
     value, se = scale * figure["value"], scale * figure["se"]
     error = _error(se, value, runs)
     shown = min(_decimals(value, digits), MAX_DECIMALS)
@@ -89,6 +90,8 @@ def _pm(figure: dict[str, Any], runs: int, digits: int = 3, unit: str = "",
             return f"0 ± {error}{unit}"
         return f"{_fixed(value, shown)} ± {error}{unit}"
     decimals = min(-math.floor(math.log10(abs(se))), shown + 2)
+    if whole:
+        decimals = max(decimals, 0)
     if round(abs(se), decimals) == 0:
         return f"{_fixed(value, decimals)} ± 0{unit}"
     if decimals < 0:  # an error of tens or more: both to its leading digit
@@ -105,10 +108,16 @@ def _tonnes(value: float, decimals: int) -> str:
     return "0" if round(value, decimals) == 0 else _fixed(value, decimals)
 
 
+def percent(figure: dict[str, Any], runs: int) -> str:
+    """A share (0 to 1) with its standard error, in per cent to whole units at least, as
+    :func:`_pm` says it: '62 ± 1 %', '25 ± 22 %'."""
+    return _pm(figure, runs, unit=" %", scale=100.0, whole=True)
+
+
 def _chance(p: float, runs: int, exact: bool = False) -> str:
     """A probability in per cent with its standard error (:func:`~supplyline.simulate.
     result.chance`; ``exact``: the runs all came out alike), as :func:`_pm`: '62 ± 1 %'."""
-    return _pm(chance(p, runs, exact=exact), runs, unit=" %", scale=100.0)
+    return percent(chance(p, runs, exact=exact), runs)
 
 
 def _runs_for(figure: dict[str, Any], runs: int) -> str:
@@ -130,7 +139,7 @@ def risk_rows(result: Simulation) -> list[tuple[str, str, str]]:
     tails = [dist[q] for q in ("p50", "p90", "p99")]
     decimals = _decimals(max(abs(v) for v in tails))
     rows = [
-        ("chance some front goes short", _pm(p, n, unit=" %", scale=100.0), _runs_for(p, n)),
+        ("chance some front goes short", percent(p, n), _runs_for(p, n)),
         ("shortfall, mean", _pm(k["shortfall_t"], n, unit=" t"), _runs_for(k["shortfall_t"], n)),
         ("shortfall, P50 / P90 / P99",
          " / ".join(_tonnes(v, decimals) for v in tails) + " t", ""),
@@ -140,7 +149,7 @@ def risk_rows(result: Simulation) -> list[tuple[str, str, str]]:
     loads = k.get("loads_not_sent")
     if loads is not None and result.loads_planned_kg > 0:
         rows.append(("the plan's loads that never left where they were to start (the runs "
-                     "never re-plan)", _pm(loads, n, unit=" %", scale=100.0),
+                     "never re-plan)", percent(loads, n),
                      _runs_for(loads, n)))
     for key, label in (("delivered_t", "delivered (eaten at the fronts)"),
                        ("destroyed_t", "destroyed by strikes and raids"),
@@ -470,7 +479,7 @@ def print_risk_search(search: RiskPlan, console: Console) -> None:
 def round_chance(r: Any) -> str:
     """A search round's chance of shortfall with its standard error, as :func:`_pm` ('6 ±
     1 %'): in the search's table and in its sentence alike."""
-    return _pm({"value": r.p_shortfall, "se": r.se}, runs=2, unit=" %", scale=100.0)
+    return percent({"value": r.p_shortfall, "se": r.se}, runs=2)
 
 
 def _date_words(text: str) -> str:

@@ -218,3 +218,13 @@ def test_the_safety_tables_give_one_chance_one_way_and_dates_as_the_report_does(
     assert ">6 ± 1 %<" in searched and ">6 ± 1 %<" in traded and "5.67" not in made.html
     assert ">4 Nov 2024<" in searched and "2024-11-04" not in made.html
     assert "on hand at the fronts from 4 Nov 2024" in made.html
+
+
+def test_a_chance_is_said_to_whole_per_cent_at_least() -> None:
+    """1 run short of 4 read "20 ± 20 %" (rounded half to even at the error's leading digit,
+    tens), a share no 4 runs can give; 3 of 4, "80 ± 20 %"."""
+    from supplyline.report.risk import _chance
+
+    assert _chance(0.25, 4) == "25 ± 22 %"
+    assert _chance(0.75, 4) == "75 ± 22 %"
+    assert _chance(0.5, 10_000) == "50.0 ± 0.5 %"
