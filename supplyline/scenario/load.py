@@ -525,6 +525,8 @@ def _never_acting(scenario: Scenario, locations: Locations, file: str,
     - a threat that only narrows routes (strikes that destroy no cargo, rain that slows
       no one) where none of its routes has a capacity nor can be closed by it
       (:func:`_threats_never_acting`);
+    - ``night_only`` where no air threat strikes the mode's routes with a night chance other
+      than its day one (:func:`_night_never_acting`);
     - ``policy.labour_rations_kg_per_day`` where no one eats them: no road works, no repair
       crews, and no wounded fed by them (none, or ``policy.wounded_rations_kg_per_day``
       given);
@@ -553,6 +555,8 @@ def _never_acting(scenario: Scenario, locations: Locations, file: str,
              f"{policy.capacity_safety_margin:g} (no route has one)")
     if reads("threats", "routes", "places", "start_date", "end_date"):
         _threats_never_acting(scenario, capped, said)
+    if reads("threats", "routes", "modes", "start_date", "end_date"):
+        _night_never_acting(scenario, said)
     rations = {good: kg for good, kg in policy.labour_rations_kg_per_day.items() if kg > 0}
     wounded_eat = bool(scenario.wounded) and policy.wounded_rations_kg_per_day is None
     if rations and not (scenario.road_works or any(r.repair_crew > 0 for r in routes)
@@ -581,6 +585,33 @@ def _never_acting(scenario: Scenario, locations: Locations, file: str,
                      "moves or takes it", f"'{commodity.id}' (only held, made, kept back or "
                      "priced)")
     return problems
+
+
+def _night_never_acting(scenario: Scenario,
+                        said: Callable[[DataPath, str, str], None]) -> None:
+    """``night_only`` on a mode none of whose routes an air threat strikes with a night
+    chance other than its day one: it chooses which of the two the mode meets
+    (:func:`supplyline.hazards._threat_factors`), and there they are the same. (With no air
+    threat at all, ``check_references`` says so.)"""
+    from supplyline.hazards import threat_sources
+
+    if not scenario.threats.air:
+        return
+    strikes, _ = threat_sources(scenario, scenario.routes)
+    air = strikes[:len(scenario.threats.air)]  # (the air threats come first, in order)
+    for m, mode in enumerate(scenario.modes):
+        if not mode.night_only:
+            continue
+        mine = {r for r, route in enumerate(scenario.routes) if mode.id in route.modes}
+        if not any(mine & set(source.routes.tolist())
+                   and (source.day_probability != source.night_probability).any()
+                   for source in air):
+            said(("modes", m, "night_only"), "false where no air threat strikes the mode's "
+                 "routes with a night chance other than its day one (night-only movement "
+                 "meets the night chance instead of the day one: elsewhere it changes nothing)",
+                 "true (no air threat reaches its routes)" if not any(
+                     mine & set(source.routes.tolist()) for source in air)
+                 else "true (the air threats on its routes strike by night as by day)")
 
 
 def _threats_never_acting(scenario: Scenario, capped: list[bool],

@@ -166,18 +166,19 @@ changes nothing (factors of 1); a threat that takes only capacity (strikes that 
 cargo, rain that slows no one) where none of its routes has a capacity nor can be closed by
 it (a route without a capacity closes only where none of it is left: a rain day of
 `capacity_factor` 0, or strikes whose shares over the route's `repair_days` add up to all of
-it), and a `capacity_safety_margin` where no route has one; a demand or a wounded flow of 0
-every day; a reserve target that holds nothing (of 0 days, or on a day its demand is 0: a
-reserve is days of that day's demand); wounded carried or fed where there are none; a
-replay's labour of 0; `return_food: carried` on a mode without rations; a labour share where
-no one lives; `labour_rations_kg_per_day` where no one eats them (no road works, no repair
-crews, no wounded fed by them); a cost weight other than 1, a currency or an observed figure
-about money where nothing costs money; `step_days` or `daily_start_days` longer than the
-horizon. (A route's `repair_days` is kept where no threat of the scenario strikes it: the
-strikes the council's books record are repaired in that time too, see docs/operate.md.) A
-route or a mode none of whose trips ends within the horizon is kept too (units a starting
-State has out may still go home over it), and `check` lists it after the shortfalls no plan
-can avoid, as never used by a plan from the scenario's start.
+it), and a `capacity_safety_margin` where no route has one; `night_only` on a mode none of
+whose routes an air threat strikes with a night chance other than its day one; a demand or a
+wounded flow of 0 every day; a reserve target that holds nothing (of 0 days, or on a day its
+demand is 0: a reserve is days of that day's demand); wounded carried or fed where there are
+none; a replay's labour of 0; `return_food: carried` on a mode without rations; a labour
+share where no one lives; `labour_rations_kg_per_day` where no one eats them (no road works,
+no repair crews, no wounded fed by them); a cost weight other than 1, a currency or an
+observed figure about money where nothing costs money; `step_days` or `daily_start_days`
+longer than the horizon. (A route's `repair_days` is kept where no threat of the scenario
+strikes it: the strikes the council's books record are repaired in that time too, see
+docs/operate.md.) A route or a mode none of whose trips ends within the horizon is kept too
+(units a starting State has out may still go home over it), and `check` lists it after the
+shortfalls no plan can avoid, as never used by a plan from the scenario's start.
 """
 
 

@@ -743,6 +743,24 @@ def test_night_only_without_an_air_threat_is_located() -> None:
         .keys() == {"modes[0].night_only"}
 
 
+def test_night_only_on_a_mode_no_air_threat_reaches_is_located() -> None:
+    """night_only was refused only where the file has no air threat: on a mode none of whose
+    routes an air threat strikes (or strikes by night as by day) it changes nothing."""
+    text = edit(TINY_TEXT, "    rations_kg_per_day: {rice: 0.9}\n",
+                "    rations_kg_per_day: {rice: 0.9}\n    night_only: true\n")
+    load_text(text, "tiny.yaml", base_dir=DATA)  # (the bicycles ride the pass, struck by day)
+    off = edit(text, "    modes: [porter, bicycle]\n    capacity_movements_per_day: 2000",
+               "    modes: [porter]\n    capacity_movements_per_day: 2000")
+    (problem,) = problems_in(off)
+    assert (problem.field, problem.line) == ("modes[1].night_only",
+                                             line_of(off, "night_only: true"))
+    assert problem.got == "true (no air threat reaches its routes)"
+    assert problem.expected.startswith("false where no air threat strikes the mode's routes")
+    alike = edit(text, "day_probability: 0.1}", "day_probability: 0.1, night_probability: 0.1}")
+    assert [p.got for p in problems_in(alike)] == [
+        "true (the air threats on its routes strike by night as by day)"]
+
+
 def test_a_figure_of_the_wounded_commodity_is_located() -> None:
     """No figure counts persons: a share of the wounded was read as the share of the first
     good (rice), and passed."""
