@@ -26,7 +26,14 @@ from scipy.sparse.csgraph import dijkstra
 from supplyline.errors import not_whole
 from supplyline.grid import Grid
 from supplyline.hazards import RainSource, StrikeSource, _threat_factors, threat_sources
-from supplyline.scenario.schema import Replay, ReplayMobilization, Route, Scenario, Weights
+from supplyline.scenario.schema import (
+    Place,
+    Replay,
+    ReplayMobilization,
+    Route,
+    Scenario,
+    Weights,
+)
 from supplyline.scenario.series import demand_kg_per_day, series_over_horizon
 from supplyline.scenario.whatif import check
 from supplyline.units import distinct, short_label
@@ -359,12 +366,23 @@ def _route_arcs(route: Route, index: int) -> list[tuple[int, bool]]:
     return arcs
 
 
+def surplus_kg(sc: Scenario, place: Place, commodity: str, elapsed: Any) -> Any:
+    """A locality's stores of a commodity plus what it produced over ``elapsed`` days (a
+    number or an array), less what its people keep to live: what it could give by then if
+    it had given nothing (negative where it eats more than it makes). The one rule of a
+    locality's surplus, for the plan's giving bounds and for the books' scenario moved to a
+    later day."""
+    keep = place.population * sc.policy.subsistence_kg_per_person_day.get(commodity, 0.0)
+    grown = place.production_kg_per_day.get(commodity, 0.0) - keep
+    return place.stock_kg.get(commodity, 0.0) + grown * elapsed
+
+
 def giveable_kg(sc: Scenario, commodity_ids: list[str]) -> FloatArray:
     """Most each locality can have given of each commodity by the end of each day.
 
-    Its stores plus what it produced so far, minus what its people keep to live, and never so
-    much that it would fall below subsistence on a later day of the horizon: a running minimum
-    taken backwards in time.
+    Its stores plus what it produced so far, minus what its people keep to live
+    (:func:`surplus_kg`), and never so much that it would fall below subsistence on a later
+    day of the horizon: a running minimum taken backwards in time.
     """
     days = sc.days
     elapsed = np.arange(1, days + 1, dtype=float)
@@ -373,11 +391,7 @@ def giveable_kg(sc: Scenario, commodity_ids: list[str]) -> FloatArray:
         if place.kind != "locality":
             continue
         for c, cid in enumerate(commodity_ids):
-            keep = place.population * sc.policy.subsistence_kg_per_person_day.get(cid, 0.0)
-            surplus = (
-                place.stock_kg.get(cid, 0.0)
-                + (place.production_kg_per_day.get(cid, 0.0) - keep) * elapsed
-            )
+            surplus = surplus_kg(sc, place, cid, elapsed)
             can = np.minimum.accumulate(surplus[::-1])[::-1]
             out[p, c] = np.where(can >= 1e-6, can, 0.0)
     return out

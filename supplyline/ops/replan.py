@@ -26,7 +26,7 @@ import numpy as np
 
 from supplyline.accounting import legs_of
 from supplyline.hazards import damage_days_left, damage_held
-from supplyline.network import Network, compile_network
+from supplyline.network import Network, compile_network, surplus_kg
 from supplyline.ops.books import Books
 from supplyline.ops.entries import (
     Dispatch,
@@ -120,10 +120,9 @@ def scenario_from(sc: Scenario, as_of: dt.date, closed: dict[str, list[tuple[dt.
         if p.kind == "locality" and elapsed > 0:
             stock = dict(p.stock_kg)
             for c in sc.commodities:
-                keep = p.population * sc.policy.subsistence_kg_per_person_day.get(c.id, 0.0)
-                grown = p.production_kg_per_day.get(c.id, 0.0) - keep
-                if c.id in stock or grown:
-                    stock[c.id] = stock.get(c.id, 0.0) + grown * elapsed
+                moved = float(surplus_kg(sc, p, c.id, elapsed))
+                if c.id in stock or moved != 0.0:
+                    stock[c.id] = moved
             p = p.model_copy(update={"stock_kg": stock})
         places.append(p)
     routes = []
