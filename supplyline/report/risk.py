@@ -155,8 +155,11 @@ def risk_rows(result: Simulation) -> list[tuple[str, str, str]]:
                        ("destroyed_t", "destroyed by strikes and raids"),
                        ("spoiled_t", "spoiled"),
                        ("eaten_t", "eaten on the way by carriers, crews and the wounded"),
+                       ("burned_t", "fuel burned"),
                        ("unfed_t", "food carriers, crews and the wounded went without (not "
                                    "at hand where they were)")):
+        if key == "burned_t" and not result.burned_kg.any():  # (no mode burns fuel)
+            continue
         rows.append((label, _pm(k[key], n, unit=" t"), _runs_for(k[key], n)))
     net = result.network
     carriers = result.plan.kpis()["carriers"]  # the plan's own count, as its summary shows

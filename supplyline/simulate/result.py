@@ -317,8 +317,8 @@ class Simulation:
         """One row per run, its totals over the horizon: ``shortfall_kg`` (demand not
         eaten at the fronts), ``delivered_kg`` (eaten there), ``destroyed_kg`` (by strikes
         and raids), ``spoiled_kg``, ``eaten_kg`` (by carriers, crews and the wounded on the
-        way), ``units_lost`` (units destroyed with their cargo, all modes) and
-        ``labour_days``."""
+        way), ``burned_kg`` (fuel), ``unfed_kg`` (rations wanted where they were not),
+        ``units_lost`` (units destroyed with their cargo, all modes) and ``labour_days``."""
         import pandas as pd
 
         return pd.DataFrame({
@@ -328,6 +328,8 @@ class Simulation:
             "destroyed_kg": self.destroyed_kg.sum(axis=1),
             "spoiled_kg": self.spoiled_kg.sum(axis=1),
             "eaten_kg": self.eaten_kg.sum(axis=1),
+            "burned_kg": self.burned_kg.sum(axis=1),
+            "unfed_kg": self.unfed_kg.sum(axis=1),
             "units_lost": self.units_lost.sum(axis=1),
             "labour_days": self.labour_days,
         })

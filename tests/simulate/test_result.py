@@ -420,3 +420,30 @@ def test_a_day_the_plan_is_short_is_not_said_short_in_every_run_where_it_is_not(
     text = " ".join(console.file.getvalue().split())
     assert "every run is short then too" not in text
     assert "runs are short then too unless they lose less" in text
+
+
+def test_fuel_burned_is_said_and_in_the_runs_table() -> None:
+    """Fuel burned was in the JSON alone: not in the terminal's table nor the runs table, so
+    their tonnes could not be made to add up (609 t on the built-in scenario)."""
+    from rich.console import Console
+
+    from supplyline.report.risk import print_simulation_summary
+
+    sc = sl.load("tutorial").replace({
+        "commodities": [*sl.load("tutorial").model_dump(mode="json")["commodities"],
+                        {"id": "fuel", "name": "Fuel"}],
+        "modes.bicycle.fuel_commodity": "fuel", "modes.bicycle.fuel_kg_per_km": 0.2,
+        "places.river-village.stock_kg": {"rice": 63750, "fuel": 2000},
+        "places.far-village.stock_kg": {"rice": 70500, "fuel": 2000}})
+    sim = sl.simulate(sl.plan(sc), runs=50, seed=1)
+    runs = sim.runs_frame()
+    assert runs["burned_kg"].min() > 0
+    assert runs["burned_kg"].tolist() == sim.burned_kg.sum(axis=1).tolist()
+    assert runs["unfed_kg"].tolist() == sim.unfed_kg.sum(axis=1).tolist()
+    console = Console(file=io.StringIO(), width=80)
+    print_simulation_summary(sim, console)
+    assert "fuel burned" in console.file.getvalue()
+    console = Console(file=io.StringIO(), width=80)
+    print_simulation_summary(sl.simulate(sl.plan(sl.load("tutorial")), runs=20, seed=1),
+                             console)
+    assert "fuel burned" not in console.file.getvalue()  # (no mode burns any)
