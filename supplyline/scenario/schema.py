@@ -131,6 +131,8 @@ MAX_HORIZON_DAYS = 3_653
 ID_PATTERN = r"^[a-z0-9][a-z0-9_\-]*$"
 #: What a currency may be written with (USD, VND, Yuan_Renminbi).
 CURRENCY_PATTERN = r"^[A-Za-z][A-Za-z_]{0,15}$"
+#: What a title must hold: some letter or sign (a title of nothing, or of spaces, is no title).
+TITLE_PATTERN = r"\S"
 #: Each pattern a text field may have, in words (``check``'s messages, the reference): the
 #: kind of text, as a type and as a phrase, and what it is written with.
 PATTERN_WORDS = {
@@ -138,6 +140,7 @@ PATTERN_WORDS = {
                  "lower-case letters, digits, '_' or '-', a letter or digit first"),
     CURRENCY_PATTERN: ("currency", "a currency",
                        "a letter, then letters or '_', at most 16 characters"),
+    TITLE_PATTERN: ("title", "a one-line title", "some letter or sign, not only spaces"),
 }
 
 Id = Annotated[
@@ -1082,7 +1085,8 @@ class Scenario(Strict):
     """A whole scenario: the network, the carriers, the demand, the threats and the policy."""
 
     name: Id = _field("short name (the built-ins: dien-bien-phu-1954, tutorial)")
-    title: str = _field("one-line title")
+    title: Annotated[str, Field(pattern=TITLE_PATTERN)] = _field(
+        "one-line title (some letter or sign, not only spaces)")
     description: str = _field("what the scenario represents", default="")
     start_date: Date = _field("day 0 of the model", "date")
     end_date: Date = _field("last day of the horizon (inclusive; at most 3,653 days, ten "

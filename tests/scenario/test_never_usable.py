@@ -188,6 +188,18 @@ def test_a_title_or_a_name_is_one_line(old: str, new: str, field: str, got: str)
     assert said == got
 
 
+@pytest.mark.parametrize(("title", "got"), [('""', "'' (empty)"), ('"   "', "'   '")])
+def test_a_title_of_nothing_or_of_spaces_is_refused(title: str, got: str) -> None:
+    """The title is required and one line: a title of nothing passed, and check said
+    "OK:  — 8 places"."""
+    text = edit(TUTORIAL, 'title: "Tutorial: relief of a cut-off mountain valley"',
+                f"title: {title}")
+    line, expected, said = problem(text, "title")
+    assert line == line_of(text, f"title: {title}")
+    assert expected == "a one-line title (some letter or sign, not only spaces)"
+    assert said == got
+
+
 def test_a_route_id_used_twice_is_said_once_not_as_another_routes_fault() -> None:
     """Gorge path renamed ridge-road: the air threat on ridge-road (open to air attack) was
     said to strike a route closed to it, read as the later route of that id."""
