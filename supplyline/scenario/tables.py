@@ -933,6 +933,8 @@ def _route_geometry(
                             "a point [lon, lat] of finite numbers", _written(part_k[j])))
             table.locations.reported.add((index, "length_km"))
             return
+        elif kind == "LineString" and isinstance(part, list) and len(part) < 2:
+            got = f"a line of {len(part)} point{'s' * (len(part) != 1)}"
         elif kind == "MultiLineString" and not isinstance(coordinates, list):
             expected = "a MultiLineString: a list of lines of [lon, lat] points"
             got = shown(coordinates)

@@ -245,6 +245,8 @@ def test_geojson_line_with_one_point(copy: Path) -> None:
              "[[103.15, 21.55]]")
     problems = _problems(copy / "scenario.yaml")
     assert list(problems) == ["features[4].geometry"]
+    # (said as such: it was "got a mapping with keys type, coordinates")
+    assert problems["features[4].geometry"].got == "a line of 1 point"
 
 
 def test_geojson_coordinate_too_large_for_a_number_is_refused(copy: Path) -> None:
