@@ -23,7 +23,7 @@ from supplyline.report.map import FRONT, Labeller, route_curves
 from supplyline.report.sections import ReportContext, Section, figure, table
 from supplyline.report.svg import fmt, size_style
 from supplyline.resilience.analysis import SOLVED_BY, Resilience, stock_days
-from supplyline.resilience.cuts import Impact, called, split_cut
+from supplyline.resilience.cuts import NOT_USED, TWIN, Impact, called, split_cut
 from supplyline.resilience.interdiction import WorstCut
 from supplyline.scenario.summary import counted
 from supplyline.units import words_and
@@ -282,6 +282,25 @@ def _more(res: Resilience, count: int, report: bool = False) -> str:
             f"{len(res.ranking)} are {where}.")
 
 
+def _ranking_notes(res: Resilience, count: int) -> str:
+    """Why rows of the first ``count`` read alike, in words ('' when none do): a cut that
+    forbids the same trips as another has its figures, and one of what the plan does not
+    use changes nothing (neither was solved again)."""
+    shown = res.ranking[:count]
+    rank = {i.ids: n for n, i in enumerate(res.ranking, start=1)}
+    twins = [(n, rank.get(tuple(i.notes[-1].removeprefix(TWIN).split(" + "))))
+             for n, i in enumerate(shown, start=1) if i.notes and i.notes[-1].startswith(TWIN)]
+    unused = [n for n, i in enumerate(shown, start=1) if i.status == NOT_USED]
+    said = []
+    if twins:
+        said.append("Rows that forbid the same trips as another have its figures: "
+                    + words_and([f"{n} as {m}" if m else str(n) for n, m in twins]) + ".")
+    if unused:
+        said.append("Rows that cut what the plan does not use change nothing (nothing was "
+                    "solved): " + words_and([str(n) for n in unused]) + ".")
+    return " ".join(said)
+
+
 def _ranking_rows(res: Resilience, count: int) -> list[list[object]]:
     return [[n, " + ".join(i.names), i.kind, _cell(i.extra_shortfall_t),
              _cell(i.extra_wounded_late), _cell(i.extra_labour_days), _cell(i.extra_eaten_t),
@@ -498,6 +517,8 @@ def resilience_section(plan: Plan, context: ReportContext) -> Section | None:
             + table("resilience-ranking", RANKING_HEAD, _ranking_rows(res, 30),
                     [n in RANKING_NUMERIC for n in range(len(RANKING_HEAD))])
             + f'<p class="note">{escape(RANKING_KEY)}</p>'
+            + (f'<p class="note">{escape(_ranking_notes(res, 30))}</p>'
+               if _ranking_notes(res, 30) else "")
             + (f'<p class="note">{escape(_more(res, 30, report=True))}</p>'
                if _more(res, 30) else "")
             + (f"<h3>{WORST_TITLE}</h3>" + table(
@@ -529,7 +550,9 @@ def resilience_html(res: Resilience, count: int = 10) -> str:
             f"<h4>{RANKING_TITLE}</h4>"
             + table("resilience-ranking", RANKING_HEAD, _ranking_rows(res, count),
                     [n in RANKING_NUMERIC for n in range(len(RANKING_HEAD))])
-            + f"<p>{escape(RANKING_KEY)}</p>" + more
+            + f"<p>{escape(RANKING_KEY)}</p>"
+            + (f"<p>{escape(_ranking_notes(res, count))}</p>"
+               if _ranking_notes(res, count) else "") + more
             + (f"<h4>{WORST_TITLE}</h4>" + table(
                 "resilience-worst", WORST_HEAD, _worst_rows(res),
                 [n in WORST_NUMERIC for n in range(len(WORST_HEAD))])
@@ -579,6 +602,8 @@ def print_resilience(res: Resilience, console: Console, count: int = 15) -> None
         ranking.add_row(*(str(c) for c in row))
     console.print(ranking)
     console.print(inert(RANKING_KEY))
+    if _ranking_notes(res, count):
+        console.print(inert(_ranking_notes(res, count)))
     if _more(res, count):
         console.print(inert(_more(res, count)))
     worst = FitTable(WORST_TITLE, *(

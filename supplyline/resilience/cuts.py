@@ -83,7 +83,7 @@ class Impact:
     kind: str  # "route", "place" or "set"
     ids: tuple[str, ...]
     names: tuple[str, ...]
-    status: str
+    status: str  # the solve's ("optimal", ...), or NOT_USED where nothing was solved
     solved: bool  # False: the uncut plan does not use it, so nothing changes
     extra_shortfall_t: float
     extra_by_front: dict[str, dict[str, float]]  # front -> good -> tonnes
@@ -100,6 +100,13 @@ class Impact:
 
     def to_dict(self) -> dict[str, object]:
         return {name: value for name, value in self.__dict__.items() if name != "kept"}
+
+
+#: The status of a cut of what the uncut plan does not use: not solved, nothing changes.
+NOT_USED = "unused"
+#: The note of a cut that forbids the same trips as another (its figures are that one's),
+#: before the other's ids.
+TWIN = "forbids the same trips as "
 
 
 def candidates(net: Network) -> tuple[list[str], list[str]]:
@@ -140,7 +147,7 @@ def cut_impact(session: Session, base: Figures, base_x: FloatArray,
     cols = session.cut_columns(routes, places, window)
     zero = {f: {g: 0.0 for g in base.goods} for f in base.fronts}
     if float(np.abs(base_x[cols]).sum()) < UNUSED:
-        return Impact(kind, ids, called(net, routes, places), "optimal", False, 0.0, zero,
+        return Impact(kind, ids, called(net, routes, places), NOT_USED, False, 0.0, zero,
                       0.0, 0.0, 0.0, {f: None for f in base.fronts},
                       notes=["the plan does not use it"])
     options = solve_options(session)  # (as they stand before the solve, which may change them)
@@ -321,7 +328,7 @@ def n_minus_1(session: Session, base: Figures, base_x: FloatArray,
         out.append(dataclasses.replace(
             twin, kind="route" if r else "place", ids=tuple(r) + tuple(p),
             names=called(session.net, r, p), seconds=0.0, iterations=0,
-            notes=[*twin.notes, f"forbids the same trips as {' + '.join(twin.ids)}"]))
+            notes=[*twin.notes, f"{TWIN}{' + '.join(twin.ids)}"]))
         if progress is not None:
             progress(labels[i])
     return rank(out)

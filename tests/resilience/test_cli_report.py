@@ -440,3 +440,24 @@ def test_a_cut_whose_plan_did_not_solve_is_said_and_fails_the_run(
     said = json.loads(answer.stdout)
     assert said["ok"] is False and said["error"]["kind"] == "plan"
     assert said["resilience"]["ranking"][0]["status"] == "time limit reached"
+
+
+def test_rows_alike_are_said_why_and_a_cut_not_used_is_not_said_optimal(tmp_path: Path) -> None:
+    """Rows that repeated others, and rows of zeros, were explained in the JSON's notes
+    alone; resilience.csv gave "optimal" for cuts never solved, and the simulation re-checked
+    a route the plan never uses, its row the uncut plan's again."""
+    result = runner.invoke(app, ["resilience", "tutorial", "--k", "1", "--simulate", "20",
+                                 "--export", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    text = " ".join(result.stdout.split())
+    assert "Rows that forbid the same trips as another have its figures: 3 as 2" in text
+    assert "Rows that cut what the plan does not use change nothing (nothing was solved):" \
+        in text
+    with (tmp_path / "resilience.csv").open(encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    said = json.loads((tmp_path / "resilience.json").read_text(encoding="utf-8"))
+    solved = {tuple(i["ids"]): i["solved"] for i in said["ranking"]}
+    for row in rows:
+        assert (row["status"] == "unused") == (not solved[tuple(row["ids"].split(" + "))])
+    unused = {row["ids"] for row in rows if row["status"] == "unused"}
+    assert unused and not unused & {" + ".join(c["ids"]) for c in said["simulated"]}
