@@ -65,9 +65,7 @@ from supplyline.scenario.tables import (
     LINE_DETOUR_FACTOR,
     LINE_END_KM,
     Points,
-    haversine_km,
     line_misses,
-    shortest_route_km,
 )
 from supplyline.text import closest, did_you_mean
 from supplyline.units import UnitProblem, convert, currency_unit
@@ -585,9 +583,7 @@ class _Checker:
     def line_joins(self, route: Entry, origin: Any, dest: Any) -> None:
         """A route whose length was read from its line (GeoJSON): the line joins its places,
         nearer them than any other place, and is not far longer than the way between them,
-        so that the length is this route's. A length written is at least the straight
-        distance between its places (:func:`~supplyline.scenario.tables.shortest_route_km`:
-        a route of 0.5 km between places 14 km apart)."""
+        so that the length is this route's."""
         parts = self.locations.lines.get(route.path)
         places = [self.places.get(name) if isinstance(name, str) else None
                   for name in (origin, dest)]
@@ -596,17 +592,6 @@ class _Checker:
         if any(None in point for point in points):
             return  # a place without coordinates (reported at that place)
         if parts is None:
-            length = route.get("length_km")
-            if not isinstance(length, int | float):
-                return  # (the schema's to say)
-            straight = haversine_km(*points[0], *points[1])
-            least = shortest_route_km(straight)
-            if length < least:
-                self.report(route.at("length_km"), f"at least {least:,.4g} km (the straight "
-                            f"distance from {origin!r} to {dest!r} is {straight:,.4g} km: a "
-                            "route is no shorter, less the room a place's coordinates leave "
-                            "for where its road begins)",
-                            f"{shown(route.written('length_km'))}")
             return
         ends = ((origin, points[0]), (dest, points[1]))
         near, misses = line_misses(parts, typing.cast(Any, ends), self.points())

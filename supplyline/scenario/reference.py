@@ -138,9 +138,7 @@ break or tab: it is shown in tables, on maps and in one line of `check`); a repl
 mode once, a place has one price for a commodity, and a demand one reserve target by a date
 (reserves of two demand entries at one front on one day add up, as their demands do); the
 windows of one air threat that overlap add up to a chance of at most 1 on any day; an
-observed share is in `%` (or `1`: pint would read `%%` or `radian` as a share too); a route's
-`length_km` is at least the straight (great-circle) distance between its places, less the
-room where its road may begin (5 km, or a tenth of that distance when that is more).
+observed share is in `%` (or `1`: pint would read `%%` or `radian` as a share too).
 
 It also refuses what could never act, each where it was written, rather than drop it in
 silence: a mode that no route lists, an owned mode no place owns, carriers owned of a mode

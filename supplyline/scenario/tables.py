@@ -46,7 +46,7 @@ from supplyline.scenario.schema import Place, Route
 from supplyline.text import did_you_mean
 
 __all__ = ["TABLE_MODELS", "Points", "TableRows", "haversine_km", "line_length_km", "line_misses",
-           "longest_line_km", "read_table", "shortest_route_km"]
+           "longest_line_km", "read_table"]
 
 TABLE_MODELS: dict[str, type[BaseModel]] = {"places": Place, "routes": Route}
 """The scenario sections that may be kept in a table, and the class of their rows."""
@@ -159,23 +159,6 @@ def end_room_km(straight_km: float) -> float:
     whichever is more (a place's coordinates are its centre; its road may begin at its
     edge)."""
     return max(LINE_END_KM, LINE_END_SHARE * straight_km)
-
-
-def shortest_route_km(straight_km: float) -> float:
-    """The least length a route may have between places ``straight_km`` apart (in a
-    straight line over the Earth): that distance, less the room one end has
-    (:func:`end_room_km`; a length written as 0.5 km between places 14 km apart is a slip).
-
-    Examples
-    --------
-    >>> shortest_route_km(14.0)
-    9.0
-    >>> shortest_route_km(3.0)
-    0.0
-    >>> shortest_route_km(127.0)
-    114.3
-    """
-    return max(0.0, round(straight_km - end_room_km(straight_km), 6))
 
 
 def longest_line_km(straight_km: float) -> float:

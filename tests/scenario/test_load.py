@@ -442,9 +442,6 @@ def test_a_key_written_beside_a_merge_key_overrides_the_merged_one() -> None:
     text = edit(text, "  - id: ban-b\n    kind: locality\n    lat: 21.60\n    lon: 103.20\n"
                 "    regions: [northwest]\n    population: 1000\n    stock_kg: {rice: 15000}\n",
                 "  - <<: *ban\n    id: ban-b\n    carriers: {}\n")
-    # (ban-b at ban-a's place: its route to the relay is as long as ban-a's)
-    text = edit(text, "{from: ban-b, to: relay, length_km: 10,", "{from: ban-b, to: relay, "
-                "length_km: 30,")
     loaded = load_text(text, "tiny.yaml", base_dir=DATA)
     first, second = loaded.places[0], loaded.places[1]
     assert (second.id, second.lon, second.population, second.carriers) == (

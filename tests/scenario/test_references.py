@@ -433,7 +433,7 @@ def test_an_air_threat_names_the_route_its_key_names() -> None:
     FROM--TO."""
     text = edit(TINY_TEXT, "  - {from: ban-b, to: relay, length_km: 10, modes: [porter]}\n",
                 "  - {from: ban-b, to: relay, length_km: 10, modes: [porter]}\n"
-                "  - {id: ban-a-relay-2, from: ban-a, to: relay, length_km: 32, "
+                "  - {id: ban-a-relay-2, from: ban-a, to: relay, length_km: 12, "
                 "modes: [porter], air_exposed: false}\n")
     text = edit(text, "routes: [pass]", "routes: [ban-a--relay]")
     load_text(text, "tiny.yaml", base_dir=DATA)

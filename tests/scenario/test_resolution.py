@@ -75,15 +75,6 @@ def with_value(data: dict[str, Any], path: DataPath, value: float) -> dict[str, 
     for part in path[:-1]:
         node = node[part]
     node[path[-1]] = value
-    if path[-1] in ("lat", "lon", "length_km"):
-        # A route is no shorter than the way between its places: one place moved alone
-        # (to the equator), or a route of 0.001 km, is refused for that. Every place goes
-        # where the figure puts this one (a coordinate), or to the first's (a length).
-        where = {name: changed["places"][0][name] for name in ("lat", "lon")}
-        if path[0] == "places":
-            where = {path[-1]: value}
-        for place in changed["places"]:
-            place.update(where)
     return changed
 
 

@@ -9,10 +9,9 @@ import pytest
 
 import supplyline as sl
 from supplyline.errors import Problem, ScenarioError
-from supplyline.scenario.load import load_text
 from supplyline.scenario.tables import haversine_km, line_length_km
 
-from .helpers import DATA, TINY_TEXT, by_field, edit, line_of, problems_in
+from .helpers import DATA, TINY_TEXT, by_field, edit, line_of
 
 TABLES = DATA / "tables"
 
@@ -391,19 +390,6 @@ def test_a_line_that_ends_at_a_nearer_place_is_refused() -> None:
     depot = ("depot", (85.6605, 27.8745))
     near_both = Points.of(dict([terrace, bridge, depot]))
     assert line_misses([[depot[1], bridge[1]]], (terrace, bridge), near_both)[1] == []
-
-
-def test_a_route_shorter_than_its_places_are_apart_is_refused() -> None:
-    """length_km 0.5 between places 14 km apart passed: a route is no shorter than the
-    straight distance between its places, less the room where its road may begin."""
-    text = edit(TINY_TEXT, "    length_km: 25\n", "    length_km: 2\n")
-    (problem,) = problems_in(text)
-    assert (problem.field, problem.line, problem.got) == (
-        "routes[3].length_km", line_of(text, "length_km: 2\n"), "2")
-    assert problem.expected.startswith("at least 17.")
-    assert "the straight distance from 'relay' to 'front' is 22." in problem.expected
-    load_text(edit(TINY_TEXT, "    length_km: 25\n", "    length_km: 18\n"), "tiny.yaml",
-              base_dir=DATA)
 
 
 def test_line_misses_needs_both_ends_and_one_chain() -> None:
