@@ -202,6 +202,13 @@ def _threat_factors(
     lost with probability ``p`` in share ``destroyed``. Several sources on one route: their
     expected losses add; the chance of a strike is that of at least one, ``1 - Π(1 - p)``.
     A closed day has no capacity.
+
+    Where strikes overlap so much that their damage may pass the whole capacity (or cargo),
+    the simulator clips each draw at nothing left, and the mean of its draws is then above
+    the share left here (the expected damage clipped): the planner counts on a little less
+    than the runs give, never more (Jensen: ``E[max(0, 1 - D)] >= max(0, 1 - E[D])``). On
+    a route one source strikes with ``capacity_lost`` × the repair days' overlap below 1,
+    the two are equal.
     """
     days, n_routes = sc.days, len(routes)
     lost = np.zeros((n_routes, days))

@@ -9,7 +9,9 @@ slowdown are computed from; here each run draws them day by day:
 - a day strike (or a raid) adds the source's ``capacity_lost`` to the route's damage for its
   ``repair_days`` from the next day (the last day in part when they are not whole:
   :func:`~supplyline.hazards.damage_weights`), so that on average ``p × lost ×
-  repair_days`` of the capacity is missing, as the planner assumes;
+  repair_days`` of the capacity is missing, as the planner assumes (where strikes overlap
+  past the whole capacity, a draw is clipped at nothing left and the runs keep a little
+  more than the planner counts on: ``supplyline.hazards._threat_factors``);
 - a strike destroys ``cargo_destroyed`` of the cargo leaving on the route that day by
   movement of its kind (day modes by day, night-only modes by night); several strikes on one
   day add up, at most everything;
