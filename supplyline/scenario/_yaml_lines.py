@@ -386,16 +386,37 @@ def _number(node: ScalarNode) -> Any:
         if text.startswith("0o") and _HEX_OR_OCTAL.fullmatch(text):
             return int(text, 0)  # YAML 1.2's octal, text to YAML 1.1
         blind = _FLOAT.fullmatch(text) and "e" in text.lower()
-        return float(text) if blind else text
+        return _float(text) if blind else text
     if _DECIMAL.fullmatch(text):
         return int(text, 10)
     if _HEX_OR_OCTAL.fullmatch(text):
         return int(text, 0)
     if node.tag == _FLOAT_TAG and _FLOAT.fullmatch(text):
-        return float(text)
+        return _float(text)
     if node.tag == _FLOAT_TAG and _INF_OR_NAN.fullmatch(text):  # (refused by validation)
         return SafeConstructor.yaml_constructors[_FLOAT_TAG](SafeConstructor(), node)
     return text
+
+
+def underflows(text: str) -> bool:
+    """Whether ``text`` is a number other than 0 too small for a float (``1e-400``), which
+    Python reads as 0.0."""
+    return (_FLOAT.fullmatch(text) is not None and float(text) == 0.0
+            and re.search(r"[1-9]", text.lower().partition("e")[0]) is not None)
+
+
+#: The smallest float above 0: what a number too small for a float is read as.
+_SMALLEST = 5e-324
+
+
+def _float(text: str) -> float:
+    """A number as written; one other than 0 too small for a float (:func:`underflows`) as
+    the smallest float of its sign, not 0.0 as Python reads it, so that it is judged as the
+    tiny figure it is (a figure between 0 and 1e-09 is refused, never rounded to 0 in
+    silence); ``1e400``, read as inf, is refused as inf is."""
+    if underflows(text):
+        return -_SMALLEST if text.lstrip().startswith("-") else _SMALLEST
+    return float(text)
 
 
 def _plain_number(node: Node) -> bool:

@@ -157,6 +157,26 @@ def test_a_tiny_figure_in_a_file_names_its_line(tmp_path: Path) -> None:
         sl.load("tutorial").replace({"routes.ridge-road.length_km": -4})
 
 
+def test_a_figure_too_small_for_a_float_is_not_read_as_0(tmp_path: Path) -> None:
+    """``decay_per_day: 1e-400`` was read as 0 (Python's float of it) and passed: a figure
+    between 0 and 1e-09 is refused, never rounded to 0 in silence."""
+    text = TUTORIAL_FILE.read_text("utf-8")
+    assert "decay_per_day: 0.0005" in text
+    file = tmp_path / "underflow.yaml"
+    file.write_text(text.replace("decay_per_day: 0.0005", "decay_per_day: 1e-400", 1)
+                    .replace("population: 1800", "population: -1.5e-400", 1), "utf-8")
+    result = CliRunner().invoke(app, ["check", str(file), "--json"])
+    assert result.exit_code == 2, result.output
+    problems = {p["field"]: p for p in json.loads(result.stdout)["error"]["problems"]}
+    decay = problems["commodities[0].decay_per_day"]
+    assert (decay["expected"], decay["got"]) == ("0, or a number from 1e-09 to 1 (1/day)",
+                                                 "1e-400")
+    assert problems["places[1].population"]["got"] == "-1.5e-400"
+    file.write_text(text.replace("decay_per_day: 0.0005", "decay_per_day: 0.0e-400", 1),
+                    "utf-8")  # (0 written so is 0)
+    assert CliRunner().invoke(app, ["check", str(file)]).exit_code == 0
+
+
 def test_the_same_check_for_a_what_if_and_a_sweep() -> None:
     with pytest.raises(sl.ScenarioError) as caught:
         sl.load("tutorial").replace({"threats.air[0].windows[*].day_probability": 1e-30})
