@@ -833,6 +833,17 @@ def _on_earth(point: tuple[float, float]) -> bool:
     return -180.0 <= point[0] <= 180.0 and -90.0 <= point[1] <= 90.0
 
 
+def _number_or_none(value: Any) -> float | None:
+    """A property's number, written as a number or as its text ("27.912", as a table's cells
+    are); ``None`` where it is no number."""
+    if isinstance(value, bool):
+        return None
+    try:
+        return float(value.strip()) if isinstance(value, str) else float(value)
+    except (TypeError, ValueError, OverflowError):
+        return None
+
+
 def _place_geometry(
     row: dict[str, Any], geometry: Any, index: int, file: str, line: int | None,
     table: TableRows,
@@ -860,7 +871,7 @@ def _place_geometry(
         return
     for name, value, position in (("lon", point[0], 0), ("lat", point[1], 1)):
         written = row.get(name)
-        if written is not None and written != value:
+        if written is not None and _number_or_none(written) != value:
             table.problems.append(Problem(
                 file, line, f"features[{index}].properties.{name}",
                 f"the same {name} as the geometry ({value:g}), or no {name} property",

@@ -239,6 +239,18 @@ def test_geojson_bad_coordinates(copy: Path) -> None:
     assert "features[2].geometry.coordinates[0]" in problems
 
 
+def test_a_geojson_lat_written_as_text_is_judged_as_its_number(copy: Path) -> None:
+    """A property "lat": "21.7" beside a Point at 21.7 was refused as "expected the same lat
+    as the geometry (21.7) ..., got '21.7'" (text numbers are taken in a table's
+    properties)."""
+    _replace(copy / "places.geojson", '"labour_share": 0.3},',
+             '"labour_share": 0.3, "lat": "21.7", "lon": 103.5},')
+    assert sl.load(copy / "scenario-geo.yaml").places[2].lat == 21.7
+    _replace(copy / "places.geojson", '"lat": "21.7"', '"lat": "21.8"')
+    problems = _problems(copy / "scenario-geo.yaml")
+    assert problems["features[2].properties.lat"].got == "'21.8'"
+
+
 def test_geojson_line_with_one_point(copy: Path) -> None:
     _replace(copy / "routes.geojson", "[[103.15, 21.55], [103.12, 21.57], [103.10, 21.60]]",
              "[[103.15, 21.55]]")
