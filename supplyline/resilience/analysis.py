@@ -60,8 +60,10 @@ EXACT_MAX_K = 3
 CONFIRM = 3
 #: How many of the top cuts are re-checked by simulation.
 SIMULATED = 5
-#: Version of the JSON document.
-JSON_VERSION = 1
+#: Version of the JSON document (2: the simulated plans' figures named and shaped as
+#: ``simulate``'s, ``p_any_shortfall`` and ``shortfall_t`` each a value and its ``se``; a cut
+#: of what the plan does not use has the status ``unused``).
+JSON_VERSION = 2
 #: The steps of the analysis that solve plans, in order (``Resilience.solves_by``): the
 #: uncut plan, N-1, the worst sets, the attacks with and without the best protection, the
 #: protection against the expected threats (the network unprotected, and each unit tried),

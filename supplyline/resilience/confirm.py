@@ -32,7 +32,12 @@ class Checked:
     names: tuple[str, ...] = ()  # as a reader calls them (Impact.names)
 
     def to_dict(self) -> dict[str, object]:
-        return dict(self.__dict__, ids=list(self.ids), names=list(self.names))
+        """As ``simulate``'s JSON names its figures: ``p_any_shortfall`` and ``shortfall_t``,
+        each a value with its standard error (``se``)."""
+        return {"ids": list(self.ids), "names": list(self.names), "runs": self.runs,
+                "p_any_shortfall": {"value": self.p_shortfall, "se": self.p_error},
+                "shortfall_t": {"value": self.shortfall_t, "se": self.shortfall_error_t},
+                "planned_shortfall_t": self.planned_shortfall_t}
 
 
 def check_plan(ids: tuple[str, ...], plan: Plan, runs: int, seed: int,
