@@ -93,7 +93,7 @@ def test_files_and_report_section(run: tuple[dict[str, object], Path]) -> None:
     assert len({(x, y) for _, _, x, y in named}) == len(named)
     ids = {place["id"] for place in yaml.safe_load(TINY.read_text())["places"]}
     assert places == ids
-    assert json.loads((out / "resilience.json").read_text())["version"] == 1
+    assert json.loads((out / "resilience.json").read_text())["version"] == 2
 
 
 def test_the_terminal_tables_fit_80_columns(tiny_path: Path) -> None:
