@@ -293,7 +293,6 @@ class Simulation:
     def days_frame(self) -> pd.DataFrame:
         """Per front, good and step: ``demand_kg``, the consumption the plan expects
         (``planned_kg``) and the share of runs in which it went short (``p_shortfall``)."""
-        import pandas as pd
 
         net, plan = self.network, self.plan
         prob = self.shortfall_probability()
@@ -310,8 +309,9 @@ class Simulation:
                         "planned_kg": float(plan.consumed_kg[f, g, s]),
                         "p_shortfall": float(prob[i, g, s]),
                     })
-        return pd.DataFrame(rows, columns=["day", "date", "front", "commodity", "demand_kg",
-                                           "planned_kg", "p_shortfall"])
+        return _typed(rows, {"day": "int64", "date": "object", "front": "str",
+                             "commodity": "str", "demand_kg": "float64",
+                             "planned_kg": "float64", "p_shortfall": "float64"})
 
     def runs_frame(self) -> pd.DataFrame:
         """One row per run, its totals over the horizon: ``shortfall_kg`` (demand not
@@ -338,7 +338,6 @@ class Simulation:
         """Days of reserve at each front by step: percentiles 5, 25, 50, 75, 95, of the
         good that runs out first (``reserve_of`` "first to run out") and of the front's main
         good (``reserve_of`` its id, :meth:`main_goods`), which the report charts."""
-        import pandas as pd
 
         main = self.main_goods()
         rows: list[dict[str, Any]] = []
@@ -355,8 +354,8 @@ class Simulation:
                     for k, q in enumerate(FAN):
                         row[f"p{q}_days"] = float(fan[k, i, s])
                     rows.append(row)
-        return pd.DataFrame(rows, columns=["day", "date", "front", "reserve_of",
-                                           *(f"p{q}_days" for q in FAN)])
+        return _typed(rows, {"day": "int64", "date": "object", "front": "str",
+                             "reserve_of": "str", **{f"p{q}_days": "float64" for q in FAN}})
 
     def to_frame(self, table: str = "days") -> pd.DataFrame:
         """One of the tables by name (see ``Simulation.TABLES``), as the plan's are
@@ -447,3 +446,12 @@ def chance(p: float, n: int, exact: bool = False) -> dict[str, float]:
         q = (p * n + Z95**2 / 2.0) / m
     return {"value": p, "se": float(np.sqrt(q * (1 - q) / m)),
             "runs_for_1pct": int(np.ceil(Z95**2 * q * (1 - q) / 0.01**2))}
+
+
+def _typed(rows: list[dict[str, Any]], columns: dict[str, str]) -> pd.DataFrame:
+    """A table of ``rows`` with ``columns`` of these types: one with no rows keeps its
+    columns' types too (in Parquet they had been null, so that it joined no other table)."""
+    import pandas as pd
+
+    return pd.DataFrame(rows, columns=list(columns)).astype(columns)
+

@@ -173,6 +173,10 @@ def test_tables_are_typed_as_the_plans_and_join_them(result: sl.Simulation) -> N
     for table in ("days", "fan"):
         empty = short.to_frame(table)
         assert empty.empty and "date" in empty.columns and "front" in empty.columns
+        # and their types (they had been null in Parquet: such a file joined no other)
+        full = result.to_frame(table)
+        assert list(empty.columns) == list(full.columns)
+        assert [str(t) for t in empty.dtypes] == [str(t) for t in full.dtypes], table
 
 
 @pytest.mark.parametrize("runs", [0, -3, 2.5, True, 1_000_001])
