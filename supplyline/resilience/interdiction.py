@@ -300,18 +300,26 @@ def next_worst_cuts(agg: Aggregate, k: int, routes: Sequence[str] | None = None,
         if exclude and res.status == 2:  # infeasible: no set is left that is not excluded
             return None
         raise RuntimeError(f"the interdiction model did not solve: {res.message}")
-    chosen_routes = [r for i, r in enumerate(routes) if res.x[y[i]] > 0.5]
-    chosen_places = [p for i, p in enumerate(places) if res.x[z[i]] > 0.5]
     value = -float(res.fun)
+    # Where no set adds a shortfall, any is as bad as none: none is named (the model had
+    # picked cuts at no cost, and the worst set of 3 read "2 cuts of the 3 allowed").
+    nothing = value <= NO_SHORTFALL_KG
+    value = 0.0 if nothing else value  # (not -0.0)
+    chosen_routes = [r for i, r in enumerate(routes) if res.x[y[i]] > 0.5 and not nothing]
+    chosen_places = [p for i, p in enumerate(places) if res.x[z[i]] > 0.5 and not nothing]
     # (With nothing left to cut, every candidate protected, the model has no binaries and
     # HiGHS answers an LP: no MIP bound, gap or nodes.)
     dual_bound = getattr(res, "mip_dual_bound", None)
-    bound = -float(res.fun if dual_bound is None else dual_bound)
+    bound = -float(res.fun if dual_bound is None else dual_bound) + 0.0  # (not -0.0)
     gap = float(getattr(res, "mip_gap", None) or 0.0)
     return WorstCut(k, chosen_routes, chosen_places, value, max(bound, value), gap,
                     time.perf_counter() - started,
                     int(getattr(res, "mip_node_count", None) or 0),
                     "optimal" if res.status == 0 else str(res.message))
+
+
+#: A worst set's shortfall on the aggregated network at most this (kg) adds none.
+NO_SHORTFALL_KG = 1e-6
 
 
 def brute_force(agg: Aggregate, k: int, routes: Sequence[str] | None = None,

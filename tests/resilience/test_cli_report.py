@@ -464,3 +464,17 @@ def test_rows_alike_are_said_why_and_a_cut_not_used_is_not_said_optimal(tmp_path
         assert (row["status"] == "unused") == (not solved[tuple(row["ids"].split(" + "))])
     unused = {row["ids"] for row in rows if row["status"] == "unused"}
     assert unused and not unused & {" + ".join(c["ids"]) for c in said["simulated"]}
+
+
+def test_where_no_cut_adds_a_shortfall_no_worst_set_is_named() -> None:
+    """With no demand in its first two days, the tutorial's worst set of 3 read "2 exact
+    Bridge junction + Ridge relief depot 0 0 0 0%" and "At k = 3 the worst set has 2 cuts
+    of the 3 allowed": any set is as bad as none there."""
+    result = runner.invoke(app, ["resilience", "tutorial", "--days", "2", "--k", "3",
+                                 "--json"])
+    assert result.exit_code == 0, result.output
+    for worst in json.loads(result.stdout)["resilience"]["worst"]:
+        assert worst["model"]["ids"] == [] and worst["model"]["shortfall_t"] == 0.0
+        assert str(worst["model"]["shortfall_t"]) == "0.0"  # (not -0.0)
+    text = runner.invoke(app, ["resilience", "tutorial", "--days", "2", "--k", "3"]).stdout
+    assert "none: no cut adds a shortfall" in text and "of the 3 allowed" not in text
