@@ -134,7 +134,7 @@ def findings(net: Reach) -> list[Finding]:
     ...             suppliers={"village"}, fronts=["front"], demanded={"front"})
     >>> net.add_route("village", "front", ["porter"], one_way=True)
     >>> findings(net)
-    [Finding(kind='stranded', place='front', mode='porter', front=None)]
+    [Finding(kind='stranded', place='front', mode='porter', front=None, route=None)]
     """
     found: list[Finding] = []
     by_mode = {mode: _steps(net.links, mode) for mode in net.modes}

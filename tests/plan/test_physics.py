@@ -550,9 +550,9 @@ def _stranded_carts(far: int, rice_kg: float, salt: float = 0.0, burn: float = 0
     """10 carts of the depot that a State has at the front, with ``rice_kg`` there, the way
     back closed until the horizon's last day; their crews owe days enough (else the plan
     puts carts into service only for the days their crews bring). With ``salt``, they eat
-    that much salt a day beside their rice, and no salt is held anywhere; with ``burn``,
-    they also burn that much of it a km (a good both eaten and burned), and the far home
-    holds 10 kg of it, which cannot come in time (a fuel no place holds is a check error)."""
+    that much salt a day beside their rice, and the far home holds 10 kg of it, which cannot
+    come in time (a ration or a fuel no place holds is a check error); with ``burn``, they
+    also burn that much of it a km (a good both eaten and burned)."""
     from supplyline.scenario import load_text
 
     text = CARTS.format(far=far, km=40.0, end="2024-11-05", rations=5.0, demand=1000.0,
@@ -562,11 +562,11 @@ def _stranded_carts(far: int, rice_kg: float, salt: float = 0.0, burn: float = 0
                             '  - {id: rice, source: "test"}\n  - {id: salt, source: "test"}')
         text = text.replace("rations_kg_per_day: {rice: 5.0}",
                             f"rations_kg_per_day: {{rice: 5.0, salt: {salt}}}")
+        text = text.replace("stock_kg: {rice: 100000},\n     carriers: {cart: 0}",
+                            "stock_kg: {rice: 100000, salt: 10},\n     carriers: {cart: 0}")
     if burn:
         text = text.replace("    crew_per_unit: 1\n", "    crew_per_unit: 1\n"
                             f"    fuel_commodity: salt\n    fuel_kg_per_km: {burn}\n")
-        text = text.replace("stock_kg: {rice: 100000},\n     carriers: {cart: 0}",
-                            "stock_kg: {rice: 100000, salt: 10},\n     carriers: {cart: 0}")
     net = sl.compile_network(load_text(text, "carts.yaml"))
     depot, front = (net.place_ids.index(p) for p in ("depot", "front"))
     state = sl.State.initial(net)

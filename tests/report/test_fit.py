@@ -175,6 +175,7 @@ def test_resilience_tables_never_break_an_id(monkeypatch: pytest.MonkeyPatch) ->
     monkeypatch.setattr(resilience, "_worst_rows", lambda res: [
         [2, "interdiction", f"{long_id} + bridge", "61.2", "60.1", "64.0", "6.5%"]])
     monkeypatch.setattr(resilience, "_worst_notes", lambda res: [])
+    monkeypatch.setattr(resilience, "_ranking_notes", lambda res, count: "")
     res = SimpleNamespace(base=SimpleNamespace(shortfall_t=0.0), solves=9, solves_by={},
                           seconds=2.0,
                           own_grid=None,
