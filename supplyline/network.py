@@ -23,7 +23,6 @@ from numpy.typing import NDArray
 from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import dijkstra
 
-from supplyline.errors import not_whole
 from supplyline.grid import Grid
 from supplyline.hazards import RainSource, StrikeSource, _threat_factors, threat_sources
 from supplyline.scenario.schema import (
@@ -35,7 +34,7 @@ from supplyline.scenario.schema import (
     Weights,
 )
 from supplyline.scenario.series import demand_kg_per_day, series_over_horizon
-from supplyline.scenario.whatif import check
+from supplyline.scenario.whatif import check, with_step_days
 from supplyline.units import distinct, short_label
 
 __all__ = ["Network", "RoadWorkTask", "WoundedGroup", "compile_network", "labour_pool",
@@ -708,12 +707,16 @@ def compile_network(sc: Scenario, step_days: int | None = None, *, checked: bool
     ScenarioError
         When ``sc`` (built or changed in Python) is not one a scenario file could be.
     ValueError
-        When ``step_days`` is not a whole number ≥ 1.
+        When ``step_days`` is not a whole number from 1 to the horizon's days (the rule of
+        :func:`~supplyline.scenario.whatif.with_step_days`, which ``plan`` reads).
     """
     if checked:  # (in the schema's types: model_copy keeps a date given as text)
         sc = check(sc)
-    if step_days is not None and not_whole(step_days, 1):
-        raise ValueError(f"step_days: expected a whole number of days ≥ 1, got {step_days!r}")
+    if step_days is not None:
+        try:
+            with_step_days(sc, step_days)
+        except ValueError as error:
+            raise ValueError(f"step_days: {error}") from None
     days = sc.days
     policy = sc.policy
     grid = Grid(days, step_days or policy.step_days, policy.daily_start_days)

@@ -161,3 +161,14 @@ def test_the_demand_by_day_is_the_demand_of_the_steps() -> None:
     starts = net.step_start.tolist()
     assert net.demand_kg[front, rice].tolist() == pytest.approx(
         [daily[s:s + int(n)].sum() for s, n in zip(starts, net.step_length, strict=True)])
+
+
+def test_a_network_in_steps_longer_than_its_horizon_is_refused_as_a_plan_refuses_it() -> None:
+    """``compile_network(sc, step_days=100)`` on 30 days was compiled (one step of 30 days),
+    where ``sl.plan(sc, step_days=100)`` refuses it: one rule, with_step_days's."""
+    sc = sl.load("tutorial")
+    with pytest.raises(ValueError, match=r"^step_days: expected at most 30 \(the horizon"):
+        sl.compile_network(sc, step_days=100)
+    with pytest.raises(sl.PlanError, match="step_days: expected at most 30"):
+        sl.plan(sc, step_days=100)
+    assert sl.compile_network(sc, step_days=30).steps == 1
