@@ -48,12 +48,16 @@ def _books_or_exit(db: str, scenario: str | None, json_output: bool, given_as: s
         books_source,
         database_url,
         holds_books,
+        in_memory,
         open_books,
     )
 
     if not db.strip():
         fail("usage", "--db: expected an SQLite file name or a postgresql://USER@HOST/DB URL, "
                       "got ''", EXIT_BAD_INPUT, json_output)
+    refused = in_memory(db)  # (said before any file is looked for: there is none)
+    if refused is not None:
+        fail("db", f"--db: {refused}", EXIT_BAD_INPUT, json_output)
     full = database_url(db)
     file = Path(full[len("sqlite:///"):]) if full.startswith("sqlite:///") else None
     expected = (f"expected books that `supplyline serve --db {db}` has started (or a "

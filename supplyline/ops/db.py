@@ -246,6 +246,13 @@ def _outside_horizon(conn: Connection, scenario: Scenario, at: str, source: str 
 _CANNOT_OPEN = (SQLAlchemyError, CommandError, ValueError, ImportError)
 
 
+def in_memory(url: str | Path) -> BooksError | None:
+    """Why books cannot be kept at ``url`` where it names a database in memory (``sqlite://``,
+    ``sqlite:///``, ``sqlite:///:memory:``), as opening them says it; ``None`` otherwise."""
+    full = database_url(url)
+    return _cannot_open(url, _InMemory(full)) if _in_memory(full) else None
+
+
 def _cannot_open(url: str | Path, error: Exception) -> BooksError:
     """Why the books at ``url`` cannot be opened: what was expected, what was found."""
     full = database_url(url)
