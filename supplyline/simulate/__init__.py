@@ -147,7 +147,8 @@ def simulate(
         Draw strikes, raids and rain (``False``: every day dry and quiet; availability is
         still drawn unless ``breakdowns`` is ``False``).
     unit_losses:
-        A strike destroys the same share of the units on the trip as of their cargo.
+        A strike destroys the same share of the units on the trip as of their cargo
+        (``False`` acts only with ``threats``: without them no unit is lost).
     breakdowns:
         Draw the share of each mode's units that can travel around its ``availability``
         (``False``: exactly the share the plan counts on). With ``threats`` off too, a run
@@ -176,6 +177,10 @@ def simulate(
                        ("breakdowns", breakdowns)):
         if not_flag(flag):  # "no" would be read as true
             raise SimulationError(f"{name}: expected True or False, got {flag!r}")
+    if not threats and not unit_losses:  # (as --no-unit-losses with --no-threats is)
+        raise SimulationError("unit_losses: False acts only with the threats drawn (units "
+                              "are lost to strikes and raids), got threats=False (leave "
+                              "unit_losses out, or threats)")
     check_callback("progress", progress, "(runs done, runs)")
     if state is not None and not isinstance(state, State):
         raise TypeError(f"state: expected a State, or None, got {type(state).__name__}")

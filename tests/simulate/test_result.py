@@ -451,3 +451,13 @@ def test_fuel_burned_is_said_and_in_the_runs_table() -> None:
     print_simulation_summary(sl.simulate(sl.plan(sl.load("tutorial")), runs=20, seed=1),
                              console)
     assert "fuel burned" not in console.file.getvalue()  # (no mode burns any)
+
+
+def test_unit_losses_off_without_threats_is_refused_as_the_command_line_refuses_it() -> None:
+    """``sl.simulate(plan, threats=False, unit_losses=False)`` ran, where ``simulate
+    --no-threats --no-unit-losses`` is refused: without threats no unit is lost."""
+    plan = quiet_tutorial_plan()
+    with pytest.raises(sl.SimulationError, match="unit_losses: False acts only with the "
+                                                 "threats drawn"):
+        sl.simulate(plan, runs=2, threats=False, unit_losses=False)
+    assert sl.simulate(plan, runs=2, seed=1, threats=False).unit_losses  # (the default)
