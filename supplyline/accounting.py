@@ -364,6 +364,12 @@ def labour_ration(net: Network, goods: IntArray | None = None) -> FloatArray:
     return np.asarray(net.labour_rations_kg_per_day[goods], dtype=float)
 
 
+def repair_crew_days(net: Network) -> float:
+    """The person-days the route repair crews serve over the horizon: every crew posted on
+    its route every day (labour-days, wages and the replays' labour floor read it)."""
+    return float(net.repair_crew_people.sum() * net.step_length.sum())
+
+
 def repair_crew_food(net: Network) -> FloatArray:
     """What the route repair crews eat in full in each step [R, G, S]: their persons ×
     :func:`labour_ration` × the step's days, drawn from the stock at each route's ``from``

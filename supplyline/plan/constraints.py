@@ -19,6 +19,7 @@ from supplyline.accounting import (
     departure,
     labour_ration,
     landed_share,
+    repair_crew_days,
     repair_crew_food,
     step_capacity,
     time_charges,
@@ -691,7 +692,7 @@ def define_replay(
             going = v.going_home[m]
             labour.add(np.zeros(going.shape, dtype=np.int64), going, home[m])
         labour.add(row[:, None], v.road_work, 1.0)
-        needed = labour_days - float(net.repair_crew_people.sum() * net.step_length.sum())
+        needed = labour_days - repair_crew_days(net)
     return [
         given.block("replay_given", ("entry",), amounts, amounts),
         carriers.block("replay_carriers", ("entry",), -INF, caps),

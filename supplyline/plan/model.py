@@ -21,6 +21,7 @@ from numpy.typing import NDArray
 from supplyline.accounting import (
     crew_days,
     labour_ration,
+    repair_crew_days,
     way_home_kg,
     ways_home,
     wounded_food,
@@ -316,8 +317,7 @@ def money_per_column(net: Network, v: Variables) -> dict[str, FloatArray]:
 
 def fixed_money(net: Network) -> float:
     """Money every plan pays: the wages of the repair crews posted on the routes."""
-    return float(net.wage_per_person_day * net.repair_crew_people.sum()
-                 * net.step_length.sum())
+    return float(net.wage_per_person_day * repair_crew_days(net))
 
 
 def define_objective(net: Network, v: Variables) -> FloatArray:

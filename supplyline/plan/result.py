@@ -16,6 +16,7 @@ from supplyline.accounting import (
     crew_days,
     labour_ration,
     landed_share,
+    repair_crew_days,
     repair_crew_food,
     step_capacity,
     way_home_kg,
@@ -466,7 +467,7 @@ class Plan:
             float((units * days).sum())
             for days, units in zip(home, self.going_home_units, strict=True))
         road = float(self.road_work_days.sum())
-        repair = float(self.network.repair_crew_people.sum() * self.step_length.sum())
+        repair = repair_crew_days(self.network)
         return {"carriers": carriers, "road_works": road, "repair_crews": repair,
                 "total": carriers + road + repair}
 
