@@ -95,9 +95,7 @@ The path is relative to the YAML file.
   (`regions`, `modes`) is one cell with items separated by `;`; a route's `closed` windows
   are written `START/END` (`2025-08-05/2025-08-10; 2025-09-01/2025-09-02`, in GeoJSON
   too). An empty cell takes the field's default. Lines that begin with `#` (not within
-  quotes: `"#2 Highway"` is a name) are comments, above the header too; below it, a line
-  beginning with `#` that reads as a whole row (a cell under each column, one beyond the
-  first filled) is refused, not dropped: quote its first cell if it is a row. Errors name the CSV
+  quotes: `"#2 Highway"` is a name) are comments, above the header too. Errors name the CSV
   file and line.
 - **GeoJSON**: a `FeatureCollection`. Places are `Point` features (coordinates
   `[lon, lat]`), routes are `LineString` (or `MultiLineString`) features; a feature's own

@@ -14,9 +14,7 @@ CSV
     The header row names the fields. A mapping field is spread over dotted columns
     (``stock_kg.rice``, ``carriers.bicycle``); a list field (``regions``, ``modes``) is one
     cell with items separated by ``;``. An empty cell takes the field's default. Lines that
-    begin with ``#`` (not within quotes) are comments, above the header too; below it, one
-    that reads as a whole row (a cell under each column, one beyond the first filled) is
-    refused: a name ``#3 Back road`` unquoted, as a spreadsheet writes it, is no comment.
+    begin with ``#`` (not within quotes) are comments, above the header too.
 GeoJSON
     A ``FeatureCollection``. Places are ``Point`` features (coordinates ``[lon, lat]``),
     routes are ``LineString`` (or ``MultiLineString``) features; the other fields are the
@@ -426,16 +424,6 @@ def _read_csv(section: str, model: type[BaseModel], text: str, file: str) -> Tab
                 "each cell on its line (a quote closed where it opens)",
                 f"a quoted cell that runs on to line {reader.line_num}"))
         if comment(cells, line):
-            if len(cells) == len(columns) > 1 and any(cell.strip() for cell in cells[1:]):
-                # A row whose first cell begins with "#" unquoted, as a spreadsheet writes
-                # a name "#3 Back road": read as a comment, the route was lost in silence.
-                table.problems.append(Problem(
-                    file, line, f"{section}[{len(table.rows)}]",
-                    "a comment (a line beginning with #, no cell beyond the first filled), "
-                    "or a row whose first cell is quoted where it begins with # (\"#3 ...\")",
-                    f"a line beginning with # that reads as a whole row: {shown(raw[line - 1])}"
-                    if line <= len(raw) else "a line beginning with # that reads as a row"))
-                table.locations.reported.add((len(table.rows),))
             continue
         index = len(table.rows)
         swallowed = next((n for n in range(line + 1, min(reader.line_num, len(raw)) + 1)

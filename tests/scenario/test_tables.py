@@ -694,26 +694,6 @@ def test_a_comment_is_a_line_that_begins_with_a_hash_as_written(copy: Path) -> N
     assert "only blank and comment lines" in _problems(copy / "scenario-geo.yaml")["header"].got
 
 
-def test_a_row_whose_name_begins_with_a_hash_unquoted_is_refused_not_dropped(
-        copy: Path) -> None:
-    """A spreadsheet writes the name "#3 back road" without quotes: the line began with #,
-    was read as a comment, and the route was lost while check said OK. A line that reads as
-    a whole row is refused; a comment with commas, or its row of empty cells, is still one."""
-    routes = "\n".join(",".join([b, a, *rest]) for a, b, *rest in (
-        line.split(",") for line in (copy / "routes.csv").read_text("utf-8").splitlines()))
-    text = (routes + "\n#3 back road,back,ban-b,relay,12,porter,,,\n"
-            "# a note, with commas, here\n# a real comment,,,,,,,,\n")
-    (copy / "routes.csv").write_text(text, encoding="utf-8")
-    problems = _problems(copy / "scenario-geo.yaml")
-    assert list(problems) == ["routes[5]"]
-    problem = problems["routes[5]"]
-    assert problem.line == line_of(text, "#3 back road")
-    assert problem.got.startswith("a line beginning with # that reads as a whole row")
-    assert "#3 back road,back,ban-b" in problem.got
-    (copy / "routes.csv").write_text(text.replace("#3 back road", '"#3 back road"'), "utf-8")
-    assert sl.load(copy / "scenario-geo.yaml").routes[5].name == "#3 back road"
-
-
 def test_a_cell_longer_than_the_csv_module_s_limit_is_read(copy: Path) -> None:
     """A cell of 200,000 characters stopped the reading (the csv module's 131,072): the rows
     after it went unchecked, and "a list of 0 items" was said of a table of six rows."""
