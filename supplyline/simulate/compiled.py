@@ -423,10 +423,13 @@ def units_at_start(plan: Plan) -> np.ndarray:
 
 def units_at_most(net: Network, units_in: np.ndarray) -> np.ndarray:
     """The units of each mode there are to lose [M]: for a mode whose units are owned
-    (``units_from: owned``), those the places own and those landing from before the start;
-    none else can be put into service, however often the plan takes them again. A mode
+    (``units_from: owned``), those the places own (or those landing from before the start,
+    where they are more); none else can be put into service, however often the plan takes
+    them again. A mode
     whose units are mobilized from the localities' labour is limited only by the persons
     put into service (inf here)."""
-    there = net.carriers_owned.sum(axis=0) + np.asarray(units_in).sum(axis=(0, 2))
+    # (a State's units of an owned mode are among those owned: only more than owned, such
+    # as units the books have from elsewhere, add to them)
+    there = np.maximum(net.carriers_owned.sum(axis=0), np.asarray(units_in).sum(axis=(0, 2)))
     return np.asarray(np.where(net.owned_units, there, np.inf), dtype=float)
 

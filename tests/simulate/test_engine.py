@@ -720,3 +720,15 @@ def test_no_run_loses_more_owned_units_than_there_are() -> None:
     assert lost.max() <= owned + 1e-3 and lost.mean() > 0.5 * owned
     said = " ".join(str(row[0]) for row in risk_rows(result))
     assert "pack bicycle units lost to strikes and raids, mean (of 70 there are)" in said
+    # A State's units are among those owned: 30 of the river village's bicycles waiting at
+    # the ridge depot made the cap 100.
+    net = plan.network
+    state = sl.State.initial(net)
+    state.units_idle[net.place_ids.index("ridge-depot"), bicycle] = 30.0
+    state.in_service[net.place_ids.index("river-village"), bicycle] = 30.0
+    from supplyline.simulate.compiled import units_at_most, units_at_start
+
+    again = sl.plan(sc, state=state)
+    assert units_at_most(net, units_at_start(again))[bicycle] == owned
+    lost = sl.simulate(again, runs=200, seed=1, state=state).units_lost[:, bicycle]
+    assert lost.max() <= owned + 1e-3
