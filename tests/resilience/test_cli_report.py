@@ -417,32 +417,37 @@ def test_a_cut_whose_plan_did_not_solve_is_said_and_fails_the_run(
 
     from supplyline.resilience import analysis as command
 
-    analyse = command.analyse
+    n_minus_1 = command.n_minus_1
 
-    def timed_out(*args: object, **kwargs: object) -> command.Resilience:
-        result = analyse(*args, **kwargs)  # type: ignore[arg-type]
-        worst = result.ranking[0]
+    def timed_out(*args: object, **kwargs: object) -> list[object]:
+        ranking = n_minus_1(*args, **kwargs)  # type: ignore[arg-type]
+        worst = ranking[0]
         nan = float("nan")
-        result.ranking[0] = dataclasses.replace(
+        ranking[0] = dataclasses.replace(
             worst, status="time limit reached", extra_shortfall_t=nan, extra_labour_days=nan,
             extra_eaten_t=nan, extra_objective=nan, extra_wounded_late=nan,
             reserve_days=dict.fromkeys(worst.reserve_days))
-        return result
+        from supplyline.resilience.cuts import rank
 
-    monkeypatch.setattr(command, "analyse", timed_out)
+        return rank(ranking)
+
+    monkeypatch.setattr(command, "n_minus_1", timed_out)
     text = runner.invoke(app, ["resilience", "tutorial", "--k", "1", "--export",
                                str(tmp_path)])
     assert text.exit_code == 1, text.output
     assert "unsolved" in text.stdout
+    said = " ".join(text.stdout.split())
+    assert "Note: 1 cut did not solve (time limit reached): Bridge junction; what it costs " \
+           "is not known (ranked last, 'unsolved')" in said
     assert "what it costs is not known" in text.stderr.replace("\n", " ")
     with (tmp_path / "resilience.csv").open(encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))
-    assert rows[0]["status"] == "time limit reached" and rows[0]["extra_shortfall_t"] == ""
+    assert rows[-1]["status"] == "time limit reached" and rows[-1]["extra_shortfall_t"] == ""
     answer = runner.invoke(app, ["resilience", "tutorial", "--k", "1", "--json"])
     assert answer.exit_code == 1
     said = json.loads(answer.stdout)
     assert said["ok"] is False and said["error"]["kind"] == "plan"
-    assert said["resilience"]["ranking"][0]["status"] == "time limit reached"
+    assert said["resilience"]["ranking"][-1]["status"] == "time limit reached"
 
 
 def test_rows_alike_are_said_why_and_a_cut_not_used_is_not_said_optimal(tmp_path: Path) -> None:
