@@ -1011,19 +1011,25 @@ def closed_under_convoys(entry: RouteReport, reports: Sequence[RouteReport],
     def closed(day: dt.date, within: list[tuple[dt.date, dt.date]]) -> bool:
         return any(start <= day <= last for start, last in within)
 
-    hit = []
+    left: list[dt.date] = []  # the convoys' days, and the days they were on it closed
+    on: set[dt.date] = set()
     for c in convoys:
         trip = ix.trip(c)
         days = [c.date] if trip is None else ix.on_route(c, trip)
-        if any(closed(d, spans) and not closed(d, before) for d in days):
-            hit.append(c.date)
-    if not hit:
+        shut = [d for d in days if closed(d, spans) and not closed(d, before)]
+        if shut:
+            left.append(c.date)
+            on.update(shut)
+    if not left:
         return None
-    days_ = words_and([str(d) for d in sorted(set(hit))])
-    convoys_ = "a convoy" if len(hit) == 1 else f"{len(hit)} convoys"
-    return EntryWarning("status", f"{convoys_} already went over {entry.route} on {days_}, "
-                                  f"which this report makes closed",
-                        "route_closed")
+    days_ = words_and([str(d) for d in sorted(on)])
+    one = len(left) == 1
+    # (the days they left, where those are not the days said)
+    gone = "" if set(left) == on else (
+        f" (that left on {words_and([str(d) for d in sorted(set(left))])})")
+    convoys_ = f"a convoy{gone} was" if one else f"{len(left)} convoys{gone} were"
+    return EntryWarning("status", f"{convoys_} on {entry.route} on {days_}, which this "
+                                  "report makes closed", "route_closed")
 
 
 def report_without_effect(entry: RouteReport, reports: Sequence[RouteReport],

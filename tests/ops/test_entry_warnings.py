@@ -185,14 +185,14 @@ def test_a_route_reported_closed_under_convoys_already_sent(books: Books) -> Non
 
     walk(0), walk(2), walk(2), walk(5)
     closed = report("closed", 1)
-    assert said(closed) == [("status", "3 convoys already went over high-village--ridge-depot "
-                                       "on 2024-11-03 and 2024-11-06, which this report "
-                                       "makes closed")]
+    assert said(closed) == [("status", "3 convoys were on high-village--ridge-depot on "
+                                       "2024-11-03 and 2024-11-06, which this report makes "
+                                       "closed")]
     assert closed.warnings[0].type == "route_closed"
     assert said(report("reopened", 4)) == []  # reopening closes nothing
     assert said(report("closed", 2)) == []  # closed already on those days: said before
     # Closed again from the 6th: the convoy of that day.
-    assert said(report("closed", 5)) == [("status", "a convoy already went over "
+    assert said(report("closed", 5)) == [("status", "a convoy was on "
                                                     "high-village--ridge-depot on 2024-11-06, "
                                                     "which this report makes closed")]
 
@@ -368,8 +368,11 @@ def test_a_convoy_is_on_its_route_until_its_trip_lands(tmp_path: Path) -> None:
                         ).warnings == ()
     closed = books.append(entry("route", date=day(sc, 10), route="gorge-path",
                                 status="closed"), "council")
-    assert said(closed) == [("status", "a convoy already went over gorge-path on 2024-11-10, "
-                                       "which this report makes closed")]
+    # (the days it was on the route closed, not the day it left: a report of the 11th had
+    # been said to close the 10th)
+    assert said(closed) == [("status", "a convoy (that left on 2024-11-10) was on gorge-path "
+                                       "on 2024-11-11 and 2024-11-12, which this report "
+                                       "makes closed")]
     books.close()
 
 
