@@ -435,7 +435,9 @@ class Trip:
     """A convoy's trip as the planner reckons it on its day (:meth:`Index.trip`): ``days``
     it lasts (a loaded trip's where it carries cargo, an empty one's else), the cargo room
     of a unit (``room``: its ``payload`` less the food its crew eats on the trip, and
-    carries for the way back where ``carried_back``), and its ``arc``."""
+    carries for the way back where ``carried_back``), and its ``arc``; ``moving``: its days
+    on the move in dry weather (the trip's ``days`` count the rain the scenario expects,
+    and loading, unloading and the stop at the end), before which it cannot land."""
 
     days: float
     loaded: bool
@@ -443,6 +445,7 @@ class Trip:
     payload: float
     carried_back: bool
     arc: int
+    moving: float
 
 
 class Index:
@@ -515,9 +518,11 @@ class Index:
         i, day = int(leg[0]), self._day(entry.date)
         loaded = any(kg > 0 for kg in entry.cargo_kg.values())
         days = float((legs.days_loaded if loaded else legs.days_empty)[i, day])
+        moving = float((net.move_days_loaded if loaded else net.move_days_empty)[
+            legs.arc[i], m])
         return Trip(days=days, loaded=loaded, room=float(legs.cargo_room[i, day]),
                     payload=float(net.payload_kg[m]), carried_back=bool(
-                        net.return_carried[m]), arc=int(legs.arc[i]))
+                        net.return_carried[m]), arc=int(legs.arc[i]), moving=moving)
 
     def on_route(self, entry: Dispatch, trip: Trip) -> list[dt.date]:
         """The days the convoy ``entry`` is on its route: from its day to the day its trip
@@ -1101,20 +1106,23 @@ def carries_nothing(entry: Dispatch) -> EntryWarning | None:
 
 
 def received_too_soon(entry: Receipt, convoy: Dispatch, ix: Index) -> EntryWarning | None:
-    """A receipt dated before its convoy can have arrived: its day, plus its trip's days as
-    the planner reckons them (:meth:`Index.trip`; a receipt on its day or after is not
-    said). The books record what the clerks report, so it is written, with this warning."""
+    """A receipt dated before its convoy can have arrived: its day, plus its trip's days on
+    the move in dry weather (:class:`Trip`'s ``moving``: the planner's trip, :meth:`Index.
+    trip`, also counts the rain it expects and the handling, which a quick convoy may not
+    meet; a receipt on its day or after is not said). The books record what the clerks
+    report, so it is written, with this warning."""
     trip = ix.trip(convoy)
     if trip is None or entry.date < convoy.date:  # (before it left: refused)
         return None
-    lands = convoy.date + dt.timedelta(days=int(np.floor(trip.days + 1e-9)))
+    lands = convoy.date + dt.timedelta(days=int(np.floor(trip.moving + 1e-9)))
     if entry.date >= lands:
         return None
     kind = "loaded" if trip.loaded else "empty"
     return EntryWarning("date", f"received on {entry.date}, but the convoy left {convoy.from_} "
                                 f"on {convoy.date} and the scenario says its {kind} trip to "
-                                f"{convoy.to} takes {trip.days:.2f} days: it lands on {lands} "
-                                f"at the earliest", "beyond_scenario")
+                                f"{convoy.to} is {trip.moving:.2f} days on the move in dry "
+                                f"weather: it lands on {lands} at the earliest",
+                        "beyond_scenario")
 
 
 def over_closed_route(entry: Dispatch, reports: Iterable[RouteReport],
