@@ -50,6 +50,7 @@ def _books_or_exit(db: str, scenario: str | None, json_output: bool, given_as: s
         holds_books,
         in_memory,
         open_books,
+        sqlite_file,
     )
 
     if not db.strip():
@@ -59,7 +60,7 @@ def _books_or_exit(db: str, scenario: str | None, json_output: bool, given_as: s
     if refused is not None:
         fail("db", f"--db: {refused}", EXIT_BAD_INPUT, json_output)
     full = database_url(db)
-    file = Path(full[len("sqlite:///"):]) if full.startswith("sqlite:///") else None
+    file = sqlite_file(full)
     expected = (f"expected books that `supplyline serve --db {db}` has started (or a "
                 "postgresql:// URL)")
     if existing and file is not None and not file.is_file():

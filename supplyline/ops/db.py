@@ -5,9 +5,12 @@ is; whether a database holds books, and which scenario they are kept for."""
 
 from __future__ import annotations
 
+import sqlite3
+import typing
 from importlib.resources import files
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote, unquote
 
 from alembic import command
 from alembic.config import Config
@@ -57,7 +60,17 @@ def database_url(url_or_path: str | Path) -> str:
             return "postgresql+psycopg://" + text_[len(prefix):]
     if "://" in text_:
         return text_
-    return f"sqlite:///{text_}"
+    # (SQLAlchemy reads %XX in a URL's path: '%', '?' and '#' of a file's name are written
+    # so, or books named a?b.db were kept in the file "a")
+    return f"sqlite:///{quote(text_, safe='/:~ ')}"
+
+
+def sqlite_file(url: str) -> Path | None:
+    """The file an ``sqlite:///`` URL names (``None`` for another URL): the path as
+    SQLAlchemy reads it, %XX undone."""
+    if not url.startswith("sqlite:///"):
+        return None
+    return Path(unquote(url[len("sqlite:///"):].split("?", 1)[0]))
 
 
 def _engine(url: str) -> Engine:
@@ -111,8 +124,12 @@ class _NotBooks(ValueError):
 def _read_only(url: str) -> Engine:
     """An engine that reads the SQLite file ``url`` (``sqlite:///PATH``) and changes
     nothing in it (not even its journal mode)."""
-    file = Path(url[len("sqlite:///"):]).absolute()
-    return create_engine(f"sqlite:///file:{file}?mode=ro&uri=true")
+    file = typing.cast(Path, sqlite_file(url)).absolute()
+    # (an SQLite URI, given to the driver as it is: '#', '?' and '%' in the path are written
+    # as %XX, or the path ends there, and a URL of SQLAlchemy's would undo them: books at
+    # b#1.db were read at "b")
+    uri = f"file:{quote(str(file), safe='/')}?mode=ro"
+    return create_engine("sqlite://", creator=lambda: sqlite3.connect(uri, uri=True))
 
 
 def _sqlite_tables(url: str) -> list[str]:
@@ -120,7 +137,7 @@ def _sqlite_tables(url: str) -> list[str]:
     is not there yet, or not SQLite)."""
     if not url.startswith("sqlite:///"):
         return []
-    file = Path(url[len("sqlite:///"):])
+    file = typing.cast(Path, sqlite_file(url))
     if not file.is_file() or file.stat().st_size == 0:
         return []
     engine = _read_only(url)
@@ -250,7 +267,8 @@ def in_memory(url: str | Path) -> BooksError | None:
     """Why books cannot be kept at ``url`` where it names a database in memory (``sqlite://``,
     ``sqlite:///``, ``sqlite:///:memory:``), as opening them says it; ``None`` otherwise."""
     full = database_url(url)
-    return _cannot_open(url, _InMemory(full)) if _in_memory(full) else None
+    memory = full.split("://", 1)[0].split("+", 1)[0] == "sqlite" and _in_memory(full)
+    return _cannot_open(url, _InMemory(full)) if memory else None
 
 
 def _cannot_open(url: str | Path, error: Exception) -> BooksError:
@@ -272,7 +290,7 @@ def _cannot_open(url: str | Path, error: Exception) -> BooksError:
         expected = "an SQLite file or a postgresql://USER@HOST/DB URL"
         got = f"a URL of scheme {str(url).split('://', 1)[0]!r}"
     elif full.startswith("sqlite:///"):
-        path = Path(full[len("sqlite:///"):])
+        path = typing.cast(Path, sqlite_file(full))
         expected = SQLITE_FILE
         if path.is_dir():
             got = "a folder"
@@ -293,7 +311,8 @@ def books_source(url: str | Path) -> str | None:
     """The scenario source kept in existing books (``None`` when there are none yet, or they
     cannot be read: :func:`open_books` says why)."""
     full = database_url(url)
-    if full.startswith("sqlite:///") and not Path(full[len("sqlite:///"):]).exists():
+    file = sqlite_file(full)
+    if file is not None and not file.exists():
         return None
     try:
         # (an SQLite file read only, and left as it was: it may be another program's)

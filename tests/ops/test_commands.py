@@ -551,3 +551,21 @@ def test_serve_refuses_an_sqlite_file_of_another_program(tmp_path: Path,
     empty = tmp_path / "empty.db"
     empty.touch()
     open_books(empty, sl.load("tutorial")).close()
+
+
+@pytest.mark.parametrize("name", ["b#1.db", "a?b.db", "c%20d.db"])
+def test_books_are_kept_in_the_file_named_whatever_its_name_holds(tmp_path: Path,
+                                                                  name: str) -> None:
+    """Books at a?b.db were kept in the file "a" and those at c%20d.db in "c d.db" (a URL's
+    query and escapes), and the scenario kept in b#1.db was not read back (serve without a
+    FILE took the default scenario, and refused the books as another scenario's)."""
+    from supplyline.ops.db import books_source, holds_books
+
+    books = open_books(tmp_path / name, sl.load("tutorial"))
+    books.close()
+    assert sorted(p.name for p in tmp_path.iterdir() if p.suffix == ".db") == [name]
+    assert books_source(tmp_path / name) == "tutorial"
+    assert holds_books(tmp_path / name)
+    got = CliRunner().invoke(app, ["replan", "--db", str(tmp_path / name), "--as-of",
+                                   "2024-11-03", "--dry-run"])
+    assert got.exit_code == 0, got.output
