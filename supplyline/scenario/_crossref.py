@@ -953,12 +953,12 @@ class _Checker:
             return
         index = {place.get("id"): place for place in self.place_entries}
         found = findings(net)
-        # (units that could never leave their owner, or an owned mode no place owns: what
-        # they could not reach follows from what is said of them)
+        # (units that could never leave their owner, an owned mode no place owns, or one of
+        # people no locality may send (a labour share of 0): what they could not reach
+        # follows from what is said of them)
         modes = {mode.get("id"): mode for mode in self.modes}
         idle = {finding.mode for finding in found if finding.kind == "idle"} | {
-            mode for mode, units_from in self.units.items()
-            if units_from == "owned" and not net.homes.get(mode)}
+            mode for mode in self.units if not net.homes.get(mode)}
         for finding in found:
             if finding.kind in ("never_on", "unusable_route"):
                 self.never_on(finding, net, modes, idle)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import pytest
 
 import supplyline as sl
@@ -198,3 +201,17 @@ def test_a_route_no_unit_of_its_modes_can_get_onto() -> None:
     # With porters on it too, the porters of Ban B and Ban C can use it.
     load_text(edit(text, "modes: [bicycle]}", "modes: [porter, bicycle]}"), "tiny.yaml",
               base_dir=DATA)
+
+
+def test_routes_are_not_blamed_where_no_one_may_serve() -> None:
+    """With policy.labour_share 0 the tutorial's porters can come from no village: check
+    said so, then blamed three routes besides ("porter: no unit of it can reach
+    'high-village' or 'ridge-depot'"), which follows from it."""
+    text = (Path(sl.__file__).parent / "scenario" / "builtin" / "tutorial.yaml").read_text(
+        encoding="utf-8")
+    zero = re.sub(r"(?m)^  labour_share: .*$", "  labour_share: 0", text, count=1)
+    assert zero != text
+    with pytest.raises(sl.ScenarioError) as caught:
+        load_text(zero, "tutorial.yaml")
+    fields = [p.field for p in caught.value.problems]
+    assert fields and all(".carriers." in f for f in fields), fields
