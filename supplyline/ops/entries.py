@@ -437,7 +437,9 @@ class Trip:
     of a unit (``room``: its ``payload`` less the food its crew eats on the trip, and
     carries for the way back where ``carried_back``), and its ``arc``; ``moving``: its days
     on the move in dry weather (the trip's ``days`` count the rain the scenario expects,
-    and loading, unloading and the stop at the end), before which it cannot land."""
+    and loading, unloading and the stop at the end), before which it cannot land; ``food``:
+    the kg of each good a unit's crew eats on a loaded trip, from what it loads (none on
+    an empty one)."""
 
     days: float
     loaded: bool
@@ -446,6 +448,7 @@ class Trip:
     carried_back: bool
     arc: int
     moving: float
+    food: dict[str, float]
 
 
 class Index:
@@ -520,9 +523,12 @@ class Index:
         days = float((legs.days_loaded if loaded else legs.days_empty)[i, day])
         moving = float((net.move_days_loaded if loaded else net.move_days_empty)[
             legs.arc[i], m])
+        food = ({net.commodity_ids[int(c)]: float(legs.food_loaded[i, slot, day])
+                 for slot, c in enumerate(legs.goods)} if loaded else {})
         return Trip(days=days, loaded=loaded, room=float(legs.cargo_room[i, day]),
                     payload=float(net.payload_kg[m]), carried_back=bool(
-                        net.return_carried[m]), arc=int(legs.arc[i]), moving=moving)
+                        net.return_carried[m]), arc=int(legs.arc[i]), moving=moving,
+                    food=food)
 
     def on_route(self, entry: Dispatch, trip: Trip) -> list[dt.date]:
         """The days the convoy ``entry`` is on its route: from its day to the day its trip

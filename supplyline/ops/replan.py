@@ -24,7 +24,6 @@ from typing import Any
 
 import numpy as np
 
-from supplyline.accounting import legs_of
 from supplyline.hazards import damage_days_left, damage_held
 from supplyline.network import Network, compile_network, surplus_kg
 from supplyline.ops.books import Books
@@ -280,42 +279,28 @@ def _transit(books: Books, net: Network, as_of: dt.date) -> Transit:
     # Those no later entry corrects or cancels.
     standing = {r.id for r in books.entries(kind="dispatch", effective=True, until=until)}
     sent = [r for r in every if r.id in standing and root[r.id] not in received]
-    # Trip times as the plan from the scenario's start reckons them.
-    key = ("legs", net.step_days)
-    if key not in books.cache:
-        base_net = compile_network(books.scenario, net.step_days)
-        books.cache[key] = (base_net, legs_of(base_net))
-    base, legs = books.cache[key]
+    # Each convoy's trip as the books reckon it (Index.trip: the planner's rule, on the
+    # convoy's own day, loaded or empty), as its receipt and the closures are judged.
     n_c = net.n_commodities
     dest, modes, arrive, units = [], [], [], []
     cargo = np.zeros((len(sent), n_c))
     for i, r in enumerate(sent):
         e = r.entry
         assert isinstance(e, Dispatch)
-        a, b, m = (base.place_ids.index(e.from_), base.place_ids.index(e.to),
-                   base.mode_ids.index(e.mode))
-        route = base.route_ids.index(books.index.route_of(e))
-        leg = np.flatnonzero((base.arc_from[legs.arc] == a) & (base.arc_to[legs.arc] == b)
-                             & (legs.mode == m) & (base.arc_route[legs.arc] == route))
+        trip = books.index.trip(e)
         day = _days(books.scenario.start_date, e.date)
-        step = base.grid.of_day(day)
-        # A convoy that carries nothing makes the planner's empty trip, and lasts its days.
-        loaded = any(kg > 0 for kg in e.cargo_kg.values())
-        trip = legs.days_loaded if loaded else legs.days_empty
-        days = float(trip[leg[0], step]) if leg.size else 0.0
         dest.append(net.place_ids.index(e.to))
         modes.append(net.mode_ids.index(e.mode))
-        arrive.append(max(0.0, day + days - _days(books.scenario.start_date, as_of)))
+        arrive.append(max(0.0, day + (trip.days if trip is not None else 0.0)
+                          - _days(books.scenario.start_date, as_of)))
         units.append(e.units)
         for good, kg in e.cargo_kg.items():
             cargo[i, net.commodity_ids.index(good)] += kg
-        if loaded and leg.size:
-            # What a convoy loads holds the food its crew eats on the way (docs/model.md,
-            # "Carriers eat what they carry"): that lands no more, as in the plan.
-            for slot, c in enumerate(legs.goods):
-                at = net.commodity_ids.index(base.commodity_ids[c])
-                eaten = e.units * float(legs.food_loaded[leg[0], slot, step])
-                cargo[i, at] = max(cargo[i, at] - eaten, 0.0)
+        # What a convoy loads holds the food its crew eats on the way (docs/model.md,
+        # "Carriers eat what they carry"): that lands no more, as in the plan.
+        for good, kg in ({} if trip is None else trip.food).items():
+            at = net.commodity_ids.index(good)
+            cargo[i, at] = max(cargo[i, at] - e.units * kg, 0.0)
     return Transit(dest=np.array(dest, dtype=np.int64), mode=np.array(modes, dtype=np.int64),
                    arrive_in_days=np.array(arrive, dtype=float),
                    units=np.array(units, dtype=float), cargo_kg=cargo)

@@ -607,3 +607,32 @@ def test_a_convoy_on_its_way_lands_as_the_planner_s_trip_does(tmp_path: Path) ->
     assert t.arrive_in_days == pytest.approx([1.664 - 1, 2.08 - 1])
     assert t.cargo_kg[:, 0] == pytest.approx([0.0, 250 - 10 * 0.7 * 2.08])
     books.close()
+
+
+def test_a_convoy_on_its_way_lands_when_its_receipt_is_judged_to_land(tmp_path: Path) -> None:
+    """The State timed a convoy by the plan's steps (a week's mean rain), where its receipt
+    and the closures judge it by its own day: with weekly steps and rain from 5 Nov, the
+    receipt check reckoned 2.08 days and the State 2.53."""
+    sc = sl.load("tutorial").replace({"policy.step_days": 7, "threats.rain": [{
+        "routes": ["gorge-path"], "start": "2024-11-05", "end": "2024-11-30",
+        "probability_per_day": 0.5, "speed_factor": 0.5, "capacity_factor": 1.0,
+        "source": "estimate: a test's wet month"}]})
+    books = open_books(tmp_path / "transit.db", sc)
+
+    def add(kind: str, on: int, **fields: object) -> Any:
+        return books.append(entry(kind, date=day(sc, on), **fields), "clerk")
+
+    add("labour", 0, locality="terrace-village", persons=20, days=10, role="carrier",
+        mode="porter")
+    add("contribution", 0, locality="terrace-village", good="rice", kg=300, at="bridge")
+    walk = add("dispatch", 0, from_="terrace-village", to="bridge", mode="porter", units=20)
+    add("receipt", 0, dispatch=walk.id)
+    sent = add("dispatch", 1, from_="bridge", to="kestrel-town", mode="porter", units=10,
+               cargo_kg={"rice": 250})
+    trip = books.index.trip(sent.entry)
+    assert trip is not None and trip.days == pytest.approx(2.08)  # (dry on its day)
+    net = sl.compile_network(sc)
+    t = recorded_state(books, net, sc.start_date + dt.timedelta(days=2)).transit
+    assert t.arrive_in_days == pytest.approx([trip.days - 1])
+    assert t.cargo_kg[:, 0] == pytest.approx([250 - 10 * trip.food["rice"]])
+    books.close()
