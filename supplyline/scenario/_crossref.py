@@ -955,10 +955,16 @@ class _Checker:
         found = findings(net)
         # (units that could never leave their owner, an owned mode no place owns, or one of
         # people no locality may send (a labour share of 0): what they could not reach
-        # follows from what is said of them)
+        # follows from what is said of them, here for the last)
         modes = {mode.get("id"): mode for mode in self.modes}
         idle = {finding.mode for finding in found if finding.kind == "idle"} | {
             mode for mode in self.units if not net.homes.get(mode)}
+        for mode, units_from in self.units.items():
+            if units_from == "labour" and not net.homes.get(mode) and mode in modes:
+                self.report(modes[mode].at("units_from"), "a mode of people that some "
+                            "locality may send (one with people, and a labour_share above 0)",
+                            f"labour: no locality may send any ({shown(mode)} is never "
+                            "used)")
         for finding in found:
             if finding.kind in ("never_on", "unusable_route"):
                 self.never_on(finding, net, modes, idle)

@@ -146,10 +146,12 @@ allows, a mode burning a fuel or eating a ration of a good that no place holds o
 mode on a route whose one way needs more fuel than its tank holds, a mode whose payload
 holds less than the food and fuel a unit draws for one way on every route it may use (and
 that carries no wounded), a mode of `units_from: labour` with no crew (no labour pool would
-limit it), units that could never come home from a front, a mode whose units can get onto
-none of the routes that list it (from the places that put them in service), a route that no
-unit of its modes can get onto; a commodity that no demand, stock, ration, fuel or replay
-names (a commodity of unit `person` without a `wounded` section), and a good only held,
+limit it), a mode of `units_from: labour` that no locality may send (none with people and
+a labour share above 0), units that could never come home from a front, a mode whose units
+can get onto none of the routes that list it (from the places that put them in service), a
+route that no unit of its modes can get onto; a commodity that no demand, stock, ration,
+fuel or replay names (a commodity of unit `person` without a `wounded` section), and a good
+only held,
 made, kept back or priced, that no demand, ration or fuel uses, no replay gives and no
 observed figure counts (nothing ever moves it); a place that no route reaches (a locality
 whose people may work on road works excepted); a route closed on every day of the horizon

@@ -203,15 +203,23 @@ def test_a_route_no_unit_of_its_modes_can_get_onto() -> None:
               base_dir=DATA)
 
 
-def test_routes_are_not_blamed_where_no_one_may_serve() -> None:
+def test_a_mode_of_people_no_locality_may_send_is_said_once_at_the_mode() -> None:
     """With policy.labour_share 0 the tutorial's porters can come from no village: check
-    said so, then blamed three routes besides ("porter: no unit of it can reach
-    'high-village' or 'ridge-depot'"), which follows from it."""
+    blamed three routes ("porter: no unit of it can reach 'high-village' or 'ridge-depot'"),
+    and, blaming no route, would have said nothing at all where the bicycles need no crew
+    (no problem of the carriers to say it): the mode itself is said."""
     text = (Path(sl.__file__).parent / "scenario" / "builtin" / "tutorial.yaml").read_text(
         encoding="utf-8")
     zero = re.sub(r"(?m)^  labour_share: .*$", "  labour_share: 0", text, count=1)
-    assert zero != text
-    with pytest.raises(sl.ScenarioError) as caught:
-        load_text(zero, "tutorial.yaml")
-    fields = [p.field for p in caught.value.problems]
-    assert fields and all(".carriers." in f for f in fields), fields
+    crewless = re.sub(r"(?m)^(  - id: bicycle\n(?:    .*\n)*?    crew_per_unit:) 1",
+                      r"\1 0", zero, count=1)
+    assert zero != text and crewless != zero
+    for edited in (zero, crewless):
+        with pytest.raises(sl.ScenarioError) as caught:
+            load_text(edited, "tutorial.yaml")
+        problems = caught.value.problems
+        said = [p for p in problems if p.field == "modes[0].units_from"]
+        assert len(said) == 1, problems
+        assert said[0].got == "labour: no locality may send any ('porter' is never used)"
+        assert not [p for p in problems if p.field.startswith("routes")], problems
+    assert len(problems) == 1  # (the crewless bicycles: nothing else to say)
