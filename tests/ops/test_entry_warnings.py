@@ -16,7 +16,7 @@ from supplyline.ops import Books, open_books
 from supplyline.ops.entries import EntryWarning
 from supplyline.ops.overview import Views
 from supplyline.ops.writing import Recorded
-from supplyline.scenario.schema import Closure
+from supplyline.scenario.schema import Closure, Scenario
 from tests.ops.conftest import day, entry
 from tests.ops.test_books import porters, send
 
@@ -340,6 +340,17 @@ def test_a_convoy_that_carries_nothing_is_written_with_a_warning(books: Books) -
     assert loaded.warnings == ()
 
 
+def _porters_at_bridge(books: Books, sc: Scenario) -> None:
+    """5 t of rice and 40 of the terrace village's porters at the bridge on the first day
+    (a convoy there, received), ready to cross the gorge path."""
+    books.append(rice(5000, on=0, at="bridge"), "council")
+    books.append(entry("labour", date=day(sc, 0), locality="terrace-village", persons=40,
+                       days=10, role="carrier", mode="porter"), "council")
+    walk = books.append(send(sc, 0, on=0, units=40, from_="terrace-village", to="bridge"),
+                        "council")
+    books.append(entry("receipt", date=day(sc, 0), dispatch=walk.id), "council")
+
+
 def test_a_convoy_is_on_its_route_until_its_trip_lands(tmp_path: Path) -> None:
     """The books judged a closure on the convoy's day alone, where the planner forbids a trip
     whose route is closed on any day from its day to its arrival: porters leaving on the
@@ -351,12 +362,7 @@ def test_a_convoy_is_on_its_route_until_its_trip_lands(tmp_path: Path) -> None:
               if r.key == "gorge-path" else r for r in SC.routes]
     sc = SC.model_copy(update={"routes": routes})
     books = open_books(tmp_path / "books.db", sc)
-    books.append(rice(5000, on=0, at="bridge"), "council")
-    books.append(entry("labour", date=day(sc, 0), locality="terrace-village", persons=40,
-                       days=10, role="carrier", mode="porter"), "council")
-    walk = books.append(send(sc, 0, on=0, units=40, from_="terrace-village", to="bridge"),
-                        "council")
-    books.append(entry("receipt", date=day(sc, 0), dispatch=walk.id), "council")
+    _porters_at_bridge(books, sc)
     gorge = books.append(send(sc, 200, on=2, units=10, from_="bridge"), "council")
     assert said(gorge) == [("route", "the convoy is on gorge-path from 2024-11-03 to "
                                      "2024-11-05 (its trip, as the planner reckons it): on "
@@ -412,12 +418,7 @@ def test_a_receipt_is_not_said_too_soon_for_the_rain_the_scenario_expects(
         "probability_per_day": 0.5, "speed_factor": 0.5, "capacity_factor": 1.0,
         "source": "estimate: a test's wet month"}]})
     books = open_books(tmp_path / "books.db", wet)
-    books.append(rice(5000, on=0, at="bridge"), "council")
-    books.append(entry("labour", date=day(wet, 0), locality="terrace-village", persons=40,
-                       days=10, role="carrier", mode="porter"), "council")
-    walk = books.append(send(wet, 0, on=0, units=40, from_="terrace-village", to="bridge"),
-                        "council")
-    books.append(entry("receipt", date=day(wet, 0), dispatch=walk.id), "council")
+    _porters_at_bridge(books, wet)
     gorge = books.append(send(wet, 200, on=2, units=10, from_="bridge"), "council")
     assert books.index.trip(gorge.entry).days > 3  # (as the planner reckons it, wet)
     assert books.append(entry("receipt", date=day(wet, 4), dispatch=gorge.id,
