@@ -151,8 +151,7 @@ a labour share above 0), units that could never come home from a front, a mode w
 can get onto none of the routes that list it (from the places that put them in service), a
 route that no unit of its modes can get onto; a commodity that no demand, stock, ration,
 fuel or replay names (a commodity of unit `person` without a `wounded` section), and a good
-only held,
-made, kept back or priced, that no demand, ration or fuel uses, no replay gives and no
+only held, made, kept back or priced, that no demand, ration or fuel uses, no replay gives and no
 observed figure counts (nothing ever moves it); a place that no route reaches (a locality
 whose people may work on road works excepted); a route closed on every day of the horizon
 (by its `closed` windows, from `open_from` on), and a closure that is over before its route
