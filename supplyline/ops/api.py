@@ -379,9 +379,16 @@ def create_app(books: Books) -> FastAPI:
 
     @app.exception_handler(RequestValidationError)
     def _invalid(request: Request, error: RequestValidationError) -> JSONResponse:
-        detail = []
+        # A query parameter the path does not read, or one given twice, first (each said
+        # once: a value of one given twice is not judged again).
+        detail: list[dict[str, Any]] = list(getattr(request.state, "query_problems", []))
         refused: dict[int | None, list[list[str | int]]] = defaultdict(list)
+        said_already = {tuple(d["loc"]) for d in detail}
+        for d in detail:
+            refused[None].append(d["loc"][1:])
         for e in error.errors():
+            if tuple(e["loc"][:2]) in said_already:
+                continue
             loc, message = said(e, books.index.goods)
             detail.append(_said(loc, message, e["type"]))
             if loc[1:2] and isinstance(loc[1], int):
@@ -740,8 +747,10 @@ def _no_plan(loc: list[str | int]) -> Iterator[None]:
 
 async def _known_query(request: Request) -> None:
     """Refuse a query parameter the route does not read (``?lmit=1`` returned every entry),
-    or one given twice (``?kind=a&kind=b`` kept the last): 422 at the parameter. (On the
-    event loop: a plain function would cost every request a hop to a worker thread.)"""
+    or one given twice (``?kind=a&kind=b`` kept the last): 422 at the parameter, with every
+    other problem of the request (:func:`_other_problems`: a bad value of a parameter it
+    reads had been hidden behind it). (On the event loop: a plain function would cost every
+    request a hop to a worker thread.)"""
     route = request.scope.get("route")
     dependant = getattr(route, "dependant", None)
     if dependant is None or not getattr(route, "include_in_schema", True):
@@ -762,7 +771,45 @@ async def _known_query(request: Request) -> None:
             problems.append(_said(["query", name], f"expected one value, got {len(values)}: "
                                                    + ", ".join(repr(v) for v in values)))
     if problems:
-        raise HTTPException(422, problems)
+        # Said with the request's other problems, by the handler of those (which adds what
+        # the scenario says against them): this refusal first.
+        request.state.query_problems = problems
+        errors, body = await _other_problems(request, route, dependant)
+        raise RequestValidationError(errors, body=body)
+
+
+async def _other_problems(request: Request, route: Any, dependant: Any
+                          ) -> tuple[list[Any], Any]:
+    """What FastAPI would refuse in a request's query, headers and body (the errors, and
+    the body as read), checked here where a query parameter the route does not read stops
+    it before it checks them itself."""
+    from fastapi.dependencies.utils import request_body_to_args, request_params_to_args
+
+    errors: list[Any] = []
+    for fields, given in ((_params(dependant, "query_params"), request.query_params),
+                          (_params(dependant, "header_params"), request.headers)):
+        errors += request_params_to_args(fields, given)[1]
+    body: Any = None
+    if dependant.body_params:
+        raw = await request.body()
+        try:
+            body = json.loads(raw) if raw else None
+        except ValueError:  # (not JSON: said by the body's own checks once this is mended)
+            return errors, None
+        errors += (await request_body_to_args(
+            body_fields=dependant.body_params, received_body=body,
+            embed_body_fields=bool(getattr(route, "_embed_body_fields", False))))[1]
+    return errors, body
+
+
+def _params(dependant: Any, kind: str) -> list[Any]:
+    """The parameters of a kind (``query_params``, ``header_params``) that a route's
+    function and its dependencies read, each once."""
+    out = {field.alias: field for field in getattr(dependant, kind)}
+    for inner in dependant.dependencies:
+        for field in _params(inner, kind):
+            out.setdefault(field.alias, field)
+    return list(out.values())
 
 
 def _query_names(dependant: Any) -> set[str]:

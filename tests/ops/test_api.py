@@ -837,6 +837,41 @@ def test_query_parameters_the_path_does_not_read_are_refused(served: Any) -> Non
                       headers=headers["viewer"]).status_code == 200
 
 
+def test_a_query_parameter_the_path_does_not_read_hides_no_other_problem(
+        served: Any) -> None:
+    """An unknown parameter had been answered alone, hiding a bad value of one the path
+    reads (and what the scenario says against the filters, and a bad body): every problem
+    of the request at once, each at its field, the unknown one first."""
+    books, client, headers = served
+    for path, expected in (
+            ("/api/entries?lmit=1&limit=0", [("lmit", "extra_forbidden"),
+                                            ("limit", "greater_than_equal")]),
+            ("/api/state?asof=2024-11-03&as_of=bad", [("asof", "extra_forbidden"),
+                                                      ("as_of", "date_from_datetime_parsing")]),
+            ("/api/entries.csv?x=1&place=nowhere&since=2024-11-05&until=2024-11-01",
+             [("x", "extra_forbidden"), ("place", "value_error"), ("until", "value_error")]),
+            # A parameter given twice is said once, its values not judged again.
+            ("/api/entries?limit=0&limit=x&offset=-1", [("limit", "value_error"),
+                                                        ("offset", "greater_than_equal")])):
+        got = client.get(path, headers=headers["viewer"])
+        assert got.status_code == 422, path
+        detail = got.json()["detail"]
+        assert [(d["loc"][1], d["type"]) for d in detail] == expected, detail
+        assert all(d["loc"][0] == "query" and d["msg"].startswith("expected ") for d in detail)
+    # A write: the body's problems beside the query's, and nothing written.
+    before = books.count()
+    got = client.post("/api/entries?dry=1", headers=headers["council"], json=entry(
+        "pledge", date="2024-11-02", locality="high-villag", good="rice", kg=-5,
+        by="2024-11-20"))
+    assert got.status_code == 422
+    assert [d["loc"] for d in got.json()["detail"]] == [
+        ["query", "dry"], ["body", "kg"], ["body", "locality"]]
+    assert books.count() == before
+    # Alone, it is said alone, as before.
+    got = client.get("/api/me?x=1", headers=headers["viewer"])
+    assert [d["loc"] for d in got.json()["detail"]] == [["query", "x"]]
+
+
 def test_a_body_that_says_it_is_not_json_gets_415(served: Any) -> None:
     books, client, headers = served
     before = books.count()
