@@ -386,13 +386,13 @@ def _number(node: ScalarNode) -> Any:
         if text.startswith("0o") and _HEX_OR_OCTAL.fullmatch(text):
             return int(text, 0)  # YAML 1.2's octal, text to YAML 1.1
         blind = _FLOAT.fullmatch(text) and "e" in text.lower()
-        return _float(text) if blind else text
+        return read_float(text) if blind else text
     if _DECIMAL.fullmatch(text):
         return int(text, 10)
     if _HEX_OR_OCTAL.fullmatch(text):
         return int(text, 0)
     if node.tag == _FLOAT_TAG and _FLOAT.fullmatch(text):
-        return _float(text)
+        return read_float(text)
     if node.tag == _FLOAT_TAG and _INF_OR_NAN.fullmatch(text):  # (refused by validation)
         return SafeConstructor.yaml_constructors[_FLOAT_TAG](SafeConstructor(), node)
     return text
@@ -409,13 +409,24 @@ def underflows(text: str) -> bool:
 _SMALLEST = 5e-324
 
 
-def _float(text: str) -> float:
-    """A number as written; one other than 0 too small for a float (:func:`underflows`) as
-    the smallest float of its sign, not 0.0 as Python reads it, so that it is judged as the
-    tiny figure it is (a figure between 0 and 1e-09 is refused, never rounded to 0 in
-    silence); ``1e400``, read as inf, is refused as inf is."""
+def read_float(text: str) -> float | None:
+    """A number written with a decimal point or an exponent (``39.3``, ``3e1``, ``.5``), as
+    the scenario is read wherever it is written (its YAML, a table's cell or a GeoJSON
+    number): one other than 0 too small for a float (:func:`underflows`) as the smallest
+    float of its sign, not 0.0 as Python reads it, so that it is judged as the tiny figure it
+    is (a figure between 0 and 1e-09 is refused, never rounded to 0 in silence); ``1e400``,
+    read as inf, is refused as inf is. ``None`` for any other text, digits alone (a whole
+    number, read as one) included.
+
+    Examples
+    --------
+    >>> read_float("3e1"), read_float("-1e-400"), read_float("40"), read_float("3e")
+    (30.0, -5e-324, None, None)
+    """
+    if _FLOAT.fullmatch(text) is None or _DECIMAL.fullmatch(text) is not None:
+        return None
     if underflows(text):
-        return -_SMALLEST if text.lstrip().startswith("-") else _SMALLEST
+        return -_SMALLEST if text.startswith("-") else _SMALLEST
     return float(text)
 
 

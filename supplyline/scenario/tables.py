@@ -39,7 +39,15 @@ from pydantic import BaseModel
 
 from supplyline.errors import Problem
 from supplyline.scenario._describe import fields_by_key, is_model, split_annotated, without_none
-from supplyline.scenario._yaml_lines import Locations, Path, Spot, grouped_digits, shown
+from supplyline.scenario._yaml_lines import (
+    Locations,
+    Path,
+    Spot,
+    grouped_digits,
+    read_float,
+    shown,
+    underflows,
+)
 from supplyline.scenario.schema import Place, Route
 from supplyline.text import did_you_mean
 
@@ -333,6 +341,30 @@ def _field_kinds(model: type[BaseModel]) -> dict[str, str]:
     return kinds
 
 
+def _number_fields(model: type[BaseModel]) -> set[str]:
+    """The keys a user may write whose value (or whose mapping's values) is a number."""
+    numbers = set()
+    for key, (_, info) in fields_by_key(model).items():
+        base, _ = split_annotated(without_none(info.annotation))
+        if typing.get_origin(base) is dict:
+            base, _ = split_annotated(without_none(typing.get_args(base)[1]))
+        if base in (int, float):
+            numbers.add(key)
+    return numbers
+
+
+def _number(value: Any) -> Any:
+    """A number field's value from a cell or property, as the scenario's YAML reads the same
+    text (:func:`read_float`): ``3e1`` as 30.0, which a whole-number field takes, as it takes
+    ``40.0``, and ``1e-400`` as the tiny figure it is, which is refused, where the schema's
+    lax reading of text took it as 0 and refused ``3e1`` for a whole number. Other values as
+    they are (digits alone, which the schema reads exactly; text that is no number)."""
+    if isinstance(value, str):
+        number = read_float(value.strip())
+        return value if number is None else number
+    return float(value) if isinstance(value, _WrittenFloat) else value
+
+
 def is_window(annotation: Any) -> bool:
     """Whether a schema type is a window of days (a model with a start and an end), which a
     table's cell writes ``START/END``."""
@@ -367,6 +399,7 @@ def _cell_text(cell: str) -> str:
 def _read_csv(section: str, model: type[BaseModel], text: str, file: str) -> TableRows:
     table = TableRows()
     kinds = _field_kinds(model)
+    numbers = _number_fields(model)
     # A cell may be as long as the file (its size is limited where it is read): beyond the
     # csv module's 131,072 characters the reading stopped, and the rows after went unread.
     csv.field_size_limit(max(csv.field_size_limit(), len(text) + 1))
@@ -464,7 +497,8 @@ def _read_csv(section: str, model: type[BaseModel], text: str, file: str) -> Tab
             if column[1] is None:
                 value = _commas(table, kinds, column[0], value, file, line,
                                 f"{section}[{index}].{column[0]}")
-            _put(row, (index,), column, value, kinds, file, line, table.locations)
+            _put(row, (index,), column, value, (kinds, numbers), file, line,
+                 table.locations)
         table.rows.append(row)
     _missing_columns(model, columns, table, file, header_line)
     return table
@@ -535,14 +569,21 @@ def _commas(table: TableRows, kinds: dict[str, str], base: str, value: Any, file
 
 def _put(
     row: dict[str, Any], prefix: Path, column: tuple[str, str | None], value: Any,
-    kinds: dict[str, str], file: str, line: int | None, locations: Locations,
+    fields: tuple[dict[str, str], set[str]], file: str, line: int | None,
+    locations: Locations,
 ) -> None:
-    """Store one cell (or property) in ``row``, splitting lists and dotted keys."""
+    """Store one cell (or property) in ``row``, splitting lists and dotted keys; ``fields``
+    are the model's kinds of field (:func:`_field_kinds`) and its number fields
+    (:func:`_number_fields`)."""
     base, key = column
-    text = _cell_text(value) if isinstance(value, str) else shown(value)
+    kinds, numbers = fields
+    text = (_cell_text(value) if isinstance(value, str)
+            else value.text if isinstance(value, _WrittenFloat) else shown(value))
     # A number with its digits grouped by "_" is text to a spreadsheet, as to YAML 1.2;
     # the schema's lax reading would take it, so it is marked for check to refuse.
     grouped = isinstance(value, str) and grouped_digits(value.strip())
+    if base in numbers:
+        value = _number(value)
     if key is not None:
         inner = row.setdefault(base, {})
         if isinstance(inner, dict):
@@ -622,10 +663,28 @@ def _feature_starts(text: str) -> list[int] | None:
     return None
 
 
+class _WrittenFloat(float):
+    """A JSON number too small for a float, read as the smallest float of its sign
+    (:func:`read_float`), with its text as written, for messages."""
+
+    text: str
+
+
+def _json_float(text: str) -> float:
+    """A JSON number with a decimal point or an exponent, read as the scenario's YAML reads
+    it (:func:`read_float`): ``1e-400`` is the tiny figure it is, where JSON reads it as 0."""
+    if not underflows(text):
+        return float(text)
+    # (JSON's numbers with a point or an exponent, which it reads by this, are read_float's)
+    number = _WrittenFloat(typing.cast(float, read_float(text)))
+    number.text = text
+    return number
+
+
 def _read_geojson(section: str, model: type[BaseModel], text: str, file: str) -> TableRows:
     table = TableRows()
     try:
-        document = json.loads(text, object_pairs_hook=_Mapping.of)
+        document = json.loads(text, object_pairs_hook=_Mapping.of, parse_float=_json_float)
     except json.JSONDecodeError as error:
         # (the decoder's own words, with where on the line; an empty file said as a CSV's is)
         got = ("an empty file" if not text.strip()
@@ -651,6 +710,7 @@ def _read_geojson(section: str, model: type[BaseModel], text: str, file: str) ->
     if len(starts) != len(features):
         starts = []
     kinds = _field_kinds(model)
+    numbers = _number_fields(model)
     for index, feature in enumerate(features):
         begin = starts[index] if starts else None
         end = starts[index + 1] if starts and index + 1 < len(starts) else len(text)
@@ -693,16 +753,16 @@ def _read_geojson(section: str, model: type[BaseModel], text: str, file: str) ->
                 for inner_key, inner in value.items():
                     if _once(given, table, (file, name_line, where), base, str(inner_key),
                              inner):
-                        _put(row, (index,), (base, str(inner_key)), inner, kinds, file,
-                             name_line, table.locations)
+                        _put(row, (index,), (base, str(inner_key)), inner,
+                             (kinds, numbers), file, name_line, table.locations)
                 continue
             if key and not _once(given, table, (file, name_line, where), base, key, value):
                 continue
             if not key:
                 value = _commas(table, kinds, base, value, file, name_line,
                                 f"features[{index}].properties.{name}")
-            _put(row, (index,), (base, key or None), value, kinds, file, name_line,
-                 table.locations)
+            _put(row, (index,), (base, key or None), value, (kinds, numbers), file,
+                 name_line, table.locations)
         _feature_id(row, feature, index, file, line, table)
         geometry = feature.get("geometry")
         coords_line = (_line_of(text, '"coordinates"', begin, end)
@@ -860,10 +920,11 @@ def _place_geometry(
     for name, value, position in (("lon", point[0], 0), ("lat", point[1], 1)):
         written = row.get(name)
         if written is not None and _number_or_none(written) != value:
+            said = table.locations.spots.get((index, name))  # (as written: 1e-400, not 5e-324)
             table.problems.append(Problem(
                 file, line, f"features[{index}].properties.{name}",
                 f"the same {name} as the geometry ({value:g}), or no {name} property",
-                shown(written),
+                said.text if said is not None and said.text else shown(written),
             ))
         row[name] = value
         table.locations.spots[(index, name)] = Spot(file, line, line, f"{value:g}")

@@ -9,6 +9,7 @@ import pytest
 
 import supplyline as sl
 from supplyline.errors import Problem, ScenarioError
+from supplyline.scenario import load_text
 from supplyline.scenario.tables import haversine_km, line_length_km
 
 from .helpers import DATA, TINY_TEXT, by_field, edit, line_of
@@ -188,6 +189,78 @@ def test_a_number_grouped_by_underscores_is_refused_in_a_table_as_in_the_yaml(
     assert sl.load(copy / "scenario-geo.yaml").places[0].population == 2000
 
 
+def _yaml_said(old: str, new: str) -> tuple[str, str] | sl.Scenario:
+    """What tiny.yaml, with ``old`` written ``new``, loads as, or its one problem's expected
+    and found."""
+    try:
+        return load_text(edit(TINY_TEXT, old, new), "tiny.yaml", base_dir=DATA)
+    except ScenarioError as error:
+        (problem,) = error.problems
+        return problem.expected, problem.got
+
+
+def test_a_figure_too_small_for_a_float_is_refused_in_a_table_as_in_the_yaml(
+        copy: Path) -> None:
+    """``1e-400`` in a CSV cell or a GeoJSON property (a number, or a number written as
+    text) was read as 0 in silence, where the YAML reader refuses it as the tiny figure it
+    is: refused alike, at its file and line, as written."""
+    expected, got = _yaml_said("stock_kg: {rice: 40000}", "stock_kg: {rice: 1e-400}")
+    assert (expected, got) == ("0, or a number from 1e-09 to 1e+12 (kg)", "1e-400")
+    text = _replace(copy / "places.csv", "2000,40000,", "2000,1e-400,")
+    problems = _problems(copy / "scenario.yaml")
+    assert list(problems) == ["places[0].stock_kg.rice"]
+    rice = problems["places[0].stock_kg.rice"]
+    assert (rice.file, rice.line, rice.expected, rice.got) == (
+        str(copy / "places.csv"), line_of(text, "ban-a,"), expected, "1e-400")
+    _replace(copy / "places.csv", "2000,1e-400,", "-1.5e-400,40000,")
+    assert _problems(copy / "scenario.yaml")["places[0].population"].got == "-1.5e-400"
+    geo = _replace(copy / "places.geojson", '"population": 2000, "stock_kg": {"rice": 40000}',
+                   '"population": "1e-400", "stock_kg": {"rice": 1e-400}')
+    problems = _problems(copy / "scenario-geo.yaml")
+    assert sorted(problems) == ["features[0].properties.population",
+                                "features[0].properties.stock_kg.rice"]
+    rice = problems["features[0].properties.stock_kg.rice"]
+    assert (rice.file, rice.line, rice.expected, rice.got) == (
+        str(copy / "places.geojson"), line_of(geo, '"1e-400"'), expected, "1e-400")
+    assert problems["features[0].properties.population"].expected.startswith(
+        "0, or a number from 1e-09")
+    # Other figures written with an exponent are read as written.
+    _replace(copy / "places.geojson", '"population": "1e-400", "stock_kg": {"rice": 1e-400}',
+             '"population": "2e3", "stock_kg": {"rice": 4.0e4}')
+    place = sl.load(copy / "scenario-geo.yaml").places[0]
+    assert (place.population, place.stock_kg) == (2000, {"rice": 40000})
+
+
+@pytest.mark.parametrize(("written", "read"), [
+    ("3e1", 30), ("1.5e2", 150), ("1E1", 10), ("40.0", 40), ("3.5", None), ("1e-1", None),
+    ("1e-400", None),
+])
+def test_a_whole_number_with_an_exponent_is_read_in_a_table_as_in_the_yaml(
+        copy: Path, written: str, read: int | None) -> None:
+    """A whole-number field (a place's carriers) in a CSV table refused ``3e1`` while it
+    took ``40.0``; the YAML reader takes both. The table reads the text as the YAML does:
+    ``3e1`` and ``1.5e2`` are whole numbers, ``3.5`` and ``1e-1`` are not (a GeoJSON
+    property too, a number or text)."""
+    yaml = _yaml_said("carriers: {bicycle: 20}", f"carriers: {{bicycle: {written}}}")
+    text = _replace(copy / "places.csv", "500,,20,", f"500,,{written},")
+    geo = _replace(copy / "places.geojson", '"carriers": {"bicycle": 20}',
+                   f'"carriers": {{"bicycle": "{written}"}}')
+    if read is not None:
+        assert isinstance(yaml, sl.Scenario)
+        assert yaml.places[0].carriers == {"bicycle": read}
+        assert sl.load(copy / "scenario.yaml").places[0].carriers == {"bicycle": read}
+        assert sl.load(copy / "scenario-geo.yaml").places[0].carriers == {"bicycle": read}
+        return
+    assert yaml == ("a whole number from 0 to 1e+09 (unit)", written)
+    (problem,) = _problems(copy / "scenario.yaml").values()
+    assert (problem.file, problem.line, problem.field, problem.expected, problem.got) == (
+        str(copy / "places.csv"), line_of(text, "ban-a,"), "places[0].carriers.bicycle",
+        *yaml)
+    (problem,) = _problems(copy / "scenario-geo.yaml").values()
+    assert (problem.line, problem.field, problem.expected, problem.got) == (
+        line_of(geo, f'"{written}"'), "features[0].properties.carriers.bicycle", *yaml)
+
+
 def test_a_grouped_number_in_a_row_of_too_few_cells_is_not_said_under_another_column(
         copy: Path) -> None:
     """A row with a cell left out is said to be short; its cells sit under the columns
@@ -248,7 +321,7 @@ def test_a_geojson_lat_written_as_text_is_judged_as_its_number(copy: Path) -> No
     assert sl.load(copy / "scenario-geo.yaml").places[2].lat == 21.7
     _replace(copy / "places.geojson", '"lat": "21.7"', '"lat": "21.8"')
     problems = _problems(copy / "scenario-geo.yaml")
-    assert problems["features[2].properties.lat"].got == "'21.8'"
+    assert problems["features[2].properties.lat"].got == "21.8"
 
 
 def test_geojson_line_with_one_point(copy: Path) -> None:
