@@ -32,6 +32,7 @@ from supplyline.ops.entries import (
     Labour,
     Receipt,
     RouteReport,
+    Trip,
     Wounded,
     closed_spans,
 )
@@ -41,7 +42,7 @@ from supplyline.scenario.series import series_over_horizon
 from supplyline.state import FloatArray, State, Transit, WoundedWaiting
 
 __all__ = ["Figures", "ReplanRefused", "as_of_refused", "before_replan", "changes_in_tonnes",
-           "compare_plans",
+           "compare_plans", "crew_food", "crew_food_sent",
            "entries_left_out", "figures_of", "in_force_by_day", "lost_by_home", "plan_vs_actual",
            "plans_in_force",
            "recorded_state", "replan", "replan_in_force", "scenario_from", "wounded_waiting"]
@@ -296,11 +297,11 @@ def _transit(books: Books, net: Network, as_of: dt.date) -> Transit:
         units.append(e.units)
         for good, kg in e.cargo_kg.items():
             cargo[i, net.commodity_ids.index(good)] += kg
-        # What a convoy loads holds the food its crew eats on the way (docs/model.md,
-        # "Carriers eat what they carry"): that lands no more, as in the plan.
-        for good, kg in ({} if trip is None else trip.food).items():
+        # What a convoy loads holds the food its crew eats on the way: that lands no more,
+        # as in the plan.
+        for good, kg in crew_food(e, trip).items():
             at = net.commodity_ids.index(good)
-            cargo[i, at] = max(cargo[i, at] - e.units * kg, 0.0)
+            cargo[i, at] = max(cargo[i, at] - kg, 0.0)
     return Transit(dest=np.array(dest, dtype=np.int64), mode=np.array(modes, dtype=np.int64),
                    arrive_in_days=np.array(arrive, dtype=float),
                    units=np.array(units, dtype=float), cargo_kg=cargo)
@@ -360,12 +361,13 @@ def before_replan(books: Books, figures: Figures | None) -> tuple[dt.date, dt.da
 
 def plan_vs_actual(books: Books, figures: Figures | None, until: dt.date | None = None,
                    earlier: Figures | None = None) -> list[dict[str, Any]]:
-    """Rows ``{what, id, date, planned_kg, actual_kg}`` per locality (given), route (sent)
-    and front (arrived) and day, to ``until`` (the scenario's end when ``None``). A re-plan
-    plans from its day on: before it, what was planned is what happened (as the dashboard's
-    chart of arrivals draws it), up to the books' today; the days from then to a re-plan
-    from a later day take what the plans in force before it asked (``earlier``:
-    :func:`in_force_by_day` of them; they had read 0 kg planned)."""
+    """Rows ``{what, id, date, planned_kg, actual_kg}`` per locality (given), route (cargo
+    sent: what the convoys loaded less their crews' food, ``crew_food_kg`` beside, as a
+    plan counts it) and front (arrived) and day, to ``until`` (the scenario's end when
+    ``None``). A re-plan plans from its day on: before it, what was planned is what
+    happened (as the dashboard's chart of arrivals draws it), up to the books' today; the
+    days from then to a re-plan from a later day take what the plans in force before it
+    asked (``earlier``: :func:`in_force_by_day` of them; they had read 0 kg planned)."""
     sc = books.scenario
     until = until or sc.end_date
     planned: dict[tuple[str, str, dt.date], float] = defaultdict(float)
@@ -380,16 +382,57 @@ def plan_vs_actual(books: Books, figures: Figures | None, until: dt.date | None 
                     if first <= day and (last is None or day < last):
                         planned[(what, name, day)] += v
     actual: dict[tuple[str, str, dt.date], float] = defaultdict(float)
+    # A convoy's load holds its crew's food, a plan's cargo does not: a route's figures
+    # are its cargo, the food apart (crew_food_kg), so that plan and books count alike.
+    food = crew_food_sent(books)
+    for (route, day), kg in food.items():
+        actual[("route", route, day)] -= kg
     for what, name, day, kg in books.actual_by_day():
         actual[(what, name, day)] += kg
-        if day < recorded:
-            planned[(what, name, day)] += kg
-    keys = sorted(set(planned) | set(actual))
-    return [{"what": w, "id": n, "date": d.isoformat(),
-             "planned_kg": round(planned.get((w, n, d), 0.0), 3),
-             "actual_kg": round(actual.get((w, n, d), 0.0), 3)}
-            for w, n, d in keys if d <= until and (planned.get((w, n, d), 0.0) > 1e-6
-                                                   or actual.get((w, n, d), 0.0) > 1e-6)]
+    for counted, kg in actual.items():
+        if counted[0] == "route":
+            actual[counted] = kg = max(kg, 0.0)
+        if counted[2] < recorded:
+            planned[counted] += kg
+    keys = sorted(set(planned) | set(actual) | {("route", r, d) for r, d in food})
+
+    def row(w: str, n: str, d: dt.date) -> dict[str, Any]:
+        out = {"what": w, "id": n, "date": d.isoformat(),
+               "planned_kg": round(planned.get((w, n, d), 0.0), 3),
+               "actual_kg": round(actual.get((w, n, d), 0.0), 3)}
+        if w == "route":
+            out["crew_food_kg"] = round(food.get((n, d), 0.0), 3)
+        return out
+
+    return [row(w, n, d) for w, n, d in keys
+            if d <= until and (planned.get((w, n, d), 0.0) > 1e-6
+                               or actual.get((w, n, d), 0.0) > 1e-6
+                               or food.get((n, d), 0.0) > 1e-6)]
+
+
+def crew_food_sent(books: Books) -> dict[tuple[str, dt.date], float]:
+    """kg of the crews' own food inside what the standing convoys loaded, by route and day
+    (all goods together): each convoy's units × what a unit's crew eats on its trip, as the
+    books reckon it (:meth:`~supplyline.ops.entries.Index.trip`, the rule its State in
+    transit lands by), at most what it loaded of each good. What a plan sends over a route
+    is its cargo alone, the food apart (docs/model.md, "Carriers eat what they carry")."""
+    out: dict[tuple[str, dt.date], float] = defaultdict(float)
+    for r in books.entries(kind="dispatch", effective=True):
+        e = r.entry
+        assert isinstance(e, Dispatch)
+        eaten = sum(crew_food(e, books.index.trip(e)).values())
+        if eaten > 0:
+            out[(books.index.route_of(e), e.date)] += eaten
+    return dict(out)
+
+
+def crew_food(convoy: Dispatch, trip: Trip | None) -> dict[str, float]:
+    """kg of each good the crew of ``convoy`` eats on its ``trip`` (:meth:`~supplyline.ops.
+    entries.Index.trip`) out of what it loaded (docs/model.md, "Carriers eat what they
+    carry"): its units × a unit's food, at most what it loaded of the good."""
+    food = {} if trip is None else trip.food
+    return {good: min(convoy.units * kg, convoy.cargo_kg.get(good, 0.0))
+            for good, kg in food.items()}
 
 
 def plans_in_force(books: Books) -> tuple[Figures | None, Figures | None]:

@@ -163,7 +163,18 @@ def test_plan_vs_actual_by_locality_route_and_day(books: Books) -> None:
     rows = plan_vs_actual(books, figures, sc.start_date + dt.timedelta(days=6))
     got = {(r["what"], r["id"], r["date"]): r for r in rows}
     assert got[("locality", "high-village", day(sc, 0))]["actual_kg"] == 2000
-    assert got[("route", "gorge-path", day(sc, 6))]["actual_kg"] == 1500
+    # A route's figure is the cargo a plan would count: the 1,500 kg loaded less the food
+    # the 60 porters eat on the way (as a plan leaves it out of cargo_kg), said apart.
+    gorge = got[("route", "gorge-path", day(sc, 6))]
+    convoy = next(r.entry for r in books.entries(kind="dispatch")
+                  if r.entry.date == sc.start_date + dt.timedelta(days=6))
+    trip = books.index.trip(convoy)
+    assert trip is not None and trip.food["rice"] > 0
+    assert gorge["crew_food_kg"] == pytest.approx(60 * trip.food["rice"], abs=1e-3)
+    assert gorge["actual_kg"] + gorge["crew_food_kg"] == pytest.approx(1500, abs=1e-3)
+    assert gorge["actual_kg"] < 1500
+    # A convoy sent empty carries neither.
+    assert ("route", "gorge-path", day(sc, 4)) not in got
     assert got[("front", "kestrel-town", day(sc, 2))]["actual_kg"] == 1400
     planned = sum(r["planned_kg"] for r in rows if r["what"] == "front")
     assert planned == pytest.approx(sum(figures["arrive"]["kestrel-town"][:7]), rel=1e-6)

@@ -216,7 +216,9 @@ async function loadOverview() {
   $("#compare").replaceChildren(el("option", { value: "" }, "arrived at the fronts"),
     ...sc.places.filter((p) => p.kind === "locality")
       .map((p) => el("option", { value: "locality|" + p.id }, "given by " + p.name)),
-    ...sc.routes.map((r) => el("option", { value: "route|" + r.id }, "sent over " + r.name)),
+    // (cargo, as a plan counts it: the crews' food the convoys load is not counted)
+    ...sc.routes.map((r) => el("option", { value: "route|" + r.id },
+      "cargo sent over " + r.name)),
     ...sc.places.filter((p) => p.kind === "front")
       .map((p) => el("option", { value: "front|" + p.id }, "arrived at " + p.name)));
   drawChart(data.arrivals);
