@@ -637,10 +637,11 @@ def define_reserves(net: Network, v: Variables) -> RowBlock:
     return rows.block("reserve_target", ("target",), targets, INF)
 
 
-def define_road_works(net: Network, v: Variables) -> list[RowBlock]:
+def define_road_works(net: Network, v: Variables, people: FloatArray) -> list[RowBlock]:
     """Road work done on its days (+ what is left undone) = its crew-days; the person-days
     worked are the person-days the localities give; and in a step, all works together take
-    at most step days × the persons able to serve."""
+    at most step days × the persons able to serve (``people``: what is left of each
+    locality's pool, as the labour fairness row reads it)."""
     k_count = len(net.road_works)
     done = _Rows(np.ones(k_count, dtype=bool))
     done.add(done.index[:, None], v.road_work, 1.0)
@@ -656,7 +657,9 @@ def define_road_works(net: Network, v: Variables) -> list[RowBlock]:
         working = np.asarray((v.road_work >= 0).any(axis=0), dtype=bool)
     pace = _Rows(working)
     pace.add(pace.index[None, :], v.road_work, 1.0)
-    persons = float(net.labour_people[net.is_locality].sum())
+    # What a State leaves of the pools: a re-plan whose localities have sent all but 200
+    # persons had worked 1,700 person-days in a day.
+    persons = float(people[net.is_locality].sum())
     return [
         done.block("road_work_done", ("work",), need, need),
         staffed.block("road_work_staffed", ("work",), 0.0, 0.0),

@@ -522,7 +522,7 @@ def build_lp(net: Network, replay: Replay | None = None, state: State | None = N
         *define_carriers_unfed(net, v),
         define_fleet_peak(net, v),
         define_reserves(net, v),
-        *define_road_works(net, v),
+        *define_road_works(net, v, start.labour_people),
     ]
     if spec is None:
         blocks.append(define_food_fairness(net, v, start.giveable_kg))

@@ -821,6 +821,26 @@ def test_road_work_takes_no_more_person_days_in_a_day_than_there_are_persons() -
     assert any("40 of 60 person-days undone" in words for words in plan.gave_up())
 
 
+def test_road_work_in_a_re_plan_takes_no_more_persons_than_the_state_leaves() -> None:
+    """The pace of road work counted the scenario's whole pool even where a State had sent
+    most of it: 15 of a village's 20 sent, 5 are left, so a day's road work is 5
+    person-days (20 before), and the rest is said undone."""
+    sc = scenario(
+        [village("v", 0.0, 50_000.0, population=100),
+         place("front", "front", 1.0)],
+        [route("v", "front", 10.0, id="track")], demand_kg_per_day=10.0, days=10,
+        policy={"labour_max_days_per_person": 3.0, "labour_share": 0.2,
+                "labour_rations_kg_per_day": {"rice": 0.5}},
+        road_works=[{"route": "track", "crew_days": 60, "start": "2020-01-05",
+                     "by": "2020-01-05", "source": "test"}])
+    net = sl.compile_network(sc)
+    state = sl.State.initial(net)
+    state.persons[net.place_ids.index("v")] = 15.0
+    plan = sl.plan(sc, state=state)
+    assert plan.road_work_days.sum() == pytest.approx(5.0, abs=1e-6)
+    assert any("55 of 60 person-days undone" in words for words in plan.gave_up())
+
+
 @pytest.mark.parametrize("mode", ["porter", "bicycle"])
 def test_a_round_trips_way_back_is_the_same_whoever_carries_its_food(mode: str) -> None:
     """The report's food per tonne delivered and the resilience model's gain per kg counted
