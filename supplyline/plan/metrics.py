@@ -315,10 +315,13 @@ def input_reason(plan: Plan, metric: Metric) -> str:
                     return False
         return True
 
-    def consumed_is_input() -> bool:
-        demand = plan.demand_kg[:, goods, :].sum()
-        return bool(demand > 0 and abs(plan.consumed_kg[:, goods, :].sum() - demand)
-                    <= 1e-6 * demand)
+    def consumed_is_input(share: NDArray[np.float64] | float = 1.0) -> bool:
+        """Whether all demand is met over the days the figure counts (``share`` of each
+        step's days, as :func:`compute_term` counts them; the whole horizon by default):
+        a figure up to 5 Jan, met in full by then, is the demand however short the rest."""
+        demand = (plan.demand_kg[:, goods, :] * share).sum()
+        eaten = (plan.consumed_kg[:, goods, :] * share).sum()
+        return bool(demand > 0 and abs(eaten - demand) <= 1e-6 * demand)
 
     def all_given_or_none() -> bool:
         """Whether the chosen regions give none of the goods, or all of them where no stock
@@ -338,7 +341,13 @@ def input_reason(plan: Plan, metric: Metric) -> str:
             "the regions give none of it, so none of what is eaten comes from them"
             if _none_given(plan, metric, goods) else "the regions give all of it and none "
             "is held from the start, so all of what is eaten comes from them"))
-    if metric.kind == "consumed_t" and consumed_is_input():
+    if metric.kind == "consumed_t" and consumed_is_input(_window_share(plan, metric)):
+        days = " ".join(part for part in (
+            f"from {metric.start.isoformat()}" if metric.start is not None else "",
+            f"to {metric.by.isoformat()}" if metric.by is not None else "") if part)
+        if days:
+            return (f"all demand {days} is met, so consumption there is the scenario's "
+                    "demand")
         return "all demand is met, so consumption is the scenario's demand"
     if metric.kind == "labour_days" and plan.replay is not None:
         floor = _replay_labour(plan)

@@ -304,6 +304,30 @@ def test_figures_that_follow_from_the_inputs_are_shown_as_inputs_not_passes() ->
     assert far.passed is None and far.within is False
 
 
+def test_consumption_met_in_full_within_its_window_is_an_input() -> None:
+    """A figure of what was eaten up to 5 Jan, all of it met by then from the front's own
+    stock, is the demand of those days, however short the days after: it had been judged
+    (a pass that held by construction), as the horizon's demand was not all met."""
+    def figure(fid: str, metric: dict[str, object], value: float) -> dict[str, object]:
+        return {"id": fid, "metric": metric, "value": value, "unit": "t", "tolerance": 0.1,
+                "source": "test"}
+
+    sc = scenario(
+        [village("near", 0.0, 500.0),
+         place("front", "front", 1.0, stock_kg={"rice": 1400.0})],
+        [route("near", "front", 40.0)], demand_kg_per_day=200.0, days=60,
+        observed=[figure("early", {"kind": "consumed_t", "commodity": "rice",
+                                   "by": "2020-01-05"}, 1.0),
+                  figure("all", {"kind": "consumed_t", "commodity": "rice"}, 12.0)])
+    values = {v.id: v for v in sl.validate(sl.plan(sc))}
+    assert values["early"].model == pytest.approx(1.0)
+    assert values["early"].input_reason == ("all demand to 2020-01-05 is met, so "
+                                            "consumption there is the scenario's demand")
+    assert values["early"].passed is None
+    # Over the whole horizon the front goes short: the plan's figure, judged.
+    assert not values["all"].is_input and values["all"].passed is False
+
+
 def test_a_route_full_both_ways_counts_each_day_once() -> None:
     """Loaded units one way and empty ones back: both directions of the ridge road are at its
     movement capacity on the same days, which count once (never more days than the plan)."""
