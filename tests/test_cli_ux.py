@@ -493,15 +493,39 @@ def test_schema_command_prints_and_writes_it(tmp_path: Path) -> None:
 
 def progress_lines(stderr: str) -> list[tuple[int | None, int | None, str]]:
     """The plain progress lines ``[done/total   0m05s] message`` (or ``[  0m05s] message``):
-    (done, total, message) each; every other line of standard error must be blank, and
-    each within 80 columns."""
-    found = []
+    (done, total, message) each, a message too long for one line read on as the lines
+    under it, indented to it; every other line of standard error must be blank, and each
+    within 80 columns."""
+    found: list[tuple[int | None, int | None, str]] = []
+    head = 0
     for line in filter(None, stderr.splitlines()):
+        assert len(line) <= 80, line
+        if found and head and re.fullmatch(rf" {{{head}}}\S.*", line):
+            done, total, message = found[-1]
+            found[-1] = (done, total, f"{message} {line.strip()}")
+            continue
         match = re.fullmatch(r"\[(?:\s*(\d+)/(\d+))?\s+\d+m\d\ds\] (.+)", line)
-        assert match and len(line) <= 80, line
+        assert match, line
+        head = match.start(3)
         done, total = (int(match[1]), int(match[2])) if match[1] else (None, None)
         found.append((done, total, match[3]))
     return found
+
+
+def test_a_progress_line_too_long_for_80_columns_is_wrapped_not_cut(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """A log file had read "finding what holds the fronts short (solving again with each
+    limit ea…": the rest goes on the next line, under the message."""
+    from supplyline.cli.common import _progress_lines
+
+    say = _progress_lines()
+    assert say is not None  # (standard error is no terminal here)
+    message = ("finding what holds the fronts short (from the plan's prices: too large to "
+               "confirm by solving again)")
+    say(message)
+    printed = capsys.readouterr().err
+    assert len(printed.splitlines()) == 2 and "…" not in printed
+    assert progress_lines(printed) == [(None, None, message)]
 
 
 def test_without_a_terminal_plan_and_simulate_print_plain_progress_lines() -> None:

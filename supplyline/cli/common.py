@@ -11,6 +11,7 @@ import os
 import re
 import sys
 import tempfile
+import textwrap
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -405,11 +406,11 @@ def _progress_lines(every_s: float = 0.0) -> Callable[..., None] | None:
         else:
             width = len(str(total))
             head = f"[{done:>{width}}/{total} {clock}] "
-        text = plain(message)
-        room = 80 - len(head)
-        if len(text) > room:
-            text = text[:room - 1] + "…"
-        stderr.print(head + text, soft_wrap=True, markup=False, highlight=False)
+        # Wrapped under its text, not cut: a line cut at 80 columns had lost what it said.
+        lines = textwrap.wrap(plain(message), 80 - len(head), break_on_hyphens=False) or [""]
+        indent = "\n" + " " * len(head)
+        stderr.print(head + indent.join(lines), soft_wrap=True, markup=False,
+                     highlight=False)
 
     return line
 

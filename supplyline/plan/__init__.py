@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable
 
 from supplyline.errors import PlanError, ReplayError, check_callback, not_number, not_whole
 from supplyline.network import Network, compile_network
-from supplyline.plan.diagnose import RESOLVE_SECONDS, explain_shortfall
+from supplyline.plan.diagnose import RESOLVE_SECONDS, VERIFY_COLUMNS, explain_shortfall
 from supplyline.plan.kpis import Kpis
 from supplyline.plan.metrics import MetricValue, compare
 from supplyline.plan.model import LinearProgram, Solution, build_lp, carriers_fed_first
@@ -192,7 +192,10 @@ def plan(
     left = RESOLVE_SECONDS if time_limit_s is None else max(
         0.0, min(RESOLVE_SECONDS, time_limit_s - (explaining - started)))
     if result.short_steps():
-        say("finding what holds the fronts short (solving again with each limit eased)")
+        say("finding what holds the fronts short (solving again with each limit eased)"
+            if lp.n_columns <= VERIFY_COLUMNS else
+            "finding what holds the fronts short (from the plan's prices: too large to "
+            "confirm by solving again)")
     explain_shortfall(lp, solution, result, seconds=left)
     result.explain_seconds = time.perf_counter() - explaining
     return result

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 import json
 
 import numpy as np
@@ -326,6 +327,27 @@ def test_consumption_met_in_full_within_its_window_is_an_input() -> None:
     assert values["early"].passed is None
     # Over the whole horizon the front goes short: the plan's figure, judged.
     assert not values["all"].is_input and values["all"].passed is False
+
+
+@pytest.mark.parametrize("too_large", [False, True])
+def test_the_progress_says_whether_the_limits_are_confirmed_by_solving_again(
+        too_large: bool, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A plan too large to confirm its limits by solving again had said it was "solving
+    again with each limit eased" (the built-in scenario's, whose findings then said the
+    limits were not confirmed)."""
+    planning = importlib.import_module("supplyline.plan")  # (sl.plan is the function)
+    if too_large:
+        monkeypatch.setattr(planning, "VERIFY_COLUMNS", 0)
+    said: list[str] = []
+    sc = scenario([village("near", 0.0, 500.0), place("front", "front", 1.0)],
+                  [route("near", "front", 40.0)], demand_kg_per_day=200.0, days=10)
+    plan = sl.plan(sc, progress=lambda message, *counts: said.append(message))
+    assert plan.findings
+    finding = [s for s in said if s.startswith("finding what holds")]
+    assert finding == [
+        "finding what holds the fronts short (from the plan's prices: too large to confirm "
+        "by solving again)" if too_large else
+        "finding what holds the fronts short (solving again with each limit eased)"]
 
 
 def test_a_route_full_both_ways_counts_each_day_once() -> None:
