@@ -31,6 +31,7 @@ from scipy.sparse.csgraph import minimum_spanning_tree
 from scipy.spatial import Delaunay
 
 from supplyline.scenario.schema import Scenario
+from supplyline.scenario.tables import haversine_km
 
 __all__ = ["COMMODITY_PALETTE", "MODE_PALETTE", "synthetic_document", "synthetic_scenario"]
 
@@ -39,6 +40,12 @@ START_DATE = dt.date(1954, 1, 1)
 
 KM_PER_DEGREE = 111.2
 """Length of one degree of latitude (and of longitude at the equator)."""
+
+EARTH_RADIUS_KM = 6371.0
+"""The sphere the generator measures its routes on: 6371 km, where a table's lines are
+measured on the mean radius (:data:`supplyline.scenario.tables.EARTH_RADIUS_KM`, 8.8 m more),
+so that a seed gives the scenario it always gave (on the mean radius, 1 route in about 2,000
+is 0.1 km longer)."""
 
 SPACING_KM = 35.0
 """Typical distance between neighbouring places: a day or two on foot."""
@@ -275,13 +282,12 @@ def _coordinates(
     return np.round(lat, 5), np.round(lon, 5)
 
 
-def _haversine_km(lat: FloatArray, lon: FloatArray, i: IntArray, j: IntArray) -> FloatArray:
-    """Great-circle km between places ``i`` and ``j`` (pairwise)."""
-    la1, la2 = np.radians(lat[i]), np.radians(lat[j])
-    dlat = la2 - la1
-    dlon = np.radians(lon[j] - lon[i])
-    h = np.sin(dlat / 2) ** 2 + np.cos(la1) * np.cos(la2) * np.sin(dlon / 2) ** 2
-    return np.asarray(2 * 6371.0 * np.arcsin(np.sqrt(np.clip(h, 0.0, 1.0))), dtype=np.float64)
+def _km(lat: FloatArray, lon: FloatArray, i: IntArray, j: IntArray) -> FloatArray:
+    """Great-circle km between places ``i`` and ``j`` (pairwise), by the scenario's one
+    formula (:func:`supplyline.scenario.tables.haversine_km`) on the generator's sphere
+    (:data:`EARTH_RADIUS_KM`)."""
+    km: FloatArray = haversine_km(lon[i], lat[i], lon[j], lat[j], radius_km=EARTH_RADIUS_KM)
+    return km
 
 
 def _route_network(
@@ -302,7 +308,7 @@ def _route_network(
         pairs = np.concatenate([simplices[:, [0, 1]], simplices[:, [1, 2]], simplices[:, [0, 2]]])
         pairs.sort(axis=1)
         cand = np.unique(pairs, axis=0).astype(np.int64)
-    km = _haversine_km(lat, lon, cand[:, 0], cand[:, 1])
+    km = _km(lat, lon, cand[:, 0], cand[:, 1])
     graph = coo_matrix((km + 1e-6, (cand[:, 0], cand[:, 1])), shape=(n, n)).tocsr()
     tree = minimum_spanning_tree(graph).tocoo()
     in_tree = {(min(int(a), int(b)), max(int(a), int(b))) for a, b in zip(tree.row, tree.col,
@@ -397,7 +403,7 @@ def _routes(
 ) -> list[dict[str, Any]]:
     i = np.array([a for a, _, _ in edges], dtype=np.int64)
     j = np.array([b for _, b, _ in edges], dtype=np.int64)
-    straight = _haversine_km(lat, lon, i, j)
+    straight = _km(lat, lon, i, j)
     docs: list[dict[str, Any]] = []
     for k, (a, b, on_tree) in enumerate(edges):
         road = (on_tree and rng.uniform() < 0.6) or rng.uniform() < 0.15

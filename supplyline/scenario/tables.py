@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import csv
 import io
-import itertools
 import json
 import math
 import re
@@ -118,13 +117,35 @@ def read_table(section: str, raw: bytes, file: str) -> TableRows:
     return _read_geojson(section, model, text, file)
 
 
-def haversine_km(lon1: float, lat1: float, lon2: float, lat2: float) -> float:
-    """Great-circle distance in km between two points given in degrees."""
-    phi1, phi2 = math.radians(lat1), math.radians(lat2)
+@typing.overload
+def haversine_km(lon1: float, lat1: float, lon2: float, lat2: float,
+                 radius_km: float = EARTH_RADIUS_KM) -> float: ...
+@typing.overload
+def haversine_km(lon1: Any, lat1: Any, lon2: Any, lat2: Any,
+                 radius_km: float = EARTH_RADIUS_KM) -> Any: ...
+def haversine_km(lon1: Any, lat1: Any, lon2: Any, lat2: Any,
+                 radius_km: float = EARTH_RADIUS_KM) -> Any:
+    """Great-circle distance in km between points given in degrees: the one formula of the
+    scenario's distances (a table's lines, the places nearest a point, the synthetic
+    scenarios' routes). Numbers give a float; NumPy arrays (or a number and an array) give
+    an array of the distances, pair by pair.
+
+    Examples
+    --------
+    >>> round(haversine_km(0.0, 0.0, 0.0, 1.0), 3)
+    111.195
+    >>> import numpy as np
+    >>> haversine_km(0.0, 0.0, np.array([1.0, 0.0]), 0.0).round(3).tolist()
+    [111.195, 0.0]
+    """
+    import numpy as np
+
+    phi1, phi2 = np.radians(lat1), np.radians(lat2)
     dphi = phi2 - phi1
-    dlam = math.radians(lon2 - lon1)
-    h = math.sin(dphi / 2) ** 2 + math.cos(phi1) * math.cos(phi2) * math.sin(dlam / 2) ** 2
-    return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(h)))
+    dlam = np.radians(np.subtract(lon2, lon1))
+    h = np.sin(dphi / 2) ** 2 + np.cos(phi1) * np.cos(phi2) * np.sin(dlam / 2) ** 2
+    km = 2 * radius_km * np.arcsin(np.minimum(1.0, np.sqrt(h)))
+    return float(km) if np.ndim(km) == 0 else np.asarray(km, dtype=np.float64)
 
 
 def line_length_km(coordinates: list[tuple[float, float]]) -> float:
@@ -135,10 +156,13 @@ def line_length_km(coordinates: list[tuple[float, float]]) -> float:
     >>> round(line_length_km([(0.0, 0.0), (1.0, 0.0)]), 1)
     111.2
     """
-    return sum(
-        haversine_km(a[0], a[1], b[0], b[1])
-        for a, b in itertools.pairwise(coordinates)
-    )
+    import numpy as np
+
+    if len(coordinates) < 2:
+        return 0.0
+    points = np.array([point[:2] for point in coordinates], dtype=float)
+    return float(haversine_km(points[:-1, 0], points[:-1, 1], points[1:, 0],
+                              points[1:, 1]).sum())
 
 
 #: An end of a route's line (read from GeoJSON) meets a place, or another part of the line,
@@ -200,10 +224,7 @@ class Points:
 
         if not self.ids:
             return None
-        phi1, phi2 = math.radians(point[1]), np.radians(self.lat)
-        h = (np.sin((phi2 - phi1) / 2) ** 2 + math.cos(phi1) * np.cos(phi2)
-             * np.sin(np.radians(self.lon - point[0]) / 2) ** 2)
-        km = 2 * EARTH_RADIUS_KM * np.arcsin(np.minimum(1.0, np.sqrt(h)))
+        km = haversine_km(point[0], point[1], self.lon, self.lat)
         i = int(np.argmin(km))
         return self.ids[i], float(km[i])
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 import supplyline as sl
@@ -45,6 +46,21 @@ def test_route_length_comes_from_its_line_when_not_given() -> None:
 def test_haversine_one_degree_of_latitude() -> None:
     assert haversine_km(0.0, 0.0, 0.0, 1.0) == pytest.approx(111.19, abs=0.01)
     assert haversine_km(103.0, 21.0, 103.0, 21.0) == 0.0
+
+
+def test_haversine_takes_arrays_pair_by_pair() -> None:
+    """One formula for the scenario's distances: arrays of points (the synthetic scenarios'
+    routes, the places nearest a point) give what the points give one by one."""
+    rng = np.random.default_rng(0)
+    lon1, lon2 = rng.uniform(-180, 180, (2, 50))
+    lat1, lat2 = rng.uniform(-90, 90, (2, 50))
+    km = haversine_km(lon1, lat1, lon2, lat2)
+    assert isinstance(km, np.ndarray) and km.shape == (50,)
+    assert km.tolist() == [haversine_km(float(a), float(b), float(c), float(d))
+                           for a, b, c, d in zip(lon1, lat1, lon2, lat2, strict=True)]
+    assert isinstance(haversine_km(0.0, 0.0, 0.0, 1.0), float)
+    assert haversine_km(0.0, 0.0, 0.0, 1.0, radius_km=1.0) == pytest.approx(np.pi / 180)
+    assert line_length_km([(103.0, 21.0)]) == 0.0
 
 
 @pytest.fixture
