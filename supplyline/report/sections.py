@@ -538,9 +538,10 @@ def validation_left_out(plan: Plan) -> str:
     plan: its replay's, or the plain plan's): a plan of the first days (``--days``) or from a
     State is not compared with figures of the whole horizon, and a report may be given no
     comparison."""
-    count = sum(o.replay == plan.replay for o in plan.network.scenario.observed)
+    observed = plan.network.scenario.observed
+    count = sum(o.replay == plan.replay for o in observed)
     if not count:
-        return ""
+        return _figures_of_other_plans(plan)
     which = (f"{'one historical figure' if count == 1 else f'{count} historical figures'} "
              + (f"for the replay {plan.replay}" if plan.replay else "for the plain plan"))
     them = "it" if count == 1 else "them"
@@ -556,6 +557,25 @@ def validation_left_out(plan: Plan) -> str:
     return (f"The scenario has {which}, which this report was not given to compare with "
             f"the plan: `supplyline report` compares {them}, and in Python "
             f"`supplyline.report.write_report(plan, path, validation=sl.validate(plan))`.")
+
+
+def _figures_of_other_plans(plan: Plan) -> str:
+    """Where the scenario's historical figures are all of plans other than this one (the
+    built-in scenario's are of its replay `historical`, and its plain plan's report had
+    said nothing of them): which, and the command that compares them ('' where it has
+    none)."""
+    names = list(dict.fromkeys(o.replay for o in plan.network.scenario.observed))
+    if not names:
+        return ""
+    count = len(plan.network.scenario.observed)
+    which = "one historical figure" if count == 1 else f"{count} historical figures"
+    plans = [f"the replay {name}" if name else "the plain plan" for name in names]
+    how = [f"`supplyline report --replay {name}`" if name else "`supplyline report`"
+           for name in names]
+    return (f"The scenario's {which} {'is' if count == 1 else 'are'} of "
+            f"{' and '.join(plans)}, not of this plan: {' and '.join(how)} "
+            f"{'compares' if len(how) == 1 else 'compare'} "
+            f"{'it' if count == 1 else 'them'} with the record.")
 
 
 #: The report's sections in page order. Later capabilities add theirs here.

@@ -590,6 +590,17 @@ def test_a_report_without_the_replay_s_figures_says_why(tmp_path: Path) -> None:
     assert "does not compare" not in render_report(sl.plan(sl.load("tutorial"), days=3))
 
 
+def test_a_plain_plan_s_report_names_the_plan_the_historical_figures_are_of() -> None:
+    """The built-in scenario's historical figures are all of its replay `historical`: the
+    report of its plain plan (the README's first command) had said nothing of them."""
+    page = render_report(sl.plan(sl.load("tutorial")))
+    caveats = page.split('<ul class="caveats" id="caveats">')[1].split("</ul>")[0]
+    assert ("<li>The scenario&#x27;s 2 historical figures are of the replay pledged, not of "
+            "this plan: <code>supplyline report --replay pledged</code> compares them with "
+            "the record.</li>") in caveats
+    assert 'id="validation"' not in page
+
+
 def test_a_long_headline_figure_takes_a_smaller_font() -> None:
     """The built-in plan's 1,051,569 labour-days ran past the edge of its card (135 px of
     text in 120): nine characters or more take the smaller font (the browser's measure is
