@@ -676,7 +676,30 @@ def make_variants(scenario: Scenario, varies: Sequence[Vary | str],
 
     # Each value alone: a bad value is reported once, with its own option. A problem of a
     # section another option also changes (daily_start_days needs step_days > 1, which
-    # another --vary may give) is left to the combinations, where the two meet.
+    # another --vary may give) is left to the combinations, where the two meet; and so is
+    # a problem that some value of another option lifts or changes (an end_date before the
+    # file's start_date, beside a varied start_date), wherever it is said.
+    lifts: dict[tuple[int, str, str], bool] = {}
+
+    def lifted(i: int, value: Value, problem: Problem) -> bool:
+        """Whether some value of another option, set beside ``value``, lifts ``problem`` or
+        changes its words: a problem of two fields, left to the combinations. Tried once
+        for each kind of problem of an option (:func:`_alike`; a few ms a value of the
+        others)."""
+        kind = (problem.field, _alike(problem.expected))
+        if (i, *kind) not in lifts:
+            lifts[(i, *kind)] = False
+            said_so = (problem.field, problem.expected, problem.got)
+            for j, other in ((j, other) for j, vary in enumerate(varies)
+                             if j != i and targets[j] and not set(targets[i]) & set(targets[j])
+                             for other in vary.values):  # (a value varied twice: said above)
+                data, changed = made.data_of([value, other], [i, j])
+                if all((p.field, p.expected, p.got) != said_so
+                       for p in _validate(data, base, changed, None)[1]):
+                    lifts[(i, *kind)] = True
+                    break
+        return lifts[(i, *kind)]
+
     for i, vary in enumerate(varies):
         if not targets[i]:
             continue  # a path that names nothing: reported above
@@ -692,7 +715,8 @@ def make_variants(scenario: Scenario, varies: Sequence[Vary | str],
             # checked on the combinations.)
             _scenario, found_problems = _validate(data, base, changed, None)
             new = [p for p in found_problems if (p.field, p.expected, p.got) not in said
-                   and not _shared(p.field, others)]
+                   and not _shared(p.field, others)
+                   and not lifted(i, value, p)]
             said.update((p.field, p.expected, p.got) for p in new)
             for p in new:
                 # (the first's words stand for the rest)
