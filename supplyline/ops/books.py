@@ -77,6 +77,7 @@ from supplyline.ops.entries import (
     report_without_effect,
     said,
     scenario_problems,
+    sent_past_service,
     units_of,
     wounded_beyond,
 )
@@ -343,9 +344,12 @@ class Books:
             found = wounded_beyond(entry, brought, ix)
         elif isinstance(entry, Dispatch):
             reports = self._standing(conn, "route", ix.route_of(entry), group)
+            home, carriers = self._carriers_of(conn, entry, group)
             return [w for w in (over_closed_route(entry, [e for e in reports
                                                           if isinstance(e, RouteReport)], ix),
-                                carries_nothing(entry)) if w is not None]
+                                carries_nothing(entry),
+                                sent_past_service(entry, carriers, home, ix))
+                    if w is not None]
         elif isinstance(entry, RouteReport):  # its route checked (check_entry)
             route = ix.routes[entry.route]
             convoys = [e for end in dict.fromkeys((route.from_, route.to))
@@ -356,6 +360,25 @@ class Books:
             return [w for w in (closed_under_convoys(entry, standing, convoys, ix),
                                 report_without_effect(entry, standing, ix)) if w is not None]
         return [] if found is None else [found]
+
+    def _carriers_of(self, conn: Connection, entry: Dispatch, group: Group
+                     ) -> tuple[str | None, list[Labour]]:
+        """Whose carriers a convoy of a mode of labour takes, and their registrations (the
+        carrier labour entries of its mode standing): those of the place it leaves where
+        they are registered there, their home; else those of every locality (``None``), for
+        the books do not say whose units wait at a depot. None for an owned mode."""
+        if self.index.modes[entry.mode].units_from != "labour":
+            return None, []
+
+        def carriers(place: str) -> list[Labour]:
+            return [e for e in self._standing(conn, "labour", place, group)
+                    if isinstance(e, Labour) and e.role == "carrier" and e.mode == entry.mode]
+
+        own = carriers(entry.from_)
+        if own:
+            return entry.from_, own
+        return None, [e for p in self.index.places.values() if p.kind == "locality"
+                      for e in carriers(p.id)]
 
     def _standing(self, conn: Connection, kind: str, place: str, group: Group,
                   entry: Entry | None = None) -> list[Entry]:

@@ -135,12 +135,13 @@ class EntryWarning:
     says and what was written, ``type`` ``beyond_scenario`` (more than the scenario says
     there is), ``route_closed`` (a convoy over a route closed that day, or a report that
     closes a route on days convoys went over it), ``no_effect`` (a route report the books
-    count nothing from: a reopening of a route not closed, a repair of one not damaged) or
-    ``no_cargo`` (a convoy that carries nothing)."""
+    count nothing from: a reopening of a route not closed, a repair of one not damaged),
+    ``no_cargo`` (a convoy that carries nothing) or ``service_over`` (a convoy of carriers
+    on its way past the service days registered for them)."""
 
     field: str
     message: str
-    type: Literal["beyond_scenario", "route_closed", "no_effect", "no_cargo"]
+    type: Literal["beyond_scenario", "route_closed", "no_effect", "no_cargo", "service_over"]
 
     def at(self, prefix: str) -> EntryWarning:
         """The warning of an entry at ``prefix`` in a batch (``3.``)."""
@@ -1109,6 +1110,53 @@ def carries_nothing(entry: Dispatch) -> EntryWarning | None:
     return EntryWarning("cargo_kg", f"the convoy carries nothing: {units_of(entry.units)} of "
                                     f"{entry.mode} sent empty from {entry.from_} to "
                                     f"{entry.to}", "no_cargo")
+
+
+def service_left(entry: Labour, day: dt.date) -> float:
+    """The service days each person ``entry`` registered still owes at the start of ``day``
+    (a day on or after the entry's): its ``days`` from its date on, less one for every day
+    since, for a carrier's crew serves every day its unit is in service, travelling or
+    waiting (the planner's rule, :func:`~supplyline.accounting.crew_days`), and the books
+    put it into service on the day it is registered. The State's service days owed
+    (``labour_days_left``) and the warning of a convoy past them (:func:`sent_past_service`)
+    read this one rule."""
+    return max(0.0, entry.days - (day - entry.date).days)
+
+
+def sent_past_service(entry: Dispatch, registered: Iterable[Labour], home: str | None,
+                      ix: Index) -> EntryWarning | None:
+    """A convoy of carriers whose registered service days (:func:`service_left`) are over
+    before its trip lands, as the planner reckons the trip (:meth:`Index.on_route`): more of
+    its units on the way on its last day than the carriers of its mode registered by its
+    day still serve then. ``registered``: the carrier labour entries of its mode standing
+    in the books of ``home`` (the place it left, where its units are registered there), or
+    of every locality (``home`` ``None``: the books do not say whose units wait
+    elsewhere)."""
+    mode = ix.modes[entry.mode]
+    if mode.units_from != "labour":
+        return None
+    trip = ix.trip(entry)
+    last = entry.date if trip is None else ix.on_route(entry, trip)[-1]
+    crew = mode.crew_per_unit or 1.0
+    taken = [e for e in registered if e.date <= entry.date]
+    serving = sum(e.persons / crew for e in taken if service_left(e, last) > 0)
+    if entry.units <= serving + 1e-6:
+        return None
+    whose = (f"{home}'s {entry.mode} units" if home is not None else
+             f"the {entry.mode} units of every locality (the books do not say whose "
+             f"wait at {entry.from_})")
+    why = f"the service days registered for {whose} "
+    ended = [e.date + dt.timedelta(days=math.ceil(e.days) - 1) for e in taken
+             if service_left(e, last) <= 0]
+    if not taken:
+        why += f"are none by {entry.date}"
+    elif serving <= 1e-6:
+        why += f"are over by then (the last registered served to {max(ended)})"
+    else:
+        why += f"hold {units_of(serving)} then (the others' served to {max(ended)})"
+    return EntryWarning("units", f"the convoy's {units_of(entry.units)} of {entry.mode} are "
+                                 f"in service to {last} (its trip to {entry.to}, as the "
+                                 f"planner reckons it), but {why}", "service_over")
 
 
 def received_too_soon(entry: Receipt, convoy: Dispatch, ix: Index) -> EntryWarning | None:

@@ -35,6 +35,7 @@ from supplyline.ops.entries import (
     Trip,
     Wounded,
     closed_spans,
+    service_left,
 )
 from supplyline.ops.tables import read_item
 from supplyline.scenario.schema import Closure, Scenario
@@ -201,7 +202,7 @@ def recorded_state(books: Books, net: Network, as_of: dt.date) -> State:
     for r in books.entries(kind="labour", effective=True, until=until):
         e = r.entry
         assert isinstance(e, Labour)
-        days = e.persons * max(0.0, e.days - _days(e.date, as_of))
+        days = e.persons * service_left(e, as_of)
         state.persons[place[e.locality]] += e.persons
         state.labour_days_left += days
         if e.role == "carrier" and e.mode is not None:

@@ -342,10 +342,11 @@ def test_a_convoy_that_carries_nothing_is_written_with_a_warning(books: Books) -
 
 def _porters_at_bridge(books: Books, sc: Scenario) -> None:
     """5 t of rice and 40 of the terrace village's porters at the bridge on the first day
-    (a convoy there, received), ready to cross the gorge path."""
+    (a convoy there, received), ready to cross the gorge path (registered for 20 days, so
+    that their service holds to the 20th)."""
     books.append(rice(5000, on=0, at="bridge"), "council")
     books.append(entry("labour", date=day(sc, 0), locality="terrace-village", persons=40,
-                       days=10, role="carrier", mode="porter"), "council")
+                       days=20, role="carrier", mode="porter"), "council")
     walk = books.append(send(sc, 0, on=0, units=40, from_="terrace-village", to="bridge"),
                         "council")
     books.append(entry("receipt", date=day(sc, 0), dispatch=walk.id), "council")
@@ -424,3 +425,74 @@ def test_a_receipt_is_not_said_too_soon_for_the_rain_the_scenario_expects(
     assert books.append(entry("receipt", date=day(wet, 4), dispatch=gorge.id,
                               received_kg={"rice": 200}), "council").warnings == ()
     books.close()
+
+
+def test_a_convoy_past_its_carriers_service_days_is_written_with_a_warning(
+        books: Books) -> None:
+    """Porters whose registered service days were over had been sent without a word: a
+    convoy whose units are in service past them, to the day its trip lands, is warned of
+    (the rule the State counts the days they owe by: each person's ``days`` from the day
+    registered)."""
+    sc = SC
+    books.append(rice(5000, on=0, at="high-village"), "council")
+    for on, persons, days in ((0, 40, 10), (2, 20, 20)):  # served to the 10th, to the 22nd
+        books.append(entry("labour", date=day(sc, on), locality="high-village",
+                           persons=persons, days=days, role="carrier", mode="porter"),
+                     "council")
+
+    def up(on: int, units: int) -> Recorded:
+        """Sent, then cancelled, so that each convoy finds the 60 porters at home."""
+        sent = books.append(send(sc, 100, on=on, units=units, from_="high-village",
+                                 to="ridge-depot"), "council")
+        assert books.entries()[-1].warnings == sent.warnings  # written, and kept with it
+        books.append(entry("cancel", date=day(sc, on), corrects=sent.id, reason="try"), "c")
+        return sent
+
+    assert up(9, 60).warnings == ()  # the 10th: all 60 serve
+    later = up(12, 30)
+    assert said(later) == [("units", "the convoy's 30 units of porter are in service to "
+                                     "2024-11-13 (its trip to ridge-depot, as the planner "
+                                     "reckons it), but the service days registered for "
+                                     "high-village's porter units hold 20 units then (the "
+                                     "others' served to 2024-11-10)")]
+    assert later.warnings[0].type == "service_over"
+    assert up(12, 20).warnings == ()
+    assert said(up(25, 5)) == [("units", "the convoy's 5 units of porter are in service to "
+                                         "2024-11-26 (its trip to ridge-depot, as the "
+                                         "planner reckons it), but the service days "
+                                         "registered for high-village's porter units are "
+                                         "over by then (the last registered served to "
+                                         "2024-11-22)")]
+    # Owned carriers serve no registered days (sent empty: warned of that alone).
+    bikes = books.append(send(sc, 0, on=25, units=5, from_="river-village", to="bridge",
+                              mode="bicycle"), "council")
+    assert [w.type for w in bikes.warnings] == ["no_cargo"]
+
+
+def test_a_convoy_whose_trip_lands_after_its_carriers_service_is_warned_of(
+        books: Books) -> None:
+    """Away from their home, the books do not say whose porters wait: those of every
+    locality count. The 40 at the bridge serve to the 10th; a convoy leaving on the 10th
+    over the gorge path lands on the 12th."""
+    sc = SC
+    books.append(rice(5000, on=0, at="bridge"), "council")
+    books.append(entry("labour", date=day(sc, 0), locality="terrace-village", persons=40,
+                       days=10, role="carrier", mode="porter"), "council")
+    walk = books.append(send(sc, 0, on=0, units=40, from_="terrace-village", to="bridge"),
+                        "council")
+    books.append(entry("receipt", date=day(sc, 0), dispatch=walk.id), "council")
+    assert books.append(send(sc, 200, on=5, units=10, from_="bridge"), "council"
+                        ).warnings == ()
+    late = books.append(send(sc, 200, on=9, units=10, from_="bridge"), "council")
+    books.append(entry("cancel", date=day(sc, 9), corrects=late.id, reason="try"), "c")
+    assert said(late) == [("units", "the convoy's 10 units of porter are in service to "
+                                    "2024-11-12 (its trip to kestrel-town, as the planner "
+                                    "reckons it), but the service days registered for the "
+                                    "porter units of every locality (the books do not say "
+                                    "whose wait at bridge) are over by then (the last "
+                                    "registered served to 2024-11-10)")]
+    # Registered again in time: their service holds.
+    books.append(entry("labour", date=day(sc, 9), locality="far-village", persons=10,
+                       days=5, role="carrier", mode="porter"), "council")
+    assert books.append(send(sc, 200, on=9, units=10, from_="bridge"), "council"
+                        ).warnings == ()
