@@ -936,6 +936,30 @@ def test_the_documented_sweep_runs_as_written(client: Any, tmp_path: Path,
         assert wrong.exit_code == 2 and line in wrong.output.replace("\n", "")
 
 
+def test_a_sweep_says_its_days_and_what_a_replay_does_to_them(
+        client: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """--days with varied dates was recorded nowhere (days: null), and a replay given whole
+    within the first days was said nowhere (55 t mobilized against 4.5 t demanded): both
+    are in the table's metadata, the answer, the terminal and the report."""
+    import pyarrow.parquet as pq
+
+    monkeypatch.chdir(tmp_path)
+    command = ["sweep", "tutorial", "--replay", "pledged", "--days", "4", "--vary",
+               "start_date=2024-10-29,2024-11-01", "--scheduler", client.scheduler.address,
+               "--report", "d.html"]
+    result = runner.invoke(app, [*command, "--json"])
+    assert result.exit_code == 0, result.output
+    answer = json.loads(result.stdout)
+    shared = json.loads(pq.read_schema("sweep.parquet").metadata[b"supplyline.sweep"])
+    assert shared == answer["sweep"] and shared["days"] == 4
+    note = answer["replay_note"]
+    assert note == shared["replay_note"] and "first 4 days gives all of it" in note
+    page = html.unescape(Path("d.html").read_text("utf-8"))
+    assert "the first 4 days of each planned" in page and note in page
+    said = runner.invoke(app, command, env={"COLUMNS": "200"})
+    assert said.exit_code == 0 and note in " ".join(said.stdout.split())
+
+
 def test_simulations_join_the_table_with_one_seed_for_all(
         client: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from rich.console import Console

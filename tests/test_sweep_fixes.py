@@ -53,3 +53,40 @@ def test_a_problem_another_varied_field_lifts_waits_for_the_combinations(
         make_variants(base, ["modes.porter.payload_kg=15,20", "end_date=2024-09-05"], path)
     (problem,) = caught.value.problems
     assert problem.option == "end_date=2024-09-05" and problem.field == "end_date"
+
+
+def test_a_replay_given_within_the_first_days_is_said_as_a_plan_says_it() -> None:
+    """With --replay and --days, each plan gave the whole horizon's replay within its days
+    (55 t mobilized against 4.5 t demanded) and the sweep said nothing of it; a plan says
+    it, and the sweep now says the same words (one rule)."""
+    from supplyline.report.facts import replay_days_note
+    from supplyline.sweep.run import SweepOptions, settings_words, sweep_settings
+
+    tutorial = sl.load("tutorial")
+    option = "replays.pledged.mobilization[0].kg=10000,25000"
+    pledged = SweepOptions(replay="pledged")
+    variants = make_variants(tutorial, [option], "tutorial", days=5, replay="pledged")
+    said = replay_days_note(sl.plan(tutorial, replay="pledged", days=5))
+    assert said and sweep_settings(variants, pledged)["replay_note"] == said
+    assert said in settings_words(sweep_settings(variants, pledged))
+    # Over the whole horizon, or without a replay, there is nothing to say.
+    whole = make_variants(tutorial, [option], "tutorial", replay="pledged")
+    assert sweep_settings(whole, pledged)["replay_note"] == ""
+    cut = make_variants(tutorial, ["modes.porter.payload_kg=20,25"], "tutorial", days=5)
+    assert sweep_settings(cut, SweepOptions())["replay_note"] == ""
+
+
+def test_the_days_planned_are_said_where_the_dates_are_varied() -> None:
+    """Varying start_date with --days 4, the settings said days: null and 'dates as each
+    variant sets them': nothing recorded that 4 days were planned."""
+    from supplyline.sweep.run import SweepOptions, SweepResult, settings_words, sweep_settings
+
+    variants = make_variants(sl.load("tutorial"), ["start_date=2024-10-29,2024-11-01"],
+                             "tutorial", days=4)
+    shared = sweep_settings(variants, SweepOptions())
+    assert (shared["start_date"], shared["end_date"], shared["days"]) == (None, None, 4)
+    assert ("dates as each variant sets them, the first 4 days of each planned"
+            in settings_words(shared))
+    # Their totals are still over different days, as the comparison says.
+    result = SweepResult({}, Path("t.parquet"), 0.0, 1, settings=shared)
+    assert any("different days" in note for note in result.comparison().notes)

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from rich.text import Text
 
 from supplyline.cli import common as ui
 from supplyline.cli.common import (
@@ -226,14 +227,19 @@ def sweep(
         # Each variant that planned: its values and its record (the table's row).
         results = [{"variant": i, "settings": variants[i].settings, **r}
                    for i, r in sorted(result.records.items()) if r["status"] == "ok"]
+        note = result.settings.get("replay_note")
         print_json({
             "ok": not (result.failed or result.interrupted), **verdict,
             "sweep": result.settings,
+            # (as plan and simulate answer it: the sweep's settings hold it too)
+            **({"replay_note": note} if note else {}),
             "variants": len(variants), "done": done, "failed": failed,
             "results": results, "workers": result.workers, "seconds": result.seconds,
             "written": [str(p) for p in written],
         })
     else:
+        if result.settings.get("replay_note"):  # (as plan says it, above its figures)
+            ui.stdout.print(Text(plain(result.settings["replay_note"]), style="yellow"))
         _print_sweep(variants, result.records)
         for i, reason in sorted(result.failed.items()):
             say(ui.stderr, f"#{i} ({variants[i].label}) failed: {reason}")

@@ -58,8 +58,8 @@ if TYPE_CHECKING:
     import pyarrow as pa
     from distributed import Client
 
-__all__ = ["COLUMNS", "SweepError", "SweepOptions", "SweepResult", "run_sweep", "run_variant",
-           "settings_words", "sweep_settings"]
+__all__ = ["COLUMNS", "SweepError", "SweepOptions", "SweepResult", "replay_note", "run_sweep",
+           "run_variant", "settings_words", "sweep_settings"]
 
 #: Seconds allowed to reach a running scheduler and for it to answer as a Dask scheduler
 #: (connection and handshake together); then again for one of its workers to join.
@@ -159,7 +159,7 @@ class SweepResult:
         called = {i: labels.get(i, f"#{i}") for i in sorted(self.records)}
         # (as sl.compare says of plans of different days: here the sweep varies the dates)
         dates = ([VARIED_DATES] if self.settings.get("scenario") and
-                 self.settings.get("days") is None else [])
+                 self.settings.get("start_date") is None else [])
         return compare_records(
             {called[i]: (r if r["status"] == "ok" else None)
              for i, r in sorted(self.records.items())},
@@ -200,9 +200,12 @@ VARIED_DATES = ("These variants cover different days (each its own start_date an
 def sweep_settings(variants: Sequence[Variant], options: SweepOptions,
                    source: str | None = None) -> dict[str, Any]:
     """What every variant of a sweep shares: the scenario (and ``source``, what it was read
-    from), its dates and days as planned, the replay, the solver and its time limit, the
-    steps, the runs simulated and their seed, the version; and how many variants the sweep
-    has (``variants``: a table with fewer rows is one that Ctrl-C stopped)."""
+    from), its dates and days as planned (where the sweep varies ``start_date`` or
+    ``end_date``, no dates, and the days only where ``--days`` sets them), the replay, the
+    solver and its time limit, the steps, the runs simulated and their seed, the version;
+    how many variants the sweep has (``variants``: a table with fewer rows is one that
+    Ctrl-C stopped); and what a replay does to plans of the first days (``replay_note``,
+    :func:`replay_note`; ``""`` if nothing)."""
     from supplyline import __version__
 
     sc = variants[0].scenario if variants else None
@@ -210,27 +213,57 @@ def sweep_settings(variants: Sequence[Variant], options: SweepOptions,
     # Dates a sweep varies are no one's: they were the first variant's, said as every
     # variant's (each variant's are in its row).
     dated = sc if sc and not DATES & set(variants[0].settings) else None
+    # Days a sweep plans of each variant (--days) are every variant's, its dates varied or not.
+    planned = variants.days if isinstance(variants, Variants) else None
     return {
         "scenario": sc.name if sc else None, "title": sc.title if sc else None,
         "file": source or (sc.name if sc else None),
         "start_date": dated.start_date.isoformat() if dated else None,
         "end_date": dated.end_date.isoformat() if dated else None,
-        "days": dated.days if dated else None, "replay": options.replay,
+        "days": dated.days if dated else planned, "replay": options.replay,
         "solver": options.solver,
         "time_limit_s": options.time_limit_s, "step_days": options.step_days,
         "simulate_runs": options.simulate, "seed": options.seed if simulated else None,
         "supplyline": __version__, "variants": len(variants),
+        "replay_note": replay_note(variants, options.replay),
     }
+
+
+def replay_note(variants: Sequence[Variant], replay: str | None) -> str:
+    """What a replay does to variants planned over their first days (``--days``), in the
+    words a plan says it (:func:`~supplyline.report.facts.replay_days_note`: it fixes what
+    is given over the whole horizon, and each plan gives all of it within its days); one
+    sentence per whole horizon where the variants' dates differ; ``""`` otherwise (and for
+    variants not made by :func:`~supplyline.sweep.vary.make_variants`, whose horizon before
+    any cut is not known)."""
+    from types import SimpleNamespace
+    from typing import cast
+
+    from supplyline.plan.result import Plan
+    from supplyline.report.facts import replay_days_note
+
+    if not replay or not isinstance(variants, Variants) or variants.days is None:
+        return ""
+    planned = variants.days
+    notes = [replay_days_note(cast(Plan, SimpleNamespace(
+        replay=replay, days=planned, whole_days=whole)))  # (what the rule reads of a plan)
+        for whole in variants.horizons() if whole > planned]
+    return " ".join(dict.fromkeys(note for note in notes if note))
 
 
 def settings_words(settings: Mapping[str, Any]) -> str:
     """A sweep's shared settings (:func:`sweep_settings`) in a sentence, for its report."""
     from supplyline.scenario.summary import counted
 
-    words = f"{settings['title']} ({settings['file']}), " + (
-        f"{settings['start_date']} to {settings['end_date']} "
-        f"({counted(settings['days'], 'day', 'days')})" if settings["days"] is not None
-        else "dates as each variant sets them")
+    days = settings["days"]
+    if settings["start_date"] is not None:
+        when = (f"{settings['start_date']} to {settings['end_date']} "
+                f"({counted(days, 'day', 'days')})")
+    else:
+        when = "dates as each variant sets them" + (
+            f", the first {counted(days, 'day', 'days')} of each planned" if days is not None
+            else "")
+    words = f"{settings['title']} ({settings['file']}), {when}"
     if settings["replay"]:
         words += f"; replay {settings['replay']}"
     words += f"; solver {settings['solver']}"
@@ -241,7 +274,8 @@ def settings_words(settings: Mapping[str, Any]) -> str:
     if settings["simulate_runs"]:
         words += (f"; each plan simulated {settings['simulate_runs']:,} times "
                   f"(seed {settings['seed']})")
-    return words + f"; supplyline {settings['supplyline']}."
+    note = settings.get("replay_note")
+    return words + f"; supplyline {settings['supplyline']}." + (f" {note}" if note else "")
 
 
 def run_variant(index: int, scenario: Scenario | Callable[[], Scenario],

@@ -502,6 +502,9 @@ class Variants(Sequence[Variant]):
         The values of each path (the options' values, each once).
     about:
         The unit (``""`` when none) and description of each path's value, from the schema.
+    days:
+        The days each variant is planned (``--days``: its first days), or None (its whole
+        horizon).
     """
 
     def __init__(self, varies: Sequence[Vary], build: _Build,
@@ -512,6 +515,18 @@ class Variants(Sequence[Variant]):
         self._choices = tuple(vary.values for vary in varies)
         self._build = build
         self._count = math.prod(len(values) for values in self._choices)
+        self.days = build.days
+
+    def horizons(self) -> list[int]:
+        """The variants' whole horizons in days, each once, before ``days`` cuts them: the
+        scenario's, or, where ``start_date`` or ``end_date`` is varied, each combination of
+        their values' (a few, however many variants)."""
+        data = self._build.data
+        dates = {name: [data[name]] for name in ("start_date", "end_date")}
+        dates.update({path: list(values) for path, values in self.values.items()
+                      if path in dates})
+        return sorted({(_day(end) - _day(start)).days + 1
+                       for start in dates["start_date"] for end in dates["end_date"]})
 
     def __len__(self) -> int:
         return self._count
@@ -546,6 +561,10 @@ class Variants(Sequence[Variant]):
     def _variant(self, index: int, values: tuple[Value, ...]) -> Variant:
         return Variant(index, dict(zip(self.paths, values, strict=True)),
                        functools.partial(self._build, values))
+
+
+def _day(value: Any) -> dt.date:
+    return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
 
 
 def _about(path: DataPath) -> tuple[str, str]:
