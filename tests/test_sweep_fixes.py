@@ -90,3 +90,41 @@ def test_the_days_planned_are_said_where_the_dates_are_varied() -> None:
     # Their totals are still over different days, as the comparison says.
     result = SweepResult({}, Path("t.parquet"), 0.0, 1, settings=shared)
     assert any("different days" in note for note in result.comparison().notes)
+
+
+def test_a_slice_of_the_variants_keeps_their_units_in_the_table(tmp_path: Path) -> None:
+    """run_sweep(variants[1:3], ...) wrote the varied columns without their units and
+    descriptions: a slice was a plain list. It is a Variants of those variants, each with
+    its own number."""
+    import pyarrow.parquet as pq
+
+    from supplyline.sweep import Variants
+    from supplyline.sweep.run import table_schema
+
+    variants = make_variants(sl.load("tutorial"), ["modes.porter.payload_kg=15,20",
+                                                   "modes.bicycle.payload_kg=100,120"])
+    part = variants[1:3]
+    assert isinstance(part, Variants) and len(part) == 2
+    assert [v.index for v in part] == [1, 2] and part[-1].label == variants[2].label
+    assert [v.index for v in part[1:]] == [2] and [v.index for v in variants[::-1]] == [3, 2,
+                                                                                         1, 0]
+    with pytest.raises(IndexError):
+        part[2]
+    for schema in (table_schema(variants), table_schema(part)):
+        field = schema.field("modes.porter.payload_kg")
+        assert field.metadata[b"units"] == b"kg"
+        assert b"what one unit carries" in field.metadata[b"description"]
+    # Swept, the table says them, and the rows are the slice's variants by their numbers.
+    distributed = pytest.importorskip("distributed")
+    from supplyline.sweep.run import HTTP_ADDRESS, run_sweep
+
+    cut = make_variants(sl.load("tutorial"), ["modes.porter.payload_kg=15,20",
+                                              "modes.bicycle.payload_kg=100,120"], days=3)
+    with distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=True,
+                                  dashboard_address=HTTP_ADDRESS, silence_logs=50) as cluster, \
+            distributed.Client(cluster) as dask:
+        result = run_sweep(cut[1:3], tmp_path / "part.parquet", client=dask)
+    assert result.labels == {1: cut[1].label, 2: cut[2].label}
+    read = pq.read_schema(tmp_path / "part.parquet")
+    assert read.field("modes.bicycle.payload_kg").metadata[b"units"] == b"kg"
+    assert list(result.to_frame()["variant"]) == [1, 2]

@@ -811,7 +811,7 @@ def _by_index(variants: Sequence[Variant], records: Mapping[int, Any]) -> list[V
     """The variants that have a record (a sweep's own are made when asked for, by their
     number: only those are made again)."""
     if isinstance(variants, Variants):
-        return [variants[i] for i in sorted(records)]
+        return [variants.numbered(i) for i in sorted(records)]
     return [v for v in variants if v.index in records]
 
 

@@ -494,12 +494,17 @@ class Variants(Sequence[Variant]):
     built only when :attr:`Variant.scenario` is read (or by the worker that plans it).
     Memory does not grow with the number of variants.
 
+    A slice (``variants[1:3]``) is a :class:`Variants` too, of those variants, each keeping
+    its number among all the combinations (its ``index``), and the units and descriptions
+    of the paths (a sweep of it writes them in its table).
+
     Attributes
     ----------
     paths:
         The paths varied, in the order of the options.
     values:
-        The values of each path (the options' values, each once).
+        The values of each path (the options' values, each once; a slice's variants take
+        some of them).
     about:
         The unit (``""`` when none) and description of each path's value, from the schema.
     days:
@@ -512,10 +517,11 @@ class Variants(Sequence[Variant]):
         self.paths = tuple(vary.path for vary in varies)
         self.values = {vary.path: vary.values for vary in varies}
         self.about = about or {}
+        self.days = build.days
         self._choices = tuple(vary.values for vary in varies)
         self._build = build
-        self._count = math.prod(len(values) for values in self._choices)
-        self.days = build.days
+        #: The numbers of the variants held (all the combinations, or a slice's).
+        self._numbers = range(math.prod(len(values) for values in self._choices))
 
     def horizons(self) -> list[int]:
         """The variants' whole horizons in days, each once, before ``days`` cuts them: the
@@ -529,34 +535,45 @@ class Variants(Sequence[Variant]):
                        for start in dates["start_date"] for end in dates["end_date"]})
 
     def __len__(self) -> int:
-        return self._count
+        return len(self._numbers)
 
     @overload
     def __getitem__(self, index: int) -> Variant: ...
 
     @overload
-    def __getitem__(self, index: slice) -> list[Variant]: ...
+    def __getitem__(self, index: slice) -> Variants: ...
 
-    def __getitem__(self, index: int | slice) -> Variant | list[Variant]:
+    def __getitem__(self, index: int | slice) -> Variant | Variants:
         if isinstance(index, slice):
-            return [self[i] for i in range(*index.indices(self._count))]
-        if index < 0:
-            index += self._count
-        if not 0 <= index < self._count:
-            raise IndexError(f"variant {index} of {self._count}")
+            part = copy.copy(self)
+            part._numbers = self._numbers[index]
+            return part
+        try:
+            return self.numbered(self._numbers[index])
+        except IndexError:
+            raise IndexError(f"variant {index} of {len(self)}") from None
+
+    def numbered(self, number: int) -> Variant:
+        """The variant numbered ``number`` among all the combinations (its ``index``)."""
         chosen: list[Value] = []
-        rest = index
+        rest = number
         for values in reversed(self._choices):
             rest, k = divmod(rest, len(values))
             chosen.append(values[k])
-        return self._variant(index, tuple(reversed(chosen)))
+        return self._variant(number, tuple(reversed(chosen)))
 
     def __iter__(self) -> Iterator[Variant]:
-        for index, values in enumerate(itertools.product(*self._choices)):
-            yield self._variant(index, values)
+        if self._numbers == range(math.prod(len(values) for values in self._choices)):
+            for index, values in enumerate(itertools.product(*self._choices)):
+                yield self._variant(index, values)
+            return
+        for number in self._numbers:
+            yield self.numbered(number)
 
     def __repr__(self) -> str:
-        return f"<Variants: {self._count:,} of {', '.join(self.paths)}>"
+        count = math.prod(len(values) for values in self._choices)
+        part = "" if len(self._numbers) == count else f" of the {count:,}"
+        return f"<Variants: {len(self):,}{part} of {', '.join(self.paths)}>"
 
     def _variant(self, index: int, values: tuple[Value, ...]) -> Variant:
         return Variant(index, dict(zip(self.paths, values, strict=True)),
