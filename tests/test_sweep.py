@@ -252,6 +252,15 @@ def test_an_interrupted_sweep_lists_only_what_ran(monkeypatch: pytest.MonkeyPatc
     assert "not run" not in text and "failed" in text
     rows = [line.split()[0] for line in text.splitlines() if line[:1].isdigit()]
     assert rows == ["0", "2"]
+    # Stopped before any variant ended: no empty table (its title and rule alone).
+    console = Console(file=io.StringIO(), width=80, record=True)
+    monkeypatch.setattr(cli.common, "stdout", console)
+    cli.sweep._print_sweep(variants, {})
+    assert console.export_text() == ""
+    # Its exit code is said, as every command's on Ctrl-C (1).
+    said = " ".join(runner.invoke(app, ["sweep", "--help"], env={"COLUMNS": "200"})
+                    .stdout.split())
+    assert "or when Ctrl-C stopped the sweep" in said
 
 
 @pytest.mark.parametrize("options", [

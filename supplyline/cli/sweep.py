@@ -101,8 +101,9 @@ def sweep(
     table of the values and each plan's key figures.
 
     Exit code 1 when any variant failed (each is listed with its reason; the others are in
-    the table), 2 when a --vary option names nothing or a value the scenario refuses, or when
-    no Dask scheduler answers at --scheduler's address."""
+    the table), or when Ctrl-C stopped the sweep (as it ends every command: the variants
+    finished so far are in the table), 2 when a --vary option names nothing or a value the
+    scenario refuses, or when no Dask scheduler answers at --scheduler's address."""
     from supplyline.report.compare import write_comparison
     from supplyline.sweep import VaryError, make_variants, parse_vary
     from supplyline.sweep.run import (
@@ -300,6 +301,8 @@ def _print_sweep(variants: Sequence[Any], records: dict[int, dict[str, Any]]) ->
     valued = [Column(plain(name), numeric=True) for name in short_names(paths)]
     figured = [Column(header, numeric=True) for header in headers]
     rows: list[tuple[str, list[str], str, list[str]]] = []
+    if not records:
+        return  # (interrupted before any variant ended: the closing line says so)
     for v in variants:
         record = records.get(v.index)
         if record is None:
