@@ -5,6 +5,7 @@ tables as printed."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -128,3 +129,65 @@ def test_a_slice_of_the_variants_keeps_their_units_in_the_table(tmp_path: Path) 
     read = pq.read_schema(tmp_path / "part.parquet")
     assert read.field("modes.bicycle.payload_kg").metadata[b"units"] == b"kg"
     assert list(result.to_frame()["variant"]) == [1, 2]
+
+
+def records(count: int, tonnes: dict[str, float]) -> dict[str, dict[str, Any]]:
+    """Records of ``count`` plans as a sweep's table holds them, labelled as a sweep's
+    report labels its variants."""
+    from supplyline.report.compare import KPIS
+
+    made = {}
+    for i in range(count):
+        record: dict[str, Any] = {key: 1000.0 + i for key, _label, _digits in KPIS}
+        record.update(shortfall_days=i, max_burden=0.5, mobilized_by_region_t={"upper": 1.0},
+                      route_tonnes=tonnes, route_days_at_capacity={r: 0 for r in tonnes})
+        made[f"#{i} payload_kg={15 + i}, day_probability=0.2"] = record
+    return made
+
+
+@pytest.mark.parametrize("count", [2, 12])
+def test_the_key_figures_print_as_a_table_one_column_per_plan(
+        count: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    """At 80 columns, Comparison.print() gave the key figures as 'header: value' lines per
+    plan while print(comparison) gave a table: both give one row per figure, one column per
+    plan (in blocks as wide as the terminal), no line wider than it."""
+    import io
+
+    from rich.console import Console
+
+    from supplyline.report.compare import compare_records
+
+    monkeypatch.setenv("COLUMNS", "80")
+    table = compare_records(records(count, {"ridge-road": 12.0}))
+    console = Console(file=io.StringIO(), width=80, record=True)
+    table.print(console)
+    printed = console.export_text().splitlines()
+    text = str(table).splitlines()
+    for lines in (printed, text):
+        assert max(map(len, lines)) <= 80, "\n".join(lines)
+        assert not any(line.lstrip().startswith("•") for line in lines), "\n".join(lines)
+        # One row per figure, its plans' figures on it (a block's worth at a time).
+        rows = [line.split()[1:] for line in lines if line.startswith("labour-days")]
+        assert [f for row in rows for f in row] == [f"{1000 + i:,}" for i in range(count)]
+
+
+def test_routes_that_carry_nothing_at_the_tenth_shown_are_left_out() -> None:
+    """'Tonnes carried per route' showed routes of 0.0 t in every plan (the solver's
+    1e-9 t and a few kg): they are left out of what is printed, as routes no plan uses."""
+    import io
+
+    from rich.console import Console
+
+    from supplyline.report.compare import compare_records
+
+    table = compare_records(records(2, {"ridge-road": 12.0, "river-path": 0.04,
+                                        "high-path": 1e-6, "low-path": 0.06}))
+    assert list(table.tonnes.columns) == ["high-path", "low-path", "ridge-road",
+                                          "river-path"]  # (the figures themselves, all)
+    console = Console(file=io.StringIO(), width=200, record=True)
+    table.print(console)
+    printed = console.export_text()
+    page = table.to_html()
+    for shown in (printed, page):
+        assert "ridge-road" in shown and "low-path" in shown
+        assert "river-path" not in shown and "high-path" not in shown

@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
+from rich.text import Text
 
 from supplyline.errors import not_whole
 from supplyline.plan.figures import UNTAGGED
@@ -118,7 +119,8 @@ class Comparison:
     routes:
         Days at capacity per route, for the routes at capacity in any of the plans.
     tonnes:
-        Tonnes carried per route, for the routes used by any of the plans.
+        Tonnes carried per route, for the routes used by any of the plans (the printed and
+        HTML tables leave out those that carry 0.0 t, at the tenth shown, in every plan).
     failed:
         Plans that could not be made, with the reason (label: reason).
     notes:
@@ -151,56 +153,91 @@ class Comparison:
         from supplyline.report.terminal import text_width
 
         width = text_width()
-        shown = self.kpis.T
-        shown = shown.apply(lambda row: row.map(
-            lambda v: _number(v, _digits(str(row.name)))), axis=1)
+        shown, keys = self._key_figures(width)
         notes = "".join(f"\n{note}" for note in self.notes)
-        # A plan's label wider than a block can hold (a sweep's "#0 modes.porter.payload_kg
-        # =20, threats...") heads its column by its number, said above the table.
-        labels = [str(c) for c in shown.columns]
-        names = max((len(str(n)) for n in shown.index), default=0)
-        keys = ""
-        if names + 2 + max(map(len, labels), default=0) > width:
-            shown.columns = [f"[{i + 1}]" for i in range(len(labels))]
-            keys = "".join("\n" + textwrap.fill(f"[{i + 1}] {label}", width,
-                                                 subsequent_indent="    ",
-                                                 break_on_hyphens=False)
-                           for i, label in enumerate(labels))
+        said = "".join("\n" + textwrap.fill(key, width, subsequent_indent="    ",
+                                             break_on_hyphens=False) for key in keys)
         table = "\n".join(line.rstrip() for line in
                           shown.to_string(line_width=width).splitlines())
-        text = f"{self!r}{notes}\nKey figures{keys}\n{table}"
+        text = f"{self!r}{notes}\nKey figures{said}\n{table}"
         return text + "".join(f"\n{label} failed: {why}" for label, why in self.failed.items())
 
+    def _key_figures(self, width: int, most: int | None = None
+                     ) -> tuple[pd.DataFrame, list[str]]:
+        """The key figures as shown (text, rounded), one row per figure and one column per
+        plan (the first ``most``), and the keys of the plans' labels: a label wider than a
+        block of ``width`` can hold (a sweep's "#0 modes.porter.payload_kg=20, threats...")
+        heads its column by its number, "[1]", said in a key ("[1] #0 modes...")."""
+        shown = self.kpis.iloc[:most].T
+        shown = shown.apply(lambda row: row.map(
+            lambda v: _number(v, _digits(str(row.name)))), axis=1)
+        labels = [str(c) for c in shown.columns]
+        names = max((len(str(n)) for n in shown.index), default=0)
+        keys: list[str] = []
+        if names + 2 + max(map(len, labels), default=0) > width:
+            shown.columns = [f"[{i + 1}]" for i in range(len(labels))]
+            keys = [f"[{i + 1}] {label}" for i, label in enumerate(labels)]
+        return shown, keys
+
     def print(self, console: Console | None = None, max_rows: int = 50) -> None:
-        """The tables, as Rich tables (the first ``max_rows`` plans of each, at least 1), as
-        :meth:`to_html` has them, on ``console`` (a new Rich console, the terminal's width,
-        when ``None``)."""
+        """The tables, as Rich tables, as :meth:`to_html` has them (the first ``max_rows``
+        plans of each, at least 1), on ``console`` (a new Rich console, the terminal's width,
+        when ``None``): the key figures as ``print(comparison)`` has them, one row per
+        figure and one column per plan, in blocks of plans as wide as the console; the
+        others one row per plan."""
         if not_whole(max_rows, 1):
             raise ValueError(f"max_rows: expected a whole number >= 1, got {max_rows!r}")
+        from supplyline.report.terminal import Column, FitTable
+
         console = console or Console()
         for note in self.notes:
             console.print(inert(note), style="yellow")
+        if len(self.kpis):
+            self._print_key_figures(console, max_rows)
         for title, frame, digits in (
-            ("Key figures", self.kpis, None),
             ("Mobilized per region (t)", self.regions, 1),
             ("Days at capacity per route", self.routes, 0),
-            ("Tonnes carried per route", self.tonnes, 1),
+            ("Tonnes carried per route", _shown_tonnes(self.tonnes), 1),
         ):
             if frame.empty or frame.shape[1] == 0:
                 continue
-            from supplyline.report.terminal import Column, FitTable
-
             table = FitTable(title, Column("plan"),
                              *(Column(str(c), numeric=True) for c in frame.columns))
             for label, row in list(frame.iterrows())[:max_rows]:
-                table.add_row(str(label), *(
-                    _number(v, digits if digits is not None else _digits(str(c)))
-                    for c, v in row.items()))
+                table.add_row(str(label), *(_number(v, digits) for v in row))
             console.print(table)
             if len(frame) > max_rows:
                 console.print(f"... and {len(frame) - max_rows} more (see the table file)")
         for label, reason in self.failed.items():
             console.print(inert(f"{label}: failed: {reason}"), soft_wrap=True)
+
+    def _print_key_figures(self, console: Console, max_rows: int) -> None:
+        """The key figures, one column per plan, in blocks of as many plans as fit."""
+        from supplyline.report.terminal import Column, FitTable
+
+        width = console.width
+        shown, keys = self._key_figures(width, max_rows)
+        console.print(Text("Key figures", style="bold"))
+        for key in keys:
+            console.print(inert(key))
+
+        def block(columns: list[Any]) -> FitTable:
+            table = FitTable("", Column("figure"),
+                             *(Column(str(c), numeric=True) for c in columns))
+            for name, row in shown[columns].iterrows():
+                table.add_row(str(name), *row)
+            return table
+
+        columns = list(shown.columns)
+        while columns:
+            count = 1
+            while count < len(columns) and block(columns[:count + 1]).widths(
+                    console, width) is not None:
+                count += 1
+            console.print(block(columns[:count]))
+            columns = columns[count:]
+        if len(self.kpis) > max_rows:
+            console.print(f"... and {len(self.kpis) - max_rows} more (see the table file)")
 
     def _repr_html_(self) -> str:
         """What a notebook shows: the tables side by side (:meth:`to_html`)."""
@@ -214,7 +251,7 @@ class Comparison:
             ("Key figures", self.kpis, None),
             ("Mobilized per region (t)", self.regions, 1),
             ("Days at capacity per route", self.routes, 0),
-            ("Tonnes carried per route", self.tonnes, 1),
+            ("Tonnes carried per route", _shown_tonnes(self.tonnes), 1),
         ):
             parts.append(f"<h3>{escape(title)}</h3>")
             if frame.empty or frame.shape[1] == 0:
@@ -240,6 +277,14 @@ class Comparison:
             parts.append("</ul>")
         parts.append("</section>")
         return "\n".join(parts)
+
+
+def _shown_tonnes(frame: pd.DataFrame) -> pd.DataFrame:
+    """The routes of ``frame`` (tonnes per route) that carry something at the tenth of a
+    tonne shown: a route of 0.0 t in every plan (a few kg, or the solver's 1e-9 t) is left
+    out of the printed and HTML tables, as a route no plan uses is."""
+    return frame[[c for c in frame.columns
+                  if any(_number(v, 1) not in ("0.0", "-0.0", "—") for v in frame[c])]]
 
 
 def _digits(label: str) -> int:
