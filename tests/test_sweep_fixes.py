@@ -191,3 +191,17 @@ def test_routes_that_carry_nothing_at_the_tenth_shown_are_left_out() -> None:
     for shown in (printed, page):
         assert "ridge-road" in shown and "low-path" in shown
         assert "river-path" not in shown and "high-path" not in shown
+
+
+def test_carriers_needed_are_whole_numbers_in_the_table() -> None:
+    """carriers_needed, whole units by their rule, were float64 in the table."""
+    import pyarrow as pa
+
+    from supplyline.report.compare import plan_record
+    from supplyline.sweep.run import table_schema
+
+    variants = make_variants(sl.load("tutorial"), ["modes.porter.payload_kg=20,25"], days=3)
+    assert table_schema(variants).field("carriers_needed").type == pa.map_(pa.string(),
+                                                                           pa.int64())
+    needed = plan_record(sl.plan(variants[0].scenario))["carriers_needed"]
+    assert needed and all(type(n) is int for n in needed.values())

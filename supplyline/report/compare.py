@@ -101,7 +101,8 @@ def plan_record(plan: Plan) -> dict[str, Any]:
         "route_days_at_capacity": {r: int(d) for r, d in zip(
             net.route_ids, plan.route_at_capacity_days(), strict=True)},
         "carriers_recruited": {m: float(v["recruited"]) for m, v in kpis["carriers"].items()},
-        "carriers_needed": {m: float(v["needed"]) for m, v in kpis["carriers"].items()},
+        # (whole units: the most in service at once, rounded up)
+        "carriers_needed": {m: int(v["needed"]) for m, v in kpis["carriers"].items()},
     })
     return record
 

@@ -365,6 +365,10 @@ COLUMNS: dict[str, tuple[str, str]] = {
 }
 
 
+#: The per-name figures that are whole numbers: days, and units needed.
+WHOLE_MAPS = frozenset({"route_days_at_capacity", "carriers_needed"})
+
+
 def _described(field: pa.Field, units: str, description: str) -> pa.Field:
     return field.with_metadata({"units": units, "description": description})
 
@@ -413,7 +417,7 @@ def table_schema(variants: Sequence[Variant], simulated: bool = False) -> pa.Sch
                pa.field("solve_seconds", pa.float64()), pa.field("wall_s", pa.float64()),
                pa.field("solver_note", pa.string())]
     for name in MAPS:
-        kind = pa.int64() if name == "route_days_at_capacity" else pa.float64()
+        kind = pa.int64() if name in WHOLE_MAPS else pa.float64()
         fields.append(pa.field(name, pa.map_(pa.string(), kind)))
     if simulated:
         fields.append(pa.field("sim_runs", pa.int64()))
