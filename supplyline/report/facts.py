@@ -540,8 +540,14 @@ def replay_days_note(plan: Plan) -> str:
     days (the terminal, the JSON answer's ``replay_note`` and the report say it)."""
     if not plan.replay or plan.whole_days is None:
         return ""
-    return (f"The replay {plan.replay} fixes what is given over the scenario's whole horizon "
-            f"({days(plan.whole_days)}): this plan of its first {days(plan.days)} gives all of "
+    return replay_days_words(plan.replay, plan.whole_days, plan.days)
+
+
+def replay_days_words(replay: str, whole_days: int, planned: int) -> str:
+    """:func:`replay_days_note`'s words for the replay ``replay`` of a scenario of
+    ``whole_days`` planned over its first ``planned`` (a sweep's variants say it so)."""
+    return (f"The replay {replay} fixes what is given over the scenario's whole horizon "
+            f"({days(whole_days)}): this plan of its first {days(planned)} gives all of "
             "it within them.")
 
 

@@ -236,19 +236,14 @@ def replay_note(variants: Sequence[Variant], replay: str | None) -> str:
     sentence per whole horizon where the variants' dates differ; ``""`` otherwise (and for
     variants not made by :func:`~supplyline.sweep.vary.make_variants`, whose horizon before
     any cut is not known)."""
-    from types import SimpleNamespace
-    from typing import cast
-
-    from supplyline.plan.result import Plan
-    from supplyline.report.facts import replay_days_note
+    from supplyline.report.facts import replay_days_words
 
     if not replay or not isinstance(variants, Variants) or variants.days is None:
         return ""
     planned = variants.days
-    notes = [replay_days_note(cast(Plan, SimpleNamespace(
-        replay=replay, days=planned, whole_days=whole)))  # (what the rule reads of a plan)
-        for whole in variants.horizons() if whole > planned]
-    return " ".join(dict.fromkeys(note for note in notes if note))
+    notes = [replay_days_words(replay, whole, planned)
+             for whole in variants.horizons() if whole > planned]
+    return " ".join(dict.fromkeys(notes))
 
 
 def settings_words(settings: Mapping[str, Any]) -> str:
