@@ -197,7 +197,6 @@ class Network:
     reserve_days: list[tuple[int, float]]
     wounded_groups: list[WoundedGroup]
     wounded_rations_kg_per_day: FloatArray  # [C] per wounded person
-    is_hospital: BoolArray  # [P]
     road_works: list[RoadWorkTask]
     repair_crew_people: FloatArray  # [R] persons kept on each route
     repair_fed_at: IntArray  # [R] place whose stock feeds them
@@ -830,7 +829,6 @@ def compile_network(sc: Scenario, step_days: int | None = None, *, checked: bool
             arising=grid.total(daily),
             recent=_recent(daily, w.within_days, grid),
         ))
-    is_hospital = np.array([p.kind == "hospital" for p in sc.places])
 
     works = [
         RoadWorkTask(
@@ -931,7 +929,6 @@ def compile_network(sc: Scenario, step_days: int | None = None, *, checked: bool
         reserve_days=reserve_days,
         wounded_groups=groups,
         wounded_rations_kg_per_day=wounded_rations,
-        is_hospital=is_hospital,
         road_works=works,
         repair_crew_people=np.array([r.repair_crew for r in routes], dtype=float),
         repair_fed_at=np.array([place_index[r.from_] for r in routes], dtype=np.int64),

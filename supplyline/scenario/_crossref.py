@@ -1046,6 +1046,7 @@ class _Checker:
         self.harmless_threats()
         self.nil_reserves()
         self.never_open_routes()
+        self.idle_ends()
         if routes_read:
             self.unused_modes(places_read)
             self.unreached_places()
@@ -1211,6 +1212,36 @@ class _Checker:
                                 "(units_from: owned); a labour mode's units are the "
                                 "locality's people", f"{shown(mode)} (units_from: labour)",
                                 at_key=True)
+
+    def idle_ends(self) -> None:
+        """A front that no demand and no wounded flow names, and a hospital that no wounded
+        flow names: nothing is ever consumed or wounded at the one, no one is ever brought to
+        the other, so their kind has no use (a place where supplies only pass is a depot or
+        a junction). Said only where every place a demand or a flow names is read and of its
+        kind (a front misspelt there, or a depot named as a hospital, is said as such, and
+        may be meant for this one)."""
+        if "demand" not in self.top.data or not self.sections_read(("demand", "wounded")):
+            return
+        fronts = {entry.get("front") for entry in (*self.demand, *self.wounded)}
+        lists = [flow.get("hospitals") for flow in self.wounded]
+        named = {name for names in lists if names is not None for name in names}
+        kinds = {place_id: place.get("kind") for place_id, place in self.places.items()}
+        if None in lists or any(kinds.get(name) != "front" for name in fronts) or any(
+                kinds.get(name) != "hospital" for name in named):
+            return
+        for place_id, place in self.places.items():
+            kind = place.get("kind")
+            if kind == "front" and place_id not in fronts:
+                self.report(place.at("kind"), "a front that some demand or wounded flow names "
+                            "(else nothing is ever consumed there and no one wounded: a place "
+                            "where supplies only pass is a depot or a junction)",
+                            f"'front' ({shown(place_id)}: no demand or wounded flow names "
+                            "it)")
+            elif kind == "hospital" and place_id not in named:
+                self.report(place.at("kind"), "a hospital that some wounded flow names among "
+                            "its hospitals (else no one is ever brought there: a place where "
+                            "supplies only pass is a depot or a junction)",
+                            f"'hospital' ({shown(place_id)}: no wounded flow names it)")
 
     def unreached_places(self) -> None:
         ends = {route.get(end) for route in self.routes for end in ("from_", "to")}

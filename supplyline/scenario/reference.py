@@ -153,7 +153,9 @@ route that no unit of its modes can get onto; a commodity that no demand, stock,
 fuel or replay names (a commodity of unit `person` without a `wounded` section), and a good
 only held, made, kept back or priced, that no demand, ration or fuel uses, no replay gives and no
 observed figure counts (nothing ever moves it); a place that no route reaches (a locality
-whose people may work on road works excepted); a route closed on every day of the horizon
+whose people may work on road works excepted), a front that no demand and no wounded flow
+names, and a hospital that no wounded flow names (a place where supplies only pass is a depot
+or a junction); a route closed on every day of the horizon
 (by its `closed` windows, from `open_from` on), and a closure that is over before its route
 opens; a replay's `exclude_regions` tag that none of the localities it would take has; an
 air threat on a route not open to air attack, an air threat where no route is, a sabotage

@@ -15,7 +15,7 @@ import supplyline as sl
 from supplyline.cli import app
 from supplyline.scenario import load_text
 
-from .helpers import by_field, edit, line_of, problems_in
+from .helpers import DATA, TINY_TEXT, by_field, edit, line_of, problems_in
 
 TUTORIAL = (resources.files("supplyline.scenario") / "builtin" / "tutorial.yaml").read_text(
     "utf-8")
@@ -304,3 +304,65 @@ def test_a_trip_of_exactly_the_horizon_is_listed() -> None:
                 "    to: kestrel-town\n    length_km: 468.75\n")
     net = sl.compile_network(load_text(text, "tutorial.yaml"))
     assert [(kind, ident) for kind, ident, _ in never_crossed(net)] == [("route", "gorge-path")]
+
+
+#: tiny.yaml with a second front and a second hospital, each on a route from the relay depot.
+_MORE_ENDS = (
+    ("  - id: hospital\n    kind: hospital\n",
+     "  - id: front-b\n    kind: front\n    lat: 21.5\n    lon: 103.0\n"
+     "  - id: hospital-b\n    kind: hospital\n    lat: 21.61\n    lon: 103.11\n"
+     "  - id: hospital\n    kind: hospital\n"),
+    ("  - {from: relay, to: hospital, length_km: 8, modes: [porter], air_exposed: false}\n",
+     "  - {from: relay, to: hospital, length_km: 8, modes: [porter], air_exposed: false}\n"
+     "  - {from: relay, to: hospital-b, length_km: 9, modes: [porter], air_exposed: false}\n"
+     "  - {from: relay, to: front-b, length_km: 9, modes: [porter]}\n"),
+)
+
+
+def _more_ends() -> str:
+    text = TINY_TEXT
+    for old, new in _MORE_ENDS:
+        text = edit(text, old, new)
+    return text
+
+
+def test_a_front_or_a_hospital_nothing_names_is_said_by_check(tmp_path: Path) -> None:
+    """A front that no demand and no wounded flow names (nothing is consumed there, no one
+    is wounded there) and a hospital that no wounded flow names (no one can be brought
+    there) passed check: their kind, all the plan reads it for, says nothing. Said at the
+    kind, in a file; the CLI exits 2."""
+    text = _more_ends()
+    found = by_field(problems_in(text))
+    assert sorted(found) == ["places[5].kind", "places[6].kind"]
+    front, hospital = found["places[5].kind"], found["places[6].kind"]
+    assert (front.line, front.got) == (line_of(text, "kind: front", 2),
+                                       "'front' ('front-b': no demand or wounded flow names it)")
+    assert front.expected.startswith("a front that some demand or wounded flow names (")
+    assert (hospital.line, hospital.got) == (
+        line_of(text, "kind: hospital"), "'hospital' ('hospital-b': no wounded flow names it)")
+    assert hospital.expected.startswith("a hospital that some wounded flow names among its ")
+    file = tmp_path / "ends.yaml"
+    file.write_text(text, "utf-8")
+    result = CliRunner().invoke(app, ["check", str(file), "--json"])
+    assert result.exit_code == 2, result.output
+    said = {p["field"] for p in json.loads(result.stdout)["error"]["problems"]}
+    assert said == {"places[5].kind", "places[6].kind"}
+    # Named, each has its use: a front where only wounded arise, a hospital that takes them.
+    named = edit(text, "    hospitals: [hospital]\n", "    hospitals: [hospital, hospital-b]\n")
+    load_text(named.replace("wounded:\n  - front: front\n", "wounded:\n  - front: front-b\n"),
+              "tiny.yaml", base_dir=DATA)
+
+
+def test_a_front_misspelt_where_it_is_named_is_said_once() -> None:
+    """The demand's front misspelt is the one problem: the front it likely is is not said
+    to be named by nothing as well."""
+    text = edit(TINY_TEXT, "demand:\n  - front: front\n", "demand:\n  - front: frnt\n")
+    text = edit(text, "wounded:\n  - front: front\n", "wounded:\n  - front: frnt\n")
+    assert sorted(by_field(problems_in(text))) == ["demand[0].front", "wounded[0].front"]
+
+
+def test_a_what_if_without_wounded_keeps_its_hospitals() -> None:
+    """A what-if asks a question (no wounded): it sets nothing no plan reads, and its
+    hospital, named by no flow now, is not refused."""
+    tiny = load_text(TINY_TEXT, "tiny.yaml", base_dir=DATA)
+    assert tiny.replace({"wounded": []}).wounded == []

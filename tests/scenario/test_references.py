@@ -396,9 +396,10 @@ def test_a_route_whose_fuel_does_not_fit_the_tank_is_located() -> None:
 def test_without_wounded_their_commodity_and_carrying_are_never_used() -> None:
     text = edit(TINY_TEXT, WOUNDED, "")
     problems = by_field(problems_in(text))
-    # ... and the labour rations: no road works, no repair crews, no wounded to eat them.
+    # ... and the labour rations: no road works, no repair crews, no wounded to eat them;
+    # and the hospital, where no one is brought.
     assert set(problems) == {"commodities[1].id", "modes[0].wounded_per_unit",
-                             "policy.labour_rations_kg_per_day"}
+                             "policy.labour_rations_kg_per_day", "places[5].kind"}
     assert problems["commodities[1].id"].got == "'wounded' (no wounded section)"
     assert problems["modes[0].wounded_per_unit"].line == line_of(text, "wounded_per_unit")
     fed = edit(text, "  subsistence_kg_per_person_day:",
