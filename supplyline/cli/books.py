@@ -162,23 +162,35 @@ def replan(
     )
     from supplyline.ops.replan import replan as make_replan
 
+    # Every problem at once, as `check` says those of a file: the options' first, then,
+    # where the day is one, the books' (a day can be both outside the horizon and before
+    # the last entry).
+    problems: list[tuple[str, str]] = []
     if keep and dry_run:  # (one flag --keep/--dry-run kept the last in silence)
-        fail("usage", "--keep, --dry-run: expected one of them, got both", EXIT_BAD_INPUT,
-             json_output)
+        problems.append(("--keep, --dry-run", "expected one of them, got both"))
     keep = not dry_run
+    day = None
     if as_of is None:
-        fail("usage", "--as-of: required: the day to plan from (YYYY-MM-DD)", EXIT_BAD_INPUT,
-             json_output)
-    try:
-        day = dt.date.fromisoformat(as_of)
-    except ValueError:
-        fail("usage", f"--as-of: expected a date (YYYY-MM-DD), got {as_of!r}", EXIT_BAD_INPUT,
-             json_output)
-    books = _books_or_exit(db, scenario, json_output, "FILE", existing=True)
+        problems.append(("--as-of", "required: the day to plan from (YYYY-MM-DD)"))
+    else:
+        try:
+            day = dt.date.fromisoformat(as_of)
+        except ValueError:
+            problems.append(("--as-of", f"expected a date (YYYY-MM-DD), got {as_of!r}"))
+    if day is None:  # (no day to check the books with: they are not opened)
+        _refuse(problems, json_output)
+    assert day is not None
+    books = (_books_or_exit(db, scenario, json_output, "FILE", existing=True)
+             if not problems else _books_if_there(db, scenario))
+    if books is None:  # (books that cannot be opened are said once the options are right)
+        _refuse(problems, json_output)
     if (outside := as_of_refused(books.scenario, day)) is not None:
-        fail("usage", f"--as-of: {outside}", EXIT_BAD_INPUT, json_output)
+        problems.append(("--as-of", outside))
     if (refused := entries_left_out(books, day)) is not None:
-        fail("usage", f"--as-of: {refused}", EXIT_BAD_INPUT, json_output)
+        problems.append(("--as-of", refused))
+    if problems:
+        books.close()
+        _refuse(problems, json_output)
     with ExitStack() as stack:
         status = None if json_output else stack.enter_context(ui.stderr.status("re-planning"))
         try:
@@ -219,6 +231,40 @@ def replan(
         ui.stdout.print(inert(words))
     say(ui.stdout, f"Re-plan {done.plan.status}; " + (f"kept as plan #{kept}, now in force."
                                                    if kept else "not kept (--dry-run)."))
+
+
+def _books_if_there(db: str, scenario: str | None) -> Any:
+    """The books at ``db`` where they are an SQLite file that holds books and open for
+    ``scenario`` (or the one they were kept for) without a problem; ``None`` else, saying
+    nothing: what the options got wrong is said first, and the books' own problems once
+    they are right."""
+    from supplyline.ops.db import books_source, database_url, holds_books, open_books, sqlite_file
+    from supplyline.scenario.load import load
+
+    file = sqlite_file(database_url(db)) if db.strip() else None
+    if file is None or not file.is_file() or not _is_sqlite(file) or not holds_books(db):
+        return None
+    try:
+        source = scenario or books_source(db) or DEFAULT_SCENARIO
+        return open_books(db, load(source), source)
+    except Exception:  # (said by the run that gets the options right)
+        return None
+
+
+def _refuse(problems: list[tuple[str, str]], json_output: bool) -> None:
+    """Exit 2 on the ``problems`` (option, what is wrong) of a command's options, all of
+    them: one is said as it is; several each on a line of its own (with ``--json``, in
+    ``problems``), then how many there were."""
+    if not problems:
+        return
+    said = [{"option": option, "message": f"{option}: {text}"} for option, text in problems]
+    if len(said) == 1:
+        fail("usage", said[0]["message"], EXIT_BAD_INPUT, json_output, problems=said)
+    if not json_output:
+        for problem in said:
+            say(ui.stderr, problem["message"])
+    fail("usage", f"{len(said)} problems found; nothing was re-planned.", EXIT_BAD_INPUT,
+         json_output, problems=said)
 
 
 @app.command()

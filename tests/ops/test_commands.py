@@ -264,6 +264,44 @@ def test_a_replan_from_the_scenario_s_start_says_how_that_is_planned(tmp_path: P
     assert json.loads(got.stdout)["error"]["message"] == f"--as-of: {FROM_THE_START}"
 
 
+def test_replan_says_every_problem_at_once(tmp_path: Path) -> None:
+    """--keep with --dry-run, an --as-of that is the scenario's start and one before the
+    books' last entry: each was said alone, the first found, and the next run found the
+    next. All are said together (as `check` says a file's), exit code 2; options that give
+    no day are said together without opening the books."""
+    db = tmp_path / "books.db"
+    books = open_books(db, sl.load("tutorial"))
+    books.append(entry("contribution", date="2024-11-12", locality="high-village",
+                       good="rice", kg=5, at="high-village"), "clerk")
+    books.close()
+    runner = CliRunner()
+    args = ["replan", "--db", str(db), "--as-of", "2024-11-01", "--keep", "--dry-run"]
+    got = runner.invoke(app, [*args, "--json"])
+    assert got.exit_code == 2, got.output
+    error = json.loads(got.stdout)["error"]
+    assert error["kind"] == "usage"
+    assert error["message"] == "3 problems found; nothing was re-planned."
+    said = [p["message"] for p in error["problems"]]
+    assert said[0] == "--keep, --dry-run: expected one of them, got both"
+    assert said[1].startswith("--as-of: expected a day after 2024-11-01 and up to 2024-11-30, "
+                              "got 2024-11-01, the scenario's start")
+    assert said[2].startswith("--as-of: expected a day on or after 2024-11-12, the date of "
+                              "the last entry, got 2024-11-01")
+    got = runner.invoke(app, args, terminal_width=400)
+    assert got.exit_code == 2
+    lines = " ".join(got.output.split())
+    for message in [*(" ".join(m.split()) for m in said),
+                    "3 problems found; nothing was re-planned."]:
+        assert message in lines
+    got = runner.invoke(app, ["replan", "--db", str(tmp_path / "none.db"), "--keep",
+                              "--dry-run", "--as-of", "soon", "--json"])
+    error = json.loads(got.stdout)["error"]
+    assert got.exit_code == 2 and [p["message"] for p in error["problems"]] == [
+        "--keep, --dry-run: expected one of them, got both",
+        "--as-of: expected a date (YYYY-MM-DD), got 'soon'"]
+    assert not (tmp_path / "none.db").exists()
+
+
 def test_books_on_a_server_that_does_not_answer_are_said_in_its_words(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A PostgreSQL URL whose server does not answer was said with the class the library
