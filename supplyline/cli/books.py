@@ -199,7 +199,7 @@ def replan(
             force = in_force_or_first(books, keep, "replan")
             if status is not None:
                 status.update(f"re-planning from {day}")
-            done = make_replan(books, day)
+            done = make_replan(books, day, in_force=force[1])
         except ReplanRefused as error:  # (an entry written meanwhile, after the check)
             fail("usage", f"--as-of: {error}", EXIT_BAD_INPUT, json_output)
         except PlanError as error:

@@ -682,7 +682,7 @@ def create_app(books: Books) -> FastAPI:
             # re-plan (in one transaction, with the request's key).
             in_force, compared = in_force_or_first(books, False, user.name)
             try:  # (an entry written meanwhile, by a clerk, is refused alike)
-                done = replan(books, body.as_of)
+                done = replan(books, body.as_of, in_force=compared)
             except ReplanRefused as error:
                 raise _refused(409, ["body", "as_of"], str(error), "conflict") from None
 

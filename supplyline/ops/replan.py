@@ -8,7 +8,8 @@ route damage and in the routes the re-plan may use. The re-plan plans from that 
 scenario's end: the scenario is moved to start there
 (each locality's stores grown by what it produced and less what its people ate since the
 start, so what it can still give is the same; road works due before it taken as done, those
-under way cut to what is left of them at the same pace), routes reported closed stay closed
+under way cut to what the plans in force did not do of them before it: :func:`road_work_done`),
+routes reported closed stay closed
 until a report reopens them, and the planner starts from the recorded State — what is in transit
 arrives when its trip ends, what was given is gone, damaged routes are damaged.
 """
@@ -18,6 +19,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass
 from itertools import groupby
 from typing import Any
@@ -38,7 +40,7 @@ from supplyline.ops.entries import (
     service_left,
 )
 from supplyline.ops.tables import read_item
-from supplyline.scenario.schema import Closure, Scenario
+from supplyline.scenario.schema import Closure, RoadWork, Scenario
 from supplyline.scenario.series import series_over_horizon
 from supplyline.state import FloatArray, State, Transit, WoundedWaiting
 
@@ -46,7 +48,8 @@ __all__ = ["Figures", "ReplanRefused", "as_of_refused", "before_replan", "change
            "compare_plans", "crew_food", "crew_food_sent",
            "entries_left_out", "figures_of", "in_force_by_day", "lost_by_home", "plan_vs_actual",
            "plans_in_force",
-           "recorded_state", "replan", "replan_in_force", "scenario_from", "wounded_waiting"]
+           "recorded_state", "replan", "replan_in_force", "road_work_done", "scenario_from",
+           "wounded_waiting"]
 
 
 def _days(a: dt.date, b: dt.date) -> int:
@@ -112,9 +115,13 @@ def route_damage(reports: list[RouteReport], sc: Scenario, as_of: dt.date) -> di
     return out
 
 
-def scenario_from(sc: Scenario, as_of: dt.date, closed: dict[str, list[tuple[dt.date, dt.date]]]
-                  ) -> Scenario:
-    """The scenario moved to start on ``as_of`` (see the module's docstring)."""
+def scenario_from(sc: Scenario, as_of: dt.date, closed: dict[str, list[tuple[dt.date, dt.date]]],
+                  done: Mapping[int, float] | None = None) -> Scenario:
+    """The scenario moved to start on ``as_of`` (see the module's docstring). ``done``: the
+    person-days of each road work (by its index in ``sc.road_works``) done before
+    ``as_of``, as :func:`road_work_done` counts them from the plans in force; where it is
+    ``None``, those the plan from the scenario's start does before it (made here, where a
+    work is under way on ``as_of``)."""
     elapsed = _days(sc.start_date, as_of)
     places = []
     for p in sc.places:
@@ -133,17 +140,60 @@ def scenario_from(sc: Scenario, as_of: dt.date, closed: dict[str, list[tuple[dt.
         if spans:
             r = r.model_copy(update={"closed": [*r.closed, *spans]})
         routes.append(r)
-    works = []
-    for w in sc.road_works:
-        if w.by < as_of:
-            continue  # due before the re-plan's start: taken as done
-        begin = w.start or sc.start_date
-        if begin < as_of:  # under way: what is left of it, at the same pace
-            left = w.crew_days * ((w.by - as_of).days + 1) / ((w.by - begin).days + 1)
-            w = w.model_copy(update={"start": as_of, "crew_days": left})
-        works.append(w)
+    works = [w for _i, w in _works_left(sc, as_of, done)]
     return sc.model_copy(update={"start_date": as_of, "places": places, "routes": routes,
                                  "road_works": works})
+
+
+def _works_left(sc: Scenario, as_of: dt.date, done: Mapping[int, float] | None
+                ) -> list[tuple[int, RoadWork]]:
+    """The road works of ``sc`` left on ``as_of`` (see :func:`scenario_from`), each with its
+    index in ``sc.road_works``."""
+    works = []
+    for i, w in enumerate(sc.road_works):
+        if w.by < as_of:
+            continue  # due before the re-plan's start: taken as done
+        if (w.start or sc.start_date) < as_of:
+            # Under way: what the plans did not do of it before as_of (a plan may do a
+            # work in its first days: nothing spreads it over its dates).
+            if done is None:
+                done = _start_plan_done(sc, as_of)
+            left = w.crew_days - done.get(i, 0.0)
+            if left <= 1e-6:
+                continue  # all done before the re-plan's start
+            w = w.model_copy(update={"start": as_of, "crew_days": left})
+        works.append((i, w))
+    return works
+
+
+def _start_plan_done(sc: Scenario, as_of: dt.date) -> dict[int, float]:
+    from supplyline.plan import plan as make_plan
+
+    return _done_before(figures_of(make_plan(sc)), as_of)
+
+
+def _done_before(figures: Figures, as_of: dt.date) -> dict[int, float]:
+    """Person-days of each road work (by its index in the scenario) that ``figures`` do
+    before ``as_of``."""
+    start = dt.date.fromisoformat(figures["start"])
+    ahead = max(0, _days(start, as_of))
+    return {int(i): float(sum(days[:ahead])) for i, days in figures["road_work"].items()}
+
+
+def road_work_done(books: Books, as_of: dt.date, in_force: Figures | None = None
+                   ) -> dict[int, float]:
+    """Person-days of each road work (by its index in the books' scenario) done before
+    ``as_of``: what the plans in force did of it, day by day (``in_force``, else the plans
+    the books keep: :func:`in_force_by_day`), as what they asked of given goods and convoys
+    is taken as done until the books record otherwise. The books' ``road_crew`` labour
+    entries are no record of it: they register persons of a locality to serve for days,
+    and name no work, nor what was done. Where no plan is in force, or one kept before the
+    plans kept their road work days is, the plan from the scenario's start counts."""
+    if in_force is None:
+        in_force = in_force_by_day([f for _id, f in books.plans_kept()])
+    if in_force is not None and "road_work" in in_force:
+        return _done_before(in_force, as_of)
+    return _start_plan_done(books.scenario, as_of)
 
 
 def lost_by_home(books: Books, net: Network, before: dt.date | None = None) -> FloatArray:
@@ -313,9 +363,11 @@ def _transit(books: Books, net: Network, as_of: dt.date) -> Transit:
 Figures = dict[str, Any]
 
 
-def figures_of(plan: Any) -> Figures:
+def figures_of(plan: Any, works: list[int] | None = None) -> Figures:
     """What a plan asks, by day (kg, all goods together): given by each locality, sent over
-    each route, arriving at each front."""
+    each route, arriving at each front; and the person-days of each road work
+    (``road_work``, by the work's index in the books' scenario: ``works``, of the plan's
+    works in order; where ``None``, the plan's own order)."""
     net: Network = plan.network
     start = net.start_date
     length = plan.step_length.astype(int)
@@ -342,6 +394,9 @@ def figures_of(plan: Any) -> Figures:
     for p, pid in enumerate(net.place_ids):
         if net.is_front[p]:
             out["arrive"][pid] = daily(at[p, :plan.steps])
+    index = works if works is not None else list(range(len(net.road_works)))
+    out["road_work"] = {str(index[k]): daily(plan.road_work_days[k])
+                        for k in range(len(net.road_works))}
     return out
 
 
@@ -498,13 +553,18 @@ def in_force_by_day(kept: list[Figures]) -> Figures | None:
     those of the plan that was in force then."""
     if not kept:
         return None
-    out = {**kept[-1], **{key: dict(kept[-1][key]) for key in ("given", "route", "arrive")}}
+    # (road work days, where every plan kept has them: those kept before had none)
+    keys = ("given", "route", "arrive", *(("road_work",) if all(
+        "road_work" in f for f in kept) else ()))
+    out = {**kept[-1], **{key: dict(kept[-1][key]) for key in keys}}
+    if "road_work" not in keys:
+        out.pop("road_work", None)
     for older in reversed(kept[:-1]):
         start, begins = dt.date.fromisoformat(out["start"]), dt.date.fromisoformat(older["start"])
         ahead = _days(begins, start)
         if ahead <= 0:
             continue
-        for key in ("given", "route", "arrive"):
+        for key in keys:
             for name in set(out[key]) | set(older[key]):
                 first = list(older[key].get(name, []))[:ahead]
                 first += [0.0] * (ahead - len(first))
@@ -583,10 +643,14 @@ def entries_left_out(books: Books, as_of: dt.date) -> str | None:
 
 
 def replan(books: Books, as_of: dt.date, solver: str = "ipm",
-           time_limit_s: float | None = None) -> Replan:
+           time_limit_s: float | None = None, in_force: Figures | None = None) -> Replan:
     """Plan the rest of the horizon from the State the books give on ``as_of``. Its figures
     keep what it gives the fronts in words (``outcome``,
-    :func:`~supplyline.report.facts.replan_outcome`), to be said again once it is kept."""
+    :func:`~supplyline.report.facts.replan_outcome`), to be said again once it is kept.
+    ``in_force``: the figures of the plans in force day by day, where the caller has them
+    (:func:`in_force_or_first`: a dry run's plan from the scenario's start is not kept),
+    whose road work days say what is left of the works under way
+    (:func:`road_work_done`)."""
     from supplyline.plan import plan as make_plan
     from supplyline.plan.result import Plan
     from supplyline.report.facts import replan_outcome
@@ -597,7 +661,8 @@ def replan(books: Books, as_of: dt.date, solver: str = "ipm",
     if (refused := entries_left_out(books, as_of)) is not None:
         raise ReplanRefused(refused)
     reports = route_reports(books, as_of)
-    moved = scenario_from(sc, as_of, closed_spans(reports, sc.end_date))
+    done = road_work_done(books, as_of, in_force)
+    moved = scenario_from(sc, as_of, closed_spans(reports, sc.end_date), done)
     net = compile_network(moved, checked=False)  # stocks carried forward may be below 0
     # Owned carriers lost on the way are gone: their homes own fewer.
     lost = np.where(net.owned_units[None, :], lost_by_home(books, net, as_of),
@@ -607,6 +672,6 @@ def replan(books: Books, as_of: dt.date, solver: str = "ipm",
                                                                  0.0))
     state = recorded_state(books, net, as_of)
     result: Plan = make_plan(net, state=state, solver=solver, time_limit_s=time_limit_s)
-    figures = figures_of(result)
+    figures = figures_of(result, [i for i, _w in _works_left(sc, as_of, done)])
     figures["outcome"] = replan_outcome(result, as_of)
     return Replan(result, state, moved, figures)

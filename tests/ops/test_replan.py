@@ -289,13 +289,63 @@ def test_road_works_due_before_the_replan_are_taken_as_done() -> None:
     (work,) = sc.road_works
     assert work.start is not None
     middle = work.start + (work.by - work.start) / 2
-    moved = scenario_from(sc, middle, {})
-    (left,) = moved.road_works
-    days = (work.by - work.start).days + 1
+    done = {0: 0.25 * work.crew_days}
+    (left,) = scenario_from(sc, middle, {}, done).road_works
     assert left.start == middle
-    assert left.crew_days == pytest.approx(work.crew_days * ((work.by - middle).days + 1) / days)
+    assert left.crew_days == pytest.approx(0.75 * work.crew_days)
+    assert scenario_from(sc, middle, {}, {0: work.crew_days}).road_works == []
     assert scenario_from(sc, work.by + dt.timedelta(days=1), {}).road_works == []
     assert scenario_from(sc, work.start, {}).road_works == [work]
+
+
+def _front_loaded() -> sl.Scenario:
+    """The tutorial with 3,000 person-days of road work on the gorge path, 1 to 28 Nov: its
+    plan does 1,199.5 of them before 15 Nov (most on the first day), not the 1,500 of a
+    steady pace."""
+    doc = sl.load("tutorial").model_dump(by_alias=True, exclude_none=True)
+    doc["road_works"] = [{"route": "gorge-path", "crew_days": 3000,
+                          "start": dt.date(2024, 11, 1), "by": dt.date(2024, 11, 28)}]
+    return sl.Scenario.model_validate(doc)
+
+
+def test_a_replan_leaves_of_a_road_work_what_the_plans_in_force_did_not_do(
+        tmp_path: Path) -> None:
+    """A re-plan kept of a work under way what a steady pace leaves (3,000 × 14/28 = 1,500
+    person-days as of 15 Nov), where the plan in force had done 1,199.5 before: 1,800.5
+    were left. What is left follows the plans in force day by day (the one kept first until
+    a re-plan's day, that re-plan's from it), with or without the plans kept."""
+    from supplyline.ops.replan import road_work_done, scenario_from
+    from supplyline.plan import plan as make_plan
+
+    sc = _front_loaded()
+    days = make_plan(sc).road_work_days[0]
+    first_days = float(days[:14].sum())
+    assert abs(first_days - 1500) > 100  # (not a steady pace: the test tells them apart)
+    books = open_books(tmp_path / "books.db", sc)
+    as_of = dt.date(2024, 11, 15)
+    # Nothing kept: the plan from the scenario's start, not kept (a dry run), counts.
+    _id, figures = in_force_or_first(books, False, "council")
+    assert road_work_done(books, as_of, figures)[0] == pytest.approx(first_days, abs=0.01)
+    assert road_work_done(books, as_of)[0] == pytest.approx(first_days, abs=0.01)
+    (left,) = scenario_from(sc, as_of, {}).road_works
+    assert left.crew_days == pytest.approx(3000 - first_days, abs=0.01)
+    done = replan(books, as_of, in_force=figures)
+    (left,) = done.scenario.road_works
+    assert left.crew_days == pytest.approx(3000 - first_days, abs=0.01)
+    # Kept, then re-planned from 10 Nov and kept: the work done before 15 Nov is the first
+    # plan's to 9 Nov and the re-plan's from 10 Nov.
+    in_force_or_first(books, True, "council")
+    again = replan(books, dt.date(2024, 11, 10))
+    books.save_plan(again.figures, "council")
+    (moved,) = again.scenario.road_works
+    after = again.plan.road_work_days[0]
+    expected = float(days[:9].sum()) + float(after[:5].sum())
+    assert moved.crew_days == pytest.approx(3000 - float(days[:9].sum()), abs=0.01)
+    assert again.figures["road_work"]["0"][:5] == pytest.approx(after[:5], abs=0.01)
+    assert road_work_done(books, as_of)[0] == pytest.approx(expected, abs=0.01)
+    (left,) = replan(books, as_of).scenario.road_works
+    assert left.crew_days == pytest.approx(3000 - expected, abs=0.01)
+    books.close()
 
 
 def test_strikes_that_add_past_the_whole_capacity_keep_their_capacity_days(
