@@ -821,6 +821,32 @@ def test_road_work_takes_no_more_person_days_in_a_day_than_there_are_persons() -
     assert any("40 of 60 person-days undone" in words for words in plan.gave_up())
 
 
+def test_a_plan_of_the_first_days_asks_the_share_of_a_road_work_its_days_hold() -> None:
+    """`--days 9` had asked all of a work due on the 12th by the 9th (50 person-days on two
+    days of at most 20, 10 undone and charged), and a work that begins after the 9th on its
+    last day: now the share of the work's days within the plan (2 of 5: 20 person-days),
+    and nothing of a work that begins after."""
+    def work(start: str, by: str) -> dict[str, object]:
+        return {"route": "track", "crew_days": 50, "start": start, "by": by,
+                "source": "test"}
+
+    sc = scenario(
+        [village("v", 0.0, 50_000.0, population=100),
+         place("front", "front", 1.0)],
+        [route("v", "front", 10.0, id="track")], demand_kg_per_day=10.0, days=20,
+        policy={"labour_max_days_per_person": 10.0, "labour_share": 0.2,
+                "labour_rations_kg_per_day": {"rice": 0.5}},
+        road_works=[work("2020-01-08", "2020-01-12"), work("2020-01-10", "2020-01-12")])
+    plan = _plan(sc, days=9)
+    (asked,) = plan.network.road_works
+    assert asked.crew_days == pytest.approx(20.0)
+    assert plan.road_work_days.sum() == pytest.approx(20.0, abs=1e-6)
+    assert plan.road_work_days[0, 7:9].sum() == pytest.approx(20.0, abs=1e-6)
+    assert not plan.gave_up()
+    # The whole horizon asks both works whole.
+    assert _plan(sc).road_work_days.sum() == pytest.approx(100.0, abs=1e-6)
+
+
 def test_road_work_in_a_re_plan_takes_no_more_persons_than_the_state_leaves() -> None:
     """The pace of road work counted the scenario's whole pool even where a State had sent
     most of it: 15 of a village's 20 sent, 5 are left, so a day's road work is 5
