@@ -831,21 +831,22 @@ def compile_network(sc: Scenario, step_days: int | None = None, *, checked: bool
         ))
 
     works = []
-    for w in sc.road_works:
-        first = max(0, sc.day_index(w.start)) if w.start else 0
-        last = sc.day_index(w.by)
+    for work in sc.road_works:
+        first = max(0, sc.day_index(work.start)) if work.start else 0
+        last = sc.day_index(work.by)
         if first >= days or last < 0:  # (a plan of the first days, --days: a work after)
             continue
         # A work due after the plan's last day (--days) asks the share of its person-days
         # that its days within the plan hold: all of it had been asked by the last day.
         within = (min(last, days - 1) - first + 1) / (last - first + 1)
         works.append(RoadWorkTask(
-            route=route_index[w.route],
-            fed_at=place_index[routes[route_index[w.route]].from_],
-            crew_days=w.crew_days * within,
+            route=route_index[work.route],
+            fed_at=place_index[routes[route_index[work.route]].from_],
+            crew_days=work.crew_days * within,
             start_step=grid.of_day(first),
             by_step=grid.of_day(min(days - 1, last)),
         ))
+
     labour_rations = np.zeros(n_c)
     for cid, kg in policy.labour_rations_kg_per_day.items():
         labour_rations[com_index[cid]] = kg
