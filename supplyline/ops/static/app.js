@@ -388,7 +388,11 @@ function drawMap(routes) {
   says.textContent = "Tap or point at a place or a route to name it.";
   says.className = "empty";
   $("#map").replaceChildren(root, legend);
-  placeLabels(root, w, h);
+  const key = placeLabels(root, w, h, true);
+  if (key.length) {  // the places numbered on the map, by their numbers
+    root.after(el("ol", { class: "map-key", "aria-label": "places numbered on the map" },
+      ...key.map(([n, place, name]) => el("li", { value: n, "data-place": place }, name))));
+  }
   drawInset(routes, places, root, w, px, py);
 }
 
@@ -476,7 +480,7 @@ function drawInset(routes, places, main, w, px, py) {
   const title = "Around " + front.name + " (×" + zoom.toFixed(1) + ")";
   const inset = drawNetwork(routes, places, shown, w, h, ipx, ipy, title, true);
   $("#map-inset").replaceChildren(el("p", { class: "inset-title" }, title), inset);
-  placeLabels(inset, w, h, true);
+  placeLabels(inset, w, h);
   // (an inset that names no place the map left out says nothing more: none)
   if (![...inset.querySelectorAll("text[data-place]")].some((t) => !named.has(t.dataset.place)))
     $("#map-inset").replaceChildren();
@@ -496,19 +500,19 @@ function saysOnTap(node, words) {
   return node;
 }
 
-// Where a place's name goes: of twelve spots around its marker, the one that covers the
-// fewest other names, markers and route lines and stays on the map (on the right first).
-// Fronts are named first, then hospitals, depots and junctions, then localities; a name
-// that can only be written over one already placed is left out (its marker still names it
-// on hover): on the built-in scenario's 24 places, names had run over each other. With
-// `clearOfMarkers` (the inset), so is a name that can only be written over another place's
-// marker (it read as that place's name).
+// Where a place's name goes, as the report's map places them (supplyline/report/map.py):
+// a name never covers another name or any place's marker. Of eight spots next to its
+// marker and, where those are taken, spots further out at the end of a leader line (16 to
+// 90 px), the cheapest that stays on the map, the further the dearer, and each route line
+// it covers dearer still; a spot as near another place's marker as its own counts 20 px
+// further out (it read as that place's name). A name with no free spot is a
+// number on the map (at the end of a leader line where it stands away), keyed below it
+// (`numbers`: the map; the inset leaves it out). Fronts are named first, then hospitals,
+// depots and junctions, then localities. A long name may take two lines. Every marker
+// names its place on hover or a tap.
 const NAME_RANK = { front: 0, hospital: 1, depot: 2, junction: 2, locality: 3 };
-const SPOTS = [[7, 4, "start"], [-7, 4, "end"], [0, -9, "middle"], [0, 17, "middle"],
-  [5, -6, "start"], [-5, -6, "end"], [5, 15, "start"], [-5, 15, "end"],
-  [9, -14, "start"], [-9, -14, "end"], [9, 23, "start"], [-9, 23, "end"],
-  // (further out, clear of a route that passes close by the place)
-  [13, 4, "start"], [-13, 4, "end"]];
+const LEADER_RINGS = [16, 28, 44, 64, 90], NUMBER_RINGS = [...LEADER_RINGS, 120, 160, 210, 270];
+const ROUTE_COVER_COST = 6, MARKER_R = 6, LEADER = "#666";
 
 // Points along a route's line (its path: M a Q c b), every 3 px or closer: what a name is
 // judged to cover, and how near a tap falls.
@@ -540,13 +544,12 @@ function twoLines(name) {
   return [name.slice(0, at), name.slice(at + 1)];
 }
 
-// Write a name's lines at (x, y), the first line's baseline; a name above its place (`up`)
-// is raised by its further lines, so that its last line stands where one line would.
-function writeLines(t, lines, x, y, up) {
+// Write a name's lines starting at (x, y), the first line's baseline.
+function writeLines(t, lines, x, y) {
   t.setAttribute("x", x);
+  t.setAttribute("y", y);
   if (lines.length === 1) {
     t.textContent = lines[0];
-    t.setAttribute("y", y);
     return;
   }
   t.replaceChildren(...lines.map((line, i) => {
@@ -554,87 +557,124 @@ function writeLines(t, lines, x, y, up) {
     span.textContent = line;
     return span;
   }));
-  const step = t.getBBox().height / lines.length;
-  t.setAttribute("y", up ? y - step * (lines.length - 1) : y);
 }
 
-function placeLabels(root, w, h, clearOfMarkers = false) {
-  const routes = routePoints(root);
+const boxesMeet = (a, b) => a.x < b.x + b.width && b.x < a.x + a.width &&
+  a.y < b.y + b.height && b.y < a.y + a.height;
+
+// The spots for a bw × bh box by the place at (x, y): [cost, box, leader's start or null].
+function labelSpots(x, y, bw, bh, rings) {
+  const r = 5, g = 3, out = [];
+  [[x + r + g, y - bh / 2], [x - r - g - bw, y - bh / 2], [x - bw / 2, y - r - g - bh],
+    [x - bw / 2, y + r + g], [x + r * 0.7 + g, y - r * 0.7 - bh],
+    [x - r * 0.7 - g - bw, y - r * 0.7 - bh], [x + r * 0.7 + g, y + r * 0.7],
+    [x - r * 0.7 - g - bw, y + r * 0.7]].forEach(([bx, by], i) =>
+    out.push([0.5 * i, { x: bx, y: by, width: bw, height: bh }, null]));
+  for (const ring of rings) {
+    for (let k = 0; k < 16; k += 1) {
+      const cx = Math.cos(2 * Math.PI * k / 16), cy = Math.sin(2 * Math.PI * k / 16);
+      const qx = x + (r + ring) * cx, qy = y + (r + ring) * cy;
+      const bx = cx > 0.38 ? qx : cx < -0.38 ? qx - bw : qx - bw / 2;
+      const by = cy > 0.38 ? qy : cy < -0.38 ? qy - bh : qy - bh / 2;
+      out.push([ring, { x: bx, y: by, width: bw, height: bh }, [x + r * cx, y + r * cy]]);
+    }
+  }
+  return out;
+}
+
+// Where a leader line from `start` meets the box `b` (its nearest point).
+const leaderEnd = (start, b) => [Math.min(Math.max(start[0], b.x), b.x + b.width),
+  Math.min(Math.max(start[1], b.y), b.y + b.height)];
+
+// Place the names of `root`'s places (see NAME_RANK); with `numbers`, those with no free
+// spot numbered, returned as [number, place, name] for the key.
+function placeLabels(root, w, h, numbers = false) {
+  const lines = routePoints(root);
   const markers = [...root.querySelectorAll("circle[data-marker]")].map((c) =>
     [Number(c.getAttribute("cx")), Number(c.getAttribute("cy"))]);
-  const placed = [];
-  const inside = (b, [x, y], margin) => x >= b.x - margin && x <= b.x + b.width + margin &&
-    y >= b.y - margin && y <= b.y + b.height + margin;
-  const meet = (a, b) => a.x < b.x + b.width && b.x < a.x + a.width &&
-    a.y < b.y + b.height && b.y < a.y + a.height;
+  const symbols = markers.map(([mx, my]) => ({ x: mx - MARKER_R, y: my - MARKER_R,
+    width: 2 * MARKER_R, height: 2 * MARKER_R }));
+  const placed = [], key = [];
+  const first = root.querySelector("text[data-place]");
+  const onMap = (b) => b.x >= 2 && b.y >= 2 && b.x + b.width <= w - 2 && b.y + b.height <= h - 2;
+  const covered = (b) => lines.filter(([qx, qy]) => qx > b.x && qx < b.x + b.width &&
+    qy > b.y && qy < b.y + b.height).length;
   const gap = (b, [mx, my]) => Math.hypot(Math.max(b.x - mx, 0, mx - b.x - b.width),
-    Math.max(b.y - my, 0, my - b.y - b.height));  // from a point to a box
+    Math.max(b.y - my, 0, my - b.y - b.height));
+  const crosses = (start, b) => {  // a leader line across a name or number placed before
+    const end = leaderEnd(start, b);
+    for (let i = 0; i < 8; i += 1) {
+      const t = 0.15 + 0.1 * i, qx = start[0] + (end[0] - start[0]) * t;
+      const qy = start[1] + (end[1] - start[1]) * t;
+      if (placed.some((o) => qx > o.x && qx < o.x + o.width && qy > o.y && qy < o.y + o.height))
+        return true;
+    }
+    return false;
+  };
+  const cheapest = (x, y, bw, bh, rings, crossNames = false) => {
+    let best = null;
+    for (const [cost, b, start] of labelSpots(x, y, bw, bh, rings)) {
+      if (best !== null && cost >= best.total) continue;
+      if (!onMap(b) || placed.some((o) => boxesMeet(o, b)) ||
+        symbols.some((o) => boxesMeet(o, b))) continue;
+      let total = cost + ROUTE_COVER_COST * covered(b);
+      const own = gap(b, [x, y]);  // as near another place's marker as its own
+      if (markers.some((m) => (m[0] !== x || m[1] !== y) && gap(b, m) < own + 4)) total += 20;
+      if (best !== null && total >= best.total) continue;
+      if (start !== null && !crossNames && crosses(start, b)) continue;
+      best = { total, b, start };
+    }
+    return best;
+  };
+  const leader = (start, b, place) => {  // drawn under the names
+    const end = leaderEnd(start, b);
+    root.insertBefore(svg("line", { x1: start[0], y1: start[1], x2: end[0], y2: end[1],
+      stroke: LEADER, "stroke-width": 0.9, "data-leader": place }), first);
+    const n = Math.max(2, Math.round(Math.hypot(end[0] - start[0], end[1] - start[1]) / 3));
+    for (let i = 0; i <= n; i += 1) lines.push([start[0] + (end[0] - start[0]) * i / n,
+      start[1] + (end[1] - start[1]) * i / n]);  // (a name after it keeps off it too)
+  };
   const names = [...root.querySelectorAll("text[data-place]")];
   names.sort((a, b) => Number(a.dataset.rank) - Number(b.dataset.rank));  // (stable)
-  names.forEach((t) => {
-    const x = Number(t.dataset.x), y = Number(t.dataset.y);
-    if (t.getBBox().width === 0) return;  // not drawn (the view is hidden)
+  for (const t of names) {
+    const x = Number(t.dataset.x), y = Number(t.dataset.y), place = t.dataset.place;
+    if (t.getBBox().width === 0) continue;  // not drawn (the view is hidden)
     const name = t.dataset.name || t.textContent;
     t.dataset.name = name;
-    // A long name may also go on two lines (the report's map wraps long names too): "High village
-    // (on the ridge)" in one line crossed a route wherever it went.
-    const layouts = [[name]];
-    const cut = twoLines(name);
-    if (cut) layouts.push(cut);
-    let best = null;
-    for (const lines of layouts) for (const [dx, dy, anchor] of SPOTS) {
-      writeLines(t, lines, x + dx, y + dy, dy < 0);
-      t.setAttribute("text-anchor", anchor);
-      const b = t.getBBox();
-      const off = b.x < 2 || b.x + b.width > w - 2 || b.y < 0 || b.y + b.height > h;
-      // A name as near another place's marker as its own reads as that place's.
-      const own = gap(b, [x, y]);
-      const nearer = markers.filter((m) => (m[0] !== x || m[1] !== y) &&
-        gap(b, m) < own + 4).length;
-      // Off the map is worst, then over another name, over a marker, beside another place's
-      // marker, over a line.
-      // (one line is preferred where two cover as little)
-      const score = 1e6 * off + 1e4 * placed.filter((o) => meet(o, b)).length +
-        1e3 * markers.filter((m) => inside(b, m, 4)).length + 500 * nearer +
-        routes.filter((q) => inside(b, q, 1)).length + 0.5 * (lines.length - 1);
-      if (best === null || score < best.score) best = { score, dx, dy, anchor, lines };
-      if (score === 0) break;
-    }
-    writeLines(t, best.lines, x + best.dx, y + best.dy, best.dy < 0);
-    t.setAttribute("text-anchor", best.anchor);
-    t.dataset.dx = best.dx;
-    if (best.lines.length === 1) fitLabel(t, w);
-    const b = t.getBBox();
-    if (placed.some((o) => meet(o, b)) || (clearOfMarkers && markers.some((m) =>
-      (m[0] !== x || m[1] !== y) && inside(b, m, 3)))) {
-      t.remove();  // over a name already placed (or another place's marker) wherever it goes
-      return;
-    }
-    placed.push(t.getBBox());
-  });
-}
-
-// A place's name that would run off the map's right edge is written on the left of its
-// place instead; one too long for either side is shortened (the whole name as its tooltip).
-function fitLabel(t, w) {
-  const x = Number(t.dataset.x);
-  const box = () => t.getBBox();
-  if (box().width === 0) return;  // not drawn (the view is hidden)
-  if (box().x + box().width > w - 2) {
-    t.setAttribute("text-anchor", "end");
-    t.setAttribute("x", x - 7);
-  }
-  if (box().x < 2) {
     t.setAttribute("text-anchor", "start");
-    t.setAttribute("x", x + 7);
-    const full = t.textContent;
-    let n = full.length;
-    while (n > 1 && box().x + box().width > w - 2) {
-      n -= 1;
-      t.textContent = full.slice(0, n) + "…";
+    let best = null;
+    for (const layout of [[name], twoLines(name)].filter(Boolean)) {
+      writeLines(t, layout, 0, 0);
+      const at = t.getBBox();
+      const spot = cheapest(x, y, at.width + 2, at.height, LEADER_RINGS);
+      if (spot !== null) spot.total += 0.5 * (layout.length - 1);
+      if (spot !== null && (best === null || spot.total < best.total))
+        best = { ...spot, layout, at };
     }
-    const tip = svg("title"); tip.textContent = full; t.append(tip);
+    if (best !== null) {
+      writeLines(t, best.layout, best.b.x + 1 - best.at.x, best.b.y - best.at.y);
+      placed.push(best.b);
+      if (best.start !== null) leader(best.start, best.b, place);
+      continue;
+    }
+    t.remove();  // no free spot: its marker names it on hover or a tap
+    if (!numbers) continue;
+    const number = key.length + 1;
+    key.push([number, place, name]);
+    const spot = cheapest(x, y, 14, 14, NUMBER_RINGS) ||
+      cheapest(x, y, 14, 14, NUMBER_RINGS, true);
+    const b = spot ? spot.b : { x: x - 7, y: y - 7, width: 14, height: 14 };
+    placed.push(b);
+    if (spot && spot.start !== null) leader(spot.start, b, place);
+    const badge = svg("g", { class: "map-number", "data-number": place, "aria-hidden": "true" });
+    badge.append(svg("circle", { cx: b.x + 7, cy: b.y + 7, r: 7, fill: "#fff", stroke: "#333" }));
+    const digits = svg("text", { x: b.x + 7, y: b.y + 10.5, "text-anchor": "middle",
+      "font-size": 10, "font-weight": 700 });
+    digits.textContent = number;
+    badge.append(digits);
+    root.append(badge);
   }
+  return key;
 }
 
 // --- record ---------------------------------------------------------------------------------
