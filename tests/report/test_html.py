@@ -389,7 +389,11 @@ def test_the_page_gives_the_solver_s_note_and_the_step_caveat(valley_doc: Any,
     assert '<p id="solver-note">Solver: interior point without crossover:' in footer
     assert 'proven gap <span class="nowrap">6.3e-09</span> to the lower bound' in footer
     assert "Timing is coarser" not in caveats  # planned day by day
-    assert 'id="caveats"' not in render_report(valley_plan)  # nothing to say
+    # Nothing to say of the solver or of steps: the one caveat names the plan the
+    # scenario's historical figures are of (its replay).
+    (plain,) = re.findall(r'<ul class="caveats" id="caveats">(.*?)</ul>',
+                          render_report(valley_plan))
+    assert plain.count("<li>") == 1 and "historical figures are of the replay" in plain
     assert 'id="solver-note"' not in render_report(valley_plan)
     stepped = sl.plan(Scenario.model_validate(valley_doc()), step_days=4)
     caveats = render_report(stepped).split('id="caveats">')[1].split("</ul>")[0]
