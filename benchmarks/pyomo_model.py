@@ -162,7 +162,8 @@ def build_pyomo_model(net: Network) -> pyo.ConcreteModel:
     )
     model.unmet = pyo.Var(short_set, bounds=lambda _, p, c, s: (0.0, float(demand[p, c, s])))
     model.reserve_short = pyo.Var(range(len(net.reserve_targets)), domain=pyo.NonNegativeReals)
-    model.labour_days_left = pyo.Var(range(steps), domain=pyo.NonNegativeReals)
+    model.labour_days_left = pyo.Var([(p, m, s) for p, m in homes for s in range(steps)],
+                                     domain=pyo.NonNegativeReals)
     model.going_home = pyo.Var(going_set, domain=pyo.NonNegativeReals)
     # Trips that arrive within the step they leave; where units of a mode both arrive and
     # leave within a step, the time the units of such a trip still have on arrival.
@@ -497,26 +498,28 @@ def build_pyomo_model(net: Network) -> pyo.ConcreteModel:
         [int(p) for p in np.nonzero(could > 0)[0]], rule=food_fairness
     )
 
-    # Service days: a running balance per step. Persons recruited bring the days they may
-    # serve; every day a unit is in service spends its crew's (units still out at the end
+    # Service days: a running balance per home, mode and step, in whole services of a
+    # person (days / the home's most days a person serves). The persons recruited bring
+    # theirs; every day a unit is in service spends its crew's (units still out at the end
     # also their way home). The balance never goes negative.
-    def labour_days(mdl: Any, s: int) -> Any:
-        terms = [mdl.labour_days_left[s]]
+    def labour_days(mdl: Any, p: int, m: int, s: int) -> Any:
+        per = 1.0 / float(net.labour_max_days[p])
+        terms = [mdl.labour_days_left[p, m, s]]
         if s > 0:
-            terms.append(-mdl.labour_days_left[s - 1])
-        terms += [float(crew[m] * length[s]) * mdl.in_service[p, m, s]
-                  for p, m in homes if crew[m] != 0]
+            terms.append(-mdl.labour_days_left[p, m, s - 1])
+        if crew[m] != 0:
+            terms.append(float(crew[m] * length[s]) * per * mdl.in_service[p, m, s])
+            terms.append(-float(crew[m]) * mdl.recruited[p, m, s])
         if s == last:
-            for p, m, h in going_set:
-                days = float(crew[m] * way_home(p, m, h)[0])
-                if days != 0:
-                    terms.append(days * mdl.going_home[p, m, h])
-        terms += [-float(net.labour_max_days[p] * crew[m]) * mdl.recruited[p, m, s]
-                  for p, m in homes if crew[m] != 0]
-        rhs = float(start.labour_days_left) if s == 0 else 0.0
+            for q, mode, h in going_set:
+                days = float(crew[mode] * way_home(q, mode, h)[0])
+                if mode == m and h == p and days != 0:
+                    terms.append(days * per * mdl.going_home[q, mode, h])
+        rhs = float(start.labour_days_left[p, m]) * per if s == 0 else 0.0
         return pyo.quicksum(terms) == rhs
 
-    model.labour_days = pyo.Constraint(range(steps), rule=labour_days)
+    model.labour_days = pyo.Constraint(
+        [(p, m, s) for p, m in homes for s in range(steps)], rule=labour_days)
 
     # At the end the units at each place go home, and each home gets back its units.
     def going_home(mdl: Any, p: int, m: int) -> Any:

@@ -64,7 +64,7 @@ class State:
     Units in service belong to a home place (``in_service``) and are either waiting at a
     place (``units_idle``) or on the way (``transit``); the persons serving from a locality
     (``persons``) count against its labour pool, and ``labour_days_left`` are the service
-    days they still owe.
+    days they still owe, by home and mode (a person serves his own days, in his own units).
     """
 
     date: dt.date
@@ -74,7 +74,7 @@ class State:
     transit: Transit
     given_kg: FloatArray  # [P, C] given so far by each locality
     persons: FloatArray  # [P] persons a locality has sent to serve so far
-    labour_days_left: float  # service days the persons in service still owe
+    labour_days_left: FloatArray  # [P, M] service days the crews in service still owe
     route_damage: FloatArray  # [R] share of each route's capacity lost now
     route_damage_days: FloatArray  # [R] days from now the damage still holds (then repaired:
     #                                hazards.damage_held)
@@ -102,7 +102,7 @@ class State:
             transit=Transit(cargo_kg=np.zeros((0, n_c))),
             given_kg=np.zeros((n_p, n_c)),
             persons=np.zeros(n_p),
-            labour_days_left=0.0,
+            labour_days_left=np.zeros((n_p, n_m)),
             route_damage=np.zeros(len(net.route_ids)),
             route_damage_days=np.zeros(len(net.route_ids)),
         )
@@ -133,6 +133,7 @@ class State:
             "in_service": (self.in_service, (n_p, n_m)),
             "given_kg": (self.given_kg, (n_p, n_c)),
             "persons": (self.persons, (n_p,)),
+            "labour_days_left": (self.labour_days_left, (n_p, n_m)),
             "route_damage": (self.route_damage, (len(net.route_ids),)),
             "route_damage_days": (self.route_damage_days, (len(net.route_ids),)),
         }
@@ -144,9 +145,6 @@ class State:
                 raise ValueError(f"State.{name}: expected shape {shape}, got {np.shape(array)}")
             if not np.all(np.isfinite(array)) or np.any(np.asarray(array) < 0):
                 raise ValueError(f"State.{name}: expected finite values >= 0")
-        if not (np.isfinite(self.labour_days_left) and self.labour_days_left >= 0):
-            raise ValueError(f"State.labour_days_left: expected a number >= 0, got "
-                             f"{self.labour_days_left!r}")
         if np.any(self.route_damage > 1):
             raise ValueError("State.route_damage: expected shares from 0 to 1")
         if np.any((self.route_damage > 0) & (self.route_damage_days <= 0)):

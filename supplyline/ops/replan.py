@@ -254,7 +254,6 @@ def recorded_state(books: Books, net: Network, as_of: dt.date) -> State:
         assert isinstance(e, Labour)
         days = e.persons * service_left(e, as_of)
         state.persons[place[e.locality]] += e.persons
-        state.labour_days_left += days
         if e.role == "carrier" and e.mode is not None:
             carriers[place[e.locality], mode[e.mode]] += e.persons
             owed[place[e.locality], mode[e.mode]] += days
@@ -264,8 +263,10 @@ def recorded_state(books: Books, net: Network, as_of: dt.date) -> State:
     state.in_service = np.maximum(state.in_service - lost, 0.0)
     persons_lost = lost * net.crew_per_unit[None, :]
     per_person = np.divide(owed, carriers, out=np.zeros_like(owed), where=carriers > 0)
-    state.labour_days_left = max(0.0, state.labour_days_left - float(
-        np.minimum(persons_lost * per_person, owed).sum()))
+    # The days owed are the carriers' crews', by home and mode (a road crew or a stretcher
+    # bearer crews no unit): the planner's rows read them so.
+    state.labour_days_left = np.maximum(
+        owed - np.minimum(persons_lost * per_person, owed), 0.0)
     state.transit = _transit(books, net, as_of)
     state.wounded = wounded_waiting(books, net, as_of)
     for route, damage in route_damage(route_reports(books, as_of), sc, as_of).items():

@@ -559,23 +559,33 @@ def define_food_fairness(net: Network, v: Variables, giveable: FloatArray) -> Ro
     return rows.block("food_fairness", ("place",), -INF, 0.0)
 
 
-def define_labour_days(net: Network, v: Variables, left_at_start: float) -> RowBlock:
-    """Service days left after step s = left after s−1 + days brought by persons recruited
-    in s − crew-days served in s (every day a unit is in service, travelling or waiting;
-    units still out at the end count their way home). What is left is never negative."""
-    rows = _Rows(np.ones(net.steps, dtype=bool))
-    idx = rows.index
+def define_labour_days(net: Network, v: Variables, left_at_start: FloatArray) -> RowBlock:
+    """Service days the crews of a home's units of a mode owe after step s = owed after
+    s−1 + days brought by the persons recruited there for that mode in s − the crew-days its
+    units served in s (every day a unit is in service, travelling or waiting; units still
+    out at the end count their way home). What is owed is never negative: a person serves
+    his own days, not another home's nor another mode's (one pool over all homes and modes
+    had let a village's porters serve 29 days of a limit of 20, and porters recruited and
+    released at once give their days to their village's bicycle crews).
+    ``left_at_start`` [P, M]: what a State's crews in service still owe, by home and mode.
+    A row is counted in whole services of a person (days / the home's most days a person
+    serves), so the rows of homes whose persons serve 60 days and of one whose serve 158
+    read alike: counted in days, the built-in scenario's interior point made no progress
+    (solved again, 118 s against 78 s)."""
+    rows = _Rows(v.labour_days_left >= 0)
+    idx = rows.index  # [P, M, S]
     serving, home = crew_days(net)
+    per = 1.0 / net.labour_max_days  # [P] (whole services of a person a day)
     rows.change(v.labour_days_left)
-    rows.add(idx[None, None, :], v.in_service, serving[None])
+    rows.add(idx, v.in_service, serving[None] * per[:, None, None])
     for m in range(net.n_modes):
-        going = v.going_home[m]
-        rows.add(np.full(going.shape, idx[-1]), going, home[m])
-    rows.add(idx[None, None, :], v.recruited,
-             -(net.labour_max_days[:, None] * net.crew_per_unit[None, :])[:, :, None])
-    start = np.zeros(net.steps)
-    start[0] = left_at_start
-    return rows.block("labour_days", ("step",), start, start)
+        going = v.going_home[m]  # [P, H_m]: from where it is to its home
+        rows.add(np.broadcast_to(idx[net.homes[m], m, -1][None, :], going.shape), going,
+                 home[m] * per[net.homes[m]][None, :])
+    rows.add(idx, v.recruited, -net.crew_per_unit[None, :, None])
+    start = np.zeros(idx.shape)
+    start[:, :, 0] = left_at_start * per[:, None]
+    return rows.block("labour_days", ("home", "mode", "step"), start, start)
 
 
 def define_carriers_unfed(net: Network, v: Variables) -> list[RowBlock]:

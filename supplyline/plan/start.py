@@ -67,7 +67,7 @@ class Start:
     unit_days_in: FloatArray  # [P, M, S] their time there in that step, to its end
     in_service: FloatArray  # [P, M] units in service by home at the start
     transit_days: FloatArray  # [M, S] unit-days the units on the way still travel
-    labour_days_left: float
+    labour_days_left: FloatArray  # [P, M] service days owed by the crews in service
     giveable_kg: FloatArray  # [P, C, S] what localities can still give by each step
     labour_people: FloatArray  # [P] persons who can still be asked to serve
     capacity_factor: FloatArray  # [A, S] capacity left, route damage included
@@ -114,7 +114,7 @@ def start_from(net: Network, state: State | None) -> Start:
         unit_days_in=unit_days_in,
         in_service=state.in_service.copy(),
         transit_days=transit_days,
-        labour_days_left=float(state.labour_days_left),
+        labour_days_left=state.labour_days_left.copy(),
         giveable_kg=giveable,
         labour_people=np.where(people >= 1e-6, people, 0.0),
         capacity_factor=factor,

@@ -95,7 +95,9 @@ class Variables:
     road_work_from: IntArray  # [K, P] person-days given by each locality
     road_work_short: IntArray  # [K] person-days not done
     crew_unfed: IntArray  # [R, G, S] kg route repair crews need but do not eat
-    labour_days_left: IntArray  # [S] persons' service days still owed after the step
+    labour_days_left: IntArray  # [P, M, S] services a home's crews of a mode still owe
+    #                             after the step (service days / the home's most days a
+    #                             person serves)
     going_home: list[IntArray]  # per mode [P, H_m]: units at a place at the end going to
     #                             each home of the mode (homes: Network.homes), with their
     #                             food and fuel for the way drawn where they are
@@ -221,9 +223,10 @@ def define_variables(
     need = repair_crew_food(net)
     crew_unfed = cols.add(need > 0, need)
 
-    # Running balance of service days: each person recruited brings the days he may serve,
-    # each crew-day spends one; by no day may more be worked than was brought.
-    labour_days_left = cols.add(np.ones(steps, dtype=bool))
+    # Running balance of service days, by home and mode: each person recruited brings the
+    # days he may serve, each crew-day of his home's units of the mode spends one; by no
+    # day may they work more than their persons brought.
+    labour_days_left = cols.add(home_mask)
 
     # At the end every unit still in service walks (or drives) home: to its own home, so
     # that units of one home do not stand in for another's.

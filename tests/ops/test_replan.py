@@ -114,8 +114,9 @@ def test_the_state_on_day_7_is_the_hand_computed_one(tmp_path: Path) -> None:
         [2000 if pid == "high-village" else 3000 if pid == "terrace-village"
          else 2400 if pid == "river-village" else 0 for pid in net.place_ids])
     assert s.persons[p["high-village"]] == 60 and s.persons[p["terrace-village"]] == 30
-    # 60 carriers owe 20 - 7 days, the road crew's 5 days are served.
-    assert s.labour_days_left == pytest.approx(60 * 13)
+    # 60 carriers owe 20 - 7 days, at their home; the road crew's 5 days are served.
+    assert s.labour_days_left[p["high-village"], porter] == pytest.approx(60 * 13)
+    assert s.labour_days_left.sum() == pytest.approx(60 * 13)
     # Half the bridge road struck on day 5, repaired in 4 days: half lost on days 6 to 9
     # (the one repair rule, the planner's: from the day after, whole until repaired), so
     # from day 7 for 3 days.

@@ -51,8 +51,9 @@ def test_units_lost_on_the_way_leave_the_books_state(books: Books,
     assert s.units_idle[p("ridge-depot"), porter] == pytest.approx(36)
     assert s.in_service[p("high-village"), porter] == pytest.approx(36)
     assert s.persons[p("high-village")] == 40  # given, lost or not
-    # 36 carriers owe 20 - 5 days each; the 4 lost owe nothing.
-    assert s.labour_days_left == pytest.approx(36 * 15)
+    # 36 carriers owe 20 - 5 days each, at their home; the 4 lost owe nothing.
+    assert s.labour_days_left[p("high-village"), porter] == pytest.approx(36 * 15)
+    assert s.labour_days_left.sum() == pytest.approx(36 * 15)
     s.check(net)
 
     overview = Views(books).overview()

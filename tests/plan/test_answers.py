@@ -240,16 +240,18 @@ def test_metrics_per_place_window_mode_and_ratio() -> None:
 
 
 def test_units_are_counted_whole_as_the_plan_reports_them() -> None:
-    """The tutorial's plan needs 57.3 pack bicycles at once and recruits 5.95 porters: it
-    reports 58 and 6, and a record of 58 and 6 at tolerance 0 failed against the LP's
-    fractions."""
+    """The tutorial's plan needs 57.3 pack bicycles at once and recruits 8.69 porters: it
+    reports 58 and 9, and a record of 58 and 9 at tolerance 0 failed against the LP's
+    fractions (then 5.95 porters, when one pool of service days let them serve 29 days
+    each)."""
     figures = [{"id": "bikes", "metric": {"kind": "units_in_use", "mode": "bicycle"},
                 "value": 58, "unit": "unit", "source": "the plan's own count"},
                {"id": "porters", "metric": {"kind": "units_recruited", "mode": "porter"},
-                "value": 6, "unit": "unit", "source": "the plan's own count"}]
+                "value": 9, "unit": "unit", "source": "the plan's own count"}]
     plan = sl.plan(sl.load("tutorial").replace({"observed": figures}))
     assert plan.fleet_needed().tolist() == [6, 58]
-    assert [(v.model, v.result) for v in sl.validate(plan)] == [(58, "pass"), (6, "pass")]
+    assert plan.recruited_units[:, 0].sum() == pytest.approx(8.69, abs=0.01)
+    assert [(v.model, v.result) for v in sl.validate(plan)] == [(58, "pass"), (9, "pass")]
 
 
 def test_a_figure_in_other_units_gets_the_same_verdict() -> None:

@@ -136,7 +136,7 @@ def test_what_is_on_the_way_feeds_where_it_lands() -> None:
         dest=np.array([front]), mode=np.array([0]), arrive_in_days=np.array([1.5]),
         units=np.array([100.0]), cargo_kg=np.array([[1_500.0]]))
     start.in_service[home, 0] = 100.0
-    start.labour_days_left = 100.0 * 60
+    start.labour_days_left[home, 0] = 100.0 * 60
     for in_order in (False, True):
         lp, free, fixed = _both(net, start, in_order)
         assert fixed == pytest.approx(free, rel=1e-9)

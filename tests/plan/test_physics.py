@@ -250,7 +250,7 @@ def test_units_and_cargo_on_the_way_arrive_from_the_state() -> None:
         dest=np.array([front]), mode=np.array([0]), arrive_in_days=np.array([1.5]),
         units=np.array([100.0]), cargo_kg=np.array([[1_500.0]]))
     start.in_service[home, 0] = 100.0
-    start.labour_days_left = 100.0 * 60
+    start.labour_days_left[home, 0] = 100.0 * 60
     result = sl.plan(net, state=start)
     # 1.5 t arrive in step 1 and feed the front for 15 days; the porters go home. Day 0
     # goes short: nothing can be there before the first arrival.
@@ -290,7 +290,7 @@ def test_units_landing_from_the_state_within_a_step_have_only_the_rest_of_it() -
     v, r = net.place_ids.index("v"), net.place_ids.index("r")
     start = sl.State.initial(net)
     start.in_service[v, 0] = start.persons[v] = 1000.0
-    start.labour_days_left = 1e6
+    start.labour_days_left[v, 0] = 1e6
     start.transit = sl.state.Transit(
         dest=np.array([r]), mode=np.array([0]), arrive_in_days=np.array([9.0]),
         units=np.array([1000.0]), cargo_kg=np.zeros((1, net.n_commodities)))
@@ -572,7 +572,7 @@ def _stranded_carts(far: int, rice_kg: float, salt: float = 0.0, burn: float = 0
     state = sl.State.initial(net)
     state.units_idle[front, 0] = 10.0
     state.in_service[depot, 0] = 10.0
-    state.labour_days_left = 1000.0
+    state.labour_days_left[depot, 0] = 1000.0
     state.stock_kg[front, net.commodity_ids.index("rice")] = rice_kg
     return net, state
 
@@ -723,7 +723,7 @@ def _carts_at_depot(rice: int) -> tuple[sl.Network, sl.State]:
     state = sl.State.initial(net)
     state.units_idle[depot, cart] = 10.0
     state.in_service[home, cart] = 10.0
-    state.labour_days_left = 1000.0
+    state.labour_days_left[home, cart] = 1000.0
     return net, state
 
 
@@ -819,6 +819,28 @@ def test_road_work_takes_no_more_person_days_in_a_day_than_there_are_persons() -
     assert data["road_work_route"].values.tolist() == ["track"]
     assert float(data["road_work_days"].sel(road_work=0).sum()) == pytest.approx(20.0)
     assert any("40 of 60 person-days undone" in words for words in plan.gave_up())
+
+
+def test_no_home_s_persons_serve_more_days_than_they_brought() -> None:
+    """Service days were one pool over all homes and modes: the tutorial's terrace porters
+    served 173.8 crew-days with 5.95 persons recruited, 29 days each against a limit of 20,
+    on days other villages' persons brought. By home and mode, what its units serve is at
+    most what the persons recruited for them bring (8.7 terrace porters are recruited),
+    and no porter is recruited to serve nothing so that his days crew bicycles."""
+    from supplyline.accounting import crew_days
+
+    plan = sl.plan(sl.load("tutorial"))
+    net = plan.network
+    serving, _ = crew_days(net)
+    served = (plan.in_service_units * serving[None]).sum(axis=2)  # [P, M]
+    brought = (plan.recruited_units.sum(axis=2) * net.crew_per_unit[None, :]
+               * net.labour_max_days[:, None])
+    assert served.sum() > 1000  # (the case: carriers serve)
+    assert (served <= brought + 1e-6).all(), (served - brought).round(1).tolist()
+    terrace, porter = net.place_ids.index("terrace-village"), net.mode_ids.index("porter")
+    # (it binds there, with the way home at the end)
+    assert served[terrace, porter] > 0.99 * brought[terrace, porter]
+    assert (brought[served == 0] == 0).all()  # (none recruited to lend his days)
 
 
 def test_a_plan_of_the_first_days_asks_the_share_of_a_road_work_its_days_hold() -> None:

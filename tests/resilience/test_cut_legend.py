@@ -18,11 +18,13 @@ from supplyline.resilience.analysis import Resilience, analyse
 
 @pytest.fixture(scope="module")
 def res() -> Resilience:
-    """The tiny scenario, k 2: its worst set is the relay, a place alone."""
+    """The tiny scenario, k 2: its worst set is one cut alone (the relay or the pass: each
+    takes all it delivers; the tests below set the set they read)."""
     from tests.conftest import TINY
 
     out = analyse(compile_network(sl.load(TINY)), k=2)
-    assert out.worst[0].worst is not None and out.worst[0].worst.ids == ("relay",)
+    assert out.worst[0].worst is not None and out.worst[0].worst.ids in (("relay",),
+                                                                         ("pass",))
     return out
 
 

@@ -113,8 +113,11 @@ def test_a_worst_set_of_fewer_cuts_than_allowed_says_why(commas: Resilience) -> 
     assert w.k == 2 and w.worst is not None and len(w.worst.ids) == 1
     assert w.model is not None and w.model.gap <= 1e-6
     text = _text(commas)
-    assert ("At k = 2 the worst set has 1 cut of the 2 allowed: a further cut adds no "
-            "shortfall to the set on the aggregated network.") in text
+    # (proven, or as far as the model found: the relay and the pass each take all the
+    # plan delivers, and which is named is the solver's)
+    assert re.search(r"At k = 2 the worst set has 1 cut of the 2 allowed: (a further cut "
+                     r"adds no shortfall|the model found no further cut that adds "
+                     r"shortfall) to the set on the aggregated network\.", text)
     d = commas.defence
     assert d is not None and len(d.attack.ids) == 1
     assert "1 cut of the 2 allowed: a further cut adds no shortfall" in _defence_words(commas)

@@ -43,7 +43,8 @@ def _state(net: sl.Network) -> sl.State:
     state.given_kg[place("high-village"), rice] = 1_000.0
     state.persons[place("high-village")] = 10.0
     state.persons[place("terrace-village")] = 20.0
-    state.labour_days_left = 30.0 * 20
+    state.labour_days_left[place("high-village"), porter] = 10.0 * 20
+    state.labour_days_left[place("terrace-village"), porter] = 20.0 * 20
     state.route_damage[net.route_ids.index("ridge-road")] = 0.5
     state.route_damage_days[net.route_ids.index("ridge-road")] = 1.5
     return state
@@ -138,8 +139,10 @@ def test_a_state_of_the_wrong_types_is_said_at_its_field() -> None:
              "State.date: expected a date (datetime.date(2024, 11, 1)), got str '2024-11-01'"),
             (dataclasses.replace(start, stock_kg=start.stock_kg.tolist()),
              "State.stock_kg: expected a NumPy array of shape (8, 2), got list"),
-            (dataclasses.replace(start, labour_days_left=-5.0),
-             "State.labour_days_left: expected a number >= 0, got -5.0")):
+            (dataclasses.replace(start, labour_days_left=np.full((8, 2), -5.0)),
+             "State.labour_days_left: expected finite values >= 0"),
+            (dataclasses.replace(start, labour_days_left=np.zeros(8)),
+             "State.labour_days_left: expected shape (8, 2), got (8,)")):
         with pytest.raises(sl.PlanError, match=re.escape(said)):
             sl.plan(net, state=state)
     with pytest.raises(TypeError, match=re.escape("net: expected a Network (sl.compile_netwo")):
