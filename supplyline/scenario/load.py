@@ -196,12 +196,13 @@ def load(
                                          + ", ".join(builtin_names()) + ")"
                                          + did_you_mean(asked, builtin_names()),
                                          repr(asked))])
-    elif isinstance(source, str) and _names_builtin(source) and Path(source).is_file():
+    elif isinstance(source, str) and (same := _file_named_as_builtin(source)) is not None:
         # A file named as a built-in scenario was passed over for it without a word.
         raise ScenarioError([Problem(source, None, "(file)", f"a name that says which: the "
                                      f"built-in scenario as {BUILTIN_PREFIX}{source}, or the "
-                                     f"file as ./{source} (its path)",
-                                     "a file of that name here")])
+                                     f"file as ./{same} (its path)",
+                                     "a file of that name here" if same == source
+                                     else f"a file {same} here")])
     name = builtin_name(source)
     if name is not None:
         folder = _builtin_folder()
@@ -291,6 +292,18 @@ def _check_limit(max_file_bytes: object) -> None:
 
 def _names_builtin(source: str) -> bool:
     return not _looks_like_path(source) and source in builtin_names()
+
+
+def _file_named_as_builtin(source: str) -> str | None:
+    """The file in the current folder that the built-in scenario's name ``source`` could
+    mean as well (``NAME``, ``NAME.yaml`` or ``NAME.yml``), or ``None``: with one there, the
+    bare name is refused rather than read as either."""
+    if not _names_builtin(source):
+        return None
+    for candidate in (source, f"{source}.yaml", f"{source}.yml"):
+        if Path(candidate).is_file():
+            return candidate
+    return None
 
 
 #: Names a built-in scenario whatever files are here: ``builtin:tutorial``.

@@ -509,6 +509,29 @@ def test_a_file_named_as_a_built_in_scenario_is_not_passed_over(
     assert sl.load("tutorial").name == "tutorial"
 
 
+@pytest.mark.parametrize("suffix", [".yaml", ".yml"])
+def test_a_yaml_file_named_as_a_built_in_scenario_is_not_passed_over(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, suffix: str) -> None:
+    """`tutorial` beside an edited `tutorial.yaml` checked the built-in scenario and said
+    OK, the user's file ignored: the name is refused as for a file named exactly so."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / f"tutorial{suffix}").write_text(TINY_TEXT, encoding="utf-8")
+    with pytest.raises(ScenarioError) as raised:
+        sl.load("tutorial")
+    (problem,) = raised.value.problems
+    assert (problem.file, problem.field) == ("tutorial", "(file)")
+    assert problem.expected == ("a name that says which: the built-in scenario as "
+                                f"builtin:tutorial, or the file as ./tutorial{suffix} "
+                                "(its path)")
+    assert problem.got == f"a file tutorial{suffix} here"
+    # Each name the message offers reads what it says.
+    assert sl.load(f"./tutorial{suffix}") == load_text(TINY_TEXT)
+    assert sl.load("builtin:tutorial").name == "tutorial"
+    # Another built-in's name is not refused for it.
+    other = next(name for name in builtin_names() if name != "tutorial")
+    assert sl.load(other).name == other
+
+
 def test_a_route_open_on_one_day_of_the_horizon_is_kept() -> None:
     """Closed windows and open_from that leave one day open (the last) are not refused."""
     text = edit(TINY_TEXT, "terrain_factor: 1.5}", "terrain_factor: 1.5, open_from: "
