@@ -746,7 +746,9 @@ class Policy(Strict):
         "default most days one person serves over the horizon", "day", default=60.0
     )
     labour_rations_kg_per_day: dict[str, Ration] = _field(
-        "what a road, repair or stretcher worker eats per day, by commodity id",
+        "what a road worker or a repair crew's person eats per day, by commodity id; the "
+        "wounded eat it too where policy.wounded_rations_kg_per_day is empty (stretcher "
+        "bearers are carriers' crews: they eat their mode's rations_kg_per_day)",
         "kg/person/day",
         default_factory=dict,
     )

@@ -56,3 +56,18 @@ def test_the_metric_kinds_that_read_a_window_are_those_the_schema_takes_it_for()
         except ValueError:
             takes = False
         assert takes == (kind in WINDOW_KINDS), kind
+
+
+def test_labour_rations_are_said_to_feed_those_who_eat_them() -> None:
+    """The description said labour rations fed "stretcher workers": stretcher bearers are
+    carriers' crews and eat their mode's rations_kg_per_day. Labour rations feed road workers,
+    repair crews, and the wounded who have no rations of their own."""
+    from supplyline.scenario.schema import Policy
+
+    said = Policy.model_fields["labour_rations_kg_per_day"].description or ""
+    assert "stretcher worker" not in said
+    for eater in ("road worker", "repair crew", "wounded", "wounded_rations_kg_per_day"):
+        assert eater in said
+    assert "mode's rations_kg_per_day" in said
+    assert "labour_rations_kg_per_day when empty" in (
+        Policy.model_fields["wounded_rations_kg_per_day"].description or "")
