@@ -600,9 +600,13 @@ def test_a_plain_plan_s_report_names_the_plan_the_historical_figures_are_of() ->
     page = render_report(sl.plan(sl.load("tutorial")))
     caveats = page.split('<ul class="caveats" id="caveats">')[1].split("</ul>")[0]
     assert ("<li>The scenario&#x27;s 2 historical figures are of the replay pledged, not of "
-            "this plan: <code>supplyline report --replay pledged</code> compares them with "
-            "the record.</li>") in caveats
+            "this plan: <code>supplyline report tutorial --replay pledged</code> compares "
+            "them with the record.</li>") in caveats
     assert 'id="validation"' not in page
+    # A scenario of a file is named FILE: its name alone had planned the built-in default.
+    mine = sl.load("tutorial").replace({"name": "my-valley"})
+    assert ("<code>supplyline report FILE --replay pledged</code>"
+            in render_report(sl.plan(mine)))
 
 
 def test_a_long_headline_figure_takes_a_smaller_font() -> None:
