@@ -143,8 +143,11 @@ class State:
                                  f"{type(array).__name__}")
             if np.shape(array) != shape:
                 raise ValueError(f"State.{name}: expected shape {shape}, got {np.shape(array)}")
-            if not np.all(np.isfinite(array)) or np.any(np.asarray(array) < 0):
-                raise ValueError(f"State.{name}: expected finite values >= 0")
+            bad = ~np.isfinite(array) | (np.asarray(array) < 0)
+            if bad.any():  # (the first bad value, and where: [place, mode] and so on)
+                at = tuple(int(i) for i in np.argwhere(bad)[0])
+                raise ValueError(f"State.{name}: expected finite values >= 0, got "
+                                 f"{float(array[at])!r} at {list(at)}")
         if np.any(self.route_damage > 1):
             raise ValueError("State.route_damage: expected shares from 0 to 1")
         if np.any((self.route_damage > 0) & (self.route_damage_days <= 0)):

@@ -140,7 +140,7 @@ def test_a_state_of_the_wrong_types_is_said_at_its_field() -> None:
             (dataclasses.replace(start, stock_kg=start.stock_kg.tolist()),
              "State.stock_kg: expected a NumPy array of shape (8, 2), got list"),
             (dataclasses.replace(start, labour_days_left=np.full((8, 2), -5.0)),
-             "State.labour_days_left: expected finite values >= 0"),
+             "State.labour_days_left: expected finite values >= 0, got -5.0 at [0, 0]"),
             (dataclasses.replace(start, labour_days_left=np.zeros(8)),
              "State.labour_days_left: expected shape (8, 2), got (8,)")):
         with pytest.raises(sl.PlanError, match=re.escape(said)):
