@@ -145,6 +145,11 @@ def scenario_from(sc: Scenario, as_of: dt.date, closed: dict[str, list[tuple[dt.
                                  "road_works": works})
 
 
+def _under_way(sc: Scenario, work: RoadWork, as_of: dt.date) -> bool:
+    """Whether ``work`` has begun before ``as_of`` and is due on or after it."""
+    return (work.start or sc.start_date) < as_of <= work.by
+
+
 def _works_left(sc: Scenario, as_of: dt.date, done: Mapping[int, float] | None
                 ) -> list[tuple[int, RoadWork]]:
     """The road works of ``sc`` left on ``as_of`` (see :func:`scenario_from`), each with its
@@ -153,7 +158,7 @@ def _works_left(sc: Scenario, as_of: dt.date, done: Mapping[int, float] | None
     for i, w in enumerate(sc.road_works):
         if w.by < as_of:
             continue  # due before the re-plan's start: taken as done
-        if (w.start or sc.start_date) < as_of:
+        if _under_way(sc, w, as_of):
             # Under way: what the plans did not do of it before as_of (a plan may do a
             # work in its first days: nothing spreads it over its dates).
             if done is None:
@@ -189,11 +194,14 @@ def road_work_done(books: Books, as_of: dt.date, in_force: Figures | None = None
     entries are no record of it: they register persons of a locality to serve for days,
     and name no work, nor what was done. Where no plan is in force, or one kept before the
     plans kept their road work days is, the plan from the scenario's start counts."""
+    sc = books.scenario
+    if not any(_under_way(sc, w, as_of) for w in sc.road_works):
+        return {}  # (no work under way: nothing to read, nor a plan to make)
     if in_force is None:
         in_force = in_force_by_day([f for _id, f in books.plans_kept()])
     if in_force is not None and "road_work" in in_force:
         return _done_before(in_force, as_of)
-    return _start_plan_done(books.scenario, as_of)
+    return _start_plan_done(sc, as_of)
 
 
 def lost_by_home(books: Books, net: Network, before: dt.date | None = None) -> FloatArray:

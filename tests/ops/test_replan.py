@@ -698,3 +698,28 @@ def test_a_convoy_on_its_way_lands_when_its_receipt_is_judged_to_land(tmp_path: 
     assert t.arrive_in_days == pytest.approx([trip.days - 1])
     assert t.cargo_kg[:, 0] == pytest.approx([250 - 10 * trip.food["rice"]])
     books.close()
+
+
+def test_a_replan_of_a_scenario_with_no_road_work_under_way_makes_one_plan(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every re-plan of books with no plan kept had made a second, whole plan from the
+    scenario's start to read what it did of road works, where none is under way (the
+    tutorial has none): about 70 s more on the built-in scenario."""
+    import importlib
+
+    from supplyline.ops.replan import replan
+
+    planning = importlib.import_module("supplyline.plan")
+    made: list[str] = []
+    plan = planning.plan
+
+    def counted(*args: Any, **kwargs: Any) -> sl.Plan:
+        made.append(type(args[0]).__name__)
+        return plan(*args, **kwargs)
+
+    monkeypatch.setattr(planning, "plan", counted)
+    sc = sl.load("tutorial")
+    assert not sc.road_works
+    books = open_books(tmp_path / "none.db", sc)
+    replan(books, sc.start_date + dt.timedelta(days=3))
+    assert len(made) == 1, made
