@@ -222,7 +222,7 @@ def state_json(state: State, net: Network) -> dict[str, Any]:
         "in_service": named(state.in_service, modes),
         "given_kg": named(state.given_kg, goods),
         "persons": {places[p]: float(v) for p, v in enumerate(state.persons) if v},
-        "labour_days_left": float(state.labour_days_left.sum()),
+        "labour_days_left": named(state.labour_days_left, modes),  # (by home and mode)
         "route_damage": {net.route_ids[r]: float(v)
                          for r, v in enumerate(state.route_damage) if v},
         "route_damage_days": {net.route_ids[r]: float(state.route_damage_days[r])

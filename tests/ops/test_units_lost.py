@@ -54,6 +54,8 @@ def test_units_lost_on_the_way_leave_the_books_state(books: Books,
     # 36 carriers owe 20 - 5 days each, at their home; the 4 lost owe nothing.
     assert s.labour_days_left[p("high-village"), porter] == pytest.approx(36 * 15)
     assert s.labour_days_left.sum() == pytest.approx(36 * 15)
+    from supplyline.ops.overview import state_json  # (GET /api/state: by home and mode)
+    assert state_json(s, net)["labour_days_left"] == {"high-village": {"porter": 540.0}}
     s.check(net)
 
     overview = Views(books).overview()
