@@ -1026,7 +1026,8 @@ class _Checker:
         place owns, a commodity nothing names, a place no route reaches, an air threat on a
         route not open to air attack, a threat that can never act (a chance of 0, or
         strikes that take nothing), carrying or feeding wounded where there are none,
-        carriers owned of a mode whose units are people (units_from: labour), a reserve
+        carriers owned of a mode whose units are people (units_from: labour), a service-days
+        limit at a locality where no one may serve, a reserve
         that holds nothing, a route never open. Each would be dropped in silence; each is
         reported where it was written (steps longer than the horizon: check_policy).
 
@@ -1039,6 +1040,7 @@ class _Checker:
             p.readable and p.get("carriers") is not None for p in self.place_entries)
         self.labour_carriers()
         self.uncrewed_carriers()
+        self.idle_service_limits()
         if places_read:
             self.fuel_nowhere()
             self.overridden_policy()
@@ -1190,15 +1192,37 @@ class _Checker:
             if place.get("kind") != "locality" or not place.readable or (
                     self.may_serve(place) is not False):
                 continue  # (a value the schema refuses is said there, not here again)
-            own = place.get("labour_share")
-            why = ("population 0" if not place.get("population")
-                   else "labour_share 0" if own is not None else "policy.labour_share 0")
+            why = self.none_serve(place)
             owned = place.get("carriers") or {}  # (None where the schema refuses it)
             for mode in place.keys("carriers"):
                 if mode in crewed and owned.get(mode):
                     self.report(place.at("carriers", mode), "carriers where some of the "
                                 "people may serve (a crew must come from them)",
                                 f"{shown(mode)} at a locality of {why}", at_key=True)
+
+    def idle_service_limits(self) -> None:
+        """A labour_max_days_per_person at a locality none of whose people may serve: no one
+        of it serves a day (no road work, no labour mode's unit, no crew of its carriers,
+        which it cannot put into service, and carriers with no crew spend no one's days), so
+        the limit is never read. (On a place of another kind without carriers the schema
+        refuses it.)"""
+        for place in self.place_entries:
+            if (place.get("kind") != "locality" or not place.readable
+                    or place.get("labour_max_days_per_person") is None
+                    or self.may_serve(place) is not False):
+                continue  # (a value the schema refuses is said there, not here again)
+            self.report(place.at("labour_max_days_per_person"), "labour_max_days_per_person "
+                        "where some of the people may serve (else no one of them serves a "
+                        "day: it is never used)",
+                        f"{shown(place.written('labour_max_days_per_person'))} at a locality "
+                        f"of {self.none_serve(place)}")
+
+    def none_serve(self, place: Entry) -> str:
+        """Why none of a locality's people may serve (:meth:`may_serve` is False)."""
+        if not place.get("population"):
+            return "population 0"
+        return "labour_share 0" if place.get("labour_share") is not None else (
+            "policy.labour_share 0")
 
     def labour_carriers(self) -> None:
         """Carriers a place owns of a mode whose units come from labour: its units are the

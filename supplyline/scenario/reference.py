@@ -141,7 +141,8 @@ observed share is in `%` (or `1`: pint would read `%%` or `radian` as a share to
 It also refuses what could never act, each where it was written, rather than drop it in
 silence: a mode that no route lists, an owned mode no place owns, carriers owned of a mode
 whose units are people (`units_from: labour`), carriers with a crew at a locality where no
-one may serve (population or labour share 0), carriers of a mode no route from their place
+one may serve (population or labour share 0), a `labour_max_days_per_person` at such a
+locality (no one of it serves a day), carriers of a mode no route from their place
 allows, a mode burning a fuel or eating a ration of a good that no place holds or makes, a
 mode on a route whose one way needs more fuel than its tank holds, a mode whose payload
 holds less than the food and fuel a unit draws for one way on every route it may use (and

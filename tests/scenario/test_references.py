@@ -307,6 +307,14 @@ UNUSED = [
      "    population: 2000\n    labour_share: 0\n    stock_kg: {rice: 40000}",
      "places[0].carriers.bicycle", "carriers: {bicycle: 20}",
      "'bicycle' at a locality of labour_share 0"),
+    ("service-days-where-no-one-may-serve", "    population: 1000\n",
+     "    population: 1000\n    labour_share: 0\n    labour_max_days_per_person: 30\n",
+     "places[1].labour_max_days_per_person", "labour_max_days_per_person: 30",
+     "30 at a locality of labour_share 0"),
+    ("service-days-where-no-one-lives", "    population: 1000\n",
+     "    population: 0\n    labour_max_days_per_person: 30\n",
+     "places[1].labour_max_days_per_person", "labour_max_days_per_person: 30",
+     "30 at a locality of population 0"),
     ("rain-that-never-falls", "  sabotage:\n", "  rain:\n    - {start: 1954-03-01, end: "
      "1954-03-05, probability_per_day: 0, speed_factor: 0.8, capacity_factor: 0.8}\n"
      "  sabotage:\n", "threats.rain[0].probability_per_day", "probability_per_day: 0,", "0"),
@@ -771,3 +779,30 @@ def test_a_figure_of_the_wounded_commodity_is_located() -> None:
     assert set(problems) == {"observed[0].metric.commodity"}, problems
     assert problems["observed[0].metric.commodity"].expected == "a goods commodity (unit kg)"
     assert problems["observed[0].metric.commodity"].line == line_of(text, "commodity: wounded,")
+
+
+def test_service_days_where_no_one_may_serve_are_said_beside_its_carriers() -> None:
+    """labour_max_days_per_person at a locality none of whose people may serve passed check,
+    though no one of it serves a day (5 or 60 planned alike): said at the field, whether the
+    share of 0 is its own or the policy's, beside the crewed carriers it cannot put into
+    service; a locality whose people may serve keeps it."""
+    text = edit(TINY_TEXT, "    carriers: {bicycle: 20}\n", "    carriers: {bicycle: 20}\n"
+                "    labour_share: 0\n    labour_max_days_per_person: 5\n")
+    problems = by_field(problems_in(text))
+    assert set(problems) == {"places[0].carriers.bicycle",
+                             "places[0].labour_max_days_per_person"}, problems
+    said = problems["places[0].labour_max_days_per_person"]
+    assert said.line == line_of(text, "labour_max_days_per_person: 5")
+    assert said.expected == ("labour_max_days_per_person where some of the people may serve "
+                             "(else no one of them serves a day: it is never used)")
+    assert said.got == "5 at a locality of labour_share 0"
+    policy = edit(TINY_TEXT, "  labour_rations_kg_per_day: {rice: 0.8}\n",
+                  "  labour_rations_kg_per_day: {rice: 0.8}\n  labour_share: 0\n")
+    policy = edit(policy, "    population: 1000\n",
+                  "    population: 1000\n    labour_max_days_per_person: 60\n")
+    problems = by_field(problems_in(policy))
+    assert problems["places[1].labour_max_days_per_person"].got == (
+        "60 at a locality of policy.labour_share 0")
+    serving = edit(TINY_TEXT, "    labour_share: 0.3\n",
+                   "    labour_share: 0.3\n    labour_max_days_per_person: 5\n")
+    assert load_text(serving, "tiny.yaml", base_dir=DATA).places[2].labour_max_days_per_person == 5
