@@ -595,7 +595,10 @@ function placeLabels(root, w, h, numbers = false) {
   const symbols = markers.map(([mx, my]) => ({ x: mx - MARKER_R, y: my - MARKER_R,
     width: 2 * MARKER_R, height: 2 * MARKER_R }));
   const placed = [], key = [];
-  const first = root.querySelector("text[data-place]");
+  // Leader lines go in one group drawn under the names (before the first name: a name
+  // with no free spot is removed, and a line put before it then had nowhere to go).
+  const leaders = svg("g", { "data-leaders": "" });
+  root.insertBefore(leaders, root.querySelector("text[data-place]"));
   const onMap = (b) => b.x >= 2 && b.y >= 2 && b.x + b.width <= w - 2 && b.y + b.height <= h - 2;
   const covered = (b) => lines.filter(([qx, qy]) => qx > b.x && qx < b.x + b.width &&
     qy > b.y && qy < b.y + b.height).length;
@@ -628,8 +631,8 @@ function placeLabels(root, w, h, numbers = false) {
   };
   const leader = (start, b, place) => {  // drawn under the names
     const end = leaderEnd(start, b);
-    root.insertBefore(svg("line", { x1: start[0], y1: start[1], x2: end[0], y2: end[1],
-      stroke: LEADER, "stroke-width": 0.9, "data-leader": place }), first);
+    leaders.appendChild(svg("line", { x1: start[0], y1: start[1], x2: end[0], y2: end[1],
+      stroke: LEADER, "stroke-width": 0.9, "data-leader": place }));
     const n = Math.max(2, Math.round(Math.hypot(end[0] - start[0], end[1] - start[1]) / 3));
     for (let i = 0; i <= n; i += 1) lines.push([start[0] + (end[0] - start[0]) * i / n,
       start[1] + (end[1] - start[1]) * i / n]);  // (a name after it keeps off it too)
