@@ -221,6 +221,8 @@ def load(
             names = ", ".join(builtin_names()) or "none installed"
             expected += f" or a built-in scenario name ({names})"
             expected += did_you_mean(source, builtin_names())
+        else:
+            expected += _nearest_file(shown_name, path)
         raise ScenarioError([Problem(shown_name, None, "(file)", expected,
                                      "no such file")]) from None
     except Refused as refused:
@@ -282,6 +284,31 @@ def load_text(
             raise ScenarioError([Problem(filename, None, "(file)", refused.expected,
                                          refused.got)])
     return _parse_text(text, filename, Path(base_dir), max_file_bytes)
+
+
+#: A folder of more entries than this is not searched for a misspelt file's name.
+_MOST_NEIGHBOURS = 10_000
+
+
+def _nearest_file(written: str, path: Path) -> str:
+    """`` (did you mean 'my-valley.yaml'?)`` for a scenario file that is not there, where a
+    YAML file of a close name is in its folder (named as ``written`` names its folder), else
+    ``''``."""
+    try:
+        with os.scandir(path.parent) as entries:
+            names: list[str] = []
+            for entry in entries:
+                if len(names) >= _MOST_NEIGHBOURS:
+                    return ""
+                if entry.name.lower().endswith((".yaml", ".yml")) and entry.is_file():
+                    names.append(entry.name)
+    except (OSError, ValueError):
+        return ""
+    close = closest(path.name, names)
+    if close is None:
+        return ""
+    folder = written[: -len(path.name)] if written.endswith(path.name) else ""
+    return f" (did you mean {folder + close!r}?)"
 
 
 def _check_limit(max_file_bytes: object) -> None:

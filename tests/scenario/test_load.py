@@ -395,6 +395,29 @@ def test_missing_file_is_a_scenario_error(tmp_path: Path) -> None:
     assert caught.value.got == "no such file"
 
 
+def test_a_misspelt_file_is_told_the_nearest_in_its_folder(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`check my-valey.yaml` beside my-valley.yaml said only "no such file": the closest YAML
+    file of the folder is offered, named as the path named its folder."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "sub").mkdir()
+    for name in ("my-valley.yaml", "sub/my-valley.yaml", "sub/my-valey.txt"):
+        (tmp_path / name).write_text(TINY_TEXT, encoding="utf-8")
+    for written, meant in (("my-valey.yaml", "my-valley.yaml"),
+                           ("sub/my-valey.yml", "sub/my-valley.yaml"),
+                           (tmp_path / "my-valey.yaml", f"{tmp_path / 'my-valley.yaml'}")):
+        with pytest.raises(ScenarioError) as caught:
+            sl.load(written)
+        (problem,) = caught.value.problems
+        assert problem.expected == f"an existing scenario file (did you mean {meant!r}?)"
+        assert problem.got == "no such file"
+    # Nothing close, or no such folder: nothing offered.
+    for written in ("sub/other.yaml", "nowhere/my-valey.yaml"):
+        with pytest.raises(ScenarioError) as caught:
+            sl.load(written)
+        assert caught.value.problems[0].expected == "an existing scenario file"
+
+
 def test_unknown_name_lists_the_builtins() -> None:
     with pytest.raises(ScenarioError) as caught:
         sl.load("no-such-scenario")
