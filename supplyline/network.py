@@ -200,7 +200,8 @@ class Network:
     road_works: list[RoadWorkTask]
     repair_crew_people: FloatArray  # [R] persons kept on each route
     repair_fed_at: IntArray  # [R] place whose stock feeds them
-    labour_rations_kg_per_day: FloatArray  # [C] per road, repair or stretcher worker
+    labour_rations_kg_per_day: FloatArray  # [C] per road or repair worker (and the wounded
+    #                                        where they have no rations of their own)
     weights: Weights
     max_burden_bound: float | None
     currency: str  # of every cost figure below
