@@ -801,17 +801,27 @@ def test_food_held_where_a_group_went_without_it_was_not_out_of_reach() -> None:
     assert before_arrival(legs_of(net), held_at_start(net), missing).tolist() == [250.0, 0.0]
 
 
+def _work(start: str, by: str, crew_days: float) -> dict[str, Any]:
+    return {"route": "track", "crew_days": crew_days, "start": start, "by": by,
+            "source": "test"}
+
+
+def _village_road_work(*works: dict[str, Any], days: int = 10,
+                       max_days: float = 3.0) -> sl.Scenario:
+    """A village of 100 (20 may serve, each ``max_days`` days) beside a front, and road
+    ``works`` on the track between them."""
+    return scenario(
+        [village("v", 0.0, 50_000.0, population=100), place("front", "front", 1.0)],
+        [route("v", "front", 10.0, id="track")], demand_kg_per_day=10.0, days=days,
+        policy={"labour_max_days_per_person": max_days, "labour_share": 0.2,
+                "labour_rations_kg_per_day": {"rice": 0.5}},
+        road_works=list(works))
+
+
 def test_road_work_takes_no_more_person_days_in_a_day_than_there_are_persons() -> None:
     """A village of 20 persons able to serve had done 60 person-days of road work on its one
     day, and nothing was left undone: 20 are done, 40 left, and the plan says so."""
-    sc = scenario(
-        [village("v", 0.0, 50_000.0, population=100),
-         place("front", "front", 1.0)],
-        [route("v", "front", 10.0, id="track")], demand_kg_per_day=10.0, days=10,
-        policy={"labour_max_days_per_person": 3.0, "labour_share": 0.2,
-                "labour_rations_kg_per_day": {"rice": 0.5}},
-        road_works=[{"route": "track", "crew_days": 60, "start": "2020-01-05",
-                     "by": "2020-01-05", "source": "test"}])
+    sc = _village_road_work(_work("2020-01-05", "2020-01-05", 60))
     plan = _plan(sc)
     assert plan.road_work_days.sum() == pytest.approx(20.0, abs=1e-6)
     assert plan.road_work_days[0, 4] == pytest.approx(20.0, abs=1e-6)
@@ -848,17 +858,8 @@ def test_a_plan_of_the_first_days_asks_the_share_of_a_road_work_its_days_hold() 
     days of at most 20, 10 undone and charged), and a work that begins after the 9th on its
     last day: now the share of the work's days within the plan (2 of 5: 20 person-days),
     and nothing of a work that begins after."""
-    def work(start: str, by: str) -> dict[str, object]:
-        return {"route": "track", "crew_days": 50, "start": start, "by": by,
-                "source": "test"}
-
-    sc = scenario(
-        [village("v", 0.0, 50_000.0, population=100),
-         place("front", "front", 1.0)],
-        [route("v", "front", 10.0, id="track")], demand_kg_per_day=10.0, days=20,
-        policy={"labour_max_days_per_person": 10.0, "labour_share": 0.2,
-                "labour_rations_kg_per_day": {"rice": 0.5}},
-        road_works=[work("2020-01-08", "2020-01-12"), work("2020-01-10", "2020-01-12")])
+    sc = _village_road_work(_work("2020-01-08", "2020-01-12", 50),
+                            _work("2020-01-10", "2020-01-12", 50), days=20, max_days=10.0)
     plan = _plan(sc, days=9)
     (asked,) = plan.network.road_works
     assert asked.crew_days == pytest.approx(20.0)
@@ -873,14 +874,7 @@ def test_road_work_in_a_re_plan_takes_no_more_persons_than_the_state_leaves() ->
     """The pace of road work counted the scenario's whole pool even where a State had sent
     most of it: 15 of a village's 20 sent, 5 are left, so a day's road work is 5
     person-days (20 before), and the rest is said undone."""
-    sc = scenario(
-        [village("v", 0.0, 50_000.0, population=100),
-         place("front", "front", 1.0)],
-        [route("v", "front", 10.0, id="track")], demand_kg_per_day=10.0, days=10,
-        policy={"labour_max_days_per_person": 3.0, "labour_share": 0.2,
-                "labour_rations_kg_per_day": {"rice": 0.5}},
-        road_works=[{"route": "track", "crew_days": 60, "start": "2020-01-05",
-                     "by": "2020-01-05", "source": "test"}])
+    sc = _village_road_work(_work("2020-01-05", "2020-01-05", 60))
     net = sl.compile_network(sc)
     state = sl.State.initial(net)
     state.persons[net.place_ids.index("v")] = 15.0
