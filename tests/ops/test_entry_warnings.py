@@ -340,13 +340,13 @@ def test_a_convoy_that_carries_nothing_is_written_with_a_warning(books: Books) -
     assert loaded.warnings == ()
 
 
-def _porters_at_bridge(books: Books, sc: Scenario) -> None:
+def _porters_at_bridge(books: Books, sc: Scenario, days: int = 20) -> None:
     """5 t of rice and 40 of the terrace village's porters at the bridge on the first day
-    (a convoy there, received), ready to cross the gorge path (registered for 20 days, so
-    that their service holds to the 20th)."""
+    (a convoy there, received), ready to cross the gorge path (registered for ``days``
+    days: 20, so that their service holds to the 20th)."""
     books.append(rice(5000, on=0, at="bridge"), "council")
     books.append(entry("labour", date=day(sc, 0), locality="terrace-village", persons=40,
-                       days=20, role="carrier", mode="porter"), "council")
+                       days=days, role="carrier", mode="porter"), "council")
     walk = books.append(send(sc, 0, on=0, units=40, from_="terrace-village", to="bridge"),
                         "council")
     books.append(entry("receipt", date=day(sc, 0), dispatch=walk.id), "council")
@@ -475,12 +475,7 @@ def test_a_convoy_whose_trip_lands_after_its_carriers_service_is_warned_of(
     locality count. The 40 at the bridge serve to the 10th; a convoy leaving on the 10th
     over the gorge path lands on the 12th."""
     sc = SC
-    books.append(rice(5000, on=0, at="bridge"), "council")
-    books.append(entry("labour", date=day(sc, 0), locality="terrace-village", persons=40,
-                       days=10, role="carrier", mode="porter"), "council")
-    walk = books.append(send(sc, 0, on=0, units=40, from_="terrace-village", to="bridge"),
-                        "council")
-    books.append(entry("receipt", date=day(sc, 0), dispatch=walk.id), "council")
+    _porters_at_bridge(books, sc, days=10)
     assert books.append(send(sc, 200, on=5, units=10, from_="bridge"), "council"
                         ).warnings == ()
     late = books.append(send(sc, 200, on=9, units=10, from_="bridge"), "council")
