@@ -156,7 +156,9 @@ def test_check_says_what_goes_short_whatever_the_plan(tmp_path: Path) -> None:
 def test_check_ok_json(tiny_path: Path) -> None:
     result = runner.invoke(app, ["check", str(tiny_path), "--json"])
     assert result.exit_code == 0
-    assert json.loads(result.stdout)["ok"] is True
+    answer = json.loads(result.stdout)
+    # (the scenario under the key every command's JSON names it by)
+    assert answer["ok"] is True and answer["scenario"] == "tiny" and "name" not in answer
 
 
 def test_check_bad_file_lists_every_problem(bad_file: tuple[Path, str]) -> None:

@@ -117,7 +117,8 @@ def check(scenario: ScenarioArg = None, json_output: JsonOption = False) -> None
     beyond = beyond_supply(net)
     unused = never_crossed(net)
     if json_output:
-        print_json({"ok": True, "name": sc.name, "title": sc.title, "days": summary["days"],
+        print_json({"ok": True, "scenario": sc.name, "title": sc.title,
+                    "days": summary["days"],
                     "counts": summary["counts"], "short_whatever_the_plan": [
                         {"front": net.place_ids[x.place],
                          "commodity": net.commodity_ids[net.goods[x.good]],
