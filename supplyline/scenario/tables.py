@@ -24,6 +24,7 @@ GeoJSON
 
 from __future__ import annotations
 
+import bisect
 import csv
 import io
 import json
@@ -647,6 +648,18 @@ def _once(given: set[tuple[str, str]], table: TableRows, at: tuple[str, int | No
 _SPACE = re.compile(r"\s*")
 
 
+class _LineAt:
+    """The 1-based line of an offset in ``text``, from one pass over it (counting the
+    newlines before each feature again made a table's reading grow with its square)."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self._breaks = [found.start() for found in re.finditer("\n", text)]
+
+    def __call__(self, offset: int) -> int:
+        return bisect.bisect_left(self._breaks, offset) + 1
+
+
 def _feature_starts(text: str) -> list[int] | None:
     """Where each element of a FeatureCollection's ``features`` list begins in ``text``,
     whatever its type says (``None`` where the text is not laid out as one object)."""
@@ -717,7 +730,7 @@ def _read_geojson(section: str, model: type[BaseModel], text: str, file: str) ->
     if isinstance(document, _Mapping) and document.repeated:  # ("features" twice dropped one)
         own = _Mapping.of([])
         own.repeated = document.repeated  # its own keys only: features are read below
-        for problem in _repeated_keys(own, "", text, 0, len(text), file, 1):
+        for problem in _repeated_keys(own, "", _LineAt(text), 0, len(text), file, 1):
             table.problems.append(problem)
         return table.fail(table.problems.pop())
     features = document.get("features") if isinstance(document, dict) else None
@@ -732,14 +745,15 @@ def _read_geojson(section: str, model: type[BaseModel], text: str, file: str) ->
         starts = []
     kinds = _field_kinds(model)
     numbers = _number_fields(model)
+    line_at = _LineAt(text)
     for index, feature in enumerate(features):
         begin = starts[index] if starts else None
         end = starts[index + 1] if starts and index + 1 < len(starts) else len(text)
-        line = text.count("\n", 0, begin) + 1 if begin is not None else None
+        line = line_at(begin) if begin is not None else None
         where = f"features[{index}]"
         table.locations.spots[(index,)] = Spot(file, line)
         table.locations.labels[(index,)] = f"{where}.properties"
-        table.problems += _repeated_keys(feature, where, text, begin, end, file, line)
+        table.problems += _repeated_keys(feature, where, line_at, begin, end, file, line)
         if not isinstance(feature, dict):
             table.problems.append(Problem(file, line, where, "a GeoJSON Feature",
                                           shown(feature)))
@@ -751,7 +765,7 @@ def _read_geojson(section: str, model: type[BaseModel], text: str, file: str) ->
             written = re.compile(r'"type"\s*:\s*' + re.escape(json.dumps(kind)))
             found = written.search(text, begin, end) if begin is not None else None
             table.problems.append(Problem(
-                file, text.count("\n", 0, found.start()) + 1 if found else line,
+                file, line_at(found.start()) if found else line,
                 f"{where}.type", '"Feature"',
                 _written(kind) if "type" in feature else "no type"))
         properties = feature.get("properties") or {}
@@ -762,7 +776,7 @@ def _read_geojson(section: str, model: type[BaseModel], text: str, file: str) ->
         row: dict[str, Any] = {}
         given: set[tuple[str, str]] = set()  # (field, id): each once, nested or dotted
         for name, value in properties.items():
-            name_line = _line_of(text, f'"{name}"', begin, end) or line
+            name_line = _line_of(line_at, f'"{name}"', begin, end) or line
             base, _, key = str(name).partition(".")
             if value is None:
                 continue
@@ -786,8 +800,8 @@ def _read_geojson(section: str, model: type[BaseModel], text: str, file: str) ->
                  name_line, table.locations)
         _feature_id(row, feature, index, file, line, table)
         geometry = feature.get("geometry")
-        coords_line = (_line_of(text, '"coordinates"', begin, end)
-                       or _line_of(text, '"geometry"', begin, end) or line)
+        coords_line = (_line_of(line_at, '"coordinates"', begin, end)
+                       or _line_of(line_at, '"geometry"', begin, end) or line)
         if section == "places":
             _place_geometry(row, geometry, index, file, coords_line, table)
         else:
@@ -831,8 +845,8 @@ class _Mapping(dict[str, Any]):
         return mapping
 
 
-def _repeated_keys(value: Any, where: str, text: str, begin: int | None, end: int, file: str,
-                   line: int | None) -> list[Problem]:
+def _repeated_keys(value: Any, where: str, line_at: _LineAt, begin: int | None, end: int,
+                   file: str, line: int | None) -> list[Problem]:
     """A problem for each key written twice in a feature's objects and lists (``where``: its
     path), at the line of its last writing within the feature's text (``begin``..``end``;
     the key may be written elsewhere in the feature too, but the one written again comes
@@ -843,17 +857,19 @@ def _repeated_keys(value: Any, where: str, text: str, begin: int | None, end: in
             found = line
             if begin is not None:
                 key = re.escape(json.dumps(name, ensure_ascii=False)) + r"\s*:"
-                writings = list(re.compile(key).finditer(text, begin, end))
+                writings = list(re.compile(key).finditer(line_at.text, begin, end))
                 if len(writings) > 1:
-                    found = text.count("\n", 0, writings[-1].start()) + 1
+                    found = line_at(writings[-1].start())
             problems.append(Problem(file, found, f"{where}.{name}".lstrip("."),
                                     "each key once in a mapping", f"{shown(name)} again"))
     if isinstance(value, dict):
         for name, inner in value.items():
-            problems += _repeated_keys(inner, f"{where}.{name}", text, begin, end, file, line)
+            problems += _repeated_keys(inner, f"{where}.{name}", line_at, begin, end, file,
+                                       line)
     elif isinstance(value, list):
         for i, inner in enumerate(value):
-            problems += _repeated_keys(inner, f"{where}[{i}]", text, begin, end, file, line)
+            problems += _repeated_keys(inner, f"{where}[{i}]", line_at, begin, end, file,
+                                       line)
     return problems
 
 
@@ -871,11 +887,11 @@ def _written(value: Any) -> str:
     return shown(value)
 
 
-def _line_of(text: str, needle: str, begin: int | None, end: int) -> int | None:
+def _line_of(line_at: _LineAt, needle: str, begin: int | None, end: int) -> int | None:
     if begin is None:
         return None
-    found = text.find(needle, begin, end)
-    return text.count("\n", 0, found) + 1 if found >= 0 else None
+    found = line_at.text.find(needle, begin, end)
+    return line_at(found) if found >= 0 else None
 
 
 def _coordinate(value: Any) -> float | None:

@@ -798,3 +798,33 @@ def test_a_choice_with_a_line_break_is_offered_as_python_writes_it() -> None:
 
     assert did_you_mean("ban-b", ["ban-b\n"]) == " (did you mean 'ban-b\\n'?)"
     assert did_you_mean("relya", ["relay"]) == " (did you mean 'relay'?)"
+
+
+def test_geojson_lines_are_right_on_the_last_of_many_features(copy: Path) -> None:
+    """The line of each problem in a long table is the line it is written on, on the last
+    feature as on the first (the lines are found by one pass over the file)."""
+    features = [
+        '    {"type": "Feature",\n'
+        f'     "properties": {{"id": "extra-{n}", "from": "ban-b", "to": "relay",\n'
+        '                    "modes": ["porter"]},\n'
+        '     "geometry": {"type": "LineString",\n'
+        '                  "coordinates": [[103.20, 21.60], [103.15, 21.55]]}}'
+        for n in range(300)]
+    features[-1] = (
+        '    {"type": "Featur",\n'
+        '     "properties": {"id": "last", "from": "ban-b",\n'
+        '                    "modes": ["porter"], "modes": ["porter"],\n'
+        '                    "colour": 1},\n'
+        '     "geometry": {"type": "LineString",\n'
+        '                  "coordinates": [[103.20, 21.60], [203.15, 21.55]]}}')
+    text = _replace(copy / "routes.geojson", "    }\n  ]\n}",
+                    "    },\n" + ",\n".join(features) + "\n  ]\n}")
+    problems = _problems(copy / "scenario.yaml")
+    last = "features[304]"  # (after the table's own five)
+    assert {name: problem.line for name, problem in problems.items()} == {
+        f"{last}.properties.to": line_of(text, '"Featur"'),  # (the feature's line)
+        f"{last}.type": line_of(text, '"Featur"'),
+        f"{last}.properties.modes": line_of(text, '"modes": ["porter"], "modes"'),
+        f"{last}.properties.colour": line_of(text, '"colour"'),
+        f"{last}.geometry.coordinates[1]": line_of(text, "[203.15"),
+    }
