@@ -750,16 +750,19 @@ class _Checker:
 
     def overridden_policy(self) -> None:
         """A policy default written where every place that would take it gives its own:
-        localities their labour_share; localities and places with carriers their
-        labour_max_days_per_person (changing the policy's changed nothing)."""
+        localities their labour_share; places whose persons serve days
+        (:meth:`serves_days`) their labour_max_days_per_person (changing the policy's
+        changed nothing)."""
         for name in ("labour_share", "labour_max_days_per_person"):
             if name not in self.policy.data:
                 continue
-            places = [p for p in self.place_entries if p.get("kind") == "locality" or (
-                name == "labour_max_days_per_person" and bool(p.get("carriers")))]
+            if name == "labour_share":
+                places = [p for p in self.place_entries if p.get("kind") == "locality"]
+            else:
+                places = [p for p in self.place_entries if self.serves_days(p) is not False]
             if places and all(p.get(name) is not None for p in places):
                 who = ("locality" if name == "labour_share"
-                       else "locality and place with carriers")
+                       else "place whose persons serve days")
                 self.report(self.policy.at(name), f"a default some place takes (every {who} "
                             f"gives its own {name}: else it is never used)",
                             shown(self.policy.written(name)))
@@ -1201,21 +1204,60 @@ class _Checker:
                                 f"{shown(mode)} at a locality of {why}", at_key=True)
 
     def idle_service_limits(self) -> None:
-        """A labour_max_days_per_person at a locality none of whose people may serve: no one
-        of it serves a day (no road work, no labour mode's unit, no crew of its carriers,
-        which it cannot put into service, and carriers with no crew spend no one's days), so
-        the limit is never read. (On a place of another kind without carriers the schema
-        refuses it.)"""
+        """A labour_max_days_per_person at a place none of whose persons serve a day
+        (:meth:`serves_days`), so the limit is never read: a locality none of whose people
+        may serve, a place of another kind whose carriers have no crew. (On a place of
+        another kind without carriers the schema refuses it.)"""
         for place in self.place_entries:
-            if (place.get("kind") != "locality" or not place.readable
-                    or place.get("labour_max_days_per_person") is None
-                    or self.may_serve(place) is not False):
+            if (not place.readable or place.get("labour_max_days_per_person") is None
+                    or self.serves_days(place) is not False):
                 continue  # (a value the schema refuses is said there, not here again)
+            kind = place.get("kind")
+            if kind == "locality":
+                expected = "where some of the people may serve (else no one of them"
+                why = f"a locality of {self.none_serve(place)}"
+            elif not place.get("carriers"):
+                continue  # (none at all: the schema's to say)
+            else:
+                expected = "where the place's own carriers have a crew (else no one of it"
+                why = (f"a {kind} whose carriers have no crew "
+                       f"({'; '.join(filter(None, self.crewless(place)))})")
             self.report(place.at("labour_max_days_per_person"), "labour_max_days_per_person "
-                        "where some of the people may serve (else no one of them serves a "
-                        "day: it is never used)",
-                        f"{shown(place.written('labour_max_days_per_person'))} at a locality "
-                        f"of {self.none_serve(place)}")
+                        f"{expected} serves a day: it is never used)",
+                        f"{shown(place.written('labour_max_days_per_person'))} at {why}")
+
+    def serves_days(self, place: Entry) -> bool | None:
+        """Whether some person of a place serves days, each at most its
+        labour_max_days_per_person (or the policy's): a locality's people where some of them
+        may serve (:meth:`may_serve`: road work, a labour mode's units, its carriers'
+        crews); at a place of another kind only the crews of its own carriers (no one of a
+        depot works a road or walks as a porter: :func:`supplyline.network.labour_pool`).
+        None where a value it needs cannot be read (the schema says so)."""
+        if place.get("kind") == "locality":
+            return self.may_serve(place)
+        crewless = self.crewless(place)
+        owned = place.get("carriers")
+        if owned is None or place.get("kind") is None or None in crewless:
+            return None
+        return len(crewless) < len(owned)
+
+    def crewless(self, place: Entry) -> list[str | None]:
+        """Why each of a place's carriers brings no crew to serve days (``truck: 0 units``,
+        ``cart: crew_per_unit 0``); None for one whose mode cannot be read (the schema or a
+        reference says so). Carriers of a mode whose units are people are refused apart
+        (:meth:`labour_carriers`): they are counted as crewed here."""
+        modes = {mode.get("id"): mode for mode in self.modes}
+        out: list[str | None] = []
+        for name, units in (place.get("carriers") or {}).items():
+            mode = modes.get(name)
+            crew = mode.get("crew_per_unit") if mode is not None else None
+            if not units:
+                out.append(f"{name}: 0 units")
+            elif crew is None:
+                out.append(None)
+            elif crew == 0:
+                out.append(f"{name}: crew_per_unit 0")
+        return out
 
     def none_serve(self, place: Entry) -> str:
         """Why none of a locality's people may serve (:meth:`may_serve` is False)."""

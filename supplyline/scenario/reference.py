@@ -142,7 +142,8 @@ It also refuses what could never act, each where it was written, rather than dro
 silence: a mode that no route lists, an owned mode no place owns, carriers owned of a mode
 whose units are people (`units_from: labour`), carriers with a crew at a locality where no
 one may serve (population or labour share 0), a `labour_max_days_per_person` at such a
-locality (no one of it serves a day), carriers of a mode no route from their place
+locality or at another place whose carriers have no crew (no one of it serves a day),
+carriers of a mode no route from their place
 allows, a mode burning a fuel or eating a ration of a good that no place holds or makes, a
 mode on a route whose one way needs more fuel than its tank holds, a mode whose payload
 holds less than the food and fuel a unit draws for one way on every route it may use (and

@@ -56,9 +56,16 @@ def test_policy_defaults_every_place_overrides() -> None:
                         "labour_share: else it is never used)")
     line, expected, got = problem(text, "policy.labour_max_days_per_person")
     assert line == line_of(text, "  labour_max_days_per_person: 20")
-    assert "every locality and place with carriers gives its own" in expected
+    assert "every place whose persons serve days gives its own" in expected
     one_takes_it = text.replace(own, "    kind: locality\n", 1)
     load_text(one_takes_it, "tutorial.yaml")
+    # A depot's carriers of no crew take no one's days: the policy's is still never read.
+    idle = edit(text, "    kind: depot\n", "    kind: depot\n    carriers: {bicycle: 0}\n")
+    line = problem(idle, "policy.labour_max_days_per_person")[0]
+    assert line == line_of(idle, "  labour_max_days_per_person: 20")
+    crews_take_it = by_field(problems_in(edit(idle, "{bicycle: 0}", "{bicycle: 5}"),
+                                         "tutorial.yaml", None))  # type: ignore[arg-type]
+    assert list(crews_take_it) == ["policy.labour_share"]
 
 
 def test_units_of_labour_without_a_crew() -> None:

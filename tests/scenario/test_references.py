@@ -806,3 +806,35 @@ def test_service_days_where_no_one_may_serve_are_said_beside_its_carriers() -> N
     serving = edit(TINY_TEXT, "    labour_share: 0.3\n",
                    "    labour_share: 0.3\n    labour_max_days_per_person: 5\n")
     assert load_text(serving, "tiny.yaml", base_dir=DATA).places[2].labour_max_days_per_person == 5
+
+
+CART = ("    rations_kg_per_day: {rice: 0.9}\n", "    rations_kg_per_day: {rice: 0.9}\n"
+        "  - {id: cart, payload_kg: 300, speed_loaded_km_per_day: 20, "
+        "speed_empty_km_per_day: 30, crew_per_unit: 0}\n")
+
+
+@pytest.mark.parametrize(("carriers", "got"), [
+    ("{cart: 5}", "30 at a depot whose carriers have no crew (cart: crew_per_unit 0)"),
+    ("{cart: 5, bicycle: 0}", "30 at a depot whose carriers have no crew (cart: "
+     "crew_per_unit 0; bicycle: 0 units)"),
+])
+def test_service_days_at_a_depot_whose_carriers_have_no_crew(carriers: str, got: str) -> None:
+    """labour_max_days_per_person at a depot passed check where its carriers have no crew
+    (crew_per_unit 0, or none of a crewed mode): a place other than a locality serves days
+    only as its carriers' crews, so no one of it serves a day and the limit is never read.
+    Said at the field; a depot with a crewed carrier keeps it."""
+    text = edit(TINY_TEXT, *CART)
+    text = edit(text, "    kind: depot\n", f"    kind: depot\n    carriers: {carriers}\n"
+                "    labour_max_days_per_person: 30\n")
+    text = edit(text, "    modes: [porter, bicycle]\n    capacity_movements_per_day: 2000",
+                "    modes: [porter, bicycle, cart]\n    capacity_movements_per_day: 2000")
+    problems = by_field(problems_in(text))
+    assert list(problems) == ["places[3].labour_max_days_per_person"], problems
+    said = problems["places[3].labour_max_days_per_person"]
+    assert said.line == line_of(text, "labour_max_days_per_person: 30")
+    assert said.expected == ("labour_max_days_per_person where the place's own carriers have "
+                             "a crew (else no one of it serves a day: it is never used)")
+    assert said.got == got
+    crewed = edit(text, f"carriers: {carriers}", "carriers: {cart: 5, bicycle: 2}")
+    depot = load_text(crewed, "tiny.yaml", base_dir=DATA).places[3]
+    assert depot.labour_max_days_per_person == 30
