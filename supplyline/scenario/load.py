@@ -220,7 +220,7 @@ def load(
         if isinstance(source, str) and not _looks_like_path(source):
             names = ", ".join(builtin_names()) or "none installed"
             expected += f" or a built-in scenario name ({names})"
-            expected += did_you_mean(source, builtin_names())
+            expected += _nearest_scenario(source)
         else:
             expected += _nearest_file(shown_name, path)
         raise ScenarioError([Problem(shown_name, None, "(file)", expected,
@@ -290,21 +290,45 @@ def load_text(
 _MOST_NEIGHBOURS = 10_000
 
 
+def _yaml_files(folder: Path) -> list[str]:
+    """The names of the YAML files in ``folder``, in order; none where it cannot be read or
+    holds more than :data:`_MOST_NEIGHBOURS` entries."""
+    names: list[str] = []
+    try:
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                if len(names) >= _MOST_NEIGHBOURS:
+                    return []
+                if entry.name.lower().endswith((".yaml", ".yml")) and entry.is_file():
+                    names.append(entry.name)
+    except (OSError, ValueError):
+        return []
+    return sorted(names)
+
+
+def _nearest_scenario(name: str) -> str:
+    """`` (did you mean 'tutorial'?)`` for a bare name that is neither a file nor a built-in
+    scenario: the closest of the built-in names and of the current folder's YAML files (by
+    their names without the suffix: ``my-valey`` for my-valley.yaml), as the name that
+    loads it (``builtin:tutorial`` where a file here has the built-in's name too, beside
+    that file), else ``''``."""
+    meant: dict[str, list[str]] = {}
+    for file in _yaml_files(Path(".")):
+        meant.setdefault(Path(file).stem, []).append(file)
+    for builtin in builtin_names():
+        shared = _file_named_as_builtin(builtin) is not None
+        meant.setdefault(builtin, []).append(BUILTIN_PREFIX + builtin if shared else builtin)
+    close = closest(name, meant)
+    if close is None:
+        return ""
+    return f" (did you mean {' or '.join(repr(each) for each in meant[close])}?)"
+
+
 def _nearest_file(written: str, path: Path) -> str:
     """`` (did you mean 'my-valley.yaml'?)`` for a scenario file that is not there, where a
     YAML file of a close name is in its folder (named as ``written`` names its folder), else
     ``''``."""
-    try:
-        with os.scandir(path.parent) as entries:
-            names: list[str] = []
-            for entry in entries:
-                if len(names) >= _MOST_NEIGHBOURS:
-                    return ""
-                if entry.name.lower().endswith((".yaml", ".yml")) and entry.is_file():
-                    names.append(entry.name)
-    except (OSError, ValueError):
-        return ""
-    close = closest(path.name, names)
+    close = closest(path.name, _yaml_files(path.parent))
     if close is None:
         return ""
     folder = written[: -len(path.name)] if written.endswith(path.name) else ""

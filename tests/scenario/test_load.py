@@ -506,6 +506,30 @@ def test_the_quoting_hint_quotes_what_was_written(written: str) -> None:
     assert problem.expected.endswith(f"), written in quotes: '{written}'")
 
 
+def test_a_misspelt_bare_name_is_told_the_nearest_file_too(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`check tutoral` beside tutorial.yaml, or `check my-valey` beside my-valley.yml, was
+    offered the built-in names only: the folder's YAML files are offered too, and a
+    built-in name that a file here shares as the name that loads it."""
+    monkeypatch.chdir(tmp_path)
+    prefix = "an existing scenario file or a built-in scenario name ("
+    for files, written, meant in (
+            ((), "tutoral", "'tutorial'"),
+            (("my-valley.yml",), "my-valey", "'my-valley.yml'"),
+            (("my-valley.yml",), "MY-VALLEY", "'my-valley.yml'"),
+            (("tutorial.yaml",), "tutoral", "'tutorial.yaml' or 'builtin:tutorial'")):
+        for name in files:
+            (tmp_path / name).write_text(TINY_TEXT, encoding="utf-8")
+        with pytest.raises(ScenarioError) as caught:
+            sl.load(written)
+        (problem,) = caught.value.problems
+        assert problem.expected.startswith(prefix), problem.expected
+        assert problem.expected.endswith(f") (did you mean {meant}?)"), problem.expected
+        for name in files:
+            (tmp_path / name).unlink()
+
+
+
 @pytest.mark.parametrize("written", ["no", "yes", "on", "off", "n", "y"])
 def test_yes_and_no_are_text_as_in_yaml_1_2(written: str) -> None:
     """A place `no` was read as false (YAML 1.1's booleans), and had to be quoted."""
