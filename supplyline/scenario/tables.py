@@ -768,10 +768,13 @@ def _read_geojson(section: str, model: type[BaseModel], text: str, file: str) ->
                 file, line_at(found.start()) if found else line,
                 f"{where}.type", '"Feature"',
                 _written(kind) if "type" in feature else "no type"))
-        properties = feature.get("properties") or {}
-        if not isinstance(properties, dict):
-            table.problems.append(Problem(file, line, f"{where}.properties",
-                                          "a mapping of fields", shown(properties)))
+        properties = feature.get("properties")
+        if properties is None:  # (GeoJSON's own null: no properties)
+            properties = {}
+        elif not isinstance(properties, dict):  # ([] or false too: said, not read as none)
+            table.problems.append(Problem(
+                file, _line_of(line_at, '"properties"', begin, end) or line,
+                f"{where}.properties", "a mapping of fields", shown(properties)))
             properties = {}
         row: dict[str, Any] = {}
         given: set[tuple[str, str]] = set()  # (field, id): each once, nested or dotted

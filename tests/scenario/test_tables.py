@@ -828,3 +828,16 @@ def test_geojson_lines_are_right_on_the_last_of_many_features(copy: Path) -> Non
         f"{last}.properties.colour": line_of(text, '"colour"'),
         f"{last}.geometry.coordinates[1]": line_of(text, "[203.15"),
     }
+
+
+@pytest.mark.parametrize("written", ["[]", "false", '""', "0"])
+def test_geojson_properties_that_are_no_mapping_are_said_when_empty_too(
+        copy: Path, written: str) -> None:
+    """A feature's properties written as an empty list, false, "" or 0 were read as no
+    properties, said only as its fields missing; they are said as what they are, as a
+    non-empty list or text is (null is GeoJSON's own "no properties")."""
+    old = '"properties": {"from": "ban-b", "to": "relay", "length_km": 10, "modes": "porter"}'
+    text = _replace(copy / "routes.geojson", old, f'"properties": {written}')
+    said = _problems(copy / "scenario.yaml")["features[1].properties"]
+    assert (said.line, said.expected) == (line_of(text, f'"properties": {written}'),
+                                          "a mapping of fields")
