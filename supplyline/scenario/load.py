@@ -989,7 +989,8 @@ def _expand_table(
         return problems
 
     if not isinstance(name, str) or not name.lower().endswith(_TABLE_SUFFIXES):
-        return unreadable("a file name ending in .csv or .geojson", shown(name))
+        return unreadable("a file name ending in .csv, .geojson or .json (GeoJSON)",
+                          shown(name))
     table_file = str(PurePath(file).parent / name) if not file.startswith("<") else name
     try:
         if isinstance(base, Path):

@@ -690,7 +690,7 @@ def test_table_of_an_unknown_format(tmp_path: Path) -> None:
     text = TINY_TEXT[:start] + "places: {file: places.xlsx}\n" + TINY_TEXT[end:]
     (tmp_path / "scenario.yaml").write_text(text, encoding="utf-8")
     problem = _problems(tmp_path / "scenario.yaml")["places.file"]
-    assert "ending in .csv or .geojson" in problem.expected
+    assert "ending in .csv, .geojson or .json (GeoJSON)" in problem.expected
 
 
 def test_csv_trailing_empty_column_is_accepted(copy: Path) -> None:
