@@ -41,54 +41,11 @@ def _books_or_exit(db: str, scenario: str | None, json_output: bool, given_as: s
     for, else the built-in default; ``given_as``: the argument or option that names it);
     exit 2 when they cannot be opened, or, with ``existing``, when ``db`` names an SQLite
     file that is not there (a mistyped path would otherwise start new, empty books)."""
-    from supplyline.ops.db import (
-        SQLITE_FILE,
-        BooksError,
-        NotTheirScenario,
-        books_source,
-        database_url,
-        holds_books,
-        in_memory,
-        open_books,
-        sqlite_file,
-    )
+    from supplyline.ops.db import BooksError, NotTheirScenario, books_source, open_books
 
-    if not db.strip():
-        fail("usage", "--db: expected an SQLite file name or a postgresql://USER@HOST/DB URL, "
-                      "got ''", EXIT_BAD_INPUT, json_output)
-    refused = in_memory(db)  # (said before any file is looked for: there is none)
+    refused = _books_refused(db, given_as, existing)
     if refused is not None:
-        fail("db", f"--db: {refused}", EXIT_BAD_INPUT, json_output)
-    full = database_url(db)
-    file = sqlite_file(full)
-    expected = (f"expected books that `supplyline serve --db {db}` has started (or a "
-                "postgresql:// URL)")
-    if existing and file is not None and not file.is_file():
-        # (only books that are there will do: "new or existing" was no answer)
-        found = ("a folder" if file.is_dir() else "no such file" if file.parent.is_dir()
-                 else f"no folder {str(file.parent)!r}")
-        fail("db", f"--db: no books at {db}: {expected}, found {found}",
-             EXIT_BAD_INPUT, json_output, path=str(db))
-    if file is not None and file.is_file() and file.stat().st_size > 0 and (
-            not _is_sqlite(file)):
-        scenario_file = _is_scenario(file)
-        what = (f"a scenario file (a scenario is given as {given_as}; --db names the books)"
-                if scenario_file else "a file that is not an SQLite database")
-        if existing:  # (serve refuses such a file too: it is not one to suggest serving)
-            fail("db", f"--db: no books at {db}: expected books (an SQLite file that "
-                       f"`supplyline serve` has started, or a postgresql:// URL), found {what}",
-                 EXIT_BAD_INPUT, json_output, path=str(db))
-        if scenario_file:  # (open_books says "a file that is not an SQLite database")
-            fail("db", f"--db: cannot open the books at {db}: expected {SQLITE_FILE}, got "
-                       f"{what}", EXIT_BAD_INPUT, json_output, path=str(db))
-    if existing and file is not None and file.is_file() and (
-            file.stat().st_size == 0 or not holds_books(db)):
-        # (open_books would say "an SQLite database file, new or existing" of a file that
-        # is not one, where only existing books will do)
-        what = ("an empty file" if file.stat().st_size == 0
-                else "an SQLite database that holds no books")
-        fail("db", f"--db: no books at {db}: {expected}, found {what}", EXIT_BAD_INPUT,
-             json_output, path=str(db))
+        fail(*refused[:2], EXIT_BAD_INPUT, json_output, **refused[2])
 
     try:
         kept = books_source(db)
@@ -106,6 +63,52 @@ def _books_or_exit(db: str, scenario: str | None, json_output: bool, given_as: s
              EXIT_BAD_INPUT, json_output)
     except BooksError as error:
         fail("db", f"--db: {error}", EXIT_BAD_INPUT, json_output)
+
+
+def _books_refused(db: str, given_as: str,
+                   existing: bool = False) -> tuple[str, str, dict[str, str]] | None:
+    """What is wrong with ``db`` before the books are opened, as :func:`fail` says it (its
+    kind, its message and what more it gives), ``None`` where nothing is: no name, an
+    in-memory database, a file that is not an SQLite database (``given_as``: what names
+    the scenario, said where ``db`` names one), or, with ``existing``, no books there. It
+    looks at the file only: a command says it with the problems of its other options."""
+    from supplyline.ops.db import SQLITE_FILE, database_url, holds_books, in_memory, sqlite_file
+
+    if not db.strip():
+        return ("usage", "--db: expected an SQLite file name or a postgresql://USER@HOST/DB "
+                         "URL, got ''", {})
+    refused = in_memory(db)  # (said before any file is looked for: there is none)
+    if refused is not None:
+        return "db", f"--db: {refused}", {}
+    file = sqlite_file(database_url(db))
+    at = {"path": str(db)}
+    expected = (f"expected books that `supplyline serve --db {db}` has started (or a "
+                "postgresql:// URL)")
+    if existing and file is not None and not file.is_file():
+        # (only books that are there will do: "new or existing" was no answer)
+        found = ("a folder" if file.is_dir() else "no such file" if file.parent.is_dir()
+                 else f"no folder {str(file.parent)!r}")
+        return "db", f"--db: no books at {db}: {expected}, found {found}", at
+    if file is not None and file.is_file() and file.stat().st_size > 0 and (
+            not _is_sqlite(file)):
+        scenario_file = _is_scenario(file)
+        what = (f"a scenario file (a scenario is given as {given_as}; --db names the books)"
+                if scenario_file else "a file that is not an SQLite database")
+        if existing:  # (serve refuses such a file too: it is not one to suggest serving)
+            return ("db", f"--db: no books at {db}: expected books (an SQLite file that "
+                          f"`supplyline serve` has started, or a postgresql:// URL), found "
+                          f"{what}", at)
+        if scenario_file:  # (open_books says "a file that is not an SQLite database")
+            return ("db", f"--db: cannot open the books at {db}: expected {SQLITE_FILE}, "
+                          f"got {what}", at)
+    if existing and file is not None and file.is_file() and (
+            file.stat().st_size == 0 or not holds_books(db)):
+        # (open_books would say "an SQLite database file, new or existing" of a file that
+        # is not one, where only existing books will do)
+        what = ("an empty file" if file.stat().st_size == 0
+                else "an SQLite database that holds no books")
+        return "db", f"--db: no books at {db}: {expected}, found {what}", at
+    return None
 
 
 def _is_scenario(file: Path) -> bool:
@@ -162,9 +165,10 @@ def replan(
     )
     from supplyline.ops.replan import replan as make_replan
 
-    # Every problem at once, as `check` says those of a file: the options' first, then,
-    # where the day is one, the books' (a day can be both outside the horizon and before
-    # the last entry).
+    # Every problem at once, as `check` says those of a file: the options' first (--db's
+    # where no books are there to open), then, where the day is one, the books' (a day can
+    # be both outside the horizon and before the last entry); where the books cannot be
+    # opened, the day is still held against the scenario FILE names.
     problems: list[tuple[str, str]] = []
     if keep and dry_run:  # (one flag --keep/--dry-run kept the last in silence)
         problems.append(("--keep, --dry-run", "expected one of them, got both"))
@@ -177,7 +181,16 @@ def replan(
             day = dt.date.fromisoformat(as_of)
         except ValueError:
             problems.append(("--as-of", f"expected a date (YYYY-MM-DD), got {as_of!r}"))
-    if day is None:  # (no day to check the books with: they are not opened)
+    no_books = _books_refused(db, "FILE", existing=True)
+    if no_books is not None:
+        named = _scenario_if_sound(scenario) if day is not None else None
+        outside = as_of_refused(named, day) if named is not None and day is not None else None
+        if not problems and outside is None:  # (said alone, as it was: with the path)
+            fail(*no_books[:2], EXIT_BAD_INPUT, json_output, **no_books[2])
+        problems.append(("--db", no_books[1].removeprefix("--db: ")))
+        if outside is not None:
+            problems.append(("--as-of", outside))
+    if day is None or no_books is not None:  # (no day, or no books to check it with)
         _refuse(problems, json_output)
     assert day is not None
     books = (_books_or_exit(db, scenario, json_output, "FILE", existing=True)
@@ -231,6 +244,19 @@ def replan(
         ui.stdout.print(inert(words))
     say(ui.stdout, f"Re-plan {done.plan.status}; " + (f"kept as plan #{kept}, now in force."
                                                    if kept else "not kept (--dry-run)."))
+
+
+def _scenario_if_sound(scenario: str | None) -> Any:
+    """The scenario ``scenario`` names, where it names one that loads; ``None`` else,
+    saying nothing (its problems are said once the books are there to open)."""
+    from supplyline.scenario.load import load
+
+    if scenario is None:  # (the books' own: not known without them)
+        return None
+    try:
+        return load(scenario)
+    except Exception:
+        return None
 
 
 def _books_if_there(db: str, scenario: str | None) -> Any:

@@ -298,8 +298,40 @@ def test_replan_says_every_problem_at_once(tmp_path: Path) -> None:
     error = json.loads(got.stdout)["error"]
     assert got.exit_code == 2 and [p["message"] for p in error["problems"]] == [
         "--keep, --dry-run: expected one of them, got both",
-        "--as-of: expected a date (YYYY-MM-DD), got 'soon'"]
+        "--as-of: expected a date (YYYY-MM-DD), got 'soon'",
+        f"--db: no books at {tmp_path / 'none.db'}: expected books that `supplyline serve "
+        f"--db {tmp_path / 'none.db'}` has started (or a postgresql:// URL), found no such "
+        f"file"]
     assert not (tmp_path / "none.db").exists()
+
+
+def test_replan_says_books_that_are_not_there_with_the_other_options_problems(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``replan --db nothere.db --as-of 2024-10-01 tutorial`` said only that no books were
+    there; the next run, with the books named right, said the day was outside the horizon.
+    Both are said at once, the day held against the scenario FILE names, exit 2."""
+    monkeypatch.chdir(tmp_path)
+    runner = CliRunner()
+    args = ["replan", "--db", "nothere.db", "--as-of", "2024-10-01", "tutorial"]
+    got = runner.invoke(app, [*args, "--json"])
+    assert got.exit_code == 2, got.output
+    error = json.loads(got.stdout)["error"]
+    assert error["message"] == "2 problems found; nothing was re-planned."
+    assert [p["option"] for p in error["problems"]] == ["--db", "--as-of"]
+    assert error["problems"][0]["message"].startswith("--db: no books at nothere.db: ")
+    assert error["problems"][1]["message"] == (
+        "--as-of: expected a day after 2024-11-01 and up to 2024-11-30, got 2024-10-01")
+    got = runner.invoke(app, args, terminal_width=400)
+    assert got.exit_code == 2 and isinstance(got.exception, SystemExit)
+    said = " ".join(got.output.split())
+    assert "--db: no books at nothere.db" in said and "got 2024-10-01" in said
+    assert "2 problems found" in said
+    # A day inside the horizon: the books alone are said, as before (kind db, the path).
+    got = runner.invoke(app, ["replan", "--db", "nothere.db", "--as-of", "2024-11-05",
+                              "tutorial", "--json"])
+    error = json.loads(got.stdout)["error"]
+    assert got.exit_code == 2 and error["kind"] == "db" and error["path"] == "nothere.db"
+    assert not any(tmp_path.iterdir())  # nothing made
 
 
 def test_books_on_a_server_that_does_not_answer_are_said_in_its_words(
