@@ -28,7 +28,7 @@ from functools import cached_property
 from typing import Annotated, Any, Literal
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
+from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, TypeAdapter
 from pydantic_core import PydanticCustomError
 
 from supplyline.accounting import Legs, _closed_during, legs_of
@@ -57,6 +57,7 @@ __all__ = [
     "Trip",
     "UnitLoss",
     "Wounded",
+    "as_counted",
     "body_loc",
     "carries_nothing",
     "check_entry",
@@ -96,6 +97,17 @@ Number = _JsonNumber()
 
 Kg = Annotated[float, Field(ge=0, le=1e12, allow_inf_nan=False), Number]
 PositiveKg = Annotated[float, Field(gt=0, le=1e12, allow_inf_nan=False), Number]
+
+
+def as_counted(units: float) -> int | float:
+    """Carriers as the books answer them: a whole number as an integer (``20``, not
+    ``20.0``); books written before carriers were counted whole may hold ``2.5``."""
+    return int(units) if units == round(units) else units
+
+
+#: Carriers of an entry (a convoy's, those it lost), answered as :func:`as_counted` says.
+Units = Annotated[float, Field(gt=0, le=1e9, allow_inf_nan=False), Number,
+                  PlainSerializer(as_counted)]
 
 
 Note = Annotated[str, Field(max_length=2000)]
@@ -221,7 +233,7 @@ class Dispatch(_Entry):
     from_: Ident = Field(alias="from")
     to: Ident
     mode: Ident
-    units: Annotated[float, Field(gt=0, le=1e9, allow_inf_nan=False), Number]
+    units: Units
     cargo_kg: dict[Ident, Kg] = Field(default_factory=dict)
     route: Ident | None = Field(None, description="the route taken, where several join "
                                                   "from and to")
@@ -240,7 +252,7 @@ class UnitLoss(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    units: Annotated[float, Field(gt=0, le=1e9, allow_inf_nan=False), Number]
+    units: Units
     reason: Literal["strike", "raid", "breakdown", "illness", "desertion"]
 
 
@@ -619,7 +631,7 @@ def units_of(units: float) -> str:
 def _whole(field: str, units: float) -> EntryError | None:
     """Carriers are counted whole: a porter, a bicycle, a truck. (The schema keeps a number,
     so that books written before this rule still read.)"""
-    if units == round(units):
+    if isinstance(as_counted(units), int):
         return None
     return EntryError(field, f"expected a whole number of units, got {units:g}")
 

@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from supplyline.network import Network, compile_network
 from supplyline.ops import tables as t
 from supplyline.ops.books import Books
-from supplyline.ops.entries import Pledge, Wounded, closed_spans, route_closed
+from supplyline.ops.entries import Pledge, Wounded, as_counted, closed_spans, route_closed
 from supplyline.ops.replan import before_replan, in_force_by_day, route_damage, route_reports
 from supplyline.state import State
 
@@ -88,7 +88,7 @@ class Views:
                 "stocks": stocks,
                 "losses": [{"reason": r, "good": g, "kg": round(kg, 1)}
                            for (r, g), kg in sorted(by_reason.items()) if kg > 1e-6],
-                "units_lost": [{"reason": r, "mode": m, "units": round(units, 2)}
+                "units_lost": [{"reason": r, "mode": m, "units": as_counted(round(units, 2))}
                                for (r, m), units in sorted(units_by_reason.items())
                                if units > 1e-9],
                 "fronts": fronts, "routes": routes, "localities": self.localities(as_of),

@@ -6,7 +6,11 @@ PostgreSQL."""
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
+import json
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -15,7 +19,7 @@ import supplyline as sl
 from supplyline.ops import Books
 from supplyline.ops.overview import Views
 from supplyline.ops.replan import lost_by_home, recorded_state, replan
-from tests.ops.conftest import day, entry
+from tests.ops.conftest import council_client, day, entry
 from tests.ops.test_books import refused
 
 
@@ -196,3 +200,36 @@ def test_a_loss_is_not_shared_with_units_put_into_service_after_it(
     # Read as of the day of the loss, it is not yet counted.
     on_the_day = tutorial.start_date + dt.timedelta(days=7)
     assert lost_by_home(books, net, on_the_day)[:, bike].sum() == pytest.approx(1)
+
+
+def test_whole_carriers_are_answered_as_whole_numbers(tmp_path: Path) -> None:
+    """A convoy of ``"units": 20`` was answered ``"units": 20.0`` (in the entry written,
+    the ledger, its CSV and the overview's units lost), though half a carrier is refused:
+    a count of carriers is said as the integer it is."""
+    books, client, council = council_client(tmp_path / "books.db")
+    for data in (
+        entry("labour", date="2024-11-01", locality="high-village", persons=20, days=20,
+              role="carrier", mode="porter"),
+        entry("contribution", date="2024-11-01", locality="high-village", good="rice",
+              kg=400, at="high-village"),
+        entry("dispatch", date="2024-11-01", from_="high-village", to="ridge-depot",
+              mode="porter", units=20, cargo_kg={"rice": 400}),
+        entry("receipt", date="2024-11-02", dispatch=3, received_kg={"rice": 400},
+              units_lost=[{"units": 2.0, "reason": "illness"}]),
+    ):
+        got = client.post("/api/entries", json=data, headers=council)
+        assert got.status_code == 201, got.text
+    said = got.json()["entry"]["units_lost"][0]["units"]
+    assert said == 2 and isinstance(said, int), said
+    ledger = client.get("/api/entries", headers=council).json()
+    units = [ledger[2]["entry"]["units"], ledger[3]["entry"]["units_lost"][0]["units"]]
+    assert units == [20, 2] and all(isinstance(u, int) for u in units), units
+    rows = list(csv.DictReader(io.StringIO(client.get("/api/entries.csv",
+                                                      headers=council).text)))
+    written = [json.loads(rows[2]["entry"])["units"],
+               json.loads(rows[3]["entry"])["units_lost"][0]["units"]]
+    assert written == [20, 2] and all(isinstance(u, int) for u in written), rows
+    lost = client.get("/api/overview", headers=council).json()["units_lost"]
+    assert lost == [{"reason": "illness", "mode": "porter", "units": 2}]
+    assert isinstance(lost[0]["units"], int)
+    books.close()
