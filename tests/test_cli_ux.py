@@ -73,7 +73,7 @@ def test_the_spinner_clock_ticks_through_a_long_solve(monkeypatch: pytest.Monkey
 
     def slow_plan(*args: Any, progress: Any = None, **kwargs: Any) -> sl.Plan:
         progress("solving")
-        time.sleep(1.3)
+        time.sleep(2.3)
         return made
 
     monkeypatch.setattr(planning, "plan", slow_plan)
@@ -81,7 +81,10 @@ def test_the_spinner_clock_ticks_through_a_long_solve(monkeypatch: pytest.Monkey
     monkeypatch.setattr(cli.common, "stderr", Console(file=shown, force_terminal=True, width=80))
     result = cli.common._plan_or_exit(tutorial, None, cli.common.Solver.ipm, 0, False)
     assert result is made
-    assert "solving (0 s)" in shown.getvalue() and "solving (1 s)" in shown.getvalue()
+    # The seconds shown go up while the solve runs (a busy machine may draw the first frame
+    # after a second has gone, so which seconds show is not asserted).
+    seconds = [int(s) for s in re.findall(r"solving \((\d+) s\)", shown.getvalue())]
+    assert seconds == sorted(seconds) and len(set(seconds)) >= 2 and seconds[-1] >= 1, seconds
 
 
 def test_verbose_shows_the_solvers_log() -> None:
