@@ -55,6 +55,8 @@ SHOWN = 1e-3
 #: Food a group (the wounded, the repair crews) went without is noted when it is more than
 #: this many kg of a good in all: the one threshold of every output that tells it.
 UNFED_NOTE_KG = 1.0
+#: Road work left undone is noted when it is more than this many person-days of a work.
+UNDONE_NOTE_DAYS = 1.0
 #: What every output shows amounts to: below half a kg, an amount is the solver's noise
 #: and 0 (tables show tonnes to the kg).
 KG_RESOLUTION = 0.5
@@ -619,6 +621,14 @@ class Plan:
         where = held(self.stock_in_kg, self.network.giveable_kg[:, self.goods, :])
         return before_arrival(self.legs, where, kg)
 
+    def road_work_undone_days(self) -> FloatArray:
+        """Person-days of each road work the plan leaves undone by its date [K]: its
+        ``crew_days`` less those done (none below 0)."""
+        works = self.network.road_works
+        asked = np.array([work.crew_days for work in works], dtype=float)
+        done = self.road_work_days.sum(axis=1) if works else np.zeros(0)
+        return np.asarray(np.maximum(asked - done, 0.0), dtype=float)
+
     def wounded_late_person_days(self) -> float:
         """Person-days the wounded spend beyond their time limit away from a hospital."""
         return float((self.wounded_late * self.step_length).sum())
@@ -630,12 +640,12 @@ class Plan:
         tells them place by place) and every replay cap that binds. Empty when there is none."""
         net = self.network
         notes: list[str] = []
-        for k, work in enumerate(net.road_works):
-            done = float(self.road_work_days[k].sum())
-            if work.crew_days - done > 1.0:
+        for k, undone in enumerate(self.road_work_undone_days()):
+            work = net.road_works[k]
+            if undone > UNDONE_NOTE_DAYS:
                 notes.append(
                     f"road work on {net.route_ids[work.route]} left unfinished: "
-                    f"{work.crew_days - done:,.0f} of {work.crew_days:,.0f} person-days undone "
+                    f"{undone:,.0f} of {work.crew_days:,.0f} person-days undone "
                     f"by {self.date_of(work.by_step)}")
         notes.extend(self._reserves_missed())
         late = self.wounded_late_person_days()

@@ -19,7 +19,13 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from rich.console import Console
 
-from supplyline.plan.result import SHORT_MIN_KG, SHORT_SHARE
+from supplyline.plan.result import (
+    SHORT_MIN_KG,
+    SHORT_SHARE,
+    UNDONE_NOTE_DAYS,
+    UNFED_NOTE_KG,
+    note_mass,
+)
 from supplyline.report import svg
 from supplyline.report.export import PARQUET_MISSING, parquet_available, write_table
 from supplyline.report.facts import commodity_label, replay_days_note, stock_days, whole
@@ -27,7 +33,7 @@ from supplyline.report.inert import inert
 from supplyline.report.safe_write import output_files
 from supplyline.report.svg import Series, fmt
 from supplyline.report.terminal import Column, FitTable
-from supplyline.simulate.compiled import units_at_most, units_at_start
+from supplyline.simulate.compiled import planned_unfed_kg, units_at_most, units_at_start
 from supplyline.simulate.result import FAN, Simulation, chance, mean_figure, period
 from supplyline.units import days, said_date, words_and
 
@@ -39,9 +45,9 @@ if TYPE_CHECKING:
     from supplyline.report.sections import ReportContext, Section
     from supplyline.simulate.target import RiskPlan
 
-__all__ = ["TRADEOFF_TARGETS", "export_simulation", "notes_said", "print_risk_search",
-           "print_simulation_summary", "risk_rows", "risk_search_json", "risk_search_section",
-           "risk_section", "round_chance", "tradeoff_rows"]
+__all__ = ["TRADEOFF_TARGETS", "export_simulation", "notes_said", "planned_words",
+           "print_risk_search", "print_simulation_summary", "risk_rows", "risk_search_json",
+           "risk_search_section", "risk_section", "round_chance", "tradeoff_rows"]
 
 #: The fan chart: a light band between the outer percentiles of :data:`FAN` (5th and 95th),
 #: a darker one between the inner ones (25th and 75th), and the median as a line.
@@ -151,13 +157,16 @@ def risk_rows(result: Simulation) -> list[tuple[str, str, str]]:
         rows.append(("the plan's loads that never left where they were to start (the runs "
                      "never re-plan)", percent(loads, n),
                      _runs_for(loads, n)))
+    own = _planned_unfed(result)
     for key, label in (("delivered_t", "delivered (eaten at the fronts)"),
                        ("destroyed_t", "destroyed by strikes and raids"),
                        ("spoiled_t", "spoiled"),
-                       ("eaten_t", "eaten on the way by carriers, crews and the wounded"),
+                       ("eaten_t", f"eaten on the way by {EATERS}"),
                        ("burned_t", "fuel burned"),
-                       ("unfed_t", "food carriers, crews and the wounded went without (not "
-                                   "at hand where they were)")):
+                       ("unfed_t", f"food {EATERS} went without ("
+                                   + (f"the plan's own {note_mass(own[0])}, and what was "
+                                      if own else "")
+                                   + "not at hand where they were)")):
         if key == "burned_t" and not result.burned_kg.any():  # (no mode burns fuel)
             continue
         rows.append((label, _pm(k[key], n, unit=" t"), _runs_for(k[key], n)))
@@ -186,6 +195,44 @@ def risk_rows(result: Simulation) -> list[tuple[str, str, str]]:
     return rows
 
 
+#: Who eats on the way.
+EATERS = "carriers, crews and the wounded"
+
+
+def _planned_unfed(result: Simulation) -> tuple[float, list[str]] | None:
+    """The food the plan itself leaves unfed, kg, and the groups it leaves without, where
+    the plan notes some (more than ``UNFED_NOTE_KG`` of a good, as ``Plan.gave_up``)."""
+    groups = planned_unfed_kg(result.plan)
+    who = [name for name, kg in groups.items() if (kg > UNFED_NOTE_KG).any()]
+    if not who:
+        return None
+    return 1000.0 * result.planned_unfed_t(), who
+
+
+def planned_words(result: Simulation) -> str:
+    """What the plan itself expects, as the summary and the report's risk section say it:
+    delivered and short, and the food it leaves unfed and the road work it leaves undone,
+    which every run leaves too."""
+    k = result.kpis()["planned"]
+    plan = result.plan
+    said = (f"The plan expects {fmt(k['delivered_t'])} t delivered, "
+            f"{fmt(k['shortfall_t'])} t short")
+    left: list[str] = []
+    own = _planned_unfed(result)
+    if own is not None:
+        left.append(f"{note_mass(own[0])} of food unfed ({words_and(own[1])})")
+    undone = plan.road_work_undone_days()
+    works = [w for w in range(undone.size) if undone[w] > UNDONE_NOTE_DAYS]
+    if works:
+        net = plan.network
+        routes = [net.route_ids[net.road_works[w].route] for w in works]
+        left.append(f"{fmt(float(undone[works].sum()))} person-days of road work undone "
+                    f"(on {words_and(list(dict.fromkeys(routes)))})")
+    if left:
+        said += f"; it leaves {words_and(left)}, and so does every run"
+    return said + "."
+
+
 def print_simulation_summary(result: Simulation, console: Console) -> None:
     """The simulation's headline figures and worst days, in at most 80 columns."""
     k = result.kpis()
@@ -207,9 +254,7 @@ def print_simulation_summary(result: Simulation, console: Console) -> None:
     replay = replay_days_note(plan)  # (as plan's summary says it)
     if replay:
         console.print(inert(replay), style="yellow")
-    console.print(inert(
-        f"The plan expects {fmt(k['planned']['delivered_t'])} t delivered, "
-        f"{fmt(k['planned']['shortfall_t'])} t short."))
+    console.print(inert(planned_words(result)))
     replans = result.never_replans_note()
     if replans:
         console.print(inert(f"Read with care: {replans}."), style="bold")
@@ -374,6 +419,7 @@ def risk_section(plan: Plan, context: ReportContext) -> Section | None:
              " threats' expected losses. They measure different things: a run hit harder than"
              " expected goes short where the plan does not, and its carriers eat more while"
              " held up.</p>"]
+    parts.append(f"<p>{escape(planned_words(result))}</p>")
     replans = result.never_replans_note()
     if replans:
         parts.append(f"<p><strong>Read with care:</strong> {escape(replans)}.</p>")

@@ -31,7 +31,8 @@ from supplyline.state import State
 if TYPE_CHECKING:
     from supplyline.simulate.device import _Device
 
-__all__ = ["MIN_CARGO_KG", "MIN_LEG_UNITS", "UNLIMITED", "Compiled", "compile_plan"]
+__all__ = ["MIN_CARGO_KG", "MIN_LEG_UNITS", "UNLIMITED", "Compiled", "compile_plan",
+           "planned_unfed_kg"]
 
 #: A capacity this large is unlimited (:func:`_finite`).
 UNLIMITED = 1e30
@@ -125,6 +126,7 @@ class Compiled:
     arrivals: Any = None  # [P] units a place can receive per day (inf: unlimited)
     max_slow: Any = None  # [L] the largest slowdown rain may draw on the leg's route
     idle_end: Any = None  # [P, M] units the plan has waiting at the horizon's end
+    unfed_planned: Any = None  # [G] kg the plan itself leaves unfed (planned_unfed_kg)
     _device: _Device | None = field(default=None, repr=False)
 
     def device(self) -> _Device:
@@ -254,6 +256,16 @@ def _entries(*coefficients: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return leg.astype(np.int64), good.astype(np.int64)
 
 
+def planned_unfed_kg(plan: Plan) -> dict[str, np.ndarray]:
+    """What the plan itself leaves each group without [G] kg, by group, as the plan counts
+    it (:meth:`~supplyline.plan.result.Plan.unfed_kg`: the wounded, the repair crews,
+    carriers a starting State left where there was none, those on their way home at the
+    end). A run feeds them only what the plan does (``fixed_food``, ``waiting_food``), so
+    it goes without this too."""
+    # (a difference of the solver's values: a rounding below 0 is none)
+    return {who: np.maximum(kg.sum(axis=(0, 2)), 0.0) for who, kg in plan.unfed_kg().items()}
+
+
 def compile_plan(plan: Plan, xp: Any = np, state: State | None = None,
                  dtype: Any = np.float64) -> Compiled:
     """The plan's arrays the engine reads (``xp``: the array module it runs in; ``dtype``:
@@ -339,6 +351,7 @@ def compile_plan(plan: Plan, xp: Any = np, state: State | None = None,
         handling=net.handling_kg_per_day.copy(), arrivals=net.arrivals_per_day.copy(),
         max_slow=_max_slowdown(net)[net.arc_route[legs.arc]],
         idle_end=np.asarray(plan.idle_units)[:, :, -1].copy(),
+        unfed_planned=sum(planned_unfed_kg(plan).values(), np.zeros(n_g)),
     )
     # (A plan that sends nothing anywhere keeps its legs: the engine needs one at least.)
     compiled = _used_legs(compiled, used) if used.size else compiled

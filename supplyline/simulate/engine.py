@@ -398,6 +398,8 @@ def run_chunk(c: Compiled, runs: int, rng: Any, threats: bool = True,
 
     crew = xp.asarray(c.crew)[:, None]
     out = {key: runs_first(value) for key, value in tally.items()}
+    # What the plan itself leaves unfed, no run feeds either (Compiled.unfed_planned).
+    out["unfed"] += xp.asarray(np.asarray(c.unfed_planned, dtype=np.float64))[None, :]
     initial = xp.asarray(d.initial.sum(axis=1))
     given = xp.asarray(d.given_total.sum(axis=1))
     out["initial"] = xp.broadcast_to(initial[None, :], (runs, n_g)).copy()

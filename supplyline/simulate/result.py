@@ -17,6 +17,7 @@ from numpy.typing import NDArray
 
 from supplyline.errors import SimulationError, not_flag
 from supplyline.plan.result import SHORT_SHARE, Plan, is_short, main_goods
+from supplyline.simulate.compiled import planned_unfed_kg
 from supplyline.units import words_and
 
 if TYPE_CHECKING:
@@ -62,7 +63,8 @@ class Simulation:
     burned_kg: FloatArray  # [N, G] fuel
     spoiled_kg: FloatArray  # [N, G]
     destroyed_kg: FloatArray  # [N, G] by strikes and raids
-    unfed_kg: FloatArray  # [N, G] rations wanted and not there
+    unfed_kg: FloatArray  # [N, G] rations wanted and not there, the plan's own unfed
+    #                       (planned_unfed_kg) among them
     final_stock_kg: FloatArray  # [N, G] held at the end
     in_transit_kg: FloatArray  # [N, G] still on the way at the end
     shortfall_kg: FloatArray  # [N, G] demand not eaten, over fronts and days
@@ -195,7 +197,10 @@ class Simulation:
             "seconds": self.seconds,
             "planned": {"shortfall_t": plan_kpis["shortfall_t"],
                         "delivered_t": plan_kpis["delivered_t"],
-                        "labour_days": plan_kpis["labour_days"]},
+                        "labour_days": plan_kpis["labour_days"],
+                        "unfed_t": self.planned_unfed_t(),
+                        "road_work_undone_days": float(
+                            self.plan.road_work_undone_days().sum())},
             **figures,
             "shortfall_distribution_t": {
                 "mean": float(total.mean()),
@@ -217,6 +222,12 @@ class Simulation:
             "worst_days_as_likely": self._as_likely(),
             "notes": list(self.notes),
         }
+
+    def planned_unfed_t(self) -> float:
+        """Tonnes of food the plan itself leaves unfed
+        (:func:`~supplyline.simulate.compiled.planned_unfed_kg`): every run goes without
+        them too, and counts them in ``unfed_kg``."""
+        return float(sum(kg.sum() for kg in planned_unfed_kg(self.plan).values()) / 1000.0)
 
     def _loads_not_sent(self) -> dict[str, float]:
         """The share of the plan's loads (tonnes loaded, leg by leg, over the horizon) that
@@ -317,7 +328,8 @@ class Simulation:
         """One row per run, its totals over the horizon: ``shortfall_kg`` (demand not
         eaten at the fronts), ``delivered_kg`` (eaten there), ``destroyed_kg`` (by strikes
         and raids), ``spoiled_kg``, ``eaten_kg`` (by carriers, crews and the wounded on the
-        way), ``burned_kg`` (fuel), ``unfed_kg`` (rations wanted where they were not),
+        way), ``burned_kg`` (fuel), ``unfed_kg`` (rations wanted where they were not, and
+        those the plan itself leaves unfed),
         ``units_lost`` (units destroyed with their cargo, all modes) and ``labour_days``."""
         import pandas as pd
 

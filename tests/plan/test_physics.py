@@ -596,7 +596,8 @@ def test_units_a_state_holds_at_a_place_wait_there_from_the_first_step() -> None
 def test_units_a_state_leaves_where_there_is_no_food_wait_there_without_it() -> None:
     """The same carts at a front whose rice is gone: bound to wait where they stay, they had
     no plan at all (infeasible). They wait without food, a last resort the plan names; a
-    run of the plan feeds what the plan feeds, and counts unfed only what it then lacks."""
+    run of the plan feeds what the plan feeds, and counts unfed what the plan leaves unfed
+    and what it then lacks (none here)."""
     net, state = _stranded_carts(far=0, rice_kg=0.0)
     front = net.place_ids.index("front")
     plan = sl.plan(net, state=state)
@@ -612,7 +613,9 @@ def test_units_a_state_leaves_where_there_is_no_food_wait_there_without_it() -> 
     assert table["unfed_kg"].tolist() == pytest.approx([50.0] * 5, abs=1e-5)
     assert table["rations_kg"].tolist() == pytest.approx([0.0] * 5, abs=1e-6)
     run = sl.simulate(plan, runs=4, seed=1, state=state)
-    assert run.unfed_kg.max() == pytest.approx(0.0, abs=1e-6)
+    own = sum(float(kg.sum()) for kg in plan.unfed_kg().values())
+    assert own >= 250.0  # (and their rice for the way home)
+    assert run.unfed_kg.sum(axis=1) == pytest.approx([own] * 4, abs=1e-6)
 
 
 def test_units_short_of_one_good_still_eat_the_others() -> None:
@@ -647,9 +650,12 @@ def test_units_short_of_one_good_still_eat_the_others() -> None:
     # The front eats what the carts leave of its rice: 5,000 kg less their 250 kg and their
     # 50 kg for the way home.
     assert plan.consumed_kg[front, g_rice].sum() == pytest.approx(4700.0, rel=1e-6)
-    # A run of the plan feeds what the plan feeds: the rice, and no salt that is not there.
+    # A run of the plan feeds what the plan feeds: the rice, and no salt that is not there
+    # (the salt it goes without, as the plan does).
     run = sl.simulate(plan, runs=4, seed=1, state=state)
-    assert run.unfed_kg.max() == pytest.approx(0.0, abs=1e-3)
+    assert run.unfed_kg[:, g_rice].max() == pytest.approx(0.0, abs=1e-3)
+    assert run.unfed_kg[:, g_salt] == pytest.approx([25.0 + 10 * 0.5 * way_days] * 4,
+                                                    rel=1e-4)
     assert run.eaten_kg[:, g_rice] == pytest.approx([300.0] * 4, rel=1e-4)
 
 
