@@ -769,9 +769,12 @@ def _replay_words(error: ReplayError) -> str:
 
 def _plan_or_exit(sc: Scenario, replay: str | None, solver: Solver | str, time_limit: float,
                   json_output: bool, step_days: int | None = None,
-                  verbose: bool = False, lines: Callable[..., None] | None = None) -> Plan:
-    """:func:`_solve` for a plan the command needs: a failed solve exits 1."""
-    result = _solve(sc, replay, solver, time_limit, json_output, step_days, verbose, lines)
+                  verbose: bool = False, lines: Callable[..., None] | None = None,
+                  explain: bool = True) -> Plan:
+    """:func:`_solve` for a plan the command needs: a failed solve exits 1 (``explain``:
+    find what holds the fronts short, for a command that shows it)."""
+    result = _solve(sc, replay, solver, time_limit, json_output, step_days, verbose, lines,
+                    explain=explain)
     assert result is not None  # without ``failed``, _solve exits instead
     return result
 
@@ -779,13 +782,15 @@ def _plan_or_exit(sc: Scenario, replay: str | None, solver: Solver | str, time_l
 def _solve(sc: Scenario, replay: str | None, solver: Solver | str, time_limit: float,
            json_output: bool, step_days: int | None = None,
            verbose: bool = False, lines: Callable[..., None] | None = None,
-           failed: Callable[[PlanError], None] | None = None) -> Plan | None:
+           failed: Callable[[PlanError], None] | None = None,
+           explain: bool = True) -> Plan | None:
     """Solve, showing the stage and a running clock (none with ``--json``; without a
     terminal, a line for each stage, said again every :data:`STILL_EVERY_S` while it lasts,
     on the clock of ``lines`` where given: see :func:`_progress_lines`), and while HiGHS's
     interior point runs, its iteration and gap (read from its log); a bad replay exits
     2, a failed solve exits 1 (or, where ``failed`` is given, is handed to it and None is
     returned: a plan that is only a comparison). With ``verbose`` the solver's log goes to stderr.
+    Without ``explain`` what holds the fronts short is not sought (``plan(explain=False)``).
 
     The solve runs in a worker thread while this one keeps the clock: HiGHS does not come
     back to Python until it is done (it lets other threads run meanwhile), so without the
@@ -831,7 +836,8 @@ def _solve(sc: Scenario, replay: str | None, solver: Solver | str, time_limit: f
         try:
             outcome["plan"] = plan(sc, replay=replay, solver=str(solver), progress=progress,
                                    time_limit_s=time_limit or None, step_days=step_days,
-                                   solver_log=solver_log if watched else None)
+                                   solver_log=solver_log if watched else None,
+                                   explain=explain)
         except BaseException as error:  # handed to the waiting thread
             outcome["error"] = error
 

@@ -126,7 +126,10 @@ def simulate_command(
     sc = _limit_days(whole, days, json_output)
     _check_replay(sc, replay, json_output)
     _check_export(export, json_output)
-    made = _plan_or_exit(sc, replay, solver, time_limit, json_output, step_days, verbose)
+    # (what holds the fronts short is not sought: up to a minute of solving again that
+    # nothing here shows; the summary says where `plan` says it)
+    made = _plan_or_exit(sc, replay, solver, time_limit, json_output, step_days, verbose,
+                         explain=False)
     if sc.days < whole.days:
         made.whole_days = whole.days  # (as sl.plan(..., days=N) marks it: the summary says)
     result = _simulate_or_exit(made, runs, seed, device, json_output, unit_losses, precision,

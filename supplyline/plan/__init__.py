@@ -11,7 +11,14 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterable
 
-from supplyline.errors import PlanError, ReplayError, check_callback, not_number, not_whole
+from supplyline.errors import (
+    PlanError,
+    ReplayError,
+    check_callback,
+    not_flag,
+    not_number,
+    not_whole,
+)
 from supplyline.network import Network, compile_network
 from supplyline.plan.diagnose import RESOLVE_SECONDS, VERIFY_COLUMNS, explain_shortfall
 from supplyline.plan.kpis import Kpis
@@ -50,6 +57,7 @@ def plan(
     risk: float | None = None,
     risk_runs: int = RISK_RUNS,
     seed: int = RISK_SEED,
+    explain: bool = True,
 ) -> Plan:
     """Optimize mobilization and movement for a scenario.
 
@@ -101,6 +109,10 @@ def plan(
         Runs of each simulation of the search, and their seed (the same every round; with
         ``None``, fresh entropy each round). They act only with ``risk``: another value
         without it is a :class:`PlanError`, as ``plan --seed`` without ``--risk`` is.
+    explain:
+        Find what holds the fronts short where they go short (``Plan.findings``, by
+        solving again: up to 60 s). ``False`` leaves the findings empty, for a caller that
+        shows none (``supplyline simulate``).
 
     Examples
     --------
@@ -111,6 +123,8 @@ def plan(
     if not isinstance(scenario, Scenario | Network):
         raise TypeError(f"scenario: expected a Scenario (sl.load(...)) or a compiled Network, "
                         f"got {type(scenario).__name__}")
+    if not_flag(explain):  # ("no" would be read as true)
+        raise PlanError(f"explain: expected True or False, got {explain!r}")
     if time_limit_s is not None and (not_number(time_limit_s) or not time_limit_s > 0):
         raise PlanError(f"time_limit_s: expected a number of seconds > 0, got "
                         f"{time_limit_s!r}")
@@ -133,7 +147,7 @@ def plan(
         def one(sc: Scenario) -> Plan:
             return plan(sc, replay=replay, solver=solver, progress=progress,
                         time_limit_s=time_limit_s, step_days=step_days, days=days,
-                        solver_log=solver_log)
+                        solver_log=solver_log, explain=explain)
 
         search = plan_for_risk(scenario, risk, runs=risk_runs, seed=seed, plan=one)
         search.plan.risk = search
@@ -186,6 +200,8 @@ def plan(
     if whole_days is not None and net.scenario.days < whole_days:
         result.whole_days = whole_days
     result.from_state = state is not None
+    if not explain:
+        return result
     # What holds the fronts short is found by solving again, within what is left of the
     # time limit (at most RESOLVE_SECONDS): the limits not confirmed in time are said so.
     explaining = time.perf_counter()

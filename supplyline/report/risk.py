@@ -211,12 +211,15 @@ def _planned_unfed(result: Simulation) -> tuple[float, list[str]] | None:
 
 def planned_words(result: Simulation) -> str:
     """What the plan itself expects, as the summary and the report's risk section say it:
-    delivered and short, and the food it leaves unfed and the road work it leaves undone,
-    which every run leaves too."""
+    delivered and short (where it is short and has not sought why, the command that says
+    it), and the food it leaves unfed and the road work it leaves undone, which every run
+    leaves too."""
     k = result.kpis()["planned"]
     plan = result.plan
     said = (f"The plan expects {fmt(k['delivered_t'])} t delivered, "
             f"{fmt(k['shortfall_t'])} t short")
+    if plan.short_steps() and not plan.findings:
+        said += " (supplyline plan says why)"
     left: list[str] = []
     own = _planned_unfed(result)
     if own is not None:
