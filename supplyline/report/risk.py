@@ -195,8 +195,8 @@ def risk_rows(result: Simulation) -> list[tuple[str, str, str]]:
     return rows
 
 
-#: Who eats on the way.
-EATERS = "carriers, crews and the wounded"
+#: Who eats on the way (the plan's words: supplyline.plan.kpis).
+EATERS = "carriers, road-work and repair crews and the wounded"
 
 
 def _planned_unfed(result: Simulation) -> tuple[float, list[str]] | None:

@@ -59,7 +59,7 @@ class Simulation:
     initial_kg: FloatArray  # [N, G] at the start, or arriving from before it
     given_kg: FloatArray  # [N, G]
     consumed_kg: FloatArray  # [N, G] eaten at the fronts
-    eaten_kg: FloatArray  # [N, G] eaten by carriers, crews and the wounded
+    eaten_kg: FloatArray  # [N, G] eaten by carriers, road-work and repair crews, the wounded
     burned_kg: FloatArray  # [N, G] fuel
     spoiled_kg: FloatArray  # [N, G]
     destroyed_kg: FloatArray  # [N, G] by strikes and raids
@@ -327,9 +327,9 @@ class Simulation:
     def runs_frame(self) -> pd.DataFrame:
         """One row per run, its totals over the horizon: ``shortfall_kg`` (demand not
         eaten at the fronts), ``delivered_kg`` (eaten there), ``destroyed_kg`` (by strikes
-        and raids), ``spoiled_kg``, ``eaten_kg`` (by carriers, crews and the wounded on the
-        way), ``burned_kg`` (fuel), ``unfed_kg`` (rations wanted where they were not, and
-        those the plan itself leaves unfed),
+        and raids), ``spoiled_kg``, ``eaten_kg`` (by carriers, road-work and repair crews
+        and the wounded on the way), ``burned_kg`` (fuel), ``unfed_kg`` (rations wanted
+        where they were not, and those the plan itself leaves unfed),
         ``units_lost`` (units destroyed with their cargo, all modes) and ``labour_days``."""
         import pandas as pd
 

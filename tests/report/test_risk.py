@@ -61,7 +61,7 @@ def test_the_risk_section_says_how_its_figures_differ_from_the_plans(
     rows = risk_rows(simulation)
     labels = [label for label, _, _ in rows]
     assert "units lost" not in labels and "rations not there" not in labels
-    assert "eaten on the way by carriers, crews and the wounded" in labels
+    assert "eaten on the way by carriers, road-work and repair crews and the wounded" in labels
     lost = simulation.units_lost.mean(axis=0)
     net = simulation.network
     for m in range(net.n_modes):  # units lost, by mode: porters and bicycles do not add up
