@@ -6,6 +6,7 @@ purpose: the command line reads its options' ranges and help from here."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Sequence
 
 from supplyline.errors import not_whole
@@ -44,6 +45,11 @@ def check_counts(**counts: object) -> None:
                              f"{value!r}")
 
 
+#: What each end of a window must be (the start of the message when one is not).
+EACH_END = "expected each end a date (YYYY-MM-DD) or a whole day number from the start"
+_DATE_SHAPED = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
 def window_days(ends: Sequence[object], start: dt.date, days: int, shown: str
                 ) -> tuple[int, int]:
     """Two ends of a window, each a date, an ISO date or a day number from the start, as
@@ -58,15 +64,16 @@ def window_days(ends: Sequence[object], start: dt.date, days: int, shown: str
             text = end.strip()
             try:
                 end = int(text) if text.lstrip("-").isdigit() else dt.date.fromisoformat(text)
-            except ValueError:
-                raise ValueError(f"{text!r} is neither a date (YYYY-MM-DD) nor a day "
-                                 "number") from None
+            except ValueError as error:
+                # (a date of no such day says why: "day is out of range for month")
+                why = f" ({error})" if _DATE_SHAPED.fullmatch(text) else ""
+                raise ValueError(f"{EACH_END}, got {text!r}{why} in {shown}") from None
         if isinstance(end, dt.date) and not isinstance(end, dt.datetime):
             out.append((end - start).days)
         elif not not_whole(end, -(2**31)):
             out.append(int(end))  # type: ignore[call-overload]
         else:
-            raise ValueError(f"{end!r} is neither a date (YYYY-MM-DD) nor a day number")
+            raise ValueError(f"{EACH_END}, got {end!r} in {shown}")
     first, last = out
     if not 0 <= first <= last < days:
         last_date = start + dt.timedelta(days=days - 1)

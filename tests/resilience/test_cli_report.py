@@ -109,7 +109,13 @@ def test_the_terminal_tables_fit_80_columns(tiny_path: Path) -> None:
     ("1954-03-20:1954-03-25", "within the horizon"),
     ("5", "START:END"),
     ("4:2", "START not after END"),
-    ("soon:3", "neither a date"),
+    ("soon:3", "--window: expected each end a date (YYYY-MM-DD) or a whole day number "
+               "from the start, got 'soon' in 'soon:3'"),
+    # (as every usage error: "expected ..., got ..."; the date's own fault said)
+    ("1954-02-30:1954-03-05", "got '1954-02-30' (day is out of range for month) in "
+                              "'1954-02-30:1954-03-05'"),
+    ("1.5:3", "--window: expected each end a date (YYYY-MM-DD) or a whole day number from "
+              "the start, got '1.5' in '1.5:3'"),
 ])
 def test_a_bad_window_is_a_usage_error(tiny_path: Path, window: str, words: str) -> None:
     result = runner.invoke(app, ["resilience", str(tiny_path), "--window", window, "--json"])
