@@ -62,8 +62,10 @@ CONFIRM = 3
 SIMULATED = 5
 #: Version of the JSON document (2: the simulated plans' figures named and shaped as
 #: ``simulate``'s, ``p_any_shortfall`` and ``shortfall_t`` each a value and its ``se``; a cut
-#: of what the plan does not use has the status ``unused``).
-JSON_VERSION = 2
+#: of what the plan does not use has the status ``unused``. 3: a simulated plan says what it
+#: is, ``plan``: uncut, cut or protected, and the protected plan's ``ids`` are the routes
+#: protected, its units in ``protected``).
+JSON_VERSION = 3
 #: The steps of the analysis that solve plans, in order (``Resilience.solves_by``): the
 #: uncut plan, N-1, the worst sets, the attacks with and without the best protection, the
 #: protection against the expected threats (the network unprotected, and each unit tried),
@@ -540,9 +542,10 @@ def analyse(
             picks = [(kind, route) for kind, route, _, _ in allocation.picks]
             plan = allocation.plan
             simulated.append(check_plan(
-                tuple(f"{k} on {r}" for k, r in picks), plan, simulate_runs, seed,
+                tuple(dict.fromkeys(r for _, r in picks)), plan, simulate_runs, seed,
                 tuple(f"protected: {k} on {name}" for (k, _), name
-                      in zip(picks, called(net, [r for _, r in picks]), strict=True))))
+                      in zip(picks, called(net, [r for _, r in picks]), strict=True)),
+                protected=tuple(picks)))
     notes = [] if compared is None else [compared.note()]
     notes.append(
         "a cut is known to the plan in advance: the plan is made around it (stocks moved "

@@ -22,7 +22,7 @@ class Checked:
     """One plan executed ``runs`` times: the chance that some front goes short on some day
     and the mean shortfall, each with its Monte Carlo standard error."""
 
-    ids: tuple[str, ...]  # () for the uncut plan
+    ids: tuple[str, ...]  # () for the uncut plan; the protected plan's: its routes
     runs: int
     p_shortfall: float
     p_error: float
@@ -30,25 +30,39 @@ class Checked:
     shortfall_error_t: float
     planned_shortfall_t: float
     names: tuple[str, ...] = ()  # as a reader calls them (Impact.names)
+    #: the units of protection of the plan made on the protected network, each (kind,
+    #: route id); () for the uncut plan and a cut's
+    protected: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def plan(self) -> str:
+        """What plan was simulated: "uncut", "cut" (made around the cut of ``ids``) or
+        "protected" (on the network protected by ``protected``, on the routes ``ids``)."""
+        return "protected" if self.protected else "cut" if self.ids else "uncut"
 
     def to_dict(self) -> dict[str, object]:
         """As ``simulate``'s JSON names its figures: ``p_any_shortfall`` and ``shortfall_t``,
         each a value with its standard error (``se``)."""
-        return {"ids": list(self.ids), "names": list(self.names), "runs": self.runs,
+        return {"plan": self.plan, "ids": list(self.ids), "names": list(self.names),
+                "protected": [{"kind": kind, "route": route}
+                              for kind, route in self.protected],
+                "runs": self.runs,
                 "p_any_shortfall": {"value": self.p_shortfall, "se": self.p_error},
                 "shortfall_t": {"value": self.shortfall_t, "se": self.shortfall_error_t},
                 "planned_shortfall_t": self.planned_shortfall_t}
 
 
 def check_plan(ids: tuple[str, ...], plan: Plan, runs: int, seed: int,
-               names: tuple[str, ...] = ()) -> Checked:
+               names: tuple[str, ...] = (),
+               protected: tuple[tuple[str, str], ...] = ()) -> Checked:
     """``plan`` executed ``runs`` times (the network it was made on: its threats)."""
     from supplyline.simulate import simulate
 
     k = simulate(plan, runs=runs, seed=seed).kpis()
     return Checked(ids, runs, float(k["p_any_shortfall"]["value"]),
                    float(k["p_any_shortfall"]["se"]), float(k["shortfall_t"]["value"]),
-                   float(k["shortfall_t"]["se"]), float(k["planned"]["shortfall_t"]), names)
+                   float(k["shortfall_t"]["se"]), float(k["planned"]["shortfall_t"]), names,
+                   protected)
 
 
 def simulate_cuts(session: Session, uncut: Plan, impacts: Sequence[Impact], runs: int,

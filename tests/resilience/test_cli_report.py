@@ -93,7 +93,7 @@ def test_files_and_report_section(run: tuple[dict[str, object], Path]) -> None:
     assert len({(x, y) for _, _, x, y in named}) == len(named)
     ids = {place["id"] for place in yaml.safe_load(TINY.read_text())["places"]}
     assert places == ids
-    assert json.loads((out / "resilience.json").read_text())["version"] == 2
+    assert json.loads((out / "resilience.json").read_text())["version"] == 3
 
 
 def test_the_terminal_tables_fit_80_columns(tiny_path: Path) -> None:
@@ -201,12 +201,17 @@ def test_the_top_cuts_are_rechecked_by_simulation(tiny_path: Path) -> None:
     simulated = json.loads(result.stdout)["resilience"]["simulated"]
     # The uncut plan, the five worst cuts, and the plan on the protected network.
     assert simulated[0]["ids"] == [] and len(simulated) == 7
-    assert simulated[-1]["ids"] == ["air on pass"]
+    # The protected plan's ids are the routes protected, as ids (they read "air on pass",
+    # neither a route's id nor a place's), its units apart; each plan says what it is.
+    assert simulated[-1]["ids"] == ["pass"] and simulated[-1]["plan"] == "protected"
+    assert simulated[-1]["protected"] == [{"kind": "air", "route": "pass"}]
+    assert [c["plan"] for c in simulated[:-1]] == ["uncut"] + ["cut"] * 5
+    assert all(c["protected"] == [] for c in simulated[:-1])
     # Named as the ranking names them, and the protected plan as such (ids were shown).
-    names = {tuple(c["ids"]): c["names"] for c in simulated}
-    assert names[("pass",)] == [PASS_NAME]
-    assert names[("air on pass",)] == [f"protected: air on {PASS_NAME}"]
-    by_ids = {tuple(c["ids"]): c for c in simulated}
+    names = {(c["plan"], tuple(c["ids"])): c["names"] for c in simulated}
+    assert names[("cut", ("pass",))] == [PASS_NAME]
+    assert names[("protected", ("pass",))] == [f"protected: air on {PASS_NAME}"]
+    by_ids = {tuple(c["ids"]): c for c in simulated[:-1]}
     uncut, cut = by_ids[()], by_ids[("pass",)]
     # (named as simulate's JSON names them, each a value and its standard error)
     assert all(c["runs"] == 100 and 0.0 <= c["p_any_shortfall"]["value"] <= 1.0

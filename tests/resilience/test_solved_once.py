@@ -111,7 +111,8 @@ def test_the_plans_that_place_the_protection_are_counted(tiny_path: Path) -> Non
                               [(k, r) for k, r, _, _ in res.allocation.picks]))
     assert np.array_equal(again.consumed_kg, res.allocation.plan.consumed_kg)
     assert again.objective == res.allocation.plan.objective
-    assert res.simulated[-1].ids == ("air on pass",)
+    assert res.simulated[-1].ids == ("pass",) and res.simulated[-1].plan == "protected"
+    assert res.simulated[-1].protected == (("air", "pass"),)
 
 
 def test_jobs_a_small_plan_leaves_unused_are_said(tiny: sl.Scenario) -> None:
