@@ -15,7 +15,7 @@ import numpy as np
 
 from supplyline.errors import PlanError
 from supplyline.network import Network, compile_network
-from supplyline.plan.result import Plan
+from supplyline.plan.result import Plan, steps_words
 from supplyline.plan.session import WARM_MAX_COLUMNS, Session
 from supplyline.plan.variables import define_variables
 from supplyline.resilience.bounds import ANALYSIS_MAX_COLUMNS, COARSE_STEP_DAYS, parse_window
@@ -547,6 +547,10 @@ def analyse(
                       in zip(picks, called(net, [r for _, r in picks]), strict=True)),
                 protected=tuple(picks)))
     notes = [] if compared is None else [compared.note()]
+    steps = steps_words(net)
+    if compared is None and steps:  # (a coarser grid than the scenario's is said by its note)
+        notes.append(f"every plan here, the uncut one and each cut's, is {steps}: a front's "
+                     "stock days count to the start of a step")
     notes.append(
         "a cut is known to the plan in advance: the plan is made around it (stocks moved "
         "ahead, other routes used), as a planner who expects it would")

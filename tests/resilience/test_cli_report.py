@@ -494,3 +494,24 @@ def test_where_no_cut_adds_a_shortfall_no_worst_set_is_named() -> None:
         assert str(worst["model"]["shortfall_t"]) == "0.0"  # (not -0.0)
     text = runner.invoke(app, ["resilience", "tutorial", "--days", "2", "--k", "3"]).stdout
     assert "none: no cut adds a shortfall" in text and "of the 3 allowed" not in text
+
+
+def test_the_grid_planned_on_is_said(tiny_path: Path,
+                                     run: tuple[dict[str, object], Path]) -> None:
+    """With --step-days the stock column counts whole steps, and nothing said the plans were
+    made in steps (``simulate`` says "(planned in 2-day steps)"): a note says it, in the JSON
+    and under the tables; day by day, nothing."""
+    said = ("every plan here, the uncut one and each cut's, is planned in 2-day steps: a "
+            "front's stock days count to the start of a step")
+    doc = runner.invoke(app, ["resilience", str(tiny_path), "--k", "1", "--step-days", "2",
+                              "--json"])
+    assert doc.exit_code == 0, doc.output
+    assert json.loads(doc.stdout)["resilience"]["notes"][0] == said
+    shown = runner.invoke(app, ["resilience", str(tiny_path), "--k", "1", "--step-days", "2"],
+                          env={"COLUMNS": "80"})
+    assert shown.exit_code == 0, shown.output
+    assert f"Note: {said}." in " ".join(shown.stdout.split())
+    assert max(len(line) for line in shown.stdout.splitlines()) <= 80
+    daily = run[0]["resilience"]
+    assert isinstance(daily, dict)
+    assert not [n for n in daily["notes"] if "steps" in n]
