@@ -443,7 +443,7 @@ def chance(p: float, n: int, exact: bool = False) -> dict[str, float]:
     point (95 %); NaN as :func:`mean_figure`'s from fewer than two runs. The error is
     √(p(1 − p)/n), but where no run or every run went short (p 0 or 1) that is 0, as if a
     few runs proved the chance exact: there it is Agresti and Coull's, of p̃ = (x + z²/2) /
-    (n + z²) over n + z² runs (4 runs all short: an error of 15 points, shown "100 ± 20 %",
+    (n + z²) over n + z² runs (4 runs all short: an error of 15 points, shown "100 ± 15 %",
     not "100 ± 0 %"), unless
     ``exact``: the runs all came out alike, nothing drawn changed them.
 
