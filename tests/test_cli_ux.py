@@ -761,3 +761,17 @@ def test_validate_lists_the_figures_in_the_file_s_order(tmp_path: Path) -> None:
     path.write_text(yaml.safe_dump(doc), encoding="utf-8")
     answer = json.loads(invoke("validate", str(path), "--json").stdout)
     assert [f["id"] for f in answer["figures"]] == [*(o.id for o in sc.observed), "plain-fed"]
+
+
+def test_validate_does_not_look_for_what_holds_the_fronts_short(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """validate shows no findings, so it does not solve again for them (up to 60 s a plan);
+    `plan` says them."""
+    planning = importlib.import_module("supplyline.plan")
+    calls: list[object] = []
+    monkeypatch.setattr(planning, "explain_shortfall", lambda *args, **kw: calls.append(args))
+    result = invoke("validate", "tutorial", "--json")
+    assert result.exit_code in (0, 1) and json.loads(result.stdout)["figures"]
+    assert calls == []
+    invoke("plan", "tutorial", "--days", "3")
+    assert calls  # (the patch is what plan calls: the test can tell)
