@@ -64,7 +64,7 @@ from supplyline.state import State
 __all__ = ["Outcome", "Session", "SolveStatus"]
 
 #: Below this many columns re-solves start warm by default (resolve='auto'); above it every
-#: solve starts from scratch. Measured (docs/resilience.md, "Cost"): on the tutorial (5,899
+#: solve starts from scratch. Measured (docs/resilience.md, "Cost"): on the tutorial (6,049
 #: columns today, 5,200 when measured) a warm cut takes about as long as a fresh solve, on
 #: the built-in scenario at 14-day steps (18,400 columns) four times longer, at 4-day steps
 #: (85,000) it does not end.
