@@ -21,6 +21,7 @@ from supplyline.plan.variables import define_variables
 from supplyline.resilience.bounds import ANALYSIS_MAX_COLUMNS, COARSE_STEP_DAYS, parse_window
 from supplyline.resilience.confirm import Checked, check_plan, simulate_cuts
 from supplyline.resilience.cuts import (
+    TWIN,
     Figures,
     Impact,
     called,
@@ -29,6 +30,7 @@ from supplyline.resilience.cuts import (
     distinct,
     figures_of,
     forget_solves,
+    gave_up_words,
     n_minus_1,
 )
 from supplyline.resilience.interdiction import (
@@ -62,10 +64,14 @@ CONFIRM = 3
 SIMULATED = 5
 #: Version of the JSON document (2: the simulated plans' figures named and shaped as
 #: ``simulate``'s, ``p_any_shortfall`` and ``shortfall_t`` each a value and its ``se``; a cut
-#: of what the plan does not use has the status ``unused``. 3: a simulated plan says what it
-#: is, ``plan``: uncut, cut or protected, and the protected plan's ``ids`` are the routes
-#: protected, its units in ``protected``).
+#: of what the plan does not use has the status ``unused``. 3: each cut says the road work
+#: it leaves undone and the food it leaves unfed beyond the uncut plan; a simulated plan
+#: says what it is, ``plan``: uncut, cut or protected, and the protected plan's ``ids`` are
+#: the routes protected, its units in ``protected``).
 JSON_VERSION = 3
+#: How many cuts the note on what cuts leave undone names (the rest: resilience.json and
+#: resilience.csv).
+GAVE_UP_NAMED = 6
 #: The steps of the analysis that solve plans, in order (``Resilience.solves_by``): the
 #: uncut plan, N-1, the worst sets, the attacks with and without the best protection, the
 #: protection against the expected threats (the network unprotected, and each unit tried),
@@ -142,6 +148,9 @@ class Resilience:
                 "extra_labour_days": _num(i.extra_labour_days),
                 "extra_eaten_t": _num(i.extra_eaten_t),
                 "extra_wounded_late_person_days": _num(i.extra_wounded_late),
+                # (beyond the uncut plan: road work by route id, food by group and good)
+                "extra_road_work_undone_days": i.extra_road_work_undone_days,
+                "extra_unfed_t": i.extra_unfed_t,
                 # (by front; stock_days, the table's and the terminal's "stock": the least)
                 "reserve_days": i.reserve_days, "stock_days": _num(stock_days(i)),
                 "seconds": i.seconds, "notes": i.notes,
@@ -212,7 +221,9 @@ class Resilience:
     def to_frame(self) -> pd.DataFrame:
         """The N-1 ranking as a table, worst first. ``stock_days``: the days the fronts'
         stocks last once the cut begins before they go shorter than in the uncut plan
-        (empty, NaN, where they last: the table's "lasts")."""
+        (empty, NaN, where they last: the table's "lasts"). ``extra_road_work_undone_days``
+        and ``extra_unfed_t``: the person-days of road work (all routes) and the tonnes of
+        food (all groups and goods) the cut leaves undone beyond the uncut plan."""
         import pandas as pd
 
         return pd.DataFrame([
@@ -220,6 +231,9 @@ class Resilience:
              "extra_shortfall_t": i.extra_shortfall_t,
              "extra_wounded_late_person_days": i.extra_wounded_late,
              "extra_labour_days": i.extra_labour_days, "extra_eaten_t": i.extra_eaten_t,
+             "extra_road_work_undone_days": sum(i.extra_road_work_undone_days.values()),
+             "extra_unfed_t": sum(t for goods in i.extra_unfed_t.values()
+                                  for t in goods.values()),
              "stock_days": stock_days(i), "status": i.status}
             for i in self.ranking])
 
@@ -248,6 +262,29 @@ def stock_days(impact: Impact) -> float:
     the cut begins; NaN where none goes shorter (the stocks last)."""
     days = [d for d in impact.reserve_days.values() if d is not None]
     return float(min(days)) if days else float("nan")
+
+
+def gave_up_note(ranking: Sequence[Impact]) -> str:
+    """The cuts of ``ranking`` whose plans leave road work undone or a group unfed beyond the
+    uncut plan, and what, in a note ('' when none): their labour-days and food eaten fall by
+    what is not done, which the table's columns alone read as a saving. The first
+    :data:`GAVE_UP_NAMED` by rank (a cut that forbids the same trips as another is that
+    one's row), or all where one more is left; the rest are counted."""
+    cuts = [(n, i) for n, i in enumerate(ranking, start=1)
+            if i.gives_up and not any(note.startswith(TWIN) for note in i.notes)]
+    if not cuts:
+        return ""
+    named = cuts if len(cuts) <= GAVE_UP_NAMED + 1 else cuts[:GAVE_UP_NAMED]
+    said = "; ".join(f"{' + '.join(i.names)} (row {n}): "
+                     f"{gave_up_words(i.extra_road_work_undone_days, i.extra_unfed_t)}"
+                     for n, i in named)
+    left = len(cuts) - len(named)
+    more = (f"; and {left:,} more cuts (all in resilience.json and resilience.csv, which "
+            "--export writes)" if left > 0 else "")
+    # (a word first: the report writes notes as sentences)
+    who = ("a cut leaves undone what the uncut plan does (its" if len(cuts) == 1 else
+           f"cuts leave undone what the uncut plan does ({len(cuts):,} of them; their")
+    return f"{who} labour-days and food eaten fall by it, which is no saving): {said}{more}"
 
 
 def analysis_grid(scenario: Scenario, step_days: int | None = None,
@@ -569,6 +606,9 @@ def analyse(
                         f"{words_and([' + '.join(i.names) for i in unanswered])}; what "
                         f"{'it costs' if one else 'they cost'} is not known (ranked last, "
                         "'unsolved'); allow more time (--time-limit, time_limit_s=)")
+    gave_up = gave_up_note(ranking)
+    if gave_up:
+        notes.append(gave_up)
     if worst:
         notes.append("the worst sets are exact on the aggregated network (no time, carriers "
                      "or labour) and measured on the full plan")

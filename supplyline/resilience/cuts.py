@@ -2,8 +2,10 @@
 what the cut costs against the uncut plan.
 
 What is measured (:class:`Impact`): the extra shortfall per front and good, the extra
-labour-days and food eaten on the way, and for each front how many days after the window
-opens its stocks last before it goes shorter than in the uncut plan.
+labour-days and food eaten on the way, what the cut's plan gives up beside the demand (road
+work left undone, food the wounded and the repair crews go without: read from the plan as
+``supplyline plan`` says them), and for each front how many days after the window opens its
+stocks last before it goes shorter than in the uncut plan.
 """
 
 from __future__ import annotations
@@ -17,12 +19,13 @@ import numpy as np
 
 from supplyline.network import Network
 from supplyline.plan.model import LinearProgram
-from supplyline.plan.result import Plan
+from supplyline.plan.result import UNDONE_NOTE_DAYS, UNFED_NOTE_KG, Plan, note_mass
 from supplyline.plan.session import Outcome, Session
 from supplyline.plan.variables import FloatArray
+from supplyline.units import words_and
 
 __all__ = ["Figures", "Impact", "Solved", "candidates", "cut_impact", "figures_of",
-           "kept_plan", "n_minus_1", "process_context", "solve_options"]
+           "gave_up_words", "kept_plan", "n_minus_1", "process_context", "solve_options"]
 
 #: Extra shortfall below this (kg per step and front) is solver noise.
 NOISE_KG = 1.0
@@ -41,6 +44,11 @@ class Figures:
     labour_days: float
     eaten_kg: float  # food and fuel eaten or burned on the way, by workers, by wounded
     wounded_late: float = 0.0  # person-days beyond their time limit
+    #: person-days of each road work left undone [K] (Plan.road_work_undone_days)
+    road_work_undone: FloatArray = field(default_factory=lambda: np.zeros(0))
+    #: food each group went without (Plan.unfed_kg: the wounded, the repair crews, ...),
+    #: kg by good [G]
+    unfed_kg: dict[str, FloatArray] = field(default_factory=dict)
 
     @property
     def shortfall_t(self) -> float:
@@ -61,6 +69,8 @@ def figures_of(plan: Plan) -> Figures:
         labour_days=plan.labour_days()["total"],
         eaten_kg=float(balance["eaten"].sum() + balance["burned"].sum()),
         wounded_late=plan.wounded_late_person_days(),
+        road_work_undone=plan.road_work_undone_days(),
+        unfed_kg={who: kg.sum(axis=(0, 2)) for who, kg in plan.unfed_kg().items()},
     )
 
 
@@ -96,10 +106,56 @@ class Impact:
     iterations: int = 0
     notes: list[str] = field(default_factory=list)
     extra_wounded_late: float = 0.0  # person-days beyond the wounded's time limit
+    #: person-days of road work left undone beyond the uncut plan's, by route id (only the
+    #: routes whose works the cut leaves more undone): its labour-days and food eaten fall
+    #: by the work dropped, which is no saving
+    extra_road_work_undone_days: dict[str, float] = field(default_factory=dict)
+    #: food each group (the wounded, the repair crews, ...) went without beyond the uncut
+    #: plan, tonnes by good (only the groups and goods the cut leaves more unfed)
+    extra_unfed_t: dict[str, dict[str, float]] = field(default_factory=dict)
     kept: Solved | None = field(default=None, repr=False, compare=False)
 
     def to_dict(self) -> dict[str, object]:
         return {name: value for name, value in self.__dict__.items() if name != "kept"}
+
+    @property
+    def gives_up(self) -> bool:
+        """Whether the cut's plan leaves road work undone or a group unfed beyond the uncut
+        plan's (:func:`gave_up_words` says what)."""
+        return bool(self.extra_road_work_undone_days or self.extra_unfed_t)
+
+
+def _gave_up(net: Network, base: Figures, cut: Figures
+             ) -> tuple[dict[str, float], dict[str, dict[str, float]]]:
+    """What ``cut`` leaves undone beyond ``base``: person-days of road work by route id, and
+    the kg each group went without, in tonnes by good; each only above the threshold at
+    which the plan notes it (``UNDONE_NOTE_DAYS``, ``UNFED_NOTE_KG``)."""
+    undone: dict[str, float] = {}
+    more = cut.road_work_undone - base.road_work_undone
+    for k, work in enumerate(net.road_works):
+        route = net.route_ids[work.route]
+        undone[route] = undone.get(route, 0.0) + float(more[k])
+    unfed: dict[str, dict[str, float]] = {}
+    for who, kg in cut.unfed_kg.items():
+        extra = kg - base.unfed_kg.get(who, np.zeros_like(kg))
+        goods = {g: float(extra[j]) / 1000.0 for j, g in enumerate(cut.goods)
+                 if extra[j] > UNFED_NOTE_KG}
+        if goods:
+            unfed[who] = goods
+    return {r: d for r, d in undone.items() if d > UNDONE_NOTE_DAYS}, unfed
+
+
+def gave_up_words(undone: dict[str, float], unfed: dict[str, dict[str, float]]) -> str:
+    """What a cut's plan gives up beside the demand beyond the uncut plan
+    (``Impact.extra_road_work_undone_days``, ``Impact.extra_unfed_t``), in words ('' when
+    nothing): "3,000 person-days of road work on gorge-path undone and 420 kg of rice for
+    the repair crews unfed"."""
+    parts = [f"{days:,.0f} person-days of road work on {route} undone"
+             for route, days in undone.items()]
+    for who, goods in unfed.items():
+        food = " and ".join(f"{note_mass(t * 1000.0)} of {g}" for g, t in goods.items())
+        parts.append(f"{food} for the {who} unfed")
+    return words_and(parts)
 
 
 #: The status of a cut of what the uncut plan does not use: not solved, nothing changes.
@@ -163,6 +219,8 @@ def cut_impact(session: Session, base: Figures, base_x: FloatArray,
     finally:
         session.restore()
     extra = (cut.short_kg - base.short_kg).sum(axis=2) / 1000.0  # [F, G]
+    undone, unfed = _gave_up(net, base, cut)
+    words = gave_up_words(undone, unfed)
     by_front = {f: {g: float(extra[i, j]) for j, g in enumerate(base.goods)}
                 for i, f in enumerate(base.fronts)}
     return Impact(
@@ -175,6 +233,8 @@ def cut_impact(session: Session, base: Figures, base_x: FloatArray,
         reserve_days=_reserve_days(net, base, cut, window),
         seconds=out.seconds, iterations=out.iterations,
         extra_wounded_late=cut.wounded_late - base.wounded_late,
+        extra_road_work_undone_days=undone, extra_unfed_t=unfed,
+        notes=[f"beyond the uncut plan: {words}"] if words else [],
         kept=Solved(_key(cols), options, out),
     )
 
@@ -208,7 +268,10 @@ def forget_solves(impacts: Sequence[Impact]) -> None:
 
 def rank(impacts: list[Impact]) -> list[Impact]:
     """Largest extra shortfall first, then the largest extra cost in the objective (wounded
-    late, labour, food eaten: each has its column); failed solves last."""
+    late, labour, food eaten: each has its column; road work left undone and food a group
+    went without are in it too, at the shortfall's weight a person-day or kg: a cut whose
+    plan drops a road work pays for it there, beyond the labour-days it saves, so it does
+    not rank as the lesser cut for them); failed solves last."""
     def key(i: Impact) -> tuple[bool, float, float]:
         failed = not np.isfinite(i.extra_shortfall_t)
         return (failed, -round(i.extra_shortfall_t, 3) if not failed else 0.0,

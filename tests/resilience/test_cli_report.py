@@ -77,7 +77,8 @@ def test_files_and_report_section(run: tuple[dict[str, object], Path]) -> None:
     # The columns Python's Resilience.to_frame() gives, in its order, after the rank.
     assert list(rows[0]) == ["rank", "kind", "ids", "names", "extra_shortfall_t",
                              "extra_wounded_late_person_days", "extra_labour_days",
-                             "extra_eaten_t", "stock_days", "status"]
+                             "extra_eaten_t", "extra_road_work_undone_days",
+                             "extra_unfed_t", "stock_days", "status"]
     html = (out / "report.html").read_text(encoding="utf-8")
     assert 'id="resilience"' in html and 'id="cut-map"' in html
     assert 'id="resilience-ranking"' in html and 'class="cut"' in html  # worst set drawn
