@@ -23,7 +23,7 @@ from supplyline.report.map import FRONT, Labeller, route_curves
 from supplyline.report.sections import ReportContext, Section, figure, table
 from supplyline.report.svg import fmt, size_style
 from supplyline.resilience.analysis import SOLVED_BY, Resilience, stock_days
-from supplyline.resilience.cuts import NOT_USED, TWIN, Impact, called, split_cut
+from supplyline.resilience.cuts import NOT_USED, TWIN, Impact, called, gave_up_words, split_cut
 from supplyline.resilience.interdiction import WorstCut
 from supplyline.scenario.summary import counted
 from supplyline.units import words_and
@@ -87,9 +87,10 @@ def _xy(net: Network) -> list[tuple[float, float]]:
 
 def cut_map(net: Network, res: Resilience) -> str:
     """An SVG map: each route and place coloured by the shortfall its cut adds, or violet
-    where it adds less than :data:`CRITICAL_T` but leaves wounded late or costs labour
-    (grey: little or nothing), every place named, the worst cut set's routes struck through
-    and its places ringed in red; the legend keys the marks drawn."""
+    where it adds less than :data:`CRITICAL_T` but leaves wounded late, costs labour, or
+    leaves road work undone or food unfed (grey: little or nothing), every place named,
+    the worst cut set's routes struck through and its places ringed in red; the legend
+    keys the marks drawn."""
     xy = _xy(net)
     by_id = {i.ids: i for i in res.ranking if len(i.ids) == 1}
     struck = _struck(net, res)
@@ -113,6 +114,9 @@ def cut_map(net: Network, res: Resilience) -> str:
                  if i.extra_wounded_late >= LATE_PD else [])
         costs += ([f"+{fmt(i.extra_labour_days)} labour-days"]
                   if i.extra_labour_days >= labour else [])
+        # (labour-days that fall because road work is dropped are no saving: say the work)
+        costs += [gave_up_words(i.extra_road_work_undone_days, i.extra_unfed_t)] \
+            if i.gives_up else []
         short = f"+{_cell(t)} t shortfall" if t >= SHOWN else "no shortfall"
         if costs:
             return VIOLET, 3.0, f"{short}, {', '.join(costs)} when cut"
@@ -248,7 +252,7 @@ def _cut_legend(x0: float, routes: bool, places: bool) -> str:
                 f'stroke="{colour}" stroke-width="{width:.1f}" stroke-linecap="round"{extra}/>')
 
     row(line(GREY, 1.5), "adds little or nothing")
-    row(line(VIOLET, 3.0), "wounded late or labour")
+    row(line(VIOLET, 3.0), "late, labour, unfed or undone")
     row(line(ORANGE, 3.5), f"adds {fmt(CRITICAL_T)} t short or more")
     row(line(DARK_ORANGE, 7.0), "over half the worst cut's")
     rows.append(f'<text x="{x0:.0f}" y="{y + 2:.0f}" font-size="11" fill="#555">'

@@ -295,7 +295,7 @@ def test_the_cut_map_names_places_and_says_what_its_marks_mean(tiny: sl.Scenario
     svg = cut_map(net, analyse(net, k=2))
     assert 'data-place="front"><tspan' in svg and ">The front line</tspan>" in svg
     assert "The front line (front): front" in svg  # its tooltip
-    for words in ("When cut", "adds little or nothing", "wounded late or labour",
+    for words in ("When cut", "adds little or nothing", "late, labour, unfed or undone",
                   "adds 0.5 t short or more",
                   "over half the worst cut", "in the worst set", ">front</text>"):
         assert words in svg, words

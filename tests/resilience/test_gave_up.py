@@ -154,3 +154,38 @@ def test_a_cut_that_drops_a_road_work_ranks_above_one_that_costs_labour() -> Non
     assert not longer.gives_up
     assert dropped.extra_labour_days < 0 < longer.extra_labour_days
     assert ranked[0] is dropped
+
+
+def test_the_cut_map_says_what_a_cut_leaves_unfed(cut: dict[str, Any]) -> None:
+    """The map's mark of the Ridge relief depot, whose cut adds no shortfall to speak of,
+    says the repair crew's 420 kg it leaves unfed beside its wounded late and labour."""
+    import re
+
+    from supplyline.report.resilience import VIOLET, cut_map
+
+    assert cut["by_id"]["ridge-depot"].extra_shortfall_t < 0.5  # (below the critical t)
+    res = Resilience("tut-works", None, None, cut["base"], cut["ranking"], [], 0.0, 0, [],
+                     plan=cut["uncut"])
+    svg = cut_map(cut["session"].net, res)
+    mark = re.search(r'<circle [^>]*fill="([^"]+)"[^>]*><title>Ridge relief depot \(depot\): '
+                     r"([^<]*)</title>", svg)
+    assert mark is not None and mark.group(1) == VIOLET
+    assert mark.group(2).endswith("420 kg of rice for the repair crews unfed when cut")
+
+
+def test_a_cut_that_only_drops_a_road_work_is_not_drawn_as_harmless(
+        cut: dict[str, Any]) -> None:
+    """A cut with no shortfall, no wounded late and fewer labour-days, that drops a road
+    work: violet on the map with the work it leaves, where it was grey "and little else"."""
+    from supplyline.report.resilience import VIOLET, cut_map
+
+    dropped = Impact(kind="route", ids=("gorge-path",), names=("Gorge path",),
+                     status="optimal", solved=True, extra_shortfall_t=0.0, extra_by_front={},
+                     extra_labour_days=-3000.0, extra_eaten_t=-2.1, extra_objective=1.0,
+                     reserve_days={}, extra_road_work_undone_days={"gorge-path": 3000.0})
+    res = Resilience("tut-works", None, None, cut["base"], [dropped], [], 0.0, 0, [],
+                     plan=cut["uncut"])
+    svg = cut_map(cut["session"].net, res)
+    path = next(p for p in svg.split("<path ") if p.startswith('data-route="gorge-path"'))
+    assert f'stroke="{VIOLET}"' in path
+    assert "3,000 person-days of road work on gorge-path undone when cut" in path

@@ -246,7 +246,7 @@ def test_the_cut_map_names_every_place_and_marks_late_wounded(tiny: sl.Scenario)
     assert "person-days of wounded late" in circle.group(2)
     route = re.search(r'stroke="([^"]+)"[^>]*><title>[^<]*relay[^<]*hospital[^<]*</title>', svg)
     assert route is not None and route.group(1) == VIOLET
-    assert "wounded late or labour" in svg  # the legend
+    assert "late, labour, unfed or undone" in svg  # the legend
     assert not math.isnan(res.base.labour_days)
 
 
