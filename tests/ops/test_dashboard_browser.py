@@ -1151,3 +1151,54 @@ def test_the_account_form_s_boxes_line_up(week: str, browser: Any) -> None:
     assert len({box(page, f"#a-{name}")["x"] for name in ("name", "password", "role",
                                                            "place")}) == 1
     assert problems == []
+
+
+@pytest.fixture
+def millions(tmp_path: Path) -> Iterator[str]:
+    """The tutorial's high village having given 12,000,000 kg of rice (more than the
+    scenario says it can: written, with a warning)."""
+    books = open_books(tmp_path / "books.db", sl.load("tutorial"))
+    add_account(books, "council", "council-password", "council")
+    books.append({"kind": "contribution", "date": "2024-11-01", "locality": "high-village",
+                  "good": "rice", "kg": 12_000_000, "at": "high-village"}, "council")
+    with in_process(books) as base:
+        yield base + "/"
+    books.close()
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_the_chart_s_ticks_of_millions_are_written_whole(millions: str, browser: Any,
+                                                         width: int) -> None:
+    """The chart's left margin was 72 px whatever its ticks: "10,000,000 kg" was cut to
+    ",000,000 kg" (the built-in scenario's arrivals). It is as wide as the widest tick."""
+    page, problems = council_page(browser, millions, width)
+    page.select_option("#compare", "locality|high-village")
+    page.wait_for_selector("#chart text:has-text('actual: 12,000,000 kg by today')")
+    ticks = page.eval_on_selector_all(
+        "#chart text.tick", "ts => ts.map(t => { const b = t.getBBox(); "
+                            "return [t.textContent, b.x, b.x + b.width]; })")
+    assert [t[0] for t in ticks][-1] == "15,000,000 kg"
+    axis = float(page.get_attribute("#chart line.today", "x1") or 0)  # (today: day one)
+    assert all(left >= 0 and right < axis for _t, left, right in ticks), (axis, ticks)
+    assert problems == []
+
+
+def test_the_figures_are_drawn_again_when_the_page_s_width_changes(week: str,
+                                                                   browser: Any) -> None:
+    """The chart and the map were drawn once, at the width the page had then: a phone
+    turned, or a window made narrower, shrank them with their text (the map's names to
+    7 px at 390 px), a window made wider left them small. Drawn again at the new width."""
+    page, problems = council_page(browser, week, 1280)
+    wide = [page.get_attribute(f"{f} svg.figure", "viewBox") for f in ("#chart", "#map")]
+    page.set_viewport_size({"width": 390, "height": 800})
+    page.wait_for_function("was => document.querySelector('#map svg.figure')"
+                           ".getAttribute('viewBox') !== was", arg=wide[1], timeout=5000)
+    for figure in ("#chart", "#map"):
+        drawn = float((page.get_attribute(f"{figure} svg.figure", "viewBox") or "").split()[2])
+        column = page.eval_on_selector(figure, "f => f.clientWidth")
+        assert drawn == max(300, min(640, column)), figure
+        # (drawn at its size: a px of the drawing is a px of the screen)
+        assert box(page, f"{figure} svg.figure")["width"] == pytest.approx(drawn, abs=0.5)
+    assert page.locator("#map text[data-place]").count() == 8
+    assert page.get_attribute("#chart svg.figure", "viewBox") != wide[0]
+    assert problems == []

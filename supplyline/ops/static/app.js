@@ -248,6 +248,23 @@ $("#compare").addEventListener("change", async () => {
 // scales with it (viewBox).
 const figureWidth = (where) => Math.max(300, Math.min(640, $(where).clientWidth || 460));
 
+// When the page's width changes (a phone turned, a window resized), the chart and the map
+// are drawn again at their columns' new width, once it has stopped changing for a moment
+// (REDRAW_AFTER ms): drawn once, they kept the width of the page they were first drawn on.
+// (Only where a column's width changed: a phone's browser says "resize" as its address bar
+// comes and goes; a hidden overview is drawn afresh when shown.)
+const REDRAW_AFTER = 250;
+let redrawTimer = null;
+window.addEventListener("resize", () => {
+  clearTimeout(redrawTimer);
+  redrawTimer = setTimeout(() => {
+    if ($("#overview").hidden) return;
+    const { chart, map } = state.drawn || {};
+    if (chart && chart.w !== null && chart.w !== figureWidth("#chart")) drawChart(chart.series);
+    if (map && map.w !== figureWidth("#map")) drawMap(map.routes);
+  }, REDRAW_AFTER);
+});
+
 // About four round steps from 0 to at least `top`: 1, 2, 2.5 or 5 times a power of ten.
 function ticks(top) {
   const rough = top / 4, power = 10 ** Math.floor(Math.log10(rough));
@@ -257,9 +274,26 @@ function ticks(top) {
   return out;
 }
 
+// How wide `words` are written as the svg text of class `cls` on the page (its font and
+// size), in px: measured in an svg of its own, out of sight (the chart is measured before
+// it is drawn, and its view may be hidden); where nothing is laid out, 6.5 px a letter.
+function textWidth(words, cls) {
+  const probe = svg("svg", { width: 0, height: 0, "aria-hidden": "true",
+    style: "position:absolute;left:-9999px;visibility:hidden" });
+  const t = svg("text", { class: cls });
+  t.textContent = words;
+  probe.append(t);
+  document.body.append(probe);
+  const width = t.getComputedTextLength();
+  probe.remove();
+  return width || 6.5 * words.length;
+}
+
 // Cumulative kg, planned (dashed, the whole horizon) and actual (to today, where a marker
-// stands); a message instead when there is no plan and nothing recorded.
+// stands); a message instead when there is no plan and nothing recorded. The left margin
+// is as wide as the widest tick's label ("10,000,000 kg" was cut at a margin of 72 px).
 function drawChart(series) {
+  state.drawn = Object.assign({}, state.drawn, { chart: { series, w: null } });
   const { dates, planned_kg: planned } = series;
   const n = dates.length;
   const today = Math.max(0, dates.indexOf(state.today));
@@ -272,9 +306,13 @@ function drawChart(series) {
       "Nothing planned or recorded for this yet."));
     return;
   }
-  const w = figureWidth("#chart"), h = 240, left = 72, right = 14, top = 40, bottom = 34;
   const marks = ticks(Math.max(...planned, ...actual));
   const most = marks[marks.length - 1];
+  const label = (v) => fmt(v) + " kg";
+  const widest = Math.max(...marks.map((v) => textWidth(label(v), "tick")));
+  const w = figureWidth("#chart"), h = 240, right = 14, top = 40, bottom = 34;
+  const left = Math.ceil(widest) + 6 + 4;  // (a tick's label ends 6 px left of the axis)
+  state.drawn.chart.w = w;  // (drawn again where its column's width changes)
   const x = (i) => left + (w - left - right) * i / Math.max(1, n - 1);
   const y = (v) => h - bottom - (h - top - bottom) * v / most;
   const root = svg("svg", { viewBox: `0 0 ${w} ${h}`, class: "figure", role: "img",
@@ -286,8 +324,7 @@ function drawChart(series) {
   for (const v of marks) {
     root.append(svg("line", { x1: left, y1: y(v), x2: w - right, y2: y(v),
       stroke: v === 0 ? "#999" : "#eee" }));
-    root.append(text(left - 6, y(v) + 4, fmt(v) + " kg", { "text-anchor": "end",
-      class: "tick" }));
+    root.append(text(left - 6, y(v) + 4, label(v), { "text-anchor": "end", class: "tick" }));
   }
   root.append(svg("line", { x1: left, y1: top, x2: left, y2: h - bottom, stroke: "#999" }));
   root.append(svg("line", { x1: x(today), y1: top, x2: x(today), y2: h - bottom,
@@ -299,9 +336,10 @@ function drawChart(series) {
   root.append(line(actual, "#c0392b", "", "actual"));
   root.append(svg("circle", { cx: x(today), cy: y(actual[actual.length - 1]), r: 3.5,
     fill: "#c0392b" }));
-  root.append(text(left, 12, series.plan === null ? "no plan in force" :
+  // (the captions start at the figure's edge: a wide margin left them too little room)
+  root.append(text(4, 12, series.plan === null ? "no plan in force" :
     "planned (dashed): " + fmt(planned[n - 1]) + " kg by " + dates[n - 1], { fill: "#1f5f8b" }));
-  root.append(text(left, 27, "actual: " + fmt(actual[actual.length - 1]) + " kg by today",
+  root.append(text(4, 27, "actual: " + fmt(actual[actual.length - 1]) + " kg by today",
     { fill: "#c0392b" }));
   root.append(text(left, h - bottom + 14, dates[0]));
   root.append(text(w - right, h - bottom + 14, dates[n - 1], { "text-anchor": "end" }));
@@ -359,6 +397,7 @@ function routePath(a, b, markers, apart) {
 function drawMap(routes) {
   const places = state.scenario.places;
   const w = figureWidth("#map"), h = Math.round(w * 0.65), pad = 30;
+  state.drawn = Object.assign({}, state.drawn, { map: { routes, w } });
   const lats = places.map((p) => p.lat), lons = places.map((p) => p.lon);
   const [la0, la1, lo0, lo1] = [Math.min(...lats), Math.max(...lats), Math.min(...lons),
     Math.max(...lons)];
