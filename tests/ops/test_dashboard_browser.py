@@ -1202,3 +1202,66 @@ def test_the_figures_are_drawn_again_when_the_page_s_width_changes(week: str,
     assert page.locator("#map text[data-place]").count() == 8
     assert page.get_attribute("#chart svg.figure", "viewBox") != wide[0]
     assert problems == []
+
+
+@pytest.fixture
+def closed_road(tmp_path: Path) -> Iterator[str]:
+    """20 pack bicycles at the ridge depot on 4 Nov, and the ridge road closed on 5 Nov."""
+    books = open_books(tmp_path / "books.db", sl.load("tutorial"))
+    add_account(books, "council", "council-password", "council")
+    books.append_many([*WEEK[:6], {"kind": "route", "date": "2024-11-05",
+                                   "route": "ridge-road", "status": "closed"}], "council")
+    with in_process(books) as base:
+        yield base + "/"
+    books.close()
+
+
+def lines_of(page: Any, selector: str) -> list[list[Any]]:
+    """Each element of ``selector``: its text, and on how many lines it is written."""
+    found: list[list[Any]] = page.eval_on_selector_all(
+        selector, "els => els.map(e => { const r = document.createRange(); "
+                  "r.selectNodeContents(e); return [e.textContent, "
+                  "new Set([...r.getClientRects()].map(c => Math.round(c.top))).size]; })")
+    return found
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_a_warning_names_its_field_once_and_the_form_s_boxes_line_up(
+        closed_road: str, browser: Any, width: int) -> None:
+    """A convoy over a closed road was warned of as "Warning (Route (where several)): ...";
+    that label, wider than the others, put the Route box 30 px right of the form's other
+    boxes; and on a phone a date of a warning or an error was broken ("2024-" / "11-05")."""
+    page, problems = council_page(browser, closed_road, width)
+    page.click('nav [data-view="record"]')
+    page.select_option("#f-kind", "dispatch")
+    page.select_option("#f-from", "ridge-depot")
+    page.select_option("#f-to", "kestrel-town")
+    page.select_option("#f-mode", "bicycle")
+    page.fill("#f-units", "1")
+    page.fill("#f-cargo_kg", "100")
+    lefts = page.eval_on_selector_all("#fields .field :is(input, select)",
+                                      "els => els.map(e => e.getBoundingClientRect().left)")
+    assert len(lefts) == 10 and max(lefts) - min(lefts) < 1, lefts
+    page.click("#entry-submit")
+    page.wait_for_selector("#entry-ok:has-text('Recorded as entry #8')")
+    assert page.inner_text("#entry-warnings li") == (
+        "Warning (Route): the convoy went over Ridge road (exposed) on 2024-11-06: it was "
+        "reported closed on 2024-11-05 and not reported reopened by then")
+    dates = lines_of(page, "#entry-warnings .nowrap")
+    assert [d[0] for d in dates] == ["2024-11-06", "2024-11-05"]
+    assert all(n == 1 for _d, n in dates), dates
+    # An error's dates likewise.
+    page.select_option("#f-kind", "contribution")
+    page.fill("#f-date", "2024-12-25")
+    page.fill("#f-kg", "10")
+    page.click("#entry-submit")
+    page.wait_for_selector("#err-date:has-text('2024-12-25')")
+    dates = lines_of(page, "#err-date .nowrap")
+    assert [d[0] for d in dates] == ["2024-11-01", "2024-11-30", "2024-12-25"]
+    assert all(n == 1 for _d, n in dates), dates
+    # The ledger keeps the warning as the form said it.
+    page.click('nav [data-view="ledger"]')
+    page.wait_for_selector("#entries tbody tr .warning li")
+    assert page.inner_text("#entries tbody tr .warning li").startswith("Warning (Route): ")
+    assert all(n == 1 for _d, n in lines_of(page, "#entries .warning .nowrap"))
+    assert problems == [f"422 {closed_road}api/entries"]

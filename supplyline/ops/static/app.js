@@ -34,10 +34,26 @@ const byId = (rows) => Object.fromEntries(rows.map((r) => [r.id, r.name]));
 // each id said by its name: "high-village gave 500 kg of rice" reads "High village gave
 // 500 kg of Rice".
 // Words the messages use as words ("expected a front") stay, whatever an id is called.
+// Said as nodes (see `unbroken`): a date is never broken across lines.
 const ORDINARY = new Set(["front", "depot", "hospital", "locality", "junction", "relay",
   "place", "route", "mode", "good", "goods", "unit", "units", "convoy", "day", "days"]);
-const spoken = (text) => String(text).replace(/[A-Za-z0-9][A-Za-z0-9_-]*/g,
-  (word) => (!ORDINARY.has(word) && state.names && state.names.any[word]) || word);
+const spoken = (text) => unbroken(String(text).replace(/[A-Za-z0-9][A-Za-z0-9_-]*/g,
+  (word) => (!ORDINARY.has(word) && state.names && state.names.any[word]) || word));
+// Text as nodes to append, where a value is never broken across lines (the ledger's rule):
+// a word joined by hyphens, as a date ("2024-11-05" was broken after "2024-") or an id the
+// scenario names nothing by, in a span that does not wrap.
+const UNBROKEN = /[A-Za-z0-9]+(?:-[A-Za-z0-9]+)+/g;
+function unbroken(text) {
+  const nodes = [];
+  let at = 0;
+  for (const m of text.matchAll(UNBROKEN)) {
+    if (m.index > at) nodes.push(text.slice(at, m.index));
+    nodes.push(el("span", { class: "nowrap" }, m[0]));
+    at = m.index + m[0].length;
+  }
+  if (at < text.length) nodes.push(text.slice(at));
+  return nodes;
+}
 // A count and its unit, one or many: "1 unit", "2 units".
 const counted = (x, one, many = one + "s") => fmt(x) + " " + (x === 1 ? one : many);
 
@@ -59,21 +75,23 @@ async function answer(response) {
   }
 }
 
-// An error answer as text: each problem as "FIELD: expected ..., got ...", the field as the
-// dashboard labels it (an entry's as its form does, for `kind`), and left out where the
-// text is shown at that field (`atField`).
+// An error answer as text (nodes to append, as `spoken` says them): each problem as
+// "FIELD: expected ..., got ...", the field as the dashboard labels it (an entry's as its
+// form does, for `kind`), and left out where the text is shown at that field (`atField`).
 const problemText = (detail, { kind = null, atField = false } = {}) => (Array.isArray(detail) ?
-  detail.map((d) => (d.loc.length > 1 && !atField ? fieldLabel(d.loc, kind) + ": " : "") +
-    spoken(d.msg)).join("; ") : spoken(detail));
+  detail.flatMap((d, i) => [i ? "; " : "", d.loc.length > 1 && !atField ?
+    fieldLabel(d.loc, kind) + ": " : "", ...spoken(d.msg)]) : spoken(detail));
 
 // How the dashboard labels a field: an entry's (of `kind`) as its form does ("Cargo kg"),
-// the others as their boxes are labelled.
+// the others as their boxes are labelled; `short`, without a hint in brackets ("Mode
+// (carriers)" is "Mode" in "Warning (Mode): ...", where the brackets read twice).
 const LABEL = { as_of: "As of", since: "From", until: "To", kind: "Kind", place: "Place",
   name: "Name", password: "Password", role: "Role" };
-function fieldLabel(loc, kind = null) {
+function fieldLabel(loc, kind = null, short = false) {
   const name = kind ? fieldOf(loc) : String(loc[loc.length - 1]);
   const field = kind ? fieldsOf(kind).find(([n]) => n === name) : null;
-  return field ? field[1] : LABEL[name] || name.replaceAll("_", " ");
+  const label = field ? field[1] : LABEL[name] || name.replaceAll("_", " ");
+  return short ? label.replace(/ \([^()]*\)$/, "") : label;
 }
 
 // --- log in ---------------------------------------------------------------------------------
@@ -82,7 +100,7 @@ $("#login-form").addEventListener("submit", async (event) => {
   const body = { name: $("#login-name").value, password: $("#login-password").value };
   const response = await api("/api/login", { method: "POST", body: JSON.stringify(body) });
   if (response.status === 429) {
-    $("#login-error").textContent = problemText((await answer(response)).detail);
+    $("#login-error").replaceChildren(...problemText((await answer(response)).detail));
     return;
   }
   if (!response.ok) { $("#login-error").textContent = "Wrong name or password."; return; }
@@ -173,7 +191,7 @@ $("#account-form").addEventListener("submit", async (event) => {
   const data = await answer(response);
   for (const problem of (Array.isArray(data.detail) ? data.detail : [])) {
     const target = $("#aerr-" + (problem.loc[1] || "form")) || $("#aerr-form");
-    target.textContent = spoken(problem.msg);
+    target.replaceChildren(...spoken(problem.msg));
   }
 });
 
@@ -878,8 +896,8 @@ function clearErrors() {
 function showWarnings(warnings) {
   const kind = $("#f-kind").value;
   $("#entry-warnings").replaceChildren(...warnings.map((w) =>
-    el("li", {}, "Warning" + (w.loc.length > 1 ? " (" + fieldLabel(w.loc, kind) + ")" : "") +
-      ": " + spoken(w.msg))));
+    el("li", {}, "Warning" + (w.loc.length > 1 ? " (" + fieldLabel(w.loc, kind, true) + ")" :
+      "") + ": ", ...spoken(w.msg))));
   for (const w of warnings) {
     const input = $("#f-" + fieldOf(w.loc));
     if (input) input.classList.add("warned");
@@ -932,7 +950,7 @@ $("#entry-form").addEventListener("submit", async (event) => {
     const target = atField || $("#err-form");
     // (elsewhere: the field named)
     const said = problemText([problem], { kind: $("#f-kind").value, atField: !!atField });
-    target.textContent = (target.textContent ? target.textContent + "; " : "") + said;
+    target.append(target.textContent ? "; " : "", ...said);
     const input = $("#f-" + name);
     if (input) input.classList.add("bad");
   }
@@ -998,7 +1016,7 @@ function replacedBy(r) {
 async function ledgerAnswered(response) {
   $("#err-ledger").textContent = "";
   if (response.ok) return true;
-  $("#err-ledger").textContent = problemText((await answer(response)).detail);
+  $("#err-ledger").replaceChildren(...problemText((await answer(response)).detail));
   return false;
 }
 
@@ -1027,7 +1045,7 @@ async function loadLedger(older = false) {
     if (replaced) entry.prepend(el("span", { class: "replaced-by" }, replaced.words), " · ");
     // What the scenario said against it when it was written, kept with it.
     if (r.warnings.length) entry.append(el("ul", { class: "warning" }, ...r.warnings.map((w) =>
-      el("li", {}, "Warning (" + fieldLabel(w.loc, r.kind) + "): " + spoken(w.msg)))));
+      el("li", {}, "Warning (" + fieldLabel(w.loc, r.kind, true) + "): ", ...spoken(w.msg)))));
     return el("tr", replaced ? { class: "replaced " + replaced.class } : {},
       el("td", { class: "num" }, String(r.id)), el("td", {}, r.kind),
       el("td", { class: "nowrap" }, r.date), el("td", {}, placeOrRoute(r.place)), entry,
@@ -1126,7 +1144,7 @@ $("#replan-form").addEventListener("submit", async (event) => {
   const data = await answer(response);
   if (!response.ok) {
     $("#replan-status").textContent = "";
-    $("#err-as_of").textContent = problemText(data.detail, { atField: true });
+    $("#err-as_of").replaceChildren(...problemText(data.detail, { atField: true }));
     return;
   }
   $("#replan-status").textContent = "Re-plan " + data.status + ", kept as plan #" + data.id +
@@ -1145,9 +1163,9 @@ $("#plan-button").addEventListener("click", async () => {
   $("#replan-status").textContent = "Planning from the scenario's start…";
   const response = await api("/api/plans", { method: "POST" });
   const data = await answer(response);
-  $("#replan-status").textContent = response.ok ?
-    "Plan " + data.status + ", kept as plan #" + data.id + " (now in force)." :
-    "The plan failed: " + problemText(data.detail);
+  $("#replan-status").replaceChildren(...(response.ok ?
+    ["Plan " + data.status + ", kept as plan #" + data.id + " (now in force)."] :
+    ["The plan failed: ", ...problemText(data.detail)]));
   // (after a failure the page keeps saying so: the re-plan in force is not what was asked)
   if (response.ok) loadReplan();
 });
