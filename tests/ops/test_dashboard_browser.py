@@ -700,6 +700,9 @@ def test_the_overview_speaks_the_scenario_s_names_and_units(week: str, browser: 
     page, _problems = council_page(browser, week, 1280)
     assert page.inner_text("#fronts tbody td") == "Kestrel town (cut off)"
     assert page.inner_text("#localities tbody td") == "High village (on the ridge)"
+    # Each figure of a locality says its unit (only "Pledged" did).
+    assert page.locator("#localities thead th").all_inner_texts() == [
+        "Locality", "Pledged (kg)", "Due by now (kg)", "Given (kg)", "Plan asked (kg)"]
     stock = page.locator('#stocks tr[data-place="kestrel-town"] td')
     # 1,900 kg arrived on 5 Nov; the town ate 1,500 kg that day.
     assert stock.all_inner_texts() == ["Kestrel town (cut off)", "Rice", "400"]
