@@ -1273,3 +1273,21 @@ def test_a_warning_names_its_field_once_and_the_form_s_boxes_line_up(
     assert page.inner_text("#entries tbody tr .warning li").startswith("Warning (Route): ")
     assert all(n == 1 for _d, n in lines_of(page, "#entries .warning .nowrap"))
     assert problems == [f"422 {closed_road}api/entries"]
+
+
+@pytest.mark.parametrize("width", [860, 1280])
+def test_the_doc_s_magnified_area_is_the_one_drawn(built_in: str, browser: Any,
+                                                   width: int) -> None:
+    """docs/operate.md said a wide screen showed the built-in scenario's area round Dien
+    Bien Phu magnified; at 1280 px none is drawn (the map, beside the tables, leaves no two
+    names out near a front); it is where the map has the column to itself (860 px)."""
+    doc = " ".join((Path(__file__).resolve().parents[2] / "docs" / "operate.md")
+                   .read_text(encoding="utf-8").split())
+    said = re.search(r'at 700 to 860 px across, [^"]*"(Around [^"]+)"; at 1280 px', doc)
+    assert said is not None
+    page, problems = council_page(browser, built_in, width)
+    if width == 1280:
+        assert page.locator("#map-inset *").count() == 0
+    else:
+        assert page.inner_text("#map-inset .inset-title") == said.group(1)
+    assert problems == []
