@@ -201,6 +201,7 @@ def plan(
         result.whole_days = whole_days
     result.from_state = state is not None
     if not explain:
+        result.explained = False
         return result
     # What holds the fronts short is found by solving again, within what is left of the
     # time limit (at most RESOLVE_SECONDS): the limits not confirmed in time are said so.

@@ -87,7 +87,8 @@ class Kpis(TypedDict):
     most_burdened: list[BurdenKpis]  # at most 5
     max_burden: float  # the largest burden of any locality, food or labour
     busiest_routes: list[RouteKpis]  # at most 8 (Plan.busiest_routes)
-    findings: list[dict[str, object]]  # why demand is not met (Finding's fields)
+    findings: list[dict[str, object]] | None  # why demand is not met (Finding's fields);
+    #                                        None: not looked for (plan(explain=False))
     gave_up: list[str]  # what else the plan could not do, in words
     build_seconds: float
     solve_seconds: float

@@ -198,6 +198,9 @@ class Plan:
     fleet_units: FloatArray = field(default_factory=lambda: np.zeros(0))  # [M] the LP's fleet
     money: dict[str, float] = field(default_factory=dict)  # cost by part (MONEY_PARTS)
     findings: list[Finding] = field(default_factory=list)
+    #: Whether what holds the fronts short was looked for (``findings``): False for a plan
+    #: made with ``sl.plan(..., explain=False)``, whose empty findings say nothing.
+    explained: bool = True
     solver_note: str = ""  # how optimality was established, when not by a basic solution
     risk: Any = None  # the search that made it, with sl.plan(..., risk=): a RiskPlan
     #: The scenario's whole horizon in days, where the plan covers only its first days
@@ -760,7 +763,8 @@ class Plan:
                  "tonnes": float(route_t[r])}
                 for r in self.busiest_routes()
             ],
-            "findings": [f.__dict__ for f in self.findings],
+            # (null where they were not looked for: [] says nothing holds the fronts short)
+            "findings": [f.__dict__ for f in self.findings] if self.explained else None,
             "gave_up": self.gave_up(),
             "build_seconds": self.build_seconds,
             "solve_seconds": self.solve_seconds,

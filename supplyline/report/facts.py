@@ -199,6 +199,17 @@ def demand_short(plan: Plan) -> bool:
     return bool(plan.short_steps())
 
 
+def not_looked_for(plan: Plan) -> str:
+    """Where the fronts go short but the plan was made without looking for what holds them
+    short (``sl.plan(..., explain=False)``), a sentence saying so, so that its empty
+    findings do not read as demand met; '' otherwise."""
+    if plan.explained or not demand_short(plan):
+        return ""
+    short = tonnes_text(float(plan.kpis()["shortfall_t"]))
+    return (f"The fronts go {short} t short; what holds them short was not looked for "
+            "(made with explain=False): supplyline plan says it.")
+
+
 def shortfall_words(plan: Plan, shortfall: Shortfall) -> tuple[str, str]:
     """What is short and what binds, as two sentences that follow the front's name: "is short
     of rice by 39.2 t (from 6 Dec 1953) and salt by 23.6 t (from 1 Dec 1953)." and "What
@@ -251,7 +262,7 @@ def outcome_lines(plan: Plan) -> list[str]:
     else the plan could not do (:meth:`Plan.gave_up`), as sentences: what a re-plan says
     under its first line, and a notebook under a plan's figures."""
     why = [" ".join((group.front, *shortfall_words(plan, group)))
-           for group in shortfalls(plan)]
+           for group in shortfalls(plan)] or [s for s in (not_looked_for(plan),) if s]
     return [*why, *(f"{'It could not do this either' if k == 0 else 'Nor this'}: {note}."
                     for k, note in enumerate(plan.gave_up()))]
 

@@ -29,6 +29,7 @@ from supplyline.plan.result import Plan
 from supplyline.report.facts import (
     demand_short,
     gave_up_words,
+    not_looked_for,
     replay_days_note,
     shortfall_words,
     shortfalls,
@@ -343,6 +344,9 @@ def findings(plan: Plan) -> str:
     for group in shortfalls(plan):
         what, why = shortfall_words(plan, group)
         items.append(f"<li><b>{escape(group.front)}</b> {escape(what)} {escape(why)}</li>")
+    unsought = not_looked_for(plan)
+    if unsought:
+        items.append(f"<li>{escape(unsought)}</li>")
     # The plan's own notes, as the terminal prints them, with where and when food was missing.
     notes = [f"<li>{escape(note)}</li>" for note in gave_up_words(plan)]
     out = ""

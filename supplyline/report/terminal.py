@@ -32,6 +32,7 @@ from supplyline.report.facts import (
     burden_bound,
     idle_carriers,
     model_text,
+    not_looked_for,
     replay_days_note,
     shortfall_words,
     shortfalls,
@@ -427,7 +428,11 @@ def _bullet(console: Console, text: str, style: str = "") -> None:
 
 def _findings(plan: Plan, console: Console) -> None:
     groups = shortfalls(plan)
-    if not groups:
+    unsought = not_looked_for(plan)
+    if unsought:
+        console.print("[bold red]Demand is not met[/bold red]")
+        _bullet(console, unsought)
+    elif not groups:
         console.print("[green]All demand is met.[/green]")
     else:
         console.print("[bold red]Why demand is not met[/bold red]")
