@@ -109,7 +109,9 @@ def cut_map(net: Network, res: Resilience) -> str:
         if t >= CRITICAL_T:
             share = t / biggest
             colour = DARK_ORANGE if share > 0.5 else ORANGE
-            return colour, 2.0 + 6.0 * share, f"+{fmt(t)} t shortfall when cut"
+            left = (f", {gave_up_words(i.extra_road_work_undone_days, i.extra_unfed_t)}"
+                    if i.gives_up else "")
+            return colour, 2.0 + 6.0 * share, f"+{fmt(t)} t shortfall{left} when cut"
         costs = ([f"+{fmt(i.extra_wounded_late)} person-days of wounded late"]
                  if i.extra_wounded_late >= LATE_PD else [])
         costs += ([f"+{fmt(i.extra_labour_days)} labour-days"]

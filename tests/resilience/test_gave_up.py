@@ -171,6 +171,11 @@ def test_the_cut_map_says_what_a_cut_leaves_unfed(cut: dict[str, Any]) -> None:
                      r"([^<]*)</title>", svg)
     assert mark is not None and mark.group(1) == VIOLET
     assert mark.group(2).endswith("420 kg of rice for the repair crews unfed when cut")
+    # A cut that adds shortfall too (the Bridge junction, orange) says what it leaves as well.
+    bridge = re.search(r"<title>Bridge junction \(junction\): ([^<]*)</title>", svg)
+    assert bridge is not None and cut["by_id"]["bridge"].extra_shortfall_t >= 0.5
+    assert bridge.group(1).startswith("+49.3 t shortfall, 3,000 person-days of road work on "
+                                      "gorge-path undone")
 
 
 def test_a_cut_that_only_drops_a_road_work_is_not_drawn_as_harmless(
