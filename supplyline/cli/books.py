@@ -6,8 +6,9 @@ import datetime as dt
 import os
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from contextlib import ExitStack
+from dataclasses import asdict
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -24,6 +25,7 @@ from supplyline.cli.common import (
     print_json,
     say,
 )
+from supplyline.errors import Problem
 from supplyline.report.inert import inert
 from supplyline.scenario.load import DEFAULT_SCENARIO
 
@@ -168,7 +170,8 @@ def replan(
     # Every problem at once, as `check` says those of a file: the options' first (--db's
     # where no books are there to open), then, where the day is one, the books' (a day can
     # be both outside the horizon and before the last entry); where the books cannot be
-    # opened, the day is still held against the scenario FILE names.
+    # opened, the day is still held against the scenario FILE names, and where FILE does
+    # not load, its own problems are said with the options', located as `check` says them.
     problems: list[tuple[str, str]] = []
     if keep and dry_run:  # (one flag --keep/--dry-run kept the last in silence)
         problems.append(("--keep, --dry-run", "expected one of them, got both"))
@@ -182,21 +185,23 @@ def replan(
         except ValueError:
             problems.append(("--as-of", f"expected a date (YYYY-MM-DD), got {as_of!r}"))
     no_books = _books_refused(db, "FILE", existing=True)
+    # (FILE alone wrong, with the books there, is said by the loading below, as before)
+    named, unsound = (_scenario_or_problems(scenario) if problems or no_books is not None
+                      else (None, []))
     if no_books is not None:
-        named = _scenario_if_sound(scenario) if day is not None else None
         outside = as_of_refused(named, day) if named is not None and day is not None else None
-        if not problems and outside is None:  # (said alone, as it was: with the path)
+        if not problems and outside is None and not unsound:  # (alone, as it was: the path)
             fail(*no_books[:2], EXIT_BAD_INPUT, json_output, **no_books[2])
         problems.append(("--db", no_books[1].removeprefix("--db: ")))
         if outside is not None:
             problems.append(("--as-of", outside))
     if day is None or no_books is not None:  # (no day, or no books to check it with)
-        _refuse(problems, json_output)
+        _refuse(problems, json_output, unsound)
     assert day is not None
     books = (_books_or_exit(db, scenario, json_output, "FILE", existing=True)
-             if not problems else _books_if_there(db, scenario))
+             if not problems else _books_if_there(db, scenario, named))
     if books is None:  # (books that cannot be opened are said once the options are right)
-        _refuse(problems, json_output)
+        _refuse(problems, json_output, unsound)
     if (outside := as_of_refused(books.scenario, day)) is not None:
         problems.append(("--as-of", outside))
     if (refused := entries_left_out(books, day)) is not None:
@@ -246,24 +251,28 @@ def replan(
                                                    if kept else "not kept (--dry-run)."))
 
 
-def _scenario_if_sound(scenario: str | None) -> Any:
-    """The scenario ``scenario`` names, where it names one that loads; ``None`` else,
-    saying nothing (its problems are said once the books are there to open)."""
-    from supplyline.scenario.load import load
+def _scenario_or_problems(scenario: str | None) -> tuple[Any, list[Any]]:
+    """The scenario ``scenario`` names and no problems, where it loads; else ``None`` and
+    its problems, as `check` says them (``None`` and none where no FILE was given: the
+    books' own scenario is not known without them). Where the size limit is set on the
+    command line, a file is left to :func:`~supplyline.cli.common.load_or_exit`, which
+    reads it: its problems are said once the options are right."""
+    from supplyline.errors import ScenarioError
+    from supplyline.scenario.load import MAX_FILE_ENV, load
 
-    if scenario is None:  # (the books' own: not known without them)
-        return None
+    if scenario is None or os.environ.get(MAX_FILE_ENV, "").strip():
+        return None, []
     try:
-        return load(scenario)
-    except Exception:
-        return None
+        return load(scenario), []
+    except ScenarioError as error:
+        return None, list(error.problems)
 
 
-def _books_if_there(db: str, scenario: str | None) -> Any:
+def _books_if_there(db: str, scenario: str | None, loaded: Any = None) -> Any:
     """The books at ``db`` where they are an SQLite file that holds books and open for
-    ``scenario`` (or the one they were kept for) without a problem; ``None`` else, saying
-    nothing: what the options got wrong is said first, and the books' own problems once
-    they are right."""
+    ``scenario`` (or the one they were kept for; ``loaded``: ``scenario`` loaded, where it
+    was) without a problem; ``None`` else, saying nothing: what the options got wrong is
+    said first, and the books' own problems once they are right."""
     from supplyline.ops.db import books_source, database_url, holds_books, open_books, sqlite_file
     from supplyline.scenario.load import load
 
@@ -272,18 +281,24 @@ def _books_if_there(db: str, scenario: str | None) -> Any:
         return None
     try:
         source = scenario or books_source(db) or DEFAULT_SCENARIO
-        return open_books(db, load(source), source)
+        return open_books(db, loaded if loaded is not None else load(source), source)
     except Exception:  # (said by the run that gets the options right)
         return None
 
 
-def _refuse(problems: list[tuple[str, str]], json_output: bool) -> None:
-    """Exit 2 on the ``problems`` (option, what is wrong) of a command's options, all of
-    them: one is said as it is; several each on a line of its own (with ``--json``, in
-    ``problems``), then how many there were."""
-    if not problems:
+def _refuse(problems: list[tuple[str, str]], json_output: bool,
+            unsound: Sequence[Problem] = ()) -> None:
+    """Exit 2 on the ``problems`` (option, what is wrong) of a command's options and the
+    ``unsound`` problems of its scenario FILE (said as `check` says them, where they are),
+    all of them: one is said as it is; several each on a line of its own (with ``--json``,
+    in ``problems``, FILE's with their ``file``, ``line``, ``field``, ``expected`` and
+    ``got``), then how many there were."""
+    said: list[dict[str, Any]] = [{"option": option, "message": f"{option}: {text}"}
+                                  for option, text in problems]
+    said += [{"option": "FILE", "message": ui.format_problem(problem), **asdict(problem)}
+             for problem in unsound]
+    if not said:
         return
-    said = [{"option": option, "message": f"{option}: {text}"} for option, text in problems]
     if len(said) == 1:
         fail("usage", said[0]["message"], EXIT_BAD_INPUT, json_output, problems=said)
     if not json_output:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.resources
 import json
 import os
 import re
@@ -309,7 +310,9 @@ def test_replan_says_books_that_are_not_there_with_the_other_options_problems(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """``replan --db nothere.db --as-of 2024-10-01 tutorial`` said only that no books were
     there; the next run, with the books named right, said the day was outside the horizon.
-    Both are said at once, the day held against the scenario FILE names, exit 2."""
+    Both are said at once, the day held against the scenario FILE names, exit 2. A FILE
+    that is not there, or that does not load, was said only on a later run: its problems
+    are said with the others, located as `check` says them."""
     monkeypatch.chdir(tmp_path)
     runner = CliRunner()
     args = ["replan", "--db", "nothere.db", "--as-of", "2024-10-01", "tutorial"]
@@ -332,6 +335,41 @@ def test_replan_says_books_that_are_not_there_with_the_other_options_problems(
     error = json.loads(got.stdout)["error"]
     assert got.exit_code == 2 and error["kind"] == "db" and error["path"] == "nothere.db"
     assert not any(tmp_path.iterdir())  # nothing made
+    # A FILE that is not there, with a day that is not one and no books.
+    got = runner.invoke(app, ["replan", "--db", "nothere.db", "--as-of", "2024-10-01",
+                              "nosuch.yaml", "--json"])
+    assert got.exit_code == 2, got.output
+    error = json.loads(got.stdout)["error"]
+    assert error["message"] == "2 problems found; nothing was re-planned."
+    assert [p["option"] for p in error["problems"]] == ["--db", "FILE"]
+    assert error["problems"][0]["message"].startswith("--db: no books at nothere.db: ")
+    assert error["problems"][1]["message"] == (
+        "nosuch.yaml: (file): expected an existing scenario file, got no such file")
+    assert error["problems"][1]["field"] == "(file)" and error["problems"][1]["line"] is None
+    # A FILE with a bad field, said at its line, with a bad --as-of and no books.
+    text = (importlib.resources.files("supplyline") / "scenario" / "builtin"
+            / "tutorial.yaml").read_text(encoding="utf-8")
+    line = text[:text.index("\nstart_date: 2024-11-01")].count("\n") + 2
+    (tmp_path / "mine.yaml").write_text(
+        text.replace("\nstart_date: 2024-11-01", "\nstart_date: soon"), encoding="utf-8")
+    args = ["replan", "--db", "nothere.db", "--as-of", "1 Oct", "mine.yaml"]
+    got = runner.invoke(app, [*args, "--json"])
+    assert got.exit_code == 2, got.output
+    error = json.loads(got.stdout)["error"]
+    assert error["message"] == "3 problems found; nothing was re-planned."
+    assert [p["option"] for p in error["problems"]] == ["--as-of", "--db", "FILE"]
+    bad = error["problems"][2]
+    assert (bad["file"], bad["line"], bad["field"]) == ("mine.yaml", line, "start_date")
+    assert bad["message"].startswith(f"mine.yaml line {line}: start_date: expected a date")
+    assert bad["message"].endswith("got 'soon'"), bad
+    got = runner.invoke(app, args, terminal_width=400)
+    assert got.exit_code == 2 and isinstance(got.exception, SystemExit)
+    said = " ".join(got.output.split())
+    for words in ("--as-of: expected a date (YYYY-MM-DD), got '1 Oct'",
+                  "--db: no books at nothere.db", f"mine.yaml line {line}: start_date: ",
+                  "3 problems found; nothing was re-planned."):
+        assert words in said
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["mine.yaml"]  # nothing made
 
 
 def test_books_on_a_server_that_does_not_answer_are_said_in_its_words(
