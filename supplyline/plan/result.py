@@ -57,6 +57,28 @@ SHOWN = 1e-3
 UNFED_NOTE_KG = 1.0
 #: Road work left undone is noted when it is more than this many person-days of a work.
 UNDONE_NOTE_DAYS = 1.0
+
+
+def unfed_totals_kg(unfed: dict[str, FloatArray]) -> dict[str, FloatArray]:
+    """What each group of ``unfed`` (:meth:`Plan.unfed_kg`'s [P, G, S] kg) went without over
+    the plan, kg by good [G], none below 0: a sum below 0 is the solver's crumbs of food
+    eaten beyond the need (a difference of its values), not food to spare."""
+    return {who: np.maximum(kg.sum(axis=(0, 2)), 0.0) for who, kg in unfed.items()}
+
+
+def unfed_noted(totals: dict[str, FloatArray]) -> dict[str, IntArray]:
+    """Of kg each group went without by good [G] (the plan's own, :meth:`Plan.noted_unfed`,
+    or what a cut leaves beyond the uncut plan), the groups noted as unfed, each with the
+    goods (indices into them) of more than :data:`UNFED_NOTE_KG`: the one rule of every
+    output that tells them."""
+    noted = {who: np.flatnonzero(kg > UNFED_NOTE_KG) for who, kg in totals.items()}
+    return {who: goods for who, goods in noted.items() if goods.size}
+
+
+def undone_noted(undone_days: FloatArray) -> IntArray:
+    """Of person-days of road work left undone (by work, :meth:`Plan.noted_undone`, or by
+    route), those noted as undone (indices): more than :data:`UNDONE_NOTE_DAYS`."""
+    return np.flatnonzero(np.asarray(undone_days, dtype=float) > UNDONE_NOTE_DAYS)
 #: What every output shows amounts to: below half a kg, an amount is the solver's noise
 #: and 0 (tables show tonnes to the kg).
 KG_RESOLUTION = 0.5
@@ -632,35 +654,53 @@ class Plan:
         done = self.road_work_days.sum(axis=1) if works else np.zeros(0)
         return np.asarray(np.maximum(asked - done, 0.0), dtype=float)
 
+    def unfed_by_group_kg(self) -> dict[str, FloatArray]:
+        """What each group of :meth:`unfed_kg` went without over the plan, kg by good [G],
+        none below 0 (:func:`unfed_totals_kg`): what a simulation's runs go without too."""
+        return unfed_totals_kg(self.unfed_kg())
+
+    def noted_unfed(self) -> dict[str, IntArray]:
+        """The groups the plan notes as unfed, each with the goods (indices into ``goods``)
+        it went without more than :data:`UNFED_NOTE_KG` of (:func:`unfed_noted`): those
+        :meth:`gave_up` names."""
+        return unfed_noted(self.unfed_by_group_kg())
+
+    def noted_undone(self) -> IntArray:
+        """The road works (indices into ``Network.road_works``) the plan notes as undone:
+        more than :data:`UNDONE_NOTE_DAYS` person-days left (:func:`undone_noted`)."""
+        return undone_noted(self.road_work_undone_days())
+
     def wounded_late_person_days(self) -> float:
         """Person-days the wounded spend beyond their time limit away from a hospital."""
         return float((self.wounded_late * self.step_length).sum())
 
     def gave_up(self, unfed: bool = True) -> list[str]:
         """What the plan could not do besides meeting demand, in words: every penalty the
-        objective paid (road work undone, a reserve missed, wounded late; the groups of
-        :meth:`unfed_kg` that went without, left out with ``unfed=False`` for a reader that
-        tells them place by place) and every replay cap that binds. Empty when there is none."""
+        objective paid (road work undone, :meth:`noted_undone`; a reserve missed; wounded
+        late; the groups of :meth:`noted_unfed`, left out with ``unfed=False`` for a reader
+        that tells them place by place) and every replay cap that binds. Empty when there is
+        none."""
         net = self.network
         notes: list[str] = []
-        for k, undone in enumerate(self.road_work_undone_days()):
+        undone = self.road_work_undone_days()
+        for k in undone_noted(undone):
             work = net.road_works[k]
-            if undone > UNDONE_NOTE_DAYS:
-                notes.append(
-                    f"road work on {net.route_ids[work.route]} left unfinished: "
-                    f"{undone:,.0f} of {work.crew_days:,.0f} person-days undone "
-                    f"by {self.date_of(work.by_step)}")
+            notes.append(
+                f"road work on {net.route_ids[work.route]} left unfinished: "
+                f"{undone[k]:,.0f} of {work.crew_days:,.0f} person-days undone "
+                f"by {self.date_of(work.by_step)}")
         notes.extend(self._reserves_missed())
         late = self.wounded_late_person_days()
         if late > 0.5:
             # (as the headline gives it: 9.25, not 9)
             notes.append(f"wounded not at a hospital within their limit: {fmt(late)} "
                          + ("person-day" if fmt(late) == "1" else "person-days"))
-        for who, missing in self.unfed_kg().items():
-            total = missing.sum(axis=(0, 2)) if unfed else np.zeros(0)
-            early = (self._before_arrival(np.maximum(missing, 0.0))
-                     if (total > UNFED_NOTE_KG).any() else total)
-            for g in np.nonzero(total > UNFED_NOTE_KG)[0]:
+        missing = self.unfed_kg() if unfed else {}
+        totals = unfed_totals_kg(missing)
+        for who, goods in unfed_noted(totals).items():
+            total = totals[who]
+            early = self._before_arrival(np.maximum(missing[who], 0.0))
+            for g in goods:
                 why = ("" if early[g] <= UNFED_NOTE_KG else
                        ", all of it before any can reach where they eat"
                        if early[g] >= total[g] - UNFED_NOTE_KG else

@@ -22,8 +22,6 @@ from rich.console import Console
 from supplyline.plan.result import (
     SHORT_MIN_KG,
     SHORT_SHARE,
-    UNDONE_NOTE_DAYS,
-    UNFED_NOTE_KG,
     note_mass,
 )
 from supplyline.report import svg
@@ -33,7 +31,7 @@ from supplyline.report.inert import inert
 from supplyline.report.safe_write import output_files
 from supplyline.report.svg import Series, fmt
 from supplyline.report.terminal import Column, FitTable
-from supplyline.simulate.compiled import planned_unfed_kg, units_at_most, units_at_start
+from supplyline.simulate.compiled import units_at_most, units_at_start
 from supplyline.simulate.result import FAN, Simulation, chance, mean_figure, period
 from supplyline.units import days, said_date, words_and
 
@@ -201,9 +199,9 @@ EATERS = "carriers, road-work and repair crews and the wounded"
 
 def _planned_unfed(result: Simulation) -> tuple[float, list[str]] | None:
     """The food the plan itself leaves unfed, kg, and the groups it leaves without, where
-    the plan notes some (more than ``UNFED_NOTE_KG`` of a good, as ``Plan.gave_up``)."""
-    groups = planned_unfed_kg(result.plan)
-    who = [name for name, kg in groups.items() if (kg > UNFED_NOTE_KG).any()]
+    the plan notes some (:meth:`~supplyline.plan.result.Plan.noted_unfed`, as
+    ``Plan.gave_up``)."""
+    who = list(result.plan.noted_unfed())
     if not who:
         return None
     return 1000.0 * result.planned_unfed_t(), who
@@ -225,8 +223,8 @@ def planned_words(result: Simulation) -> str:
     if own is not None:
         left.append(f"{note_mass(own[0])} of food unfed ({words_and(own[1])})")
     undone = plan.road_work_undone_days()
-    works = [w for w in range(undone.size) if undone[w] > UNDONE_NOTE_DAYS]
-    if works:
+    works = plan.noted_undone()
+    if works.size:
         net = plan.network
         routes = [net.route_ids[net.road_works[w].route] for w in works]
         left.append(f"{fmt(float(undone[works].sum()))} person-days of road work undone "

@@ -19,7 +19,7 @@ import numpy as np
 
 from supplyline.network import Network
 from supplyline.plan.model import LinearProgram
-from supplyline.plan.result import UNDONE_NOTE_DAYS, UNFED_NOTE_KG, Plan, note_mass
+from supplyline.plan.result import Plan, note_mass, undone_noted, unfed_noted
 from supplyline.plan.session import Outcome, Session
 from supplyline.plan.variables import FloatArray
 from supplyline.units import words_and
@@ -46,8 +46,8 @@ class Figures:
     wounded_late: float = 0.0  # person-days beyond their time limit
     #: person-days of each road work left undone [K] (Plan.road_work_undone_days)
     road_work_undone: FloatArray = field(default_factory=lambda: np.zeros(0))
-    #: food each group went without (Plan.unfed_kg: the wounded, the repair crews, ...),
-    #: kg by good [G]
+    #: food each group went without (Plan.unfed_by_group_kg: the wounded, the repair
+    #: crews, ...), kg by good [G], none below 0
     unfed_kg: dict[str, FloatArray] = field(default_factory=dict)
 
     @property
@@ -70,7 +70,7 @@ def figures_of(plan: Plan) -> Figures:
         eaten_kg=float(balance["eaten"].sum() + balance["burned"].sum()),
         wounded_late=plan.wounded_late_person_days(),
         road_work_undone=plan.road_work_undone_days(),
-        unfed_kg={who: kg.sum(axis=(0, 2)) for who, kg in plan.unfed_kg().items()},
+        unfed_kg=plan.unfed_by_group_kg(),
     )
 
 
@@ -129,20 +129,20 @@ def _gave_up(net: Network, base: Figures, cut: Figures
              ) -> tuple[dict[str, float], dict[str, dict[str, float]]]:
     """What ``cut`` leaves undone beyond ``base``: person-days of road work by route id, and
     the kg each group went without, in tonnes by good; each only above the threshold at
-    which the plan notes it (``UNDONE_NOTE_DAYS``, ``UNFED_NOTE_KG``)."""
+    which the plan notes it (:func:`~supplyline.plan.result.undone_noted`,
+    :func:`~supplyline.plan.result.unfed_noted`)."""
     undone: dict[str, float] = {}
     more = cut.road_work_undone - base.road_work_undone
     for k, work in enumerate(net.road_works):
         route = net.route_ids[work.route]
         undone[route] = undone.get(route, 0.0) + float(more[k])
-    unfed: dict[str, dict[str, float]] = {}
-    for who, kg in cut.unfed_kg.items():
-        extra = kg - base.unfed_kg.get(who, np.zeros_like(kg))
-        goods = {g: float(extra[j]) / 1000.0 for j, g in enumerate(cut.goods)
-                 if extra[j] > UNFED_NOTE_KG}
-        if goods:
-            unfed[who] = goods
-    return {r: d for r, d in undone.items() if d > UNDONE_NOTE_DAYS}, unfed
+    routes = list(undone)
+    extra = {who: kg - base.unfed_kg.get(who, np.zeros_like(kg))
+             for who, kg in cut.unfed_kg.items()}
+    unfed = {who: {cut.goods[j]: float(extra[who][j]) / 1000.0 for j in goods}
+             for who, goods in unfed_noted(extra).items()}
+    return {routes[r]: undone[routes[r]]
+            for r in undone_noted(np.array(list(undone.values())))}, unfed
 
 
 def gave_up_words(undone: dict[str, float], unfed: dict[str, dict[str, float]]) -> str:

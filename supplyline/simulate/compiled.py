@@ -258,12 +258,11 @@ def _entries(*coefficients: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 def planned_unfed_kg(plan: Plan) -> dict[str, np.ndarray]:
     """What the plan itself leaves each group without [G] kg, by group, as the plan counts
-    it (:meth:`~supplyline.plan.result.Plan.unfed_kg`: the wounded, the repair crews,
-    carriers a starting State left where there was none, those on their way home at the
-    end). A run feeds them only what the plan does (``fixed_food``, ``waiting_food``), so
-    it goes without this too."""
-    # (a difference of the solver's values: a rounding below 0 is none)
-    return {who: np.maximum(kg.sum(axis=(0, 2)), 0.0) for who, kg in plan.unfed_kg().items()}
+    it (:meth:`~supplyline.plan.result.Plan.unfed_by_group_kg`: the wounded, the repair
+    crews, carriers a starting State left where there was none, those on their way home at
+    the end). A run feeds them only what the plan does (``fixed_food``, ``waiting_food``),
+    so it goes without this too."""
+    return plan.unfed_by_group_kg()
 
 
 def compile_plan(plan: Plan, xp: Any = np, state: State | None = None,

@@ -5,6 +5,7 @@ said their groups went without "0 ± 0 t"."""
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import json
 from pathlib import Path
@@ -124,3 +125,56 @@ def test_the_food_eaten_on_the_way_names_the_road_workers_who_eat_much_of_it() -
     assert sim.kpis()["eaten_t"]["value"] > road_workers_t
     (label,) = [label for label, _, _ in risk_rows(sim) if label.startswith("eaten")]
     assert label == "eaten on the way by carriers, road-work and repair crews and the wounded"
+
+
+def test_what_the_plan_notes_unfed_and_undone_is_one_rule_every_reader_reads() -> None:
+    """`Plan.noted_unfed` and `Plan.noted_undone` are the one rule (more than 1 kg of a
+    good, more than 1 person-day of a work); `plan`'s notes, the simulation's words and the
+    resilience analysis's figures read them, and sum what a group went without alike: none
+    below 0 (the simulation had clamped a group's sum at 0, the resilience analysis not)."""
+    from supplyline.report.risk import planned_words
+    from supplyline.resilience.cuts import _gave_up, figures_of
+    from supplyline.simulate.compiled import compile_plan, planned_unfed_kg
+
+    plan = closed_plan()
+    by_group = plan.unfed_by_group_kg()
+    assert list(by_group) == list(plan.unfed_kg())
+    assert by_group["wounded"] == pytest.approx([50.3], abs=0.05)
+    assert plan.noted_unfed().keys() == {"wounded"}
+    assert plan.noted_unfed()["wounded"].tolist() == [plan.good_ids.index("rice")]
+    assert plan.noted_undone().tolist() == [0]  # (the road work on the gorge path)
+    notes = plan.gave_up()
+    assert [n.split(":")[0] for n in notes] == ["road work on gorge-path left unfinished",
+                                                "wounded not fed"]
+    sim = sl.simulate(plan, runs=2, seed=1, threats=False, breakdowns=False)
+    assert planned_words(sim).endswith("; it leaves 50 kg of food unfed (wounded) and 3,000 "
+                                       "person-days of road work undone (on gorge-path), and "
+                                       "so does every run.")
+    figures = figures_of(plan)
+    for who, kg in by_group.items():
+        np.testing.assert_array_equal(figures.unfed_kg[who], kg)
+        np.testing.assert_array_equal(planned_unfed_kg(plan)[who], kg)
+    assert compile_plan(plan).unfed_planned == pytest.approx(sum(by_group.values()))
+    # A cut's plan against none undone: it notes what the plan notes.
+    nothing = dataclasses.replace(
+        figures, road_work_undone=np.zeros(1),
+        unfed_kg={who: np.zeros_like(kg) for who, kg in by_group.items()})
+    undone, unfed = _gave_up(plan.network, nothing, figures)
+    assert undone == pytest.approx({"gorge-path": ROAD_WORK_DAYS})
+    assert unfed.keys() == {"wounded"}
+    assert unfed["wounded"] == pytest.approx({"rice": 0.0503}, abs=5e-5)
+
+    # The wounded fed a gram beyond their need at every place and step (the solver's
+    # crumbs): they went without none, not -0.24 kg, whoever reads it.
+    fed = plan.wounded_fed_kg + plan.wounded_unfed_kg() + 0.001
+    crumbs = dataclasses.replace(plan, wounded_fed_kg=fed)
+    assert crumbs.unfed_kg()["wounded"].sum() < -0.2
+    assert crumbs.unfed_by_group_kg()["wounded"].tolist() == [0.0]
+    assert figures_of(crumbs).unfed_kg["wounded"].tolist() == [0.0]
+    assert planned_unfed_kg(crumbs)["wounded"].tolist() == [0.0]
+    assert crumbs.noted_unfed() == {}
+    assert not any(n.startswith("wounded not fed") for n in crumbs.gave_up())
+    # So a cut that leaves the wounded 0.9 kg short is not noted (it had read 1.14 kg).
+    cut = dataclasses.replace(figures_of(crumbs), unfed_kg={
+        **figures_of(crumbs).unfed_kg, "wounded": np.array([0.9])})
+    assert _gave_up(plan.network, figures_of(crumbs), cut)[1] == {}
