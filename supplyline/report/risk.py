@@ -207,6 +207,17 @@ def _planned_unfed(result: Simulation) -> tuple[float, list[str]] | None:
     return 1000.0 * result.planned_unfed_t(), who
 
 
+def plan_command(plan: Plan) -> str:
+    """The `plan` command that makes ``plan`` again, as far as the plan tells it: with its
+    replay, the first days of the scenario it covers, and its steps where they are longer
+    than a day ('supplyline plan --replay pledged --days 12 --step-days 3'): a simulation
+    plans with ``--replay``, ``--days`` and ``--step-days`` as ``plan`` does."""
+    options = ([f"--replay {plan.replay}"] if plan.replay else []) + (
+        [f"--days {plan.days}"] if plan.whole_days is not None else []) + (
+        [f"--step-days {plan.network.step_days}"] if plan.steps_description() else [])
+    return " ".join(["supplyline plan", *options])
+
+
 def planned_words(result: Simulation) -> str:
     """What the plan itself expects, as the summary and the report's risk section say it:
     delivered and short (where it is short and has not sought why, the command that says
@@ -217,7 +228,7 @@ def planned_words(result: Simulation) -> str:
     said = (f"The plan expects {fmt(k['delivered_t'])} t delivered, "
             f"{fmt(k['shortfall_t'])} t short")
     if plan.short_steps() and not plan.findings:
-        said += " (supplyline plan says why)"
+        said += f" ({plan_command(plan)} says why)"
     left: list[str] = []
     own = _planned_unfed(result)
     if own is not None:

@@ -257,3 +257,25 @@ def test_a_plan_made_without_explaining_has_no_findings() -> None:
     assert made.short_steps() and made.findings == [] and made.explain_seconds == 0.0
     with pytest.raises(sl.PlanError, match="explain: expected True or False, got 'no'"):
         sl.plan(sc, explain="no")  # type: ignore[arg-type]
+
+
+def test_the_hint_names_the_plan_the_simulation_ran(tmp_path: Path) -> None:
+    """Where the plan is short, the summary names the `plan` command that says why with the
+    replay, days and steps the simulation planned: `plan` alone planned the file's whole
+    horizon day by day (265 t short, where the runs' plan is 43.1 t short)."""
+    doc = builtin_document("tutorial")
+    doc["demand"] = [{**d, "ration_kg_per_person_day": 3.0} for d in doc["demand"]]
+    path = tmp_path / "short.yaml"
+    path.write_text(yaml.safe_dump(doc, sort_keys=False), encoding="utf-8")
+    options = ["--replay", "pledged", "--days", "12", "--step-days", "3"]
+    result = runner.invoke(app, ["simulate", str(path), *options, "--runs", "5", "--seed",
+                                 "1"], env={"COLUMNS": "80"})
+    assert result.exit_code == 0, result.output
+    assert max(len(line) for line in result.stdout.splitlines()) <= 80
+    said = " ".join(result.stdout.split())
+    hint = "(supplyline plan --replay pledged --days 12 --step-days 3 says why)"
+    assert f"The plan expects 60.4 t delivered, 43.1 t short {hint}" in said, said
+    # The command named makes the plan the runs ran: as short.
+    planned = runner.invoke(app, ["plan", str(path), *options, "--json"])
+    assert planned.exit_code == 0, planned.output
+    assert json.loads(planned.stdout)["kpis"]["shortfall_t"] == pytest.approx(43.1, abs=0.05)
