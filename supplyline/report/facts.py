@@ -22,7 +22,6 @@ from supplyline.network import BoolArray, FloatArray, Network
 from supplyline.plan.metrics import MetricValue
 from supplyline.plan.result import (
     KG_RESOLUTION,
-    UNFED_NOTE_KG,
     Plan,
     note_mass,
     whole_units,
@@ -487,15 +486,18 @@ class Unfed:
 def unfed(plan: Plan) -> list[Unfed]:
     """Where and when each group of ``Plan.unfed_kg`` (the wounded, the repair crews, the
     carriers waiting and those on their way home) went without food, per place and good:
-    for the goods the plan notes (more than ``UNFED_NOTE_KG`` in all, as ``Plan.gave_up``
-    does), the places with at least a hundredth of that. The days are those on which at
+    for the goods the plan notes (:meth:`Plan.noted_unfed`, those ``Plan.gave_up`` names),
+    the places with at least a hundredth of that. The days are those on which at
     least a hundredth of the place's worst step was missing."""
     net = plan.network
     out: list[Unfed] = []
+    goods_noted = plan.noted_unfed()  # (the goods gave_up names: one rule)
     for who, missing in plan.unfed_kg().items():
         at_place = missing.sum(axis=2)  # [P, G]
         total = at_place.sum(axis=0)
-        noted = (total > UNFED_NOTE_KG)[None, :] & (at_place >= 0.01 * total[None, :])
+        said = np.zeros(total.shape, dtype=bool)
+        said[goods_noted.get(who, [])] = True
+        noted = said[None, :] & (at_place >= 0.01 * total[None, :])
         for p, g in zip(*np.nonzero(noted), strict=True):
             by_step = missing[p, g]
             steps = np.flatnonzero(by_step >= 0.01 * by_step.max())

@@ -115,7 +115,8 @@ def test_what_a_re_plan_could_not_do_is_said_once_then_nor() -> None:
 
     plan = SimpleNamespace(kpis=lambda: {"shortfall_t": 1.5, "demand_t": 50.2},
                            gave_up=lambda: ["wounded not fed: 31 kg", "wounded late: 36"],
-                           findings=[], network=None)  # (why the fronts go short: elsewhere)
+                           findings=[], explained=True,
+                           network=None)  # (why the fronts go short: elsewhere)
     assert replan_outcome(plan, dt.date(2024, 11, 8)) == [  # type: ignore[arg-type]
         "The re-plan leaves the fronts 1.5 t short of the 50.2 t they need from 8 Nov 2024.",
         "It could not do this either: wounded not fed: 31 kg.",
