@@ -144,6 +144,6 @@ def simulate_command(
                     **({"replay_note": replay_note} if replay_note else {}),
                     "written": [str(p) for p in written]})
         return
-    print_simulation_summary(result, ui.stdout)
+    print_simulation_summary(result, ui.stdout, scenario)
     if written:
         say(ui.stdout, f"Wrote {len(written)} files to {export}")

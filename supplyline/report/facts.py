@@ -547,6 +547,20 @@ def gave_up_words(plan: Plan) -> list[str]:
     return out
 
 
+def scenario_argument(plan: Plan, given: str | None = None) -> str:
+    """The scenario as a command line names it, for a command a text suggests: ``given``
+    (what the command was run with) where it is known, else a built-in by its name and any
+    other scenario as FILE (the name alone had planned the built-in default)."""
+    import shlex
+
+    from supplyline.scenario.load import builtin_names
+
+    if given is not None:
+        return shlex.quote(given)
+    name = plan.network.scenario.name
+    return name if name in builtin_names() else "FILE"
+
+
 def replay_days_note(plan: Plan) -> str:
     """What a replay does to a plan of the scenario's first days, in words ('' otherwise):
     it fixes what is given over the whole horizon, and this plan gives all of it within its

@@ -26,7 +26,13 @@ from supplyline.plan.result import (
 )
 from supplyline.report import svg
 from supplyline.report.export import PARQUET_MISSING, parquet_available, write_table
-from supplyline.report.facts import commodity_label, replay_days_note, stock_days, whole
+from supplyline.report.facts import (
+    commodity_label,
+    replay_days_note,
+    scenario_argument,
+    stock_days,
+    whole,
+)
 from supplyline.report.inert import inert
 from supplyline.report.safe_write import output_files
 from supplyline.report.svg import Series, fmt
@@ -207,18 +213,21 @@ def _planned_unfed(result: Simulation) -> tuple[float, list[str]] | None:
     return 1000.0 * result.planned_unfed_t(), who
 
 
-def plan_command(plan: Plan) -> str:
+def plan_command(plan: Plan, scenario: str | None = None) -> str:
     """The `plan` command that makes ``plan`` again, as far as the plan tells it: with its
-    replay, the first days of the scenario it covers, and its steps where they are longer
-    than a day ('supplyline plan --replay pledged --days 12 --step-days 3'): a simulation
-    plans with ``--replay``, ``--days`` and ``--step-days`` as ``plan`` does."""
-    options = ([f"--replay {plan.replay}"] if plan.replay else []) + (
+    scenario (``scenario``, as the command that made it was given it; else
+    :func:`~supplyline.report.facts.scenario_argument`'s), its replay, the first days of
+    the scenario it covers, and its steps where they are longer than a day ('supplyline
+    plan short.yaml --replay pledged --days 12 --step-days 3'): a simulation plans with
+    ``--replay``, ``--days`` and ``--step-days`` as ``plan`` does."""
+    options = [scenario_argument(plan, scenario)] + (
+        [f"--replay {plan.replay}"] if plan.replay else []) + (
         [f"--days {plan.days}"] if plan.whole_days is not None else []) + (
         [f"--step-days {plan.network.step_days}"] if plan.steps_description() else [])
     return " ".join(["supplyline plan", *options])
 
 
-def planned_words(result: Simulation) -> str:
+def planned_words(result: Simulation, scenario: str | None = None) -> str:
     """What the plan itself expects, as the summary and the report's risk section say it:
     delivered and short (where it is short and has not sought why, the command that says
     it), and the food it leaves unfed and the road work it leaves undone, which every run
@@ -228,7 +237,7 @@ def planned_words(result: Simulation) -> str:
     said = (f"The plan expects {fmt(k['delivered_t'])} t delivered, "
             f"{fmt(k['shortfall_t'])} t short")
     if plan.short_steps() and not plan.findings:
-        said += f" ({plan_command(plan)} says why)"
+        said += f" ({plan_command(plan, scenario)} says why)"
     left: list[str] = []
     own = _planned_unfed(result)
     if own is not None:
@@ -245,8 +254,10 @@ def planned_words(result: Simulation) -> str:
     return said + "."
 
 
-def print_simulation_summary(result: Simulation, console: Console) -> None:
-    """The simulation's headline figures and worst days, in at most 80 columns."""
+def print_simulation_summary(result: Simulation, console: Console,
+                             scenario: str | None = None) -> None:
+    """The simulation's headline figures and worst days, in at most 80 columns
+    (``scenario``: as the command was given it, for the command it suggests)."""
     k = result.kpis()
     plan = result.plan
     net = plan.network
@@ -266,7 +277,7 @@ def print_simulation_summary(result: Simulation, console: Console) -> None:
     replay = replay_days_note(plan)  # (as plan's summary says it)
     if replay:
         console.print(inert(replay), style="yellow")
-    console.print(inert(planned_words(result)))
+    console.print(inert(planned_words(result, scenario)))
     replans = result.never_replans_note()
     if replans:
         console.print(inert(f"Read with care: {replans}."), style="bold")

@@ -36,6 +36,7 @@ from supplyline.report.facts import (
     mass_words,
     mode_labels,
     model_text,
+    scenario_argument,
     stock_days,
     tonnes_of,
     tonnes_text,
@@ -564,8 +565,6 @@ def _figures_of_other_plans(plan: Plan) -> str:
     built-in scenario's are of its replay `historical`, and its plain plan's report had
     said nothing of them): which, and the command that compares them ('' where it has
     none)."""
-    from supplyline.scenario.load import builtin_names
-
     sc = plan.network.scenario
     names = list(dict.fromkeys(o.replay for o in sc.observed))
     if not names:
@@ -573,9 +572,7 @@ def _figures_of_other_plans(plan: Plan) -> str:
     count = len(sc.observed)
     which = "one historical figure" if count == 1 else f"{count} historical figures"
     plans = [f"the replay {name}" if name else "the plain plan" for name in names]
-    # The scenario as the command line names it: a built-in by its name, a file by FILE
-    # (the name alone had planned the built-in default).
-    source = sc.name if sc.name in builtin_names() else "FILE"
+    source = scenario_argument(plan)
     how = [f"`supplyline report {source} --replay {name}`" if name else
            f"`supplyline report {source}`" for name in names]
     return (f"The scenario's {which} {'is' if count == 1 else 'are'} of "

@@ -240,13 +240,15 @@ def test_simulate_does_not_seek_what_holds_the_fronts_short(tmp_path: Path,
     monkeypatch.setattr(sys.modules["supplyline.plan"], "explain_shortfall", sought)
     doc = builtin_document("tutorial")
     doc["demand"] = [{**d, "ration_kg_per_person_day": 0.9} for d in doc["demand"]]
-    path = tmp_path / "short.yaml"
-    path.write_text(yaml.safe_dump(doc, sort_keys=False), encoding="utf-8")
-    result = runner.invoke(app, ["simulate", str(path), "--runs", "5", "--seed", "1"],
+    monkeypatch.chdir(tmp_path)
+    Path("short.yaml").write_text(yaml.safe_dump(doc, sort_keys=False), encoding="utf-8")
+    result = runner.invoke(app, ["simulate", "short.yaml", "--runs", "5", "--seed", "1"],
                            env={"COLUMNS": "80"})
     assert result.exit_code == 0, result.output
     said = " ".join(result.stdout.split())
-    assert "The plan expects 81.2 t delivered, 22.8 t short (supplyline plan says why)" in said
+    # (the scenario as it was given: `supplyline plan` alone plans the built-in default)
+    assert ("The plan expects 81.2 t delivered, 22.8 t short (supplyline plan short.yaml says "
+            "why)") in said
 
 
 def test_a_plan_made_without_explaining_has_no_findings() -> None:
@@ -259,13 +261,15 @@ def test_a_plan_made_without_explaining_has_no_findings() -> None:
         sl.plan(sc, explain="no")  # type: ignore[arg-type]
 
 
-def test_the_hint_names_the_plan_the_simulation_ran(tmp_path: Path) -> None:
+def test_the_hint_names_the_plan_the_simulation_ran(tmp_path: Path,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
     """Where the plan is short, the summary names the `plan` command that says why with the
     replay, days and steps the simulation planned: `plan` alone planned the file's whole
     horizon day by day (265 t short, where the runs' plan is 43.1 t short)."""
     doc = builtin_document("tutorial")
     doc["demand"] = [{**d, "ration_kg_per_person_day": 3.0} for d in doc["demand"]]
-    path = tmp_path / "short.yaml"
+    monkeypatch.chdir(tmp_path)
+    path = Path("short.yaml")
     path.write_text(yaml.safe_dump(doc, sort_keys=False), encoding="utf-8")
     options = ["--replay", "pledged", "--days", "12", "--step-days", "3"]
     result = runner.invoke(app, ["simulate", str(path), *options, "--runs", "5", "--seed",
@@ -273,7 +277,7 @@ def test_the_hint_names_the_plan_the_simulation_ran(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert max(len(line) for line in result.stdout.splitlines()) <= 80
     said = " ".join(result.stdout.split())
-    hint = "(supplyline plan --replay pledged --days 12 --step-days 3 says why)"
+    hint = "(supplyline plan short.yaml --replay pledged --days 12 --step-days 3 says why)"
     assert f"The plan expects 60.4 t delivered, 43.1 t short {hint}" in said, said
     # The command named makes the plan the runs ran: as short.
     planned = runner.invoke(app, ["plan", str(path), *options, "--json"])
