@@ -360,6 +360,72 @@ def findings(plan: Plan) -> str:
     return out
 
 
+#: The results the report's own sections show, by name: what each must be, and the
+#: Python call that makes it.
+RESULT_KINDS = {
+    "simulation": ("a simulation of this plan", "sl.simulate(plan, ...)"),
+    "resilience": ("a resilience analysis", "sl.resilience(...)"),
+    "risk_search": ("a risk search", "supplyline.simulate.target.plan_for_risk(...)"),
+}
+
+
+def _plan_words(plan: Plan) -> str:
+    """Which plan, in words: 'the plain plan of tutorial', 'the replay pledged of short'."""
+    which = f"the replay {plan.replay}" if plan.replay else "the plain plan"
+    return f"{which} of {plan.network.scenario.name}"
+
+
+def checked_context(plan: Plan, validation: Sequence[MetricValue] | None,
+                    results: Mapping[str, Any] | None, custom: bool = False) -> ReportContext:
+    """What the sections read besides ``plan``, once each argument is known to be what the
+    page can show; else a TypeError or ValueError naming the argument, what was expected and
+    what was given. Figures of another plan are refused, not shown under this one's headline:
+    a simulation (and a risk search) must be of ``plan`` itself, and validation figures of
+    its replay (``MetricValue.replay``). ``results`` may hold only the names of
+    :data:`RESULT_KINDS`, each of its kind, unless the sections are ``custom`` (a section of
+    one's own may read any other name)."""
+    from supplyline.resilience.analysis import Resilience
+    from supplyline.simulate.result import Simulation
+    from supplyline.simulate.target import RiskPlan
+
+    if not isinstance(plan, Plan):
+        raise TypeError(f"plan: expected a Plan (sl.plan(...)), got {type(plan).__name__}")
+    if validation is not None and (isinstance(validation, (str, bytes))
+                                   or not isinstance(validation, Sequence)):
+        raise TypeError("validation: expected a list of MetricValue (sl.validate(plan)), "
+                        f"got {type(validation).__name__}")
+    for k, value in enumerate(validation or []):
+        if not isinstance(value, MetricValue):
+            raise TypeError(f"validation[{k}]: expected a MetricValue (sl.validate(plan)), "
+                            f"got {type(value).__name__}")
+        if value.replay != plan.replay:
+            got = f"the replay {value.replay}" if value.replay else "the plain plan"
+            raise ValueError(
+                f"validation[{k}] ({value.id}): expected figures of this plan's replay "
+                f"({_plan_words(plan)}: sl.validate(plan)), got figures of {got}")
+    if results is not None and not isinstance(results, Mapping):
+        raise TypeError('results: expected a dict of results by name, e.g. {"simulation": '
+                        f"sl.simulate(plan, ...)}}, got {type(results).__name__}")
+    kinds = {"simulation": Simulation, "resilience": Resilience, "risk_search": RiskPlan}
+    for name, given in (results or {}).items():
+        if name not in kinds:
+            if custom:
+                continue
+            raise ValueError(f"results: expected names among "
+                             f"{', '.join(repr(k) for k in RESULT_KINDS)}, got {name!r}")
+        what, call = RESULT_KINDS[name]
+        if not isinstance(given, kinds[name]):
+            raise TypeError(f"results[{name!r}]: expected {what} ({call}), got "
+                            f"{type(given).__name__}")
+        of = getattr(given, "plan", None)  # (each kind has its plan)
+        if name != "resilience" and of is not plan and of is not None:
+            which = _plan_words(of)
+            raise ValueError(f"results[{name!r}]: expected {what} ({call}), got one of "
+                             "another plan" + (f" ({which})" if which != _plan_words(plan)
+                                               else " (made apart from this one)"))
+    return ReportContext(validation=validation, results=dict(results or {}))
+
+
 def render_report(
     plan: Plan,
     validation: Sequence[MetricValue] | None = None,
@@ -380,8 +446,14 @@ def render_report(
     sections:
         The section functions to run, in order (default :data:`SECTIONS`, then the risk
         section of a simulation in ``results["simulation"]``).
+
+    Raises
+    ------
+    TypeError, ValueError
+        When an argument is not what the page can show (:func:`checked_context`): a
+        simulation or figures of another plan would be shown as this plan's.
     """
-    context = ReportContext(validation=validation, results=dict(results or {}))
+    context = checked_context(plan, validation, results, custom=sections is not None)
     built: list[Section] = []
     for make in [*SECTIONS, risk_section, risk_search_section] if sections is None else sections:
         section = make(plan, context)

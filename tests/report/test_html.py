@@ -160,7 +160,7 @@ def test_validation_says_the_part_the_inputs_set(replay_plan: sl.Plan) -> None:
 
 def test_sections_are_pluggable_and_absent_ones_leave_no_trace(valley_plan: sl.Plan) -> None:
     def risk(plan: sl.Plan, context: ReportContext) -> Section | None:
-        runs = context.results.get("simulation")
+        runs = context.results.get("runs")  # (a name of its own: custom sections read any)
         if runs is None:
             return None
         return Section("risk", "Risk of shortfall", f"<p>{runs} runs</p>", wide=True)
@@ -168,9 +168,52 @@ def test_sections_are_pluggable_and_absent_ones_leave_no_trace(valley_plan: sl.P
     without = render_report(valley_plan, sections=[*SECTIONS, risk])
     assert 'id="risk"' not in without and "Risk of shortfall" not in without
     with_risk = render_report(valley_plan, sections=[*SECTIONS, risk],
-                              results={"simulation": 1000})
+                              results={"runs": 1000})
     assert '<section id="risk" class="wide"><h2>Risk of shortfall</h2><p>1000 runs</p>' in with_risk
     assert '<a href="#risk">Risk of shortfall</a>' in with_risk
+
+
+def test_figures_of_another_plan_are_refused(valley_plan: sl.Plan, replay_plan: sl.Plan,
+                                            tmp_path: Path) -> None:
+    """A simulation or validation figures of another plan had been shown under this plan's
+    headline (57.8 t delivered above "the plan expects 81.2 t"): refused, naming the
+    argument, what was expected and what was given, and nothing is written."""
+    other = sl.simulate(replay_plan, runs=2, seed=1)
+    with pytest.raises(ValueError, match=r"results\['simulation'\]: expected a simulation of "
+                       r"this plan \(sl\.simulate\(plan, \.\.\.\)\), got one of another "
+                       r"plan \(the replay history of valley\)"):
+        write_report(valley_plan, tmp_path / "r.html", results={"simulation": other})
+    with pytest.raises(ValueError, match=r"validation\[0\] \(.+\): expected figures of this "
+                       r"plan's replay \(the plain plan of valley: sl\.validate\(plan\)\), "
+                       r"got figures of the replay history"):
+        write_report(valley_plan, tmp_path / "r.html", validation=sl.validate(replay_plan))
+    assert list(tmp_path.iterdir()) == []
+    own = sl.simulate(valley_plan, runs=2, seed=1)  # (this plan's own: shown)
+    assert 'id="risk"' in render_report(valley_plan, results={"simulation": own})
+
+
+@pytest.mark.parametrize(("args", "kwargs", "error", "said"), [
+    ((5,), {}, TypeError, r"plan: expected a Plan \(sl\.plan\(\.\.\.\)\), got int"),
+    (("plan", 5), {}, TypeError, r"validation: expected a list of MetricValue "
+     r"\(sl\.validate\(plan\)\), got int"),
+    (("plan", [5]), {}, TypeError, r"validation\[0\]: expected a MetricValue .*, got int"),
+    (("plan",), {"results": 5}, TypeError, r"results: expected a dict of results by name.*"
+     r", got int"),
+    (("plan",), {"results": {"simulations": 5}}, ValueError, r"results: expected names "
+     r"among 'simulation', 'resilience', 'risk_search', got 'simulations'"),
+    (("plan",), {"results": {"simulation": 5}}, TypeError, r"results\['simulation'\]: "
+     r"expected a simulation of this plan \(sl\.simulate\(plan, \.\.\.\)\), got int"),
+    (("plan",), {"results": {"resilience": 5}}, TypeError, r"results\['resilience'\]: "
+     r"expected a resilience analysis .*, got int"),
+])
+def test_bad_arguments_are_named(valley_plan: sl.Plan, args: tuple[Any, ...],
+                                 kwargs: dict[str, Any], error: type[Exception],
+                                 said: str) -> None:
+    """A misspelt result's name had been dropped in silence, and a wrong type had raised an
+    AttributeError from deep inside a section."""
+    given = tuple(valley_plan if a == "plan" else a for a in args)
+    with pytest.raises(error, match=said):
+        render_report(*given, **kwargs)
 
 
 def test_write_report_writes_html_only(valley_plan: sl.Plan, tmp_path: Path) -> None:
