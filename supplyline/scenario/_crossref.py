@@ -65,7 +65,10 @@ from supplyline.scenario.tables import (
     LINE_DETOUR_FACTOR,
     LINE_END_KM,
     Points,
+    end_room_km,
+    haversine_km,
     line_misses,
+    shortest_route_km,
 )
 from supplyline.text import closest, did_you_mean
 from supplyline.units import UnitProblem, convert, currency_unit
@@ -578,21 +581,48 @@ class _Checker:
                 self.report(route.at("to"), "a place other than 'from'", shown(dest))
             for path, mode in route.names("modes"):
                 self.known(path, mode, "mode", "modes")
-            self.line_joins(route, origin, dest)
+            if not self.line_joins(route, origin, dest):
+                self.not_too_short(route, origin, dest)
 
-    def line_joins(self, route: Entry, origin: Any, dest: Any) -> None:
-        """A route whose length was read from its line (GeoJSON): the line joins its places,
-        nearer them than any other place, and is not far longer than the way between them,
-        so that the length is this route's."""
-        parts = self.locations.lines.get(route.path)
+    def ends(self, origin: Any, dest: Any) -> tuple[tuple[float, float], ...] | None:
+        """The ``(lon, lat)`` of a route's two places; None where either is unknown or its
+        coordinates cannot be read (reported at that place)."""
         places = [self.places.get(name) if isinstance(name, str) else None
                   for name in (origin, dest)]
         points = [(place.get("lon"), place.get("lat")) if place is not None else (None, None)
                   for place in places]
         if any(None in point for point in points):
-            return  # a place without coordinates (reported at that place)
-        if parts is None:
+            return None
+        return typing.cast(tuple[tuple[float, float], ...], tuple(points))
+
+    def not_too_short(self, route: Entry, origin: Any, dest: Any) -> None:
+        """A route no shorter than the great-circle distance between its places, less the
+        room its ends have (:func:`~supplyline.scenario.tables.shortest_route_km`, the rule
+        a GeoJSON line's ends meet their places by): one far shorter joins other
+        coordinates than its places' (a place's lat and lon swapped)."""
+        points = self.ends(origin, dest)
+        length = route.get("length_km")
+        if points is None or length is None:
             return
+        (lon1, lat1), (lon2, lat2) = points
+        straight = haversine_km(lon1, lat1, lon2, lat2)
+        shortest = shortest_route_km(straight)
+        if length < shortest:
+            self.report(route.at("length_km"),
+                        f"a length_km of at least {shortest:,.1f} km (the great-circle "
+                        f"distance between {origin!r} at lat {lat1:g}, lon {lon1:g} and "
+                        f"{dest!r} at lat {lat2:g}, lon {lon2:g}, {straight:,.1f} km, less "
+                        f"{end_room_km(straight):,.1f} km at each end where a road may "
+                        "begin: lat and lon swapped?)", shown(route.written("length_km")))
+
+    def line_joins(self, route: Entry, origin: Any, dest: Any) -> bool:
+        """A route whose length was read from its line (GeoJSON): the line joins its places,
+        nearer them than any other place, and is not far longer than the way between them,
+        so that the length is this route's. Whether it was found not to (and said so)."""
+        parts = self.locations.lines.get(route.path)
+        points = self.ends(origin, dest)
+        if points is None or parts is None:
+            return False
         ends = ((origin, points[0]), (dest, points[1]))
         near, misses = line_misses(parts, typing.cast(Any, ends), self.points())
         if misses:
@@ -603,6 +633,7 @@ class _Checker:
                         f"{LINE_DETOUR_FACTOR:g} × the straight distance between them and "
                         f"{2 * LINE_END_KM:g} km), or "
                         "a length_km property", "a line: " + "; ".join(misses))
+        return bool(misses)
 
     def points(self) -> Points:
         """The places whose coordinates can be read, to find the one nearest a point."""

@@ -506,7 +506,8 @@ class Route(Strict):
     name: str = _field("display name (e.g. Route 41, Pha Din pass)", default="")
     from_: str = Field(alias="from", description="place id at one end")
     to: str = _field("place id at the other end")
-    length_km: Km = _field("length", "km")
+    length_km: Km = _field("length; at least the great-circle distance between its places, "
+                           "less 5 km (or a tenth of it, where more) at each end", "km")
     modes: list[str] = _field("mode ids that may use the route", min_length=1,
                               each_once=True)
     capacity_movements_per_day: Capacity | None = _field(

@@ -52,7 +52,7 @@ from supplyline.scenario.schema import Place, Route
 from supplyline.text import did_you_mean
 
 __all__ = ["TABLE_MODELS", "Points", "TableRows", "haversine_km", "line_length_km", "line_misses",
-           "longest_line_km", "read_table"]
+           "longest_line_km", "read_table", "shortest_route_km"]
 
 TABLE_MODELS: dict[str, type[BaseModel]] = {"places": Place, "routes": Route}
 """The scenario sections that may be kept in a table, and the class of their rows."""
@@ -190,6 +190,26 @@ def end_room_km(straight_km: float) -> float:
     whichever is more (a place's coordinates are its centre; its road may begin at its
     edge)."""
     return max(LINE_END_KM, LINE_END_SHARE * straight_km)
+
+
+def shortest_route_km(straight_km: float) -> float:
+    """The shortest a route may be between places ``straight_km`` apart (great-circle
+    distance between their coordinates): that distance, less the room each of its two ends
+    has (:func:`end_room_km`), the rule a line's ends meet their places by. A place's
+    coordinates are its centre, and its road may begin at its edge, so a route may be a
+    little shorter than the straight distance between the centres; the room (5 km at
+    least) also covers coordinates given to two decimals (each up to 0.6 km off). A route
+    shorter still is not between those coordinates: one place's lat and lon swapped, or a
+    sign lost.
+
+    Examples
+    --------
+    >>> shortest_route_km(8312.5)
+    6650.0
+    >>> shortest_route_km(6.3)
+    0.0
+    """
+    return max(0.0, straight_km - 2 * end_room_km(straight_km))
 
 
 def longest_line_km(straight_km: float) -> float:

@@ -464,11 +464,12 @@ def test_a_key_written_beside_a_merge_key_overrides_the_merged_one() -> None:
     text = edit(TINY_TEXT, "  - id: ban-a\n", "  - &ban\n    id: ban-a\n")
     text = edit(text, "  - id: ban-b\n    kind: locality\n    lat: 21.60\n    lon: 103.20\n"
                 "    regions: [northwest]\n    population: 1000\n    stock_kg: {rice: 15000}\n",
-                "  - <<: *ban\n    id: ban-b\n    carriers: {}\n")
+                "  - <<: *ban\n    id: ban-b\n    lon: 103.20\n    carriers: {}\n")
     loaded = load_text(text, "tiny.yaml", base_dir=DATA)
     first, second = loaded.places[0], loaded.places[1]
-    assert (second.id, second.lon, second.population, second.carriers) == (
-        "ban-b", first.lon, first.population, {})
+    # (its own lon keeps its 10 km route to the relay no shorter than the way there)
+    assert (second.id, second.lat, second.lon, second.population, second.carriers) == (
+        "ban-b", first.lat, 103.20, first.population, {})
     # A mapping with a merge key, built again through an alias, overrides the same way
     # (its keys were taken as written twice the second time).
     stocks = edit(TINY_TEXT, "stock_kg: {rice: 40000}", "stock_kg: &base {rice: 40000}")

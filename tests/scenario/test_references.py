@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from importlib import resources
+
 import pytest
 
 from supplyline.scenario import load_text
 
 from .helpers import DATA, TINY_TEXT, by_field, edit, line_of, problems_in
+
+TUTORIAL = (resources.files("supplyline.scenario") / "builtin" / "tutorial.yaml").read_text(
+    "utf-8")
 
 ROAD_WORK = """
 road_works:
@@ -442,7 +447,7 @@ def test_an_air_threat_names_the_route_its_key_names() -> None:
     FROM--TO."""
     text = edit(TINY_TEXT, "  - {from: ban-b, to: relay, length_km: 10, modes: [porter]}\n",
                 "  - {from: ban-b, to: relay, length_km: 10, modes: [porter]}\n"
-                "  - {id: ban-a-relay-2, from: ban-a, to: relay, length_km: 12, "
+                "  - {id: ban-a-relay-2, from: ban-a, to: relay, length_km: 30, "
                 "modes: [porter], air_exposed: false}\n")
     text = edit(text, "routes: [pass]", "routes: [ban-a--relay]")
     load_text(text, "tiny.yaml", base_dir=DATA)
@@ -838,3 +843,25 @@ def test_service_days_at_a_depot_whose_carriers_have_no_crew(carriers: str, got:
     crewed = edit(text, f"carriers: {carriers}", "carriers: {cart: 5, bicycle: 2}")
     depot = load_text(crewed, "tiny.yaml", base_dir=DATA).places[3]
     assert depot.labour_max_days_per_person == 30
+
+
+def test_a_route_shorter_than_the_way_between_its_places_is_located() -> None:
+    """A village's lat and lon swapped passed check, and the report drew an 18 km route
+    across thousands of km. A route may be shorter than the straight way between its
+    places' centres only by the room its ends have, 5 km each (a line's rule)."""
+    swapped = edit(TUTORIAL, "    lat: 27.912\n    lon: 85.601\n",
+                   "    lat: 85.601\n    lon: 27.912\n")
+    (problem,) = problems_in(swapped, "tutorial.yaml")
+    assert problem.field.endswith(".length_km") and problem.got == "6"
+    assert problem.line == line_of(swapped, "from: high-village")  # (its length_km's)
+    assert "'high-village' at lat 85.601, lon 27.912" in problem.expected
+    assert "lat and lon swapped?" in problem.expected and "great-circle" in problem.expected
+    # ban-a and the relay are 26.5 km apart: a route of 16.5 km may join them, not 16.
+    at_least = edit(TINY_TEXT, "{from: ban-a, to: relay, length_km: 30,",
+                    "{from: ban-a, to: relay, length_km: 16.5,")
+    load_text(at_least, "tiny.yaml", base_dir=DATA)
+    (short,) = problems_in(at_least.replace("length_km: 16.5,", "length_km: 16,"))
+    assert short.field == "routes[0].length_km" and short.got == "16"
+    assert short.expected.startswith("a length_km of at least 16.5 km (the great-circle "
+                                     "distance between 'ban-a' at lat 21.5, lon 103.4 and "
+                                     "'relay' at lat 21.55, lon 103.15, 26.5 km, less 5.0 km")
