@@ -211,16 +211,17 @@ def simulate(
         size = min(chunk, runs - i * chunk)
         out = run_chunk(compiled, size, _generator(xp, seeds[i]), threats=threats,
                         unit_losses=unit_losses, breakdowns=breakdowns)
-        owed = (float(_host(xp, out.pop("units_owed")).max(initial=0.0)),
-                float(_host(xp, out.pop("goods_owed_kg")).max(initial=0.0)))
+        owed = (_host(xp, out.pop("units_owed")).max(axis=0),
+                _host(xp, out.pop("goods_owed_kg")).max(axis=0))
         return _reduce(compiled, out, keep_fan=max(0, FAN_RUNS - i * chunk)), owed
 
     parts: dict[str, list[Any]] = {}
-    owed, owed_kg = 0.0, 0.0
+    owed = np.zeros((compiled.n_places, compiled.n_modes))
+    owed_kg = np.zeros((compiled.n_places, compiled.n_goods))
     done = 0
     for reduced, (chunk_owed, chunk_owed_kg) in _in_order(one, n_chunks, workers):
-        owed = max(owed, chunk_owed)
-        owed_kg = max(owed_kg, chunk_owed_kg)
+        owed = np.maximum(owed, chunk_owed)
+        owed_kg = np.maximum(owed_kg, chunk_owed_kg)
         for key, value in reduced.items():
             parts.setdefault(key, []).append(value)
         done = min(runs, done + chunk)
@@ -228,7 +229,7 @@ def simulate(
             progress(done, runs)
     merged = {key: (np.sum(values, axis=0) if key.endswith("_count")
                     else np.concatenate(values, axis=0)) for key, values in parts.items()}
-    notes = _notes(owed, owed_kg, daily=not plan.steps_description())
+    notes = _notes(plan, owed, owed_kg, daily=not plan.steps_description())
     result = Simulation(
         plan=plan, runs=runs, seed=seed,
         device=device, precision=precision, chunk=chunk, seconds=time.perf_counter() - started,
@@ -261,13 +262,26 @@ def _in_order(fn: Callable[[int], Any], n: int, workers: int) -> Iterator[Any]:
         pool.shutdown(wait=False, cancel_futures=True)
 
 
-def _notes(owed: float, owed_kg: float, daily: bool = False) -> list[str]:
-    """What the reader should know about how the runs went (``daily``: the plan is day by
-    day, each step a day)."""
+def _notes(plan: Plan, owed: np.ndarray, owed_kg: np.ndarray, daily: bool = False
+           ) -> list[str]:
+    """What the reader should know about how the runs went: the most units of one mode
+    ``owed`` [P, M] and kg of one good ``owed_kg`` [P, G] (the plan's goods) a place still
+    owed at a step's end in any run, each named with its place, mode or good (modes and
+    goods are never added up); ``daily``: the plan is day by day, each step a day."""
+    net = plan.network
     notes = []
-    if owed > 0.5 or owed_kg > 0.5:
-        parts = ([counted(round(owed), "unit", "units")] if owed > 0.5 else []) + (
-            [f"{fmt(owed_kg / 1000)} t"] if owed_kg > 0.5 else [])
+    parts = []
+    if owed.size and owed.max() > 0.5:
+        p, m = np.unravel_index(int(np.argmax(owed)), owed.shape)
+        mode = net.mode_label(int(m)).lower()
+        parts.append(f"{counted(round(float(owed[p, m])), f'{mode} unit', f'{mode} units')} "
+                     f"({net.place_label(int(p))})")
+    if owed_kg.size and owed_kg.max() > 0.5:
+        p, g = np.unravel_index(int(np.argmax(owed_kg)), owed_kg.shape)
+        good = net.commodity_label(int(plan.goods[g])).lower()
+        parts.append(f"{fmt(float(owed_kg[p, g]) / 1000)} t of {good} "
+                     f"({net.place_label(int(p))})")
+    if parts:
         owing = f"a place still owed at worst {' and '.join(parts)}"
         notes.append(
             "a place may send on a day the units and goods the plan has coming back to it "

@@ -73,8 +73,8 @@ def run_chunk(c: Compiled, runs: int, rng: Any, threats: bool = True,
     tally = {key: zeros(n_g, runs) for key in (
         "consumed", "eaten", "burned", "spoiled", "destroyed", "unfed")}
     lost_units = zeros(n_m, runs)
-    owed = xp.zeros(runs)  # most units the places owed at the end of a step
-    owed_kg = xp.zeros(runs)  # most goods
+    owed = xp.zeros((n_p, n_m, runs))  # most units of each mode a place owed at a step's end
+    owed_kg = xp.zeros((n_p, n_g, runs))  # most kg of each good
     lost_unit_days = zeros(n_m, runs)
     short = zeros(steps, n_f, n_g, runs)
     reserve_days = zeros(steps, n_f, runs)
@@ -373,8 +373,8 @@ def run_chunk(c: Compiled, runs: int, rng: Any, threats: bool = True,
             stock[fronts] += unfounded
             eaten_here[fronts] -= unfounded
         tally["consumed"] += eaten_here.sum(axis=0)
-        owed = xp.maximum(owed, xp.maximum(-idle, 0.0).sum(axis=(0, 1)))
-        owed_kg = xp.maximum(owed_kg, xp.maximum(-stock, 0.0).sum(axis=(0, 1)))
+        owed = xp.maximum(owed, -idle)
+        owed_kg = xp.maximum(owed_kg, -stock)
         if trace:
             traced["trace_loaded"].append(n_loaded)
             traced["trace_empty"].append(n_empty)
@@ -418,8 +418,8 @@ def run_chunk(c: Compiled, runs: int, rng: Any, threats: bool = True,
         "loads_not_sent": runs_first(xp.maximum(d.cargo_total - loads_sent, 0.0).sum(axis=0)),
         "units_astray": runs_first(xp.maximum(idle - d.idle_end, 0.0).sum(axis=0)),
         "front_stock": runs_first(xp.transpose(front_stock, (1, 0, 2))),
-        "units_owed": owed,
-        "goods_owed_kg": owed_kg,
+        "units_owed": runs_first(owed),  # [R, P, M]
+        "goods_owed_kg": runs_first(owed_kg),  # [R, P, G]
     })
     for key, values in traced.items():
         stacked = xp.stack(values, axis=-1)  # [..., R, S]

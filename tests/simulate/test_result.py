@@ -256,7 +256,8 @@ def test_what_a_step_borrowed_and_did_not_get_back_is_said() -> None:
     assert any("a place still owed at worst " in note and "at a step's end" in note
                for note in stepped.notes)
     units, tonnes = (float(x.replace(",", "")) for x in re.findall(
-        r"at worst ([\d,.]+) units? and ([\d,.]+) t", owed[0])[0])
+        r"at worst ([\d,.]+) [a-z ]+ units? \([^)]+\) and ([\d,.]+) t of [a-z ]+ \(",
+        owed[0])[0])
     assert units > 0.5 or tonnes > 0.0005
 
 
@@ -264,12 +265,37 @@ def test_what_was_owed_says_only_what_is_above_its_threshold() -> None:
     """0.3 units and 800 kg owed had read 'at worst 0 units and 0.8 t'."""
     from supplyline.simulate import _notes
 
-    (goods,) = _notes(0.3, 800.0)
-    assert "a place still owed at worst 0.8 t at a step's end" in goods
-    (units,) = _notes(1.2, 0.1, daily=True)
-    assert "a place still owed at worst 1 unit at a day's end" in units
-    assert _notes(0.4, 0.4) == []
+    plan = quiet_tutorial_plan()
+    net = plan.network
+    n_p, n_m, n_g = net.n_places, net.n_modes, plan.goods.size
+    owed, owed_kg = np.zeros((n_p, n_m)), np.zeros((n_p, n_g))
+    owed[1, 0], owed_kg[2, 0] = 0.3, 800.0
+    (goods,) = _notes(plan, owed, owed_kg)
+    place = net.place_label(2)
+    assert f"a place still owed at worst 0.8 t of rice ({place}) at a step's end" in goods
+    owed[1, 0], owed_kg[2, 0] = 1.2, 0.1
+    (units,) = _notes(plan, owed, owed_kg, daily=True)
+    mode = net.mode_label(0).lower()
+    assert (f"a place still owed at worst 1 {mode} unit ({net.place_label(1)}) at a day's "
+            "end") in units
+    owed[1, 0], owed_kg[2, 0] = 0.4, 0.4
+    assert _notes(plan, owed, owed_kg) == []
     assert sl.simulate(quiet_tutorial_plan(), runs=20, seed=1).notes == []
+
+
+def test_what_was_owed_is_the_most_of_one_mode_at_one_place() -> None:
+    """Units owed of two modes, or at two places, are not added up ('a place still owed
+    at worst 72 units' had summed every place and both modes): the note names the place
+    and mode owed the most."""
+    from supplyline.simulate import _notes
+
+    plan = quiet_tutorial_plan()
+    net = plan.network
+    owed = np.zeros((net.n_places, net.n_modes))
+    owed[1, 0], owed[1, 1], owed[3, 1] = 20.0, 30.0, 25.0
+    (note,) = _notes(plan, owed, np.zeros((net.n_places, plan.goods.size)), daily=True)
+    mode = net.mode_label(1).lower()
+    assert f"at worst 30 {mode} units ({net.place_label(1)}) at a day's end" in note
 
 
 def test_the_days_most_at_risk_say_where_the_plan_is_short_too() -> None:
