@@ -922,9 +922,10 @@ def _export(result: Plan, directory: Path, option: str, json_output: bool) -> li
 
 def _write_out(result: Plan, out: Path, json_output: bool,
                values: list[Any] | None = None, results: dict[str, Any] | None = None,
-               ) -> Path:
+               scenario: str | None = None) -> Path:
     """Write ``--out``: the plan as JSON (.json), or its report as HTML (.html) or PDF
-    (.pdf), with the sections of ``results`` (e.g. a simulation's risk)."""
+    (.pdf), with the sections of ``results`` (e.g. a simulation's risk); the commands the
+    report suggests name the scenario as the command was given it, ``scenario``."""
     from supplyline.report.pdf import PdfFailed, PdfUnavailable, write_pdf
     from supplyline.report.safe_write import output_files
 
@@ -937,9 +938,11 @@ def _write_out(result: Plan, out: Path, json_output: bool,
         from supplyline.report import render_report, write_report
 
         if suffix == ".html":
-            return write_report(result, out, values or None, results=results)
+            return write_report(result, out, values or None, results=results,
+                                scenario=scenario)
         try:
-            return write_pdf(render_report(result, values or None, results=results), out)
+            return write_pdf(render_report(result, values or None, results=results,
+                                           scenario=scenario), out)
         except PdfUnavailable as error:  # no Chromium: bad input; Chromium failed: the run
             code = EXIT_FAILED if isinstance(error, PdfFailed) else EXIT_BAD_INPUT
             fail("output", f"--out: cannot write {out}: {error}", code, json_output,

@@ -178,7 +178,8 @@ def plan_command(
     elif compare_daily and not json_output:
         say(ui.stderr, f"--compare-daily: {DAILY_ALREADY}")
     found = {"risk_search": search} if search is not None else None
-    written = [_write_out(result, out, json_output, results=found)] if out is not None else []
+    written = ([_write_out(result, out, json_output, results=found, scenario=scenario)]
+               if out is not None else [])
     exported = _export(result, export, "--export", json_output) if export is not None else []
     if json_output:
         extra: dict[str, Any] = (
@@ -317,7 +318,7 @@ def report(
                if runs is not None else None)
     # (the observed figures are of the whole horizon: a plan of its first --days has none)
     validation = compare_observed(result) if days is None else []
-    written = [_write_out(result, out, json_output, validation, results)]
+    written = [_write_out(result, out, json_output, validation, results, scenario)]
     exported = _export(result, export, "--export", json_output) if export is not None else []
     if json_output:
         # With --runs, the simulation as `simulate --json` gives it (the report's risk section).

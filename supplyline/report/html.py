@@ -251,10 +251,11 @@ SOLVER_CAVEAT = ("The reasons given for shortfalls (\"What binds\") are approxim
                  "solver judged this plan is noted at the foot of the page.")
 
 
-def header(plan: Plan, unvalidated: bool = False) -> str:
+def header(plan: Plan, unvalidated: bool = False, scenario: str | None = None) -> str:
     """Title, horizon, solver status, headline figures and the findings; ``unvalidated``:
     the page compares none of the scenario's historical figures with the plan, which is said
-    where the scenario has some for it."""
+    where the scenario has some for it (with the command that compares them, naming the
+    scenario as ``scenario``: :func:`validation_left_out`)."""
     sc = plan.network.scenario
     kpis: Kpis = plan.kpis()
     start, end = day_date(plan, 0), day_date(plan, plan.days - 1)
@@ -301,7 +302,7 @@ def header(plan: Plan, unvalidated: bool = False) -> str:
     notes = ([f'<li title="{escape(plan.solver_note)}">{escape(SOLVER_CAVEAT)}</li>']
              if plan.solver_note else [])
     step = step_note(plan, full=True)
-    history = validation_left_out(plan) if unvalidated else ""
+    history = validation_left_out(plan, scenario) if unvalidated else ""
     notes += [f"<li>{_prose(note)}</li>"
               for note in (replay_days_note(plan), step, history) if note]
     caveats = f'<ul class="caveats" id="caveats">{"".join(notes)}</ul>' if notes else ""
@@ -376,7 +377,8 @@ def _plan_words(plan: Plan) -> str:
 
 
 def checked_context(plan: Plan, validation: Sequence[MetricValue] | None,
-                    results: Mapping[str, Any] | None, custom: bool = False) -> ReportContext:
+                    results: Mapping[str, Any] | None, custom: bool = False,
+                    scenario: str | None = None) -> ReportContext:
     """What the sections read besides ``plan``, once each argument is known to be what the
     page can show; else a TypeError or ValueError naming the argument, what was expected and
     what was given. Figures of another plan are refused, not shown under this one's headline:
@@ -423,7 +425,11 @@ def checked_context(plan: Plan, validation: Sequence[MetricValue] | None,
             raise ValueError(f"results[{name!r}]: expected {what} ({call}), got one of "
                              "another plan" + (f" ({which})" if which != _plan_words(plan)
                                                else " (made apart from this one)"))
-    return ReportContext(validation=validation, results=dict(results or {}))
+    if scenario is not None and not isinstance(scenario, str):
+        raise TypeError("scenario: expected the scenario as a command names it (a str such as "
+                        f"'short.yaml'), got {type(scenario).__name__}")
+    return ReportContext(validation=validation, results=dict(results or {}),
+                         scenario=scenario)
 
 
 def render_report(
@@ -432,6 +438,7 @@ def render_report(
     *,
     results: Mapping[str, Any] | None = None,
     sections: Sequence[SectionFunction] | None = None,
+    scenario: str | None = None,
 ) -> str:
     """The report as one HTML document (a string).
 
@@ -446,6 +453,10 @@ def render_report(
     sections:
         The section functions to run, in order (default :data:`SECTIONS`, then the risk
         section of a simulation in ``results["simulation"]``).
+    scenario:
+        The scenario as the command that made the plan was given it (``supplyline report
+        ./short.yaml``), which the commands the page suggests name; None: a built-in by its
+        name, any other scenario as FILE (:func:`~supplyline.report.facts.scenario_argument`).
 
     Raises
     ------
@@ -453,7 +464,8 @@ def render_report(
         When an argument is not what the page can show (:func:`checked_context`): a
         simulation or figures of another plan would be shown as this plan's.
     """
-    context = checked_context(plan, validation, results, custom=sections is not None)
+    context = checked_context(plan, validation, results, custom=sections is not None,
+                              scenario=scenario)
     built: list[Section] = []
     for make in [*SECTIONS, risk_section, risk_search_section] if sections is None else sections:
         section = make(plan, context)
@@ -476,7 +488,7 @@ def render_report(
         "<!DOCTYPE html>\n"
         f'<html lang="en"><head>{HEAD_META}'
         f"<title>{title}</title><style>{CSS}</style></head>"
-        f'<body><main>{header(plan, not validation)}<nav class="toc">{toc}</nav>'
+        f'<body><main>{header(plan, not validation, context.scenario)}<nav class="toc">{toc}</nav>'
         f'<div class="sections">{body}</div>{footer}</main></body></html>\n'
     )
 
@@ -487,6 +499,7 @@ def write_report(
     validation: list[MetricValue] | None = None,
     *,
     results: Mapping[str, Any] | None = None,
+    scenario: str | None = None,
 ) -> Path:
     """Write the plan's report as one self-contained HTML file.
 
@@ -502,6 +515,9 @@ def write_report(
         Model-vs-history figures (:func:`supplyline.validate`) to show in a table.
     results:
         Results of later capabilities by name (simulation, resilience), for their sections.
+    scenario:
+        The scenario as the command that made the plan was given it, for the commands the
+        page suggests (:func:`render_report`).
 
     Returns
     -------
@@ -519,7 +535,7 @@ def write_report(
     if path.suffix.lower() != ".html":  # as the command line's --out
         raise ValueError(f"path: expected a file name ending in .html, got {str(path)!r} (a "
                          "PDF: supplyline.report.pdf.write_pdf(render_report(plan), path))")
-    page = render_report(plan, validation, results=results)
+    page = render_report(plan, validation, results=results, scenario=scenario)
     with output_files(path.parent) as files, files.open(path.name) as handle:
         handle.write(page)
     return path

@@ -442,7 +442,7 @@ def risk_section(plan: Plan, context: ReportContext) -> Section | None:
              " threats' expected losses. They measure different things: a run hit harder than"
              " expected goes short where the plan does not, and its carriers eat more while"
              " held up.</p>"]
-    parts.append(f"<p>{escape(planned_words(result))}</p>")
+    parts.append(f"<p>{escape(planned_words(result, context.scenario))}</p>")
     replans = result.never_replans_note()
     if replans:
         parts.append(f"<p><strong>Read with care:</strong> {escape(replans)}.</p>")

@@ -69,10 +69,15 @@ class ReportContext:
     results:
         Results of later capabilities by name (e.g. ``"simulation"``, ``"resilience"``), for
         the sections that show them.
+    scenario:
+        The scenario as the command that made the page was given it (``./short.yaml``), for
+        the commands the page suggests; None in Python, where they name it by
+        :func:`~supplyline.report.facts.scenario_argument`'s rule.
     """
 
     validation: Sequence[MetricValue] | None = None
     results: Mapping[str, Any] = field(default_factory=dict)
+    scenario: str | None = None
 
 
 SectionFunction = Callable[[Plan, ReportContext], Section | None]
@@ -533,16 +538,17 @@ def validation_section(plan: Plan, context: ReportContext) -> Section | None:
         [False, True, True, False, True, False, False, False]), wide=True)
 
 
-def validation_left_out(plan: Plan) -> str:
+def validation_left_out(plan: Plan, scenario: str | None = None) -> str:
     """Why a page that compares none of the scenario's historical figures with the plan
     leaves them out, in words with `commands` marked ('' where the scenario has none for this
     plan: its replay's, or the plain plan's): a plan of the first days (``--days``) or from a
     State is not compared with figures of the whole horizon, and a report may be given no
-    comparison."""
+    comparison. ``scenario``: the scenario as the command was given it, which the command
+    the words suggest names (:func:`~supplyline.report.facts.scenario_argument`)."""
     observed = plan.network.scenario.observed
     count = sum(o.replay == plan.replay for o in observed)
     if not count:
-        return _figures_of_other_plans(plan)
+        return _figures_of_other_plans(plan, scenario)
     which = (f"{'one historical figure' if count == 1 else f'{count} historical figures'} "
              + (f"for the replay {plan.replay}" if plan.replay else "for the plain plan"))
     them = "it" if count == 1 else "them"
@@ -560,7 +566,7 @@ def validation_left_out(plan: Plan) -> str:
             f"`supplyline.report.write_report(plan, path, validation=sl.validate(plan))`.")
 
 
-def _figures_of_other_plans(plan: Plan) -> str:
+def _figures_of_other_plans(plan: Plan, scenario: str | None = None) -> str:
     """Where the scenario's historical figures are all of plans other than this one (the
     built-in scenario's are of its replay `historical`, and its plain plan's report had
     said nothing of them): which, and the command that compares them ('' where it has
@@ -572,7 +578,7 @@ def _figures_of_other_plans(plan: Plan) -> str:
     count = len(sc.observed)
     which = "one historical figure" if count == 1 else f"{count} historical figures"
     plans = [f"the replay {name}" if name else "the plain plan" for name in names]
-    source = scenario_argument(plan)
+    source = scenario_argument(plan, scenario)
     how = [f"`supplyline report {source} --replay {name}`" if name else
            f"`supplyline report {source}`" for name in names]
     return (f"The scenario's {which} {'is' if count == 1 else 'are'} of "

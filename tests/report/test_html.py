@@ -652,6 +652,27 @@ def test_a_plain_plan_s_report_names_the_plan_the_historical_figures_are_of() ->
             in render_report(sl.plan(mine)))
 
 
+def test_the_report_command_names_the_scenario_as_it_was_given(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`supplyline report ./short.yaml` of a file whose name is `tutorial` had suggested
+    `supplyline report tutorial --replay pledged`, which plans the built-in: the command
+    names the scenario as it was given (in Python, given as ``scenario``)."""
+    from typer.testing import CliRunner
+
+    from supplyline import cli
+    from supplyline.scenario.load import builtin_text
+
+    monkeypatch.chdir(tmp_path)
+    Path("short.yaml").write_text(builtin_text("tutorial"), encoding="utf-8")
+    result = CliRunner().invoke(cli.app, ["report", "./short.yaml", "--out", "ts.html"])
+    assert result.exit_code == 0, result.output
+    said = "<code>supplyline report ./short.yaml --replay pledged</code> compares them"
+    assert said in Path("ts.html").read_text(encoding="utf-8")
+    plan = sl.plan(sl.load("short.yaml"))
+    assert said in render_report(plan, scenario="./short.yaml")
+    assert "<code>supplyline report tutorial --replay pledged</code>" in render_report(plan)
+
+
 def test_a_long_headline_figure_takes_a_smaller_font() -> None:
     """The built-in plan's 1,051,569 labour-days ran past the edge of its card (135 px of
     text in 120): nine characters or more take the smaller font (the browser's measure is
