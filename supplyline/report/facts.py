@@ -253,16 +253,19 @@ def replan_outcome(plan: Plan, as_of: dt.date) -> list[str]:
     head = (f"The re-plan leaves the fronts {tonnes_text(short)} t short of the {need} t they "
             f"need from {day}." if short >= 0.0005 else
             f"The re-plan meets all of the {need} t the fronts need from {day}.")
-    return [head, *outcome_lines(plan)]
+    return [head, *outcome_lines(plan, said_before=True)]
 
 
-def outcome_lines(plan: Plan) -> list[str]:
+def outcome_lines(plan: Plan, said_before: bool = False) -> list[str]:
     """Why the fronts go short (each front's findings: :func:`shortfall_words`), then what
     else the plan could not do (:meth:`Plan.gave_up`), as sentences: what a re-plan says
-    under its first line, and a notebook under a plan's figures."""
+    under its first line, and a notebook under a plan's figures. The first of these reads
+    "It could not do this either" after a shortfall or a line ``said_before`` them (the
+    re-plan's), and "It could not do this" where nothing comes before it."""
     why = [" ".join((group.front, *shortfall_words(plan, group)))
            for group in shortfalls(plan)] or [s for s in (not_looked_for(plan),) if s]
-    return [*why, *(f"{'It could not do this either' if k == 0 else 'Nor this'}: {note}."
+    first = "It could not do this either" if why or said_before else "It could not do this"
+    return [*why, *(f"{first if k == 0 else 'Nor this'}: {note}."
                     for k, note in enumerate(plan.gave_up()))]
 
 

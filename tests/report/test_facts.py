@@ -121,3 +121,20 @@ def test_what_a_re_plan_could_not_do_is_said_once_then_nor() -> None:
         "The re-plan leaves the fronts 1.5 t short of the 50.2 t they need from 8 Nov 2024.",
         "It could not do this either: wounded not fed: 31 kg.",
         "Nor this: wounded late: 36."]
+
+
+def test_what_else_a_plan_could_not_do_reads_as_a_first_sentence(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The tutorial meets all demand, and its notebook view opened with "It could not do
+    this either: ..." with nothing before it: "either" and "Nor this" follow a shortfall or
+    a first note, never open the text."""
+    from supplyline.report.facts import outcome_lines
+
+    plan = sl.plan(sl.load("tutorial"))
+    assert not plan.findings and plan.gave_up()
+    monkeypatch.setattr(sl.Plan, "gave_up", lambda self: ["first thing", "second thing"])
+    assert outcome_lines(plan) == ["It could not do this: first thing.",
+                                   "Nor this: second thing."]
+    monkeypatch.setattr("supplyline.report.facts.not_looked_for", lambda plan: "Short.")
+    assert outcome_lines(plan) == ["Short.", "It could not do this either: first thing.",
+                                   "Nor this: second thing."]
