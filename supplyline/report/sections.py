@@ -435,8 +435,9 @@ def busiest_words(plan: Plan) -> str:
                 + (f" ({routes} in all)" if carried < routes else ""))
     if carried == routes:
         return f"All {routes} routes" if routes > 1 else "The one route"
+    rest = routes - shown
     return (f"The {shown} route{'s' if shown > 1 else ''} that carried anything (the other "
-            f"{routes - shown} carried nothing)")
+            + (f"{rest} carried nothing)" if rest > 1 else "one carried nothing)"))
 
 
 def routes_section(plan: Plan, context: ReportContext) -> Section | None:

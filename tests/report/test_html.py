@@ -562,6 +562,11 @@ def test_the_busiest_routes_caption_counts_the_routes_that_carried_anything(
                         lambda self, count=4: listed(self, count))  # (a plan of many routes)
     assert busiest_words(tutorial) == ("The 4 routes that carried most, of the 6 that carried "
                                        "anything (8 in all)")
+    # One route that carried nothing is said in the singular ("the other 1 carried nothing").
+    monkeypatch.setattr(sl.Plan, "busiest_routes",
+                        lambda self, count=BUSIEST_ROUTES: list(range(7))[:count])
+    assert busiest_words(tutorial) == ("The 7 routes that carried anything (the other one "
+                                       "carried nothing)")
 
 
 def test_modes_and_goods_are_named_as_the_legends_name_them(valley_plan: sl.Plan,
