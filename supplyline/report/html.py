@@ -49,6 +49,7 @@ from supplyline.report.sections import (
     validation_left_out,
 )
 from supplyline.report.svg import fmt
+from supplyline.report.terminal import NO_BREAK
 from supplyline.units import days
 
 __all__ = ["render_report", "write_report"]
@@ -230,8 +231,9 @@ def _kpi(label: str, value: str, detail: str = "", bad: bool = False) -> str:
 
 def _t(value: float) -> str:
     """Tonnes in a headline, as the tables say them (:func:`~supplyline.report.facts.
-    tonnes_text`)."""
-    return f"{tonnes_text(value)} t"
+    tonnes_text`), the figure and its unit joined by a no-break space (a card's breakdown
+    had wrapped "upper 25" and "t" onto two lines)."""
+    return f"{tonnes_text(value)}{NO_BREAK}t"
 
 
 def _prose(text: str) -> str:

@@ -450,7 +450,11 @@ def test_the_mobilized_card_and_the_eaten_chart_say_their_units(page: str) -> No
     'eaten per t delivered (%)', mixed a rate and a share."""
     card = page.split('<div class="label">Mobilized</div>')[1].split("</div></div>")[0]
     breakdown = card.split('<div class="detail">')[1]
-    assert breakdown and all(part.endswith(" t") for part in breakdown.split(", "))
+    # (each figure and its unit joined by a no-break space: "upper 25" and "t" had wrapped
+    # onto two lines)
+    assert breakdown and all(part.endswith("\u00a0t") for part in breakdown.split(", "))
+    assert all(re.search(r"\d\u00a0t", value) for value in re.findall(
+        r'<div class="value[^"]*"[^>]*>([^<]*)</div>', page) if value.endswith("t"))
     chart = page.split('id="chart-eaten"')[1].split("</svg>")[0]
     assert "eaten or burned, % of what arrived" in chart and "per t delivered" not in chart
     assert " t arrived, " in chart and " t delivered," not in chart
