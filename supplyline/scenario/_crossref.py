@@ -239,6 +239,8 @@ def check_references(
     checker.check_dates(checker.top)
     checker.check_once(checker.top)
     checker.check_reach()
+    if unused and not compiled:
+        checker.short_routes()
     if unused:
         checker.check_unused()
     elif not compiled:  # a what-if may ask a question (no trucks), never set what no plan reads
@@ -373,6 +375,7 @@ class _Checker:
         self.written["routes"] = _route_keys(data.get("routes"), "routes" in unreadable)
         self.places: dict[str, Entry] = {}
         self._points: Points | None = None
+        self.line_missed: set[Path] = set()  # routes whose line misses its places
         for place in self.place_entries:
             place_id = place.get("id")
             if place_id is not None:
@@ -581,8 +584,8 @@ class _Checker:
                 self.report(route.at("to"), "a place other than 'from'", shown(dest))
             for path, mode in route.names("modes"):
                 self.known(path, mode, "mode", "modes")
-            if not self.line_joins(route, origin, dest):
-                self.not_too_short(route, origin, dest)
+            if self.line_joins(route, origin, dest):
+                self.line_missed.add(route.path)
 
     def ends(self, origin: Any, dest: Any) -> tuple[tuple[float, float], ...] | None:
         """The ``(lon, lat)`` of a route's two places; None where either is unknown or its
@@ -595,11 +598,19 @@ class _Checker:
             return None
         return typing.cast(tuple[tuple[float, float], ...], tuple(points))
 
+    def short_routes(self) -> None:
+        """Each route no shorter than the great-circle distance between its places, less
+        the room its ends have (:func:`~supplyline.scenario.tables.shortest_route_km`, the
+        rule a GeoJSON line's ends meet their places by): one far shorter joins other
+        coordinates than its places' (a place's lat and lon swapped). Where the places are
+        drawn is not planned with: a what-if may ask for a shorter road, and a scenario
+        built in code may put its places in a row, so only a file is held to it."""
+        for route in self.routes:
+            if route.path not in self.line_missed:  # (said of its line)
+                self.not_too_short(route, route.get("from_"), route.get("to"))
+
     def not_too_short(self, route: Entry, origin: Any, dest: Any) -> None:
-        """A route no shorter than the great-circle distance between its places, less the
-        room its ends have (:func:`~supplyline.scenario.tables.shortest_route_km`, the rule
-        a GeoJSON line's ends meet their places by): one far shorter joins other
-        coordinates than its places' (a place's lat and lon swapped)."""
+        """:meth:`short_routes` for one route."""
         points = self.ends(origin, dest)
         length = route.get("length_km")
         if points is None or length is None:
