@@ -66,7 +66,8 @@ def one_route(p: float, destroyed: float, lost: float, repair_days: float = 1.0,
     if capacity is not None:
         extra["capacity_movements_per_day"] = capacity
     return scenario(
-        [village("v", 0.0, 200_000.0), place("front", "front", 1.0)],
+        # (0.15 degree apart on the equator: 16.7 km, which a 20 km route may join)
+        [village("v", 0.0, 200_000.0), place("front", "front", 0.15)],
         [route("v", "front", 20.0, ["porter"], id="road", **extra)],
         demand_kg_per_day=400.0, days=days, modes=[PORTER],
         threats={"air": [{"routes": ["road"], "capacity_lost_fraction": lost,

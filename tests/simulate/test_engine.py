@@ -502,7 +502,7 @@ def test_a_unit_lost_loses_the_food_it_carried_for_the_way_back() -> None:
     from tests.plan.builders import PORTER, place, route, scenario, village
 
     sc = scenario(
-        [village("v", 0.0, 200_000.0), place("front", "front", 1.0)],
+        [village("v", 0.0, 200_000.0), place("front", "front", 0.15)],  # 16.7 km apart
         [route("v", "front", 20.0, ["porter"], id="road")],
         demand_kg_per_day=400.0, days=20, modes=[{**PORTER, "return_food": "carried"}],
         threats={"air": [{"routes": ["road"], "capacity_lost_fraction": 0.0,
