@@ -1069,7 +1069,8 @@ class _Checker:
     def check_unused(self) -> None:
         """Values written that nothing can ever use: a mode on no route, an owned mode no
         place owns, a commodity nothing names, a place no route reaches, an air threat on a
-        route not open to air attack, a threat that can never act (a chance of 0, or
+        route not open to air attack (or a route closed to air attack with no air threat), a
+        threat that can never act (a chance of 0, or
         strikes that take nothing), carrying or feeding wounded where there are none,
         carriers owned of a mode whose units are people (units_from: labour), a service-days
         limit at a locality where no one may serve, a reserve
@@ -1098,6 +1099,7 @@ class _Checker:
             self.unused_modes(places_read)
             self.unreached_places()
             self.unstruck_routes()
+            self.unread_air_exposed()
             self.beyond_the_tank()
         naming = ("demand", "places", "modes", "policy", "replays", "observed", "costs",
                   "wounded")
@@ -1527,6 +1529,22 @@ class _Checker:
                     self.report(path, "a route open to air attack (air threats strike only "
                                 "routes with air_exposed: true)", f"{shown(name)} "
                                 "(air_exposed: false)")
+
+    def unread_air_exposed(self) -> None:
+        """air_exposed: false written on a route where no air threat is given: it says only
+        which routes an air threat strikes (:mod:`supplyline.hazards`), so nothing reads
+        it. (Written true, its default, as a scenario written out whole has it, it asks
+        nothing; a what-if may take the air threats away and keep it.)"""
+        threats = self.top.data.get("threats", {})
+        if not isinstance(threats, dict) or threats.get("air", []) != []:
+            return  # (air threats given, or threats the schema refuses)
+        for route in self.routes:
+            if route.data.get(route.key("air_exposed")) is not None and route.get(
+                    "air_exposed") is False:
+                self.report(route.at("air_exposed"),
+                            "air_exposed only where an air threat is given (it says which "
+                            "routes air threats strike: else it is never used)",
+                            shown(route.written("air_exposed")))
 
     def may_serve(self, place: Entry) -> bool | None:
         """Whether some of a locality's people may serve (population × its labour share,

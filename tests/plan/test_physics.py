@@ -491,8 +491,8 @@ places:
      carriers: {{cart: 10}}, source: "test"}}
   - {{id: front, kind: front, lat: 28.2, lon: 85.6, source: "test"}}
 routes:
-  - {{from: far, to: depot, length_km: 5000, modes: [cart], air_exposed: false}}
-  - {{id: road, from: depot, to: front, length_km: {km}, modes: [cart], air_exposed: false
+  - {{from: far, to: depot, length_km: 5000, modes: [cart]}}
+  - {{id: road, from: depot, to: front, length_km: {km}, modes: [cart]
      {closed}}}
 demand:
   - {{front: front, commodity: rice, kg_per_day: {demand}, source: "test"}}
@@ -710,9 +710,9 @@ places:
      stock_kg: {{rice: {rice}, shells: 1000000}}, source: "test"}}
   - {{id: front, kind: front, lat: 28.0, lon: 85.6, source: "test"}}
 routes:
-  - {{id: back, from: home, to: depot, length_km: 40, modes: [cart], air_exposed: false,
+  - {{id: back, from: home, to: depot, length_km: 40, modes: [cart],
      closed: [{{start: 2024-11-01, end: 2024-11-04}}]}}
-  - {{id: road, from: depot, to: front, length_km: 20, modes: [truck], air_exposed: false}}
+  - {{id: road, from: depot, to: front, length_km: 20, modes: [truck]}}
 demand:
   - {{front: front, commodity: shells, kg_per_day: 100000, source: "test"}}
 """

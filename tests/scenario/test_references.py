@@ -754,11 +754,32 @@ def test_night_only_without_an_air_threat_is_located() -> None:
     air = night[night.index("  air:\n"):night.index("  sabotage:\n")]
     text = night.replace(air, "")
     problems = by_field(problems_in(text))
-    assert set(problems) == {"modes[0].night_only"}, problems
+    # (and the hospital route's air_exposed: false, said by the next test)
+    assert set(problems) == {"modes[0].night_only", "routes[4].air_exposed"}, problems
     assert problems["modes[0].night_only"].line == line_of(text, "night_only: true")
     assert problems["modes[0].night_only"].got == "true"
     assert by_field(problems_in(text.replace("threats:\n", "threats:\n  air: []\n"))) \
-        .keys() == {"modes[0].night_only"}
+        .keys() == {"modes[0].night_only", "routes[4].air_exposed"}
+
+
+def test_air_exposed_without_an_air_threat_is_located() -> None:
+    """air_exposed says which routes an air threat strikes (and nothing else reads it): a
+    route written air_exposed: false in a scenario with no air threat passed check."""
+    air = TINY_TEXT[TINY_TEXT.index("  air:\n"):TINY_TEXT.index("  sabotage:\n")]
+    text = TINY_TEXT.replace(air, "")
+    (problem,) = problems_in(text)
+    assert (problem.field, problem.line, problem.got) == (
+        "routes[4].air_exposed", line_of(text, "air_exposed: false"), "false")
+    assert problem.expected == ("air_exposed only where an air threat is given (it says "
+                                "which routes air threats strike: else it is never used)")
+    assert [p.field for p in problems_in(text.replace("threats:\n", "threats:\n  air: []\n"))
+            ] == ["routes[4].air_exposed"]
+    # Written at its default (as a scenario written out whole has it), it asks nothing.
+    load_text(text.replace("air_exposed: false", "air_exposed: true"), "tiny.yaml",
+              base_dir=DATA)
+    load_text(text.replace(", air_exposed: false", ""), "tiny.yaml", base_dir=DATA)
+    # A what-if may take the air threats away (a question to ask) and keep the routes'.
+    assert sl.load("tutorial").replace({"threats.air": []}).threats.air == []
 
 
 def test_night_only_on_a_mode_no_air_threat_reaches_is_located() -> None:
