@@ -152,7 +152,8 @@ def test_every_combination_is_a_validated_variant() -> None:
     ("threats.air[0].windows[*].day_probability=0.5,2", "threats.air[0].windows[0]"
      ".day_probability", "a number from 0 to 1", "day_probability: 0.2"),
     ("modes.porter.payload_kgg=20", "modes.porter.payload_kgg", "did you mean 'payload_kg'", None),
-    ("routes.gorge-path.modes[0]=truck", "routes.gorge-path.modes[0]", "a known mode id", None),
+    ("routes.gorge-path.modes[0]=truck", "routes.gorge-path.modes[0]",
+     "one of the scenario's modes (porter, bicycle)", None),
     ("modes.porter.payload_kg=30:15:5", "(values)", "STOP at least START", None),
     ("modes.porter.payload_kg", "(option)", "PATH=VALUES", None),
 ])

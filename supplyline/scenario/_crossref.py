@@ -439,7 +439,14 @@ class _Checker:
             ends = self.route_between(value) if section == "routes" else None
             if ends is not None:  # (written backwards, or the ends of a route with an id)
                 hint = f" (the route between those places is {shown(ends)})"
-        self.report(path, f"a known {what} id{hint}", value_said, at_key)
+        expected = f"a known {what} id{hint}"
+        if section == "modes":  # (a scenario has few: each is named, as a field's choices)
+            listed = ", ".join(str(mode.get("id")) for mode in self.modes
+                               if mode.get("id") is not None)
+            close = closest(value, sorted(known))
+            expected = f"one of the scenario's modes ({listed}" + (
+                f"; did you mean {close!r}?)" if close is not None else ")")
+        self.report(path, expected, value_said, at_key)
         return False
 
     def route_between(self, value: str) -> str | None:
@@ -1355,6 +1362,10 @@ class _Checker:
 
     def unreached_places(self) -> None:
         ends = {route.get(end) for route in self.routes for end in ("from_", "to")}
+        # A route's end misspelt is said there; the place it likely meant is not also said
+        # to be on no route.
+        known = self.written["places"] or set()
+        ends |= {closest(end, known) for end in set(ends) - known if isinstance(end, str)}
         demanded = {demand.get("front") for demand in self.demand}
         road_works = bool(self.top.data.get("road_works"))
         for place in self.place_entries:

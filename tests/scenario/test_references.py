@@ -34,7 +34,8 @@ CASES = [
     ("route-unknown-place", "{from: ban-b, to: relay", "{from: ban-b, to: relai",
      "routes[1].to", "relai", "a known place id (did you mean 'relay'?)"),
     ("route-unknown-mode", "modes: [porter], terrain_factor", "modes: [portr], terrain_factor",
-     "routes[2].modes[0]", "portr", "a known mode id (did you mean 'porter'?)"),
+     "routes[2].modes[0]", "portr",
+     "one of the scenario's modes (porter, bicycle; did you mean 'porter'?)"),
     ("route-to-itself", "{from: ban-b, to: relay", "{from: relay, to: relay",
      "routes[1].to", "{from: relay, to: relay", "a place other than 'from'"),
     ("mode-ration-commodity", "rations_kg_per_day: {rice: 0.9}",
@@ -49,7 +50,7 @@ CASES = [
      "production_kg_per_day: {corn: 500}", "places[0].production_kg_per_day.corn", "corn",
      "a known commodity id"),
     ("place-carriers-mode", "carriers: {bicycle: 20}", "carriers: {horse: 20}",
-     "places[0].carriers.horse", "horse", "a known mode id"),
+     "places[0].carriers.horse", "horse", "one of the scenario's modes (porter, bicycle)"),
     ("demand-not-a-front", "  - front: front\n    commodity: rice",
      "  - front: relay\n    commodity: rice", "demand[0].front", "front: relay",
      "a place of kind front"),
@@ -99,7 +100,8 @@ CASES = [
      "{commodity: rice, places: [relay], kg", "replays[0].mobilization[0].places[0]",
      "places: [relay]", "a place of kind locality"),
     ("replay-mode", "{mode: bicycle, units: 20}", "{mode: bike, units: 20}",
-     "replays[0].carriers[0].mode", "bike", "a known mode id"),
+     "replays[0].carriers[0].mode", "bike",
+     "one of the scenario's modes (porter, bicycle)"),
     ("observed-commodity", "commodity: rice, regions: [northwest]}",
      "commodity: rize, regions: [northwest]}", "observed[0].metric.commodity", "rize",
      "a known commodity id"),
@@ -905,3 +907,17 @@ def test_a_route_shorter_than_its_places_apart_is_planned_as_compiled() -> None:
         "routes[0].length_km"]
     shortcut = sl.load("tutorial").replace({"routes.high-village--ridge-depot.length_km": 0.5})
     assert shortcut.routes[0].length_km == 0.5
+
+
+def test_an_unknown_mode_names_the_scenario_s_modes_and_a_misspelt_end_no_more() -> None:
+    """'expected a known mode id, got 'donkey'' did not say which modes there are (an
+    unknown field's error lists its choices); and a place whose only route misspelt it
+    ('to: hospitl') was also said to be on no route."""
+    text = edit(TINY_TEXT, "modes: [porter], terrain_factor", "modes: [donkey], terrain_factor")
+    (problem,) = problems_in(text)
+    assert (problem.field, problem.got) == ("routes[2].modes[0]", "'donkey'")
+    assert problem.expected == "one of the scenario's modes (porter, bicycle)"
+    misspelt = edit(TINY_TEXT, "to: hospital,", "to: hospitl,")
+    (problem,) = problems_in(misspelt)
+    assert (problem.field, problem.got) == ("routes[4].to", "'hospitl'")
+    assert problem.expected == "a known place id (did you mean 'hospital'?)"
