@@ -1140,11 +1140,18 @@ class Scenario(Strict):
 
     def route_title(self, route: Route) -> str:
         """What a route is called for a reader: its name, else the names of the two places
-        it joins ('Far village – Bridge junction'); its id only where a place has no name."""
+        it joins ('Far village – Bridge junction'), with its key after them where another
+        route without a name joins the same places ('Depot – Camp (truck-road)'); a place's
+        id where it has no name."""
         if route.name:
             return route.name
         names = {p.id: p.name or p.id for p in self.places}
-        return f"{names.get(route.from_, route.from_)} – {names.get(route.to, route.to)}"
+        title = f"{names.get(route.from_, route.from_)} – {names.get(route.to, route.to)}"
+        ends = {route.from_, route.to}
+        if any(other is not route and not other.name and {other.from_, other.to} == ends
+               for other in self.routes):
+            title += f" ({route.key})"
+        return title
 
     def _repr_html_(self) -> str:
         """What a notebook shows: the title, the counts and the goods against the demand."""

@@ -135,3 +135,25 @@ def test_show_names_the_replays_and_their_historical_figures() -> None:
     assert "Replays (--replay NAME): pledged (2 historical figures)" in said
     answer = json.loads(CliRunner().invoke(app, ["show", "tutorial", "--json"]).stdout)
     assert answer["replays"] == summary["replays"] and answer["counts"]["replays"] == 1
+
+
+def test_two_routes_between_the_same_places_are_told_apart() -> None:
+    """`supplyline show` said "depot – camp; depot – camp" of two routes without a name
+    that join the same places: each is given its key after the places' names."""
+    from supplyline.scenario import load_text
+
+    from .helpers import DATA, TINY_TEXT, edit
+
+    text = edit(TINY_TEXT, "  - {from: ban-b, to: relay, length_km: 10, modes: [porter]}\n",
+                "  - {from: ban-b, to: relay, length_km: 10, modes: [porter]}\n"
+                "  - {id: ford, from: relay, to: ban-b, length_km: 12, modes: [porter]}\n")
+    sc = load_text(text, "tiny.yaml", base_dir=DATA)
+    titles = {route.key: sc.route_title(route) for route in sc.routes}
+    assert titles["ban-b--relay"] == "ban-b – relay (ban-b--relay)"
+    assert titles["ford"] == "relay – ban-b (ford)"
+    assert titles["ban-a--relay"] == "ban-a – relay"  # (the only route between them)
+    assert titles["pass"] == "The pass"
+    named = load_text(text.replace("{id: ford,", "{id: ford, name: The ford,"), "tiny.yaml",
+                      base_dir=DATA)
+    assert [named.route_title(route) for route in named.routes][1:4] == [
+        "ban-b – relay", "The ford", "ban-c – relay"]
