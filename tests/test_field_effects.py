@@ -51,10 +51,6 @@ DOCUMENTATION_ONLY: dict[str, str] = {
     "modes[].name": "display name",
     "modes[].source": "where the figures come from",
     "places[].name": "display name",
-    "places[].lat": "map position (report map, GeoJSON); route lengths are given, not "
-                    "computed from coordinates",
-    "places[].lon": "map position (report map, GeoJSON); route lengths are given, not "
-                    "computed from coordinates",
     "places[].source": "where the figures come from",
     "routes[].name": "display name",
     "routes[].closed[].source": "where the closure comes from",

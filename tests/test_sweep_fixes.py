@@ -29,6 +29,8 @@ def undated(folder: Path) -> Path:
         wounded["persons_per_day"] = 2
     for key in ("threats", "replays", "observed"):
         data.pop(key, None)
+    for route in data["routes"]:  # (which routes air threats strike: there are none)
+        route.pop("air_exposed", None)
     path = folder / "undated.yaml"
     path.write_text(yaml.safe_dump(data, sort_keys=False), "utf-8")
     return path
