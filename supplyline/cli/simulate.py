@@ -79,7 +79,7 @@ DeviceOption = Annotated[
 
 PrecisionOption = Annotated[
     str, typer.Option("--precision", metavar="single|double",
-                      help="single (float32, the default: 1.5 to 1.9 times as fast) or double "
+                      help="single (float32, the default: 1.4 to 1.9 times as fast) or double "
                            "(float64) for every amount.")]
 
 

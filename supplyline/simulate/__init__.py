@@ -40,7 +40,7 @@ MAX_RUNS = 1_000_000
 #: Where the runs can be computed.
 DEVICES = ("cpu", "gpu")
 #: The floating-point types the runs can be computed in. Single precision halves the memory
-#: each operation reads and writes, and so is 1.5 to 1.9 times as fast (10,000 runs of the
+#: each operation reads and writes, and so is 1.4 to 1.9 times as fast (10,000 runs of the
 #: built-in scenario, docs/simulate.md); its rounding (about 1e-7 of each amount, 1e-6 of a
 #: sum of many) is far below any Monte Carlo error. Double
 #: precision executes a plan exactly (the checks that a run without threats is the plan,
@@ -166,7 +166,7 @@ def simulate(
         Chunks of runs computed at once on the CPU, each in its own thread (default: the
         cores this process may use); the result does not depend on it.
     precision:
-        'single' (float32, the default: 1.5 to 1.9 times as fast) or 'double' (float64) for
+        'single' (float32, the default: 1.4 to 1.9 times as fast) or 'double' (float64) for
         every amount (see :data:`PRECISIONS`). The random draws are the same in both.
     """
     if not isinstance(plan, Plan):
