@@ -38,8 +38,8 @@ from supplyline.resilience.bounds import (
     ANALYSIS_MAX_COLUMNS,
     COARSE_STEP_DAYS,
     LIMITS,
-    SIMULATE_SEED,
 )
+from supplyline.simulate import SEED
 from supplyline.units import words_and
 
 
@@ -76,7 +76,8 @@ def resilience(
                                                     "each (0: no simulation).")] = 0,
     seed: Annotated[int, typer.Option("--seed", min=0, metavar="S",
                                       help="Seed of the simulations of --simulate (the "
-                                           "table says it).")] = SIMULATE_SEED,
+                                           "table says it; the default is every "
+                                           "simulation's).")] = SEED,
     worst_of: Annotated[str, typer.Option("--worst-of", metavar="routes|all",
                                           help="What the worst sets and the protection may "
                                                "take: routes only, or routes and places "

@@ -35,7 +35,7 @@ from supplyline.cli.common import (
     print_json,
     say,
 )
-from supplyline.simulate import MAX_RUNS
+from supplyline.simulate import MAX_RUNS, SEED
 
 
 def _check_device(device: str, precision: str, json_output: bool) -> None:
@@ -90,9 +90,9 @@ def simulate_command(
     replay: ReplayOption = None,
     runs: Annotated[int, typer.Option("--runs", min=1, max=MAX_RUNS, metavar="N",
                                       help="Number of runs.")] = 10_000,
-    seed: Annotated[int | None, typer.Option(
+    seed: Annotated[int, typer.Option(
         "--seed", min=0, metavar="S", help="Seed: the same seed gives the same result "
-                                           "(default: fresh, and printed).")] = None,
+                                           "(the default is sl.simulate's too).")] = SEED,
     device: DeviceOption = "cpu",
     precision: PrecisionOption = "single",
     threats: ThreatsOption = True,

@@ -25,7 +25,6 @@ from supplyline.resilience.analysis import (
     analysis_grid,
 )
 from supplyline.resilience.bounds import (
-    SIMULATE_SEED,
     check_counts,
     check_daily_days,
     window_days,
@@ -35,7 +34,7 @@ from supplyline.resilience.cuts import Impact
 from supplyline.resilience.protect import check_protect
 from supplyline.scenario.schema import Scenario
 from supplyline.scenario.whatif import check, with_daily_days, with_step_days
-from supplyline.simulate import check_seed
+from supplyline.simulate import SEED, check_seed
 
 __all__ = ["ANALYSIS_MAX_COLUMNS", "COARSE_STEP_DAYS", "EXACT_MAX_K", "Impact", "OwnGrid",
            "Resilience", "WorstSet", "analysis_grid", "resilience"]
@@ -52,7 +51,7 @@ def resilience(
     protect: dict[str, int] | None = None,
     simulate_runs: int = 0,
     daily_days: int | None = None,
-    seed: int = SIMULATE_SEED,
+    seed: int = SEED,
 ) -> Resilience:
     """Cut every route and place in turn (N-1), find the worst sets of 2..k cuts and, with a
     ``budget``, the routes and places to make safe against them. ``window``: inclusive day
@@ -60,8 +59,9 @@ def resilience(
     'routes' to look for the worst sets among the routes only. ``protect``: units of
     ``guards``, ``air`` defence and ``repair`` crews to place against the expected threats.
     ``simulate_runs``: Monte Carlo runs to re-check the uncut plan and the top cuts, drawn
-    from ``seed`` (as the command line's ``--seed``; another seed without runs is a
-    ValueError, as ``--seed`` without ``--simulate`` is a usage error).
+    from ``seed`` (:data:`~supplyline.simulate.SEED` unless told, as the command line's
+    ``--seed`` and every simulation's; another seed without runs is a ValueError, as
+    ``--seed`` without ``--simulate`` is a usage error).
     ``step_days`` and ``daily_days`` choose the grid of a Scenario (:func:`analysis_grid`:
     a large scenario is otherwise analysed in 14-day steps, and the result's first notes say
     so and what its own grid must go short of whatever the plan does, beside the coarser
@@ -84,7 +84,7 @@ def resilience(
         check_seed(seed)
     except SimulationError:
         raise ValueError(f"seed: expected a whole number >= 0 or None, got {seed!r}") from None
-    if simulate_runs == 0 and (not_whole(seed, 0) or int(seed) != SIMULATE_SEED):
+    if simulate_runs == 0 and (not_whole(seed, 0) or int(seed) != SEED):
         # (it was ignored in silence, where the command line refuses --seed without --simulate)
         raise ValueError(f"seed: acts only with simulate_runs > 0, got simulate_runs=0 and "
                          f"seed={seed!r} (leave seed out, or give simulate_runs=...)")

@@ -25,8 +25,6 @@ LIMITS: dict[str, tuple[int, int]] = {
 #: docs/benchmarks.md).
 ANALYSIS_MAX_COLUMNS = 25_000
 
-#: The seed of the Monte Carlo re-check (``--simulate``, ``simulate_runs``) unless told.
-SIMULATE_SEED = 1
 COARSE_STEP_DAYS = 14
 
 

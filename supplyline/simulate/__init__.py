@@ -29,13 +29,19 @@ from supplyline.simulate.result import Simulation, is_short
 from supplyline.state import State
 from supplyline.units import fmt
 
-__all__ = ["DEVICES", "MAX_RUNS", "PRECISIONS", "Simulation", "array_module", "check_runs",
-           "check_seed", "simulate"]
+__all__ = ["DEVICES", "MAX_RUNS", "PRECISIONS", "SEED", "Simulation", "array_module",
+           "check_runs", "check_seed", "simulate"]
 
 #: The most runs one simulation makes: the result keeps every run's figures (about 0.5 kB
 #: a run on the built-in scenario, so 500 MB at this many); a billion, asked for by a slip
 #: of the keyboard, would end in running out of memory.
 MAX_RUNS = 1_000_000
+
+#: The seed of every simulation unless one is given, whoever asks: ``sl.simulate`` and
+#: ``supplyline simulate``, the risk search (``plan_for_risk``), resilience's re-check
+#: (``resilience(simulate_runs=...)``, ``resilience --simulate``); with the defaults, the
+#: command line and Python draw the same runs. ``seed=None`` draws a fresh one instead.
+SEED = 0
 
 #: Where the runs can be computed.
 DEVICES = ("cpu", "gpu")
@@ -120,7 +126,7 @@ def check_seed(seed: object) -> None:
 def simulate(
     plan: Plan,
     runs: int = 10_000,
-    seed: int | None = None,
+    seed: int | None = SEED,
     device: str = "cpu",
     threats: bool = True,
     unit_losses: bool = True,
@@ -140,7 +146,8 @@ def simulate(
         Number of runs (independent draws of every threat).
     seed:
         Seed of :class:`numpy.random.SeedSequence`; the same seed gives the same result
-        (a fresh seed of 32 bits when ``None``; the seed used is in the result).
+        (default :data:`SEED`, as ``supplyline simulate``'s; ``None``: a fresh seed of 32
+        bits; the seed used is in the result).
     device:
         'cpu' (NumPy) or 'gpu' (CuPy, the ``[gpu]`` extra).
     threats:

@@ -22,6 +22,7 @@ import numpy as np
 from supplyline.errors import SimulationError, not_number, not_whole
 from supplyline.plan.result import Plan
 from supplyline.scenario.schema import Scenario
+from supplyline.simulate import SEED
 from supplyline.simulate.result import Simulation, is_short, period
 from supplyline.units import days, fmt, words_and
 
@@ -104,14 +105,15 @@ def plan_for_risk(
     scenario: Scenario,
     risk: float,
     runs: int = 1000,
-    seed: int = 0,
+    seed: int = SEED,
     max_rounds: int = 6,
     unit_losses: bool = True,
     plan: Callable[[Scenario], Plan] | None = None,
     progress: Callable[[str], None] | None = None,
 ) -> RiskPlan:
     """Search for a plan whose chance of any shortfall is at most ``risk`` in ``runs``
-    simulated runs (the same ``seed`` each round: rounds differ by the plan, not the draws).
+    simulated runs (the same ``seed`` each round, :data:`~supplyline.simulate.SEED` unless
+    told: rounds differ by the plan, not the draws).
 
     ``plan`` makes a plan of a scenario (default :func:`supplyline.plan` with its defaults);
     ``unit_losses`` is passed to :func:`supplyline.simulate`.
