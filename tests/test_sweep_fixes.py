@@ -207,3 +207,36 @@ def test_carriers_needed_are_whole_numbers_in_the_table() -> None:
                                                                            pa.int64())
     needed = plan_record(sl.plan(variants[0].scenario))["carriers_needed"]
     assert needed and all(type(n) is int for n in needed.values())
+
+
+def test_the_table_of_variants_tells_apart_figures_that_differ(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The table of variants rounded each figure on its own: 1636.57 and 1637.27 labour-days
+    both read 1,637, and a simulated 29.9 % stood beside 30 (no decimal). Each column is
+    given to the same decimals, as many as tell its variants apart, as the report's tables
+    are, and says so."""
+    import io
+    import re
+
+    from rich.console import Console
+
+    import supplyline.cli as cli
+    from supplyline.report.compare import MORE_SHOWN
+
+    variants = make_variants(sl.load("tutorial"),
+                             ["modes.porter.payload_kg=24.9,25,26"], "tutorial")
+    record = {"status": "ok", "delivered_t": 57.75, "shortfall_t": 0.0, "mobilized_t": 61.56,
+              "sim_shortfall_t": 3.6}
+    records = {0: {**record, "labour_days": 1637.27, "sim_p_any_shortfall": 0.299},
+               1: {**record, "labour_days": 1636.57, "sim_p_any_shortfall": 0.3},
+               2: {"status": "failed"}}
+    console = Console(file=io.StringIO(), width=80, record=True)
+    monkeypatch.setattr(cli.common, "stdout", console)
+    cli.sweep._print_sweep(variants, records)
+    text = console.export_text()
+    rows = {line.split()[0]: line.split()[-6:] for line in text.splitlines()
+            if re.match(r"\d+ ", line)}
+    assert rows["0"] == ["57.8", "0.0", "61.6", "1,637.3", "29.9", "3.6"], text
+    assert rows["1"] == ["57.8", "0.0", "61.6", "1,636.6", "30.0", "3.6"], text
+    assert " ".join(MORE_SHOWN.split()) in " ".join(text.split())
+    assert max(len(line) for line in text.splitlines()) <= 80

@@ -45,7 +45,6 @@ from supplyline.errors import not_whole
 from supplyline.report.inert import plain
 from supplyline.scenario.summary import counted
 from supplyline.simulate import MAX_RUNS
-from supplyline.units import fmt
 
 
 @app.command()
@@ -289,6 +288,14 @@ def _print_sweep(variants: Sequence[Any], records: dict[int, dict[str, Any]]) ->
     the terminal (two varied paths, or the simulation's figures, at 80 columns), the values
     are one table and the figures another, each row under the variant's number; and where
     even the values are too wide, each variant's values are one cell of words."""
+    from supplyline.report.compare import (
+        KPIS,
+        MORE_SHOWN,
+        PERCENT,
+        SIMULATED_KPIS,
+        decimals,
+        shown,
+    )
     from supplyline.report.terminal import Column, FitTable
     from supplyline.sweep.vary import short_label, short_names, shown_value
 
@@ -303,23 +310,30 @@ def _print_sweep(variants: Sequence[Any], records: dict[int, dict[str, Any]]) ->
     rows: list[tuple[str, list[str], str, list[str]]] = []
     if not records:
         return  # (interrupted before any variant ended: the closing line says so)
-    for v in variants:
-        record = records.get(v.index)
-        if record is None:
-            continue  # not run (an interrupted sweep): counted in the closing line
+    run = [v for v in variants if v.index in records]  # (an interrupted sweep: those run)
+    ok = [records[v.index] for v in run if records[v.index]["status"] == "ok"]
+    # Each figure to the same decimals in every variant, as many as tell them apart (as
+    # the report's tables give them): 29.9 beside 30.0, not 30, and 1,636.6 beside 1,637.3
+    # where both had read 1,637.
+    usual = {key: digits for key, _label, digits in KPIS + SIMULATED_KPIS}
+    keys = ["delivered_t", "shortfall_t", "mobilized_t", "labour_days"]
+    keys += ["sim_p_any_shortfall", "sim_shortfall_t"] if simulated else []
+    by_key = {key: [100 * r[key] if key in PERCENT else r[key] for r in ok] for key in keys}
+    columns = [iter(shown(by_key[key], usual[key])) for key in keys]
+    more = any(decimals(by_key[key], usual[key]) > usual[key] for key in keys)
+    for v in run:
+        record = records[v.index]
         figures = [""] * len(headers)
         if record["status"] != "ok":
             figures[0] = "failed"
         else:
-            figures[:4] = [f"{record['delivered_t']:,.1f}", f"{record['shortfall_t']:,.1f}",
-                           f"{record['mobilized_t']:,.1f}", f"{record['labour_days']:,.0f}"]
-            if simulated:
-                figures[4:] = [fmt(100 * record["sim_p_any_shortfall"]),
-                               f"{record['sim_shortfall_t']:,.1f}"]
+            figures = [next(column) for column in columns]
         rows.append((str(v.index), [shown_value(v.settings[p]) for p in paths],
                      short_label(v), figures))
-    legend = ("P(short) %: the share of the simulated runs in which some front went short; "
-              "sim. short t: the mean shortfall over all the runs" if simulated else "")
+    legend = " ".join(([
+        "P(short) %: the share of the simulated runs in which some front went short; sim. "
+        "short t: the mean shortfall over all the runs."] if simulated else [])
+        + ([MORE_SHOWN] if more else []))
     whole = FitTable("Variants", number, *valued, *figured, caption=legend)
     for name, values, _words, figures in rows:
         whole.add_row(name, *values, *figures)

@@ -4,10 +4,11 @@
 (one per plan, as :func:`plan_record` makes them), which is what a sweep stores in its
 Parquet table, so a sweep's report and ``sl.compare`` show the same thing.
 
-The plans are meant to be variants of one scenario. Plans of different scenarios (another
-name, or other places, regions or routes), or of different days, are shown side by side
-all the same, with notes that say how they differ (:attr:`Comparison.notes`); a region or
-route that a plan's scenario does not have is missing in its row (NaN; "—" in text), not 0.
+The plans are meant to be variants of one scenario. Plans of scenarios that hold different
+values (whatever their names: versions of one scenario, or others), or of different days,
+are shown side by side all the same, with notes that say how they differ
+(:attr:`Comparison.notes`); a region or route that a plan's scenario does not have is
+missing in its row (NaN; "—" in text), not 0.
 
 >>> import supplyline as sl
 >>> base = sl.load("tutorial")
@@ -21,8 +22,9 @@ route that a plan's scenario does not have is missing in its row (NaN; "—" in 
 from __future__ import annotations
 
 import math
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Context, Decimal
 from html import escape
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -33,19 +35,24 @@ from rich.text import Text
 from supplyline.errors import not_whole
 from supplyline.plan.figures import UNTAGGED
 from supplyline.report.inert import inert
+from supplyline.scenario.paths import element_labels, element_names
 from supplyline.units import days, distinct, words_and
 
 if TYPE_CHECKING:
     import pandas as pd
 
     from supplyline.plan.result import Plan
+    from supplyline.scenario._yaml_lines import Path as DataPath
 
 __all__ = [
     "KPIS",
+    "MORE_SHOWN",
     "Comparison",
     "compare",
     "compare_records",
+    "decimals",
     "plan_record",
+    "shown",
     "write_comparison",
 ]
 
@@ -125,8 +132,9 @@ class Comparison:
     failed:
         Plans that could not be made, with the reason (label: reason).
     notes:
-        How the plans differ besides their figures, in words: of different scenarios, or of
-        different days (none for variants of one scenario over the same days).
+        How the plans differ besides their figures, in words: of scenarios that hold
+        different values (and the first of those values), of different days, or fixing
+        different replays (none for plans of one scenario over the same days).
 
     In the tables, a name that a plan's scenario does not have (a region, a route) is
     missing in that plan's row (NaN), not 0.
@@ -154,13 +162,16 @@ class Comparison:
         from supplyline.report.terminal import text_width
 
         width = text_width()
-        shown, keys = self._key_figures(width)
-        notes = "".join(f"\n{note}" for note in self.notes)
+        figures, keys = self._key_figures(width)
+        notes = "".join("\n" + textwrap.fill(note, width, break_on_hyphens=False)
+                        for note in self.notes)
         said = "".join("\n" + textwrap.fill(key, width, subsequent_indent="    ",
                                              break_on_hyphens=False) for key in keys)
         table = "\n".join(line.rstrip() for line in
-                          shown.to_string(line_width=width).splitlines())
-        text = f"{self!r}{notes}\nKey figures{said}\n{table}"
+                          figures.to_string(line_width=width).splitlines())
+        more = ("\n" + textwrap.fill(MORE_SHOWN, width)
+                if _more_decimals(self.kpis, None) else "")
+        text = f"{self!r}{notes}\nKey figures{said}\n{table}{more}"
         return text + "".join(f"\n{label} failed: {why}" for label, why in self.failed.items())
 
     def _key_figures(self, width: int, most: int | None = None
@@ -169,9 +180,7 @@ class Comparison:
         plan (the first ``most``), and the keys of the plans' labels: a label wider than a
         block of ``width`` can hold (a sweep's "#0 modes.porter.payload_kg=20, threats...")
         heads its column by its number, "[1]", said in a key ("[1] #0 modes...")."""
-        shown = self.kpis.iloc[:most].T
-        shown = shown.apply(lambda row: row.map(
-            lambda v: _number(v, _digits(str(row.name)))), axis=1)
+        shown = _shown(self.kpis, None).iloc[:most].T
         labels = [str(c) for c in shown.columns]
         names = max((len(str(n)) for n in shown.index), default=0)
         keys: list[str] = []
@@ -195,20 +204,18 @@ class Comparison:
             console.print(inert(note), style="yellow")
         if len(self.kpis):
             self._print_key_figures(console, max_rows)
-        for title, frame, digits in (
-            ("Mobilized per region (t)", self.regions, 1),
-            ("Days at capacity per route", self.routes, 0),
-            ("Tonnes carried per route", _shown_tonnes(self.tonnes), 1),
-        ):
+        for title, frame, digits in self._tables()[1:]:
             if frame.empty or frame.shape[1] == 0:
                 continue
             table = FitTable(title, Column("plan"),
                              *(Column(str(c), numeric=True) for c in frame.columns))
-            for label, row in list(frame.iterrows())[:max_rows]:
-                table.add_row(str(label), *(_number(v, digits) for v in row))
+            for label, row in list(_shown(frame, digits).iterrows())[:max_rows]:
+                table.add_row(str(label), *row)
             console.print(table)
             if len(frame) > max_rows:
                 console.print(f"... and {len(frame) - max_rows} more (see the table file)")
+        if self._more_decimals():
+            console.print(MORE_SHOWN)
         for label, reason in self.failed.items():
             console.print(inert(f"{label}: failed: {reason}"), soft_wrap=True)
 
@@ -240,6 +247,18 @@ class Comparison:
         if len(self.kpis) > max_rows:
             console.print(f"... and {len(self.kpis) - max_rows} more (see the table file)")
 
+    def _tables(self) -> list[tuple[str, pd.DataFrame, int | None]]:
+        """The tables as shown, with the usual decimals of their figures (None: each key
+        figure's own, :data:`KPIS`)."""
+        return [("Key figures", self.kpis, None),
+                ("Mobilized per region (t)", self.regions, 1),
+                ("Days at capacity per route", self.routes, 0),
+                ("Tonnes carried per route", _shown_tonnes(self.tonnes), 1)]
+
+    def _more_decimals(self) -> bool:
+        """Whether some figure of the tables is given to more decimals than usual."""
+        return any(_more_decimals(frame, digits) for _title, frame, digits in self._tables())
+
     def _repr_html_(self) -> str:
         """What a notebook shows: the tables side by side (:meth:`to_html`)."""
         return self.to_html()
@@ -248,12 +267,7 @@ class Comparison:
         """The tables as one HTML ``<section>`` (for a report page)."""
         parts = ['<section class="wide" id="compare"><h2>Side by side</h2>']
         parts += [f'<p class="note">{escape(note)}</p>' for note in self.notes]
-        for title, frame, digits in (
-            ("Key figures", self.kpis, None),
-            ("Mobilized per region (t)", self.regions, 1),
-            ("Days at capacity per route", self.routes, 0),
-            ("Tonnes carried per route", _shown_tonnes(self.tonnes), 1),
-        ):
+        for title, frame, digits in self._tables():
             parts.append(f"<h3>{escape(title)}</h3>")
             if frame.empty or frame.shape[1] == 0:
                 # (where every plan failed there is no plan to have none)
@@ -264,13 +278,12 @@ class Comparison:
             # A table wider than the page scrolls in its own box (a sweep of many values).
             parts.append(f'<div class="table-wrap"><table><thead><tr><th>plan</th>{head}'
                          "</tr></thead><tbody>")
-            for label, row in frame.iterrows():
-                cells = "".join(
-                    f'<td class="num">'
-                    f"{escape(_number(v, digits if digits is not None else _digits(str(c))))}"
-                    "</td>" for c, v in row.items())
+            for label, row in _shown(frame, digits).iterrows():
+                cells = "".join(f'<td class="num">{escape(v)}</td>' for v in row)
                 parts.append(f"<tr><th>{escape(str(label))}</th>{cells}</tr>")
             parts.append("</tbody></table></div>")
+        if self._more_decimals():
+            parts.append(f'<p class="note">{escape(MORE_SHOWN)}</p>')
         if self.failed:
             parts.append("<h3>Failed</h3><ul>")
             parts += [f"<li>{escape(label)}: {escape(reason)}</li>"
@@ -285,18 +298,93 @@ def _shown_tonnes(frame: pd.DataFrame) -> pd.DataFrame:
     tonne shown: a route of 0.0 t in every plan (a few kg, or the solver's 1e-9 t) is left
     out of the printed and HTML tables, as a route no plan uses is."""
     return frame[[c for c in frame.columns
-                  if any(_number(v, 1) not in ("0.0", "-0.0", "—") for v in frame[c])]]
+                  if any(_number(v, 1) not in ("0.0", "—") for v in frame[c])]]
 
 
 def _digits(label: str) -> int:
     return next((d for _k, lab, d in KPIS + SIMULATED_KPIS if lab == label), 1)
 
 
+def _usual(label: Any, digits: int | None) -> int:
+    """A column's usual decimals: ``digits``, or (None) those of its key figure."""
+    return _digits(str(label)) if digits is None else digits
+
+
+def _shown(frame: pd.DataFrame, digits: int | None) -> pd.DataFrame:
+    """A table of figures (one row per plan) as text: each column (a figure) :func:`shown`,
+    with ``digits`` usual decimals (None: each key figure's own)."""
+    import pandas as pd
+
+    return pd.DataFrame({c: shown(list(frame[c]), _usual(c, digits)) for c in frame.columns},
+                        index=frame.index, columns=frame.columns, dtype=object)
+
+
+def _more_decimals(frame: pd.DataFrame, digits: int | None) -> bool:
+    """Whether some column of ``frame`` is given to more decimals than its usual."""
+    return any(decimals(list(frame[c]), _usual(c, digits)) > _usual(c, digits)
+               for c in frame.columns)
+
+
+#: The most a figure's decimals grow, and the significant digits (of the largest of its
+#: values) they grow to at most, where plans differ only below its usual decimals.
+MORE_DECIMALS = 3
+SIGNIFICANT = 5
+#: What a table says where some figure is given to more decimals than usual.
+MORE_SHOWN = (f"A figure is given to more decimals than usual where the plans differ only "
+              f"there (to at most {SIGNIFICANT} significant digits).")
+
+
+def decimals(values: Iterable[Any], usual: int) -> int:
+    """The decimals to give a figure of several plans to, the same for all of them: its
+    ``usual`` decimals, or the fewest more that tell its values apart as far as
+    :data:`SIGNIFICANT` digits of the largest of them do (at most :data:`MORE_DECIMALS`
+    more): 1,636.6 and 1,637.3 labour-days, which both read 1,637, while a difference in
+    the solver's last digits (61.555833 t and 61.555834 t) stays unseen.
+
+    >>> decimals([1636.57, 1637.27], 0), decimals([29.94, 30.0], 1), decimals([99.96, 100], 1)
+    (1, 1, 2)
+    >>> decimals([61.555833, 61.555834], 1), decimals([1e-9, 0.0], 1), decimals([3, 3], 0)
+    (1, 1, 0)
+    """
+    numbers = [float(v) for v in values if not _missing(v)]
+    largest = max((abs(v) for v in numbers if math.isfinite(v)), default=0.0)
+    most = usual + MORE_DECIMALS
+    if largest > 0:
+        most = max(usual, min(most, SIGNIFICANT - 1 - math.floor(math.log10(largest))))
+    apart = len({_number(v, most) for v in numbers})
+    return next(d for d in range(usual, most + 1)
+                if d == most or len({_number(v, d) for v in numbers}) == apart)
+
+
+def shown(values: Sequence[Any], usual: int) -> list[str]:
+    """The values of one figure, one per plan, as a table gives them: to the same
+    :func:`decimals`, thousands separated; "—" where a plan has none."""
+    places = decimals(values, usual)
+    return [_number(v, places) for v in values]
+
+
+def _missing(value: Any) -> bool:
+    """Whether a plan has no such figure (None, NaN)."""
+    try:
+        return value is None or math.isnan(float(value))
+    except (TypeError, ValueError):
+        return False
+
+
+#: Half up, on the number as written, as :func:`~supplyline.units.fmt` rounds.
+_HALF_UP = Context(prec=400, rounding=ROUND_HALF_UP)
+
+
 def _number(value: Any, digits: int) -> str:
-    """A figure to ``digits`` decimals; "—" where there is none (a plan without it)."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
+    """A figure to ``digits`` decimals, half up on the number as written (2.25 is 2.3) and
+    never "-0.0"; "—" where there is none (a plan without it)."""
+    if _missing(value):
         return "—"
-    return f"{float(value):,.{digits}f}"
+    number = float(value)
+    if not math.isfinite(number):
+        return str(number)
+    rounded = Decimal(repr(number)).quantize(Decimal(1).scaleb(-digits), context=_HALF_UP)
+    return f"{rounded.copy_abs() if rounded.is_zero() else rounded:,f}"
 
 
 def compare(plans: Sequence[Plan] | Mapping[str, Plan]) -> Comparison:
@@ -308,8 +396,8 @@ def compare(plans: Sequence[Plan] | Mapping[str, Plan]) -> Comparison:
         The plans, labelled (a mapping from label to plan) or not (labelled 1, 2, ...); at
         least one.
 
-    Plans of different scenarios (another name, or other places, regions or routes), or of
-    different days, are compared all the same, with notes that say how they differ
+    Plans of scenarios that hold different values (by what they hold, not by their names),
+    or of different days, are compared all the same, with notes that say how they differ
     (:attr:`Comparison.notes`); a region or route that a plan's scenario does not have is
     missing in its row (NaN), not 0. A route id that the scenarios name differently is two
     routes, one column each.
@@ -379,11 +467,7 @@ def _notes(plans: Mapping[str, Plan], route_names: Mapping[str, str],
     """How the plans differ besides their figures: scenario, names, days (in words)."""
     from supplyline.report.sections import day_date
 
-    notes = []
-    scenarios = {label: plan.network.scenario.name for label, plan in plans.items()}
-    if len(set(scenarios.values())) > 1:
-        notes.append("These plans are of different scenarios ("
-                     + "; ".join(f"{label}: {name}" for label, name in scenarios.items()) + ").")
+    notes = _scenario_notes(plans)
     place_names = {pid: plan.network.place_name(p) for plan in plans.values()
                    for p, pid in enumerate(plan.network.place_ids)}
     keys = sorted(route_names)
@@ -414,6 +498,96 @@ def _notes(plans: Mapping[str, Plan], route_names: Mapping[str, str],
                      + "; ".join(f"{label}: {span(plan)}" for label, plan in plans.items())
                      + "): their totals are not over the same days.")
     return notes
+
+
+#: How many of the values in which the plans' scenarios differ a note names.
+SAID_DIFFERENCES = 4
+
+
+def _scenario_notes(plans: Mapping[str, Plan]) -> list[str]:
+    """Whether the plans are of different scenarios, by what the scenarios hold, not by
+    their names (a sweep's variant, or a file edited since, keeps its name; a copy under
+    another name is the same scenario), and where they differ; and whether they fix
+    different replays."""
+    import json
+
+    notes = []
+    contents = {label: _content(plan) for label, plan in plans.items()}
+    held = {label: json.dumps(data, sort_keys=True) for label, data in contents.items()}
+    if len(set(held.values())) > 1:
+        names = {label: plan.network.scenario.name for label, plan in plans.items()}
+        versions = {name: list(dict.fromkeys(held[label] for label in names
+                                             if names[label] == name))
+                    for name in names.values()}
+
+        def version(label: str) -> str:
+            return f"version {versions[names[label]].index(held[label]) + 1}"
+
+        if len(versions) == 1:  # (variants, or one file edited)
+            kinds = f"different versions of scenario {next(iter(versions))}"
+            each = [f"{label}: {version(label)}" for label in plans]
+        else:
+            kinds = "different scenarios"
+            each = [f"{label}: {names[label]}" + (f", {version(label)}" if len(
+                versions[names[label]]) > 1 else "") for label in plans]
+        first, *others = contents.values()
+        paths = list(dict.fromkeys(path for other in others
+                                   for path in _differences(first, other)))
+        labels = element_labels(first)
+        said = [_written_path(path, labels) for path in paths[:SAID_DIFFERENCES]]
+        if len(paths) > SAID_DIFFERENCES:
+            said.append(f"{len(paths) - SAID_DIFFERENCES} more")
+        notes.append(f"These plans are of {kinds} ({'; '.join(each)}), which differ in "
+                     f"{words_and(said)}.")
+    replays = {label: plan.replay for label, plan in plans.items()}
+    if len(set(replays.values())) > 1:
+        notes.append("These plans fix different replays (" + "; ".join(
+            f"{label}: {'none' if name is None else name}" for label, name in replays.items())
+            + ").")
+    return notes
+
+
+def _content(plan: Plan) -> dict[str, Any]:
+    """What the plan's scenario holds but its name, as data: every value, defaults too (a
+    file that writes a default holds what one that leaves it out does), over its whole
+    horizon (a plan of its first days, ``days=``, is of the same scenario: a note of its own
+    says that it covers other days)."""
+    import datetime as dt
+
+    scenario = plan.network.scenario
+    data = scenario.model_dump(mode="json", by_alias=True, exclude={"name"})
+    if plan.whole_days is not None:
+        data["end_date"] = (scenario.start_date
+                            + dt.timedelta(days=plan.whole_days - 1)).isoformat()
+    return data
+
+
+def _differences(a: Any, b: Any, path: DataPath = ()) -> list[DataPath]:
+    """Where two scenarios' data differ: the deepest keys, and list elements where both
+    lists name the same elements in the same order; a whole list otherwise."""
+    if a == b:
+        return []
+    if isinstance(a, dict) and isinstance(b, dict):
+        return [at for key in dict.fromkeys([*a, *b])
+                for at in _differences(a.get(key), b.get(key), (*path, key))]
+    if (isinstance(a, list) and isinstance(b, list) and len(a) == len(b)
+            and all(isinstance(x, dict) for x in a + b)
+            and [element_names(x)[:1] for x in a] == [element_names(x)[:1] for x in b]):
+        return [at for i, (x, y) in enumerate(zip(a, b, strict=True))
+                for at in _differences(x, y, (*path, i))]
+    return [path]
+
+
+def _written_path(path: DataPath, labels: Mapping[DataPath, str]) -> str:
+    """A path as ``--vary`` and ``Scenario.replace`` write it: ``modes.porter.payload_kg``,
+    ``threats.air[0].windows[1]``."""
+    name = ""
+    for i, step in enumerate(path):
+        if isinstance(step, int):
+            name = labels.get(path[:i + 1], f"{name}[{step}]")
+        else:
+            name = f"{name}.{step}" if name else str(step)
+    return name
 
 
 def compare_records(records: Mapping[str, Mapping[str, Any] | None],

@@ -28,6 +28,11 @@ def _renamed() -> sl.Scenario:
     return load_text(text, "renamed.yaml")
 
 
+def words(text: str) -> str:
+    """Text as one line of words (a note wrapped to the terminal's width)."""
+    return " ".join(text.split())
+
+
 @pytest.fixture(scope="module")
 def plans() -> dict[str, sl.Plan]:
     tutorial = sl.load("tutorial")
@@ -63,7 +68,7 @@ def test_plans_of_different_scenarios_show_a_missing_name_as_missing_and_say_so(
     assert "tutorial: tutorial" in notes and "renamed: tutorial-renamed" in notes
     for name in ("highlands", "upper", "Bridge lane", "Ridge track (exposed)"):
         assert name in notes, name
-    assert table.notes[0] in str(table)
+    assert table.notes[0] in words(str(table))
     page = table.to_html()
     assert "different scenarios" in page
     # A missing figure is a dash in the tables, never 0.
@@ -77,7 +82,7 @@ def test_plans_of_one_scenario_over_different_days_say_so(plans: dict[str, sl.Pl
     assert "different days" in notes and "the first 10 days of 30" in notes
     assert "different scenarios" not in notes
     assert not table.regions.isna().any().any() and not table.tonnes.isna().any().any()
-    assert table.notes[0] in str(table) and "different days" in table.to_html()
+    assert table.notes[0] in words(str(table)) and "different days" in table.to_html()
     # Plans of one scenario and the same days: nothing to say.
     assert sl.compare([plans["tutorial"], plans["tutorial"]]).notes == []
 
@@ -107,3 +112,88 @@ def test_print_shows_the_key_figures_rounded_as_the_html(plans: dict[str, sl.Pla
     # The same figures as the HTML shows.
     page = table.to_html()
     assert f">{labour}<" in page and f">{burden}<" in page
+
+
+def test_figures_that_differ_print_different_and_noise_does_not(
+        plans: dict[str, sl.Plan]) -> None:
+    """Every figure was rounded to its fixed decimals: 1636.57 and 1637.27 labour-days both
+    read 1,637, a shortfall of 0.04 t read as none (0.0, as beside it), a burden of 99.96 %
+    as 100.0 %. Each figure is given to the fewest more decimals that tell its plans apart
+    (the same in the text, the Rich tables and the HTML), and says so; a difference in the
+    solver's last digits, or a -0.0, is not shown."""
+    import io
+
+    from rich.console import Console
+
+    from supplyline.report.compare import MORE_SHOWN
+
+    record = plan_record(plans["tutorial"])
+    a = {**record, "labour_days": 1636.57, "shortfall_t": 0.0, "max_burden": 0.9996,
+         "mobilized_t": 61.555833, "eaten_on_way_t": -1e-12,
+         "route_tonnes": {**record["route_tonnes"], "ridge-road": 25.04}}
+    b = {**record, "labour_days": 1637.27, "shortfall_t": 0.04, "max_burden": 1.0,
+         "mobilized_t": 61.555834, "eaten_on_way_t": 0.0,
+         "route_tonnes": {**record["route_tonnes"], "ridge-road": 25.0}}
+    table = compare_records({"a": a, "b": b})
+    text = str(table)
+    console = Console(file=io.StringIO(), width=80, record=True)
+    table.print(console)
+    printed = console.export_text()
+    for shown in (text, printed):
+        for figure, values in (("labour-days", "1,636.6 +1,637.3"),
+                               (r"shortfall \(t\)", r"0\.00 +0\.04"),
+                               (r"largest burden \(%\)", r"99\.96 +100\.00"),
+                               (r"mobilized \(t\)", r"61\.6 +61\.6"),
+                               (r"eaten on the way \(t\)", r"0\.0 +0\.0")):
+            assert re.search(rf"^{figure} +{values}$", shown, re.M), (figure, shown)
+        assert " ".join(MORE_SHOWN.split()) in " ".join(shown.split())
+        assert "-0.0" not in shown
+    assert "25.04" in printed and "25.00" in printed  # (tonnes per route)
+    page = table.to_html()
+    for cell in ("1,636.6", "1,637.3", "0.04", "0.00", "99.96", "100.00", "25.04", "25.00"):
+        assert f">{cell}<" in page, cell
+    assert MORE_SHOWN in page and "-0.0" not in page
+    # Figures that print apart at their usual decimals are not given more, nor said to be.
+    same = compare_records({"a": record, "b": record})
+    assert MORE_SHOWN not in same.to_html()
+    assert " ".join(MORE_SHOWN.split()) not in " ".join(str(same).split())
+
+
+def test_the_scenarios_differ_by_what_they_hold_not_by_their_names(
+        plans: dict[str, sl.Plan]) -> None:
+    """Plans were said to be of different scenarios by their names alone: a scenario edited
+    under its name (or a sweep's variant) gave no note, and a copy under another name, the
+    same scenario, gave one."""
+    text = builtin_text("tutorial")
+    copy = load_text(text.replace("name: tutorial\n", "name: tutorial-copy\n"), "copy.yaml")
+    same_plan = sl.plan(copy)
+    same = sl.compare({"tutorial": plans["tutorial"], "copy": same_plan})
+    assert same.notes == []
+    edited = load_text(text.replace("payload_kg: 25", "payload_kg: 20"), "edited.yaml")
+    assert edited.name == "tutorial"
+    table = sl.compare({"as built": plans["tutorial"], "edited": sl.plan(edited),
+                        "again": plans["tutorial"]})
+    # It says where they differ, as --vary and Scenario.replace name it.
+    note = ("These plans are of different versions of scenario tutorial (as built: version 1; "
+            "edited: version 2; again: version 1), which differ in modes.porter.payload_kg.")
+    assert table.notes == [note]
+    assert note in words(str(table)) and note in table.to_html()
+    mixed = sl.compare({"as built": plans["tutorial"], "edited": sl.plan(edited),
+                        "copy": same_plan})
+    # print(comparison) wraps its notes to the terminal's width (they ran past it).
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("COLUMNS", "80")
+        lines = str(mixed).splitlines()
+    assert max(map(len, lines)) <= 80, "\n".join(lines)
+    assert mixed.notes[0].startswith(
+        "These plans are of different scenarios (as built: tutorial, version 1; edited: "
+        "tutorial, version 2; copy: tutorial-copy), which differ in"), mixed.notes
+    # Values a file leaves at their defaults are what one that writes them holds.
+    written = load_text(text.replace("policy:\n", "policy:\n  step_days: "
+                                     f"{plans['tutorial'].network.scenario.policy.step_days}\n"),
+                        "written.yaml")
+    assert sl.compare([plans["tutorial"], sl.plan(written)]).notes == []
+    # Plans with different replays fixed say so.
+    replayed = sl.plan(sl.load("tutorial"), replay="pledged")
+    assert sl.compare({"free": plans["tutorial"], "pledged": replayed}).notes == [
+        "These plans fix different replays (free: none; pledged: pledged)."]
