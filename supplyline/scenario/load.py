@@ -49,7 +49,7 @@ from supplyline.scenario._yaml_lines import (
     shown,
 )
 from supplyline.scenario._yaml_lines import Path as DataPath
-from supplyline.scenario.schema import Scenario
+from supplyline.scenario.schema import Mode, Scenario
 from supplyline.scenario.tables import TABLE_MODELS, WINDOW_EXPECTED, is_window, read_table
 from supplyline.text import REFUSED, closest, did_you_mean, plain
 
@@ -754,7 +754,13 @@ def _never_carrying(scenario: Scenario, locations: Locations, file: str) -> list
     on every route it may use, and which cannot carry wounded (on trips without a load,
     their food in it): it never carries anything (the
     planner's rule, :func:`supplyline.accounting.legs_of`: a loaded trip carries its own
-    food for the way in its load; the fuel tank's is said by ``check_references``)."""
+    food for the way in its load; the fuel tank's is said by ``check_references``).
+
+    And a mode, wounded or not, whose payload is no more than what a unit draws in a day
+    (:func:`_day_drawn`): a load that a day's march would eat, or that burns its weight in
+    fuel within a day's drive, is a payload written in the wrong unit (a truck's 5 t
+    written ``payload_kg: 5``), which on the few short routes where some of it is left
+    carried a handful of kg a trip and passed."""
     from supplyline.accounting import legs_of  # (compiling reads this module's schema)
     from supplyline.network import compile_network
 
@@ -763,18 +769,42 @@ def _never_carrying(scenario: Scenario, locations: Locations, file: str) -> list
     problems = []
     for m, mode in enumerate(scenario.modes):
         mine = legs.mode == m
-        wounded = mode.wounded_per_unit > 0 and bool(legs.empty_ok[mine].any())
-        if not mine.any() or (room[mine] > 0).any() or wounded:
+        if not mine.any():
             continue  # (no route lists it: said by check_references)
-        drawn = float((mode.payload_kg - room[mine]).min())
         path = ("modes", m, "payload_kg")
         spot = locations.nearest(path) or Spot(file, None)
-        problems.append(Problem(
-            spot.file, spot.line, locations.field_name(path),
-            f"a payload above the food and fuel a unit draws for one way over a route it may "
-            f"use (at least {drawn:,.4g} kg, on its shortest; else it never carries)",
-            f"{mode.payload_kg:g}"))
+        wounded = mode.wounded_per_unit > 0 and bool(legs.empty_ok[mine].any())
+        if not (room[mine] > 0).any() and not wounded:
+            drawn = float((mode.payload_kg - room[mine]).min())
+            problems.append(Problem(
+                spot.file, spot.line, locations.field_name(path),
+                f"a payload above the food and fuel a unit draws for one way over a route it "
+                f"may use (at least {drawn:,.4g} kg, on its shortest; else it never carries)",
+                f"{mode.payload_kg:g}"))
+            continue
+        day, words = _day_drawn(mode, float(legs.length_km[mine].max()))
+        if mode.payload_kg <= day:
+            problems.append(Problem(
+                spot.file, spot.line, locations.field_name(path),
+                f"a payload above what a unit draws in a day ({words}: {day:,.4g} kg): in "
+                "kg, not tonnes", f"{mode.payload_kg:g}"))
     return problems
+
+
+def _day_drawn(mode: Mode, longest_km: float) -> tuple[float, str]:
+    """What one unit of ``mode`` draws in a day on the move, in kg, and the words for it:
+    its rations for a day (they ride in its load) and the fuel it burns over a day's drive
+    at its loaded speed, or over ``longest_km`` (the longest route it may use) where that
+    is shorter (an aircraft may burn more than it carries in a day of flying, but not on
+    one flight)."""
+    food = sum(mode.rations_kg_per_day.values())
+    km = min(mode.speed_loaded_km_per_day, longest_km)
+    fuel = mode.fuel_kg_per_km * km
+    if not fuel:
+        return food, "its rations"
+    way = ("for a day's drive" if km == mode.speed_loaded_km_per_day
+           else "over its longest route, shorter than a day's drive")
+    return food + fuel, f"its rations and its fuel {way}"
 
 
 #: Fields of one line of text (a title, a name): no line break or tab, which would split a

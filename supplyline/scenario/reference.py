@@ -147,7 +147,10 @@ carriers of a mode no route from their place
 allows, a mode burning a fuel or eating a ration of a good that no place holds or makes, a
 mode on a route whose one way needs more fuel than its tank holds, a mode whose payload
 holds less than the food and fuel a unit draws for one way on every route it may use (and
-that carries no wounded), a mode of `units_from: labour` with no crew (no labour pool would
+that carries no wounded), a mode whose payload is no more than what a unit draws in a day,
+wounded or not (its rations for a day, and its fuel for a day's drive at its loaded speed or
+over its longest route, where shorter: a payload written in tonnes, a truck's
+`payload_kg: 5`), a mode of `units_from: labour` with no crew (no labour pool would
 limit it), a mode of `units_from: labour` that no locality may send (none with people and
 a labour share above 0), units that could never come home from a front, a mode whose units
 can get onto none of the routes that list it (from the places that put them in service), a

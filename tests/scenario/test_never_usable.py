@@ -373,3 +373,60 @@ def test_a_what_if_without_wounded_keeps_its_hospitals() -> None:
     hospital, named by no flow now, is not refused."""
     tiny = load_text(TINY_TEXT, "tiny.yaml", base_dir=DATA)
     assert tiny.replace({"wounded": []}).wounded == []
+
+
+def test_a_payload_written_in_tonnes_is_refused(tmp_path: Path) -> None:
+    """A truck of 2 t written `payload_kg: 5` passed check: on its short routes a few kg of
+    the 5 were left over its crew's food (its fuel rides in the tank), and it carries
+    wounded, which the rule that a mode never carries passed over. A payload no more than
+    a day's rations and fuel is a slip of unit, said whether or not the mode carries
+    wounded."""
+    text = resources.files("supplyline.scenario").joinpath(
+        "builtin", "dien-bien-phu-1954.yaml").read_text("utf-8")
+    text = edit(text, "    payload_kg: 2000 ", "    payload_kg: 5 ")
+    line, expected, got = problem(text, "modes[4].payload_kg")
+    assert (line, got) == (line_of(text, "payload_kg: 5 "), "5")
+    # (0.8 kg of rice a day for each of two men, and 0.25 kg of fuel a km over 92 km)
+    assert expected == ("a payload above what a unit draws in a day (its rations and its "
+                        "fuel over its longest route, shorter than a day's drive: 24.6 kg): "
+                        "in kg, not tonnes")
+    file = tmp_path / "tonnes.yaml"
+    file.write_text(text, "utf-8")
+    said = CliRunner().invoke(app, ["check", str(file)], env={"COLUMNS": "80"})
+    assert said.exit_code == 2, said.output
+    assert f"line {line}: modes[4].payload_kg: expected a payload above" in " ".join(
+        said.output.split())
+
+
+@pytest.mark.parametrize(("old", "new", "field", "day"), [
+    # Bicycles that carry wounded, and porters: 120 kg and 25 kg written in tonnes.
+    ("payload_kg: 120", "payload_kg: 0.12", "modes[1].payload_kg", "its rations: 0.8 kg"),
+    ("    payload_kg: 25\n", "    payload_kg: 0.7\n", "modes[0].payload_kg",
+     "its rations: 0.7 kg"),
+])
+def test_a_payload_below_a_days_rations_is_refused(old: str, new: str, field: str,
+                                                   day: str) -> None:
+    text = edit(TUTORIAL, old, new)
+    line, expected, got = problem(text, field)
+    assert line == line_of(text, new.strip())
+    assert expected == f"a payload above what a unit draws in a day ({day}): in kg, not tonnes"
+    assert got == new.split(":")[1].strip()
+    load_text(edit(TUTORIAL, old, new.replace("0.7", "0.71").replace("0.12", "0.81")),
+              "tutorial.yaml")
+
+
+def test_a_fast_mode_is_held_to_the_fuel_of_its_longest_route_not_of_a_day() -> None:
+    """An aircraft burns more than it carries in a day of flying, but not on one flight: a
+    mode whose day's drive is longer than its longest route is held to that route's fuel."""
+    fast = edit(TUTORIAL, "    speed_loaded_km_per_day: 20         # pushed",
+                "    fuel_commodity: rice\n    fuel_kg_per_km: 1\n"
+                "    speed_loaded_km_per_day: 5000         # pushed")
+    fast = edit(fast, "    speed_empty_km_per_day: 40 ", "    speed_empty_km_per_day: 5000 ")
+    load_text(fast, "tutorial.yaml")  # (5,000 kg of fuel in a day, 16 km its longest route)
+    text = edit(fast, "payload_kg: 120", "payload_kg: 16.8")
+    line, expected, got = problem(text, "modes[1].payload_kg")
+    assert (line, got) == (line_of(text, "payload_kg: 16.8"), "16.8")
+    assert expected == ("a payload above what a unit draws in a day (its rations and its "
+                        "fuel over its longest route, shorter than a day's drive: 16.8 kg): "
+                        "in kg, not tonnes")
+    load_text(edit(fast, "payload_kg: 120", "payload_kg: 16.9"), "tutorial.yaml")
