@@ -48,7 +48,7 @@ from supplyline.plan import RISK_RUNS, RISK_SEED, MetricValue
 from supplyline.report.inert import plain
 from supplyline.scenario.schema import Scenario
 from supplyline.scenario.summary import counted
-from supplyline.simulate import MAX_RUNS
+from supplyline.simulate import MAX_RUNS, SEED
 from supplyline.simulate.target import MIN_RISK_RUNS
 
 if TYPE_CHECKING:
@@ -297,8 +297,8 @@ def report(
     runs: Annotated[int | None, typer.Option(
         "--runs", min=1, max=MAX_RUNS, metavar="N",
         help="Also simulate the plan N times and add the risk section.")] = None,
-    seed: Annotated[int | None, typer.Option(
-        "--seed", min=0, metavar="S", help="Seed of the simulation (with --runs).")] = None,
+    seed: Annotated[int, typer.Option(
+        "--seed", min=0, metavar="S", help="Seed of the simulation (with --runs).")] = SEED,
     json_output: JsonOption = False,
 ) -> None:
     """Plan the scenario and write a self-contained report (HTML, or PDF)."""
@@ -331,7 +331,7 @@ def report(
                     **({"replay_note": note} if note else {}), **risk,
                     "written": [str(p) for p in written + exported]})
         return
-    if results is not None:  # (a fresh seed was said only inside the report)
+    if results is not None:  # (the seed was said only inside the report)
         simulation = results["simulation"]
         say(ui.stdout, f"Simulated the plan {counted(simulation.runs, 'time', 'times')} "
                        f"(seed {simulation.seed}: --seed {simulation.seed} draws the same "

@@ -44,7 +44,7 @@ from supplyline.cli.common import (
 from supplyline.errors import not_whole
 from supplyline.report.inert import plain
 from supplyline.scenario.summary import counted
-from supplyline.simulate import MAX_RUNS
+from supplyline.simulate import MAX_RUNS, SEED
 
 
 @app.command()
@@ -73,7 +73,7 @@ def sweep(
         int,
         typer.Option("--seed", min=0, metavar="S",
                      help="Seed of the simulations, the same for every variant."),
-    ] = 0,
+    ] = SEED,
     scheduler: Annotated[
         str | None,
         typer.Option("--scheduler", metavar="ADDRESS",

@@ -29,6 +29,7 @@ from supplyline.plan.solvers import check_solver, solve, solver_names
 from supplyline.plan.start import network_from
 from supplyline.scenario.schema import Replay, Scenario
 from supplyline.scenario.whatif import check, first_days, with_step_days
+from supplyline.simulate import SEED
 from supplyline.state import State
 from supplyline.text import did_you_mean
 
@@ -41,7 +42,7 @@ __all__ = ["SOLVERS", "Finding", "Kpis", "MetricValue", "Plan", "State", "Valida
 
 #: Runs of each simulation of a risk search, and their seed, unless told (``plan(risk=...)``).
 RISK_RUNS = 1000
-RISK_SEED = 0
+RISK_SEED = SEED  # (the one seed of every simulation unless told)
 
 
 def plan(

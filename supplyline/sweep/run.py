@@ -51,6 +51,7 @@ from supplyline.report.compare import (
     plan_record,
 )
 from supplyline.scenario.schema import Scenario
+from supplyline.simulate import SEED
 from supplyline.sweep.vary import Value, Variant, Variants, shown_value
 
 if TYPE_CHECKING:
@@ -91,8 +92,8 @@ class SweepOptions:
     #: Runs of the plan under the scenario's threats (:func:`supplyline.simulate`), or None.
     simulate: int | None = None
     #: The simulations' seed, the same for every variant (common random numbers: variants
-    #: differ by what was varied, not by their draws).
-    seed: int = 0
+    #: differ by what was varied, not by their draws); unless told, every simulation's.
+    seed: int = SEED
 
 
 #: The simulation's figures a record holds (``sim_`` columns): (name, where in

@@ -15,7 +15,7 @@ from typer.testing import CliRunner
 
 import supplyline as sl
 from supplyline.cli import app
-from supplyline.cli.planning import plan_command
+from supplyline.cli.planning import plan_command, report
 from supplyline.cli.resilience import resilience as resilience_command
 from supplyline.cli.simulate import simulate_command
 from supplyline.cli.sweep import sweep as sweep_command
@@ -34,7 +34,7 @@ def _default(fn: Callable[..., Any], name: str = "seed") -> Any:
 
 @pytest.mark.parametrize("where", [
     sl.simulate, simulate_command, plan_for_risk, resilience, resilience_command,
-    sl.plan, plan_command, sweep_command])
+    sl.plan, plan_command, report, sweep_command])
 def test_every_seed_default_is_the_one_seed(where: Callable[..., Any]) -> None:
     assert _default(where) == SEED
 
