@@ -183,6 +183,7 @@ def load(
     >>> scenario.days  # doctest: +SKIP
     158
     """
+    named = source is not None
     if source is None:
         source = DEFAULT_SCENARIO
     if not isinstance(source, str | os.PathLike):
@@ -198,11 +199,7 @@ def load(
                                          repr(asked))])
     elif isinstance(source, str) and (same := _file_named_as_builtin(source)) is not None:
         # A file named as a built-in scenario was passed over for it without a word.
-        raise ScenarioError([Problem(source, None, "(file)", f"a name that says which: the "
-                                     f"built-in scenario as {BUILTIN_PREFIX}{source}, or the "
-                                     f"file as ./{same} (its path)",
-                                     "a file of that name here" if same == source
-                                     else f"a file {same} here")])
+        raise ScenarioError([_builtin_or_file(source, *same, named)])
     name = builtin_name(source)
     if name is not None:
         folder = _builtin_folder()
@@ -345,16 +342,37 @@ def _names_builtin(source: str) -> bool:
     return not _looks_like_path(source) and source in builtin_names()
 
 
-def _file_named_as_builtin(source: str) -> str | None:
+def _file_named_as_builtin(source: str) -> tuple[str, str] | None:
     """The file in the current folder that the built-in scenario's name ``source`` could
-    mean as well (``NAME``, ``NAME.yaml`` or ``NAME.yml``), or ``None``: with one there, the
-    bare name is refused rather than read as either."""
+    mean as well (``NAME``, ``NAME.yaml`` or ``NAME.yml``: a file, or a link to nothing,
+    left where a file was), as its name and what it is; or ``None``: with one there, the
+    bare name is refused rather than read as either. A folder of that name is not one: no
+    scenario is a folder (``--export tutorial`` writes one), and the built-in is read."""
     if not _names_builtin(source):
         return None
     for candidate in (source, f"{source}.yaml", f"{source}.yml"):
-        if Path(candidate).is_file():
-            return candidate
+        try:
+            info = os.stat(candidate)
+        except OSError:  # (nothing there, a link to nothing or a loop, or a folder unread)
+            if os.path.islink(candidate):
+                return candidate, f"a link {candidate} here, to nothing"
+            continue
+        if stat.S_ISDIR(info.st_mode):
+            continue
+        if stat.S_ISREG(info.st_mode):
+            return candidate, f"a file {candidate} here"
+        return candidate, f"{_kind(info.st_mode)} {candidate} here"
     return None
+
+
+def _builtin_or_file(source: str, same: str, there: str, named: bool = True) -> Problem:
+    """The problem of a bare built-in name ``source`` with ``there`` (:func:
+    `_file_named_as_builtin`) of the name ``same`` in the current folder: the two names
+    that say which. Not ``named``: no scenario was given, and ``source`` is the default."""
+    if not named:
+        there = f"no scenario named (the default is the built-in {source}), and {there}"
+    return Problem(source, None, "(file)", f"a name that says which: the built-in scenario "
+                   f"as {BUILTIN_PREFIX}{source}, or the file as ./{same} (its path)", there)
 
 
 #: Names a built-in scenario whatever files are here: ``builtin:tutorial``.

@@ -42,7 +42,11 @@ _INTRO = f"""\
 A scenario is one YAML file. Its top level is a [Scenario](#scenario); every section below
 describes one kind of mapping that appears in it, with each field's type, unit, default and
 meaning. Check a file with `supplyline check FILE`: every problem is listed at once with its
-file, line and field.
+file, line and field. A bare name (`tutorial`) is a built-in scenario; where a file of that
+name, or of it with `.yaml` or `.yml`, is in the current folder (the default's too, when no
+`FILE` is given), the name is refused rather than read as either: give the file by its path
+(`./tutorial.yaml`) or the built-in as `builtin:tutorial`. A folder of that name is no
+scenario and does not count (`--export tutorial` writes one): the built-in is read.
 
 ## Conventions
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import sys
 from pathlib import Path
 
 import pytest
@@ -21,6 +22,8 @@ from .helpers import (
     needs_default_builtin,
     problems_in,
 )
+
+needs_symlinks = pytest.mark.skipif(sys.platform == "win32", reason="symlinks need rights")
 
 # -- loading what is right -------------------------------------------------------------------
 
@@ -578,6 +581,50 @@ def test_a_yaml_file_named_as_a_built_in_scenario_is_not_passed_over(
     # Another built-in's name is not refused for it.
     other = next(name for name in builtin_names() if name != "tutorial")
     assert sl.load(other).name == other
+
+
+@needs_symlinks
+def test_a_link_to_nothing_named_as_a_built_in_scenario_is_not_passed_over(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A `tutorial.yaml` left a link to a file moved away: `tutorial` read the built-in
+    without a word, as it did beside any file that was not a regular one."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "tutorial.yaml").symlink_to(tmp_path / "moved.yaml")
+    with pytest.raises(ScenarioError) as raised:
+        sl.load("tutorial")
+    (problem,) = raised.value.problems
+    assert problem.expected == ("a name that says which: the built-in scenario as "
+                                "builtin:tutorial, or the file as ./tutorial.yaml (its path)")
+    assert problem.got == "a link tutorial.yaml here, to nothing"
+
+
+def test_a_folder_named_as_a_built_in_scenario_is_no_scenario(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A folder is no scenario (`--export tutorial` writes one): the bare name reads the
+    built-in beside it, as the reference says."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "tutorial").mkdir()
+    (tmp_path / "tutorial" / "tutorial.yaml").write_text(TINY_TEXT, encoding="utf-8")
+    assert sl.load("tutorial") == sl.load("builtin:tutorial")
+    (tmp_path / "tutorial.yml").mkdir()
+    assert sl.load("tutorial").name == "tutorial"
+
+
+def test_the_default_beside_a_file_of_its_name_says_none_was_named(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """No scenario given beside a copy of the default: the refusal said "got a file ...
+    here" of a name the user had not written."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / f"{DEFAULT_SCENARIO}.yaml").write_text(TINY_TEXT, encoding="utf-8")
+    with pytest.raises(ScenarioError) as raised:
+        sl.load()
+    (problem,) = raised.value.problems
+    assert problem.got == (f"no scenario named (the default is the built-in "
+                           f"{DEFAULT_SCENARIO}), and a file {DEFAULT_SCENARIO}.yaml here")
+    assert problem.expected.endswith(f"or the file as ./{DEFAULT_SCENARIO}.yaml (its path)")
+    with pytest.raises(ScenarioError) as raised:
+        sl.load(DEFAULT_SCENARIO)
+    assert raised.value.problems[0].got == f"a file {DEFAULT_SCENARIO}.yaml here"
 
 
 def test_a_route_open_on_one_day_of_the_horizon_is_kept() -> None:
