@@ -287,16 +287,20 @@ def load_text(
 _MOST_NEIGHBOURS = 10_000
 
 
-def _yaml_files(folder: Path) -> list[str]:
-    """The names of the YAML files in ``folder``, in order; none where it cannot be read or
-    holds more than :data:`_MOST_NEIGHBOURS` entries."""
+_YAML_SUFFIXES = (".yaml", ".yml")
+
+
+def _yaml_files(folder: Path, suffixes: tuple[str, ...] = _YAML_SUFFIXES) -> list[str]:
+    """The names of the YAML files (or of those ending in ``suffixes``, in any case) in
+    ``folder``, in order; none where it cannot be read or holds more than
+    :data:`_MOST_NEIGHBOURS` entries."""
     names: list[str] = []
     try:
         with os.scandir(folder) as entries:
             for entry in entries:
                 if len(names) >= _MOST_NEIGHBOURS:
                     return []
-                if entry.name.lower().endswith((".yaml", ".yml")) and entry.is_file():
+                if entry.name.lower().endswith(suffixes) and entry.is_file():
                     names.append(entry.name)
     except (OSError, ValueError):
         return []
@@ -321,11 +325,13 @@ def _nearest_scenario(name: str) -> str:
     return f" (did you mean {' or '.join(repr(each) for each in meant[close])}?)"
 
 
-def _nearest_file(written: str, path: Path) -> str:
-    """`` (did you mean 'my-valley.yaml'?)`` for a scenario file that is not there, where a
-    YAML file of a close name is in its folder (named as ``written`` names its folder), else
-    ``''``."""
-    close = closest(path.name, _yaml_files(path.parent))
+def _nearest_file(written: str, path: Path, suffixes: tuple[str, ...] = _YAML_SUFFIXES
+                  ) -> str:
+    """`` (did you mean 'my-valley.yaml'?)`` for a scenario file (or a table, of
+    ``suffixes``) that is not there, where a file of a close name is in its folder (the
+    same name in other capitals first: ``Places.csv`` for places.csv), named as ``written``
+    names its folder; else ``''``."""
+    close = closest(path.name, _yaml_files(path.parent, suffixes))
     if close is None:
         return ""
     folder = written[: -len(path.name)] if written.endswith(path.name) else ""
@@ -1051,9 +1057,13 @@ def _expand_table(
     except Refused as refused:
         return unreadable(refused.expected, f"{shown(name)} ({refused.got})")
     except (OSError, ValueError) as error:
-        reason = "no such file" if isinstance(error, FileNotFoundError) else (
+        missing = isinstance(error, FileNotFoundError)
+        reason = "no such file" if missing else (
             getattr(error, "strerror", None) or str(error))
-        return unreadable("a table file next to the scenario", f"{shown(name)}: {reason}")
+        near = _nearest_file(name, base / name, _TABLE_SUFFIXES) if missing and isinstance(
+            base, Path) else ""  # (a misspelt table, or one in other capitals: Places.csv)
+        return unreadable("a table file next to the scenario" + near,
+                          f"{shown(name)}: {reason}")
     table = read_table(section, raw, table_file)
     data[section] = table.rows
     locations.graft((section,), table.locations)

@@ -92,7 +92,9 @@ places: {{file: places.csv}}        # or places.geojson
 routes: {{file: routes.geojson}}    # or routes.csv
 ```
 
-The path is relative to the YAML file.
+The path is relative to the YAML file. A table that is not there is said with the closest
+name of a table file in its folder (`did you mean 'places.csv'?` for `Places.csv`, where
+the file system tells capitals apart).
 
 - **CSV**: the header row names the fields. A mapping field is spread over dotted columns
   (`stock_kg.rice`, `production_kg_per_day.rice`, `carriers.bicycle`); a list field

@@ -158,6 +158,26 @@ def test_table_that_is_a_folder_is_refused(folder: Path) -> None:
     assert _refusal(path).got == "'dir.csv' (a folder)"
 
 
+@pytest.mark.parametrize(("reference", "meant"), [
+    ("Places.csv", " (did you mean 'places.csv'?)"),  # (other capitals: no file here)
+    ("sub/PLACES.CSV", " (did you mean 'sub/places.csv'?)"),
+    ("sub/place.csv", " (did you mean 'sub/places.csv'?)"),
+    ("zzz.csv", ""),  # (nothing close)
+])
+def test_a_table_not_there_says_the_closest_table_there(folder: Path, reference: str,
+                                                         meant: str) -> None:
+    """`places: {file: Places.csv}` beside places.csv said only "no such file"."""
+    (folder / "sub").mkdir()
+    shutil.copy(folder / "places.csv", folder / "sub" / "places.csv")
+    if (folder / reference).exists():
+        pytest.skip("this file system does not tell capitals apart")
+    path, text = _with_places(folder, reference)
+    problem = _refusal(path)
+    assert (problem.field, problem.line) == ("places.file", line_of(text, reference))
+    assert problem.expected == f"a table file next to the scenario{meant}"
+    assert problem.got == f"{reference!r}: no such file"
+
+
 def test_folder_as_scenario_is_refused(tmp_path: Path) -> None:
     assert _refusal(tmp_path).got == "a folder"
 
