@@ -169,7 +169,9 @@ names, and a hospital that no wounded flow names (a place where supplies only pa
 or a junction); a route closed on every day of the horizon
 (by its `closed` windows, from `open_from` on), and a closure that is over before its route
 opens; a replay's `exclude_regions` tag that none of the localities it would take has; an
-air threat on a route not open to air attack, an air threat where no route is, a sabotage
+air threat on a route not open to air attack, an air threat where no route is,
+`air_exposed: false` where no air threat is given (`true`, its default, asks nothing and
+passes, as a scenario written out whole has it on every route), a sabotage
 whose regions no route touches, and an air threat or a sabotage that can never act (a chance
 of 0 in every window, protection 1, or strikes that take nothing), rain that never falls or
 changes nothing (factors of 1); a threat that takes only capacity (strikes that destroy no

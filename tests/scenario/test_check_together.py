@@ -165,3 +165,17 @@ def test_a_scenario_written_out_whole_loads_again() -> None:
     text = yaml.safe_dump(scenario.model_dump(mode="json", by_alias=True, exclude_none=True))
     assert "wounded_late_per_person: 1000.0" in text
     assert load_text(text, "whole.yaml") == scenario
+
+
+def test_a_scenario_without_air_threats_written_out_whole_loads_again() -> None:
+    """air_exposed: false is refused where no air threat is given (nothing reads it), but
+    true, its default, is not: a scenario written out whole has it on every route, and one
+    without air threats must load again as it is."""
+    import yaml
+
+    scenario = sl.load("tutorial").replace({"threats.air": [], "routes[*].air_exposed": True})
+    text = yaml.safe_dump(scenario.model_dump(mode="json", by_alias=True, exclude_none=True))
+    assert text.count("air_exposed: true") == len(scenario.routes)
+    assert load_text(text, "whole.yaml") == scenario
+    one = text.replace("air_exposed: true", "air_exposed: false", 1)
+    assert [p.field for p in problems_in(one, "whole.yaml")] == ["routes[0].air_exposed"]
