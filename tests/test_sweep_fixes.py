@@ -240,3 +240,30 @@ def test_the_table_of_variants_tells_apart_figures_that_differ(
     assert rows["1"] == ["57.8", "0.0", "61.6", "1,636.6", "30.0", "3.6"], text
     assert " ".join(MORE_SHOWN.split()) in " ".join(text.split())
     assert max(len(line) for line in text.splitlines()) <= 80
+
+
+def test_a_header_keeps_its_unit_with_its_last_word(monkeypatch: pytest.MonkeyPatch) -> None:
+    """At 80 columns, two varied paths and the simulation's figures, the last header read
+    'sim. short' over a lone 't'; a unit now stays with the word before it."""
+    import io
+
+    from rich.console import Console
+
+    import supplyline.cli as cli
+
+    variants = make_variants(sl.load("tutorial"), ["modes.porter.payload_kg=20,25",
+                                                   "modes.bicycle.payload_kg=80,100"],
+                             "tutorial")
+    records = {v.index: {"status": "ok", "delivered_t": 57.8, "shortfall_t": 0.0,
+                         "mobilized_t": 62.3 - v.index / 10, "labour_days": 2564 - v.index,
+                         "sim_p_any_shortfall": 0.95, "sim_shortfall_t": 3.3}
+               for v in variants}
+    console = Console(file=io.StringIO(), width=80, record=True)
+    monkeypatch.setattr(cli.common, "stdout", console)
+    cli.sweep._print_sweep(variants, records)
+    lines = console.export_text().splitlines()
+    assert max(len(line) for line in lines) <= 80
+    figures = lines.index("Key figures, by variant")
+    header = lines[figures + 1:figures + 3]
+    assert header[-1].endswith("short t"), header
+    assert all("sim. short t" in line for line in header if "sim. short" in line), header

@@ -296,14 +296,16 @@ def _print_sweep(variants: Sequence[Any], records: dict[int, dict[str, Any]]) ->
         decimals,
         shown,
     )
-    from supplyline.report.terminal import Column, FitTable
+    from supplyline.report.terminal import NO_BREAK, Column, FitTable
     from supplyline.sweep.vary import short_label, short_names, shown_value
 
     paths = list(variants[0].settings) if len(variants) else []
     simulated = any("sim_p_any_shortfall" in r for r in records.values())
-    headers = ["delivered t", "short t", "mobilized t", "labour-days"]
+    # (a unit stays with its last word: "sim." over "short t", not "sim. short" over "t")
+    headers = [f"delivered{NO_BREAK}t", f"short{NO_BREAK}t", f"mobilized{NO_BREAK}t",
+               "labour-days"]
     if simulated:
-        headers += ["P(short) %", "sim. short t"]
+        headers += [f"P(short){NO_BREAK}%", f"sim. short{NO_BREAK}t"]
     number = Column("#", numeric=True)
     valued = [Column(plain(name), numeric=True) for name in short_names(paths)]
     figured = [Column(header, numeric=True) for header in headers]
