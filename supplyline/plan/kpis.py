@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from typing import TypedDict
 
-__all__ = ["BurdenKpis", "CarrierKpis", "CommodityKpis", "CostKpis", "Kpis", "RouteKpis"]
+__all__ = ["BurdenKpis", "CarrierKpis", "CommodityKpis", "CostKpis", "Kpis", "RouteKpis",
+           "WoundedKpis", "WoundedRouteKpis"]
 
 
 class CommodityKpis(TypedDict):
@@ -65,6 +66,35 @@ class RouteKpis(TypedDict):
     tonnes: float  # cargo dispatched over it, both directions
 
 
+class WoundedRouteKpis(TypedDict):
+    """A route among those that carried most wounded."""
+
+    route: str
+    name: str
+    persons: float  # wounded carried over it (each leg of a relay counts)
+
+
+class WoundedKpis(TypedDict):
+    """What became of the wounded (``kpis()["wounded"]``, :meth:`~supplyline.plan.result.
+    Plan.wounded_figures`), in persons: ``arising == reached + waiting + on_the_way`` and
+    ``reached == reached_in_time + reached_late``. Who of those brought in was late is
+    counted first wounded, first brought in."""
+
+    arising: float  # wounded over the horizon (and those a starting State left away from
+    #                 a hospital)
+    reached: float  # at one of their hospitals by the end of the horizon
+    reached_in_time: float  # of them, there within their time limit (or less than
+    #                         result.LATE_GRACE_DAYS after it)
+    reached_late: float  # of them, there later
+    waiting: float  # at the end: at their front or at a place on the way, not carried
+    on_the_way: float  # at the end: carried, not yet arrived
+    past_limit_at_end: float  # of those waiting or on the way, beyond their limit
+    within_days: list[int]  # the flows' time limits (days), each once, shortest first
+    by_hospital: dict[str, float]  # persons that reached each hospital, most first
+    by_mode: dict[str, float]  # persons each mode brought into a hospital, most first
+    routes: list[WoundedRouteKpis]  # at most 5 (WOUNDED_ROUTES), most wounded first
+
+
 class Kpis(TypedDict):
     """The headline figures of a plan."""
 
@@ -80,6 +110,7 @@ class Kpis(TypedDict):
     eaten_on_way_t: float
     labour_days: float  # person-days of carriers' crews, road works and repair crews
     wounded_late_person_days: float
+    wounded: WoundedKpis | None  # None where the scenario has no wounded flows
     by_commodity: dict[str, CommodityKpis]
     mobilized_by_region_t: dict[str, float]  # a place with several tags counts in each
     carriers: dict[str, CarrierKpis]

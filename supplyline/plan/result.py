@@ -14,6 +14,7 @@ from numpy.typing import NDArray
 from supplyline.accounting import (
     Legs,
     crew_days,
+    departure,
     labour_ration,
     landed_share,
     repair_crew_days,
@@ -22,10 +23,11 @@ from supplyline.accounting import (
     way_home_kg,
     ways_home,
     wounded_food,
+    wounded_on_the_way,
 )
 from supplyline.errors import not_whole
 from supplyline.network import Network, read_only
-from supplyline.plan.kpis import CommodityKpis, CostKpis, Kpis
+from supplyline.plan.kpis import CommodityKpis, CostKpis, Kpis, WoundedKpis, WoundedRouteKpis
 from supplyline.plan.model import (
     MONEY_PARTS,
     LinearProgram,
@@ -119,6 +121,21 @@ def is_short(short_kg: Any, demand_kg: Any) -> Any:
 WHOLE_UNIT_TOLERANCE = 0.01
 
 
+#: How many of the routes that carried most wounded every output lists.
+WOUNDED_ROUTES = 5
+#: Wounded below this many persons (a hospital, a mode or a route took in over the plan) are
+#: the solver's crumbs, and left out of the lists of who carried them.
+WOUNDED_SHOWN = 0.5
+
+
+#: A wounded person brought in less than this many days after his limit is counted in time:
+#: the LP holds the limit at the ends of its steps, and between them the even spread it
+#: gives departures lands arrivals minutes either side of it (up to 72 minutes late on a
+#: 20 km carry with a 1-day limit that it meets at every day's end: 23 of 58 persons had
+#: been counted late, where 2.8 are late by more).
+LATE_GRACE_DAYS = 0.1
+
+
 #: Cargo of more than this (kg) needs a unit to carry it, however small a share of one the
 #: LP sends with it (30 kg on a truck of 5 t is 0.006 of a truck, within the crumbs above).
 CARRIED_KG = 1.0
@@ -141,6 +158,42 @@ def main_goods(demand_kg: FloatArray, fronts: IntArray) -> IntArray:
     the good that runs out first."""
     demand = np.asarray(demand_kg)[np.asarray(fronts, dtype=np.int64)].sum(axis=2)  # [F, G]
     return np.asarray(demand.argmax(axis=1) if demand.size else np.zeros(0), dtype=np.int64)
+
+
+def _arrived_by(times: FloatArray, begin: FloatArray, length: FloatArray,
+                amount: FloatArray) -> FloatArray:
+    """What has arrived by each of ``times`` (sorted) of loads ``amount`` arriving evenly
+    from ``begin`` over ``length`` days each: the sum of their ramps."""
+    if not amount.size:  # (nothing carried there)
+        return np.zeros(np.shape(times))
+    when = np.concatenate([begin, begin + length])
+    order = np.argsort(when, kind="stable")
+    when = when[order]
+    slope = np.cumsum(np.concatenate([amount / length, -amount / length])[order])
+    at = np.concatenate([[0.0], np.cumsum(slope[:-1] * np.diff(when))])  # at each of when
+    last = np.searchsorted(when, times, side="right") - 1
+    since = np.maximum(last, 0)
+    return np.asarray(np.where(last >= 0, at[since] + slope[since] * (times - when[since]),
+                               0.0), dtype=float)
+
+
+def _ranks_between(below: FloatArray, above: FloatArray) -> float:
+    """How many ranks were ever between two rising counts, ``below`` and ``above``, each
+    straight between the times they are given at: the measure of the union over time of
+    ``(below, above]`` (the persons ranked by when they were wounded who were ever overdue,
+    ``above``, and not yet at a hospital, ``below``)."""
+    gap = above - below
+    first, then = gap[:-1], gap[1:]
+    some = (first > 0) | (then > 0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        cross = np.where(some & ((first > 0) != (then > 0)), first / (first - then), 0.0)
+    # Within each stretch between two times, the part where the gap is open: [start, end].
+    start = np.where(first > 0, 0.0, cross)
+    end = np.where(then > 0, 1.0, cross)
+    low = (below[:-1] + start * np.diff(below))[some]
+    high = (above[:-1] + end * np.diff(above))[some]
+    covered = np.maximum.accumulate(np.concatenate([[0.0], high[:-1]]))
+    return float(np.maximum(high - np.maximum(low, covered), 0.0).sum())
 
 
 def _take(x: FloatArray, index: IntArray) -> FloatArray:
@@ -205,6 +258,10 @@ class Plan:
     wounded_waiting: FloatArray  # [P, S]
     wounded_late: FloatArray  # [S]
     wounded_fed_kg: FloatArray  # [P, G, S] food the wounded ate
+    # The same by wounded flow (W: ``Network.wounded_groups``, the scenario's flows and those
+    # a starting State adds), whose hospitals differ: what :meth:`wounded_figures` counts.
+    wounded_carried_by_flow: FloatArray  # [W, L, S] persons carried
+    wounded_waiting_by_flow: FloatArray  # [W, P, S] persons waiting at the end of the step
     stock_in_kg: FloatArray  # [P, G, S] held at the start or arriving from before it
     capacity_factor: FloatArray  # [A, S] capacity left (threats, closures, damage)
     road_work_days: FloatArray  # [K, S]
@@ -674,6 +731,100 @@ class Plan:
         """Person-days the wounded spend beyond their time limit away from a hospital."""
         return float((self.wounded_late * self.step_length).sum())
 
+    def _wounded_still_out(self, flow: int) -> FloatArray:
+        """Of a wounded flow, those carried on each leg [L, S by departure step] still on the
+        way at the end of the horizon, by the LP's own reckoning
+        (:func:`~supplyline.accounting.wounded_on_the_way`: into a hospital in real days,
+        into another place until the wounded balance lands them)."""
+        carried = self.wounded_carried_by_flow[flow]
+        hospitals = self.network.wounded_groups[flow].hospitals
+        at_end = np.zeros_like(carried)
+        for k, share in wounded_on_the_way(self.network, self.legs, hospitals):
+            if k < self.steps:
+                at_end[:, self.steps - 1 - k] = share[:, self.steps - 1 - k]
+        return np.asarray(carried * at_end, dtype=float)
+
+    def _wounded_late(self, flow: int) -> tuple[float, float]:
+        """How many of a wounded flow reached a hospital more than :data:`LATE_GRACE_DAYS`
+        after their limit, and how many are away from one past it at the end of the horizon
+        (the LP's late persons of its last step). Ranked first wounded, first brought in, a
+        person is late where his rank lies between those at a hospital (arriving evenly over
+        the days a carry into one lands in, as
+        :func:`~supplyline.accounting.wounded_on_the_way` has them) and those wounded longer
+        ago than their limit and the grace (the LP's own count at each step's end, from
+        ``WoundedGroup.recent``, evenly in between)."""
+        net, legs = self.network, self.legs
+        group = net.wounded_groups[flow]
+        into = group.hospitals[legs.dest][:, None] & (self.wounded_carried_by_flow[flow] > 0)
+        leg, step = np.nonzero(into)
+        begin = departure(net)[step] + legs.days_empty[leg, step]
+        length = self.step_length[step]
+        ends = np.concatenate([[0.0], self.step_start + self.step_length]).astype(float)
+        overdue = np.concatenate([[0.0], np.cumsum(group.arising) - group.recent])
+        times = np.unique(np.clip(np.concatenate([ends, ends + LATE_GRACE_DAYS, begin,
+                                                  begin + length]), 0.0, ends[-1]))
+        arrived = _arrived_by(times, begin, length, self.wounded_carried_by_flow[flow][into])
+        late = np.interp(times - LATE_GRACE_DAYS, ends, overdue)  # (0 before the start)
+        # (of the ranks ever late, those above the ones at a hospital at the end are not)
+        still_out = max(float(late[-1] - arrived[-1]), 0.0)
+        reached_late = min(max(_ranks_between(arrived, late) - still_out, 0.0),
+                           float(arrived[-1]))
+        return reached_late, max(float(overdue[-1] - arrived[-1]), 0.0)
+
+    def wounded_figures(self) -> WoundedKpis | None:
+        """What became of the wounded over the plan, in persons (None where the scenario has
+        no wounded flows): those arising, those at one of their hospitals by the end (within
+        their time limit, or late), those still waiting or on the way then, and who carried
+        them (by mode, into which hospital, over which routes). The one count of them, which
+        ``kpis()["wounded"]``, the summary and the report give.
+
+        Those at a hospital are those carried on a leg into one and landed by the end;
+        waiting, the LP's wounded at a place at the end; on the way, those carried and not
+        landed (:meth:`_wounded_still_out`): with those arising they add up by the LP's
+        wounded balance. The LP counts how many are past their limit, not who: here the
+        first wounded are the first brought in (:meth:`_wounded_late`), and those past it at
+        the end are the LP's late persons of its last step (:attr:`wounded_late`)."""
+        net, legs = self.network, self.legs
+        if not net.wounded_groups:
+            return None
+        arising = reached = late_reached = waiting = on_way = past_limit = 0.0
+        by_hospital = np.zeros(net.n_places)
+        by_mode = np.zeros(net.n_modes)
+        by_route = np.zeros(len(net.route_ids))
+        limits: set[int] = set()
+        for w, group in enumerate(net.wounded_groups):
+            carried = self.wounded_carried_by_flow[w]  # [L, S]
+            still_out = self._wounded_still_out(w)
+            landed = np.where(group.hospitals[legs.dest][:, None], carried - still_out, 0.0)
+            into = landed.sum(axis=1)  # [L]
+            np.add.at(by_hospital, legs.dest, into)
+            np.add.at(by_mode, legs.mode, into)
+            np.add.at(by_route, net.arc_route[legs.arc], carried.sum(axis=1))
+            late, late_now = self._wounded_late(w)
+            if group.arising.sum() > 0:
+                limits.add(group.within_days)
+            arising += float(group.arising.sum())
+            reached += float(into.sum())
+            late_reached += min(late, float(into.sum()))
+            waiting += float(self.wounded_waiting_by_flow[w][:, -1].sum())
+            on_way += float(still_out.sum())
+            past_limit += late_now
+
+        def most_first(amounts: FloatArray, ids: list[str]) -> dict[str, float]:
+            return {ids[i]: float(amounts[i]) for i in np.argsort(-amounts, kind="stable")
+                    if amounts[i] >= WOUNDED_SHOWN}
+
+        return WoundedKpis(
+            arising=arising, reached=reached, reached_in_time=reached - late_reached,
+            reached_late=late_reached, waiting=waiting, on_the_way=on_way,
+            past_limit_at_end=past_limit, within_days=sorted(limits),
+            by_hospital=most_first(by_hospital, net.place_ids),
+            by_mode=most_first(by_mode, net.mode_ids),
+            routes=[WoundedRouteKpis(route=net.route_ids[r], name=net.route_names[r],
+                                     persons=float(by_route[r]))
+                    for r in np.argsort(-by_route, kind="stable")[:WOUNDED_ROUTES]
+                    if by_route[r] >= WOUNDED_SHOWN])
+
     def gave_up(self, unfed: bool = True) -> list[str]:
         """What the plan could not do besides meeting demand, in words: every penalty the
         objective paid (road work undone, :meth:`noted_undone`; a reserve missed; wounded
@@ -781,6 +932,7 @@ class Plan:
             "eaten_on_way_t": float((trip.sum() + idle.sum() + workers.sum()) / 1000.0),
             "labour_days": self.labour_days()["total"],
             "wounded_late_person_days": self.wounded_late_person_days(),
+            "wounded": self.wounded_figures(),
             "by_commodity": by_commodity,
             "mobilized_by_region_t": regions,
             "carriers": {
@@ -1037,6 +1189,7 @@ def read_plan(lp: LinearProgram, sol: Solution, replay: str | None) -> Plan:
     goods = v.goods
     money = {part: float(coefficients @ x)
              for part, coefficients in money_per_column(net, v).items()}
+    carried, waiting = _take(x, v.wounded), _take(x, v.wounded_waiting)  # [W, L, S], [W, P, S]
     return read_only(Plan(
         network=net,
         replay=replay,
@@ -1052,7 +1205,7 @@ def read_plan(lp: LinearProgram, sol: Solution, replay: str | None) -> Plan:
         loaded_units=_take(x, v.loaded),
         empty_units=_take(x, v.empty),
         cargo_kg=_take(x, v.cargo),
-        wounded_carried=_take(x, v.wounded).sum(axis=0),
+        wounded_carried=carried.sum(axis=0),
         idle_units=_take(x, v.idle),
         waiting_unit_days=_take(x, v.waiting),
         waiting_unfed_kg=_take(x, v.waiting_unfed),
@@ -1065,9 +1218,11 @@ def read_plan(lp: LinearProgram, sol: Solution, replay: str | None) -> Plan:
         given_kg=_take(x, v.given),
         consumed_kg=np.where(v.unmet >= 0, net.demand_kg[:, goods, :] - _take(x, v.unmet), 0.0),
         demand_kg=net.demand_kg[:, goods, :],
-        wounded_waiting=_take(x, v.wounded_waiting).sum(axis=0),
+        wounded_waiting=waiting.sum(axis=0),
         wounded_late=_take(x, v.late).sum(axis=0),
         wounded_fed_kg=_take(x, v.wounded_fed).sum(axis=0),
+        wounded_carried_by_flow=carried,
+        wounded_waiting_by_flow=waiting,
         stock_in_kg=lp.start.stock_in,
         capacity_factor=lp.start.capacity_factor,
         road_work_days=_take(x, v.road_work),

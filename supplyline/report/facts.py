@@ -12,22 +12,32 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from supplyline.hazards import rainy_day_slowdown
 from supplyline.network import BoolArray, FloatArray, Network
+from supplyline.plan.kpis import WoundedKpis
 from supplyline.plan.metrics import MetricValue
 from supplyline.plan.result import (
     KG_RESOLUTION,
+    LATE_GRACE_DAYS,
     Plan,
     note_mass,
     whole_units,
 )
 from supplyline.report.svg import fmt
-from supplyline.units import days, said_date, said_span, told_apart, words_and
+from supplyline.units import (
+    days,
+    distinct,
+    said_date,
+    said_span,
+    short_label,
+    told_apart,
+    words_and,
+)
 
 
 def tonnes_of(kg: float) -> float:
@@ -548,6 +558,70 @@ def gave_up_words(plan: Plan) -> list[str]:
                     "")
         out.append(f"{note} ({said})" if said else note)
     return out
+
+
+#: How the wounded's figures count who was late, as the summary and the report say it
+#: (:meth:`Plan.wounded_figures`).
+WOUNDED_MEANS = ("persons, as the plan carries them (fractions included); late: at a "
+                 f"hospital more than {fmt(24 * LATE_GRACE_DAYS)} hours after their time "
+                 "limit, counting the first wounded as the first brought in; the routes "
+                 "count a person on each leg he is carried")
+
+
+def persons_text(count: float) -> str:
+    """Persons as the wounded's figures say them: the LP's, fractions included, to a
+    hundredth (less is the solver's noise) and four significant digits below a thousand
+    (87.75 of 88 had read 87.8 beside 0.25).
+
+    >>> persons_text(87.75), persons_text(0.000138), persons_text(9837.554)
+    ('87.75', '0', '9,838')
+    """
+    return fmt(round(count, 2) + 0.0, 4)
+
+
+def _listed(amounts: dict[str, float], label: Callable[[str], str]) -> str:
+    return ", ".join(f"{label(key)} {persons_text(n)}" for key, n in amounts.items()) or "none"
+
+
+def wounded_rows(plan: Plan, figures: WoundedKpis) -> list[tuple[str, str]]:
+    """What became of the wounded (``kpis()["wounded"]``, :meth:`Plan.wounded_figures`) as
+    rows of a label and its words, the summary's and the report's alike: how many arose,
+    reached a hospital (within their limit, late), were still waiting or on the way at the
+    end, and who brought them in (by mode and hospital), over which routes."""
+    from supplyline.report.sections import percent  # (the tables' shares: it reads this module)
+
+    net = plan.network
+    limits = figures["within_days"]
+    limit = (f" within {days(limits[0])}" if len(limits) == 1 else
+             f" within {limits[0]} to {days(limits[-1])}" if limits else "")
+    state = " (with those the starting State left away from one)" if plan.from_state else ""
+    # (routes by their names up to a parenthesis: "Tuan Giao - Dien Bien Phu truck road")
+    routes = distinct([short_label(name, 200) for name in net.route_names], net.route_ids)
+    arising, reached = figures["arising"], figures["reached"]
+    if persons_text(arising) == "0":  # (e.g. the first days of a campaign, --days)
+        return [("wounded", f"none to bring to a hospital over the plan's {days(plan.days)}")]
+    share = f" ({percent(reached / arising)})" if arising > 0 else ""
+    away = figures["waiting"] + figures["on_the_way"]
+    past = figures["past_limit_at_end"]
+    rows = [
+        ("wounded", f"{persons_text(arising)} persons to bring to a hospital{limit}{state}"),
+        ("at a hospital", f"{persons_text(reached)} by the end{share}: "
+                          f"{persons_text(figures['reached_in_time'])} within their limit, "
+                          f"{persons_text(figures['reached_late'])} late"),
+        ("not there at the end",
+         f"{persons_text(away)}: {persons_text(figures['waiting'])} waiting, "
+         f"{persons_text(figures['on_the_way'])} on the way"
+         + (f"; {persons_text(past)} of them past their limit"
+            if persons_text(past) != "0" else "")),
+        ("brought in by", _listed(figures["by_mode"],
+                                  lambda m: net.mode_label(net.mode_ids.index(m)))),
+        ("into", _listed(figures["by_hospital"],
+                         lambda p: net.place_label(net.place_ids.index(p)))),
+        ("carried most over", ", ".join(f"{routes[net.route_ids.index(r['route'])]} "
+                                        f"{persons_text(r['persons'])}"
+                                        for r in figures["routes"]) or "none"),
+    ]
+    return rows
 
 
 def scenario_argument(plan: Plan, given: str | None = None) -> str:

@@ -30,6 +30,7 @@ from supplyline.report.facts import (
     demand_short,
     gave_up_words,
     not_looked_for,
+    persons_text,
     replay_days_note,
     shortfall_words,
     shortfalls,
@@ -293,6 +294,14 @@ def header(plan: Plan, unvalidated: bool = False, scenario: str | None = None) -
              f"repair crews {fmt(labour['repair_crews'])}"),
     ]
     cards += fleet_and_cost_cards(plan)
+    wounded = kpis["wounded"]
+    if wounded is not None and wounded["arising"] > 0:
+        cards.append(_kpi("Wounded at a hospital", percent(wounded["reached"] / wounded["arising"]),
+                          f"{persons_text(wounded['reached'])} of "
+                          f"{persons_text(wounded['arising'])} by the end, "
+                          f"{persons_text(wounded['reached_late'])} late",
+                          bad=persons_text(wounded["reached_late"]) != "0"
+                          or persons_text(wounded["past_limit_at_end"]) != "0"))
     if kpis["wounded_late_person_days"] > 0:
         cards.append(_kpi("Wounded waiting too long",
                           f"{fmt(float(kpis['wounded_late_person_days']))}", "person-days",

@@ -29,6 +29,7 @@ from supplyline.report import svg
 from supplyline.report.facts import (
     FOOD_BURDEN_MEANS,
     LABOUR_BURDEN_MEANS,
+    WOUNDED_MEANS,
     burden_bound,
     commodity_label,
     commodity_name,
@@ -41,6 +42,7 @@ from supplyline.report.facts import (
     tonnes_of,
     tonnes_text,
     whole,
+    wounded_rows,
 )
 from supplyline.report.map import draw_map
 from supplyline.report.svg import Bubble, Marker, Series, colour, fmt
@@ -326,6 +328,19 @@ def carriers_section(plan: Plan, context: ReportContext) -> Section | None:
         "the headline.") + note)
 
 
+def wounded_section(plan: Plan, context: ReportContext) -> Section | None:
+    """What became of the wounded, where the scenario has wounded flows: the summary's rows
+    (:func:`~supplyline.report.facts.wounded_rows`, of :meth:`Plan.wounded_figures`)."""
+    figures = plan.wounded_figures()
+    if figures is None:
+        return None
+    rows = wounded_rows(plan, figures)
+    body = table("table-wounded", ["", "persons"], [list(row) for row in rows])
+    note = (f'<p class="note">{escape(WOUNDED_MEANS[0].upper() + WOUNDED_MEANS[1:])}.</p>'
+            if len(rows) > 1 else "")  # (not under "none to bring to a hospital")
+    return Section("wounded", "Wounded", body + note)
+
+
 def eaten_section(plan: Plan, context: ReportContext) -> Section | None:
     """What carriers ate on each route against what it delivered, by route length."""
     net = plan.network
@@ -602,6 +617,7 @@ SECTIONS: list[SectionFunction] = [
     deliveries_section,
     stock_section,
     carriers_section,
+    wounded_section,
     eaten_section,
     burden_section,
     mobilization_section,

@@ -29,6 +29,7 @@ from supplyline.plan.result import KG_RESOLUTION, Plan
 from supplyline.report.facts import (
     FOOD_BURDEN_MEANS,
     LABOUR_BURDEN_MEANS,
+    WOUNDED_MEANS,
     burden_bound,
     idle_carriers,
     model_text,
@@ -41,6 +42,7 @@ from supplyline.report.facts import (
     tonnes_of,
     tonnes_text,
     whole,
+    wounded_rows,
 )
 from supplyline.report.inert import inert, inert_lines, plain
 from supplyline.report.sections import day_date, percent
@@ -378,6 +380,18 @@ def _carriers(plan: Plan) -> FitTable:
     return table
 
 
+def _wounded(plan: Plan, kpis: Kpis) -> FitTable:
+    """What became of the wounded (:func:`~supplyline.report.facts.wounded_rows`): no rows
+    where the scenario has no wounded flows."""
+    figures = kpis["wounded"]
+    rows = wounded_rows(plan, figures) if figures is not None else []
+    table = FitTable("Wounded", Column("figure", prose=True), Column("value", prose=True),
+                     show_header=False, caption=WOUNDED_MEANS if len(rows) > 1 else "")
+    for label, value in rows:
+        table.add_row(Text(label, style="bold"), value)
+    return table
+
+
 #: What the two burdens are, in the words of the report's "Burden per locality".
 BURDEN_MEANS = f"food burden: {FOOD_BURDEN_MEANS}; labour burden: {LABOUR_BURDEN_MEANS}"
 
@@ -452,9 +466,10 @@ def print_plan_summary(plan: Plan, console: Console, compared: bool = False,
 
     Shows delivered vs demand per commodity, shortfall days, tonnes mobilized per region,
     food eaten on the way, labour-days, carriers by mode (and why any owned ones stayed idle),
-    the most burdened localities, the busiest routes, and the findings (why demand is unmet)
-    in words; a plan made in steps of several days says what that changes; under threats,
-    where to see the risk (:data:`RISK_HINT`), unless ``risk_shown`` (a risk search follows).
+    what became of the wounded (where there are any), the most burdened localities, the
+    busiest routes, and the findings (why demand is unmet) in words; a plan made in steps
+    of several days says what that changes; under threats, where to see the risk
+    (:data:`RISK_HINT`), unless ``risk_shown`` (a risk search follows).
 
     Parameters
     ----------
@@ -489,7 +504,7 @@ def print_plan_summary(plan: Plan, console: Console, compared: bool = False,
             console.print(table)
     for idle in idle_carriers(plan):
         _bullet(console, idle.sentence, style="yellow")
-    for table in (_burden(plan), _routes(plan)):
+    for table in (_wounded(plan, kpis), _burden(plan), _routes(plan)):
         if table.row_count:
             console.print(table)
     _findings(plan, console)

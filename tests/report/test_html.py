@@ -17,7 +17,7 @@ import pytest
 import supplyline as sl
 from supplyline.plan.result import whole_units
 from supplyline.report import facts
-from supplyline.report.facts import unfed
+from supplyline.report.facts import persons_text, unfed
 from supplyline.report.html import findings, render_report, write_report
 from supplyline.report.sections import (
     SECTIONS,
@@ -718,3 +718,30 @@ def test_the_report_says_what_its_region_tonnes_and_its_carriers_eat_are() -> No
     assert re.search(r"lower \([\d.,]+ t consumed\)", page)
     assert "waiting at a place (all of them eat)." in page
     assert "starting State" not in page
+
+
+def test_the_report_says_what_became_of_the_wounded(page: str, valley_plan: sl.Plan) -> None:
+    """A section and a headline card say how many of the wounded reached a hospital, in
+    time or late, how many wait or are on the way at the end, and who brought them in (the
+    valley's 50 wounded: a few brought in, all late); a plan without wounded has neither."""
+    figures = valley_plan.kpis()["wounded"]
+    assert figures is not None and figures["reached_late"] > 0
+    section = page.split('<section id="wounded" class="">')[1].split("</section>")[0]
+    p = persons_text
+    for words in (f"{p(figures['arising'])} persons to bring to a hospital within 3 days",
+                  f"{p(figures['reached'])} by the end (",
+                  f"{p(figures['reached_in_time'])} within their limit, "
+                  f"{p(figures['reached_late'])} late",
+                  f"{p(figures['waiting'])} waiting, {p(figures['on_the_way'])} on the way; "
+                  f"{p(figures['past_limit_at_end'])} of them past their limit",
+                  f"Porter {p(figures['reached'])}", f"Field hospital {p(figures['reached'])}"):
+        assert escape(words) in section, words
+    assert '<a href="#wounded">Wounded</a>' in page
+    card = page.split('<div class="label">Wounded at a hospital</div>')[1].split("</div></div>")[0]
+    assert (f"{p(figures['reached'])} of {p(figures['arising'])} by the end, "
+            f"{p(figures['reached_late'])} late") in card
+    assert '<div class="kpi bad"><div class="label">Wounded at a hospital' in page
+    from tests.plan.test_physics import _line
+
+    none = render_report(sl.plan(_line(), explain=False))
+    assert 'id="wounded"' not in none and "Wounded at a hospital" not in none

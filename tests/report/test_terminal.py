@@ -16,8 +16,10 @@ from rich.console import Console
 
 import supplyline as sl
 from supplyline.plan.metrics import MetricValue
+from supplyline.report.facts import persons_text
 from supplyline.report.html import render_report
 from supplyline.report.inert import inert, plain
+from supplyline.report.sections import percent
 from supplyline.report.svg import fmt
 from supplyline.report.terminal import _history, print_plan_summary, print_validation
 from supplyline.scenario.schema import Scenario
@@ -344,3 +346,32 @@ def test_a_one_day_horizon_says_one_day() -> None:
     text = console.export_text()
     assert "(1 day)" in text and "1 days" not in text
 
+
+
+def test_the_summary_says_what_became_of_the_wounded(tutorial_plan: sl.Plan) -> None:
+    """Of the wounded the summary said only the person-days late (none on the tutorial: no
+    line at all): how many arose, reached a hospital in time or late, still wait or are on
+    the way at the end, and who brought them in, within 80 columns."""
+    figures = tutorial_plan.kpis()["wounded"]
+    assert figures is not None
+    said = " ".join(_at_80(tutorial_plan).split("\nWounded\n")[1].split())
+    p = persons_text
+    assert f"wounded {p(figures['arising'])} persons to bring to a hospital within 2 days" \
+        in said
+    share = percent(figures["reached"] / figures["arising"])
+    assert share == "99.7%"  # (0.25 of 88 still on the way: not all)
+    assert (f"at a hospital {p(figures['reached'])} by the end ({share}): "
+            f"{p(figures['reached_in_time'])} within their limit, "
+            f"{p(figures['reached_late'])} late") in said
+    assert (f"not there at the end {p(figures['waiting'] + figures['on_the_way'])}: "
+            f"{p(figures['waiting'])} waiting, {p(figures['on_the_way'])} on the way") in said
+    assert f"brought in by Pack bicycle {p(figures['reached'])}" in said
+    assert f"into District hospital {p(figures['reached'])}" in said
+    assert "carried most over Ridge road 88, Ridge relief depot – District hospital 88" in said
+
+
+def test_a_plan_without_wounded_says_nothing_of_them() -> None:
+    from tests.plan.test_physics import _line
+
+    text = _at_80(sl.plan(_line(), explain=False))
+    assert "Wounded" not in text and "wounded" not in text
