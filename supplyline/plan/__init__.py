@@ -201,6 +201,7 @@ def plan(
     if whole_days is not None and net.scenario.days < whole_days:
         result.whole_days = whole_days
     result.from_state = state is not None
+    result.step_days_given, result.solver, result.time_limit_s = step_days, solver, time_limit_s
     if not explain:
         result.explained = False
         return result

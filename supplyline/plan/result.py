@@ -285,6 +285,13 @@ class Plan:
     #: The scenario's whole horizon in days, where the plan covers only its first days
     #: (``sl.plan(..., days=)``); None when it covers the horizon it was given.
     whole_days: int | None = None
+    #: What ``sl.plan`` was told beyond the scenario that shapes the plan, as ``supplyline
+    #: plan`` takes it, for the command that makes it again
+    #: (:func:`~supplyline.report.risk.plan_command`): the steps asked for (None: the
+    #: scenario's own), the solver, and its time limit (None: none).
+    step_days_given: int | None = None
+    solver: str = "ipm"
+    time_limit_s: float | None = None
     #: Whether the plan starts from a State (``sl.plan(..., state=)``) rather than the
     #: scenario's own start.
     from_state: bool = False

@@ -217,13 +217,22 @@ def plan_command(plan: Plan, scenario: str | None = None) -> str:
     """The `plan` command that makes ``plan`` again, as far as the plan tells it: with its
     scenario (``scenario``, as the command that made it was given it; else
     :func:`~supplyline.report.facts.scenario_argument`'s), its replay, the first days of
-    the scenario it covers, and its steps where they are longer than a day ('supplyline
-    plan short.yaml --replay pledged --days 12 --step-days 3'): a simulation plans with
-    ``--replay``, ``--days`` and ``--step-days`` as ``plan`` does."""
+    the scenario it covers, its steps where they were asked for or are longer than a day,
+    its solver and its time limit where they are not ``plan``'s own ('supplyline plan
+    short.yaml --replay pledged --days 12 --step-days 1 --solver simplex'): a simulation
+    plans with the options ``plan`` takes, as ``plan`` does (``--step-days 1`` on a
+    scenario in steps was left out: `plan` then planned the file's steps)."""
+    from supplyline.cli.common import DEFAULT_TIME_LIMIT_S
+
+    stepped = plan.step_days_given is not None or plan.steps_description()
+    limit = plan.time_limit_s
     options = [scenario_argument(plan, scenario)] + (
         [f"--replay {plan.replay}"] if plan.replay else []) + (
         [f"--days {plan.days}"] if plan.whole_days is not None else []) + (
-        [f"--step-days {plan.network.step_days}"] if plan.steps_description() else [])
+        [f"--step-days {plan.network.step_days}"] if stepped else []) + (
+        [f"--solver {plan.solver}"] if plan.solver != "ipm" else []) + (
+        [f"--time-limit {limit:g}"] if limit is not None and limit != DEFAULT_TIME_LIMIT_S
+        else [])
     return " ".join(["supplyline plan", *options])
 
 

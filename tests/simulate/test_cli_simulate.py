@@ -286,3 +286,34 @@ def test_the_hint_names_the_plan_the_simulation_ran(tmp_path: Path,
     planned = runner.invoke(app, ["plan", str(path), *options, "--json"])
     assert planned.exit_code == 0, planned.output
     assert json.loads(planned.stdout)["kpis"]["shortfall_t"] == pytest.approx(43.1, abs=0.05)
+
+
+def test_the_hint_carries_every_option_the_plan_was_made_with(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A scenario planned in 3-day steps, simulated with ``--step-days 1 --solver simplex``:
+    the hint named `supplyline plan short.yaml`, which planned the file's own 3-day steps
+    with interior point, another plan than the runs ran (--step-days 1 was not said, since
+    a plan day by day has no steps to describe, and the solver never was)."""
+    doc = builtin_document("tutorial")
+    doc["demand"] = [{**d, "ration_kg_per_person_day": 3.0} for d in doc["demand"]]
+    doc["policy"] = {**doc["policy"], "step_days": 3, "daily_start_days": 3}
+    monkeypatch.chdir(tmp_path)
+    Path("short.yaml").write_text(yaml.safe_dump(doc, sort_keys=False), encoding="utf-8")
+    options = ["--replay", "pledged", "--days", "12", "--step-days", "1", "--solver",
+               "simplex"]
+    result = runner.invoke(app, ["simulate", "short.yaml", *options, "--runs", "5"],
+                           env={"COLUMNS": "80"})
+    assert result.exit_code == 0, result.output
+    assert max(len(line) for line in result.stdout.splitlines()) <= 80
+    said = " ".join(result.stdout.split())
+    hint = re.search(r"\((supplyline plan [^()]*) says why\)", said)
+    assert hint is not None, said
+    assert hint[1] == ("supplyline plan short.yaml --replay pledged --days 12 --step-days 1 "
+                       "--solver simplex")
+    # The command named makes the plan the runs ran: as short.
+    simulated = runner.invoke(app, ["simulate", "short.yaml", *options, "--runs", "5",
+                                    "--json"])
+    planned_t = json.loads(simulated.stdout)["simulation"]["kpis"]["planned"]["shortfall_t"]
+    made = runner.invoke(app, [*hint[1].split()[1:], "--json"])
+    assert made.exit_code == 0, made.output
+    assert json.loads(made.stdout)["kpis"]["shortfall_t"] == pytest.approx(planned_t, abs=0.05)
