@@ -254,7 +254,7 @@ class Books:
         try:
             entry = data if not isinstance(data, dict) else parse_entry(data)
         except ValidationError as error:
-            refused = [said(e, self.index.goods) for e in error.errors()]
+            refused = [said(e, self.index.goods, self.index) for e in error.errors()]
             more = scenario_problems(data, [loc for loc, _ in refused], self.index)
             raise EntryError.of([EntryError(".".join(str(x) for x in loc), message)
                                  for loc, message in refused]

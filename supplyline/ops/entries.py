@@ -373,16 +373,125 @@ _BOUNDS = {"greater_than": ("gt", "greater than"), "greater_than_equal": ("ge", 
 _BY_GOOD = {"cargo_kg": "{} for carriers sent empty", "received_kg": "{} where none arrived"}
 
 
-def said(error: Mapping[str, Any], goods: Iterable[str] = ()) -> tuple[list[str | int], str]:
+def said(error: Mapping[str, Any], goods: Iterable[str] = (), ix: Index | None = None,
+         body: type[BaseModel] | None = None) -> tuple[list[str | int], str]:
     """A pydantic error (one of ``ValidationError.errors()``) as the books say every error:
     where (its ``loc``, an entry's own ``kind`` tag left out; a bad or missing kind at
     ``kind``) and "expected ..., got ...". ``goods``: the scenario's goods, the first of
-    which a field of kg by good that is not an object is shown with (``{"rice": 2350}``)."""
+    which a field of kg by good that is not an object is shown with (``{"rice": 2350}``).
+
+    A field left out expects what a wrong value of it hears (:func:`_left_out`): that of an
+    entry's by its ``kind``, that of another request's ``body`` (its model) at
+    ``["body", NAME]``; the scenario's words where ``ix`` is given."""
+    loc = [x for i, x in enumerate(error["loc"]) if not _is_tag(error["loc"], i)]
+    if error["type"] == "missing":
+        return loc, f"expected {_left_out(error['loc'], goods, ix, body)}, got nothing"
+    return _words(error, loc, goods)
+
+
+def _is_tag(loc: Sequence[Any], i: int) -> bool:
+    """Whether ``loc[i]`` is an entry's ``kind`` tag in a pydantic ``loc``: first, or
+    after ``body`` or an entry's position in a batch."""
+    return loc[i] in KINDS and (i == 0 or loc[i - 1] == "body" or isinstance(loc[i - 1], int))
+
+
+class _LeftOut(str):
+    """A field left out, as the scenario's checks of its value say it: ``got nothing``."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "nothing"
+
+
+#: What no type of an entry's field takes: what such a field expects is said on it.
+_NO_VALUE = object()
+
+
+def _left_out(loc: Sequence[Any], goods: Iterable[str], ix: Index | None,
+              body: type[BaseModel] | None) -> str:
+    """What the field at ``loc`` (pydantic's, with an entry's ``kind`` tag) expects, in the
+    words a wrong value of it hears: the scenario's where it names a place, good, mode or
+    route of ``ix`` (``a locality (far-village, ...)``), else its type's (``a date
+    (YYYY-MM-DD)``, ``one of 'strike', ...``); ``a value`` where the field is not known."""
+    at = next((i for i in range(len(loc)) if _is_tag(loc, i)), None)
+    if at is not None:
+        model, path = _BY_KIND[loc[at]], list(loc[at + 1:])
+    elif body is not None and loc and loc[0] == "body":
+        model, path = body, list(loc[1:])
+    else:
+        return "a value"
+    found = _model_of(model, path) if path else None
+    if found is None:
+        return "a value"
+    inner, name = found
+    if ix is not None and at is not None and str in _types_of(
+            inner.model_fields[name].rebuild_annotation()):
+        probe = _probe(model, path)
+        field = ".".join(str(x) for x in path)
+        for problem in (entry_problems(probe, ix) if probe is not None else []):
+            for where, message in problem.problems:
+                if where == field and message.endswith(", got nothing"):
+                    return message.removeprefix("expected ").removesuffix(", got nothing")
+    try:
+        _field_adapter(inner, name).validate_python(_NO_VALUE)
+    except ValueError as refused:  # (pydantic's ValidationError is one)
+        first = refused.errors()[0]  # type: ignore[attr-defined]
+        words = _words(first, path, goods)[1]
+        return words.removeprefix("expected ").rsplit(", got ", 1)[0]
+    return "a value"
+
+
+def _model_of(model: type[BaseModel], path: Sequence[Any]
+              ) -> tuple[type[BaseModel], str] | None:
+    """The model and the name of the field at ``path`` in ``model`` (through lists of
+    models, as a receipt's ``losses``), ``None`` where there is no such field."""
+    names = [x for x in path if not isinstance(x, int)]
+    for i, key in enumerate(names):
+        name = _name(model, key)
+        if name is None:
+            return None
+        if i == len(names) - 1:
+            return model, name
+        annotation = model.model_fields[name].annotation
+        item = typing.get_args(annotation)[0] if typing.get_origin(annotation) is list else None
+        if not (isinstance(item, type) and issubclass(item, BaseModel)):
+            return None
+        model = item
+    return None
+
+
+def _probe(model: type[BaseModel], path: Sequence[Any]) -> Any:
+    """An entry of ``model`` with nothing but the field at ``path`` (a name, or a list's
+    name, a position and a name), which holds :class:`_LeftOut`: the scenario's checks say
+    what they expect of it, those of the fields it lacks are not made (:func:`_each`)."""
+    left: dict[str, Any]
+    if len(path) == 1:
+        left = {str(_name(model, path[0])): _LeftOut()}
+        return model.model_construct(None, **left)
+    if len(path) == 3 and isinstance(path[1], int):
+        name = str(_name(model, path[0]))
+        item = typing.get_args(model.model_fields[name].annotation)[0]
+        left = {str(_name(item, path[2])): _LeftOut()}
+        items = [*(item.model_construct() for _ in range(path[1])),
+                 item.model_construct(None, **left)]
+        return model.model_construct(None, **{name: items})
+    return None
+
+
+def _name(model: type[BaseModel], key: Any) -> str | None:
+    """A field's name in ``model`` by its name or its alias (``from``), ``None`` where it
+    has none."""
+    return next((n for n, f in model.model_fields.items() if (f.alias or n) == key), None)
+
+
+def _words(error: Mapping[str, Any], where: Sequence[Any], goods: Iterable[str]
+           ) -> tuple[list[str | int], str]:
+    """A pydantic error of a value given (``where``: its ``loc``, the kinds left out) as
+    where it is said (a bad or missing kind at ``kind``) and "expected ..., got ..."."""
     kind, ctx, value = error["type"], error.get("ctx") or {}, error.get("input")
-    loc = [x for i, x in enumerate(error["loc"])
-           if not (x in KINDS and (i == 0 or error["loc"][i - 1] == "body"
-                                   or isinstance(error["loc"][i - 1], int)))]
-    got = "null" if value is None and kind != "missing" else shown(value)
+    loc = list(where)
+    got = "null" if value is None else shown(value)
     if kind == "dict_type" and loc and loc[-1] in _BY_GOOD:
         expected = f"{_by_good(goods, value)} ({_BY_GOOD[str(loc[-1])]})"
     elif kind in _EXPECTED:
@@ -412,8 +521,6 @@ def said(error: Mapping[str, Any], goods: Iterable[str] = ()) -> tuple[list[str 
         expected = "a JSON document"
         got = (f"text that is not JSON ({ctx.get('error', 'cannot be read')}"
                + (f", at character {at})" if at is not None else ")"))
-    elif kind == "missing":
-        expected, got = "a value", "nothing"
     elif kind == "extra_forbidden":
         expected, got = "a known field", f"unknown field {shown(loc[-1] if loc else '')}"
     elif kind == "value_error":  # a rule of this module's or the schema's (a Date's)

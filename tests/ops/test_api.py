@@ -349,7 +349,8 @@ KINDS_SAID = ("'pledge', 'contribution', 'labour', 'dispatch', 'receipt', 'wound
      "expected a number greater than 0, got 0"),
     (contribution("nowhere"), ["body", "locality"], "expected a locality"),
     ({"kind": "contribution", "date": "2024-11-03"}, ["body", "locality"],
-     "expected a value, got nothing"),
+     "expected a locality (far-village, high-village, river-village, terrace-village), got "
+     "nothing"),
     ({"kind": "gift"}, ["body", "kind"], f"expected one of {KINDS_SAID}, got 'gift'"),
     ({"date": "2024-11-03"}, ["body", "kind"], f"expected one of {KINDS_SAID}, got nothing"),
     (dict(contribution("high-village"), date="someday"), ["body", "date"],
@@ -403,7 +404,7 @@ def test_a_field_refused_does_not_hide_what_the_scenario_says(served: Any) -> No
 
 @pytest.mark.parametrize(("path", "body", "loc", "says"), [
     ("/api/replan", {"as_of": ""}, ["body", "as_of"], "expected a date (YYYY-MM-DD), got '' "),
-    ("/api/replan", {}, ["body", "as_of"], "expected a value, got nothing"),
+    ("/api/replan", {}, ["body", "as_of"], "expected a date (YYYY-MM-DD), got nothing"),
     ("/api/accounts", {"name": "x", "password": "short", "role": "viewer"},
      ["body", "password"], "expected at least 8 characters, got 5 characters"),
     ("/api/accounts", {"name": "x", "password": "long-enough", "role": "king"},

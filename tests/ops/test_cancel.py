@@ -185,7 +185,7 @@ def test_what_cannot_be_cancelled_is_said_at_corrects(books: Books) -> None:
     refused(books, cancel(8), "corrects",
             f"entry 8 is already corrected by entry {fixed.id}; cancel that one", 409)
     refused(books, entry("cancel", date=day(SC, 5), corrects=fixed.id), "reason",
-            "expected a value, got nothing")
+            "expected some text (not only spaces), got nothing")
     refused(books, entry("cancel", date=day(SC, 5), corrects=fixed.id, reason=""), "reason",
             "expected at least 1 character")
     # The porters that brought the convoys are taken since: say which entries took them.
