@@ -205,36 +205,48 @@ class Views:
 
 
 def state_json(state: State, net: Network) -> dict[str, Any]:
-    """A State with its places, goods, modes and routes named."""
+    """A State with its places, goods, modes and routes named: each figure as the State
+    holds it (the re-plan starts from these), to 3 decimals, and a count of carriers or
+    persons that is whole as a whole number (:func:`as_counted`, as the entries give their
+    carriers: ``80``, not ``80.0``). Units in service by home may hold a fraction: the
+    books share a mode's units lost among the homes in service, in proportion."""
     places, goods, modes = net.place_ids, net.commodity_ids, net.mode_ids
 
-    def named(array: Any, columns: list[str]) -> dict[str, dict[str, float]]:
-        return {places[p]: {columns[c]: round(float(array[p, c]), 3)
-                            for c in range(len(columns)) if array[p, c] > 1e-9}
-                for p in range(len(places)) if np.any(array[p] > 1e-9)}
+    def figure(x: Any) -> float:
+        return round(float(x), 3) + 0.0  # (+ 0.0: -0.0 is said 0)
+
+    def count(x: Any) -> int | float:
+        return as_counted(figure(x))
+
+    def named(array: Any, columns: list[str], say: Any = figure) -> dict[str, dict[str, Any]]:
+        rows = {places[p]: {columns[c]: say(array[p, c])
+                            for c in range(len(columns)) if figure(array[p, c]) > 0}
+                for p in range(len(places))}
+        return {place: row for place, row in rows.items() if row}
 
     tr = state.transit
     w = state.wounded
     return {
         "date": state.date.isoformat(),
         "stock_kg": named(state.stock_kg, goods),
-        "units_idle": named(state.units_idle, modes),
-        "in_service": named(state.in_service, modes),
+        "units_idle": named(state.units_idle, modes, count),
+        "in_service": named(state.in_service, modes, count),
         "given_kg": named(state.given_kg, goods),
-        "persons": {places[p]: float(v) for p, v in enumerate(state.persons) if v},
+        "persons": {places[p]: count(v) for p, v in enumerate(state.persons) if figure(v)},
         "labour_days_left": named(state.labour_days_left, modes),  # (by home and mode)
-        "route_damage": {net.route_ids[r]: float(v)
+        "route_damage": {net.route_ids[r]: figure(v)
                          for r, v in enumerate(state.route_damage) if v},
-        "route_damage_days": {net.route_ids[r]: float(state.route_damage_days[r])
+        "route_damage_days": {net.route_ids[r]: figure(state.route_damage_days[r])
                               for r, v in enumerate(state.route_damage) if v},
         "transit": [{"to": places[int(tr.dest[i])], "mode": modes[int(tr.mode[i])],
-                     "units": float(tr.units[i]),
-                     "arrive_in_days": round(float(tr.arrive_in_days[i]), 3),
-                     "cargo_kg": {goods[c]: float(v) for c, v in enumerate(tr.cargo_kg[i]) if v}}
+                     "units": count(tr.units[i]),
+                     "arrive_in_days": figure(tr.arrive_in_days[i]),
+                     "cargo_kg": {goods[c]: figure(v) for c, v in enumerate(tr.cargo_kg[i])
+                                  if figure(v) > 0}}
                     for i in range(len(tr))],
         "wounded": [{"front": places[net.wounded_groups[int(w.group[i])].front],
-                     "at": places[int(w.place[i])], "persons": round(float(w.persons[i]), 3),
-                     "arrive_in_days": round(float(w.arrive_in_days[i]), 3),
-                     "wounded_days_ago": float(w.wounded_days_ago[i])}
+                     "at": places[int(w.place[i])], "persons": count(w.persons[i]),
+                     "arrive_in_days": figure(w.arrive_in_days[i]),
+                     "wounded_days_ago": figure(w.wounded_days_ago[i])}
                     for i in range(len(w))],
     }
