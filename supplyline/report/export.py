@@ -81,7 +81,9 @@ def plan_table(plan: Plan, table: str) -> pd.DataFrame:
       ending ``_lp``;
     - fractional amounts are rounded to :data:`DECIMALS` decimals (70.00000000000023 is 70);
     - ``routes`` has each route's ``from``, ``to``, ``length_km`` and ``modes`` (ids
-      separated by ';').
+      separated by ';'), and beside ``tonnes`` (both ways) the ``tonnes_forward`` and
+      ``tonnes_backward``, ``tonnes_arrived`` and ``tonnes_eaten`` (the terminal's "t
+      drawn") of :func:`routes_geojson`.
 
     Examples
     --------
@@ -99,13 +101,18 @@ def plan_table(plan: Plan, table: str) -> pd.DataFrame:
     if table == "routes":
         facts = route_facts(plan)
         net = plan.network
-        extra = pd.DataFrame({
+        before = pd.DataFrame({
             "from": [net.place_ids[p] for p in facts.start],
             "to": [net.place_ids[p] for p in facts.end],
             "length_km": facts.length_km.astype(float),
             "modes": [";".join(modes) for modes in facts.modes],
+            "tonnes_forward": facts.forward_t,
+            "tonnes_backward": facts.back_t,
         })
-        frame = pd.concat([frame[columns[:2]], extra, frame[columns[2:]]], axis=1)
+        after = pd.DataFrame({"tonnes_arrived": facts.arrived_t, "tonnes_eaten": facts.eaten_t})
+        at = columns.index("tonnes") + 1  # (route, name, tonnes | days_at_capacity)
+        frame = pd.concat([frame[columns[:2]], before, frame[columns[2:at]], after,
+                           frame[columns[at:]]], axis=1)
     return as_exported(plan, frame)
 
 

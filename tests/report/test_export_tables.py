@@ -139,6 +139,24 @@ def test_routes_have_ends_length_and_modes(stepped: sl.Plan) -> None:
         assert row.modes == ";".join(m for m in stepped.network.mode_ids if m in route.modes)
 
 
+def test_routes_have_what_the_terminal_and_the_geojson_say(stepped: sl.Plan) -> None:
+    """The busiest routes' "t drawn" (food and fuel drawn for the trips over a route) and
+    the tonnes each way and arrived were in routes.geojson alone: routes.csv had only
+    ``tonnes`` and ``days_at_capacity``."""
+    from supplyline.report.export import routes_geojson
+
+    routes = stepped.to_frame("routes")
+    assert list(routes.columns[6:]) == ["tonnes_forward", "tonnes_backward", "tonnes",
+                                        "tonnes_arrived", "tonnes_eaten", "days_at_capacity"]
+    geo = pd.DataFrame([f["properties"] for f in routes_geojson(stepped)["features"]])
+    geo["modes"] = geo["modes"].map(";".join)  # (a list in GeoJSON)
+    for column in routes.columns:
+        assert routes[column].tolist() == geo[column].tolist(), column
+    assert routes["tonnes_eaten"].sum() > 0
+    assert (routes["tonnes"] - routes["tonnes_forward"] - routes["tonnes_backward"]).abs().max() \
+        <= 2e-6
+
+
 @pytest.mark.parametrize("table", ["flows", "carriers", "stocks", "deliveries", "mobilization",
                                    "routes", "waiting"])
 @pytest.mark.parametrize("suffix", [".csv", ".parquet"])
@@ -257,3 +275,4 @@ def test_ids_read_back_from_csv_as_text(tmp_path: Path) -> None:
     back = read_table(tmp_path / "t.csv")
     assert back["front"].tolist() == ["101", "nan"] and back["regions"].tolist() == ["1", ""]
     assert back["kg"].iloc[0] == 1.5 and pd.isna(back["kg"].iloc[1])
+
