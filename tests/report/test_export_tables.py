@@ -276,3 +276,14 @@ def test_ids_read_back_from_csv_as_text(tmp_path: Path) -> None:
     assert back["front"].tolist() == ["101", "nan"] and back["regions"].tolist() == ["1", ""]
     assert back["kg"].iloc[0] == 1.5 and pd.isna(back["kg"].iloc[1])
 
+
+def test_the_good_a_fan_is_of_reads_back_from_csv_as_text(tmp_path: Path) -> None:
+    """sim_fan.csv's ``reserve_of`` is a good's id (or 'first to run out'): a good called
+    nan or 101 (ids may be) read back as a missing value, where Parquet keeps the text."""
+    from supplyline.report.export import csv_safe
+
+    written = pd.DataFrame({"reserve_of": ["first to run out", "nan", "101"],
+                            "p50_days": [1.5, 2.0, 0.0]})
+    csv_safe(written).to_csv(tmp_path / "sim_fan.csv", index=False)
+    back = read_table(tmp_path / "sim_fan.csv")
+    assert back["reserve_of"].tolist() == ["first to run out", "nan", "101"]
