@@ -24,7 +24,7 @@ import importlib.util
 import json
 import math
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
@@ -43,6 +43,7 @@ __all__ = [
     "FORMULA_START",
     "PARQUET_MISSING",
     "csv_safe",
+    "drop_stale_parquet",
     "export_plan",
     "neutralise_formula",
     "parquet_available",
@@ -391,6 +392,25 @@ def plan_dataset(plan: Plan) -> xr.Dataset:
 
 
 
+def drop_stale_parquet(directory: Path, stems: Iterable[str],
+                       notify: Callable[[str], None] | None = None) -> list[Path]:
+    """Remove the ``<stem>.parquet`` files in ``directory``, an earlier export's: an export
+    without pyarrow writes only ``<stem>.csv``, and would leave them beside it holding
+    another plan's tables. Call it once the CSV files are in place; ``notify`` is told
+    which went. A folder of such a name is left alone."""
+    gone = []
+    for stem in stems:
+        path = Path(directory) / f"{stem}.parquet"
+        if path.is_symlink() or path.is_file():
+            path.unlink()
+            gone.append(path)
+    if gone and notify is not None:
+        notify(f"Removed {len(gone)} Parquet file{'s' * (len(gone) != 1)} of an earlier "
+               f"export from {directory} ({', '.join(p.name for p in gone)}): the CSV files "
+               "written now replace them.")
+    return gone
+
+
 def write_table(files: OutputFiles, stem: str, frame: pd.DataFrame, parquet: bool) -> None:
     """Write ``frame`` as ``stem.csv`` (text cells made inert for spreadsheets) and, when
     ``parquet``, as ``stem.parquet``, through ``files`` (an :func:`output_files` batch)."""
@@ -411,7 +431,9 @@ def export_plan(
     (:func:`plan_table`), ``places.geojson`` (:func:`places_geojson`), ``routes.geojson``
     (:func:`routes_geojson`) and ``plan.json`` (``Plan.to_json()``).
     Without pyarrow the Parquet files are skipped and ``notify`` is told why (by default a
-    :class:`UserWarning`); nothing fails.
+    :class:`UserWarning`); nothing fails. The Parquet files of an earlier export into
+    ``directory`` are then removed (:func:`drop_stale_parquet`), and ``notify`` told so:
+    they would hold another plan's tables beside these CSV files.
 
     The files appear together when all are written (:func:`~supplyline.report.safe_write.
     output_files`): after an error, none of them has changed.
@@ -451,4 +473,6 @@ def export_plan(
             json.dump(routes_geojson(plan), handle, indent=1)
         with files.open("plan.json") as handle:
             handle.write(plan.to_json())
+    if not parquet:
+        drop_stale_parquet(Path(directory), plan.TABLES, say)
     return files.written

@@ -113,6 +113,28 @@ def test_parquet_is_skipped_with_a_message_without_pyarrow(
         export_plan(valley_plan, tmp_path)
 
 
+def test_an_export_without_pyarrow_removes_the_parquet_of_an_earlier_one(
+    valley_plan: sl.Plan, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Re-exported into the same folder without pyarrow, the plan's CSV files were new and
+    the Parquet files beside them an earlier export's: two versions of each table, with
+    nothing to say which is which."""
+    export_plan(valley_plan, tmp_path)
+    stale = sorted(p.name for p in tmp_path.glob("*.parquet"))
+    assert stale == sorted(f"{t}.parquet" for t in valley_plan.TABLES)
+    (tmp_path / "other.parquet").write_bytes(b"not ours")
+    monkeypatch.setattr(export, "parquet_available", lambda: False)
+    said: list[str] = []
+    export_plan(valley_plan, tmp_path, notify=said.append)
+    assert [p.name for p in tmp_path.glob("*.parquet")] == ["other.parquet"]
+    assert said[0] == PARQUET_MISSING
+    assert len(said) == 2 and f"Removed {len(stale)} Parquet files" in said[1]
+    assert all(name in said[1] for name in stale)
+    said.clear()
+    export_plan(valley_plan, tmp_path, notify=said.append)  # nothing more to remove
+    assert said == [PARQUET_MISSING]
+
+
 # -- untrusted names and safe writes ---------------------------------------------------------
 
 HOSTILE = "=HYPERLINK(\"http://evil.example\",\"x\")"
