@@ -3,8 +3,8 @@ holds and in what unit, in one place.
 
 They are dictionaries (``plan.kpis()["delivered_t"]``, as JSON writes them), typed so that a
 key that does not exist is an error where the code is checked. Tonnes are metric tonnes;
-"eaten on the way" is the food and fuel the carriers, their crews, the road-work and repair
-crews and the wounded use outside the fronts.
+"eaten on the way" is the food the carriers, their crews, the road-work and repair crews and
+the wounded eat outside the fronts (the fuel the carriers burn is ``burned_t``, apart).
 """
 
 from __future__ import annotations

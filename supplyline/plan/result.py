@@ -1119,7 +1119,7 @@ class Plan:
     def to_json(self) -> str:
         """The plan's key figures and tables as a JSON document (version
         :data:`JSON_VERSION`)."""
-        from supplyline.report.export import json_records
+        from supplyline.report.export import json_ready, json_records
 
         doc = {
             "version": JSON_VERSION,
@@ -1140,7 +1140,8 @@ class Plan:
             from supplyline.report.risk import risk_search_json
 
             doc["risk"] = risk_search_json(self.risk)
-        return json.dumps(doc, indent=1, default=float)
+        # (a figure that is not finite is null, as `plan --json` writes it: JSON has no NaN)
+        return json.dumps(json_ready(doc), indent=1, default=float, allow_nan=False)
 
     def to_xarray(self) -> Any:
         """The plan's arrays as an ``xarray.Dataset`` labelled by date, place, commodity,

@@ -25,7 +25,12 @@ from supplyline.plan.result import (
     note_mass,
 )
 from supplyline.report import svg
-from supplyline.report.export import PARQUET_MISSING, parquet_available, write_table
+from supplyline.report.export import (
+    PARQUET_MISSING,
+    drop_stale_parquet,
+    parquet_available,
+    write_table,
+)
 from supplyline.report.facts import (
     commodity_label,
     replay_days_note,
@@ -364,6 +369,8 @@ def export_simulation(result: Simulation, directory: Path,
             write_table(files, f"sim_{name}", result.to_frame(name), parquet)
         with files.open("simulation.json") as handle:
             handle.write(result.to_json())
+    if not parquet:  # (an earlier export's Parquet would stand beside the new CSV files)
+        drop_stale_parquet(Path(directory), [f"sim_{name}" for name in result.TABLES], notify)
     return files.written
 
 

@@ -135,6 +135,39 @@ def test_an_export_without_pyarrow_removes_the_parquet_of_an_earlier_one(
     assert said == [PARQUET_MISSING]
 
 
+def test_a_simulation_exported_without_pyarrow_removes_the_parquet_of_an_earlier_one(
+    valley_plan: sl.Plan, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """As a plan's export does: the simulation's CSV files were new and the Parquet files
+    beside them an earlier simulation's."""
+    import supplyline.report.risk as risk
+
+    simulation = sl.simulate(valley_plan, runs=20)
+    risk.export_simulation(simulation, tmp_path)
+    stale = sorted(p.name for p in tmp_path.glob("*.parquet"))
+    assert stale == sorted(f"sim_{t}.parquet" for t in simulation.TABLES)
+    monkeypatch.setattr(risk, "parquet_available", lambda: False)
+    said: list[str] = []
+    risk.export_simulation(simulation, tmp_path, notify=said.append)
+    assert list(tmp_path.glob("*.parquet")) == []
+    assert said[0] == PARQUET_MISSING and f"Removed {len(stale)} Parquet files" in said[1]
+
+
+def test_plan_json_writes_a_figure_that_is_not_finite_as_null(
+    valley_plan: sl.Plan, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """plan.json wrote NaN, which is not JSON (a strict reader refuses it), where
+    `plan --json` writes null."""
+    kpis = valley_plan.kpis()
+    monkeypatch.setattr(valley_plan, "kpis", lambda: {**kpis, "shortfall_t": float("nan")})
+
+    def refuse(constant: str) -> None:
+        raise ValueError(f"not JSON: {constant}")
+
+    doc = json.loads(valley_plan.to_json(), parse_constant=refuse)
+    assert doc["kpis"]["shortfall_t"] is None
+
+
 # -- untrusted names and safe writes ---------------------------------------------------------
 
 HOSTILE = "=HYPERLINK(\"http://evil.example\",\"x\")"
