@@ -27,7 +27,7 @@ from supplyline.cli.common import (
 )
 from supplyline.errors import Problem
 from supplyline.report.inert import inert
-from supplyline.scenario.load import DEFAULT_SCENARIO
+from supplyline.scenario.load import DEFAULT_SCENARIO, MAX_FILE_BYTES, MAX_FILE_ENV
 
 DEFAULT_BOOKS = "supplyline-books.db"
 DbOption = Annotated[
@@ -185,8 +185,16 @@ def replan(
         except ValueError:
             problems.append(("--as-of", f"expected a date (YYYY-MM-DD), got {as_of!r}"))
     no_books = _books_refused(db, "FILE", existing=True)
-    # (FILE alone wrong, with the books there, is said by the loading below, as before)
-    named, unsound = (_scenario_or_problems(scenario) if problems or no_books is not None
+    try:  # (the size limit FILE is read with, from the environment)
+        limit = ui.max_file_bytes()
+    except ValueError as error:
+        problems.append((MAX_FILE_ENV, str(error).removeprefix(f"{MAX_FILE_ENV}: ")))
+        limit = MAX_FILE_BYTES
+    # (FILE alone wrong, with the books there, is said by the loading below, as before;
+    # with the size limit wrong, FILE is not read)
+    named, unsound = (_scenario_or_problems(scenario, limit)
+                      if (problems or no_books is not None) and scenario is not None
+                      and not any(option == MAX_FILE_ENV for option, _ in problems)
                       else (None, []))
     if no_books is not None:
         outside = as_of_refused(named, day) if named is not None and day is not None else None
@@ -251,19 +259,15 @@ def replan(
                                                    if kept else "not kept (--dry-run)."))
 
 
-def _scenario_or_problems(scenario: str | None) -> tuple[Any, list[Any]]:
-    """The scenario ``scenario`` names and no problems, where it loads; else ``None`` and
-    its problems, as `check` says them (``None`` and none where no FILE was given: the
-    books' own scenario is not known without them). Where the size limit is set on the
-    command line, a file is left to :func:`~supplyline.cli.common.load_or_exit`, which
-    reads it: its problems are said once the options are right."""
+def _scenario_or_problems(scenario: str, limit: int | None) -> tuple[Any, list[Any]]:
+    """The scenario ``scenario`` names and no problems, where it loads (a file of at most
+    ``limit`` bytes, as :func:`~supplyline.cli.common.max_file_bytes` says); else ``None``
+    and its problems, as `check` says them."""
     from supplyline.errors import ScenarioError
-    from supplyline.scenario.load import MAX_FILE_ENV, load
+    from supplyline.scenario.load import load
 
-    if scenario is None or os.environ.get(MAX_FILE_ENV, "").strip():
-        return None, []
     try:
-        return load(scenario), []
+        return load(scenario, max_file_bytes=limit), []
     except ScenarioError as error:
         return None, list(error.problems)
 

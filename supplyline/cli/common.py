@@ -529,6 +529,24 @@ def _on_command_line(ctx: typer.Context, name: str | None) -> bool:
 
 
 
+def max_file_bytes() -> int | None:
+    """The largest scenario file (and table file) a command reads: :data:`MAX_FILE_BYTES`,
+    or the MiB of the environment variable :data:`MAX_FILE_ENV` where it is set (0: no
+    limit, ``None``). ``ValueError``, saying what was expected and what was found, where it
+    is not a number of MiB ≥ 0."""
+    raw = os.environ.get(MAX_FILE_ENV, "").strip()
+    if not raw:
+        return MAX_FILE_BYTES
+    try:
+        mib = float(raw)
+    except ValueError:
+        mib = math.nan
+    if not mib >= 0 or math.isinf(mib):
+        raise ValueError(f"{MAX_FILE_ENV}: expected a number of MiB ≥ 0 (0: no limit), got "
+                         f"{raw!r}")
+    return None if mib == 0 else int(mib * 1024 * 1024)
+
+
 def load_or_exit(source: str | None, json_output: bool = False) -> Scenario:
     """Load a scenario for a command, or print every problem and exit with code 2.
 
@@ -546,17 +564,10 @@ def load_or_exit(source: str | None, json_output: bool = False) -> Scenario:
     Scenario
         The validated scenario; the function does not return when it is invalid.
     """
-    limit: int | None = MAX_FILE_BYTES
-    raw = os.environ.get(MAX_FILE_ENV, "").strip()
-    if raw:
-        try:
-            mib = float(raw)
-        except ValueError:
-            mib = math.nan
-        if not mib >= 0 or math.isinf(mib):
-            fail("usage", f"{MAX_FILE_ENV}: expected a number of MiB ≥ 0 (0: no limit), got "
-                          f"{raw!r}", EXIT_BAD_INPUT, json_output)
-        limit = None if mib == 0 else int(mib * 1024 * 1024)
+    try:
+        limit = max_file_bytes()
+    except ValueError as error:
+        fail("usage", str(error), EXIT_BAD_INPUT, json_output)
     try:
         return load(source, max_file_bytes=limit)
     except ScenarioError as error:

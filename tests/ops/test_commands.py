@@ -677,3 +677,36 @@ def test_books_are_kept_in_the_file_named_whatever_its_name_holds(tmp_path: Path
     got = CliRunner().invoke(app, ["replan", "--db", str(tmp_path / name), "--as-of",
                                    "2024-11-03", "--dry-run"])
     assert got.exit_code == 0, got.output
+
+
+def test_replan_says_file_problems_at_once_under_a_size_limit_too(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """With SUPPLYLINE_MAX_FILE_MB set, a FILE that is not there, or over the limit, was
+    said only once --db and --as-of were right, where without it all came at once; a
+    limit that is not a number is said with the others too."""
+    monkeypatch.chdir(tmp_path)
+    runner = CliRunner()
+    args = ["replan", "--db", "nothere.db", "--as-of", "2024-10-01"]
+
+    def options(*more: str) -> list[str]:
+        got = runner.invoke(app, [*args, *more, "--json"])
+        assert got.exit_code == 2, got.output
+        return [p["option"] for p in json.loads(got.stdout)["error"]["problems"]]
+
+    monkeypatch.setenv("SUPPLYLINE_MAX_FILE_MB", "5")
+    assert options("nosuch.yaml") == ["--db", "FILE"]
+    text = (importlib.resources.files("supplyline") / "scenario" / "builtin"
+            / "tutorial.yaml").read_text(encoding="utf-8")
+    (tmp_path / "mine.yaml").write_text(text, encoding="utf-8")
+    monkeypatch.setenv("SUPPLYLINE_MAX_FILE_MB", "0.001")  # (1 kB: the file is larger)
+    got = runner.invoke(app, [*args, "mine.yaml", "--json"])
+    problems = json.loads(got.stdout)["error"]["problems"]
+    assert [p["option"] for p in problems] == ["--db", "FILE"]
+    assert "SUPPLYLINE_MAX_FILE_MB" in problems[1]["message"]
+    monkeypatch.setenv("SUPPLYLINE_MAX_FILE_MB", "lots")
+    got = runner.invoke(app, [*args, "mine.yaml", "--json"])
+    problems = json.loads(got.stdout)["error"]["problems"]
+    assert [p["option"] for p in problems] == ["SUPPLYLINE_MAX_FILE_MB", "--db"]
+    assert problems[0]["message"] == ("SUPPLYLINE_MAX_FILE_MB: expected a number of MiB ≥ 0 "
+                                      "(0: no limit), got 'lots'")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["mine.yaml"]  # nothing made
