@@ -102,8 +102,9 @@ def resilience(
     export: Annotated[
         Path | None,
         typer.Option("--export", metavar="DIR", parser=folder_path,
-                     help="Write resilience.json, resilience.csv (the ranking) and "
-                          "report.html (the plan's report with the resilience section)."),
+                     help="Write resilience.json, resilience.csv and .parquet (the "
+                          "ranking) and report.html (the plan's report with the "
+                          "resilience section)."),
     ] = None,
     json_output: JsonOption = False,
 ) -> None:
@@ -195,16 +196,10 @@ def resilience(
         result.notes.insert(0, grid_note)
     written: list[Path] = []
     if export is not None:
-        from supplyline.report.safe_write import output_files
+        from supplyline.report.resilience import export_resilience
 
-        with _writing(export, "--export", json_output), output_files(export) as files:
-            with files.open("resilience.json") as handle:
-                handle.write(result.to_json() + "\n")
-            with files.open("resilience.csv") as handle:
-                ranking = result.to_frame()  # one list of columns, as Python gets it
-                ranking.insert(0, "rank", range(1, len(ranking) + 1))
-                ranking.to_csv(handle, index=False, lineterminator="\n", float_format="%.6g")
-        written = list(files.written)
+        with _writing(export, "--export", json_output):
+            written = export_resilience(result, export, notify=lambda m: say(ui.stderr, m))
         if result.plan is not None:
             with _writing(export, "--export", json_output):
                 written.append(write_report(result.plan, export / "report.html",

@@ -59,7 +59,7 @@ DATE_COLUMNS = ("date", "arrival_date")
 #: Columns of ids and names in the exported tables: read back as text.
 TEXT_COLUMNS = frozenset({"route", "name", "from", "to", "mode", "modes", "commodity",
                           "place", "front", "regions", "good", "locality", "kind",
-                          "reserve_of"})
+                          "reserve_of", "ids", "names", "status", "stock"})
 #: The type of date columns (a day's midnight; the same whether read from CSV or Parquet).
 DATE_TYPE: Final = "datetime64[ns]"
 #: Decimals kept of fractional amounts: below a milligram, a millionth of a unit.

@@ -9,9 +9,10 @@ ringed likewise, the worst set's routes struck through and its places ringed in 
 
 from __future__ import annotations
 
-import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from html import escape
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 from rich.console import Console
@@ -22,13 +23,17 @@ from supplyline.report.inert import inert
 from supplyline.report.map import FRONT, Labeller, route_curves
 from supplyline.report.sections import ReportContext, Section, figure, table
 from supplyline.report.svg import fmt, size_style
-from supplyline.resilience.analysis import SOLVED_BY, Resilience, stock_days
+from supplyline.resilience.analysis import SOLVED_BY, Resilience, stock_days, stock_state
 from supplyline.resilience.cuts import NOT_USED, TWIN, Impact, called, gave_up_words, split_cut
 from supplyline.resilience.interdiction import WorstCut
 from supplyline.scenario.summary import counted
 from supplyline.units import words_and
 
-__all__ = ["cut_map", "print_resilience", "resilience_html", "resilience_section"]
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = ["cut_map", "export_resilience", "print_resilience", "ranking_table",
+           "resilience_html", "resilience_section"]
 
 WIDTH, HEIGHT, PAD = 640.0, 460.0, 30.0
 #: The legend's panel, right of the map.
@@ -51,12 +56,11 @@ LATE_PD, LABOUR_SHARE = 1.0, 0.01
 
 
 def _reserve(i: Impact) -> str:
-    """The "stock" column: :func:`~supplyline.resilience.analysis.stock_days`, "lasts", or
-    "unsolved" where the cut's plan did not solve (its cost is not known)."""
-    if i.solved and not np.isfinite(i.extra_shortfall_t):
-        return "unsolved"
-    days = stock_days(i)
-    return "lasts" if math.isnan(days) else f"{days:g} d"
+    """The "stock" column: :func:`~supplyline.resilience.analysis.stock_days` where a front
+    goes short, else the word of :func:`~supplyline.resilience.analysis.stock_state`
+    ("lasts", or "unsolved": its cost is not known)."""
+    state = stock_state(i)
+    return f"{stock_days(i):g} d" if state == "short" else state
 
 
 #: Figures smaller than this are shown as 0 (solver noise, a few grams or minutes).
@@ -633,3 +637,45 @@ def print_resilience(res: Resilience, console: Console, count: int = 15) -> None
         console.print(inert(_allocation_words(res)))
     for note in res.notes:
         console.print(inert(f"Note: {note}."))
+
+
+#: The stem of the exported ranking: ``resilience.csv``, and ``resilience.parquet`` with
+#: pyarrow.
+RANKING_STEM = "resilience"
+
+
+def ranking_table(res: Resilience) -> pd.DataFrame:
+    """The N-1 ranking as exported: ``rank`` (1: the worst), then the columns of
+    :meth:`~supplyline.resilience.analysis.Resilience.to_frame`, figures as computed (the
+    JSON's, to the last digit)."""
+    frame = res.to_frame()
+    frame.insert(0, "rank", range(1, len(frame) + 1))
+    return frame
+
+
+def export_resilience(res: Resilience, directory: Path,
+                      notify: Callable[[str], None] | None = None) -> list[Path]:
+    """Write ``resilience.json`` and the ranking (:func:`ranking_table`) as
+    ``resilience.csv``, and ``resilience.parquet`` when pyarrow is installed, into
+    ``directory``; all or nothing, through the tables' one writer
+    (:func:`~supplyline.report.export.write_table`: text cells a spreadsheet would run as a
+    formula made inert). Without pyarrow ``notify`` is told so, and the Parquet file of an
+    earlier export is removed (:func:`~supplyline.report.export.drop_stale_parquet`)."""
+    from supplyline.report.export import (
+        PARQUET_MISSING,
+        drop_stale_parquet,
+        parquet_available,
+        write_table,
+    )
+    from supplyline.report.safe_write import output_files
+
+    parquet = parquet_available()
+    if not parquet and notify is not None:
+        notify(PARQUET_MISSING)
+    with output_files(Path(directory)) as files:
+        with files.open("resilience.json") as handle:
+            handle.write(res.to_json() + "\n")
+        write_table(files, RANKING_STEM, ranking_table(res), parquet)
+    if not parquet:  # (an earlier export's Parquet would stand beside the new CSV file)
+        drop_stale_parquet(Path(directory), [RANKING_STEM], notify)
+    return files.written

@@ -134,7 +134,7 @@ class Resilience:
         found: dict[tuple[str, ...], Impact] = {}
         sets = [i for w in self.worst for _, i in w.confirmed]
         for i in [*self.ranking, *sets, *(self.defence_checked or ())]:
-            if i.solved and not np.isfinite(i.extra_shortfall_t):
+            if i.unsolved:
                 found.setdefault(tuple(sorted(i.ids)), i)
         return list(found.values())
 
@@ -151,8 +151,9 @@ class Resilience:
                 # (beyond the uncut plan: road work by route id, food by group and good)
                 "extra_road_work_undone_days": i.extra_road_work_undone_days,
                 "extra_unfed_t": i.extra_unfed_t,
-                # (by front; stock_days, the table's and the terminal's "stock": the least)
+                # (by front; stock_days, the least, null but where stock is "short")
                 "reserve_days": i.reserve_days, "stock_days": _num(stock_days(i)),
+                "stock": stock_state(i),
                 "seconds": i.seconds, "notes": i.notes,
             }
 
@@ -219,11 +220,14 @@ class Resilience:
         return json.dumps(json_ready(self.to_dict()), indent=2, allow_nan=False)
 
     def to_frame(self) -> pd.DataFrame:
-        """The N-1 ranking as a table, worst first. ``stock_days``: the days the fronts'
-        stocks last once the cut begins before they go shorter than in the uncut plan
-        (empty, NaN, where they last: the table's "lasts"). ``extra_road_work_undone_days``
+        """The N-1 ranking as a table, worst first (the columns of ``resilience.csv`` after
+        its ``rank``; docs/resilience.md says each one's unit). ``stock_days``: the days the
+        fronts' stocks last once the cut begins before one goes shorter than in the uncut
+        plan, NaN where ``stock`` (:func:`stock_state`) is not "short": "lasts" (none goes
+        shorter within the horizon) or "unsolved" (not known). ``extra_road_work_undone_days``
         and ``extra_unfed_t``: the person-days of road work (all routes) and the tonnes of
-        food (all groups and goods) the cut leaves undone beyond the uncut plan."""
+        food (all groups and goods) the cut leaves undone beyond the uncut plan. Figures
+        that are not known (an unsolved cut's) are NaN."""
         import pandas as pd
 
         return pd.DataFrame([
@@ -231,10 +235,11 @@ class Resilience:
              "extra_shortfall_t": i.extra_shortfall_t,
              "extra_wounded_late_person_days": i.extra_wounded_late,
              "extra_labour_days": i.extra_labour_days, "extra_eaten_t": i.extra_eaten_t,
-             "extra_road_work_undone_days": sum(i.extra_road_work_undone_days.values()),
-             "extra_unfed_t": sum(t for goods in i.extra_unfed_t.values()
-                                  for t in goods.values()),
-             "stock_days": stock_days(i), "status": i.status}
+             # (floats where nothing is undone too: one column type whatever the cuts)
+             "extra_road_work_undone_days": float(sum(i.extra_road_work_undone_days.values())),
+             "extra_unfed_t": float(sum(t for goods in i.extra_unfed_t.values()
+                                        for t in goods.values())),
+             "stock_days": stock_days(i), "stock": stock_state(i), "status": i.status}
             for i in self.ranking])
 
     def _repr_html_(self) -> str:
@@ -259,9 +264,24 @@ def _num(x: float) -> float | None:
 
 def stock_days(impact: Impact) -> float:
     """The days the first front to go shorter than in the uncut plan keeps its stocks once
-    the cut begins; NaN where none goes shorter (the stocks last)."""
+    the cut begins; NaN where none goes shorter (the stocks last) or the cut's plan did not
+    solve (:func:`stock_state` says which)."""
     days = [d for d in impact.reserve_days.values() if d is not None]
-    return float(min(days)) if days else float("nan")
+    return float(min(days)) if days and not impact.unsolved else float("nan")
+
+
+#: What :func:`stock_state` says of a cut's stocks.
+STOCK_STATES = ("short", "lasts", "unsolved")
+
+
+def stock_state(impact: Impact) -> str:
+    """The cut's stocks in a word (:data:`STOCK_STATES`): "short" where a front goes shorter
+    than in the uncut plan (after :func:`stock_days`), "lasts" where none does within the
+    horizon (a cut of what the plan does not use included), "unsolved" where the cut's plan
+    did not solve (not known)."""
+    if impact.unsolved:
+        return "unsolved"
+    return "lasts" if np.isnan(stock_days(impact)) else "short"
 
 
 def gave_up_note(ranking: Sequence[Impact]) -> str:
@@ -597,7 +617,7 @@ def analyse(
             f"plan's basis, not in {jobs} processes: below {WARM_MAX_COLUMNS:,} variables "
             "that is faster (more jobs act on larger plans, whose cuts are solved from "
             "scratch)")
-    unanswered = [i for i in ranking if i.solved and not np.isfinite(i.extra_shortfall_t)]
+    unanswered = [i for i in ranking if i.unsolved]
     if unanswered:
         said = {i.status for i in unanswered}
         one = len(unanswered) == 1

@@ -119,6 +119,12 @@ class Impact:
         return {name: value for name, value in self.__dict__.items() if name != "kept"}
 
     @property
+    def unsolved(self) -> bool:
+        """Whether the cut's plan was solved for and did not solve (a time limit reached):
+        what it costs is not known (its figures are NaN)."""
+        return self.solved and not np.isfinite(self.extra_shortfall_t)
+
+    @property
     def gives_up(self) -> bool:
         """Whether the cut's plan leaves road work undone or a group unfed beyond the uncut
         plan's (:func:`gave_up_words` says what)."""

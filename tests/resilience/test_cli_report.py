@@ -16,6 +16,7 @@ from typer.testing import CliRunner
 
 import supplyline as sl
 from supplyline.cli import app
+from supplyline.report.export import parquet_available
 from supplyline.resilience.bounds import ANALYSIS_MAX_COLUMNS, COARSE_STEP_DAYS, parse_window
 
 runner = CliRunner()
@@ -70,15 +71,16 @@ def test_files_and_report_section(run: tuple[dict[str, object], Path]) -> None:
     from tests.conftest import TINY
 
     _doc, out = run
-    assert sorted(p.name for p in out.iterdir()) == ["report.html", "resilience.csv",
-                                                     "resilience.json"]
+    assert sorted(p.name for p in out.iterdir()) == sorted([
+        "report.html", "resilience.csv", "resilience.json",
+        *(["resilience.parquet"] if parquet_available() else [])])
     rows = list(csv.DictReader((out / "resilience.csv").open(encoding="utf-8")))
     assert len(rows) == 10 and rows[0]["rank"] == "1"
     # The columns Python's Resilience.to_frame() gives, in its order, after the rank.
     assert list(rows[0]) == ["rank", "kind", "ids", "names", "extra_shortfall_t",
                              "extra_wounded_late_person_days", "extra_labour_days",
                              "extra_eaten_t", "extra_road_work_undone_days",
-                             "extra_unfed_t", "stock_days", "status"]
+                             "extra_unfed_t", "stock_days", "stock", "status"]
     html = (out / "report.html").read_text(encoding="utf-8")
     assert 'id="resilience"' in html and 'id="cut-map"' in html
     assert 'id="resilience-ranking"' in html and 'class="cut"' in html  # worst set drawn

@@ -223,7 +223,8 @@ def test_the_csv_has_the_stock_column(tiny_path: Path, tmp_path: Path) -> None:
     assert "stock_days" in rows[0]
     for row, cut in zip(rows, ranking, strict=True):
         days = [d for d in cut["reserve_days"].values() if d is not None]
-        assert row["stock_days"] == (str(min(days)) if days else ""), row
+        assert row["stock_days"] == (str(float(min(days))) if days else ""), row
+        assert row["stock"] == ("short" if days else "lasts"), row
         # The JSON gives the same figure by the same name (it had reserve_days alone, by
         # front: the terminal's "stock" had three names).
         assert cut["stock_days"] == (min(days) if days else None)
