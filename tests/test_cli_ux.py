@@ -290,7 +290,7 @@ def test_compare_daily_shows_what_steps_change() -> None:
     result = invoke(*args, "--json")
     assert result.exit_code == 0, result.output
     answer = json.loads(result.stdout)
-    assert answer["steps"] == "planned in 3-day steps"
+    assert answer["steps_description"] == "planned in 3-day steps"
     rows = {row["figure"]: row for row in answer["compare_daily"]}
     stepped = sl.plan(sl.load("tutorial"), days=15, step_days=3).kpis()
     daily = sl.plan(sl.load("tutorial"), days=15, step_days=1).kpis()
@@ -397,7 +397,7 @@ def test_a_plan_day_by_day_says_nothing_of_steps() -> None:
     assert result.exit_code == 0
     assert "Timing is coarser" not in result.stdout
     answer = json.loads(invoke("plan", "tutorial", "--days", "5", "--json").stdout)
-    assert answer["steps"] == "day by day"
+    assert answer["steps_description"] == "day by day"
     # Nothing to compare: said once, not a table of zero differences.
     compared = invoke("plan", "tutorial", "--days", "5", "--compare-daily")
     assert compared.exit_code == 0 and "Steps against day by day" not in compared.stdout
@@ -408,6 +408,24 @@ def test_a_plan_day_by_day_says_nothing_of_steps() -> None:
     # Said under --json too (it was dropped without a word).
     assert answer["compare_daily_note"] == ("the plan is day by day already; there are no "
                                             "steps to compare.")
+
+
+def test_a_key_means_one_thing_in_plan_json_and_plan_dash_dash_json(tmp_path: Path) -> None:
+    """``steps`` was the grid in words in `plan --json` and `report --json` ("planned in
+    3-day steps") and the list of steps in plan.json: an analyst reading both found one key
+    holding two things. The words are ``steps_description``; ``steps`` is plan.json's list."""
+    cut = ("tutorial", "--days", "9", "--step-days", "3")
+    answer = json.loads(invoke("plan", *cut, "--export", str(tmp_path), "--json").stdout)
+    written = json.loads((tmp_path / "plan.json").read_text(encoding="utf-8"))
+    reported = json.loads(invoke("report", *cut, "-o", str(tmp_path / "r.html"),
+                                 "--json").stdout)
+    assert [step["days"] for step in written["steps"]] == [3, 3, 3]
+    for said in (answer, reported):
+        assert "steps" not in said
+        assert said["steps_description"] == "planned in 3-day steps"
+        # A key both documents hold holds the same kind of thing in each.
+        for key in set(said) & set(written):
+            assert type(said[key]) is type(written[key]), key
 
 
 def test_a_replay_on_the_first_days_says_it_gives_the_whole_horizons_amounts(
@@ -431,8 +449,9 @@ def test_a_replay_on_the_first_days_says_it_gives_the_whole_horizons_amounts(
     assert note in " ".join(html.unescape(caveats).split())
     # report --json says it too, with the plan's steps, as plan --json does (it said neither)
     reported = json.loads(invoke("report", *cut, "-o", str(page), "--json").stdout)
-    assert reported["replay_note"] == note and reported["steps"] == "day by day"
-    assert json.loads(invoke("plan", *cut, "--json").stdout)["steps"] == reported["steps"]
+    assert reported["replay_note"] == note and reported["steps_description"] == "day by day"
+    said = json.loads(invoke("plan", *cut, "--json").stdout)
+    assert said["steps_description"] == reported["steps_description"]
     # simulate plans the same way, and said nothing of it.
     runs = ("simulate", *cut, "--runs", "5")
     assert note in " ".join(invoke(*runs).stdout.split())

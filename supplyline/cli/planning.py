@@ -53,6 +53,7 @@ from supplyline.simulate.target import MIN_RISK_RUNS
 
 if TYPE_CHECKING:
     from supplyline.errors import PlanError
+    from supplyline.plan.result import Plan
 
 
 #: What ``--compare-daily`` says of a plan that is day by day already.
@@ -73,6 +74,12 @@ def _daily_affordable(sc: Scenario) -> bool:
 
     columns = define_variables(compile_network(with_step_days(sc, 1))).n_columns
     return columns <= COMPARE_DAILY_UP_TO
+
+
+def _steps_words(result: Plan) -> str:
+    """How the plan cuts its horizon, in words, as ``plan --json`` and ``report --json``
+    say it (``steps_description``: "day by day", "planned in 3-day steps")."""
+    return result.steps_description() or "day by day"
 
 
 @app.command("plan")
@@ -201,8 +208,9 @@ def plan_command(
         missed = search is not None and not search.met
         verdict = {"error": {"kind": "risk", "message": f"risk target not met: "
                              f"{search.message}"}} if missed and search is not None else {}
+        # (the grid in words: plan.json's "steps" is the list of steps, so it is not "steps")
         print_json({"ok": not missed, **verdict, "kpis": result.kpis(),
-                    "steps": result.steps_description() or "day by day", **extra,
+                    "steps_description": _steps_words(result), **extra,
                     "written": [str(p) for p in written + exported]})
         if missed:
             raise typer.Exit(EXIT_FAILED)
@@ -327,7 +335,7 @@ def report(
         # (as `plan --json` says the same plan: its steps, and a replay's note on --days)
         note = replay_days_note(result)
         print_json({"ok": True, "kpis": result.kpis(),
-                    "steps": result.steps_description() or "day by day",
+                    "steps_description": _steps_words(result),
                     **({"replay_note": note} if note else {}), **risk,
                     "written": [str(p) for p in written + exported]})
         return

@@ -11,22 +11,27 @@ from __future__ import annotations
 
 from typing import TypedDict
 
-__all__ = ["BurdenKpis", "CarrierKpis", "CommodityKpis", "CostKpis", "Kpis", "RouteKpis",
-           "WoundedKpis", "WoundedRouteKpis"]
+__all__ = ["BurdenKpis", "CarrierKpis", "CommodityKpis", "CostKpis", "Kpis", "LabourKpis",
+           "RouteKpis", "WoundedKpis", "WoundedRouteKpis"]
 
 
 class CommodityKpis(TypedDict):
-    """One good's figures (``kpis()["by_commodity"][good_id]``)."""
+    """One good's figures (``kpis()["by_commodity"][good_id]``), in tonnes but for
+    ``shortfall_days``. Where it went (:meth:`~supplyline.plan.result.Plan.balance_kg`, the
+    summary's "Where the goods went"): ``start_stock_t + mobilized_t == delivered_t +
+    eaten_on_way_t + burned_t + spoiled_t + lost_t + end_stock_t``."""
 
     demand_t: float
     delivered_t: float  # eaten at the fronts
     shortfall_t: float
     shortfall_days: int  # days on which some front is short of it
-    mobilized_t: float
+    start_stock_t: float  # held at the start (or on the way then, to arrive)
+    mobilized_t: float  # given by the localities
     eaten_on_way_t: float
     burned_t: float  # fuel burned
     lost_t: float  # destroyed by strikes and raids, as the plan expects them
     spoiled_t: float
+    end_stock_t: float  # held at the end
 
 
 class CarrierKpis(TypedDict):
@@ -34,7 +39,19 @@ class CarrierKpis(TypedDict):
 
     recruited: float  # put into service over the plan (each time, when taken again)
     peak_in_use: float  # most travelling or waiting at once
-    needed: float  # most in service at once, which the plan minimizes
+    needed: float  # most in service at once, which the plan minimizes (whole units)
+    crews: float  # persons: the crews of the units needed (Plan.fleet_crews)
+    unit_days: float  # days its units served, the way home of those still out at the end
+    #                   included (Plan.unit_days)
+
+
+class LabourKpis(TypedDict):
+    """The labour-days by part, in person-days (``kpis()["labour_days_by_part"]``,
+    :meth:`~supplyline.plan.result.Plan.labour_days`): they add up to ``labour_days``."""
+
+    carriers: float  # the carriers' crews, in service and on the way home
+    road_works: float
+    repair_crews: float
 
 
 class CostKpis(TypedDict):
@@ -109,6 +126,7 @@ class Kpis(TypedDict):
     mobilized_t: float
     eaten_on_way_t: float
     labour_days: float  # person-days of carriers' crews, road works and repair crews
+    labour_days_by_part: LabourKpis  # the same person-days, by part
     wounded_late_person_days: float
     wounded: WoundedKpis | None  # None where the scenario has no wounded flows
     by_commodity: dict[str, CommodityKpis]

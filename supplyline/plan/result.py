@@ -27,7 +27,14 @@ from supplyline.accounting import (
 )
 from supplyline.errors import not_whole
 from supplyline.network import Network, read_only
-from supplyline.plan.kpis import CommodityKpis, CostKpis, Kpis, WoundedKpis, WoundedRouteKpis
+from supplyline.plan.kpis import (
+    CommodityKpis,
+    CostKpis,
+    Kpis,
+    LabourKpis,
+    WoundedKpis,
+    WoundedRouteKpis,
+)
 from supplyline.plan.model import (
     MONEY_PARTS,
     LinearProgram,
@@ -496,6 +503,11 @@ class Plan:
                                                                           initial=0.0))
         return whole_units(self.units_in_use().max(axis=1, initial=0.0), carried)
 
+    def fleet_crews(self) -> FloatArray:
+        """Persons crewing the units of each mode the plan needs [M] (:meth:`fleet_needed`
+        × ``crew_per_unit``): 2 boats of 2 are 4 persons."""
+        return np.asarray(self.fleet_needed() * self.network.crew_per_unit, dtype=float)
+
     def arrivals_kg(self) -> FloatArray:
         """Cargo arriving at each place [P, G, S by the step it arrives in] (after threats;
         what arrives after the horizon is left out)."""
@@ -886,13 +898,8 @@ class Plan:
         labour, carriers, burden (each with its unit: :class:`~supplyline.plan.kpis.Kpis`)."""
         net = self.network
         demand = self.demand_kg.sum(axis=(0, 2))
-        consumed = self.consumed_kg.sum(axis=(0, 2))
         short = is_short(self.demand_kg - self.consumed_kg, self.demand_kg)  # [P, G, S]
-        trip = self.trip_rations_kg().sum(axis=(0, 2))
-        idle = (self.idle_rations_kg().sum(axis=(0, 2))
-                + self.way_home_kg(part="food").sum(axis=0))
-        burned = self.burned_kg()
-        workers = self.worker_rations_kg()
+        went = self.balance_kg()  # [G] kg, where each good went
         food, labour = self.burden()
         regions: dict[str, float] = {}
         mob = self.mobilized_kg().sum(axis=1)
@@ -902,17 +909,22 @@ class Plan:
                     regions[tag] = regions.get(tag, 0.0) + float(mob[p]) / 1000.0
         in_use = self.units_in_use()
         needed = self.fleet_needed()
+        crews = self.fleet_crews()
+        unit_days = self.unit_days()
+        labour_days = self.labour_days()
         by_commodity = {
             cid: CommodityKpis(
                 demand_t=float(demand[g] / 1000.0),
-                delivered_t=float(consumed[g] / 1000.0),
-                shortfall_t=float((demand[g] - consumed[g]) / 1000.0),
+                delivered_t=float(went["consumed"][g] / 1000.0),
+                shortfall_t=float((demand[g] - went["consumed"][g]) / 1000.0),
                 shortfall_days=self._days_of(short[:, g].any(axis=0)),
-                mobilized_t=float(self.mobilized_kg()[:, g].sum() / 1000.0),
-                eaten_on_way_t=float((trip[g] + idle[g] + workers[g]) / 1000.0),
-                burned_t=float(burned[g] / 1000.0),
-                lost_t=float(self.lost_kg()[:, g].sum() / 1000.0),
-                spoiled_t=float(self.spoiled_kg()[:, g].sum() / 1000.0),
+                start_stock_t=float(went["initial"][g] / 1000.0),
+                mobilized_t=float(went["mobilized"][g] / 1000.0),
+                eaten_on_way_t=float(went["eaten"][g] / 1000.0),
+                burned_t=float(went["burned"][g] / 1000.0),
+                lost_t=float(went["lost"][g] / 1000.0),
+                spoiled_t=float(went["spoiled"][g] / 1000.0),
+                end_stock_t=float(went["final_stock"][g] / 1000.0),
             )
             for g, cid in enumerate(self.good_ids)
         }
@@ -932,12 +944,15 @@ class Plan:
             "replay": self.replay,
             "days": self.days,
             "demand_t": float(demand.sum() / 1000.0),
-            "delivered_t": float(consumed.sum() / 1000.0),
-            "shortfall_t": float((demand.sum() - consumed.sum()) / 1000.0),
+            "delivered_t": float(went["consumed"].sum() / 1000.0),
+            "shortfall_t": float((demand.sum() - went["consumed"].sum()) / 1000.0),
             "shortfall_days": self._days_of(short.any(axis=(0, 1))),
-            "mobilized_t": float(self.mobilized_kg().sum() / 1000.0),
-            "eaten_on_way_t": float((trip.sum() + idle.sum() + workers.sum()) / 1000.0),
-            "labour_days": self.labour_days()["total"],
+            "mobilized_t": float(went["mobilized"].sum() / 1000.0),
+            "eaten_on_way_t": float(went["eaten"].sum() / 1000.0),
+            "labour_days": labour_days["total"],
+            "labour_days_by_part": LabourKpis(carriers=labour_days["carriers"],
+                                              road_works=labour_days["road_works"],
+                                              repair_crews=labour_days["repair_crews"]),
             "wounded_late_person_days": self.wounded_late_person_days(),
             "wounded": self.wounded_figures(),
             "by_commodity": by_commodity,
@@ -945,7 +960,8 @@ class Plan:
             "carriers": {
                 mid: {"recruited": float(self.recruited_units[:, m].sum()),
                       "peak_in_use": float(in_use[m].max(initial=0.0)),
-                      "needed": float(needed[m])}
+                      "needed": float(needed[m]), "crews": float(crews[m]),
+                      "unit_days": float(unit_days[m])}
                 for m, mid in enumerate(net.mode_ids)
             },
             "cost": cost,

@@ -20,7 +20,15 @@ from supplyline.plan.diagnose import (
     explain_shortfall,
     shortfall_kg,
 )
-from supplyline.plan.kpis import BurdenKpis, CarrierKpis, CommodityKpis, CostKpis, Kpis, RouteKpis
+from supplyline.plan.kpis import (
+    BurdenKpis,
+    CarrierKpis,
+    CommodityKpis,
+    CostKpis,
+    Kpis,
+    LabourKpis,
+    RouteKpis,
+)
 from supplyline.plan.metrics import compare
 from supplyline.plan.model import build_lp, solve_lp
 from supplyline.plan.result import read_plan
@@ -103,7 +111,8 @@ def _keys_are_the_types(kpis: Kpis) -> None:
                            (CarrierKpis, kpis["carriers"].values()),
                            (BurdenKpis, kpis["most_burdened"]),
                            (RouteKpis, kpis["busiest_routes"]),
-                           (CostKpis, [kpis["cost"]] if kpis["cost"] else [])):
+                           (CostKpis, [kpis["cost"]] if kpis["cost"] else []),
+                           (LabourKpis, [kpis["labour_days_by_part"]])):
         records = list(records)
         assert records, typed.__name__
         for record in records:
