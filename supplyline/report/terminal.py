@@ -361,6 +361,7 @@ def _carriers(plan: Plan) -> FitTable:
     net = plan.network
     unit_days = plan.unit_days()
     needed = plan.fleet_needed()
+    crews = plan.fleet_crews()
     table = _table("Carriers by mode", "mode", TIMES_RECRUITED, "needed", "their crews",
                    "unit-days", numeric=[False, True, True, True, True], prose=[0])
     table.caption = (f"{TIMES_RECRUITED}: how often a unit was put into service (again "
@@ -375,7 +376,7 @@ def _carriers(plan: Plan) -> FitTable:
         # persons, had read 3 beside the 2 boats).
         table.add_row(net.mode_label(m),
                       _whole(float(plan.recruited_units[:, m].sum())), _whole(float(needed[m])),
-                      _whole(float(needed[m]) * float(net.crew_per_unit[m])),
+                      _whole(float(crews[m])),
                       fmt(float(unit_days[m])))
     return table
 
