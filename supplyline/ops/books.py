@@ -31,7 +31,7 @@ from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future
 from contextlib import contextmanager, suppress
 from dataclasses import replace
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 from pydantic import ValidationError
@@ -98,12 +98,26 @@ from supplyline.ops.writing import (
 from supplyline.scenario.schema import Scenario
 from supplyline.units import words_and
 
-__all__ = ["Books", "digest", "place_of"]
+__all__ = ["Books", "UnitMove", "digest", "place_of"]
 
 #: Tolerance on kg and units (float sums).
 TOL = 1e-6
 #: Most entries kept parsed by :meth:`Books._read` (about 2 kB each).
 READ_KEPT = 100_000
+
+
+class UnitMove(NamedTuple):
+    """A movement of units (:meth:`Books.unit_moves`): its date, its entry's kind, the
+    convoy it sends or receives (its first dispatch's id; ``None`` but for a dispatch or a
+    receipt), the place, the item (``unit:MODE``, ``service:MODE`` or
+    ``unitlost:REASON:MODE``) and the units."""
+
+    date: dt.date
+    kind: str
+    convoy: int | None
+    place: str
+    item: str
+    delta: float
 
 
 def _lock_key(place: str) -> int:
@@ -863,20 +877,42 @@ class Books:
             out[(place, item)] = out.get((place, item), 0.0) + float(total)
         return out
 
-    def units_by_day(self, before: dt.date | None = None
-                     ) -> list[tuple[str, str, dt.date, float]]:
-        """Units put into service (``service:MODE``, at their home) and lost on the way
-        (``unitlost:REASON:MODE``, where the convoy arrived), as ``(place, item, date,
-        delta)`` in date order, counting the movements dated before ``before`` (all when
-        ``None``)."""
-        d = t.daily.c
-        q = (select(d.place, d.item, d.date, func.sum(d.delta))
-             .where(d.item.like(t.SERVING_LIKE) | d.item.like(t.UNITS_LOST_LIKE))
-             .group_by(d.place, d.item, d.date).order_by(d.date))
+    def unit_moves(self, before: dt.date | None = None) -> list[UnitMove]:
+        """The movements of units that stand (the own movements of the entries in force),
+        dated before ``before`` (all when ``None``), in date order: units waiting
+        (``unit:MODE``: registered, put into service, sent and arrived), put into service
+        (``service:MODE``, at their home) and lost on the way (``unitlost:REASON:MODE``),
+        each with its entry's kind and, for a dispatch or a receipt, its convoy (the id of
+        the convoy's first dispatch: a correction of a dispatch, and every receipt of the
+        convoy, corrected or written after a cancelled one, name the same)."""
+        m, e = t.movement.c, t.entry.c
+        q = (select(m.date, e.kind, e.id, m.place, m.item, m.delta)
+             .join(t.entry, e.id == m.entry_id)
+             .where(m.own, in_force(),
+                    m.item.like(t.WAITING_LIKE) | m.item.like(t.SERVING_LIKE)
+                    | m.item.like(t.UNITS_LOST_LIKE))
+             .order_by(m.date, m.id))
         if before is not None:
-            q = q.where(d.date < before)
+            q = q.where(m.date < before)
+        chained = select(e.id, e.corrects, e.receipt_of).where(
+            e.corrects.is_not(None) | e.receipt_of.is_not(None))
         with self.reading() as conn:
-            return [(p, item, day, float(x)) for p, item, day, x in conn.execute(q).all()]
+            rows = conn.execute(q).all()
+            links = conn.execute(chained).all()
+        up = {r.id: r.corrects for r in links if r.corrects is not None}
+        receives = {r.id: r.receipt_of for r in links if r.receipt_of is not None}
+
+        def first(entry_id: int) -> int:
+            while entry_id in up:
+                entry_id = up[entry_id]
+            return entry_id
+
+        out = []
+        for day, kind, entry_id, place, item, delta in rows:
+            convoy = (first(entry_id) if kind == "dispatch" else
+                      receives.get(first(entry_id)) if kind == "receipt" else None)
+            out.append(UnitMove(day, str(kind), convoy, place, item, float(delta)))
+        return out
 
     def given(self, before: dt.date | None = None) -> dict[tuple[str, str], float]:
         """kg each locality gave of each good (contributions dated before ``before``)."""

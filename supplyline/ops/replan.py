@@ -206,29 +206,76 @@ def road_work_done(books: Books, as_of: dt.date, in_force: Figures | None = None
 
 def lost_by_home(books: Books, net: Network, before: dt.date | None = None) -> FloatArray:
     """Units lost on the way [P, M], by home, counting the books' entries dated before
-    ``before`` (all when ``None``): the books record which convoy lost them, not whose they
-    were, so each day's losses of a mode are shared among the homes of its units in service
-    that day (put into service by then, less their share of earlier losses), in proportion
-    to their units. A home whose units went into service only after a loss takes no share
-    of it."""
-    mode = {m: i for i, m in enumerate(net.mode_ids)}
+    ``before`` (all when ``None``): a convoy's losses are of its own units, each home's in
+    proportion to its units on the convoy. A home none of whose units were on it takes no
+    share: porters that never left their village were not lost on the way.
+
+    The books count the units waiting at a place, not whose they are, so they are followed
+    here by home: units registered or put into service wait at their home; a convoy takes
+    of each home's units waiting where it leaves in proportion to them on its day, and
+    those it does not lose wait where it arrives, each home's the same share of them.
+
+    A day is counted as the books check it, whole: a convoy takes of the units waiting
+    where it leaves at the start of its day and of those that come there that day
+    (registered, put into service, or arrived, on a convoy sent that day too), whatever
+    the order the entries were written in. Where convoys sent on a day arrive that day and
+    others leave from where they arrived, each place's units by home are what it had and
+    was given, and of each convoy that arrived the share of its origin's: one set of
+    linear equations, solved together. Corrections and cancellations count as the books
+    do: what stands of them (:meth:`~supplyline.ops.books.Books.unit_moves`)."""
     place = {p: i for i, p in enumerate(net.place_ids)}
-    serving = np.zeros((net.n_places, net.n_modes))
-    out: FloatArray = np.zeros((net.n_places, net.n_modes))
-    for _, moves in groupby(books.units_by_day(before), key=lambda m: m[2]):
-        lost = np.zeros(net.n_modes)
-        for p, item, _, value in moves:
-            counted = read_item(item)
-            if counted.kind == "service":
-                serving[place[p], mode[counted.mode]] += value
+    mode = {m: i for i, m in enumerate(net.mode_ids)}
+    n = net.n_places
+    waiting = np.zeros((n, n, net.n_modes))  # [place, home, mode]
+    lost: FloatArray = np.zeros((n, net.n_modes))  # [home, mode]
+    mix: dict[int, FloatArray] = {}  # a convoy's units by home, as shares of one unit
+    for _day, moves in groupby(books.unit_moves(before), key=lambda m: m.date):
+        pool = waiting.copy()  # the day's units, by place, home and mode
+        sent: dict[int, tuple[int, float]] = {}  # convoy: (from, units)
+        landed: dict[int, tuple[int, float]] = {}  # convoy: (to, units)
+        gone: dict[int, float] = defaultdict(float)  # convoy: units lost
+        mode_of: dict[int, int] = {}
+        for move in moves:
+            item = read_item(move.item)
+            p, m = place[move.place], mode[item.mode]
+            if move.convoy is not None:
+                mode_of[move.convoy] = m
+            if item.kind == "unitlost" and move.convoy is not None:
+                gone[move.convoy] += move.delta
+            elif item.kind != "unit":
+                continue  # (units in service: the books' balances count them)
+            elif move.kind == "dispatch" and move.delta < 0 and move.convoy is not None:
+                sent[move.convoy] = (p, -move.delta)
+            elif move.kind == "receipt" and move.convoy is not None:
+                landed[move.convoy] = (p, move.delta)
             else:
-                lost[mode[counted.mode]] += value
-        left = np.maximum(serving - out, 0.0)  # the day's own put into service count too
-        total = left.sum(axis=0)
-        share = np.divide(left, total[None, :], out=np.zeros_like(left),
-                          where=total[None, :] > 0)
-        out += np.minimum(share * np.maximum(lost, 0.0)[None, :], left)
-    return out
+                pool[p, p, m] += move.delta  # registered, or put into service, at home
+        count = pool.sum(axis=1)  # [place, mode]: the units each place has that day
+        same_day = np.zeros((net.n_modes, n, n))  # [mode, to, from]: units arrived
+        for convoy, (to, units) in landed.items():
+            m = mode_of[convoy]
+            count[to, m] += units
+            if convoy in sent:
+                same_day[m, to, sent[convoy][0]] += units
+            else:
+                pool[to, :, m] += units * mix.get(convoy, np.zeros(n))
+        for k in np.flatnonzero(same_day.any(axis=(1, 2))):
+            # pool[to] = what it had and was given + Σ arrived(from → to) × pool[from]
+            # / count[from], for every place at once
+            share = np.divide(same_day[k], count[None, :, k], out=np.zeros((n, n)),
+                              where=count[None, :, k] > 0)
+            solved = np.linalg.lstsq(np.eye(n) - share, pool[:, :, k], rcond=None)[0]
+            pool[:, :, k] = np.maximum(solved, 0.0)
+        for convoy, (origin, _units) in sent.items():
+            m = mode_of[convoy]
+            mix[convoy] = (pool[origin, :, m] / count[origin, m] if count[origin, m] > 0
+                           else np.zeros(n))
+        for convoy, (origin, units) in sent.items():
+            pool[origin, :, mode_of[convoy]] -= units * mix[convoy]
+        waiting = np.maximum(pool, 0.0)
+        for convoy, units in gone.items():
+            lost[:, mode_of[convoy]] += units * mix.get(convoy, np.zeros(n))
+    return lost
 
 
 def recorded_state(books: Books, net: Network, as_of: dt.date) -> State:

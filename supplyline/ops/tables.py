@@ -23,6 +23,7 @@ from sqlalchemy import (
 
 __all__ = [
     "SENT_LIKE",
+    "WAITING_LIKE",
     "Item",
     "account",
     "daily",
@@ -202,6 +203,7 @@ def kg_sent(to: str, mode: str, good: str, route: str) -> str:
 
 #: The items of a kind in SQL (``daily.c.item.like(SENT_LIKE)``).
 SENT_LIKE = "sent:%"
+WAITING_LIKE = "unit:%"
 SERVING_LIKE = "service:%"
 UNITS_LOST_LIKE = "unitlost:%"
 

@@ -56,10 +56,12 @@ def test_the_state_says_its_figures_to_3_decimals_and_counts_whole(tmp_path: Pat
     assert said["persons"] == {"high-village": 11, "terrace-village": 7}
     assert all(isinstance(v, int) for v in said["persons"].values())
     assert all(isinstance(w["persons"], int) for w in said["wounded"])  # (6 a day)
-    # The lost porter is shared among the homes in service: a fraction of a unit each, as
-    # the re-plan counts them, to 3 decimals; the mode's units in service stay whole.
-    serving = said["in_service"]
-    assert sum(home["porter"] for home in serving.values()) == 17
+    # The lost porter was the high village's, whose convoy it was: Terrace village's 7,
+    # who never left, are all in service (6.611 of them were, a share of the loss).
+    assert said["in_service"] == {"high-village": {"porter": 10},
+                                  "terrace-village": {"porter": 7}}
+    assert all(isinstance(x, int) for home in said["in_service"].values()
+               for x in home.values())
     assert all(x == round(x, 3) for x in numbers(said)), said
     books.close()
 

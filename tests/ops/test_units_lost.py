@@ -1,8 +1,9 @@
 """Carriers lost on the way: a receipt says how many units of its convoy did not come back
 and why; they do not wait at the destination, leave service (their carriers owe no more
-days), show on the overview, and owned ones are not owned any more in a re-plan. Losing
-more units than were sent is refused at the field, and nothing is written. On SQLite and
-PostgreSQL."""
+days), show on the overview, and owned ones are not owned any more in a re-plan. They are
+the convoy's own units, each home's in proportion to its units on it: a home whose units
+were not on it loses none. Losing more units than were sent is refused at the field, and
+nothing is written. On SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
@@ -128,7 +129,8 @@ def test_a_receipt_corrected_to_lose_units_sent_on_is_refused_at_its_losses(
 def test_owned_carriers_lost_are_shared_among_their_homes(books: Books,
                                                           tutorial: sl.Scenario) -> None:
     """Bicycles of two villages meet at the bridge; a convoy of them loses 5: the books do
-    not say whose, so the two homes lose them in proportion to their bicycles in service."""
+    not say whose, so the convoy took of the bicycles at the bridge in proportion, and the
+    two homes lose them so (30 to 10)."""
     sent = []
     for village, units in (("river-village", 30), ("far-village", 10)):
         books.append(entry("contribution", date=day(tutorial, 0), locality=village,
@@ -189,7 +191,7 @@ def test_a_loss_is_not_shared_with_units_put_into_service_after_it(
         s = recorded_state(books, net, tutorial.start_date + dt.timedelta(days=days))
         assert s.in_service[p("river-village"), bike] == pytest.approx(19)
         assert s.in_service[p("far-village"), bike] == pytest.approx(10 if days > 5 else 0)
-    # A loss after both are in service is shared by both, by their units then.
+    # A convoy from the bridge, where both wait, takes of both by their units there.
     onward = books.append(entry("dispatch", date=day(tutorial, 6), from_="bridge",
                                 to="ridge-depot", mode="bicycle", units=29), "council").id
     books.append(entry("receipt", date=day(tutorial, 7), dispatch=onward,
@@ -233,3 +235,136 @@ def test_whole_carriers_are_answered_as_whole_numbers(tmp_path: Path) -> None:
     assert lost == [{"reason": "illness", "mode": "porter", "units": 2}]
     assert isinstance(lost[0]["units"], int)
     books.close()
+
+
+def test_porters_who_never_left_their_village_are_not_lost(tmp_path: Path) -> None:
+    """Terrace village's 7 porters waited at home while a high village convoy lost one:
+    the lost porter was shared among all the homes in service, and the State (GET
+    /api/state, and the State a re-plan starts from and answers with) counted 6.6 of
+    Terrace village's in service, owing fewer days. It was the high village's."""
+    books, client, council = council_client(tmp_path / "books.db")
+    sc = books.scenario
+    for data in (
+        entry("labour", date=day(sc, 0), locality="high-village", persons=11, days=20,
+              role="carrier", mode="porter"),
+        entry("labour", date=day(sc, 0), locality="terrace-village", persons=7, days=20,
+              role="carrier", mode="porter"),
+        entry("dispatch", date=day(sc, 0), from_="high-village", to="ridge-depot",
+              mode="porter", units=11, cargo_kg={}),
+        entry("receipt", date=day(sc, 1), dispatch=3,
+              units_lost=[{"units": 1, "reason": "illness"}]),
+    ):
+        got = client.post("/api/entries", json=data, headers=council)
+        assert got.status_code == 201, got.text
+    serving = {"high-village": {"porter": 10}, "terrace-village": {"porter": 7}}
+    owed = {"high-village": {"porter": 10 * 17}, "terrace-village": {"porter": 7 * 17}}
+    state = client.get(f"/api/state?as_of={day(sc, 3)}", headers=council).json()
+    assert state["in_service"] == serving
+    assert state["labour_days_left"] == owed
+    replanned = client.post("/api/replan", json={"as_of": day(sc, 3), "keep": False},
+                            headers=council)
+    assert replanned.status_code == 200, replanned.text
+    assert replanned.json()["state"]["in_service"] == serving
+    assert replanned.json()["state"]["labour_days_left"] == owed
+    net = sl.compile_network(sc)
+    lost = lost_by_home(books, net)[:, net.mode_ids.index("porter")]
+    assert lost[net.place_ids.index("high-village")] == 1
+    assert lost.sum() == 1
+    books.close()
+
+
+def test_two_homes_porters_that_travel_together_share_their_losses(
+        books: Books, tutorial: sl.Scenario) -> None:
+    """Terrace village's 10 porters wait at the bridge; on day 1 River village's 5 arrive
+    there, and 9 go on to the ridge depot (the onward convoy written before the arrival:
+    the books count a day whole). The 9 are 6 of Terrace village's and 3 of River
+    village's, and the 2 they lose are theirs in that proportion; the high village's 20,
+    waiting at home, lose none. The 6 left at the bridge (4 and 2) lose 3 later."""
+    sc = tutorial
+    for village, persons in (("high-village", 20), ("terrace-village", 10),
+                             ("river-village", 5)):
+        books.append(entry("labour", date=day(sc, 0), locality=village, persons=persons,
+                           days=20, role="carrier", mode="porter"), "commune")
+
+    def send(date: int, from_: str, to: str, units: int) -> int:
+        return books.append(entry("dispatch", date=day(sc, date), from_=from_, to=to,
+                                  mode="porter", units=units, cargo_kg={}), "council").id
+
+    def receive(date: int, convoy: int, lost: int = 0) -> None:
+        books.append(entry("receipt", date=day(sc, date), dispatch=convoy,
+                           units_lost=[{"units": lost, "reason": "strike"}] if lost else []),
+                     "council")
+
+    receive(0, send(0, "terrace-village", "bridge", 10))
+    river = send(1, "river-village", "bridge", 5)
+    onward = send(1, "bridge", "ridge-depot", 9)
+    receive(1, river)
+    receive(2, onward, lost=2)
+    net = sl.compile_network(sc)
+    p, porter = net.place_ids.index, net.mode_ids.index("porter")
+    lost = lost_by_home(books, net)[:, porter]
+    assert lost[p("terrace-village")] == pytest.approx(2 * 6 / 9)
+    assert lost[p("river-village")] == pytest.approx(2 * 3 / 9)
+    assert lost[p("high-village")] == 0
+    s = recorded_state(books, net, sc.start_date + dt.timedelta(days=5))
+    from supplyline.ops.overview import state_json
+    said = state_json(s, net)
+    assert said["in_service"] == {"high-village": {"porter": 20},
+                                  "river-village": {"porter": 4.333},
+                                  "terrace-village": {"porter": 8.667}}
+    assert said["labour_days_left"] == {"high-village": {"porter": 300},
+                                        "river-village": {"porter": 65},
+                                        "terrace-village": {"porter": 130}}
+    s.check(net)
+    # The bridge keeps the rest of them, 4 and 2.
+    receive(4, send(3, "bridge", "ridge-depot", 6), lost=3)
+    lost = lost_by_home(books, net)[:, porter]
+    assert lost[p("terrace-village")] == pytest.approx(4 / 3 + 2)
+    assert lost[p("river-village")] == pytest.approx(2 / 3 + 1)
+    assert lost[p("high-village")] == 0
+    # A re-plan starts from the same State.
+    done = replan(books, sc.start_date + dt.timedelta(days=5))
+    assert np.allclose(done.state.in_service, recorded_state(
+        books, done.plan.network, sc.start_date + dt.timedelta(days=5)).in_service)
+    assert done.state.in_service[p("high-village"), porter] == pytest.approx(20)
+    assert done.state.in_service[p("terrace-village"), porter] == pytest.approx(10 - 10 / 3)
+
+
+def test_the_losses_follow_what_stands_of_corrected_and_cancelled_entries(
+        books: Books, tutorial: sl.Scenario) -> None:
+    """A convoy written as Terrace village's and corrected to River village's, received
+    with 2 lost, that receipt cancelled and written again with 4 lost; the high village's
+    convoy cancelled: the 4 are River village's, whose convoy it was."""
+    sc = tutorial
+    for village in ("high-village", "terrace-village", "river-village"):
+        books.append(entry("labour", date=day(sc, 0), locality=village, persons=10,
+                           days=20, role="carrier", mode="porter"), "commune")
+    wrong = books.append(entry("dispatch", date=day(sc, 1), from_="terrace-village",
+                               to="bridge", mode="porter", units=10, cargo_kg={}),
+                         "council").id
+    books.append(entry("dispatch", date=day(sc, 1), from_="river-village", to="bridge",
+                       mode="porter", units=10, cargo_kg={}, corrects=wrong), "council")
+    high = books.append(entry("dispatch", date=day(sc, 1), from_="high-village",
+                              to="ridge-depot", mode="porter", units=10, cargo_kg={}),
+                        "council").id
+    books.append(entry("cancel", date=day(sc, 1), corrects=high, reason="never left"),
+                 "council")
+    first = books.append(entry("receipt", date=day(sc, 2), dispatch=wrong,
+                               units_lost=[{"units": 2, "reason": "illness"}]),
+                         "council").id
+    books.append(entry("cancel", date=day(sc, 2), corrects=first, reason="miscounted"),
+                 "council")
+    books.append(entry("receipt", date=day(sc, 3), dispatch=wrong,
+                       units_lost=[{"units": 4, "reason": "illness"}]), "council")
+    net = sl.compile_network(sc)
+    p, porter = net.place_ids.index, net.mode_ids.index("porter")
+    lost = lost_by_home(books, net)[:, porter]
+    assert lost[p("river-village")] == pytest.approx(4)
+    assert lost.sum() == pytest.approx(4)
+    s = recorded_state(books, net, sc.start_date + dt.timedelta(days=4))
+    assert s.in_service[p("river-village"), porter] == pytest.approx(6)
+    assert s.in_service[p("terrace-village"), porter] == pytest.approx(10)
+    assert s.in_service[p("high-village"), porter] == pytest.approx(10)
+    # Read as of the receipt's day, nothing is lost yet (the cancelled receipt's day 2 is
+    # past, and counts nothing).
+    assert lost_by_home(books, net, sc.start_date + dt.timedelta(days=3)).sum() == 0
