@@ -829,6 +829,31 @@ def test_the_forms_start_at_today_and_say_what_was_expected(week: str, browser: 
     assert page.inner_text("#err-as_of") == "expected a date (YYYY-MM-DD), got '' (empty)"
 
 
+def test_the_share_of_capacity_lost_is_asked_from_0_to_1(week: str, browser: Any) -> None:
+    """The ledger and the map say a strike's capacity lost in % ("capacity lost 50 %"),
+    and the form's box said only "Share of capacity lost": 50% typed was refused as no
+    number, and nothing said that a share is from 0 to 1."""
+    page, problems = council_page(browser, week, 1280)
+    page.click('nav [data-view="record"]')
+    page.select_option("#f-kind", "route")
+    assert page.inner_text('label[for="f-capacity_lost"]') == \
+        "Share of capacity lost (0 to 1)"
+    assert page.get_attribute("#f-capacity_lost", "placeholder") == "0.5 for 50 %"
+    page.select_option("#f-route", "bridge-road")
+    page.select_option("#f-status", "strike")
+    page.fill("#f-capacity_lost", "50%")
+    page.click("#entry-submit")
+    page.wait_for_selector("#err-capacity_lost:has-text('expected a number')")
+    page.fill("#f-capacity_lost", "0.5")
+    page.click("#entry-submit")
+    page.wait_for_selector("#entry-ok:has-text('Recorded as entry #12')")
+    page.click('nav [data-view="ledger"]')
+    row = page.locator("#entries tbody tr", has_text="Bridge - ridge depot road")
+    row.first.wait_for()
+    assert "capacity lost 50 %" in row.first.inner_text()
+    assert problems == [f"422 {week}api/entries"]
+
+
 @pytest.fixture
 def amended(tmp_path: Path) -> Iterator[str]:
     """The week, its wounded (entry 11) corrected by entry 12 and the closing of the gorge

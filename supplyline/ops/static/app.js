@@ -788,18 +788,20 @@ function fieldsOf(kind) {
       ["hospital", "Hospital", placesOf(["hospital"])], ["persons", "Persons", "number"]],
     route: [date, ["route", "Route", sc.routes.map((r) => r.id)],
       ["status", "Status", ["strike", "damage", "repaired", "closed", "reopened"]],
-      ["capacity_lost", "Share of capacity lost", "number"]],
+      // A share, where the ledger and the map say it in %: 50 % is typed 0.5.
+      ["capacity_lost", "Share of capacity lost (0 to 1)", "number", "0.5 for 50 %"]],
     // A cancellation names the entry it cancels where a correction names the one it corrects.
     cancel: [date, ["corrects", "Cancel entry #", "number"], ["reason", "Reason", "text"], note],
   };
   return kind === "cancel" ? table.cancel : [...table[kind], note, corrects];
 }
 
-// The kind's fields; a date starts as the one typed before, else the books' today.
+// The kind's fields; a date starts as the one typed before, else the books' today; a field's
+// hint, where it has one, is written in its empty box.
 function drawFields() {
   const kind = $("#f-kind").value;
   if (!kind) return;
-  const rows = fieldsOf(kind).map(([name, label, type]) => {
+  const rows = fieldsOf(kind).map(([name, label, type, hint]) => {
     const id = "f-" + name;
     let input;
     if (Array.isArray(type)) {
@@ -807,7 +809,8 @@ function drawFields() {
         ...type.map((v) => el("option", { value: v }, choice(name, v))));
     } else {
       input = el("input", { name, id, type: type === "number" ? "text" : type,
-        inputmode: type === "number" ? "decimal" : "text" });
+        inputmode: type === "number" ? "decimal" : "text",
+        ...(hint ? { placeholder: hint } : {}) });
       if (type === "date") input.value = ($("#" + id) || {}).value || state.today;
     }
     return el("div", { class: "field" }, el("label", { for: id }, label), input,
