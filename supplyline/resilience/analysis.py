@@ -6,6 +6,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
+import math
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -149,8 +150,10 @@ class Resilience:
                 "extra_eaten_t": _num(i.extra_eaten_t),
                 "extra_wounded_late_person_days": _num(i.extra_wounded_late),
                 # (beyond the uncut plan: road work by route id, food by group and good)
-                "extra_road_work_undone_days": i.extra_road_work_undone_days,
-                "extra_unfed_t": i.extra_unfed_t,
+                # (null where the cut's plan did not solve: not known, rather than none)
+                "extra_road_work_undone_days": (None if i.unsolved
+                                                else i.extra_road_work_undone_days),
+                "extra_unfed_t": None if i.unsolved else i.extra_unfed_t,
                 # (by front; stock_days, the least, null but where stock is "short")
                 "reserve_days": i.reserve_days, "stock_days": _num(stock_days(i)),
                 "stock": stock_state(i),
@@ -230,15 +233,20 @@ class Resilience:
         that are not known (an unsolved cut's) are NaN."""
         import pandas as pd
 
+        def known(figure: float, i: Impact) -> float:
+            # (floats where nothing is undone too: one column type whatever the cuts; NaN
+            # where the cut's plan did not solve, whose empty figures mean not known)
+            return math.nan if i.unsolved else float(figure)
+
         return pd.DataFrame([
             {"kind": i.kind, "ids": " + ".join(i.ids), "names": " + ".join(i.names),
              "extra_shortfall_t": i.extra_shortfall_t,
              "extra_wounded_late_person_days": i.extra_wounded_late,
              "extra_labour_days": i.extra_labour_days, "extra_eaten_t": i.extra_eaten_t,
-             # (floats where nothing is undone too: one column type whatever the cuts)
-             "extra_road_work_undone_days": float(sum(i.extra_road_work_undone_days.values())),
-             "extra_unfed_t": float(sum(t for goods in i.extra_unfed_t.values()
-                                        for t in goods.values())),
+             "extra_road_work_undone_days": known(
+                 sum(i.extra_road_work_undone_days.values()), i),
+             "extra_unfed_t": known(sum(t for goods in i.extra_unfed_t.values()
+                                        for t in goods.values()), i),
              "stock_days": stock_days(i), "stock": stock_state(i), "status": i.status}
             for i in self.ranking])
 

@@ -440,7 +440,8 @@ def test_a_cut_whose_plan_did_not_solve_is_said_and_fails_the_run(
         ranking[0] = dataclasses.replace(
             worst, status="time limit reached", extra_shortfall_t=nan, extra_labour_days=nan,
             extra_eaten_t=nan, extra_objective=nan, extra_wounded_late=nan,
-            reserve_days=dict.fromkeys(worst.reserve_days))
+            reserve_days=dict.fromkeys(worst.reserve_days),
+            extra_road_work_undone_days={}, extra_unfed_t={})  # (as cuts.py leaves them)
         from supplyline.resilience.cuts import rank
 
         return rank(ranking)
@@ -457,11 +458,15 @@ def test_a_cut_whose_plan_did_not_solve_is_said_and_fails_the_run(
     with (tmp_path / "resilience.csv").open(encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))
     assert rows[-1]["status"] == "time limit reached" and rows[-1]["extra_shortfall_t"] == ""
+    # (not known, rather than none: they read 0.0, as if the cut left nothing undone)
+    assert rows[-1]["extra_road_work_undone_days"] == rows[-1]["extra_unfed_t"] == ""
     answer = runner.invoke(app, ["resilience", "tutorial", "--k", "1", "--json"])
     assert answer.exit_code == 1
     said = json.loads(answer.stdout)
     assert said["ok"] is False and said["error"]["kind"] == "plan"
     assert said["resilience"]["ranking"][-1]["status"] == "time limit reached"
+    unsolved = said["resilience"]["ranking"][-1]
+    assert unsolved["extra_road_work_undone_days"] is None and unsolved["extra_unfed_t"] is None
 
 
 def test_rows_alike_are_said_why_and_a_cut_not_used_is_not_said_optimal(tmp_path: Path) -> None:
