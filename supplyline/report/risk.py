@@ -223,7 +223,8 @@ def plan_command(plan: Plan, scenario: str | None = None) -> str:
     scenario (``scenario``, as the command that made it was given it; else
     :func:`~supplyline.report.facts.scenario_argument`'s), its replay, the first days of
     the scenario it covers, its steps where they were asked for or are longer than a day,
-    its solver and its time limit where they are not ``plan``'s own ('supplyline plan
+    its solver and its time limit where they are not ``plan``'s own (none, ``--time-limit
+    0``, where the solve took longer than ``plan``'s limit) ('supplyline plan
     short.yaml --replay pledged --days 12 --step-days 1 --solver simplex'): a simulation
     plans with the options ``plan`` takes, as ``plan`` does (``--step-days 1`` on a
     scenario in steps was left out: `plan` then planned the file's steps)."""
@@ -231,13 +232,16 @@ def plan_command(plan: Plan, scenario: str | None = None) -> str:
 
     stepped = plan.step_days_given is not None or plan.steps_description()
     limit = plan.time_limit_s
+    # A plan made without a limit (Python's default, `--time-limit 0`) is said so where its
+    # solve took longer than `plan`'s own limit, which would have stopped it.
+    unlimited = limit is None and plan.solve_seconds > DEFAULT_TIME_LIMIT_S
     options = [scenario_argument(plan, scenario)] + (
         [f"--replay {plan.replay}"] if plan.replay else []) + (
         [f"--days {plan.days}"] if plan.whole_days is not None else []) + (
         [f"--step-days {plan.network.step_days}"] if stepped else []) + (
         [f"--solver {plan.solver}"] if plan.solver != "ipm" else []) + (
         [f"--time-limit {limit:g}"] if limit is not None and limit != DEFAULT_TIME_LIMIT_S
-        else [])
+        else ["--time-limit 0"] if unlimited else [])
     return " ".join(["supplyline plan", *options])
 
 

@@ -317,3 +317,21 @@ def test_the_hint_carries_every_option_the_plan_was_made_with(
     made = runner.invoke(app, [*hint[1].split()[1:], "--json"])
     assert made.exit_code == 0, made.output
     assert json.loads(made.stdout)["kpis"]["shortfall_t"] == pytest.approx(planned_t, abs=0.05)
+
+
+def test_the_hint_says_no_time_limit_where_the_plan_needed_more_than_plans_own() -> None:
+    """A plan made without a limit (sl.plan's default, `--time-limit 0`) whose solve took
+    longer than `plan`'s own limit was named without --time-limit: the command named would
+    have stopped at 300 s. One that solved within it needs no word."""
+    import dataclasses
+
+    from supplyline.cli.common import DEFAULT_TIME_LIMIT_S
+    from supplyline.report.risk import plan_command
+
+    plan = tutorial_plan()
+    assert plan.time_limit_s is None
+    assert plan_command(plan, "tutorial") == "supplyline plan tutorial"
+    slow = dataclasses.replace(plan, solve_seconds=DEFAULT_TIME_LIMIT_S + 1)
+    assert plan_command(slow, "tutorial") == "supplyline plan tutorial --time-limit 0"
+    limited = dataclasses.replace(plan, time_limit_s=60.0)
+    assert plan_command(limited, "tutorial") == "supplyline plan tutorial --time-limit 60"
