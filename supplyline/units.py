@@ -23,8 +23,8 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:  # pint is imported on first use: every command would pay 0.2 s for it
     import pint
 
-__all__ = ["UnitProblem", "convert", "currency_unit", "days", "distinct", "fmt", "parse",
-           "quantity", "registry", "short_label", "words", "words_and"]
+__all__ = ["UnitProblem", "convert", "currency_unit", "days", "distinct", "fmt", "half_up",
+           "parse", "quantity", "registry", "short_label", "words", "words_and"]
 
 
 class UnitProblem(ValueError):
@@ -290,11 +290,21 @@ def fmt(value: float, digits: int = 3, whole_thousands: bool = True) -> str:
         return "0" if value == 0 else str(value)
     decimals = 0 if abs(value) >= 1000 and whole_thousands else max(
         0, digits - 1 - math.floor(math.log10(abs(value))))
-    # Halves up, on the number as written (1.045 is 1.05): binary rounding read the float
-    # just below 1.045 and said 1.04, where 1.0453 t said 1.05 in the next box.
-    step = Decimal(1).scaleb(-decimals)
-    text = f"{Decimal(repr(float(value))).quantize(step, context=_HALF_UP):,f}"
+    text = f"{half_up(value, decimals):,f}"
     return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def half_up(value: float, decimals: int) -> Decimal:
+    """A finite number rounded to ``decimals`` decimals, halves up on the number as written
+    (1.045 is 1.05): binary rounding read the float just below 1.045 and said 1.04, where
+    1.0453 t said 1.05 in the next box. The one rounding of :func:`fmt` and of the tables
+    of plans side by side (:mod:`supplyline.report.compare`).
+
+    >>> str(half_up(1.045, 2)), str(half_up(2.25, 1)), str(half_up(-0.04, 1))
+    ('1.05', '2.3', '-0.0')
+    """
+    step = Decimal(1).scaleb(-decimals)
+    return Decimal(repr(float(value))).quantize(step, context=_HALF_UP)
 
 
 def short_label(text: str, limit: int = 30) -> str:

@@ -242,28 +242,74 @@ def test_the_table_of_variants_tells_apart_figures_that_differ(
     assert max(len(line) for line in text.splitlines()) <= 80
 
 
-def test_a_header_keeps_its_unit_with_its_last_word(monkeypatch: pytest.MonkeyPatch) -> None:
-    """At 80 columns, two varied paths and the simulation's figures, the last header read
-    'sim. short' over a lone 't'; a unit now stays with the word before it."""
+def _printed_sweep(monkeypatch: pytest.MonkeyPatch, vary: list[str],
+                  **figures: float) -> str:
+    """The table of variants of the tutorial as printed at 80 columns, each variant with
+    the figures given (and labour-days and mobilized tonnes of its own)."""
     import io
 
     from rich.console import Console
 
     import supplyline.cli as cli
 
-    variants = make_variants(sl.load("tutorial"), ["modes.porter.payload_kg=20,25",
-                                                   "modes.bicycle.payload_kg=80,100"],
-                             "tutorial")
+    variants = make_variants(sl.load("tutorial"), vary, "tutorial")
     records = {v.index: {"status": "ok", "delivered_t": 57.8, "shortfall_t": 0.0,
                          "mobilized_t": 62.3 - v.index / 10, "labour_days": 2564 - v.index,
-                         "sim_p_any_shortfall": 0.95, "sim_shortfall_t": 3.3}
+                         **figures}
                for v in variants}
     console = Console(file=io.StringIO(), width=80, record=True)
     monkeypatch.setattr(cli.common, "stdout", console)
     cli.sweep._print_sweep(variants, records)
-    lines = console.export_text().splitlines()
-    assert max(len(line) for line in lines) <= 80
+    text = console.export_text()
+    assert max(len(line) for line in text.splitlines()) <= 80, text
+    return text
+
+
+def test_a_header_keeps_its_unit_with_its_last_word(monkeypatch: pytest.MonkeyPatch) -> None:
+    """At 80 columns, two varied paths and the simulation's figures, the last header read
+    'sim. short' over a lone 't'; a unit now stays with the word before it."""
+    lines = _printed_sweep(monkeypatch, ["modes.porter.payload_kg=20,25",
+                                         "modes.bicycle.payload_kg=80,100"],
+                           sim_p_any_shortfall=0.95, sim_shortfall_t=3.3).splitlines()
     figures = lines.index("Key figures, by variant")
     header = lines[figures + 1:figures + 3]
     assert header[-1].endswith("short t"), header
     assert all("sim. short t" in line for line in header if "sim. short" in line), header
+
+
+def test_one_varied_path_and_the_simulation_fit_one_table_at_80_columns(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every header's unit kept with its word (delivered t, short t, ...) made the table of
+    one varied path and the simulation's figures too wide for 80 columns, and split it in
+    two: it is one table, each header its words over its unit, no unit alone."""
+    text = _printed_sweep(monkeypatch, ["modes.porter.payload_kg=20,25"],
+                          sim_p_any_shortfall=0.95, sim_shortfall_t=3.3)
+    assert "Key figures, by variant" not in text, text
+    lines = text.splitlines()
+    rule = next(i for i, line in enumerate(lines) if line.startswith("──"))
+    header = lines[1:rule]
+    assert header[-1].split() == ["#", "payload_kg", "t", "t", "t", "labour-days", "%", "t"], \
+        text
+    assert not any("sim. short" in line for line in header), text  # (not over a lone t)
+    assert lines[rule + 1].split() == ["0", "20", "57.8", "0.0", "62.3", "2,564", "95.0", "3.3"]
+
+
+def test_a_small_chance_the_same_in_every_variant_does_not_read_0(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Decimals were added only where the variants differ: a chance of 0.02 % of some front
+    going short in every variant read 0.0 (it had read 0.02). A figure that is not 0 is
+    given to the decimals that show it, in the sweep's table and in sl.compare's alike."""
+    from supplyline.report.compare import compare_records, decimals, shown
+
+    text = _printed_sweep(monkeypatch, ["modes.porter.payload_kg=20,25"],
+                          sim_p_any_shortfall=0.0002, sim_shortfall_t=0.0004)
+    rows = [line.split() for line in text.splitlines() if line[:2] in ("0 ", "1 ")]
+    assert [row[-2:] for row in rows] == [["0.02", "0.0004"]] * 2, text
+    assert shown([0.0234, 0.0234], 1) == ["0.02", "0.02"]
+    # (within the significant digits of the largest: crumbs beside tonnes stay 0)
+    assert shown([1e-9, 0.0], 1) == ["0.0", "0.0"] and decimals([1000.0, 0.02], 1) == 1
+    record = {"status": "ok", "delivered_t": 57.8, "shortfall_t": 0.0, "mobilized_t": 62.3,
+              "labour_days": 2564.0, "sim_p_any_shortfall": 0.0002, "sim_shortfall_t": 3.3}
+    table = compare_records({"a": record, "b": record})
+    assert table.kpis["P(any shortfall) (%), simulated"].tolist() == [0.02, 0.02]
+    assert "0.02" in str(table) and ">0.02<" in table.to_html()

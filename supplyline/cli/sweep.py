@@ -285,9 +285,11 @@ def _sweep_words(result: Any, done: int) -> str:
 
 def _print_sweep(variants: Sequence[Any], records: dict[int, dict[str, Any]]) -> None:
     """One row per variant: its values and its headline figures. Where that is too wide for
-    the terminal (two varied paths, or the simulation's figures, at 80 columns), the values
-    are one table and the figures another, each row under the variant's number; and where
-    even the values are too wide, each variant's values are one cell of words."""
+    the terminal (at 80 columns: two varied paths with the simulation's figures, or one with
+    a name longer than ``payload_kg``; two with names as long as ``porter.payload_kg``
+    without), the values are one table and the figures another, each row under the
+    variant's number; and where even the values are too wide, each variant's values are
+    one cell of words."""
     from supplyline.report.compare import (
         KPIS,
         MORE_SHOWN,
@@ -301,14 +303,17 @@ def _print_sweep(variants: Sequence[Any], records: dict[int, dict[str, Any]]) ->
 
     paths = list(variants[0].settings) if len(variants) else []
     simulated = any("sim_p_any_shortfall" in r for r in records.values())
-    # (a unit stays with its last word: "sim." over "short t", not "sim. short" over "t")
-    headers = [f"delivered{NO_BREAK}t", f"short{NO_BREAK}t", f"mobilized{NO_BREAK}t",
-               "labour-days"]
+    headers = ["delivered t", "short t", "mobilized t", "labour-days"]
     if simulated:
-        headers += [f"P(short){NO_BREAK}%", f"sim. short{NO_BREAK}t"]
+        headers += ["P(short) %", "sim. short t"]
     number = Column("#", numeric=True)
     valued = [Column(plain(name), numeric=True) for name in short_names(paths)]
-    figured = [Column(header, numeric=True) for header in headers]
+    # The simulated shortfall's unit stays with its last word where its column is wide
+    # enough: "sim." over "short t", not "sim. short" over a lone "t". Where that is too
+    # wide for one table, each header is words over its unit ("sim." over "short" over "t",
+    # beside "delivered" over "t"), not two tables.
+    kept = [header.replace("short t", f"short{NO_BREAK}t") if header.startswith("sim.")
+            else header for header in headers]
     rows: list[tuple[str, list[str], str, list[str]]] = []
     if not records:
         return  # (interrupted before any variant ended: the closing line says so)
@@ -336,10 +341,22 @@ def _print_sweep(variants: Sequence[Any], records: dict[int, dict[str, Any]]) ->
         "P(short) %: the share of the simulated runs in which some front went short; sim. "
         "short t: the mean shortfall over all the runs."] if simulated else [])
         + ([MORE_SHOWN] if more else []))
-    whole = FitTable("Variants", number, *valued, *figured, caption=legend)
-    for name, values, _words, figures in rows:
-        whole.add_row(name, *values, *figures)
-    if whole.widths(ui.stdout, ui.stdout.width) is not None:
+
+    def table(title: str, with_values: bool) -> tuple[FitTable, bool]:
+        """The table of the variants' figures (and values), and whether it fits (where it
+        does not, it prints one block per variant)."""
+        for heads in (kept, headers):
+            made = FitTable(title, number, *(valued if with_values else ()),
+                            *(Column(header, numeric=True) for header in heads),
+                            caption=legend)
+            for name, values, _words, figures in rows:
+                made.add_row(name, *(values if with_values else ()), *figures)
+            if made.widths(ui.stdout, ui.stdout.width) is not None:
+                return made, True
+        return made, False
+
+    whole, fits = table("Variants", with_values=True)
+    if fits:
         ui.stdout.print(whole)
         return
     values_table = FitTable("Variants", number, *valued)
@@ -349,8 +366,5 @@ def _print_sweep(variants: Sequence[Any], records: dict[int, dict[str, Any]]) ->
         values_table = FitTable("Variants", number, Column("values", prose=True))
         for name, _values, words, _figures in rows:
             values_table.add_row(name, words)
-    figures_table = FitTable("Key figures, by variant", number, *figured, caption=legend)
-    for name, _values, _words, figures in rows:
-        figures_table.add_row(name, *figures)
     ui.stdout.print(values_table)
-    ui.stdout.print(figures_table)
+    ui.stdout.print(table("Key figures, by variant", with_values=False)[0])

@@ -24,7 +24,6 @@ from __future__ import annotations
 import math
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Context, Decimal
 from html import escape
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -36,7 +35,7 @@ from supplyline.errors import not_whole
 from supplyline.plan.figures import UNTAGGED
 from supplyline.report.inert import inert
 from supplyline.scenario.paths import element_labels, element_names
-from supplyline.units import days, distinct, words_and
+from supplyline.units import days, distinct, half_up, words_and
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -133,8 +132,9 @@ class Comparison:
         Plans that could not be made, with the reason (label: reason).
     notes:
         How the plans differ besides their figures, in words: of scenarios that hold
-        different values (and the first of those values), of different days, or fixing
-        different replays (none for plans of one scenario over the same days).
+        different values (and the first of those values), of different days, planned on
+        different step grids (``sl.plan(..., step_days=)``), or fixing different replays
+        (none for plans of one scenario over the same days).
 
     In the tables, a name that a plan's scenario does not have (a region, a route) is
     missing in that plan's row (NaN), not 0.
@@ -331,26 +331,32 @@ MORE_DECIMALS = 3
 SIGNIFICANT = 5
 #: What a table says where some figure is given to more decimals than usual.
 MORE_SHOWN = (f"A figure is given to more decimals than usual where the plans differ only "
-              f"there (to at most {SIGNIFICANT} significant digits).")
+              f"there, or where it would read 0 (to at most {SIGNIFICANT} significant "
+              f"digits).")
 
 
 def decimals(values: Iterable[Any], usual: int) -> int:
     """The decimals to give a figure of several plans to, the same for all of them: its
-    ``usual`` decimals, or the fewest more that tell its values apart as far as
+    ``usual`` decimals, or the fewest more that tell its values apart, and from 0, as far as
     :data:`SIGNIFICANT` digits of the largest of them do (at most :data:`MORE_DECIMALS`
-    more): 1,636.6 and 1,637.3 labour-days, which both read 1,637, while a difference in
-    the solver's last digits (61.555833 t and 61.555834 t) stays unseen.
+    more): 1,636.6 and 1,637.3 labour-days, which both read 1,637, and a chance of 0.02 %
+    in every plan, which read 0.0, while a difference in the solver's last digits
+    (61.555833 t and 61.555834 t), or its crumbs (1e-9 t), stay unseen.
 
     >>> decimals([1636.57, 1637.27], 0), decimals([29.94, 30.0], 1), decimals([99.96, 100], 1)
     (1, 1, 2)
     >>> decimals([61.555833, 61.555834], 1), decimals([1e-9, 0.0], 1), decimals([3, 3], 0)
     (1, 1, 0)
+    >>> decimals([0.02, 0.02], 1), decimals([0.0234], 1), decimals([1000.0, 0.02], 1)
+    (2, 2, 1)
     """
     numbers = [float(v) for v in values if not _missing(v)]
     largest = max((abs(v) for v in numbers if math.isfinite(v)), default=0.0)
     most = usual + MORE_DECIMALS
     if largest > 0:
         most = max(usual, min(most, SIGNIFICANT - 1 - math.floor(math.log10(largest))))
+    # (0 among them: a figure that is not 0 at the most decimals is not 0 at fewer)
+    numbers.append(0.0)
     apart = len({_number(v, most) for v in numbers})
     return next(d for d in range(usual, most + 1)
                 if d == most or len({_number(v, d) for v in numbers}) == apart)
@@ -371,10 +377,6 @@ def _missing(value: Any) -> bool:
         return False
 
 
-#: Half up, on the number as written, as :func:`~supplyline.units.fmt` rounds.
-_HALF_UP = Context(prec=400, rounding=ROUND_HALF_UP)
-
-
 def _number(value: Any, digits: int) -> str:
     """A figure to ``digits`` decimals, half up on the number as written (2.25 is 2.3) and
     never "-0.0"; "—" where there is none (a plan without it)."""
@@ -383,7 +385,7 @@ def _number(value: Any, digits: int) -> str:
     number = float(value)
     if not math.isfinite(number):
         return str(number)
-    rounded = Decimal(repr(number)).quantize(Decimal(1).scaleb(-digits), context=_HALF_UP)
+    rounded = half_up(number, digits)
     return f"{rounded.copy_abs() if rounded.is_zero() else rounded:,f}"
 
 
@@ -507,29 +509,41 @@ SAID_DIFFERENCES = 4
 def _scenario_notes(plans: Mapping[str, Plan]) -> list[str]:
     """Whether the plans are of different scenarios, by what the scenarios hold, not by
     their names (a sweep's variant, or a file edited since, keeps its name; a copy under
-    another name is the same scenario), and where they differ; and whether they fix
-    different replays."""
+    another name is the same scenario), and where they differ; whether they were planned
+    on different steps (``sl.plan(..., step_days=)``: the planner's option, not the
+    scenario's); and whether they fix different replays."""
     import json
 
+    from supplyline.plan.result import steps_words
+
     notes = []
-    contents = {label: _content(plan) for label, plan in plans.items()}
+    # Steps given to sl.plan replace the scenario's (and, in steps of one day, its days
+    # planned day by day): where a plan was given them, what its scenario held there is
+    # not known, and the scenarios are judged without them.
+    given = {plan.step_days_given for plan in plans.values()} - {None}
+    options = {"step_days"} | ({"daily_start_days"} if 1 in given else set()) if given else set()
+    contents = {label: _content(plan, options) for label, plan in plans.items()}
     held = {label: json.dumps(data, sort_keys=True) for label, data in contents.items()}
     if len(set(held.values())) > 1:
         names = {label: plan.network.scenario.name for label, plan in plans.items()}
-        versions = {name: list(dict.fromkeys(held[label] for label in names
-                                             if names[label] == name))
-                    for name in names.values()}
+        called = _called(names, held)
+        versions = {name: list(dict.fromkeys(held[label] for label in plans
+                                             if called[label] == name))
+                    for name in called.values()}
 
         def version(label: str) -> str:
-            return f"version {versions[names[label]].index(held[label]) + 1}"
+            return f"version {versions[called[label]].index(held[label]) + 1}"
+
+        def named(label: str) -> str:  # (a copy under another name)
+            return "" if names[label] == called[label] else f", named {names[label]}"
 
         if len(versions) == 1:  # (variants, or one file edited)
             kinds = f"different versions of scenario {next(iter(versions))}"
-            each = [f"{label}: {version(label)}" for label in plans]
+            each = [f"{label}: {version(label)}{named(label)}" for label in plans]
         else:
             kinds = "different scenarios"
-            each = [f"{label}: {names[label]}" + (f", {version(label)}" if len(
-                versions[names[label]]) > 1 else "") for label in plans]
+            each = [f"{label}: {called[label]}" + (f", {version(label)}" if len(
+                versions[called[label]]) > 1 else "") + named(label) for label in plans]
         first, *others = contents.values()
         paths = list(dict.fromkeys(path for other in others
                                    for path in _differences(first, other)))
@@ -539,6 +553,11 @@ def _scenario_notes(plans: Mapping[str, Plan]) -> list[str]:
             said.append(f"{len(paths) - SAID_DIFFERENCES} more")
         notes.append(f"These plans are of {kinds} ({'; '.join(each)}), which differ in "
                      f"{words_and(said)}.")
+    grids = {label: steps_words(plan.network).removeprefix("planned ") or "day by day"
+             for label, plan in plans.items()}
+    if given and len(set(grids.values())) > 1:
+        notes.append("These plans were planned on different step grids ("
+                     + "; ".join(f"{label}: {grid}" for label, grid in grids.items()) + ").")
     replays = {label: plan.replay for label, plan in plans.items()}
     if len(set(replays.values())) > 1:
         notes.append("These plans fix different replays (" + "; ".join(
@@ -547,11 +566,35 @@ def _scenario_notes(plans: Mapping[str, Plan]) -> list[str]:
     return notes
 
 
-def _content(plan: Plan) -> dict[str, Any]:
+def _called(names: Mapping[str, str], held: Mapping[str, str]) -> dict[str, str]:
+    """The scenario each plan is of (label: name), by what the scenarios hold (``held``)
+    and their ``names``: plans whose scenarios hold the same, or go by the same name, are of
+    one scenario (its versions, and copies of them under other names), called by the name
+    that most of its versions go by (the first of those)."""
+    parent: dict[str, str] = {}
+
+    def root(key: str) -> str:
+        while parent.setdefault(key, key) != key:
+            key = parent[key]
+        return key
+
+    for label, name in names.items():
+        parent[root(f"name {name}")] = root(f"held {held[label]}")
+    order = list(dict.fromkeys(names.values()))
+    versions = {name: len({held[label] for label in names if names[label] == name})
+                for name in order}
+    best: dict[str, str] = {}
+    for name in sorted(order, key=lambda n: (-versions[n], order.index(n))):
+        best.setdefault(root(f"name {name}"), name)
+    return {label: best[root(f"name {name}")] for label, name in names.items()}
+
+
+def _content(plan: Plan, options: Collection[str] = ()) -> dict[str, Any]:
     """What the plan's scenario holds but its name, as data: every value, defaults too (a
     file that writes a default holds what one that leaves it out does), over its whole
     horizon (a plan of its first days, ``days=``, is of the same scenario: a note of its own
-    says that it covers other days)."""
+    says that it covers other days), without the policy's ``options`` (those that
+    ``sl.plan``'s options replace)."""
     import datetime as dt
 
     scenario = plan.network.scenario
@@ -559,6 +602,8 @@ def _content(plan: Plan) -> dict[str, Any]:
     if plan.whole_days is not None:
         data["end_date"] = (scenario.start_date
                             + dt.timedelta(days=plan.whole_days - 1)).isoformat()
+    for option in options:
+        data["policy"].pop(option)
     return data
 
 

@@ -185,9 +185,6 @@ def test_the_scenarios_differ_by_what_they_hold_not_by_their_names(
         patch.setenv("COLUMNS", "80")
         lines = str(mixed).splitlines()
     assert max(map(len, lines)) <= 80, "\n".join(lines)
-    assert mixed.notes[0].startswith(
-        "These plans are of different scenarios (as built: tutorial, version 1; edited: "
-        "tutorial, version 2; copy: tutorial-copy), which differ in"), mixed.notes
     # Values a file leaves at their defaults are what one that writes them holds.
     written = load_text(text.replace("policy:\n", "policy:\n  step_days: "
                                      f"{plans['tutorial'].network.scenario.policy.step_days}\n"),
@@ -197,3 +194,63 @@ def test_the_scenarios_differ_by_what_they_hold_not_by_their_names(
     replayed = sl.plan(sl.load("tutorial"), replay="pledged")
     assert sl.compare({"free": plans["tutorial"], "pledged": replayed}).notes == [
         "These plans fix different replays (free: none; pledged: pledged)."]
+
+
+def test_a_copy_beside_another_version_is_the_version_it_holds(
+        plans: dict[str, sl.Plan]) -> None:
+    """A copy under another name, beside plans of two versions of its scenario, was listed
+    among 'different scenarios' ('copy: tutorial-copy') though it holds what one of them
+    does: it is that version, under its own name."""
+    text = builtin_text("tutorial")
+    copy = sl.plan(load_text(text.replace("name: tutorial\n", "name: tutorial-copy\n"),
+                             "copy.yaml"))
+    edited = sl.plan(load_text(text.replace("payload_kg: 25", "payload_kg: 20"),
+                               "edited.yaml"))
+    for labelled in ({"as built": plans["tutorial"], "edited": edited, "copy": copy},
+                     {"copy": copy, "edited": edited, "as built": plans["tutorial"]}):
+        each = {"as built": "version 1", "edited": "version 2",
+                "copy": "version 1, named tutorial-copy"}
+        assert sl.compare(labelled).notes == [
+            "These plans are of different versions of scenario tutorial ("
+            + "; ".join(f"{label}: {each[label]}" for label in labelled)
+            + "), which differ in modes.porter.payload_kg."]
+    # Beside another scenario, the copy is of the scenario it holds, not a third one.
+    notes = sl.compare({"as built": plans["tutorial"], "copy": copy,
+                        "renamed": plans["renamed"]}).notes
+    assert notes[0].startswith(
+        "These plans are of different scenarios (as built: tutorial; copy: tutorial, named "
+        "tutorial-copy; renamed: tutorial-renamed), which differ in"), notes
+
+
+def test_plans_made_in_other_steps_are_of_one_scenario_on_other_step_grids(
+        plans: dict[str, sl.Plan]) -> None:
+    """Plans of one scenario made with other steps (sl.plan(..., step_days=3)) were said to
+    be of 'different versions of scenario tutorial ..., which differ in policy.step_days':
+    the steps are the planner's option, not an edited scenario. They are said to be
+    planned on different step grids; a scenario edited besides is still said to be."""
+    tutorial = sl.load("tutorial")
+    assert tutorial.policy.step_days == 1
+    stepped = sl.plan(tutorial, step_days=3)
+    table = sl.compare({"all": plans["tutorial"], "3d": stepped})
+    note = ("These plans were planned on different step grids (all: day by day; 3d: in 3-day "
+            "steps).")
+    assert table.notes == [note]
+    assert note in words(str(table)) and note in table.to_html()
+    # Steps given that are the scenario's own: nothing to say.
+    assert sl.compare([plans["tutorial"], sl.plan(tutorial, step_days=1)]).notes == []
+    # A scenario edited besides is another version, in what was edited only.
+    text = builtin_text("tutorial")
+    edited = sl.plan(load_text(text.replace("payload_kg: 25", "payload_kg: 20"),
+                               "edited.yaml"), step_days=3)
+    assert sl.compare({"all": plans["tutorial"], "3d": stepped, "edited": edited}).notes == [
+        "These plans are of different versions of scenario tutorial (all: version 1; 3d: "
+        "version 1; edited: version 2), which differ in modes.porter.payload_kg.",
+        "These plans were planned on different step grids (all: day by day; 3d: in 3-day "
+        "steps; edited: in 3-day steps)."]
+    # A file that plans in other steps is another version of the scenario, as before.
+    written = sl.plan(load_text(text.replace("policy:\n", "policy:\n  step_days: 3\n"),
+                                "written.yaml"))
+    assert sl.compare({"all": plans["tutorial"], "file": written}).notes == [
+        "These plans are of different versions of scenario tutorial (all: version 1; file: "
+        "version 2), which differ in policy.step_days."]
+    assert sl.compare({"3d": stepped, "file": written}).notes == []
