@@ -94,22 +94,29 @@ class WoundedRouteKpis(TypedDict):
 class WoundedKpis(TypedDict):
     """What became of the wounded (``kpis()["wounded"]``, :meth:`~supplyline.plan.result.
     Plan.wounded_figures`), in persons: ``arising == reached + waiting + on_the_way`` and
-    ``reached == reached_in_time + reached_late``. Who of those brought in was late is
-    counted first wounded, first brought in."""
+    ``reached == reached_in_time + reached_late``. Late is the LP's one rule: past their
+    limit and not at a hospital at a step's end (none where ``wounded_late_person_days`` is
+    0); it counts how many, not who, and those brought in late are counted first wounded,
+    first brought in. ``by_hospital``, ``by_mode`` and ``routes`` leave out those under
+    half a person (result.WOUNDED_SHOWN, the solver's crumbs): they may add up to a little
+    less than ``reached``."""
 
     arising: float  # wounded over the horizon (and those a starting State left away from
     #                 a hospital)
     reached: float  # at one of their hospitals by the end of the horizon
-    reached_in_time: float  # of them, there within their time limit (or less than
-    #                         result.LATE_GRACE_DAYS after it)
-    reached_late: float  # of them, there later
+    reached_in_time: float  # of them, never past their limit away from one at a step's end
+    reached_late: float  # of them, past it away from one at some step's end
     waiting: float  # at the end: at their front or at a place on the way, not carried
     on_the_way: float  # at the end: carried, not yet arrived
-    past_limit_at_end: float  # of those waiting or on the way, beyond their limit
+    past_limit_at_end: float  # of those waiting or on the way, beyond their limit (the
+    #                           LP's late persons of its last step)
     within_days: list[int]  # the flows' time limits (days), each once, shortest first
-    by_hospital: dict[str, float]  # persons that reached each hospital, most first
+    by_hospital: dict[str, float]  # persons that reached each hospital, most first (none
+    #                                under half a person)
     by_mode: dict[str, float]  # persons each mode brought into a hospital, most first
-    routes: list[WoundedRouteKpis]  # at most 5 (WOUNDED_ROUTES), most wounded first
+    #                            (none under half a person)
+    routes: list[WoundedRouteKpis]  # at most 5 (WOUNDED_ROUTES), most wounded first (none
+    #                                 under half a person)
 
 
 class Kpis(TypedDict):

@@ -14,7 +14,6 @@ from numpy.typing import NDArray
 from supplyline.accounting import (
     Legs,
     crew_days,
-    departure,
     labour_ration,
     landed_share,
     repair_crew_days,
@@ -131,16 +130,9 @@ WHOLE_UNIT_TOLERANCE = 0.01
 #: How many of the routes that carried most wounded every output lists.
 WOUNDED_ROUTES = 5
 #: Wounded below this many persons (a hospital, a mode or a route took in over the plan) are
-#: the solver's crumbs, and left out of the lists of who carried them.
+#: the solver's crumbs, and left out of the lists of who carried them (which may then add
+#: up to a little less than those at a hospital).
 WOUNDED_SHOWN = 0.5
-
-
-#: A wounded person brought in less than this many days after his limit is counted in time:
-#: the LP holds the limit at the ends of its steps, and between them the even spread it
-#: gives departures lands arrivals minutes either side of it (up to 72 minutes late on a
-#: 20 km carry with a 1-day limit that it meets at every day's end: 23 of 58 persons had
-#: been counted late, where 2.8 are late by more).
-LATE_GRACE_DAYS = 0.1
 
 
 #: Cargo of more than this (kg) needs a unit to carry it, however small a share of one the
@@ -167,39 +159,13 @@ def main_goods(demand_kg: FloatArray, fronts: IntArray) -> IntArray:
     return np.asarray(demand.argmax(axis=1) if demand.size else np.zeros(0), dtype=np.int64)
 
 
-def _arrived_by(times: FloatArray, begin: FloatArray, length: FloatArray,
-                amount: FloatArray) -> FloatArray:
-    """What has arrived by each of ``times`` (sorted) of loads ``amount`` arriving evenly
-    from ``begin`` over ``length`` days each: the sum of their ramps."""
-    if not amount.size:  # (nothing carried there)
-        return np.zeros(np.shape(times))
-    when = np.concatenate([begin, begin + length])
-    order = np.argsort(when, kind="stable")
-    when = when[order]
-    slope = np.cumsum(np.concatenate([amount / length, -amount / length])[order])
-    at = np.concatenate([[0.0], np.cumsum(slope[:-1] * np.diff(when))])  # at each of when
-    last = np.searchsorted(when, times, side="right") - 1
-    since = np.maximum(last, 0)
-    return np.asarray(np.where(last >= 0, at[since] + slope[since] * (times - when[since]),
-                               0.0), dtype=float)
-
-
-def _ranks_between(below: FloatArray, above: FloatArray) -> float:
-    """How many ranks were ever between two rising counts, ``below`` and ``above``, each
-    straight between the times they are given at: the measure of the union over time of
-    ``(below, above]`` (the persons ranked by when they were wounded who were ever overdue,
-    ``above``, and not yet at a hospital, ``below``)."""
-    gap = above - below
-    first, then = gap[:-1], gap[1:]
-    some = (first > 0) | (then > 0)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        cross = np.where(some & ((first > 0) != (then > 0)), first / (first - then), 0.0)
-    # Within each stretch between two times, the part where the gap is open: [start, end].
-    start = np.where(first > 0, 0.0, cross)
-    end = np.where(then > 0, 1.0, cross)
-    low = (below[:-1] + start * np.diff(below))[some]
-    high = (above[:-1] + end * np.diff(above))[some]
-    covered = np.maximum.accumulate(np.concatenate([[0.0], high[:-1]]))
+def _union_length(low: FloatArray, high: FloatArray) -> float:
+    """How long the union of the spans ``(low, high]`` is (an empty one, ``high <= low``,
+    adds nothing): the persons ranked by when they were wounded who were ever late, of the
+    ranks late at each step's end."""
+    order = np.argsort(low, kind="stable")
+    low, high = low[order], high[order]
+    covered = np.maximum.accumulate(np.concatenate([[-np.inf], high[:-1]]))
     return float(np.maximum(high - np.maximum(low, covered), 0.0).sum())
 
 
@@ -763,32 +729,35 @@ class Plan:
                 at_end[:, self.steps - 1 - k] = share[:, self.steps - 1 - k]
         return np.asarray(carried * at_end, dtype=float)
 
+    def _wounded_away(self, flow: int) -> FloatArray:
+        """Of a wounded flow, those not at one of their hospitals at the end of each step
+        [S], as the LP's ``wounded_in_time`` rows count them: waiting at a place, or carried
+        and still on the way (:func:`~supplyline.accounting.wounded_on_the_way`)."""
+        carried = self.wounded_carried_by_flow[flow]
+        away = self.wounded_waiting_by_flow[flow].sum(axis=0)
+        for k, share in wounded_on_the_way(self.network, self.legs,
+                                           self.network.wounded_groups[flow].hospitals):
+            if k < self.steps:
+                away[k:] += (carried * share).sum(axis=0)[: self.steps - k]
+        return np.asarray(away, dtype=float)
+
     def _wounded_late(self, flow: int) -> tuple[float, float]:
-        """How many of a wounded flow reached a hospital more than :data:`LATE_GRACE_DAYS`
-        after their limit, and how many are away from one past it at the end of the horizon
-        (the LP's late persons of its last step). Ranked first wounded, first brought in, a
-        person is late where his rank lies between those at a hospital (arriving evenly over
-        the days a carry into one lands in, as
-        :func:`~supplyline.accounting.wounded_on_the_way` has them) and those wounded longer
-        ago than their limit and the grace (the LP's own count at each step's end, from
-        ``WoundedGroup.recent``, evenly in between)."""
-        net, legs = self.network, self.legs
-        group = net.wounded_groups[flow]
-        into = group.hospitals[legs.dest][:, None] & (self.wounded_carried_by_flow[flow] > 0)
-        leg, step = np.nonzero(into)
-        begin = departure(net)[step] + legs.days_empty[leg, step]
-        length = self.step_length[step]
-        ends = np.concatenate([[0.0], self.step_start + self.step_length]).astype(float)
-        overdue = np.concatenate([[0.0], np.cumsum(group.arising) - group.recent])
-        times = np.unique(np.clip(np.concatenate([ends, ends + LATE_GRACE_DAYS, begin,
-                                                  begin + length]), 0.0, ends[-1]))
-        arrived = _arrived_by(times, begin, length, self.wounded_carried_by_flow[flow][into])
-        late = np.interp(times - LATE_GRACE_DAYS, ends, overdue)  # (0 before the start)
-        # (of the ranks ever late, those above the ones at a hospital at the end are not)
-        still_out = max(float(late[-1] - arrived[-1]), 0.0)
-        reached_late = min(max(_ranks_between(arrived, late) - still_out, 0.0),
-                           float(arrived[-1]))
-        return reached_late, max(float(overdue[-1] - arrived[-1]), 0.0)
+        """How many of a wounded flow reached one of their hospitals late, and how many are
+        away from one past their limit at the end of the horizon, by the LP's one rule: it
+        holds the limit at each step's end, where those wounded longer ago than their limit
+        (from ``WoundedGroup.recent``) and not yet at a hospital (:meth:`_wounded_away`) are
+        late, no more than its late persons then (:attr:`wounded_late`, all flows together).
+        It counts how many, not who: ranked first wounded, first brought in, those late at
+        a step's end are the ranks between those at a hospital and those overdue, and a
+        person reached a hospital late where he is among them at any step's end and at one
+        by the end. Where the LP counts none late, none is."""
+        group = self.network.wounded_groups[flow]
+        arisen = np.cumsum(group.arising)
+        overdue = arisen - group.recent
+        there = arisen - self._wounded_away(flow)  # at a hospital at each step's end
+        late = np.minimum(np.maximum(overdue - there, 0.0), self.wounded_late)
+        reached_late = _union_length(overdue - late, np.minimum(overdue, there[-1]))
+        return reached_late, float(late[-1])
 
     def wounded_figures(self) -> WoundedKpis | None:
         """What became of the wounded over the plan, in persons (None where the scenario has
@@ -800,9 +769,11 @@ class Plan:
         Those at a hospital are those carried on a leg into one and landed by the end;
         waiting, the LP's wounded at a place at the end; on the way, those carried and not
         landed (:meth:`_wounded_still_out`): with those arising they add up by the LP's
-        wounded balance. The LP counts how many are past their limit, not who: here the
-        first wounded are the first brought in (:meth:`_wounded_late`), and those past it at
-        the end are the LP's late persons of its last step (:attr:`wounded_late`)."""
+        wounded balance. Late is as the LP counts it, at step ends, and where it counts none
+        (:meth:`wounded_late_person_days` 0) none is; it counts how many, not who: here the
+        first wounded are the first brought in (:meth:`_wounded_late`), and those past their
+        limit at the end are the LP's late persons of its last step (:attr:`wounded_late`).
+        The lists of who carried them leave out less than :data:`WOUNDED_SHOWN`."""
         net, legs = self.network, self.legs
         if not net.wounded_groups:
             return None

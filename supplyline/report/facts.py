@@ -23,7 +23,6 @@ from supplyline.plan.kpis import WoundedKpis
 from supplyline.plan.metrics import MetricValue
 from supplyline.plan.result import (
     KG_RESOLUTION,
-    LATE_GRACE_DAYS,
     Plan,
     note_mass,
     whole_units,
@@ -562,10 +561,11 @@ def gave_up_words(plan: Plan) -> list[str]:
 
 #: How the wounded's figures count who was late, as the summary and the report say it
 #: (:meth:`Plan.wounded_figures`).
-WOUNDED_MEANS = ("persons, as the plan carries them (fractions included); late: at a "
-                 f"hospital more than {fmt(24 * LATE_GRACE_DAYS)} hours after their time "
-                 "limit, counting the first wounded as the first brought in; the routes "
-                 "count a person on each leg he is carried")
+WOUNDED_MEANS = ("persons, as the plan carries them (fractions included); late: past "
+                 "their time limit and not yet at a hospital at a step's end, where the "
+                 "plan checks it, counting the first wounded as the first brought in; the "
+                 "lists leave out less than half a person (they may add up to less); the "
+                 "routes count a person on each leg he is carried")
 
 
 def persons_text(count: float) -> str:

@@ -1,7 +1,7 @@
 """What became of the wounded (``Plan.wounded_figures``, ``kpis()["wounded"]``): those who
 arose are at a hospital, waiting or on the way at the end; who of them was late is counted
-as the LP counts those past their limit; and the modes, hospitals and routes that took them
-in are told flow by flow."""
+as the LP counts those past their limit, at step ends; and the modes, hospitals and routes
+that took them in are told flow by flow."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ import pytest
 
 import supplyline as sl
 from supplyline.plan.kpis import WoundedKpis
+from supplyline.plan.result import WOUNDED_SHOWN
 from supplyline.report.facts import wounded_rows
 from supplyline.scenario.summary import summarize
 from supplyline.state import WoundedWaiting
@@ -23,7 +24,7 @@ from tests.plan.test_state_wounded import _valley
 def _adds_up(figures: WoundedKpis) -> None:
     """Those who arose are at a hospital, waiting or on the way at the end; those at a
     hospital got there in time or late, and each was brought in by some mode into some
-    hospital."""
+    hospital (the lists leave out less than half a person: they may add up to less)."""
     assert figures["arising"] > 0
     assert figures["reached"] + figures["waiting"] + figures["on_the_way"] == pytest.approx(
         figures["arising"], abs=1e-6)
@@ -31,8 +32,10 @@ def _adds_up(figures: WoundedKpis) -> None:
         figures["reached"], abs=1e-9)
     assert min(figures["reached_in_time"], figures["reached_late"], figures["waiting"],
                figures["on_the_way"], figures["past_limit_at_end"]) >= 0.0
-    assert sum(figures["by_mode"].values()) == pytest.approx(figures["reached"], abs=1e-6)
-    assert sum(figures["by_hospital"].values()) == pytest.approx(figures["reached"], abs=1e-6)
+    for listed in (figures["by_mode"], figures["by_hospital"]):
+        assert all(n >= WOUNDED_SHOWN for n in listed.values())
+        left_out = figures["reached"] - sum(listed.values())
+        assert -1e-6 <= left_out < WOUNDED_SHOWN * max(len(listed), 1)
 
 
 def test_the_tutorial_s_wounded_add_up() -> None:
@@ -51,36 +54,60 @@ def test_the_tutorial_s_wounded_add_up() -> None:
     assert json.loads(plan.to_json())["kpis"]["wounded"] == json.loads(json.dumps(figures))
 
 
-def test_those_carried_longer_than_their_limit_all_reach_the_hospital_late() -> None:
-    """45 km is 1.8 days empty against a limit of 1 day: everyone brought in is late, and
-    those past their limit at the end are the LP's late persons of the last step."""
+def test_those_carried_longer_than_their_limit_are_late_as_the_lp_counts_them() -> None:
+    """45 km is 1.8 days empty against a limit of 1 day: at each day's end the LP counts 1.6
+    of the 2 wounded two days before away from the hospital (0.4 are in), and those are the
+    late; the other 0.4 arrive before any day's end finds them past their limit. Those past
+    it at the end are the LP's late persons of the last step."""
     plan = _evacuation(45.0, within_days=1)
     figures = plan.wounded_figures()
     assert figures is not None
     _adds_up(figures)
     assert figures["reached"] > 40.0
-    assert figures["reached_late"] == pytest.approx(figures["reached"], abs=1e-6)
-    assert figures["reached_in_time"] == pytest.approx(0.0, abs=1e-6)
+    assert figures["reached_late"] == pytest.approx(0.8 * figures["reached"], abs=1.0)
     assert figures["past_limit_at_end"] > 0
     assert figures["past_limit_at_end"] == pytest.approx(float(plan.wounded_late[-1]),
                                                          abs=1e-6)
 
 
-@pytest.mark.parametrize("step_days", [None, 3])
-def test_those_carried_within_their_limit_reach_the_hospital_in_time(
-        step_days: int | None) -> None:
-    """20 km is 0.8 days empty: all but the first day's 2 wounded, who wait a day for the
-    first porters (0.8 days late), are there within 1 day, day by day as in 3-day steps. The
-    LP holds the limit at step ends only: between them arrivals run up to 72 minutes past
-    it, which had counted 23 of 58 persons late."""
-    plan = _evacuation(20.0, within_days=1, step_days=step_days)
+#: (km, limit in days, step in days): the four the late count had disagreed with the LP on
+#: (it counted 3.85, 15.45, 8.40 and 6.55 late of plans with no late person-days), others
+#: the LP keeps in time, and carries longer than the limit, which it keeps late.
+KEPT_IN_TIME = [(45.0, 3, 1), (45.0, 3, 3), (20.0, 1, 7), (60.0, 5, 5)]
+CARRIES = sorted({*KEPT_IN_TIME, *((km, within, step) for km, within in
+                                   ((20.0, 1), (45.0, 3), (60.0, 5), (45.0, 1), (70.0, 2))
+                                   for step in (1, 3, 5, 7))})
+
+
+@pytest.mark.parametrize(("km", "within_days", "step_days"), CARRIES)
+def test_the_wounded_are_late_only_where_the_plan_counts_them_late(
+        km: float, within_days: int, step_days: int) -> None:
+    """The LP holds the time limit at step ends: a person is late where it counts him away
+    from a hospital past his limit at one, and where it counts none (no late person-days)
+    none is. Between step ends the even spread of arrivals runs hours to days past the
+    limit, which had counted persons late of plans with none."""
+    plan = _evacuation(km, within_days, step_days=None if step_days == 1 else step_days)
     figures = plan.wounded_figures()
     assert figures is not None
     _adds_up(figures)
     assert figures["reached"] > 40.0
-    assert 2.0 - 1e-6 <= figures["reached_late"] <= 4.0
-    assert figures["past_limit_at_end"] == pytest.approx(float(plan.wounded_late[-1]),
-                                                         abs=1e-6)
+    late = figures["reached_late"] + figures["past_limit_at_end"]
+    if (km, within_days, step_days) in KEPT_IN_TIME:
+        assert plan.wounded_late_person_days() == 0.0
+    if plan.wounded_late_person_days() == 0.0:
+        assert figures["reached_late"] == 0.0
+        assert figures["past_limit_at_end"] == 0.0
+        assert figures["reached_in_time"] == figures["reached"]
+    else:
+        # Each late person is among those the LP counts late at some step's end, and those
+        # it counts late at any one of them are late.
+        assert late <= float(plan.wounded_late.sum()) + 1e-6
+        assert late >= float(plan.wounded_late.max()) - 1e-6
+        assert figures["past_limit_at_end"] == pytest.approx(float(plan.wounded_late[-1]),
+                                                             abs=1e-6)
+    if km / 25.0 > within_days:  # (25 km a day empty: a carry longer than the limit)
+        assert plan.wounded_late_person_days() > 0.8 * figures["reached"]
+        assert figures["reached_late"] > 5.0
 
 
 def test_two_flows_are_told_apart_by_their_own_hospitals() -> None:
