@@ -28,6 +28,8 @@ from supplyline.plan.kpis import (
     Kpis,
     LabourKpis,
     RouteKpis,
+    WoundedKpis,
+    WoundedRouteKpis,
 )
 from supplyline.plan.metrics import compare
 from supplyline.plan.model import build_lp, solve_lp
@@ -100,21 +102,32 @@ def test_cost_per_tonne_adds_wages_unit_days_km_and_prices() -> None:
     kpis = result.kpis()
     assert kpis["cost"] is not None and kpis["cost"]["currency"] == "VND"
     assert kpis["cost"]["per_t_delivered"] == pytest.approx(c["total"] / delivered_t)
-    _keys_are_the_types(kpis)
+    _keys_are_the_types(kpis, absent={WoundedKpis, WoundedRouteKpis})  # (no wounded)
 
 
-def _keys_are_the_types(kpis: Kpis) -> None:
+def test_the_wounded_figures_hold_exactly_the_keys_of_their_types() -> None:
+    """The tutorial's injured: ``kpis()["wounded"]`` and its routes as WoundedKpis and
+    WoundedRouteKpis list them."""
+    kpis = sl.plan(sl.load("tutorial"), explain=False).kpis()
+    _keys_are_the_types(kpis, absent={CostKpis} if kpis["cost"] is None else set())
+
+
+def _keys_are_the_types(kpis: Kpis, absent: set[type] | None = None) -> None:
     """The key figures hold exactly the keys their types list (supplyline.plan.kpis), in
-    every nested record, so that the typed list is the whole truth."""
+    every nested record, so that the typed list is the whole truth; each type has a record
+    to check, but those ``absent`` (a plan without costs or wounded)."""
     assert set(kpis) == set(get_type_hints(Kpis))
+    wounded = kpis["wounded"]
     for typed, records in ((CommodityKpis, kpis["by_commodity"].values()),
                            (CarrierKpis, kpis["carriers"].values()),
                            (BurdenKpis, kpis["most_burdened"]),
                            (RouteKpis, kpis["busiest_routes"]),
                            (CostKpis, [kpis["cost"]] if kpis["cost"] else []),
-                           (LabourKpis, [kpis["labour_days_by_part"]])):
+                           (LabourKpis, [kpis["labour_days_by_part"]]),
+                           (WoundedKpis, [wounded] if wounded else []),
+                           (WoundedRouteKpis, wounded["routes"] if wounded else [])):
         records = list(records)
-        assert records, typed.__name__
+        assert records or typed in (absent or set()), typed.__name__
         for record in records:
             assert set(record) == set(get_type_hints(typed)), typed.__name__
 
