@@ -20,7 +20,7 @@ from supplyline.errors import PlanError
 from supplyline.network import replay_places
 from supplyline.plan.result import Plan, whole_units
 from supplyline.plan.variables import FloatArray
-from supplyline.scenario.schema import Metric, MetricTerm, Observed, metric_unit
+from supplyline.scenario.schema import SHARE_KINDS, Metric, MetricTerm, Observed, metric_unit
 from supplyline.units import UnitProblem, convert, fmt, words
 
 
@@ -282,6 +282,50 @@ def compute_metric(plan: Plan, metric: Metric) -> float:
     return value / below
 
 
+def _goods(plan: Plan, metric: MetricTerm) -> list[int]:
+    """The goods a metric counts: its commodity, or every good of the plan."""
+    return ([plan.good_ids.index(metric.commodity)] if metric.commodity in plan.good_ids
+            else list(range(len(plan.good_ids))))
+
+
+def _replay_fixes_given(plan: Plan, metric: MetricTerm, goods: list[int]) -> bool:
+    """Whether the plan's replay fixes what the metric's regions give of the goods, and what
+    the others give: every locality's giving of each, by entries none of which covers
+    places in the regions and places outside them both."""
+    if plan.replay is None:
+        return False
+    net = plan.network
+    replay = next(r for r in net.scenario.replays if r.name == plan.replay)
+    chosen = net.places_in_regions(metric.regions) & net.is_locality
+    for g in goods:
+        entries = [e for e in replay.mobilization if e.commodity == plan.good_ids[g]]
+        if not entries:
+            return False
+        for entry in entries:
+            covered = replay_places(net, entry)
+            if (covered & chosen).any() and (covered & ~chosen).any():
+                return False
+    return True
+
+
+def _demand_met(plan: Plan, goods: list[int], share: NDArray[np.float64] | float = 1.0) -> bool:
+    """Whether all demand of the goods is met over the days a figure counts (``share`` of
+    each step's days, as :func:`compute_term` counts them; the whole horizon by default): a
+    figure up to 5 Jan, met in full by then, is the demand however short the rest."""
+    demand = (plan.demand_kg[:, goods, :] * share).sum()
+    eaten = (plan.consumed_kg[:, goods, :] * share).sum()
+    return bool(demand > 0 and abs(eaten - demand) <= 1e-6 * demand)
+
+
+def _days_words(metric: MetricTerm) -> str:
+    """The days a window figure counts, as a sentence says them (' from 2024-11-05 to
+    2024-11-20'; '' for the whole horizon)."""
+    days = " ".join(part for part in (
+        f"from {metric.start.isoformat()}" if metric.start is not None else "",
+        f"to {metric.by.isoformat()}" if metric.by is not None else "") if part)
+    return f" {days}" if days else ""
+
+
 def input_reason(plan: Plan, metric: Metric) -> str:
     """Why a metric's value follows from the scenario's inputs alone ('' when the plan
     computes it): date arithmetic; what a replay fixes (every locality's giving of the
@@ -296,32 +340,7 @@ def input_reason(plan: Plan, metric: Metric) -> str:
         return ("date arithmetic: the days from the given start to the horizon's end, both "
                 "counted")
     net = plan.network
-    goods = ([plan.good_ids.index(metric.commodity)] if metric.commodity in plan.good_ids
-             else list(range(len(plan.good_ids))))
-
-    def given_is_input() -> bool:
-        if plan.replay is None:
-            return False
-        replay = next(r for r in net.scenario.replays if r.name == plan.replay)
-        chosen = net.places_in_regions(metric.regions) & net.is_locality
-        for g in goods:
-            entries = [e for e in replay.mobilization
-                       if e.commodity == plan.good_ids[g]]
-            if not entries:
-                return False
-            for entry in entries:
-                covered = replay_places(net, entry)
-                if (covered & chosen).any() and (covered & ~chosen).any():
-                    return False
-        return True
-
-    def consumed_is_input(share: NDArray[np.float64] | float = 1.0) -> bool:
-        """Whether all demand is met over the days the figure counts (``share`` of each
-        step's days, as :func:`compute_term` counts them; the whole horizon by default):
-        a figure up to 5 Jan, met in full by then, is the demand however short the rest."""
-        demand = (plan.demand_kg[:, goods, :] * share).sum()
-        eaten = (plan.consumed_kg[:, goods, :] * share).sum()
-        return bool(demand > 0 and abs(eaten - demand) <= 1e-6 * demand)
+    goods = _goods(plan, metric)
 
     def all_given_or_none() -> bool:
         """Whether the chosen regions give none of the goods, or all of them where no stock
@@ -334,27 +353,23 @@ def input_reason(plan: Plan, metric: Metric) -> str:
         return bool(total > 0 and (_none_given(plan, metric, goods)
                                    or (chosen >= (1 - 1e-6) * total and held <= 0)))
 
-    if metric.kind in ("share_mobilized", "mobilized_t") and given_is_input():
+    given_is_input = _replay_fixes_given(plan, metric, goods)
+    if metric.kind in ("share_mobilized", "mobilized_t") and given_is_input:
         return f"set by the replay {plan.replay!r}: its mobilization fixes what was given"
-    if metric.kind == "share_consumed" and given_is_input() and all_given_or_none():
+    if metric.kind == "share_consumed" and given_is_input and all_given_or_none():
         return (f"set by the replay {plan.replay!r}: " + (
             "the regions give none of it, so none of what is eaten comes from them"
             if _none_given(plan, metric, goods) else "the regions give all of it and none "
             "is held from the start, so all of what is eaten comes from them"))
-    if metric.kind == "consumed_t" and consumed_is_input(_window_share(plan, metric)):
-        days = " ".join(part for part in (
-            f"from {metric.start.isoformat()}" if metric.start is not None else "",
-            f"to {metric.by.isoformat()}" if metric.by is not None else "") if part)
-        if days:
-            return (f"all demand {days} is met, so consumption there is the scenario's "
-                    "demand")
-        return "all demand is met, so consumption is the scenario's demand"
+    if metric.kind == "consumed_t" and _demand_met(plan, goods, _window_share(plan, metric)):
+        return (f"all demand{_days_words(metric)} is met, so consumption"
+                f"{' there' if _days_words(metric) else ''} is the scenario's demand")
     if metric.kind == "labour_days" and plan.replay is not None:
         floor = _replay_labour(plan)
         if floor is not None and plan.labour_days()["total"] <= floor * (1 + 1e-6):
             return (f"set by the replay {plan.replay!r}: it asks at least {fmt(floor)} "
                     "person-days, and the plan needs no more")
-    if metric.kind == "given_over_consumed" and given_is_input() and consumed_is_input():
+    if metric.kind == "given_over_consumed" and given_is_input and _demand_met(plan, goods):
         return (f"the replay {plan.replay!r} fixes what was given and all demand is met: a "
                 "ratio of two inputs")
     return ""
@@ -393,29 +408,123 @@ def _replay_labour(plan: Plan) -> float | None:
     return replay.labour.person_days if replay is not None and replay.labour else None
 
 
+#: A bound the inputs alone set on a figure: its value in the figure's unit, and what sets
+#: it, in words ending with that value ("the fronts eat at most their demand, 57.8 t").
+Bound = tuple[float, str]
+
+
+def input_bounds(plan: Plan, metric: Metric, unit: str) -> tuple[list[Bound], list[Bound]]:
+    """What the scenario's inputs alone bound a metric by, whatever the plan does: its lower
+    bounds and its upper bounds, in ``unit``, each with what sets it. From below, the part
+    of it the inputs set (:func:`input_part`: a replay's floor of labour-days, the road
+    works and repair crews, the demand eaten at fronts fed in full); what a replay fixes
+    given over what the fronts can eat, at most their demand. From above, a replay's cap on
+    recruits; what the fronts eat, at most their demand. A traced share, where the replay
+    fixes what each region gives and all demand is met, both ways: the regions' part of
+    what is eaten is at most what they give, and at least what the others and the stock
+    held at the start cannot feed. A ratio to a figure the inputs set is bound as its first
+    figure is, over it. (No figure is below 0, nor a share above 100 %: not listed.)"""
+    net = plan.network
+    own = str(metric_unit(metric, net.currency))
+
+    def said(value: float) -> str:  # (a value in the metric's own unit)
+        return f"{fmt(convert(value, own, unit))} {words(unit)}"
+
+    def bound(value: float, why: str) -> Bound:
+        return convert(value, own, unit), why
+
+    lows: list[Bound] = []
+    highs: list[Bound] = []
+    if metric.per is not None:
+        below = _term(metric.per)
+        whole = compute_term(plan, metric.per)
+        if not input_reason(plan, below) or whole <= 0:
+            return lows, highs
+        top = _term(metric)
+        top_lows, top_highs = input_bounds(plan, top, str(metric_unit(top, net.currency)))
+        over = (f"over the {fmt(whole)} {words(str(metric_unit(below, net.currency)))} the "
+                "inputs set")
+        lows += [bound(v / whole, f"{why}, {over}: at least {said(v / whole)}")
+                 for v, why in top_lows]
+        highs += [bound(v / whole, f"{why}, {over}: at most {said(v / whole)}")
+                  for v, why in top_highs]
+        return lows, highs
+    goods = _goods(plan, metric)
+    fixed, _ = input_part(plan, metric)
+    if fixed:
+        floor = _replay_labour(plan) if metric.kind == "labour_days" else None
+        lows.append(bound(fixed, f"the replay {plan.replay!r} asks at least {fmt(fixed)} "
+                                 "person-days" if floor == fixed else
+                          f"the inputs alone give {said(fixed)}"))
+    if metric.kind == "units_recruited" and plan.replay is not None:
+        replay = next(r for r in net.scenario.replays if r.name == plan.replay)
+        caps = [c.units for c in replay.carriers if c.mode == metric.mode]
+        if caps:  # (counted whole, as the figure counts its units)
+            highs.append(bound(float(whole_units(min(caps))),
+                               f"the replay {plan.replay!r} recruits at most "
+                               f"{fmt(min(caps))} {metric.mode} units"))
+    if metric.kind == "consumed_t":
+        demand = float((plan.demand_kg[:, goods] * _window_share(plan, metric)).sum()) / 1e3
+        highs.append(bound(demand, f"the fronts eat at most their demand"
+                                   f"{_days_words(metric)}, {said(demand)}"))
+    if metric.kind in ("share_consumed", "given_over_consumed") and _replay_fixes_given(
+            plan, metric, goods):
+        given = plan.mobilized_kg()[:, goods]
+        chosen = net.places_in_regions(metric.regions)
+        theirs = float(given[chosen].sum())
+        demand = float(plan.demand_kg[:, goods].sum())
+        if metric.kind == "given_over_consumed" and demand > 0:
+            ratio = 100.0 * theirs / demand
+            lows.append(bound(ratio, f"the replay {plan.replay!r} fixes {fmt(theirs / 1e3)} t "
+                                     "given, and the fronts eat at most their demand, "
+                                     f"{fmt(demand / 1e3)} t: at least {said(ratio)}"))
+        if metric.kind == "share_consumed" and _demand_met(plan, goods):
+            # (the commodity's: share_consumed names one)
+            others = float(given[~chosen].sum()
+                           + net.initial_stock_kg[:, plan.goods[goods]].sum())
+            of = (f"of the {fmt(demand / 1e3)} t eaten (the demand, all of it met under the "
+                  f"replay {plan.replay!r}, which fixes what each region gives)")
+            most = 100.0 * theirs / demand
+            least = 100.0 * (1.0 - others / demand)
+            if most < 100.0:
+                highs.append(bound(most, f"the regions give {fmt(theirs / 1e3)} t {of}: at "
+                                         f"most {said(most)}"))
+            if least > 0.0:
+                lows.append(bound(least, f"the others give and the places hold from the "
+                                         f"start {fmt(others / 1e3)} t {of}: at least "
+                                         f"{said(least)}"))
+    return lows, highs
+
+
 def _verdict_of_inputs(plan: Plan, observed: Observed) -> str:
     """Why the inputs alone decide the figure's verdict, whatever the plan does ('' when
-    they do not): a replay's cap on recruits against an "at most" at or above it; its floor
-    of labour-days against an "at least" at or below it."""
-    metric = observed.metric
-    if metric.per is not None or plan.replay is None:
+    they do not): every value they leave a plan (:func:`input_bounds`, where they bound it;
+    besides, none is below 0 and no share above 100 %) agrees with the record, or none
+    does."""
+    metric, unit = observed.metric, observed.unit
+    lows, highs = input_bounds(plan, metric, unit)
+    if not lows and not highs:
         return ""
-    replay = next(r for r in plan.network.scenario.replays if r.name == plan.replay)
-    if metric.kind == "units_recruited" and observed.compare == "at_most":
-        caps = [c.units for c in replay.carriers if c.mode == metric.mode]
-        unit = str(metric_unit(metric, plan.network.currency))
-        limit = convert(observed.value + observed.tolerance, observed.unit, unit)
-        if caps and min(caps) <= limit * (1 + 1e-9):
-            return (f"the replay {plan.replay!r} recruits at most {fmt(min(caps))} "
-                    f"{metric.mode} units, so it cannot recruit more than the figure")
-    if metric.kind == "labour_days" and observed.compare == "at_least":
-        floor = _replay_labour(plan)
-        unit = str(metric_unit(metric, plan.network.currency))
-        if floor is not None and floor >= convert(observed.value - observed.tolerance,
-                                                  observed.unit, unit) * (1 - 1e-9):
-            return (f"the replay {plan.replay!r} asks at least {fmt(floor)} person-days, so "
-                    "the plan cannot need fewer than the figure")
-    return ""
+    lows.insert(0, (0.0, "no figure of its kind is below 0"))
+    if metric.per is None and metric.kind in SHARE_KINDS:
+        hundred = convert(100.0, "%", unit)
+        highs.insert(0, (hundred, f"a share is at most {fmt(hundred)} {words(unit)}"))
+    low, low_why = max(lows, key=lambda b: b[0])  # (the first of equals: the plainest)
+    high, high_why = min(highs, key=lambda b: b[0], default=(math.inf, ""))
+    least, most = figure_bounds(observed.value, observed.tolerance, observed.compare)
+    slack = 1e-9  # (the solver's crumbs: a cap of 70 met as 70.0000000001)
+    if low > most + slack * abs(most):
+        return f"{low_why}, above the figure's most ({fmt(most)}): no plan can meet it"
+    if high < least - slack * abs(least):
+        return f"{high_why}, below the figure's least ({fmt(least)}): no plan can meet it"
+    if low < least - slack * abs(least) or high > most + slack * abs(most):
+        return ""
+    if observed.compare == "at_least":
+        return f"{low_why}, at least the figure's {fmt(least)}: no plan can fall below it"
+    if observed.compare == "at_most":
+        return f"{high_why}, at most the figure's {fmt(most)}: no plan can rise above it"
+    return (f"{low_why}; {high_why}: within the figure's {fmt(least)} to {fmt(most)}, no plan "
+            "can fall outside it")
 
 
 def input_part(plan: Plan, metric: Metric) -> tuple[float, str]:
@@ -456,22 +565,6 @@ def input_part(plan: Plan, metric: Metric) -> tuple[float, str]:
     plan_part = fmt(labour["total"] - fixed)
     return fixed, (f"{' and '.join(parts)} person-days, set by the scenario; the other "
                    f"{plan_part} are the plan's")
-
-
-def _decided_by_inputs(observed: Observed, fixed: float) -> str:
-    """Why the inputs' part of a figure (``fixed``, in the figure's unit: a part the plan
-    only adds to) decides its verdict whatever the plan does ('' when it does not): at
-    least the figure's least for "at least"; above its most for "within" or "at most"."""
-    unit = words(observed.unit)
-    least = observed.value - observed.tolerance
-    most = observed.value + observed.tolerance
-    if observed.compare == "at_least" and fixed >= least:
-        return (f"the inputs alone give {fmt(fixed)} {unit}, at least the figure's "
-                f"{fmt(least)}: no plan can fall below it")
-    if observed.compare != "at_least" and fixed > most:
-        return (f"the inputs alone give {fmt(fixed)} {unit}, above the figure's most "
-                f"({fmt(most)}): no plan can meet it")
-    return ""
 
 
 def _plan_part_tested(observed: Observed, fixed: float, model: float) -> str:
@@ -520,12 +613,8 @@ def compare(plan: Plan, observed: Observed) -> MetricValue:
     reason = "" if undefined else (input_reason(plan, observed.metric)
                                    or _verdict_of_inputs(plan, observed))
     if fixed and not undefined and not reason:
-        decided = _decided_by_inputs(observed, convert(fixed, str(unit), observed.unit))
-        if decided:
-            reason = decided
-        else:
-            fixed_reason += _plan_part_tested(observed,
-                                              convert(fixed, str(unit), observed.unit), model)
+        fixed_reason += _plan_part_tested(observed, convert(fixed, str(unit), observed.unit),
+                                          model)
     return MetricValue(
         id=observed.id,
         description=observed.description,
