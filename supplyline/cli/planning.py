@@ -247,8 +247,19 @@ def validate(
     """Compare the scenario's observed (historical) figures with what the model computes.
 
     Exit code 1 when a figure the model computes is outside its tolerance (a figure the
-    inputs alone set is shown, never judged), or when no plan can be made; 0 otherwise, or
-    when there is none to compare; 2 for a scenario with problems."""
+    inputs alone set, or whose verdict they decide whatever the plan does, is shown as
+    'input', never judged), or when no plan can be made; 0 otherwise, or when there is none
+    to compare; 2 for a scenario with problems.
+
+    With --json, each figure gives the record as the file writes it (id, description,
+    value, tolerance, compare, unit, source: value is the table's 'history') and the
+    model's value in that unit (model; null where the plan gives it none); result is
+    'pass', 'fail', 'input' or 'undefined', and passed its verdict (null for an input or an
+    undefined figure); within says whether the model's value lies within the record's
+    tolerance, inputs too (an input outside it: the inputs differ from the record);
+    input_reason and undefined_reason say why there is no verdict, from_inputs (in unit)
+    and from_inputs_reason the part of a computed figure that the inputs set; replay, the
+    plan it is of."""
     from supplyline.plan import validate as compare_observed
     from supplyline.report import print_validation
 
