@@ -12,8 +12,10 @@ import numpy as np
 from numpy.typing import NDArray
 
 from supplyline.accounting import (
+    BoolArray,
     Legs,
     crew_days,
+    departure,
     labour_ration,
     landed_share,
     repair_crew_days,
@@ -159,10 +161,46 @@ def main_goods(demand_kg: FloatArray, fronts: IntArray) -> IntArray:
     return np.asarray(demand.argmax(axis=1) if demand.size else np.zeros(0), dtype=np.int64)
 
 
+def _arrived_by(times: FloatArray, begin: FloatArray, length: FloatArray,
+                amount: FloatArray) -> FloatArray:
+    """What has arrived by each of ``times`` (sorted) of loads ``amount`` arriving evenly
+    from ``begin`` over ``length`` days each: the sum of their ramps."""
+    if not amount.size:  # (nothing carried there)
+        return np.zeros(np.shape(times))
+    when = np.concatenate([begin, begin + length])
+    order = np.argsort(when, kind="stable")
+    when = when[order]
+    slope = np.cumsum(np.concatenate([amount / length, -amount / length])[order])
+    at = np.concatenate([[0.0], np.cumsum(slope[:-1] * np.diff(when))])  # at each of when
+    last = np.searchsorted(when, times, side="right") - 1
+    since = np.maximum(last, 0)
+    return np.asarray(np.where(last >= 0, at[since] + slope[since] * (times - when[since]),
+                               0.0), dtype=float)
+
+
+def _late_spans(times: FloatArray, below: FloatArray, above: FloatArray,
+                counted: BoolArray) -> tuple[FloatArray, FloatArray]:
+    """The ranks between two rising counts, ``below`` and ``above`` (each straight between
+    the ``times`` it is given at), over each stretch between two times that is ``counted``:
+    one span ``(low, high]`` a stretch, empty where the gap is shut all through it."""
+    gap = above - below
+    first, then = gap[:-1], gap[1:]
+    some = counted & ((first > 0) | (then > 0))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        cross = np.where(some & ((first > 0) != (then > 0)), first / (first - then), 0.0)
+    # Within each stretch, the part where the gap is open, [start, end] of it: the ranks
+    # late then run from those in at its start to those overdue at its end.
+    start = np.where(first > 0, 0.0, cross)
+    end = np.where(then > 0, 1.0, cross)
+    low = (below[:-1] + start * np.diff(below))[some]
+    high = (above[:-1] + end * np.diff(above))[some]
+    return np.asarray(low, dtype=float), np.asarray(high, dtype=float)
+
+
 def _union_length(low: FloatArray, high: FloatArray) -> float:
     """How long the union of the spans ``(low, high]`` is (an empty one, ``high <= low``,
     adds nothing): the persons ranked by when they were wounded who were ever late, of the
-    ranks late at each step's end."""
+    ranks late at each moment counted."""
     order = np.argsort(low, kind="stable")
     low, high = low[order], high[order]
     covered = np.maximum.accumulate(np.concatenate([[-np.inf], high[:-1]]))
@@ -743,21 +781,42 @@ class Plan:
 
     def _wounded_late(self, flow: int) -> tuple[float, float]:
         """How many of a wounded flow reached one of their hospitals late, and how many are
-        away from one past their limit at the end of the horizon, by the LP's one rule: it
-        holds the limit at each step's end, where those wounded longer ago than their limit
-        (from ``WoundedGroup.recent``) and not yet at a hospital (:meth:`_wounded_away`) are
-        late, no more than its late persons then (:attr:`wounded_late`, all flows together).
-        It counts how many, not who: ranked first wounded, first brought in, those late at
-        a step's end are the ranks between those at a hospital and those overdue, and a
-        person reached a hospital late where he is among them at any step's end and at one
-        by the end. Where the LP counts none late, none is."""
-        group = self.network.wounded_groups[flow]
+        away from one past their limit at the end of the horizon (the LP's late persons of
+        its last step, :attr:`wounded_late`).
+
+        One rule. The LP holds the limit at step ends: there those wounded longer ago than
+        their limit (from ``WoundedGroup.recent``) and not yet at a hospital
+        (:meth:`_wounded_away`) are late, no more than its late persons then. Ranked first
+        wounded, first brought in, a person reached a hospital late where his rank lies
+        between those at one and those overdue at some moment of a step at whose start or
+        end the LP finds some of the flow late: those at a hospital arriving evenly over
+        the days a carry into one lands in (as
+        :func:`~supplyline.accounting.wounded_on_the_way` has them, so at step ends they
+        are the LP's), those overdue straight between step ends. In a step at neither end
+        of which it finds any late, none is: a carry it keeps in time at every step's end
+        has none late, and one longer than the limit has all late whatever the step."""
+        net, legs = self.network, self.legs
+        group = net.wounded_groups[flow]
         arisen = np.cumsum(group.arising)
         overdue = arisen - group.recent
         there = arisen - self._wounded_away(flow)  # at a hospital at each step's end
-        late = np.minimum(np.maximum(overdue - there, 0.0), self.wounded_late)
-        reached_late = _union_length(overdue - late, np.minimum(overdue, there[-1]))
-        return reached_late, float(late[-1])
+        late_at_ends = np.minimum(np.maximum(overdue - there, 0.0), self.wounded_late)
+        late = late_at_ends > NOISE
+        counted_step = late | np.concatenate([[False], late[:-1]])  # late at start or end
+        carried = self.wounded_carried_by_flow[flow]
+        into = group.hospitals[legs.dest][:, None] & (carried > 0)
+        leg, step = np.nonzero(into)
+        begin = departure(net)[step] + legs.days_empty[leg, step]
+        ends = np.concatenate([[0.0], self.step_start + self.step_length]).astype(float)
+        times = np.unique(np.clip(np.concatenate([ends, begin, begin + self.step_length[step]]),
+                                  0.0, ends[-1]))
+        arrived = _arrived_by(times, begin, self.step_length[step], carried[into])
+        overdue_then = np.interp(times, ends, np.concatenate([[0.0], overdue]))
+        # each stretch between two times lies in one step: counted where that step is
+        in_step = np.clip(np.searchsorted(ends, times[:-1], side="right") - 1, 0, self.steps - 1)
+        low, high = _late_spans(times, arrived, overdue_then, counted_step[in_step])
+        reached_late = _union_length(low, np.minimum(high, arrived[-1]))
+        return min(reached_late, float(arrived[-1])), float(late_at_ends[-1])
 
     def wounded_figures(self) -> WoundedKpis | None:
         """What became of the wounded over the plan, in persons (None where the scenario has

@@ -561,11 +561,12 @@ def gave_up_words(plan: Plan) -> list[str]:
 
 #: How the wounded's figures count who was late, as the summary and the report say it
 #: (:meth:`Plan.wounded_figures`).
-WOUNDED_MEANS = ("persons, as the plan carries them (fractions included); late: past "
-                 "their time limit and not yet at a hospital at a step's end, where the "
-                 "plan checks it, counting the first wounded as the first brought in; the "
-                 "lists leave out less than half a person (they may add up to less); the "
-                 "routes count a person on each leg he is carried")
+WOUNDED_MEANS = ("persons, as the plan carries them (fractions included); late: in "
+                 "past their time limit within a step at whose start or end the plan finds "
+                 "some of them away past it (none in other steps), counting the first "
+                 "wounded as the first brought in; the lists leave out less than half a "
+                 "person (they may add up to less); the routes count a person on each leg "
+                 "he is carried")
 
 
 def persons_text(count: float) -> str:
