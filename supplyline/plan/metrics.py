@@ -498,13 +498,11 @@ def input_bounds(plan: Plan, metric: Metric, unit: str) -> tuple[list[Bound], li
 
 def _verdict_of_inputs(plan: Plan, observed: Observed) -> str:
     """Why the inputs alone decide the figure's verdict, whatever the plan does ('' when
-    they do not): every value they leave a plan (:func:`input_bounds`, where they bound it;
-    besides, none is below 0 and no share above 100 %) agrees with the record, or none
-    does."""
+    they do not): every value they leave a plan (:func:`input_bounds`; none is below 0 and
+    no share above 100 %) agrees with the record, or none does: a share of 100 ± 100 % or
+    a count "at least 3 ± 5" cannot fail."""
     metric, unit = observed.metric, observed.unit
     lows, highs = input_bounds(plan, metric, unit)
-    if not lows and not highs:
-        return ""
     lows.insert(0, (0.0, "no figure of its kind is below 0"))
     if metric.per is None and metric.kind in SHARE_KINDS:
         hundred = convert(100.0, "%", unit)

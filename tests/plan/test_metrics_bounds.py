@@ -87,3 +87,21 @@ def test_what_the_fronts_cannot_eat_beyond_their_demand_decides_a_figure() -> No
         assert values[key].result == "input" and values[key].passed is None, key
     assert values["plans"].tested  # (0 to 231 t: the plan decides)
     assert not any(v.tested and not v.passed for v in values.values())
+
+
+def test_a_tolerance_wider_than_any_value_of_its_kind_is_no_test() -> None:
+    """No figure is below 0, nor a share above 100 %: a share met of 100 ± 100 % and trips
+    "at least" 3 ± 5 passed whatever the plan did."""
+    sc = sl.load("tutorial").replace({"observed": [
+        _figure("fed", {"kind": "demand_met_pct", "commodity": "rice"}, 100, "%", 100),
+        _figure("trips", {"kind": "trips"}, 3, "trip", 5, "at_least"),
+        _figure("fed-tested", {"kind": "demand_met_pct", "commodity": "rice"}, 100, "%", 5)]})
+    values = {v.id: v for v in sl.validate(sl.plan(sc, replay="pledged"))}
+    assert values["fed"].input_reason == (
+        "no figure of its kind is below 0; a share is at most 100 %: within the figure's 0 "
+        "to 200, no plan can fall outside it")
+    assert values["trips"].input_reason == (
+        "no figure of its kind is below 0, at least the figure's -2: no plan can fall below "
+        "it")
+    assert values["fed"].result == values["trips"].result == "input"
+    assert values["fed-tested"].tested
