@@ -379,9 +379,13 @@ class Books:
                      ) -> tuple[str | None, list[Labour]]:
         """Whose carriers a convoy of a mode of labour takes, and their registrations (the
         carrier labour entries of its mode standing): those of the place it leaves where
-        they are registered there, their home; else those of every locality (``None``), for
-        the books do not say whose units wait at a depot. None for an owned mode."""
-        if self.index.modes[entry.mode].units_from != "labour":
+        they are registered there, their home, and as many units as it carries by its day;
+        else those of every locality (``None``): the warning does not follow whose units
+        wait where (the State does, :func:`~supplyline.ops.replan.lost_by_home`), so a
+        convoy with units come from elsewhere, or leaving a depot, is judged by all of
+        them. None for an owned mode."""
+        mode = self.index.modes[entry.mode]
+        if mode.units_from != "labour":
             return None, []
 
         def carriers(place: str) -> list[Labour]:
@@ -389,7 +393,8 @@ class Books:
                     if isinstance(e, Labour) and e.role == "carrier" and e.mode == entry.mode]
 
         own = carriers(entry.from_)
-        if own:
+        crew = mode.crew_per_unit or 1.0
+        if sum(e.persons for e in own if e.date <= entry.date) / crew >= entry.units - 1e-6:
             return entry.from_, own
         return None, [e for p in self.index.places.values() if p.kind == "locality"
                       for e in carriers(p.id)]

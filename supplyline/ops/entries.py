@@ -1248,9 +1248,9 @@ def sent_past_service(entry: Dispatch, registered: Iterable[Labour], home: str |
     before its trip lands, as the planner reckons the trip (:meth:`Index.on_route`): more of
     its units on the way on its last day than the carriers of its mode registered by its
     day still serve then. ``registered``: the carrier labour entries of its mode standing
-    in the books of ``home`` (the place it left, where its units are registered there), or
-    of every locality (``home`` ``None``: the books do not say whose units wait
-    elsewhere)."""
+    in the books of ``home`` (the place it left, where as many of its units as it carries
+    are registered there), or of every locality (``home`` ``None``: the warning does not
+    follow whose units wait elsewhere)."""
     mode = ix.modes[entry.mode]
     if mode.units_from != "labour":
         return None
@@ -1262,8 +1262,8 @@ def sent_past_service(entry: Dispatch, registered: Iterable[Labour], home: str |
     if entry.units <= serving + 1e-6:
         return None
     whose = (f"{home}'s {entry.mode} units" if home is not None else
-             f"the {entry.mode} units of every locality (the books do not say whose "
-             f"wait at {entry.from_})")
+             f"the {entry.mode} units of every locality (this warning does not follow "
+             f"whose wait at {entry.from_})")
     why = f"the service days registered for {whose} "
     ended = [e.date + dt.timedelta(days=math.ceil(e.days) - 1) for e in taken
              if service_left(e, last) <= 0]
@@ -1271,8 +1271,10 @@ def sent_past_service(entry: Dispatch, registered: Iterable[Labour], home: str |
         why += f"are none by {entry.date}"
     elif serving <= 1e-6:
         why += f"are over by then (the last registered served to {max(ended)})"
-    else:
+    elif ended:
         why += f"hold {units_of(serving)} then (the others' served to {max(ended)})"
+    else:
+        why += f"hold {units_of(serving)} then, all registered by {entry.date}"
     return EntryWarning("units", f"the convoy's {units_of(entry.units)} of {entry.mode} are "
                                  f"in service to {last} (its trip to {entry.to}, as the "
                                  f"planner reckons it), but {why}", "service_over")

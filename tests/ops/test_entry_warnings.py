@@ -471,9 +471,9 @@ def test_a_convoy_past_its_carriers_service_days_is_written_with_a_warning(
 
 def test_a_convoy_whose_trip_lands_after_its_carriers_service_is_warned_of(
         books: Books) -> None:
-    """Away from their home, the books do not say whose porters wait: those of every
-    locality count. The 40 at the bridge serve to the 10th; a convoy leaving on the 10th
-    over the gorge path lands on the 12th."""
+    """Away from their home, the warning does not follow whose porters wait (the State
+    does): those of every locality count. The 40 at the bridge serve to the 10th; a convoy
+    leaving on the 10th over the gorge path lands on the 12th."""
     sc = SC
     _porters_at_bridge(books, sc, days=10)
     assert books.append(send(sc, 200, on=5, units=10, from_="bridge"), "council"
@@ -483,11 +483,54 @@ def test_a_convoy_whose_trip_lands_after_its_carriers_service_is_warned_of(
     assert said(late) == [("units", "the convoy's 10 units of porter are in service to "
                                     "2024-11-12 (its trip to kestrel-town, as the planner "
                                     "reckons it), but the service days registered for the "
-                                    "porter units of every locality (the books do not say "
-                                    "whose wait at bridge) are over by then (the last "
+                                    "porter units of every locality (this warning does "
+                                    "not follow whose wait at bridge) are over by then (the "
+                                    "last "
                                     "registered served to 2024-11-10)")]
     # Registered again in time: their service holds.
     books.append(entry("labour", date=day(sc, 9), locality="far-village", persons=10,
                        days=5, role="carrier", mode="porter"), "council")
     assert books.append(send(sc, 200, on=9, units=10, from_="bridge"), "council"
                         ).warnings == ()
+
+
+def test_a_convoy_of_its_own_and_arrived_porters_leaving_a_village_is_written(
+        tmp_path: Path) -> None:
+    """A convoy leaving a village with more porters than the village registered, none of
+    whose registrations had ended, was refused with a server error (the warning of service
+    past its days named the day the others' ended, and there was none)."""
+    from tests.ops.conftest import council_client
+
+    books, client, council = council_client(tmp_path / "books.db")
+    for data in (
+        entry("labour", date="2024-11-01", locality="terrace-village", persons=10, days=20,
+              role="carrier", mode="porter"),
+        entry("labour", date="2024-11-01", locality="river-village", persons=6, days=20,
+              role="carrier", mode="porter"),
+        entry("dispatch", date="2024-11-01", from_="river-village", to="bridge",
+              mode="porter", units=6, cargo_kg={}),
+        entry("receipt", date="2024-11-01", dispatch=3),
+        entry("dispatch", date="2024-11-01", from_="bridge", to="terrace-village",
+              mode="porter", units=6, cargo_kg={}),
+        entry("receipt", date="2024-11-01", dispatch=5),
+    ):
+        assert client.post("/api/entries", json=data, headers=council).status_code == 201
+    got = client.post("/api/entries", headers=council, json=entry(
+        "dispatch", date="2024-11-02", from_="terrace-village", to="bridge", mode="porter",
+        units=16, cargo_kg={"rice": 0}))
+    assert got.status_code == 201, got.text
+    assert [w["type"] for w in got.json()["warnings"]] == ["no_cargo"]
+    books.close()
+
+
+def test_a_convoy_beyond_the_carriers_registered_anywhere_is_said_so(books: Books) -> None:
+    """More units than every locality's registrations hold, none of them over: the warning
+    says how many they hold (it named the day the others' ended, and there was none)."""
+    from supplyline.ops.entries import parse_entry, sent_past_service
+
+    labour = parse_entry(entry("labour", date=day(SC, 0), locality="far-village",
+                               persons=10, days=20, role="carrier", mode="porter"))
+    convoy = parse_entry(send(SC, 200, on=1, units=16, from_="bridge"))
+    got = sent_past_service(convoy, [labour], None, books.index)  # type: ignore[arg-type]
+    assert got is not None and got.message.endswith(
+        "whose wait at bridge) hold 10 units then, all registered by 2024-11-02")
