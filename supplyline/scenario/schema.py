@@ -1043,9 +1043,20 @@ class Observed(Strict):
         "sourced as 'more than'); at_most: model <= value + tolerance",
         default="within",
     )
-    source: str = _field("where the figure comes from")
+    source: str = _field("where the figure comes from (not blank: a figure compared with "
+                         "the model names its source)")
     replay: str | None = _field("replay under which it is compared; the plain plan when empty",
                                 default=None)
+
+    @field_validator("source")
+    @classmethod
+    def _named(cls, source: str) -> str:
+        """A source in words: blank text would put a figure in the validation table that
+        names none."""
+        if not source.strip():
+            raise ValueError("where the figure comes from (a reference, or 'estimate: "
+                             "reasoning')")
+        return source
 
     @field_validator("unit")
     @classmethod

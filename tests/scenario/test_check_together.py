@@ -179,3 +179,14 @@ def test_a_scenario_without_air_threats_written_out_whole_loads_again() -> None:
     assert load_text(text, "whole.yaml") == scenario
     one = text.replace("air_exposed: true", "air_exposed: false", 1)
     assert [p.field for p in problems_in(one, "whole.yaml")] == ["routes[0].air_exposed"]
+
+
+@pytest.mark.parametrize("blank", ['""', '"  "'])
+def test_a_figure_compared_with_the_model_names_its_source(blank: str) -> None:
+    """An observed figure with a blank source reached the validation table naming none."""
+    text = edit(TUTORIAL, "    source: \"illustrative: the committee's closing report\"",
+                f"    source: {blank}")
+    found = {p.field: p for p in problems_in(text, "tutorial.yaml")}
+    assert list(found) == ["observed[0].source"]
+    assert found["observed[0].source"].line == line_of(text, f"source: {blank}")
+    assert "expected where the figure comes from" in str(found["observed[0].source"])
