@@ -8,7 +8,7 @@ other on 2026-12-04 on 2 cores in a slow hour of the machine; the latter took 20
 little (measured 2026-12-04: the traced Northwest share 55.7 % against 56.3 % with 21 days
 first, labour-days 1.14 against 1.16 million; on the scenario's own grid 57.4 % and 1.13
 million; every figure passing or failing as on the scenario's own grid). See
-docs/dien-bien-phu-1954.md for what each figure means. ``validate`` fails several figures on
+docs/dien-bien-phu-1954.md for what each figure means. ``validate`` fails two figures on
 this scenario on purpose: the tests hold the honest figures, not a pass.
 """
 
