@@ -31,7 +31,8 @@ from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future
 from contextlib import contextmanager, suppress
 from dataclasses import replace
-from typing import Any, NamedTuple
+from operator import itemgetter
+from typing import Any
 
 import numpy as np
 from pydantic import ValidationError
@@ -44,6 +45,7 @@ from sqlalchemy import (
     exists,
     func,
     insert,
+    null,
     select,
     text,
 )
@@ -106,18 +108,11 @@ TOL = 1e-6
 READ_KEPT = 100_000
 
 
-class UnitMove(NamedTuple):
-    """A movement of units (:meth:`Books.unit_moves`): its date, its entry's kind, the
-    convoy it sends or receives (its first dispatch's id; ``None`` but for a dispatch or a
-    receipt), the place, the item (``unit:MODE``, ``service:MODE`` or
-    ``unitlost:REASON:MODE``) and the units."""
-
-    date: dt.date
-    kind: str
-    convoy: int | None
-    place: str
-    item: str
-    delta: float
+#: A movement of units (:meth:`Books.unit_moves`): its date, its entry's kind, the convoy
+#: it sends or receives (its first dispatch's id; ``None`` but for a dispatch or a
+#: receipt), the place, the item (``unit:MODE`` or ``unitlost:REASON:MODE``) and the units.
+#: A plain tuple: GET /api/state reads thousands of them.
+UnitMove = tuple[dt.date, str, int | None, str, str, float]
 
 
 def _lock_key(place: str) -> int:
@@ -884,25 +879,31 @@ class Books:
 
     def unit_moves(self, before: dt.date | None = None) -> list[UnitMove]:
         """The movements of units that stand (the own movements of the entries in force),
-        dated before ``before`` (all when ``None``), in date order: units waiting
-        (``unit:MODE``: registered, put into service, sent and arrived), put into service
-        (``service:MODE``, at their home) and lost on the way (``unitlost:REASON:MODE``),
-        each with its entry's kind and, for a dispatch or a receipt, its convoy (the id of
-        the convoy's first dispatch: a correction of a dispatch, and every receipt of the
-        convoy, corrected or written after a cancelled one, name the same)."""
+        dated before ``before`` (all when ``None``), in date order (within a day, in no
+        order): units waiting (``unit:MODE``: registered, put into service, sent and
+        arrived) and lost on the way (``unitlost:REASON:MODE``), each with its entry's kind
+        and, for a dispatch or a receipt, its convoy (the id of the convoy's first
+        dispatch: a correction of a dispatch, and every receipt of the convoy, corrected or
+        written after a cancelled one, name the same). The others (labour, put into
+        service) come summed by day, kind, place and item: no convoy tells them apart."""
         m, e = t.movement.c, t.entry.c
-        q = (select(m.date, e.kind, e.id, m.place, m.item, m.delta)
-             .join(t.entry, e.id == m.entry_id)
-             .where(m.own, in_force(),
-                    m.item.like(t.WAITING_LIKE) | m.item.like(t.SERVING_LIKE)
-                    | m.item.like(t.UNITS_LOST_LIKE))
-             .order_by(m.date, m.id))
+        convoys = e.kind.in_(("dispatch", "receipt"))
+        units = m.item.like(t.WAITING_LIKE) | m.item.like(t.UNITS_LOST_LIKE)
+        each = (select(m.date, e.kind, e.id, m.place, m.item, m.delta)
+                .join(t.entry, e.id == m.entry_id)
+                .where(m.own, in_force(), units, convoys))
+        summed = (select(m.date, e.kind, null().label("id"), m.place, m.item,
+                         func.sum(m.delta).label("delta"))
+                  .join(t.entry, e.id == m.entry_id)
+                  .where(m.own, in_force(), units, ~convoys)
+                  .group_by(m.date, e.kind, m.place, m.item))
         if before is not None:
-            q = q.where(m.date < before)
+            each, summed = each.where(m.date < before), summed.where(m.date < before)
         chained = select(e.id, e.corrects, e.receipt_of).where(
             e.corrects.is_not(None) | e.receipt_of.is_not(None))
         with self.reading() as conn:
-            rows = conn.execute(q).all()
+            rows = list(conn.execute(each).all())
+            rows += conn.execute(summed).all()
             links = conn.execute(chained).all()
         up = {r.id: r.corrects for r in links if r.corrects is not None}
         receives = {r.id: r.receipt_of for r in links if r.receipt_of is not None}
@@ -912,11 +913,12 @@ class Books:
                 entry_id = up[entry_id]
             return entry_id
 
-        out = []
-        for day, kind, entry_id, place, item, delta in rows:
-            convoy = (first(entry_id) if kind == "dispatch" else
-                      receives.get(first(entry_id)) if kind == "receipt" else None)
-            out.append(UnitMove(day, str(kind), convoy, place, item, float(delta)))
+        out: list[UnitMove] = [
+            (day, kind, None if entry_id is None else
+             first(entry_id) if kind == "dispatch" else receives.get(first(entry_id)),
+             place, item, float(delta))
+            for day, kind, entry_id, place, item, delta in rows]
+        out.sort(key=itemgetter(0))
         return out
 
     def given(self, before: dt.date | None = None) -> dict[tuple[str, str], float]:

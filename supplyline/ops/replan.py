@@ -22,6 +22,7 @@ from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
 from itertools import groupby
+from operator import itemgetter
 from typing import Any
 
 import numpy as np
@@ -229,27 +230,31 @@ def lost_by_home(books: Books, net: Network, before: dt.date | None = None) -> F
     waiting = np.zeros((n, n, net.n_modes))  # [place, home, mode]
     lost: FloatArray = np.zeros((n, net.n_modes))  # [home, mode]
     mix: dict[int, FloatArray] = {}  # a convoy's units by home, as shares of one unit
-    for _day, moves in groupby(books.unit_moves(before), key=lambda m: m.date):
+    items: dict[str, tuple[str, int]] = {}  # item: (its kind, its mode's index)
+    for _day, moves in groupby(books.unit_moves(before), key=itemgetter(0)):
         pool = waiting.copy()  # the day's units, by place, home and mode
         sent: dict[int, tuple[int, float]] = {}  # convoy: (from, units)
         landed: dict[int, tuple[int, float]] = {}  # convoy: (to, units)
         gone: dict[int, float] = defaultdict(float)  # convoy: units lost
         mode_of: dict[int, int] = {}
-        for move in moves:
-            item = read_item(move.item)
-            p, m = place[move.place], mode[item.mode]
-            if move.convoy is not None:
-                mode_of[move.convoy] = m
-            if item.kind == "unitlost" and move.convoy is not None:
-                gone[move.convoy] += move.delta
-            elif item.kind != "unit":
+        for _date, kind, convoy, at, name, delta in moves:
+            if name not in items:
+                item = read_item(name)
+                items[name] = (item.kind, mode[item.mode])
+            what, m = items[name]
+            p = place[at]
+            if convoy is not None:
+                mode_of[convoy] = m
+            if what == "unitlost" and convoy is not None:
+                gone[convoy] += delta
+            elif what != "unit":
                 continue  # (units in service: the books' balances count them)
-            elif move.kind == "dispatch" and move.delta < 0 and move.convoy is not None:
-                sent[move.convoy] = (p, -move.delta)
-            elif move.kind == "receipt" and move.convoy is not None:
-                landed[move.convoy] = (p, move.delta)
+            elif kind == "dispatch" and delta < 0 and convoy is not None:
+                sent[convoy] = (p, -delta)
+            elif kind == "receipt" and convoy is not None:
+                landed[convoy] = (p, delta)
             else:
-                pool[p, p, m] += move.delta  # registered, or put into service, at home
+                pool[p, p, m] += delta  # registered, or put into service, at home
         count = pool.sum(axis=1)  # [place, mode]: the units each place has that day
         same_day = np.zeros((net.n_modes, n, n))  # [mode, to, from]: units arrived
         for convoy, (to, units) in landed.items():
@@ -278,10 +283,12 @@ def lost_by_home(books: Books, net: Network, before: dt.date | None = None) -> F
     return lost
 
 
-def recorded_state(books: Books, net: Network, as_of: dt.date) -> State:
+def recorded_state(books: Books, net: Network, as_of: dt.date,
+                   lost: FloatArray | None = None) -> State:
     """The State the books give at the start of ``as_of``, in the indices of ``net`` (the
     scenario's network, or the one moved to start on ``as_of``): the entries dated before
-    it, and the route reports dated on it too (:func:`route_reports`)."""
+    it, and the route reports dated on it too (:func:`route_reports`). ``lost``: the units
+    lost on the way, by home (:func:`lost_by_home`), where the caller has them."""
     sc = books.scenario
     place = {p: i for i, p in enumerate(net.place_ids)}
     com = {c: i for i, c in enumerate(net.commodity_ids)}
@@ -314,7 +321,8 @@ def recorded_state(books: Books, net: Network, as_of: dt.date) -> State:
             owed[place[e.locality], mode[e.mode]] += days
     # Units lost on the way leave service; carriers lost owe no more days (each lost
     # person the average days its home's carriers of the mode still owe).
-    lost = lost_by_home(books, net, as_of)
+    if lost is None:
+        lost = lost_by_home(books, net, as_of)
     state.in_service = np.maximum(state.in_service - lost, 0.0)
     persons_lost = lost * net.crew_per_unit[None, :]
     per_person = np.divide(owed, carriers, out=np.zeros_like(owed), where=carriers > 0)
@@ -721,12 +729,12 @@ def replan(books: Books, as_of: dt.date, solver: str = "ipm",
     moved = scenario_from(sc, as_of, closed_spans(reports, sc.end_date), done)
     net = compile_network(moved, checked=False)  # stocks carried forward may be below 0
     # Owned carriers lost on the way are gone: their homes own fewer.
-    lost = np.where(net.owned_units[None, :], lost_by_home(books, net, as_of),
-                    0.0)
+    lost_all = lost_by_home(books, net, as_of)
+    lost = np.where(net.owned_units[None, :], lost_all, 0.0)
     if lost.any():
         net = dataclasses.replace(net, carriers_owned=np.maximum(net.carriers_owned - lost,
                                                                  0.0))
-    state = recorded_state(books, net, as_of)
+    state = recorded_state(books, net, as_of, lost_all)
     result: Plan = make_plan(net, state=state, solver=solver, time_limit_s=time_limit_s)
     figures = figures_of(result, [i for i, _w in _works_left(sc, as_of, done)])
     figures["outcome"] = replan_outcome(result, as_of)
