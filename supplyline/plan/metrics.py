@@ -419,7 +419,8 @@ def input_bounds(plan: Plan, metric: Metric, unit: str) -> tuple[list[Bound], li
     of it the inputs set (:func:`input_part`: a replay's floor of labour-days, the road
     works and repair crews, the demand eaten at fronts fed in full); what a replay fixes
     given over what the fronts can eat, at most their demand. From above, a replay's cap on
-    recruits; what the fronts eat, at most their demand. A traced share, where the replay
+    recruits; the units the places own of a mode they own, for the most in use at once;
+    what the fronts eat, at most their demand. A traced share, where the replay
     fixes what each region gives and all demand is met, both ways: the regions' part of
     what is eaten is at most what they give, and at least what the others and the stock
     held at the start cannot feed. A ratio to a figure the inputs set is bound as its first
@@ -463,6 +464,12 @@ def input_bounds(plan: Plan, metric: Metric, unit: str) -> tuple[list[Bound], li
             highs.append(bound(float(whole_units(min(caps))),
                                f"the replay {plan.replay!r} recruits at most "
                                f"{fmt(min(caps))} {metric.mode} units"))
+    if (metric.kind == "units_in_use" and metric.mode is not None and not plan.from_state
+            and net.owned_units[net.mode_ids.index(metric.mode)]):
+        homes = _places(plan, metric, np.ones(net.n_places, dtype=bool))
+        owned = float(net.carriers_owned[homes, net.mode_ids.index(metric.mode)].sum())
+        highs.append(bound(float(whole_units(owned)),
+                           f"the places own {fmt(owned)} {metric.mode} units"))
     if metric.kind == "consumed_t":
         demand = float((plan.demand_kg[:, goods] * _window_share(plan, metric)).sum()) / 1e3
         highs.append(bound(demand, f"the fronts eat at most their demand"

@@ -105,3 +105,18 @@ def test_a_tolerance_wider_than_any_value_of_its_kind_is_no_test() -> None:
         "it")
     assert values["fed"].result == values["trips"].result == "input"
     assert values["fed-tested"].tested
+
+
+def test_the_units_the_places_own_bound_the_most_in_use_at_once() -> None:
+    """The tutorial's places own 70 bicycles: a record of 'at most 70 bicycles in use at
+    once' passed whatever the plan did, and 'at least 80' could not be met."""
+    in_use = {"kind": "units_in_use", "mode": "bicycle"}
+    sc = sl.load("tutorial").replace({"observed": [
+        _figure("owned", in_use, 70, "unit", 0, "at_most"),
+        _figure("beyond", in_use, 80, "unit", 0, "at_least"),
+        _figure("judged", in_use, 60, "unit", 5)]})
+    values = {v.id: v for v in sl.validate(sl.plan(sc, replay="pledged"))}
+    assert values["owned"].result == values["beyond"].result == "input"
+    assert "the places own 70 bicycle units" in values["owned"].input_reason
+    assert values["owned"].within is True and values["beyond"].within is False
+    assert values["judged"].tested
