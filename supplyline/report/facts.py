@@ -561,12 +561,12 @@ def gave_up_words(plan: Plan) -> list[str]:
 
 #: How the wounded's figures count who was late, as the summary and the report say it
 #: (:meth:`Plan.wounded_figures`).
-WOUNDED_MEANS = ("persons, as the plan carries them (fractions included); late: in "
-                 "past their time limit within a step at whose start or end the plan finds "
-                 "some of them away past it (none in other steps), counting the first "
-                 "wounded as the first brought in; the lists leave out less than half a "
-                 "person (they may add up to less); the routes count a person on each leg "
-                 "he is carried")
+WOUNDED_MEANS = ("persons, as the plan carries them (fractions included); late: at a "
+                 "hospital after their time limit, counted within the steps at whose start "
+                 "or end the plan finds some of them away past it (none in other steps), "
+                 "the first wounded taken as the first brought in; the lists leave out "
+                 "less than half a person (they may add up to less); the routes count a "
+                 "person on each leg he is carried")
 
 
 def persons_text(count: float) -> str:
@@ -606,9 +606,9 @@ def wounded_rows(plan: Plan, figures: WoundedKpis) -> list[tuple[str, str]]:
     past = figures["past_limit_at_end"]
     rows = [
         ("wounded", f"{persons_text(arising)} persons to bring to a hospital{limit}{state}"),
+        # (the late with their number: "…within their limit, 0" over "late" at 80 columns)
         ("at a hospital", f"{persons_text(reached)} by the end{share}: "
-                          f"{persons_text(figures['reached_in_time'])} within their limit, "
-                          f"{persons_text(figures['reached_late'])} late"),
+                          f"{persons_text(figures['reached_late'])} of them late"),
         ("not there at the end",
          f"{persons_text(away)}: {persons_text(figures['waiting'])} waiting, "
          f"{persons_text(figures['on_the_way'])} on the way"

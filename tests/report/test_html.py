@@ -730,8 +730,7 @@ def test_the_report_says_what_became_of_the_wounded(page: str, valley_plan: sl.P
     p = persons_text
     for words in (f"{p(figures['arising'])} persons to bring to a hospital within 3 days",
                   f"{p(figures['reached'])} by the end (",
-                  f"{p(figures['reached_in_time'])} within their limit, "
-                  f"{p(figures['reached_late'])} late",
+                  f"{p(figures['reached_late'])} of them late",
                   f"{p(figures['waiting'])} waiting, {p(figures['on_the_way'])} on the way; "
                   f"{p(figures['past_limit_at_end'])} of them past their limit",
                   f"Porter {p(figures['reached'])}", f"Field hospital {p(figures['reached'])}"):
