@@ -41,6 +41,7 @@ except ImportError:  # pragma: no cover - older Typer runs on Click itself
 
 from supplyline import __version__
 from supplyline.errors import Problem, ReplayError, ScenarioError
+from supplyline.plan.solvers import DEFAULT_TIME_LIMIT_S as DEFAULT_TIME_LIMIT_S  # (its options)
 from supplyline.report.inert import inert, inert_lines, plain
 from supplyline.report.safe_write import OutputBusyError
 from supplyline.scenario.load import (
@@ -61,8 +62,6 @@ EXIT_OK = 0
 EXIT_FAILED = 1
 EXIT_BAD_INPUT = 2
 
-#: The solver's time limit when ``--time-limit`` is not given, in seconds.
-DEFAULT_TIME_LIMIT_S = 300.0
 
 
 class _Interrupted(Exception):

@@ -43,6 +43,7 @@ from supplyline.plan.model import (
     fixed_money,
     money_per_column,
 )
+from supplyline.plan.solvers import DEFAULT_SOLVER
 from supplyline.plan.variables import FloatArray, IntArray
 from supplyline.units import days, fmt
 
@@ -301,7 +302,7 @@ class Plan:
     #: (:func:`~supplyline.report.risk.plan_command`): the steps asked for (None: the
     #: scenario's own), the solver, and its time limit (None: none).
     step_days_given: int | None = None
-    solver: str = "ipm"
+    solver: str = DEFAULT_SOLVER
     time_limit_s: float | None = None
     #: Whether the plan starts from a State (``sl.plan(..., state=)``) rather than the
     #: scenario's own start.

@@ -60,6 +60,9 @@ __all__ = [
 ]
 
 DEFAULT_SOLVER = "ipm"
+#: The solver's time limit in seconds where `supplyline` is not given ``--time-limit``
+#: (``sl.plan`` sets none unless told).
+DEFAULT_TIME_LIMIT_S = 300.0
 #: Relative optimality tolerance of the first-order solvers (PDLP's own measure).
 FIRST_ORDER_TOLERANCE = 1e-7
 

@@ -24,6 +24,7 @@ from supplyline.plan.result import (
     SHORT_SHARE,
     note_mass,
 )
+from supplyline.plan.solvers import DEFAULT_SOLVER, DEFAULT_TIME_LIMIT_S
 from supplyline.report import svg
 from supplyline.report.export import (
     PARQUET_MISSING,
@@ -228,8 +229,6 @@ def plan_command(plan: Plan, scenario: str | None = None) -> str:
     short.yaml --replay pledged --days 12 --step-days 1 --solver simplex'): a simulation
     plans with the options ``plan`` takes, as ``plan`` does (``--step-days 1`` on a
     scenario in steps was left out: `plan` then planned the file's steps)."""
-    from supplyline.cli.common import DEFAULT_TIME_LIMIT_S
-
     stepped = plan.step_days_given is not None or plan.steps_description()
     limit = plan.time_limit_s
     # A plan made without a limit (Python's default, `--time-limit 0`) is said so where its
@@ -239,7 +238,7 @@ def plan_command(plan: Plan, scenario: str | None = None) -> str:
         [f"--replay {plan.replay}"] if plan.replay else []) + (
         [f"--days {plan.days}"] if plan.whole_days is not None else []) + (
         [f"--step-days {plan.network.step_days}"] if stepped else []) + (
-        [f"--solver {plan.solver}"] if plan.solver != "ipm" else []) + (
+        [f"--solver {plan.solver}"] if plan.solver != DEFAULT_SOLVER else []) + (
         [f"--time-limit {limit:g}"] if limit is not None and limit != DEFAULT_TIME_LIMIT_S
         else ["--time-limit 0"] if unlimited else [])
     return " ".join(["supplyline plan", *options])

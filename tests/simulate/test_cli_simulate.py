@@ -325,7 +325,7 @@ def test_the_hint_says_no_time_limit_where_the_plan_needed_more_than_plans_own()
     have stopped at 300 s. One that solved within it needs no word."""
     import dataclasses
 
-    from supplyline.cli.common import DEFAULT_TIME_LIMIT_S
+    from supplyline.plan.solvers import DEFAULT_TIME_LIMIT_S
     from supplyline.report.risk import plan_command
 
     plan = tutorial_plan()
