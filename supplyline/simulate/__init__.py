@@ -94,16 +94,21 @@ def _generator(xp: Any, seed: np.random.SeedSequence) -> Any:
 
 def chunk_size(compiled: Compiled, device: str = "cpu") -> int:
     """Runs per chunk: at most :data:`MAX_CHUNK` (:data:`MAX_CHUNK_GPU` on a GPU), fewer
-    where one run's arrays would not fit in :data:`CHUNK_BYTES`."""
+    where one run's arrays would not fit in :data:`CHUNK_BYTES`. A run's arrays are sized
+    in the widest of :data:`PRECISIONS` whatever the precision asked for, so that both cut
+    the runs into the same chunks and so draw the same runs (sized in their own type,
+    single precision's chunks had been twice double's where memory bounds them, and a seed
+    drew other runs in each)."""
     c = compiled
     plan = c.plan
     legs, goods, places = c.loaded.shape[0], c.n_goods, c.n_places
     # Steps ahead that units and cargo may arrive in (one more for a wet trip).
     ahead = 2 + int(max(0, (np.maximum(plan.legs.arrive_empty, plan.legs.cargo_arrives)
                             - np.arange(c.steps)[None, :]).max(initial=0)))
-    per_run = np.dtype(c.dtype).itemsize * (16 * legs * goods + 40 * legs
-                   + (ahead + 10) * places * (goods + c.n_modes)
-                   + int(c.fronts.size) * c.steps * (goods + 2))
+    widest = max(np.dtype(t).itemsize for t in PRECISIONS.values())
+    per_run = widest * (16 * legs * goods + 40 * legs
+                        + (ahead + 10) * places * (goods + c.n_modes)
+                        + int(c.fronts.size) * c.steps * (goods + 2))
     most = MAX_CHUNK_GPU if device == "gpu" else MAX_CHUNK
     return int(max(1, min(most, CHUNK_BYTES[device] // max(per_run, 1))))
 

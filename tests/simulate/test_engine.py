@@ -772,3 +772,20 @@ def test_no_run_loses_more_owned_units_than_there_are() -> None:
     assert units_at_most(net, units_at_start(again))[bicycle] == owned
     lost = sl.simulate(again, runs=200, seed=1, state=state).units_lost[:, bicycle]
     assert lost.max() <= owned + 1e-3
+
+
+def test_both_precisions_cut_the_same_chunks_where_memory_bounds_them(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Where a chunk's memory bounds its runs, single precision had sized its arrays in its
+    own 4 bytes and cut chunks twice as large as double precision's: the same seed then
+    drew other runs in each (on the tutorial with 100 kB a chunk, 22 runs a chunk against
+    11, and a run's units lost differed by 52)."""
+    simulate_module = importlib.import_module("supplyline.simulate")
+    monkeypatch.setitem(simulate_module.CHUNK_BYTES, "cpu", 100_000)
+    plan = tutorial_plan()
+    double = sl.simulate(plan, runs=30, seed=1, precision="double")
+    single = sl.simulate(plan, runs=30, seed=1, precision="single")
+    assert double.chunk < 30  # (memory bounds the chunks here)
+    assert single.chunk == double.chunk
+    np.testing.assert_allclose(single.units_lost, double.units_lost, rtol=0, atol=1e-3)
+    assert (single.short_any == double.short_any).all()
