@@ -83,15 +83,18 @@ def _text(cell: Cell) -> str:
 
 
 def _longest_word(text: str) -> int:
-    return max((Text(word).cell_len for word in text.split()), default=0)
+    """The widest run a prose cell cannot be broken within (words a no-break space joins
+    are one)."""
+    return max((Text(word).cell_len for word in _header_words(text)), default=0)
 
 
 def _longest_line(text: str) -> int:
     return max((Text(line).cell_len for line in text.split("\n")), default=0)
 
 
-#: A no-break space: in a header, the words it joins stay on one line ("runs for ±1 %"
-#: wrapped as "runs for ±1" and "%"); it is shown as a space.
+#: A no-break space: in a header or a prose cell, the words it joins stay on one line
+#: ("runs for ±1 %" wrapped as "runs for ±1" and "%"; "Pack horse 42.45" as "Pack horse"
+#: and "42.45"); it is shown as a space.
 NO_BREAK = "\u00a0"
 
 #: The width of text shown outside a terminal (a notebook, a file, a pipe).
@@ -104,8 +107,30 @@ def text_width() -> int:
 
 
 def _header_words(header: str) -> list[str]:
-    """A header's words, those a no-break space joins taken as one."""
+    """A header's (or a prose cell's) words, those a no-break space joins taken as one."""
     return re.split(r"[ \t\n]+", header)
+
+
+def _prose_cell(cell: Cell, width: int) -> Text:
+    """A prose cell as its column shows it at ``width``: wrapped between words, never at a
+    no-break space, which is shown as a space (a cell without one is left to Rich, which
+    wraps it alike but breaks at a no-break space too). A :class:`~rich.text.Text` keeps
+    its styles."""
+    text = cell if isinstance(cell, Text) else inert(cell)
+    if NO_BREAK not in text.plain:
+        return text
+    lines: list[Text] = []
+    for paragraph in text.split("\n"):
+        start = end = 0  # the line being filled: paragraph[start:end]
+        for word in re.finditer(r"[^ \t]+", paragraph.plain):
+            if end > start and Text(paragraph.plain[start:word.end()]).cell_len > width:
+                lines.append(paragraph[start:end])
+                start = word.start()
+            end = word.end()
+        lines.append(paragraph[start:end])
+    wrapped = Text("\n").join(lines)
+    wrapped.plain = wrapped.plain.replace(NO_BREAK, " ")
+    return wrapped
 
 
 def _header_cell(header: str, width: int) -> str:
@@ -178,7 +203,10 @@ class FitTable:
                              justify="right" if column.numeric else "left", width=width,
                              overflow="fold")
         for cells, style in self.rows:
-            table.add_row(*(inert(c) if isinstance(c, str) else c for c in cells),
+            table.add_row(*(_prose_cell(c, width) if column.prose else
+                            inert(c) if isinstance(c, str) else c
+                            for c, column, width in zip(cells, self.columns, widths,
+                                                        strict=True)),
                           style=style or None)
         return table
 
@@ -211,22 +239,22 @@ class FitTable:
         if widths is not None:
             yield self._table(widths)
         else:
-            yield from self._blocks()
+            yield from self._blocks(options.max_width)
         if self.caption:
             yield Text(plain(self.caption), style="dim")
 
-    def _blocks(self) -> Iterator[Text]:
-        """One block per row: the first cell, then ``header: value`` lines."""
+    def _blocks(self, width: int) -> Iterator[Text]:
+        """One block per row at ``width``: the first cell, then ``header: value`` lines."""
         for cells, style in self.rows:
             skip = 1 if _text(cells[0]) or len(cells) == 1 else 2  # a heading that says something
             first = cells[skip - 1]
-            yield Text.assemble("• ", inert(first) if isinstance(first, str) else first,
-                                style=style or "")
+            yield _prose_cell(Text.assemble("• ", inert(first) if isinstance(first, str)
+                                            else first, style=style or ""), width)
             for column, cell in zip(self.columns[skip:], cells[skip:], strict=True):
                 value = inert(cell) if isinstance(cell, str) else cell
-                yield Text.assemble("    ", (plain(column.header.replace(NO_BREAK, " ")),
-                                             "dim"), ": ", value,
-                                    style=style or "")
+                yield _prose_cell(Text.assemble(
+                    "    ", (plain(column.header.replace(NO_BREAK, " ")), "dim"), ": ", value,
+                    style=style or ""), width)
 
 
 def _table(title: str, *columns: str, numeric: Sequence[bool] = (),
