@@ -145,7 +145,7 @@ class Resilience:
                 "kind": i.kind, "ids": list(i.ids), "names": list(i.names),
                 "status": i.status, "solved": i.solved,
                 "extra_shortfall_t": _num(i.extra_shortfall_t),
-                "extra_by_front_t": i.extra_by_front,
+                "extra_by_front_t": i.extra_by_front,  # (null where not known)
                 "extra_labour_days": _num(i.extra_labour_days),
                 "extra_eaten_t": _num(i.extra_eaten_t),
                 "extra_wounded_late_person_days": _num(i.extra_wounded_late),
@@ -154,8 +154,10 @@ class Resilience:
                 "extra_road_work_undone_days": (None if i.unsolved
                                                 else i.extra_road_work_undone_days),
                 "extra_unfed_t": None if i.unsolved else i.extra_unfed_t,
-                # (by front; stock_days, the least, null but where stock is "short")
-                "reserve_days": i.reserve_days, "stock_days": _num(stock_days(i)),
+                # (by front; stock_days, the least, null but where stock is "short"; null
+                # where the cut's plan did not solve: a front's null would read "lasts")
+                "reserve_days": None if i.unsolved else i.reserve_days,
+                "stock_days": _num(stock_days(i)),
                 "stock": stock_state(i),
                 "seconds": i.seconds, "notes": i.notes,
             }

@@ -217,9 +217,10 @@ def cut_impact(session: Session, base: Figures, base_x: FloatArray,
     out = session.solve()
     try:
         if not out.ok:
-            nan = float("nan")
+            nan = float("nan")  # (not known: per front and good too, not 0)
+            unknown = {f: {g: nan for g in base.goods} for f in base.fronts}
             return Impact(kind, ids, called(net, routes, places), out.status.value, True,
-                          nan, zero, nan, nan, nan, {f: None for f in base.fronts},
+                          nan, unknown, nan, nan, nan, {f: None for f in base.fronts},
                           out.seconds, out.iterations, [out.detail], nan)
         cut = figures_of(session.plan(out))
     finally:
