@@ -13,6 +13,7 @@ day from the first one whose chance of shortfall is above the target.
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -105,7 +106,7 @@ def plan_for_risk(
     scenario: Scenario,
     risk: float,
     runs: int = 1000,
-    seed: int = SEED,
+    seed: int | None = SEED,
     max_rounds: int = 6,
     unit_losses: bool = True,
     plan: Callable[[Scenario], Plan] | None = None,
@@ -113,7 +114,8 @@ def plan_for_risk(
 ) -> RiskPlan:
     """Search for a plan whose chance of any shortfall is at most ``risk`` in ``runs``
     simulated runs (the same ``seed`` each round, :data:`~supplyline.simulate.SEED` unless
-    told: rounds differ by the plan, not the draws).
+    told: rounds differ by the plan, not the draws; ``None``: one fresh seed for the whole
+    search, kept in ``simulation.seed``).
 
     ``plan`` makes a plan of a scenario (default :func:`supplyline.plan` with its defaults);
     ``unit_losses`` is passed to :func:`supplyline.simulate`.
@@ -124,6 +126,8 @@ def plan_for_risk(
         raise SimulationError(f"risk must be a probability between 0 and 1, got {risk!r}")
     check_risk_runs(runs)
     check_seed(seed)
+    if seed is None:  # one fresh seed for every round (each round's own had made the
+        seed = secrets.randbits(32)  # rounds differ by luck as well as by the plan)
     if max_rounds < 1:
         raise SimulationError(f"max_rounds must be at least 1, got {max_rounds!r}")
     if plan is None:

@@ -214,3 +214,27 @@ def test_a_risk_target_not_met_is_a_run_that_failed() -> None:
     assert answer["error"]["kind"] == "risk"
     assert answer["error"]["message"] == f"risk target not met: {answer['risk']['message']}"
     assert answer["kpis"]["delivered_t"] > 0  # (the last plan made, as it stands)
+
+
+def test_without_a_seed_every_round_draws_the_same_runs(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """seed=None draws one fresh seed for the whole search: each round had drawn its own,
+    so that the rounds differed by luck as well as by the plan."""
+    import sys
+
+    from tests.simulate.helpers import tutorial_plan
+
+    module = sys.modules["supplyline.simulate"]
+    seeds: list[object] = []
+    original = module.simulate
+
+    def recorded(plan: sl.Plan, **options: object) -> sl.Simulation:
+        seeds.append(options.get("seed"))
+        return original(plan, **options)
+
+    monkeypatch.setattr(module, "simulate", recorded)
+    search = plan_for_risk(sl.load("tutorial"), risk=0.01, runs=20, seed=None, max_rounds=2,
+                           plan=lambda _sc: tutorial_plan())
+    assert len(seeds) == 2 and isinstance(seeds[0], int) and seeds[0] == seeds[1]
+    assert search.simulation.seed == seeds[0]
+    assert search.rounds[0].p_shortfall == search.rounds[1].p_shortfall  # (the same plan)
