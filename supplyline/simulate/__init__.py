@@ -205,6 +205,7 @@ def simulate(
     xp = array_module(device)
     if seed is None:  # a fresh seed, short enough to copy into --seed and exact in any
         seed = secrets.randbits(32)  # JSON reader (NumPy's own entropy has 39 digits)
+    seed = int(seed)  # (a NumPy integer, kept as given, had reached kpis() as np.int64)
     sequence = np.random.SeedSequence(seed)
     started = time.perf_counter()
     try:

@@ -429,6 +429,8 @@ def test_kpis_hold_plain_python_numbers(result: sl.Simulation) -> None:
             assert x is None or type(x) in (float, int, str, bool), (type(x), x)
 
     walk(result.kpis())
+    # (a seed given as a NumPy integer is kept as a plain one)
+    walk(sl.simulate(tutorial_plan(), runs=2, seed=np.int64(3)).kpis())
 
 
 def test_a_day_the_plan_is_short_is_not_said_short_in_every_run_where_it_is_not() -> None:
