@@ -23,7 +23,13 @@ from supplyline.report.inert import inert
 from supplyline.report.map import FRONT, Labeller, route_curves
 from supplyline.report.sections import ReportContext, Section, figure, table
 from supplyline.report.svg import fmt, size_style
-from supplyline.resilience.analysis import SOLVED_BY, Resilience, stock_days, stock_state
+from supplyline.resilience.analysis import (
+    SOLVED_BY,
+    Resilience,
+    WorstSet,
+    stock_days,
+    stock_state,
+)
 from supplyline.resilience.cuts import NOT_USED, TWIN, Impact, called, gave_up_words, split_cut
 from supplyline.resilience.interdiction import WorstCut
 from supplyline.scenario.summary import counted
@@ -318,19 +324,44 @@ def _ranking_rows(res: Resilience, count: int) -> list[list[object]]:
             for n, i in enumerate(res.ranking[:count], start=1)]
 
 
+def _model_kg(w: WorstSet, best: Impact | None) -> float:
+    """What the aggregated network leaves short with the set the row names cut (the model's
+    worst where the full plan names none): the model's next sets cost less there than its
+    worst, whose figure the row gave beside another set's name."""
+    found = [kg for kg, i in w.confirmed if i is best]
+    if found:
+        return found[0]
+    return w.model.shortfall_kg if w.model is not None else w.greedy_shortfall_kg
+
+
+def _gap(w: WorstSet, kg: float) -> str:
+    """The relative gap between a set's figure on the aggregated network and the model's
+    bound, as HiGHS measures its own ((bound - found) / found): the MIP's for its worst set,
+    and for a next set what the bound leaves above it (not the worst's 0 %)."""
+    m = w.model
+    if m is None:
+        return "—"
+    if kg == m.shortfall_kg:
+        gap = m.gap
+    else:
+        gap = (m.bound_kg - kg) / kg if kg > 0 else (0.0 if m.bound_kg <= 0 else np.inf)
+    return f"{100 * gap:.2g}%"
+
+
 def _worst_rows(res: Resilience) -> list[list[object]]:
     rows: list[list[object]] = []
     for w in res.worst:
         best = w.worst
         m = w.model
+        kg = _model_kg(w, best)
         rows.append([
             w.k, w.method,
             (" + ".join(best.names) or "none: no cut adds a shortfall") if best is not None
             else "—",
             _cell(best.extra_shortfall_t) if best is not None else "—",
-            fmt(m.shortfall_kg / 1000.0) if m is not None else fmt(w.greedy_shortfall_kg / 1e3),
+            fmt(kg / 1000.0),
             fmt(m.bound_kg / 1000.0) if m is not None else "—",
-            f"{100 * m.gap:.2g}%" if m is not None else "—",
+            _gap(w, kg),
         ])
     return rows
 
