@@ -20,7 +20,7 @@ from typing import Any
 
 import numpy as np
 
-from supplyline.errors import SimulationError, not_number, not_whole
+from supplyline.errors import SimulationError, not_flag, not_number, not_whole
 from supplyline.plan.result import Plan
 from supplyline.scenario.schema import Scenario
 from supplyline.simulate import SEED
@@ -128,8 +128,10 @@ def plan_for_risk(
     check_seed(seed)
     if seed is None:  # one fresh seed for every round (each round's own had made the
         seed = secrets.randbits(32)  # rounds differ by luck as well as by the plan)
-    if max_rounds < 1:
-        raise SimulationError(f"max_rounds must be at least 1, got {max_rounds!r}")
+    if not_whole(max_rounds, 1):  # (2.5 had ended in a TypeError of range())
+        raise SimulationError(f"max_rounds must be a whole number >= 1, got {max_rounds!r}")
+    if not_flag(unit_losses):  # (said before the first plan, not after it)
+        raise SimulationError(f"unit_losses: expected True or False, got {unit_losses!r}")
     if plan is None:
         from supplyline.plan import plan as make_plan
 

@@ -238,3 +238,20 @@ def test_without_a_seed_every_round_draws_the_same_runs(
     assert len(seeds) == 2 and isinstance(seeds[0], int) and seeds[0] == seeds[1]
     assert search.simulation.seed == seeds[0]
     assert search.rounds[0].p_shortfall == search.rounds[1].p_shortfall  # (the same plan)
+
+
+@pytest.mark.parametrize(("option", "value", "said"), [
+    ("max_rounds", 2.5, "max_rounds must be a whole number >= 1, got 2.5"),
+    ("max_rounds", 0, "max_rounds must be a whole number >= 1, got 0"),
+    ("unit_losses", "no", "unit_losses: expected True or False, got 'no'"),
+])
+def test_bad_search_options_are_refused_before_any_plan(option: str, value: object,
+                                                        said: str) -> None:
+    """max_rounds=2.5 had ended in a TypeError of range(), and unit_losses='no' was refused
+    only after the first plan, which may take minutes."""
+    def never(_sc: sl.Scenario) -> sl.Plan:
+        raise AssertionError("planned before the options were checked")
+
+    with pytest.raises(sl.SimulationError, match=re.escape(said)):
+        plan_for_risk(sl.load("tutorial"), risk=0.05, runs=20, plan=never,
+                      **{option: value})  # type: ignore[arg-type]
