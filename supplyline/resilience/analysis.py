@@ -595,7 +595,7 @@ def analyse(
     solved("defence")
     allocation = None
     if protect:
-        allocation = allocate(net, protect)
+        allocation = allocate(net, protect, time_limit_s=time_limit_s, resolve=resolve)
         solves_by["protection"] = allocation.solves  # (each a plan of its own network)
         step("protection against the expected threats")
     simulated: list[Checked] = []

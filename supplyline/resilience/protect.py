@@ -21,11 +21,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from supplyline.errors import not_whole
+from supplyline.errors import PlanError, not_whole
 from supplyline.hazards import StrikeSource, _threat_factors
 from supplyline.network import Network
-from supplyline.plan.model import build_lp, solve_lp
-from supplyline.plan.result import Plan, read_plan
+from supplyline.plan.model import failure_words
+from supplyline.plan.result import Plan
+from supplyline.plan.session import Session
 from supplyline.resilience.interdiction import Aggregate, WorstCut, worst_cuts
 
 __all__ = ["EFFECTS", "Allocation", "Defence", "allocate", "best_defence",
@@ -201,10 +202,18 @@ def candidates_to_protect(net: Network) -> list[tuple[str, str]]:
     return out
 
 
-def plan_on(net: Network) -> Plan:
-    """The plan of ``net``."""
-    lp = build_lp(net)
-    return read_plan(lp, solve_lp(lp), None)
+def plan_on(net: Network, time_limit_s: float | None = None, resolve: str = "auto",
+            doing: str = "") -> Plan:
+    """The plan of ``net``, solved as the analysis's session solves its uncut plan (its
+    solver and options, ``time_limit_s`` its limit: they had run by another solver with no
+    limit, whatever ``--time-limit`` said). ``PlanError`` where it does not solve, naming
+    what was being planned (``doing``)."""
+    session = Session.of(net, time_limit_s=time_limit_s, resolve=resolve)
+    out = session.solve()
+    if not out.ok:
+        raise PlanError(f"the plan {doing or 'of the network'} did not solve: "
+                        + failure_words(out.status, out.detail))
+    return session.plan(out)
 
 
 def _cost(plan: Plan) -> tuple[float, float]:
@@ -230,15 +239,19 @@ def check_protect(budget: object) -> None:
 
 
 def allocate(net: Network, budget: dict[str, int],
-             progress: Callable[[str], None] | None = None) -> Allocation:
+             progress: Callable[[str], None] | None = None,
+             time_limit_s: float | None = None, resolve: str = "auto") -> Allocation:
     """Put ``budget`` units of each kind (guards, air, repair) one at a time on the route
     where the next unit lowers the plan's cost most, each tried by planning the protected
     network (greedy); stop early when no unit helps. ``solves`` counts the plans made (the
-    network unprotected, and each unit tried); ``plan`` is that of the picks."""
+    network unprotected, and each unit tried); ``plan`` is that of the picks. Each plan is
+    solved within ``time_limit_s`` (:func:`plan_on`); ``PlanError`` where one does not
+    solve."""
     started = time.perf_counter()
     check_protect(budget)
     effects = candidates_to_protect(net)
-    base_objective, base_short = _cost(plan_on(net))
+    base_objective, base_short = _cost(plan_on(net, time_limit_s, resolve,
+                                               "to place the protection from"))
     left = dict(budget)
     picks: list[tuple[str, str]] = []
     out = Allocation([], base_objective, base_short, 1, 0.0, budget=dict(budget),
@@ -250,7 +263,8 @@ def allocate(net: Network, budget: dict[str, int],
         for pick in effects:
             if left.get(pick[0], 0) <= 0 or pick in picks:
                 continue
-            plan = plan_on(protected(net, [*picks, pick]))
+            plan = plan_on(protected(net, [*picks, pick]), time_limit_s, resolve,
+                           f"with {' and '.join(f'{k} on {r}' for k, r in [*picks, pick])}")
             objective, short = _cost(plan)
             out.solves += 1
             if progress is not None:
