@@ -108,7 +108,8 @@ def plan(
         the target held and why not. Needs a Scenario (not a Network) and no ``state``.
     risk_runs, seed:
         Runs of each simulation of the search, and their seed (the same every round; with
-        ``None``, fresh entropy each round). They act only with ``risk``: another value
+        ``None``, one fresh seed drawn for the whole search and kept in the simulation's
+        ``seed``). They act only with ``risk``: another value
         without it is a :class:`PlanError`, as ``plan --seed`` without ``--risk`` is.
     explain:
         Find what holds the fronts short where they go short (``Plan.findings``, by
