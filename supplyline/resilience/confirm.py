@@ -13,6 +13,7 @@ import numpy as np
 from supplyline.plan.result import Plan
 from supplyline.plan.session import Session
 from supplyline.resilience.cuts import Impact, kept_plan, split_cut
+from supplyline.simulate import SEED
 
 __all__ = ["Checked", "check_plan", "simulate_cuts"]
 
@@ -66,7 +67,7 @@ def check_plan(ids: tuple[str, ...], plan: Plan, runs: int, seed: int,
 
 
 def simulate_cuts(session: Session, uncut: Plan, impacts: Sequence[Impact], runs: int,
-                  seed: int = 1, window: tuple[int, int] | None = None,
+                  seed: int = SEED, window: tuple[int, int] | None = None,
                   progress: Callable[[str], None] | None = None) -> list[Checked]:
     """The uncut plan, then the plan made around each cut of ``impacts``, simulated with the
     same seed (common random numbers: the differences are the cut's, not the draws'). A
