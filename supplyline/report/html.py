@@ -127,8 +127,11 @@ header.page .sub { color: var(--muted); margin: 0 0 14px; }
 @media (min-width: 640px) { .kpi.wide { grid-column: span 2; }
   .kpi.wide ul.fleet { columns: 2; column-gap: 16px; } }
 ul.caveats { margin: -8px 0 14px; padding-left: 18px; color: var(--muted); font-size: 13px; }
-/* A command, a number such as 6.3e-09 or a tag such as viet-bac is not broken at its hyphen. */
+/* A command, a number such as 6.3e-09 or a tag such as viet-bac is not broken at its hyphen.
+   A command of several words in prose moves to the next line whole where it fits there, and
+   wraps between its words where it is wider than the line (a phone). */
 code, .nowrap { white-space: nowrap; }
+code.words { display: inline-block; max-width: 100%; white-space: normal; }
 .findings { border-left: 4px solid var(--bad); background: #fdf3f2; padding: 10px 16px;
   border-radius: 0 8px 8px 0; margin: 0 0 18px; }
 .findings h2 { font-size: 16px; margin: 0 0 6px; }
@@ -238,8 +241,15 @@ def _t(value: float) -> str:
 
 
 def _prose(text: str) -> str:
-    """Words as HTML: escaped, a `command` in code."""
-    return re.sub(r"`([^`<>]+)`", r"<code>\1</code>", escape(text))
+    """Words as HTML: escaped, a `command` in code, each of its words kept whole (never
+    broken at a hyphen) and the command wrapped between them where it is wider than the line
+    (`supplyline report dien-bien-phu-1954 --replay historical` on a phone)."""
+    def command(found: re.Match[str]) -> str:
+        words = " ".join(f'<span class="nowrap">{word}</span>'
+                         for word in found.group(1).split(" ") if word)
+        return f'<code class="words">{words}</code>'
+
+    return re.sub(r"`([^`<>]+)`", command, escape(text))
 
 
 def _unbroken_numbers(text: str) -> str:

@@ -67,6 +67,13 @@ def _parse(page: str) -> _Tags:
     return tags
 
 
+def code(command: str) -> str:
+    """A command as the page writes it in prose: each word kept whole, the command wrapped
+    between them where it is wider than the line (test_layout measures it)."""
+    words = " ".join(f'<span class="nowrap">{word}</span>' for word in command.split(" "))
+    return f'<code class="words">{words}</code>'
+
+
 @pytest.fixture(scope="module")
 def page(valley_plan: sl.Plan) -> str:
     return render_report(valley_plan)
@@ -442,7 +449,7 @@ def test_the_page_gives_the_solver_s_note_and_the_step_caveat(valley_doc: Any,
     caveats = render_report(stepped).split('id="caveats">')[1].split("</ul>")[0]
     assert ("<li>Timing is coarser in steps (planned in 4-day steps): a load arrives in the step "
             "that holds its mean arrival, up to half a step early or late on each leg;") in caveats
-    assert "<code>supplyline plan --compare-daily</code> shows what the steps change" in caveats
+    assert f"{code('supplyline plan --compare-daily')} shows what the steps change" in caveats
 
 
 def test_the_mobilized_card_and_the_eaten_chart_say_their_units(page: str) -> None:
@@ -634,13 +641,14 @@ def test_a_report_without_the_replay_s_figures_says_why(tmp_path: Path) -> None:
     given_none = render_report(whole)
     assert ("The scenario has 2 historical figures for the replay pledged, which this report "
             "was not given to compare with the plan") in given_none
-    assert "<code>--days</code>" not in given_none
+    assert code("--days") not in given_none and "--days" not in given_none
     # The Python it names runs as written (it named sl.write_report, which is not there).
     import html
 
     import supplyline
-    code = html.unescape(re.search(r"in Python <code>(.*?)</code>", given_none).group(1))
-    exec(code, {"sl": sl, "supplyline": supplyline, "plan": whole,
+    written = re.search(r'in Python <code class="words">(.*?)</code>', given_none).group(1)
+    python = html.unescape(re.sub(r"<[^>]+>", "", written))
+    exec(python, {"sl": sl, "supplyline": supplyline, "plan": whole,
                 "path": tmp_path / "given.html"})
     assert 'id="validation"' in (tmp_path / "given.html").read_text(encoding="utf-8")
     assert "does not compare" not in render_report(sl.plan(sl.load("tutorial"), days=3))
@@ -652,12 +660,12 @@ def test_a_plain_plan_s_report_names_the_plan_the_historical_figures_are_of() ->
     page = render_report(sl.plan(sl.load("tutorial")))
     caveats = page.split('<ul class="caveats" id="caveats">')[1].split("</ul>")[0]
     assert ("<li>The scenario&#x27;s 2 historical figures are of the replay pledged, not of "
-            "this plan: <code>supplyline report tutorial --replay pledged</code> compares "
+            f"this plan: {code('supplyline report tutorial --replay pledged')} compares "
             "them with the record.</li>") in caveats
     assert 'id="validation"' not in page
     # A scenario of a file is named FILE: its name alone had planned the built-in default.
     mine = sl.load("tutorial").replace({"name": "my-valley"})
-    assert ("<code>supplyline report FILE --replay pledged</code>"
+    assert (code("supplyline report FILE --replay pledged")
             in render_report(sl.plan(mine)))
 
 
@@ -675,11 +683,11 @@ def test_the_report_command_names_the_scenario_as_it_was_given(
     Path("short.yaml").write_text(builtin_text("tutorial"), encoding="utf-8")
     result = CliRunner().invoke(cli.app, ["report", "./short.yaml", "--out", "ts.html"])
     assert result.exit_code == 0, result.output
-    said = "<code>supplyline report ./short.yaml --replay pledged</code> compares them"
+    said = f"{code('supplyline report ./short.yaml --replay pledged')} compares them"
     assert said in Path("ts.html").read_text(encoding="utf-8")
     plan = sl.plan(sl.load("short.yaml"))
     assert said in render_report(plan, scenario="./short.yaml")
-    assert "<code>supplyline report tutorial --replay pledged</code>" in render_report(plan)
+    assert code("supplyline report tutorial --replay pledged") in render_report(plan)
 
 
 def test_a_long_headline_figure_takes_a_smaller_font() -> None:
@@ -705,7 +713,7 @@ def test_tags_and_commands_are_not_broken_at_their_hyphens(valley_doc: Any) -> N
     page = render_report(plan)
     assert ('<span class="nowrap">northwest</span>, <span class="nowrap">viet-bac</span>'
             in page)
-    assert "<code>supplyline plan --compare-daily</code>" in page
+    assert code("supplyline plan --compare-daily") in page
     assert 'gap <span class="nowrap">6.3e-09</span>' in page
     assert "code, .nowrap { white-space: nowrap; }" in CSS
 

@@ -41,10 +41,15 @@ def browser() -> Iterator[Any]:
 
 
 @pytest.fixture(scope="module")
-def pages(valley_doc: Callable[[], dict[str, Any]]) -> list[str]:
+def tutorial() -> sl.Plan:
+    """The tutorial planned in steps (the step caveat names a command)."""
+    return sl.plan(sl.load("tutorial"), step_days=3)
+
+
+@pytest.fixture(scope="module")
+def pages(tutorial: sl.Plan, valley_doc: Callable[[], dict[str, Any]]) -> list[str]:
     """The tutorial planned in steps (the step caveat names a command), with an interior
     point's note; and the valley with a hyphenated region tag."""
-    tutorial = sl.plan(sl.load("tutorial"), step_days=3)
     doc = valley_doc()
     doc["places"][0]["regions"] = ["viet-bac"]
     valley = sl.plan(Scenario.model_validate(doc))
@@ -140,3 +145,33 @@ def test_a_long_headline_figure_stays_inside_its_card(browser: Any) -> None:
     for width in (400, 700, 900, 1280):
         over = [(text, px) for text, px in _measure(browser, page, width, script) if px > 0]
         assert over == [], width
+
+
+#: How far the page reaches past the screen's right edge, and the line boxes of each word of
+#: a command kept whole (more than one: a break at its hyphen).
+SIDEWAYS = """() => ({
+  over: document.documentElement.scrollWidth - document.documentElement.clientWidth,
+  words: [...document.querySelectorAll("code .nowrap")].map(el => {
+    const range = document.createRange();
+    range.selectNodeContents(el);
+    return [el.textContent, new Set([...range.getClientRects()].map(r => Math.round(r.top))).size];
+  }),
+  commands: [...document.querySelectorAll("code")].map(el => el.textContent),
+})"""
+
+
+def test_a_command_longer_than_a_phone_wraps_between_its_words(browser: Any,
+                                                              tutorial: sl.Plan) -> None:
+    """The built-in scenario's header names `supplyline report dien-bien-phu-1954 --replay
+    historical`, kept on one line: 470 px wide on a 400 px phone, the page scrolled sideways
+    and the command was cut at the screen's edge. A command as long (a scenario given by its
+    path) now wraps between its words, never at a hyphen, and fits."""
+    command = "supplyline report ./scenarios/kestrel-relief-1954.yaml --replay pledged"
+    page = render_report(tutorial, scenario="./scenarios/kestrel-relief-1954.yaml")
+    for width in (360, 400):
+        measured = _measure(browser, page, width, SIDEWAYS)
+        assert measured["over"] <= 0, width
+        assert command in measured["commands"]
+        words = measured["words"]
+        assert set(command.split()) <= {w for w, _ in words}, words
+        assert [w for w in words if w[1] != 1] == [], width
