@@ -379,6 +379,15 @@ def _worst_notes(res: Resilience) -> list[str]:
         few = _fewer(len(best.ids), w.k, gap)
         if few:
             out.append(f"At k = {w.k} the worst set has {few}.")
+        # The bound is the aggregated network's: beside the full plan's figure it read as
+        # broken where the full plan, with its carriers, labour and time, leaves more short.
+        full = res.base.shortfall_t + best.extra_shortfall_t
+        if w.model is not None and np.isfinite(full) and \
+                full > w.model.bound_kg / 1000.0 + SHOWN:
+            out.append(f"At k = {w.k} the full plan leaves {fmt(full)} t short with the set "
+                       f"cut, more than the model's bound of {fmt(w.model.bound_kg / 1e3)} t: "
+                       "the bound holds on the aggregated network (no time, carriers or "
+                       "labour), not on the full plan.")
     return out
 
 
