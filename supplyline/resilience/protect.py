@@ -27,7 +27,7 @@ from supplyline.network import Network
 from supplyline.plan.model import failure_words
 from supplyline.plan.result import Plan
 from supplyline.plan.session import Session
-from supplyline.resilience.interdiction import Aggregate, WorstCut, worst_cuts
+from supplyline.resilience.interdiction import ADDS_NOTHING_KG, Aggregate, WorstCut, worst_cuts
 
 __all__ = ["EFFECTS", "Allocation", "Defence", "allocate", "best_defence",
            "candidates_to_protect", "plan_on", "protected"]
@@ -74,7 +74,12 @@ def best_defence(agg: Aggregate, k: int, budget: int, routes: Sequence[str] | No
     def branch(protected: frozenset[str]) -> None:
         answer = attack(protected)
         value = (answer.shortfall_kg, len(protected), protected)
-        if value[:2] < best[0][:2]:
+        # Lower by more than the MIPs' tolerance, or as low with fewer protected: a
+        # protection that leaves the other of two equal attacks, found a few grams lower
+        # within the MIP's gap, was named the best where none helps.
+        margin = ADDS_NOTHING_KG + SAVES_NOTHING * max(value[0], best[0][0])
+        if value[0] < best[0][0] - margin or (
+                value[0] <= best[0][0] + margin and value[1] < best[0][1]):
             best[0] = value
         if len(protected) == budget:
             return
@@ -85,6 +90,13 @@ def best_defence(agg: Aggregate, k: int, budget: int, routes: Sequence[str] | No
     _, _, chosen = best[0]
     return Defence(budget, k, tuple(sorted(chosen)), attack(chosen), none, len(solved),
                    time.perf_counter() - started)
+
+
+#: A protection that lowers the worst attack by no more than this share of it (beside
+#: :data:`~supplyline.resilience.interdiction.ADDS_NOTHING_KG`) saves nothing: the
+#: interdiction MIPs are solved to a relative gap of 1e-6, so two answers of equal worth
+#: may differ by that much.
+SAVES_NOTHING = 1e-5
 
 
 # ------------------------------------------------------------------ expected threats
