@@ -58,6 +58,21 @@ _INF_OR_NAN = re.compile(r"[-+]?\.(inf|Inf|INF)|\.(nan|NaN|NAN)")
 _GROUPED = re.compile(r"[-+]?(\.[0-9_]+|[0-9][0-9_]*(\.[0-9_]*)?)([eE][-+]?[0-9]+)?")
 _MAP_TAG = "tag:yaml.org,2002:map"
 _SEQ_TAG = "tag:yaml.org,2002:seq"
+#: Half of a UTF-16 pair (U+D800 to U+DFFF): no character, only what an escape may write
+#: (``"\\ud83d"``); no file can hold one, so text holding one cannot be written out.
+HALF = re.compile("[\ud800-\udfff]")
+_PAIR = re.compile("[\ud800-\udbff][\udc00-\udfff]")
+
+
+def joined_pairs(text: str) -> str:
+    """``text`` with each pair of UTF-16 halves read as the one character it escapes, as
+    JSON reads it: a JSON writer escapes a character beyond U+FFFF as its two halves
+    (``"\\ud83d\\ude00"`` for U+1F600), which PyYAML keeps apart. A half without its
+    other stays (validation refuses it)."""
+    if HALF.search(text) is None:
+        return text
+    return _PAIR.sub(lambda pair: pair.group().encode("utf-16-le", "surrogatepass")
+                     .decode("utf-16-le"), text)
 
 
 def grouped_digits(text: str) -> bool:
@@ -262,9 +277,10 @@ class _Builder:
             return node.value  # yes, no, on, off: text in YAML 1.2 (an id 'no' is no false)
         constructor = SafeConstructor.yaml_constructors[node.tag]
         try:
-            return constructor(self._constructor, node)
+            value = constructor(self._constructor, node)
         except Exception:  # a malformed date or number: keep the text for validation to judge
             return node.value
+        return joined_pairs(value) if isinstance(value, str) else value
 
     def _mapping(self, node: MappingNode, path: Path) -> dict[Any, Any]:
         # The keys written in this mapping itself; those a merge key ('<<: *name') brings

@@ -40,6 +40,7 @@ from supplyline.scenario._describe import (
     without_none,
 )
 from supplyline.scenario._yaml_lines import (
+    HALF,
     Locations,
     Spot,
     clipped,
@@ -530,7 +531,8 @@ def validate_data(
     Parameters
     ----------
     data:
-        The data, tables inline (a file's, or a scenario's with values changed).
+        The data, tables inline (a file's, or a scenario's with values changed); half of
+        a UTF-16 pair in its text is made U+FFFD in place, and said.
     locations:
         Where each value was written (empty where there is no file).
     file:
@@ -551,7 +553,7 @@ def validate_data(
     tuple
         The scenario (``None`` when there is any problem) and every problem found.
     """
-    problems: list[Problem] = []
+    problems: list[Problem] = _halves(data, locations, file)
     scenario: Scenario | None = None
     try:
         scenario = Scenario.model_validate(data)
@@ -875,6 +877,54 @@ def _control_problems(data: Any, locations: Locations, file: str) -> list[Proble
         out.append(Problem(spot.file, spot.line, locations.field_name(path),
                            "text without control characters",
                            f"'{clipped(plain(text))}' (with {found})"))
+
+    walk(data, ())
+    return out
+
+
+def _halves(data: Any, locations: Locations, file: str) -> list[Problem]:
+    """Text holding half of a UTF-16 pair (an escape ``"\\ud800"`` without its other half,
+    :data:`~supplyline.scenario._yaml_lines.HALF`), in a value or a key: said at its field
+    and each half made U+FFFD in ``data``, where validation would otherwise meet it (as a
+    key, pydantic refused the whole entry for it, its other fields unread; as a name, it
+    passed, and no report could be written with it). Its field is not judged again."""
+    out: list[Problem] = []
+
+    def whole(text: str, path: DataPath) -> str:
+        if HALF.search(text) is None:
+            return text
+        mended = HALF.sub("\ufffd", text)
+        at = (*path[:-1], mended) if path and path[-1] == text else path
+        spot = locations.nearest(path) or Spot(file, None)
+        if at != path and path in locations.spots:
+            locations.spots[at] = locations.spots[path]
+        found = ", ".join(dict.fromkeys(f"U+{ord(c):04X}" for c in HALF.findall(text)))
+        escaped = HALF.sub(lambda half: f"\\u{ord(half.group()):04x}", text)
+        out.append(Problem(spot.file, spot.line, locations.field_name(at),
+                           "text of whole characters (an escape from \\ud800 to \\udfff is "
+                           "half of one: write the character itself, or both halves)",
+                           f"'{clipped(plain(escaped))}' (with {found})"))
+        locations.reported.add(at)
+        return mended
+
+    def walk(value: Any, path: DataPath) -> None:
+        if isinstance(value, dict):
+            items = list(value.items())
+            if any(isinstance(key, str) and HALF.search(key) for key, _ in items):
+                value.clear()
+                for key, item in items:
+                    value[whole(key, (*path, key)) if isinstance(key, str) else key] = item
+            for key, item in value.items():
+                if isinstance(item, str):
+                    value[key] = whole(item, (*path, key))
+                else:
+                    walk(item, (*path, key))
+        elif isinstance(value, list):
+            for index, item in enumerate(value):
+                if isinstance(item, str):
+                    value[index] = whole(item, (*path, index))
+                else:
+                    walk(item, (*path, index))
 
     walk(data, ())
     return out

@@ -329,6 +329,40 @@ def test_text_with_a_control_character_is_refused(written: str, found: str) -> N
     assert problem.got.endswith(f"(with {found})") and "\\u" in problem.got
 
 
+def test_a_character_escaped_as_two_utf16_halves_is_read_as_that_character() -> None:
+    """A JSON writer escapes a character beyond U+FFFF as its two UTF-16 halves (Python's
+    json.dumps writes 😀 as \\ud83d\\ude00); JSON reads them as the one character, and
+    so does the scenario's reader (YAML's had kept the halves, which no file can hold)."""
+    text = edit(TINY_TEXT, "    name: The pass", '    name: "The pass \\ud83d\\ude00"')
+    assert load_text(text, "tiny.yaml", base_dir=DATA).routes[3].name == "The pass \U0001f600"
+
+
+@pytest.mark.parametrize("field", ["name", "key"])
+def test_half_of_a_utf16_pair_is_refused_where_it_was_written(field: str) -> None:
+    """A lone half (\\ud800 to \\udfff) is no character: it passed check and the plan,
+    then the report could not be written (UnicodeEncodeError), and as a key it hid every
+    other problem of its entry behind 'expected a mapping of Route fields'. Refused at its
+    field and line, shown as its escape, the entry's other fields still judged."""
+    written = ('    name: "The \\ud800pass"' if field == "name"
+               else '    name: The pass\n    "colo\\udc00ur": red')
+    text = edit(TINY_TEXT, "    name: The pass", written)
+    text = edit(text, "    length_km: 25\n", "    length_km: -25\n")
+    problems = problems_in(text)
+    half = [p for p in problems if p.expected.startswith("text of whole characters")]
+    assert len(half) == 1, problems
+    (problem,) = half
+    where = '"The' if field == "name" else '"colo'
+    assert problem.line == line_of(text, where)
+    assert problem.field.startswith("routes[3].")
+    assert problem.got.endswith("(with U+D800)" if field == "name" else "(with U+DC00)")
+    assert ("\\ud800" if field == "name" else "\\udc00") in problem.got
+    for shown in problems:  # every message can be printed and written as UTF-8
+        str(shown).encode("utf-8")
+    fields = {p.field for p in problems}
+    assert "routes[3].length_km" in fields, fields
+    assert "routes[3]" not in fields, fields
+
+
 def test_text_refused_in_a_scenario_is_what_the_books_refuse_in_a_note() -> None:
     """One rule for both (:data:`supplyline.text.REFUSED`): a mark that only sets the
     direction of right-to-left text passes; an override that reorders it does not."""

@@ -322,6 +322,19 @@ def test_geojson_problem_names_the_feature(copy: Path) -> None:
     assert "features[1].properties.colour" in problems
 
 
+def test_half_of_a_utf16_pair_in_a_geojson_property_is_refused_at_its_line(copy: Path) -> None:
+    """JSON reads an escaped pair of UTF-16 halves as its character, but keeps a lone half
+    (no character, which no report can write): refused at the feature's property, as in
+    the YAML file."""
+    text = _replace(copy / "routes.geojson", '"name": "The pass"', '"name": "The \\ud800pass"')
+    problems = _problems(copy / "scenario.yaml")
+    assert list(problems) == ["features[3].properties.name"]
+    problem = problems["features[3].properties.name"]
+    assert (problem.file, problem.line) == (str(copy / "routes.geojson"),
+                                            line_of(text, '"The \\ud800pass"'))
+    assert problem.got == "'The \\ud800pass' (with U+D800)"
+
+
 def test_geojson_bad_coordinates(copy: Path) -> None:
     _replace(copy / "places.geojson", "[103.5, 21.7]", "[203.5, 21.7]")
     problems = _problems(copy / "scenario-geo.yaml")
