@@ -313,3 +313,26 @@ def test_a_small_chance_the_same_in_every_variant_does_not_read_0(
     table = compare_records({"a": record, "b": record})
     assert table.kpis["P(any shortfall) (%), simulated"].tolist() == [0.02, 0.02]
     assert "0.02" in str(table) and ">0.02<" in table.to_html()
+
+
+def test_a_region_whose_localities_gave_nothing_is_0_in_a_record_not_left_out() -> None:
+    """A record (a sweep's table, its --json) listed only the regions that gave: a region of
+    the localities that gave nothing was no key at all, so that its mean over the variants
+    left them out, while every route was listed, at 0.0 where nothing went; and sl.compare
+    said that one plan's scenario had a region the other's had not, in a table without it."""
+    import math
+
+    from supplyline.report.compare import plan_record
+
+    base = sl.load("tutorial")
+    # (a village with nothing to give, alone in its region)
+    dry = base.replace({"places.high-village.stock_kg.rice": 0,
+                        "places.high-village.regions": ["hills"]})
+    plans = {"base": sl.plan(base, days=3), "dry": sl.plan(dry, days=3)}
+    regions = plan_record(plans["dry"])["mobilized_by_region_t"]
+    assert set(regions) == {"hills", "upper", "lower"} and regions["hills"] == 0.0
+    assert sum(regions.values()) == pytest.approx(plans["dry"].kpis()["mobilized_t"])
+    table = sl.compare(plans)
+    assert table.regions.loc["dry", "hills"] == 0.0
+    assert math.isnan(table.regions.loc["base", "hills"])  # (no such region there)
+    assert not table.regions.drop(columns="hills").isna().any().any()

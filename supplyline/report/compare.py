@@ -97,7 +97,12 @@ def plan_record(plan: Plan) -> dict[str, Any]:
         "build_seconds": float(plan.build_seconds),
         "solve_seconds": float(plan.solve_seconds),
         "solver_note": plan.solver_note,
-        "mobilized_by_region_t": {k: float(v) for k, v in kpis["mobilized_by_region_t"].items()},
+        # Every region of the localities, 0 where none gave (the key figures list only
+        # those that gave), as every route is listed: a reader of a sweep's table who
+        # averaged a region over its variants skipped those that gave nothing.
+        "mobilized_by_region_t": {
+            **dict.fromkeys(_locality_regions(plan), 0.0),
+            **{k: float(v) for k, v in kpis["mobilized_by_region_t"].items()}},
         "delivered_by_commodity_t": {c: float(v["delivered_t"])
                                      for c, v in kpis["by_commodity"].items()},
         "shortfall_by_commodity_t": {c: float(v["shortfall_t"])
@@ -111,6 +116,15 @@ def plan_record(plan: Plan) -> dict[str, Any]:
         "carriers_needed": {m: int(v["needed"]) for m, v in kpis["carriers"].items()},
     })
     return record
+
+
+def _locality_regions(plan: Plan) -> list[str]:
+    """The region tags the plan's localities count in, in the order of the places, as its
+    key figures count a locality's giving (each of its tags, or :data:`UNTAGGED`)."""
+    net = plan.network
+    return list(dict.fromkeys(
+        tag for kind, tags in zip(net.place_kind, net.place_regions, strict=True)
+        if kind == "locality" for tag in sorted(tags) or [UNTAGGED]))
 
 
 @dataclass
@@ -645,8 +659,9 @@ def compare_records(records: Mapping[str, Mapping[str, Any] | None],
     id: what a reader calls it) names the route tables' columns; ids where it has none.
 
     A record holds every route of its plan's scenario: a route it lacks is not in that
-    scenario, and is missing in its row (NaN). It holds only the regions its plan mobilized
-    from: a region it lacks is 0, unless ``regions`` (label: the region tags of its plan's
+    scenario, and is missing in its row (NaN). It holds every region of its plan's
+    localities (a record written before it did holds only those its plan mobilized from):
+    a region it lacks is 0, unless ``regions`` (label: the region tags of its plan's
     scenario) says that the scenario has no such region (then missing). ``notes`` say how
     the plans differ (:attr:`Comparison.notes`)."""
     import pandas as pd

@@ -339,7 +339,9 @@ COLUMNS: dict[str, tuple[str, str]] = {
     "solve_seconds": ("s", "time to solve the LP"),
     "wall_s": ("s", "time the variant took on its worker: building, planning, simulating"),
     "solver_note": ("", "what the solver said of its solution, if anything"),
-    "mobilized_by_region_t": ("t", "given over the horizon per region tag of the localities"),
+    "mobilized_by_region_t": ("t", "given over the horizon per region tag of the localities "
+                                   "(every tag, 0 where none was given; a locality with "
+                                   "several tags counts in each)"),
     "delivered_by_commodity_t": ("t", "consumed at the fronts per commodity"),
     "shortfall_by_commodity_t": ("t", "demand not met at the fronts per commodity"),
     "route_tonnes": ("t", "cargo dispatched per route, both directions"),
