@@ -204,14 +204,15 @@ def cut_impact(session: Session, base: Figures, base_x: FloatArray,
                window: tuple[int, int] | None = None) -> Impact:
     """Cut ``routes`` and ``places`` on the window, re-solve, measure, restore."""
     net = session.net
-    kind = "set" if len(routes) + len(places) > 1 else ("route" if routes else "place")
+    # (no cut at all, the attack on a protection that leaves none worth making, is a set)
+    kind = "set" if len(routes) + len(places) != 1 else ("route" if routes else "place")
     ids = tuple(routes) + tuple(places)
     cols = session.cut_columns(routes, places, window)
     zero = {f: {g: 0.0 for g in base.goods} for f in base.fronts}
     if float(np.abs(base_x[cols]).sum()) < UNUSED:
         return Impact(kind, ids, called(net, routes, places), NOT_USED, False, 0.0, zero,
                       0.0, 0.0, 0.0, {f: None for f in base.fronts},
-                      notes=["the plan does not use it"])
+                      notes=["the plan does not use it" if ids else "nothing is cut"])
     options = solve_options(session)  # (as they stand before the solve, which may change them)
     session.cut(routes, places, window)
     out = session.solve()
