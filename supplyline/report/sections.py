@@ -46,6 +46,7 @@ from supplyline.report.facts import (
 )
 from supplyline.report.map import draw_map
 from supplyline.report.svg import Bubble, Marker, Series, colour, fmt
+from supplyline.report.svg import percent as percent  # (the one rule for shares, read here)
 from supplyline.units import as_written, days, said_date, words
 
 
@@ -146,20 +147,6 @@ def figure(chart: str, legend: str = "", caption: str = "") -> str:
     (:func:`svg.size_style`)."""
     note = f"<figcaption>{escape(caption)}</figcaption>" if caption else ""
     return f'<figure><div class="scroll-x">{chart}</div>{legend}{note}</figure>'
-
-
-def percent(share: float) -> str:
-    """A share as a percentage for tables, to a hundredth of a percent (below that, solver
-    noise); a share short of the whole by more than that never reads 100%.
-
-    >>> percent(0.804), percent(7.7e-7), percent(0.99958), percent(0.999999)
-    ('80.4%', '0%', '99.96%', '100%')
-    """
-    value = round(100.0 * share, 2) + 0.0
-    text = fmt(value)
-    if value < 100.0 and text == "100":
-        text = f"{value:.2f}".rstrip("0").rstrip(".")
-    return f"{text}%"
 
 
 def day_date(plan: Plan, day: int) -> str:

@@ -443,6 +443,24 @@ def scatter_chart(
     return axes.svg(chart_id, title)
 
 
+def percent(share: float) -> str:
+    """A share as a percentage, as every table and chart of the reports says it: to a
+    hundredth of a percent (below that, solver noise), then to three significant figures; a
+    share short of the whole by more than that never reads 100%.
+
+    >>> percent(0.804), percent(7.7e-7), percent(0.99958), percent(0.999999)
+    ('80.4%', '0%', '99.96%', '100%')
+    """
+    value = round(100.0 * share, 2) + 0.0
+    text = fmt(value)
+    if value < 100.0 and text == "100":
+        text = f"{value:.2f}".rstrip("0").rstrip(".")
+    return f"{text}%"
+
+
+_percent = percent  # (bar_chart's flag of that name hides it there)
+
+
 def bar_chart(
     chart_id: str,
     title: str,
@@ -471,8 +489,8 @@ def bar_chart(
     axes = Axes(width=width, height=height, x_lo=0, x_hi=ticks[-1], y_lo=0, y_hi=1,
                 left=left)
 
-    def tick_label(v: float) -> str:
-        return f"{fmt(100 * v)}%" if percent else fmt(v)
+    def tick_label(v: float) -> str:  # (a share as the tables say it: 84.8%, not 84.7%)
+        return _percent(v) if percent else fmt(v)
 
     for tick in ticks:
         x = axes.x(tick)

@@ -178,3 +178,18 @@ def test_a_time_chart_across_a_new_year_says_the_years_its_ticks_leave_out() -> 
 
     assert x_title(dt.date(1953, 12, 6), 158) == "Dec 1953 – May 1954"
     assert x_title(START, 60) == "1954"
+
+
+def test_a_bar_s_hover_gives_its_share_as_the_tables_do() -> None:
+    """The built-in plan's burden chart said "Phu Tho (midlands): food 84.7%" and "Thai
+    Nguyen (Viet Bac): food 0.0000889%" on hover, beside the mobilization table's and the
+    terminal's 84.8% and 0% (shares to a hundredth of a percent, then to three figures)."""
+    from supplyline.report.sections import percent
+
+    shares = np.array([0.8474860052215212, 8.888177463862673e-07, 0.0632])
+    bars = ET.fromstring(svg.bar_chart("b4", "burden", ["Phu Tho", "Thai Nguyen", "Lao Cai"],
+                                       [Series("food", shares, "#000")], "share",
+                                       percent=True))
+    said = [rect.findtext("{*}title") for rect in bars.findall("{*}rect")]
+    assert said == ["Phu Tho: food 84.8%", "Thai Nguyen: food 0%", "Lao Cai: food 6.32%"]
+    assert [percent(float(s)) for s in shares] == ["84.8%", "0%", "6.32%"]
