@@ -129,6 +129,23 @@ def test_header_shows_the_headline_figures(page: str, valley_plan: sl.Plan) -> N
             f"repair crews {fmt(labour['repair_crews'])}") in page
 
 
+def test_the_horizon_of_a_plan_of_the_first_days_says_they_are_the_first(
+        valley_doc: Callable[[], dict[str, Any]]) -> None:
+    """`supplyline report tutorial --days 10` said "Horizon 1 Nov 2024 – 10 Nov 2024 (10
+    days)" under a description of Kestrel fed "for 30 days", and nothing on the page said
+    that the plan is of the first 10 of them (the caveat that says so is about historical
+    figures of this plan, which the tutorial's plain plan has none of)."""
+    first = sl.plan(Scenario.model_validate(valley_doc()), days=4)
+    page = render_report(first)
+    horizon = page.split("<li>Horizon ")[1].split("</li>")[0]
+    assert horizon == ("<b>1 Mar 1954 – 4 Mar 1954</b> (4 days, the first of the "
+                       "scenario&#x27;s 10)")
+    stepped = render_report(sl.plan(Scenario.model_validate(valley_doc()), days=8,
+                                    step_days=4))
+    assert ("(8 days, the first of the scenario&#x27;s 10, planned in 4-day steps)"
+            in stepped)
+
+
 def test_chokepoint_is_highlighted(page: str, valley_plan: sl.Plan) -> None:
     assert valley_plan.route_at_capacity_days().max() > 0
     assert 'class="chokepoint"' in page
