@@ -597,6 +597,19 @@ def test_the_busiest_routes_caption_counts_the_routes_that_carried_anything(
                                        "carried nothing)")
 
 
+def test_the_busiest_routes_caption_says_that_arrived_counts_both_ways(
+        tutorial: sl.Plan) -> None:
+    """On the built-in plan the Tuyen Quang - Yen Bai road read 2,705 t forward, 15.1 t back
+    and 2,719 t arrived, more than went forward, and the caption said what forward, drawn
+    and days at capacity are, not what arrived is."""
+    from supplyline.report.sections import routes_section
+
+    section = routes_section(tutorial, ReportContext())
+    assert section is not None
+    assert ("Arrived: what reached the far end, both ways, after the expected losses to "
+            "strikes and raids.") in section.html
+
+
 def test_modes_and_goods_are_named_as_the_legends_name_them(valley_plan: sl.Plan,
                                                               page: str) -> None:
     """The routes table and the routes' hover texts said "porter, bicycle" (ids) beside
