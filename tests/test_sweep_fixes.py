@@ -336,3 +336,41 @@ def test_a_region_whose_localities_gave_nothing_is_0_in_a_record_not_left_out() 
     assert table.regions.loc["dry", "hills"] == 0.0
     assert math.isnan(table.regions.loc["base", "hills"])  # (no such region there)
     assert not table.regions.drop(columns="hills").isna().any().any()
+
+
+def test_a_sweep_of_costs_gives_what_each_variant_costs() -> None:
+    """A sweep of costs.wage_per_person_day (the docs' own example of a section a sweep
+    adds) gave no figure of money: every column read the same in every variant. Each
+    record, its table and the comparison give the cost and the cost per tonne delivered,
+    in the scenario's currency, and none (unknown, not 0) where nothing is priced."""
+    import io
+    import math
+
+    import pyarrow.parquet as pq
+
+    from supplyline.report.compare import compare_records
+    from supplyline.sweep.run import SweepOptions, _row, _Writer, run_variant, table_schema
+
+    variants = make_variants(sl.load("tutorial"), ["costs.wage_per_person_day=0,2"], days=3)
+    records = [run_variant(v.index, v.build, SweepOptions()) for v in variants]
+    unpriced, priced = records
+    assert unpriced["status"] == priced["status"] == "ok"
+    assert unpriced["cost"] is None and unpriced["cost_per_t"] is None
+    # (the tutorial prices nothing else: the wages of its labour-days)
+    assert priced["cost"] == pytest.approx(2 * priced["labour_days"])
+    assert priced["cost_per_t"] == pytest.approx(priced["cost"] / priced["delivered_t"])
+    schema = table_schema(variants)
+    assert schema.field("cost").metadata[b"units"] == b"USD"
+    assert schema.field("cost_per_t").metadata[b"units"] == b"USD/t"
+    buffer = io.BytesIO()
+    writer = _Writer(buffer, schema, 16)
+    for record, variant in zip(records, variants, strict=True):
+        writer.add(_row(record, variant, schema))
+    writer.close()
+    rows = pq.read_table(io.BytesIO(buffer.getvalue())).to_pylist()
+    assert [row["cost"] for row in rows] == [None, pytest.approx(priced["cost"])]
+    table = compare_records({"unpriced": unpriced, "priced": priced})
+    assert math.isnan(table.kpis.loc["unpriced", "cost (USD)"])
+    assert table.kpis.loc["priced", "cost per t delivered (USD/t)"] == pytest.approx(
+        priced["cost_per_t"])
+    assert "cost (USD)" not in compare_records({"unpriced": unpriced}).kpis.columns

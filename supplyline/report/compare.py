@@ -44,6 +44,7 @@ if TYPE_CHECKING:
     from supplyline.scenario._yaml_lines import Path as DataPath
 
 __all__ = [
+    "COST_KPIS",
     "KPIS",
     "MORE_SHOWN",
     "Comparison",
@@ -78,19 +79,32 @@ SIMULATED_KPIS: tuple[tuple[str, str, int], ...] = (
     ("sim_shortfall_p90_t", "shortfall (t), simulated p90", 1),
     ("sim_delivered_t", "delivered (t), simulated mean", 1),
 )
+#: The money a plan costs, where its scenario prices anything (``costs``; a record's is None
+#: where it prices nothing: its costs are unknown, not 0): in the scenario's currency (a
+#: record's ``currency``), the total and per tonne delivered (None where none is).
+COST_KPIS: tuple[tuple[str, str, int], ...] = (
+    ("cost", "cost", 0),
+    ("cost_per_t", "cost per t delivered", 1),
+)
 #: The figures a record holds per name (region, route, commodity, mode).
 MAPS = ("mobilized_by_region_t", "delivered_by_commodity_t", "shortfall_by_commodity_t",
         "route_tonnes", "route_days_at_capacity", "carriers_recruited", "carriers_needed")
 
 
 def plan_record(plan: Plan) -> dict[str, Any]:
-    """A plan's key figures as one flat record: the :data:`KPIS`, the objective, the LP's
-    size and times, and per name the :data:`MAPS` (``{name: value}``)."""
+    """A plan's key figures as one flat record: the :data:`KPIS`, its money
+    (:data:`COST_KPIS` and their ``currency``), the objective, the LP's size and times, and
+    per name the :data:`MAPS` (``{name: value}``)."""
     kpis: dict[str, Any] = dict(plan.kpis())
+    cost = kpis.get("cost")
     net = plan.network
     record: dict[str, Any] = {key: int(kpis[key]) if key in WHOLE_KPIS else float(kpis[key])
                               for key, _label, _digits in KPIS}
     record.update({
+        "cost": None if cost is None else float(cost["total"]),
+        "cost_per_t": (None if cost is None or cost["per_t_delivered"] is None
+                       else float(cost["per_t_delivered"])),
+        "currency": None if cost is None else str(cost["currency"]),
         "objective": float(plan.objective),
         "columns": int(plan.n_columns),
         "rows": int(plan.n_rows),
@@ -316,7 +330,8 @@ def _shown_tonnes(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def _digits(label: str) -> int:
-    return next((d for _k, lab, d in KPIS + SIMULATED_KPIS if lab == label), 1)
+    return next((d for _k, lab, d in KPIS + COST_KPIS + SIMULATED_KPIS
+                 if label == lab or label.startswith(f"{lab} (")), 1)
 
 
 def _usual(label: Any, digits: int | None) -> int:
@@ -685,8 +700,16 @@ def compare_records(records: Mapping[str, Mapping[str, Any] | None],
         called = [(route_names or {}).get(c, c) for c in frame.columns]
         return frame.set_axis(distinct(called, list(frame.columns)), axis=1)
 
-    shown = KPIS + tuple(k for k in SIMULATED_KPIS
-                         if any(r.get(k[0]) is not None for r in ok.values()))
+    # Money where some plan's scenario prices anything, in its currency where they share
+    # one; the simulation's figures where some plan was simulated.
+    currencies = {r.get("currency") for r in ok.values() if not _missing(r.get("cost"))}
+    money = next(iter(currencies)) if len(currencies) == 1 else None
+    costs = tuple((key, label if money is None else
+                   f"{label} ({money}{'/t' if key == 'cost_per_t' else ''})", digits)
+                  for key, label, digits in COST_KPIS
+                  if any(not _missing(r.get(key)) for r in ok.values()))
+    shown = KPIS + costs + tuple(k for k in SIMULATED_KPIS
+                                 if any(r.get(k[0]) is not None for r in ok.values()))
     def figure(record: Mapping[str, Any], key: str) -> Any:
         value = record.get(key)
         return 100.0 * value if key in PERCENT and value is not None else value

@@ -43,6 +43,7 @@ from typing import TYPE_CHECKING, Any
 from supplyline.cores import usable_cores
 from supplyline.errors import SupplylineError
 from supplyline.report.compare import (
+    COST_KPIS,
     KPIS,
     MAPS,
     WHOLE_KPIS,
@@ -331,6 +332,10 @@ COLUMNS: dict[str, tuple[str, str]] = {
                                                "limit away from a hospital"),
     "max_burden": ("1", "the largest share any locality gave of what it could give, food or "
                         "labour (a fraction: 0.8 is 80 %)"),
+    "cost": ("currency", "what the plan costs in money (wages, units' days and km, food "
+                         "bought, repair crews); null where the scenario prices nothing"),
+    "cost_per_t": ("currency/t", "cost per tonne consumed at the fronts; null where the "
+                                 "scenario prices nothing or nothing is consumed"),
     "objective": ("1", "the LP's objective: its weighted penalties and costs, a score to "
                        "compare plans of one scenario"),
     "columns": ("1", "the LP's columns (variables)"),
@@ -412,6 +417,7 @@ def table_schema(variants: Sequence[Variant], simulated: bool = False) -> pa.Sch
     fields += [pa.field("status", pa.string()), pa.field("error", pa.string())]
     fields += [pa.field(key, pa.int64() if key in WHOLE_KPIS else pa.float64())
                for key, _label, _digits in KPIS]
+    fields += [pa.field(key, pa.float64()) for key, _label, _digits in COST_KPIS]
     fields += [pa.field("objective", pa.float64()), pa.field("columns", pa.int64()),
                pa.field("rows", pa.int64()), pa.field("build_seconds", pa.float64()),
                pa.field("solve_seconds", pa.float64()), pa.field("wall_s", pa.float64()),
@@ -422,8 +428,21 @@ def table_schema(variants: Sequence[Variant], simulated: bool = False) -> pa.Sch
     if simulated:
         fields.append(pa.field("sim_runs", pa.int64()))
         fields += [pa.field(name, pa.float64()) for name, _where in SIMULATED]
-    return pa.schema([_described(f, *COLUMNS[f.name]) if f.name in COLUMNS and f.name
+    # Money in the scenario's currency (every variant's: a sweep may not vary it).
+    currency = _currency(variants)
+
+    def about_column(name: str) -> tuple[str, str]:
+        units, words = COLUMNS[name]
+        return units.replace("currency", currency), words
+
+    return pa.schema([_described(f, *about_column(f.name)) if f.name in COLUMNS and f.name
                       not in values else f for f in fields])
+
+
+def _currency(variants: Sequence[Variant]) -> str:
+    """The currency of the variants' costs (``costs.currency``: USD where the file sets
+    none), which no variant may vary (it changes no plan)."""
+    return variants[0].scenario.costs.currency if len(variants) else "currency"
 
 
 def _path_values(variants: Sequence[Variant]) -> dict[str, Sequence[Value]]:
