@@ -594,7 +594,7 @@ def validate_data(
         whole = scenario
         if scenario is None:
             whole, counted = _read_without(ruled, counted, data, problems[:said_before],
-                                           locations)
+                                           locations, entries=True)
         broken = locations.sections_of([*counted, *later])
         if whole is not None:
             if not broken & {*_CARRYING_READS, "(top level)"}:
@@ -645,8 +645,8 @@ def _never_acting(scenario: Scenario, locations: Locations, file: str,
              f"{policy.capacity_safety_margin:g} (no route has one)")
     if reads("threats", "routes", "places", "start_date", "end_date"):
         _threats_never_acting(scenario, capped, said)
-    if reads("threats", "routes", "modes", "start_date", "end_date"):
-        _night_never_acting(scenario, said)
+    if reads("threats", "routes", "places", "modes", "start_date", "end_date"):
+        _night_never_acting(scenario, said)  # (the threats' routes: by the places' regions)
     rations = {good: kg for good, kg in policy.labour_rations_kg_per_day.items() if kg > 0}
     wounded_eat = bool(scenario.wounded) and policy.wounded_rations_kg_per_day is None
     if rations and not (scenario.road_works or any(r.repair_crew > 0 for r in routes)
@@ -952,12 +952,14 @@ def _replay_reads(path: DataPath) -> bool:
 
 
 def _read_without(data: dict[str, Any], problems: list[Problem], whole: dict[str, Any],
-                  all_problems: list[Problem], locations: Locations
+                  all_problems: list[Problem], locations: Locations, entries: bool = False,
                   ) -> tuple[Scenario | None, list[Problem]]:
     """The scenario of ``data`` without the sections that have ``problems`` (what
     :func:`_set_aside` left), and those problems; where that cannot be read (a value set
     aside was required, a replay's name), the scenario of ``whole`` without the sections of
-    ``all_problems``, and those; None where neither can be read, or the top level has a
+    ``all_problems``, and those; with ``entries``, where a section every scenario has is one
+    of them, ``whole`` with its entries that have problems left out instead
+    (:func:`_without_entries`); None where none can be read, or the top level has a
     problem."""
     for values, said in ((data, problems), (whole, all_problems)):
         broken = locations.sections_of(said)
@@ -968,7 +970,48 @@ def _read_without(data: dict[str, Any], problems: list[Problem], whole: dict[str
                 {key: value for key, value in values.items() if key not in broken}), said
         except ValidationError:
             continue
+    if entries:
+        kept = _without_entries(whole, all_problems, locations)
+        if kept is not None:
+            try:
+                return Scenario.model_validate(kept), all_problems
+            except ValidationError:
+                pass
     return None, all_problems
+
+
+#: The sections every scenario has (a problem in one cannot leave it out).
+_REQUIRED = tuple(name for name, info in Scenario.model_fields.items() if info.is_required())
+
+
+def _without_entries(data: dict[str, Any], problems: list[Problem], locations: Locations
+                     ) -> dict[str, Any] | None:
+    """``data`` without the sections of ``problems``, but those every scenario has, which
+    lose only the entries that have problems (``places[1]`` for its population); None where
+    a problem in one of those is in no entry of it (its list as a whole, a start_date). The
+    indices of the entries left change: only for rules that read none of those sections."""
+    broken = locations.sections_of(problems)
+    paths = {dotted(path): path for path in locations.spots}
+    paths.update({label: path for path, label in locations.labels.items()})
+    gone: dict[str, set[int]] = {}
+    for problem in problems:
+        name = problem.field
+        ends = sorted([len(name), *(m.start() for m in re.finditer(r"[.\[]", name))],
+                      reverse=True)
+        path = next((paths[name[:end]] for end in ends if name[:end] in paths), None)
+        if path is None or str(path[0]) not in _REQUIRED:
+            continue  # (a section that can be left out whole: it is, below)
+        if len(path) < 2 or not isinstance(path[1], int):
+            return None
+        gone.setdefault(str(path[0]), set()).add(path[1])
+    if broken & set(_REQUIRED) - set(gone):
+        return None  # (a problem in such a section not found in it)
+    out = {key: value for key, value in data.items() if key not in broken or key in gone}
+    for section, indices in gone.items():
+        if not isinstance(out.get(section), list):
+            return None
+        out[section] = [entry for i, entry in enumerate(out[section]) if i not in indices]
+    return out
 
 
 def _set_aside(data: dict[str, Any], problems: list[Problem], locations: Locations,

@@ -42,6 +42,36 @@ def test_a_mode_that_never_carries_waits_for_the_sections_it_reads() -> None:
     assert fields(text) == ["modes[1].speed_empty_km_per_day"]
 
 
+def test_what_never_acts_is_said_beside_a_bad_value_in_a_section_it_does_not_read() -> None:
+    """Rations no one eats beside a negative population: only the population was said (a
+    section that every scenario needs, places, could not be set aside, so no rule on what
+    never acts was made), and the rations came up once it was fixed. The rule reads the
+    policy, the routes, the road works and the wounded, none of which has a problem."""
+    text = edit(TUTORIAL, "    population: 1800\n", "    population: -1800\n")
+    text = edit(text, "  labour_rations_kg_per_day: {rice: 0.7}\n",
+                "  labour_rations_kg_per_day: {rice: 0.7}\n"
+                "  wounded_rations_kg_per_day: {rice: 0.6}\n")
+    found = problems_in(text, "tutorial.yaml")
+    assert [p.field for p in found] == ["places[1].population",
+                                        "policy.labour_rations_kg_per_day"]
+    assert found[1].line == line_of(text, "labour_rations_kg_per_day")
+    # A value no default can stand for (a mode's payload) leaves out its entry alone.
+    text = edit(text, "    payload_kg: 25\n", "    payload_kg: -25\n")
+    assert fields(text) == ["modes[0].payload_kg", "places[1].population",
+                            "policy.labour_rations_kg_per_day"]
+
+
+def test_what_never_acts_waits_for_a_bad_value_in_a_section_it_reads() -> None:
+    """A raid on the lower villages' routes that takes only capacity where they have none:
+    not said while a lower village has a problem of its own (the rule reads the places)."""
+    text = edit(TUTORIAL, "threats:\n  air:\n",
+                "threats:\n  sabotage:\n    - {regions: [lower], probability_per_day: 0.1, "
+                "capacity_lost_fraction: 0.5}\n  air:\n")
+    assert fields(text) == ["threats.sabotage[0].capacity_lost_fraction"]
+    text = edit(text, "    population: 2500\n", "    population: -2500\n")
+    assert fields(text) == ["places[2].population"]
+
+
 def test_wounded_with_nothing_under_it_is_one_problem() -> None:
     """`wounded:` left empty also said to delete the wounded commodity and each mode's
     wounded_per_unit, before the problem itself."""
