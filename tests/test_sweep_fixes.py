@@ -374,3 +374,24 @@ def test_a_sweep_of_costs_gives_what_each_variant_costs() -> None:
     assert table.kpis.loc["priced", "cost per t delivered (USD/t)"] == pytest.approx(
         priced["cost_per_t"])
     assert "cost (USD)" not in compare_records({"unpriced": unpriced}).kpis.columns
+
+
+def test_one_more_refused_alike_is_said_in_full_not_counted() -> None:
+    """Past the first three refused alike, one more was counted, in the first's words:
+    '... expected a date from 2024-11-01 to 2024-11-12 (the horizon), got 1 more
+    combinations refused alike' for a combination whose horizon ended on the 14th."""
+    from supplyline.sweep.vary import SAID_VALUES
+
+    assert SAID_VALUES == 3
+    with pytest.raises(VaryError) as caught:
+        make_variants(sl.load("tutorial"), ["start_date=2024-11-01,2024-11-05",
+                                             "end_date=2024-11-12,2024-11-14"], "tutorial")
+    reserves = [p for p in caught.value.problems if p.field.endswith("reserves[0].by")]
+    assert [p.option for p in reserves] == [
+        f"start_date={start}, end_date={end}" for start in ("2024-11-01", "2024-11-05")
+        for end in ("2024-11-12", "2024-11-14")]
+    assert reserves[-1].expected == "a date from 2024-11-05 to 2024-11-14 (the horizon)"
+    assert not any("more" in p.got for p in caught.value.problems)
+    with pytest.raises(VaryError) as caught:
+        make_variants(sl.load("tutorial"), ["modes.porter.payload_kg=-3:0:1"], "tutorial")
+    assert [p.got for p in caught.value.problems] == ["-3", "-2", "-1", "0"]

@@ -745,6 +745,8 @@ def make_variants(scenario: Scenario, varies: Sequence[Vary | str],
         said: set[tuple[str, str, str]] = set()  # a wrong field is wrong for every value
         # values refused for the same reason: (the first's words, the values)
         alike: dict[tuple[str, str], tuple[str, list[str]]] = {}
+        # the first value past those said, said in full where it is the only one
+        past: dict[tuple[str, str], list[VaryProblem]] = {}
         for value in vary.values:
             data, changed = made.data_of([value], [i])
             # (Whether the replay can be given depends on the other values too: it is
@@ -759,10 +761,15 @@ def make_variants(scenario: Scenario, varies: Sequence[Vary | str],
                 wanted, refused = alike.setdefault((p.field, _alike(p.expected)),
                                                    (p.expected, []))
                 refused.append(shown_value(value))
+                one = _as_vary_problems(f"{vary.path}={shown_value(value)}", [p])
                 if len(refused) <= SAID_VALUES:
-                    problems += _as_vary_problems(f"{vary.path}={shown_value(value)}", [p])
-        for (where, _same), (wanted, refused) in alike.items():
-            if len(refused) > SAID_VALUES:  # one line for the rest, not one a value
+                    problems += one
+                elif len(refused) == SAID_VALUES + 1:
+                    past[(p.field, _alike(p.expected))] = one
+        for (where, same), (wanted, refused) in alike.items():
+            if len(refused) == SAID_VALUES + 1:  # (a line that counts one says less)
+                problems += past[(where, same)]
+            elif len(refused) > SAID_VALUES:  # one line for the rest, not one a value
                 rest = refused[SAID_VALUES:]
                 problems.append(VaryProblem(
                     vary.text, where, wanted,
@@ -773,6 +780,7 @@ def make_variants(scenario: Scenario, varies: Sequence[Vary | str],
     varied = {written(vary.steps) for vary in varies}
     # A problem refused alike in many combinations is said for the first few, then counted.
     refused_alike: dict[tuple[str, str], tuple[str, list[str]]] = {}
+    beyond: dict[tuple[str, str], list[VaryProblem]] = {}  # (as past, above)
     for index, values in enumerate(itertools.product(*(v.values for v in varies))):
         if progress is not None:
             progress(index + 1, count)
@@ -785,17 +793,25 @@ def make_variants(scenario: Scenario, varies: Sequence[Vary | str],
                 _first, labels = refused_alike.setdefault((p.field, _alike(p.expected)),
                                                           (p.expected, []))
                 labels.append(label)
+                one = _as_vary_problems(label, [p])
                 if len(labels) <= SAID_VALUES:
-                    problems += _as_vary_problems(label, [p])
+                    problems += one
+                elif len(labels) == SAID_VALUES + 1:
+                    beyond[(p.field, _alike(p.expected))] = one
             continue
         for where, expected, got in _planned_problems(valid, varied, days, step_days):
             _first, labels = refused_alike.setdefault((where, _alike(expected)),
                                                       (expected, []))
             labels.append(label)
+            one = [VaryProblem(label, where, expected, got)]
             if len(labels) <= SAID_VALUES:
-                problems.append(VaryProblem(label, where, expected, got))
-    for (where, _same), (wanted, labels) in refused_alike.items():
-        if len(labels) > SAID_VALUES:
+                problems += one
+            elif len(labels) == SAID_VALUES + 1:
+                beyond[(where, _alike(expected))] = one
+    for (where, same), (wanted, labels) in refused_alike.items():
+        if len(labels) == SAID_VALUES + 1:  # (a line that counts one says less)
+            problems += beyond[(where, same)]
+        elif len(labels) > SAID_VALUES:
             problems.append(VaryProblem(" ".join(v.path for v in varies), where, wanted,
                                         f"{len(labels) - SAID_VALUES:,} more combinations "
                                         "refused alike"))
