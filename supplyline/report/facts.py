@@ -27,7 +27,7 @@ from supplyline.plan.result import (
     note_mass,
     whole_units,
 )
-from supplyline.report.svg import fmt
+from supplyline.report.svg import fmt, percent
 from supplyline.units import (
     days,
     distinct,
@@ -589,8 +589,6 @@ def wounded_rows(plan: Plan, figures: WoundedKpis) -> list[tuple[str, str]]:
     rows of a label and its words, the summary's and the report's alike: how many arose,
     reached a hospital (within their limit, late), were still waiting or on the way at the
     end, and who brought them in (by mode and hospital), over which routes."""
-    from supplyline.report.sections import percent  # (the tables' shares: it reads this module)
-
     net = plan.network
     limits = figures["within_days"]
     limit = (f" within {days(limits[0])}" if len(limits) == 1 else
