@@ -1448,6 +1448,29 @@ class _Checker:
                             f"{horizon[0]} to {horizon[1]} (the horizon; else nothing could "
                             "ever use it)", "closed windows that cover every day of it",
                             at_key=True)
+            else:
+                self.covered_closures(windows, max(horizon[0], opens or horizon[0]),
+                                      horizon[1])
+
+    def covered_closures(self, windows: list[Entry], first: dt.date, last: dt.date) -> None:
+        """A closure whose every day from ``first`` to ``last`` (the horizon, from the
+        route's opening) the route's other closures close: it never acts. Of closures that
+        cover each other (one written twice), the last is said."""
+        days: list[set[int]] = [
+            set(range((max(w.get("start"), first) - first).days,
+                      (min(w.get("end"), last) - first).days + 1)) for w in windows]
+        said: set[int] = set()
+        for i in reversed(range(len(windows))):
+            others = [j for j in range(len(windows)) if j != i and j not in said]
+            if not days[i] or not days[i] <= set().union(*(days[j] for j in others)):
+                continue  # (a closure outside the days: said as such where it is written)
+            said.add(i)
+            by = ", ".join(f"closed[{j}]" for j in others if days[j] & days[i])
+            window = windows[i]
+            self.report(window.path, "a closure with a day of the horizon that the route's "
+                        "other closures leave open (else it never acts)",
+                        f"{window.get('start')} to {window.get('end')}, every day of it "
+                        f"closed by {by}")
 
     def nil_reserves(self) -> None:
         """Reserve targets that hold nothing: of 0 days, or of a demand that is nil on

@@ -167,8 +167,9 @@ observed figure counts (nothing ever moves it); a place that no route reaches (a
 whose people may work on road works excepted), a front that no demand and no wounded flow
 names, and a hospital that no wounded flow names (a place where supplies only pass is a depot
 or a junction); a route closed on every day of the horizon
-(by its `closed` windows, from `open_from` on), and a closure that is over before its route
-opens; a replay's `exclude_regions` tag that none of the localities it would take has; an
+(by its `closed` windows, from `open_from` on), a closure that is over before its route
+opens, and one whose every day in the horizon the route's other closures close (one written
+twice); a replay's `exclude_regions` tag that none of the localities it would take has; an
 air threat on a route not open to air attack, an air threat where no route is,
 `air_exposed: false` where no air threat is given (`true`, its default, asks nothing and
 passes, as a scenario written out whole has it on every route), a sabotage

@@ -72,6 +72,37 @@ def test_what_never_acts_waits_for_a_bad_value_in_a_section_it_reads() -> None:
     assert fields(text) == ["places[2].population"]
 
 
+@pytest.mark.parametrize(("closed", "said", "within"), [
+    # a window pasted twice: the second is said
+    (["2024-11-03, end: 2024-11-08", "2024-11-03, end: 2024-11-08"], 1, "closed[0]"),
+    # one inside another
+    (["2024-11-03, end: 2024-11-08", "2024-11-04, end: 2024-11-06"], 1, "closed[0]"),
+    # one covered by two others together
+    (["2024-11-03, end: 2024-11-06", "2024-11-05, end: 2024-11-12",
+      "2024-11-04, end: 2024-11-09"], 2, "closed[0], closed[1]"),
+    # covered where the horizon ends: its days beyond it are none
+    (["2024-11-20, end: 2024-11-30", "2024-11-25, end: 2024-12-20"], 1, "closed[0]"),
+])
+def test_a_closure_whose_every_day_other_closures_cover_never_acts(
+        closed: list[str], said: int, within: str) -> None:
+    """A route closed on days its other closures close already: passed in silence, though
+    it can never change what the route carries (as a closure over before its route opens,
+    which is said)."""
+    windows = "".join(f"      - {{start: {window}}}\n" for window in closed)
+    text = edit(TUTORIAL, "    repair_days: 2\n", f"    repair_days: 2\n    closed:\n{windows}")
+    (problem,) = problems_in(text, "tutorial.yaml")
+    assert problem.field == f"routes[5].closed[{said}]"
+    assert problem.line == line_of(text, f"{{start: {closed[said]}}}", closed.count(closed[said]))
+    assert problem.expected.startswith("a closure with a day of the horizon that the route's "
+                                       "other closures leave open")
+    assert problem.got.endswith(f"every day of it closed by {within}")
+    # Overlapping, each with a day of its own: both act.
+    text = edit(TUTORIAL, "    repair_days: 2\n", "    repair_days: 2\n    closed:\n"
+                "      - {start: 2024-11-03, end: 2024-11-08}\n"
+                "      - {start: 2024-11-05, end: 2024-11-09}\n")
+    assert load_text(text, "tutorial.yaml").routes[5].closed[1].end.day == 9
+
+
 def test_wounded_with_nothing_under_it_is_one_problem() -> None:
     """`wounded:` left empty also said to delete the wounded commodity and each mode's
     wounded_per_unit, before the problem itself."""
