@@ -104,6 +104,9 @@ class Compiled:
     recruited: Any  # [P, M, S]
     released: Any  # [P, M, S]
     units_at_most: Any  # [M] units of a mode there are (inf: persons mobilized afresh)
+    at_home: Any  # [P, M] units a home owns and has not put into service at the start
+    #             (inf: a mode mobilized from labour)
+    serving: Any  # [M] units in service at the start
     fixed_food: Any  # [P, G, S] crews, road work, wounded, way home (as planned)
     fixed_fuel: Any  # [P, G, S] fuel for the way home of units still out (as planned)
     waiting: Any  # [P, M, S] planned unit-days waiting
@@ -302,6 +305,7 @@ def compile_plan(plan: Plan, xp: Any = np, state: State | None = None,
     if state is None:
         stock_in = plan.stock_in_kg
         units_in = units_at_start(plan)
+        serving = np.zeros((net.n_places, net.n_modes))
         # The route damage the plan's start held: what its capacity has beyond the network's.
         base = net.capacity_factor
         damage = np.where(base > 0, plan.capacity_factor / np.where(base > 0, base, 1.0), 1.0)
@@ -310,6 +314,7 @@ def compile_plan(plan: Plan, xp: Any = np, state: State | None = None,
         start = start_from(net, state)  # checks the State against the network, its date too
         stock_in = start.stock_in
         units_in = start.units_in
+        serving = start.in_service
         damage = damage_factor(net, state)
         # Localities give as planned, never more than they have left.
         given_total = np.minimum(given_total, start.giveable_kg[:, goods, :])
@@ -344,6 +349,7 @@ def compile_plan(plan: Plan, xp: Any = np, state: State | None = None,
         keep=net.kept_share(goods), stock_in=stock_in, given=given,
         units_in=units_in, recruited=plan.recruited_units,
         released=plan.released_units, units_at_most=units_at_most(net, units_in),
+        at_home=units_at_home(net, serving), serving=np.asarray(serving).sum(axis=0),
         fixed_food=fixed, fixed_fuel=fixed_fuel,
         waiting=plan.waiting_unit_days, waiting_food=plan.waiting_rations_kg(),
         rations=net.rations_kg_per_day[:, goods],
@@ -437,6 +443,16 @@ def units_at_start(plan: Plan) -> np.ndarray:
     units_in = (plan.idle_units - previous - plan.recruited_units + plan.released_units
                 + out - arrived)
     return np.where(units_in > 1e-6, units_in, 0.0)
+
+
+def units_at_home(net: Network, in_service: np.ndarray) -> np.ndarray:
+    """The units each home owns and has not put into service [P, M], from the units in
+    service by home at the start (``in_service``): those the plan's recruits at the home
+    are taken from, and its releases there go back to. A unit lost is not among them, so
+    it cannot be put into service again. Infinite for a mode mobilized from the
+    localities' labour (a village sends other persons)."""
+    free = np.maximum(net.carriers_owned - np.asarray(in_service, dtype=float), 0.0)
+    return np.where(net.owned_units[None, :], free, np.inf)
 
 
 def units_at_most(net: Network, units_in: np.ndarray) -> np.ndarray:

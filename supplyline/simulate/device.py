@@ -181,7 +181,9 @@ class _Device:
         self.keep = steps_first(c.keep)[:, :, None]  # [S, G, 1]
         self.stock_in = steps_first(c.stock_in)[..., None]  # [S, P, G, 1]
         self.given = steps_first(c.given)[..., None]
-        self.units_in = steps_first(c.units_in + c.recruited)[..., None]  # [S, P, M, 1]
+        self.units_in = steps_first(c.units_in)[..., None]  # [S, P, M, 1]
+        self.recruited = steps_first(c.recruited)[..., None]  # [S, P, M, 1]
+        self.at_home = real(c.at_home)[..., None]  # [P, M, 1]
         # The units of each mode that have been in service by each step's end (at the
         # start, landing from before it, or put into service; of an owned mode, no more
         # than there are, however often the plan takes them again) [S, M, 1]: no run loses
@@ -192,6 +194,9 @@ class _Device:
             np.asarray(c.units_in + c.recruited).sum(axis=0), axis=-1),
             np.asarray(c.units_at_most)[:, None]))[..., None]
         self.in_service = steps_first(np.asarray(c.in_service))[..., None]
+        # Those it has in service in each step before its releases at the step's end.
+        self.serving = steps_first(np.asarray(c.in_service)
+                                   + np.asarray(c.released).sum(axis=0))[..., None]
         self.released = steps_first(c.released)[..., None]
         self.fixed_food = steps_first(c.fixed_food)[..., None]
         fuel = np.asarray(c.fixed_fuel)

@@ -22,9 +22,11 @@ by the planner's own :func:`~supplyline.plan.start.start_from`), what localities
 so far (they give as planned, never beyond what they have left) and the route damage it
 holds (repaired as the planner repairs it).
 
-What the engine does not redraw: what localities give, units recruited and released, road
-work, and the wounded's food follow the plan (their amounts are drawn from stock like any
-other use); units do not go home at the end (their food for the way is drawn as planned).
+What the engine does not redraw: what localities give, units recruited and released (a
+home of an owned mode puts into service only the units it still has: a unit lost is not
+taken again), road work, and the wounded's food follow the plan (their amounts are drawn
+from stock like any other use); units do not go home at the end (their food for the way is
+drawn as planned).
 """
 
 from __future__ import annotations
@@ -69,6 +71,12 @@ def run_chunk(c: Compiled, runs: int, rng: Any, threats: bool = True,
 
     stock = zeros(n_p, n_g, runs)
     idle = zeros(n_p, n_m, runs)
+    # The units each home has not put into service (of an owned mode; inf for labour's):
+    # the plan's recruits are taken from them, its releases go back to them, and a unit
+    # lost never does, so a home cannot put into service more than it still has.
+    at_home = d.at_home + zeros(n_p, n_m, runs)
+    # The units of each mode in service (put into service, not released nor lost) [M, R].
+    serving = xp.asarray(np.asarray(c.serving, dtype=dtype))[:, None] + zeros(n_m, runs)
     pending = _Pending(cargo={}, units={}, in_transit=zeros(n_g, runs))
     tally = {key: zeros(n_g, runs) for key in (
         "consumed", "eaten", "burned", "spoiled", "destroyed", "unfed")}
@@ -120,8 +128,6 @@ def run_chunk(c: Compiled, runs: int, rng: Any, threats: bool = True,
         available = xp.minimum(1.0, drawn / a_dev)  # [M, R]
         if not breakdowns:  # (drawn all the same: the other draws stay the same runs')
             available = xp.ones_like(available)
-        alive = 1.0 - lost_units / xp.asarray(np.maximum(in_service, 1e-9))[:, None]
-        alive = xp.clip(alive, 0.0, 1.0)
 
         # --- what is there at the step's start
         # (only what is there spoils: a place's debt, stock below nothing, stays as it is)
@@ -130,7 +136,15 @@ def run_chunk(c: Compiled, runs: int, rng: Any, threats: bool = True,
         stock = kept + d.stock_in[s] + d.given[s]
         if s in pending.cargo:
             stock += pending.cargo.pop(s)
-        idle = idle + d.units_in[s]
+        # (The plan may put into service, on a step's grid, units it releases by the
+        # step's end: those count as there.)
+        recruited = xp.minimum(d.recruited[s], xp.maximum(at_home + d.released[s], 0.0))
+        at_home = at_home - recruited
+        idle = idle + d.units_in[s] + recruited
+        serving = serving + recruited.sum(axis=0)
+        # The share of the units the plan has in service this step that the run still has
+        # (those lost, and those their homes could not put into service again, are not).
+        alive = xp.clip(serving / xp.maximum(d.serving[s], 1e-9), 0.0, 1.0)
         if s in pending.units:
             idle += pending.units.pop(s)
 
@@ -295,10 +309,13 @@ def run_chunk(c: Compiled, runs: int, rng: Any, threats: bool = True,
             # on the units its plan lands within it, lent on its first day (the step's end
             # settles the account), so a unit struck on its way out and not landing could
             # be struck again on a round it never made.
-            lost_units = xp.minimum(lost_units + lost, d.existed[s])
+            lost = xp.minimum(lost_units + lost, d.existed[s]) - lost_units
+            lost_units = lost_units + lost
+            serving = serving - lost
             # A unit lost serves no more, from the day it is lost, while the plan would
-            # have kept it in service (not after the plan releases its mode's units).
-            lost_unit_days += xp.minimum(lost_units, d.in_service[s])
+            # have kept it in service (not after the plan releases its mode's units), nor
+            # does one its home could not put into service again.
+            lost_unit_days += xp.clip(d.serving[s] - serving, 0.0, d.serving[s])
             landed = land.execute(units_land, cargo, leave)
             sent_loaded = sent_loaded + n_loaded
             sent_empty = sent_empty + n_empty
@@ -360,7 +377,10 @@ def run_chunk(c: Compiled, runs: int, rng: Any, threats: bool = True,
             every[d.cargo_leg, d.cargo_good.target] = sent_cargo
             traced["trace_cargo"].append(every)
         # --- the step's end: releases, a front's luck, the record
-        idle = idle - xp.clip(d.released[s], 0.0, xp.maximum(idle, 0.0))
+        released = xp.clip(d.released[s], 0.0, xp.maximum(idle, 0.0))
+        idle = idle - released
+        at_home = at_home + released
+        serving = serving - released.sum(axis=0)
         spare = xp.maximum(stock - d.plan_stock[s], 0.0)
         extra = xp.minimum(xp.maximum(d.demand[s] - eaten_here, 0.0), spare)
         stock = stock - extra
