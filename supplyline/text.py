@@ -16,13 +16,18 @@ import difflib
 import re
 from collections.abc import Iterable
 
-__all__ = ["CONTROL", "REFUSED", "closest", "did_you_mean", "plain"]
+__all__ = ["CONTROL", "HALF", "REFUSED", "closest", "did_you_mean", "plain"]
 
 #: Characters refused in free text: control characters but tab and line ends, and the
 #: marks that turn the direction of text (a name that reads otherwise than it is stored).
 #: The marks that only set a direction (U+200E, U+200F, U+061C) stay, for names in
 #: right-to-left scripts.
 REFUSED = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+#: Half of a UTF-16 pair (U+D800 to U+DFFF): no character, only what an escape may write
+#: (``"\\ud83d"``); no file can hold one, so text holding one cannot be written out. A
+#: scenario refuses one (:mod:`supplyline.scenario.load`); the books' entries, read by
+#: pydantic, cannot hold one.
+HALF = re.compile("[\ud800-\udfff]")
 #: C0 controls but line feed and tab, DEL, C1 controls, and the bidirectional controls:
 #: what the terminal shows written out.
 CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")

@@ -19,6 +19,7 @@ from yaml.constructor import SafeConstructor
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from supplyline.errors import Problem
+from supplyline.text import HALF
 
 Path = tuple[str | int, ...]
 """A path into the data: mapping keys and list indices, from the top."""
@@ -58,9 +59,6 @@ _INF_OR_NAN = re.compile(r"[-+]?\.(inf|Inf|INF)|\.(nan|NaN|NAN)")
 _GROUPED = re.compile(r"[-+]?(\.[0-9_]+|[0-9][0-9_]*(\.[0-9_]*)?)([eE][-+]?[0-9]+)?")
 _MAP_TAG = "tag:yaml.org,2002:map"
 _SEQ_TAG = "tag:yaml.org,2002:seq"
-#: Half of a UTF-16 pair (U+D800 to U+DFFF): no character, only what an escape may write
-#: (``"\\ud83d"``); no file can hold one, so text holding one cannot be written out.
-HALF = re.compile("[\ud800-\udfff]")
 _PAIR = re.compile("[\ud800-\udbff][\udc00-\udfff]")
 
 

@@ -40,7 +40,6 @@ from supplyline.scenario._describe import (
     without_none,
 )
 from supplyline.scenario._yaml_lines import (
-    HALF,
     Locations,
     Spot,
     clipped,
@@ -52,7 +51,7 @@ from supplyline.scenario._yaml_lines import (
 from supplyline.scenario._yaml_lines import Path as DataPath
 from supplyline.scenario.schema import Mode, Scenario
 from supplyline.scenario.tables import TABLE_MODELS, WINDOW_EXPECTED, is_window, read_table
-from supplyline.text import REFUSED, closest, did_you_mean, plain
+from supplyline.text import HALF, REFUSED, closest, did_you_mean, plain
 
 __all__ = [
     "DEFAULT_SCENARIO",
@@ -884,7 +883,7 @@ def _control_problems(data: Any, locations: Locations, file: str) -> list[Proble
 
 def _halves(data: Any, locations: Locations, file: str) -> list[Problem]:
     """Text holding half of a UTF-16 pair (an escape ``"\\ud800"`` without its other half,
-    :data:`~supplyline.scenario._yaml_lines.HALF`), in a value or a key: said at its field
+    :data:`~supplyline.text.HALF`), in a value or a key: said at its field
     and each half made U+FFFD in ``data``, where validation would otherwise meet it (as a
     key, pydantic refused the whole entry for it, its other fields unread; as a name, it
     passed, and no report could be written with it). Its field is not judged again."""
