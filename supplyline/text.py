@@ -16,7 +16,7 @@ import difflib
 import re
 from collections.abc import Iterable
 
-__all__ = ["CONTROL", "HALF", "REFUSED", "closest", "did_you_mean", "plain"]
+__all__ = ["CONTROL", "HALF", "NO_BREAK", "REFUSED", "closest", "did_you_mean", "plain"]
 
 #: Characters refused in free text: control characters but tab and line ends, and the
 #: marks that turn the direction of text (a name that reads otherwise than it is stored).
@@ -28,6 +28,11 @@ REFUSED = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u
 #: scenario refuses one (:mod:`supplyline.scenario.load`); the books' entries, read by
 #: pydantic, cannot hold one.
 HALF = re.compile("[\ud800-\udfff]")
+#: A no-break space: the words it joins stay on one line in a table's header or prose cell
+#: (:class:`supplyline.report.terminal.FitTable`: "runs for ±1 %" wrapped as "runs for ±1"
+#: and "%"; "Pack horse 42.45" as "Pack horse" and "42.45"), where it is shown as a space,
+#: and in a page.
+NO_BREAK = "\u00a0"
 #: C0 controls but line feed and tab, DEL, C1 controls, and the bidirectional controls:
 #: what the terminal shows written out.
 CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")

@@ -298,8 +298,9 @@ def _print_sweep(variants: Sequence[Any], records: dict[int, dict[str, Any]]) ->
         decimals,
         shown,
     )
-    from supplyline.report.terminal import NO_BREAK, Column, FitTable
+    from supplyline.report.terminal import Column, FitTable
     from supplyline.sweep.vary import short_label, short_names, shown_value
+    from supplyline.text import NO_BREAK
 
     paths = list(variants[0].settings) if len(variants) else []
     simulated = any("sim_p_any_shortfall" in r for r in records.values())

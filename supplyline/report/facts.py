@@ -28,6 +28,7 @@ from supplyline.plan.result import (
     whole_units,
 )
 from supplyline.report.svg import fmt, percent
+from supplyline.text import NO_BREAK
 from supplyline.units import (
     days,
     distinct,
@@ -581,7 +582,9 @@ def persons_text(count: float) -> str:
 
 
 def _listed(amounts: dict[str, float], label: Callable[[str], str]) -> str:
-    return ", ".join(f"{label(key)} {persons_text(n)}" for key, n in amounts.items()) or "none"
+    """'Truck 9,838, Pack horse 42.45': each figure kept on one line with the word before it."""
+    return ", ".join(f"{label(key)}{NO_BREAK}{persons_text(n)}"
+                     for key, n in amounts.items()) or "none"
 
 
 def wounded_rows(plan: Plan, figures: WoundedKpis) -> list[tuple[str, str]]:
@@ -606,7 +609,7 @@ def wounded_rows(plan: Plan, figures: WoundedKpis) -> list[tuple[str, str]]:
         ("wounded", f"{persons_text(arising)} persons to bring to a hospital{limit}{state}"),
         # (the late with their number: "…within their limit, 0" over "late" at 80 columns)
         ("at a hospital", f"{persons_text(reached)} by the end{share}: "
-                          f"{persons_text(figures['reached_late'])} of them late"),
+                          f"{persons_text(figures['reached_late'])}{NO_BREAK}of them late"),
         ("not there at the end",
          f"{persons_text(away)}: {persons_text(figures['waiting'])} waiting, "
          f"{persons_text(figures['on_the_way'])} on the way"
@@ -616,8 +619,8 @@ def wounded_rows(plan: Plan, figures: WoundedKpis) -> list[tuple[str, str]]:
                                   lambda m: net.mode_label(net.mode_ids.index(m)))),
         ("into", _listed(figures["by_hospital"],
                          lambda p: net.place_label(net.place_ids.index(p)))),
-        ("carried most over", ", ".join(f"{routes[net.route_ids.index(r['route'])]} "
-                                        f"{persons_text(r['persons'])}"
+        ("carried most over", ", ".join(f"{routes[net.route_ids.index(r['route'])]}"
+                                        f"{NO_BREAK}{persons_text(r['persons'])}"
                                         for r in figures["routes"]) or "none"),
     ]
     return rows

@@ -50,7 +50,7 @@ from supplyline.report.sections import (
     validation_left_out,
 )
 from supplyline.report.svg import fmt
-from supplyline.report.terminal import NO_BREAK
+from supplyline.text import NO_BREAK
 from supplyline.units import days
 
 __all__ = ["render_report", "write_report"]

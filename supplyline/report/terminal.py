@@ -48,9 +48,11 @@ from supplyline.report.inert import inert, inert_lines, plain
 from supplyline.report.sections import day_date, percent
 from supplyline.report.svg import fmt
 from supplyline.scenario.summary import counted, kinds_counted
+from supplyline.text import NO_BREAK
 from supplyline.units import amount, as_written, days
 
 __all__ = [
+    "NO_BREAK",
     "Column",
     "FitTable",
     "print_plan_summary",
@@ -91,11 +93,6 @@ def _longest_word(text: str) -> int:
 def _longest_line(text: str) -> int:
     return max((Text(line).cell_len for line in text.split("\n")), default=0)
 
-
-#: A no-break space: in a header or a prose cell, the words it joins stay on one line
-#: ("runs for ±1 %" wrapped as "runs for ±1" and "%"; "Pack horse 42.45" as "Pack horse"
-#: and "42.45"); it is shown as a space.
-NO_BREAK = "\u00a0"
 
 #: The width of text shown outside a terminal (a notebook, a file, a pipe).
 TEXT_WIDTH = 100

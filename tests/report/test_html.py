@@ -29,6 +29,7 @@ from supplyline.report.sections import (
 )
 from supplyline.report.svg import colour, fmt
 from supplyline.scenario.schema import Scenario
+from supplyline.text import NO_BREAK
 
 CHART_IDS = ("network-map", "chart-deliveries", "chart-stock", "chart-carriers", "chart-eaten",
              "chart-burden")
@@ -768,10 +769,12 @@ def test_the_report_says_what_became_of_the_wounded(page: str, valley_plan: sl.P
     p = persons_text
     for words in (f"{p(figures['arising'])} persons to bring to a hospital within 3 days",
                   f"{p(figures['reached'])} by the end (",
-                  f"{p(figures['reached_late'])} of them late",
+                  # (a figure kept on one line with the word beside it, as in the terminal)
+                  f"{p(figures['reached_late'])}{NO_BREAK}of them late",
                   f"{p(figures['waiting'])} waiting, {p(figures['on_the_way'])} on the way; "
                   f"{p(figures['past_limit_at_end'])} of them past their limit",
-                  f"Porter {p(figures['reached'])}", f"Field hospital {p(figures['reached'])}"):
+                  f"Porter{NO_BREAK}{p(figures['reached'])}",
+                  f"Field hospital{NO_BREAK}{p(figures['reached'])}"):
         assert escape(words) in section, words
     assert '<a href="#wounded">Wounded</a>' in page
     card = page.split('<div class="label">Wounded at a hospital</div>')[1].split("</div></div>")[0]
