@@ -275,3 +275,98 @@ def test_a_unit_arriving_within_a_step_has_only_the_rest_of_it() -> None:
     assert days[shuttle, 1].sum() <= 1000.0 * (14.0 - 9.0) * (1 + 1e-6)
     assert result.consumed_kg.sum() == pytest.approx(run(far_village=False).consumed_kg.sum(),
                                                      rel=1e-6)
+
+
+@pytest.mark.parametrize("step", STEPS)
+@pytest.mark.parametrize(("return_food", "k"), [("fed_there", 0), ("carried", 1)])
+def test_one_route_by_hand(step: int, return_food: str, k: int) -> None:
+    """A village of 20 t of rice 100 km from a front: 5 days out at 20 km/day, 4 days back
+    empty at 25 km/day. Each load takes 20 kg from the village, delivers
+    D = L − r·(T + k·T_back) (16 kg, or 12.8 kg with the way back carried), and its way back
+    eats r·T_back = 3.2 kg at the front either way: 1,000 loads, 12.8 t eaten at the front,
+    7.2 t on the way, and, day by day, 9 labour-days a load (no porter waits); in longer
+    steps a load still spends at least its 9 days."""
+    t_out, t_back = 100.0 / 20.0, 100.0 / 25.0
+    porter = {**_porter(return_food=return_food), "speed_empty_km_per_day": 25.0}
+    sc = scenario(
+        [village("v", 0.0, 20_000.0), place("front", "front", 1.0)],
+        [route("v", "front", 100.0)],
+        demand_kg_per_day=10_000.0,  # far more than can arrive
+        days=60,
+        modes=[porter],
+        policy={"labour_max_days_per_person": 10_000.0, "labour_share": 1.0,
+                "step_days": step},
+    )
+    result = sl.plan(sc)
+    out = result.legs.origin == 0
+    loads = result.loaded_units[out].sum()
+    assert result.cargo_kg[out].sum() / loads == pytest.approx(
+        L - R * (t_out + k * t_back), rel=1e-9)
+    labour = result.labour_days()["carriers"]
+    if step == 1:
+        assert loads == pytest.approx(20_000.0 / L, rel=1e-6)
+        assert result.consumed_kg.sum() == pytest.approx(
+            20_000.0 / L * (L - R * (t_out + t_back)), rel=1e-6)
+        kpis = result.kpis()
+        assert kpis["delivered_t"] == pytest.approx(12.8, rel=1e-6)
+        assert kpis["mobilized_t"] == pytest.approx(20.0, rel=1e-6)
+        assert kpis["eaten_on_way_t"] == pytest.approx(7.2, rel=1e-6)
+        assert labour == pytest.approx(1000.0 * (t_out + t_back), rel=1e-6)
+        assert kpis["labour_days"] == pytest.approx(9000.0, rel=1e-6)
+    # (in longer steps the plan may trade a gram of the front's rice for fewer units at
+    # once: the fleet's weight; a load never takes less than its days)
+    assert labour >= loads * (t_out + t_back) * (1 - 1e-9)
+    assert result.unit_days().sum() == pytest.approx(labour, rel=1e-9)  # a crew of 1
+
+
+@pytest.mark.parametrize(("step", "eaten", "left"), [(1, 1000.0 * 0.9**4, 0.0),
+                                                     (2, 1000.0 * 0.9**3, 0.0),
+                                                     (5, 800.0, 200.0)])
+def test_spoilage_is_kept_share_per_step_of_what_was_held_before(step: int, eaten: float,
+                                                                 left: float) -> None:
+    """docs/model.md: a front holding 1,000 kg of rice at 10 % a day, eating 800 kg on day
+    4, gets the 656 kg left after four days of spoilage day by day; in 2-day steps (days
+    0–1, 2–3, 4) it spoils over the second and third steps only (729 kg); in one 5-day
+    step it gets all 800 kg. Held from the start, a stock spoils from the next step on."""
+    sc = scenario(
+        [village("v", 0.0, 0.0), place("front", "front", 1.0, stock_kg={"rice": 1000.0})],
+        [route("v", "front", 20.0)],
+        demand_kg_per_day=0.0,
+        days=5,
+        commodities=[{"id": "rice", "decay_per_day": 0.1}],
+        demand=[{"front": "front", "commodity": "rice", "kg_per_day": 800.0,
+                 "start": "2020-01-05"}],
+        policy={"labour_max_days_per_person": 10_000.0, "labour_share": 1.0,
+                "step_days": step},
+    )
+    result = sl.plan(sc)
+    assert result.consumed_kg.sum() == pytest.approx(eaten, rel=1e-9)
+    balance = result.balance_kg()
+    assert balance["final_stock"].sum() == pytest.approx(left, abs=1e-6)
+    assert balance["spoiled"].sum() == pytest.approx(1000.0 - eaten - left, abs=1e-6)
+
+
+@pytest.mark.parametrize("step", STEPS)
+def test_service_days_bound_the_loads(step: int) -> None:
+    """The route above with 50 persons able to serve, 20 days each: 1,000 person-days, at
+    9 a load (out and back), are 111.1 loads and 1,422 kg at the front, however much rice
+    waits; every person serves, all his days (labour burden 1), and the village gives
+    111.1 × 20 kg of its 20 t (food burden 1/9)."""
+    sc = scenario(
+        [village("v", 0.0, 20_000.0, population=50), place("front", "front", 1.0)],
+        [route("v", "front", 100.0)],
+        demand_kg_per_day=10_000.0,
+        days=60,
+        modes=[{**_porter(), "speed_empty_km_per_day": 25.0}],
+        policy={"labour_max_days_per_person": 20.0, "labour_share": 1.0, "step_days": step},
+    )
+    result = sl.plan(sc)
+    loads = 50 * 20.0 / 9.0
+    assert result.labour_days()["carriers"] == pytest.approx(1000.0, rel=1e-6)
+    food, labour = result.burden()
+    assert labour[0] == pytest.approx(1.0, rel=1e-6)
+    # (day by day exactly; in longer steps the fleet's weight may cost a few grams)
+    rel = 1e-6 if step == 1 else 1e-4
+    assert result.loaded_units[result.legs.origin == 0].sum() == pytest.approx(loads, rel=rel)
+    assert result.consumed_kg.sum() == pytest.approx(loads * (L - R * 9.0), rel=rel)
+    assert food[0] == pytest.approx(loads * L / 20_000.0, rel=rel)
