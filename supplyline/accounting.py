@@ -18,8 +18,9 @@ The rules (see docs/model.md, "Carriers eat what they carry"):
 - A unit's own food for the way rides inside its payload: cargo + rations ≤ payload. A mode
   whose ``return_food`` is ``carried`` also carries the food for the way back and hands it
   over at the destination, where the return leg draws it. So of a payload ``L`` a trip of
-  ``T`` days at ``r`` kg a day delivers ``L − r·T·(1 + k)``, ``k`` = 1 when the way back is
-  carried, and a leg longer than ``L / (r·(1 + k))`` delivers nothing.
+  ``T`` days at ``r`` kg a day, whose way back takes ``T_back``, delivers
+  ``L − r·(T + k·T_back)``, ``k`` = 1 when the way back is carried; where the way back takes
+  as long, a leg longer than ``L / (r·(1 + k))`` delivers nothing.
 - Fuel fills a tank (``fuel_tank_kg``) where the trip starts; a leg that needs more than the
   tank holds is not driven. With ``tank_round_trip`` the loaded trip fills for the way back
   too and hands that fuel over where it lands (it stays in the tank), where the trip back
