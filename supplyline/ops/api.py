@@ -19,6 +19,8 @@ import hashlib
 import io
 import json
 import os
+import re
+import sys
 import threading
 import time
 from collections import defaultdict
@@ -291,6 +293,35 @@ class _Pairs(list[tuple[str, Any]]):
 #: How deep a JSON body may nest (an entry nests 3 levels; a batch 4).
 MAX_JSON_DEPTH = 32
 
+#: A JSON string, or a number, in a body's text (the first found where it starts).
+_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?')
+
+
+class _TooLong(ValueError):
+    """A whole number of more digits than Python reads (``sys.get_int_max_str_digits``)."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__(text)
+        self.text = text
+
+    def said(self, body: bytes) -> str:
+        """What was expected and found, and where the number starts (in characters)."""
+        most, digits = sys.get_int_max_str_digits(), len(self.text.lstrip("-"))
+        decoded = body.decode(json.detect_encoding(body), "surrogatepass")
+        at = next((m.start() for m in _TOKEN.finditer(decoded) if m.group() == self.text),
+                  None)
+        return (f"expected a JSON document whose whole numbers have at most {most:,} digits, "
+                f"got one of {digits:,} digits" + ("" if at is None else f" at character {at}"))
+
+
+def _whole(text: str) -> int:
+    """A JSON whole number, or :class:`_TooLong`, said at the body (Python refuses such a
+    number with a ValueError that FastAPI answered as a 400 of a shape of its own)."""
+    most = sys.get_int_max_str_digits()
+    if most and len(text.lstrip("-")) > most:
+        raise _TooLong(text)
+    return int(text)
+
 
 def _repeated_keys(body: bytes) -> list[list[str | int]]:
     """Where a key is written again in one object of a JSON body (JSON keeps the last and
@@ -302,12 +333,14 @@ def _repeated_keys(body: bytes) -> list[list[str | int]]:
                                                    f"{MAX_JSON_DEPTH} levels deep, got one "
                                                    "nested deeper", "json_invalid")])
     try:
-        document = json.loads(body, object_pairs_hook=_Pairs)
+        document = json.loads(body, object_pairs_hook=_Pairs, parse_int=_whole)
     except UnicodeDecodeError as error:  # (Latin-1 text was a 400 without a field)
         bad = error.object[error.start]
         raise HTTPException(422, [_said(["body"], f"expected UTF-8 JSON, got byte 0x{bad:02X} "
                                                   f"at position {error.start}",
                                         "json_invalid")]) from None
+    except _TooLong as error:  # (it was a 400, "There was an error parsing the body")
+        raise HTTPException(422, [_said(["body"], error.said(body), "json_invalid")]) from None
     except ValueError:
         return []
     except RecursionError:
