@@ -305,7 +305,7 @@ def compile_plan(plan: Plan, xp: Any = np, state: State | None = None,
     if state is None:
         stock_in = plan.stock_in_kg
         units_in = units_at_start(plan)
-        serving = np.zeros((net.n_places, net.n_modes))
+        serving = serving_at_start(plan)
         # The route damage the plan's start held: what its capacity has beyond the network's.
         base = net.capacity_factor
         damage = np.where(base > 0, plan.capacity_factor / np.where(base > 0, base, 1.0), 1.0)
@@ -443,6 +443,16 @@ def units_at_start(plan: Plan) -> np.ndarray:
     units_in = (plan.idle_units - previous - plan.recruited_units + plan.released_units
                 + out - arrived)
     return np.where(units_in > 1e-6, units_in, 0.0)
+
+
+def serving_at_start(plan: Plan) -> np.ndarray:
+    """The units in service by home at the plan's start [P, M]: those of the State it was
+    made from (none from the scenario's own start), as its first step's service balance
+    leaves them (in service at its end, less those put into service in it, plus those
+    released)."""
+    first = (plan.in_service_units[:, :, 0] - plan.recruited_units[:, :, 0]
+             + plan.released_units[:, :, 0])
+    return np.where(first > 1e-6, first, 0.0)
 
 
 def units_at_home(net: Network, in_service: np.ndarray) -> np.ndarray:

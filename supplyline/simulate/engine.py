@@ -49,7 +49,11 @@ def run_chunk(c: Compiled, runs: int, rng: Any, threats: bool = True,
     """Execute the plan ``runs`` times. Returns per-run arrays (in ``xp``, the runs first):
     see :class:`supplyline.simulate.result.Simulation` for what each holds. With ``trace``,
     also every step's dispatches, cargo, stocks, units waiting and consumption (``trace_*``,
-    in the plan's shapes with the runs first)."""
+    in the plan's shapes with the runs first), the units of each mode in service at each
+    step's end (``trace_serving`` [R, M, S]: put into service, not released nor lost) and
+    those each home has not put into service (``trace_at_home`` [R, P, M, S]; inf for a
+    mode of labour; below 0 where a home is owed units it put into service against a
+    release that did not come, and none of its units is there)."""
     d = c.device()
     xp, dtype = c.xp, d.dtype
     n_p, n_m, n_g, steps = c.n_places, c.n_modes, c.n_goods, c.steps
@@ -67,7 +71,8 @@ def run_chunk(c: Compiled, runs: int, rng: Any, threats: bool = True,
     traced: dict[str, list[Any]] = {}
     if trace:
         traced = {key: [] for key in ("trace_loaded", "trace_empty", "trace_cargo",
-                                      "trace_stock", "trace_idle", "trace_consumed")}
+                                      "trace_stock", "trace_idle", "trace_consumed",
+                                      "trace_serving", "trace_at_home")}
 
     stock = zeros(n_p, n_g, runs)
     idle = zeros(n_p, n_m, runs)
@@ -379,6 +384,12 @@ def run_chunk(c: Compiled, runs: int, rng: Any, threats: bool = True,
         # --- the step's end: releases, a front's luck, the record
         released = xp.clip(d.released[s], 0.0, xp.maximum(idle, 0.0))
         idle = idle - released
+        # A home that put units into service against this step's release, which did not
+        # come (units late, or lost), takes back what it is owed from those there now: it
+        # never has more in service than it owns.
+        owed_home = xp.clip(-(at_home + released), 0.0, xp.maximum(idle, 0.0))
+        idle = idle - owed_home
+        released = released + owed_home
         at_home = at_home + released
         serving = serving - released.sum(axis=0)
         spare = xp.maximum(stock - d.plan_stock[s], 0.0)
@@ -401,6 +412,8 @@ def run_chunk(c: Compiled, runs: int, rng: Any, threats: bool = True,
             traced["trace_stock"].append(stock)
             traced["trace_idle"].append(idle)
             traced["trace_consumed"].append(eaten_here)
+            traced["trace_serving"].append(serving)  # [M, R] at the step's end
+            traced["trace_at_home"].append(at_home)  # [P, M, R]
         if n_f:
             held = stock[fronts]  # [F, G, R]
             short[s] = xp.maximum(d.demand[s][fronts] - eaten_here[fronts], 0.0)
