@@ -444,15 +444,20 @@ def scatter_chart(
 
 
 def percent(share: float) -> str:
-    """A share as a percentage, as every table and chart of the reports says it: to a
-    hundredth of a percent (below that, solver noise), then to three significant figures; a
-    share short of the whole by more than that never reads 100%.
+    """A share as a percentage, as every table and chart of the reports says it: to three
+    significant figures, and never finer than a hundredth of a percent (below that, solver
+    noise); a share short of the whole by more than that never reads 100%. Rounded once:
+    84.7486 % is 84.7 %, where rounding to the hundredth first (84.75) made it 84.8 %.
 
     >>> percent(0.804), percent(7.7e-7), percent(0.99958), percent(0.999999)
     ('80.4%', '0%', '99.96%', '100%')
+    >>> percent(0.847486), percent(0.0000996), percent(0.0099449)
+    ('84.7%', '0.01%', '0.99%')
     """
-    value = round(100.0 * share, 2) + 0.0
-    text = fmt(value)
+    raw = 100.0 * share
+    value = round(raw, 2) + 0.0
+    # (below 1 %, three figures would be finer than the hundredth: the hundredth it is)
+    text = fmt(value if abs(raw) < 1.0 else raw)
     if value < 100.0 and text == "100":
         text = f"{value:.2f}".rstrip("0").rstrip(".")
     return f"{text}%"

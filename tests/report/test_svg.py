@@ -181,9 +181,10 @@ def test_a_time_chart_across_a_new_year_says_the_years_its_ticks_leave_out() -> 
 
 
 def test_a_bar_s_hover_gives_its_share_as_the_tables_do() -> None:
-    """The built-in plan's burden chart said "Phu Tho (midlands): food 84.7%" and "Thai
-    Nguyen (Viet Bac): food 0.0000889%" on hover, beside the mobilization table's and the
-    terminal's 84.8% and 0% (shares to a hundredth of a percent, then to three figures)."""
+    """The built-in plan's burden chart said "Thai Nguyen (Viet Bac): food 0.0000889%" on
+    hover, beside the mobilization table's and the terminal's 0%; and the tables said Phu
+    Tho's 84.7486 % as 84.8 %, rounded to a hundredth of a percent and then to three
+    figures (84.75, then 84.8): now every one says 84.7 %, rounded once."""
     from supplyline.report.sections import percent
 
     shares = np.array([0.8474860052215212, 8.888177463862673e-07, 0.0632])
@@ -191,5 +192,6 @@ def test_a_bar_s_hover_gives_its_share_as_the_tables_do() -> None:
                                        [Series("food", shares, "#000")], "share",
                                        percent=True))
     said = [rect.findtext("{*}title") for rect in bars.findall("{*}rect")]
-    assert said == ["Phu Tho: food 84.8%", "Thai Nguyen: food 0%", "Lao Cai: food 6.32%"]
-    assert [percent(float(s)) for s in shares] == ["84.8%", "0%", "6.32%"]
+    # (84.7486 % to three figures: rounded to the hundredth first, 84.75, it read 84.8 %)
+    assert said == ["Phu Tho: food 84.7%", "Thai Nguyen: food 0%", "Lao Cai: food 6.32%"]
+    assert [percent(float(s)) for s in shares] == ["84.7%", "0%", "6.32%"]
