@@ -374,6 +374,14 @@ def test_a_sweep_of_costs_gives_what_each_variant_costs() -> None:
     assert table.kpis.loc["priced", "cost per t delivered (USD/t)"] == pytest.approx(
         priced["cost_per_t"])
     assert "cost (USD)" not in compare_records({"unpriced": unpriced}).kpis.columns
+    # Costs in two currencies stood side by side under "cost", with no word of it.
+    dong = {**priced, "currency": "VND"}
+    mixed = compare_records({"usd": priced, "vnd": dong})
+    assert "cost" in mixed.kpis.columns and not any("(" in c for c in mixed.kpis.columns
+                                                    if c.startswith("cost"))
+    assert ("These plans' costs are in different currencies (usd: USD; vnd: VND): the cost "
+            "rows set them side by side unconverted.") in mixed.notes
+    assert not any("currencies" in note for note in table.notes)
 
 
 def test_one_more_refused_alike_is_said_in_full_not_counted() -> None:

@@ -704,6 +704,12 @@ def compare_records(records: Mapping[str, Mapping[str, Any] | None],
     # one; the simulation's figures where some plan was simulated.
     currencies = {r.get("currency") for r in ok.values() if not _missing(r.get("cost"))}
     money = next(iter(currencies)) if len(currencies) == 1 else None
+    notes = list(notes)
+    if len(currencies) > 1:  # (no rate between them is known: said, not converted)
+        notes.append("These plans' costs are in different currencies (" + "; ".join(
+            f"{label}: {r.get('currency')}" for label, r in ok.items()
+            if not _missing(r.get("cost"))) + "): the cost rows set them side by side "
+            "unconverted.")
     costs = tuple((key, label if money is None else
                    f"{label} ({money}{'/t' if key == 'cost_per_t' else ''})", digits)
                   for key, label, digits in COST_KPIS
