@@ -46,6 +46,7 @@ from supplyline.report.sections import (
     Section,
     SectionFunction,
     day_date,
+    horizon_words,
     percent,
     validation_left_out,
 )
@@ -273,14 +274,9 @@ def header(plan: Plan, unvalidated: bool = False, scenario: str | None = None) -
     kpis: Kpis = plan.kpis()
     start, end = day_date(plan, 0), day_date(plan, plan.days - 1)
     ok = plan.status == "optimal"
-    # (a plan of the first --days says so: the description under the title tells of the
-    # whole horizon)
-    first = (f", the first of the scenario's {plan.whole_days}"
-             if plan.whole_days is not None else "")
     facts = [
-        f"<li>Horizon <b>{escape(start)} – {escape(end)}</b> ({days(plan.days)}"
-        f"{escape(first)}"
-        f"{escape(', ' + plan.steps_description() if plan.steps_description() else '')})</li>",
+        f"<li>Horizon <b>{escape(start)} – {escape(end)}</b> ({escape(horizon_words(plan))})"
+        "</li>",
         f"<li>Scenario <b>{escape(sc.name)}</b></li>",
         "<li>Mobilization <b>"
         + (f"replayed: {escape(plan.replay)}" if plan.replay else "optimized")

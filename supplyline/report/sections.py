@@ -154,6 +154,17 @@ def day_date(plan: Plan, day: int) -> str:
     return said_date(plan.network.scenario.start_date + dt.timedelta(days=day))
 
 
+def horizon_words(plan: Plan) -> str:
+    """What the plan's dates span, as the terminal's first line and the report's header say
+    it in brackets after them: its days, that they are the first of the scenario's where
+    ``--days`` cut them ('10 days, the first of the scenario's 30': a description of the
+    whole horizon precedes them), and its steps where it has them."""
+    first = (f", the first of the scenario's {plan.whole_days}"
+             if plan.whole_days is not None else "")
+    steps = plan.steps_description()
+    return days(plan.days) + first + (f", {steps}" if steps else "")
+
+
 # ------------------------------------------------------------------------------ sections
 def map_section(plan: Plan, context: ReportContext) -> Section:
     """The network map: where things were given, carried and received; the places it names

@@ -45,11 +45,11 @@ from supplyline.report.facts import (
     wounded_rows,
 )
 from supplyline.report.inert import inert, inert_lines, plain
-from supplyline.report.sections import day_date, percent
+from supplyline.report.sections import day_date, horizon_words, percent
 from supplyline.report.svg import fmt
 from supplyline.scenario.summary import counted, kinds_counted
 from supplyline.text import NO_BREAK
-from supplyline.units import amount, as_written, days
+from supplyline.units import amount, as_written
 
 __all__ = [
     "NO_BREAK",
@@ -366,11 +366,6 @@ def _regions(kpis: Kpis) -> FitTable:
     return table
 
 
-def _in_steps(plan: Plan) -> str:
-    steps = plan.steps_description()
-    return f", {steps}" if steps else ""
-
-
 def _whole(units: float) -> str:
     """Units or persons as the whole number needed (:func:`facts.whole`: 70.6 porters are
     71)."""
@@ -511,11 +506,13 @@ def print_plan_summary(plan: Plan, console: Console, compared: bool = False,
     replay = f", replay {plain(plan.replay)}" if plan.replay else ""
     status_style = "green" if plan.status == "optimal" else "red"
     console.rule(Text(plain(sc.title), style="bold"))
-    console.print(Text.assemble(
-        f"{day_date(plan, 0)} – {day_date(plan, plan.days - 1)} ({days(plan.days)}"
-        f"{_in_steps(plan)}){replay}; "
-        "solver ", (plan.status.removeprefix("solver "), status_style),
-        f"; {time_words(plan)}"))
+    horizon = (f"{day_date(plan, 0)} – {day_date(plan, plan.days - 1)} "
+               f"({horizon_words(plan)}){replay};")
+    solver = Text.assemble("solver ", (plan.status.removeprefix("solver "), status_style),
+                           f"; {time_words(plan)}")
+    # (the solver on a line of its own where the two do not fit one: not cut after 'solver')
+    fits = Text(horizon).cell_len + 1 + solver.cell_len <= console.width
+    console.print(Text.assemble(horizon, " " if fits else "\n", solver))
     if plan.solver_note:
         console.print(Text(plan.solver_note, style="dim"))
     note = step_note(plan, compared)

@@ -344,8 +344,31 @@ def test_a_one_day_horizon_says_one_day() -> None:
     console = Console(record=True, width=120, color_system=None, file=io.StringIO())
     print_plan_summary(sl.plan(sl.load("tutorial"), days=1), console)
     text = console.export_text()
-    assert "(1 day)" in text and "1 days" not in text
+    assert "(1 day, the first of the scenario's 30)" in text and "1 days" not in text
 
+
+
+def test_a_plan_of_the_first_days_says_they_are_the_first_in_a_line_that_fits(
+        valley_doc: Callable[[], dict[str, Any]]) -> None:
+    """`supplyline plan tutorial --days 10` said "(10 days)" where the report's header says
+    "(10 days, the first of the scenario's 30)"; both say it in one wording. At 80 columns
+    the solver goes to a line of its own rather than being cut after 'solver'."""
+    sc = Scenario.model_validate(valley_doc())
+    first = sl.plan(sc, days=4)
+    wide = _printed(print_plan_summary, first).splitlines()[1]
+    assert wide.startswith("1 Mar 1954 – 4 Mar 1954 (4 days, the first of the scenario's "
+                           "10); solver optimal; built and solved in "), wide
+    assert "(4 days, the first of the scenario&#x27;s 10)" in render_report(first)
+    console = Console(record=True, width=80, color_system=None, file=io.StringIO())
+    print_plan_summary(dataclasses.replace(first, build_seconds=12.5, solve_seconds=100.0,
+                                           explain_seconds=0.0), console)
+    lines = console.export_text().splitlines()
+    assert all(len(line) <= 80 for line in lines)
+    assert lines[1] == "1 Mar 1954 – 4 Mar 1954 (4 days, the first of the scenario's 10);"
+    assert lines[2].startswith("solver optimal; built and solved in "), lines[2]
+    # A plan of the whole horizon keeps its one line.
+    whole = _printed(print_plan_summary, sl.plan(sc)).splitlines()[1]
+    assert whole.startswith("1 Mar 1954 – 10 Mar 1954 (10 days); solver optimal"), whole
 
 
 def test_the_summary_says_what_became_of_the_wounded(tutorial_plan: sl.Plan) -> None:
