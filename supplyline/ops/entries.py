@@ -20,6 +20,7 @@ import datetime as dt
 import functools
 import json
 import math
+import sys
 import typing
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
@@ -323,25 +324,53 @@ def _types_of(annotation: Any) -> set[Any]:
     return {t for arg in args for t in _types_of(arg)}
 
 
-def _most_of(annotation: Any) -> int | None:
-    """The bound (``le``) of a whole-number field's type, through ``X | None``."""
-    for metadata in getattr(annotation, "__metadata__", ()):
-        for bound in getattr(metadata, "metadata", [metadata]):
-            if isinstance(getattr(bound, "le", None), int):
-                return int(bound.le)
+def _bounds_of(annotation: Any) -> dict[str, Any]:
+    """The bounds (``gt``, ``ge``, ``lt``, ``le``) of a number field's type, through
+    ``X | None``."""
+    found = {name: getattr(bound, name) for metadata in getattr(annotation, "__metadata__", ())
+             for bound in getattr(metadata, "metadata", [metadata])
+             for name in ("gt", "ge", "lt", "le") if getattr(bound, name, None) is not None}
+    if found:
+        return found
     for arg in typing.get_args(annotation):
-        if (found := _most_of(arg)) is not None:
+        if found := _bounds_of(arg):
             return found
-    return None
+    return {}
 
 
-#: The most each whole-number field of an entry takes, by name (its type's ``le``): a
-#: number too large to be read as a whole one at all (``1e20``) is said against it, as one
-#: merely too large is.
-_INT_MOST = {name: most for model in typing.get_args(typing.get_args(Entry)[0])
-             for name, info in model.model_fields.items()
-             if (most := _most_of(info.rebuild_annotation())) is not None
-             and int in _types_of(info.rebuild_annotation())}
+def _annotation_at(loc: Sequence[Any]) -> Any:
+    """The type of the value at ``loc`` (pydantic's, with an entry's ``kind`` tag): of a
+    field, an item of a list field (a receipt's ``losses.0``) or a value of a dict field (a
+    convoy's ``cargo_kg.rice``); ``None`` where it is not known."""
+    at = next((i for i in range(len(loc)) if _is_tag(loc, i)), None)
+    if at is None:
+        return None
+    annotation: Any = _BY_KIND[loc[at]]
+    for key in loc[at + 1:]:
+        annotation = _inner(annotation, key)
+        if annotation is None:
+            return None
+    return annotation
+
+
+def _inner(annotation: Any, key: Any) -> Any:
+    """The type of the value at ``key`` in a value of ``annotation`` (through
+    ``Annotated`` and ``X | None``), ``None`` where it has none."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        name = _name(annotation, key)
+        return None if name is None else annotation.model_fields[name].rebuild_annotation()
+    origin, args = typing.get_origin(annotation), typing.get_args(annotation)
+    if origin is Annotated:
+        return _inner(args[0], key)
+    if origin is list and isinstance(key, int):
+        return args[0]
+    if origin is dict:
+        return args[1]
+    found = [inner for arg in args if arg is not type(None)
+             if (inner := _inner(arg, key)) is not None]
+    return found[0] if len(found) == 1 else None
+
+
 PLACE_KINDS = ("locality", "depot", "junction", "front", "hospital")
 KINDS = ("pledge", "contribution", "labour", "dispatch", "receipt", "wounded", "route",
          "cancel")
@@ -494,15 +523,17 @@ def _words(error: Mapping[str, Any], where: Sequence[Any], goods: Iterable[str]
     got = "null" if value is None else shown(value)
     if kind == "dict_type" and loc and loc[-1] in _BY_GOOD:
         expected = f"{_by_good(goods, value)} ({_BY_GOOD[str(loc[-1])]})"
+    elif kind == "int_parsing_size" or (kind == "float_type" and isinstance(value, int)
+                                        and not isinstance(value, bool)):
+        # too large to be read as a number of the field's type at all (``1e20`` persons, a
+        # kg of 400 digits): said against the field's bound, as one merely too large is
+        expected = _beyond(_bounds_at(error["loc"]), str(value).lstrip().startswith("-"),
+                           kind == "float_type")
     elif kind in _EXPECTED:
         expected = _EXPECTED[kind]
     elif kind in _BOUNDS:
         key, words = _BOUNDS[kind]
         expected = f"a number {words} {_number(ctx[key])}"
-    elif kind == "int_parsing_size":  # too large to be read as a whole number at all
-        named = next((x for x in reversed(loc) if isinstance(x, str)), None)
-        most = _INT_MOST.get(str(named), 2**63 - 1)
-        expected = f"a number of at most {_number(most)}"
     elif kind in ("string_too_short", "string_too_long", "too_short", "too_long"):
         least = kind.endswith("short")
         bound = ctx["min_length" if least else "max_length"]
@@ -528,6 +559,22 @@ def _words(error: Mapping[str, Any], where: Sequence[Any], goods: Iterable[str]
     else:
         expected = str(error["msg"]).removeprefix("Input should be ")
     return loc, f"expected {expected}, got {got}"
+
+
+def _bounds_at(loc: Sequence[Any]) -> dict[str, Any]:
+    """The bounds of the number field at ``loc`` (pydantic's), none where it is not known."""
+    annotation = _annotation_at(loc)
+    return {} if annotation is None else _bounds_of(annotation)
+
+
+def _beyond(bounds: Mapping[str, Any], below: bool, floating: bool) -> str:
+    """What a field of ``bounds`` expects of a number beyond its type's reach (``below``
+    the least, or above the most): the bound on that side, else the type's own."""
+    for key in (("gt", "ge") if below else ("lt", "le")):
+        if key in bounds:
+            return f"a number {dict(_BOUNDS.values())[key]} {_number(bounds[key])}"
+    reach = f"{sys.float_info.max:g}" if floating else f"{2**63 - (not below):,}"
+    return f"a number of at {'least -' if below else 'most '}{reach}"
 
 
 def _by_good(goods: Iterable[str], value: Any) -> str:

@@ -1337,3 +1337,45 @@ def test_a_whole_number_too_large_to_read_is_said_against_its_bound(served: Any)
                       headers=headers["council"])
     assert got.json()["detail"][0]["msg"] == (
         f"expected a number of at most {2**62:,}, got 1e+20")
+
+
+def test_a_number_too_large_for_a_number_field_is_said_against_its_bound(served: Any) -> None:
+    """A 401-digit ``"kg"`` (more than a float holds) was refused as "expected a number,
+    got 1000…": a number. It is said against the field's bound, as a whole-number field's
+    is, in a field of its own, a dict's value (``cargo_kg.rice``) or a list's item
+    (``losses.0.kg``); a negative one against the bound below."""
+    _books, client, headers = served
+    big = 10**400
+    shown = "1" + "0" * 58 + "…"  # (as a value is shown, cut short)
+    dispatch_ = entry("dispatch", date="2024-11-03", from_="ridge-depot", to="kestrel-town",
+                      mode="porter", units=1)
+    for data, loc, says in (
+            (contribution("high-village", kg=big), ["body", "kg"],
+             "a number of at most 1,000,000,000,000"),
+            (contribution("high-village", kg=-big), ["body", "kg"],
+             "a number greater than 0, got -" + "1" + "0" * 57 + "…"),
+            ({**dispatch_, "cargo_kg": {"rice": big}}, ["body", "cargo_kg", "rice"],
+             "a number of at most 1,000,000,000,000"),
+            ({**dispatch_, "units": big}, ["body", "units"], "a number of at most 1,000,000,000"),
+            (entry("labour", date="2024-11-03", locality="high-village", persons=1, days=big,
+                   role="road_crew"), ["body", "days"], "a number of at most 100,000"),
+            (entry("route", date="2024-11-03", route="ridge-road", status="damage",
+                   capacity_lost=big), ["body", "capacity_lost"], "a number of at most 1"),
+            (entry("receipt", date="2024-11-03", dispatch=5, received_kg={"rice": big}),
+             ["body", "received_kg", "rice"], "a number of at most 1,000,000,000,000"),
+            (entry("receipt", date="2024-11-03", dispatch=5, losses=[
+                {"good": "rice", "kg": big, "reason": "raid"}]), ["body", "losses", 0, "kg"],
+             "a number of at most 1,000,000,000,000")):
+        got = client.post("/api/entries", json=data, headers=headers["council"])
+        assert got.status_code == 422, got.text
+        if ", got " not in says:
+            says += f", got {shown}"
+        assert [(d["loc"], d["msg"]) for d in got.json()["detail"]] == [
+            (loc, f"expected {says}")], data
+    # In a batch too, and a whole number too large to read below its bound.
+    got = client.post("/api/entries/batch", headers=headers["council"], json=[
+        contribution("high-village"), entry("labour", date="2024-11-03",
+                                            locality="high-village", persons=-1e20, days=3,
+                                            role="road_crew")])
+    assert [(d["loc"], d["msg"]) for d in got.json()["detail"]] == [
+        (["body", 1, "persons"], "expected a number greater than 0, got -1e+20")]
