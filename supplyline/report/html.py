@@ -48,6 +48,7 @@ from supplyline.report.sections import (
     day_date,
     horizon_words,
     percent,
+    prose,
     validation_left_out,
 )
 from supplyline.report.svg import fmt
@@ -241,18 +242,6 @@ def _t(value: float) -> str:
     return f"{tonnes_text(value)}{NO_BREAK}t"
 
 
-def _prose(text: str) -> str:
-    """Words as HTML: escaped, a `command` in code, each of its words kept whole (never
-    broken at a hyphen) and the command wrapped between them where it is wider than the line
-    (`supplyline report dien-bien-phu-1954 --replay historical` on a phone)."""
-    def command(found: re.Match[str]) -> str:
-        words = " ".join(f'<span class="nowrap">{word}</span>'
-                         for word in found.group(1).split(" ") if word)
-        return f'<code class="words">{words}</code>'
-
-    return re.sub(r"`([^`<>]+)`", command, escape(text))
-
-
 def _unbroken_numbers(text: str) -> str:
     """Words as HTML: escaped, a number written with a power of ten (6.3e-09) kept on one
     line."""
@@ -325,7 +314,7 @@ def header(plan: Plan, unvalidated: bool = False, scenario: str | None = None) -
              if plan.solver_note else [])
     step = step_note(plan, full=True)
     history = validation_left_out(plan, scenario) if unvalidated else ""
-    notes += [f"<li>{_prose(note)}</li>"
+    notes += [f"<li>{prose(note)}</li>"
               for note in (replay_days_note(plan), step, history) if note]
     caveats = f'<ul class="caveats" id="caveats">{"".join(notes)}</ul>' if notes else ""
     return (

@@ -21,7 +21,7 @@ from supplyline.network import Network
 from supplyline.plan.result import Plan
 from supplyline.report.inert import inert
 from supplyline.report.map import FRONT, Labeller, route_curves
-from supplyline.report.sections import ReportContext, Section, figure, table
+from supplyline.report.sections import ReportContext, Section, figure, prose, table
 from supplyline.report.svg import fmt, size_style
 from supplyline.resilience.analysis import (
     SOLVED_BY,
@@ -399,13 +399,6 @@ def _uncut_words(res: Resilience) -> str:
     return res.own_grid.headline()
 
 
-def _html(text: str) -> str:
-    """Text for the report: escaped, a command in backticks set as code."""
-    import re
-
-    return re.sub(r"`([^`<>]+)`", r"<code>\1</code>", escape(text))
-
-
 def _sentence(note: str) -> str:
     """A note as a sentence: capital first, full stop last."""
     return note[:1].upper() + note[1:] + ("" if note.endswith(".") else ".")
@@ -548,9 +541,9 @@ def resilience_section(plan: Plan, context: ReportContext) -> Section | None:
         when = f" (cut from {res.window_dates[0]} to {res.window_dates[1]})"
     lesser = len(some) - len(critical)
     if res.own_grid is not None:
-        lead = (f"<p><strong>{_html(_uncut_words(res))}</strong> This report's plan is "
-                "the analysis's, on its coarser grid: its figures are not those of "
-                "<code>supplyline plan</code>.</p><p>")
+        lead = (f"<p><strong>{prose(_uncut_words(res))}</strong> This report's plan is "
+                "the analysis's, on its coarser grid: "
+                f"{prose('its figures are not those of `supplyline plan`.')}</p><p>")
     else:
         lead = f"<p>The uncut plan leaves {_cell(res.base.shortfall_t)} t short. "
     lead += (f"Of {len(res.ranking)} routes and places cut one at a time{escape(when)}, "
@@ -582,7 +575,7 @@ def resilience_section(plan: Plan, context: ReportContext) -> Section | None:
             + (f"<p>{escape(_defence_words(res))}</p>" if res.defence is not None else "")
             + (f"<p>{escape(_allocation_words(res))}</p>" if res.allocation is not None
                else "")
-            + "".join(f"<p class=\"note\">{_html(_sentence(n))}</p>" for n in res.notes))
+            + "".join(f"<p class=\"note\">{prose(_sentence(n))}</p>" for n in res.notes))
     return Section("resilience", "Resilience: what the plan hangs on", body, wide=True)
 
 
@@ -595,7 +588,7 @@ def resilience_html(res: Resilience, count: int = 10) -> str:
     left = len(res.ranking) - count
     more = (f"<p>{counted(left, 'more cut ranks', 'more cuts rank')} below these: "
             "<code>to_frame()</code> has all.</p>" if left > 0 else "")
-    return (f"<div><b>{escape(res.scenario)}</b>: {_html(_uncut_words(res))} "
+    return (f"<div><b>{escape(res.scenario)}</b>: {prose(_uncut_words(res))} "
             f"{escape(_solves_words(res))}{escape(when)}"
             f"<h4>{RANKING_TITLE}</h4>"
             + table("resilience-ranking", RANKING_HEAD, _ranking_rows(res, count),
@@ -608,7 +601,7 @@ def resilience_html(res: Resilience, count: int = 10) -> str:
                 [n in WORST_NUMERIC for n in range(len(WORST_HEAD))])
                + "".join(f"<p>{escape(n)}</p>" for n in _worst_notes(res))
                if res.worst else "")
-            + "".join(f"<p>{_html(_sentence(n))}</p>" for n in res.notes)
+            + "".join(f"<p>{prose(_sentence(n))}</p>" for n in res.notes)
             + "</div>")
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from html import escape
@@ -152,6 +153,19 @@ def figure(chart: str, legend: str = "", caption: str = "") -> str:
 def day_date(plan: Plan, day: int) -> str:
     """The date of day ``day`` of the plan, e.g. '7 May 1954'."""
     return said_date(plan.network.scenario.start_date + dt.timedelta(days=day))
+
+
+def prose(text: str) -> str:
+    """Words as HTML: escaped, a `command` in code, each of its words kept whole (never
+    broken at a hyphen) and the command wrapped between them where it is wider than the line
+    (`supplyline report dien-bien-phu-1954 --replay historical` on a phone: the page's
+    ``code.words``), in the report's header and its sections alike."""
+    def command(found: re.Match[str]) -> str:
+        words = " ".join(f'<span class="nowrap">{word}</span>'
+                         for word in found.group(1).split(" ") if word)
+        return f'<code class="words">{words}</code>'
+
+    return re.sub(r"`([^`<>]+)`", command, escape(text))
 
 
 def horizon_words(plan: Plan) -> str:

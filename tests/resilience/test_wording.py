@@ -185,6 +185,10 @@ def test_a_coarser_grid_is_compared_with_the_scenarios_own(
     assert res.plan is not None
     section = resilience_section(res.plan, ReportContext(results={"resilience": res}))
     assert section is not None and "on the scenario&#x27;s own grid" in section.html
+    # (its commands set as the report's header sets them: see the next test)
+    assert "<code>" not in section.html
+    assert ('<code class="words"><span class="nowrap">supplyline</span> '
+            '<span class="nowrap">plan</span></code>') in section.html
     # Without a coarser grid, nothing is compared.
     assert analyse(compile_network(tiny), k=1).own_grid is None
 
@@ -203,6 +207,28 @@ def test_the_report_section_keys_its_columns_and_writes_notes_as_sentences(
     notes.remove(escape(RANKING_KEY))
     assert notes and all(n[0].isupper() for n in notes), notes
     assert "A cut is known to the plan in advance" in section.html
+
+
+def test_a_command_in_the_section_wraps_between_its_words_as_in_the_header(
+        commas: Resilience) -> None:
+    """The section set a command as a bare <code>, which the page never wraps (white-space:
+    nowrap, so that no word breaks at its hyphen): a long one made a phone's page scroll
+    sideways, as the header's had before its commands wrapped between their words. Both set
+    it through one rule (:func:`supplyline.report.sections.prose`)."""
+    import dataclasses
+
+    from supplyline.report.sections import ReportContext, prose
+
+    command = ("supplyline resilience dien-bien-phu-1954 --window 1954-03-13:1954-04-01 "
+               "--budget 2")
+    res = dataclasses.replace(commas, notes=[f"see `{command}`"])
+    assert res.plan is not None
+    section = resilience_section(res.plan, ReportContext(results={"resilience": res}))
+    assert section is not None
+    words = " ".join(f'<span class="nowrap">{word}</span>' for word in command.split())
+    assert f'<p class="note">See <code class="words">{words}</code>.</p>' in section.html
+    assert prose(f"See `{command}`.") in section.html
+    assert "<code>" not in section.html
 
 
 def test_where_the_whole_ranking_is_said_plainly(commas: Resilience) -> None:
