@@ -43,7 +43,8 @@ from supplyline.network import Network, empty_trip_fits, fixed_days, trip_days
 
 __all__ = ["Legs", "arrival_steps", "crew_days", "departure", "handling_days", "landed_share",
            "legs_of", "repair_crew_food", "step_capacity", "time_charges", "trips_on_days",
-           "units_can_be", "way_home_kg", "ways_home", "wounded_food", "wounded_on_the_way"]
+           "units_can_be", "waiting_food", "waiting_ration", "way_home_kg", "ways_home",
+           "wounded_food", "wounded_on_the_way"]
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
@@ -354,6 +355,28 @@ def way_home_kg(net: Network, goods: IntArray,
     fuel = net.fuel_kg_per_km[:, goods] * (part != "food")
     return [days[:, :, None] * rations[m] + km[:, :, None] * fuel[m]
             for m, (days, km) in enumerate(ways_home(net))]
+
+
+def waiting_ration(net: Network, goods: IntArray) -> FloatArray:
+    """What a unit-day spent waiting at a place eats there, kg of each goods slot ``goods``
+    (commodity ids) per mode [M, G]: the mode's daily ration (``rations_kg_per_day``), the
+    same on every day it waits, drawn from that place's stock. The one rule the stock
+    balance and the carriers' unfed rows, the objective's charge on waiting and the plan's
+    waiting rations (:func:`waiting_food`) read."""
+    return np.asarray(net.rations_kg_per_day[:, goods], dtype=float)
+
+
+def waiting_food(net: Network, goods: IntArray, unit_days: FloatArray) -> FloatArray:
+    """What units waiting ``unit_days`` [P, M, S] at each place eat there [P, M, G, S]:
+    unit-days × :func:`waiting_ration`.
+
+    >>> from types import SimpleNamespace
+    >>> net = SimpleNamespace(rations_kg_per_day=np.array([[0.5, 0.25], [2.0, 0.0]]))
+    >>> waiting_food(net, np.array([0, 1]), np.array([[[3.0], [1.0]]]))[0, :, :, 0].tolist()
+    [[1.5, 0.75], [2.0, 0.0]]
+    """
+    return np.asarray(np.einsum("pmd,mg->pmgd", unit_days, waiting_ration(net, goods)),
+                      dtype=float)
 
 
 def labour_ration(net: Network, goods: IntArray | None = None) -> FloatArray:

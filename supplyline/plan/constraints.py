@@ -23,6 +23,7 @@ from supplyline.accounting import (
     repair_crew_food,
     step_capacity,
     time_charges,
+    waiting_ration,
     way_home_kg,
     wounded_food,
     wounded_on_the_way,
@@ -398,7 +399,7 @@ def define_stock_balance(net: Network, v: Variables, stock_in: FloatArray) -> Ro
     # Units waiting at a place eat from its stock; those still out at the end draw their
     # food and fuel for the way home there (less what they go without, where a State left
     # them with none to be had: define_carriers_unfed).
-    rations = net.rations_kg_per_day[:, v.goods]  # [M, G]
+    rations = waiting_ration(net, v.goods)  # [M, G]
     for m, home_kg in enumerate(way_home_kg(net, v.goods)):  # [P, H, G] a unit
         rows.add(idx, v.waiting[:, m : m + 1, :], rations[m][None, :, None])
         rows.add(idx, v.waiting_unfed[:, m], -1.0)
@@ -593,7 +594,7 @@ def define_carriers_unfed(net: Network, v: Variables) -> list[RowBlock]:
     the unit-days there × the mode's ration of it; on the way home, at most the units going
     × what a unit draws of it for the way. Good by good, so a unit short of salt still eats
     its rice (the columns are laid out only where a starting State leaves units)."""
-    rations = net.rations_kg_per_day[:, v.goods]  # [M, G]
+    rations = waiting_ration(net, v.goods)  # [M, G]
     waiting = _Rows(v.waiting_unfed >= 0)
     waiting.add(waiting.index, v.waiting_unfed, 1.0)
     waiting.add(waiting.index, v.waiting[:, :, None, :], -rations[None, :, :, None])

@@ -52,6 +52,7 @@ import numpy as np
 from numpy.typing import NDArray
 from scipy import sparse
 
+from supplyline.accounting import waiting_ration
 from supplyline.plan.constraints import LIMIT_FAMILIES
 
 if TYPE_CHECKING:
@@ -173,7 +174,7 @@ def nothing_can_feed(lp: LinearProgram, in_order: bool = True) -> dict[str, Bool
     v = lp.variables
     hold, at, can_loaded, can_empty = _reach(lp, in_order)
     before = np.concatenate([np.zeros_like(at[:, :, :1]), at[:, :, :-1]], axis=2)
-    eats = lp.net.rations_kg_per_day[:, v.goods] > 0  # [M, G]
+    eats = waiting_ration(lp.net, v.goods) > 0  # [M, G]
     # Units wait only where what they eat can be, but where a State leaves them, who may
     # go without it (Variables.waiting_unfed).
     lacking = eats[None, :, :, None] & ~hold[:, None, :, :]  # [P, M, G, S]

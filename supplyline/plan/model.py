@@ -22,6 +22,7 @@ from supplyline.accounting import (
     crew_days,
     labour_ration,
     repair_crew_days,
+    waiting_ration,
     way_home_kg,
     ways_home,
     wounded_food,
@@ -346,7 +347,7 @@ def define_objective(net: Network, v: Variables) -> FloatArray:
                                     + legs.fuel_loaded.sum(axis=1)[:, None]))
     put(v.empty, w.eaten_per_kg * (legs.food_empty.sum(axis=1)
                                    + legs.fuel_empty.sum(axis=1)[:, None]))
-    eat_per_day = net.rations_kg_per_day[:, v.goods].sum(axis=1)  # [M]
+    eat_per_day = waiting_ration(net, v.goods).sum(axis=1)  # [M]
     put(v.waiting, w.eaten_per_kg * eat_per_day[None, :, None])
     for m, home_kg in enumerate(way_home_kg(net, v.goods)):
         put(v.going_home[m], w.labour_per_person_day * home[m]

@@ -21,6 +21,7 @@ from supplyline.accounting import (
     repair_crew_days,
     repair_crew_food,
     step_capacity,
+    waiting_food,
     way_home_kg,
     ways_home,
     wounded_food,
@@ -420,11 +421,9 @@ class Plan:
         where a starting State left them with none to be had (``unfed``: only that)."""
         if unfed:
             return np.asarray(self.waiting_unfed_kg, dtype=float)
-        rations = self.network.rations_kg_per_day[:, self.goods]  # [M, G]
+        eaten = waiting_food(self.network, self.goods, self.waiting_unit_days)
         # (a difference of the solver's values: a rounding below 0 is none)
-        return np.asarray(np.maximum(np.einsum("pmd,mg->pmgd", self.waiting_unit_days,
-                                               rations) - self.waiting_unfed_kg, 0.0),
-                          dtype=float)
+        return np.asarray(np.maximum(eaten - self.waiting_unfed_kg, 0.0), dtype=float)
 
     def idle_rations_kg(self) -> FloatArray:
         """Rations eaten by units waiting at places [P, G, S]."""

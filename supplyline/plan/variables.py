@@ -13,7 +13,14 @@ from dataclasses import dataclass, field
 import numpy as np
 from numpy.typing import NDArray
 
-from supplyline.accounting import Legs, legs_of, repair_crew_food, units_can_be, way_home_kg
+from supplyline.accounting import (
+    Legs,
+    legs_of,
+    repair_crew_food,
+    units_can_be,
+    waiting_ration,
+    way_home_kg,
+)
 from supplyline.network import Network, shortest_days
 
 IntArray = NDArray[np.int64]
@@ -252,7 +259,7 @@ def define_variables(
     # eaten bare, the way out closed) wait there without it: bound to wait where they stay,
     # they had no plan at all. At twice the shortfall's weight, and as little as they can
     # (:func:`~supplyline.plan.model.carriers_fed_first`).
-    eats = net.rations_kg_per_day[:, goods] > 0  # [M, G]
+    eats = waiting_ration(net, goods) > 0  # [M, G]
     waiting_unfed = cols.add((at & stranded[:, :, None])[:, :, None, :]
                              & eats[None, :, :, None])
 

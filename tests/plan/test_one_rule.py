@@ -1,0 +1,67 @@
+"""Rules the planner's rows, its objective and the plan's results share, read from one place:
+each reader is checked against the rule itself, so that a copy that drifted would fail."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import scipy.sparse as sp
+
+import supplyline as sl
+from supplyline.accounting import waiting_food, waiting_ration
+from supplyline.plan.constraints import RowBlock
+from supplyline.plan.model import LinearProgram, build_lp
+from tests.plan.builders import place, route, scenario, village
+
+
+@pytest.fixture(scope="module")
+def small() -> tuple[LinearProgram, sl.Plan]:
+    """Three villages (one of two region tags, one of another, one untagged) give porters
+    and rice to a front through a depot over 10 days, and road work on the last route: the
+    plan has units waiting, road workers and a region that gives nothing. Its LP and plan."""
+    places = [village("a", 0.0, 5000.0, regions=["north", "hills"]),
+              village("b", 0.1, 5000.0, regions=["south"]), village("c", 0.15, 100.0),
+              place("d", "depot", 0.2), place("f", "front", 0.3)]
+    routes = [route("a", "d", 30.0), route("b", "d", 40.0), route("c", "d", 10.0),
+              route("d", "f", 25.0, id="last")]
+    works = [{"route": "last", "crew_days": 40.0, "start": "2020-01-03", "by": "2020-01-08"}]
+    plan = sl.plan(scenario(places, routes, 50.0, days=10, road_works=works))
+    return build_lp(plan.network), plan
+
+
+def _block(lp: LinearProgram, family: str) -> tuple[RowBlock, sp.csr_matrix]:
+    """The rows of a family and their coefficients [rows, columns] (duplicates summed)."""
+    block = next(b for b in lp.assembled.blocks if b.family == family)
+    matrix = sp.csr_matrix((block.val, (block.row, block.col)),
+                           shape=(block.n_rows, lp.n_columns))
+    matrix.sum_duplicates()
+    return block, matrix
+
+
+def test_a_waiting_unit_day_eats_the_modes_ration_wherever_it_is_read(
+        small: tuple[LinearProgram, sl.Plan]) -> None:
+    """The stock balance draws, the objective charges and the plan reports what waiting
+    eats by :func:`waiting_ration`, one rule."""
+    lp, plan = small
+    net, v = lp.net, lp.variables
+    ration = waiting_ration(net, v.goods)  # [M, G]
+    assert ration.shape == (net.n_modes, v.goods.size) and (ration > 0).any()
+
+    block, matrix = _block(lp, "stock_balance")
+    row = {tuple(k): i for i, k in enumerate(block.keys)}  # (place, good, step)
+    checked = 0
+    for p, m, s in np.argwhere(v.waiting >= 0):
+        for g in range(v.goods.size):
+            coef = matrix[row[(p, g, s)], v.waiting[p, m, s]] if (p, g, s) in row else 0.0
+            assert coef == ration[m, g], (p, m, g, s)
+            checked += 1
+    assert checked > 0
+
+    eat = lp.cost[v.waiting[v.waiting >= 0]]
+    modes = np.nonzero(v.waiting >= 0)[1]
+    np.testing.assert_array_equal(eat, net.weights.eaten_per_kg * ration.sum(axis=1)[modes])
+
+    eaten = waiting_food(plan.network, plan.goods, plan.waiting_unit_days)
+    assert eaten.sum() > 0
+    np.testing.assert_array_equal(plan.waiting_rations_kg(),
+                                  np.maximum(eaten - plan.waiting_unfed_kg, 0.0))
