@@ -520,6 +520,10 @@ def _words(error: Mapping[str, Any], where: Sequence[Any], goods: Iterable[str]
     where it is said (a bad or missing kind at ``kind``) and "expected ..., got ..."."""
     kind, ctx, value = error["type"], error.get("ctx") or {}, error.get("input")
     loc = list(where)
+    at_key = _is_key(error["loc"])
+    if at_key:  # said at the key itself, as a problem of its value is
+        loc.pop()
+    key_of = "a key naming a good" if len(loc) > 1 and loc[-2] in _BY_GOOD else "a key"
     got = "null" if value is None else shown(value)
     if kind == "dict_type" and loc and loc[-1] in _BY_GOOD:
         expected = f"{_by_good(goods, value)} ({_BY_GOOD[str(loc[-1])]})"
@@ -541,6 +545,9 @@ def _words(error: Mapping[str, Any], where: Sequence[Any], goods: Iterable[str]
         count = len(value) if isinstance(value, str | list | dict) else 0
         expected = f"at {'least' if least else 'most'} {bound} {what}{'s' * (bound != 1)}"
         got = f"{count} {what}{'s' * (count != 1)}"
+        if at_key:
+            expected = f"{key_of}, of {expected}"
+            got = "an empty key" if count == 0 else f"a key of {got}"
     elif kind == "literal_error":
         expected = f"one of {ctx['expected']}"
     elif kind in ("union_tag_invalid", "union_tag_not_found"):
@@ -558,7 +565,21 @@ def _words(error: Mapping[str, Any], where: Sequence[Any], goods: Iterable[str]
         expected = str(error["msg"]).removeprefix("Value error, ")
     else:
         expected = str(error["msg"]).removeprefix("Input should be ")
+    if at_key and not expected.startswith(key_of):
+        expected = f"{key_of}: {expected}"
     return loc, f"expected {expected}, got {got}"
+
+
+def _is_key(loc: Sequence[Any]) -> bool:
+    """Whether pydantic's ``loc`` is that of a key of a dict field (a convoy's cargo_kg):
+    its last item is pydantic's marker ``[key]``, after the key (a good named ``[key]``
+    is a key, and its kg is at ``["cargo_kg", "[key]"]``)."""
+    if len(loc) < 3 or loc[-1] != "[key]":
+        return False
+    annotation = _annotation_at(loc[:-2])
+    while typing.get_origin(annotation) is Annotated:
+        annotation = typing.get_args(annotation)[0]
+    return typing.get_origin(annotation) is dict
 
 
 def _bounds_at(loc: Sequence[Any]) -> dict[str, Any]:

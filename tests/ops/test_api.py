@@ -1379,3 +1379,33 @@ def test_a_number_too_large_for_a_number_field_is_said_against_its_bound(served:
                                             role="road_crew")])
     assert [(d["loc"], d["msg"]) for d in got.json()["detail"]] == [
         (["body", 1, "persons"], "expected a number greater than 0, got -1e+20")]
+
+
+def test_a_key_of_kg_by_good_is_said_at_the_key(served: Any) -> None:
+    """``"cargo_kg": {"": 2}`` was said at ``["body", "cargo_kg", "", "[key]"]`` (a marker
+    of pydantic's own) as "expected at least 1 character": said at the key, as a problem of
+    its kg is, and as one of the key."""
+    books, client, headers = served
+    before = books.count()
+    dispatch_ = entry("dispatch", date="2024-11-03", from_="ridge-depot", to="kestrel-town",
+                      mode="porter", units=1)
+    long = "g" * 201
+    for data, problems in (
+            ({**dispatch_, "cargo_kg": {"": 2}}, [
+                (["body", "cargo_kg", ""], "expected a key naming a good, of at least 1 "
+                                           "character, got an empty key")]),
+            (entry("receipt", date="2024-11-03", dispatch=5, received_kg={long: 2}), [
+                (["body", "received_kg", long], "expected a key naming a good, of at most 200 "
+                                                "characters, got a key of 201 characters")]),
+            # A good named "[key]" is a good: its kg is said at it.
+            ({**dispatch_, "cargo_kg": {"[key]": -1}}, [
+                (["body", "cargo_kg", "[key]"], "expected a number of at least 0, got -1")])):
+        got = client.post("/api/entries", json=data, headers=headers["council"])
+        assert got.status_code == 422, got.text
+        assert [(d["loc"], d["msg"]) for d in got.json()["detail"]] == problems
+    # The Python API says it at the key too.
+    with pytest.raises(EntryError) as refused:
+        books.append({**dispatch_, "cargo_kg": {"": 2}}, "clerk")
+    assert refused.value.problems == [
+        ("cargo_kg.", "expected a key naming a good, of at least 1 character, got an empty key")]
+    assert books.count() == before
