@@ -42,9 +42,9 @@ from supplyline.grid import step_of_time
 from supplyline.network import Network, empty_trip_fits, fixed_days, trip_days
 
 __all__ = ["Legs", "arrival_steps", "crew_days", "departure", "handling_days", "landed_share",
-           "legs_of", "repair_crew_food", "step_capacity", "time_charges", "trips_on_days",
-           "units_can_be", "waiting_food", "waiting_ration", "way_home_kg", "ways_home",
-           "wounded_food", "wounded_on_the_way"]
+           "legs_of", "persons_per", "persons_serving", "repair_crew_food", "step_capacity",
+           "time_charges", "trips_on_days", "units_can_be", "waiting_food", "waiting_ration",
+           "way_home_kg", "ways_home", "wounded_food", "wounded_on_the_way"]
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
@@ -377,6 +377,36 @@ def waiting_food(net: Network, goods: IntArray, unit_days: FloatArray) -> FloatA
     """
     return np.asarray(np.einsum("pmd,mg->pmgd", unit_days, waiting_ration(net, goods)),
                       dtype=float)
+
+
+def persons_per(net: Network) -> tuple[FloatArray, FloatArray]:
+    """What a locality's persons serving count: per unit it puts into service, its crew
+    [M] (``crew_per_unit``; a unit put into service again counts its crew again), and per
+    person-day it gives road works, 1 / the days one of its persons may serve [P]
+    (``labour_max_days``). The labour fairness row reads them as its coefficients, the
+    plan's persons serving (:func:`persons_serving`) and labour burden through them."""
+    return (np.asarray(net.crew_per_unit, dtype=float),
+            np.asarray(1.0 / net.labour_max_days, dtype=float))
+
+
+def persons_serving(net: Network, recruited: FloatArray, road_work_from: FloatArray
+                    ) -> tuple[FloatArray, FloatArray]:
+    """The persons of each locality who serve [P]: the crews of the units it put into
+    service, ``recruited`` [P, M] units over the horizon, and its road workers, of the
+    person-days ``road_work_from`` [K, P] it gave each road work, by :func:`persons_per`.
+
+    >>> from types import SimpleNamespace
+    >>> net = SimpleNamespace(crew_per_unit=np.array([1.0, 2.0]),
+    ...                       labour_max_days=np.array([20.0, 10.0]))
+    >>> crews, road = persons_serving(net, np.array([[3.0, 1.0], [0.0, 0.0]]),
+    ...                               np.array([[40.0, 5.0]]))
+    >>> crews.tolist(), road.tolist()
+    ([5.0, 0.0], [2.0, 0.5])
+    """
+    per_unit, per_road_day = persons_per(net)
+    crews = (np.asarray(recruited) * per_unit[None, :]).sum(axis=1)
+    road = (np.asarray(road_work_from) * per_road_day[None, :]).sum(axis=0)
+    return np.asarray(crews, dtype=float), np.asarray(road, dtype=float)
 
 
 def labour_ration(net: Network, goods: IntArray | None = None) -> FloatArray:

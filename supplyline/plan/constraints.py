@@ -19,6 +19,7 @@ from supplyline.accounting import (
     departure,
     labour_ration,
     landed_share,
+    persons_per,
     repair_crew_days,
     repair_crew_food,
     step_capacity,
@@ -544,9 +545,9 @@ def define_labour_fairness(net: Network, v: Variables, people: FloatArray) -> Ro
     a State counts it all served, when it may give no one more). A locality where none may
     serve puts none of its crewed carriers into service (``Network.can_serve``)."""
     rows = _Rows(net.labour_people > 0)
-    rows.add(rows.index[:, None], v.recruited_so_far[:, :, -1], net.crew_per_unit[None, :])
-    per_person = 1.0 / net.labour_max_days
-    rows.add(rows.index[None, :], v.road_work_from, per_person[None, :])
+    per_unit, per_road_day = persons_per(net)  # (as Plan.persons_serving counts them)
+    rows.add(rows.index[:, None], v.recruited_so_far[:, :, -1], per_unit[None, :])
+    rows.add(rows.index[None, :], v.road_work_from, per_road_day[None, :])
     rows.add(rows.index, np.full(net.n_places, v.max_burden), -people)
     return rows.block("labour_fairness", ("place",), -INF, 0.0)
 

@@ -18,6 +18,7 @@ from supplyline.accounting import (
     departure,
     labour_ration,
     landed_share,
+    persons_serving,
     repair_crew_days,
     repair_crew_food,
     step_capacity,
@@ -628,11 +629,10 @@ class Plan:
         """Persons of each locality who serve over the plan [P]: the crews of the units it
         puts into service (a unit put into service again counts its crew again), and its
         road workers (the person-days it gives road works over the days a person may
-        serve, ``labour_max_days``). The labour burden counts both."""
-        net = self.network
-        crews = (self.recruited_units.sum(axis=2) * net.crew_per_unit[None, :]).sum(axis=1)
-        road = (self.road_work_from / net.labour_max_days[None, :]).sum(axis=0)
-        return np.asarray(crews, dtype=float), np.asarray(road, dtype=float)
+        serve, ``labour_max_days``): :func:`~supplyline.accounting.persons_serving`, as the
+        labour fairness row counts them. The labour burden counts both."""
+        return persons_serving(self.network, self.recruited_units.sum(axis=2),
+                               self.road_work_from)
 
     def most_burdened(self) -> IntArray:
         """Places by the larger of their food and labour burden (:meth:`burden`), the most

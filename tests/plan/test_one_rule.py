@@ -65,3 +65,22 @@ def test_a_waiting_unit_day_eats_the_modes_ration_wherever_it_is_read(
     assert eaten.sum() > 0
     np.testing.assert_array_equal(plan.waiting_rations_kg(),
                                   np.maximum(eaten - plan.waiting_unfed_kg, 0.0))
+
+
+def test_the_persons_a_locality_gives_are_those_its_fairness_row_counts(
+        small: tuple[LinearProgram, sl.Plan]) -> None:
+    """Plan.persons_serving (the labour burden, the mobilization table) counts the persons
+    the LP's labour fairness row bounds: its row, read at the plan's units put into service
+    and road work person-days, gives each locality's crews and road workers."""
+    lp, plan = small
+    v = lp.variables
+    x = np.zeros(lp.n_columns)
+    x[v.recruited_so_far[:, :, -1]] = plan.recruited_units.sum(axis=2)
+    x[v.road_work_from] = plan.road_work_from
+    block, matrix = _block(lp, "labour_fairness")
+    counted = matrix @ x  # (the max burden's column at 0)
+    crews, road = plan.persons_serving()
+    assert crews.sum() > 0 and road.sum() > 0
+    places = block.keys[:, 0]
+    np.testing.assert_allclose(counted, (crews + road)[places], rtol=1e-12, atol=0.0)
+    assert not (crews + road)[np.setdiff1d(np.arange(plan.network.n_places), places)].any()
