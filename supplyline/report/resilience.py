@@ -468,7 +468,16 @@ def _defence_words(res: Resilience) -> str:
         safe, open_ = res.defence_checked
         words += (f"; on the full plan +{_cell(safe.extra_shortfall_t)} t against "
                   f"+{_cell(open_.extra_shortfall_t)} t")
-    return words + "."
+    words += "."
+    if res.window_dates is not None:
+        # (said of the worst sets in the notes, only where there are worst sets: with --k 1
+        # the protection's figures on the two networks read as disagreeing for no reason)
+        first, last = res.window_dates
+        words += (" The aggregated network has no time (nor carriers or labour): it chooses "
+                  "the protection against cuts over the whole horizon"
+                  + (f"; the full plan is cut from {first} to {last} only"
+                     if res.defence_checked is not None else "") + ".")
+    return words
 
 
 def _allocation_words(res: Resilience) -> str:

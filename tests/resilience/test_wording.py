@@ -5,6 +5,7 @@ the grid the analysis plans on, and the report's section and map."""
 from __future__ import annotations
 
 import csv
+import html
 import io
 import json
 import math
@@ -229,6 +230,34 @@ def test_a_command_in_the_section_wraps_between_its_words_as_in_the_header(
     assert f'<p class="note">See <code class="words">{words}</code>.</p>' in section.html
     assert prose(f"See `{command}`.") in section.html
     assert "<code>" not in section.html
+
+
+def test_protection_in_a_window_says_the_aggregated_network_has_no_time(
+        tiny_path: Path, tiny: sl.Scenario) -> None:
+    """`resilience --window START:END --budget N --k 1` gave the protection's figures on the
+    aggregated network (the whole horizon) beside the full plan's (cut in the window only)
+    without the note that the aggregated network has no time: it came with the worst sets,
+    and --k 1 has none (on the tutorial with --window 5:15, "6.11 t short on the aggregated
+    network, against 48.5 t unprotected; on the full plan +0 t against +0 t")."""
+    from supplyline.report.sections import ReportContext
+
+    said = ("The aggregated network has no time (nor carriers or labour): it chooses the "
+            "protection against cuts over the whole horizon; the full plan is cut from "
+            "1954-03-04 to 1954-03-07 only.")
+    result = runner.invoke(app, ["resilience", str(tiny_path), "--k", "1", "--budget", "1",
+                                 "--window", "1954-03-04:1954-03-07"], env={"COLUMNS": "200"})
+    assert result.exit_code == 0, result.output
+    assert "Worst sets" not in result.output
+    assert said in " ".join(result.output.split())
+    res = analyse(compile_network(tiny), k=1, budget=1, window=(3, 6))
+    assert res.window_dates == ("1954-03-04", "1954-03-07") and not res.worst
+    assert _defence_words(res).endswith(said)
+    assert res.plan is not None
+    section = resilience_section(res.plan, ReportContext(results={"resilience": res}))
+    assert section is not None and html.escape(said) in section.html
+    # Over the whole horizon both networks are cut alike: nothing to say.
+    whole = analyse(compile_network(tiny), k=1, budget=1)
+    assert whole.defence is not None and "no time" not in _defence_words(whole)
 
 
 def test_where_the_whole_ranking_is_said_plainly(commas: Resilience) -> None:
