@@ -419,14 +419,15 @@ def create_app(books: Books) -> FastAPI:
         said_already = {tuple(d["loc"]) for d in detail}
         for d in detail:
             refused[None].append(d["loc"][1:])
-        # (a field left out expects what a wrong value of it hears: the body's model says)
-        body = getattr(getattr(getattr(request.scope.get("route"), "body_field", None),
-                               "field_info", None), "annotation", None)
-        model = body if isinstance(body, type) and issubclass(body, BaseModel) else None
+        # (a field left out, or the body, expects what a wrong value of it hears: the
+        # body's type says)
+        info = getattr(getattr(request.scope.get("route"), "body_field", None),
+                       "field_info", None)
+        body = None if info is None else info.rebuild_annotation()
         for e in error.errors():
             if tuple(e["loc"][:2]) in said_already:
                 continue
-            loc, message = said(e, books.index.goods, books.index, model)
+            loc, message = said(e, books.index.goods, books.index, body)
             detail.append(_said(loc, message, e["type"]))
             if loc[1:2] and isinstance(loc[1], int):
                 refused[loc[1]].append(loc[2:])

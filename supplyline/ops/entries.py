@@ -403,18 +403,22 @@ _BY_GOOD = {"cargo_kg": "{} for carriers sent empty", "received_kg": "{} where n
 
 
 def said(error: Mapping[str, Any], goods: Iterable[str] = (), ix: Index | None = None,
-         body: type[BaseModel] | None = None) -> tuple[list[str | int], str]:
+         body: Any = None) -> tuple[list[str | int], str]:
     """A pydantic error (one of ``ValidationError.errors()``) as the books say every error:
     where (its ``loc``, an entry's own ``kind`` tag left out; a bad or missing kind at
     ``kind``) and "expected ..., got ...". ``goods``: the scenario's goods, the first of
     which a field of kg by good that is not an object is shown with (``{"rice": 2350}``).
 
     A field left out expects what a wrong value of it hears (:func:`_left_out`): that of an
-    entry's by its ``kind``, that of another request's ``body`` (its model) at
-    ``["body", NAME]``; the scenario's words where ``ix`` is given."""
+    entry's by its ``kind``, that of another request's ``body`` (its type: its model, an
+    entry, a list of them) at ``["body", NAME]``; the scenario's words where ``ix`` is
+    given. So does a request's body left out, at ``["body"]`` ("got an empty body")."""
     loc = [x for i, x in enumerate(error["loc"]) if not _is_tag(error["loc"], i)]
+    if error["type"] == "missing" and body is not None and tuple(error["loc"]) == ("body",):
+        return loc, f"expected {_expected_of(TypeAdapter(body), [], goods)}, got an empty body"
     if error["type"] == "missing":
-        return loc, f"expected {_left_out(error['loc'], goods, ix, body)}, got nothing"
+        model = body if isinstance(body, type) and issubclass(body, BaseModel) else None
+        return loc, f"expected {_left_out(error['loc'], goods, ix, model)}, got nothing"
     return _words(error, loc, goods)
 
 
@@ -462,8 +466,14 @@ def _left_out(loc: Sequence[Any], goods: Iterable[str], ix: Index | None,
             for where, message in problem.problems:
                 if where == field and message.endswith(", got nothing"):
                     return message.removeprefix("expected ").removesuffix(", got nothing")
+    return _expected_of(_field_adapter(inner, name), path, goods)
+
+
+def _expected_of(adapter: TypeAdapter[Any], path: Sequence[Any], goods: Iterable[str]) -> str:
+    """What a value of ``adapter``'s type (at ``path``) expects, in the words a wrong value
+    of it hears; ``a value`` where any value does."""
     try:
-        _field_adapter(inner, name).validate_python(_NO_VALUE)
+        adapter.validate_python(_NO_VALUE)
     except ValueError as refused:  # (pydantic's ValidationError is one)
         first = refused.errors()[0]  # type: ignore[attr-defined]
         words = _words(first, path, goods)[1]

@@ -1409,3 +1409,25 @@ def test_a_key_of_kg_by_good_is_said_at_the_key(served: Any) -> None:
     assert refused.value.problems == [
         ("cargo_kg.", "expected a key naming a good, of at least 1 character, got an empty key")]
     assert books.count() == before
+
+
+def test_an_empty_body_is_said_as_a_wrong_one_is(served: Any) -> None:
+    """An empty JSON body was said as "expected a value, got nothing", where a body of the
+    wrong type hears what the route reads: "expected an object {name: value, ...}"."""
+    books, client, headers = served
+    before, plans = books.count(), len(books.plans())
+    json_type = {**headers["council"], "Content-Type": "application/json"}
+    for path, expected in (("/api/entries", "an object {name: value, ...}"),
+                           ("/api/entries/batch", "a list"),
+                           ("/api/login", "an object {name: value, ...}"),
+                           ("/api/accounts", "an object {name: value, ...}"),
+                           ("/api/replan", "an object {name: value, ...}")):
+        wrong = client.post(path, content=b"5", headers=json_type).json()["detail"]
+        assert [d["msg"] for d in wrong] == [f"expected {expected}, got 5"], path
+        for sent in (json_type, headers["council"]):
+            got = client.post(path, content=b"", headers=sent)
+            assert got.status_code == 422, (path, got.text)
+            assert got.json()["detail"] == [{
+                "loc": ["body"], "type": "missing",
+                "msg": f"expected {expected}, got an empty body"}], path
+    assert (books.count(), len(books.plans())) == (before, plans)
