@@ -59,3 +59,16 @@ def test_a_plan_says_why_it_goes_short_and_whether_its_risk_target_held() -> Non
         "target": 0.5, "met": False, "message": missed.message, "rounds": []}
     assert html.escape("Risk target not met: some front goes short in 96 ± 1 %") in \
         risky._repr_html_()
+
+
+def test_a_plan_of_the_first_days_says_so_in_a_notebook_too(tiny: sl.Scenario) -> None:
+    """The notebook's view said "(3 days)" of a plan of the first 3 days, where the terminal
+    and the report say they are the first of the scenario's (one wording for all three)."""
+    from supplyline.report.sections import horizon_words
+
+    whole = sl.plan(tiny)
+    first = sl.plan(tiny, days=3)
+    assert first.whole_days == whole.days > 3
+    assert (f"(3 days, the first of the scenario&#x27;s {whole.days});"
+            in first._repr_html_())
+    assert f"({horizon_words(whole)});" in whole._repr_html_()

@@ -6,9 +6,8 @@ import html
 
 from supplyline.plan.result import Plan
 from supplyline.report.facts import outcome_lines
-from supplyline.report.sections import day_date, percent
+from supplyline.report.sections import day_date, horizon_words, percent
 from supplyline.report.svg import fmt
-from supplyline.units import days
 
 __all__ = ["plan_html"]
 
@@ -20,7 +19,6 @@ def plan_html(plan: Plan) -> str:
     esc = html.escape
     kpis = plan.kpis()
     sc = plan.network.scenario
-    steps = plan.steps_description()
     demand, delivered = float(kpis["demand_t"]), float(kpis["delivered_t"])
     met = delivered / demand if demand > 0 else 1.0
     net = plan.network
@@ -39,8 +37,8 @@ def plan_html(plan: Plan) -> str:
     notes = "".join(f"<li>{esc(words)}</li>" for words in said)
     return (
         f"<div><b>{esc(sc.title)}</b>{replay}<br>"
-        f"{day_date(plan, 0)} – {day_date(plan, plan.days - 1)} ({days(plan.days)}"
-        f"{', ' + esc(steps) if steps else ''}); solver {esc(plan.status)}<br>"
+        f"{day_date(plan, 0)} – {day_date(plan, plan.days - 1)} ({esc(horizon_words(plan))});"
+        f" solver {esc(plan.status)}<br>"
         f"delivered <b>{fmt(delivered)} t</b> of {fmt(demand)} t ({percent(met)}); "
         f"{kpis['shortfall_days']} shortfall days; mobilized {fmt(kpis['mobilized_t'])} t, "
         f"{fmt(kpis['eaten_on_way_t'])} t eaten on the way"
