@@ -37,14 +37,16 @@ from supplyline.scenario.series import demand_kg_per_day, series_over_horizon
 from supplyline.scenario.whatif import check, with_step_days
 from supplyline.units import distinct, short_label
 
-__all__ = ["Network", "RoadWorkTask", "WoundedGroup", "compile_network", "labour_pool",
-           "travel_time_days"]
+__all__ = ["UNTAGGED", "Network", "RoadWorkTask", "WoundedGroup", "compile_network",
+           "labour_pool", "travel_time_days"]
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
 BoolArray = NDArray[np.bool_]
 
 PLACE_KINDS = ("locality", "depot", "junction", "front", "hospital")
+#: The region a place with no region tag counts in (:meth:`Network.regions_of`).
+UNTAGGED = "(untagged)"
 
 
 def travel_time_days(length_km: float, terrain_factor: float, speed_km_per_day: float) -> float:
@@ -338,6 +340,19 @@ class Network:
     @property
     def is_locality(self) -> BoolArray:
         return np.array([k == "locality" for k in self.place_kind])
+
+    def regions_of(self, place: int) -> list[str]:
+        """The regions a place counts in: its region tags, sorted, or :data:`UNTAGGED`
+        where it has none (a place of several tags counts in each). What is mobilized per
+        region (the plan's key figures, a sweep's records, a comparison) reads it."""
+        return sorted(self.place_regions[place]) or [UNTAGGED]
+
+    def locality_regions(self) -> list[str]:
+        """Every region the localities count in (:meth:`regions_of`), each once, in the
+        order of the places: those a plan may mobilize from, each listed in its key
+        figures, at 0 where none was given."""
+        return list(dict.fromkeys(tag for p in np.flatnonzero(self.is_locality)
+                                  for tag in self.regions_of(int(p))))
 
     @property
     def is_front(self) -> BoolArray:

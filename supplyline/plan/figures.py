@@ -14,9 +14,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from supplyline.network import BoolArray, FloatArray, IntArray, Network
+from supplyline.network import UNTAGGED, BoolArray, FloatArray, IntArray, Network
 from supplyline.plan.metrics import traced_share
-from supplyline.plan.result import UNTAGGED, Plan
+from supplyline.plan.result import Plan
 
 __all__ = ["INITIAL_STOCK", "UNTAGGED", "RouteFacts", "deliveries_by_source", "given_t",
            "received_t", "route_facts", "source_groups"]

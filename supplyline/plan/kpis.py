@@ -137,7 +137,10 @@ class Kpis(TypedDict):
     wounded_late_person_days: float
     wounded: WoundedKpis | None  # None where the scenario has no wounded flows
     by_commodity: dict[str, CommodityKpis]
-    mobilized_by_region_t: dict[str, float]  # a place with several tags counts in each
+    # t given per region: every region of the localities (Network.locality_regions), 0
+    # where none gave; a place with several tags counts in each, one with none under
+    # "(untagged)"
+    mobilized_by_region_t: dict[str, float]
     carriers: dict[str, CarrierKpis]
     cost: CostKpis | None  # None where the scenario prices nothing (unknown, not 0)
     most_burdened: list[BurdenKpis]  # at most 5

@@ -59,8 +59,6 @@ if TYPE_CHECKING:
 JSON_VERSION = 1
 #: Amounts below this (kg, units or persons) are solver noise and shown as zero.
 NOISE = 1e-6
-#: Label of the localities that carry no region tag.
-UNTAGGED = "(untagged)"
 #: Rows of the dispatch, carrier and stock tables below this (kg, or units) are left out:
 #: an interior-point answer without crossover leaves thousands of legs carrying micrograms
 #: (about nine in ten of the built-in plan's dispatch rows, 2–3 kg in all: docs/report.md).
@@ -931,12 +929,13 @@ class Plan:
         short = is_short(self.demand_kg - self.consumed_kg, self.demand_kg)  # [P, G, S]
         went = self.balance_kg()  # [G] kg, where each good went
         food, labour = self.burden()
-        regions: dict[str, float] = {}
+        # Every region of the localities, 0 where none gave (a reader who averaged a
+        # region over plans had skipped those where it gave nothing).
+        regions = dict.fromkeys(net.locality_regions(), 0.0)
         mob = self.mobilized_kg().sum(axis=1)
-        for p, tags in enumerate(net.place_regions):
-            for tag in sorted(tags) or [UNTAGGED]:
-                if mob[p] > 0:
-                    regions[tag] = regions.get(tag, 0.0) + float(mob[p]) / 1000.0
+        for p in np.flatnonzero(mob > 0):
+            for tag in net.regions_of(int(p)):
+                regions[tag] = regions.get(tag, 0.0) + float(mob[p]) / 1000.0
         in_use = self.units_in_use()
         needed = self.fleet_needed()
         crews = self.fleet_crews()

@@ -32,7 +32,6 @@ from rich.console import Console
 from rich.text import Text
 
 from supplyline.errors import not_whole
-from supplyline.plan.figures import UNTAGGED
 from supplyline.report.inert import inert
 from supplyline.scenario.paths import element_labels, element_names
 from supplyline.units import days, distinct, half_up, words_and
@@ -111,12 +110,10 @@ def plan_record(plan: Plan) -> dict[str, Any]:
         "build_seconds": float(plan.build_seconds),
         "solve_seconds": float(plan.solve_seconds),
         "solver_note": plan.solver_note,
-        # Every region of the localities, 0 where none gave (the key figures list only
-        # those that gave), as every route is listed: a reader of a sweep's table who
-        # averaged a region over its variants skipped those that gave nothing.
-        "mobilized_by_region_t": {
-            **dict.fromkeys(_locality_regions(plan), 0.0),
-            **{k: float(v) for k, v in kpis["mobilized_by_region_t"].items()}},
+        # Every region of the localities, 0 where none gave, as the key figures list them
+        # (Network.locality_regions) and every route is listed.
+        "mobilized_by_region_t": {k: float(v)
+                                  for k, v in kpis["mobilized_by_region_t"].items()},
         "delivered_by_commodity_t": {c: float(v["delivered_t"])
                                      for c, v in kpis["by_commodity"].items()},
         "shortfall_by_commodity_t": {c: float(v["shortfall_t"])
@@ -130,15 +127,6 @@ def plan_record(plan: Plan) -> dict[str, Any]:
         "carriers_needed": {m: int(v["needed"]) for m, v in kpis["carriers"].items()},
     })
     return record
-
-
-def _locality_regions(plan: Plan) -> list[str]:
-    """The region tags the plan's localities count in, in the order of the places, as its
-    key figures count a locality's giving (each of its tags, or :data:`UNTAGGED`)."""
-    net = plan.network
-    return list(dict.fromkeys(
-        tag for kind, tags in zip(net.place_kind, net.place_regions, strict=True)
-        if kind == "locality" for tag in sorted(tags) or [UNTAGGED]))
 
 
 @dataclass
@@ -464,9 +452,9 @@ def compare(plans: Sequence[Plan] | Mapping[str, Plan]) -> Comparison:
 
 
 def _regions_of(plan: Plan) -> set[str]:
-    """The region tags of the plan's scenario (those it may have mobilized from)."""
-    tags = plan.network.place_regions
-    return set().union(*tags) | ({UNTAGGED} if any(not t for t in tags) else set())
+    """The regions of the plan's scenario: those its localities count in, which it may
+    have mobilized from (Network.locality_regions)."""
+    return set(plan.network.locality_regions())
 
 
 def _route_keys(plans: Mapping[str, Plan]) -> tuple[dict[str, str], dict[str, dict[str, str]]]:

@@ -3,6 +3,10 @@ each reader is checked against the rule itself, so that a copy that drifted woul
 
 from __future__ import annotations
 
+import dataclasses
+from types import SimpleNamespace
+from typing import cast
+
 import numpy as np
 import pytest
 import scipy.sparse as sp
@@ -84,3 +88,35 @@ def test_the_persons_a_locality_gives_are_those_its_fairness_row_counts(
     places = block.keys[:, 0]
     np.testing.assert_allclose(counted, (crews + road)[places], rtol=1e-12, atol=0.0)
     assert not (crews + road)[np.setdiff1d(np.arange(plan.network.n_places), places)].any()
+
+
+def test_every_region_of_the_localities_is_in_the_key_figures_at_0_where_none_gave(
+        small: tuple[LinearProgram, sl.Plan]) -> None:
+    """The key figures listed only the regions that gave, a sweep's records every region
+    at 0 where none gave, each by its own copy of the rule of a place's regions: both now
+    read Network.regions_of and list every region of the localities (the village of
+    'south' gives nothing here; the untagged one counts under UNTAGGED), and a comparison
+    counts a scenario's regions by the same rule (an untagged front is no region)."""
+    from supplyline.network import UNTAGGED
+    from supplyline.report.compare import _regions_of, plan_record
+
+    _lp, plan = small
+    net = plan.network
+    assert [net.regions_of(p) for p in range(net.n_places)] == [
+        ["hills", "north"], ["south"], [UNTAGGED], [UNTAGGED], [UNTAGGED]]
+    assert net.locality_regions() == ["hills", "north", "south", UNTAGGED]
+    kpis = plan.kpis()
+    regions = kpis["mobilized_by_region_t"]
+    assert list(regions) == net.locality_regions() and regions["south"] == 0.0
+    assert regions["hills"] == regions["north"] > 0 and regions[UNTAGGED] > 0
+    given = plan.mobilized_kg().sum(axis=1) / 1000.0
+    assert regions["hills"] + regions[UNTAGGED] == pytest.approx(kpis["mobilized_t"])
+    assert regions[UNTAGGED] == pytest.approx(given[2])
+    assert plan_record(plan)["mobilized_by_region_t"] == regions
+    assert _regions_of(plan) == set(regions)
+    # With every village tagged, the untagged depot and front make no "(untagged)" region.
+    tagged = dataclasses.replace(net, place_regions=[
+        *net.place_regions[:2], frozenset({"south"}), *net.place_regions[3:]])
+    assert tagged.locality_regions() == ["hills", "north", "south"]
+    assert _regions_of(cast(sl.Plan, SimpleNamespace(network=tagged))) == {
+        "hills", "north", "south"}
