@@ -38,7 +38,7 @@ def traced_share(plan: Plan, good: int, source: NDArray[np.bool_]) -> FloatArray
     given = np.diff(plan.given_kg[:, good, :], axis=1, prepend=0.0)  # [P, S]
     origin = net.arc_from[plan.leg_arc]
     dest = net.arc_to[plan.leg_arc]
-    arrive_at = plan.leg_arrive_loaded  # [L, S]
+    arrive_at = plan.leg_cargo_arrives  # [L, S]
     share = np.zeros((n_p, steps))
     held = net.initial_stock_kg[:, plan.goods[good]].copy()  # pool before step 0: initial
     held_src = np.zeros(n_p)

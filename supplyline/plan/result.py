@@ -331,9 +331,11 @@ class Plan:
         return self.legs.mode
 
     @property
-    def leg_arrive_loaded(self) -> IntArray:
-        """Step from which the cargo of a trip leaving in each step is at its destination
-        [L, S] (S: never)."""
+    def leg_cargo_arrives(self) -> IntArray:
+        """Step from which the cargo sent on each leg in each step is at its destination,
+        where the stock balance lands it [L, S] (S: after the horizon): that of its mean
+        arrival, loads leaving in the step's middle, and never before the step its unit
+        arrives in (``Legs.arrive_loaded``, which may be earlier)."""
         return self.legs.cargo_arrives
 
     @property
@@ -516,7 +518,7 @@ class Plan:
         what arrives after the horizon is left out)."""
         out = np.zeros((self.network.n_places, self.goods.size, self.steps))
         arrived = self.arrived_kg()
-        when = self.leg_arrive_loaded  # [L, S]
+        when = self.leg_cargo_arrives  # [L, S]
         leg, step = np.nonzero(when < self.steps)
         dest = self.network.arc_to[self.leg_arc[leg]]
         for g in range(self.goods.size):
