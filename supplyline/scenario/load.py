@@ -49,7 +49,7 @@ from supplyline.scenario._yaml_lines import (
     shown,
 )
 from supplyline.scenario._yaml_lines import Path as DataPath
-from supplyline.scenario.schema import Mode, Scenario
+from supplyline.scenario.schema import Broken, Mode, Scenario
 from supplyline.scenario.tables import TABLE_MODELS, WINDOW_EXPECTED, is_window, read_table
 from supplyline.text import HALF, REFUSED, closest, did_you_mean, plain
 
@@ -554,10 +554,12 @@ def validate_data(
     """
     problems: list[Problem] = _halves(data, locations, file)
     scenario: Scenario | None = None
+    # The entry of each problem of a rule across its fields, by the field it names.
+    entries: dict[str, DataPath] = {}
     try:
         scenario = Scenario.model_validate(data)
     except ValidationError as error:
-        problems += schema_problems(error, data, locations, file)
+        problems += schema_problems(error, data, locations, file, entries)
     said = {p.field for p in problems}
     problems += [p for p in _control_problems(data, locations, file) if p.field not in said]
     # A section not read whole: its table (or one of its rows, whose cells stand under the
@@ -568,12 +570,12 @@ def validate_data(
     # The rules across sections below read no names, descriptions or sources: a problem in
     # one of those leaves its section to them, the text taken out (a place's name written 5
     # had hidden a replay that asked too much).
-    ruled, counted = _set_aside(data, problems, locations)
+    ruled, counted = _set_aside(data, problems, locations, entries=entries)
     # The replays' giving is read against the places' stocks and tags alone, so it is checked
     # beside the file's other problems (the values of other sections with problems left
     # out), but not where what it reads could not be read.
     readable = scenario
-    giving, given_counted = _set_aside(data, problems, locations, _replay_reads)
+    giving, given_counted = _set_aside(data, problems, locations, _replay_reads, entries)
     if scenario is None and not locations.reported:
         readable, given_counted = _read_without(giving, given_counted, data, problems,
                                                 locations)
@@ -1014,12 +1016,15 @@ def _without_entries(data: dict[str, Any], problems: list[Problem], locations: L
 
 
 def _set_aside(data: dict[str, Any], problems: list[Problem], locations: Locations,
-               reads: Callable[[DataPath], bool] | None = None
+               reads: Callable[[DataPath], bool] | None = None,
+               entries: dict[str, DataPath] | None = None,
                ) -> tuple[dict[str, Any], list[Problem]]:
     """``data`` without the values of the problems a rule across sections can do without,
     and the problems but those: free text (a section entry's name, description or source,
     whose default then stands) and, where the rule ``reads`` only some values, the fields
-    and entries it does not read that have problems."""
+    and entries it does not read that have problems. ``entries``: the entry of each problem
+    of a rule across its fields, by the field it names (:func:`schema_problems`): the entry
+    is set aside whole, as the field alone may be required or not written at all."""
     if not problems:  # (nothing to set aside: no walk over every value written)
         return data, problems
     paths = {dotted(path): path for path in locations.spots}
@@ -1027,7 +1032,7 @@ def _set_aside(data: dict[str, Any], problems: list[Problem], locations: Locatio
     aside: list[DataPath] = []
     counted = []
     for problem in problems:
-        path = paths.get(problem.field)
+        path = (entries or {}).get(problem.field) or paths.get(problem.field)
         if path is not None and len(path) >= 2 and (
                 (len(path) >= 3 and path[-1] in TEXT_FIELDS)
                 or (reads is not None and not reads(path))):
@@ -1268,9 +1273,14 @@ def _key_line(locations: Locations, path: DataPath) -> int | None:
 
 
 def schema_problems(
-    error: ValidationError, data: Any, locations: Locations, file: str
+    error: ValidationError, data: Any, locations: Locations, file: str,
+    entries: dict[str, DataPath] | None = None,
 ) -> list[Problem]:
     """Turn a pydantic ``ValidationError`` into located problems.
+
+    A rule across a model's fields (:class:`~supplyline.scenario.schema.Broken`) is said at
+    the field it is about: ``places[5].population`` at its line, or at the entry's line
+    where that field is not written (the message says what is missing there).
 
     Parameters
     ----------
@@ -1282,6 +1292,9 @@ def schema_problems(
         Where each value of ``data`` was written.
     file:
         The scenario file, for values without a recorded place.
+    entries:
+        Filled with the entry of each problem of a rule across its fields, by the field
+        the problem names (what the rules across sections set aside with it).
 
     Returns
     -------
@@ -1310,11 +1323,35 @@ def schema_problems(
             continue  # pydantic tried the other branch of a union (number or steps)
         if locations.already_reported(path):
             continue
-        # A model's rules across fields come as one error of one line per rule broken.
+        broken = (entry.get("ctx") or {}).get("error")
+        if entry["type"] == "value_error" and isinstance(broken, Broken):
+            # A model's rules across fields, each said at the field it is about.
+            for name, message in broken.rules:
+                problem = _rule_problem(name, message, path, data, locations, file)
+                if entries is not None:
+                    entries[problem.field] = path
+                problems.append(problem)
+            continue
         for message in str(entry["msg"]).split("\n"):
             problems.append(_problem({**entry, "msg": message}, path, target, data, locations,
                                      file))
     return problems
+
+
+def _rule_problem(name: str, message: str, path: DataPath, data: Any, locations: Locations,
+                  file: str) -> Problem:
+    """A rule across the fields of the entry at ``path`` that its values break, said at its
+    field ``name``: at the line of its key where it is written, else at the entry's (a
+    companion field missing: what was found says there is none)."""
+    at = (*path, name)
+    written = locations.spots.get(at)
+    spot = written or locations.nearest(path) or Spot(file, None)
+    line = (written.key_line or written.line) if written is not None else spot.line
+    values = _value_at(data, path)
+    got = _named_values(message, values)
+    if isinstance(values, dict) and name not in values and got != "none of them":
+        got = f"no {name}, {got}"
+    return Problem(spot.file, line, locations.field_name(at), message, got)
 
 
 def _strip_branches(loc: tuple[Any, ...]) -> DataPath:

@@ -209,11 +209,26 @@ class NotTrueOrFalse:
 Number = NotTrueOrFalse()
 
 
-def refuse(broken: list[str]) -> None:
-    """Raise every rule across a model's fields that its values break, at once: one line
-    each, which the loader reports as one problem each (so a fix never reveals another)."""
+class Broken(ValueError):
+    """Rules across a model's fields that its values break, each with the field it is about
+    (as the file writes its key): the loader reports each as one problem of that field, at
+    its line, or at the entry's line where the field is not written (a companion missing).
+    Its text is the rules' messages, one a line, as a plain ``ValueError``'s."""
+
+    def __init__(self, rules: list[tuple[str, str]]) -> None:
+        self.rules = tuple(rules)
+        super().__init__("\n".join(message for _field, message in self.rules))
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return Broken, (list(self.rules),)
+
+
+def refuse(broken: list[tuple[str, str]]) -> None:
+    """Raise every rule across a model's fields that its values break, at once, each as
+    ``(field, message)``: the loader reports one problem each, at the field it is about (so
+    a fix never reveals another)."""
     if broken:
-        raise ValueError("\n".join(broken))
+        raise Broken(broken)
 
 
 #: Values other than 0 are at least RESOLUTION.
@@ -285,11 +300,12 @@ class Commodity(Strict):
     def _one_way_to_spoil(self) -> Commodity:
         broken = []
         if self.shelf_life_days is not None and self.decay_per_day > 0:
-            broken.append("decay_per_day or shelf_life_days, not both (the shelf life would "
-                          "never be used)")
+            broken.append(("shelf_life_days", "decay_per_day or shelf_life_days, not both (the "
+                           "shelf life would never be used)"))
         if self.unit == "person" and (self.decay_per_day > 0 or self.shelf_life_days):
-            broken.append("no decay_per_day or shelf_life_days for unit person (the wounded "
-                          "do not spoil)")
+            spoils = "decay_per_day" if self.decay_per_day > 0 else "shelf_life_days"
+            broken.append((spoils, "no decay_per_day or shelf_life_days for unit person (the "
+                           "wounded do not spoil)"))
         refuse(broken)
         return self
 
@@ -391,17 +407,18 @@ class Mode(Strict):
     def _fuel_named(self) -> Mode:
         broken = []
         if self.fuel_kg_per_km > 0 and self.fuel_commodity is None:
-            broken.append("a fuel_commodity where fuel_kg_per_km > 0 (what the mode burns)")
+            broken.append(("fuel_commodity", "a fuel_commodity where fuel_kg_per_km > 0 (what "
+                           "the mode burns)"))
         burns = "fuel_kg_per_km > 0 where {} is given (else it is never used)"
         if self.fuel_kg_per_km == 0:
             given = [("fuel_commodity", self.fuel_commodity is not None),
                      ("fuel_tank_kg", self.fuel_tank_kg is not None),
                      ("tank_round_trip", self.tank_round_trip)]
-            broken += [burns.format(name) for name, is_given in given if is_given]
+            broken += [(name, burns.format(name)) for name, is_given in given if is_given]
         if self.units_from == "labour" and self.crew_per_unit == 0:
-            broken.append("crew_per_unit > 0 where units_from is 'labour' (units of mobilized "
-                          "persons; with none, no labour pool, share or cap on days served "
-                          "would limit them)")
+            broken.append(("crew_per_unit", "crew_per_unit > 0 where units_from is 'labour' "
+                           "(units of mobilized persons; with none, no labour pool, share or "
+                           "cap on days served would limit them)"))
         refuse(broken)
         return self
 
@@ -474,13 +491,13 @@ class Place(Strict):
     def _locality_fields_on_localities(self) -> Place:
         if self.kind == "locality":
             return self
-        broken = [f"no {name} on a place of kind {self.kind} (only a locality gives food "
-                  f"or labour)"
+        broken = [(name, f"no {name} on a place of kind {self.kind} (only a locality gives "
+                          f"food or labour)")
                   for name in ("population", "production_kg_per_day", "labour_share")
                   if getattr(self, name)]
         if self.labour_max_days_per_person is not None and not self.carriers:
-            broken.append("no labour_max_days_per_person on a place with neither people (a "
-                          "locality) nor carriers of its own")
+            broken.append(("labour_max_days_per_person", "no labour_max_days_per_person on a "
+                           "place with neither people (a locality) nor carriers of its own"))
         refuse(broken)
         return self
 
@@ -495,7 +512,7 @@ class Closure(Strict):
     @model_validator(mode="after")
     def _forward(self) -> Closure:
         if self.end < self.start:
-            raise ValueError("an end on or after start")
+            refuse([("end", "an end on or after start")])
         return self
 
 
@@ -594,9 +611,10 @@ class Demand(Strict):
         tabulated = self.kg_per_day is not None
         by_troops = self.troops is not None or self.ration_kg_per_person_day is not None
         if tabulated == by_troops:
-            raise ValueError("either kg_per_day, or troops and ration_kg_per_person_day")
+            refuse([("kg_per_day", "either kg_per_day, or troops and ration_kg_per_person_day")])
         if by_troops and (self.troops is None or self.ration_kg_per_person_day is None):
-            raise ValueError("troops and ration_kg_per_person_day together")
+            missing = "troops" if self.troops is None else "ration_kg_per_person_day"
+            refuse([(missing, "troops and ration_kg_per_person_day together")])
         return self
 
 
@@ -790,7 +808,8 @@ class Policy(Strict):
     @model_validator(mode="after")
     def _daily_start_needs_steps(self) -> Policy:
         if self.daily_start_days > 0 and self.step_days == 1:
-            raise ValueError("daily_start_days only with step_days > 1 (else all is day by day)")
+            refuse([("daily_start_days", "daily_start_days only with step_days > 1 (else all "
+                     "is day by day)")])
         return self
 
 
@@ -813,7 +832,7 @@ class ReplayMobilization(Strict):
     @model_validator(mode="after")
     def _selects_something(self) -> ReplayMobilization:
         if not (self.regions or self.places or self.exclude_regions):
-            raise ValueError("some regions, places or exclude_regions")
+            refuse([("regions", "some regions, places or exclude_regions")])
         return self
 
 
@@ -959,7 +978,7 @@ class MetricTerm(Strict):
         }
         missing = [name for name in needs.get(self.kind, ()) if not getattr(self, name)]
         if missing:
-            raise ValueError(f"{', '.join(missing)} for metric {self.kind}")
+            refuse([(missing[0], f"{', '.join(missing)} for metric {self.kind}")])
         reads = {
             "commodity": set(METRIC_UNITS) - {"days_from", "labour_days", "units_in_use",
                                               "units_recruited", "trips", "cost_per_t"},
@@ -974,10 +993,10 @@ class MetricTerm(Strict):
         unused = [name for name, kinds in reads.items()
                   if getattr(self, name) and self.kind not in kinds]
         if unused:
-            raise ValueError(f"no {', '.join(unused)} for metric {self.kind} (it does not "
-                             "use them)")
+            refuse([(unused[0], f"no {', '.join(unused)} for metric {self.kind} (it does not "
+                                "use them)")])
         if self.start is not None and self.by is not None and self.by < self.start:
-            raise ValueError("a window's by on or after its start")
+            refuse([("by", "a window's by on or after its start")])
         return self
 
 

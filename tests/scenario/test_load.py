@@ -102,15 +102,72 @@ def test_rules_across_fields_are_reported_beside_the_others_and_each_once() -> N
     text = edit(text, "length_km: 25", "length_km: -4")
     problems = problems_in(text)
     fields = [p.field for p in problems]
-    assert sorted(fields) == ["end_date", "places[3]", "places[3]", "routes[3].length_km"]
+    assert sorted(fields) == ["end_date", "places[3].labour_max_days_per_person",
+                              "places[3].labour_share", "routes[3].length_km"]
     end = next(p for p in problems if p.field == "end_date")
     assert end.line == line_of(text, "end_date: 1954-02-10")
     assert (end.expected, end.got) == ("a date on or after start_date (1954-03-01)",
                                        "1954-02-10")
-    depot = [p for p in problems if p.field == "places[3]"]
+    depot = [p for p in problems if p.field.startswith("places[3]")]
     assert in_order(depot[0].expected, "no labour_share on a place of kind depot")
     assert in_order(depot[1].expected, "no labour_max_days_per_person")
     assert depot[0].got == "kind 'depot', labour_share 0.5"
+    # Each at the line of the field it is about, not at the place's first line.
+    assert [p.line for p in depot] == [line_of(text, "labour_share: 0.5"),
+                                       line_of(text, "labour_max_days_per_person: 10")]
+
+
+def test_a_rule_across_fields_is_said_at_the_field_it_is_about(tmp_path: Path) -> None:
+    """A depot's population, a tank on a mode that burns nothing, and fuel burned with no
+    fuel named were said at the entry (``places[3]``, at its first line): each is said at
+    its field and that field's line, or, where the field is missing, named as it at the
+    entry's line; with the file's other problems, all at once."""
+    text = edit(TINY_TEXT, "  - id: relay\n    kind: depot\n    lat: 21.55\n",
+                "  - id: relay\n    kind: depot\n    lat: 21.55\n    population: 50\n")
+    text = edit(text, "    rations_kg_per_day: {rice: 0.9}\n",
+                "    rations_kg_per_day: {rice: 0.9}\n    fuel_tank_kg: 200\n")
+    text = edit(text, "    units_from: labour\n",
+                "    units_from: labour\n    fuel_kg_per_km: 0.1\n")
+    text = edit(text, "length_km: 25", "length_km: -4")
+    file = tmp_path / "valley.yaml"
+    file.write_text(text, encoding="utf-8")
+    with pytest.raises(ScenarioError) as caught:
+        sl.load(file)
+    found = by_field(caught.value.problems)
+    assert sorted(found) == ["modes[0].fuel_commodity", "modes[1].fuel_tank_kg",
+                             "places[3].population", "routes[3].length_km"]
+    depot = found["places[3].population"]
+    relay = line_of(text, "  - id: relay")
+    assert depot.line == relay + 3 == line_of(text, "    population: 50")
+    assert depot.file == str(file)
+    assert depot.expected.startswith("no population on a place of kind depot")
+    assert depot.got == "kind 'depot', population 50"
+    tank = found["modes[1].fuel_tank_kg"]
+    assert tank.line == line_of(text, "    fuel_tank_kg: 200")
+    assert tank.expected.startswith("fuel_kg_per_km > 0 where fuel_tank_kg is given")
+    assert tank.got == "fuel_tank_kg 200"
+    # The fuel is not named: said at the mode's first line, as the field that is missing.
+    fuel = found["modes[0].fuel_commodity"]
+    assert fuel.line == line_of(text, "  - id: porter")
+    assert fuel.expected.startswith("a fuel_commodity where fuel_kg_per_km > 0")
+    assert fuel.got == "no fuel_commodity, fuel_kg_per_km 0.1"
+
+
+def test_a_rule_across_fields_in_a_table_is_said_at_its_row(tmp_path: Path) -> None:
+    """In a CSV table the field is named as the file names it, at the row's line."""
+    folder = tmp_path / "tables"
+    folder.mkdir()
+    for name in ("scenario.yaml", "places.csv", "routes.geojson"):
+        (folder / name).write_bytes((DATA / "tables" / name).read_bytes())
+    places = folder / "places.csv"
+    bad = edit(places.read_text(encoding="utf-8"), "relay,Relay depot,depot,21.55,103.15,,,",
+               "relay,Relay depot,depot,21.55,103.15,,50,")
+    places.write_text(bad, encoding="utf-8")
+    with pytest.raises(ScenarioError) as caught:
+        sl.load(folder / "scenario.yaml")
+    (problem,) = caught.value.problems
+    assert (problem.field, problem.file, problem.line) == (
+        "places[3].population", str(places), line_of(bad, "relay,"))
 
 
 def test_error_message_names_field_expected_got_and_line() -> None:
@@ -150,10 +207,12 @@ SCHEMA_CASES = [
     ("series-negative", "persons_per_day: 5", "persons_per_day: -5",
      "wounded[0].persons_per_day", "persons_per_day: -5", "a number … (person/day)"),
     ("two-ways-to-say-demand", "    ration_kg_per_person_day: 0.9\n",
-     "    ration_kg_per_person_day: 0.9\n    kg_per_day: 4\n", "demand[0]", "- front: front",
-     "either kg_per_day, or troops and ration_kg_per_person_day"),
-    ("troops-without-ration", "    ration_kg_per_person_day: 0.9\n", "", "demand[0]",
-     "- front: front", "troops and ration_kg_per_person_day together"),
+     "    ration_kg_per_person_day: 0.9\n    kg_per_day: 4\n", "demand[0].kg_per_day",
+     "kg_per_day: 4", "either kg_per_day, or troops and ration_kg_per_person_day"),
+    # A companion field missing: said at the entry's first line, named as the one missing.
+    ("troops-without-ration", "    ration_kg_per_person_day: 0.9\n", "",
+     "demand[0].ration_kg_per_person_day", "- front: front",
+     "troops and ration_kg_per_person_day together"),
     ("bad-date", "end_date: 1954-03-10", "end_date: 1954-13-10", "end_date",
      "end_date", "a date (YYYY-MM-DD)"),
     # A time of day, even midnight, is refused (it was read as its day, its zone dropped).
@@ -187,7 +246,7 @@ SCHEMA_CASES = [
     ("no-as-bool", "air_exposed: false", "air_exposed: no", "routes[4].air_exposed",
      "air_exposed: no", "true or false"),
     ("fuel-needs-commodity", "    rations_kg_per_day: {rice: 0.9}\n",
-     "    rations_kg_per_day: {rice: 0.9}\n    fuel_kg_per_km: 0.1\n", "modes[1]",
+     "    rations_kg_per_day: {rice: 0.9}\n    fuel_kg_per_km: 0.1\n", "modes[1].fuel_commodity",
      "- id: bicycle", "a fuel_commodity where fuel_kg_per_km > 0"),
     ("true-as-number", "length_km: 10", "length_km: true", "routes[1].length_km",
      "length_km: true", "a number > 0 … (km)"),
@@ -196,8 +255,27 @@ SCHEMA_CASES = [
     ("false-as-days", "within_days: 3", "within_days: false", "wounded[0].within_days",
      "within_days: false", "a whole number"),
     ("metric-arguments", "metric: {kind: share_mobilized, commodity: rice, regions: "
-     "[northwest]}", "metric: {kind: through_t}", "observed[0].metric",
+     "[northwest]}", "metric: {kind: through_t}", "observed[0].metric.place",
      "kind: through_t", "place for metric through_t"),
+    # The other rules across a part's fields, each at the field it is about.
+    ("metric-unused-argument", "regions: [northwest]}", "regions: [northwest], place: front}",
+     "observed[0].metric.place", "metric: {kind: share_mobilized",
+     "no place for metric share_mobilized"),
+    ("spoils-two-ways", "    decay_per_day: 0.001\n",
+     "    decay_per_day: 0.001\n    shelf_life_days: 30\n", "commodities[0].shelf_life_days",
+     "shelf_life_days: 30", "decay_per_day or shelf_life_days, not both"),
+    ("wounded-spoil", "    unit: person\n", "    unit: person\n    decay_per_day: 0.1\n",
+     "commodities[1].decay_per_day", "decay_per_day: 0.1", "no decay_per_day or"),
+    ("closure-backwards", "    capacity_movements_per_day: 2000\n",
+     "    capacity_movements_per_day: 2000\n    closed:\n      - start: 1954-03-05\n"
+     "        end: 1954-03-04\n", "routes[3].closed[0].end", "end: 1954-03-04",
+     "an end on or after start"),
+    ("daily-start-without-steps", "  labour_rations_kg_per_day: {rice: 0.8}\n",
+     "  labour_rations_kg_per_day: {rice: 0.8}\n  daily_start_days: 2\n",
+     "policy.daily_start_days", "daily_start_days: 2", "daily_start_days only with"),
+    ("replay-selects-nothing", "{commodity: rice, regions: [northwest], kg: 20000}",
+     "{commodity: rice, kg: 20000}", "replays[0].mobilization[0].regions",
+     "- {commodity: rice, kg", "some regions, places or exclude_regions"),
     ("unknown-block-key", "  labour_rations_kg_per_day: {rice: 0.8}",
      "  labour_ration_kg_per_day:\n    rice: 0.8", "policy.labour_ration_kg_per_day",
      "labour_ration_kg_per_day", "did you mean 'labour_rations_kg_per_day'"),

@@ -73,8 +73,8 @@ def test_units_of_labour_without_a_crew() -> None:
     limited them."""
     text = edit(TUTORIAL, "    crew_per_unit: 1\n    rations_kg_per_day: {rice: 0.7}\n",
                 "    crew_per_unit: 0\n    rations_kg_per_day: {rice: 0.7}\n")
-    line, expected, got = problem(text, "modes[0]")
-    assert line == line_of(text, "  - id: porter")
+    line, expected, got = problem(text, "modes[0].crew_per_unit")
+    assert line == line_of(text, "    crew_per_unit: 0\n")
     assert expected.startswith("crew_per_unit > 0 where units_from is 'labour'")
     assert got == "units_from 'labour', crew_per_unit 0"
 
@@ -240,7 +240,9 @@ def test_a_problem_of_free_text_hides_no_rule_across_sections(old: str, new: str
 
 @pytest.mark.parametrize(("old", "new", "field"), [
     ("  labour_share: 0.2\n", "  labour_share: 0.2\n  step_days: 40\n", "policy.step_days"),
-    ("    road_use: 2 ", "    fuel_tank_kg: 10\n    road_use: 2 ", "modes[1]"),
+    ("    road_use: 2 ", "    fuel_tank_kg: 10\n    road_use: 2 ", "modes[1].fuel_tank_kg"),
+    # (a rule of the mode's said at a field it does not write: the whole mode is set aside)
+    ("    road_use: 2 ", "    fuel_kg_per_km: 0.1\n    road_use: 2 ", "modes[1].fuel_commodity"),
 ])
 def test_a_problem_the_replays_do_not_read_hides_none_of_theirs(old: str, new: str,
                                                                 field: str) -> None:

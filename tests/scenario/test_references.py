@@ -250,7 +250,7 @@ def test_a_demand_with_a_rule_broken_keeps_its_references_checked() -> None:
                 "  - front: relay\n    commodity: rice")
     text = edit(text, "    ration_kg_per_person_day: 0.9\n",
                 "    ration_kg_per_person_day: 0.9\n    kg_per_day: 4\n")
-    assert set(by_field(problems_in(text))) == {"demand[0]", "demand[0].front"}
+    assert set(by_field(problems_in(text))) == {"demand[0].kg_per_day", "demand[0].front"}
 
 
 def test_a_wounded_flow_with_a_bad_value_keeps_its_references_checked() -> None:

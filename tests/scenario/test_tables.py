@@ -607,8 +607,8 @@ def test_csv_closures_are_written_start_slash_end(copy: Path) -> None:
     assert [(c.start.day, c.end.day) for c in hospital.closed] == [(2, 3), (5, 5)]
     bad = _replace(copy / "routes.csv", "1954-03-06/1954-03-06", "1954-03-06/1954-03-05")
     problems = _problems(copy / "scenario-geo.yaml")
-    assert list(problems) == ["routes[0].closed[1]"]
-    assert problems["routes[0].closed[1]"].line == line_of(bad, "1954-03-06/1954-03-05")
+    assert list(problems) == ["routes[0].closed[1].end"]
+    assert problems["routes[0].closed[1].end"].line == line_of(bad, "1954-03-06/1954-03-05")
     # A cell's window without its '/' is told how a window is written (it was "expected a
     # mapping of Closure fields"), in CSV and GeoJSON alike.
     bad = _replace(copy / "routes.csv", "1954-03-06/1954-03-05", "1954-03-06")
