@@ -21,7 +21,13 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import scipy.sparse
 
-from supplyline.accounting import arrival_steps, handling_days, labour_ration, way_back_arcs
+from supplyline.accounting import (
+    arrival_steps,
+    handling_days,
+    labour_ration,
+    waiting_ration,
+    way_back_arcs,
+)
 from supplyline.hazards import rainy_day_slowdown
 from supplyline.network import Network, trip_days
 from supplyline.plan.result import Plan
@@ -112,7 +118,7 @@ class Compiled:
     waiting: Any  # [P, M, S] planned unit-days waiting
     waiting_food: Any  # [P, M, G, S] kg their rations the plan feeds (not what it has them
     #                  go without)
-    rations: Any  # [M, G] per unit and day
+    rations: Any  # [M, G] per unit and day waiting (accounting.waiting_ration)
     consumed: Any  # [P, G, S] planned consumption
     demand: Any  # [P, G, S]
     plan_stock: Any  # [P, G, S]
@@ -352,7 +358,7 @@ def compile_plan(plan: Plan, xp: Any = np, state: State | None = None,
         at_home=units_at_home(net, serving), serving=np.asarray(serving).sum(axis=0),
         fixed_food=fixed, fixed_fuel=fixed_fuel,
         waiting=plan.waiting_unit_days, waiting_food=plan.waiting_rations_kg(),
-        rations=net.rations_kg_per_day[:, goods],
+        rations=waiting_ration(net, goods),  # (units kept back wait as the plan's do)
         consumed=plan.consumed_kg, demand=demand, plan_stock=plan.stock_kg,
         fronts=fronts, front_daily=demand[fronts] / grid.length[None, None, :],
         availability=net.availability.copy(), in_service=plan.units_in_use(),
