@@ -288,22 +288,32 @@ def _goods(plan: Plan, metric: MetricTerm) -> list[int]:
             else list(range(len(plan.good_ids))))
 
 
-def _replay_fixes_given(plan: Plan, metric: MetricTerm, goods: list[int]) -> bool:
-    """Whether the plan's replay fixes what the metric's regions give of the goods, and what
-    the others give: every locality's giving of each, by entries none of which covers
-    places in the regions and places outside them both."""
+def _replay_fixes_given(plan: Plan, metric: MetricTerm, goods: list[int],
+                        others: bool = True) -> bool:
+    """Whether the plan's replay fixes what the metric's regions give of the goods, and (with
+    ``others``) what the rest give: each entry fixes the sum its localities give, and a
+    locality no entry covers gives none, so a sum over some localities is fixed where it is
+    one of the entries' sums added and taken away (a region one entry names, or two whose
+    places no other entry shares). Entries that overlap otherwise leave it to the plan:
+    'upper' giving 20 t and 'mid' (sharing a village with it) 30 t fix neither one's village
+    apart, nor what the two give together (30 to 50 t)."""
     if plan.replay is None:
         return False
     net = plan.network
     replay = next(r for r in net.scenario.replays if r.name == plan.replay)
     chosen = net.places_in_regions(metric.regions) & net.is_locality
     for g in goods:
-        entries = [e for e in replay.mobilization if e.commodity == plan.good_ids[g]]
+        entries = [replay_places(net, e) & net.is_locality for e in replay.mobilization
+                   if e.commodity == plan.good_ids[g]]
         if not entries:
             return False
-        for entry in entries:
-            covered = replay_places(net, entry)
-            if (covered & chosen).any() and (covered & ~chosen).any():
+        sets = np.array(entries, dtype=float)  # [entries, P]
+        covered = sets.max(axis=0)  # (the others give none)
+        sums = [chosen * covered] + ([covered] if others else [])
+        for wanted in sums:
+            # (the sum is fixed where its places are a combination of the entries' own)
+            weights = np.linalg.lstsq(sets.T, wanted, rcond=None)[0]
+            if not np.allclose(sets.T @ weights, wanted, atol=1e-9):
                 return False
     return True
 
@@ -354,7 +364,9 @@ def input_reason(plan: Plan, metric: Metric) -> str:
                                    or (chosen >= (1 - 1e-6) * total and held <= 0)))
 
     given_is_input = _replay_fixes_given(plan, metric, goods)
-    if metric.kind in ("share_mobilized", "mobilized_t") and given_is_input:
+    if metric.kind in ("share_mobilized", "mobilized_t") and (given_is_input or (
+            metric.kind == "mobilized_t"
+            and _replay_fixes_given(plan, metric, goods, others=False))):
         return f"set by the replay {plan.replay!r}: its mobilization fixes what was given"
     if metric.kind == "share_consumed" and given_is_input and all_given_or_none():
         return (f"set by the replay {plan.replay!r}: " + (
