@@ -71,6 +71,44 @@ def test_a_waiting_unit_day_eats_the_modes_ration_wherever_it_is_read(
                                   np.maximum(eaten - plan.waiting_unfed_kg, 0.0))
 
 
+def test_every_reader_of_the_waiting_ration_follows_the_rule_when_it_changes(
+        small: tuple[LinearProgram, sl.Plan], monkeypatch: pytest.MonkeyPatch) -> None:
+    """A reader that kept a copy of the rule (indexing the modes' rations itself) gives the
+    same numbers as the rule does, so the test above cannot tell it: here the rule is made
+    to say twice the ration, and every reader must follow it."""
+    import importlib
+
+    # (supplyline.plan and supplyline.simulate are functions too: modules by their names)
+    accounting, constraints, model, compiled = (importlib.import_module(f"supplyline.{name}")
+                                                for name in ("accounting", "plan.constraints",
+                                                             "plan.model",
+                                                             "simulate.compiled"))
+
+    _lp, plan = small
+    net = plan.network
+    rule = accounting.waiting_ration
+
+    def doubled(network: sl.Network, goods: np.ndarray) -> np.ndarray:
+        return 2.0 * rule(network, goods)
+
+    for module in (accounting, constraints, model, compiled):
+        monkeypatch.setattr(module, "waiting_ration", doubled)
+    lp = build_lp(net)
+    v = lp.variables
+    ration = rule(net, v.goods)
+    block, matrix = _block(lp, "stock_balance")
+    row = {tuple(k): i for i, k in enumerate(block.keys)}
+    p, m, s = next((p, m, s) for p, m, s in np.argwhere(v.waiting >= 0)
+                   if (p, 0, s) in row and ration[m, 0] > 0)
+    assert matrix[row[(p, 0, s)], v.waiting[p, m, s]] == 2.0 * ration[m, 0]
+    assert lp.cost[v.waiting[p, m, s]] == net.weights.eaten_per_kg * 2.0 * ration[m].sum()
+    eaten = plan.waiting_rations_kg() + plan.waiting_unfed_kg
+    assert eaten.sum() > 0
+    np.testing.assert_allclose(
+        eaten, 2.0 * plan.waiting_unit_days[:, :, None, :] * ration[None, :, :, None])
+    np.testing.assert_array_equal(compiled.compile_plan(plan).rations, 2.0 * ration)
+
+
 def test_the_persons_a_locality_gives_are_those_its_fairness_row_counts(
         small: tuple[LinearProgram, sl.Plan]) -> None:
     """Plan.persons_serving (the labour burden, the mobilization table) counts the persons
@@ -79,10 +117,12 @@ def test_the_persons_a_locality_gives_are_those_its_fairness_row_counts(
     lp, plan = small
     v = lp.variables
     x = np.zeros(lp.n_columns)
-    x[v.recruited_so_far[:, :, -1]] = plan.recruited_units.sum(axis=2)
-    x[v.road_work_from] = plan.road_work_from
+    for idx, value in ((v.recruited_so_far[:, :, -1], plan.recruited_units.sum(axis=2)),
+                       (v.road_work_from, plan.road_work_from)):
+        laid = idx >= 0  # (-1: no column; x[-1] had taken its value)
+        x[idx[laid]] = value[laid]
     block, matrix = _block(lp, "labour_fairness")
-    counted = matrix @ x  # (the max burden's column at 0)
+    counted = matrix @ x
     crews, road = plan.persons_serving()
     assert crews.sum() > 0 and road.sum() > 0
     places = block.keys[:, 0]
