@@ -469,9 +469,12 @@ def _defence_words(res: Resilience) -> str:
         words += (f"; on the full plan +{_cell(safe.extra_shortfall_t)} t against "
                   f"+{_cell(open_.extra_shortfall_t)} t")
     words += "."
-    if res.window_dates is not None:
-        # (said of the worst sets in the notes, only where there are worst sets: with --k 1
-        # the protection's figures on the two networks read as disagreeing for no reason)
+    if res.window_dates is not None and res.worst:
+        # (the notes say of the worst sets that the aggregated network has no time)
+        words += " Like the worst sets, it is chosen over the whole horizon."
+    elif res.window_dates is not None:
+        # (with --k 1 there are no worst sets, nor their notes: the protection's figures on
+        # the two networks read as disagreeing for no reason)
         first, last = res.window_dates
         words += (" The aggregated network has no time (nor carriers or labour): it chooses "
                   "the protection against cuts over the whole horizon"

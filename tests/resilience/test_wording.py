@@ -258,6 +258,13 @@ def test_protection_in_a_window_says_the_aggregated_network_has_no_time(
     # Over the whole horizon both networks are cut alike: nothing to say.
     whole = analyse(compile_network(tiny), k=1, budget=1)
     assert whole.defence is not None and "no time" not in _defence_words(whole)
+    # With worst sets their notes say it: the protection's words no more than point to them
+    # (the output had said the aggregated network has no time three times).
+    sets = analyse(compile_network(tiny), k=2, budget=1, window=(3, 6))
+    assert sets.worst and sum("no time" in note for note in sets.notes) == 2
+    assert "no time" not in _defence_words(sets)
+    assert _defence_words(sets).endswith(" Like the worst sets, it is chosen over the whole "
+                                         "horizon.")
 
 
 def test_where_the_whole_ranking_is_said_plainly(commas: Resilience) -> None:
