@@ -711,10 +711,10 @@ def make_variants(scenario: Scenario, varies: Sequence[Vary | str],
                   tuple(tuple(paths) for paths in targets), base.file, days, replay)
 
     # Each value alone: a bad value is reported once, with its own option. A problem of a
-    # section another option also changes (daily_start_days needs step_days > 1, which
-    # another --vary may give) is left to the combinations, where the two meet; and so is
-    # a problem that some value of another option lifts or changes (an end_date before the
-    # file's start_date, beside a varied start_date), wherever it is said.
+    # section another option also changes is left to the combinations, where the two
+    # meet; and so is a problem that some value of another option lifts or changes
+    # (daily_start_days needs step_days > 1, which a varied step_days may give; an end_date
+    # before the file's start_date, beside a varied start_date), wherever it is said.
     lifts: dict[tuple[int, str, str], bool] = {}
 
     def lifted(i: int, value: Value, problem: Problem) -> bool:
