@@ -17,7 +17,8 @@ import numpy as np
 from supplyline.scenario.schema import Route, Scenario
 from supplyline.scenario.series import demand_kg_per_day, series_over_horizon
 
-__all__ = ["network_sketch", "network_tree", "summarize", "summary_html"]
+__all__ = ["network_sketch", "network_tree", "routes_not_drawn", "summarize",
+           "summary_html"]
 
 
 def counted(n: int, one: str, many: str) -> str:
@@ -53,8 +54,9 @@ def summarize(scenario: Scenario, longest: int = 5) -> dict[str, Any]:
         (``subsistence_t``), the rest that could be given (``mobilizable_t``) and asked for
         at the fronts (``demand_t``); ``labour`` (people who can serve, and person-days:
         people × days each may serve, at most the horizon); ``wounded_persons`` over the
-        horizon; the ``longest_routes``; the ``network`` tree from each front; and the places
-        no front connects to (``unconnected``).
+        horizon; the ``longest_routes``; the ``network`` tree from each front, the routes it
+        does not draw (``other_routes``: :func:`routes_not_drawn`); and the places no front
+        connects to (``unconnected``).
     """
     days = scenario.days
     policy = scenario.policy
@@ -125,6 +127,9 @@ def summarize(scenario: Scenario, longest: int = 5) -> dict[str, Any]:
             for replay in scenario.replays],
         "observed_plain": sum(o.replay is None for o in scenario.observed),
         "network": trees,
+        # (each place hangs under one route: the others, that no tree draws)
+        "other_routes": [_route_row(scenario, route)
+                         for route in routes_not_drawn(scenario, trees)],
         "unconnected": [p.id for p in scenario.places if p.id not in connected],
     }
 
@@ -196,6 +201,14 @@ def network_tree(scenario: Scenario) -> list[dict[str, Any]]:
     return trees
 
 
+def routes_not_drawn(scenario: Scenario, trees: list[dict[str, Any]]) -> list[Route]:
+    """The routes none of the trees (:func:`network_tree`) draws, in the file's order: each
+    place hangs under one route only, so a second way between places (a safe path beside a
+    road) or a road between places drawn elsewhere is not in them."""
+    drawn = {node["route"] for tree in trees for node in tree["places"][1:]}
+    return [route for route in scenario.routes if route.key not in drawn]
+
+
 def network_sketch(scenario: Scenario, max_lines: int = 60) -> list[str]:
     """A plain-text drawing of :func:`network_tree`, one line per place.
 
@@ -209,12 +222,23 @@ def network_sketch(scenario: Scenario, max_lines: int = 60) -> list[str]:
     Returns
     -------
     list of str
-        Lines such as ``├── relay (depot)  25 km  porter, bicycle  via pass``.
+        Lines such as ``├── relay (depot)  25 km  porter, bicycle  via pass``; then the
+        routes no tree draws (each place hangs under one route only: a second way between
+        them, such as a safe but slow path beside the road, or a road joining two places
+        drawn elsewhere), under ``Other routes:``, one a line as ``• bridge – town  26 km
+        porter  via gorge-path`` (→ where it runs one way).
     """
     lines: list[str] = []
     # Routes between the same two places (a road beside a trail): each named by its id.
     pairs = Counter(frozenset((route.from_, route.to)) for route in scenario.routes)
-    for tree in network_tree(scenario):
+
+    def via(route: str, ends: tuple[str, str]) -> str:
+        """A route's own id where it is not made of its ends, or where another route joins
+        the same two places (the road and the trail to the valley)."""
+        return f"  via {route}" if "--" not in route or pairs[frozenset(ends)] > 1 else ""
+
+    trees = network_tree(scenario)
+    for tree in trees:
         nodes = tree["places"]
         children: dict[str, list[dict[str, Any]]] = {}
         for node in nodes[1:]:
@@ -225,12 +249,9 @@ def network_sketch(scenario: Scenario, max_lines: int = 60) -> list[str]:
         stack.reverse()
         while stack:
             node, indent, last = stack.pop()
-            # (a route's own id where it is not made of its ends, or where another route joins
-            # the same two places: the road and the trail to the valley)
-            twins = pairs[frozenset((node["place"], node["parent"]))] > 1
-            via = f"  via {node['route']}" if "--" not in node["route"] or twins else ""
             drawn.append(f"{indent}{'└── ' if last else '├── '}{node['place']} ({node['kind']})"
-                         f"  {node['length_km']:.4g} km  {', '.join(node['modes'])}{via}")
+                         f"  {node['length_km']:.4g} km  {', '.join(node['modes'])}"
+                         f"{via(node['route'], (node['place'], node['parent']))}")
             below = children.get(node["place"], [])
             inner = indent + ("    " if last else "│   ")
             stack += reversed([(child, inner, index == len(below) - 1)
@@ -239,6 +260,13 @@ def network_sketch(scenario: Scenario, max_lines: int = 60) -> list[str]:
             hidden = len(drawn) - max_lines
             drawn = [*drawn[:max_lines], f"… and {hidden} more place{'s' * (hidden != 1)}"]
         lines += drawn
+    # (a tree draws each place once: the gorge path beside the ridge road had not been shown)
+    others = routes_not_drawn(scenario, trees)
+    if others:
+        lines.append("Other routes:")
+        lines += [f"• {route.from_} {'→' if route.one_way else '–'} {route.to}  "
+                  f"{route.length_km:.4g} km  {', '.join(route.modes)}"
+                  f"{via(route.key, (route.from_, route.to))}" for route in others]
     return lines
 
 
