@@ -26,7 +26,7 @@ import textwrap
 
 from rich.text import Text
 
-from supplyline.text import plain
+from supplyline.text import NO_BREAK, plain
 
 __all__ = ["inert", "inert_lines", "plain"]
 
@@ -56,8 +56,8 @@ def inert_lines(text: object, width: int) -> list[Text]:
     out: list[Text] = []
     for paragraph in plain(text).split("\n"):
         # (a no-break space between them, which the wrap does not split)
-        paragraph = _WITH_UNIT.sub("\\1\u00a0", paragraph)
+        paragraph = _WITH_UNIT.sub(f"\\1{NO_BREAK}", paragraph)
         lines = textwrap.wrap(paragraph, width=width, subsequent_indent="  ",
                               break_long_words=False, break_on_hyphens=False) or [""]
-        out += [inert(line.replace("\u00a0", " ")) for line in lines]
+        out += [inert(line.replace(NO_BREAK, " ")) for line in lines]
     return out

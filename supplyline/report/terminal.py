@@ -593,20 +593,23 @@ def print_validation(values: Sequence[MetricValue], console: Console) -> None:
         table.add_row(label, inert(model), inert(_history(v)),
                       result)
     console.print(table)
+
+    def note(text: str) -> None:
+        """A note under a figure, each number kept with its unit (:func:`inert_lines`)."""
+        for line in inert_lines(text, max(console.width - 4, 20)):
+            console.print(Padding(line, (0, 0, 0, 4), expand=False), style="yellow")
+
     for i, v in enumerate(values, start=1):
         console.print(Text(plain(f"[{i}] {v.source}"), style="dim"))
         if v.is_input:
             differs = ("; the inputs give a value outside the record's tolerance"
                        if v.within is False else "")
-            console.print(Padding(Text(plain(f"input, not a test: {v.input_reason}{differs}"),
-                                       style="yellow"), (0, 0, 0, 4)))
+            note(f"input, not a test: {v.input_reason}{differs}")
         elif v.undefined_reason:
-            console.print(Padding(Text(plain(f"undefined, not a test: {v.undefined_reason}"),
-                                       style="yellow"), (0, 0, 0, 4)))
+            note(f"undefined, not a test: {v.undefined_reason}")
         elif v.from_inputs:
-            console.print(Padding(Text(plain(f"of which {amount(v.from_inputs, v.unit)} "
-                                             f"from the inputs: {v.from_inputs_reason}"),
-                                       style="yellow"), (0, 0, 0, 4)))
+            note(f"of which {amount(v.from_inputs, v.unit)} from the inputs: "
+                 f"{v.from_inputs_reason}")
     computed = [v for v in values if v.tested]
     passed = sum(v.passed is True for v in computed)
     style = "green" if passed == len(computed) else "red"
