@@ -1335,6 +1335,57 @@ def schema_problems(
         for message in str(entry["msg"]).split("\n"):
             problems.append(_problem({**entry, "msg": message}, path, target, data, locations,
                                      file))
+    return problems + _rules_not_run(errors, data, locations, file, entries)
+
+
+def _rules_not_run(errors: list[Any], data: Any, locations: Locations, file: str,
+                   entries: dict[str, DataPath] | None) -> list[Problem]:
+    """The rules across the fields of each entry that pydantic did not run, an unknown key
+    or a bad value being in it (it runs a model's rules only once all its fields are read):
+    each entry's own rules, run on it without those keys, beside their problems (a depot's
+    population said with its misspelt key, not once that is fixed). A rule about a key left
+    out, or whose message names a bad value left out (the value it reads), is not said: the
+    value's own problem is. The sections of the top level are entries; the top level is
+    not (its rules read across sections: :func:`validate_data`)."""
+    gone: dict[DataPath, set[str]] = {}  # (each entry's keys with problems)
+    bad: dict[DataPath, set[str]] = {}  # (those that are a known field's value)
+    ran: set[DataPath] = set()
+    for entry in errors:
+        path = _data_path(data, tuple(entry["loc"]))
+        if isinstance((entry.get("ctx") or {}).get("error"), Broken):
+            ran.add(path)
+        for k in range(1, len(path)):
+            key = path[k]
+            if not isinstance(key, str):
+                continue
+            gone.setdefault(path[:k], set()).add(key)
+            if not (entry["type"] == "extra_forbidden" and k == len(path) - 1):
+                bad.setdefault(path[:k], set()).add(key)
+    problems: list[Problem] = []
+    for owner, keys in gone.items():
+        value = _value_at(data, owner)
+        target = target_at(owner)
+        if (owner in ran or not isinstance(value, dict) or target is None
+                or locations.already_reported(owner)):
+            continue
+        model = without_none(split_annotated(target.annotation)[0])
+        if not is_model(model):
+            continue  # (a union of models: which one applies is not known)
+        try:
+            model.model_validate({k: v for k, v in value.items() if k not in keys})
+        except ValidationError as error:
+            for found in error.errors(include_url=False):
+                broken = (found.get("ctx") or {}).get("error")
+                if found["loc"] or not isinstance(broken, Broken):
+                    continue
+                for name, message in broken.rules:
+                    if name in keys or any(re.search(rf"\b{re.escape(key)}\b", message)
+                                           for key in bad.get(owner, ())):
+                        continue
+                    problem = _rule_problem(name, message, owner, data, locations, file)
+                    if entries is not None:
+                        entries[problem.field] = owner
+                    problems.append(problem)
     return problems
 
 
