@@ -651,10 +651,45 @@ def print_scenario_list(titles: dict[str, str], default: str, console: Console) 
     console.print(table)
 
 
+def _owned_by(row: dict[str, Any]) -> str:
+    """The places that own most of a mode's carriers: 'river-village 40, far-village 30', then
+    how many more own some."""
+    named = [f"{owner['place']}{NO_BREAK}{owner['units']:,}" for owner in row["owned_by"]]
+    more = row["owners"] - len(named)
+    return ", ".join(named) + (f" and {more} more" if more > 0 else "") if named else "none"
+
+
+def _scenario_asks(summary: dict[str, Any], console: Console) -> None:
+    """The carriers the places own, the road works and the reserve targets of ``show``."""
+    if summary.get("carriers"):
+        carriers = _table("Carriers the places own", "mode", "units", "owned most by",
+                          numeric=[False, True, False], prose=[2])
+        for row in summary["carriers"]:
+            carriers.add_row(row["mode"], f"{row['units']:,}", _owned_by(row))
+        console.print(carriers)
+    if summary.get("road_works"):
+        works = _table("Road works", "route", "person-days", "from", "by",
+                       numeric=[False, True, False, False])
+        for work in summary["road_works"]:
+            works.add_row(work["route"], f"{work['person_days']:,.0f}", work["start"],
+                          work["by"])
+        console.print(works)
+    if summary.get("reserves"):
+        reserves = _table("Reserve targets (on hand at the front)", "front", "commodity",
+                          "tonnes", "days of supply", "by",
+                          numeric=[False, False, True, True, False])
+        for target in summary["reserves"]:
+            reserves.add_row(target["front"], target["commodity"],
+                             _t(target['amount_t']), f"{target['days_of_supply']:.3g}",
+                             target["by"])
+        console.print(reserves)
+
+
 def print_scenario_summary(title: str, name: str, summary: dict[str, Any],
                            sketch: Sequence[str], console: Console) -> None:
-    """Print what ``supplyline show`` shows: counts, goods, labour, the longest routes and a
-    sketch of the network (its lines wrapped under their own branch)."""
+    """Print what ``supplyline show`` shows: counts, goods, labour, the carriers the places
+    own, the road works, the reserve targets, the longest routes and a sketch of the network
+    (its lines wrapped under their own branch)."""
     counts = summary["counts"]
     kinds = kinds_counted(counts["places_by_kind"])
     console.print(Text.assemble((plain(title), "bold"), f" ({plain(name)})"))
@@ -679,6 +714,7 @@ def print_scenario_summary(title: str, name: str, summary: dict[str, Any],
                   f"{labour['person_days']:,.0f} person-days in all.")
     if counts["wounded_flows"]:
         console.print(f"Wounded: {summary['wounded_persons']:,.0f} persons over the horizon.")
+    _scenario_asks(summary, console)
     routes = _table("Longest routes", "route", "from", "to", "km", "modes",
                     numeric=[False, False, False, True, False], prose=[4])
     for row in summary["longest_routes"]:

@@ -7,15 +7,19 @@ and what the fronts ask for.
 
 from __future__ import annotations
 
+import datetime as dt
 import heapq
 import html
 from collections import Counter
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from supplyline.scenario.schema import Route, Scenario
 from supplyline.scenario.series import demand_kg_per_day, series_over_horizon
+
+if TYPE_CHECKING:
+    from supplyline.network import Network
 
 __all__ = ["network_sketch", "network_tree", "routes_not_drawn", "summarize",
            "summary_html"]
@@ -36,7 +40,7 @@ def kinds_counted(by_kind: dict[str, int]) -> str:
     return ", ".join(counted(n, kind, KINDS.get(kind, kind)) for kind, n in by_kind.items())
 
 
-def summarize(scenario: Scenario, longest: int = 5) -> dict[str, Any]:
+def summarize(scenario: Scenario, longest: int = 5, most: int = 3) -> dict[str, Any]:
     """Counts and totals of a scenario, as plain JSON-ready data.
 
     Parameters
@@ -45,6 +49,8 @@ def summarize(scenario: Scenario, longest: int = 5) -> dict[str, Any]:
         A validated scenario.
     longest:
         How many of the longest routes to list.
+    most:
+        How many of the places owning most of a mode's carriers to name.
 
     Returns
     -------
@@ -54,9 +60,17 @@ def summarize(scenario: Scenario, longest: int = 5) -> dict[str, Any]:
         (``subsistence_t``), the rest that could be given (``mobilizable_t``) and asked for
         at the fronts (``demand_t``); ``labour`` (people who can serve, and person-days:
         people × days each may serve, at most the horizon); ``wounded_persons`` over the
-        horizon; the ``longest_routes``; the ``network`` tree from each front, the routes it
-        does not draw (``other_routes``: :func:`routes_not_drawn`); and the places no front
-        connects to (``unconnected``).
+        horizon; ``carriers``: per mode whose units are owned (not labour), in the file's
+        order, the ``units`` the places own in all, how many places own some (``owners``)
+        and the ``owned_by`` places that own most (at most ``most``, as ``{"place",
+        "units"}``, most first); ``road_works``: per work its ``route`` (id), ``name``,
+        ``person_days`` and window (``start``, start_date when the file gives none, to
+        ``by``); ``reserves``: per reserve target the planner reads, ``front``,
+        ``commodity``, the tonnes to hold on hand (``amount_t``) ``by`` a date and the
+        ``days_of_supply`` they are of that day's demand (targets on one day at one front
+        add up, as the planner adds them), by date; the ``longest_routes``; the ``network``
+        tree from each front, the routes it does not draw (``other_routes``:
+        :func:`routes_not_drawn`); and the places no front connects to (``unconnected``).
     """
     days = scenario.days
     policy = scenario.policy
@@ -66,7 +80,7 @@ def summarize(scenario: Scenario, longest: int = 5) -> dict[str, Any]:
             "demand_t": 0.0}
         for c in goods
     }
-    from supplyline.network import giveable_kg, labour_pool
+    from supplyline.network import compile_network, giveable_kg, labour_pool
 
     # The planner's pool: each locality's people who may serve, each for at most its days.
     pool, most_days = labour_pool(scenario)
@@ -97,6 +111,7 @@ def summarize(scenario: Scenario, longest: int = 5) -> dict[str, Any]:
     trees = network_tree(scenario)
     connected = {node["place"] for tree in trees for node in tree["places"]}
     by_length = sorted(scenario.routes, key=lambda route: (-route.length_km, route.key))
+    routes = {route.key: route for route in scenario.routes}
     return {
         "name": scenario.name,
         "title": scenario.title,
@@ -119,6 +134,13 @@ def summarize(scenario: Scenario, longest: int = 5) -> dict[str, Any]:
         "commodities": [{"commodity": c, **totals} for c, totals in rows.items()],
         "labour": {"people": people, "person_days": person_days},
         "wounded_persons": wounded,
+        "carriers": _carriers(scenario, most),
+        "road_works": [{"route": work.route, "name": scenario.route_title(routes[work.route]),
+                        "person_days": work.crew_days,
+                        "start": (work.start or scenario.start_date).isoformat(),
+                        "by": work.by.isoformat()} for work in scenario.road_works],
+        # Read as the planner reads them: days of supply times that day's demand.
+        "reserves": _reserves(compile_network(scenario, 1, checked=False)),
         "longest_routes": [_route_row(scenario, route) for route in by_length[:longest]],
         # Which --replay names there are, and how many historical figures each (None: the
         # plain plan's): show said only how many replays.
@@ -132,6 +154,34 @@ def summarize(scenario: Scenario, longest: int = 5) -> dict[str, Any]:
                          for route in routes_not_drawn(scenario, trees)],
         "unconnected": [p.id for p in scenario.places if p.id not in connected],
     }
+
+
+def _carriers(scenario: Scenario, most: int) -> list[dict[str, Any]]:
+    """The units of each owned mode the places own, and the places that own most."""
+    rows = []
+    for mode in (m for m in scenario.modes if m.units_from == "owned"):
+        owners = [(place.id, place.carriers[mode.id]) for place in scenario.places
+                  if place.carriers.get(mode.id, 0) > 0]
+        # Most first; places owning as many in the file's order.
+        owners.sort(key=lambda owner: -owner[1])
+        rows.append({"mode": mode.id, "units": sum(units for _, units in owners),
+                     "owners": len(owners),
+                     "owned_by": [{"place": place, "units": units}
+                                  for place, units in owners[:most]]})
+    return rows
+
+
+def _reserves(net: Network) -> list[dict[str, Any]]:
+    """The reserve targets as the planner reads them (a network in steps of one day)."""
+    rows = []
+    for (p, c, step, kg), (_, days) in zip(net.reserve_targets, net.reserve_days,
+                                           strict=True):
+        by = net.start_date + dt.timedelta(days=int(net.step_start[step]))
+        rows.append({"front": net.place_ids[p], "commodity": net.commodity_ids[c],
+                     "amount_t": kg / 1000, "days_of_supply": days,
+                     "by": by.isoformat()})
+    rows.sort(key=lambda row: (row["by"], row["front"], row["commodity"]))
+    return rows
 
 
 def _route_row(scenario: Scenario, route: Route) -> dict[str, Any]:
