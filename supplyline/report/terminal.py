@@ -508,11 +508,11 @@ def print_plan_summary(plan: Plan, console: Console, compared: bool = False,
     console.rule(Text(plain(sc.title), style="bold"))
     horizon = (f"{day_date(plan, 0)} – {day_date(plan, plan.days - 1)} "
                f"({horizon_words(plan)}){replay};")
-    solver = Text.assemble("solver ", (plan.status.removeprefix("solver "), status_style),
-                           f"; {time_words(plan)}")
-    # (the solver on a line of its own where the two do not fit one: not cut after 'solver')
-    fits = Text(horizon).cell_len + 1 + solver.cell_len <= console.width
-    console.print(Text.assemble(horizon, " " if fits else "\n", solver))
+    # (wrapped between words, never after 'solver': "...then in" / "4-day steps); solver
+    # optimal; ..." rather than a line of "4-day steps);" alone before the solver's)
+    console.print(_prose_cell(Text.assemble(
+        horizon, f" solver{NO_BREAK}", (plan.status.removeprefix("solver "), status_style),
+        f"; {time_words(plan)}"), console.width))
     if plan.solver_note:
         console.print(Text(plan.solver_note, style="dim"))
     note = step_note(plan, compared)

@@ -371,6 +371,32 @@ def test_a_plan_of_the_first_days_says_they_are_the_first_in_a_line_that_fits(
     assert whole.startswith("1 Mar 1954 – 10 Mar 1954 (10 days); solver optimal"), whole
 
 
+def test_a_horizon_wider_than_the_line_wraps_on_with_the_solver(
+        valley_doc: Callable[[], dict[str, Any]]) -> None:
+    """The built-in plan's first line, wider than 80 columns with its steps, had left
+    "4-day steps);" alone on a line, the solver's words on the next: the line wraps between
+    words, the solver's on with the horizon's end (never parted from 'solver')."""
+    doc = valley_doc()
+    doc["policy"] = {**doc.get("policy", {}), "step_days": 2, "daily_start_days": 3}
+    plan = sl.plan(Scenario.model_validate(doc), days=9)
+    for width in (60, 70, 80, 90):
+        console = Console(record=True, width=width, color_system=None, file=io.StringIO())
+        print_plan_summary(dataclasses.replace(plan, build_seconds=12.5, solve_seconds=100.0,
+                                               explain_seconds=0.0), console)
+        lines = console.export_text().splitlines()
+        first = lines[1] + " " + lines[2]
+        assert first.startswith("1 Mar 1954 – 9 Mar 1954 (9 days, the first of the "
+                                "scenario's 10, planned the first 3 days day by day, then "), (
+            width, lines[1:4])
+        end = next(i for i, line in enumerate(lines) if "steps);" in line)
+        assert "solver optimal;" in lines[end] + " " + lines[end + 1].split("built")[0]
+        # The solver's words begin a line only where they did not fit the line before.
+        if lines[end].rstrip().endswith("steps);"):
+            assert len(lines[end].rstrip()) + len(" solver optimal;") > width, lines[end]
+        assert all(len(line) <= width for line in lines[:end + 2])
+        assert not any(line.rstrip().endswith("solver") for line in lines[:end + 2])
+
+
 def test_the_summary_says_what_became_of_the_wounded(tutorial_plan: sl.Plan) -> None:
     """Of the wounded the summary said only the person-days late (none on the tutorial: no
     line at all): how many arose, reached a hospital in time or late, still wait or are on
