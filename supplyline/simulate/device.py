@@ -188,13 +188,12 @@ class _Device:
         # start, landing from before it, or put into service; of an owned mode, no more
         # than there are, however often the plan takes them again) [S, M, 1]: no run loses
         # more;
-        # and those the plan has in service in each step [S, M, 1]: a unit lost no longer
-        # serves, but only while the plan would have kept it.
+        # and those the plan has in service in each step, before its releases at the
+        # step's end [S, M, 1]: the units a run lacks of them (lost, or not put into
+        # service again) no longer serve, nor eat where the plan has them wait.
         self.existed = steps_first(np.minimum(np.cumsum(
             np.asarray(c.units_in + c.recruited).sum(axis=0), axis=-1),
             np.asarray(c.units_at_most)[:, None]))[..., None]
-        self.in_service = steps_first(np.asarray(c.in_service))[..., None]
-        # Those it has in service in each step before its releases at the step's end.
         self.serving = steps_first(np.asarray(c.in_service)
                                    + np.asarray(c.released).sum(axis=0))[..., None]
         self.released = steps_first(c.released)[..., None]
