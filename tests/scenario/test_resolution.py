@@ -228,7 +228,7 @@ def test_the_json_schema_asks_each_id_once_where_check_does() -> None:
 
 def test_every_number_at_its_smallest_value_plans(tutorial_data: dict[str, Any]) -> None:
     """At the resolution (or the physical minimum) a figure is planned with, not refused
-    and not a solver failure: 10 days of the tutorial, each number alone."""
+    and not a solver failure: 5 days of the tutorial, each number alone."""
     for path in numbers(tutorial_data):
         kind, limits = limits_at(path)
         least = limits.least if limits.least is not None else limits.ge
@@ -241,5 +241,5 @@ def test_every_number_at_its_smallest_value_plans(tutorial_data: dict[str, Any])
         scenario, problems = validate_data(data, Locations(), "what-if", unused=False,
                                            replay=replay)
         assert scenario is not None, (path, problems)
-        plan = sl.plan(scenario, replay=replay, days=10, time_limit_s=60)
+        plan = sl.plan(scenario, replay=replay, days=5, time_limit_s=60)
         assert plan.kpis()["demand_t"] > 0, path
