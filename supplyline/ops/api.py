@@ -18,6 +18,7 @@ import datetime as dt
 import hashlib
 import io
 import json
+import math
 import os
 import re
 import sys
@@ -75,6 +76,7 @@ from supplyline.ops.replan import (
     replan_in_force,
 )
 from supplyline.ops.writing import KeyReused
+from supplyline.scenario._yaml_lines import read_float, underflows
 from supplyline.scenario.schema import Date
 from supplyline.text import did_you_mean
 
@@ -323,6 +325,55 @@ def _whole(text: str) -> int:
     return int(text)
 
 
+class _Written(float):
+    """A JSON number that a float does not hold as written, with its text, which a refusal
+    of it says (``"kg": 1e400`` was refused as "got inf"): one beyond the largest float
+    (read as inf), one other than 0 below the smallest (read as the smallest float of its
+    sign, as the scenario reads it: :func:`~supplyline.scenario._yaml_lines.read_float`;
+    Python reads 0.0, and ``"kg": 1e-400`` was refused as "expected a number greater than 0,
+    got 0.0"), and ``NaN`` or ``Infinity``, which JSON does not have but Python reads. A
+    value that validates is a plain float again (pydantic's)."""
+
+    text: str
+
+    def __str__(self) -> str:
+        return self.text
+
+
+def _number(text: str, value: float) -> float:
+    """``value``, read from ``text``, kept with its text where a float does not hold it."""
+    if math.isfinite(value) and not underflows(text):
+        return value
+    written = _Written(value)
+    written.text = text
+    return written
+
+
+def _float(text: str) -> float:
+    """A JSON number with a decimal point or an exponent (:class:`_Written` where a float
+    does not hold it)."""
+    found = read_float(text)
+    return _number(text, float(text) if found is None else found)
+
+
+def _read_json(body: bytes) -> Any:
+    """A request's JSON body, as the API reads it: a number a float does not hold keeps
+    its text for what a refusal says (:class:`_Written`); a whole number of more digits
+    than Python reads is :class:`_TooLong`."""
+    return json.loads(body, parse_float=_float, parse_int=_whole,
+                      parse_constant=lambda text: _number(text, float(text)))
+
+
+class _JsonRequest(Request):
+    """A request whose JSON body is read by :func:`_read_json` (FastAPI reads the body by
+    ``Request.json``)."""
+
+    async def json(self) -> Any:
+        if not hasattr(self, "_body_json"):
+            self._body_json = _read_json(await self.body())
+        return self._body_json
+
+
 def _repeated_keys(body: bytes) -> list[list[str | int]]:
     """Where a key is written again in one object of a JSON body (JSON keeps the last and
     drops the others in silence), as ``loc``s; none where the body is not JSON (said
@@ -373,6 +424,7 @@ class _OneKeyOnce(APIRoute):
         handler = super().get_route_handler()
 
         async def checked(request: Request) -> Response:
+            request = _JsonRequest(request.scope, request.receive)
             if request.method in ("POST", "PUT", "PATCH"):
                 repeated = _repeated_keys(await request.body())
                 if repeated:
@@ -831,7 +883,7 @@ async def _other_problems(request: Request, route: Any, dependant: Any
     if dependant.body_params:
         raw = await request.body()
         try:
-            body = json.loads(raw) if raw else None
+            body = _read_json(raw) if raw else None
         except ValueError:  # (not JSON: said by the body's own checks once this is mended)
             return errors, None
         errors += (await request_body_to_args(

@@ -538,11 +538,13 @@ def _words(error: Mapping[str, Any], where: Sequence[Any], goods: Iterable[str]
     if kind == "dict_type" and loc and loc[-1] in _BY_GOOD:
         expected = f"{_by_good(goods, value)} ({_BY_GOOD[str(loc[-1])]})"
     elif kind == "int_parsing_size" or (kind == "float_type" and isinstance(value, int)
-                                        and not isinstance(value, bool)):
+                                        and not isinstance(value, bool)) or (
+            kind == "finite_number" and isinstance(value, float) and math.isinf(value)):
         # too large to be read as a number of the field's type at all (``1e20`` persons, a
-        # kg of 400 digits): said against the field's bound, as one merely too large is
+        # kg of 400 digits, ``1e400``, which a float holds as inf): said against the field's
+        # bound, as one merely too large is
         expected = _beyond(_bounds_at(error["loc"]), str(value).lstrip().startswith("-"),
-                           kind == "float_type")
+                           kind != "int_parsing_size")
     elif kind in _EXPECTED:
         expected = _EXPECTED[kind]
     elif kind in _BOUNDS:

@@ -1381,6 +1381,47 @@ def test_a_number_too_large_for_a_number_field_is_said_against_its_bound(served:
         (["body", 1, "persons"], "expected a number greater than 0, got -1e+20")]
 
 
+def test_a_number_beyond_a_float_is_said_as_written(served: Any) -> None:
+    """``"kg": 1e400`` (more than a float holds, which Python reads as inf) was refused as
+    "expected a finite number, got inf", not what the clerk wrote; it is said as written,
+    against the field's bound as a 400-digit kg is. ``1e-400`` (read as 0.0) was "expected
+    a number greater than 0, got 0.0": it is the tiny number it is, as the scenario reads it."""
+    books, client, headers = served
+    before, plans = books.count(), len(books.plans())
+    council = {**headers["council"], "Content-Type": "application/json"}
+    pledge = ('{"kind": "pledge", "date": "2024-11-06", "locality": "far-village", '
+              '"good": "rice", "kg": %s, "by": "2024-11-10"}')
+    dispatch_ = ('{"kind": "dispatch", "date": "2024-11-03", "from": "ridge-depot", '
+                 '"to": "kestrel-town", "mode": "porter", "units": 1, "cargo_kg": {"rice": %s}}')
+    labour = ('{"kind": "labour", "date": "2024-11-03", "locality": "high-village", '
+              '"persons": %s, "days": 3, "role": "road_crew"}')
+    for path, body, loc, message in (
+            ("/api/entries", pledge % "1e400", ["body", "kg"],
+             "expected a number of at most 1,000,000,000,000, got 1e400"),
+            ("/api/entries", pledge % "-1.5E+400", ["body", "kg"],
+             "expected a number greater than 0, got -1.5E+400"),
+            ("/api/entries/batch", f"[{pledge % 1}, {dispatch_ % '2e999'}]",
+             ["body", 1, "cargo_kg", "rice"],
+             "expected a number of at most 1,000,000,000,000, got 2e999"),
+            ("/api/entries", labour % "1e400", ["body", "persons"],
+             "expected a number of at most 1,000,000,000, got 1e400"),
+            ("/api/entries", labour % "1e-400", ["body", "persons"],
+             "expected a whole number, got 1e-400"),
+            ("/api/entries", pledge % "Infinity", ["body", "kg"],
+             "expected a number of at most 1,000,000,000,000, got Infinity"),
+            ("/api/entries", pledge % "NaN", ["body", "kg"], "expected a finite number, got NaN"),
+            ("/api/replan", '{"as_of": "2024-11-04", "keep": 1e400}', ["body", "keep"],
+             "expected true or false, got 1e400")):
+        got = client.post(path, content=body.encode(), headers=council)
+        assert got.status_code == 422, got.text
+        assert [(d["loc"], d["msg"]) for d in got.json()["detail"]] == [(loc, message)], body
+    # A kg of 1e-400 is no problem of its own: the pledge's misspelt locality is the one.
+    got = client.post("/api/entries", content=(pledge % "1e-400").replace(
+        "far-village", "far-vilage").encode(), headers=council)
+    assert [d["loc"] for d in got.json()["detail"]] == [["body", "locality"]]
+    assert (books.count(), len(books.plans())) == (before, plans)
+
+
 def test_a_key_of_kg_by_good_is_said_at_the_key(served: Any) -> None:
     """``"cargo_kg": {"": 2}`` was said at ``["body", "cargo_kg", "", "[key]"]`` (a marker
     of pydantic's own) as "expected at least 1 character": said at the key, as a problem of
