@@ -26,7 +26,7 @@ from sqlalchemy import delete, func, insert, select, update
 
 from supplyline.ops import tables as t
 from supplyline.ops.books import PLACE_FIELD, Books, digest
-from supplyline.ops.entries import Entry, EntryError
+from supplyline.ops.entries import Entry, EntryError, ids_listed
 from supplyline.ops.writing import now
 
 __all__ = ["LOCK_SECONDS", "MAX_FAILED", "ROLES", "Account", "AccountError", "Locked",
@@ -102,8 +102,10 @@ def account_problems(books: Books, data: Mapping[str, Any],
     if "place" in refused or not isinstance(place, str | None):
         return found
     kinds = {p.id: p.kind for p in books.scenario.places}
-    localities = ", ".join(sorted(p for p, k in kinds.items() if k == "locality"))
-    others = ", ".join(sorted(p for p, k in kinds.items() if k != "locality"))
+    known = place in kinds
+    localities = ids_listed(place or "", (p for p, k in kinds.items() if k == "locality"),
+                            known)
+    others = ids_listed(place or "", (p for p, k in kinds.items() if k != "locality"), known)
     if role == "commune" and kinds.get(place or "") != "locality":
         found.append(("place", f"expected a locality for a commune clerk ({localities}), "
                                f"got {_got(place)}"))
@@ -130,6 +132,15 @@ def add_account(books: Books, name: str, password: str, role: str,
         if found is not None and not replace:
             raise AccountError("name", f"expected a name no account has, got {name!r}, "
                                        "which exists", status=409)
+        if found is None and not replace:
+            # Names are matched as written (a login too), so 'High' beside 'high' would be a
+            # second clerk, and the ledger's authors two, told apart by capitals alone.
+            alike = [other for other in conn.execute(select(t.account.c.name)).scalars()
+                     if other.casefold() == name.casefold()]
+            if alike:
+                raise AccountError("name", f"expected a name no account has, in any "
+                                           f"capitals, got {name!r}: account {alike[0]!r} "
+                                           "has it", status=409)
         if found is not None:
             conn.execute(delete(t.token).where(t.token.c.account == name))
             conn.execute(delete(t.login_failure).where(t.login_failure.c.account == name))

@@ -39,7 +39,7 @@ from supplyline.network import Network, compile_network, giveable_kg, labour_poo
 from supplyline.scenario._yaml_lines import shown
 from supplyline.scenario.schema import Date, NotTrueOrFalse, Route, Scenario
 from supplyline.scenario.series import series_over_horizon
-from supplyline.text import REFUSED
+from supplyline.text import REFUSED, closest
 from supplyline.units import words_and
 
 __all__ = [
@@ -66,6 +66,7 @@ __all__ = [
     "closed_under_convoys",
     "entry_problems",
     "given_beyond",
+    "ids_listed",
     "labour_beyond",
     "outside_horizon",
     "over_closed_route",
@@ -791,11 +792,21 @@ class Index:
         return 0.0 if arisen is None else float(arisen[self._day(day)])
 
 
+def ids_listed(value: str, choices: Iterable[str], known: bool = False) -> str:
+    """The ids a field takes, listed, and the one ``value`` is most likely meant for where
+    one is close (``; did you mean 'high-village'?``; not where one id is listed): ids are
+    matched as written, as the scenario's are, so ``'High-Village'`` or ``' high-village'``
+    is refused, not taken for another place, and said with the id meant. None where
+    ``value`` is an id of another kind (``known``: a depot where a front is asked for)."""
+    listed = sorted(choices)
+    close = None if known or len(listed) == 1 else closest(value.strip(), listed)
+    return (", ".join(listed) or "none") + (f"; did you mean {close!r}?" if close else "")
+
+
 def _one_of(field: str, value: str, choices: Any, what: str) -> EntryError | None:
     if value in choices:
         return None
-    shown = ", ".join(sorted(choices)) or "none"
-    return EntryError(field, f"expected {what} ({shown}), got {value!r}")
+    return EntryError(field, f"expected {what} ({ids_listed(value, choices)}), got {value!r}")
 
 
 def _place(ix: Index, field: str, value: str, kinds: tuple[str, ...],
@@ -803,7 +814,8 @@ def _place(ix: Index, field: str, value: str, kinds: tuple[str, ...],
     place = ix.places.get(value)
     if place is not None and place.kind in kinds:
         return None
-    shown = ", ".join(sorted(p for p, v in ix.places.items() if v.kind in kinds))
+    shown = ids_listed(value, (p for p, v in ix.places.items() if v.kind in kinds),
+                     known=place is not None)
     return EntryError(field, f"expected {what} ({shown}), got {value!r}")
 
 

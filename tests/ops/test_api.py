@@ -1422,6 +1422,73 @@ def test_a_number_beyond_a_float_is_said_as_written(served: Any) -> None:
     assert (books.count(), len(books.plans())) == (before, plans)
 
 
+def test_an_id_or_account_name_in_other_capitals_is_refused_with_the_one_meant(
+        served: Any) -> None:
+    """Ids are matched as written, as the scenario's are: ``"Rice"`` or ``" ridge-depot"``
+    was refused with every id listed but not the one meant (24 places on the built-in
+    scenario); it is said with it. An account ``"Council"`` beside ``council`` had been
+    made, a second clerk told apart by capitals alone: it is a 409 at the name."""
+    books, client, headers = served
+    before, names = books.count(), [a.name for a in accounts(books)]
+    places = "bridge, district-hospital, far-village, high-village, kestrel-town, ridge-depot"
+    dispatch_ = entry("dispatch", date="2024-11-03", from_=" ridge-depot", to="Kestrel-Town",
+                      mode="Porter", units=1, cargo_kg={"Rice": 5})
+    for data, problems in (
+            (contribution("High-Village"), [
+                (["body", "locality"], "expected a locality (far-village, high-village, "
+                                       "river-village, terrace-village; did you mean "
+                                       "'high-village'?), got 'High-Village'")]),
+            # (with one good to choose, the list says it; a place of another kind is meant)
+            ({**contribution("high-village"), "good": "Rice", "at": "far-village"}, [
+                (["body", "good"], "expected a good counted in kg (rice), got 'Rice'"),
+                (["body", "at"], "expected the locality itself or a place that is not a "
+                                 "locality (bridge, district-hospital, kestrel-town, "
+                                 "ridge-depot), got 'far-village'")]),
+            (dispatch_, [
+                (["body", "from"], f"expected a place ({places}, river-village, "
+                                   "terrace-village; did you mean 'ridge-depot'?), got "
+                                   "' ridge-depot'"),
+                (["body", "to"], f"expected a place ({places}, river-village, "
+                                 "terrace-village; did you mean 'kestrel-town'?), got "
+                                 "'Kestrel-Town'"),
+                (["body", "mode"], "expected a mode (bicycle, porter; did you mean "
+                                   "'porter'?), got 'Porter'"),
+                (["body", "cargo_kg", "Rice"], "expected a good counted in kg (rice), got "
+                                               "'Rice'")]),
+            (entry("route", date="2024-11-03", route="Ridge-Road", status="closed"), [
+                (["body", "route"], "expected a route id (bridge-road, far-village--bridge, "
+                                    "gorge-path, high-village--ridge-depot, "
+                                    "ridge-depot--district-hospital, ridge-road, "
+                                    "river-village--bridge, terrace-village--bridge; did "
+                                    "you mean 'ridge-road'?), got 'Ridge-Road'")])):
+        got = client.post("/api/entries", json=data, headers=headers["council"])
+        assert got.status_code == 422, got.text
+        assert [(d["loc"], d["msg"]) for d in got.json()["detail"]] == problems, data
+    assert books.count() == before
+    # An account's place, and its name.
+    new = {"name": "high2", "password": "a long one", "role": "commune",
+           "place": "High-Village"}
+    got = client.post("/api/accounts", json=new, headers=headers["council"])
+    assert got.json()["detail"] == [{
+        "loc": ["body", "place"], "type": "value_error",
+        "msg": "expected a locality for a commune clerk (far-village, high-village, "
+               "river-village, terrace-village; did you mean 'high-village'?), got "
+               "'High-Village'"}]
+    for name, other in (("Council", "council"), ("DEPOT", "depot")):
+        got = client.post("/api/accounts", headers=headers["council"], json={
+            **new, "name": name, "place": "high-village"})
+        assert got.status_code == 409, got.text
+        assert got.json()["detail"] == [{
+            "loc": ["body", "name"], "type": "conflict",
+            "msg": f"expected a name no account has, in any capitals, got {name!r}: "
+                   f"account {other!r} has it"}]
+    assert [a.name for a in accounts(books)] == names
+    with pytest.raises(EntryError) as refused:
+        add_account(books, "Viewer", "a long one", "viewer")
+    assert (refused.value.field, refused.value.status) == ("name", 409)
+    assert [a.name for a in accounts(books)] == names
+
+
 def test_a_key_of_kg_by_good_is_said_at_the_key(served: Any) -> None:
     """``"cargo_kg": {"": 2}`` was said at ``["body", "cargo_kg", "", "[key]"]`` (a marker
     of pydantic's own) as "expected at least 1 character": said at the key, as a problem of
