@@ -58,6 +58,7 @@ from supplyline.ops.entries import (
     EntryError,
     body_loc,
     outside_horizon,
+    routes_by_ends,
     said,
     scenario_problems,
 )
@@ -611,9 +612,11 @@ def create_app(books: Books) -> FastAPI:
         # "no entries".
         known = [*books.index.places, *books.index.routes]
         if place is not None and place not in known:
+            # (a route by its ends is said with its id, not the id spelt most like them)
+            between = routes_by_ends(books.index, place)
+            hint = f" ({between})" if between else did_you_mean(place, known)
             out.append(_said(["query", "place"], f"expected the id of a place or a route of "
-                                                 f"the scenario{did_you_mean(place, known)}, "
-                                                 f"got {place!r}"))
+                                                 f"the scenario{hint}, got {place!r}"))
         if since is not None and until is not None and since > until:
             out.append(_said(["query", "until"],
                              f"expected a day on or after since ({since}), got {until}"))

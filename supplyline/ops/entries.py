@@ -76,6 +76,7 @@ __all__ = [
     "received_too_soon",
     "report_without_effect",
     "route_closed",
+    "routes_by_ends",
     "said",
     "scenario_problems",
     "units_of",
@@ -809,6 +810,32 @@ def _one_of(field: str, value: str, choices: Any, what: str) -> EntryError | Non
     return EntryError(field, f"expected {what} ({ids_listed(value, choices)}), got {value!r}")
 
 
+def routes_by_ends(ix: Index, value: str) -> str:
+    """The route or routes that join the places of ``value`` written FROM--TO (either way
+    round), said (``the route between those places is 'ridge-road'``); ``''`` where it is
+    no FROM--TO of places a route joins."""
+    a, dashes, b = value.partition("--")
+    between = sorted(rid for rid, r in ix.routes.items() if dashes and {r.from_, r.to} == {a, b})
+    if len(between) == 1:
+        return f"the route between those places is {between[0]!r}"
+    return f"the routes between those places are {', '.join(between)}" if between else ""
+
+
+def _route(ix: Index, field: str, value: str) -> EntryError | None:
+    """A route's id, as the scenario's check says one that is not (its ``_crossref``): a
+    place's id is said to be a place, and FROM--TO of places a route joins (either way
+    round) with that route's id, not with the id it is spelt most like
+    (``ridge-depot--kestrel-town`` was said as maybe ``ridge-depot--district-hospital``)."""
+    if value in ix.routes:
+        return None
+    between = routes_by_ends(ix, value)
+    listed = ids_listed(value, ix.routes, known=bool(between) or value in ix.places)
+    if between:
+        listed += f"; {between}"
+    got = f"{value!r} (a place)" if value in ix.places else repr(value)
+    return EntryError(field, f"expected a route id ({listed}), got {got}")
+
+
 def _place(ix: Index, field: str, value: str, kinds: tuple[str, ...],
            what: str) -> EntryError | None:
     place = ix.places.get(value)
@@ -1029,8 +1056,7 @@ def _problems(entry: Entry, ix: Index) -> list[EntryError]:
                                                    f"{entry.capacity_lost}")
             return None
 
-        return _each(lambda: _one_of("route", entry.route, ix.routes, "a route id"),
-                     capacity)
+        return _each(lambda: _route(ix, "route", entry.route), capacity)
     return []
 
 

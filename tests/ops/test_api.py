@@ -1489,6 +1489,34 @@ def test_an_id_or_account_name_in_other_capitals_is_refused_with_the_one_meant(
     assert [a.name for a in accounts(books)] == names
 
 
+def test_a_route_named_by_its_ends_or_by_a_place_is_said_so(served: Any) -> None:
+    """A route report's ``ridge-depot--kestrel-town`` was said as maybe
+    ``ridge-depot--district-hospital`` (the id spelt most like it), and ``ridge-depot`` as
+    maybe ``ridge-road``: it is said with the route between those places, as the scenario's
+    check says it, and a place as a place."""
+    _books, client, headers = served
+    routes = ("bridge-road, far-village--bridge, gorge-path, high-village--ridge-depot, "
+              "ridge-depot--district-hospital, ridge-road, river-village--bridge, "
+              "terrace-village--bridge")
+    for route, said_ in (
+            ("ridge-depot--kestrel-town", f"({routes}; the route between those places is "
+                                          "'ridge-road'), got 'ridge-depot--kestrel-town'"),
+            ("bridge--river-village", f"({routes}; the route between those places is "
+                                      "'river-village--bridge'), got 'bridge--river-village'"),
+            ("ridge-depot", f"({routes}), got 'ridge-depot' (a place)"),
+            ("Gorge-Path", f"({routes}; did you mean 'gorge-path'?), got 'Gorge-Path'")):
+        got = client.post("/api/entries", headers=headers["council"], json=entry(
+            "route", date="2024-11-03", route=route, status="closed"))
+        assert got.status_code == 422, got.text
+        assert got.json()["detail"] == [{"loc": ["body", "route"], "type": "value_error",
+                                         "msg": f"expected a route id {said_}"}]
+    # The ledger's filter of a place's or a route's entries too.
+    got = client.get("/api/entries?place=kestrel-town--ridge-depot", headers=headers["viewer"])
+    assert got.json()["detail"][0]["msg"] == (
+        "expected the id of a place or a route of the scenario (the route between those "
+        "places is 'ridge-road'), got 'kestrel-town--ridge-depot'")
+
+
 def test_a_key_of_kg_by_good_is_said_at_the_key(served: Any) -> None:
     """``"cargo_kg": {"": 2}`` was said at ``["body", "cargo_kg", "", "[key]"]`` (a marker
     of pydantic's own) as "expected at least 1 character": said at the key, as a problem of
