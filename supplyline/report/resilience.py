@@ -24,6 +24,7 @@ from supplyline.report.map import FRONT, Labeller, route_curves
 from supplyline.report.sections import ReportContext, Section, figure, prose, table
 from supplyline.report.svg import fmt, size_style
 from supplyline.resilience.analysis import (
+    SHOWN,
     SOLVED_BY,
     Resilience,
     WorstSet,
@@ -31,7 +32,7 @@ from supplyline.resilience.analysis import (
     stock_state,
 )
 from supplyline.resilience.cuts import NOT_USED, TWIN, Impact, called, gave_up_words, split_cut
-from supplyline.resilience.interdiction import WorstCut
+from supplyline.resilience.interdiction import WorstCut, fewer_words
 from supplyline.scenario.summary import counted
 from supplyline.units import words_and
 
@@ -67,10 +68,6 @@ def _reserve(i: Impact) -> str:
     ("lasts", or "unsolved": its cost is not known)."""
     state = stock_state(i)
     return f"{stock_days(i):g} d" if state == "short" else state
-
-
-#: Figures smaller than this are shown as 0 (solver noise, a few grams or minutes).
-SHOWN = 0.005
 
 
 def _cell(x: float) -> str:
@@ -337,7 +334,9 @@ def _model_kg(w: WorstSet, best: Impact | None) -> float:
 def _gap(w: WorstSet, kg: float) -> str:
     """The relative gap between a set's figure on the aggregated network and the model's
     bound, as HiGHS measures its own ((bound - found) / found): the MIP's for its worst set,
-    and for a next set what the bound leaves above it (not the worst's 0 %)."""
+    and for a next set what the bound leaves above it (not the worst's 0 %); in the
+    tables' numbers (:func:`fmt`: "130%", not "1.3e+02%"), "—" where the set leaves nothing
+    short there."""
     m = w.model
     if m is None:
         return "—"
@@ -345,7 +344,7 @@ def _gap(w: WorstSet, kg: float) -> str:
         gap = m.gap
     else:
         gap = (m.bound_kg - kg) / kg if kg > 0 else (0.0 if m.bound_kg <= 0 else np.inf)
-    return f"{100 * gap:.2g}%"
+    return f"{fmt(100 * gap, 2)}%" if np.isfinite(gap) else "—"
 
 
 def _worst_rows(res: Resilience) -> list[list[object]]:
@@ -367,28 +366,9 @@ def _worst_rows(res: Resilience) -> list[list[object]]:
 
 
 def _worst_notes(res: Resilience) -> list[str]:
-    """Why a worst set of at most k cuts has fewer, for each k where it does."""
-    out: list[str] = []
-    for w in res.worst:
-        best = w.worst
-        if best is None:
-            continue
-        # The model's first answer has its proven gap; the next ones (each forbidding the
-        # sets before it) are only what the model found.
-        gap = w.model.gap if w.model is not None and w.model.ids == best.ids else np.inf
-        few = _fewer(len(best.ids), w.k, gap)
-        if few:
-            out.append(f"At k = {w.k} the worst set has {few}.")
-        # The bound is the aggregated network's: beside the full plan's figure it read as
-        # broken where the full plan, with its carriers, labour and time, leaves more short.
-        full = res.base.shortfall_t + best.extra_shortfall_t
-        if w.model is not None and np.isfinite(full) and \
-                full > w.model.bound_kg / 1000.0 + SHOWN:
-            out.append(f"At k = {w.k} the full plan leaves {fmt(full)} t short with the set "
-                       f"cut, more than the model's bound of {fmt(w.model.bound_kg / 1e3)} t: "
-                       "the bound holds on the aggregated network (no time, carriers or "
-                       "labour), not on the full plan.")
-    return out
+    """The worst sets' notes (:meth:`~supplyline.resilience.analysis.WorstSet.notes`, as the
+    JSON gives them), each as a sentence that says its k."""
+    return [f"At k = {w.k} {note}." for w in res.worst for note in w.notes(res.base.shortfall_t)]
 
 
 def _uncut_words(res: Resilience) -> str:
@@ -427,25 +407,9 @@ def _called(res: Resilience, ids: Sequence[str]) -> str:
     return JOIN.join(called(net, *split_cut(net, ids)))
 
 
-#: A gap below this is a proven worst set (the MIP's relative gap tolerance).
-PROVEN_GAP = 1e-6
-
-
-def _fewer(n: int, k: int, gap: float) -> str:
-    """Why a worst set of at most ``k`` cuts has only ``n`` ('' when it has ``k``): the
-    model takes at most ``k``, and no further cut adds shortfall to it on the aggregated
-    network (proven when the gap is 0; else none that the model found)."""
-    if n >= k or n == 0:
-        return ""
-    further = ("a further cut adds no shortfall to the set" if gap <= PROVEN_GAP else
-               "the model found no further cut that adds shortfall to the set")
-    return (f"{counted(n, 'cut', 'cuts')} of the {k} allowed: {further} on the aggregated "
-            "network")
-
-
 def _attack_words(res: Resilience, cut: WorstCut) -> str:
     """An attacker's answer: its cuts, and why they are fewer than allowed when they are."""
-    few = _fewer(len(cut.ids), cut.k, cut.gap)
+    few = fewer_words(len(cut.ids), cut.k, cut.gap)
     return (_called(res, cut.ids) or "none") + (f"; {few}" if few else "")
 
 
@@ -462,25 +426,18 @@ def _defence_words(res: Resilience) -> str:
              f": {worst} of the rest ({_attack_words(res, d.attack)}) "
              f"{'leaves' if d.k == 1 else 'leave'} {fmt(d.attack.shortfall_kg / 1e3)} t short "
              f"on the aggregated network, against {fmt(d.unprotected.shortfall_kg / 1e3)} t "
+             # ("the same cuts" where there are some: of no cut at all it read as if
+             # there were)
              "unprotected (" + ("the same cuts" if d.unprotected.ids == d.attack.ids
-                                else _attack_words(res, d.unprotected)) + ")")
+                                and d.attack.ids else _attack_words(res, d.unprotected))
+             + ")")
     if res.defence_checked is not None:
         safe, open_ = res.defence_checked
         words += (f"; on the full plan +{_cell(safe.extra_shortfall_t)} t against "
                   f"+{_cell(open_.extra_shortfall_t)} t")
-    words += "."
-    if res.window_dates is not None and res.worst:
-        # (the notes say of the worst sets that the aggregated network has no time)
-        words += " Like the worst sets, it is chosen over the whole horizon."
-    elif res.window_dates is not None:
-        # (with --k 1 there are no worst sets, nor their notes: the protection's figures on
-        # the two networks read as disagreeing for no reason)
-        first, last = res.window_dates
-        words += (" The aggregated network has no time (nor carriers or labour): it chooses "
-                  "the protection against cuts over the whole horizon"
-                  + (f"; the full plan is cut from {first} to {last} only"
-                     if res.defence_checked is not None else "") + ".")
-    return words
+    # (what the aggregated network leaves out, and in a window that it has no time, is in
+    # the notes, for the JSON as for the terminal and the report: aggregated_notes)
+    return words + "."
 
 
 def _allocation_words(res: Resilience) -> str:
@@ -593,8 +550,8 @@ def resilience_section(plan: Plan, context: ReportContext) -> Section | None:
 
 def resilience_html(res: Resilience, count: int = 10) -> str:
     """What a notebook shows of a resilience analysis (``Resilience._repr_html_``): the uncut
-    plan, the first ``count`` cuts of the ranking, the worst sets and the notes, as the
-    report's tables (without the map)."""
+    plan, the first ``count`` cuts of the ranking, the worst sets, the protection and the
+    notes, as the report's tables (without the map)."""
     when = (f" Each cut from {res.window_dates[0]} to {res.window_dates[1]}."
             if res.window_dates is not None else "")
     left = len(res.ranking) - count
@@ -613,6 +570,10 @@ def resilience_html(res: Resilience, count: int = 10) -> str:
                 [n in WORST_NUMERIC for n in range(len(WORST_HEAD))])
                + "".join(f"<p>{escape(n)}</p>" for n in _worst_notes(res))
                if res.worst else "")
+            # (the notes speak of the protection from cutting where there is one: said)
+            + (f"<p>{escape(_defence_words(res))}</p>" if res.defence is not None else "")
+            + (f"<p>{escape(_allocation_words(res))}</p>" if res.allocation is not None
+               else "")
             + "".join(f"<p>{prose(_sentence(n))}</p>" for n in res.notes)
             + "</div>")
 

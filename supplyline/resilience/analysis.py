@@ -37,6 +37,7 @@ from supplyline.resilience.cuts import (
 from supplyline.resilience.interdiction import (
     WorstCut,
     aggregate,
+    fewer_words,
     greedy_cuts,
     next_worst_cuts,
     worst_cuts,
@@ -56,7 +57,8 @@ if TYPE_CHECKING:
     import pandas as pd
 
 __all__ = ["ANALYSIS_MAX_COLUMNS", "COARSE_STEP_DAYS", "EXACT_MAX_K", "OwnGrid", "PlanShort",
-           "Resilience", "WorstSet", "analyse", "analysis_grid", "parse_window"]
+           "Resilience", "WorstSet", "aggregated_notes", "analyse", "analysis_grid",
+           "parse_window"]
 
 #: Up to this k the worst cuts are found exactly (the MIP); above it, greedily.
 EXACT_MAX_K = 3
@@ -79,6 +81,36 @@ GAVE_UP_NAMED = 6
 #: protection against the expected threats (the network unprotected, and each unit tried),
 #: and the cuts simulated.
 SOLVED_BY = ("uncut", "cuts", "worst", "defence", "protection", "simulated")
+#: Figures smaller than this are shown as 0 (solver noise, a few grams or minutes).
+SHOWN = 0.005
+
+
+def aggregated_notes(worst: Sequence[WorstSet], protection: bool,
+                     window_dates: tuple[str, str] | None) -> list[str]:
+    """What the worst sets and the protection from cutting (``budget``) owe to the aggregated
+    network they are found on, as the result's notes ([] with neither): it has no time,
+    carriers or labour, and in a window it chooses over the whole horizon what the full
+    plan measures cut in the window only. Written here once, and read by the terminal, the
+    report and the JSON alike (the protection's sentence had said the window's alone, for
+    --k 1, and the JSON not at all)."""
+    exact = all(w.method == "exact" for w in worst)
+    sets = "the worst sets" if exact else (f"the worst sets (exactly up to {EXACT_MAX_K} cuts, "
+                                           "greedily above)")
+    named = [(what, plain) for what, plain, on in (
+        (sets, "the worst sets", bool(worst)),
+        ("the protection from cutting", "the protection from cutting", protection)) if on]
+    if not named:
+        return []
+    are = "is" if len(named) == 1 and protection else "are"
+    notes = [f"{words_and([what for what, _ in named])} {are} found "
+             f"{'exactly ' if exact else ''}on the aggregated network (no time, carriers or "
+             "labour) and measured on the full plan"]
+    if window_dates is not None:
+        notes.append(f"the aggregated network has no time: "
+                     f"{words_and([plain for _, plain in named])} {are} chosen over the whole "
+                     "horizon, and measured on the full plan cut from "
+                     f"{window_dates[0]} to {window_dates[1]} only")
+    return notes
 
 
 @dataclass
@@ -99,6 +131,31 @@ class WorstSet:
         """The confirmed set that costs most on the full plan."""
         ok = [i for _, i in self.confirmed if np.isfinite(i.extra_shortfall_t)]
         return max(ok, key=lambda i: (i.extra_shortfall_t, i.extra_objective), default=None)
+
+    def notes(self, base_shortfall_t: float) -> list[str]:
+        """What a reader of the row must be told of the set :attr:`worst` names (the uncut
+        plan leaving ``base_shortfall_t``): why it has fewer cuts than ``k``
+        (:func:`fewer_words`), and where the full plan leaves more short with it cut than
+        the model's bound (the bound is the aggregated network's: beside the full plan's
+        figure it read as broken). Read by the terminal, the report and the JSON alike."""
+        best = self.worst
+        if best is None:
+            return []
+        out: list[str] = []
+        # The model's first answer has its proven gap; the next ones (each forbidding the
+        # sets before it) are only what the model found.
+        m = self.model
+        few = fewer_words(len(best.ids), self.k,
+                          m.gap if m is not None and m.ids == best.ids else math.inf)
+        if few:
+            out.append(f"the worst set has {few}")
+        full = base_shortfall_t + best.extra_shortfall_t
+        if m is not None and np.isfinite(full) and full > m.bound_kg / 1000.0 + SHOWN:
+            out.append(f"the full plan leaves {fmt(full)} t short with the set cut, more than "
+                       f"the model's bound of {fmt(m.bound_kg / 1e3)} t: the bound holds on "
+                       "the aggregated network (no time, carriers or labour), not on the "
+                       "full plan")
+        return out
 
 
 @dataclass
@@ -175,6 +232,7 @@ class Resilience:
                            "shortfall_t": w.greedy_shortfall_kg / 1000.0},
                 "confirmed": [{"aggregated_shortfall_t": kg / 1000.0, **impact(i)}
                               for kg, i in w.confirmed],
+                "notes": w.notes(self.base.shortfall_t),
             }
 
         b = self.base
@@ -187,6 +245,7 @@ class Resilience:
                 "unprotected_attack": list(d.unprotected.ids),
                 "unprotected_shortfall_t": d.unprotected.shortfall_kg / 1e3,
                 "saved_t": d.saved_kg / 1e3, "mips": d.mips, "seconds": d.seconds,
+                "notes": d.notes(),
                 "full_plan": None if self.defence_checked is None else {
                     "protected": impact(self.defence_checked[0]),
                     "unprotected": impact(self.defence_checked[1])},
@@ -640,15 +699,10 @@ def analyse(
     gave_up = gave_up_note(ranking)
     if gave_up:
         notes.append(gave_up)
-    if worst:
-        notes.append("the worst sets are exact on the aggregated network (no time, carriers "
-                     "or labour) and measured on the full plan")
-    if window is not None and worst:
-        notes.append("the aggregated network has no time: it picks the worst sets for the "
-                     "whole horizon; they are measured on the full plan cut in the window")
     start = net.start_date
     dates = None if window is None else (
         str(start + dt.timedelta(days=window[0])), str(start + dt.timedelta(days=window[1])))
+    notes += aggregated_notes(worst, defence is not None, dates)
     forget_solves(top)  # (read by the simulation)
     return Resilience(net.scenario.name, window, dates, base, ranking, worst,
                       time.perf_counter() - started, sum(solves_by.values()), notes,

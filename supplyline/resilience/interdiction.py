@@ -31,8 +31,8 @@ from supplyline.accounting import legs_of, step_capacity
 from supplyline.network import Network
 from supplyline.plan.variables import FloatArray, IntArray
 
-__all__ = ["Aggregate", "WorstCut", "aggregate", "brute_force", "gains", "greedy_cuts",
-           "shortfall", "worst_cuts"]
+__all__ = ["PROVEN_GAP", "Aggregate", "WorstCut", "aggregate", "brute_force", "fewer_words",
+           "gains", "greedy_cuts", "shortfall", "worst_cuts"]
 
 #: A cut that adds no more than this to the shortfall (kg) adds nothing: the greedy search
 #: stops there.
@@ -162,6 +162,10 @@ def shortfall(agg: Aggregate, routes: Sequence[str] = (), places: Sequence[str] 
     return float(res.fun)
 
 
+#: A gap below this is a proven worst set (the MIP's relative gap tolerance).
+PROVEN_GAP = 1e-6
+
+
 @dataclass
 class WorstCut:
     """The worst cut set the interdiction model found for a budget of ``k`` cuts."""
@@ -179,6 +183,20 @@ class WorstCut:
     @property
     def ids(self) -> tuple[str, ...]:
         return tuple(self.routes) + tuple(self.places)
+
+
+def fewer_words(n: int, k: int, gap: float) -> str:
+    """Why a set of at most ``k`` cuts has only ``n`` ('' when it has ``k``, or none): the
+    model takes at most ``k``, and no further cut adds shortfall to it on the aggregated
+    network (proven when the gap is at most :data:`PROVEN_GAP`; else none that the model
+    found). The one wording of the worst sets' notes and of the protection's attacks, read
+    by the terminal, the report and the JSON."""
+    if n >= k or n == 0:
+        return ""
+    further = ("a further cut adds no shortfall to the set" if gap <= PROVEN_GAP else
+               "the model found no further cut that adds shortfall to the set")
+    return (f"{n} {'cut' if n == 1 else 'cuts'} of the {k} allowed: {further} on the "
+            "aggregated network")
 
 
 def worst_cuts(agg: Aggregate, k: int, routes: Sequence[str] | None = None,

@@ -27,7 +27,13 @@ from supplyline.network import Network
 from supplyline.plan.model import failure_words
 from supplyline.plan.result import Plan
 from supplyline.plan.session import Session
-from supplyline.resilience.interdiction import ADDS_NOTHING_KG, Aggregate, WorstCut, worst_cuts
+from supplyline.resilience.interdiction import (
+    ADDS_NOTHING_KG,
+    Aggregate,
+    WorstCut,
+    fewer_words,
+    worst_cuts,
+)
 
 __all__ = ["EFFECTS", "Allocation", "Defence", "allocate", "best_defence",
            "candidates_to_protect", "plan_on", "protected"]
@@ -50,6 +56,15 @@ class Defence:
     def saved_kg(self) -> float:
         """Worst-case shortfall the protection takes away (aggregated model)."""
         return self.unprotected.shortfall_kg - self.attack.shortfall_kg
+
+    def notes(self) -> list[str]:
+        """Why the attack on the protected network, or on the unprotected one, has fewer
+        cuts than ``k`` (:func:`~supplyline.resilience.interdiction.fewer_words`, the words
+        the protection's sentence gives beside its cuts), for the JSON."""
+        said = [(which, fewer_words(len(cut.ids), cut.k, cut.gap))
+                for which, cut in (("protected", self.attack),
+                                   ("unprotected", self.unprotected))]
+        return [f"the attack on the {which} network has {few}" for which, few in said if few]
 
 
 def best_defence(agg: Aggregate, k: int, budget: int, routes: Sequence[str] | None = None,

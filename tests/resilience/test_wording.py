@@ -233,38 +233,43 @@ def test_a_command_in_the_section_wraps_between_its_words_as_in_the_header(
 
 
 def test_protection_in_a_window_says_the_aggregated_network_has_no_time(
-        tiny_path: Path, tiny: sl.Scenario) -> None:
+        tiny_path: Path, tiny: sl.Scenario, tmp_path: Path) -> None:
     """`resilience --window START:END --budget N --k 1` gave the protection's figures on the
     aggregated network (the whole horizon) beside the full plan's (cut in the window only)
     without the note that the aggregated network has no time: it came with the worst sets,
     and --k 1 has none (on the tutorial with --window 5:15, "6.11 t short on the aggregated
-    network, against 48.5 t unprotected; on the full plan +0 t against +0 t")."""
-    from supplyline.report.sections import ReportContext
-
-    said = ("The aggregated network has no time (nor carriers or labour): it chooses the "
-            "protection against cuts over the whole horizon; the full plan is cut from "
-            "1954-03-04 to 1954-03-07 only.")
-    result = runner.invoke(app, ["resilience", str(tiny_path), "--k", "1", "--budget", "1",
-                                 "--window", "1954-03-04:1954-03-07"], env={"COLUMNS": "200"})
+    network, against 48.5 t unprotected; on the full plan +0 t against +0 t"). The
+    protection's sentence then said it, and the JSON and the export did not: it is one of
+    the result's notes (tests/resilience/test_notes_everywhere.py holds every output to
+    it)."""
+    said = ("the aggregated network has no time: the protection from cutting is chosen over "
+            "the whole horizon, and measured on the full plan cut from 1954-03-04 to "
+            "1954-03-07 only")
+    command = ["resilience", str(tiny_path), "--k", "1", "--budget", "1", "--window",
+               "1954-03-04:1954-03-07"]
+    result = runner.invoke(app, command, env={"COLUMNS": "200"})
     assert result.exit_code == 0, result.output
     assert "Worst sets" not in result.output
-    assert said in " ".join(result.output.split())
-    res = analyse(compile_network(tiny), k=1, budget=1, window=(3, 6))
-    assert res.window_dates == ("1954-03-04", "1954-03-07") and not res.worst
-    assert _defence_words(res).endswith(said)
-    assert res.plan is not None
-    section = resilience_section(res.plan, ReportContext(results={"resilience": res}))
-    assert section is not None and html.escape(said) in section.html
+    text = " ".join(result.output.split())
+    assert f"Note: {said}." in text and text.count("has no time") == 1
+    out = tmp_path / "out"
+    answer = runner.invoke(app, [*command, "--json", "--export", str(out)])
+    assert answer.exit_code == 0, answer.output
+    assert said in json.loads(answer.stdout)["resilience"]["notes"]
+    assert said in json.loads((out / "resilience.json").read_text(encoding="utf-8"))["notes"]
+    page = (out / "report.html").read_text(encoding="utf-8")
+    assert html.escape(said[:1].upper() + said[1:]) in page
     # Over the whole horizon both networks are cut alike: nothing to say.
     whole = analyse(compile_network(tiny), k=1, budget=1)
-    assert whole.defence is not None and "no time" not in _defence_words(whole)
-    # With worst sets their notes say it: the protection's words no more than point to them
-    # (the output had said the aggregated network has no time three times).
+    assert whole.defence is not None and not any("has no time" in n for n in whole.notes)
+    # With worst sets one note says it of both, and the protection's words not again (the
+    # output had said the aggregated network has no time three times).
     sets = analyse(compile_network(tiny), k=2, budget=1, window=(3, 6))
-    assert sets.worst and sum("no time" in note for note in sets.notes) == 2
-    assert "no time" not in _defence_words(sets)
-    assert _defence_words(sets).endswith(" Like the worst sets, it is chosen over the whole "
-                                         "horizon.")
+    assert sets.worst and [n for n in sets.notes if "has no time" in n] == [
+        "the aggregated network has no time: the worst sets and the protection from cutting "
+        "are chosen over the whole horizon, and measured on the full plan cut from "
+        "1954-03-04 to 1954-03-07 only"]
+    assert "no time" not in _defence_words(sets) and "horizon" not in _defence_words(sets)
 
 
 def test_where_the_whole_ranking_is_said_plainly(commas: Resilience) -> None:
