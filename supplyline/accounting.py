@@ -42,9 +42,9 @@ from supplyline.grid import step_of_time
 from supplyline.network import Network, empty_trip_fits, fixed_days, trip_days
 
 __all__ = ["Legs", "arrival_steps", "crew_days", "departure", "handling_days", "landed_share",
-           "legs_of", "persons_per", "persons_serving", "repair_crew_food", "step_capacity",
-           "time_charges", "trips_on_days", "units_can_be", "waiting_food", "waiting_ration",
-           "way_home_kg", "ways_home", "wounded_food", "wounded_on_the_way"]
+           "legs_of", "persons_per", "persons_serving", "repair_crew_food", "repair_crew_serving",
+           "step_capacity", "time_charges", "trips_on_days", "units_can_be", "waiting_food",
+           "waiting_ration", "way_home_kg", "ways_home", "wounded_food", "wounded_on_the_way"]
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
@@ -418,19 +418,29 @@ def labour_ration(net: Network, goods: IntArray | None = None) -> FloatArray:
     return np.asarray(net.labour_rations_kg_per_day[goods], dtype=float)
 
 
+def repair_crew_serving(net: Network) -> FloatArray:
+    """The person-days each route's repair crew serves in each step [R, S]: its persons ×
+    the step's days, every step from the one its route opens (``open_from``; a route
+    opening within a step is used from the next one, ``Network.route_open_step``), none
+    before: a crew keeps a route that is there, and the work of building one is a road
+    work's."""
+    serving = np.arange(net.step_length.size)[None, :] >= net.route_open_step[:, None]
+    return np.asarray(net.repair_crew_people[:, None] * net.step_length[None, :] * serving,
+                      dtype=float)
+
+
 def repair_crew_days(net: Network) -> float:
-    """The person-days the route repair crews serve over the horizon: every crew posted on
-    its route every day (labour-days, wages and the replays' labour floor read it)."""
-    return float(net.repair_crew_people.sum() * net.step_length.sum())
+    """The person-days the route repair crews serve over the horizon (labour-days, wages
+    and the replays' labour floor read it): :func:`repair_crew_serving`, summed."""
+    return float(repair_crew_serving(net).sum())
 
 
 def repair_crew_food(net: Network) -> FloatArray:
-    """What the route repair crews eat in full in each step [R, G, S]: their persons ×
-    :func:`labour_ration` × the step's days, drawn from the stock at each route's ``from``
-    place (``Network.repair_fed_at``)."""
-    return np.asarray(net.repair_crew_people[:, None, None]
-                      * labour_ration(net)[None, :, None]
-                      * net.step_length[None, None, :], dtype=float)
+    """What the route repair crews eat in full in each step [R, G, S]: the person-days
+    they serve (:func:`repair_crew_serving`) × :func:`labour_ration`, drawn from the stock
+    at each route's ``from`` place (``Network.repair_fed_at``)."""
+    return np.asarray(repair_crew_serving(net)[:, None, :] * labour_ration(net)[None, :, None],
+                      dtype=float)
 
 
 def wounded_food(net: Network, legs: Legs) -> tuple[FloatArray, FloatArray]:

@@ -200,7 +200,8 @@ class Network:
     wounded_groups: list[WoundedGroup]
     wounded_rations_kg_per_day: FloatArray  # [C] per wounded person
     road_works: list[RoadWorkTask]
-    repair_crew_people: FloatArray  # [R] persons kept on each route
+    repair_crew_people: FloatArray  # [R] persons kept on each route (from route_open_step)
+    route_open_step: IntArray  # [R] first step the route can be used (open_step of its arcs)
     repair_fed_at: IntArray  # [R] place whose stock feeds them
     labour_rations_kg_per_day: FloatArray  # [C] per road or repair worker (and the wounded
     #                                        where they have no rations of their own)
@@ -603,13 +604,15 @@ def replay_labour_beyond(sc: Scenario, replay: Replay) -> tuple[str, str] | None
     figure could be, in words); else None. Persons serve from the localities' labour pools,
     each at most its days (at most the policy's largest burden of each pool; those still out
     at the end count their way home, after the horizon, too), and the routes' repair crews
-    serve every day of the horizon: the planner's rows allow no more."""
+    serve every day their route is open: the planner's rows allow no more."""
     if replay.labour is None:
         return None
     people, most_days = labour_pool(sc)
     burden = 1.0 if sc.policy.max_burden is None else sc.policy.max_burden
-    days = (sc.end_date - sc.start_date).days + 1
-    crews = float(sum(r.repair_crew for r in sc.routes)) * days
+    # (each crew from the day its route opens: the planner's steps start it no sooner)
+    crews = float(sum(r.repair_crew * max(0, (sc.end_date - max(sc.start_date, r.open_from
+                                                                 or sc.start_date)).days + 1)
+                      for r in sc.routes))
     most = burden * float((people * most_days).sum()) + crews
     asked = replay.labour.person_days
     if asked <= most * (1 + 1e-9) + 1e-6:
@@ -808,12 +811,13 @@ def compile_network(sc: Scenario, step_days: int | None = None, *, checked: bool
     )
     tonnes = [routes[i].capacity_tonnes_per_day for i, _ in arcs]
     cap_kg = np.array([np.inf if t is None else t * 1000.0 for t in tonnes], dtype=np.float64)
-    opens = [routes[i].open_from for i, _ in arcs]
     # A route opening within a step is used from the next one.
-    open_step = np.array(
-        [0 if d is None else grid.first_from(max(0, sc.day_index(d))) for d in opens],
+    route_open_step = np.array(
+        [0 if r.open_from is None else grid.first_from(max(0, sc.day_index(r.open_from)))
+         for r in routes],
         dtype=np.int64,
     )
+    open_step = route_open_step[arc_route]
     strikes, rains = threat_sources(sc, routes)
     left, loss, hit, slowdown, closed = _threat_factors(sc, routes, night_only, strikes, rains)
     stop_days = np.array([p.stop_hours / 24.0 for p in sc.places])
@@ -954,6 +958,7 @@ def compile_network(sc: Scenario, step_days: int | None = None, *, checked: bool
         wounded_rations_kg_per_day=wounded_rations,
         road_works=works,
         repair_crew_people=np.array([r.repair_crew for r in routes], dtype=float),
+        route_open_step=route_open_step,
         repair_fed_at=np.array([place_index[r.from_] for r in routes], dtype=np.int64),
         labour_rations_kg_per_day=labour_rations,
         weights=policy.weights,

@@ -548,7 +548,7 @@ def input_part(plan: Plan, metric: Metric) -> tuple[float, str]:
     """The part of a computed figure that the scenario's inputs alone set, in the metric's
     own unit, and what it is ((0, '') when none): of the labour-days, the road works' crew
     days (the plan times them but must do them all), the repair crews' posts (a crew
-    serves every day of the horizon) or a replay's floor; of the tonnes arriving at fronts
+    serves every day its route is open) or a replay's floor; of the tonnes arriving at fronts
     whose demand is all met, that demand."""
     if metric.per is None and metric.kind == "arrivals_t":
         # What the fronts eat there is the scenario's demand where all of it is met: the

@@ -556,8 +556,8 @@ class Route(Strict):
         default=1.0,
     )
     repair_crew: Persons = _field(
-        "persons kept on the route to repair it; they eat policy.labour_rations_kg_per_day "
-        "from the stock at 'from'",
+        "persons kept on the route to repair it, every day from the day it opens "
+        "(open_from); they eat policy.labour_rations_kg_per_day from the stock at 'from'",
         "person",
         default=0.0,
     )

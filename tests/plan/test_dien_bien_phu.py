@@ -112,13 +112,19 @@ def test_labour_days_are_an_output_far_below_the_sources(replayed: Plan) -> None
 
 
 def test_labour_days_say_what_the_inputs_set(replayed: Plan) -> None:
-    """Road works (their crew-days, all done) and repair crews (posted every day) are fixed
-    by the scenario: the figure says that part, and the carriers' days are the plan's."""
+    """Road works (their crew-days, all done) and repair crews (posted every day their
+    route is open) are fixed by the scenario: the figure says that part, and the carriers'
+    days are the plan's."""
     labour = {v.id: v for v in sl.validate(replayed)}["labour-days-served"]
     parts = replayed.labour_days()
     sc = replayed.network.scenario
     road = sum(w.crew_days for w in sc.road_works)
-    posted = sum(r.repair_crew * sc.days for r in sc.routes)
+    # The Tuan Giao road's 300 are posted from the step after the one it opens in (16 Jan
+    # 1954, day 46, within the 14-day step of days 35-48): from day 49, not from 1 Dec,
+    # while the road works build it (14,700 person-days fewer).
+    road_crew = next(r for r in sc.routes if r.key == "tuan-giao--dbp-road")
+    assert road_crew.repair_crew == 300 and sc.day_index(road_crew.open_from) == 46
+    posted = sum(r.repair_crew * sc.days for r in sc.routes) - 300 * 49
     assert parts["road_works"] == pytest.approx(road, rel=1e-6)
     assert parts["repair_crews"] == pytest.approx(posted, rel=1e-9)
     assert labour.from_inputs == pytest.approx((road + posted) / 1e6, rel=1e-6)

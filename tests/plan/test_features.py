@@ -420,7 +420,7 @@ def test_a_shortfall_before_anything_can_arrive_is_said_so() -> None:
 def test_repair_crews_unfed_before_any_food_can_reach_them_is_said_so() -> None:
     """A route's repair crew eats at a relay that holds no rice, two days' walk from the
     village: what it goes without in those days, nothing could bring (the built-in
-    scenario's repair crews miss 2.4 t of rice so, on its first two days)."""
+    scenario's repair crews miss 800 kg of rice so, in its first days)."""
     sc = scenario(
         [village("v", 0.0, 1e6), place("relay", "depot", 0.4),
          place("front", "front", 0.5)],
@@ -437,6 +437,29 @@ def test_repair_crews_unfed_before_any_food_can_reach_them_is_said_so() -> None:
     # Fed from a relay that holds rice from the start, they go without nothing.
     fed = sc.replace({"places[relay].stock_kg": {"rice": 1000.0}})
     assert not [n for n in sl.plan(fed).gave_up() if n.startswith("repair crews")]
+
+
+def test_a_repair_crew_serves_and_eats_from_the_day_its_route_opens() -> None:
+    """A crew keeps a route that is there: on a road that opens on day 4 of 10, its 10
+    persons serve and eat for 6 days (60 person-days, 48 kg of rice), not 10 (they had
+    been posted, fed and counted from the first day, as on the built-in scenario's Tuan
+    Giao road, built by its road works until mid-January)."""
+    sc = scenario(
+        [village("v", 0.0, 1e6), place("relay", "depot", 0.4, stock_kg={"rice": 1000.0}),
+         place("front", "front", 0.5)],
+        [route("v", "relay", 40.0),
+         route("relay", "front", 10.0, repair_crew=10.0, open_from="2020-01-05")],
+        demand_kg_per_day=10.0, days=10,
+        policy={"labour_max_days_per_person": 10_000.0, "labour_share": 1.0,
+                "labour_rations_kg_per_day": {"rice": 0.8}},
+    )
+    assert sc.day_index(sc.routes[1].open_from) == 4
+    result = sl.plan(sc)
+    assert result.labour_days()["repair_crews"] == pytest.approx(60.0, rel=1e-12)
+    rice = result.good_ids.index("rice")
+    assert result.crew_fed_kg[:, rice].sum() == pytest.approx(48.0, rel=1e-9)
+    # By step: none before the opening, 10 persons × the day after it.
+    assert result.crew_fed_kg[1, rice].tolist() == pytest.approx([0.0] * 4 + [8.0] * 6)
 
 
 def _rice_and_salt(places: list[dict[str, object]], routes: list[dict[str, object]]

@@ -159,6 +159,23 @@ def test_a_replays_labour_beyond_what_the_pools_can_serve() -> None:
         sl.plan(_without_check(fits, 40000), replay="pledged")
 
 
+def test_a_repair_crew_counts_towards_what_can_be_served_from_its_route_opening() -> None:
+    """A crew of 100 on a road that opens on the 21st of 30 days serves 1,000 person-days,
+    not 3,000: a replay asking 35,500 is more than the pools' 34,000 and the crew can serve
+    (check had taken the crew as posted all 30 days, and passed it)."""
+    asked = PLEDGE.replace("regions: [upper]", "regions: [lower]").replace("20000", "45000")
+    text = edit(TUTORIAL, asked,
+                asked + '    labour: {person_days: 35500, source: "council ledger"}\n')
+    text = edit(text, "    terrain_factor: 1.2\n    air_exposed: false\n",
+                "    terrain_factor: 1.2\n    air_exposed: false\n    repair_crew: 100\n"
+                "    open_from: 2024-11-21\n")
+    line, expected, got = problem(text, "replays[0].labour.person_days")
+    assert line == line_of(text, "person_days: 35500")
+    assert expected.startswith("at most 35,000 person-days: what the localities' labour")
+    assert got == "35,500"
+    load_text(text.replace("person_days: 35500", "person_days: 35000"), "tutorial.yaml")
+
+
 def _without_check(sc: sl.Scenario, person_days: float) -> sl.Scenario:
     """``sc`` with its replay's labour changed past ``check`` (as code may build one)."""
     replay = sc.replays[0]
