@@ -153,6 +153,43 @@ def test_check_says_what_goes_short_whatever_the_plan(tmp_path: Path) -> None:
     assert named["rice"][:2] == ["front", "v"] and named["salt"] == []
 
 
+def test_check_says_what_the_repair_crews_go_without_whatever_the_plan(tmp_path: Path
+                                                                       ) -> None:
+    """A route's crew of 10 eats 0.8 kg of rice a day at a relay that holds none, two days'
+    walk from the village: `check` says before any plan that they go without 16 kg, the
+    part of what the plan's note says they miss "before any can reach where they eat"
+    (`check` had said nothing of the crews; the built-in scenario's plan notes 800 kg so)."""
+    from supplyline.network import compile_network
+    from supplyline.plan.reach import crews_unfed
+    from tests.plan.builders import place, route, scenario, village
+
+    sc = scenario(
+        [village("v", 0.0, 1e6), place("relay", "depot", 0.4), place("front", "front", 0.5)],
+        [route("v", "relay", 40.0), route("relay", "front", 10.0, repair_crew=10.0)],
+        demand_kg_per_day=10.0, days=10,
+        policy={"labour_max_days_per_person": 10_000.0, "labour_share": 1.0,
+                "labour_rations_kg_per_day": {"rice": 0.8}},
+    )
+    path = tmp_path / "crews.yaml"
+    path.write_text(yaml.safe_dump(sc.model_dump(mode="json", by_alias=True,
+                                                 exclude_unset=True)), encoding="utf-8")
+    said = " ".join(runner.invoke(app, ["check", str(path)]).output.split())
+    assert ("• no rice can be at relay before 3 Jan 2020, the soonest any from v can arrive, "
+            "so the repair crews fed there go without at least 16 kg of the rice they "
+            "need") in said
+    answer = json.loads(runner.invoke(app, ["check", str(path), "--json"]).stdout)
+    assert [(x["place"], x["commodity"], x["at_least_kg"], x["first_there"])
+            for x in answer["crews_unfed_whatever_the_plan"]] == [
+        ("relay", "rice", pytest.approx(16.0), "2020-01-03")]
+    # The plan's note says the same part, by the same bound.
+    (note,) = [n for n in sl.plan(sc).gave_up() if n.startswith("repair crews not fed:")]
+    assert note.endswith(" of rice missing, all of it before any can reach where they eat")
+    assert float(note.split(": ")[1].split(" kg")[0]) == pytest.approx(16.0)
+    # Held at the relay from the start, there is nothing to say.
+    held = sc.replace({"places[relay].stock_kg": {"rice": 1000.0}})
+    assert crews_unfed(compile_network(held)) == []
+
+
 def test_check_ok_json(tiny_path: Path) -> None:
     result = runner.invoke(app, ["check", str(tiny_path), "--json"])
     assert result.exit_code == 0

@@ -104,17 +104,19 @@ def _copy_builtin(name: str, given: Path | None, titles: dict[str, str],
 def check(scenario: ScenarioArg = None, json_output: JsonOption = False) -> None:
     """Validate a scenario and list every problem found (exit code 2 when there are any),
     then what its fronts must go short of whatever the plan does (before a good can reach
-    them, or beyond all there is of it), and the routes and modes
+    them, or beyond all there is of it) and what the routes' repair crews must go without
+    (before their food can be where they eat), and the routes and modes
     no plan from the start can use (too slow for the horizon, or units that could not come
     home)."""
     from supplyline.network import compile_network
-    from supplyline.plan.reach import beyond_supply, never_crossed, unavoidable_short
+    from supplyline.plan.reach import beyond_supply, crews_unfed, never_crossed, unavoidable_short
 
     sc = load_or_exit(scenario, json_output)
     summary = summarize(sc)
     net = compile_network(sc, checked=False)
     short = unavoidable_short(net)
     beyond = beyond_supply(net)
+    crews = crews_unfed(net)
     unused = never_crossed(net)
     if json_output:
         print_json({"ok": True, "scenario": sc.name, "title": sc.title,
@@ -134,13 +136,22 @@ def check(scenario: ScenarioArg = None, json_output: JsonOption = False) -> None
                          "supply_kg": round(x.supply_kg, 6),
                          "at_least_kg": round(x.short_kg, 6), "words": x.words}
                         for x in beyond],
+                    "crews_unfed_whatever_the_plan": [
+                        {"place": net.place_ids[x.place],
+                         "commodity": net.commodity_ids[net.goods[x.good]],
+                         "at_least_kg": round(x.kg, 6),
+                         "first_there": (str(net.start_date + dt.timedelta(
+                             days=int(net.step_start[x.first])))
+                             if x.first < net.steps else None),
+                         "words": x.words} for x in crews],
                     "never_used": [{"kind": kind, "id": ident, "words": words}
                                    for kind, ident, words in unused]})
         return
     say(ui.stdout, f"OK: {sc.title} — {_counts_line(summary)}")
-    if short or beyond:
+    if short or beyond or crews:
         ui.stdout.print("Short whatever the plan does:")
-        for words in [x.words for x in short] + [x.words for x in beyond]:
+        for words in ([x.words for x in short] + [x.words for x in beyond]
+                      + [x.words for x in crews]):
             # (wrapped between words, a number with its unit; one line in a log)
             say(ui.stdout, f"• {words}")
     if unused:  # (kept: units a starting State has out may still go home over them)

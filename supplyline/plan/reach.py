@@ -22,14 +22,14 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from supplyline.accounting import Legs, legs_of
+from supplyline.accounting import Legs, legs_of, repair_crew_food
 from supplyline.network import Network
-from supplyline.plan.result import SHORT_MIN_KG
+from supplyline.plan.result import SHORT_MIN_KG, UNFED_NOTE_KG, note_mass
 from supplyline.units import fmt, said_date, words_and
 
-__all__ = ["BeyondSupply", "Unavoidable", "before_arrival", "beyond_supply",
-           "earliest_arrival", "held", "held_at_start", "never_crossed", "out_of_reach",
-           "step_date", "unavoidable", "unavoidable_short", "unfed_words"]
+__all__ = ["BeyondSupply", "CrewsUnfed", "Unavoidable", "before_arrival", "beyond_supply",
+           "crews_unfed", "earliest_arrival", "held", "held_at_start", "never_crossed",
+           "out_of_reach", "step_date", "unavoidable", "unavoidable_short", "unfed_words"]
 
 BoolArray = NDArray[np.bool_]
 IntArray = NDArray[np.int64]
@@ -190,6 +190,53 @@ def unavoidable_short(net: Network, carriers: bool = True) -> list[Unavoidable]:
                 int(p), int(g), short, int(first),
                 f"{', and '.join(why)}, so at least {fmt(short / 1000.0)} t of the "
                 f"{net.commodity_ids[goods[g]]} it needs goes short", int(source)))
+    return out
+
+
+@dataclass(frozen=True)
+class CrewsUnfed:
+    """Food the routes' repair crews fed at ``place`` go without whatever the plan does: of
+    goods slot ``good``, ``kg`` at least, on the days before the good can first be there
+    (held, given or arrived), the first of which is ``first`` (a step; the number of steps
+    when it never can)."""
+
+    place: int
+    good: int
+    kg: float
+    first: int
+    words: str
+
+
+def crews_unfed(net: Network) -> list[CrewsUnfed]:
+    """What the repair crews must go without whatever the plan does: their rations at each
+    route's ``from`` (:func:`~supplyline.accounting.repair_crew_food`) before the good can
+    first be there (:func:`before_arrival`, the bound a plan's note on the crews reads,
+    "... of it before any can reach where they eat"), more than
+    :data:`~supplyline.plan.result.UNFED_NOTE_KG` each."""
+    goods = net.goods
+    need = np.zeros((net.n_places, len(goods), net.steps))
+    np.add.at(need, net.repair_fed_at, repair_crew_food(net))
+    legs, where = legs_of(net), held_at_start(net)
+    out = []
+    for p in np.nonzero(need.sum(axis=(1, 2)) > 0)[0]:
+        alone = np.zeros_like(need)
+        alone[p] = need[p]
+        early = before_arrival(legs, where, alone)
+        first, source = earliest_arrival(legs, where, int(p))
+        for g in np.nonzero(early > UNFED_NOTE_KG)[0]:
+            good, place = net.commodity_ids[goods[g]], net.place_label(int(p))
+            # (before_arrival counts nothing where the place holds the good from the start:
+            # the good is first there by its own giving, or arriving from elsewhere)
+            own = np.nonzero(where[p, g])[0]
+            given_first = own.size > 0 and own[0] <= first[g]
+            when = int(own[0]) if given_first else int(first[g])
+            why = (f"no {good} can be at {place} within the plan" if when >= net.steps else
+                   f"no {good} can be at {place} before {step_date(net, when)}"
+                   + ("" if given_first else
+                      f", the soonest any from {net.place_label(int(source[g]))} can arrive"))
+            out.append(CrewsUnfed(int(p), int(g), float(early[g]), when, (
+                f"{why}, so the repair crews fed there go without at least "
+                f"{note_mass(float(early[g]))} of the {good} they need")))
     return out
 
 
