@@ -263,7 +263,9 @@ class Simulation:
 
     def _as_likely(self, count: int = 5) -> int:
         """How many steps not among :meth:`_worst_days` are as likely to go short as the
-        last one listed, to within a percentage point (0 when the list is not cut short)."""
+        last one listed, to within a percentage point (0 when the list is not cut short),
+        on which some run goes short (a step no run goes short on is never listed, so it
+        is no tie: with the last listed at 0.5 % it had counted)."""
         listed = self._worst_days(count)
         if len(listed) < count:
             return 0
@@ -271,7 +273,7 @@ class Simulation:
         planned = self.planned_short_by_step()
         last = listed[-1]
         shown = {self.plan.network.grid.of_day(row["day"]) for row in listed}
-        return int(sum(1 for s in range(p.size) if s not in shown
+        return int(sum(1 for s in range(p.size) if s not in shown and p[s] > 0
                        and bool(planned[s]) == last["plan_short"]
                        and p[s] >= last["p_shortfall"] - 0.01))
 
