@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -50,3 +52,22 @@ def test_the_page_says_how_many_busiest_routes_the_outputs_list() -> None:
     text = " ".join(DOC.read_text(encoding="utf-8").split())
     assert (f"**Busiest routes** — the {numbers[BUSIEST_ROUTES]} that carried most "
             "(`Plan.busiest_routes`: the same routes the terminal and `plan.json` list") in text
+
+
+def test_the_page_s_sentence_on_idle_mules_is_the_report_s(
+        valley_doc: Callable[[], dict[str, Any]]) -> None:
+    """The tests' valley with 30 pack mules eating 6 kg of fodder a day: the page quotes the
+    sentence the report writes under "Carriers in use" (it had quoted 20 idle on 4 routes,
+    175 kg against 28.1 kg and 111 porters, where the report now says 18, 5, 176, 28.2 and
+    109)."""
+    import supplyline as sl
+    from supplyline.report.sections import idle_carriers
+    from tests.report.test_map import _with_mules
+
+    doc = valley_doc()
+    _with_mules(doc, rations=6.0, routes=None)
+    plan = sl.plan(sl.Scenario.model_validate(doc))
+    mule = plan.network.mode_ids.index("mule")
+    (idle,) = [i for i in idle_carriers(plan) if i.mode == mule]
+    text = " ".join(DOC.read_text(encoding="utf-8").split())
+    assert f'fodder a day: "{idle.sentence}")' in text
