@@ -630,8 +630,9 @@ def _never_acting(scenario: Scenario, locations: Locations, file: str,
 
     def said(path: DataPath, expected: str, found: str) -> None:
         spot = locations.nearest(path) or Spot(file, None)
-        problems.append(Problem(spot.file, spot.line, locations.field_name(path), expected,
-                                found))
+        # (a list, at its key's line; a field not written, at its entry's)
+        problems.append(Problem(spot.file, _key_line(locations, path) or spot.line,
+                                locations.field_name(path), expected, found))
 
     def reads(*sections: str) -> bool:
         return not broken or not set(sections) & {*broken, "(top level)"}
@@ -733,8 +734,11 @@ def _threats_never_acting(scenario: Scenario, capped: list[bool],
         threat = getattr(scenario.threats, kind)[i]
         count = f"{len(source.routes)} route{'s' * (len(source.routes) != 1)}"
         if not source.routes.size and kind == "air":
-            said(("threats", kind, i), "an air threat on some route open to air attack "
-                 "(air_exposed: true)", "no route named, and none open to air attack")
+            # (a route it names that is not open is said there: here it names none, and
+            # every route is written air_exposed: false)
+            said(("threats", kind, i, "routes"), "an air threat on some route open to air "
+                 "attack (air_exposed: true)", "no route named, and none open to air attack "
+                 "(every route has air_exposed: false)")
         elif not source.routes.size:
             said(("threats", kind, i, "regions"), "regions that some route touches (a raid "
                  "strikes the routes with an end at a place tagged so)",

@@ -335,7 +335,7 @@ SCHEMA_CASES = [
      "threats.sabotage[0].capacity_lost_fraction", "capacity_lost_fraction: 0.3",
      "a share that acts: some of its routes with a capacity"),
     ("air-threat-on-no-exposed-route", "    - routes: [pass]\n", "    - routes: []\n",
-     "threats.air[0]", "- routes: []",
+     "threats.air[0].routes", "- routes: []",
      "an air threat on some route open to air attack", "    capacity_movements_per_day: "
      "2000\n", "    capacity_movements_per_day: 2000\n    air_exposed: false\n",
      "modes: [porter, bicycle],\n", "modes: [porter, bicycle], air_exposed: false,\n",

@@ -1,0 +1,43 @@
+"""The rules across sections say a problem at the field a user must change, at its line:
+where two fields cause it together, at the one the message names first, the other said in
+the message. Each had been said at the whole entry (its first line), or at a field whose
+change fixes nothing."""
+
+from __future__ import annotations
+
+from importlib import resources
+
+from supplyline.errors import Problem
+from supplyline.scenario import load_text
+
+from .helpers import by_field, edit, line_of, problems_in
+
+TUTORIAL = (resources.files("supplyline.scenario") / "builtin" / "tutorial.yaml").read_text(
+    "utf-8")
+THREAT = "    - routes: [ridge-road]\n      windows:\n"
+RIDGE = "    capacity_movements_per_day: 400\n"
+
+
+def said(text: str) -> dict[str, Problem]:
+    return by_field(problems_in(text, "tutorial.yaml", None))  # type: ignore[arg-type]
+
+
+def test_an_air_threat_where_no_route_is_open_is_said_at_its_routes() -> None:
+    """An air threat naming no route strikes every route open to air attack: with the ridge
+    road closed to it too, there is none. Said at the threat's routes (its key's line, not
+    the threat's first), and where it gives none, at the threat's line; each says that every
+    route has air_exposed: false."""
+    closed = edit(TUTORIAL, RIDGE, f"{RIDGE}    air_exposed: false\n")
+    text = edit(closed, THREAT, "    - windows:\n")
+    text = edit(text, "      capacity_lost_fraction: 0.5\n",
+                "      routes: []\n      capacity_lost_fraction: 0.5\n")
+    problem = said(text)["threats.air[0].routes"]
+    assert problem.line == line_of(text, "      routes: []\n") != line_of(text, "    - windows:")
+    assert problem.expected == ("an air threat on some route open to air attack "
+                                "(air_exposed: true)")
+    assert problem.got == ("no route named, and none open to air attack (every route has "
+                           "air_exposed: false)")
+    unwritten = edit(text, "      routes: []\n", "")
+    assert said(unwritten)["threats.air[0].routes"].line == line_of(unwritten, "    - windows:")
+    # The ridge road open to it: the threat strikes it.
+    load_text(edit(text, f"{RIDGE}    air_exposed: false\n", RIDGE), "tutorial.yaml")
