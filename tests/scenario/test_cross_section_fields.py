@@ -41,3 +41,15 @@ def test_an_air_threat_where_no_route_is_open_is_said_at_its_routes() -> None:
     assert said(unwritten)["threats.air[0].routes"].line == line_of(unwritten, "    - windows:")
     # The ridge road open to it: the threat strikes it.
     load_text(edit(text, f"{RIDGE}    air_exposed: false\n", RIDGE), "tutorial.yaml")
+
+
+def test_what_never_acts_is_said_at_its_key_where_written_as_a_block() -> None:
+    """Rations no one eats (the wounded given their own, no road works, no repair crews),
+    written as a block: said at labour_rations_kg_per_day's own line, not at its first
+    good's line below it."""
+    text = edit(TUTORIAL, "  labour_rations_kg_per_day: {rice: 0.7}\n",
+                "  labour_rations_kg_per_day:\n    rice: 0.7\n"
+                "  wounded_rations_kg_per_day: {rice: 0.5}\n")
+    problem = said(text)["policy.labour_rations_kg_per_day"]
+    assert problem.line == line_of(text, "  labour_rations_kg_per_day:\n")
+    assert problem.got == "rations of rice (no one eats them)"
