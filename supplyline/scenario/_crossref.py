@@ -925,8 +925,9 @@ class _Checker:
             self.place(price.at("place"), price.get("place"), "locality")
             self.commodity(price.at("commodity"), price.get("commodity"))
             key = (price.get("place"), price.get("commodity"))
-            if None not in key and key in priced:
-                self.report(price.at("per_kg"), "one price for each place and commodity "
+            if None not in key and key in priced:  # (which one to change: its place,
+                # or its commodity; its per_kg changes nothing)
+                self.report(price.at("place"), "one price for each place and commodity "
                             f"(also priced by {self.named(priced[key].path)}: which holds?)",
                             f"{shown(key[1])} at {shown(key[0])} again")
             priced.setdefault(key, price)

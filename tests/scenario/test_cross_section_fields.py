@@ -53,3 +53,19 @@ def test_what_never_acts_is_said_at_its_key_where_written_as_a_block() -> None:
     problem = said(text)["policy.labour_rations_kg_per_day"]
     assert problem.line == line_of(text, "  labour_rations_kg_per_day:\n")
     assert problem.got == "rations of rice (no one eats them)"
+
+
+def test_a_second_price_of_a_good_at_a_place_is_said_at_its_place() -> None:
+    """Two prices of rice at one village: a change of the second's per_kg (where it was
+    said) leaves both; its place (or its good) is what tells them apart."""
+    text = edit(TUTORIAL, "\nreplays:\n", "\ncosts:\n  prices:\n"
+                "    - {place: high-village, commodity: rice, per_kg: 1}\n"
+                "    - per_kg: 2\n      commodity: rice\n      place: high-village\n"
+                "\nreplays:\n")
+    problem = said(text)["costs.prices[1].place"]
+    assert problem.line == line_of(text, "      place: high-village\n")
+    assert problem.expected.startswith("one price for each place and commodity (also priced "
+                                       f"by costs.prices[0], line {line_of(text, 'per_kg: 1')}")
+    assert problem.got == "'rice' at 'high-village' again"
+    load_text(edit(text, "      place: high-village\n", "      place: far-village\n"),
+              "tutorial.yaml")

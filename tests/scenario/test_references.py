@@ -664,7 +664,7 @@ def test_a_number_for_true_or_false_is_located() -> None:
     # Two prices of one commodity at one place.
     ("replays:\n", "costs:\n  prices:\n    - {place: ban-a, commodity: rice, per_kg: 1}\n"
      "    - {place: ban-a, commodity: rice, per_kg: 2}\n\nreplays:\n",
-     "costs.prices[1].per_kg", "per_kg: 2", "one price for each place and commodity",
+     "costs.prices[1].place", "per_kg: 2", "one price for each place and commodity",
      "'rice' at 'ban-a' again"),
     # Shares in %% or radians: pint reads them as shares, 100 %% as 1 %.
     ('    unit: "%"\n', '    unit: "%%"\n', "observed[0].unit", 'unit: "%%"',
