@@ -1561,9 +1561,10 @@ class _Checker:
             for path, name in air.names("routes"):
                 named = by_key.get(name)
                 if named is not None and named.get("air_exposed") is False:
+                    # (the route named, or its air_exposed: the one said, the other named)
                     self.report(path, "a route open to air attack (air threats strike only "
                                 "routes with air_exposed: true)", f"{shown(name)} "
-                                "(air_exposed: false)")
+                                f"(air_exposed: false at {self.named(named.at('air_exposed'))})")
 
     def unread_air_exposed(self) -> None:
         """air_exposed: false written on a route where no air threat is given: it says only

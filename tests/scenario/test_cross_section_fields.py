@@ -69,3 +69,15 @@ def test_a_second_price_of_a_good_at_a_place_is_said_at_its_place() -> None:
     assert problem.got == "'rice' at 'high-village' again"
     load_text(edit(text, "      place: high-village\n", "      place: far-village\n"),
               "tutorial.yaml")
+
+
+def test_an_air_threat_on_a_route_closed_to_it_names_the_routes_air_exposed() -> None:
+    """The threat's route id is said (the route it means may be another), and the route's
+    air_exposed: false, the other field that makes it, with its line: the message said
+    'air_exposed: false' and left the user to find which route's line."""
+    text = edit(TUTORIAL, RIDGE, f"{RIDGE}    air_exposed: false\n")
+    problem = said(text)["threats.air[0].routes[0]"]
+    assert problem.line == line_of(text, THREAT)
+    exposed = line_of(text, f"{RIDGE}    air_exposed: false\n") + 1
+    assert problem.got == (f"'ridge-road' (air_exposed: false at routes[5].air_exposed, "
+                           f"line {exposed})")

@@ -310,7 +310,7 @@ UNUSED = [
      "id: ban-d", "'ban-d' (on no route)"),
     ("air-threat-on-a-sheltered-route", "routes: [pass]", "routes: [relay--hospital]",
      "threats.air[0].routes[0]", "routes: [relay--hospital]",
-     "'relay--hospital' (air_exposed: false)"),
+     "'relay--hospital' (air_exposed: false at routes[4].air_exposed, line 85)"),
     ("carriers-of-a-labour-mode", "carriers: {bicycle: 20}",
      "carriers: {bicycle: 20, porter: 40}", "places[0].carriers.porter",
      "carriers: {bicycle: 20, porter: 40}", "'porter' (units_from: labour)"),
@@ -458,7 +458,8 @@ def test_an_air_threat_names_the_route_its_key_names() -> None:
     text = edit(text, "routes: [pass]", "routes: [ban-a--relay]")
     load_text(text, "tiny.yaml", base_dir=DATA)
     text = edit(text, "routes: [ban-a--relay]", "routes: [ban-a-relay-2]")
-    assert [p.got for p in problems_in(text)] == ["'ban-a-relay-2' (air_exposed: false)"]
+    assert [p.got for p in problems_in(text)] == [
+        "'ban-a-relay-2' (air_exposed: false at routes[2].air_exposed, line 77)"]
 
 
 def test_a_replay_asking_more_than_its_localities_can_give_is_located() -> None:
