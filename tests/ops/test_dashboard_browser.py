@@ -1335,3 +1335,30 @@ def test_on_a_phone_the_fronts_days_of_supply_are_on_the_screen(built_in: str,
         assert days["x"] + days["width"] <= width, (width, days)
     assert page.inner_text("#fronts thead th:nth-child(4)") == "Need (kg/day)"
     assert problems == []
+
+
+def test_the_replan_s_day_follows_the_books_today(week: str, browser: Any) -> None:
+    """"As of" was set to the books' today once, at the log-in: a contribution recorded on
+    that day (the Record form's day) moved the books' today on, and the re-plan the page
+    then offered, from the day before, left it out of the State it planned from. A day
+    typed there is kept."""
+    page, problems = council_page(browser, week, 1280)
+    page.click('nav [data-view="replan"]')
+    page.wait_for_selector("#replan-none:not([hidden])")
+    assert page.input_value("#replan-date") == "2024-11-06"
+    page.click('nav [data-view="record"]')
+    page.select_option("#f-kind", "contribution")
+    assert page.input_value("#f-date") == "2024-11-06"
+    page.fill("#f-kg", "500")
+    page.click("#entry-submit")
+    page.wait_for_selector("#entry-ok:has-text('Recorded as entry #12')")
+    page.click('nav [data-view="replan"]')
+    page.wait_for_function("document.querySelector('#replan-date').value === '2024-11-07'",
+                           timeout=5000)
+    page.fill("#replan-date", "2024-11-06")
+    page.click('nav [data-view="overview"]')
+    page.click('nav [data-view="replan"]')
+    page.wait_for_selector("#replan-none:not([hidden])")
+    page.wait_for_timeout(200)
+    assert page.input_value("#replan-date") == "2024-11-06"
+    assert problems == []

@@ -1077,10 +1077,21 @@ $("#csv").addEventListener("click", async () => {
 });
 
 // --- re-plan --------------------------------------------------------------------------------
+// "As of" starts at the books' today, asked afresh each time the page is shown, unless a
+// day was typed there since the last re-plan: kept at the day of the log-in, it left out of
+// a re-plan the entries recorded since (those dated that day are not in the State a
+// re-plan from it starts from; those after it were refused).
+let replanDayTyped = false;
+$("#replan-date").addEventListener("input", () => { replanDayTyped = true; });
+
 // The re-plan in force and what it changed, as answered when it was made (after a reload
 // too: nothing is planned again). Where none is in force, one line says which plan is, and
 // what to do: on books without a plan, plan from the scenario's start first.
 async function loadReplan() {
+  if (!replanDayTyped) {
+    const sc = await answer(await api("/api/scenario"));
+    if (sc && sc.today && !replanDayTyped) $("#replan-date").value = sc.today;
+  }
   if ($("#changes tbody").children.length) return;  // a re-plan made here: shown as made
   const kept = await answer(await api("/api/replan"));
   if (kept && kept.id) {
@@ -1150,6 +1161,7 @@ $("#replan-form").addEventListener("submit", async (event) => {
     $("#err-as_of").replaceChildren(...problemText(data.detail, { atField: true }));
     return;
   }
+  replanDayTyped = false;  // (the next re-plan starts at the books' today again)
   $("#replan-status").textContent = "Re-plan " + data.status + ", kept as plan #" + data.id +
     " (now in force)" + (data.in_force === null ? "; there was no plan in force before." :
     ", against plan #" + data.in_force + ".");
