@@ -28,8 +28,9 @@ from supplyline.plan.result import SHORT_MIN_KG, UNFED_NOTE_KG, note_mass
 from supplyline.units import fmt, said_date, words_and
 
 __all__ = ["BeyondSupply", "CrewsUnfed", "Unavoidable", "before_arrival", "beyond_supply",
-           "crews_unfed", "earliest_arrival", "held", "held_at_start", "never_crossed",
-           "out_of_reach", "step_date", "unavoidable", "unavoidable_short", "unfed_words"]
+           "crews_unfed", "earliest_arrival", "held", "held_at_start", "modes_never_used",
+           "never_crossed", "out_of_reach", "step_date", "unavoidable", "unavoidable_short",
+           "unfed_words"]
 
 BoolArray = NDArray[np.bool_]
 IntArray = NDArray[np.int64]
@@ -281,6 +282,41 @@ def unavoidable(net: Network) -> list[str]:
     return [short.words for short in unavoidable_short(net)]
 
 
+def _fastest(net: Network, legs: Legs) -> tuple[NDArray[np.float64], float, BoolArray]:
+    """Each leg's fastest trip in days [L], the horizon's days, and whether no trip on the
+    leg ends within the horizon even leaving at its start [L] (the legs' arrival steps,
+    whether or not the route is open then)."""
+    fastest = np.minimum(legs.days_loaded, legs.days_empty).min(axis=1, initial=np.inf)
+    steps = net.steps
+    too_long: BoolArray = ~np.any((legs.arrive_loaded < steps) | (legs.arrive_empty < steps),
+                                  axis=1)
+    return fastest, float(net.step_length.sum()), too_long
+
+
+def modes_never_used(net: Network, legs: Legs | None = None) -> dict[int, str]:
+    """The modes no plan from the scenario's start can use, each with why in words (after
+    the mode's name): none of its trips ends within the horizon, or none of its units could
+    come home from any trip from their homes (the routes back run one way: the LP lays out
+    no unit where it has no way home). Read by :func:`never_crossed` (``check``) and by the
+    report's idle carriers."""
+    legs = legs_of(net) if legs is None else legs
+    fastest, days, too_long = _fastest(net, legs)
+    out: dict[int, str] = {}
+    for m in range(net.n_modes):
+        mine = legs.mode == m
+        # Trips from where its units start, each to a place with no way back to any home of
+        # the mode (routes that run one way): a unit there could never come home.
+        leaving = mine & np.isin(legs.origin, net.homes[m])
+        if mine.any() and too_long[mine].all():
+            out[m] = (f"its fastest trip takes {fmt(float(fastest[mine].min()))} days, not "
+                      f"within the horizon ({fmt(days)} days)")
+        elif leaving.any() and (net.days_home[legs.dest[leaving], m] < 0).all():
+            ends = words_and(sorted({net.place_label(int(q)) for q in legs.dest[leaving]}))
+            out[m] = (f"no unit could come home from any trip it may make from its homes (to "
+                      f"{ends}: the routes back run one way, or none allows it)")
+    return out
+
+
 def never_crossed(net: Network) -> list[tuple[str, str, str]]:
     """Routes over which no trip, by any mode that may use it, ends within the horizon even
     leaving at its start (the legs' arrival steps, closures aside), modes none of whose
@@ -290,26 +326,10 @@ def never_crossed(net: Network) -> list[tuple[str, str, str]]:
     out may still go home over them).
     Each as (``"route"`` or ``"mode"``, its id, in words)."""
     legs = legs_of(net)
-    fastest = np.minimum(legs.days_loaded, legs.days_empty).min(axis=1, initial=np.inf)
-    days = float(net.step_length.sum())
-    steps = net.steps  # (a leg's arrival step, whether or not the route is open then)
-    too_long: BoolArray = ~np.any((legs.arrive_loaded < steps) | (legs.arrive_empty < steps),
-                                  axis=1)
-    out: list[tuple[str, str, str]] = []
-    for m, mode in enumerate(net.mode_ids):
-        mine = legs.mode == m
-        # Trips from where its units start, each to a place with no way back to any home of
-        # the mode (routes that run one way): a unit there could never come home.
-        leaving = mine & np.isin(legs.origin, net.homes[m])
-        if mine.any() and too_long[mine].all():
-            out.append(("mode", mode, f"{net.mode_label(m)}: its fastest trip takes "
-                                      f"{fmt(float(fastest[mine].min()))} days, not within "
-                                      f"the horizon ({fmt(days)} days)"))
-        elif leaving.any() and (net.days_home[legs.dest[leaving], m] < 0).all():
-            ends = words_and(sorted({net.place_label(int(q)) for q in legs.dest[leaving]}))
-            out.append(("mode", mode, f"{net.mode_label(m)}: no unit could come home from "
-                                      f"any trip it may make from its homes (to {ends}: "
-                                      "the routes back run one way, or none allows it)"))
+    fastest, days, too_long = _fastest(net, legs)
+    out: list[tuple[str, str, str]] = [
+        ("mode", net.mode_ids[m], f"{net.mode_label(m)}: {why}")
+        for m, why in modes_never_used(net, legs).items()]
     route_of = net.arc_route[legs.arc]
     for r, route in enumerate(net.route_ids):
         mine = route_of == r

@@ -21,6 +21,7 @@ from supplyline.hazards import rainy_day_slowdown
 from supplyline.network import BoolArray, FloatArray, Network
 from supplyline.plan.kpis import WoundedKpis
 from supplyline.plan.metrics import MetricValue
+from supplyline.plan.reach import modes_never_used
 from supplyline.plan.result import (
     KG_RESOLUTION,
     Plan,
@@ -420,6 +421,9 @@ def idle_carriers(plan: Plan, least_share: float = 0.05) -> list[IdleCarriers]:
     per_kg = _eaten_per_kg(plan)
     cargo = plan.cargo_kg.sum(axis=(1, 2))  # [L] kg over the horizon
     route_of_leg = net.arc_route[legs.arc]
+    # (what check says of a mode no plan from the start can use; a State's units may be
+    # where they can)
+    never = {} if plan.from_state else modes_never_used(net)
     out: list[IdleCarriers] = []
     for m in range(net.n_modes):
         idle = float(max(0.0, owned[m] - needed[m]))
@@ -427,6 +431,9 @@ def idle_carriers(plan: Plan, least_share: float = 0.05) -> list[IdleCarriers]:
             continue
         name = net.mode_label(m).lower()
         count = f"{fmt(idle)} of {fmt(float(owned[m]))} {name} units idle"
+        if m in never:  # (3,000 rafts had "nothing was carried over the routes they may use")
+            out.append(IdleCarriers(m, float(owned[m]), idle, f"{count}: {never[m]}."))
+            continue
         mine = legs.mode == m
         routes = set(route_of_leg[mine & np.isfinite(per_kg)].tolist())
         shared = np.isin(route_of_leg, list(routes)) & ~mine & (cargo > 0)
