@@ -26,7 +26,7 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 from supplyline.errors import Problem
 from supplyline.scenario._describe import is_model, is_union, split_annotated, union_members
 from supplyline.scenario._reach import Finding, Reach, findings
-from supplyline.scenario._yaml_lines import Locations, Path, shown
+from supplyline.scenario._yaml_lines import Locations, Path, Spot, shown
 from supplyline.scenario.schema import (
     ID_PATTERN,
     MAX_DAY_VALUE,
@@ -409,13 +409,17 @@ class _Checker:
 
     def named(self, path: Path) -> str:
         """The field at ``path`` and, where it was written in a file, its line."""
-        name = self.locations.field_name(path)
-        spot = self.locations.nearest(path)
+        return self.locations.field_name(path) + self.where(self.locations.nearest(path))
+
+    def where(self, spot: Spot | None) -> str:
+        """``, line N`` of a value written at ``spot`` (``, FILE line N`` in a table), to
+        name the line of a field a message names beside the one it is said at; nothing
+        where it was not written."""
         if spot is None or spot.line is None:
-            return name
+            return ""
         if spot.file != self.file:
-            return f"{name}, {spot.file} line {spot.line}"
-        return f"{name}, line {spot.line}"
+            return f", {spot.file} line {spot.line}"
+        return f", line {spot.line}"
 
     def known(self, path: Path, value: Any, what: str, section: str,
               at_key: bool = False) -> bool:
@@ -1010,14 +1014,19 @@ class _Checker:
         # people no locality may send (a labour share of 0): what they could not reach
         # follows from what is said of them, here for the last)
         modes = {mode.get("id"): mode for mode in self.modes}
+        localities = [place for place in self.place_entries if place.get("kind") == "locality"]
         idle = {finding.mode for finding in found if finding.kind == "idle"} | {
             mode for mode in self.units if not net.homes.get(mode)}
         for mode, units_from in self.units.items():
             if units_from == "labour" and not net.homes.get(mode) and mode in modes:
+                # (said at the mode, with why its localities' shares, or the policy's, send
+                # none: each of them is a field to change)
+                whys = list(dict.fromkeys(self.none_serve(place) for place in localities))
+                why = "every locality of " + " or ".join(whys) if whys else "none is given"
                 self.report(modes[mode].at("units_from"), "a mode of people that some "
                             "locality may send (one with people, and a labour_share above 0)",
-                            f"labour: no locality may send any ({shown(mode)} is never "
-                            "used)")
+                            f"labour: no locality may send any ({why}; {shown(mode)} is "
+                            "never used)")
         for finding in found:
             if finding.kind in ("never_on", "unusable_route"):
                 self.never_on(finding, net, modes, idle)
@@ -1315,8 +1324,10 @@ class _Checker:
         """Why none of a locality's people may serve (:meth:`may_serve` is False)."""
         if not place.get("population"):
             return "population 0"
-        return "labour_share 0" if place.get("labour_share") is not None else (
-            "policy.labour_share 0")
+        if place.get("labour_share") is not None:
+            return "labour_share 0"  # (its own: at the place said)
+        written = self.locations.spots.get(self.policy.at("labour_share"))
+        return f"policy.labour_share 0{self.where(written)}"
 
     def labour_carriers(self) -> None:
         """Carriers a place owns of a mode whose units come from labour: its units are the

@@ -81,3 +81,25 @@ def test_an_air_threat_on_a_route_closed_to_it_names_the_routes_air_exposed() ->
     exposed = line_of(text, f"{RIDGE}    air_exposed: false\n") + 1
     assert problem.got == (f"'ridge-road' (air_exposed: false at routes[5].air_exposed, "
                            f"line {exposed})")
+
+
+def test_a_mode_of_people_no_locality_may_send_names_the_shares_that_send_none() -> None:
+    """Said at the mode (the message names it first), with the field that makes every
+    locality send none: the policy's labour_share of 0 at its line (the user had to find
+    it), or each locality's own population or share, at the places said beside it."""
+    text = edit(TUTORIAL, "  labour_share: 0.2\n", "  labour_share: 0\n")
+    policy = line_of(text, "  labour_share: 0\n")
+    problems = said(text)
+    problem = problems["modes[0].units_from"]
+    assert problem.line == line_of(text, "    units_from: labour")
+    assert problem.got == ("labour: no locality may send any (every locality of "
+                           f"policy.labour_share 0, line {policy}; 'porter' is never used)")
+    assert problems["places[2].carriers.bicycle"].got == (
+        f"'bicycle' at a locality of policy.labour_share 0, line {policy}")
+    text = edit(TUTORIAL, "    population: 1200\n", "    population: 0\n")
+    for people in ("1800", "2500", "3000"):
+        text = edit(text, f"    population: {people}\n",
+                    f"    population: {people}\n    labour_share: 0\n")
+    assert said(text)["modes[0].units_from"].got == (
+        "labour: no locality may send any (every locality of population 0 or labour_share 0; "
+        "'porter' is never used)")

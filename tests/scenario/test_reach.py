@@ -220,6 +220,8 @@ def test_a_mode_of_people_no_locality_may_send_is_said_once_at_the_mode() -> Non
         problems = caught.value.problems
         said = [p for p in problems if p.field == "modes[0].units_from"]
         assert len(said) == 1, problems
-        assert said[0].got == "labour: no locality may send any ('porter' is never used)"
+        assert said[0].got == (
+            "labour: no locality may send any (every locality of policy.labour_share 0, "
+            f"line {line_of(edited, '  labour_share: 0')}; 'porter' is never used)")
         assert not [p for p in problems if p.field.startswith("routes")], problems
     assert len(problems) == 1  # (the crewless bicycles: nothing else to say)

@@ -834,8 +834,9 @@ def test_service_days_where_no_one_may_serve_are_said_beside_its_carriers() -> N
     policy = edit(policy, "    population: 1000\n",
                   "    population: 1000\n    labour_max_days_per_person: 60\n")
     problems = by_field(problems_in(policy))
+    share = line_of(policy, "  labour_share: 0\n")
     assert problems["places[1].labour_max_days_per_person"].got == (
-        "60 at a locality of policy.labour_share 0")
+        f"60 at a locality of policy.labour_share 0, line {share}")
     serving = edit(TINY_TEXT, "    labour_share: 0.3\n",
                    "    labour_share: 0.3\n    labour_max_days_per_person: 5\n")
     assert load_text(serving, "tiny.yaml", base_dir=DATA).places[2].labour_max_days_per_person == 5
