@@ -1362,3 +1362,39 @@ def test_the_replan_s_day_follows_the_books_today(week: str, browser: Any) -> No
     page.wait_for_timeout(200)
     assert page.input_value("#replan-date") == "2024-11-06"
     assert problems == []
+
+
+def test_a_double_click_plans_once_and_adds_an_account_once(server: str,
+                                                            browser: Any) -> None:
+    """A double click on "Plan from the scenario's start" kept two plans, one after the
+    other (the re-plan's button waited for its answer, this one did not); one on "Add" made
+    the account and then said at its name "expected a name no account has, got
+    'bridge-clerk', which exists", as if it had not been made."""
+    page, problems = council_page(browser, server, 1280)
+    page.click('nav [data-view="replan"]')
+    page.wait_for_selector("#replan-none:not([hidden])")
+    held: list[Any] = []  # the plans asked for, answered once counted (no solve needed)
+    page.route("**/api/plans", lambda route: held.append(route)
+               if route.request.method == "POST" else route.continue_())
+    page.dblclick("#plan-button")
+    page.wait_for_timeout(300)
+    assert len(held) == 1
+    # (neither button sends another while a plan is being made)
+    assert page.is_disabled("#plan-button") and page.is_disabled("#replan-button")
+    held[0].fulfill(status=201, content_type="application/json",
+                    body='{"id": 1, "status": "optimal"}')
+    page.wait_for_selector("#replan-status:has-text('kept as plan #1')")
+    assert page.is_enabled("#plan-button") and page.is_enabled("#replan-button")
+
+    page.click('nav [data-view="accounts"]')
+    page.wait_for_selector("#account-list tbody tr")
+    page.fill("#a-name", "bridge-clerk")
+    page.fill("#a-password", "bridge-password")
+    page.select_option("#a-role", "depot")
+    page.select_option("#a-place", "bridge")
+    page.dblclick("#account-submit")
+    page.wait_for_selector("#account-list td:has-text('bridge-clerk')")
+    page.wait_for_function("!document.querySelector('#account-submit').disabled")
+    page.wait_for_timeout(300)
+    assert page.inner_text("#aerr-name") == ""
+    assert problems == []

@@ -186,7 +186,19 @@ $("#account-form").addEventListener("submit", async (event) => {
   const body = { name: $("#a-name").value, password: $("#a-password").value,
     role: $("#a-role").value };
   if ($("#a-place").value) body.place = $("#a-place").value;
-  const response = await api("/api/accounts", { method: "POST", body: JSON.stringify(body) });
+  // The button waits for the answer: a double click made the account, then said at its
+  // name that it exists, as if it had not been made.
+  const button = $("#account-submit");
+  button.disabled = true;
+  let response;
+  try {
+    response = await api("/api/accounts", { method: "POST", body: JSON.stringify(body) });
+  } catch (error) {
+    $("#aerr-form").textContent = "No answer from the server (" + error.message + ")";
+    return;
+  } finally {
+    button.disabled = false;
+  }
   if (response.ok) { $("#a-password").value = ""; loadAccounts(); return; }
   const data = await answer(response);
   for (const problem of (Array.isArray(data.detail) ? data.detail : [])) {
@@ -1137,13 +1149,18 @@ function showChanges(changes, inForce) {
   $("#changes-box").hidden = false;
 }
 
+// While a plan or a re-plan is being made (a minute or two on the built-in scenario), neither
+// button sends another.
+const planning = (busy) => ["#replan-button", "#plan-button"].forEach((b) => {
+  $(b).disabled = busy;
+});
+
 $("#replan-form").addEventListener("submit", async (event) => {
   event.preventDefault();
   $("#err-as_of").textContent = "";
   $("#replan-status").textContent = "Planning…";
   $("#replan-outcome").replaceChildren();
-  const button = $("#replan-button");
-  button.disabled = true;  // one re-plan at a time (a double click made two)
+  planning(true);  // one plan at a time (a double click made two)
   let response;
   try {
     response = await api("/api/replan", { method: "POST",
@@ -1153,7 +1170,7 @@ $("#replan-form").addEventListener("submit", async (event) => {
     $("#err-as_of").textContent = "No answer from the server (" + error.message + ")";
     return;
   } finally {
-    button.disabled = false;
+    planning(false);
   }
   const data = await answer(response);
   if (!response.ok) {
@@ -1176,7 +1193,17 @@ $("#plan-button").addEventListener("click", async () => {
   $("#changes tbody").replaceChildren();
   $("#changes-none").hidden = true;
   $("#replan-status").textContent = "Planning from the scenario's start…";
-  const response = await api("/api/plans", { method: "POST" });
+  planning(true);  // (a double click kept two plans, one after the other)
+  let response;
+  try {
+    response = await api("/api/plans", { method: "POST" });
+  } catch (error) {
+    $("#replan-status").textContent = "The plan failed: no answer from the server (" +
+      error.message + ")";
+    return;
+  } finally {
+    planning(false);
+  }
   const data = await answer(response);
   $("#replan-status").replaceChildren(...(response.ok ?
     ["Plan " + data.status + ", kept as plan #" + data.id + " (now in force)."] :
