@@ -1398,3 +1398,21 @@ def test_a_double_click_plans_once_and_adds_an_account_once(server: str,
     page.wait_for_timeout(300)
     assert page.inner_text("#aerr-name") == ""
     assert problems == []
+
+
+def test_the_browser_s_console_stays_quiet_on_every_page(week: str, browser: Any) -> None:
+    """Chromium said on every page, from the log-in on, "[DOM] Input elements should have
+    autocomplete attributes (suggested: "username")": the new account's Name, in a form
+    with a password box, did not say what it holds (a password manager may take it for
+    the council's own name, and fill that in)."""
+    page = browser.new_context(viewport={"width": 1280, "height": 800}).new_page()
+    said: list[str] = []
+    page.on("console", lambda m: said.append(f"{m.type}: {m.text}"))
+    page.on("pageerror", lambda e: said.append(f"error: {e}"))
+    page.goto(week)
+    log_in(page, "council", "council-password")
+    for view in ("record", "ledger", "replan", "accounts", "overview"):
+        page.click(f'nav [data-view="{view}"]')
+    page.wait_for_selector("#overview:not([hidden]) #map svg")
+    page.wait_for_timeout(200)
+    assert said == []
