@@ -257,6 +257,14 @@ def _on_day(series: Any, day: dt.date) -> float:
     return float(max(steps, key=lambda step: step.start).value) if steps else 0.0
 
 
+def _first_open(spans: list[tuple[dt.date, dt.date]], day: dt.date) -> dt.date:
+    """The first day from ``day`` on that no closed window of ``spans`` (sorted) closes."""
+    for start, end in spans:
+        if start <= day <= end:
+            day = end + dt.timedelta(days=1)
+    return day
+
+
 def _did_you_mean(value: str, known: Collection[str]) -> str:
     return did_you_mean(value, sorted(known)) if known else " (none are defined)"
 
@@ -1451,15 +1459,15 @@ class _Checker:
                     self.report(window.at("end"), f"a closure that ends on or after the day "
                                 f"the route opens ({opens}, its open_from: it is closed "
                                 "before then anyway)", str(end))
-            day = max(horizon[0], opens or horizon[0])
-            for start, end in spans:  # the first day no window closes, from ``day`` on
-                if start <= day <= end:
-                    day = end + dt.timedelta(days=1)
+            day = _first_open(spans, max(horizon[0], opens or horizon[0]))
             if day > horizon[1]:
+                got = "closed windows that cover every day of it"
+                if _first_open(spans, horizon[0]) <= horizon[1]:  # (its open_from the first)
+                    got += (f" from {opens} (open_from"
+                            f"{self.where(self.locations.spots.get(route.at('open_from')))})")
                 self.report(route.at("closed"), f"a route open on some day from "
                             f"{horizon[0]} to {horizon[1]} (the horizon; else nothing could "
-                            "ever use it)", "closed windows that cover every day of it",
-                            at_key=True)
+                            "ever use it)", got, at_key=True)
             else:
                 self.covered_closures(windows, max(horizon[0], opens or horizon[0]),
                                       horizon[1])

@@ -103,3 +103,19 @@ def test_a_mode_of_people_no_locality_may_send_names_the_shares_that_send_none()
     assert said(text)["modes[0].units_from"].got == (
         "labour: no locality may send any (every locality of population 0 or labour_share 0; "
         "'porter' is never used)")
+
+
+def test_a_route_never_open_names_its_open_from_where_the_closures_start_after_it() -> None:
+    """A route that opens on 10 November, closed from then to the horizon's end: said at
+    its closed windows, which had been said to cover every day of the horizon though they
+    leave its first nine open; the open_from that closes those is named, with its line.
+    Closures that do cover every day need no open_from said."""
+    text = edit(TUTORIAL, "    repair_days: 2\n", "    repair_days: 2\n    open_from: 2024-11-10\n"
+                "    closed:\n      - {start: 2024-11-10, end: 2024-11-30}\n")
+    problem = said(text)["routes[5].closed"]
+    assert problem.line == line_of(text, "    closed:\n")
+    assert problem.got == ("closed windows that cover every day of it from 2024-11-10 "
+                           f"(open_from, line {line_of(text, 'open_from: 2024-11-10')})")
+    whole = edit(text, "- {start: 2024-11-10, end: 2024-11-30}",
+                 "- {start: 2024-11-01, end: 2024-11-30}")
+    assert said(whole)["routes[5].closed"].got == "closed windows that cover every day of it"
