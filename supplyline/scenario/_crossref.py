@@ -1555,6 +1555,7 @@ class _Checker:
 
         tanks = {mode.get("id"): (mode.get("fuel_tank_kg"), mode.get("fuel_kg_per_km"))
                  for mode in self.modes}
+        entries = {mode.get("id"): mode for mode in self.modes}  # (as tanks reads them)
         for route in self.routes:
             length = route.get("length_km")
             if not isinstance(length, int | float):
@@ -1564,10 +1565,12 @@ class _Checker:
                 if tank is None or not per_km or empty_trip_fits(length * per_km, 0.0, tank,
                                                                  float("inf")):
                     continue  # (no food in the way: the tank alone is in question)
+                # (the mode listed, or its tank: the one said, the other named)
                 self.report(path, "a mode whose tank holds the fuel for one way over the "
                             "route (else it never drives it)",
                             f"{shown(name)} (needs {length * per_km:,.4g} kg, its tank "
-                            f"holds {tank:,.4g})")
+                            f"holds {tank:,.4g} at "
+                            f"{self.named(entries[name].at('fuel_tank_kg'))})")
 
     def unstruck_routes(self) -> None:
         """Air threats named on routes closed to air attack (they would never strike)."""

@@ -408,7 +408,9 @@ def test_a_route_whose_fuel_does_not_fit_the_tank_is_located() -> None:
                 "    fuel_kg_per_km: 3\n    fuel_tank_kg: 80\n")
     problems = by_field(problems_in(text))
     assert set(problems) == {"routes[0].modes[1]"}, problems  # 30 km; the pass (25) fits
-    assert problems["routes[0].modes[1]"].got == "'bicycle' (needs 90 kg, its tank holds 80)"
+    assert problems["routes[0].modes[1]"].got == (
+        "'bicycle' (needs 90 kg, its tank holds 80 at modes[1].fuel_tank_kg, "
+        f"line {line_of(text, 'fuel_tank_kg: 80')})")
     assert problems["routes[0].modes[1]"].line == line_of(text, "{from: ban-a, to: relay")
 
 
