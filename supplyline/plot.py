@@ -14,9 +14,11 @@ read from :mod:`supplyline.plan.figures` and :mod:`supplyline.report.facts`. Nee
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import io
 import math
+import textwrap
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -24,9 +26,23 @@ import numpy as np
 from numpy.typing import NDArray
 
 from supplyline.plan.figures import INITIAL_STOCK, deliveries_by_source
-from supplyline.report.facts import commodity_label, stock_days
-from supplyline.report.map import Curve, Layout, Point, layout
-from supplyline.report.svg import colour
+from supplyline.report.facts import commodity_label, stock_days, tonnes_text
+from supplyline.report.map import (
+    DEPOT,
+    FRONT,
+    JUNCTION,
+    LOCALITY,
+    PLACE_WORDS,
+    Curve,
+    Layout,
+    Point,
+    layout,
+    route_width,
+    size_samples,
+    width_samples,
+)
+from supplyline.report.svg import colour, fmt
+from supplyline.units import said_span
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -37,8 +53,8 @@ if TYPE_CHECKING:
 __all__ = ["PlanPlots"]
 
 #: Colours of place kinds on the map (as in the HTML report).
-KIND_COLOURS = {"locality": "#2e7d32", "front": "#c62828", "depot": "#37474f",
-                "junction": "#607d8b", "hospital": "#c62828"}
+KIND_COLOURS = {"locality": LOCALITY, "front": FRONT, "depot": DEPOT, "junction": JUNCTION,
+                "hospital": FRONT}
 KIND_MARKERS = {"locality": "o", "front": "o", "depot": "s", "junction": ".", "hospital": "P"}
 
 
@@ -86,6 +102,7 @@ def closure_point(lay: Layout, r: int) -> Point:
 
 
 try:  # the plot extra; without it plan.plot raises a clear ImportError on first use
+    from matplotlib.lines import Line2D
     from matplotlib.patches import PathPatch, Rectangle
     from matplotlib.path import Path as MplPath
 except ImportError:  # pragma: no cover - depends on the environment
@@ -115,18 +132,31 @@ def _figure(width: float, height: float) -> Figure:
     return _figure_class()(figsize=(width, height), layout="constrained")
 
 
-def _date_axis(ax: Axes, most: int) -> None:
-    """Dates along ``ax``'s x axis, at most ``most`` ticks, labelled short ("05 Nov", "Dec"
-    at a month's start) with the year once at the end (matplotlib's concise formatter):
-    full dates, rotated, had run into each other on a narrow axes of a month."""
+def _date_axis(ax: Axes, most: int, days: int) -> None:
+    """Dates along ``ax``'s x axis over ``days`` days, at most ``most`` ticks, labelled short
+    ("05 Nov", "Dec" at a month's start) with the year once at the end (matplotlib's concise
+    formatter): full dates, rotated, had run into each other on a narrow axes of a month. A
+    plan of one day is ticked at its two ends, not at hours the plan does not know."""
     from matplotlib.dates import AutoDateLocator, ConciseDateFormatter
 
-    locator = AutoDateLocator(minticks=2, maxticks=most)  # type: ignore[no-untyped-call]
+    locator = AutoDateLocator(  # type: ignore[no-untyped-call]
+        minticks=2 if days > 1 else 1, maxticks=most)
     formatter = ConciseDateFormatter(locator)  # type: ignore[no-untyped-call]
     formatter.formats[2] = "%d %b"  # a tick within a month, the month said
     formatter.offset_formats[2] = "%Y"  # so the offset need only say the year
     ax.xaxis.set_major_locator(locator)
     ax.xaxis.set_major_formatter(formatter)
+
+
+def _nothing_to_draw(fig: Figure, title: str, sentence: str) -> Figure:
+    """``fig`` saying in a sentence why it has nothing to draw (one Axes, no frame): a
+    blank chart, or a frame with only its title, says nothing."""
+    ax = fig.subplots()
+    ax.set_axis_off()
+    ax.set_title(title)
+    ax.text(0.5, 0.5, textwrap.fill(sentence, 70), ha="center", va="center",
+            transform=ax.transAxes, gid="nothing-to-draw")
+    return fig
 
 
 class PlanPlots:
@@ -135,42 +165,72 @@ class PlanPlots:
     def __init__(self, plan: Plan) -> None:
         self.plan = plan
 
-    def _dates(self) -> NDArray[np.datetime64]:
-        """The first day of each step, as dates [S]."""
+    def _edges(self) -> NDArray[np.datetime64]:
+        """The first day of each step, then the day after the last [S + 1]: the dates
+        between which each step's figures hold."""
         start = np.datetime64(self.plan.network.start_date, "D")
-        return start + self.plan.step_start.astype("timedelta64[D]")
+        days = np.append(self.plan.step_start, self.plan.network.grid.end[-1] + 1)
+        return start + days.astype("timedelta64[D]")
+
+    def _span(self) -> str:
+        """The plan's days in words ('1 Nov – 2 Nov 2024')."""
+        start = self.plan.network.start_date
+        return said_span(start, start + dt.timedelta(days=self.plan.days - 1))
 
     def deliveries(self) -> Figure:
         """What the fronts consumed each day (t a day), stacked by the region that gave it,
         with the demand as a dashed line: one Axes; the bands' labels are the regions (and
-        the stock held at the start), the last line is the demand."""
+        the stock held at the start) with the tonnes each gave the fronts, as the report's
+        legend; the last line is the demand. Each step's figure is drawn flat from its first
+        day to the end of its last, so that the area under a band is its tonnes, the last
+        step's too. A plan whose fronts ask for nothing and receive nothing says so."""
         plan = self.plan
-        fig = _figure(9, 4)
-        ax = fig.subplots()
+        title = "Deliveries per day by source region"
         per_day = plan.step_length * 1000.0
         parts = deliveries_by_source(plan)
-        dates = self._dates()
+        demand = plan.demand_kg[plan.network.is_front].sum(axis=(0, 1)) / per_day
+        if not parts and not (demand > 0).any():
+            return _nothing_to_draw(_figure(6.5, 2.5), title, "No front asks for anything "
+                                    f"or receives anything in the plan's days ({self._span()}):"
+                                    " no deliveries to draw.")
+        fig = _figure(9, 4)
+        ax = fig.subplots()
+        dates = self._edges()
+
+        def held(values: NDArray[np.float64]) -> NDArray[np.float64]:
+            return np.append(values, values[-1])  # (the last step holds to its end)
+
         if parts:
             colours = ["#9e9e9e" if label == INITIAL_STOCK else colour(i)
                        for i, (label, _) in enumerate(parts)]
-            ax.stackplot(dates, *[kg / per_day for _, kg in parts],
-                         labels=[label for label, _ in parts], colors=colours, alpha=0.85,
-                         step="post")
-        demand = plan.demand_kg[plan.network.is_front].sum(axis=(0, 1)) / per_day
-        ax.step(dates, demand, where="post", color="#000", linestyle="--", label="demand")
+            ax.stackplot(dates, *[held(kg / per_day) for _, kg in parts],
+                         labels=[f"{label} ({tonnes_text(float(kg.sum()) / 1000.0)} t consumed)"
+                                 for label, kg in parts],
+                         colors=colours, alpha=0.85, step="post")
+        else:
+            ax.text(0.5, 0.5, "Nothing reached the fronts.", ha="center", va="center",
+                    transform=ax.transAxes, gid="nothing-delivered")
+        ax.step(dates, held(demand), where="post", color="#000", linestyle="--",
+                label="demand")
         ax.set_ylabel("t per day")
-        ax.set_title("Deliveries per day by source region")
+        ax.set_title(title)
+        ax.set_xlim(dates[0], dates[-1])
         ax.set_ylim(bottom=0)
         ax.legend(loc="upper left", fontsize="small")
-        _date_axis(ax, 10)
+        _date_axis(ax, 10, plan.days)
         return fig
 
     def stock(self) -> Figure:
         """Stock at the fronts in days of supply: small multiples, one Axes per good with
         demand at a front (each on its own scale), one line per front, reserve targets as
-        diamonds."""
+        diamonds; the figure's legend names the fronts (and the targets), and the dates are
+        under each column's last Axes. A plan whose fronts ask for nothing says so."""
         plan = self.plan
         lines = stock_days(plan)
+        if not lines:
+            return _nothing_to_draw(_figure(6.5, 2.5), "Front stock in days of supply",
+                                    "No front asks for anything in the plan's days "
+                                    f"({self._span()}): no stock to count in days of supply.")
         goods = sorted({line.good for line in lines})
         columns = min(3, max(1, len(goods)))
         rows = max(1, math.ceil(len(goods) / columns))
@@ -178,22 +238,40 @@ class PlanPlots:
         axes = np.atleast_1d(fig.subplots(rows, columns, sharex=True, squeeze=False)).ravel()
         fronts = sorted({line.front for line in lines})
         # (stocks at each step's end, drawn on its last day, as the report's chart)
-        dates = np.datetime64(plan.network.start_date, "D") + plan.network.grid.end.astype(
-            "timedelta64[D]")
+        start = np.datetime64(plan.network.start_date, "D")
+        dates = start + plan.network.grid.end.astype("timedelta64[D]")
         for ax, g in zip(axes, goods, strict=False):
             for line in (x for x in lines if x.good == g):
                 c = colour(fronts.index(line.front))
                 ax.plot(dates, line.days_of_supply, color=c, label=line.label)
+                # (a value between gaps, or a plan's only one, is a point: no line shows it)
+                finite = np.isfinite(line.days_of_supply)
+                alone = finite & ~np.append(finite[1:], False) & ~np.insert(finite[:-1], 0, False)
+                if alone.any():
+                    ax.plot(dates[alone], line.days_of_supply[alone], color=c, marker="o",
+                            markersize=3, linestyle="none", clip_on=False)
                 for step, wanted in line.targets:
                     ax.plot([dates[step]], [wanted], marker="D", color=c, markerfacecolor="#fff",
                             linestyle="none", label="reserve target")
             ax.set_title(commodity_label(plan, g))
+            ax.set_xlim(start, dates[-1] if dates[-1] > start else start + 1)
             ax.set_ylim(bottom=0)
             ax.set_ylabel("days of supply")
-            _date_axis(ax, 5)
+            _date_axis(ax, 5, plan.days)
             ax.tick_params(axis="x", labelsize="small")
-        for ax in axes[len(goods):]:
-            ax.set_visible(False)
+        for i, ax in enumerate(axes):
+            if i >= len(goods):
+                ax.set_visible(False)
+            elif i + columns >= len(goods):  # (nothing drawn below it: its dates are shown)
+                ax.tick_params(axis="x", labelbottom=True)
+                ax.xaxis.offsetText.set_visible(True)
+        handles = [Line2D([], [], color=colour(i), label=plan.network.place_label(p))
+                   for i, p in enumerate(fronts)]
+        if any(line.targets for line in lines):
+            handles.append(Line2D([], [], marker="D", color="#555", markerfacecolor="#fff",
+                                  linestyle="none", label="reserve target"))
+        fig.legend(handles=handles, loc="outside lower center", fontsize="small",
+                   ncols=min(len(handles), 4))
         fig.suptitle("Front stock in days of supply")
         return fig
 
@@ -203,7 +281,9 @@ class PlanPlots:
         strikes or raids; a red ``x`` at a closure), routes between the same two places
         bowed apart, places by kind, and every place named in full (with a leader line where
         crowded, or by a number keyed under the map); a crowded front gets a magnified
-        inset. Coordinates are km east and north of the map's centre."""
+        inset. Two legends beside the map, as the report's, name the routes' marks (with the
+        widths of some tonnes) and the places' (with the sizes of some tonnes). Coordinates
+        are km east and north of the map's centre."""
         plan = self.plan
         net = plan.network
         lay = layout(plan)
@@ -212,17 +292,23 @@ class PlanPlots:
         def km(point: tuple[float, float]) -> tuple[float, float]:
             return ((point[0] - proj.x0) / proj.scale, (proj.y0 - point[1]) / proj.scale)
 
-        fig = _figure(10, 10 * lay.height / lay.width + 0.6)
+        fig = _figure(12.5, 10 * lay.height / lay.width + 0.6)
         ax = fig.subplots()
         _draw(ax, plan, lay, lay.curves, km, lay.labeller, "")
         if lay.labeller.key:
             key = "\n".join(f"{n}  {name}" for n, _, name in lay.labeller.key)
             ax.text(0.0, -0.06, key, transform=ax.transAxes, va="top", fontsize=8,
                     gid="map-key")
-        entries = _legend(ax, plan, lay)
-        if entries:
-            ax.legend(handles=entries, loc="upper right", fontsize="small",
-                      title="routes: mode carrying most")
+        # The legends beside the map, where they cover nothing of it.
+        routes, places = _legend(ax, plan, lay)
+        if routes:
+            fig.legend(handles=routes, loc="outside right upper", fontsize="small",
+                       title="routes: mode carrying most", alignment="left",
+                       handlelength=3.0)
+        if places:
+            fig.legend(handles=places, loc="outside right lower", fontsize="small",
+                       title="places: area shows t", alignment="left",
+                       handlelength=3.0)
         ax.set_xlim(-proj.x0 / proj.scale, (lay.width - proj.x0) / proj.scale)
         ax.set_ylim((proj.y0 - lay.height) / proj.scale, proj.y0 / proj.scale)
         ax.set_aspect("equal")
@@ -253,9 +339,17 @@ class PlanPlots:
         return fig
 
 
-def _legend(ax: Axes, plan: Plan, lay: Layout) -> list[Any]:
-    """The map legend's entries, as the HTML map's: the modes carrying most, then routes
-    not used, under strikes and closed, where the map has them."""
+def _place_area(tonnes: float, biggest: float) -> float:
+    """The area (points²) of the marker of a locality or front that gave or consumed
+    ``tonnes``, the most any did being ``biggest``."""
+    return 30.0 + 250.0 * tonnes / (biggest or 1.0)
+
+
+def _legend(ax: Axes, plan: Plan, lay: Layout) -> tuple[list[Any], list[Any]]:
+    """The map legends' entries, as the HTML map's: for the routes, the modes carrying most,
+    then routes not used, under strikes and closed, where the map has them, then the widths
+    of some tonnes carried; for the places, the sizes of some tonnes given or consumed, then
+    each kind of place the map draws."""
     facts = lay.facts
     handles = [ax.plot([], [], color=colour(m), lw=4, label=plan.network.mode_label(m))[0]
                for m in sorted({int(m) for m in facts.main_mode if m >= 0})]
@@ -268,7 +362,31 @@ def _legend(ax: Axes, plan: Plan, lay: Layout) -> list[Any]:
     if "closed" in kinds:
         handles += ax.plot([], [], marker="X", color=HAZARD_COLOUR, markersize=9,
                            linestyle="none", label=CLOSED_WORDS)
-    return handles
+    biggest_route = float(facts.tonnes.max(initial=0.0))
+    if biggest_route > 0:
+        handles += [Line2D([], [], color="#777", lw=0.7 * route_width(t, biggest_route),
+                           label=f"{fmt(t)} t carried (both ways)")
+                    for t in width_samples(biggest_route)]
+    net = plan.network
+    biggest = float(lay.size_t.max(initial=0.0))
+    places = [Line2D([], [], marker="o", linestyle="none", color=KIND_COLOURS["locality"],
+                     markersize=math.sqrt(_place_area(t, biggest)), label=text)
+              for t, text in size_samples(net, lay.size_t, 0.0)]
+    present = set(net.place_kind)
+    if any(k == "locality" and t <= 0 for k, t in zip(net.place_kind, lay.size_t, strict=True)):
+        places.append(Line2D([], [], marker="o", linestyle="none", markerfacecolor="#fff",
+                             markeredgecolor=KIND_COLOURS["locality"], label=PLACE_WORDS["empty"]))
+    if "front" in present:
+        places.append(Line2D([], [], marker="o", linestyle="none", color=KIND_COLOURS["front"],
+                             markersize=math.sqrt(_place_area(0.0, biggest)),
+                             label=PLACE_WORDS["front"]))
+    for kind in ("depot", "junction", "hospital"):
+        if kind in present:
+            places.append(Line2D([], [], marker=KIND_MARKERS[kind], linestyle="none",
+                                 markeredgecolor=KIND_COLOURS[kind],
+                                 markerfacecolor="#fff" if kind == "hospital"
+                                 else KIND_COLOURS[kind], label=PLACE_WORDS[kind]))
+    return handles, places
 
 
 def _draw(ax: Axes, plan: Plan, lay: Layout, curves: list[Curve],
@@ -306,7 +424,7 @@ def _draw(ax: Axes, plan: Plan, lay: Layout, curves: list[Curve],
         sized = kind in ("locality", "front") and gave
         face = "#fff" if kind == "hospital" or (kind == "locality" and not gave) else (
             KIND_COLOURS[kind])
-        ax.scatter([x], [y], s=30.0 + 250.0 * float(lay.size_t[p]) / biggest if sized
+        ax.scatter([x], [y], s=_place_area(float(lay.size_t[p]), biggest) if sized
                    else 36.0, marker=KIND_MARKERS[kind], c=face,
                    edgecolors=KIND_COLOURS[kind], linewidths=1.2, zorder=5,
                    linestyle="--" if kind == "locality" and not gave else "-")

@@ -580,43 +580,63 @@ def _legend(plan: Plan, facts: RouteFacts, x0: float, biggest_route: float,
     y += 6
     if biggest_route > 0:
         heading("Tonnes carried (both ways)")
-        for share in (1.0, 0.25, 1.0 / 16):
-            t = float(nice_ticks(0, biggest_route * share, 1)[-1]) if share < 1 else biggest_route
+        for t in width_samples(biggest_route):
             w = route_width(t, biggest_route)
             row(sample(f'stroke="#777" stroke-width="{_n(w)}"'), f"{fmt(t)} t", max(18.0, w + 6))
         y += 6
     heading("Places: area shows t")
     kinds = set(net.place_kind)
     biggest_place = float(size_t.max(initial=0.0))
-    if biggest_place > 0:
-        # The largest, a round figure near a quarter of it (a circle about half as wide),
-        # and, where some place is below it, the smallest size drawn, which stands for
-        # anything less.
-        quarter = float(nice_ticks(0, biggest_place * 0.25, 1)[-1])
-        floor = smallest_sized(biggest_place)
-        sized = [float(t) for k, t in zip(net.place_kind, size_t, strict=True)
-                 if t > 0 and k in ("locality", "front")]
-        samples = [(biggest_place, f"{fmt(biggest_place)} t given or consumed"),
-                   (quarter, f"{fmt(quarter)} t")]
-        if any(t < floor for t in sized):
-            samples.append((floor, f"{fmt(floor)} t or less"))
-        for t, text in samples:
-            r = place_radius(t, biggest_place)
-            row(f'<circle cx="{_n(x0 + 15)}" cy="{_n(y + r - 6)}" r="{_n(r)}" '
-                f'fill="{LOCALITY}" fill-opacity="0.75" stroke="#fff"/>', text,
-                max(18.0, 2 * r + 6))
+    for t, text in size_samples(net, size_t, smallest_sized(biggest_place)):
+        r = place_radius(t, biggest_place)
+        row(f'<circle cx="{_n(x0 + 15)}" cy="{_n(y + r - 6)}" r="{_n(r)}" '
+            f'fill="{LOCALITY}" fill-opacity="0.75" stroke="#fff"/>', text,
+            max(18.0, 2 * r + 6))
     if any(k == "locality" and t <= 0 for k, t in zip(net.place_kind, size_t, strict=True)):
-        row(_empty_locality(x0 + 15, y), "locality that gave nothing")
+        row(_empty_locality(x0 + 15, y), PLACE_WORDS["empty"])
     row(f'<circle cx="{_n(x0 + 15)}" cy="{_n(y)}" r="{_n(MIN_FRONT_PX)}" fill="{FRONT}" '
-        f'stroke="#000" stroke-width="2"/>', "front, sized by t consumed (at least this size)")
+        f'stroke="#000" stroke-width="2"/>', PLACE_WORDS["front"])
     if "depot" in kinds:
         row(f'<rect x="{_n(x0 + 10)}" y="{_n(y - 5)}" width="10" height="10" '
-            f'fill="{DEPOT}"/>', "depot / relay station")
+            f'fill="{DEPOT}"/>', PLACE_WORDS["depot"])
     if "junction" in kinds:
-        row(_junction(x0 + 15, y), "junction")
+        row(_junction(x0 + 15, y), PLACE_WORDS["junction"])
     if "hospital" in kinds:
-        row(_hospital(x0 + 15, y), "hospital")
+        row(_hospital(x0 + 15, y), PLACE_WORDS["hospital"])
     return "".join(rows), y
+
+
+#: What the map's legends (the report's and ``plan.plot.map()``'s) call each kind of place.
+PLACE_WORDS = {"empty": "locality that gave nothing",
+               "front": "front, sized by t consumed (at least this size)",
+               "depot": "depot / relay station", "junction": "junction", "hospital": "hospital"}
+
+
+def width_samples(biggest_route: float) -> list[float]:
+    """The tonnes whose route widths the map's legends show: the most any route carried,
+    and round figures near a quarter and a sixteenth of it.
+
+    >>> width_samples(61.0)
+    [61.0, 20.0, 5.0]
+    """
+    return [biggest_route, *(float(nice_ticks(0, biggest_route * share, 1)[-1])
+                             for share in (0.25, 1.0 / 16))]
+
+
+def size_samples(net: Network, size_t: FloatArray, floor: float) -> list[tuple[float, str]]:
+    """The tonnes whose circles the map's legends show, with their words: the most a place
+    gave or consumed, a round figure near a quarter of it, and, where some place drawn to
+    scale is below ``floor`` (the least drawn to scale), ``floor``, which stands for
+    anything less; none where no place gave or consumed anything."""
+    biggest = float(size_t.max(initial=0.0))
+    if biggest <= 0:
+        return []
+    quarter = float(nice_ticks(0, biggest * 0.25, 1)[-1])
+    samples = [(biggest, f"{fmt(biggest)} t given or consumed"), (quarter, f"{fmt(quarter)} t")]
+    if any(0 < t < floor for k, t in zip(net.place_kind, size_t, strict=True)
+           if k in ("locality", "front")):
+        samples.append((floor, f"{fmt(floor)} t or less"))
+    return samples
 
 
 def _hospital(x: float, y: float) -> str:

@@ -13,8 +13,9 @@ import pytest
 
 import supplyline as sl
 from supplyline.plan.figures import deliveries_by_source
-from supplyline.report.facts import stock_days
+from supplyline.report.facts import stock_days, tonnes_text
 from supplyline.report.map import layout
+from supplyline.report.svg import fmt
 from supplyline.scenario.schema import Scenario
 
 pytest.importorskip("matplotlib")
@@ -26,12 +27,13 @@ def test_deliveries_stack_the_regions_under_the_demand(valley_plan: sl.Plan) -> 
     parts = deliveries_by_source(valley_plan)
     assert len(ax.collections) == len(parts)  # one band per source region
     labels = [t.get_text() for t in ax.get_legend().get_texts()]
-    assert labels == [*(label for label, _ in parts), "demand"]
+    assert labels == [*(f"{label} ({tonnes_text(kg.sum() / 1000)} t consumed)"
+                        for label, kg in parts), "demand"]
     (demand,) = ax.get_lines()
     net = valley_plan.network
     expected = (valley_plan.demand_kg[net.is_front].sum(axis=(0, 1))
                 / valley_plan.step_length / 1000.0)
-    np.testing.assert_allclose(np.asarray(demand.get_ydata(), dtype=float), expected)
+    np.testing.assert_allclose(np.asarray(demand.get_ydata(), dtype=float)[:-1], expected)
     assert ax.get_ylabel() == "t per day"
     # A notebook shows it even when pyplot was never imported.
     assert fig._repr_png_()[:4] == b"\x89PNG"
@@ -57,15 +59,20 @@ def test_stock_is_one_axes_per_good_at_the_front(valley_plan: sl.Plan) -> None:
         assert top <= 1.2 * highest
 
 
+@pytest.fixture(scope="module")
+def tutorial_plan() -> sl.Plan:
+    return sl.plan(sl.load("tutorial"))
+
+
 @pytest.mark.parametrize("name", ["tutorial", "valley"])
 def test_dates_along_the_x_axis_do_not_run_into_each_other(
-        name: str, valley_plan: sl.Plan) -> None:
+        name: str, valley_plan: sl.Plan, tutorial_plan: sl.Plan) -> None:
     """On the narrow axes of the stock plot, the tutorial's month ended with '2024-11-29'
     written over '2024-12-01'. Each date label now stands clear of the next, and says its
     month ('15 Nov', 'Dec') with the year once."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
 
-    plan = valley_plan if name == "valley" else sl.plan(sl.load("tutorial"))
+    plan = valley_plan if name == "valley" else tutorial_plan
     for fig in (plan.plot.deliveries(), plan.plot.stock()):
         canvas = FigureCanvasAgg(fig)
         canvas.draw()
@@ -187,7 +194,8 @@ def test_the_closure_cross_is_on_its_route_clear_of_the_others() -> None:
         "modes.porter.payload_kg": 20,
         "routes.gorge-path.closed": [{"start": "2024-11-01", "end": "2024-11-07"}]})
     plan = sl.plan(what_if)
-    (ax,) = plan.plot.map().axes
+    fig = plan.plot.map()
+    (ax,) = fig.axes
     (cross,) = [a for a in ax.get_lines() if a.get_gid() == "closed:gorge-path"]
     lay = layout(plan)
     proj = lay.proj
@@ -201,8 +209,149 @@ def test_the_closure_cross_is_on_its_route_clear_of_the_others() -> None:
     assert gap(r) < 1.0  # on its route
     others = [gap(o) - float(lay.widths[o]) / 2 for o in range(len(lay.curves)) if o != r]
     assert min(others) > 10.0, others  # (the cross is about 11 px wide)
-    labels = [t.get_text() for t in ax.get_legend().get_texts()]
+    routes = fig.legends[0]
+    labels = [t.get_text() for t in routes.get_texts()]
     assert "closed on some days" in labels
-    (entry,) = [h for h in ax.get_legend().legend_handles
+    (entry,) = [h for h in routes.legend_handles
                 if h is not None and h.get_label() == "closed on some days"]
     assert entry.get_marker() == cross.get_marker() == "X"
+
+
+def _area(vertices: np.ndarray) -> float:
+    """The area of a closed polygon (shoelace), in its data's units."""
+    x, y = np.asarray(vertices, dtype=float).T
+    return abs(float(np.dot(x, np.roll(y, 1)) - np.dot(y, np.roll(x, 1)))) / 2.0
+
+
+def test_the_deliveries_drawn_are_the_tonnes_the_plan_delivered(tutorial_plan: sl.Plan) -> None:
+    """Each step's band was drawn from its first day to the next step's first, so the last
+    step had no width: the tutorial's chart showed 55.5 t under its bands where the plan
+    delivered 57.75 t (a last step of 7 days would have lost a week). The area under the
+    bands is what the plan delivered, and under the demand line what it asked for, and the
+    legend says each region's tonnes as the report's does."""
+    from supplyline.scenario.whatif import with_step_days
+
+    for plan in (tutorial_plan, sl.plan(with_step_days(sl.load("tutorial"), 7))):
+        kpis = plan.kpis()
+        (ax,) = plan.plot.deliveries().axes
+        parts = deliveries_by_source(plan)
+        areas = [sum(_area(path.vertices) for path in band.get_paths())
+                 for band in ax.collections]  # (x in days: t a day × days = t)
+        for area, (_, kg) in zip(areas, parts, strict=True):
+            assert area == pytest.approx(kg.sum() / 1000.0, rel=1e-9)
+        assert sum(areas) == pytest.approx(kpis["delivered_t"], rel=1e-9)
+        (demand,) = ax.get_lines()
+        x, y = (np.asarray(v, dtype=float) for v in demand.get_data(orig=False))
+        assert float(np.sum(y[:-1] * np.diff(x))) == pytest.approx(kpis["demand_t"], rel=1e-9)
+        start = float(np.datetime64(plan.network.start_date, "D").astype(float))
+        assert ax.get_xlim() == pytest.approx((start, start + plan.days))
+        labels = [t.get_text() for t in ax.get_legend().get_texts()]
+        assert labels == [*(f"{label} ({tonnes_text(kg.sum() / 1000)} t consumed)"
+                            for label, kg in parts), "demand"]
+        if plan is tutorial_plan:  # (as the report's legend says them)
+            assert labels[:2] == ["lower (46.5 t consumed)", "upper (11.3 t consumed)"]
+
+
+def test_a_plan_with_nothing_to_draw_says_so(tutorial_plan: sl.Plan) -> None:
+    """The tutorial's first two days ask nothing of the front: the deliveries were an empty
+    frame ticked in hours, the stock a title over nothing. Each says in a sentence why it
+    has nothing to draw."""
+    plan = sl.plan(sl.load("tutorial"), days=2)
+    for fig, what in ((plan.plot.deliveries(), "no deliveries to draw"),
+                      (plan.plot.stock(), "no stock to count in days of supply")):
+        (ax,) = fig.axes
+        assert not ax.axison and not ax.lines and not ax.collections
+        (text,) = [t for t in ax.texts if t.get_gid() == "nothing-to-draw"]
+        said = " ".join(text.get_text().split())
+        assert said.startswith("No front asks for anything")
+        assert "(1 Nov – 2 Nov 2024)" in said and said.endswith(f"{what}.")
+    # A front cut off the whole month asks, and nothing reaches it: its demand, and why
+    # there is nothing under it.
+    month = [{"start": "2024-11-01", "end": "2024-11-30"}]
+    cut = sl.plan(sl.load("tutorial").replace({"routes.ridge-road.closed": month,
+                                               "routes.gorge-path.closed": month}))
+    assert cut.kpis()["delivered_t"] == 0
+    (ax,) = cut.plot.deliveries().axes
+    assert not ax.collections and [line.get_label() for line in ax.get_lines()] == ["demand"]
+    assert [t.get_text() for t in ax.texts] == ["Nothing reached the fronts."]
+
+
+def test_a_plan_of_one_day_is_dated_in_days(valley: Scenario) -> None:
+    """A plan of one day was ticked in hours ('12:00') on the deliveries, and its stock, one
+    point, in years (1951 to 1956)."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    plan = sl.plan(valley, days=1)
+    start = float(np.datetime64(plan.network.start_date, "D").astype(float))
+    for fig in (plan.plot.deliveries(), plan.plot.stock()):
+        FigureCanvasAgg(fig).draw()
+        for ax in (ax for ax in fig.axes if ax.get_visible()):
+            labels = [t.get_text() for t in ax.get_xticklabels() if t.get_text()]
+            assert labels == ["Mar", "02 Mar"], labels
+            assert ax.get_xlim() == pytest.approx((start, start + 1))
+
+
+def test_the_stock_legend_names_the_fronts_and_every_column_is_dated(
+        valley_doc: Callable[[], dict[str, Any]]) -> None:
+    """The stock plot had no legend, so its lines' fronts were nowhere named; and with four
+    goods (three columns, two rows) the top row's second and third goods had no dates, the
+    Axes below them that would have carried them being hidden."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    doc = valley_doc()
+    doc["commodities"] += [{"id": "meat", "name": "Meat"}, {"id": "greens", "name": "Greens"}]
+    for place in doc["places"]:
+        if place["kind"] == "locality":
+            place["stock_kg"].update({"meat": 500, "greens": 500})
+    doc["places"].append({"id": "second-front", "name": "The ridge", "kind": "front",
+                          "lat": 21.42, "lon": 103.12})
+    doc["routes"].append({"from": "fork", "to": "second-front", "length_km": 8,
+                          "modes": ["porter"]})
+    doc["demand"] += [{"front": "front", "commodity": c, "kg_per_day": 10}
+                      for c in ("meat", "greens")]
+    doc["demand"].append({"front": "second-front", "commodity": "rice", "kg_per_day": 20})
+    plan = sl.plan(Scenario.model_validate(doc))
+    fig = plan.plot.stock()
+    FigureCanvasAgg(fig).draw()
+    shown = [ax for ax in fig.axes if ax.get_visible()]
+    assert [ax.get_title() for ax in shown] == ["Rice", "Salt", "Meat", "Greens"]
+    for ax in shown[1:]:  # (the first's dates are under the fourth, below it)
+        assert [t.get_text() for t in ax.get_xticklabels() if t.get_text()], ax.get_title()
+    (legend,) = fig.legends
+    assert [t.get_text() for t in legend.get_texts()] == [
+        "The valley", "The ridge", "reserve target"]
+    colours = {t.get_text(): h.get_color() for t, h in zip(legend.get_texts(),
+                                                            legend.legend_handles, strict=True)}
+    drawn = {line.get_label(): line.get_color() for line in shown[0].get_lines()
+             if line.get_linestyle() == "-"}
+    assert drawn == {"The valley · Rice": colours["The valley"],
+                     "The ridge · Rice": colours["The ridge"]}
+
+
+def test_the_map_legends_name_every_mark_and_cover_none_of_the_map(
+        tutorial_plan: sl.Plan) -> None:
+    """The map's legend named the routes' modes only, not the places' kinds and sizes nor
+    what a route's width is, and sat in the map's corner. Beside the map, one legend names
+    the routes (with widths for some tonnes, as the report's), one the places."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    from supplyline.report.map import PLACE_WORDS, width_samples
+
+    fig = tutorial_plan.plot.map()
+    canvas = FigureCanvasAgg(fig)
+    canvas.draw()
+    (ax,) = fig.axes
+    routes, places = fig.legends
+    lay = layout(tutorial_plan)
+    biggest = float(lay.facts.tonnes.max())
+    assert [t.get_text() for t in routes.get_texts()] == [
+        "Porter", "Pack bicycle", "not used", "air strikes or raids",
+        *(f"{fmt(t)} t carried (both ways)" for t in width_samples(biggest))]
+    assert [t.get_text() for t in places.get_texts()] == [
+        "57.8 t given or consumed", "20 t", PLACE_WORDS["empty"], PLACE_WORDS["front"],
+        PLACE_WORDS["depot"], PLACE_WORDS["junction"], PLACE_WORDS["hospital"]]
+    renderer = canvas.get_renderer()
+    frame = ax.get_window_extent(renderer)
+    for legend in (routes, places):
+        assert not legend.get_window_extent(renderer).overlaps(frame)
+        assert fig.bbox.contains(*legend.get_window_extent(renderer).p1)
