@@ -96,6 +96,13 @@ def text_width(text: str, size: float = FONT_PX) -> float:
     return 0.56 * size * len(text)
 
 
+def y_label_room(ticks: Sequence[float]) -> float:
+    """The left margin of a chart whose y axis is labelled at ``ticks``: room for the axis
+    title and, between it and the axis, for the longest tick label, so that none runs into
+    the title."""
+    return 30.0 + max((text_width(tick_text(t)) for t in ticks), default=0.0)
+
+
 def _num(value: float) -> str:
     return f"{value:.1f}".rstrip("0").rstrip(".")
 
@@ -360,7 +367,7 @@ def time_chart(
     last_day = int(at[-1]) if at.size else 0
     # Room for the longest tick label between the axis title and the axis: none is cut.
     axes = Axes(width=width, height=height, x_lo=0, x_hi=max(last_day, 1), y_lo=lo, y_hi=hi,
-                log_y=log_y, left=30.0 + max(text_width(tick_text(t)) for t in y_ticks))
+                log_y=log_y, left=y_label_room(y_ticks))
     axes.y_grid(y_ticks)
 
     def date_label(day: float) -> str:
@@ -430,7 +437,7 @@ def scatter_chart(
     x_ticks = nice_ticks(0.0, x_max * 1.05 if x_top is None else max(x_top, x_max))
     y_ticks = nice_ticks(y_min * 1.1, y_max * 1.1)
     axes = Axes(width=560, height=height, x_lo=0, x_hi=x_ticks[-1], y_lo=y_ticks[0],
-                y_hi=y_ticks[-1])
+                y_hi=y_ticks[-1], left=max(64.0, y_label_room(y_ticks)))
     axes.y_grid(y_ticks)
     axes.x_axis(x_ticks)
     axes.titles(x_title, y_title)

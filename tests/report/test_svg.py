@@ -195,3 +195,19 @@ def test_a_bar_s_hover_gives_its_share_as_the_tables_do() -> None:
     # (84.7486 % to three figures: rounded to the hundredth first, 84.75, it read 84.8 %)
     assert said == ["Phu Tho: food 84.7%", "Thai Nguyen: food 0%", "Lao Cai: food 6.32%"]
     assert [percent(float(s)) for s in shares] == ["84.7%", "0%", "6.32%"]
+
+
+def test_a_scatter_of_large_values_keeps_its_tick_labels_clear_of_the_axis_title() -> None:
+    """The scatter's left margin was 64 px whatever its labels: the risk report's "extra
+    mobilized (t)" in the hundreds of thousands ("300,000", 47 px) ran into the axis title
+    (at x 14, ±7 px). The margin leaves room for the longest label, as the time chart's."""
+    bubbles = [Bubble(10.0, 120_000.0, 1.0, "#000", "a"), Bubble(40.0, 230_000.0, 2.0, "#000",
+                                                                  "b")]
+    chart = svg.scatter_chart("c12", "big", bubbles, "chance (%)", "extra mobilized (t)")
+    root = ET.fromstring(chart)
+    ticks = [t for t in root.iter("text") if t.get("text-anchor") == "end"]
+    assert "300,000" in [t.text for t in ticks]
+    for tick in ticks:
+        assert float(tick.get("x", "0")) - svg.text_width(tick.text or "") >= 22, tick.text
+    small = svg.scatter_chart("c13", "small", [Bubble(5.0, 1.0, 1.0, "#000", "c")], "km", "%")
+    assert 'x="58" y=' in small  # (the usual margin where the labels are short)
