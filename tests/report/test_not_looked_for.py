@@ -44,7 +44,11 @@ def test_a_short_plan_not_explained_says_so(short: sl.Scenario) -> None:
 
 def test_an_explained_plan_and_one_that_meets_demand_read_as_before(
         short: sl.Scenario) -> None:
-    explained = sl.plan(short)
+    # Short within its first days, so that what holds it short is sought (by solving again)
+    # on a plan of 6 days, not 30 (1.4 s against 11 s): the roads into Kestrel, 15 t short.
+    hungry = short.replace({"demand[*].ration_kg_per_person_day": 7.0})
+    explained = sl.plan(hungry, days=6)
+    assert explained.kpis()["shortfall_t"] > 10
     assert explained.explained and explained.findings
     assert "not looked for" not in _summary(explained)
     assert isinstance(explained.kpis()["findings"], list)
