@@ -70,3 +70,14 @@ def test_a_plan_of_the_first_days_says_so_in_a_notebook_too(tiny: sl.Scenario) -
     assert (f"(3 days, the first of the scenario&#x27;s {whole.days});"
             in first._repr_html_())
     assert f"({whole.days} days);" in whole._repr_html_()  # (the whole: nothing to add)
+
+
+def test_one_shortfall_day_is_said_as_one() -> None:
+    """A front 20 km from its village goes short on its first day alone: the notebook's
+    summary said '1 shortfall days'."""
+    from tests.plan.builders import place, route, scenario, village
+
+    plan = sl.plan(scenario([village("v", 0.0, 1e6), place("front", "front", 0.1)],
+                            [route("v", "front", 20.0)], demand_kg_per_day=100.0, days=5))
+    assert plan.kpis()["shortfall_days"] == 1
+    assert "; 1 shortfall day; mobilized" in plan._repr_html_()
