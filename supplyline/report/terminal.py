@@ -660,7 +660,8 @@ def _owned_by(row: dict[str, Any]) -> str:
 
 
 def _scenario_asks(summary: dict[str, Any], console: Console) -> None:
-    """The carriers the places own, the road works and the reserve targets of ``show``."""
+    """The carriers the places own, the road works, the repair crews and the reserve
+    targets of ``show``."""
     if summary.get("carriers"):
         carriers = _table("Carriers the places own", "mode", "units", "owned most by",
                           numeric=[False, True, False], prose=[2])
@@ -674,6 +675,14 @@ def _scenario_asks(summary: dict[str, Any], console: Console) -> None:
             works.add_row(work["route"], f"{work['person_days']:,.0f}", work["start"],
                           work["by"])
         console.print(works)
+    if summary.get("repair_crews"):
+        crews = _table("Repair crews (kept on their routes, fed where the route starts)",
+                       "route", "persons", "from", "person-days",
+                       numeric=[False, True, False, True])
+        for crew in summary["repair_crews"]:
+            crews.add_row(crew["route"], fmt(crew["persons"]), crew["from"],
+                          fmt(crew["person_days"]))
+        console.print(crews)
     if summary.get("reserves"):
         reserves = _table("Reserve targets (on hand at the front)", "front", "commodity",
                           "tonnes", "days of supply", "by",
@@ -688,7 +697,8 @@ def _scenario_asks(summary: dict[str, Any], console: Console) -> None:
 def print_scenario_summary(title: str, name: str, summary: dict[str, Any],
                            sketch: Sequence[str], console: Console) -> None:
     """Print what ``supplyline show`` shows: counts, goods, labour, the carriers the places
-    own, the road works, the reserve targets, the longest routes and a sketch of the network
+    own, the road works, the repair crews, the reserve targets, the longest routes and a
+    sketch of the network
     (its lines wrapped under their own branch)."""
     counts = summary["counts"]
     kinds = kinds_counted(counts["places_by_kind"])

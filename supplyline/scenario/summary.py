@@ -68,7 +68,9 @@ def summarize(scenario: Scenario, longest: int = 5, most: int = 3) -> dict[str, 
         ``by``); ``reserves``: per reserve target the planner reads, ``front``,
         ``commodity``, the tonnes to hold on hand (``amount_t``) ``by`` a date and the
         ``days_of_supply`` they are of that day's demand (targets on one day at one front
-        add up, as the planner adds them), by date; the ``longest_routes``; the ``network``
+        add up, as the planner adds them), by date; ``repair_crews``: per route with one,
+        its ``route``, ``persons``, the day they serve ``from`` and their ``person_days``
+        over the horizon (day by day); the ``longest_routes``; the ``network``
         tree from each front, the routes it does not draw (``other_routes``:
         :func:`routes_not_drawn`); and the places no front connects to (``unconnected``).
     """
@@ -112,6 +114,7 @@ def summarize(scenario: Scenario, longest: int = 5, most: int = 3) -> dict[str, 
     connected = {node["place"] for tree in trees for node in tree["places"]}
     by_length = sorted(scenario.routes, key=lambda route: (-route.length_km, route.key))
     routes = {route.key: route for route in scenario.routes}
+    daily = compile_network(scenario, 1, checked=False)
     return {
         "name": scenario.name,
         "title": scenario.title,
@@ -139,8 +142,10 @@ def summarize(scenario: Scenario, longest: int = 5, most: int = 3) -> dict[str, 
                         "person_days": work.crew_days,
                         "start": (work.start or scenario.start_date).isoformat(),
                         "by": work.by.isoformat()} for work in scenario.road_works],
-        # Read as the planner reads them: days of supply times that day's demand.
-        "reserves": _reserves(compile_network(scenario, 1, checked=False)),
+        # Read as the planner reads them, day by day: days of supply times that day's
+        # demand; a crew's days from its route's opening.
+        "reserves": _reserves(daily),
+        "repair_crews": _repair_crews(scenario, daily),
         "longest_routes": [_route_row(scenario, route) for route in by_length[:longest]],
         # Which --replay names there are, and how many historical figures each (None: the
         # plain plan's): show said only how many replays.
@@ -154,6 +159,22 @@ def summarize(scenario: Scenario, longest: int = 5, most: int = 3) -> dict[str, 
                          for route in routes_not_drawn(scenario, trees)],
         "unconnected": [p.id for p in scenario.places if p.id not in connected],
     }
+
+
+def _repair_crews(scenario: Scenario, daily: Network) -> list[dict[str, Any]]:
+    """The routes' repair crews, in the file's order: per route with one, its ``route``
+    (id), ``persons``, the day they serve ``from`` (the route's opening, else start_date)
+    and the ``person_days`` they serve over the horizon day by day
+    (:func:`~supplyline.accounting.repair_crew_serving`; a plan in steps starts a crew at
+    the step after the one its route opens in)."""
+    from supplyline.accounting import repair_crew_serving
+
+    days = repair_crew_serving(daily).sum(axis=1)
+    return [{"route": route.key, "persons": route.repair_crew,
+             "from": max(route.open_from or scenario.start_date,
+                         scenario.start_date).isoformat(),
+             "person_days": float(days[r])}
+            for r, route in enumerate(scenario.routes) if route.repair_crew > 0]
 
 
 def _carriers(scenario: Scenario, most: int) -> list[dict[str, Any]]:

@@ -71,6 +71,24 @@ def test_the_builtin_scenarios_carriers_works_and_reserve() -> None:
     assert (reserve["front"], reserve["commodity"], reserve["by"]) == (
         "dien-bien-phu", "rice", "1954-03-12")
     assert reserve["amount_t"] == pytest.approx(10 * 85_000 * 0.9 / 1000)
+    # The repair crews, each from its route's opening: the Tuan Giao road's 300 from 16
+    # January (112 days to 7 May), the others all 158 days.
+    crews = {row["route"]: row for row in summary["repair_crews"]}
+    assert len(crews) == 8
+    assert crews["tuan-giao--dbp-road"] == {"route": "tuan-giao--dbp-road", "persons": 300,
+                                            "from": "1954-01-16", "person_days": 300 * 112}
+    assert crews["r13-yen-bai--lung-lo"]["person_days"] == 500 * 158
+    assert crews["r13-yen-bai--lung-lo"]["from"] == "1953-12-01"
+
+
+def test_show_prints_the_repair_crews() -> None:
+    said = CliRunner().invoke(app, ["show"], env={"COLUMNS": "80"}).output
+    lines = said.splitlines()
+    at = lines.index("Repair crews (kept on their routes, fed where the route starts)")
+    assert lines[at + 1].split() == ["route", "persons", "from", "person-days"]
+    assert "tuan-giao--dbp-road 300 1954-01-16 33,600" in [
+        " ".join(line.split()) for line in lines[at + 3:at + 11]]
+    assert max(len(line) for line in lines) <= 80
 
 
 def test_show_prints_them_in_80_columns_and_in_json() -> None:
