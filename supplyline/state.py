@@ -116,8 +116,13 @@ class State:
                              f", {net.start_date.month}, {net.start_date.day})), got "
                              f"{type(self.date).__name__} {self.date!r}")
         if self.date != net.start_date:
+            # (a State the books give of a later day, planned with their own scenario, was
+            # said so and no more: what to plan it with is the scenario moved to that day)
+            later = (": a State of a later day is planned on the scenario moved to start "
+                     "that day, as supplyline.ops.replan.replan(books, day) plans the books' "
+                     "State" if self.date > net.start_date else "")
             raise ValueError(f"State.date: expected {net.start_date} (the network's start), "
-                             f"got {self.date}")
+                             f"got {self.date}{later}")
         self.check(net)
 
     def check(self, net: Network) -> None:

@@ -38,16 +38,19 @@ from supplyline.ops.entries import (
     Trip,
     Wounded,
     closed_spans,
+    outside_horizon,
     service_left,
 )
 from supplyline.ops.tables import read_item
 from supplyline.scenario.schema import Closure, RoadWork, Scenario
 from supplyline.scenario.series import series_over_horizon
 from supplyline.state import FloatArray, State, Transit, WoundedWaiting
+from supplyline.units import said_date
 
 __all__ = ["Figures", "ReplanRefused", "as_of_refused", "before_replan", "changes_in_tonnes",
            "compare_plans", "crew_food", "crew_food_sent",
-           "entries_left_out", "figures_of", "in_force_by_day", "lost_by_home", "plan_vs_actual",
+           "entries_left_out", "figures_of", "in_force_by_day", "left_out_of_the_day",
+           "lost_by_home", "plan_vs_actual",
            "plans_in_force",
            "recorded_state", "replan", "replan_in_force", "road_work_done", "scenario_from",
            "wounded_waiting"]
@@ -288,8 +291,17 @@ def recorded_state(books: Books, net: Network, as_of: dt.date,
     """The State the books give at the start of ``as_of``, in the indices of ``net`` (the
     scenario's network, or the one moved to start on ``as_of``): the entries dated before
     it, and the route reports dated on it too (:func:`route_reports`). ``lost``: the units
-    lost on the way, by home (:func:`lost_by_home`), where the caller has them."""
+    lost on the way, by home (:func:`lost_by_home`), where the caller has them.
+
+    Raises ``ValueError`` where ``as_of`` is no day of the horizon, or ``net`` is not of the
+    books' scenario."""
     sc = books.scenario
+    if (wrong := _not_a_day(as_of)) is not None:
+        raise ValueError(f"as_of: {wrong}")
+    if (outside := outside_horizon(as_of, sc.start_date, sc.end_date)) is not None:
+        raise ValueError(f"as_of: {outside}")
+    if (other := _not_its_network(sc, net)) is not None:
+        raise ValueError(f"net: {other}")
     place = {p: i for i, p in enumerate(net.place_ids)}
     com = {c: i for i, c in enumerate(net.commodity_ids)}
     mode = {m: i for i, m in enumerate(net.mode_ids)}
@@ -338,6 +350,35 @@ def recorded_state(books: Books, net: Network, as_of: dt.date,
     return state
 
 
+def _not_a_day(as_of: Any) -> str | None:
+    """What is wrong with ``as_of`` where it is not a day (a ``datetime.date``; a
+    ``datetime``, text or a number is not one), ``None`` where it is."""
+    if isinstance(as_of, dt.date) and not isinstance(as_of, dt.datetime):
+        return None
+    return f"expected a date (datetime.date), got {type(as_of).__name__} {as_of!r}"
+
+
+def _not_its_network(sc: Scenario, net: Any) -> str | None:
+    """What is wrong with ``net`` where it is not a network of ``sc`` (or of ``sc`` moved to
+    a later day: the same places, goods, modes and routes), ``None`` where it is."""
+    if not isinstance(net, Network):
+        return (f"expected a compiled Network of the books' scenario "
+                f"(sl.compile_network(books.scenario)), got {type(net).__name__}")
+    ids = (("place", [p.id for p in sc.places], net.place_ids),
+           ("good", [c.id for c in sc.commodities], net.commodity_ids),
+           ("mode", [m.id for m in sc.modes], net.mode_ids),
+           ("route", [r.key for r in sc.routes], net.route_ids))
+    missing = [f"{what} {name!r}" for what, ours, theirs in ids
+               for name in ours if name not in set(theirs)]
+    if not missing:
+        return None
+    shown = ", ".join(missing[:3]) + (f" and {len(missing) - 3} more" if len(missing) > 3
+                                      else "")
+    return (f"expected a network of the books' scenario {sc.name!r} "
+            f"(sl.compile_network(books.scenario)), got one of {net.scenario.name!r}, "
+            f"without its {shown}")
+
+
 def wounded_waiting(books: Books, net: Network, as_of: dt.date) -> WoundedWaiting:
     """The wounded not yet at a hospital at the start of ``as_of``: those the scenario says
     arose at each front before then, less those the books say were brought in from it
@@ -383,7 +424,10 @@ def _transit(books: Books, net: Network, as_of: dt.date) -> Transit:
     trip ends (at once when that is past), a loaded trip's where they carry cargo, an empty
     one's else, with what they loaded less what their crews eat on the way."""
     until = as_of - dt.timedelta(days=1)
-    every = books.entries(kind="dispatch", until=until)
+    # Each dispatch's convoy (its first dispatch's id), whatever their dates: a correction
+    # may be dated before the dispatch it corrects (the day the convoy really left), which
+    # the State of the days between had ended on (a KeyError).
+    every = books.entries(kind="dispatch")
     root: dict[int, int] = {}
     for r in every:
         root[r.id] = root[r.corrects] if r.corrects is not None else r.id
@@ -392,9 +436,9 @@ def _transit(books: Books, net: Network, as_of: dt.date) -> Transit:
         e = r.entry
         assert isinstance(e, Receipt)
         received.add(root.get(e.dispatch, e.dispatch))
-    # Those no later entry corrects or cancels.
-    standing = {r.id for r in books.entries(kind="dispatch", effective=True, until=until)}
-    sent = [r for r in every if r.id in standing and root[r.id] not in received]
+    # Those sent before as_of that no later entry corrects or cancels.
+    sent = [r for r in every if r.date <= until and r.replaced_by is None
+            and root[r.id] not in received]
     # Each convoy's trip as the books reckon it (Index.trip: the planner's rule, on the
     # convoy's own day, loaded or empty), as its receipt and the closures are judged.
     n_c = net.n_commodities
@@ -706,6 +750,42 @@ def entries_left_out(books: Books, as_of: dt.date) -> str | None:
             f"today), or cancel the entries dated by mistake")
 
 
+#: The kinds of entry whose movements the State counts from the day after their date, as
+#: they are said (one, several): a route report counts from its own day, a pledge nowhere
+#: in the State, a cancellation's date for nothing.
+_MOVES_FROM_THE_NEXT_DAY = {
+    "contribution": ("a contribution", "contributions"),
+    "labour": ("a registration of labour", "registrations of labour"),
+    "dispatch": ("a dispatch", "dispatches"),
+    "receipt": ("a receipt", "receipts"),
+    "wounded": ("an entry of wounded brought in", "entries of wounded brought in"),
+}
+
+
+def left_out_of_the_day(books: Books, as_of: dt.date) -> str | None:
+    """What a re-plan from ``as_of`` says of the entries standing dated that day whose
+    movements the State it starts from does not hold (it is the State at the start of the
+    day: :func:`recorded_state`), ``None`` where there are none. Those dated after it are
+    refused (:func:`entries_left_out`); these were left out in silence, a dispatch's cargo
+    counted still where it left, to be planned again."""
+    found: dict[str, int] = defaultdict(int)
+    for r in books.entries(since=as_of, until=as_of, effective=True):
+        if r.kind in _MOVES_FROM_THE_NEXT_DAY:
+            found[r.kind] += 1
+    if not found:
+        return None
+    count = sum(found.values())
+    kinds = [one if found[kind] == 1 else f"{found[kind]} {several}"
+             for kind, (one, several) in _MOVES_FROM_THE_NEXT_DAY.items() if kind in found]
+    listed = kinds[0] if len(kinds) == 1 else f"{', '.join(kinds[:-1])} and {kinds[-1]}"
+    them, it = ("the entry", "it") if count == 1 else (f"the {count} entries", "them")
+    said = (f"The re-plan starts from the State at the start of {said_date(as_of)}, which "
+            f"leaves out {them} dated that day ({listed})")
+    if as_of >= books.scenario.end_date:
+        return f"{said}: the horizon ends that day, so no re-plan counts {it}."
+    return f"{said}: re-plan from {said_date(as_of + dt.timedelta(days=1))} to count {it}."
+
+
 def replan(books: Books, as_of: dt.date, solver: str = "ipm",
            time_limit_s: float | None = None, in_force: Figures | None = None) -> Replan:
     """Plan the rest of the horizon from the State the books give on ``as_of``. Its figures
@@ -720,6 +800,8 @@ def replan(books: Books, as_of: dt.date, solver: str = "ipm",
     from supplyline.report.facts import replan_outcome
 
     sc = books.scenario
+    if (wrong := _not_a_day(as_of)) is not None:  # (a text date ended in a TypeError)
+        raise ValueError(f"as-of date: {wrong}")
     if (outside := as_of_refused(sc, as_of)) is not None:
         raise ValueError(f"as-of date: {outside}")
     if (refused := entries_left_out(books, as_of)) is not None:
@@ -738,4 +820,6 @@ def replan(books: Books, as_of: dt.date, solver: str = "ipm",
     result: Plan = make_plan(net, state=state, solver=solver, time_limit_s=time_limit_s)
     figures = figures_of(result, [i for i, _w in _works_left(sc, as_of, done)])
     figures["outcome"] = replan_outcome(result, as_of)
+    if (left_out := left_out_of_the_day(books, as_of)) is not None:
+        figures["outcome"].append(left_out)
     return Replan(result, state, moved, figures)

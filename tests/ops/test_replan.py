@@ -728,3 +728,110 @@ def test_a_replan_of_a_scenario_with_no_road_work_under_way_makes_one_plan(
     books = open_books(tmp_path / "none.db", sc)
     replan(books, sc.start_date + dt.timedelta(days=3))
     assert len(made) == 1, made
+
+
+# --- the council's walk through a re-plan ---------------------------------------------------
+
+def test_a_dispatch_corrected_to_an_earlier_day_is_on_its_way_from_that_day(
+        tmp_path: Path) -> None:
+    """A convoy written for 6 Nov and corrected to 4 Nov, the day it really left: the State
+    of 5 Nov, the books' today, ended in a KeyError (the convoy's first dispatch, dated after
+    the State's day, was not among those read), and so did its re-plan and GET /api/state."""
+    sc = sl.load("tutorial")
+    books = open_books(tmp_path / "books.db", sc)
+
+    def add(on: str, **fields: object) -> int:
+        return books.append(entry(date=on, **fields), "clerk").id
+
+    add("2024-11-01", kind="contribution", locality="terrace-village", good="rice", kg=3000,
+        at="bridge")
+    add("2024-11-01", kind="labour", locality="terrace-village", persons=40, days=20,
+        role="carrier", mode="porter")
+    walk = add("2024-11-01", kind="dispatch", from_="terrace-village", to="bridge",
+               mode="porter", units=40)
+    add("2024-11-01", kind="receipt", dispatch=walk)
+    late = add("2024-11-06", kind="dispatch", from_="bridge", to="kestrel-town", mode="porter",
+               units=20, cargo_kg={"rice": 400})
+    add("2024-11-04", kind="dispatch", corrects=late, from_="bridge", to="kestrel-town",
+        mode="porter", units=20, cargo_kg={"rice": 400})
+    as_of = dt.date(2024, 11, 5)
+    assert books.today() == as_of and entries_left_out(books, as_of) is None
+    net = sl.compile_network(sc)
+    t = recorded_state(books, net, as_of).transit
+    # Over the gorge path, 2.08 days loaded from 4 Nov: 1.08 days after the State's day,
+    # with what it loaded less what its 20 porters eat on the way.
+    assert (t.units.tolist(), t.arrive_in_days.tolist()) == ([20.0], [pytest.approx(1.08)])
+    assert t.cargo_kg[:, 0] == pytest.approx([400 - 20 * 0.7 * 2.08])
+    books.close()
+
+
+def test_a_replan_says_which_entries_of_its_own_day_it_leaves_out(tmp_path: Path) -> None:
+    """A re-plan from the day of the last entries starts from the State at the start of that
+    day, without their movements: it said nothing of them (a contribution of 28 Nov was
+    still to be given in the re-plan, as if not written). A route report of the day counts
+    from it, and a pledge is no movement: neither is said."""
+    sc = sl.load("tutorial")
+    books = open_books(tmp_path / "books.db", sc)
+    on = "2024-11-28"
+    for data in (
+        entry("contribution", date=on, locality="high-village", good="rice", kg=500,
+              at="high-village"),
+        entry("contribution", date=on, locality="far-village", good="rice", kg=700,
+              at="far-village"),
+        entry("labour", date=on, locality="high-village", persons=10, days=3,
+              role="carrier", mode="porter"),
+        entry("pledge", date=on, locality="far-village", good="rice", kg=900, by=on),
+        entry("route", date=on, route="ridge-road", status="closed"),
+    ):
+        books.append(data, "council")
+    as_of = dt.date(2024, 11, 28)
+    done = replan(books, as_of)
+    assert not done.state.given_kg.any() and not done.state.persons.any()
+    said = ("The re-plan starts from the State at the start of 28 Nov 2024, which leaves out "
+            "the 3 entries dated that day (2 contributions and a registration of labour): "
+            "re-plan from 29 Nov 2024 to count them.")
+    assert done.figures["outcome"][-1] == said
+    from supplyline.ops.replan import left_out_of_the_day
+
+    assert left_out_of_the_day(books, dt.date(2024, 11, 29)) is None
+    # On the horizon's last day no later re-plan counts them, and that is said instead.
+    books.append(entry("wounded", date="2024-11-30", front="kestrel-town",
+                       hospital="district-hospital", persons=2), "council")
+    assert left_out_of_the_day(books, dt.date(2024, 11, 30)) == (
+        "The re-plan starts from the State at the start of 30 Nov 2024, which leaves out the "
+        "entry dated that day (an entry of wounded brought in): the horizon ends that day, "
+        "so no re-plan counts it.")
+    books.close()
+
+
+def test_the_python_api_says_a_wrong_day_or_network_at_its_argument(tmp_path: Path) -> None:
+    """A day given as text ended in a TypeError deep in the re-plan; a network of another
+    scenario in a KeyError (the built-in scenario's: 'bridge'), or, where only a route was
+    renamed, in "'bridge-road' is not in list" once it was struck, and in no error before;
+    a day outside the horizon gave a State all the same (wounded waiting 60 days); and a
+    State of a later day, planned with the books' own scenario, was said to be of the
+    wrong day, not what to plan it with."""
+    sc = sl.load("tutorial")
+    books = open_books(tmp_path / "books.db", sc)
+    net = sl.compile_network(sc)
+    with pytest.raises(ValueError, match=re.escape(
+            "as-of date: expected a date (datetime.date), got str '2024-11-08'")):
+        replan(books, "2024-11-08")  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match=re.escape(
+            "as_of: expected a day from 2024-11-01 to 2024-11-30 (the scenario's horizon), got "
+            "2025-01-01")):
+        recorded_state(books, net, dt.date(2025, 1, 1))
+    renamed = [r.model_copy(update={"id": "bridge-track"}) if r.key == "bridge-road" else r
+               for r in sc.routes]
+    other = sl.compile_network(sc.model_copy(update={"routes": renamed}), checked=False)
+    with pytest.raises(ValueError, match=re.escape(
+            "net: expected a network of the books' scenario 'tutorial' "
+            "(sl.compile_network(books.scenario)), got one of 'tutorial', without its route "
+            "'bridge-road'")):
+        recorded_state(books, other, dt.date(2024, 11, 8))
+    state = recorded_state(books, net, dt.date(2024, 11, 8))
+    with pytest.raises(sl.PlanError, match=re.escape(
+            "got 2024-11-08: a State of a later day is planned on the scenario moved to start "
+            "that day, as supplyline.ops.replan.replan(books, day) plans the books' State")):
+        sl.plan(sc, state=state)
+    books.close()
