@@ -40,6 +40,17 @@ def plans() -> dict[str, sl.Plan]:
             "10 days": sl.plan(tutorial, days=10)}
 
 
+@pytest.fixture(scope="module")
+def versions() -> dict[str, sl.Plan]:
+    """Plans of the tutorial copied under another name, and of the tutorial with 20 kg
+    porters under its own."""
+    text = builtin_text("tutorial")
+    return {"copy": sl.plan(load_text(text.replace("name: tutorial\n", "name: tutorial-copy\n"),
+                                      "copy.yaml")),
+            "edited": sl.plan(load_text(text.replace("payload_kg: 25", "payload_kg: 20"),
+                                        "edited.yaml"))}
+
+
 def test_plans_of_different_scenarios_show_a_missing_name_as_missing_and_say_so(
         plans: dict[str, sl.Plan]) -> None:
     """Each plan's regions and routes showed in the other as 0 (highlands 0.000000 | 12.07),
@@ -160,26 +171,24 @@ def test_figures_that_differ_print_different_and_noise_does_not(
 
 
 def test_the_scenarios_differ_by_what_they_hold_not_by_their_names(
-        plans: dict[str, sl.Plan]) -> None:
+        plans: dict[str, sl.Plan], versions: dict[str, sl.Plan]) -> None:
     """Plans were said to be of different scenarios by their names alone: a scenario edited
     under its name (or a sweep's variant) gave no note, and a copy under another name, the
     same scenario, gave one."""
     text = builtin_text("tutorial")
-    copy = load_text(text.replace("name: tutorial\n", "name: tutorial-copy\n"), "copy.yaml")
-    same_plan = sl.plan(copy)
+    same_plan, edited = versions["copy"], versions["edited"]
+    assert same_plan.network.scenario.name == "tutorial-copy"
     same = sl.compare({"tutorial": plans["tutorial"], "copy": same_plan})
     assert same.notes == []
-    edited = load_text(text.replace("payload_kg: 25", "payload_kg: 20"), "edited.yaml")
-    assert edited.name == "tutorial"
-    table = sl.compare({"as built": plans["tutorial"], "edited": sl.plan(edited),
+    assert edited.network.scenario.name == "tutorial"
+    table = sl.compare({"as built": plans["tutorial"], "edited": edited,
                         "again": plans["tutorial"]})
     # It says where they differ, as --vary and Scenario.replace name it.
     note = ("These plans are of different versions of scenario tutorial (as built: version 1; "
             "edited: version 2; again: version 1), which differ in modes.porter.payload_kg.")
     assert table.notes == [note]
     assert note in words(str(table)) and note in table.to_html()
-    mixed = sl.compare({"as built": plans["tutorial"], "edited": sl.plan(edited),
-                        "copy": same_plan})
+    mixed = sl.compare({"as built": plans["tutorial"], "edited": edited, "copy": same_plan})
     # print(comparison) wraps its notes to the terminal's width (they ran past it).
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("COLUMNS", "80")
@@ -197,15 +206,11 @@ def test_the_scenarios_differ_by_what_they_hold_not_by_their_names(
 
 
 def test_a_copy_beside_another_version_is_the_version_it_holds(
-        plans: dict[str, sl.Plan]) -> None:
+        plans: dict[str, sl.Plan], versions: dict[str, sl.Plan]) -> None:
     """A copy under another name, beside plans of two versions of its scenario, was listed
     among 'different scenarios' ('copy: tutorial-copy') though it holds what one of them
     does: it is that version, under its own name."""
-    text = builtin_text("tutorial")
-    copy = sl.plan(load_text(text.replace("name: tutorial\n", "name: tutorial-copy\n"),
-                             "copy.yaml"))
-    edited = sl.plan(load_text(text.replace("payload_kg: 25", "payload_kg: 20"),
-                               "edited.yaml"))
+    copy, edited = versions["copy"], versions["edited"]
     for labelled in ({"as built": plans["tutorial"], "edited": edited, "copy": copy},
                      {"copy": copy, "edited": edited, "as built": plans["tutorial"]}):
         each = {"as built": "version 1", "edited": "version 2",
