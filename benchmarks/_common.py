@@ -15,11 +15,18 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 from types import TracebackType
+from typing import NoReturn
 
 from supplyline.cores import usable_cores
 
 ROOT = Path(__file__).resolve().parent.parent
 DOC = ROOT / "docs" / "benchmarks.md"
+
+
+def fail(message: str) -> NoReturn:
+    """Stop a benchmark: ``message`` on stderr and exit status 1. A run that failed or was
+    stopped is said so, never written into docs/benchmarks.md as a figure."""
+    raise SystemExit(message)
 
 
 def peak_rss_mib() -> float:

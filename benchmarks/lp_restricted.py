@@ -19,9 +19,10 @@ import argparse
 import time
 from collections import Counter
 
+import highspy
 import numpy as np
 
-from benchmarks._common import machine, versions
+from benchmarks._common import fail, machine, versions
 from supplyline.network import compile_network
 from supplyline.plan.model import (
     LinearProgram,
@@ -99,6 +100,10 @@ def main() -> None:
     started = time.perf_counter()
     h.run()
     seconds = time.perf_counter() - started
+    status = h.getModelStatus()
+    if status != highspy.HighsModelStatus.kOptimal:
+        fail(f"lp_restricted: the restricted LP was not solved ({h.modelStatusToString(status)} "
+             f"after {seconds:.1f} s), so its figures would be wrong")
     sol = h.getSolution()
     x = np.asarray(sol.col_value, dtype=float)
     y = np.asarray(sol.row_dual, dtype=float)
