@@ -24,7 +24,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from benchmarks._common import OtherLoad, stamp, table, write_section
+from benchmarks._common import OtherLoad, fail, stamp, table, write_section
 
 VARY = [
     "modes.porter.payload_kg=15:30:5",
@@ -71,6 +71,25 @@ def on_cluster(chosen: list[Any], workers: int) -> dict[str, Any]:
     }
 
 
+def check_runs(runs: list[dict[str, Any]], reference: dict[int, float]) -> None:
+    """Stop with an error where a sweep left a variant out or failed one: its wall time would
+    then be that of fewer plans than the one-by-one run's."""
+    for run in runs:
+        missing = sorted(set(reference) - set(run["objectives"]))
+        failed = sorted(i for i, objective in run["objectives"].items() if objective is None)
+        if run["failed"] or missing or failed:
+            fail(f"bench_sweep: the sweep on {run['workers']} worker(s) planned "
+                 f"{len(run['objectives']) - len(failed)} of {len(reference)} variants "
+                 f"({run['failed']} failed, missing {missing or 'none'}), so nothing is "
+                 "written")
+
+
+def speed_ups(runs: list[dict[str, Any]]) -> list[str]:
+    """Each run's speed-up over the run on one worker ('-' without one)."""
+    one = next((run["sweep_s"] for run in runs if run["workers"] == 1), None)
+    return ["-" if one is None else f"{one / run['sweep_s']:.2f}×" for run in runs]
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--variants", type=int, default=32, help="variants (at most 32)")
@@ -80,22 +99,20 @@ def main(argv: list[str] | None = None) -> None:
     chosen = variants(args.variants)
     serial_s, reference = one_by_one(chosen)
     runs = [on_cluster(chosen, int(n)) for n in args.workers.split(",")]
-    base = runs[0]["sweep_s"]
+    check_runs(runs, reference)
     rows = [["one by one, no Dask", "-", f"{serial_s:.1f} s", "-", "0", "-"]]
     agree = True
-    for run in runs:
+    for run, speed_up in zip(runs, speed_ups(runs), strict=True):
         for i, objective in run["objectives"].items():
-            agree &= objective is not None and abs(objective - reference[i]) <= 1e-6 * max(
-                1.0, abs(reference[i]))
+            agree &= abs(objective - reference[i]) <= 1e-6 * max(1.0, abs(reference[i]))
         rows.append([f"{run['workers']} worker{'s' * (run['workers'] != 1)}",
-                     f"{run['start_s']:.1f} s", f"{run['sweep_s']:.1f} s",
-                     f"{base / run['sweep_s']:.2f}×", str(run["failed"]),
-                     f"{run['other_cores']:.1f}"])
+                     f"{run['start_s']:.1f} s", f"{run['sweep_s']:.1f} s", speed_up,
+                     str(run["failed"]), f"{run['other_cores']:.1f}"])
     body = "\n".join([
         f"{len(chosen)} variants of the tutorial: `"
         + "` × `".join(VARY) + "`.",
         "",
-        table(["run", "cluster start", "sweep wall", "speed-up", "failed",
+        table(["run", "cluster start", "sweep wall", "speed-up over 1 worker", "failed",
                "others' load (cores)"], rows),
         "",
         "Sweep wall: first task submitted to the last result written to the Parquet table; "
