@@ -56,6 +56,17 @@ def measure(places: int, repeat: int) -> list[str]:
             f"{len(drawing.numbered)}", "yes" if 'id="map-inset"' in drawing.svg else "no"]
 
 
+def target_words(rows: list[list[str]]) -> str:
+    """The target, and whether the row of 1,000 places meets it (not judged without one)."""
+    said = f"Target: the report of 1,000 places in under {TARGET_S:g} s."
+    biggest = [r for r in rows if r[0] == "1,000"]
+    if not biggest:
+        return f"{said} Not judged: no network of 1,000 places in this run."
+    seconds = float(biggest[0][3])
+    return (f"{said} Measured: {seconds:.2f} s — "
+            + ("**met**." if seconds < TARGET_S else "**NOT met**."))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--places", type=int, nargs="+", default=[100, 300, 1000])
@@ -68,15 +79,8 @@ def main() -> None:
         print(" | ".join(rows[-1]), flush=True)
     header = ["places", "routes", "map (s)", "whole report (s)", "plot.map() (s)",
               "names by number", "inset"]
-    verdict = ""
-    biggest = [r for r in rows if r[0] == "1,000"]
-    if biggest:
-        seconds = float(biggest[0][3])
-        verdict = (f" Measured: {seconds:.2f} s — "
-                   + ("**met**." if seconds < TARGET_S else "**NOT met**."))
-    body = (f"{stamp(['matplotlib'])}\n\n{table(header, rows)}\n\n"
-            f"Target: the report of 1,000 places in under {TARGET_S:g} s.{verdict} Each plan "
-            "is made in one step of its three days; its solve is not timed.")
+    body = (f"{stamp(['matplotlib'])}\n\n{table(header, rows)}\n\n{target_words(rows)} Each "
+            "plan is made in one step of its three days; its solve is not timed.")
     print(body)
     if args.write:
         write_section("bench_report", "## Report and map\n\n" + body)
