@@ -119,15 +119,18 @@ def check(scenario: ScenarioArg = None, json_output: JsonOption = False) -> None
     crews = crews_unfed(net)
     unused = never_crossed(net)
     if json_output:
+        def first_day(step: int) -> str | None:
+            """A step's first day, as a date (None: the number of steps, never)."""
+            return (str(net.start_date + dt.timedelta(days=int(net.step_start[step])))
+                    if step < net.steps else None)
+
         print_json({"ok": True, "scenario": sc.name, "title": sc.title,
                     "days": summary["days"],
                     "counts": summary["counts"], "short_whatever_the_plan": [
                         {"front": net.place_ids[x.place],
                          "commodity": net.commodity_ids[net.goods[x.good]],
                          "at_least_kg": round(x.kg, 6),
-                         "first_arrival": (str(net.start_date + dt.timedelta(
-                             days=int(net.step_start[x.arrives])))
-                             if x.arrives < net.steps else None),
+                         "first_arrival": first_day(x.arrives),
                          "from": net.place_ids[x.source] if x.source >= 0 else None,
                          "words": x.words} for x in short],
                     "beyond_supply": [
@@ -140,9 +143,7 @@ def check(scenario: ScenarioArg = None, json_output: JsonOption = False) -> None
                         {"place": net.place_ids[x.place],
                          "commodity": net.commodity_ids[net.goods[x.good]],
                          "at_least_kg": round(x.kg, 6),
-                         "first_there": (str(net.start_date + dt.timedelta(
-                             days=int(net.step_start[x.first])))
-                             if x.first < net.steps else None),
+                         "first_there": first_day(x.first),
                          "words": x.words} for x in crews],
                     "never_used": [{"kind": kind, "id": ident, "words": words}
                                    for kind, ident, words in unused]})
