@@ -744,8 +744,12 @@ def entries_left_out(books: Books, as_of: dt.date) -> str | None:
         return None
     today = books.today()
     them = "an entry" if count == 1 else f"{count} entries"
+    # (those of the day itself whose movements the State does not hold are left out too)
+    found = _moves_of_the_day(books, as_of)
+    own = sum(found.values())
+    also = f", and {own} dated that day ({_kinds_listed(found)})" if own else ""
     return (f"expected a day on or after {last}, the date of the last entry, got {as_of}: "
-            f"the books hold {them} dated after {as_of} (the last on {last}), which a "
+            f"the books hold {them} dated after {as_of} (the last on {last}){also}, which a "
             f"re-plan from {as_of} would leave out; re-plan from {today} (the books' "
             f"today), or cancel the entries dated by mistake")
 
@@ -762,22 +766,35 @@ _MOVES_FROM_THE_NEXT_DAY = {
 }
 
 
+def _moves_of_the_day(books: Books, as_of: dt.date) -> dict[str, int]:
+    """How many entries standing dated ``as_of`` there are of each kind whose movements the
+    State at the start of that day does not hold (:data:`_MOVES_FROM_THE_NEXT_DAY`)."""
+    found: dict[str, int] = defaultdict(int)
+    for r in books.entries(since=as_of, until=as_of, effective=True):
+        if r.kind in _MOVES_FROM_THE_NEXT_DAY:
+            found[r.kind] += 1
+    return dict(found)
+
+
+def _kinds_listed(found: dict[str, int]) -> str:
+    """Entries counted by kind, as a sentence lists them ('2 contributions and a
+    registration of labour')."""
+    kinds = [one if found[kind] == 1 else f"{found[kind]} {several}"
+             for kind, (one, several) in _MOVES_FROM_THE_NEXT_DAY.items() if kind in found]
+    return kinds[0] if len(kinds) == 1 else f"{', '.join(kinds[:-1])} and {kinds[-1]}"
+
+
 def left_out_of_the_day(books: Books, as_of: dt.date) -> str | None:
     """What a re-plan from ``as_of`` says of the entries standing dated that day whose
     movements the State it starts from does not hold (it is the State at the start of the
     day: :func:`recorded_state`), ``None`` where there are none. Those dated after it are
     refused (:func:`entries_left_out`); these were left out in silence, a dispatch's cargo
     counted still where it left, to be planned again."""
-    found: dict[str, int] = defaultdict(int)
-    for r in books.entries(since=as_of, until=as_of, effective=True):
-        if r.kind in _MOVES_FROM_THE_NEXT_DAY:
-            found[r.kind] += 1
+    found = _moves_of_the_day(books, as_of)
     if not found:
         return None
     count = sum(found.values())
-    kinds = [one if found[kind] == 1 else f"{found[kind]} {several}"
-             for kind, (one, several) in _MOVES_FROM_THE_NEXT_DAY.items() if kind in found]
-    listed = kinds[0] if len(kinds) == 1 else f"{', '.join(kinds[:-1])} and {kinds[-1]}"
+    listed = _kinds_listed(found)
     them, it = ("the entry", "it") if count == 1 else (f"the {count} entries", "them")
     said = (f"The re-plan starts from the State at the start of {said_date(as_of)}, which "
             f"leaves out {them} dated that day ({listed})")

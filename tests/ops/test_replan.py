@@ -602,6 +602,32 @@ def test_a_replan_from_before_the_last_entries_is_refused(books: Books) -> None:
         entries_left_out(books, dt.date(2024, 11, 7)))
 
 
+def test_a_refused_replan_counts_the_day_s_own_entries_it_would_leave_out(
+        tmp_path: Path) -> None:
+    """A re-plan from 5 Nov, with a contribution and a registration of labour dated 5 Nov
+    and a route report of 7 Nov: refused for the report after it, and the refusal names
+    the two of the day itself, which the State at the start of 5 Nov leaves out too (it
+    said only 'an entry dated after 2024-11-05')."""
+    books = open_books(tmp_path / "books.db", sl.load("tutorial"))
+    for data in (
+        entry("contribution", date="2024-11-05", locality="high-village", good="rice",
+              kg=500, at="high-village"),
+        entry("labour", date="2024-11-05", locality="high-village", persons=10, days=3,
+              role="carrier", mode="porter"),
+        entry("route", date="2024-11-05", route="ridge-road", status="closed"),
+        entry("route", date="2024-11-07", route="ridge-road", status="reopened"),
+    ):
+        books.append(data, "council")
+    assert ("the books hold an entry dated after 2024-11-05 (the last on 2024-11-07), and 2 "
+            "dated that day (a contribution and a registration of labour), which a re-plan "
+            "from 2024-11-05 would leave out; re-plan from 2024-11-08") in str(
+        entries_left_out(books, dt.date(2024, 11, 5)))
+    # From 6 Nov the day's own are in the State: only the report after it is said.
+    assert "(the last on 2024-11-07), which a re-plan" in str(
+        entries_left_out(books, dt.date(2024, 11, 6)))
+    books.close()
+
+
 def test_the_plan_in_force_is_each_day_s(books: Books) -> None:
     """A re-plan from a day before the plan in force starts (the last entries' day, a plan
     kept from the day after) was compared, on its first days, with nothing: those days are
