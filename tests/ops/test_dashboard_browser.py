@@ -50,6 +50,16 @@ def log_in(page: Any, name: str, password: str) -> None:
     page.wait_for_selector("#overview:not([hidden])")
 
 
+def depot_clerk_form(page: Any, place: str) -> None:
+    """The accounts view, its form filled for a depot clerk 'bridge-clerk' at ``place``."""
+    page.click('nav [data-view="accounts"]')
+    page.wait_for_selector("#account-list tbody tr")
+    page.fill("#a-name", "bridge-clerk")
+    page.fill("#a-password", "bridge-password")
+    page.select_option("#a-role", "depot")
+    page.select_option("#a-place", place)
+
+
 def test_a_commune_clerk_records_a_contribution(server: str, browser: Any) -> None:
     page = browser.new_page()
     outside: list[str] = []
@@ -154,12 +164,7 @@ def test_a_commune_clerk_records_a_contribution(server: str, browser: Any) -> No
     assert page.locator("#changes tbody tr").count() == 0
 
     # The council adds a depot clerk (a locality is no depot: said at the field).
-    page.click('nav [data-view="accounts"]')
-    page.wait_for_selector("#account-list tbody tr")
-    page.fill("#a-name", "bridge-clerk")
-    page.fill("#a-password", "bridge-password")
-    page.select_option("#a-role", "depot")
-    page.select_option("#a-place", "far-village")
+    depot_clerk_form(page, "far-village")
     page.click("#account-submit")
     page.wait_for_selector("#aerr-place:has-text('not a locality')")
     page.select_option("#a-place", "bridge")
@@ -1422,12 +1427,7 @@ def test_a_double_click_plans_once_and_adds_an_account_once(server: str,
     page.wait_for_selector("#replan-status:has-text('kept as plan #1')")
     assert page.is_enabled("#plan-button") and page.is_enabled("#replan-button")
 
-    page.click('nav [data-view="accounts"]')
-    page.wait_for_selector("#account-list tbody tr")
-    page.fill("#a-name", "bridge-clerk")
-    page.fill("#a-password", "bridge-password")
-    page.select_option("#a-role", "depot")
-    page.select_option("#a-place", "bridge")
+    depot_clerk_form(page, "bridge")
     page.dblclick("#account-submit")
     page.wait_for_selector("#account-list td:has-text('bridge-clerk')")
     page.wait_for_function("!document.querySelector('#account-submit').disabled")
