@@ -34,7 +34,7 @@ from rich.text import Text
 from supplyline.errors import not_whole
 from supplyline.report.inert import inert
 from supplyline.scenario.paths import element_labels, element_names
-from supplyline.units import days, distinct, half_up, words_and
+from supplyline.units import distinct, half_up, words_and
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -484,7 +484,7 @@ def _notes(plans: Mapping[str, Plan], route_names: Mapping[str, str],
            route_keys: Mapping[str, Mapping[str, str]],
            regions: Mapping[str, Collection[str]]) -> list[str]:
     """How the plans differ besides their figures: scenario, names, days (in words)."""
-    from supplyline.report.sections import day_date
+    from supplyline.report.sections import day_date, horizon_words
 
     notes = _scenario_notes(plans)
     place_names = {pid: plan.network.place_name(p) for plan in plans.values()
@@ -507,10 +507,9 @@ def _notes(plans: Mapping[str, Plan], route_names: Mapping[str, str],
                      "scenario has no such region or route shows its figure as missing (—), "
                      "not 0.")
 
-    def span(plan: Plan) -> str:
-        held = (days(plan.days) if plan.whole_days is None
-                else f"the first {days(plan.days)} of {plan.whole_days}")
-        return f"{held} from {day_date(plan, 0)}"
+    def span(plan: Plan) -> str:  # (as the plan's own output says its horizon)
+        return (f"{day_date(plan, 0)} – {day_date(plan, plan.days - 1)} "
+                f"({horizon_words(plan)})")
 
     if len({(plan.network.scenario.start_date, plan.days) for plan in plans.values()}) > 1:
         notes.append("These plans cover different days ("
