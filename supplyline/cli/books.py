@@ -57,7 +57,8 @@ def _books_or_exit(db: str, scenario: str | None, json_output: bool, given_as: s
             fail("db", f"--db: cannot read the books at {db}: {str(error).splitlines()[0]}",
                  EXIT_BAD_INPUT, json_output)
     source = scenario or kept or DEFAULT_SCENARIO
-    sc = load_or_exit(source, json_output)
+    sc = (load_or_exit(source, json_output) if scenario is None
+          else _named_or_exit(scenario, given_as, json_output))
     try:
         return open_books(db, sc, source)
     except NotTheirScenario as error:  # said at what named the scenario, where one did
@@ -65,6 +66,48 @@ def _books_or_exit(db: str, scenario: str | None, json_output: bool, given_as: s
              EXIT_BAD_INPUT, json_output)
     except BooksError as error:
         fail("db", f"--db: {error}", EXIT_BAD_INPUT, json_output)
+
+
+def _named_or_exit(scenario: str, given_as: str, json_output: bool) -> Any:
+    """The scenario ``scenario`` names (``given_as``: the argument or option that named it),
+    or exit 2 saying every problem of it (:func:`_scenario_said`), then how many and that
+    nothing was done (re-planned, for ``replan``'s FILE)."""
+    from supplyline.errors import ScenarioError
+    from supplyline.scenario.load import load
+
+    try:
+        limit = ui.max_file_bytes()
+    except ValueError as error:
+        fail("usage", str(error), EXIT_BAD_INPUT, json_output)
+    try:
+        return load(scenario, max_file_bytes=limit)
+    except ScenarioError as error:
+        said = [_scenario_said(problem, scenario, given_as) for problem in error.problems]
+        if not json_output:
+            for words in said:
+                say(ui.stderr, words)
+        count = len(said)
+        done = "re-planned" if given_as == "FILE" else "done"
+        fail("scenario", f"{count} problem{'s' * (count != 1)} found; nothing was {done}.",
+             EXIT_BAD_INPUT, json_output,
+             problems=[{**asdict(problem), "message": words}
+                       for problem, words in zip(error.problems, said, strict=True)])
+
+
+def _scenario_said(problem: Problem, scenario: str, given_as: str) -> str:
+    """A problem of the scenario ``scenario`` (as the argument or option ``given_as`` gave
+    it) in one line: one of the argument itself (a file that is not there, a misspelt
+    built-in name, a folder) at ``given_as``, naming the argument once, with what was
+    expected and what was found (``FILE: expected ..., got 'Tutorial' (no such file)``;
+    it read ``Tutorial: (file): expected ..., got no such file``); one inside a file at
+    that file and line, as `check` says it."""
+    if problem.field != "(file)" or problem.line is not None or (
+            problem.file not in (scenario, "(scenario)")):
+        return ui.format_problem(problem)
+    got = problem.got
+    if problem.file != "(scenario)":  # (an empty name is said as one: there is no name)
+        got = repr(scenario) if got.startswith("'") else f"{scenario!r} ({got})"
+    return f"{given_as}: expected {problem.expected}, got {got}"
 
 
 def _books_refused(db: str, given_as: str,
@@ -204,12 +247,12 @@ def replan(
         if outside is not None:
             problems.append(("--as-of", outside))
     if day is None or no_books is not None:  # (no day, or no books to check it with)
-        _refuse(problems, json_output, unsound)
+        _refuse(problems, json_output, unsound, scenario or "")
     assert day is not None
     books = (_books_or_exit(db, scenario, json_output, "FILE", existing=True)
              if not problems else _books_if_there(db, scenario, named))
     if books is None:  # (books that cannot be opened are said once the options are right)
-        _refuse(problems, json_output, unsound)
+        _refuse(problems, json_output, unsound, scenario or "")
     if (outside := as_of_refused(books.scenario, day)) is not None:
         problems.append(("--as-of", outside))
     if (refused := entries_left_out(books, day)) is not None:
@@ -291,16 +334,17 @@ def _books_if_there(db: str, scenario: str | None, loaded: Any = None) -> Any:
 
 
 def _refuse(problems: list[tuple[str, str]], json_output: bool,
-            unsound: Sequence[Problem] = ()) -> None:
+            unsound: Sequence[Problem] = (), scenario: str = "") -> None:
     """Exit 2 on the ``problems`` (option, what is wrong) of a command's options and the
-    ``unsound`` problems of its scenario FILE (said as `check` says them, where they are),
+    ``unsound`` problems of its scenario FILE (``scenario``, as given: said as `check` says
+    them where they are in a file, at FILE where they are of the argument itself),
     all of them: one is said as it is; several each on a line of its own (with ``--json``,
     in ``problems``, FILE's with their ``file``, ``line``, ``field``, ``expected`` and
     ``got``), then how many there were."""
     said: list[dict[str, Any]] = [{"option": option, "message": f"{option}: {text}"}
                                   for option, text in problems]
-    said += [{"option": "FILE", "message": ui.format_problem(problem), **asdict(problem)}
-             for problem in unsound]
+    said += [{"option": "FILE", "message": _scenario_said(problem, scenario, "FILE"),
+              **asdict(problem)} for problem in unsound]
     if not said:
         return
     if len(said) == 1:

@@ -252,6 +252,38 @@ def test_a_scenario_the_books_are_not_kept_for_is_said_at_what_named_it(
                 f"'tutorial', got 'tiny'") in " ".join(got.output.split())
 
 
+def test_a_scenario_argument_that_names_nothing_is_said_once_at_what_named_it(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``replan ... Tutorial`` (a built-in name in capitals) said "Tutorial: (file):
+    expected ..., got no such file": the argument as if it were a file, a field "(file)",
+    and what was found without the name. Said at FILE (``--scenario`` for ``serve``), the
+    argument named once, exit code 2, nothing opened or made."""
+    monkeypatch.chdir(tmp_path)
+    open_books("books.db", sl.load("tutorial")).close()
+    runner = CliRunner()
+    expected = ("expected an existing scenario file or a built-in scenario name "
+                "(dien-bien-phu-1954, tutorial) (did you mean 'tutorial'?), got 'Tutorial' "
+                "(no such file)")
+    got = runner.invoke(app, ["replan", "--db", "books.db", "--as-of", "2024-11-05",
+                              "Tutorial"], terminal_width=400)
+    assert got.exit_code == 2, got.output
+    assert got.output.splitlines() == [f"FILE: {expected}",
+                                       "1 problem found; nothing was re-planned."]
+    got = runner.invoke(app, ["replan", "--db", "books.db", "--as-of", "2024-11-05",
+                              "Tutorial", "--json"])
+    error = json.loads(got.stdout)["error"]
+    assert got.exit_code == 2 and error["kind"] == "scenario"
+    assert [p["message"] for p in error["problems"]] == [f"FILE: {expected}"]
+    assert error["problems"][0]["file"] == "Tutorial"  # (as check gives it)
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = str(s.getsockname()[1])
+    got = runner.invoke(app, ["serve", "--db", "books.db", "--scenario", "Tutorial",
+                              "--port", port], terminal_width=400)
+    assert got.exit_code == 2, got.output
+    assert got.output.splitlines()[0] == f"--scenario: {expected}"
+
+
 def test_a_replan_from_the_scenario_s_start_says_how_that_is_planned(tmp_path: Path) -> None:
     """On fresh books, ``--as-of`` the horizon's first day was refused as "expected a day
     after 2024-11-01 ..., got 2024-11-01", naming no way to plan from it."""
@@ -344,7 +376,7 @@ def test_replan_says_books_that_are_not_there_with_the_other_options_problems(
     assert [p["option"] for p in error["problems"]] == ["--db", "FILE"]
     assert error["problems"][0]["message"].startswith("--db: no books at nothere.db: ")
     assert error["problems"][1]["message"] == (
-        "nosuch.yaml: (file): expected an existing scenario file, got no such file")
+        "FILE: expected an existing scenario file, got 'nosuch.yaml' (no such file)")
     assert error["problems"][1]["field"] == "(file)" and error["problems"][1]["line"] is None
     # A FILE with a bad field, said at its line, with a bad --as-of and no books.
     text = (importlib.resources.files("supplyline") / "scenario" / "builtin"
