@@ -8,6 +8,7 @@ errors, which arrive as paths, are then turned back into places in the file the 
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -396,13 +397,13 @@ def _number(node: ScalarNode) -> Any:
     if node.tag == _STR_TAG:
         if _DECIMAL.fullmatch(text) and len(digits := text.lstrip("+-")) > 1 \
                 and digits.startswith("0"):
-            return int(text, 10)  # 0800: not octal, so text to YAML 1.1
+            return read_whole(text)  # 0800: not octal, so text to YAML 1.1
         if text.startswith("0o") and _HEX_OR_OCTAL.fullmatch(text):
             return int(text, 0)  # YAML 1.2's octal, text to YAML 1.1
         blind = _FLOAT.fullmatch(text) and "e" in text.lower()
         return read_float(text) if blind else text
     if _DECIMAL.fullmatch(text):
-        return int(text, 10)
+        return read_whole(text)
     if _HEX_OR_OCTAL.fullmatch(text):
         return int(text, 0)
     if node.tag == _FLOAT_TAG and _FLOAT.fullmatch(text):
@@ -421,6 +422,23 @@ def underflows(text: str) -> bool:
 
 #: The smallest float above 0: what a number too small for a float is read as.
 _SMALLEST = 5e-324
+
+
+def read_whole(text: str) -> float:
+    """A whole number written as decimal digits, with an optional sign: as an int, or, where
+    it has more digits than Python reads as one (4,300), as the float it is (inf), so that
+    it is refused against the field's bound as ``1e400`` is (it had stopped the reading with
+    a ValueError).
+
+    Examples
+    --------
+    >>> read_whole("-40"), read_whole("1" + "0" * 5000)
+    (-40, inf)
+    """
+    try:
+        return int(text, 10)
+    except ValueError:  # (more digits than Python reads as an int)
+        return float(text)
 
 
 def read_float(text: str) -> float | None:
@@ -442,6 +460,50 @@ def read_float(text: str) -> float | None:
     if underflows(text):
         return -_SMALLEST if text.startswith("-") else _SMALLEST
     return float(text)
+
+
+class WrittenFloat(float):
+    """A number that a float does not hold as written, with its text, which a refusal of it
+    says: one beyond the largest float (``1e400``, read as inf), one other than 0 below the
+    smallest (``1e-400``, read as the smallest float of its sign, :func:`read_float`), and
+    ``NaN`` or ``Infinity``, which JSON does not have but Python's reader takes. A float in
+    every other way."""
+
+    text: str
+
+    def __str__(self) -> str:
+        return self.text
+
+
+def json_float(text: str) -> float:
+    """A JSON number with a decimal point or an exponent, or one of the constants Python's
+    reader takes (``NaN``, ``Infinity``, ``-Infinity``), read as the scenario reads the same
+    figure wherever it is written (:func:`read_float`): a :class:`WrittenFloat` where a
+    float does not hold it as written, so that ``"kg": 1e400`` is refused as 1e400 (not as
+    "inf"), and ``"kg": 1e-400`` as the tiny figure it is (not as 0.0).
+
+    Examples
+    --------
+    >>> json_float("39.3"), str(json_float("1e400")), str(json_float("-1e-400"))
+    (39.3, '1e400', '-1e-400')
+    """
+    found = read_float(text)
+    value = float(text) if found is None else found
+    return value if math.isfinite(value) and not underflows(text) else _kept(value, text)
+
+
+def json_whole(text: str) -> float:
+    """A JSON whole number, read as the scenario's YAML reads it (:func:`read_whole`): one of
+    more digits than Python reads as an int is a :class:`WrittenFloat` (inf) with its
+    digits, refused against the field's bound."""
+    value = read_whole(text)
+    return value if isinstance(value, int) else _kept(value, text)
+
+
+def _kept(value: float, text: str) -> WrittenFloat:
+    written = WrittenFloat(value)
+    written.text = text
+    return written
 
 
 def _plain_number(node: Node) -> bool:

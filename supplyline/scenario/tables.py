@@ -43,10 +43,12 @@ from supplyline.scenario._yaml_lines import (
     Locations,
     Path,
     Spot,
+    WrittenFloat,
     grouped_digits,
+    json_float,
+    json_whole,
     read_float,
     shown,
-    underflows,
 )
 from supplyline.scenario.schema import Place, Route
 from supplyline.text import did_you_mean
@@ -404,7 +406,7 @@ def _number(value: Any) -> Any:
     if isinstance(value, str):
         number = read_float(value.strip())
         return value if number is None else number
-    return float(value) if isinstance(value, _WrittenFloat) else value
+    return float(value) if isinstance(value, WrittenFloat) else value
 
 
 def is_window(annotation: Any) -> bool:
@@ -620,7 +622,7 @@ def _put(
     base, key = column
     kinds, numbers = fields
     text = (_cell_text(value) if isinstance(value, str)
-            else value.text if isinstance(value, _WrittenFloat) else shown(value))
+            else value.text if isinstance(value, WrittenFloat) else shown(value))
     # A number with its digits grouped by "_" is text to a spreadsheet, as to YAML 1.2;
     # the schema's lax reading would take it, so it is marked for check to refuse.
     grouped = isinstance(value, str) and grouped_digits(value.strip())
@@ -683,7 +685,9 @@ class _LineAt:
 def _feature_starts(text: str) -> list[int] | None:
     """Where each element of a FeatureCollection's ``features`` list begins in ``text``,
     whatever its type says (``None`` where the text is not laid out as one object)."""
-    decoder = json.JSONDecoder()
+    # (only where each value ends is read: numbers are kept as text, so that a whole number
+    # of more digits than Python reads as an int leaves the features' lines known)
+    decoder = json.JSONDecoder(parse_int=str, parse_float=str, parse_constant=str)
 
     def value_end(at: int) -> int:
         return decoder.raw_decode(text, at)[1]
@@ -717,28 +721,12 @@ def _feature_starts(text: str) -> list[int] | None:
     return None
 
 
-class _WrittenFloat(float):
-    """A JSON number too small for a float, read as the smallest float of its sign
-    (:func:`read_float`), with its text as written, for messages."""
-
-    text: str
-
-
-def _json_float(text: str) -> float:
-    """A JSON number with a decimal point or an exponent, read as the scenario's YAML reads
-    it (:func:`read_float`): ``1e-400`` is the tiny figure it is, where JSON reads it as 0."""
-    if not underflows(text):
-        return float(text)
-    # (JSON's numbers with a point or an exponent, which it reads by this, are read_float's)
-    number = _WrittenFloat(typing.cast(float, read_float(text)))
-    number.text = text
-    return number
-
-
 def _read_geojson(section: str, model: type[BaseModel], text: str, file: str) -> TableRows:
     table = TableRows()
     try:
-        document = json.loads(text, object_pairs_hook=_Mapping.of, parse_float=_json_float)
+        # (a number a float does not hold as written keeps its text, which a refusal says)
+        document = json.loads(text, object_pairs_hook=_Mapping.of, parse_float=json_float,
+                              parse_int=json_whole, parse_constant=json_float)
     except json.JSONDecodeError as error:
         # (the decoder's own words, with where on the line; an empty file said as a CSV's is)
         got = ("an empty file" if not text.strip()
@@ -898,12 +886,18 @@ def _repeated_keys(value: Any, where: str, line_at: _LineAt, begin: int | None, 
 
 def _written(value: Any) -> str:
     """A JSON value as it is written, when short; else described (a point's numbers one by
-    one)."""
+    one), a number a float does not hold as written by its text (``1e400``, not
+    ``Infinity``)."""
+    if isinstance(value, WrittenFloat):  # (digits beyond a float's reach, said as an int's)
+        digits = value.text.lstrip("-")
+        return (value.text if len(value.text) <= 40 else shown(value) if not digits.isdigit()
+                else f"a number of {len(digits)} digits")
+    flat = isinstance(value, list) and 0 < len(value) <= 3 and not any(
+        isinstance(x, list | dict) for x in value)
     text = json.dumps(value, ensure_ascii=False)
-    if len(text) <= 40:
+    if len(text) <= 40 and not (flat and any(isinstance(x, WrittenFloat) for x in value)):
         return text
-    if isinstance(value, list) and 0 < len(value) <= 3 and not any(
-            isinstance(x, list | dict) for x in value):
+    if flat:
         return "[" + ", ".join(_written(x) for x in value) + "]"
     if isinstance(value, int) and not isinstance(value, bool):
         return f"a number of {len(str(abs(value)))} digits"

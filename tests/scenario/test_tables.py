@@ -247,6 +247,63 @@ def test_a_figure_too_small_for_a_float_is_refused_in_a_table_as_in_the_yaml(
     assert (place.population, place.stock_kg) == (2000, {"rice": 40000})
 
 
+@pytest.mark.parametrize("written", ["1e400", "-1e400", "1E400", "NaN", "Infinity",
+                                     "-Infinity"])
+def test_a_figure_too_large_for_a_float_is_said_as_written_in_a_geojson_table(
+        copy: Path, written: str) -> None:
+    """``1e400`` in a GeoJSON property (a JSON number) was refused as "got inf", where the
+    YAML and a CSV cell say what was written, against the field's bound; JSON's ``NaN``
+    and ``Infinity``, which Python's reader takes, were said as "nan" and "inf"."""
+    expected, got = _yaml_said("stock_kg: {rice: 40000}", "stock_kg: {rice: 1e400}")
+    assert (expected, got) == ("a number from 0 to 1e+12 (kg)", "1e400")
+    _replace(copy / "places.csv", "2000,40000,", f"2000,{written},")
+    assert _problems(copy / "scenario.yaml")["places[0].stock_kg.rice"].got == written
+    geo = _replace(copy / "places.geojson", '"stock_kg": {"rice": 40000}',
+                   f'"stock_kg": {{"rice": {written}}}')
+    problems = _problems(copy / "scenario-geo.yaml")
+    assert list(problems) == ["features[0].properties.stock_kg.rice"]
+    rice = problems["features[0].properties.stock_kg.rice"]
+    assert (rice.file, rice.line, rice.expected, rice.got) == (
+        str(copy / "places.geojson"), line_of(geo, f"{written}}}"), expected, written)
+    # a route's length, and a point of a route's line, alike
+    geo = _replace(copy / "routes.geojson", '"length_km": 40,', f'"length_km": {written},')
+    _replace(copy / "routes.geojson", "[[103.40, 21.50]", f"[[103.40, {written}]")
+    problems = _problems(copy / "scenario.yaml")
+    length = problems["features[2].properties.length_km"]
+    assert (length.line, length.got) == (line_of(geo, '"length_km"', 3), written)
+    assert problems["features[0].geometry.coordinates[0]"].got == f"[103.4, {written}]"
+
+
+def test_a_whole_number_of_more_digits_than_python_reads_is_refused_not_a_traceback(
+        copy: Path) -> None:
+    """A whole number of more than 4,300 digits (more than Python reads as an int) in the
+    YAML or in a GeoJSON table stopped the reading with a ValueError (a traceback from
+    ``check``), and a GeoJSON table's problems lost their lines; it is refused against the
+    field's bound, as ``1e400`` is, in the YAML, a CSV cell and a GeoJSON property alike."""
+    big = "1" + "0" * 5000
+    shown = big[:59] + "…"
+    assert _yaml_said("population: 2000", f"population: {big}") == (
+        "a number from 0 to 1e+10 (person)", shown)
+    assert _yaml_said("carriers: {bicycle: 20}", f"carriers: {{bicycle: -{big}}}") == (
+        "a whole number from 0 to 1e+09 (unit)", "-" + big[:58] + "…")
+    _replace(copy / "places.csv", "ban-a,Ban A,locality,21.50,103.40,northwest,2000,",
+             f"ban-a,Ban A,locality,21.50,103.40,northwest,{big},")
+    assert _problems(copy / "scenario.yaml")["places[0].population"].got == shown
+    geo = _replace(copy / "places.geojson", '"population": 3000, "stock_kg"',
+                   f'"population": {big}, "stock_kg"')
+    _replace(copy / "places.geojson", '"carriers": {"bicycle": 20}',
+             f'"carriers": {{"bicycle": {big}}}')
+    _replace(copy / "places.geojson", "[103.4, 21.5]", f"[103.4, {big}]")
+    problems = _problems(copy / "scenario-geo.yaml")
+    people = problems["features[2].properties.population"]
+    assert (people.line, people.expected, people.got) == (
+        line_of(geo, '"id": "ban-c"'), "a number from 0 to 1e+10 (person)", shown)
+    bicycles = problems["features[0].properties.carriers.bicycle"]
+    assert (bicycles.line, bicycles.got) == (line_of(geo, '"id": "ban-a"'), shown)
+    assert problems["features[0].geometry"].got == (
+        "coordinates [103.4, a number of 5001 digits]")
+
+
 @pytest.mark.parametrize(("written", "read"), [
     ("3e1", 30), ("1.5e2", 150), ("1E1", 10), ("40.0", 40), ("3.5", None), ("1e-1", None),
     ("1e-400", None),
