@@ -156,6 +156,43 @@ def stock_days(plan: Plan) -> list[StockLine]:
     return lines
 
 
+def asks_nothing(plan: Plan) -> bool:
+    """Whether no front asks for anything over the plan's horizon (a scenario whose fronts
+    ask for nothing, or a plan from a State with nothing left to deliver)."""
+    return float(plan.demand_kg[plan.network.is_front].sum()) <= 0
+
+
+#: Why the report shows no chart or table of a part of the plan: one line each, said alike
+#: by the HTML report (under the section's heading) and the terminal (after the table's
+#: title), so that a reader never finds a part missing without a word.
+NOTHING_ASKED = "no front asks for anything over this plan's horizon"
+NO_LOCALITIES = "the scenario has no localities"
+
+
+def left_out_words(plan: Plan, part: str) -> str:
+    """Why the report shows nothing of ``part`` of the plan, as one sentence:
+    ``"deliveries"`` (nothing consumed at the fronts), ``"stock"`` (no demand to count the
+    fronts' stock in days of), ``"carriers"`` (no carrier in service), ``"routes"`` (no
+    route carried anything), ``"eaten"`` (no route delivered anything), ``"localities"``
+    (none in the scenario), ``"burden"`` (no locality gave or served), ``"balance"`` (no
+    good held, given or moved), ``"commodities"`` (no demand and nothing given)."""
+    asked = tonnes_text(float(plan.kpis()["demand_t"]))
+    why = {
+        "deliveries": NOTHING_ASKED if asks_nothing(plan) else
+        f"the fronts consumed nothing of the {asked} t they asked for",
+        # (stock is counted in days of demand: a front with none has no such days)
+        "stock": f"{NOTHING_ASKED}: there is no demand to count the fronts' stock in days of",
+        "carriers": "no carrier was put into service: nothing was carried",
+        "routes": "no route carried anything",
+        "eaten": "no route delivered anything",
+        "localities": NO_LOCALITIES,
+        "burden": "no locality gave anything or served",
+        "balance": "no good was held, given, eaten or carried",
+        "commodities": f"{NOTHING_ASKED}, and no locality gave anything",
+    }[part]
+    return why[0].upper() + why[1:] + "."
+
+
 #: What the two burdens are, said alike by the report's chart and the terminal's table.
 FOOD_BURDEN_MEANS = "what each locality gave as a share of what it could give above subsistence"
 LABOUR_BURDEN_MEANS = "the share of its labour pool that served"

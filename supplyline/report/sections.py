@@ -1,9 +1,11 @@
 """The sections of the HTML report: one function each, ``(plan, context) -> Section | None``.
 
 A section function returns ``None`` when it has nothing to show (no validation figures, no
-simulation yet), and the page leaves it out. Adding a section to the report (e.g. Monte Carlo
-risk once a simulation is at hand in ``context.results``) is writing one such function and
-listing it in :data:`SECTIONS`.
+simulation yet), and the page leaves it out; a section of the plan's own that finds nothing in
+this plan (no demand to chart, no route used) returns :func:`left_out` instead: its heading
+and one line saying why, so that no part of the report goes missing without a word. Adding
+a section to the report (e.g. Monte Carlo risk once a simulation is at hand in
+``context.results``) is writing one such function and listing it in :data:`SECTIONS`.
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ from supplyline.report.facts import (
     commodity_label,
     commodity_name,
     idle_carriers,
+    left_out_words,
     mass_words,
     mode_labels,
     model_text,
@@ -168,6 +171,16 @@ def prose(text: str) -> str:
     return re.sub(r"`([^`<>]+)`", command, escape(text))
 
 
+def left_out(plan: Plan, section_id: str, title: str, part: str,
+             wide: bool = False) -> Section:
+    """A section of the report that has nothing to show for this plan: its heading and one
+    line saying why (:func:`~supplyline.report.facts.left_out_words`, as the terminal says
+    it), in place of a chart or table that would be empty."""
+    why = escape(left_out_words(plan, part))
+    return Section(section_id, title,
+                   f'<p class="note left-out" id="{section_id}-left-out">{why}</p>', wide=wide)
+
+
 def horizon_words(plan: Plan) -> str:
     """What the plan's dates span, as the terminal's first line and the report's header say
     it in brackets after them: its days, that they are the first of the scenario's where
@@ -216,7 +229,7 @@ def stock_section(plan: Plan, context: ReportContext) -> Section | None:
     end of the step that holds its date, and told as the scenario asks it."""
     lines = stock_days(plan)
     if not lines:
-        return None
+        return left_out(plan, "stock", "Front stock", "stock")
     stepped = bool(plan.steps_description())
     last_day = plan.network.grid.end
     fronts = sorted({line.front for line in lines})
@@ -277,7 +290,7 @@ def deliveries_section(plan: Plan, context: ReportContext) -> Section | None:
     (a plan made in steps knows a step's total, not its days)."""
     parts = deliveries_by_source(plan)
     if not parts:
-        return None
+        return left_out(plan, "deliveries", "Deliveries by source region", "deliveries")
     series, items = [], []
     for i, (label, daily_kg) in enumerate(parts):
         c = "#9e9e9e" if label == INITIAL_STOCK else colour(i)
@@ -311,7 +324,7 @@ def carriers_section(plan: Plan, context: ReportContext) -> Section | None:
     needed = plan.fleet_needed()
     fleet = [int(m) for m in np.argsort(-needed, kind="stable") if needed[m] > 0]
     if not fleet:
-        return None
+        return left_out(plan, "carriers", "Carriers in use", "carriers")
     peaks = {m: float(in_use[m].max()) for m in fleet}
     log_y = max(peaks.values()) / min(peaks.values()) > 50
     # A log axis starts at the power of ten below the smallest mode's peak: every mode of
@@ -370,7 +383,7 @@ def eaten_section(plan: Plan, context: ReportContext) -> Section | None:
             f"{tonnes_text(delivered)} t arrived, {tonnes_text(eaten)} t eaten or burned on the "
             f"way ({net.mode_name(main)})"))
     if not bubbles:
-        return None
+        return left_out(plan, "eaten", "Food eaten on the way", "eaten")
     modes = sorted({int(m) for m in facts.main_mode[shown]})
     items = [(colour(m), net.mode_label(m), "dot") for m in modes]
     chart = svg.scatter_chart("chart-eaten", "Food eaten on the way against what arrived, "
@@ -390,7 +403,7 @@ def burden_section(plan: Plan, context: ReportContext) -> Section | None:
     food, labour = plan.burden()
     localities = [int(p) for p in np.nonzero(net.is_locality)[0]]
     if not localities:
-        return None
+        return left_out(plan, "burden", "Burden per locality", "localities", wide=True)
     shown = [int(p) for p in plan.most_burdened() if net.is_locality[p]][:30]
     bound, bound_label = burden_bound(plan)
     labels = [net.place_names[p] for p in shown]
@@ -413,7 +426,8 @@ def mobilization_section(plan: Plan, context: ReportContext) -> Section | None:
     net = plan.network
     localities = [int(p) for p in np.nonzero(net.is_locality)[0]]
     if not localities:
-        return None
+        return left_out(plan, "mobilization", "Mobilization per locality", "localities",
+                        wide=True)
     given = plan.mobilized_kg()  # [P, G]
     could = plan.could_give_kg
     goods = [g for g in range(len(plan.goods))
@@ -474,7 +488,7 @@ def routes_section(plan: Plan, context: ReportContext) -> Section | None:
     facts = route_facts(plan)
     busiest = plan.busiest_routes()
     if not busiest:
-        return None
+        return left_out(plan, "routes", "Busiest routes", "routes", wide=True)
     headers = ["route", "from → to", "km", "modes", "main mode", "t forward", "t back",
                "t arrived", EATEN_ON_TRIPS, "days at capacity"]
     rows = [

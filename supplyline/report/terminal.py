@@ -32,6 +32,7 @@ from supplyline.report.facts import (
     WOUNDED_MEANS,
     burden_bound,
     idle_carriers,
+    left_out_words,
     model_text,
     not_looked_for,
     replay_days_note,
@@ -481,6 +482,17 @@ def _findings(plan: Plan, console: Console) -> None:
             _bullet(console, note)
 
 
+def _table_or_why(console: Console, plan: Plan, table: FitTable, part: str) -> None:
+    """Print ``table``, or where it has no rows its title and one line saying why
+    (:func:`~supplyline.report.facts.left_out_words`, as the HTML report says it under the
+    section's heading): a table never goes missing without a word."""
+    if table.row_count:
+        console.print(table)
+        return
+    console.print(Text(plain(table.title), style="bold"))
+    console.print(Text(left_out_words(plan, part), style="dim"))
+
+
 def print_plan_summary(plan: Plan, console: Console, compared: bool = False,
                        risk_shown: bool = False) -> None:
     """Print a plan's key figures as tables that fit the console's width.
@@ -522,14 +534,18 @@ def print_plan_summary(plan: Plan, console: Console, compared: bool = False,
     if replay:
         console.print(Text(plain(replay), style="yellow"))
     console.print(_headline(plan, kpis))
-    for table in (_commodities(kpis), _goods_used(plan), _regions(kpis), _carriers(plan)):
-        if table.row_count:
-            console.print(table)
+    localities = bool(plan.network.is_locality.any())
+    for table, part in ((_commodities(kpis), "commodities"), (_goods_used(plan), "balance"),
+                        (_regions(kpis), "localities"), (_carriers(plan), "carriers")):
+        _table_or_why(console, plan, table, part)
     for idle in idle_carriers(plan):
         _bullet(console, idle.sentence, style="yellow")
-    for table in (_wounded(plan, kpis), _burden(plan), _routes(plan)):
-        if table.row_count:
-            console.print(table)
+    wounded = _wounded(plan, kpis)
+    if wounded.row_count:  # (a scenario without wounded flows: nothing of them)
+        console.print(wounded)
+    for table, part in ((_burden(plan), "burden" if localities else "localities"),
+                        (_routes(plan), "routes")):
+        _table_or_why(console, plan, table, part)
     _findings(plan, console)
     if not risk_shown and plan.risk is None and plan.network.threatened():
         console.print(Text(RISK_HINT, style="dim"))

@@ -256,15 +256,20 @@ def test_write_report_creates_the_folder(valley_plan: sl.Plan, tmp_path: Path) -
     assert len(text.encode()) < 500_000
 
 
-def test_a_plan_that_moves_nothing_leaves_out_the_empty_charts(
+def test_a_plan_that_moves_nothing_says_why_its_charts_are_empty(
     valley_doc: Callable[[], dict[str, Any]],
 ) -> None:
+    """The empty charts and tables had been left out without a word; each says why in one
+    line under its heading (tests/report/test_left_out.py)."""
     doc = valley_doc()
     doc["demand"] = [{"front": "front", "commodity": "rice", "kg_per_day": 0}]
     doc["wounded"] = []
     page = render_report(sl.plan(Scenario.model_validate(doc)))
     sections = re.findall(r'<section id="([^"]+)"', page)
-    assert sections == ["map", "burden", "mobilization", "balance"]
+    assert sections == ["map", "deliveries", "stock", "carriers", "eaten", "burden",
+                        "mobilization", "routes", "balance"]
+    assert re.findall(r'id="(\w+)-left-out"', page) == ["deliveries", "stock", "carriers",
+                                                         "eaten", "routes"]
     assert "Why demand is not met" not in page
     assert 'id="network-map"' in page and _parse(page).errors == []
 
