@@ -589,8 +589,11 @@ def create_app(books: Books) -> FastAPI:
             "end_date": sc.end_date.isoformat(), "today": views.today().isoformat(),
             "places": [{"id": p.id, "name": p.name or p.id, "kind": p.kind, "lat": p.lat,
                         "lon": p.lon} for p in sc.places],
+            # (repair_crew: the persons kept on the route, who eat at its 'from' from the
+            # stock there: the dashboard's chart of a route says their food is not in it)
             "routes": [{"id": rid, "name": ix.route_name(rid), "from": r.from_, "to": r.to,
-                        "modes": r.modes} for rid, r in ix.routes.items()],
+                        "modes": r.modes, "repair_crew": r.repair_crew}
+                       for rid, r in ix.routes.items()],
             # Where a convoy of each mode may go from each place, by one route (the books'
             # own rule, Index.places_next): the record form's "To" starts there.
             "next_places": {m.id: {p.id: ix.places_next(p.id, m.id) for p in sc.places}

@@ -246,28 +246,54 @@ async function loadOverview() {
   $("#compare").replaceChildren(el("option", { value: "" }, "arrived at the fronts"),
     ...sc.places.filter((p) => p.kind === "locality")
       .map((p) => el("option", { value: "locality|" + p.id }, "given by " + p.name)),
-    // (cargo, as a plan counts it: the crews' food the convoys load is not counted)
+    // (cargo, as a plan counts it: what is not counted is said under the chart, chartNote)
     ...sc.routes.map((r) => el("option", { value: "route|" + r.id },
       "cargo sent over " + r.name)),
     ...sc.places.filter((p) => p.kind === "front")
       .map((p) => el("option", { value: "front|" + p.id }, "arrived at " + p.name)));
+  $("#chart-note").hidden = true;
   drawChart(data.arrivals);
   drawMap(data.routes);
+}
+
+// What a route's chart leaves out, said under it: the plan's figures are the cargo alone,
+// so the food the convoys' crews eat on the way is taken from what they loaded
+// (crew_food_kg), and the route's repair crew eats where the route starts, from the stock
+// there (the planner's rule: docs/model.md, "Repair crews"), not carried over the route.
+// The chart had said neither, and read as short of what the plan moves for the route.
+function chartNote(route, crewFoodKg) {
+  const from = placeName(route.from);
+  const parts = ["the food the convoys' crews eat on the way (" + fmtKg(crewFoodKg) +
+    " kg of what they loaded so far)"];
+  if (route.repair_crew > 0) {
+    parts.push("the food of its repair crew (" + counted(route.repair_crew, "person") +
+      "), who eat at " + from + " from the stock there, not carried over it");
+  }
+  return "Cargo over " + route.name + " both ways, as the plan counts it. Not in it: " +
+    parts.join("; nor ") + ".";
 }
 
 // Plan against actual for one locality, route or front, day by day (cumulative).
 $("#compare").addEventListener("change", async () => {
   const value = $("#compare").value;
+  $("#chart-note").hidden = true;
   if (!value) { drawChart(state.arrivals); return; }
   if (!state.compared) state.compared = await (await api("/api/plan-vs-actual")).json();
   const [what, id] = value.split("|");
   const dates = state.arrivals.dates;
   const planned = dates.map(() => 0), actual = dates.map(() => 0);
+  let crewFood = 0;
   for (const row of state.compared) {
     const i = dates.indexOf(row.date);
     if (row.what === what && row.id === id && i >= 0) {
       planned[i] += row.planned_kg; actual[i] += row.actual_kg;
+      crewFood += row.crew_food_kg || 0;
     }
+  }
+  const route = what === "route" && state.scenario.routes.find((r) => r.id === id);
+  if (route) {
+    $("#chart-note").textContent = chartNote(route, crewFood);
+    $("#chart-note").hidden = false;
   }
   const total = (values) => { let sum = 0; return values.map((v) => (sum += v)); };
   drawChart({ dates, planned_kg: total(planned), actual_kg: total(actual),
