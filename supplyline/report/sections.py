@@ -503,10 +503,12 @@ def routes_section(plan: Plan, context: ReportContext) -> Section | None:
     ]
     numeric = [False, False, True, False, False, True, True, True, True, True]
     caption = (f"<p class=\"note\">{escape(busiest_words(plan))}, by tonnes dispatched; "
-               "forward is the direction shown. Arrived: what reached the far end, both "
+               "forward is the direction shown. t arrived: what reached the far end, both "
                "ways, after the expected losses to strikes and raids. "
-               "Drawn on trips: the food and fuel the trips over the route drew, loaded and "
-               "empty (the rations of units waiting and of crews belong to no route, and "
+               # (the columns by their headers: "Drawn on trips" named none of them)
+               f"{escape(EATEN_ON_TRIPS)}: the food and fuel the trips over the route drew, "
+               "loaded and empty (the rations of units waiting and of crews belong to no "
+               "route, and "
                "fuel is burned, not eaten: so these do not add up to the plan's eaten on the "
                "way). Days at capacity: days on which the route was used to "
                "its capacity (after expected damage) in some direction.</p>")

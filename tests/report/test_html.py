@@ -612,7 +612,7 @@ def test_the_busiest_routes_caption_says_that_arrived_counts_both_ways(
 
     section = routes_section(tutorial, ReportContext())
     assert section is not None
-    assert ("Arrived: what reached the far end, both ways, after the expected losses to "
+    assert ("t arrived: what reached the far end, both ways, after the expected losses to "
             "strikes and raids.") in section.html
 
 
