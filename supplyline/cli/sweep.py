@@ -170,7 +170,7 @@ def sweep(
         if not json_output:
             for problem in error.problems:
                 say(ui.stderr, str(problem))
-        count = len(error.problems)
+        count = error.count  # (a line that counts values refused alike counts them)
         fail("vary", f"{count} problem{'s' * (count != 1)} with --vary; nothing was run.",
              EXIT_BAD_INPUT, json_output, problems=[asdict(p) for p in error.problems])
     options = SweepOptions(replay=replay, solver=solver.value, time_limit_s=time_limit or None,

@@ -109,6 +109,9 @@ class VaryProblem:
     got: str
     file: str | None = None
     line: int | None = None
+    #: The problems this one stands for: 1, or for a line that counts values or combinations
+    #: refused alike past those said ("2 more values refused alike"), how many it counts.
+    count: int = 1
 
     def __str__(self) -> str:
         where = ""
@@ -124,9 +127,15 @@ class VaryError(SupplylineError):
 
     def __init__(self, problems: Sequence[VaryProblem]) -> None:
         self.problems = list(dict.fromkeys(problems))
-        count = len(self.problems)
+        count = self.count
         head = f"{count} problem{'s' * (count != 1)} with --vary:"
         super().__init__("\n".join([head, *(f"  - {p}" for p in self.problems)]))
+
+    @property
+    def count(self) -> int:
+        """How many problems there are: each said, and each that a line counts (values or
+        combinations refused alike past those said)."""
+        return sum(p.count for p in self.problems)
 
 
 @dataclass(frozen=True)
@@ -747,6 +756,8 @@ def make_variants(scenario: Scenario, varies: Sequence[Vary | str],
         alike: dict[tuple[str, str], tuple[str, list[str]]] = {}
         # the first value past those said, said in full where it is the only one
         past: dict[tuple[str, str], list[VaryProblem]] = {}
+        # the first said of each kind: where in the file the rest are too
+        first_at: dict[tuple[str, str], VaryProblem] = {}
         for value in vary.values:
             data, changed = made.data_of([value], [i])
             # (Whether the replay can be given depends on the other values too: it is
@@ -762,6 +773,7 @@ def make_variants(scenario: Scenario, varies: Sequence[Vary | str],
                                                    (p.expected, []))
                 refused.append(shown_value(value))
                 one = _as_vary_problems(f"{vary.path}={shown_value(value)}", [p])
+                first_at.setdefault((p.field, _alike(p.expected)), one[0])
                 if len(refused) <= SAID_VALUES:
                     problems += one
                 elif len(refused) == SAID_VALUES + 1:
@@ -771,9 +783,11 @@ def make_variants(scenario: Scenario, varies: Sequence[Vary | str],
                 problems += past[(where, same)]
             elif len(refused) > SAID_VALUES:  # one line for the rest, not one a value
                 rest = refused[SAID_VALUES:]
+                at = first_at[(where, same)]
                 problems.append(VaryProblem(
                     vary.text, where, wanted,
-                    f"{len(rest):,} more values refused alike ({rest[0]} to {rest[-1]})"))
+                    f"{len(rest):,} more values refused alike ({rest[0]} to {rest[-1]})",
+                    at.file, at.line, count=len(rest)))
     if problems:
         raise VaryError(problems)
     everything = list(range(len(varies)))
@@ -781,6 +795,7 @@ def make_variants(scenario: Scenario, varies: Sequence[Vary | str],
     # A problem refused alike in many combinations is said for the first few, then counted.
     refused_alike: dict[tuple[str, str], tuple[str, list[str]]] = {}
     beyond: dict[tuple[str, str], list[VaryProblem]] = {}  # (as past, above)
+    first_in: dict[tuple[str, str], VaryProblem] = {}  # (as first_at, above)
     for index, values in enumerate(itertools.product(*(v.values for v in varies))):
         if progress is not None:
             progress(index + 1, count)
@@ -794,6 +809,7 @@ def make_variants(scenario: Scenario, varies: Sequence[Vary | str],
                                                           (p.expected, []))
                 labels.append(label)
                 one = _as_vary_problems(label, [p])
+                first_in.setdefault((p.field, _alike(p.expected)), one[0])
                 if len(labels) <= SAID_VALUES:
                     problems += one
                 elif len(labels) == SAID_VALUES + 1:
@@ -804,6 +820,7 @@ def make_variants(scenario: Scenario, varies: Sequence[Vary | str],
                                                       (expected, []))
             labels.append(label)
             one = [VaryProblem(label, where, expected, got)]
+            first_in.setdefault((where, _alike(expected)), one[0])
             if len(labels) <= SAID_VALUES:
                 problems += one
             elif len(labels) == SAID_VALUES + 1:
@@ -812,9 +829,11 @@ def make_variants(scenario: Scenario, varies: Sequence[Vary | str],
         if len(labels) == SAID_VALUES + 1:  # (a line that counts one says less)
             problems += beyond[(where, same)]
         elif len(labels) > SAID_VALUES:
+            at = first_in[(where, same)]
             problems.append(VaryProblem(" ".join(v.path for v in varies), where, wanted,
                                         f"{len(labels) - SAID_VALUES:,} more combinations "
-                                        "refused alike"))
+                                        "refused alike", at.file, at.line,
+                                        count=len(labels) - SAID_VALUES))
     # Each was validated whole, as its file would be; it is cut to its first days when it is
     # built again (Variant.scenario).
     if problems:
