@@ -258,7 +258,7 @@ def _checking(json_output: bool) -> Iterator[Callable[[int, int], None]]:
 
     def line(done: int, total: int) -> None:
         if lines is not None:
-            lines(f"checked {done} of {total} variants", done, total)
+            lines(f"checked {done} of {counted(total, 'variant', 'variants')}", done, total)
 
     if not ui.bars(json_output):
         yield line
