@@ -221,7 +221,9 @@ def replan(
     keep = not dry_run
     day = None
     if as_of is None:
-        problems.append(("--as-of", "required: the day to plan from (YYYY-MM-DD)"))
+        # (as a field left out is said: "required: the day ..." said no expected and got)
+        problems.append(("--as-of", "expected the day to plan from (YYYY-MM-DD), got "
+                                    "nothing"))
     else:
         try:
             day = dt.date.fromisoformat(as_of)

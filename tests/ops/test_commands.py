@@ -68,7 +68,7 @@ def test_replan_from_the_books(tmp_path: Path) -> None:
         (["--as-of", "2024-11-01"], "expected a day after 2024-11-01"),
         (["--as-of", "soon"], "expected a date (YYYY-MM-DD)"),
         (["--as-of", ""], "--as-of: expected a date (YYYY-MM-DD), got ''"),  # (was "required")
-        ([], "--as-of: required: the day to plan from"),
+        ([], "--as-of: expected the day to plan from (YYYY-MM-DD), got nothing"),
         (["--as-of", "2024-11-05", "tiny-other"], "no such file"),
     ):
         got = runner.invoke(app, ["replan", "--db", str(db), *args, "--json"])
@@ -282,6 +282,18 @@ def test_a_scenario_argument_that_names_nothing_is_said_once_at_what_named_it(
                               "--port", port], terminal_width=400)
     assert got.exit_code == 2, got.output
     assert got.output.splitlines()[0] == f"--scenario: {expected}"
+
+
+def test_a_replan_without_its_day_says_what_was_expected_and_found(tmp_path: Path) -> None:
+    """``replan`` without ``--as-of`` said "--as-of: required: the day to plan from
+    (YYYY-MM-DD)": what was expected, but not what was found, as every other problem says
+    it (the API's field left out: "expected ..., got nothing")."""
+    db = tmp_path / "books.db"
+    open_books(db, sl.load("tutorial")).close()
+    got = CliRunner().invoke(app, ["replan", "--db", str(db)], terminal_width=400)
+    assert got.exit_code == 2, got.output
+    assert got.output.splitlines() == [
+        "--as-of: expected the day to plan from (YYYY-MM-DD), got nothing"]
 
 
 def test_a_replan_from_the_scenario_s_start_says_how_that_is_planned(tmp_path: Path) -> None:
