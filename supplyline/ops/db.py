@@ -199,7 +199,7 @@ def open_books(url: str | Path, scenario: Scenario, source: str | None = None) -
             else:
                 unknown = unknown_ids(conn, Index(scenario))
                 if unknown:
-                    raise NotTheirScenario(_unknown_words(unknown, scenario, at,
+                    raise NotTheirScenario(_unknown_words(unknown, scenario, at, source,
                                                           rows.get("source")))
                 outside = _outside_horizon(conn, scenario, at, source, rows.get("source"))
                 if outside is not None:
@@ -210,20 +210,25 @@ def open_books(url: str | Path, scenario: Scenario, source: str | None = None) -
 
 
 def _unknown_words(unknown: dict[str, list[str]], scenario: Scenario, at: str,
-                   source: str | None) -> str:
-    """Why the books ``at`` (where they are, as shown) cannot be read with ``scenario``: the
-    ids they name that it lacks."""
+                   source: str | None, kept: str | None) -> str:
+    """Why the books ``at`` (where they are, as shown) cannot be read with ``scenario`` (as
+    ``source`` named it): the ids they name that it lacks, and the scenario they were kept
+    with (``kept``, as it was named), as :func:`_outside_horizon` says them. (An edited copy
+    keeps its scenario's name: the source kept was compared with that name, not with the
+    copy's, so "the scenario they were kept with" named none.)"""
     most = 5
     parts = []
     for what, ids in unknown.items():
         shown = ", ".join(repr(i) for i in ids[:most])
         more = f" and {len(ids) - most} more" if len(ids) > most else ""
         parts.append(f"{what}{'s' if len(ids) > 1 else ''} {shown}{more}")
-    kept = f" ({source})" if source and source != scenario.name else ""
+    named = f"{scenario.name!r}" + (f" ({source})" if source and source != scenario.name
+                                    else "")
+    kept_with = f" ({kept})" if kept and kept != source else ""
     return (f"expected a scenario with every id the books' entries name, got scenario "
-            f"{scenario.name!r}, which has no {'; no '.join(parts)} (renamed or removed "
-            f"since the entries were written?); open the books at {at} with the scenario "
-            f"they were kept with{kept}")
+            f"{named}, which has no {'; no '.join(parts)} (renamed or removed since the "
+            f"entries were written?); open the books at {at} with the scenario they were "
+            f"kept with{kept_with}")
 
 
 def _outside_horizon(conn: Connection, scenario: Scenario, at: str, source: str | None,

@@ -376,6 +376,29 @@ def test_books_refuse_a_scenario_without_the_ids_their_entries_name(
     again.close()
 
 
+def test_a_renamed_copy_is_said_with_the_scenario_the_books_were_kept_with(
+        tmp_path: Path, tutorial: sl.Scenario) -> None:
+    """An edited copy of the tutorial (renamed.yaml, its scenario still named 'tutorial')
+    without the place the entries name was refused with "open the books at ... with the
+    scenario they were kept with", naming neither the copy nor that scenario: the source
+    kept was compared with the copy's scenario name. Both are said, as of a copy whose
+    horizon leaves entries out."""
+    from importlib.resources import files
+
+    from supplyline.scenario.load import load_text
+
+    text = (files("supplyline") / "scenario" / "builtin" / "tutorial.yaml").read_text()
+    books = open_books(tmp_path / "books.db", tutorial, "tutorial")
+    give(books, tutorial, 700)
+    books.close()
+    renamed = load_text(text.replace("ridge-depot", "ridge-camp"), "renamed.yaml")
+    with pytest.raises(BooksError) as caught:
+        open_books(tmp_path / "books.db", renamed, "renamed.yaml")
+    said = str(caught.value)
+    assert "got scenario 'tutorial' (renamed.yaml), which has no place 'ridge-depot'" in said
+    assert said.endswith("with the scenario they were kept with (tutorial)")
+
+
 def short_copy(end: str = "2024-11-08", start: str = "2024-11-01") -> sl.Scenario:
     """The tutorial's text with another horizon (its demand's steps and reserve inside it)."""
     from importlib.resources import files
