@@ -477,8 +477,11 @@ def _check_listen(host: str, port: int) -> None:
             probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as the server does
             probe.bind(address)
     except OSError as error:
-        fail("usage", f"--host, --port: cannot listen on {host}:{port}: "
-                      f"{getattr(error, 'strerror', None) or error}", EXIT_BAD_INPUT, False)
+        # (what was expected and what was found, as every other refusal says it: "cannot
+        # listen on 127.0.0.1:8000: Address already in use" said no expected)
+        fail("usage", f"--host, --port: expected an address of this machine and a port free "
+                      f"to listen on, got {host}:{port} "
+                      f"({getattr(error, 'strerror', None) or error})", EXIT_BAD_INPUT, False)
 
 
 def _kept_source(db: str) -> str:
