@@ -7,6 +7,7 @@ errors, which arrive as paths, are then turned back into places in the file the 
 
 from __future__ import annotations
 
+import codecs
 import datetime as dt
 import math
 import re
@@ -422,6 +423,53 @@ def underflows(text: str) -> bool:
 
 #: The smallest float above 0: what a number too small for a float is read as.
 _SMALLEST = 5e-324
+
+
+class NotUtf8(Exception):
+    """Bytes that are not UTF-8 text: the line of the first byte that is not, and what it
+    is, said to a person (:func:`utf8_text`)."""
+
+    def __init__(self, line: int, got: str) -> None:
+        super().__init__(f"line {line}: {got}")
+        self.line = line
+        self.got = got
+
+
+#: Byte-order marks of the wide encodings a text editor may save in (UTF-32's first: its
+#: little-endian mark begins with UTF-16's).
+_WIDE_MARKS = ((codecs.BOM_UTF32_LE, "UTF-32"), (codecs.BOM_UTF32_BE, "UTF-32"),
+               (codecs.BOM_UTF16_LE, "UTF-16"), (codecs.BOM_UTF16_BE, "UTF-16"))
+
+
+def utf8_text(raw: bytes) -> str:
+    """A scenario file's or a table's bytes as text, read as UTF-8 (a UTF-8 byte-order mark
+    at its start left out); :class:`NotUtf8` where they are not: a file saved as UTF-16 or
+    UTF-32 is said so, by its byte-order mark, not as its first byte alone.
+
+    Examples
+    --------
+    >>> utf8_text("name: x".encode("utf-8-sig"))
+    'name: x'
+    >>> def said(raw: bytes) -> tuple[int, str] | str:
+    ...     try:
+    ...         return utf8_text(raw)
+    ...     except NotUtf8 as error:
+    ...         return error.line, error.got
+    >>> said("name: x\\nplace: Brück".encode("latin-1"))
+    (2, 'the byte 0xfc')
+    >>> said("name: x".encode("utf-16"))
+    (1, 'text encoded as UTF-16 (its byte-order mark 0xff 0xfe)')
+    """
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        for mark, name in _WIDE_MARKS:
+            if raw.startswith(mark):
+                shown_mark = " ".join(f"{byte:#04x}" for byte in mark)
+                raise NotUtf8(1, f"text encoded as {name} (its byte-order mark "
+                                 f"{shown_mark})") from None
+        line = raw[: error.start].count(b"\n") + 1
+        raise NotUtf8(line, f"the byte {raw[error.start]:#04x}") from None
 
 
 def read_whole(text: str) -> float:

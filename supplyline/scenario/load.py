@@ -41,12 +41,14 @@ from supplyline.scenario._describe import (
 )
 from supplyline.scenario._yaml_lines import (
     Locations,
+    NotUtf8,
     Spot,
     clipped,
     dotted,
     grouped_digits,
     read_yaml,
     shown,
+    utf8_text,
 )
 from supplyline.scenario._yaml_lines import Path as DataPath
 from supplyline.scenario.schema import Broken, Mode, Scenario
@@ -405,11 +407,10 @@ def _looks_like_path(source: str) -> bool:
 
 def _parse(raw: bytes, file: str, base: Traversable, limit: int | None) -> Scenario:
     try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        line = raw[: error.start].count(b"\n") + 1
-        raise ScenarioError([Problem(file, line, "(file)", "text encoded as UTF-8",
-                                     f"the byte {raw[error.start]:#04x}")]) from None
+        text = utf8_text(raw)
+    except NotUtf8 as error:
+        raise ScenarioError([Problem(file, error.line, "(file)", "text encoded as UTF-8",
+                                     error.got)]) from None
     return _parse_text(text, file, base, limit)
 
 

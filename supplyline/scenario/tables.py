@@ -41,6 +41,7 @@ from supplyline.errors import Problem
 from supplyline.scenario._describe import fields_by_key, is_model, split_annotated, without_none
 from supplyline.scenario._yaml_lines import (
     Locations,
+    NotUtf8,
     Path,
     Spot,
     WrittenFloat,
@@ -49,6 +50,7 @@ from supplyline.scenario._yaml_lines import (
     json_whole,
     read_float,
     shown,
+    utf8_text,
 )
 from supplyline.scenario.schema import Place, Route
 from supplyline.text import did_you_mean
@@ -110,11 +112,10 @@ def read_table(section: str, raw: bytes, file: str) -> TableRows:
     """
     model = TABLE_MODELS[section]
     try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        line = raw[: error.start].count(b"\n") + 1
-        return TableRows().fail(Problem(file, line, section, "text encoded as UTF-8",
-                                        f"the byte {raw[error.start]:#04x}"))
+        text = utf8_text(raw)
+    except NotUtf8 as error:
+        return TableRows().fail(Problem(file, error.line, section, "text encoded as UTF-8",
+                                        error.got))
     if file.lower().endswith(".csv"):
         return _read_csv(section, model, text, file)
     return _read_geojson(section, model, text, file)

@@ -554,6 +554,33 @@ def test_bad_encoding_is_located(tmp_path: Path) -> None:
     assert caught.value.line == line_of(TINY_TEXT, "title:")
 
 
+@pytest.mark.parametrize(("encoding", "got"), [
+    ("utf-16", "text encoded as UTF-16 (its byte-order mark 0xff 0xfe)"),
+    ("utf-16-be", "text encoded as UTF-16 (its byte-order mark 0xfe 0xff)"),
+    ("utf-32", "text encoded as UTF-32 (its byte-order mark 0xff 0xfe 0x00 0x00)"),
+])
+def test_a_file_saved_as_utf16_is_said_so(tmp_path: Path, encoding: str, got: str) -> None:
+    """A scenario or a table that an editor saved as UTF-16 or UTF-32 (with its byte-order
+    mark) was refused as "got the byte 0xff" at line 1, a byte the user never wrote: it is
+    said by its encoding, in the YAML and in a table alike."""
+    path = tmp_path / "wide.yaml"
+    text = TINY_TEXT if encoding != "utf-16-be" else "\ufeff" + TINY_TEXT
+    path.write_bytes(text.encode(encoding))
+    with pytest.raises(ScenarioError) as caught:
+        sl.load(path)
+    (problem,) = caught.value.problems
+    assert (problem.line, problem.field, problem.expected, problem.got) == (
+        1, "(file)", "text encoded as UTF-8", got)
+    (tmp_path / "places.csv").write_bytes("id,kind\nx,depot\n".encode(encoding)
+                                          if encoding != "utf-16-be" else
+                                          "\ufeffid,kind\nx,depot\n".encode(encoding))
+    (problem,) = [p for p in problems_in("places: {file: places.csv}\n",
+                                         str(tmp_path / "s.yaml"), tmp_path)
+                  if p.file != str(tmp_path / "s.yaml")]  # (the YAML's own: no name, ...)
+    assert (problem.file, problem.line, problem.field, problem.got) == (
+        str(tmp_path / "places.csv"), 1, "places", got)
+
+
 def test_recursive_alias_is_a_scenario_error() -> None:
     problems = problems_in("name: &a [*a]\n")
     assert any("alias" in p.got for p in problems)
