@@ -90,7 +90,7 @@ def test_plans_of_different_scenarios_show_a_missing_name_as_missing_and_say_so(
 def test_plans_of_one_scenario_over_different_days_say_so(plans: dict[str, sl.Plan]) -> None:
     table = sl.compare({"30 days": plans["tutorial"], "10 days": plans["10 days"]})
     notes = " ".join(table.notes)
-    assert "different days" in notes and "the first 10 days of 30" in notes
+    assert "different days" in notes and "10 days, the first of the scenario's 30" in notes
     assert "different scenarios" not in notes
     assert not table.regions.isna().any().any() and not table.tonnes.isna().any().any()
     assert table.notes[0] in words(str(table)) and "different days" in table.to_html()
