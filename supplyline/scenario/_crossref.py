@@ -272,12 +272,15 @@ def _did_you_mean(value: str, known: Collection[str]) -> str:
 def _written(items: Any, key: str, unreadable: bool) -> set[str] | None:
     """The ids of a section as written, or ``None`` when there is nothing to compare with:
     also where an id is not one (``id: the bridge``, said by the schema; the references to
-    ``bridge`` are likely right, and "did you mean 'the bridge'?" would lead astray)."""
+    ``bridge`` are likely right, and "did you mean 'the bridge'?" would lead astray), and
+    where an entry has none (said by the schema: a places table whose header names its id
+    column ``ID`` had each reference to a place said as "expected a known place id (none
+    are defined)", a key ``idd:`` each reference to its place)."""
     if unreadable or not isinstance(items, list) or not items:
         return None  # an empty list here already fails the schema (at least one is needed)
     if not all(isinstance(item, dict) for item in items):
         return None  # (an entry that is not a mapping: whose id is it?)
-    ids = [item[key] for item in items if item.get(key) is not None]
+    ids = [item.get(key) for item in items]
     if not all(_is_id(value) for value in ids):
         return None
     return set(ids)

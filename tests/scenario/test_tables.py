@@ -304,6 +304,26 @@ def test_a_whole_number_of_more_digits_than_python_reads_is_refused_not_a_traceb
         "coordinates [103.4, a number of 5001 digits]")
 
 
+def test_a_place_without_its_id_leaves_the_references_to_it_unjudged(copy: Path) -> None:
+    """A places table whose header names its id column ``ID`` was said at its header, and
+    then again at each of the 10 references to a place, as "expected a known place id (none
+    are defined)", though each place is there; a place of the YAML whose id is written
+    under a misspelt key (``idd:``) had each reference to it said as unknown. What a
+    missing id leaves unknown is not said, as for an id that is not one."""
+    _replace(copy / "places.csv", "id,name,kind", "ID,name,kind")
+    problems = _problems(copy / "scenario.yaml")
+    assert sorted(problems) == ["column 'ID'", "column 'id'"]
+    assert problems["column 'id'"].got == "a header without it"
+    problems = _problems_of(edit(TINY_TEXT, "  - id: front\n", "  - idd: front\n"))
+    assert [(p.field, p.got) for p in problems] == [("places[4].idd", "unknown field 'idd'")]
+
+
+def _problems_of(text: str) -> list[Problem]:
+    with pytest.raises(ScenarioError) as caught:
+        load_text(text, "tiny.yaml", base_dir=DATA)
+    return caught.value.problems
+
+
 @pytest.mark.parametrize(("written", "read"), [
     ("3e1", 30), ("1.5e2", 150), ("1E1", 10), ("40.0", 40), ("3.5", None), ("1e-1", None),
     ("1e-400", None),
