@@ -32,6 +32,7 @@ from pydantic import ValidationError
 from supplyline.errors import Problem, ScenarioError, not_whole
 from supplyline.scenario._crossref import check_references
 from supplyline.scenario._describe import (
+    constraints_of,
     describe,
     fields_by_key,
     is_model,
@@ -1171,7 +1172,18 @@ def _expand_table(
     locations.graft((section,), table.locations)
     if table.unreadable:
         locations.reported.add((section,))
+    elif len(table.rows) < _least_rows(section):
+        # (too few rows: said at the table, where they are missing, not at its name)
+        rows = "row" if table_file.lower().endswith(".csv") else "feature"
+        count = len(table.rows)
+        locations.spots[(section,)] = Spot(table_file, table.line, table.line,
+                                           f"{count} {rows}{'s' * (count != 1)}")
     return problems + table.problems
+
+
+def _least_rows(section: str) -> int:
+    """The fewest entries the scenario's ``section`` holds (its schema's ``min_length``)."""
+    return constraints_of(Scenario.model_fields[section].metadata).min_length or 0
 
 
 # -- reading files safely -------------------------------------------------------------------

@@ -79,12 +79,15 @@ class TableRows:
         What was wrong in the table itself (bad header, bad geometry, ...).
     unreadable:
         Whether the table as a whole could not be read (no rows to check).
+    line:
+        The line its rows are under: a CSV table's header, a GeoJSON table's ``features``.
     """
 
     rows: list[dict[str, Any]] = field(default_factory=list)
     locations: Locations = field(default_factory=Locations)
     problems: list[Problem] = field(default_factory=list)
     unreadable: bool = False
+    line: int = 1
 
     def fail(self, problem: Problem) -> TableRows:
         """Record a problem that makes the whole table unreadable."""
@@ -476,6 +479,7 @@ def _read_csv(section: str, model: type[BaseModel], text: str, file: str) -> Tab
         # Another separator: every row would be one cell, and every field missing.
         return table.fail(Problem(file, header_line, "header", "fields separated by commas",
                                   f"a header separated by {mark!r}: {shown(header[0])}"))
+    table.line = header_line
     columns, unknown = _csv_columns(model, kinds, [name.strip() for name in header], file,
                                     table, header_line)
     # A quote is never closed where the quotes are odd ("" inside quotes is a pair).
@@ -755,6 +759,7 @@ def _read_geojson(section: str, model: type[BaseModel], text: str, file: str) ->
     kinds = _field_kinds(model)
     numbers = _number_fields(model)
     line_at = _LineAt(text)
+    table.line = _line_of(line_at, '"features"', 0, len(text)) or 1
     for index, feature in enumerate(features):
         begin = starts[index] if starts else None
         end = starts[index + 1] if starts and index + 1 < len(starts) else len(text)

@@ -13,7 +13,7 @@ from supplyline.errors import Problem, ScenarioError
 from supplyline.scenario import load_text
 from supplyline.scenario.tables import haversine_km, line_length_km
 
-from .helpers import DATA, TINY_TEXT, by_field, edit, line_of
+from .helpers import DATA, TINY_TEXT, by_field, edit, line_of, problems_in
 
 TABLES = DATA / "tables"
 
@@ -314,14 +314,25 @@ def test_a_place_without_its_id_leaves_the_references_to_it_unjudged(copy: Path)
     problems = _problems(copy / "scenario.yaml")
     assert sorted(problems) == ["column 'ID'", "column 'id'"]
     assert problems["column 'id'"].got == "a header without it"
-    problems = _problems_of(edit(TINY_TEXT, "  - id: front\n", "  - idd: front\n"))
+    problems = problems_in(edit(TINY_TEXT, "  - id: front\n", "  - idd: front\n"))
     assert [(p.field, p.got) for p in problems] == [("places[4].idd", "unknown field 'idd'")]
 
 
-def _problems_of(text: str) -> list[Problem]:
-    with pytest.raises(ScenarioError) as caught:
-        load_text(text, "tiny.yaml", base_dir=DATA)
-    return caught.value.problems
+def test_a_table_of_too_few_rows_is_said_at_the_table(copy: Path) -> None:
+    """A places table of its header alone was said at the YAML's ``places: {file: ...}``
+    as "got a list of 0 items": it is said at the table, at its header (a GeoJSON table's
+    ``features``), with its rows counted."""
+    text = (copy / "places.csv").read_text(encoding="utf-8")
+    (copy / "places.csv").write_text(text.split("\n", 1)[0] + "\n", encoding="utf-8")
+    (problem,) = _problems(copy / "scenario.yaml").values()
+    assert (problem.file, problem.line, problem.field, problem.expected, problem.got) == (
+        str(copy / "places.csv"), 1, "places", "a list of Place entries (at least 2)",
+        "0 rows")
+    (copy / "places.geojson").write_text('{"type": "FeatureCollection",\n "features": []}\n',
+                                         encoding="utf-8")
+    (problem,) = _problems(copy / "scenario-geo.yaml").values()
+    assert (problem.file, problem.line, problem.got) == (
+        str(copy / "places.geojson"), 2, "0 features")
 
 
 @pytest.mark.parametrize(("written", "read"), [
