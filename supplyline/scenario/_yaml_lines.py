@@ -1019,9 +1019,10 @@ def read_yaml(text: str, file: str) -> tuple[Any, Locations, list[Problem]]:
         return None, Locations(), [
             Problem(file, None, "(YAML syntax)", "YAML nested less deeply", "too deep nesting")
         ]
-    if node is None:
+    if node is None:  # (a file of comments is said as a table's is, not as an empty one)
         return None, Locations(), [
-            Problem(file, 1, "(top level)", "a mapping of scenario fields", "an empty file")
+            Problem(file, 1, "(top level)", "a mapping of scenario fields",
+                    "an empty file" if not text.strip() else "only blank and comment lines")
         ]
     builder = _Builder(file, text)
     try:

@@ -494,6 +494,9 @@ def test_yaml_syntax_error_has_its_line() -> None:
 
 @pytest.mark.parametrize(("text", "got"), [
     ("", "an empty file"),
+    (" \n\n", "an empty file"),
+    # a file of comments only (a template with every line commented out) is not empty
+    ("# name: my-valley\n\n# start_date: 2024-11-01\n", "only blank and comment lines"),
     ("- a\n- b\n", "a list of 2 items"),
     ("just words", "'just words'"),
     ("42", "42"),
