@@ -228,7 +228,8 @@ def test_check_bad_file_json(bad_file: tuple[Path, str]) -> None:
     assert error["message"] == "3 problems found; nothing was done."
     assert {p["field"] for p in error["problems"]} == {
         "places[1].populaton", "routes[1].to", "routes[3].length_km"}
-    assert set(error["problems"][0]) == {"file", "line", "field", "expected", "got"}
+    assert set(error["problems"][0]) == {"file", "line", "field", "expected", "got",
+                                        "message"}
 
 
 @pytest.mark.parametrize("content", [b"", b"::: not yaml [", b"\xff\xfe\x00garbage", b"- a\n"])
@@ -342,3 +343,18 @@ def test_a_value_out_of_range_is_said_with_what_was_given(args: list[str], optio
     message = json.loads(result.stdout)["error"]["message"]
     assert message.startswith(f"{option}: expected ")  # (the option first, in its words)
     assert message.endswith(f", got '{given}'")
+
+
+@pytest.mark.parametrize("command", ["check", "show", "plan", "simulate", "validate"])
+def test_a_scenario_argument_that_names_nothing_is_said_at_file(command: str) -> None:
+    """A misspelt built-in name is said at FILE, once, with what was found (it read
+    'Tutorial: (file): expected ..., got no such file' everywhere but the books' commands)."""
+    result = runner.invoke(app, [command, "Tutorial"])
+    assert result.exit_code == 2
+    first = result.output.splitlines()[0]
+    assert first.startswith("FILE: expected an existing scenario file or a built-in")
+    assert "(did you mean 'tutorial'?)" in first
+    assert first.endswith("got 'Tutorial' (no such file)")
+    assert result.output.count("Tutorial") == 1
+    report = json.loads(runner.invoke(app, [command, "Tutorial", "--json"]).stdout)
+    assert report["error"]["problems"][0]["message"] == first

@@ -57,8 +57,10 @@ def _books_or_exit(db: str, scenario: str | None, json_output: bool, given_as: s
             fail("db", f"--db: cannot read the books at {db}: {str(error).splitlines()[0]}",
                  EXIT_BAD_INPUT, json_output)
     source = scenario or kept or DEFAULT_SCENARIO
-    sc = (load_or_exit(source, json_output) if scenario is None
-          else _named_or_exit(scenario, given_as, json_output))
+    # (a scenario the books were kept with is said at its file; one named, at what named it)
+    sc = (load_or_exit(source, json_output, given_as=None) if scenario is None
+          else load_or_exit(scenario, json_output, given_as,
+                            "re-planned" if given_as == "FILE" else "done"))
     try:
         return open_books(db, sc, source)
     except NotTheirScenario as error:  # said at what named the scenario, where one did
@@ -66,48 +68,6 @@ def _books_or_exit(db: str, scenario: str | None, json_output: bool, given_as: s
              EXIT_BAD_INPUT, json_output)
     except BooksError as error:
         fail("db", f"--db: {error}", EXIT_BAD_INPUT, json_output)
-
-
-def _named_or_exit(scenario: str, given_as: str, json_output: bool) -> Any:
-    """The scenario ``scenario`` names (``given_as``: the argument or option that named it),
-    or exit 2 saying every problem of it (:func:`_scenario_said`), then how many and that
-    nothing was done (re-planned, for ``replan``'s FILE)."""
-    from supplyline.errors import ScenarioError
-    from supplyline.scenario.load import load
-
-    try:
-        limit = ui.max_file_bytes()
-    except ValueError as error:
-        fail("usage", str(error), EXIT_BAD_INPUT, json_output)
-    try:
-        return load(scenario, max_file_bytes=limit)
-    except ScenarioError as error:
-        said = [_scenario_said(problem, scenario, given_as) for problem in error.problems]
-        if not json_output:
-            for words in said:
-                say(ui.stderr, words)
-        count = len(said)
-        done = "re-planned" if given_as == "FILE" else "done"
-        fail("scenario", f"{count} problem{'s' * (count != 1)} found; nothing was {done}.",
-             EXIT_BAD_INPUT, json_output,
-             problems=[{**asdict(problem), "message": words}
-                       for problem, words in zip(error.problems, said, strict=True)])
-
-
-def _scenario_said(problem: Problem, scenario: str, given_as: str) -> str:
-    """A problem of the scenario ``scenario`` (as the argument or option ``given_as`` gave
-    it) in one line: one of the argument itself (a file that is not there, a misspelt
-    built-in name, a folder) at ``given_as``, naming the argument once, with what was
-    expected and what was found (``FILE: expected ..., got 'Tutorial' (no such file)``;
-    it read ``Tutorial: (file): expected ..., got no such file``); one inside a file at
-    that file and line, as `check` says it."""
-    if problem.field != "(file)" or problem.line is not None or (
-            problem.file not in (scenario, "(scenario)")):
-        return ui.format_problem(problem)
-    got = problem.got
-    if problem.file != "(scenario)":  # (an empty name is said as one: there is no name)
-        got = repr(scenario) if got.startswith("'") else f"{scenario!r} ({got})"
-    return f"{given_as}: expected {problem.expected}, got {got}"
 
 
 def _books_refused(db: str, given_as: str,
@@ -345,7 +305,7 @@ def _refuse(problems: list[tuple[str, str]], json_output: bool,
     ``got``), then how many there were."""
     said: list[dict[str, Any]] = [{"option": option, "message": f"{option}: {text}"}
                                   for option, text in problems]
-    said += [{"option": "FILE", "message": _scenario_said(problem, scenario, "FILE"),
+    said += [{"option": "FILE", "message": ui.scenario_problem_words(problem, scenario, "FILE"),
               **asdict(problem)} for problem in unsound]
     if not said:
         return

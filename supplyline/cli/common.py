@@ -546,7 +546,8 @@ def max_file_bytes() -> int | None:
     return None if mib == 0 else int(mib * 1024 * 1024)
 
 
-def load_or_exit(source: str | None, json_output: bool = False) -> Scenario:
+def load_or_exit(source: str | None, json_output: bool = False,
+                 given_as: str | None = "FILE", done: str = "done") -> Scenario:
     """Load a scenario for a command, or print every problem and exit with code 2.
 
     Parameters
@@ -555,8 +556,15 @@ def load_or_exit(source: str | None, json_output: bool = False) -> Scenario:
         A path, a built-in name, or ``None`` for the default built-in scenario.
     json_output:
         Print the problems as JSON (the :func:`error_object` of kind ``scenario``, its
-        ``problems`` a list of objects with ``file``, ``line``, ``field``, ``expected`` and
-        ``got``) on standard output instead of lines on standard error.
+        ``problems`` a list of objects with ``file``, ``line``, ``field``, ``expected``,
+        ``got`` and the ``message`` said) on standard output instead of lines on standard
+        error.
+    given_as:
+        The argument or option that named ``source`` (``FILE``, ``--scenario``): a problem
+        of the name itself is said there (:func:`scenario_problem_words`); ``None`` where
+        the user named none (the scenario books were kept with).
+    done:
+        What was not done, for the closing line ("nothing was re-planned").
 
     Returns
     -------
@@ -570,12 +578,33 @@ def load_or_exit(source: str | None, json_output: bool = False) -> Scenario:
     try:
         return load(source, max_file_bytes=limit)
     except ScenarioError as error:
+        said = [format_problem(problem) if source is None or given_as is None
+                else scenario_problem_words(problem, source, given_as)
+                for problem in error.problems]
         if not json_output:
-            for problem in error.problems:
-                say(stderr, format_problem(problem))
-        count = len(error.problems)
-        fail("scenario", f"{count} problem{'s' * (count != 1)} found; nothing was done.",
-             EXIT_BAD_INPUT, json_output, problems=[asdict(p) for p in error.problems])
+            for words in said:
+                say(stderr, words)
+        count = len(said)
+        fail("scenario", f"{count} problem{'s' * (count != 1)} found; nothing was {done}.",
+             EXIT_BAD_INPUT, json_output,
+             problems=[{**asdict(problem), "message": words}
+                       for problem, words in zip(error.problems, said, strict=True)])
+
+
+def scenario_problem_words(problem: Problem, source: str, given_as: str) -> str:
+    """A problem of the scenario ``source`` (as the argument or option ``given_as`` gave
+    it) in one line: one of the name itself (a file that is not there, a misspelt built-in
+    name, a folder) at ``given_as``, naming it once, with what was expected and what was
+    found (``FILE: expected ..., got 'Tutorial' (no such file)``; it had read
+    ``Tutorial: (file): expected ..., got no such file``); one inside a file at that file
+    and line, as `check` says it (:func:`format_problem`)."""
+    if problem.field != "(file)" or problem.line is not None or (
+            problem.file not in (source, "(scenario)")):
+        return format_problem(problem)
+    got = problem.got
+    if problem.file != "(scenario)":  # (an empty name is said as one: there is no name)
+        got = repr(source) if got.startswith("'") else f"{source!r} ({got})"
+    return f"{given_as}: expected {problem.expected}, got {got}"
 
 
 def _counts_line(summary: dict[str, Any]) -> str:

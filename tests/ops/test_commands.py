@@ -449,7 +449,7 @@ def test_replan_refuses_books_that_are_not_there(tmp_path: Path,
         assert "supplyline serve" in error["message"]
     assert not any(tmp_path.iterdir())  # nothing made
     got = runner.invoke(app, ["replan", "--db", "nope.db"])
-    assert got.exit_code == 2 and "--as-of: required" in got.output
+    assert got.exit_code == 2 and "--as-of: expected the day to plan from" in got.output
 
 
 def test_replan_refuses_a_file_that_holds_no_books_and_an_empty_db(
