@@ -590,7 +590,7 @@ def _csv_columns(
                 expected = f"a column {base}.<id> (one per id)"
             table.problems.append(Problem(file, line, f"column '{name}'", expected,
                                           shown(name)))
-            if kind is None and name not in seen:
+            if name not in seen:  # (a field's column misnamed too: carriers, population.x)
                 unknown[len(columns)] = name
             columns.append(None)
         elif name in seen:

@@ -318,6 +318,19 @@ def test_a_place_without_its_id_leaves_the_references_to_it_unjudged(copy: Path)
     assert [(p.field, p.got) for p in problems] == [("places[4].idd", "unknown field 'idd'")]
 
 
+@pytest.mark.parametrize("column", ["carriers", "carriers.", "population.x"])
+def test_a_misnamed_column_of_a_field_leaves_its_values_unread_not_dropped(
+        copy: Path, column: str) -> None:
+    """A column named as a field but not as its column is written (``carriers`` for
+    ``carriers.bicycle``) was said at the header, and its cells then dropped: the checks
+    read the places as owning no bicycle, and said so at the mode ("no place owns any").
+    Its cells are kept aside, as an unknown column's are, and only the header is said."""
+    old = "carriers.bicycle" if column.startswith("carriers") else "population"
+    _replace(copy / "places.csv", f",{old},", f",{column},")
+    problems = _problems(copy / "scenario.yaml")
+    assert list(problems) == [f"column '{column}'"]
+
+
 def test_a_table_of_too_few_rows_is_said_at_the_table(copy: Path) -> None:
     """A places table of its header alone was said at the YAML's ``places: {file: ...}``
     as "got a list of 0 items": it is said at the table, at its header (a GeoJSON table's
