@@ -18,7 +18,6 @@ import datetime as dt
 import hashlib
 import io
 import json
-import math
 import os
 import re
 import sys
@@ -77,7 +76,7 @@ from supplyline.ops.replan import (
     replan_in_force,
 )
 from supplyline.ops.writing import KeyReused
-from supplyline.scenario._yaml_lines import read_float, underflows
+from supplyline.scenario._yaml_lines import json_float
 from supplyline.scenario.schema import Date
 from supplyline.text import did_you_mean
 
@@ -326,43 +325,14 @@ def _whole(text: str) -> int:
     return int(text)
 
 
-class _Written(float):
-    """A JSON number that a float does not hold as written, with its text, which a refusal
-    of it says (``"kg": 1e400`` was refused as "got inf"): one beyond the largest float
-    (read as inf), one other than 0 below the smallest (read as the smallest float of its
-    sign, as the scenario reads it: :func:`~supplyline.scenario._yaml_lines.read_float`;
-    Python reads 0.0, and ``"kg": 1e-400`` was refused as "expected a number greater than 0,
-    got 0.0"), and ``NaN`` or ``Infinity``, which JSON does not have but Python reads. A
-    value that validates is a plain float again (pydantic's)."""
-
-    text: str
-
-    def __str__(self) -> str:
-        return self.text
-
-
-def _number(text: str, value: float) -> float:
-    """``value``, read from ``text``, kept with its text where a float does not hold it."""
-    if math.isfinite(value) and not underflows(text):
-        return value
-    written = _Written(value)
-    written.text = text
-    return written
-
-
-def _float(text: str) -> float:
-    """A JSON number with a decimal point or an exponent (:class:`_Written` where a float
-    does not hold it)."""
-    found = read_float(text)
-    return _number(text, float(text) if found is None else found)
-
-
 def _read_json(body: bytes) -> Any:
-    """A request's JSON body, as the API reads it: a number a float does not hold keeps
-    its text for what a refusal says (:class:`_Written`); a whole number of more digits
-    than Python reads is :class:`_TooLong`."""
-    return json.loads(body, parse_float=_float, parse_int=_whole,
-                      parse_constant=lambda text: _number(text, float(text)))
+    """A request's JSON body, as the API reads it: a number a float does not hold (``"kg":
+    1e400``, ``1e-400``, ``NaN``) keeps its text for what a refusal says, read as the
+    scenario's GeoJSON tables read it (:func:`~supplyline.scenario._yaml_lines.json_float`:
+    ``1e400`` had been refused as "got inf", ``1e-400`` as "got 0.0"); a whole number of
+    more digits than Python reads is :class:`_TooLong`, said at the body."""
+    return json.loads(body, parse_float=json_float, parse_int=_whole,
+                      parse_constant=json_float)
 
 
 class _JsonRequest(Request):
