@@ -680,6 +680,15 @@ TimeLimitOption = Annotated[
                  help=f"Stop the solver after SECONDS (default: {DEFAULT_TIME_LIMIT_S:.0f}; "
                       "0: no limit); the run then fails with exit code 1."),
 ]
+#: ``--time-limit`` of ``sweep``: a variant stopped fails alone, the others go on.
+SweepTimeLimitOption = Annotated[
+    float,
+    typer.Option("--time-limit", min=0, metavar="SECONDS", show_default=False,
+                 help=f"Stop each variant's solver after SECONDS (default: "
+                      f"{DEFAULT_TIME_LIMIT_S:.0f}; 0: no limit); a variant stopped so fails "
+                      "and is listed with its reason, the others go on (the sweep then ends "
+                      "with exit code 1)."),
+]
 VerboseOption = Annotated[
     bool, typer.Option("--verbose", "-v", help="Show the solver's own log (on stderr)."),
 ]
