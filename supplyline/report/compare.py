@@ -22,6 +22,7 @@ missing in its row (NaN; "—" in text), not 0.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from html import escape
@@ -32,8 +33,9 @@ from rich.console import Console
 from rich.text import Text
 
 from supplyline.errors import not_whole
-from supplyline.report.inert import inert
+from supplyline.report.inert import inert, inert_lines
 from supplyline.scenario.paths import element_labels, element_names
+from supplyline.text import NO_BREAK
 from supplyline.units import distinct, half_up, words_and
 
 if TYPE_CHECKING:
@@ -179,10 +181,9 @@ class Comparison:
 
         width = text_width()
         figures, keys = self._key_figures(width)
-        notes = "".join("\n" + textwrap.fill(note, width, break_on_hyphens=False)
-                        for note in self.notes)
-        said = "".join("\n" + textwrap.fill(key, width, subsequent_indent="    ",
-                                             break_on_hyphens=False) for key in keys)
+        notes = "".join(f"\n{line.plain}" for note in self.notes
+                        for line in _wrapped(note, width))
+        said = "".join(f"\n{line.plain}" for key in keys for line in _wrapped(key, width))
         table = "\n".join(line.rstrip() for line in
                           figures.to_string(line_width=width).splitlines())
         more = ("\n" + textwrap.fill(MORE_SHOWN, width)
@@ -217,7 +218,8 @@ class Comparison:
 
         console = console or Console()
         for note in self.notes:
-            console.print(inert(note), style="yellow")
+            for line in _wrapped(note, console.width):
+                console.print(line, style="yellow")
         if len(self.kpis):
             self._print_key_figures(console, max_rows)
         for title, frame, digits in self._tables()[1:]:
@@ -243,7 +245,8 @@ class Comparison:
         shown, keys = self._key_figures(width, max_rows)
         console.print(Text("Key figures", style="bold"))
         for key in keys:
-            console.print(inert(key))
+            for line in _wrapped(key, width):
+                console.print(line)
 
         def block(columns: list[Any]) -> FitTable:
             table = FitTable("", Column("figure"),
@@ -516,6 +519,19 @@ def _notes(plans: Mapping[str, Plan], route_names: Mapping[str, str],
                      + "; ".join(f"{label}: {span(plan)}" for label, plan in plans.items())
                      + "): their totals are not over the same days.")
     return notes
+
+
+#: A date as a note says it (``1 Nov 2024``, :func:`~supplyline.report.sections.day_date`).
+_DATE = re.compile(r"\b\d{1,2} (?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]* "
+                   r"\d{4}\b")
+
+
+def _wrapped(text: str, width: int) -> list[Text]:
+    """A note (or a label's key) in lines of ``width``, wrapped between words as the
+    terminal's findings are (:func:`~supplyline.report.inert.inert_lines`): a number kept with
+    its unit ("30 kg" of a label, "3 days" of a horizon) and a date whole, never "30" at a
+    line's end and "kg" on the next."""
+    return inert_lines(_DATE.sub(lambda date: date[0].replace(" ", NO_BREAK), text), width)
 
 
 #: How many of the values in which the plans' scenarios differ a note names.
