@@ -31,6 +31,7 @@ from supplyline.report.facts import (
     LABOUR_BURDEN_MEANS,
     WOUNDED_MEANS,
     burden_bound,
+    commodity_label,
     idle_carriers,
     left_out_words,
     model_text,
@@ -315,9 +316,12 @@ def _shown(row: CommodityKpis) -> bool:
     return bool(row["demand_t"] > 0 or row["mobilized_t"] > 0)
 
 
-def _commodities(kpis: Kpis) -> FitTable:
+def _commodities(plan: Plan, kpis: Kpis) -> FitTable:
+    """Delivered against demand per good, each named as the report names it
+    (:func:`~supplyline.report.facts.commodity_label`: "Milled rice", not its id "rice")."""
+    net = plan.network
     table = _table("Delivered vs demand", "commodity", "demand", "delivered", "short", "met",
-                   "short days", numeric=[False, *([True] * 5)])
+                   "short days", numeric=[False, *([True] * 5)], prose=[0])
     table.caption = ("demand, delivered and short in tonnes; met: the share of the demand "
                      "delivered; short days: days on which some front went short of it")
     for cid, row in kpis["by_commodity"].items():
@@ -328,30 +332,32 @@ def _commodities(kpis: Kpis) -> FitTable:
         # (within half a kg of the demand, a figure is the demand: 57.75 of 57.75, not 57.7)
         delivered, short = (demand if abs(demand - x) < RESOLUTION_T else x
                             for x in (row["delivered_t"], row["shortfall_t"]))
-        table.add_row(cid, _t(demand), _t(delivered),
+        table.add_row(net.commodity_label(net.commodity_ids.index(cid)), _t(demand),
+                      _t(delivered),
                       Text(_t(short), style="red" if short > 1e-3 else ""),
                       percent(met), str(row["shortfall_days"]))
     return table
 
 
 def _goods_used(plan: Plan) -> FitTable:
-    """Where every tonne went, per good, as the report's table (:meth:`Plan.balance_kg`):
-    a row that adds up (it left out the stocks at the start and the end, and what the
-    fronts ate, so fuel read 0 mobilized against 799 t burned or destroyed)."""
+    """Where every tonne went, per good, as the report's table (:meth:`Plan.balance_kg`), each
+    good named as it names it: a row that adds up (it left out the stocks at the start and
+    the end, and what the fronts ate, so fuel read 0 mobilized against 799 t burned or
+    destroyed)."""
     keys = ("initial", "mobilized", "consumed", "eaten", "burned", "spoiled", "lost",
             "final_stock")
     table = _table("Where the goods went", "commodity", "start", "given", "fronts",
                    "on way", "burned", "spoiled", "lost", "end",
-                   numeric=[False, *([True] * len(keys))])
+                   numeric=[False, *([True] * len(keys))], prose=[0])
     table.caption = ("tonnes: held at the start + given by the localities = eaten at the "
                      "fronts + eaten on the way (rations) + burned (fuel) + spoiled + lost "
                      "(destroyed by strikes and raids) + held at the end")
     balance = plan.balance_kg()
-    for g, cid in enumerate(plan.good_ids):
+    for g in range(len(plan.good_ids)):
         row = [float(balance[key][g]) / 1000.0 for key in keys]
         if not any(tonnes_of(1000.0 * t) for t in row):
             continue
-        table.add_row(cid, *(_t(t) for t in row))
+        table.add_row(commodity_label(plan, g), *(_t(t) for t in row))
     return table
 
 
@@ -535,7 +541,7 @@ def print_plan_summary(plan: Plan, console: Console, compared: bool = False,
         console.print(Text(plain(replay), style="yellow"))
     console.print(_headline(plan, kpis))
     localities = bool(plan.network.is_locality.any())
-    for table, part in ((_commodities(kpis), "commodities"), (_goods_used(plan), "balance"),
+    for table, part in ((_commodities(plan, kpis), "commodities"), (_goods_used(plan), "balance"),
                         (_regions(kpis), "localities"), (_carriers(plan), "carriers")):
         _table_or_why(console, plan, table, part)
     for idle in idle_carriers(plan):

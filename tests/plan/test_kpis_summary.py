@@ -12,7 +12,7 @@ import pytest
 from rich.console import Console
 
 import supplyline as sl
-from supplyline.report.facts import tonnes_text, whole
+from supplyline.report.facts import commodity_label, tonnes_text, whole
 from supplyline.report.terminal import print_plan_summary
 from supplyline.units import fmt
 from tests.simulate.helpers import builtin_document
@@ -82,7 +82,9 @@ def test_where_the_goods_went_adds_up_in_the_key_figures() -> None:
         shown = (row[key] for key in ("start_stock_t", "mobilized_t", "delivered_t",
                                       "eaten_on_way_t", "burned_t", "spoiled_t", "lost_t",
                                       "end_stock_t"))
-        assert f"{cid} {' '.join(tonnes_text(t) for t in shown)} " in summary()
+        # (each good by the name the report gives it, "Rice")
+        assert f"{commodity_label(plan, g)} {' '.join(tonnes_text(t) for t in shown)} " in \
+            summary()
     assert goods["rice"]["start_stock_t"] == pytest.approx(5.0)
     assert goods["salt"]["start_stock_t"] == goods["salt"]["end_stock_t"] == pytest.approx(2.0)
 

@@ -16,7 +16,7 @@ from rich.console import Console
 
 import supplyline as sl
 from supplyline.plan.metrics import MetricValue
-from supplyline.report.facts import persons_text
+from supplyline.report.facts import commodity_label, persons_text
 from supplyline.report.html import render_report
 from supplyline.report.inert import inert, plain
 from supplyline.report.sections import percent
@@ -311,10 +311,12 @@ def test_fuel_held_at_the_start_shows_where_it_went() -> None:
     console = Console(record=True, width=120, color_system=None)
     console.print(_goods_used(plan))
     text = console.export_text()
-    rows = {line.split()[0]: [float(x.replace(",", "")) for x in line.split()[1:]]
-            for line in text.splitlines() if line.split() and line.split()[0] in plan.good_ids}
-    assert set(rows) == set(plan.good_ids)
-    fuel = next(g for g in plan.good_ids if plan.burned_kg()[plan.good_ids.index(g)] > 0)
+    # (each good by its name, "Motor fuel": the eight figures follow it)
+    names = {commodity_label(plan, g): g for g in range(len(plan.good_ids))}
+    rows = {" ".join(line.split()[:-8]): [float(x.replace(",", "")) for x in line.split()[-8:]]
+            for line in text.splitlines() if " ".join(line.split()[:-8]) in names}
+    assert set(rows) == set(names)
+    fuel = next(name for name, g in names.items() if plan.burned_kg()[g] > 0)
     assert rows[fuel][4] > 0  # burned
     for got in rows.values():  # (three figures each: to a percent)
         start, given, *out = got
@@ -426,3 +428,30 @@ def test_a_plan_without_wounded_says_nothing_of_them() -> None:
 
     text = _at_80(sl.plan(_line(), explain=False))
     assert "Wounded" not in text and "wounded" not in text
+
+
+def test_the_summary_names_each_good_as_the_report_does() -> None:
+    """"Delivered vs demand" and "Where the goods went" named each good by its id ("fuel")
+    where the report's tables say its name ("Motor fuel"); a long name wraps in its cell,
+    within 80 columns."""
+    from supplyline.scenario.synthetic import synthetic_scenario
+
+    long = "Salt from the traders of the hill villages and of the sea coast"
+    plan = sl.plan(synthetic_scenario(6, 10).replace({"commodities.salt.name": long}))
+    text = _at_80(plan)
+    assert max(map(len, text.splitlines())) <= 80, text
+    page = render_report(plan)
+    names = [commodity_label(plan, g) for g in range(len(plan.good_ids))]
+    assert names == ["Rice", long, "Motor fuel"]  # (as the report's tables name them)
+    for name in names:
+        assert f'<td class="">{name}</td>' in page  # (its "Where the goods went")
+    for title, figures, shown in (("Delivered vs demand", 5, names[:2]),
+                                  ("Where the goods went", 8, names)):
+        table = text.split(f"\n{title}\n")[1].split("\ntonnes")[0].split("\ndemand,")[0]
+        said: list[str] = []  # (each row's name, its lines under its first joined)
+        for line in table.split("─\n")[1].splitlines():  # (under the header's rule)
+            if line.rstrip()[-1:].isdigit():
+                said.append(" ".join(line.split()[:-figures]))
+            else:
+                said[-1] += " " + line.strip()
+        assert said == shown, table
