@@ -155,7 +155,7 @@ def resilience(
              EXIT_BAD_INPUT, json_output)
     _check_step_days(sc, step_days, json_output)
     try:
-        check_daily_days(daily_days, sc.days)
+        check_daily_days(daily_days, sc.days, step_days, "--step-days ")
     except ValueError as error:
         fail("usage", f"--daily-days: {error}", EXIT_BAD_INPUT, json_output)
     try:

@@ -106,7 +106,7 @@ def resilience(
             raise ValueError(f"step_days: {error}") from None
         try:
             with_daily_days(stepped, daily_days)
-            check_daily_days(daily_days, scenario.days)
+            check_daily_days(daily_days, scenario.days, step_days, "step_days=")
         except ValueError as error:
             raise ValueError(f"daily_days: {error}") from None
         net, note = analysis_grid(scenario, step_days, daily_days)

@@ -91,7 +91,20 @@ def parse_window(text: str, start: dt.date, days: int) -> tuple[int, int]:
     return window_days(ends, start, days, repr(text))
 
 
-def check_daily_days(daily_days: int | None, days: int) -> None:
-    """``ValueError`` when more days are asked day by day than the horizon has."""
-    if daily_days is not None and not not_whole(daily_days, 0) and daily_days > days:
+def check_daily_days(daily_days: int | None, days: int, step_days: int | None = None,
+                     steps_named: str = "step_days=") -> None:
+    """``ValueError`` when more days are asked day by day than the horizon has, or, where
+    steps of ``step_days`` days are asked for too (``steps_named``: as the caller names
+    them), the whole horizon, so that the steps would never begin (the analysis ran day by
+    day and said nothing of the steps asked for)."""
+    if daily_days is None or not_whole(daily_days, 0):
+        return
+    if daily_days > days:
         raise ValueError(f"expected at most the horizon ({days} days), got {daily_days}")
+    if (step_days is not None and not not_whole(step_days, 1) and step_days > 1
+            and daily_days >= days):
+        name = steps_named.rstrip("= ")
+        raise ValueError(f"expected fewer days than the horizon ({days}) with "
+                         f"{steps_named}{step_days}, whose steps begin after them, got "
+                         f"{daily_days}: every day day by day (leave {name} out, or plan "
+                         "fewer days day by day)")

@@ -31,6 +31,11 @@ def tutorial() -> sl.Scenario:
     ({"k": 1, "worst_of": "routes"}, "worst_of: acts only on the worst sets (k >= 2) or the "
                                      "protection (budget > 0), got k=1 and budget=0"),
     ({"daily_days": 31, "step_days": 3}, "daily_days: expected at most the horizon (30 days)"),
+    # The whole horizon day by day: the steps asked for never began, and nothing said so.
+    ({"daily_days": 30, "step_days": 3}, "daily_days: expected fewer days than the horizon "
+                                         "(30) with step_days=3, whose steps begin after "
+                                         "them, got 30: every day day by day (leave "
+                                         "step_days out, or plan fewer days day by day)"),
     ({"step_days": 0}, "step_days: expected a whole number of days ≥ 1, got 0"),
     ({"daily_days": -1}, "daily_days: expected a whole number of days ≥ 0, got -1"),
     ({"window": (5, 2)}, "window: expected a window within the horizon (2024-11-01 to "

@@ -284,6 +284,15 @@ def test_daily_days_that_cannot_be_is_a_usage_error(tiny_path: Path) -> None:
         assert out.exit_code == 2
         assert json.loads(out.stdout)["error"]["message"] == (
             "--daily-days: expected at most the horizon (30 days), got 40")
+    # The whole horizon day by day with steps asked for: the steps never began, and the
+    # analysis ran day by day without a word of them.
+    out = runner.invoke(app, ["resilience", "tutorial", "--daily-days", "30", "--step-days",
+                              "3", "--json"])
+    assert out.exit_code == 2
+    assert json.loads(out.stdout)["error"]["message"] == (
+        "--daily-days: expected fewer days than the horizon (30) with --step-days 3, whose "
+        "steps begin after them, got 30: every day day by day (leave --step-days out, or "
+        "plan fewer days day by day)")
 
 
 def test_the_cut_map_names_places_and_says_what_its_marks_mean(tiny: sl.Scenario) -> None:
