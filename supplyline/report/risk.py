@@ -287,8 +287,11 @@ def print_simulation_summary(result: Simulation, console: Console,
     console.print(inert(
         f"{result.runs:,} run{'s' * (result.runs != 1)} of the plan{which} for "
         f"{net.scenario.title}, {net.days} day{'s' * (net.days != 1)} from "
-        f"{net.start_date} to {last} "
-        f"(seed {result.seed}, {took} on {result.device}, "
+        f"{net.start_date} to {last}"
+        # (the first of the scenario's, as plan's summary says: --days was said as the whole)
+        + (f", the first of the scenario's {plan.whole_days}"
+           if plan.whole_days is not None else "")
+        + f" (seed {result.seed}, {took} on {result.device}, "
         f"{result.precision} precision"
         + (f"; {result.assumptions()}" if result.assumptions() else "") + ")"))
     replay = replay_days_note(plan)  # (as plan's summary says it)

@@ -210,6 +210,10 @@ def test_a_stepped_plan_lists_its_steps_most_at_risk_as_their_dates() -> None:
     assert " to 2024" not in at_risk
     # The days simulated are said (--days 10 used to be said nowhere).
     assert "10 days from 2024-11-01 to 2024-11-10" in " ".join(result.output.split())
+    # ... as the first of the scenario's, as plan says them (they read as the whole).
+    assert ("10 days from 2024-11-01 to 2024-11-10, the first of the scenario's 30 (seed 1"
+            in " ".join(result.output.split()))
+    assert "the first of the scenario's" not in daily.output
 
 
 def test_the_reports_seed_is_said_and_a_fresh_seed_draws_the_same_runs_again(
