@@ -253,7 +253,8 @@ def with_daily_days(scenario: Scenario, daily_days: int | None) -> Scenario:
     if isinstance(daily_days, bool) or not isinstance(daily_days, int) or daily_days < 0:
         raise ValueError(f"expected a whole number of days ≥ 0, got {daily_days!r}")
     if daily_days > 0 and scenario.policy.step_days == 1:
-        raise ValueError("with steps of one day every day is planned day by day already "
-                         "(give steps above 1 day, or leave this out)")
+        raise ValueError(f"expected 0 where the steps are of one day, got {daily_days}: "
+                         "every day is planned day by day already (give steps above 1 "
+                         "day, or leave this out)")
     policy = scenario.policy.model_copy(update={"daily_start_days": daily_days})
     return scenario.model_copy(update={"policy": policy})
