@@ -106,7 +106,8 @@ def test_the_days_planned_day_by_day_before_the_steps(tutorial: sl.Scenario) -> 
     for bad in (-1, 1.5):
         with pytest.raises(ValueError, match="whole number of days ≥ 0"):
             with_daily_days(stepped, bad)  # type: ignore[arg-type]
-    with pytest.raises(ValueError, match=r"^expected 0 where the steps are of one day, got 3: every day is planned day by day already"):
+    with pytest.raises(ValueError, match=r"^expected 0 where the steps are of one day, got 3: "
+                                         "every day is planned day by day already"):
         with_daily_days(tutorial, 3)  # the tutorial plans in steps of one day
 
 
