@@ -209,7 +209,7 @@ def plan_command(
         verdict = {"error": {"kind": "risk", "message": f"risk target not met: "
                              f"{search.message}"}} if missed and search is not None else {}
         # (the grid in words: plan.json's "steps" is the list of steps, so it is not "steps")
-        print_json({"ok": not missed, **verdict, "kpis": result.kpis(),
+        print_json({"ok": not missed, **verdict, **result.horizon_json(), "kpis": result.kpis(),
                     "steps_description": _steps_words(result), **extra,
                     "written": [str(p) for p in written + exported]})
         if missed:

@@ -1163,6 +1163,13 @@ class Plan:
 
         return plan_table(self, table)
 
+    def horizon_json(self) -> dict[str, Any]:
+        """The days the plan covers, as its JSON and its simulation's say them: its first
+        date, its days, and the scenario's (more where ``sl.plan(..., days=)`` planned only
+        the first ones)."""
+        return {"start_date": str(self.network.start_date), "days": self.days,
+                "scenario_days": self.whole_days if self.whole_days is not None else self.days}
+
     def to_json(self) -> str:
         """The plan's key figures and tables as a JSON document (version
         :data:`JSON_VERSION`)."""
@@ -1172,8 +1179,7 @@ class Plan:
             "version": JSON_VERSION,
             "scenario": self.network.scenario.name,
             "replay": self.replay,
-            "start_date": str(self.network.start_date),
-            "days": self.days,
+            **self.horizon_json(),
             # The step grid: each step's first day (0 is the start date), date and length.
             "steps": [{"day": int(self.step_start[s]), "date": self.date_of(s),
                        "days": round(float(self.step_length[s]))}

@@ -391,6 +391,7 @@ class Simulation:
             "version": JSON_VERSION,
             "scenario": self.network.scenario.name,
             "replay": self.plan.replay,
+            **self.plan.horizon_json(),  # (the days simulated: those of the plan)
             "kpis": self.kpis(),
             "tables": {name: json_records(self.to_frame(name)) for name in ("days", "fan")},
         }
