@@ -251,7 +251,7 @@ def test_check_missing_file(tmp_path: Path) -> None:
 def test_show(tiny_path: Path) -> None:
     result = runner.invoke(app, ["show", str(tiny_path)])
     assert result.exit_code == 0, result.output
-    for text in ("Tiny valley", "10 days", "rice", "115.0", "12.6", "1,500 people",
+    for text in ("Tiny valley", "10 days", "Rice", "115.0", "12.6", "1,500 people",
                  "15,000 person-days", "long-trail", "└── relay (depot)  25 km"):
         assert text in result.output
 

@@ -49,7 +49,7 @@ from supplyline.report.facts import (
 from supplyline.report.inert import inert, inert_lines, plain
 from supplyline.report.sections import day_date, horizon_words, percent
 from supplyline.report.svg import fmt
-from supplyline.scenario.summary import counted, kinds_counted
+from supplyline.scenario.summary import counted, kinds_counted, named
 from supplyline.text import NO_BREAK
 from supplyline.units import amount, as_written
 
@@ -674,11 +674,19 @@ def print_scenario_list(titles: dict[str, str], default: str, console: Console) 
 
 
 def _owned_by(row: dict[str, Any]) -> str:
-    """The places that own most of a mode's carriers: 'river-village 40, far-village 30', then
-    how many more own some."""
-    named = [f"{owner['place']}{NO_BREAK}{owner['units']:,}" for owner in row["owned_by"]]
-    more = row["owners"] - len(named)
-    return ", ".join(named) + (f" and {more} more" if more > 0 else "") if named else "none"
+    """The places that own most of a mode's carriers: 'River village 40, Far village 30'
+    (each :func:`~supplyline.scenario.summary.named`), then how many more own some."""
+    owners = [f"{_named(owner, 'place')}{NO_BREAK}{owner['units']:,}"
+              for owner in row["owned_by"]]
+    more = row["owners"] - len(owners)
+    return ", ".join(owners) + (f" and {more} more" if more > 0 else "") if owners else "none"
+
+
+def _named(row: dict[str, Any], key: str, name: str = "name") -> str:
+    """The good, mode or place ``row[key]`` as ``show`` names it, by its name with its id
+    where the name does not spell it (:func:`~supplyline.scenario.summary.named`: 'Milled
+    rice [rice]'); its id alone in a summary that has no name for it."""
+    return named(row.get(name) or row[key], row[key])
 
 
 def _scenario_asks(summary: dict[str, Any], console: Console) -> None:
@@ -686,9 +694,9 @@ def _scenario_asks(summary: dict[str, Any], console: Console) -> None:
     targets of ``show``."""
     if summary.get("carriers"):
         carriers = _table("Carriers the places own", "mode", "units", "owned most by",
-                          numeric=[False, True, False], prose=[2])
+                          numeric=[False, True, False], prose=[0, 2])
         for row in summary["carriers"]:
-            carriers.add_row(row["mode"], f"{row['units']:,}", _owned_by(row))
+            carriers.add_row(_named(row, "mode"), f"{row['units']:,}", _owned_by(row))
         console.print(carriers)
     if summary.get("road_works"):
         works = _table("Road works", "route", "person-days", "from", "by",
@@ -708,9 +716,10 @@ def _scenario_asks(summary: dict[str, Any], console: Console) -> None:
     if summary.get("reserves"):
         reserves = _table("Reserve targets (on hand at the front)", "front", "commodity",
                           "tonnes", "days of supply", "by",
-                          numeric=[False, False, True, True, False])
+                          numeric=[False, False, True, True, False], prose=[0, 1])
         for target in summary["reserves"]:
-            reserves.add_row(target["front"], target["commodity"],
+            reserves.add_row(_named(target, "front", "front_name"),
+                             _named(target, "commodity", "commodity_name"),
                              _t(target['amount_t']), f"{target['days_of_supply']:.3g}",
                              target["by"])
         console.print(reserves)
@@ -733,12 +742,13 @@ def print_scenario_summary(title: str, name: str, summary: dict[str, Any],
         f"{counted(counts['modes'], 'mode', 'modes')}; "
         f"{counted(counts['commodities'], 'commodity', 'commodities')}"))
     goods = _table("Goods over the horizon (tonnes)", "commodity", "stock", "production",
-                   "kept", "could give", "demand", numeric=[False, *([True] * 5)])
+                   "kept", "could give", "demand", numeric=[False, *([True] * 5)],
+                   prose=[0])
     goods.caption = ("stock: held at the start (a locality's is given, a depot's or a "
                      "front's is at hand); kept: the localities' own food (subsistence); "
                      "could give: what localities may give beyond it")
     for row in summary["commodities"]:
-        goods.add_row(row["commodity"], *(f"{row[key]:,.1f}" for key in (
+        goods.add_row(_named(row, "commodity"), *(f"{row[key]:,.1f}" for key in (
             "stock_t", "production_t", "subsistence_t", "mobilizable_t", "demand_t")))
     console.print(goods)
     labour = summary["labour"]

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import heapq
 import html
+import re
 from collections import Counter
 from typing import TYPE_CHECKING, Any
 
@@ -21,7 +22,7 @@ from supplyline.scenario.series import demand_kg_per_day, series_over_horizon
 if TYPE_CHECKING:
     from supplyline.network import Network
 
-__all__ = ["network_sketch", "network_tree", "routes_not_drawn", "summarize",
+__all__ = ["named", "network_sketch", "network_tree", "routes_not_drawn", "summarize",
            "summary_html"]
 
 
@@ -38,6 +39,28 @@ KINDS = {"locality": "localities", "depot": "depots", "junction": "junctions",
 def kinds_counted(by_kind: dict[str, int]) -> str:
     """Places by kind, in words: '1 front, 2 hospitals, 13 localities'."""
     return ", ".join(counted(n, kind, KINDS.get(kind, kind)) for kind, n in by_kind.items())
+
+
+def named(name: str, ident: str) -> str:
+    """A good, mode or place as ``show`` names it: by its name, as the report and the plan's
+    summary do (:meth:`Network.commodity_label` and the like), with the id a scenario file
+    writes in brackets where the name does not spell it ('Milled rice [rice]', 'Pack
+    bicycle [bicycle]'; but 'Rice' for ``rice``, 'Kestrel town' for ``kestrel-town``: case,
+    spaces and hyphens aside, the id is the name).
+
+    >>> named("Milled rice", "rice"), named("Kestrel town", "kestrel-town")
+    ('Milled rice [rice]', 'Kestrel town')
+    """
+    # (a label made distinct by its id, 'Rice [paddy]', has it already)
+    if name.endswith(f"[{ident}]") or _letters(name) == _letters(ident):
+        return name
+    return f"{name} [{ident}]"
+
+
+def _letters(text: str) -> str:
+    """Letters and digits only, in one case: what a name and an id share when one spells
+    the other."""
+    return re.sub(r"[\W_]+", "", text.casefold())
 
 
 def summarize(scenario: Scenario, longest: int = 5, most: int = 3) -> dict[str, Any]:
@@ -58,15 +81,18 @@ def summarize(scenario: Scenario, longest: int = 5, most: int = 3) -> dict[str, 
         ``counts``; per goods commodity the tonnes held (``stock_t``), grown over the
         horizon (``production_t``), kept by the people for their own food
         (``subsistence_t``), the rest that could be given (``mobilizable_t``) and asked for
-        at the fronts (``demand_t``); ``labour`` (people who can serve, and person-days:
+        at the fronts (``demand_t``), with its ``name`` as the report says it (so too each
+        mode, place and front below; ``show`` prints them by :func:`named`, the id beside a
+        name that does not spell it); ``labour`` (people who can serve, and person-days:
         people × days each may serve, at most the horizon); ``wounded_persons`` over the
         horizon; ``carriers``: per mode whose units are owned (not labour), in the file's
-        order, the ``units`` the places own in all, how many places own some (``owners``)
-        and the ``owned_by`` places that own most (at most ``most``, as ``{"place",
-        "units"}``, most first); ``road_works``: per work its ``route`` (id), ``name``,
-        ``person_days`` and window (``start``, start_date when the file gives none, to
-        ``by``); ``reserves``: per reserve target the planner reads, ``front``,
-        ``commodity``, the tonnes to hold on hand (``amount_t``) ``by`` a date and the
+        order, with its ``name``, the ``units`` the places own in all, how many places own
+        some (``owners``) and the ``owned_by`` places that own most (at most ``most``, as
+        ``{"place", "name", "units"}``, most first); ``road_works``: per work its
+        ``route`` (id), ``name``, ``person_days`` and window (``start``, start_date when
+        the file gives none, to ``by``); ``reserves``: per reserve target the planner
+        reads, ``front`` and ``commodity`` (with their names, ``front_name`` and
+        ``commodity_name``), the tonnes to hold on hand (``amount_t``) ``by`` a date and the
         ``days_of_supply`` they are of that day's demand (targets on one day at one front
         add up, as the planner adds them), by date; ``repair_crews``: per route with one,
         its ``route``, ``persons``, the day they serve ``from`` and their ``person_days``
@@ -115,6 +141,7 @@ def summarize(scenario: Scenario, longest: int = 5, most: int = 3) -> dict[str, 
     by_length = sorted(scenario.routes, key=lambda route: (-route.length_km, route.key))
     routes = {route.key: route for route in scenario.routes}
     daily = compile_network(scenario, 1, checked=False)
+    good = daily.commodity_ids.index
     return {
         "name": scenario.name,
         "title": scenario.title,
@@ -134,10 +161,11 @@ def summarize(scenario: Scenario, longest: int = 5, most: int = 3) -> dict[str, 
             "replays": len(scenario.replays),
             "observed": len(scenario.observed),
         },
-        "commodities": [{"commodity": c, **totals} for c, totals in rows.items()],
+        "commodities": [{"commodity": c, "name": daily.commodity_label(good(c)), **totals}
+                        for c, totals in rows.items()],
         "labour": {"people": people, "person_days": person_days},
         "wounded_persons": wounded,
-        "carriers": _carriers(scenario, most),
+        "carriers": _carriers(daily, most),
         "road_works": [{"route": work.route, "name": scenario.route_title(routes[work.route]),
                         "person_days": work.crew_days,
                         "start": (work.start or scenario.start_date).isoformat(),
@@ -177,18 +205,23 @@ def _repair_crews(scenario: Scenario, daily: Network) -> list[dict[str, Any]]:
             for r, route in enumerate(scenario.routes) if route.repair_crew > 0]
 
 
-def _carriers(scenario: Scenario, most: int) -> list[dict[str, Any]]:
-    """The units of each owned mode the places own, and the places that own most."""
+def _carriers(net: Network, most: int) -> list[dict[str, Any]]:
+    """The units of each owned mode the places own, and the places that own most, each
+    with its name as the report names it."""
+    scenario = net.scenario
     rows = []
-    for mode in (m for m in scenario.modes if m.units_from == "owned"):
-        owners = [(place.id, place.carriers[mode.id]) for place in scenario.places
+    for m, mode in enumerate(scenario.modes):
+        if mode.units_from != "owned":
+            continue
+        owners = [(p, place.carriers[mode.id]) for p, place in enumerate(scenario.places)
                   if place.carriers.get(mode.id, 0) > 0]
         # Most first; places owning as many in the file's order.
         owners.sort(key=lambda owner: -owner[1])
-        rows.append({"mode": mode.id, "units": sum(units for _, units in owners),
+        rows.append({"mode": mode.id, "name": net.mode_label(m),
+                     "units": sum(units for _, units in owners),
                      "owners": len(owners),
-                     "owned_by": [{"place": place, "units": units}
-                                  for place, units in owners[:most]]})
+                     "owned_by": [{"place": net.place_ids[p], "name": net.place_label(p),
+                                   "units": units} for p, units in owners[:most]]})
     return rows
 
 
@@ -198,8 +231,10 @@ def _reserves(net: Network) -> list[dict[str, Any]]:
     for (p, c, step, kg), (_, days) in zip(net.reserve_targets, net.reserve_days,
                                            strict=True):
         by = net.start_date + dt.timedelta(days=int(net.step_start[step]))
-        rows.append({"front": net.place_ids[p], "commodity": net.commodity_ids[c],
-                     "amount_t": kg / 1000, "days_of_supply": days,
+        rows.append({"front": net.place_ids[p], "front_name": net.place_label(p),
+                     "commodity": net.commodity_ids[c],
+                     "commodity_name": net.commodity_label(c), "amount_t": kg / 1000,
+                     "days_of_supply": days,
                      "by": by.isoformat()})
     rows.sort(key=lambda row: (row["by"], row["front"], row["commodity"]))
     return rows

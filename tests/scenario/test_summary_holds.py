@@ -18,12 +18,13 @@ def test_the_tutorials_bicycles_and_reserve() -> None:
     summary = summarize(sl.load("tutorial"))
     # River village owns 40 bicycles, Far village 30; porters are labour, owned by no place.
     assert summary["carriers"] == [
-        {"mode": "bicycle", "units": 40 + 30, "owners": 2,
-         "owned_by": [{"place": "river-village", "units": 40},
-                      {"place": "far-village", "units": 30}]}]
+        {"mode": "bicycle", "name": "Pack bicycle", "units": 40 + 30, "owners": 2,
+         "owned_by": [{"place": "river-village", "name": "River village", "units": 40},
+                      {"place": "far-village", "name": "Far village", "units": 30}]}]
     # 3 days of 4,500 people × 0.5 kg on 20 November: 6.75 t.
     (reserve,) = summary["reserves"]
-    assert reserve == {"front": "kestrel-town", "commodity": "rice",
+    assert reserve == {"front": "kestrel-town", "front_name": "Kestrel town",
+                       "commodity": "rice", "commodity_name": "Rice",
                        "amount_t": pytest.approx(3 * 4500 * 0.5 / 1000),
                        "days_of_supply": pytest.approx(3), "by": "2024-11-20"}
     assert summary["road_works"] == []
@@ -43,7 +44,8 @@ def test_a_road_work_and_targets_on_one_day_add_up() -> None:
     assert work == {"route": "gorge-path", "name": "Gorge path (safe, slow)",
                     "person_days": 1200, "start": "2024-11-01", "by": "2024-11-12"}
     # 2 × 1 t + 4 × 0.5 t = 4 t, which is 4 / 1.5 days of the front's 1.5 t that day.
-    assert summary["reserves"] == [{"front": "kestrel-town", "commodity": "rice",
+    assert summary["reserves"] == [{"front": "kestrel-town", "front_name": "Kestrel town",
+                                    "commodity": "rice", "commodity_name": "Rice",
                                     "amount_t": pytest.approx(4.0),
                                     "days_of_supply": pytest.approx(4 / 1.5),
                                     "by": "2024-11-05"}]
@@ -61,8 +63,10 @@ def test_the_builtin_scenarios_carriers_works_and_reserve() -> None:
     # Lai Chau, Lao Cai, Son La, Moc Chau, Nghia Lo; rafts at Phong Tho and Lao Cai.
     assert carriers["horse"]["units"] == 250 + 150 + 250 + 150 + 114
     assert carriers["raft"]["units"] == 1500 + 1500
-    assert carriers["truck"] == {"mode": "truck", "units": 530, "owners": 1,
-                                 "owned_by": [{"place": "yen-bai", "units": 530}]}
+    assert carriers["truck"] == {"mode": "truck", "name": "Truck", "units": 530, "owners": 1,
+                                 "owned_by": [{"place": "yen-bai",
+                                               "name": "Yen Bai - assembly point",
+                                               "units": 530}]}
     (work,) = summary["road_works"]
     assert (work["route"], work["person_days"], work["start"], work["by"]) == (
         "tuan-giao--dbp-road", 250_000, "1953-12-05", "1954-01-15")
@@ -97,20 +101,21 @@ def test_show_prints_them_in_80_columns_and_in_json() -> None:
     lines = said.splitlines()
     assert max(len(line) for line in lines) <= 80
     at = lines.index("Carriers the places own")
-    assert lines[at + 3].split() == ["bicycle", "70", "river-village", "40,", "far-village",
-                                     "30"]
+    assert lines[at + 3].split() == ["Pack", "bicycle", "[bicycle]", "70", "River", "village",
+                                     "40,", "Far", "village", "30"]
     at = lines.index("Reserve targets (on hand at the front)")
-    assert lines[at + 3].split() == ["kestrel-town", "rice", "6.75", "3", "2024-11-20"]
+    assert lines[at + 3].split() == ["Kestrel", "town", "Rice", "6.75", "3", "2024-11-20"]
     assert "Road works" not in lines
     built_in = runner.invoke(app, ["show"], env={"COLUMNS": "80"}).output.splitlines()
     assert max(len(line) for line in built_in) <= 80
     at = built_in.index("Road works")
     assert built_in[at + 3].split() == ["tuan-giao--dbp-road", "250,000", "1953-12-05",
                                         "1954-01-15"]
-    truck = next(line for line in built_in if line.startswith("truck "))
-    assert truck.split() == ["truck", "530", "yen-bai", "530"]
-    bicycle = next(line for line in built_in if line.startswith("bicycle "))
-    assert bicycle.endswith("and 3 more")
+    truck = next(line for line in built_in if line.startswith("Truck   "))
+    assert truck.split() == ["Truck", "530", "Yen", "Bai", "-", "assembly", "point",
+                             "[yen-bai]", "530"]
+    at = next(i for i, line in enumerate(built_in) if line.startswith("Pack bicycle "))
+    assert built_in[at + 1].endswith("and 3 more")
     answer = json.loads(runner.invoke(app, ["show", "tutorial", "--json"]).output)
     assert answer["carriers"][0]["units"] == 70
     assert answer["reserves"][0]["amount_t"] == pytest.approx(6.75)
