@@ -101,6 +101,9 @@ def short_plan(tutorial: sl.Scenario) -> sl.Plan:
     (lambda sc, p: sl.plan(sl.compile_network(sc), days=5), sl.PlanError,
      "days: a compiled Network has its days and steps"),
     (lambda sc, p: sl.plan(sc, time_limit_s="10"), sl.PlanError, "time_limit_s: expected"),
+    # The command line's "0 for no limit" was refused here without a word of None.
+    (lambda sc, p: sl.plan(sc, time_limit_s=0), sl.PlanError,
+     "time_limit_s: expected a number of seconds > 0, or None for no limit, got 0"),
     (lambda sc, p: sl.plan(sc, risk="x"), sl.SimulationError, "risk must be a probability"),
     (lambda sc, p: sl.plan(sc, risk=0.2, seed=-1), sl.SimulationError, "seed must be"),
     # Planned as if they were not there, where the command line refuses them.

@@ -128,8 +128,9 @@ def plan(
     if not_flag(explain):  # ("no" would be read as true)
         raise PlanError(f"explain: expected True or False, got {explain!r}")
     if time_limit_s is not None and (not_number(time_limit_s) or not time_limit_s > 0):
-        raise PlanError(f"time_limit_s: expected a number of seconds > 0, got "
-                        f"{time_limit_s!r}")
+        # (the command line's --time-limit 0 is None here: say so where 0 is given)
+        raise PlanError(f"time_limit_s: expected a number of seconds > 0, or None for no "
+                        f"limit, got {time_limit_s!r}")
     entry = check_solver(solver)
     check_callback("progress", progress, "one str")
     check_callback("solver_log", solver_log, "one str")
