@@ -352,26 +352,30 @@ def input_reason(plan: Plan, metric: Metric) -> str:
     net = plan.network
     goods = _goods(plan, metric)
 
-    def all_given_or_none() -> bool:
-        """Whether the chosen regions give none of the goods, or all of them where no stock
-        of them is held anywhere at the start (stock held at a depot or a front is traced
-        as from no region, and how much of it is eaten is the plan's)."""
+    # What the regions give is set where the replay's entries fix its sum; what all give,
+    # where they fix the others' too. A sum set at none sets every share of it at 0 (where
+    # anything is given or eaten: else the figure is undefined), whatever the others give.
+    theirs_fixed = _replay_fixes_given(plan, metric, goods, others=False)
+    given_is_input = theirs_fixed and _replay_fixes_given(plan, metric, goods)
+    none_given = theirs_fixed and _none_given(plan, metric, goods)
+
+    def all_given() -> bool:
+        """Whether the chosen regions give all of the goods, where no stock of them is held
+        anywhere at the start (stock held at a depot or a front is traced as from no
+        region, and how much of it is eaten is the plan's)."""
         mobilized = plan.mobilized_kg()[:, goods]
         chosen = mobilized[net.places_in_regions(metric.regions)].sum()
         total = mobilized.sum()
         held = net.initial_stock_kg[:, plan.goods[goods]].sum()
-        return bool(total > 0 and (_none_given(plan, metric, goods)
-                                   or (chosen >= (1 - 1e-6) * total and held <= 0)))
+        return bool(total > 0 and chosen >= (1 - 1e-6) * total and held <= 0)
 
-    given_is_input = _replay_fixes_given(plan, metric, goods)
-    if metric.kind in ("share_mobilized", "mobilized_t") and (given_is_input or (
-            metric.kind == "mobilized_t"
-            and _replay_fixes_given(plan, metric, goods, others=False))):
+    if (metric.kind == "mobilized_t" and theirs_fixed) or (
+            metric.kind == "share_mobilized" and (given_is_input or none_given)):
         return f"set by the replay {plan.replay!r}: its mobilization fixes what was given"
-    if metric.kind == "share_consumed" and given_is_input and all_given_or_none():
+    if metric.kind == "share_consumed" and (none_given or (given_is_input and all_given())):
         return (f"set by the replay {plan.replay!r}: " + (
             "the regions give none of it, so none of what is eaten comes from them"
-            if _none_given(plan, metric, goods) else "the regions give all of it and none "
+            if none_given else "the regions give all of it and none "
             "is held from the start, so all of what is eaten comes from them"))
     if metric.kind == "consumed_t" and _demand_met(plan, goods, _window_share(plan, metric)):
         return (f"all demand{_days_words(metric)} is met, so consumption"
@@ -381,9 +385,14 @@ def input_reason(plan: Plan, metric: Metric) -> str:
         if floor is not None and plan.labour_days()["total"] <= floor * (1 + 1e-6):
             return (f"set by the replay {plan.replay!r}: it asks at least {fmt(floor)} "
                     "person-days, and the plan needs no more")
-    if metric.kind == "given_over_consumed" and given_is_input and _demand_met(plan, goods):
-        return (f"the replay {plan.replay!r} fixes what was given and all demand is met: a "
-                "ratio of two inputs")
+    # What the regions give over what is eaten: the others' giving is not in it.
+    if metric.kind == "given_over_consumed" and theirs_fixed:
+        if none_given:
+            return (f"set by the replay {plan.replay!r}: the regions give none of it, so the "
+                    "ratio is 0 whatever is eaten")
+        if _demand_met(plan, goods):
+            return (f"the replay {plan.replay!r} fixes what was given and all demand is met: "
+                    "a ratio of two inputs")
     return ""
 
 
@@ -486,8 +495,10 @@ def input_bounds(plan: Plan, metric: Metric, unit: str) -> tuple[list[Bound], li
         demand = float((plan.demand_kg[:, goods] * _window_share(plan, metric)).sum()) / 1e3
         highs.append(bound(demand, f"the fronts eat at most their demand"
                                    f"{_days_words(metric)}, {said(demand)}"))
+    # (the ratio of totals counts what the regions give alone; the traced share is bound
+    # by what the others give too)
     if metric.kind in ("share_consumed", "given_over_consumed") and _replay_fixes_given(
-            plan, metric, goods):
+            plan, metric, goods, others=metric.kind == "share_consumed"):
         given = plan.mobilized_kg()[:, goods]
         chosen = net.places_in_regions(metric.regions)
         theirs = float(given[chosen].sum())
