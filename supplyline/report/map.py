@@ -53,6 +53,9 @@ UNUSED_CASING = 'stroke="#fff" stroke-width="3.4" stroke-opacity="0.85"'
 UNUSED_LINE = f'stroke="{UNUSED}" stroke-width="1.6" stroke-dasharray="5 3"'
 CHOKEPOINT = "#ff3d00"
 HAZARD = "#c62828"
+#: The red dotted centre line of a route under air strikes or raids (map and legend).
+STRIKE_LINE = (f'stroke="{HAZARD}" stroke-width="1.8" stroke-dasharray="1.5 3" '
+               'stroke-linecap="round"')
 LEADER = "#7b8794"
 MAX_ROUTE_PX = 13.0
 #: Radius (px) of the place that gave or consumed most; the others' circles have areas in
@@ -572,8 +575,13 @@ def _legend(plan: Plan, facts: RouteFacts, x0: float, biggest_route: float,
     kinds = {w.kind for ws in hazards for w in ws}
     if "strikes" in kinds:
         row(sample('stroke="#999" stroke-width="5"')
-            + sample(f'stroke="{HAZARD}" stroke-width="1.8" stroke-dasharray="1.5 3" '
-                     'stroke-linecap="round"'), "air strikes or raids")
+            + sample(STRIKE_LINE), "air strikes or raids")
+    if any(w.kind == "strikes" and facts.tonnes[r] <= 0
+           for r, ws in enumerate(hazards) for w in ws):
+        # (its red dots hide the grey dashes: without a row of its own, a route that carried
+        # nothing read as one of no mode the legend names)
+        row(sample(UNUSED_CASING) + sample(UNUSED_LINE)
+            + sample(STRIKE_LINE), "not used, strikes or raids")
     if "closed" in kinds:
         row(sample('stroke="#999" stroke-width="5"') + _closure_sign(x0 + 15, y),
             "closed on some days")
@@ -700,9 +708,7 @@ def _routes_layer(plan: Plan, facts: RouteFacts, curves: list[Curve], widths: Fl
             forward = facts.back_t[r] <= facts.forward_t[r]
             arrows.append(_arrow(curve, max(3.5, width * 0.45 + 2), ARROW, forward))
         if "strikes" in kinds:
-            marks.append(f'<path {d} stroke="{HAZARD}" stroke-width="1.8" '
-                         f'stroke-dasharray="1.5 3" stroke-linecap="round" class="threatened">'
-                         f"{title}</path>")
+            marks.append(f'<path {d} {STRIKE_LINE} class="threatened">{title}</path>')
         if "closed" in kinds:
             x, y = curve.at(0.3)
             arrows.append(_closure_sign(x, y, title))

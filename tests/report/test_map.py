@@ -662,3 +662,33 @@ def test_the_inset_hides_no_graticule_label(valley_plan: sl.Plan) -> None:
     kept = labels(box)
     assert sorted(y for x, y in kept if x < 10) == sorted(left)[1:]
     assert [xy for xy in kept if xy[0] >= 10] == [xy for xy in every if xy[0] >= 10]
+
+
+def test_a_route_that_carried_nothing_under_strikes_has_its_own_legend_row(
+        valley_plan: sl.Plan) -> None:
+    """On the built-in scenario's map the unused raft routes under air strikes showed as red
+    dotted lines, their grey dashes hidden under the red dots: the legend named neither that
+    mark nor anything like it. It has a row of its own wherever such a route is drawn, and
+    none where every threatened route carried something."""
+    from supplyline.report.facts import Window
+    from supplyline.report.map import _legend
+
+    net = valley_plan.network
+    sizes = np.ones(net.n_places)
+    route = route_facts(valley_plan)
+    hazards: list[list[Window]] = [[] for _ in net.route_ids]
+    index = net.route_index
+    hazards[index["pass"]] = [Window("strikes", 2, 5, level=0.2)]
+    words = "not used, strikes or raids"
+    assert route.tonnes[index["pass"]] > 0
+    used = _legend(valley_plan, route, 0.0, 1.0, sizes, hazards)[0]
+    assert ">air strikes or raids<" in used and words not in used
+    forward = route.forward_t.copy()
+    forward[index["pass"]] = 0.0
+    unused = dataclasses.replace(route, forward_t=forward, back_t=np.zeros_like(forward))
+    legend = _legend(valley_plan, unused, 0.0, 1.0, sizes, hazards)[0]
+    assert f">{words}<" in legend
+    # its sample is the map's mark: the grey dashes on their casing, the red dots over them
+    row = legend.split(">air strikes or raids<")[1].split(f">{words}<")[0]
+    assert row.count("<line") == 3 and 'stroke-dasharray="5 3"' in row
+    assert 'stroke-dasharray="1.5 3"' in row
