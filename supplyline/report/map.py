@@ -875,27 +875,38 @@ class MapDrawing:
 def hazard_notes(net: Network, hazards: list[list[Window]] | None = None) -> list[str]:
     """Closures, strikes and rain, one line per kind and date window, with the routes they
     hit: 'Air strikes or raids 1 Nov – 30 Nov 2024: Ridge road (exposed) (chance of a strike
-    up to 20% a day).'"""
+    up to 20% a day).' Where the routes of a window differ in it, they are grouped by their
+    figure, the worst first, each figure said once: 'Air strikes or raids 1 Dec 1953 – 7 May
+    1954: chance of a strike up to 80.4% a day on A; B. Chance of a strike up to 2.1% a day
+    on C.' (the built-in scenario's line had said the figure once for each of 19 routes)."""
     hazards = route_hazards(net) if hazards is None else hazards
-    groups: dict[tuple[int, int, int], list[tuple[str, str]]] = {}
+    groups: dict[tuple[int, int, int], list[tuple[str, str, float]]] = {}
     order = {"closed": 0, "strikes": 1, "rain": 2}
     for r, windows in enumerate(hazards):
         for w in windows:
             words = window_words(net, w)
             level = words[words.index(" (") + 1:] if " (" in words else ""
             groups.setdefault((order[w.kind], w.first, w.last), []).append(
-                (net.route_names[r], level))
+                (net.route_names[r], level, w.level))
     notes = []
     for (kind, first, last), routes in sorted(groups.items()):
         words = window_words(net, Window(("closed", "strikes", "rain")[kind], first, last))
         words = words.split(" (")[0]
-        levels = {level for _, level in routes}
+        levels = {level for _, level, _ in routes}
         if len(routes) == len(net.route_ids) > 1 and len(levels) == 1:
             where = f"every route {levels.pop()}".rstrip()
-        elif len(levels) == 1:
-            where = f"{'; '.join(name for name, _ in routes)} {levels.pop()}".rstrip()
-        else:  # route names may hold commas: semicolons part them
-            where = "; ".join(f"{name} {level}".rstrip() for name, level in routes)
+        elif len(levels) == 1:  # route names may hold commas: semicolons part them
+            where = f"{'; '.join(name for name, _, _ in routes)} {levels.pop()}".rstrip()
+        else:
+            worst: dict[str, float] = {}
+            for _, level, value in routes:
+                worst[level] = max(value, worst.get(level, value))
+            parts = []
+            for level in sorted(worst, key=lambda t: -worst[t]):
+                names = "; ".join(name for name, said, _ in routes if said == level)
+                parts.append(f"{level.strip('()')} on {names}")
+            where = ". ".join(part[0].upper() + part[1:] if i else part
+                              for i, part in enumerate(parts))
         notes.append(f"{words[0].upper()}{words[1:]}: {where}.")
     return notes
 

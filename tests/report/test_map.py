@@ -692,3 +692,29 @@ def test_a_route_that_carried_nothing_under_strikes_has_its_own_legend_row(
     row = legend.split(">air strikes or raids<")[1].split(f">{words}<")[0]
     assert row.count("<line") == 3 and 'stroke-dasharray="5 3"' in row
     assert 'stroke-dasharray="1.5 3"' in row
+
+
+def test_strike_chances_that_differ_are_grouped_each_said_once_the_worst_first(
+        valley_doc: Doc) -> None:
+    """The built-in scenario's 'Closures and threats' said the chance of a strike after each
+    of its 19 routes, in the order of the scenario's file ('Route 41, Suoi Rut - Moc Chau
+    (chance of a strike up to 2.1% a day); Route 41, Moc Chau - Co Noi (... 61.1% ...)'):
+    routes that share a chance are named together, each chance once, the worst first."""
+    from supplyline.network import compile_network
+    from supplyline.report.map import hazard_notes
+
+    doc = valley_doc()
+    window = {"start": "1954-03-04", "end": "1954-03-08"}
+    doc["threats"] = {"air": [
+        {"routes": ["long-trail"], "capacity_lost_fraction": 0.3,
+         "cargo_destroyed_fraction": 0.1, "windows": [{**window, "day_probability": 0.05}]},
+        {"routes": ["pass", "relay-hospital"], "capacity_lost_fraction": 0.3,
+         "cargo_destroyed_fraction": 0.1, "windows": [{**window, "day_probability": 0.4}]}]}
+    for route in doc["routes"]:
+        if route["to"] == "hospital":
+            route.update(id="relay-hospital", name="Hospital track", air_exposed=True)
+    (note,) = hazard_notes(compile_network(Scenario.model_validate(doc)))
+    assert note == (
+        "Air strikes or raids 4 Mar – 8 Mar 1954: chance of a strike up to 40% a day on The "
+        "pass; Hospital track. Chance of a strike up to 5% a day on Long trail.")
+    assert note.count("chance of a strike") + note.count("Chance of a strike") == 2
