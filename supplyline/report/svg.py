@@ -471,6 +471,9 @@ def percent(share: float) -> str:
 
 
 _percent = percent  # (bar_chart's flag of that name hides it there)
+#: The finest step between a share's ticks: a hundredth of a percent, the finest
+#: :func:`percent` says.
+PERCENT_STEP = 1e-4
 
 
 def bar_chart(
@@ -498,6 +501,10 @@ def bar_chart(
     top_value = max([*(float(np.nanmax(g.values, initial=0.0)) for g in groups),
                      bound or 0.0]) or 1.0
     ticks = nice_ticks(0.0, top_value)
+    if percent and ticks[1] - ticks[0] < PERCENT_STEP:
+        # (a share is said to the hundredth of a percent: finer ticks read 0.01% thrice)
+        ticks = [round(PERCENT_STEP * k, 10)
+                 for k in range(math.ceil(top_value / PERCENT_STEP - 1e-9) + 1)]
     axes = Axes(width=width, height=height, x_lo=0, x_hi=ticks[-1], y_lo=0, y_hi=1,
                 left=left)
 

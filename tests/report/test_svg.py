@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import xml.etree.ElementTree as ET
 
 import numpy as np
@@ -211,3 +212,33 @@ def test_a_scatter_of_large_values_keeps_its_tick_labels_clear_of_the_axis_title
         assert float(tick.get("x", "0")) - svg.text_width(tick.text or "") >= 22, tick.text
     small = svg.scatter_chart("c13", "small", [Bubble(5.0, 1.0, 1.0, "#000", "c")], "km", "%")
     assert 'x="58" y=' in small  # (the usual margin where the labels are short)
+
+
+def test_a_burden_axis_of_tiny_shares_never_says_a_tick_twice() -> None:
+    """The tutorial's first two days burden its villages by hundredths of a percent: the
+    burden chart's axis read '0%, 0.01%, 0.01%, 0.01%, 0.02%', ticks at every 0.005 % said
+    to the hundredth as every share is. A share's ticks are a hundredth of a percent apart
+    at least, each said once, and reach past the largest share."""
+    import supplyline as sl
+    from supplyline.report.sections import ReportContext, burden_section
+
+    def ticks(chart: str) -> list[str]:
+        root = ET.fromstring(chart)
+        return [t.text or "" for t in root.iter("text")
+                if t.get("text-anchor") == "middle" and (t.text or "").endswith("%")]
+
+    shares = np.array([0.000073, 0.00018, 0.0])
+    chart = svg.bar_chart("b5", "burden", ["a", "b", "c"], [Series("food", shares, "#000")],
+                          "share", bound=0.000198, bound_label="bound", percent=True)
+    assert ticks(chart) == ["0%", "0.01%", "0.02%"]
+    tiny = svg.bar_chart("b6", "burden", ["a"], [Series("food", np.array([3e-7]), "#000")],
+                         "share", percent=True)
+    assert ticks(tiny) == ["0%", "0.01%"]
+    # (a share of whole percents keeps its round ticks)
+    wide = svg.bar_chart("b7", "burden", ["a"], [Series("food", np.array([0.97]), "#000")],
+                         "share", percent=True)
+    assert ticks(wide) == ["0%", "20%", "40%", "60%", "80%", "100%"]
+    section = burden_section(sl.plan(sl.load("tutorial"), days=2), ReportContext())
+    assert section is not None
+    said = ticks(re.search(r"<svg.*?</svg>", section.html, re.S).group(0))  # type: ignore[union-attr]
+    assert len(said) > 1 and len(said) == len(set(said)), said
