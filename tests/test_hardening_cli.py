@@ -193,8 +193,9 @@ def test_scenario_problems_answer_in_json(tmp_path: Path) -> None:
         assert code == 2
         assert error["kind"] == "scenario"
         problem = error["problems"][0]
-        assert set(problem) == {"file", "line", "field", "expected", "got"}
+        assert set(problem) == {"file", "line", "field", "expected", "got", "message"}
         assert problem["file"] == str(path)
+        assert problem["message"].startswith(f"{path} line 1: title: expected ")
 
 
 @pytest.mark.parametrize("command", ["plan", "validate", "report"])
