@@ -429,6 +429,25 @@ def _replay_labour(plan: Plan) -> float | None:
     return replay.labour.person_days if replay is not None and replay.labour else None
 
 
+def _all_there_is(plan: Plan, metric: MetricTerm, goods: list[int]) -> tuple[float, str]:
+    """The kg of the goods there are to eat at most, whatever the plan does: what is held
+    at the start anywhere, and what the localities give where the plan's replay fixes its
+    sum, else what they could give by the end (:func:`~supplyline.plan.reach.beyond_supply`
+    counts the same); with it, in words, what it is."""
+    net = plan.network
+    slots = [plan.goods[g] for g in goods]
+    held = float(net.initial_stock_kg[:, slots].sum())
+    everyone = metric.model_copy(update={"regions": []})  # (every locality)
+    if _replay_fixes_given(plan, everyone, goods, others=False):
+        given = float(plan.mobilized_kg()[:, goods].sum())
+        gives = f"the {fmt(given / 1e3)} t the replay {plan.replay!r} has the localities give"
+    else:
+        given = float(net.giveable_kg[:, slots, -1].sum())
+        gives = f"the {fmt(given / 1e3)} t the localities could give by the end"
+    at_start = f" and the {fmt(held / 1e3)} t held at the start" if held else ""
+    return held + given, f"{gives}{at_start}"
+
+
 #: A bound the inputs alone set on a figure: its value in the figure's unit, and what sets
 #: it, in words ending with that value ("the fronts eat at most their demand, 57.8 t").
 Bound = tuple[float, str]
@@ -491,10 +510,14 @@ def input_bounds(plan: Plan, metric: Metric, unit: str) -> tuple[list[Bound], li
         owned = float(net.carriers_owned[homes, net.mode_ids.index(metric.mode)].sum())
         highs.append(bound(float(whole_units(owned)),
                            f"the places own {fmt(owned)} {metric.mode} units"))
+    if metric.kind in ("consumed_t", "given_over_consumed"):
+        there, what = _all_there_is(plan, metric, goods)
     if metric.kind == "consumed_t":
         demand = float((plan.demand_kg[:, goods] * _window_share(plan, metric)).sum()) / 1e3
         highs.append(bound(demand, f"the fronts eat at most their demand"
                                    f"{_days_words(metric)}, {said(demand)}"))
+        highs.append(bound(there / 1e3, f"the fronts eat at most all there is, {what}: "
+                                         f"{said(there / 1e3)}"))
     # (the ratio of totals counts what the regions give alone; the traced share is bound
     # by what the others give too)
     if metric.kind in ("share_consumed", "given_over_consumed") and _replay_fixes_given(
@@ -508,6 +531,11 @@ def input_bounds(plan: Plan, metric: Metric, unit: str) -> tuple[list[Bound], li
             lows.append(bound(ratio, f"the replay {plan.replay!r} fixes {fmt(theirs / 1e3)} t "
                                      "given, and the fronts eat at most their demand, "
                                      f"{fmt(demand / 1e3)} t: at least {said(ratio)}"))
+        if metric.kind == "given_over_consumed" and there > 0:
+            ratio = 100.0 * theirs / there
+            lows.append(bound(ratio, f"the replay {plan.replay!r} fixes {fmt(theirs / 1e3)} t "
+                                     f"given, and the fronts eat at most all there is, {what}"
+                                     f": at least {said(ratio)}"))
         if metric.kind == "share_consumed" and _demand_met(plan, goods):
             # (the commodity's: share_consumed names one)
             others = float(given[~chosen].sum()

@@ -49,22 +49,27 @@ def test_a_traced_share_the_replay_and_met_demand_keep_within_the_tolerance_is_a
     assert 22.07 < values["shipped"].model < 34.64
 
 
-def test_what_the_fronts_cannot_eat_beyond_their_demand_decides_a_figure() -> None:
-    """Kestrel asks 2 kg a person a day (231 t) and the pledges give 65 t: the plan goes
-    short, so what it eats is no input, but no plan eats more than the demand, nor can the
-    upper villages' 20 t given be less than 8.7 % of what is eaten. Figures beyond those
-    bounds were judged fails, within them passes, as if the plan had decided them."""
+def test_what_the_fronts_cannot_eat_beyond_all_there_is_decides_a_figure() -> None:
+    """Kestrel asks 2 kg a person a day (231 t) and the pledges give 65 t, nothing held at
+    the start: the plan goes short, so what it eats is no input, but no plan eats more than
+    the 65 t there are (nor more than the demand), nor can the upper villages' 20 t given be
+    less than 30.8 % of what is eaten. Figures beyond those bounds were judged fails, within
+    them passes, as if the plan had decided them; between the 65 t and the 231 t (100 ± 10
+    t eaten, at most 25 % from the upper villages), bound by the demand alone, they still
+    were."""
     rice = {"kind": "consumed_t", "commodity": "rice"}
+    upper = {"kind": "given_over_consumed", "commodity": "rice", "regions": ["upper"]}
     sc = sl.load("tutorial").replace({
         "demand[0].ration_kg_per_person_day": 2.0,
         "observed": [
             _figure("more", rice, 250, "t", compare="at_least"),
             _figure("less", rice, 240, "t", compare="at_most"),
+            _figure("beyond-all", rice, 100, "t", 10),
             _figure("plans", rice, 60, "t", 10),
             _figure("of-given", {**rice, "per": {"kind": "mobilized_t", "commodity": "rice"}},
                     400, "%", compare="at_least"),
-            _figure("ratio", {"kind": "given_over_consumed", "commodity": "rice",
-                              "regions": ["upper"]}, 5, "%", compare="at_most"),
+            _figure("ratio", upper, 5, "%", compare="at_most"),
+            _figure("ratio-all", upper, 25, "%", compare="at_most"),
         ]})
     # Planned as `supplyline validate` plans, without seeking what holds the fronts short
     # (solving again for each limit; no figure reads it).
@@ -72,22 +77,28 @@ def test_what_the_fronts_cannot_eat_beyond_their_demand_decides_a_figure() -> No
     demand = result.demand_kg.sum() / 1e3
     assert result.consumed_kg.sum() / 1e3 < demand - 1  # (the case: the plan goes short)
     assert demand == pytest.approx(231.0)
+    assert result.mobilized_kg().sum() / 1e3 == pytest.approx(65.0)
+    assert result.network.initial_stock_kg.sum() == 0.0
     values = {v.id: v for v in sl.validate(result)}
+    there = "the fronts eat at most all there is, the 65 t the replay 'pledged' has the " \
+            "localities give"
     assert values["more"].input_reason == (
-        "the fronts eat at most their demand, 231 t, below the figure's least (250): no plan "
-        "can meet it")
+        f"{there}: 65 t, below the figure's least (250): no plan can meet it")
     assert values["less"].input_reason == (
-        "the fronts eat at most their demand, 231 t, at most the figure's 240: no plan can "
-        "rise above it")
+        f"{there}: 65 t, at most the figure's 240: no plan can rise above it")
+    assert values["beyond-all"].input_reason == (
+        f"{there}: 65 t, below the figure's least (90): no plan can meet it")
     assert values["of-given"].input_reason == (
-        "the fronts eat at most their demand, 231 t, over the 65 t the inputs set: at most "
-        "355 %, below the figure's least (400): no plan can meet it")
-    assert values["ratio"].input_reason == (
-        "the replay 'pledged' fixes 20 t given, and the fronts eat at most their demand, "
-        "231 t: at least 8.66 %, above the figure's most (5): no plan can meet it")
-    for key in ("more", "less", "of-given", "ratio"):
+        f"{there}: 65 t, over the 65 t the inputs set: at most 100 %, below the figure's "
+        "least (400): no plan can meet it")
+    for key in ("ratio", "ratio-all"):
+        assert values[key].input_reason == (
+            "the replay 'pledged' fixes 20 t given, and the fronts eat at most all there is, "
+            "the 65 t the replay 'pledged' has the localities give: at least 30.8 %, above "
+            f"the figure's most ({5 if key == 'ratio' else 25}): no plan can meet it"), key
+    for key in ("more", "less", "beyond-all", "of-given", "ratio", "ratio-all"):
         assert values[key].result == "input" and values[key].passed is None, key
-    assert values["plans"].tested  # (0 to 231 t: the plan decides)
+    assert values["plans"].tested  # (0 to 65 t: the plan decides)
     assert not any(v.tested and not v.passed for v in values.values())
 
 
