@@ -18,6 +18,7 @@ from numpy.typing import NDArray
 
 from supplyline.errors import PlanError
 from supplyline.network import replay_places
+from supplyline.plan.reach import all_there_is_kg
 from supplyline.plan.result import Plan, whole_units
 from supplyline.plan.variables import FloatArray
 from supplyline.scenario.schema import SHARE_KINDS, Metric, MetricTerm, Observed, metric_unit
@@ -434,15 +435,14 @@ def _all_there_is(plan: Plan, metric: MetricTerm, goods: list[int]) -> tuple[flo
     at the start anywhere, and what the localities give where the plan's replay fixes its
     sum, else what they could give by the end (:func:`~supplyline.plan.reach.beyond_supply`
     counts the same); with it, in words, what it is."""
-    net = plan.network
-    slots = [plan.goods[g] for g in goods]
-    held = float(net.initial_stock_kg[:, slots].sum())
+    held_kg, giveable_kg = all_there_is_kg(plan.network)
+    held = float(held_kg[goods].sum())
     everyone = metric.model_copy(update={"regions": []})  # (every locality)
     if _replay_fixes_given(plan, everyone, goods, others=False):
         given = float(plan.mobilized_kg()[:, goods].sum())
         gives = f"the {fmt(given / 1e3)} t the replay {plan.replay!r} has the localities give"
     else:
-        given = float(net.giveable_kg[:, slots, -1].sum())
+        given = float(giveable_kg[goods].sum())
         gives = f"the {fmt(given / 1e3)} t the localities could give by the end"
     at_start = f" and the {fmt(held / 1e3)} t held at the start" if held else ""
     return held + given, f"{gives}{at_start}"

@@ -27,10 +27,10 @@ from supplyline.network import Network
 from supplyline.plan.result import SHORT_MIN_KG, UNFED_NOTE_KG, note_mass
 from supplyline.units import fmt, said_date, words_and
 
-__all__ = ["BeyondSupply", "CrewsUnfed", "Unavoidable", "before_arrival", "beyond_supply",
-           "crews_unfed", "earliest_arrival", "held", "held_at_start", "modes_never_used",
-           "never_crossed", "out_of_reach", "step_date", "unavoidable", "unavoidable_short",
-           "unfed_words"]
+__all__ = ["BeyondSupply", "CrewsUnfed", "Unavoidable", "all_there_is_kg", "before_arrival",
+           "beyond_supply", "crews_unfed", "earliest_arrival", "held", "held_at_start",
+           "modes_never_used", "never_crossed", "out_of_reach", "step_date", "unavoidable",
+           "unavoidable_short", "unfed_words"]
 
 BoolArray = NDArray[np.bool_]
 IntArray = NDArray[np.int64]
@@ -258,14 +258,22 @@ class BeyondSupply:
         return self.demand_kg - self.supply_kg
 
 
+def all_there_is_kg(net: Network) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """Of each good [G], all there is of it whatever the plan does: what is held at the
+    start anywhere, and what the localities could give by the end. Read by
+    :func:`beyond_supply` (``check``) and by ``validate``'s bounds on what the fronts eat."""
+    goods = net.goods
+    return (net.initial_stock_kg[:, goods].sum(axis=0),
+            net.giveable_kg[:, goods, -1].sum(axis=0))
+
+
 def beyond_supply(net: Network) -> list[BeyondSupply]:
     """The goods whose demand is more than all there is of them (:class:`BeyondSupply`), by
     more than :data:`~supplyline.plan.result.SHORT_MIN_KG`: ``check`` said OK of a ration
     that asked 231 t where the localities could give 86.5 t."""
     goods = net.goods
     demand = net.demand_kg[:, goods, :].sum(axis=(0, 2))
-    held = net.initial_stock_kg[:, goods].sum(axis=0)
-    given = net.giveable_kg[:, goods, -1].sum(axis=0)
+    held, given = all_there_is_kg(net)
     out = []
     for g in np.nonzero(demand - held - given > SHORT_MIN_KG)[0]:
         name = net.commodity_label(int(goods[g]))
