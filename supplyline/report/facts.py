@@ -290,6 +290,15 @@ def model_text(value: MetricValue) -> str:
                                     if math.isfinite(b)])
 
 
+def input_words(value: MetricValue) -> str:
+    """Why a figure of the record is set by the inputs, and, where the value they give lies
+    outside the record's tolerance, that it does: the terminal's note, the report's badge
+    and its summary say it alike (the summary had left the second part out)."""
+    differs = ("; the inputs give a value outside the record's tolerance"
+               if value.within is False else "")
+    return value.input_reason + differs
+
+
 def replan_outcome(plan: Plan, as_of: dt.date) -> list[str]:
     """What a re-plan (made from ``as_of``) gives the fronts, in words, as the command line
     and the dashboard say it: how short it leaves them of what they need from that day,

@@ -37,6 +37,7 @@ from supplyline.report.facts import (
     commodity_label,
     commodity_name,
     idle_carriers,
+    input_words,
     left_out_words,
     mass_words,
     mode_labels,
@@ -541,10 +542,7 @@ def validation_section(plan: Plan, context: ReportContext) -> Section | None:
     rows = []
     for v in context.validation:
         if v.is_input:
-            differs = ("; the inputs give a value outside the record's tolerance"
-                       if v.within is False else "")
-            badge = (f'<span class="badge" title="{escape(v.input_reason + differs)}">input'
-                     '</span>')
+            badge = f'<span class="badge" title="{escape(input_words(v))}">input</span>'
         elif v.undefined_reason:
             badge = (f'<span class="badge" title="{escape(v.undefined_reason)}">undefined'
                      '</span>')
@@ -560,11 +558,13 @@ def validation_section(plan: Plan, context: ReportContext) -> Section | None:
     computed = [v for v in context.validation if v.tested]
     passed = sum(v.passed is True for v in computed)
     inputs = [v for v in context.validation if v.is_input]
-    summary = (f'<p class="note">{passed} of {len(computed)} historical figures computed by '
-               "the model reproduced within their tolerance.")
+    summary = ('<p class="note">' + (
+        f"{passed} of {len(computed)} historical figures computed by the model reproduced "
+        "within their tolerance." if computed else  # (as the terminal: no verdict of none)
+        "No historical figure is computed by the model here, so none is tested."))
     if inputs:
         summary += (" Set by the scenario's inputs, shown but not tested: "
-                    + "; ".join(f"{escape(v.id)} ({escape(v.input_reason)})" for v in inputs)
+                    + "; ".join(f"{escape(v.id)} ({escape(input_words(v))})" for v in inputs)
                     + ".")
     undefined = [v for v in context.validation if v.undefined_reason]
     if undefined:

@@ -33,6 +33,7 @@ from supplyline.report.facts import (
     burden_bound,
     commodity_label,
     idle_carriers,
+    input_words,
     left_out_words,
     model_text,
     not_looked_for,
@@ -624,9 +625,7 @@ def print_validation(values: Sequence[MetricValue], console: Console) -> None:
     for i, v in enumerate(values, start=1):
         console.print(Text(plain(f"[{i}] {v.source}"), style="dim"))
         if v.is_input:
-            differs = ("; the inputs give a value outside the record's tolerance"
-                       if v.within is False else "")
-            note(f"input, not a test: {v.input_reason}{differs}")
+            note(f"input, not a test: {input_words(v)}")
         elif v.undefined_reason:
             note(f"undefined, not a test: {v.undefined_reason}")
         elif v.from_inputs:
