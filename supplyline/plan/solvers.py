@@ -44,6 +44,7 @@ from supplyline.plan.model import (
     violations,
 )
 from supplyline.plan.variables import FloatArray
+from supplyline.text import did_you_mean
 
 __all__ = [
     "DEFAULT_SOLVER",
@@ -411,7 +412,8 @@ def check_solver(name: str) -> SolverEntry:
     """
     entry = REGISTRY.get(name)
     if entry is None:
-        raise PlanError(f"solver must be one of {', '.join(REGISTRY)}, got {name!r}")
+        hint = did_you_mean(name, REGISTRY) if isinstance(name, str) else ""
+        raise PlanError(f"solver must be one of {', '.join(REGISTRY)}{hint}, got {name!r}")
     reason = entry.missing()
     if reason is not None:
         raise PlanError(f"solver {name!r} cannot run here: {reason}")

@@ -27,6 +27,7 @@ from supplyline.scenario.summary import counted
 from supplyline.simulate.engine import Compiled, compile_plan, run_chunk
 from supplyline.simulate.result import Simulation, is_short
 from supplyline.state import State
+from supplyline.text import did_you_mean
 from supplyline.units import fmt
 
 __all__ = ["DEVICES", "MAX_RUNS", "PRECISIONS", "SEED", "Simulation", "array_module",
@@ -68,7 +69,9 @@ FAN_RUNS = 20_000
 def array_module(device: str) -> Any:
     """NumPy for ``cpu``, CuPy for ``gpu`` (a :class:`SimulationError` when it is missing)."""
     if device not in DEVICES:
-        raise SimulationError(f"device must be one of {', '.join(DEVICES)}, got {device!r}")
+        hint = did_you_mean(device, DEVICES) if isinstance(device, str) else ""
+        raise SimulationError(f"device must be one of {', '.join(DEVICES)}{hint}, "
+                              f"got {device!r}")
     if device == "cpu":
         return np
     try:
@@ -200,7 +203,8 @@ def simulate(
         raise SimulationError(f"workers must be a whole number >= 1 or None, got {workers!r}")
     runs = int(runs)
     if precision not in PRECISIONS:
-        raise SimulationError(f"precision must be one of {', '.join(PRECISIONS)}, "
+        hint = did_you_mean(precision, PRECISIONS) if isinstance(precision, str) else ""
+        raise SimulationError(f"precision must be one of {', '.join(PRECISIONS)}{hint}, "
                               f"got {precision!r}")
     xp = array_module(device)
     if seed is None:  # a fresh seed, short enough to copy into --seed and exact in any
