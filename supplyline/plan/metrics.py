@@ -359,6 +359,15 @@ def input_reason(plan: Plan, metric: Metric) -> str:
     theirs_fixed = _replay_fixes_given(plan, metric, goods, others=False)
     given_is_input = theirs_fixed and _replay_fixes_given(plan, metric, goods)
     none_given = theirs_fixed and _none_given(plan, metric, goods)
+    # (regions whose localities have none of it to give, beyond what they keep, give none
+    # whatever the plan does: said as a replay that makes them give none is)
+    nothing = (metric.kind in ("share_mobilized", "share_consumed", "given_over_consumed")
+               and not none_given and _nothing_to_give(plan, metric, goods))
+    if nothing:
+        return ("the regions' localities have none of it to give beyond what they keep, so "
+                + {"share_mobilized": "none of what is given comes from them",
+                   "share_consumed": "none of what is eaten comes from them",
+                   "given_over_consumed": "the ratio is 0 whatever is eaten"}[metric.kind])
 
     def all_given() -> bool:
         """Whether the chosen regions give all of the goods, where no stock of them is held
@@ -395,6 +404,14 @@ def input_reason(plan: Plan, metric: Metric) -> str:
             return (f"the replay {plan.replay!r} fixes what was given and all demand is met: "
                     "a ratio of two inputs")
     return ""
+
+
+def _nothing_to_give(plan: Plan, metric: Metric, goods: list[int]) -> bool:
+    """Whether the localities of the metric's regions could give none of the goods over the
+    horizon, whatever the plan does (nothing held or grown beyond what they keep)."""
+    net = plan.network
+    chosen = net.places_in_regions(metric.regions)
+    return bool(net.giveable_kg[chosen][:, plan.goods[goods], -1].sum() <= 0.0)
 
 
 def _none_given(plan: Plan, metric: Metric, goods: list[int]) -> bool:
