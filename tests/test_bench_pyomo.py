@@ -8,8 +8,6 @@ from typing import Any
 
 import pytest
 
-pytest.importorskip("pyomo")
-
 SLOW_LOAD_S = 0.5
 
 
