@@ -299,7 +299,7 @@ def _print_sweep(variants: Sequence[Any], records: dict[int, dict[str, Any]]) ->
         shown,
     )
     from supplyline.report.terminal import Column, FitTable
-    from supplyline.sweep.vary import short_label, short_names
+    from supplyline.sweep.vary import short_label, short_names, shown_value
     from supplyline.text import NO_BREAK
 
     paths = list(variants[0].settings) if len(variants) else []
@@ -336,7 +336,7 @@ def _print_sweep(variants: Sequence[Any], records: dict[int, dict[str, Any]]) ->
             figures[0] = "failed"
         else:
             figures = [next(column) for column in columns]
-        rows.append((str(v.index), [v.said(p) for p in paths],
+        rows.append((str(v.index), [shown_value(v.settings[p]) for p in paths],
                      short_label(v), figures))
     legend = " ".join(([
         "P(short) %: the share of the simulated runs in which some front went short; sim. "

@@ -53,7 +53,7 @@ from supplyline.report.compare import (
 )
 from supplyline.scenario.schema import Scenario
 from supplyline.simulate import SEED
-from supplyline.sweep.vary import Value, Variant, Variants
+from supplyline.sweep.vary import Value, Variant, Variants, shown_value
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -461,7 +461,7 @@ def _row(record: dict[str, Any], variant: Variant, schema: pa.Schema) -> dict[st
     row["label"] = variant.label
     for path, value in variant.settings.items():
         kind = schema.field(path).type
-        row[path] = ((value if isinstance(value, str) else variant.said(path))
+        row[path] = ((value if isinstance(value, str) else shown_value(value))
                      if kind == pa.string()
                      else dt.date.fromisoformat(str(value)) if kind == pa.date32() else value)
     return row

@@ -96,25 +96,6 @@ class Vary:
     path: str
     steps: tuple[Step, ...]
     values: tuple[Value, ...]
-    #: Each value as the option wrote it where its spellings differ (``True``, ``TRUE`` or
-    #: ``true``: one value), in the order of ``values``; empty where none was written so.
-    spelled: tuple[str, ...] = ()
-
-    def said(self, value: Value) -> str:
-        """``value`` as the option wrote it (:func:`shown_value`, but for the spelling of
-        true or false the option gave)."""
-        return _spelling(self.values, self.spelled).get(_key(value)) or shown_value(value)
-
-
-def _key(value: Value) -> tuple[bool, Value]:
-    """A value as one apart from the others of an option: true is not 1."""
-    return type(value) is bool, value
-
-
-def _spelling(values: Sequence[Value], spelled: Sequence[str]) -> dict[tuple[bool, Value], str]:
-    """The values written otherwise than :func:`shown_value` says them, and how."""
-    return {_key(value): text for value, text in zip(values, spelled, strict=False)
-            if text != shown_value(value)}
 
 
 @dataclass(frozen=True)
@@ -165,13 +146,6 @@ class Variant:
     index: int
     settings: dict[str, Value]
     build: Scenario | Callable[[], Scenario] = field(repr=False, compare=False)
-    #: A value of ``settings`` as its option wrote it, where that is not as
-    #: :func:`shown_value` says it (``True``, not ``true``), by path.
-    spelled: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
-
-    def said(self, path: str) -> str:
-        """The value at ``path`` as its option wrote it."""
-        return self.spelled.get(path) or shown_value(self.settings[path])
 
     @property
     def scenario(self) -> Scenario:
@@ -182,7 +156,7 @@ class Variant:
 
     @property
     def label(self) -> str:
-        return ", ".join(f"{path}={self.said(path)}" for path in self.settings)
+        return ", ".join(f"{path}={shown_value(value)}" for path, value in self.settings.items())
 
 
 def short_names(paths: Sequence[str]) -> list[str]:
@@ -208,8 +182,8 @@ def short_label(variant: Variant) -> str:
     """A variant's values under their short names (``payload_kg=15, day_probability=0.2``):
     what labels it in a comparison, beside its full :attr:`Variant.label`."""
     names = short_names(list(variant.settings))
-    return ", ".join(f"{name}={variant.said(path)}"
-                     for name, path in zip(names, variant.settings, strict=True))
+    return ", ".join(f"{name}={shown_value(value)}"
+                     for name, value in zip(names, variant.settings.values(), strict=True))
 
 
 def shown_value(value: Value) -> str:
@@ -253,17 +227,9 @@ def parse_vary(text: str) -> Vary:
     values = _parse_values(spec)
     if isinstance(values, str):
         raise problem("(values)", values, shown(spec))
-    # (true or false as the option spells it: True said back as true read as another value;
-    # a range's values are numbers, each its own part of none)
-    spelled: tuple[str, ...] = ()
-    if not _RANGE.match(spec):
-        spelled = tuple(part.strip() if isinstance(value, bool) else shown_value(value)
-                        for value, part in zip(values, spec.split(","), strict=True))
-    if not _spelling(values, spelled):
-        spelled = ()
     # (the path as it reads, spaces a shell let through left out: "modes.porter. payload_kg"
     # named the table's column so)
-    return Vary(text, written(steps), steps, values, spelled)
+    return Vary(text, written(steps), steps, values)
 
 
 def _parse_values(spec: str) -> tuple[Value, ...] | str:
@@ -562,7 +528,6 @@ class Variants(Sequence[Variant]):
         self.about = about or {}
         self.days = build.days
         self._choices = tuple(vary.values for vary in varies)
-        self._spelled = tuple(_spelling(vary.values, vary.spelled) for vary in varies)
         self._build = build
         #: The numbers of the variants held (all the combinations, or a slice's).
         self._numbers = range(math.prod(len(values) for values in self._choices))
@@ -620,11 +585,8 @@ class Variants(Sequence[Variant]):
         return f"<Variants: {len(self):,}{part} of {', '.join(self.paths)}>"
 
     def _variant(self, index: int, values: tuple[Value, ...]) -> Variant:
-        spelled = {path: said for path, value, spelling in zip(self.paths, values,
-                                                               self._spelled, strict=True)
-                   if (said := spelling.get(_key(value))) is not None}
         return Variant(index, dict(zip(self.paths, values, strict=True)),
-                       functools.partial(self._build, values), spelled)
+                       functools.partial(self._build, values))
 
 
 def _day(value: Any) -> dt.date:
@@ -809,8 +771,8 @@ def make_variants(scenario: Scenario, varies: Sequence[Vary | str],
                 # (the first's words stand for the rest)
                 wanted, refused = alike.setdefault((p.field, _alike(p.expected)),
                                                    (p.expected, []))
-                refused.append(vary.said(value))
-                one = _as_vary_problems(f"{vary.path}={vary.said(value)}", [p])
+                refused.append(shown_value(value))
+                one = _as_vary_problems(f"{vary.path}={shown_value(value)}", [p])
                 first_at.setdefault((p.field, _alike(p.expected)), one[0])
                 if len(refused) <= SAID_VALUES:
                     problems += one
@@ -839,7 +801,7 @@ def make_variants(scenario: Scenario, varies: Sequence[Vary | str],
             progress(index + 1, count)
         data, changed = made.data_of(values, everything)
         valid, found_problems = _validate(data, base, changed, replay)
-        label = ", ".join(f"{v.path}={v.said(value)}"
+        label = ", ".join(f"{v.path}={shown_value(value)}"
                           for v, value in zip(varies, values, strict=True))
         if valid is None:
             for p in found_problems:
