@@ -359,15 +359,12 @@ def input_reason(plan: Plan, metric: Metric) -> str:
     theirs_fixed = _replay_fixes_given(plan, metric, goods, others=False)
     given_is_input = theirs_fixed and _replay_fixes_given(plan, metric, goods)
     none_given = theirs_fixed and _none_given(plan, metric, goods)
-    # (regions whose localities have none of it to give, beyond what they keep, give none
-    # whatever the plan does: said as a replay that makes them give none is)
-    nothing = (metric.kind in ("share_mobilized", "share_consumed", "given_over_consumed")
-               and not none_given and _nothing_to_give(plan, metric, goods))
-    if nothing:
-        return ("the regions' localities have none of it to give beyond what they keep, so "
-                + {"share_mobilized": "none of what is given comes from them",
-                   "share_consumed": "none of what is eaten comes from them",
-                   "given_over_consumed": "the ratio is 0 whatever is eaten"}[metric.kind])
+    # Regions that give none, whatever the plan does (a replay makes them, or their
+    # localities have none of it to give beyond what they keep): every share of theirs is 0.
+    none_why = (f"set by the replay {plan.replay!r}: the regions give none of it" if none_given
+                else "the regions' localities have none of it to give beyond what they keep"
+                if metric.kind in _NONE_GIVEN_MEANS and _nothing_to_give(plan, metric, goods)
+                else "")
 
     def all_given() -> bool:
         """Whether the chosen regions give all of the goods, where no stock of them is held
@@ -382,11 +379,11 @@ def input_reason(plan: Plan, metric: Metric) -> str:
     if (metric.kind == "mobilized_t" and theirs_fixed) or (
             metric.kind == "share_mobilized" and (given_is_input or none_given)):
         return f"set by the replay {plan.replay!r}: its mobilization fixes what was given"
-    if metric.kind == "share_consumed" and (none_given or (given_is_input and all_given())):
-        return (f"set by the replay {plan.replay!r}: " + (
-            "the regions give none of it, so none of what is eaten comes from them"
-            if none_given else "the regions give all of it and none "
-            "is held from the start, so all of what is eaten comes from them"))
+    if none_why and metric.kind in _NONE_GIVEN_MEANS:
+        return f"{none_why}, so {_NONE_GIVEN_MEANS[metric.kind]}"
+    if metric.kind == "share_consumed" and given_is_input and all_given():
+        return (f"set by the replay {plan.replay!r}: the regions give all of it and none is "
+                "held from the start, so all of what is eaten comes from them")
     if metric.kind == "consumed_t" and _demand_met(plan, goods, _window_share(plan, metric)):
         return (f"all demand{_days_words(metric)} is met, so consumption"
                 f"{' there' if _days_words(metric) else ''} is the scenario's demand")
@@ -396,14 +393,16 @@ def input_reason(plan: Plan, metric: Metric) -> str:
             return (f"set by the replay {plan.replay!r}: it asks at least {fmt(floor)} "
                     "person-days, and the plan needs no more")
     # What the regions give over what is eaten: the others' giving is not in it.
-    if metric.kind == "given_over_consumed" and theirs_fixed:
-        if none_given:
-            return (f"set by the replay {plan.replay!r}: the regions give none of it, so the "
-                    "ratio is 0 whatever is eaten")
-        if _demand_met(plan, goods):
-            return (f"the replay {plan.replay!r} fixes what was given and all demand is met: "
-                    "a ratio of two inputs")
+    if metric.kind == "given_over_consumed" and theirs_fixed and _demand_met(plan, goods):
+        return (f"the replay {plan.replay!r} fixes what was given and all demand is met: "
+                "a ratio of two inputs")
     return ""
+
+
+#: What a figure of regions that give none is, by kind, whatever the plan does.
+_NONE_GIVEN_MEANS = {"share_mobilized": "none of what is given comes from them",
+                     "share_consumed": "none of what is eaten comes from them",
+                     "given_over_consumed": "the ratio is 0 whatever is eaten"}
 
 
 def _nothing_to_give(plan: Plan, metric: Metric, goods: list[int]) -> bool:
